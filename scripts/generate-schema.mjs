@@ -1,0 +1,141 @@
+// Generates schemas/workflow.schema.json: run `node scripts/generate-schema.mjs > schemas/workflow.schema.json`.
+const d = (description, extra = {}) => ({ description, markdownDescription: description, ...extra });
+const extension = d('Extension field: any key starting with `x-` is ignored, which makes it a place for YAML anchors (`x-defaults: &defaults …`).');
+const duration = {
+  ...d('A duration: a number of seconds, or a string of one or more `<integer><unit>` parts with unit `ms`, `s`, `m`, `h` or `d` (`250ms`, `90s`, `1h30m`).'),
+  type: ['number', 'string'],
+  minimum: 0,
+  pattern: '^\\s*(\\d+(ms|s|m|h|d)\\s*)+$',
+  examples: ['30s', '5m', '1h30m', 90],
+};
+const expressionString = (desc, ex) => ({ ...d(desc), type: 'string', ...(ex ? { examples: ex } : {}) });
+const stringMap = (desc) => ({ ...d(desc), type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } });
+const retry = {
+  ...d('How often a failed attempt is retried: a number of retries, or `{ max, backoff, delay, maxDelay }`.'),
+  anyOf: [
+    { type: 'integer', minimum: 0, ...d('Number of retries after the first attempt.') },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['max'],
+      properties: {
+        max: { type: 'integer', minimum: 0, ...d('Number of retries after the first attempt.') },
+        backoff: { enum: ['fixed', 'linear', 'exponential'], ...d('How the delay grows between attempts: `fixed` (always `delay`), `linear` (`delay × n`) or `exponential` (`delay × 2ⁿ⁻¹`).') },
+        delay: { $ref: '#/definitions/duration', ...d('Delay before the first retry (default `1s`).') },
+        maxDelay: { $ref: '#/definitions/duration', ...d('Upper bound of the delay between attempts.') },
+      },
+    },
+  ],
+  examples: [2, { max: 3, backoff: 'exponential', delay: '1s', maxDelay: '30s' }],
+};
+const nodeProps = {
+  name: expressionString('Display label of the node (may contain `${{ }}` expressions).'),
+  phase: { ...d('A free label used to group and colour nodes, such as an SDLC phase (`requirements`, `design`, `implementation`, `testing`, `deployment`).'), type: 'string', examples: ['design', 'testing'] },
+  description: { ...d('What the node does.'), type: 'string' },
+  needs: {
+    ...d('The node id, or list of node ids, that must end before this node starts.'),
+    anyOf: [{ $ref: '#/definitions/nodeId' }, { type: 'array', items: { $ref: '#/definitions/nodeId' }, uniqueItems: true }],
+    examples: ['build', ['backend', 'frontend']],
+  },
+  if: { ...d('A condition: the node runs only when it holds. A bare expression or `${{ }}`. Default: `success()`.'), type: ['string', 'boolean'], examples: ['${{ always() }}', "nodes.test.status == 'completed'"] },
+  run: expressionString('A shell script, run with `bash -e` (or `sh -e` where bash is missing) in `cwd`. `${{ }}` expressions are substituted first.', ['make test']),
+  approval: {
+    ...d('A manual gate: the run waits until a person approves or rejects it.'),
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      prompt: { type: 'string', ...d('The question shown to the approver.') },
+      timeout: { $ref: '#/definitions/duration', ...d('How long to wait before the gate is rejected.') },
+    },
+    examples: [{ prompt: 'Ship it?', timeout: '1h' }],
+  },
+  workflow: { ...d('Path of another workflow file, relative to this one, run as a sub-workflow.'), type: 'string', examples: ['./deploy.workflow.yaml'] },
+  with: stringMap('Inputs of the sub-workflow named by `workflow`.'),
+  env: stringMap('Environment variables for this node, added to the workflow\'s `env`.'),
+  cwd: { ...d('Working folder, relative to the workflow file\'s folder (the default).'), type: 'string' },
+  shell: { ...d('Shell that runs `run` (default `bash`, or `sh` where bash is missing).'), type: 'string', examples: ['bash', 'sh', 'zsh'] },
+  timeout: { $ref: '#/definitions/duration', ...d('How long one attempt may take before it is ended.') },
+  retry: { $ref: '#/definitions/retry' },
+  continueOnError: { ...d('When true, a failure of this node does not fail the run, and dependents run as if it had completed.'), type: 'boolean' },
+  outputs: { ...d('Names of the outputs the node writes to `$MAESTRO_OUTPUT` (`name=value` lines).'), type: 'array', items: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_-]*$' }, uniqueItems: true, examples: [['version', 'url']] },
+  artifacts: { ...d('Files the node produces: paths or globs relative to `cwd`.'), type: 'array', items: { type: 'string' }, examples: [['dist/**', 'report.html']] },
+  quality: {
+    ...d('A quality gate: the node fails when it reports (`::quality <0..1>`) a score below `min`.'),
+    type: 'object',
+    additionalProperties: false,
+    required: ['min'],
+    properties: { min: { type: 'number', minimum: 0, maximum: 1, ...d('Lowest acceptable quality score, from 0 to 1.') } },
+    examples: [{ min: 0.8 }],
+  },
+  matrix: {
+    ...d('Fan-out: one instance of the node for each combination of values, with ids like `test[shard=1]`.'),
+    type: 'object',
+    minProperties: 1,
+    propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_-]*$' },
+    additionalProperties: { type: 'array', minItems: 1, items: { type: ['string', 'number', 'boolean'] } },
+    examples: [{ os: ['linux', 'macos'], node: [18, 20] }],
+  },
+};
+const schema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'https://maestro-dag.dev/schemas/workflow.schema.json',
+  title: 'Maestro DAG workflow',
+  ...d('A Maestro DAG workflow: nodes, their dependencies (`needs`), and how each one runs.'),
+  type: 'object',
+  additionalProperties: false,
+  patternProperties: { '^x-': extension },
+  required: ['version', 'name', 'nodes'],
+  properties: {
+    version: { ...d('Version of the workflow format. Always `1`.'), const: 1, examples: [1] },
+    name: expressionString('Name of the workflow, shown in the Runs view and the DAG panel.', ['Release']),
+    description: { ...d('What the workflow does.'), type: 'string' },
+    inputs: {
+      ...d('Values given at run time (`--input name=value` on the CLI, a prompt in the editor).'),
+      type: 'object',
+      propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_-]*$' },
+      additionalProperties: { $ref: '#/definitions/input' },
+    },
+    env: stringMap('Environment variables for every node.'),
+    concurrency: { ...d('The most nodes running at once (default: the number of CPU cores).'), type: 'integer', minimum: 1, examples: [4] },
+    timeout: { $ref: '#/definitions/duration', ...d('How long the whole run may take before it is cancelled and fails.') },
+    defaults: {
+      ...d('Settings applied to every node unless the node sets its own.'),
+      type: 'object',
+      additionalProperties: false,
+      properties: { timeout: nodeProps.timeout, retry: nodeProps.retry, shell: nodeProps.shell, cwd: nodeProps.cwd },
+    },
+    nodes: {
+      ...d('The nodes of the DAG, by id. An id starts with a letter or `_` and holds letters, digits, `_` and `-`.'),
+      type: 'object',
+      minProperties: 1,
+      propertyNames: { $ref: '#/definitions/nodeId' },
+      additionalProperties: { $ref: '#/definitions/node' },
+    },
+  },
+  definitions: {
+    nodeId: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_-]*$', ...d('A node id: a letter or `_`, then letters, digits, `_` or `-`.') },
+    duration,
+    retry,
+    input: {
+      ...d('A run-time input.'),
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        type: { enum: ['string', 'number', 'boolean'], ...d('Type of the value (default `string`).') },
+        default: { type: ['string', 'number', 'boolean'], ...d('Value used when none is given.') },
+        description: { type: 'string', ...d('What the input is for, shown when it is asked for.') },
+        required: { type: 'boolean', ...d('When true, a run with no value and no default does not start.') },
+      },
+      examples: [{ type: 'string', default: 'staging', description: 'Where to deploy' }],
+    },
+    node: {
+      ...d('A node: exactly one of `run`, `approval` or `workflow`, plus how and when it runs.'),
+      type: 'object',
+      additionalProperties: false,
+      patternProperties: { '^x-': extension },
+      properties: nodeProps,
+      oneOf: [{ required: ['run'] }, { required: ['approval'] }, { required: ['workflow'] }],
+    },
+  },
+};
+process.stdout.write(JSON.stringify(schema, null, 2) + '\n');

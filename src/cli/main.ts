@@ -1,0 +1,58 @@
+import { UsageError } from './args';
+import { graphCommand } from './commands/graph';
+import { validateCommand } from './commands/validate';
+import { processOutput, type Output } from './output';
+
+declare const MAESTRO_VERSION: string;
+
+export const MAIN_HELP = `Usage: maestro-dag <command> [options]
+
+Commands:
+  validate FILE...   check workflow files and print diagnostics
+  graph FILE         print a workflow's DAG (mermaid, dot or json)
+
+Run 'maestro-dag <command> --help' for a command's options.
+`;
+
+type Command = (argv: string[], io: Output) => number | Promise<number>;
+
+const COMMANDS: Record<string, Command> = {
+  validate: validateCommand,
+  graph: graphCommand,
+};
+
+export async function main(argv: string[], io: Output = processOutput): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.out(MAIN_HELP);
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-V') {
+    io.out(`${typeof MAESTRO_VERSION === 'string' ? MAESTRO_VERSION : 'dev'}\n`);
+    return 0;
+  }
+  const command = Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
+  try {
+    if (!command) throw new UsageError(`unknown command '${name}' (commands: ${Object.keys(COMMANDS).join(', ')})`);
+    return await command(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`maestro-dag: ${e.message}\nRun 'maestro-dag ${command !== undefined ? name + ' ' : ''}--help' for usage.\n`);
+      return 2;
+    }
+    io.err(`maestro-dag: internal error: ${(e as Error).stack ?? String(e)}\n`);
+    return 70;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`maestro-dag: ${String(e)}\n`);
+      process.exitCode = 70;
+    },
+  );
+}

@@ -1,0 +1,60 @@
+export type Severity = 'error' | 'warning' | 'info';
+
+export type DiagnosticCode =
+  | 'yaml-syntax'
+  | 'duplicate-key'
+  | 'schema'
+  | 'invalid-duration'
+  | 'unknown-dependency'
+  | 'self-dependency'
+  | 'cycle'
+  | 'invalid-expression'
+  | 'unknown-reference'
+  | 'unreachable-reference'
+  | 'undeclared-output'
+  | 'missing-workflow';
+
+/** A span of the document as character offsets (UTF-16 code units, end exclusive). */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/** A text edit that fixes a diagnostic, for code actions. */
+export interface TextEdit {
+  span: Span;
+  newText: string;
+}
+
+export interface Fix {
+  title: string;
+  edits: TextEdit[];
+}
+
+export interface RelatedSpan {
+  span: Span;
+  message: string;
+}
+
+/** A diagnostic as the validator produces it: offsets, converted to lines and columns at the edge. */
+export interface SpanDiagnostic {
+  span: Span;
+  severity: Severity;
+  code: DiagnosticCode;
+  message: string;
+  related?: RelatedSpan[];
+  fixes?: Fix[];
+}
+
+/** 1-based line and column, as compilers print them and as the CLI's JSON reports them. */
+export interface Diagnostic {
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  severity: Severity;
+  code: DiagnosticCode;
+  message: string;
+}
+
+export const FORMAT_DOC_URL = 'https://github.com/maestro-dag/maestro-dag/blob/main/docs/workflow-format.md';

@@ -1,0 +1,190 @@
+import { ExpressionError, type BinaryOperator, type Expr } from './ast';
+import { FUNCTION_SIGNATURES } from './functions';
+
+type Token =
+  | { type: 'number'; value: number; start: number; end: number }
+  | { type: 'string'; value: string; start: number; end: number }
+  | { type: 'ident'; value: string; start: number; end: number }
+  | { type: 'punct'; value: string; start: number; end: number }
+  | { type: 'eof'; value: ''; start: number; end: number };
+
+const PUNCTUATION = ['==', '!=', '<=', '>=', '&&', '||', '<', '>', '!', '(', ')', '[', ']', '.', ','];
+const IDENT_START = /[A-Za-z_]/;
+const IDENT_PART = /[A-Za-z0-9_-]/;
+
+function tokenize(source: string): Token[] {
+  const tokens: Token[] = [];
+  let i = 0;
+  while (i < source.length) {
+    const c = source[i];
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
+      i++;
+      continue;
+    }
+    const start = i;
+    if (c === "'") {
+      let value = '';
+      i++;
+      for (;;) {
+        if (i >= source.length) throw new ExpressionError("unterminated string: a string literal needs a closing '", { start, end: source.length });
+        if (source[i] === "'") {
+          if (source[i + 1] === "'") {
+            value += "'";
+            i += 2;
+            continue;
+          }
+          i++;
+          break;
+        }
+        value += source[i++];
+      }
+      tokens.push({ type: 'string', value, start, end: i });
+      continue;
+    }
+    if (c === '"') throw new ExpressionError("strings are written in single quotes, as 'text'", { start, end: start + 1 });
+    const num = /^(?:0x[0-9a-fA-F]+|-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)/.exec(source.slice(i, i + 64));
+    if (num && (c !== '-' || /[\d.]/.test(source[i + 1] ?? ''))) {
+      tokens.push({ type: 'number', value: Number(num[0]), start, end: i + num[0].length });
+      i += num[0].length;
+      continue;
+    }
+    if (IDENT_START.test(c)) {
+      while (i < source.length && IDENT_PART.test(source[i])) i++;
+      tokens.push({ type: 'ident', value: source.slice(start, i), start, end: i });
+      continue;
+    }
+    const punct = PUNCTUATION.find((p) => source.startsWith(p, i));
+    if (punct) {
+      tokens.push({ type: 'punct', value: punct, start, end: i + punct.length });
+      i += punct.length;
+      continue;
+    }
+    const hint = c === '=' ? " (use '==' to compare)" : c === '&' ? " (use '&&')" : c === '|' ? " (use '||')" : '';
+    throw new ExpressionError(`unexpected character '${c}'${hint}`, { start, end: start + 1 });
+  }
+  tokens.push({ type: 'eof', value: '', start: source.length, end: source.length });
+  return tokens;
+}
+
+const COMPARISONS = new Set<string>(['==', '!=', '<', '<=', '>', '>=']);
+
+/** Parses an expression (the text inside `${{ }}`). Throws ExpressionError with a span on bad syntax. */
+export function parseExpression(source: string): Expr {
+  const tokens = tokenize(source);
+  let pos = 0;
+  const peek = (): Token => tokens[pos];
+  const next = (): Token => tokens[pos++];
+  const isPunct = (value: string): boolean => peek().type === 'punct' && peek().value === value;
+  const describe = (t: Token): string => (t.type === 'eof' ? 'the end of the expression' : `'${source.slice(t.start, t.end)}'`);
+  const expect = (value: string, what: string): Token => {
+    const t = peek();
+    if (t.type !== 'punct' || t.value !== value) throw new ExpressionError(`expected ${what}, found ${describe(t)}`, spanOf(t));
+    return next();
+  };
+  const spanOf = (t: Token) => (t.type === 'eof' ? { start: Math.max(0, source.trimEnd().length - 1), end: source.trimEnd().length } : { start: t.start, end: t.end });
+
+  function parseOr(): Expr {
+    let left = parseAnd();
+    while (isPunct('||')) {
+      next();
+      const right = parseAnd();
+      left = { kind: 'logical', op: '||', left, right, span: { start: left.span.start, end: right.span.end } };
+    }
+    return left;
+  }
+  function parseAnd(): Expr {
+    let left = parseComparison();
+    while (isPunct('&&')) {
+      next();
+      const right = parseComparison();
+      left = { kind: 'logical', op: '&&', left, right, span: { start: left.span.start, end: right.span.end } };
+    }
+    return left;
+  }
+  function parseComparison(): Expr {
+    let left = parseUnary();
+    while (peek().type === 'punct' && COMPARISONS.has(String(peek().value))) {
+      const op = next().value as BinaryOperator;
+      const right = parseUnary();
+      left = { kind: 'compare', op, left, right, span: { start: left.span.start, end: right.span.end } };
+    }
+    return left;
+  }
+  function parseUnary(): Expr {
+    if (isPunct('!')) {
+      const bang = next();
+      const operand = parseUnary();
+      return { kind: 'not', operand, span: { start: bang.start, end: operand.span.end } };
+    }
+    return parsePostfix(parsePrimary());
+  }
+  function parsePostfix(expr: Expr): Expr {
+    for (;;) {
+      if (isPunct('.')) {
+        next();
+        const t = next();
+        if (t.type !== 'ident') throw new ExpressionError(`expected a property name after '.', found ${describe(t)}`, spanOf(t));
+        expr = { kind: 'property', object: expr, name: String(t.value), nameSpan: { start: t.start, end: t.end }, span: { start: expr.span.start, end: t.end } };
+      } else if (isPunct('[')) {
+        next();
+        const index = parseOr();
+        const close = expect(']', "']'");
+        expr = { kind: 'index', object: expr, index, span: { start: expr.span.start, end: close.end } };
+      } else return expr;
+    }
+  }
+  function parsePrimary(): Expr {
+    const t = next();
+    const span = { start: t.start, end: t.end };
+    switch (t.type) {
+      case 'number':
+        return { kind: 'literal', value: t.value, span };
+      case 'string':
+        return { kind: 'literal', value: t.value, span };
+      case 'ident': {
+        if (t.value === 'true' || t.value === 'false') return { kind: 'literal', value: t.value === 'true', span };
+        if (t.value === 'null') return { kind: 'literal', value: null, span };
+        if (isPunct('(')) {
+          next();
+          const args: Expr[] = [];
+          if (!isPunct(')')) {
+            args.push(parseOr());
+            while (isPunct(',')) {
+              next();
+              args.push(parseOr());
+            }
+          }
+          const close = expect(')', "',' or ')'");
+          const call: Expr = { kind: 'call', name: t.value, nameSpan: span, args, span: { start: t.start, end: close.end } };
+          checkArity(call);
+          return call;
+        }
+        return { kind: 'context', name: t.value, span };
+      }
+      case 'punct':
+        if (t.value === '(') {
+          const inner = parseOr();
+          const close = expect(')', "')'");
+          return { ...inner, span: { start: t.start, end: close.end } };
+        }
+        throw new ExpressionError(`expected a value, found ${describe(t)}`, spanOf(t));
+      case 'eof':
+        throw new ExpressionError(pos <= 1 ? 'the expression is empty' : 'expected a value, found the end of the expression', spanOf(t));
+    }
+  }
+
+  const expr = parseOr();
+  const rest = peek();
+  if (rest.type !== 'eof') throw new ExpressionError(`unexpected ${describe(rest)} after a complete expression`, spanOf(rest));
+  return expr;
+}
+
+function checkArity(call: Extract<Expr, { kind: 'call' }>): void {
+  const sig = FUNCTION_SIGNATURES[call.name];
+  if (!sig) return; // Unknown functions are reported as unknown references by the validator.
+  const n = call.args.length;
+  if (n < sig.min || n > sig.max) {
+    const want = sig.min === sig.max ? `${sig.min}` : sig.max === Infinity ? `at least ${sig.min}` : `${sig.min} to ${sig.max}`;
+    throw new ExpressionError(`${call.name}() takes ${want} argument${want === '1' ? '' : 's'}, not ${n}`, call.span);
+  }
+}

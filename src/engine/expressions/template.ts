@@ -1,0 +1,69 @@
+import { ExpressionError, type Expr } from './ast';
+import { parseExpression } from './parser';
+import type { Span } from '../diagnostics';
+
+/** One `${{ … }}` in a string: where it is, and its parsed expression or the parse error. */
+export interface TemplatePart {
+  /** Span of the whole `${{ … }}` in the string. */
+  span: Span;
+  /** Span of the expression source inside the braces. */
+  exprSpan: Span;
+  source: string;
+  expr?: Expr;
+  error?: ExpressionError;
+}
+
+/** Finds every `${{ … }}` in a string, skipping `}}` inside single-quoted literals. */
+export function findTemplates(text: string): TemplatePart[] {
+  const parts: TemplatePart[] = [];
+  let from = 0;
+  for (;;) {
+    const open = text.indexOf('${{', from);
+    if (open < 0) return parts;
+    const exprStart = open + 3;
+    let i = exprStart;
+    let inString = false;
+    let close = -1;
+    while (i < text.length) {
+      const c = text[i];
+      if (c === "'") inString = !inString;
+      else if (!inString && c === '}' && text[i + 1] === '}') {
+        close = i;
+        break;
+      }
+      i++;
+    }
+    if (close < 0) {
+      // The error span is relative to the expression source; -3 points back at the '${{' itself.
+      const error = new ExpressionError("'${{' is not closed by '}}'", { start: -3, end: 0 });
+      parts.push({ span: { start: open, end: text.length }, exprSpan: { start: exprStart, end: text.length }, source: text.slice(exprStart), error });
+      return parts;
+    }
+    const source = text.slice(exprStart, close);
+    const part: TemplatePart = { span: { start: open, end: close + 2 }, exprSpan: { start: exprStart, end: close }, source };
+    try {
+      part.expr = parseExpression(source);
+    } catch (e) {
+      if (!(e instanceof ExpressionError)) throw e;
+      part.error = e;
+    }
+    parts.push(part);
+    from = close + 2;
+  }
+}
+
+export function hasTemplate(text: string): boolean {
+  return text.includes('${{');
+}
+
+/**
+ * A node's `if` may be a bare expression or one `${{ }}`; returns the expression source and its offset in the text.
+ */
+export function conditionSource(text: string): { source: string; offset: number } {
+  const trimmedStart = text.length - text.trimStart().length;
+  const trimmed = text.trim();
+  if (trimmed.startsWith('${{') && trimmed.endsWith('}}') && trimmed.indexOf('${{', 3) < 0) {
+    return { source: trimmed.slice(3, -2), offset: trimmedStart + 3 };
+  }
+  return { source: text, offset: 0 };
+}

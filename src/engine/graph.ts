@@ -1,0 +1,132 @@
+import type { NodeSpec } from './model';
+
+/** Strongly connected components with more than one member (or a self-loop), by Tarjan's algorithm, iteratively. */
+export function cyclicComponents(ids: readonly string[], needs: (id: string) => readonly string[]): string[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const onStack = new Set<string>();
+  const stack: string[] = [];
+  const result: string[][] = [];
+  let counter = 0;
+  const known = new Set(ids);
+  for (const root of ids) {
+    if (index.has(root)) continue;
+    const work: { id: string; next: number }[] = [{ id: root, next: 0 }];
+    index.set(root, counter);
+    low.set(root, counter++);
+    stack.push(root);
+    onStack.add(root);
+    while (work.length) {
+      const frame = work[work.length - 1];
+      const edges = needs(frame.id).filter((d) => known.has(d));
+      if (frame.next < edges.length) {
+        const dep = edges[frame.next++];
+        if (!index.has(dep)) {
+          index.set(dep, counter);
+          low.set(dep, counter++);
+          stack.push(dep);
+          onStack.add(dep);
+          work.push({ id: dep, next: 0 });
+        } else if (onStack.has(dep)) {
+          low.set(frame.id, Math.min(low.get(frame.id)!, index.get(dep)!));
+        }
+        continue;
+      }
+      work.pop();
+      if (work.length) {
+        const parent = work[work.length - 1].id;
+        low.set(parent, Math.min(low.get(parent)!, low.get(frame.id)!));
+      }
+      if (low.get(frame.id) === index.get(frame.id)) {
+        const component: string[] = [];
+        let member: string;
+        do {
+          member = stack.pop()!;
+          onStack.delete(member);
+          component.push(member);
+        } while (member !== frame.id);
+        if (component.length > 1) result.push(component);
+      }
+    }
+  }
+  return result;
+}
+
+/** A shortest path of `needs` edges from `from` to `to` within a set of nodes, both ends included. */
+export function needsPath(from: string, to: string, within: ReadonlySet<string>, needs: (id: string) => readonly string[]): string[] | undefined {
+  const previous = new Map<string, string | null>([[from, null]]);
+  const queue = [from];
+  while (queue.length) {
+    const id = queue.shift()!;
+    if (id === to) {
+      const path: string[] = [];
+      for (let at: string | null = id; at !== null; at = previous.get(at)!) path.unshift(at);
+      return path;
+    }
+    for (const dep of needs(id)) {
+      if (within.has(dep) && !previous.has(dep)) {
+        previous.set(dep, id);
+        queue.push(dep);
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Every node a node transitively needs, memoized; safe on cyclic graphs. */
+export function ancestorsOf(nodes: readonly Pick<NodeSpec, 'id' | 'needs'>[]): (id: string) => ReadonlySet<string> {
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const memo = new Map<string, Set<string>>();
+  const compute = (id: string): Set<string> => {
+    const cached = memo.get(id);
+    if (cached) return cached;
+    const result = new Set<string>();
+    memo.set(id, result);
+    const stack = [...(byId.get(id)?.needs ?? [])];
+    while (stack.length) {
+      const dep = stack.pop()!;
+      if (result.has(dep) || !byId.has(dep)) continue;
+      result.add(dep);
+      const done = memo.get(dep);
+      if (done && done !== result) for (const x of done) result.add(x);
+      else stack.push(...byId.get(dep)!.needs);
+    }
+    return result;
+  };
+  return compute;
+}
+
+/** Nodes in an order where each comes after everything it needs (Kahn's algorithm, roots in file order); nodes on cycles last. */
+export function topologicalOrder(nodes: readonly Pick<NodeSpec, 'id' | 'needs'>[]): string[] {
+  const ids = new Set(nodes.map((n) => n.id));
+  const remaining = new Map(nodes.map((n) => [n.id, new Set(n.needs.filter((d) => ids.has(d) && d !== n.id))]));
+  const dependents = new Map<string, string[]>();
+  for (const n of nodes) for (const d of remaining.get(n.id)!) dependents.set(d, [...(dependents.get(d) ?? []), n.id]);
+  const order: string[] = [];
+  const ready = nodes.filter((n) => remaining.get(n.id)!.size === 0).map((n) => n.id);
+  for (let head = 0; head < ready.length; head++) {
+    const id = ready[head];
+    order.push(id);
+    for (const child of dependents.get(id) ?? []) {
+      const r = remaining.get(child)!;
+      r.delete(id);
+      if (r.size === 0) ready.push(child);
+    }
+  }
+  if (order.length < nodes.length) {
+    const placed = new Set(order);
+    for (const n of nodes) if (!placed.has(n.id)) order.push(n.id);
+  }
+  return order;
+}
+
+/** Depth of each node: 0 for roots, else one more than the deepest node it needs. */
+export function layers(nodes: readonly Pick<NodeSpec, 'id' | 'needs'>[]): Map<string, number> {
+  const depth = new Map<string, number>();
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  for (const id of topologicalOrder(nodes)) {
+    const deps = byId.get(id)!.needs.filter((d) => depth.has(d));
+    depth.set(id, deps.length ? Math.max(...deps.map((d) => depth.get(d)!)) + 1 : 0);
+  }
+  return depth;
+}

@@ -1,0 +1,62 @@
+import { expandMatrix, type WorkflowSpec } from './model';
+
+export interface GraphJson {
+  name: string;
+  nodes: { id: string; name: string; kind: string; phase?: string; needs: string[]; instances?: string[] }[];
+  edges: { from: string; to: string }[];
+}
+
+/** Edges point from a needed node to the node that needs it, the direction work flows. Unknown ids are left out. */
+export function graphJson(workflow: WorkflowSpec): GraphJson {
+  const ids = new Set(workflow.nodes.map((n) => n.id));
+  return {
+    name: workflow.name,
+    nodes: workflow.nodes.map((n) => ({
+      id: n.id,
+      name: n.name ?? n.id,
+      kind: n.kind,
+      ...(n.phase ? { phase: n.phase } : {}),
+      needs: n.needs,
+      ...(n.matrix ? { instances: expandMatrix(n).map((i) => i.id) } : {}),
+    })),
+    edges: workflow.nodes.flatMap((n) => n.needs.filter((d) => ids.has(d)).map((d) => ({ from: d, to: n.id }))),
+  };
+}
+
+const mermaidId = (id: string) => id.replace(/[^A-Za-z0-9_]/g, '_');
+const mermaidText = (s: string) => s.replace(/"/g, '#quot;');
+
+export function toMermaid(workflow: WorkflowSpec): string {
+  const g = graphJson(workflow);
+  const lines = ['flowchart TD'];
+  for (const n of workflow.nodes) {
+    const count = n.matrix ? ` ×${expandMatrix(n).length}` : '';
+    const label = mermaidText(`${n.name ?? n.id}${count}`);
+    const shape = n.kind === 'approval' ? `{{"${label}"}}` : n.kind === 'workflow' ? `[["${label}"]]` : `["${label}"]`;
+    lines.push(`  ${mermaidId(n.id)}${shape}`);
+  }
+  for (const e of g.edges) lines.push(`  ${mermaidId(e.from)} --> ${mermaidId(e.to)}`);
+  const phases = [...new Set(workflow.nodes.map((n) => n.phase).filter((p): p is string => !!p))];
+  for (const phase of phases) {
+    lines.push(`  classDef phase_${mermaidId(phase)} stroke-width:2px`);
+    lines.push(`  class ${workflow.nodes.filter((n) => n.phase === phase).map((n) => mermaidId(n.id)).join(',')} phase_${mermaidId(phase)}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+const dotString = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+
+export function toDot(workflow: WorkflowSpec): string {
+  const g = graphJson(workflow);
+  const lines = [`digraph ${dotString(workflow.name)} {`, '  rankdir=TB;', '  node [shape=box, style=rounded];'];
+  for (const n of workflow.nodes) {
+    const attrs = [`label=${dotString(n.name ?? n.id)}`];
+    if (n.kind === 'approval') attrs.push('shape=hexagon');
+    if (n.kind === 'workflow') attrs.push('peripheries=2');
+    if (n.phase) attrs.push(`group=${dotString(n.phase)}`);
+    lines.push(`  ${dotString(n.id)} [${attrs.join(', ')}];`);
+  }
+  for (const e of g.edges) lines.push(`  ${dotString(e.from)} -> ${dotString(e.to)};`);
+  lines.push('}');
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,176 @@
+import { parseDuration } from './duration';
+
+export type NodeKind = 'run' | 'approval' | 'workflow';
+export type Backoff = 'fixed' | 'linear' | 'exponential';
+export type Scalar = string | number | boolean;
+export type InputType = 'string' | 'number' | 'boolean';
+
+export interface RetryPolicy {
+  /** Retries after the first attempt. */
+  max: number;
+  backoff: Backoff;
+  delayMs: number;
+  maxDelayMs?: number;
+}
+
+export interface InputSpec {
+  name: string;
+  type: InputType;
+  default?: Scalar;
+  description?: string;
+  required: boolean;
+}
+
+export interface NodeSpec {
+  id: string;
+  name?: string;
+  phase?: string;
+  description?: string;
+  kind: NodeKind;
+  run?: string;
+  approval?: { prompt?: string; timeoutMs?: number };
+  workflow?: string;
+  with: Record<string, string>;
+  needs: string[];
+  if?: string;
+  env: Record<string, string>;
+  cwd?: string;
+  shell?: string;
+  timeoutMs?: number;
+  retry: RetryPolicy;
+  continueOnError: boolean;
+  /** Declared output names; undefined when the node declares none. */
+  outputs?: string[];
+  artifacts: string[];
+  quality?: { min: number };
+  matrix?: Record<string, Scalar[]>;
+}
+
+export interface WorkflowSpec {
+  version: number;
+  name: string;
+  description?: string;
+  inputs: Record<string, InputSpec>;
+  env: Record<string, string>;
+  concurrency?: number;
+  timeoutMs?: number;
+  /** Nodes in file order. */
+  nodes: NodeSpec[];
+}
+
+const NO_RETRY: RetryPolicy = { max: 0, backoff: 'fixed', delayMs: 1000 };
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined);
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(str).filter((s): s is string => s !== undefined) : []);
+
+function stringMap(v: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (isObject(v)) for (const [k, x] of Object.entries(v)) out[k] = str(x) ?? '';
+  return out;
+}
+
+function retryPolicy(v: unknown, fallback: RetryPolicy): RetryPolicy {
+  if (typeof v === 'number' && Number.isInteger(v) && v >= 0) return { ...NO_RETRY, max: v };
+  if (!isObject(v)) return fallback;
+  const max = typeof v.max === 'number' && Number.isInteger(v.max) && v.max >= 0 ? v.max : 0;
+  const backoff = v.backoff === 'linear' || v.backoff === 'exponential' ? v.backoff : 'fixed';
+  return { max, backoff, delayMs: parseDuration(v.delay) ?? NO_RETRY.delayMs, maxDelayMs: parseDuration(v.maxDelay) };
+}
+
+function kindOf(v: Json): NodeKind {
+  if ('approval' in v && !('run' in v)) return 'approval';
+  if ('workflow' in v && !('run' in v)) return 'workflow';
+  return 'run';
+}
+
+function matrixOf(v: unknown): Record<string, Scalar[]> | undefined {
+  if (!isObject(v)) return undefined;
+  const out: Record<string, Scalar[]> = {};
+  for (const [k, values] of Object.entries(v)) {
+    if (Array.isArray(values)) out[k] = values.filter((x): x is Scalar => ['string', 'number', 'boolean'].includes(typeof x));
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+/**
+ * Builds the normalized model from a parsed document. Tolerant: whatever is malformed is left out or defaulted,
+ * so that the editor can still draw the graph of a file the validator rejects.
+ */
+export function buildWorkflow(doc: unknown): WorkflowSpec {
+  const root = isObject(doc) ? doc : {};
+  const defaults = isObject(root.defaults) ? root.defaults : {};
+  const defaultRetry = retryPolicy(defaults.retry, NO_RETRY);
+  const inputs: Record<string, InputSpec> = {};
+  if (isObject(root.inputs)) {
+    for (const [name, spec] of Object.entries(root.inputs)) {
+      const s = isObject(spec) ? spec : {};
+      const type: InputType = s.type === 'number' || s.type === 'boolean' ? s.type : 'string';
+      const dflt = typeof s.default === 'string' || typeof s.default === 'number' || typeof s.default === 'boolean' ? s.default : undefined;
+      inputs[name] = { name, type, default: dflt, description: str(s.description), required: s.required === true };
+    }
+  }
+  const nodes: NodeSpec[] = [];
+  if (isObject(root.nodes)) {
+    for (const [id, raw] of Object.entries(root.nodes)) {
+      const n = isObject(raw) ? raw : {};
+      const approval = isObject(n.approval) ? { prompt: str(n.approval.prompt), timeoutMs: parseDuration(n.approval.timeout) } : undefined;
+      nodes.push({
+        id,
+        name: str(n.name),
+        phase: str(n.phase),
+        description: str(n.description),
+        kind: kindOf(n),
+        run: str(n.run),
+        approval,
+        workflow: str(n.workflow),
+        with: stringMap(n.with),
+        needs: typeof n.needs === 'string' ? [n.needs] : strings(n.needs),
+        if: typeof n.if === 'boolean' ? String(n.if) : str(n.if),
+        env: stringMap(n.env),
+        cwd: str(n.cwd) ?? str(defaults.cwd),
+        shell: str(n.shell) ?? str(defaults.shell),
+        timeoutMs: parseDuration(n.timeout) ?? parseDuration(defaults.timeout),
+        retry: n.retry === undefined ? defaultRetry : retryPolicy(n.retry, defaultRetry),
+        continueOnError: n.continueOnError === true,
+        outputs: Array.isArray(n.outputs) ? strings(n.outputs) : undefined,
+        artifacts: strings(n.artifacts),
+        quality: isObject(n.quality) && typeof n.quality.min === 'number' ? { min: n.quality.min } : undefined,
+        matrix: matrixOf(n.matrix),
+      });
+    }
+  }
+  return {
+    version: typeof root.version === 'number' ? root.version : 1,
+    name: str(root.name) ?? 'Untitled workflow',
+    description: str(root.description),
+    inputs,
+    env: stringMap(root.env),
+    concurrency: typeof root.concurrency === 'number' && root.concurrency >= 1 ? Math.floor(root.concurrency) : undefined,
+    timeoutMs: parseDuration(root.timeout),
+    nodes,
+  };
+}
+
+export interface MatrixInstance {
+  /** `test[shard=1]`, or the node id itself for a node without a matrix. */
+  id: string;
+  values: Record<string, Scalar>;
+}
+
+/** The instances of a node: the cartesian product of its matrix, keys in the order written. */
+export function expandMatrix(node: Pick<NodeSpec, 'id' | 'matrix'>): MatrixInstance[] {
+  const matrix = node.matrix;
+  if (!matrix) return [{ id: node.id, values: {} }];
+  let combos: Record<string, Scalar>[] = [{}];
+  for (const [key, values] of Object.entries(matrix)) {
+    const next: Record<string, Scalar>[] = [];
+    for (const combo of combos) for (const v of values) next.push({ ...combo, [key]: v });
+    combos = next;
+  }
+  return combos.map((values) => ({
+    id: `${node.id}[${Object.entries(values).map(([k, v]) => `${k}=${String(v)}`).join(',')}]`,
+    values,
+  }));
+}

@@ -1,0 +1,118 @@
+import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode, type Pair } from 'yaml';
+import type { Span } from '../diagnostics';
+import { LineIndex } from '../lineIndex';
+
+export type PathSegment = string | number;
+
+/** A workflow file parsed once; the schema and semantic checks, and every lookup of a position, share it. */
+export interface ParsedDocument {
+  text: string;
+  doc: Document.Parsed;
+  lines: LineIndex;
+  /** The document as plain data (aliases and merge keys resolved). */
+  value: unknown;
+}
+
+export function parseWorkflowText(text: string): ParsedDocument {
+  const doc = parseDocument(text, { merge: true, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 1000 });
+  } catch {
+    // An alias bomb or a broken alias: keep what the structure gives without resolving aliases.
+    value = undefined;
+  }
+  return { text, doc, lines: new LineIndex(text), value };
+}
+
+/** Where a path of the data sits in the text. */
+export interface Located {
+  /** Span of the mapping key, for a path that ends at a map entry. */
+  keySpan?: Span;
+  /** Span of the value; for an absent or empty value, the key. */
+  valueSpan: Span;
+  node?: YamlNode | null;
+  /** False when the path could only be followed part of the way (the spans are the deepest found). */
+  exact: boolean;
+}
+
+const spanOfNode = (n: { range?: [number, number, number] | null } | null | undefined): Span | undefined =>
+  n?.range ? { start: n.range[0], end: n.range[1] } : undefined;
+
+function keyMatches(pair: Pair, seg: string): boolean {
+  const k = pair.key;
+  // Only scalar keys can be named by a data path; complex keys (`? [a, b]`) never match.
+  return isScalar(k) && String(k.value) === seg;
+}
+
+function resolve(doc: Document.Parsed, node: unknown): unknown {
+  let n = node;
+  for (let i = 0; i < 16 && isAlias(n); i++) n = n.resolve(doc);
+  return n;
+}
+
+function findPair(doc: Document.Parsed, map: unknown, seg: string, depth = 0): Pair | undefined {
+  if (!isMap(map) || depth > 8) return undefined;
+  let found: Pair | undefined;
+  for (const item of map.items) if (isPair(item) && keyMatches(item, seg)) found = item; // the last one wins, as in the data
+  if (found) return found;
+  // Merge keys (`<<: *base`) bring entries from elsewhere: look there.
+  for (const item of map.items) {
+    if (isPair(item) && isScalar(item.key) && item.key.value === '<<') {
+      const source = resolve(doc, item.value);
+      const sources = isSeq(source) ? source.items.map((s) => resolve(doc, s)) : [source];
+      for (const s of sources) {
+        const p = findPair(doc, s, seg, depth + 1);
+        if (p) return p;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Finds the spans of a data path (as ajv's instancePath gives it) in the document. */
+export function locate(parsed: ParsedDocument, path: readonly PathSegment[]): Located {
+  const { doc } = parsed;
+  const rootSpan: Span = { start: 0, end: parsed.lines.lineEnd(1) };
+  let node: unknown = resolve(doc, doc.contents);
+  let keySpan: Span | undefined;
+  let valueSpan: Span = spanOfNode(node as YamlNode) ?? rootSpan;
+  if (path.length === 0) return { valueSpan: rootSpan, node: node as YamlNode, exact: true };
+  for (let i = 0; i < path.length; i++) {
+    const seg = path[i];
+    if (isMap(node)) {
+      const pair = findPair(doc, node, String(seg));
+      if (!pair) return { keySpan, valueSpan: keySpan ?? valueSpan, node: node, exact: false };
+      keySpan = spanOfNode(pair.key as YamlNode) ?? keySpan;
+      const value = pair.value as YamlNode | null;
+      const vs = spanOfNode(value);
+      valueSpan = vs && vs.end > vs.start ? vs : (keySpan ?? valueSpan);
+      node = resolve(doc, value);
+    } else if (isSeq(node) && typeof seg === 'number' || isSeq(node) && /^\d+$/.test(String(seg))) {
+      const item = (node as { items: unknown[] }).items[Number(seg)];
+      if (item === undefined) return { keySpan, valueSpan, node: node, exact: false };
+      keySpan = undefined;
+      valueSpan = spanOfNode(item) ?? valueSpan;
+      node = resolve(doc, item);
+    } else {
+      return { keySpan, valueSpan: keySpan ?? valueSpan, node: node as YamlNode, exact: false };
+    }
+  }
+  return { keySpan, valueSpan, node: node as YamlNode, exact: true };
+}
+
+/** The span to point at for a problem with a whole object: its key, or line 1 for the root. */
+export function objectSpan(parsed: ParsedDocument, path: readonly PathSegment[]): Span {
+  if (path.length === 0) return { start: 0, end: Math.max(parsed.lines.lineEnd(1), Math.min(1, parsed.text.length)) };
+  const at = locate(parsed, path);
+  return at.keySpan ?? at.valueSpan;
+}
+
+/** Decodes an ajv instancePath (`/nodes/build/needs/0`) into segments. */
+export function pointerToPath(pointer: string): PathSegment[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}

@@ -1,0 +1,249 @@
+import type { Span, SpanDiagnostic } from '../diagnostics';
+import { ExpressionError, type Expr } from '../expressions/ast';
+import { FUNCTION_SIGNATURES } from '../expressions/functions';
+import { parseExpression } from '../expressions/parser';
+import { conditionSource, findTemplates } from '../expressions/template';
+import { ancestorsOf, cyclicComponents, needsPath } from '../graph';
+import type { NodeSpec, WorkflowSpec } from '../model';
+import { closest, didYouMean } from '../suggest';
+import { locate, type ParsedDocument, type PathSegment } from './document';
+import { mapSpan, valueToSource } from './textMapping';
+
+export interface SemanticOptions {
+  /** Whether a path (absolute, or relative to the workflow file's folder) exists; sub-workflow paths are checked only when given. */
+  fileExists?: (relativePath: string) => boolean;
+}
+
+export const CONTEXTS: Readonly<Record<string, string>> = {
+  inputs: 'the values given when the run starts',
+  env: 'environment variables (the workflow\'s, the node\'s, and the process\'s)',
+  nodes: "upstream nodes: nodes.<id>.outputs.<name> and nodes.<id>.status",
+  matrix: "this node's matrix values",
+  run: 'the run: run.id',
+  workflow: 'the workflow: workflow.name',
+};
+const NODE_FIELDS = ['outputs', 'status'];
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A reference chain such as nodes.build.outputs.version, with the span of each segment in the expression. */
+interface Reference {
+  segments: { name: string; span: Span }[];
+}
+
+function collect(expr: Expr, refs: Reference[], calls: Extract<Expr, { kind: 'call' }>[]): void {
+  const chain: { name: string; span: Span }[] = [];
+  let e: Expr = expr;
+  for (;;) {
+    if (e.kind === 'property') {
+      chain.unshift({ name: e.name, span: e.nameSpan });
+      e = e.object;
+    } else if (e.kind === 'index' && e.index.kind === 'literal' && typeof e.index.value === 'string') {
+      chain.unshift({ name: e.index.value, span: e.index.span });
+      e = e.object;
+    } else break;
+  }
+  if (e.kind === 'context') {
+    refs.push({ segments: [{ name: e.name, span: e.span }, ...chain] });
+    return;
+  }
+  switch (e.kind) {
+    case 'index':
+      collect(e.object, refs, calls);
+      collect(e.index, refs, calls);
+      break;
+    case 'call':
+      calls.push(e);
+      for (const a of e.args) collect(a, refs, calls);
+      break;
+    case 'not':
+      collect(e.operand, refs, calls);
+      break;
+    case 'compare':
+    case 'logical':
+      collect(e.left, refs, calls);
+      collect(e.right, refs, calls);
+      break;
+    default:
+  }
+}
+
+export function checkSemantics(parsed: ParsedDocument, workflow: WorkflowSpec, options: SemanticOptions = {}): SpanDiagnostic[] {
+  const out: SpanDiagnostic[] = [];
+  const rawNodes = isObject(parsed.value) && isObject((parsed.value).nodes) ? ((parsed.value).nodes) : {};
+  const byId = new Map(workflow.nodes.map((n) => [n.id, n]));
+  const ids = workflow.nodes.map((n) => n.id);
+  const needsSpan = (node: NodeSpec, i: number): Span => {
+    const raw = isObject(rawNodes[node.id]) ? (rawNodes[node.id] as Json).needs : undefined;
+    return locate(parsed, typeof raw === 'string' ? ['nodes', node.id, 'needs'] : ['nodes', node.id, 'needs', i]).valueSpan;
+  };
+
+  // Dependencies.
+  for (const node of workflow.nodes) {
+    node.needs.forEach((dep, i) => {
+      if (dep === node.id) {
+        out.push({ span: needsSpan(node, i), severity: 'error', code: 'self-dependency', message: `node '${node.id}' needs itself: remove '${dep}' from its needs` });
+      } else if (!byId.has(dep)) {
+        const suggestion = closest(dep, ids.filter((x) => x !== node.id));
+        const span = needsSpan(node, i);
+        out.push({
+          span,
+          severity: 'error',
+          code: 'unknown-dependency',
+          message: `node '${node.id}' needs '${dep}', which is not a node of this workflow${suggestion ? ` — did you mean '${suggestion}'?` : ` (nodes: ${ids.slice(0, 12).join(', ')}${ids.length > 12 ? ', …' : ''})`}`,
+          ...(suggestion ? { fixes: [{ title: `Change to '${suggestion}'`, edits: [{ span, newText: suggestion }] }] } : {}),
+        });
+      }
+    });
+  }
+
+  // Cycles: every needs edge inside a strongly connected component lies on a cycle.
+  const needsOf = (id: string) => byId.get(id)?.needs.filter((d) => d !== id) ?? [];
+  for (const component of cyclicComponents(ids, needsOf)) {
+    const members = new Set(component);
+    const edges: { node: NodeSpec; index: number; dep: string }[] = [];
+    for (const id of component) byId.get(id)!.needs.forEach((dep, index) => dep !== id && members.has(dep) && edges.push({ node: byId.get(id)!, index, dep }));
+    const related = edges.map((e) => ({ span: needsSpan(e.node, e.index), message: `'${e.node.id}' needs '${e.dep}'` }));
+    for (const e of edges) {
+      const back = needsPath(e.dep, e.node.id, members, needsOf) ?? [e.dep];
+      const cycle = [e.node.id, ...back].join(' → ');
+      out.push({ span: needsSpan(e.node, e.index), severity: 'error', code: 'cycle', message: `'${e.node.id}' needs '${e.dep}', which forms a cycle: ${cycle}`, related });
+    }
+  }
+
+  // Sub-workflows.
+  if (options.fileExists) {
+    for (const node of workflow.nodes) {
+      if (node.workflow !== undefined && !options.fileExists(node.workflow)) {
+        out.push({ span: locate(parsed, ['nodes', node.id, 'workflow']).valueSpan, severity: 'error', code: 'missing-workflow', message: `sub-workflow '${node.workflow}' does not exist (paths are relative to this file's folder)` });
+      }
+    }
+  }
+
+  // Expressions in every string of the document.
+  const upstream = ancestorsOf(workflow.nodes);
+  const visit = (value: unknown, path: PathSegment[]): void => {
+    if (typeof value === 'string') {
+      const isCondition = path.length === 3 && path[0] === 'nodes' && path[2] === 'if';
+      if (isCondition || value.includes('${{')) checkString(value, path, isCondition);
+    } else if (Array.isArray(value)) value.forEach((v, i) => visit(v, [...path, i]));
+    else if (isObject(value)) for (const [k, v] of Object.entries(value)) if (!(path.length === 0 && k === 'description')) visit(v, [...path, k]);
+  };
+
+  const checkString = (value: string, path: PathSegment[], isCondition: boolean): void => {
+    const node = path[0] === 'nodes' && typeof path[1] === 'string' ? byId.get(path[1]) : undefined;
+    let sourceMap: ((offset: number) => number | undefined) | undefined;
+    let scalar: Span | undefined;
+    const where = (span: Span): Span => {
+      if (!scalar) {
+        scalar = locate(parsed, path).valueSpan;
+        sourceMap = valueToSource(parsed.text.slice(scalar.start, scalar.end), scalar.start, value);
+      }
+      return mapSpan(sourceMap!, span, scalar);
+    };
+    const pieces: { expr?: Expr; error?: ExpressionError; offset: number; whole: Span }[] = [];
+    const condition = isCondition ? conditionSource(value) : undefined;
+    if (condition && !condition.source.includes('${{')) {
+      try {
+        pieces.push({ expr: parseExpression(condition.source), offset: condition.offset, whole: { start: 0, end: value.length } });
+      } catch (e) {
+        if (!(e instanceof ExpressionError)) throw e;
+        pieces.push({ error: e, offset: condition.offset, whole: { start: 0, end: value.length } });
+      }
+    } else {
+      for (const part of findTemplates(value)) pieces.push({ expr: part.expr, error: part.error, offset: part.exprSpan.start, whole: part.span });
+    }
+    for (const piece of pieces) {
+      if (piece.error) {
+        const s = piece.error.span;
+        const span = where({ start: piece.offset + Math.max(-3, s.start), end: piece.offset + Math.max(s.start + 1, s.end) });
+        out.push({ span, severity: 'error', code: 'invalid-expression', message: `invalid expression: ${piece.error.message}` });
+        continue;
+      }
+      const refs: Reference[] = [];
+      const calls: Extract<Expr, { kind: 'call' }>[] = [];
+      collect(piece.expr!, refs, calls);
+      const at = (s: Span) => where({ start: piece.offset + s.start, end: piece.offset + s.end });
+      for (const call of calls) {
+        if (!FUNCTION_SIGNATURES[call.name]) {
+          out.push({ span: at(call.nameSpan), severity: 'error', code: 'unknown-reference', message: `unknown function '${call.name}'${didYouMean(call.name, Object.keys(FUNCTION_SIGNATURES))}` });
+        }
+      }
+      for (const ref of refs) checkReference(ref, node, at);
+    }
+  };
+
+  const checkReference = (ref: Reference, node: NodeSpec | undefined, at: (s: Span) => Span): void => {
+    const [root, first, second, third] = ref.segments;
+    const report = (code: SpanDiagnostic['code'], span: Span, message: string, severity: SpanDiagnostic['severity'] = 'error', fixes?: SpanDiagnostic['fixes']) =>
+      out.push({ span: at(span), severity, code, message, ...(fixes ? { fixes } : {}) });
+    switch (root.name) {
+      case 'inputs': {
+        if (!first) return;
+        const names = Object.keys(workflow.inputs);
+        if (!names.includes(first.name)) {
+          report('unknown-reference', first.span, `no input named '${first.name}'${names.length ? didYouMean(first.name, names) || ` (inputs: ${names.join(', ')})` : ': this workflow declares no inputs'}`);
+        }
+        return;
+      }
+      case 'env':
+        return;
+      case 'matrix': {
+        if (!node?.matrix) {
+          report('unknown-reference', root.span, node ? `node '${node.id}' has no matrix` : "'matrix' is only available inside a node with a matrix");
+          return;
+        }
+        const keys = Object.keys(node.matrix);
+        if (first && !keys.includes(first.name)) report('unknown-reference', first.span, `no matrix key '${first.name}' in node '${node.id}'${didYouMean(first.name, keys) || ` (keys: ${keys.join(', ')})`}`);
+        return;
+      }
+      case 'run':
+        if (first && first.name !== 'id') report('unknown-reference', first.span, `'run.${first.name}' does not exist: the run context has 'id'`);
+        return;
+      case 'workflow':
+        if (first && first.name !== 'name') report('unknown-reference', first.span, `'workflow.${first.name}' does not exist: the workflow context has 'name'`);
+        return;
+      case 'nodes': {
+        if (!first) return;
+        const target = byId.get(first.name);
+        if (!target) {
+          report('unknown-reference', first.span, `no node named '${first.name}'${didYouMean(first.name, byId.keys())}`);
+          return;
+        }
+        if (!node) {
+          report('unreachable-reference', first.span, `nodes.${first.name} can only be read inside a node that needs '${first.name}'`);
+          return;
+        }
+        if (target.id === node.id || !upstream(node.id).has(target.id)) {
+          const why = target.id === node.id ? 'a node cannot read its own results' : `'${target.id}' is not upstream of '${node.id}', so its results would not exist yet: add it to needs`;
+          report('unreachable-reference', first.span, `nodes.${first.name}: ${why}`);
+          return;
+        }
+        if (!second) return;
+        if (!NODE_FIELDS.includes(second.name)) {
+          report('unknown-reference', second.span, `'nodes.${first.name}.${second.name}' does not exist: a node has 'outputs' and 'status'${didYouMean(second.name, NODE_FIELDS)}`);
+          return;
+        }
+        if (second.name === 'outputs' && third && target.outputs && !target.outputs.includes(third.name)) {
+          report('undeclared-output', third.span, `node '${target.id}' does not declare an output '${third.name}' (outputs: ${target.outputs.join(', ') || 'none'})${didYouMean(third.name, target.outputs)}`, 'warning', outputFix(target, third.name));
+        }
+        return;
+      }
+      default:
+        report('unknown-reference', root.span, `unknown context '${root.name}'${didYouMean(root.name, Object.keys(CONTEXTS)) || ` (contexts: ${Object.keys(CONTEXTS).join(', ')})`}`);
+    }
+  };
+
+  const outputFix = (target: NodeSpec, name: string): SpanDiagnostic['fixes'] => {
+    const at = locate(parsed, ['nodes', target.id, 'outputs']);
+    const source = parsed.text.slice(at.valueSpan.start, at.valueSpan.end);
+    if (!source.startsWith('[') || !source.endsWith(']')) return undefined;
+    const insertAt = at.valueSpan.end - 1;
+    const separator = source.slice(1, -1).trim() === '' ? '' : ', ';
+    return [{ title: `Add '${name}' to the outputs of '${target.id}'`, edits: [{ span: { start: insertAt, end: insertAt }, newText: `${separator}${name}` }] }];
+  };
+
+  visit(parsed.value, []);
+  return out;
+}

@@ -1,0 +1,121 @@
+import { isMap, isPair, isSeq, type Document, type Node as YamlNode } from 'yaml';
+import type { Diagnostic, Span, SpanDiagnostic } from '../diagnostics';
+import type { LineIndex } from '../lineIndex';
+import { buildWorkflow, type WorkflowSpec } from '../model';
+import { parseWorkflowText, type ParsedDocument } from './document';
+import { checkSchema } from './schemaCheck';
+import { checkSemantics, type SemanticOptions } from './semanticCheck';
+
+export interface ValidationResult {
+  diagnostics: SpanDiagnostic[];
+  /** The normalized model: complete when there are no errors, best effort otherwise. */
+  workflow: WorkflowSpec;
+  parsed: ParsedDocument;
+}
+
+export type ValidateOptions = SemanticOptions;
+
+/** Messages clearer than the parser's own, by yaml error code. */
+const YAML_MESSAGES: Record<string, string> = {
+  TAB_AS_INDENT: 'tabs are not allowed as indentation in YAML: indent with spaces',
+};
+
+function syntaxDiagnostics(parsed: ParsedDocument): SpanDiagnostic[] {
+  const out: SpanDiagnostic[] = [];
+  const reportedLines = new Set<number>();
+  for (const e of parsed.doc.errors) {
+    const start = Math.min(e.pos[0], parsed.text.length);
+    const end = Math.max(start, Math.min(e.pos[1], parsed.text.length));
+    const first = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+    if (e.code === 'DUPLICATE_KEY') {
+      const span = keyTokenSpan(parsed.text, start);
+      const key = parsed.text.slice(span.start, span.end).trim();
+      const what = key ? `'${key}' is` : 'an empty key is';
+      out.push({ span, severity: 'error', code: 'duplicate-key', message: `${what} written twice in this mapping: the second one replaces the first; rename or remove one` });
+      continue;
+    }
+    // One broken construct often yields several parser errors on the same line: the first says it best.
+    const line = parsed.lines.position(start).line;
+    if (reportedLines.has(line)) continue;
+    reportedLines.add(line);
+    const detail = YAML_MESSAGES[e.code] ?? first.charAt(0).toLowerCase() + first.slice(1);
+    const span = { start, end: Math.min(Math.max(end, start + 1), parsed.text.length) };
+    out.push({ span, severity: 'error', code: 'yaml-syntax', message: `YAML syntax error: ${detail}` });
+  }
+  return out;
+}
+
+/** The whole key token at an offset (yaml reports only its first character). */
+function keyTokenSpan(text: string, start: number): Span {
+  let end = start;
+  if (text[start] === '"' || text[start] === "'") {
+    const close = text.indexOf(text[start], start + 1);
+    end = close > 0 ? close + 1 : start + 1;
+  } else {
+    while (end < text.length && text[end] !== ':' && text[end] !== '\n' && text[end] !== '\r') end++;
+    while (end > start && text[end - 1] === ' ') end--;
+  }
+  return { start, end: Math.min(Math.max(end, start + 1), text.length) };
+}
+
+/**
+ * Spans where a syntax error makes other diagnostics untrustworthy: the line of the error, and the deepest map entry
+ * that contains it or ends just before it (the entry the broken text would have belonged to).
+ */
+function damagedSpans(parsed: ParsedDocument, lines: LineIndex): Span[] {
+  const spans: Span[] = [];
+  for (const e of parsed.doc.errors) {
+    if (e.code === 'DUPLICATE_KEY') continue;
+    const at = Math.min(e.pos[0], parsed.text.length);
+    const line = lines.position(at).line;
+    spans.push({ start: lines.lineStart(line), end: lines.lineEnd(line) + 1 });
+    const entry = deepestEntry(parsed.doc, parsed.text, at);
+    if (entry) spans.push(entry);
+  }
+  return spans;
+}
+
+function deepestEntry(doc: Document.Parsed, text: string, offset: number): Span | undefined {
+  const touches = (start: number, end: number) => start <= offset && (offset <= end || text.slice(end, offset).trim() === '');
+  let best: Span | undefined;
+  const walk = (node: unknown): void => {
+    if (!isMap(node) && !isSeq(node)) return;
+    for (const item of node.items) {
+      const pair = isPair(item) ? item : undefined;
+      const keyNode = pair ? (pair.key as YamlNode | null) : undefined;
+      const valueNode = (pair ? pair.value : item) as YamlNode | null;
+      const start = keyNode?.range?.[0] ?? valueNode?.range?.[0];
+      const end = valueNode?.range?.[2] ?? keyNode?.range?.[2];
+      if (start === undefined || end === undefined) continue;
+      if (touches(start, end)) {
+        best = { start, end };
+        walk(valueNode);
+      }
+    }
+  };
+  walk(doc.contents);
+  return best;
+}
+
+const overlaps = (a: Span, b: Span) => a.start < b.end && b.start < a.end;
+
+/** Validates a workflow file's text: YAML syntax, the JSON schema, and the semantic checks. Never throws. */
+export function validateWorkflow(text: string, options: ValidateOptions = {}): ValidationResult {
+  const parsed = parseWorkflowText(text);
+  const syntax = syntaxDiagnostics(parsed);
+  const workflow = buildWorkflow(parsed.value);
+  let rest: SpanDiagnostic[] = [];
+  if (parsed.value !== null && parsed.value !== undefined || parsed.doc.errors.length === 0) {
+    rest = [...checkSchema(parsed), ...checkSemantics(parsed, workflow, options)];
+  }
+  if (syntax.length > 0) {
+    const damaged = damagedSpans(parsed, parsed.lines);
+    rest = rest.filter((d) => !damaged.some((s) => overlaps(d.span, s) || (d.span.start === d.span.end && s.start <= d.span.start && d.span.start < s.end)));
+  }
+  const diagnostics = [...syntax, ...rest].sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+  return { diagnostics, workflow, parsed };
+}
+
+export function toLineDiagnostics(lines: LineIndex, diagnostics: readonly SpanDiagnostic[]): Diagnostic[] {
+  return diagnostics.map((d) => ({ ...lines.range(d.span), severity: d.severity, code: d.code, message: d.message }));
+}

@@ -1,0 +1,15 @@
+import { toLineDiagnostics, validateWorkflow, type ValidateOptions } from '../../src/engine/validation/validate';
+import type { Diagnostic } from '../../src/engine/diagnostics';
+
+/** Joins lines into a document, so that tests read like the YAML they check. */
+export const yaml = (...lines: string[]): string => lines.join('\n') + '\n';
+
+export function diagnose(text: string, options?: ValidateOptions): (Diagnostic & { text: string })[] {
+  const result = validateWorkflow(text, options);
+  return toLineDiagnostics(result.parsed.lines, result.diagnostics).map((d, i) => ({
+    ...d,
+    text: text.slice(result.diagnostics[i].span.start, result.diagnostics[i].span.end),
+  }));
+}
+
+export const codes = (text: string, options?: ValidateOptions): string[] => diagnose(text, options).map((d) => `${d.line}:${d.code}`);

@@ -1,0 +1,220 @@
+import { strict as assert } from 'node:assert';
+import { validateWorkflow } from '../../src/engine/validation/validate';
+import { codes, diagnose, yaml } from './helpers';
+
+const header = ['version: 1', 'name: Test'];
+
+describe('validator', () => {
+  it('accepts a complete workflow with no diagnostics', () => {
+    const text = yaml(
+      ...header,
+      'inputs:',
+      '  target: { type: string, default: prod }',
+      'env: { CI: "true" }',
+      'concurrency: 2',
+      'timeout: 1h30m',
+      'defaults: { timeout: 5m, retry: { max: 2, backoff: exponential, delay: 1s, maxDelay: 30s } }',
+      'nodes:',
+      '  build:',
+      '    run: echo "version=1" >> "$MAESTRO_OUTPUT"',
+      '    outputs: [version]',
+      '  test:',
+      '    needs: build',
+      '    matrix: { os: [linux, mac], node: [18, 20] }',
+      '    run: echo ${{ matrix.os }} ${{ nodes.build.outputs.version }}',
+      '  gate:',
+      '    needs: [test]',
+      '    approval: { prompt: Ship?, timeout: 1h }',
+      '  deploy:',
+      '    needs: [gate]',
+      "    if: nodes.build.outputs.version != '' && inputs.target == 'prod'",
+      '    run: ./deploy ${{ inputs.target }} ${{ run.id }} ${{ workflow.name }} ${{ env.HOME }}',
+    );
+    assert.deepEqual(diagnose(text), []);
+  });
+
+  it('puts an unknown property on its key, with a suggestion and a fix', () => {
+    const text = yaml(...header, 'nodes:', '  build:', '    run: make', '    nedds: [x]');
+    const [d] = diagnose(text);
+    assert.equal(d.code, 'schema');
+    assert.equal(d.text, 'nedds');
+    assert.match(d.message, /unknown property 'nedds'.*did you mean 'needs'\?/);
+    const result = validateWorkflow(text);
+    assert.deepEqual(result.diagnostics[0].fixes?.[0].edits[0].newText, 'needs');
+  });
+
+  it('puts a wrong value on the value', () => {
+    const [d] = diagnose(yaml(...header, 'concurrency: -2', 'nodes: { a: { run: x } }'));
+    assert.deepEqual([d.line, d.column, d.endColumn, d.text], [3, 14, 16, '-2']);
+    assert.match(d.message, /at least 1/);
+  });
+
+  it('explains alternatives by the branch that fits the value', () => {
+    const d = diagnose(yaml(...header, 'nodes:', '  a:', '    run: x', '    retry: { max: many }'));
+    assert.equal(d.length, 1);
+    assert.equal(d[0].text, 'many');
+    assert.match(d[0].message, /'max' must be a whole number, not 'many'/);
+    const e = diagnose(yaml(...header, 'nodes:', '  a:', '    run: x', '    retry: [1]'));
+    assert.equal(e.length, 1);
+    assert.match(e[0].message, /'retry' must be a whole number or a mapping, not a list/);
+  });
+
+  it('reports node kinds on the node key', () => {
+    const text = yaml(...header, 'nodes:', '  both:', '    run: a', '    approval: { prompt: p }', '  neither:', '    phase: x');
+    const d = diagnose(text);
+    assert.deepEqual(d.map((x) => [x.line, x.text]), [[4, 'both'], [7, 'neither']]);
+    assert.match(d[0].message, /has 'run' and 'approval'/);
+    assert.match(d[1].message, /nothing to do/);
+  });
+
+  it('reports missing top-level properties on line 1', () => {
+    const d = diagnose(yaml('name: x', 'nodes: { a: { run: x } }'));
+    assert.deepEqual(d.map((x) => [x.line, x.code]), [[1, 'schema']]);
+    assert.match(d[0].message, /missing the required property 'version'/);
+  });
+
+  it('reports empty and non-mapping documents', () => {
+    assert.deepEqual(codes(''), ['1:schema']);
+    assert.deepEqual(codes('- a\n- b\n'), ['1:schema']);
+    assert.match(diagnose('just text')[0].message, /must be a mapping/);
+  });
+
+  it('checks durations with their own code', () => {
+    const d = diagnose(yaml(...header, 'timeout: forever', 'nodes:', '  a: { run: x, timeout: 5 minutes, retry: { max: 1, delay: soon } }'));
+    assert.deepEqual(d.map((x) => [x.code, x.text]), [['invalid-duration', 'forever'], ['invalid-duration', '5 minutes'], ['invalid-duration', 'soon']]);
+  });
+
+  it('rejects invalid node ids on the key', () => {
+    const [d] = diagnose(yaml(...header, 'nodes:', '  "bad id": { run: x }'));
+    assert.equal(d.text, '"bad id"');
+    assert.match(d.message, /not a valid node id/);
+  });
+
+  it('finds unknown and self dependencies, with suggestions', () => {
+    const d = diagnose(yaml(...header, 'nodes:', '  build: { run: x }', '  test:', '    needs: [biuld, test]', '    run: y', '  solo: { needs: nothing_like_it, run: z }'));
+    assert.deepEqual(d.map((x) => [x.code, x.text]), [['unknown-dependency', 'biuld'], ['self-dependency', 'test'], ['unknown-dependency', 'nothing_like_it']]);
+    assert.match(d[0].message, /did you mean 'build'\?/);
+    assert.match(d[2].message, /nodes: build, test, solo/);
+  });
+
+  it('reports every edge of a cycle, with its path and related spans', () => {
+    const text = yaml(...header, 'nodes:', '  a: { needs: [c], run: x }', '  b: { needs: [a], run: x }', '  c: { needs: [b, d], run: x }', '  d: { run: x }');
+    const result = validateWorkflow(text);
+    const cycles = result.diagnostics.filter((d) => d.code === 'cycle');
+    assert.equal(cycles.length, 3);
+    assert.match(cycles[0].message, /a → c → b → a/);
+    assert.equal(cycles[0].related?.length, 3);
+  });
+
+  it('finds duplicate keys on the second key', () => {
+    const [d] = diagnose(yaml(...header, 'nodes:', '  build: { run: a }', '  build: { run: b }'));
+    assert.deepEqual([d.code, d.line, d.text], ['duplicate-key', 5, 'build']);
+  });
+
+  it('reports YAML syntax errors and keeps checking the rest', () => {
+    const text = yaml(...header, 'nodes:', '  a:', '    run: x', '   bad: indent', '  c:', '    needs: [zzz]', '    run: y');
+    const d = diagnose(text);
+    assert.deepEqual(d.filter((x) => x.code === 'yaml-syntax').map((x) => x.line), [6]);
+    assert.ok(d.some((x) => x.code === 'unknown-dependency' && x.text === 'zzz'), 'the intact node is still checked');
+  });
+
+  it('does not report what a syntax error broke, and says each syntax error once', () => {
+    assert.deepEqual(codes(yaml(...header, 'nodes:', '  build:', '\trun: echo build')), ['5:yaml-syntax']);
+    assert.deepEqual(codes(yaml(...header, 'nodes:', '  a:', '    needs: [b', '    run: x')).filter((c) => c.endsWith('yaml-syntax')), ['6:yaml-syntax']);
+  });
+
+  describe('expressions', () => {
+    const wf = (...nodeLines: string[]) =>
+      yaml(...header, 'inputs: { target: { default: prod } }', 'nodes:', '  build:', '    run: x', '    outputs: [version]', ...nodeLines);
+
+    it('puts an unknown input on its name, inside the template', () => {
+      const [d] = diagnose(wf('  deploy:', '    needs: build', '    run: echo ${{ inputs.tagret }}'));
+      assert.deepEqual([d.code, d.text], ['unknown-reference', 'tagret']);
+      assert.match(d.message, /did you mean 'target'/);
+    });
+
+    it('points at the error inside an invalid expression', () => {
+      const [d] = diagnose(wf('  deploy:', '    needs: build', '    if: ${{ nodes.build.status == }}', '    run: x'));
+      assert.equal(d.code, 'invalid-expression');
+      assert.equal(d.line, 10);
+    });
+
+    it('checks bare conditions', () => {
+      const [d] = diagnose(wf('  deploy:', '    needs: build', "    if: nodes.build.status = 'completed'", '    run: x'));
+      assert.equal(d.code, 'invalid-expression');
+      assert.equal(d.text, '=');
+    });
+
+    it('requires nodes to be upstream', () => {
+      const [d] = diagnose(wf('  audit:', '    run: echo ${{ nodes.build.outputs.version }}'));
+      assert.deepEqual([d.code, d.text], ['unreachable-reference', 'build']);
+      const upstreamTwice = diagnose(wf('  mid: { needs: build, run: x }', '  last:', '    needs: mid', '    run: echo ${{ nodes.build.outputs.version }}'));
+      assert.deepEqual(upstreamTwice, [], 'transitive ancestors are upstream');
+    });
+
+    it('warns about undeclared outputs, with a fix that declares them', () => {
+      const text = wf('  deploy:', '    needs: build', '    run: echo ${{ nodes.build.outputs.verison }}');
+      const [d] = diagnose(text);
+      assert.deepEqual([d.code, d.severity, d.text], ['undeclared-output', 'warning', 'verison']);
+      assert.match(d.message, /did you mean 'version'/);
+      const fix = validateWorkflow(text).diagnostics[0].fixes![0];
+      assert.equal(fix.edits[0].newText, ', verison');
+    });
+
+    it('reports unknown contexts, functions, node fields and matrix keys', () => {
+      const d = diagnose(
+        wf(
+          '  t:',
+          '    needs: build',
+          '    matrix: { shard: [1, 2] }',
+          '    run: ${{ secrets.x }} ${{ lenght(1) }} ${{ nodes.build.outptus }} ${{ matrix.sahrd }} ${{ nodes.nope.status }} ${{ run.number }}',
+        ),
+      );
+      assert.deepEqual(d.map((x) => x.text), ['secrets', 'lenght', 'outptus', 'sahrd', 'nope', 'number']);
+      assert.ok(d.every((x) => x.code === 'unknown-reference'));
+    });
+
+    it('maps positions inside block scalars', () => {
+      const [d] = diagnose(wf('  deploy:', '    needs: build', '    run: |', '      echo start', '      echo ${{ inputs.nope }}'));
+      assert.deepEqual([d.line, d.column, d.text], [12, 23, "nope"]);
+    });
+
+    it('keeps nodes out of workflow-level expressions', () => {
+      const [d] = diagnose(yaml(...header, 'env: { V: "${{ nodes.a.status }}" }', 'nodes: { a: { run: x } }'));
+      assert.equal(d.code, 'unreachable-reference');
+    });
+  });
+
+  it('checks that sub-workflows exist when it can', () => {
+    const text = yaml(...header, 'nodes:', '  sub: { workflow: ./other.workflow.yaml }');
+    assert.deepEqual(codes(text), [], 'without a file system, paths are not checked');
+    assert.deepEqual(codes(text, { fileExists: () => false }), ['4:missing-workflow']);
+    assert.deepEqual(codes(text, { fileExists: () => true }), []);
+  });
+
+  it('resolves anchors, aliases and merge keys', () => {
+    const text = yaml(
+      ...header,
+      'x-common: &common',
+      '  timeout: 5m',
+      '  retry: 2',
+      'nodes:',
+      '  a:',
+      '    <<: *common',
+      '    run: x',
+      '  b: *a_missing',
+    );
+    const d = diagnose(text);
+    assert.ok(d.length > 0);
+    const merged = yaml(...header, 'defaults: &d { timeout: 5m }', 'nodes:', '  a:', '    run: x', '    <<: *d', '    tiemout: 3s');
+    const [e] = diagnose(merged);
+    assert.equal(e.text, 'tiemout');
+    assert.match(e.message, /did you mean 'timeout'/);
+  });
+
+  it('builds the model even from a broken file', () => {
+    const { workflow } = validateWorkflow(yaml(...header, 'nodes:', '  a: { run: x }', '  b: { needs: [a, zzz], run: y, timeout: never }'));
+    assert.deepEqual(workflow.nodes.map((n) => [n.id, n.needs]), [['a', []], ['b', ['a', 'zzz']]]);
+    assert.equal(workflow.nodes[1].timeoutMs, undefined);
+  });
+});
