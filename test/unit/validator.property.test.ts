@@ -46,7 +46,9 @@ const mutation = fc.oneof(
   fc.record({ kind: fc.constant('duplicateLine' as const), at: fc.nat() }),
 );
 
-function mutate(text: string, mutations: fc.RecordValue<{ kind: string; at: number; text?: string; length?: number }>[]): string {
+type Mutation = { kind: 'insert' | 'delete' | 'duplicateLine'; at: number; text?: string; length?: number };
+
+function mutate(text: string, mutations: Mutation[]): string {
   let t = text;
   for (const m of mutations) {
     const at = t.length ? m.at % (t.length + 1) : 0;
