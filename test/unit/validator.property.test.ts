@@ -81,6 +81,14 @@ describe('validator properties', () => {
     assert.deepEqual(validateWorkflow(seed).diagnostics, []);
   });
 
+  it('reports recursive aliases and survives deep nesting', () => {
+    const recursive = validateWorkflow('version: 1\nname: x\nnodes: &n\n  a: { run: x, env: *n }\n');
+    assert.ok(recursive.diagnostics.some((d) => d.code === 'yaml-syntax' && /refers to a node that contains it/.test(d.message)));
+    checkInvariants('a: &a [*a]\n');
+    checkInvariants('['.repeat(5000) + ']'.repeat(5000));
+    checkInvariants('a:\n' + Array.from({ length: 300 }, (_, i) => ' '.repeat(i + 1) + 'b:').join('\n'));
+  });
+
   it('survives an alias bomb', () => {
     const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
     for (let i = 0; i < 8; i++) bomb.push(`${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9).fill('*' + String.fromCharCode(97 + i)).join(',')}]`);

@@ -118,6 +118,12 @@ describe('validator', () => {
     assert.ok(d.some((x) => x.code === 'unknown-dependency' && x.text === 'zzz'), 'the intact node is still checked');
   });
 
+  it('explains a colon inside an unquoted value', () => {
+    const [d] = diagnose(yaml(...header, 'nodes:', '  a:', '    run: echo "${{ run.id }}: done"'));
+    assert.equal(d.code, 'yaml-syntax');
+    assert.match(d.message, /put the value in quotes/);
+  });
+
   it('does not report what a syntax error broke, and says each syntax error once', () => {
     assert.deepEqual(codes(yaml(...header, 'nodes:', '  build:', '\trun: echo build')), ['5:yaml-syntax']);
     assert.deepEqual(codes(yaml(...header, 'nodes:', '  a:', '    needs: [b', '    run: x')).filter((c) => c.endsWith('yaml-syntax')), ['6:yaml-syntax']);

@@ -1,4 +1,4 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode, type Pair } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit, type Document, type Node as YamlNode, type Pair } from 'yaml';
 import type { Span } from '../diagnostics';
 import { LineIndex } from '../lineIndex';
 
@@ -9,20 +9,55 @@ export interface ParsedDocument {
   text: string;
   doc: Document.Parsed;
   lines: LineIndex;
-  /** The document as plain data (aliases and merge keys resolved). */
+  /** The document as plain data (aliases and merge keys resolved), always acyclic and of bounded depth. */
   value: unknown;
+  /** Aliases that refer to a node containing them: the data there is cut off. */
+  recursiveAliases: Span[];
 }
+
+/** Deeper data than any workflow needs is cut off, so that checks recursing over it stay within the stack. */
+const MAX_DEPTH = 64;
 
 export function parseWorkflowText(text: string): ParsedDocument {
   const doc = parseDocument(text, { merge: true, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
   let value: unknown;
   try {
-    value = doc.toJS({ maxAliasCount: 1000 });
+    value = acyclic(doc.toJS({ maxAliasCount: 1000 }), new Set(), 0);
   } catch {
-    // An alias bomb or a broken alias: keep what the structure gives without resolving aliases.
+    // An alias bomb, or nesting too deep to convert: the schema check reports the document as it stands.
     value = undefined;
   }
-  return { text, doc, lines: new LineIndex(text), value };
+  return { text, doc, lines: new LineIndex(text), value, recursiveAliases: findRecursiveAliases(doc, text) };
+}
+
+/** A copy in which a reference to an enclosing object (a recursive alias) or anything too deep becomes null. */
+function acyclic(value: unknown, ancestors: Set<object>, depth: number): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (ancestors.has(value) || depth > MAX_DEPTH) return null;
+  ancestors.add(value);
+  let copy: unknown;
+  if (Array.isArray(value)) copy = value.map((v) => acyclic(v, ancestors, depth + 1));
+  else {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = acyclic(v, ancestors, depth + 1);
+    copy = out;
+  }
+  ancestors.delete(value);
+  return copy;
+}
+
+function findRecursiveAliases(doc: Document.Parsed, text: string): Span[] {
+  if (!text.includes('*')) return []; // no alias without '*': skip the walk on the common path
+  const spans: Span[] = [];
+  visit(doc, {
+    Alias(_, alias) {
+      const target = alias.resolve(doc);
+      const t = target?.range;
+      const a = alias.range;
+      if (t && a && t[0] <= a[0] && a[1] <= t[2]) spans.push({ start: a[0], end: a[1] });
+    },
+  });
+  return spans;
 }
 
 /** Where a path of the data sits in the text. */

@@ -20,6 +20,10 @@ const YAML_MESSAGES: Record<string, string> = {
   TAB_AS_INDENT: 'tabs are not allowed as indentation in YAML: indent with spaces',
 };
 
+/** What usually causes an error: ': ' inside an unquoted value starts a new mapping. */
+const COLON_IN_VALUE_HINT = " (a ': ' inside an unquoted value starts a mapping: put the value in quotes, or use a block scalar '|')";
+const COLON_IN_VALUE_CODES = new Set(['MULTILINE_IMPLICIT_KEY', 'BLOCK_AS_IMPLICIT_KEY']);
+
 function syntaxDiagnostics(parsed: ParsedDocument): SpanDiagnostic[] {
   const out: SpanDiagnostic[] = [];
   const reportedLines = new Set<number>();
@@ -38,7 +42,9 @@ function syntaxDiagnostics(parsed: ParsedDocument): SpanDiagnostic[] {
     const line = parsed.lines.position(start).line;
     if (reportedLines.has(line)) continue;
     reportedLines.add(line);
-    const detail = YAML_MESSAGES[e.code] ?? first.charAt(0).toLowerCase() + first.slice(1);
+    const lineText = parsed.text.slice(parsed.lines.lineStart(line), parsed.lines.lineEnd(line));
+    const hint = COLON_IN_VALUE_CODES.has(e.code) && /:\s.*:\s/.test(lineText) ? COLON_IN_VALUE_HINT : '';
+    const detail = (YAML_MESSAGES[e.code] ?? first.charAt(0).toLowerCase() + first.slice(1)) + hint;
     const span = { start, end: Math.min(Math.max(end, start + 1), parsed.text.length) };
     out.push({ span, severity: 'error', code: 'yaml-syntax', message: `YAML syntax error: ${detail}` });
   }
@@ -103,6 +109,9 @@ const overlaps = (a: Span, b: Span) => a.start < b.end && b.start < a.end;
 export function validateWorkflow(text: string, options: ValidateOptions = {}): ValidationResult {
   const parsed = parseWorkflowText(text);
   const syntax = syntaxDiagnostics(parsed);
+  for (const span of parsed.recursiveAliases) {
+    syntax.push({ span, severity: 'error', code: 'yaml-syntax', message: `the alias '${parsed.text.slice(span.start, span.end)}' refers to a node that contains it: a workflow cannot be recursive` });
+  }
   const workflow = buildWorkflow(parsed.value);
   let rest: SpanDiagnostic[] = [];
   if (parsed.value !== null && parsed.value !== undefined || parsed.doc.errors.length === 0) {
