@@ -11,22 +11,22 @@ export function cyclicComponents(ids: readonly string[], needs: (id: string) => 
   const known = new Set(ids);
   for (const root of ids) {
     if (index.has(root)) continue;
-    const work: { id: string; next: number }[] = [{ id: root, next: 0 }];
+    const edgesOf = (id: string) => needs(id).filter((d) => known.has(d));
+    const work: { id: string; next: number; edges: readonly string[] }[] = [{ id: root, next: 0, edges: edgesOf(root) }];
     index.set(root, counter);
     low.set(root, counter++);
     stack.push(root);
     onStack.add(root);
     while (work.length) {
       const frame = work[work.length - 1];
-      const edges = needs(frame.id).filter((d) => known.has(d));
-      if (frame.next < edges.length) {
-        const dep = edges[frame.next++];
+      if (frame.next < frame.edges.length) {
+        const dep = frame.edges[frame.next++];
         if (!index.has(dep)) {
           index.set(dep, counter);
           low.set(dep, counter++);
           stack.push(dep);
           onStack.add(dep);
-          work.push({ id: dep, next: 0 });
+          work.push({ id: dep, next: 0, edges: edgesOf(dep) });
         } else if (onStack.has(dep)) {
           low.set(frame.id, Math.min(low.get(frame.id)!, index.get(dep)!));
         }
@@ -73,27 +73,36 @@ export function needsPath(from: string, to: string, within: ReadonlySet<string>,
   return undefined;
 }
 
-/** Every node a node transitively needs, memoized; safe on cyclic graphs. */
-export function ancestorsOf(nodes: readonly Pick<NodeSpec, 'id' | 'needs'>[]): (id: string) => ReadonlySet<string> {
+/**
+ * Whether `ancestor` is upstream of `id` (needed by it, directly or through others). Direct needs answer at once;
+ * otherwise one search collects the node's whole ancestor set, which is kept for later questions about that node.
+ * Safe on cyclic graphs.
+ */
+export function upstreamChecker(nodes: readonly Pick<NodeSpec, 'id' | 'needs'>[]): (id: string, ancestor: string) => boolean {
   const byId = new Map(nodes.map((n) => [n.id, n]));
-  const memo = new Map<string, Set<string>>();
-  const compute = (id: string): Set<string> => {
-    const cached = memo.get(id);
-    if (cached) return cached;
-    const result = new Set<string>();
-    memo.set(id, result);
-    const stack = [...(byId.get(id)?.needs ?? [])];
-    while (stack.length) {
-      const dep = stack.pop()!;
-      if (result.has(dep) || !byId.has(dep)) continue;
-      result.add(dep);
-      const done = memo.get(dep);
-      if (done && done !== result) for (const x of done) result.add(x);
-      else stack.push(...byId.get(dep)!.needs);
+  const ancestors = new Map<string, Set<string>>();
+  return (id, ancestor) => {
+    const node = byId.get(id);
+    if (!node) return false;
+    if (node.needs.includes(ancestor)) return true;
+    let set = ancestors.get(id);
+    if (!set) {
+      set = new Set<string>();
+      const stack = [...node.needs];
+      while (stack.length) {
+        const dep = stack.pop()!;
+        if (set.has(dep)) continue;
+        const depNode = byId.get(dep);
+        if (!depNode) continue;
+        set.add(dep);
+        const known = ancestors.get(dep);
+        if (known) for (const x of known) set.add(x);
+        else stack.push(...depNode.needs);
+      }
+      ancestors.set(id, set);
     }
-    return result;
+    return set.has(ancestor);
   };
-  return compute;
 }
 
 /** Nodes in an order where each comes after everything it needs (Kahn's algorithm, roots in file order); nodes on cycles last. */

@@ -8,52 +8,63 @@ type Token =
   | { type: 'punct'; value: string; start: number; end: number }
   | { type: 'eof'; value: ''; start: number; end: number };
 
-const PUNCTUATION = ['==', '!=', '<=', '>=', '&&', '||', '<', '>', '!', '(', ')', '[', ']', '.', ','];
-const IDENT_START = /[A-Za-z_]/;
-const IDENT_PART = /[A-Za-z0-9_-]/;
+const TWO_CHAR_PUNCTUATION = new Set(['==', '!=', '<=', '>=', '&&', '||']);
+const ONE_CHAR_PUNCTUATION = new Set(['<', '>', '!', '(', ')', '[', ']', '.', ',']);
+const NUMBER = /(?:0x[0-9a-fA-F]+|-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)/y;
+
+const isIdentStart = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+const isIdentPart = (c: number) => isIdentStart(c) || (c >= 48 && c <= 57) || c === 45;
+const isDigit = (c: number) => c >= 48 && c <= 57;
 
 function tokenize(source: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   while (i < source.length) {
-    const c = source[i];
-    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
+    const code = source.charCodeAt(i);
+    if (code === 32 || code === 9 || code === 10 || code === 13) {
       i++;
       continue;
     }
+    const c = source[i];
     const start = i;
     if (c === "'") {
       let value = '';
       i++;
       for (;;) {
         if (i >= source.length) throw new ExpressionError("unterminated string: a string literal needs a closing '", { start, end: source.length });
-        if (source[i] === "'") {
-          if (source[i + 1] === "'") {
-            value += "'";
-            i += 2;
-            continue;
-          }
-          i++;
-          break;
+        const close = source.indexOf("'", i);
+        if (close < 0) {
+          i = source.length;
+          continue;
         }
-        value += source[i++];
+        value += source.slice(i, close);
+        if (source[close + 1] === "'") {
+          value += "'";
+          i = close + 2;
+          continue;
+        }
+        i = close + 1;
+        break;
       }
       tokens.push({ type: 'string', value, start, end: i });
       continue;
     }
     if (c === '"') throw new ExpressionError("strings are written in single quotes, as 'text'", { start, end: start + 1 });
-    const num = /^(?:0x[0-9a-fA-F]+|-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)/.exec(source.slice(i, i + 64));
-    if (num && (c !== '-' || /[\d.]/.test(source[i + 1] ?? ''))) {
-      tokens.push({ type: 'number', value: Number(num[0]), start, end: i + num[0].length });
-      i += num[0].length;
+    if (isDigit(code) || ((c === '-' || c === '.') && isDigit(source.charCodeAt(i + 1)))) {
+      NUMBER.lastIndex = i;
+      const m = NUMBER.exec(source)!;
+      tokens.push({ type: 'number', value: Number(m[0]), start, end: i + m[0].length });
+      i += m[0].length;
       continue;
     }
-    if (IDENT_START.test(c)) {
-      while (i < source.length && IDENT_PART.test(source[i])) i++;
+    if (isIdentStart(code)) {
+      i++;
+      while (i < source.length && isIdentPart(source.charCodeAt(i))) i++;
       tokens.push({ type: 'ident', value: source.slice(start, i), start, end: i });
       continue;
     }
-    const punct = PUNCTUATION.find((p) => source.startsWith(p, i));
+    const two = source.substr(i, 2);
+    const punct = TWO_CHAR_PUNCTUATION.has(two) ? two : ONE_CHAR_PUNCTUATION.has(c) ? c : undefined;
     if (punct) {
       tokens.push({ type: 'punct', value: punct, start, end: i + punct.length });
       i += punct.length;

@@ -3,7 +3,7 @@ import { ExpressionError, type Expr } from '../expressions/ast';
 import { FUNCTION_SIGNATURES } from '../expressions/functions';
 import { parseExpression } from '../expressions/parser';
 import { conditionSource, findTemplates } from '../expressions/template';
-import { ancestorsOf, cyclicComponents, needsPath } from '../graph';
+import { cyclicComponents, needsPath, upstreamChecker } from '../graph';
 import type { NodeSpec, WorkflowSpec } from '../model';
 import { closest, didYouMean } from '../suggest';
 import { locate, type ParsedDocument, type PathSegment } from './document';
@@ -122,13 +122,27 @@ export function checkSemantics(parsed: ParsedDocument, workflow: WorkflowSpec, o
   }
 
   // Expressions in every string of the document.
-  const upstream = ancestorsOf(workflow.nodes);
-  const visit = (value: unknown, path: PathSegment[]): void => {
+  const isUpstream = upstreamChecker(workflow.nodes);
+  // One mutable path for the walk; it is copied only for the few strings that hold expressions.
+  const path: PathSegment[] = [];
+  const visit = (value: unknown): void => {
     if (typeof value === 'string') {
       const isCondition = path.length === 3 && path[0] === 'nodes' && path[2] === 'if';
-      if (isCondition || value.includes('${{')) checkString(value, path, isCondition);
-    } else if (Array.isArray(value)) value.forEach((v, i) => visit(v, [...path, i]));
-    else if (isObject(value)) for (const [k, v] of Object.entries(value)) if (!(path.length === 0 && k === 'description')) visit(v, [...path, k]);
+      if (isCondition || value.includes('${{')) checkString(value, [...path], isCondition);
+    } else if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        path.push(i);
+        visit(value[i]);
+        path.pop();
+      }
+    } else if (isObject(value)) {
+      for (const k in value) {
+        if (path.length === 0 && k === 'description') continue;
+        path.push(k);
+        visit(value[k]);
+        path.pop();
+      }
+    }
   };
 
   const checkString = (value: string, path: PathSegment[], isCondition: boolean): void => {
@@ -215,7 +229,7 @@ export function checkSemantics(parsed: ParsedDocument, workflow: WorkflowSpec, o
           report('unreachable-reference', first.span, `nodes.${first.name} can only be read inside a node that needs '${first.name}'`);
           return;
         }
-        if (target.id === node.id || !upstream(node.id).has(target.id)) {
+        if (target.id === node.id || !isUpstream(node.id, target.id)) {
           const why = target.id === node.id ? 'a node cannot read its own results' : `'${target.id}' is not upstream of '${node.id}', so its results would not exist yet: add it to needs`;
           report('unreachable-reference', first.span, `nodes.${first.name}: ${why}`);
           return;
@@ -244,6 +258,6 @@ export function checkSemantics(parsed: ParsedDocument, workflow: WorkflowSpec, o
     return [{ title: `Add '${name}' to the outputs of '${target.id}'`, edits: [{ span: { start: insertAt, end: insertAt }, newText: `${separator}${name}` }] }];
   };
 
-  visit(parsed.value, []);
+  visit(parsed.value);
   return out;
 }

@@ -1,0 +1,38 @@
+// `npm run bench`: builds each benchmark section with esbuild and runs it in its own process.
+import { build } from 'esbuild';
+import { fork } from 'node:child_process';
+import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const out = join(root, '.bench');
+const only = process.argv.slice(2);
+const sections = ['validator', 'engine', 'webview'].filter((s) => existsSync(join(root, 'scripts', 'bench', `${s}.ts`)) && (only.length === 0 || only.includes(s)));
+
+mkdirSync(out, { recursive: true });
+await build({
+  entryPoints: Object.fromEntries(sections.map((s) => [s, join(root, 'scripts', 'bench', `${s}.ts`)])),
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  outdir: out,
+  logLevel: 'warning',
+  external: ['playwright-core', 'yaml-language-server', 'vscode-languageserver-textdocument'],
+});
+
+const results = {};
+for (const section of sections) {
+  const code = await new Promise((resolve) => {
+    const child = fork(join(out, `${section}.js`), { cwd: root, stdio: 'inherit' });
+    child.on('message', (m) => (results[m.section] = { ...results[m.section], ...m }));
+    child.on('exit', resolve);
+  });
+  if (code !== 0) {
+    console.error(`bench section '${section}' failed (exit ${code})`);
+    process.exitCode = 1;
+  }
+}
+writeFileSync(join(out, 'results.json'), JSON.stringify({ date: new Date().toISOString(), results }, null, 2));
+console.log(`\nResults written to ${join(out, 'results.json')}`);

@@ -1,0 +1,62 @@
+// Validation speed on a 1,000-node workflow: ours, yaml-language-server's, and the yaml parse alone (the floor).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseDocument } from 'yaml';
+import { getLanguageService } from 'yaml-language-server';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { validateWorkflow } from '../../src/engine/validation/validate';
+import { validationWorkflow } from './generate';
+import { median, ms, ratio } from './stats';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30);
+const WARMUP = 5;
+
+async function main(): Promise<void> {
+  const base = validationWorkflow();
+  const schemaText = readFileSync(join(__dirname, '..', 'schemas', 'workflow.schema.json'), 'utf8');
+  const schemaUri = 'file:///workflow.schema.json';
+  const service = getLanguageService({
+    schemaRequestService: (uri: string) => (uri === schemaUri ? Promise.resolve(schemaText) : Promise.reject(new Error(`no schema ${uri}`))),
+    workspaceContext: { resolveRelativePath: (relativePath: string) => relativePath },
+  });
+  service.configure({ validate: true, completion: false, hover: false, format: false, schemas: [{ uri: schemaUri, fileMatch: ['*.workflow.yaml'] }] });
+
+  const errors = validateWorkflow(base).diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length) throw new Error(`the benchmark file is not valid: ${errors[0].message}`);
+  const yls = await service.doValidation(TextDocument.create('file:///check.workflow.yaml', 'yaml', 1, base), false);
+  if (yls.length) throw new Error(`yaml-language-server reports problems in the benchmark file: ${yls[0].message}`);
+
+  const times = { ours: [] as number[], yls: [] as number[], parse: [] as number[] };
+  for (let round = 0; round < WARMUP + ROUNDS; round++) {
+    // A different comment each round defeats any cache keyed on the text.
+    const text = `${base}# round ${round}\n`;
+    const doc = TextDocument.create(`file:///bench-${round}.workflow.yaml`, 'yaml', round + 1, text);
+    let t = performance.now();
+    validateWorkflow(text);
+    const ours = performance.now() - t;
+    t = performance.now();
+    await service.doValidation(doc, false);
+    const ylsTime = performance.now() - t;
+    t = performance.now();
+    parseDocument(text);
+    const parse = performance.now() - t;
+    if (round >= WARMUP) {
+      times.ours.push(ours);
+      times.yls.push(ylsTime);
+      times.parse.push(parse);
+    }
+  }
+  const result = { ours: median(times.ours), yls: median(times.yls), parse: median(times.parse) };
+  const lines = base.split('\n').length;
+  console.log(`\nValidation of a 1,000-node workflow (${lines} lines), median of ${ROUNDS} rounds`);
+  console.log(`  maestro-dag validator (parse + schema + semantics)  ${ms(result.ours)}`);
+  console.log(`  yaml-language-server doValidation, same schema      ${ms(result.yls)}`);
+  console.log(`  yaml parseDocument alone (the floor)                ${ms(result.parse)}`);
+  console.log(`  ours ÷ yaml-language-server = ${ratio(result.ours, result.yls)} (target ≤ 0.60×); ours ÷ parse = ${ratio(result.ours, result.parse)}`);
+  process.send?.({ section: 'validator', ...result });
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
