@@ -1,6 +1,8 @@
 import { UsageError } from './args';
 import { graphCommand } from './commands/graph';
 import { validateCommand } from './commands/validate';
+import { resumeCommand, runCommand } from './commands/run';
+import { logsCommand, runsCommand } from './commands/runs';
 import { processOutput, type Output } from './output';
 
 declare const MAESTRO_VERSION: string;
@@ -10,6 +12,10 @@ export const MAIN_HELP = `Usage: maestro-dag <command> [options]
 Commands:
   validate FILE...   check workflow files and print diagnostics
   graph FILE         print a workflow's DAG (mermaid, dot or json)
+  run FILE           run a workflow (live view on a terminal, --json for events)
+  resume RUN         continue an ended or interrupted run from its log
+  runs               list past runs
+  logs RUN [NODE]    print a run's logs
 
 Run 'maestro-dag <command> --help' for a command's options.
 `;
@@ -19,6 +25,10 @@ type Command = (argv: string[], io: Output) => number | Promise<number>;
 const COMMANDS: Record<string, Command> = {
   validate: validateCommand,
   graph: graphCommand,
+  run: runCommand,
+  resume: resumeCommand,
+  runs: runsCommand,
+  logs: logsCommand,
 };
 
 export async function main(argv: string[], io: Output = processOutput): Promise<number> {

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main';
@@ -21,6 +21,8 @@ writeFileSync(good, yaml('version: 1', 'name: Good', 'nodes:', '  a: { run: x }'
 writeFileSync(bad, yaml('version: 1', 'name: Bad', 'nodes:', '  a: { run: x }', '  b: { needs: aa, run: y }'));
 
 describe('cli', () => {
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
   it('validate: prints compiler-style lines and exits 1 on errors', async () => {
     const r = await cli('validate', good, bad);
     assert.equal(r.code, 1);

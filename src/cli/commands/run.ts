@@ -1,0 +1,202 @@
+import { createInterface } from 'node:readline';
+import type { EngineEvent, RunStatus } from '../../engine/protocol';
+import { parseInputFlags } from '../../engine/run/inputs';
+import { resumeRunFromLog, RunSetupError, startRun, defaultRunsDir, type RunHandle } from '../../engine/run/engine';
+import { toLineDiagnostics } from '../../engine/validation/validate';
+import { parseCommandArgs, UsageError } from '../args';
+import type { Output } from '../output';
+import { RunReporter } from '../runReporter';
+
+export const RUN_HELP = `Usage: maestro-dag run FILE [--input name=value]... [--concurrency N] [--json] [--runs-dir DIR] [--approve]
+
+Runs a workflow. On a terminal, shows the running nodes live, then a summary.
+
+Options:
+  --input name=value   an input value (repeat for each input)
+  --concurrency N      the most nodes running at once (default: the workflow's, else the number of cores)
+  --json               print the run's events as JSON lines on stdout, and nothing else there
+  --runs-dir DIR       where runs are kept (default: .maestro/runs at the workspace root)
+  --kill-grace SECONDS how long a process may take to end after SIGTERM before SIGKILL (default 5)
+  --approve            approve every approval gate without asking
+  -h, --help           show this help
+
+Ctrl-C cancels the run cleanly; a second Ctrl-C ends it at once.
+Exit status: 0 completed, 1 failed, 130 cancelled, 2 invalid workflow or usage.
+`;
+
+export const RESUME_HELP = `Usage: maestro-dag resume RUN [--runs-dir DIR] [--json] [--approve] [--workflow FILE]
+
+Continues an ended or interrupted run from its log: completed nodes keep their outputs and do not run again;
+failed, cancelled, skipped and never-started nodes run.
+
+Options:
+  --runs-dir DIR   where runs are kept (default: .maestro/runs of the workflow given with --workflow, or of the current folder)
+  --workflow FILE  a workflow file whose default runs folder holds the run
+  --json           print the run's events as JSON lines on stdout, and nothing else there
+  --approve        approve every approval gate without asking
+  -h, --help       show this help
+
+Exit status: 0 completed, 1 failed, 130 cancelled, 2 usage or a run that cannot be resumed.
+`;
+
+const EXIT: Record<RunStatus, number> = { completed: 0, failed: 1, cancelled: 130 };
+
+interface Presenter {
+  event(e: EngineEvent): void;
+  message(text: string): void;
+  stop(): void;
+}
+
+function presenter(io: Output, json: boolean): Presenter {
+  if (json) return { event: (e) => io.out(JSON.stringify(e) + '\n'), message: (t) => io.err(t + '\n'), stop: () => undefined };
+  const reporter = new RunReporter(io);
+  return { event: (e) => reporter.event(e), message: (t) => reporter.message(t), stop: () => reporter.stopLive() };
+}
+
+/** Follows a run to its end: approvals, Ctrl-C, output. Returns the exit status. */
+async function follow(handle: RunHandle, show: Presenter, relay: EventRelay, autoApprove: boolean): Promise<number> {
+  const running = new Map<string, number>();
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts === 1 && !handle.scheduler.isFinished) {
+      show.message('cancelling… (Ctrl-C again to stop at once)');
+      try {
+        handle.scheduler.cancel();
+      } catch {
+        // Already ended.
+      }
+      return;
+    }
+    for (const pid of running.values()) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        // Gone already.
+      }
+    }
+    show.stop();
+    process.exit(130);
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  const asker = !autoApprove && process.stdin.isTTY ? createInterface({ input: process.stdin, output: process.stderr }) : undefined;
+  const onEvent = (e: EngineEvent) => {
+    show.event(e);
+    if (e.type === 'node:started' && e.pid !== undefined) running.set(e.nodeId, e.pid);
+    if (e.type === 'node:completed' || e.type === 'node:failed' || e.type === 'node:cancelled' || e.type === 'node:retrying') running.delete(e.nodeId);
+    if (e.type === 'node:waiting') {
+      const id = e.nodeId;
+      if (autoApprove) queueMicrotask(() => handle.scheduler.approve(id, true, 'approved with --approve'));
+      else if (asker) {
+        asker.question(`Approve '${id}'? ${e.prompt} [y/N] `, (answer) => {
+          try {
+            handle.scheduler.approve(id, /^y(es)?$/i.test(answer.trim()), /^y(es)?$/i.test(answer.trim()) ? 'approved at the terminal' : 'rejected at the terminal');
+          } catch {
+            // The gate timed out or the run was cancelled while the question was open.
+          }
+        });
+      } else {
+        queueMicrotask(() => handle.scheduler.approve(id, false, 'nobody can approve it here: run with --approve, or from a terminal'));
+      }
+    }
+  };
+  relay.attach(onEvent);
+  try {
+    const status = await handle.finished();
+    return EXIT[status];
+  } finally {
+    asker?.close();
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+    show.stop();
+    handle.dispose();
+  }
+}
+
+/** Holds the events a run emits before anyone listens (the start is synchronous), then forwards them in order. */
+class EventRelay {
+  private buffer: EngineEvent[] = [];
+  private target: ((e: EngineEvent) => void) | undefined;
+
+  readonly push = (e: EngineEvent): void => {
+    if (this.target) this.target(e);
+    else this.buffer.push(e);
+  };
+
+  attach(target: (e: EngineEvent) => void): void {
+    this.target = target;
+    for (const e of this.buffer) target(e);
+    this.buffer = [];
+  }
+}
+
+function printSetupError(e: RunSetupError, file: string, io: Output): number {
+  if (e.lines && e.diagnostics.length) {
+    for (const d of toLineDiagnostics(e.lines, e.diagnostics)) io.err(`${file}:${d.line}:${d.column}: ${d.severity} ${d.code}: ${d.message}\n`);
+  }
+  io.err(`maestro-dag: ${e.message}\n`);
+  return 2;
+}
+
+export async function runCommand(argv: string[], io: Output): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, {
+    input: { type: 'string', multiple: true },
+    concurrency: { type: 'string' },
+    json: { type: 'boolean' },
+    'runs-dir': { type: 'string' },
+    'kill-grace': { type: 'string' },
+    approve: { type: 'boolean' },
+  });
+  if (values.help) {
+    io.out(RUN_HELP);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError('run takes exactly one workflow file');
+  const { given, errors } = parseInputFlags(values.input ?? []);
+  if (errors.length) throw new UsageError(errors[0]);
+  const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
+  if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1)) throw new UsageError(`--concurrency must be a positive whole number, not '${values.concurrency}'`);
+  const grace = values['kill-grace'] === undefined ? undefined : Number(values['kill-grace']);
+  if (grace !== undefined && !(grace >= 0)) throw new UsageError(`--kill-grace must be a number of seconds, not '${values['kill-grace']}'`);
+  const show = presenter(io, values.json === true);
+  const relay = new EventRelay();
+  let handle: RunHandle;
+  try {
+    handle = startRun({
+      workflowPath: positionals[0],
+      inputs: given,
+      runsDir: values['runs-dir'],
+      concurrency,
+      killGraceMs: grace === undefined ? undefined : grace * 1000,
+      onEvent: relay.push,
+    });
+  } catch (e) {
+    if (e instanceof RunSetupError) return printSetupError(e, positionals[0], io);
+    throw e;
+  }
+  return follow(handle, show, relay, values.approve === true);
+}
+
+export async function resumeCommand(argv: string[], io: Output): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, { 'runs-dir': { type: 'string' }, workflow: { type: 'string' }, json: { type: 'boolean' }, approve: { type: 'boolean' } });
+  if (values.help) {
+    io.out(RESUME_HELP);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError('resume takes exactly one run id (see maestro-dag runs)');
+  const runsDir = values['runs-dir'] ?? defaultRunsDir(values.workflow ?? 'x');
+  const show = presenter(io, values.json === true);
+  const relay = new EventRelay();
+  let handle: RunHandle;
+  try {
+    handle = resumeRunFromLog({ runsDir, runId: positionals[0], onWarning: (m) => show.message(`warning: ${m}`), onEvent: relay.push });
+  } catch (e) {
+    if (e instanceof RunSetupError || (e instanceof Error && /^no run /.test(e.message))) {
+      io.err(`maestro-dag: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  return follow(handle, show, relay, values.approve === true);
+}

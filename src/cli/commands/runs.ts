@@ -1,0 +1,78 @@
+import { formatDuration } from '../../engine/duration';
+import { defaultRunsDir } from '../../engine/run/engine';
+import { listRuns, readLog, readRun } from '../../engine/run/runStore';
+import { foldEvents } from '../../engine/runState';
+import { parseCommandArgs, UsageError } from '../args';
+import type { Output } from '../output';
+
+export const RUNS_HELP = `Usage: maestro-dag runs [--json] [--runs-dir DIR]
+
+Lists the runs kept in the runs folder, newest first, with status and duration.
+
+Options:
+  --json          a JSON list instead of a table
+  --runs-dir DIR  where runs are kept (default: .maestro/runs at the workspace root of the current folder)
+  -h, --help      show this help
+`;
+
+export const LOGS_HELP = `Usage: maestro-dag logs RUN [NODE] [--runs-dir DIR]
+
+Prints the logs of a run's nodes, or of one node (an instance id such as 'test[shard=1]' for a matrix node).
+`;
+
+export function runsCommand(argv: string[], io: Output): number {
+  const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean' }, 'runs-dir': { type: 'string' } });
+  if (values.help) {
+    io.out(RUNS_HELP);
+    return 0;
+  }
+  if (positionals.length) throw new UsageError(`runs takes no arguments, not '${positionals[0]}'`);
+  const runsDir = values['runs-dir'] ?? defaultRunsDir('x');
+  const runs = listRuns(runsDir).map((r) => ({ ...r, status: r.interrupted ? 'interrupted' : r.status, durationMs: (r.endedAt ?? (r.interrupted ? r.startedAt : Date.now())) - r.startedAt }));
+  if (values.json) {
+    io.out(JSON.stringify(runs.map(({ interrupted: _, pid: __, ...r }) => r), null, 2) + '\n');
+    return 0;
+  }
+  if (runs.length === 0) {
+    io.out(`no runs in ${runsDir}\n`);
+    return 0;
+  }
+  const w = Math.max(...runs.map((r) => r.runId.length));
+  io.out(`${'run'.padEnd(w)}  ${'status'.padEnd(11)}  ${'duration'.padStart(8)}  workflow\n`);
+  for (const r of runs) io.out(`${r.runId.padEnd(w)}  ${r.status.padEnd(11)}  ${formatDuration(r.durationMs).padStart(8)}  ${r.workflowName}\n`);
+  return 0;
+}
+
+export function logsCommand(argv: string[], io: Output): number {
+  const { values, positionals } = parseCommandArgs(argv, { 'runs-dir': { type: 'string' } });
+  if (values.help) {
+    io.out(LOGS_HELP);
+    return 0;
+  }
+  if (positionals.length < 1 || positionals.length > 2) throw new UsageError('logs takes a run id and, optionally, a node id');
+  const runsDir = values['runs-dir'] ?? defaultRunsDir('x');
+  const [runId, nodeId] = positionals;
+  let stored;
+  try {
+    stored = readRun(runsDir, runId);
+  } catch (e) {
+    io.err(`maestro-dag: ${(e as Error).message}\n`);
+    return 1;
+  }
+  const state = foldEvents(stored.events);
+  const ids = state?.order ?? [];
+  if (nodeId !== undefined) {
+    if (!ids.includes(nodeId)) {
+      io.err(`maestro-dag: run ${runId} has no node '${nodeId}' (nodes: ${ids.join(', ')})\n`);
+      return 1;
+    }
+    io.out(readLog(runsDir, runId, nodeId));
+    return 0;
+  }
+  for (const id of ids) {
+    const text = readLog(runsDir, runId, id);
+    if (!text) continue;
+    io.out(`── ${id} ${'─'.repeat(Math.max(0, 60 - id.length))}\n${text}`);
+  }
+  return 0;
+}

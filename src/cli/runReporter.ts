@@ -1,0 +1,125 @@
+import { formatDuration } from '../engine/duration';
+import type { EngineEvent } from '../engine/protocol';
+import { applyEvent, type RunState } from '../engine/runState';
+import type { Output } from './output';
+
+const useColor = (io: Output) => io.isTTY && !process.env.NO_COLOR;
+const paint = (io: Output, code: string, text: string) => (useColor(io) ? `\x1b[${code}m${text}\x1b[0m` : text);
+
+const SYMBOL: Record<string, [string, string]> = {
+  completed: ['✓', '32'],
+  failed: ['✗', '31'],
+  skipped: ['○', '90'],
+  cancelled: ['■', '33'],
+};
+
+function bar(percent: number, width = 20): string {
+  const filled = Math.round((percent / 100) * width);
+  return '█'.repeat(filled) + '░'.repeat(width - filled);
+}
+
+/**
+ * Shows a run in a terminal: a line for each node as it ends and, on a TTY, a live block of the running nodes with
+ * progress bars, redrawn in place; then a summary table.
+ */
+export class RunReporter {
+  private state: RunState | undefined;
+  private liveLines = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly io: Output) {}
+
+  event(e: EngineEvent): void {
+    this.state = applyEvent(this.state, e);
+    const s = this.state;
+    if (!s) return;
+    const line = this.describe(e, s);
+    if (line !== undefined) this.print(line);
+    if (this.io.isTTY && !this.timer && e.type !== 'workflow:completed') this.timer = setInterval(() => this.redraw(), 100);
+    if (e.type === 'workflow:completed') {
+      this.stopLive();
+      this.print(this.summary(s));
+    }
+  }
+
+  message(text: string): void {
+    this.print(text);
+  }
+
+  stopLive(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    this.clearLive();
+  }
+
+  private describe(e: EngineEvent, s: RunState): string | undefined {
+    const io = this.io;
+    switch (e.type) {
+      case 'workflow:started':
+        return paint(io, '1', `▶ ${e.workflow.name}`) + paint(io, '90', `  run ${e.runId}, ${e.nodes.length} nodes, up to ${e.concurrency} at once`);
+      case 'workflow:resumed':
+        return paint(io, '1', `▶ resumed ${s.workflowName}`) + (e.reset.length ? paint(io, '90', `  ${e.reset.length} node${e.reset.length === 1 ? '' : 's'} to run`) : '');
+      case 'workflow:paused':
+        return paint(io, '33', '⏸ paused: running nodes finished, nothing new starts');
+      case 'node:started':
+        return io.isTTY ? undefined : `  … ${e.nodeId} started${e.attempt > 1 ? ` (attempt ${e.attempt})` : ''}`;
+      case 'node:retrying':
+        return paint(io, '33', `  ↻ ${e.nodeId}: ${e.error}; retrying in ${formatDuration(e.delayMs)}`);
+      case 'node:waiting':
+        return paint(io, '36', `  ? ${e.nodeId} waits for approval: ${e.prompt}`);
+      case 'node:diagnostic':
+        return paint(io, e.severity === 'error' ? '31' : '33', `  ${e.severity}: ${e.file ? `${e.file}${e.line ? `:${e.line}` : ''}: ` : ''}${e.message}`) + paint(io, '90', ` (${e.nodeId})`);
+      case 'node:completed': {
+        const [sym, color] = SYMBOL.completed;
+        const extra = [formatDuration(e.durationMs), e.attempt > 1 ? `attempt ${e.attempt}` : '', e.quality !== undefined ? `quality ${e.quality}` : ''].filter(Boolean).join(', ');
+        return `  ${paint(io, color, sym)} ${e.nodeId} ${paint(io, '90', `(${extra})`)}`;
+      }
+      case 'node:failed':
+        return `  ${paint(io, SYMBOL.failed[1], SYMBOL.failed[0])} ${e.nodeId}: ${e.error}${e.continueOnError ? paint(io, '90', ' (continueOnError)') : ''}`;
+      case 'node:skipped':
+        return `  ${paint(io, SYMBOL.skipped[1], SYMBOL.skipped[0])} ${e.nodeId} ${paint(io, '90', `skipped: ${e.reason}`)}`;
+      case 'node:cancelled':
+        return `  ${paint(io, SYMBOL.cancelled[1], SYMBOL.cancelled[0])} ${e.nodeId} ${paint(io, '90', 'cancelled')}`;
+      default:
+        return undefined;
+    }
+  }
+
+  private summary(s: RunState): string {
+    const io = this.io;
+    const rows = s.order.map((id) => s.nodes.get(id)!).map((n) => [n.info.id, n.status, n.durationMs !== undefined ? formatDuration(n.durationMs) : '', n.attempt > 1 ? String(n.attempt) : '']);
+    const width = Math.max(4, ...rows.map((r) => r[0].length));
+    const lines = ['', `  ${'node'.padEnd(width)}  ${'status'.padEnd(9)}  ${'duration'.padStart(8)}  attempts`];
+    for (const [id, status, duration, attempts] of rows) lines.push(`  ${id.padEnd(width)}  ${paint(io, SYMBOL[status]?.[1] ?? '0', status.padEnd(9))}  ${duration.padStart(8)}  ${attempts}`);
+    const total = s.summary ? formatDuration(s.summary.durationMs) : '';
+    const color = s.status === 'completed' ? '32' : s.status === 'failed' ? '31' : '33';
+    lines.push('', paint(io, color, `${s.status === 'completed' ? '✓' : s.status === 'failed' ? '✗' : '■'} ${s.workflowName} ${s.status} in ${total}${s.error ? `: ${s.error}` : ''}`) + paint(io, '90', `  (run ${s.runId})`));
+    return lines.join('\n');
+  }
+
+  private print(text: string): void {
+    this.clearLive();
+    this.io.out(text + '\n');
+    this.redraw();
+  }
+
+  private clearLive(): void {
+    if (this.liveLines > 0) this.io.out(`\x1b[${this.liveLines}A\x1b[J`);
+    this.liveLines = 0;
+  }
+
+  private redraw(): void {
+    if (!this.io.isTTY || !this.state || !this.timer) return;
+    this.clearLive();
+    const now = Date.now();
+    const running = [...this.state.nodes.values()].filter((n) => n.status === 'running' || n.status === 'retrying');
+    const lines = running.slice(0, 12).map((n) => {
+      const elapsed = n.startedAt !== undefined ? formatDuration(now - n.startedAt) : '';
+      const progress = n.progress !== undefined ? `${bar(n.progress)} ${String(Math.round(n.progress)).padStart(3)}%` : paint(this.io, '90', '·'.repeat(20) + '     ');
+      return `  ${paint(this.io, '36', '●')} ${n.info.id.padEnd(24).slice(0, 24)} ${progress} ${paint(this.io, '90', `${elapsed}${n.message ? `  ${n.message}` : ''}`)}`.slice(0, 160);
+    });
+    if (running.length > 12) lines.push(paint(this.io, '90', `  … and ${running.length - 12} more running`));
+    if (lines.length) this.io.out(lines.join('\n') + '\n');
+    this.liveLines = lines.length;
+  }
+}

@@ -1,0 +1,152 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import type { SpanDiagnostic } from '../diagnostics';
+import type { LineIndex } from '../lineIndex';
+import type { EngineEvent, NodeStatus, RunStatus } from '../protocol';
+import { foldEvents } from '../runState';
+import { validateFile } from '../validateFile';
+import { resolveInputs } from './inputs';
+import { systemClock, type Clock, type ProcessRunner } from './ports';
+import { ShellProcessRunner } from './processRunner';
+import { newRunId, readRun, RunWriter } from './runStore';
+import { Scheduler } from './scheduler';
+
+/** A run could not start: the workflow is invalid, or its inputs are. */
+export class RunSetupError extends Error {
+  constructor(
+    message: string,
+    readonly diagnostics: SpanDiagnostic[] = [],
+    readonly lines?: LineIndex,
+  ) {
+    super(message);
+    this.name = 'RunSetupError';
+  }
+}
+
+export interface RunOptions {
+  workflowPath: string;
+  inputs?: Record<string, string>;
+  runsDir?: string;
+  concurrency?: number;
+  killGraceMs?: number;
+  /** Called for every event, after it is written to the run's log. */
+  onEvent?: (e: EngineEvent) => void;
+  /** For tests: a fake process runner and clock. */
+  runner?: ProcessRunner;
+  clock?: Clock;
+}
+
+export interface RunHandle {
+  runId: string;
+  dir: string;
+  scheduler: Scheduler;
+  /** Settles when the run ends for good (retries re-open a run; this follows them). */
+  finished(): Promise<RunStatus>;
+  /** Closes the run's log and removes its scratch folder; the run cannot be retried through this handle after. */
+  dispose(): void;
+}
+
+/** The default runs folder: `.maestro/runs` in the nearest folder above the workflow that holds `.maestro` or `.git`, else beside it. */
+export function defaultRunsDir(workflowPath: string): string {
+  const start = dirname(resolve(workflowPath));
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, '.maestro')) || existsSync(join(dir, '.git'))) return join(dir, '.maestro', 'runs');
+    if (dirname(dir) === dir) return join(start, '.maestro', 'runs');
+  }
+}
+
+function load(workflowPath: string) {
+  const path = resolve(workflowPath);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new RunSetupError(`cannot read ${workflowPath}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+  const result = validateFile(path, text);
+  const errors = result.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length) throw new RunSetupError(`${workflowPath} has ${errors.length} error${errors.length === 1 ? '' : 's'}`, errors, result.parsed.lines);
+  return { path, workflow: result.workflow, hash: createHash('sha256').update(text).digest('hex').slice(0, 16) };
+}
+
+function launch(o: RunOptions, setup: { path: string; workflow: ReturnType<typeof load>['workflow']; hash: string; runId: string; runsDir: string; inputs: Record<string, string | number | boolean>; previous?: ConstructorParameters<typeof Scheduler>[0]['previous']; startedAt?: number }): RunHandle {
+  const dir = join(setup.runsDir, setup.runId);
+  const tempDir = mkdtempSync(join(tmpdir(), 'maestro-run-'));
+  const writer = new RunWriter(
+    dir,
+    { runId: setup.runId, workflowPath: setup.path, workflowName: setup.workflow.name, workflowHash: setup.hash, inputs: setup.inputs, startedAt: setup.startedAt ?? Date.now(), status: 'running', pid: process.pid },
+    setup.previous !== undefined,
+  );
+  const scheduler = new Scheduler({
+    runId: setup.runId,
+    workflow: setup.workflow,
+    workflowPath: setup.path,
+    workflowHash: setup.hash,
+    inputs: setup.inputs,
+    baseDir: dirname(setup.path),
+    tempDir,
+    concurrency: o.concurrency ?? setup.workflow.concurrency ?? availableParallelism(),
+    baseEnv: Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined)),
+    runner: o.runner ?? new ShellProcessRunner(tempDir, o.killGraceMs),
+    clock: o.clock ?? systemClock,
+    previous: setup.previous,
+    sink: {
+      event: (e) => {
+        writer.event(e);
+        if (e.type === 'workflow:completed') writer.update({ status: e.status, endedAt: e.ts });
+        else if (e.type === 'workflow:resumed') writer.update({ status: 'running', endedAt: undefined, pid: process.pid });
+        o.onEvent?.(e);
+      },
+      log: (id, line) => writer.log(id, line),
+    },
+  });
+  scheduler.start();
+  return {
+    runId: setup.runId,
+    dir,
+    scheduler,
+    finished: async () => {
+      // A retry can re-open an ended run; wait until the run that ended is still ended.
+      for (;;) {
+        const done = scheduler.done;
+        const status = await done;
+        if (scheduler.done === done) {
+          writer.flushLogs();
+          return status;
+        }
+      }
+    },
+    dispose: () => {
+      writer.close();
+      rmSync(tempDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Validates a workflow, resolves its inputs and starts a run. Throws RunSetupError when it cannot start. */
+export function startRun(o: RunOptions): RunHandle {
+  const { path, workflow, hash } = load(o.workflowPath);
+  const { values, errors } = resolveInputs(workflow.inputs, o.inputs ?? {});
+  if (errors.length) throw new RunSetupError(errors.join('\n'));
+  const runsDir = resolve(o.runsDir ?? defaultRunsDir(path));
+  mkdirSync(runsDir, { recursive: true });
+  return launch(o, { path, workflow, hash, runId: newRunId(), runsDir, inputs: values });
+}
+
+/**
+ * Continues a run from its log: completed nodes keep their outputs and do not run again; every other node runs.
+ * This is how a run survives a crash of the engine or of the editor.
+ */
+export function resumeRunFromLog(o: Omit<RunOptions, 'workflowPath' | 'inputs'> & { runsDir: string; runId: string; onWarning?: (message: string) => void }): RunHandle {
+  const stored = readRun(o.runsDir, o.runId);
+  if (stored.record.status === 'running' && !stored.interrupted) throw new RunSetupError(`run ${o.runId} is still running in engine process ${stored.record.pid}`);
+  if (stored.skippedLines) o.onWarning?.(`${stored.skippedLines} unreadable line${stored.skippedLines === 1 ? '' : 's'} in the event log were skipped (a torn write after a crash)`);
+  const state = foldEvents(stored.events);
+  const { path, workflow, hash } = load(stored.record.workflowPath);
+  if (hash !== stored.record.workflowHash) o.onWarning?.(`${stored.record.workflowPath} changed since the run started: nodes run as the file is now`);
+  const instances = new Map<string, { status: NodeStatus; outputs: Record<string, string>; attempt: number }>();
+  for (const [id, n] of state?.nodes ?? []) instances.set(id, { status: n.status, outputs: n.outputs, attempt: n.attempt });
+  return launch({ ...o, workflowPath: path }, { path, workflow, hash, runId: o.runId, runsDir: resolve(o.runsDir), inputs: stored.record.inputs, previous: { instances, lastSeq: state?.lastSeq ?? 0 }, startedAt: stored.record.startedAt });
+}

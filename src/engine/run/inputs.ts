@@ -1,0 +1,44 @@
+import type { InputSpec, Scalar } from '../model';
+
+/** Converts given input strings to their declared types and fills defaults. Errors say which input and why. */
+export function resolveInputs(specs: Record<string, InputSpec>, given: Record<string, string>): { values: Record<string, Scalar>; errors: string[] } {
+  const values: Record<string, Scalar> = {};
+  const errors: string[] = [];
+  for (const name of Object.keys(given)) {
+    if (!(name in specs)) {
+      const known = Object.keys(specs);
+      errors.push(`unknown input '${name}' (${known.length ? `inputs: ${known.join(', ')}` : 'this workflow has no inputs'})`);
+    }
+  }
+  for (const [name, spec] of Object.entries(specs)) {
+    const raw = given[name];
+    if (raw === undefined) {
+      if (spec.default !== undefined) values[name] = spec.default;
+      else if (spec.required) errors.push(`input '${name}' is required and has no default: give it with --input ${name}=<value>`);
+      else values[name] = spec.type === 'boolean' ? false : spec.type === 'number' ? 0 : '';
+      continue;
+    }
+    if (spec.type === 'boolean') {
+      if (/^(true|yes|1)$/i.test(raw)) values[name] = true;
+      else if (/^(false|no|0)$/i.test(raw)) values[name] = false;
+      else errors.push(`input '${name}' is a boolean: give true or false, not '${raw}'`);
+    } else if (spec.type === 'number') {
+      const n = Number(raw);
+      if (raw.trim() === '' || !Number.isFinite(n)) errors.push(`input '${name}' is a number, not '${raw}'`);
+      else values[name] = n;
+    } else values[name] = raw;
+  }
+  return { values, errors };
+}
+
+/** Parses `name=value` pairs as the CLI's --input flags give them. */
+export function parseInputFlags(flags: readonly string[]): { given: Record<string, string>; errors: string[] } {
+  const given: Record<string, string> = {};
+  const errors: string[] = [];
+  for (const flag of flags) {
+    const eq = flag.indexOf('=');
+    if (eq <= 0) errors.push(`--input takes name=value, not '${flag}'`);
+    else given[flag.slice(0, eq)] = flag.slice(eq + 1);
+  }
+  return { given, errors };
+}

@@ -1,0 +1,58 @@
+/** What the scheduler needs from the outside world: processes, time, and somewhere to put events and logs. */
+import type { EngineEvent, LogLine } from '../protocol';
+
+export interface AttemptRequest {
+  /** Instance id (`test[shard=1]`). */
+  instanceId: string;
+  attempt: number;
+  script: string;
+  shell?: string;
+  cwd: string;
+  env: Record<string, string>;
+}
+
+export interface AttemptResult {
+  exitCode: number | null;
+  signal: string | null;
+  /** Why the engine ended the process, when it did. */
+  stoppedBy?: 'timeout' | 'cancel';
+  outputs: Record<string, string>;
+  /** Problems with the outputs file, such as an unclosed `name<<DELIM`. */
+  outputProblems: string[];
+  /** The process could not start at all. */
+  spawnError?: string;
+}
+
+export interface RunningAttempt {
+  pid?: number;
+  done: Promise<AttemptResult>;
+  /** Ends the attempt's whole process group: SIGTERM, then SIGKILL after the grace period. */
+  stop(reason: 'timeout' | 'cancel'): void;
+}
+
+export interface ProcessRunner {
+  start(request: AttemptRequest, onLine: (stream: LogLine['stream'], text: string) => void): RunningAttempt;
+  /** Files matching the artifact patterns, relative to cwd. */
+  findArtifacts(cwd: string, patterns: readonly string[]): string[];
+}
+
+export type TimerHandle = unknown;
+
+export interface Clock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): TimerHandle;
+  clearTimeout(handle: TimerHandle): void;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+};
+
+export interface RunSink {
+  /** Called for every event, in order; a persistent sink writes it before anyone else sees it. */
+  event(e: EngineEvent): void;
+  /** Every log line of a node, masked, for its log file. */
+  log(instanceId: string, line: LogLine): void;
+}
