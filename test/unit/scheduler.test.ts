@@ -1,0 +1,323 @@
+import { strict as assert } from 'node:assert';
+import { validateWorkflow } from '../../src/engine/validation/validate';
+import { Scheduler, type SchedulerOptions } from '../../src/engine/run/scheduler';
+import type { NodeStatus } from '../../src/engine/protocol';
+import { FakeClock, FakeRunner, MemorySink, type Behaviour } from './fakes';
+import { yaml } from './helpers';
+
+function setup(lines: string[], behaviours: Record<string, Behaviour> = {}, extra: Partial<SchedulerOptions> = {}) {
+  const text = yaml('version: 1', 'name: Test', ...lines);
+  const result = validateWorkflow(text);
+  const errors = result.diagnostics.filter((d) => d.severity === 'error');
+  assert.deepEqual(errors, [], 'the test workflow must be valid');
+  const clock = new FakeClock();
+  const runner = new FakeRunner(clock, behaviours);
+  const sink = new MemorySink();
+  const scheduler = new Scheduler({
+    runId: 'r1',
+    workflow: result.workflow,
+    workflowPath: '/w/test.workflow.yaml',
+    workflowHash: 'h',
+    inputs: {},
+    baseDir: '/w',
+    tempDir: '/tmp/x',
+    concurrency: result.workflow.concurrency ?? 4,
+    baseEnv: { PATH: '/bin' },
+    runner,
+    clock,
+    sink,
+    ...extra,
+  });
+  return { scheduler, clock, runner, sink };
+}
+
+const order = (sink: MemorySink, type: 'node:started' | 'node:completed') => sink.of(type).map((e) => e.nodeId);
+
+describe('scheduler', () => {
+  it('starts ready nodes in file order, at most `concurrency` at once', async () => {
+    const { scheduler, clock, runner, sink } = setup(['concurrency: 2', 'nodes:', ...['a', 'b', 'c', 'd', 'e'].map((n) => `  ${n}: { run: x }`)]);
+    scheduler.start();
+    await clock.advance(1000);
+    assert.deepEqual(order(sink, 'node:started'), ['a', 'b', 'c', 'd', 'e']);
+    assert.equal(runner.maxRunning, 2);
+    assert.equal(sink.events.at(-1)?.type, 'workflow:completed');
+    assert.equal(await scheduler.done, 'completed');
+  });
+
+  it('numbers events strictly increasing, with the run id and a timestamp', async () => {
+    const { scheduler, clock, sink } = setup(['nodes:', '  a: { run: x }', '  b: { needs: a, run: x }']);
+    scheduler.start();
+    await clock.advance(1000);
+    sink.events.forEach((e, i) => {
+      assert.equal(e.seq, i + 1);
+      assert.equal(e.runId, 'r1');
+      assert.ok(e.ts >= 1_000_000);
+    });
+  });
+
+  it('waits for needs, and passes outputs into scripts', async () => {
+    const { scheduler, clock, runner } = setup(
+      [
+        'nodes:',
+        '  fetch: { run: fetch, outputs: [count] }',
+        '  left: { needs: fetch, run: "L${{ nodes.fetch.outputs.count }}" }',
+        '  right: { needs: fetch, run: "R${{ nodes.fetch.outputs.count }}" }',
+        '  join: { needs: [left, right], run: "${{ nodes.left.status }}" }',
+      ],
+      { fetch: () => ({ outputs: { count: '3' } }) },
+    );
+    scheduler.start();
+    await clock.advance(50);
+    assert.deepEqual(runner.started.map((r) => r.instanceId), ['fetch']);
+    await clock.advance(1000);
+    assert.deepEqual(runner.started.map((r) => r.script), ['fetch', 'L3', 'R3', 'completed']);
+    assert.equal(runner.startsOf('left')[0].env.MAESTRO_NODE_ID, 'left');
+    assert.equal(runner.startsOf('left')[0].env.MAESTRO_RUN_ID, 'r1');
+  });
+
+  it('retries with backoff, counting attempts from 1, and fails only after the last', async () => {
+    const { scheduler, clock, runner, sink } = setup(
+      ['nodes:', '  flaky:', '    run: x', '    retry: { max: 3, backoff: exponential, delay: 100ms, maxDelay: 300ms }', '  hopeless: { run: x, retry: 1 }'],
+      { flaky: (r) => ({ exitCode: r.attempt >= 4 ? 0 : 1 }), hopeless: () => ({ exitCode: 2 }) },
+    );
+    scheduler.start();
+    await clock.advance(10_000);
+    assert.deepEqual(runner.startsOf('flaky').map((r) => r.env.MAESTRO_ATTEMPT), ['1', '2', '3', '4']);
+    assert.deepEqual(sink.of('node:retrying').filter((e) => e.nodeId === 'flaky').map((e) => e.delayMs), [100, 200, 300]);
+    assert.equal(sink.statusOf('flaky'), 'completed');
+    const failed = sink.of('node:failed');
+    assert.equal(failed.length, 1, 'node:failed is final only');
+    assert.deepEqual([failed[0].nodeId, failed[0].attempt, failed[0].exitCode, failed[0].error], ['hopeless', 2, 2, 'exited with code 2']);
+    assert.equal(await scheduler.done, 'failed');
+  });
+
+  it('skips dependents of failures unless their condition allows it', async () => {
+    const { scheduler, clock, sink } = setup(
+      [
+        'nodes:',
+        '  broken: { run: x }',
+        '  downstream: { needs: broken, run: x }',
+        '  further: { needs: downstream, run: x }',
+        '  cleanup: { needs: broken, if: "${{ always() }}", run: x }',
+        '  on_failure: { needs: further, if: failure(), run: x }',
+        '  on_success: { needs: broken, if: success(), run: x }',
+        '  independent: { run: x }',
+      ],
+      { broken: () => ({ exitCode: 3 }) },
+    );
+    scheduler.start();
+    await clock.advance(5000);
+    const status = Object.fromEntries(['broken', 'downstream', 'further', 'cleanup', 'on_failure', 'on_success', 'independent'].map((id) => [id, sink.statusOf(id)]));
+    assert.deepEqual(status, { broken: 'failed', downstream: 'skipped', further: 'skipped', cleanup: 'completed', on_failure: 'completed', on_success: 'skipped', independent: 'completed' });
+    assert.match(sink.of('node:skipped')[0].reason, /'broken' failed/);
+    assert.equal(await scheduler.done, 'failed');
+  });
+
+  it('treats continueOnError failures as completed for dependents and the run', async () => {
+    const { scheduler, clock, sink } = setup(['nodes:', '  soft: { run: x, continueOnError: true }', '  after: { needs: soft, run: x }'], { soft: () => ({ exitCode: 1 }) });
+    scheduler.start();
+    await clock.advance(1000);
+    assert.equal(sink.statusOf('soft'), 'failed');
+    assert.equal(sink.of('node:failed')[0].continueOnError, true);
+    assert.equal(sink.statusOf('after'), 'completed');
+    assert.equal(await scheduler.done, 'completed');
+  });
+
+  it('evaluates conditions against inputs and upstream status', async () => {
+    const { scheduler, clock, sink } = setup(
+      ['inputs: { deploy: { type: boolean, default: false } }', 'nodes:', '  build: { run: x }', '  deploy: { needs: build, if: inputs.deploy, run: x }', "  tag: { needs: build, if: \"nodes.build.status == 'completed'\", run: x }"],
+      {},
+      { inputs: { deploy: false } },
+    );
+    scheduler.start();
+    await clock.advance(1000);
+    assert.equal(sink.statusOf('deploy'), 'skipped');
+    assert.match(sink.of('node:skipped')[0].reason, /condition is false/);
+    assert.equal(sink.statusOf('tag'), 'completed');
+  });
+
+  it('fans out a matrix, waits for every instance, and exposes outputs by instance id', async () => {
+    const { scheduler, clock, runner, sink } = setup(
+      ['nodes:', '  test:', '    matrix: { os: [linux, mac], shard: [1, 2] }', '    run: "${{ matrix.os }}-${{ matrix.shard }}"', '    outputs: [r]', '  summary:', '    needs: test', "    run: \"${{ nodes.test.outputs.r['test[os=mac,shard=2]'] }}\""],
+      { '*': (r) => ({ outputs: { r: `ok-${r.script}` }, durationMs: r.instanceId.includes('shard=2') ? 300 : 100 }) },
+    );
+    scheduler.start();
+    await clock.advance(2000);
+    assert.deepEqual(order(sink, 'node:started'), ['test[os=linux,shard=1]', 'test[os=linux,shard=2]', 'test[os=mac,shard=1]', 'test[os=mac,shard=2]', 'summary']);
+    assert.equal(runner.startsOf('summary')[0].script, 'ok-mac-2');
+    const summaryStart = sink.of('node:started').find((e) => e.nodeId === 'summary')!;
+    const lastTest = Math.max(...sink.of('node:completed').filter((e) => e.nodeId.startsWith('test[')).map((e) => e.seq));
+    assert.ok(summaryStart.seq > lastTest, 'summary starts after every instance ended');
+  });
+
+  it('ends an attempt that times out and counts it as a failure', async () => {
+    const { scheduler, clock, runner, sink } = setup(['nodes:', '  sleeper: { run: x, timeout: 500ms }', '  after: { needs: sleeper, run: x }'], { sleeper: () => ({ hang: true }) });
+    scheduler.start();
+    await clock.advance(10_000);
+    assert.deepEqual(runner.stopped, [{ instanceId: 'sleeper', reason: 'timeout' }]);
+    assert.equal(sink.of('node:failed')[0].error, 'timed out after 500ms');
+    assert.equal(sink.statusOf('after'), 'skipped');
+  });
+
+  it('fails a node below its quality gate, and one that reports no score', async () => {
+    const { scheduler, clock, sink } = setup(['nodes:', '  low: { run: x, quality: { min: 0.8 } }', '  none: { run: x, quality: { min: 0.8 } }', '  good: { run: x, quality: { min: 0.8 } }'], {
+      low: () => ({ stdout: ['::quality 0.55'] }),
+      good: () => ({ stdout: ['::progress 50 halfway', '::quality 0.95'] }),
+    });
+    scheduler.start();
+    await clock.advance(1000);
+    assert.match(sink.of('node:failed').find((e) => e.nodeId === 'low')!.error, /quality 0.55 is below the gate's minimum of 0.8/);
+    assert.match(sink.of('node:failed').find((e) => e.nodeId === 'none')!.error, /no quality score/);
+    const good = sink.of('node:completed')[0];
+    assert.equal(good.quality, 0.95);
+    assert.deepEqual(sink.of('node:progress').map((e) => [e.nodeId, e.progress, e.message]), [['good', 50, 'halfway']]);
+  });
+
+  it('masks values after ::add-mask in logs and events, and never logs the mask line', async () => {
+    const { scheduler, clock, sink } = setup(['nodes:', '  a: { run: x }'], {
+      a: () => ({ stdout: ['before s3cret', '::add-mask s3cret', 'token is s3cret', '::progress 10 using s3cret'], outputs: { token: 's3cret!' } }),
+    });
+    scheduler.start();
+    await clock.advance(1000);
+    const logged = sink.logs.map((l) => l.line.text);
+    assert.deepEqual(logged, ['before s3cret', 'token is ***', '::progress 10 using ***']);
+    assert.equal(sink.of('node:progress')[0].message, 'using ***');
+    assert.deepEqual(sink.of('node:completed')[0].outputs, { token: '***!' });
+    const logEvents = sink.of('node:log').flatMap((e) => e.lines.map((l) => l.text));
+    assert.ok(!logEvents.some((t) => t.includes('::add-mask')));
+  });
+
+  it('batches log lines into node:log events before the node ends', async () => {
+    const lines = Array.from({ length: 250 }, (_, i) => `line ${i}`);
+    const { scheduler, clock, sink } = setup(['nodes:', '  chatty: { run: x }'], { chatty: () => ({ stdout: lines }) });
+    scheduler.start();
+    await clock.advance(1000);
+    const batches = sink.of('node:log');
+    assert.deepEqual(batches.map((b) => b.lines.length), [100, 100, 50]);
+    const completed = sink.of('node:completed')[0];
+    assert.ok(batches.every((b) => b.seq < completed.seq));
+  });
+
+  it('pauses: running nodes finish, nothing new starts; resume carries on', async () => {
+    const { scheduler, clock, runner, sink } = setup(['concurrency: 2', 'nodes:', '  a: { run: x }', '  b: { run: x }', '  c: { run: x }', '  d: { needs: c, run: x }']);
+    scheduler.start();
+    await clock.advance(10);
+    scheduler.pause();
+    await clock.advance(1000);
+    assert.deepEqual(runner.started.map((r) => r.instanceId), ['a', 'b']);
+    assert.equal(sink.events.at(-1)?.type, 'workflow:paused');
+    assert.equal(sink.of('workflow:paused').length, 1);
+    scheduler.resume();
+    await clock.advance(1000);
+    assert.deepEqual(runner.started.map((r) => r.instanceId), ['a', 'b', 'c', 'd']);
+    assert.equal(sink.of('workflow:resumed').length, 1);
+    assert.equal(await scheduler.done, 'completed');
+  });
+
+  it('cancels: running nodes are stopped, pending ones cancelled, the run ends cancelled', async () => {
+    const { scheduler, clock, runner, sink } = setup(['nodes:', '  long: { run: x }', '  next: { needs: long, run: x }', '  gate: { approval: { prompt: ok? } }'], { long: () => ({ hang: true }) });
+    scheduler.start();
+    await clock.advance(100);
+    scheduler.cancel();
+    await clock.advance(100);
+    assert.deepEqual(runner.stopped, [{ instanceId: 'long', reason: 'cancel' }]);
+    assert.deepEqual(['long', 'next', 'gate'].map((id) => sink.statusOf(id)), ['cancelled', 'cancelled', 'cancelled']);
+    const last = sink.events.at(-1)!;
+    assert.ok(last.type === 'workflow:completed' && last.status === 'cancelled');
+    assert.equal(await scheduler.done, 'cancelled');
+    assert.equal(clock.pendingTimers, 0, 'no timer is left behind');
+  });
+
+  it('fails the run when its timeout passes', async () => {
+    const { scheduler, clock, sink } = setup(['timeout: 1s', 'nodes:', '  long: { run: x }'], { long: () => ({ hang: true }) });
+    scheduler.start();
+    await clock.advance(2000);
+    const last = sink.events.at(-1)!;
+    assert.ok(last.type === 'workflow:completed');
+    assert.equal(last.status, 'failed');
+    assert.match(last.error ?? '', /timed out after 1.00s/);
+  });
+
+  it('waits at approval gates; approval continues, rejection and timeout fail', async () => {
+    const { scheduler, clock, sink } = setup([
+      'nodes:',
+      '  build: { run: x, outputs: [v] }',
+      '  ok: { needs: build, approval: { prompt: "Ship ${{ run.id }}?" } }',
+      '  no: { needs: build, approval: { prompt: nope } }',
+      '  slow: { needs: build, approval: { timeout: 1m } }',
+      '  ship: { needs: ok, run: x }',
+    ]);
+    scheduler.start();
+    await clock.advance(200);
+    assert.deepEqual(sink.of('node:waiting').map((e) => [e.nodeId, e.prompt]), [['ok', 'Ship r1?'], ['no', 'nope'], ['slow', "Approve 'slow'?"]]);
+    assert.throws(() => scheduler.approve('build', true), /is completed, not waiting/);
+    scheduler.approve('ok', true, 'lgtm');
+    scheduler.approve('no', false, 'not today');
+    await clock.advance(61_000);
+    assert.equal(sink.statusOf('ship'), 'completed');
+    assert.match(sink.of('node:failed').find((e) => e.nodeId === 'no')!.error, /rejected: not today/);
+    assert.match(sink.of('node:failed').find((e) => e.nodeId === 'slow')!.error, /no approval within 1m00s/);
+  });
+
+  it('retries a failed node in an ended run, then what becomes ready after it', async () => {
+    let fixed = false;
+    const { scheduler, clock, runner, sink } = setup(['nodes:', '  a: { run: x }', '  b: { needs: a, run: x }', '  c: { needs: b, run: x }'], { b: () => ({ exitCode: fixed ? 0 : 1 }) });
+    scheduler.start();
+    await clock.advance(1000);
+    assert.equal(await scheduler.done, 'failed');
+    assert.throws(() => scheduler.retryNode('a'), /is completed: only failed, cancelled or skipped/);
+    fixed = true;
+    scheduler.retryNode('b');
+    const resumed = sink.of('workflow:resumed')[0];
+    assert.deepEqual(resumed.reset, ['b', 'c']);
+    await clock.advance(1000);
+    assert.deepEqual(runner.started.map((r) => r.instanceId), ['a', 'b', 'b', 'c']);
+    assert.equal(await scheduler.done, 'completed');
+    assert.deepEqual(sink.of('workflow:completed').map((e) => e.status), ['failed', 'completed']);
+  });
+
+  it('refuses to retry in a running run', async () => {
+    const { scheduler, clock } = setup(['nodes:', '  a: { run: x }']);
+    scheduler.start();
+    assert.throws(() => scheduler.retryNode('a'), /ended or is paused/);
+    await clock.advance(1000);
+  });
+
+  it('continues from a previous run: completed nodes keep outputs and do not run again', async () => {
+    const previous = {
+      instances: new Map<string, { status: NodeStatus; outputs: Record<string, string>; attempt: number }>([
+        ['a', { status: 'completed', outputs: { v: '42' }, attempt: 1 }],
+        ['b', { status: 'failed', outputs: {}, attempt: 2 }],
+      ]),
+      lastSeq: 17,
+    };
+    const { scheduler, clock, runner, sink } = setup(['nodes:', '  a: { run: x, outputs: [v] }', '  b: { needs: a, run: "use ${{ nodes.a.outputs.v }}" }', '  c: { needs: b, run: x }'], {}, { previous });
+    scheduler.start();
+    await clock.advance(1000);
+    assert.deepEqual(runner.started.map((r) => [r.instanceId, r.script]), [['b', 'use 42'], ['c', 'x']]);
+    assert.equal(sink.events[0].type, 'workflow:resumed');
+    assert.equal(sink.events[0].seq, 18);
+    assert.equal(await scheduler.done, 'completed');
+  });
+
+  it('fails a node whose expression cannot be evaluated, without running it', async () => {
+    const { scheduler, clock, runner, sink } = setup(['nodes:', "  a: { run: \"${{ fromJSON('not json') }}\" }"]);
+    scheduler.start();
+    await clock.advance(100);
+    assert.equal(runner.started.length, 0);
+    assert.match(sink.of('node:failed')[0].error, /fromJSON\(\): not valid JSON/);
+  });
+
+  it('turns ::warning and ::error lines into diagnostics', async () => {
+    const { scheduler, clock, sink } = setup(['nodes:', '  lint: { run: x }'], { lint: () => ({ stdout: ['::warning file=src/a.ts,line=3,col=5::unused variable', '::error::no file here'] }) });
+    scheduler.start();
+    await clock.advance(1000);
+    assert.deepEqual(
+      sink.of('node:diagnostic').map(({ severity, file, line, column, message }) => ({ severity, file, line, column, message })),
+      [
+        { severity: 'warning', file: 'src/a.ts', line: 3, column: 5, message: 'unused variable' },
+        { severity: 'error', file: undefined, line: undefined, column: undefined, message: 'no file here' },
+      ],
+    );
+  });
+});
