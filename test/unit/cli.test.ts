@@ -63,8 +63,63 @@ describe('cli', () => {
     assert.match((await cli('frobnicate')).err, /unknown command 'frobnicate'/);
   });
 
+  it('run --json prints only events, and the exit status follows the run', async () => {
+    const runsDir = join(dir, 'runs');
+    const runnable = join(dir, 'runnable.workflow.yaml');
+    writeFileSync(runnable, yaml('version: 1', 'name: Runnable', 'nodes:', '  a: { run: echo a }', '  b: { needs: a, run: "true" }'));
+    const ok = await cli('run', runnable, '--json', '--runs-dir', runsDir);
+    assert.equal(ok.code, 0);
+    const events = ok.out.trim().split('\n').map((l) => JSON.parse(l) as { type: string; status?: string });
+    assert.equal(events[0].type, 'workflow:started');
+    assert.deepEqual([events.at(-1)!.type, events.at(-1)!.status], ['workflow:completed', 'completed']);
+    const failing = join(dir, 'failing.workflow.yaml');
+    writeFileSync(failing, yaml('version: 1', 'name: Failing', 'nodes:', '  a: { run: "echo boom >&2; exit 5" }'));
+    const failed = await cli('run', failing, '--runs-dir', runsDir);
+    assert.equal(failed.code, 1);
+    assert.match(failed.out, /✗ a: exited with code 5/);
+    assert.match(failed.out, /Failing failed in/);
+  });
+
+  it('run exits 2 with the diagnostics of an invalid workflow, or bad inputs', async () => {
+    const r = await cli('run', bad, '--runs-dir', join(dir, 'runs'));
+    assert.equal(r.code, 2);
+    assert.match(r.err, /bad\.workflow\.yaml:5:15: error unknown-dependency/);
+    const inputs = await cli('run', good, '--input', 'nope=1', '--runs-dir', join(dir, 'runs'));
+    assert.equal(inputs.code, 2);
+    assert.match(inputs.err, /unknown input 'nope'/);
+    assert.equal((await cli('run', good, '--concurrency', 'zero')).code, 2);
+  });
+
+  it('approves gates with --approve, and rejects them where nobody can answer', async () => {
+    const gated = join(dir, 'gated.workflow.yaml');
+    writeFileSync(gated, yaml('version: 1', 'name: Gated', 'nodes:', '  gate: { approval: { prompt: ok? } }', '  after: { needs: gate, run: "true" }'));
+    assert.equal((await cli('run', gated, '--approve', '--runs-dir', join(dir, 'runs'))).code, 0);
+    const unattended = await cli('run', gated, '--runs-dir', join(dir, 'runs'));
+    assert.equal(unattended.code, 1);
+    assert.match(unattended.out, /nobody can approve it here: run with --approve, or from a terminal/);
+  });
+
+  it('runs lists past runs, logs prints their output, resume continues one', async () => {
+    const runsDir = join(dir, 'history');
+    const flag = join(dir, 'flag');
+    const flaky = join(dir, 'flaky.workflow.yaml');
+    writeFileSync(flaky, yaml('version: 1', 'name: Flaky', 'nodes:', '  a: { run: echo from-a }', `  b: { needs: a, run: 'test -f ${flag}' }`));
+    assert.equal((await cli('run', flaky, '--runs-dir', runsDir)).code, 1);
+    const list = JSON.parse((await cli('runs', '--json', '--runs-dir', runsDir)).out) as { runId: string; status: string }[];
+    assert.deepEqual(list.map((r) => r.status), ['failed']);
+    assert.match((await cli('runs', '--runs-dir', runsDir)).out, /failed .* Flaky/);
+    assert.equal((await cli('logs', list[0].runId, 'a', '--runs-dir', runsDir)).out, 'from-a\n');
+    assert.match((await cli('logs', list[0].runId, 'zz', '--runs-dir', runsDir)).err, /has no node 'zz'/);
+    writeFileSync(flag, '');
+    const resumed = await cli('resume', list[0].runId, '--runs-dir', runsDir, '--json');
+    assert.equal(resumed.code, 0);
+    const started = resumed.out.trim().split('\n').map((l) => JSON.parse(l) as { type: string; nodeId?: string }).filter((e) => e.type === 'node:started');
+    assert.deepEqual(started.map((e) => e.nodeId), ['b']);
+    assert.equal((await cli('resume', 'no-such-run', '--runs-dir', runsDir)).code, 2);
+  });
+
   it('every command has --help', async () => {
-    for (const c of ['validate', 'graph']) {
+    for (const c of ['validate', 'graph', 'run', 'resume', 'runs', 'logs']) {
       const r = await cli(c, '--help');
       assert.equal(r.code, 0);
       assert.match(r.out, new RegExp(`Usage: maestro-dag ${c}`));

@@ -40,6 +40,7 @@ export interface RunOptions {
 
 export interface RunHandle {
   runId: string;
+  runsDir: string;
   dir: string;
   scheduler: Scheduler;
   /** Settles when the run ends for good (retries re-open a run; this follows them). */
@@ -105,6 +106,7 @@ function launch(o: RunOptions, setup: { path: string; workflow: ReturnType<typeo
   scheduler.start();
   return {
     runId: setup.runId,
+    runsDir: setup.runsDir,
     dir,
     scheduler,
     finished: async () => {

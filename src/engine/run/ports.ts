@@ -36,7 +36,8 @@ export interface ProcessRunner {
   findArtifacts(cwd: string, patterns: readonly string[]): string[];
 }
 
-export type TimerHandle = unknown;
+/** Opaque: a Node.js Timeout object, or a number for fake clocks. */
+export type TimerHandle = object | number;
 
 export interface Clock {
   now(): number;
@@ -47,7 +48,7 @@ export interface Clock {
 export const systemClock: Clock = {
   now: () => Date.now(),
   setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout | number),
 };
 
 export interface RunSink {

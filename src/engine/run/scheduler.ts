@@ -4,7 +4,7 @@ import { evaluate, isTruthy, toText, type EvaluationScope } from '../expressions
 import { parseExpression } from '../expressions/parser';
 import { conditionSource, findTemplates } from '../expressions/template';
 import { expandMatrix, type NodeSpec, type Scalar, type WorkflowSpec } from '../model';
-import { TERMINAL_STATUSES, type EngineEvent, type EventDraft, type LogLine, type NodeStatus, type RunNodeInfo, type RunStatus } from '../protocol';
+import { TERMINAL_STATUSES, type EventDraft, type LogLine, type NodeStatus, type RunNodeInfo, type RunStatus } from '../protocol';
 import { retryDelay } from './backoff';
 import { LogBatcher } from './logBatcher';
 import { Masker } from './masker';
@@ -602,7 +602,7 @@ export class Scheduler {
   }
 
   private emit(draft: EventDraft): void {
-    const event = { ...draft, runId: this.o.runId, seq: ++this.seq, ts: this.o.clock.now() } as EngineEvent;
+    const event = { ...draft, runId: this.o.runId, seq: ++this.seq, ts: this.o.clock.now() };
     this.o.sink.event(event);
   }
 }

@@ -1,0 +1,134 @@
+import { strict as assert } from 'node:assert';
+import { parseNodeCommand } from '../../src/engine/run/nodeCommands';
+import { parseOutputsFile } from '../../src/engine/run/outputsFile';
+import { parseInputFlags, resolveInputs } from '../../src/engine/run/inputs';
+import { retryDelay } from '../../src/engine/run/backoff';
+import { globToRegExp } from '../../src/engine/run/processRunner';
+import { parseCommand, parseEngineMessage } from '../../src/engine/protocol';
+import { applyEvent, foldEvents } from '../../src/engine/runState';
+import type { EngineEvent } from '../../src/engine/protocol';
+
+describe('node commands', () => {
+  it('parses progress, quality, masks and annotations', () => {
+    assert.deepEqual(parseNodeCommand('::progress 42 building the API'), { kind: 'progress', percent: 42, message: 'building the API' });
+    assert.deepEqual(parseNodeCommand('::progress 150'), { kind: 'progress', percent: 100 });
+    assert.deepEqual(parseNodeCommand('::quality 0.91'), { kind: 'quality', score: 0.91 });
+    assert.equal(parseNodeCommand('::quality 1.5'), undefined);
+    assert.deepEqual(parseNodeCommand('::add-mask hunter2'), { kind: 'add-mask', value: 'hunter2' });
+    assert.deepEqual(parseNodeCommand('::error file=a.ts,line=4::bad thing: here'), { kind: 'annotation', severity: 'error', file: 'a.ts', line: 4, message: 'bad thing: here' });
+    assert.equal(parseNodeCommand('plain output'), undefined);
+    assert.equal(parseNodeCommand('::progress lots'), undefined);
+  });
+});
+
+describe('outputs file', () => {
+  it('reads name=value and heredoc values', () => {
+    const { outputs, problems } = parseOutputsFile('a=1\nb=x=y\nnotes<<END\nline one\nline two = still two\nEND\na=2\n');
+    assert.deepEqual(outputs, { a: '2', b: 'x=y', notes: 'line one\nline two = still two' });
+    assert.deepEqual(problems, []);
+  });
+
+  it('reports malformed lines and unclosed heredocs with their line', () => {
+    const { outputs, problems } = parseOutputsFile('ok=1\n=nothing\nbad line\nv<<EOF\nnever closed\n');
+    assert.deepEqual(outputs, { ok: '1' });
+    assert.equal(problems.length, 3);
+    assert.match(problems[2], /line 4: 'v<<EOF' is not closed/);
+  });
+});
+
+describe('inputs', () => {
+  const specs = {
+    who: { name: 'who', type: 'string' as const, default: 'world', required: false },
+    n: { name: 'n', type: 'number' as const, required: false },
+    flag: { name: 'flag', type: 'boolean' as const, default: false, required: false },
+    ticket: { name: 'ticket', type: 'string' as const, required: true },
+  };
+
+  it('converts to declared types and fills defaults', () => {
+    assert.deepEqual(resolveInputs(specs, { n: '3', flag: 'yes', ticket: 'T-1' }), { values: { who: 'world', n: 3, flag: true, ticket: 'T-1' }, errors: [] });
+  });
+
+  it('says which input is wrong and why', () => {
+    const { errors } = resolveInputs(specs, { n: 'many', flag: 'maybe', whom: 'x' });
+    assert.deepEqual(errors, [
+      "unknown input 'whom' (inputs: who, n, flag, ticket)",
+      "input 'n' is a number, not 'many'",
+      "input 'flag' is a boolean: give true or false, not 'maybe'",
+      "input 'ticket' is required and has no default: give it with --input ticket=<value>",
+    ]);
+    assert.deepEqual(parseInputFlags(['a=1', 'b=x=y', 'nope']).errors, ["--input takes name=value, not 'nope'"]);
+    assert.deepEqual(parseInputFlags(['a=1', 'b=x=y']).given, { a: '1', b: 'x=y' });
+  });
+});
+
+describe('retry delays', () => {
+  it('follows the backoff and its cap', () => {
+    const p = (backoff: 'fixed' | 'linear' | 'exponential', maxDelayMs?: number) => ({ max: 5, backoff, delayMs: 100, maxDelayMs });
+    assert.deepEqual([1, 2, 3].map((n) => retryDelay(p('fixed'), n)), [100, 100, 100]);
+    assert.deepEqual([1, 2, 3].map((n) => retryDelay(p('linear'), n)), [100, 200, 300]);
+    assert.deepEqual([1, 2, 3, 4].map((n) => retryDelay(p('exponential', 500), n)), [100, 200, 400, 500]);
+  });
+});
+
+describe('artifact globs', () => {
+  it('matches * within a folder and ** across folders', () => {
+    assert.ok(globToRegExp('dist/*.js').test('dist/a.js'));
+    assert.ok(!globToRegExp('dist/*.js').test('dist/x/a.js'));
+    assert.ok(globToRegExp('dist/**/*.js').test('dist/x/y/a.js'));
+    assert.ok(globToRegExp('dist/**/*.js').test('dist/a.js'));
+    assert.ok(globToRegExp('report.?tml').test('report.html'));
+  });
+});
+
+describe('engine protocol', () => {
+  it('accepts well-formed commands', () => {
+    assert.deepEqual(parseCommand('{"type":"start","requestId":1,"workflowPath":"/w/a.workflow.yaml","inputs":{"x":"1"}}'), { command: { type: 'start', requestId: 1, workflowPath: '/w/a.workflow.yaml', inputs: { x: '1' } } });
+    assert.ok('command' in parseCommand('{"type":"approve","requestId":2,"runId":"r","nodeId":"gate","approved":true}'));
+    assert.ok('command' in parseCommand('{"type":"shutdown","requestId":3}'));
+  });
+
+  it('explains what is wrong with a malformed command, keeping its request id', () => {
+    assert.deepEqual(parseCommand('not json'), { error: 'not JSON: not json' });
+    assert.deepEqual(parseCommand('[1]'), { error: 'a command must be a JSON object' });
+    assert.deepEqual(parseCommand('{"type":"pause","requestId":4}'), { error: 'pause: runId must be a non-empty string', requestId: 4 });
+    assert.deepEqual(parseCommand('{"type":"start","requestId":5,"workflowPath":"x","concurrency":0}'), { error: 'start: concurrency must be a positive integer', requestId: 5 });
+    assert.match((parseCommand('{"type":"explode","requestId":6}') as { error: string }).error, /unknown command type/);
+    assert.match((parseCommand('{"type":"approve","requestId":7,"runId":"r","nodeId":"g","approved":"yes"}') as { error: string }).error, /approved must be true or false/);
+  });
+
+  it('checks messages from the engine', () => {
+    assert.equal(parseEngineMessage('{"type":"node:started","runId":"r","seq":1,"ts":1,"nodeId":"a","attempt":1}')?.type, 'node:started');
+    assert.equal(parseEngineMessage('{"type":"node:started","seq":1}'), undefined);
+    assert.equal(parseEngineMessage('{"type":"engine:ready","protocolVersion":1,"pid":3}')?.type, 'engine:ready');
+    assert.equal(parseEngineMessage('garbage'), undefined);
+  });
+});
+
+describe('run state', () => {
+  const e = (partial: Record<string, unknown>, seq: number): EngineEvent => ({ runId: 'r', seq, ts: 1000 + seq, ...partial }) as EngineEvent;
+  const started = e({ type: 'workflow:started', workflow: { name: 'W', path: '/w', hash: 'h' }, inputs: {}, concurrency: 2, nodes: [{ id: 'a', nodeId: 'a', name: 'a', kind: 'run', needs: [] }, { id: 'b', nodeId: 'b', name: 'b', kind: 'run', needs: ['a'] }] }, 1);
+
+  it('folds events into node and run state', () => {
+    const state = foldEvents([
+      started,
+      e({ type: 'node:started', nodeId: 'a', attempt: 1 }, 2),
+      e({ type: 'node:progress', nodeId: 'a', progress: 40, message: 'going' }, 3),
+      e({ type: 'node:retrying', nodeId: 'a', attempt: 1, error: 'exited with code 1', delayMs: 10 }, 4),
+      e({ type: 'node:started', nodeId: 'a', attempt: 2 }, 5),
+      e({ type: 'node:completed', nodeId: 'a', attempt: 2, outputs: { v: '1' }, artifacts: [], durationMs: 30 }, 6),
+      e({ type: 'node:skipped', nodeId: 'b', reason: 'no' }, 7),
+      e({ type: 'workflow:completed', status: 'completed', summary: { total: 2, completed: 1, failed: 0, skipped: 1, cancelled: 0, durationMs: 9 } }, 8),
+    ])!;
+    const a = state.nodes.get('a')!;
+    assert.deepEqual([a.status, a.attempt, a.outputs, a.attemptErrors, a.startedAt], ['completed', 2, { v: '1' }, ['exited with code 1'], 1002]);
+    assert.equal(state.nodes.get('b')!.status, 'skipped');
+    assert.equal(state.status, 'completed');
+    assert.equal(state.lastSeq, 8);
+  });
+
+  it('resets nodes named by workflow:resumed', () => {
+    const state = foldEvents([started, e({ type: 'node:failed', nodeId: 'a', attempt: 1, error: 'x', exitCode: 1, durationMs: 1, continueOnError: false }, 2)])!;
+    applyEvent(state, e({ type: 'workflow:resumed', reset: ['a'] }, 3));
+    assert.deepEqual([state.nodes.get('a')!.status, state.nodes.get('a')!.error, state.status], ['pending', undefined, 'running']);
+  });
+});

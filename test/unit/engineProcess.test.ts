@@ -1,0 +1,122 @@
+import { strict as assert } from 'node:assert';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseEngineMessage, type EngineCommand, type EngineMessage } from '../../src/engine/protocol';
+import { yaml } from './helpers';
+
+const ENGINE = join(__dirname, '..', '..', 'dist', 'engine.js');
+
+/** Drives the built engine process over its stdio protocol. */
+class EngineClient {
+  readonly messages: EngineMessage[] = [];
+  readonly unparsed: string[] = [];
+  private readonly child: ChildProcessWithoutNullStreams;
+  private waiters: (() => void)[] = [];
+  readonly exited: Promise<number | null>;
+
+  constructor() {
+    this.child = spawn(process.execPath, [ENGINE], { stdio: 'pipe' });
+    createInterface({ input: this.child.stdout }).on('line', (line) => {
+      const m = parseEngineMessage(line);
+      if (m) this.messages.push(m);
+      else this.unparsed.push(line);
+      for (const w of this.waiters.splice(0)) w();
+    });
+    this.exited = new Promise((r) => this.child.on('exit', (code) => r(code)));
+  }
+
+  send(command: EngineCommand | string): void {
+    this.child.stdin.write((typeof command === 'string' ? command : JSON.stringify(command)) + '\n');
+  }
+
+  async waitFor<T extends EngineMessage>(predicate: (m: EngineMessage) => m is T): Promise<T>;
+  async waitFor(predicate: (m: EngineMessage) => boolean): Promise<EngineMessage>;
+  async waitFor(predicate: (m: EngineMessage) => boolean): Promise<EngineMessage> {
+    for (;;) {
+      const found = this.messages.find(predicate);
+      if (found) return found;
+      await new Promise<void>((r) => this.waiters.push(r));
+    }
+  }
+
+  reply(requestId: number) {
+    return this.waitFor((m) => m.type === 'engine:reply' && m.requestId === requestId) as Promise<Extract<EngineMessage, { type: 'engine:reply' }>>;
+  }
+
+  closeInput(): void {
+    this.child.stdin.end();
+  }
+}
+
+describe('engine process protocol', () => {
+  let dir: string;
+  let engine: EngineClient;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'maestro-proto-'));
+    engine = new EngineClient();
+  });
+  afterEach(async () => {
+    engine.closeInput();
+    await engine.exited;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const workflowFile = (...lines: string[]) => {
+    const path = join(dir, 'w.workflow.yaml');
+    writeFileSync(path, yaml('version: 1', 'name: W', ...lines));
+    return path;
+  };
+
+  it('says it is ready, runs a workflow and streams its events', async () => {
+    const ready = await engine.waitFor((m) => m.type === 'engine:ready');
+    assert.equal((ready as { protocolVersion: number }).protocolVersion, 1);
+    engine.send({ type: 'start', requestId: 1, workflowPath: workflowFile('nodes:', '  a: { run: echo hi }', '  b: { needs: a, run: "true" }'), runsDir: join(dir, 'runs') });
+    const reply = await engine.reply(1);
+    assert.ok(reply.ok && reply.runId);
+    const done = await engine.waitFor((m) => m.type === 'workflow:completed');
+    assert.equal((done as { status: string }).status, 'completed');
+    assert.deepEqual(engine.unparsed, [], 'stdout carries protocol messages only');
+  });
+
+  it('answers malformed and unknown messages with errors, and keeps working', async () => {
+    engine.send('this is not json');
+    engine.send({ type: 'pause', requestId: 2, runId: 'nope' });
+    engine.send('{"type":"launch","requestId":3}');
+    engine.send({ type: 'start', requestId: 4, workflowPath: join(dir, 'missing.workflow.yaml') });
+    await engine.waitFor((m) => m.type === 'engine:error');
+    assert.match(((await engine.reply(2)) as { error: string }).error, /no run 'nope'/);
+    assert.match(((await engine.reply(3)) as { error: string }).error, /unknown command type/);
+    assert.match(((await engine.reply(4)) as { error: string }).error, /no such file/);
+    engine.send({ type: 'start', requestId: 5, workflowPath: workflowFile('nodes:', '  a: { run: "true" }'), runsDir: join(dir, 'runs') });
+    assert.ok((await engine.reply(5)).ok);
+  });
+
+  it('pauses, resumes, approves and cancels through commands', async () => {
+    const path = workflowFile('concurrency: 1', 'nodes:', '  a: { run: sleep 0.2 }', '  b: { run: sleep 0.2 }', '  gate: { needs: [a, b], approval: { prompt: go? } }', '  long: { needs: gate, run: sleep 30 }');
+    engine.send({ type: 'start', requestId: 1, workflowPath: path, runsDir: join(dir, 'runs') });
+    const { runId } = (await engine.reply(1)) as { runId: string };
+    await engine.waitFor((m) => m.type === 'node:started');
+    engine.send({ type: 'pause', requestId: 2, runId });
+    await engine.waitFor((m) => m.type === 'workflow:paused');
+    assert.equal(engine.messages.filter((m) => m.type === 'node:started').length, 1, 'nothing new started while paused');
+    engine.send({ type: 'resume', requestId: 3, runId });
+    await engine.waitFor((m) => m.type === 'node:waiting');
+    engine.send({ type: 'approve', requestId: 4, runId, nodeId: 'gate', approved: true });
+    await engine.waitFor((m) => m.type === 'node:started' && m.nodeId === 'long');
+    engine.send({ type: 'cancel', requestId: 5, runId });
+    const done = await engine.waitFor((m) => m.type === 'workflow:completed');
+    assert.equal((done as { status: string }).status, 'cancelled');
+  });
+
+  it('cancels its runs and exits when its host goes away', async () => {
+    engine.send({ type: 'start', requestId: 1, workflowPath: workflowFile('nodes:', '  long: { run: sleep 30 }'), runsDir: join(dir, 'runs') });
+    await engine.waitFor((m) => m.type === 'node:started');
+    engine.closeInput();
+    assert.equal(await engine.exited, 0);
+    const done = engine.messages.find((m) => m.type === 'workflow:completed');
+    assert.equal((done as { status: string } | undefined)?.status, 'cancelled');
+  });
+});

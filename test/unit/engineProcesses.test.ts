@@ -1,0 +1,143 @@
+import { strict as assert } from 'node:assert';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { resumeRunFromLog, RunSetupError, startRun } from '../../src/engine/run/engine';
+import { ShellProcessRunner } from '../../src/engine/run/processRunner';
+import { listRuns, readLog, readRun } from '../../src/engine/run/runStore';
+import type { EngineEvent } from '../../src/engine/protocol';
+import { yaml } from './helpers';
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Waits until a condition holds, polling; the test's own timeout bounds it. */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((r) => setTimeout(r, 20));
+}
+
+describe('engine with real processes', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'maestro-engine-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const workflow = (name: string, ...lines: string[]) => {
+    const path = join(dir, name);
+    writeFileSync(path, yaml('version: 1', `name: ${name}`, ...lines));
+    return path;
+  };
+
+  it('a timeout ends the whole process tree of the attempt', async () => {
+    const pids = join(dir, 'pids');
+    const path = workflow('t.workflow.yaml', 'nodes:', '  sleeper:', `    run: 'sleep 30 & echo $! >> ${pids}; sleep 31 & echo $! >> ${pids}; wait'`, '    timeout: 300ms');
+    const run = startRun({ workflowPath: path, runsDir: join(dir, 'runs'), killGraceMs: 1000 });
+    assert.equal(await run.finished(), 'failed');
+    run.dispose();
+    const children = readFileSync(pids, 'utf8').trim().split('\n').map(Number);
+    assert.equal(children.length, 2);
+    await until(() => children.every((p) => !alive(p)));
+  });
+
+  it('cancel ends running processes, and background processes do not outlive their node', async () => {
+    const pids = join(dir, 'pids');
+    const events: EngineEvent[] = [];
+    const path = workflow('c.workflow.yaml', 'nodes:', `  leaves_child: { run: 'sleep 40 & echo $! >> ${pids}; exit 0' }`, `  long: { run: 'sleep 41 & echo $! >> ${pids}; wait' }`);
+    const run = startRun({ workflowPath: path, runsDir: join(dir, 'runs'), onEvent: (e) => events.push(e) });
+    await until(() => existsSync(pids) && readFileSync(pids, 'utf8').trim().split('\n').length === 2 && events.some((e) => e.type === 'node:completed'));
+    run.scheduler.cancel();
+    assert.equal(await run.finished(), 'cancelled');
+    run.dispose();
+    const statuses = Object.fromEntries(events.filter((e) => e.type === 'node:completed' || e.type === 'node:cancelled').map((e) => [(e as { nodeId: string }).nodeId, e.type]));
+    assert.deepEqual(statuses, { leaves_child: 'node:completed', long: 'node:cancelled' });
+    const children = readFileSync(pids, 'utf8').trim().split('\n').map(Number);
+    await until(() => children.every((p) => !alive(p)));
+  });
+
+  it('masked values never reach the log files or the event log', async () => {
+    const path = workflow('m.workflow.yaml', 'nodes:', '  secret:', '    run: |', '      echo "::add-mask hunter2"', '      echo "password is hunter2"', '      echo "pw=hunter2" >> "$MAESTRO_OUTPUT"', '      echo "oops hunter2" >&2', '    outputs: [pw]');
+    const runsDir = join(dir, 'runs');
+    const run = startRun({ workflowPath: path, runsDir });
+    assert.equal(await run.finished(), 'completed');
+    run.dispose();
+    const files = [join(run.dir, 'events.jsonl'), ...readdirSync(join(run.dir, 'logs')).map((f) => join(run.dir, 'logs', f))];
+    for (const f of files) assert.ok(!readFileSync(f, 'utf8').includes('hunter2'), `${f} holds the secret`);
+    assert.match(readLog(runsDir, run.runId, 'secret'), /password is \*\*\*\noops \*\*\*/);
+  });
+
+  it('persists the run: run.json, events before they are sent, logs per node, and lists it', async () => {
+    const path = workflow('p.workflow.yaml', 'nodes:', '  a: { run: "echo hello; echo world >&2" }', '  b: { needs: a, run: exit 4 }');
+    const runsDir = join(dir, 'runs');
+    const seen: number[] = [];
+    const run = startRun({
+      workflowPath: path,
+      runsDir,
+      onEvent: (e) => {
+        // The event is on disk before the listener hears of it.
+        const lines = readFileSync(join(runsDir, e.runId, 'events.jsonl'), 'utf8').trim().split('\n');
+        seen.push(JSON.parse(lines[lines.length - 1]).seq === e.seq ? 1 : 0);
+      },
+    });
+    assert.equal(await run.finished(), 'failed');
+    run.dispose();
+    assert.ok(seen.every((x) => x === 1));
+    const stored = readRun(runsDir, run.runId);
+    assert.equal(stored.record.status, 'failed');
+    assert.equal(stored.events.at(-1)?.type, 'workflow:completed');
+    assert.equal(readLog(runsDir, run.runId, 'a'), 'hello\nworld\n');
+    assert.deepEqual(listRuns(runsDir).map((r) => [r.runId, r.status]), [[run.runId, 'failed']]);
+  });
+
+  it('reads back a torn event log, keeping everything before the tear', async () => {
+    const path = workflow('torn.workflow.yaml', 'nodes:', '  a: { run: "true" }', '  b: { needs: a, run: "true" }');
+    const runsDir = join(dir, 'runs');
+    const run = startRun({ workflowPath: path, runsDir });
+    await run.finished();
+    run.dispose();
+    const full = readRun(runsDir, run.runId).events.length;
+    appendFileSync(join(run.dir, 'events.jsonl'), '{"type":"node:started","runId":"');
+    const torn = readRun(runsDir, run.runId);
+    assert.equal(torn.events.length, full);
+    assert.equal(torn.skippedLines, 1);
+  });
+
+  it('resumes from the log: completed nodes are not run again, the rest run', async () => {
+    const counter = join(dir, 'count');
+    const fixed = join(dir, 'fixed');
+    const path = workflow('r.workflow.yaml', 'nodes:', `  first: { run: 'echo x >> ${counter}; echo "v=7" >> "$MAESTRO_OUTPUT"', outputs: [v] }`, `  second: { needs: first, run: 'test -f ${fixed}; echo "got \${{ nodes.first.outputs.v }}"' }`, '  third: { needs: second, run: "true" }');
+    const runsDir = join(dir, 'runs');
+    const run = startRun({ workflowPath: path, runsDir });
+    assert.equal(await run.finished(), 'failed');
+    run.dispose();
+    writeFileSync(fixed, '');
+    const resumed = resumeRunFromLog({ runsDir, runId: run.runId });
+    assert.equal(await resumed.finished(), 'completed');
+    resumed.dispose();
+    assert.equal(readFileSync(counter, 'utf8'), 'x\n', 'the completed node ran once');
+    assert.match(readLog(runsDir, run.runId, 'second'), /got 7/);
+    const events = readRun(runsDir, run.runId).events;
+    const seqs = events.map((e) => e.seq);
+    assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b), 'seq keeps increasing across the resume');
+    assert.equal(new Set(seqs).size, seqs.length);
+  });
+
+  it('refuses to start an invalid workflow or bad inputs, saying why', () => {
+    const bad = workflow('bad.workflow.yaml', 'nodes:', '  a: { needs: zz, run: x }');
+    assert.throws(() => startRun({ workflowPath: bad, runsDir: join(dir, 'runs') }), (e: unknown) => e instanceof RunSetupError && e.diagnostics[0].code === 'unknown-dependency');
+    const withInputs = workflow('in.workflow.yaml', 'inputs: { n: { type: number } }', 'nodes:', '  a: { run: x }');
+    assert.throws(() => startRun({ workflowPath: withInputs, inputs: { n: 'lots' }, runsDir: join(dir, 'runs') }), /input 'n' is a number/);
+    assert.throws(() => startRun({ workflowPath: join(dir, 'missing.workflow.yaml') }), /no such file/);
+  });
+
+  it('reports a shell that cannot start as a failure, not a crash', async () => {
+    const runner = new ShellProcessRunner(dir);
+    const attempt = runner.start({ instanceId: 'x', attempt: 1, script: 'true', shell: '/no/such/shell', cwd: dir, env: {} }, () => undefined);
+    const result = await attempt.done;
+    assert.match(result.spawnError ?? '', /ENOENT/);
+  });
+});
