@@ -141,3 +141,42 @@ describe('engine with real processes', () => {
     assert.match(result.spawnError ?? '', /ENOENT/);
   });
 });
+
+describe('sub-workflows', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'maestro-sub-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('runs the file as a sub-run: nested events under the node, its outputs as the node outputs', async () => {
+    writeFileSync(join(dir, 'deploy.workflow.yaml'), yaml('version: 1', 'name: Deploy', 'inputs: { env: { default: dev } }', 'nodes:', '  push: { run: \'echo "url=https://${{ inputs.env }}.example" >> "$MAESTRO_OUTPUT"\', outputs: [url] }', '  smoke: { needs: push, run: "echo smoke" }'));
+    const main = join(dir, 'main.workflow.yaml');
+    writeFileSync(main, yaml('version: 1', 'name: Main', 'nodes:', '  build: { run: "true" }', '  deploy: { needs: build, workflow: ./deploy.workflow.yaml, with: { env: prod }, outputs: [url] }', '  announce: { needs: deploy, run: \'echo "at ${{ nodes.deploy.outputs.url }}"\' }'));
+    const events: EngineEvent[] = [];
+    const runsDir = join(dir, 'runs');
+    const run = startRun({ workflowPath: main, runsDir, onEvent: (e) => events.push(e) });
+    assert.equal(await run.finished(), 'completed');
+    run.dispose();
+    const nested = events.filter((e) => 'parentNodeId' in e && e.parentNodeId === 'deploy');
+    assert.deepEqual([...new Set(nested.map((e) => (e as { nodeId: string }).nodeId))], ['deploy/push', 'deploy/smoke']);
+    const deployDone = events.find((e) => e.type === 'node:completed' && e.nodeId === 'deploy') as { outputs: Record<string, string> };
+    assert.deepEqual(deployDone.outputs, { url: 'https://prod.example' });
+    assert.match(readLog(runsDir, run.runId, 'announce'), /at https:\/\/prod\.example/);
+    assert.match(readLog(runsDir, run.runId, 'deploy/smoke'), /smoke/);
+    const seqs = events.map((e) => e.seq);
+    assert.deepEqual(seqs, seqs.map((_, i) => i + 1), 'one sequence for the run and its sub-runs');
+  });
+
+  it('fails the node when the sub-run fails, is invalid, or includes itself', async () => {
+    writeFileSync(join(dir, 'broken.workflow.yaml'), yaml('version: 1', 'name: Broken', 'nodes:', '  a: { run: exit 1 }'));
+    writeFileSync(join(dir, 'loop.workflow.yaml'), yaml('version: 1', 'name: Loop', 'nodes:', '  again: { workflow: ./loop.workflow.yaml }'));
+    const main = join(dir, 'main.workflow.yaml');
+    writeFileSync(main, yaml('version: 1', 'name: Main', 'nodes:', '  broken: { workflow: ./broken.workflow.yaml }', '  loop: { workflow: ./loop.workflow.yaml }'));
+    const events: EngineEvent[] = [];
+    const run = startRun({ workflowPath: main, runsDir: join(dir, 'runs'), onEvent: (e) => events.push(e) });
+    assert.equal(await run.finished(), 'failed');
+    run.dispose();
+    const errors = Object.fromEntries(events.filter((e) => e.type === 'node:failed').map((e) => [(e as { nodeId: string }).nodeId, (e as { error: string }).error]));
+    assert.equal(errors.broken, 'the sub-workflow Broken failed');
+    assert.match(errors['loop/again'], /loop\.workflow\.yaml includes itself/);
+  });
+});

@@ -8,7 +8,7 @@ import type { EngineEvent, NodeStatus, RunStatus } from '../protocol';
 import { foldEvents } from '../runState';
 import { validateFile } from '../validateFile';
 import { resolveInputs } from './inputs';
-import { systemClock, type Clock, type ProcessRunner } from './ports';
+import { systemClock, type Clock, type ProcessRunner, type RunningAttempt, type SubWorkflowRunner } from './ports';
 import { ShellProcessRunner } from './processRunner';
 import { newRunId, readRun, RunWriter } from './runStore';
 import { Scheduler } from './scheduler';
@@ -72,6 +72,62 @@ function load(workflowPath: string) {
   return { path, workflow: result.workflow, hash: createHash('sha256').update(text).digest('hex').slice(0, 16) };
 }
 
+/** The most sub-workflows one run may nest, as a last guard against a workflow that includes itself indirectly. */
+const MAX_SUB_WORKFLOW_DEPTH = 8;
+
+/** Runs `workflow:` nodes as nested schedulers that report into the parent run. */
+function subWorkflowRunner(context: { runId: string; tempDir: string; concurrency: number; baseEnv: Record<string, string>; runner: ProcessRunner; clock: Clock }): SubWorkflowRunner {
+  const run: SubWorkflowRunner = (request) => {
+    const failed = (error: string): RunningAttempt => ({ done: Promise.resolve({ exitCode: null, signal: null, outputs: {}, outputProblems: [], error }), stop: () => undefined });
+    const path = resolve(request.path);
+    if (request.chain.map((p) => resolve(p)).includes(path)) return failed(`${path} includes itself`);
+    if (request.chain.length >= MAX_SUB_WORKFLOW_DEPTH) return failed(`sub-workflows nest more than ${MAX_SUB_WORKFLOW_DEPTH} deep`);
+    let loaded: ReturnType<typeof load>;
+    try {
+      loaded = load(path);
+    } catch (e) {
+      const first = e instanceof RunSetupError && e.diagnostics[0] ? `: ${e.diagnostics[0].message}` : '';
+      return failed(`sub-workflow ${(e as Error).message}${first}`);
+    }
+    const { values, errors } = resolveInputs(loaded.workflow.inputs, request.inputs);
+    if (errors.length) return failed(`sub-workflow ${path}: ${errors.join('; ')}`);
+    const nested = new Scheduler({
+      runId: context.runId,
+      workflow: loaded.workflow,
+      workflowPath: loaded.path,
+      workflowHash: loaded.hash,
+      inputs: values,
+      baseDir: dirname(loaded.path),
+      tempDir: context.tempDir,
+      concurrency: loaded.workflow.concurrency ?? context.concurrency,
+      baseEnv: context.baseEnv,
+      runner: context.runner,
+      clock: context.clock,
+      sink: request.sink,
+      subWorkflows: run,
+      chain: request.chain,
+    });
+    let stoppedBy: 'timeout' | 'cancel' | undefined;
+    nested.start();
+    return {
+      done: nested.done.then((status) => ({
+        exitCode: status === 'completed' ? 0 : 1,
+        signal: null,
+        outputs: nested.collectOutputs(request.outputs),
+        outputProblems: [],
+        ...(stoppedBy ? { stoppedBy } : {}),
+        ...(status === 'completed' ? {} : { error: `the sub-workflow ${loaded.workflow.name} ${status}` }),
+      })),
+      stop: (reason) => {
+        if (nested.isFinished) return;
+        stoppedBy = reason;
+        nested.cancel();
+      },
+    };
+  };
+  return run;
+}
+
 function launch(o: RunOptions, setup: { path: string; workflow: ReturnType<typeof load>['workflow']; hash: string; runId: string; runsDir: string; inputs: Record<string, string | number | boolean>; previous?: ConstructorParameters<typeof Scheduler>[0]['previous']; startedAt?: number }): RunHandle {
   const dir = join(setup.runsDir, setup.runId);
   const tempDir = mkdtempSync(join(tmpdir(), 'maestro-run-'));
@@ -80,6 +136,10 @@ function launch(o: RunOptions, setup: { path: string; workflow: ReturnType<typeo
     { runId: setup.runId, workflowPath: setup.path, workflowName: setup.workflow.name, workflowHash: setup.hash, inputs: setup.inputs, startedAt: setup.startedAt ?? Date.now(), status: 'running', pid: process.pid },
     setup.previous !== undefined,
   );
+  const concurrency = o.concurrency ?? setup.workflow.concurrency ?? availableParallelism();
+  const baseEnv = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
+  const runner = o.runner ?? new ShellProcessRunner(tempDir, o.killGraceMs);
+  const clock = o.clock ?? systemClock;
   const scheduler = new Scheduler({
     runId: setup.runId,
     workflow: setup.workflow,
@@ -88,10 +148,11 @@ function launch(o: RunOptions, setup: { path: string; workflow: ReturnType<typeo
     inputs: setup.inputs,
     baseDir: dirname(setup.path),
     tempDir,
-    concurrency: o.concurrency ?? setup.workflow.concurrency ?? availableParallelism(),
-    baseEnv: Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined)),
-    runner: o.runner ?? new ShellProcessRunner(tempDir, o.killGraceMs),
-    clock: o.clock ?? systemClock,
+    concurrency,
+    baseEnv,
+    runner,
+    clock,
+    subWorkflows: subWorkflowRunner({ runId: setup.runId, tempDir, concurrency, baseEnv, runner, clock }),
     previous: setup.previous,
     sink: {
       event: (e) => {

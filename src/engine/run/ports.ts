@@ -21,6 +21,8 @@ export interface AttemptResult {
   outputProblems: string[];
   /** The process could not start at all. */
   spawnError?: string;
+  /** Why the attempt failed, when the exit code does not say it (a sub-workflow's failure). */
+  error?: string;
 }
 
 export interface RunningAttempt {
@@ -37,6 +39,22 @@ export interface ProcessRunner {
 }
 
 /** Opaque: a Node.js Timeout object, or a number for fake clocks. */
+/** Runs a node's `workflow:` file as a sub-run of the current run; the sub-run is one attempt of the node. */
+export interface SubWorkflowRequest {
+  instanceId: string;
+  /** Absolute path of the sub-workflow file. */
+  path: string;
+  inputs: Record<string, string>;
+  /** Declared outputs of the node, taken from the sub-run's nodes; all of them when undefined. */
+  outputs?: string[];
+  /** Workflow files of the runs that contain this one, outermost first, to refuse a workflow that includes itself. */
+  chain: string[];
+  /** Where the sub-run's events and logs go: into the parent run, under this node. */
+  sink: RunSink;
+}
+
+export type SubWorkflowRunner = (request: SubWorkflowRequest) => RunningAttempt;
+
 export type TimerHandle = object | number;
 
 export interface Clock {

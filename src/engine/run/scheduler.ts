@@ -4,12 +4,12 @@ import { evaluate, isTruthy, toText, type EvaluationScope } from '../expressions
 import { parseExpression } from '../expressions/parser';
 import { conditionSource, findTemplates } from '../expressions/template';
 import { expandMatrix, type NodeSpec, type Scalar, type WorkflowSpec } from '../model';
-import { TERMINAL_STATUSES, type EventDraft, type LogLine, type NodeStatus, type RunNodeInfo, type RunStatus } from '../protocol';
+import { TERMINAL_STATUSES, type EngineEvent, type EventDraft, type LogLine, type NodeStatus, type RunNodeInfo, type RunStatus } from '../protocol';
 import { retryDelay } from './backoff';
 import { LogBatcher } from './logBatcher';
 import { Masker } from './masker';
 import { parseNodeCommand } from './nodeCommands';
-import type { AttemptResult, Clock, ProcessRunner, RunningAttempt, RunSink, TimerHandle } from './ports';
+import type { AttemptResult, Clock, ProcessRunner, RunningAttempt, RunSink, SubWorkflowRunner, TimerHandle } from './ports';
 import { MinHeap } from './heap';
 
 export interface SchedulerOptions {
@@ -32,6 +32,10 @@ export interface SchedulerOptions {
   previous?: { instances: Map<string, { status: NodeStatus; outputs: Record<string, string>; attempt: number }>; lastSeq: number };
   /** Log batching: at most this many lines or this many milliseconds before a node:log event. */
   logBatch?: { lines: number; ms: number };
+  /** Runs `workflow:` nodes; without it, such nodes fail saying so. */
+  subWorkflows?: SubWorkflowRunner;
+  /** Workflow files of the runs that contain this one (for sub-runs), outermost first. */
+  chain?: string[];
 }
 
 interface Instance {
@@ -140,6 +144,13 @@ export class Scheduler {
       needs: i.spec.needs,
       ...(i.spec.matrix ? { matrix: i.matrix } : {}),
     }));
+  }
+
+  /** Outputs of the completed nodes, later nodes in the file winning; only `names` when given. */
+  collectOutputs(names?: readonly string[]): Record<string, string> {
+    const all: Record<string, string> = {};
+    for (const i of this.instances) if (i.status === 'completed') Object.assign(all, i.outputs);
+    return names ? Object.fromEntries(names.filter((n) => n in all).map((n) => [n, all[n]])) : all;
   }
 
   get isFinished(): boolean {
@@ -287,7 +298,6 @@ export class Scheduler {
       this.ready.pop();
       inst.forced = false;
       if (inst.spec.kind === 'approval') this.wait(inst);
-      else if (inst.spec.kind === 'workflow') this.fail(inst, 'sub-workflows are not supported by this engine yet', null, true);
       else this.startAttempt(inst);
     }
     this.settle();
@@ -422,7 +432,7 @@ export class Scheduler {
     env.MAESTRO_NODE_ID = inst.id;
     env.MAESTRO_ATTEMPT = String(attempt);
     env.MAESTRO_TEMP = this.o.tempDir;
-    const running = this.o.runner.start({ instanceId: inst.id, attempt, script, shell: inst.spec.shell, cwd, env }, (stream, text) => this.onLine(inst, stream, text));
+    const running = inst.spec.kind === 'workflow' ? this.startSubWorkflow(inst, scope) : this.o.runner.start({ instanceId: inst.id, attempt, script, shell: inst.spec.shell, cwd, env }, (stream, text) => this.onLine(inst, stream, text));
     inst.running = running;
     this.emitNode(inst.id, { type: 'node:started', nodeId: inst.id, attempt, ...(running.pid !== undefined ? { pid: running.pid } : {}) });
     if (inst.spec.timeoutMs !== undefined) {
@@ -436,6 +446,29 @@ export class Scheduler {
       (result) => this.onAttemptEnd(inst, attempt, result),
       (e: unknown) => this.onAttemptEnd(inst, attempt, { exitCode: null, signal: null, outputs: {}, outputProblems: [], spawnError: String(e) }),
     );
+  }
+
+  private startSubWorkflow(inst: Instance, scope: EvaluationScope): RunningAttempt {
+    const fail = (error: string): RunningAttempt => ({ done: Promise.resolve({ exitCode: null, signal: null, outputs: {}, outputProblems: [], error }), stop: () => undefined });
+    if (!this.o.subWorkflows) return fail('sub-workflows cannot run here');
+    let inputs: Record<string, string>;
+    try {
+      inputs = Object.fromEntries(Object.entries(inst.spec.with).map(([k, v]) => [k, this.interpolate(v, scope)]));
+    } catch (e) {
+      return fail((e as Error).message);
+    }
+    const prefix = `${inst.id}/`;
+    const sink: RunSink = {
+      event: (e) => this.relaySubEvent(inst, prefix, e),
+      log: (id, line) => this.o.sink.log(prefix + id, line),
+    };
+    return this.o.subWorkflows({ instanceId: inst.id, path: joinPath(this.o.baseDir, inst.spec.workflow ?? ''), inputs, outputs: inst.spec.outputs, chain: [...(this.o.chain ?? []), this.o.workflowPath], sink });
+  }
+
+  /** A sub-run's node events join this run under the node that runs it; its run-level events stay inside. */
+  private relaySubEvent(inst: Instance, prefix: string, e: EngineEvent): void {
+    if (!('nodeId' in e)) return;
+    this.emit({ ...e, nodeId: prefix + e.nodeId, parentNodeId: e.parentNodeId ? prefix + e.parentNodeId : inst.id } as EventDraft);
   }
 
   private onLine(inst: Instance, stream: LogLine['stream'], text: string): void {
@@ -495,6 +528,7 @@ export class Scheduler {
 
   private attemptError(inst: Instance, result: AttemptResult): string | undefined {
     if (result.spawnError) return `could not start: ${result.spawnError}`;
+    if (result.error !== undefined && result.stoppedBy === undefined) return result.error;
     if (result.stoppedBy === 'timeout') return `timed out after ${formatDuration(inst.spec.timeoutMs ?? 0)}`;
     if (result.exitCode !== 0) return result.exitCode === null ? `ended by ${result.signal ?? 'a signal'}` : `exited with code ${result.exitCode}`;
     const gate = inst.spec.quality;
