@@ -468,7 +468,7 @@ export class Scheduler {
   /** A sub-run's node events join this run under the node that runs it; its run-level events stay inside. */
   private relaySubEvent(inst: Instance, prefix: string, e: EngineEvent): void {
     if (!('nodeId' in e)) return;
-    this.emit({ ...e, nodeId: prefix + e.nodeId, parentNodeId: e.parentNodeId ? prefix + e.parentNodeId : inst.id } as EventDraft);
+    this.emit({ ...e, nodeId: prefix + e.nodeId, parentNodeId: e.parentNodeId ? prefix + e.parentNodeId : inst.id });
   }
 
   private onLine(inst: Instance, stream: LogLine['stream'], text: string): void {
