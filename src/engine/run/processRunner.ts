@@ -34,15 +34,20 @@ function lineSplitter(onLine: (text: string) => void): { push(chunk: Buffer): vo
 
 /** Runs attempts as real processes, each in its own process group so that ending it ends everything it started. */
 export class ShellProcessRunner implements ProcessRunner {
+  private readonly outputsDir: string;
+  private attempts = 0;
+
   constructor(
-    private readonly scratchDir: string,
+    scratchDir: string,
     private readonly killGraceMs = 5000,
-  ) {}
+  ) {
+    this.outputsDir = join(scratchDir, 'outputs');
+    mkdirSync(this.outputsDir, { recursive: true });
+  }
 
   start(request: AttemptRequest, onLine: (stream: 'stdout' | 'stderr', text: string) => void): RunningAttempt {
-    const dir = join(this.scratchDir, 'attempts', `${request.instanceId.replace(/[^A-Za-z0-9_.=,-]/g, '_')}-${request.attempt}`);
-    mkdirSync(dir, { recursive: true });
-    const outputFile = join(dir, 'output');
+    // One file per attempt in a shared folder: cheaper than a folder per attempt, and names never collide.
+    const outputFile = join(this.outputsDir, `${++this.attempts}-${request.instanceId.replace(/[^A-Za-z0-9_.=,-]/g, '_').slice(0, 80)}`);
     writeFileSync(outputFile, '');
     const shell = request.shell ?? DEFAULT_SHELL;
     // `-e` stops the script at the first failing command, as CI runners do.
@@ -74,7 +79,7 @@ export class ShellProcessRunner implements ProcessRunner {
         } catch (e) {
           outputProblems = [`could not be read: ${(e as Error).message}`];
         }
-        rmSync(dir, { recursive: true, force: true });
+        rmSync(outputFile, { force: true });
         resolve({ exitCode: exit?.code ?? null, signal: exit?.signal ?? null, ...(stoppedBy ? { stoppedBy } : {}), outputs, outputProblems, ...(spawnError ? { spawnError } : {}) });
       };
       child.on('error', (e) => {
