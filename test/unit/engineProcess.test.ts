@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -118,5 +118,33 @@ describe('engine process protocol', () => {
     assert.equal(await engine.exited, 0);
     const done = engine.messages.find((m) => m.type === 'workflow:completed');
     assert.equal((done as { status: string } | undefined)?.status, 'cancelled');
+  });
+});
+
+describe('cli process signals', () => {
+  it('a hang-up cancels the run, and no node process outlives the CLI', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'maestro-hup-'));
+    const pids = join(dir, 'pids');
+    const path = join(dir, 'h.workflow.yaml');
+    writeFileSync(path, yaml('version: 1', 'name: Hup', 'nodes:', `  a: { run: 'sleep 60 & echo $! >> ${pids}; wait' }`));
+    const child = spawn(process.execPath, [join(__dirname, '..', '..', 'dist', 'cli.js'), 'run', path, '--json', '--runs-dir', join(dir, 'runs')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    while (!out.includes('"node:started"')) await new Promise((r) => setTimeout(r, 20));
+    while (!existsSync(pids)) await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGHUP');
+    assert.equal(await exited, 130);
+    assert.match(out, /"type":"workflow:completed".*"status":"cancelled"/);
+    const pid = Number(readFileSync(pids, 'utf8').trim());
+    for (;;) {
+      try {
+        process.kill(pid, 0);
+        await new Promise((r) => setTimeout(r, 20));
+      } catch {
+        break;
+      }
+    }
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -78,8 +78,19 @@ async function follow(handle: RunHandle, show: Presenter, relay: EventRelay, aut
     show.stop();
     process.exit(130);
   };
+  // A closed terminal (SIGHUP) or a kill (SIGTERM) cancels like Ctrl-C: nodes run in their own process groups,
+  // so they would not receive the signal themselves and would outlive the CLI.
+  const onHangup = () => {
+    interrupts = 1;
+    try {
+      handle.scheduler.cancel();
+    } catch {
+      // Already ended.
+    }
+  };
   process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
+  process.on('SIGTERM', onHangup);
+  process.on('SIGHUP', onHangup);
   const asker = !autoApprove && process.stdin.isTTY ? createInterface({ input: process.stdin, output: process.stderr }) : undefined;
   const onEvent = (e: EngineEvent) => {
     show.event(e);
@@ -108,7 +119,8 @@ async function follow(handle: RunHandle, show: Presenter, relay: EventRelay, aut
   } finally {
     asker?.close();
     process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
+    process.off('SIGTERM', onHangup);
+    process.off('SIGHUP', onHangup);
     show.stop();
     handle.dispose();
   }
