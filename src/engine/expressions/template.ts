@@ -67,3 +67,24 @@ export function conditionSource(text: string): { source: string; offset: number 
   }
   return { source: text, offset: 0 };
 }
+
+/** An expression found in a string value; `offset` is where its source starts in the value. */
+export interface ExpressionPiece {
+  expr?: Expr;
+  error?: ExpressionError;
+  offset: number;
+}
+
+/** The expressions of a string value: each `${{ }}`, or for a condition, the whole bare expression. */
+export function expressionPieces(value: string, isCondition: boolean): ExpressionPiece[] {
+  const condition = isCondition ? conditionSource(value) : undefined;
+  if (condition && !condition.source.includes('${{')) {
+    try {
+      return [{ expr: parseExpression(condition.source), offset: condition.offset }];
+    } catch (e) {
+      if (!(e instanceof ExpressionError)) throw e;
+      return [{ error: e, offset: condition.offset }];
+    }
+  }
+  return findTemplates(value).map((part) => ({ expr: part.expr, error: part.error, offset: part.exprSpan.start }));
+}

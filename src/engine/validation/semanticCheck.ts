@@ -1,8 +1,7 @@
 import type { Span, SpanDiagnostic } from '../diagnostics';
-import { ExpressionError, type Expr } from '../expressions/ast';
+import { collectReferences, type Reference } from '../expressions/references';
 import { FUNCTION_SIGNATURES } from '../expressions/functions';
-import { parseExpression } from '../expressions/parser';
-import { conditionSource, findTemplates } from '../expressions/template';
+import { expressionPieces } from '../expressions/template';
 import { cyclicComponents, needsPath, upstreamChecker } from '../graph';
 import type { NodeSpec, WorkflowSpec } from '../model';
 import { closest, didYouMean } from '../suggest';
@@ -27,48 +26,6 @@ const NODE_FIELDS = ['outputs', 'status'];
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** A reference chain such as nodes.build.outputs.version, with the span of each segment in the expression. */
-interface Reference {
-  segments: { name: string; span: Span }[];
-}
-
-function collect(expr: Expr, refs: Reference[], calls: Extract<Expr, { kind: 'call' }>[]): void {
-  const chain: { name: string; span: Span }[] = [];
-  let e: Expr = expr;
-  for (;;) {
-    if (e.kind === 'property') {
-      chain.unshift({ name: e.name, span: e.nameSpan });
-      e = e.object;
-    } else if (e.kind === 'index' && e.index.kind === 'literal' && typeof e.index.value === 'string') {
-      chain.unshift({ name: e.index.value, span: e.index.span });
-      e = e.object;
-    } else break;
-  }
-  if (e.kind === 'context') {
-    refs.push({ segments: [{ name: e.name, span: e.span }, ...chain] });
-    return;
-  }
-  switch (e.kind) {
-    case 'index':
-      collect(e.object, refs, calls);
-      collect(e.index, refs, calls);
-      break;
-    case 'call':
-      calls.push(e);
-      for (const a of e.args) collect(a, refs, calls);
-      break;
-    case 'not':
-      collect(e.operand, refs, calls);
-      break;
-    case 'compare':
-    case 'logical':
-      collect(e.left, refs, calls);
-      collect(e.right, refs, calls);
-      break;
-    default:
-  }
-}
-
 export function checkSemantics(parsed: ParsedDocument, workflow: WorkflowSpec, options: SemanticOptions = {}): SpanDiagnostic[] {
   const out: SpanDiagnostic[] = [];
   const rawNodes = isObject(parsed.value) && isObject((parsed.value).nodes) ? ((parsed.value).nodes) : {};
@@ -83,7 +40,9 @@ export function checkSemantics(parsed: ParsedDocument, workflow: WorkflowSpec, o
   for (const node of workflow.nodes) {
     node.needs.forEach((dep, i) => {
       if (dep === node.id) {
-        out.push({ span: needsSpan(node, i), severity: 'error', code: 'self-dependency', message: `node '${node.id}' needs itself: remove '${dep}' from its needs` });
+        const span = needsSpan(node, i);
+        const removal = removeNeedsEntry(parsed, span, node.needs.length);
+        out.push({ span, severity: 'error', code: 'self-dependency', message: `node '${node.id}' needs itself: remove '${dep}' from its needs`, ...(removal ? { fixes: [{ title: `Remove '${dep}' from the needs of '${node.id}'`, edits: [removal] }] } : {}) });
       } else if (!byId.has(dep)) {
         const suggestion = closest(dep, ids.filter((x) => x !== node.id));
         const span = needsSpan(node, i);
@@ -156,18 +115,7 @@ export function checkSemantics(parsed: ParsedDocument, workflow: WorkflowSpec, o
       }
       return mapSpan(sourceMap!, span, scalar);
     };
-    const pieces: { expr?: Expr; error?: ExpressionError; offset: number; whole: Span }[] = [];
-    const condition = isCondition ? conditionSource(value) : undefined;
-    if (condition && !condition.source.includes('${{')) {
-      try {
-        pieces.push({ expr: parseExpression(condition.source), offset: condition.offset, whole: { start: 0, end: value.length } });
-      } catch (e) {
-        if (!(e instanceof ExpressionError)) throw e;
-        pieces.push({ error: e, offset: condition.offset, whole: { start: 0, end: value.length } });
-      }
-    } else {
-      for (const part of findTemplates(value)) pieces.push({ expr: part.expr, error: part.error, offset: part.exprSpan.start, whole: part.span });
-    }
+    const pieces = expressionPieces(value, isCondition);
     for (const piece of pieces) {
       if (piece.error) {
         const s = piece.error.span;
@@ -175,9 +123,7 @@ export function checkSemantics(parsed: ParsedDocument, workflow: WorkflowSpec, o
         out.push({ span, severity: 'error', code: 'invalid-expression', message: `invalid expression: ${piece.error.message}` });
         continue;
       }
-      const refs: Reference[] = [];
-      const calls: Extract<Expr, { kind: 'call' }>[] = [];
-      collect(piece.expr!, refs, calls);
+      const { refs, calls } = collectReferences(piece.expr!);
       const at = (s: Span) => where({ start: piece.offset + s.start, end: piece.offset + s.end });
       for (const call of calls) {
         if (!FUNCTION_SIGNATURES[call.name]) {
@@ -260,4 +206,26 @@ export function checkSemantics(parsed: ParsedDocument, workflow: WorkflowSpec, o
 
   visit(parsed.value);
   return out;
+}
+
+/** The edit that removes one `needs` entry: the item and its comma in a flow list, its line in a block list or scalar. */
+function removeNeedsEntry(parsed: ParsedDocument, span: Span, count: number): { span: Span; newText: string } | undefined {
+  const text = parsed.text;
+  const line = parsed.lines.position(span.start).line;
+  const lineStart = parsed.lines.lineStart(line);
+  const lineEnd = parsed.lines.lineEnd(line);
+  const before = text.slice(lineStart, span.start);
+  const wholeLine = { start: lineStart, end: Math.min(text.length, lineEnd + 1) };
+  // `needs: self` or a block item `- self`, alone on its line.
+  if ((/^\s*needs:\s*$/.test(before) || /^\s*-\s*$/.test(before)) && text.slice(span.end, lineEnd).trim() === '') {
+    return count === 1 || /^\s*-\s*$/.test(before) ? { span: wholeLine, newText: '' } : undefined;
+  }
+  // Inside a flow list: take the comma before it, or the one after it for the first item.
+  let start = span.start;
+  let end = span.end;
+  const after = /^\s*,\s*/.exec(text.slice(end));
+  const prior = /,\s*$/.exec(text.slice(lineStart, start));
+  if (prior) start -= prior[0].length;
+  else if (after) end += after[0].length;
+  return { span: { start, end }, newText: '' };
 }

@@ -1,0 +1,134 @@
+import { FUNCTION_SIGNATURES } from '../../engine/expressions/functions';
+import { expandMatrix } from '../../engine/model';
+import { CONTEXTS } from '../../engine/validation/semanticCheck';
+import { cursorContext } from './cursorContext';
+import { enumAt, propertiesAt } from './schemaDocs';
+import { downstreamOf, type WorkflowIndex } from './workflowIndex';
+
+export type CompletionKind = 'property' | 'node' | 'context' | 'function' | 'output' | 'input' | 'value' | 'field';
+
+export interface CompletionItem {
+  label: string;
+  kind: CompletionKind;
+  detail?: string;
+  documentation?: string;
+  /** Text to insert; a snippet when `snippet` is set (`$1`, `$0`). */
+  insertText: string;
+  snippet?: boolean;
+  /** Offset where the text being completed starts (it ends at the cursor). */
+  replaceStart: number;
+  sortText?: string;
+}
+
+const VALUE_CHOICES: Record<string, string[]> = {
+  continueOnError: ['true', 'false'],
+  required: ['true', 'false'],
+  shell: ['bash', 'sh', 'zsh'],
+  version: ['1'],
+};
+
+function nodeSummary(index: WorkflowIndex, id: string): string {
+  const spec = index.byId.get(id)?.spec;
+  if (!spec) return '';
+  const parts = [spec.kind === 'run' ? 'runs a script' : spec.kind === 'approval' ? 'approval gate' : `sub-workflow ${spec.workflow ?? ''}`];
+  if (spec.phase) parts.push(`phase ${spec.phase}`);
+  if (spec.needs.length) parts.push(`needs ${spec.needs.join(', ')}`);
+  if (spec.outputs?.length) parts.push(`outputs ${spec.outputs.join(', ')}`);
+  return parts.join(' · ');
+}
+
+/** Completion items at an offset of a workflow file. */
+export function complete(index: WorkflowIndex, offset: number): CompletionItem[] {
+  const text = index.result.parsed.text;
+  const ctx = cursorContext(text, offset);
+  const { workflow } = index.result;
+  switch (ctx.kind) {
+    case 'expression': {
+      const segments = ctx.prefix.split('.');
+      const nodeId = ctx.path[0] === 'nodes' ? ctx.path[1] : undefined;
+      const node = nodeId ? workflow.nodes.find((n) => n.id === nodeId) : undefined;
+      const at = ctx.start;
+      if (segments.length === 1) {
+        return [
+          ...Object.entries(CONTEXTS).map<CompletionItem>(([name, doc]) => ({ label: name, kind: 'context', detail: 'context', documentation: doc, insertText: name, replaceStart: at, sortText: `0${name}` })),
+          ...Object.entries(FUNCTION_SIGNATURES).map<CompletionItem>(([name, sig]) => ({
+            label: `${name}()`,
+            kind: 'function',
+            detail: 'function',
+            documentation: sig.doc,
+            insertText: sig.max === 0 ? `${name}()` : `${name}($1)$0`,
+            snippet: sig.max > 0,
+            replaceStart: at,
+            sortText: `1${name}`,
+          })),
+        ];
+      }
+      const [root, second, third] = segments;
+      if (segments.length === 2) {
+        switch (root) {
+          case 'inputs':
+            return Object.values(workflow.inputs).map((i) => ({ label: i.name, kind: 'input', detail: `input · ${i.type}${i.default !== undefined ? ` = ${JSON.stringify(i.default)}` : ''}`, documentation: i.description, insertText: i.name, replaceStart: at }));
+          case 'matrix':
+            return Object.entries(node?.matrix ?? {}).map(([k, values]) => ({ label: k, kind: 'field', detail: `matrix · ${values.join(', ')}`, insertText: k, replaceStart: at }));
+          case 'nodes': {
+            const candidates = nodeId ? workflow.nodes.filter((n) => n.id !== nodeId && index.isUpstream(nodeId, n.id)) : [];
+            return candidates.map((n) => ({ label: n.id, kind: 'node', detail: nodeSummary(index, n.id), insertText: n.id, replaceStart: at }));
+          }
+          case 'env': {
+            const names = new Set([...Object.keys(workflow.env), ...Object.keys(node?.env ?? {})]);
+            return [...names].map((n) => ({ label: n, kind: 'field', detail: 'environment variable', insertText: n, replaceStart: at }));
+          }
+          case 'run':
+            return [{ label: 'id', kind: 'field', detail: "the run's id", insertText: 'id', replaceStart: at }];
+          case 'workflow':
+            return [{ label: 'name', kind: 'field', detail: "the workflow's name", insertText: 'name', replaceStart: at }];
+          default:
+            return [];
+        }
+      }
+      if (root === 'nodes' && segments.length === 3) {
+        return [
+          { label: 'outputs', kind: 'field', detail: `outputs of ${second}`, insertText: 'outputs', replaceStart: at },
+          { label: 'status', kind: 'field', detail: 'completed, failed, skipped or cancelled', insertText: 'status', replaceStart: at },
+        ];
+      }
+      if (root === 'nodes' && third === 'outputs' && segments.length === 4) {
+        const target = workflow.nodes.find((n) => n.id === second);
+        const instances = target?.matrix ? ` (an object keyed by instance id: ${expandMatrix(target).map((i) => i.id).slice(0, 3).join(', ')}…)` : '';
+        return (target?.outputs ?? []).map((o) => ({ label: o, kind: 'output', detail: `output of ${second}${instances}`, insertText: o, replaceStart: at }));
+      }
+      return [];
+    }
+    case 'value': {
+      const path = [...ctx.path, ctx.key];
+      if (ctx.key === 'needs' && ctx.path[0] === 'nodes' && ctx.path.length === 2) {
+        const self = ctx.path[1];
+        const excluded = downstreamOf(index, self);
+        const listed = new Set(workflow.nodes.find((n) => n.id === self)?.needs ?? []);
+        return workflow.nodes
+          .filter((n) => n.id !== self && !excluded.has(n.id) && !listed.has(n.id))
+          .map((n) => ({ label: n.id, kind: 'node', detail: nodeSummary(index, n.id), insertText: n.id, replaceStart: ctx.start }));
+      }
+      const choices = enumAt(path) ?? VALUE_CHOICES[ctx.key] ?? (ctx.key === 'type' && ctx.path[0] === 'inputs' ? ['string', 'number', 'boolean'] : undefined);
+      return (choices ?? []).map((c) => ({ label: c, kind: 'value', insertText: c, replaceStart: ctx.start }));
+    }
+    case 'key': {
+      const present = new Set(ctx.siblings);
+      const props = propertiesAt(ctx.path).filter((p) => !present.has(p.name));
+      return props.map((p) => {
+        const isObject = p.schema.type === 'object' || p.name === 'approval';
+        const isList = p.schema.type === 'array';
+        return {
+          label: p.name,
+          kind: 'property',
+          documentation: p.doc,
+          insertText: isObject ? `${p.name}:\n  $0` : isList ? `${p.name}: [$0]` : `${p.name}: $0`,
+          snippet: true,
+          replaceStart: ctx.start,
+        };
+      });
+    }
+    case 'none':
+      return [];
+  }
+}

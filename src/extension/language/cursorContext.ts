@@ -1,0 +1,106 @@
+// Where the cursor is in a workflow file, worked out from the lines above it rather than from the parse: while a
+// user types, the YAML is often incomplete, and completion must still know where it is.
+
+export type CursorContext =
+  | { kind: 'expression'; path: string[]; prefix: string; start: number }
+  | { kind: 'key'; path: string[]; prefix: string; start: number; siblings: string[] }
+  | { kind: 'value'; path: string[]; key: string; prefix: string; start: number; inList: boolean }
+  | { kind: 'none' };
+
+const KEY_LINE = /^(\s*)(?:- +)?([A-Za-z_][\w-]*|"[^"]*"|'[^']*')\s*:(?:\s|$)/;
+
+const indentOf = (line: string) => line.length - line.trimStart().length;
+const unquote = (k: string) => (k.startsWith('"') || k.startsWith("'") ? k.slice(1, -1) : k);
+
+/** The keys enclosing a line, outermost first, by indentation. */
+function enclosingPath(lines: string[], lineIndex: number, indent: number): string[] {
+  const path: string[] = [];
+  let limit = indent;
+  for (let i = lineIndex - 1; i >= 0 && limit > 0; i--) {
+    const line = lines[i];
+    if (line.trim() === '' || line.trimStart().startsWith('#')) continue;
+    const ind = indentOf(line);
+    if (ind >= limit) continue;
+    const m = KEY_LINE.exec(line);
+    if (m) path.unshift(unquote(m[2]));
+    limit = ind;
+  }
+  return path;
+}
+
+/** Keys already written in the block the cursor is in. */
+function siblingKeys(lines: string[], lineIndex: number, indent: number): string[] {
+  const keys: string[] = [];
+  for (const step of [-1, 1]) {
+    for (let i = lineIndex + step; i >= 0 && i < lines.length; i += step) {
+      const line = lines[i];
+      if (line.trim() === '' || line.trimStart().startsWith('#')) continue;
+      const ind = indentOf(line);
+      if (ind < indent) break;
+      if (ind > indent) continue;
+      const m = KEY_LINE.exec(line);
+      if (m) keys.push(unquote(m[2]));
+    }
+  }
+  return keys;
+}
+
+export function cursorContext(text: string, offset: number): CursorContext {
+  const before = text.slice(0, offset);
+  const lineStart = before.lastIndexOf('\n') + 1;
+  const linePrefix = before.slice(lineStart);
+  const lines = text.split('\n');
+  const lineIndex = before.split('\n').length - 1;
+
+  // Inside an unclosed ${{ on this line (or a block scalar line).
+  const open = linePrefix.lastIndexOf('${{');
+  if (open >= 0 && linePrefix.indexOf('}}', open) < 0) {
+    const path = enclosingPath(lines, lineIndex, indentOf(linePrefix));
+    const keyMatch = KEY_LINE.exec(linePrefix);
+    if (keyMatch) path.push(unquote(keyMatch[2]));
+    const expr = linePrefix.slice(open + 3);
+    const word = /[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*\.?[\w-]*$/.exec(expr)?.[0] ?? '';
+    return { kind: 'expression', path, prefix: word, start: offset - (word.length - word.lastIndexOf('.') - 1) };
+  }
+  // A bare condition: `if: <expression>`.
+  const bareIf = /^(\s*)if:\s+(?!\$\{\{|['"|>])(.*)$/.exec(linePrefix);
+  if (bareIf) {
+    const path = [...enclosingPath(lines, lineIndex, bareIf[1].length), 'if'];
+    const word = /[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*\.?[\w-]*$/.exec(bareIf[2])?.[0] ?? '';
+    return { kind: 'expression', path, prefix: word, start: offset - (word.length - word.lastIndexOf('.') - 1) };
+  }
+  // A value after `key:` on this line, possibly inside a flow list.
+  const valueMatch = /^(\s*)(?:- +)?([A-Za-z_][\w-]*):\s+(.*)$/.exec(linePrefix);
+  if (valueMatch) {
+    const [, indent, key, rest] = valueMatch;
+    if (rest.trimStart().startsWith('#')) return { kind: 'none' };
+    const inList = rest.trimStart().startsWith('[');
+    const prefix = /[\w-]*$/.exec(rest)?.[0] ?? '';
+    return { kind: 'value', path: enclosingPath(lines, lineIndex, indent.length), key, prefix, start: offset - prefix.length, inList };
+  }
+  // An item of a block list: `- value` under a key.
+  const itemMatch = /^(\s*)- +([\w-]*)$/.exec(linePrefix);
+  if (itemMatch) {
+    // The list's key is above, at the item's indentation or less; earlier items of the same list are skipped.
+    const indent = itemMatch[1].length;
+    for (let i = lineIndex - 1; i >= 0; i--) {
+      const line = lines[i];
+      if (line.trim() === '' || line.trimStart().startsWith('#')) continue;
+      const ind = indentOf(line);
+      if (ind === indent && /^\s*- /.test(line)) continue;
+      if (ind > indent) continue;
+      const m = KEY_LINE.exec(line);
+      if (!m) break;
+      return { kind: 'value', path: enclosingPath(lines, i, ind), key: unquote(m[2]), prefix: itemMatch[2], start: offset - itemMatch[2].length, inList: true };
+    }
+    return { kind: 'none' };
+  }
+  // A key being typed.
+  const keyMatch = /^(\s*)([A-Za-z_][\w-]*)?$/.exec(linePrefix);
+  if (keyMatch) {
+    const indent = keyMatch[1].length;
+    const prefix = keyMatch[2] ?? '';
+    return { kind: 'key', path: enclosingPath(lines, lineIndex, indent), prefix, start: offset - prefix.length, siblings: siblingKeys(lines, lineIndex, indent).filter((k) => k !== prefix) };
+  }
+  return { kind: 'none' };
+}

@@ -1,0 +1,89 @@
+import { isMap, isPair, isScalar, type Node as YamlNode } from 'yaml';
+import type { Span } from '../../engine/diagnostics';
+import { formatDuration } from '../../engine/duration';
+import { FUNCTION_SIGNATURES } from '../../engine/expressions/functions';
+import { expandMatrix } from '../../engine/model';
+import { CONTEXTS } from '../../engine/validation/semanticCheck';
+import { mentionAt } from './navigation';
+import { propertyDoc } from './schemaDocs';
+import type { WorkflowIndex } from './workflowIndex';
+
+export interface HoverContent {
+  markdown: string;
+  span: Span;
+}
+
+/** A node's summary, as hovers and the DAG panel show it. */
+export function nodeMarkdown(index: WorkflowIndex, id: string): string {
+  const spec = index.byId.get(id)?.spec;
+  if (!spec) return `**${id}** — not a node of this workflow`;
+  const lines = [`**${spec.name && spec.name !== id ? `${spec.name}** (\`${id}\`)` : `${id}**`} — ${spec.kind === 'run' ? 'shell step' : spec.kind === 'approval' ? 'approval gate' : 'sub-workflow'}${spec.phase ? ` · phase *${spec.phase}*` : ''}`];
+  if (spec.description) lines.push('', spec.description);
+  lines.push('');
+  lines.push(`- needs: ${spec.needs.length ? spec.needs.map((n) => `\`${n}\``).join(', ') : 'nothing (starts first)'}`);
+  if (spec.outputs?.length) lines.push(`- outputs: ${spec.outputs.map((o) => `\`${o}\``).join(', ')}`);
+  if (spec.matrix) lines.push(`- matrix: ${expandMatrix(spec).length} instances (${Object.keys(spec.matrix).join(' × ')})`);
+  if (spec.if) lines.push(`- runs if: \`${spec.if.trim()}\``);
+  if (spec.timeoutMs !== undefined) lines.push(`- timeout: ${formatDuration(spec.timeoutMs)}`);
+  if (spec.retry.max > 0) lines.push(`- retries: ${spec.retry.max} (${spec.retry.backoff})`);
+  if (spec.kind === 'approval' && spec.approval?.prompt) lines.push(`- asks: ${spec.approval.prompt}`);
+  if (spec.kind === 'workflow') lines.push(`- runs: \`${spec.workflow ?? ''}\``);
+  return lines.join('\n');
+}
+
+/** The key path of the mapping key at an offset (`['nodes', 'build', 'retry']`), with the key's span. */
+export function keyAt(index: WorkflowIndex, offset: number): { path: string[]; span: Span } | undefined {
+  let node: unknown = index.result.parsed.doc.contents;
+  const path: string[] = [];
+  for (let depth = 0; depth < 32 && isMap(node); depth++) {
+    let next: unknown;
+    for (const item of node.items) {
+      if (!isPair(item) || !isScalar(item.key) || !item.key.range) continue;
+      const key = item.key as YamlNode;
+      const [ks, ke] = [key.range![0], key.range![1]];
+      if (ks <= offset && offset <= ke) return { path: [...path, String((item.key as { value: unknown }).value)], span: { start: ks, end: ke } };
+      const v = item.value as YamlNode | null;
+      if (v?.range && v.range[0] <= offset && offset <= v.range[1]) {
+        path.push(String((item.key as { value: unknown }).value));
+        next = v;
+      }
+    }
+    node = next;
+  }
+  return undefined;
+}
+
+const wordAt = (text: string, offset: number): Span => {
+  let start = offset;
+  let end = offset;
+  while (start > 0 && /[\w-]/.test(text[start - 1])) start--;
+  while (end < text.length && /[\w-]/.test(text[end])) end++;
+  return { start, end };
+};
+
+export function hoverAt(index: WorkflowIndex, offset: number): HoverContent | undefined {
+  const text = index.result.parsed.text;
+  const output = index.references.find((r) => r.output && r.output.span.start <= offset && offset <= r.output.span.end);
+  if (output?.output) {
+    const target = index.byId.get(output.nodeId)?.spec;
+    const declared = target?.outputs?.includes(output.output.name);
+    const note = target?.matrix ? '\n\nRead from outside the matrix, this is an object keyed by instance id.' : '';
+    return { span: output.output.span, markdown: `Output \`${output.output.name}\` of **${output.nodeId}**${declared === false ? ' — *not declared in its outputs*' : ''}${note}` };
+  }
+  const mention = mentionAt(index, offset);
+  if (mention) return { span: mention.span, markdown: nodeMarkdown(index, mention.nodeId) };
+  const key = keyAt(index, offset);
+  if (key) {
+    const doc = propertyDoc(key.path);
+    if (doc) return { span: key.span, markdown: `**${key.path[key.path.length - 1]}**\n\n${doc}` };
+  }
+  // Words inside an expression: functions and contexts.
+  const span = wordAt(text, offset);
+  const word = text.slice(span.start, span.end);
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const line = text.slice(lineStart, text.indexOf('\n', offset) < 0 ? text.length : text.indexOf('\n', offset));
+  const inExpression = /\$\{\{/.test(line) || /^\s*if:/.test(line);
+  if (inExpression && FUNCTION_SIGNATURES[word] && text[span.end] === '(') return { span, markdown: `\`${FUNCTION_SIGNATURES[word].doc.split(' — ')[0]}\`\n\n${FUNCTION_SIGNATURES[word].doc.split(' — ')[1] ?? ''}` };
+  if (inExpression && CONTEXTS[word] && text[span.start - 1] !== '.') return { span, markdown: `**${word}** context — ${CONTEXTS[word]}` };
+  return undefined;
+}

@@ -1,0 +1,193 @@
+import { strict as assert } from 'node:assert';
+import { validateWorkflow } from '../../src/engine/validation/validate';
+import { complete } from '../../src/extension/language/completion';
+import { cursorContext } from '../../src/extension/language/cursorContext';
+import { hoverAt } from '../../src/extension/language/hover';
+import { definitionAt, documentSymbols, mentionsOf, prepareRename, renameEdits } from '../../src/extension/language/navigation';
+import { buildIndex } from '../../src/extension/language/workflowIndex';
+import { yaml } from './helpers';
+
+/** A document with a `|` marking the cursor. */
+function at(...lines: string[]) {
+  const marked = yaml(...lines);
+  const offset = marked.indexOf('|');
+  const text = marked.slice(0, offset) + marked.slice(offset + 1);
+  return { index: buildIndex(validateWorkflow(text)), offset, text };
+}
+
+const labels = (items: { label: string }[]) => items.map((i) => i.label);
+
+const base = [
+  'version: 1',
+  'name: Test',
+  'inputs:',
+  '  target: { type: string, default: prod, description: Where to deploy }',
+  'nodes:',
+  '  build:',
+  '    run: echo "v=1" >> "$MAESTRO_OUTPUT"',
+  '    outputs: [version, digest]',
+  '  test:',
+  '    needs: [build]',
+  '    matrix: { shard: [1, 2] }',
+  '    run: echo ${{ nodes.build.outputs.version }}',
+  '  deploy:',
+  '    needs: [test]',
+  "    if: nodes.build.outputs.version != ''",
+  '    run: ./deploy ${{ inputs.target }}',
+];
+
+describe('language services', () => {
+  describe('completion', () => {
+    it('offers node ids in needs, leaving out the node itself, those already listed, and any that would make a cycle', () => {
+      const { index, offset } = at(...base.slice(0, 13), '    needs: [test, |]', '    run: x', '  audit:', '    needs: deploy', '    run: x');
+      assert.deepEqual(labels(complete(index, offset)), ['build']);
+    });
+
+    it('offers node ids in a block list of needs', () => {
+      const { index, offset } = at(...base, '  report:', '    needs:', '      - |', '    run: x');
+      assert.deepEqual(labels(complete(index, offset)), ['build', 'test', 'deploy']);
+    });
+
+    it('offers contexts and functions at the start of an expression', () => {
+      const { index, offset } = at(...base, '  n:', '    needs: deploy', '    run: echo ${{ | }}');
+      const items = complete(index, offset);
+      assert.ok(labels(items).includes('inputs'));
+      assert.ok(labels(items).includes('always()'));
+      assert.equal(items.find((i) => i.label === 'contains()')?.insertText, 'contains($1)$0');
+    });
+
+    it('offers upstream nodes, their fields and declared outputs', () => {
+      const nodes = at(...base, '  n:', '    needs: deploy', '    run: echo ${{ nodes.| }}');
+      assert.deepEqual(labels(complete(nodes.index, nodes.offset)), ['build', 'test', 'deploy']);
+      const fields = at(...base.slice(0, 13), '    needs: [test]', '    run: ${{ nodes.build.| }}');
+      assert.deepEqual(labels(complete(fields.index, fields.offset)), ['outputs', 'status']);
+      const outputs = at(...base.slice(0, 13), '    needs: [test]', '    run: ${{ nodes.build.outputs.ver| }}');
+      const items = complete(outputs.index, outputs.offset);
+      assert.deepEqual(labels(items), ['version', 'digest']);
+      assert.equal(items[0].replaceStart, outputs.offset - 3, 'the partial word is replaced');
+    });
+
+    it('offers only upstream nodes in a bare condition', () => {
+      const { index, offset } = at(...base.slice(0, 13), '    needs: [test]', '    if: nodes.|', '    run: x');
+      assert.deepEqual(labels(complete(index, offset)), ['build', 'test']);
+    });
+
+    it('offers inputs and matrix keys', () => {
+      const inputs = at(...base, '  n: { needs: deploy, run: "${{ inputs.| }}" }');
+      assert.deepEqual(complete(inputs.index, inputs.offset).map((i) => [i.label, i.detail]), [['target', 'input · string = "prod"']]);
+      const matrix = at(...base.slice(0, 11), '    run: echo ${{ matrix.| }}');
+      assert.deepEqual(labels(complete(matrix.index, matrix.offset)), ['shard']);
+    });
+
+    it('offers the properties a node may still have, with their docs', () => {
+      const { index, offset } = at(...base, '  n:', '    run: x', '    ti|');
+      const items = complete(index, offset);
+      assert.ok(labels(items).includes('timeout'));
+      assert.ok(!labels(items).includes('run'), 'a property already written is not offered');
+      assert.match(items.find((i) => i.label === 'timeout')!.documentation ?? '', /How long one attempt may take/);
+    });
+
+    it('offers the properties of nested objects and allowed values', () => {
+      const retry = at(...base, '  n:', '    run: x', '    retry:', '      max: 2', '      |');
+      assert.deepEqual(labels(complete(retry.index, retry.offset)), ['backoff', 'delay', 'maxDelay']);
+      const backoff = at(...base, '  n:', '    run: x', '    retry:', '      max: 2', '      backoff: |');
+      assert.deepEqual(labels(complete(backoff.index, backoff.offset)), ['fixed', 'linear', 'exponential']);
+      const root = at('version: 1', 'name: x', '|', 'nodes: { a: { run: x } }');
+      assert.deepEqual(labels(complete(root.index, root.offset)), ['description', 'inputs', 'env', 'concurrency', 'timeout', 'defaults']);
+    });
+
+    it('knows where it is in half-typed YAML', () => {
+      const list = 'nodes:\n  a:\n    needs: [b, c';
+      assert.deepEqual(cursorContext(list, list.length), { kind: 'value', path: ['nodes', 'a'], key: 'needs', prefix: 'c', start: list.length - 1, inList: true });
+      const block = 'nodes:\n  a:\n    run: |\n      echo ${{ nodes.b.out';
+      assert.deepEqual(cursorContext(block, block.length), { kind: 'expression', path: ['nodes', 'a', 'run'], prefix: 'nodes.b.out', start: block.length - 3 });
+    });
+  });
+
+  describe('navigation', () => {
+    it('finds every mention of a node: key, needs entries, expressions', () => {
+      const { index } = at(...base, '|');
+      const mentions = mentionsOf(index, 'build').map((m) => m.role);
+      assert.deepEqual(mentions, ['definition', 'needs', 'expression', 'expression']);
+    });
+
+    it('goes to the definition from a needs entry and from an expression', () => {
+      const needs = at(...base.slice(0, 9), '  test:', '    needs: [bu|ild]', ...base.slice(10));
+      const def = definitionAt(needs.index, needs.offset)!;
+      assert.equal(needs.text.slice(def.start, def.end), 'build');
+      assert.equal(needs.text.slice(0, def.start).split('\n').length, 6);
+      const expr = at(...base.slice(0, 11), '    run: echo ${{ nodes.bui|ld.outputs.version }}', ...base.slice(12));
+      assert.equal(definitionAt(expr.index, expr.offset)?.start, def.start);
+    });
+
+    it('renames a node everywhere, and refuses bad names', () => {
+      const { index, offset, text } = at(...base.slice(0, 5), '  bu|ild:', ...base.slice(6));
+      const result = renameEdits(index, offset, 'compile');
+      assert.ok('edits' in result);
+      let renamed = text;
+      for (const e of [...result.edits].sort((a, b) => b.span.start - a.span.start)) renamed = renamed.slice(0, e.span.start) + e.newText + renamed.slice(e.span.end);
+      assert.equal(result.edits.length, 4);
+      assert.match(renamed, /^ {2}compile:$/m);
+      assert.match(renamed, /needs: \[compile\]/);
+      assert.match(renamed, /nodes\.compile\.outputs\.version != ''/);
+      assert.deepEqual(validateWorkflow(renamed).diagnostics, []);
+      assert.match((renameEdits(index, offset, '9lives') as { error: string }).error, /not a valid node id/);
+      assert.match((renameEdits(index, offset, 'test') as { error: string }).error, /already exists/);
+      assert.match((prepareRename(index, 0) as { error: string }).error, /Only node ids can be renamed/);
+    });
+
+    it('outlines inputs and nodes with their phase and kind', () => {
+      const { index } = at('version: 1', 'name: x', 'inputs: { a: { default: 1 } }', 'nodes:', '  design: { phase: design, run: x }', '  gate: { needs: design, approval: { prompt: ok } }', '|');
+      const symbols = documentSymbols(index);
+      assert.deepEqual(symbols.map((s) => [s.name, s.children.map((c) => [c.name, c.detail])]), [
+        ['inputs', [['a', 'string']]],
+        ['nodes', [['design', 'design'], ['gate', 'approval']]],
+      ]);
+    });
+  });
+
+  describe('hover', () => {
+    it('summarizes a node on its id', () => {
+      const { index, offset } = at(...base.slice(0, 13), '    needs: [te|st]', ...base.slice(14));
+      const h = hoverAt(index, offset)!;
+      assert.match(h.markdown, /\*\*test\*\* — shell step/);
+      assert.match(h.markdown, /matrix: 2 instances/);
+      assert.match(h.markdown, /needs: `build`/);
+    });
+
+    it('documents properties from the schema', () => {
+      const { index, offset } = at(...base.slice(0, 12), '  deploy:', '    nee|ds: [test]', ...base.slice(14));
+      assert.match(hoverAt(index, offset)!.markdown, /\*\*needs\*\*\n\nThe node id, or list of node ids/);
+    });
+
+    it('explains outputs, functions and contexts in expressions', () => {
+      const out = at(...base.slice(0, 11), '    run: echo ${{ nodes.build.outputs.ver|sion }}', ...base.slice(12));
+      assert.match(hoverAt(out.index, out.offset)!.markdown, /Output `version` of \*\*build\*\*/);
+      const fn = at(...base.slice(0, 14), '    if: alw|ays()', '    run: x');
+      assert.match(hoverAt(fn.index, fn.offset)!.markdown, /always\(\)/);
+    });
+  });
+
+  describe('quick fixes', () => {
+    const apply = (text: string, edits: { span: { start: number; end: number }; newText: string }[]) =>
+      [...edits].sort((a, b) => b.span.start - a.span.start).reduce((t, e) => t.slice(0, e.span.start) + e.newText + t.slice(e.span.end), text);
+
+    it('removes a self-dependency from a flow list, a block list, or a lone value', () => {
+      for (const [needs, expected] of [
+        ['    needs: [a, self]', '    needs: [a]'],
+        ['    needs: [self, a]', '    needs: [a]'],
+        ['    needs: self', null],
+      ] as const) {
+        const text = yaml('version: 1', 'name: x', 'nodes:', '  a: { run: x }', '  self:', needs, '    run: x');
+        const d = validateWorkflow(text).diagnostics.find((x) => x.code === 'self-dependency')!;
+        const fixed = apply(text, d.fixes![0].edits);
+        if (expected) assert.ok(fixed.includes(expected), fixed);
+        else assert.ok(!fixed.includes('needs'), fixed);
+        assert.deepEqual(validateWorkflow(fixed).diagnostics, []);
+      }
+      const block = yaml('version: 1', 'name: x', 'nodes:', '  a: { run: x }', '  self:', '    needs:', '      - a', '      - self', '    run: x');
+      const d = validateWorkflow(block).diagnostics.find((x) => x.code === 'self-dependency')!;
+      assert.deepEqual(validateWorkflow(apply(block, d.fixes![0].edits)).diagnostics, []);
+    });
+  });
+});
