@@ -82,8 +82,11 @@ export type EventDraft = EngineEvent extends infer E ? (E extends EngineEvent ? 
 export type EngineCommand =
   | { type: 'start'; requestId: number; workflowPath: string; inputs?: Record<string, string>; runsDir?: string; concurrency?: number; killGraceMs?: number }
   | { type: 'pause'; requestId: number; runId: string }
-  /** Resumes a paused run, or continues an ended or interrupted run from its event log. */
-  | { type: 'resume'; requestId: number; runId: string; runsDir?: string }
+  /**
+   * Resumes a paused run, or continues an ended or interrupted run from its event log. With `fromNode`, that node
+   * and everything downstream of it run again even if they had completed.
+   */
+  | { type: 'resume'; requestId: number; runId: string; runsDir?: string; fromNode?: string }
   | { type: 'cancel'; requestId: number; runId: string }
   | { type: 'retryNode'; requestId: number; runId: string; nodeId: string }
   | { type: 'approve'; requestId: number; runId: string; nodeId: string; approved: boolean; comment?: string }
@@ -129,6 +132,7 @@ export function parseCommand(line: string): { command: EngineCommand } | { error
       return needRun() ?? { command: value as EngineCommand };
     case 'resume':
       if (value.runsDir !== undefined && !isString(value.runsDir)) return fail('runsDir must be a string');
+      if (value.fromNode !== undefined && !isString(value.fromNode)) return fail('fromNode must be a non-empty string');
       return needRun() ?? { command: value as EngineCommand };
     case 'retryNode':
       return needRun() ?? (isString(value.nodeId) ? { command: value as EngineCommand } : fail('nodeId must be a non-empty string'));

@@ -180,3 +180,22 @@ describe('sub-workflows', () => {
     assert.match(errors['loop/again'], /loop\.workflow\.yaml includes itself/);
   });
 });
+
+describe('run from a node', () => {
+  it('re-runs the node and everything after it, keeping the rest of the last run', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'maestro-from-'));
+    const counter = join(dir, 'count');
+    const path = join(dir, 'f.workflow.yaml');
+    writeFileSync(path, yaml('version: 1', 'name: From', 'nodes:', `  a: { run: 'echo a >> ${counter}' }`, `  b: { needs: a, run: 'echo b >> ${counter}' }`, `  c: { needs: b, run: 'echo c >> ${counter}' }`, `  side: { run: 'echo side >> ${counter}' }`));
+    const runsDir = join(dir, 'runs');
+    const first = startRun({ workflowPath: path, runsDir, concurrency: 1 });
+    assert.equal(await first.finished(), 'completed');
+    first.dispose();
+    const again = resumeRunFromLog({ runsDir, runId: first.runId, fromNode: 'b' });
+    assert.equal(await again.finished(), 'completed');
+    again.dispose();
+    assert.deepEqual(readFileSync(counter, 'utf8').trim().split('\n'), ['a', 'b', 'c', 'side', 'b', 'c']);
+    assert.throws(() => resumeRunFromLog({ runsDir, runId: first.runId, fromNode: 'zz' }), /no node 'zz'/);
+    rmSync(dir, { recursive: true, force: true });
+  });
+});

@@ -59,12 +59,13 @@ export class EngineServer {
         break;
       case 'resume': {
         const run = this.runs.get(c.runId);
-        if (run && !run.handle.scheduler.isFinished) run.handle.scheduler.resume();
+        if (run && !run.handle.scheduler.isFinished && c.fromNode === undefined) run.handle.scheduler.resume();
         else {
           const runsDir = c.runsDir ?? run?.runsDir;
           if (!runsDir) throw new Error(`run '${c.runId}' is not in this engine: give runsDir to continue it from its log`);
           run?.handle.dispose();
-          const handle = resumeRunFromLog({ runsDir, runId: c.runId, onEvent: (e) => this.send(e), ...this.overrides });
+          if (run && !run.handle.scheduler.isFinished) throw new Error(`run '${c.runId}' is still going: cancel it before running from a node`);
+          const handle = resumeRunFromLog({ runsDir, runId: c.runId, fromNode: c.fromNode, onEvent: (e) => this.send(e), ...this.overrides });
           this.runs.set(c.runId, { handle, runsDir });
         }
         break;

@@ -6,6 +6,7 @@ import type { SpanDiagnostic } from '../diagnostics';
 import type { LineIndex } from '../lineIndex';
 import type { EngineEvent, NodeStatus, RunStatus } from '../protocol';
 import { foldEvents } from '../runState';
+import { upstreamChecker } from '../graph';
 import { validateFile } from '../validateFile';
 import { resolveInputs } from './inputs';
 import { systemClock, type Clock, type ProcessRunner, type RunningAttempt, type SubWorkflowRunner } from './ports';
@@ -202,7 +203,7 @@ export function startRun(o: RunOptions): RunHandle {
  * Continues a run from its log: completed nodes keep their outputs and do not run again; every other node runs.
  * This is how a run survives a crash of the engine or of the editor.
  */
-export function resumeRunFromLog(o: Omit<RunOptions, 'workflowPath' | 'inputs'> & { runsDir: string; runId: string; onWarning?: (message: string) => void }): RunHandle {
+export function resumeRunFromLog(o: Omit<RunOptions, 'workflowPath' | 'inputs'> & { runsDir: string; runId: string; fromNode?: string; onWarning?: (message: string) => void }): RunHandle {
   const stored = readRun(o.runsDir, o.runId);
   if (stored.record.status === 'running' && !stored.interrupted) throw new RunSetupError(`run ${o.runId} is still running in engine process ${stored.record.pid}`);
   if (stored.skippedLines) o.onWarning?.(`${stored.skippedLines} unreadable line${stored.skippedLines === 1 ? '' : 's'} in the event log were skipped (a torn write after a crash)`);
@@ -211,5 +212,11 @@ export function resumeRunFromLog(o: Omit<RunOptions, 'workflowPath' | 'inputs'> 
   if (hash !== stored.record.workflowHash) o.onWarning?.(`${stored.record.workflowPath} changed since the run started: nodes run as the file is now`);
   const instances = new Map<string, { status: NodeStatus; outputs: Record<string, string>; attempt: number }>();
   for (const [id, n] of state?.nodes ?? []) instances.set(id, { status: n.status, outputs: n.outputs, attempt: n.attempt });
+  if (o.fromNode !== undefined) {
+    const from = workflow.nodes.find((n) => n.id === o.fromNode || state?.nodes.get(o.fromNode!)?.info.nodeId === n.id);
+    if (!from) throw new RunSetupError(`no node '${o.fromNode}' in ${path}`);
+    const rerun = new Set([from.id, ...workflow.nodes.filter((n) => upstreamChecker(workflow.nodes)(n.id, from.id)).map((n) => n.id)]);
+    for (const [id, n] of state?.nodes ?? []) if (rerun.has(n.info.nodeId)) instances.delete(id);
+  }
   return launch({ ...o, workflowPath: path }, { path, workflow, hash, runId: o.runId, runsDir: resolve(o.runsDir), inputs: stored.record.inputs, previous: { instances, lastSeq: state?.lastSeq ?? 0 }, startedAt: stored.record.startedAt });
 }

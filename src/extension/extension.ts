@@ -1,0 +1,76 @@
+import * as vscode from 'vscode';
+import { registerCommands, trackContextKeys } from './commands';
+import { registerCodeLens } from './language/codeLens';
+import { WorkflowDocuments } from './language/documents';
+import { LiveValidation } from './language/liveValidation';
+import { registerLanguageFeatures } from './language/providers';
+import { EngineClient } from './runs/engineClient';
+import { LOG_SCHEME, NodeLogProvider } from './runs/nodeLogs';
+import { RunDiagnostics } from './runs/runDiagnostics';
+import { RunManager } from './runs/runManager';
+import { RunStatusBar } from './runs/statusBar';
+import { DiagnosticsTreeProvider } from './views/diagnosticsTree';
+import { RunsTreeProvider } from './views/runsTree';
+
+/** What the extension exposes to its integration tests. */
+export interface MaestroApi {
+  runs: RunManager;
+  validation: LiveValidation;
+  documents: WorkflowDocuments;
+  engine: EngineClient;
+  activatedInMs: number;
+}
+
+let engine: EngineClient | undefined;
+
+export function activate(context: vscode.ExtensionContext): MaestroApi {
+  const started = performance.now();
+  const log = vscode.window.createOutputChannel('Maestro', { log: true });
+  context.subscriptions.push(log);
+  try {
+    const documents = new WorkflowDocuments();
+    const validation = new LiveValidation(documents, log);
+    engine = new EngineClient(context.asAbsolutePath('dist/engine.js'), log);
+    const runs = new RunManager(engine, log);
+    const runsTree = new RunsTreeProvider(runs);
+    const diagnosticsTree = new DiagnosticsTreeProvider(validation);
+    const logs = new NodeLogProvider(runs);
+    context.subscriptions.push(
+      validation,
+      engine,
+      runs,
+      runsTree,
+      diagnosticsTree,
+      logs,
+      new RunStatusBar(runs),
+      new RunDiagnostics(runs),
+      vscode.window.createTreeView('maestro.runs', { treeDataProvider: runsTree, showCollapseAll: true }),
+      vscode.window.createTreeView('maestro.diagnostics', { treeDataProvider: diagnosticsTree, showCollapseAll: true }),
+      vscode.workspace.registerTextDocumentContentProvider(LOG_SCHEME, logs),
+      ...registerLanguageFeatures(documents),
+      ...registerCodeLens(documents, runs),
+      ...registerCommands({ runs, validation, documents, log }),
+      trackContextKeys(runs),
+      runs.onDidInterrupt((lost) => {
+        const names = lost.map((r) => r.workflowName).join(', ');
+        void vscode.window.showWarningMessage(`The Maestro engine stopped: ${names} ${lost.length === 1 ? 'was' : 'were'} interrupted. Logs and events written so far are kept.`, 'Resume').then((c) => {
+          if (c) for (const r of lost) void runs.resume(r).catch((e: unknown) => vscode.window.showErrorMessage(`Maestro: ${(e as Error).message}`));
+        });
+      }),
+    );
+    void validation.validateWorkspace().then((count) => vscode.commands.executeCommand('setContext', 'maestro.hasWorkflows', count > 0));
+    const activatedInMs = performance.now() - started;
+    log.info(`activated in ${activatedInMs.toFixed(1)} ms`);
+    return { runs, validation, documents, engine, activatedInMs };
+  } catch (e) {
+    const message = (e as Error).stack ?? String(e);
+    log.error(`activation failed: ${message}`);
+    void vscode.window.showErrorMessage(`Maestro could not start: ${(e as Error).message}`, 'Show Log').then((c) => c && log.show());
+    throw e;
+  }
+}
+
+/** Lets the engine cancel its runs, so that no node process outlives the window. */
+export async function deactivate(): Promise<void> {
+  await engine?.shutdown();
+}

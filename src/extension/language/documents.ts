@@ -1,0 +1,33 @@
+import * as vscode from 'vscode';
+import { validateWorkflow, type ValidationResult } from '../../engine/validation/validate';
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { buildIndex, type WorkflowIndex } from './workflowIndex';
+
+export const WORKFLOW_SELECTOR: vscode.DocumentSelector = [{ language: 'maestro-workflow' }, { pattern: '**/*.workflow.{yaml,yml}' }];
+export const WORKFLOW_GLOB = '**/*.workflow.{yaml,yml}';
+
+export const isWorkflowDocument = (doc: vscode.TextDocument): boolean => doc.languageId === 'maestro-workflow' || /\.workflow\.ya?ml$/.test(doc.uri.path);
+
+/** Validation results by document and version, so that every feature of one keystroke shares one parse. */
+export class WorkflowDocuments {
+  private readonly cache = new Map<string, { version: number; index: WorkflowIndex }>();
+
+  index(doc: vscode.TextDocument): WorkflowIndex {
+    const key = doc.uri.toString();
+    const hit = this.cache.get(key);
+    if (hit && hit.version === doc.version) return hit.index;
+    const index = buildIndex(this.validateText(doc.getText(), doc.uri));
+    this.cache.set(key, { version: doc.version, index });
+    return index;
+  }
+
+  validateText(text: string, uri: vscode.Uri): ValidationResult {
+    const folder = uri.scheme === 'file' ? dirname(uri.fsPath) : undefined;
+    return validateWorkflow(text, folder ? { fileExists: (p) => existsSync(isAbsolute(p) ? p : resolve(folder, p)) } : {});
+  }
+
+  forget(uri: vscode.Uri): void {
+    this.cache.delete(uri.toString());
+  }
+}

@@ -1,0 +1,86 @@
+import * as vscode from 'vscode';
+import { toDiagnostic } from '../convert';
+import { isWorkflowDocument, WORKFLOW_GLOB, type WorkflowDocuments } from './documents';
+
+/**
+ * Keeps the Problems panel current for every workflow file in the workspace: open documents as the user types
+ * (debounced), the others from disk, through a file watcher.
+ */
+export class LiveValidation implements vscode.Disposable {
+  readonly collection = vscode.languages.createDiagnosticCollection('maestro');
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri | undefined>();
+  readonly onDidChange = this.changed.event;
+  private readonly disposables: vscode.Disposable[] = [this.collection, this.changed];
+
+  constructor(
+    private readonly documents: WorkflowDocuments,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.disposables.push(
+      vscode.workspace.onDidOpenTextDocument((d) => this.validateNow(d)),
+      vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document)),
+      vscode.workspace.onDidCloseTextDocument((d) => {
+        // Closed files keep their problems: they are re-read from disk.
+        this.documents.forget(d.uri);
+        if (isWorkflowDocument(d)) void this.validateFile(d.uri);
+      }),
+    );
+    const watcher = vscode.workspace.createFileSystemWatcher(WORKFLOW_GLOB);
+    this.disposables.push(
+      watcher,
+      watcher.onDidCreate((u) => void this.validateFile(u)),
+      watcher.onDidChange((u) => void this.validateFile(u)),
+      watcher.onDidDelete((u) => {
+        this.collection.delete(u);
+        this.changed.fire(u);
+      }),
+    );
+    for (const d of vscode.workspace.textDocuments) this.validateNow(d);
+  }
+
+  private get debounceMs(): number {
+    return vscode.workspace.getConfiguration('maestro').get<number>('validation.debounce', 150);
+  }
+
+  private schedule(doc: vscode.TextDocument): void {
+    if (!isWorkflowDocument(doc)) return;
+    const key = doc.uri.toString();
+    clearTimeout(this.timers.get(key));
+    this.timers.set(key, setTimeout(() => {
+      this.timers.delete(key);
+      this.validateNow(doc);
+    }, this.debounceMs));
+  }
+
+  validateNow(doc: vscode.TextDocument): void {
+    if (!isWorkflowDocument(doc) || doc.isClosed) return;
+    const index = this.documents.index(doc);
+    this.collection.set(doc.uri, index.result.diagnostics.map((d) => toDiagnostic(doc, d)));
+    this.changed.fire(doc.uri);
+  }
+
+  /** Validates a file nobody has open, from disk. */
+  async validateFile(uri: vscode.Uri): Promise<void> {
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    if (open) return this.validateNow(open);
+    try {
+      const doc = await vscode.workspace.openTextDocument(uri);
+      this.validateNow(doc);
+    } catch (e) {
+      this.log.warn(`cannot read ${uri.fsPath}: ${(e as Error).message}`);
+    }
+  }
+
+  async validateWorkspace(): Promise<number> {
+    const files = await vscode.workspace.findFiles(WORKFLOW_GLOB, '**/{node_modules,.git,.maestro}/**');
+    await Promise.all(files.map((f) => this.validateFile(f)));
+    this.changed.fire(undefined);
+    return files.length;
+  }
+
+  dispose(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    for (const d of this.disposables) d.dispose();
+  }
+}

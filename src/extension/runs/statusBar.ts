@@ -1,0 +1,52 @@
+import * as vscode from 'vscode';
+import { formatDuration } from '../../engine/duration';
+import { progressOf } from '../views/treeModels';
+import type { RunManager } from './runManager';
+
+/** Shows the run in progress (`$(sync~spin) SDLC parallel 3/6`), then its result for a while. */
+export class RunStatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('maestro.run', vscode.StatusBarAlignment.Left, 40);
+  private readonly subscription: vscode.Disposable;
+  private hideTimer: NodeJS.Timeout | undefined;
+  private shownResultOf: string | undefined;
+
+  constructor(private readonly runs: RunManager) {
+    this.item.name = 'Maestro Run';
+    this.subscription = runs.onDidChange(() => this.update());
+  }
+
+  private update(): void {
+    const live = this.runs.all().filter((r) => r.live);
+    const active = live.filter((r) => r.status === 'running' || r.status === 'paused');
+    const run = active[0] ?? live[0];
+    if (!run) return;
+    const { done, total } = progressOf(run.state);
+    this.item.command = { command: 'maestro.openRun', title: 'Show Run', arguments: [run.runId] };
+    if (run.status === 'running' || run.status === 'paused') {
+      clearTimeout(this.hideTimer);
+      this.shownResultOf = undefined;
+      const more = active.length > 1 ? ` (+${active.length - 1})` : '';
+      this.item.text = `${run.status === 'paused' ? '$(debug-pause)' : '$(sync~spin)'} ${run.workflowName} ${done}/${total}${more}`;
+      this.item.tooltip = `${run.workflowName}: ${run.status}, ${done} of ${total} nodes ended — click to show the run`;
+      this.item.backgroundColor = undefined;
+      this.item.show();
+      return;
+    }
+    if (this.shownResultOf === run.runId) return;
+    this.shownResultOf = run.runId;
+    const icon = run.status === 'completed' ? '$(pass-filled)' : run.status === 'failed' ? '$(error)' : '$(circle-slash)';
+    const duration = run.endedAt ? ` in ${formatDuration(run.endedAt - run.startedAt)}` : '';
+    this.item.text = `${icon} ${run.workflowName} ${run.status}`;
+    this.item.tooltip = `${run.workflowName} ${run.status}${duration}`;
+    this.item.backgroundColor = run.status === 'failed' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+    this.item.show();
+    clearTimeout(this.hideTimer);
+    this.hideTimer = setTimeout(() => this.item.hide(), 15_000);
+  }
+
+  dispose(): void {
+    clearTimeout(this.hideTimer);
+    this.subscription.dispose();
+    this.item.dispose();
+  }
+}

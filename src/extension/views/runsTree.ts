@@ -1,0 +1,80 @@
+import * as vscode from 'vscode';
+import type { NodeRunState } from '../../engine/runState';
+import type { RunEntry, RunManager } from '../runs/runManager';
+import { nodeItem, runItem, workflowItem, type ItemModel } from './treeModels';
+
+export type RunsTreeNode = { kind: 'workflow'; path: string } | { kind: 'run'; run: RunEntry } | { kind: 'node'; run: RunEntry; node: NodeRunState };
+
+function toTreeItem(m: ItemModel): vscode.TreeItem {
+  const item = new vscode.TreeItem(m.label, m.collapsible ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+  item.description = m.description;
+  item.tooltip = m.tooltip;
+  item.iconPath = new vscode.ThemeIcon(m.icon.id, m.icon.color ? new vscode.ThemeColor(m.icon.color) : undefined);
+  item.contextValue = m.contextValue;
+  return item;
+}
+
+/** Workflows with their runs, newest first; each run with its nodes. */
+export class RunsTreeProvider implements vscode.TreeDataProvider<RunsTreeNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<RunsTreeNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly subscription: vscode.Disposable;
+  private ticker: NodeJS.Timeout | undefined;
+
+  constructor(private readonly runs: RunManager) {
+    this.subscription = runs.onDidChange(() => this.refresh());
+  }
+
+  refresh(): void {
+    this.changed.fire(undefined);
+    // Durations of running nodes move on their own: redraw every second while anything runs.
+    const active = this.runs.all().some((r) => r.live && (r.status === 'running' || r.status === 'paused'));
+    if (active && !this.ticker) this.ticker = setInterval(() => this.changed.fire(undefined), 1000);
+    if (!active && this.ticker) {
+      clearInterval(this.ticker);
+      this.ticker = undefined;
+    }
+  }
+
+  getTreeItem(element: RunsTreeNode): vscode.TreeItem {
+    const now = Date.now();
+    if (element.kind === 'workflow') {
+      const runs = this.runs.all().filter((r) => r.workflowPath === element.path);
+      const item = toTreeItem(workflowItem(element.path, runs[0]?.workflowName ?? element.path, runs));
+      item.collapsibleState = vscode.TreeItemCollapsibleState.Expanded;
+      item.resourceUri = vscode.Uri.file(element.path);
+      item.command = { command: 'vscode.open', title: 'Open Workflow', arguments: [vscode.Uri.file(element.path)] };
+      return item;
+    }
+    if (element.kind === 'run') {
+      this.runs.state(element.run);
+      const item = toTreeItem(runItem(element.run, now));
+      item.id = `run:${element.run.runId}`;
+      return item;
+    }
+    const item = toTreeItem(nodeItem(element.node, now));
+    item.id = `node:${element.run.runId}:${element.node.info.id}`;
+    item.command = { command: 'maestro.openNodeLog', title: 'Open Node Log', arguments: [element] };
+    return item;
+  }
+
+  getChildren(element?: RunsTreeNode): RunsTreeNode[] {
+    if (!element) {
+      const paths: string[] = [];
+      for (const r of this.runs.all()) if (!paths.includes(r.workflowPath)) paths.push(r.workflowPath);
+      return paths.map((path) => ({ kind: 'workflow', path }));
+    }
+    if (element.kind === 'workflow') return this.runs.all().filter((r) => r.workflowPath === element.path).map((run) => ({ kind: 'run', run }));
+    if (element.kind === 'run') {
+      const state = this.runs.state(element.run);
+      return state ? state.order.map((id) => ({ kind: 'node', run: element.run, node: state.nodes.get(id)! })) : [];
+    }
+    return [];
+  }
+
+  dispose(): void {
+    if (this.ticker) clearInterval(this.ticker);
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+}

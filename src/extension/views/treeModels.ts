@@ -1,0 +1,104 @@
+// What the Runs and Diagnostics trees show, as plain data: pure, so that it is tested without VS Code.
+import { basename } from 'node:path';
+import { formatDuration } from '../../engine/duration';
+import type { NodeStatus } from '../../engine/protocol';
+import type { NodeRunState, RunState } from '../../engine/runState';
+
+export type DisplayStatus = NodeStatus | RunState['status'] | 'interrupted';
+
+export interface ItemModel {
+  label: string;
+  description?: string;
+  tooltip?: string;
+  /** A codicon id and a theme colour id. */
+  icon: { id: string; color?: string };
+  contextValue: string;
+  collapsible: boolean;
+}
+
+export const STATUS_ICON: Record<DisplayStatus, { id: string; color?: string }> = {
+  pending: { id: 'circle-large-outline', color: 'disabledForeground' },
+  waiting: { id: 'bell', color: 'charts.yellow' },
+  running: { id: 'sync~spin', color: 'charts.blue' },
+  retrying: { id: 'debug-restart', color: 'charts.orange' },
+  completed: { id: 'pass-filled', color: 'testing.iconPassed' },
+  failed: { id: 'error', color: 'testing.iconFailed' },
+  skipped: { id: 'circle-slash', color: 'disabledForeground' },
+  cancelled: { id: 'circle-slash', color: 'charts.orange' },
+  paused: { id: 'debug-pause', color: 'charts.yellow' },
+  interrupted: { id: 'warning', color: 'charts.orange' },
+};
+
+export interface RunLike {
+  runId: string;
+  workflowName: string;
+  status: DisplayStatus;
+  startedAt: number;
+  endedAt?: number;
+  state?: RunState;
+}
+
+const when = (ts: number, now: number): string => {
+  const ago = now - ts;
+  if (ago < 60_000) return 'just now';
+  if (ago < 3_600_000) return `${Math.floor(ago / 60_000)} min ago`;
+  if (ago < 86_400_000) return `${Math.floor(ago / 3_600_000)} h ago`;
+  return new Date(ts).toISOString().slice(0, 10);
+};
+
+export function progressOf(state: RunState | undefined): { done: number; total: number } {
+  if (!state) return { done: 0, total: 0 };
+  let done = 0;
+  for (const n of state.nodes.values()) if (n.status === 'completed' || n.status === 'failed' || n.status === 'skipped' || n.status === 'cancelled') done++;
+  return { done, total: state.nodes.size };
+}
+
+export function runItem(run: RunLike, now: number): ItemModel {
+  const duration = formatDuration((run.endedAt ?? now) - run.startedAt);
+  const { done, total } = progressOf(run.state);
+  const active = run.status === 'running' || run.status === 'paused';
+  const description = active && total ? `${run.status} ${done}/${total} · ${duration}` : `${run.status} · ${duration} · ${when(run.startedAt, now)}`;
+  const tooltip = [`${run.workflowName} — run ${run.runId}`, `status: ${run.status}`, `started ${new Date(run.startedAt).toLocaleString()}`, `duration ${duration}`];
+  if (run.state?.error) tooltip.push(run.state.error);
+  if (run.status === 'interrupted') tooltip.push('The engine that ran it stopped: Resume continues it from its log.');
+  return { label: new Date(run.startedAt).toLocaleTimeString(), description, tooltip: tooltip.join('\n'), icon: STATUS_ICON[run.status], contextValue: `run-${run.status}`, collapsible: true };
+}
+
+export function nodeItem(node: NodeRunState, now: number): ItemModel {
+  const parts: string[] = [node.status];
+  if (node.status === 'running' && node.progress !== undefined) parts[0] = `${Math.round(node.progress)}%`;
+  if (node.attempt > 1) parts.push(`attempt ${node.attempt}`);
+  const duration = node.durationMs ?? (node.startedAt !== undefined && (node.status === 'running' || node.status === 'retrying' || node.status === 'waiting') ? now - node.startedAt : undefined);
+  if (duration !== undefined) parts.push(formatDuration(duration));
+  if (node.status === 'running' && node.message) parts.push(node.message);
+  const tooltip = [node.info.name !== node.info.id ? `${node.info.name} (${node.info.id})` : node.info.id, `status: ${node.status}`];
+  if (node.error) tooltip.push(`error: ${node.error}`);
+  if (node.reason) tooltip.push(node.reason);
+  if (node.prompt && node.status === 'waiting') tooltip.push(`asks: ${node.prompt}`);
+  for (const [k, v] of Object.entries(node.outputs)) tooltip.push(`${k} = ${v.length > 80 ? v.slice(0, 80) + '…' : v}`);
+  return { label: node.info.id, description: parts.join(' · '), tooltip: tooltip.join('\n'), icon: STATUS_ICON[node.status], contextValue: `node-${node.status}`, collapsible: false };
+}
+
+export function workflowItem(path: string, name: string, runs: RunLike[]): ItemModel {
+  const latest = runs[0];
+  return {
+    label: name,
+    description: `${basename(path)} · ${runs.length} run${runs.length === 1 ? '' : 's'}`,
+    tooltip: path,
+    icon: latest ? STATUS_ICON[latest.status] : { id: 'file' },
+    contextValue: 'workflow',
+    collapsible: true,
+  };
+}
+
+export function diagnosticsFileItem(path: string, errors: number, warnings: number): ItemModel {
+  const counts = [errors ? `${errors} error${errors === 1 ? '' : 's'}` : '', warnings ? `${warnings} warning${warnings === 1 ? '' : 's'}` : ''].filter(Boolean).join(', ');
+  return {
+    label: basename(path),
+    description: counts || 'no problems',
+    tooltip: path,
+    icon: errors ? { id: 'error', color: 'problemsErrorIcon.foreground' } : warnings ? { id: 'warning', color: 'problemsWarningIcon.foreground' } : { id: 'pass', color: 'testing.iconPassed' },
+    contextValue: 'workflow-file',
+    collapsible: errors + warnings > 0,
+  };
+}
