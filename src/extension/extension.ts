@@ -61,13 +61,28 @@ export function activate(context: vscode.ExtensionContext): MaestroApi {
     void validation.validateWorkspace().then((count) => vscode.commands.executeCommand('setContext', 'maestro.hasWorkflows', count > 0));
     const activatedInMs = performance.now() - started;
     log.info(`activated in ${activatedInMs.toFixed(1)} ms`);
-    return { runs, validation, documents, engine, activatedInMs };
+    const api: MaestroApi = { runs, validation, documents, engine, activatedInMs };
+    runIntegrationTests(api, log);
+    return api;
   } catch (e) {
     const message = (e as Error).stack ?? String(e);
     log.error(`activation failed: ${message}`);
     void vscode.window.showErrorMessage(`Maestro could not start: ${(e as Error).message}`, 'Show Log').then((c) => c && log.show());
     throw e;
   }
+}
+
+/**
+ * The integration tests run inside a real VS Code's extension host: when MAESTRO_TEST_ENTRY names a test bundle,
+ * the extension loads it after activating and hands it the API and the `vscode` module. Unset, nothing happens.
+ */
+function runIntegrationTests(api: MaestroApi, log: vscode.LogOutputChannel): void {
+  const entry = process.env.MAESTRO_TEST_ENTRY;
+  if (!entry) return;
+  log.info(`running integration tests from ${entry}`);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const tests = require(entry) as { run(context: { vscode: typeof vscode; api: MaestroApi }): Promise<void> };
+  void tests.run({ vscode, api }).catch((e: unknown) => log.error(`integration tests failed to run: ${String(e)}`));
 }
 
 /** Lets the engine cancel its runs, so that no node process outlives the window. */

@@ -1,0 +1,76 @@
+// `npm run test:e2e`: the integration suites inside a real VS Code (code-server), then the user's journey through
+// the workbench. Screenshots go to test-results/e2e/. Prints "N passed, N failed" and exits non-zero on failure.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { launchChromium, setup, startCodeServer } from './codeServer.mjs';
+import { makeWorkspace } from './workspace.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const shots = join(root, 'test-results', 'e2e');
+mkdirSync(shots, { recursive: true });
+
+const started = Date.now();
+let paths;
+try {
+  paths = setup(root);
+} catch (e) {
+  console.error(e.message);
+  process.exit(1);
+}
+
+console.log('e2e: packaging the extension');
+execFileSync('npm', ['run', '--silent', 'package'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+const vsix = join(root, 'dist', 'maestro-dag.vsix');
+const testEntry = join(root, 'dist-test', 'integration.js');
+await build({ entryPoints: [join(root, 'test', 'integration', 'index.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: testEntry, external: ['vscode', 'mocha'], logLevel: 'warning' });
+
+const work = mkdtempSync(join(tmpdir(), 'maestro-e2e-'));
+const workspace = makeWorkspace(root, join(work, 'workspace'));
+const resultsFile = join(work, 'results.json');
+let server;
+let browser;
+let failed = 0;
+let passed = 0;
+try {
+  server = await startCodeServer({
+    ...paths,
+    vsix,
+    workDir: work,
+    workspace,
+    env: { MAESTRO_TEST_ENTRY: testEntry, MAESTRO_TEST_RESULTS: resultsFile },
+    settings: { 'security.workspace.trust.enabled': false },
+  });
+  console.log(`e2e: code-server at ${server.url}`);
+  browser = await launchChromium();
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.goto(server.workspaceUrl);
+  await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+  const deadline = Date.now() + 8 * 60_000;
+  while (!existsSync(resultsFile)) {
+    if (Date.now() > deadline) throw new Error(`the integration suites wrote no results within 8 minutes\n${server.log().slice(-3000)}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  await page.screenshot({ path: join(shots, 'integration-end.png') });
+  const results = JSON.parse(readFileSync(resultsFile, 'utf8'));
+  for (const r of results.results) {
+    console.log(`  ${r.state === 'passed' ? '✓' : '✗'} ${r.title}${r.ms !== undefined ? ` (${r.ms} ms)` : ''}`);
+    if (r.error) console.log(r.error.split('\n').map((l) => `      ${l}`).join('\n'));
+  }
+  console.log(`e2e: extension activated in ${results.activatedInMs.toFixed(1)} ms inside code-server`);
+  passed += results.passed;
+  failed += results.failed;
+} catch (e) {
+  failed++;
+  console.error(`e2e: ${e.stack ?? e}`);
+} finally {
+  await browser?.close();
+  await server?.stop();
+  rmSync(work, { recursive: true, force: true });
+}
+console.log(`e2e: screenshots in ${shots}; took ${((Date.now() - started) / 1000).toFixed(0)} s`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

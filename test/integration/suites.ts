@@ -1,0 +1,160 @@
+import { strict as assert } from 'node:assert';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type * as vscodeTypes from 'vscode';
+import type { MaestroApi } from '../../src/extension/extension';
+import type { RunEntry } from '../../src/extension/runs/runManager';
+
+export interface IntegrationContext {
+  vscode: typeof vscodeTypes;
+  api: MaestroApi;
+  /** The test workspace: the examples plus the fixtures the launcher writes (see test/e2e/workspace.mjs). */
+  workspace: string;
+}
+
+/** Polls until a value is there; the mocha timeout bounds it. */
+async function until<T>(get: () => T | undefined | false, everyMs = 50): Promise<T> {
+  for (;;) {
+    const v = get();
+    if (v) return v;
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+export function registerSuites({ vscode, api, workspace }: IntegrationContext): void {
+  const file = (name: string) => vscode.Uri.file(join(workspace, name));
+  const open = async (name: string) => {
+    const doc = await vscode.workspace.openTextDocument(file(name));
+    await vscode.window.showTextDocument(doc);
+    return doc;
+  };
+  const codes = (uri: vscodeTypes.Uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'maestro').map((d) => (typeof d.code === 'object' ? String(d.code.value) : String(d.code)));
+  const positionOf = (doc: vscodeTypes.TextDocument, needle: string, delta = 0) => doc.positionAt(doc.getText().indexOf(needle) + delta);
+  const latestRun = (name: string, after: number) => api.runs.all().find((r) => r.workflowPath === file(name).fsPath && r.startedAt >= after);
+  const finished = (r: RunEntry) => r.status === 'completed' || r.status === 'failed' || r.status === 'cancelled';
+
+  describe('activation', () => {
+    it('activates and validates the workspace', () => {
+      assert.ok(api.activatedInMs > 0);
+      assert.ok(vscode.extensions.all.some((e) => e.id.endsWith('.maestro-dag') && e.isActive));
+    });
+
+    it('shows problems of a broken file nobody has open', async () => {
+      await until(() => codes(file('unopened-broken.workflow.yaml')).includes('cycle'));
+    });
+  });
+
+  describe('language features', () => {
+    it('reports a typo in needs with our message, and its quick fix clears it', async () => {
+      const doc = await open('typo.workflow.yaml');
+      await until(() => codes(doc.uri).includes('unknown-dependency'));
+      const diagnostic = vscode.languages.getDiagnostics(doc.uri).find((d) => d.source === 'maestro')!;
+      assert.match(diagnostic.message, /needs 'biuld'.*did you mean 'build'\?/);
+      const actions = await vscode.commands.executeCommand<vscodeTypes.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, diagnostic.range);
+      const fix = actions.find((a) => a.title === "Change to 'build'");
+      assert.ok(fix?.edit, `quick fix offered: ${actions.map((a) => a.title).join(', ')}`);
+      await vscode.workspace.applyEdit(fix.edit);
+      await until(() => codes(doc.uri).length === 0);
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    });
+
+    it('completes node ids in needs without the node itself or cycle-makers', async () => {
+      const doc = await open('editing.workflow.yaml');
+      const list = await vscode.commands.executeCommand<vscodeTypes.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, positionOf(doc, 'needs: [', 8));
+      const labels = list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+      assert.ok(labels.includes('lint'), labels.join(', '));
+      assert.ok(!labels.includes('build'), 'already listed');
+      assert.ok(!labels.includes('deploy'), 'the node itself');
+      assert.ok(!labels.includes('notify'), 'a node downstream of it would make a cycle');
+    });
+
+    it('hovers, goes to definitions and outlines', async () => {
+      const doc = await open('editing.workflow.yaml');
+      const hovers = await vscode.commands.executeCommand<vscodeTypes.Hover[]>('vscode.executeHoverProvider', doc.uri, positionOf(doc, 'needs: [build', 9));
+      const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
+      assert.match(text, /\*\*build\*\*/);
+      const defs = await vscode.commands.executeCommand<vscodeTypes.Location[]>('vscode.executeDefinitionProvider', doc.uri, positionOf(doc, 'needs: [build', 9));
+      assert.equal(defs[0].range.start.line, positionOf(doc, '  build:').line);
+      const symbols = await vscode.commands.executeCommand<vscodeTypes.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', doc.uri);
+      assert.deepEqual(symbols.find((s) => s.name === 'nodes')?.children.map((c) => c.name), ['build', 'lint', 'deploy', 'notify']);
+    });
+
+    it('renames a node everywhere', async () => {
+      const doc = await open('editing.workflow.yaml');
+      const edit = await vscode.commands.executeCommand<vscodeTypes.WorkspaceEdit>('vscode.executeDocumentRenameProvider', doc.uri, positionOf(doc, '  build:', 3), 'compile');
+      await vscode.workspace.applyEdit(edit);
+      assert.ok(!/\bbuild\b/.test(doc.getText().replace(/# .*/g, '')), doc.getText());
+      assert.match(doc.getText(), /nodes\.compile\.outputs\.version/);
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    });
+  });
+
+  describe('runs', () => {
+    it('runs a workflow through the command; the Runs state follows it to the end', async () => {
+      const t0 = Date.now();
+      await vscode.commands.executeCommand('maestro.run', file('sdlc-parallel.workflow.yaml'));
+      const run = await until(() => latestRun('sdlc-parallel.workflow.yaml', t0));
+      await until(() => finished(run) && run);
+      assert.equal(run.status, 'completed');
+      assert.deepEqual([...api.runs.state(run)!.nodes.values()].map((n) => n.status), Array(6).fill('completed'));
+      assert.ok(existsSync(join(run.runsDir, run.runId, 'events.jsonl')));
+    });
+
+    it('pauses and resumes', async () => {
+      const t0 = Date.now();
+      await vscode.commands.executeCommand('maestro.run', file('long.workflow.yaml'));
+      const run = await until(() => latestRun('long.workflow.yaml', t0));
+      await until(() => api.runs.state(run)?.nodes.get('first')?.status === 'running');
+      await vscode.commands.executeCommand('maestro.pause', run.runId);
+      await until(() => run.status === 'paused');
+      assert.equal(api.runs.state(run)!.nodes.get('second')!.status, 'pending', 'nothing new started while paused');
+      await vscode.commands.executeCommand('maestro.resume', run.runId);
+      await until(() => finished(run));
+      assert.equal(run.status, 'completed');
+    });
+
+    it('cancels, leaving no process of the run behind', async () => {
+      const t0 = Date.now();
+      await vscode.commands.executeCommand('maestro.run', file('hang.workflow.yaml'));
+      const run = await until(() => latestRun('hang.workflow.yaml', t0));
+      const pidsFile = join(workspace, 'hang.pids');
+      await until(() => existsSync(pidsFile) && readFileSync(pidsFile, 'utf8').trim().length > 0);
+      await vscode.commands.executeCommand('maestro.cancel', run.runId);
+      await until(() => finished(run));
+      assert.equal(run.status, 'cancelled');
+      const pid = Number(readFileSync(pidsFile, 'utf8').trim());
+      await until(() => {
+        try {
+          process.kill(pid, 0);
+          return false;
+        } catch {
+          return true;
+        }
+      });
+    });
+
+    it('waits at an approval gate until it is approved', async () => {
+      const t0 = Date.now();
+      await vscode.commands.executeCommand('maestro.run', file('gated.workflow.yaml'));
+      const run = await until(() => latestRun('gated.workflow.yaml', t0));
+      const gate = await until(() => api.runs.waitingGates().find((g) => g.entry === run));
+      await api.runs.approve(run, gate.nodeId, true, 'from the integration test');
+      await until(() => finished(run));
+      assert.equal(run.status, 'completed');
+    });
+
+    it('retries a failed node once its cause is fixed', async () => {
+      const t0 = Date.now();
+      const flag = join(workspace, 'fixed.flag');
+      await vscode.commands.executeCommand('maestro.run', file('flaky.workflow.yaml'));
+      const run = await until(() => latestRun('flaky.workflow.yaml', t0));
+      await until(() => finished(run));
+      assert.equal(run.status, 'failed');
+      await vscode.workspace.fs.writeFile(vscode.Uri.file(flag), new Uint8Array());
+      await api.runs.retryNode(run, 'check');
+      await until(() => run.status === 'running');
+      await until(() => finished(run));
+      assert.equal(run.status, 'completed');
+    });
+  });
+}

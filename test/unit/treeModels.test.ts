@@ -1,0 +1,56 @@
+import { strict as assert } from 'node:assert';
+import type { EngineEvent } from '../../src/engine/protocol';
+import { foldEvents } from '../../src/engine/runState';
+import { diagnosticsFileItem, nodeItem, progressOf, runItem, workflowItem } from '../../src/extension/views/treeModels';
+
+const T0 = 1_700_000_000_000;
+const e = (partial: Record<string, unknown>, seq: number, ts = T0 + seq * 1000): EngineEvent => ({ runId: 'r1', seq, ts, ...partial }) as EngineEvent;
+const nodes = ['a', 'b', 'c'].map((id) => ({ id, nodeId: id, name: id === 'a' ? 'Build A' : id, kind: 'run', needs: [] }));
+const state = foldEvents([
+  e({ type: 'workflow:started', workflow: { name: 'W', path: '/w', hash: 'h' }, inputs: {}, concurrency: 2, nodes }, 1),
+  e({ type: 'node:started', nodeId: 'a', attempt: 1 }, 2),
+  e({ type: 'node:retrying', nodeId: 'a', attempt: 1, error: 'exited with code 1', delayMs: 10 }, 3),
+  e({ type: 'node:started', nodeId: 'a', attempt: 2 }, 4),
+  e({ type: 'node:completed', nodeId: 'a', attempt: 2, outputs: { v: '1.2.3' }, artifacts: [], durationMs: 2500 }, 5),
+  e({ type: 'node:started', nodeId: 'b', attempt: 1 }, 6),
+  e({ type: 'node:progress', nodeId: 'b', progress: 42.4, message: 'compiling' }, 7),
+])!;
+
+describe('tree models', () => {
+  it('describes a running run with progress, and an ended one with its result', () => {
+    const running = runItem({ runId: 'r1', workflowName: 'W', status: 'running', startedAt: T0, state }, T0 + 65_000);
+    assert.equal(running.description, 'running 1/3 · 1m05s');
+    assert.deepEqual(running.icon, { id: 'sync~spin', color: 'charts.blue' });
+    assert.equal(running.contextValue, 'run-running');
+    const failed = runItem({ runId: 'r1', workflowName: 'W', status: 'failed', startedAt: T0, endedAt: T0 + 3000 }, T0 + 7_200_000);
+    assert.equal(failed.description, 'failed · 3.00s · 2 h ago');
+    assert.equal(failed.contextValue, 'run-failed');
+    const interrupted = runItem({ runId: 'r1', workflowName: 'W', status: 'interrupted', startedAt: T0 }, T0 + 1000);
+    assert.match(interrupted.tooltip ?? '', /Resume continues it from its log/);
+  });
+
+  it('describes nodes: progress, attempts, durations, outputs', () => {
+    const a = nodeItem(state.nodes.get('a')!, T0 + 10_000);
+    assert.equal(a.description, 'completed · attempt 2 · 2.50s');
+    assert.match(a.tooltip ?? '', /Build A \(a\)/);
+    assert.match(a.tooltip ?? '', /v = 1\.2\.3/);
+    assert.equal(a.contextValue, 'node-completed');
+    const b = nodeItem(state.nodes.get('b')!, T0 + 8_000);
+    assert.equal(b.description, '42% · 2.00s · compiling');
+    const c = nodeItem(state.nodes.get('c')!, T0 + 8_000);
+    assert.deepEqual([c.description, c.icon.id], ['pending', 'circle-large-outline']);
+  });
+
+  it('counts progress over ended nodes', () => {
+    assert.deepEqual(progressOf(state), { done: 1, total: 3 });
+    assert.deepEqual(progressOf(undefined), { done: 0, total: 0 });
+  });
+
+  it('summarizes workflows and diagnostics files', () => {
+    const w = workflowItem('/repo/ci.workflow.yaml', 'CI', [{ runId: 'r', workflowName: 'CI', status: 'failed', startedAt: T0 }]);
+    assert.deepEqual([w.label, w.description, w.icon.id], ['CI', 'ci.workflow.yaml · 1 run', 'error']);
+    assert.deepEqual(diagnosticsFileItem('/repo/a.workflow.yaml', 2, 1).description, '2 errors, 1 warning');
+    assert.deepEqual(diagnosticsFileItem('/repo/a.workflow.yaml', 0, 0).description, 'no problems');
+    assert.equal(diagnosticsFileItem('/repo/a.workflow.yaml', 0, 0).collapsible, false);
+  });
+});
