@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { launchChromium, setup, startCodeServer } from './codeServer.mjs';
+import { journey } from './journey.mjs';
 import { makeWorkspace } from './workspace.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -63,6 +64,32 @@ try {
   console.log(`e2e: extension activated in ${results.activatedInMs.toFixed(1)} ms inside code-server`);
   passed += results.passed;
   failed += results.failed;
+} catch (e) {
+  failed++;
+  console.error(`e2e: ${e.stack ?? e}`);
+} finally {
+  await browser?.close();
+  await server?.stop();
+}
+
+// The journey: a fresh VS Code with workspace trust on, the extension as users install it, no test hooks.
+console.log('e2e: the user journey');
+const journeyWork = join(work, 'journey');
+const journeyWorkspace = makeWorkspace(root, join(journeyWork, 'workspace'));
+server = undefined;
+browser = undefined;
+try {
+  server = await startCodeServer({ ...paths, vsix, workDir: journeyWork, workspace: journeyWorkspace, settings: { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'always' } });
+  browser = await launchChromium();
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.goto(server.workspaceUrl);
+  await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+  const steps = await journey({ page, workspace: journeyWorkspace, shots, log: (m) => console.error(m) });
+  for (const s of steps) {
+    console.log(`  ${s.ok ? '✓' : '✗'} ${s.name}${s.ok ? ` (${s.ms} ms)` : `: ${s.error}`}`);
+    if (s.ok) passed++;
+    else failed++;
+  }
 } catch (e) {
   failed++;
   console.error(`e2e: ${e.stack ?? e}`);

@@ -32,8 +32,10 @@ export class RunStatusBar implements vscode.Disposable {
       this.item.show();
       return;
     }
-    if (this.shownResultOf === run.runId) return;
-    this.shownResultOf = run.runId;
+    // A retried run ends again under the same id: its new end is a new result to show.
+    const result = `${run.runId}@${run.endedAt ?? ''}`;
+    if (this.shownResultOf === result) return;
+    this.shownResultOf = result;
     const icon = run.status === 'completed' ? '$(pass-filled)' : run.status === 'failed' ? '$(error)' : '$(circle-slash)';
     const duration = run.endedAt ? ` in ${formatDuration(run.endedAt - run.startedAt)}` : '';
     this.item.text = `${icon} ${run.workflowName} ${run.status}`;

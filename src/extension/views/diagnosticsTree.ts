@@ -25,8 +25,9 @@ export class DiagnosticsTreeProvider implements vscode.TreeDataProvider<Diagnost
       const warnings = diagnostics.filter((d) => d.severity === vscode.DiagnosticSeverity.Warning).length;
       const m = diagnosticsFileItem(element.uri.fsPath, errors, warnings);
       const item = new vscode.TreeItem(m.label, m.collapsible ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
-      item.description = `${vscode.workspace.asRelativePath(element.uri, false)} · ${m.description}`;
-      item.tooltip = m.tooltip;
+      const folder = vscode.workspace.asRelativePath(vscode.Uri.joinPath(element.uri, '..'), false);
+      item.description = folder && folder !== element.uri.fsPath.replace(/\/[^/]*$/, '') ? `${m.description} · ${folder}` : m.description;
+      item.tooltip = `${m.tooltip}\n${m.description}`;
       item.iconPath = new vscode.ThemeIcon(m.icon.id, m.icon.color ? new vscode.ThemeColor(m.icon.color) : undefined);
       item.resourceUri = element.uri;
       item.contextValue = m.contextValue;

@@ -50,6 +50,8 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsTreeNode>, 
       this.runs.state(element.run);
       const item = toTreeItem(runItem(element.run, now));
       item.id = `run:${element.run.runId}`;
+      // The newest run of a workflow opens on its nodes: that is the run a person just started.
+      if (this.runs.latestFor(element.run.workflowPath) === element.run) item.collapsibleState = vscode.TreeItemCollapsibleState.Expanded;
       return item;
     }
     const item = toTreeItem(nodeItem(element.node, now));
