@@ -1,7 +1,6 @@
 // Bundles every entry point: node/cjs for the extension host, the engine child process and the CLI;
-// browser/iife for the webview. Type checking is separate (`npm run typecheck`).
+// browser/iife for the webview (with its layout worker inlined as text). Type checking is separate (`npm run lint`).
 const esbuild = require('esbuild');
-const { existsSync } = require('node:fs');
 const { version } = require('./package.json');
 
 const production = process.argv.includes('--production');
@@ -15,12 +14,46 @@ const common = {
   define: { MAESTRO_VERSION: JSON.stringify(version) },
 };
 
+const browser = {
+  platform: 'browser',
+  format: 'iife',
+  target: 'es2022',
+  define: { ...common.define, 'process.env.NODE_ENV': JSON.stringify(production ? 'production' : 'development') },
+};
+
+/**
+ * `import source from 'maestro:layout-worker'` gives the layout worker's bundle as a string: webviews cannot start
+ * a worker from a file of theirs, only from a blob. The worker is rebuilt with the panel, and watched with it.
+ */
+const layoutWorkerPlugin = {
+  name: 'layout-worker',
+  setup(build) {
+    build.onResolve({ filter: /^maestro:layout-worker$/ }, () => ({ path: 'layout-worker', namespace: 'maestro' }));
+    build.onLoad({ filter: /.*/, namespace: 'maestro' }, async () => {
+      const result = await esbuild.build({
+        ...common,
+        ...browser,
+        entryPoints: ['src/webview/layout/layoutWorker.ts'],
+        sourcemap: production ? false : 'inline',
+        write: false,
+        metafile: true,
+        logLevel: 'silent',
+      });
+      return {
+        contents: `export default ${JSON.stringify(result.outputFiles[0].text)};`,
+        loader: 'js',
+        watchFiles: Object.keys(result.metafile.inputs),
+      };
+    });
+  },
+};
+
 const targets = [
   { entryPoints: { extension: 'src/extension/extension.ts' }, platform: 'node', format: 'cjs', target: 'node18', external: ['vscode'] },
   { entryPoints: { engine: 'src/engine/child/main.ts' }, platform: 'node', format: 'cjs', target: 'node18' },
   { entryPoints: { cli: 'src/cli/main.ts' }, platform: 'node', format: 'cjs', target: 'node18', banner: { js: '#!/usr/bin/env node' } },
-  { entryPoints: { webview: 'src/webview/main.tsx' }, platform: 'browser', format: 'iife', target: 'es2022', loader: { '.ttf': 'file' } },
-].filter((t) => existsSync(Object.values(t.entryPoints)[0]));
+  { entryPoints: { webview: 'src/webview/main.tsx' }, ...browser, loader: { '.ttf': 'file' }, assetNames: '[name]', plugins: [layoutWorkerPlugin] },
+];
 
 async function main() {
   const contexts = await Promise.all(targets.map((t) => esbuild.context({ ...common, ...t, outdir: 'dist' })));

@@ -1,5 +1,6 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
+import type { DagPanels } from './dag/dagPanels';
 import type { WorkflowDocuments } from './language/documents';
 import { isWorkflowDocument, WORKFLOW_GLOB } from './language/documents';
 import type { LiveValidation } from './language/liveValidation';
@@ -12,6 +13,7 @@ interface Services {
   runs: RunManager;
   validation: LiveValidation;
   documents: WorkflowDocuments;
+  dag: DagPanels;
   log: vscode.LogOutputChannel;
 }
 
@@ -23,7 +25,7 @@ async function requireTrust(): Promise<boolean> {
   return false;
 }
 
-async function pickWorkflow(arg: unknown): Promise<vscode.Uri | undefined> {
+async function pickWorkflow(arg: unknown, title = 'Run which workflow?'): Promise<vscode.Uri | undefined> {
   if (arg instanceof vscode.Uri) return arg;
   const editor = vscode.window.activeTextEditor;
   if (editor && isWorkflowDocument(editor.document)) return editor.document.uri;
@@ -35,7 +37,7 @@ async function pickWorkflow(arg: unknown): Promise<vscode.Uri | undefined> {
   if (files.length === 1) return files[0];
   const picked = await vscode.window.showQuickPick(
     files.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri })),
-    { title: 'Run which workflow?', matchOnDescription: true },
+    { title, matchOnDescription: true },
   );
   return picked?.uri;
 }
@@ -248,7 +250,11 @@ export function registerCommands(s: Services): vscode.Disposable[] {
       if (ok === 'Delete') runs.delete(run);
     })],
     ['maestro.refreshRuns', guard('refreshRuns', async () => runs.reload())],
-    ['maestro.openRun', guard('openRun', async () => vscode.commands.executeCommand('maestro.runs.focus'))],
+    ['maestro.showDag', guard('showDag', async (arg?: unknown) => {
+      const target = s.dag.resolveTarget(arg);
+      const uri = target?.uri ?? (await pickWorkflow(undefined, 'Show the DAG of which workflow?'));
+      if (uri) s.dag.show(uri, { runId: target?.runId });
+    })],
     ['maestro.showLog', guard('showLog', async () => s.log.show())],
   ];
   return commands.map(([id, f]) => vscode.commands.registerCommand(id, f));

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { registerCommands, trackContextKeys } from './commands';
+import { DagPanels } from './dag/dagPanels';
 import { registerCodeLens } from './language/codeLens';
 import { WorkflowDocuments } from './language/documents';
 import { LiveValidation } from './language/liveValidation';
@@ -18,6 +19,7 @@ export interface MaestroApi {
   validation: LiveValidation;
   documents: WorkflowDocuments;
   engine: EngineClient;
+  dag: DagPanels;
   activatedInMs: number;
 }
 
@@ -35,6 +37,7 @@ export function activate(context: vscode.ExtensionContext): MaestroApi {
     const runsTree = new RunsTreeProvider(runs);
     const diagnosticsTree = new DiagnosticsTreeProvider(validation);
     const logs = new NodeLogProvider(runs);
+    const dag = new DagPanels({ runs, documents, validation, log, bundle: vscode.Uri.joinPath(context.extensionUri, 'dist') });
     context.subscriptions.push(
       validation,
       engine,
@@ -42,6 +45,7 @@ export function activate(context: vscode.ExtensionContext): MaestroApi {
       runsTree,
       diagnosticsTree,
       logs,
+      dag,
       new RunStatusBar(runs),
       new RunDiagnostics(runs),
       vscode.window.createTreeView('maestro.runs', { treeDataProvider: runsTree, showCollapseAll: true }),
@@ -49,7 +53,7 @@ export function activate(context: vscode.ExtensionContext): MaestroApi {
       vscode.workspace.registerTextDocumentContentProvider(LOG_SCHEME, logs),
       ...registerLanguageFeatures(documents),
       ...registerCodeLens(documents, runs),
-      ...registerCommands({ runs, validation, documents, log }),
+      ...registerCommands({ runs, validation, documents, dag, log }),
       trackContextKeys(runs),
       runs.onDidInterrupt((lost) => {
         const names = lost.map((r) => r.workflowName).join(', ');
@@ -61,7 +65,7 @@ export function activate(context: vscode.ExtensionContext): MaestroApi {
     void validation.validateWorkspace().then((count) => vscode.commands.executeCommand('setContext', 'maestro.hasWorkflows', count > 0));
     const activatedInMs = performance.now() - started;
     log.info(`activated in ${activatedInMs.toFixed(1)} ms`);
-    const api: MaestroApi = { runs, validation, documents, engine, activatedInMs };
+    const api: MaestroApi = { runs, validation, documents, engine, dag, activatedInMs };
     runIntegrationTests(api, log);
     return api;
   } catch (e) {

@@ -18,6 +18,7 @@ export function registerCodeLens(documents: WorkflowDocuments, runs: RunManager)
         const range = toRange(doc, index.nodesKeySpan);
         lenses.push(new vscode.CodeLens(range, { title: '$(play) Run', command: 'maestro.run', arguments: [doc.uri], tooltip: 'Run this workflow' }));
         if (Object.keys(index.result.workflow.inputs).length) lenses.push(new vscode.CodeLens(range, { title: 'Run with inputs…', command: 'maestro.runWithInputs', arguments: [doc.uri] }));
+        lenses.push(new vscode.CodeLens(range, { title: 'Show DAG', command: 'maestro.showDag', arguments: [doc.uri], tooltip: 'Show the live DAG beside the editor' }));
       }
       const last = doc.uri.scheme === 'file' ? runs.latestFor(doc.uri.fsPath) : undefined;
       const state = last ? runs.state(last) : undefined;

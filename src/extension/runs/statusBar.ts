@@ -21,13 +21,13 @@ export class RunStatusBar implements vscode.Disposable {
     const run = active[0] ?? live[0];
     if (!run) return;
     const { done, total } = progressOf(run.state);
-    this.item.command = { command: 'maestro.openRun', title: 'Show Run', arguments: [run.runId] };
+    this.item.command = { command: 'maestro.showDag', title: 'Show DAG', arguments: [run.runId] };
     if (run.status === 'running' || run.status === 'paused') {
       clearTimeout(this.hideTimer);
       this.shownResultOf = undefined;
       const more = active.length > 1 ? ` (+${active.length - 1})` : '';
       this.item.text = `${run.status === 'paused' ? '$(debug-pause)' : '$(sync~spin)'} ${run.workflowName} ${done}/${total}${more}`;
-      this.item.tooltip = `${run.workflowName}: ${run.status}, ${done} of ${total} nodes ended — click to show the run`;
+      this.item.tooltip = `${run.workflowName}: ${run.status}, ${done} of ${total} nodes ended — click to show its DAG`;
       this.item.backgroundColor = undefined;
       this.item.show();
       return;

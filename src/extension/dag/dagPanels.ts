@@ -1,0 +1,83 @@
+import * as vscode from 'vscode';
+import { isWorkflowDocument } from '../language/documents';
+import { DAG_VIEW_TYPE, DagPanel, type DagPanelServices } from './dagPanel';
+
+/**
+ * One DAG panel per workflow file: opened beside the editor by Show DAG (and by a run starting, when
+ * `maestro.dag.openOnRun` is on), restored after a window reload from the state the webview saved.
+ */
+export class DagPanels implements vscode.Disposable {
+  private readonly panels = new Map<string, DagPanel>();
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly s: DagPanelServices) {
+    this.disposables.push(
+      vscode.window.registerWebviewPanelSerializer(DAG_VIEW_TYPE, {
+        deserializeWebviewPanel: async (panel, state: unknown) => {
+          const saved = typeof state === 'object' && state !== null ? (state as { workflowUri?: unknown }).workflowUri : undefined;
+          if (typeof saved !== 'string') {
+            panel.dispose();
+            return;
+          }
+          this.adopt(panel, vscode.Uri.parse(saved));
+        },
+      }),
+      s.runs.onEvent((e) => {
+        if (e.type !== 'workflow:started') return;
+        const uri = vscode.Uri.file(e.workflow.path);
+        if (!vscode.workspace.getConfiguration('maestro', uri).get<boolean>('dag.openOnRun', true)) return;
+        if (this.panels.has(uri.toString())) return;
+        this.show(uri, { preserveFocus: true });
+      }),
+    );
+  }
+
+  /** The panel of a workflow, if one is open. */
+  get(uri: vscode.Uri): DagPanel | undefined {
+    return this.panels.get(uri.toString());
+  }
+
+  /** Opens (or brings forward) the panel of a workflow, in the column beside the editor; with a run id, that run shows. */
+  show(uri: vscode.Uri, options: { runId?: string; preserveFocus?: boolean } = {}): DagPanel {
+    const existing = this.panels.get(uri.toString());
+    if (existing) {
+      existing.reveal(options.runId, options.preserveFocus);
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(DAG_VIEW_TYPE, `DAG · ${vscode.workspace.asRelativePath(uri)}`, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: options.preserveFocus ?? false }, {});
+    const dag = this.adopt(panel, uri);
+    if (options.runId) dag.reveal(options.runId, options.preserveFocus);
+    return dag;
+  }
+
+  private adopt(panel: vscode.WebviewPanel, uri: vscode.Uri): DagPanel {
+    const dag = new DagPanel(panel, uri, this.s);
+    this.panels.set(uri.toString(), dag);
+    dag.onDidDispose(() => {
+      if (this.panels.get(uri.toString()) === dag) this.panels.delete(uri.toString());
+    });
+    return dag;
+  }
+
+  /** The workflow a Show DAG argument names: a file, a run (from the Runs view or the status bar), or the editor's. */
+  resolveTarget(arg: unknown): { uri: vscode.Uri; runId?: string } | undefined {
+    if (arg instanceof vscode.Uri) return { uri: arg };
+    if (typeof arg === 'string') {
+      const run = this.s.runs.get(arg);
+      return run ? { uri: vscode.Uri.file(run.workflowPath), runId: run.runId } : undefined;
+    }
+    if (typeof arg === 'object' && arg !== null && 'run' in arg) {
+      const run = (arg as { run: { runId: string; workflowPath: string } }).run;
+      return { uri: vscode.Uri.file(run.workflowPath), runId: run.runId };
+    }
+    if (typeof arg === 'object' && arg !== null && (arg as { kind?: unknown }).kind === 'workflow') return { uri: vscode.Uri.file((arg as { path: string }).path) };
+    const editor = vscode.window.activeTextEditor;
+    if (editor && isWorkflowDocument(editor.document)) return { uri: editor.document.uri };
+    return undefined;
+  }
+
+  dispose(): void {
+    for (const p of [...this.panels.values()]) p.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}

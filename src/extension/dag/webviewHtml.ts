@@ -1,0 +1,42 @@
+// The DAG panel's page. No vscode import: the webview tests serve the very same page to Chromium.
+import { randomBytes } from 'node:crypto';
+
+export interface PageAssets {
+  /** The webview's `cspSource`: where its own files come from. */
+  cspSource: string;
+  /** The URL of a file of the bundle folder (`webview.js`, `webview.css`). */
+  asset(name: string): string;
+}
+
+/**
+ * One script and one stylesheet from the bundle, under a strict Content-Security-Policy: nothing remote, scripts by
+ * nonce only, workers from blobs (the layout worker). The toolkit's components read the nonce from the
+ * `csp-nonce` meta. `extraScript` is for tests, which stand in for the host.
+ */
+export function dagPanelHtml(assets: PageAssets, title: string, extraScript = ''): string {
+  const nonce = randomBytes(16).toString('base64');
+  const csp = [
+    "default-src 'none'",
+    `img-src ${assets.cspSource} data:`,
+    `font-src ${assets.cspSource}`,
+    `style-src ${assets.cspSource} 'nonce-${nonce}'`,
+    `script-src 'nonce-${nonce}'`,
+    'worker-src blob:',
+  ].join('; ');
+  const escaped = title.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<meta property="csp-nonce" content="${nonce}">
+<link rel="stylesheet" href="${assets.asset('webview.css')}" nonce="${nonce}">
+<title>${escaped}</title>
+</head>
+<body>
+<div id="root"></div>
+${extraScript ? `<script nonce="${nonce}">${extraScript}</script>\n` : ''}<script nonce="${nonce}" src="${assets.asset('webview.js')}"></script>
+</body>
+</html>`;
+}

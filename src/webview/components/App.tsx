@@ -1,0 +1,124 @@
+import { ReactFlowProvider } from 'reactflow';
+import { DagCanvas } from './DagCanvas';
+import { DetailsPanel } from './DetailsPanel';
+import { Gantt } from './Gantt';
+import { Timeline, TimelineFilters } from './Timeline';
+import { Toolbar } from './Toolbar';
+import { Badge, Button, Tabs } from './toolkit';
+import { usePanel, usePanelStore } from './context';
+import { phaseColours } from '../state/navigation';
+import { formatDuration } from '../../engine/duration';
+
+export function App() {
+  const graph = usePanel((s) => s.graph);
+  const layout = usePanel((s) => s.layout);
+  return (
+    <ReactFlowProvider>
+      <div className="app">
+        <Toolbar />
+        <RunHeader />
+        <Banners />
+        <div className="main">
+          <div className="graph">
+            {graph && graph.nodes.length === 0 ? (
+              <p className="muted empty">This workflow has no nodes yet: add one under `nodes:`.</p>
+            ) : !graph || !layout ? (
+              <p className="muted empty" aria-busy="true">
+                Laying out the graph…
+              </p>
+            ) : null}
+            <DagCanvas />
+            <Legend />
+          </div>
+          <DetailsPanel />
+        </div>
+        <BottomPanel />
+      </div>
+    </ReactFlowProvider>
+  );
+}
+
+function RunHeader() {
+  const run = usePanel((s) => s.run);
+  const going = run?.status === 'running' || run?.status === 'paused';
+  const now = usePanel((s) => (going ? s.now : 0));
+  const cards = usePanel((s) => s.cards);
+  if (!run) return null;
+  const all = Object.values(cards);
+  const done = all.filter((c) => c.status === 'completed' || c.status === 'failed' || c.status === 'skipped' || c.status === 'cancelled').length;
+  const duration = (run.endedAt ?? Math.max(now, run.startedAt)) - run.startedAt;
+  return (
+    <div className={`run-header status-${run.status}`} data-testid="run-header" data-status={run.status}>
+      <span className="run-status">{run.status}</span>
+      <span>
+        {done}/{all.length} nodes
+      </span>
+      <span>{formatDuration(Math.max(0, duration))}</span>
+      <span className="muted">{run.runId}</span>
+      {run.error ? <span className="run-error">{run.error}</span> : null}
+    </div>
+  );
+}
+
+function Banners() {
+  const error = usePanel((s) => s.graphError);
+  const notice = usePanel((s) => s.notice);
+  const store = usePanelStore();
+  return (
+    <>
+      {error ? (
+        <div className="banner banner-error" role="alert" data-testid="parse-error">
+          <span className="codicon codicon-error" aria-hidden="true" /> Line {error.line}, column {error.column}: {error.message}. The graph shows the last version that parsed.
+        </div>
+      ) : null}
+      {notice ? (
+        <div className="banner banner-info" role="status">
+          <span className="codicon codicon-info" aria-hidden="true" /> {notice}
+          <Button icon="close" iconOnly title="Dismiss" onClick={() => store.getState().setNotice(undefined)} />
+        </div>
+      ) : null}
+    </>
+  );
+}
+
+function Legend() {
+  const graph = usePanel((s) => s.graph);
+  const colours = phaseColours(graph);
+  if (colours.size === 0) return null;
+  return (
+    <ul className="legend" aria-label="Phases">
+      {[...colours].map(([phase, colour]) => (
+        <li key={phase}>
+          <span className="legend-swatch" style={{ background: colour }} aria-hidden="true" />
+          {phase}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function BottomPanel() {
+  const store = usePanelStore();
+  const tab = usePanel((s) => s.bottomTab);
+  const open = usePanel((s) => s.bottomOpen);
+  const count = usePanel((s) => s.timeline.length);
+  return (
+    <div className={`analysis${open ? '' : ' closed'}`}>
+      <div className="analysis-tools">
+        {open && tab === 'timeline' ? <TimelineFilters /> : null}
+        <Button icon={open ? 'chevron-down' : 'chevron-up'} iconOnly title={open ? 'Hide the timeline' : 'Show the timeline'} onClick={() => store.getState().setBottomOpen(!open)} testId="toggle-bottom" />
+      </div>
+      {open ? (
+        <Tabs
+          label="Run analysis"
+          active={tab}
+          onChange={(id) => store.getState().setBottomTab(id === 'gantt' ? 'gantt' : 'timeline')}
+          tabs={[
+            { id: 'timeline', label: <>Timeline {count ? <Badge>{count}</Badge> : null}</>, content: <Timeline /> },
+            { id: 'gantt', label: 'Gantt', content: <Gantt /> },
+          ]}
+        />
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,72 @@
+// Node durations of the run shown, as a Gantt chart, with the critical path highlighted: the chain of nodes that
+// set the run's length, and the longest of them, where shortening the run pays most.
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useMemo, useRef } from 'react';
+import { formatDuration } from '../../engine/duration';
+import { ganttOf } from '../analysis/gantt';
+import { usePanel, usePanelStore } from './context';
+import { STATUS_LABEL } from './status';
+
+const ROW_HEIGHT = 22;
+
+export function Gantt() {
+  const store = usePanelStore();
+  const run = usePanel((s) => s.run);
+  const instances = usePanel((s) => s.instances);
+  const graph = usePanel((s) => s.graph);
+  const going = run?.status === 'running' || run?.status === 'paused';
+  const now = usePanel((s) => (going ? s.now : 0));
+  const scroller = useRef<HTMLDivElement>(null);
+
+  const gantt = useMemo(() => {
+    if (!run) return undefined;
+    const needs = new Map((graph?.nodes ?? []).map((n) => [n.id, n.needs]));
+    const list = Object.values(instances).map((i) => ({ id: i.info.id, nodeId: i.info.nodeId, status: i.status, startedAt: i.startedAt, endedAt: i.endedAt }));
+    return ganttOf(run.startedAt, list, (id) => needs.get(id) ?? [], going ? Math.max(now, Date.now()) : (run.endedAt ?? Date.now()), run.endedAt);
+  }, [run, instances, graph, going, now]);
+  const virtualizer = useVirtualizer({ count: gantt?.bars.length ?? 0, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 10 });
+
+  if (!run || !gantt) return <p className="muted empty">No run to chart: run the workflow, or pick a past run.</p>;
+  const scale = (ms: number) => `${gantt.totalMs ? (ms / gantt.totalMs) * 100 : 0}%`;
+  return (
+    <div className="gantt">
+      <p className="gantt-summary" data-testid="critical-path">
+        {gantt.critical.length ? (
+          <>
+            <strong>Critical path</strong> {gantt.critical.join(' → ')} · run {formatDuration(gantt.totalMs)}
+            {gantt.bottleneck ? (
+              <>
+                {' '}
+                · longest step <strong>{gantt.bottleneck.id}</strong> {formatDuration(gantt.bottleneck.ms)}
+              </>
+            ) : null}
+          </>
+        ) : (
+          'No node has started yet.'
+        )}
+      </p>
+      <div className="gantt-rows" ref={scroller} role="list" aria-label="Node durations">
+        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+          {virtualizer.getVirtualItems().map((item) => {
+            const b = gantt.bars[item.index];
+            return (
+              <div key={b.id} className={`gantt-row${b.critical ? ' critical' : ''}`} style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }} role="listitem" data-critical={b.critical}>
+                <button type="button" className="link-button gantt-label" title={b.id} onClick={() => store.getState().select(b.nodeId)}>
+                  {b.id}
+                </button>
+                <div className="gantt-track">
+                  <div
+                    className={`gantt-bar status-${b.status}${b.open ? ' open' : ''}`}
+                    style={{ left: scale(b.start), width: `max(2px, ${scale(b.end - b.start)})` }}
+                    title={`${b.id}: ${STATUS_LABEL[b.status]}, ${formatDuration(b.end - b.start)} from +${formatDuration(b.start)}${b.critical ? ' (critical path)' : ''}`}
+                  />
+                </div>
+                <span className="gantt-duration">{formatDuration(b.end - b.start)}</span>
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,132 @@
+// Wires the host, the store and the layout worker together: host messages into the store (live events once per
+// frame), graphs to the layout worker, the panel's state saved for reloads, and the intents components send back.
+import { structureKey } from './layout/grid';
+import { LayoutClient } from './layout/layoutClient';
+import type { HostMessage, RunControl } from './protocol';
+import { FrameBatcher } from './state/frameBatcher';
+import type { PanelStore } from './state/store';
+import type { EngineEvent } from '../engine/protocol';
+import { readyMessage, type Host } from './vscodeApi';
+
+export interface Controller {
+  /** Shows a node's definition in the editor. */
+  reveal(nodeId: string): void;
+  /** Shows a run; null: follow the latest. */
+  chooseRun(runId: string | null): void;
+  control(action: RunControl): Promise<void>;
+  retryNode(nodeId: string): Promise<void>;
+  approve(nodeId: string, approved: boolean): Promise<void>;
+  openLog(nodeId: string): Promise<void>;
+  openArtifact(nodeId: string, path: string): Promise<void>;
+  copy(text: string): Promise<void>;
+  /** Asks the canvas to bring a node into view (set by the canvas). */
+  focusNode: (nodeId: string) => void;
+  dispose(): void;
+}
+
+export function startController(store: PanelStore, host: Host): Controller {
+  const layouts = new LayoutClient((problem) => store.getState().setNotice(`${problem}: the graph is drawn with a simple layout`));
+  const events = new FrameBatcher<EngineEvent>((batch) => store.getState().applyEvents(batch));
+  const saved = host.savedState();
+  store.setState({
+    runChoice: saved.runId ?? null,
+    selected: saved.selected ?? null,
+    ...(saved.bottomTab ? { bottomTab: saved.bottomTab } : {}),
+    ...(saved.bottomOpen !== undefined ? { bottomOpen: saved.bottomOpen } : {}),
+  });
+
+  let layoutInFlight = false;
+  const layoutIfNeeded = () => {
+    const { graph, layoutKey, layout } = store.getState();
+    if (!graph || layoutInFlight) return;
+    const nodes = graph.nodes.map((n) => ({ id: n.id, needs: n.needs }));
+    const key = structureKey(nodes);
+    if (key === layoutKey) return;
+    layoutInFlight = true;
+    void layouts.layout(nodes, layout).then((result) => {
+      layoutInFlight = false;
+      store.getState().setLayout(key, result);
+      // The graph may have changed while the worker was busy: lay out the newest one.
+      layoutIfNeeded();
+    });
+  };
+
+  const onMessage = (m: HostMessage) => {
+    const s = store.getState();
+    switch (m.type) {
+      case 'init':
+        s.setWorkflow(m.workflow, m.trusted);
+        s.setGraph(m.graph, m.graphError);
+        s.setRuns(m.runs);
+        if (m.selected !== undefined) s.select(m.selected);
+        break;
+      case 'graph':
+        s.setGraph(m.graph, m.graphError);
+        break;
+      case 'runs':
+        s.setRuns(m.runs);
+        break;
+      case 'runSnapshot':
+        events.clear();
+        s.setRunChoice(m.following ? null : (m.runId ?? null));
+        s.loadRun(m.runId, m.events, m.logTails);
+        break;
+      case 'runEvents':
+        if (m.runId === s.run?.runId) events.push(m.events);
+        break;
+      case 'select':
+        if (m.nodeId !== s.selected) {
+          s.select(m.nodeId);
+          if (m.nodeId) controller.focusNode(m.nodeId);
+        }
+        break;
+      case 'trust':
+        s.setTrusted(m.trusted);
+        break;
+      case 'reply':
+        break;
+    }
+  };
+
+  const unlisten = host.listen(onMessage, (raw) => store.getState().setNotice(`ignored a message the panel does not understand: ${JSON.stringify(raw).slice(0, 120)}`));
+  const unsubscribe = store.subscribe((state, previous) => {
+    if (state.graph !== previous.graph) layoutIfNeeded();
+    if (state.runChoice !== previous.runChoice || state.selected !== previous.selected || state.bottomTab !== previous.bottomTab || state.bottomOpen !== previous.bottomOpen || state.workflow !== previous.workflow) {
+      host.saveState({ workflowUri: state.workflow?.path, runId: state.runChoice, selected: state.selected, bottomTab: state.bottomTab, bottomOpen: state.bottomOpen });
+    }
+  });
+  // Live durations tick while the run shown is going.
+  const clock = setInterval(() => {
+    const status = store.getState().run?.status;
+    if (status === 'running' || status === 'paused') store.getState().setNow(Date.now());
+  }, 1000);
+
+  const runId = () => store.getState().run?.runId;
+  const needRun = () => {
+    const id = runId();
+    if (!id) throw new Error('no run is shown');
+    return id;
+  };
+  const controller: Controller = {
+    reveal: (nodeId) => host.post({ type: 'reveal', nodeId }),
+    chooseRun(choice) {
+      store.getState().setRunChoice(choice);
+      host.post({ type: 'selectRun', runId: choice });
+    },
+    control: (action) => host.request({ type: 'control', action, ...(runId() ? { runId: runId() } : {}) }),
+    retryNode: async (nodeId) => host.request({ type: 'retryNode', runId: needRun(), nodeId }),
+    approve: async (nodeId, approved) => host.request({ type: 'approve', runId: needRun(), nodeId, approved }),
+    openLog: async (nodeId) => host.request({ type: 'openLog', runId: needRun(), nodeId }),
+    openArtifact: async (nodeId, path) => host.request({ type: 'openArtifact', runId: needRun(), nodeId, path }),
+    copy: (text) => host.request({ type: 'copy', text }),
+    focusNode: () => undefined,
+    dispose() {
+      unlisten();
+      unsubscribe();
+      clearInterval(clock);
+      layouts.dispose();
+    },
+  };
+  host.post(readyMessage(store.getState().runChoice));
+  return controller;
+}

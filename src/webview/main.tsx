@@ -1,0 +1,21 @@
+// The DAG panel's entry point: connects to the host, starts the controller and renders the app.
+import '@vscode/codicons/dist/codicon.css';
+import 'reactflow/dist/base.css';
+import './styles.css';
+import { createRoot } from 'react-dom/client';
+import { App } from './components/App';
+import { PanelContext } from './components/context';
+import { startController } from './controller';
+import { createPanelStore } from './state/store';
+import { connectHost } from './vscodeApi';
+
+const store = createPanelStore();
+const controller = startController(store, connectHost());
+const root = document.getElementById('root');
+if (root) {
+  createRoot(root).render(
+    <PanelContext.Provider value={{ store, controller }}>
+      <App />
+    </PanelContext.Provider>,
+  );
+}

@@ -1,0 +1,157 @@
+// A run as the panel shows it: the engine's own fold of events (runState), copied out per node instance so that
+// each card re-renders only when its node changed, plus each instance's last log lines and the event timeline.
+// Pure: tested in plain Node.
+import type { EngineEvent, LogLine, NodeStatus, RunStatus, RunSummary } from '../../engine/protocol';
+import { applyEvent, type NodeRunState, type RunState } from '../../engine/runState';
+
+/** How many log lines of each node instance the panel keeps. */
+export const LOG_TAIL_LINES = 200;
+
+export interface InstanceView extends Omit<NodeRunState, 'attemptErrors' | 'outputs' | 'artifacts'> {
+  attemptErrors: readonly string[];
+  outputs: Readonly<Record<string, string>>;
+  artifacts: readonly string[];
+  logTail: readonly LogLine[];
+}
+
+export type CardStatus = NodeStatus | 'none';
+
+/** What a node's card shows: the node's instance, or for a matrix node what its instances add up to. */
+export interface CardView {
+  status: CardStatus;
+  attempt: number;
+  progress?: number;
+  message?: string;
+  startedAt?: number;
+  endedAt?: number;
+  durationMs?: number;
+  quality?: number;
+  outputs: number;
+  artifacts: number;
+  error?: string;
+  instances: { total: number; completed: number; failed: number; running: number };
+}
+
+export interface RunHeader {
+  runId: string;
+  workflowName: string;
+  status: RunStatus | 'running' | 'paused';
+  startedAt: number;
+  endedAt?: number;
+  error?: string;
+  summary?: RunSummary;
+}
+
+export const NO_CARD: CardView = { status: 'none', attempt: 0, outputs: 0, artifacts: 0, instances: { total: 0, completed: 0, failed: 0, running: 0 } };
+
+/** For a matrix node, the status that says most: work in progress first, then trouble, then the rest. */
+const CARD_PRECEDENCE: readonly NodeStatus[] = ['running', 'retrying', 'waiting', 'failed', 'cancelled', 'pending', 'completed', 'skipped'];
+
+export function cardOf(instances: readonly InstanceView[]): CardView {
+  if (instances.length === 0) return NO_CARD;
+  const count = (s: NodeStatus) => instances.filter((i) => i.status === s).length;
+  const counts = { total: instances.length, completed: count('completed'), failed: count('failed'), running: count('running') + count('retrying') };
+  if (instances.length === 1) {
+    const i = instances[0];
+    return { status: i.status, attempt: i.attempt, progress: i.progress, message: i.message, startedAt: i.startedAt, endedAt: i.endedAt, durationMs: i.durationMs, quality: i.quality, outputs: Object.keys(i.outputs).length, artifacts: i.artifacts.length, error: i.error ?? (i.status === 'skipped' || i.status === 'cancelled' ? i.reason : undefined), instances: counts };
+  }
+  // Skipped instances count as done unless every one was skipped.
+  const present = CARD_PRECEDENCE.filter((s) => instances.some((i) => i.status === s));
+  const status = present[0] === 'completed' || (present[0] === 'skipped' && present.length > 1) ? 'completed' : present[0];
+  const started = instances.map((i) => i.startedAt).filter((t): t is number => t !== undefined);
+  const ended = instances.map((i) => i.endedAt).filter((t): t is number => t !== undefined);
+  const allEnded = ended.length === instances.length;
+  const progresses = instances.map((i) => (i.status === 'completed' || i.status === 'failed' || i.status === 'skipped' || i.status === 'cancelled' ? 100 : (i.progress ?? 0)));
+  const qualities = instances.map((i) => i.quality).filter((q): q is number => q !== undefined);
+  const firstError = instances.find((i) => i.status === 'failed');
+  return {
+    status,
+    attempt: Math.max(...instances.map((i) => i.attempt)),
+    progress: Math.round(progresses.reduce((a, b) => a + b, 0) / instances.length),
+    message: `${counts.completed + count('skipped') + counts.failed + count('cancelled')}/${instances.length} instances done`,
+    startedAt: started.length ? Math.min(...started) : undefined,
+    endedAt: allEnded && ended.length ? Math.max(...ended) : undefined,
+    durationMs: allEnded && started.length ? Math.max(...ended) - Math.min(...started) : undefined,
+    quality: qualities.length ? Math.min(...qualities) : undefined,
+    outputs: instances.reduce((n, i) => n + Object.keys(i.outputs).length, 0),
+    artifacts: instances.reduce((n, i) => n + i.artifacts.length, 0),
+    error: firstError ? `${firstError.info.id}: ${firstError.error ?? 'failed'}` : undefined,
+    instances: counts,
+  };
+}
+
+export interface RunChange {
+  /** Instance ids whose view changed. */
+  instances: Set<string>;
+  /** Node ids (of the workflow) whose card changed. */
+  nodes: Set<string>;
+  /** The timeline's new entries: every event but `node:log`. */
+  timeline: EngineEvent[];
+  headerChanged: boolean;
+}
+
+/** Folds one run's events for the panel. Events at or below the last seq it saw are ignored (a snapshot overlap). */
+export class RunFold {
+  private state: RunState | undefined;
+  private readonly tails = new Map<string, LogLine[]>();
+
+  constructor(readonly runId: string) {}
+
+  get lastSeq(): number {
+    return this.state?.lastSeq ?? -1;
+  }
+
+  header(): RunHeader | undefined {
+    const s = this.state;
+    return s && { runId: s.runId, workflowName: s.workflowName, status: s.status, startedAt: s.startedAt, endedAt: s.endedAt, error: s.error, summary: s.summary };
+  }
+
+  /** Every instance id, in the run's order, and the node id it belongs to. */
+  instanceIds(): { id: string; nodeId: string }[] {
+    const s = this.state;
+    return s ? s.order.map((id) => ({ id, nodeId: s.nodes.get(id)!.info.nodeId })) : [];
+  }
+
+  view(instanceId: string): InstanceView | undefined {
+    const n = this.state?.nodes.get(instanceId);
+    if (!n) return undefined;
+    return { ...n, info: n.info, attemptErrors: [...n.attemptErrors], outputs: { ...n.outputs }, artifacts: [...n.artifacts], logTail: this.tails.get(instanceId) ?? [] };
+  }
+
+  /** Seeds log tails from a snapshot (its events carry no `node:log`). */
+  seedLogs(tails: Record<string, readonly LogLine[]>): void {
+    for (const [id, lines] of Object.entries(tails)) this.tails.set(id, lines.slice(-LOG_TAIL_LINES));
+  }
+
+  apply(events: readonly EngineEvent[]): RunChange {
+    const change: RunChange = { instances: new Set(), nodes: new Set(), timeline: [], headerChanged: false };
+    for (const e of events) {
+      if (e.runId !== this.runId) continue;
+      if (this.state && e.seq <= this.state.lastSeq) continue;
+      if (!this.state && e.type !== 'workflow:started') continue;
+      // Log tails seeded from a snapshot belong to this start; a second start of the run begins afresh.
+      if (e.type === 'workflow:started' && this.state) this.tails.clear();
+      this.state = applyEvent(this.state, e);
+      if (e.type === 'node:log') {
+        const tail = [...(this.tails.get(e.nodeId) ?? []), ...e.lines];
+        this.tails.set(e.nodeId, tail.length > LOG_TAIL_LINES ? tail.slice(-LOG_TAIL_LINES) : tail);
+      } else change.timeline.push(e);
+      if (e.type === 'workflow:started') {
+        for (const id of this.state!.order) change.instances.add(id);
+        change.headerChanged = true;
+      } else if (e.type === 'workflow:resumed') {
+        for (const id of e.reset) {
+          change.instances.add(id);
+          this.tails.delete(id);
+        }
+        change.headerChanged = true;
+      } else if (e.type === 'workflow:paused' || e.type === 'workflow:completed') change.headerChanged = true;
+      else if (this.state!.nodes.has(e.nodeId)) change.instances.add(e.nodeId);
+    }
+    for (const id of change.instances) {
+      const n = this.state?.nodes.get(id);
+      if (n) change.nodes.add(n.info.nodeId);
+    }
+    return change;
+  }
+}

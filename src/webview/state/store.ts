@@ -1,0 +1,151 @@
+// The panel's state, in one zustand store: the graph and its layout, the run shown (folded per node so that
+// one node's change re-renders one card), and what the user has selected. The controller feeds it; components
+// read it through selectors.
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { EngineEvent, LogLine } from '../../engine/protocol';
+import type { LayoutResult } from '../layout/grid';
+import type { DagGraph, GraphError, RunListItem } from '../protocol';
+import { cardOf, RunFold, type CardView, type InstanceView, type RunHeader } from './runView';
+
+export type BottomTab = 'timeline' | 'gantt';
+
+export interface TimelineFilter {
+  nodeId: string | null;
+  type: string | null;
+}
+
+export interface PanelState {
+  workflow?: { path: string; name: string };
+  trusted: boolean;
+  /** The graph drawn: the latest that parsed. */
+  graph?: DagGraph;
+  /** Why the latest text does not parse, while the graph above stays. */
+  graphError?: GraphError;
+  layout?: LayoutResult;
+  /** The structure the layout was made for (see structureKey). */
+  layoutKey?: string;
+  /** A notice that is not an error of the workflow (the layout fell back, a message was dropped). */
+  notice?: string;
+  runs: RunListItem[];
+  /** The run asked for; null: follow the latest. */
+  runChoice: string | null;
+  run?: RunHeader;
+  instances: Record<string, InstanceView>;
+  /** Instance ids of each node id, in run order. */
+  instancesOf: Record<string, string[]>;
+  cards: Record<string, CardView>;
+  timeline: EngineEvent[];
+  selected: string | null;
+  /** For a matrix node: the instance whose details show. */
+  selectedInstance: string | null;
+  /** Moves once a second while the run shown is going, for live durations. */
+  now: number;
+  bottomTab: BottomTab;
+  bottomOpen: boolean;
+  filter: TimelineFilter;
+}
+
+export interface PanelActions {
+  setWorkflow(workflow: { path: string; name: string }, trusted: boolean): void;
+  setTrusted(trusted: boolean): void;
+  /** A new graph (or a parse error with the best-effort graph): the last good graph stays while there is an error. */
+  setGraph(graph: DagGraph | undefined, error: GraphError | undefined): void;
+  setLayout(key: string, layout: LayoutResult): void;
+  setNotice(notice: string | undefined): void;
+  setRuns(runs: RunListItem[]): void;
+  setRunChoice(runId: string | null): void;
+  /** Replaces the run shown with a snapshot. */
+  loadRun(runId: string | undefined, events: readonly EngineEvent[], logTails: Record<string, readonly LogLine[]>): void;
+  /** Applies live events of the run shown (a frame's worth at a time). */
+  applyEvents(events: readonly EngineEvent[]): void;
+  select(nodeId: string | null, instanceId?: string | null): void;
+  setNow(now: number): void;
+  setBottomTab(tab: BottomTab): void;
+  setBottomOpen(open: boolean): void;
+  setFilter(filter: Partial<TimelineFilter>): void;
+}
+
+export type PanelStore = StoreApi<PanelState & PanelActions>;
+
+export function createPanelStore(initial: Partial<PanelState> = {}): PanelStore {
+  let fold: RunFold | undefined;
+  return createStore<PanelState & PanelActions>()((set, get) => {
+    /** Copies the changed instances and cards out of the fold into new objects, so that selectors see them change. */
+    const publish = (instanceIds: Iterable<string>, nodeIds: Iterable<string>, base: Pick<PanelState, 'instances' | 'cards' | 'instancesOf'>) => {
+      const instances = { ...base.instances };
+      for (const id of instanceIds) {
+        const view = fold?.view(id);
+        if (view) instances[id] = view;
+      }
+      const cards = { ...base.cards };
+      for (const nodeId of nodeIds) cards[nodeId] = cardOf((base.instancesOf[nodeId] ?? []).map((id) => instances[id]).filter(Boolean));
+      return { instances, cards };
+    };
+
+    return {
+      trusted: true,
+      runs: [],
+      runChoice: null,
+      instances: {},
+      instancesOf: {},
+      cards: {},
+      timeline: [],
+      selected: null,
+      selectedInstance: null,
+      now: Date.now(),
+      bottomTab: 'timeline',
+      bottomOpen: true,
+      filter: { nodeId: null, type: null },
+      ...initial,
+
+      setWorkflow: (workflow, trusted) => set({ workflow, trusted }),
+      setTrusted: (trusted) => set({ trusted }),
+      setGraph(graph, error) {
+        if (!graph) return set({ graphError: error });
+        if (error && get().graph) return set({ graphError: error });
+        set({ graph, graphError: error });
+      },
+      setLayout: (layoutKey, layout) => set({ layoutKey, layout }),
+      setNotice: (notice) => set({ notice }),
+      setRuns: (runs) => set({ runs }),
+      setRunChoice: (runChoice) => set({ runChoice }),
+
+      loadRun(runId, events, logTails) {
+        if (!runId) {
+          fold = undefined;
+          return set({ run: undefined, instances: {}, instancesOf: {}, cards: {}, timeline: [], selectedInstance: null });
+        }
+        fold = new RunFold(runId);
+        fold.seedLogs(logTails);
+        const change = fold.apply(events);
+        const instancesOf: Record<string, string[]> = {};
+        for (const { id, nodeId } of fold.instanceIds()) (instancesOf[nodeId] ??= []).push(id);
+        const views = publish(change.instances, Object.keys(instancesOf), { instances: {}, cards: {}, instancesOf });
+        set({ run: fold.header(), instancesOf, ...views, timeline: change.timeline, now: Date.now(), selectedInstance: null });
+      },
+
+      applyEvents(events) {
+        if (!fold) return;
+        const change = fold.apply(events);
+        if (!change.instances.size && !change.timeline.length && !change.headerChanged) return;
+        const state = get();
+        const restarted = events.some((e) => e.type === 'workflow:started' && e.runId === fold!.runId);
+        const instancesOf = restarted ? {} : state.instancesOf;
+        if (restarted) for (const { id, nodeId } of fold.instanceIds()) (instancesOf[nodeId] ??= []).push(id);
+        const views = publish(change.instances, change.nodes, restarted ? { instances: {}, cards: {}, instancesOf } : state);
+        set({
+          ...views,
+          instancesOf,
+          ...(change.headerChanged ? { run: fold.header() } : {}),
+          ...(change.timeline.length ? { timeline: restarted ? change.timeline : state.timeline.concat(change.timeline) } : {}),
+        });
+      },
+
+      select: (selected, instanceId = null) => set({ selected, selectedInstance: instanceId }),
+      setNow: (now) => set({ now }),
+      setBottomTab: (bottomTab) => set({ bottomTab, bottomOpen: true }),
+      setBottomOpen: (bottomOpen) => set({ bottomOpen }),
+      setFilter: (filter) => set({ filter: { ...get().filter, ...filter } }),
+    };
+  });
+}

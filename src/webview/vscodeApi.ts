@@ -1,0 +1,73 @@
+// The one place that touches `acquireVsCodeApi`: typed messages to the host, requests with replies, and the
+// panel's saved state. Components never use the global.
+import { DAG_PROTOCOL_VERSION, parseHostMessage, type HostMessage, type WebviewMessage, type WebviewRequest } from './protocol';
+
+/** What the panel keeps across reloads and while hidden. */
+export interface SavedState {
+  /** The workflow file's URI, for the host to restore the panel after a reload. */
+  workflowUri?: string;
+  /** The run shown; null: follow the latest. */
+  runId: string | null;
+  selected: string | null;
+  bottomTab: 'timeline' | 'gantt';
+  bottomOpen: boolean;
+}
+
+interface VsCodeApi {
+  postMessage(message: unknown): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+
+declare function acquireVsCodeApi(): VsCodeApi;
+
+export interface Host {
+  post(message: WebviewMessage): void;
+  /** Sends a request; settles with the host's reply (rejects with its error). */
+  request(request: WebviewRequest): Promise<void>;
+  savedState(): Partial<SavedState>;
+  saveState(state: SavedState): void;
+  /** Listens to the host; messages that fail the protocol's check are dropped and reported. */
+  listen(handler: (m: HostMessage) => void, onBadMessage?: (raw: unknown) => void): () => void;
+}
+
+export function connectHost(api: VsCodeApi = acquireVsCodeApi()): Host {
+  let nextId = 1;
+  const pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+  return {
+    post: (message) => api.postMessage(message),
+    request(request) {
+      const requestId = nextId++;
+      return new Promise<void>((resolve, reject) => {
+        pending.set(requestId, { resolve, reject });
+        api.postMessage({ ...request, requestId });
+      });
+    },
+    savedState() {
+      const s = api.getState();
+      return typeof s === 'object' && s !== null ? s : {};
+    },
+    saveState: (state) => api.setState(state),
+    listen(handler, onBadMessage) {
+      const listener = (e: MessageEvent<unknown>) => {
+        const m = parseHostMessage(e.data);
+        if (!m) {
+          onBadMessage?.(e.data);
+          return;
+        }
+        if (m.type === 'reply') {
+          const p = pending.get(m.requestId);
+          pending.delete(m.requestId);
+          if (m.ok) p?.resolve();
+          else p?.reject(new Error(m.error));
+          return;
+        }
+        handler(m);
+      };
+      window.addEventListener('message', listener);
+      return () => window.removeEventListener('message', listener);
+    },
+  };
+}
+
+export const readyMessage = (runId: string | null): WebviewMessage => ({ type: 'ready', protocolVersion: DAG_PROTOCOL_VERSION, runId });
