@@ -19,7 +19,7 @@ await build({
   target: 'node20',
   outdir: out,
   logLevel: 'warning',
-  external: ['playwright-core', 'yaml-language-server', 'vscode-languageserver-textdocument'],
+  external: ['playwright-core', 'yaml-language-server', 'vscode-languageserver-textdocument', 'esbuild'],
 });
 
 const results = {};

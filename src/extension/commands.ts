@@ -25,10 +25,13 @@ async function requireTrust(): Promise<boolean> {
   return false;
 }
 
-async function pickWorkflow(arg: unknown, title = 'Run which workflow?'): Promise<vscode.Uri | undefined> {
+/** The workflow a command is about: the one given, the editor's, the focused DAG panel's, or the one the user picks. */
+async function pickWorkflow(arg: unknown, dag: DagPanels, title = 'Run which workflow?'): Promise<vscode.Uri | undefined> {
   if (arg instanceof vscode.Uri) return arg;
   const editor = vscode.window.activeTextEditor;
   if (editor && isWorkflowDocument(editor.document)) return editor.document.uri;
+  const focused = dag.activeWorkflow();
+  if (focused) return focused;
   const files = await vscode.workspace.findFiles(WORKFLOW_GLOB, '**/{node_modules,.git,.maestro}/**');
   if (files.length === 0) {
     void vscode.window.showInformationMessage('No workflow files (*.workflow.yaml) in this workspace.', 'New Workflow…').then((c) => c && vscode.commands.executeCommand('maestro.newWorkflow'));
@@ -143,12 +146,12 @@ export function registerCommands(s: Services): vscode.Disposable[] {
   const commands: [string, (...args: never[]) => unknown][] = [
     ['maestro.run', guard('run', async (arg?: unknown) => {
       if (!(await requireTrust())) return;
-      const uri = await pickWorkflow(arg);
+      const uri = await pickWorkflow(arg, s.dag);
       if (uri) await startRun(uri, {});
     })],
     ['maestro.runWithInputs', guard('runWithInputs', async (arg?: unknown) => {
       if (!(await requireTrust())) return;
-      const uri = await pickWorkflow(arg);
+      const uri = await pickWorkflow(arg, s.dag);
       if (!uri) return;
       const inputs = await askInputs(s, uri);
       if (inputs) await startRun(uri, inputs);
@@ -252,7 +255,7 @@ export function registerCommands(s: Services): vscode.Disposable[] {
     ['maestro.refreshRuns', guard('refreshRuns', async () => runs.reload())],
     ['maestro.showDag', guard('showDag', async (arg?: unknown) => {
       const target = s.dag.resolveTarget(arg);
-      const uri = target?.uri ?? (await pickWorkflow(undefined, 'Show the DAG of which workflow?'));
+      const uri = target?.uri ?? (await pickWorkflow(undefined, s.dag, 'Show the DAG of which workflow?'));
       if (uri) s.dag.show(uri, { runId: target?.runId });
     })],
     ['maestro.showLog', guard('showLog', async () => s.log.show())],

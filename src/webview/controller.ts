@@ -21,6 +21,8 @@ export interface Controller {
   copy(text: string): Promise<void>;
   /** Asks the canvas to bring a node into view (set by the canvas). */
   focusNode: (nodeId: string) => void;
+  /** Fits the whole graph in view, and keeps it fitted as the panel is resized (set by the canvas). */
+  fitView: () => void;
   dispose(): void;
 }
 
@@ -43,7 +45,9 @@ export function startController(store: PanelStore, host: Host): Controller {
     const key = structureKey(nodes);
     if (key === layoutKey) return;
     layoutInFlight = true;
+    performance.mark('maestro:layout-requested');
     void layouts.layout(nodes, layout).then((result) => {
+      performance.mark('maestro:layout-done');
       layoutInFlight = false;
       store.getState().setLayout(key, result);
       // The graph may have changed while the worker was busy: lay out the newest one.
@@ -120,6 +124,7 @@ export function startController(store: PanelStore, host: Host): Controller {
     openArtifact: async (nodeId, path) => host.request({ type: 'openArtifact', runId: needRun(), nodeId, path }),
     copy: (text) => host.request({ type: 'copy', text }),
     focusNode: () => undefined,
+    fitView: () => undefined,
     dispose() {
       unlisten();
       unsubscribe();

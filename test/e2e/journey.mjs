@@ -53,9 +53,25 @@ export async function journey({ page, workspace, shots, log }) {
     const row = page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
     await row.waitFor();
     await row.click();
-    await page.locator('.tab.active', { hasText: name }).waitFor();
+    await page.locator(`.tab.active[aria-label^="${name}"]`).waitFor();
   };
   const waitForStatus = (text, timeout = 30_000) => statusBar.getByText(text).first().waitFor({ timeout });
+  /** The DAG panel of a workflow: webviews are nested iframes, found by their content. */
+  const dagFrame = async (name, timeout = 30_000) => {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      for (const frame of page.frames()) {
+        const found = await frame
+          .locator(`.canvas[aria-label^="DAG of ${name}:"]`)
+          .count()
+          .catch(() => 0);
+        if (found) return frame;
+      }
+      if (Date.now() > deadline) throw new Error(`no DAG panel of ${name} on screen`);
+      await page.waitForTimeout(200);
+    }
+  };
+  const card = (frame, node, status) => frame.locator(`.card[data-node="${node}"]${status ? `[data-status="${status}"]` : ''}`);
   const step = async (name, f) => {
     const t0 = Date.now();
     try {
@@ -76,6 +92,11 @@ export async function journey({ page, workspace, shots, log }) {
     await noTrust.click();
     await statusBar.getByText('Restricted Mode').first().waitFor();
     await openFile('sdlc-parallel.workflow.yaml');
+    // The DAG shows, with its run controls off and saying why.
+    await palette('Maestro: Show DAG');
+    const dag = await dagFrame('SDLC parallel');
+    await card(dag, 'deployment').waitFor();
+    if ((await dag.locator('[data-testid="run"]').getAttribute('disabled')) === null) throw new Error('Run is enabled in Restricted Mode');
     await palette('Maestro: Run Workflow');
     await notifications.getByText(/does not run workflows in Restricted Mode/).waitFor();
     if (existsSync(join(workspace, '.maestro', 'runs'))) throw new Error('a run folder appeared in Restricted Mode');
@@ -107,16 +128,34 @@ export async function journey({ page, workspace, shots, log }) {
     await openFile('sdlc-parallel.workflow.yaml');
     await palette('Maestro: Run Workflow');
     await waitForStatus(/SDLC parallel \d\/6/);
+    // The DAG panel opens beside the editor and follows the run.
+    const dag = await dagFrame('SDLC parallel');
+    if ((await page.locator('.editor-group-container').count()) < 2) throw new Error('the DAG panel did not open beside the editor');
+    const bar = dag.locator('.card [role="progressbar"]').first();
+    await bar.waitFor({ timeout: 15_000 });
+    await dag.locator('.card[data-status="pending"]').first().waitFor({ timeout: 5_000 });
+    const first = Number(await bar.getAttribute('aria-valuenow'));
+    await dag.waitForFunction((before) => [...document.querySelectorAll('.card [role="progressbar"]')].some((b) => Number(b.getAttribute('aria-valuenow')) > before), first, { timeout: 15_000 });
+    await shot('03a-running');
     await page.locator('.activitybar [aria-label^="Maestro"]').first().click();
     await page.locator('.pane-body').getByText('requirements').first().waitFor();
-    await shot('03a-running');
     await waitForStatus('SDLC parallel completed');
+    await dag.locator('[data-testid="run-header"][data-status="completed"]', { hasText: '6/6 nodes' }).waitFor();
   });
 
   await step('08-approval-gate', async () => {
     await openFile('gated.workflow.yaml');
     await palette('Maestro: Run Workflow');
     await page.locator('.pane-body').getByText('approve').first().waitFor();
+    // The panel offers Approve on the waiting gate; the palette command does the same from the keyboard.
+    const dag = await dagFrame('Gated');
+    await card(dag, 'approve', 'waiting').click();
+    await dag.locator('[data-testid="approve"]').click();
+    await waitForStatus('Gated completed');
+    await dag.locator('[data-testid="run-header"][data-status="completed"]', { hasText: '3/3 nodes' }).waitFor();
+    await openFile('gated.workflow.yaml');
+    await palette('Maestro: Run Workflow');
+    await card(await dagFrame('Gated'), 'approve', 'waiting').waitFor();
     await palette('Maestro: Approve / Reject Gate…', 'Approve');
     await acceptInputBox();
     await waitForStatus('Gated completed');
@@ -128,6 +167,9 @@ export async function journey({ page, workspace, shots, log }) {
     await waitForStatus(/Long \d\/3/);
     await palette('Maestro: Pause Run');
     await page.locator('.pane-body').getByText(/paused/).first().waitFor({ timeout: 15_000 });
+    const dag = await dagFrame('Long');
+    await dag.locator('[data-testid="run-header"][data-status="paused"]').waitFor({ timeout: 15_000 });
+    if ((await card(dag, 'third').getAttribute('data-status')) !== 'pending') throw new Error('a node started while the run was paused');
     await shot('04a-paused');
     await palette('Maestro: Resume Run', 'Long');
     await waitForStatus('Long completed');
@@ -156,9 +198,44 @@ export async function journey({ page, workspace, shots, log }) {
     await openFile('flaky.workflow.yaml');
     await palette('Maestro: Run Workflow');
     await waitForStatus('Flaky failed');
+    // The panel shows the error in the node's details, and retries it from there once the cause is fixed.
+    const dag = await dagFrame('Flaky');
+    await card(dag, 'check', 'failed').click();
+    await dag.locator('[data-testid="details-error"]').getByText(/exited with code 1/).waitFor();
+    await shot('06a-failed-details');
     writeFileSync(join(workspace, 'fixed.flag'), '');
-    await palette('Maestro: Retry Node…', 'Flaky', 'check');
+    await dag.locator('[data-testid="retry-node"]').click();
     await waitForStatus('Flaky completed');
+    await dag.locator('[data-testid="run-header"][data-status="completed"]', { hasText: '2/2 nodes' }).waitFor();
+  });
+
+  await step('07-panel-and-editor-follow-each-other', async () => {
+    await openFile('editing.workflow.yaml');
+    await palette('Maestro: Show DAG');
+    const dag = await dagFrame('Editing');
+    // A click on a card shows its definition in the editor, its id selected (the panel keeps the focus).
+    await card(dag, 'deploy').click();
+    await page.locator('.breadcrumbs-control').getByText('deploy', { exact: true }).waitFor();
+    await page.locator('.monaco-editor .selected-text').first().waitFor();
+    // An edit (unsaved) redraws the graph: notify now needs lint instead of deploy.
+    await page.locator('.monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+G');
+    await page.locator('.quick-input-widget input.input').fill('13');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('End');
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('Control+Shift+ArrowLeft');
+    await page.keyboard.type('lint');
+    await dag.locator('[data-edge="lint->notify"]').waitFor();
+    if (await dag.locator('[data-edge="deploy->notify"]').count()) throw new Error('the old edge is still drawn');
+    await page.locator('.tab.dirty', { hasText: 'editing.workflow.yaml' }).waitFor();
+    await shot('07a-edited-unsaved');
+    // The cursor in the editor selects the node under it in the panel.
+    await page.keyboard.press('Control+G');
+    await page.locator('.quick-input-widget input.input').fill('5');
+    await page.keyboard.press('Enter');
+    await dag.locator('.card.selected[data-node="build"]').waitFor();
+    await palette('File: Revert File');
   });
 
   return steps;

@@ -89,8 +89,36 @@ export function registerSuites({ vscode, api, workspace }: IntegrationContext): 
     });
   });
 
+  describe('DAG panel', () => {
+    const dagTabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => ({ tab: t, column: g.viewColumn }))).filter(({ tab }) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('maestro.dag'));
+
+    it('opens beside the editor; its webview loads under the CSP and says it is ready', async () => {
+      const doc = await open('editing.workflow.yaml');
+      await vscode.commands.executeCommand('maestro.showDag', doc.uri);
+      const panel = await until(() => api.dag.get(doc.uri));
+      await until(() => panel.isReady);
+      const tab = await until(() => dagTabs().find(({ tab }) => tab.label === 'DAG · Editing'));
+      assert.notEqual(tab.column, vscode.window.visibleTextEditors.find((e) => e.document === doc)?.viewColumn, 'beside the editor, not over it');
+    });
+
+    it('brings the same panel forward on a second Show DAG, one per workflow', async () => {
+      const doc = await open('editing.workflow.yaml');
+      const before = dagTabs().length;
+      await vscode.commands.executeCommand('maestro.showDag', doc.uri);
+      await vscode.commands.executeCommand('maestro.showDag');
+      assert.equal(dagTabs().length, before);
+    });
+
+    it('closes with its tab, and frees the workflow for a new panel', async () => {
+      const doc = await open('editing.workflow.yaml');
+      const panel = api.dag.get(doc.uri)!;
+      panel.panel.dispose();
+      assert.equal(api.dag.get(doc.uri), undefined);
+    });
+  });
+
   describe('runs', () => {
-    it('runs a workflow through the command; the Runs state follows it to the end', async () => {
+    it('runs a workflow through the command; the Runs state follows it to the end; its DAG panel opens and shows it', async () => {
       const t0 = Date.now();
       await vscode.commands.executeCommand('maestro.run', file('sdlc-parallel.workflow.yaml'));
       const run = await until(() => latestRun('sdlc-parallel.workflow.yaml', t0));
@@ -98,6 +126,8 @@ export function registerSuites({ vscode, api, workspace }: IntegrationContext): 
       assert.equal(run.status, 'completed');
       assert.deepEqual([...api.runs.state(run)!.nodes.values()].map((n) => n.status), Array(6).fill('completed'));
       assert.ok(existsSync(join(run.runsDir, run.runId, 'events.jsonl')));
+      const panel = await until(() => api.dag.get(file('sdlc-parallel.workflow.yaml')));
+      await until(() => panel.isReady && panel.shownRunId === run.runId);
     });
 
     it('pauses and resumes', async () => {

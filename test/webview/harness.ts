@@ -15,12 +15,21 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** Serves `/` (the panel's page, `?theme=dark`) and `/dist/*` (the bundle) on a free loopback port. */
-export async function startHarness(root: string): Promise<Harness> {
+/**
+ * Serves `/` (the panel's page, `?theme=dark`) and `/dist/*` (the bundle) on a free loopback port, and any
+ * other page given in `extra` (path → content type and body), for the benchmarks' reference pages.
+ */
+export async function startHarness(root: string, extra: Record<string, { type: string; body: string }> = {}): Promise<Harness> {
   const dist = join(root, 'dist');
   if (!existsSync(join(dist, 'webview.js'))) throw new Error('dist/webview.js is missing: run `npm run build` first');
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    const page = extra[url.pathname];
+    if (page) {
+      res.writeHead(200, { 'content-type': page.type });
+      res.end(page.body);
+      return;
+    }
     if (url.pathname === '/') {
       const theme = themeOf((url.searchParams.get('theme') as ThemeName | null) ?? 'light');
       res.writeHead(200, { 'content-type': 'text/html' });

@@ -161,6 +161,29 @@ describe('DAG panel in Chromium', function () {
     await page.screenshot({ path: join(shots, 'sdlc-completed-high-contrast.png') });
   });
 
+  it('fits a narrow panel beside the editor: icon buttons named by their labels, the graph refitted', async () => {
+    const page = await open('dark', { width: 560, height: 640 });
+    await send(page, init(graphOf(sdlcText), [runItem(completed, 'running', true)]));
+    await page.waitForSelector('.card');
+    const cut = completed.findIndex((e) => e.type === 'node:progress' && e.nodeId === 'backend' && e.progress >= 40);
+    await send(page, snapshot(completed.slice(0, cut + 1)));
+    await waitForStatus(page, 'backend', 'running');
+    assert.equal(await page.locator('[data-testid="run"]').getAttribute('aria-label'), 'Run');
+    assert.equal((await page.locator('[data-testid="run"]').innerText()).trim(), '');
+    const toolbar = (await page.locator('.toolbar').boundingBox())!;
+    assert.ok(toolbar.height < 80, `the toolbar takes ${toolbar.height}px`);
+    // Every card is in view after a resize (the user has not moved the view).
+    await page.setViewportSize({ width: 480, height: 600 });
+    await page.waitForFunction(() => {
+      const pane = document.querySelector('.react-flow')!.getBoundingClientRect();
+      return [...document.querySelectorAll('.react-flow__node')].every((n) => {
+        const r = n.getBoundingClientRect();
+        return r.left >= pane.left - 1 && r.right <= pane.right + 1 && r.top >= pane.top - 1 && r.bottom <= pane.bottom + 1;
+      });
+    });
+    await page.screenshot({ path: join(shots, 'narrow-dark.png') });
+  });
+
   it('details: outputs, quality against its gate, artifacts that open, the log tail', async () => {
     const page = await open();
     const tails = { requirements: [{ stream: 'stdout' as const, text: 'Gathering requirements', ts: 1 }] };

@@ -15,6 +15,8 @@ import { dagPanelHtml } from './webviewHtml';
 
 export const DAG_VIEW_TYPE = 'maestro.dag';
 
+export const dagTitle = (workflowName: string): string => `DAG · ${workflowName}`;
+
 export interface DagPanelServices {
   runs: RunManager;
   documents: WorkflowDocuments;
@@ -81,6 +83,16 @@ export class DagPanel implements vscode.Disposable {
     return this.uri.fsPath;
   }
 
+  /** The webview has loaded and been sent its state, and listens. */
+  get isReady(): boolean {
+    return this.ready;
+  }
+
+  /** The run the panel shows. */
+  get shownRunId(): string | undefined {
+    return this.shown;
+  }
+
   /** Shows a run (or follows the latest with undefined) and brings the panel forward. */
   reveal(runId?: string, preserveFocus = false): void {
     if (runId && runId !== this.shown) {
@@ -123,6 +135,7 @@ export class DagPanel implements vscode.Disposable {
     this.ready = true;
     const doc = await this.document();
     const { graph, graphError } = doc ? dagGraphOf(this.s.documents.index(doc).result) : { graph: undefined, graphError: undefined };
+    if (graph) this.panel.title = dagTitle(graph.name);
     const editor = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === this.uri.toString());
     const selected = editor ? this.nodeAtCursor(editor) : null;
     this.lastSelected = selected;
@@ -214,7 +227,7 @@ export class DagPanel implements vscode.Disposable {
     const doc = await this.document();
     if (!doc) return;
     const { graph, graphError } = dagGraphOf(this.s.documents.index(doc).result);
-    this.panel.title = `DAG · ${graph.name}`;
+    this.panel.title = dagTitle(graph.name);
     this.post({ type: 'graph', graph, ...(graphError ? { graphError } : {}) });
   }
 

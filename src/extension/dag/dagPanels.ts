@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
-import { isWorkflowDocument } from '../language/documents';
-import { DAG_VIEW_TYPE, DagPanel, type DagPanelServices } from './dagPanel';
+import { DAG_VIEW_TYPE, DagPanel, dagTitle, type DagPanelServices } from './dagPanel';
 
 /**
  * One DAG panel per workflow file: opened beside the editor by Show DAG (and by a run starting, when
@@ -32,6 +31,12 @@ export class DagPanels implements vscode.Disposable {
     );
   }
 
+  /** The workflow of the DAG panel that has focus, if one has. */
+  activeWorkflow(): vscode.Uri | undefined {
+    for (const p of this.panels.values()) if (p.panel.active) return p.uri;
+    return undefined;
+  }
+
   /** The panel of a workflow, if one is open. */
   get(uri: vscode.Uri): DagPanel | undefined {
     return this.panels.get(uri.toString());
@@ -44,7 +49,9 @@ export class DagPanels implements vscode.Disposable {
       existing.reveal(options.runId, options.preserveFocus);
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(DAG_VIEW_TYPE, `DAG · ${vscode.workspace.asRelativePath(uri)}`, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: options.preserveFocus ?? false }, {});
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    const title = dagTitle(open ? this.s.documents.index(open).result.workflow.name : vscode.workspace.asRelativePath(uri));
+    const panel = vscode.window.createWebviewPanel(DAG_VIEW_TYPE, title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: options.preserveFocus ?? false }, {});
     const dag = this.adopt(panel, uri);
     if (options.runId) dag.reveal(options.runId, options.preserveFocus);
     return dag;
@@ -59,7 +66,7 @@ export class DagPanels implements vscode.Disposable {
     return dag;
   }
 
-  /** The workflow a Show DAG argument names: a file, a run (from the Runs view or the status bar), or the editor's. */
+  /** The workflow a Show DAG argument names: a file, a run (from the Runs view or the status bar), a Runs view workflow. */
   resolveTarget(arg: unknown): { uri: vscode.Uri; runId?: string } | undefined {
     if (arg instanceof vscode.Uri) return { uri: arg };
     if (typeof arg === 'string') {
@@ -71,8 +78,6 @@ export class DagPanels implements vscode.Disposable {
       return { uri: vscode.Uri.file(run.workflowPath), runId: run.runId };
     }
     if (typeof arg === 'object' && arg !== null && (arg as { kind?: unknown }).kind === 'workflow') return { uri: vscode.Uri.file((arg as { path: string }).path) };
-    const editor = vscode.window.activeTextEditor;
-    if (editor && isWorkflowDocument(editor.document)) return { uri: editor.document.uri };
     return undefined;
   }
 

@@ -16,7 +16,10 @@ export function App() {
     <ReactFlowProvider>
       <div className="app">
         <Toolbar />
-        <RunHeader />
+        <div className="status-row">
+          <RunHeader />
+          <Legend />
+        </div>
         <Banners />
         <div className="main">
           <div className="graph">
@@ -28,7 +31,6 @@ export function App() {
               </p>
             ) : null}
             <DagCanvas />
-            <Legend />
           </div>
           <DetailsPanel />
         </div>
@@ -43,7 +45,7 @@ function RunHeader() {
   const going = run?.status === 'running' || run?.status === 'paused';
   const now = usePanel((s) => (going ? s.now : 0));
   const cards = usePanel((s) => s.cards);
-  if (!run) return null;
+  if (!run) return <div className="run-header muted">No run shown</div>;
   const all = Object.values(cards);
   const done = all.filter((c) => c.status === 'completed' || c.status === 'failed' || c.status === 'skipped' || c.status === 'cancelled').length;
   const duration = (run.endedAt ?? Math.max(now, run.startedAt)) - run.startedAt;
@@ -74,7 +76,7 @@ function Banners() {
       {notice ? (
         <div className="banner banner-info" role="status">
           <span className="codicon codicon-info" aria-hidden="true" /> {notice}
-          <Button icon="close" iconOnly title="Dismiss" onClick={() => store.getState().setNotice(undefined)} />
+          <Button icon="close" title="Dismiss" onClick={() => store.getState().setNotice(undefined)} />
         </div>
       ) : null}
     </>
@@ -106,7 +108,7 @@ function BottomPanel() {
     <div className={`analysis${open ? '' : ' closed'}`}>
       <div className="analysis-tools">
         {open && tab === 'timeline' ? <TimelineFilters /> : null}
-        <Button icon={open ? 'chevron-down' : 'chevron-up'} iconOnly title={open ? 'Hide the timeline' : 'Show the timeline'} onClick={() => store.getState().setBottomOpen(!open)} testId="toggle-bottom" />
+        <Button icon={open ? 'chevron-down' : 'chevron-up'} title={open ? 'Hide the timeline' : 'Show the timeline'} onClick={() => store.getState().setBottomOpen(!open)} testId="toggle-bottom" />
       </div>
       {open ? (
         <Tabs

@@ -19,6 +19,9 @@ export function DagCanvas() {
   const controller = useController();
   const flow = useReactFlow();
   const painted = useRef(false);
+  const container = useRef<HTMLDivElement>(null);
+  /** Whether the user has panned or zoomed: until then, the graph is refitted when the panel is resized. */
+  const userMoved = useRef(false);
 
   const colours = useMemo(() => phaseColours(graph), [graph]);
   const nodes = useMemo<Node<CardData>[]>(() => {
@@ -38,6 +41,20 @@ export function DagCanvas() {
     painted.current = true;
     requestAnimationFrame(() => requestAnimationFrame(() => performance.mark('maestro:graph-painted')));
   }, [nodes]);
+
+  useEffect(() => {
+    controller.fitView = () => {
+      userMoved.current = false;
+      void flow.fitView({ padding: 0.12, maxZoom: 1, duration: 200 });
+    };
+    const el = container.current;
+    if (!el) return;
+    const observer = new ResizeObserver(() => {
+      if (!userMoved.current && store.getState().layout) void flow.fitView({ padding: 0.12, maxZoom: 1 });
+    });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [controller, flow, store]);
 
   // Brings a node into view when it is off screen (the editor's cursor moved to it, or a search found it).
   useEffect(() => {
@@ -89,7 +106,7 @@ export function DagCanvas() {
   );
 
   return (
-    <div className="canvas" tabIndex={0} onKeyDown={onKeyDown} role="application" aria-label={`DAG of ${graph?.name ?? 'the workflow'}: arrow keys move between nodes, Enter shows a node's definition, Shift+Enter its log`}>
+    <div className="canvas" ref={container} tabIndex={0} onKeyDown={onKeyDown} role="application" aria-label={`DAG of ${graph?.name ?? 'the workflow'}: arrow keys move between nodes, Enter shows a node's definition, Shift+Enter its log`}>
       <EdgeMarkers />
       <ReactFlow
         nodes={nodes}
@@ -99,6 +116,9 @@ export function DagCanvas() {
         onNodeClick={onNodeClick}
         onNodeDoubleClick={onNodeDoubleClick}
         onPaneClick={() => store.getState().select(null)}
+        onMoveStart={(event) => {
+          if (event) userMoved.current = true;
+        }}
         nodesDraggable={false}
         nodesConnectable={false}
         elementsSelectable={false}

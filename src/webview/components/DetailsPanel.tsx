@@ -32,7 +32,7 @@ function NodeDetails({ node }: { node: DagNode }) {
       <header className="details-header">
         <span className={`codicon codicon-${KIND_ICON[node.kind]}`} title={KIND_LABEL[node.kind]} aria-hidden="true" />
         <h2 title={node.id}>{node.label}</h2>
-        <Button icon="close" iconOnly title="Close details" onClick={() => store.getState().select(null)} />
+        <Button icon="close" title="Close details" onClick={() => store.getState().select(null)} />
       </header>
       <div className="details-sub">
         <code>{node.id}</code>
@@ -82,27 +82,18 @@ function Actions({ node, instance }: { node: DagNode; instance?: InstanceView })
     <div className="details-actions">
       {status === 'waiting' && live ? (
         <>
-          <Button icon="pass" onClick={() => attempt(controller.approve(id, true))} title={instance?.prompt ?? 'Approve'} testId="approve">
-            Approve
-          </Button>
-          <Button icon="circle-slash" secondary onClick={() => attempt(controller.approve(id, false))} testId="reject">
-            Reject
-          </Button>
+          <Button icon="pass" onClick={() => attempt(controller.approve(id, true))} title={instance?.prompt ?? 'Approve'} testId="approve" label="Approve" />
+          <Button icon="circle-slash" secondary onClick={() => attempt(controller.approve(id, false))} testId="reject" label="Reject" />
         </>
       ) : null}
       {retryable ? (
-        <Button icon="refresh" secondary disabled={!trusted || run?.status === 'running'} title={run?.status === 'running' ? 'Retry once the run has ended or is paused' : `Run ${id} again, and what comes after it`} onClick={() => attempt(controller.retryNode(id))} testId="retry-node">
-          Retry node
-        </Button>
+        <Button icon="refresh" secondary disabled={!trusted || run?.status === 'running'} title={run?.status === 'running' ? 'Retry once the run has ended or is paused' : `Run ${id} again, and what comes after it`} onClick={() => attempt(controller.retryNode(id))} testId="retry-node" label="Retry node" />
       ) : null}
       {run ? (
-        <Button icon="output" secondary onClick={() => attempt(controller.openLog(id))} testId="open-log">
-          Open log
-        </Button>
+        <Button icon="output" secondary onClick={() => attempt(controller.openLog(id))} testId="open-log" label="Open log" />
       ) : null}
       <Button
         icon={copied ? 'check' : 'copy'}
-        iconOnly
         title={`Copy '${id}'`}
         onClick={() => {
           setCopied(true);

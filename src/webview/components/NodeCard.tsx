@@ -34,7 +34,10 @@ function NodeCardView({ id, data }: NodeProps<CardData>) {
     <div className={classes} style={style} role="group" aria-label={label} data-node={id} data-status={card.status} title={compact ? label : undefined}>
       <Handle type="target" position={Position.Top} isConnectable={false} />
       {compact ? (
-        <div className="card-compact-label">{node.label}</div>
+        <>
+          <div className="card-compact-label">{node.label}</div>
+          {live && card.progress !== undefined ? <ProgressBar label={node.label} progress={card.progress} /> : null}
+        </>
       ) : (
         <>
           <div className="card-header">
@@ -53,11 +56,7 @@ function NodeCardView({ id, data }: NodeProps<CardData>) {
             {node.phase ? <span className="card-phase">{node.phase}</span> : null}
             {node.label.toLowerCase() !== id.toLowerCase() ? <span className="card-id">{id}</span> : null}
           </div>
-          {live && card.progress !== undefined ? (
-            <div className="card-progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={card.progress} aria-label={`${node.label} progress`}>
-              <div className="card-progress-fill" style={{ width: `${Math.min(100, Math.max(0, card.progress))}%` }} />
-            </div>
-          ) : null}
+          {live && card.progress !== undefined ? <ProgressBar label={node.label} progress={card.progress} /> : null}
           <div className="card-line">
             <span className="card-status-text">{statusText}</span>
             {card.attempt > 1 ? <span title="attempt">#{card.attempt}</span> : null}
@@ -91,6 +90,14 @@ function NodeCardView({ id, data }: NodeProps<CardData>) {
         </>
       )}
       <Handle type="source" position={Position.Bottom} isConnectable={false} />
+    </div>
+  );
+}
+
+function ProgressBar({ label, progress }: { label: string; progress: number }) {
+  return (
+    <div className="card-progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={progress} aria-label={`${label} progress`}>
+      <div className="card-progress-fill" style={{ width: `${Math.min(100, Math.max(0, progress))}%` }} />
     </div>
   );
 }

@@ -31,7 +31,7 @@ export function TimelineFilters() {
   const typeChoices = [{ value: ALL, label: 'All events' }, ...TIMELINE_TYPES.map((t) => ({ value: t.type, label: t.label }))];
   return (
     <div className="timeline-filters">
-      <span className="muted" aria-live="polite">
+      <span className="muted timeline-count" aria-live="polite">
         {shown === timeline.length ? `${timeline.length} events` : `${shown} of ${timeline.length} events`}
       </span>
       <Dropdown label="Show events of node" value={filter.nodeId ?? ALL} choices={nodeChoices} onChange={(v) => store.getState().setFilter({ nodeId: v === ALL ? null : v })} testId="timeline-node" />

@@ -1,6 +1,5 @@
 // Run controls, the run picker, fit view and the node search.
 import { useState } from 'react';
-import { useReactFlow } from 'reactflow';
 import type { RunControl } from '../protocol';
 import { searchNodes } from '../state/navigation';
 import { Button, Dropdown, SearchField, type Choice } from './toolkit';
@@ -13,7 +12,6 @@ const time = (t: number) => new Date(t).toLocaleString(undefined, { month: 'shor
 export function Toolbar() {
   const controller = useController();
   const store = usePanelStore();
-  const flow = useReactFlow();
   const trusted = usePanel((s) => s.trusted);
   const runs = usePanel((s) => s.runs);
   const runChoice = usePanel((s) => s.runChoice);
@@ -49,28 +47,16 @@ export function Toolbar() {
 
   return (
     <div className="toolbar" role="toolbar" aria-label="Run controls">
-      <Button icon="play" title={untrusted ?? 'Run the workflow (saves it first)'} disabled={!trusted || busy !== null} onClick={() => act('run')} testId="run">
-        Run
-      </Button>
-      <Button icon="run-all" secondary title={untrusted ?? 'Run with inputs…'} disabled={!trusted || busy !== null} onClick={() => act('runWithInputs')} testId="run-with-inputs">
-        Inputs…
-      </Button>
+      <Button icon="play" title={untrusted ?? 'Run the workflow (saves it first)'} disabled={!trusted || busy !== null} onClick={() => act('run')} testId="run" label="Run" />
+      <Button icon="run-all" secondary title={untrusted ?? 'Run with inputs…'} disabled={!trusted || busy !== null} onClick={() => act('runWithInputs')} testId="run-with-inputs" label="Inputs…" />
       {status === 'paused' ? (
-        <Button icon="debug-continue" secondary title="Resume the run" disabled={!live || !trusted} onClick={() => act('resume')} testId="resume">
-          Resume
-        </Button>
+        <Button icon="debug-continue" secondary title="Resume the run" disabled={!live || !trusted} onClick={() => act('resume')} testId="resume" label="Resume" />
       ) : (
-        <Button icon="debug-pause" secondary title="Pause: running nodes finish, nothing new starts" disabled={!live || status !== 'running'} onClick={() => act('pause')} testId="pause">
-          Pause
-        </Button>
+        <Button icon="debug-pause" secondary title="Pause: running nodes finish, nothing new starts" disabled={!live || status !== 'running'} onClick={() => act('pause')} testId="pause" label="Pause" />
       )}
-      <Button icon="debug-stop" secondary title="Cancel the run" disabled={!live || (status !== 'running' && status !== 'paused')} onClick={() => act('cancel')} testId="cancel">
-        Cancel
-      </Button>
-      <Button icon="debug-restart" secondary title={untrusted ?? 'Run the failed, cancelled and skipped nodes again'} disabled={!trusted || !run || (status !== 'failed' && status !== 'cancelled')} onClick={() => act('retryFailed')} testId="retry-failed">
-        Retry failed
-      </Button>
-      <Button icon="screen-full" iconOnly title="Fit the graph in view" onClick={() => flow.fitView({ padding: 0.12, duration: 200 })} testId="fit" />
+      <Button icon="debug-stop" secondary title="Cancel the run" disabled={!live || (status !== 'running' && status !== 'paused')} onClick={() => act('cancel')} testId="cancel" label="Cancel" />
+      <Button icon="debug-restart" secondary title={untrusted ?? 'Run the failed, cancelled and skipped nodes again'} disabled={!trusted || !run || (status !== 'failed' && status !== 'cancelled')} onClick={() => act('retryFailed')} testId="retry-failed" label="Retry failed" />
+      <Button icon="screen-full" title="Fit the graph in view" onClick={() => controller.fitView()} testId="fit" />
       <Dropdown label="Run shown" value={runChoice ?? FOLLOW} choices={choices} onChange={(v) => controller.chooseRun(v === FOLLOW ? null : v)} testId="run-picker" />
       <div className="toolbar-spacer" />
       <SearchField

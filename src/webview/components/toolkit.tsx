@@ -1,23 +1,43 @@
 // Every use of @vscode/webview-ui-toolkit goes through this module. The toolkit was deprecated upstream on
 // 2025-01-01; moving to its maintained successor (@vscode-elements/react-elements) is a change to this file alone.
-import type { ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { VSCodeButton, VSCodeDropdown, VSCodeOption, VSCodePanels, VSCodePanelTab, VSCodePanelView, VSCodeTextField } from '@vscode/webview-ui-toolkit/react';
 
-export function Button(props: { children?: ReactNode; icon?: string; title?: string; disabled?: boolean; secondary?: boolean; iconOnly?: boolean; onClick: () => void; testId?: string }) {
-  const { children, icon, title, disabled, secondary, iconOnly, onClick, testId } = props;
+const NARROW = '(max-width: 760px)';
+
+/** Whether the panel is narrow (beside an editor, say): text buttons then show their icons only. */
+function useNarrow(): boolean {
+  const [narrow, setNarrow] = useState(() => matchMedia(NARROW).matches);
+  useEffect(() => {
+    const query = matchMedia(NARROW);
+    const onChange = () => setNarrow(query.matches);
+    query.addEventListener('change', onChange);
+    return () => query.removeEventListener('change', onChange);
+  }, []);
+  return narrow;
+}
+
+/**
+ * A button: with a `label`, a text button, drawn as an icon button named by its label when the panel is narrow;
+ * without one, an icon button named by its `title`.
+ */
+export function Button(props: { label?: string; icon?: string; title?: string; disabled?: boolean; secondary?: boolean; onClick: () => void; testId?: string }) {
+  const { label, icon, title, disabled, secondary, onClick, testId } = props;
+  const narrow = useNarrow();
+  const text = label !== undefined && !(narrow && icon) ? label : undefined;
   return (
     <VSCodeButton
-      appearance={iconOnly ? 'icon' : secondary ? 'secondary' : 'primary'}
-      title={title}
-      aria-label={iconOnly ? title : undefined}
+      appearance={text === undefined ? 'icon' : secondary ? 'secondary' : 'primary'}
+      title={title ?? label}
+      aria-label={text === undefined ? (label ?? title) : undefined}
       disabled={disabled}
       data-testid={testId}
       onClick={() => {
         if (!disabled) onClick();
       }}
     >
-      {icon ? <span slot={iconOnly ? undefined : 'start'} className={`codicon codicon-${icon}`} aria-hidden="true" /> : null}
-      {iconOnly ? null : children}
+      {icon ? <span slot={text === undefined ? undefined : 'start'} className={`codicon codicon-${icon}`} aria-hidden="true" /> : null}
+      {text}
     </VSCodeButton>
   );
 }

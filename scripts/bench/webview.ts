@@ -1,0 +1,177 @@
+// The DAG panel's speed in headless Chromium: from receiving a 1,000-node graph to its first painted frame
+// (layout included), against React Flow drawing the same nodes with its defaults (the floor); then frame times
+// while 10,000 events arrive at 5,000 a second, against frames with nothing arriving.
+import { build } from 'esbuild';
+import { statSync, readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import type { EngineEvent, RunNodeInfo } from '../../src/engine/protocol';
+import type { DagGraph, HostMessage } from '../../src/webview/protocol';
+import { launchChromium, openPanel, startHarness } from '../../test/webview/harness';
+import { median, ms, ratio } from './stats';
+
+const ROUNDS = Number(process.env.BENCH_WEBVIEW_ROUNDS ?? 5);
+const LAYERS = 50;
+const WIDTH = 20;
+const root = join(__dirname, '..');
+const id = (l: number, i: number) => `n${l}_${i}`;
+
+function graph(): DagGraph {
+  const nodes: DagGraph['nodes'] = [];
+  for (let l = 0; l < LAYERS; l++) {
+    for (let i = 0; i < WIDTH; i++) {
+      nodes.push({ id: id(l, i), label: id(l, i), phase: `phase ${l % 5}`, kind: 'run', needs: l ? [id(l - 1, i), id(l - 1, (i + 1) % WIDTH)] : [], outputs: [], artifacts: 0, retries: 0 });
+    }
+  }
+  return { name: 'Layered 50x20', nodes };
+}
+
+/** 10,000 events of a 1,000-node run: per node, a start, five progress reports, three log batches and the end. */
+function events(g: DagGraph): EngineEvent[] {
+  const runId = 'bench';
+  let seq = 0;
+  const t0 = Date.now();
+  const infos: RunNodeInfo[] = g.nodes.map((n) => ({ id: n.id, nodeId: n.id, name: n.label, kind: 'run', needs: n.needs }));
+  const out: EngineEvent[] = [{ type: 'workflow:started', runId, seq: seq++, ts: t0, workflow: { name: g.name, path: '/bench.workflow.yaml', hash: 'h' }, inputs: {}, nodes: infos, concurrency: 8 }];
+  for (const n of g.nodes) {
+    const base = { runId, nodeId: n.id };
+    out.push({ ...base, type: 'node:started', seq: seq++, ts: t0, attempt: 1 });
+    for (let p = 1; p <= 5; p++) {
+      out.push({ ...base, type: 'node:progress', seq: seq++, ts: t0, progress: p * 20, message: `step ${p}` });
+      if (p <= 3) out.push({ ...base, type: 'node:log', seq: seq++, ts: t0, lines: [{ stream: 'stdout', text: `${n.id} line ${p}`, ts: t0 }] });
+    }
+    out.push({ ...base, type: 'node:completed', seq: seq++, ts: t0, attempt: 1, outputs: {}, artifacts: [], durationMs: 5 });
+  }
+  return out.slice(0, 10_001);
+}
+
+async function firstPaint(page: Page, message: HostMessage): Promise<{ total: number; layout: number }> {
+  return page.evaluate(async (m) => {
+    performance.clearMarks();
+    const t0 = performance.now();
+    window.postMessage(m, '*');
+    for (;;) {
+      const painted = performance.getEntriesByName('maestro:graph-painted')[0];
+      if (painted) {
+        const requested = performance.getEntriesByName('maestro:layout-requested')[0];
+        const done = performance.getEntriesByName('maestro:layout-done')[0];
+        return { total: painted.startTime - t0, layout: done && requested ? done.startTime - requested.startTime : 0 };
+      }
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }, message);
+}
+
+async function floorPaint(page: Page, input: unknown): Promise<number> {
+  return page.evaluate(async (data) => {
+    const t0 = performance.now();
+    window.postMessage(data, '*');
+    for (;;) {
+      const painted = performance.getEntriesByName('floor:painted')[0];
+      if (painted) return painted.startTime - t0;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }, input);
+}
+
+/** Frame intervals (rAF to rAF) while `feed` runs for its duration in the page; with no feed, an idle page's. */
+async function frames(page: Page, runId: string | null, batches: EngineEvent[][], everyMs: number): Promise<number[]> {
+  return page.evaluate(
+    async ({ runId, batches, everyMs }) => {
+      const intervals: number[] = [];
+      let last = performance.now();
+      let running = true;
+      const tick = (t: number) => {
+        intervals.push(t - last);
+        last = t;
+        if (running) requestAnimationFrame(tick);
+      };
+      requestAnimationFrame((t) => {
+        last = t;
+        requestAnimationFrame(tick);
+      });
+      // As the host sends them: a message every `everyMs` with what arrived meanwhile.
+      for (const events of batches) {
+        if (runId) window.postMessage({ type: 'runEvents', runId, events }, '*');
+        await new Promise((r) => setTimeout(r, everyMs));
+      }
+      running = false;
+      return intervals.slice(1);
+    },
+    { runId, batches, everyMs },
+  );
+}
+
+const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))];
+
+async function main(): Promise<void> {
+  const floor = await build({ entryPoints: [join(root, 'scripts', 'bench', 'webviewFloor.tsx')], bundle: true, minify: true, format: 'iife', platform: 'browser', write: false, outdir: 'floor', define: { 'process.env.NODE_ENV': '"production"' }, logLevel: 'warning' });
+  const file = (ext: string) => floor.outputFiles.find((f) => f.path.endsWith(ext))!.text;
+  const harness = await startHarness(root, {
+    '/floor': { type: 'text/html', body: '<!DOCTYPE html><html><head><link rel="stylesheet" href="/floor.css"></head><body style="margin:0"><div id="root"></div><script src="/floor.js"></script></body></html>' },
+    '/floor.js': { type: 'text/javascript', body: file('.js') },
+    '/floor.css': { type: 'text/css', body: file('.css') },
+  });
+  const browser = await launchChromium();
+  const size = { width: 1280, height: 800 };
+  const g = graph();
+  const init: HostMessage = { type: 'init', workflow: { path: 'file:///bench.workflow.yaml', name: g.name }, graph: g, runs: [], trusted: true };
+
+  const ours: { total: number; layout: number }[] = [];
+  const floorTimes: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const page = await openPanel(browser, harness, 'dark', size);
+    ours.push(await firstPaint(page, init));
+    await page.close();
+    const ref = await browser.newPage({ viewport: size });
+    await ref.goto(`${harness.url}/floor`);
+    // The same nodes and edges, on a grid of the same shape as the panel's layout: 20 to a row, 50 rows.
+    const input = { nodes: g.nodes.map((n, i) => ({ id: n.id, x: (i % WIDTH) * 276, y: Math.floor(i / WIDTH) * 140 })), edges: g.nodes.flatMap((n) => n.needs.map((d) => ({ source: d, target: n.id }))) };
+    floorTimes.push(await floorPaint(ref, input));
+    await ref.close();
+  }
+  const total = median(ours.map((o) => o.total));
+  const layout = median(ours.map((o) => o.layout));
+  const floorMedian = median(floorTimes);
+
+  // Frames: the whole graph on screen, then 10,000 events at 5,000 a second (a host message every 16 ms).
+  const page = await openPanel(browser, harness, 'dark', size);
+  await firstPaint(page, init);
+  const stream = events(g);
+  await page.evaluate((m) => window.postMessage(m, '*'), { type: 'runSnapshot', runId: 'bench', following: true, events: [stream[0]], logTails: {} } as HostMessage);
+  const rest = stream.slice(1);
+  const everyMs = 16;
+  const perBatch = Math.round((5000 * everyMs) / 1000);
+  const batches: EngineEvent[][] = [];
+  for (let i = 0; i < rest.length; i += perBatch) batches.push(rest.slice(i, i + perBatch));
+  const idle = await frames(page, null, Array.from({ length: 60 }, () => []), everyMs);
+  const busy = await frames(page, 'bench', batches, everyMs);
+  const completed = await page.evaluate(() => document.querySelectorAll('.card[data-status="completed"]').length);
+  await page.close();
+  await browser.close();
+  await harness.close();
+  if (completed === 0) throw new Error('the panel did not take the events in');
+
+  const js = statSync(join(root, 'dist', 'webview.js')).size;
+  const css = statSync(join(root, 'dist', 'webview.css')).size;
+  const gz = gzipSync(readFileSync(join(root, 'dist', 'webview.js'))).length;
+  const kb = (b: number) => `${Math.round(b / 1024)} KB`;
+
+  console.log(`\nDAG panel, headless Chromium, ${LAYERS * WIDTH}-node graph (median of ${ROUNDS} rounds)`);
+  console.log(`  first paint (layout included)    ${ms(total)}   target < 1500 ms`);
+  console.log(`    of which layout (worker)       ${ms(layout)}`);
+  console.log(`    of which drawing               ${ms(total - layout)}   ${ratio(total - layout, floorMedian)} React Flow's default nodes`);
+  console.log(`  React Flow, default nodes        ${ms(floorMedian)}   (the floor for drawing)`);
+  console.log(`\nFrames while 10,000 events arrive at 5,000/s (${busy.length} frames; idle: ${idle.length})`);
+  console.log(`  median ${ms(median(busy))}, p95 ${ms(percentile(busy, 95))}, longest ${ms(Math.max(...busy))}   target: median ≤ 50 ms`);
+  console.log(`  idle   ${ms(median(idle))}, p95 ${ms(percentile(idle, 95))}   ${ratio(median(busy), median(idle))} idle at the median`);
+  console.log(`  cards completed at the end: ${completed}`);
+  console.log(`\nBundle: webview.js ${kb(js)} (${kb(gz)} gzipped), webview.css ${kb(css)}`);
+  process.send?.({ section: 'webview', firstPaintMs: total, layoutMs: layout, floorMs: floorMedian, frameMedianMs: median(busy), frameP95Ms: percentile(busy, 95), frameMaxMs: Math.max(...busy), idleFrameMs: median(idle), bundleBytes: js, bundleGzipBytes: gz, cssBytes: css });
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
