@@ -62,6 +62,7 @@ export function activate(context: vscode.ExtensionContext): MaestroApi {
         });
       }),
     );
+    offerToResumeInterrupted(context, runs);
     void validation.validateWorkspace().then((count) => vscode.commands.executeCommand('setContext', 'maestro.hasWorkflows', count > 0));
     const activatedInMs = performance.now() - started;
     log.info(`activated in ${activatedInMs.toFixed(1)} ms`);
@@ -74,6 +75,24 @@ export function activate(context: vscode.ExtensionContext): MaestroApi {
     void vscode.window.showErrorMessage(`Maestro could not start: ${(e as Error).message}`, 'Show Log').then((c) => c && log.show());
     throw e;
   }
+}
+
+/**
+ * Runs left interrupted (the window closed or reloaded while they ran, or the engine died): each is offered for
+ * *Resume* once, on the first activation that finds it.
+ */
+function offerToResumeInterrupted(context: vscode.ExtensionContext, runs: RunManager): void {
+  const KEY = 'maestro.offeredResume';
+  const offered = new Set(context.workspaceState.get<string[]>(KEY, []));
+  const fresh = runs.all().filter((r) => r.status === 'interrupted' && !offered.has(r.runId));
+  if (fresh.length === 0) return;
+  void context.workspaceState.update(KEY, [...offered, ...fresh.map((r) => r.runId)].slice(-200));
+  const names = [...new Set(fresh.map((r) => r.workflowName))].join(', ');
+  const message = fresh.length === 1 ? `${names} was interrupted while it ran (the window closed, or the engine stopped).` : `${fresh.length} runs were interrupted while they ran (${names}).`;
+  void vscode.window.showInformationMessage(`${message} Resume continues from where it stopped; completed nodes do not run again.`, fresh.length === 1 ? 'Resume' : 'Resume All', 'Show DAG').then(async (choice) => {
+    if (choice === 'Show DAG') await vscode.commands.executeCommand('maestro.showDag', fresh[0].runId);
+    else if (choice) for (const r of fresh) await vscode.commands.executeCommand('maestro.resume', r.runId);
+  });
 }
 
 /**

@@ -220,7 +220,7 @@ export async function journey({ page, workspace, shots, log }) {
     // An edit (unsaved) redraws the graph: notify now needs lint instead of deploy.
     await page.locator('.monaco-editor .view-lines').first().click();
     await page.keyboard.press('Control+G');
-    await page.locator('.quick-input-widget input.input').fill('13');
+    await page.locator('.quick-input-widget input.input').fill(':13');
     await page.keyboard.press('Enter');
     await page.keyboard.press('End');
     await page.keyboard.press('ArrowLeft');
@@ -232,10 +232,24 @@ export async function journey({ page, workspace, shots, log }) {
     await shot('07a-edited-unsaved');
     // The cursor in the editor selects the node under it in the panel.
     await page.keyboard.press('Control+G');
-    await page.locator('.quick-input-widget input.input').fill('5');
+    await page.locator('.quick-input-widget input.input').fill(':5');
     await page.keyboard.press('Enter');
     await dag.locator('.card.selected[data-node="build"]').waitFor();
     await palette('File: Revert File');
+  });
+
+  await step('09-window-reload-during-a-run', async () => {
+    await openFile('reload.workflow.yaml');
+    await palette('Maestro: Run Workflow');
+    await waitForStatus(/Reload 0\/2/);
+    // The window reloads while `slow` runs: the run is left interrupted, and the new window offers to resume it.
+    await page.reload();
+    await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+    const offer = notifications.getByText(/Reload was interrupted while it ran/);
+    await offer.waitFor({ timeout: 60_000 });
+    await shot('09a-resume-offered');
+    await notifications.getByRole('button', { name: 'Resume' }).first().click();
+    await waitForStatus('Reload completed', 60_000);
   });
 
   return steps;

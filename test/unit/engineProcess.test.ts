@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseEngineMessage, type EngineCommand, type EngineMessage } from '../../src/engine/protocol';
+import { listRuns } from '../../src/engine/run/runStore';
 import { yaml } from './helpers';
 
 const ENGINE = join(__dirname, '..', '..', 'dist', 'engine.js');
@@ -111,13 +112,41 @@ describe('engine process protocol', () => {
     assert.equal((done as { status: string }).status, 'cancelled');
   });
 
-  it('cancels its runs and exits when its host goes away', async () => {
-    engine.send({ type: 'start', requestId: 1, workflowPath: workflowFile('nodes:', '  long: { run: sleep 30 }'), runsDir: join(dir, 'runs') });
+  it('leaves its runs interrupted, with no process behind, when its host goes away; Resume finishes them', async () => {
+    const pids = join(dir, 'pids');
+    const path = workflowFile('nodes:', `  long: { run: 'sleep 30 & echo $! > ${pids}; wait' }`, '  after: { needs: long, run: "true" }');
+    engine.send({ type: 'start', requestId: 1, workflowPath: path, runsDir: join(dir, 'runs') });
+    const { runId } = (await engine.reply(1)) as { runId: string };
     await engine.waitFor((m) => m.type === 'node:started');
+    while (!existsSync(pids) || !readFileSync(pids, 'utf8').trim()) await new Promise((r) => setTimeout(r, 20));
     engine.closeInput();
     assert.equal(await engine.exited, 0);
-    const done = engine.messages.find((m) => m.type === 'workflow:completed');
-    assert.equal((done as { status: string } | undefined)?.status, 'cancelled');
+    const cancelled = engine.messages.find((m) => m.type === 'node:cancelled') as { reason: string } | undefined;
+    assert.match(cancelled?.reason ?? '', /window closed/);
+    assert.equal(engine.messages.find((m) => m.type === 'workflow:completed'), undefined, 'the run is not ended');
+    // The node's process is gone (polled: it may take a moment to be reaped).
+    const pid = Number(readFileSync(pids, 'utf8'));
+    for (;;) {
+      try {
+        process.kill(pid, 0);
+        await new Promise((r) => setTimeout(r, 20));
+      } catch {
+        break;
+      }
+    }
+    const [listed] = listRuns(join(dir, 'runs'));
+    assert.deepEqual([listed.runId, listed.status, listed.interrupted], [runId, 'running', true]);
+    // A new engine (the reloaded window's) continues it from its log.
+    writeFileSync(path, yaml('version: 1', 'name: W', 'nodes:', '  long: { run: "true" }', '  after: { needs: long, run: "true" }'));
+    const next = new EngineClient();
+    try {
+      next.send({ type: 'resume', requestId: 1, runId, runsDir: join(dir, 'runs') });
+      const done = await next.waitFor((m) => m.type === 'workflow:completed');
+      assert.equal((done as { status: string }).status, 'completed');
+    } finally {
+      next.closeInput();
+      await next.exited;
+    }
   });
 });
 

@@ -228,6 +228,24 @@ describe('scheduler', () => {
     assert.equal(clock.pendingTimers, 0, 'no timer is left behind');
   });
 
+  it('halts where it stands when its host goes away: running nodes stopped, nothing else decided, the run left open', async () => {
+    const { scheduler, clock, runner, sink } = setup(['nodes:', '  long: { run: x }', '  flaky: { run: x, retry: { max: 2, delay: 5s } }', '  next: { needs: long, run: x }', '  gate: { approval: { prompt: ok?, timeout: 1m } }'], { long: () => ({ hang: true }), flaky: () => ({ exitCode: 1 }) });
+    scheduler.start();
+    await clock.advance(200);
+    assert.equal(sink.statusOf('flaky'), 'running', 'retrying after its first attempt');
+    const halted = scheduler.halt('the editor window closed while the run was going');
+    await clock.advance(100);
+    await halted;
+    assert.deepEqual(runner.stopped, [{ instanceId: 'long', reason: 'cancel' }]);
+    assert.equal(sink.statusOf('long'), 'cancelled');
+    assert.match(sink.of('node:cancelled')[0].reason, /window closed/);
+    assert.equal(sink.of('workflow:completed').length, 0, 'the run is not ended');
+    await clock.advance(60_000);
+    assert.equal(runner.startsOf('flaky').length, 1, 'no retry starts after a halt');
+    assert.equal(sink.of('node:failed').length, 0, 'the gate did not time out');
+    assert.equal(clock.pendingTimers, 0, 'no timer is left behind');
+  });
+
   it('fails the run when its timeout passes', async () => {
     const { scheduler, clock, sink } = setup(['timeout: 1s', 'nodes:', '  long: { run: x }'], { long: () => ({ hang: true }) });
     scheduler.start();

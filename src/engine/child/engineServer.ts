@@ -88,12 +88,14 @@ export class EngineServer {
     return 'continue';
   }
 
-  /** Cancels every run still going and waits for its processes to end. */
+  /**
+   * Stops every run still going where it stands and waits for its processes to end: the host is going away (a
+   * window reload, or the editor closing). The runs stay open in their logs, so that they show as interrupted
+   * and *Resume* continues them.
+   */
   async stopAll(): Promise<void> {
-    const going = [...this.runs.values()].filter((r) => !r.handle.scheduler.isFinished);
-    for (const r of going) r.handle.scheduler.cancel();
     await Promise.all([...this.runs.values()].map(async (r) => {
-      if (!r.handle.scheduler.isFinished) await r.handle.scheduler.done;
+      await r.handle.scheduler.halt('the editor window closed while the run was going');
       r.handle.dispose();
     }));
     this.runs.clear();

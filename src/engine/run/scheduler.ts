@@ -87,6 +87,8 @@ export class Scheduler {
   private pausedReported = false;
   private cancelling = false;
   private cancelRequested = false;
+  /** Stopping where it stands (see halt): the run is left open in its log, to be resumed. */
+  private halting = false;
   private runError: string | undefined;
   private finished = false;
   private startedAt = 0;
@@ -208,6 +210,27 @@ export class Scheduler {
     this.cancelRun('the run was cancelled');
   }
 
+  /**
+   * Stops the run where it stands, as a crash of the engine would but leaving no process behind: what runs is
+   * ended and marked cancelled (with the reason), nothing else is decided, and the run is not ended in its log,
+   * so that it shows as interrupted and resumes from there. For an engine whose host went away.
+   */
+  halt(reason: string): Promise<void> {
+    if (this.finished) return Promise.resolve();
+    this.halting = true;
+    this.cancelling = true;
+    this.runError = reason;
+    if (this.runTimer !== undefined) this.o.clock.clearTimeout(this.runTimer);
+    this.runTimer = undefined;
+    for (const inst of this.instances) {
+      this.clearTimer(inst);
+      if (inst.status === 'running') inst.running?.stop('cancel');
+    }
+    const halted = this.done.then(() => undefined);
+    this.settle();
+    return halted;
+  }
+
   approve(instanceId: string, approved: boolean, comment?: string): void {
     const inst = this.byId.get(instanceId);
     if (!inst) throw new Error(`no node '${instanceId}' in this run`);
@@ -306,6 +329,12 @@ export class Scheduler {
   /** Reports a pause once nothing runs, and ends the run once nothing can happen any more. */
   private settle(): void {
     if (this.finished || this.running > 0) return;
+    if (this.halting) {
+      this.finished = true;
+      this.logs.flushAll();
+      this.resolveDone('cancelled');
+      return;
+    }
     if (this.instances.some((i) => i.status === 'waiting' || (i.status === 'retrying' && !this.paused))) return;
     if (this.paused && !this.cancelling) {
       if (!this.pausedReported && this.instances.some((i) => !TERMINAL_STATUSES.has(i.status))) {

@@ -26,18 +26,17 @@ const COLON_IN_VALUE_CODES = new Set(['MULTILINE_IMPLICIT_KEY', 'BLOCK_AS_IMPLIC
 
 function syntaxDiagnostics(parsed: ParsedDocument): SpanDiagnostic[] {
   const out: SpanDiagnostic[] = [];
+  for (const offset of parsed.duplicateKeys) {
+    const span = keyTokenSpan(parsed.text, offset);
+    const key = parsed.text.slice(span.start, span.end).trim();
+    const what = key ? `'${key}' is` : 'an empty key is';
+    out.push({ span, severity: 'error', code: 'duplicate-key', message: `${what} written twice in this mapping: the second one replaces the first; rename or remove one` });
+  }
   const reportedLines = new Set<number>();
   for (const e of parsed.doc.errors) {
     const start = Math.min(e.pos[0], parsed.text.length);
     const end = Math.max(start, Math.min(e.pos[1], parsed.text.length));
     const first = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-    if (e.code === 'DUPLICATE_KEY') {
-      const span = keyTokenSpan(parsed.text, start);
-      const key = parsed.text.slice(span.start, span.end).trim();
-      const what = key ? `'${key}' is` : 'an empty key is';
-      out.push({ span, severity: 'error', code: 'duplicate-key', message: `${what} written twice in this mapping: the second one replaces the first; rename or remove one` });
-      continue;
-    }
     // One broken construct often yields several parser errors on the same line: the first says it best.
     const line = parsed.lines.position(start).line;
     if (reportedLines.has(line)) continue;
@@ -71,7 +70,6 @@ function keyTokenSpan(text: string, start: number): Span {
 function damagedSpans(parsed: ParsedDocument, lines: LineIndex): Span[] {
   const spans: Span[] = [];
   for (const e of parsed.doc.errors) {
-    if (e.code === 'DUPLICATE_KEY') continue;
     const at = Math.min(e.pos[0], parsed.text.length);
     const line = lines.position(at).line;
     spans.push({ start: lines.lineStart(line), end: lines.lineEnd(line) + 1 });

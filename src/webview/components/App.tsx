@@ -42,16 +42,19 @@ export function App() {
 
 function RunHeader() {
   const run = usePanel((s) => s.run);
-  const going = run?.status === 'running' || run?.status === 'paused';
+  const interrupted = usePanel((s) => s.runs.some((r) => r.runId === s.run?.runId && r.status === 'interrupted'));
+  const going = !interrupted && (run?.status === 'running' || run?.status === 'paused');
   const now = usePanel((s) => (going ? s.now : 0));
   const cards = usePanel((s) => s.cards);
+  const lastEventAt = usePanel((s) => s.timeline.at(-1)?.ts);
   if (!run) return <div className="run-header muted">No run shown</div>;
   const all = Object.values(cards);
   const done = all.filter((c) => c.status === 'completed' || c.status === 'failed' || c.status === 'skipped' || c.status === 'cancelled').length;
-  const duration = (run.endedAt ?? Math.max(now, run.startedAt)) - run.startedAt;
+  const status = interrupted ? 'interrupted' : run.status;
+  const duration = (run.endedAt ?? (going ? Math.max(now, run.startedAt) : (lastEventAt ?? run.startedAt))) - run.startedAt;
   return (
-    <div className={`run-header status-${run.status}`} data-testid="run-header" data-status={run.status}>
-      <span className="run-status">{run.status}</span>
+    <div className={`run-header status-${status}`} data-testid="run-header" data-status={status} title={interrupted ? 'The engine that ran it went away (a crash, or the window closed): Resume continues it from its log' : undefined}>
+      <span className="run-status">{status}</span>
       <span>
         {done}/{all.length} nodes
       </span>

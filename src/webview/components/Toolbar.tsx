@@ -23,8 +23,10 @@ export function Toolbar() {
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
 
-  const live = runs.find((r) => r.runId === run?.runId)?.live ?? false;
-  const status = run?.status;
+  const listed = runs.find((r) => r.runId === run?.runId);
+  const live = listed?.live ?? false;
+  // A run whose engine went away (a crash, a window reload) is interrupted: its log says it was still going.
+  const status = listed?.status === 'interrupted' ? 'interrupted' : run?.status;
   const untrusted = trusted ? undefined : 'Trust this workspace to run workflows (Restricted Mode runs nothing)';
   const act = (action: RunControl) => {
     setBusy(action);
@@ -49,13 +51,13 @@ export function Toolbar() {
     <div className="toolbar" role="toolbar" aria-label="Run controls">
       <Button icon="play" title={untrusted ?? 'Run the workflow (saves it first)'} disabled={!trusted || busy !== null} onClick={() => act('run')} testId="run" label="Run" />
       <Button icon="run-all" secondary title={untrusted ?? 'Run with inputs…'} disabled={!trusted || busy !== null} onClick={() => act('runWithInputs')} testId="run-with-inputs" label="Inputs…" />
-      {status === 'paused' ? (
-        <Button icon="debug-continue" secondary title="Resume the run" disabled={!live || !trusted} onClick={() => act('resume')} testId="resume" label="Resume" />
+      {status === 'paused' || status === 'interrupted' ? (
+        <Button icon="debug-continue" secondary title={untrusted ?? (status === 'paused' ? 'Resume the run' : 'Continue the interrupted run from its log')} disabled={!trusted || (status === 'paused' && !live)} onClick={() => act('resume')} testId="resume" label="Resume" />
       ) : (
         <Button icon="debug-pause" secondary title="Pause: running nodes finish, nothing new starts" disabled={!live || status !== 'running'} onClick={() => act('pause')} testId="pause" label="Pause" />
       )}
       <Button icon="debug-stop" secondary title="Cancel the run" disabled={!live || (status !== 'running' && status !== 'paused')} onClick={() => act('cancel')} testId="cancel" label="Cancel" />
-      <Button icon="debug-restart" secondary title={untrusted ?? 'Run the failed, cancelled and skipped nodes again'} disabled={!trusted || !run || (status !== 'failed' && status !== 'cancelled')} onClick={() => act('retryFailed')} testId="retry-failed" label="Retry failed" />
+      <Button icon="debug-restart" secondary title={untrusted ?? 'Run the failed, cancelled and skipped nodes again'} disabled={!trusted || !run || (status !== 'failed' && status !== 'cancelled' && status !== 'interrupted')} onClick={() => act('retryFailed')} testId="retry-failed" label="Retry failed" />
       <Button icon="screen-full" title="Fit the graph in view" onClick={() => controller.fitView()} testId="fit" />
       <Dropdown label="Run shown" value={runChoice ?? FOLLOW} choices={choices} onChange={(v) => controller.chooseRun(v === FOLLOW ? null : v)} testId="run-picker" />
       <div className="toolbar-spacer" />
