@@ -79,7 +79,7 @@ const journeyWorkspace = makeWorkspace(root, join(journeyWork, 'workspace'));
 server = undefined;
 browser = undefined;
 try {
-  server = await startCodeServer({ ...paths, vsix, workDir: journeyWork, workspace: journeyWorkspace, settings: { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'always' } });
+  server = await startCodeServer({ ...paths, vsix, workDir: journeyWork, workspace: journeyWorkspace, settings: { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'always', 'files.autoSave': 'off' } });
   browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   await page.goto(server.workspaceUrl);

@@ -71,6 +71,18 @@ export function DagCanvas() {
     };
   }, [controller, flow, store]);
 
+  // A new layout may move the selected node out of view (an edit changed its needs): follow it.
+  const laidOut = useRef(false);
+  useEffect(() => {
+    if (!layout) return;
+    if (!laidOut.current) {
+      laidOut.current = true;
+      return;
+    }
+    const selected = store.getState().selected;
+    if (selected) controller.focusNode(selected);
+  }, [layout, store, controller]);
+
   const onNodeClick: NodeMouseHandler = useCallback(
     (_, node) => {
       store.getState().select(node.id);
