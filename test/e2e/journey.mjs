@@ -40,11 +40,13 @@ export async function journey({ page, workspace, shots, log }) {
       if (await choice.waitFor({ timeout: 4_000 }).then(() => true, () => false)) await choice.click();
     }
   };
-  /** Answers an input box that the last command opened. */
-  const acceptInputBox = async () => {
-    const input = page.locator('.quick-input-widget input.input');
-    await input.waitFor({ state: 'visible' });
-    await input.press('Enter');
+  /**
+   * Accepts the input box that the last command opened, once it shows its prompt: a pick that leads to an input box
+   * closes the widget for a moment first, and an Enter pressed then would go to the editor.
+   */
+  const acceptInputBox = async (prompt) => {
+    await page.locator('.quick-input-widget', { hasText: prompt }).waitFor({ state: 'visible' });
+    await page.locator('.quick-input-widget input.input').press('Enter');
   };
   const openFile = async (name) => {
     await page.keyboard.press('Escape');
@@ -158,7 +160,7 @@ export async function journey({ page, workspace, shots, log }) {
     await palette('Maestro: Run Workflow');
     await card(await dagFrame('Gated'), 'approve', 'waiting').waitFor();
     await palette('Maestro: Approve / Reject Gate…', 'Approve');
-    await acceptInputBox();
+    await acceptInputBox(/A comment for the run log/);
     await waitForStatus('Gated completed');
   });
 
@@ -251,8 +253,12 @@ export async function journey({ page, workspace, shots, log }) {
     const offer = notifications.getByText(/Reload was interrupted while it ran/);
     await offer.waitFor({ timeout: 60_000 });
     await shot('09a-resume-offered');
+    // The DAG panel that was open is restored, showing the run as interrupted.
+    const dag = await dagFrame('Reload', 60_000);
+    await dag.locator('[data-testid="run-header"][data-status="interrupted"]').waitFor();
     await notifications.getByRole('button', { name: 'Resume' }).first().click();
     await waitForStatus('Reload completed', 60_000);
+    await dag.locator('[data-testid="run-header"][data-status="completed"]', { hasText: '2/2 nodes' }).waitFor();
   });
 
   return steps;

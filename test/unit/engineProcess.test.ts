@@ -10,6 +10,18 @@ import { yaml } from './helpers';
 
 const ENGINE = join(__dirname, '..', '..', 'dist', 'engine.js');
 
+/** Settles once a process no longer exists (polled: an ended process may take a moment to be reaped). */
+async function gone(pid: number): Promise<void> {
+  for (;;) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 /** Drives the built engine process over its stdio protocol. */
 class EngineClient {
   readonly messages: EngineMessage[] = [];
@@ -124,16 +136,7 @@ describe('engine process protocol', () => {
     const cancelled = engine.messages.find((m) => m.type === 'node:cancelled') as { reason: string } | undefined;
     assert.match(cancelled?.reason ?? '', /window closed/);
     assert.equal(engine.messages.find((m) => m.type === 'workflow:completed'), undefined, 'the run is not ended');
-    // The node's process is gone (polled: it may take a moment to be reaped).
-    const pid = Number(readFileSync(pids, 'utf8'));
-    for (;;) {
-      try {
-        process.kill(pid, 0);
-        await new Promise((r) => setTimeout(r, 20));
-      } catch {
-        break;
-      }
-    }
+    await gone(Number(readFileSync(pids, 'utf8')));
     const [listed] = listRuns(join(dir, 'runs'));
     assert.deepEqual([listed.runId, listed.status, listed.interrupted], [runId, 'running', true]);
     // A new engine (the reloaded window's) continues it from its log.
@@ -165,15 +168,7 @@ describe('cli process signals', () => {
     child.kill('SIGHUP');
     assert.equal(await exited, 130);
     assert.match(out, /"type":"workflow:completed".*"status":"cancelled"/);
-    const pid = Number(readFileSync(pids, 'utf8').trim());
-    for (;;) {
-      try {
-        process.kill(pid, 0);
-        await new Promise((r) => setTimeout(r, 20));
-      } catch {
-        break;
-      }
-    }
+    await gone(Number(readFileSync(pids, 'utf8').trim()));
     rmSync(dir, { recursive: true, force: true });
   });
 });

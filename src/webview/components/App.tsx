@@ -24,7 +24,7 @@ export function App() {
         <div className="main">
           <div className="graph">
             {graph && graph.nodes.length === 0 ? (
-              <p className="muted empty">This workflow has no nodes yet: add one under `nodes:`.</p>
+              <p className="muted empty">This workflow has no nodes yet: add one under nodes: in the file.</p>
             ) : !graph || !layout ? (
               <p className="muted empty" aria-busy="true">
                 Laying out the graph…
