@@ -30,6 +30,9 @@ export function startController(store: PanelStore, host: Host): Controller {
   const layouts = new LayoutClient((problem) => store.getState().setNotice(`${problem}: the graph is drawn with a simple layout`));
   const events = new FrameBatcher<EngineEvent>((batch) => store.getState().applyEvents(batch));
   const saved = host.savedState();
+  // The workflow's URI is saved first of all: a reload that comes before `init` still restores the panel.
+  const workflowUri = saved.workflowUri ?? document.querySelector('meta[name="maestro-workflow"]')?.getAttribute('content') ?? undefined;
+  if (workflowUri && !saved.workflowUri) host.saveState({ workflowUri, runId: saved.runId ?? null, selected: saved.selected ?? null, bottomTab: saved.bottomTab ?? 'timeline', bottomOpen: saved.bottomOpen ?? true });
   store.setState({
     runChoice: saved.runId ?? null,
     selected: saved.selected ?? null,
@@ -96,7 +99,7 @@ export function startController(store: PanelStore, host: Host): Controller {
   const unsubscribe = store.subscribe((state, previous) => {
     if (state.graph !== previous.graph) layoutIfNeeded();
     if (state.runChoice !== previous.runChoice || state.selected !== previous.selected || state.bottomTab !== previous.bottomTab || state.bottomOpen !== previous.bottomOpen || state.workflow !== previous.workflow) {
-      host.saveState({ workflowUri: state.workflow?.path, runId: state.runChoice, selected: state.selected, bottomTab: state.bottomTab, bottomOpen: state.bottomOpen });
+      host.saveState({ workflowUri: state.workflow?.path ?? workflowUri, runId: state.runChoice, selected: state.selected, bottomTab: state.bottomTab, bottomOpen: state.bottomOpen });
     }
   });
   // Live durations tick while the run shown is going.

@@ -37,11 +37,14 @@ export interface DagGraph {
   nodes: DagNode[];
 }
 
-/** The first YAML syntax error of a file that does not parse: the panel keeps the last good graph and says this. */
+/**
+ * Why there is no new graph: the first YAML syntax error of a file that does not parse (with its place), or a file
+ * that cannot be read. The panel keeps the last good graph and says this.
+ */
 export interface GraphError {
   message: string;
-  line: number;
-  column: number;
+  line?: number;
+  column?: number;
 }
 
 export type RunListStatus = RunStatus | 'running' | 'paused' | 'interrupted';

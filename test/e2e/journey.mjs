@@ -213,6 +213,16 @@ export async function journey({ page, workspace, shots, log }) {
   });
 
   await step('07-panel-and-editor-follow-each-other', async () => {
+    try {
+      await editAndFollow();
+    } finally {
+      // The edit is never kept, so that the steps after this one find the file as it was.
+      await openFile('editing.workflow.yaml').catch(() => undefined);
+      await palette('File: Revert File').catch(() => undefined);
+    }
+  });
+
+  async function editAndFollow() {
     await openFile('editing.workflow.yaml');
     await palette('Maestro: Show DAG');
     const dag = await dagFrame('Editing');
@@ -221,7 +231,7 @@ export async function journey({ page, workspace, shots, log }) {
     await page.locator('.breadcrumbs-control').getByText('deploy', { exact: true }).waitFor();
     await page.locator('.monaco-editor .selected-text').first().waitFor();
     // An edit (unsaved) redraws the graph: notify now needs lint instead of deploy.
-    await page.locator('.monaco-editor .view-lines').first().click();
+    await page.locator('.editor-group-container .monaco-editor .view-lines').first().click();
     await page.keyboard.press('Control+G');
     await page.locator('.quick-input-widget input.input').fill(':13');
     await page.keyboard.press('Enter');
@@ -231,24 +241,27 @@ export async function journey({ page, workspace, shots, log }) {
     await page.keyboard.type('lint');
     await dag.locator('[data-testid="details"]', { hasText: 'notify' }).getByText('lint', { exact: true }).waitFor();
     await dag.locator('[data-testid="fit"]').click();
-    await dag.locator('[data-edge="lint->notify"]').waitFor();
+    await dag.locator('[data-edge="lint->notify"]').waitFor({ state: 'attached' });
     if (await dag.locator('[data-edge="deploy->notify"]').count()) throw new Error('the old edge is still drawn');
     if (!readFileSync(join(workspace, 'editing.workflow.yaml'), 'utf8').includes('needs: [deploy]')) throw new Error('the file was saved: the graph must follow the unsaved text');
     await shot('07a-edited-unsaved');
     // The cursor in the editor selects the node under it in the panel.
+    await page.locator('.editor-group-container .monaco-editor .view-lines').first().click();
     await page.keyboard.press('Control+G');
     await page.locator('.quick-input-widget input.input').fill(':5');
     await page.keyboard.press('Enter');
     await dag.locator('.card.selected[data-node="build"]').waitFor();
-    await palette('File: Revert File');
-  });
+  }
 
   await step('09-window-reload-during-a-run', async () => {
     await openFile('reload.workflow.yaml');
     await palette('Maestro: Run Workflow');
     await waitForStatus(/Reload 0\/2/);
+    await (await dagFrame('Reload')).locator('[data-testid="run-header"][data-status="running"]').waitFor();
     // The window reloads while `slow` runs: the run is left interrupted, and the new window offers to resume it.
-    await page.reload();
+    const reloaded = page.waitForEvent('load', { timeout: 60_000 });
+    await palette('Developer: Reload Window');
+    await reloaded;
     await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
     const offer = notifications.getByText(/Reload was interrupted while it ran/);
     await offer.waitFor({ timeout: 60_000 });

@@ -33,7 +33,7 @@ export async function startHarness(root: string, extra: Record<string, { type: s
     if (url.pathname === '/') {
       const theme = themeOf((url.searchParams.get('theme') as ThemeName | null) ?? 'light');
       res.writeHead(200, { 'content-type': 'text/html' });
-      res.end(dagPanelHtml({ cspSource: `http://${req.headers.host ?? ''}`, asset: (name) => `/dist/${name}` }, 'DAG', standInHost(theme)));
+      res.end(dagPanelHtml({ cspSource: `http://${req.headers.host ?? ''}`, asset: (name) => `/dist/${name}` }, 'DAG', 'file:///work/sdlc-parallel.workflow.yaml', standInHost(theme)));
       return;
     }
     const path = normalize(join(dist, url.pathname.replace(/^\/dist\//, '')));

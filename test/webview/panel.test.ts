@@ -255,6 +255,14 @@ describe('DAG panel in Chromium', function () {
     assert.deepEqual(order(after, ['backend', 'frontend']), order(was, ['backend', 'frontend']));
   });
 
+  it('says so when the workflow file cannot be read, instead of waiting for a graph', async () => {
+    const page = await open();
+    await send(page, { type: 'init', workflow: WORKFLOW, graphError: { message: 'sdlc-parallel.workflow.yaml cannot be read: it may have been deleted or moved' }, runs: [], trusted: true });
+    await page.locator('[data-testid="parse-error"]', { hasText: /cannot be read/ }).waitFor();
+    assert.doesNotMatch(await page.locator('[data-testid="parse-error"]').innerText(), /Line|last version/);
+    assert.equal(await page.getByText('Laying out the graph').count(), 0);
+  });
+
   it('a matrix node is one stacked card with a count; its instances show in the details', async () => {
     const page = await open();
     await send(page, init(graphOf(matrixText), [runItem(matrix, 'completed')]), snapshot(matrix));

@@ -2,7 +2,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import type { EngineEvent } from '../../engine/protocol';
 import { readRun } from '../../engine/run/runStore';
-import { DAG_PROTOCOL_VERSION, parseWebviewMessage, type HostMessage, type RunListItem, type WebviewRequest } from '../../webview/protocol';
+import { DAG_PROTOCOL_VERSION, parseWebviewMessage, type DagGraph, type GraphError, type HostMessage, type RunListItem, type WebviewRequest } from '../../webview/protocol';
 import { toRange } from '../convert';
 import type { WorkflowDocuments } from '../language/documents';
 import type { LiveValidation } from '../language/liveValidation';
@@ -59,7 +59,7 @@ export class DagPanel implements vscode.Disposable {
     panel.iconPath = vscode.Uri.joinPath(s.bundle, '..', 'media', 'workflow.svg');
     panel.webview.options = { enableScripts: true, localResourceRoots: [s.bundle] };
     const webview = panel.webview;
-    webview.html = dagPanelHtml({ cspSource: webview.cspSource, asset: (name) => webview.asWebviewUri(vscode.Uri.joinPath(s.bundle, name)).toString() }, panel.title);
+    webview.html = dagPanelHtml({ cspSource: webview.cspSource, asset: (name) => webview.asWebviewUri(vscode.Uri.joinPath(s.bundle, name)).toString() }, panel.title, uri.toString());
     this.disposables.push(
       this.disposed,
       this.readyEmitter,
@@ -133,9 +133,7 @@ export class DagPanel implements vscode.Disposable {
 
   private async onReady(runId: string | null): Promise<void> {
     this.ready = true;
-    const doc = await this.document();
-    const { graph, graphError } = doc ? dagGraphOf(this.s.documents.index(doc).result) : { graph: undefined, graphError: undefined };
-    if (graph) this.panel.title = dagTitle(graph.name);
+    const { graph, graphError } = await this.currentGraph();
     const editor = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === this.uri.toString());
     const selected = editor ? this.nodeAtCursor(editor) : null;
     this.lastSelected = selected;
@@ -222,13 +220,18 @@ export class DagPanel implements vscode.Disposable {
     }
   }
 
+  /** The graph of the workflow's current text; when the file cannot be read (deleted, moved), why. */
+  private async currentGraph(): Promise<{ graph?: DagGraph; graphError?: GraphError }> {
+    const doc = await this.document();
+    if (!doc) return { graphError: { message: `${vscode.workspace.asRelativePath(this.uri)} cannot be read: it may have been deleted or moved` } };
+    const found = dagGraphOf(this.s.documents.index(doc).result);
+    this.panel.title = dagTitle(found.graph.name);
+    return found;
+  }
+
   private async sendGraph(): Promise<void> {
     if (!this.ready) return;
-    const doc = await this.document();
-    if (!doc) return;
-    const { graph, graphError } = dagGraphOf(this.s.documents.index(doc).result);
-    this.panel.title = dagTitle(graph.name);
-    this.post({ type: 'graph', graph, ...(graphError ? { graphError } : {}) });
+    this.post({ type: 'graph', ...(await this.currentGraph()) });
   }
 
   private nodeAtCursor(editor: vscode.TextEditor): string | null {

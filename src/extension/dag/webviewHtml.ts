@@ -8,12 +8,15 @@ export interface PageAssets {
   asset(name: string): string;
 }
 
+const escape = (text: string): string => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+
 /**
  * One script and one stylesheet from the bundle, under a strict Content-Security-Policy: nothing remote, scripts by
  * nonce only, workers from blobs (the layout worker). The toolkit's components read the nonce from the
- * `csp-nonce` meta. `extraScript` is for tests, which stand in for the host.
+ * `csp-nonce` meta. The workflow's URI is in the page from the start, so that the panel saves it at once and can be
+ * restored after a reload however soon that comes. `extraScript` is for tests, which stand in for the host.
  */
-export function dagPanelHtml(assets: PageAssets, title: string, extraScript = ''): string {
+export function dagPanelHtml(assets: PageAssets, title: string, workflowUri: string, extraScript = ''): string {
   const nonce = randomBytes(16).toString('base64');
   const csp = [
     "default-src 'none'",
@@ -23,7 +26,7 @@ export function dagPanelHtml(assets: PageAssets, title: string, extraScript = ''
     `script-src 'nonce-${nonce}'`,
     'worker-src blob:',
   ].join('; ');
-  const escaped = title.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+  const escaped = escape(title);
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -31,6 +34,7 @@ export function dagPanelHtml(assets: PageAssets, title: string, extraScript = ''
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <meta property="csp-nonce" content="${nonce}">
+<meta name="maestro-workflow" content="${escape(workflowUri)}">
 <link rel="stylesheet" href="${assets.asset('webview.css')}" nonce="${nonce}">
 <title>${escaped}</title>
 </head>

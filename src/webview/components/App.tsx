@@ -12,6 +12,7 @@ import { formatDuration } from '../../engine/duration';
 export function App() {
   const graph = usePanel((s) => s.graph);
   const layout = usePanel((s) => s.layout);
+  const unreadable = usePanel((s) => !s.graph && s.graphError !== undefined);
   return (
     <ReactFlowProvider>
       <div className="app">
@@ -25,7 +26,7 @@ export function App() {
           <div className="graph">
             {graph && graph.nodes.length === 0 ? (
               <p className="muted empty">This workflow has no nodes yet: add one under nodes: in the file.</p>
-            ) : !graph || !layout ? (
+            ) : (!graph && !unreadable) || (graph && !layout) ? (
               <p className="muted empty" aria-busy="true">
                 Laying out the graph…
               </p>
@@ -67,13 +68,15 @@ function RunHeader() {
 
 function Banners() {
   const error = usePanel((s) => s.graphError);
+  const hasGraph = usePanel((s) => s.graph !== undefined);
   const notice = usePanel((s) => s.notice);
   const store = usePanelStore();
   return (
     <>
       {error ? (
         <div className="banner banner-error" role="alert" data-testid="parse-error">
-          <span className="codicon codicon-error" aria-hidden="true" /> Line {error.line}, column {error.column}: {error.message}. The graph shows the last version that parsed.
+          <span className="codicon codicon-error" aria-hidden="true" /> {error.line !== undefined ? `Line ${error.line}, column ${error.column ?? 1}: ` : ''}
+          {error.message}.{hasGraph ? ' The graph shows the last version that parsed.' : ''}
         </div>
       ) : null}
       {notice ? (
