@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.bench/**', 'test-results/**', 'esbuild.js'] },
+  { ignores: ['dist/**', 'node_modules/**', '.bench/**', 'test-results/**', '.scratch/**', 'esbuild.js', 'src/engine/validation/schemaValidator.js'] },
   ...tseslint.configs.recommendedTypeChecked.map((c) => ({ ...c, files: ['**/*.ts', '**/*.tsx'] })),
   {
     files: ['**/*.ts', '**/*.tsx'],

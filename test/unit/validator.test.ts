@@ -1,4 +1,6 @@
 import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { validateWorkflow } from '../../src/engine/validation/validate';
 import { codes, diagnose, yaml } from './helpers';
 
@@ -222,5 +224,13 @@ describe('validator', () => {
     const { workflow } = validateWorkflow(yaml(...header, 'nodes:', '  a: { run: x }', '  b: { needs: [a, zzz], run: y, timeout: never }'));
     assert.deepEqual(workflow.nodes.map((n) => [n.id, n.needs]), [['a', []], ['b', ['a', 'zzz']]]);
     assert.equal(workflow.nodes[1].timeoutMs, undefined);
+  });
+});
+
+describe('the compiled schema validator', () => {
+  it('is the schema as it is now (run `node scripts/compile-schema.mjs` after changing the schema)', async () => {
+    const compiler = await import('../../scripts/compile-schema.mjs');
+    const schemaText = readFileSync(join(__dirname, '..', '..', 'schemas', 'workflow.schema.json'), 'utf8');
+    assert.equal(readFileSync(compiler.OUTPUT, 'utf8'), compiler.compileSchema(schemaText));
   });
 });

@@ -1,17 +1,10 @@
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import schema from '../../../schemas/workflow.schema.json';
 import type { Span, SpanDiagnostic } from '../diagnostics';
 import { DURATION_HINT } from '../duration';
 import { didYouMean, closest } from '../suggest';
 import { locate, objectSpan, pointerToPath, type ParsedDocument, type PathSegment } from './document';
-
-let compiled: ValidateFunction | undefined;
-
-/** The schema validator, compiled on first use and kept. */
-function validator(): ValidateFunction {
-  compiled ??= new Ajv({ allErrors: true, verbose: true, strict: false }).compile(schema);
-  return compiled;
-}
+import validator from './schemaValidator';
 
 const NODE_KINDS = ['run', 'approval', 'workflow'] as const;
 type Json = Record<string, unknown>;
@@ -54,21 +47,32 @@ const label = (path: readonly PathSegment[]): string => {
   return last === undefined ? 'the workflow' : typeof last === 'number' ? `item ${last + 1} of '${String(path[path.length - 2])}'` : `'${last}'`;
 };
 
-// ajv gives schema paths relative to the definition a $ref points at, so errors are recognized by their schema.
+// ajv gives schema paths relative to the definition a $ref points at, so errors are recognized by their schema. The
+// compiled validator holds its own copies of the schema's objects: they are told apart by content, once per object.
+const DEFINITION_BY_TEXT = new Map(Object.entries(schema.definitions).map(([name, definition]) => [JSON.stringify(definition), name]));
+const definitionNames = new WeakMap<object, string | null>();
+
+/** Which of the schema's definitions a schema object of an error is, if any. */
+function definitionOf(s: unknown): string | undefined {
+  if (typeof s !== 'object' || s === null) return undefined;
+  let name = definitionNames.get(s);
+  if (name === undefined) definitionNames.set(s, (name = DEFINITION_BY_TEXT.get(JSON.stringify(s)) ?? null));
+  return name ?? undefined;
+}
+
 function isDurationError(e: ErrorObject): boolean {
-  return e.parentSchema === schema.definitions.duration || e.schema === schema.definitions.duration;
+  return definitionOf(e.parentSchema) === 'duration' || definitionOf(e.schema) === 'duration';
 }
 
 /** The node's "exactly one of run, approval, workflow" rule. */
 function isNodeKindError(e: ErrorObject): boolean {
-  return e.keyword === 'oneOf' && e.parentSchema === schema.definitions.node;
+  return e.keyword === 'oneOf' && definitionOf(e.parentSchema) === 'node';
 }
 
 /** Checks the parsed document against the JSON schema, with messages that say what is wrong and what would be right. */
 export function checkSchema(parsed: ParsedDocument): SpanDiagnostic[] {
-  const validate = validator();
-  if (validate(parsed.value)) return [];
-  const errors = [...(validate.errors ?? [])];
+  if (validator(parsed.value)) return [];
+  const errors = [...(validator.errors ?? [])];
   const data = parsed.value;
   const out: SpanDiagnostic[] = [];
   const seen = new Set<string>();
