@@ -128,6 +128,17 @@ export function registerSuites({ vscode, api, workspace }: IntegrationContext): 
       assert.ok(existsSync(join(run.runsDir, run.runId, 'events.jsonl')));
       const panel = await until(() => api.dag.get(file('sdlc-parallel.workflow.yaml')));
       await until(() => panel.isReady && panel.shownRunId === run.runId);
+      // A newer run follows; Show DAG on the first run (as from the Runs view) shows that one, also in a panel
+      // that opens for it.
+      const t1 = Date.now();
+      await vscode.commands.executeCommand('maestro.run', file('sdlc-parallel.workflow.yaml'));
+      const newer = await until(() => api.runs.all().find((r) => r.workflowPath === run.workflowPath && r.startedAt >= t1 && r.runId !== run.runId));
+      await until(() => finished(newer));
+      panel.panel.dispose();
+      await vscode.commands.executeCommand('maestro.showDag', run.runId);
+      const reopened = await until(() => api.dag.get(file('sdlc-parallel.workflow.yaml')));
+      await until(() => reopened.isReady);
+      assert.equal(reopened.shownRunId, run.runId);
     });
 
     it('pauses and resumes', async () => {

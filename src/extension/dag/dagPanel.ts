@@ -140,8 +140,10 @@ export class DagPanel implements vscode.Disposable {
     const runs = this.runList();
     this.runsSent = JSON.stringify(runs);
     this.post({ type: 'init', workflow: { path: this.uri.toString(), name: graph?.name ?? vscode.workspace.asRelativePath(this.uri) }, ...(graph ? { graph } : {}), ...(graphError ? { graphError } : {}), runs, trusted: vscode.workspace.isTrusted, ...(selected ? { selected } : {}) });
-    this.follow = runId === null || !this.s.runs.get(runId);
-    this.showRun(this.follow ? this.latestRun()?.runId : runId!);
+    // A fresh webview asks for nothing in particular: then the run chosen before it loaded (Show DAG on a run) stands.
+    const wanted = runId ?? (this.follow ? null : (this.shown ?? null));
+    this.follow = wanted === null || !this.s.runs.get(wanted);
+    this.showRun(this.follow ? this.latestRun()?.runId : wanted!);
     this.readyEmitter.fire();
   }
 
@@ -162,6 +164,8 @@ export class DagPanel implements vscode.Disposable {
     this.flushTimer = undefined;
     this.pendingEvents = [];
     this.shown = runId;
+    // A webview that does not listen gets the run from its next `ready`: no need to read the log now.
+    if (!this.ready) return;
     const entry = runId ? this.s.runs.get(runId) : undefined;
     if (!runId || !entry) {
       this.lastSentSeq = -1;
