@@ -45,12 +45,13 @@ function main(): void {
   const single = chainOf(1);
   const floor = join(root, 'scripts', 'bench', 'spawnFloor.mjs');
 
-  const t = { make: [] as number[], floor: [] as number[], engine: [] as number[], chainEngine: [] as number[], chainFloor: [] as number[], singleEngine: [] as number[], singleFloor: [] as number[] };
+  const t = { make: [] as number[], floor: [] as number[], engine: [] as number[], engineNoHelpers: [] as number[], chainEngine: [] as number[], chainFloor: [] as number[], singleEngine: [] as number[], singleFloor: [] as number[] };
   for (let round = 0; round < ROUNDS; round++) {
     const runs = join(work, `runs-${round}`);
     t.make.push(time('make', ['-s', '-j8', '-f', 'Makefile', 'all']));
     t.floor.push(time(process.execPath, [floor, '1000', '8', 'bash', '-e', '-c', 'true']));
     t.engine.push(time(process.execPath, [cli, 'run', layered, '--json', '--runs-dir', runs]));
+    t.engineNoHelpers.push(time(process.execPath, [cli, 'run', layered, '--json', '--runs-dir', runs], { MAESTRO_SPAWN_HELPERS: '0' }));
     t.chainFloor.push(time(process.execPath, [floor, '200', '1', 'bash', '-e', '-c', 'true']));
     t.chainEngine.push(time(process.execPath, [cli, 'run', chain, '--json', '--runs-dir', runs]));
     t.singleFloor.push(time(process.execPath, [floor, '1', '1', 'bash', '-e', '-c', 'true']));
@@ -66,17 +67,21 @@ function main(): void {
   writeFileSync(big, layeredWorkflow({ layers: 500, width: 20, concurrency: 8, run: () => 'true' }));
   const rssFile = join(work, 'rss');
   const bigMs = time(process.execPath, ['--require', join(root, 'scripts', 'bench', 'rssProbe.cjs'), cli, 'run', big, '--json', '--runs-dir', join(work, 'runs-big')], { MAESTRO_RSS_FILE: rssFile });
-  const rssMb = Number(readFileSync(rssFile, 'utf8')) / (1024 * 1024);
+  const rss = JSON.parse(readFileSync(rssFile, 'utf8')) as { engine: number; helpers: number[] };
+  const rssMb = rss.engine / (1024 * 1024);
+  const helperRssMb = rss.helpers.map((b) => b / (1024 * 1024));
 
   console.log(`\nEngine: 1,000 nodes of 'true' (50 layers of 20, each needing 2 above), 8 at once; median of ${ROUNDS} rounds, whole processes`);
   console.log(`  make -j8 (execs 'true' without a shell)                  ${ms(m.make)}`);
   console.log(`  bare Node loop: spawn 'bash -e -c true' 8 at a time       ${ms(m.floor)}   (the floor)`);
-  console.log(`  maestro-dag run --json (validation, events, run log)      ${ms(m.engine)}`);
+  console.log(`  maestro-dag run --json (validation, events, run log)      ${ms(m.engine)}   (2 spawn helpers)`);
+  console.log(`  the same, every process started by the engine itself      ${ms(m.engineNoHelpers)}   (MAESTRO_SPAWN_HELPERS=0: ${ratio(m.engineNoHelpers, m.floor)} the floor)`);
   console.log(`  engine ÷ floor = ${ratio(m.engine, m.floor)} (target ≤ 1.25×); engine ÷ make = ${ratio(m.engine, m.make)}`);
   console.log(`Chain of 200 nodes, one at a time: engine ${ms(m.chainEngine)}, spawn floor ${ms(m.chainFloor)}`);
   console.log(`  per-hop latency above the spawn time, start-up costs removed: ${hop.toFixed(2)} ms (target < 2 ms)`);
   console.log(`10,000-node run: ${(bigMs / 1000).toFixed(1)} s, peak RSS ${rssMb.toFixed(0)} MB (target < 200 MB)`);
-  process.send?.({ section: 'engine', ...m, hopMs: hop, rssMb, bigMs });
+  console.log(`  its spawn helpers: ${helperRssMb.length ? helperRssMb.map((mb) => `${mb.toFixed(0)} MB`).join(', ') : 'none seen'} peak RSS each`);
+  process.send?.({ section: 'engine', ...m, hopMs: hop, rssMb, helperRssMb, bigMs });
   rmSync(work, { recursive: true, force: true });
 }
 

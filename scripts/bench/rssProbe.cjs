@@ -1,6 +1,38 @@
-// Preloaded into a process (`node --require rssProbe.cjs …`) to report its peak resident set size on exit.
-const { writeFileSync } = require('node:fs');
+// Preloaded into a process (`node --require rssProbe.cjs …`) to report its peak resident set size on exit, and the
+// peak of each spawn helper it started (sampled from /proc while they run, as JSON: { engine, helpers: [] }).
+const { readdirSync, readFileSync, writeFileSync } = require('node:fs');
 const out = process.env.MAESTRO_RSS_FILE;
+const helperPeaks = new Map();
+
+function sampleHelpers() {
+  let tasks = [];
+  try {
+    tasks = readdirSync('/proc/self/task');
+  } catch {
+    return;
+  }
+  for (const task of tasks) {
+    let children = [];
+    try {
+      children = readFileSync(`/proc/self/task/${task}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+    } catch {
+      continue;
+    }
+    for (const pid of children) {
+      try {
+        if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('spawnHelper.js')) continue;
+        const kb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+        helperPeaks.set(pid, Math.max(helperPeaks.get(pid) ?? 0, kb * 1024));
+      } catch {
+        // Gone between the listing and the read.
+      }
+    }
+  }
+}
+
+if (out) setInterval(sampleHelpers, 100).unref();
 process.on('exit', () => {
-  if (out) writeFileSync(out, String(process.resourceUsage().maxRSS * 1024));
+  if (!out) return;
+  sampleHelpers();
+  writeFileSync(out, JSON.stringify({ engine: process.resourceUsage().maxRSS * 1024, helpers: [...helperPeaks.values()] }));
 });

@@ -42,7 +42,8 @@ try {
     vsix,
     workDir: work,
     workspace,
-    env: { MAESTRO_TEST_ENTRY: testEntry, MAESTRO_TEST_RESULTS: resultsFile },
+    // Every run in the integration suites starts its processes through a spawn helper (the journey runs without).
+    env: { MAESTRO_TEST_ENTRY: testEntry, MAESTRO_TEST_RESULTS: resultsFile, MAESTRO_SPAWN_HELPERS: '1' },
     settings: { 'security.workspace.trust.enabled': false },
   });
   console.log(`e2e: code-server at ${server.url}`);

@@ -2,27 +2,22 @@ import { strict as assert } from 'node:assert';
 import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resumeRunFromLog, RunSetupError, startRun } from '../../src/engine/run/engine';
+import { resumeRunFromLog, RunSetupError, startRun, type RunOptions } from '../../src/engine/run/engine';
 import { ShellProcessRunner } from '../../src/engine/run/processRunner';
+import type { SpawnHelperPool } from '../../src/engine/run/spawnHelper/pool';
+import { alive, readyHelpers, until } from './processes';
 import { listRuns, readLog, readRun } from '../../src/engine/run/runStore';
 import type { EngineEvent } from '../../src/engine/protocol';
 import { yaml } from './helpers';
 
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-/** Waits until a condition holds, polling; the test's own timeout bounds it. */
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((r) => setTimeout(r, 20));
-}
-
-describe('engine with real processes', () => {
+for (const mode of ['started by the engine', 'started by a spawn helper'] as const) describe(`engine with real processes, ${mode}`, () => {
+  let helpers: SpawnHelperPool | undefined;
+  before(async () => {
+    if (mode === 'started by a spawn helper') helpers = await readyHelpers();
+  });
+  after(() => helpers?.close());
+  const startHere = (o: RunOptions) => startRun({ ...o, spawnHelpers: helpers });
+  const resumeHere = (o: Parameters<typeof resumeRunFromLog>[0]) => resumeRunFromLog({ ...o, spawnHelpers: helpers });
   let dir: string;
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'maestro-engine-'))));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -36,7 +31,7 @@ describe('engine with real processes', () => {
   it('a timeout ends the whole process tree of the attempt', async () => {
     const pids = join(dir, 'pids');
     const path = workflow('t.workflow.yaml', 'nodes:', '  sleeper:', `    run: 'sleep 30 & echo $! >> ${pids}; sleep 31 & echo $! >> ${pids}; wait'`, '    timeout: 300ms');
-    const run = startRun({ workflowPath: path, runsDir: join(dir, 'runs'), killGraceMs: 1000 });
+    const run = startHere({ workflowPath: path, runsDir: join(dir, 'runs'), killGraceMs: 1000 });
     assert.equal(await run.finished(), 'failed');
     run.dispose();
     const children = readFileSync(pids, 'utf8').trim().split('\n').map(Number);
@@ -48,7 +43,7 @@ describe('engine with real processes', () => {
     const pids = join(dir, 'pids');
     const events: EngineEvent[] = [];
     const path = workflow('c.workflow.yaml', 'nodes:', `  leaves_child: { run: 'sleep 40 & echo $! >> ${pids}; exit 0' }`, `  long: { run: 'sleep 41 & echo $! >> ${pids}; wait' }`);
-    const run = startRun({ workflowPath: path, runsDir: join(dir, 'runs'), onEvent: (e) => events.push(e) });
+    const run = startHere({ workflowPath: path, runsDir: join(dir, 'runs'), onEvent: (e) => events.push(e) });
     await until(() => existsSync(pids) && readFileSync(pids, 'utf8').trim().split('\n').length === 2 && events.some((e) => e.type === 'node:completed'));
     run.scheduler.cancel();
     assert.equal(await run.finished(), 'cancelled');
@@ -62,7 +57,7 @@ describe('engine with real processes', () => {
   it('masked values never reach the log files or the event log', async () => {
     const path = workflow('m.workflow.yaml', 'nodes:', '  secret:', '    run: |', '      echo "::add-mask hunter2"', '      echo "password is hunter2"', '      echo "pw=hunter2" >> "$MAESTRO_OUTPUT"', '      echo "oops hunter2" >&2', '    outputs: [pw]');
     const runsDir = join(dir, 'runs');
-    const run = startRun({ workflowPath: path, runsDir });
+    const run = startHere({ workflowPath: path, runsDir });
     assert.equal(await run.finished(), 'completed');
     run.dispose();
     const files = [join(run.dir, 'events.jsonl'), ...readdirSync(join(run.dir, 'logs')).map((f) => join(run.dir, 'logs', f))];
@@ -74,7 +69,7 @@ describe('engine with real processes', () => {
     const path = workflow('p.workflow.yaml', 'nodes:', '  a: { run: "echo hello; echo world >&2" }', '  b: { needs: a, run: exit 4 }');
     const runsDir = join(dir, 'runs');
     const seen: number[] = [];
-    const run = startRun({
+    const run = startHere({
       workflowPath: path,
       runsDir,
       onEvent: (e) => {
@@ -96,7 +91,7 @@ describe('engine with real processes', () => {
   it('reads back a torn event log, keeping everything before the tear', async () => {
     const path = workflow('torn.workflow.yaml', 'nodes:', '  a: { run: "true" }', '  b: { needs: a, run: "true" }');
     const runsDir = join(dir, 'runs');
-    const run = startRun({ workflowPath: path, runsDir });
+    const run = startHere({ workflowPath: path, runsDir });
     await run.finished();
     run.dispose();
     const full = readRun(runsDir, run.runId).events.length;
@@ -111,11 +106,11 @@ describe('engine with real processes', () => {
     const fixed = join(dir, 'fixed');
     const path = workflow('r.workflow.yaml', 'nodes:', `  first: { run: 'echo x >> ${counter}; echo "v=7" >> "$MAESTRO_OUTPUT"', outputs: [v] }`, `  second: { needs: first, run: 'test -f ${fixed}; echo "got \${{ nodes.first.outputs.v }}"' }`, '  third: { needs: second, run: "true" }');
     const runsDir = join(dir, 'runs');
-    const run = startRun({ workflowPath: path, runsDir });
+    const run = startHere({ workflowPath: path, runsDir });
     assert.equal(await run.finished(), 'failed');
     run.dispose();
     writeFileSync(fixed, '');
-    const resumed = resumeRunFromLog({ runsDir, runId: run.runId });
+    const resumed = resumeHere({ runsDir, runId: run.runId });
     assert.equal(await resumed.finished(), 'completed');
     resumed.dispose();
     assert.equal(readFileSync(counter, 'utf8'), 'x\n', 'the completed node ran once');
@@ -128,14 +123,14 @@ describe('engine with real processes', () => {
 
   it('refuses to start an invalid workflow or bad inputs, saying why', () => {
     const bad = workflow('bad.workflow.yaml', 'nodes:', '  a: { needs: zz, run: x }');
-    assert.throws(() => startRun({ workflowPath: bad, runsDir: join(dir, 'runs') }), (e: unknown) => e instanceof RunSetupError && e.diagnostics[0].code === 'unknown-dependency');
+    assert.throws(() => startHere({ workflowPath: bad, runsDir: join(dir, 'runs') }), (e: unknown) => e instanceof RunSetupError && e.diagnostics[0].code === 'unknown-dependency');
     const withInputs = workflow('in.workflow.yaml', 'inputs: { n: { type: number } }', 'nodes:', '  a: { run: x }');
-    assert.throws(() => startRun({ workflowPath: withInputs, inputs: { n: 'lots' }, runsDir: join(dir, 'runs') }), /input 'n' is a number/);
-    assert.throws(() => startRun({ workflowPath: join(dir, 'missing.workflow.yaml') }), /no such file/);
+    assert.throws(() => startHere({ workflowPath: withInputs, inputs: { n: 'lots' }, runsDir: join(dir, 'runs') }), /input 'n' is a number/);
+    assert.throws(() => startHere({ workflowPath: join(dir, 'missing.workflow.yaml') }), /no such file/);
   });
 
   it('reports a shell that cannot start as a failure, not a crash', async () => {
-    const runner = new ShellProcessRunner(dir);
+    const runner = new ShellProcessRunner(dir, { helpers });
     const attempt = runner.start({ instanceId: 'x', attempt: 1, script: 'true', shell: '/no/such/shell', cwd: dir, env: {} }, () => undefined);
     const result = await attempt.done;
     assert.match(result.spawnError ?? '', /ENOENT/);

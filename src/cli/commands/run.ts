@@ -181,6 +181,7 @@ export async function runCommand(argv: string[], io: Output): Promise<number> {
       runsDir: values['runs-dir'],
       concurrency,
       killGraceMs: grace === undefined ? undefined : grace * 1000,
+      onWarning: (m) => show.message(`warning: ${m}`),
       onEvent: relay.push,
     });
   } catch (e) {

@@ -12,7 +12,7 @@ export class EngineServer {
 
   constructor(
     private readonly send: (m: EngineMessage) => void,
-    private readonly overrides: Pick<RunOptions, 'runner' | 'clock'> = {},
+    private readonly overrides: Pick<RunOptions, 'runner' | 'clock' | 'onWarning'> = {},
   ) {}
 
   ready(pid: number): void {

@@ -4,7 +4,8 @@
 import { createInterface } from 'node:readline';
 import { EngineServer } from './engineServer';
 
-const server = new EngineServer((m) => process.stdout.write(JSON.stringify(m) + '\n'));
+// Warnings go to stderr, which the host logs.
+const server = new EngineServer((m) => process.stdout.write(JSON.stringify(m) + '\n'), { onWarning: (m) => process.stderr.write(`warning: ${m}\n`) });
 let stopping = false;
 
 async function stop(code: number): Promise<void> {

@@ -11,6 +11,8 @@ import { validateFile } from '../validateFile';
 import { resolveInputs } from './inputs';
 import { systemClock, type Clock, type ProcessRunner, type RunningAttempt, type SubWorkflowRunner } from './ports';
 import { ShellProcessRunner } from './processRunner';
+import { SpawnHelperPool } from './spawnHelper/pool';
+import { spawnHelperCount } from './spawnHelper/count';
 import { newRunId, readRun, RunWriter } from './runStore';
 import { Scheduler } from './scheduler';
 
@@ -34,6 +36,10 @@ export interface RunOptions {
   killGraceMs?: number;
   /** Called for every event, after it is written to the run's log. */
   onEvent?: (e: EngineEvent) => void;
+  /** Spawn helpers to share (the run does not close them); by default a run starts its own when it is big enough. */
+  spawnHelpers?: SpawnHelperPool;
+  /** Told about problems that do not stop the run, such as a spawn helper that failed. */
+  onWarning?: (message: string) => void;
   /** For tests: a fake process runner and clock. */
   runner?: ProcessRunner;
   clock?: Clock;
@@ -129,6 +135,15 @@ function subWorkflowRunner(context: { runId: string; tempDir: string; concurrenc
   return run;
 }
 
+/** Where the bundled spawn helper is: beside this bundle in `dist/`. Not there when the engine runs from source. */
+const SPAWN_HELPER_SCRIPT = join(__dirname, 'spawnHelper.js');
+
+function startSpawnHelpers(nodes: number, concurrency: number, env: Record<string, string>, onWarning?: (message: string) => void): SpawnHelperPool | undefined {
+  const count = spawnHelperCount({ nodes, concurrency, setting: process.env.MAESTRO_SPAWN_HELPERS });
+  if (count === 0 || !existsSync(SPAWN_HELPER_SCRIPT)) return undefined;
+  return new SpawnHelperPool({ script: SPAWN_HELPER_SCRIPT, count, env, onProblem: onWarning });
+}
+
 function launch(o: RunOptions, setup: { path: string; workflow: ReturnType<typeof load>['workflow']; hash: string; runId: string; runsDir: string; inputs: Record<string, string | number | boolean>; previous?: ConstructorParameters<typeof Scheduler>[0]['previous']; startedAt?: number }): RunHandle {
   const dir = join(setup.runsDir, setup.runId);
   const tempDir = mkdtempSync(join(tmpdir(), 'maestro-run-'));
@@ -139,7 +154,8 @@ function launch(o: RunOptions, setup: { path: string; workflow: ReturnType<typeo
   );
   const concurrency = o.concurrency ?? setup.workflow.concurrency ?? availableParallelism();
   const baseEnv = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
-  const runner = o.runner ?? new ShellProcessRunner(tempDir, o.killGraceMs);
+  const ownHelpers = o.runner || o.spawnHelpers ? undefined : startSpawnHelpers(setup.workflow.nodes.length, concurrency, baseEnv, o.onWarning);
+  const runner = o.runner ?? new ShellProcessRunner(tempDir, { killGraceMs: o.killGraceMs, helpers: o.spawnHelpers ?? ownHelpers });
   const clock = o.clock ?? systemClock;
   const scheduler = new Scheduler({
     runId: setup.runId,
@@ -166,6 +182,8 @@ function launch(o: RunOptions, setup: { path: string; workflow: ReturnType<typeo
     },
   });
   scheduler.start();
+  // Helpers are for the run's fan-out; a node retried after the run ended is started by the engine itself.
+  if (ownHelpers) void scheduler.done.then(() => ownHelpers.close());
   return {
     runId: setup.runId,
     runsDir: setup.runsDir,
@@ -183,6 +201,7 @@ function launch(o: RunOptions, setup: { path: string; workflow: ReturnType<typeo
       }
     },
     dispose: () => {
+      ownHelpers?.close();
       writer.close();
       rmSync(tempDir, { recursive: true, force: true });
     },
@@ -203,7 +222,7 @@ export function startRun(o: RunOptions): RunHandle {
  * Continues a run from its log: completed nodes keep their outputs and do not run again; every other node runs.
  * This is how a run survives a crash of the engine or of the editor.
  */
-export function resumeRunFromLog(o: Omit<RunOptions, 'workflowPath' | 'inputs'> & { runsDir: string; runId: string; fromNode?: string; onWarning?: (message: string) => void }): RunHandle {
+export function resumeRunFromLog(o: Omit<RunOptions, 'workflowPath' | 'inputs'> & { runsDir: string; runId: string; fromNode?: string }): RunHandle {
   const stored = readRun(o.runsDir, o.runId);
   if (stored.record.status === 'running' && !stored.interrupted) throw new RunSetupError(`run ${o.runId} is still running in engine process ${stored.record.pid}`);
   if (stored.skippedLines) o.onWarning?.(`${stored.skippedLines} unreadable line${stored.skippedLines === 1 ? '' : 's'} in the event log were skipped (a torn write after a crash)`);

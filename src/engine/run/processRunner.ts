@@ -1,46 +1,30 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { killGroup, launchProcess, type LaunchExit, type LaunchHandlers, type LaunchSpec } from './launch';
 import { parseOutputsFile } from './outputsFile';
 import type { AttemptRequest, AttemptResult, ProcessRunner, RunningAttempt } from './ports';
+import type { SpawnHelperPool } from './spawnHelper/pool';
 
 const DEFAULT_SHELL = existsSync('/bin/bash') || existsSync('/usr/bin/bash') ? 'bash' : 'sh';
 
-/** Signals a whole process group, ignoring one that is already gone. */
-function killGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // ESRCH: nothing left in the group.
-  }
-}
-
-/** Splits a byte stream into lines, keeping a partial last line until more arrives or the stream ends. */
-function lineSplitter(onLine: (text: string) => void): { push(chunk: Buffer): void; end(): void } {
-  let rest = '';
-  return {
-    push(chunk) {
-      const text = rest + chunk.toString('utf8');
-      const lines = text.split('\n');
-      rest = lines.pop() ?? '';
-      for (const l of lines) onLine(l.endsWith('\r') ? l.slice(0, -1) : l);
-    },
-    end() {
-      if (rest !== '') onLine(rest);
-      rest = '';
-    },
-  };
+export interface ShellProcessRunnerOptions {
+  /** How long a process group has between SIGTERM and SIGKILL. */
+  killGraceMs?: number;
+  /** Spawn helpers to start processes through when one is ready; without them the engine starts every process. */
+  helpers?: SpawnHelperPool;
 }
 
 /** Runs attempts as real processes, each in its own process group so that ending it ends everything it started. */
 export class ShellProcessRunner implements ProcessRunner {
   private readonly outputsDir: string;
+  private readonly killGraceMs: number;
   private attempts = 0;
 
   constructor(
     scratchDir: string,
-    private readonly killGraceMs = 5000,
+    private readonly o: ShellProcessRunnerOptions = {},
   ) {
+    this.killGraceMs = o.killGraceMs ?? 5000;
     this.outputsDir = join(scratchDir, 'outputs');
     mkdirSync(this.outputsDir, { recursive: true });
   }
@@ -52,26 +36,30 @@ export class ShellProcessRunner implements ProcessRunner {
     const shell = request.shell ?? DEFAULT_SHELL;
     // `-e` stops the script at the first failing command, as CI runners do.
     const args = shell === 'bash' || shell === 'sh' || shell === 'zsh' ? ['-e', '-c', request.script] : ['-c', request.script];
+    const spec: LaunchSpec = { file: shell, args, cwd: request.cwd, env: { ...request.env, MAESTRO_OUTPUT: outputFile } };
+
+    let pid: number | undefined;
+    let exited = false;
     let stoppedBy: AttemptResult['stoppedBy'];
     let killTimer: NodeJS.Timeout | undefined;
-    const child = spawn(shell, args, {
-      cwd: request.cwd,
-      env: { ...request.env, MAESTRO_OUTPUT: outputFile },
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const out = lineSplitter((t) => onLine('stdout', t));
-    const err = lineSplitter((t) => onLine('stderr', t));
-    child.stdout.on('data', (c: Buffer) => out.push(c));
-    child.stderr.on('data', (c: Buffer) => err.push(c));
-
-    const done = new Promise<AttemptResult>((resolve) => {
-      let exit: { code: number | null; signal: string | null } | undefined;
-      let spawnError: string | undefined;
-      const finish = () => {
+    const signalGroup = (p: number) => {
+      killGroup(p, 'SIGTERM');
+      killTimer = setTimeout(() => killGroup(p, 'SIGKILL'), this.killGraceMs);
+    };
+    let resolveDone!: (result: AttemptResult) => void;
+    const done = new Promise<AttemptResult>((resolve) => (resolveDone = resolve));
+    const handlers: LaunchHandlers = {
+      onSpawn: (p) => {
+        pid = p;
+        // A stop that came before the pid was known (the process was starting in a helper) applies now.
+        if (stoppedBy) signalGroup(p);
+      },
+      onLines: (stream, lines) => {
+        for (const line of lines) onLine(stream, line);
+      },
+      onExit: (exit: LaunchExit) => {
+        exited = true;
         if (killTimer) clearTimeout(killTimer);
-        out.end();
-        err.end();
         let outputs: Record<string, string> = {};
         let outputProblems: string[] = [];
         try {
@@ -80,29 +68,20 @@ export class ShellProcessRunner implements ProcessRunner {
           outputProblems = [`could not be read: ${(e as Error).message}`];
         }
         rmSync(outputFile, { force: true });
-        resolve({ exitCode: exit?.code ?? null, signal: exit?.signal ?? null, ...(stoppedBy ? { stoppedBy } : {}), outputs, outputProblems, ...(spawnError ? { spawnError } : {}) });
-      };
-      child.on('error', (e) => {
-        spawnError = e.message;
-        if (child.pid === undefined) finish();
-      });
-      child.on('exit', (code, signal) => {
-        exit = { code, signal };
-        // The shell is gone: whatever it left running in its group must not outlive the node.
-        if (child.pid !== undefined) killGroup(child.pid, 'SIGKILL');
-      });
-      child.on('close', finish);
-    });
+        resolveDone({ exitCode: exit.code, signal: exit.signal, ...(stoppedBy ? { stoppedBy } : {}), outputs, outputProblems, ...(exit.spawnError ? { spawnError: exit.spawnError } : {}) });
+      },
+    };
+    if (!this.o.helpers?.launch(spec, handlers)) launchProcess(spec, handlers);
 
     return {
-      pid: child.pid,
+      get pid() {
+        return pid;
+      },
       done,
       stop: (reason) => {
-        if (stoppedBy || child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+        if (stoppedBy || exited) return;
         stoppedBy = reason;
-        const pid = child.pid;
-        killGroup(pid, 'SIGTERM');
-        killTimer = setTimeout(() => killGroup(pid, 'SIGKILL'), this.killGraceMs);
+        if (pid !== undefined) signalGroup(pid);
       },
     };
   }

@@ -1,0 +1,88 @@
+import { spawn } from 'node:child_process';
+import { StringDecoder } from 'node:string_decoder';
+
+/** One process to start: the program, its arguments, folder and whole environment. */
+export interface LaunchSpec {
+  file: string;
+  args: string[];
+  cwd: string;
+  env: Record<string, string>;
+}
+
+export type OutputStream = 'stdout' | 'stderr';
+
+/** How a launched process ended. `spawnError` means it never started. */
+export interface LaunchExit {
+  code: number | null;
+  signal: string | null;
+  spawnError?: string;
+}
+
+export interface LaunchHandlers {
+  /** The process exists, with this pid (also its process group id). */
+  onSpawn(pid: number): void;
+  /** Complete lines, in the order the process wrote them to this stream. */
+  onLines(stream: OutputStream, lines: string[]): void;
+  /** Called once, after every line of output has been delivered. */
+  onExit(exit: LaunchExit): void;
+}
+
+/** Signals a whole process group, ignoring one that is already gone. */
+export function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // ESRCH: nothing left in the group.
+  }
+}
+
+/** Splits a byte stream into lines (dropping a trailing CR), keeping a partial last line until more arrives or the stream ends. */
+export function lineSplitter(onLines: (lines: string[]) => void): { push(chunk: Buffer): void; end(): void } {
+  const decoder = new StringDecoder('utf8');
+  let rest = '';
+  const strip = (l: string) => (l.endsWith('\r') ? l.slice(0, -1) : l);
+  return {
+    push(chunk) {
+      const lines = (rest + decoder.write(chunk)).split('\n');
+      rest = lines.pop() ?? '';
+      if (lines.length) onLines(lines.map(strip));
+    },
+    end() {
+      const last = rest + decoder.end();
+      rest = '';
+      if (last !== '') onLines([strip(last)]);
+    },
+  };
+}
+
+/**
+ * Starts a process in its own process group (so that ending the group ends everything it started), with stdin closed
+ * and stdout/stderr read line by line. When the process exits, whatever it left running in its group is killed.
+ */
+export function launchProcess(spec: LaunchSpec, handlers: LaunchHandlers): void {
+  const child = spawn(spec.file, spec.args, { cwd: spec.cwd, env: spec.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const out = lineSplitter((lines) => handlers.onLines('stdout', lines));
+  const err = lineSplitter((lines) => handlers.onLines('stderr', lines));
+  child.stdout.on('data', (c: Buffer) => out.push(c));
+  child.stderr.on('data', (c: Buffer) => err.push(c));
+  let exit: { code: number | null; signal: string | null } | undefined;
+  let spawnError: string | undefined;
+  let ended = false;
+  const finish = () => {
+    if (ended) return;
+    ended = true;
+    out.end();
+    err.end();
+    handlers.onExit({ code: exit?.code ?? null, signal: exit?.signal ?? null, ...(spawnError ? { spawnError } : {}) });
+  };
+  child.on('error', (e) => {
+    spawnError = e.message;
+    if (child.pid === undefined) finish();
+  });
+  child.on('exit', (code, signal) => {
+    exit = { code, signal };
+    if (child.pid !== undefined) killGroup(child.pid, 'SIGKILL');
+  });
+  child.on('close', finish);
+  if (child.pid !== undefined) handlers.onSpawn(child.pid);
+}

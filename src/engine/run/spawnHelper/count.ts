@@ -1,0 +1,17 @@
+/** Helpers pay off when many processes start in parallel; each costs a Node.js start-up and its memory. */
+const MIN_NODES = 32;
+const DEFAULT_HELPERS = 2;
+const MAX_HELPERS = 8;
+
+/**
+ * How many spawn helpers a run starts. `setting` is `MAESTRO_SPAWN_HELPERS` (a count; 0 turns them off); without it,
+ * runs with fewer than 32 nodes or a concurrency of 1 use none, others two (or fewer, if concurrency is lower).
+ */
+export function spawnHelperCount(o: { nodes: number; concurrency: number; setting?: string }): number {
+  if (o.setting !== undefined && o.setting.trim() !== '') {
+    const n = Number(o.setting);
+    if (Number.isInteger(n) && n >= 0) return Math.min(n, MAX_HELPERS);
+  }
+  if (o.nodes < MIN_NODES || o.concurrency < 2) return 0;
+  return Math.min(DEFAULT_HELPERS, o.concurrency);
+}

@@ -1,0 +1,48 @@
+// A spawn helper: `node dist/spawnHelper.js`, started by the engine. It starts the processes the engine asks for and
+// reports their pids, output lines and exits. Forking from this small process costs less than forking from the
+// engine, whose memory every fork must copy the page tables of, and it keeps the engine's event loop free while the
+// kernel forks and execs. It exits when the engine closes its stdin; the processes it started are the engine's to end.
+import { createInterface } from 'node:readline';
+import { launchProcess } from '../launch';
+import { parseHelperRequest, requestEnv, SPAWN_HELPER_PROTOCOL_VERSION, type HelperMessage } from './protocol';
+
+let queued: string[] = [];
+function send(m: HelperMessage): void {
+  // Messages that arise in one turn of the event loop leave in one write.
+  if (queued.length === 0) setImmediate(flush);
+  queued.push(JSON.stringify(m) + '\n');
+}
+function flush(): void {
+  const text = queued.join('');
+  queued = [];
+  process.stdout.write(text);
+}
+
+const baseEnv = { ...process.env };
+const input = createInterface({ input: process.stdin, crlfDelay: Infinity });
+input.on('line', (line) => {
+  const request = parseHelperRequest(line);
+  if (!request) {
+    send({ type: 'error', message: `not a spawn request: ${line.slice(0, 200)}` });
+    return;
+  }
+  const { id } = request;
+  try {
+    launchProcess(
+      { file: request.file, args: request.args, cwd: request.cwd, env: requestEnv(baseEnv, request) },
+      {
+        onSpawn: (pid) => send({ type: 'spawned', id, pid }),
+        onLines: (stream, lines) => send({ type: 'lines', id, stream, lines }),
+        onExit: (exit) => send({ type: 'exited', id, ...exit }),
+      },
+    );
+  } catch (e) {
+    send({ type: 'exited', id, code: null, signal: null, spawnError: (e as Error).message });
+  }
+});
+input.on('close', () => {
+  flush();
+  process.exit(0);
+});
+process.stdout.on('error', () => process.exit(0));
+send({ type: 'ready', protocolVersion: SPAWN_HELPER_PROTOCOL_VERSION });

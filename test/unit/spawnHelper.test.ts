@@ -1,0 +1,148 @@
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { ShellProcessRunner } from '../../src/engine/run/processRunner';
+import { spawnHelperCount } from '../../src/engine/run/spawnHelper/count';
+import { SpawnHelperPool } from '../../src/engine/run/spawnHelper/pool';
+import { envDifference, parseHelperMessage, parseHelperRequest, requestEnv } from '../../src/engine/run/spawnHelper/protocol';
+import { alive, processEnv, readyHelpers, SPAWN_HELPER, until } from './processes';
+
+describe('spawn helper protocol', () => {
+  it('accepts well-formed messages and refuses anything else', () => {
+    assert.deepEqual(parseHelperRequest('{"type":"spawn","id":1,"file":"bash","args":["-c","true"],"cwd":"/","set":{"A":"1"},"unset":["B"]}'), { type: 'spawn', id: 1, file: 'bash', args: ['-c', 'true'], cwd: '/', set: { A: '1' }, unset: ['B'] });
+    for (const bad of ['', 'nope', '[]', '{"type":"spawn"}', '{"type":"spawn","id":1.5,"file":"x","args":[],"cwd":"/","set":{},"unset":[]}', '{"type":"spawn","id":1,"file":"x","args":[1],"cwd":"/","set":{},"unset":[]}', '{"type":"spawn","id":1,"file":"x","args":[],"cwd":"/","set":{"A":2},"unset":[]}'])
+      assert.equal(parseHelperRequest(bad), undefined, bad);
+    assert.equal(parseHelperMessage('{"type":"exited","id":3,"code":null,"signal":"SIGTERM"}')?.type, 'exited');
+    assert.equal(parseHelperMessage('{"type":"lines","id":3,"stream":"stdout","lines":["a","b"]}')?.type, 'lines');
+    for (const bad of ['{"type":"lines","id":3,"stream":"stdin","lines":[]}', '{"type":"spawned","id":3}', '{"type":"exited","id":3,"code":"0","signal":null}', '{"type":"what"}', '{'])
+      assert.equal(parseHelperMessage(bad), undefined, bad);
+  });
+
+  it('the environment difference rebuilds exactly the environment wanted', () => {
+    const env = fc.dictionary(fc.constantFrom('A', 'B', 'C', 'PATH', 'HOME', 'X_1'), fc.string({ maxLength: 4 }));
+    fc.assert(
+      fc.property(env, env, (base, wanted) => {
+        const diff = envDifference(base, wanted);
+        assert.deepEqual(requestEnv(base, JSON.parse(JSON.stringify(diff)) as typeof diff), { ...wanted });
+      }),
+    );
+  });
+
+  it('how many helpers a run starts', () => {
+    assert.equal(spawnHelperCount({ nodes: 1000, concurrency: 8 }), 2);
+    assert.equal(spawnHelperCount({ nodes: 1000, concurrency: 1 }), 0, 'one process at a time gains nothing');
+    assert.equal(spawnHelperCount({ nodes: 5, concurrency: 8 }), 0, 'a small run does not pay for them');
+    assert.equal(spawnHelperCount({ nodes: 5, concurrency: 1, setting: '3' }), 3);
+    assert.equal(spawnHelperCount({ nodes: 1000, concurrency: 8, setting: '0' }), 0);
+    assert.equal(spawnHelperCount({ nodes: 1000, concurrency: 8, setting: 'lots' }), 2, 'a setting that is not a count is ignored');
+    assert.equal(spawnHelperCount({ nodes: 1000, concurrency: 8, setting: '99' }), 8);
+  });
+});
+
+describe('spawn helpers with real processes', function () {
+  let dir: string;
+  let pool: SpawnHelperPool;
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'maestro-helper-'));
+    pool = await readyHelpers();
+  });
+  afterEach(() => {
+    pool.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const run = async (runner: ShellProcessRunner, script: string, env: Record<string, string> = processEnv()) => {
+    const lines: string[] = [];
+    const attempt = runner.start({ instanceId: 'n', attempt: 1, script, cwd: dir, env }, (stream, text) => lines.push(`${stream}: ${text}`));
+    const result = await attempt.done;
+    return { result, lines };
+  };
+
+  it('starts processes from the helper, not from the engine', async () => {
+    const { result, lines } = await run(new ShellProcessRunner(dir, { helpers: pool }), 'echo "$PPID"');
+    assert.equal(result.exitCode, 0);
+    assert.deepEqual(lines, [`stdout: ${pool.pids[0]}`]);
+  });
+
+  it('gives a process the same environment, folder, output and exit as starting it from the engine', async () => {
+    const script = 'env | grep -v "^_=" | sort; pwd; echo "to stderr" >&2; echo "$MAESTRO_OUTPUT" | grep -c outputs; echo "x=1" >> "$MAESTRO_OUTPUT"; exit 3';
+    const env: Record<string, string> = { ...processEnv(), ONLY_HERE: 'yes', EMPTY: '', SPACES: 'a  b\nc' };
+    delete env.HOME;
+    const direct = await run(new ShellProcessRunner(join(dir, 'a')), script, env);
+    const helped = await run(new ShellProcessRunner(join(dir, 'b'), { helpers: pool }), script, env);
+    const normalize = (lines: string[]) => lines.map((l) => l.replace(/MAESTRO_OUTPUT=.*/, 'MAESTRO_OUTPUT=…'));
+    assert.deepEqual(normalize(helped.lines), normalize(direct.lines));
+    assert.ok(helped.lines.includes('stdout: ONLY_HERE=yes') && !helped.lines.some((l) => l.startsWith('stdout: HOME=')));
+    assert.deepEqual([helped.result.exitCode, helped.result.outputs], [3, { x: '1' }]);
+  });
+
+  it('passes 100,000 lines through in order, split correctly across chunks', async () => {
+    const { result, lines } = await run(new ShellProcessRunner(dir, { helpers: pool }), 'seq 1 100000; printf "no newline at the end é"');
+    assert.equal(result.exitCode, 0);
+    assert.equal(lines.length, 100_001);
+    assert.ok(lines.slice(0, 100_000).every((l, i) => l === `stdout: ${i + 1}`));
+    assert.equal(lines[100_000], 'stdout: no newline at the end é');
+  });
+
+  it('a stop that comes before the helper reports the pid still ends the process group', async () => {
+    const runner = new ShellProcessRunner(dir, { helpers: pool, killGraceMs: 200 });
+    const pids = join(dir, 'pids');
+    const attempt = runner.start({ instanceId: 'n', attempt: 1, script: `sleep 30 & echo $! > ${pids}; wait`, cwd: dir, env: processEnv() }, () => undefined);
+    assert.equal(attempt.pid, undefined, 'the pid is not known yet');
+    attempt.stop('cancel');
+    const result = await attempt.done;
+    assert.equal(result.stoppedBy, 'cancel');
+    if (existsSync(pids)) await until(() => !alive(Number(readFileSync(pids, 'utf8'))));
+  });
+
+  it('a cwd or shell that does not exist is a spawn error, as from the engine', async () => {
+    const runner = new ShellProcessRunner(dir, { helpers: pool });
+    const noShell = await runner.start({ instanceId: 'n', attempt: 1, script: 'true', shell: '/no/such/shell', cwd: dir, env: processEnv() }, () => undefined).done;
+    assert.match(noShell.spawnError ?? '', /ENOENT/);
+    const noDir = await runner.start({ instanceId: 'n', attempt: 1, script: 'true', cwd: join(dir, 'missing'), env: processEnv() }, () => undefined).done;
+    assert.match(noDir.spawnError ?? '', /ENOENT/);
+  });
+
+  it('when a helper dies, its processes are ended and reported, and the engine starts the next ones itself', async () => {
+    const problems: string[] = [];
+    const own = new SpawnHelperPool({ script: SPAWN_HELPER, count: 1, env: processEnv(), onProblem: (m) => problems.push(m) });
+    assert.ok(await own.ready());
+    const runner = new ShellProcessRunner(dir, { helpers: own });
+    const pids = join(dir, 'pids');
+    const attempt = runner.start({ instanceId: 'n', attempt: 1, script: `sleep 30 & echo $! > ${pids}; wait`, cwd: dir, env: processEnv() }, () => undefined);
+    await until(() => existsSync(pids) && readFileSync(pids, 'utf8').trim() !== '');
+    process.kill(own.pids[0], 'SIGKILL');
+    const result = await attempt.done;
+    assert.match(result.spawnError ?? '', /spawn helper exited SIGKILL/);
+    await until(() => !alive(Number(readFileSync(pids, 'utf8'))));
+    assert.equal(problems.length, 1);
+    assert.match(problems[0], /a spawn helper \(pid \d+\) exited SIGKILL; processes it did not start are started by the engine itself/);
+    const next = await run(runner, 'echo "$PPID"');
+    assert.deepEqual(next.lines, [`stdout: ${process.pid}`]);
+    own.close();
+  });
+
+  it('a helper that cannot start leaves the engine starting processes itself', async () => {
+    const problems: string[] = [];
+    const broken = new SpawnHelperPool({ script: join(dir, 'missing.js'), count: 1, env: processEnv(), onProblem: (m) => problems.push(m) });
+    assert.equal(await broken.ready(), false);
+    assert.match(problems.join('\n'), /Cannot find module/);
+    const { lines } = await run(new ShellProcessRunner(dir, { helpers: broken }), 'echo "$PPID"');
+    assert.deepEqual(lines, [`stdout: ${process.pid}`]);
+    broken.close();
+  });
+
+  it('the CLI exits when the run ends, and its helpers with it', async () => {
+    const nodes = Array.from({ length: 40 }, (_, i) => `  n${i}: { run: 'echo "$PPID" > ${dir}/ppid-${i}' }`);
+    const file = join(dir, 'big.workflow.yaml');
+    writeFileSync(file, ['version: 1', 'name: Big', 'concurrency: 4', 'nodes:', ...nodes, ''].join('\n'));
+    const r = spawnSync(process.execPath, [join(__dirname, '..', '..', 'dist', 'cli.js'), 'run', file, '--json', '--runs-dir', join(dir, 'runs')], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.trim().split('\n').filter((l) => l.includes('"node:completed"')).length, 40);
+    const parents = new Set(nodes.map((_, i) => Number(readFileSync(join(dir, `ppid-${i}`), 'utf8'))));
+    await until(() => [...parents].every((p) => !alive(p)));
+  });
+});
