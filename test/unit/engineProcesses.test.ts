@@ -54,6 +54,21 @@ for (const mode of ['started by the engine', 'started by a spawn helper'] as con
     await until(() => children.every((p) => !alive(p)));
   });
 
+  it('does not wait for a process that left the group and holds the output open', async () => {
+    const pids = join(dir, 'pids');
+    // The daemon writes its pid once it has left the group; the shell waits for that before it exits.
+    const path = workflow('d.workflow.yaml', 'nodes:', '  daemon:', '    run: |', `      setsid sh -c 'echo $$ > ${pids}; exec sleep 60' &`, `      while [ ! -s ${pids} ]; do sleep 0.01; done`, '      echo started', '  after: { needs: daemon, run: "true" }');
+    const runsDir = join(dir, 'runs');
+    const run = startHere({ workflowPath: path, runsDir });
+    try {
+      assert.equal(await run.finished(), 'completed');
+    } finally {
+      run.dispose();
+      process.kill(Number(readFileSync(pids, 'utf8')), 'SIGKILL');
+    }
+    assert.match(readLog(runsDir, run.runId, 'daemon'), /^started\nmaestro: the process exited, but a process it started outside its process group still holds its output/);
+  });
+
   it('masked values never reach the log files or the event log', async () => {
     const path = workflow('m.workflow.yaml', 'nodes:', '  secret:', '    run: |', '      echo "::add-mask hunter2"', '      echo "password is hunter2"', '      echo "pw=hunter2" >> "$MAESTRO_OUTPUT"', '      echo "oops hunter2" >&2', '    outputs: [pw]');
     const runsDir = join(dir, 'runs');

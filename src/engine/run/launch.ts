@@ -56,6 +56,12 @@ export function lineSplitter(onLines: (lines: string[]) => void): { push(chunk: 
 }
 
 /**
+ * How long output may stay open after the process exited. Its group is killed at exit, so only a process that left
+ * the group (`setsid`, a daemon) can hold it open longer; the node does not wait for such a process.
+ */
+export const OUTPUT_GRACE_MS = 2000;
+
+/**
  * Starts a process in its own process group (so that ending the group ends everything it started), with stdin closed
  * and stdout/stderr read line by line. When the process exits, whatever it left running in its group is killed.
  */
@@ -68,9 +74,11 @@ export function launchProcess(spec: LaunchSpec, handlers: LaunchHandlers): void 
   let exit: { code: number | null; signal: string | null } | undefined;
   let spawnError: string | undefined;
   let ended = false;
+  let outputGrace: NodeJS.Timeout | undefined;
   const finish = () => {
     if (ended) return;
     ended = true;
+    if (outputGrace) clearTimeout(outputGrace);
     out.end();
     err.end();
     handlers.onExit({ code: exit?.code ?? null, signal: exit?.signal ?? null, ...(spawnError ? { spawnError } : {}) });
@@ -82,6 +90,14 @@ export function launchProcess(spec: LaunchSpec, handlers: LaunchHandlers): void 
   child.on('exit', (code, signal) => {
     exit = { code, signal };
     if (child.pid !== undefined) killGroup(child.pid, 'SIGKILL');
+    outputGrace = setTimeout(() => {
+      child.stdout.destroy();
+      child.stderr.destroy();
+      out.end();
+      err.end();
+      handlers.onLines('stderr', [`maestro: the process exited, but a process it started outside its process group still holds its output; the node ends without waiting for it`]);
+      finish();
+    }, OUTPUT_GRACE_MS);
   });
   child.on('close', finish);
   if (child.pid !== undefined) handlers.onSpawn(child.pid);
