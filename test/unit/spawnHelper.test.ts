@@ -73,7 +73,8 @@ describe('spawn helpers with real processes', function () {
     delete env.HOME;
     const direct = await run(new ShellProcessRunner(join(dir, 'a')), script, env);
     const helped = await run(new ShellProcessRunner(join(dir, 'b'), { helpers: pool }), script, env);
-    const normalize = (lines: string[]) => lines.map((l) => l.replace(/MAESTRO_OUTPUT=.*/, 'MAESTRO_OUTPUT=…'));
+    // Each stream in order; stdout and stderr are two pipes, with no order between them.
+    const normalize = (lines: string[]) => [...lines.filter((l) => l.startsWith('stdout')), ...lines.filter((l) => l.startsWith('stderr'))].map((l) => l.replace(/MAESTRO_OUTPUT=.*/, 'MAESTRO_OUTPUT=…'));
     assert.deepEqual(normalize(helped.lines), normalize(direct.lines));
     assert.ok(helped.lines.includes('stdout: ONLY_HERE=yes') && !helped.lines.some((l) => l.startsWith('stdout: HOME=')));
     assert.deepEqual([helped.result.exitCode, helped.result.outputs], [3, { x: '1' }]);
