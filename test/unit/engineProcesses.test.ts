@@ -209,3 +209,25 @@ describe('run from a node', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe('process runner', () => {
+  it('a stop after the process exited, while its output is still open, changes nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'maestro-runner-'));
+    const pids = join(dir, 'pids');
+    try {
+      const runner = new ShellProcessRunner(dir, { killGraceMs: 100 });
+      const script = `setsid sh -c 'echo $$ > ${pids}; exec sleep 60' & while [ ! -s ${pids} ]; do sleep 0.01; done; exit 0`;
+      const attempt = runner.start({ instanceId: 'n', attempt: 1, script, cwd: dir, env: { PATH: process.env.PATH ?? '' } }, () => undefined);
+      const shell = attempt.pid!;
+      // Reaped by this process: its exit has been seen by the runner.
+      await until(() => !alive(shell));
+      attempt.stop('timeout');
+      const result = await attempt.done;
+      assert.equal(result.stoppedBy, undefined);
+      assert.equal(result.exitCode, 0);
+    } finally {
+      if (existsSync(pids)) process.kill(Number(readFileSync(pids, 'utf8')), 'SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -17,7 +17,8 @@ describe('spawn helper protocol', () => {
       assert.equal(parseHelperRequest(bad), undefined, bad);
     assert.equal(parseHelperMessage('{"type":"exited","id":3,"code":null,"signal":"SIGTERM"}')?.type, 'exited');
     assert.equal(parseHelperMessage('{"type":"lines","id":3,"stream":"stdout","lines":["a","b"]}')?.type, 'lines');
-    for (const bad of ['{"type":"lines","id":3,"stream":"stdin","lines":[]}', '{"type":"spawned","id":3}', '{"type":"exited","id":3,"code":"0","signal":null}', '{"type":"what"}', '{'])
+    assert.equal(parseHelperMessage('{"type":"gone","id":3}')?.type, 'gone');
+    for (const bad of ['{"type":"lines","id":3,"stream":"stdin","lines":[]}', '{"type":"spawned","id":3}', '{"type":"gone","id":"3"}', '{"type":"exited","id":3,"code":"0","signal":null}', '{"type":"what"}', '{'])
       assert.equal(parseHelperMessage(bad), undefined, bad);
   });
 

@@ -21,6 +21,8 @@ export interface LaunchExit {
 export interface LaunchHandlers {
   /** The process exists, with this pid (also its process group id). */
   onSpawn(pid: number): void;
+  /** The process has exited; its output may still be arriving. */
+  onProcessGone(): void;
   /** Complete lines, in the order the process wrote them to this stream. */
   onLines(stream: OutputStream, lines: string[]): void;
   /** Called once, after every line of output has been delivered. */
@@ -90,6 +92,7 @@ export function launchProcess(spec: LaunchSpec, handlers: LaunchHandlers): void 
   child.on('exit', (code, signal) => {
     exit = { code, signal };
     if (child.pid !== undefined) killGroup(child.pid, 'SIGKILL');
+    handlers.onProcessGone();
     outputGrace = setTimeout(() => {
       child.stdout.destroy();
       child.stderr.destroy();

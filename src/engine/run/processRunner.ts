@@ -39,6 +39,7 @@ export class ShellProcessRunner implements ProcessRunner {
     const spec: LaunchSpec = { file: shell, args, cwd: request.cwd, env: { ...request.env, MAESTRO_OUTPUT: outputFile } };
 
     let pid: number | undefined;
+    // Once the process has exited there is nothing to stop, even while its output is still being read.
     let exited = false;
     let stoppedBy: AttemptResult['stoppedBy'];
     let killTimer: NodeJS.Timeout | undefined;
@@ -53,6 +54,9 @@ export class ShellProcessRunner implements ProcessRunner {
         pid = p;
         // A stop that came before the pid was known (the process was starting in a helper) applies now.
         if (stoppedBy) signalGroup(p);
+      },
+      onProcessGone: () => {
+        exited = true;
       },
       onLines: (stream, lines) => {
         for (const line of lines) onLine(stream, line);

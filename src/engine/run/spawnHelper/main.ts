@@ -32,6 +32,7 @@ input.on('line', (line) => {
       { file: request.file, args: request.args, cwd: request.cwd, env: requestEnv(baseEnv, request) },
       {
         onSpawn: (pid) => send({ type: 'spawned', id, pid }),
+        onProcessGone: () => send({ type: 'gone', id }),
         onLines: (stream, lines) => send({ type: 'lines', id, stream, lines }),
         onExit: (exit) => send({ type: 'exited', id, ...exit }),
       },

@@ -87,6 +87,9 @@ class Helper {
         f.handlers.onSpawn(m.pid);
         return;
       }
+      case 'gone':
+        this.inFlight.get(m.id)?.handlers.onProcessGone();
+        return;
       case 'lines':
         this.inFlight.get(m.id)?.handlers.onLines(m.stream, m.lines);
         return;

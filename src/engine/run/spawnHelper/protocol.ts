@@ -9,10 +9,11 @@ export const SPAWN_HELPER_PROTOCOL_VERSION = 1;
 /** Engine → helper. The environment is sent as a difference from the helper's own, which is the engine's base. */
 export type HelperRequest = { type: 'spawn'; id: number; file: string; args: string[]; cwd: string; set: Record<string, string>; unset: string[] };
 
-/** Helper → engine. Messages about one process arrive in order: spawned, lines…, exited (or exited alone). */
+/** Helper → engine. Messages about one process arrive in order: spawned, lines…, gone, lines…, exited (or exited alone). */
 export type HelperMessage =
   | { type: 'ready'; protocolVersion: number }
   | { type: 'spawned'; id: number; pid: number }
+  | { type: 'gone'; id: number }
   | { type: 'lines'; id: number; stream: OutputStream; lines: string[] }
   | ({ type: 'exited'; id: number } & LaunchExit)
   | { type: 'error'; message: string };
@@ -47,6 +48,8 @@ export function parseHelperMessage(line: string): HelperMessage | undefined {
       return typeof v.protocolVersion === 'number' ? (v as HelperMessage) : undefined;
     case 'spawned':
       return isId(v.id) && isId(v.pid) ? (v as HelperMessage) : undefined;
+    case 'gone':
+      return isId(v.id) ? (v as HelperMessage) : undefined;
     case 'lines':
       return isId(v.id) && (v.stream === 'stdout' || v.stream === 'stderr') && isStringArray(v.lines) ? (v as HelperMessage) : undefined;
     case 'exited':
