@@ -136,6 +136,18 @@ for (const mode of ['started by the engine', 'started by a spawn helper'] as con
     assert.equal(new Set(seqs).size, seqs.length);
   });
 
+  it('fails a node whose script no process can take (a NUL byte), saying why, without a crash', async () => {
+    const path = workflow('nul.workflow.yaml', 'nodes:', '  a: { run: "echo a\\0b" }', '  b: { needs: a, if: failure(), run: "true" }');
+    const events: EngineEvent[] = [];
+    const run = startHere({ workflowPath: path, runsDir: join(dir, 'runs'), onEvent: (e) => events.push(e) });
+    assert.equal(await run.finished(), 'failed');
+    run.dispose();
+    const failed = events.find((e) => e.type === 'node:failed') as { nodeId: string; error: string } | undefined;
+    assert.equal(failed?.nodeId, 'a');
+    assert.match(failed?.error ?? '', /could not start: .*null bytes/);
+    assert.ok(events.some((e) => e.type === 'node:completed' && e.nodeId === 'b'), 'the run goes on after it');
+  });
+
   it('refuses to start an invalid workflow or bad inputs, saying why', () => {
     const bad = workflow('bad.workflow.yaml', 'nodes:', '  a: { needs: zz, run: x }');
     assert.throws(() => startHere({ workflowPath: bad, runsDir: join(dir, 'runs') }), (e: unknown) => e instanceof RunSetupError && e.diagnostics[0].code === 'unknown-dependency');

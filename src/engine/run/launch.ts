@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 
 /** One process to start: the program, its arguments, folder and whole environment. */
@@ -68,7 +69,14 @@ export const OUTPUT_GRACE_MS = 2000;
  * and stdout/stderr read line by line. When the process exits, whatever it left running in its group is killed.
  */
 export function launchProcess(spec: LaunchSpec, handlers: LaunchHandlers): void {
-  const child = spawn(spec.file, spec.args, { cwd: spec.cwd, env: spec.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let child: ChildProcessByStdio<null, Readable, Readable>;
+  try {
+    child = spawn(spec.file, spec.args, { cwd: spec.cwd, env: spec.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (e) {
+    // Arguments that no process can take, such as a NUL byte in the script.
+    handlers.onExit({ code: null, signal: null, spawnError: (e as Error).message });
+    return;
+  }
   const out = lineSplitter((lines) => handlers.onLines('stdout', lines));
   const err = lineSplitter((lines) => handlers.onLines('stderr', lines));
   child.stdout.on('data', (c: Buffer) => out.push(c));
@@ -77,12 +85,13 @@ export function launchProcess(spec: LaunchSpec, handlers: LaunchHandlers): void 
   let spawnError: string | undefined;
   let ended = false;
   let outputGrace: NodeJS.Timeout | undefined;
-  const finish = () => {
+  const finish = (note?: string) => {
     if (ended) return;
     ended = true;
     if (outputGrace) clearTimeout(outputGrace);
     out.end();
     err.end();
+    if (note) handlers.onLines('stderr', [note]);
     handlers.onExit({ code: exit?.code ?? null, signal: exit?.signal ?? null, ...(spawnError ? { spawnError } : {}) });
   };
   child.on('error', (e) => {
@@ -96,12 +105,9 @@ export function launchProcess(spec: LaunchSpec, handlers: LaunchHandlers): void 
     outputGrace = setTimeout(() => {
       child.stdout.destroy();
       child.stderr.destroy();
-      out.end();
-      err.end();
-      handlers.onLines('stderr', [`maestro: the process exited, but a process it started outside its process group still holds its output; the node ends without waiting for it`]);
-      finish();
+      finish('maestro: the process exited, but a process it started outside its process group still holds its output; the node ends without waiting for it');
     }, OUTPUT_GRACE_MS);
   });
-  child.on('close', finish);
+  child.on('close', () => finish());
   if (child.pid !== undefined) handlers.onSpawn(child.pid);
 }

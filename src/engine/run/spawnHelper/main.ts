@@ -27,19 +27,15 @@ input.on('line', (line) => {
     return;
   }
   const { id } = request;
-  try {
-    launchProcess(
-      { file: request.file, args: request.args, cwd: request.cwd, env: requestEnv(baseEnv, request) },
-      {
-        onSpawn: (pid) => send({ type: 'spawned', id, pid }),
-        onProcessGone: () => send({ type: 'gone', id }),
-        onLines: (stream, lines) => send({ type: 'lines', id, stream, lines }),
-        onExit: (exit) => send({ type: 'exited', id, ...exit }),
-      },
-    );
-  } catch (e) {
-    send({ type: 'exited', id, code: null, signal: null, spawnError: (e as Error).message });
-  }
+  launchProcess(
+    { file: request.file, args: request.args, cwd: request.cwd, env: requestEnv(baseEnv, request) },
+    {
+      onSpawn: (pid) => send({ type: 'spawned', id, pid }),
+      onProcessGone: () => send({ type: 'gone', id }),
+      onLines: (stream, lines) => send({ type: 'lines', id, stream, lines }),
+      onExit: (exit) => send({ type: 'exited', id, ...exit }),
+    },
+  );
 });
 input.on('close', () => {
   flush();
