@@ -48,11 +48,21 @@ const layoutWorkerPlugin = {
   },
 };
 
+/** The CLI is the package's `bin`: it must stay executable however often it is rebuilt. */
+const executablePlugin = {
+  name: 'executable',
+  setup(build) {
+    build.onEnd((result) => {
+      if (result.errors.length === 0) require('fs').chmodSync('dist/cli.js', 0o755);
+    });
+  },
+};
+
 const targets = [
   { entryPoints: { extension: 'src/extension/extension.ts' }, platform: 'node', format: 'cjs', target: 'node18', external: ['vscode'] },
   { entryPoints: { engine: 'src/engine/child/main.ts' }, platform: 'node', format: 'cjs', target: 'node18' },
   { entryPoints: { spawnHelper: 'src/engine/run/spawnHelper/main.ts' }, platform: 'node', format: 'cjs', target: 'node18' },
-  { entryPoints: { cli: 'src/cli/main.ts' }, platform: 'node', format: 'cjs', target: 'node18', banner: { js: '#!/usr/bin/env node' } },
+  { entryPoints: { cli: 'src/cli/main.ts' }, platform: 'node', format: 'cjs', target: 'node18', banner: { js: '#!/usr/bin/env node' }, plugins: [executablePlugin] },
   { entryPoints: { webview: 'src/webview/main.tsx' }, ...browser, loader: { '.ttf': 'file' }, assetNames: '[name]', plugins: [layoutWorkerPlugin] },
 ];
 
