@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type * as vscodeTypes from 'vscode';
 import type { MaestroApi } from '../../src/extension/extension';
 import type { RunEntry } from '../../src/extension/runs/runManager';
+import type { EngineEvent } from '../../src/engine/protocol';
 
 export interface IntegrationContext {
   vscode: typeof vscodeTypes;
@@ -192,10 +193,21 @@ export function registerSuites({ vscode, api, workspace }: IntegrationContext): 
       await until(() => finished(run));
       assert.equal(run.status, 'failed');
       await vscode.workspace.fs.writeFile(vscode.Uri.file(flag), new Uint8Array());
-      await api.runs.retryNode(run, 'check');
-      await until(() => run.status === 'running');
-      await until(() => finished(run));
-      assert.equal(run.status, 'completed');
+      // The retried run can end between two polls of its status, so its events are collected as they come.
+      const events: EngineEvent[] = [];
+      const subscription = api.runs.onEvent((e) => e.runId === run.runId && events.push(e));
+      try {
+        await api.runs.retryNode(run, 'check');
+        const end = await until(() => events.find((e) => e.type === 'workflow:completed'));
+        assert.deepEqual(
+          events.filter((e) => e.type === 'node:started').map((e) => e.nodeId),
+          ['check', 'after'],
+        );
+        assert.equal(end.type === 'workflow:completed' && end.status, 'completed');
+        assert.equal(run.status, 'completed');
+      } finally {
+        subscription.dispose();
+      }
     });
   });
 }
