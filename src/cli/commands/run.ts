@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline';
 import type { EngineEvent, RunStatus } from '../../engine/protocol';
 import { parseInputFlags } from '../../engine/run/inputs';
 import { resumeRunFromLog, RunSetupError, startRun, defaultRunsDir, type RunHandle } from '../../engine/run/engine';
+import { RunReadError } from '../../engine/run/runStore';
 import { toLineDiagnostics } from '../../engine/validation/validate';
 import { parseCommandArgs, UsageError } from '../args';
 import type { Output } from '../output';
@@ -205,7 +206,7 @@ export async function resumeCommand(argv: string[], io: Output): Promise<number>
   try {
     handle = resumeRunFromLog({ runsDir, runId: positionals[0], onWarning: (m) => show.message(`warning: ${m}`), onEvent: relay.push });
   } catch (e) {
-    if (e instanceof RunSetupError || (e instanceof Error && /^no run /.test(e.message))) {
+    if (e instanceof RunSetupError || e instanceof RunReadError) {
       io.err(`maestro-dag: ${e.message}\n`);
       return 2;
     }

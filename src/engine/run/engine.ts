@@ -225,6 +225,7 @@ export function startRun(o: RunOptions): RunHandle {
 export function resumeRunFromLog(o: Omit<RunOptions, 'workflowPath' | 'inputs'> & { runsDir: string; runId: string; fromNode?: string }): RunHandle {
   const stored = readRun(o.runsDir, o.runId);
   if (stored.record.status === 'running' && !stored.interrupted) throw new RunSetupError(`run ${o.runId} is still running in engine process ${stored.record.pid}`);
+  if (stored.recordRebuilt) o.onWarning?.(`${stored.recordRebuilt}: the run's record was rebuilt from its event log`);
   if (stored.skippedLines) o.onWarning?.(`${stored.skippedLines} unreadable line${stored.skippedLines === 1 ? '' : 's'} in the event log were skipped (a torn write after a crash)`);
   const state = foldEvents(stored.events);
   const { path, workflow, hash } = load(stored.record.workflowPath);

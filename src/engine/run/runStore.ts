@@ -80,9 +80,62 @@ export interface StoredRun {
   skippedLines: number;
   /** The run says it is running, but no engine process is running it. */
   interrupted: boolean;
+  /** Why run.json could not be used, when the record was rebuilt from the event log instead. */
+  recordRebuilt?: string;
+}
+
+/** A run that is not there, or that nothing can be made of. */
+export class RunReadError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RunReadError';
+  }
+}
+
+const RUN_STATUSES: readonly string[] = ['running', 'completed', 'failed', 'cancelled'];
+
+/** Reads run.json, saying which field is wrong when it is not a run record. */
+export function parseRunRecord(text: string): RunRecord {
+  const v: unknown = JSON.parse(text);
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('not a JSON object');
+  const r = v as Record<string, unknown>;
+  for (const key of ['runId', 'workflowPath', 'workflowName', 'workflowHash'] as const) if (typeof r[key] !== 'string') throw new Error(`'${key}' is not a string`);
+  for (const key of ['startedAt', 'pid'] as const) if (typeof r[key] !== 'number') throw new Error(`'${key}' is not a number`);
+  if (r.endedAt !== undefined && typeof r.endedAt !== 'number') throw new Error(`'endedAt' is not a number`);
+  if (typeof r.status !== 'string' || !RUN_STATUSES.includes(r.status)) throw new Error(`'status' is not one of ${RUN_STATUSES.join(', ')}`);
+  if (typeof r.inputs !== 'object' || r.inputs === null || Array.isArray(r.inputs)) throw new Error(`'inputs' is not an object`);
+  return v as RunRecord;
+}
+
+/**
+ * What run.json would say, from the event log: the engine writes every event before run.json changes, so the log
+ * knows the workflow, the inputs and how the run last ended. The engine process is not known (pid 0).
+ */
+export function recordFromEvents(runId: string, events: readonly EngineEvent[]): RunRecord | undefined {
+  const started = events.find((e) => e.type === 'workflow:started');
+  if (started?.type !== 'workflow:started') return undefined;
+  let status: RunRecord['status'] = 'running';
+  let endedAt: number | undefined;
+  for (const e of events) {
+    if (e.type === 'workflow:completed') [status, endedAt] = [e.status, e.ts];
+    else if (e.type === 'workflow:resumed') [status, endedAt] = ['running', undefined];
+  }
+  return {
+    runId,
+    workflowPath: started.workflow.path,
+    workflowName: started.workflow.name,
+    workflowHash: started.workflow.hash,
+    inputs: started.inputs,
+    startedAt: started.ts,
+    ...(endedAt !== undefined ? { endedAt } : {}),
+    status,
+    pid: 0,
+  };
 }
 
 const isAlive = (pid: number): boolean => {
+  // 0 and negative numbers name process groups, not a process.
+  if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
     return true;
@@ -91,41 +144,60 @@ const isAlive = (pid: number): boolean => {
   }
 };
 
-/** Reads a run back; everything before a torn or damaged line is kept. */
-export function readRun(runsDir: string, runId: string): StoredRun {
-  const dir = join(runsDir, runId);
-  if (!existsSync(join(dir, 'run.json'))) throw new Error(`no run '${runId}' in ${runsDir}`);
-  const record = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as RunRecord;
+const isInterrupted = (record: RunRecord): boolean => record.status === 'running' && record.pid !== process.pid && !isAlive(record.pid);
+
+function readEvents(dir: string): { events: EngineEvent[]; skippedLines: number } {
   const events: EngineEvent[] = [];
   let skippedLines = 0;
   const path = join(dir, 'events.jsonl');
-  if (existsSync(path)) {
-    for (const line of readFileSync(path, 'utf8').split('\n')) {
-      if (line.trim() === '') continue;
-      try {
-        const e: unknown = JSON.parse(line);
-        if (isEngineEvent(e)) events.push(e);
-        else skippedLines++;
-      } catch {
-        skippedLines++;
-      }
+  if (!existsSync(path)) return { events, skippedLines };
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      const e: unknown = JSON.parse(line);
+      if (isEngineEvent(e)) events.push(e);
+      else skippedLines++;
+    } catch {
+      skippedLines++;
     }
   }
-  const interrupted = record.status === 'running' && (record.pid === process.pid ? false : !isAlive(record.pid));
-  return { record, events, skippedLines, interrupted };
+  return { events, skippedLines };
 }
 
-/** Every run in a runs folder, newest first. Unreadable entries are skipped. */
+/** run.json, or else what the event log says; `rebuilt` says why run.json was not used. */
+function readRecord(dir: string, runId: string, events?: readonly EngineEvent[]): { record: RunRecord; rebuilt?: string } {
+  let damage: string;
+  try {
+    return { record: parseRunRecord(readFileSync(join(dir, 'run.json'), 'utf8')) };
+  } catch (e) {
+    damage = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : `unreadable (${(e as Error).message})`;
+  }
+  const record = recordFromEvents(runId, events ?? readEvents(dir).events);
+  if (!record) throw new RunReadError(`run '${runId}': run.json is ${damage}, and events.jsonl does not say which workflow the run was of`);
+  return { record, rebuilt: `run.json is ${damage}` };
+}
+
+/** Reads a run back; everything before a torn or damaged line is kept, and a damaged run.json is rebuilt from the events. */
+export function readRun(runsDir: string, runId: string): StoredRun {
+  const dir = join(runsDir, runId);
+  if (!existsSync(join(dir, 'run.json')) && !existsSync(join(dir, 'events.jsonl'))) throw new RunReadError(`no run '${runId}' in ${runsDir}`);
+  const { events, skippedLines } = readEvents(dir);
+  const { record, rebuilt } = readRecord(dir, runId, events);
+  return { record, events, skippedLines, interrupted: isInterrupted(record), ...(rebuilt ? { recordRebuilt: rebuilt } : {}) };
+}
+
+/** Every run in a runs folder, newest first. Folders that are not runs, or of which nothing can be read, are left out. */
 export function listRuns(runsDir: string): (RunRecord & { interrupted: boolean })[] {
   if (!existsSync(runsDir)) return [];
   const runs: (RunRecord & { interrupted: boolean })[] = [];
   for (const name of readdirSync(runsDir)) {
+    const dir = join(runsDir, name);
+    if (!existsSync(join(dir, 'run.json')) && !existsSync(join(dir, 'events.jsonl'))) continue;
     try {
-      const record = JSON.parse(readFileSync(join(runsDir, name, 'run.json'), 'utf8')) as RunRecord;
-      const interrupted = record.status === 'running' && record.pid !== process.pid && !isAlive(record.pid);
-      runs.push({ ...record, interrupted });
+      const { record } = readRecord(dir, name);
+      runs.push({ ...record, interrupted: isInterrupted(record) });
     } catch {
-      // Not a run folder, or one being created.
+      // A run being created (no event yet), or one of which nothing is left.
     }
   }
   return runs.sort((a, b) => b.startedAt - a.startedAt || b.runId.localeCompare(a.runId));

@@ -1,0 +1,116 @@
+import { strict as assert } from 'node:assert';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { resumeRunFromLog, startRun } from '../../src/engine/run/engine';
+import { listRuns, parseRunRecord, readRun, recordFromEvents, RunReadError } from '../../src/engine/run/runStore';
+import type { EngineEvent } from '../../src/engine/protocol';
+import { yaml } from './helpers';
+
+describe('run store', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'maestro-store-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const started: EngineEvent = {
+    type: 'workflow:started',
+    runId: 'r1',
+    seq: 1,
+    ts: 1000,
+    workflow: { name: 'W', path: '/w/x.workflow.yaml', hash: 'h' },
+    inputs: { env: 'prod' },
+    nodes: [],
+    concurrency: 2,
+  };
+  const summary = { total: 1, completed: 0, failed: 1, skipped: 0, cancelled: 0, durationMs: 5 };
+
+  it('names the field that makes run.json not a run record', () => {
+    assert.throws(() => parseRunRecord('[]'), /not a JSON object/);
+    assert.throws(() => parseRunRecord('{"runId": 3}'), /'runId' is not a string/);
+    const good = { runId: 'r', workflowPath: 'p', workflowName: 'n', workflowHash: 'h', inputs: {}, startedAt: 1, status: 'completed', pid: 9 };
+    assert.deepEqual(parseRunRecord(JSON.stringify(good)), good);
+    assert.throws(() => parseRunRecord(JSON.stringify({ ...good, status: 'done' })), /'status' is not one of/);
+    assert.throws(() => parseRunRecord(JSON.stringify({ ...good, inputs: null })), /'inputs' is not an object/);
+  });
+
+  it('rebuilds the record from the events: the last end, or running again after a resume', () => {
+    assert.equal(recordFromEvents('r1', []), undefined);
+    const failed: EngineEvent = { type: 'workflow:completed', runId: 'r1', seq: 2, ts: 1500, status: 'failed', summary };
+    assert.deepEqual(recordFromEvents('r1', [started, failed]), {
+      runId: 'r1',
+      workflowPath: '/w/x.workflow.yaml',
+      workflowName: 'W',
+      workflowHash: 'h',
+      inputs: { env: 'prod' },
+      startedAt: 1000,
+      endedAt: 1500,
+      status: 'failed',
+      pid: 0,
+    });
+    const resumed: EngineEvent = { type: 'workflow:resumed', runId: 'r1', seq: 3, ts: 1600, reset: [] };
+    const again = recordFromEvents('r1', [started, failed, resumed]);
+    assert.equal(again?.status, 'running');
+    assert.equal(again?.endedAt, undefined);
+  });
+
+  it('lists, reads and resumes a run whose run.json is damaged; resuming writes it again', async () => {
+    const path = join(dir, 'd.workflow.yaml');
+    const flag = join(dir, 'fixed');
+    writeFileSync(path, yaml('version: 1', 'name: Damaged', 'nodes:', `  a: { run: 'test -f ${flag}' }`));
+    const runsDir = join(dir, 'runs');
+    const run = startRun({ workflowPath: path, runsDir });
+    assert.equal(await run.finished(), 'failed');
+    run.dispose();
+    writeFileSync(join(run.dir, 'run.json'), '{"runId": "');
+
+    assert.deepEqual(listRuns(runsDir).map((r) => [r.runId, r.status, r.workflowName, r.interrupted]), [[run.runId, 'failed', 'Damaged', false]]);
+    const stored = readRun(runsDir, run.runId);
+    assert.equal(stored.record.workflowPath, path);
+    assert.match(stored.recordRebuilt ?? '', /^run\.json is unreadable \(.*JSON/);
+
+    writeFileSync(flag, '');
+    const warnings: string[] = [];
+    const resumed = resumeRunFromLog({ runsDir, runId: run.runId, onWarning: (m) => warnings.push(m) });
+    assert.equal(await resumed.finished(), 'completed');
+    resumed.dispose();
+    assert.equal(warnings.length, 1, warnings.join('\n'));
+    assert.match(warnings[0], /^run\.json is unreadable \(.+\): the run's record was rebuilt from its event log$/);
+    assert.equal(parseRunRecord(readFileSync(join(run.dir, 'run.json'), 'utf8')).status, 'completed');
+  });
+
+  it('a run that was mid-way when its run.json went missing is interrupted, and can be resumed', async () => {
+    const path = join(dir, 'm.workflow.yaml');
+    writeFileSync(path, yaml('version: 1', 'name: Missing', 'nodes:', '  a: { run: "true" }'));
+    const runsDir = join(dir, 'runs');
+    const run = startRun({ workflowPath: path, runsDir });
+    await run.finished();
+    run.dispose();
+    // Keep only what the log held while the run was going: workflow:started and what followed, not its end.
+    const events = readFileSync(join(run.dir, 'events.jsonl'), 'utf8').trim().split('\n');
+    writeFileSync(join(run.dir, 'events.jsonl'), events.slice(0, -1).join('\n') + '\n');
+    unlinkSync(join(run.dir, 'run.json'));
+    const [listed] = listRuns(runsDir);
+    assert.equal(listed.status, 'running');
+    assert.equal(listed.interrupted, true);
+    assert.equal(readRun(runsDir, run.runId).recordRebuilt, 'run.json is missing');
+    const resumed = resumeRunFromLog({ runsDir, runId: run.runId });
+    assert.equal(await resumed.finished(), 'completed');
+    resumed.dispose();
+  });
+
+  it('says what is wrong when nothing can be made of a run, and lists the others', async () => {
+    const runsDir = join(dir, 'runs');
+    assert.throws(() => readRun(runsDir, 'nope'), (e: unknown) => e instanceof RunReadError && /no run 'nope' in/.test(e.message));
+    mkdirSync(join(runsDir, 'empty'), { recursive: true });
+    writeFileSync(join(runsDir, 'empty', 'run.json'), 'garbage');
+    writeFileSync(join(runsDir, 'empty', 'events.jsonl'), '{"torn":');
+    assert.throws(() => readRun(runsDir, 'empty'), (e: unknown) => e instanceof RunReadError && /^run 'empty': run\.json is unreadable \(.*\), and events\.jsonl does not say which workflow/.test(e.message));
+    mkdirSync(join(runsDir, 'not-a-run'));
+    const path = join(dir, 'ok.workflow.yaml');
+    writeFileSync(path, yaml('version: 1', 'name: Ok', 'nodes:', '  a: { run: "true" }'));
+    const run = startRun({ workflowPath: path, runsDir });
+    await run.finished();
+    run.dispose();
+    assert.deepEqual(listRuns(runsDir).map((r) => r.runId), [run.runId]);
+  });
+});
