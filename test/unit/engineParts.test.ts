@@ -1,4 +1,6 @@
 import { strict as assert } from 'node:assert';
+import fc from 'fast-check';
+import { lineSplitter, MAX_LINE_CHARS } from '../../src/engine/run/launch';
 import { parseNodeCommand } from '../../src/engine/run/nodeCommands';
 import { parseOutputsFile } from '../../src/engine/run/outputsFile';
 import { parseInputFlags, resolveInputs } from '../../src/engine/run/inputs';
@@ -77,6 +79,50 @@ describe('artifact globs', () => {
     assert.ok(globToRegExp('dist/**/*.js').test('dist/x/y/a.js'));
     assert.ok(globToRegExp('dist/**/*.js').test('dist/a.js'));
     assert.ok(globToRegExp('report.?tml').test('report.html'));
+  });
+});
+
+describe('line splitter', () => {
+  const split = (chunks: Buffer[]) => {
+    const lines: string[] = [];
+    const splitter = lineSplitter((ls) => lines.push(...ls));
+    for (const c of chunks) splitter.push(c);
+    splitter.end();
+    return lines;
+  };
+  const chunked = (buffer: Buffer, cuts: number[]) => {
+    const at = [...new Set(cuts.map((c) => c % (buffer.length + 1)))].sort((a, b) => a - b);
+    return [0, ...at].map((from, i) => buffer.subarray(from, [...at, buffer.length][i]));
+  };
+
+  it('gives the lines of the text, without CRs, however the bytes are chunked', () => {
+    const text = fc.string({ unit: fc.constantFrom('a', 'é', '€', '😀', '\n', '\r', ' '), maxLength: 60 });
+    fc.assert(
+      fc.property(text, fc.array(fc.nat(), { maxLength: 8 }), (t, cuts) => {
+        const expected = t.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+        if (t.endsWith('\n') || t === '') expected.pop();
+        assert.deepEqual(split(chunked(Buffer.from(t), cuts)), expected);
+      }),
+    );
+  });
+
+  it('cuts a line longer than the limit into pieces that join back, keeping surrogate pairs whole', () => {
+    // An emoji straddles the first cut.
+    const line = 'a'.repeat(MAX_LINE_CHARS - 1) + '😀' + 'b'.repeat(MAX_LINE_CHARS) + '\r\nnext\n';
+    const lines = split(chunked(Buffer.from(line), [1000, 70_000, 100_000, 131_000]));
+    assert.deepEqual(lines.map((l) => l.length), [MAX_LINE_CHARS - 1, MAX_LINE_CHARS, 2, 4]);
+    assert.equal(lines.slice(0, 3).join(''), line.slice(0, line.indexOf('\r')));
+    assert.deepEqual(lines.slice(2), ['bb', 'next']);
+  });
+
+  it('passes output without any line break on in bounded pieces as it comes, not at the end', () => {
+    const seen: number[] = [];
+    const splitter = lineSplitter((ls) => seen.push(...ls.map((l) => l.length)));
+    for (let i = 0; i < 100; i++) splitter.push(Buffer.alloc(10_000, 'x'));
+    assert.equal(seen.length, Math.floor(1_000_000 / MAX_LINE_CHARS));
+    assert.ok(seen.every((n) => n === MAX_LINE_CHARS));
+    splitter.end();
+    assert.equal(seen.reduce((a, b) => a + b, 0), 1_000_000);
   });
 });
 

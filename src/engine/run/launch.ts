@@ -39,21 +39,50 @@ export function killGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-/** Splits a byte stream into lines (dropping a trailing CR), keeping a partial last line until more arrives or the stream ends. */
+/**
+ * The longest line passed on. Output without line breaks (a minified file, binary data) is cut into lines of this
+ * many characters, so that memory stays bounded and nothing is dropped.
+ */
+export const MAX_LINE_CHARS = 64 * 1024;
+
+/** Moves MAX_LINE_CHARS pieces of a long text to `out`, never cutting a surrogate pair in two; returns the rest. */
+function cutLong(text: string, out: string[]): string {
+  while (text.length > MAX_LINE_CHARS) {
+    const before = text.charCodeAt(MAX_LINE_CHARS - 1);
+    const cut = before >= 0xd800 && before <= 0xdbff ? MAX_LINE_CHARS - 1 : MAX_LINE_CHARS;
+    out.push(text.slice(0, cut));
+    text = text.slice(cut);
+  }
+  return text;
+}
+
+/**
+ * Splits a byte stream into lines (dropping a trailing CR), keeping a partial last line until more arrives or the
+ * stream ends. Lines longer than MAX_LINE_CHARS are cut.
+ */
 export function lineSplitter(onLines: (lines: string[]) => void): { push(chunk: Buffer): void; end(): void } {
   const decoder = new StringDecoder('utf8');
   let rest = '';
-  const strip = (l: string) => (l.endsWith('\r') ? l.slice(0, -1) : l);
+  const addLine = (out: string[], line: string) => {
+    const last = cutLong(line, out);
+    out.push(last.endsWith('\r') ? last.slice(0, -1) : last);
+  };
   return {
     push(chunk) {
-      const lines = (rest + decoder.write(chunk)).split('\n');
-      rest = lines.pop() ?? '';
-      if (lines.length) onLines(lines.map(strip));
+      const text = rest + decoder.write(chunk);
+      const lastBreak = text.lastIndexOf('\n');
+      const out: string[] = [];
+      if (lastBreak >= 0) for (const line of text.slice(0, lastBreak).split('\n')) addLine(out, line);
+      rest = cutLong(lastBreak >= 0 ? text.slice(lastBreak + 1) : text, out);
+      if (out.length) onLines(out);
     },
     end() {
       const last = rest + decoder.end();
       rest = '';
-      if (last !== '') onLines([strip(last)]);
+      if (last === '') return;
+      const out: string[] = [];
+      addLine(out, last);
+      onLines(out);
     },
   };
 }
