@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { lineSplitter, MAX_LINE_CHARS } from '../../src/engine/run/launch';
+import { Masker, PieceMasker } from '../../src/engine/run/masker';
 import { parseNodeCommand } from '../../src/engine/run/nodeCommands';
 import { parseOutputsFile } from '../../src/engine/run/outputsFile';
 import { parseInputFlags, resolveInputs } from '../../src/engine/run/inputs';
@@ -83,9 +84,10 @@ describe('artifact globs', () => {
 });
 
 describe('line splitter', () => {
+  /** The lines, with each piece of a cut line marked by a trailing ⏎ in the test's own notation. */
   const split = (chunks: Buffer[]) => {
     const lines: string[] = [];
-    const splitter = lineSplitter((ls) => lines.push(...ls));
+    const splitter = lineSplitter((ls, continues) => lines.push(...ls.map((l, i) => (continues && i === ls.length - 1 ? `${l}⏎` : l))));
     for (const c of chunks) splitter.push(c);
     splitter.end();
     return lines;
@@ -106,13 +108,15 @@ describe('line splitter', () => {
     );
   });
 
-  it('cuts a line longer than the limit into pieces that join back, keeping surrogate pairs whole', () => {
+  it('cuts a line longer than the limit into pieces marked as going on, keeping surrogate pairs whole', () => {
     // An emoji straddles the first cut.
     const line = 'a'.repeat(MAX_LINE_CHARS - 1) + '😀' + 'b'.repeat(MAX_LINE_CHARS) + '\r\nnext\n';
-    const lines = split(chunked(Buffer.from(line), [1000, 70_000, 100_000, 131_000]));
-    assert.deepEqual(lines.map((l) => l.length), [MAX_LINE_CHARS - 1, MAX_LINE_CHARS, 2, 4]);
-    assert.equal(lines.slice(0, 3).join(''), line.slice(0, line.indexOf('\r')));
-    assert.deepEqual(lines.slice(2), ['bb', 'next']);
+    for (const cuts of [[1000, 70_000, 100_000, 131_000], []]) {
+      const lines = split(chunked(Buffer.from(line), cuts));
+      assert.deepEqual(lines.map((l) => l.length), [MAX_LINE_CHARS, MAX_LINE_CHARS + 1, 2, 4]);
+      assert.equal(lines.slice(0, 3).join('').replaceAll('⏎', ''), line.slice(0, line.indexOf('\r')));
+      assert.deepEqual(lines.slice(2), ['bb', 'next']);
+    }
   });
 
   it('passes output without any line break on in bounded pieces as it comes, not at the end', () => {
@@ -123,6 +127,26 @@ describe('line splitter', () => {
     assert.ok(seen.every((n) => n === MAX_LINE_CHARS));
     splitter.end();
     assert.equal(seen.reduce((a, b) => a + b, 0), 1_000_000);
+  });
+});
+
+describe('masking', () => {
+  it('leaves no secret whole, and masks a line in pieces as it masks the line whole, wherever the cuts fall', () => {
+    const secret = fc.string({ unit: fc.constantFrom('a', 'b', 'c'), minLength: 1, maxLength: 6 });
+    const text = fc.string({ unit: fc.constantFrom('a', 'b', 'c', ' '), maxLength: 80 });
+    fc.assert(
+      fc.property(fc.array(secret, { minLength: 1, maxLength: 3 }), text, fc.array(fc.nat(), { maxLength: 10 }), (secrets, t, cuts) => {
+        const masker = new Masker();
+        for (const v of secrets) masker.add(v);
+        const at = [...new Set(cuts.map((c) => c % (t.length + 1)))].sort((a, b) => a - b);
+        const pieces = [0, ...at].map((from, i) => t.slice(from, [...at, t.length][i]));
+        const inPieces = new PieceMasker(masker);
+        const passed = pieces.map((p, i) => inPieces.push(p, i < pieces.length - 1));
+        const whole = masker.text(t);
+        assert.equal(passed.join(''), whole);
+        for (const v of secrets) assert.ok(!whole.includes(v), `${JSON.stringify(v)} is left in ${JSON.stringify(whole)}`);
+      }),
+    );
   });
 });
 

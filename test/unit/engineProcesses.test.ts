@@ -103,6 +103,19 @@ for (const mode of ['started by the engine', 'started by a spawn helper'] as con
     assert.deepEqual(listRuns(runsDir).map((r) => [r.runId, r.status]), [[run.runId, 'failed']]);
   });
 
+  it('logs a line too long to pass on whole in pieces, losing nothing, and masks a secret that a cut splits', async () => {
+    // The secret starts 3 characters before the first cut, at 64 Ki characters.
+    const path = workflow('long.workflow.yaml', 'nodes:', '  long:', '    run: |', '      echo "::add-mask hunter2"', "      head -c 65533 /dev/zero | tr '\\0' a", '      printf hunter2', "      head -c 70000 /dev/zero | tr '\\0' b", '      echo', '      echo done');
+    const runsDir = join(dir, 'runs');
+    const run = startHere({ workflowPath: path, runsDir });
+    assert.equal(await run.finished(), 'completed');
+    run.dispose();
+    const log = readLog(runsDir, run.runId, 'long');
+    assert.ok(!log.includes('hunter2') && !readFileSync(join(run.dir, 'events.jsonl'), 'utf8').includes('hunter2'), 'the secret is masked');
+    assert.ok(log.split('\n').length > 3, 'the line is in pieces');
+    assert.equal(log.replaceAll('\n', ''), 'a'.repeat(65533) + '***' + 'b'.repeat(70000) + 'done');
+  });
+
   it('reads back a torn event log, keeping everything before the tear', async () => {
     const path = workflow('torn.workflow.yaml', 'nodes:', '  a: { run: "true" }', '  b: { needs: a, run: "true" }');
     const runsDir = join(dir, 'runs');

@@ -50,7 +50,8 @@ export interface FakeBehaviour {
   durationMs?: number;
   exitCode?: number;
   outputs?: Record<string, string>;
-  stdout?: string[];
+  /** Lines, or pieces of a long line: `{ piece, continues: true }` goes on in the next entry. */
+  stdout?: (string | { piece: string; continues: boolean })[];
   /** Never ends on its own (only stop() ends it). */
   hang?: boolean;
 }
@@ -69,7 +70,7 @@ export class FakeRunner implements ProcessRunner {
     public behaviours: Record<string, Behaviour> = {},
   ) {}
 
-  start(request: AttemptRequest, onLine: (stream: LogLine['stream'], text: string) => void): RunningAttempt {
+  start(request: AttemptRequest, onLine: (stream: LogLine['stream'], text: string, continues: boolean) => void): RunningAttempt {
     this.started.push(request);
     this.running++;
     this.maxRunning = Math.max(this.maxRunning, this.running);
@@ -83,7 +84,7 @@ export class FakeRunner implements ProcessRunner {
       this.running--;
       resolve(r);
     };
-    for (const line of behaviour.stdout ?? []) onLine('stdout', line);
+    for (const line of behaviour.stdout ?? []) typeof line === 'string' ? onLine('stdout', line, false) : onLine('stdout', line.piece, line.continues);
     if (!behaviour.hang) {
       this.clock.setTimeout(() => end({ exitCode: behaviour.exitCode ?? 0, signal: null, outputs: behaviour.outputs ?? {}, outputProblems: [] }), behaviour.durationMs ?? 100);
     }

@@ -187,6 +187,31 @@ describe('scheduler', () => {
     assert.ok(!logEvents.some((t) => t.includes('::add-mask')));
   });
 
+  it('takes a long line in pieces: never a command, masked across the cuts, an over-long mask line left out', async () => {
+    const piece = (text: string, continues = true) => ({ piece: text, continues });
+    const { scheduler, clock, sink } = setup(['nodes:', '  a: { run: x, quality: { min: 0.5 } }'], {
+      a: () => ({
+        stdout: [
+          '::add-mask s3cret',
+          '::quality 0.9',
+          // One line in three pieces: the secret straddles a cut, and the last piece looks like a command.
+          piece('start s3'),
+          piece('cret '),
+          piece('::quality 0.1', false),
+          piece('::add-mask t'),
+          piece('0p', false),
+          'after t0p',
+        ],
+      }),
+    });
+    scheduler.start();
+    await clock.advance(1000);
+    assert.equal(sink.statusOf('a'), 'completed', 'the quality in the piece was not taken');
+    const logged = sink.logs.map((l) => l.line.text);
+    // What could start the secret waits for the next piece, so the pieces are passed on cut elsewhere.
+    assert.deepEqual(logged, ['::quality 0.9', 'sta', 'rt ***', ' ::quality 0.1', 'maestro: an ::add-mask line too long to act on was left out of the log; its value is not masked', 'after t0p']);
+  });
+
   it('batches log lines into node:log events before the node ends', async () => {
     const lines = Array.from({ length: 250 }, (_, i) => `line ${i}`);
     const { scheduler, clock, sink } = setup(['nodes:', '  chatty: { run: x }'], { chatty: () => ({ stdout: lines }) });

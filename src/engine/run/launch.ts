@@ -24,8 +24,11 @@ export interface LaunchHandlers {
   onSpawn(pid: number): void;
   /** The process has exited; its output may still be arriving. */
   onProcessGone(): void;
-  /** Complete lines, in the order the process wrote them to this stream. */
-  onLines(stream: OutputStream, lines: string[]): void;
+  /**
+   * Lines in the order the process wrote them to this stream. With `continues`, the last one is a piece of a line
+   * too long to pass on whole (see MAX_LINE_CHARS), and the next call's first line goes on with it.
+   */
+  onLines(stream: OutputStream, lines: string[], continues: boolean): void;
   /** Called once, after every line of output has been delivered. */
   onExit(exit: LaunchExit): void;
 }
@@ -45,44 +48,49 @@ export function killGroup(pid: number, signal: NodeJS.Signals): void {
  */
 export const MAX_LINE_CHARS = 64 * 1024;
 
-/** Moves MAX_LINE_CHARS pieces of a long text to `out`, never cutting a surrogate pair in two; returns the rest. */
-function cutLong(text: string, out: string[]): string {
-  while (text.length > MAX_LINE_CHARS) {
-    const before = text.charCodeAt(MAX_LINE_CHARS - 1);
-    const cut = before >= 0xd800 && before <= 0xdbff ? MAX_LINE_CHARS - 1 : MAX_LINE_CHARS;
-    out.push(text.slice(0, cut));
-    text = text.slice(cut);
-  }
-  return text;
-}
-
 /**
  * Splits a byte stream into lines (dropping a trailing CR), keeping a partial last line until more arrives or the
- * stream ends. Lines longer than MAX_LINE_CHARS are cut.
+ * stream ends. A line longer than MAX_LINE_CHARS is passed on in pieces: a call whose `continues` is true ends with
+ * a piece whose line goes on in the first line of the next call.
  */
-export function lineSplitter(onLines: (lines: string[]) => void): { push(chunk: Buffer): void; end(): void } {
+export function lineSplitter(onLines: (lines: string[], continues: boolean) => void): { push(chunk: Buffer): void; end(): void } {
   const decoder = new StringDecoder('utf8');
   let rest = '';
-  const addLine = (out: string[], line: string) => {
-    const last = cutLong(line, out);
+  let out: string[] = [];
+  const pass = (continues: boolean) => {
+    if (out.length === 0) return;
+    const lines = out;
+    out = [];
+    onLines(lines, continues);
+  };
+  /** Passes on MAX_LINE_CHARS pieces of a long text, never cutting a surrogate pair in two; returns the rest. */
+  const cutLong = (text: string): string => {
+    while (text.length > MAX_LINE_CHARS) {
+      const before = text.charCodeAt(MAX_LINE_CHARS - 1);
+      const cut = before >= 0xd800 && before <= 0xdbff ? MAX_LINE_CHARS - 1 : MAX_LINE_CHARS;
+      out.push(text.slice(0, cut));
+      pass(true);
+      text = text.slice(cut);
+    }
+    return text;
+  };
+  const addLine = (line: string) => {
+    const last = cutLong(line);
     out.push(last.endsWith('\r') ? last.slice(0, -1) : last);
   };
   return {
     push(chunk) {
       const text = rest + decoder.write(chunk);
       const lastBreak = text.lastIndexOf('\n');
-      const out: string[] = [];
-      if (lastBreak >= 0) for (const line of text.slice(0, lastBreak).split('\n')) addLine(out, line);
-      rest = cutLong(lastBreak >= 0 ? text.slice(lastBreak + 1) : text, out);
-      if (out.length) onLines(out);
+      if (lastBreak >= 0) for (const line of text.slice(0, lastBreak).split('\n')) addLine(line);
+      rest = cutLong(lastBreak >= 0 ? text.slice(lastBreak + 1) : text);
+      pass(false);
     },
     end() {
       const last = rest + decoder.end();
       rest = '';
-      if (last === '') return;
-      const out: string[] = [];
-      addLine(out, last);
-      onLines(out);
+      if (last !== '') addLine(last);
+      pass(false);
     },
   };
 }
@@ -106,8 +114,8 @@ export function launchProcess(spec: LaunchSpec, handlers: LaunchHandlers): void 
     handlers.onExit({ code: null, signal: null, spawnError: (e as Error).message });
     return;
   }
-  const out = lineSplitter((lines) => handlers.onLines('stdout', lines));
-  const err = lineSplitter((lines) => handlers.onLines('stderr', lines));
+  const out = lineSplitter((lines, continues) => handlers.onLines('stdout', lines, continues));
+  const err = lineSplitter((lines, continues) => handlers.onLines('stderr', lines, continues));
   child.stdout.on('data', (c: Buffer) => out.push(c));
   child.stderr.on('data', (c: Buffer) => err.push(c));
   let exit: { code: number | null; signal: string | null } | undefined;
@@ -120,7 +128,7 @@ export function launchProcess(spec: LaunchSpec, handlers: LaunchHandlers): void 
     if (outputGrace) clearTimeout(outputGrace);
     out.end();
     err.end();
-    if (note) handlers.onLines('stderr', [note]);
+    if (note) handlers.onLines('stderr', [note], false);
     handlers.onExit({ code: exit?.code ?? null, signal: exit?.signal ?? null, ...(spawnError ? { spawnError } : {}) });
   };
   child.on('error', (e) => {

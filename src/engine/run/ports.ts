@@ -33,7 +33,8 @@ export interface RunningAttempt {
 }
 
 export interface ProcessRunner {
-  start(request: AttemptRequest, onLine: (stream: LogLine['stream'], text: string) => void): RunningAttempt;
+  /** `onLine` gets the output line by line; with `continues`, the text is a piece of a long line that the next text of that stream goes on with. */
+  start(request: AttemptRequest, onLine: (stream: LogLine['stream'], text: string, continues: boolean) => void): RunningAttempt;
   /** Files matching the artifact patterns, relative to cwd. */
   findArtifacts(cwd: string, patterns: readonly string[]): string[];
 }

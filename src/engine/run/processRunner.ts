@@ -29,7 +29,7 @@ export class ShellProcessRunner implements ProcessRunner {
     mkdirSync(this.outputsDir, { recursive: true });
   }
 
-  start(request: AttemptRequest, onLine: (stream: 'stdout' | 'stderr', text: string) => void): RunningAttempt {
+  start(request: AttemptRequest, onLine: (stream: 'stdout' | 'stderr', text: string, continues: boolean) => void): RunningAttempt {
     // One file per attempt in a shared folder: cheaper than a folder per attempt, and names never collide.
     const outputFile = join(this.outputsDir, `${++this.attempts}-${request.instanceId.replace(/[^A-Za-z0-9_.=,-]/g, '_').slice(0, 80)}`);
     writeFileSync(outputFile, '');
@@ -58,8 +58,9 @@ export class ShellProcessRunner implements ProcessRunner {
       onProcessGone: () => {
         exited = true;
       },
-      onLines: (stream, lines) => {
-        for (const line of lines) onLine(stream, line);
+      onLines: (stream, lines, continues) => {
+        const last = lines.length - 1;
+        for (let i = 0; i <= last; i++) onLine(stream, lines[i], continues && i === last);
       },
       onExit: (exit: LaunchExit) => {
         exited = true;

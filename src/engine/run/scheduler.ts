@@ -7,9 +7,9 @@ import { expandMatrix, type NodeSpec, type Scalar, type WorkflowSpec } from '../
 import { TERMINAL_STATUSES, type EngineEvent, type EventDraft, type LogLine, type NodeStatus, type RunNodeInfo, type RunStatus } from '../protocol';
 import { retryDelay } from './backoff';
 import { LogBatcher } from './logBatcher';
-import { Masker } from './masker';
+import { Masker, PieceMasker } from './masker';
 import { parseNodeCommand } from './nodeCommands';
-import type { AttemptResult, Clock, ProcessRunner, RunningAttempt, RunSink, SubWorkflowRunner, TimerHandle } from './ports';
+import type { AttemptRequest, AttemptResult, Clock, ProcessRunner, RunningAttempt, RunSink, SubWorkflowRunner, TimerHandle } from './ports';
 import { MinHeap } from './heap';
 
 export interface SchedulerOptions {
@@ -36,6 +36,14 @@ export interface SchedulerOptions {
   subWorkflows?: SubWorkflowRunner;
   /** Workflow files of the runs that contain this one (for sub-runs), outermost first. */
   chain?: string[];
+}
+
+/** One output stream of an attempt, while a line too long to pass on whole arrives in pieces. */
+interface CutLine {
+  inLine: boolean;
+  /** The line is an ::add-mask line, left out of the log. */
+  droppingMask: boolean;
+  masker: PieceMasker;
 }
 
 interface Instance {
@@ -461,7 +469,7 @@ export class Scheduler {
     env.MAESTRO_NODE_ID = inst.id;
     env.MAESTRO_ATTEMPT = String(attempt);
     env.MAESTRO_TEMP = this.o.tempDir;
-    const running = inst.spec.kind === 'workflow' ? this.startSubWorkflow(inst, scope) : this.o.runner.start({ instanceId: inst.id, attempt, script, shell: inst.spec.shell, cwd, env }, (stream, text) => this.onLine(inst, stream, text));
+    const running = inst.spec.kind === 'workflow' ? this.startSubWorkflow(inst, scope) : this.startProcess(inst, { instanceId: inst.id, attempt, script, shell: inst.spec.shell, cwd, env });
     inst.running = running;
     this.emitNode(inst.id, { type: 'node:started', nodeId: inst.id, attempt, ...(running.pid !== undefined ? { pid: running.pid } : {}) });
     if (inst.spec.timeoutMs !== undefined) {
@@ -500,15 +508,50 @@ export class Scheduler {
     this.emit({ ...e, nodeId: prefix + e.nodeId, parentNodeId: e.parentNodeId ? prefix + e.parentNodeId : inst.id });
   }
 
+  private startProcess(inst: Instance, request: AttemptRequest): RunningAttempt {
+    const streams: Record<LogLine['stream'], CutLine> = { stdout: { inLine: false, droppingMask: false, masker: new PieceMasker(this.masker) }, stderr: { inLine: false, droppingMask: false, masker: new PieceMasker(this.masker) } };
+    const running = this.o.runner.start(request, (stream, text, continues) => {
+      const cut = streams[stream];
+      if (continues || cut.inLine) this.onLinePiece(inst, stream, cut, text, continues);
+      else this.onLine(inst, stream, text);
+    });
+    // A process that went away in the middle of a long line (its spawn helper died) still logs what was held back.
+    const endCutLines = () => {
+      for (const stream of ['stdout', 'stderr'] as const) if (streams[stream].inLine) this.onLinePiece(inst, stream, streams[stream], '', false);
+    };
+    running.done.then(endCutLines, endCutLines);
+    return running;
+  }
+
+  /** A piece of a line too long to pass on whole: never a command, and masked across the cuts. */
+  private onLinePiece(inst: Instance, stream: LogLine['stream'], cut: CutLine, text: string, continues: boolean): void {
+    const first = !cut.inLine;
+    cut.inLine = continues;
+    // The line that registers a mask never reaches a log, even when it is too long to act on.
+    if (first && stream === 'stdout' && parseNodeCommand(text)?.kind === 'add-mask') cut.droppingMask = true;
+    if (cut.droppingMask) {
+      if (continues) return;
+      cut.droppingMask = false;
+      this.logLine(inst, 'stderr', 'maestro: an ::add-mask line too long to act on was left out of the log; its value is not masked');
+      return;
+    }
+    const masked = cut.masker.push(text, continues);
+    if (masked !== '' || !continues) this.logLine(inst, stream, masked);
+  }
+
+  private logLine(inst: Instance, stream: LogLine['stream'], maskedText: string): void {
+    const line: LogLine = { stream, text: maskedText, ts: this.o.clock.now() };
+    this.o.sink.log(inst.id, line);
+    this.logs.add(inst.id, line);
+  }
+
   private onLine(inst: Instance, stream: LogLine['stream'], text: string): void {
     const command = stream === 'stdout' ? parseNodeCommand(text) : undefined;
     if (command?.kind === 'add-mask') {
       this.masker.add(command.value);
       return; // the secret itself never reaches a log
     }
-    const line: LogLine = { stream, text: this.masker.text(text), ts: this.o.clock.now() };
-    this.o.sink.log(inst.id, line);
-    this.logs.add(inst.id, line);
+    this.logLine(inst, stream, this.masker.text(text));
     if (!command) return;
     if (command.kind === 'progress') {
       this.logs.flush(inst.id);

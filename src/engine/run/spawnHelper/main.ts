@@ -32,7 +32,7 @@ input.on('line', (line) => {
     {
       onSpawn: (pid) => send({ type: 'spawned', id, pid }),
       onProcessGone: () => send({ type: 'gone', id }),
-      onLines: (stream, lines) => send({ type: 'lines', id, stream, lines }),
+      onLines: (stream, lines, continues) => send({ type: 'lines', id, stream, lines, ...(continues ? { continues } : {}) }),
       onExit: (exit) => send({ type: 'exited', id, ...exit }),
     },
   );

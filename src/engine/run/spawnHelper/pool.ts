@@ -91,7 +91,7 @@ class Helper {
         this.inFlight.get(m.id)?.handlers.onProcessGone();
         return;
       case 'lines':
-        this.inFlight.get(m.id)?.handlers.onLines(m.stream, m.lines);
+        this.inFlight.get(m.id)?.handlers.onLines(m.stream, m.lines, m.continues === true);
         return;
       case 'exited': {
         const f = this.inFlight.get(m.id);

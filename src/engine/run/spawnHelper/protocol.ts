@@ -4,7 +4,7 @@
  */
 import type { LaunchExit, OutputStream } from '../launch';
 
-export const SPAWN_HELPER_PROTOCOL_VERSION = 1;
+export const SPAWN_HELPER_PROTOCOL_VERSION = 2;
 
 /** Engine → helper. The environment is sent as a difference from the helper's own, which is the engine's base. */
 export type HelperRequest = { type: 'spawn'; id: number; file: string; args: string[]; cwd: string; set: Record<string, string>; unset: string[] };
@@ -14,7 +14,8 @@ export type HelperMessage =
   | { type: 'ready'; protocolVersion: number }
   | { type: 'spawned'; id: number; pid: number }
   | { type: 'gone'; id: number }
-  | { type: 'lines'; id: number; stream: OutputStream; lines: string[] }
+  /** `continues`: the last line is a piece of a longer line, which the next `lines` of this stream goes on with. */
+  | { type: 'lines'; id: number; stream: OutputStream; lines: string[]; continues?: true }
   | ({ type: 'exited'; id: number } & LaunchExit)
   | { type: 'error'; message: string };
 
@@ -51,7 +52,7 @@ export function parseHelperMessage(line: string): HelperMessage | undefined {
     case 'gone':
       return isId(v.id) ? (v as HelperMessage) : undefined;
     case 'lines':
-      return isId(v.id) && (v.stream === 'stdout' || v.stream === 'stderr') && isStringArray(v.lines) ? (v as HelperMessage) : undefined;
+      return isId(v.id) && (v.stream === 'stdout' || v.stream === 'stderr') && isStringArray(v.lines) && (v.continues === undefined || v.continues === true) ? (v as HelperMessage) : undefined;
     case 'exited':
       return isId(v.id) && (v.code === null || typeof v.code === 'number') && (v.signal === null || typeof v.signal === 'string') && (v.spawnError === undefined || typeof v.spawnError === 'string')
         ? (v as HelperMessage)
