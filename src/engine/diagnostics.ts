@@ -12,7 +12,8 @@ export type DiagnosticCode =
   | 'unknown-reference'
   | 'unreachable-reference'
   | 'undeclared-output'
-  | 'missing-workflow';
+  | 'missing-workflow'
+  | 'invalid-matrix';
 
 /** A span of the document as character offsets (UTF-16 code units, end exclusive). */
 export interface Span {

@@ -1,4 +1,4 @@
-import { expandMatrix, type WorkflowSpec } from './model';
+import { expandMatrix, matrixSize, type WorkflowSpec } from './model';
 
 export interface GraphJson {
   name: string;
@@ -30,7 +30,7 @@ export function toMermaid(workflow: WorkflowSpec): string {
   const g = graphJson(workflow);
   const lines = ['flowchart TD'];
   for (const n of workflow.nodes) {
-    const count = n.matrix ? ` ×${expandMatrix(n).length}` : '';
+    const count = n.matrix ? ` ×${matrixSize(n.matrix)}` : '';
     const label = mermaidText(`${n.name ?? n.id}${count}`);
     const shape = n.kind === 'approval' ? `{{"${label}"}}` : n.kind === 'workflow' ? `[["${label}"]]` : `["${label}"]`;
     lines.push(`  ${mermaidId(n.id)}${shape}`);

@@ -159,18 +159,29 @@ export interface MatrixInstance {
   values: Record<string, Scalar>;
 }
 
-/** The instances of a node: the cartesian product of its matrix, keys in the order written. */
-export function expandMatrix(node: Pick<NodeSpec, 'id' | 'matrix'>): MatrixInstance[] {
+/** The most instances one matrix node may have (as in GitHub Actions). */
+export const MAX_MATRIX_INSTANCES = 256;
+
+/** How many instances a matrix makes, without making them. */
+export function matrixSize(matrix: Record<string, Scalar[]>): number {
+  return Object.values(matrix).reduce((n, values) => n * values.length, 1);
+}
+
+/** The id of one instance: `test[os=linux,shard=1]`. */
+const instanceId = (nodeId: string, values: Record<string, Scalar>): string => `${nodeId}[${Object.entries(values).map(([k, v]) => `${k}=${String(v)}`).join(',')}]`;
+
+/**
+ * The instances of a node: the cartesian product of its matrix, keys in the order written. At most `limit` are made
+ * (a matrix being typed in the editor can be any size).
+ */
+export function expandMatrix(node: Pick<NodeSpec, 'id' | 'matrix'>, limit = MAX_MATRIX_INSTANCES): MatrixInstance[] {
   const matrix = node.matrix;
   if (!matrix) return [{ id: node.id, values: {} }];
   let combos: Record<string, Scalar>[] = [{}];
   for (const [key, values] of Object.entries(matrix)) {
     const next: Record<string, Scalar>[] = [];
-    for (const combo of combos) for (const v of values) next.push({ ...combo, [key]: v });
+    for (const combo of combos) for (const v of values) if (next.length < limit) next.push({ ...combo, [key]: v });
     combos = next;
   }
-  return combos.map((values) => ({
-    id: `${node.id}[${Object.entries(values).map(([k, v]) => `${k}=${String(v)}`).join(',')}]`,
-    values,
-  }));
+  return combos.map((values) => ({ id: instanceId(node.id, values), values }));
 }

@@ -200,6 +200,17 @@ describe('validator', () => {
     assert.deepEqual(codes(text, { fileExists: () => true }), []);
   });
 
+  it('bounds a matrix, on its key, and gives each instance its own id', () => {
+    const values = (n: number) => `[${Array.from({ length: n }, (_, i) => i).join(', ')}]`;
+    const big = diagnose(yaml(...header, 'nodes:', '  t:', '    run: x', `    matrix: { a: ${values(1000)}, b: ${values(1000)}, c: ${values(1000)} }`));
+    assert.deepEqual(big.map((d) => [d.code, d.line, d.text]), [['invalid-matrix', 6, 'matrix']]);
+    assert.match(big[0].message, /makes 1,000,000,000 instances \(1000 a × 1000 b × 1000 c\); at most 256/);
+    assert.deepEqual(codes(yaml(...header, 'nodes:', '  t:', '    run: x', `    matrix: { a: ${values(16)}, b: ${values(16)} }`)), [], '256 is allowed');
+    const dup = diagnose(yaml(...header, 'nodes:', '  t:', '    run: x', '    matrix:', '      os: [linux, mac]', '      s: [1, "2", "1", true, "true"]'));
+    assert.deepEqual(dup.map((d) => [d.code, d.line, d.text]), [['invalid-matrix', 8, '"1"'], ['invalid-matrix', 8, '"true"']]);
+    assert.match(dup[0].message, /matrix key 's' already has the value "1"/);
+  });
+
   it('resolves anchors, aliases and merge keys', () => {
     const text = yaml(
       ...header,

@@ -3,7 +3,7 @@ import { collectReferences, type Reference } from '../expressions/references';
 import { FUNCTION_SIGNATURES } from '../expressions/functions';
 import { expressionPieces } from '../expressions/template';
 import { cyclicComponents, needsPath, upstreamChecker } from '../graph';
-import type { NodeSpec, WorkflowSpec } from '../model';
+import { MAX_MATRIX_INSTANCES, matrixSize, type NodeSpec, type WorkflowSpec } from '../model';
 import { closest, didYouMean } from '../suggest';
 import { locate, type ParsedDocument, type PathSegment } from './document';
 import { mapSpan, valueToSource } from './textMapping';
@@ -77,6 +77,28 @@ export function checkSemantics(parsed: ParsedDocument, workflow: WorkflowSpec, o
       if (node.workflow !== undefined && !options.fileExists(node.workflow)) {
         out.push({ span: locate(parsed, ['nodes', node.id, 'workflow']).valueSpan, severity: 'error', code: 'missing-workflow', message: `sub-workflow '${node.workflow}' does not exist (paths are relative to this file's folder)` });
       }
+    }
+  }
+
+  // Matrices: a bounded number of instances, each with an id of its own.
+  for (const node of workflow.nodes) {
+    if (!node.matrix) continue;
+    const size = matrixSize(node.matrix);
+    if (size > MAX_MATRIX_INSTANCES) {
+      const factors = Object.entries(node.matrix).map(([key, values]) => `${values.length} ${key}`).join(' × ');
+      const at = locate(parsed, ['nodes', node.id, 'matrix']);
+      out.push({ span: at.keySpan ?? at.valueSpan, severity: 'error', code: 'invalid-matrix', message: `the matrix of '${node.id}' makes ${size.toLocaleString('en-US')} instances (${factors}); at most ${MAX_MATRIX_INSTANCES} are allowed: use fewer values, or split the node` });
+    }
+    const rawMatrix = isObject(rawNodes[node.id]) ? (rawNodes[node.id] as Json).matrix : undefined;
+    for (const [key, values] of Object.entries(isObject(rawMatrix) ? rawMatrix : {})) {
+      if (!Array.isArray(values)) continue;
+      const seen = new Set<string>();
+      values.forEach((value: unknown, i) => {
+        if (!['string', 'number', 'boolean'].includes(typeof value)) return;
+        const text = String(value);
+        if (!seen.has(text)) return void seen.add(text);
+        out.push({ span: locate(parsed, ['nodes', node.id, 'matrix', key, i]).valueSpan, severity: 'error', code: 'invalid-matrix', message: `matrix key '${key}' already has the value ${JSON.stringify(text)} (instance ids use the text of each value): remove one` });
+      });
     }
   }
 

@@ -1,5 +1,5 @@
 // The graph the DAG panel draws, from a validation result. Pure: no vscode import.
-import { expandMatrix } from '../../engine/model';
+import { matrixSize } from '../../engine/model';
 import type { ValidationResult } from '../../engine/validation/validate';
 import type { DagGraph, DagNode, GraphError } from '../../webview/protocol';
 
@@ -16,7 +16,7 @@ export function dagGraphOf(result: ValidationResult): { graph: DagGraph; graphEr
     ...(spec.phase !== undefined ? { phase: spec.phase } : {}),
     kind: spec.kind,
     needs: [...new Set(spec.needs)].filter((d) => d !== spec.id && ids.has(d)),
-    ...(spec.matrix ? { matrix: { keys: Object.keys(spec.matrix), count: expandMatrix(spec).length } } : {}),
+    ...(spec.matrix ? { matrix: { keys: Object.keys(spec.matrix), count: matrixSize(spec.matrix) } } : {}),
     outputs: spec.outputs ?? [],
     artifacts: spec.artifacts.length,
     ...(spec.quality ? { quality: spec.quality } : {}),

@@ -94,7 +94,7 @@ export function complete(index: WorkflowIndex, offset: number): CompletionItem[]
       }
       if (root === 'nodes' && third === 'outputs' && segments.length === 4) {
         const target = workflow.nodes.find((n) => n.id === second);
-        const instances = target?.matrix ? ` (an object keyed by instance id: ${expandMatrix(target).map((i) => i.id).slice(0, 3).join(', ')}…)` : '';
+        const instances = target?.matrix ? ` (an object keyed by instance id: ${expandMatrix(target, 3).map((i) => i.id).join(', ')}…)` : '';
         return (target?.outputs ?? []).map((o) => ({ label: o, kind: 'output', detail: `output of ${second}${instances}`, insertText: o, replaceStart: at }));
       }
       return [];

@@ -2,7 +2,7 @@ import { isMap, isPair, isScalar, type Node as YamlNode } from 'yaml';
 import type { Span } from '../../engine/diagnostics';
 import { formatDuration } from '../../engine/duration';
 import { FUNCTION_SIGNATURES } from '../../engine/expressions/functions';
-import { expandMatrix } from '../../engine/model';
+import { matrixSize } from '../../engine/model';
 import { CONTEXTS } from '../../engine/validation/semanticCheck';
 import { mentionAt } from './navigation';
 import { propertyDoc } from './schemaDocs';
@@ -22,7 +22,7 @@ export function nodeMarkdown(index: WorkflowIndex, id: string): string {
   lines.push('');
   lines.push(`- needs: ${spec.needs.length ? spec.needs.map((n) => `\`${n}\``).join(', ') : 'nothing (starts first)'}`);
   if (spec.outputs?.length) lines.push(`- outputs: ${spec.outputs.map((o) => `\`${o}\``).join(', ')}`);
-  if (spec.matrix) lines.push(`- matrix: ${expandMatrix(spec).length} instances (${Object.keys(spec.matrix).join(' × ')})`);
+  if (spec.matrix) lines.push(`- matrix: ${matrixSize(spec.matrix)} instances (${Object.keys(spec.matrix).join(' × ')})`);
   if (spec.if) lines.push(`- runs if: \`${spec.if.trim()}\``);
   if (spec.timeoutMs !== undefined) lines.push(`- timeout: ${formatDuration(spec.timeoutMs)}`);
   if (spec.retry.max > 0) lines.push(`- retries: ${spec.retry.max} (${spec.retry.backoff})`);
