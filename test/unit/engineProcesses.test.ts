@@ -116,6 +116,32 @@ for (const mode of ['started by the engine', 'started by a spawn helper'] as con
     assert.equal(log.replaceAll('\n', ''), 'a'.repeat(65533) + '***' + 'b'.repeat(70000) + 'done');
   });
 
+  it('runs a script too long to pass as an argument from a file; an environment too big fails the node, saying why', async () => {
+    const path = workflow(
+      'big.workflow.yaml',
+      'nodes:',
+      '  make: { run: \'printf "v=%0300000d\\n" 0 >> "$MAESTRO_OUTPUT"\', outputs: [v] }',
+      // 300 KB of script once the output is in it.
+      '  script: { needs: make, run: \'v="${{ nodes.make.outputs.v }}"; echo "${#v} $0"\' }',
+      '  env: { needs: make, env: { V: "${{ nodes.make.outputs.v }}" }, run: "true" }',
+    );
+    const runsDir = join(dir, 'runs');
+    const events: EngineEvent[] = [];
+    const run = startHere({ workflowPath: path, runsDir, onEvent: (e) => events.push(e) });
+    try {
+      assert.equal(await run.finished(), 'failed');
+      const [length, scriptFile] = readLog(runsDir, run.runId, 'script').trim().split(' ');
+      assert.equal(length, '300000');
+      assert.match(scriptFile, /\.script$/);
+      assert.ok(!existsSync(scriptFile), 'the script file is removed when the process ends');
+    } finally {
+      run.dispose();
+    }
+    const failed = events.find((e) => e.type === 'node:failed');
+    assert.equal(failed?.type === 'node:failed' && failed.nodeId, 'env');
+    assert.match(failed?.type === 'node:failed' ? failed.error : '', /could not start: .*E2BIG: the environment is larger than the system lets a process start with/);
+  });
+
   it('reads back a torn event log, keeping everything before the tear', async () => {
     const path = workflow('torn.workflow.yaml', 'nodes:', '  a: { run: "true" }', '  b: { needs: a, run: "true" }');
     const runsDir = join(dir, 'runs');

@@ -101,6 +101,11 @@ export function lineSplitter(onLines: (lines: string[], continues: boolean) => v
  */
 export const OUTPUT_GRACE_MS = 2000;
 
+function spawnErrorText(e: NodeJS.ErrnoException): string {
+  if (e.code === 'E2BIG') return `${e.message}: the environment is larger than the system lets a process start with (each value at most 128 KiB on Linux); pass big values through files`;
+  return e.message;
+}
+
 /**
  * Starts a process in its own process group (so that ending the group ends everything it started), with stdin closed
  * and stdout/stderr read line by line. When the process exits, whatever it left running in its group is killed.
@@ -111,7 +116,7 @@ export function launchProcess(spec: LaunchSpec, handlers: LaunchHandlers): void 
     child = spawn(spec.file, spec.args, { cwd: spec.cwd, env: spec.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (e) {
     // Arguments that no process can take, such as a NUL byte in the script.
-    handlers.onExit({ code: null, signal: null, spawnError: (e as Error).message });
+    handlers.onExit({ code: null, signal: null, spawnError: spawnErrorText(e as Error) });
     return;
   }
   const out = lineSplitter((lines, continues) => handlers.onLines('stdout', lines, continues));
@@ -132,7 +137,7 @@ export function launchProcess(spec: LaunchSpec, handlers: LaunchHandlers): void 
     handlers.onExit({ code: exit?.code ?? null, signal: exit?.signal ?? null, ...(spawnError ? { spawnError } : {}) });
   };
   child.on('error', (e) => {
-    spawnError = e.message;
+    spawnError = spawnErrorText(e);
     if (child.pid === undefined) finish();
   });
   child.on('exit', (code, signal) => {

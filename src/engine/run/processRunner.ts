@@ -5,6 +5,9 @@ import { parseOutputsFile } from './outputsFile';
 import type { AttemptRequest, AttemptResult, ProcessRunner, RunningAttempt } from './ports';
 import type { SpawnHelperPool } from './spawnHelper/pool';
 
+/** Scripts longer than this (in bytes) run from a file. */
+export const SCRIPT_ARGUMENT_LIMIT = 100 * 1024;
+
 const DEFAULT_SHELL = existsSync('/bin/bash') || existsSync('/usr/bin/bash') ? 'bash' : 'sh';
 
 export interface ShellProcessRunnerOptions {
@@ -34,8 +37,13 @@ export class ShellProcessRunner implements ProcessRunner {
     const outputFile = join(this.outputsDir, `${++this.attempts}-${request.instanceId.replace(/[^A-Za-z0-9_.=,-]/g, '_').slice(0, 80)}`);
     writeFileSync(outputFile, '');
     const shell = request.shell ?? DEFAULT_SHELL;
+    // The system limits one argument to 128 KiB, which a script with a big value in it can pass: such a script is
+    // run from a file instead.
+    const scriptFile = Buffer.byteLength(request.script) > SCRIPT_ARGUMENT_LIMIT ? `${outputFile}.script` : undefined;
+    if (scriptFile) writeFileSync(scriptFile, request.script);
+    const script = scriptFile ? [scriptFile] : ['-c', request.script];
     // `-e` stops the script at the first failing command, as CI runners do.
-    const args = shell === 'bash' || shell === 'sh' || shell === 'zsh' ? ['-e', '-c', request.script] : ['-c', request.script];
+    const args = shell === 'bash' || shell === 'sh' || shell === 'zsh' ? ['-e', ...script] : script;
     const spec: LaunchSpec = { file: shell, args, cwd: request.cwd, env: { ...request.env, MAESTRO_OUTPUT: outputFile } };
 
     let pid: number | undefined;
@@ -73,6 +81,7 @@ export class ShellProcessRunner implements ProcessRunner {
           outputProblems = [`could not be read: ${(e as Error).message}`];
         }
         rmSync(outputFile, { force: true });
+        if (scriptFile) rmSync(scriptFile, { force: true });
         resolveDone({ exitCode: exit.code, signal: exit.signal, ...(stoppedBy ? { stoppedBy } : {}), outputs, outputProblems, ...(exit.spawnError ? { spawnError: exit.spawnError } : {}) });
       },
     };
