@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { ExpressionError, type Value } from '../../src/engine/expressions/ast';
 import { evaluate, isTruthy, type EvaluationScope } from '../../src/engine/expressions/evaluate';
-import { parseExpression } from '../../src/engine/expressions/parser';
+import { MAX_EXPRESSION_DEPTH, parseExpression } from '../../src/engine/expressions/parser';
 import { conditionSource, findTemplates } from '../../src/engine/expressions/template';
 
 const scope: EvaluationScope = {
@@ -86,6 +86,22 @@ describe('expression language', () => {
         (e: unknown) => e instanceof ExpressionError && message.test(e.message) && e.span.start === start,
         `${source} should fail with ${String(message)} at ${start}`,
       );
+    }
+  });
+
+  it('refuses expressions nested deeper than recursion can walk, however they nest', () => {
+    const n = MAX_EXPRESSION_DEPTH;
+    const deep = (k: number) => [
+      '('.repeat(k) + '1' + ')'.repeat(k),
+      '!'.repeat(k) + 'true',
+      Array(k + 1).fill('a').join(' || '),
+      'a' + '.b'.repeat(k),
+      'f('.repeat(k) + '1' + ')'.repeat(k),
+    ];
+    const scope: EvaluationScope = { contexts: { a: { b: null } } };
+    for (const source of deep(n / 2 - 1)) assert.doesNotThrow(() => evaluate(parseExpression(source.replaceAll('f(', 'fromJSON(')), scope), source.slice(0, 20));
+    for (const source of deep(20_000)) {
+      assert.throws(() => parseExpression(source), (e: unknown) => e instanceof ExpressionError && /nested more than 100 levels deep/.test(e.message), source.slice(0, 20));
     }
   });
 

@@ -351,6 +351,15 @@ describe('scheduler', () => {
     assert.match(sink.of('node:failed')[0].error, /fromJSON\(\): not valid JSON/);
   });
 
+  it('fails a node whose expression makes a value nested too deeply to turn into text, saying which', async () => {
+    const deep = '['.repeat(20_000) + ']'.repeat(20_000);
+    const { scheduler, clock, runner, sink } = setup(['nodes:', `  a: { run: "echo \${{ fromJSON('${deep}') }}" }`]);
+    scheduler.start();
+    await clock.advance(100);
+    assert.equal(runner.started.length, 0);
+    assert.match(sink.of('node:failed')[0].error, /^expression 'fromJSON\('\[\[\[.{60,}…': Maximum call stack size exceeded \(a value nested too deeply\?\)$/);
+  });
+
   it('turns ::warning and ::error lines into diagnostics', async () => {
     const { scheduler, clock, sink } = setup(['nodes:', '  lint: { run: x }'], { lint: () => ({ stdout: ['::warning file=src/a.ts,line=3,col=5::unused variable', '::error::no file here'] }) });
     scheduler.start();

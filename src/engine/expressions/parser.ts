@@ -1,4 +1,5 @@
 import { ExpressionError, type BinaryOperator, type Expr } from './ast';
+import type { Span } from '../diagnostics';
 import { FUNCTION_SIGNATURES } from './functions';
 
 type Token =
@@ -7,6 +8,9 @@ type Token =
   | { type: 'ident'; value: string; start: number; end: number }
   | { type: 'punct'; value: string; start: number; end: number }
   | { type: 'eof'; value: ''; start: number; end: number };
+
+/** How deeply an expression may nest: far beyond what anyone writes, well within what recursion can walk. */
+export const MAX_EXPRESSION_DEPTH = 100;
 
 const TWO_CHAR_PUNCTUATION = new Set(['==', '!=', '<=', '>=', '&&', '||']);
 const ONE_CHAR_PUNCTUATION = new Set(['<', '>', '!', '(', ')', '[', ']', '.', ',']);
@@ -93,13 +97,24 @@ export function parseExpression(source: string): Expr {
     return next();
   };
   const spanOf = (t: Token) => (t.type === 'eof' ? { start: Math.max(0, source.trimEnd().length - 1), end: source.trimEnd().length } : { start: t.start, end: t.end });
+  // Everything that walks the tree recurses, so its depth is bounded, both while parsing and as built.
+  const tooDeep = (span: Span) => new ExpressionError(`the expression is nested more than ${MAX_EXPRESSION_DEPTH} levels deep: split it up`, span);
+  let nesting = 0;
+  const depths = new Map<Expr, number>();
+  const built = <T extends Expr>(e: T, ...children: Expr[]): T => {
+    let d = 1;
+    for (const c of children) d = Math.max(d, (depths.get(c) ?? 1) + 1);
+    if (d > MAX_EXPRESSION_DEPTH) throw tooDeep(e.span);
+    depths.set(e, d);
+    return e;
+  };
 
   function parseOr(): Expr {
     let left = parseAnd();
     while (isPunct('||')) {
       next();
       const right = parseAnd();
-      left = { kind: 'logical', op: '||', left, right, span: { start: left.span.start, end: right.span.end } };
+      left = built({ kind: 'logical', op: '||', left, right, span: { start: left.span.start, end: right.span.end } }, left, right);
     }
     return left;
   }
@@ -108,7 +123,7 @@ export function parseExpression(source: string): Expr {
     while (isPunct('&&')) {
       next();
       const right = parseComparison();
-      left = { kind: 'logical', op: '&&', left, right, span: { start: left.span.start, end: right.span.end } };
+      left = built({ kind: 'logical', op: '&&', left, right, span: { start: left.span.start, end: right.span.end } }, left, right);
     }
     return left;
   }
@@ -117,17 +132,22 @@ export function parseExpression(source: string): Expr {
     while (peek().type === 'punct' && COMPARISONS.has(String(peek().value))) {
       const op = next().value as BinaryOperator;
       const right = parseUnary();
-      left = { kind: 'compare', op, left, right, span: { start: left.span.start, end: right.span.end } };
+      left = built({ kind: 'compare', op, left, right, span: { start: left.span.start, end: right.span.end } }, left, right);
     }
     return left;
   }
   function parseUnary(): Expr {
-    if (isPunct('!')) {
-      const bang = next();
-      const operand = parseUnary();
-      return { kind: 'not', operand, span: { start: bang.start, end: operand.span.end } };
+    if (++nesting > MAX_EXPRESSION_DEPTH) throw tooDeep(spanOf(peek()));
+    try {
+      if (isPunct('!')) {
+        const bang = next();
+        const operand = parseUnary();
+        return built({ kind: 'not', operand, span: { start: bang.start, end: operand.span.end } }, operand);
+      }
+      return parsePostfix(parsePrimary());
+    } finally {
+      nesting--;
     }
-    return parsePostfix(parsePrimary());
   }
   function parsePostfix(expr: Expr): Expr {
     for (;;) {
@@ -135,12 +155,12 @@ export function parseExpression(source: string): Expr {
         next();
         const t = next();
         if (t.type !== 'ident') throw new ExpressionError(`expected a property name after '.', found ${describe(t)}`, spanOf(t));
-        expr = { kind: 'property', object: expr, name: String(t.value), nameSpan: { start: t.start, end: t.end }, span: { start: expr.span.start, end: t.end } };
+        expr = built({ kind: 'property', object: expr, name: String(t.value), nameSpan: { start: t.start, end: t.end }, span: { start: expr.span.start, end: t.end } }, expr);
       } else if (isPunct('[')) {
         next();
         const index = parseOr();
         const close = expect(']', "']'");
-        expr = { kind: 'index', object: expr, index, span: { start: expr.span.start, end: close.end } };
+        expr = built({ kind: 'index', object: expr, index, span: { start: expr.span.start, end: close.end } }, expr, index);
       } else return expr;
     }
   }
@@ -166,7 +186,7 @@ export function parseExpression(source: string): Expr {
             }
           }
           const close = expect(')', "',' or ')'");
-          const call: Expr = { kind: 'call', name: t.value, nameSpan: span, args, span: { start: t.start, end: close.end } };
+          const call: Expr = built({ kind: 'call', name: t.value, nameSpan: span, args, span: { start: t.start, end: close.end } }, ...args);
           checkArity(call);
           return call;
         }
@@ -176,7 +196,7 @@ export function parseExpression(source: string): Expr {
         if (t.value === '(') {
           const inner = parseOr();
           const close = expect(')', "')'");
-          return { ...inner, span: { start: t.start, end: close.end } };
+          return built({ ...inner, span: { start: t.start, end: close.end } }, inner);
         }
         throw new ExpressionError(`expected a value, found ${describe(t)}`, spanOf(t));
       case 'eof':
