@@ -108,7 +108,7 @@ describe('engine process protocol', () => {
   });
 
   it('pauses, resumes, approves and cancels through commands', async () => {
-    const path = workflowFile('concurrency: 1', 'nodes:', '  a: { run: sleep 0.2 }', '  b: { run: sleep 0.2 }', '  gate: { needs: [a, b], approval: { prompt: go? } }', '  long: { needs: gate, run: sleep 30 }');
+    const path = workflowFile('concurrency: 1', 'nodes:', '  a: { run: sleep 1 }', '  b: { run: sleep 0.2 }', '  gate: { needs: [a, b], approval: { prompt: go? } }', '  long: { needs: gate, run: sleep 30 }');
     engine.send({ type: 'start', requestId: 1, workflowPath: path, runsDir: join(dir, 'runs') });
     const { runId } = (await engine.reply(1)) as { runId: string };
     await engine.waitFor((m) => m.type === 'node:started');
@@ -164,7 +164,8 @@ describe('cli process signals', () => {
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
     while (!out.includes('"node:started"')) await new Promise((r) => setTimeout(r, 20));
-    while (!existsSync(pids)) await new Promise((r) => setTimeout(r, 20));
+    // The file exists as soon as the shell opens it, before the pid is in it.
+    while (!existsSync(pids) || !readFileSync(pids, 'utf8').trim()) await new Promise((r) => setTimeout(r, 20));
     child.kill('SIGHUP');
     assert.equal(await exited, 130);
     assert.match(out, /"type":"workflow:completed".*"status":"cancelled"/);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { resumeRunFromLog, RunSetupError, startRun, type RunOptions } from '../../src/engine/run/engine';
 import { ShellProcessRunner } from '../../src/engine/run/processRunner';
 import type { SpawnHelperPool } from '../../src/engine/run/spawnHelper/pool';
-import { alive, readyHelpers, until } from './processes';
+import { alive, pidIn, readyHelpers, until } from './processes';
 import { listRuns, readLog, readRun } from '../../src/engine/run/runStore';
 import type { EngineEvent } from '../../src/engine/protocol';
 import { yaml } from './helpers';
@@ -64,7 +64,8 @@ for (const mode of ['started by the engine', 'started by a spawn helper'] as con
       assert.equal(await run.finished(), 'completed');
     } finally {
       run.dispose();
-      process.kill(Number(readFileSync(pids, 'utf8')), 'SIGKILL');
+      const daemon = pidIn(pids);
+      if (daemon) process.kill(daemon, 'SIGKILL');
     }
     assert.match(readLog(runsDir, run.runId, 'daemon'), /^started\nmaestro: the process exited, but a process it started outside its process group still holds its output/);
   });
@@ -277,7 +278,8 @@ describe('process runner', () => {
       assert.equal(result.stoppedBy, undefined);
       assert.equal(result.exitCode, 0);
     } finally {
-      if (existsSync(pids)) process.kill(Number(readFileSync(pids, 'utf8')), 'SIGKILL');
+      const daemon = pidIn(pids);
+      if (daemon) process.kill(daemon, 'SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -1,9 +1,12 @@
 // Helpers for tests that start real processes.
 import { strict as assert } from 'node:assert';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SpawnHelperPool } from '../../src/engine/run/spawnHelper/pool';
 
 export const alive = (pid: number): boolean => {
+  // 0 and negative pids name process groups: signalling them could reach the test runner itself.
+  assert.ok(Number.isInteger(pid) && pid > 0, `not a process id: ${pid}`);
   try {
     process.kill(pid, 0);
     return true;
@@ -11,6 +14,13 @@ export const alive = (pid: number): boolean => {
     return false;
   }
 };
+
+/** The pid a script wrote to a file; undefined until the whole number is there. */
+export function pidIn(file: string): number | undefined {
+  if (!existsSync(file)) return undefined;
+  const pid = Number(readFileSync(file, 'utf8').trim());
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+}
 
 /** Waits until a condition holds, polling; the test's own timeout bounds it. */
 export async function until(condition: () => boolean): Promise<void> {
