@@ -143,6 +143,17 @@ for (const mode of ['started by the engine', 'started by a spawn helper'] as con
     assert.match(failed?.type === 'node:failed' ? failed.error : '', /could not start: .*E2BIG: the environment is larger than the system lets a process start with/);
   });
 
+  it('names an outputs file that exists once the script writes to it, and reads nothing from one that never does', async () => {
+    const path = workflow('o.workflow.yaml', 'nodes:', '  quiet: { run: \'test ! -e "$MAESTRO_OUTPUT"\' }', '  speaks: { run: \'echo "v=1" >> "$MAESTRO_OUTPUT"\', outputs: [v] }');
+    const events: EngineEvent[] = [];
+    const run = startHere({ workflowPath: path, runsDir: join(dir, 'runs'), onEvent: (e) => events.push(e) });
+    assert.equal(await run.finished(), 'completed');
+    run.dispose();
+    const outputs = Object.fromEntries(events.flatMap((e) => (e.type === 'node:completed' ? [[e.nodeId, e.outputs]] : [])));
+    assert.deepEqual(outputs, { quiet: {}, speaks: { v: '1' } });
+    assert.equal(readLog(join(dir, 'runs'), run.runId, 'quiet'), '', 'no problem is reported for a file never written');
+  });
+
   it('reads back a torn event log, keeping everything before the tear', async () => {
     const path = workflow('torn.workflow.yaml', 'nodes:', '  a: { run: "true" }', '  b: { needs: a, run: "true" }');
     const runsDir = join(dir, 'runs');

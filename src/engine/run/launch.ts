@@ -75,8 +75,9 @@ export function lineSplitter(onLines: (lines: string[], continues: boolean) => v
     return text;
   };
   const addLine = (line: string) => {
-    const last = cutLong(line);
-    out.push(last.endsWith('\r') ? last.slice(0, -1) : last);
+    // Not `out.push(cutLong(…))`: cutLong passes `out` on and starts a new one.
+    const last = cutLong(line.endsWith('\r') ? line.slice(0, -1) : line);
+    out.push(last);
   };
   return {
     push(chunk) {

@@ -35,7 +35,6 @@ export class ShellProcessRunner implements ProcessRunner {
   start(request: AttemptRequest, onLine: (stream: 'stdout' | 'stderr', text: string, continues: boolean) => void): RunningAttempt {
     // One file per attempt in a shared folder: cheaper than a folder per attempt, and names never collide.
     const outputFile = join(this.outputsDir, `${++this.attempts}-${request.instanceId.replace(/[^A-Za-z0-9_.=,-]/g, '_').slice(0, 80)}`);
-    writeFileSync(outputFile, '');
     const shell = request.shell ?? DEFAULT_SHELL;
     // The system limits one argument to 128 KiB, which a script with a big value in it can pass: such a script is
     // run from a file instead.
@@ -75,12 +74,17 @@ export class ShellProcessRunner implements ProcessRunner {
         if (killTimer) clearTimeout(killTimer);
         let outputs: Record<string, string> = {};
         let outputProblems: string[] = [];
+        // The file exists only if the script wrote to it: creating it for every attempt costs more than it is worth.
+        let text: string | undefined;
         try {
-          ({ outputs, problems: outputProblems } = parseOutputsFile(readFileSync(outputFile, 'utf8')));
+          text = readFileSync(outputFile, 'utf8');
         } catch (e) {
-          outputProblems = [`could not be read: ${(e as Error).message}`];
+          if ((e as NodeJS.ErrnoException).code !== 'ENOENT') outputProblems = [`could not be read: ${(e as Error).message}`];
         }
-        rmSync(outputFile, { force: true });
+        if (text !== undefined) {
+          ({ outputs, problems: outputProblems } = parseOutputsFile(text));
+          rmSync(outputFile, { force: true });
+        }
         if (scriptFile) rmSync(scriptFile, { force: true });
         resolveDone({ exitCode: exit.code, signal: exit.signal, ...(stoppedBy ? { stoppedBy } : {}), outputs, outputProblems, ...(exit.spawnError ? { spawnError: exit.spawnError } : {}) });
       },
