@@ -29,6 +29,10 @@ export class RunReporter {
 
   constructor(private readonly io: Output) {}
 
+  seed(state: RunState): void {
+    this.state = state;
+  }
+
   event(e: EngineEvent): void {
     this.state = applyEvent(this.state, e);
     const s = this.state;

@@ -99,7 +99,7 @@ describe('cli', () => {
     assert.match(unattended.out, /nobody can approve it here: run with --approve, or from a terminal/);
   });
 
-  it('runs lists past runs, logs prints their output, resume continues one', async () => {
+  it('runs lists past runs, logs prints their output, resume continues one and shows it', async () => {
     const runsDir = join(dir, 'history');
     const flag = join(dir, 'flag');
     const flaky = join(dir, 'flaky.workflow.yaml');
@@ -115,6 +115,10 @@ describe('cli', () => {
     assert.equal(resumed.code, 0);
     const started = resumed.out.trim().split('\n').map((l) => JSON.parse(l) as { type: string; nodeId?: string }).filter((e) => e.type === 'node:started');
     assert.deepEqual(started.map((e) => e.nodeId), ['b']);
+    // On a terminal, a resumed run is shown like any run, with every node in its summary.
+    const again = await cli('resume', list[0].runId, '--runs-dir', runsDir);
+    assert.equal(again.code, 0);
+    assert.match(again.out, /^▶ resumed Flaky\n[^]*\n {2}a {5}completed[^]*\n {2}b {5}completed[^]*✓ Flaky completed in/);
     assert.equal((await cli('resume', 'no-such-run', '--runs-dir', runsDir)).code, 2);
   });
 

@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline';
 import type { EngineEvent, RunStatus } from '../../engine/protocol';
+import type { RunState } from '../../engine/runState';
 import { parseInputFlags } from '../../engine/run/inputs';
 import { resumeRunFromLog, RunSetupError, startRun, defaultRunsDir, type RunHandle } from '../../engine/run/engine';
 import { RunReadError } from '../../engine/run/runStore';
@@ -43,15 +44,17 @@ Exit status: 0 completed, 1 failed, 130 cancelled, 2 usage or a run that cannot 
 const EXIT: Record<RunStatus, number> = { completed: 0, failed: 1, cancelled: 130 };
 
 interface Presenter {
+  /** What the run was before the events to come (a resumed run), shown only as they change it. */
+  seed(state: RunState): void;
   event(e: EngineEvent): void;
   message(text: string): void;
   stop(): void;
 }
 
 function presenter(io: Output, json: boolean): Presenter {
-  if (json) return { event: (e) => io.out(JSON.stringify(e) + '\n'), message: (t) => io.err(t + '\n'), stop: () => undefined };
+  if (json) return { seed: () => undefined, event: (e) => io.out(JSON.stringify(e) + '\n'), message: (t) => io.err(t + '\n'), stop: () => undefined };
   const reporter = new RunReporter(io);
-  return { event: (e) => reporter.event(e), message: (t) => reporter.message(t), stop: () => reporter.stopLive() };
+  return { seed: (state) => reporter.seed(state), event: (e) => reporter.event(e), message: (t) => reporter.message(t), stop: () => reporter.stopLive() };
 }
 
 /** Follows a run to its end: approvals, Ctrl-C, output. Returns the exit status. */
@@ -212,5 +215,6 @@ export async function resumeCommand(argv: string[], io: Output): Promise<number>
     }
     throw e;
   }
+  if (handle.resumedFrom) show.seed(handle.resumedFrom);
   return follow(handle, show, relay, values.approve === true);
 }
