@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resumeRunFromLog, startRun } from '../../src/engine/run/engine';
+import { resumeRunFromLog, RunSetupError, startRun } from '../../src/engine/run/engine';
 import { listRuns, parseRunRecord, readRun, recordFromEvents, RunReadError } from '../../src/engine/run/runStore';
 import type { EngineEvent } from '../../src/engine/protocol';
 import { yaml } from './helpers';
@@ -96,6 +96,55 @@ describe('run store', () => {
     const resumed = resumeRunFromLog({ runsDir, runId: run.runId });
     assert.equal(await resumed.finished(), 'completed');
     resumed.dispose();
+  });
+
+  it('a runs folder that cannot be written is a setup error that names it; a resumed run is left as it was', async () => {
+    const path = join(dir, 'w.workflow.yaml');
+    writeFileSync(path, yaml('version: 1', 'name: W', 'nodes:', '  a: { run: "true" }'));
+    const aFile = join(dir, 'a-file');
+    writeFileSync(aFile, '');
+    assert.throws(() => startRun({ workflowPath: path, runsDir: join(aFile, 'runs') }), (e: unknown) => e instanceof RunSetupError && /^cannot create the runs folder .*a-file\/runs: ENOTDIR/.test(e.message));
+    // A resumed run whose folder cannot take its logs any more.
+    const runsDir = join(dir, 'runs');
+    const run = startRun({ workflowPath: path, runsDir });
+    await run.finished();
+    run.dispose();
+    rmSync(join(run.dir, 'logs'), { recursive: true });
+    writeFileSync(join(run.dir, 'logs'), '');
+    assert.throws(() => resumeRunFromLog({ runsDir, runId: run.runId }), (e: unknown) => e instanceof RunSetupError && e.message.startsWith(`cannot write the run to ${run.dir}: `));
+    assert.equal(readRun(runsDir, run.runId).record.status, 'completed', 'the run is as it was');
+  });
+
+  it('stops a run whose log cannot be written any more (a full disk), saying so, and leaves it to be resumed', async () => {
+    const path = join(dir, 'f.workflow.yaml');
+    const flag = join(dir, 'go');
+    writeFileSync(path, yaml('version: 1', 'name: Full', 'nodes:', `  a: { run: 'echo hello; test -f ${flag}' }`, '  b: { needs: a, run: "sleep 30" }'));
+    const runsDir = join(dir, 'runs');
+    const run = startRun({ workflowPath: path, runsDir });
+    assert.equal(await run.finished(), 'failed');
+    run.dispose();
+    writeFileSync(flag, '');
+    // Every write to /dev/full fails with ENOSPC: node a's log is where the disk is full.
+    const aLog = join(run.dir, 'logs', 'a.log');
+    unlinkSync(aLog);
+    symlinkSync('/dev/full', aLog);
+    const warnings: string[] = [];
+    const events: EngineEvent[] = [];
+    const resumed = resumeRunFromLog({ runsDir, runId: run.runId, onWarning: (m) => warnings.push(m), onEvent: (e) => events.push(e) });
+    assert.equal(await resumed.finished(), 'failed', 'b is stopped instead of running on for 30 s');
+    resumed.dispose();
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0], /^the run's log cannot be written to .* \(ENOSPC: no space left on device, write\), so the run is stopped; it can be resumed once the folder can be written again$/);
+    const end = events.at(-1);
+    assert.equal(end?.type === 'workflow:completed' && end.error, warnings[0], 'whoever follows the run learns why it ended');
+    // The disk has room again: the run is interrupted, and resuming it finishes it.
+    unlinkSync(aLog);
+    const [listed] = listRuns(runsDir);
+    assert.deepEqual([listed.status, listed.interrupted], ['running', true]);
+    writeFileSync(path, yaml('version: 1', 'name: Full', 'nodes:', `  a: { run: 'echo hello; test -f ${flag}' }`, '  b: { needs: a, run: "true" }'));
+    const again = resumeRunFromLog({ runsDir, runId: run.runId });
+    assert.equal(await again.finished(), 'completed');
+    again.dispose();
   });
 
   it('says what is wrong when nothing can be made of a run, and lists the others', async () => {

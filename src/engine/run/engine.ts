@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { SpanDiagnostic } from '../diagnostics';
 import type { LineIndex } from '../lineIndex';
 import type { EngineEvent, NodeStatus, RunStatus } from '../protocol';
-import { foldEvents } from '../runState';
+import { foldEvents, type RunState } from '../runState';
 import { upstreamChecker } from '../graph';
 import { validateFile } from '../validateFile';
 import { resolveInputs } from './inputs';
@@ -13,7 +13,7 @@ import { systemClock, type Clock, type ProcessRunner, type RunningAttempt, type 
 import { ShellProcessRunner } from './processRunner';
 import { SpawnHelperPool } from './spawnHelper/pool';
 import { spawnHelperCount } from './spawnHelper/count';
-import { newRunId, readRun, RunWriter } from './runStore';
+import { newRunId, readRun, RunWriter, type RunRecord } from './runStore';
 import { Scheduler } from './scheduler';
 
 /** A run could not start: the workflow is invalid, or its inputs are. */
@@ -54,6 +54,8 @@ export interface RunHandle {
   finished(): Promise<RunStatus>;
   /** Closes the run's log and removes its scratch folder; the run cannot be retried through this handle after. */
   dispose(): void;
+  /** For a resumed run: the run as its log left it, before the events this handle brings. */
+  resumedFrom?: RunState;
 }
 
 /** The default runs folder: `.maestro/runs` in the nearest folder above the workflow that holds `.maestro` or `.git`, else beside it. */
@@ -144,14 +146,28 @@ function startSpawnHelpers(nodes: number, concurrency: number, env: Record<strin
   return new SpawnHelperPool({ script: SPAWN_HELPER_SCRIPT, count, env, onProblem: onWarning });
 }
 
+/** The run's folder and its scratch folder; a folder that cannot be written is a setup error, not a crash. */
+function createRunFiles(dir: string, record: RunRecord, append: boolean): { tempDir: string; writer: RunWriter } {
+  let tempDir: string | undefined;
+  try {
+    tempDir = mkdtempSync(join(tmpdir(), 'maestro-run-'));
+    return { tempDir, writer: new RunWriter(dir, record, append) };
+  } catch (e) {
+    // A new run leaves nothing half-made behind (where it can); a resumed one keeps what it had.
+    for (const made of [tempDir, append ? undefined : dir]) {
+      try {
+        if (made) rmSync(made, { recursive: true, force: true });
+      } catch {
+        // It could not be written; it may not be removable either.
+      }
+    }
+    throw new RunSetupError(`cannot write the run to ${dir}: ${(e as Error).message}`);
+  }
+}
+
 function launch(o: RunOptions, setup: { path: string; workflow: ReturnType<typeof load>['workflow']; hash: string; runId: string; runsDir: string; inputs: Record<string, string | number | boolean>; previous?: ConstructorParameters<typeof Scheduler>[0]['previous']; startedAt?: number }): RunHandle {
   const dir = join(setup.runsDir, setup.runId);
-  const tempDir = mkdtempSync(join(tmpdir(), 'maestro-run-'));
-  const writer = new RunWriter(
-    dir,
-    { runId: setup.runId, workflowPath: setup.path, workflowName: setup.workflow.name, workflowHash: setup.hash, inputs: setup.inputs, startedAt: setup.startedAt ?? Date.now(), status: 'running', pid: process.pid },
-    setup.previous !== undefined,
-  );
+  const { tempDir, writer } = createRunFiles(dir, { runId: setup.runId, workflowPath: setup.path, workflowName: setup.workflow.name, workflowHash: setup.hash, inputs: setup.inputs, startedAt: setup.startedAt ?? Date.now(), status: 'running', pid: process.pid }, setup.previous !== undefined);
   const concurrency = o.concurrency ?? setup.workflow.concurrency ?? availableParallelism();
   const baseEnv = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
   const ownHelpers = o.runner || o.spawnHelpers ? undefined : startSpawnHelpers(setup.workflow.nodes.length, concurrency, baseEnv, o.onWarning);
@@ -181,6 +197,12 @@ function launch(o: RunOptions, setup: { path: string; workflow: ReturnType<typeo
       log: (id, line) => writer.log(id, line),
     },
   });
+  writer.onWriteError = (e) => {
+    const reason = `the run's log cannot be written to ${dir} (${e.message}), so the run is stopped; it can be resumed once the folder can be written again`;
+    o.onWarning?.(reason);
+    // Not from inside the write: that may be the middle of an event.
+    setImmediate(() => scheduler.abort(reason));
+  };
   scheduler.start();
   // Helpers are for the run's fan-out; a node retried after the run ended is started by the engine itself.
   if (ownHelpers) void scheduler.done.then(() => ownHelpers.close());
@@ -214,7 +236,11 @@ export function startRun(o: RunOptions): RunHandle {
   const { values, errors } = resolveInputs(workflow.inputs, o.inputs ?? {});
   if (errors.length) throw new RunSetupError(errors.join('\n'));
   const runsDir = resolve(o.runsDir ?? defaultRunsDir(path));
-  mkdirSync(runsDir, { recursive: true });
+  try {
+    mkdirSync(runsDir, { recursive: true });
+  } catch (e) {
+    throw new RunSetupError(`cannot create the runs folder ${runsDir}: ${(e as Error).message}`);
+  }
   return launch(o, { path, workflow, hash, runId: newRunId(), runsDir, inputs: values });
 }
 
@@ -238,5 +264,7 @@ export function resumeRunFromLog(o: Omit<RunOptions, 'workflowPath' | 'inputs'> 
     const rerun = new Set([from.id, ...workflow.nodes.filter((n) => upstreamChecker(workflow.nodes)(n.id, from.id)).map((n) => n.id)]);
     for (const [id, n] of state?.nodes ?? []) if (rerun.has(n.info.nodeId)) instances.delete(id);
   }
-  return launch({ ...o, workflowPath: path }, { path, workflow, hash, runId: o.runId, runsDir: resolve(o.runsDir), inputs: stored.record.inputs, previous: { instances, lastSeq: state?.lastSeq ?? 0 }, startedAt: stored.record.startedAt });
+  const handle = launch({ ...o, workflowPath: path }, { path, workflow, hash, runId: o.runId, runsDir: resolve(o.runsDir), inputs: stored.record.inputs, previous: { instances, lastSeq: state?.lastSeq ?? 0 }, startedAt: stored.record.startedAt });
+  if (state) handle.resumedFrom = state;
+  return handle;
 }

@@ -1,5 +1,5 @@
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync, appendFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { isEngineEvent, type EngineEvent, type LogLine, type RunStatus } from '../protocol';
 import type { Scalar } from '../model';
 
@@ -18,13 +18,22 @@ export interface RunRecord {
 
 export const logFileName = (instanceId: string): string => `${instanceId.replace(/[^A-Za-z0-9_.=,[\]-]/g, '_')}.log`;
 
-/** Writes one run to disk: run.json, events.jsonl (each event before anyone sees it), logs/<node>.log. */
+/** The folders of the runs this process writes. */
+const writing = new Set<string>();
+
+/**
+ * Writes one run to disk: run.json, events.jsonl (each event before anyone sees it), logs/<node>.log. Once a write
+ * fails (a full disk), it writes nothing more and says so through `onWriteError`, once.
+ */
 export class RunWriter {
   private readonly eventsFd: number;
   private readonly logBuffers = new Map<string, string[]>();
   private bufferedLines = 0;
   private flushTimer: NodeJS.Timeout | undefined;
+  private broken = false;
+  onWriteError: ((e: Error) => void) | undefined;
 
+  /** Throws when the run's folder cannot be made: the run should not start. */
   constructor(
     readonly dir: string,
     private record: RunRecord,
@@ -33,13 +42,20 @@ export class RunWriter {
     mkdirSync(join(dir, 'logs'), { recursive: true });
     this.writeRecord();
     this.eventsFd = openSync(join(dir, 'events.jsonl'), append ? 'a' : 'w');
+    writing.add(resolve(dir));
   }
 
   event(e: EngineEvent): void {
-    writeSync(this.eventsFd, JSON.stringify(e) + '\n');
+    if (this.broken) return;
+    try {
+      writeSync(this.eventsFd, JSON.stringify(e) + '\n');
+    } catch (err) {
+      this.fail(err as Error);
+    }
   }
 
   log(instanceId: string, line: LogLine): void {
+    if (this.broken) return;
     let buffer = this.logBuffers.get(instanceId);
     if (!buffer) this.logBuffers.set(instanceId, (buffer = []));
     buffer.push(line.text);
@@ -50,19 +66,35 @@ export class RunWriter {
   flushLogs(): void {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
-    for (const [id, lines] of this.logBuffers) appendFileSync(join(this.dir, 'logs', logFileName(id)), lines.join('\n') + '\n');
+    try {
+      if (!this.broken) for (const [id, lines] of this.logBuffers) appendFileSync(join(this.dir, 'logs', logFileName(id)), lines.join('\n') + '\n');
+    } catch (err) {
+      this.fail(err as Error);
+    }
     this.logBuffers.clear();
     this.bufferedLines = 0;
   }
 
   update(change: Partial<RunRecord>): void {
     this.record = { ...this.record, ...change };
-    this.writeRecord();
+    if (this.broken) return;
+    try {
+      this.writeRecord();
+    } catch (err) {
+      this.fail(err as Error);
+    }
   }
 
   close(): void {
     this.flushLogs();
     closeSync(this.eventsFd);
+    writing.delete(resolve(this.dir));
+  }
+
+  private fail(e: Error): void {
+    this.broken = true;
+    writing.delete(resolve(this.dir));
+    this.onWriteError?.(e);
   }
 
   private writeRecord(): void {
@@ -144,7 +176,8 @@ const isAlive = (pid: number): boolean => {
   }
 };
 
-const isInterrupted = (record: RunRecord): boolean => record.status === 'running' && record.pid !== process.pid && !isAlive(record.pid);
+/** A run marked running whose engine is gone, or is this process and no longer writes it. */
+const isInterrupted = (record: RunRecord, dir: string): boolean => record.status === 'running' && (record.pid === process.pid ? !writing.has(resolve(dir)) : !isAlive(record.pid));
 
 function readEvents(dir: string): { events: EngineEvent[]; skippedLines: number } {
   const events: EngineEvent[] = [];
@@ -183,7 +216,7 @@ export function readRun(runsDir: string, runId: string): StoredRun {
   if (!existsSync(join(dir, 'run.json')) && !existsSync(join(dir, 'events.jsonl'))) throw new RunReadError(`no run '${runId}' in ${runsDir}`);
   const { events, skippedLines } = readEvents(dir);
   const { record, rebuilt } = readRecord(dir, runId, events);
-  return { record, events, skippedLines, interrupted: isInterrupted(record), ...(rebuilt ? { recordRebuilt: rebuilt } : {}) };
+  return { record, events, skippedLines, interrupted: isInterrupted(record, dir), ...(rebuilt ? { recordRebuilt: rebuilt } : {}) };
 }
 
 /** Every run in a runs folder, newest first. Folders that are not runs, or of which nothing can be read, are left out. */
@@ -195,7 +228,7 @@ export function listRuns(runsDir: string): (RunRecord & { interrupted: boolean }
     if (!existsSync(join(dir, 'run.json')) && !existsSync(join(dir, 'events.jsonl'))) continue;
     try {
       const { record } = readRecord(dir, name);
-      runs.push({ ...record, interrupted: isInterrupted(record) });
+      runs.push({ ...record, interrupted: isInterrupted(record, dir) });
     } catch {
       // A run being created (no event yet), or one of which nothing is left.
     }

@@ -242,6 +242,11 @@ export class Scheduler {
     return halted;
   }
 
+  /** Ends the run as failed, for a reason outside it (its log cannot be written): what runs is stopped, the rest cancelled. */
+  abort(reason: string): void {
+    this.cancelRun(reason);
+  }
+
   approve(instanceId: string, approved: boolean, comment?: string): void {
     const inst = this.byId.get(instanceId);
     if (!inst) throw new Error(`no node '${instanceId}' in this run`);
