@@ -207,11 +207,14 @@ for (const mode of ['started by the engine', 'started by a spawn helper'] as con
     assert.throws(() => startHere({ workflowPath: join(dir, 'missing.workflow.yaml') }), /no such file/);
   });
 
-  it('reports a shell that cannot start as a failure, not a crash', async () => {
+  it('reports a shell or folder that cannot start as a failure that says which, not a crash', async () => {
     const runner = new ShellProcessRunner(dir, { helpers });
     const attempt = runner.start({ instanceId: 'x', attempt: 1, script: 'true', shell: '/no/such/shell', cwd: dir, env: {} }, () => undefined);
     const result = await attempt.done;
-    assert.match(result.spawnError ?? '', /ENOENT/);
+    assert.match(result.spawnError ?? '', /ENOENT: \/no\/such\/shell was not found$/);
+    const aFile = workflow('f.workflow.yaml', 'nodes: {}');
+    const notAFolder = await runner.start({ instanceId: 'y', attempt: 1, script: 'true', cwd: aFile, env: {} }, () => undefined).done;
+    assert.match(notAFolder.spawnError ?? '', /the working folder .* is not a folder$/);
   });
 });
 

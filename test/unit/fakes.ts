@@ -98,8 +98,12 @@ export class FakeRunner implements ProcessRunner {
     };
   }
 
-  findArtifacts(): string[] {
-    return [];
+  /** The folders and patterns artifacts were looked for with; each pattern is "found" as itself. */
+  readonly artifactSearches: { cwd: string; patterns: readonly string[] }[] = [];
+
+  findArtifacts(cwd: string, patterns: readonly string[]): string[] {
+    this.artifactSearches.push({ cwd, patterns });
+    return [...patterns];
   }
 
   startsOf(id: string): AttemptRequest[] {

@@ -212,6 +212,15 @@ describe('scheduler', () => {
     assert.deepEqual(logged, ['::quality 0.9', 'sta', 'rt ***', ' ::quality 0.1', 'maestro: an ::add-mask line too long to act on was left out of the log; its value is not masked', 'after t0p']);
   });
 
+  it('runs in its cwd and looks for artifacts there, with expressions in both evaluated', async () => {
+    const { scheduler, clock, runner, sink } = setup(['nodes:', '  pack:', '    matrix: { os: [linux] }', '    cwd: ./out/${{ matrix.os }}', '    run: x', '    artifacts: ["${{ matrix.os }}.zip", "*.log"]', '  here: { run: x, cwd: ./ }']);
+    scheduler.start();
+    await clock.advance(1000);
+    assert.deepEqual(runner.started.map((r) => r.cwd), ['/w/out/linux', '/w']);
+    assert.deepEqual(runner.artifactSearches, [{ cwd: '/w/out/linux', patterns: ['linux.zip', '*.log'] }]);
+    assert.deepEqual(sink.of('node:completed').find((e) => e.nodeId === 'pack[os=linux]')?.artifacts, ['linux.zip', '*.log']);
+  });
+
   it('batches log lines into node:log events before the node ends', async () => {
     const lines = Array.from({ length: 250 }, (_, i) => `line ${i}`);
     const { scheduler, clock, sink } = setup(['nodes:', '  chatty: { run: x }'], { chatty: () => ({ stdout: lines }) });

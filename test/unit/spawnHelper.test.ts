@@ -105,9 +105,9 @@ describe('spawn helpers with real processes', function () {
   it('a cwd or shell that does not exist is a spawn error, as from the engine', async () => {
     const runner = new ShellProcessRunner(dir, { helpers: pool });
     const noShell = await runner.start({ instanceId: 'n', attempt: 1, script: 'true', shell: '/no/such/shell', cwd: dir, env: processEnv() }, () => undefined).done;
-    assert.match(noShell.spawnError ?? '', /ENOENT/);
+    assert.match(noShell.spawnError ?? '', /ENOENT: \/no\/such\/shell was not found$/);
     const noDir = await runner.start({ instanceId: 'n', attempt: 1, script: 'true', cwd: join(dir, 'missing'), env: processEnv() }, () => undefined).done;
-    assert.match(noDir.spawnError ?? '', /ENOENT/);
+    assert.match(noDir.spawnError ?? '', /ENOENT: the working folder .*\/missing does not exist$/);
   });
 
   it('when a helper dies, its processes are ended and reported, and the engine starts the next ones itself', async () => {

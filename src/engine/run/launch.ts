@@ -1,4 +1,5 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 
@@ -102,8 +103,19 @@ export function lineSplitter(onLines: (lines: string[], continues: boolean) => v
  */
 export const OUTPUT_GRACE_MS = 2000;
 
-function spawnErrorText(e: NodeJS.ErrnoException): string {
+/** Why a process could not start, in words: Node.js says `spawn bash ENOENT` also when the folder is missing. */
+function spawnErrorText(e: NodeJS.ErrnoException, spec: LaunchSpec): string {
   if (e.code === 'E2BIG') return `${e.message}: the environment is larger than the system lets a process start with (each value at most 128 KiB on Linux); pass big values through files`;
+  if (e.code === 'ENOENT' || e.code === 'ENOTDIR') {
+    let folder: string | undefined;
+    try {
+      if (!statSync(spec.cwd).isDirectory()) folder = 'is not a folder';
+    } catch {
+      folder = 'does not exist';
+    }
+    if (folder) return `${e.message}: the working folder ${spec.cwd} ${folder}`;
+    if (e.code === 'ENOENT') return `${e.message}: ${spec.file} was not found${spec.file.includes('/') ? '' : ' on the PATH'}`;
+  }
   return e.message;
 }
 
@@ -117,7 +129,7 @@ export function launchProcess(spec: LaunchSpec, handlers: LaunchHandlers): void 
     child = spawn(spec.file, spec.args, { cwd: spec.cwd, env: spec.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (e) {
     // Arguments that no process can take, such as a NUL byte in the script.
-    handlers.onExit({ code: null, signal: null, spawnError: spawnErrorText(e as Error) });
+    handlers.onExit({ code: null, signal: null, spawnError: spawnErrorText(e as Error, spec) });
     return;
   }
   const out = lineSplitter((lines, continues) => handlers.onLines('stdout', lines, continues));
@@ -138,7 +150,7 @@ export function launchProcess(spec: LaunchSpec, handlers: LaunchHandlers): void 
     handlers.onExit({ code: exit?.code ?? null, signal: exit?.signal ?? null, ...(spawnError ? { spawnError } : {}) });
   };
   child.on('error', (e) => {
-    spawnError = spawnErrorText(e);
+    spawnError = spawnErrorText(e, spec);
     if (child.pid === undefined) finish();
   });
   child.on('exit', (code, signal) => {

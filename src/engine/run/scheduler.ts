@@ -65,6 +65,8 @@ interface Instance {
   timer?: TimerHandle;
   /** Started even while the run is paused (an explicit retry). */
   forced?: boolean;
+  /** Where the last attempt ran and its artifact patterns, with their expressions evaluated. */
+  artifactsIn?: { cwd: string; patterns: string[] };
 }
 
 interface Group {
@@ -471,6 +473,7 @@ export class Scheduler {
       env = { ...this.env };
       for (const [k, v] of Object.entries(inst.spec.env)) env[k] = this.interpolate(v, scope);
       cwd = inst.spec.cwd ? joinPath(this.o.baseDir, this.interpolate(inst.spec.cwd, scope)) : this.o.baseDir;
+      inst.artifactsIn = { cwd, patterns: inst.spec.artifacts.map((p) => this.interpolate(p, scope)) };
     } catch (e) {
       this.fail(inst, (e as Error).message, null, true);
       return;
@@ -630,7 +633,8 @@ export class Scheduler {
   private complete(inst: Instance, outputs: Record<string, string>): void {
     inst.outputs = outputs;
     const durationMs = this.o.clock.now() - (inst.startedAt ?? this.o.clock.now());
-    const artifacts = inst.spec.artifacts.length ? this.o.runner.findArtifacts(inst.spec.cwd ? joinPath(this.o.baseDir, inst.spec.cwd) : this.o.baseDir, inst.spec.artifacts) : [];
+    const found = inst.artifactsIn;
+    const artifacts = found?.patterns.length ? this.o.runner.findArtifacts(found.cwd, found.patterns) : [];
     this.end(inst, 'completed');
     this.emitNode(inst.id, {
       type: 'node:completed',
@@ -731,5 +735,6 @@ export class Scheduler {
 
 function joinPath(base: string, relative: string): string {
   if (relative.startsWith('/')) return relative;
-  return `${base.replace(/\/+$/, '')}/${relative}`;
+  const rest = relative.replace(/^(?:\.\/+)+/, '');
+  return rest === '' || rest === '.' ? base : `${base.replace(/\/+$/, '')}/${rest}`;
 }
