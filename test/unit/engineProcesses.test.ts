@@ -154,6 +154,16 @@ for (const mode of ['started by the engine', 'started by a spawn helper'] as con
     assert.equal(readLog(join(dir, 'runs'), run.runId, 'quiet'), '', 'no problem is reported for a file never written');
   });
 
+  it('fails an attempt whose outputs are more than an output may take, saying what to do instead', async () => {
+    const path = workflow('big-out.workflow.yaml', 'nodes:', '  big: { run: \'printf "v=%02000000d\\n" 0 >> "$MAESTRO_OUTPUT"\', outputs: [v] }');
+    const events: EngineEvent[] = [];
+    const run = startHere({ workflowPath: path, runsDir: join(dir, 'runs'), onEvent: (e) => events.push(e) });
+    assert.equal(await run.finished(), 'failed');
+    run.dispose();
+    const failed = events.find((e) => e.type === 'node:failed');
+    assert.equal(failed?.type === 'node:failed' && failed.error, '$MAESTRO_OUTPUT holds 1.9 MiB, more than the 1 MiB outputs may take: write big data to a file and pass its path as an output');
+  });
+
   it('reads back a torn event log, keeping everything before the tear', async () => {
     const path = workflow('torn.workflow.yaml', 'nodes:', '  a: { run: "true" }', '  b: { needs: a, run: "true" }');
     const runsDir = join(dir, 'runs');

@@ -72,21 +72,11 @@ export class ShellProcessRunner implements ProcessRunner {
       onExit: (exit: LaunchExit) => {
         exited = true;
         if (killTimer) clearTimeout(killTimer);
-        let outputs: Record<string, string> = {};
-        let outputProblems: string[] = [];
-        // The file exists only if the script wrote to it: creating it for every attempt costs more than it is worth.
-        let text: string | undefined;
-        try {
-          text = readFileSync(outputFile, 'utf8');
-        } catch (e) {
-          if ((e as NodeJS.ErrnoException).code !== 'ENOENT') outputProblems = [`could not be read: ${(e as Error).message}`];
-        }
-        if (text !== undefined) {
-          ({ outputs, problems: outputProblems } = parseOutputsFile(text));
-          rmSync(outputFile, { force: true });
-        }
-        if (scriptFile) rmSync(scriptFile, { force: true });
-        resolveDone({ exitCode: exit.code, signal: exit.signal, ...(stoppedBy ? { stoppedBy } : {}), outputs, outputProblems, ...(exit.spawnError ? { spawnError: exit.spawnError } : {}) });
+        const { outputs, problems: outputProblems, tooBig } = takeOutputs(outputFile);
+        if (scriptFile) removeQuietly(scriptFile);
+        // Outputs that had to be left out fail an attempt that would otherwise have succeeded.
+        const error = tooBig && exit.code === 0 && !stoppedBy ? tooBig : undefined;
+        resolveDone({ exitCode: exit.code, signal: exit.signal, ...(stoppedBy ? { stoppedBy } : {}), outputs, outputProblems, ...(exit.spawnError ? { spawnError: exit.spawnError } : {}), ...(error ? { error } : {}) });
       },
     };
     if (!this.o.helpers?.launch(spec, handlers)) launchProcess(spec, handlers);
@@ -115,6 +105,38 @@ export class ShellProcessRunner implements ProcessRunner {
       for (const file of walk(cwd, 10_000)) if (re.test(file)) found.add(file);
     }
     return [...found].sort();
+  }
+}
+
+/** The most an attempt's outputs file may hold: outputs travel in events, to the editor and into other nodes' scripts. */
+export const MAX_OUTPUTS_BYTES = 1024 * 1024;
+
+/** Reads and removes an attempt's outputs file, which exists only if the script wrote to it. */
+function takeOutputs(file: string): { outputs: Record<string, string>; problems: string[]; tooBig?: string } {
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch (e) {
+    return { outputs: {}, problems: (e as NodeJS.ErrnoException).code === 'ENOENT' ? [] : [`could not be read: ${(e as Error).message}`] };
+  }
+  try {
+    if (size > MAX_OUTPUTS_BYTES) {
+      const mib = (size / 1024 / 1024).toFixed(1);
+      return { outputs: {}, problems: [], tooBig: `$MAESTRO_OUTPUT holds ${mib} MiB, more than the 1 MiB outputs may take: write big data to a file and pass its path as an output` };
+    }
+    return parseOutputsFile(readFileSync(file, 'utf8'));
+  } catch (e) {
+    return { outputs: {}, problems: [`could not be read: ${(e as Error).message}`] };
+  } finally {
+    removeQuietly(file);
+  }
+}
+
+function removeQuietly(file: string): void {
+  try {
+    rmSync(file, { force: true });
+  } catch {
+    // In the run's scratch folder, which goes with the run.
   }
 }
 
