@@ -7,7 +7,8 @@ import { expandMatrix, type NodeSpec, type Scalar, type WorkflowSpec } from '../
 import { TERMINAL_STATUSES, type EngineEvent, type EventDraft, type LogLine, type NodeStatus, type RunNodeInfo, type RunStatus } from '../protocol';
 import { retryDelay } from './backoff';
 import { LogBatcher } from './logBatcher';
-import { Masker, PieceMasker } from './masker';
+import { CutLines } from './cutLines';
+import { Masker } from './masker';
 import { parseNodeCommand } from './nodeCommands';
 import type { AttemptRequest, AttemptResult, Clock, ProcessRunner, RunningAttempt, RunSink, SubWorkflowRunner, TimerHandle } from './ports';
 import { MinHeap } from './heap';
@@ -36,14 +37,6 @@ export interface SchedulerOptions {
   subWorkflows?: SubWorkflowRunner;
   /** Workflow files of the runs that contain this one (for sub-runs), outermost first. */
   chain?: string[];
-}
-
-/** One output stream of an attempt, while a line too long to pass on whole arrives in pieces. */
-interface CutLine {
-  inLine: boolean;
-  /** The line is an ::add-mask line, left out of the log. */
-  droppingMask: boolean;
-  masker: PieceMasker;
 }
 
 /** An expression's source as a message quotes it. */
@@ -528,34 +521,21 @@ export class Scheduler {
   }
 
   private startProcess(inst: Instance, request: AttemptRequest): RunningAttempt {
-    const streams: Record<LogLine['stream'], CutLine> = { stdout: { inLine: false, droppingMask: false, masker: new PieceMasker(this.masker) }, stderr: { inLine: false, droppingMask: false, masker: new PieceMasker(this.masker) } };
+    const cut = { stdout: new CutLines(this.masker, 'stdout'), stderr: new CutLines(this.masker, 'stderr') };
+    const logPiece = (stream: LogLine['stream'], text: string, continues: boolean) => {
+      const logged = cut[stream].take(text, continues);
+      if (logged) this.logLine(inst, logged.stream, logged.text);
+    };
     const running = this.o.runner.start(request, (stream, text, continues) => {
-      const cut = streams[stream];
-      if (continues || cut.inLine) this.onLinePiece(inst, stream, cut, text, continues);
+      if (continues || cut[stream].inLine) logPiece(stream, text, continues);
       else this.onLine(inst, stream, text);
     });
     // A process that went away in the middle of a long line (its spawn helper died) still logs what was held back.
     const endCutLines = () => {
-      for (const stream of ['stdout', 'stderr'] as const) if (streams[stream].inLine) this.onLinePiece(inst, stream, streams[stream], '', false);
+      for (const stream of ['stdout', 'stderr'] as const) if (cut[stream].inLine) logPiece(stream, '', false);
     };
     running.done.then(endCutLines, endCutLines);
     return running;
-  }
-
-  /** A piece of a line too long to pass on whole: never a command, and masked across the cuts. */
-  private onLinePiece(inst: Instance, stream: LogLine['stream'], cut: CutLine, text: string, continues: boolean): void {
-    const first = !cut.inLine;
-    cut.inLine = continues;
-    // The line that registers a mask never reaches a log, even when it is too long to act on.
-    if (first && stream === 'stdout' && parseNodeCommand(text)?.kind === 'add-mask') cut.droppingMask = true;
-    if (cut.droppingMask) {
-      if (continues) return;
-      cut.droppingMask = false;
-      this.logLine(inst, 'stderr', 'maestro: an ::add-mask line too long to act on was left out of the log; its value is not masked');
-      return;
-    }
-    const masked = cut.masker.push(text, continues);
-    if (masked !== '' || !continues) this.logLine(inst, stream, masked);
   }
 
   private logLine(inst: Instance, stream: LogLine['stream'], maskedText: string): void {
