@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { lineSplitter, MAX_LINE_CHARS } from '../../src/engine/run/launch';
+import { setLongTimeout } from '../../src/engine/run/longTimeout';
 import { Masker, PieceMasker } from '../../src/engine/run/masker';
 import { parseNodeCommand } from '../../src/engine/run/nodeCommands';
 import { parseOutputsFile } from '../../src/engine/run/outputsFile';
@@ -147,6 +148,22 @@ describe('masking', () => {
         for (const v of secrets) assert.ok(!whole.includes(v), `${JSON.stringify(v)} is left in ${JSON.stringify(whole)}`);
       }),
     );
+  });
+});
+
+describe('long timeouts', () => {
+  it('wait the whole delay in steps no longer than a timer takes, and can be cleared on the way', async () => {
+    const order: string[] = [];
+    await new Promise<void>((resolve) => {
+      setLongTimeout(() => {
+        order.push('long');
+        resolve();
+      }, 35, 10);
+      setTimeout(() => order.push('half'), 17);
+      const cleared = setLongTimeout(() => order.push('cleared'), 25, 10);
+      setTimeout(() => cleared.clear(), 12);
+    });
+    assert.deepEqual(order, ['half', 'long']);
   });
 });
 

@@ -164,6 +164,13 @@ for (const mode of ['started by the engine', 'started by a spawn helper'] as con
     assert.equal(failed?.type === 'node:failed' && failed.error, '$MAESTRO_OUTPUT holds 1.9 MiB, more than the 1 MiB outputs may take: write big data to a file and pass its path as an output');
   });
 
+  it('takes timeouts longer than a Node.js timer can wait (~24.8 days) as long, not as at once', async () => {
+    const path = workflow('days.workflow.yaml', 'timeout: 30d', 'nodes:', '  a: { run: "sleep 0.1", timeout: 1000h }');
+    const run = startHere({ workflowPath: path, runsDir: join(dir, 'runs') });
+    assert.equal(await run.finished(), 'completed');
+    run.dispose();
+  });
+
   it('reads back a torn event log, keeping everything before the tear', async () => {
     const path = workflow('torn.workflow.yaml', 'nodes:', '  a: { run: "true" }', '  b: { needs: a, run: "true" }');
     const runsDir = join(dir, 'runs');

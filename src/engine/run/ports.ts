@@ -1,5 +1,6 @@
 /** What the scheduler needs from the outside world: processes, time, and somewhere to put events and logs. */
 import type { EngineEvent, LogLine } from '../protocol';
+import { setLongTimeout, type LongTimeout } from './longTimeout';
 
 export interface AttemptRequest {
   /** Instance id (`test[shard=1]`). */
@@ -66,8 +67,8 @@ export interface Clock {
 
 export const systemClock: Clock = {
   now: () => Date.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout | number),
+  setTimeout: (fn, ms) => setLongTimeout(fn, ms),
+  clearTimeout: (h) => (h as LongTimeout).clear(),
 };
 
 export interface RunSink {

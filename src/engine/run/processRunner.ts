@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { killGroup, launchProcess, type LaunchExit, type LaunchHandlers, type LaunchSpec } from './launch';
+import { setLongTimeout, type LongTimeout } from './longTimeout';
 import { parseOutputsFile } from './outputsFile';
 import type { AttemptRequest, AttemptResult, ProcessRunner, RunningAttempt } from './ports';
 import type { SpawnHelperPool } from './spawnHelper/pool';
@@ -49,10 +50,10 @@ export class ShellProcessRunner implements ProcessRunner {
     // Once the process has exited there is nothing to stop, even while its output is still being read.
     let exited = false;
     let stoppedBy: AttemptResult['stoppedBy'];
-    let killTimer: NodeJS.Timeout | undefined;
+    let killTimer: LongTimeout | undefined;
     const signalGroup = (p: number) => {
       killGroup(p, 'SIGTERM');
-      killTimer = setTimeout(() => killGroup(p, 'SIGKILL'), this.killGraceMs);
+      killTimer = setLongTimeout(() => killGroup(p, 'SIGKILL'), this.killGraceMs);
     };
     let resolveDone!: (result: AttemptResult) => void;
     const done = new Promise<AttemptResult>((resolve) => (resolveDone = resolve));
@@ -71,7 +72,7 @@ export class ShellProcessRunner implements ProcessRunner {
       },
       onExit: (exit: LaunchExit) => {
         exited = true;
-        if (killTimer) clearTimeout(killTimer);
+        killTimer?.clear();
         const { outputs, problems: outputProblems, tooBig } = takeOutputs(outputFile);
         if (scriptFile) removeQuietly(scriptFile);
         // Outputs that had to be left out fail an attempt that would otherwise have succeeded.
