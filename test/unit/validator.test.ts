@@ -211,6 +211,17 @@ describe('validator', () => {
     assert.match(dup[0].message, /matrix key 's' already has the value "1"/);
   });
 
+  it('rejects timeouts of zero, wherever a timeout can be', () => {
+    const text = yaml(...header, 'timeout: 0s', 'defaults: { timeout: 0 }', 'nodes:', '  a: { run: x, timeout: 0ms }', '  b: { approval: { prompt: ok?, timeout: 0 } }', '  c: { run: x, timeout: 1ms }');
+    assert.deepEqual(diagnose(text).map((d) => [d.code, d.line, d.text]), [
+      ['invalid-duration', 3, '0s'],
+      ['invalid-duration', 4, '0'],
+      ['invalid-duration', 6, '0ms'],
+      ['invalid-duration', 7, '0'],
+    ]);
+    assert.match(diagnose(text)[0].message, /a timeout of 0 would end it before it starts/);
+  });
+
   it('resolves anchors, aliases and merge keys', () => {
     const text = yaml(
       ...header,

@@ -4,6 +4,7 @@ import { FUNCTION_SIGNATURES } from '../expressions/functions';
 import { expressionPieces } from '../expressions/template';
 import { cyclicComponents, needsPath, upstreamChecker } from '../graph';
 import { MAX_MATRIX_INSTANCES, matrixSize, type NodeSpec, type WorkflowSpec } from '../model';
+import { parseDuration } from '../duration';
 import { closest, didYouMean } from '../suggest';
 import { locate, type ParsedDocument, type PathSegment } from './document';
 import { mapSpan, valueToSource } from './textMapping';
@@ -77,6 +78,23 @@ export function checkSemantics(parsed: ParsedDocument, workflow: WorkflowSpec, o
       if (node.workflow !== undefined && !options.fileExists(node.workflow)) {
         out.push({ span: locate(parsed, ['nodes', node.id, 'workflow']).valueSpan, severity: 'error', code: 'missing-workflow', message: `sub-workflow '${node.workflow}' does not exist (paths are relative to this file's folder)` });
       }
+    }
+  }
+
+  // Timeouts of zero, which would end what they bound before it starts.
+  const root = isObject(parsed.value) ? parsed.value : {};
+  const timeoutPaths: PathSegment[][] = [['timeout'], ['defaults', 'timeout']];
+  for (const [id, raw] of Object.entries(rawNodes)) {
+    timeoutPaths.push(['nodes', id, 'timeout']);
+    if (isObject(raw) && isObject(raw.approval)) timeoutPaths.push(['nodes', id, 'approval', 'timeout']);
+  }
+  for (const at of timeoutPaths) {
+    let value: unknown = root;
+    for (const key of at) value = isObject(value) ? value[key as string] : undefined;
+    // A bare number in a string is the schema's to report.
+    const valid = typeof value === 'number' || (typeof value === 'string' && !/^\s*[\d.]+\s*$/.test(value));
+    if (valid && parseDuration(value) === 0) {
+      out.push({ span: locate(parsed, at).valueSpan, severity: 'error', code: 'invalid-duration', message: 'a timeout of 0 would end it before it starts: give a positive duration, or leave the timeout out' });
     }
   }
 
