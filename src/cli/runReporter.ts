@@ -60,7 +60,7 @@ export class RunReporter {
     const io = this.io;
     switch (e.type) {
       case 'workflow:started':
-        return paint(io, '1', `▶ ${e.workflow.name}`) + paint(io, '90', `  run ${e.runId}, ${e.nodes.length} nodes, up to ${e.concurrency} at once`);
+        return paint(io, '1', `▶ ${e.workflow.name}`) + paint(io, '90', `  run ${e.runId}, ${e.nodes.length} node${e.nodes.length === 1 ? '' : 's'}, up to ${e.concurrency} at once`);
       case 'workflow:resumed':
         return paint(io, '1', `▶ resumed ${s.workflowName}`) + (e.reset.length ? paint(io, '90', `  ${e.reset.length} node${e.reset.length === 1 ? '' : 's'} to run`) : '');
       case 'workflow:paused':
