@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resumeRunFromLog, RunSetupError, startRun } from '../../src/engine/run/engine';
-import { listRuns, parseRunRecord, readRun, recordFromEvents, RunReadError } from '../../src/engine/run/runStore';
+import { listRuns, parseRunRecord, readRun, recordFromEvents, reserveRunId, RunReadError } from '../../src/engine/run/runStore';
 import type { EngineEvent } from '../../src/engine/protocol';
 import { yaml } from './helpers';
 
@@ -145,6 +145,16 @@ describe('run store', () => {
     const again = resumeRunFromLog({ runsDir, runId: run.runId });
     assert.equal(await again.finished(), 'completed');
     again.dispose();
+  });
+
+  it('gives each new run a folder of its own, even when two draw the same id', () => {
+    const runsDir = join(dir, 'runs');
+    mkdirSync(runsDir);
+    const ids = ['same', 'same', 'other'];
+    const next = () => ids.shift()!;
+    assert.equal(reserveRunId(runsDir, next), 'same');
+    assert.equal(reserveRunId(runsDir, next), 'other');
+    assert.throws(() => reserveRunId(join(dir, 'missing'), () => 'x'), /ENOENT/);
   });
 
   it('says what is wrong when nothing can be made of a run, and lists the others', async () => {

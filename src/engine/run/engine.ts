@@ -13,7 +13,7 @@ import { systemClock, type Clock, type ProcessRunner, type RunningAttempt, type 
 import { ShellProcessRunner } from './processRunner';
 import { SpawnHelperPool } from './spawnHelper/pool';
 import { spawnHelperCount } from './spawnHelper/count';
-import { newRunId, readRun, RunWriter, type RunRecord } from './runStore';
+import { readRun, reserveRunId, RunWriter, type RunRecord } from './runStore';
 import { Scheduler } from './scheduler';
 
 /** A run could not start: the workflow is invalid, or its inputs are. */
@@ -241,7 +241,13 @@ export function startRun(o: RunOptions): RunHandle {
   } catch (e) {
     throw new RunSetupError(`cannot create the runs folder ${runsDir}: ${(e as Error).message}`);
   }
-  return launch(o, { path, workflow, hash, runId: newRunId(), runsDir, inputs: values });
+  let runId: string;
+  try {
+    runId = reserveRunId(runsDir);
+  } catch (e) {
+    throw new RunSetupError(`cannot create a run in ${runsDir}: ${(e as Error).message}`);
+  }
+  return launch(o, { path, workflow, hash, runId, runsDir, inputs: values });
 }
 
 /**

@@ -245,6 +245,22 @@ export function deleteRun(runsDir: string, runId: string): void {
   rmSync(join(runsDir, runId), { recursive: true, force: true });
 }
 
+/**
+ * Picks a new run id and creates its folder, which no other run can then take: runs started in the same second
+ * (parallel CI jobs) could otherwise draw the same id and write over each other.
+ */
+export function reserveRunId(runsDir: string, nextId: () => string = newRunId): string {
+  for (let tries = 0; ; tries++) {
+    const runId = nextId();
+    try {
+      mkdirSync(join(runsDir, runId));
+      return runId;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || tries >= 100) throw e;
+    }
+  }
+}
+
 export function newRunId(now = new Date()): string {
   const p = (n: number, w = 2) => String(n).padStart(w, '0');
   const stamp = `${now.getFullYear()}${p(now.getMonth() + 1)}${p(now.getDate())}-${p(now.getHours())}${p(now.getMinutes())}${p(now.getSeconds())}`;
