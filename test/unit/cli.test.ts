@@ -120,6 +120,11 @@ describe('cli', () => {
     assert.equal(again.code, 0);
     assert.match(again.out, /^▶ resumed Flaky\n[^]*\n {2}a {5}completed[^]*\n {2}b {5}completed[^]*✓ Flaky completed in/);
     assert.equal((await cli('resume', 'no-such-run', '--runs-dir', runsDir)).code, 2);
+    // A workflow that has become invalid since: its problems are shown, as for run.
+    writeFileSync(flaky, yaml('version: 1', 'name: Flaky', 'nodes:', '  a: { run: echo from-a }', '  b: { needs: aa, run: "true" }'));
+    const broken = await cli('resume', list[0].runId, '--runs-dir', runsDir);
+    assert.equal(broken.code, 2);
+    assert.match(broken.err, /flaky\.workflow\.yaml:5:\d+: error unknown-dependency: node 'b' needs 'aa'/);
   });
 
   it('every command has --help', async () => {

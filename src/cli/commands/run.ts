@@ -147,9 +147,9 @@ class EventRelay {
   }
 }
 
-function printSetupError(e: RunSetupError, file: string, io: Output): number {
+function printSetupError(e: RunSetupError, io: Output): number {
   if (e.lines && e.diagnostics.length) {
-    for (const d of toLineDiagnostics(e.lines, e.diagnostics)) io.err(`${file}:${d.line}:${d.column}: ${d.severity} ${d.code}: ${d.message}\n`);
+    for (const d of toLineDiagnostics(e.lines, e.diagnostics)) io.err(`${e.file ?? ''}:${d.line}:${d.column}: ${d.severity} ${d.code}: ${d.message}\n`);
   }
   io.err(`maestro-dag: ${e.message}\n`);
   return 2;
@@ -189,7 +189,7 @@ export async function runCommand(argv: string[], io: Output): Promise<number> {
       onEvent: relay.push,
     });
   } catch (e) {
-    if (e instanceof RunSetupError) return printSetupError(e, positionals[0], io);
+    if (e instanceof RunSetupError) return printSetupError(e, io);
     throw e;
   }
   return follow(handle, show, relay, values.approve === true);
@@ -209,7 +209,8 @@ export async function resumeCommand(argv: string[], io: Output): Promise<number>
   try {
     handle = resumeRunFromLog({ runsDir, runId: positionals[0], onWarning: (m) => show.message(`warning: ${m}`), onEvent: relay.push });
   } catch (e) {
-    if (e instanceof RunSetupError || e instanceof RunReadError) {
+    if (e instanceof RunSetupError) return printSetupError(e, io);
+    if (e instanceof RunReadError) {
       io.err(`maestro-dag: ${e.message}\n`);
       return 2;
     }

@@ -22,6 +22,8 @@ export class RunSetupError extends Error {
     message: string,
     readonly diagnostics: SpanDiagnostic[] = [],
     readonly lines?: LineIndex,
+    /** The file the diagnostics are in. */
+    readonly file?: string,
   ) {
     super(message);
     this.name = 'RunSetupError';
@@ -77,7 +79,7 @@ function load(workflowPath: string) {
   }
   const result = validateFile(path, text);
   const errors = result.diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length) throw new RunSetupError(`${workflowPath} has ${errors.length} error${errors.length === 1 ? '' : 's'}`, errors, result.parsed.lines);
+  if (errors.length) throw new RunSetupError(`${workflowPath} has ${errors.length} error${errors.length === 1 ? '' : 's'}`, errors, result.parsed.lines, workflowPath);
   return { path, workflow: result.workflow, hash: createHash('sha256').update(text).digest('hex').slice(0, 16) };
 }
 
