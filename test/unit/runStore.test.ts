@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resumeRunFromLog, RunSetupError, startRun } from '../../src/engine/run/engine';
-import { listRuns, parseRunRecord, readRun, recordFromEvents, reserveRunId, RunReadError } from '../../src/engine/run/runStore';
+import { listRuns, logFileName, parseRunRecord, readLog, readRun, recordFromEvents, reserveRunId, RunReadError } from '../../src/engine/run/runStore';
 import type { EngineEvent } from '../../src/engine/protocol';
 import { yaml } from './helpers';
 
@@ -155,6 +155,17 @@ describe('run store', () => {
     assert.equal(reserveRunId(runsDir, next), 'same');
     assert.equal(reserveRunId(runsDir, next), 'other');
     assert.throws(() => reserveRunId(join(dir, 'missing'), () => 'x'), /ENOENT/);
+  });
+
+  it('gives ids that read the same once made file-safe log files of their own', () => {
+    const names = ['deploy_push', 'deploy/push', 'test[os=mac os]', 'test[os=mac_os]'].map(logFileName);
+    assert.equal(new Set(names).size, 4, names.join(' '));
+    assert.equal(logFileName('build'), 'build.log');
+    assert.equal(logFileName('test[shard=1]'), 'test[shard=1].log');
+    assert.match(logFileName('deploy/push'), /^deploy_push-[0-9a-f]{8}\.log$/);
+    mkdirSync(join(dir, 'r', 'logs'), { recursive: true });
+    writeFileSync(join(dir, 'r', 'logs', 'deploy_push.log'), 'the log of deploy_push\n');
+    assert.equal(readLog(dir, 'r', 'deploy/push'), '', "deploy_push's log is not deploy/push's");
   });
 
   it('says what is wrong when nothing can be made of a run, and lists the others', async () => {

@@ -1,4 +1,5 @@
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync, appendFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { isEngineEvent, type EngineEvent, type LogLine, type RunStatus } from '../protocol';
 import type { Scalar } from '../model';
@@ -16,7 +17,16 @@ export interface RunRecord {
   pid: number;
 }
 
-export const logFileName = (instanceId: string): string => `${instanceId.replace(/[^A-Za-z0-9_.=,[\]-]/g, '_')}.log`;
+const UNSAFE_IN_FILE_NAMES = /[^A-Za-z0-9_.=,[\]-]/g;
+
+/**
+ * The log file of a node instance. An id with characters a file name cannot take (`deploy/push` in a sub-workflow,
+ * a matrix value with a space) gets a hash of itself, so that it cannot share a file with an id like `deploy_push`.
+ */
+export function logFileName(instanceId: string): string {
+  const safe = instanceId.replace(UNSAFE_IN_FILE_NAMES, '_');
+  return safe === instanceId ? `${safe}.log` : `${safe}-${createHash('sha256').update(instanceId).digest('hex').slice(0, 8)}.log`;
+}
 
 /** The folders of the runs this process writes. */
 const writing = new Set<string>();
