@@ -28,7 +28,8 @@ export function runsCommand(argv: string[], io: Output): number {
   }
   if (positionals.length) throw new UsageError(`runs takes no arguments, not '${positionals[0]}'`);
   const runsDir = values['runs-dir'] ?? defaultRunsDir('x');
-  const runs = listRuns(runsDir).map((r) => ({ ...r, status: r.interrupted ? 'interrupted' : r.status, durationMs: (r.endedAt ?? (r.interrupted ? r.startedAt : Date.now())) - r.startedAt }));
+  // An interrupted run has no end to measure to.
+  const runs = listRuns(runsDir).map((r) => ({ ...r, status: r.interrupted ? 'interrupted' : r.status, durationMs: r.interrupted ? null : (r.endedAt ?? Date.now()) - r.startedAt }));
   if (values.json) {
     io.out(JSON.stringify(runs.map(({ interrupted: _, pid: __, ...r }) => r), null, 2) + '\n');
     return 0;
@@ -39,7 +40,7 @@ export function runsCommand(argv: string[], io: Output): number {
   }
   const w = Math.max(...runs.map((r) => r.runId.length));
   io.out(`${'run'.padEnd(w)}  ${'status'.padEnd(11)}  ${'duration'.padStart(8)}  workflow\n`);
-  for (const r of runs) io.out(`${r.runId.padEnd(w)}  ${r.status.padEnd(11)}  ${formatDuration(r.durationMs).padStart(8)}  ${r.workflowName}\n`);
+  for (const r of runs) io.out(`${r.runId.padEnd(w)}  ${r.status.padEnd(11)}  ${(r.durationMs === null ? '–' : formatDuration(r.durationMs)).padStart(8)}  ${r.workflowName}\n`);
   return 0;
 }
 
