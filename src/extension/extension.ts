@@ -63,7 +63,13 @@ export function activate(context: vscode.ExtensionContext): MaestroApi {
       }),
     );
     offerToResumeInterrupted(context, runs);
-    void validation.validateWorkspace().then((count) => vscode.commands.executeCommand('setContext', 'maestro.hasWorkflows', count > 0));
+    // The views' welcome texts say "no runs" and "no workflow files" only once that is known.
+    void vscode.commands.executeCommand('setContext', 'maestro.runsLoaded', true);
+    void validation
+      .validateWorkspace()
+      .then((count) => vscode.commands.executeCommand('setContext', 'maestro.hasWorkflows', count > 0))
+      .catch((e: unknown) => log.error(`could not look for workflow files: ${(e as Error).message}`))
+      .finally(() => vscode.commands.executeCommand('setContext', 'maestro.scanned', true));
     const activatedInMs = performance.now() - started;
     log.info(`activated in ${activatedInMs.toFixed(1)} ms`);
     const api: MaestroApi = { runs, validation, documents, engine, dag, activatedInMs };
