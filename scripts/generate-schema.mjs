@@ -53,7 +53,7 @@ const nodeProps = {
   with: stringMap('Inputs of the sub-workflow named by `workflow`.'),
   env: stringMap('Environment variables for this node, added to the workflow\'s `env`.'),
   cwd: { ...d('Working folder, relative to the workflow file\'s folder (the default).'), type: 'string' },
-  shell: { ...d('Shell that runs `run` (default `bash`, or `sh` where bash is missing).'), type: 'string', examples: ['bash', 'sh', 'zsh'] },
+  shell: { ...d('Shell that runs `run` (default `bash`, or `sh` where bash is missing), with options of its own if any (`bash -x`, `python3 -u`). POSIX shells also get `-e`.'), type: 'string', examples: ['bash', 'sh', 'zsh', 'bash -x', 'python3 -u'] },
   timeout: { $ref: '#/definitions/duration', ...d('How long one attempt may take before it is ended.') },
   retry: { $ref: '#/definitions/retry' },
   continueOnError: { ...d('When true, a failure of this node does not fail the run, and dependents run as if it had completed.'), type: 'boolean' },

@@ -1,10 +1,21 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { killGroup, launchProcess, type LaunchExit, type LaunchHandlers, type LaunchSpec } from './launch';
 import { setLongTimeout, type LongTimeout } from './longTimeout';
 import { parseOutputsFile } from './outputsFile';
 import type { AttemptRequest, AttemptResult, ProcessRunner, RunningAttempt } from './ports';
 import type { SpawnHelperPool } from './spawnHelper/pool';
+
+const POSIX_SHELLS = new Set(['bash', 'sh', 'zsh', 'dash', 'ksh']);
+
+/**
+ * The program and arguments for a node's `shell`, which may carry its own options (`bash -x`, `python3 -u`).
+ * POSIX shells also get `-e`, which stops the script at the first failing command, as CI runners do.
+ */
+export function shellCommand(shell: string, script: string[]): { file: string; args: string[] } {
+  const [file, ...own] = shell.trim().split(/\s+/);
+  return { file, args: [...own, ...(POSIX_SHELLS.has(basename(file)) ? ['-e'] : []), ...script] };
+}
 
 /** Scripts longer than this (in bytes) run from a file. */
 export const SCRIPT_ARGUMENT_LIMIT = 100 * 1024;
@@ -36,15 +47,12 @@ export class ShellProcessRunner implements ProcessRunner {
   start(request: AttemptRequest, onLine: (stream: 'stdout' | 'stderr', text: string, continues: boolean) => void): RunningAttempt {
     // One file per attempt in a shared folder: cheaper than a folder per attempt, and names never collide.
     const outputFile = join(this.outputsDir, `${++this.attempts}-${request.instanceId.replace(/[^A-Za-z0-9_.=,-]/g, '_').slice(0, 80)}`);
-    const shell = request.shell ?? DEFAULT_SHELL;
     // The system limits one argument to 128 KiB, which a script with a big value in it can pass: such a script is
     // run from a file instead.
     const scriptFile = Buffer.byteLength(request.script) > SCRIPT_ARGUMENT_LIMIT ? `${outputFile}.script` : undefined;
     if (scriptFile) writeFileSync(scriptFile, request.script);
-    const script = scriptFile ? [scriptFile] : ['-c', request.script];
-    // `-e` stops the script at the first failing command, as CI runners do.
-    const args = shell === 'bash' || shell === 'sh' || shell === 'zsh' ? ['-e', ...script] : script;
-    const spec: LaunchSpec = { file: shell, args, cwd: request.cwd, env: { ...request.env, MAESTRO_OUTPUT: outputFile } };
+    const { file, args } = shellCommand(request.shell ?? DEFAULT_SHELL, scriptFile ? [scriptFile] : ['-c', request.script]);
+    const spec: LaunchSpec = { file, args, cwd: request.cwd, env: { ...request.env, MAESTRO_OUTPUT: outputFile } };
 
     let pid: number | undefined;
     // Once the process has exited there is nothing to stop, even while its output is still being read.
