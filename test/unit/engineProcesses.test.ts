@@ -28,6 +28,15 @@ for (const mode of ['started by the engine', 'started by a spawn helper'] as con
     return path;
   };
 
+  /** Runs a workflow to its end in `dir/runs`, with its events. */
+  const runToEnd = async (path: string) => {
+    const events: EngineEvent[] = [];
+    const run = startHere({ workflowPath: path, runsDir: join(dir, 'runs'), onEvent: (e) => events.push(e) });
+    const status = await run.finished();
+    run.dispose();
+    return { run, status, events };
+  };
+
   it('a timeout ends the whole process tree of the attempt', async () => {
     const pids = join(dir, 'pids');
     const path = workflow('t.workflow.yaml', 'nodes:', '  sleeper:', `    run: 'sleep 30 & echo $! >> ${pids}; sleep 31 & echo $! >> ${pids}; wait'`, '    timeout: 300ms');
@@ -145,10 +154,8 @@ for (const mode of ['started by the engine', 'started by a spawn helper'] as con
 
   it('names an outputs file that exists once the script writes to it, and reads nothing from one that never does', async () => {
     const path = workflow('o.workflow.yaml', 'nodes:', '  quiet: { run: \'test ! -e "$MAESTRO_OUTPUT"\' }', '  speaks: { run: \'echo "v=1" >> "$MAESTRO_OUTPUT"\', outputs: [v] }');
-    const events: EngineEvent[] = [];
-    const run = startHere({ workflowPath: path, runsDir: join(dir, 'runs'), onEvent: (e) => events.push(e) });
-    assert.equal(await run.finished(), 'completed');
-    run.dispose();
+    const { run, status, events } = await runToEnd(path);
+    assert.equal(status, 'completed');
     const outputs = Object.fromEntries(events.flatMap((e) => (e.type === 'node:completed' ? [[e.nodeId, e.outputs]] : [])));
     assert.deepEqual(outputs, { quiet: {}, speaks: { v: '1' } });
     assert.equal(readLog(join(dir, 'runs'), run.runId, 'quiet'), '', 'no problem is reported for a file never written');
@@ -156,19 +163,15 @@ for (const mode of ['started by the engine', 'started by a spawn helper'] as con
 
   it('fails an attempt whose outputs are more than an output may take, saying what to do instead', async () => {
     const path = workflow('big-out.workflow.yaml', 'nodes:', '  big: { run: \'printf "v=%02000000d\\n" 0 >> "$MAESTRO_OUTPUT"\', outputs: [v] }');
-    const events: EngineEvent[] = [];
-    const run = startHere({ workflowPath: path, runsDir: join(dir, 'runs'), onEvent: (e) => events.push(e) });
-    assert.equal(await run.finished(), 'failed');
-    run.dispose();
+    const { status, events } = await runToEnd(path);
+    assert.equal(status, 'failed');
     const failed = events.find((e) => e.type === 'node:failed');
     assert.equal(failed?.type === 'node:failed' && failed.error, '$MAESTRO_OUTPUT holds 1.9 MiB, more than the 1 MiB outputs may take: write big data to a file and pass its path as an output');
   });
 
   it('takes timeouts longer than a Node.js timer can wait (~24.8 days) as long, not as at once', async () => {
     const path = workflow('days.workflow.yaml', 'timeout: 30d', 'nodes:', '  a: { run: "sleep 0.1", timeout: 1000h }');
-    const run = startHere({ workflowPath: path, runsDir: join(dir, 'runs') });
-    assert.equal(await run.finished(), 'completed');
-    run.dispose();
+    assert.equal((await runToEnd(path)).status, 'completed');
   });
 
   it('reads back a torn event log, keeping everything before the tear', async () => {
@@ -206,10 +209,8 @@ for (const mode of ['started by the engine', 'started by a spawn helper'] as con
 
   it('fails a node whose script no process can take (a NUL byte), saying why, without a crash', async () => {
     const path = workflow('nul.workflow.yaml', 'nodes:', '  a: { run: "echo a\\0b" }', '  b: { needs: a, if: failure(), run: "true" }');
-    const events: EngineEvent[] = [];
-    const run = startHere({ workflowPath: path, runsDir: join(dir, 'runs'), onEvent: (e) => events.push(e) });
-    assert.equal(await run.finished(), 'failed');
-    run.dispose();
+    const { status, events } = await runToEnd(path);
+    assert.equal(status, 'failed');
     const failed = events.find((e) => e.type === 'node:failed') as { nodeId: string; error: string } | undefined;
     assert.equal(failed?.nodeId, 'a');
     assert.match(failed?.error ?? '', /could not start: .*null bytes/);
