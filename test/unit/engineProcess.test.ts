@@ -154,6 +154,30 @@ describe('engine process protocol', () => {
 });
 
 describe('cli process signals', () => {
+  it('a second Ctrl-C stops at once, also the processes the spawn helpers started', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'maestro-int-'));
+    const pids = join(dir, 'pids');
+    // The quick nodes first, so that the sleepers start once the helpers are ready; they ignore SIGTERM.
+    const quick = Array.from({ length: 16 }, (_, i) => `  q${i}: { run: "sleep 0.1" }`);
+    const sleepers = Array.from({ length: 24 }, (_, i) => `  s${i}: { needs: q${i % 16}, run: 'trap "" TERM; echo $$ >> ${pids}; sleep 60' }`);
+    const path = join(dir, 'i.workflow.yaml');
+    writeFileSync(path, yaml('version: 1', 'name: Int', 'concurrency: 8', 'nodes:', ...quick, ...sleepers));
+    const child = spawn(process.execPath, [join(__dirname, '..', '..', 'dist', 'cli.js'), 'run', path, '--json', '--runs-dir', join(dir, 'runs')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.resume();
+    let err = '';
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    const started = () => (existsSync(pids) ? readFileSync(pids, 'utf8').trim().split('\n').filter(Boolean).map(Number) : []);
+    while (started().length < 8) await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGINT');
+    // Two signals sent at once may arrive as one.
+    while (!err.includes('cancelling')) await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGINT');
+    assert.equal(await exited, 130);
+    for (const pid of started()) await gone(pid);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('a hang-up cancels the run, and no node process outlives the CLI', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'maestro-hup-'));
     const pids = join(dir, 'pids');

@@ -101,6 +101,12 @@ export class FakeRunner implements ProcessRunner {
   /** The folders and patterns artifacts were looked for with; each pattern is "found" as itself. */
   readonly artifactSearches: { cwd: string; patterns: readonly string[] }[] = [];
 
+  killedAll = false;
+
+  killAll(): void {
+    this.killedAll = true;
+  }
+
   findArtifacts(cwd: string, patterns: readonly string[]): string[] {
     this.artifactSearches.push({ cwd, patterns });
     return [...patterns];

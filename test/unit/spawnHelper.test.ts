@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -137,6 +137,32 @@ describe('spawn helpers with real processes', function () {
     const { lines } = await run(new ShellProcessRunner(dir, { helpers: broken }), 'echo "$PPID"');
     assert.deepEqual(lines, [`stdout: ${process.pid}`]);
     broken.close();
+  });
+
+  it('kills what it started when its engine goes away (its stdin closes) with processes still running', async () => {
+    const helper = spawn(process.execPath, [SPAWN_HELPER], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const pids = join(dir, 'pids');
+    let out = '';
+    helper.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    const exited = new Promise((resolve) => helper.on('exit', resolve));
+    helper.stdin.write(JSON.stringify({ type: 'spawn', id: 1, file: 'sh', args: ['-c', `sleep 30 & echo $! > ${pids}; wait`], cwd: dir, set: {}, unset: [] }) + '\n');
+    await until(() => out.includes('"spawned"') && pidIn(pids) !== undefined);
+    const child = pidIn(pids)!;
+    helper.stdin.end();
+    await exited;
+    await until(() => !alive(child));
+  });
+
+  it('killAll ends the processes a helper started at once, and one that starts after', async () => {
+    const runner = new ShellProcessRunner(dir, { helpers: pool, killGraceMs: 60_000 });
+    const pids = join(dir, 'pids');
+    const attempt = runner.start({ instanceId: 'n', attempt: 1, script: `trap "" TERM; sleep 30 & echo $! > ${pids}; wait`, cwd: dir, env: processEnv() }, () => undefined);
+    await until(() => pidIn(pids) !== undefined);
+    runner.killAll();
+    assert.equal((await attempt.done).signal, 'SIGKILL');
+    await until(() => !alive(pidIn(pids)!));
+    const later = await runner.start({ instanceId: 'm', attempt: 1, script: 'sleep 30', cwd: dir, env: processEnv() }, () => undefined).done;
+    assert.equal(later.signal, 'SIGKILL');
   });
 
   it('the CLI exits when the run ends, and its helpers with it', async () => {

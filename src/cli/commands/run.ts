@@ -8,6 +8,7 @@ import { toLineDiagnostics } from '../../engine/validation/validate';
 import { parseCommandArgs, UsageError } from '../args';
 import type { Output } from '../output';
 import { RunReporter } from '../runReporter';
+import { TerminalApprovals } from '../terminalApprovals';
 
 export const RUN_HELP = `Usage: maestro-dag run FILE [--input name=value]... [--concurrency N] [--json] [--runs-dir DIR] [--approve]
 
@@ -59,7 +60,6 @@ function presenter(io: Output, json: boolean): Presenter {
 
 /** Follows a run to its end: approvals, Ctrl-C, output. Returns the exit status. */
 async function follow(handle: RunHandle, show: Presenter, relay: EventRelay, autoApprove: boolean): Promise<number> {
-  const running = new Map<string, number>();
   let interrupts = 0;
   const onSigint = () => {
     interrupts++;
@@ -72,13 +72,8 @@ async function follow(handle: RunHandle, show: Presenter, relay: EventRelay, aut
       }
       return;
     }
-    for (const pid of running.values()) {
-      try {
-        process.kill(-pid, 'SIGKILL');
-      } catch {
-        // Gone already.
-      }
-    }
+    // Also the processes a spawn helper started, whose pids the events do not carry.
+    handle.forceStop();
     show.stop();
     process.exit(130);
   };
@@ -95,23 +90,24 @@ async function follow(handle: RunHandle, show: Presenter, relay: EventRelay, aut
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onHangup);
   process.on('SIGHUP', onHangup);
-  const asker = !autoApprove && process.stdin.isTTY ? createInterface({ input: process.stdin, output: process.stderr }) : undefined;
+  const terminal = !autoApprove && process.stdin.isTTY ? createInterface({ input: process.stdin, output: process.stderr }) : undefined;
+  const approvals = terminal
+    ? new TerminalApprovals(terminal, (id, approved, comment) => {
+        try {
+          handle.scheduler.approve(id, approved, comment);
+        } catch {
+          // The gate timed out or the run was cancelled meanwhile.
+        }
+      })
+    : undefined;
   const onEvent = (e: EngineEvent) => {
     show.event(e);
-    if (e.type === 'node:started' && e.pid !== undefined) running.set(e.nodeId, e.pid);
-    if (e.type === 'node:completed' || e.type === 'node:failed' || e.type === 'node:cancelled' || e.type === 'node:retrying') running.delete(e.nodeId);
+    if (e.type === 'node:completed' || e.type === 'node:failed' || e.type === 'node:cancelled') approvals?.ended(e.nodeId);
     if (e.type === 'node:waiting') {
       const id = e.nodeId;
       if (autoApprove) queueMicrotask(() => handle.scheduler.approve(id, true, 'approved with --approve'));
-      else if (asker) {
-        asker.question(`Approve '${id}'? ${e.prompt} [y/N] `, (answer) => {
-          try {
-            handle.scheduler.approve(id, /^y(es)?$/i.test(answer.trim()), /^y(es)?$/i.test(answer.trim()) ? 'approved at the terminal' : 'rejected at the terminal');
-          } catch {
-            // The gate timed out or the run was cancelled while the question was open.
-          }
-        });
-      } else {
+      else if (approvals) approvals.ask(id, e.prompt);
+      else {
         queueMicrotask(() => handle.scheduler.approve(id, false, 'nobody can approve it here: run with --approve, or from a terminal'));
       }
     }
@@ -121,7 +117,7 @@ async function follow(handle: RunHandle, show: Presenter, relay: EventRelay, aut
     const status = await handle.finished();
     return EXIT[status];
   } finally {
-    asker?.close();
+    terminal?.close();
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onHangup);
     process.off('SIGHUP', onHangup);

@@ -56,6 +56,8 @@ export interface RunHandle {
   finished(): Promise<RunStatus>;
   /** Closes the run's log and removes its scratch folder; the run cannot be retried through this handle after. */
   dispose(): void;
+  /** Kills every process of the run at once, without the grace period: for a second Ctrl-C. */
+  forceStop(): void;
   /** For a resumed run: the run as its log left it, before the events this handle brings. */
   resumedFrom?: RunState;
 }
@@ -224,6 +226,7 @@ function launch(o: RunOptions, setup: { path: string; workflow: ReturnType<typeo
         }
       }
     },
+    forceStop: () => runner.killAll(),
     dispose: () => {
       ownHelpers?.close();
       writer.close();

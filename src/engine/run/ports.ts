@@ -38,6 +38,8 @@ export interface ProcessRunner {
   start(request: AttemptRequest, onLine: (stream: LogLine['stream'], text: string, continues: boolean) => void): RunningAttempt;
   /** Files matching the artifact patterns, relative to cwd. */
   findArtifacts(cwd: string, patterns: readonly string[]): string[];
+  /** Kills every process group it started that still runs, and any that starts after, at once (SIGKILL). */
+  killAll(): void;
 }
 
 /** Opaque: a Node.js Timeout object, or a number for fake clocks. */

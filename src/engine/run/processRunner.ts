@@ -34,6 +34,9 @@ export class ShellProcessRunner implements ProcessRunner {
   private readonly outputsDir: string;
   private readonly killGraceMs: number;
   private attempts = 0;
+  /** The process groups of attempts that have not exited. */
+  private readonly live = new Set<number>();
+  private killingAll = false;
 
   constructor(
     scratchDir: string,
@@ -68,8 +71,10 @@ export class ShellProcessRunner implements ProcessRunner {
     const handlers: LaunchHandlers = {
       onSpawn: (p) => {
         pid = p;
+        this.live.add(p);
+        if (this.killingAll) killGroup(p, 'SIGKILL');
         // A stop that came before the pid was known (the process was starting in a helper) applies now.
-        if (stoppedBy) signalGroup(p);
+        else if (stoppedBy) signalGroup(p);
       },
       onProcessGone: () => {
         exited = true;
@@ -80,6 +85,7 @@ export class ShellProcessRunner implements ProcessRunner {
       },
       onExit: (exit: LaunchExit) => {
         exited = true;
+        if (pid !== undefined) this.live.delete(pid);
         killTimer?.clear();
         const { outputs, problems: outputProblems, tooBig } = takeOutputs(outputFile);
         if (scriptFile) removeQuietly(scriptFile);
@@ -101,6 +107,11 @@ export class ShellProcessRunner implements ProcessRunner {
         if (pid !== undefined) signalGroup(pid);
       },
     };
+  }
+
+  killAll(): void {
+    this.killingAll = true;
+    for (const pid of this.live) killGroup(pid, 'SIGKILL');
   }
 
   findArtifacts(cwd: string, patterns: readonly string[]): string[] {

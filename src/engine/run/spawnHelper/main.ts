@@ -1,9 +1,10 @@
 // A spawn helper: `node dist/spawnHelper.js`, started by the engine. It starts the processes the engine asks for and
 // reports their pids, output lines and exits. Forking from this small process costs less than forking from the
 // engine, whose memory every fork must copy the page tables of, and it keeps the engine's event loop free while the
-// kernel forks and execs. It exits when the engine closes its stdin; the processes it started are the engine's to end.
+// kernel forks and execs. It exits when its stdin closes: the engine closed it, having nothing in flight, or the engine
+// died, and then it kills what it started that still runs, so that no node's process outlives the engine.
 import { createInterface } from 'node:readline';
-import { launchProcess } from '../launch';
+import { killGroup, launchProcess } from '../launch';
 import { parseHelperRequest, requestEnv, SPAWN_HELPER_PROTOCOL_VERSION, type HelperMessage } from './protocol';
 
 let queued: string[] = [];
@@ -19,6 +20,7 @@ function flush(): void {
 }
 
 const baseEnv = { ...process.env };
+const live = new Set<number>();
 const input = createInterface({ input: process.stdin, crlfDelay: Infinity });
 input.on('line', (line) => {
   const request = parseHelperRequest(line);
@@ -27,17 +29,26 @@ input.on('line', (line) => {
     return;
   }
   const { id } = request;
+  let started: number | undefined;
   launchProcess(
     { file: request.file, args: request.args, cwd: request.cwd, env: requestEnv(baseEnv, request) },
     {
-      onSpawn: (pid) => send({ type: 'spawned', id, pid }),
+      onSpawn: (pid) => {
+        started = pid;
+        live.add(pid);
+        send({ type: 'spawned', id, pid });
+      },
       onProcessGone: () => send({ type: 'gone', id }),
       onLines: (stream, lines, continues) => send({ type: 'lines', id, stream, lines, ...(continues ? { continues } : {}) }),
-      onExit: (exit) => send({ type: 'exited', id, ...exit }),
+      onExit: (exit) => {
+        if (started !== undefined) live.delete(started);
+        send({ type: 'exited', id, ...exit });
+      },
     },
   );
 });
 input.on('close', () => {
+  for (const pid of live) killGroup(pid, 'SIGKILL');
   flush();
   process.exit(0);
 });
