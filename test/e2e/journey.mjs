@@ -169,6 +169,8 @@ export async function journey({ page, workspace, shots, log }) {
     await palette('Maestro: Run Workflow');
     await waitForStatus(/Long \d\/3/);
     await palette('Maestro: Pause Run');
+    // A pause lets running nodes finish: `first` finishes once it is let go.
+    writeFileSync(join(workspace, 'first.go'), '');
     await page.locator('.pane-body').getByText(/paused/).first().waitFor({ timeout: 15_000 });
     const dag = await dagFrame('Long');
     await dag.locator('[data-testid="run-header"][data-status="paused"]').waitFor({ timeout: 15_000 });
@@ -269,6 +271,8 @@ export async function journey({ page, workspace, shots, log }) {
     // The DAG panel that was open is restored, showing the run as interrupted.
     const dag = await dagFrame('Reload', 60_000);
     await dag.locator('[data-testid="run-header"][data-status="interrupted"]').waitFor();
+    // `slow` waits for this file: the resumed run can finish.
+    writeFileSync(join(workspace, 'reload.go'), '');
     await notifications.getByRole('button', { name: 'Resume' }).first().click();
     await waitForStatus('Reload completed', 60_000);
     await dag.locator('[data-testid="run-header"][data-status="completed"]', { hasText: '2/2 nodes' }).waitFor();

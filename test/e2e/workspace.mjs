@@ -24,10 +24,12 @@ export function makeWorkspace(root, dir) {
     '    needs: [deploy]',
     '    run: echo done',
   ]);
-  write('long.workflow.yaml', ['version: 1', 'name: Long', 'concurrency: 1', 'nodes:', '  first: { run: sleep 1.5 }', '  second: { run: sleep 0.2 }', '  third: { needs: [first, second], run: echo done }']);
+  // Nodes that wait for a file the test writes, so that a slow machine cannot end them before the test acts.
+  const waitFor = (flag) => `'while [ ! -e ${flag} ]; do sleep 0.05; done'`;
+  write('long.workflow.yaml', ['version: 1', 'name: Long', 'concurrency: 1', 'nodes:', `  first: { run: ${waitFor('first.go')} }`, '  second: { run: sleep 0.2 }', '  third: { needs: [first, second], run: echo done }']);
   write('hang.workflow.yaml', ['version: 1', 'name: Hang', 'nodes:', `  hang: { run: 'sleep 300 & echo $! > hang.pids; wait' }`]);
   write('gated.workflow.yaml', ['version: 1', 'name: Gated', 'nodes:', '  build: { run: echo build }', '  approve: { needs: build, approval: { prompt: Ship it? } }', '  ship: { needs: approve, run: echo shipped }']);
-  write('reload.workflow.yaml', ['version: 1', 'name: Reload', 'nodes:', '  slow: { run: sleep 4 }', '  after: { needs: slow, run: echo after }']);
+  write('reload.workflow.yaml', ['version: 1', 'name: Reload', 'nodes:', `  slow: { run: ${waitFor('reload.go')} }`, '  after: { needs: slow, run: echo after }']);
   write('flaky.workflow.yaml', ['version: 1', 'name: Flaky', 'nodes:', '  check: { run: test -f fixed.flag }', '  after: { needs: check, run: echo after }']);
   mkdirSync(join(dir, '.vscode'), { recursive: true });
   return dir;

@@ -148,6 +148,8 @@ export function registerSuites({ vscode, api, workspace }: IntegrationContext): 
       const run = await until(() => latestRun('long.workflow.yaml', t0));
       await until(() => api.runs.state(run)?.nodes.get('first')?.status === 'running');
       await vscode.commands.executeCommand('maestro.pause', run.runId);
+      // A pause lets running nodes finish: `first` finishes once it is let go.
+      await vscode.workspace.fs.writeFile(file('first.go'), new Uint8Array());
       await until(() => run.status === 'paused');
       assert.equal(api.runs.state(run)!.nodes.get('second')!.status, 'pending', 'nothing new started while paused');
       await vscode.commands.executeCommand('maestro.resume', run.runId);
