@@ -521,18 +521,19 @@ export class Scheduler {
   }
 
   private startProcess(inst: Instance, request: AttemptRequest): RunningAttempt {
-    const cut = { stdout: new CutLines(this.masker, 'stdout'), stderr: new CutLines(this.masker, 'stderr') };
+    // Made for the first long line only: most attempts never print one.
+    const cut: Partial<Record<LogLine['stream'], CutLines>> = {};
     const logPiece = (stream: LogLine['stream'], text: string, continues: boolean) => {
-      const logged = cut[stream].take(text, continues);
+      const logged = (cut[stream] ??= new CutLines(this.masker, stream)).take(text, continues);
       if (logged) this.logLine(inst, logged.stream, logged.text);
     };
     const running = this.o.runner.start(request, (stream, text, continues) => {
-      if (continues || cut[stream].inLine) logPiece(stream, text, continues);
+      if (continues || cut[stream]?.inLine) logPiece(stream, text, continues);
       else this.onLine(inst, stream, text);
     });
     // A process that went away in the middle of a long line (its spawn helper died) still logs what was held back.
     const endCutLines = () => {
-      for (const stream of ['stdout', 'stderr'] as const) if (cut[stream].inLine) logPiece(stream, '', false);
+      for (const stream of ['stdout', 'stderr'] as const) if (cut[stream]?.inLine) logPiece(stream, '', false);
     };
     running.done.then(endCutLines, endCutLines);
     return running;
