@@ -31,11 +31,13 @@ export async function startCodeServer({ node, entry, vsix, workDir, workspace, e
     join(userData, 'User', 'settings.json'),
     JSON.stringify({ 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'workbench.tips.enabled': false, 'extensions.ignoreRecommendations': true, 'workbench.secondarySideBar.defaultVisibility': 'hidden', 'chat.disableAIFeatures': true, ...settings }, null, 2),
   );
-  const install = spawnSync(node, [entry, '--user-data-dir', userData, '--extensions-dir', extensions, '--install-extension', vsix], { encoding: 'utf8' });
+  // code-server writes a config file under XDG_CONFIG_HOME: the test's own, not the user's.
+  const configEnv = { ...process.env, XDG_CONFIG_HOME: join(workDir, 'config') };
+  const install = spawnSync(node, [entry, '--user-data-dir', userData, '--extensions-dir', extensions, '--install-extension', vsix], { encoding: 'utf8', env: configEnv });
   if (install.status !== 0) throw new Error(`installing ${vsix} failed: ${install.stderr || install.stdout}`);
   const port = await freePort();
   const child = spawn(node, [entry, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--user-data-dir', userData, '--extensions-dir', extensions, '--disable-telemetry', '--disable-update-check', workspace], {
-    env: { ...process.env, ...env },
+    env: { ...configEnv, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
