@@ -1,5 +1,6 @@
-// Bundles every entry point: node/cjs for the extension host, the engine child process, its spawn helper and the CLI;
-// browser/iife for the webview (with its layout worker inlined as text). Type checking is separate (`npm run lint`).
+// Bundles every entry point: node/cjs for the extension host, the engine child process, its spawn helper, the
+// validation worker and the CLI; browser/iife for the webview (with its layout worker inlined as text). Type checking
+// is separate (`npm run lint`).
 const esbuild = require('esbuild');
 const { version } = require('./package.json');
 
@@ -62,6 +63,7 @@ const targets = [
   { entryPoints: { extension: 'src/extension/extension.ts' }, platform: 'node', format: 'cjs', target: 'node18', external: ['vscode'] },
   { entryPoints: { engine: 'src/engine/child/main.ts' }, platform: 'node', format: 'cjs', target: 'node18' },
   { entryPoints: { spawnHelper: 'src/engine/run/spawnHelper/main.ts' }, platform: 'node', format: 'cjs', target: 'node18' },
+  { entryPoints: { validationWorker: 'src/engine/validation/worker/main.ts' }, platform: 'node', format: 'cjs', target: 'node18' },
   { entryPoints: { cli: 'src/cli/main.ts' }, platform: 'node', format: 'cjs', target: 'node18', banner: { js: '#!/usr/bin/env node' }, plugins: [executablePlugin] },
   { entryPoints: { webview: 'src/webview/main.tsx' }, ...browser, loader: { '.ttf': 'file' }, assetNames: '[name]', plugins: [layoutWorkerPlugin] },
 ];

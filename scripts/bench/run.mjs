@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const out = join(root, '.bench');
 const only = process.argv.slice(2);
-const sections = ['validator', 'engine', 'webview'].filter((s) => existsSync(join(root, 'scripts', 'bench', `${s}.ts`)) && (only.length === 0 || only.includes(s)));
+const sections = ['validator', 'hostile', 'engine', 'webview'].filter((s) => existsSync(join(root, 'scripts', 'bench', `${s}.ts`)) && (only.length === 0 || only.includes(s)));
 
 mkdirSync(out, { recursive: true });
 await build({

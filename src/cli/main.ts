@@ -3,7 +3,7 @@ import { graphCommand } from './commands/graph';
 import { validateCommand } from './commands/validate';
 import { resumeCommand, runCommand } from './commands/run';
 import { logsCommand, runsCommand } from './commands/runs';
-import { processOutput, type Output } from './output';
+import { processOutput, watchStdout, type Output } from './output';
 
 declare const MAESTRO_VERSION: string;
 
@@ -56,6 +56,7 @@ export async function main(argv: string[], io: Output = processOutput): Promise<
 }
 
 if (require.main === module) {
+  watchStdout();
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

@@ -4,10 +4,43 @@ export interface Output {
   err(text: string): void;
   /** Whether stdout is a terminal (for colours and live views). */
   isTTY: boolean;
+  /**
+   * Calls `listener` once if whoever reads stdout goes away (`maestro-dag run … | head`); returns a function that
+   * stops listening. Writes to stdout after that are dropped.
+   */
+  onStdoutClosed?(listener: () => void): () => void;
 }
 
+let stdoutClosed = false;
+const closedListeners = new Set<() => void>();
+
+/** The process's own streams. A closed stdout (EPIPE) is not a crash: listeners hear of it, and output stops. */
 export const processOutput: Output = {
-  out: (text) => process.stdout.write(text),
+  out: (text) => {
+    if (!stdoutClosed) process.stdout.write(text);
+  },
   err: (text) => process.stderr.write(text),
   isTTY: Boolean(process.stdout.isTTY),
+  onStdoutClosed: (listener) => {
+    if (stdoutClosed) {
+      queueMicrotask(listener);
+      return () => undefined;
+    }
+    closedListeners.add(listener);
+    return () => closedListeners.delete(listener);
+  },
 };
+
+/** Watches the process's stdout for a reader that went away; without a listener, the command has nothing left to say. */
+export function watchStdout(): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') {
+      process.stderr.write(`maestro-dag: cannot write to stdout: ${e.message}\n`);
+      process.exit(74);
+    }
+    if (stdoutClosed) return;
+    stdoutClosed = true;
+    if (closedListeners.size === 0) process.exit(process.exitCode ?? 0);
+    for (const listener of [...closedListeners]) listener();
+  });
+}

@@ -2,6 +2,7 @@ import { formatDuration } from '../engine/duration';
 import type { EngineEvent } from '../engine/protocol';
 import { applyEvent, type RunState } from '../engine/runState';
 import type { Output } from './output';
+import { safeLog } from './terminalText';
 
 const useColor = (io: Output) => io.isTTY && !process.env.NO_COLOR;
 const paint = (io: Output, code: string, text: string) => (useColor(io) ? `\x1b[${code}m${text}\x1b[0m` : text);
@@ -103,7 +104,8 @@ export class RunReporter {
 
   private print(text: string): void {
     this.clearLive();
-    this.io.out(text + '\n');
+    // Names, errors and messages come from files and node output: only the reporter's own colours stay.
+    this.io.out(safeLog(text) + '\n');
     this.redraw();
   }
 
@@ -123,7 +125,7 @@ export class RunReporter {
       return `  ${paint(this.io, '36', '●')} ${n.info.id.padEnd(24).slice(0, 24)} ${progress} ${paint(this.io, '90', `${elapsed}${n.message ? `  ${n.message}` : ''}`)}`.slice(0, 160);
     });
     if (running.length > 12) lines.push(paint(this.io, '90', `  … and ${running.length - 12} more running`));
-    if (lines.length) this.io.out(lines.join('\n') + '\n');
+    if (lines.length) this.io.out(safeLog(lines.join('\n')) + '\n');
     this.liveLines = lines.length;
   }
 }

@@ -1,4 +1,5 @@
 import type { Interface } from 'node:readline';
+import { safeText } from './terminalText';
 
 /**
  * Asks at the terminal about approval gates, one question at a time: two gates that wait at once are asked in turn
@@ -42,7 +43,7 @@ export class TerminalApprovals {
     if (!q) return;
     const abort = new AbortController();
     this.open = { id: q.id, abort };
-    this.terminal.question(`Approve '${q.id}'? ${q.prompt} [y/N] `, { signal: abort.signal }, (answer) => {
+    this.terminal.question(safeText(`Approve '${q.id}'? ${q.prompt} [y/N] `), { signal: abort.signal }, (answer) => {
       if (this.open?.id !== q.id) return;
       const approved = /^y(es)?$/i.test(answer.trim());
       this.decide(q.id, approved, approved ? 'approved at the terminal' : 'rejected at the terminal');

@@ -13,7 +13,8 @@ export type DiagnosticCode =
   | 'unreachable-reference'
   | 'undeclared-output'
   | 'missing-workflow'
-  | 'invalid-matrix';
+  | 'invalid-matrix'
+  | 'file-too-large';
 
 /** A span of the document as character offsets (UTF-16 code units, end exclusive). */
 export interface Span {

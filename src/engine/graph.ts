@@ -52,12 +52,16 @@ export function cyclicComponents(ids: readonly string[], needs: (id: string) => 
   return result;
 }
 
-/** A shortest path of `needs` edges from `from` to `to` within a set of nodes, both ends included. */
-export function needsPath(from: string, to: string, within: ReadonlySet<string>, needs: (id: string) => readonly string[]): string[] | undefined {
+/**
+ * A shortest path of `needs` edges from `from` to `to` within a set of nodes, both ends included. With a budget,
+ * the search gives up (undefined) once it has visited that many nodes in all, across the calls that share it.
+ */
+export function needsPath(from: string, to: string, within: ReadonlySet<string>, needs: (id: string) => readonly string[], budget?: { left: number }): string[] | undefined {
   const previous = new Map<string, string | null>([[from, null]]);
   const queue = [from];
-  while (queue.length) {
-    const id = queue.shift()!;
+  for (let head = 0; head < queue.length; head++) {
+    const id = queue[head];
+    if (budget && --budget.left < 0) return undefined;
     if (id === to) {
       const path: string[] = [];
       for (let at: string | null = id; at !== null; at = previous.get(at)!) path.unshift(at);

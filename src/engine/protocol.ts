@@ -86,7 +86,7 @@ export type EngineCommand =
    * Resumes a paused run, or continues an ended or interrupted run from its event log. With `fromNode`, that node
    * and everything downstream of it run again even if they had completed.
    */
-  | { type: 'resume'; requestId: number; runId: string; runsDir?: string; fromNode?: string }
+  | { type: 'resume'; requestId: number; runId: string; runsDir?: string; fromNode?: string; killGraceMs?: number }
   | { type: 'cancel'; requestId: number; runId: string }
   | { type: 'retryNode'; requestId: number; runId: string; nodeId: string }
   | { type: 'approve'; requestId: number; runId: string; nodeId: string; approved: boolean; comment?: string }
@@ -132,6 +132,7 @@ export function parseCommand(line: string): { command: EngineCommand } | { error
       return needRun() ?? { command: value as EngineCommand };
     case 'resume':
       if (value.runsDir !== undefined && !isString(value.runsDir)) return fail('runsDir must be a string');
+      if (value.killGraceMs !== undefined && !(typeof value.killGraceMs === 'number' && value.killGraceMs >= 0)) return fail('killGraceMs must be a number ≥ 0');
       if (value.fromNode !== undefined && !isString(value.fromNode)) return fail('fromNode must be a non-empty string');
       return needRun() ?? { command: value as EngineCommand };
     case 'retryNode':

@@ -44,3 +44,24 @@ export function didYouMean(word: string, candidates: Iterable<string>): string {
   const c = closest(word, candidates);
   return c === undefined ? '' : ` — did you mean '${c}'?`;
 }
+
+/**
+ * `closest` and `didYouMean` with a budget of comparisons for one validation: a file with thousands of unknown names
+ * among thousands of known ones would otherwise compare every name with every other. Once the budget is spent, no
+ * more suggestions are made (the diagnostics stay, without a "did you mean").
+ */
+export function suggester(budget = 200_000) {
+  let left = budget;
+  const pick = (word: string, candidates: readonly string[], except?: string): string | undefined => {
+    if (left <= 0) return undefined;
+    left -= candidates.length;
+    return closest(word, except === undefined ? candidates : candidates.filter((c) => c !== except));
+  };
+  return {
+    closest: pick,
+    didYouMean: (word: string, candidates: readonly string[]): string => {
+      const c = pick(word, candidates);
+      return c === undefined ? '' : ` — did you mean '${c}'?`;
+    },
+  };
+}

@@ -8,6 +8,7 @@ import { logUri } from './runs/nodeLogs';
 import type { RunEntry, RunManager } from './runs/runManager';
 import type { RunsTreeNode } from './views/runsTree';
 import type { NodeStatus } from '../engine/protocol';
+import { plainText } from './ui/untrustedText';
 
 interface Services {
   runs: RunManager;
@@ -39,7 +40,7 @@ async function pickWorkflow(arg: unknown, dag: DagPanels, title = 'Run which wor
   }
   if (files.length === 1) return files[0];
   const picked = await vscode.window.showQuickPick(
-    files.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri })),
+    files.map((uri) => ({ label: plainText(vscode.workspace.asRelativePath(uri)), uri })),
     { title, matchOnDescription: true },
   );
   return picked?.uri;
@@ -58,7 +59,7 @@ async function pickRun(runs: RunManager, arg: unknown, accept: (r: RunEntry) => 
   }
   if (candidates.length === 1) return candidates[0];
   const picked = await vscode.window.showQuickPick(
-    candidates.map((r) => ({ label: r.workflowName, description: `${r.status} · ${new Date(r.startedAt).toLocaleString()}`, detail: r.runId, run: r })),
+    candidates.map((r) => ({ label: plainText(r.workflowName), description: `${r.status} · ${new Date(r.startedAt).toLocaleString()}`, detail: plainText(r.runId), run: r })),
     { title },
   );
   return picked?.run;
@@ -67,13 +68,16 @@ async function pickRun(runs: RunManager, arg: unknown, accept: (r: RunEntry) => 
 async function pickNode(runs: RunManager, run: RunEntry, statuses: readonly NodeStatus[], title: string): Promise<string | undefined> {
   const ids = runs.nodesWith(run, statuses);
   if (ids.length === 0) {
-    void vscode.window.showInformationMessage(`${run.workflowName}: no ${statuses.join(', ')} node.`);
+    void vscode.window.showInformationMessage(`${plainText(run.workflowName)}: no ${statuses.join(', ')} node.`);
     return undefined;
   }
   if (ids.length === 1) return ids[0];
   const state = runs.state(run)!;
-  const picked = await vscode.window.showQuickPick(ids.map((id) => ({ label: id, description: state.nodes.get(id)!.status, detail: state.nodes.get(id)!.error ?? state.nodes.get(id)!.reason })), { title });
-  return picked?.label;
+  const picked = await vscode.window.showQuickPick(
+    ids.map((id) => ({ label: plainText(id), description: state.nodes.get(id)!.status, detail: plainText(state.nodes.get(id)!.error ?? state.nodes.get(id)!.reason ?? ''), id })),
+    { title },
+  );
+  return picked?.id;
 }
 
 /** Asks for each input of a workflow, typed, with its default filled in; undefined when the user gives up. */
@@ -82,16 +86,16 @@ async function askInputs(services: Services, uri: vscode.Uri): Promise<Record<st
   const inputs = Object.values(services.documents.index(doc).result.workflow.inputs);
   const values: Record<string, string> = {};
   for (const [i, input] of inputs.entries()) {
-    const title = `${input.name} (${i + 1}/${inputs.length})`;
+    const title = `${plainText(input.name)} (${i + 1}/${inputs.length})`;
     if (input.type === 'boolean') {
-      const picked = await vscode.window.showQuickPick(['true', 'false'].map((v) => ({ label: v, description: String(input.default ?? false) === v ? 'default' : undefined })), { title, placeHolder: input.description ?? `Value of ${input.name}` });
+      const picked = await vscode.window.showQuickPick(['true', 'false'].map((v) => ({ label: v, description: String(input.default ?? false) === v ? 'default' : undefined })), { title, placeHolder: plainText(input.description ?? `Value of ${input.name}`) });
       if (!picked) return undefined;
       values[input.name] = picked.label;
       continue;
     }
     const value = await vscode.window.showInputBox({
       title,
-      prompt: input.description ?? `Value of ${input.name} (${input.type})`,
+      prompt: plainText(input.description ?? `Value of ${input.name} (${input.type})`),
       value: input.default !== undefined ? String(input.default) : '',
       validateInput: (v) => (input.type === 'number' && (v.trim() === '' || !Number.isFinite(Number(v))) ? `${input.name} is a number` : input.required && v === '' ? `${input.name} is required` : undefined),
     });
@@ -126,7 +130,7 @@ export function registerCommands(s: Services): vscode.Disposable[] {
         await f(...args);
       } catch (e) {
         s.log.error(`${name}: ${(e as Error).message}`);
-        void vscode.window.showErrorMessage(`Maestro: ${(e as Error).message}`);
+        void vscode.window.showErrorMessage(`Maestro: ${plainText((e as Error).message, 1000)}`);
       }
     };
 
@@ -134,7 +138,7 @@ export function registerCommands(s: Services): vscode.Disposable[] {
     const doc = await vscode.workspace.openTextDocument(uri);
     const errors = s.documents.index(doc).result.diagnostics.filter((d) => d.severity === 'error');
     if (errors.length) {
-      const choice = await vscode.window.showErrorMessage(`${vscode.workspace.asRelativePath(uri)} has ${errors.length} error${errors.length === 1 ? '' : 's'}: fix ${errors.length === 1 ? 'it' : 'them'} to run it.`, 'Show Problems');
+      const choice = await vscode.window.showErrorMessage(`${plainText(vscode.workspace.asRelativePath(uri))} has ${errors.length} error${errors.length === 1 ? '' : 's'}: fix ${errors.length === 1 ? 'it' : 'them'} to run it.`, 'Show Problems');
       if (choice) await vscode.commands.executeCommand('workbench.actions.view.problems');
       return;
     }
@@ -160,7 +164,7 @@ export function registerCommands(s: Services): vscode.Disposable[] {
       if (!(await requireTrust())) return;
       const last = runs.latestFor(uri.fsPath);
       if (!last) return startRun(uri, {});
-      if (last.live && (last.status === 'running' || last.status === 'paused')) throw new Error(`the last run of ${last.workflowName} is still ${last.status}: cancel it first`);
+      if (last.live && (last.status === 'running' || last.status === 'paused')) throw new Error(`the last run of ${plainText(last.workflowName)} is still ${last.status}: cancel it first`);
       const doc = await vscode.workspace.openTextDocument(uri);
       if (doc.isDirty) await doc.save();
       await runs.resume(last, nodeId);
@@ -196,7 +200,7 @@ export function registerCommands(s: Services): vscode.Disposable[] {
       else {
         const gates = runs.waitingGates();
         if (gates.length === 0) return void vscode.window.showInformationMessage('No approval gate is waiting.');
-        const picked = gates.length === 1 ? { gate: gates[0] } : await vscode.window.showQuickPick(gates.map((g) => ({ label: g.nodeId, description: g.entry.workflowName, detail: g.prompt, gate: g })), { title: 'Which gate?' });
+        const picked = gates.length === 1 ? { gate: gates[0] } : await vscode.window.showQuickPick(gates.map((g) => ({ label: plainText(g.nodeId), description: plainText(g.entry.workflowName), detail: plainText(g.prompt), gate: g })), { title: 'Which gate?' });
         gate = picked?.gate;
       }
       if (!gate) return;
@@ -205,7 +209,7 @@ export function registerCommands(s: Services): vscode.Disposable[] {
           { label: '$(pass) Approve', approved: true },
           { label: '$(circle-slash) Reject', approved: false },
         ],
-        { title: `${gate.entry.workflowName} · ${gate.nodeId}`, placeHolder: gate.prompt || 'Approve this gate?' },
+        { title: plainText(`${gate.entry.workflowName} · ${gate.nodeId}`), placeHolder: plainText(gate.prompt) || 'Approve this gate?' },
       );
       if (!decision) return;
       const comment = await vscode.window.showInputBox({ title: decision.approved ? 'Approve' : 'Reject', prompt: 'A comment for the run log (optional)' });
@@ -249,7 +253,7 @@ export function registerCommands(s: Services): vscode.Disposable[] {
     ['maestro.deleteRun', guard('deleteRun', async (arg?: unknown) => {
       const run = await pickRun(runs, arg, (r) => !(r.live && (r.status === 'running' || r.status === 'paused')), 'Delete which run?');
       if (!run) return;
-      const ok = await vscode.window.showWarningMessage(`Delete run ${run.runId} of ${run.workflowName}, with its logs?`, { modal: true }, 'Delete');
+      const ok = await vscode.window.showWarningMessage(`Delete run ${plainText(run.runId)} of ${plainText(run.workflowName)}, with its logs?`, { modal: true }, 'Delete');
       if (ok === 'Delete') runs.delete(run);
     })],
     ['maestro.refreshRuns', guard('refreshRuns', async () => runs.reload())],

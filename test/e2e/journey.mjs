@@ -1,7 +1,8 @@
 // The user's journey through the real workbench, driven like a person would: palette, editor, quick fixes,
 // notifications, the Runs view and the status bar. Each step saves a screenshot.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PLANTED_RUN } from './workspace.mjs';
 
 export async function journey({ page, workspace, shots, log }) {
   const steps = [];
@@ -88,6 +89,18 @@ export async function journey({ page, workspace, shots, log }) {
     await shot(name).catch(() => undefined);
   };
 
+  /**
+   * The planted run record (marked running, a command link in its name, its workflow outside the workspace) gets no
+   * notification: it was not started here. No link to a command shows in any notification, and nothing of it ran.
+   */
+  const noPlantedOffer = async () => {
+    if (await notifications.getByText(/Nightly/).count()) throw new Error('the planted run record was offered for resume');
+    if (await notifications.locator('a[href^="command:"], a[data-href^="command:"]').count()) throw new Error('a notification shows a command link');
+    const events = readFileSync(join(workspace, '.maestro', 'runs', PLANTED_RUN.runId, 'events.jsonl'), 'utf8').trim().split('\n');
+    if (events.length !== 1) throw new Error('the planted run was resumed');
+    if (await page.locator('.terminal-wrapper, .integrated-terminal').count()) throw new Error("the planted link's command ran (a terminal opened)");
+  };
+
   await step('02a-restricted-mode-runs-nothing', async () => {
     // The trust prompt comes up a moment after the workbench: wait for it, then choose Restricted Mode.
     const noTrust = page.getByRole('button', { name: /No, I don.t trust the authors/ });
@@ -102,7 +115,8 @@ export async function journey({ page, workspace, shots, log }) {
     if ((await dag.locator('[data-testid="run"]').getAttribute('disabled')) === null) throw new Error('Run is enabled in Restricted Mode');
     await palette('Maestro: Run Workflow');
     await notifications.getByText(/does not run workflows in Restricted Mode/).waitFor();
-    if (existsSync(join(workspace, '.maestro', 'runs'))) throw new Error('a run folder appeared in Restricted Mode');
+    if (readdirSync(join(workspace, '.maestro', 'runs')).join() !== PLANTED_RUN.runId) throw new Error('a run folder appeared in Restricted Mode');
+    await noPlantedOffer();
   });
 
   await step('02b-trusting-the-workspace', async () => {
@@ -125,6 +139,8 @@ export async function journey({ page, workspace, shots, log }) {
     await page.locator('.squiggly-error').first().waitFor({ state: 'detached' });
     await page.locator('.markers-panel').getByText(/did you mean 'build'\?/).first().waitFor({ state: 'detached' });
     await page.keyboard.press('Control+S');
+    // Trusted by now: the planted run record is still not offered.
+    await noPlantedOffer();
   });
 
   await step('03-run-from-the-palette', async () => {
@@ -273,6 +289,8 @@ export async function journey({ page, workspace, shots, log }) {
     await dag.locator('[data-testid="run-header"][data-status="interrupted"]').waitFor();
     // `slow` waits for this file: the resumed run can finish.
     writeFileSync(join(workspace, 'reload.go'), '');
+    // The run that was interrupted here is offered, alone: not the planted one.
+    await noPlantedOffer();
     await notifications.getByRole('button', { name: 'Resume' }).first().click();
     await waitForStatus('Reload completed', 60_000);
     await dag.locator('[data-testid="run-header"][data-status="completed"]', { hasText: '2/2 nodes' }).waitFor();

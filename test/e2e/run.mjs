@@ -30,7 +30,7 @@ const testEntry = join(root, 'dist-test', 'integration.js');
 await build({ entryPoints: [join(root, 'test', 'integration', 'index.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: testEntry, external: ['vscode', 'mocha'], logLevel: 'warning' });
 
 const work = mkdtempSync(join(tmpdir(), 'maestro-e2e-'));
-const workspace = makeWorkspace(root, join(work, 'workspace'));
+const workspace = makeWorkspace(root, join(work, 'workspace'), { hostileFile: true });
 const resultsFile = join(work, 'results.json');
 let server;
 let browser;
@@ -76,7 +76,7 @@ try {
 // The journey: a fresh VS Code with workspace trust on, the extension as users install it, no test hooks.
 console.log('e2e: the user journey');
 const journeyWork = join(work, 'journey');
-const journeyWorkspace = makeWorkspace(root, join(journeyWork, 'workspace'));
+const journeyWorkspace = makeWorkspace(root, join(journeyWork, 'workspace'), { plantedRun: true });
 server = undefined;
 browser = undefined;
 try {

@@ -2,7 +2,14 @@
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export function makeWorkspace(root, dir) {
+/** A run record as a repository someone else wrote could hold: marked running, a link in its name, its workflow elsewhere. */
+export const PLANTED_RUN = {
+  runId: '20260101-000000-e71f',
+  workflowPath: '/tmp/maestro-planted/evil.workflow.yaml',
+  workflowName: 'Nightly [Open a terminal](command:workbench.action.terminal.new)',
+};
+
+export function makeWorkspace(root, dir, { plantedRun = false, hostileFile = false } = {}) {
   mkdirSync(dir, { recursive: true });
   cpSync(join(root, 'examples'), dir, { recursive: true });
   const write = (name, lines) => writeFileSync(join(dir, name), lines.join('\n') + '\n');
@@ -31,6 +38,16 @@ export function makeWorkspace(root, dir) {
   write('gated.workflow.yaml', ['version: 1', 'name: Gated', 'nodes:', '  build: { run: echo build }', '  approve: { needs: build, approval: { prompt: Ship it? } }', '  ship: { needs: approve, run: echo shipped }']);
   write('reload.workflow.yaml', ['version: 1', 'name: Reload', 'nodes:', `  slow: { run: ${waitFor('reload.go')} }`, '  after: { needs: slow, run: echo after }']);
   write('flaky.workflow.yaml', ['version: 1', 'name: Flaky', 'nodes:', '  check: { run: test -f fixed.flag }', '  after: { needs: check, run: echo after }']);
+  // A file built to flood whatever validates it: validated off the extension host's thread, its problems capped.
+  if (hostileFile) write('hostile-cycle.workflow.yaml', ['version: 1', 'name: Hostile', 'nodes:', ...Array.from({ length: 3000 }, (_, i) => `  n${i}: { needs: n${(i + 1) % 3000}, run: x }`)]);
   mkdirSync(join(dir, '.vscode'), { recursive: true });
+  if (plantedRun) {
+    const run = join(dir, '.maestro', 'runs', PLANTED_RUN.runId);
+    mkdirSync(run, { recursive: true });
+    const record = { ...PLANTED_RUN, workflowHash: 'x', inputs: {}, startedAt: Date.parse('2026-01-01'), status: 'running', pid: 2147483646 };
+    writeFileSync(join(run, 'run.json'), JSON.stringify(record, null, 2));
+    const started = { type: 'workflow:started', runId: PLANTED_RUN.runId, seq: 1, ts: record.startedAt, workflow: { name: PLANTED_RUN.workflowName, path: PLANTED_RUN.workflowPath, hash: 'x' }, inputs: {}, nodes: [{ id: 'a', nodeId: 'a', name: 'a', kind: 'run', needs: [] }], concurrency: 1 };
+    writeFileSync(join(run, 'events.jsonl'), JSON.stringify(started) + '\n');
+  }
   return dir;
 }

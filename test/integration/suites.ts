@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as vscodeTypes from 'vscode';
+import { parseFileUri } from '../../src/extension/dag/dagPanels';
 import type { MaestroApi } from '../../src/extension/extension';
 import type { RunEntry } from '../../src/extension/runs/runManager';
 import type { EngineEvent } from '../../src/engine/protocol';
@@ -42,6 +43,15 @@ export function registerSuites({ vscode, api, workspace }: IntegrationContext): 
 
     it('shows problems of a broken file nobody has open', async () => {
       await until(() => codes(file('unopened-broken.workflow.yaml')).includes('cycle'));
+    });
+
+    it('validates a file built to flood it in the validation worker, without opening it, its problems capped', async () => {
+      const hostile = file('hostile-cycle.workflow.yaml');
+      const found = await until(() => codes(hostile).length > 0 && vscode.languages.getDiagnostics(hostile));
+      assert.equal(found.length, 500);
+      assert.match(found[0].message, /forms a cycle: n0 → n1 → .* \(3,000 nodes in all\)/);
+      assert.ok(found.every((d) => (d.relatedInformation?.length ?? 0) <= 20));
+      assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.toString() === hostile.toString()), 'the host never opened it');
     });
   });
 
@@ -91,6 +101,11 @@ export function registerSuites({ vscode, api, workspace }: IntegrationContext): 
   });
 
   describe('DAG panel', () => {
+    it('is restored only for a workflow file on disk, whatever the webview state names', () => {
+      assert.equal(parseFileUri(file('editing.workflow.yaml').toString())?.fsPath, file('editing.workflow.yaml').fsPath);
+      for (const other of ['command:workbench.action.terminal.new', 'https://example.com/x.workflow.yaml', 'untitled:Untitled-1', 'vscode-userdata:/x', 'not a uri']) assert.equal(parseFileUri(other), undefined, other);
+    });
+
     const dagTabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => ({ tab: t, column: g.viewColumn }))).filter(({ tab }) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('maestro.dag'));
 
     it('opens beside the editor; its webview loads under the CSP and says it is ready', async () => {

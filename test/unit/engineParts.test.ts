@@ -7,7 +7,7 @@ import { parseNodeCommand } from '../../src/engine/run/nodeCommands';
 import { parseOutputsFile } from '../../src/engine/run/outputsFile';
 import { parseInputFlags, resolveInputs } from '../../src/engine/run/inputs';
 import { retryDelay } from '../../src/engine/run/backoff';
-import { globToRegExp, shellCommand } from '../../src/engine/run/processRunner';
+import { globToRegExp } from '../../src/engine/run/processRunner';
 import { parseCommand, parseEngineMessage } from '../../src/engine/protocol';
 import { applyEvent, foldEvents } from '../../src/engine/runState';
 import type { EngineEvent } from '../../src/engine/protocol';
@@ -164,16 +164,6 @@ describe('long timeouts', () => {
       setTimeout(() => cleared.clear(), 12);
     });
     assert.deepEqual(order, ['half', 'long']);
-  });
-});
-
-describe('shell command', () => {
-  it('passes a shell its own options, and -e to POSIX shells wherever they are', () => {
-    assert.deepEqual(shellCommand('bash', ['-c', 'x']), { file: 'bash', args: ['-e', '-c', 'x'] });
-    assert.deepEqual(shellCommand('/bin/sh', ['-c', 'x']), { file: '/bin/sh', args: ['-e', '-c', 'x'] });
-    assert.deepEqual(shellCommand(' bash  -x ', ['-c', 'x']), { file: 'bash', args: ['-x', '-e', '-c', 'x'] });
-    assert.deepEqual(shellCommand('python3 -u', ['-c', 'x']), { file: 'python3', args: ['-u', '-c', 'x'] });
-    assert.deepEqual(shellCommand('bash', ['/tmp/script']), { file: 'bash', args: ['-e', '/tmp/script'] });
   });
 });
 

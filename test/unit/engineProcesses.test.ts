@@ -196,7 +196,7 @@ for (const mode of ['started by the engine', 'started by a spawn helper'] as con
     assert.equal(await run.finished(), 'failed');
     run.dispose();
     writeFileSync(fixed, '');
-    const resumed = resumeHere({ runsDir, runId: run.runId });
+    const resumed = await resumeHere({ runsDir, runId: run.runId });
     assert.equal(await resumed.finished(), 'completed');
     resumed.dispose();
     assert.equal(readFileSync(counter, 'utf8'), 'x\n', 'the completed node ran once');
@@ -285,11 +285,11 @@ describe('run from a node', () => {
     const first = startRun({ workflowPath: path, runsDir, concurrency: 1 });
     assert.equal(await first.finished(), 'completed');
     first.dispose();
-    const again = resumeRunFromLog({ runsDir, runId: first.runId, fromNode: 'b' });
+    const again = await resumeRunFromLog({ runsDir, runId: first.runId, fromNode: 'b' });
     assert.equal(await again.finished(), 'completed');
     again.dispose();
     assert.deepEqual(readFileSync(counter, 'utf8').trim().split('\n'), ['a', 'b', 'c', 'side', 'b', 'c']);
-    assert.throws(() => resumeRunFromLog({ runsDir, runId: first.runId, fromNode: 'zz' }), /no node 'zz'/);
+    await assert.rejects(resumeRunFromLog({ runsDir, runId: first.runId, fromNode: 'zz' }), /no node 'zz'/);
     rmSync(dir, { recursive: true, force: true });
   });
 });

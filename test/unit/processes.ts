@@ -2,17 +2,14 @@
 import { strict as assert } from 'node:assert';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { currentPlatform } from '../../src/engine/platform';
 import { SpawnHelperPool } from '../../src/engine/run/spawnHelper/pool';
 
+/** Whether a process is alive (a zombie, killed and not yet reaped by its parent, is not). */
 export const alive = (pid: number): boolean => {
   // 0 and negative pids name process groups: signalling them could reach the test runner itself.
   assert.ok(Number.isInteger(pid) && pid > 0, `not a process id: ${pid}`);
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+  return currentPlatform.processAlive(pid);
 };
 
 /** The pid a script wrote to a file; undefined until the whole number is there. */

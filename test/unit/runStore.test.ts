@@ -70,7 +70,7 @@ describe('run store', () => {
 
     writeFileSync(flag, '');
     const warnings: string[] = [];
-    const resumed = resumeRunFromLog({ runsDir, runId: run.runId, onWarning: (m) => warnings.push(m) });
+    const resumed = await resumeRunFromLog({ runsDir, runId: run.runId, onWarning: (m) => warnings.push(m) });
     assert.equal(await resumed.finished(), 'completed');
     resumed.dispose();
     assert.equal(warnings.length, 1, warnings.join('\n'));
@@ -93,7 +93,7 @@ describe('run store', () => {
     assert.equal(listed.status, 'running');
     assert.equal(listed.interrupted, true);
     assert.equal(readRun(runsDir, run.runId).recordRebuilt, 'run.json is missing');
-    const resumed = resumeRunFromLog({ runsDir, runId: run.runId });
+    const resumed = await resumeRunFromLog({ runsDir, runId: run.runId });
     assert.equal(await resumed.finished(), 'completed');
     resumed.dispose();
   });
@@ -111,7 +111,7 @@ describe('run store', () => {
     run.dispose();
     rmSync(join(run.dir, 'logs'), { recursive: true });
     writeFileSync(join(run.dir, 'logs'), '');
-    assert.throws(() => resumeRunFromLog({ runsDir, runId: run.runId }), (e: unknown) => e instanceof RunSetupError && e.message.startsWith(`cannot write the run to ${run.dir}: `));
+    await assert.rejects(resumeRunFromLog({ runsDir, runId: run.runId }), (e: unknown) => e instanceof RunSetupError && e.message.startsWith(`cannot write the run to ${run.dir}: `));
     assert.equal(readRun(runsDir, run.runId).record.status, 'completed', 'the run is as it was');
   });
 
@@ -130,7 +130,7 @@ describe('run store', () => {
     symlinkSync('/dev/full', aLog);
     const warnings: string[] = [];
     const events: EngineEvent[] = [];
-    const resumed = resumeRunFromLog({ runsDir, runId: run.runId, onWarning: (m) => warnings.push(m), onEvent: (e) => events.push(e) });
+    const resumed = await resumeRunFromLog({ runsDir, runId: run.runId, onWarning: (m) => warnings.push(m), onEvent: (e) => events.push(e) });
     assert.equal(await resumed.finished(), 'failed', 'b is stopped instead of running on for 30 s');
     resumed.dispose();
     assert.equal(warnings.length, 1);
@@ -142,7 +142,7 @@ describe('run store', () => {
     const [listed] = listRuns(runsDir);
     assert.deepEqual([listed.status, listed.interrupted], ['running', true]);
     writeFileSync(path, yaml('version: 1', 'name: Full', 'nodes:', `  a: { run: 'echo hello; test -f ${flag}' }`, '  b: { needs: a, run: "true" }'));
-    const again = resumeRunFromLog({ runsDir, runId: run.runId });
+    const again = await resumeRunFromLog({ runsDir, runId: run.runId });
     assert.equal(await again.finished(), 'completed');
     again.dispose();
   });

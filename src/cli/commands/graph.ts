@@ -4,6 +4,7 @@ import { toLineDiagnostics } from '../../engine/validation/validate';
 import { validateFile } from '../../engine/validateFile';
 import { oneOf, parseCommandArgs, UsageError } from '../args';
 import type { Output } from '../output';
+import { safeText, terminalJson } from '../terminalText';
 
 export const GRAPH_HELP = `Usage: maestro-dag graph [--format mermaid|dot|json] FILE
 
@@ -35,10 +36,10 @@ export function graphCommand(argv: string[], io: Output): number {
   const result = validateFile(file, text);
   const errors = toLineDiagnostics(result.parsed.lines, result.diagnostics).filter((d) => d.severity === 'error');
   if (errors.length) {
-    for (const d of errors) io.err(`${file}:${d.line}:${d.column}: ${d.severity} ${d.code}: ${d.message}\n`);
+    for (const d of errors) io.err(safeText(`${file}:${d.line}:${d.column}: ${d.severity} ${d.code}: ${d.message}`) + '\n');
     return 1;
   }
   const wf = result.workflow;
-  io.out(format === 'json' ? JSON.stringify(graphJson(wf), null, 2) + '\n' : format === 'dot' ? toDot(wf) : toMermaid(wf));
+  io.out(format === 'json' ? terminalJson(JSON.stringify(graphJson(wf), null, 2)) + '\n' : safeText(format === 'dot' ? toDot(wf) : toMermaid(wf)));
   return 0;
 }

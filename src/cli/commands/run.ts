@@ -9,6 +9,7 @@ import { parseCommandArgs, UsageError } from '../args';
 import type { Output } from '../output';
 import { RunReporter } from '../runReporter';
 import { TerminalApprovals } from '../terminalApprovals';
+import { safeText, terminalJson } from '../terminalText';
 
 export const RUN_HELP = `Usage: maestro-dag run FILE [--input name=value]... [--concurrency N] [--json] [--runs-dir DIR] [--approve]
 
@@ -53,13 +54,13 @@ interface Presenter {
 }
 
 function presenter(io: Output, json: boolean): Presenter {
-  if (json) return { seed: () => undefined, event: (e) => io.out(JSON.stringify(e) + '\n'), message: (t) => io.err(t + '\n'), stop: () => undefined };
+  if (json) return { seed: () => undefined, event: (e) => io.out(terminalJson(JSON.stringify(e)) + '\n'), message: (t) => io.err(safeText(t) + '\n'), stop: () => undefined };
   const reporter = new RunReporter(io);
   return { seed: (state) => reporter.seed(state), event: (e) => reporter.event(e), message: (t) => reporter.message(t), stop: () => reporter.stopLive() };
 }
 
 /** Follows a run to its end: approvals, Ctrl-C, output. Returns the exit status. */
-async function follow(handle: RunHandle, show: Presenter, relay: EventRelay, autoApprove: boolean): Promise<number> {
+async function follow(handle: RunHandle, io: Output, show: Presenter, relay: EventRelay, autoApprove: boolean): Promise<number> {
   let interrupts = 0;
   const onSigint = () => {
     interrupts++;
@@ -87,9 +88,15 @@ async function follow(handle: RunHandle, show: Presenter, relay: EventRelay, aut
       // Already ended.
     }
   };
+  // Whoever read the output went away (`| head`): the run is cancelled as on Ctrl-C, cleanly, and says so on stderr.
+  const onStdoutClosed = () => {
+    io.err('maestro-dag: stdout was closed: cancelling the run\n');
+    onHangup();
+  };
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onHangup);
   process.on('SIGHUP', onHangup);
+  const stopWatchingStdout = io.onStdoutClosed?.(onStdoutClosed);
   const terminal = !autoApprove && process.stdin.isTTY ? createInterface({ input: process.stdin, output: process.stderr }) : undefined;
   const approvals = terminal
     ? new TerminalApprovals(terminal, (id, approved, comment) => {
@@ -121,6 +128,7 @@ async function follow(handle: RunHandle, show: Presenter, relay: EventRelay, aut
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onHangup);
     process.off('SIGHUP', onHangup);
+    stopWatchingStdout?.();
     show.stop();
     handle.dispose();
   }
@@ -145,9 +153,9 @@ class EventRelay {
 
 function printSetupError(e: RunSetupError, io: Output): number {
   if (e.lines && e.diagnostics.length) {
-    for (const d of toLineDiagnostics(e.lines, e.diagnostics)) io.err(`${e.file ?? ''}:${d.line}:${d.column}: ${d.severity} ${d.code}: ${d.message}\n`);
+    for (const d of toLineDiagnostics(e.lines, e.diagnostics)) io.err(safeText(`${e.file ?? ''}:${d.line}:${d.column}: ${d.severity} ${d.code}: ${d.message}`) + '\n');
   }
-  io.err(`maestro-dag: ${e.message}\n`);
+  io.err(`maestro-dag: ${safeText(e.message)}\n`);
   return 2;
 }
 
@@ -188,7 +196,7 @@ export async function runCommand(argv: string[], io: Output): Promise<number> {
     if (e instanceof RunSetupError) return printSetupError(e, io);
     throw e;
   }
-  return follow(handle, show, relay, values.approve === true);
+  return follow(handle, io, show, relay, values.approve === true);
 }
 
 export async function resumeCommand(argv: string[], io: Output): Promise<number> {
@@ -203,15 +211,15 @@ export async function resumeCommand(argv: string[], io: Output): Promise<number>
   const relay = new EventRelay();
   let handle: RunHandle;
   try {
-    handle = resumeRunFromLog({ runsDir, runId: positionals[0], onWarning: (m) => show.message(`warning: ${m}`), onEvent: relay.push });
+    handle = await resumeRunFromLog({ runsDir, runId: positionals[0], onWarning: (m) => show.message(`warning: ${m}`), onEvent: relay.push });
   } catch (e) {
     if (e instanceof RunSetupError) return printSetupError(e, io);
     if (e instanceof RunReadError) {
-      io.err(`maestro-dag: ${e.message}\n`);
+      io.err(`maestro-dag: ${safeText(e.message)}\n`);
       return 2;
     }
     throw e;
   }
   if (handle.resumedFrom) show.seed(handle.resumedFrom);
-  return follow(handle, show, relay, values.approve === true);
+  return follow(handle, io, show, relay, values.approve === true);
 }

@@ -4,6 +4,7 @@ import { listRuns, readLog, readRun } from '../../engine/run/runStore';
 import { foldEvents } from '../../engine/runState';
 import { parseCommandArgs, UsageError } from '../args';
 import type { Output } from '../output';
+import { safeLog, safeText, terminalJson } from '../terminalText';
 
 export const RUNS_HELP = `Usage: maestro-dag runs [--json] [--runs-dir DIR]
 
@@ -31,7 +32,7 @@ export function runsCommand(argv: string[], io: Output): number {
   // An interrupted run has no end to measure to.
   const runs = listRuns(runsDir).map((r) => ({ ...r, status: r.interrupted ? 'interrupted' : r.status, durationMs: r.interrupted ? null : (r.endedAt ?? Date.now()) - r.startedAt }));
   if (values.json) {
-    io.out(JSON.stringify(runs.map(({ interrupted: _, pid: __, ...r }) => r), null, 2) + '\n');
+    io.out(terminalJson(JSON.stringify(runs.map(({ interrupted: _, pid: __, ...r }) => r), null, 2)) + '\n');
     return 0;
   }
   if (runs.length === 0) {
@@ -40,7 +41,7 @@ export function runsCommand(argv: string[], io: Output): number {
   }
   const w = Math.max(...runs.map((r) => r.runId.length));
   io.out(`${'run'.padEnd(w)}  ${'status'.padEnd(11)}  ${'duration'.padStart(8)}  workflow\n`);
-  for (const r of runs) io.out(`${r.runId.padEnd(w)}  ${r.status.padEnd(11)}  ${(r.durationMs === null ? '–' : formatDuration(r.durationMs)).padStart(8)}  ${r.workflowName}\n`);
+  for (const r of runs) io.out(`${r.runId.padEnd(w)}  ${r.status.padEnd(11)}  ${(r.durationMs === null ? '–' : formatDuration(r.durationMs)).padStart(8)}  ${safeText(r.workflowName)}\n`);
   return 0;
 }
 
@@ -57,23 +58,23 @@ export function logsCommand(argv: string[], io: Output): number {
   try {
     stored = readRun(runsDir, runId);
   } catch (e) {
-    io.err(`maestro-dag: ${(e as Error).message}\n`);
+    io.err(`maestro-dag: ${safeText((e as Error).message)}\n`);
     return 1;
   }
   const state = foldEvents(stored.events);
   const ids = state?.order ?? [];
   if (nodeId !== undefined) {
     if (!ids.includes(nodeId)) {
-      io.err(`maestro-dag: run ${runId} has no node '${nodeId}' (nodes: ${ids.join(', ')})\n`);
+      io.err(safeText(`maestro-dag: run ${runId} has no node '${nodeId}' (nodes: ${ids.join(', ')})`) + '\n');
       return 1;
     }
-    io.out(readLog(runsDir, runId, nodeId));
+    io.out(safeLog(readLog(runsDir, runId, nodeId)));
     return 0;
   }
   for (const id of ids) {
     const text = readLog(runsDir, runId, id);
     if (!text) continue;
-    io.out(`── ${id} ${'─'.repeat(Math.max(0, 60 - id.length))}\n${text}`);
+    io.out(`── ${safeText(id)} ${'─'.repeat(Math.max(0, 60 - id.length))}\n${safeLog(text)}`);
   }
   return 0;
 }

@@ -4,6 +4,7 @@ import { toLineDiagnostics } from '../../engine/validation/validate';
 import { validateFile } from '../../engine/validateFile';
 import { oneOf, parseCommandArgs, UsageError } from '../args';
 import type { Output } from '../output';
+import { safeText, terminalJson } from '../terminalText';
 
 export const VALIDATE_HELP = `Usage: maestro-dag validate [--format text|json] FILE...
 
@@ -43,9 +44,9 @@ export function validateCommand(argv: string[], io: Output): number {
       if (d.severity === 'error') errors++;
     }
   }
-  if (format === 'json') io.out(JSON.stringify(all, null, 2) + '\n');
+  if (format === 'json') io.out(terminalJson(JSON.stringify(all, null, 2)) + '\n');
   else {
-    for (const d of all) io.out(`${relative(process.cwd(), d.file) || d.file}:${d.line}:${d.column}: ${d.severity} ${d.code}: ${d.message}\n`);
+    for (const d of all) io.out(safeText(`${relative(process.cwd(), d.file) || d.file}:${d.line}:${d.column}: ${d.severity} ${d.code}: ${d.message}`) + '\n');
     const warnings = all.filter((d) => d.severity === 'warning').length;
     if (io.isTTY || all.length) io.err(`${positionals.length} file${positionals.length === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}\n`);
   }

@@ -65,7 +65,7 @@ export class EngineServer {
           if (!runsDir) throw new Error(`run '${c.runId}' is not in this engine: give runsDir to continue it from its log`);
           run?.handle.dispose();
           if (run && !run.handle.scheduler.isFinished) throw new Error(`run '${c.runId}' is still going: cancel it before running from a node`);
-          const handle = resumeRunFromLog({ runsDir, runId: c.runId, fromNode: c.fromNode, onEvent: (e) => this.send(e), ...this.overrides });
+          const handle = await resumeRunFromLog({ runsDir, runId: c.runId, fromNode: c.fromNode, killGraceMs: c.killGraceMs, onEvent: (e) => this.send(e), ...this.overrides });
           this.runs.set(c.runId, { handle, runsDir });
         }
         break;

@@ -6,9 +6,13 @@ import type { SpanDiagnostic } from '../diagnostics';
 import type { LineIndex } from '../lineIndex';
 import type { EngineEvent, NodeStatus, RunStatus } from '../protocol';
 import { foldEvents, type RunState } from '../runState';
+import type { WorkflowSpec } from '../model';
 import { upstreamChecker } from '../graph';
 import { validateFile } from '../validateFile';
+import { currentPlatform, type Platform } from '../platform';
 import { resolveInputs } from './inputs';
+import { endLeftovers, leftoverNote } from './leftovers';
+import { nodeBaseEnv } from './nodeEnv';
 import { systemClock, type Clock, type ProcessRunner, type RunningAttempt, type SubWorkflowRunner } from './ports';
 import { ShellProcessRunner } from './processRunner';
 import { SpawnHelperPool } from './spawnHelper/pool';
@@ -42,9 +46,10 @@ export interface RunOptions {
   spawnHelpers?: SpawnHelperPool;
   /** Told about problems that do not stop the run, such as a spawn helper that failed. */
   onWarning?: (message: string) => void;
-  /** For tests: a fake process runner and clock. */
+  /** For tests: a fake process runner and clock, another platform. */
   runner?: ProcessRunner;
   clock?: Clock;
+  platform?: Platform;
 }
 
 export interface RunHandle {
@@ -85,6 +90,13 @@ function load(workflowPath: string) {
   return { path, workflow: result.workflow, hash: createHash('sha256').update(text).digest('hex').slice(0, 16) };
 }
 
+/** Nodes that name no shell need the platform's default one; a run without it does not start. */
+function requireDefaultShell(workflow: WorkflowSpec, platform: Platform = currentPlatform): void {
+  if (!workflow.nodes.some((n) => n.kind === 'run' && n.shell === undefined)) return;
+  const shell = platform.defaultShell();
+  if ('error' in shell) throw new RunSetupError(shell.error);
+}
+
 /** The most sub-workflows one run may nest, as a last guard against a workflow that includes itself indirectly. */
 const MAX_SUB_WORKFLOW_DEPTH = 8;
 
@@ -119,6 +131,7 @@ function subWorkflowRunner(context: { runId: string; tempDir: string; concurrenc
       sink: request.sink,
       subWorkflows: run,
       chain: request.chain,
+      masker: request.masker,
     });
     let stoppedBy: 'timeout' | 'cancel' | undefined;
     nested.start();
@@ -173,9 +186,9 @@ function launch(o: RunOptions, setup: { path: string; workflow: ReturnType<typeo
   const dir = join(setup.runsDir, setup.runId);
   const { tempDir, writer } = createRunFiles(dir, { runId: setup.runId, workflowPath: setup.path, workflowName: setup.workflow.name, workflowHash: setup.hash, inputs: setup.inputs, startedAt: setup.startedAt ?? Date.now(), status: 'running', pid: process.pid }, setup.previous !== undefined);
   const concurrency = o.concurrency ?? setup.workflow.concurrency ?? availableParallelism();
-  const baseEnv = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
+  const baseEnv = nodeBaseEnv();
   const ownHelpers = o.runner || o.spawnHelpers ? undefined : startSpawnHelpers(setup.workflow.nodes.length, concurrency, baseEnv, o.onWarning);
-  const runner = o.runner ?? new ShellProcessRunner(tempDir, { killGraceMs: o.killGraceMs, helpers: o.spawnHelpers ?? ownHelpers });
+  const runner = o.runner ?? new ShellProcessRunner(tempDir, { killGraceMs: o.killGraceMs, helpers: o.spawnHelpers ?? ownHelpers, platform: o.platform });
   const clock = o.clock ?? systemClock;
   const scheduler = new Scheduler({
     runId: setup.runId,
@@ -238,6 +251,7 @@ function launch(o: RunOptions, setup: { path: string; workflow: ReturnType<typeo
 /** Validates a workflow, resolves its inputs and starts a run. Throws RunSetupError when it cannot start. */
 export function startRun(o: RunOptions): RunHandle {
   const { path, workflow, hash } = load(o.workflowPath);
+  requireDefaultShell(workflow, o.platform);
   const { values, errors } = resolveInputs(workflow.inputs, o.inputs ?? {});
   if (errors.length) throw new RunSetupError(errors.join('\n'));
   const runsDir = resolve(o.runsDir ?? defaultRunsDir(path));
@@ -257,16 +271,19 @@ export function startRun(o: RunOptions): RunHandle {
 
 /**
  * Continues a run from its log: completed nodes keep their outputs and do not run again; every other node runs.
- * This is how a run survives a crash of the engine or of the editor.
+ * This is how a run survives a crash of the engine or of the editor. A run whose engine stopped may have left
+ * processes running: they are ended first (and the nodes' logs say so), so that no node runs twice at once.
  */
-export function resumeRunFromLog(o: Omit<RunOptions, 'workflowPath' | 'inputs'> & { runsDir: string; runId: string; fromNode?: string }): RunHandle {
+export async function resumeRunFromLog(o: Omit<RunOptions, 'workflowPath' | 'inputs'> & { runsDir: string; runId: string; fromNode?: string }): Promise<RunHandle> {
   const stored = readRun(o.runsDir, o.runId);
   if (stored.record.status === 'running' && !stored.interrupted) throw new RunSetupError(`run ${o.runId} is still running in engine process ${stored.record.pid}`);
   if (stored.recordRebuilt) o.onWarning?.(`${stored.recordRebuilt}: the run's record was rebuilt from its event log`);
   if (stored.skippedLines) o.onWarning?.(`${stored.skippedLines} unreadable line${stored.skippedLines === 1 ? '' : 's'} in the event log were skipped (a torn write after a crash)`);
   const state = foldEvents(stored.events);
   const { path, workflow, hash } = load(stored.record.workflowPath);
+  requireDefaultShell(workflow, o.platform);
   if (hash !== stored.record.workflowHash) o.onWarning?.(`${stored.record.workflowPath} changed since the run started: nodes run as the file is now`);
+  const notes = await endLeftoversOf(o, stored.interrupted);
   const instances = new Map<string, { status: NodeStatus; outputs: Record<string, string>; attempt: number }>();
   for (const [id, n] of state?.nodes ?? []) instances.set(id, { status: n.status, outputs: n.outputs, attempt: n.attempt });
   if (o.fromNode !== undefined) {
@@ -275,7 +292,26 @@ export function resumeRunFromLog(o: Omit<RunOptions, 'workflowPath' | 'inputs'> 
     const rerun = new Set([from.id, ...workflow.nodes.filter((n) => upstreamChecker(workflow.nodes)(n.id, from.id)).map((n) => n.id)]);
     for (const [id, n] of state?.nodes ?? []) if (rerun.has(n.info.nodeId)) instances.delete(id);
   }
-  const handle = launch({ ...o, workflowPath: path }, { path, workflow, hash, runId: o.runId, runsDir: resolve(o.runsDir), inputs: stored.record.inputs, previous: { instances, lastSeq: state?.lastSeq ?? 0 }, startedAt: stored.record.startedAt });
+  const handle = launch({ ...o, workflowPath: path }, { path, workflow, hash, runId: o.runId, runsDir: resolve(o.runsDir), inputs: stored.record.inputs, previous: { instances, lastSeq: state?.lastSeq ?? 0, notes }, startedAt: stored.record.startedAt });
   if (state) handle.resumedFrom = state;
   return handle;
+}
+
+/** Ends what an interrupted run left running; returns what each node's log is to say about it. */
+async function endLeftoversOf(o: Pick<RunOptions, 'killGraceMs' | 'onWarning' | 'platform'> & { runId: string }, interrupted: boolean): Promise<Map<string, string[]>> {
+  const notes = new Map<string, string[]>();
+  if (!interrupted) return notes;
+  const graceMs = o.killGraceMs ?? 5000;
+  let reports;
+  try {
+    reports = await endLeftovers(o.runId, o.platform ?? currentPlatform, graceMs);
+  } catch (e) {
+    throw new RunSetupError((e as Error).message);
+  }
+  for (const r of reports) {
+    const note = leftoverNote(r, graceMs);
+    o.onWarning?.(`${r.nodeId}: ${note.replace(/^maestro: /, '')}`);
+    notes.set(r.nodeId, [...(notes.get(r.nodeId) ?? []), note]);
+  }
+  return notes;
 }

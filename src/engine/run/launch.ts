@@ -2,6 +2,7 @@ import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
+import { currentPlatform, type Platform } from '../platform';
 
 /** One process to start: the program, its arguments, folder and whole environment. */
 export interface LaunchSpec {
@@ -32,15 +33,6 @@ export interface LaunchHandlers {
   onLines(stream: OutputStream, lines: string[], continues: boolean): void;
   /** Called once, after every line of output has been delivered. */
   onExit(exit: LaunchExit): void;
-}
-
-/** Signals a whole process group, ignoring one that is already gone. */
-export function killGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // ESRCH: nothing left in the group.
-  }
 }
 
 /**
@@ -120,13 +112,14 @@ function spawnErrorText(e: NodeJS.ErrnoException, spec: LaunchSpec): string {
 }
 
 /**
- * Starts a process in its own process group (so that ending the group ends everything it started), with stdin closed
- * and stdout/stderr read line by line. When the process exits, whatever it left running in its group is killed.
+ * Starts a process at the head of a tree of its own (its own process group on POSIX systems), so that ending the
+ * tree ends everything it started, with stdin closed and stdout/stderr read line by line. When the process exits,
+ * whatever it left running in its tree is killed.
  */
-export function launchProcess(spec: LaunchSpec, handlers: LaunchHandlers): void {
+export function launchProcess(spec: LaunchSpec, handlers: LaunchHandlers, platform: Platform = currentPlatform): void {
   let child: ChildProcessByStdio<null, Readable, Readable>;
   try {
-    child = spawn(spec.file, spec.args, { cwd: spec.cwd, env: spec.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(spec.file, spec.args, { cwd: spec.cwd, env: spec.env, detached: platform.detached, windowsHide: true, stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (e) {
     // Arguments that no process can take, such as a NUL byte in the script.
     handlers.onExit({ code: null, signal: null, spawnError: spawnErrorText(e as Error, spec) });
@@ -155,7 +148,7 @@ export function launchProcess(spec: LaunchSpec, handlers: LaunchHandlers): void 
   });
   child.on('exit', (code, signal) => {
     exit = { code, signal };
-    if (child.pid !== undefined) killGroup(child.pid, 'SIGKILL');
+    if (child.pid !== undefined) platform.killTree(child.pid, 'SIGKILL');
     handlers.onProcessGone();
     outputGrace = setTimeout(() => {
       child.stdout.destroy();

@@ -1,6 +1,7 @@
 /** What the scheduler needs from the outside world: processes, time, and somewhere to put events and logs. */
 import type { EngineEvent, LogLine } from '../protocol';
 import { setLongTimeout, type LongTimeout } from './longTimeout';
+import type { Masker } from './masker';
 
 export interface AttemptRequest {
   /** Instance id (`test[shard=1]`). */
@@ -55,6 +56,8 @@ export interface SubWorkflowRequest {
   chain: string[];
   /** Where the sub-run's events and logs go: into the parent run, under this node. */
   sink: RunSink;
+  /** The run's masker: a value masked anywhere in the run is masked everywhere in it. */
+  masker: Masker;
 }
 
 export type SubWorkflowRunner = (request: SubWorkflowRequest) => RunningAttempt;

@@ -1,32 +1,22 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join, relative } from 'node:path';
-import { killGroup, launchProcess, type LaunchExit, type LaunchHandlers, type LaunchSpec } from './launch';
+import { join, relative } from 'node:path';
+import { currentPlatform, type Platform, type ProcessGuard } from '../platform';
+import { launchProcess, type LaunchExit, type LaunchHandlers, type LaunchSpec } from './launch';
 import { setLongTimeout, type LongTimeout } from './longTimeout';
 import { parseOutputsFile } from './outputsFile';
 import type { AttemptRequest, AttemptResult, ProcessRunner, RunningAttempt } from './ports';
 import type { SpawnHelperPool } from './spawnHelper/pool';
 
-const POSIX_SHELLS = new Set(['bash', 'sh', 'zsh', 'dash', 'ksh']);
-
-/**
- * The program and arguments for a node's `shell`, which may carry its own options (`bash -x`, `python3 -u`).
- * POSIX shells also get `-e`, which stops the script at the first failing command, as CI runners do.
- */
-export function shellCommand(shell: string, script: string[]): { file: string; args: string[] } {
-  const [file, ...own] = shell.trim().split(/\s+/);
-  return { file, args: [...own, ...(POSIX_SHELLS.has(basename(file)) ? ['-e'] : []), ...script] };
-}
-
 /** Scripts longer than this (in bytes) run from a file. */
 export const SCRIPT_ARGUMENT_LIMIT = 100 * 1024;
-
-const DEFAULT_SHELL = existsSync('/bin/bash') || existsSync('/usr/bin/bash') ? 'bash' : 'sh';
 
 export interface ShellProcessRunnerOptions {
   /** How long a process group has between SIGTERM and SIGKILL. */
   killGraceMs?: number;
   /** Spawn helpers to start processes through when one is ready; without them the engine starts every process. */
   helpers?: SpawnHelperPool;
+  /** For tests: another platform than this one. */
+  platform?: Platform;
 }
 
 /** Runs attempts as real processes, each in its own process group so that ending it ends everything it started. */
@@ -37,12 +27,16 @@ export class ShellProcessRunner implements ProcessRunner {
   /** The process groups of attempts that have not exited. */
   private readonly live = new Set<number>();
   private killingAll = false;
+  private readonly platform: Platform;
+  private guard: ProcessGuard | undefined | null = null;
+  private defaultShell: ReturnType<Platform['defaultShell']> | undefined;
 
   constructor(
     scratchDir: string,
     private readonly o: ShellProcessRunnerOptions = {},
   ) {
     this.killGraceMs = o.killGraceMs ?? 5000;
+    this.platform = o.platform ?? currentPlatform;
     this.outputsDir = join(scratchDir, 'outputs');
     mkdirSync(this.outputsDir, { recursive: true });
   }
@@ -53,9 +47,13 @@ export class ShellProcessRunner implements ProcessRunner {
     // The system limits one argument to 128 KiB, which a script with a big value in it can pass: such a script is
     // run from a file instead.
     const scriptFile = Buffer.byteLength(request.script) > SCRIPT_ARGUMENT_LIMIT ? `${outputFile}.script` : undefined;
+    const shell = request.shell !== undefined ? { shell: request.shell } : (this.defaultShell ??= this.platform.defaultShell());
+    if ('error' in shell) return { done: Promise.resolve({ exitCode: null, signal: null, outputs: {}, outputProblems: [], spawnError: shell.error }), stop: () => undefined };
     if (scriptFile) writeFileSync(scriptFile, request.script);
-    const { file, args } = shellCommand(request.shell ?? DEFAULT_SHELL, scriptFile ? [scriptFile] : ['-c', request.script]);
+    const { file, args } = this.platform.shellCommand(shell.shell, scriptFile ? { file: scriptFile } : { text: request.script });
     const spec: LaunchSpec = { file, args, cwd: request.cwd, env: { ...request.env, MAESTRO_OUTPUT: outputFile } };
+    // Started before the first process, so that no process of the run is ever unwatched.
+    if (this.guard === null) this.guard = this.platform.startGuard();
 
     let pid: number | undefined;
     // Once the process has exited there is nothing to stop, even while its output is still being read.
@@ -63,8 +61,8 @@ export class ShellProcessRunner implements ProcessRunner {
     let stoppedBy: AttemptResult['stoppedBy'];
     let killTimer: LongTimeout | undefined;
     const signalGroup = (p: number) => {
-      killGroup(p, 'SIGTERM');
-      killTimer = setLongTimeout(() => killGroup(p, 'SIGKILL'), this.killGraceMs);
+      this.platform.killTree(p, 'SIGTERM');
+      killTimer = setLongTimeout(() => this.platform.killTree(p, 'SIGKILL'), this.killGraceMs);
     };
     let resolveDone!: (result: AttemptResult) => void;
     const done = new Promise<AttemptResult>((resolve) => (resolveDone = resolve));
@@ -72,7 +70,8 @@ export class ShellProcessRunner implements ProcessRunner {
       onSpawn: (p) => {
         pid = p;
         this.live.add(p);
-        if (this.killingAll) killGroup(p, 'SIGKILL');
+        this.guard?.add(p, this.killGraceMs);
+        if (this.killingAll) this.platform.killTree(p, 'SIGKILL');
         // A stop that came before the pid was known (the process was starting in a helper) applies now.
         else if (stoppedBy) signalGroup(p);
       },
@@ -85,7 +84,10 @@ export class ShellProcessRunner implements ProcessRunner {
       },
       onExit: (exit: LaunchExit) => {
         exited = true;
-        if (pid !== undefined) this.live.delete(pid);
+        if (pid !== undefined) {
+          this.live.delete(pid);
+          this.guard?.remove(pid);
+        }
         killTimer?.clear();
         const { outputs, problems: outputProblems, tooBig } = takeOutputs(outputFile);
         if (scriptFile) removeQuietly(scriptFile);
@@ -94,7 +96,7 @@ export class ShellProcessRunner implements ProcessRunner {
         resolveDone({ exitCode: exit.code, signal: exit.signal, ...(stoppedBy ? { stoppedBy } : {}), outputs, outputProblems, ...(exit.spawnError ? { spawnError: exit.spawnError } : {}), ...(error ? { error } : {}) });
       },
     };
-    if (!this.o.helpers?.launch(spec, handlers)) launchProcess(spec, handlers);
+    if (!this.o.helpers?.launch(spec, handlers)) launchProcess(spec, handlers, this.platform);
 
     return {
       get pid() {
@@ -111,7 +113,7 @@ export class ShellProcessRunner implements ProcessRunner {
 
   killAll(): void {
     this.killingAll = true;
-    for (const pid of this.live) killGroup(pid, 'SIGKILL');
+    for (const pid of this.live) this.platform.killTree(pid, 'SIGKILL');
   }
 
   findArtifacts(cwd: string, patterns: readonly string[]): string[] {

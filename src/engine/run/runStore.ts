@@ -1,8 +1,9 @@
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync, appendFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { isEngineEvent, type EngineEvent, type LogLine, type RunStatus } from '../protocol';
 import type { Scalar } from '../model';
+import { currentPlatform } from '../platform';
 
 export interface RunRecord {
   runId: string;
@@ -175,19 +176,8 @@ export function recordFromEvents(runId: string, events: readonly EngineEvent[]):
   };
 }
 
-const isAlive = (pid: number): boolean => {
-  // 0 and negative numbers name process groups, not a process.
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
-
 /** A run marked running whose engine is gone, or is this process and no longer writes it. */
-const isInterrupted = (record: RunRecord, dir: string): boolean => record.status === 'running' && (record.pid === process.pid ? !writing.has(resolve(dir)) : !isAlive(record.pid));
+const isInterrupted = (record: RunRecord, dir: string): boolean => record.status === 'running' && (record.pid === process.pid ? !writing.has(resolve(dir)) : !currentPlatform.processAlive(record.pid));
 
 function readEvents(dir: string): { events: EngineEvent[]; skippedLines: number } {
   const events: EngineEvent[] = [];
@@ -207,6 +197,61 @@ function readEvents(dir: string): { events: EngineEvent[]; skippedLines: number 
   return { events, skippedLines };
 }
 
+/** The most read of a log's first line (the `workflow:started` event, which lists every node). */
+const MAX_FIRST_EVENT_BYTES = 32 * 1024 * 1024;
+/** How much of a log's end is read for its last event. */
+const LAST_EVENT_WINDOW = 256 * 1024;
+
+function readAt(fd: number, position: number, length: number): Buffer {
+  const buffer = Buffer.alloc(length);
+  return buffer.subarray(0, readSync(fd, buffer, 0, length, position));
+}
+
+/**
+ * The events a run's record can be rebuilt from, read from the ends of its log only: the first event says which
+ * workflow and inputs, the last whether and how the run ended. A log of many megabytes costs two small reads.
+ */
+function edgeEvents(dir: string): EngineEvent[] {
+  const path = join(dir, 'events.jsonl');
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return [];
+  }
+  try {
+    const size = fstatSync(fd).size;
+    const chunks: Buffer[] = [];
+    for (let at = 0; at < Math.min(size, MAX_FIRST_EVENT_BYTES); at += 64 * 1024) {
+      chunks.push(readAt(fd, at, 64 * 1024));
+      if (chunks[chunks.length - 1].includes(0x0a)) break;
+    }
+    const first = Buffer.concat(chunks).toString('utf8');
+    const tail = readAt(fd, Math.max(0, size - LAST_EVENT_WINDOW), Math.min(size, LAST_EVENT_WINDOW)).toString('utf8').split('\n');
+    const events: EngineEvent[] = [];
+    for (const line of [first.split('\n')[0], ...tail.slice(size > LAST_EVENT_WINDOW ? 1 : 0).reverse()]) {
+      const e = parseEventLine(line);
+      if (!e) continue;
+      events.push(e);
+      // The first event, and the last one that can be read.
+      if (events.length === 2) break;
+    }
+    return events.length === 2 ? [events[0], events[1]] : events;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function parseEventLine(line: string): EngineEvent | undefined {
+  if (line.trim() === '') return undefined;
+  try {
+    const e: unknown = JSON.parse(line);
+    return isEngineEvent(e) ? e : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** run.json, or else what the event log says; `rebuilt` says why run.json was not used. */
 function readRecord(dir: string, runId: string, events?: readonly EngineEvent[]): { record: RunRecord; rebuilt?: string } {
   let damage: string;
@@ -215,14 +260,25 @@ function readRecord(dir: string, runId: string, events?: readonly EngineEvent[])
   } catch (e) {
     damage = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : `unreadable (${(e as Error).message})`;
   }
-  const record = recordFromEvents(runId, events ?? readEvents(dir).events);
+  const record = recordFromEvents(runId, events ?? edgeEvents(dir));
   if (!record) throw new RunReadError(`run '${runId}': run.json is ${damage}, and events.jsonl does not say which workflow the run was of`);
   return { record, rebuilt: `run.json is ${damage}` };
 }
 
+/** What a run id looks like: `newRunId`'s form, or anything of letters, digits, `.`, `_` and `-` that is not a path. */
+const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+export const isRunId = (runId: string): boolean => RUN_ID.test(runId) && !runId.includes('..');
+
+/** A run's folder; a run id that could name anything else (`../x`, an absolute path) is refused. */
+export function runDir(runsDir: string, runId: string): string {
+  if (!isRunId(runId)) throw new RunReadError(`'${runId.slice(0, 80)}' is not a run id (run ids are letters, digits, '.', '_' and '-', as 'maestro-dag runs' lists them)`);
+  return join(runsDir, runId);
+}
+
 /** Reads a run back; everything before a torn or damaged line is kept, and a damaged run.json is rebuilt from the events. */
 export function readRun(runsDir: string, runId: string): StoredRun {
-  const dir = join(runsDir, runId);
+  const dir = runDir(runsDir, runId);
   if (!existsSync(join(dir, 'run.json')) && !existsSync(join(dir, 'events.jsonl'))) throw new RunReadError(`no run '${runId}' in ${runsDir}`);
   const { events, skippedLines } = readEvents(dir);
   const { record, rebuilt } = readRecord(dir, runId, events);
@@ -234,6 +290,7 @@ export function listRuns(runsDir: string): (RunRecord & { interrupted: boolean }
   if (!existsSync(runsDir)) return [];
   const runs: (RunRecord & { interrupted: boolean })[] = [];
   for (const name of readdirSync(runsDir)) {
+    if (!isRunId(name)) continue;
     const dir = join(runsDir, name);
     if (!existsSync(join(dir, 'run.json')) && !existsSync(join(dir, 'events.jsonl'))) continue;
     try {
@@ -247,12 +304,12 @@ export function listRuns(runsDir: string): (RunRecord & { interrupted: boolean }
 }
 
 export function readLog(runsDir: string, runId: string, instanceId: string): string {
-  const path = join(runsDir, runId, 'logs', logFileName(instanceId));
+  const path = join(runDir(runsDir, runId), 'logs', logFileName(instanceId));
   return existsSync(path) ? readFileSync(path, 'utf8') : '';
 }
 
 export function deleteRun(runsDir: string, runId: string): void {
-  rmSync(join(runsDir, runId), { recursive: true, force: true });
+  rmSync(runDir(runsDir, runId), { recursive: true, force: true });
 }
 
 /**

@@ -29,14 +29,19 @@ export interface SchedulerOptions {
   runner: ProcessRunner;
   clock: Clock;
   sink: RunSink;
-  /** Continuing a run from its log: what each instance had reached, and the last sequence number written. */
-  previous?: { instances: Map<string, { status: NodeStatus; outputs: Record<string, string>; attempt: number }>; lastSeq: number };
+  /**
+   * Continuing a run from its log: what each instance had reached, the last sequence number written, and lines for
+   * instances' logs about what happened to them in between (an attempt left running by an engine that died).
+   */
+  previous?: { instances: Map<string, { status: NodeStatus; outputs: Record<string, string>; attempt: number }>; lastSeq: number; notes?: Map<string, string[]> };
   /** Log batching: at most this many lines or this many milliseconds before a node:log event. */
   logBatch?: { lines: number; ms: number };
   /** Runs `workflow:` nodes; without it, such nodes fail saying so. */
   subWorkflows?: SubWorkflowRunner;
   /** Workflow files of the runs that contain this one (for sub-runs), outermost first. */
   chain?: string[];
+  /** The run's masker, for a sub-run; a run makes its own. */
+  masker?: Masker;
 }
 
 /** An expression's source as a message quotes it. */
@@ -83,7 +88,7 @@ export class Scheduler {
   private readonly groups = new Map<string, Group>();
   private readonly byId = new Map<string, Instance>();
   private readonly ready = new MinHeap();
-  private readonly masker = new Masker();
+  private readonly masker: Masker;
   private readonly logs: LogBatcher;
   private readonly nodesContext: Record<string, Value> = {};
   private readonly env: Record<string, string>;
@@ -105,6 +110,7 @@ export class Scheduler {
 
   constructor(private readonly o: SchedulerOptions) {
     this.seq = o.previous?.lastSeq ?? 0;
+    this.masker = o.masker ?? new Masker();
     this.done = this.newDone();
     this.logs = new LogBatcher(o.clock, o.logBatch ?? { lines: 100, ms: 50 }, (id, lines) => this.emitNode(id, { type: 'node:log', nodeId: id, lines }));
     this.env = { ...o.baseEnv };
@@ -175,6 +181,10 @@ export class Scheduler {
     if (this.o.previous) {
       const reset = this.instances.filter((i) => i.status !== 'completed').map((i) => i.id);
       this.emit({ type: 'workflow:resumed', reset });
+      for (const [id, lines] of this.o.previous.notes ?? []) {
+        const inst = this.byId.get(id);
+        if (inst) for (const line of lines) this.logLine(inst, 'stderr', line);
+      }
     } else {
       this.emit({
         type: 'workflow:started',
@@ -511,7 +521,7 @@ export class Scheduler {
       event: (e) => this.relaySubEvent(inst, prefix, e),
       log: (id, line) => this.o.sink.log(prefix + id, line),
     };
-    return this.o.subWorkflows({ instanceId: inst.id, path: joinPath(this.o.baseDir, inst.spec.workflow ?? ''), inputs, outputs: inst.spec.outputs, chain: [...(this.o.chain ?? []), this.o.workflowPath], sink });
+    return this.o.subWorkflows({ instanceId: inst.id, path: joinPath(this.o.baseDir, inst.spec.workflow ?? ''), inputs, outputs: inst.spec.outputs, chain: [...(this.o.chain ?? []), this.o.workflowPath], sink, masker: this.masker });
   }
 
   /** A sub-run's node events join this run under the node that runs it; its run-level events stay inside. */

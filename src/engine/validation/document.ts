@@ -1,4 +1,4 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit, type Document, type Node as YamlNode, type Pair } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit, type Alias, type Document, type Node as YamlNode, type Pair } from 'yaml';
 import type { Span } from '../diagnostics';
 import { LineIndex } from '../lineIndex';
 
@@ -61,34 +61,62 @@ export function duplicateKeysOf(doc: Document.Parsed): number[] {
   return found.sort((a, b) => a - b);
 }
 
-/** A copy in which a reference to an enclosing object (a recursive alias) or anything too deep becomes null. */
-function acyclic(value: unknown, ancestors: Set<object>, depth: number): unknown {
+/**
+ * A copy in which a reference to an enclosing object (a recursive alias) or anything too deep becomes null. An
+ * object reached more than once (an alias: `toJS` shares the aliased value) is copied once and shared, so that an
+ * anchor aliased a thousand times costs what the anchor costs.
+ */
+function acyclic(value: unknown, ancestors: Set<object>, depth: number, copies = new Map<object, unknown>()): unknown {
   if (value === null || typeof value !== 'object') return value;
   if (ancestors.has(value) || depth > MAX_DEPTH) return null;
+  const done = copies.get(value);
+  if (done !== undefined) return done;
   ancestors.add(value);
   let copy: unknown;
-  if (Array.isArray(value)) copy = value.map((v) => acyclic(v, ancestors, depth + 1));
+  if (Array.isArray(value)) copy = value.map((v) => acyclic(v, ancestors, depth + 1, copies));
   else {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = acyclic(v, ancestors, depth + 1);
+    for (const [k, v] of Object.entries(value)) out[k] = acyclic(v, ancestors, depth + 1, copies);
     copy = out;
   }
   ancestors.delete(value);
+  copies.set(value, copy);
   return copy;
+}
+
+/**
+ * What each alias of a document refers to, found in one walk: yaml's own `alias.resolve` walks the whole document
+ * for every alias, which a file of a thousand aliases into a large anchor turns into minutes.
+ */
+const aliasTargets = new WeakMap<Document.Parsed, Map<Alias, YamlNode>>();
+
+function targetsOf(doc: Document.Parsed): Map<Alias, YamlNode> {
+  let targets = aliasTargets.get(doc);
+  if (targets) return targets;
+  targets = new Map();
+  const anchors = new Map<string, YamlNode>();
+  visit(doc, {
+    // Document order: an alias refers to the last node of that anchor before it (its own enclosing node, if recursive).
+    Node(_, node) {
+      if (isAlias(node)) {
+        const target = anchors.get(node.source);
+        if (target) targets.set(node, target);
+      } else if (node.anchor) anchors.set(node.anchor, node);
+    },
+  });
+  aliasTargets.set(doc, targets);
+  return targets;
 }
 
 function findRecursiveAliases(doc: Document.Parsed, text: string): Span[] {
   if (!text.includes('*')) return []; // no alias without '*': skip the walk on the common path
   const spans: Span[] = [];
-  visit(doc, {
-    Alias(_, alias) {
-      const target = alias.resolve(doc);
-      const t = target?.range;
-      const a = alias.range;
-      if (t && a && t[0] <= a[0] && a[1] <= t[2]) spans.push({ start: a[0], end: a[1] });
-    },
-  });
-  return spans;
+  for (const [alias, target] of targetsOf(doc)) {
+    const t = target.range;
+    const a = alias.range;
+    if (t && a && t[0] <= a[0] && a[1] <= t[2]) spans.push({ start: a[0], end: a[1] });
+  }
+  return spans.sort((x, y) => x.start - y.start);
 }
 
 /** Where a path of the data sits in the text. */
@@ -105,22 +133,29 @@ export interface Located {
 const spanOfNode = (n: { range?: [number, number, number] | null } | null | undefined): Span | undefined =>
   n?.range ? { start: n.range[0], end: n.range[1] } : undefined;
 
-function keyMatches(pair: Pair, seg: string): boolean {
-  const k = pair.key;
-  // Only scalar keys can be named by a data path; complex keys (`? [a, b]`) never match.
-  return isScalar(k) && String(k.value) === seg;
-}
-
 function resolve(doc: Document.Parsed, node: unknown): unknown {
   let n = node;
-  for (let i = 0; i < 16 && isAlias(n); i++) n = n.resolve(doc);
+  for (let i = 0; i < 16 && isAlias(n); i++) n = targetsOf(doc).get(n);
   return n;
+}
+
+/** Each mapping's scalar keys, indexed on first lookup: a file with thousands of keys is looked into thousands of times. */
+const keyIndexes = new WeakMap<object, Map<string, Pair>>();
+
+function keyIndex(map: { items: unknown[] }): Map<string, Pair> {
+  let index = keyIndexes.get(map);
+  if (!index) {
+    index = new Map();
+    // The last one wins, as in the data.
+    for (const item of map.items) if (isPair(item) && isScalar(item.key)) index.set(String(item.key.value), item);
+    keyIndexes.set(map, index);
+  }
+  return index;
 }
 
 function findPair(doc: Document.Parsed, map: unknown, seg: string, depth = 0): Pair | undefined {
   if (!isMap(map) || depth > 8) return undefined;
-  let found: Pair | undefined;
-  for (const item of map.items) if (isPair(item) && keyMatches(item, seg)) found = item; // the last one wins, as in the data
+  const found = keyIndex(map).get(seg);
   if (found) return found;
   // Merge keys (`<<: *base`) bring entries from elsewhere: look there.
   for (const item of map.items) {

@@ -5,7 +5,7 @@ import { expressionPieces } from '../expressions/template';
 import { cyclicComponents, needsPath, upstreamChecker } from '../graph';
 import { MAX_MATRIX_INSTANCES, matrixSize, type NodeSpec, type WorkflowSpec } from '../model';
 import { parseDuration } from '../duration';
-import { closest, didYouMean } from '../suggest';
+import { suggester } from '../suggest';
 import { locate, type ParsedDocument, type PathSegment } from './document';
 import { mapSpan, valueToSource } from './textMapping';
 
@@ -24,14 +24,34 @@ export const CONTEXTS: Readonly<Record<string, string>> = {
 };
 const NODE_FIELDS = ['outputs', 'status'];
 
+/** The most related entries one diagnostic carries, and the most ids a cycle's message names. */
+const MAX_RELATED = 20;
+const MAX_CYCLE_IDS = 10;
+/** How many nodes the searches for cycles may visit in one file. */
+const MAX_CYCLE_SEARCH = 500_000;
+
+/** `a → b → c → a`; a long cycle names its first nodes and how many there are. */
+function cyclePath(cycle: readonly string[]): string {
+  if (cycle.length <= MAX_CYCLE_IDS + 1) return cycle.join(' → ');
+  return `${cycle.slice(0, MAX_CYCLE_IDS).join(' → ')} → … (${(cycle.length - 1).toLocaleString('en-US')} nodes in all) → ${cycle[0]}`;
+}
+
+/** Names a message lists: the first dozen, then how many more. */
+function listed(names: readonly string[]): string {
+  return names.length <= 12 ? names.join(', ') : `${names.slice(0, 12).join(', ')}, … (${names.length - 12} more)`;
+}
+
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const FUNCTION_NAMES = Object.keys(FUNCTION_SIGNATURES);
 
 export function checkSemantics(parsed: ParsedDocument, workflow: WorkflowSpec, options: SemanticOptions = {}): SpanDiagnostic[] {
   const out: SpanDiagnostic[] = [];
   const rawNodes = isObject(parsed.value) && isObject((parsed.value).nodes) ? ((parsed.value).nodes) : {};
   const byId = new Map(workflow.nodes.map((n) => [n.id, n]));
   const ids = workflow.nodes.map((n) => n.id);
+  const { closest, didYouMean } = suggester();
   const needsSpan = (node: NodeSpec, i: number): Span => {
     const raw = isObject(rawNodes[node.id]) ? (rawNodes[node.id] as Json).needs : undefined;
     return locate(parsed, typeof raw === 'string' ? ['nodes', node.id, 'needs'] : ['nodes', node.id, 'needs', i]).valueSpan;
@@ -45,30 +65,43 @@ export function checkSemantics(parsed: ParsedDocument, workflow: WorkflowSpec, o
         const removal = removeNeedsEntry(parsed, span, node.needs.length);
         out.push({ span, severity: 'error', code: 'self-dependency', message: `node '${node.id}' needs itself: remove '${dep}' from its needs`, ...(removal ? { fixes: [{ title: `Remove '${dep}' from the needs of '${node.id}'`, edits: [removal] }] } : {}) });
       } else if (!byId.has(dep)) {
-        const suggestion = closest(dep, ids.filter((x) => x !== node.id));
+        const suggestion = closest(dep, ids, node.id);
         const span = needsSpan(node, i);
         out.push({
           span,
           severity: 'error',
           code: 'unknown-dependency',
-          message: `node '${node.id}' needs '${dep}', which is not a node of this workflow${suggestion ? ` — did you mean '${suggestion}'?` : ` (nodes: ${ids.slice(0, 12).join(', ')}${ids.length > 12 ? ', …' : ''})`}`,
+          message: `node '${node.id}' needs '${dep}', which is not a node of this workflow${suggestion ? ` — did you mean '${suggestion}'?` : ` (nodes: ${listed(ids)})`}`,
           ...(suggestion ? { fixes: [{ title: `Change to '${suggestion}'`, edits: [{ span, newText: suggestion }] }] } : {}),
         });
       }
     });
   }
 
-  // Cycles: every needs edge inside a strongly connected component lies on a cycle.
-  const needsOf = (id: string) => byId.get(id)?.needs.filter((d) => d !== id) ?? [];
+  // Cycles: every needs edge inside a strongly connected component lies on a cycle. Each is reported with one
+  // shortest cycle through it (long cycles shortened in the message), and the needs entries along that cycle. The
+  // searches for those cycles share a budget: past it (thousands of nodes in one cycle), edges name their group.
+  const needsWithoutSelf = new Map(workflow.nodes.map((n) => [n.id, n.needs.filter((d) => d !== n.id)]));
+  const needsOf = (id: string) => needsWithoutSelf.get(id) ?? [];
+  const searchBudget = { left: MAX_CYCLE_SEARCH };
+  const fileOrder = new Map(ids.map((id, i) => [id, i]));
   for (const component of cyclicComponents(ids, needsOf)) {
     const members = new Set(component);
-    const edges: { node: NodeSpec; index: number; dep: string }[] = [];
-    for (const id of component) byId.get(id)!.needs.forEach((dep, index) => dep !== id && members.has(dep) && edges.push({ node: byId.get(id)!, index, dep }));
-    const related = edges.map((e) => ({ span: needsSpan(e.node, e.index), message: `'${e.node.id}' needs '${e.dep}'` }));
-    for (const e of edges) {
-      const back = needsPath(e.dep, e.node.id, members, needsOf) ?? [e.dep];
-      const cycle = [e.node.id, ...back].join(' → ');
-      out.push({ span: needsSpan(e.node, e.index), severity: 'error', code: 'cycle', message: `'${e.node.id}' needs '${e.dep}', which forms a cycle: ${cycle}`, related });
+    // In file order, so that the budget goes to the edges shown first.
+    for (const id of [...component].sort((a, b) => fileOrder.get(a)! - fileOrder.get(b)!)) {
+      const node = byId.get(id)!;
+      node.needs.forEach((dep, index) => {
+        if (dep === id || !members.has(dep)) return;
+        const back = needsPath(dep, id, members, needsOf, searchBudget);
+        const cycle = back ? [id, ...back] : undefined;
+        const related = (cycle ?? []).slice(0, MAX_RELATED + 1).slice(0, -1).map((from, i) => {
+          const to = cycle![i + 1];
+          const fromNode = byId.get(from)!;
+          return { span: needsSpan(fromNode, Math.max(0, fromNode.needs.indexOf(to))), message: `'${from}' needs '${to}'` };
+        });
+        const how = cycle ? cyclePath(cycle) : `'${id}' and '${dep}' are among ${component.length.toLocaleString('en-US')} nodes that need each other`;
+        out.push({ span: needsSpan(node, index), severity: 'error', code: 'cycle', message: `'${id}' needs '${dep}', which forms a cycle: ${how}`, ...(related.length ? { related } : {}) });
+      });
     }
   }
 
@@ -124,10 +157,23 @@ export function checkSemantics(parsed: ParsedDocument, workflow: WorkflowSpec, o
   const isUpstream = upstreamChecker(workflow.nodes);
   // One mutable path for the walk; it is copied only for the few strings that hold expressions.
   const path: PathSegment[] = [];
+  // An aliased value is one object reached from several places: it is walked once per place it can mean something
+  // different (the node it is in, and how deep it is while that decides whether a string is a condition).
+  const walked = new Map<object, Set<string>>();
+  const firstWalk = (value: object): boolean => {
+    const context = `${Math.min(path.length, 3)}:${path[0] === 'nodes' ? String(path[1]) : ''}`;
+    let contexts = walked.get(value);
+    if (!contexts) walked.set(value, (contexts = new Set()));
+    if (contexts.has(context)) return false;
+    contexts.add(context);
+    return true;
+  };
   const visit = (value: unknown): void => {
     if (typeof value === 'string') {
       const isCondition = path.length === 3 && path[0] === 'nodes' && path[2] === 'if';
       if (isCondition || value.includes('${{')) checkString(value, [...path], isCondition);
+    } else if (value === null || typeof value !== 'object' || !firstWalk(value)) {
+      return;
     } else if (Array.isArray(value)) {
       for (let i = 0; i < value.length; i++) {
         path.push(i);
@@ -167,7 +213,7 @@ export function checkSemantics(parsed: ParsedDocument, workflow: WorkflowSpec, o
       const at = (s: Span) => where({ start: piece.offset + s.start, end: piece.offset + s.end });
       for (const call of calls) {
         if (!FUNCTION_SIGNATURES[call.name]) {
-          out.push({ span: at(call.nameSpan), severity: 'error', code: 'unknown-reference', message: `unknown function '${call.name}'${didYouMean(call.name, Object.keys(FUNCTION_SIGNATURES))}` });
+          out.push({ span: at(call.nameSpan), severity: 'error', code: 'unknown-reference', message: `unknown function '${call.name}'${didYouMean(call.name, FUNCTION_NAMES)}` });
         }
       }
       for (const ref of refs) checkReference(ref, node, at);
@@ -183,7 +229,7 @@ export function checkSemantics(parsed: ParsedDocument, workflow: WorkflowSpec, o
         if (!first) return;
         const names = Object.keys(workflow.inputs);
         if (!names.includes(first.name)) {
-          report('unknown-reference', first.span, `no input named '${first.name}'${names.length ? didYouMean(first.name, names) || ` (inputs: ${names.join(', ')})` : ': this workflow declares no inputs'}`);
+          report('unknown-reference', first.span, `no input named '${first.name}'${names.length ? didYouMean(first.name, names) || ` (inputs: ${listed(names)})` : ': this workflow declares no inputs'}`);
         }
         return;
       }
@@ -195,7 +241,7 @@ export function checkSemantics(parsed: ParsedDocument, workflow: WorkflowSpec, o
           return;
         }
         const keys = Object.keys(node.matrix);
-        if (first && !keys.includes(first.name)) report('unknown-reference', first.span, `no matrix key '${first.name}' in node '${node.id}'${didYouMean(first.name, keys) || ` (keys: ${keys.join(', ')})`}`);
+        if (first && !keys.includes(first.name)) report('unknown-reference', first.span, `no matrix key '${first.name}' in node '${node.id}'${didYouMean(first.name, keys) || ` (keys: ${listed(keys)})`}`);
         return;
       }
       case 'run':
@@ -208,7 +254,7 @@ export function checkSemantics(parsed: ParsedDocument, workflow: WorkflowSpec, o
         if (!first) return;
         const target = byId.get(first.name);
         if (!target) {
-          report('unknown-reference', first.span, `no node named '${first.name}'${didYouMean(first.name, byId.keys())}`);
+          report('unknown-reference', first.span, `no node named '${first.name}'${didYouMean(first.name, ids)}`);
           return;
         }
         if (!node) {
@@ -226,7 +272,7 @@ export function checkSemantics(parsed: ParsedDocument, workflow: WorkflowSpec, o
           return;
         }
         if (second.name === 'outputs' && third && target.outputs && !target.outputs.includes(third.name)) {
-          report('undeclared-output', third.span, `node '${target.id}' does not declare an output '${third.name}' (outputs: ${target.outputs.join(', ') || 'none'})${didYouMean(third.name, target.outputs)}`, 'warning', outputFix(target, third.name));
+          report('undeclared-output', third.span, `node '${target.id}' does not declare an output '${third.name}' (outputs: ${listed(target.outputs) || 'none'})${didYouMean(third.name, target.outputs)}`, 'warning', outputFix(target, third.name));
         }
         return;
       }

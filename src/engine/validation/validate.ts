@@ -119,8 +119,26 @@ export function validateWorkflow(text: string, options: ValidateOptions = {}): V
     const damaged = damagedSpans(parsed, parsed.lines);
     rest = rest.filter((d) => !damaged.some((s) => overlaps(d.span, s) || (d.span.start === d.span.end && s.start <= d.span.start && d.span.start < s.end)));
   }
-  const diagnostics = [...syntax, ...rest].sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+  const diagnostics = capped([...syntax, ...rest].sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end));
   return { diagnostics, workflow, parsed };
+}
+
+/** The most diagnostics one file gets; past it, one more says how many were left out. */
+export const MAX_DIAGNOSTICS = 500;
+
+function capped(diagnostics: SpanDiagnostic[]): SpanDiagnostic[] {
+  if (diagnostics.length <= MAX_DIAGNOSTICS) return diagnostics;
+  const shown = diagnostics.slice(0, MAX_DIAGNOSTICS - 1);
+  const rest = diagnostics.slice(MAX_DIAGNOSTICS - 1);
+  const errors = rest.filter((d) => d.severity === 'error').length;
+  const last = rest[0];
+  shown.push({
+    span: last.span,
+    severity: errors > 0 ? 'error' : last.severity,
+    code: last.code,
+    message: `${rest.length.toLocaleString('en-US')} more problems from here on (${errors.toLocaleString('en-US')} of them errors) are not listed: a file shows at most ${MAX_DIAGNOSTICS}; fix these first`,
+  });
+  return shown;
 }
 
 export function toLineDiagnostics(lines: LineIndex, diagnostics: readonly SpanDiagnostic[]): Diagnostic[] {

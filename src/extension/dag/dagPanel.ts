@@ -1,5 +1,7 @@
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import * as vscode from 'vscode';
+import { plainText } from '../ui/untrustedText';
+import { artifactToOpen } from './artifacts';
 import type { EngineEvent } from '../../engine/protocol';
 import { readRun } from '../../engine/run/runStore';
 import { DAG_PROTOCOL_VERSION, parseWebviewMessage, type DagGraph, type GraphError, type HostMessage, type RunListItem, type WebviewRequest } from '../../webview/protocol';
@@ -315,11 +317,15 @@ export class DagPanel implements vscode.Disposable {
       case 'openArtifact': {
         const entry = this.run(r.runId);
         const instance = this.s.runs.state(entry)?.nodes.get(r.nodeId);
+        // Only what the run recorded for the node, and only inside the node's folder or the workspace: the panel
+        // asks for what a run record says, and a run record is a file anyone may have written.
         const doc = await this.document();
         const spec = doc && instance ? this.s.documents.index(doc).result.workflow.nodes.find((n) => n.id === instance.info.nodeId) : undefined;
-        const base = spec?.cwd ? resolve(dirname(entry.workflowPath), spec.cwd) : dirname(entry.workflowPath);
-        const path = isAbsolute(r.path) ? r.path : resolve(base, r.path);
-        await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(path));
+        const nodeFolder = spec?.cwd ? resolve(dirname(entry.workflowPath), spec.cwd) : dirname(entry.workflowPath);
+        const roots = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+        const target = artifactToOpen({ recorded: instance?.artifacts ?? [], requested: r.path, nodeFolder, roots });
+        if ('error' in target) throw new Error(target.error);
+        await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(target.path));
         return;
       }
       case 'copy':
@@ -337,10 +343,10 @@ export class DagPanel implements vscode.Disposable {
     if (instances.length === 0) throw new Error(`${nodeId} is not a node of run ${entry.runId}`);
     if (instances.length === 1) return instances[0];
     const picked = await vscode.window.showQuickPick(
-      instances.map((id) => ({ label: id, description: state.nodes.get(id)!.status })),
-      { title: `Open the log of which instance of ${nodeId}?` },
+      instances.map((id) => ({ label: plainText(id), description: state.nodes.get(id)!.status, id })),
+      { title: `Open the log of which instance of ${plainText(nodeId)}?` },
     );
-    return picked?.label;
+    return picked?.id;
   }
 
   dispose(): void {

@@ -14,11 +14,13 @@ export class DagPanels implements vscode.Disposable {
       vscode.window.registerWebviewPanelSerializer(DAG_VIEW_TYPE, {
         deserializeWebviewPanel: async (panel, state: unknown) => {
           const saved = typeof state === 'object' && state !== null ? (state as { workflowUri?: unknown }).workflowUri : undefined;
-          if (typeof saved !== 'string') {
+          // The state is the webview's: only a workflow file on disk is restored from it.
+          const uri = typeof saved === 'string' ? parseFileUri(saved) : undefined;
+          if (!uri) {
             panel.dispose();
             return;
           }
-          this.adopt(panel, vscode.Uri.parse(saved));
+          this.adopt(panel, uri);
         },
       }),
       s.runs.onEvent((e) => {
@@ -84,5 +86,15 @@ export class DagPanels implements vscode.Disposable {
   dispose(): void {
     for (const p of [...this.panels.values()]) p.dispose();
     for (const d of this.disposables) d.dispose();
+  }
+}
+
+/** A `file:` URI from text; undefined for anything else (another scheme, or not a URI). */
+export function parseFileUri(text: string): vscode.Uri | undefined {
+  try {
+    const uri = vscode.Uri.parse(text, true);
+    return uri.scheme === 'file' ? uri : undefined;
+  } catch {
+    return undefined;
   }
 }

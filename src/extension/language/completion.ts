@@ -4,6 +4,7 @@ import { CONTEXTS } from '../../engine/validation/semanticCheck';
 import { cursorContext } from './cursorContext';
 import { enumAt, propertiesAt } from './schemaDocs';
 import { downstreamOf, type WorkflowIndex } from './workflowIndex';
+import { markdownText } from '../ui/untrustedText';
 
 export type CompletionKind = 'property' | 'node' | 'context' | 'function' | 'output' | 'input' | 'value' | 'field';
 
@@ -67,7 +68,7 @@ export function complete(index: WorkflowIndex, offset: number): CompletionItem[]
       if (segments.length === 2) {
         switch (root) {
           case 'inputs':
-            return Object.values(workflow.inputs).map((i) => ({ label: i.name, kind: 'input', detail: `input · ${i.type}${i.default !== undefined ? ` = ${JSON.stringify(i.default)}` : ''}`, documentation: i.description, insertText: i.name, replaceStart: at }));
+            return Object.values(workflow.inputs).map((i) => ({ label: i.name, kind: 'input', detail: `input · ${i.type}${i.default !== undefined ? ` = ${JSON.stringify(i.default)}` : ''}`, ...(i.description ? { documentation: markdownText(i.description) } : {}), insertText: i.name, replaceStart: at }));
           case 'matrix':
             return Object.entries(node?.matrix ?? {}).map(([k, values]) => ({ label: k, kind: 'field', detail: `matrix · ${values.join(', ')}`, insertText: k, replaceStart: at }));
           case 'nodes': {

@@ -45,6 +45,36 @@ function siblingKeys(lines: string[], lineIndex: number, indent: number): string
   return keys;
 }
 
+const IDENT = /^[A-Za-z_][\w-]*$/;
+const IDENT_START = /[A-Za-z_]/;
+
+/**
+ * The reference being typed at the end of an expression: `nodes.build.out`, `inputs.`, `matr`. Identifiers joined by
+ * dots, the last one possibly empty or partly typed. Found by one scan back over the text, in time linear in it (a
+ * regular expression for it backtracks, and took seconds on a long line).
+ */
+export function trailingReference(text: string): string {
+  let start = text.length;
+  while (start > 0 && /[\w.-]/.test(text[start - 1])) start--;
+  const segments = text.slice(start).split('.');
+  const last = segments.pop()!;
+  const taken: string[] = [];
+  for (let i = segments.length - 1; i >= 0; i--) {
+    const segment = segments[i];
+    if (IDENT.test(segment)) {
+      taken.unshift(segment);
+      continue;
+    }
+    // A segment that is not an identifier as a whole may end in one: `1a.b` ends in `a.b`.
+    const from = segment.search(IDENT_START);
+    if (from >= 0) taken.unshift(segment.slice(from));
+    break;
+  }
+  if (taken.length > 0) return `${taken.join('.')}.${last}`;
+  const from = last.search(IDENT_START);
+  return from >= 0 ? last.slice(from) : '';
+}
+
 export function cursorContext(text: string, offset: number): CursorContext {
   const before = text.slice(0, offset);
   const lineStart = before.lastIndexOf('\n') + 1;
@@ -58,15 +88,14 @@ export function cursorContext(text: string, offset: number): CursorContext {
     const path = enclosingPath(lines, lineIndex, indentOf(linePrefix));
     const keyMatch = KEY_LINE.exec(linePrefix);
     if (keyMatch) path.push(unquote(keyMatch[2]));
-    const expr = linePrefix.slice(open + 3);
-    const word = /[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*\.?[\w-]*$/.exec(expr)?.[0] ?? '';
+    const word = trailingReference(linePrefix.slice(open + 3));
     return { kind: 'expression', path, prefix: word, start: offset - (word.length - word.lastIndexOf('.') - 1) };
   }
   // A bare condition: `if: <expression>`.
   const bareIf = /^(\s*)if:\s+(?!\$\{\{|['"|>])(.*)$/.exec(linePrefix);
   if (bareIf) {
     const path = [...enclosingPath(lines, lineIndex, bareIf[1].length), 'if'];
-    const word = /[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*\.?[\w-]*$/.exec(bareIf[2])?.[0] ?? '';
+    const word = trailingReference(bareIf[2]);
     return { kind: 'expression', path, prefix: word, start: offset - (word.length - word.lastIndexOf('.') - 1) };
   }
   // A value after `key:` on this line, possibly inside a flow list.

@@ -4,6 +4,7 @@ import { formatDuration } from '../../engine/duration';
 import { FUNCTION_SIGNATURES } from '../../engine/expressions/functions';
 import { matrixSize } from '../../engine/model';
 import { CONTEXTS } from '../../engine/validation/semanticCheck';
+import { markdownCode, markdownText } from '../ui/untrustedText';
 import { mentionAt } from './navigation';
 import { propertyDoc } from './schemaDocs';
 import type { WorkflowIndex } from './workflowIndex';
@@ -13,21 +14,25 @@ export interface HoverContent {
   span: Span;
 }
 
-/** A node's summary, as hovers and the DAG panel show it. */
+/**
+ * A node's summary, as hovers show it. What the file says (names, descriptions, conditions, prompts) goes in as
+ * text or code, escaped: a link or image written in a workflow shows as the text it is.
+ */
 export function nodeMarkdown(index: WorkflowIndex, id: string): string {
   const spec = index.byId.get(id)?.spec;
-  if (!spec) return `**${id}** — not a node of this workflow`;
-  const lines = [`**${spec.name && spec.name !== id ? `${spec.name}** (\`${id}\`)` : `${id}**`} — ${spec.kind === 'run' ? 'shell step' : spec.kind === 'approval' ? 'approval gate' : 'sub-workflow'}${spec.phase ? ` · phase *${spec.phase}*` : ''}`];
-  if (spec.description) lines.push('', spec.description);
+  if (!spec) return `**${markdownText(id)}** — not a node of this workflow`;
+  const title = spec.name && spec.name !== id ? `**${markdownText(spec.name)}** (${markdownCode(id)})` : `**${markdownText(id)}**`;
+  const lines = [`${title} — ${spec.kind === 'run' ? 'shell step' : spec.kind === 'approval' ? 'approval gate' : 'sub-workflow'}${spec.phase ? ` · phase *${markdownText(spec.phase)}*` : ''}`];
+  if (spec.description) lines.push('', markdownText(spec.description));
   lines.push('');
-  lines.push(`- needs: ${spec.needs.length ? spec.needs.map((n) => `\`${n}\``).join(', ') : 'nothing (starts first)'}`);
-  if (spec.outputs?.length) lines.push(`- outputs: ${spec.outputs.map((o) => `\`${o}\``).join(', ')}`);
-  if (spec.matrix) lines.push(`- matrix: ${matrixSize(spec.matrix)} instances (${Object.keys(spec.matrix).join(' × ')})`);
-  if (spec.if) lines.push(`- runs if: \`${spec.if.trim()}\``);
+  lines.push(`- needs: ${spec.needs.length ? spec.needs.map(markdownCode).join(', ') : 'nothing (starts first)'}`);
+  if (spec.outputs?.length) lines.push(`- outputs: ${spec.outputs.map(markdownCode).join(', ')}`);
+  if (spec.matrix) lines.push(`- matrix: ${matrixSize(spec.matrix)} instances (${Object.keys(spec.matrix).map(markdownText).join(' × ')})`);
+  if (spec.if) lines.push(`- runs if: ${markdownCode(spec.if.trim())}`);
   if (spec.timeoutMs !== undefined) lines.push(`- timeout: ${formatDuration(spec.timeoutMs)}`);
   if (spec.retry.max > 0) lines.push(`- retries: ${spec.retry.max} (${spec.retry.backoff})`);
-  if (spec.kind === 'approval' && spec.approval?.prompt) lines.push(`- asks: ${spec.approval.prompt}`);
-  if (spec.kind === 'workflow') lines.push(`- runs: \`${spec.workflow ?? ''}\``);
+  if (spec.kind === 'approval' && spec.approval?.prompt) lines.push(`- asks: ${markdownText(spec.approval.prompt)}`);
+  if (spec.kind === 'workflow') lines.push(`- runs: ${markdownCode(spec.workflow ?? '')}`);
   return lines.join('\n');
 }
 
@@ -68,14 +73,14 @@ export function hoverAt(index: WorkflowIndex, offset: number): HoverContent | un
     const target = index.byId.get(output.nodeId)?.spec;
     const declared = target?.outputs?.includes(output.output.name);
     const note = target?.matrix ? '\n\nRead from outside the matrix, this is an object keyed by instance id.' : '';
-    return { span: output.output.span, markdown: `Output \`${output.output.name}\` of **${output.nodeId}**${declared === false ? ' — *not declared in its outputs*' : ''}${note}` };
+    return { span: output.output.span, markdown: `Output ${markdownCode(output.output.name)} of **${markdownText(output.nodeId)}**${declared === false ? ' — *not declared in its outputs*' : ''}${note}` };
   }
   const mention = mentionAt(index, offset);
   if (mention) return { span: mention.span, markdown: nodeMarkdown(index, mention.nodeId) };
   const key = keyAt(index, offset);
   if (key) {
     const doc = propertyDoc(key.path);
-    if (doc) return { span: key.span, markdown: `**${key.path[key.path.length - 1]}**\n\n${doc}` };
+    if (doc) return { span: key.span, markdown: `**${markdownText(key.path[key.path.length - 1])}**\n\n${doc}` };
   }
   // Words inside an expression: functions and contexts.
   const span = wordAt(text, offset);

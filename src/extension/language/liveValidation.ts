@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { toDiagnostic } from '../convert';
+import { fromFileDiagnostic, toDiagnostic } from '../convert';
+import type { WorkspaceValidator } from './workspaceValidator';
 import { isWorkflowDocument, WORKFLOW_GLOB, type WorkflowDocuments } from './documents';
 
 /**
@@ -16,6 +17,8 @@ export class LiveValidation implements vscode.Disposable {
   constructor(
     private readonly documents: WorkflowDocuments,
     private readonly log: vscode.LogOutputChannel,
+    /** Validates files nobody has open, off the extension host's thread. */
+    private readonly workspace: WorkspaceValidator,
   ) {
     this.disposables.push(
       vscode.workspace.onDidOpenTextDocument((d) => this.validateNow(d)),
@@ -60,16 +63,24 @@ export class LiveValidation implements vscode.Disposable {
     this.changed.fire(doc.uri);
   }
 
-  /** Validates a file nobody has open, from disk. */
+  /** Validates a file nobody has open, from disk, in the validation worker. */
   async validateFile(uri: vscode.Uri): Promise<void> {
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     if (open) return this.validateNow(open);
+    if (uri.scheme !== 'file') return;
+    let diagnostics: vscode.Diagnostic[];
     try {
-      const doc = await vscode.workspace.openTextDocument(uri);
-      this.validateNow(doc);
+      diagnostics = (await this.workspace.validate(uri.fsPath)).map((d) => fromFileDiagnostic(uri, d));
     } catch (e) {
-      this.log.warn(`cannot read ${uri.fsPath}: ${(e as Error).message}`);
+      const message = (e as Error).message;
+      if (message === 'validation has stopped') return;
+      this.log.warn(`cannot validate ${uri.fsPath}: ${message}`);
+      diagnostics = [new vscode.Diagnostic(new vscode.Range(0, 0, 0, 0), `this file could not be validated: ${message}`, vscode.DiagnosticSeverity.Warning)];
     }
+    // Opened while the worker was at it: the editor's own validation is the newer one.
+    if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString())) return;
+    this.collection.set(uri, diagnostics);
+    this.changed.fire(uri);
   }
 
   async validateWorkspace(): Promise<number> {

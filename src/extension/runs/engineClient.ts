@@ -1,6 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import * as vscode from 'vscode';
+import { withoutEditorVariables } from '../../engine/run/nodeEnv';
 import { parseEngineMessage, PROTOCOL_VERSION, type EngineCommand, type EngineEvent } from '../../engine/protocol';
 
 type CommandWithoutId = EngineCommand extends infer C ? (C extends EngineCommand ? Omit<C, 'requestId'> : never) : never;
@@ -33,7 +34,9 @@ export class EngineClient implements vscode.Disposable {
   private start(): Promise<void> {
     if (this.ready) return this.ready;
     this.stopping = false;
-    const child = spawn(process.execPath, [this.enginePath], { stdio: 'pipe', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+    // The editor's own variables stay out of the engine and its nodes; Electron runs the engine as plain Node.js.
+    const env = { ...withoutEditorVariables(process.env), ELECTRON_RUN_AS_NODE: '1', MAESTRO_ENGINE_HOST: 'vscode' };
+    const child = spawn(process.execPath, [this.enginePath], { stdio: 'pipe', env });
     this.child = child;
     this.ready = new Promise<void>((resolve, reject) => {
       child.once('error', (e) => reject(new Error(`the engine could not start: ${e.message}`)));

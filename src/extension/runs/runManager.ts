@@ -4,6 +4,7 @@ import type { EngineEvent, NodeStatus } from '../../engine/protocol';
 import { deleteRun, listRuns, readRun } from '../../engine/run/runStore';
 import { applyEvent, foldEvents, type RunState } from '../../engine/runState';
 import type { EngineClient } from './engineClient';
+import { isInWorkspace } from './startedRuns';
 
 export type RunDisplayStatus = RunState['status'] | 'interrupted';
 
@@ -124,9 +125,12 @@ export class RunManager implements vscode.Disposable {
 
   /** Resumes a paused run, or continues an ended or interrupted one from its log (optionally from one node). */
   async resume(entry: RunEntry, fromNode?: string): Promise<void> {
+    // The run record names the workflow to run: a record written by someone else may name any file.
+    if (!isInWorkspace(entry.workflowPath)) throw new Error(`run ${entry.runId} is of ${entry.workflowPath}, which is outside this workspace: it is not resumed from here`);
     entry.state = this.state(entry);
     entry.live = true;
-    await this.engine.request({ type: 'resume', runId: entry.runId, runsDir: entry.runsDir, ...(fromNode ? { fromNode } : {}) }).catch((e: unknown) => {
+    const killGraceMs = Math.max(0, vscode.workspace.getConfiguration('maestro', vscode.Uri.file(entry.workflowPath)).get<number>('killGracePeriod', 5)) * 1000;
+    await this.engine.request({ type: 'resume', runId: entry.runId, runsDir: entry.runsDir, killGraceMs, ...(fromNode ? { fromNode } : {}) }).catch((e: unknown) => {
       if (entry.status !== 'running' && entry.status !== 'paused') entry.live = false;
       throw e;
     });

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { formatDuration } from '../../engine/duration';
 import { progressOf } from '../views/treeModels';
+import { plainText } from '../ui/untrustedText';
 import type { RunManager } from './runManager';
 
 /** Shows the run in progress (`$(sync~spin) SDLC parallel 3/6`), then its result for a while. */
@@ -26,7 +27,7 @@ export class RunStatusBar implements vscode.Disposable {
       clearTimeout(this.hideTimer);
       this.shownResultOf = undefined;
       const more = active.length > 1 ? ` (+${active.length - 1})` : '';
-      this.item.text = `${run.status === 'paused' ? '$(debug-pause)' : '$(sync~spin)'} ${run.workflowName} ${done}/${total}${more}`;
+      this.item.text = `${run.status === 'paused' ? '$(debug-pause)' : '$(sync~spin)'} ${plainText(run.workflowName, 60)} ${done}/${total}${more}`;
       this.item.tooltip = `${run.workflowName}: ${run.status}, ${done} of ${total} nodes ended — click to show its DAG`;
       this.item.backgroundColor = undefined;
       this.item.show();
@@ -38,7 +39,7 @@ export class RunStatusBar implements vscode.Disposable {
     this.shownResultOf = result;
     const icon = run.status === 'completed' ? '$(pass-filled)' : run.status === 'failed' ? '$(error)' : '$(circle-slash)';
     const duration = run.endedAt ? ` in ${formatDuration(run.endedAt - run.startedAt)}` : '';
-    this.item.text = `${icon} ${run.workflowName} ${run.status}`;
+    this.item.text = `${icon} ${plainText(run.workflowName, 60)} ${run.status}`;
     this.item.tooltip = `${run.workflowName} ${run.status}${duration}`;
     this.item.backgroundColor = run.status === 'failed' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
     this.item.show();

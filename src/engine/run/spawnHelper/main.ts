@@ -4,7 +4,8 @@
 // kernel forks and execs. It exits when its stdin closes: the engine closed it, having nothing in flight, or the engine
 // died, and then it kills what it started that still runs, so that no node's process outlives the engine.
 import { createInterface } from 'node:readline';
-import { killGroup, launchProcess } from '../launch';
+import { currentPlatform } from '../../platform';
+import { launchProcess } from '../launch';
 import { parseHelperRequest, requestEnv, SPAWN_HELPER_PROTOCOL_VERSION, type HelperMessage } from './protocol';
 
 let queued: string[] = [];
@@ -48,7 +49,7 @@ input.on('line', (line) => {
   );
 });
 input.on('close', () => {
-  for (const pid of live) killGroup(pid, 'SIGKILL');
+  for (const pid of live) currentPlatform.killTree(pid, 'SIGKILL');
   flush();
   process.exit(0);
 });

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { killGroup, type LaunchHandlers, type LaunchSpec } from '../launch';
+import { currentPlatform } from '../../platform';
+import type { LaunchHandlers, LaunchSpec } from '../launch';
 import { envDifference, parseHelperMessage, SPAWN_HELPER_PROTOCOL_VERSION, type HelperMessage, type HelperRequest } from './protocol';
 
 export interface SpawnHelperPoolOptions {
@@ -115,7 +116,7 @@ class Helper {
     this.holdLoop(false);
     for (const f of orphans) {
       // Its exit cannot be known any more; it must not outlive the node that is now reported as failed.
-      if (f.pid !== undefined) killGroup(f.pid, 'SIGKILL');
+      if (f.pid !== undefined) currentPlatform.killTree(f.pid, 'SIGKILL');
       f.handlers.onExit({ code: null, signal: null, spawnError: `the spawn helper ${why}` });
     }
     if (!this.closing) this.onGone(this, why);
