@@ -116,7 +116,7 @@ async function main(): Promise<void> {
   const browser = await launchChromium();
   const size = { width: 1280, height: 800 };
   const g = graph();
-  const init: HostMessage = { type: 'init', workflow: { path: 'file:///bench.workflow.yaml', name: g.name }, graph: g, runs: [], trusted: true };
+  const init: HostMessage = { type: 'init', workflow: { uri: 'file:///bench.workflow.yaml', name: g.name }, graph: g, runs: [], trusted: true };
 
   const ours: { total: number; layout: number }[] = [];
   const floorTimes: number[] = [];
@@ -139,7 +139,7 @@ async function main(): Promise<void> {
   const page = await openPanel(browser, harness, 'dark', size);
   await firstPaint(page, init);
   const stream = events(g);
-  await page.evaluate((m) => window.postMessage(m, '*'), { type: 'runSnapshot', runId: 'bench', following: true, events: [stream[0]], logTails: {} } as HostMessage);
+  await page.evaluate((m) => window.postMessage(m, '*'), { type: 'runSnapshot', runId: 'bench', following: true, events: [stream[0]] } as HostMessage);
   const rest = stream.slice(1);
   const everyMs = 16;
   const perBatch = Math.round((5000 * everyMs) / 1000);

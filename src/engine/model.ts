@@ -1,4 +1,5 @@
 import { parseDuration } from './duration';
+import { isObject, type Json } from './json';
 
 export type NodeKind = 'run' | 'approval' | 'workflow';
 export type Backoff = 'fixed' | 'linear' | 'exponential';
@@ -60,8 +61,6 @@ export interface WorkflowSpec {
 
 const NO_RETRY: RetryPolicy = { max: 0, backoff: 'fixed', delayMs: 1000 };
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined);
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(str).filter((s): s is string => s !== undefined) : []);
 

@@ -11,6 +11,8 @@ export interface NodeRunState {
   message?: string;
   outputs: Record<string, string>;
   artifacts: string[];
+  /** The folder the artifacts were found in (events from before it was recorded do not say). */
+  artifactsDir?: string;
   quality?: number;
   error?: string;
   exitCode?: number | null;
@@ -42,69 +44,81 @@ export function foldEvents(events: Iterable<EngineEvent>, into?: RunState): RunS
   return state;
 }
 
+type NodeEvent = Extract<EngineEvent, { nodeId: string }>;
+
+const freshNode = (info: RunNodeInfo): NodeRunState => ({ info, status: 'pending', attempt: 0, outputs: {}, artifacts: [], attemptErrors: [] });
+
+/** What a node that runs again forgets of its last run. */
+const RESET: Partial<NodeRunState> = { status: 'pending', attempt: 0, artifactsDir: undefined, startedAt: undefined, endedAt: undefined, durationMs: undefined, progress: undefined, message: undefined, quality: undefined, error: undefined, exitCode: undefined, reason: undefined, prompt: undefined };
+
+/** Applies one event to a run's state (a `workflow:started` makes a new one). */
 export function applyEvent(state: RunState | undefined, e: EngineEvent): RunState | undefined {
   if (e.type === 'workflow:started') {
-    const nodes = new Map<string, NodeRunState>();
-    for (const info of e.nodes) nodes.set(info.id, { info, status: 'pending', attempt: 0, outputs: {}, artifacts: [], attemptErrors: [] });
+    const nodes = new Map(e.nodes.map((info) => [info.id, freshNode(info)]));
     return { runId: e.runId, workflowName: e.workflow.name, workflowPath: e.workflow.path, workflowHash: e.workflow.hash, status: 'running', startedAt: e.ts, lastSeq: e.seq, nodes, order: e.nodes.map((n) => n.id) };
   }
   if (!state) return state;
   state.lastSeq = Math.max(state.lastSeq, e.seq);
   if (e.type === 'workflow:paused') state.status = 'paused';
   else if (e.type === 'workflow:resumed') {
-    state.status = 'running';
-    state.endedAt = undefined;
-    state.summary = undefined;
-    state.error = undefined;
+    Object.assign(state, { status: 'running', endedAt: undefined, summary: undefined, error: undefined });
     for (const id of e.reset) {
       const n = state.nodes.get(id);
-      if (n) Object.assign(n, { status: 'pending', attempt: 0, outputs: {}, artifacts: [], attemptErrors: [], startedAt: undefined, endedAt: undefined, durationMs: undefined, progress: undefined, message: undefined, quality: undefined, error: undefined, exitCode: undefined, reason: undefined, prompt: undefined });
+      // In place: views may hold the node's object.
+      if (n) Object.assign(n, RESET, { outputs: {}, artifacts: [], attemptErrors: [] });
     }
   } else if (e.type === 'workflow:completed') {
-    state.status = e.status;
-    state.endedAt = e.ts;
-    state.summary = e.summary;
-    state.error = e.error;
+    Object.assign(state, { status: e.status, endedAt: e.ts, summary: e.summary, error: e.error });
   } else {
     const n = state.nodes.get(e.nodeId);
-    if (!n) return state;
-    switch (e.type) {
-      case 'node:started':
-        n.status = 'running';
-        n.attempt = e.attempt;
-        n.startedAt ??= e.ts;
-        n.progress = undefined;
-        n.message = undefined;
-        break;
-      case 'node:progress':
-        n.progress = e.progress;
-        if (e.message !== undefined) n.message = e.message;
-        break;
-      case 'node:retrying':
-        n.status = 'retrying';
-        n.attemptErrors.push(e.error);
-        break;
-      case 'node:waiting':
-        n.status = 'waiting';
-        n.prompt = e.prompt;
-        n.startedAt ??= e.ts;
-        break;
-      case 'node:completed':
-        Object.assign(n, { status: 'completed', outputs: e.outputs, artifacts: e.artifacts, quality: e.quality, durationMs: e.durationMs, endedAt: e.ts, attempt: e.attempt, progress: n.progress === undefined ? undefined : 100 });
-        break;
-      case 'node:failed':
-        Object.assign(n, { status: 'failed', error: e.error, exitCode: e.exitCode, durationMs: e.durationMs, endedAt: e.ts, attempt: e.attempt });
-        break;
-      case 'node:skipped':
-        Object.assign(n, { status: 'skipped', reason: e.reason, endedAt: e.ts });
-        break;
-      case 'node:cancelled':
-        Object.assign(n, { status: 'cancelled', reason: e.reason, endedAt: e.ts, durationMs: n.startedAt !== undefined ? e.ts - n.startedAt : undefined });
-        break;
-      case 'node:log':
-      case 'node:diagnostic':
-        break;
-    }
+    if (n) applyNodeEvent(n, e);
   }
   return state;
+}
+
+function applyNodeEvent(n: NodeRunState, e: NodeEvent): void {
+  switch (e.type) {
+    case 'node:started':
+      Object.assign(n, { status: 'running', attempt: e.attempt, startedAt: n.startedAt ?? e.ts, progress: undefined, message: undefined });
+      return;
+    case 'node:progress':
+      n.progress = e.progress;
+      if (e.message !== undefined) n.message = e.message;
+      return;
+    case 'node:retrying':
+      n.status = 'retrying';
+      n.attemptErrors.push(e.error);
+      return;
+    case 'node:waiting':
+      Object.assign(n, { status: 'waiting', prompt: e.prompt, startedAt: n.startedAt ?? e.ts });
+      return;
+    case 'node:completed':
+      Object.assign(n, { status: 'completed', outputs: e.outputs, artifacts: e.artifacts, artifactsDir: e.artifactsDir, quality: e.quality, durationMs: e.durationMs, endedAt: e.ts, attempt: e.attempt, progress: n.progress === undefined ? undefined : 100 });
+      return;
+    case 'node:failed':
+      Object.assign(n, { status: 'failed', error: e.error, exitCode: e.exitCode, durationMs: e.durationMs, endedAt: e.ts, attempt: e.attempt });
+      return;
+    case 'node:skipped':
+      Object.assign(n, { status: 'skipped', reason: e.reason, endedAt: e.ts });
+      return;
+    case 'node:cancelled':
+      Object.assign(n, { status: 'cancelled', reason: e.reason, endedAt: e.ts, durationMs: n.startedAt !== undefined ? e.ts - n.startedAt : undefined });
+      return;
+    case 'node:log':
+    case 'node:diagnostic':
+      return;
+  }
+}
+
+/** A run's state as it crosses a boundary (JSON has no Map): its nodes in run order. */
+export type RunStateSnapshot = Omit<RunState, 'nodes' | 'order'> & { nodes: NodeRunState[] };
+
+export function toSnapshot(state: RunState): RunStateSnapshot {
+  const { nodes, order, ...rest } = state;
+  return { ...rest, nodes: order.map((id) => nodes.get(id)!) };
+}
+
+export function fromSnapshot(snapshot: RunStateSnapshot): RunState {
+  const { nodes, ...rest } = snapshot;
+  return { ...rest, nodes: new Map(nodes.map((n) => [n.info.id, n])), order: nodes.map((n) => n.info.id) };
 }

@@ -7,6 +7,7 @@ import { FrameBatcher } from './state/frameBatcher';
 import type { PanelStore } from './state/store';
 import type { EngineEvent } from '../engine/protocol';
 import { readyMessage, type Host } from './vscodeApi';
+import { isActiveRun } from '../engine/runRules';
 
 export interface Controller {
   /** Shows a node's definition in the editor. */
@@ -19,6 +20,8 @@ export interface Controller {
   openLog(nodeId: string): Promise<void>;
   openArtifact(nodeId: string, path: string): Promise<void>;
   copy(text: string): Promise<void>;
+  /** Loads the last lines of a node instance's log, if the panel has none of it yet. */
+  loadLogTail(instanceId: string): Promise<void>;
   /** Asks the canvas to bring a node into view (set by the canvas). */
   focusNode: (nodeId: string) => void;
   /** Fits the whole graph in view, and keeps it fitted as the panel is resized (set by the canvas). */
@@ -62,7 +65,7 @@ export function startController(store: PanelStore, host: Host): Controller {
     const s = store.getState();
     switch (m.type) {
       case 'init':
-        s.setWorkflow(m.workflow, m.trusted);
+        s.setWorkflow({ uri: m.workflow.uri, name: m.workflow.name }, m.trusted);
         s.setGraph(m.graph, m.graphError);
         s.setRuns(m.runs);
         if (m.selected !== undefined) s.select(m.selected);
@@ -76,7 +79,7 @@ export function startController(store: PanelStore, host: Host): Controller {
       case 'runSnapshot':
         events.clear();
         s.setRunChoice(m.following ? null : (m.runId ?? null));
-        s.loadRun(m.runId, m.events, m.logTails);
+        s.loadRun(m.runId, m.events);
         break;
       case 'runEvents':
         if (m.runId === s.run?.runId) events.push(m.events);
@@ -99,13 +102,13 @@ export function startController(store: PanelStore, host: Host): Controller {
   const unsubscribe = store.subscribe((state, previous) => {
     if (state.graph !== previous.graph) layoutIfNeeded();
     if (state.runChoice !== previous.runChoice || state.selected !== previous.selected || state.bottomTab !== previous.bottomTab || state.bottomOpen !== previous.bottomOpen || state.workflow !== previous.workflow) {
-      host.saveState({ workflowUri: state.workflow?.path ?? workflowUri, runId: state.runChoice, selected: state.selected, bottomTab: state.bottomTab, bottomOpen: state.bottomOpen });
+      host.saveState({ workflowUri: state.workflow?.uri ?? workflowUri, runId: state.runChoice, selected: state.selected, bottomTab: state.bottomTab, bottomOpen: state.bottomOpen });
     }
   });
   // Live durations tick while the run shown is going.
   const clock = setInterval(() => {
     const status = store.getState().run?.status;
-    if (status === 'running' || status === 'paused') store.getState().setNow(Date.now());
+    if (status !== undefined && isActiveRun(status)) store.getState().setNow(Date.now());
   }, 1000);
 
   const runId = () => store.getState().run?.runId;
@@ -120,12 +123,19 @@ export function startController(store: PanelStore, host: Host): Controller {
       store.getState().setRunChoice(choice);
       host.post({ type: 'selectRun', runId: choice });
     },
-    control: (action) => host.request({ type: 'control', action, ...(runId() ? { runId: runId() } : {}) }),
-    retryNode: async (nodeId) => host.request({ type: 'retryNode', runId: needRun(), nodeId }),
-    approve: async (nodeId, approved) => host.request({ type: 'approve', runId: needRun(), nodeId, approved }),
-    openLog: async (nodeId) => host.request({ type: 'openLog', runId: needRun(), nodeId }),
-    openArtifact: async (nodeId, path) => host.request({ type: 'openArtifact', runId: needRun(), nodeId, path }),
-    copy: (text) => host.request({ type: 'copy', text }),
+    control: async (action) => void (await host.request('control', { action, ...(runId() ? { runId: runId() } : {}) })),
+    retryNode: async (nodeId) => void (await host.request('retryNode', { runId: needRun(), nodeId })),
+    approve: async (nodeId, approved) => void (await host.request('approve', { runId: needRun(), nodeId, approved })),
+    openLog: async (nodeId) => void (await host.request('openLog', { runId: needRun(), nodeId })),
+    openArtifact: async (nodeId, path) => void (await host.request('openArtifact', { runId: needRun(), nodeId, path })),
+    copy: async (text) => void (await host.request('copy', { text })),
+    async loadLogTail(instanceId) {
+      const run = runId();
+      if (!run) return;
+      const before = store.getState().liveLogLines(instanceId);
+      const { lines } = await host.request('logTail', { runId: run, nodeId: instanceId });
+      if (runId() === run) store.getState().seedLogTail(instanceId, lines, before);
+    },
     focusNode: () => undefined,
     fitView: () => undefined,
     dispose() {

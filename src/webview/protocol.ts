@@ -3,9 +3,10 @@
  * Both sides import this module; nothing else defines a message. Types only, plus the guards that check what
  * arrives: no React, no `vscode`, no Node.
  */
-import type { EngineEvent, LogLine, RunStatus } from '../engine/protocol';
+import { isBoolean, isInteger, isObject, isString, isText, type Json } from '../engine/json';
+import type { EngineEvent, LogLine, RunListEntry } from '../engine/protocol';
 
-export const DAG_PROTOCOL_VERSION = 1;
+export const DAG_PROTOCOL_VERSION = 2;
 
 /** A node of the workflow as the panel draws it: one card per node id (a matrix node is one card, a stack). */
 export interface DagNode {
@@ -47,53 +48,51 @@ export interface GraphError {
   column?: number;
 }
 
-export type RunListStatus = RunStatus | 'running' | 'paused' | 'interrupted';
-
-/** A run of this workflow, for the run picker. */
-export interface RunListItem {
-  runId: string;
-  status: RunListStatus;
-  startedAt: number;
-  endedAt?: number;
-  /** Held by this window's engine: it can be paused, cancelled and approved. */
-  live: boolean;
-}
+/** A run of this workflow, for the run picker: the engine's own list entry. */
+export type RunListItem = Pick<RunListEntry, 'runId' | 'status' | 'startedAt' | 'endedAt' | 'live'>;
 
 /** Host → webview. */
 export type HostMessage =
-  /** The answer to `ready`: everything the panel shows, before any live update. */
-  | { type: 'init'; workflow: { path: string; name: string }; graph?: DagGraph; graphError?: GraphError; runs: RunListItem[]; trusted: boolean; selected?: string }
+  /** The answer to `ready`: everything the panel shows, before any live update. `workflow.uri` is the file's URI. */
+  | { type: 'init'; workflow: { uri: string; name: string }; graph?: DagGraph; graphError?: GraphError; runs: RunListItem[]; trusted: boolean; selected?: string }
   /** The workflow's text changed (saved or not): its new graph, or why it does not parse (then `graph` is absent). */
   | { type: 'graph'; graph?: DagGraph; graphError?: GraphError }
   /** The runs of this workflow changed. */
   | { type: 'runs'; runs: RunListItem[] }
   /**
-   * A run's state so far: its events (without `node:log`) in order, and the last lines of each node's log. Live
-   * events of that run follow as `runEvents`, starting after the last `seq` here. `runId` is absent when the
-   * workflow has no run yet; `following` says whether the panel moves on to each new run.
+   * A run's state so far: its events in order (log lines are asked for with `logTail`). Live events of that run
+   * follow as `runEvents`, starting after the last `seq` here. `runId` is absent when the workflow has no run yet;
+   * `following` says whether the panel moves on to each new run.
    */
-  | { type: 'runSnapshot'; runId?: string; following: boolean; events: EngineEvent[]; logTails: Record<string, LogLine[]> }
-  /** Live events of the run the panel shows, in order. */
+  | { type: 'runSnapshot'; runId?: string; following: boolean; events: EngineEvent[] }
+  /** Live events of the run the panel shows, in order (log lines among them). */
   | { type: 'runEvents'; runId: string; events: EngineEvent[] }
   /** The editor's cursor moved into a node's definition (or out of every node: null). */
   | { type: 'select'; nodeId: string | null }
   /** Workspace trust changed: run controls are enabled only in a trusted workspace. */
   | { type: 'trust'; trusted: boolean }
-  /** The answer to a request. */
-  | { type: 'reply'; requestId: number; ok: true }
+  /** The answer to a request: its result, or why it failed. */
+  | { type: 'reply'; requestId: number; ok: true; result: unknown }
   | { type: 'reply'; requestId: number; ok: false; error: string };
 
 export type RunControl = 'run' | 'runWithInputs' | 'pause' | 'resume' | 'cancel' | 'retryFailed';
 
-/** Webview → host, asking for something to be done; the host answers each with a `reply` of the same id. */
-export type WebviewRequest =
-  | { type: 'control'; action: RunControl; runId?: string }
-  | { type: 'retryNode'; runId: string; nodeId: string }
-  | { type: 'approve'; runId: string; nodeId: string; approved: boolean }
+/** Webview → host requests, with what each carries and what its reply holds. */
+export interface WebviewRequests {
+  control: { params: { action: RunControl; runId?: string }; result: Record<string, never> };
+  retryNode: { params: { runId: string; nodeId: string }; result: Record<string, never> };
+  approve: { params: { runId: string; nodeId: string; approved: boolean }; result: Record<string, never> };
   /** Open a node's live log; for a matrix node (`nodeId` without instance), the host asks which instance. */
-  | { type: 'openLog'; runId: string; nodeId: string }
-  | { type: 'openArtifact'; runId: string; nodeId: string; path: string }
-  | { type: 'copy'; text: string };
+  openLog: { params: { runId: string; nodeId: string }; result: Record<string, never> };
+  openArtifact: { params: { runId: string; nodeId: string; path: string }; result: Record<string, never> };
+  copy: { params: { text: string }; result: Record<string, never> };
+  /** The last lines of a node instance's log. */
+  logTail: { params: { runId: string; nodeId: string }; result: { lines: LogLine[] } };
+}
+
+export type WebviewRequestType = keyof WebviewRequests;
+export type WebviewRequest = { [K in WebviewRequestType]: { type: K } & WebviewRequests[K]['params'] }[WebviewRequestType];
+export type WebviewResult<K extends WebviewRequestType> = WebviewRequests[K]['result'];
 
 /** Webview → host. */
 export type WebviewMessage =
@@ -108,62 +107,52 @@ export type WebviewMessage =
   | { type: 'selectRun'; runId: string | null }
   | (WebviewRequest & { requestId: number });
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isText = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
-const CONTROLS: ReadonlySet<string> = new Set<RunControl>(['run', 'runWithInputs', 'pause', 'resume', 'cancel', 'retryFailed']);
+const CONTROLS = { run: true, runWithInputs: true, pause: true, resume: true, cancel: true, retryFailed: true } satisfies Record<RunControl, true>;
+const runAndNode = (v: Json) => isText(v.runId) && isText(v.nodeId);
+
+/** What each request must carry, and how to say it: the compiler holds the list to the request map. */
+const REQUEST_CHECKS = {
+  control: [(v) => isString(v.action) && Object.hasOwn(CONTROLS, v.action) && (v.runId === undefined || isText(v.runId)), `action (one of ${Object.keys(CONTROLS).join(', ')}) and, optionally, runId`],
+  retryNode: [runAndNode, 'runId and nodeId'],
+  approve: [(v) => runAndNode(v) && isBoolean(v.approved), 'runId, nodeId and approved (true or false)'],
+  openLog: [runAndNode, 'runId and nodeId'],
+  openArtifact: [(v) => runAndNode(v) && isText(v.path), 'runId, nodeId and path'],
+  copy: [(v) => isString(v.text), 'text'],
+  logTail: [runAndNode, 'runId and nodeId'],
+} satisfies Record<WebviewRequestType, [(v: Json) => boolean, string]>;
 
 /** Checks a message from the webview; returns it typed, or why it is not one. */
 export function parseWebviewMessage(v: unknown): { message: WebviewMessage } | { error: string } {
   if (!isObject(v) || typeof v.type !== 'string') return { error: 'a message must be an object with a type' };
   const ok = { message: v as WebviewMessage };
   const fail = (why: string) => ({ error: `${String(v.type)}: ${why}` });
-  if (v.type === 'ready') return typeof v.protocolVersion === 'number' && (v.runId === null || isText(v.runId)) ? ok : fail('protocolVersion must be a number and runId a run id or null');
+  if (v.type === 'ready') return isInteger(v.protocolVersion) && (v.runId === null || isText(v.runId)) ? ok : fail('protocolVersion must be a number and runId a run id or null');
   if (v.type === 'reveal') return isText(v.nodeId) ? ok : fail('nodeId must be a non-empty string');
   if (v.type === 'selectRun') return v.runId === null || isText(v.runId) ? ok : fail('runId must be a run id or null');
-  if (!(typeof v.requestId === 'number' && Number.isInteger(v.requestId))) return fail('requestId must be an integer');
-  switch (v.type) {
-    case 'control':
-      if (typeof v.action !== 'string' || !CONTROLS.has(v.action)) return fail(`action must be one of ${[...CONTROLS].join(', ')}`);
-      return v.runId === undefined || isText(v.runId) ? ok : fail('runId must be a non-empty string');
-    case 'retryNode':
-    case 'openLog':
-      return isText(v.runId) && isText(v.nodeId) ? ok : fail('runId and nodeId must be non-empty strings');
-    case 'approve':
-      return isText(v.runId) && isText(v.nodeId) && typeof v.approved === 'boolean' ? ok : fail('runId, nodeId and approved are required');
-    case 'openArtifact':
-      return isText(v.runId) && isText(v.nodeId) && isText(v.path) ? ok : fail('runId, nodeId and path must be non-empty strings');
-    case 'copy':
-      return typeof v.text === 'string' ? ok : fail('text must be a string');
-    default:
-      return fail('unknown message type');
-  }
+  const check = (REQUEST_CHECKS as Record<string, [(v: Json) => boolean, string] | undefined>)[v.type];
+  if (!check) return fail('unknown message type');
+  if (!isInteger(v.requestId)) return fail('requestId must be an integer');
+  return check[0](v) ? ok : fail(`needs ${check[1]}`);
 }
 
-const HOST_TYPES: ReadonlySet<string> = new Set<HostMessage['type']>(['init', 'graph', 'runs', 'runSnapshot', 'runEvents', 'select', 'trust', 'reply']);
+const isGraph = (v: unknown): v is DagGraph => isObject(v) && isString(v.name) && Array.isArray(v.nodes) && v.nodes.every((n) => isObject(n) && isText(n.id) && Array.isArray(n.needs));
+const isRunList = (v: unknown): boolean => Array.isArray(v) && v.every((r) => isObject(r) && isText(r.runId) && isString(r.status) && typeof r.startedAt === 'number' && isBoolean(r.live));
 
-const isGraph = (v: unknown): v is DagGraph => isObject(v) && typeof v.name === 'string' && Array.isArray(v.nodes) && v.nodes.every((n) => isObject(n) && isText(n.id) && Array.isArray(n.needs));
+/** What each host message must carry. */
+const HOST_CHECKS = {
+  init: (v) => isObject(v.workflow) && isString(v.workflow.uri) && isRunList(v.runs) && (v.graph === undefined || isGraph(v.graph)) && isBoolean(v.trusted),
+  graph: (v) => v.graph === undefined || isGraph(v.graph),
+  runs: (v) => isRunList(v.runs),
+  runSnapshot: (v) => Array.isArray(v.events) && isBoolean(v.following) && (v.runId === undefined || isText(v.runId)),
+  runEvents: (v) => isText(v.runId) && Array.isArray(v.events),
+  select: (v) => v.nodeId === null || isText(v.nodeId),
+  trust: (v) => isBoolean(v.trusted),
+  reply: (v) => isInteger(v.requestId) && (v.ok === true || (v.ok === false && isString(v.error))),
+} satisfies Record<HostMessage['type'], (v: Json) => boolean>;
 
 /** Checks a message from the host (the webview's side of the boundary): undefined when it is not one. */
 export function parseHostMessage(v: unknown): HostMessage | undefined {
-  if (!isObject(v) || typeof v.type !== 'string' || !HOST_TYPES.has(v.type)) return undefined;
-  const m = v as HostMessage;
-  switch (m.type) {
-    case 'init':
-      return isObject(m.workflow) && Array.isArray(m.runs) && (m.graph === undefined || isGraph(m.graph)) ? m : undefined;
-    case 'graph':
-      return m.graph === undefined || isGraph(m.graph) ? m : undefined;
-    case 'runs':
-      return Array.isArray(m.runs) ? m : undefined;
-    case 'runSnapshot':
-      return Array.isArray(m.events) && isObject(m.logTails) && typeof m.following === 'boolean' ? m : undefined;
-    case 'runEvents':
-      return isText(m.runId) && Array.isArray(m.events) ? m : undefined;
-    case 'select':
-      return m.nodeId === null || isText(m.nodeId) ? m : undefined;
-    case 'trust':
-      return typeof m.trusted === 'boolean' ? m : undefined;
-    case 'reply':
-      return typeof m.requestId === 'number' ? m : undefined;
-  }
+  if (!isObject(v) || typeof v.type !== 'string') return undefined;
+  const check = (HOST_CHECKS as Record<string, ((v: Json) => boolean) | undefined>)[v.type];
+  return check?.(v) ? (v as HostMessage) : undefined;
 }

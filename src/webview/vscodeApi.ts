@@ -1,6 +1,6 @@
 // The one place that touches `acquireVsCodeApi`: typed messages to the host, requests with replies, and the
 // panel's saved state. Components never use the global.
-import { DAG_PROTOCOL_VERSION, parseHostMessage, type HostMessage, type WebviewMessage, type WebviewRequest } from './protocol';
+import { DAG_PROTOCOL_VERSION, parseHostMessage, type HostMessage, type WebviewMessage, type WebviewRequests, type WebviewRequestType, type WebviewResult } from './protocol';
 
 /** What the panel keeps across reloads and while hidden. */
 export interface SavedState {
@@ -23,8 +23,8 @@ declare function acquireVsCodeApi(): VsCodeApi;
 
 export interface Host {
   post(message: WebviewMessage): void;
-  /** Sends a request; settles with the host's reply (rejects with its error). */
-  request(request: WebviewRequest): Promise<void>;
+  /** Sends a request; settles with its result (rejects with the host's error). */
+  request<K extends WebviewRequestType>(type: K, params: WebviewRequests[K]['params']): Promise<WebviewResult<K>>;
   savedState(): Partial<SavedState>;
   saveState(state: SavedState): void;
   /** Listens to the host; messages that fail the protocol's check are dropped and reported. */
@@ -33,14 +33,14 @@ export interface Host {
 
 export function connectHost(api: VsCodeApi = acquireVsCodeApi()): Host {
   let nextId = 1;
-  const pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+  const pending = new Map<number, { resolve: (result: unknown) => void; reject: (e: Error) => void }>();
   return {
     post: (message) => api.postMessage(message),
-    request(request) {
+    request(type, params) {
       const requestId = nextId++;
-      return new Promise<void>((resolve, reject) => {
-        pending.set(requestId, { resolve, reject });
-        api.postMessage({ ...request, requestId });
+      return new Promise((resolve, reject) => {
+        pending.set(requestId, { resolve: (r) => resolve(r as WebviewResult<typeof type>), reject });
+        api.postMessage({ ...params, type, requestId });
       });
     },
     savedState() {
@@ -58,7 +58,7 @@ export function connectHost(api: VsCodeApi = acquireVsCodeApi()): Host {
         if (m.type === 'reply') {
           const p = pending.get(m.requestId);
           pending.delete(m.requestId);
-          if (m.ok) p?.resolve();
+          if (m.ok) p?.resolve(m.result);
           else p?.reject(new Error(m.error));
           return;
         }

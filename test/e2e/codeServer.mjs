@@ -1,6 +1,6 @@
 // Starts code-server (a real VS Code) on loopback with the packaged extension installed, and stops it.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -23,7 +23,11 @@ export function setup(root) {
   return { node, entry };
 }
 
-export async function startCodeServer({ node, entry, vsix, workDir, workspace, env = {}, settings = {} }) {
+/**
+ * Starts code-server with the packaged extension installed. With `testEntry`, the installed extension's entry loads
+ * that bundle instead (the test build, which runs the integration suites after the real activate()).
+ */
+export async function startCodeServer({ node, entry, vsix, workDir, workspace, env = {}, settings = {}, testEntry }) {
   const userData = join(workDir, 'user-data');
   const extensions = join(workDir, 'extensions');
   mkdirSync(join(userData, 'User'), { recursive: true });
@@ -35,6 +39,11 @@ export async function startCodeServer({ node, entry, vsix, workDir, workspace, e
   const configEnv = { ...process.env, XDG_CONFIG_HOME: join(workDir, 'config') };
   const install = spawnSync(node, [entry, '--user-data-dir', userData, '--extensions-dir', extensions, '--install-extension', vsix], { encoding: 'utf8', env: configEnv });
   if (install.status !== 0) throw new Error(`installing ${vsix} failed: ${install.stderr || install.stdout}`);
+  if (testEntry) {
+    const installed = readdirSync(extensions).find((d) => d.startsWith('maestro-dag.maestro-dag-'));
+    if (!installed) throw new Error(`the extension is not in ${extensions} after its install`);
+    writeFileSync(join(extensions, installed, 'dist', 'extension.js'), `module.exports = require(${JSON.stringify(testEntry)});\n`);
+  }
   const port = await freePort();
   const child = spawn(node, [entry, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--user-data-dir', userData, '--extensions-dir', extensions, '--disable-telemetry', '--disable-update-check', workspace], {
     env: { ...configEnv, ...env },

@@ -35,10 +35,13 @@ export async function journey({ page, workspace, shots, log }) {
       if (await row.waitFor({ state: 'hidden', timeout: 3_000 }).then(() => true, () => false)) break;
       if (attempt === 4) throw new Error(`the palette did not run '${command}'`);
     }
-    // A picker shows only when there is a choice to make: each pick is made when its row appears.
+    // Each pick names a row the command's picker must show; one that never comes fails the step.
     for (const pick of picks) {
       const choice = page.locator('.quick-input-list .monaco-list-row', { hasText: pick }).first();
-      if (await choice.waitFor({ timeout: 4_000 }).then(() => true, () => false)) await choice.click();
+      await choice.waitFor({ timeout: 10_000 }).catch(() => {
+        throw new Error(`'${command}' showed no '${pick}' to pick`);
+      });
+      await choice.click();
     }
   };
   /**
@@ -122,8 +125,11 @@ export async function journey({ page, workspace, shots, log }) {
   await step('02b-trusting-the-workspace', async () => {
     await notifications.getByRole('button', { name: 'Manage Workspace Trust' }).first().click();
     await page.getByRole('button', { name: /^Trust$/ }).first().click();
-    await page.locator('.tab.active', { hasText: /Trust/ }).waitFor({ state: 'visible', timeout: 5_000 }).catch(() => undefined);
+    await statusBar.getByText('Restricted Mode').first().waitFor({ state: 'hidden' });
+    // The trust editor opens as a tab: it is closed once it shows.
+    await page.locator('.tab.active', { hasText: /Trust/ }).waitFor({ state: 'visible' });
     await page.keyboard.press('Control+W');
+    await page.locator('.tab', { hasText: /Trust/ }).waitFor({ state: 'detached' });
   });
 
   await step('01-typo-in-needs-and-its-quick-fix', async () => {

@@ -26,8 +26,9 @@ try {
 console.log('e2e: packaging the extension');
 execFileSync('npm', ['run', '--silent', 'package'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
 const vsix = join(root, 'dist', 'maestro-dag.vsix');
-const testEntry = join(root, 'dist-test', 'integration.js');
-await build({ entryPoints: [join(root, 'test', 'integration', 'index.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: testEntry, external: ['vscode', 'mocha'], logLevel: 'warning' });
+// The test build of the extension: the real activate(), then the integration suites (test/integration/testExtension.ts).
+const testEntry = join(root, 'dist-test', 'extension.js');
+await build({ entryPoints: [join(root, 'test', 'integration', 'testExtension.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: testEntry, external: ['vscode', 'mocha'], logLevel: 'warning' });
 
 const work = mkdtempSync(join(tmpdir(), 'maestro-e2e-'));
 const workspace = makeWorkspace(root, join(work, 'workspace'), { hostileFile: true });
@@ -43,7 +44,8 @@ try {
     workDir: work,
     workspace,
     // Every run in the integration suites starts its processes through a spawn helper (the journey runs without).
-    env: { MAESTRO_TEST_ENTRY: testEntry, MAESTRO_TEST_RESULTS: resultsFile, MAESTRO_SPAWN_HELPERS: '1' },
+    env: { MAESTRO_TEST_RESULTS: resultsFile, MAESTRO_SPAWN_HELPERS: '1' },
+    testEntry,
     settings: { 'security.workspace.trust.enabled': false },
   });
   console.log(`e2e: code-server at ${server.url}`);

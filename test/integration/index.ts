@@ -1,5 +1,5 @@
-// Loaded inside VS Code's extension host by the extension when MAESTRO_TEST_ENTRY names this bundle: runs the
-// integration suites with mocha and writes the results where the launcher reads them (MAESTRO_TEST_RESULTS).
+// Runs the integration suites with mocha inside VS Code's extension host (from the test build of the extension, or
+// from @vscode/test-electron's entry) and writes the results where the launcher reads them (MAESTRO_TEST_RESULTS).
 import { writeFileSync } from 'node:fs';
 import Mocha from 'mocha';
 import { registerSuites, type IntegrationContext } from './suites';

@@ -36,9 +36,12 @@ export function registerSuites({ vscode, api, workspace }: IntegrationContext): 
   const finished = (r: RunEntry) => r.status === 'completed' || r.status === 'failed' || r.status === 'cancelled';
 
   describe('activation', () => {
-    it('activates and validates the workspace', () => {
-      assert.ok(api.activatedInMs > 0);
-      assert.ok(vscode.extensions.all.some((e) => e.id.endsWith('.maestro-dag') && e.isActive));
+    it('activates, hands its API over, and lists runs through the engine', async () => {
+      const extension = vscode.extensions.all.find((e) => e.id.endsWith('.maestro-dag'));
+      assert.ok(extension?.isActive, 'active on a workspace with workflow files');
+      assert.equal(extension.exports, api, 'the API is what activate() returned');
+      assert.ok(Number.isFinite(api.activatedInMs));
+      await until(() => api.runs.loaded);
     });
 
     it('shows problems of a broken file nobody has open', async () => {
@@ -140,8 +143,11 @@ export function registerSuites({ vscode, api, workspace }: IntegrationContext): 
       const run = await until(() => latestRun('sdlc-parallel.workflow.yaml', t0));
       await until(() => finished(run) && run);
       assert.equal(run.status, 'completed');
-      assert.deepEqual([...api.runs.state(run)!.nodes.values()].map((n) => n.status), Array(6).fill('completed'));
-      assert.ok(existsSync(join(run.runsDir, run.runId, 'events.jsonl')));
+      assert.deepEqual([...run.state!.nodes.values()].map((n) => n.status), Array(6).fill('completed'));
+      // The run is kept where the workspace's runs folder is, and the host reads it back only through the engine.
+      assert.ok(existsSync(join(workspace, '.maestro', 'runs', run.runId, 'events.jsonl')));
+      const events = await api.runs.eventsOf(run.runId);
+      assert.equal(events.at(-1)?.type, 'workflow:completed');
       const panel = await until(() => api.dag.get(file('sdlc-parallel.workflow.yaml')));
       await until(() => panel.isReady && panel.shownRunId === run.runId);
       // A newer run follows; Show DAG on the first run (as from the Runs view) shows that one, also in a panel
@@ -161,12 +167,12 @@ export function registerSuites({ vscode, api, workspace }: IntegrationContext): 
       const t0 = Date.now();
       await vscode.commands.executeCommand('maestro.run', file('long.workflow.yaml'));
       const run = await until(() => latestRun('long.workflow.yaml', t0));
-      await until(() => api.runs.state(run)?.nodes.get('first')?.status === 'running');
+      await until(() => run.state?.nodes.get('first')?.status === 'running');
       await vscode.commands.executeCommand('maestro.pause', run.runId);
       // A pause lets running nodes finish: `first` finishes once it is let go.
       await vscode.workspace.fs.writeFile(file('first.go'), new Uint8Array());
       await until(() => run.status === 'paused');
-      assert.equal(api.runs.state(run)!.nodes.get('second')!.status, 'pending', 'nothing new started while paused');
+      assert.equal(run.state!.nodes.get('second')!.status, 'pending', 'nothing new started while paused');
       await vscode.commands.executeCommand('maestro.resume', run.runId);
       await until(() => finished(run));
       assert.equal(run.status, 'completed');
@@ -197,7 +203,7 @@ export function registerSuites({ vscode, api, workspace }: IntegrationContext): 
       await vscode.commands.executeCommand('maestro.run', file('gated.workflow.yaml'));
       const run = await until(() => latestRun('gated.workflow.yaml', t0));
       const gate = await until(() => api.runs.waitingGates().find((g) => g.entry === run));
-      await api.runs.approve(run, gate.nodeId, true, 'from the integration test');
+      await api.actions.approve(run, gate.nodeId, true, 'from the integration test');
       await until(() => finished(run));
       assert.equal(run.status, 'completed');
     });
@@ -214,7 +220,7 @@ export function registerSuites({ vscode, api, workspace }: IntegrationContext): 
       const events: EngineEvent[] = [];
       const subscription = api.runs.onEvent((e) => e.runId === run.runId && events.push(e));
       try {
-        await api.runs.retryNode(run, 'check');
+        await api.actions.retryNode(run, 'check');
         const end = await until(() => events.find((e) => e.type === 'workflow:completed'));
         assert.deepEqual(
           events.filter((e) => e.type === 'node:started').map((e) => e.nodeId),

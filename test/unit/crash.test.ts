@@ -6,9 +6,9 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { endLeftovers, leftoverNote } from '../../src/engine/run/leftovers';
+import { endLeftovers, leftoverNote } from '../../src/engine/run/io/leftovers';
 import { resumeRunFromLog, RunSetupError, startRun } from '../../src/engine/run/engine';
-import { readLog, readRun } from '../../src/engine/run/runStore';
+import { readLogText, readRun } from '../../src/engine/run/io/runStore';
 import type { Platform, RunProcess } from '../../src/engine/platform';
 import { posixPlatform } from '../../src/engine/platform/posix';
 import { alive, until } from './processes';
@@ -76,7 +76,7 @@ const exited = (child: ChildProcess) => new Promise<void>((r) => (child.exitCode
     resumed.dispose();
     assert.equal(existsSync(join(dir, 'twice')), false, 'the node never ran twice at once');
     assert.equal(readFileSync(join(dir, 'starts'), 'utf8').trim().split('\n').length, 2);
-    const log = readLog(runsDir, runId(), 'deploy');
+    const log = readLogText(runsDir, runId(), 'deploy');
     assert.match(warnings.join('\n'), /^deploy: attempt 1 of this node was still running when the run was resumed .*sent SIGTERM, then SIGKILL after 1\.0 s/);
     assert.match(log, new RegExp(`maestro: attempt 1 of this node was still running .*processes .*${shell}.*\\n(?:.*\\n)*deployed`));
   });
@@ -86,7 +86,8 @@ const exited = (child: ChildProcess) => new Promise<void>((r) => (child.exitCode
     const lines = createInterface({ input: engine.stdout });
     const ready = new Promise<void>((r) => lines.on('line', (l) => l.includes('engine:ready') && r()));
     await ready;
-    engine.stdin.write(JSON.stringify({ type: 'start', requestId: 1, workflowPath: workflow(), runsDir, killGraceMs: 500 }) + '\n');
+    engine.stdin.write(JSON.stringify({ type: 'configure', requestId: 1, roots: [{ folder: dir, runsDirectory: 'runs' }] }) + '\n');
+    engine.stdin.write(JSON.stringify({ type: 'start', requestId: 2, workflowPath: workflow(), killGraceMs: 500 }) + '\n');
     await until(() => existsSync(join(dir, 'pids')) && pidsOf(dir).length === 2);
     const pids = pidsOf(dir);
     engine.kill('SIGKILL');
@@ -107,7 +108,7 @@ const exited = (child: ChildProcess) => new Promise<void>((r) => (child.exitCode
     assert.equal(await resumed.finished(), 'completed');
     resumed.dispose();
     assert.deepEqual(warnings, []);
-    assert.doesNotMatch(readLog(runsDir, runId(), 'deploy'), /still running/);
+    assert.doesNotMatch(readLogText(runsDir, runId(), 'deploy'), /still running/);
   });
 });
 

@@ -1,9 +1,9 @@
 import { strict as assert } from 'node:assert';
 import type { EngineEvent } from '../../src/engine/protocol';
-import { Scheduler } from '../../src/engine/run/scheduler';
+import { Scheduler } from '../../src/engine/run/core/scheduler';
 import { validateWorkflow } from '../../src/engine/validation/validate';
 import { dagGraphOf } from '../../src/extension/dag/dagGraph';
-import { snapshotOf, SNAPSHOT_LOG_LINES } from '../../src/extension/dag/runSnapshot';
+import { LiveRunMemory, TAIL_LINES } from '../../src/extension/runs/liveRunMemory';
 import { ganttOf } from '../../src/webview/analysis/gantt';
 import { describeEvent } from '../../src/webview/analysis/describeEvent';
 import { layoutGraph } from '../../src/webview/layout/layout';
@@ -59,25 +59,40 @@ describe('DAG panel: what the host sends', () => {
     assert.ok(graph.nodes.some((n) => n.id === 'a'));
   });
 
-  it('snapshots a run without its log events, keeping each node’s last lines and the last seq', () => {
+  it('keeps the events and log tails of the runs the window started, a few runs at most', () => {
+    const memory = new LiveRunMemory();
     const lines = Array.from({ length: 450 }, (_, i) => ({ stream: 'stdout' as const, text: `line ${i}`, ts: i }));
-    const events: EngineEvent[] = [
-      { type: 'workflow:started', runId: 'r', seq: 0, ts: 0, workflow: { name: 'w', path: '/w', hash: 'h' }, inputs: {}, nodes: [], concurrency: 1 },
-      { type: 'node:log', runId: 'r', seq: 1, ts: 1, nodeId: 'a', lines: lines.slice(0, 300) },
-      { type: 'node:log', runId: 'r', seq: 2, ts: 2, nodeId: 'a', lines: lines.slice(300) },
-    ];
-    const snapshot = snapshotOf(events);
-    assert.deepEqual(snapshot.events.map((e) => e.type), ['workflow:started']);
-    assert.equal(snapshot.lastSeq, 2);
-    assert.equal(snapshot.logTails.a.length, SNAPSHOT_LOG_LINES);
-    assert.equal(snapshot.logTails.a.at(-1)!.text, 'line 449');
+    const started = (runId: string): EngineEvent => ({ type: 'workflow:started', runId, seq: 1, ts: 0, workflow: { name: 'w', path: '/w', hash: 'h' }, inputs: {}, nodes: [], concurrency: 1 });
+    memory.take(started('r'));
+    memory.take({ type: 'node:log', runId: 'r', seq: 1, ts: 1, nodeId: 'a', lines: lines.slice(0, 300) });
+    memory.take({ type: 'node:log', runId: 'r', seq: 1, ts: 2, nodeId: 'a', lines: lines.slice(300) });
+    assert.deepEqual(memory.events('r')!.map((e) => e.type), ['workflow:started']);
+    assert.equal(memory.tail('r', 'a')!.length, TAIL_LINES);
+    assert.equal(memory.tail('r', 'a')!.at(-1)!.text, 'line 449');
+    assert.deepEqual(memory.tail('r', 'quiet'), []);
+    for (const id of ['s', 't', 'u']) memory.take(started(id));
+    assert.equal(memory.has('r'), false, 'the oldest run is dropped');
+    assert.equal(memory.tail('r', 'a'), undefined);
+  });
+
+  it('puts a log tail read from the file before the lines that came live after the read', () => {
+    const fold = new RunFold('r');
+    fold.apply([{ type: 'workflow:started', runId: 'r', seq: 1, ts: 0, workflow: { name: 'w', path: '/w', hash: 'h' }, inputs: {}, nodes: [{ id: 'a', nodeId: 'a', name: 'a', kind: 'run', needs: [] }], concurrency: 1 }]);
+    const line = (text: string) => ({ stream: 'stdout' as const, text, ts: 0 });
+    fold.apply([{ type: 'node:log', runId: 'r', seq: 1, ts: 1, nodeId: 'a', lines: [line('3')] }]);
+    const before = fold.liveLines('a');
+    fold.apply([{ type: 'node:log', runId: 'r', seq: 1, ts: 2, nodeId: 'a', lines: [line('4')] }]);
+    // The read held lines 1 to 3: line 3 had come live before it, line 4 after.
+    fold.seedLogs('a', [line('1'), line('2'), line('3')], before);
+    assert.deepEqual(fold.view('a')!.logTail.map((l) => l.text), ['1', '2', '3', '4']);
   });
 
   it('checks what crosses the boundary in both directions', () => {
     assert.ok('message' in parseWebviewMessage({ type: 'ready', protocolVersion: 1, runId: null }));
     assert.ok('message' in parseWebviewMessage({ type: 'approve', requestId: 3, runId: 'r', nodeId: 'gate', approved: true }));
     assert.match((parseWebviewMessage({ type: 'approve', requestId: 3, runId: 'r', nodeId: 'gate' }) as { error: string }).error, /approved/);
-    assert.match((parseWebviewMessage({ type: 'control', requestId: 1, action: 'explode' }) as { error: string }).error, /action must be one of/);
+    assert.match((parseWebviewMessage({ type: 'control', requestId: 1, action: 'explode' }) as { error: string }).error, /action \(one of run, runWithInputs/);
+    assert.ok('message' in parseWebviewMessage({ type: 'logTail', requestId: 4, runId: 'r', nodeId: 'a' }));
     assert.ok('message' in parseWebviewMessage({ type: 'reveal', nodeId: 'a' }));
     assert.match((parseWebviewMessage('nonsense') as { error: string }).error, /object with a type/);
     assert.match((parseWebviewMessage({ type: 'retryNode', runId: 'r', nodeId: 'a' }) as { error: string }).error, /requestId/);
@@ -135,7 +150,7 @@ describe('DAG panel: folding a run', () => {
     const events = await record(SDLC);
     const cut = events.findIndex((e) => e.type === 'node:started' && e.nodeId === 'backend');
     const store = createPanelStore();
-    store.getState().loadRun('r1', events.slice(0, cut), {});
+    store.getState().loadRun('r1', events.slice(0, cut));
     const before = store.getState().cards;
     store.getState().applyEvents([events[cut]]);
     const after = store.getState().cards;

@@ -1,14 +1,14 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { lineSplitter, MAX_LINE_CHARS } from '../../src/engine/run/launch';
-import { setLongTimeout } from '../../src/engine/run/longTimeout';
-import { Masker, PieceMasker } from '../../src/engine/run/masker';
-import { parseNodeCommand } from '../../src/engine/run/nodeCommands';
-import { parseOutputsFile } from '../../src/engine/run/outputsFile';
-import { parseInputFlags, resolveInputs } from '../../src/engine/run/inputs';
-import { retryDelay } from '../../src/engine/run/backoff';
-import { globToRegExp } from '../../src/engine/run/processRunner';
-import { parseCommand, parseEngineMessage } from '../../src/engine/protocol';
+import { lineSplitter, MAX_LINE_CHARS } from '../../src/engine/run/io/launch';
+import { setLongTimeout } from '../../src/engine/run/core/longTimeout';
+import { Masker, PieceMasker } from '../../src/engine/run/core/masker';
+import { parseNodeCommand } from '../../src/engine/run/core/nodeCommands';
+import { parseOutputsFile } from '../../src/engine/run/core/outputsFile';
+import { parseInputFlags, resolveInputs } from '../../src/engine/run/core/inputs';
+import { retryDelay } from '../../src/engine/run/core/backoff';
+import { globToRegExp } from '../../src/engine/run/io/processRunner';
+import { EVENT_TYPES, parseRequest, REQUEST_TYPES, parseEngineMessage } from '../../src/engine/protocol';
 import { applyEvent, foldEvents } from '../../src/engine/runState';
 import type { EngineEvent } from '../../src/engine/protocol';
 
@@ -168,26 +168,40 @@ describe('long timeouts', () => {
 });
 
 describe('engine protocol', () => {
-  it('accepts well-formed commands', () => {
-    assert.deepEqual(parseCommand('{"type":"start","requestId":1,"workflowPath":"/w/a.workflow.yaml","inputs":{"x":"1"}}'), { command: { type: 'start', requestId: 1, workflowPath: '/w/a.workflow.yaml', inputs: { x: '1' } } });
-    assert.ok('command' in parseCommand('{"type":"approve","requestId":2,"runId":"r","nodeId":"gate","approved":true}'));
-    assert.ok('command' in parseCommand('{"type":"shutdown","requestId":3}'));
+  it('accepts well-formed requests', () => {
+    assert.deepEqual(parseRequest('{"type":"start","requestId":1,"workflowPath":"/w/a.workflow.yaml","inputs":{"x":"1"}}'), { request: { type: 'start', requestId: 1, workflowPath: '/w/a.workflow.yaml', inputs: { x: '1' } } });
+    assert.ok('request' in parseRequest('{"type":"approve","requestId":2,"runId":"r","nodeId":"gate","approved":true}'));
+    assert.ok('request' in parseRequest('{"type":"shutdown","requestId":3}'));
+    assert.ok('request' in parseRequest('{"type":"listRuns","requestId":4,"statuses":["failed","interrupted"],"limit":20}'));
+    assert.ok('request' in parseRequest('{"type":"readLog","requestId":5,"runId":"r","nodeId":"a","tailLines":200}'));
+    assert.ok('request' in parseRequest('{"type":"configure","requestId":6,"roots":[{"folder":"/w","runsDirectory":"runs"}]}'));
   });
 
-  it('explains what is wrong with a malformed command, keeping its request id', () => {
-    assert.deepEqual(parseCommand('not json'), { error: 'not JSON: not json' });
-    assert.deepEqual(parseCommand('[1]'), { error: 'a command must be a JSON object' });
-    assert.deepEqual(parseCommand('{"type":"pause","requestId":4}'), { error: 'pause: runId must be a non-empty string', requestId: 4 });
-    assert.deepEqual(parseCommand('{"type":"start","requestId":5,"workflowPath":"x","concurrency":0}'), { error: 'start: concurrency must be a positive integer', requestId: 5 });
-    assert.match((parseCommand('{"type":"explode","requestId":6}') as { error: string }).error, /unknown command type/);
-    assert.match((parseCommand('{"type":"approve","requestId":7,"runId":"r","nodeId":"g","approved":"yes"}') as { error: string }).error, /approved must be true or false/);
+  it('explains what is wrong with a malformed request, keeping its request id', () => {
+    assert.deepEqual(parseRequest('not json'), { error: 'not JSON: not json' });
+    assert.deepEqual(parseRequest('[1]'), { error: 'a request must be a JSON object' });
+    assert.deepEqual(parseRequest('{"type":"pause","requestId":4}'), { error: 'pause: runId must be a non-empty string', requestId: 4 });
+    assert.deepEqual(parseRequest('{"type":"start","requestId":5,"workflowPath":"x","concurrency":0}'), { error: 'start: concurrency must be a positive integer', requestId: 5 });
+    assert.match((parseRequest('{"type":"explode","requestId":6}') as { error: string }).error, /unknown request type/);
+    assert.match((parseRequest('{"type":"approve","requestId":7,"runId":"r","nodeId":"g","approved":"yes"}') as { error: string }).error, /approved must be true or false/);
+    assert.match((parseRequest('{"type":"listRuns","requestId":8,"statuses":["done"]}') as { error: string }).error, /statuses must be a list of/);
   });
 
-  it('checks messages from the engine', () => {
+  it('checks messages from the engine, payloads included', () => {
     assert.equal(parseEngineMessage('{"type":"node:started","runId":"r","seq":1,"ts":1,"nodeId":"a","attempt":1}')?.type, 'node:started');
     assert.equal(parseEngineMessage('{"type":"node:started","seq":1}'), undefined);
-    assert.equal(parseEngineMessage('{"type":"engine:ready","protocolVersion":1,"pid":3}')?.type, 'engine:ready');
+    assert.equal(parseEngineMessage('{"type":"node:started","runId":"r","seq":1,"ts":1,"nodeId":"a","attempt":"one"}'), undefined, 'a payload of the wrong type');
+    assert.equal(parseEngineMessage('{"type":"node:completed","runId":"r","seq":1,"ts":1,"nodeId":"a","attempt":1,"outputs":{"x":1},"artifacts":[],"durationMs":1}'), undefined, 'an output that is not text');
+    assert.equal(parseEngineMessage('{"type":"engine:ready","protocolVersion":2,"pid":3}')?.type, 'engine:ready');
+    assert.equal(parseEngineMessage('{"type":"engine:reply","requestId":1,"ok":true,"result":{"runId":"r"}}')?.type, 'engine:reply');
+    assert.equal(parseEngineMessage('{"type":"log:appended","runId":"r","nodeId":"a","size":10}')?.type, 'log:appended');
     assert.equal(parseEngineMessage('garbage'), undefined);
+  });
+
+  it('knows every event type, in a list the compiler holds to the union', () => {
+    assert.equal(EVENT_TYPES.length, 14);
+    assert.ok(EVENT_TYPES.includes('workflow:completed'));
+    assert.equal(REQUEST_TYPES.length, 13);
   });
 });
 

@@ -1,14 +1,17 @@
 import { strict as assert } from 'node:assert';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { parseEngineMessage, type EngineCommand, type EngineMessage } from '../../src/engine/protocol';
-import { listRuns } from '../../src/engine/run/runStore';
+import { parseEngineMessage, type EngineMessage, type EngineRequest } from '../../src/engine/protocol';
+import { listRuns } from '../../src/engine/run/io/runStore';
 import { yaml } from './helpers';
 
 const ENGINE = join(__dirname, '..', '..', 'dist', 'engine.js');
+
+/** A request without its id (the helper numbers it). */
+type RequestDraft = EngineRequest extends infer R ? (R extends EngineRequest ? Omit<R, 'requestId'> : never) : never;
 
 /** Settles once a process no longer exists (polled: an ended process may take a moment to be reaped). */
 async function gone(pid: number): Promise<void> {
@@ -41,7 +44,7 @@ class EngineClient {
     this.exited = new Promise((r) => this.child.on('exit', (code) => r(code)));
   }
 
-  send(command: EngineCommand | string): void {
+  send(command: EngineRequest | string): void {
     this.child.stdin.write((typeof command === 'string' ? command : JSON.stringify(command)) + '\n');
   }
 
@@ -59,6 +62,13 @@ class EngineClient {
     return this.waitFor((m) => m.type === 'engine:reply' && m.requestId === requestId) as Promise<Extract<EngineMessage, { type: 'engine:reply' }>>;
   }
 
+  /** The result of a request that succeeded. */
+  async result<T>(requestId: number): Promise<T> {
+    const reply = await this.reply(requestId);
+    if (!reply.ok) throw new Error(`request ${requestId} failed: ${reply.error}`);
+    return reply.result as T;
+  }
+
   closeInput(): void {
     this.child.stdin.end();
   }
@@ -67,9 +77,12 @@ class EngineClient {
 describe('engine process protocol', () => {
   let dir: string;
   let engine: EngineClient;
+  let nextId = 100;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'maestro-proto-'));
     engine = new EngineClient();
+    // Runs of workflows in `dir` are kept in `dir/runs`.
+    engine.send({ type: 'configure', requestId: 0, roots: [{ folder: dir, runsDirectory: 'runs' }] });
   });
   afterEach(async () => {
     engine.closeInput();
@@ -82,15 +95,20 @@ describe('engine process protocol', () => {
     writeFileSync(path, yaml('version: 1', 'name: W', ...lines));
     return path;
   };
+  const ask = async <T>(request: RequestDraft, on = engine): Promise<T> => {
+    const requestId = nextId++;
+    on.send({ ...request, requestId } as EngineRequest);
+    return on.result<T>(requestId);
+  };
 
-  it('says it is ready, runs a workflow and streams its events', async () => {
+  it('says it is ready, runs a workflow and streams its events; its reply names the run', async () => {
     const ready = await engine.waitFor((m) => m.type === 'engine:ready');
-    assert.equal((ready as { protocolVersion: number }).protocolVersion, 1);
-    engine.send({ type: 'start', requestId: 1, workflowPath: workflowFile('nodes:', '  a: { run: echo hi }', '  b: { needs: a, run: "true" }'), runsDir: join(dir, 'runs') });
-    const reply = await engine.reply(1);
-    assert.ok(reply.ok && reply.runId);
+    assert.equal((ready as { protocolVersion: number }).protocolVersion, 2);
+    const { runId } = await ask<{ runId: string }>({ type: 'start', workflowPath: workflowFile('nodes:', '  a: { run: echo hi }', '  b: { needs: a, run: "true" }') });
+    assert.ok(runId);
     const done = await engine.waitFor((m) => m.type === 'workflow:completed');
     assert.equal((done as { status: string }).status, 'completed');
+    assert.ok(existsSync(join(dir, 'runs', runId, 'run.json')), 'kept where the configured root says');
     assert.deepEqual(engine.unparsed, [], 'stdout carries protocol messages only');
   });
 
@@ -99,36 +117,71 @@ describe('engine process protocol', () => {
     engine.send({ type: 'pause', requestId: 2, runId: 'nope' });
     engine.send('{"type":"launch","requestId":3}');
     engine.send({ type: 'start', requestId: 4, workflowPath: join(dir, 'missing.workflow.yaml') });
+    engine.send({ type: 'getRun', requestId: 6, runId: '../../etc' });
     await engine.waitFor((m) => m.type === 'engine:error');
-    assert.match(((await engine.reply(2)) as { error: string }).error, /no run 'nope'/);
-    assert.match(((await engine.reply(3)) as { error: string }).error, /unknown command type/);
+    assert.match(((await engine.reply(2)) as { error: string }).error, /'nope' is not held by this engine/);
+    assert.match(((await engine.reply(3)) as { error: string }).error, /unknown request type/);
     assert.match(((await engine.reply(4)) as { error: string }).error, /no such file/);
-    engine.send({ type: 'start', requestId: 5, workflowPath: workflowFile('nodes:', '  a: { run: "true" }'), runsDir: join(dir, 'runs') });
+    assert.match(((await engine.reply(6)) as { error: string }).error, /is not a run id/);
+    engine.send({ type: 'start', requestId: 5, workflowPath: workflowFile('nodes:', '  a: { run: "true" }') });
     assert.ok((await engine.reply(5)).ok);
   });
 
-  it('pauses, resumes, approves and cancels through commands', async () => {
-    const path = workflowFile('concurrency: 1', 'nodes:', '  a: { run: sleep 1 }', '  b: { run: sleep 0.2 }', '  gate: { needs: [a, b], approval: { prompt: go? } }', '  long: { needs: gate, run: sleep 30 }');
-    engine.send({ type: 'start', requestId: 1, workflowPath: path, runsDir: join(dir, 'runs') });
-    const { runId } = (await engine.reply(1)) as { runId: string };
+  it('pauses, resumes, approves and cancels through requests', async () => {
+    // `a` holds its slot until the test lets it go: the pause comes while it runs, however slow the machine.
+    const go = join(dir, 'a.go');
+    const path = workflowFile('concurrency: 1', 'nodes:', `  a: { run: 'while [ ! -e ${go} ]; do sleep 0.02; done' }`, '  b: { run: sleep 0.2 }', '  gate: { needs: [a, b], approval: { prompt: go? } }', '  long: { needs: gate, run: sleep 30 }');
+    const { runId } = await ask<{ runId: string }>({ type: 'start', workflowPath: path });
     await engine.waitFor((m) => m.type === 'node:started');
-    engine.send({ type: 'pause', requestId: 2, runId });
+    await ask({ type: 'pause', runId });
+    writeFileSync(go, '');
     await engine.waitFor((m) => m.type === 'workflow:paused');
     assert.equal(engine.messages.filter((m) => m.type === 'node:started').length, 1, 'nothing new started while paused');
-    engine.send({ type: 'resume', requestId: 3, runId });
+    await ask({ type: 'resume', runId });
     await engine.waitFor((m) => m.type === 'node:waiting');
-    engine.send({ type: 'approve', requestId: 4, runId, nodeId: 'gate', approved: true });
+    await ask({ type: 'approve', runId, nodeId: 'gate', approved: true });
     await engine.waitFor((m) => m.type === 'node:started' && m.nodeId === 'long');
-    engine.send({ type: 'cancel', requestId: 5, runId });
+    await ask({ type: 'cancel', runId });
     const done = await engine.waitFor((m) => m.type === 'workflow:completed');
     assert.equal((done as { status: string }).status, 'cancelled');
+  });
+
+  it('serves what it knows of runs: lists, states, events after a seq, logs from an offset, deletion', async () => {
+    const path = workflowFile('nodes:', '  a: { run: "echo one; echo two" }', '  b: { needs: a, run: "echo three" }');
+    const { runId } = await ask<{ runId: string }>({ type: 'start', workflowPath: path });
+    await engine.waitFor((m) => m.type === 'workflow:completed');
+    const appended = await engine.waitFor((m) => m.type === 'log:appended' && m.nodeId === 'a');
+    assert.equal((appended as { size: number }).size, 8, 'the engine says when a log has grown');
+    const listed = await ask<{ runs: { runId: string; status: string; live: boolean }[]; total: number }>({ type: 'listRuns', workflowPath: path });
+    assert.deepEqual([listed.total, listed.runs[0].runId, listed.runs[0].status, listed.runs[0].live], [1, runId, 'completed', true]);
+    assert.equal((await ask<{ total: number }>({ type: 'listRuns', statuses: ['failed'] })).total, 0);
+    const run = await ask<{ state: { nodes: { info: { id: string }; status: string }[] } }>({ type: 'getRun', runId });
+    assert.deepEqual(run.state.nodes.map((n) => [n.info.id, n.status]), [['a', 'completed'], ['b', 'completed']]);
+    const all = await ask<{ events: { seq: number; type: string }[]; more: boolean }>({ type: 'getEvents', runId });
+    assert.ok(all.events.every((e) => e.type !== 'node:log'), 'log lines are not events on disk');
+    const seqs = all.events.map((e) => e.seq);
+    assert.deepEqual(seqs, seqs.map((_, i) => i + 1), 'the events on disk are numbered without a gap');
+    const page = await ask<{ events: { seq: number }[]; more: boolean }>({ type: 'getEvents', runId, afterSeq: 2, limit: 2 });
+    assert.deepEqual([page.events.map((e) => e.seq), page.more], [[3, 4], true]);
+    assert.deepEqual(await ask({ type: 'readLog', runId, nodeId: 'a', offset: 4 }), { text: 'two\n', offset: 4, end: 8, size: 8 });
+    assert.equal((await ask<{ text: string }>({ type: 'readLog', runId, nodeId: 'a', tailLines: 1 })).text, 'two\n');
+    await ask({ type: 'deleteRun', runId });
+    assert.equal((await ask<{ total: number }>({ type: 'listRuns' })).total, 0);
+  });
+
+  it('tells when runs change in its runs folders, written by another process', async () => {
+    await ask({ type: 'listRuns' });
+    mkdirSync(join(dir, 'runs'), { recursive: true });
+    // Watching starts once the folder exists: its next look finds it.
+    await ask({ type: 'configure', roots: [{ folder: dir, runsDirectory: 'runs' }] });
+    mkdirSync(join(dir, 'runs', '20260101-000000-abcd'));
+    await engine.waitFor((m) => m.type === 'runs:changed');
   });
 
   it('leaves its runs interrupted, with no process behind, when its host goes away; Resume finishes them', async () => {
     const pids = join(dir, 'pids');
     const path = workflowFile('nodes:', `  long: { run: 'sleep 30 & echo $! > ${pids}; wait' }`, '  after: { needs: long, run: "true" }');
-    engine.send({ type: 'start', requestId: 1, workflowPath: path, runsDir: join(dir, 'runs') });
-    const { runId } = (await engine.reply(1)) as { runId: string };
+    const { runId } = await ask<{ runId: string }>({ type: 'start', workflowPath: path });
     await engine.waitFor((m) => m.type === 'node:started');
     while (!existsSync(pids) || !readFileSync(pids, 'utf8').trim()) await new Promise((r) => setTimeout(r, 20));
     engine.closeInput();
@@ -143,7 +196,8 @@ describe('engine process protocol', () => {
     writeFileSync(path, yaml('version: 1', 'name: W', 'nodes:', '  long: { run: "true" }', '  after: { needs: long, run: "true" }'));
     const next = new EngineClient();
     try {
-      next.send({ type: 'resume', requestId: 1, runId, runsDir: join(dir, 'runs') });
+      next.send({ type: 'configure', requestId: 0, roots: [{ folder: dir, runsDirectory: 'runs' }] });
+      await ask({ type: 'resume', runId }, next);
       const done = await next.waitFor((m) => m.type === 'workflow:completed');
       assert.equal((done as { status: string }).status, 'completed');
     } finally {

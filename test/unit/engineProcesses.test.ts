@@ -1,12 +1,12 @@
 import { strict as assert } from 'node:assert';
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resumeRunFromLog, RunSetupError, startRun, type RunOptions } from '../../src/engine/run/engine';
-import { ShellProcessRunner } from '../../src/engine/run/processRunner';
-import type { SpawnHelperPool } from '../../src/engine/run/spawnHelper/pool';
+import { ShellProcessRunner } from '../../src/engine/run/io/processRunner';
+import type { SpawnHelperPool } from '../../src/engine/run/io/spawnHelper/pool';
 import { alive, pidIn, readyHelpers, until } from './processes';
-import { listRuns, readLog, readRun } from '../../src/engine/run/runStore';
+import { listRuns, readLogText, readRun } from '../../src/engine/run/io/runStore';
 import type { EngineEvent } from '../../src/engine/protocol';
 import { yaml } from './helpers';
 
@@ -76,7 +76,7 @@ for (const mode of ['started by the engine', 'started by a spawn helper'] as con
       const daemon = pidIn(pids);
       if (daemon) process.kill(daemon, 'SIGKILL');
     }
-    assert.match(readLog(runsDir, run.runId, 'daemon'), /^started\nmaestro: the process exited, but a process it started outside its process group still holds its output/);
+    assert.match(readLogText(runsDir, run.runId, 'daemon'), /^started\nmaestro: the process exited, but a process it started outside its process group still holds its output/);
   });
 
   it('masked values never reach the log files or the event log', async () => {
@@ -87,7 +87,7 @@ for (const mode of ['started by the engine', 'started by a spawn helper'] as con
     run.dispose();
     const files = [join(run.dir, 'events.jsonl'), ...readdirSync(join(run.dir, 'logs')).map((f) => join(run.dir, 'logs', f))];
     for (const f of files) assert.ok(!readFileSync(f, 'utf8').includes('hunter2'), `${f} holds the secret`);
-    assert.match(readLog(runsDir, run.runId, 'secret'), /password is \*\*\*\noops \*\*\*/);
+    assert.match(readLogText(runsDir, run.runId, 'secret'), /password is \*\*\*\noops \*\*\*/);
   });
 
   it('persists the run: run.json, events before they are sent, logs per node, and lists it', async () => {
@@ -109,7 +109,7 @@ for (const mode of ['started by the engine', 'started by a spawn helper'] as con
     const stored = readRun(runsDir, run.runId);
     assert.equal(stored.record.status, 'failed');
     assert.equal(stored.events.at(-1)?.type, 'workflow:completed');
-    assert.equal(readLog(runsDir, run.runId, 'a'), 'hello\nworld\n');
+    assert.equal(readLogText(runsDir, run.runId, 'a'), 'hello\nworld\n');
     assert.deepEqual(listRuns(runsDir).map((r) => [r.runId, r.status]), [[run.runId, 'failed']]);
   });
 
@@ -120,7 +120,7 @@ for (const mode of ['started by the engine', 'started by a spawn helper'] as con
     const run = startHere({ workflowPath: path, runsDir });
     assert.equal(await run.finished(), 'completed');
     run.dispose();
-    const log = readLog(runsDir, run.runId, 'long');
+    const log = readLogText(runsDir, run.runId, 'long');
     assert.ok(!log.includes('hunter2') && !readFileSync(join(run.dir, 'events.jsonl'), 'utf8').includes('hunter2'), 'the secret is masked');
     assert.ok(log.split('\n').length > 3, 'the line is in pieces');
     assert.equal(log.replaceAll('\n', ''), 'a'.repeat(65533) + '***' + 'b'.repeat(70000) + 'done');
@@ -140,7 +140,7 @@ for (const mode of ['started by the engine', 'started by a spawn helper'] as con
     const run = startHere({ workflowPath: path, runsDir, onEvent: (e) => events.push(e) });
     try {
       assert.equal(await run.finished(), 'failed');
-      const [length, scriptFile] = readLog(runsDir, run.runId, 'script').trim().split(' ');
+      const [length, scriptFile] = readLogText(runsDir, run.runId, 'script').trim().split(' ');
       assert.equal(length, '300000');
       assert.match(scriptFile, /\.script$/);
       assert.ok(!existsSync(scriptFile), 'the script file is removed when the process ends');
@@ -158,7 +158,7 @@ for (const mode of ['started by the engine', 'started by a spawn helper'] as con
     assert.equal(status, 'completed');
     const outputs = Object.fromEntries(events.flatMap((e) => (e.type === 'node:completed' ? [[e.nodeId, e.outputs]] : [])));
     assert.deepEqual(outputs, { quiet: {}, speaks: { v: '1' } });
-    assert.equal(readLog(join(dir, 'runs'), run.runId, 'quiet'), '', 'no problem is reported for a file never written');
+    assert.equal(readLogText(join(dir, 'runs'), run.runId, 'quiet'), '', 'no problem is reported for a file never written');
   });
 
   it('fails an attempt whose outputs are more than an output may take, saying what to do instead', async () => {
@@ -200,7 +200,7 @@ for (const mode of ['started by the engine', 'started by a spawn helper'] as con
     assert.equal(await resumed.finished(), 'completed');
     resumed.dispose();
     assert.equal(readFileSync(counter, 'utf8'), 'x\n', 'the completed node ran once');
-    assert.match(readLog(runsDir, run.runId, 'second'), /got 7/);
+    assert.match(readLogText(runsDir, run.runId, 'second'), /got 7/);
     const events = readRun(runsDir, run.runId).events;
     const seqs = events.map((e) => e.seq);
     assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b), 'seq keeps increasing across the resume');
@@ -242,21 +242,26 @@ describe('sub-workflows', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('runs the file as a sub-run: nested events under the node, its outputs as the node outputs', async () => {
-    writeFileSync(join(dir, 'deploy.workflow.yaml'), yaml('version: 1', 'name: Deploy', 'inputs: { env: { default: dev } }', 'nodes:', '  push: { run: \'echo "url=https://${{ inputs.env }}.example" >> "$MAESTRO_OUTPUT"\', outputs: [url] }', '  smoke: { needs: push, run: "echo smoke" }'));
+    mkdirSync(join(dir, 'sub', 'reports'), { recursive: true });
+    writeFileSync(join(dir, 'sub', 'deploy.workflow.yaml'), yaml('version: 1', 'name: Deploy', 'inputs: { env: { default: dev } }', 'nodes:', '  push: { run: \'echo "url=https://${{ inputs.env }}.example" >> "$MAESTRO_OUTPUT"\', outputs: [url] }', '  smoke: { needs: push, run: "echo smoke" }', '  report: { needs: push, cwd: "./${{ inputs.env == \'prod\' && \'reports\' || \'x\' }}", run: "echo ok > report.txt", artifacts: [report.txt] }'));
     const main = join(dir, 'main.workflow.yaml');
-    writeFileSync(main, yaml('version: 1', 'name: Main', 'nodes:', '  build: { run: "true" }', '  deploy: { needs: build, workflow: ./deploy.workflow.yaml, with: { env: prod }, outputs: [url] }', '  announce: { needs: deploy, run: \'echo "at ${{ nodes.deploy.outputs.url }}"\' }'));
+    writeFileSync(main, yaml('version: 1', 'name: Main', 'nodes:', '  build: { run: "true" }', '  deploy: { needs: build, workflow: ./sub/deploy.workflow.yaml, with: { env: prod }, outputs: [url] }', '  announce: { needs: deploy, run: \'echo "at ${{ nodes.deploy.outputs.url }}"\' }'));
     const events: EngineEvent[] = [];
     const runsDir = join(dir, 'runs');
     const run = startRun({ workflowPath: main, runsDir, onEvent: (e) => events.push(e) });
     assert.equal(await run.finished(), 'completed');
     run.dispose();
     const nested = events.filter((e) => 'parentNodeId' in e && e.parentNodeId === 'deploy');
-    assert.deepEqual([...new Set(nested.map((e) => (e as { nodeId: string }).nodeId))], ['deploy/push', 'deploy/smoke']);
+    assert.deepEqual([...new Set(nested.map((e) => (e as { nodeId: string }).nodeId))], ['deploy/push', 'deploy/smoke', 'deploy/report']);
     const deployDone = events.find((e) => e.type === 'node:completed' && e.nodeId === 'deploy') as { outputs: Record<string, string> };
     assert.deepEqual(deployDone.outputs, { url: 'https://prod.example' });
-    assert.match(readLog(runsDir, run.runId, 'announce'), /at https:\/\/prod\.example/);
-    assert.match(readLog(runsDir, run.runId, 'deploy/smoke'), /smoke/);
-    const seqs = events.map((e) => e.seq);
+    // A sub-workflow's node records where its artifacts were: in its own file's folder, with its own cwd.
+    const report = events.find((e) => e.type === 'node:completed' && e.nodeId === 'deploy/report') as { artifacts: string[]; artifactsDir?: string };
+    assert.deepEqual([report.artifacts, report.artifactsDir], [['report.txt'], join(dir, 'sub', 'reports')]);
+    assert.match(readLogText(runsDir, run.runId, 'announce'), /at https:\/\/prod\.example/);
+    assert.match(readLogText(runsDir, run.runId, 'deploy/smoke'), /smoke/);
+    // Log lines are not numbered: every other event is, in one sequence.
+    const seqs = events.filter((e) => e.type !== 'node:log').map((e) => e.seq);
     assert.deepEqual(seqs, seqs.map((_, i) => i + 1), 'one sequence for the run and its sub-runs');
   });
 

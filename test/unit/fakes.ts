@@ -1,5 +1,5 @@
 import type { EngineEvent, LogLine } from '../../src/engine/protocol';
-import type { AttemptRequest, AttemptResult, Clock, ProcessRunner, RunningAttempt, RunSink, TimerHandle } from '../../src/engine/run/ports';
+import type { AttemptRequest, AttemptResult, Clock, ProcessRunner, RunningAttempt, RunSink, TimerHandle } from '../../src/engine/run/core/ports';
 
 /** A clock that moves only when told to, firing due timers in order. */
 export class FakeClock implements Clock {

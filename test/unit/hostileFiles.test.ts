@@ -6,8 +6,8 @@ import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { parseNodeCommand } from '../../src/engine/run/nodeCommands';
-import { isRunId, listRuns, readLog, RunReadError, readRun } from '../../src/engine/run/runStore';
+import { parseNodeCommand } from '../../src/engine/run/core/nodeCommands';
+import { isRunId, listRuns, readLogText, RunReadError, readRun } from '../../src/engine/run/io/runStore';
 import { suggester } from '../../src/engine/suggest';
 import { MAX_DIAGNOSTICS, toLineDiagnostics, validateWorkflow } from '../../src/engine/validation/validate';
 import { fileDiagnostics } from '../../src/engine/validation/worker/fileDiagnostics';
@@ -120,7 +120,7 @@ describe('hostile run records', () => {
     for (const bad of ['../x', '..', '/etc', 'a/b', '.hidden', '']) {
       assert.equal(isRunId(bad), false, bad);
       assert.throws(() => readRun(dir, bad), RunReadError);
-      assert.throws(() => readLog(dir, bad, 'a'), RunReadError);
+      assert.throws(() => readLogText(dir, bad, 'a'), RunReadError);
     }
     assert.equal(isRunId('20260101-000000-beef'), true);
   });

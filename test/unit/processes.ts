@@ -3,7 +3,7 @@ import { strict as assert } from 'node:assert';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { currentPlatform } from '../../src/engine/platform';
-import { SpawnHelperPool } from '../../src/engine/run/spawnHelper/pool';
+import { SpawnHelperPool } from '../../src/engine/run/io/spawnHelper/pool';
 
 /** Whether a process is alive (a zombie, killed and not yet reaped by its parent, is not). */
 export const alive = (pid: number): boolean => {

@@ -3,7 +3,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resumeRunFromLog, RunSetupError, startRun } from '../../src/engine/run/engine';
-import { listRuns, logFileName, parseRunRecord, readLog, readRun, recordFromEvents, reserveRunId, RunReadError } from '../../src/engine/run/runStore';
+import { listRuns, parseRunRecord, readLogText, readRun, recordFromEvents, reserveRunId, RunReadError } from '../../src/engine/run/io/runStore';
+import { logFileName } from '../../src/engine/run/io/runLogs';
 import type { EngineEvent } from '../../src/engine/protocol';
 import { yaml } from './helpers';
 
@@ -165,7 +166,7 @@ describe('run store', () => {
     assert.match(logFileName('deploy/push'), /^deploy_push-[0-9a-f]{8}\.log$/);
     mkdirSync(join(dir, 'r', 'logs'), { recursive: true });
     writeFileSync(join(dir, 'r', 'logs', 'deploy_push.log'), 'the log of deploy_push\n');
-    assert.equal(readLog(dir, 'r', 'deploy/push'), '', "deploy_push's log is not deploy/push's");
+    assert.equal(readLogText(dir, 'r', 'deploy/push'), '', "deploy_push's log is not deploy/push's");
   });
 
   it('says what is wrong when nothing can be made of a run, and lists the others', async () => {

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { validateWorkflow } from '../../src/engine/validation/validate';
-import { Scheduler, type SchedulerOptions } from '../../src/engine/run/scheduler';
+import { Scheduler, type SchedulerOptions } from '../../src/engine/run/core/scheduler';
 import type { NodeStatus } from '../../src/engine/protocol';
 import { FakeClock, FakeRunner, MemorySink, type Behaviour } from './fakes';
 import { yaml } from './helpers';
@@ -218,7 +218,11 @@ describe('scheduler', () => {
     await clock.advance(1000);
     assert.deepEqual(runner.started.map((r) => r.cwd), ['/w/out/linux', '/w']);
     assert.deepEqual(runner.artifactSearches, [{ cwd: '/w/out/linux', patterns: ['linux.zip', '*.log'] }]);
-    assert.deepEqual(sink.of('node:completed').find((e) => e.nodeId === 'pack[os=linux]')?.artifacts, ['linux.zip', '*.log']);
+    const pack = sink.of('node:completed').find((e) => e.nodeId === 'pack[os=linux]');
+    assert.deepEqual(pack?.artifacts, ['linux.zip', '*.log']);
+    // Where they were found, expressions filled in: the host opens them there and guesses nothing.
+    assert.equal(pack?.artifactsDir, '/w/out/linux');
+    assert.equal(sink.of('node:completed').find((e) => e.nodeId === 'here')?.artifactsDir, undefined, 'no artifacts, no folder');
   });
 
   it('batches log lines into node:log events before the node ends', async () => {

@@ -4,10 +4,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { ShellProcessRunner } from '../../src/engine/run/processRunner';
-import { spawnHelperCount } from '../../src/engine/run/spawnHelper/count';
-import { SpawnHelperPool } from '../../src/engine/run/spawnHelper/pool';
-import { envDifference, parseHelperMessage, parseHelperRequest, requestEnv } from '../../src/engine/run/spawnHelper/protocol';
+import { ShellProcessRunner } from '../../src/engine/run/io/processRunner';
+import { spawnHelperCount } from '../../src/engine/run/io/spawnHelper/count';
+import { SpawnHelperPool } from '../../src/engine/run/io/spawnHelper/pool';
+import { envDifference, parseHelperMessage, parseHelperRequest, requestEnv } from '../../src/engine/run/io/spawnHelper/protocol';
 import { alive, pidIn, processEnv, readyHelpers, SPAWN_HELPER, until } from './processes';
 
 describe('spawn helper protocol', () => {

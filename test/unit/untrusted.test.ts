@@ -11,7 +11,7 @@ import type { Output } from '../../src/cli/output';
 import { safeLog, safeText, terminalJson } from '../../src/cli/terminalText';
 import type { EngineEvent } from '../../src/engine/protocol';
 import { startRun } from '../../src/engine/run/engine';
-import { isEditorVariable, nodeBaseEnv, withoutEditorVariables } from '../../src/engine/run/nodeEnv';
+import { isEditorVariable, nodeBaseEnv, withoutEditorVariables } from '../../src/engine/nodeEnv';
 import { validateWorkflow } from '../../src/engine/validation/validate';
 import { artifactToOpen } from '../../src/extension/dag/artifacts';
 import { hoverAt } from '../../src/extension/language/hover';

@@ -10,7 +10,7 @@ import { exampleText, graphOf, recordRun, root } from './fixtures';
 import { launchChromium, openPanel, posted, send, startHarness, type Harness } from './harness';
 
 const shots = join(root, 'test-results', 'webview');
-const WORKFLOW = { path: 'file:///work/sdlc-parallel.workflow.yaml', name: 'SDLC parallel' };
+const WORKFLOW = { uri: 'file:///work/sdlc-parallel.workflow.yaml', name: 'SDLC parallel' };
 
 const sdlcText = exampleText('sdlc-parallel.workflow.yaml');
 const failingText = sdlcText.replace('echo "all green"', 'echo "2 of 40 tests failed" >&2; exit 3').replace('  retry: { max: 1, backoff: fixed, delay: 1s }\n', '');
@@ -31,7 +31,7 @@ const gatedText = ['version: 1', 'name: Gated', 'nodes:', '  build: { run: echo 
 const withoutLogs = (events: EngineEvent[]) => events.filter((e) => e.type !== 'node:log');
 const runItem = (events: EngineEvent[], status: RunListItem['status'], live = false): RunListItem => ({ runId: events[0].runId, status, startedAt: events[0].ts, live });
 const init = (graph: DagGraph, runs: RunListItem[] = [], extra: Partial<Extract<HostMessage, { type: 'init' }>> = {}): HostMessage => ({ type: 'init', workflow: WORKFLOW, graph, runs, trusted: true, ...extra });
-const snapshot = (events: EngineEvent[], following = true): HostMessage => ({ type: 'runSnapshot', runId: events[0].runId, following, events: withoutLogs(events), logTails: {} });
+const snapshot = (events: EngineEvent[], following = true): HostMessage => ({ type: 'runSnapshot', runId: events[0].runId, following, events: withoutLogs(events) });
 
 async function statusOf(page: Page, node: string): Promise<string | null> {
   return page.getAttribute(`.card[data-node="${node}"]`, 'data-status');
@@ -46,10 +46,10 @@ async function requests(page: Page, type: WebviewMessage['type']): Promise<Webvi
 }
 
 /** Answers the panel's last request of a type (as the host does) and returns it. */
-async function reply(page: Page, type: WebviewMessage['type'], error?: string): Promise<WebviewMessage> {
+async function reply(page: Page, type: WebviewMessage['type'], error?: string, result: unknown = {}): Promise<WebviewMessage> {
   await page.waitForFunction((t) => window.__posted.some((m) => m.type === t), type);
   const request = (await requests(page, type)).at(-1) as WebviewMessage & { requestId: number };
-  await send(page, error ? { type: 'reply', requestId: request.requestId, ok: false, error } : { type: 'reply', requestId: request.requestId, ok: true });
+  await send(page, error ? { type: 'reply', requestId: request.requestId, ok: false, error } : { type: 'reply', requestId: request.requestId, ok: true, result });
   return request;
 }
 
@@ -186,10 +186,12 @@ describe('DAG panel in Chromium', function () {
 
   it('details: outputs, quality against its gate, artifacts that open, the log tail', async () => {
     const page = await open();
-    const tails = { requirements: [{ stream: 'stdout' as const, text: 'Gathering requirements', ts: 1 }] };
-    await send(page, init(graphOf(sdlcText), [runItem(completed, 'completed')]), { ...snapshot(completed), logTails: tails } as HostMessage);
+    await send(page, init(graphOf(sdlcText), [runItem(completed, 'completed')]), snapshot(completed));
     await waitForStatus(page, 'requirements', 'completed');
     await page.click('.card[data-node="requirements"]');
+    // The details ask the host for the node's last log lines.
+    const tail = (await reply(page, 'logTail', undefined, { lines: [{ stream: 'stdout', text: 'Gathering requirements', ts: 1 }] })) as Extract<WebviewMessage, { type: 'logTail' }>;
+    assert.deepEqual([tail.runId, tail.nodeId], [completed[0].runId, 'requirements']);
     const details = page.locator('[data-testid="details"]');
     await details.locator('.outputs dt', { hasText: 'stories' }).waitFor();
     assert.match(await details.innerText(), /0\.92 \(gate 0\.8, met\)/);

@@ -1,9 +1,10 @@
 import { createInterface } from 'node:readline';
 import type { EngineEvent, RunStatus } from '../../engine/protocol';
 import type { RunState } from '../../engine/runState';
-import { parseInputFlags } from '../../engine/run/inputs';
-import { resumeRunFromLog, RunSetupError, startRun, defaultRunsDir, type RunHandle } from '../../engine/run/engine';
-import { RunReadError } from '../../engine/run/runStore';
+import { parseInputFlags } from '../../engine/run/core/inputs';
+import { resumeRunFromLog, RunSetupError, startRun, type RunHandle } from '../../engine/run/engine';
+import { defaultRunsDir } from '../../engine/run/io/runsLocation';
+import { RunReadError } from '../../engine/run/io/runStore';
 import { toLineDiagnostics } from '../../engine/validation/validate';
 import { parseCommandArgs, UsageError } from '../args';
 import type { Output } from '../output';

@@ -1,6 +1,6 @@
 import { formatDuration } from '../../engine/duration';
-import { defaultRunsDir } from '../../engine/run/engine';
-import { listRuns, readLog, readRun } from '../../engine/run/runStore';
+import { defaultRunsDir } from '../../engine/run/io/runsLocation';
+import { listRuns, readLogChunk, readRun } from '../../engine/run/io/runStore';
 import { foldEvents } from '../../engine/runState';
 import { parseCommandArgs, UsageError } from '../args';
 import type { Output } from '../output';
@@ -68,13 +68,23 @@ export function logsCommand(argv: string[], io: Output): number {
       io.err(safeText(`maestro-dag: run ${runId} has no node '${nodeId}' (nodes: ${ids.join(', ')})`) + '\n');
       return 1;
     }
-    io.out(safeLog(readLog(runsDir, runId, nodeId)));
+    printLog(io, runsDir, runId, nodeId);
     return 0;
   }
   for (const id of ids) {
-    const text = readLog(runsDir, runId, id);
-    if (!text) continue;
-    io.out(`── ${safeText(id)} ${'─'.repeat(Math.max(0, 60 - id.length))}\n${safeLog(text)}`);
+    if (readLogChunk(runsDir, runId, id, { maxBytes: 1 }).size === 0) continue;
+    io.out(`── ${safeText(id)} ${'─'.repeat(Math.max(0, 60 - id.length))}\n`);
+    printLog(io, runsDir, runId, id);
   }
   return 0;
+}
+
+/** A node's log, a piece at a time: a log of any size is printed without being held in memory. */
+function printLog(io: Output, runsDir: string, runId: string, nodeId: string): void {
+  for (let offset = 0; ; ) {
+    const piece = readLogChunk(runsDir, runId, nodeId, { offset });
+    io.out(safeLog(piece.text));
+    if (piece.end >= piece.size || piece.end === offset) return;
+    offset = piece.end;
+  }
 }

@@ -1,32 +1,34 @@
-// The engine process: `node dist/engine.js`. Reads commands as JSON lines on stdin, writes messages as JSON lines
-// on stdout, and nothing else there. When its host goes away (stdin closes), it cancels its runs and exits, so that
-// no process it started outlives it.
+// The engine process: `node dist/engine.js`. Reads requests as JSON lines on stdin, writes messages as JSON lines
+// on stdout, and nothing else there. When its host goes away (stdin closes), it stops its runs where they stand and
+// exits, so that no process it started outlives it.
 import { createInterface } from 'node:readline';
-import { EngineServer } from './engineServer';
+import { EngineService } from '../service/engineService';
 
 // Warnings go to stderr, which the host logs.
-const server = new EngineServer((m) => process.stdout.write(JSON.stringify(m) + '\n'), { onWarning: (m) => process.stderr.write(`warning: ${m}\n`) });
+const service = new EngineService((m) => process.stdout.write(JSON.stringify(m) + '\n'), { onWarning: (m) => process.stderr.write(`warning: ${m}\n`) });
 let stopping = false;
 
 async function stop(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
-  await server.stopAll();
+  await service.stopAll();
   process.exit(code);
 }
 
 const input = createInterface({ input: process.stdin, crlfDelay: Infinity });
-// Lines are handled one at a time, in order.
-let queue = Promise.resolve();
+// Requests are taken as they come: one that waits (a resume ending what an interrupted run left) holds up no other.
+const inFlight = new Set<Promise<unknown>>();
 input.on('line', (line) => {
-  queue = queue.then(async () => {
-    if ((await server.handleLine(line)) === 'shutdown') await stop(0);
+  const handled = service.handleLine(line).then(async (next) => {
+    if (next === 'shutdown') await stop(0);
   });
+  inFlight.add(handled);
+  void handled.finally(() => inFlight.delete(handled));
 });
-input.on('close', () => void queue.then(() => stop(0)));
+input.on('close', () => void Promise.all(inFlight).then(() => stop(0)));
 process.on('SIGTERM', () => void stop(143));
 process.on('SIGINT', () => void stop(130));
 process.on('uncaughtException', (e) => {
   process.stdout.write(JSON.stringify({ type: 'engine:error', message: `internal error: ${e.stack ?? e.message}` }) + '\n');
 });
-server.ready(process.pid);
+service.ready(process.pid);

@@ -1,38 +1,27 @@
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import type { SpanDiagnostic } from '../diagnostics';
-import type { LineIndex } from '../lineIndex';
-import type { EngineEvent, NodeStatus, RunStatus } from '../protocol';
-import { foldEvents, type RunState } from '../runState';
-import type { WorkflowSpec } from '../model';
 import { upstreamChecker } from '../graph';
-import { validateFile } from '../validateFile';
+import type { Scalar, WorkflowSpec } from '../model';
 import { currentPlatform, type Platform } from '../platform';
-import { resolveInputs } from './inputs';
-import { endLeftovers, leftoverNote } from './leftovers';
-import { nodeBaseEnv } from './nodeEnv';
-import { systemClock, type Clock, type ProcessRunner, type RunningAttempt, type SubWorkflowRunner } from './ports';
-import { ShellProcessRunner } from './processRunner';
-import { SpawnHelperPool } from './spawnHelper/pool';
-import { spawnHelperCount } from './spawnHelper/count';
-import { readRun, reserveRunId, RunWriter, type RunRecord } from './runStore';
-import { Scheduler } from './scheduler';
+import type { EngineEvent, RunStatus } from '../protocol';
+import { foldEvents, type RunState } from '../runState';
+import { resolveInputs } from './core/inputs';
+import type { PreviousInstances } from './core/instances';
+import { systemClock, type Clock, type ProcessRunner } from './core/ports';
+import { Scheduler, type SchedulerOptions } from './core/scheduler';
+import { endLeftovers, leftoverNote } from './io/leftovers';
+import { nodeBaseEnv } from '../nodeEnv';
+import { ShellProcessRunner } from './io/processRunner';
+import { readRun, reserveRunId, type RunRecord } from './io/runStore';
+import { runsDirFor } from './io/runsLocation';
+import { RunWriter } from './io/runWriter';
+import { spawnHelperCount } from './io/spawnHelper/count';
+import { SpawnHelperPool } from './io/spawnHelper/pool';
+import { loadWorkflow, requireDefaultShell, RunSetupError, type LoadedWorkflow } from './setup';
+import { subWorkflowRunner } from './subRuns';
 
-/** A run could not start: the workflow is invalid, or its inputs are. */
-export class RunSetupError extends Error {
-  constructor(
-    message: string,
-    readonly diagnostics: SpanDiagnostic[] = [],
-    readonly lines?: LineIndex,
-    /** The file the diagnostics are in. */
-    readonly file?: string,
-  ) {
-    super(message);
-    this.name = 'RunSetupError';
-  }
-}
+export { RunSetupError } from './setup';
 
 export interface RunOptions {
   workflowPath: string;
@@ -42,6 +31,8 @@ export interface RunOptions {
   killGraceMs?: number;
   /** Called for every event, after it is written to the run's log. */
   onEvent?: (e: EngineEvent) => void;
+  /** Called after lines were written to nodes' logs, with each log's size. */
+  onLogsWritten?: (sizes: ReadonlyMap<string, number>) => void;
   /** Spawn helpers to share (the run does not close them); by default a run starts its own when it is big enough. */
   spawnHelpers?: SpawnHelperPool;
   /** Told about problems that do not stop the run, such as a spawn helper that failed. */
@@ -65,93 +56,6 @@ export interface RunHandle {
   forceStop(): void;
   /** For a resumed run: the run as its log left it, before the events this handle brings. */
   resumedFrom?: RunState;
-}
-
-/** The default runs folder: `.maestro/runs` in the nearest folder above the workflow that holds `.maestro` or `.git`, else beside it. */
-export function defaultRunsDir(workflowPath: string): string {
-  const start = dirname(resolve(workflowPath));
-  for (let dir = start; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, '.maestro')) || existsSync(join(dir, '.git'))) return join(dir, '.maestro', 'runs');
-    if (dirname(dir) === dir) return join(start, '.maestro', 'runs');
-  }
-}
-
-function load(workflowPath: string) {
-  const path = resolve(workflowPath);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new RunSetupError(`cannot read ${workflowPath}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-  }
-  const result = validateFile(path, text);
-  const errors = result.diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length) throw new RunSetupError(`${workflowPath} has ${errors.length} error${errors.length === 1 ? '' : 's'}`, errors, result.parsed.lines, workflowPath);
-  return { path, workflow: result.workflow, hash: createHash('sha256').update(text).digest('hex').slice(0, 16) };
-}
-
-/** Nodes that name no shell need the platform's default one; a run without it does not start. */
-function requireDefaultShell(workflow: WorkflowSpec, platform: Platform = currentPlatform): void {
-  if (!workflow.nodes.some((n) => n.kind === 'run' && n.shell === undefined)) return;
-  const shell = platform.defaultShell();
-  if ('error' in shell) throw new RunSetupError(shell.error);
-}
-
-/** The most sub-workflows one run may nest, as a last guard against a workflow that includes itself indirectly. */
-const MAX_SUB_WORKFLOW_DEPTH = 8;
-
-/** Runs `workflow:` nodes as nested schedulers that report into the parent run. */
-function subWorkflowRunner(context: { runId: string; tempDir: string; concurrency: number; baseEnv: Record<string, string>; runner: ProcessRunner; clock: Clock }): SubWorkflowRunner {
-  const run: SubWorkflowRunner = (request) => {
-    const failed = (error: string): RunningAttempt => ({ done: Promise.resolve({ exitCode: null, signal: null, outputs: {}, outputProblems: [], error }), stop: () => undefined });
-    const path = resolve(request.path);
-    if (request.chain.map((p) => resolve(p)).includes(path)) return failed(`${path} includes itself`);
-    if (request.chain.length >= MAX_SUB_WORKFLOW_DEPTH) return failed(`sub-workflows nest more than ${MAX_SUB_WORKFLOW_DEPTH} deep`);
-    let loaded: ReturnType<typeof load>;
-    try {
-      loaded = load(path);
-    } catch (e) {
-      const first = e instanceof RunSetupError && e.diagnostics[0] ? `: ${e.diagnostics[0].message}` : '';
-      return failed(`sub-workflow ${(e as Error).message}${first}`);
-    }
-    const { values, errors } = resolveInputs(loaded.workflow.inputs, request.inputs);
-    if (errors.length) return failed(`sub-workflow ${path}: ${errors.join('; ')}`);
-    const nested = new Scheduler({
-      runId: context.runId,
-      workflow: loaded.workflow,
-      workflowPath: loaded.path,
-      workflowHash: loaded.hash,
-      inputs: values,
-      baseDir: dirname(loaded.path),
-      tempDir: context.tempDir,
-      concurrency: loaded.workflow.concurrency ?? context.concurrency,
-      baseEnv: context.baseEnv,
-      runner: context.runner,
-      clock: context.clock,
-      sink: request.sink,
-      subWorkflows: run,
-      chain: request.chain,
-      masker: request.masker,
-    });
-    let stoppedBy: 'timeout' | 'cancel' | undefined;
-    nested.start();
-    return {
-      done: nested.done.then((status) => ({
-        exitCode: status === 'completed' ? 0 : 1,
-        signal: null,
-        outputs: nested.collectOutputs(request.outputs),
-        outputProblems: [],
-        ...(stoppedBy ? { stoppedBy } : {}),
-        ...(status === 'completed' ? {} : { error: `the sub-workflow ${loaded.workflow.name} ${status}` }),
-      })),
-      stop: (reason) => {
-        if (nested.isFinished) return;
-        stoppedBy = reason;
-        nested.cancel();
-      },
-    };
-  };
-  return run;
 }
 
 /** Where the bundled spawn helper is: beside this bundle in `dist/`. Not there when the engine runs from source. */
@@ -182,38 +86,40 @@ function createRunFiles(dir: string, record: RunRecord, append: boolean): { temp
   }
 }
 
-function launch(o: RunOptions, setup: { path: string; workflow: ReturnType<typeof load>['workflow']; hash: string; runId: string; runsDir: string; inputs: Record<string, string | number | boolean>; previous?: ConstructorParameters<typeof Scheduler>[0]['previous']; startedAt?: number }): RunHandle {
+/** What a run starts (or continues) with, once its workflow is loaded and its id and folder are known. */
+interface Launch extends LoadedWorkflow {
+  runId: string;
+  runsDir: string;
+  inputs: Record<string, Scalar>;
+  previous?: SchedulerOptions['previous'];
+  startedAt?: number;
+}
+
+/** Where a run's events and logs go: its files first, then whoever listens. */
+function runSink(writer: RunWriter, onEvent: RunOptions['onEvent']): SchedulerOptions['sink'] {
+  return {
+    event: (e) => {
+      writer.event(e);
+      if (e.type === 'workflow:completed') writer.update({ status: e.status, endedAt: e.ts });
+      else if (e.type === 'workflow:resumed') writer.update({ status: 'running', endedAt: undefined, pid: process.pid });
+      onEvent?.(e);
+    },
+    log: (id, line) => writer.log(id, line),
+  };
+}
+
+function launch(o: RunOptions, setup: Launch): RunHandle {
   const dir = join(setup.runsDir, setup.runId);
-  const { tempDir, writer } = createRunFiles(dir, { runId: setup.runId, workflowPath: setup.path, workflowName: setup.workflow.name, workflowHash: setup.hash, inputs: setup.inputs, startedAt: setup.startedAt ?? Date.now(), status: 'running', pid: process.pid }, setup.previous !== undefined);
+  const record: RunRecord = { runId: setup.runId, workflowPath: setup.path, workflowName: setup.workflow.name, workflowHash: setup.hash, inputs: setup.inputs, startedAt: setup.startedAt ?? Date.now(), status: 'running', pid: process.pid };
+  const { tempDir, writer } = createRunFiles(dir, record, setup.previous !== undefined);
   const concurrency = o.concurrency ?? setup.workflow.concurrency ?? availableParallelism();
   const baseEnv = nodeBaseEnv();
   const ownHelpers = o.runner || o.spawnHelpers ? undefined : startSpawnHelpers(setup.workflow.nodes.length, concurrency, baseEnv, o.onWarning);
   const runner = o.runner ?? new ShellProcessRunner(tempDir, { killGraceMs: o.killGraceMs, helpers: o.spawnHelpers ?? ownHelpers, platform: o.platform });
   const clock = o.clock ?? systemClock;
-  const scheduler = new Scheduler({
-    runId: setup.runId,
-    workflow: setup.workflow,
-    workflowPath: setup.path,
-    workflowHash: setup.hash,
-    inputs: setup.inputs,
-    baseDir: dirname(setup.path),
-    tempDir,
-    concurrency,
-    baseEnv,
-    runner,
-    clock,
-    subWorkflows: subWorkflowRunner({ runId: setup.runId, tempDir, concurrency, baseEnv, runner, clock }),
-    previous: setup.previous,
-    sink: {
-      event: (e) => {
-        writer.event(e);
-        if (e.type === 'workflow:completed') writer.update({ status: e.status, endedAt: e.ts });
-        else if (e.type === 'workflow:resumed') writer.update({ status: 'running', endedAt: undefined, pid: process.pid });
-        o.onEvent?.(e);
-      },
-      log: (id, line) => writer.log(id, line),
-    },
-  });
+  const context = { runId: setup.runId, tempDir, concurrency, baseEnv, runner, clock };
+  const scheduler = new Scheduler({ ...context, workflow: setup.workflow, workflowPath: setup.path, workflowHash: setup.hash, inputs: setup.inputs, baseDir: dirname(setup.path), subWorkflows: subWorkflowRunner(context), previous: setup.previous, sink: runSink(writer, o.onEvent) });
+  writer.onLogsWritten = o.onLogsWritten;
   writer.onWriteError = (e) => {
     const reason = `the run's log cannot be written to ${dir} (${e.message}), so the run is stopped; it can be resumed once the folder can be written again`;
     o.onWarning?.(reason);
@@ -223,10 +129,15 @@ function launch(o: RunOptions, setup: { path: string; workflow: ReturnType<typeo
   scheduler.start();
   // Helpers are for the run's fan-out; a node retried after the run ended is started by the engine itself.
   if (ownHelpers) void scheduler.done.then(() => ownHelpers.close());
+  return runHandle({ runId: setup.runId, runsDir: setup.runsDir, dir, scheduler, runner, writer, release: () => ownHelpers?.close(), tempDir });
+}
+
+function runHandle(r: { runId: string; runsDir: string; dir: string; scheduler: Scheduler; runner: ProcessRunner; writer: RunWriter; release: () => void; tempDir: string }): RunHandle {
+  const { scheduler, writer } = r;
   return {
-    runId: setup.runId,
-    runsDir: setup.runsDir,
-    dir,
+    runId: r.runId,
+    runsDir: r.runsDir,
+    dir: r.dir,
     scheduler,
     finished: async () => {
       // A retry can re-open an ended run; wait until the run that ended is still ended.
@@ -239,22 +150,22 @@ function launch(o: RunOptions, setup: { path: string; workflow: ReturnType<typeo
         }
       }
     },
-    forceStop: () => runner.killAll(),
+    forceStop: () => r.runner.killAll(),
     dispose: () => {
-      ownHelpers?.close();
+      r.release();
       writer.close();
-      rmSync(tempDir, { recursive: true, force: true });
+      rmSync(r.tempDir, { recursive: true, force: true });
     },
   };
 }
 
 /** Validates a workflow, resolves its inputs and starts a run. Throws RunSetupError when it cannot start. */
 export function startRun(o: RunOptions): RunHandle {
-  const { path, workflow, hash } = load(o.workflowPath);
-  requireDefaultShell(workflow, o.platform);
-  const { values, errors } = resolveInputs(workflow.inputs, o.inputs ?? {});
+  const loaded = loadWorkflow(o.workflowPath);
+  requireDefaultShell(loaded.workflow, o.platform);
+  const { values, errors } = resolveInputs(loaded.workflow.inputs, o.inputs ?? {});
   if (errors.length) throw new RunSetupError(errors.join('\n'));
-  const runsDir = resolve(o.runsDir ?? defaultRunsDir(path));
+  const runsDir = resolve(o.runsDir ?? runsDirFor(loaded.path));
   try {
     mkdirSync(runsDir, { recursive: true });
   } catch (e) {
@@ -266,7 +177,7 @@ export function startRun(o: RunOptions): RunHandle {
   } catch (e) {
     throw new RunSetupError(`cannot create a run in ${runsDir}: ${(e as Error).message}`);
   }
-  return launch(o, { path, workflow, hash, runId, runsDir, inputs: values });
+  return launch(o, { ...loaded, runId, runsDir, inputs: values });
 }
 
 /**
@@ -280,21 +191,28 @@ export async function resumeRunFromLog(o: Omit<RunOptions, 'workflowPath' | 'inp
   if (stored.recordRebuilt) o.onWarning?.(`${stored.recordRebuilt}: the run's record was rebuilt from its event log`);
   if (stored.skippedLines) o.onWarning?.(`${stored.skippedLines} unreadable line${stored.skippedLines === 1 ? '' : 's'} in the event log were skipped (a torn write after a crash)`);
   const state = foldEvents(stored.events);
-  const { path, workflow, hash } = load(stored.record.workflowPath);
-  requireDefaultShell(workflow, o.platform);
-  if (hash !== stored.record.workflowHash) o.onWarning?.(`${stored.record.workflowPath} changed since the run started: nodes run as the file is now`);
+  const loaded = loadWorkflow(stored.record.workflowPath);
+  requireDefaultShell(loaded.workflow, o.platform);
+  if (loaded.hash !== stored.record.workflowHash) o.onWarning?.(`${stored.record.workflowPath} changed since the run started: nodes run as the file is now`);
+  const instances = instancesToKeep(state, loaded.workflow, o.fromNode, loaded.path);
   const notes = await endLeftoversOf(o, stored.interrupted);
-  const instances = new Map<string, { status: NodeStatus; outputs: Record<string, string>; attempt: number }>();
-  for (const [id, n] of state?.nodes ?? []) instances.set(id, { status: n.status, outputs: n.outputs, attempt: n.attempt });
-  if (o.fromNode !== undefined) {
-    const from = workflow.nodes.find((n) => n.id === o.fromNode || state?.nodes.get(o.fromNode!)?.info.nodeId === n.id);
-    if (!from) throw new RunSetupError(`no node '${o.fromNode}' in ${path}`);
-    const rerun = new Set([from.id, ...workflow.nodes.filter((n) => upstreamChecker(workflow.nodes)(n.id, from.id)).map((n) => n.id)]);
-    for (const [id, n] of state?.nodes ?? []) if (rerun.has(n.info.nodeId)) instances.delete(id);
-  }
-  const handle = launch({ ...o, workflowPath: path }, { path, workflow, hash, runId: o.runId, runsDir: resolve(o.runsDir), inputs: stored.record.inputs, previous: { instances, lastSeq: state?.lastSeq ?? 0, notes }, startedAt: stored.record.startedAt });
+  const previous = { instances, lastSeq: state?.lastSeq ?? 0, notes };
+  const handle = launch({ ...o, workflowPath: loaded.path }, { ...loaded, runId: o.runId, runsDir: resolve(o.runsDir), inputs: stored.record.inputs, previous, startedAt: stored.record.startedAt });
   if (state) handle.resumedFrom = state;
   return handle;
+}
+
+/** What a continued run keeps of its instances: all they reached, but for `fromNode` and what comes after it. */
+function instancesToKeep(state: RunState | undefined, workflow: WorkflowSpec, fromNode: string | undefined, path: string): PreviousInstances {
+  const instances: PreviousInstances = new Map();
+  for (const [id, n] of state?.nodes ?? []) instances.set(id, { status: n.status, outputs: n.outputs, attempt: n.attempt });
+  if (fromNode === undefined) return instances;
+  const from = workflow.nodes.find((n) => n.id === fromNode || state?.nodes.get(fromNode)?.info.nodeId === n.id);
+  if (!from) throw new RunSetupError(`no node '${fromNode}' in ${path}`);
+  const isUpstream = upstreamChecker(workflow.nodes);
+  const rerun = new Set([from.id, ...workflow.nodes.filter((n) => isUpstream(n.id, from.id)).map((n) => n.id)]);
+  for (const [id, n] of state?.nodes ?? []) if (rerun.has(n.info.nodeId)) instances.delete(id);
+  return instances;
 }
 
 /** Ends what an interrupted run left running; returns what each node's log is to say about it. */

@@ -8,6 +8,7 @@ import { parseDuration } from '../duration';
 import { suggester } from '../suggest';
 import { locate, type ParsedDocument, type PathSegment } from './document';
 import { mapSpan, valueToSource } from './textMapping';
+import { isObject, type Json } from '../json';
 
 export interface SemanticOptions {
   /** Whether a path (absolute, or relative to the workflow file's folder) exists; sub-workflow paths are checked only when given. */
@@ -41,8 +42,6 @@ function listed(names: readonly string[]): string {
   return names.length <= 12 ? names.join(', ') : `${names.slice(0, 12).join(', ')}, … (${names.length - 12} more)`;
 }
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const FUNCTION_NAMES = Object.keys(FUNCTION_SIGNATURES);
 

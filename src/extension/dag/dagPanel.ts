@@ -1,18 +1,15 @@
-import { dirname, resolve } from 'node:path';
 import * as vscode from 'vscode';
-import { plainText } from '../ui/untrustedText';
-import { artifactToOpen } from './artifacts';
-import type { EngineEvent } from '../../engine/protocol';
-import { readRun } from '../../engine/run/runStore';
-import { DAG_PROTOCOL_VERSION, parseWebviewMessage, type DagGraph, type GraphError, type HostMessage, type RunListItem, type WebviewRequest } from '../../webview/protocol';
+import { DAG_PROTOCOL_VERSION, parseWebviewMessage, type DagGraph, type GraphError, type HostMessage, type RunListItem } from '../../webview/protocol';
 import { toRange } from '../convert';
 import type { WorkflowDocuments } from '../language/documents';
 import type { LiveValidation } from '../language/liveValidation';
 import { nodeAt } from '../language/workflowIndex';
-import { logUri } from '../runs/nodeLogs';
+import type { RunActions } from '../runs/runActions';
 import type { RunEntry, RunManager } from '../runs/runManager';
+import { sameWorkflow } from '../workflowIdentity';
 import { dagGraphOf } from './dagGraph';
-import { snapshotOf } from './runSnapshot';
+import { answer, type PanelContext } from './panelRequests';
+import { ShownRun } from './shownRun';
 import { dagPanelHtml } from './webviewHtml';
 
 export const DAG_VIEW_TYPE = 'maestro.dag';
@@ -21,15 +18,13 @@ export const dagTitle = (workflowName: string): string => `DAG · ${workflowName
 
 export interface DagPanelServices {
   runs: RunManager;
+  actions: RunActions;
   documents: WorkflowDocuments;
   validation: LiveValidation;
   log: vscode.LogOutputChannel;
   /** The folder of the bundle (`dist/`), the only place the webview may load from. */
   bundle: vscode.Uri;
 }
-
-/** Live events go to the webview at most this often, in one message: a busy run costs a few posts a second. */
-const EVENT_FLUSH_MS = 16;
 
 /**
  * One workflow's DAG panel: the webview, what it is told (the graph as the text changes, the run it shows, the
@@ -38,12 +33,9 @@ const EVENT_FLUSH_MS = 16;
  */
 export class DagPanel implements vscode.Disposable {
   private ready = false;
-  /** The run shown, and whether the panel moves to each new run of the workflow. */
-  private shown: string | undefined;
+  /** Whether the panel moves to each new run of the workflow. */
   private follow = true;
-  private lastSentSeq = -1;
-  private pendingEvents: EngineEvent[] = [];
-  private flushTimer: NodeJS.Timeout | undefined;
+  private readonly shown: ShownRun;
   private lastSelected: string | null = null;
   private runsSent = '';
   private readonly disposables: vscode.Disposable[] = [];
@@ -52,6 +44,7 @@ export class DagPanel implements vscode.Disposable {
   private readonly readyEmitter = new vscode.EventEmitter<void>();
   /** Fires each time the webview has loaded and been sent its state (for tests, and for reveals that wait on it). */
   readonly onDidBecomeReady = this.readyEmitter.event;
+  private readonly context: PanelContext;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -62,6 +55,8 @@ export class DagPanel implements vscode.Disposable {
     panel.webview.options = { enableScripts: true, localResourceRoots: [s.bundle] };
     const webview = panel.webview;
     webview.html = dagPanelHtml({ cspSource: webview.cspSource, asset: (name) => webview.asWebviewUri(vscode.Uri.joinPath(s.bundle, name)).toString() }, panel.title, uri.toString());
+    this.shown = new ShownRun(s.runs, (m) => this.post(m), (problem) => s.log.warn(`DAG panel: ${problem}`));
+    this.context = { uri, runs: s.runs, actions: s.actions, documents: s.documents, follow: () => (this.follow = true), editorColumn: () => this.editorColumn() };
     this.disposables.push(
       this.disposed,
       this.readyEmitter,
@@ -74,7 +69,10 @@ export class DagPanel implements vscode.Disposable {
       s.validation.onDidChange((changed) => {
         if (!changed || changed.toString() === uri.toString()) void this.sendGraph();
       }),
-      s.runs.onEvent((e) => this.onEngineEvent(e)),
+      s.runs.onEvent((e) => {
+        if (e.type === 'workflow:started' && sameWorkflow(e.workflow.path, this.uri) && this.follow && e.runId !== this.shown.runId) this.showRun(e.runId);
+        else if (this.ready) this.shown.take(e);
+      }),
       s.runs.onDidChange(() => this.onRunsChanged()),
       vscode.window.onDidChangeTextEditorSelection((e) => this.onSelection(e.textEditor)),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.post({ type: 'trust', trusted: true })),
@@ -92,12 +90,12 @@ export class DagPanel implements vscode.Disposable {
 
   /** The run the panel shows. */
   get shownRunId(): string | undefined {
-    return this.shown;
+    return this.shown.runId;
   }
 
   /** Shows a run (or follows the latest with undefined) and brings the panel forward. */
   reveal(runId?: string, preserveFocus = false): void {
-    if (runId && runId !== this.shown) {
+    if (runId && runId !== this.shown.runId) {
       this.follow = false;
       this.showRun(runId);
     }
@@ -128,8 +126,14 @@ export class DagPanel implements vscode.Disposable {
         this.follow = m.runId === null;
         this.showRun(m.runId ?? this.latestRun()?.runId);
         return;
-      default:
-        await this.answer(m);
+      default: {
+        const { requestId, ...request } = m;
+        try {
+          this.post({ type: 'reply', requestId, ok: true, result: await answer(this.context, request) });
+        } catch (e) {
+          this.post({ type: 'reply', requestId, ok: false, error: (e as Error).message });
+        }
+      }
     }
   }
 
@@ -141,64 +145,30 @@ export class DagPanel implements vscode.Disposable {
     this.lastSelected = selected;
     const runs = this.runList();
     this.runsSent = JSON.stringify(runs);
-    this.post({ type: 'init', workflow: { path: this.uri.toString(), name: graph?.name ?? vscode.workspace.asRelativePath(this.uri) }, ...(graph ? { graph } : {}), ...(graphError ? { graphError } : {}), runs, trusted: vscode.workspace.isTrusted, ...(selected ? { selected } : {}) });
+    const workflow = { uri: this.uri.toString(), name: graph?.name ?? vscode.workspace.asRelativePath(this.uri) };
+    this.post({ type: 'init', workflow, ...(graph ? { graph } : {}), ...(graphError ? { graphError } : {}), runs, trusted: vscode.workspace.isTrusted, ...(selected ? { selected } : {}) });
     // A fresh webview asks for nothing in particular: then the run chosen before it loaded (Show DAG on a run) stands.
-    const wanted = runId ?? (this.follow ? null : (this.shown ?? null));
+    const wanted = runId ?? (this.follow ? null : (this.shown.runId ?? null));
     this.follow = wanted === null || !this.s.runs.get(wanted);
     this.showRun(this.follow ? this.latestRun()?.runId : wanted!);
     this.readyEmitter.fire();
   }
 
   private latestRun(): RunEntry | undefined {
-    return this.s.runs.latestFor(this.workflowPath);
+    return this.s.runs.latestFor(this.uri);
   }
 
   private runList(): RunListItem[] {
     return this.s.runs
       .all()
-      .filter((r) => r.workflowPath === this.workflowPath)
+      .filter((r) => sameWorkflow(r.workflowPath, this.uri))
       .map((r) => ({ runId: r.runId, status: r.status, startedAt: r.startedAt, ...(r.endedAt !== undefined ? { endedAt: r.endedAt } : {}), live: r.live }));
   }
 
-  /** Sends a run's state so far, read from its event log, then lets its live events through. */
+  /** Shows a run from its start; a webview that does not listen gets it from its next `ready`. */
   private showRun(runId: string | undefined): void {
-    clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
-    this.pendingEvents = [];
-    this.shown = runId;
-    // A webview that does not listen gets the run from its next `ready`: no need to read the log now.
-    if (!this.ready) return;
-    const entry = runId ? this.s.runs.get(runId) : undefined;
-    if (!runId || !entry) {
-      this.lastSentSeq = -1;
-      this.post({ type: 'runSnapshot', following: this.follow, events: [], logTails: {} });
-      return;
-    }
-    try {
-      const snapshot = snapshotOf(readRun(entry.runsDir, runId).events);
-      this.lastSentSeq = snapshot.lastSeq;
-      this.post({ type: 'runSnapshot', runId, following: this.follow, events: snapshot.events, logTails: snapshot.logTails });
-    } catch (e) {
-      this.s.log.warn(`DAG panel: cannot read run ${runId}: ${(e as Error).message}`);
-      this.lastSentSeq = -1;
-      this.post({ type: 'runSnapshot', following: this.follow, events: [], logTails: {} });
-    }
-  }
-
-  private onEngineEvent(e: EngineEvent): void {
-    if (e.type === 'workflow:started' && e.workflow.path === this.workflowPath && this.follow && e.runId !== this.shown) {
-      this.showRun(e.runId);
-      return;
-    }
-    if (e.runId !== this.shown || e.seq <= this.lastSentSeq || !this.ready) return;
-    this.lastSentSeq = e.seq;
-    this.pendingEvents.push(e);
-    this.flushTimer ??= setTimeout(() => {
-      this.flushTimer = undefined;
-      const events = this.pendingEvents;
-      this.pendingEvents = [];
-      if (events.length && this.shown) this.post({ type: 'runEvents', runId: this.shown, events });
-    }, EVENT_FLUSH_MS);
+    if (!this.ready) this.shown.choose(runId);
+    else void this.shown.show(runId, this.follow);
   }
 
   private onRunsChanged(): void {
@@ -210,9 +180,10 @@ export class DagPanel implements vscode.Disposable {
       this.post({ type: 'runs', runs });
     }
     // A run that appeared from elsewhere (the CLI) moves a panel that follows; deleting the run shown makes it follow.
-    if (this.shown && !this.s.runs.get(this.shown)) this.follow = true;
+    const shown = this.shown.runId;
+    if (shown && !this.s.runs.get(shown)) this.follow = true;
     const latest = this.latestRun()?.runId;
-    if (this.follow && latest !== this.shown) this.showRun(latest);
+    if (this.follow && latest !== shown) this.showRun(latest);
   }
 
   private async document(): Promise<vscode.TextDocument | undefined> {
@@ -253,6 +224,10 @@ export class DagPanel implements vscode.Disposable {
     this.post({ type: 'select', nodeId: id });
   }
 
+  private editorColumn(): vscode.ViewColumn {
+    return vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === this.uri.toString())?.viewColumn ?? vscode.ViewColumn.One;
+  }
+
   /** Shows a node's definition in the editor beside the panel, its id selected, without taking focus from the panel. */
   private async revealDefinition(nodeId: string): Promise<void> {
     const doc = await this.document();
@@ -260,97 +235,12 @@ export class DagPanel implements vscode.Disposable {
     if (!doc || !node) return;
     const range = toRange(doc, node.keySpan);
     this.lastSelected = nodeId;
-    const existing = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === this.uri.toString());
-    const editor = await vscode.window.showTextDocument(doc, { viewColumn: existing?.viewColumn ?? vscode.ViewColumn.One, preserveFocus: true, selection: new vscode.Selection(range.start, range.end) });
+    const editor = await vscode.window.showTextDocument(doc, { viewColumn: this.editorColumn(), preserveFocus: true, selection: new vscode.Selection(range.start, range.end) });
     editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   }
 
-  private async answer(m: WebviewRequest & { requestId: number }): Promise<void> {
-    try {
-      await this.handle(m);
-      this.post({ type: 'reply', requestId: m.requestId, ok: true });
-    } catch (e) {
-      this.post({ type: 'reply', requestId: m.requestId, ok: false, error: (e as Error).message });
-    }
-  }
-
-  private run(runId: string): RunEntry {
-    const entry = this.s.runs.get(runId);
-    if (!entry) throw new Error(`run ${runId} is gone: it may have been deleted`);
-    return entry;
-  }
-
-  private async handle(r: WebviewRequest): Promise<void> {
-    switch (r.type) {
-      case 'control': {
-        const command = { run: 'maestro.run', runWithInputs: 'maestro.runWithInputs', pause: 'maestro.pause', resume: 'maestro.resume', cancel: 'maestro.cancel', retryFailed: 'maestro.retryFailed' }[r.action];
-        if (r.action === 'run' || r.action === 'runWithInputs') {
-          this.follow = true;
-          await vscode.commands.executeCommand(command, this.uri);
-        } else {
-          if (!r.runId) throw new Error('no run is shown');
-          await vscode.commands.executeCommand(command, r.runId);
-        }
-        return;
-      }
-      case 'retryNode': {
-        const entry = this.run(r.runId);
-        const node = this.s.runs.state(entry)?.nodes.get(r.nodeId);
-        if (!node) throw new Error(`${r.nodeId} is not a node of run ${r.runId}`);
-        await vscode.commands.executeCommand('maestro.retryNode', { kind: 'node', run: entry, node });
-        return;
-      }
-      case 'approve': {
-        const entry = this.run(r.runId);
-        if (!entry.live) throw new Error('this run is no longer held by this window: it cannot be approved from here');
-        await this.s.runs.approve(entry, r.nodeId, r.approved);
-        return;
-      }
-      case 'openLog': {
-        const instanceId = await this.pickInstance(this.run(r.runId), r.nodeId);
-        if (!instanceId) return;
-        const doc = await vscode.workspace.openTextDocument(logUri(r.runId, instanceId));
-        const existing = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === this.uri.toString());
-        await vscode.window.showTextDocument(doc, { preview: true, viewColumn: existing?.viewColumn ?? vscode.ViewColumn.One });
-        return;
-      }
-      case 'openArtifact': {
-        const entry = this.run(r.runId);
-        const instance = this.s.runs.state(entry)?.nodes.get(r.nodeId);
-        // Only what the run recorded for the node, and only inside the node's folder or the workspace: the panel
-        // asks for what a run record says, and a run record is a file anyone may have written.
-        const doc = await this.document();
-        const spec = doc && instance ? this.s.documents.index(doc).result.workflow.nodes.find((n) => n.id === instance.info.nodeId) : undefined;
-        const nodeFolder = spec?.cwd ? resolve(dirname(entry.workflowPath), spec.cwd) : dirname(entry.workflowPath);
-        const roots = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
-        const target = artifactToOpen({ recorded: instance?.artifacts ?? [], requested: r.path, nodeFolder, roots });
-        if ('error' in target) throw new Error(target.error);
-        await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(target.path));
-        return;
-      }
-      case 'copy':
-        await vscode.env.clipboard.writeText(r.text);
-        return;
-    }
-  }
-
-  /** The instance of a node to act on: itself, its only instance, or the one the user picks. */
-  private async pickInstance(entry: RunEntry, nodeId: string): Promise<string | undefined> {
-    const state = this.s.runs.state(entry);
-    if (!state) throw new Error(`run ${entry.runId} cannot be read`);
-    if (state.nodes.has(nodeId)) return nodeId;
-    const instances = state.order.filter((id) => state.nodes.get(id)!.info.nodeId === nodeId);
-    if (instances.length === 0) throw new Error(`${nodeId} is not a node of run ${entry.runId}`);
-    if (instances.length === 1) return instances[0];
-    const picked = await vscode.window.showQuickPick(
-      instances.map((id) => ({ label: plainText(id), description: state.nodes.get(id)!.status, id })),
-      { title: `Open the log of which instance of ${plainText(nodeId)}?` },
-    );
-    return picked?.id;
-  }
-
   dispose(): void {
-    clearTimeout(this.flushTimer);
+    this.shown.dispose();
     this.disposed.fire();
     for (const d of this.disposables) d.dispose();
     this.disposables.length = 0;

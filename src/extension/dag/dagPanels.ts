@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { workflowKey } from '../workflowIdentity';
 import { DAG_VIEW_TYPE, DagPanel, dagTitle, type DagPanelServices } from './dagPanel';
 
 /**
@@ -27,7 +28,7 @@ export class DagPanels implements vscode.Disposable {
         if (e.type !== 'workflow:started') return;
         const uri = vscode.Uri.file(e.workflow.path);
         if (!vscode.workspace.getConfiguration('maestro', uri).get<boolean>('dag.openOnRun', true)) return;
-        if (this.panels.has(uri.toString())) return;
+        if (this.panels.has(workflowKey(uri))) return;
         this.show(uri, { preserveFocus: true });
       }),
     );
@@ -41,12 +42,12 @@ export class DagPanels implements vscode.Disposable {
 
   /** The panel of a workflow, if one is open. */
   get(uri: vscode.Uri): DagPanel | undefined {
-    return this.panels.get(uri.toString());
+    return this.panels.get(workflowKey(uri));
   }
 
   /** Opens (or brings forward) the panel of a workflow, in the column beside the editor; with a run id, that run shows. */
   show(uri: vscode.Uri, options: { runId?: string; preserveFocus?: boolean } = {}): DagPanel {
-    const existing = this.panels.get(uri.toString());
+    const existing = this.panels.get(workflowKey(uri));
     if (existing) {
       existing.reveal(options.runId, options.preserveFocus);
       return existing;
@@ -61,26 +62,11 @@ export class DagPanels implements vscode.Disposable {
 
   private adopt(panel: vscode.WebviewPanel, uri: vscode.Uri): DagPanel {
     const dag = new DagPanel(panel, uri, this.s);
-    this.panels.set(uri.toString(), dag);
+    this.panels.set(workflowKey(uri), dag);
     dag.onDidDispose(() => {
-      if (this.panels.get(uri.toString()) === dag) this.panels.delete(uri.toString());
+      if (this.panels.get(workflowKey(uri)) === dag) this.panels.delete(workflowKey(uri));
     });
     return dag;
-  }
-
-  /** The workflow a Show DAG argument names: a file, a run (from the Runs view or the status bar), a Runs view workflow. */
-  resolveTarget(arg: unknown): { uri: vscode.Uri; runId?: string } | undefined {
-    if (arg instanceof vscode.Uri) return { uri: arg };
-    if (typeof arg === 'string') {
-      const run = this.s.runs.get(arg);
-      return run ? { uri: vscode.Uri.file(run.workflowPath), runId: run.runId } : undefined;
-    }
-    if (typeof arg === 'object' && arg !== null && 'run' in arg) {
-      const run = (arg as { run: { runId: string; workflowPath: string } }).run;
-      return { uri: vscode.Uri.file(run.workflowPath), runId: run.runId };
-    }
-    if (typeof arg === 'object' && arg !== null && (arg as { kind?: unknown }).kind === 'workflow') return { uri: vscode.Uri.file((arg as { path: string }).path) };
-    return undefined;
   }
 
   dispose(): void {

@@ -11,7 +11,7 @@ export function registerCodeLens(documents: WorkflowDocuments, runs: RunManager)
   const changed = new vscode.EventEmitter<void>();
   const provider: vscode.CodeLensProvider = {
     onDidChangeCodeLenses: changed.event,
-    provideCodeLenses(doc) {
+    async provideCodeLenses(doc) {
       const index = documents.index(doc);
       const lenses: vscode.CodeLens[] = [];
       if (index.nodesKeySpan) {
@@ -20,8 +20,8 @@ export function registerCodeLens(documents: WorkflowDocuments, runs: RunManager)
         if (Object.keys(index.result.workflow.inputs).length) lenses.push(new vscode.CodeLens(range, { title: 'Run with inputs…', command: 'maestro.runWithInputs', arguments: [doc.uri] }));
         lenses.push(new vscode.CodeLens(range, { title: 'Show DAG', command: 'maestro.showDag', arguments: [doc.uri], tooltip: 'Show the live DAG beside the editor' }));
       }
-      const last = doc.uri.scheme === 'file' ? runs.latestFor(doc.uri.fsPath) : undefined;
-      const state = last ? runs.state(last) : undefined;
+      const last = doc.uri.scheme === 'file' ? runs.latestFor(doc.uri) : undefined;
+      const state = last ? await runs.loadState(last) : undefined;
       for (const node of index.nodes) {
         const range = toRange(doc, node.keySpan);
         const instances = state ? [...state.nodes.values()].filter((n) => n.info.nodeId === node.id) : [];

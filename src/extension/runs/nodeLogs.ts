@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { readLog } from '../../engine/run/runStore';
+import type { EngineLink } from './engineClient';
 import type { RunManager } from './runManager';
 
 export const LOG_SCHEME = 'maestro-log';
@@ -14,42 +14,79 @@ function parse(uri: vscode.Uri): { runId: string; nodeId: string } | undefined {
   return m ? { runId: m[1], nodeId: decodeURIComponent(m[2]) } : undefined;
 }
 
-/** Serves node logs from the run folders, and tells open log documents to refresh as their node writes. */
+/** The most of one log a document holds: its end, from where a longer log was cut. */
+const MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
+
+interface OpenLog {
+  text: string;
+  /** Where the text read so far ends in the log file. */
+  offset: number;
+  reading?: Promise<void>;
+}
+
+/**
+ * Serves node logs through the engine, and tells open log documents to refresh when the engine says their log has
+ * grown: each refresh reads only what was added.
+ */
 export class NodeLogProvider implements vscode.TextDocumentContentProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
-  private readonly subscription: vscode.Disposable;
-  private readonly dirty = new Set<string>();
-  private timer: NodeJS.Timeout | undefined;
+  private readonly open = new Map<string, OpenLog>();
+  private readonly subscriptions: vscode.Disposable[];
 
-  constructor(private readonly runs: RunManager) {
-    this.subscription = runs.onEvent((e) => {
-      if (e.type !== 'node:log' && e.type !== 'node:completed' && e.type !== 'node:failed' && e.type !== 'node:cancelled') return;
-      const uri = logUri(e.runId, e.nodeId);
-      if (!vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString())) return;
-      this.dirty.add(uri.toString());
-      // The engine writes logs to disk at most 100 ms after they arrive: read them a little after that.
-      this.timer ??= setTimeout(() => {
-        this.timer = undefined;
-        for (const u of this.dirty) this.changed.fire(vscode.Uri.parse(u));
-        this.dirty.clear();
-      }, 250);
-    });
+  constructor(
+    private readonly runs: RunManager,
+    private readonly engine: EngineLink,
+  ) {
+    this.subscriptions = [
+      runs.onDidAppendLog(({ runId, nodeId, size }) => {
+        const uri = logUri(runId, nodeId);
+        const log = this.open.get(uri.toString());
+        if (log && size > log.offset) void this.readMore(uri, log).then(() => this.changed.fire(uri));
+      }),
+      // A node that ends changes the header; its last lines come with log:appended.
+      runs.onEvent((e) => {
+        if (e.type !== 'node:completed' && e.type !== 'node:failed' && e.type !== 'node:cancelled' && e.type !== 'node:started') return;
+        const uri = logUri(e.runId, e.nodeId);
+        if (this.open.has(uri.toString())) this.changed.fire(uri);
+      }),
+      vscode.workspace.onDidCloseTextDocument((d) => this.open.delete(d.uri.toString())),
+    ];
   }
 
-  provideTextDocumentContent(uri: vscode.Uri): string {
+  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const target = parse(uri);
     const run = target && this.runs.get(target.runId);
     if (!target || !run) return `No such run: ${uri.path}`;
-    const text = readLog(run.runsDir, target.runId, target.nodeId);
-    const node = this.runs.state(run)?.nodes.get(target.nodeId);
+    let log = this.open.get(uri.toString());
+    if (!log) {
+      this.open.set(uri.toString(), (log = { text: '', offset: 0 }));
+      await this.readMore(uri, log);
+    }
+    await log.reading;
+    const node = (await this.runs.loadState(run))?.nodes.get(target.nodeId);
     const header = `# ${target.nodeId} — run ${target.runId} (${node?.status ?? 'unknown'}${node && node.attempt > 1 ? `, attempt ${node.attempt}` : ''})\n`;
-    return header + (text || (node?.status === 'pending' || node?.status === 'running' ? '(no output yet)\n' : '(no output)\n'));
+    return header + (log.text || (node?.status === 'pending' || node?.status === 'running' ? '(no output yet)\n' : '(no output)\n'));
+  }
+
+  /** Reads what the log has beyond what the document holds (one read at a time per document). */
+  private readMore(uri: vscode.Uri, log: OpenLog): Promise<void> {
+    const target = parse(uri)!;
+    const read = async () => {
+      for (;;) {
+        const piece = await this.engine.request('readLog', { runId: target.runId, nodeId: target.nodeId, offset: log.offset });
+        log.text += piece.text;
+        log.offset = piece.end;
+        if (log.text.length > MAX_DOCUMENT_BYTES) log.text = `(the first part of this log is left out: it is over ${MAX_DOCUMENT_BYTES / 1024 / 1024} MiB)\n…${log.text.slice(-MAX_DOCUMENT_BYTES / 2)}`;
+        if (piece.end >= piece.size || piece.text === '') return;
+      }
+    };
+    log.reading = (log.reading ?? Promise.resolve()).then(read).catch(() => undefined);
+    return log.reading;
   }
 
   dispose(): void {
-    clearTimeout(this.timer);
-    this.subscription.dispose();
+    for (const s of this.subscriptions) s.dispose();
     this.changed.dispose();
   }
 }

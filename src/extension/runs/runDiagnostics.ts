@@ -1,5 +1,6 @@
 import { dirname, isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
+import { workflowKey } from '../workflowIdentity';
 import type { RunManager } from './runManager';
 
 /** `::warning`/`::error` lines printed by nodes, as problems on the files and lines they name. */
@@ -14,7 +15,7 @@ export class RunDiagnostics implements vscode.Disposable {
       const run = runs.get(e.runId);
       if (!run) return;
       if (e.type === 'workflow:started') {
-        this.byWorkflow.set(run.workflowPath, new Map<string, vscode.Diagnostic[]>());
+        this.byWorkflow.set(workflowKey(run.workflowPath), new Map<string, vscode.Diagnostic[]>());
         this.publish();
         return;
       }
@@ -25,8 +26,8 @@ export class RunDiagnostics implements vscode.Disposable {
       const col = Math.max(0, (e.column ?? 1) - 1);
       const d = new vscode.Diagnostic(new vscode.Range(line, col, line, Number.MAX_SAFE_INTEGER), e.message, e.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
       d.source = `maestro run · ${e.nodeId}`;
-      let files = this.byWorkflow.get(run.workflowPath);
-      if (!files) this.byWorkflow.set(run.workflowPath, (files = new Map<string, vscode.Diagnostic[]>()));
+      let files = this.byWorkflow.get(workflowKey(run.workflowPath));
+      if (!files) this.byWorkflow.set(workflowKey(run.workflowPath), (files = new Map<string, vscode.Diagnostic[]>()));
       files.set(file, [...(files.get(file) ?? []), d]);
       this.publish();
     });

@@ -1,87 +1,105 @@
-import { dirname, isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
-import type { EngineEvent, NodeStatus } from '../../engine/protocol';
-import { deleteRun, listRuns, readRun } from '../../engine/run/runStore';
-import { applyEvent, foldEvents, type RunState } from '../../engine/runState';
-import type { EngineClient } from './engineClient';
-import { isInWorkspace } from './startedRuns';
+import type { EngineEvent, LogLine, RunListEntry, RunsRoot } from '../../engine/protocol';
+import { isActiveRun } from '../../engine/runRules';
+import { applyEvent, fromSnapshot, type RunState } from '../../engine/runState';
+import { sameWorkflow } from '../workflowIdentity';
+import type { EngineClient, EngineLink } from './engineClient';
+import { LiveRunMemory } from './liveRunMemory';
 
-export type RunDisplayStatus = RunState['status'] | 'interrupted';
-
-export interface RunEntry {
-  runId: string;
-  runsDir: string;
-  workflowPath: string;
-  workflowName: string;
-  status: RunDisplayStatus;
-  startedAt: number;
-  endedAt?: number;
-  /** Held by this window's engine: it can be paused, cancelled, approved. */
-  live: boolean;
-  /** Folded from events: kept current for live runs, read on demand for past ones. */
+/** A run as the window knows it: the engine's entry, and its state once folded (live) or fetched (past). */
+export interface RunEntry extends RunListEntry {
   state?: RunState;
 }
 
-/** Where runs of a workflow file are kept: the setting, relative to the file's workspace folder. */
-export function runsDirFor(workflow: vscode.Uri): string {
-  const folder = vscode.workspace.getWorkspaceFolder(workflow);
-  const setting = vscode.workspace.getConfiguration('maestro', workflow).get<string>('runsDirectory', '.maestro/runs') || '.maestro/runs';
-  if (isAbsolute(setting)) return setting;
-  return join(folder ? folder.uri.fsPath : dirname(workflow.fsPath), setting);
+/** How many runs the window lists at first; more come as they are asked for. */
+const FIRST_PAGE = 500;
+
+/** Where runs are kept: the workspace's folders, each with its `maestro.runsDirectory`. */
+export function runsRoots(): RunsRoot[] {
+  return (vscode.workspace.workspaceFolders ?? [])
+    .filter((f) => f.uri.scheme === 'file')
+    .map((f) => {
+      const setting = vscode.workspace.getConfiguration('maestro', f.uri).get<string>('runsDirectory');
+      return { folder: f.uri.fsPath, ...(setting ? { runsDirectory: setting } : {}) };
+    });
 }
 
-/** Every run the window knows of: live ones from engine events, past ones from the runs folders. */
+/**
+ * Every run the window knows of, learned only through the engine: live runs from its events (kept in memory, with
+ * their events and log tails for the views), past runs through its requests. Never reads the runs folder itself.
+ */
 export class RunManager implements vscode.Disposable {
   private readonly runs = new Map<string, RunEntry>();
+  private total = 0;
+  private readonly memory = new LiveRunMemory();
   private readonly changed = new vscode.EventEmitter<RunEntry | undefined>();
   /** Fires (throttled) when runs change; with the run, when only that run changed. */
   readonly onDidChange = this.changed.event;
   private readonly eventsEmitter = new vscode.EventEmitter<EngineEvent>();
   /** Every engine event, after the run's state has taken it in. */
   readonly onEvent = this.eventsEmitter.event;
-  private readonly disposables: vscode.Disposable[] = [this.changed, this.eventsEmitter];
-  private pendingChange: { all: boolean; runs: Set<RunEntry> } | undefined;
+  private readonly logsEmitter = new vscode.EventEmitter<{ runId: string; nodeId: string; size: number }>();
+  /** A node's log file has grown: what was written can be read. */
+  readonly onDidAppendLog = this.logsEmitter.event;
   private readonly interruptedEmitter = new vscode.EventEmitter<RunEntry[]>();
   /** Live runs the engine lost when it stopped unexpectedly. */
   readonly onDidInterrupt = this.interruptedEmitter.event;
+  private readonly started = new Map<string, (entry: RunEntry) => void>();
+  private readonly disposables: vscode.Disposable[] = [this.changed, this.eventsEmitter, this.logsEmitter, this.interruptedEmitter];
+  private pendingChange: { all: boolean; runs: Set<RunEntry> } | undefined;
+  private reloading: Promise<void> | undefined;
+  /** Whether the first list of runs has come. */
+  loaded = false;
 
   constructor(
-    private readonly engine: EngineClient,
+    private readonly engine: EngineLink,
     private readonly log: vscode.LogOutputChannel,
-  ) {
-    this.disposables.push(
-      this.interruptedEmitter,
+  ) {}
+
+  /** Listens to an engine: its events, its notices, its going away. */
+  attach(engine: EngineClient): vscode.Disposable {
+    return vscode.Disposable.from(
       engine.onEvent((e) => this.onEngineEvent(e)),
       engine.onDidExit(({ expected }) => this.onEngineExit(expected)),
+      engine.onNotice((n) => {
+        if (n.type === 'runs:changed') void this.reload();
+        else this.logsEmitter.fire(n);
+      }),
     );
-    const watcher = vscode.workspace.createFileSystemWatcher('**/.maestro/runs/*/run.json');
-    let timer: NodeJS.Timeout | undefined;
-    const reload = () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => this.reload(), 300);
-    };
-    this.disposables.push(watcher, watcher.onDidCreate(reload), watcher.onDidChange(reload), watcher.onDidDelete(reload), { dispose: () => clearTimeout(timer) });
-    this.reload();
   }
 
-  /** Reads the runs folders of the workspace again (runs started elsewhere, such as the CLI, appear). */
-  reload(): void {
-    const dirs = new Set<string>();
-    for (const folder of vscode.workspace.workspaceFolders ?? []) dirs.add(runsDirFor(vscode.Uri.joinPath(folder.uri, 'x.workflow.yaml')));
-    for (const e of this.runs.values()) dirs.add(e.runsDir);
-    const seen = new Set<string>();
-    for (const runsDir of dirs) {
-      for (const r of listRuns(runsDir)) {
-        seen.add(r.runId);
-        const existing = this.runs.get(r.runId);
-        if (existing?.live) continue;
-        const status: RunDisplayStatus = r.interrupted ? 'interrupted' : r.status;
-        if (existing && existing.status === status && existing.endedAt === r.endedAt) continue;
-        this.runs.set(r.runId, { runId: r.runId, runsDir, workflowPath: r.workflowPath, workflowName: r.workflowName, status, startedAt: r.startedAt, endedAt: r.endedAt, live: false });
-      }
+  /** Asks the engine for the runs again (runs started elsewhere, such as the CLI, appear). */
+  reload(): Promise<void> {
+    this.reloading ??= this.fetchList().finally(() => (this.reloading = undefined));
+    return this.reloading;
+  }
+
+  private async fetchList(): Promise<void> {
+    let listed: { runs: RunListEntry[]; total: number };
+    try {
+      listed = await this.engine.request('listRuns', { limit: Math.max(FIRST_PAGE, this.runs.size) });
+    } catch (e) {
+      this.log.warn(`cannot list runs: ${(e as Error).message}`);
+      return;
     }
-    for (const [id, e] of this.runs) if (!e.live && !seen.has(id)) this.runs.delete(id);
+    const seen = new Set<string>();
+    for (const r of listed.runs) {
+      seen.add(r.runId);
+      const existing = this.runs.get(r.runId);
+      // A run this window follows live knows more than a list read a moment ago.
+      if (existing && this.memory.has(r.runId) && existing.live) continue;
+      if (existing && existing.status === r.status && existing.endedAt === r.endedAt && existing.live === r.live) continue;
+      this.runs.set(r.runId, { ...r, ...(existing?.state && existing.status === r.status ? { state: existing.state } : {}) });
+    }
+    for (const [id, e] of this.runs) if (!seen.has(id) && !e.live) this.runs.delete(id);
+    this.total = Math.max(listed.total, this.runs.size);
+    this.loaded = true;
     this.fire();
+  }
+
+  /** How many runs there are in all, listed or not. */
+  get totalRuns(): number {
+    return this.total;
   }
 
   all(): RunEntry[] {
@@ -92,71 +110,49 @@ export class RunManager implements vscode.Disposable {
     return this.runs.get(runId);
   }
 
-  /** The run's folded state, read from its log on first use for past runs. */
-  state(entry: RunEntry): RunState | undefined {
-    if (!entry.state) {
-      try {
-        entry.state = foldEvents(readRun(entry.runsDir, entry.runId).events);
-      } catch (e) {
-        this.log.warn(`cannot read run ${entry.runId}: ${(e as Error).message}`);
-      }
+  latestFor(workflow: vscode.Uri | string): RunEntry | undefined {
+    return this.all().find((r) => sameWorkflow(r.workflowPath, workflow));
+  }
+
+  /** The run's state: live runs have it; past runs are asked of the engine once. */
+  async loadState(entry: RunEntry): Promise<RunState | undefined> {
+    if (entry.state) return entry.state;
+    try {
+      const { state } = await this.engine.request('getRun', { runId: entry.runId });
+      if (state && !entry.state) entry.state = fromSnapshot(state);
+    } catch (e) {
+      this.log.warn(`cannot read run ${entry.runId}: ${(e as Error).message}`);
     }
     return entry.state;
   }
 
-  latestFor(workflowPath: string): RunEntry | undefined {
-    return this.all().find((r) => r.workflowPath === workflowPath);
-  }
-
-  async start(workflow: vscode.Uri, inputs: Record<string, string>): Promise<RunEntry> {
-    const runsDir = runsDirFor(workflow);
-    const config = vscode.workspace.getConfiguration('maestro', workflow);
-    const concurrency = config.get<number | null>('maxConcurrency') ?? undefined;
-    const killGraceMs = Math.max(0, config.get<number>('killGracePeriod', 5)) * 1000;
-    const runId = await this.engine.request({ type: 'start', workflowPath: workflow.fsPath, inputs, runsDir, ...(concurrency ? { concurrency } : {}), killGraceMs });
-    const entry = runId ? this.runs.get(runId) : undefined;
-    if (!entry) throw new Error('the engine started the run but sent no events for it');
-    return entry;
-  }
-
-  async pause(entry: RunEntry): Promise<void> {
-    await this.engine.request({ type: 'pause', runId: entry.runId });
-  }
-
-  /** Resumes a paused run, or continues an ended or interrupted one from its log (optionally from one node). */
-  async resume(entry: RunEntry, fromNode?: string): Promise<void> {
-    // The run record names the workflow to run: a record written by someone else may name any file.
-    if (!isInWorkspace(entry.workflowPath)) throw new Error(`run ${entry.runId} is of ${entry.workflowPath}, which is outside this workspace: it is not resumed from here`);
-    entry.state = this.state(entry);
-    entry.live = true;
-    const killGraceMs = Math.max(0, vscode.workspace.getConfiguration('maestro', vscode.Uri.file(entry.workflowPath)).get<number>('killGracePeriod', 5)) * 1000;
-    await this.engine.request({ type: 'resume', runId: entry.runId, runsDir: entry.runsDir, killGraceMs, ...(fromNode ? { fromNode } : {}) }).catch((e: unknown) => {
-      if (entry.status !== 'running' && entry.status !== 'paused') entry.live = false;
-      throw e;
-    });
-  }
-
-  async cancel(entry: RunEntry): Promise<void> {
-    await this.engine.request({ type: 'cancel', runId: entry.runId });
-  }
-
-  async retryNode(entry: RunEntry, nodeId: string): Promise<void> {
-    if (!entry.live) {
-      await this.resume(entry, nodeId);
-      return;
+  /** A run's events so far (log lines aside): from memory for a run followed live, else from the engine, page by page. */
+  async eventsOf(runId: string): Promise<EngineEvent[]> {
+    const kept = this.memory.events(runId);
+    if (kept) return kept;
+    const events: EngineEvent[] = [];
+    for (let afterSeq = -1; ; ) {
+      const page = await this.engine.request('getEvents', { runId, afterSeq, limit: 5000 });
+      events.push(...page.events);
+      if (!page.more || page.events.length === 0) return events;
+      afterSeq = page.events[page.events.length - 1].seq;
     }
-    await this.engine.request({ type: 'retryNode', runId: entry.runId, nodeId });
   }
 
-  async approve(entry: RunEntry, nodeId: string, approved: boolean, comment?: string): Promise<void> {
-    await this.engine.request({ type: 'approve', runId: entry.runId, nodeId, approved, ...(comment ? { comment } : {}) });
+  /** The last lines of a node's log: from memory for a run followed live, else from the engine. */
+  async logTail(runId: string, nodeId: string, lines: number): Promise<LogLine[]> {
+    const kept = this.memory.tail(runId, nodeId);
+    if (kept) return kept.slice(-lines);
+    const chunk = await this.engine.request('readLog', { runId, nodeId, tailLines: lines });
+    const text = chunk.text.endsWith('\n') ? chunk.text.slice(0, -1) : chunk.text;
+    return text === '' ? [] : text.split('\n').map((t) => ({ stream: 'stdout', text: t, ts: 0 }));
   }
 
-  delete(entry: RunEntry): void {
-    if (entry.live && (entry.status === 'running' || entry.status === 'paused')) throw new Error('cancel the run before deleting it');
-    deleteRun(entry.runsDir, entry.runId);
-    this.runs.delete(entry.runId);
-    this.fire();
+  /** Resolves once the engine has sent a run's `workflow:started`, with its entry. */
+  whenStarted(runId: string): Promise<RunEntry> {
+    const entry = this.runs.get(runId);
+    if (entry?.state) return Promise.resolve(entry);
+    return new Promise((resolve) => this.started.set(runId, resolve));
   }
 
   /** Runs that have a node waiting for approval, with those nodes. */
@@ -169,49 +165,48 @@ export class RunManager implements vscode.Disposable {
     return out;
   }
 
-  nodesWith(entry: RunEntry, statuses: readonly NodeStatus[]): string[] {
-    const state = this.state(entry);
-    return state ? state.order.filter((id) => statuses.includes(state.nodes.get(id)!.status)) : [];
-  }
-
   private onEngineEvent(e: EngineEvent): void {
     let entry = this.runs.get(e.runId);
     if (e.type === 'workflow:started') {
-      entry = {
-        runId: e.runId,
-        runsDir: entry?.runsDir ?? runsDirFor(vscode.Uri.file(e.workflow.path)),
-        workflowPath: e.workflow.path,
-        workflowName: e.workflow.name,
-        status: 'running',
-        startedAt: e.ts,
-        live: true,
-      };
+      entry = { runId: e.runId, workflowPath: e.workflow.path, workflowName: e.workflow.name, status: 'running', startedAt: e.ts, live: true };
       this.runs.set(e.runId, entry);
+      this.total++;
     }
     if (!entry) {
       this.log.warn(`event for an unknown run ${e.runId}: ${e.type}`);
       return;
     }
+    this.memory.take(e);
     entry.live = true;
-    if (!entry.state && e.type !== 'workflow:started') entry.state = this.state(entry);
     entry.state = applyEvent(entry.state, e);
     if (entry.state) entry.status = entry.state.status;
     if (e.type === 'workflow:completed') entry.endedAt = e.ts;
     if (e.type === 'workflow:resumed') entry.endedAt = undefined;
     this.eventsEmitter.fire(e);
+    if (e.type === 'workflow:started') this.started.get(e.runId)?.(entry);
+    this.started.delete(e.runId);
     this.fire(entry);
   }
 
   private onEngineExit(expected: boolean): void {
     const lost: RunEntry[] = [];
     for (const e of this.runs.values()) {
-      if (e.live && (e.status === 'running' || e.status === 'paused')) {
+      if (e.live && isActiveRun(e.status)) {
         e.status = 'interrupted';
         lost.push(e);
       }
       e.live = false;
     }
+    this.memory.clear();
     if (lost.length && !expected) this.interruptedEmitter.fire(lost);
+    this.fire();
+  }
+
+  /** Forgets a run that was deleted. */
+  forget(runId: string): void {
+    this.runs.delete(runId);
+    this.memory.drop(runId);
+    this.total = Math.max(0, this.total - 1);
     this.fire();
   }
 

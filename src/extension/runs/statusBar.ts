@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { formatDuration } from '../../engine/duration';
+import { isActiveRun } from '../../engine/runRules';
 import { progressOf } from '../views/treeModels';
 import { plainText } from '../ui/untrustedText';
 import type { RunManager } from './runManager';
@@ -18,12 +19,12 @@ export class RunStatusBar implements vscode.Disposable {
 
   private update(): void {
     const live = this.runs.all().filter((r) => r.live);
-    const active = live.filter((r) => r.status === 'running' || r.status === 'paused');
+    const active = live.filter((r) => isActiveRun(r.status));
     const run = active[0] ?? live[0];
     if (!run) return;
     const { done, total } = progressOf(run.state);
     this.item.command = { command: 'maestro.showDag', title: 'Show DAG', arguments: [run.runId] };
-    if (run.status === 'running' || run.status === 'paused') {
+    if (isActiveRun(run.status)) {
       clearTimeout(this.hideTimer);
       this.shownResultOf = undefined;
       const more = active.length > 1 ? ` (+${active.length - 1})` : '';

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import type { NodeRunState } from '../../engine/runState';
 import type { RunEntry, RunManager } from '../runs/runManager';
+import { isActiveRun } from '../../engine/runRules';
+import { sameWorkflow, workflowKey } from '../workflowIdentity';
 import { nodeItem, runItem, workflowItem, type ItemModel } from './treeModels';
 
 export type RunsTreeNode = { kind: 'workflow'; path: string } | { kind: 'run'; run: RunEntry } | { kind: 'node'; run: RunEntry; node: NodeRunState };
@@ -28,7 +30,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsTreeNode>, 
   refresh(): void {
     this.changed.fire(undefined);
     // Durations of running nodes move on their own: redraw every second while anything runs.
-    const active = this.runs.all().some((r) => r.live && (r.status === 'running' || r.status === 'paused'));
+    const active = this.runs.all().some((r) => r.live && isActiveRun(r.status));
     if (active && !this.ticker) this.ticker = setInterval(() => this.changed.fire(undefined), 1000);
     if (!active && this.ticker) {
       clearInterval(this.ticker);
@@ -39,7 +41,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsTreeNode>, 
   getTreeItem(element: RunsTreeNode): vscode.TreeItem {
     const now = Date.now();
     if (element.kind === 'workflow') {
-      const runs = this.runs.all().filter((r) => r.workflowPath === element.path);
+      const runs = this.runs.all().filter((r) => sameWorkflow(r.workflowPath, element.path));
       const item = toTreeItem(workflowItem(element.path, runs[0]?.workflowName ?? element.path, runs));
       item.collapsibleState = vscode.TreeItemCollapsibleState.Expanded;
       item.resourceUri = vscode.Uri.file(element.path);
@@ -47,7 +49,6 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsTreeNode>, 
       return item;
     }
     if (element.kind === 'run') {
-      this.runs.state(element.run);
       const item = toTreeItem(runItem(element.run, now));
       item.id = `run:${element.run.runId}`;
       // The newest run of a workflow opens on its nodes: that is the run a person just started.
@@ -60,15 +61,15 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsTreeNode>, 
     return item;
   }
 
-  getChildren(element?: RunsTreeNode): RunsTreeNode[] {
+  async getChildren(element?: RunsTreeNode): Promise<RunsTreeNode[]> {
     if (!element) {
-      const paths: string[] = [];
-      for (const r of this.runs.all()) if (!paths.includes(r.workflowPath)) paths.push(r.workflowPath);
-      return paths.map((path) => ({ kind: 'workflow', path }));
+      const paths = new Map<string, string>();
+      for (const r of this.runs.all()) if (!paths.has(workflowKey(r.workflowPath))) paths.set(workflowKey(r.workflowPath), r.workflowPath);
+      return [...paths.values()].map((path) => ({ kind: 'workflow', path }));
     }
-    if (element.kind === 'workflow') return this.runs.all().filter((r) => r.workflowPath === element.path).map((run) => ({ kind: 'run', run }));
+    if (element.kind === 'workflow') return this.runs.all().filter((r) => sameWorkflow(r.workflowPath, element.path)).map((run) => ({ kind: 'run', run }));
     if (element.kind === 'run') {
-      const state = this.runs.state(element.run);
+      const state = await this.runs.loadState(element.run);
       return state ? state.order.map((id) => ({ kind: 'node', run: element.run, node: state.nodes.get(id)! })) : [];
     }
     return [];

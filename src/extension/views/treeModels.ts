@@ -1,10 +1,11 @@
 // What the Runs and Diagnostics trees show, as plain data: pure, so that it is tested without VS Code.
 import { basename } from 'node:path';
 import { formatDuration } from '../../engine/duration';
-import type { NodeStatus } from '../../engine/protocol';
+import type { NodeStatus, RunListStatus } from '../../engine/protocol';
+import { isActiveRun, isBusyNode, isEndedNode } from '../../engine/runRules';
 import type { NodeRunState, RunState } from '../../engine/runState';
 
-export type DisplayStatus = NodeStatus | RunState['status'] | 'interrupted';
+export type DisplayStatus = NodeStatus | RunListStatus;
 
 export interface ItemModel {
   label: string;
@@ -32,7 +33,7 @@ export const STATUS_ICON: Record<DisplayStatus, { id: string; color?: string }> 
 export interface RunLike {
   runId: string;
   workflowName: string;
-  status: DisplayStatus;
+  status: RunListStatus;
   startedAt: number;
   endedAt?: number;
   state?: RunState;
@@ -49,14 +50,14 @@ const when = (ts: number, now: number): string => {
 export function progressOf(state: RunState | undefined): { done: number; total: number } {
   if (!state) return { done: 0, total: 0 };
   let done = 0;
-  for (const n of state.nodes.values()) if (n.status === 'completed' || n.status === 'failed' || n.status === 'skipped' || n.status === 'cancelled') done++;
+  for (const n of state.nodes.values()) if (isEndedNode(n.status)) done++;
   return { done, total: state.nodes.size };
 }
 
 export function runItem(run: RunLike, now: number): ItemModel {
   const duration = formatDuration((run.endedAt ?? now) - run.startedAt);
   const { done, total } = progressOf(run.state);
-  const active = run.status === 'running' || run.status === 'paused';
+  const active = isActiveRun(run.status);
   const description = active && total ? `${run.status} ${done}/${total} · ${duration}` : `${run.status} · ${duration} · ${when(run.startedAt, now)}`;
   const tooltip = [`${run.workflowName} — run ${run.runId}`, `status: ${run.status}`, `started ${new Date(run.startedAt).toLocaleString()}`, `duration ${duration}`];
   if (run.state?.error) tooltip.push(run.state.error);
@@ -68,7 +69,7 @@ export function nodeItem(node: NodeRunState, now: number): ItemModel {
   const parts: string[] = [node.status];
   if (node.status === 'running' && node.progress !== undefined) parts[0] = `${Math.round(node.progress)}%`;
   if (node.attempt > 1) parts.push(`attempt ${node.attempt}`);
-  const duration = node.durationMs ?? (node.startedAt !== undefined && (node.status === 'running' || node.status === 'retrying' || node.status === 'waiting') ? now - node.startedAt : undefined);
+  const duration = node.durationMs ?? (node.startedAt !== undefined && isBusyNode(node.status) ? now - node.startedAt : undefined);
   if (duration !== undefined) parts.push(formatDuration(duration));
   if (node.status === 'running' && node.message) parts.push(node.message);
   const tooltip = [node.info.name !== node.info.id ? `${node.info.name} (${node.info.id})` : node.info.id, `status: ${node.status}`];

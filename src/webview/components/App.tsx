@@ -8,6 +8,8 @@ import { Badge, Button, Tabs } from './toolkit';
 import { usePanel, usePanelStore } from './context';
 import { phaseColours } from '../state/navigation';
 import { formatDuration } from '../../engine/duration';
+import { isActiveRun } from '../../engine/runRules';
+import { isEnded } from './status';
 
 export function App() {
   const graph = usePanel((s) => s.graph);
@@ -44,13 +46,13 @@ export function App() {
 function RunHeader() {
   const run = usePanel((s) => s.run);
   const interrupted = usePanel((s) => s.runs.some((r) => r.runId === s.run?.runId && r.status === 'interrupted'));
-  const going = !interrupted && (run?.status === 'running' || run?.status === 'paused');
+  const going = !interrupted && run !== undefined && isActiveRun(run.status);
   const now = usePanel((s) => (going ? s.now : 0));
   const cards = usePanel((s) => s.cards);
   const lastEventAt = usePanel((s) => s.timeline.at(-1)?.ts);
   if (!run) return <div className="run-header muted">No run shown</div>;
   const all = Object.values(cards);
-  const done = all.filter((c) => c.status === 'completed' || c.status === 'failed' || c.status === 'skipped' || c.status === 'cancelled').length;
+  const done = all.filter((c) => isEnded(c.status)).length;
   const status = interrupted ? 'interrupted' : run.status;
   const duration = (run.endedAt ?? (going ? Math.max(now, run.startedAt) : (lastEventAt ?? run.startedAt))) - run.startedAt;
   return (

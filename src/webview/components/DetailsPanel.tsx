@@ -7,6 +7,7 @@ import { NO_CARD, type InstanceView } from '../state/runView';
 import { Badge, Button } from './toolkit';
 import { useController, usePanel, usePanelStore } from './context';
 import { isActive, KIND_ICON, KIND_LABEL, STATUS_ICON, STATUS_LABEL } from './status';
+import { canRetryNode } from '../../engine/runRules';
 
 const LOG_LINES_SHOWN = 40;
 const clock = (t: number) => new Date(t).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
@@ -77,7 +78,7 @@ function Actions({ node, instance }: { node: DagNode; instance?: InstanceView })
     setError(null);
     p.catch((e: Error) => setError(e.message));
   };
-  const retryable = status === 'failed' || status === 'cancelled' || status === 'skipped';
+  const retryable = status !== undefined && canRetryNode(status);
   return (
     <div className="details-actions">
       {status === 'waiting' && live ? (
@@ -112,6 +113,11 @@ function Actions({ node, instance }: { node: DagNode; instance?: InstanceView })
 
 function InstanceDetails({ node, instance }: { node: DagNode; instance: InstanceView }) {
   const controller = useController();
+  const runId = usePanel((s) => s.run?.runId);
+  // The log's last lines come from the host when the details open; live lines follow as they come.
+  useEffect(() => {
+    if (runId) void controller.loadLogTail(instance.info.id).catch(() => undefined);
+  }, [controller, runId, instance.info.id]);
   const now = usePanel((s) => (isActive(instance.status) ? s.now : 0));
   const live = isActive(instance.status);
   const duration = instance.durationMs ?? (instance.startedAt !== undefined && live ? Math.max(0, now - instance.startedAt) : undefined);

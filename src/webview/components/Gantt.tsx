@@ -6,6 +6,7 @@ import { formatDuration } from '../../engine/duration';
 import { ganttOf } from '../analysis/gantt';
 import { usePanel, usePanelStore } from './context';
 import { STATUS_LABEL } from './status';
+import { isActiveRun } from '../../engine/runRules';
 
 const ROW_HEIGHT = 22;
 
@@ -14,7 +15,7 @@ export function Gantt() {
   const run = usePanel((s) => s.run);
   const instances = usePanel((s) => s.instances);
   const graph = usePanel((s) => s.graph);
-  const going = run?.status === 'running' || run?.status === 'paused';
+  const going = run !== undefined && isActiveRun(run.status);
   const now = usePanel((s) => (going ? s.now : 0));
   const scroller = useRef<HTMLDivElement>(null);
 

@@ -4,6 +4,7 @@ import type { RunControl } from '../protocol';
 import { searchNodes } from '../state/navigation';
 import { Button, Dropdown, SearchField, type Choice } from './toolkit';
 import { useController, usePanel, usePanelStore } from './context';
+import { isActiveRun } from '../../engine/runRules';
 
 const FOLLOW = '__follow__';
 
@@ -37,7 +38,7 @@ export function Toolbar() {
       .finally(() => setBusy(null));
   };
 
-  const choices: Choice[] = [{ value: FOLLOW, label: runs.length ? 'Latest run (follow)' : 'No runs yet' }, ...runs.map((r) => ({ value: r.runId, label: `${time(r.startedAt)} · ${r.status}${r.live && (r.status === 'running' || r.status === 'paused') ? ' (live)' : ''}` }))];
+  const choices: Choice[] = [{ value: FOLLOW, label: runs.length ? 'Latest run (follow)' : 'No runs yet' }, ...runs.map((r) => ({ value: r.runId, label: `${time(r.startedAt)} · ${r.status}${r.live && isActiveRun(r.status) ? ' (live)' : ''}` }))];
   const matches = searchNodes(graph, search);
   const find = (backwards: boolean) => {
     if (!matches.length) return;

@@ -1,6 +1,7 @@
 // How statuses and node kinds look: a codicon and a label each; colours come from the theme through CSS classes.
 import type { DagNode } from '../protocol';
 import type { CardStatus } from '../state/runView';
+import { isBusyNode, isEndedNode } from '../../engine/runRules';
 
 export const STATUS_ICON: Record<CardStatus, string> = {
   none: 'circle-large-outline',
@@ -29,5 +30,6 @@ export const STATUS_LABEL: Record<CardStatus, string> = {
 export const KIND_ICON: Record<DagNode['kind'], string> = { run: 'terminal', approval: 'person', workflow: 'type-hierarchy-sub' };
 export const KIND_LABEL: Record<DagNode['kind'], string> = { run: 'shell step', approval: 'approval gate', workflow: 'sub-workflow' };
 
-export const isActive = (s: CardStatus): boolean => s === 'running' || s === 'retrying' || s === 'waiting';
-export const isEnded = (s: CardStatus): boolean => s === 'completed' || s === 'failed' || s === 'skipped' || s === 'cancelled';
+/** A card whose node is under way (see the engine's rules), or has ended; a card of no run is neither. */
+export const isActive = (s: CardStatus): boolean => s !== 'none' && isBusyNode(s);
+export const isEnded = (s: CardStatus): boolean => s !== 'none' && isEndedNode(s);

@@ -3,6 +3,7 @@
 // Pure: tested in plain Node.
 import type { EngineEvent, LogLine, NodeStatus, RunStatus, RunSummary } from '../../engine/protocol';
 import { applyEvent, type NodeRunState, type RunState } from '../../engine/runState';
+import { isEndedNode } from '../../engine/runRules';
 
 /** How many log lines of each node instance the panel keeps. */
 export const LOG_TAIL_LINES = 200;
@@ -61,7 +62,7 @@ export function cardOf(instances: readonly InstanceView[]): CardView {
   const started = instances.map((i) => i.startedAt).filter((t): t is number => t !== undefined);
   const ended = instances.map((i) => i.endedAt).filter((t): t is number => t !== undefined);
   const allEnded = ended.length === instances.length;
-  const progresses = instances.map((i) => (i.status === 'completed' || i.status === 'failed' || i.status === 'skipped' || i.status === 'cancelled' ? 100 : (i.progress ?? 0)));
+  const progresses = instances.map((i) => (isEndedNode(i.status) ? 100 : (i.progress ?? 0)));
   const qualities = instances.map((i) => i.quality).filter((q): q is number => q !== undefined);
   const firstError = instances.find((i) => i.status === 'failed');
   return {
@@ -94,6 +95,7 @@ export interface RunChange {
 export class RunFold {
   private state: RunState | undefined;
   private readonly tails = new Map<string, LogLine[]>();
+  private readonly received = new Map<string, number>();
 
   constructor(readonly runId: string) {}
 
@@ -118,21 +120,33 @@ export class RunFold {
     return { ...n, info: n.info, attemptErrors: [...n.attemptErrors], outputs: { ...n.outputs }, artifacts: [...n.artifacts], logTail: this.tails.get(instanceId) ?? [] };
   }
 
-  /** Seeds log tails from a snapshot (its events carry no `node:log`). */
-  seedLogs(tails: Record<string, readonly LogLine[]>): void {
-    for (const [id, lines] of Object.entries(tails)) this.tails.set(id, lines.slice(-LOG_TAIL_LINES));
+  /** How many log lines of an instance have come live so far (a count that only grows). */
+  liveLines(instanceId: string): number {
+    return this.received.get(instanceId) ?? 0;
+  }
+
+  /**
+   * The last lines of an instance's log, read when `liveLinesBefore` lines had come live: they hold those, and the
+   * lines that came live after stay after them.
+   */
+  seedLogs(instanceId: string, lines: readonly LogLine[], liveLinesBefore: number): void {
+    const after = this.liveLines(instanceId) - liveLinesBefore;
+    const live = after > 0 ? (this.tails.get(instanceId) ?? []).slice(-after) : [];
+    this.tails.set(instanceId, [...lines, ...live].slice(-LOG_TAIL_LINES));
   }
 
   apply(events: readonly EngineEvent[]): RunChange {
     const change: RunChange = { instances: new Set(), nodes: new Set(), timeline: [], headerChanged: false };
     for (const e of events) {
       if (e.runId !== this.runId) continue;
-      if (this.state && e.seq <= this.state.lastSeq) continue;
+      // Log lines are not numbered (they carry the seq of the event before them): only other events can overlap.
+      if (this.state && e.type !== 'node:log' && e.seq <= this.state.lastSeq) continue;
       if (!this.state && e.type !== 'workflow:started') continue;
       // Log tails seeded from a snapshot belong to this start; a second start of the run begins afresh.
       if (e.type === 'workflow:started' && this.state) this.tails.clear();
       this.state = applyEvent(this.state, e);
       if (e.type === 'node:log') {
+        this.received.set(e.nodeId, this.liveLines(e.nodeId) + e.lines.length);
         const tail = [...(this.tails.get(e.nodeId) ?? []), ...e.lines];
         this.tails.set(e.nodeId, tail.length > LOG_TAIL_LINES ? tail.slice(-LOG_TAIL_LINES) : tail);
       } else change.timeline.push(e);

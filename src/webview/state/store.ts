@@ -15,7 +15,8 @@ export interface TimelineFilter {
 }
 
 export interface PanelState {
-  workflow?: { path: string; name: string };
+  /** The workflow shown: its file's URI and its name. */
+  workflow?: { uri: string; name: string };
   trusted: boolean;
   /** The graph drawn: the latest that parsed. */
   graph?: DagGraph;
@@ -46,7 +47,7 @@ export interface PanelState {
 }
 
 export interface PanelActions {
-  setWorkflow(workflow: { path: string; name: string }, trusted: boolean): void;
+  setWorkflow(workflow: { uri: string; name: string }, trusted: boolean): void;
   setTrusted(trusted: boolean): void;
   /** A new graph (or a parse error with the best-effort graph): the last good graph stays while there is an error. */
   setGraph(graph: DagGraph | undefined, error: GraphError | undefined): void;
@@ -55,7 +56,11 @@ export interface PanelActions {
   setRuns(runs: RunListItem[]): void;
   setRunChoice(runId: string | null): void;
   /** Replaces the run shown with a snapshot. */
-  loadRun(runId: string | undefined, events: readonly EngineEvent[], logTails: Record<string, readonly LogLine[]>): void;
+  loadRun(runId: string | undefined, events: readonly EngineEvent[]): void;
+  /** How many log lines of an instance have come live, to tell a log read from the lines that came after it. */
+  liveLogLines(instanceId: string): number;
+  /** The last lines of an instance's log, read when `liveLinesBefore` lines had come live. */
+  seedLogTail(instanceId: string, lines: readonly LogLine[], liveLinesBefore: number): void;
   /** Applies live events of the run shown (a frame's worth at a time). */
   applyEvents(events: readonly EngineEvent[]): void;
   select(nodeId: string | null, instanceId?: string | null): void;
@@ -110,13 +115,12 @@ export function createPanelStore(initial: Partial<PanelState> = {}): PanelStore 
       setRuns: (runs) => set({ runs }),
       setRunChoice: (runChoice) => set({ runChoice }),
 
-      loadRun(runId, events, logTails) {
+      loadRun(runId, events) {
         if (!runId) {
           fold = undefined;
           return set({ run: undefined, instances: {}, instancesOf: {}, cards: {}, timeline: [], selectedInstance: null });
         }
         fold = new RunFold(runId);
-        fold.seedLogs(logTails);
         const change = fold.apply(events);
         const instancesOf: Record<string, string[]> = {};
         for (const { id, nodeId } of fold.instanceIds()) (instancesOf[nodeId] ??= []).push(id);
@@ -139,6 +143,14 @@ export function createPanelStore(initial: Partial<PanelState> = {}): PanelStore 
           ...(change.headerChanged ? { run: fold.header() } : {}),
           ...(change.timeline.length ? { timeline: restarted ? change.timeline : state.timeline.concat(change.timeline) } : {}),
         });
+      },
+
+      liveLogLines: (instanceId) => fold?.liveLines(instanceId) ?? 0,
+
+      seedLogTail(instanceId, lines, liveLinesBefore) {
+        if (!fold) return;
+        fold.seedLogs(instanceId, lines, liveLinesBefore);
+        set(publish([instanceId], [], get()));
       },
 
       select: (selected, instanceId = null) => set({ selected, selectedInstance: instanceId }),

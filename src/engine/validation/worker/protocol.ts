@@ -5,6 +5,7 @@
  * open never costs the host's thread anything.
  */
 import type { Diagnostic } from '../../diagnostics';
+import { isObject } from '../../json';
 
 /** Host → worker: validate the file at `path`. */
 export interface ValidateFileRequest {
@@ -21,7 +22,6 @@ export interface FileDiagnostic extends Diagnostic {
 /** Worker → host: the answer to one request. */
 export type ValidateFileReply = { type: 'validated'; id: number; diagnostics: FileDiagnostic[] } | { type: 'failed'; id: number; error: string };
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function isValidateFileRequest(v: unknown): v is ValidateFileRequest {
   return isObject(v) && v.type === 'validate' && typeof v.id === 'number' && typeof v.path === 'string';

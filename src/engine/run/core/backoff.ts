@@ -1,4 +1,4 @@
-import type { RetryPolicy } from '../model';
+import type { RetryPolicy } from '../../model';
 
 /** Delay before retry number `retry` (1 for the first retry). */
 export function retryDelay(policy: RetryPolicy, retry: number): number {

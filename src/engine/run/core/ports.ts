@@ -1,5 +1,5 @@
 /** What the scheduler needs from the outside world: processes, time, and somewhere to put events and logs. */
-import type { EngineEvent, LogLine } from '../protocol';
+import type { EngineEvent, LogLine } from '../../protocol';
 import { setLongTimeout, type LongTimeout } from './longTimeout';
 import type { Masker } from './masker';
 

@@ -4,7 +4,7 @@
 // kernel forks and execs. It exits when its stdin closes: the engine closed it, having nothing in flight, or the engine
 // died, and then it kills what it started that still runs, so that no node's process outlives the engine.
 import { createInterface } from 'node:readline';
-import { currentPlatform } from '../../platform';
+import { currentPlatform } from '../../../platform';
 import { launchProcess } from '../launch';
 import { parseHelperRequest, requestEnv, SPAWN_HELPER_PROTOCOL_VERSION, type HelperMessage } from './protocol';
 

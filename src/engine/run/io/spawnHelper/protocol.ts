@@ -3,6 +3,7 @@
  * JSON lines over the helper's stdin and stdout. Both sides import this module; nothing else defines a message.
  */
 import type { LaunchExit, OutputStream } from '../launch';
+import { isObject } from '../../../json';
 
 export const SPAWN_HELPER_PROTOCOL_VERSION = 2;
 
@@ -19,7 +20,6 @@ export type HelperMessage =
   | ({ type: 'exited'; id: number } & LaunchExit)
   | { type: 'error'; message: string };
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
 const isStringRecord = (v: unknown): v is Record<string, string> => isObject(v) && Object.values(v).every((x) => typeof x === 'string');
 const isId = (v: unknown): v is number => Number.isSafeInteger(v);

@@ -1,4 +1,4 @@
-import type { LogLine } from '../protocol';
+import type { LogLine } from '../../protocol';
 import type { Clock, TimerHandle } from './ports';
 
 /** Gathers log lines per node and hands them on in batches: by count, by age, or when asked to flush. */

@@ -1,7 +1,7 @@
 // Before an interrupted run goes on, nothing of it may still run: a node whose engine died could otherwise run twice
 // at once (two deploys side by side). Its processes are found by the run id in their environment (which a reused
 // process id does not have), ended as the engine ends a node, and what happened is said on the node.
-import type { Platform, RunProcess } from '../platform';
+import type { Platform, RunProcess } from '../../platform';
 
 export interface LeftoverReport {
   /** The instance the processes belonged to (their MAESTRO_NODE_ID). */

@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { currentPlatform, type Platform, type ProcessGuard } from '../platform';
+import { currentPlatform, type Platform, type ProcessGuard } from '../../platform';
 import { launchProcess, type LaunchExit, type LaunchHandlers, type LaunchSpec } from './launch';
-import { setLongTimeout, type LongTimeout } from './longTimeout';
-import { parseOutputsFile } from './outputsFile';
-import type { AttemptRequest, AttemptResult, ProcessRunner, RunningAttempt } from './ports';
+import { setLongTimeout, type LongTimeout } from '../core/longTimeout';
+import { parseOutputsFile } from '../core/outputsFile';
+import type { AttemptRequest, AttemptResult, ProcessRunner, RunningAttempt } from '../core/ports';
 import type { SpawnHelperPool } from './spawnHelper/pool';
 
 /** Scripts longer than this (in bytes) run from a file. */

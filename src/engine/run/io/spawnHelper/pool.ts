@@ -1,6 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { currentPlatform } from '../../platform';
+import { currentPlatform } from '../../../platform';
 import type { LaunchHandlers, LaunchSpec } from '../launch';
 import { envDifference, parseHelperMessage, SPAWN_HELPER_PROTOCOL_VERSION, type HelperMessage, type HelperRequest } from './protocol';
 

@@ -1,4 +1,4 @@
-import type { InputSpec, Scalar } from '../model';
+import type { InputSpec, Scalar } from '../../model';
 
 /** Converts given input strings to their declared types and fills defaults. Errors say which input and why. */
 export function resolveInputs(specs: Record<string, InputSpec>, given: Record<string, string>): { values: Record<string, Scalar>; errors: string[] } {

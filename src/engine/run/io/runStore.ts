@@ -1,9 +1,11 @@
-import { appendFileSync, closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import { createHash } from 'node:crypto';
-import { join, resolve } from 'node:path';
-import { isEngineEvent, type EngineEvent, type LogLine, type RunStatus } from '../protocol';
-import type { Scalar } from '../model';
-import { currentPlatform } from '../platform';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { isEngineEvent, type EngineEvent, type RunStatus } from '../../protocol';
+import { isWriting } from './runWriter';
+import { readLog } from './runLogs';
+import type { LogChunk } from '../../protocol';
+import type { Scalar } from '../../model';
+import { currentPlatform } from '../../platform';
 
 export interface RunRecord {
   runId: string;
@@ -16,104 +18,6 @@ export interface RunRecord {
   status: RunStatus | 'running';
   /** The engine process that runs it, to tell a live run from an interrupted one. */
   pid: number;
-}
-
-const UNSAFE_IN_FILE_NAMES = /[^A-Za-z0-9_.=,[\]-]/g;
-
-/**
- * The log file of a node instance. An id with characters a file name cannot take (`deploy/push` in a sub-workflow,
- * a matrix value with a space) gets a hash of itself, so that it cannot share a file with an id like `deploy_push`.
- */
-export function logFileName(instanceId: string): string {
-  const safe = instanceId.replace(UNSAFE_IN_FILE_NAMES, '_');
-  return safe === instanceId ? `${safe}.log` : `${safe}-${createHash('sha256').update(instanceId).digest('hex').slice(0, 8)}.log`;
-}
-
-/** The folders of the runs this process writes. */
-const writing = new Set<string>();
-
-/**
- * Writes one run to disk: run.json, events.jsonl (each event before anyone sees it), logs/<node>.log. Once a write
- * fails (a full disk), it writes nothing more and says so through `onWriteError`, once.
- */
-export class RunWriter {
-  private readonly eventsFd: number;
-  private readonly logBuffers = new Map<string, string[]>();
-  private bufferedLines = 0;
-  private flushTimer: NodeJS.Timeout | undefined;
-  private broken = false;
-  onWriteError: ((e: Error) => void) | undefined;
-
-  /** Throws when the run's folder cannot be made: the run should not start. */
-  constructor(
-    readonly dir: string,
-    private record: RunRecord,
-    append = false,
-  ) {
-    mkdirSync(join(dir, 'logs'), { recursive: true });
-    this.writeRecord();
-    this.eventsFd = openSync(join(dir, 'events.jsonl'), append ? 'a' : 'w');
-    writing.add(resolve(dir));
-  }
-
-  event(e: EngineEvent): void {
-    if (this.broken) return;
-    try {
-      writeSync(this.eventsFd, JSON.stringify(e) + '\n');
-    } catch (err) {
-      this.fail(err as Error);
-    }
-  }
-
-  log(instanceId: string, line: LogLine): void {
-    if (this.broken) return;
-    let buffer = this.logBuffers.get(instanceId);
-    if (!buffer) this.logBuffers.set(instanceId, (buffer = []));
-    buffer.push(line.text);
-    if (++this.bufferedLines >= 1000) this.flushLogs();
-    else this.flushTimer ??= setTimeout(() => this.flushLogs(), 100);
-  }
-
-  flushLogs(): void {
-    if (this.flushTimer) clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
-    try {
-      if (!this.broken) for (const [id, lines] of this.logBuffers) appendFileSync(join(this.dir, 'logs', logFileName(id)), lines.join('\n') + '\n');
-    } catch (err) {
-      this.fail(err as Error);
-    }
-    this.logBuffers.clear();
-    this.bufferedLines = 0;
-  }
-
-  update(change: Partial<RunRecord>): void {
-    this.record = { ...this.record, ...change };
-    if (this.broken) return;
-    try {
-      this.writeRecord();
-    } catch (err) {
-      this.fail(err as Error);
-    }
-  }
-
-  close(): void {
-    this.flushLogs();
-    closeSync(this.eventsFd);
-    writing.delete(resolve(this.dir));
-  }
-
-  private fail(e: Error): void {
-    this.broken = true;
-    writing.delete(resolve(this.dir));
-    this.onWriteError?.(e);
-  }
-
-  private writeRecord(): void {
-    // Write-then-rename, so that a reader never sees half a run.json.
-    const tmp = join(this.dir, 'run.json.tmp');
-    writeFileSync(tmp, JSON.stringify(this.record, null, 2) + '\n');
-    renameSync(tmp, join(this.dir, 'run.json'));
-  }
 }
 
 export interface StoredRun {
@@ -177,7 +81,7 @@ export function recordFromEvents(runId: string, events: readonly EngineEvent[]):
 }
 
 /** A run marked running whose engine is gone, or is this process and no longer writes it. */
-const isInterrupted = (record: RunRecord, dir: string): boolean => record.status === 'running' && (record.pid === process.pid ? !writing.has(resolve(dir)) : !currentPlatform.processAlive(record.pid));
+const isInterrupted = (record: RunRecord, dir: string): boolean => record.status === 'running' && (record.pid === process.pid ? !isWriting(dir) : !currentPlatform.processAlive(record.pid));
 
 function readEvents(dir: string): { events: EngineEvent[]; skippedLines: number } {
   const events: EngineEvent[] = [];
@@ -186,13 +90,10 @@ function readEvents(dir: string): { events: EngineEvent[]; skippedLines: number 
   if (!existsSync(path)) return { events, skippedLines };
   for (const line of readFileSync(path, 'utf8').split('\n')) {
     if (line.trim() === '') continue;
-    try {
-      const e: unknown = JSON.parse(line);
-      if (isEngineEvent(e)) events.push(e);
-      else skippedLines++;
-    } catch {
-      skippedLines++;
-    }
+    const e = parseEventLine(line);
+    if (!e) skippedLines++;
+    // Runs written before log lines moved out of the events still have them: they are the log files' to serve.
+    else if (e.type !== 'node:log') events.push(e);
   }
   return { events, skippedLines };
 }
@@ -303,9 +204,20 @@ export function listRuns(runsDir: string): (RunRecord & { interrupted: boolean }
   return runs.sort((a, b) => b.startedAt - a.startedAt || b.runId.localeCompare(a.runId));
 }
 
-export function readLog(runsDir: string, runId: string, instanceId: string): string {
-  const path = join(runDir(runsDir, runId), 'logs', logFileName(instanceId));
-  return existsSync(path) ? readFileSync(path, 'utf8') : '';
+/** A piece of a node's log (see readLog). */
+export function readLogChunk(runsDir: string, runId: string, instanceId: string, o: Parameters<typeof readLog>[2] = {}): LogChunk {
+  return readLog(runDir(runsDir, runId), instanceId, o);
+}
+
+/** A node's whole log, read a piece at a time; for a log of any size, loop over readLogChunk instead. */
+export function readLogText(runsDir: string, runId: string, instanceId: string): string {
+  const pieces: string[] = [];
+  for (let offset = 0; ; ) {
+    const piece = readLogChunk(runsDir, runId, instanceId, { offset });
+    pieces.push(piece.text);
+    if (piece.end >= piece.size || piece.end === offset) return pieces.join('');
+    offset = piece.end;
+  }
 }
 
 export function deleteRun(runsDir: string, runId: string): void {

@@ -2,7 +2,7 @@ import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import { currentPlatform, type Platform } from '../platform';
+import { currentPlatform, type Platform } from '../../platform';
 
 /** One process to start: the program, its arguments, folder and whole environment. */
 export interface LaunchSpec {

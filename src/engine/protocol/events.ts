@@ -1,0 +1,118 @@
+/**
+ * Engine events: what happens in a run, as the engine tells the host (and the CLI), and as a run's `events.jsonl`
+ * keeps it. Every event is checked field by field when it crosses a boundary or is read back from a file.
+ */
+import { isBoolean, isInteger, isNumber, isObject, isString, isStringArray, isStringRecord, isText, optional, type Json } from '../json';
+import type { Scalar } from '../model';
+
+export type NodeStatus = 'pending' | 'waiting' | 'running' | 'retrying' | 'completed' | 'failed' | 'skipped' | 'cancelled';
+/** How a run ended. */
+export type RunStatus = 'completed' | 'failed' | 'cancelled';
+/** A run as a list of runs shows it: ended, going, or left by an engine that stopped (interrupted). */
+export type RunListStatus = RunStatus | 'running' | 'paused' | 'interrupted';
+
+export interface LogLine {
+  stream: 'stdout' | 'stderr';
+  text: string;
+  ts: number;
+}
+
+/** A node instance as the run knows it: matrix nodes have one per combination. */
+export interface RunNodeInfo {
+  /** Instance id: the node id, or `test[shard=1]` for a matrix instance. */
+  id: string;
+  /** The node's id in the workflow file. */
+  nodeId: string;
+  name: string;
+  kind: 'run' | 'approval' | 'workflow';
+  phase?: string;
+  /** Node ids (not instance ids) this node needs. */
+  needs: string[];
+  matrix?: Record<string, Scalar>;
+  parentNodeId?: string;
+}
+
+export interface RunSummary {
+  total: number;
+  completed: number;
+  failed: number;
+  skipped: number;
+  cancelled: number;
+  durationMs: number;
+}
+
+interface EventBase {
+  runId: string;
+  /**
+   * Strictly increasing within a run, across resumes and sub-runs, for every event but `node:log`: log lines are
+   * kept in the nodes' log files, not in `events.jsonl`, and their events carry the seq of the event before them.
+   */
+  seq: number;
+  /** Epoch milliseconds. */
+  ts: number;
+}
+
+interface NodeEventBase extends EventBase {
+  /** Instance id of the node. */
+  nodeId: string;
+  /** For events of a sub-workflow, the id of the `workflow` node that runs it. */
+  parentNodeId?: string;
+}
+
+export type EngineEvent =
+  | (EventBase & { type: 'workflow:started'; workflow: { name: string; path: string; hash: string }; inputs: Record<string, Scalar>; nodes: RunNodeInfo[]; concurrency: number })
+  | (NodeEventBase & { type: 'node:started'; attempt: number; pid?: number })
+  | (NodeEventBase & { type: 'node:progress'; progress: number; message?: string })
+  | (NodeEventBase & { type: 'node:log'; lines: LogLine[] })
+  | (NodeEventBase & { type: 'node:retrying'; attempt: number; error: string; delayMs: number })
+  | (NodeEventBase & { type: 'node:waiting'; prompt: string; timeoutMs?: number })
+  /** `artifactsDir`: the folder the artifacts were found in (the node's working folder, its expressions filled in). */
+  | (NodeEventBase & { type: 'node:completed'; attempt: number; outputs: Record<string, string>; artifacts: string[]; artifactsDir?: string; quality?: number; durationMs: number })
+  | (NodeEventBase & { type: 'node:failed'; attempt: number; error: string; exitCode: number | null; durationMs: number; continueOnError: boolean })
+  | (NodeEventBase & { type: 'node:skipped'; reason: string })
+  | (NodeEventBase & { type: 'node:cancelled'; reason: string })
+  | (NodeEventBase & { type: 'node:diagnostic'; severity: 'warning' | 'error'; message: string; file?: string; line?: number; column?: number })
+  | (EventBase & { type: 'workflow:paused' })
+  | (EventBase & { type: 'workflow:resumed'; reset: string[] })
+  | (EventBase & { type: 'workflow:completed'; status: RunStatus; error?: string; summary: RunSummary });
+
+export type EngineEventType = EngineEvent['type'];
+export type EventOf<T extends EngineEventType> = Extract<EngineEvent, { type: T }>;
+/** An event before the emitter stamps it with runId, seq and ts. */
+export type EventDraft = EngineEvent extends infer E ? (E extends EngineEvent ? Omit<E, 'runId' | 'seq' | 'ts'> : never) : never;
+
+const RUN_STATUSES: readonly string[] = ['completed', 'failed', 'cancelled'] satisfies RunStatus[];
+const isScalarRecord = (v: unknown): v is Record<string, Scalar> => isObject(v) && Object.values(v).every((x) => ['string', 'number', 'boolean'].includes(typeof x));
+const isLogLine = (v: unknown): boolean => isObject(v) && (v.stream === 'stdout' || v.stream === 'stderr') && isString(v.text) && isNumber(v.ts);
+const isNodeInfo = (v: unknown): boolean =>
+  isObject(v) && isText(v.id) && isText(v.nodeId) && isString(v.name) && ['run', 'approval', 'workflow'].includes(v.kind as string) && isStringArray(v.needs) && optional(isString)(v.phase) && (v.matrix === undefined || isScalarRecord(v.matrix));
+const isSummary = (v: unknown): boolean => isObject(v) && ['total', 'completed', 'failed', 'skipped', 'cancelled', 'durationMs'].every((k) => isNumber(v[k]));
+const isNodeEvent = (v: Json): boolean => isText(v.nodeId) && optional(isText)(v.parentNodeId);
+
+/** One check per event type, of its own fields: the compiler holds the list to the union. */
+const PAYLOAD_CHECKS = {
+  'workflow:started': (v) => isObject(v.workflow) && isString(v.workflow.name) && isString(v.workflow.path) && isString(v.workflow.hash) && isScalarRecord(v.inputs) && Array.isArray(v.nodes) && v.nodes.every(isNodeInfo) && isNumber(v.concurrency),
+  'node:started': (v) => isNodeEvent(v) && isInteger(v.attempt) && optional(isInteger)(v.pid),
+  'node:progress': (v) => isNodeEvent(v) && isNumber(v.progress) && optional(isString)(v.message),
+  'node:log': (v) => isNodeEvent(v) && Array.isArray(v.lines) && v.lines.every(isLogLine),
+  'node:retrying': (v) => isNodeEvent(v) && isInteger(v.attempt) && isString(v.error) && isNumber(v.delayMs),
+  'node:waiting': (v) => isNodeEvent(v) && isString(v.prompt) && optional(isNumber)(v.timeoutMs),
+  'node:completed': (v) => isNodeEvent(v) && isInteger(v.attempt) && isStringRecord(v.outputs) && isStringArray(v.artifacts) && optional(isString)(v.artifactsDir) && optional(isNumber)(v.quality) && isNumber(v.durationMs),
+  'node:failed': (v) => isNodeEvent(v) && isInteger(v.attempt) && isString(v.error) && (v.exitCode === null || isInteger(v.exitCode)) && isNumber(v.durationMs) && isBoolean(v.continueOnError),
+  'node:skipped': (v) => isNodeEvent(v) && isString(v.reason),
+  'node:cancelled': (v) => isNodeEvent(v) && isString(v.reason),
+  'node:diagnostic': (v) => isNodeEvent(v) && (v.severity === 'warning' || v.severity === 'error') && isString(v.message) && optional(isString)(v.file) && optional(isInteger)(v.line) && optional(isInteger)(v.column),
+  'workflow:paused': () => true,
+  'workflow:resumed': (v) => isStringArray(v.reset),
+  'workflow:completed': (v) => RUN_STATUSES.includes(v.status as string) && optional(isString)(v.error) && isSummary(v.summary),
+} satisfies Record<EngineEventType, (v: Json) => boolean>;
+
+/** Every event type, in the order a run can send them. */
+export const EVENT_TYPES = Object.keys(PAYLOAD_CHECKS) as EngineEventType[];
+
+/** Whether a value is an event: its envelope and its own fields. */
+export function isEngineEvent(v: unknown): v is EngineEvent {
+  if (!isObject(v) || !isText(v.runId) || !isInteger(v.seq) || !isNumber(v.ts) || typeof v.type !== 'string') return false;
+  const check = (PAYLOAD_CHECKS as Record<string, ((v: Json) => boolean) | undefined>)[v.type];
+  return check !== undefined && check(v);
+}

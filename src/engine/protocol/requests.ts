@@ -1,0 +1,127 @@
+/**
+ * Engine requests: what a host (the editor, a server) asks of the engine, and what each answers. Every read of runs
+ * goes through these, so that a host never touches the runs folder itself and works the same with an engine
+ * elsewhere, reached over a stream instead of stdio.
+ */
+import { isBoolean, isInteger, isNumber, isObject, isString, isStringArray, isStringRecord, isText, optional, parseJson } from '../json';
+import type { EngineEvent, RunListStatus } from './events';
+import type { RunStateSnapshot } from '../runState';
+
+/** A workspace folder, and where its runs are kept (relative to it, or absolute; `.maestro/runs` by default). */
+export interface RunsRoot {
+  folder: string;
+  runsDirectory?: string;
+}
+
+/** A run as lists show it. */
+export interface RunListEntry {
+  runId: string;
+  workflowPath: string;
+  workflowName: string;
+  status: RunListStatus;
+  startedAt: number;
+  endedAt?: number;
+  /** Held by the engine that answers: it can be paused, cancelled, approved, retried without its log. */
+  live: boolean;
+}
+
+/** A piece of a node's log: the text from `offset` to `end`, and the log's size when it was read. */
+export interface LogChunk {
+  text: string;
+  offset: number;
+  end: number;
+  size: number;
+}
+
+/** Every request, with what it carries and what its reply holds. */
+export interface EngineRequests {
+  /** Where runs are kept: the host's workspace folders. Runs of workflows outside them go where the CLI would put them. */
+  configure: { params: { roots: RunsRoot[] }; result: Record<string, never> };
+  start: { params: { workflowPath: string; inputs?: Record<string, string>; concurrency?: number; killGraceMs?: number }; result: { runId: string } };
+  pause: { params: { runId: string }; result: Record<string, never> };
+  /**
+   * Resumes a paused run, or continues an ended or interrupted run from its log. With `fromNode`, that node and
+   * everything downstream of it run again even if they had completed.
+   */
+  resume: { params: { runId: string; fromNode?: string; killGraceMs?: number }; result: Record<string, never> };
+  cancel: { params: { runId: string }; result: Record<string, never> };
+  retryNode: { params: { runId: string; nodeId: string }; result: Record<string, never> };
+  approve: { params: { runId: string; nodeId: string; approved: boolean; comment?: string }; result: Record<string, never> };
+  /** Runs newest first, of one workflow or all, of some statuses or all; a page of them, and how many there are. */
+  listRuns: { params: { workflowPath?: string; statuses?: RunListStatus[]; offset?: number; limit?: number }; result: { runs: RunListEntry[]; total: number } };
+  /** A run and its state, folded from its events. */
+  getRun: { params: { runId: string }; result: { run: RunListEntry; state?: RunStateSnapshot } };
+  /** A run's events after a seq (log lines are not among them: see readLog), a page at a time. */
+  getEvents: { params: { runId: string; afterSeq?: number; limit?: number }; result: { events: EngineEvent[]; more: boolean } };
+  /** A node's log from a byte offset, or its last lines. */
+  readLog: { params: { runId: string; nodeId: string; offset?: number; tailLines?: number; maxBytes?: number }; result: LogChunk };
+  deleteRun: { params: { runId: string }; result: Record<string, never> };
+  /** Stops every run where it stands (they stay interrupted in their logs) and ends the engine. */
+  shutdown: { params: Record<string, never>; result: Record<string, never> };
+}
+
+export type EngineRequestType = keyof EngineRequests;
+export type RequestParams<K extends EngineRequestType> = EngineRequests[K]['params'];
+export type RequestResult<K extends EngineRequestType> = EngineRequests[K]['result'];
+
+/** A request as it travels: its type, its id (answered by a reply of the same id), its parameters. */
+export type EngineRequest = { [K in EngineRequestType]: { type: K; requestId: number } & RequestParams<K> }[EngineRequestType];
+
+const LIST_STATUSES: readonly string[] = ['completed', 'failed', 'cancelled', 'running', 'paused', 'interrupted'] satisfies RunListStatus[];
+const isRoot = (v: unknown): boolean => isObject(v) && isText(v.folder) && optional(isText)(v.runsDirectory);
+const isCount = (v: unknown): boolean => isInteger(v) && v >= 0;
+const isPositive = (v: unknown): boolean => isInteger(v) && v >= 1;
+const isGrace = (v: unknown): boolean => isNumber(v) && v >= 0;
+
+type ParamCheck = [field: string, check: (v: unknown) => boolean, what: string];
+const runId: ParamCheck = ['runId', isText, 'a non-empty string'];
+const nodeId: ParamCheck = ['nodeId', isText, 'a non-empty string'];
+
+/** What each request's parameters must be: the compiler holds the list to the request map. */
+const PARAMS = {
+  configure: [['roots', (v) => Array.isArray(v) && v.every(isRoot), 'a list of { folder, runsDirectory? }']],
+  start: [
+    ['workflowPath', isText, 'a non-empty string'],
+    ['inputs', optional(isStringRecord), 'a map of names to strings'],
+    ['concurrency', (v) => v === undefined || isPositive(v), 'a positive integer'],
+    ['killGraceMs', (v) => v === undefined || isGrace(v), 'a number ≥ 0'],
+  ],
+  pause: [runId],
+  resume: [runId, ['fromNode', optional(isText), 'a non-empty string'], ['killGraceMs', (v) => v === undefined || isGrace(v), 'a number ≥ 0']],
+  cancel: [runId],
+  retryNode: [runId, nodeId],
+  approve: [runId, nodeId, ['approved', isBoolean, 'true or false'], ['comment', optional(isString), 'a string']],
+  listRuns: [
+    ['workflowPath', optional(isText), 'a non-empty string'],
+    ['statuses', (v) => v === undefined || (isStringArray(v) && v.every((s) => LIST_STATUSES.includes(s))), `a list of ${LIST_STATUSES.join(', ')}`],
+    ['offset', (v) => v === undefined || isCount(v), 'an integer ≥ 0'],
+    ['limit', (v) => v === undefined || isPositive(v), 'a positive integer'],
+  ],
+  getRun: [runId],
+  getEvents: [runId, ['afterSeq', (v) => v === undefined || isInteger(v), 'an integer'], ['limit', (v) => v === undefined || isPositive(v), 'a positive integer']],
+  readLog: [
+    runId,
+    nodeId,
+    ['offset', (v) => v === undefined || isCount(v), 'an integer ≥ 0'],
+    ['tailLines', (v) => v === undefined || isPositive(v), 'a positive integer'],
+    ['maxBytes', (v) => v === undefined || isPositive(v), 'a positive integer'],
+  ],
+  deleteRun: [runId],
+  shutdown: [],
+} satisfies Record<EngineRequestType, ParamCheck[]>;
+
+export const REQUEST_TYPES = Object.keys(PARAMS) as EngineRequestType[];
+
+/** Checks a request that crossed the boundary: returns it typed, or why it is not one (with its id, when it has one). */
+export function parseRequest(line: string): { request: EngineRequest } | { error: string; requestId?: number } {
+  const value = parseJson(line);
+  if (value === undefined) return { error: `not JSON: ${line.slice(0, 80)}` };
+  if (!isObject(value)) return { error: 'a request must be a JSON object' };
+  const requestId = isInteger(value.requestId) ? value.requestId : undefined;
+  const fail = (why: string) => ({ error: `${String(value.type)}: ${why}`, ...(requestId !== undefined ? { requestId } : {}) });
+  if (requestId === undefined) return fail('requestId must be an integer');
+  const checks = (PARAMS as Record<string, ParamCheck[] | undefined>)[value.type as string];
+  if (!checks) return fail(`unknown request type (requests: ${REQUEST_TYPES.join(', ')})`);
+  for (const [field, check, what] of checks) if (!check(value[field])) return fail(`${field} must be ${what}`);
+  return { request: value as EngineRequest };
+}

@@ -1,0 +1,242 @@
+// One node's life once the scheduler lets it go: an approval gate waits, a shell step or a sub-workflow runs as
+// attempts (with its timeout), and each attempt's end decides: completed, retried after a delay, or failed.
+import { formatDuration } from '../../duration';
+import type { EvaluationScope } from '../../expressions/evaluate';
+import type { EventDraft, LogLine } from '../../protocol';
+import { retryDelay } from './backoff';
+import type { Instance, InstanceTable } from './instances';
+import type { LogBatcher } from './logBatcher';
+import type { Masker } from './masker';
+import { NodeOutput } from './nodeOutput';
+import type { AttemptResult, RunningAttempt, RunSink } from './ports';
+import { interpolate, type RunScope } from './scope';
+import type { SchedulerOptions } from './scheduler';
+
+/** What the node lifecycle needs of the scheduler that owns it. */
+export interface SchedulerCore {
+  readonly options: SchedulerOptions;
+  readonly table: InstanceTable;
+  readonly scope: RunScope;
+  readonly masker: Masker;
+  readonly logs: LogBatcher;
+  /** The run is being cancelled (or halted): nothing new starts, no retry. */
+  readonly cancelling: boolean;
+  readonly paused: boolean;
+  /** Why the run is stopping, when it is. */
+  readonly stopReason: string | undefined;
+  /** Attempts running now (approval gates are not counted). */
+  running: number;
+  emitNode(instanceId: string, draft: EventDraft): void;
+  /** Marks an instance ended, and publishes its group once the whole group has. */
+  end(inst: Instance, status: Instance['status']): void;
+  pump(): void;
+  settle(): void;
+}
+
+/** Why an attempt failed, or undefined when it succeeded. */
+export function attemptError(inst: Instance, result: AttemptResult): string | undefined {
+  if (result.spawnError) return `could not start: ${result.spawnError}`;
+  if (result.error !== undefined && result.stoppedBy === undefined) return result.error;
+  if (result.stoppedBy === 'timeout') return `timed out after ${formatDuration(inst.spec.timeoutMs ?? 0)}`;
+  if (result.exitCode !== 0) return result.exitCode === null ? `ended by ${result.signal ?? 'a signal'}` : `exited with code ${result.exitCode}`;
+  const gate = inst.spec.quality;
+  if (gate) {
+    if (inst.quality === undefined) return `reported no quality score (print '::quality <0..1>'); its gate needs at least ${gate.min}`;
+    if (inst.quality < gate.min) return `quality ${inst.quality} is below the gate's minimum of ${gate.min}`;
+  }
+  return undefined;
+}
+
+/** `relative` against `base`, unless it is absolute (a POSIX path, or a Windows drive or share). */
+export function joinPath(base: string, relative: string): string {
+  if (relative.startsWith('/') || /^[A-Za-z]:[\\/]/.test(relative) || relative.startsWith('\\\\')) return relative;
+  const rest = relative.replace(/^(?:\.\/+)+/, '');
+  return rest === '' || rest === '.' ? base : `${base.replace(/\/+$/, '')}/${rest}`;
+}
+
+const failedAttempt = (error: string): RunningAttempt => ({ done: Promise.resolve({ exitCode: null, signal: null, outputs: {}, outputProblems: [], error }), stop: () => undefined });
+
+export class NodeLifecycle {
+  constructor(private readonly core: SchedulerCore) {}
+
+  /** An approval gate: waits for a decision, or for its timeout. */
+  wait(inst: Instance): void {
+    const { core } = this;
+    let prompt: string;
+    try {
+      prompt = interpolate(inst.spec.approval?.prompt ?? `Approve '${inst.spec.name ?? inst.id}'?`, core.scope.of(inst));
+    } catch (e) {
+      this.fail(inst, (e as Error).message, null, true);
+      return;
+    }
+    inst.status = 'waiting';
+    inst.startedAt = core.options.clock.now();
+    const timeoutMs = inst.spec.approval?.timeoutMs;
+    if (timeoutMs !== undefined) {
+      inst.timer = core.options.clock.setTimeout(() => {
+        inst.timer = undefined;
+        this.fail(inst, `no approval within ${formatDuration(timeoutMs)}`, null);
+        core.pump();
+      }, timeoutMs);
+    }
+    core.emitNode(inst.id, { type: 'node:waiting', nodeId: inst.id, prompt, ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
+  }
+
+  /** Starts the instance's next attempt: its expressions filled in, then its process or sub-run. */
+  startAttempt(inst: Instance): void {
+    const { core } = this;
+    const scope = core.scope.of(inst);
+    let request: { script: string; env: Record<string, string>; cwd: string };
+    try {
+      request = this.prepare(inst, scope);
+    } catch (e) {
+      this.fail(inst, (e as Error).message, null, true);
+      return;
+    }
+    inst.attempt++;
+    inst.status = 'running';
+    inst.quality = undefined;
+    inst.startedAt ??= core.options.clock.now();
+    core.running++;
+    const attempt = inst.attempt;
+    const env = { ...request.env, MAESTRO_RUN_ID: core.options.runId, MAESTRO_NODE_ID: inst.id, MAESTRO_ATTEMPT: String(attempt), MAESTRO_TEMP: core.options.tempDir };
+    const running = inst.spec.kind === 'workflow' ? this.startSubRun(inst, scope) : this.startProcess(inst, { instanceId: inst.id, attempt, script: request.script, shell: inst.spec.shell, cwd: request.cwd, env });
+    inst.running = running;
+    core.emitNode(inst.id, { type: 'node:started', nodeId: inst.id, attempt, ...(running.pid !== undefined ? { pid: running.pid } : {}) });
+    if (inst.spec.timeoutMs !== undefined) {
+      inst.timer = core.options.clock.setTimeout(() => {
+        inst.timer = undefined;
+        running.stop('timeout');
+      }, inst.spec.timeoutMs);
+    }
+    running.done.then(
+      (result) => this.attemptEnded(inst, attempt, result),
+      (e: unknown) => this.attemptEnded(inst, attempt, { exitCode: null, signal: null, outputs: {}, outputProblems: [], spawnError: String(e) }),
+    );
+  }
+
+  /** The script, environment and folder of an attempt, and where its artifacts will be looked for. */
+  private prepare(inst: Instance, scope: EvaluationScope): { script: string; env: Record<string, string>; cwd: string } {
+    const { options } = this.core;
+    const script = interpolate(inst.spec.run ?? '', scope);
+    const env = { ...this.core.scope.env };
+    for (const [k, v] of Object.entries(inst.spec.env)) env[k] = interpolate(v, scope);
+    const cwd = inst.spec.cwd ? joinPath(options.baseDir, interpolate(inst.spec.cwd, scope)) : options.baseDir;
+    inst.artifactsIn = { cwd, patterns: inst.spec.artifacts.map((p) => interpolate(p, scope)) };
+    return { script, env, cwd };
+  }
+
+  private startProcess(inst: Instance, request: Parameters<SchedulerOptions['runner']['start']>[0]): RunningAttempt {
+    const output = new NodeOutput(this.core.masker, {
+      log: (stream, text) => this.logLine(inst, stream, text),
+      progress: (progress, message) => {
+        this.core.logs.flush(inst.id);
+        this.core.emitNode(inst.id, { type: 'node:progress', nodeId: inst.id, progress, ...(message ? { message } : {}) });
+      },
+      quality: (score) => (inst.quality = score),
+      diagnostic: (d) => this.core.emitNode(inst.id, { type: 'node:diagnostic', nodeId: inst.id, ...d }),
+    });
+    const running = this.core.options.runner.start(request, (stream, text, continues) => output.take(stream, text, continues));
+    const end = () => output.end();
+    running.done.then(end, end);
+    return running;
+  }
+
+  /** A `workflow:` node: its file runs as a sub-run, whose node events join this run under the node. */
+  private startSubRun(inst: Instance, scope: EvaluationScope): RunningAttempt {
+    const { core } = this;
+    const { options } = core;
+    if (!options.subWorkflows) return failedAttempt('sub-workflows cannot run here');
+    let inputs: Record<string, string>;
+    try {
+      inputs = Object.fromEntries(Object.entries(inst.spec.with).map(([k, v]) => [k, interpolate(v, scope)]));
+    } catch (e) {
+      return failedAttempt((e as Error).message);
+    }
+    const prefix = `${inst.id}/`;
+    const sink: RunSink = {
+      // Its run-level events stay inside; its node events join this run under the node.
+      event: (e) => {
+        if ('nodeId' in e) core.emitNode(prefix + e.nodeId, { ...e, nodeId: prefix + e.nodeId, parentNodeId: e.parentNodeId ? prefix + e.parentNodeId : inst.id });
+      },
+      log: (id, line) => options.sink.log(prefix + id, line),
+    };
+    const path = joinPath(options.baseDir, inst.spec.workflow ?? '');
+    return options.subWorkflows({ instanceId: inst.id, path, inputs, outputs: inst.spec.outputs, chain: [...(options.chain ?? []), options.workflowPath], sink, masker: core.masker });
+  }
+
+  logLine(inst: Instance, stream: LogLine['stream'], maskedText: string): void {
+    const line: LogLine = { stream, text: maskedText, ts: this.core.options.clock.now() };
+    this.core.options.sink.log(inst.id, line);
+    this.core.logs.add(inst.id, line);
+  }
+
+  private attemptEnded(inst: Instance, attempt: number, result: AttemptResult): void {
+    const { core } = this;
+    if (inst.attempt !== attempt || inst.status !== 'running') return;
+    core.running--;
+    inst.running = undefined;
+    this.clearTimer(inst);
+    core.logs.flush(inst.id);
+    for (const problem of result.outputProblems) this.logLine(inst, 'stderr', core.masker.text(`maestro: $MAESTRO_OUTPUT ${problem}`));
+    if (result.stoppedBy === 'cancel' || (core.cancelling && result.stoppedBy !== 'timeout')) {
+      core.end(inst, 'cancelled');
+      core.emitNode(inst.id, { type: 'node:cancelled', nodeId: inst.id, reason: core.stopReason ?? 'the run was cancelled' });
+      core.pump();
+      return;
+    }
+    const error = attemptError(inst, result);
+    inst.outputs = result.outputs;
+    if (error === undefined) this.complete(inst, result.outputs);
+    else if (attempt <= inst.spec.retry.max && !core.cancelling) this.retryLater(inst, attempt, error);
+    else this.fail(inst, error, result.exitCode);
+    core.pump();
+  }
+
+  private retryLater(inst: Instance, attempt: number, error: string): void {
+    const { core } = this;
+    const delayMs = retryDelay(inst.spec.retry, attempt);
+    inst.status = 'retrying';
+    core.emitNode(inst.id, { type: 'node:retrying', nodeId: inst.id, attempt, error, delayMs });
+    inst.timer = core.options.clock.setTimeout(() => {
+      inst.timer = undefined;
+      if (core.paused || core.cancelling) core.settle();
+      else this.startAttempt(inst);
+    }, delayMs);
+  }
+
+  complete(inst: Instance, outputs: Record<string, string>): void {
+    const { core } = this;
+    inst.outputs = outputs;
+    const now = core.options.clock.now();
+    const durationMs = now - (inst.startedAt ?? now);
+    const found = inst.artifactsIn;
+    const artifacts = found?.patterns.length ? core.options.runner.findArtifacts(found.cwd, found.patterns) : [];
+    core.end(inst, 'completed');
+    core.emitNode(inst.id, {
+      type: 'node:completed',
+      nodeId: inst.id,
+      attempt: inst.attempt,
+      outputs: core.masker.deep(outputs),
+      artifacts,
+      ...(artifacts.length && found ? { artifactsDir: found.cwd } : {}),
+      ...(inst.quality !== undefined ? { quality: inst.quality } : {}),
+      durationMs,
+    });
+  }
+
+  /** A final failure. `beforeStart` marks failures found before any process ran (a bad expression, say). */
+  fail(inst: Instance, error: string, exitCode: number | null, beforeStart = false): void {
+    const { core } = this;
+    inst.error = error;
+    const now = core.options.clock.now();
+    if (beforeStart) inst.startedAt ??= now;
+    core.end(inst, 'failed');
+    core.emitNode(inst.id, { type: 'node:failed', nodeId: inst.id, attempt: inst.attempt, error: core.masker.text(error), exitCode, durationMs: now - (inst.startedAt ?? now), continueOnError: inst.spec.continueOnError });
+  }
+
+  clearTimer(inst: Instance): void {
+    if (inst.timer !== undefined) this.core.options.clock.clearTimeout(inst.timer);
+    inst.timer = undefined;
+  }
+}

@@ -1,0 +1,154 @@
+// The instances a run schedules and the groups they form (one group per node, one instance per matrix
+// combination), with the counters that say when a group may start: pure bookkeeping, no time, no processes.
+import { expandMatrix, type NodeSpec, type Scalar, type WorkflowSpec } from '../../model';
+import { isEndedNode } from '../../runRules';
+import type { NodeStatus, RunNodeInfo } from '../../protocol';
+import { MinHeap } from './heap';
+import type { RunningAttempt, TimerHandle } from './ports';
+
+export interface Instance {
+  /** Position in file order: the ready queue starts instances in this order. */
+  index: number;
+  id: string;
+  spec: NodeSpec;
+  group: Group;
+  matrix: Record<string, Scalar>;
+  status: NodeStatus;
+  attempt: number;
+  startedAt?: number;
+  outputs: Record<string, string>;
+  quality?: number;
+  error?: string;
+  running?: RunningAttempt;
+  timer?: TimerHandle;
+  /** Started even while the run is paused (an explicit retry). */
+  forced?: boolean;
+  /** Where the last attempt ran and its artifact patterns, with their expressions evaluated. */
+  artifactsIn?: { cwd: string; patterns: string[] };
+}
+
+export interface Group {
+  spec: NodeSpec;
+  instances: Instance[];
+  needs: Group[];
+  dependents: Group[];
+  /** Needed groups that have not ended yet. */
+  unendedNeeds: number;
+  /** Instances of this group that have ended. */
+  ended: number;
+}
+
+/** What a run continued from its log had reached, by instance id. */
+export type PreviousInstances = Map<string, { status: NodeStatus; outputs: Record<string, string>; attempt: number }>;
+
+export const isHardFailure = (i: Instance): boolean => i.status === 'failed' && !i.spec.continueOnError;
+export const isEffectivelyOk = (i: Instance): boolean => i.status === 'completed' || (i.status === 'failed' && i.spec.continueOnError);
+
+/** The instances of a workflow and their groups; completed instances of a continued run keep their outputs. */
+export class InstanceTable {
+  readonly instances: Instance[] = [];
+  readonly groups = new Map<string, Group>();
+  readonly byId = new Map<string, Instance>();
+  /** Indexes of instances whose needs have all ended. */
+  readonly ready = new MinHeap();
+
+  constructor(workflow: WorkflowSpec, previous?: PreviousInstances) {
+    let index = 0;
+    for (const spec of workflow.nodes) {
+      const group: Group = { spec, instances: [], needs: [], dependents: [], unendedNeeds: 0, ended: 0 };
+      this.groups.set(spec.id, group);
+      for (const m of expandMatrix(spec)) {
+        const inst: Instance = { index: index++, id: m.id, spec, group, matrix: m.values, status: 'pending', attempt: 0, outputs: {} };
+        const before = previous?.get(m.id);
+        if (before?.status === 'completed') Object.assign(inst, { status: 'completed', outputs: before.outputs, attempt: before.attempt });
+        group.instances.push(inst);
+        this.instances.push(inst);
+        this.byId.set(inst.id, inst);
+      }
+    }
+    for (const g of this.groups.values()) {
+      for (const dep of g.spec.needs) {
+        const d = this.groups.get(dep);
+        if (d && d !== g) {
+          g.needs.push(d);
+          d.dependents.push(g);
+        }
+      }
+    }
+  }
+
+  /** The instances as events describe them. */
+  get infos(): RunNodeInfo[] {
+    return this.instances.map((i) => ({
+      id: i.id,
+      nodeId: i.spec.id,
+      name: i.spec.name ?? i.spec.id,
+      kind: i.spec.kind,
+      ...(i.spec.phase ? { phase: i.spec.phase } : {}),
+      needs: i.spec.needs,
+      ...(i.spec.matrix ? { matrix: i.matrix } : {}),
+    }));
+  }
+
+  /** Recomputes the counters and the ready queue from the statuses; calls `onGroupEnded` for each ended group. */
+  recount(onGroupEnded: (g: Group) => void): void {
+    for (const g of this.groups.values()) {
+      g.ended = g.instances.filter((i) => isEndedNode(i.status)).length;
+      if (g.ended === g.instances.length) onGroupEnded(g);
+    }
+    for (const g of this.groups.values()) {
+      g.unendedNeeds = g.needs.filter((d) => d.ended < d.instances.length).length;
+      if (g.unendedNeeds === 0) this.queuePending(g);
+    }
+  }
+
+  /** Marks an instance ended; when that ends its group, the groups that need it move, and true is returned. */
+  end(inst: Instance, status: NodeStatus): boolean {
+    inst.status = status;
+    const g = inst.group;
+    g.ended++;
+    if (g.ended < g.instances.length) return false;
+    for (const d of g.dependents) {
+      d.unendedNeeds--;
+      if (d.unendedNeeds === 0) this.queuePending(d);
+    }
+    return true;
+  }
+
+  /** The groups downstream of one, breadth first, without it. */
+  downstreamOf(group: Group): Group[] {
+    const seen = new Set<Group>([group]);
+    const out: Group[] = [];
+    const queue = [...group.dependents];
+    for (let head = 0; head < queue.length; head++) {
+      const g = queue[head];
+      if (seen.has(g)) continue;
+      seen.add(g);
+      out.push(g);
+      queue.push(...g.dependents);
+    }
+    return out;
+  }
+
+  /** Whether a hard failure (not covered by continueOnError) happened anywhere upstream of a group. */
+  upstreamFailed(group: Group): boolean {
+    const seen = new Set<Group>();
+    const stack = [...group.needs];
+    while (stack.length) {
+      const g = stack.pop()!;
+      if (seen.has(g)) continue;
+      seen.add(g);
+      if (g.instances.some(isHardFailure)) return true;
+      stack.push(...g.needs);
+    }
+    return false;
+  }
+
+  count(status: NodeStatus): number {
+    return this.instances.filter((i) => i.status === status).length;
+  }
+
+  private queuePending(g: Group): void {
+    for (const i of g.instances) if (i.status === 'pending') this.ready.push(i.index);
+  }
+}

@@ -1,0 +1,337 @@
+import { formatDuration } from '../../duration';
+import { evaluate, isTruthy } from '../../expressions/evaluate';
+import { parseExpression } from '../../expressions/parser';
+import { conditionSource } from '../../expressions/template';
+import type { Scalar, WorkflowSpec } from '../../model';
+import type { EventDraft, NodeStatus, RunNodeInfo, RunStatus } from '../../protocol';
+import { canRetryNode, isEndedNode } from '../../runRules';
+import { NodeLifecycle, type SchedulerCore } from './attempts';
+import { InstanceTable, isEffectivelyOk, isHardFailure, type Instance, type PreviousInstances } from './instances';
+import { LogBatcher } from './logBatcher';
+import { Masker } from './masker';
+import type { Clock, ProcessRunner, RunSink, SubWorkflowRunner, TimerHandle } from './ports';
+import { collectOutputs, interpolate, RunScope } from './scope';
+
+export interface SchedulerOptions {
+  runId: string;
+  workflow: WorkflowSpec;
+  workflowPath: string;
+  workflowHash: string;
+  inputs: Record<string, Scalar>;
+  /** Folder that relative `cwd`s resolve against: the workflow file's folder. */
+  baseDir: string;
+  /** Scratch folder for the run (`MAESTRO_TEMP`). */
+  tempDir: string;
+  concurrency: number;
+  /** Environment every node starts from (the engine's own, usually). */
+  baseEnv: Record<string, string>;
+  runner: ProcessRunner;
+  clock: Clock;
+  sink: RunSink;
+  /**
+   * Continuing a run from its log: what each instance had reached, the last sequence number written, and lines for
+   * instances' logs about what happened to them in between (an attempt left running by an engine that died).
+   */
+  previous?: { instances: PreviousInstances; lastSeq: number; notes?: Map<string, string[]> };
+  /** Log batching: at most this many lines or this many milliseconds before a node:log event. */
+  logBatch?: { lines: number; ms: number };
+  /** Runs `workflow:` nodes; without it, such nodes fail saying so. */
+  subWorkflows?: SubWorkflowRunner;
+  /** Workflow files of the runs that contain this one (for sub-runs), outermost first. */
+  chain?: string[];
+  /** The run's masker, for a sub-run; a run makes its own. */
+  masker?: Masker;
+}
+
+/**
+ * Runs one workflow: decides what starts when, applies conditions, pause, cancel and retry, and reports everything
+ * as events; the life of each node (attempts, retries, timeouts, outputs) is NodeLifecycle's. It does no I/O
+ * itself: processes, time and storage come through its ports.
+ */
+export class Scheduler implements SchedulerCore {
+  readonly table: InstanceTable;
+  readonly scope: RunScope;
+  readonly masker: Masker;
+  readonly logs: LogBatcher;
+  private readonly lifecycle: NodeLifecycle;
+  private seq: number;
+  running = 0;
+  paused = false;
+  private pausedReported = false;
+  cancelling = false;
+  private cancelRequested = false;
+  /** Stopping where it stands (see halt): the run is left open in its log, to be resumed. */
+  private halting = false;
+  stopReason: string | undefined;
+  private finished = false;
+  private startedAt = 0;
+  private runTimer: TimerHandle | undefined;
+  private resolveDone!: (status: RunStatus) => void;
+  /** Settles with the run's status each time the run ends (a retry re-opens it and makes a new promise). */
+  done: Promise<RunStatus>;
+
+  constructor(readonly options: SchedulerOptions) {
+    this.seq = options.previous?.lastSeq ?? 0;
+    this.done = this.newDone();
+    this.masker = options.masker ?? new Masker();
+    this.logs = new LogBatcher(options.clock, options.logBatch ?? { lines: 100, ms: 50 }, (id, lines) => this.emitNode(id, { type: 'node:log', nodeId: id, lines }));
+    this.table = new InstanceTable(options.workflow, options.previous?.instances);
+    this.scope = new RunScope({ runId: options.runId, workflow: options.workflow, inputs: options.inputs, table: this.table, cancelling: () => this.cancelling }, options.baseEnv);
+    this.lifecycle = new NodeLifecycle(this);
+  }
+
+  private newDone(): Promise<RunStatus> {
+    return new Promise((resolve) => (this.resolveDone = resolve));
+  }
+
+  get nodes(): RunNodeInfo[] {
+    return this.table.infos;
+  }
+
+  /** Outputs of the completed nodes, later nodes in the file winning; only `names` when given. */
+  collectOutputs(names?: readonly string[]): Record<string, string> {
+    return collectOutputs(this.table.instances, names);
+  }
+
+  get isFinished(): boolean {
+    return this.finished;
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  /** Starts the run (or, with `previous`, continues it). */
+  start(): void {
+    const { options } = this;
+    this.startedAt = options.clock.now();
+    if (options.previous) {
+      this.emit({ type: 'workflow:resumed', reset: this.table.instances.filter((i) => i.status !== 'completed').map((i) => i.id) });
+      for (const [id, lines] of options.previous.notes ?? []) {
+        const inst = this.table.byId.get(id);
+        if (inst) for (const line of lines) this.lifecycle.logLine(inst, 'stderr', line);
+      }
+    } else {
+      const { workflow } = options;
+      this.emit({ type: 'workflow:started', workflow: { name: workflow.name, path: options.workflowPath, hash: options.workflowHash }, inputs: options.inputs, nodes: this.nodes, concurrency: options.concurrency });
+    }
+    if (options.workflow.timeoutMs !== undefined) {
+      const ms = options.workflow.timeoutMs;
+      this.runTimer = options.clock.setTimeout(() => this.cancelRun(`the run timed out after ${formatDuration(ms)}`), ms);
+    }
+    this.table.recount((g) => this.scope.publish(g));
+    this.pump();
+  }
+
+  pause(): void {
+    if (this.finished) throw new Error('the run has ended');
+    if (this.paused) return;
+    this.paused = true;
+    this.pausedReported = false;
+    this.settle();
+  }
+
+  resume(): void {
+    if (this.finished) throw new Error('the run has ended: retry a node to run it again');
+    if (!this.paused) return;
+    this.paused = false;
+    if (this.pausedReported) this.emit({ type: 'workflow:resumed', reset: [] });
+    this.pausedReported = false;
+    for (const i of this.table.instances) if (i.status === 'retrying' && i.timer === undefined) this.lifecycle.startAttempt(i);
+    this.pump();
+  }
+
+  cancel(): void {
+    if (this.finished) throw new Error('the run has ended');
+    this.cancelRequested = true;
+    this.cancelRun('the run was cancelled');
+  }
+
+  /**
+   * Stops the run where it stands, as a crash of the engine would but leaving no process behind: what runs is
+   * ended and marked cancelled (with the reason), nothing else is decided, and the run is not ended in its log,
+   * so that it shows as interrupted and resumes from there. For an engine whose host went away.
+   */
+  halt(reason: string): Promise<void> {
+    if (this.finished) return Promise.resolve();
+    this.halting = true;
+    this.cancelling = true;
+    this.stopReason = reason;
+    this.clearRunTimer();
+    for (const inst of this.table.instances) {
+      this.lifecycle.clearTimer(inst);
+      if (inst.status === 'running') inst.running?.stop('cancel');
+    }
+    const halted = this.done.then(() => undefined);
+    this.settle();
+    return halted;
+  }
+
+  /** Ends the run as failed, for a reason outside it (its log cannot be written): what runs is stopped, the rest cancelled. */
+  abort(reason: string): void {
+    this.cancelRun(reason);
+  }
+
+  approve(instanceId: string, approved: boolean, comment?: string): void {
+    const inst = this.table.byId.get(instanceId);
+    if (!inst) throw new Error(`no node '${instanceId}' in this run`);
+    if (inst.status !== 'waiting') throw new Error(`node '${instanceId}' is ${inst.status}, not waiting for approval`);
+    this.lifecycle.clearTimer(inst);
+    if (approved) this.lifecycle.complete(inst, { approved: 'true', ...(comment ? { comment } : {}) });
+    else this.lifecycle.fail(inst, `rejected${comment ? `: ${comment}` : ''}`, null);
+    this.pump();
+  }
+
+  /** Runs a failed, cancelled or skipped node again, then whatever becomes ready after it. */
+  retryNode(id: string): void {
+    if (!this.finished && !this.paused) throw new Error('a node can be retried when the run has ended or is paused');
+    const group = this.table.groups.get(id) ?? this.table.byId.get(id)?.group;
+    if (!group) throw new Error(`no node '${id}' in this run`);
+    const targets = group.instances.filter((i) => (i.id === id || group.spec.id === id) && canRetryNode(i.status));
+    if (targets.length === 0) {
+      const status = (this.table.byId.get(id) ?? group.instances[0]).status;
+      throw new Error(`node '${id}' is ${status}: only failed, cancelled or skipped nodes can be retried`);
+    }
+    const reset = [...targets, ...this.table.downstreamOf(group).flatMap((g) => g.instances.filter((i) => i.status !== 'completed'))];
+    for (const i of reset) {
+      Object.assign(i, { status: 'pending', attempt: 0, outputs: {}, error: undefined, quality: undefined, startedAt: undefined });
+      this.scope.forget(i.group);
+    }
+    for (const i of targets) i.forced = true;
+    const wasFinished = this.finished;
+    this.finished = false;
+    this.cancelling = false;
+    this.cancelRequested = false;
+    this.stopReason = undefined;
+    this.paused = false;
+    this.pausedReported = false;
+    if (wasFinished) this.done = this.newDone();
+    this.emit({ type: 'workflow:resumed', reset: reset.sort((a, b) => a.index - b.index).map((i) => i.id) });
+    this.table.recount((g) => this.scope.publish(g));
+    this.pump();
+  }
+
+  // ---- scheduling ----
+
+  /** Starts what is ready, in file order, as far as concurrency, pause and cancel allow. */
+  pump(): void {
+    if (this.finished) return;
+    const { ready, instances } = this.table;
+    while (ready.size > 0 && !this.cancelling) {
+      const inst = instances[ready.peek()!];
+      if (inst.status !== 'pending') {
+        ready.pop();
+        continue;
+      }
+      if (this.paused && !inst.forced) break;
+      const decision = this.decide(inst);
+      if (decision.run === false) {
+        ready.pop();
+        this.end(inst, 'skipped');
+        this.emitNode(inst.id, { type: 'node:skipped', nodeId: inst.id, reason: decision.reason });
+        continue;
+      }
+      if (inst.spec.kind !== 'approval' && this.running >= this.options.concurrency) break;
+      ready.pop();
+      inst.forced = false;
+      if (inst.spec.kind === 'approval') this.lifecycle.wait(inst);
+      else this.lifecycle.startAttempt(inst);
+    }
+    this.settle();
+  }
+
+  /** Reports a pause once nothing runs, and ends the run once nothing can happen any more. */
+  settle(): void {
+    if (this.finished || this.running > 0) return;
+    if (this.halting) {
+      this.finished = true;
+      this.logs.flushAll();
+      this.resolveDone('cancelled');
+      return;
+    }
+    const instances = this.table.instances;
+    if (instances.some((i) => i.status === 'waiting' || (i.status === 'retrying' && !this.paused))) return;
+    if (this.paused && !this.cancelling) {
+      if (!this.pausedReported && instances.some((i) => !isEndedNode(i.status))) {
+        this.pausedReported = true;
+        this.emit({ type: 'workflow:paused' });
+      }
+      if (this.pausedReported) return;
+    }
+    if (this.table.ready.size > 0 && !this.cancelling) return;
+    for (const i of instances) {
+      if (isEndedNode(i.status)) continue;
+      // Only reachable when a dependency can never end (the validator rejects such workflows).
+      this.end(i, 'skipped');
+      this.emitNode(i.id, { type: 'node:skipped', nodeId: i.id, reason: 'its needs can never be met' });
+    }
+    this.finish();
+  }
+
+  private decide(inst: Instance): { run: true } | { run: false; reason: string } {
+    const condition = inst.spec.if;
+    if (condition === undefined) {
+      const blocker = inst.group.needs.flatMap((g) => g.instances).find((i) => !isEffectivelyOk(i));
+      return blocker ? { run: false, reason: `'${blocker.id}' ${blocker.status === 'failed' ? 'failed' : `was ${blocker.status}`}` } : { run: true };
+    }
+    try {
+      const scope = this.scope.of(inst);
+      const { source } = conditionSource(condition);
+      const value = source.includes('${{') ? interpolate(source, scope) : evaluate(parseExpression(source), scope);
+      return isTruthy(value) ? { run: true } : { run: false, reason: `its condition is false: ${condition.trim()}` };
+    } catch (e) {
+      return { run: false, reason: `its condition could not be evaluated: ${(e as Error).message}` };
+    }
+  }
+
+  end(inst: Instance, status: NodeStatus): void {
+    if (this.table.end(inst, status)) this.scope.publish(inst.group);
+  }
+
+  private cancelRun(reason: string): void {
+    if (this.finished) return;
+    if (!this.cancelRequested) this.stopReason = reason;
+    this.cancelling = true;
+    this.clearRunTimer();
+    for (const inst of this.table.instances) {
+      if (inst.status === 'pending' || inst.status === 'waiting' || inst.status === 'retrying') {
+        this.lifecycle.clearTimer(inst);
+        this.end(inst, 'cancelled');
+        this.emitNode(inst.id, { type: 'node:cancelled', nodeId: inst.id, reason });
+      } else if (inst.status === 'running') inst.running?.stop('cancel');
+    }
+    this.settle();
+  }
+
+  private finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.clearRunTimer();
+    this.logs.flushAll();
+    const { table } = this;
+    const status: RunStatus = this.cancelRequested ? 'cancelled' : this.stopReason || table.instances.some(isHardFailure) ? 'failed' : 'completed';
+    const summary = { total: table.instances.length, completed: table.count('completed'), failed: table.count('failed'), skipped: table.count('skipped'), cancelled: table.count('cancelled'), durationMs: this.options.clock.now() - this.startedAt };
+    this.emit({ type: 'workflow:completed', status, ...(this.stopReason ? { error: this.stopReason } : {}), summary });
+    this.resolveDone(status);
+  }
+
+  private clearRunTimer(): void {
+    if (this.runTimer !== undefined) this.options.clock.clearTimeout(this.runTimer);
+    this.runTimer = undefined;
+  }
+
+  // ---- events ----
+
+  emitNode(instanceId: string, draft: EventDraft): void {
+    // Log lines come before the event that ends or moves a node, so that readers see them in order.
+    if (draft.type !== 'node:log') this.logs.flush(instanceId);
+    this.emit(draft);
+  }
+
+  private emit(draft: EventDraft): void {
+    // Log lines are not numbered: they are kept in the node's log file, not among the run's events.
+    const seq = draft.type === 'node:log' ? this.seq : ++this.seq;
+    this.options.sink.event({ ...draft, runId: this.options.runId, seq, ts: this.options.clock.now() });
+  }
+}
+

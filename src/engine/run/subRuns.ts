@@ -1,0 +1,69 @@
+// `workflow:` nodes: another file run as a sub-run of the same run, reporting into it under the node.
+import { dirname, resolve } from 'node:path';
+import { resolveInputs } from './core/inputs';
+import type { Clock, ProcessRunner, RunningAttempt, SubWorkflowRunner } from './core/ports';
+import { Scheduler } from './core/scheduler';
+import { loadWorkflow, RunSetupError } from './setup';
+
+/** The most sub-workflows one run may nest, as a last guard against a workflow that includes itself indirectly. */
+const MAX_SUB_WORKFLOW_DEPTH = 8;
+
+export interface SubRunContext {
+  runId: string;
+  tempDir: string;
+  concurrency: number;
+  baseEnv: Record<string, string>;
+  runner: ProcessRunner;
+  clock: Clock;
+}
+
+const failed = (error: string): RunningAttempt => ({ done: Promise.resolve({ exitCode: null, signal: null, outputs: {}, outputProblems: [], error }), stop: () => undefined });
+
+/** Runs `workflow:` nodes as nested schedulers that report into the parent run; one sub-run is one attempt. */
+export function subWorkflowRunner(context: SubRunContext): SubWorkflowRunner {
+  const run: SubWorkflowRunner = (request) => {
+    const path = resolve(request.path);
+    if (request.chain.map((p) => resolve(p)).includes(path)) return failed(`${path} includes itself`);
+    if (request.chain.length >= MAX_SUB_WORKFLOW_DEPTH) return failed(`sub-workflows nest more than ${MAX_SUB_WORKFLOW_DEPTH} deep`);
+    let loaded: ReturnType<typeof loadWorkflow>;
+    try {
+      loaded = loadWorkflow(path);
+    } catch (e) {
+      const first = e instanceof RunSetupError && e.diagnostics[0] ? `: ${e.diagnostics[0].message}` : '';
+      return failed(`sub-workflow ${(e as Error).message}${first}`);
+    }
+    const { values, errors } = resolveInputs(loaded.workflow.inputs, request.inputs);
+    if (errors.length) return failed(`sub-workflow ${path}: ${errors.join('; ')}`);
+    const nested = new Scheduler({
+      ...context,
+      workflow: loaded.workflow,
+      workflowPath: loaded.path,
+      workflowHash: loaded.hash,
+      inputs: values,
+      baseDir: dirname(loaded.path),
+      concurrency: loaded.workflow.concurrency ?? context.concurrency,
+      sink: request.sink,
+      subWorkflows: run,
+      chain: request.chain,
+      masker: request.masker,
+    });
+    let stoppedBy: 'timeout' | 'cancel' | undefined;
+    nested.start();
+    return {
+      done: nested.done.then((status) => ({
+        exitCode: status === 'completed' ? 0 : 1,
+        signal: null,
+        outputs: nested.collectOutputs(request.outputs),
+        outputProblems: [],
+        ...(stoppedBy ? { stoppedBy } : {}),
+        ...(status === 'completed' ? {} : { error: `the sub-workflow ${loaded.workflow.name} ${status}` }),
+      })),
+      stop: (reason) => {
+        if (nested.isFinished) return;
+        stoppedBy = reason;
+        nested.cancel();
+      },
+    };
+  };
+  return run;
+}

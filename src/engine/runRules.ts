@@ -1,0 +1,27 @@
+// What may be done with a run or a node in each status: decided here once, and used by the scheduler, the CLI, the
+// editor's commands, views and context keys, and the DAG panel.
+import type { NodeStatus, RunListStatus, RunStatus } from './protocol';
+
+/** A run that is going: it can be paused (if running), cancelled, approved; it cannot be deleted. */
+export const isActiveRun = (s: RunListStatus): s is 'running' | 'paused' => s === 'running' || s === 'paused';
+
+/** A run that has ended on its own terms. */
+export const isEndedRun = (s: RunListStatus): s is RunStatus => s === 'completed' || s === 'failed' || s === 'cancelled';
+
+/** A run that Resume can continue: paused, or ended without completing, or left by an engine that stopped. */
+export const canResumeRun = (s: RunListStatus): boolean => s === 'paused' || s === 'interrupted' || s === 'failed' || s === 'cancelled';
+
+/** A run whose failed nodes Retry Failed Nodes runs again (from its log). */
+export const canRetryFailedRun = (s: RunListStatus): boolean => s === 'failed' || s === 'cancelled' || s === 'interrupted';
+
+/** A run that can be deleted: anything but one going in an engine. */
+export const canDeleteRun = (s: RunListStatus): boolean => !isActiveRun(s);
+
+/** A node that has ended: it will not change unless it is retried. */
+export const isEndedNode = (s: NodeStatus): boolean => s === 'completed' || s === 'failed' || s === 'skipped' || s === 'cancelled';
+
+/** A node that is under way: running, waiting between attempts, or waiting for an approval. */
+export const isBusyNode = (s: NodeStatus): boolean => s === 'running' || s === 'retrying' || s === 'waiting';
+
+/** A node that Retry Node runs again (in a run that has ended or is paused). */
+export const canRetryNode = (s: NodeStatus): boolean => s === 'failed' || s === 'cancelled' || s === 'skipped';

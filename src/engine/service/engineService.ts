@@ -1,0 +1,182 @@
+import type { EngineEvent, EngineMessage, EngineRequest, EngineRequestType, RequestParams, RequestResult, RunListEntry, RunListStatus } from '../protocol';
+import { parseRequest, PROTOCOL_VERSION } from '../protocol';
+import { applyEvent, fromSnapshot, toSnapshot, type RunState } from '../runState';
+import { resumeRunFromLog, RunSetupError, startRun, type RunHandle, type RunOptions } from '../run/engine';
+import { deleteRun } from '../run/io/runStore';
+import { runsDirFor } from '../run/io/runsLocation';
+import { isActiveRun } from '../runRules';
+import { RunCatalog } from './runCatalog';
+import { RunsWatcher } from './runsWatcher';
+
+/** A run this engine holds: its handle, and where it is kept. */
+interface LiveRun {
+  handle: RunHandle;
+  runsDir: string;
+}
+
+type Handlers = { [K in EngineRequestType]: (p: RequestParams<K>) => Promise<RequestResult<K>> };
+
+/**
+ * The engine as a service: takes requests, answers each with its result, and sends run events and notices. It
+ * holds the runs it started or resumed; everything else about runs it reads from the runs folders, for any host.
+ * Transport-free: `handleLine` takes one line of input, `send` puts out one message.
+ */
+export class EngineService {
+  private readonly live = new Map<string, LiveRun>();
+  /** The state of each run this engine has sent events of, folded from them (from its log first, for a resumed run). */
+  private readonly states = new Map<string, RunState>();
+  private readonly catalog = new RunCatalog();
+  private readonly watcher: RunsWatcher;
+
+  constructor(
+    private readonly send: (m: EngineMessage) => void,
+    private readonly overrides: Pick<RunOptions, 'runner' | 'clock' | 'onWarning'> = {},
+  ) {
+    this.watcher = new RunsWatcher(() => this.send({ type: 'runs:changed' }));
+  }
+
+  ready(pid: number): void {
+    this.send({ type: 'engine:ready', protocolVersion: PROTOCOL_VERSION, pid });
+  }
+
+  /** Handles one line from the host. Never throws: whatever goes wrong becomes a reply or an engine:error. */
+  async handleLine(line: string): Promise<'continue' | 'shutdown'> {
+    if (line.trim() === '') return 'continue';
+    const parsed = parseRequest(line);
+    if ('error' in parsed) {
+      if (parsed.requestId !== undefined) this.send({ type: 'engine:reply', requestId: parsed.requestId, ok: false, error: parsed.error });
+      else this.send({ type: 'engine:error', message: parsed.error });
+      return 'continue';
+    }
+    const request = parsed.request;
+    try {
+      const result = await this.handle(request);
+      this.send({ type: 'engine:reply', requestId: request.requestId, ok: true, result });
+    } catch (e) {
+      const message = e instanceof RunSetupError && e.diagnostics.length ? `${e.message}: ${e.diagnostics[0].message}` : (e as Error).message;
+      this.send({ type: 'engine:reply', requestId: request.requestId, ok: false, error: message });
+    }
+    return request.type === 'shutdown' ? 'shutdown' : 'continue';
+  }
+
+  private handle(request: EngineRequest): Promise<RequestResult<EngineRequestType>> {
+    const { type, requestId: _, ...params } = request;
+    return (this.handlers[type] as (p: typeof params) => Promise<RequestResult<EngineRequestType>>)(params);
+  }
+
+  private readonly handlers: Handlers = {
+    configure: async ({ roots }) => {
+      this.catalog.configure(roots);
+      this.watcher.watchFolders(this.catalog.runsDirs);
+      return {};
+    },
+    start: async (p) => {
+      const runsDir = runsDirFor(p.workflowPath, this.catalog.rootsConfigured);
+      const handle = startRun({ ...p, runsDir, onEvent: (e) => this.onEvent(e), onLogsWritten: (sizes) => this.onLogsWritten(handle.runId, sizes), ...this.overrides });
+      this.hold(handle, runsDir);
+      return { runId: handle.runId };
+    },
+    pause: async ({ runId }) => (this.held(runId).scheduler.pause(), {}),
+    resume: async (p) => this.resume(p),
+    cancel: async ({ runId }) => (this.held(runId).scheduler.cancel(), {}),
+    retryNode: async ({ runId, nodeId }) => {
+      if (!this.live.has(runId)) return this.resume({ runId, fromNode: nodeId });
+      this.held(runId).scheduler.retryNode(nodeId);
+      return {};
+    },
+    approve: async ({ runId, nodeId, approved, comment }) => (this.held(runId).scheduler.approve(nodeId, approved, comment), {}),
+    listRuns: async (p) => {
+      const listed = this.catalog.list(p, (runId) => this.liveEntry(runId));
+      this.watchOthers(listed.runs);
+      return listed;
+    },
+    getRun: async ({ runId }) => {
+      const live = this.liveEntry(runId);
+      const state = this.states.get(runId);
+      return live && state ? { run: live, state: toSnapshot(state) } : this.catalog.get(runId);
+    },
+    getEvents: async ({ runId, afterSeq, limit }) => this.catalog.events(runId, afterSeq, limit),
+    readLog: async ({ runId, nodeId, ...o }) => this.catalog.log(runId, nodeId, o),
+    deleteRun: async ({ runId }) => {
+      const entry = this.liveEntry(runId);
+      if (entry && isActiveRun(entry.status)) throw new Error(`run ${runId} is ${entry.status}: cancel it before deleting it`);
+      this.live.get(runId)?.handle.dispose();
+      this.live.delete(runId);
+      this.states.delete(runId);
+      deleteRun(this.catalog.runsDirOfRun(runId), runId);
+      return {};
+    },
+    shutdown: async () => {
+      await this.stopAll();
+      return {};
+    },
+  };
+
+  private async resume(p: RequestParams<'resume'>): Promise<Record<string, never>> {
+    const run = this.live.get(p.runId);
+    if (run && !run.handle.scheduler.isFinished && p.fromNode === undefined) {
+      run.handle.scheduler.resume();
+      return {};
+    }
+    if (run && !run.handle.scheduler.isFinished) throw new Error(`run '${p.runId}' is still going: cancel it before running from a node`);
+    const runsDir = run?.runsDir ?? this.catalog.runsDirOfRun(p.runId);
+    run?.handle.dispose();
+    // The events the resumed run sends are folded onto the state its log left.
+    if (!this.states.has(p.runId)) {
+      const stored = this.catalog.get(p.runId).state;
+      if (stored) this.states.set(p.runId, fromSnapshot(stored));
+    }
+    const handle = await resumeRunFromLog({ runsDir, runId: p.runId, fromNode: p.fromNode, killGraceMs: p.killGraceMs, onEvent: (e) => this.onEvent(e), onLogsWritten: (sizes) => this.onLogsWritten(p.runId, sizes), ...this.overrides });
+    this.hold(handle, runsDir);
+    return {};
+  }
+
+  private hold(handle: RunHandle, runsDir: string): void {
+    this.live.set(handle.runId, { handle, runsDir });
+    this.catalog.remember(handle.runId, runsDir);
+    this.watcher.watchFolders(this.catalog.runsDirs);
+  }
+
+  private held(runId: string): RunHandle {
+    const run = this.live.get(runId);
+    if (!run) throw new Error(`run '${runId}' is not held by this engine: resume it to continue it from its log`);
+    return run.handle;
+  }
+
+  private liveEntry(runId: string): RunListEntry | undefined {
+    const s = this.states.get(runId);
+    if (!this.live.has(runId) || !s) return undefined;
+    return { runId, workflowPath: s.workflowPath, workflowName: s.workflowName, status: s.status satisfies RunListStatus, startedAt: s.startedAt, ...(s.endedAt !== undefined ? { endedAt: s.endedAt } : {}), live: true };
+  }
+
+  private onEvent(e: EngineEvent): void {
+    const state = applyEvent(this.states.get(e.runId), e);
+    if (state) this.states.set(e.runId, state);
+    this.send(e);
+  }
+
+  private onLogsWritten(runId: string, sizes: ReadonlyMap<string, number>): void {
+    for (const [nodeId, size] of sizes) this.send({ type: 'log:appended', runId, nodeId, size });
+  }
+
+  /** Runs other processes are running: their folders are watched for them to end. */
+  private watchOthers(runs: readonly RunListEntry[]): void {
+    this.watcher.watchRuns(runs.filter((r) => !r.live && isActiveRun(r.status)).map((r) => ({ runsDir: this.catalog.runsDirOfRun(r.runId), runId: r.runId })));
+  }
+
+  /**
+   * Stops every run still going where it stands and waits for its processes to end: the host is going away (a
+   * window reload, or the editor closing). The runs stay open in their logs, so that they show as interrupted
+   * and *Resume* continues them.
+   */
+  async stopAll(): Promise<void> {
+    this.watcher.dispose();
+    await Promise.all(
+      [...this.live.values()].map(async (r) => {
+        await r.handle.scheduler.halt('the editor window closed while the run was going');
+        r.handle.dispose();
+      }),
+    );
+    this.live.clear();
+  }
+}

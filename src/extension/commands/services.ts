@@ -1,0 +1,19 @@
+import type * as vscode from 'vscode';
+import type { DagPanels } from '../dag/dagPanels';
+import type { WorkflowDocuments } from '../language/documents';
+import type { LiveValidation } from '../language/liveValidation';
+import type { RunActions } from '../runs/runActions';
+import type { RunManager } from '../runs/runManager';
+
+/** What commands work with. */
+export interface CommandServices {
+  runs: RunManager;
+  actions: RunActions;
+  validation: LiveValidation;
+  documents: WorkflowDocuments;
+  dag: DagPanels;
+  log: vscode.LogOutputChannel;
+}
+
+/** A command's id and its handler (which receives whatever VS Code passes). */
+export type CommandTable = Record<string, (...args: unknown[]) => Promise<unknown>>;

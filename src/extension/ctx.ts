@@ -1,0 +1,68 @@
+import * as vscode from 'vscode';
+import { DagPanels } from './dag/dagPanels';
+import { WorkflowDocuments } from './language/documents';
+import { LiveValidation } from './language/liveValidation';
+import { WorkspaceValidator } from './language/workspaceValidator';
+import { EngineClient, type EngineLink } from './runs/engineClient';
+import { RunActions } from './runs/runActions';
+import { RunManager, runsRoots } from './runs/runManager';
+import { StartedRuns } from './runs/startedRuns';
+
+/**
+ * The extension's one context object: everything it is made of, and two lifetimes. The extension's scope holds what
+ * lives as long as the window (views, providers, validation, the runs the window knows); the engine's scope holds
+ * the engine connection and what listens to it, and is replaced when the window talks to another engine.
+ */
+export class Ctx implements EngineLink {
+  readonly log: vscode.LogOutputChannel;
+  readonly documents = new WorkflowDocuments();
+  readonly workspaceValidator: WorkspaceValidator;
+  readonly validation: LiveValidation;
+  readonly runs: RunManager;
+  readonly actions: RunActions;
+  readonly dag: DagPanels;
+  readonly startedHere: StartedRuns;
+  private engine: EngineClient;
+  private readonly engineScope: vscode.Disposable[] = [];
+
+  constructor(readonly extension: vscode.ExtensionContext) {
+    this.log = vscode.window.createOutputChannel('Maestro', { log: true });
+    this.workspaceValidator = new WorkspaceValidator(extension.asAbsolutePath('dist/validationWorker.js'), this.log);
+    this.validation = new LiveValidation(this.documents, this.log, this.workspaceValidator);
+    this.runs = new RunManager(this, this.log);
+    this.actions = new RunActions(this, this.runs, this.documents);
+    this.dag = new DagPanels({ runs: this.runs, actions: this.actions, documents: this.documents, validation: this.validation, log: this.log, bundle: vscode.Uri.joinPath(extension.extensionUri, 'dist') });
+    this.startedHere = new StartedRuns(extension.globalState);
+    this.engine = this.connectLocalEngine();
+    this.subscribe(this.log, this.workspaceValidator, this.validation, this.runs, this.dag);
+  }
+
+  /** Adds to the extension's scope: disposed when the extension deactivates. */
+  subscribe(...disposables: vscode.Disposable[]): void {
+    this.extension.subscriptions.push(...disposables);
+  }
+
+  request: EngineLink['request'] = (type, params) => this.engine.request(type, params);
+
+  /** The engine process of this window: started on the first request, told where runs are kept. */
+  private connectLocalEngine(): EngineClient {
+    const engine = new EngineClient(this.extension.asAbsolutePath('dist/engine.js'), this.log, () => ({ roots: runsRoots() }));
+    this.engineScope.push(
+      engine,
+      this.runs.attach(engine),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => void engine.configure().then(() => this.runs.reload())),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('maestro.runsDirectory')) void engine.configure().then(() => this.runs.reload());
+      }),
+    );
+    return engine;
+  }
+
+  /** Stops the engine (its runs stay interrupted in their logs, to be resumed) and everything that listens to it. */
+  async shutdownEngine(): Promise<void> {
+    const engine = this.engine;
+    for (const d of this.engineScope.splice(0)) if (d !== engine) d.dispose();
+    await engine.shutdown();
+    engine.dispose();
+  }
+}

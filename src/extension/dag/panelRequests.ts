@@ -1,0 +1,97 @@
+// What the DAG panel asks of the host, answered through the run actions (the same as the commands'), the run
+// manager and the editor. Errors go back to the panel, which shows them in place.
+import { dirname, resolve } from 'node:path';
+import * as vscode from 'vscode';
+import type { WebviewRequest, WebviewRequests, WebviewRequestType, WebviewResult } from '../../webview/protocol';
+import { askInputs } from '../commands/pickers';
+import type { WorkflowDocuments } from '../language/documents';
+import { logUri } from '../runs/nodeLogs';
+import type { RunActions } from '../runs/runActions';
+import type { RunEntry, RunManager } from '../runs/runManager';
+import { TAIL_LINES } from '../runs/liveRunMemory';
+import { plainText } from '../ui/untrustedText';
+import { artifactToOpen } from './artifacts';
+
+export interface PanelContext {
+  uri: vscode.Uri;
+  runs: RunManager;
+  actions: RunActions;
+  documents: WorkflowDocuments;
+  /** The panel follows the workflow's runs (a run it starts shows at once). */
+  follow(): void;
+  /** The editor column beside the panel, where documents open. */
+  editorColumn(): vscode.ViewColumn;
+}
+
+type Handlers = { [K in WebviewRequestType]: (p: WebviewRequests[K]['params']) => Promise<WebviewResult<K>> };
+
+/** Answers one request of the panel; throws what it cannot do. */
+export function answer(c: PanelContext, r: WebviewRequest): Promise<WebviewResult<WebviewRequestType>> {
+  const handlers = panelHandlers(c);
+  return (handlers[r.type] as (p: WebviewRequest) => Promise<WebviewResult<WebviewRequestType>>)(r);
+}
+
+function panelHandlers(c: PanelContext): Handlers {
+  const run = (runId: string): RunEntry => c.runs.get(runId) ?? fail(`run ${runId} is gone: it may have been deleted`);
+  return {
+    control: async ({ action, runId }) => {
+      if (action === 'run' || action === 'runWithInputs') {
+        c.follow();
+        const inputs = action === 'runWithInputs' ? await askInputs(c.documents, c.uri) : {};
+        if (inputs) await c.actions.start(c.uri, inputs);
+        return {};
+      }
+      const shown = run(runId ?? fail('no run is shown'));
+      await { pause: () => c.actions.pause(shown), resume: () => c.actions.resume(shown), cancel: () => c.actions.cancel(shown), retryFailed: () => c.actions.retryFailed(shown) }[action]();
+      return {};
+    },
+    retryNode: async ({ runId, nodeId }) => (await c.actions.retryNode(run(runId), nodeId), {}),
+    approve: async ({ runId, nodeId, approved }) => (await c.actions.approve(run(runId), nodeId, approved), {}),
+    openLog: async ({ runId, nodeId }) => {
+      const instanceId = await pickInstance(c.runs, run(runId), nodeId);
+      if (!instanceId) return {};
+      const doc = await vscode.workspace.openTextDocument(logUri(runId, instanceId));
+      await vscode.window.showTextDocument(doc, { preview: true, viewColumn: c.editorColumn() });
+      return {};
+    },
+    openArtifact: async ({ runId, nodeId, path }) => {
+      const entry = run(runId);
+      const instance = (await c.runs.loadState(entry))?.nodes.get(nodeId);
+      // The engine says where the node's artifacts were found; runs from before it did are found from the file.
+      const nodeFolder = instance?.artifactsDir ?? declaredFolder(c, entry, instance?.info.nodeId);
+      const roots = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+      const target = artifactToOpen({ recorded: instance?.artifacts ?? [], requested: path, nodeFolder, roots });
+      if ('error' in target) throw new Error(target.error);
+      await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(target.path));
+      return {};
+    },
+    copy: async ({ text }) => (await vscode.env.clipboard.writeText(text), {}),
+    logTail: async ({ runId, nodeId }) => ({ lines: await c.runs.logTail(runId, nodeId, TAIL_LINES) }),
+  };
+}
+
+function fail(message: string): never {
+  throw new Error(message);
+}
+
+/** The node's working folder as the workflow file says now (for runs that did not record it). */
+function declaredFolder(c: PanelContext, run: RunEntry, nodeId: string | undefined): string {
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === c.uri.toString());
+  const spec = open && nodeId ? c.documents.index(open).result.workflow.nodes.find((n) => n.id === nodeId) : undefined;
+  return spec?.cwd ? resolve(dirname(run.workflowPath), spec.cwd) : dirname(run.workflowPath);
+}
+
+/** The instance of a node to act on: itself, its only instance, or the one the user picks. */
+async function pickInstance(runs: RunManager, entry: RunEntry, nodeId: string): Promise<string | undefined> {
+  const state = await runs.loadState(entry);
+  if (!state) throw new Error(`run ${entry.runId} cannot be read`);
+  if (state.nodes.has(nodeId)) return nodeId;
+  const instances = state.order.filter((id) => state.nodes.get(id)!.info.nodeId === nodeId);
+  if (instances.length === 0) throw new Error(`${nodeId} is not a node of run ${entry.runId}`);
+  if (instances.length === 1) return instances[0];
+  const picked = await vscode.window.showQuickPick(
+    instances.map((id) => ({ label: plainText(id), description: state.nodes.get(id)!.status, id })),
+    { title: `Open the log of which instance of ${plainText(nodeId)}?` },
+  );
+  return picked?.id;
+}

@@ -1,0 +1,77 @@
+import type { EngineEvent } from '../../engine/protocol';
+import type { HostMessage } from '../../webview/protocol';
+import type { RunManager } from '../runs/runManager';
+
+/** Live events go to the webview at most this often, in one message: a busy run costs a few posts a second. */
+const EVENT_FLUSH_MS = 16;
+
+/**
+ * The run a DAG panel shows: its snapshot (its events so far, from the window's memory or the engine), then its
+ * live events, batched. A snapshot asked for while an older one is on its way replaces it: only the newest shows.
+ */
+export class ShownRun {
+  private shown: string | undefined;
+  private lastSentSeq = -1;
+  private generation = 0;
+  private pending: EngineEvent[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly runs: RunManager,
+    private readonly post: (m: HostMessage) => void,
+    private readonly onProblem: (message: string) => void,
+  ) {}
+
+  get runId(): string | undefined {
+    return this.shown;
+  }
+
+  /** The run to show once the webview listens (nothing is sent now). */
+  choose(runId: string | undefined): void {
+    this.shown = runId;
+  }
+
+  /** Shows a run (or none) from the start: its snapshot now, its live events after. */
+  async show(runId: string | undefined, following: boolean): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.pending = [];
+    this.shown = runId;
+    this.lastSentSeq = Number.MAX_SAFE_INTEGER;
+    const generation = ++this.generation;
+    if (!runId || !this.runs.get(runId)) {
+      this.lastSentSeq = -1;
+      this.post({ type: 'runSnapshot', following, events: [] });
+      return;
+    }
+    let events: EngineEvent[] = [];
+    try {
+      events = await this.runs.eventsOf(runId);
+    } catch (e) {
+      this.onProblem(`cannot read run ${runId}: ${(e as Error).message}`);
+    }
+    if (generation !== this.generation) return;
+    this.lastSentSeq = events.reduce((max, e) => Math.max(max, e.seq), -1);
+    this.post({ type: 'runSnapshot', runId, following, events });
+  }
+
+  /** A live event: forwarded if it is of the run shown and comes after the snapshot (log lines always do). */
+  take(e: EngineEvent): void {
+    if (e.runId !== this.shown) return;
+    if (e.type !== 'node:log') {
+      if (e.seq <= this.lastSentSeq) return;
+      this.lastSentSeq = e.seq;
+    } else if (this.lastSentSeq === Number.MAX_SAFE_INTEGER) return;
+    this.pending.push(e);
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      const events = this.pending;
+      this.pending = [];
+      if (events.length && this.shown) this.post({ type: 'runEvents', runId: this.shown, events });
+    }, EVENT_FLUSH_MS);
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+  }
+}

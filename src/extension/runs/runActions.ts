@@ -1,0 +1,119 @@
+import * as vscode from 'vscode';
+import { canDeleteRun, canRetryFailedRun, canResumeRun, isActiveRun } from '../../engine/runRules';
+import type { WorkflowDocuments } from '../language/documents';
+import type { EngineLink } from './engineClient';
+import type { RunEntry, RunManager } from './runManager';
+import { isInWorkspace } from './startedRuns';
+
+/** Why an action was refused, so that whoever shows it can offer the way out. */
+export type RefusalKind = 'untrusted' | 'invalid-workflow' | 'not-allowed';
+
+/** An action that cannot be done now, with the reason; commands show it as a notification, the panel in place. */
+export class ActionRefused extends Error {
+  constructor(
+    message: string,
+    readonly kind: RefusalKind,
+  ) {
+    super(message);
+    this.name = 'ActionRefused';
+  }
+}
+
+/**
+ * Everything that can be done to runs, for the commands and the DAG panel alike. Each action checks that it may
+ * be done (trust, the workflow's errors, the run's status) and throws when it cannot, or when the engine fails it;
+ * only commands turn errors into notifications.
+ */
+export class RunActions {
+  constructor(
+    private readonly engine: EngineLink,
+    private readonly runs: RunManager,
+    private readonly documents: WorkflowDocuments,
+  ) {}
+
+  /** Starts a run of a workflow (saved first, if it has unsaved changes); resolves once it has started. */
+  async start(uri: vscode.Uri, inputs: Record<string, string> = {}): Promise<RunEntry> {
+    requireTrust();
+    const doc = await this.readyToRun(uri);
+    const config = vscode.workspace.getConfiguration('maestro', uri);
+    const concurrency = config.get<number | null>('maxConcurrency') ?? undefined;
+    const { runId } = await this.engine.request('start', { workflowPath: doc.uri.fsPath, inputs, ...(concurrency ? { concurrency } : {}), killGraceMs: killGraceMs(uri) });
+    return this.runs.whenStarted(runId);
+  }
+
+  /** Runs a node and what comes after it again, keeping the rest of the workflow's last run (or runs it all). */
+  async runFrom(uri: vscode.Uri, nodeId: string): Promise<void> {
+    requireTrust();
+    const last = this.runs.latestFor(uri);
+    if (!last) {
+      await this.start(uri);
+      return;
+    }
+    if (last.live && isActiveRun(last.status)) throw new ActionRefused(`the last run of ${last.workflowName} is still ${last.status}: cancel it first`, 'not-allowed');
+    await this.readyToRun(uri);
+    await this.resume(last, nodeId);
+  }
+
+  async pause(run: RunEntry): Promise<void> {
+    if (!(run.live && run.status === 'running')) throw new ActionRefused(`run ${run.runId} is ${run.status}: only a running run can be paused`, 'not-allowed');
+    await this.engine.request('pause', { runId: run.runId });
+  }
+
+  /** Resumes a paused run, or continues an ended or interrupted one from its log (optionally from one node). */
+  async resume(run: RunEntry, fromNode?: string): Promise<void> {
+    requireTrust();
+    if (fromNode === undefined && !canResumeRun(run.status)) throw new ActionRefused(`run ${run.runId} is ${run.status}: there is nothing to resume`, 'not-allowed');
+    // The run record names the workflow to run: a record written by someone else may name any file.
+    if (!isInWorkspace(run.workflowPath)) throw new ActionRefused(`run ${run.runId} is of ${run.workflowPath}, which is outside this workspace: it is not resumed from here`, 'not-allowed');
+    // The events the engine sends next fold onto the run's state so far.
+    await this.runs.loadState(run);
+    await this.engine.request('resume', { runId: run.runId, killGraceMs: killGraceMs(vscode.Uri.file(run.workflowPath)), ...(fromNode ? { fromNode } : {}) });
+  }
+
+  async cancel(run: RunEntry): Promise<void> {
+    if (!(run.live && isActiveRun(run.status))) throw new ActionRefused(`run ${run.runId} is ${run.status}: there is nothing to cancel`, 'not-allowed');
+    await this.engine.request('cancel', { runId: run.runId });
+  }
+
+  /** Runs a failed, cancelled or skipped node again, with what comes after it. */
+  async retryNode(run: RunEntry, nodeId: string): Promise<void> {
+    requireTrust();
+    if (!run.live) return this.resume(run, nodeId);
+    await this.engine.request('retryNode', { runId: run.runId, nodeId });
+  }
+
+  /** Runs the failed, cancelled and never-started nodes of an ended run again, from its log. */
+  async retryFailed(run: RunEntry): Promise<void> {
+    if (!canRetryFailedRun(run.status)) throw new ActionRefused(`run ${run.runId} is ${run.status}: it has no failed nodes to retry`, 'not-allowed');
+    await this.resume(run);
+  }
+
+  async approve(run: RunEntry, nodeId: string, approved: boolean, comment?: string): Promise<void> {
+    if (!run.live) throw new ActionRefused('this run is no longer held by this window\'s engine: it cannot be approved from here', 'not-allowed');
+    await this.engine.request('approve', { runId: run.runId, nodeId, approved, ...(comment ? { comment } : {}) });
+  }
+
+  async delete(run: RunEntry): Promise<void> {
+    if (run.live && !canDeleteRun(run.status)) throw new ActionRefused('cancel the run before deleting it', 'not-allowed');
+    await this.engine.request('deleteRun', { runId: run.runId });
+    this.runs.forget(run.runId);
+  }
+
+  /** The workflow's document, saved, once it has no errors. */
+  private async readyToRun(uri: vscode.Uri): Promise<vscode.TextDocument> {
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const errors = this.documents.index(doc).result.diagnostics.filter((d) => d.severity === 'error').length;
+    if (errors) throw new ActionRefused(`${vscode.workspace.asRelativePath(uri)} has ${errors} error${errors === 1 ? '' : 's'}: fix ${errors === 1 ? 'it' : 'them'} to run it`, 'invalid-workflow');
+    if (doc.isDirty) await doc.save();
+    return doc;
+  }
+}
+
+/** Nothing runs in Restricted Mode. */
+function requireTrust(): void {
+  if (!vscode.workspace.isTrusted) throw new ActionRefused('Maestro does not run workflows in Restricted Mode: trust this workspace to run them. Validation and the DAG still work.', 'untrusted');
+}
+
+function killGraceMs(uri: vscode.Uri): number {
+  return Math.max(0, vscode.workspace.getConfiguration('maestro', uri).get<number>('killGracePeriod', 5)) * 1000;
+}
