@@ -64,7 +64,14 @@ const targets = [
   { entryPoints: { engine: 'src/engine/child/main.ts' }, platform: 'node', format: 'cjs', target: 'node18' },
   { entryPoints: { spawnHelper: 'src/engine/run/io/spawnHelper/main.ts' }, platform: 'node', format: 'cjs', target: 'node18' },
   { entryPoints: { validationWorker: 'src/engine/validation/worker/main.ts' }, platform: 'node', format: 'cjs', target: 'node18' },
-  { entryPoints: { cli: 'src/cli/main.ts' }, platform: 'node', format: 'cjs', target: 'node18', banner: { js: '#!/usr/bin/env node' }, plugins: [executablePlugin] },
+  {
+    entryPoints: { cli: 'src/cli/main.ts' },
+    platform: 'node',
+    format: 'cjs',
+    target: 'node18',
+    banner: { js: '#!/usr/bin/env node' },
+    plugins: [executablePlugin],
+  },
   { entryPoints: { webview: 'src/webview/main.tsx' }, ...browser, loader: { '.ttf': 'file' }, assetNames: '[name]', plugins: [layoutWorkerPlugin] },
 ];
 

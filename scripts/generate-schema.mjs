@@ -20,7 +20,10 @@ const retry = {
       required: ['max'],
       properties: {
         max: { type: 'integer', minimum: 0, ...d('Number of retries after the first attempt.') },
-        backoff: { enum: ['fixed', 'linear', 'exponential'], ...d('How the delay grows between attempts: `fixed` (always `delay`), `linear` (`delay × n`) or `exponential` (`delay × 2ⁿ⁻¹`).') },
+        backoff: {
+          enum: ['fixed', 'linear', 'exponential'],
+          ...d('How the delay grows between attempts: `fixed` (always `delay`), `linear` (`delay × n`) or `exponential` (`delay × 2ⁿ⁻¹`).'),
+        },
         delay: { $ref: '#/definitions/duration', ...d('Delay before the first retry (default `1s`).') },
         maxDelay: { $ref: '#/definitions/duration', ...d('Upper bound of the delay between attempts.') },
       },
@@ -30,15 +33,25 @@ const retry = {
 };
 const nodeProps = {
   name: expressionString('Display label of the node (may contain `${{ }}` expressions).'),
-  phase: { ...d('A free label used to group and colour nodes, such as an SDLC phase (`requirements`, `design`, `implementation`, `testing`, `deployment`).'), type: 'string', examples: ['design', 'testing'] },
+  phase: {
+    ...d('A free label used to group and colour nodes, such as an SDLC phase (`requirements`, `design`, `implementation`, `testing`, `deployment`).'),
+    type: 'string',
+    examples: ['design', 'testing'],
+  },
   description: { ...d('What the node does.'), type: 'string' },
   needs: {
     ...d('The node id, or list of node ids, that must end before this node starts.'),
     anyOf: [{ $ref: '#/definitions/nodeId' }, { type: 'array', items: { $ref: '#/definitions/nodeId' }, uniqueItems: true }],
     examples: ['build', ['backend', 'frontend']],
   },
-  if: { ...d('A condition: the node runs only when it holds. A bare expression or `${{ }}`. Default: `success()`.'), type: ['string', 'boolean'], examples: ['${{ always() }}', "nodes.test.status == 'completed'"] },
-  run: expressionString('A shell script, run with `bash -e` (or `sh -e` where bash is missing) in `cwd`. `${{ }}` expressions are substituted first.', ['make test']),
+  if: {
+    ...d('A condition: the node runs only when it holds. A bare expression or `${{ }}`. Default: `success()`.'),
+    type: ['string', 'boolean'],
+    examples: ['${{ always() }}', "nodes.test.status == 'completed'"],
+  },
+  run: expressionString('A shell script, run with `bash -e` (or `sh -e` where bash is missing) in `cwd`. `${{ }}` expressions are substituted first.', [
+    'make test',
+  ]),
   approval: {
     ...d('A manual gate: the run waits until a person approves or rejects it.'),
     type: 'object',
@@ -51,14 +64,31 @@ const nodeProps = {
   },
   workflow: { ...d('Path of another workflow file, relative to this one, run as a sub-workflow.'), type: 'string', examples: ['./deploy.workflow.yaml'] },
   with: stringMap('Inputs of the sub-workflow named by `workflow`.'),
-  env: stringMap('Environment variables for this node, added to the workflow\'s `env`.'),
-  cwd: { ...d('Working folder, relative to the workflow file\'s folder (the default).'), type: 'string' },
-  shell: { ...d('Shell that runs `run` (default `bash`, or `sh` where bash is missing), with options of its own if any (`bash -x`, `python3 -u`). POSIX shells also get `-e`.'), type: 'string', examples: ['bash', 'sh', 'zsh', 'bash -x', 'python3 -u'] },
+  env: stringMap("Environment variables for this node, added to the workflow's `env`."),
+  cwd: { ...d("Working folder, relative to the workflow file's folder (the default)."), type: 'string' },
+  shell: {
+    ...d(
+      'Shell that runs `run` (default `bash`, or `sh` where bash is missing), with options of its own if any (`bash -x`, `python3 -u`). POSIX shells also get `-e`.',
+    ),
+    type: 'string',
+    examples: ['bash', 'sh', 'zsh', 'bash -x', 'python3 -u'],
+  },
   timeout: { $ref: '#/definitions/duration', ...d('How long one attempt may take before it is ended.') },
   retry: { $ref: '#/definitions/retry' },
   continueOnError: { ...d('When true, a failure of this node does not fail the run, and dependents run as if it had completed.'), type: 'boolean' },
-  outputs: { ...d('Names of the outputs the node writes to `$MAESTRO_OUTPUT` (`name=value` lines).'), type: 'array', items: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_-]*$' }, uniqueItems: true, examples: [['version', 'url']] },
-  artifacts: { ...d('Files the node produces: paths or globs relative to `cwd`.'), type: 'array', items: { type: 'string' }, examples: [['dist/**', 'report.html']] },
+  outputs: {
+    ...d('Names of the outputs the node writes to `$MAESTRO_OUTPUT` (`name=value` lines).'),
+    type: 'array',
+    items: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_-]*$' },
+    uniqueItems: true,
+    examples: [['version', 'url']],
+  },
+  artifacts: {
+    ...d('Files the node produces: paths or globs relative to `cwd`.'),
+    type: 'array',
+    items: { type: 'string' },
+    examples: [['dist/**', 'report.html']],
+  },
   quality: {
     ...d('A quality gate: the node fails when it reports (`::quality <0..1>`) a score below `min`.'),
     type: 'object',

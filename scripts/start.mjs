@@ -23,7 +23,13 @@ if (!existsSync(workspace)) {
   mkdirSync(workspace, { recursive: true });
   cpSync(join(root, 'examples'), workspace, { recursive: true });
 }
-const server = await startCodeServer({ ...paths, vsix: join(root, 'dist', 'maestro-dag.vsix'), workDir: home, workspace, settings: { 'security.workspace.trust.enabled': false } });
+const server = await startCodeServer({
+  ...paths,
+  vsix: join(root, 'dist', 'maestro-dag.vsix'),
+  workDir: home,
+  workspace,
+  settings: { 'security.workspace.trust.enabled': false },
+});
 console.log(`\nMaestro DAG Workflows in VS Code: ${server.workspaceUrl}`);
 console.log(`(loopback only, no password; the examples are a copy in ${workspace}). Ctrl-C stops it.`);
 const stop = async () => {

@@ -18,7 +18,11 @@ const time = (name: string, f: () => unknown) => {
 };
 for (let round = 0; round < 40; round++) {
   const text = `${base}# ${round}\n`;
-  time('cst: Parser tokens only', () => { for (const _ of new Parser().parse(text)) { /* drain */ } });
+  time('cst: Parser tokens only', () => {
+    for (const _ of new Parser().parse(text)) {
+      /* drain */
+    }
+  });
   time('parseDocument', () => parseDocument(text));
   time('parseDocument (lineCounter)', () => parseDocument(text, { lineCounter: new LineCounter() }));
   const doc = parseDocument(text);

@@ -45,7 +45,16 @@ function main(): void {
   const single = chainOf(1);
   const floor = join(root, 'scripts', 'bench', 'spawnFloor.mjs');
 
-  const t = { make: [] as number[], floor: [] as number[], engine: [] as number[], engineNoHelpers: [] as number[], chainEngine: [] as number[], chainFloor: [] as number[], singleEngine: [] as number[], singleFloor: [] as number[] };
+  const t = {
+    make: [] as number[],
+    floor: [] as number[],
+    engine: [] as number[],
+    engineNoHelpers: [] as number[],
+    chainEngine: [] as number[],
+    chainFloor: [] as number[],
+    singleEngine: [] as number[],
+    singleFloor: [] as number[],
+  };
   for (let round = 0; round < ROUNDS; round++) {
     const runs = join(work, `runs-${round}`);
     t.make.push(time('make', ['-s', '-j8', '-f', 'Makefile', 'all']));
@@ -66,7 +75,11 @@ function main(): void {
   const big = join(work, 'big.workflow.yaml');
   writeFileSync(big, layeredWorkflow({ layers: 500, width: 20, concurrency: 8, run: () => 'true' }));
   const rssFile = join(work, 'rss');
-  const bigMs = time(process.execPath, ['--require', join(root, 'scripts', 'bench', 'rssProbe.cjs'), cli, 'run', big, '--json', '--runs-dir', join(work, 'runs-big')], { MAESTRO_RSS_FILE: rssFile });
+  const bigMs = time(
+    process.execPath,
+    ['--require', join(root, 'scripts', 'bench', 'rssProbe.cjs'), cli, 'run', big, '--json', '--runs-dir', join(work, 'runs-big')],
+    { MAESTRO_RSS_FILE: rssFile },
+  );
   const rss = JSON.parse(readFileSync(rssFile, 'utf8')) as { engine: number; helpers: number[] };
   const rssMb = rss.engine / (1024 * 1024);
   const helperRssMb = rss.helpers.map((b) => b / (1024 * 1024));
@@ -75,7 +88,9 @@ function main(): void {
   console.log(`  make -j8 (execs 'true' without a shell)                  ${ms(m.make)}`);
   console.log(`  bare Node loop: spawn 'bash -e -c true' 8 at a time       ${ms(m.floor)}   (the floor)`);
   console.log(`  maestro-dag run --json (validation, events, run log)      ${ms(m.engine)}   (2 spawn helpers)`);
-  console.log(`  the same, every process started by the engine itself      ${ms(m.engineNoHelpers)}   (MAESTRO_SPAWN_HELPERS=0: ${ratio(m.engineNoHelpers, m.floor)} the floor)`);
+  console.log(
+    `  the same, every process started by the engine itself      ${ms(m.engineNoHelpers)}   (MAESTRO_SPAWN_HELPERS=0: ${ratio(m.engineNoHelpers, m.floor)} the floor)`,
+  );
   console.log(`  engine ÷ floor = ${ratio(m.engine, m.floor)} (target ≤ 1.25×); engine ÷ make = ${ratio(m.engine, m.make)}`);
   console.log(`Chain of 200 nodes, one at a time: engine ${ms(m.chainEngine)}, spawn floor ${ms(m.chainFloor)}`);
   console.log(`  per-hop latency above the spawn time, start-up costs removed: ${hop.toFixed(2)} ms (target < 2 ms)`);

@@ -32,7 +32,9 @@ for (const [name, text] of files) {
   const m = measure(text);
   worst.ratio = Math.max(worst.ratio, m.ms / valid.ms);
   worst.bytes = Math.max(worst.bytes, m.bytes);
-  console.log(`  ${name.padEnd(48)} ${ms(m.ms).padStart(9)}  ${ratio(m.ms, valid.ms).padStart(6)}  ${(m.bytes / 1024).toFixed(0).padStart(5)} KB of diagnostics`);
+  console.log(
+    `  ${name.padEnd(48)} ${ms(m.ms).padStart(9)}  ${ratio(m.ms, valid.ms).padStart(6)}  ${(m.bytes / 1024).toFixed(0).padStart(5)} KB of diagnostics`,
+  );
 }
 console.log(`  worst: ${worst.ratio.toFixed(2)}× the valid file (target ≤ 3×), ${(worst.bytes / 1024 / 1024).toFixed(2)} MB (target ≤ 2 MB)`);
 process.send?.({ section: 'hostile', validMs: valid.ms, worstVsValid: worst.ratio, worstBytes: worst.bytes });

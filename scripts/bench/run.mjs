@@ -8,11 +8,13 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const out = join(root, '.bench');
 const only = process.argv.slice(2);
-const sections = ['validator', 'hostile', 'engine', 'webview'].filter((s) => existsSync(join(root, 'scripts', 'bench', `${s}.ts`)) && (only.length === 0 || only.includes(s)));
+/** A section is scripts/bench/<name>.ts, or scripts/bench/<name>/index.ts. */
+const entryOf = (s) => [join(root, 'scripts', 'bench', `${s}.ts`), join(root, 'scripts', 'bench', s, 'index.ts')].find((p) => existsSync(p));
+const sections = ['validator', 'hostile', 'engine', 'webview'].filter((s) => entryOf(s) && (only.length === 0 || only.includes(s)));
 
 mkdirSync(out, { recursive: true });
 await build({
-  entryPoints: Object.fromEntries(sections.map((s) => [s, join(root, 'scripts', 'bench', `${s}.ts`)])),
+  entryPoints: Object.fromEntries(sections.map((s) => [s, entryOf(s)])),
   bundle: true,
   platform: 'node',
   format: 'cjs',

@@ -61,9 +61,15 @@ export class RunReporter {
     const io = this.io;
     switch (e.type) {
       case 'workflow:started':
-        return paint(io, '1', `▶ ${e.workflow.name}`) + paint(io, '90', `  run ${e.runId}, ${e.nodes.length} node${e.nodes.length === 1 ? '' : 's'}, up to ${e.concurrency} at once`);
+        return (
+          paint(io, '1', `▶ ${e.workflow.name}`) +
+          paint(io, '90', `  run ${e.runId}, ${e.nodes.length} node${e.nodes.length === 1 ? '' : 's'}, up to ${e.concurrency} at once`)
+        );
       case 'workflow:resumed':
-        return paint(io, '1', `▶ resumed ${s.workflowName}`) + (e.reset.length ? paint(io, '90', `  ${e.reset.length} node${e.reset.length === 1 ? '' : 's'} to run`) : '');
+        return (
+          paint(io, '1', `▶ resumed ${s.workflowName}`) +
+          (e.reset.length ? paint(io, '90', `  ${e.reset.length} node${e.reset.length === 1 ? '' : 's'} to run`) : '')
+        );
       case 'workflow:paused':
         return paint(io, '33', '⏸ paused: running nodes finished, nothing new starts');
       case 'node:started':
@@ -73,10 +79,15 @@ export class RunReporter {
       case 'node:waiting':
         return paint(io, '36', `  ? ${e.nodeId} waits for approval: ${e.prompt}`);
       case 'node:diagnostic':
-        return paint(io, e.severity === 'error' ? '31' : '33', `  ${e.severity}: ${e.file ? `${e.file}${e.line ? `:${e.line}` : ''}: ` : ''}${e.message}`) + paint(io, '90', ` (${e.nodeId})`);
+        return (
+          paint(io, e.severity === 'error' ? '31' : '33', `  ${e.severity}: ${e.file ? `${e.file}${e.line ? `:${e.line}` : ''}: ` : ''}${e.message}`) +
+          paint(io, '90', ` (${e.nodeId})`)
+        );
       case 'node:completed': {
         const [sym, color] = SYMBOL.completed;
-        const extra = [formatDuration(e.durationMs), e.attempt > 1 ? `attempt ${e.attempt}` : '', e.quality !== undefined ? `quality ${e.quality}` : ''].filter(Boolean).join(', ');
+        const extra = [formatDuration(e.durationMs), e.attempt > 1 ? `attempt ${e.attempt}` : '', e.quality !== undefined ? `quality ${e.quality}` : '']
+          .filter(Boolean)
+          .join(', ');
         return `  ${paint(io, color, sym)} ${e.nodeId} ${paint(io, '90', `(${extra})`)}`;
       }
       case 'node:failed':
@@ -92,13 +103,23 @@ export class RunReporter {
 
   private summary(s: RunState): string {
     const io = this.io;
-    const rows = s.order.map((id) => s.nodes.get(id)!).map((n) => [n.info.id, n.status, n.durationMs !== undefined ? formatDuration(n.durationMs) : '', n.attempt > 1 ? String(n.attempt) : '']);
+    const rows = s.order
+      .map((id) => s.nodes.get(id)!)
+      .map((n) => [n.info.id, n.status, n.durationMs !== undefined ? formatDuration(n.durationMs) : '', n.attempt > 1 ? String(n.attempt) : '']);
     const width = Math.max(4, ...rows.map((r) => r[0].length));
     const lines = ['', `  ${'node'.padEnd(width)}  ${'status'.padEnd(9)}  ${'duration'.padStart(8)}  attempts`];
-    for (const [id, status, duration, attempts] of rows) lines.push(`  ${id.padEnd(width)}  ${paint(io, SYMBOL[status]?.[1] ?? '0', status.padEnd(9))}  ${duration.padStart(8)}  ${attempts}`);
+    for (const [id, status, duration, attempts] of rows)
+      lines.push(`  ${id.padEnd(width)}  ${paint(io, SYMBOL[status]?.[1] ?? '0', status.padEnd(9))}  ${duration.padStart(8)}  ${attempts}`);
     const total = s.summary ? formatDuration(s.summary.durationMs) : '';
     const color = s.status === 'completed' ? '32' : s.status === 'failed' ? '31' : '33';
-    lines.push('', paint(io, color, `${s.status === 'completed' ? '✓' : s.status === 'failed' ? '✗' : '■'} ${s.workflowName} ${s.status} in ${total}${s.error ? `: ${s.error}` : ''}`) + paint(io, '90', `  (run ${s.runId})`));
+    lines.push(
+      '',
+      paint(
+        io,
+        color,
+        `${s.status === 'completed' ? '✓' : s.status === 'failed' ? '✗' : '■'} ${s.workflowName} ${s.status} in ${total}${s.error ? `: ${s.error}` : ''}`,
+      ) + paint(io, '90', `  (run ${s.runId})`),
+    );
     return lines.join('\n');
   }
 
@@ -121,8 +142,12 @@ export class RunReporter {
     const running = [...this.state.nodes.values()].filter((n) => n.status === 'running' || n.status === 'retrying');
     const lines = running.slice(0, 12).map((n) => {
       const elapsed = n.startedAt !== undefined ? formatDuration(now - n.startedAt) : '';
-      const progress = n.progress !== undefined ? `${bar(n.progress)} ${String(Math.round(n.progress)).padStart(3)}%` : paint(this.io, '90', '·'.repeat(20) + '     ');
-      return `  ${paint(this.io, '36', '●')} ${n.info.id.padEnd(24).slice(0, 24)} ${progress} ${paint(this.io, '90', `${elapsed}${n.message ? `  ${n.message}` : ''}`)}`.slice(0, 160);
+      const progress =
+        n.progress !== undefined ? `${bar(n.progress)} ${String(Math.round(n.progress)).padStart(3)}%` : paint(this.io, '90', '·'.repeat(20) + '     ');
+      return `  ${paint(this.io, '36', '●')} ${n.info.id.padEnd(24).slice(0, 24)} ${progress} ${paint(this.io, '90', `${elapsed}${n.message ? `  ${n.message}` : ''}`)}`.slice(
+        0,
+        160,
+      );
     });
     if (running.length > 12) lines.push(paint(this.io, '90', `  … and ${running.length - 12} more running`));
     if (lines.length) this.io.out(safeLog(lines.join('\n')) + '\n');

@@ -56,7 +56,13 @@ export function cyclicComponents(ids: readonly string[], needs: (id: string) => 
  * A shortest path of `needs` edges from `from` to `to` within a set of nodes, both ends included. With a budget,
  * the search gives up (undefined) once it has visited that many nodes in all, across the calls that share it.
  */
-export function needsPath(from: string, to: string, within: ReadonlySet<string>, needs: (id: string) => readonly string[], budget?: { left: number }): string[] | undefined {
+export function needsPath(
+  from: string,
+  to: string,
+  within: ReadonlySet<string>,
+  needs: (id: string) => readonly string[],
+  budget?: { left: number },
+): string[] | undefined {
   const previous = new Map<string, string | null>([[from, null]]);
   const queue = [from];
   for (let head = 0; head < queue.length; head++) {

@@ -39,7 +39,12 @@ export function toMermaid(workflow: WorkflowSpec): string {
   const phases = [...new Set(workflow.nodes.map((n) => n.phase).filter((p): p is string => !!p))];
   for (const phase of phases) {
     lines.push(`  classDef phase_${mermaidId(phase)} stroke-width:2px`);
-    lines.push(`  class ${workflow.nodes.filter((n) => n.phase === phase).map((n) => mermaidId(n.id)).join(',')} phase_${mermaidId(phase)}`);
+    lines.push(
+      `  class ${workflow.nodes
+        .filter((n) => n.phase === phase)
+        .map((n) => mermaidId(n.id))
+        .join(',')} phase_${mermaidId(phase)}`,
+    );
   }
   return lines.join('\n') + '\n';
 }

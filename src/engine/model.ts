@@ -167,7 +167,10 @@ export function matrixSize(matrix: Record<string, Scalar[]>): number {
 }
 
 /** The id of one instance: `test[os=linux,shard=1]`. */
-const instanceId = (nodeId: string, values: Record<string, Scalar>): string => `${nodeId}[${Object.entries(values).map(([k, v]) => `${k}=${String(v)}`).join(',')}]`;
+const instanceId = (nodeId: string, values: Record<string, Scalar>): string =>
+  `${nodeId}[${Object.entries(values)
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join(',')}]`;
 
 /**
  * The instances of a node: the cartesian product of its matrix, keys in the order written. At most `limit` are made

@@ -49,13 +49,37 @@ type NodeEvent = Extract<EngineEvent, { nodeId: string }>;
 const freshNode = (info: RunNodeInfo): NodeRunState => ({ info, status: 'pending', attempt: 0, outputs: {}, artifacts: [], attemptErrors: [] });
 
 /** What a node that runs again forgets of its last run. */
-const RESET: Partial<NodeRunState> = { status: 'pending', attempt: 0, artifactsDir: undefined, startedAt: undefined, endedAt: undefined, durationMs: undefined, progress: undefined, message: undefined, quality: undefined, error: undefined, exitCode: undefined, reason: undefined, prompt: undefined };
+const RESET: Partial<NodeRunState> = {
+  status: 'pending',
+  attempt: 0,
+  artifactsDir: undefined,
+  startedAt: undefined,
+  endedAt: undefined,
+  durationMs: undefined,
+  progress: undefined,
+  message: undefined,
+  quality: undefined,
+  error: undefined,
+  exitCode: undefined,
+  reason: undefined,
+  prompt: undefined,
+};
 
 /** Applies one event to a run's state (a `workflow:started` makes a new one). */
 export function applyEvent(state: RunState | undefined, e: EngineEvent): RunState | undefined {
   if (e.type === 'workflow:started') {
     const nodes = new Map(e.nodes.map((info) => [info.id, freshNode(info)]));
-    return { runId: e.runId, workflowName: e.workflow.name, workflowPath: e.workflow.path, workflowHash: e.workflow.hash, status: 'running', startedAt: e.ts, lastSeq: e.seq, nodes, order: e.nodes.map((n) => n.id) };
+    return {
+      runId: e.runId,
+      workflowName: e.workflow.name,
+      workflowPath: e.workflow.path,
+      workflowHash: e.workflow.hash,
+      status: 'running',
+      startedAt: e.ts,
+      lastSeq: e.seq,
+      nodes,
+      order: e.nodes.map((n) => n.id),
+    };
   }
   if (!state) return state;
   state.lastSeq = Math.max(state.lastSeq, e.seq);
@@ -93,7 +117,17 @@ function applyNodeEvent(n: NodeRunState, e: NodeEvent): void {
       Object.assign(n, { status: 'waiting', prompt: e.prompt, startedAt: n.startedAt ?? e.ts });
       return;
     case 'node:completed':
-      Object.assign(n, { status: 'completed', outputs: e.outputs, artifacts: e.artifacts, artifactsDir: e.artifactsDir, quality: e.quality, durationMs: e.durationMs, endedAt: e.ts, attempt: e.attempt, progress: n.progress === undefined ? undefined : 100 });
+      Object.assign(n, {
+        status: 'completed',
+        outputs: e.outputs,
+        artifacts: e.artifacts,
+        artifactsDir: e.artifactsDir,
+        quality: e.quality,
+        durationMs: e.durationMs,
+        endedAt: e.ts,
+        attempt: e.attempt,
+        progress: n.progress === undefined ? undefined : 100,
+      });
       return;
     case 'node:failed':
       Object.assign(n, { status: 'failed', error: e.error, exitCode: e.exitCode, durationMs: e.durationMs, endedAt: e.ts, attempt: e.attempt });

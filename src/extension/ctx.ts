@@ -31,7 +31,14 @@ export class Ctx implements EngineLink {
     this.validation = new LiveValidation(this.documents, this.log, this.workspaceValidator);
     this.runs = new RunManager(this, this.log);
     this.actions = new RunActions(this, this.runs, this.documents);
-    this.dag = new DagPanels({ runs: this.runs, actions: this.actions, documents: this.documents, validation: this.validation, log: this.log, bundle: vscode.Uri.joinPath(extension.extensionUri, 'dist') });
+    this.dag = new DagPanels({
+      runs: this.runs,
+      actions: this.actions,
+      documents: this.documents,
+      validation: this.validation,
+      log: this.log,
+      bundle: vscode.Uri.joinPath(extension.extensionUri, 'dist'),
+    });
     this.startedHere = new StartedRuns(extension.globalState);
     this.engine = this.connectLocalEngine();
     this.subscribe(this.log, this.workspaceValidator, this.validation, this.runs, this.dag);

@@ -30,7 +30,12 @@ export function activate(context: vscode.ExtensionContext): MaestroApi {
   try {
     const c = (ctx = new Ctx(context));
     registerViews(c);
-    c.subscribe(...registerLanguageFeatures(c.documents), ...registerCodeLens(c.documents, c.runs), ...registerCommands({ runs: c.runs, actions: c.actions, validation: c.validation, documents: c.documents, dag: c.dag, log: c.log }), trackContextKeys(c.runs));
+    c.subscribe(
+      ...registerLanguageFeatures(c.documents),
+      ...registerCodeLens(c.documents, c.runs),
+      ...registerCommands({ runs: c.runs, actions: c.actions, validation: c.validation, documents: c.documents, dag: c.dag, log: c.log }),
+      trackContextKeys(c.runs),
+    );
     watchRuns(c);
     startWorkspaceScan(c);
     const activatedInMs = performance.now() - started;
@@ -69,9 +74,15 @@ function watchRuns(c: Ctx): void {
     vscode.workspace.onDidGrantWorkspaceTrust(() => offerToResumeInterrupted(c)),
     c.runs.onDidInterrupt((lost) => {
       const names = plainText(lost.map((r) => r.workflowName).join(', '));
-      void vscode.window.showWarningMessage(`The Maestro engine stopped: ${names} ${lost.length === 1 ? 'was' : 'were'} interrupted. Logs and events written so far are kept.`, 'Resume').then((choice) => {
-        if (choice) for (const r of lost) void c.actions.resume(r).catch((e: unknown) => vscode.window.showErrorMessage(`Maestro: ${plainText((e as Error).message)}`));
-      });
+      void vscode.window
+        .showWarningMessage(
+          `The Maestro engine stopped: ${names} ${lost.length === 1 ? 'was' : 'were'} interrupted. Logs and events written so far are kept.`,
+          'Resume',
+        )
+        .then((choice) => {
+          if (choice)
+            for (const r of lost) void c.actions.resume(r).catch((e: unknown) => vscode.window.showErrorMessage(`Maestro: ${plainText((e as Error).message)}`));
+        });
     }),
   );
   // The views' welcome texts say "no runs" only once that is known.

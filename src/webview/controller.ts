@@ -31,11 +31,21 @@ export interface Controller {
 
 export function startController(store: PanelStore, host: Host): Controller {
   const layouts = new LayoutClient((problem) => store.getState().setNotice(`${problem}: the graph is drawn with a simple layout`));
-  const events = new FrameBatcher<EngineEvent>((batch) => store.getState().applyEvents(batch));
+  const events = new FrameBatcher<EngineEvent>(
+    (batch) => store.getState().applyEvents(batch),
+    (cb) => requestAnimationFrame(() => cb()),
+  );
   const saved = host.savedState();
   // The workflow's URI is saved first of all: a reload that comes before `init` still restores the panel.
   const workflowUri = saved.workflowUri ?? document.querySelector('meta[name="maestro-workflow"]')?.getAttribute('content') ?? undefined;
-  if (workflowUri && !saved.workflowUri) host.saveState({ workflowUri, runId: saved.runId ?? null, selected: saved.selected ?? null, bottomTab: saved.bottomTab ?? 'timeline', bottomOpen: saved.bottomOpen ?? true });
+  if (workflowUri && !saved.workflowUri)
+    host.saveState({
+      workflowUri,
+      runId: saved.runId ?? null,
+      selected: saved.selected ?? null,
+      bottomTab: saved.bottomTab ?? 'timeline',
+      bottomOpen: saved.bottomOpen ?? true,
+    });
   store.setState({
     runChoice: saved.runId ?? null,
     selected: saved.selected ?? null,
@@ -98,11 +108,25 @@ export function startController(store: PanelStore, host: Host): Controller {
     }
   };
 
-  const unlisten = host.listen(onMessage, (raw) => store.getState().setNotice(`ignored a message the panel does not understand: ${JSON.stringify(raw).slice(0, 120)}`));
+  const unlisten = host.listen(onMessage, (raw) =>
+    store.getState().setNotice(`ignored a message the panel does not understand: ${JSON.stringify(raw).slice(0, 120)}`),
+  );
   const unsubscribe = store.subscribe((state, previous) => {
     if (state.graph !== previous.graph) layoutIfNeeded();
-    if (state.runChoice !== previous.runChoice || state.selected !== previous.selected || state.bottomTab !== previous.bottomTab || state.bottomOpen !== previous.bottomOpen || state.workflow !== previous.workflow) {
-      host.saveState({ workflowUri: state.workflow?.uri ?? workflowUri, runId: state.runChoice, selected: state.selected, bottomTab: state.bottomTab, bottomOpen: state.bottomOpen });
+    if (
+      state.runChoice !== previous.runChoice ||
+      state.selected !== previous.selected ||
+      state.bottomTab !== previous.bottomTab ||
+      state.bottomOpen !== previous.bottomOpen ||
+      state.workflow !== previous.workflow
+    ) {
+      host.saveState({
+        workflowUri: state.workflow?.uri ?? workflowUri,
+        runId: state.runChoice,
+        selected: state.selected,
+        bottomTab: state.bottomTab,
+        bottomOpen: state.bottomOpen,
+      });
     }
   });
   // Live durations tick while the run shown is going.

@@ -54,7 +54,15 @@ export type RunListItem = Pick<RunListEntry, 'runId' | 'status' | 'startedAt' | 
 /** Host → webview. */
 export type HostMessage =
   /** The answer to `ready`: everything the panel shows, before any live update. `workflow.uri` is the file's URI. */
-  | { type: 'init'; workflow: { uri: string; name: string }; graph?: DagGraph; graphError?: GraphError; runs: RunListItem[]; trusted: boolean; selected?: string }
+  | {
+      type: 'init';
+      workflow: { uri: string; name: string };
+      graph?: DagGraph;
+      graphError?: GraphError;
+      runs: RunListItem[];
+      trusted: boolean;
+      selected?: string;
+    }
   /** The workflow's text changed (saved or not): its new graph, or why it does not parse (then `graph` is absent). */
   | { type: 'graph'; graph?: DagGraph; graphError?: GraphError }
   /** The runs of this workflow changed. */
@@ -112,7 +120,10 @@ const runAndNode = (v: Json) => isText(v.runId) && isText(v.nodeId);
 
 /** What each request must carry, and how to say it: the compiler holds the list to the request map. */
 const REQUEST_CHECKS = {
-  control: [(v) => isString(v.action) && Object.hasOwn(CONTROLS, v.action) && (v.runId === undefined || isText(v.runId)), `action (one of ${Object.keys(CONTROLS).join(', ')}) and, optionally, runId`],
+  control: [
+    (v) => isString(v.action) && Object.hasOwn(CONTROLS, v.action) && (v.runId === undefined || isText(v.runId)),
+    `action (one of ${Object.keys(CONTROLS).join(', ')}) and, optionally, runId`,
+  ],
   retryNode: [runAndNode, 'runId and nodeId'],
   approve: [(v) => runAndNode(v) && isBoolean(v.approved), 'runId, nodeId and approved (true or false)'],
   openLog: [runAndNode, 'runId and nodeId'],
@@ -126,7 +137,8 @@ export function parseWebviewMessage(v: unknown): { message: WebviewMessage } | {
   if (!isObject(v) || typeof v.type !== 'string') return { error: 'a message must be an object with a type' };
   const ok = { message: v as WebviewMessage };
   const fail = (why: string) => ({ error: `${String(v.type)}: ${why}` });
-  if (v.type === 'ready') return isInteger(v.protocolVersion) && (v.runId === null || isText(v.runId)) ? ok : fail('protocolVersion must be a number and runId a run id or null');
+  if (v.type === 'ready')
+    return isInteger(v.protocolVersion) && (v.runId === null || isText(v.runId)) ? ok : fail('protocolVersion must be a number and runId a run id or null');
   if (v.type === 'reveal') return isText(v.nodeId) ? ok : fail('nodeId must be a non-empty string');
   if (v.type === 'selectRun') return v.runId === null || isText(v.runId) ? ok : fail('runId must be a run id or null');
   const check = (REQUEST_CHECKS as Record<string, [(v: Json) => boolean, string] | undefined>)[v.type];
@@ -135,8 +147,10 @@ export function parseWebviewMessage(v: unknown): { message: WebviewMessage } | {
   return check[0](v) ? ok : fail(`needs ${check[1]}`);
 }
 
-const isGraph = (v: unknown): v is DagGraph => isObject(v) && isString(v.name) && Array.isArray(v.nodes) && v.nodes.every((n) => isObject(n) && isText(n.id) && Array.isArray(n.needs));
-const isRunList = (v: unknown): boolean => Array.isArray(v) && v.every((r) => isObject(r) && isText(r.runId) && isString(r.status) && typeof r.startedAt === 'number' && isBoolean(r.live));
+const isGraph = (v: unknown): v is DagGraph =>
+  isObject(v) && isString(v.name) && Array.isArray(v.nodes) && v.nodes.every((n) => isObject(n) && isText(n.id) && Array.isArray(n.needs));
+const isRunList = (v: unknown): boolean =>
+  Array.isArray(v) && v.every((r) => isObject(r) && isText(r.runId) && isString(r.status) && typeof r.startedAt === 'number' && isBoolean(r.live));
 
 /** What each host message must carry. */
 const HOST_CHECKS = {

@@ -1,6 +1,14 @@
 // The one place that touches `acquireVsCodeApi`: typed messages to the host, requests with replies, and the
 // panel's saved state. Components never use the global.
-import { DAG_PROTOCOL_VERSION, parseHostMessage, type HostMessage, type WebviewMessage, type WebviewRequests, type WebviewRequestType, type WebviewResult } from './protocol';
+import {
+  DAG_PROTOCOL_VERSION,
+  parseHostMessage,
+  type HostMessage,
+  type WebviewMessage,
+  type WebviewRequests,
+  type WebviewRequestType,
+  type WebviewResult,
+} from './protocol';
 
 /** What the panel keeps across reloads and while hidden. */
 export interface SavedState {

@@ -17,7 +17,11 @@ export async function journey({ page, workspace, shots, log }) {
     for (let attempt = 1; ; attempt++) {
       await page.keyboard.press('Escape');
       // Focus an editor, so that the palette runs against it; there may be none on screen (then it does not matter).
-      await page.locator('.editor-group-container .monaco-editor .view-lines').first().click({ position: { x: 5, y: 5 }, timeout: 2_000 }).catch(() => undefined);
+      await page
+        .locator('.editor-group-container .monaco-editor .view-lines')
+        .first()
+        .click({ position: { x: 5, y: 5 }, timeout: 2_000 })
+        .catch(() => undefined);
       await page.keyboard.press('F1');
       try {
         await input.waitFor({ state: 'visible', timeout: 5_000 });
@@ -32,7 +36,13 @@ export async function journey({ page, workspace, shots, log }) {
     // command's row must be hidden or gone (which also keeps a stale row from being picked below) before going on.
     for (let attempt = 1; ; attempt++) {
       await input.press('Enter');
-      if (await row.waitFor({ state: 'hidden', timeout: 3_000 }).then(() => true, () => false)) break;
+      if (
+        await row.waitFor({ state: 'hidden', timeout: 3_000 }).then(
+          () => true,
+          () => false,
+        )
+      )
+        break;
       if (attempt === 4) throw new Error(`the palette did not run '${command}'`);
     }
     // Each pick names a row the command's picker must show; one that never comes fails the step.
@@ -99,7 +109,9 @@ export async function journey({ page, workspace, shots, log }) {
   const noPlantedOffer = async () => {
     if (await notifications.getByText(/Nightly/).count()) throw new Error('the planted run record was offered for resume');
     if (await notifications.locator('a[href^="command:"], a[data-href^="command:"]').count()) throw new Error('a notification shows a command link');
-    const events = readFileSync(join(workspace, '.maestro', 'runs', PLANTED_RUN.runId, 'events.jsonl'), 'utf8').trim().split('\n');
+    const events = readFileSync(join(workspace, '.maestro', 'runs', PLANTED_RUN.runId, 'events.jsonl'), 'utf8')
+      .trim()
+      .split('\n');
     if (events.length !== 1) throw new Error('the planted run was resumed');
     if (await page.locator('.terminal-wrapper, .integrated-terminal').count()) throw new Error("the planted link's command ran (a terminal opened)");
   };
@@ -124,7 +136,10 @@ export async function journey({ page, workspace, shots, log }) {
 
   await step('02b-trusting-the-workspace', async () => {
     await notifications.getByRole('button', { name: 'Manage Workspace Trust' }).first().click();
-    await page.getByRole('button', { name: /^Trust$/ }).first().click();
+    await page
+      .getByRole('button', { name: /^Trust$/ })
+      .first()
+      .click();
     await statusBar.getByText('Restricted Mode').first().waitFor({ state: 'hidden' });
     // The trust editor opens as a tab: it is closed once it shows.
     await page.locator('.tab.active', { hasText: /Trust/ }).waitFor({ state: 'visible' });
@@ -137,13 +152,21 @@ export async function journey({ page, workspace, shots, log }) {
     const word = page.locator('.view-line span', { hasText: 'biuld' }).first();
     await page.locator('.squiggly-error').first().waitFor();
     await page.keyboard.press('Control+Shift+M');
-    await page.locator('.markers-panel').getByText(/did you mean 'build'\?/).first().waitFor();
+    await page
+      .locator('.markers-panel')
+      .getByText(/did you mean 'build'\?/)
+      .first()
+      .waitFor();
     await shot('01a-typo-problem');
     await word.click();
     await page.keyboard.press('Control+.');
     await page.getByText("Change to 'build'").first().click();
     await page.locator('.squiggly-error').first().waitFor({ state: 'detached' });
-    await page.locator('.markers-panel').getByText(/did you mean 'build'\?/).first().waitFor({ state: 'detached' });
+    await page
+      .locator('.markers-panel')
+      .getByText(/did you mean 'build'\?/)
+      .first()
+      .waitFor({ state: 'detached' });
     await page.keyboard.press('Control+S');
     // Trusted by now: the planted run record is still not offered.
     await noPlantedOffer();
@@ -160,7 +183,11 @@ export async function journey({ page, workspace, shots, log }) {
     await bar.waitFor({ timeout: 15_000 });
     await dag.locator('.card[data-status="pending"]').first().waitFor({ timeout: 5_000 });
     const first = Number(await bar.getAttribute('aria-valuenow'));
-    await dag.waitForFunction((before) => [...document.querySelectorAll('.card [role="progressbar"]')].some((b) => Number(b.getAttribute('aria-valuenow')) > before), first, { timeout: 15_000 });
+    await dag.waitForFunction(
+      (before) => [...document.querySelectorAll('.card [role="progressbar"]')].some((b) => Number(b.getAttribute('aria-valuenow')) > before),
+      first,
+      { timeout: 15_000 },
+    );
     await shot('03a-running');
     await page.locator('.activitybar [aria-label^="Maestro"]').first().click();
     await page.locator('.pane-body').getByText('requirements').first().waitFor();
@@ -193,7 +220,11 @@ export async function journey({ page, workspace, shots, log }) {
     await palette('Maestro: Pause Run');
     // A pause lets running nodes finish: `first` finishes once it is let go.
     writeFileSync(join(workspace, 'first.go'), '');
-    await page.locator('.pane-body').getByText(/paused/).first().waitFor({ timeout: 15_000 });
+    await page
+      .locator('.pane-body')
+      .getByText(/paused/)
+      .first()
+      .waitFor({ timeout: 15_000 });
     const dag = await dagFrame('Long');
     await dag.locator('[data-testid="run-header"][data-status="paused"]').waitFor({ timeout: 15_000 });
     if ((await card(dag, 'third').getAttribute('data-status')) !== 'pending') throw new Error('a node started while the run was paused');
@@ -228,7 +259,10 @@ export async function journey({ page, workspace, shots, log }) {
     // The panel shows the error in the node's details, and retries it from there once the cause is fixed.
     const dag = await dagFrame('Flaky');
     await card(dag, 'check', 'failed').click();
-    await dag.locator('[data-testid="details-error"]').getByText(/exited with code 1/).waitFor();
+    await dag
+      .locator('[data-testid="details-error"]')
+      .getByText(/exited with code 1/)
+      .waitFor();
     await shot('06a-failed-details');
     writeFileSync(join(workspace, 'fixed.flag'), '');
     await dag.locator('[data-testid="retry-node"]').click();
@@ -267,7 +301,8 @@ export async function journey({ page, workspace, shots, log }) {
     await dag.locator('[data-testid="fit"]').click();
     await dag.locator('[data-edge="lint->notify"]').waitFor({ state: 'attached' });
     if (await dag.locator('[data-edge="deploy->notify"]').count()) throw new Error('the old edge is still drawn');
-    if (!readFileSync(join(workspace, 'editing.workflow.yaml'), 'utf8').includes('needs: [deploy]')) throw new Error('the file was saved: the graph must follow the unsaved text');
+    if (!readFileSync(join(workspace, 'editing.workflow.yaml'), 'utf8').includes('needs: [deploy]'))
+      throw new Error('the file was saved: the graph must follow the unsaved text');
     await shot('07a-edited-unsaved');
     // The cursor in the editor selects the node under it in the panel.
     await page.locator('.editor-group-container .monaco-editor .view-lines').first().click();

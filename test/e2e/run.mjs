@@ -28,7 +28,16 @@ execFileSync('npm', ['run', '--silent', 'package'], { cwd: root, stdio: ['ignore
 const vsix = join(root, 'dist', 'maestro-dag.vsix');
 // The test build of the extension: the real activate(), then the integration suites (test/integration/testExtension.ts).
 const testEntry = join(root, 'dist-test', 'extension.js');
-await build({ entryPoints: [join(root, 'test', 'integration', 'testExtension.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: testEntry, external: ['vscode', 'mocha'], logLevel: 'warning' });
+await build({
+  entryPoints: [join(root, 'test', 'integration', 'testExtension.ts')],
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  outfile: testEntry,
+  external: ['vscode', 'mocha'],
+  logLevel: 'warning',
+});
 
 const work = mkdtempSync(join(tmpdir(), 'maestro-e2e-'));
 const workspace = makeWorkspace(root, join(work, 'workspace'), { hostileFile: true });
@@ -62,7 +71,13 @@ try {
   const results = JSON.parse(readFileSync(resultsFile, 'utf8'));
   for (const r of results.results) {
     console.log(`  ${r.state === 'passed' ? '✓' : '✗'} ${r.title}${r.ms !== undefined ? ` (${r.ms} ms)` : ''}`);
-    if (r.error) console.log(r.error.split('\n').map((l) => `      ${l}`).join('\n'));
+    if (r.error)
+      console.log(
+        r.error
+          .split('\n')
+          .map((l) => `      ${l}`)
+          .join('\n'),
+      );
   }
   console.log(`e2e: extension activated in ${results.activatedInMs.toFixed(1)} ms inside code-server`);
   passed += results.passed;
@@ -82,7 +97,13 @@ const journeyWorkspace = makeWorkspace(root, join(journeyWork, 'workspace'), { p
 server = undefined;
 browser = undefined;
 try {
-  server = await startCodeServer({ ...paths, vsix, workDir: journeyWork, workspace: journeyWorkspace, settings: { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'always', 'files.autoSave': 'off' } });
+  server = await startCodeServer({
+    ...paths,
+    vsix,
+    workDir: journeyWork,
+    workspace: journeyWorkspace,
+    settings: { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'always', 'files.autoSave': 'off' },
+  });
   browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   await page.goto(server.workspaceUrl);

@@ -33,20 +33,56 @@ export function makeWorkspace(root, dir, { plantedRun = false, hostileFile = fal
   ]);
   // Nodes that wait for a file the test writes, so that a slow machine cannot end them before the test acts.
   const waitFor = (flag) => `'while [ ! -e ${flag} ]; do sleep 0.05; done'`;
-  write('long.workflow.yaml', ['version: 1', 'name: Long', 'concurrency: 1', 'nodes:', `  first: { run: ${waitFor('first.go')} }`, '  second: { run: sleep 0.2 }', '  third: { needs: [first, second], run: echo done }']);
+  write('long.workflow.yaml', [
+    'version: 1',
+    'name: Long',
+    'concurrency: 1',
+    'nodes:',
+    `  first: { run: ${waitFor('first.go')} }`,
+    '  second: { run: sleep 0.2 }',
+    '  third: { needs: [first, second], run: echo done }',
+  ]);
   write('hang.workflow.yaml', ['version: 1', 'name: Hang', 'nodes:', `  hang: { run: 'sleep 300 & echo $! > hang.pids; wait' }`]);
-  write('gated.workflow.yaml', ['version: 1', 'name: Gated', 'nodes:', '  build: { run: echo build }', '  approve: { needs: build, approval: { prompt: Ship it? } }', '  ship: { needs: approve, run: echo shipped }']);
-  write('reload.workflow.yaml', ['version: 1', 'name: Reload', 'nodes:', `  slow: { run: ${waitFor('reload.go')} }`, '  after: { needs: slow, run: echo after }']);
+  write('gated.workflow.yaml', [
+    'version: 1',
+    'name: Gated',
+    'nodes:',
+    '  build: { run: echo build }',
+    '  approve: { needs: build, approval: { prompt: Ship it? } }',
+    '  ship: { needs: approve, run: echo shipped }',
+  ]);
+  write('reload.workflow.yaml', [
+    'version: 1',
+    'name: Reload',
+    'nodes:',
+    `  slow: { run: ${waitFor('reload.go')} }`,
+    '  after: { needs: slow, run: echo after }',
+  ]);
   write('flaky.workflow.yaml', ['version: 1', 'name: Flaky', 'nodes:', '  check: { run: test -f fixed.flag }', '  after: { needs: check, run: echo after }']);
   // A file built to flood whatever validates it: validated off the extension host's thread, its problems capped.
-  if (hostileFile) write('hostile-cycle.workflow.yaml', ['version: 1', 'name: Hostile', 'nodes:', ...Array.from({ length: 3000 }, (_, i) => `  n${i}: { needs: n${(i + 1) % 3000}, run: x }`)]);
+  if (hostileFile)
+    write('hostile-cycle.workflow.yaml', [
+      'version: 1',
+      'name: Hostile',
+      'nodes:',
+      ...Array.from({ length: 3000 }, (_, i) => `  n${i}: { needs: n${(i + 1) % 3000}, run: x }`),
+    ]);
   mkdirSync(join(dir, '.vscode'), { recursive: true });
   if (plantedRun) {
     const run = join(dir, '.maestro', 'runs', PLANTED_RUN.runId);
     mkdirSync(run, { recursive: true });
     const record = { ...PLANTED_RUN, workflowHash: 'x', inputs: {}, startedAt: Date.parse('2026-01-01'), status: 'running', pid: 2147483646 };
     writeFileSync(join(run, 'run.json'), JSON.stringify(record, null, 2));
-    const started = { type: 'workflow:started', runId: PLANTED_RUN.runId, seq: 1, ts: record.startedAt, workflow: { name: PLANTED_RUN.workflowName, path: PLANTED_RUN.workflowPath, hash: 'x' }, inputs: {}, nodes: [{ id: 'a', nodeId: 'a', name: 'a', kind: 'run', needs: [] }], concurrency: 1 };
+    const started = {
+      type: 'workflow:started',
+      runId: PLANTED_RUN.runId,
+      seq: 1,
+      ts: record.startedAt,
+      workflow: { name: PLANTED_RUN.workflowName, path: PLANTED_RUN.workflowPath, hash: 'x' },
+      inputs: {},
+      nodes: [{ id: 'a', nodeId: 'a', name: 'a', kind: 'run', needs: [] }],
+      concurrency: 1,
+    };
     writeFileSync(join(run, 'events.jsonl'), JSON.stringify(started) + '\n');
   }
   return dir;

@@ -10,7 +10,16 @@ import { makeWorkspace } from '../e2e/workspace.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const entry = join(root, 'dist-test', 'electron.js');
-await build({ entryPoints: [join(root, 'test', 'integration', 'electronEntry.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: entry, external: ['vscode', 'mocha'], logLevel: 'warning' });
+await build({
+  entryPoints: [join(root, 'test', 'integration', 'electronEntry.ts')],
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  outfile: entry,
+  external: ['vscode', 'mocha'],
+  logLevel: 'warning',
+});
 const work = mkdtempSync(join(tmpdir(), 'maestro-electron-'));
 const workspace = makeWorkspace(root, join(work, 'workspace'));
 const results = join(work, 'results.json');

@@ -30,7 +30,11 @@ export function registerSuites({ vscode, api, workspace }: IntegrationContext): 
     await vscode.window.showTextDocument(doc);
     return doc;
   };
-  const codes = (uri: vscodeTypes.Uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'maestro').map((d) => (typeof d.code === 'object' ? String(d.code.value) : String(d.code)));
+  const codes = (uri: vscodeTypes.Uri) =>
+    vscode.languages
+      .getDiagnostics(uri)
+      .filter((d) => d.source === 'maestro')
+      .map((d) => (typeof d.code === 'object' ? String(d.code.value) : String(d.code)));
   const positionOf = (doc: vscodeTypes.TextDocument, needle: string, delta = 0) => doc.positionAt(doc.getText().indexOf(needle) + delta);
   const latestRun = (name: string, after: number) => api.runs.all().find((r) => r.workflowPath === file(name).fsPath && r.startedAt >= after);
   const finished = (r: RunEntry) => r.status === 'completed' || r.status === 'failed' || r.status === 'cancelled';
@@ -74,7 +78,11 @@ export function registerSuites({ vscode, api, workspace }: IntegrationContext): 
 
     it('completes node ids in needs without the node itself or cycle-makers', async () => {
       const doc = await open('editing.workflow.yaml');
-      const list = await vscode.commands.executeCommand<vscodeTypes.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, positionOf(doc, 'needs: [', 8));
+      const list = await vscode.commands.executeCommand<vscodeTypes.CompletionList>(
+        'vscode.executeCompletionItemProvider',
+        doc.uri,
+        positionOf(doc, 'needs: [', 8),
+      );
       const labels = list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
       assert.ok(labels.includes('lint'), labels.join(', '));
       assert.ok(!labels.includes('build'), 'already listed');
@@ -87,15 +95,27 @@ export function registerSuites({ vscode, api, workspace }: IntegrationContext): 
       const hovers = await vscode.commands.executeCommand<vscodeTypes.Hover[]>('vscode.executeHoverProvider', doc.uri, positionOf(doc, 'needs: [build', 9));
       const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
       assert.match(text, /\*\*build\*\*/);
-      const defs = await vscode.commands.executeCommand<vscodeTypes.Location[]>('vscode.executeDefinitionProvider', doc.uri, positionOf(doc, 'needs: [build', 9));
+      const defs = await vscode.commands.executeCommand<vscodeTypes.Location[]>(
+        'vscode.executeDefinitionProvider',
+        doc.uri,
+        positionOf(doc, 'needs: [build', 9),
+      );
       assert.equal(defs[0].range.start.line, positionOf(doc, '  build:').line);
       const symbols = await vscode.commands.executeCommand<vscodeTypes.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', doc.uri);
-      assert.deepEqual(symbols.find((s) => s.name === 'nodes')?.children.map((c) => c.name), ['build', 'lint', 'deploy', 'notify']);
+      assert.deepEqual(
+        symbols.find((s) => s.name === 'nodes')?.children.map((c) => c.name),
+        ['build', 'lint', 'deploy', 'notify'],
+      );
     });
 
     it('renames a node everywhere', async () => {
       const doc = await open('editing.workflow.yaml');
-      const edit = await vscode.commands.executeCommand<vscodeTypes.WorkspaceEdit>('vscode.executeDocumentRenameProvider', doc.uri, positionOf(doc, '  build:', 3), 'compile');
+      const edit = await vscode.commands.executeCommand<vscodeTypes.WorkspaceEdit>(
+        'vscode.executeDocumentRenameProvider',
+        doc.uri,
+        positionOf(doc, '  build:', 3),
+        'compile',
+      );
       await vscode.workspace.applyEdit(edit);
       assert.ok(!/\bbuild\b/.test(doc.getText().replace(/# .*/g, '')), doc.getText());
       assert.match(doc.getText(), /nodes\.compile\.outputs\.version/);
@@ -106,10 +126,20 @@ export function registerSuites({ vscode, api, workspace }: IntegrationContext): 
   describe('DAG panel', () => {
     it('is restored only for a workflow file on disk, whatever the webview state names', () => {
       assert.equal(parseFileUri(file('editing.workflow.yaml').toString())?.fsPath, file('editing.workflow.yaml').fsPath);
-      for (const other of ['command:workbench.action.terminal.new', 'https://example.com/x.workflow.yaml', 'untitled:Untitled-1', 'vscode-userdata:/x', 'not a uri']) assert.equal(parseFileUri(other), undefined, other);
+      for (const other of [
+        'command:workbench.action.terminal.new',
+        'https://example.com/x.workflow.yaml',
+        'untitled:Untitled-1',
+        'vscode-userdata:/x',
+        'not a uri',
+      ])
+        assert.equal(parseFileUri(other), undefined, other);
     });
 
-    const dagTabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => ({ tab: t, column: g.viewColumn }))).filter(({ tab }) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('maestro.dag'));
+    const dagTabs = () =>
+      vscode.window.tabGroups.all
+        .flatMap((g) => g.tabs.map((t) => ({ tab: t, column: g.viewColumn })))
+        .filter(({ tab }) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('maestro.dag'));
 
     it('opens beside the editor; its webview loads under the CSP and says it is ready', async () => {
       const doc = await open('editing.workflow.yaml');
@@ -143,7 +173,10 @@ export function registerSuites({ vscode, api, workspace }: IntegrationContext): 
       const run = await until(() => latestRun('sdlc-parallel.workflow.yaml', t0));
       await until(() => finished(run) && run);
       assert.equal(run.status, 'completed');
-      assert.deepEqual([...run.state!.nodes.values()].map((n) => n.status), Array(6).fill('completed'));
+      assert.deepEqual(
+        [...run.state!.nodes.values()].map((n) => n.status),
+        Array(6).fill('completed'),
+      );
       // The run is kept where the workspace's runs folder is, and the host reads it back only through the engine.
       assert.ok(existsSync(join(workspace, '.maestro', 'runs', run.runId, 'events.jsonl')));
       const events = await api.runs.eventsOf(run.runId);

@@ -69,7 +69,10 @@ describe('cli', () => {
     writeFileSync(runnable, yaml('version: 1', 'name: Runnable', 'nodes:', '  a: { run: echo a }', '  b: { needs: a, run: "true" }'));
     const ok = await cli('run', runnable, '--json', '--runs-dir', runsDir);
     assert.equal(ok.code, 0);
-    const events = ok.out.trim().split('\n').map((l) => JSON.parse(l) as { type: string; status?: string });
+    const events = ok.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; status?: string });
     assert.equal(events[0].type, 'workflow:started');
     assert.deepEqual([events.at(-1)!.type, events.at(-1)!.status], ['workflow:completed', 'completed']);
     const failing = join(dir, 'failing.workflow.yaml');
@@ -106,15 +109,25 @@ describe('cli', () => {
     writeFileSync(flaky, yaml('version: 1', 'name: Flaky', 'nodes:', '  a: { run: echo from-a }', `  b: { needs: a, run: 'test -f ${flag}' }`));
     assert.equal((await cli('run', flaky, '--runs-dir', runsDir)).code, 1);
     const list = JSON.parse((await cli('runs', '--json', '--runs-dir', runsDir)).out) as { runId: string; status: string }[];
-    assert.deepEqual(list.map((r) => r.status), ['failed']);
+    assert.deepEqual(
+      list.map((r) => r.status),
+      ['failed'],
+    );
     assert.match((await cli('runs', '--runs-dir', runsDir)).out, /failed .* Flaky/);
     assert.equal((await cli('logs', list[0].runId, 'a', '--runs-dir', runsDir)).out, 'from-a\n');
     assert.match((await cli('logs', list[0].runId, 'zz', '--runs-dir', runsDir)).err, /has no node 'zz'/);
     writeFileSync(flag, '');
     const resumed = await cli('resume', list[0].runId, '--runs-dir', runsDir, '--json');
     assert.equal(resumed.code, 0);
-    const started = resumed.out.trim().split('\n').map((l) => JSON.parse(l) as { type: string; nodeId?: string }).filter((e) => e.type === 'node:started');
-    assert.deepEqual(started.map((e) => e.nodeId), ['b']);
+    const started = resumed.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; nodeId?: string })
+      .filter((e) => e.type === 'node:started');
+    assert.deepEqual(
+      started.map((e) => e.nodeId),
+      ['b'],
+    );
     // On a terminal, a resumed run is shown like any run, with every node in its summary.
     const again = await cli('resume', list[0].runId, '--runs-dir', runsDir);
     assert.equal(again.code, 0);

@@ -36,7 +36,8 @@ const LOCKED_NODE = (dir: string) => [
 ];
 
 /** The pids the node's first attempt left running: its shell and its sleep. */
-const pidsOf = (dir: string): number[] => ['starts', 'pids'].flatMap((f) => (existsSync(join(dir, f)) ? readFileSync(join(dir, f), 'utf8').trim().split('\n').map(Number) : []));
+const pidsOf = (dir: string): number[] =>
+  ['starts', 'pids'].flatMap((f) => (existsSync(join(dir, f)) ? readFileSync(join(dir, f), 'utf8').trim().split('\n').map(Number) : []));
 
 const exited = (child: ChildProcess) => new Promise<void>((r) => (child.exitCode !== null || child.signalCode !== null ? r() : child.once('exit', () => r())));
 
@@ -118,7 +119,16 @@ const exited = (child: ChildProcess) => new Promise<void>((r) => (child.exitCode
     const dir = mkdtempSync(join(tmpdir(), 'maestro-epipe-'));
     const path = join(dir, 'p.workflow.yaml');
     // Output that goes on: a closed pipe is noticed at the next write, as with SIGPIPE.
-    writeFileSync(path, yaml('version: 1', 'name: Piped', 'nodes:', '  a: { run: echo a }', `  b: { needs: a, run: "echo $$ > ${dir}/pid; while :; do echo tick; sleep 0.05; done" }`));
+    writeFileSync(
+      path,
+      yaml(
+        'version: 1',
+        'name: Piped',
+        'nodes:',
+        '  a: { run: echo a }',
+        `  b: { needs: a, run: "echo $$ > ${dir}/pid; while :; do echo tick; sleep 0.05; done" }`,
+      ),
+    );
     const runsDir = join(dir, 'runs');
     const cli = spawn(process.execPath, [join(DIST, 'cli.js'), 'run', path, '--json', '--runs-dir', runsDir], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
@@ -160,13 +170,22 @@ describe('leftovers of an interrupted run', () => {
       { pid: 20, tree: 20, nodeId: 'test[os=linux]', attempt: 2 },
     ]);
     const reports = await endLeftovers('r', platform, 100);
-    assert.deepEqual(signals.filter((s) => s.startsWith('SIGTERM')), ['SIGTERM 10', 'SIGTERM 20']);
+    assert.deepEqual(
+      signals.filter((s) => s.startsWith('SIGTERM')),
+      ['SIGTERM 10', 'SIGTERM 20'],
+    );
     assert.ok(signals.includes('SIGKILL 10'));
-    assert.deepEqual(reports.map((r) => [r.nodeId, r.attempt, r.pids, r.ended]), [
-      ['deploy', 1, [10, 11], 'killed'],
-      ['test[os=linux]', 2, [20], 'killed'],
-    ]);
-    assert.match(leftoverNote(reports[0], 5000), /^maestro: attempt 1 of this node was still running .*processes 10, 11; sent SIGTERM, then SIGKILL after 5\.0 s, before starting the node again$/);
+    assert.deepEqual(
+      reports.map((r) => [r.nodeId, r.attempt, r.pids, r.ended]),
+      [
+        ['deploy', 1, [10, 11], 'killed'],
+        ['test[os=linux]', 2, [20], 'killed'],
+      ],
+    );
+    assert.match(
+      leftoverNote(reports[0], 5000),
+      /^maestro: attempt 1 of this node was still running .*processes 10, 11; sent SIGTERM, then SIGKILL after 5\.0 s, before starting the node again$/,
+    );
   });
 
   it('waits no longer than it takes them to end on SIGTERM, and finds nothing to do when nothing is left', async () => {
@@ -178,7 +197,12 @@ describe('leftovers of an interrupted run', () => {
   });
 
   it('refuses to go on while a process cannot be ended', async () => {
-    const platform: Platform = { ...posixPlatform(), killTree: () => undefined, treeAlive: () => true, findRunProcesses: () => [{ pid: 9, tree: 9, nodeId: 'a', attempt: 1 }] };
+    const platform: Platform = {
+      ...posixPlatform(),
+      killTree: () => undefined,
+      treeAlive: () => true,
+      findRunProcesses: () => [{ pid: 9, tree: 9, nodeId: 'a', attempt: 1 }],
+    };
     await assert.rejects(endLeftovers('r', platform, 10, 10), /processes 9 of run r are still alive after SIGKILL/);
   });
 });
@@ -190,7 +214,10 @@ describe('a platform without a POSIX shell', () => {
     const path = join(dir, 'w.workflow.yaml');
     writeFileSync(path, yaml('version: 1', 'name: W', 'nodes:', '  a: { run: echo a }'));
     const platform: Platform = { ...posixPlatform(), defaultShell: () => ({ error: 'no POSIX shell here: install Git for Windows' }) };
-    assert.throws(() => startRun({ workflowPath: path, platform }), (e: unknown) => e instanceof RunSetupError && e.message === 'no POSIX shell here: install Git for Windows');
+    assert.throws(
+      () => startRun({ workflowPath: path, platform }),
+      (e: unknown) => e instanceof RunSetupError && e.message === 'no POSIX shell here: install Git for Windows',
+    );
     assert.equal(existsSync(join(dir, '.maestro')), false, 'nothing was written');
     writeFileSync(path, yaml('version: 1', 'name: W', 'nodes:', '  a: { run: echo a, shell: sh }'));
     const run = startRun({ workflowPath: path, platform });

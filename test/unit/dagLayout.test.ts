@@ -22,14 +22,19 @@ function rows(layout: LayoutResult): Map<number, string[]> {
 
 function assertNoOverlap(layout: LayoutResult): void {
   for (const ids of rows(layout).values()) {
-    for (let i = 1; i < ids.length; i++) assert.ok(layout.positions[ids[i]].x - layout.positions[ids[i - 1]].x >= CARD_WIDTH, `${ids[i - 1]} and ${ids[i]} overlap`);
+    for (let i = 1; i < ids.length; i++)
+      assert.ok(layout.positions[ids[i]].x - layout.positions[ids[i - 1]].x >= CARD_WIDTH, `${ids[i - 1]} and ${ids[i]} overlap`);
   }
 }
 
 /** A random DAG: each node needs some of the nodes before it. */
-const dagArb = fc.integer({ min: 1, max: 30 }).chain((n) =>
-  fc.tuple(...Array.from({ length: n }, (_, i) => fc.uniqueArray(fc.integer({ min: 0, max: Math.max(0, i - 1) }), { maxLength: i === 0 ? 0 : 3 }))).map((needs) => needs.map((ns, i): LayoutNode => ({ id: `n${i}`, needs: ns.filter((j) => j < i).map((j) => `n${j}`) }))),
-);
+const dagArb = fc
+  .integer({ min: 1, max: 30 })
+  .chain((n) =>
+    fc
+      .tuple(...Array.from({ length: n }, (_, i) => fc.uniqueArray(fc.integer({ min: 0, max: Math.max(0, i - 1) }), { maxLength: i === 0 ? 0 : 3 })))
+      .map((needs) => needs.map((ns, i): LayoutNode => ({ id: `n${i}`, needs: ns.filter((j) => j < i).map((j) => `n${j}`) }))),
+  );
 
 describe('DAG layout', () => {
   it('puts each node one layer below the deepest node it needs, siblings in file order', () => {
@@ -66,7 +71,10 @@ describe('DAG layout', () => {
     const before = layoutGraph([...sdlc, { id: 'lint', needs: ['design'] }, { id: 'docs', needs: ['design'] }]);
     const after = layoutGraph([...sdlc, { id: 'docs', needs: ['design'] }], before);
     const order = (l: LayoutResult) => rows(l).get(2)!;
-    assert.deepEqual(order(after), order(before).filter((id) => id !== 'lint'));
+    assert.deepEqual(
+      order(after),
+      order(before).filter((id) => id !== 'lint'),
+    );
   });
 
   it('does not change the structure key for edits that keep ids and needs', () => {
@@ -89,7 +97,8 @@ describe('DAG layout', () => {
 
   it('lays out a 1,000-node layered graph with no overlaps', () => {
     const nodes: LayoutNode[] = [];
-    for (let l = 0; l < 50; l++) for (let w = 0; w < 20; w++) nodes.push({ id: `n${l}_${w}`, needs: l ? [`n${l - 1}_${w}`, `n${l - 1}_${(w * 7 + 3) % 20}`] : [] });
+    for (let l = 0; l < 50; l++)
+      for (let w = 0; w < 20; w++) nodes.push({ id: `n${l}_${w}`, needs: l ? [`n${l - 1}_${w}`, `n${l - 1}_${(w * 7 + 3) % 20}`] : [] });
     const layout = layoutGraph(nodes);
     assert.equal(Object.keys(layout.positions).length, 1000);
     assert.equal(Math.max(...Object.values(layout.layers)), 49);

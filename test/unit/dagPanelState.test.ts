@@ -30,10 +30,27 @@ const SDLC = yaml(
 /** Runs a workflow on the real scheduler with scripted processes; returns every event it sent. */
 async function record(text: string, behaviours: Record<string, Behaviour> = {}, steps = 50): Promise<EngineEvent[]> {
   const result = validateWorkflow(text);
-  assert.deepEqual(result.diagnostics.filter((d) => d.severity === 'error'), []);
+  assert.deepEqual(
+    result.diagnostics.filter((d) => d.severity === 'error'),
+    [],
+  );
   const clock = new FakeClock();
   const sink = new MemorySink();
-  const scheduler = new Scheduler({ runId: 'r1', workflow: result.workflow, workflowPath: '/w/flow.workflow.yaml', workflowHash: 'h', inputs: {}, baseDir: '/w', tempDir: '/tmp/x', concurrency: 4, baseEnv: {}, runner: new FakeRunner(clock, behaviours), clock, sink, logBatch: { lines: 100, ms: 10 } });
+  const scheduler = new Scheduler({
+    runId: 'r1',
+    workflow: result.workflow,
+    workflowPath: '/w/flow.workflow.yaml',
+    workflowHash: 'h',
+    inputs: {},
+    baseDir: '/w',
+    tempDir: '/tmp/x',
+    concurrency: 4,
+    baseEnv: {},
+    runner: new FakeRunner(clock, behaviours),
+    clock,
+    sink,
+    logBatch: { lines: 100, ms: 10 },
+  });
   scheduler.start();
   for (let i = 0; i < steps && !scheduler.isFinished; i++) await clock.advance(100);
   await clock.advance(1000);
@@ -42,12 +59,25 @@ async function record(text: string, behaviours: Record<string, Behaviour> = {}, 
 
 describe('DAG panel: what the host sends', () => {
   it('builds the graph from the validator, dropping needs that name no node', () => {
-    const { graph, graphError } = dagGraphOf(validateWorkflow(yaml('version: 1', 'name: G', 'nodes:', '  a: { run: x, name: Build A, matrix: { os: [l, m], v: [1, 2, 3] } }', '  b: { needs: [a, ghost, b], run: x, if: always() }')));
+    const { graph, graphError } = dagGraphOf(
+      validateWorkflow(
+        yaml(
+          'version: 1',
+          'name: G',
+          'nodes:',
+          '  a: { run: x, name: Build A, matrix: { os: [l, m], v: [1, 2, 3] } }',
+          '  b: { needs: [a, ghost, b], run: x, if: always() }',
+        ),
+      ),
+    );
     assert.equal(graphError, undefined);
-    assert.deepEqual(graph.nodes.map((n) => [n.id, n.label, n.needs, n.matrix?.count]), [
-      ['a', 'Build A', [], 6],
-      ['b', 'b', ['a'], undefined],
-    ]);
+    assert.deepEqual(
+      graph.nodes.map((n) => [n.id, n.label, n.needs, n.matrix?.count]),
+      [
+        ['a', 'Build A', [], 6],
+        ['b', 'b', ['a'], undefined],
+      ],
+    );
     assert.equal(graph.nodes[1].condition, 'always()');
   });
 
@@ -62,11 +92,23 @@ describe('DAG panel: what the host sends', () => {
   it('keeps the events and log tails of the runs the window started, a few runs at most', () => {
     const memory = new LiveRunMemory();
     const lines = Array.from({ length: 450 }, (_, i) => ({ stream: 'stdout' as const, text: `line ${i}`, ts: i }));
-    const started = (runId: string): EngineEvent => ({ type: 'workflow:started', runId, seq: 1, ts: 0, workflow: { name: 'w', path: '/w', hash: 'h' }, inputs: {}, nodes: [], concurrency: 1 });
+    const started = (runId: string): EngineEvent => ({
+      type: 'workflow:started',
+      runId,
+      seq: 1,
+      ts: 0,
+      workflow: { name: 'w', path: '/w', hash: 'h' },
+      inputs: {},
+      nodes: [],
+      concurrency: 1,
+    });
     memory.take(started('r'));
     memory.take({ type: 'node:log', runId: 'r', seq: 1, ts: 1, nodeId: 'a', lines: lines.slice(0, 300) });
     memory.take({ type: 'node:log', runId: 'r', seq: 1, ts: 2, nodeId: 'a', lines: lines.slice(300) });
-    assert.deepEqual(memory.events('r')!.map((e) => e.type), ['workflow:started']);
+    assert.deepEqual(
+      memory.events('r')!.map((e) => e.type),
+      ['workflow:started'],
+    );
     assert.equal(memory.tail('r', 'a')!.length, TAIL_LINES);
     assert.equal(memory.tail('r', 'a')!.at(-1)!.text, 'line 449');
     assert.deepEqual(memory.tail('r', 'quiet'), []);
@@ -77,14 +119,28 @@ describe('DAG panel: what the host sends', () => {
 
   it('puts a log tail read from the file before the lines that came live after the read', () => {
     const fold = new RunFold('r');
-    fold.apply([{ type: 'workflow:started', runId: 'r', seq: 1, ts: 0, workflow: { name: 'w', path: '/w', hash: 'h' }, inputs: {}, nodes: [{ id: 'a', nodeId: 'a', name: 'a', kind: 'run', needs: [] }], concurrency: 1 }]);
+    fold.apply([
+      {
+        type: 'workflow:started',
+        runId: 'r',
+        seq: 1,
+        ts: 0,
+        workflow: { name: 'w', path: '/w', hash: 'h' },
+        inputs: {},
+        nodes: [{ id: 'a', nodeId: 'a', name: 'a', kind: 'run', needs: [] }],
+        concurrency: 1,
+      },
+    ]);
     const line = (text: string) => ({ stream: 'stdout' as const, text, ts: 0 });
     fold.apply([{ type: 'node:log', runId: 'r', seq: 1, ts: 1, nodeId: 'a', lines: [line('3')] }]);
     const before = fold.liveLines('a');
     fold.apply([{ type: 'node:log', runId: 'r', seq: 1, ts: 2, nodeId: 'a', lines: [line('4')] }]);
     // The read held lines 1 to 3: line 3 had come live before it, line 4 after.
     fold.seedLogs('a', [line('1'), line('2'), line('3')], before);
-    assert.deepEqual(fold.view('a')!.logTail.map((l) => l.text), ['1', '2', '3', '4']);
+    assert.deepEqual(
+      fold.view('a')!.logTail.map((l) => l.text),
+      ['1', '2', '3', '4'],
+    );
   });
 
   it('checks what crosses the boundary in both directions', () => {
@@ -127,7 +183,14 @@ describe('DAG panel: folding a run', () => {
   });
 
   it('adds up a matrix node: running while any instance runs, failed if one failed', () => {
-    const base = { info: { id: 't[a=1]', nodeId: 't', name: 't', kind: 'run' as const, needs: [] }, attempt: 1, outputs: {}, artifacts: [], attemptErrors: [], logTail: [] };
+    const base = {
+      info: { id: 't[a=1]', nodeId: 't', name: 't', kind: 'run' as const, needs: [] },
+      attempt: 1,
+      outputs: {},
+      artifacts: [],
+      attemptErrors: [],
+      logTail: [],
+    };
     const running = cardOf([
       { ...base, status: 'completed', startedAt: 0, endedAt: 10 },
       { ...base, info: { ...base.info, id: 't[a=2]' }, status: 'running', startedAt: 5, progress: 50 },
@@ -142,8 +205,20 @@ describe('DAG panel: folding a run', () => {
     assert.equal(failed.status, 'failed');
     assert.equal(failed.durationMs, 30);
     assert.match(failed.error!, /t\[a=2\]: exit 1/);
-    assert.equal(cardOf([{ ...base, status: 'skipped' }, { ...base, status: 'completed' }]).status, 'completed');
-    assert.equal(cardOf([{ ...base, status: 'skipped' }, { ...base, status: 'skipped' }]).status, 'skipped');
+    assert.equal(
+      cardOf([
+        { ...base, status: 'skipped' },
+        { ...base, status: 'completed' },
+      ]).status,
+      'completed',
+    );
+    assert.equal(
+      cardOf([
+        { ...base, status: 'skipped' },
+        { ...base, status: 'skipped' },
+      ]).status,
+      'skipped',
+    );
   });
 
   it('publishes new objects only for the cards an event batch touched', async () => {
@@ -173,13 +248,19 @@ describe('DAG panel: folding a run', () => {
   it('hands a frame’s worth of events over at once', () => {
     const frames: (() => void)[] = [];
     const batches: number[][] = [];
-    const batcher = new FrameBatcher<number>((items) => batches.push(items), (cb) => frames.push(cb));
+    const batcher = new FrameBatcher<number>(
+      (items) => batches.push(items),
+      (cb) => frames.push(cb),
+    );
     for (let i = 0; i < 1000; i++) batcher.push([i]);
     assert.equal(frames.length, 1);
     frames[0]();
     batcher.push([1000]);
     frames[1]();
-    assert.deepEqual(batches.map((b) => b.length), [1000, 1]);
+    assert.deepEqual(
+      batches.map((b) => b.length),
+      [1000, 1],
+    );
   });
 
   it('describes every kind of event in a line', async () => {
@@ -213,7 +294,10 @@ describe('DAG panel: analysis and navigation', () => {
 
   it('draws a running node up to now', () => {
     const gantt = ganttOf(0, [{ id: 'a', nodeId: 'a', status: 'running', startedAt: 10 }], () => [], 500);
-    assert.deepEqual(gantt.bars.map((b) => [b.start, b.end, b.open]), [[10, 500, true]]);
+    assert.deepEqual(
+      gantt.bars.map((b) => [b.start, b.end, b.open]),
+      [[10, 500, true]],
+    );
   });
 
   it('moves between cards with the arrow keys', () => {

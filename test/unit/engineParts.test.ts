@@ -19,7 +19,13 @@ describe('node commands', () => {
     assert.deepEqual(parseNodeCommand('::quality 0.91'), { kind: 'quality', score: 0.91 });
     assert.equal(parseNodeCommand('::quality 1.5'), undefined);
     assert.deepEqual(parseNodeCommand('::add-mask hunter2'), { kind: 'add-mask', value: 'hunter2' });
-    assert.deepEqual(parseNodeCommand('::error file=a.ts,line=4::bad thing: here'), { kind: 'annotation', severity: 'error', file: 'a.ts', line: 4, message: 'bad thing: here' });
+    assert.deepEqual(parseNodeCommand('::error file=a.ts,line=4::bad thing: here'), {
+      kind: 'annotation',
+      severity: 'error',
+      file: 'a.ts',
+      line: 4,
+      message: 'bad thing: here',
+    });
     assert.equal(parseNodeCommand('plain output'), undefined);
     assert.equal(parseNodeCommand('::progress lots'), undefined);
   });
@@ -68,9 +74,18 @@ describe('inputs', () => {
 describe('retry delays', () => {
   it('follows the backoff and its cap', () => {
     const p = (backoff: 'fixed' | 'linear' | 'exponential', maxDelayMs?: number) => ({ max: 5, backoff, delayMs: 100, maxDelayMs });
-    assert.deepEqual([1, 2, 3].map((n) => retryDelay(p('fixed'), n)), [100, 100, 100]);
-    assert.deepEqual([1, 2, 3].map((n) => retryDelay(p('linear'), n)), [100, 200, 300]);
-    assert.deepEqual([1, 2, 3, 4].map((n) => retryDelay(p('exponential', 500), n)), [100, 200, 400, 500]);
+    assert.deepEqual(
+      [1, 2, 3].map((n) => retryDelay(p('fixed'), n)),
+      [100, 100, 100],
+    );
+    assert.deepEqual(
+      [1, 2, 3].map((n) => retryDelay(p('linear'), n)),
+      [100, 200, 300],
+    );
+    assert.deepEqual(
+      [1, 2, 3, 4].map((n) => retryDelay(p('exponential', 500), n)),
+      [100, 200, 400, 500],
+    );
   });
 });
 
@@ -114,7 +129,10 @@ describe('line splitter', () => {
     const line = 'a'.repeat(MAX_LINE_CHARS - 1) + '😀' + 'b'.repeat(MAX_LINE_CHARS) + '\r\nnext\n';
     for (const cuts of [[1000, 70_000, 100_000, 131_000], []]) {
       const lines = split(chunked(Buffer.from(line), cuts));
-      assert.deepEqual(lines.map((l) => l.length), [MAX_LINE_CHARS, MAX_LINE_CHARS + 1, 2, 4]);
+      assert.deepEqual(
+        lines.map((l) => l.length),
+        [MAX_LINE_CHARS, MAX_LINE_CHARS + 1, 2, 4],
+      );
       assert.equal(lines.slice(0, 3).join('').replaceAll('⏎', ''), line.slice(0, line.indexOf('\r')));
       assert.deepEqual(lines.slice(2), ['bb', 'next']);
     }
@@ -127,7 +145,10 @@ describe('line splitter', () => {
     assert.equal(seen.length, Math.floor(1_000_000 / MAX_LINE_CHARS));
     assert.ok(seen.every((n) => n === MAX_LINE_CHARS));
     splitter.end();
-    assert.equal(seen.reduce((a, b) => a + b, 0), 1_000_000);
+    assert.equal(
+      seen.reduce((a, b) => a + b, 0),
+      1_000_000,
+    );
   });
 });
 
@@ -155,10 +176,14 @@ describe('long timeouts', () => {
   it('wait the whole delay in steps no longer than a timer takes, and can be cleared on the way', async () => {
     const order: string[] = [];
     await new Promise<void>((resolve) => {
-      setLongTimeout(() => {
-        order.push('long');
-        resolve();
-      }, 35, 10);
+      setLongTimeout(
+        () => {
+          order.push('long');
+          resolve();
+        },
+        35,
+        10,
+      );
       setTimeout(() => order.push('half'), 17);
       const cleared = setLongTimeout(() => order.push('cleared'), 25, 10);
       setTimeout(() => cleared.clear(), 12);
@@ -169,7 +194,9 @@ describe('long timeouts', () => {
 
 describe('engine protocol', () => {
   it('accepts well-formed requests', () => {
-    assert.deepEqual(parseRequest('{"type":"start","requestId":1,"workflowPath":"/w/a.workflow.yaml","inputs":{"x":"1"}}'), { request: { type: 'start', requestId: 1, workflowPath: '/w/a.workflow.yaml', inputs: { x: '1' } } });
+    assert.deepEqual(parseRequest('{"type":"start","requestId":1,"workflowPath":"/w/a.workflow.yaml","inputs":{"x":"1"}}'), {
+      request: { type: 'start', requestId: 1, workflowPath: '/w/a.workflow.yaml', inputs: { x: '1' } },
+    });
     assert.ok('request' in parseRequest('{"type":"approve","requestId":2,"runId":"r","nodeId":"gate","approved":true}'));
     assert.ok('request' in parseRequest('{"type":"shutdown","requestId":3}'));
     assert.ok('request' in parseRequest('{"type":"listRuns","requestId":4,"statuses":["failed","interrupted"],"limit":20}'));
@@ -181,17 +208,31 @@ describe('engine protocol', () => {
     assert.deepEqual(parseRequest('not json'), { error: 'not JSON: not json' });
     assert.deepEqual(parseRequest('[1]'), { error: 'a request must be a JSON object' });
     assert.deepEqual(parseRequest('{"type":"pause","requestId":4}'), { error: 'pause: runId must be a non-empty string', requestId: 4 });
-    assert.deepEqual(parseRequest('{"type":"start","requestId":5,"workflowPath":"x","concurrency":0}'), { error: 'start: concurrency must be a positive integer', requestId: 5 });
+    assert.deepEqual(parseRequest('{"type":"start","requestId":5,"workflowPath":"x","concurrency":0}'), {
+      error: 'start: concurrency must be a positive integer',
+      requestId: 5,
+    });
     assert.match((parseRequest('{"type":"explode","requestId":6}') as { error: string }).error, /unknown request type/);
-    assert.match((parseRequest('{"type":"approve","requestId":7,"runId":"r","nodeId":"g","approved":"yes"}') as { error: string }).error, /approved must be true or false/);
+    assert.match(
+      (parseRequest('{"type":"approve","requestId":7,"runId":"r","nodeId":"g","approved":"yes"}') as { error: string }).error,
+      /approved must be true or false/,
+    );
     assert.match((parseRequest('{"type":"listRuns","requestId":8,"statuses":["done"]}') as { error: string }).error, /statuses must be a list of/);
   });
 
   it('checks messages from the engine, payloads included', () => {
     assert.equal(parseEngineMessage('{"type":"node:started","runId":"r","seq":1,"ts":1,"nodeId":"a","attempt":1}')?.type, 'node:started');
     assert.equal(parseEngineMessage('{"type":"node:started","seq":1}'), undefined);
-    assert.equal(parseEngineMessage('{"type":"node:started","runId":"r","seq":1,"ts":1,"nodeId":"a","attempt":"one"}'), undefined, 'a payload of the wrong type');
-    assert.equal(parseEngineMessage('{"type":"node:completed","runId":"r","seq":1,"ts":1,"nodeId":"a","attempt":1,"outputs":{"x":1},"artifacts":[],"durationMs":1}'), undefined, 'an output that is not text');
+    assert.equal(
+      parseEngineMessage('{"type":"node:started","runId":"r","seq":1,"ts":1,"nodeId":"a","attempt":"one"}'),
+      undefined,
+      'a payload of the wrong type',
+    );
+    assert.equal(
+      parseEngineMessage('{"type":"node:completed","runId":"r","seq":1,"ts":1,"nodeId":"a","attempt":1,"outputs":{"x":1},"artifacts":[],"durationMs":1}'),
+      undefined,
+      'an output that is not text',
+    );
     assert.equal(parseEngineMessage('{"type":"engine:ready","protocolVersion":2,"pid":3}')?.type, 'engine:ready');
     assert.equal(parseEngineMessage('{"type":"engine:reply","requestId":1,"ok":true,"result":{"runId":"r"}}')?.type, 'engine:reply');
     assert.equal(parseEngineMessage('{"type":"log:appended","runId":"r","nodeId":"a","size":10}')?.type, 'log:appended');
@@ -207,7 +248,19 @@ describe('engine protocol', () => {
 
 describe('run state', () => {
   const e = (partial: Record<string, unknown>, seq: number): EngineEvent => ({ runId: 'r', seq, ts: 1000 + seq, ...partial }) as EngineEvent;
-  const started = e({ type: 'workflow:started', workflow: { name: 'W', path: '/w', hash: 'h' }, inputs: {}, concurrency: 2, nodes: [{ id: 'a', nodeId: 'a', name: 'a', kind: 'run', needs: [] }, { id: 'b', nodeId: 'b', name: 'b', kind: 'run', needs: ['a'] }] }, 1);
+  const started = e(
+    {
+      type: 'workflow:started',
+      workflow: { name: 'W', path: '/w', hash: 'h' },
+      inputs: {},
+      concurrency: 2,
+      nodes: [
+        { id: 'a', nodeId: 'a', name: 'a', kind: 'run', needs: [] },
+        { id: 'b', nodeId: 'b', name: 'b', kind: 'run', needs: ['a'] },
+      ],
+    },
+    1,
+  );
 
   it('folds events into node and run state', () => {
     const state = foldEvents([
@@ -228,7 +281,10 @@ describe('run state', () => {
   });
 
   it('resets nodes named by workflow:resumed', () => {
-    const state = foldEvents([started, e({ type: 'node:failed', nodeId: 'a', attempt: 1, error: 'x', exitCode: 1, durationMs: 1, continueOnError: false }, 2)])!;
+    const state = foldEvents([
+      started,
+      e({ type: 'node:failed', nodeId: 'a', attempt: 1, error: 'x', exitCode: 1, durationMs: 1, continueOnError: false }, 2),
+    ])!;
     applyEvent(state, e({ type: 'workflow:resumed', reset: ['a'] }, 3));
     assert.deepEqual([state.nodes.get('a')!.status, state.nodes.get('a')!.error, state.status], ['pending', undefined, 'running']);
   });

@@ -104,7 +104,10 @@ describe('engine process protocol', () => {
   it('says it is ready, runs a workflow and streams its events; its reply names the run', async () => {
     const ready = await engine.waitFor((m) => m.type === 'engine:ready');
     assert.equal((ready as { protocolVersion: number }).protocolVersion, 2);
-    const { runId } = await ask<{ runId: string }>({ type: 'start', workflowPath: workflowFile('nodes:', '  a: { run: echo hi }', '  b: { needs: a, run: "true" }') });
+    const { runId } = await ask<{ runId: string }>({
+      type: 'start',
+      workflowPath: workflowFile('nodes:', '  a: { run: echo hi }', '  b: { needs: a, run: "true" }'),
+    });
     assert.ok(runId);
     const done = await engine.waitFor((m) => m.type === 'workflow:completed');
     assert.equal((done as { status: string }).status, 'completed');
@@ -130,7 +133,14 @@ describe('engine process protocol', () => {
   it('pauses, resumes, approves and cancels through requests', async () => {
     // `a` holds its slot until the test lets it go: the pause comes while it runs, however slow the machine.
     const go = join(dir, 'a.go');
-    const path = workflowFile('concurrency: 1', 'nodes:', `  a: { run: 'while [ ! -e ${go} ]; do sleep 0.02; done' }`, '  b: { run: sleep 0.2 }', '  gate: { needs: [a, b], approval: { prompt: go? } }', '  long: { needs: gate, run: sleep 30 }');
+    const path = workflowFile(
+      'concurrency: 1',
+      'nodes:',
+      `  a: { run: 'while [ ! -e ${go} ]; do sleep 0.02; done' }`,
+      '  b: { run: sleep 0.2 }',
+      '  gate: { needs: [a, b], approval: { prompt: go? } }',
+      '  long: { needs: gate, run: sleep 30 }',
+    );
     const { runId } = await ask<{ runId: string }>({ type: 'start', workflowPath: path });
     await engine.waitFor((m) => m.type === 'node:started');
     await ask({ type: 'pause', runId });
@@ -156,11 +166,24 @@ describe('engine process protocol', () => {
     assert.deepEqual([listed.total, listed.runs[0].runId, listed.runs[0].status, listed.runs[0].live], [1, runId, 'completed', true]);
     assert.equal((await ask<{ total: number }>({ type: 'listRuns', statuses: ['failed'] })).total, 0);
     const run = await ask<{ state: { nodes: { info: { id: string }; status: string }[] } }>({ type: 'getRun', runId });
-    assert.deepEqual(run.state.nodes.map((n) => [n.info.id, n.status]), [['a', 'completed'], ['b', 'completed']]);
+    assert.deepEqual(
+      run.state.nodes.map((n) => [n.info.id, n.status]),
+      [
+        ['a', 'completed'],
+        ['b', 'completed'],
+      ],
+    );
     const all = await ask<{ events: { seq: number; type: string }[]; more: boolean }>({ type: 'getEvents', runId });
-    assert.ok(all.events.every((e) => e.type !== 'node:log'), 'log lines are not events on disk');
+    assert.ok(
+      all.events.every((e) => e.type !== 'node:log'),
+      'log lines are not events on disk',
+    );
     const seqs = all.events.map((e) => e.seq);
-    assert.deepEqual(seqs, seqs.map((_, i) => i + 1), 'the events on disk are numbered without a gap');
+    assert.deepEqual(
+      seqs,
+      seqs.map((_, i) => i + 1),
+      'the events on disk are numbered without a gap',
+    );
     const page = await ask<{ events: { seq: number }[]; more: boolean }>({ type: 'getEvents', runId, afterSeq: 2, limit: 2 });
     assert.deepEqual([page.events.map((e) => e.seq), page.more], [[3, 4], true]);
     assert.deepEqual(await ask({ type: 'readLog', runId, nodeId: 'a', offset: 4 }), { text: 'two\n', offset: 4, end: 8, size: 8 });
@@ -188,7 +211,11 @@ describe('engine process protocol', () => {
     assert.equal(await engine.exited, 0);
     const cancelled = engine.messages.find((m) => m.type === 'node:cancelled') as { reason: string } | undefined;
     assert.match(cancelled?.reason ?? '', /window closed/);
-    assert.equal(engine.messages.find((m) => m.type === 'workflow:completed'), undefined, 'the run is not ended');
+    assert.equal(
+      engine.messages.find((m) => m.type === 'workflow:completed'),
+      undefined,
+      'the run is not ended',
+    );
     await gone(Number(readFileSync(pids, 'utf8')));
     const [listed] = listRuns(join(dir, 'runs'));
     assert.deepEqual([listed.runId, listed.status, listed.interrupted], [runId, 'running', true]);
@@ -216,7 +243,9 @@ describe('cli process signals', () => {
     const sleepers = Array.from({ length: 24 }, (_, i) => `  s${i}: { needs: q${i % 16}, run: 'trap "" TERM; echo $$ >> ${pids}; sleep 60' }`);
     const path = join(dir, 'i.workflow.yaml');
     writeFileSync(path, yaml('version: 1', 'name: Int', 'concurrency: 8', 'nodes:', ...quick, ...sleepers));
-    const child = spawn(process.execPath, [join(__dirname, '..', '..', 'dist', 'cli.js'), 'run', path, '--json', '--runs-dir', join(dir, 'runs')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(__dirname, '..', '..', 'dist', 'cli.js'), 'run', path, '--json', '--runs-dir', join(dir, 'runs')], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout.resume();
     let err = '';
     child.stderr.on('data', (c: Buffer) => (err += c.toString()));
@@ -237,7 +266,9 @@ describe('cli process signals', () => {
     const pids = join(dir, 'pids');
     const path = join(dir, 'h.workflow.yaml');
     writeFileSync(path, yaml('version: 1', 'name: Hup', 'nodes:', `  a: { run: 'sleep 60 & echo $! >> ${pids}; wait' }`));
-    const child = spawn(process.execPath, [join(__dirname, '..', '..', 'dist', 'cli.js'), 'run', path, '--json', '--runs-dir', join(dir, 'runs')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(__dirname, '..', '..', 'dist', 'cli.js'), 'run', path, '--json', '--runs-dir', join(dir, 'runs')], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));

@@ -40,7 +40,7 @@ describe('expression language', () => {
   it('returns operand values from && and ||', () => {
     assert.equal(run("inputs.missing || 'fallback'"), 'fallback');
     assert.equal(run("inputs.target && 'yes'"), 'yes');
-    assert.equal(run("(inputs.strict || inputs.count) == 3"), true);
+    assert.equal(run('(inputs.strict || inputs.count) == 3'), true);
   });
 
   it('calls the built-in functions', () => {
@@ -94,14 +94,21 @@ describe('expression language', () => {
     const deep = (k: number) => [
       '('.repeat(k) + '1' + ')'.repeat(k),
       '!'.repeat(k) + 'true',
-      Array(k + 1).fill('a').join(' || '),
+      Array(k + 1)
+        .fill('a')
+        .join(' || '),
       'a' + '.b'.repeat(k),
       'f('.repeat(k) + '1' + ')'.repeat(k),
     ];
     const scope: EvaluationScope = { contexts: { a: { b: null } } };
-    for (const source of deep(n / 2 - 1)) assert.doesNotThrow(() => evaluate(parseExpression(source.replaceAll('f(', 'fromJSON(')), scope), source.slice(0, 20));
+    for (const source of deep(n / 2 - 1))
+      assert.doesNotThrow(() => evaluate(parseExpression(source.replaceAll('f(', 'fromJSON(')), scope), source.slice(0, 20));
     for (const source of deep(20_000)) {
-      assert.throws(() => parseExpression(source), (e: unknown) => e instanceof ExpressionError && /nested more than 100 levels deep/.test(e.message), source.slice(0, 20));
+      assert.throws(
+        () => parseExpression(source),
+        (e: unknown) => e instanceof ExpressionError && /nested more than 100 levels deep/.test(e.message),
+        source.slice(0, 20),
+      );
     }
   });
 

@@ -86,7 +86,10 @@ export class FakeRunner implements ProcessRunner {
     };
     for (const line of behaviour.stdout ?? []) typeof line === 'string' ? onLine('stdout', line, false) : onLine('stdout', line.piece, line.continues);
     if (!behaviour.hang) {
-      this.clock.setTimeout(() => end({ exitCode: behaviour.exitCode ?? 0, signal: null, outputs: behaviour.outputs ?? {}, outputProblems: [] }), behaviour.durationMs ?? 100);
+      this.clock.setTimeout(
+        () => end({ exitCode: behaviour.exitCode ?? 0, signal: null, outputs: behaviour.outputs ?? {}, outputProblems: [] }),
+        behaviour.durationMs ?? 100,
+      );
     }
     return {
       pid: 1000 + this.started.length,

@@ -6,13 +6,24 @@ const lines = (...xs: string[]) => xs.join('\n') + '\n';
 export const hostile = {
   /** An anchor of 100,000 scalars aliased 999 times (203 KB). */
   aliasFanOut: (): string =>
-    lines('version: 1', 'name: bomb', `x-anchor: &a [${Array(100_000).fill('1').join(',')}]`, `x-refs: [${Array(999).fill('*a').join(',')}]`, 'nodes:', '  a: { run: echo }'),
+    lines(
+      'version: 1',
+      'name: bomb',
+      `x-anchor: &a [${Array(100_000).fill('1').join(',')}]`,
+      `x-refs: [${Array(999).fill('*a').join(',')}]`,
+      'nodes:',
+      '  a: { run: echo }',
+    ),
   /** n nodes needing each other in one cycle. */
-  longCycle: (n: number): string => lines('version: 1', 'name: cycle', 'nodes:', ...Array.from({ length: n }, (_, i) => `  n${i}: { needs: n${(i + 1) % n}, run: x }`)),
+  longCycle: (n: number): string =>
+    lines('version: 1', 'name: cycle', 'nodes:', ...Array.from({ length: n }, (_, i) => `  n${i}: { needs: n${(i + 1) % n}, run: x }`)),
   /** n nodes, each needing a node that does not exist. */
-  unknownNeeds: (n: number): string => lines('version: 1', 'name: unknown', 'nodes:', ...Array.from({ length: n }, (_, i) => `  node${i}: { needs: missing${i}, run: x }`)),
+  unknownNeeds: (n: number): string =>
+    lines('version: 1', 'name: unknown', 'nodes:', ...Array.from({ length: n }, (_, i) => `  node${i}: { needs: missing${i}, run: x }`)),
   /** One node with n properties the schema does not know. */
-  unknownProperties: (n: number): string => lines('version: 1', 'name: props', 'nodes:', '  a:', '    run: x', ...Array.from({ length: n }, (_, i) => `    prop${i}: 1`)),
+  unknownProperties: (n: number): string =>
+    lines('version: 1', 'name: props', 'nodes:', '  a:', '    run: x', ...Array.from({ length: n }, (_, i) => `    prop${i}: 1`)),
   /** A valid chain of n nodes: the yardstick the others are held to. */
-  validChain: (n: number): string => lines('version: 1', 'name: big', 'nodes:', ...Array.from({ length: n }, (_, i) => `  n${i}: { run: x${i ? `, needs: n${i - 1}` : ''} }`)),
+  validChain: (n: number): string =>
+    lines('version: 1', 'name: big', 'nodes:', ...Array.from({ length: n }, (_, i) => `  n${i}: { run: x${i ? `, needs: n${i - 1}` : ''} }`)),
 };

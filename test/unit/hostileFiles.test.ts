@@ -28,7 +28,10 @@ describe('hostile workflow files', function () {
     const { result, json } = outputOf(hostile.aliasFanOut());
     const refs = (result.parsed.value as Record<string, unknown[]>)['x-refs'];
     assert.equal(refs.length, 999);
-    assert.ok(refs.every((r) => r === refs[0]), 'every alias shares one copy');
+    assert.ok(
+      refs.every((r) => r === refs[0]),
+      'every alias shares one copy',
+    );
     assert.deepEqual(result.diagnostics, []);
     assert.ok(json.length < 2 * MB);
   });
@@ -92,7 +95,14 @@ describe('hostile text typed or printed', () => {
   it('a 64 K line that starts like an annotation is read in one pass, and is ordinary output', () => {
     assert.equal(parseNodeCommand(`::error ${' '.repeat(65_536)}x`), undefined);
     assert.equal(parseNodeCommand(`::error${'a'.repeat(65_536)}::x`), undefined);
-    assert.deepEqual(parseNodeCommand('::error file=a.ts,line=3,col=2::bad'), { kind: 'annotation', severity: 'error', file: 'a.ts', line: 3, column: 2, message: 'bad' });
+    assert.deepEqual(parseNodeCommand('::error file=a.ts,line=3,col=2::bad'), {
+      kind: 'annotation',
+      severity: 'error',
+      file: 'a.ts',
+      line: 3,
+      column: 2,
+      message: 'bad',
+    });
     assert.deepEqual(parseNodeCommand('::warning::careful'), { kind: 'annotation', severity: 'warning', message: 'careful' });
   });
 });
@@ -105,8 +115,24 @@ describe('hostile run records', () => {
   it('a missing run.json is rebuilt from the first and last events only, whatever lies between', () => {
     const run = join(dir, '20260101-000000-beef');
     mkdirSync(run);
-    const started = { type: 'workflow:started', runId: 'r', seq: 1, ts: 1000, workflow: { name: 'Big', path: '/w/big.workflow.yaml', hash: 'h' }, inputs: {}, nodes: [], concurrency: 1 };
-    const completed = { type: 'workflow:completed', runId: 'r', seq: 3, ts: 5000, status: 'failed', summary: { total: 0, completed: 0, failed: 0, skipped: 0, cancelled: 0, durationMs: 4000 } };
+    const started = {
+      type: 'workflow:started',
+      runId: 'r',
+      seq: 1,
+      ts: 1000,
+      workflow: { name: 'Big', path: '/w/big.workflow.yaml', hash: 'h' },
+      inputs: {},
+      nodes: [],
+      concurrency: 1,
+    };
+    const completed = {
+      type: 'workflow:completed',
+      runId: 'r',
+      seq: 3,
+      ts: 5000,
+      status: 'failed',
+      summary: { total: 0, completed: 0, failed: 0, skipped: 0, cancelled: 0, durationMs: 4000 },
+    };
     // A gigabyte of nothing between the two (a sparse file): reading all of it would not even fit in a string.
     const fd = openSync(join(run, 'events.jsonl'), 'w');
     writeSync(fd, JSON.stringify(started) + '\n');

@@ -74,7 +74,10 @@ describe('language services', () => {
 
     it('offers inputs and matrix keys', () => {
       const inputs = at(...base, '  n: { needs: deploy, run: "${{ inputs.| }}" }');
-      assert.deepEqual(complete(inputs.index, inputs.offset).map((i) => [i.label, i.detail]), [['target', 'input · string = "prod"']]);
+      assert.deepEqual(
+        complete(inputs.index, inputs.offset).map((i) => [i.label, i.detail]),
+        [['target', 'input · string = "prod"']],
+      );
       const matrix = at(...base.slice(0, 11), '    run: echo ${{ matrix.| }}');
       assert.deepEqual(labels(complete(matrix.index, matrix.offset)), ['shard']);
     });
@@ -98,7 +101,14 @@ describe('language services', () => {
 
     it('knows where it is in half-typed YAML', () => {
       const list = 'nodes:\n  a:\n    needs: [b, c';
-      assert.deepEqual(cursorContext(list, list.length), { kind: 'value', path: ['nodes', 'a'], key: 'needs', prefix: 'c', start: list.length - 1, inList: true });
+      assert.deepEqual(cursorContext(list, list.length), {
+        kind: 'value',
+        path: ['nodes', 'a'],
+        key: 'needs',
+        prefix: 'c',
+        start: list.length - 1,
+        inList: true,
+      });
       const block = 'nodes:\n  a:\n    run: |\n      echo ${{ nodes.b.out';
       assert.deepEqual(cursorContext(block, block.length), { kind: 'expression', path: ['nodes', 'a', 'run'], prefix: 'nodes.b.out', start: block.length - 3 });
     });
@@ -125,7 +135,8 @@ describe('language services', () => {
       const result = renameEdits(index, offset, 'compile');
       assert.ok('edits' in result);
       let renamed = text;
-      for (const e of [...result.edits].sort((a, b) => b.span.start - a.span.start)) renamed = renamed.slice(0, e.span.start) + e.newText + renamed.slice(e.span.end);
+      for (const e of [...result.edits].sort((a, b) => b.span.start - a.span.start))
+        renamed = renamed.slice(0, e.span.start) + e.newText + renamed.slice(e.span.end);
       assert.equal(result.edits.length, 4);
       assert.match(renamed, /^ {2}compile:$/m);
       assert.match(renamed, /needs: \[compile\]/);
@@ -137,12 +148,29 @@ describe('language services', () => {
     });
 
     it('outlines inputs and nodes with their phase and kind', () => {
-      const { index } = at('version: 1', 'name: x', 'inputs: { a: { default: 1 } }', 'nodes:', '  design: { phase: design, run: x }', '  gate: { needs: design, approval: { prompt: ok } }', '|');
+      const { index } = at(
+        'version: 1',
+        'name: x',
+        'inputs: { a: { default: 1 } }',
+        'nodes:',
+        '  design: { phase: design, run: x }',
+        '  gate: { needs: design, approval: { prompt: ok } }',
+        '|',
+      );
       const symbols = documentSymbols(index);
-      assert.deepEqual(symbols.map((s) => [s.name, s.children.map((c) => [c.name, c.detail])]), [
-        ['inputs', [['a', 'string']]],
-        ['nodes', [['design', 'design'], ['gate', 'approval']]],
-      ]);
+      assert.deepEqual(
+        symbols.map((s) => [s.name, s.children.map((c) => [c.name, c.detail])]),
+        [
+          ['inputs', [['a', 'string']]],
+          [
+            'nodes',
+            [
+              ['design', 'design'],
+              ['gate', 'approval'],
+            ],
+          ],
+        ],
+      );
     });
   });
 

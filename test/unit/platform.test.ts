@@ -19,7 +19,7 @@ describe('platform: POSIX', () => {
     assert.ok('error' in none && /name one with 'shell:'/.test(none.error));
   });
 
-  it('never signals pid 0 or a negative pid, which would name the caller\'s own group', () => {
+  it("never signals pid 0 or a negative pid, which would name the caller's own group", () => {
     const p = posixPlatform();
     assert.equal(p.treeAlive(0), false);
     assert.equal(p.treeAlive(-1), false);
@@ -30,7 +30,7 @@ describe('platform: POSIX', () => {
 describe('platform: Windows, with the machine injected', () => {
   const env = { ProgramFiles: 'C:\\Program Files', LOCALAPPDATA: 'C:\\Users\\ana\\AppData\\Local' };
 
-  it('finds Git for Windows\' bash where it installs, quoted for a path with spaces', () => {
+  it("finds Git for Windows' bash where it installs, quoted for a path with spaces", () => {
     assert.ok(gitBashCandidates(env).includes('C:\\Program Files\\Git\\bin\\bash.exe'));
     assert.ok(gitBashCandidates(env).includes('C:\\Users\\ana\\AppData\\Local\\Programs\\Git\\bin\\bash.exe'));
     const found = windowsPlatform({ env, exists: (p) => p.endsWith('bash.exe') && p.startsWith('C:\\Program Files') }).defaultShell();
@@ -44,12 +44,24 @@ describe('platform: Windows, with the machine injected', () => {
     assert.match(NO_POSIX_SHELL, /shell: wsl bash/);
   });
 
-  it('builds each shell\'s command as GitHub Actions does on Windows', () => {
-    assert.deepEqual(windowsShellCommand('pwsh', { text: 'echo hi' }), { file: 'pwsh', args: ['-NoProfile', '-NonInteractive', '-Command', "$ErrorActionPreference = 'Stop'\necho hi"] });
-    assert.deepEqual(windowsShellCommand('powershell.exe', { file: 'C:\\t\\s.ps1' }), { file: 'powershell.exe', args: ['-NoProfile', '-NonInteractive', '-File', 'C:\\t\\s.ps1'] });
+  it("builds each shell's command as GitHub Actions does on Windows", () => {
+    assert.deepEqual(windowsShellCommand('pwsh', { text: 'echo hi' }), {
+      file: 'pwsh',
+      args: ['-NoProfile', '-NonInteractive', '-Command', "$ErrorActionPreference = 'Stop'\necho hi"],
+    });
+    assert.deepEqual(windowsShellCommand('powershell.exe', { file: 'C:\\t\\s.ps1' }), {
+      file: 'powershell.exe',
+      args: ['-NoProfile', '-NonInteractive', '-File', 'C:\\t\\s.ps1'],
+    });
     assert.deepEqual(windowsShellCommand('cmd', { text: 'echo hi' }), { file: 'cmd', args: ['/D', '/S', '/C', 'echo hi'] });
-    assert.deepEqual(windowsShellCommand('"C:\\Program Files\\Git\\bin\\bash.exe" -x', { text: 'x' }), { file: 'C:\\Program Files\\Git\\bin\\bash.exe', args: ['-x', '-e', '-c', 'x'] });
-    assert.deepEqual(windowsShellCommand('C:\\Program Files\\Git\\bin\\bash.exe', { file: 'C:\\t\\s.sh' }), { file: 'C:\\Program Files\\Git\\bin\\bash.exe', args: ['-e', 'C:\\t\\s.sh'] });
+    assert.deepEqual(windowsShellCommand('"C:\\Program Files\\Git\\bin\\bash.exe" -x', { text: 'x' }), {
+      file: 'C:\\Program Files\\Git\\bin\\bash.exe',
+      args: ['-x', '-e', '-c', 'x'],
+    });
+    assert.deepEqual(windowsShellCommand('C:\\Program Files\\Git\\bin\\bash.exe', { file: 'C:\\t\\s.sh' }), {
+      file: 'C:\\Program Files\\Git\\bin\\bash.exe',
+      args: ['-e', 'C:\\t\\s.sh'],
+    });
     assert.deepEqual(windowsShellCommand('wsl bash', { text: 'x' }), { file: 'wsl', args: ['bash', '-e', '-c', 'x'] });
   });
 

@@ -24,7 +24,8 @@ export async function until(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((r) => setTimeout(r, 20));
 }
 
-export const processEnv = (): Record<string, string> => Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
+export const processEnv = (): Record<string, string> =>
+  Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
 
 /** The bundled spawn helper; `npm test` builds it before the unit tests run. */
 export const SPAWN_HELPER = join(__dirname, '..', '..', 'dist', 'spawnHelper.js');

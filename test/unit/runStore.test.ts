@@ -64,7 +64,10 @@ describe('run store', () => {
     run.dispose();
     writeFileSync(join(run.dir, 'run.json'), '{"runId": "');
 
-    assert.deepEqual(listRuns(runsDir).map((r) => [r.runId, r.status, r.workflowName, r.interrupted]), [[run.runId, 'failed', 'Damaged', false]]);
+    assert.deepEqual(
+      listRuns(runsDir).map((r) => [r.runId, r.status, r.workflowName, r.interrupted]),
+      [[run.runId, 'failed', 'Damaged', false]],
+    );
     const stored = readRun(runsDir, run.runId);
     assert.equal(stored.record.workflowPath, path);
     assert.match(stored.recordRebuilt ?? '', /^run\.json is unreadable \(.*JSON/);
@@ -104,7 +107,10 @@ describe('run store', () => {
     writeFileSync(path, yaml('version: 1', 'name: W', 'nodes:', '  a: { run: "true" }'));
     const aFile = join(dir, 'a-file');
     writeFileSync(aFile, '');
-    assert.throws(() => startRun({ workflowPath: path, runsDir: join(aFile, 'runs') }), (e: unknown) => e instanceof RunSetupError && /^cannot create the runs folder .*a-file\/runs: ENOTDIR/.test(e.message));
+    assert.throws(
+      () => startRun({ workflowPath: path, runsDir: join(aFile, 'runs') }),
+      (e: unknown) => e instanceof RunSetupError && /^cannot create the runs folder .*a-file\/runs: ENOTDIR/.test(e.message),
+    );
     // A resumed run whose folder cannot take its logs any more.
     const runsDir = join(dir, 'runs');
     const run = startRun({ workflowPath: path, runsDir });
@@ -112,7 +118,10 @@ describe('run store', () => {
     run.dispose();
     rmSync(join(run.dir, 'logs'), { recursive: true });
     writeFileSync(join(run.dir, 'logs'), '');
-    await assert.rejects(resumeRunFromLog({ runsDir, runId: run.runId }), (e: unknown) => e instanceof RunSetupError && e.message.startsWith(`cannot write the run to ${run.dir}: `));
+    await assert.rejects(
+      resumeRunFromLog({ runsDir, runId: run.runId }),
+      (e: unknown) => e instanceof RunSetupError && e.message.startsWith(`cannot write the run to ${run.dir}: `),
+    );
     assert.equal(readRun(runsDir, run.runId).record.status, 'completed', 'the run is as it was');
   });
 
@@ -135,7 +144,10 @@ describe('run store', () => {
     assert.equal(await resumed.finished(), 'failed', 'b is stopped instead of running on for 30 s');
     resumed.dispose();
     assert.equal(warnings.length, 1);
-    assert.match(warnings[0], /^the run's log cannot be written to .* \(ENOSPC: no space left on device, write\), so the run is stopped; it can be resumed once the folder can be written again$/);
+    assert.match(
+      warnings[0],
+      /^the run's log cannot be written to .* \(ENOSPC: no space left on device, write\), so the run is stopped; it can be resumed once the folder can be written again$/,
+    );
     const end = events.at(-1);
     assert.equal(end?.type === 'workflow:completed' && end.error, warnings[0], 'whoever follows the run learns why it ended');
     // The disk has room again: the run is interrupted, and resuming it finishes it.
@@ -171,17 +183,27 @@ describe('run store', () => {
 
   it('says what is wrong when nothing can be made of a run, and lists the others', async () => {
     const runsDir = join(dir, 'runs');
-    assert.throws(() => readRun(runsDir, 'nope'), (e: unknown) => e instanceof RunReadError && /no run 'nope' in/.test(e.message));
+    assert.throws(
+      () => readRun(runsDir, 'nope'),
+      (e: unknown) => e instanceof RunReadError && /no run 'nope' in/.test(e.message),
+    );
     mkdirSync(join(runsDir, 'empty'), { recursive: true });
     writeFileSync(join(runsDir, 'empty', 'run.json'), 'garbage');
     writeFileSync(join(runsDir, 'empty', 'events.jsonl'), '{"torn":');
-    assert.throws(() => readRun(runsDir, 'empty'), (e: unknown) => e instanceof RunReadError && /^run 'empty': run\.json is unreadable \(.*\), and events\.jsonl does not say which workflow/.test(e.message));
+    assert.throws(
+      () => readRun(runsDir, 'empty'),
+      (e: unknown) =>
+        e instanceof RunReadError && /^run 'empty': run\.json is unreadable \(.*\), and events\.jsonl does not say which workflow/.test(e.message),
+    );
     mkdirSync(join(runsDir, 'not-a-run'));
     const path = join(dir, 'ok.workflow.yaml');
     writeFileSync(path, yaml('version: 1', 'name: Ok', 'nodes:', '  a: { run: "true" }'));
     const run = startRun({ workflowPath: path, runsDir });
     await run.finished();
     run.dispose();
-    assert.deepEqual(listRuns(runsDir).map((r) => r.runId), [run.runId]);
+    assert.deepEqual(
+      listRuns(runsDir).map((r) => r.runId),
+      [run.runId],
+    );
   });
 });

@@ -68,9 +68,15 @@ describe('scheduler', () => {
     );
     scheduler.start();
     await clock.advance(50);
-    assert.deepEqual(runner.started.map((r) => r.instanceId), ['fetch']);
+    assert.deepEqual(
+      runner.started.map((r) => r.instanceId),
+      ['fetch'],
+    );
     await clock.advance(1000);
-    assert.deepEqual(runner.started.map((r) => r.script), ['fetch', 'L3', 'R3', 'completed']);
+    assert.deepEqual(
+      runner.started.map((r) => r.script),
+      ['fetch', 'L3', 'R3', 'completed'],
+    );
     assert.equal(runner.startsOf('left')[0].env.MAESTRO_NODE_ID, 'left');
     assert.equal(runner.startsOf('left')[0].env.MAESTRO_RUN_ID, 'r1');
   });
@@ -82,8 +88,17 @@ describe('scheduler', () => {
     );
     scheduler.start();
     await clock.advance(10_000);
-    assert.deepEqual(runner.startsOf('flaky').map((r) => r.env.MAESTRO_ATTEMPT), ['1', '2', '3', '4']);
-    assert.deepEqual(sink.of('node:retrying').filter((e) => e.nodeId === 'flaky').map((e) => e.delayMs), [100, 200, 300]);
+    assert.deepEqual(
+      runner.startsOf('flaky').map((r) => r.env.MAESTRO_ATTEMPT),
+      ['1', '2', '3', '4'],
+    );
+    assert.deepEqual(
+      sink
+        .of('node:retrying')
+        .filter((e) => e.nodeId === 'flaky')
+        .map((e) => e.delayMs),
+      [100, 200, 300],
+    );
     assert.equal(sink.statusOf('flaky'), 'completed');
     const failed = sink.of('node:failed');
     assert.equal(failed.length, 1, 'node:failed is final only');
@@ -107,14 +122,26 @@ describe('scheduler', () => {
     );
     scheduler.start();
     await clock.advance(5000);
-    const status = Object.fromEntries(['broken', 'downstream', 'further', 'cleanup', 'on_failure', 'on_success', 'independent'].map((id) => [id, sink.statusOf(id)]));
-    assert.deepEqual(status, { broken: 'failed', downstream: 'skipped', further: 'skipped', cleanup: 'completed', on_failure: 'completed', on_success: 'skipped', independent: 'completed' });
+    const status = Object.fromEntries(
+      ['broken', 'downstream', 'further', 'cleanup', 'on_failure', 'on_success', 'independent'].map((id) => [id, sink.statusOf(id)]),
+    );
+    assert.deepEqual(status, {
+      broken: 'failed',
+      downstream: 'skipped',
+      further: 'skipped',
+      cleanup: 'completed',
+      on_failure: 'completed',
+      on_success: 'skipped',
+      independent: 'completed',
+    });
     assert.match(sink.of('node:skipped')[0].reason, /'broken' failed/);
     assert.equal(await scheduler.done, 'failed');
   });
 
   it('treats continueOnError failures as completed for dependents and the run', async () => {
-    const { scheduler, clock, sink } = setup(['nodes:', '  soft: { run: x, continueOnError: true }', '  after: { needs: soft, run: x }'], { soft: () => ({ exitCode: 1 }) });
+    const { scheduler, clock, sink } = setup(['nodes:', '  soft: { run: x, continueOnError: true }', '  after: { needs: soft, run: x }'], {
+      soft: () => ({ exitCode: 1 }),
+    });
     scheduler.start();
     await clock.advance(1000);
     assert.equal(sink.statusOf('soft'), 'failed');
@@ -125,7 +152,13 @@ describe('scheduler', () => {
 
   it('evaluates conditions against inputs and upstream status', async () => {
     const { scheduler, clock, sink } = setup(
-      ['inputs: { deploy: { type: boolean, default: false } }', 'nodes:', '  build: { run: x }', '  deploy: { needs: build, if: inputs.deploy, run: x }', "  tag: { needs: build, if: \"nodes.build.status == 'completed'\", run: x }"],
+      [
+        'inputs: { deploy: { type: boolean, default: false } }',
+        'nodes:',
+        '  build: { run: x }',
+        '  deploy: { needs: build, if: inputs.deploy, run: x }',
+        '  tag: { needs: build, if: "nodes.build.status == \'completed\'", run: x }',
+      ],
       {},
       { inputs: { deploy: false } },
     );
@@ -138,20 +171,42 @@ describe('scheduler', () => {
 
   it('fans out a matrix, waits for every instance, and exposes outputs by instance id', async () => {
     const { scheduler, clock, runner, sink } = setup(
-      ['nodes:', '  test:', '    matrix: { os: [linux, mac], shard: [1, 2] }', '    run: "${{ matrix.os }}-${{ matrix.shard }}"', '    outputs: [r]', '  summary:', '    needs: test', "    run: \"${{ nodes.test.outputs.r['test[os=mac,shard=2]'] }}\""],
+      [
+        'nodes:',
+        '  test:',
+        '    matrix: { os: [linux, mac], shard: [1, 2] }',
+        '    run: "${{ matrix.os }}-${{ matrix.shard }}"',
+        '    outputs: [r]',
+        '  summary:',
+        '    needs: test',
+        '    run: "${{ nodes.test.outputs.r[\'test[os=mac,shard=2]\'] }}"',
+      ],
       { '*': (r) => ({ outputs: { r: `ok-${r.script}` }, durationMs: r.instanceId.includes('shard=2') ? 300 : 100 }) },
     );
     scheduler.start();
     await clock.advance(2000);
-    assert.deepEqual(order(sink, 'node:started'), ['test[os=linux,shard=1]', 'test[os=linux,shard=2]', 'test[os=mac,shard=1]', 'test[os=mac,shard=2]', 'summary']);
+    assert.deepEqual(order(sink, 'node:started'), [
+      'test[os=linux,shard=1]',
+      'test[os=linux,shard=2]',
+      'test[os=mac,shard=1]',
+      'test[os=mac,shard=2]',
+      'summary',
+    ]);
     assert.equal(runner.startsOf('summary')[0].script, 'ok-mac-2');
     const summaryStart = sink.of('node:started').find((e) => e.nodeId === 'summary')!;
-    const lastTest = Math.max(...sink.of('node:completed').filter((e) => e.nodeId.startsWith('test[')).map((e) => e.seq));
+    const lastTest = Math.max(
+      ...sink
+        .of('node:completed')
+        .filter((e) => e.nodeId.startsWith('test['))
+        .map((e) => e.seq),
+    );
     assert.ok(summaryStart.seq > lastTest, 'summary starts after every instance ended');
   });
 
   it('ends an attempt that times out and counts it as a failure', async () => {
-    const { scheduler, clock, runner, sink } = setup(['nodes:', '  sleeper: { run: x, timeout: 500ms }', '  after: { needs: sleeper, run: x }'], { sleeper: () => ({ hang: true }) });
+    const { scheduler, clock, runner, sink } = setup(['nodes:', '  sleeper: { run: x, timeout: 500ms }', '  after: { needs: sleeper, run: x }'], {
+      sleeper: () => ({ hang: true }),
+    });
     scheduler.start();
     await clock.advance(10_000);
     assert.deepEqual(runner.stopped, [{ instanceId: 'sleeper', reason: 'timeout' }]);
@@ -160,17 +215,23 @@ describe('scheduler', () => {
   });
 
   it('fails a node below its quality gate, and one that reports no score', async () => {
-    const { scheduler, clock, sink } = setup(['nodes:', '  low: { run: x, quality: { min: 0.8 } }', '  none: { run: x, quality: { min: 0.8 } }', '  good: { run: x, quality: { min: 0.8 } }'], {
-      low: () => ({ stdout: ['::quality 0.55'] }),
-      good: () => ({ stdout: ['::progress 50 halfway', '::quality 0.95'] }),
-    });
+    const { scheduler, clock, sink } = setup(
+      ['nodes:', '  low: { run: x, quality: { min: 0.8 } }', '  none: { run: x, quality: { min: 0.8 } }', '  good: { run: x, quality: { min: 0.8 } }'],
+      {
+        low: () => ({ stdout: ['::quality 0.55'] }),
+        good: () => ({ stdout: ['::progress 50 halfway', '::quality 0.95'] }),
+      },
+    );
     scheduler.start();
     await clock.advance(1000);
     assert.match(sink.of('node:failed').find((e) => e.nodeId === 'low')!.error, /quality 0.55 is below the gate's minimum of 0.8/);
     assert.match(sink.of('node:failed').find((e) => e.nodeId === 'none')!.error, /no quality score/);
     const good = sink.of('node:completed')[0];
     assert.equal(good.quality, 0.95);
-    assert.deepEqual(sink.of('node:progress').map((e) => [e.nodeId, e.progress, e.message]), [['good', 50, 'halfway']]);
+    assert.deepEqual(
+      sink.of('node:progress').map((e) => [e.nodeId, e.progress, e.message]),
+      [['good', 50, 'halfway']],
+    );
   });
 
   it('masks values after ::add-mask in logs and events, and never logs the mask line', async () => {
@@ -209,14 +270,32 @@ describe('scheduler', () => {
     assert.equal(sink.statusOf('a'), 'completed', 'the quality in the piece was not taken');
     const logged = sink.logs.map((l) => l.line.text);
     // What could start the secret waits for the next piece, so the pieces are passed on cut elsewhere.
-    assert.deepEqual(logged, ['::quality 0.9', 'sta', 'rt ***', ' ::quality 0.1', 'maestro: an ::add-mask line too long to act on was left out of the log; its value is not masked', 'after t0p']);
+    assert.deepEqual(logged, [
+      '::quality 0.9',
+      'sta',
+      'rt ***',
+      ' ::quality 0.1',
+      'maestro: an ::add-mask line too long to act on was left out of the log; its value is not masked',
+      'after t0p',
+    ]);
   });
 
   it('runs in its cwd and looks for artifacts there, with expressions in both evaluated', async () => {
-    const { scheduler, clock, runner, sink } = setup(['nodes:', '  pack:', '    matrix: { os: [linux] }', '    cwd: ./out/${{ matrix.os }}', '    run: x', '    artifacts: ["${{ matrix.os }}.zip", "*.log"]', '  here: { run: x, cwd: ./ }']);
+    const { scheduler, clock, runner, sink } = setup([
+      'nodes:',
+      '  pack:',
+      '    matrix: { os: [linux] }',
+      '    cwd: ./out/${{ matrix.os }}',
+      '    run: x',
+      '    artifacts: ["${{ matrix.os }}.zip", "*.log"]',
+      '  here: { run: x, cwd: ./ }',
+    ]);
     scheduler.start();
     await clock.advance(1000);
-    assert.deepEqual(runner.started.map((r) => r.cwd), ['/w/out/linux', '/w']);
+    assert.deepEqual(
+      runner.started.map((r) => r.cwd),
+      ['/w/out/linux', '/w'],
+    );
     assert.deepEqual(runner.artifactSearches, [{ cwd: '/w/out/linux', patterns: ['linux.zip', '*.log'] }]);
     const pack = sink.of('node:completed').find((e) => e.nodeId === 'pack[os=linux]');
     assert.deepEqual(pack?.artifacts, ['linux.zip', '*.log']);
@@ -231,35 +310,57 @@ describe('scheduler', () => {
     scheduler.start();
     await clock.advance(1000);
     const batches = sink.of('node:log');
-    assert.deepEqual(batches.map((b) => b.lines.length), [100, 100, 50]);
+    assert.deepEqual(
+      batches.map((b) => b.lines.length),
+      [100, 100, 50],
+    );
     const completed = sink.of('node:completed')[0];
     assert.ok(batches.every((b) => b.seq < completed.seq));
   });
 
   it('pauses: running nodes finish, nothing new starts; resume carries on', async () => {
-    const { scheduler, clock, runner, sink } = setup(['concurrency: 2', 'nodes:', '  a: { run: x }', '  b: { run: x }', '  c: { run: x }', '  d: { needs: c, run: x }']);
+    const { scheduler, clock, runner, sink } = setup([
+      'concurrency: 2',
+      'nodes:',
+      '  a: { run: x }',
+      '  b: { run: x }',
+      '  c: { run: x }',
+      '  d: { needs: c, run: x }',
+    ]);
     scheduler.start();
     await clock.advance(10);
     scheduler.pause();
     await clock.advance(1000);
-    assert.deepEqual(runner.started.map((r) => r.instanceId), ['a', 'b']);
+    assert.deepEqual(
+      runner.started.map((r) => r.instanceId),
+      ['a', 'b'],
+    );
     assert.equal(sink.events.at(-1)?.type, 'workflow:paused');
     assert.equal(sink.of('workflow:paused').length, 1);
     scheduler.resume();
     await clock.advance(1000);
-    assert.deepEqual(runner.started.map((r) => r.instanceId), ['a', 'b', 'c', 'd']);
+    assert.deepEqual(
+      runner.started.map((r) => r.instanceId),
+      ['a', 'b', 'c', 'd'],
+    );
     assert.equal(sink.of('workflow:resumed').length, 1);
     assert.equal(await scheduler.done, 'completed');
   });
 
   it('cancels: running nodes are stopped, pending ones cancelled, the run ends cancelled', async () => {
-    const { scheduler, clock, runner, sink } = setup(['nodes:', '  long: { run: x }', '  next: { needs: long, run: x }', '  gate: { approval: { prompt: ok? } }'], { long: () => ({ hang: true }) });
+    const { scheduler, clock, runner, sink } = setup(
+      ['nodes:', '  long: { run: x }', '  next: { needs: long, run: x }', '  gate: { approval: { prompt: ok? } }'],
+      { long: () => ({ hang: true }) },
+    );
     scheduler.start();
     await clock.advance(100);
     scheduler.cancel();
     await clock.advance(100);
     assert.deepEqual(runner.stopped, [{ instanceId: 'long', reason: 'cancel' }]);
-    assert.deepEqual(['long', 'next', 'gate'].map((id) => sink.statusOf(id)), ['cancelled', 'cancelled', 'cancelled']);
+    assert.deepEqual(
+      ['long', 'next', 'gate'].map((id) => sink.statusOf(id)),
+      ['cancelled', 'cancelled', 'cancelled'],
+    );
     const last = sink.events.at(-1)!;
     assert.ok(last.type === 'workflow:completed' && last.status === 'cancelled');
     assert.equal(await scheduler.done, 'cancelled');
@@ -267,7 +368,16 @@ describe('scheduler', () => {
   });
 
   it('halts where it stands when its host goes away: running nodes stopped, nothing else decided, the run left open', async () => {
-    const { scheduler, clock, runner, sink } = setup(['nodes:', '  long: { run: x }', '  flaky: { run: x, retry: { max: 2, delay: 5s } }', '  next: { needs: long, run: x }', '  gate: { approval: { prompt: ok?, timeout: 1m } }'], { long: () => ({ hang: true }), flaky: () => ({ exitCode: 1 }) });
+    const { scheduler, clock, runner, sink } = setup(
+      [
+        'nodes:',
+        '  long: { run: x }',
+        '  flaky: { run: x, retry: { max: 2, delay: 5s } }',
+        '  next: { needs: long, run: x }',
+        '  gate: { approval: { prompt: ok?, timeout: 1m } }',
+      ],
+      { long: () => ({ hang: true }), flaky: () => ({ exitCode: 1 }) },
+    );
     scheduler.start();
     await clock.advance(200);
     assert.equal(sink.statusOf('flaky'), 'running', 'retrying after its first attempt');
@@ -305,7 +415,14 @@ describe('scheduler', () => {
     ]);
     scheduler.start();
     await clock.advance(200);
-    assert.deepEqual(sink.of('node:waiting').map((e) => [e.nodeId, e.prompt]), [['ok', 'Ship r1?'], ['no', 'nope'], ['slow', "Approve 'slow'?"]]);
+    assert.deepEqual(
+      sink.of('node:waiting').map((e) => [e.nodeId, e.prompt]),
+      [
+        ['ok', 'Ship r1?'],
+        ['no', 'nope'],
+        ['slow', "Approve 'slow'?"],
+      ],
+    );
     assert.throws(() => scheduler.approve('build', true), /is completed, not waiting/);
     scheduler.approve('ok', true, 'lgtm');
     scheduler.approve('no', false, 'not today');
@@ -317,7 +434,9 @@ describe('scheduler', () => {
 
   it('retries a failed node in an ended run, then what becomes ready after it', async () => {
     let fixed = false;
-    const { scheduler, clock, runner, sink } = setup(['nodes:', '  a: { run: x }', '  b: { needs: a, run: x }', '  c: { needs: b, run: x }'], { b: () => ({ exitCode: fixed ? 0 : 1 }) });
+    const { scheduler, clock, runner, sink } = setup(['nodes:', '  a: { run: x }', '  b: { needs: a, run: x }', '  c: { needs: b, run: x }'], {
+      b: () => ({ exitCode: fixed ? 0 : 1 }),
+    });
     scheduler.start();
     await clock.advance(1000);
     assert.equal(await scheduler.done, 'failed');
@@ -327,9 +446,15 @@ describe('scheduler', () => {
     const resumed = sink.of('workflow:resumed')[0];
     assert.deepEqual(resumed.reset, ['b', 'c']);
     await clock.advance(1000);
-    assert.deepEqual(runner.started.map((r) => r.instanceId), ['a', 'b', 'b', 'c']);
+    assert.deepEqual(
+      runner.started.map((r) => r.instanceId),
+      ['a', 'b', 'b', 'c'],
+    );
     assert.equal(await scheduler.done, 'completed');
-    assert.deepEqual(sink.of('workflow:completed').map((e) => e.status), ['failed', 'completed']);
+    assert.deepEqual(
+      sink.of('workflow:completed').map((e) => e.status),
+      ['failed', 'completed'],
+    );
   });
 
   it('refuses to retry in a running run', async () => {
@@ -347,17 +472,27 @@ describe('scheduler', () => {
       ]),
       lastSeq: 17,
     };
-    const { scheduler, clock, runner, sink } = setup(['nodes:', '  a: { run: x, outputs: [v] }', '  b: { needs: a, run: "use ${{ nodes.a.outputs.v }}" }', '  c: { needs: b, run: x }'], {}, { previous });
+    const { scheduler, clock, runner, sink } = setup(
+      ['nodes:', '  a: { run: x, outputs: [v] }', '  b: { needs: a, run: "use ${{ nodes.a.outputs.v }}" }', '  c: { needs: b, run: x }'],
+      {},
+      { previous },
+    );
     scheduler.start();
     await clock.advance(1000);
-    assert.deepEqual(runner.started.map((r) => [r.instanceId, r.script]), [['b', 'use 42'], ['c', 'x']]);
+    assert.deepEqual(
+      runner.started.map((r) => [r.instanceId, r.script]),
+      [
+        ['b', 'use 42'],
+        ['c', 'x'],
+      ],
+    );
     assert.equal(sink.events[0].type, 'workflow:resumed');
     assert.equal(sink.events[0].seq, 18);
     assert.equal(await scheduler.done, 'completed');
   });
 
   it('fails a node whose expression cannot be evaluated, without running it', async () => {
-    const { scheduler, clock, runner, sink } = setup(['nodes:', "  a: { run: \"${{ fromJSON('not json') }}\" }"]);
+    const { scheduler, clock, runner, sink } = setup(['nodes:', '  a: { run: "${{ fromJSON(\'not json\') }}" }']);
     scheduler.start();
     await clock.advance(100);
     assert.equal(runner.started.length, 0);
@@ -374,7 +509,9 @@ describe('scheduler', () => {
   });
 
   it('turns ::warning and ::error lines into diagnostics', async () => {
-    const { scheduler, clock, sink } = setup(['nodes:', '  lint: { run: x }'], { lint: () => ({ stdout: ['::warning file=src/a.ts,line=3,col=5::unused variable', '::error::no file here'] }) });
+    const { scheduler, clock, sink } = setup(['nodes:', '  lint: { run: x }'], {
+      lint: () => ({ stdout: ['::warning file=src/a.ts,line=3,col=5::unused variable', '::error::no file here'] }),
+    });
     scheduler.start();
     await clock.advance(1000);
     assert.deepEqual(

@@ -12,13 +12,36 @@ import { alive, pidIn, processEnv, readyHelpers, SPAWN_HELPER, until } from './p
 
 describe('spawn helper protocol', () => {
   it('accepts well-formed messages and refuses anything else', () => {
-    assert.deepEqual(parseHelperRequest('{"type":"spawn","id":1,"file":"bash","args":["-c","true"],"cwd":"/","set":{"A":"1"},"unset":["B"]}'), { type: 'spawn', id: 1, file: 'bash', args: ['-c', 'true'], cwd: '/', set: { A: '1' }, unset: ['B'] });
-    for (const bad of ['', 'nope', '[]', '{"type":"spawn"}', '{"type":"spawn","id":1.5,"file":"x","args":[],"cwd":"/","set":{},"unset":[]}', '{"type":"spawn","id":1,"file":"x","args":[1],"cwd":"/","set":{},"unset":[]}', '{"type":"spawn","id":1,"file":"x","args":[],"cwd":"/","set":{"A":2},"unset":[]}'])
+    assert.deepEqual(parseHelperRequest('{"type":"spawn","id":1,"file":"bash","args":["-c","true"],"cwd":"/","set":{"A":"1"},"unset":["B"]}'), {
+      type: 'spawn',
+      id: 1,
+      file: 'bash',
+      args: ['-c', 'true'],
+      cwd: '/',
+      set: { A: '1' },
+      unset: ['B'],
+    });
+    for (const bad of [
+      '',
+      'nope',
+      '[]',
+      '{"type":"spawn"}',
+      '{"type":"spawn","id":1.5,"file":"x","args":[],"cwd":"/","set":{},"unset":[]}',
+      '{"type":"spawn","id":1,"file":"x","args":[1],"cwd":"/","set":{},"unset":[]}',
+      '{"type":"spawn","id":1,"file":"x","args":[],"cwd":"/","set":{"A":2},"unset":[]}',
+    ])
       assert.equal(parseHelperRequest(bad), undefined, bad);
     assert.equal(parseHelperMessage('{"type":"exited","id":3,"code":null,"signal":"SIGTERM"}')?.type, 'exited');
     assert.equal(parseHelperMessage('{"type":"lines","id":3,"stream":"stdout","lines":["a","b"]}')?.type, 'lines');
     assert.equal(parseHelperMessage('{"type":"gone","id":3}')?.type, 'gone');
-    for (const bad of ['{"type":"lines","id":3,"stream":"stdin","lines":[]}', '{"type":"spawned","id":3}', '{"type":"gone","id":"3"}', '{"type":"exited","id":3,"code":"0","signal":null}', '{"type":"what"}', '{'])
+    for (const bad of [
+      '{"type":"lines","id":3,"stream":"stdin","lines":[]}',
+      '{"type":"spawned","id":3}',
+      '{"type":"gone","id":"3"}',
+      '{"type":"exited","id":3,"code":"0","signal":null}',
+      '{"type":"what"}',
+      '{',
+    ])
       assert.equal(parseHelperMessage(bad), undefined, bad);
   });
 
@@ -75,7 +98,10 @@ describe('spawn helpers with real processes', function () {
     const direct = await run(new ShellProcessRunner(join(dir, 'a')), script, env);
     const helped = await run(new ShellProcessRunner(join(dir, 'b'), { helpers: pool }), script, env);
     // Each stream in order; stdout and stderr are two pipes, with no order between them.
-    const normalize = (lines: string[]) => [...lines.filter((l) => l.startsWith('stdout')), ...lines.filter((l) => l.startsWith('stderr'))].map((l) => l.replace(/MAESTRO_OUTPUT=.*/, 'MAESTRO_OUTPUT=…'));
+    const normalize = (lines: string[]) =>
+      [...lines.filter((l) => l.startsWith('stdout')), ...lines.filter((l) => l.startsWith('stderr'))].map((l) =>
+        l.replace(/MAESTRO_OUTPUT=.*/, 'MAESTRO_OUTPUT=…'),
+      );
     assert.deepEqual(normalize(helped.lines), normalize(direct.lines));
     assert.ok(helped.lines.includes('stdout: ONLY_HERE=yes') && !helped.lines.some((l) => l.startsWith('stdout: HOME=')));
     assert.deepEqual([helped.result.exitCode, helped.result.outputs], [3, { x: '1' }]);
@@ -104,7 +130,8 @@ describe('spawn helpers with real processes', function () {
 
   it('a cwd or shell that does not exist is a spawn error, as from the engine', async () => {
     const runner = new ShellProcessRunner(dir, { helpers: pool });
-    const noShell = await runner.start({ instanceId: 'n', attempt: 1, script: 'true', shell: '/no/such/shell', cwd: dir, env: processEnv() }, () => undefined).done;
+    const noShell = await runner.start({ instanceId: 'n', attempt: 1, script: 'true', shell: '/no/such/shell', cwd: dir, env: processEnv() }, () => undefined)
+      .done;
     assert.match(noShell.spawnError ?? '', /ENOENT: \/no\/such\/shell was not found$/);
     const noDir = await runner.start({ instanceId: 'n', attempt: 1, script: 'true', cwd: join(dir, 'missing'), env: processEnv() }, () => undefined).done;
     assert.match(noDir.spawnError ?? '', /ENOENT: the working folder .*\/missing does not exist$/);
@@ -145,7 +172,9 @@ describe('spawn helpers with real processes', function () {
     let out = '';
     helper.stdout.on('data', (c: Buffer) => (out += c.toString()));
     const exited = new Promise((resolve) => helper.on('exit', resolve));
-    helper.stdin.write(JSON.stringify({ type: 'spawn', id: 1, file: 'sh', args: ['-c', `sleep 30 & echo $! > ${pids}; wait`], cwd: dir, set: {}, unset: [] }) + '\n');
+    helper.stdin.write(
+      JSON.stringify({ type: 'spawn', id: 1, file: 'sh', args: ['-c', `sleep 30 & echo $! > ${pids}; wait`], cwd: dir, set: {}, unset: [] }) + '\n',
+    );
     await until(() => out.includes('"spawned"') && pidIn(pids) !== undefined);
     const child = pidIn(pids)!;
     helper.stdin.end();
@@ -156,7 +185,10 @@ describe('spawn helpers with real processes', function () {
   it('killAll ends the processes a helper started at once, and one that starts after', async () => {
     const runner = new ShellProcessRunner(dir, { helpers: pool, killGraceMs: 60_000 });
     const pids = join(dir, 'pids');
-    const attempt = runner.start({ instanceId: 'n', attempt: 1, script: `trap "" TERM; sleep 30 & echo $! > ${pids}; wait`, cwd: dir, env: processEnv() }, () => undefined);
+    const attempt = runner.start(
+      { instanceId: 'n', attempt: 1, script: `trap "" TERM; sleep 30 & echo $! > ${pids}; wait`, cwd: dir, env: processEnv() },
+      () => undefined,
+    );
     await until(() => pidIn(pids) !== undefined);
     runner.killAll();
     assert.equal((await attempt.done).signal, 'SIGKILL');
@@ -169,9 +201,18 @@ describe('spawn helpers with real processes', function () {
     const nodes = Array.from({ length: 40 }, (_, i) => `  n${i}: { run: 'echo "$PPID" > ${dir}/ppid-${i}' }`);
     const file = join(dir, 'big.workflow.yaml');
     writeFileSync(file, ['version: 1', 'name: Big', 'concurrency: 4', 'nodes:', ...nodes, ''].join('\n'));
-    const r = spawnSync(process.execPath, [join(__dirname, '..', '..', 'dist', 'cli.js'), 'run', file, '--json', '--runs-dir', join(dir, 'runs')], { encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(process.execPath, [join(__dirname, '..', '..', 'dist', 'cli.js'), 'run', file, '--json', '--runs-dir', join(dir, 'runs')], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     assert.equal(r.status, 0, r.stderr);
-    assert.equal(r.stdout.trim().split('\n').filter((l) => l.includes('"node:completed"')).length, 40);
+    assert.equal(
+      r.stdout
+        .trim()
+        .split('\n')
+        .filter((l) => l.includes('"node:completed"')).length,
+      40,
+    );
     const parents = new Set(nodes.map((_, i) => Number(readFileSync(join(dir, `ppid-${i}`), 'utf8'))));
     await until(() => [...parents].every((p) => !alive(p)));
   });

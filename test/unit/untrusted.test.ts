@@ -21,7 +21,7 @@ import { yaml } from './helpers';
 
 const LINK = '[Install](command:workbench.extensions.installExtension?%5B%22evil.vsix%22%5D)';
 
-describe('text from files in the editor\'s UI', () => {
+describe("text from files in the editor's UI", () => {
   it('notifications and quick picks get no link, no icon, no control character, one line', () => {
     const shown = plainText(`Deploy ${LINK} $(alert)\u001b]0;title\u0007\u202eevil\nsecond line`);
     assert.doesNotMatch(shown, /\]\(/);
@@ -32,7 +32,16 @@ describe('text from files in the editor\'s UI', () => {
   });
 
   it('hovers show names and descriptions as the text they are: no link or image renders', () => {
-    const text = yaml('version: 1', 'name: T', 'nodes:', '  a:', `    name: "${LINK}"`, '    description: "see ![x](https://tracker.example/p.png) or https://evil.example and <img src=x>"', '    run: x', '  b: { needs: a, run: "echo ${{ nodes.a.outputs.o }}", if: "`` ` ``[x](https://e)" }');
+    const text = yaml(
+      'version: 1',
+      'name: T',
+      'nodes:',
+      '  a:',
+      `    name: "${LINK}"`,
+      '    description: "see ![x](https://tracker.example/p.png) or https://evil.example and <img src=x>"',
+      '    run: x',
+      '  b: { needs: a, run: "echo ${{ nodes.a.outputs.o }}", if: "`` ` ``[x](https://e)" }',
+    );
     const index = buildIndex(validateWorkflow(text));
     const hover = hoverAt(index, text.indexOf('nodes.a') + 6);
     assert.ok(hover);
@@ -63,8 +72,33 @@ describe('text from files on the terminal', () => {
     assert.deepEqual(JSON.parse(terminalJson('{"a":"\u009b2J"}')), { a: '\u009b2J' }, 'the same data');
     const runs = join(dir, 'runs', '20260101-000000-abcd');
     mkdirSync(join(runs, 'logs'), { recursive: true });
-    writeFileSync(join(runs, 'run.json'), JSON.stringify({ runId: '20260101-000000-abcd', workflowPath: file, workflowName: 'x\u001b]52;c;ZXZpbA==\u0007', workflowHash: 'h', inputs: {}, startedAt: 1, endedAt: 2, status: 'completed', pid: 1 }));
-    writeFileSync(join(runs, 'events.jsonl'), JSON.stringify({ type: 'workflow:started', runId: 'r', seq: 1, ts: 1, workflow: { name: 'x', path: file, hash: 'h' }, inputs: {}, nodes: [{ id: 'a', nodeId: 'a', name: 'a', kind: 'run', needs: [] }], concurrency: 1 }) + '\n');
+    writeFileSync(
+      join(runs, 'run.json'),
+      JSON.stringify({
+        runId: '20260101-000000-abcd',
+        workflowPath: file,
+        workflowName: 'x\u001b]52;c;ZXZpbA==\u0007',
+        workflowHash: 'h',
+        inputs: {},
+        startedAt: 1,
+        endedAt: 2,
+        status: 'completed',
+        pid: 1,
+      }),
+    );
+    writeFileSync(
+      join(runs, 'events.jsonl'),
+      JSON.stringify({
+        type: 'workflow:started',
+        runId: 'r',
+        seq: 1,
+        ts: 1,
+        workflow: { name: 'x', path: file, hash: 'h' },
+        inputs: {},
+        nodes: [{ id: 'a', nodeId: 'a', name: 'a', kind: 'run', needs: [] }],
+        concurrency: 1,
+      }) + '\n',
+    );
     writeFileSync(join(runs, 'logs', 'a.log'), '\u001b[32mgreen\u001b[0m \u001b]0;title\u0007 \u001b[2J\n');
     const listed = await cli('runs', '--runs-dir', join(dir, 'runs'));
     assert.doesNotMatch(listed.out, /\u001b/);
@@ -83,7 +117,7 @@ describe('text from files on the terminal', () => {
 });
 
 describe('what nodes receive of the editor', () => {
-  it('the editor\'s variables are not passed on: its IPC handles, its askpass bridge, Electron as Node', () => {
+  it("the editor's variables are not passed on: its IPC handles, its askpass bridge, Electron as Node", () => {
     const env = {
       PATH: '/bin',
       HOME: '/home/ana',
@@ -102,7 +136,7 @@ describe('what nodes receive of the editor', () => {
     assert.deepEqual(Object.keys(withoutEditorVariables(fromShell)).sort(), ['HOME', 'MY_TOKEN', 'PATH']);
   });
 
-  it('the editor\'s engine process runs nodes without them', async function () {
+  it("the editor's engine process runs nodes without them", async function () {
     this.timeout(20_000);
     const dir = mkdtempSync(join(tmpdir(), 'maestro-env-'));
     const file = join(dir, 'env.workflow.yaml');
@@ -124,12 +158,24 @@ describe('what nodes receive of the editor', () => {
 });
 
 describe('one masker per run', () => {
-  it('a value masked inside a sub-workflow is masked in the parent\'s events and logs too', async function () {
+  it("a value masked inside a sub-workflow is masked in the parent's events and logs too", async function () {
     this.timeout(20_000);
     const dir = mkdtempSync(join(tmpdir(), 'maestro-mask-'));
-    writeFileSync(join(dir, 'inner.workflow.yaml'), yaml('version: 1', 'name: Inner', 'nodes:', '  make: { run: \'echo "::add-mask s3cr3t"; echo "token=s3cr3t" >> "$MAESTRO_OUTPUT"\', outputs: [token] }'));
+    writeFileSync(
+      join(dir, 'inner.workflow.yaml'),
+      yaml('version: 1', 'name: Inner', 'nodes:', '  make: { run: \'echo "::add-mask s3cr3t"; echo "token=s3cr3t" >> "$MAESTRO_OUTPUT"\', outputs: [token] }'),
+    );
     const main = join(dir, 'main.workflow.yaml');
-    writeFileSync(main, yaml('version: 1', 'name: Main', 'nodes:', '  inner: { workflow: ./inner.workflow.yaml, outputs: [token] }', '  use: { needs: inner, run: \'echo "got ${{ nodes.inner.outputs.token }}"\' }'));
+    writeFileSync(
+      main,
+      yaml(
+        'version: 1',
+        'name: Main',
+        'nodes:',
+        '  inner: { workflow: ./inner.workflow.yaml, outputs: [token] }',
+        '  use: { needs: inner, run: \'echo "got ${{ nodes.inner.outputs.token }}"\' }',
+      ),
+    );
     const events: EngineEvent[] = [];
     const run = startRun({ workflowPath: main, runsDir: join(dir, 'runs'), onEvent: (e) => events.push(e) });
     assert.equal(await run.finished(), 'completed');
@@ -153,7 +199,8 @@ describe('artifacts the DAG panel opens', () => {
     const ask = (requested: string, recorded = [requested]) => artifactToOpen({ recorded, requested, nodeFolder: ws, roots: [ws] });
     assert.deepEqual(ask('out/report.md'), { path: join(ws, 'out', 'report.md') });
     assert.match((ask('out/report.md', []) as { error: string }).error, /is not an artifact of this node/);
-    for (const escape of ['/home/user/.ssh/id_rsa', '../../../../etc/passwd', 'out/passwd']) assert.match((ask(escape) as { error: string }).error, /outside the workspace/, escape);
+    for (const escape of ['/home/user/.ssh/id_rsa', '../../../../etc/passwd', 'out/passwd'])
+      assert.match((ask(escape) as { error: string }).error, /outside the workspace/, escape);
     rmSync(dir, { recursive: true, force: true });
   });
 });

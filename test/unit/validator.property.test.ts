@@ -38,7 +38,42 @@ function checkInvariants(text: string): void {
   }
 }
 
-const yamlish = fc.constantFrom(':', '-', ' ', '  ', '\n', '\t', '[', ']', '{', '}', '"', "'", '&a', '*a', '<<', '#', '|', '>', '${{', '}}', 'needs', 'run', 'nodes', 'a', 'b', '1', '?', ',', '!', '%', '@', '\r\n', 'é', '😀');
+const yamlish = fc.constantFrom(
+  ':',
+  '-',
+  ' ',
+  '  ',
+  '\n',
+  '\t',
+  '[',
+  ']',
+  '{',
+  '}',
+  '"',
+  "'",
+  '&a',
+  '*a',
+  '<<',
+  '#',
+  '|',
+  '>',
+  '${{',
+  '}}',
+  'needs',
+  'run',
+  'nodes',
+  'a',
+  'b',
+  '1',
+  '?',
+  ',',
+  '!',
+  '%',
+  '@',
+  '\r\n',
+  'é',
+  '😀',
+);
 
 const mutation = fc.oneof(
   fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), text: fc.oneof(fc.string({ maxLength: 6 }), yamlish) }),
@@ -70,11 +105,20 @@ describe('validator properties', () => {
   });
 
   it('never throws, and keeps every range inside YAML-like noise', () => {
-    fc.assert(fc.property(fc.array(yamlish, { maxLength: 80 }).map((parts) => parts.join('')), checkInvariants), { numRuns: 400 });
+    fc.assert(
+      fc.property(
+        fc.array(yamlish, { maxLength: 80 }).map((parts) => parts.join('')),
+        checkInvariants,
+      ),
+      { numRuns: 400 },
+    );
   });
 
   it('never throws, and keeps every range inside mutated workflows', () => {
-    fc.assert(fc.property(fc.array(mutation, { minLength: 1, maxLength: 6 }), (ms) => checkInvariants(mutate(seed, ms))), { numRuns: 600 });
+    fc.assert(
+      fc.property(fc.array(mutation, { minLength: 1, maxLength: 6 }), (ms) => checkInvariants(mutate(seed, ms))),
+      { numRuns: 600 },
+    );
   });
 
   it('the seed itself is valid', () => {
@@ -91,7 +135,12 @@ describe('validator properties', () => {
 
   it('survives an alias bomb', () => {
     const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
-    for (let i = 0; i < 8; i++) bomb.push(`${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9).fill('*' + String.fromCharCode(97 + i)).join(',')}]`);
+    for (let i = 0; i < 8; i++)
+      bomb.push(
+        `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9)
+          .fill('*' + String.fromCharCode(97 + i))
+          .join(',')}]`,
+      );
     checkInvariants(bomb.join('\n'));
   });
 });

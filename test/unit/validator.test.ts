@@ -64,14 +64,23 @@ describe('validator', () => {
   it('reports node kinds on the node key', () => {
     const text = yaml(...header, 'nodes:', '  both:', '    run: a', '    approval: { prompt: p }', '  neither:', '    phase: x');
     const d = diagnose(text);
-    assert.deepEqual(d.map((x) => [x.line, x.text]), [[4, 'both'], [7, 'neither']]);
+    assert.deepEqual(
+      d.map((x) => [x.line, x.text]),
+      [
+        [4, 'both'],
+        [7, 'neither'],
+      ],
+    );
     assert.match(d[0].message, /has 'run' and 'approval'/);
     assert.match(d[1].message, /nothing to do/);
   });
 
   it('reports missing top-level properties on line 1', () => {
     const d = diagnose(yaml('name: x', 'nodes: { a: { run: x } }'));
-    assert.deepEqual(d.map((x) => [x.line, x.code]), [[1, 'schema']]);
+    assert.deepEqual(
+      d.map((x) => [x.line, x.code]),
+      [[1, 'schema']],
+    );
     assert.match(d[0].message, /missing the required property 'version'/);
   });
 
@@ -83,7 +92,14 @@ describe('validator', () => {
 
   it('checks durations with their own code', () => {
     const d = diagnose(yaml(...header, 'timeout: forever', 'nodes:', '  a: { run: x, timeout: 5 minutes, retry: { max: 1, delay: soon } }'));
-    assert.deepEqual(d.map((x) => [x.code, x.text]), [['invalid-duration', 'forever'], ['invalid-duration', '5 minutes'], ['invalid-duration', 'soon']]);
+    assert.deepEqual(
+      d.map((x) => [x.code, x.text]),
+      [
+        ['invalid-duration', 'forever'],
+        ['invalid-duration', '5 minutes'],
+        ['invalid-duration', 'soon'],
+      ],
+    );
   });
 
   it('rejects invalid node ids on the key', () => {
@@ -93,8 +109,17 @@ describe('validator', () => {
   });
 
   it('finds unknown and self dependencies, with suggestions', () => {
-    const d = diagnose(yaml(...header, 'nodes:', '  build: { run: x }', '  test:', '    needs: [biuld, test]', '    run: y', '  solo: { needs: nothing_like_it, run: z }'));
-    assert.deepEqual(d.map((x) => [x.code, x.text]), [['unknown-dependency', 'biuld'], ['self-dependency', 'test'], ['unknown-dependency', 'nothing_like_it']]);
+    const d = diagnose(
+      yaml(...header, 'nodes:', '  build: { run: x }', '  test:', '    needs: [biuld, test]', '    run: y', '  solo: { needs: nothing_like_it, run: z }'),
+    );
+    assert.deepEqual(
+      d.map((x) => [x.code, x.text]),
+      [
+        ['unknown-dependency', 'biuld'],
+        ['self-dependency', 'test'],
+        ['unknown-dependency', 'nothing_like_it'],
+      ],
+    );
     assert.match(d[0].message, /did you mean 'build'\?/);
     assert.match(d[2].message, /nodes: build, test, solo/);
   });
@@ -116,8 +141,14 @@ describe('validator', () => {
   it('reports YAML syntax errors and keeps checking the rest', () => {
     const text = yaml(...header, 'nodes:', '  a:', '    run: x', '   bad: indent', '  c:', '    needs: [zzz]', '    run: y');
     const d = diagnose(text);
-    assert.deepEqual(d.filter((x) => x.code === 'yaml-syntax').map((x) => x.line), [6]);
-    assert.ok(d.some((x) => x.code === 'unknown-dependency' && x.text === 'zzz'), 'the intact node is still checked');
+    assert.deepEqual(
+      d.filter((x) => x.code === 'yaml-syntax').map((x) => x.line),
+      [6],
+    );
+    assert.ok(
+      d.some((x) => x.code === 'unknown-dependency' && x.text === 'zzz'),
+      'the intact node is still checked',
+    );
   });
 
   it('explains a colon inside an unquoted value', () => {
@@ -128,7 +159,10 @@ describe('validator', () => {
 
   it('does not report what a syntax error broke, and says each syntax error once', () => {
     assert.deepEqual(codes(yaml(...header, 'nodes:', '  build:', '\trun: echo build')), ['5:yaml-syntax']);
-    assert.deepEqual(codes(yaml(...header, 'nodes:', '  a:', '    needs: [b', '    run: x')).filter((c) => c.endsWith('yaml-syntax')), ['6:yaml-syntax']);
+    assert.deepEqual(
+      codes(yaml(...header, 'nodes:', '  a:', '    needs: [b', '    run: x')).filter((c) => c.endsWith('yaml-syntax')),
+      ['6:yaml-syntax'],
+    );
   });
 
   describe('expressions', () => {
@@ -178,13 +212,16 @@ describe('validator', () => {
           '    run: ${{ secrets.x }} ${{ lenght(1) }} ${{ nodes.build.outptus }} ${{ matrix.sahrd }} ${{ nodes.nope.status }} ${{ run.number }}',
         ),
       );
-      assert.deepEqual(d.map((x) => x.text), ['secrets', 'lenght', 'outptus', 'sahrd', 'nope', 'number']);
+      assert.deepEqual(
+        d.map((x) => x.text),
+        ['secrets', 'lenght', 'outptus', 'sahrd', 'nope', 'number'],
+      );
       assert.ok(d.every((x) => x.code === 'unknown-reference'));
     });
 
     it('maps positions inside block scalars', () => {
       const [d] = diagnose(wf('  deploy:', '    needs: build', '    run: |', '      echo start', '      echo ${{ inputs.nope }}'));
-      assert.deepEqual([d.line, d.column, d.text], [12, 23, "nope"]);
+      assert.deepEqual([d.line, d.column, d.text], [12, 23, 'nope']);
     });
 
     it('keeps nodes out of workflow-level expressions', () => {
@@ -203,37 +240,47 @@ describe('validator', () => {
   it('bounds a matrix, on its key, and gives each instance its own id', () => {
     const values = (n: number) => `[${Array.from({ length: n }, (_, i) => i).join(', ')}]`;
     const big = diagnose(yaml(...header, 'nodes:', '  t:', '    run: x', `    matrix: { a: ${values(1000)}, b: ${values(1000)}, c: ${values(1000)} }`));
-    assert.deepEqual(big.map((d) => [d.code, d.line, d.text]), [['invalid-matrix', 6, 'matrix']]);
+    assert.deepEqual(
+      big.map((d) => [d.code, d.line, d.text]),
+      [['invalid-matrix', 6, 'matrix']],
+    );
     assert.match(big[0].message, /makes 1,000,000,000 instances \(1000 a × 1000 b × 1000 c\); at most 256/);
     assert.deepEqual(codes(yaml(...header, 'nodes:', '  t:', '    run: x', `    matrix: { a: ${values(16)}, b: ${values(16)} }`)), [], '256 is allowed');
     const dup = diagnose(yaml(...header, 'nodes:', '  t:', '    run: x', '    matrix:', '      os: [linux, mac]', '      s: [1, "2", "1", true, "true"]'));
-    assert.deepEqual(dup.map((d) => [d.code, d.line, d.text]), [['invalid-matrix', 8, '"1"'], ['invalid-matrix', 8, '"true"']]);
+    assert.deepEqual(
+      dup.map((d) => [d.code, d.line, d.text]),
+      [
+        ['invalid-matrix', 8, '"1"'],
+        ['invalid-matrix', 8, '"true"'],
+      ],
+    );
     assert.match(dup[0].message, /matrix key 's' already has the value "1"/);
   });
 
   it('rejects timeouts of zero, wherever a timeout can be', () => {
-    const text = yaml(...header, 'timeout: 0s', 'defaults: { timeout: 0 }', 'nodes:', '  a: { run: x, timeout: 0ms }', '  b: { approval: { prompt: ok?, timeout: 0 } }', '  c: { run: x, timeout: 1ms }');
-    assert.deepEqual(diagnose(text).map((d) => [d.code, d.line, d.text]), [
-      ['invalid-duration', 3, '0s'],
-      ['invalid-duration', 4, '0'],
-      ['invalid-duration', 6, '0ms'],
-      ['invalid-duration', 7, '0'],
-    ]);
+    const text = yaml(
+      ...header,
+      'timeout: 0s',
+      'defaults: { timeout: 0 }',
+      'nodes:',
+      '  a: { run: x, timeout: 0ms }',
+      '  b: { approval: { prompt: ok?, timeout: 0 } }',
+      '  c: { run: x, timeout: 1ms }',
+    );
+    assert.deepEqual(
+      diagnose(text).map((d) => [d.code, d.line, d.text]),
+      [
+        ['invalid-duration', 3, '0s'],
+        ['invalid-duration', 4, '0'],
+        ['invalid-duration', 6, '0ms'],
+        ['invalid-duration', 7, '0'],
+      ],
+    );
     assert.match(diagnose(text)[0].message, /a timeout of 0 would end it before it starts/);
   });
 
   it('resolves anchors, aliases and merge keys', () => {
-    const text = yaml(
-      ...header,
-      'x-common: &common',
-      '  timeout: 5m',
-      '  retry: 2',
-      'nodes:',
-      '  a:',
-      '    <<: *common',
-      '    run: x',
-      '  b: *a_missing',
-    );
+    const text = yaml(...header, 'x-common: &common', '  timeout: 5m', '  retry: 2', 'nodes:', '  a:', '    <<: *common', '    run: x', '  b: *a_missing');
     const d = diagnose(text);
     assert.ok(d.length > 0);
     const merged = yaml(...header, 'defaults: &d { timeout: 5m }', 'nodes:', '  a:', '    run: x', '    <<: *d', '    tiemout: 3s');
@@ -244,7 +291,13 @@ describe('validator', () => {
 
   it('builds the model even from a broken file', () => {
     const { workflow } = validateWorkflow(yaml(...header, 'nodes:', '  a: { run: x }', '  b: { needs: [a, zzz], run: y, timeout: never }'));
-    assert.deepEqual(workflow.nodes.map((n) => [n.id, n.needs]), [['a', []], ['b', ['a', 'zzz']]]);
+    assert.deepEqual(
+      workflow.nodes.map((n) => [n.id, n.needs]),
+      [
+        ['a', []],
+        ['b', ['a', 'zzz']],
+      ],
+    );
     assert.equal(workflow.nodes[1].timeoutMs, undefined);
   });
 });

@@ -27,7 +27,10 @@ export function recordRun(text: string, args: string[] = []): EngineEvent[] {
     writeFileSync(file, text);
     let out: string;
     try {
-      out = execFileSync(process.execPath, [join(root, 'dist', 'cli.js'), 'run', file, '--json', '--runs-dir', join(dir, 'runs'), ...args], { encoding: 'utf8', cwd: dir });
+      out = execFileSync(process.execPath, [join(root, 'dist', 'cli.js'), 'run', file, '--json', '--runs-dir', join(dir, 'runs'), ...args], {
+        encoding: 'utf8',
+        cwd: dir,
+      });
     } catch (e) {
       // A run that fails exits 1; its events are still on stdout.
       out = (e as { stdout?: string }).stdout ?? '';

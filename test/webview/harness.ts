@@ -33,7 +33,14 @@ export async function startHarness(root: string, extra: Record<string, { type: s
     if (url.pathname === '/') {
       const theme = themeOf((url.searchParams.get('theme') as ThemeName | null) ?? 'light');
       res.writeHead(200, { 'content-type': 'text/html' });
-      res.end(dagPanelHtml({ cspSource: `http://${req.headers.host ?? ''}`, asset: (name) => `/dist/${name}` }, 'DAG', 'file:///work/sdlc-parallel.workflow.yaml', standInHost(theme)));
+      res.end(
+        dagPanelHtml(
+          { cspSource: `http://${req.headers.host ?? ''}`, asset: (name) => `/dist/${name}` },
+          'DAG',
+          'file:///work/sdlc-parallel.workflow.yaml',
+          standInHost(theme),
+        ),
+      );
       return;
     }
     const path = normalize(join(dist, url.pathname.replace(/^\/dist\//, '')));
@@ -86,7 +93,15 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 

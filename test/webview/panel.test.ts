@@ -13,7 +13,9 @@ const shots = join(root, 'test-results', 'webview');
 const WORKFLOW = { uri: 'file:///work/sdlc-parallel.workflow.yaml', name: 'SDLC parallel' };
 
 const sdlcText = exampleText('sdlc-parallel.workflow.yaml');
-const failingText = sdlcText.replace('echo "all green"', 'echo "2 of 40 tests failed" >&2; exit 3').replace('  retry: { max: 1, backoff: fixed, delay: 1s }\n', '');
+const failingText = sdlcText
+  .replace('echo "all green"', 'echo "2 of 40 tests failed" >&2; exit 3')
+  .replace('  retry: { max: 1, backoff: fixed, delay: 1s }\n', '');
 const matrixText = [
   'version: 1',
   'name: Matrix',
@@ -26,12 +28,37 @@ const matrixText = [
   '  report: { needs: test, run: echo done }',
   '',
 ].join('\n');
-const gatedText = ['version: 1', 'name: Gated', 'nodes:', '  build: { run: echo build }', '  approve: { needs: build, approval: { prompt: Ship it? } }', '  ship: { needs: approve, run: echo shipped }', ''].join('\n');
+const gatedText = [
+  'version: 1',
+  'name: Gated',
+  'nodes:',
+  '  build: { run: echo build }',
+  '  approve: { needs: build, approval: { prompt: Ship it? } }',
+  '  ship: { needs: approve, run: echo shipped }',
+  '',
+].join('\n');
 
 const withoutLogs = (events: EngineEvent[]) => events.filter((e) => e.type !== 'node:log');
-const runItem = (events: EngineEvent[], status: RunListItem['status'], live = false): RunListItem => ({ runId: events[0].runId, status, startedAt: events[0].ts, live });
-const init = (graph: DagGraph, runs: RunListItem[] = [], extra: Partial<Extract<HostMessage, { type: 'init' }>> = {}): HostMessage => ({ type: 'init', workflow: WORKFLOW, graph, runs, trusted: true, ...extra });
-const snapshot = (events: EngineEvent[], following = true): HostMessage => ({ type: 'runSnapshot', runId: events[0].runId, following, events: withoutLogs(events) });
+const runItem = (events: EngineEvent[], status: RunListItem['status'], live = false): RunListItem => ({
+  runId: events[0].runId,
+  status,
+  startedAt: events[0].ts,
+  live,
+});
+const init = (graph: DagGraph, runs: RunListItem[] = [], extra: Partial<Extract<HostMessage, { type: 'init' }>> = {}): HostMessage => ({
+  type: 'init',
+  workflow: WORKFLOW,
+  graph,
+  runs,
+  trusted: true,
+  ...extra,
+});
+const snapshot = (events: EngineEvent[], following = true): HostMessage => ({
+  type: 'runSnapshot',
+  runId: events[0].runId,
+  following,
+  events: withoutLogs(events),
+});
 
 async function statusOf(page: Page, node: string): Promise<string | null> {
   return page.getAttribute(`.card[data-node="${node}"]`, 'data-status');
@@ -49,7 +76,10 @@ async function requests(page: Page, type: WebviewMessage['type']): Promise<Webvi
 async function reply(page: Page, type: WebviewMessage['type'], error?: string, result: unknown = {}): Promise<WebviewMessage> {
   await page.waitForFunction((t) => window.__posted.some((m) => m.type === t), type);
   const request = (await requests(page, type)).at(-1) as WebviewMessage & { requestId: number };
-  await send(page, error ? { type: 'reply', requestId: request.requestId, ok: false, error } : { type: 'reply', requestId: request.requestId, ok: true, result });
+  await send(
+    page,
+    error ? { type: 'reply', requestId: request.requestId, ok: false, error } : { type: 'reply', requestId: request.requestId, ok: true, result },
+  );
   return request;
 }
 
@@ -190,7 +220,10 @@ describe('DAG panel in Chromium', function () {
     await waitForStatus(page, 'requirements', 'completed');
     await page.click('.card[data-node="requirements"]');
     // The details ask the host for the node's last log lines.
-    const tail = (await reply(page, 'logTail', undefined, { lines: [{ stream: 'stdout', text: 'Gathering requirements', ts: 1 }] })) as Extract<WebviewMessage, { type: 'logTail' }>;
+    const tail = (await reply(page, 'logTail', undefined, { lines: [{ stream: 'stdout', text: 'Gathering requirements', ts: 1 }] })) as Extract<
+      WebviewMessage,
+      { type: 'logTail' }
+    >;
     assert.deepEqual([tail.runId, tail.nodeId], [completed[0].runId, 'requirements']);
     const details = page.locator('[data-testid="details"]');
     await details.locator('.outputs dt', { hasText: 'stories' }).waitFor();
@@ -241,7 +274,11 @@ describe('DAG panel in Chromium', function () {
     const page = await open();
     await send(page, init(graphOf(sdlcText)));
     await page.waitForSelector('.card[data-node="deployment"]');
-    await send(page, { type: 'graph', graph: { name: 'broken', nodes: [] }, graphError: { message: 'YAML syntax error: tabs are not allowed as indentation', line: 42, column: 1 } });
+    await send(page, {
+      type: 'graph',
+      graph: { name: 'broken', nodes: [] },
+      graphError: { message: 'YAML syntax error: tabs are not allowed as indentation', line: 42, column: 1 },
+    });
     await page.waitForSelector('[data-testid="parse-error"]');
     assert.match(await page.locator('[data-testid="parse-error"]').innerText(), /Line 42, column 1: YAML syntax error: tabs/);
     assert.equal(await page.locator('.card').count(), 6);
@@ -251,7 +288,11 @@ describe('DAG panel in Chromium', function () {
     await send(page, { type: 'graph', graph: graphOf(sdlcText.replace('  deployment:', '  docs:\n    needs: design\n    run: echo docs\n  deployment:')) });
     await page.waitForSelector('.card[data-node="docs"]');
     await page.waitForSelector('[data-testid="parse-error"]', { state: 'detached' });
-    const after = new Map(await page.locator('.react-flow__node').evaluateAll((els) => els.map((e) => [e.getAttribute('data-id'), e.getBoundingClientRect().x] as [string, number])));
+    const after = new Map(
+      await page
+        .locator('.react-flow__node')
+        .evaluateAll((els) => els.map((e) => [e.getAttribute('data-id'), e.getBoundingClientRect().x] as [string, number])),
+    );
     const order = (xs: Map<string, number>, ids: string[]) => [...ids].sort((a, b) => xs.get(a)! - xs.get(b)!);
     const was = new Map(before as [string, number][]);
     assert.deepEqual(order(after, ['backend', 'frontend']), order(was, ['backend', 'frontend']));
@@ -259,7 +300,13 @@ describe('DAG panel in Chromium', function () {
 
   it('says so when the workflow file cannot be read, instead of waiting for a graph', async () => {
     const page = await open();
-    await send(page, { type: 'init', workflow: WORKFLOW, graphError: { message: 'sdlc-parallel.workflow.yaml cannot be read: it may have been deleted or moved' }, runs: [], trusted: true });
+    await send(page, {
+      type: 'init',
+      workflow: WORKFLOW,
+      graphError: { message: 'sdlc-parallel.workflow.yaml cannot be read: it may have been deleted or moved' },
+      runs: [],
+      trusted: true,
+    });
     await page.locator('[data-testid="parse-error"]', { hasText: /cannot be read/ }).waitFor();
     assert.doesNotMatch(await page.locator('[data-testid="parse-error"]').innerText(), /Line|last version/);
     assert.equal(await page.getByText('Laying out the graph').count(), 0);
@@ -273,7 +320,10 @@ describe('DAG panel in Chromium', function () {
     assert.match(await page.locator('.card[data-node="test"] .card-count').innerText(), /×3/);
     await page.click('.card[data-node="test"]');
     const instances = await page.locator('.instance-list li').allInnerTexts();
-    assert.deepEqual(instances.map((t) => t.trim()), ['test[shard=1]', 'test[shard=2]', 'test[shard=3]']);
+    assert.deepEqual(
+      instances.map((t) => t.trim()),
+      ['test[shard=1]', 'test[shard=2]', 'test[shard=3]'],
+    );
     await page.screenshot({ path: join(shots, 'matrix.png') });
   });
 

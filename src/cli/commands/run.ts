@@ -55,81 +55,98 @@ interface Presenter {
 }
 
 function presenter(io: Output, json: boolean): Presenter {
-  if (json) return { seed: () => undefined, event: (e) => io.out(terminalJson(JSON.stringify(e)) + '\n'), message: (t) => io.err(safeText(t) + '\n'), stop: () => undefined };
+  if (json)
+    return {
+      seed: () => undefined,
+      event: (e) => io.out(terminalJson(JSON.stringify(e)) + '\n'),
+      message: (t) => io.err(safeText(t) + '\n'),
+      stop: () => undefined,
+    };
   const reporter = new RunReporter(io);
   return { seed: (state) => reporter.seed(state), event: (e) => reporter.event(e), message: (t) => reporter.message(t), stop: () => reporter.stopLive() };
 }
 
-/** Follows a run to its end: approvals, Ctrl-C, output. Returns the exit status. */
-async function follow(handle: RunHandle, io: Output, show: Presenter, relay: EventRelay, autoApprove: boolean): Promise<number> {
+/**
+ * Signals and a closed stdout stop a run: Ctrl-C, a closed terminal (SIGHUP) and a kill (SIGTERM) cancel it cleanly
+ * (nodes run in their own process groups, so they would not receive the signal themselves and would outlive the
+ * CLI); a second Ctrl-C ends it and its processes at once; a reader that went away (`| head`) cancels it too.
+ * Returns a function that stops listening.
+ */
+function stopOnSignals(handle: RunHandle, io: Output, show: Presenter): () => void {
   let interrupts = 0;
-  const onSigint = () => {
-    interrupts++;
-    if (interrupts === 1 && !handle.scheduler.isFinished) {
-      show.message('cancelling… (Ctrl-C again to stop at once)');
-      try {
-        handle.scheduler.cancel();
-      } catch {
-        // Already ended.
-      }
-      return;
-    }
-    // Also the processes a spawn helper started, whose pids the events do not carry.
-    handle.forceStop();
-    show.stop();
-    process.exit(130);
-  };
-  // A closed terminal (SIGHUP) or a kill (SIGTERM) cancels like Ctrl-C: nodes run in their own process groups,
-  // so they would not receive the signal themselves and would outlive the CLI.
-  const onHangup = () => {
-    interrupts = 1;
+  const cancel = () => {
     try {
       handle.scheduler.cancel();
     } catch {
       // Already ended.
     }
   };
-  // Whoever read the output went away (`| head`): the run is cancelled as on Ctrl-C, cleanly, and says so on stderr.
-  const onStdoutClosed = () => {
-    io.err('maestro-dag: stdout was closed: cancelling the run\n');
-    onHangup();
+  const onSigint = () => {
+    if (++interrupts === 1 && !handle.scheduler.isFinished) {
+      show.message('cancelling… (Ctrl-C again to stop at once)');
+      return cancel();
+    }
+    // Also the processes a spawn helper started, whose pids the events do not carry.
+    handle.forceStop();
+    show.stop();
+    process.exit(130);
+  };
+  const onHangup = () => {
+    interrupts = 1;
+    cancel();
   };
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onHangup);
   process.on('SIGHUP', onHangup);
-  const stopWatchingStdout = io.onStdoutClosed?.(onStdoutClosed);
-  const terminal = !autoApprove && process.stdin.isTTY ? createInterface({ input: process.stdin, output: process.stderr }) : undefined;
-  const approvals = terminal
-    ? new TerminalApprovals(terminal, (id, approved, comment) => {
-        try {
-          handle.scheduler.approve(id, approved, comment);
-        } catch {
-          // The gate timed out or the run was cancelled meanwhile.
-        }
-      })
-    : undefined;
-  const onEvent = (e: EngineEvent) => {
-    show.event(e);
-    if (e.type === 'node:completed' || e.type === 'node:failed' || e.type === 'node:cancelled') approvals?.ended(e.nodeId);
-    if (e.type === 'node:waiting') {
-      const id = e.nodeId;
-      if (autoApprove) queueMicrotask(() => handle.scheduler.approve(id, true, 'approved with --approve'));
-      else if (approvals) approvals.ask(id, e.prompt);
-      else {
-        queueMicrotask(() => handle.scheduler.approve(id, false, 'nobody can approve it here: run with --approve, or from a terminal'));
-      }
-    }
-  };
-  relay.attach(onEvent);
-  try {
-    const status = await handle.finished();
-    return EXIT[status];
-  } finally {
-    terminal?.close();
+  const stopWatchingStdout = io.onStdoutClosed?.(() => {
+    io.err('maestro-dag: stdout was closed: cancelling the run\n');
+    onHangup();
+  });
+  return () => {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onHangup);
     process.off('SIGHUP', onHangup);
     stopWatchingStdout?.();
+  };
+}
+
+/** Who answers approval gates: --approve, the terminal (one question at a time), or nobody (rejected, saying so). */
+function gateKeeper(handle: RunHandle, autoApprove: boolean): { onEvent(e: EngineEvent): void; close(): void } {
+  const terminal = !autoApprove && process.stdin.isTTY ? createInterface({ input: process.stdin, output: process.stderr }) : undefined;
+  const decide = (id: string, approved: boolean, comment: string) => {
+    try {
+      handle.scheduler.approve(id, approved, comment);
+    } catch {
+      // The gate timed out or the run was cancelled meanwhile.
+    }
+  };
+  const approvals = terminal ? new TerminalApprovals(terminal, decide) : undefined;
+  return {
+    onEvent(e) {
+      if (e.type === 'node:completed' || e.type === 'node:failed' || e.type === 'node:cancelled') approvals?.ended(e.nodeId);
+      if (e.type !== 'node:waiting') return;
+      const id = e.nodeId;
+      if (autoApprove) queueMicrotask(() => decide(id, true, 'approved with --approve'));
+      else if (approvals) approvals.ask(id, e.prompt);
+      else queueMicrotask(() => decide(id, false, 'nobody can approve it here: run with --approve, or from a terminal'));
+    },
+    close: () => terminal?.close(),
+  };
+}
+
+/** Follows a run to its end: approvals, Ctrl-C, output. Returns the exit status. */
+async function follow(handle: RunHandle, io: Output, show: Presenter, relay: EventRelay, autoApprove: boolean): Promise<number> {
+  const stopListening = stopOnSignals(handle, io, show);
+  const gates = gateKeeper(handle, autoApprove);
+  relay.attach((e) => {
+    show.event(e);
+    gates.onEvent(e);
+  });
+  try {
+    return EXIT[await handle.finished()];
+  } finally {
+    gates.close();
+    stopListening();
     show.stop();
     handle.dispose();
   }
@@ -154,7 +171,8 @@ class EventRelay {
 
 function printSetupError(e: RunSetupError, io: Output): number {
   if (e.lines && e.diagnostics.length) {
-    for (const d of toLineDiagnostics(e.lines, e.diagnostics)) io.err(safeText(`${e.file ?? ''}:${d.line}:${d.column}: ${d.severity} ${d.code}: ${d.message}`) + '\n');
+    for (const d of toLineDiagnostics(e.lines, e.diagnostics))
+      io.err(safeText(`${e.file ?? ''}:${d.line}:${d.column}: ${d.severity} ${d.code}: ${d.message}`) + '\n');
   }
   io.err(`maestro-dag: ${safeText(e.message)}\n`);
   return 2;
@@ -177,7 +195,8 @@ export async function runCommand(argv: string[], io: Output): Promise<number> {
   const { given, errors } = parseInputFlags(values.input ?? []);
   if (errors.length) throw new UsageError(errors[0]);
   const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
-  if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1)) throw new UsageError(`--concurrency must be a positive whole number, not '${values.concurrency}'`);
+  if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1))
+    throw new UsageError(`--concurrency must be a positive whole number, not '${values.concurrency}'`);
   const grace = values['kill-grace'] === undefined ? undefined : Number(values['kill-grace']);
   if (grace !== undefined && !(grace >= 0)) throw new UsageError(`--kill-grace must be a number of seconds, not '${values['kill-grace']}'`);
   const show = presenter(io, values.json === true);
@@ -201,7 +220,12 @@ export async function runCommand(argv: string[], io: Output): Promise<number> {
 }
 
 export async function resumeCommand(argv: string[], io: Output): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, { 'runs-dir': { type: 'string' }, workflow: { type: 'string' }, json: { type: 'boolean' }, approve: { type: 'boolean' } });
+  const { values, positionals } = parseCommandArgs(argv, {
+    'runs-dir': { type: 'string' },
+    workflow: { type: 'string' },
+    json: { type: 'boolean' },
+    approve: { type: 'boolean' },
+  });
   if (values.help) {
     io.out(RESUME_HELP);
     return 0;

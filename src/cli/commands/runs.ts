@@ -30,9 +30,21 @@ export function runsCommand(argv: string[], io: Output): number {
   if (positionals.length) throw new UsageError(`runs takes no arguments, not '${positionals[0]}'`);
   const runsDir = values['runs-dir'] ?? defaultRunsDir('x');
   // An interrupted run has no end to measure to.
-  const runs = listRuns(runsDir).map((r) => ({ ...r, status: r.interrupted ? 'interrupted' : r.status, durationMs: r.interrupted ? null : (r.endedAt ?? Date.now()) - r.startedAt }));
+  const runs = listRuns(runsDir).map((r) => ({
+    ...r,
+    status: r.interrupted ? 'interrupted' : r.status,
+    durationMs: r.interrupted ? null : (r.endedAt ?? Date.now()) - r.startedAt,
+  }));
   if (values.json) {
-    io.out(terminalJson(JSON.stringify(runs.map(({ interrupted: _, pid: __, ...r }) => r), null, 2)) + '\n');
+    io.out(
+      terminalJson(
+        JSON.stringify(
+          runs.map(({ interrupted: _, pid: __, ...r }) => r),
+          null,
+          2,
+        ),
+      ) + '\n',
+    );
     return 0;
   }
   if (runs.length === 0) {
@@ -41,7 +53,10 @@ export function runsCommand(argv: string[], io: Output): number {
   }
   const w = Math.max(...runs.map((r) => r.runId.length));
   io.out(`${'run'.padEnd(w)}  ${'status'.padEnd(11)}  ${'duration'.padStart(8)}  workflow\n`);
-  for (const r of runs) io.out(`${r.runId.padEnd(w)}  ${r.status.padEnd(11)}  ${(r.durationMs === null ? '–' : formatDuration(r.durationMs)).padStart(8)}  ${safeText(r.workflowName)}\n`);
+  for (const r of runs)
+    io.out(
+      `${r.runId.padEnd(w)}  ${r.status.padEnd(11)}  ${(r.durationMs === null ? '–' : formatDuration(r.durationMs)).padStart(8)}  ${safeText(r.workflowName)}\n`,
+    );
   return 0;
 }
 
@@ -81,7 +96,7 @@ export function logsCommand(argv: string[], io: Output): number {
 
 /** A node's log, a piece at a time: a log of any size is printed without being held in memory. */
 function printLog(io: Output, runsDir: string, runId: string, nodeId: string): void {
-  for (let offset = 0; ; ) {
+  for (let offset = 0; ;) {
     const piece = readLogChunk(runsDir, runId, nodeId, { offset });
     io.out(safeLog(piece.text));
     if (piece.end >= piece.size || piece.end === offset) return;

@@ -48,7 +48,10 @@ export function validateCommand(argv: string[], io: Output): number {
   else {
     for (const d of all) io.out(safeText(`${relative(process.cwd(), d.file) || d.file}:${d.line}:${d.column}: ${d.severity} ${d.code}: ${d.message}`) + '\n');
     const warnings = all.filter((d) => d.severity === 'warning').length;
-    if (io.isTTY || all.length) io.err(`${positionals.length} file${positionals.length === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}\n`);
+    if (io.isTTY || all.length)
+      io.err(
+        `${positionals.length} file${positionals.length === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}\n`,
+      );
   }
   return errors > 0 ? 1 : 0;
 }

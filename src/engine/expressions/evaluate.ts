@@ -75,7 +75,8 @@ function format(template: string, args: Value[], span: Expr['span']): string {
     } else if (c === '{') {
       const close = template.indexOf('}', i);
       const index = close > 0 ? Number(template.slice(i + 1, close)) : NaN;
-      if (!Number.isInteger(index) || index < 0 || index >= args.length) throw new ExpressionError(`format(): '${template.slice(i, close + 1 || undefined)}' names no argument`, span);
+      if (!Number.isInteger(index) || index < 0 || index >= args.length)
+        throw new ExpressionError(`format(): '${template.slice(i, close + 1 || undefined)}' names no argument`, span);
       out += toText(args[index]);
       i = close;
     } else out += c;
@@ -134,7 +135,12 @@ export function evaluate(expr: Expr, scope: EvaluationScope): Value {
       return property(object, toText(index));
     }
     case 'call':
-      return callFunction(expr.name, expr.args.map((a) => evaluate(a, scope)), expr, scope);
+      return callFunction(
+        expr.name,
+        expr.args.map((a) => evaluate(a, scope)),
+        expr,
+        scope,
+      );
     case 'not':
       return !isTruthy(evaluate(expr.operand, scope));
     case 'logical': {

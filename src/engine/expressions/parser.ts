@@ -96,7 +96,8 @@ export function parseExpression(source: string): Expr {
     if (t.type !== 'punct' || t.value !== value) throw new ExpressionError(`expected ${what}, found ${describe(t)}`, spanOf(t));
     return next();
   };
-  const spanOf = (t: Token) => (t.type === 'eof' ? { start: Math.max(0, source.trimEnd().length - 1), end: source.trimEnd().length } : { start: t.start, end: t.end });
+  const spanOf = (t: Token) =>
+    t.type === 'eof' ? { start: Math.max(0, source.trimEnd().length - 1), end: source.trimEnd().length } : { start: t.start, end: t.end };
   // Everything that walks the tree recurses, so its depth is bounded, both while parsing and as built.
   const tooDeep = (span: Span) => new ExpressionError(`the expression is nested more than ${MAX_EXPRESSION_DEPTH} levels deep: split it up`, span);
   let nesting = 0;
@@ -155,7 +156,10 @@ export function parseExpression(source: string): Expr {
         next();
         const t = next();
         if (t.type !== 'ident') throw new ExpressionError(`expected a property name after '.', found ${describe(t)}`, spanOf(t));
-        expr = built({ kind: 'property', object: expr, name: String(t.value), nameSpan: { start: t.start, end: t.end }, span: { start: expr.span.start, end: t.end } }, expr);
+        expr = built(
+          { kind: 'property', object: expr, name: String(t.value), nameSpan: { start: t.start, end: t.end }, span: { start: expr.span.start, end: t.end } },
+          expr,
+        );
       } else if (isPunct('[')) {
         next();
         const index = parseOr();

@@ -12,7 +12,9 @@ const GIT_BASH_FOLDERS = ['Git\\bin', 'Git\\usr\\bin'];
 
 /** Where Git for Windows installs bash, under each Program Files folder the environment names. */
 export function gitBashCandidates(env: Record<string, string | undefined>): string[] {
-  const roots = [env.ProgramFiles, env['ProgramFiles(x86)'], env.ProgramW6432, env.LOCALAPPDATA && win32.join(env.LOCALAPPDATA, 'Programs')].filter((r): r is string => Boolean(r));
+  const roots = [env.ProgramFiles, env['ProgramFiles(x86)'], env.ProgramW6432, env.LOCALAPPDATA && win32.join(env.LOCALAPPDATA, 'Programs')].filter(
+    (r): r is string => Boolean(r),
+  );
   return [...new Set(roots.flatMap((root) => GIT_BASH_FOLDERS.map((folder) => win32.join(root, folder, 'bash.exe'))))];
 }
 
@@ -23,7 +25,11 @@ export const NO_POSIX_SHELL = [
   "or 'shell: pwsh' for nodes whose scripts are PowerShell.",
 ].join(' ');
 
-const programName = (file: string): string => win32.basename(file).toLowerCase().replace(/\.exe$/, '');
+const programName = (file: string): string =>
+  win32
+    .basename(file)
+    .toLowerCase()
+    .replace(/\.exe$/, '');
 const POSIX_SHELLS = new Set(['bash', 'sh', 'zsh', 'dash', 'ksh']);
 
 const kind = (file: string): 'pwsh' | 'cmd' | 'posix' | 'wsl' | 'other' => {

@@ -60,14 +60,28 @@ interface NodeEventBase extends EventBase {
 }
 
 export type EngineEvent =
-  | (EventBase & { type: 'workflow:started'; workflow: { name: string; path: string; hash: string }; inputs: Record<string, Scalar>; nodes: RunNodeInfo[]; concurrency: number })
+  | (EventBase & {
+      type: 'workflow:started';
+      workflow: { name: string; path: string; hash: string };
+      inputs: Record<string, Scalar>;
+      nodes: RunNodeInfo[];
+      concurrency: number;
+    })
   | (NodeEventBase & { type: 'node:started'; attempt: number; pid?: number })
   | (NodeEventBase & { type: 'node:progress'; progress: number; message?: string })
   | (NodeEventBase & { type: 'node:log'; lines: LogLine[] })
   | (NodeEventBase & { type: 'node:retrying'; attempt: number; error: string; delayMs: number })
   | (NodeEventBase & { type: 'node:waiting'; prompt: string; timeoutMs?: number })
   /** `artifactsDir`: the folder the artifacts were found in (the node's working folder, its expressions filled in). */
-  | (NodeEventBase & { type: 'node:completed'; attempt: number; outputs: Record<string, string>; artifacts: string[]; artifactsDir?: string; quality?: number; durationMs: number })
+  | (NodeEventBase & {
+      type: 'node:completed';
+      attempt: number;
+      outputs: Record<string, string>;
+      artifacts: string[];
+      artifactsDir?: string;
+      quality?: number;
+      durationMs: number;
+    })
   | (NodeEventBase & { type: 'node:failed'; attempt: number; error: string; exitCode: number | null; durationMs: number; continueOnError: boolean })
   | (NodeEventBase & { type: 'node:skipped'; reason: string })
   | (NodeEventBase & { type: 'node:cancelled'; reason: string })
@@ -82,26 +96,61 @@ export type EventOf<T extends EngineEventType> = Extract<EngineEvent, { type: T 
 export type EventDraft = EngineEvent extends infer E ? (E extends EngineEvent ? Omit<E, 'runId' | 'seq' | 'ts'> : never) : never;
 
 const RUN_STATUSES: readonly string[] = ['completed', 'failed', 'cancelled'] satisfies RunStatus[];
-const isScalarRecord = (v: unknown): v is Record<string, Scalar> => isObject(v) && Object.values(v).every((x) => ['string', 'number', 'boolean'].includes(typeof x));
+const isScalarRecord = (v: unknown): v is Record<string, Scalar> =>
+  isObject(v) && Object.values(v).every((x) => ['string', 'number', 'boolean'].includes(typeof x));
 const isLogLine = (v: unknown): boolean => isObject(v) && (v.stream === 'stdout' || v.stream === 'stderr') && isString(v.text) && isNumber(v.ts);
 const isNodeInfo = (v: unknown): boolean =>
-  isObject(v) && isText(v.id) && isText(v.nodeId) && isString(v.name) && ['run', 'approval', 'workflow'].includes(v.kind as string) && isStringArray(v.needs) && optional(isString)(v.phase) && (v.matrix === undefined || isScalarRecord(v.matrix));
+  isObject(v) &&
+  isText(v.id) &&
+  isText(v.nodeId) &&
+  isString(v.name) &&
+  ['run', 'approval', 'workflow'].includes(v.kind as string) &&
+  isStringArray(v.needs) &&
+  optional(isString)(v.phase) &&
+  (v.matrix === undefined || isScalarRecord(v.matrix));
 const isSummary = (v: unknown): boolean => isObject(v) && ['total', 'completed', 'failed', 'skipped', 'cancelled', 'durationMs'].every((k) => isNumber(v[k]));
 const isNodeEvent = (v: Json): boolean => isText(v.nodeId) && optional(isText)(v.parentNodeId);
 
 /** One check per event type, of its own fields: the compiler holds the list to the union. */
 const PAYLOAD_CHECKS = {
-  'workflow:started': (v) => isObject(v.workflow) && isString(v.workflow.name) && isString(v.workflow.path) && isString(v.workflow.hash) && isScalarRecord(v.inputs) && Array.isArray(v.nodes) && v.nodes.every(isNodeInfo) && isNumber(v.concurrency),
+  'workflow:started': (v) =>
+    isObject(v.workflow) &&
+    isString(v.workflow.name) &&
+    isString(v.workflow.path) &&
+    isString(v.workflow.hash) &&
+    isScalarRecord(v.inputs) &&
+    Array.isArray(v.nodes) &&
+    v.nodes.every(isNodeInfo) &&
+    isNumber(v.concurrency),
   'node:started': (v) => isNodeEvent(v) && isInteger(v.attempt) && optional(isInteger)(v.pid),
   'node:progress': (v) => isNodeEvent(v) && isNumber(v.progress) && optional(isString)(v.message),
   'node:log': (v) => isNodeEvent(v) && Array.isArray(v.lines) && v.lines.every(isLogLine),
   'node:retrying': (v) => isNodeEvent(v) && isInteger(v.attempt) && isString(v.error) && isNumber(v.delayMs),
   'node:waiting': (v) => isNodeEvent(v) && isString(v.prompt) && optional(isNumber)(v.timeoutMs),
-  'node:completed': (v) => isNodeEvent(v) && isInteger(v.attempt) && isStringRecord(v.outputs) && isStringArray(v.artifacts) && optional(isString)(v.artifactsDir) && optional(isNumber)(v.quality) && isNumber(v.durationMs),
-  'node:failed': (v) => isNodeEvent(v) && isInteger(v.attempt) && isString(v.error) && (v.exitCode === null || isInteger(v.exitCode)) && isNumber(v.durationMs) && isBoolean(v.continueOnError),
+  'node:completed': (v) =>
+    isNodeEvent(v) &&
+    isInteger(v.attempt) &&
+    isStringRecord(v.outputs) &&
+    isStringArray(v.artifacts) &&
+    optional(isString)(v.artifactsDir) &&
+    optional(isNumber)(v.quality) &&
+    isNumber(v.durationMs),
+  'node:failed': (v) =>
+    isNodeEvent(v) &&
+    isInteger(v.attempt) &&
+    isString(v.error) &&
+    (v.exitCode === null || isInteger(v.exitCode)) &&
+    isNumber(v.durationMs) &&
+    isBoolean(v.continueOnError),
   'node:skipped': (v) => isNodeEvent(v) && isString(v.reason),
   'node:cancelled': (v) => isNodeEvent(v) && isString(v.reason),
-  'node:diagnostic': (v) => isNodeEvent(v) && (v.severity === 'warning' || v.severity === 'error') && isString(v.message) && optional(isString)(v.file) && optional(isInteger)(v.line) && optional(isInteger)(v.column),
+  'node:diagnostic': (v) =>
+    isNodeEvent(v) &&
+    (v.severity === 'warning' || v.severity === 'error') &&
+    isString(v.message) &&
+    optional(isString)(v.file) &&
+    optional(isInteger)(v.line) &&
+    optional(isInteger)(v.column),
   'workflow:paused': () => true,
   'workflow:resumed': (v) => isStringArray(v.reset),
   'workflow:completed': (v) => RUN_STATUSES.includes(v.status as string) && optional(isString)(v.error) && isSummary(v.summary),

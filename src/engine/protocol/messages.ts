@@ -6,7 +6,8 @@ import type { EngineRequestType, RequestResult } from './requests';
 export const PROTOCOL_VERSION = 2;
 
 /** The answer to a request: its result, or why it failed. */
-export type EngineReply<K extends EngineRequestType = EngineRequestType> = { type: 'engine:reply'; requestId: number; ok: true; result: RequestResult<K> } | { type: 'engine:reply'; requestId: number; ok: false; error: string };
+export type EngineReply<K extends EngineRequestType = EngineRequestType> =
+  { type: 'engine:reply'; requestId: number; ok: true; result: RequestResult<K> } | { type: 'engine:reply'; requestId: number; ok: false; error: string };
 
 /** Engine → host, besides events and replies. */
 export type EngineNotice =

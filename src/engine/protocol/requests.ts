@@ -98,7 +98,11 @@ const PARAMS = {
     ['limit', (v) => v === undefined || isPositive(v), 'a positive integer'],
   ],
   getRun: [runId],
-  getEvents: [runId, ['afterSeq', (v) => v === undefined || isInteger(v), 'an integer'], ['limit', (v) => v === undefined || isPositive(v), 'a positive integer']],
+  getEvents: [
+    runId,
+    ['afterSeq', (v) => v === undefined || isInteger(v), 'an integer'],
+    ['limit', (v) => v === undefined || isPositive(v), 'a positive integer'],
+  ],
   readLog: [
     runId,
     nodeId,

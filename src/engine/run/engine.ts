@@ -61,7 +61,12 @@ export interface RunHandle {
 /** Where the bundled spawn helper is: beside this bundle in `dist/`. Not there when the engine runs from source. */
 const SPAWN_HELPER_SCRIPT = join(__dirname, 'spawnHelper.js');
 
-function startSpawnHelpers(nodes: number, concurrency: number, env: Record<string, string>, onWarning?: (message: string) => void): SpawnHelperPool | undefined {
+function startSpawnHelpers(
+  nodes: number,
+  concurrency: number,
+  env: Record<string, string>,
+  onWarning?: (message: string) => void,
+): SpawnHelperPool | undefined {
   const count = spawnHelperCount({ nodes, concurrency, setting: process.env.MAESTRO_SPAWN_HELPERS });
   if (count === 0 || !existsSync(SPAWN_HELPER_SCRIPT)) return undefined;
   return new SpawnHelperPool({ script: SPAWN_HELPER_SCRIPT, count, env, onProblem: onWarning });
@@ -110,7 +115,16 @@ function runSink(writer: RunWriter, onEvent: RunOptions['onEvent']): SchedulerOp
 
 function launch(o: RunOptions, setup: Launch): RunHandle {
   const dir = join(setup.runsDir, setup.runId);
-  const record: RunRecord = { runId: setup.runId, workflowPath: setup.path, workflowName: setup.workflow.name, workflowHash: setup.hash, inputs: setup.inputs, startedAt: setup.startedAt ?? Date.now(), status: 'running', pid: process.pid };
+  const record: RunRecord = {
+    runId: setup.runId,
+    workflowPath: setup.path,
+    workflowName: setup.workflow.name,
+    workflowHash: setup.hash,
+    inputs: setup.inputs,
+    startedAt: setup.startedAt ?? Date.now(),
+    status: 'running',
+    pid: process.pid,
+  };
   const { tempDir, writer } = createRunFiles(dir, record, setup.previous !== undefined);
   const concurrency = o.concurrency ?? setup.workflow.concurrency ?? availableParallelism();
   const baseEnv = nodeBaseEnv();
@@ -118,7 +132,17 @@ function launch(o: RunOptions, setup: Launch): RunHandle {
   const runner = o.runner ?? new ShellProcessRunner(tempDir, { killGraceMs: o.killGraceMs, helpers: o.spawnHelpers ?? ownHelpers, platform: o.platform });
   const clock = o.clock ?? systemClock;
   const context = { runId: setup.runId, tempDir, concurrency, baseEnv, runner, clock };
-  const scheduler = new Scheduler({ ...context, workflow: setup.workflow, workflowPath: setup.path, workflowHash: setup.hash, inputs: setup.inputs, baseDir: dirname(setup.path), subWorkflows: subWorkflowRunner(context), previous: setup.previous, sink: runSink(writer, o.onEvent) });
+  const scheduler = new Scheduler({
+    ...context,
+    workflow: setup.workflow,
+    workflowPath: setup.path,
+    workflowHash: setup.hash,
+    inputs: setup.inputs,
+    baseDir: dirname(setup.path),
+    subWorkflows: subWorkflowRunner(context),
+    previous: setup.previous,
+    sink: runSink(writer, o.onEvent),
+  });
   writer.onLogsWritten = o.onLogsWritten;
   writer.onWriteError = (e) => {
     const reason = `the run's log cannot be written to ${dir} (${e.message}), so the run is stopped; it can be resumed once the folder can be written again`;
@@ -132,7 +156,16 @@ function launch(o: RunOptions, setup: Launch): RunHandle {
   return runHandle({ runId: setup.runId, runsDir: setup.runsDir, dir, scheduler, runner, writer, release: () => ownHelpers?.close(), tempDir });
 }
 
-function runHandle(r: { runId: string; runsDir: string; dir: string; scheduler: Scheduler; runner: ProcessRunner; writer: RunWriter; release: () => void; tempDir: string }): RunHandle {
+function runHandle(r: {
+  runId: string;
+  runsDir: string;
+  dir: string;
+  scheduler: Scheduler;
+  runner: ProcessRunner;
+  writer: RunWriter;
+  release: () => void;
+  tempDir: string;
+}): RunHandle {
   const { scheduler, writer } = r;
   return {
     runId: r.runId,
@@ -185,11 +218,15 @@ export function startRun(o: RunOptions): RunHandle {
  * This is how a run survives a crash of the engine or of the editor. A run whose engine stopped may have left
  * processes running: they are ended first (and the nodes' logs say so), so that no node runs twice at once.
  */
-export async function resumeRunFromLog(o: Omit<RunOptions, 'workflowPath' | 'inputs'> & { runsDir: string; runId: string; fromNode?: string }): Promise<RunHandle> {
+export async function resumeRunFromLog(
+  o: Omit<RunOptions, 'workflowPath' | 'inputs'> & { runsDir: string; runId: string; fromNode?: string },
+): Promise<RunHandle> {
   const stored = readRun(o.runsDir, o.runId);
-  if (stored.record.status === 'running' && !stored.interrupted) throw new RunSetupError(`run ${o.runId} is still running in engine process ${stored.record.pid}`);
+  if (stored.record.status === 'running' && !stored.interrupted)
+    throw new RunSetupError(`run ${o.runId} is still running in engine process ${stored.record.pid}`);
   if (stored.recordRebuilt) o.onWarning?.(`${stored.recordRebuilt}: the run's record was rebuilt from its event log`);
-  if (stored.skippedLines) o.onWarning?.(`${stored.skippedLines} unreadable line${stored.skippedLines === 1 ? '' : 's'} in the event log were skipped (a torn write after a crash)`);
+  if (stored.skippedLines)
+    o.onWarning?.(`${stored.skippedLines} unreadable line${stored.skippedLines === 1 ? '' : 's'} in the event log were skipped (a torn write after a crash)`);
   const state = foldEvents(stored.events);
   const loaded = loadWorkflow(stored.record.workflowPath);
   requireDefaultShell(loaded.workflow, o.platform);
@@ -197,7 +234,10 @@ export async function resumeRunFromLog(o: Omit<RunOptions, 'workflowPath' | 'inp
   const instances = instancesToKeep(state, loaded.workflow, o.fromNode, loaded.path);
   const notes = await endLeftoversOf(o, stored.interrupted);
   const previous = { instances, lastSeq: state?.lastSeq ?? 0, notes };
-  const handle = launch({ ...o, workflowPath: loaded.path }, { ...loaded, runId: o.runId, runsDir: resolve(o.runsDir), inputs: stored.record.inputs, previous, startedAt: stored.record.startedAt });
+  const handle = launch(
+    { ...o, workflowPath: loaded.path },
+    { ...loaded, runId: o.runId, runsDir: resolve(o.runsDir), inputs: stored.record.inputs, previous, startedAt: stored.record.startedAt },
+  );
   if (state) handle.resumedFrom = state;
   return handle;
 }
@@ -216,7 +256,10 @@ function instancesToKeep(state: RunState | undefined, workflow: WorkflowSpec, fr
 }
 
 /** Ends what an interrupted run left running; returns what each node's log is to say about it. */
-async function endLeftoversOf(o: Pick<RunOptions, 'killGraceMs' | 'onWarning' | 'platform'> & { runId: string }, interrupted: boolean): Promise<Map<string, string[]>> {
+async function endLeftoversOf(
+  o: Pick<RunOptions, 'killGraceMs' | 'onWarning' | 'platform'> & { runId: string },
+  interrupted: boolean,
+): Promise<Map<string, string[]>> {
   const notes = new Map<string, string[]>();
   if (!interrupted) return notes;
   const graceMs = o.killGraceMs ?? 5000;

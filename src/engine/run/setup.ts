@@ -42,7 +42,8 @@ export function loadWorkflow(workflowPath: string): LoadedWorkflow {
   }
   const result = validateFile(path, text);
   const errors = result.diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length) throw new RunSetupError(`${workflowPath} has ${errors.length} error${errors.length === 1 ? '' : 's'}`, errors, result.parsed.lines, workflowPath);
+  if (errors.length)
+    throw new RunSetupError(`${workflowPath} has ${errors.length} error${errors.length === 1 ? '' : 's'}`, errors, result.parsed.lines, workflowPath);
   return { path, workflow: result.workflow, hash: createHash('sha256').update(text).digest('hex').slice(0, 16) };
 }
 

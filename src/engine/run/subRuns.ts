@@ -17,7 +17,10 @@ export interface SubRunContext {
   clock: Clock;
 }
 
-const failed = (error: string): RunningAttempt => ({ done: Promise.resolve({ exitCode: null, signal: null, outputs: {}, outputProblems: [], error }), stop: () => undefined });
+const failed = (error: string): RunningAttempt => ({
+  done: Promise.resolve({ exitCode: null, signal: null, outputs: {}, outputProblems: [], error }),
+  stop: () => undefined,
+});
 
 /** Runs `workflow:` nodes as nested schedulers that report into the parent run; one sub-run is one attempt. */
 export function subWorkflowRunner(context: SubRunContext): SubWorkflowRunner {

@@ -72,7 +72,13 @@ export class EngineService {
     },
     start: async (p) => {
       const runsDir = runsDirFor(p.workflowPath, this.catalog.rootsConfigured);
-      const handle = startRun({ ...p, runsDir, onEvent: (e) => this.onEvent(e), onLogsWritten: (sizes) => this.onLogsWritten(handle.runId, sizes), ...this.overrides });
+      const handle = startRun({
+        ...p,
+        runsDir,
+        onEvent: (e) => this.onEvent(e),
+        onLogsWritten: (sizes) => this.onLogsWritten(handle.runId, sizes),
+        ...this.overrides,
+      });
       this.hold(handle, runsDir);
       return { runId: handle.runId };
     },
@@ -126,7 +132,15 @@ export class EngineService {
       const stored = this.catalog.get(p.runId).state;
       if (stored) this.states.set(p.runId, fromSnapshot(stored));
     }
-    const handle = await resumeRunFromLog({ runsDir, runId: p.runId, fromNode: p.fromNode, killGraceMs: p.killGraceMs, onEvent: (e) => this.onEvent(e), onLogsWritten: (sizes) => this.onLogsWritten(p.runId, sizes), ...this.overrides });
+    const handle = await resumeRunFromLog({
+      runsDir,
+      runId: p.runId,
+      fromNode: p.fromNode,
+      killGraceMs: p.killGraceMs,
+      onEvent: (e) => this.onEvent(e),
+      onLogsWritten: (sizes) => this.onLogsWritten(p.runId, sizes),
+      ...this.overrides,
+    });
     this.hold(handle, runsDir);
     return {};
   }
@@ -146,7 +160,15 @@ export class EngineService {
   private liveEntry(runId: string): RunListEntry | undefined {
     const s = this.states.get(runId);
     if (!this.live.has(runId) || !s) return undefined;
-    return { runId, workflowPath: s.workflowPath, workflowName: s.workflowName, status: s.status satisfies RunListStatus, startedAt: s.startedAt, ...(s.endedAt !== undefined ? { endedAt: s.endedAt } : {}), live: true };
+    return {
+      runId,
+      workflowPath: s.workflowPath,
+      workflowName: s.workflowName,
+      status: s.status satisfies RunListStatus,
+      startedAt: s.startedAt,
+      ...(s.endedAt !== undefined ? { endedAt: s.endedAt } : {}),
+      live: true,
+    };
   }
 
   private onEvent(e: EngineEvent): void {

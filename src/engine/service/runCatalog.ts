@@ -55,7 +55,10 @@ export class RunCatalog {
   }
 
   /** Runs newest first, with the engine's own live statuses over what their records say. */
-  list(p: { workflowPath?: string; statuses?: RunListStatus[]; offset?: number; limit?: number }, live: (runId: string) => RunListEntry | undefined): { runs: RunListEntry[]; total: number } {
+  list(
+    p: { workflowPath?: string; statuses?: RunListStatus[]; offset?: number; limit?: number },
+    live: (runId: string) => RunListEntry | undefined,
+  ): { runs: RunListEntry[]; total: number } {
     const byId = new Map<string, RunListEntry>();
     for (const dir of this.runsDirs) {
       for (const r of listRuns(dir)) {

@@ -189,7 +189,7 @@ export function locate(parsed: ParsedDocument, path: readonly PathSegment[]): Lo
       const vs = spanOfNode(value);
       valueSpan = vs && vs.end > vs.start ? vs : (keySpan ?? valueSpan);
       node = resolve(doc, value);
-    } else if (isSeq(node) && typeof seg === 'number' || isSeq(node) && /^\d+$/.test(String(seg))) {
+    } else if ((isSeq(node) && typeof seg === 'number') || (isSeq(node) && /^\d+$/.test(String(seg)))) {
       const item = (node as { items: unknown[] }).items[Number(seg)];
       if (item === undefined) return { keySpan, valueSpan, node: node, exact: false };
       keySpan = undefined;

@@ -20,7 +20,15 @@ function describeValue(v: unknown): string {
   return typeof v === 'number' || typeof v === 'boolean' ? String(v) : 'nothing';
 }
 
-const TYPE_WORDS: Record<string, string> = { integer: 'a whole number', number: 'a number', string: 'a string', boolean: 'true or false', object: 'a mapping', array: 'a list', null: 'empty' };
+const TYPE_WORDS: Record<string, string> = {
+  integer: 'a whole number',
+  number: 'a number',
+  string: 'a string',
+  boolean: 'true or false',
+  object: 'a mapping',
+  array: 'a list',
+  null: 'empty',
+};
 const typeWords = (t: string | string[]): string => (Array.isArray(t) ? t : [t]).map((x) => TYPE_WORDS[x] ?? x).join(' or ');
 
 function resolveRef(s: SchemaObject): SchemaObject {
@@ -90,7 +98,8 @@ export function checkSchema(parsed: ParsedDocument): SpanDiagnostic[] {
     const path = e.instancePath;
     const value = valueAt(data, pointerToPath(path));
     if (isNodeKindError(e)) {
-      for (const x of errors) if (x.instancePath === path && x.keyword === 'required' && (NODE_KINDS as readonly string[]).includes(String(x.params.missingProperty))) dropped.add(x);
+      for (const x of errors)
+        if (x.instancePath === path && x.keyword === 'required' && (NODE_KINDS as readonly string[]).includes(String(x.params.missingProperty))) dropped.add(x);
       continue;
     }
     const branches = (e.schema as SchemaObject[]) ?? [];
@@ -99,8 +108,12 @@ export function checkSchema(parsed: ParsedDocument): SpanDiagnostic[] {
     if (fitting.length > 0) {
       dropped.add(e);
     } else {
-      const types = branches.map((b) => resolveRef(b).type).flat().filter((t): t is string => typeof t === 'string');
-      (e as ErrorObject & { explained?: string }).explained = `${label(pointerToPath(path))} must be ${typeWords([...new Set(types)])}, not ${describeValue(value)}`;
+      const types = branches
+        .map((b) => resolveRef(b).type)
+        .flat()
+        .filter((t): t is string => typeof t === 'string');
+      (e as ErrorObject & { explained?: string }).explained =
+        `${label(pointerToPath(path))} must be ${typeWords([...new Set(types)])}, not ${describeValue(value)}`;
     }
   }
 
@@ -163,7 +176,10 @@ export function checkSchema(parsed: ParsedDocument): SpanDiagnostic[] {
         break;
       case 'enum': {
         const allowed = (e.params.allowedValues as unknown[]).map(String);
-        push(locate(parsed, path).valueSpan, `${label(path)} must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, not ${describeValue(value)}${typeof value === 'string' ? didYouMean(value, allowed) : ''}`);
+        push(
+          locate(parsed, path).valueSpan,
+          `${label(path)} must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, not ${describeValue(value)}${typeof value === 'string' ? didYouMean(value, allowed) : ''}`,
+        );
         break;
       }
       case 'const':
@@ -183,10 +199,16 @@ export function checkSchema(parsed: ParsedDocument): SpanDiagnostic[] {
         push(locate(parsed, path).valueSpan, `${label(path)} needs at least ${String(e.params.limit)} item${e.params.limit === 1 ? '' : 's'}`);
         break;
       case 'uniqueItems':
-        push(locate(parsed, [...path, e.params.i as number]).valueSpan, `${label(path)} lists ${describeValue((value as unknown[])[e.params.i as number])} twice`);
+        push(
+          locate(parsed, [...path, e.params.i as number]).valueSpan,
+          `${label(path)} lists ${describeValue((value as unknown[])[e.params.i as number])} twice`,
+        );
         break;
       case 'pattern':
-        push(locate(parsed, path).valueSpan, path.includes('needs') ? `${describeValue(value)} is not a valid node id` : `${label(path)} ${describeValue(value)} does not have the expected form`);
+        push(
+          locate(parsed, path).valueSpan,
+          path.includes('needs') ? `${describeValue(value)} is not a valid node id` : `${label(path)} ${describeValue(value)} does not have the expected form`,
+        );
         break;
       default:
         push(locate(parsed, path).valueSpan, `${label(path)} ${e.message ?? 'is not valid'}`);

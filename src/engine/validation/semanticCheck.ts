@@ -17,8 +17,8 @@ export interface SemanticOptions {
 
 export const CONTEXTS: Readonly<Record<string, string>> = {
   inputs: 'the values given when the run starts',
-  env: 'environment variables (the workflow\'s, the node\'s, and the process\'s)',
-  nodes: "upstream nodes: nodes.<id>.outputs.<name> and nodes.<id>.status",
+  env: "environment variables (the workflow's, the node's, and the process's)",
+  nodes: 'upstream nodes: nodes.<id>.outputs.<name> and nodes.<id>.status',
   matrix: "this node's matrix values",
   run: 'the run: run.id',
   workflow: 'the workflow: workflow.name',
@@ -42,12 +42,11 @@ function listed(names: readonly string[]): string {
   return names.length <= 12 ? names.join(', ') : `${names.slice(0, 12).join(', ')}, … (${names.length - 12} more)`;
 }
 
-
 const FUNCTION_NAMES = Object.keys(FUNCTION_SIGNATURES);
 
 export function checkSemantics(parsed: ParsedDocument, workflow: WorkflowSpec, options: SemanticOptions = {}): SpanDiagnostic[] {
   const out: SpanDiagnostic[] = [];
-  const rawNodes = isObject(parsed.value) && isObject((parsed.value).nodes) ? ((parsed.value).nodes) : {};
+  const rawNodes = isObject(parsed.value) && isObject(parsed.value.nodes) ? parsed.value.nodes : {};
   const byId = new Map(workflow.nodes.map((n) => [n.id, n]));
   const ids = workflow.nodes.map((n) => n.id);
   const { closest, didYouMean } = suggester();
@@ -62,7 +61,13 @@ export function checkSemantics(parsed: ParsedDocument, workflow: WorkflowSpec, o
       if (dep === node.id) {
         const span = needsSpan(node, i);
         const removal = removeNeedsEntry(parsed, span, node.needs.length);
-        out.push({ span, severity: 'error', code: 'self-dependency', message: `node '${node.id}' needs itself: remove '${dep}' from its needs`, ...(removal ? { fixes: [{ title: `Remove '${dep}' from the needs of '${node.id}'`, edits: [removal] }] } : {}) });
+        out.push({
+          span,
+          severity: 'error',
+          code: 'self-dependency',
+          message: `node '${node.id}' needs itself: remove '${dep}' from its needs`,
+          ...(removal ? { fixes: [{ title: `Remove '${dep}' from the needs of '${node.id}'`, edits: [removal] }] } : {}),
+        });
       } else if (!byId.has(dep)) {
         const suggestion = closest(dep, ids, node.id);
         const span = needsSpan(node, i);
@@ -93,13 +98,22 @@ export function checkSemantics(parsed: ParsedDocument, workflow: WorkflowSpec, o
         if (dep === id || !members.has(dep)) return;
         const back = needsPath(dep, id, members, needsOf, searchBudget);
         const cycle = back ? [id, ...back] : undefined;
-        const related = (cycle ?? []).slice(0, MAX_RELATED + 1).slice(0, -1).map((from, i) => {
-          const to = cycle![i + 1];
-          const fromNode = byId.get(from)!;
-          return { span: needsSpan(fromNode, Math.max(0, fromNode.needs.indexOf(to))), message: `'${from}' needs '${to}'` };
-        });
+        const related = (cycle ?? [])
+          .slice(0, MAX_RELATED + 1)
+          .slice(0, -1)
+          .map((from, i) => {
+            const to = cycle![i + 1];
+            const fromNode = byId.get(from)!;
+            return { span: needsSpan(fromNode, Math.max(0, fromNode.needs.indexOf(to))), message: `'${from}' needs '${to}'` };
+          });
         const how = cycle ? cyclePath(cycle) : `'${id}' and '${dep}' are among ${component.length.toLocaleString('en-US')} nodes that need each other`;
-        out.push({ span: needsSpan(node, index), severity: 'error', code: 'cycle', message: `'${id}' needs '${dep}', which forms a cycle: ${how}`, ...(related.length ? { related } : {}) });
+        out.push({
+          span: needsSpan(node, index),
+          severity: 'error',
+          code: 'cycle',
+          message: `'${id}' needs '${dep}', which forms a cycle: ${how}`,
+          ...(related.length ? { related } : {}),
+        });
       });
     }
   }
@@ -108,7 +122,12 @@ export function checkSemantics(parsed: ParsedDocument, workflow: WorkflowSpec, o
   if (options.fileExists) {
     for (const node of workflow.nodes) {
       if (node.workflow !== undefined && !options.fileExists(node.workflow)) {
-        out.push({ span: locate(parsed, ['nodes', node.id, 'workflow']).valueSpan, severity: 'error', code: 'missing-workflow', message: `sub-workflow '${node.workflow}' does not exist (paths are relative to this file's folder)` });
+        out.push({
+          span: locate(parsed, ['nodes', node.id, 'workflow']).valueSpan,
+          severity: 'error',
+          code: 'missing-workflow',
+          message: `sub-workflow '${node.workflow}' does not exist (paths are relative to this file's folder)`,
+        });
       }
     }
   }
@@ -126,7 +145,12 @@ export function checkSemantics(parsed: ParsedDocument, workflow: WorkflowSpec, o
     // A bare number in a string is the schema's to report.
     const valid = typeof value === 'number' || (typeof value === 'string' && !/^\s*[\d.]+\s*$/.test(value));
     if (valid && parseDuration(value) === 0) {
-      out.push({ span: locate(parsed, at).valueSpan, severity: 'error', code: 'invalid-duration', message: 'a timeout of 0 would end it before it starts: give a positive duration, or leave the timeout out' });
+      out.push({
+        span: locate(parsed, at).valueSpan,
+        severity: 'error',
+        code: 'invalid-duration',
+        message: 'a timeout of 0 would end it before it starts: give a positive duration, or leave the timeout out',
+      });
     }
   }
 
@@ -135,9 +159,16 @@ export function checkSemantics(parsed: ParsedDocument, workflow: WorkflowSpec, o
     if (!node.matrix) continue;
     const size = matrixSize(node.matrix);
     if (size > MAX_MATRIX_INSTANCES) {
-      const factors = Object.entries(node.matrix).map(([key, values]) => `${values.length} ${key}`).join(' × ');
+      const factors = Object.entries(node.matrix)
+        .map(([key, values]) => `${values.length} ${key}`)
+        .join(' × ');
       const at = locate(parsed, ['nodes', node.id, 'matrix']);
-      out.push({ span: at.keySpan ?? at.valueSpan, severity: 'error', code: 'invalid-matrix', message: `the matrix of '${node.id}' makes ${size.toLocaleString('en-US')} instances (${factors}); at most ${MAX_MATRIX_INSTANCES} are allowed: use fewer values, or split the node` });
+      out.push({
+        span: at.keySpan ?? at.valueSpan,
+        severity: 'error',
+        code: 'invalid-matrix',
+        message: `the matrix of '${node.id}' makes ${size.toLocaleString('en-US')} instances (${factors}); at most ${MAX_MATRIX_INSTANCES} are allowed: use fewer values, or split the node`,
+      });
     }
     const rawMatrix = isObject(rawNodes[node.id]) ? (rawNodes[node.id] as Json).matrix : undefined;
     for (const [key, values] of Object.entries(isObject(rawMatrix) ? rawMatrix : {})) {
@@ -147,7 +178,12 @@ export function checkSemantics(parsed: ParsedDocument, workflow: WorkflowSpec, o
         if (!['string', 'number', 'boolean'].includes(typeof value)) return;
         const text = String(value);
         if (!seen.has(text)) return void seen.add(text);
-        out.push({ span: locate(parsed, ['nodes', node.id, 'matrix', key, i]).valueSpan, severity: 'error', code: 'invalid-matrix', message: `matrix key '${key}' already has the value ${JSON.stringify(text)} (instance ids use the text of each value): remove one` });
+        out.push({
+          span: locate(parsed, ['nodes', node.id, 'matrix', key, i]).valueSpan,
+          severity: 'error',
+          code: 'invalid-matrix',
+          message: `matrix key '${key}' already has the value ${JSON.stringify(text)} (instance ids use the text of each value): remove one`,
+        });
       });
     }
   }
@@ -212,7 +248,12 @@ export function checkSemantics(parsed: ParsedDocument, workflow: WorkflowSpec, o
       const at = (s: Span) => where({ start: piece.offset + s.start, end: piece.offset + s.end });
       for (const call of calls) {
         if (!FUNCTION_SIGNATURES[call.name]) {
-          out.push({ span: at(call.nameSpan), severity: 'error', code: 'unknown-reference', message: `unknown function '${call.name}'${didYouMean(call.name, FUNCTION_NAMES)}` });
+          out.push({
+            span: at(call.nameSpan),
+            severity: 'error',
+            code: 'unknown-reference',
+            message: `unknown function '${call.name}'${didYouMean(call.name, FUNCTION_NAMES)}`,
+          });
         }
       }
       for (const ref of refs) checkReference(ref, node, at);
@@ -221,14 +262,23 @@ export function checkSemantics(parsed: ParsedDocument, workflow: WorkflowSpec, o
 
   const checkReference = (ref: Reference, node: NodeSpec | undefined, at: (s: Span) => Span): void => {
     const [root, first, second, third] = ref.segments;
-    const report = (code: SpanDiagnostic['code'], span: Span, message: string, severity: SpanDiagnostic['severity'] = 'error', fixes?: SpanDiagnostic['fixes']) =>
-      out.push({ span: at(span), severity, code, message, ...(fixes ? { fixes } : {}) });
+    const report = (
+      code: SpanDiagnostic['code'],
+      span: Span,
+      message: string,
+      severity: SpanDiagnostic['severity'] = 'error',
+      fixes?: SpanDiagnostic['fixes'],
+    ) => out.push({ span: at(span), severity, code, message, ...(fixes ? { fixes } : {}) });
     switch (root.name) {
       case 'inputs': {
         if (!first) return;
         const names = Object.keys(workflow.inputs);
         if (!names.includes(first.name)) {
-          report('unknown-reference', first.span, `no input named '${first.name}'${names.length ? didYouMean(first.name, names) || ` (inputs: ${listed(names)})` : ': this workflow declares no inputs'}`);
+          report(
+            'unknown-reference',
+            first.span,
+            `no input named '${first.name}'${names.length ? didYouMean(first.name, names) || ` (inputs: ${listed(names)})` : ': this workflow declares no inputs'}`,
+          );
         }
         return;
       }
@@ -240,7 +290,12 @@ export function checkSemantics(parsed: ParsedDocument, workflow: WorkflowSpec, o
           return;
         }
         const keys = Object.keys(node.matrix);
-        if (first && !keys.includes(first.name)) report('unknown-reference', first.span, `no matrix key '${first.name}' in node '${node.id}'${didYouMean(first.name, keys) || ` (keys: ${listed(keys)})`}`);
+        if (first && !keys.includes(first.name))
+          report(
+            'unknown-reference',
+            first.span,
+            `no matrix key '${first.name}' in node '${node.id}'${didYouMean(first.name, keys) || ` (keys: ${listed(keys)})`}`,
+          );
         return;
       }
       case 'run':
@@ -261,22 +316,39 @@ export function checkSemantics(parsed: ParsedDocument, workflow: WorkflowSpec, o
           return;
         }
         if (target.id === node.id || !isUpstream(node.id, target.id)) {
-          const why = target.id === node.id ? 'a node cannot read its own results' : `'${target.id}' is not upstream of '${node.id}', so its results would not exist yet: add it to needs`;
+          const why =
+            target.id === node.id
+              ? 'a node cannot read its own results'
+              : `'${target.id}' is not upstream of '${node.id}', so its results would not exist yet: add it to needs`;
           report('unreachable-reference', first.span, `nodes.${first.name}: ${why}`);
           return;
         }
         if (!second) return;
         if (!NODE_FIELDS.includes(second.name)) {
-          report('unknown-reference', second.span, `'nodes.${first.name}.${second.name}' does not exist: a node has 'outputs' and 'status'${didYouMean(second.name, NODE_FIELDS)}`);
+          report(
+            'unknown-reference',
+            second.span,
+            `'nodes.${first.name}.${second.name}' does not exist: a node has 'outputs' and 'status'${didYouMean(second.name, NODE_FIELDS)}`,
+          );
           return;
         }
         if (second.name === 'outputs' && third && target.outputs && !target.outputs.includes(third.name)) {
-          report('undeclared-output', third.span, `node '${target.id}' does not declare an output '${third.name}' (outputs: ${listed(target.outputs) || 'none'})${didYouMean(third.name, target.outputs)}`, 'warning', outputFix(target, third.name));
+          report(
+            'undeclared-output',
+            third.span,
+            `node '${target.id}' does not declare an output '${third.name}' (outputs: ${listed(target.outputs) || 'none'})${didYouMean(third.name, target.outputs)}`,
+            'warning',
+            outputFix(target, third.name),
+          );
         }
         return;
       }
       default:
-        report('unknown-reference', root.span, `unknown context '${root.name}'${didYouMean(root.name, Object.keys(CONTEXTS)) || ` (contexts: ${Object.keys(CONTEXTS).join(', ')})`}`);
+        report(
+          'unknown-reference',
+          root.span,
+          `unknown context '${root.name}'${didYouMean(root.name, Object.keys(CONTEXTS)) || ` (contexts: ${Object.keys(CONTEXTS).join(', ')})`}`,
+        );
     }
   };
 

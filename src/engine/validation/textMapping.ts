@@ -5,7 +5,7 @@ import type { Span } from '../diagnostics';
  * quoted or block scalar lands on the right character. Returns undefined where the value's text cannot be found
  * in the source (escapes, folding): callers then point at the whole scalar.
  */
-export function valueToSource(source: string, sourceStart: number, value: string): ((offset: number) => number | undefined) {
+export function valueToSource(source: string, sourceStart: number, value: string): (offset: number) => number | undefined {
   const lines = value.split('\n');
   const starts: (number | undefined)[] = [];
   let pos = 0;

@@ -30,7 +30,12 @@ function syntaxDiagnostics(parsed: ParsedDocument): SpanDiagnostic[] {
     const span = keyTokenSpan(parsed.text, offset);
     const key = parsed.text.slice(span.start, span.end).trim();
     const what = key ? `'${key}' is` : 'an empty key is';
-    out.push({ span, severity: 'error', code: 'duplicate-key', message: `${what} written twice in this mapping: the second one replaces the first; rename or remove one` });
+    out.push({
+      span,
+      severity: 'error',
+      code: 'duplicate-key',
+      message: `${what} written twice in this mapping: the second one replaces the first; rename or remove one`,
+    });
   }
   const reportedLines = new Set<number>();
   for (const e of parsed.doc.errors) {
@@ -108,11 +113,16 @@ export function validateWorkflow(text: string, options: ValidateOptions = {}): V
   const parsed = parseWorkflowText(text);
   const syntax = syntaxDiagnostics(parsed);
   for (const span of parsed.recursiveAliases) {
-    syntax.push({ span, severity: 'error', code: 'yaml-syntax', message: `the alias '${parsed.text.slice(span.start, span.end)}' refers to a node that contains it: a workflow cannot be recursive` });
+    syntax.push({
+      span,
+      severity: 'error',
+      code: 'yaml-syntax',
+      message: `the alias '${parsed.text.slice(span.start, span.end)}' refers to a node that contains it: a workflow cannot be recursive`,
+    });
   }
   const workflow = buildWorkflow(parsed.value);
   let rest: SpanDiagnostic[] = [];
-  if (parsed.value !== null && parsed.value !== undefined || parsed.doc.errors.length === 0) {
+  if ((parsed.value !== null && parsed.value !== undefined) || parsed.doc.errors.length === 0) {
     rest = [...checkSchema(parsed), ...checkSemantics(parsed, workflow, options)];
   }
   if (syntax.length > 0) {

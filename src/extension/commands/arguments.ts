@@ -12,7 +12,8 @@ export type CommandArg =
   | { kind: 'node'; runId: string; nodeId: string };
 
 /** The Runs view's items, as commands receive them. */
-export type RunsTreeItemArg = { kind: 'workflow'; path: string } | { kind: 'run'; run: { runId: string } } | { kind: 'node'; run: { runId: string }; node: { info: { id: string } } };
+export type RunsTreeItemArg =
+  { kind: 'workflow'; path: string } | { kind: 'run'; run: { runId: string } } | { kind: 'node'; run: { runId: string }; node: { info: { id: string } } };
 
 export function parseArg(arg: unknown): CommandArg {
   if (arg instanceof vscode.Uri) return { kind: 'file', uri: arg };
@@ -21,6 +22,7 @@ export function parseArg(arg: unknown): CommandArg {
   const run = isObject(arg.run) && isText(arg.run.runId) ? arg.run.runId : undefined;
   if (arg.kind === 'workflow' && isText(arg.path)) return { kind: 'workflow', path: arg.path };
   if (arg.kind === 'run' && run) return { kind: 'run', runId: run };
-  if (arg.kind === 'node' && run && isObject(arg.node) && isObject(arg.node.info) && isText(arg.node.info.id)) return { kind: 'node', runId: run, nodeId: arg.node.info.id };
+  if (arg.kind === 'node' && run && isObject(arg.node) && isObject(arg.node.info) && isText(arg.node.info.id))
+    return { kind: 'node', runId: run, nodeId: arg.node.info.id };
   return { kind: 'none' };
 }

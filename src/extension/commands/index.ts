@@ -21,9 +21,18 @@ export function trackContextKeys(runs: RunManager): vscode.Disposable {
     const all = runs.all();
     const set = (key: string, value: boolean) => void vscode.commands.executeCommand('setContext', key, value);
     set('maestro.hasRuns', all.length > 0);
-    set('maestro.activeRuns', all.some((r) => r.live && isActiveRun(r.status)));
-    set('maestro.runningRuns', all.some((r) => r.live && r.status === 'running'));
-    set('maestro.resumableRuns', all.some((r) => canResumeRun(r.status)));
+    set(
+      'maestro.activeRuns',
+      all.some((r) => r.live && isActiveRun(r.status)),
+    );
+    set(
+      'maestro.runningRuns',
+      all.some((r) => r.live && r.status === 'running'),
+    );
+    set(
+      'maestro.resumableRuns',
+      all.some((r) => canResumeRun(r.status)),
+    );
     set('maestro.waitingGates', runs.waitingGates().length > 0);
   };
   update();

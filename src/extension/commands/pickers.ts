@@ -18,7 +18,9 @@ export async function pickWorkflow(arg: CommandArg, dag: DagPanels, title = 'Run
   if (focused) return focused;
   const files = await vscode.workspace.findFiles(WORKFLOW_GLOB, '**/{node_modules,.git,.maestro}/**');
   if (files.length === 0) {
-    void vscode.window.showInformationMessage('No workflow files (*.workflow.yaml) in this workspace.', 'New Workflow…').then((c) => c && vscode.commands.executeCommand('maestro.newWorkflow'));
+    void vscode.window
+      .showInformationMessage('No workflow files (*.workflow.yaml) in this workspace.', 'New Workflow…')
+      .then((c) => c && vscode.commands.executeCommand('maestro.newWorkflow'));
     return undefined;
   }
   if (files.length === 1) return files[0];
@@ -43,7 +45,12 @@ export async function pickRun(runs: RunManager, arg: CommandArg, accept: (r: Run
   }
   if (candidates.length === 1) return candidates[0];
   const picked = await vscode.window.showQuickPick(
-    candidates.map((r) => ({ label: plainText(r.workflowName), description: `${r.status} · ${new Date(r.startedAt).toLocaleString()}`, detail: plainText(r.runId), run: r })),
+    candidates.map((r) => ({
+      label: plainText(r.workflowName),
+      description: `${r.status} · ${new Date(r.startedAt).toLocaleString()}`,
+      detail: plainText(r.runId),
+      run: r,
+    })),
     { title },
   );
   return picked?.run;
@@ -83,7 +90,12 @@ export async function askInputs(documents: WorkflowDocuments, uri: vscode.Uri): 
       title,
       prompt: plainText(input.description ?? `Value of ${input.name} (${input.type})`),
       value: input.default !== undefined ? String(input.default) : '',
-      validateInput: (v) => (input.type === 'number' && (v.trim() === '' || !Number.isFinite(Number(v))) ? `${input.name} is a number` : input.required && v === '' ? `${input.name} is required` : undefined),
+      validateInput: (v) =>
+        input.type === 'number' && (v.trim() === '' || !Number.isFinite(Number(v)))
+          ? `${input.name} is a number`
+          : input.required && v === ''
+            ? `${input.name} is required`
+            : undefined,
     });
     if (value === undefined) return undefined;
     values[input.name] = value;

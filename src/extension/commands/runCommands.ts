@@ -50,7 +50,11 @@ export function runCommands(s: CommandServices): CommandTable {
     'maestro.deleteRun': async (arg) => {
       const run = await pickRun(runs, parseArg(arg), (r) => !(r.live && !canDeleteRun(r.status)), 'Delete which run?');
       if (!run) return;
-      const ok = await vscode.window.showWarningMessage(`Delete run ${plainText(run.runId)} of ${plainText(run.workflowName)}, with its logs?`, { modal: true }, 'Delete');
+      const ok = await vscode.window.showWarningMessage(
+        `Delete run ${plainText(run.runId)} of ${plainText(run.workflowName)}, with its logs?`,
+        { modal: true },
+        'Delete',
+      );
       if (ok === 'Delete') await actions.delete(run);
     },
   };
@@ -78,7 +82,10 @@ async function approve(s: CommandServices, arg: unknown): Promise<void> {
     { label: '$(pass) Approve', approved: true },
     { label: '$(circle-slash) Reject', approved: false },
   ];
-  const decision = await vscode.window.showQuickPick(decisions, { title: plainText(`${gate.entry.workflowName} · ${gate.nodeId}`), placeHolder: plainText(gate.prompt) || 'Approve this gate?' });
+  const decision = await vscode.window.showQuickPick(decisions, {
+    title: plainText(`${gate.entry.workflowName} · ${gate.nodeId}`),
+    placeHolder: plainText(gate.prompt) || 'Approve this gate?',
+  });
   if (!decision) return;
   const comment = await vscode.window.showInputBox({ title: decision.approved ? 'Approve' : 'Reject', prompt: 'A comment for the run log (optional)' });
   if (comment === undefined) return;

@@ -24,7 +24,8 @@ export function viewCommands(s: CommandServices): CommandTable {
         if (run) open = { run, nodeId: target.nodeId };
       } else {
         const run = await pickRun(s.runs, target, () => true, 'Open a log of which run?');
-        const nodeId = run && (await pickNode(s.runs, run, ['running', 'retrying', 'completed', 'failed', 'cancelled', 'skipped', 'waiting', 'pending'], 'Which node?'));
+        const nodeId =
+          run && (await pickNode(s.runs, run, ['running', 'retrying', 'completed', 'failed', 'cancelled', 'skipped', 'waiting', 'pending'], 'Which node?'));
         if (run && nodeId) open = { run, nodeId };
       }
       if (!open) return;

@@ -30,7 +30,12 @@ export function workflowCommands(_s: CommandServices): CommandTable {
         title: 'New Workflow',
         prompt: 'File name (without .workflow.yaml)',
         value: 'pipeline',
-        validateInput: (v) => (!/^[\w.-]+$/.test(v) ? 'Use letters, digits, dots, dashes and underscores' : existsSync(vscode.Uri.joinPath(folder.uri, `${v}.workflow.yaml`).fsPath) ? `${v}.workflow.yaml already exists` : undefined),
+        validateInput: (v) =>
+          !/^[\w.-]+$/.test(v)
+            ? 'Use letters, digits, dots, dashes and underscores'
+            : existsSync(vscode.Uri.joinPath(folder.uri, `${v}.workflow.yaml`).fsPath)
+              ? `${v}.workflow.yaml already exists`
+              : undefined,
       });
       if (!name) return;
       const uri = vscode.Uri.joinPath(folder.uri, `${name}.workflow.yaml`);

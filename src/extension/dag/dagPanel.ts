@@ -54,9 +54,24 @@ export class DagPanel implements vscode.Disposable {
     panel.iconPath = vscode.Uri.joinPath(s.bundle, '..', 'media', 'workflow.svg');
     panel.webview.options = { enableScripts: true, localResourceRoots: [s.bundle] };
     const webview = panel.webview;
-    webview.html = dagPanelHtml({ cspSource: webview.cspSource, asset: (name) => webview.asWebviewUri(vscode.Uri.joinPath(s.bundle, name)).toString() }, panel.title, uri.toString());
-    this.shown = new ShownRun(s.runs, (m) => this.post(m), (problem) => s.log.warn(`DAG panel: ${problem}`));
-    this.context = { uri, runs: s.runs, actions: s.actions, documents: s.documents, follow: () => (this.follow = true), editorColumn: () => this.editorColumn() };
+    webview.html = dagPanelHtml(
+      { cspSource: webview.cspSource, asset: (name) => webview.asWebviewUri(vscode.Uri.joinPath(s.bundle, name)).toString() },
+      panel.title,
+      uri.toString(),
+    );
+    this.shown = new ShownRun(
+      s.runs,
+      (m) => this.post(m),
+      (problem) => s.log.warn(`DAG panel: ${problem}`),
+    );
+    this.context = {
+      uri,
+      runs: s.runs,
+      actions: s.actions,
+      documents: s.documents,
+      follow: () => (this.follow = true),
+      editorColumn: () => this.editorColumn(),
+    };
     this.disposables.push(
       this.disposed,
       this.readyEmitter,
@@ -146,7 +161,15 @@ export class DagPanel implements vscode.Disposable {
     const runs = this.runList();
     this.runsSent = JSON.stringify(runs);
     const workflow = { uri: this.uri.toString(), name: graph?.name ?? vscode.workspace.asRelativePath(this.uri) };
-    this.post({ type: 'init', workflow, ...(graph ? { graph } : {}), ...(graphError ? { graphError } : {}), runs, trusted: vscode.workspace.isTrusted, ...(selected ? { selected } : {}) });
+    this.post({
+      type: 'init',
+      workflow,
+      ...(graph ? { graph } : {}),
+      ...(graphError ? { graphError } : {}),
+      runs,
+      trusted: vscode.workspace.isTrusted,
+      ...(selected ? { selected } : {}),
+    });
     // A fresh webview asks for nothing in particular: then the run chosen before it loaded (Show DAG on a run) stands.
     const wanted = runId ?? (this.follow ? null : (this.shown.runId ?? null));
     this.follow = wanted === null || !this.s.runs.get(wanted);
@@ -235,7 +258,11 @@ export class DagPanel implements vscode.Disposable {
     if (!doc || !node) return;
     const range = toRange(doc, node.keySpan);
     this.lastSelected = nodeId;
-    const editor = await vscode.window.showTextDocument(doc, { viewColumn: this.editorColumn(), preserveFocus: true, selection: new vscode.Selection(range.start, range.end) });
+    const editor = await vscode.window.showTextDocument(doc, {
+      viewColumn: this.editorColumn(),
+      preserveFocus: true,
+      selection: new vscode.Selection(range.start, range.end),
+    });
     editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   }
 

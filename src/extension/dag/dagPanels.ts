@@ -54,7 +54,12 @@ export class DagPanels implements vscode.Disposable {
     }
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     const title = dagTitle(open ? this.s.documents.index(open).result.workflow.name : vscode.workspace.asRelativePath(uri));
-    const panel = vscode.window.createWebviewPanel(DAG_VIEW_TYPE, title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: options.preserveFocus ?? false }, {});
+    const panel = vscode.window.createWebviewPanel(
+      DAG_VIEW_TYPE,
+      title,
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: options.preserveFocus ?? false },
+      {},
+    );
     const dag = this.adopt(panel, uri);
     if (options.runId) dag.reveal(options.runId, options.preserveFocus);
     return dag;

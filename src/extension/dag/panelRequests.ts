@@ -42,7 +42,12 @@ function panelHandlers(c: PanelContext): Handlers {
         return {};
       }
       const shown = run(runId ?? fail('no run is shown'));
-      await { pause: () => c.actions.pause(shown), resume: () => c.actions.resume(shown), cancel: () => c.actions.cancel(shown), retryFailed: () => c.actions.retryFailed(shown) }[action]();
+      await {
+        pause: () => c.actions.pause(shown),
+        resume: () => c.actions.resume(shown),
+        cancel: () => c.actions.cancel(shown),
+        retryFailed: () => c.actions.retryFailed(shown),
+      }[action]();
       return {};
     },
     retryNode: async ({ runId, nodeId }) => (await c.actions.retryNode(run(runId), nodeId), {}),

@@ -51,7 +51,15 @@ export function complete(index: WorkflowIndex, offset: number): CompletionItem[]
       const at = ctx.start;
       if (segments.length === 1) {
         return [
-          ...Object.entries(CONTEXTS).map<CompletionItem>(([name, doc]) => ({ label: name, kind: 'context', detail: 'context', documentation: doc, insertText: name, replaceStart: at, sortText: `0${name}` })),
+          ...Object.entries(CONTEXTS).map<CompletionItem>(([name, doc]) => ({
+            label: name,
+            kind: 'context',
+            detail: 'context',
+            documentation: doc,
+            insertText: name,
+            replaceStart: at,
+            sortText: `0${name}`,
+          })),
           ...Object.entries(FUNCTION_SIGNATURES).map<CompletionItem>(([name, sig]) => ({
             label: `${name}()`,
             kind: 'function',
@@ -68,9 +76,22 @@ export function complete(index: WorkflowIndex, offset: number): CompletionItem[]
       if (segments.length === 2) {
         switch (root) {
           case 'inputs':
-            return Object.values(workflow.inputs).map((i) => ({ label: i.name, kind: 'input', detail: `input · ${i.type}${i.default !== undefined ? ` = ${JSON.stringify(i.default)}` : ''}`, ...(i.description ? { documentation: markdownText(i.description) } : {}), insertText: i.name, replaceStart: at }));
+            return Object.values(workflow.inputs).map((i) => ({
+              label: i.name,
+              kind: 'input',
+              detail: `input · ${i.type}${i.default !== undefined ? ` = ${JSON.stringify(i.default)}` : ''}`,
+              ...(i.description ? { documentation: markdownText(i.description) } : {}),
+              insertText: i.name,
+              replaceStart: at,
+            }));
           case 'matrix':
-            return Object.entries(node?.matrix ?? {}).map(([k, values]) => ({ label: k, kind: 'field', detail: `matrix · ${values.join(', ')}`, insertText: k, replaceStart: at }));
+            return Object.entries(node?.matrix ?? {}).map(([k, values]) => ({
+              label: k,
+              kind: 'field',
+              detail: `matrix · ${values.join(', ')}`,
+              insertText: k,
+              replaceStart: at,
+            }));
           case 'nodes': {
             const candidates = nodeId ? workflow.nodes.filter((n) => n.id !== nodeId && index.isUpstream(nodeId, n.id)) : [];
             return candidates.map((n) => ({ label: n.id, kind: 'node', detail: nodeSummary(index, n.id), insertText: n.id, replaceStart: at }));
@@ -95,7 +116,11 @@ export function complete(index: WorkflowIndex, offset: number): CompletionItem[]
       }
       if (root === 'nodes' && third === 'outputs' && segments.length === 4) {
         const target = workflow.nodes.find((n) => n.id === second);
-        const instances = target?.matrix ? ` (an object keyed by instance id: ${expandMatrix(target, 3).map((i) => i.id).join(', ')}…)` : '';
+        const instances = target?.matrix
+          ? ` (an object keyed by instance id: ${expandMatrix(target, 3)
+              .map((i) => i.id)
+              .join(', ')}…)`
+          : '';
         return (target?.outputs ?? []).map((o) => ({ label: o, kind: 'output', detail: `output of ${second}${instances}`, insertText: o, replaceStart: at }));
       }
       return [];

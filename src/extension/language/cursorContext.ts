@@ -129,7 +129,13 @@ export function cursorContext(text: string, offset: number): CursorContext {
   if (keyMatch) {
     const indent = keyMatch[1].length;
     const prefix = keyMatch[2] ?? '';
-    return { kind: 'key', path: enclosingPath(lines, lineIndex, indent), prefix, start: offset - prefix.length, siblings: siblingKeys(lines, lineIndex, indent).filter((k) => k !== prefix) };
+    return {
+      kind: 'key',
+      path: enclosingPath(lines, lineIndex, indent),
+      prefix,
+      start: offset - prefix.length,
+      siblings: siblingKeys(lines, lineIndex, indent).filter((k) => k !== prefix),
+    };
   }
   return { kind: 'none' };
 }

@@ -22,7 +22,9 @@ export function nodeMarkdown(index: WorkflowIndex, id: string): string {
   const spec = index.byId.get(id)?.spec;
   if (!spec) return `**${markdownText(id)}** — not a node of this workflow`;
   const title = spec.name && spec.name !== id ? `**${markdownText(spec.name)}** (${markdownCode(id)})` : `**${markdownText(id)}**`;
-  const lines = [`${title} — ${spec.kind === 'run' ? 'shell step' : spec.kind === 'approval' ? 'approval gate' : 'sub-workflow'}${spec.phase ? ` · phase *${markdownText(spec.phase)}*` : ''}`];
+  const lines = [
+    `${title} — ${spec.kind === 'run' ? 'shell step' : spec.kind === 'approval' ? 'approval gate' : 'sub-workflow'}${spec.phase ? ` · phase *${markdownText(spec.phase)}*` : ''}`,
+  ];
   if (spec.description) lines.push('', markdownText(spec.description));
   lines.push('');
   lines.push(`- needs: ${spec.needs.length ? spec.needs.map(markdownCode).join(', ') : 'nothing (starts first)'}`);
@@ -73,7 +75,10 @@ export function hoverAt(index: WorkflowIndex, offset: number): HoverContent | un
     const target = index.byId.get(output.nodeId)?.spec;
     const declared = target?.outputs?.includes(output.output.name);
     const note = target?.matrix ? '\n\nRead from outside the matrix, this is an object keyed by instance id.' : '';
-    return { span: output.output.span, markdown: `Output ${markdownCode(output.output.name)} of **${markdownText(output.nodeId)}**${declared === false ? ' — *not declared in its outputs*' : ''}${note}` };
+    return {
+      span: output.output.span,
+      markdown: `Output ${markdownCode(output.output.name)} of **${markdownText(output.nodeId)}**${declared === false ? ' — *not declared in its outputs*' : ''}${note}`,
+    };
   }
   const mention = mentionAt(index, offset);
   if (mention) return { span: mention.span, markdown: nodeMarkdown(index, mention.nodeId) };
@@ -88,7 +93,8 @@ export function hoverAt(index: WorkflowIndex, offset: number): HoverContent | un
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
   const line = text.slice(lineStart, text.indexOf('\n', offset) < 0 ? text.length : text.indexOf('\n', offset));
   const inExpression = /\$\{\{/.test(line) || /^\s*if:/.test(line);
-  if (inExpression && FUNCTION_SIGNATURES[word] && text[span.end] === '(') return { span, markdown: `\`${FUNCTION_SIGNATURES[word].doc.split(' — ')[0]}\`\n\n${FUNCTION_SIGNATURES[word].doc.split(' — ')[1] ?? ''}` };
+  if (inExpression && FUNCTION_SIGNATURES[word] && text[span.end] === '(')
+    return { span, markdown: `\`${FUNCTION_SIGNATURES[word].doc.split(' — ')[0]}\`\n\n${FUNCTION_SIGNATURES[word].doc.split(' — ')[1] ?? ''}` };
   if (inExpression && CONTEXTS[word] && text[span.start - 1] !== '.') return { span, markdown: `**${word}** context — ${CONTEXTS[word]}` };
   return undefined;
 }

@@ -50,16 +50,22 @@ export class LiveValidation implements vscode.Disposable {
     if (!isWorkflowDocument(doc)) return;
     const key = doc.uri.toString();
     clearTimeout(this.timers.get(key));
-    this.timers.set(key, setTimeout(() => {
-      this.timers.delete(key);
-      this.validateNow(doc);
-    }, this.debounceMs));
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        this.validateNow(doc);
+      }, this.debounceMs),
+    );
   }
 
   validateNow(doc: vscode.TextDocument): void {
     if (!isWorkflowDocument(doc) || doc.isClosed) return;
     const index = this.documents.index(doc);
-    this.collection.set(doc.uri, index.result.diagnostics.map((d) => toDiagnostic(doc, d)));
+    this.collection.set(
+      doc.uri,
+      index.result.diagnostics.map((d) => toDiagnostic(doc, d)),
+    );
     this.changed.fire(doc.uri);
   }
 

@@ -76,7 +76,14 @@ export function documentSymbols(index: WorkflowIndex): WorkflowSymbol[] {
   });
   if (index.nodesKeySpan && nodes.length) {
     const end = Math.max(...nodes.map((n) => n.span.end));
-    out.push({ name: 'nodes', detail: `${nodes.length} node${nodes.length === 1 ? '' : 's'}`, kind: 'nodes', span: { start: index.nodesKeySpan.start, end }, selectionSpan: index.nodesKeySpan, children: nodes });
+    out.push({
+      name: 'nodes',
+      detail: `${nodes.length} node${nodes.length === 1 ? '' : 's'}`,
+      kind: 'nodes',
+      span: { start: index.nodesKeySpan.start, end },
+      selectionSpan: index.nodesKeySpan,
+      children: nodes,
+    });
   }
   const inputs = Object.values(workflow.inputs);
   const inputsKey = inputs.length ? locate(parsed, ['inputs']).keySpan : undefined;
@@ -84,7 +91,16 @@ export function documentSymbols(index: WorkflowIndex): WorkflowSymbol[] {
     const children = inputs.flatMap<WorkflowSymbol>((input) => {
       const at = locate(parsed, ['inputs', input.name]);
       if (!at.exact || !at.keySpan) return [];
-      return [{ name: input.name, detail: input.type, kind: 'input', span: { start: at.keySpan.start, end: Math.max(at.keySpan.end, at.valueSpan.end) }, selectionSpan: at.keySpan, children: [] }];
+      return [
+        {
+          name: input.name,
+          detail: input.type,
+          kind: 'input',
+          span: { start: at.keySpan.start, end: Math.max(at.keySpan.end, at.valueSpan.end) },
+          selectionSpan: at.keySpan,
+          children: [],
+        },
+      ];
     });
     const end = Math.max(inputsKey.end, ...children.map((c) => c.span.end));
     out.unshift({ name: 'inputs', detail: `${inputs.length}`, kind: 'inputs', span: { start: inputsKey.start, end }, selectionSpan: inputsKey, children });

@@ -79,7 +79,13 @@ export function registerLanguageFeatures(documents: WorkflowDocuments): vscode.D
         const i = index(doc);
         const m = mentionAt(i, offset(doc, pos));
         if (!m) return [];
-        return mentionsOf(i, m.nodeId).map((x) => new vscode.DocumentHighlight(toRange(doc, x.span), x.role === 'definition' ? vscode.DocumentHighlightKind.Write : vscode.DocumentHighlightKind.Read));
+        return mentionsOf(i, m.nodeId).map(
+          (x) =>
+            new vscode.DocumentHighlight(
+              toRange(doc, x.span),
+              x.role === 'definition' ? vscode.DocumentHighlightKind.Write : vscode.DocumentHighlightKind.Read,
+            ),
+        );
       },
     }),
     vscode.languages.registerRenameProvider(WORKFLOW_SELECTOR, {

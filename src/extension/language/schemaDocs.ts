@@ -1,9 +1,19 @@
 import schema from '../../../schemas/workflow.schema.json';
 
-type SchemaNode = { description?: string; markdownDescription?: string; properties?: Record<string, SchemaNode>; $ref?: string; enum?: unknown[]; anyOf?: SchemaNode[]; examples?: unknown[]; type?: string | string[] };
+type SchemaNode = {
+  description?: string;
+  markdownDescription?: string;
+  properties?: Record<string, SchemaNode>;
+  $ref?: string;
+  enum?: unknown[];
+  anyOf?: SchemaNode[];
+  examples?: unknown[];
+  type?: string | string[];
+};
 
 const definitions = (schema as { definitions: Record<string, SchemaNode> }).definitions;
-const deref = (s: SchemaNode | undefined): SchemaNode | undefined => (s?.$ref ? { ...definitions[s.$ref.replace('#/definitions/', '')], ...s, $ref: undefined } : s);
+const deref = (s: SchemaNode | undefined): SchemaNode | undefined =>
+  s?.$ref ? { ...definitions[s.$ref.replace('#/definitions/', '')], ...s, $ref: undefined } : s;
 
 /** The schema of the object at a key path (`['nodes', 'build', 'retry']`), following the workflow's structure. */
 export function schemaAt(path: readonly string[]): SchemaNode | undefined {

@@ -72,7 +72,12 @@ export function buildIndex(result: ValidationResult): WorkflowIndex {
           const [root, id, field, output] = ref.segments;
           if (root.name !== 'nodes' || !id) continue;
           const at = (s: Span) => mapSpan(toSource, { start: piece.offset + s.start, end: piece.offset + s.end }, scalar);
-          references.push({ nodeId: id.name, span: at(id.span), fromNode, ...(field?.name === 'outputs' && output ? { output: { name: output.name, span: at(output.span) } } : {}) });
+          references.push({
+            nodeId: id.name,
+            span: at(id.span),
+            fromNode,
+            ...(field?.name === 'outputs' && output ? { output: { name: output.name, span: at(output.span) } } : {}),
+          });
         }
       }
     } else if (isMap(node)) {

@@ -1,7 +1,15 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import * as vscode from 'vscode';
-import { parseEngineMessage, PROTOCOL_VERSION, type EngineEvent, type EngineMessage, type EngineRequestType, type RequestParams, type RequestResult } from '../../engine/protocol';
+import {
+  parseEngineMessage,
+  PROTOCOL_VERSION,
+  type EngineEvent,
+  type EngineMessage,
+  type EngineRequestType,
+  type RequestParams,
+  type RequestResult,
+} from '../../engine/protocol';
 import { withoutEditorVariables } from '../../engine/nodeEnv';
 
 /** A notice of the engine about runs or logs, besides events. */

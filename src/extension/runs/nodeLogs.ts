@@ -77,7 +77,8 @@ export class NodeLogProvider implements vscode.TextDocumentContentProvider, vsco
         const piece = await this.engine.request('readLog', { runId: target.runId, nodeId: target.nodeId, offset: log.offset });
         log.text += piece.text;
         log.offset = piece.end;
-        if (log.text.length > MAX_DOCUMENT_BYTES) log.text = `(the first part of this log is left out: it is over ${MAX_DOCUMENT_BYTES / 1024 / 1024} MiB)\n…${log.text.slice(-MAX_DOCUMENT_BYTES / 2)}`;
+        if (log.text.length > MAX_DOCUMENT_BYTES)
+          log.text = `(the first part of this log is left out: it is over ${MAX_DOCUMENT_BYTES / 1024 / 1024} MiB)\n…${log.text.slice(-MAX_DOCUMENT_BYTES / 2)}`;
         if (piece.end >= piece.size || piece.text === '') return;
       }
     };

@@ -18,9 +18,18 @@ export function offerToResumeInterrupted(c: Ctx): void {
   if (fresh.length === 0) return;
   void state.update(KEY, [...offered, ...fresh.map((r) => r.runId)].slice(-200));
   const names = plainText([...new Set(fresh.map((r) => r.workflowName))].join(', '));
-  const message = fresh.length === 1 ? `${names} was interrupted while it ran (the window closed, or the engine stopped).` : `${fresh.length} runs were interrupted while they ran (${names}).`;
-  void vscode.window.showInformationMessage(`${message} Resume continues from where it stopped; completed nodes do not run again.`, fresh.length === 1 ? 'Resume' : 'Resume All', 'Show DAG').then(async (choice) => {
-    if (choice === 'Show DAG') await vscode.commands.executeCommand('maestro.showDag', fresh[0].runId);
-    else if (choice) for (const r of fresh) await vscode.commands.executeCommand('maestro.resume', r.runId);
-  });
+  const message =
+    fresh.length === 1
+      ? `${names} was interrupted while it ran (the window closed, or the engine stopped).`
+      : `${fresh.length} runs were interrupted while they ran (${names}).`;
+  void vscode.window
+    .showInformationMessage(
+      `${message} Resume continues from where it stopped; completed nodes do not run again.`,
+      fresh.length === 1 ? 'Resume' : 'Resume All',
+      'Show DAG',
+    )
+    .then(async (choice) => {
+      if (choice === 'Show DAG') await vscode.commands.executeCommand('maestro.showDag', fresh[0].runId);
+      else if (choice) for (const r of fresh) await vscode.commands.executeCommand('maestro.resume', r.runId);
+    });
 }

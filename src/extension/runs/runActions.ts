@@ -37,7 +37,12 @@ export class RunActions {
     const doc = await this.readyToRun(uri);
     const config = vscode.workspace.getConfiguration('maestro', uri);
     const concurrency = config.get<number | null>('maxConcurrency') ?? undefined;
-    const { runId } = await this.engine.request('start', { workflowPath: doc.uri.fsPath, inputs, ...(concurrency ? { concurrency } : {}), killGraceMs: killGraceMs(uri) });
+    const { runId } = await this.engine.request('start', {
+      workflowPath: doc.uri.fsPath,
+      inputs,
+      ...(concurrency ? { concurrency } : {}),
+      killGraceMs: killGraceMs(uri),
+    });
     return this.runs.whenStarted(runId);
   }
 
@@ -49,7 +54,8 @@ export class RunActions {
       await this.start(uri);
       return;
     }
-    if (last.live && isActiveRun(last.status)) throw new ActionRefused(`the last run of ${last.workflowName} is still ${last.status}: cancel it first`, 'not-allowed');
+    if (last.live && isActiveRun(last.status))
+      throw new ActionRefused(`the last run of ${last.workflowName} is still ${last.status}: cancel it first`, 'not-allowed');
     await this.readyToRun(uri);
     await this.resume(last, nodeId);
   }
@@ -62,9 +68,11 @@ export class RunActions {
   /** Resumes a paused run, or continues an ended or interrupted one from its log (optionally from one node). */
   async resume(run: RunEntry, fromNode?: string): Promise<void> {
     requireTrust();
-    if (fromNode === undefined && !canResumeRun(run.status)) throw new ActionRefused(`run ${run.runId} is ${run.status}: there is nothing to resume`, 'not-allowed');
+    if (fromNode === undefined && !canResumeRun(run.status))
+      throw new ActionRefused(`run ${run.runId} is ${run.status}: there is nothing to resume`, 'not-allowed');
     // The run record names the workflow to run: a record written by someone else may name any file.
-    if (!isInWorkspace(run.workflowPath)) throw new ActionRefused(`run ${run.runId} is of ${run.workflowPath}, which is outside this workspace: it is not resumed from here`, 'not-allowed');
+    if (!isInWorkspace(run.workflowPath))
+      throw new ActionRefused(`run ${run.runId} is of ${run.workflowPath}, which is outside this workspace: it is not resumed from here`, 'not-allowed');
     // The events the engine sends next fold onto the run's state so far.
     await this.runs.loadState(run);
     await this.engine.request('resume', { runId: run.runId, killGraceMs: killGraceMs(vscode.Uri.file(run.workflowPath)), ...(fromNode ? { fromNode } : {}) });
@@ -89,7 +97,7 @@ export class RunActions {
   }
 
   async approve(run: RunEntry, nodeId: string, approved: boolean, comment?: string): Promise<void> {
-    if (!run.live) throw new ActionRefused('this run is no longer held by this window\'s engine: it cannot be approved from here', 'not-allowed');
+    if (!run.live) throw new ActionRefused("this run is no longer held by this window's engine: it cannot be approved from here", 'not-allowed');
     await this.engine.request('approve', { runId: run.runId, nodeId, approved, ...(comment ? { comment } : {}) });
   }
 
@@ -103,7 +111,11 @@ export class RunActions {
   private async readyToRun(uri: vscode.Uri): Promise<vscode.TextDocument> {
     const doc = await vscode.workspace.openTextDocument(uri);
     const errors = this.documents.index(doc).result.diagnostics.filter((d) => d.severity === 'error').length;
-    if (errors) throw new ActionRefused(`${vscode.workspace.asRelativePath(uri)} has ${errors} error${errors === 1 ? '' : 's'}: fix ${errors === 1 ? 'it' : 'them'} to run it`, 'invalid-workflow');
+    if (errors)
+      throw new ActionRefused(
+        `${vscode.workspace.asRelativePath(uri)} has ${errors} error${errors === 1 ? '' : 's'}: fix ${errors === 1 ? 'it' : 'them'} to run it`,
+        'invalid-workflow',
+      );
     if (doc.isDirty) await doc.save();
     return doc;
   }
@@ -111,7 +123,11 @@ export class RunActions {
 
 /** Nothing runs in Restricted Mode. */
 function requireTrust(): void {
-  if (!vscode.workspace.isTrusted) throw new ActionRefused('Maestro does not run workflows in Restricted Mode: trust this workspace to run them. Validation and the DAG still work.', 'untrusted');
+  if (!vscode.workspace.isTrusted)
+    throw new ActionRefused(
+      'Maestro does not run workflows in Restricted Mode: trust this workspace to run them. Validation and the DAG still work.',
+      'untrusted',
+    );
 }
 
 function killGraceMs(uri: vscode.Uri): number {

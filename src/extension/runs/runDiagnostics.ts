@@ -24,7 +24,11 @@ export class RunDiagnostics implements vscode.Disposable {
       const file = e.file ? (isAbsolute(e.file) ? e.file : join(base, e.file)) : run.workflowPath;
       const line = Math.max(0, (e.line ?? 1) - 1);
       const col = Math.max(0, (e.column ?? 1) - 1);
-      const d = new vscode.Diagnostic(new vscode.Range(line, col, line, Number.MAX_SAFE_INTEGER), e.message, e.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
+      const d = new vscode.Diagnostic(
+        new vscode.Range(line, col, line, Number.MAX_SAFE_INTEGER),
+        e.message,
+        e.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning,
+      );
       d.source = `maestro run · ${e.nodeId}`;
       let files = this.byWorkflow.get(workflowKey(run.workflowPath));
       if (!files) this.byWorkflow.set(workflowKey(run.workflowPath), (files = new Map<string, vscode.Diagnostic[]>()));

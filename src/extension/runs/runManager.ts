@@ -131,7 +131,7 @@ export class RunManager implements vscode.Disposable {
     const kept = this.memory.events(runId);
     if (kept) return kept;
     const events: EngineEvent[] = [];
-    for (let afterSeq = -1; ; ) {
+    for (let afterSeq = -1; ;) {
       const page = await this.engine.request('getEvents', { runId, afterSeq, limit: 5000 });
       events.push(...page.events);
       if (!page.more || page.events.length === 0) return events;

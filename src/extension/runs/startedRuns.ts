@@ -26,5 +26,7 @@ export class StartedRuns {
 /** Whether a file is inside one of the workspace's folders (as they are named, or with their links resolved). */
 export function isInWorkspace(path: string): boolean {
   const file = resolve(path);
-  return (vscode.workspace.workspaceFolders ?? []).some((f) => f.uri.scheme === 'file' && (isInside(file, f.uri.fsPath) || isInside(file, realPath(f.uri.fsPath))));
+  return (vscode.workspace.workspaceFolders ?? []).some(
+    (f) => f.uri.scheme === 'file' && (isInside(file, f.uri.fsPath) || isInside(file, realPath(f.uri.fsPath))),
+  );
 }

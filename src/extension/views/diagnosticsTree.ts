@@ -38,7 +38,10 @@ export class DiagnosticsTreeProvider implements vscode.TreeDataProvider<Diagnost
     const item = new vscode.TreeItem(d.message, vscode.TreeItemCollapsibleState.None);
     item.description = `${typeof d.code === 'object' ? String(d.code.value) : String(d.code ?? '')} · line ${d.range.start.line + 1}`;
     item.tooltip = d.message;
-    item.iconPath = new vscode.ThemeIcon(d.severity === vscode.DiagnosticSeverity.Error ? 'error' : 'warning', new vscode.ThemeColor(d.severity === vscode.DiagnosticSeverity.Error ? 'problemsErrorIcon.foreground' : 'problemsWarningIcon.foreground'));
+    item.iconPath = new vscode.ThemeIcon(
+      d.severity === vscode.DiagnosticSeverity.Error ? 'error' : 'warning',
+      new vscode.ThemeColor(d.severity === vscode.DiagnosticSeverity.Error ? 'problemsErrorIcon.foreground' : 'problemsWarningIcon.foreground'),
+    );
     item.command = { command: 'vscode.open', title: 'Go to Problem', arguments: [element.uri, { selection: d.range }] };
     return item;
   }
@@ -49,7 +52,8 @@ export class DiagnosticsTreeProvider implements vscode.TreeDataProvider<Diagnost
       this.validation.collection.forEach((uri) => void files.push(uri));
       return files.sort((a, b) => a.fsPath.localeCompare(b.fsPath)).map((uri) => ({ kind: 'file', uri }));
     }
-    if (element.kind === 'file') return (this.validation.collection.get(element.uri) ?? []).map((diagnostic) => ({ kind: 'problem', uri: element.uri, diagnostic }));
+    if (element.kind === 'file')
+      return (this.validation.collection.get(element.uri) ?? []).map((diagnostic) => ({ kind: 'problem', uri: element.uri, diagnostic }));
     return [];
   }
 

@@ -67,7 +67,11 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsTreeNode>, 
       for (const r of this.runs.all()) if (!paths.has(workflowKey(r.workflowPath))) paths.set(workflowKey(r.workflowPath), r.workflowPath);
       return [...paths.values()].map((path) => ({ kind: 'workflow', path }));
     }
-    if (element.kind === 'workflow') return this.runs.all().filter((r) => sameWorkflow(r.workflowPath, element.path)).map((run) => ({ kind: 'run', run }));
+    if (element.kind === 'workflow')
+      return this.runs
+        .all()
+        .filter((r) => sameWorkflow(r.workflowPath, element.path))
+        .map((run) => ({ kind: 'run', run }));
     if (element.kind === 'run') {
       const state = await this.runs.loadState(element.run);
       return state ? state.order.map((id) => ({ kind: 'node', run: element.run, node: state.nodes.get(id)! })) : [];

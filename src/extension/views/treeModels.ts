@@ -59,10 +59,22 @@ export function runItem(run: RunLike, now: number): ItemModel {
   const { done, total } = progressOf(run.state);
   const active = isActiveRun(run.status);
   const description = active && total ? `${run.status} ${done}/${total} · ${duration}` : `${run.status} · ${duration} · ${when(run.startedAt, now)}`;
-  const tooltip = [`${run.workflowName} — run ${run.runId}`, `status: ${run.status}`, `started ${new Date(run.startedAt).toLocaleString()}`, `duration ${duration}`];
+  const tooltip = [
+    `${run.workflowName} — run ${run.runId}`,
+    `status: ${run.status}`,
+    `started ${new Date(run.startedAt).toLocaleString()}`,
+    `duration ${duration}`,
+  ];
   if (run.state?.error) tooltip.push(run.state.error);
   if (run.status === 'interrupted') tooltip.push('The engine that ran it stopped: Resume continues it from its log.');
-  return { label: new Date(run.startedAt).toLocaleTimeString(), description, tooltip: tooltip.join('\n'), icon: STATUS_ICON[run.status], contextValue: `run-${run.status}`, collapsible: true };
+  return {
+    label: new Date(run.startedAt).toLocaleTimeString(),
+    description,
+    tooltip: tooltip.join('\n'),
+    icon: STATUS_ICON[run.status],
+    contextValue: `run-${run.status}`,
+    collapsible: true,
+  };
 }
 
 export function nodeItem(node: NodeRunState, now: number): ItemModel {
@@ -77,7 +89,14 @@ export function nodeItem(node: NodeRunState, now: number): ItemModel {
   if (node.reason) tooltip.push(node.reason);
   if (node.prompt && node.status === 'waiting') tooltip.push(`asks: ${node.prompt}`);
   for (const [k, v] of Object.entries(node.outputs)) tooltip.push(`${k} = ${v.length > 80 ? v.slice(0, 80) + '…' : v}`);
-  return { label: node.info.id, description: parts.join(' · '), tooltip: tooltip.join('\n'), icon: STATUS_ICON[node.status], contextValue: `node-${node.status}`, collapsible: false };
+  return {
+    label: node.info.id,
+    description: parts.join(' · '),
+    tooltip: tooltip.join('\n'),
+    icon: STATUS_ICON[node.status],
+    contextValue: `node-${node.status}`,
+    collapsible: false,
+  };
 }
 
 export function workflowItem(path: string, name: string, runs: RunLike[]): ItemModel {
@@ -93,12 +112,18 @@ export function workflowItem(path: string, name: string, runs: RunLike[]): ItemM
 }
 
 export function diagnosticsFileItem(path: string, errors: number, warnings: number): ItemModel {
-  const counts = [errors ? `${errors} error${errors === 1 ? '' : 's'}` : '', warnings ? `${warnings} warning${warnings === 1 ? '' : 's'}` : ''].filter(Boolean).join(', ');
+  const counts = [errors ? `${errors} error${errors === 1 ? '' : 's'}` : '', warnings ? `${warnings} warning${warnings === 1 ? '' : 's'}` : '']
+    .filter(Boolean)
+    .join(', ');
   return {
     label: basename(path),
     description: counts || 'no problems',
     tooltip: path,
-    icon: errors ? { id: 'error', color: 'problemsErrorIcon.foreground' } : warnings ? { id: 'warning', color: 'problemsWarningIcon.foreground' } : { id: 'pass', color: 'testing.iconPassed' },
+    icon: errors
+      ? { id: 'error', color: 'problemsErrorIcon.foreground' }
+      : warnings
+        ? { id: 'warning', color: 'problemsWarningIcon.foreground' }
+        : { id: 'pass', color: 'testing.iconPassed' },
     contextValue: 'workflow-file',
     collapsible: errors + warnings > 0,
   };

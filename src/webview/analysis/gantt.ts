@@ -37,12 +37,26 @@ export interface Gantt {
  * instances its node needs ended last before it started (what it waited for), to an instance that waited for
  * nothing.
  */
-export function ganttOf(runStartedAt: number, instances: readonly GanttInput[], needsOf: (nodeId: string) => readonly string[], now: number, runEndedAt?: number): Gantt {
+export function ganttOf(
+  runStartedAt: number,
+  instances: readonly GanttInput[],
+  needsOf: (nodeId: string) => readonly string[],
+  now: number,
+  runEndedAt?: number,
+): Gantt {
   const bars: GanttBar[] = instances
     .filter((i) => i.startedAt !== undefined)
     .map((i) => {
       const open = i.endedAt === undefined;
-      return { id: i.id, nodeId: i.nodeId, status: i.status, start: i.startedAt! - runStartedAt, end: (i.endedAt ?? now) - runStartedAt, open, critical: false };
+      return {
+        id: i.id,
+        nodeId: i.nodeId,
+        status: i.status,
+        start: i.startedAt! - runStartedAt,
+        end: (i.endedAt ?? now) - runStartedAt,
+        open,
+        critical: false,
+      };
     })
     .sort((a, b) => a.start - b.start || a.end - b.end);
   const totalMs = Math.max((runEndedAt ?? now) - runStartedAt, ...bars.map((b) => b.end), 0);

@@ -56,7 +56,12 @@ function RunHeader() {
   const status = interrupted ? 'interrupted' : run.status;
   const duration = (run.endedAt ?? (going ? Math.max(now, run.startedAt) : (lastEventAt ?? run.startedAt))) - run.startedAt;
   return (
-    <div className={`run-header status-${status}`} data-testid="run-header" data-status={status} title={interrupted ? 'The engine that ran it went away (a crash, or the window closed): Resume continues it from its log' : undefined}>
+    <div
+      className={`run-header status-${status}`}
+      data-testid="run-header"
+      data-status={status}
+      title={interrupted ? 'The engine that ran it went away (a crash, or the window closed): Resume continues it from its log' : undefined}
+    >
       <span className="run-status">{status}</span>
       <span>
         {done}/{all.length} nodes
@@ -116,7 +121,12 @@ function BottomPanel() {
     <div className={`analysis${open ? '' : ' closed'}`}>
       <div className="analysis-tools">
         {open && tab === 'timeline' ? <TimelineFilters /> : null}
-        <Button icon={open ? 'chevron-down' : 'chevron-up'} title={open ? 'Hide the timeline' : 'Show the timeline'} onClick={() => store.getState().setBottomOpen(!open)} testId="toggle-bottom" />
+        <Button
+          icon={open ? 'chevron-down' : 'chevron-up'}
+          title={open ? 'Hide the timeline' : 'Show the timeline'}
+          onClick={() => store.getState().setBottomOpen(!open)}
+          testId="toggle-bottom"
+        />
       </div>
       {open ? (
         <Tabs

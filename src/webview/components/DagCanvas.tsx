@@ -28,11 +28,22 @@ export function DagCanvas() {
     if (!graph || !layout) return [];
     return graph.nodes
       .filter((n) => layout.positions[n.id])
-      .map((n) => ({ id: n.id, type: 'card', position: layout.positions[n.id], data: { node: n, phaseColour: n.phase !== undefined ? colours.get(n.phase) : undefined }, draggable: false, connectable: false, width: CARD_WIDTH, height: CARD_HEIGHT }));
+      .map((n) => ({
+        id: n.id,
+        type: 'card',
+        position: layout.positions[n.id],
+        data: { node: n, phaseColour: n.phase !== undefined ? colours.get(n.phase) : undefined },
+        draggable: false,
+        connectable: false,
+        width: CARD_WIDTH,
+        height: CARD_HEIGHT,
+      }));
   }, [graph, layout, colours]);
   const edges = useMemo<Edge[]>(() => {
     if (!graph || !layout) return [];
-    return graph.nodes.flatMap((n) => (layout.positions[n.id] ? n.needs.filter((d) => layout.positions[d]).map((d) => ({ id: `${d}->${n.id}`, source: d, target: n.id, type: 'status' })) : []));
+    return graph.nodes.flatMap((n) =>
+      layout.positions[n.id] ? n.needs.filter((d) => layout.positions[d]).map((d) => ({ id: `${d}->${n.id}`, source: d, target: n.id, type: 'status' })) : [],
+    );
   }, [graph, layout]);
 
   // The first frame with the graph on screen, for the panel's speed measurements.
@@ -118,7 +129,14 @@ export function DagCanvas() {
   );
 
   return (
-    <div className="canvas" ref={container} tabIndex={0} onKeyDown={onKeyDown} role="application" aria-label={`DAG of ${graph?.name ?? 'the workflow'}: arrow keys move between nodes, Enter shows a node's definition, Shift+Enter its log`}>
+    <div
+      className="canvas"
+      ref={container}
+      tabIndex={0}
+      onKeyDown={onKeyDown}
+      role="application"
+      aria-label={`DAG of ${graph?.name ?? 'the workflow'}: arrow keys move between nodes, Enter shows a node's definition, Shift+Enter its log`}
+    >
       <EdgeMarkers />
       <ReactFlow
         nodes={nodes}
@@ -144,7 +162,14 @@ export function DagCanvas() {
       >
         <Background gap={24} size={1} />
         <Controls showInteractive={false} position="bottom-left" />
-        <MiniMap pannable zoomable position="bottom-right" style={{ width: 160, height: 110 }} nodeColor={(n: Node<CardData>) => n.data.phaseColour ?? 'var(--vscode-descriptionForeground)'} ariaLabel="Mini map of the graph" />
+        <MiniMap
+          pannable
+          zoomable
+          position="bottom-right"
+          style={{ width: 160, height: 110 }}
+          nodeColor={(n: Node<CardData>) => n.data.phaseColour ?? 'var(--vscode-descriptionForeground)'}
+          ariaLabel="Mini map of the graph"
+        />
       </ReactFlow>
     </div>
   );

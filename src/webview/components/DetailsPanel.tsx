@@ -51,7 +51,12 @@ function NodeDetails({ node }: { node: DagNode }) {
           <ul className="instance-list">
             {siblings.map((i) => (
               <li key={i.info.id}>
-                <button type="button" className={`link-button status-${i.status}${i.info.id === instanceId ? ' current' : ''}`} onClick={() => store.getState().select(node.id, i.info.id)} aria-pressed={i.info.id === instanceId}>
+                <button
+                  type="button"
+                  className={`link-button status-${i.status}${i.info.id === instanceId ? ' current' : ''}`}
+                  onClick={() => store.getState().select(node.id, i.info.id)}
+                  aria-pressed={i.info.id === instanceId}
+                >
                   <span className={`codicon codicon-${STATUS_ICON[i.status]}`} aria-hidden="true" /> {i.info.id}
                 </button>
               </li>
@@ -88,11 +93,17 @@ function Actions({ node, instance }: { node: DagNode; instance?: InstanceView })
         </>
       ) : null}
       {retryable ? (
-        <Button icon="refresh" secondary disabled={!trusted || run?.status === 'running'} title={run?.status === 'running' ? 'Retry once the run has ended or is paused' : `Run ${id} again, and what comes after it`} onClick={() => attempt(controller.retryNode(id))} testId="retry-node" label="Retry node" />
+        <Button
+          icon="refresh"
+          secondary
+          disabled={!trusted || run?.status === 'running'}
+          title={run?.status === 'running' ? 'Retry once the run has ended or is paused' : `Run ${id} again, and what comes after it`}
+          onClick={() => attempt(controller.retryNode(id))}
+          testId="retry-node"
+          label="Retry node"
+        />
       ) : null}
-      {run ? (
-        <Button icon="output" secondary onClick={() => attempt(controller.openLog(id))} testId="open-log" label="Open log" />
-      ) : null}
+      {run ? <Button icon="output" secondary onClick={() => attempt(controller.openLog(id))} testId="open-log" label="Open log" /> : null}
       <Button
         icon={copied ? 'check' : 'copy'}
         title={`Copy '${id}'`}
@@ -178,7 +189,9 @@ function InstanceDetails({ node, instance }: { node: DagNode; instance: Instance
           {instance.error ? (
             <p className="details-error" data-testid="details-error">
               {instance.error}
-              {instance.exitCode !== undefined && instance.exitCode !== null && !instance.error.includes(`code ${instance.exitCode}`) ? <span className="muted"> (exit {instance.exitCode})</span> : null}
+              {instance.exitCode !== undefined && instance.exitCode !== null && !instance.error.includes(`code ${instance.exitCode}`) ? (
+                <span className="muted"> (exit {instance.exitCode})</span>
+              ) : null}
             </p>
           ) : instance.reason ? (
             <p className="muted">{instance.reason}</p>
@@ -190,7 +203,9 @@ function InstanceDetails({ node, instance }: { node: DagNode; instance: Instance
           <h3>Quality</h3>
           <p className={instance.quality !== undefined && node.quality && instance.quality < node.quality.min ? 'metric-bad' : ''}>
             {instance.quality !== undefined ? instance.quality : 'no score yet'}
-            {node.quality ? ` (gate ${node.quality.min}${instance.quality !== undefined ? (instance.quality >= node.quality.min ? ', met' : ', not met') : ''})` : ''}
+            {node.quality
+              ? ` (gate ${node.quality.min}${instance.quality !== undefined ? (instance.quality >= node.quality.min ? ', met' : ', not met') : ''})`
+              : ''}
           </p>
         </section>
       ) : null}

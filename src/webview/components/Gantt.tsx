@@ -25,7 +25,12 @@ export function Gantt() {
     const list = Object.values(instances).map((i) => ({ id: i.info.id, nodeId: i.info.nodeId, status: i.status, startedAt: i.startedAt, endedAt: i.endedAt }));
     return ganttOf(run.startedAt, list, (id) => needs.get(id) ?? [], going ? Math.max(now, Date.now()) : (run.endedAt ?? Date.now()), run.endedAt);
   }, [run, instances, graph, going, now]);
-  const virtualizer = useVirtualizer({ count: gantt?.bars.length ?? 0, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 10 });
+  const virtualizer = useVirtualizer({
+    count: gantt?.bars.length ?? 0,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 10,
+  });
 
   if (!run || !gantt) return <p className="muted empty">No run to chart: run the workflow, or pick a past run.</p>;
   const scale = (ms: number) => `${gantt.totalMs ? (ms / gantt.totalMs) * 100 : 0}%`;
@@ -51,7 +56,13 @@ export function Gantt() {
           {virtualizer.getVirtualItems().map((item) => {
             const b = gantt.bars[item.index];
             return (
-              <div key={b.id} className={`gantt-row${b.critical ? ' critical' : ''}`} style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }} role="listitem" data-critical={b.critical}>
+              <div
+                key={b.id}
+                className={`gantt-row${b.critical ? ' critical' : ''}`}
+                style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
+                role="listitem"
+                data-critical={b.critical}
+              >
                 <button type="button" className="link-button gantt-label" title={b.id} onClick={() => store.getState().select(b.nodeId)}>
                   {b.id}
                 </button>

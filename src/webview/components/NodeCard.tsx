@@ -61,8 +61,16 @@ function NodeCardView({ id, data }: NodeProps<CardData>) {
             <span className="card-status-text">{statusText}</span>
             {card.attempt > 1 ? <span title="attempt">#{card.attempt}</span> : null}
             {duration !== undefined ? <span className="card-duration">{formatDuration(duration)}</span> : null}
-            {live && card.message ? <span className="card-message" title={card.message}>{card.message}</span> : null}
-            {!live && card.error ? <span className="card-message card-error" title={card.error}>{card.error}</span> : null}
+            {live && card.message ? (
+              <span className="card-message" title={card.message}>
+                {card.message}
+              </span>
+            ) : null}
+            {!live && card.error ? (
+              <span className="card-message card-error" title={card.error}>
+                {card.error}
+              </span>
+            ) : null}
           </div>
           <div className="card-metrics">
             {node.quality || card.quality !== undefined ? (

@@ -26,7 +26,17 @@ export function EdgeMarkers() {
     <svg className="edge-markers" aria-hidden="true" width="0" height="0">
       <defs>
         {(['idle', 'active', 'done', 'failed'] as const).map((state) => (
-          <marker key={state} id={`maestro-arrow-${state}`} className={`edge-marker edge-${state}`} viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+          <marker
+            key={state}
+            id={`maestro-arrow-${state}`}
+            className={`edge-marker edge-${state}`}
+            viewBox="0 0 10 10"
+            refX="9"
+            refY="5"
+            markerWidth="7"
+            markerHeight="7"
+            orient="auto-start-reverse"
+          >
             <path d="M 0 0 L 10 5 L 0 10 z" />
           </marker>
         ))}

@@ -34,8 +34,20 @@ export function TimelineFilters() {
       <span className="muted timeline-count" aria-live="polite">
         {shown === timeline.length ? `${timeline.length} events` : `${shown} of ${timeline.length} events`}
       </span>
-      <Dropdown label="Show events of node" value={filter.nodeId ?? ALL} choices={nodeChoices} onChange={(v) => store.getState().setFilter({ nodeId: v === ALL ? null : v })} testId="timeline-node" />
-      <Dropdown label="Show events of type" value={filter.type ?? ALL} choices={typeChoices} onChange={(v) => store.getState().setFilter({ type: v === ALL ? null : v })} testId="timeline-type" />
+      <Dropdown
+        label="Show events of node"
+        value={filter.nodeId ?? ALL}
+        choices={nodeChoices}
+        onChange={(v) => store.getState().setFilter({ nodeId: v === ALL ? null : v })}
+        testId="timeline-node"
+      />
+      <Dropdown
+        label="Show events of type"
+        value={filter.type ?? ALL}
+        choices={typeChoices}
+        onChange={(v) => store.getState().setFilter({ type: v === ALL ? null : v })}
+        testId="timeline-type"
+      />
     </div>
   );
 }
@@ -43,7 +55,8 @@ export function TimelineFilters() {
 /** The filter's result, kept for the timeline and filter it was made from: the list and the count share it. */
 let lastFiltered: { timeline: readonly EngineEvent[]; filter: TimelineFilter; rows: readonly EngineEvent[] } | undefined;
 function filtered(timeline: readonly EngineEvent[], filter: TimelineFilter): readonly EngineEvent[] {
-  if (lastFiltered?.timeline !== timeline || lastFiltered.filter !== filter) lastFiltered = { timeline, filter, rows: filter.nodeId || filter.type ? timeline.filter((e) => matches(e, filter)) : timeline };
+  if (lastFiltered?.timeline !== timeline || lastFiltered.filter !== filter)
+    lastFiltered = { timeline, filter, rows: filter.nodeId || filter.type ? timeline.filter((e) => matches(e, filter)) : timeline };
   return lastFiltered.rows;
 }
 
@@ -84,13 +97,20 @@ export function Timeline() {
           pinned.current = el.scrollTop + el.clientHeight >= el.scrollHeight - ROW_HEIGHT;
         }}
       >
-        {rows.length === 0 ? <p className="muted empty">{timeline.length ? 'No event matches the filters.' : 'No events yet: run the workflow to see them here.'}</p> : null}
+        {rows.length === 0 ? (
+          <p className="muted empty">{timeline.length ? 'No event matches the filters.' : 'No events yet: run the workflow to see them here.'}</p>
+        ) : null}
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {virtualizer.getVirtualItems().map((item) => {
             const e = rows[item.index];
             const node = eventNode(e);
             return (
-              <div key={item.key} className={`timeline-row type-${e.type.replace(':', '-')}`} style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }} data-type={e.type}>
+              <div
+                key={item.key}
+                className={`timeline-row type-${e.type.replace(':', '-')}`}
+                style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
+                data-type={e.type}
+              >
                 <span className="timeline-time">{startedAt !== undefined ? `+${formatDuration(Math.max(0, e.ts - startedAt))}` : ''}</span>
                 <span className="timeline-type">{e.type}</span>
                 {node ? (

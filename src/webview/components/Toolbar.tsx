@@ -38,7 +38,10 @@ export function Toolbar() {
       .finally(() => setBusy(null));
   };
 
-  const choices: Choice[] = [{ value: FOLLOW, label: runs.length ? 'Latest run (follow)' : 'No runs yet' }, ...runs.map((r) => ({ value: r.runId, label: `${time(r.startedAt)} · ${r.status}${r.live && isActiveRun(r.status) ? ' (live)' : ''}` }))];
+  const choices: Choice[] = [
+    { value: FOLLOW, label: runs.length ? 'Latest run (follow)' : 'No runs yet' },
+    ...runs.map((r) => ({ value: r.runId, label: `${time(r.startedAt)} · ${r.status}${r.live && isActiveRun(r.status) ? ' (live)' : ''}` })),
+  ];
   const matches = searchNodes(graph, search);
   const find = (backwards: boolean) => {
     if (!matches.length) return;
@@ -50,17 +53,70 @@ export function Toolbar() {
 
   return (
     <div className="toolbar" role="toolbar" aria-label="Run controls">
-      <Button icon="play" title={untrusted ?? 'Run the workflow (saves it first)'} disabled={!trusted || busy !== null} onClick={() => act('run')} testId="run" label="Run" />
-      <Button icon="run-all" secondary title={untrusted ?? 'Run with inputs…'} disabled={!trusted || busy !== null} onClick={() => act('runWithInputs')} testId="run-with-inputs" label="Inputs…" />
+      <Button
+        icon="play"
+        title={untrusted ?? 'Run the workflow (saves it first)'}
+        disabled={!trusted || busy !== null}
+        onClick={() => act('run')}
+        testId="run"
+        label="Run"
+      />
+      <Button
+        icon="run-all"
+        secondary
+        title={untrusted ?? 'Run with inputs…'}
+        disabled={!trusted || busy !== null}
+        onClick={() => act('runWithInputs')}
+        testId="run-with-inputs"
+        label="Inputs…"
+      />
       {status === 'paused' || status === 'interrupted' ? (
-        <Button icon="debug-continue" secondary title={untrusted ?? (status === 'paused' ? 'Resume the run' : 'Continue the interrupted run from its log')} disabled={!trusted || (status === 'paused' && !live)} onClick={() => act('resume')} testId="resume" label="Resume" />
+        <Button
+          icon="debug-continue"
+          secondary
+          title={untrusted ?? (status === 'paused' ? 'Resume the run' : 'Continue the interrupted run from its log')}
+          disabled={!trusted || (status === 'paused' && !live)}
+          onClick={() => act('resume')}
+          testId="resume"
+          label="Resume"
+        />
       ) : (
-        <Button icon="debug-pause" secondary title="Pause: running nodes finish, nothing new starts" disabled={!live || status !== 'running'} onClick={() => act('pause')} testId="pause" label="Pause" />
+        <Button
+          icon="debug-pause"
+          secondary
+          title="Pause: running nodes finish, nothing new starts"
+          disabled={!live || status !== 'running'}
+          onClick={() => act('pause')}
+          testId="pause"
+          label="Pause"
+        />
       )}
-      <Button icon="debug-stop" secondary title="Cancel the run" disabled={!live || (status !== 'running' && status !== 'paused')} onClick={() => act('cancel')} testId="cancel" label="Cancel" />
-      <Button icon="debug-restart" secondary title={untrusted ?? 'Run the failed, cancelled and skipped nodes again'} disabled={!trusted || !run || (status !== 'failed' && status !== 'cancelled' && status !== 'interrupted')} onClick={() => act('retryFailed')} testId="retry-failed" label="Retry failed" />
+      <Button
+        icon="debug-stop"
+        secondary
+        title="Cancel the run"
+        disabled={!live || (status !== 'running' && status !== 'paused')}
+        onClick={() => act('cancel')}
+        testId="cancel"
+        label="Cancel"
+      />
+      <Button
+        icon="debug-restart"
+        secondary
+        title={untrusted ?? 'Run the failed, cancelled and skipped nodes again'}
+        disabled={!trusted || !run || (status !== 'failed' && status !== 'cancelled' && status !== 'interrupted')}
+        onClick={() => act('retryFailed')}
+        testId="retry-failed"
+        label="Retry failed"
+      />
       <Button icon="screen-full" title="Fit the graph in view" onClick={() => controller.fitView()} testId="fit" />
-      <Dropdown label="Run shown" value={runChoice ?? FOLLOW} choices={choices} onChange={(v) => controller.chooseRun(v === FOLLOW ? null : v)} testId="run-picker" />
+      <Dropdown
+        label="Run shown"
+        value={runChoice ?? FOLLOW}
+        choices={choices}
+        onChange={(v) => controller.chooseRun(v === FOLLOW ? null : v)}
+        testId="run-picker"
+      />
       <div className="toolbar-spacer" />
       <SearchField
         value={search}
@@ -74,7 +130,15 @@ export function Toolbar() {
         onEscape={() => setSearch('')}
         testId="search"
       />
-      {search ? <span className="toolbar-note" aria-live="polite">{matches.length === 0 ? 'no match' : cursor >= 0 ? `${cursor + 1} of ${matches.length}` : `${matches.length} match${matches.length === 1 ? '' : 'es'}`}</span> : null}
+      {search ? (
+        <span className="toolbar-note" aria-live="polite">
+          {matches.length === 0
+            ? 'no match'
+            : cursor >= 0
+              ? `${cursor + 1} of ${matches.length}`
+              : `${matches.length} match${matches.length === 1 ? '' : 'es'}`}
+        </span>
+      ) : null}
       {error ? (
         <span className="toolbar-error" role="alert" title={error}>
           {error}

@@ -21,7 +21,15 @@ function useNarrow(): boolean {
  * A button: with a `label`, a text button, drawn as an icon button named by its label when the panel is narrow;
  * without one, an icon button named by its `title`.
  */
-export function Button(props: { label?: string; icon?: string; title?: string; disabled?: boolean; secondary?: boolean; onClick: () => void; testId?: string }) {
+export function Button(props: {
+  label?: string;
+  icon?: string;
+  title?: string;
+  disabled?: boolean;
+  secondary?: boolean;
+  onClick: () => void;
+  testId?: string;
+}) {
   const { label, icon, title, disabled, secondary, onClick, testId } = props;
   const narrow = useNarrow();
   const text = label !== undefined && !(narrow && icon) ? label : undefined;
@@ -47,7 +55,14 @@ export interface Choice {
   label: string;
 }
 
-export function Dropdown(props: { value: string; choices: readonly Choice[]; onChange: (value: string) => void; label: string; disabled?: boolean; testId?: string }) {
+export function Dropdown(props: {
+  value: string;
+  choices: readonly Choice[];
+  onChange: (value: string) => void;
+  label: string;
+  disabled?: boolean;
+  testId?: string;
+}) {
   const { value, choices, onChange, label, disabled, testId } = props;
   return (
     <VSCodeDropdown
@@ -70,7 +85,15 @@ export function Dropdown(props: { value: string; choices: readonly Choice[]; onC
   );
 }
 
-export function SearchField(props: { value: string; placeholder: string; label: string; onInput: (value: string) => void; onEnter: (backwards: boolean) => void; onEscape: () => void; testId?: string }) {
+export function SearchField(props: {
+  value: string;
+  placeholder: string;
+  label: string;
+  onInput: (value: string) => void;
+  onEnter: (backwards: boolean) => void;
+  onEscape: () => void;
+  testId?: string;
+}) {
   const { value, placeholder, label, onInput, onEnter, onEscape, testId } = props;
   return (
     <VSCodeTextField

@@ -8,7 +8,8 @@ export class FrameBatcher<T> {
 
   constructor(
     private readonly flushTo: (items: T[]) => void,
-    private readonly schedule: (callback: () => void) => void = (cb) => requestAnimationFrame(() => cb()),
+    /** Runs a callback at the next frame: requestAnimationFrame in the panel. */
+    private readonly schedule: (callback: () => void) => void,
   ) {}
 
   push(items: readonly T[]): void {

@@ -54,7 +54,20 @@ export function cardOf(instances: readonly InstanceView[]): CardView {
   const counts = { total: instances.length, completed: count('completed'), failed: count('failed'), running: count('running') + count('retrying') };
   if (instances.length === 1) {
     const i = instances[0];
-    return { status: i.status, attempt: i.attempt, progress: i.progress, message: i.message, startedAt: i.startedAt, endedAt: i.endedAt, durationMs: i.durationMs, quality: i.quality, outputs: Object.keys(i.outputs).length, artifacts: i.artifacts.length, error: i.error ?? (i.status === 'skipped' || i.status === 'cancelled' ? i.reason : undefined), instances: counts };
+    return {
+      status: i.status,
+      attempt: i.attempt,
+      progress: i.progress,
+      message: i.message,
+      startedAt: i.startedAt,
+      endedAt: i.endedAt,
+      durationMs: i.durationMs,
+      quality: i.quality,
+      outputs: Object.keys(i.outputs).length,
+      artifacts: i.artifacts.length,
+      error: i.error ?? (i.status === 'skipped' || i.status === 'cancelled' ? i.reason : undefined),
+      instances: counts,
+    };
   }
   // Skipped instances count as done unless every one was skipped.
   const present = CARD_PRECEDENCE.filter((s) => instances.some((i) => i.status === s));
@@ -105,7 +118,9 @@ export class RunFold {
 
   header(): RunHeader | undefined {
     const s = this.state;
-    return s && { runId: s.runId, workflowName: s.workflowName, status: s.status, startedAt: s.startedAt, endedAt: s.endedAt, error: s.error, summary: s.summary };
+    return (
+      s && { runId: s.runId, workflowName: s.workflowName, status: s.status, startedAt: s.startedAt, endedAt: s.endedAt, error: s.error, summary: s.summary }
+    );
   }
 
   /** Every instance id, in the run's order, and the node id it belongs to. */
@@ -117,7 +132,14 @@ export class RunFold {
   view(instanceId: string): InstanceView | undefined {
     const n = this.state?.nodes.get(instanceId);
     if (!n) return undefined;
-    return { ...n, info: n.info, attemptErrors: [...n.attemptErrors], outputs: { ...n.outputs }, artifacts: [...n.artifacts], logTail: this.tails.get(instanceId) ?? [] };
+    return {
+      ...n,
+      info: n.info,
+      attemptErrors: [...n.attemptErrors],
+      outputs: { ...n.outputs },
+      artifacts: [...n.artifacts],
+      logTail: this.tails.get(instanceId) ?? [],
+    };
   }
 
   /** How many log lines of an instance have come live so far (a count that only grows). */

@@ -54,7 +54,10 @@ export function joinPath(base: string, relative: string): string {
   return rest === '' || rest === '.' ? base : `${base.replace(/\/+$/, '')}/${rest}`;
 }
 
-const failedAttempt = (error: string): RunningAttempt => ({ done: Promise.resolve({ exitCode: null, signal: null, outputs: {}, outputProblems: [], error }), stop: () => undefined });
+const failedAttempt = (error: string): RunningAttempt => ({
+  done: Promise.resolve({ exitCode: null, signal: null, outputs: {}, outputProblems: [], error }),
+  stop: () => undefined,
+});
 
 export class NodeLifecycle {
   constructor(private readonly core: SchedulerCore) {}
@@ -99,8 +102,17 @@ export class NodeLifecycle {
     inst.startedAt ??= core.options.clock.now();
     core.running++;
     const attempt = inst.attempt;
-    const env = { ...request.env, MAESTRO_RUN_ID: core.options.runId, MAESTRO_NODE_ID: inst.id, MAESTRO_ATTEMPT: String(attempt), MAESTRO_TEMP: core.options.tempDir };
-    const running = inst.spec.kind === 'workflow' ? this.startSubRun(inst, scope) : this.startProcess(inst, { instanceId: inst.id, attempt, script: request.script, shell: inst.spec.shell, cwd: request.cwd, env });
+    const env = {
+      ...request.env,
+      MAESTRO_RUN_ID: core.options.runId,
+      MAESTRO_NODE_ID: inst.id,
+      MAESTRO_ATTEMPT: String(attempt),
+      MAESTRO_TEMP: core.options.tempDir,
+    };
+    const running =
+      inst.spec.kind === 'workflow'
+        ? this.startSubRun(inst, scope)
+        : this.startProcess(inst, { instanceId: inst.id, attempt, script: request.script, shell: inst.spec.shell, cwd: request.cwd, env });
     inst.running = running;
     core.emitNode(inst.id, { type: 'node:started', nodeId: inst.id, attempt, ...(running.pid !== undefined ? { pid: running.pid } : {}) });
     if (inst.spec.timeoutMs !== undefined) {
@@ -157,12 +169,21 @@ export class NodeLifecycle {
     const sink: RunSink = {
       // Its run-level events stay inside; its node events join this run under the node.
       event: (e) => {
-        if ('nodeId' in e) core.emitNode(prefix + e.nodeId, { ...e, nodeId: prefix + e.nodeId, parentNodeId: e.parentNodeId ? prefix + e.parentNodeId : inst.id });
+        if ('nodeId' in e)
+          core.emitNode(prefix + e.nodeId, { ...e, nodeId: prefix + e.nodeId, parentNodeId: e.parentNodeId ? prefix + e.parentNodeId : inst.id });
       },
       log: (id, line) => options.sink.log(prefix + id, line),
     };
     const path = joinPath(options.baseDir, inst.spec.workflow ?? '');
-    return options.subWorkflows({ instanceId: inst.id, path, inputs, outputs: inst.spec.outputs, chain: [...(options.chain ?? []), options.workflowPath], sink, masker: core.masker });
+    return options.subWorkflows({
+      instanceId: inst.id,
+      path,
+      inputs,
+      outputs: inst.spec.outputs,
+      chain: [...(options.chain ?? []), options.workflowPath],
+      sink,
+      masker: core.masker,
+    });
   }
 
   logLine(inst: Instance, stream: LogLine['stream'], maskedText: string): void {
@@ -232,7 +253,15 @@ export class NodeLifecycle {
     const now = core.options.clock.now();
     if (beforeStart) inst.startedAt ??= now;
     core.end(inst, 'failed');
-    core.emitNode(inst.id, { type: 'node:failed', nodeId: inst.id, attempt: inst.attempt, error: core.masker.text(error), exitCode, durationMs: now - (inst.startedAt ?? now), continueOnError: inst.spec.continueOnError });
+    core.emitNode(inst.id, {
+      type: 'node:failed',
+      nodeId: inst.id,
+      attempt: inst.attempt,
+      error: core.masker.text(error),
+      exitCode,
+      durationMs: now - (inst.startedAt ?? now),
+      continueOnError: inst.spec.continueOnError,
+    });
   }
 
   clearTimer(inst: Instance): void {

@@ -17,10 +17,11 @@ export class LogBatcher {
     if (!lines) this.pending.set(nodeId, (lines = []));
     lines.push(line);
     if (lines.length >= this.limits.lines) this.flush(nodeId);
-    else this.timer ??= this.clock.setTimeout(() => {
-      this.timer = undefined;
-      this.flushAll();
-    }, this.limits.ms);
+    else
+      this.timer ??= this.clock.setTimeout(() => {
+        this.timer = undefined;
+        this.flushAll();
+      }, this.limits.ms);
   }
 
   flush(nodeId: string): void {

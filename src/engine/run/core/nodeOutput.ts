@@ -52,7 +52,13 @@ export class NodeOutput {
     else if (command?.kind === 'quality') this.sink.quality(command.score);
     else if (command?.kind === 'annotation') {
       const { severity, file, line, column } = command;
-      this.sink.diagnostic({ severity, message: this.masker.text(command.message), ...(file ? { file } : {}), ...(line ? { line } : {}), ...(column ? { column } : {}) });
+      this.sink.diagnostic({
+        severity,
+        message: this.masker.text(command.message),
+        ...(file ? { file } : {}),
+        ...(line ? { line } : {}),
+        ...(column ? { column } : {}),
+      });
     }
   }
 }

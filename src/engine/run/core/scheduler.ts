@@ -74,9 +74,14 @@ export class Scheduler implements SchedulerCore {
     this.seq = options.previous?.lastSeq ?? 0;
     this.done = this.newDone();
     this.masker = options.masker ?? new Masker();
-    this.logs = new LogBatcher(options.clock, options.logBatch ?? { lines: 100, ms: 50 }, (id, lines) => this.emitNode(id, { type: 'node:log', nodeId: id, lines }));
+    this.logs = new LogBatcher(options.clock, options.logBatch ?? { lines: 100, ms: 50 }, (id, lines) =>
+      this.emitNode(id, { type: 'node:log', nodeId: id, lines }),
+    );
     this.table = new InstanceTable(options.workflow, options.previous?.instances);
-    this.scope = new RunScope({ runId: options.runId, workflow: options.workflow, inputs: options.inputs, table: this.table, cancelling: () => this.cancelling }, options.baseEnv);
+    this.scope = new RunScope(
+      { runId: options.runId, workflow: options.workflow, inputs: options.inputs, table: this.table, cancelling: () => this.cancelling },
+      options.baseEnv,
+    );
     this.lifecycle = new NodeLifecycle(this);
   }
 
@@ -113,7 +118,13 @@ export class Scheduler implements SchedulerCore {
       }
     } else {
       const { workflow } = options;
-      this.emit({ type: 'workflow:started', workflow: { name: workflow.name, path: options.workflowPath, hash: options.workflowHash }, inputs: options.inputs, nodes: this.nodes, concurrency: options.concurrency });
+      this.emit({
+        type: 'workflow:started',
+        workflow: { name: workflow.name, path: options.workflowPath, hash: options.workflowHash },
+        inputs: options.inputs,
+        nodes: this.nodes,
+        concurrency: options.concurrency,
+      });
     }
     if (options.workflow.timeoutMs !== undefined) {
       const ms = options.workflow.timeoutMs;
@@ -310,7 +321,14 @@ export class Scheduler implements SchedulerCore {
     this.logs.flushAll();
     const { table } = this;
     const status: RunStatus = this.cancelRequested ? 'cancelled' : this.stopReason || table.instances.some(isHardFailure) ? 'failed' : 'completed';
-    const summary = { total: table.instances.length, completed: table.count('completed'), failed: table.count('failed'), skipped: table.count('skipped'), cancelled: table.count('cancelled'), durationMs: this.options.clock.now() - this.startedAt };
+    const summary = {
+      total: table.instances.length,
+      completed: table.count('completed'),
+      failed: table.count('failed'),
+      skipped: table.count('skipped'),
+      cancelled: table.count('cancelled'),
+      durationMs: this.options.clock.now() - this.startedAt,
+    };
     this.emit({ type: 'workflow:completed', status, ...(this.stopReason ? { error: this.stopReason } : {}), summary });
     this.resolveDone(status);
   }
@@ -334,4 +352,3 @@ export class Scheduler implements SchedulerCore {
     this.options.sink.event({ ...draft, runId: this.options.runId, seq, ts: this.options.clock.now() });
   }
 }
-

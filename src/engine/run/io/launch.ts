@@ -97,7 +97,8 @@ export const OUTPUT_GRACE_MS = 2000;
 
 /** Why a process could not start, in words: Node.js says `spawn bash ENOENT` also when the folder is missing. */
 function spawnErrorText(e: NodeJS.ErrnoException, spec: LaunchSpec): string {
-  if (e.code === 'E2BIG') return `${e.message}: the environment is larger than the system lets a process start with (each value at most 128 KiB on Linux); pass big values through files`;
+  if (e.code === 'E2BIG')
+    return `${e.message}: the environment is larger than the system lets a process start with (each value at most 128 KiB on Linux); pass big values through files`;
   if (e.code === 'ENOENT' || e.code === 'ENOTDIR') {
     let folder: string | undefined;
     try {

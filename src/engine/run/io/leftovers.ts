@@ -45,7 +45,9 @@ export async function endLeftovers(runId: string, platform: Platform, graceMs: n
   }
   if (await gone(runId, platform, afterKillMs)) return reportByAttempt(found, 'killed', Date.now() - started);
   const stuck = platform.findRunProcesses(runId).map((p) => p.pid);
-  throw new Error(`processes ${stuck.join(', ')} of run ${runId} are still alive after SIGKILL; the run does not go on while they may still be running its nodes`);
+  throw new Error(
+    `processes ${stuck.join(', ')} of run ${runId} are still alive after SIGKILL; the run does not go on while they may still be running its nodes`,
+  );
 }
 
 function reportByAttempt(found: readonly RunProcess[], ended: LeftoverReport['ended'], waitedMs: number): LeftoverReport[] {
@@ -63,6 +65,9 @@ function reportByAttempt(found: readonly RunProcess[], ended: LeftoverReport['en
 export function leftoverNote(r: LeftoverReport, graceMs: number): string {
   const what = `${r.pids.length === 1 ? 'process' : 'processes'} ${r.pids.join(', ')}`;
   const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-  const how = r.ended === 'terminated' ? `sent SIGTERM and waited ${seconds(r.waitedMs)} for ${r.pids.length === 1 ? 'it' : 'them'} to end` : `sent SIGTERM, then SIGKILL after ${seconds(graceMs)}`;
+  const how =
+    r.ended === 'terminated'
+      ? `sent SIGTERM and waited ${seconds(r.waitedMs)} for ${r.pids.length === 1 ? 'it' : 'them'} to end`
+      : `sent SIGTERM, then SIGKILL after ${seconds(graceMs)}`;
   return `maestro: attempt ${r.attempt} of this node was still running when the run was resumed (its engine had stopped): ${what}; ${how}, before starting the node again`;
 }

@@ -48,7 +48,8 @@ export class ShellProcessRunner implements ProcessRunner {
     // run from a file instead.
     const scriptFile = Buffer.byteLength(request.script) > SCRIPT_ARGUMENT_LIMIT ? `${outputFile}.script` : undefined;
     const shell = request.shell !== undefined ? { shell: request.shell } : (this.defaultShell ??= this.platform.defaultShell());
-    if ('error' in shell) return { done: Promise.resolve({ exitCode: null, signal: null, outputs: {}, outputProblems: [], spawnError: shell.error }), stop: () => undefined };
+    if ('error' in shell)
+      return { done: Promise.resolve({ exitCode: null, signal: null, outputs: {}, outputProblems: [], spawnError: shell.error }), stop: () => undefined };
     if (scriptFile) writeFileSync(scriptFile, request.script);
     const { file, args } = this.platform.shellCommand(shell.shell, scriptFile ? { file: scriptFile } : { text: request.script });
     const spec: LaunchSpec = { file, args, cwd: request.cwd, env: { ...request.env, MAESTRO_OUTPUT: outputFile } };
@@ -93,7 +94,15 @@ export class ShellProcessRunner implements ProcessRunner {
         if (scriptFile) removeQuietly(scriptFile);
         // Outputs that had to be left out fail an attempt that would otherwise have succeeded.
         const error = tooBig && exit.code === 0 && !stoppedBy ? tooBig : undefined;
-        resolveDone({ exitCode: exit.code, signal: exit.signal, ...(stoppedBy ? { stoppedBy } : {}), outputs, outputProblems, ...(exit.spawnError ? { spawnError: exit.spawnError } : {}), ...(error ? { error } : {}) });
+        resolveDone({
+          exitCode: exit.code,
+          signal: exit.signal,
+          ...(stoppedBy ? { stoppedBy } : {}),
+          outputs,
+          outputProblems,
+          ...(exit.spawnError ? { spawnError: exit.spawnError } : {}),
+          ...(error ? { error } : {}),
+        });
       },
     };
     if (!this.o.helpers?.launch(spec, handlers)) launchProcess(spec, handlers, this.platform);
@@ -144,7 +153,11 @@ function takeOutputs(file: string): { outputs: Record<string, string>; problems:
   try {
     if (size > MAX_OUTPUTS_BYTES) {
       const mib = (size / 1024 / 1024).toFixed(1);
-      return { outputs: {}, problems: [], tooBig: `$MAESTRO_OUTPUT holds ${mib} MiB, more than the 1 MiB outputs may take: write big data to a file and pass its path as an output` };
+      return {
+        outputs: {},
+        problems: [],
+        tooBig: `$MAESTRO_OUTPUT holds ${mib} MiB, more than the 1 MiB outputs may take: write big data to a file and pass its path as an output`,
+      };
     }
     return parseOutputsFile(readFileSync(file, 'utf8'));
   } catch (e) {

@@ -46,7 +46,8 @@ export function parseRunRecord(text: string): RunRecord {
   const v: unknown = JSON.parse(text);
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('not a JSON object');
   const r = v as Record<string, unknown>;
-  for (const key of ['runId', 'workflowPath', 'workflowName', 'workflowHash'] as const) if (typeof r[key] !== 'string') throw new Error(`'${key}' is not a string`);
+  for (const key of ['runId', 'workflowPath', 'workflowName', 'workflowHash'] as const)
+    if (typeof r[key] !== 'string') throw new Error(`'${key}' is not a string`);
   for (const key of ['startedAt', 'pid'] as const) if (typeof r[key] !== 'number') throw new Error(`'${key}' is not a number`);
   if (r.endedAt !== undefined && typeof r.endedAt !== 'number') throw new Error(`'endedAt' is not a number`);
   if (typeof r.status !== 'string' || !RUN_STATUSES.includes(r.status)) throw new Error(`'status' is not one of ${RUN_STATUSES.join(', ')}`);
@@ -81,7 +82,8 @@ export function recordFromEvents(runId: string, events: readonly EngineEvent[]):
 }
 
 /** A run marked running whose engine is gone, or is this process and no longer writes it. */
-const isInterrupted = (record: RunRecord, dir: string): boolean => record.status === 'running' && (record.pid === process.pid ? !isWriting(dir) : !currentPlatform.processAlive(record.pid));
+const isInterrupted = (record: RunRecord, dir: string): boolean =>
+  record.status === 'running' && (record.pid === process.pid ? !isWriting(dir) : !currentPlatform.processAlive(record.pid));
 
 function readEvents(dir: string): { events: EngineEvent[]; skippedLines: number } {
   const events: EngineEvent[] = [];
@@ -128,7 +130,9 @@ function edgeEvents(dir: string): EngineEvent[] {
       if (chunks[chunks.length - 1].includes(0x0a)) break;
     }
     const first = Buffer.concat(chunks).toString('utf8');
-    const tail = readAt(fd, Math.max(0, size - LAST_EVENT_WINDOW), Math.min(size, LAST_EVENT_WINDOW)).toString('utf8').split('\n');
+    const tail = readAt(fd, Math.max(0, size - LAST_EVENT_WINDOW), Math.min(size, LAST_EVENT_WINDOW))
+      .toString('utf8')
+      .split('\n');
     const events: EngineEvent[] = [];
     for (const line of [first.split('\n')[0], ...tail.slice(size > LAST_EVENT_WINDOW ? 1 : 0).reverse()]) {
       const e = parseEventLine(line);
@@ -173,7 +177,8 @@ export const isRunId = (runId: string): boolean => RUN_ID.test(runId) && !runId.
 
 /** A run's folder; a run id that could name anything else (`../x`, an absolute path) is refused. */
 export function runDir(runsDir: string, runId: string): string {
-  if (!isRunId(runId)) throw new RunReadError(`'${runId.slice(0, 80)}' is not a run id (run ids are letters, digits, '.', '_' and '-', as 'maestro-dag runs' lists them)`);
+  if (!isRunId(runId))
+    throw new RunReadError(`'${runId.slice(0, 80)}' is not a run id (run ids are letters, digits, '.', '_' and '-', as 'maestro-dag runs' lists them)`);
   return join(runsDir, runId);
 }
 
@@ -212,7 +217,7 @@ export function readLogChunk(runsDir: string, runId: string, instanceId: string,
 /** A node's whole log, read a piece at a time; for a log of any size, loop over readLogChunk instead. */
 export function readLogText(runsDir: string, runId: string, instanceId: string): string {
   const pieces: string[] = [];
-  for (let offset = 0; ; ) {
+  for (let offset = 0; ;) {
     const piece = readLogChunk(runsDir, runId, instanceId, { offset });
     pieces.push(piece.text);
     if (piece.end >= piece.size || piece.end === offset) return pieces.join('');

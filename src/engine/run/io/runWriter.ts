@@ -116,4 +116,3 @@ export class RunWriter {
     renameSync(tmp, join(this.dir, 'run.json'));
   }
 }
-

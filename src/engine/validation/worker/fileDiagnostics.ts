@@ -23,5 +23,13 @@ export function fileDiagnostics(result: ValidationResult): FileDiagnostic[] {
 
 export function tooLargeDiagnostic(bytes: number): FileDiagnostic {
   const mib = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
-  return { line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'warning', code: 'file-too-large', message: `this file is ${mib(bytes)}: files over ${mib(MAX_VALIDATED_BYTES)} are not validated` };
+  return {
+    line: 1,
+    column: 1,
+    endLine: 1,
+    endColumn: 1,
+    severity: 'warning',
+    code: 'file-too-large',
+    message: `this file is ${mib(bytes)}: files over ${mib(MAX_VALIDATED_BYTES)} are not validated`,
+  };
 }

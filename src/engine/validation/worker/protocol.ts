@@ -22,7 +22,6 @@ export interface FileDiagnostic extends Diagnostic {
 /** Worker → host: the answer to one request. */
 export type ValidateFileReply = { type: 'validated'; id: number; diagnostics: FileDiagnostic[] } | { type: 'failed'; id: number; error: string };
 
-
 export function isValidateFileRequest(v: unknown): v is ValidateFileRequest {
   return isObject(v) && v.type === 'validate' && typeof v.id === 'number' && typeof v.path === 'string';
 }

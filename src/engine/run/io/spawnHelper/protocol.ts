@@ -36,7 +36,8 @@ function parseJson(line: string): unknown {
 export function parseHelperRequest(line: string): HelperRequest | undefined {
   const v = parseJson(line);
   if (!isObject(v) || v.type !== 'spawn') return undefined;
-  if (!isId(v.id) || typeof v.file !== 'string' || !isStringArray(v.args) || typeof v.cwd !== 'string' || !isStringRecord(v.set) || !isStringArray(v.unset)) return undefined;
+  if (!isId(v.id) || typeof v.file !== 'string' || !isStringArray(v.args) || typeof v.cwd !== 'string' || !isStringRecord(v.set) || !isStringArray(v.unset))
+    return undefined;
   return v as HelperRequest;
 }
 
@@ -52,9 +53,14 @@ export function parseHelperMessage(line: string): HelperMessage | undefined {
     case 'gone':
       return isId(v.id) ? (v as HelperMessage) : undefined;
     case 'lines':
-      return isId(v.id) && (v.stream === 'stdout' || v.stream === 'stderr') && isStringArray(v.lines) && (v.continues === undefined || v.continues === true) ? (v as HelperMessage) : undefined;
+      return isId(v.id) && (v.stream === 'stdout' || v.stream === 'stderr') && isStringArray(v.lines) && (v.continues === undefined || v.continues === true)
+        ? (v as HelperMessage)
+        : undefined;
     case 'exited':
-      return isId(v.id) && (v.code === null || typeof v.code === 'number') && (v.signal === null || typeof v.signal === 'string') && (v.spawnError === undefined || typeof v.spawnError === 'string')
+      return isId(v.id) &&
+        (v.code === null || typeof v.code === 'number') &&
+        (v.signal === null || typeof v.signal === 'string') &&
+        (v.spawnError === undefined || typeof v.spawnError === 'string')
         ? (v as HelperMessage)
         : undefined;
     case 'error':

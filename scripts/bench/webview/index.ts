@@ -6,10 +6,10 @@ import { statSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import type { EngineEvent, RunNodeInfo } from '../../src/engine/protocol';
-import type { DagGraph, HostMessage } from '../../src/webview/protocol';
-import { launchChromium, openPanel, startHarness } from '../../test/webview/harness';
-import { median, ms, ratio } from './stats';
+import type { EngineEvent, RunNodeInfo } from '../../../src/engine/protocol';
+import type { DagGraph, HostMessage } from '../../../src/webview/protocol';
+import { launchChromium, openPanel, startHarness } from '../../../test/webview/harness';
+import { median, ms, ratio } from '../stats';
 
 const ROUNDS = Number(process.env.BENCH_WEBVIEW_ROUNDS ?? 5);
 const LAYERS = 50;
@@ -21,7 +21,16 @@ function graph(): DagGraph {
   const nodes: DagGraph['nodes'] = [];
   for (let l = 0; l < LAYERS; l++) {
     for (let i = 0; i < WIDTH; i++) {
-      nodes.push({ id: id(l, i), label: id(l, i), phase: `phase ${l % 5}`, kind: 'run', needs: l ? [id(l - 1, i), id(l - 1, (i + 1) % WIDTH)] : [], outputs: [], artifacts: 0, retries: 0 });
+      nodes.push({
+        id: id(l, i),
+        label: id(l, i),
+        phase: `phase ${l % 5}`,
+        kind: 'run',
+        needs: l ? [id(l - 1, i), id(l - 1, (i + 1) % WIDTH)] : [],
+        outputs: [],
+        artifacts: 0,
+        retries: 0,
+      });
     }
   }
   return { name: 'Layered 50x20', nodes };
@@ -33,7 +42,18 @@ function events(g: DagGraph): EngineEvent[] {
   let seq = 0;
   const t0 = Date.now();
   const infos: RunNodeInfo[] = g.nodes.map((n) => ({ id: n.id, nodeId: n.id, name: n.label, kind: 'run', needs: n.needs }));
-  const out: EngineEvent[] = [{ type: 'workflow:started', runId, seq: seq++, ts: t0, workflow: { name: g.name, path: '/bench.workflow.yaml', hash: 'h' }, inputs: {}, nodes: infos, concurrency: 8 }];
+  const out: EngineEvent[] = [
+    {
+      type: 'workflow:started',
+      runId,
+      seq: seq++,
+      ts: t0,
+      workflow: { name: g.name, path: '/bench.workflow.yaml', hash: 'h' },
+      inputs: {},
+      nodes: infos,
+      concurrency: 8,
+    },
+  ];
   for (const n of g.nodes) {
     const base = { runId, nodeId: n.id };
     out.push({ ...base, type: 'node:started', seq: seq++, ts: t0, attempt: 1 });
@@ -106,10 +126,23 @@ async function frames(page: Page, runId: string | null, batches: EngineEvent[][]
 const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))];
 
 async function main(): Promise<void> {
-  const floor = await build({ entryPoints: [join(root, 'scripts', 'bench', 'webviewFloor.tsx')], bundle: true, minify: true, format: 'iife', platform: 'browser', write: false, outdir: 'floor', define: { 'process.env.NODE_ENV': '"production"' }, logLevel: 'warning' });
+  const floor = await build({
+    entryPoints: [join(root, 'scripts', 'bench', 'webview', 'floor.tsx')],
+    bundle: true,
+    minify: true,
+    format: 'iife',
+    platform: 'browser',
+    write: false,
+    outdir: 'floor',
+    define: { 'process.env.NODE_ENV': '"production"' },
+    logLevel: 'warning',
+  });
   const file = (ext: string) => floor.outputFiles.find((f) => f.path.endsWith(ext))!.text;
   const harness = await startHarness(root, {
-    '/floor': { type: 'text/html', body: '<!DOCTYPE html><html><head><link rel="stylesheet" href="/floor.css"></head><body style="margin:0"><div id="root"></div><script src="/floor.js"></script></body></html>' },
+    '/floor': {
+      type: 'text/html',
+      body: '<!DOCTYPE html><html><head><link rel="stylesheet" href="/floor.css"></head><body style="margin:0"><div id="root"></div><script src="/floor.js"></script></body></html>',
+    },
     '/floor.js': { type: 'text/javascript', body: file('.js') },
     '/floor.css': { type: 'text/css', body: file('.css') },
   });
@@ -127,7 +160,10 @@ async function main(): Promise<void> {
     const ref = await browser.newPage({ viewport: size });
     await ref.goto(`${harness.url}/floor`);
     // The same nodes and edges, on a grid of the same shape as the panel's layout: 20 to a row, 50 rows.
-    const input = { nodes: g.nodes.map((n, i) => ({ id: n.id, x: (i % WIDTH) * 276, y: Math.floor(i / WIDTH) * 140 })), edges: g.nodes.flatMap((n) => n.needs.map((d) => ({ source: d, target: n.id }))) };
+    const input = {
+      nodes: g.nodes.map((n, i) => ({ id: n.id, x: (i % WIDTH) * 276, y: Math.floor(i / WIDTH) * 140 })),
+      edges: g.nodes.flatMap((n) => n.needs.map((d) => ({ source: d, target: n.id }))),
+    };
     floorTimes.push(await floorPaint(ref, input));
     await ref.close();
   }
@@ -145,7 +181,12 @@ async function main(): Promise<void> {
   const perBatch = Math.round((5000 * everyMs) / 1000);
   const batches: EngineEvent[][] = [];
   for (let i = 0; i < rest.length; i += perBatch) batches.push(rest.slice(i, i + perBatch));
-  const idle = await frames(page, null, Array.from({ length: 60 }, () => []), everyMs);
+  const idle = await frames(
+    page,
+    null,
+    Array.from({ length: 60 }, () => []),
+    everyMs,
+  );
   const busy = await frames(page, 'bench', batches, everyMs);
   const completed = await page.evaluate(() => document.querySelectorAll('.card[data-status="completed"]').length);
   await page.close();
@@ -168,7 +209,19 @@ async function main(): Promise<void> {
   console.log(`  idle   ${ms(median(idle))}, p95 ${ms(percentile(idle, 95))}   ${ratio(median(busy), median(idle))} idle at the median`);
   console.log(`  cards completed at the end: ${completed}`);
   console.log(`\nBundle: webview.js ${kb(js)} (${kb(gz)} gzipped), webview.css ${kb(css)}`);
-  process.send?.({ section: 'webview', firstPaintMs: total, layoutMs: layout, floorMs: floorMedian, frameMedianMs: median(busy), frameP95Ms: percentile(busy, 95), frameMaxMs: Math.max(...busy), idleFrameMs: median(idle), bundleBytes: js, bundleGzipBytes: gz, cssBytes: css });
+  process.send?.({
+    section: 'webview',
+    firstPaintMs: total,
+    layoutMs: layout,
+    floorMs: floorMedian,
+    frameMedianMs: median(busy),
+    frameP95Ms: percentile(busy, 95),
+    frameMaxMs: Math.max(...busy),
+    idleFrameMs: median(idle),
+    bundleBytes: js,
+    bundleGzipBytes: gz,
+    cssBytes: css,
+  });
 }
 
 main().catch((e: unknown) => {
