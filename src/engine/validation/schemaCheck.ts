@@ -77,142 +77,150 @@ function isNodeKindError(e: ErrorObject): boolean {
   return e.keyword === 'oneOf' && definitionOf(e.parentSchema) === 'node';
 }
 
-/** Checks the parsed document against the JSON schema, with messages that say what is wrong and what would be right. */
-export function checkSchema(parsed: ParsedDocument): SpanDiagnostic[] {
-  if (validator(parsed.value)) return [];
-  const errors = [...(validator.errors ?? [])];
-  const data = parsed.value;
-  const out: SpanDiagnostic[] = [];
-  const seen = new Set<string>();
-  const push = (span: Span, message: string, code: SpanDiagnostic['code'] = 'schema', fixes?: SpanDiagnostic['fixes']) => {
-    const key = `${span.start}:${span.end}:${message}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    out.push({ span, severity: 'error', code, message, ...(fixes ? { fixes } : {}) });
-  };
+/** A schema error, explained: where it points, what it says, and a fix when there is an obvious one. */
+interface Finding {
+  span: Span;
+  message: string;
+  code?: SpanDiagnostic['code'];
+  fixes?: SpanDiagnostic['fixes'];
+}
 
-  // Alternatives (anyOf/oneOf): keep the errors of the branch whose type fits the value, drop the others' type errors.
+/** What an error is about: the document, the error's data path and the value there. */
+interface ErrorSite {
+  parsed: ParsedDocument;
+  e: ErrorObject;
+  path: PathSegment[];
+  value: unknown;
+}
+
+const at = (s: ErrorSite, message: string): Finding => ({ span: locate(s.parsed, s.path).valueSpan, message });
+
+/**
+ * Alternatives (anyOf/oneOf): the errors of the branch whose type fits the value are kept and the others' type
+ * errors dropped; when no branch fits, one message says which types would. Returns what to drop and what to say.
+ */
+function sortAlternatives(errors: readonly ErrorObject[], data: unknown): { dropped: Set<ErrorObject>; explained: Map<ErrorObject, string> } {
   const dropped = new Set<ErrorObject>();
+  const explained = new Map<ErrorObject, string>();
   for (const e of errors) {
     if (e.keyword !== 'anyOf' && e.keyword !== 'oneOf') continue;
     const path = e.instancePath;
-    const value = valueAt(data, pointerToPath(path));
     if (isNodeKindError(e)) {
       for (const x of errors)
         if (x.instancePath === path && x.keyword === 'required' && (NODE_KINDS as readonly string[]).includes(String(x.params.missingProperty))) dropped.add(x);
       continue;
     }
+    const value = valueAt(data, pointerToPath(path));
     const branches = (e.schema as SchemaObject[]) ?? [];
-    const fitting = branches.filter((b) => typeMatches(b, value));
     for (const x of errors) if (x !== e && x.instancePath === path && x.keyword === 'type') dropped.add(x);
-    if (fitting.length > 0) {
+    if (branches.some((b) => typeMatches(b, value))) {
       dropped.add(e);
-    } else {
-      const types = branches
-        .map((b) => resolveRef(b).type)
-        .flat()
-        .filter((t): t is string => typeof t === 'string');
-      (e as ErrorObject & { explained?: string }).explained =
-        `${label(pointerToPath(path))} must be ${typeWords([...new Set(types)])}, not ${describeValue(value)}`;
+      continue;
     }
+    const types = branches.flatMap((b) => resolveRef(b).type).filter((t): t is string => typeof t === 'string');
+    explained.set(e, `${label(pointerToPath(path))} must be ${typeWords([...new Set(types)])}, not ${describeValue(value)}`);
   }
+  return { dropped, explained };
+}
 
+function unknownProperty(s: ErrorSite): Finding {
+  const prop = String(s.e.params.additionalProperty);
+  const allowed = Object.keys((s.e.parentSchema as SchemaObject | undefined)?.properties ?? {});
+  const where = locate(s.parsed, [...s.path, prop]);
+  const suggestion = closest(prop, allowed);
+  const place = s.path.length === 0 ? 'at the top level' : `in ${label(s.path)}`;
+  return {
+    span: where.keySpan ?? where.valueSpan,
+    message: `unknown property '${prop}' ${place}${suggestion ? ` — did you mean '${suggestion}'?` : ` (allowed: ${allowed.join(', ')})`}`,
+    ...(suggestion && where.keySpan ? { fixes: [{ title: `Change to '${suggestion}'`, edits: [{ span: where.keySpan, newText: suggestion }] }] } : {}),
+  };
+}
+
+function nodeKind(s: ErrorSite): Finding {
+  if (!isNodeKindError(s.e)) return at(s, `${label(s.path)} must match exactly one of its allowed forms`);
+  const present = NODE_KINDS.filter((k) => s.value !== null && typeof s.value === 'object' && k in (s.value as Json));
+  const message =
+    present.length === 0
+      ? `${label(s.path)} has nothing to do: give it one of 'run' (a shell script), 'approval' (a manual gate) or 'workflow' (a sub-workflow)`
+      : `${label(s.path)} has ${present.map((k) => `'${k}'`).join(' and ')}: a node has exactly one of 'run', 'approval' or 'workflow'`;
+  return { span: objectSpan(s.parsed, s.path), message };
+}
+
+function invalidName(s: ErrorSite): Finding {
+  const name = String(s.e.params.propertyName);
+  const where = locate(s.parsed, [...s.path, name]);
+  const what = s.path.length === 1 && s.path[0] === 'nodes' ? 'node id' : 'name';
+  return {
+    span: where.keySpan ?? where.valueSpan,
+    message: `'${name}' is not a valid ${what}: start with a letter or '_', then use letters, digits, '_' or '-'`,
+  };
+}
+
+/** What each keyword's error says. */
+const EXPLAIN: Record<string, (s: ErrorSite) => Finding> = {
+  additionalProperties: unknownProperty,
+  required: (s) => ({
+    span: objectSpan(s.parsed, s.path),
+    message: `${label(s.path)} is missing the required property '${String(s.e.params.missingProperty)}'`,
+  }),
+  oneOf: nodeKind,
+  propertyNames: invalidName,
+  type: (s) => at(s, `${label(s.path)} must be ${typeWords(s.e.params.type as string | string[])}, not ${describeValue(s.value)}`),
+  enum: (s) => {
+    const allowed = (s.e.params.allowedValues as unknown[]).map(String);
+    const hint = typeof s.value === 'string' ? didYouMean(s.value, allowed) : '';
+    return at(s, `${label(s.path)} must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, not ${describeValue(s.value)}${hint}`);
+  },
+  const: (s) => at(s, `${label(s.path)} must be ${JSON.stringify(s.e.params.allowedValue)}, not ${describeValue(s.value)}`),
+  minimum: (s) => at(s, `${label(s.path)} must be at least ${String(s.e.params.limit)}, not ${describeValue(s.value)}`),
+  exclusiveMinimum: (s) => at(s, `${label(s.path)} must be at least ${String(s.e.params.limit)}, not ${describeValue(s.value)}`),
+  maximum: (s) => at(s, `${label(s.path)} must be at most ${String(s.e.params.limit)}, not ${describeValue(s.value)}`),
+  minProperties: (s) => ({
+    span: objectSpan(s.parsed, s.path),
+    message: s.path[0] === 'nodes' && s.path.length === 1 ? "'nodes' needs at least one node" : `${label(s.path)} must not be empty`,
+  }),
+  minItems: (s) => at(s, `${label(s.path)} needs at least ${String(s.e.params.limit)} item${s.e.params.limit === 1 ? '' : 's'}`),
+  uniqueItems: (s) => ({
+    span: locate(s.parsed, [...s.path, s.e.params.i as number]).valueSpan,
+    message: `${label(s.path)} lists ${describeValue((s.value as unknown[])[s.e.params.i as number])} twice`,
+  }),
+  pattern: (s) =>
+    at(
+      s,
+      s.path.includes('needs')
+        ? `${describeValue(s.value)} is not a valid node id`
+        : `${label(s.path)} ${describeValue(s.value)} does not have the expected form`,
+    ),
+};
+
+/** Checks the parsed document against the JSON schema, with messages that say what is wrong and what would be right. */
+export function checkSchema(parsed: ParsedDocument): SpanDiagnostic[] {
+  if (validator(parsed.value)) return [];
+  const errors = [...(validator.errors ?? [])];
+  const { dropped, explained } = sortAlternatives(errors, parsed.value);
+  const out: SpanDiagnostic[] = [];
+  const seen = new Set<string>();
   for (const e of errors) {
-    if (dropped.has(e)) continue;
-    if (e.schemaPath.includes('/propertyNames/')) continue; // reported through the propertyNames error itself
+    // A propertyNames error comes with one for the name itself, which says it.
+    if (dropped.has(e) || e.schemaPath.includes('/propertyNames/')) continue;
     const path = pointerToPath(e.instancePath);
-    const value = valueAt(data, path);
-    const explained = (e as ErrorObject & { explained?: string }).explained;
-    if (explained) {
-      push(locate(parsed, path).valueSpan, explained);
-      continue;
-    }
-    if (isDurationError(e)) {
-      push(locate(parsed, path).valueSpan, `${describeValue(value)} is not a duration: write ${DURATION_HINT}`, 'invalid-duration');
-      continue;
-    }
-    switch (e.keyword) {
-      case 'additionalProperties': {
-        const prop = String(e.params.additionalProperty);
-        const allowed = Object.keys((e.parentSchema as SchemaObject | undefined)?.properties ?? {});
-        const at = locate(parsed, [...path, prop]);
-        const suggestion = closest(prop, allowed);
-        const where = path.length === 0 ? 'at the top level' : `in ${label(path)}`;
-        push(
-          at.keySpan ?? at.valueSpan,
-          `unknown property '${prop}' ${where}${suggestion ? ` — did you mean '${suggestion}'?` : ` (allowed: ${allowed.join(', ')})`}`,
-          'schema',
-          suggestion && at.keySpan ? [{ title: `Change to '${suggestion}'`, edits: [{ span: at.keySpan, newText: suggestion }] }] : undefined,
-        );
-        break;
-      }
-      case 'required': {
-        const missing = String(e.params.missingProperty);
-        push(objectSpan(parsed, path), `${label(path)} is missing the required property '${missing}'`);
-        break;
-      }
-      case 'oneOf': {
-        if (!isNodeKindError(e)) {
-          push(locate(parsed, path).valueSpan, `${label(path)} must match exactly one of its allowed forms`);
-          break;
-        }
-        const present = NODE_KINDS.filter((k) => value !== null && typeof value === 'object' && k in (value as Json));
-        const message =
-          present.length === 0
-            ? `${label(path)} has nothing to do: give it one of 'run' (a shell script), 'approval' (a manual gate) or 'workflow' (a sub-workflow)`
-            : `${label(path)} has ${present.map((k) => `'${k}'`).join(' and ')}: a node has exactly one of 'run', 'approval' or 'workflow'`;
-        push(objectSpan(parsed, path), message);
-        break;
-      }
-      case 'propertyNames': {
-        const name = String(e.params.propertyName);
-        const at = locate(parsed, [...path, name]);
-        const what = path.length === 1 && path[0] === 'nodes' ? 'node id' : 'name';
-        push(at.keySpan ?? at.valueSpan, `'${name}' is not a valid ${what}: start with a letter or '_', then use letters, digits, '_' or '-'`);
-        break;
-      }
-      case 'type':
-        push(locate(parsed, path).valueSpan, `${label(path)} must be ${typeWords(e.params.type as string | string[])}, not ${describeValue(value)}`);
-        break;
-      case 'enum': {
-        const allowed = (e.params.allowedValues as unknown[]).map(String);
-        push(
-          locate(parsed, path).valueSpan,
-          `${label(path)} must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, not ${describeValue(value)}${typeof value === 'string' ? didYouMean(value, allowed) : ''}`,
-        );
-        break;
-      }
-      case 'const':
-        push(locate(parsed, path).valueSpan, `${label(path)} must be ${JSON.stringify(e.params.allowedValue)}, not ${describeValue(value)}`);
-        break;
-      case 'minimum':
-      case 'exclusiveMinimum':
-        push(locate(parsed, path).valueSpan, `${label(path)} must be at least ${String(e.params.limit)}, not ${describeValue(value)}`);
-        break;
-      case 'maximum':
-        push(locate(parsed, path).valueSpan, `${label(path)} must be at most ${String(e.params.limit)}, not ${describeValue(value)}`);
-        break;
-      case 'minProperties':
-        push(objectSpan(parsed, path), path[0] === 'nodes' && path.length === 1 ? "'nodes' needs at least one node" : `${label(path)} must not be empty`);
-        break;
-      case 'minItems':
-        push(locate(parsed, path).valueSpan, `${label(path)} needs at least ${String(e.params.limit)} item${e.params.limit === 1 ? '' : 's'}`);
-        break;
-      case 'uniqueItems':
-        push(
-          locate(parsed, [...path, e.params.i as number]).valueSpan,
-          `${label(path)} lists ${describeValue((value as unknown[])[e.params.i as number])} twice`,
-        );
-        break;
-      case 'pattern':
-        push(
-          locate(parsed, path).valueSpan,
-          path.includes('needs') ? `${describeValue(value)} is not a valid node id` : `${label(path)} ${describeValue(value)} does not have the expected form`,
-        );
-        break;
-      default:
-        push(locate(parsed, path).valueSpan, `${label(path)} ${e.message ?? 'is not valid'}`);
-    }
+    const site: ErrorSite = { parsed, e, path, value: valueAt(parsed.value, path) };
+    const alternative = explained.get(e);
+    const finding: Finding = alternative
+      ? at(site, alternative)
+      : isDurationError(e)
+        ? { ...at(site, `${describeValue(site.value)} is not a duration: write ${DURATION_HINT}`), code: 'invalid-duration' }
+        : (EXPLAIN[e.keyword] ?? ((s: ErrorSite) => at(s, `${label(s.path)} ${e.message ?? 'is not valid'}`)))(site);
+    const key = `${finding.span.start}:${finding.span.end}:${finding.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({
+      span: finding.span,
+      severity: 'error',
+      code: finding.code ?? 'schema',
+      message: finding.message,
+      ...(finding.fixes ? { fixes: finding.fixes } : {}),
+    });
   }
   return out;
 }

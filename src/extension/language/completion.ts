@@ -1,7 +1,7 @@
 import { FUNCTION_SIGNATURES } from '../../engine/expressions/functions';
 import { expandMatrix } from '../../engine/model';
 import { CONTEXTS } from '../../engine/validation/semanticCheck';
-import { cursorContext } from './cursorContext';
+import { cursorContext, type CursorContext } from './cursorContext';
 import { enumAt, propertiesAt } from './schemaDocs';
 import { downstreamOf, type WorkflowIndex } from './workflowIndex';
 import { markdownText } from '../ui/untrustedText';
@@ -40,104 +40,12 @@ function nodeSummary(index: WorkflowIndex, id: string): string {
 
 /** Completion items at an offset of a workflow file. */
 export function complete(index: WorkflowIndex, offset: number): CompletionItem[] {
-  const text = index.result.parsed.text;
-  const ctx = cursorContext(text, offset);
-  const { workflow } = index.result;
+  const ctx = cursorContext(index.result.parsed.text, offset);
   switch (ctx.kind) {
-    case 'expression': {
-      const segments = ctx.prefix.split('.');
-      const nodeId = ctx.path[0] === 'nodes' ? ctx.path[1] : undefined;
-      const node = nodeId ? workflow.nodes.find((n) => n.id === nodeId) : undefined;
-      const at = ctx.start;
-      if (segments.length === 1) {
-        return [
-          ...Object.entries(CONTEXTS).map<CompletionItem>(([name, doc]) => ({
-            label: name,
-            kind: 'context',
-            detail: 'context',
-            documentation: doc,
-            insertText: name,
-            replaceStart: at,
-            sortText: `0${name}`,
-          })),
-          ...Object.entries(FUNCTION_SIGNATURES).map<CompletionItem>(([name, sig]) => ({
-            label: `${name}()`,
-            kind: 'function',
-            detail: 'function',
-            documentation: sig.doc,
-            insertText: sig.max === 0 ? `${name}()` : `${name}($1)$0`,
-            snippet: sig.max > 0,
-            replaceStart: at,
-            sortText: `1${name}`,
-          })),
-        ];
-      }
-      const [root, second, third] = segments;
-      if (segments.length === 2) {
-        switch (root) {
-          case 'inputs':
-            return Object.values(workflow.inputs).map((i) => ({
-              label: i.name,
-              kind: 'input',
-              detail: `input · ${i.type}${i.default !== undefined ? ` = ${JSON.stringify(i.default)}` : ''}`,
-              ...(i.description ? { documentation: markdownText(i.description) } : {}),
-              insertText: i.name,
-              replaceStart: at,
-            }));
-          case 'matrix':
-            return Object.entries(node?.matrix ?? {}).map(([k, values]) => ({
-              label: k,
-              kind: 'field',
-              detail: `matrix · ${values.join(', ')}`,
-              insertText: k,
-              replaceStart: at,
-            }));
-          case 'nodes': {
-            const candidates = nodeId ? workflow.nodes.filter((n) => n.id !== nodeId && index.isUpstream(nodeId, n.id)) : [];
-            return candidates.map((n) => ({ label: n.id, kind: 'node', detail: nodeSummary(index, n.id), insertText: n.id, replaceStart: at }));
-          }
-          case 'env': {
-            const names = new Set([...Object.keys(workflow.env), ...Object.keys(node?.env ?? {})]);
-            return [...names].map((n) => ({ label: n, kind: 'field', detail: 'environment variable', insertText: n, replaceStart: at }));
-          }
-          case 'run':
-            return [{ label: 'id', kind: 'field', detail: "the run's id", insertText: 'id', replaceStart: at }];
-          case 'workflow':
-            return [{ label: 'name', kind: 'field', detail: "the workflow's name", insertText: 'name', replaceStart: at }];
-          default:
-            return [];
-        }
-      }
-      if (root === 'nodes' && segments.length === 3) {
-        return [
-          { label: 'outputs', kind: 'field', detail: `outputs of ${second}`, insertText: 'outputs', replaceStart: at },
-          { label: 'status', kind: 'field', detail: 'completed, failed, skipped or cancelled', insertText: 'status', replaceStart: at },
-        ];
-      }
-      if (root === 'nodes' && third === 'outputs' && segments.length === 4) {
-        const target = workflow.nodes.find((n) => n.id === second);
-        const instances = target?.matrix
-          ? ` (an object keyed by instance id: ${expandMatrix(target, 3)
-              .map((i) => i.id)
-              .join(', ')}…)`
-          : '';
-        return (target?.outputs ?? []).map((o) => ({ label: o, kind: 'output', detail: `output of ${second}${instances}`, insertText: o, replaceStart: at }));
-      }
-      return [];
-    }
-    case 'value': {
-      const path = [...ctx.path, ctx.key];
-      if (ctx.key === 'needs' && ctx.path[0] === 'nodes' && ctx.path.length === 2) {
-        const self = ctx.path[1];
-        const excluded = downstreamOf(index, self);
-        const listed = new Set(workflow.nodes.find((n) => n.id === self)?.needs ?? []);
-        return workflow.nodes
-          .filter((n) => n.id !== self && !excluded.has(n.id) && !listed.has(n.id))
-          .map((n) => ({ label: n.id, kind: 'node', detail: nodeSummary(index, n.id), insertText: n.id, replaceStart: ctx.start }));
-      }
-      const choices = enumAt(path) ?? VALUE_CHOICES[ctx.key] ?? (ctx.key === 'type' && ctx.path[0] === 'inputs' ? ['string', 'number', 'boolean'] : undefined);
-      return (choices ?? []).map((c) => ({ label: c, kind: 'value', insertText: c, replaceStart: ctx.start }));
-    }
+    case 'expression':
+      return completeExpression(index, ctx);
+    case 'value':
+      return completeValue(index, ctx);
     case 'key': {
       const present = new Set(ctx.siblings);
       const props = propertiesAt(ctx.path).filter((p) => !present.has(p.name));
@@ -157,4 +65,98 @@ export function complete(index: WorkflowIndex, offset: number): CompletionItem[]
     case 'none':
       return [];
   }
+}
+
+/** Inside `${{ }}` (or a bare condition): contexts and functions, then each context's members. */
+function completeExpression(index: WorkflowIndex, ctx: Extract<CursorContext, { kind: 'expression' }>): CompletionItem[] {
+  const segments = ctx.prefix.split('.');
+  const at = ctx.start;
+  if (segments.length === 1) {
+    return [
+      ...Object.entries(CONTEXTS).map<CompletionItem>(([name, doc]) => ({
+        label: name,
+        kind: 'context',
+        detail: 'context',
+        documentation: doc,
+        insertText: name,
+        replaceStart: at,
+        sortText: `0${name}`,
+      })),
+      ...Object.entries(FUNCTION_SIGNATURES).map<CompletionItem>(([name, sig]) => ({
+        label: `${name}()`,
+        kind: 'function',
+        detail: 'function',
+        documentation: sig.doc,
+        insertText: sig.max === 0 ? `${name}()` : `${name}($1)$0`,
+        snippet: sig.max > 0,
+        replaceStart: at,
+        sortText: `1${name}`,
+      })),
+    ];
+  }
+  const nodeId = ctx.path[0] === 'nodes' ? ctx.path[1] : undefined;
+  if (segments.length === 2) return contextMembers(index, segments[0], nodeId, at);
+  const [root, second, third] = segments;
+  if (root === 'nodes' && segments.length === 3) {
+    return [
+      { label: 'outputs', kind: 'field', detail: `outputs of ${second}`, insertText: 'outputs', replaceStart: at },
+      { label: 'status', kind: 'field', detail: 'completed, failed, skipped or cancelled', insertText: 'status', replaceStart: at },
+    ];
+  }
+  if (root !== 'nodes' || third !== 'outputs' || segments.length !== 4) return [];
+  const target = index.result.workflow.nodes.find((n) => n.id === second);
+  const instances = target?.matrix
+    ? ` (an object keyed by instance id: ${expandMatrix(target, 3)
+        .map((i) => i.id)
+        .join(', ')}…)`
+    : '';
+  return (target?.outputs ?? []).map((o) => ({ label: o, kind: 'output', detail: `output of ${second}${instances}`, insertText: o, replaceStart: at }));
+}
+
+/** The members of a context: inputs, matrix keys, upstream nodes, environment variables, run and workflow fields. */
+function contextMembers(index: WorkflowIndex, root: string, nodeId: string | undefined, at: number): CompletionItem[] {
+  const { workflow } = index.result;
+  const node = nodeId ? workflow.nodes.find((n) => n.id === nodeId) : undefined;
+  const field = (label: string, detail: string): CompletionItem => ({ label, kind: 'field', detail, insertText: label, replaceStart: at });
+  switch (root) {
+    case 'inputs':
+      return Object.values(workflow.inputs).map((i) => ({
+        label: i.name,
+        kind: 'input',
+        detail: `input · ${i.type}${i.default !== undefined ? ` = ${JSON.stringify(i.default)}` : ''}`,
+        ...(i.description ? { documentation: markdownText(i.description) } : {}),
+        insertText: i.name,
+        replaceStart: at,
+      }));
+    case 'matrix':
+      return Object.entries(node?.matrix ?? {}).map(([k, values]) => field(k, `matrix · ${values.join(', ')}`));
+    case 'nodes': {
+      const upstream = nodeId ? workflow.nodes.filter((n) => n.id !== nodeId && index.isUpstream(nodeId, n.id)) : [];
+      return upstream.map((n) => ({ label: n.id, kind: 'node', detail: nodeSummary(index, n.id), insertText: n.id, replaceStart: at }));
+    }
+    case 'env':
+      return [...new Set([...Object.keys(workflow.env), ...Object.keys(node?.env ?? {})])].map((n) => field(n, 'environment variable'));
+    case 'run':
+      return [field('id', "the run's id")];
+    case 'workflow':
+      return [field('name', "the workflow's name")];
+    default:
+      return [];
+  }
+}
+
+/** A value after `key:`: node ids in `needs` (never the node itself or one that would make a cycle), or the allowed values. */
+function completeValue(index: WorkflowIndex, ctx: Extract<CursorContext, { kind: 'value' }>): CompletionItem[] {
+  const { workflow } = index.result;
+  const path = [...ctx.path, ctx.key];
+  if (ctx.key === 'needs' && ctx.path[0] === 'nodes' && ctx.path.length === 2) {
+    const self = ctx.path[1];
+    const excluded = downstreamOf(index, self);
+    const listed = new Set(workflow.nodes.find((n) => n.id === self)?.needs ?? []);
+    return workflow.nodes
+      .filter((n) => n.id !== self && !excluded.has(n.id) && !listed.has(n.id))
+      .map((n) => ({ label: n.id, kind: 'node', detail: nodeSummary(index, n.id), insertText: n.id, replaceStart: ctx.start }));
+  }
+  const choices = enumAt(path) ?? VALUE_CHOICES[ctx.key] ?? (ctx.key === 'type' && ctx.path[0] === 'inputs' ? ['string', 'number', 'boolean'] : undefined);
+  return (choices ?? []).map((c) => ({ label: c, kind: 'value', insertText: c, replaceStart: ctx.start }));
 }

@@ -4,6 +4,7 @@ import { complete, type CompletionKind } from './completion';
 import { WORKFLOW_SELECTOR, type WorkflowDocuments } from './documents';
 import { hoverAt } from './hover';
 import { definitionAt, documentSymbols, mentionAt, mentionsOf, prepareRename, renameEdits, type WorkflowSymbol } from './navigation';
+import type { WorkflowIndex } from './workflowIndex';
 
 const ITEM_KIND: Record<CompletionKind, vscode.CompletionItemKind> = {
   property: vscode.CompletionItemKind.Property,
@@ -24,84 +25,21 @@ const SYMBOL_KIND: Record<WorkflowSymbol['kind'], vscode.SymbolKind> = {
   node: vscode.SymbolKind.Function,
 };
 
+type Index = (doc: vscode.TextDocument) => WorkflowIndex;
+
 /** Registers completion, hover, navigation, rename, outline and quick fixes for workflow files. */
 export function registerLanguageFeatures(documents: WorkflowDocuments): vscode.Disposable[] {
-  const index = (doc: vscode.TextDocument) => documents.index(doc);
-  const offset = (doc: vscode.TextDocument, pos: vscode.Position) => doc.offsetAt(pos);
+  const index: Index = (doc) => documents.index(doc);
   return [
-    vscode.languages.registerCompletionItemProvider(
-      WORKFLOW_SELECTOR,
-      {
-        provideCompletionItems(doc, pos) {
-          const at = offset(doc, pos);
-          return complete(index(doc), at).map((c) => {
-            const item = new vscode.CompletionItem(c.label, ITEM_KIND[c.kind]);
-            item.detail = c.detail;
-            if (c.documentation) item.documentation = new vscode.MarkdownString(c.documentation);
-            item.insertText = c.snippet ? new vscode.SnippetString(c.insertText) : c.insertText;
-            item.range = new vscode.Range(doc.positionAt(c.replaceStart), pos);
-            if (c.sortText) item.sortText = c.sortText;
-            if (c.kind === 'property' && c.insertText.includes('\n')) item.command = { command: 'editor.action.triggerSuggest', title: 'Suggest' };
-            return item;
-          });
-        },
-      },
-      '.',
-      ' ',
-      '[',
-      ',',
-      '{',
-    ),
+    vscode.languages.registerCompletionItemProvider(WORKFLOW_SELECTOR, completionProvider(index), '.', ' ', '[', ',', '{'),
     vscode.languages.registerHoverProvider(WORKFLOW_SELECTOR, {
       provideHover(doc, pos) {
-        const h = hoverAt(index(doc), offset(doc, pos));
+        const h = hoverAt(index(doc), doc.offsetAt(pos));
         return h ? new vscode.Hover(new vscode.MarkdownString(h.markdown), toRange(doc, h.span)) : undefined;
       },
     }),
-    vscode.languages.registerDefinitionProvider(WORKFLOW_SELECTOR, {
-      provideDefinition(doc, pos) {
-        const span = definitionAt(index(doc), offset(doc, pos));
-        return span ? new vscode.Location(doc.uri, toRange(doc, span)) : undefined;
-      },
-    }),
-    vscode.languages.registerReferenceProvider(WORKFLOW_SELECTOR, {
-      provideReferences(doc, pos, context) {
-        const i = index(doc);
-        const m = mentionAt(i, offset(doc, pos));
-        if (!m) return [];
-        return mentionsOf(i, m.nodeId)
-          .filter((x) => context.includeDeclaration || x.role !== 'definition')
-          .map((x) => new vscode.Location(doc.uri, toRange(doc, x.span)));
-      },
-    }),
-    vscode.languages.registerDocumentHighlightProvider(WORKFLOW_SELECTOR, {
-      provideDocumentHighlights(doc, pos) {
-        const i = index(doc);
-        const m = mentionAt(i, offset(doc, pos));
-        if (!m) return [];
-        return mentionsOf(i, m.nodeId).map(
-          (x) =>
-            new vscode.DocumentHighlight(
-              toRange(doc, x.span),
-              x.role === 'definition' ? vscode.DocumentHighlightKind.Write : vscode.DocumentHighlightKind.Read,
-            ),
-        );
-      },
-    }),
-    vscode.languages.registerRenameProvider(WORKFLOW_SELECTOR, {
-      prepareRename(doc, pos) {
-        const r = prepareRename(index(doc), offset(doc, pos));
-        if ('error' in r) throw new Error(r.error);
-        return { range: toRange(doc, r.span), placeholder: r.placeholder };
-      },
-      provideRenameEdits(doc, pos, newName) {
-        const r = renameEdits(index(doc), offset(doc, pos), newName.trim());
-        if ('error' in r) throw new Error(r.error);
-        const edit = new vscode.WorkspaceEdit();
-        for (const e of r.edits) edit.replace(doc.uri, toRange(doc, e.span), e.newText);
-        return edit;
-      },
-    }),
+    ...navigationProviders(index),
+    vscode.languages.registerRenameProvider(WORKFLOW_SELECTOR, renameProvider(index)),
     vscode.languages.registerDocumentSymbolProvider(WORKFLOW_SELECTOR, {
       provideDocumentSymbols(doc) {
         const convert = (s: WorkflowSymbol): vscode.DocumentSymbol => {
@@ -112,30 +50,94 @@ export function registerLanguageFeatures(documents: WorkflowDocuments): vscode.D
         return documentSymbols(index(doc)).map(convert);
       },
     }),
-    vscode.languages.registerCodeActionsProvider(
-      WORKFLOW_SELECTOR,
-      {
-        provideCodeActions(doc, range, context) {
-          const i = index(doc);
-          const actions: vscode.CodeAction[] = [];
-          for (const d of i.result.diagnostics) {
-            if (!d.fixes?.length) continue;
-            const dRange = toRange(doc, d.span);
-            if (!dRange.intersection(range) && !context.diagnostics.some((x) => x.range.isEqual(dRange))) continue;
-            const shown = context.diagnostics.find((x) => x.range.isEqual(dRange) && x.message === d.message);
-            for (const fix of d.fixes) {
-              const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
-              action.edit = new vscode.WorkspaceEdit();
-              for (const e of fix.edits) action.edit.replace(doc.uri, toRange(doc, e.span), e.newText);
-              if (shown) action.diagnostics = [shown];
-              action.isPreferred = d.fixes.length === 1;
-              actions.push(action);
-            }
-          }
-          return actions;
-        },
-      },
-      { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] },
-    ),
+    vscode.languages.registerCodeActionsProvider(WORKFLOW_SELECTOR, quickFixProvider(index), { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
   ];
+}
+
+function completionProvider(index: Index): vscode.CompletionItemProvider {
+  return {
+    provideCompletionItems(doc, pos) {
+      return complete(index(doc), doc.offsetAt(pos)).map((c) => {
+        const item = new vscode.CompletionItem(c.label, ITEM_KIND[c.kind]);
+        item.detail = c.detail;
+        if (c.documentation) item.documentation = new vscode.MarkdownString(c.documentation);
+        item.insertText = c.snippet ? new vscode.SnippetString(c.insertText) : c.insertText;
+        item.range = new vscode.Range(doc.positionAt(c.replaceStart), pos);
+        if (c.sortText) item.sortText = c.sortText;
+        if (c.kind === 'property' && c.insertText.includes('\n')) item.command = { command: 'editor.action.triggerSuggest', title: 'Suggest' };
+        return item;
+      });
+    },
+  };
+}
+
+/** Go to definition, find references, and the highlights of a node's mentions. */
+function navigationProviders(index: Index): vscode.Disposable[] {
+  const mentions = (doc: vscode.TextDocument, pos: vscode.Position) => {
+    const i = index(doc);
+    const m = mentionAt(i, doc.offsetAt(pos));
+    return m ? mentionsOf(i, m.nodeId) : [];
+  };
+  return [
+    vscode.languages.registerDefinitionProvider(WORKFLOW_SELECTOR, {
+      provideDefinition(doc, pos) {
+        const span = definitionAt(index(doc), doc.offsetAt(pos));
+        return span ? new vscode.Location(doc.uri, toRange(doc, span)) : undefined;
+      },
+    }),
+    vscode.languages.registerReferenceProvider(WORKFLOW_SELECTOR, {
+      provideReferences(doc, pos, context) {
+        return mentions(doc, pos)
+          .filter((x) => context.includeDeclaration || x.role !== 'definition')
+          .map((x) => new vscode.Location(doc.uri, toRange(doc, x.span)));
+      },
+    }),
+    vscode.languages.registerDocumentHighlightProvider(WORKFLOW_SELECTOR, {
+      provideDocumentHighlights(doc, pos) {
+        const kind = (role: string) => (role === 'definition' ? vscode.DocumentHighlightKind.Write : vscode.DocumentHighlightKind.Read);
+        return mentions(doc, pos).map((x) => new vscode.DocumentHighlight(toRange(doc, x.span), kind(x.role)));
+      },
+    }),
+  ];
+}
+
+function renameProvider(index: Index): vscode.RenameProvider {
+  return {
+    prepareRename(doc, pos) {
+      const r = prepareRename(index(doc), doc.offsetAt(pos));
+      if ('error' in r) throw new Error(r.error);
+      return { range: toRange(doc, r.span), placeholder: r.placeholder };
+    },
+    provideRenameEdits(doc, pos, newName) {
+      const r = renameEdits(index(doc), doc.offsetAt(pos), newName.trim());
+      if ('error' in r) throw new Error(r.error);
+      const edit = new vscode.WorkspaceEdit();
+      for (const e of r.edits) edit.replace(doc.uri, toRange(doc, e.span), e.newText);
+      return edit;
+    },
+  };
+}
+
+/** The validator's fixes of the diagnostics in range, as quick fixes. */
+function quickFixProvider(index: Index): vscode.CodeActionProvider {
+  return {
+    provideCodeActions(doc, range, context) {
+      const actions: vscode.CodeAction[] = [];
+      for (const d of index(doc).result.diagnostics) {
+        if (!d.fixes?.length) continue;
+        const dRange = toRange(doc, d.span);
+        if (!dRange.intersection(range) && !context.diagnostics.some((x) => x.range.isEqual(dRange))) continue;
+        const shown = context.diagnostics.find((x) => x.range.isEqual(dRange) && x.message === d.message);
+        for (const fix of d.fixes) {
+          const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
+          action.edit = new vscode.WorkspaceEdit();
+          for (const e of fix.edits) action.edit.replace(doc.uri, toRange(doc, e.span), e.newText);
+          if (shown) action.diagnostics = [shown];
+          action.isPreferred = d.fixes.length === 1;
+          actions.push(action);
+        }
+      }
+      return actions;
+    },
+  };
 }

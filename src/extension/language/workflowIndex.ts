@@ -53,62 +53,14 @@ function pairNamed(map: unknown, key: string): Pair | undefined {
 
 export function buildIndex(result: ValidationResult): WorkflowIndex {
   const { parsed, workflow } = result;
-  const specs = new Map(workflow.nodes.map((n) => [n.id, n]));
-  const nodes: NodeEntry[] = [];
   const references: NodeReference[] = [];
+  const scan = referenceScanner(parsed, references);
   const root = parsed.doc.contents;
   const nodesPair = pairNamed(root, 'nodes');
-
-  const scanStrings = (node: unknown, fromNode: string | undefined, isConditionField: boolean): void => {
-    if (isScalar(node)) {
-      if (typeof node.value !== 'string' || !node.range) return;
-      const value = node.value;
-      if (!isConditionField && !value.includes('${{')) return;
-      const scalar = { start: node.range[0], end: node.range[1] };
-      const toSource = valueToSource(parsed.text.slice(scalar.start, scalar.end), scalar.start, value);
-      for (const piece of expressionPieces(value, isConditionField)) {
-        if (!piece.expr) continue;
-        for (const ref of collectReferences(piece.expr).refs) {
-          const [root, id, field, output] = ref.segments;
-          if (root.name !== 'nodes' || !id) continue;
-          const at = (s: Span) => mapSpan(toSource, { start: piece.offset + s.start, end: piece.offset + s.end }, scalar);
-          references.push({
-            nodeId: id.name,
-            span: at(id.span),
-            fromNode,
-            ...(field?.name === 'outputs' && output ? { output: { name: output.name, span: at(output.span) } } : {}),
-          });
-        }
-      }
-    } else if (isMap(node)) {
-      for (const item of node.items) if (isPair(item)) scanStrings(item.value, fromNode, false);
-    } else if (isSeq(node)) {
-      for (const item of node.items) scanStrings(item, fromNode, false);
-    }
-  };
-
   if (isMap(root)) {
-    for (const item of root.items) if (isPair(item) && !(isScalar(item.key) && item.key.value === 'nodes')) scanStrings(item.value, undefined, false);
+    for (const item of root.items) if (isPair(item) && !(isScalar(item.key) && item.key.value === 'nodes')) scan(item.value, undefined, false);
   }
-  if (nodesPair && isMap(nodesPair.value)) {
-    for (const item of nodesPair.value.items) {
-      if (!isPair(item) || !isScalar(item.key) || !item.key.range) continue;
-      const id = String(item.key.value);
-      const keySpan = spanOf(item.key)!;
-      const value = item.value as YamlNode | null;
-      const end = value?.range?.[1] ?? keySpan.end;
-      const needs: NeedsEntry[] = [];
-      const needsValue = pairNamed(value, 'needs')?.value;
-      const items = isSeq(needsValue) ? needsValue.items : [needsValue];
-      for (const n of items) if (isScalar(n) && typeof n.value === 'string' && n.range) needs.push({ id: n.value, span: spanOf(n)! });
-      nodes.push({ id, spec: specs.get(id), keySpan, span: { start: keySpan.start, end: Math.max(end, keySpan.end) }, needs });
-      if (isMap(value)) {
-        for (const field of value.items) {
-          if (isPair(field)) scanStrings(field.value, id, isScalar(field.key) && field.key.value === 'if');
-        }
-      }
-    }
-  }
+  const nodes = nodesPair && isMap(nodesPair.value) ? nodeEntries(nodesPair.value.items, new Map(workflow.nodes.map((n) => [n.id, n])), scan) : [];
   return {
     result,
     nodes,
@@ -117,6 +69,61 @@ export function buildIndex(result: ValidationResult): WorkflowIndex {
     references,
     isUpstream: upstreamChecker(workflow.nodes),
   };
+}
+
+type Scan = (node: unknown, fromNode: string | undefined, isConditionField: boolean) => void;
+
+/** Walks a value for expressions and records every `nodes.<id>` they mention, with its place. */
+function referenceScanner(parsed: ValidationResult['parsed'], references: NodeReference[]): Scan {
+  const scan: Scan = (node, fromNode, isConditionField) => {
+    if (isMap(node)) {
+      for (const item of node.items) if (isPair(item)) scan(item.value, fromNode, false);
+      return;
+    }
+    if (isSeq(node)) {
+      for (const item of node.items) scan(item, fromNode, false);
+      return;
+    }
+    if (!isScalar(node) || typeof node.value !== 'string' || !node.range) return;
+    const value = node.value;
+    if (!isConditionField && !value.includes('${{')) return;
+    const scalar = { start: node.range[0], end: node.range[1] };
+    const toSource = valueToSource(parsed.text.slice(scalar.start, scalar.end), scalar.start, value);
+    for (const piece of expressionPieces(value, isConditionField)) {
+      if (!piece.expr) continue;
+      for (const ref of collectReferences(piece.expr).refs) {
+        const [root, id, field, output] = ref.segments;
+        if (root.name !== 'nodes' || !id) continue;
+        const at = (s: Span) => mapSpan(toSource, { start: piece.offset + s.start, end: piece.offset + s.end }, scalar);
+        references.push({
+          nodeId: id.name,
+          span: at(id.span),
+          fromNode,
+          ...(field?.name === 'outputs' && output ? { output: { name: output.name, span: at(output.span) } } : {}),
+        });
+      }
+    }
+  };
+  return scan;
+}
+
+/** Each node's entry: its key, its whole definition, its `needs` entries; its expressions go to `scan`. */
+function nodeEntries(items: readonly unknown[], specs: ReadonlyMap<string, NodeSpec>, scan: Scan): NodeEntry[] {
+  const nodes: NodeEntry[] = [];
+  for (const item of items) {
+    if (!isPair(item) || !isScalar(item.key) || !item.key.range) continue;
+    const id = String(item.key.value);
+    const keySpan = spanOf(item.key)!;
+    const value = item.value as YamlNode | null;
+    const end = value?.range?.[1] ?? keySpan.end;
+    const needsValue = pairNamed(value, 'needs')?.value;
+    const needs: NeedsEntry[] = [];
+    for (const n of isSeq(needsValue) ? needsValue.items : [needsValue])
+      if (isScalar(n) && typeof n.value === 'string' && n.range) needs.push({ id: n.value, span: spanOf(n)! });
+    nodes.push({ id, spec: specs.get(id), keySpan, span: { start: keySpan.start, end: Math.max(end, keySpan.end) }, needs });
+    if (isMap(value)) for (const field of value.items) if (isPair(field)) scan(field.value, id, isScalar(field.key) && field.key.value === 'if');
+  }
+  return nodes;
 }
 
 /** The node whose definition contains an offset. */

@@ -55,69 +55,33 @@ export class ShellProcessRunner implements ProcessRunner {
     const spec: LaunchSpec = { file, args, cwd: request.cwd, env: { ...request.env, MAESTRO_OUTPUT: outputFile } };
     // Started before the first process, so that no process of the run is ever unwatched.
     if (this.guard === null) this.guard = this.platform.startGuard();
+    const attempt = new AttemptProcess(this, { outputFile, ...(scriptFile ? { scriptFile } : {}) }, onLine);
+    if (!this.o.helpers?.launch(spec, attempt.handlers)) launchProcess(spec, attempt.handlers, this.platform);
+    return attempt;
+  }
 
-    let pid: number | undefined;
-    // Once the process has exited there is nothing to stop, even while its output is still being read.
-    let exited = false;
-    let stoppedBy: AttemptResult['stoppedBy'];
-    let killTimer: LongTimeout | undefined;
-    const signalGroup = (p: number) => {
-      this.platform.killTree(p, 'SIGTERM');
-      killTimer = setLongTimeout(() => this.platform.killTree(p, 'SIGKILL'), this.killGraceMs);
-    };
-    let resolveDone!: (result: AttemptResult) => void;
-    const done = new Promise<AttemptResult>((resolve) => (resolveDone = resolve));
-    const handlers: LaunchHandlers = {
-      onSpawn: (p) => {
-        pid = p;
-        this.live.add(p);
-        this.guard?.add(p, this.killGraceMs);
-        if (this.killingAll) this.platform.killTree(p, 'SIGKILL');
-        // A stop that came before the pid was known (the process was starting in a helper) applies now.
-        else if (stoppedBy) signalGroup(p);
-      },
-      onProcessGone: () => {
-        exited = true;
-      },
-      onLines: (stream, lines, continues) => {
-        const last = lines.length - 1;
-        for (let i = 0; i <= last; i++) onLine(stream, lines[i], continues && i === last);
-      },
-      onExit: (exit: LaunchExit) => {
-        exited = true;
-        if (pid !== undefined) {
-          this.live.delete(pid);
-          this.guard?.remove(pid);
-        }
-        killTimer?.clear();
-        const { outputs, problems: outputProblems, tooBig } = takeOutputs(outputFile);
-        if (scriptFile) removeQuietly(scriptFile);
-        // Outputs that had to be left out fail an attempt that would otherwise have succeeded.
-        const error = tooBig && exit.code === 0 && !stoppedBy ? tooBig : undefined;
-        resolveDone({
-          exitCode: exit.code,
-          signal: exit.signal,
-          ...(stoppedBy ? { stoppedBy } : {}),
-          outputs,
-          outputProblems,
-          ...(exit.spawnError ? { spawnError: exit.spawnError } : {}),
-          ...(error ? { error } : {}),
-        });
-      },
-    };
-    if (!this.o.helpers?.launch(spec, handlers)) launchProcess(spec, handlers, this.platform);
+  /** A process of an attempt has started (or, with `pid` undefined, ended): the runner and its watchdog keep count. */
+  track(pid: number, alive: boolean): void {
+    if (alive) {
+      this.live.add(pid);
+      this.guard?.add(pid, this.killGraceMs);
+      if (this.killingAll) this.platform.killTree(pid, 'SIGKILL');
+    } else {
+      this.live.delete(pid);
+      this.guard?.remove(pid);
+    }
+  }
 
-    return {
-      get pid() {
-        return pid;
-      },
-      done,
-      stop: (reason) => {
-        if (stoppedBy || exited) return;
-        stoppedBy = reason;
-        if (pid !== undefined) signalGroup(pid);
-      },
-    };
+  get killing(): boolean {
+    return this.killingAll;
+  }
+
+  get platformOf(): Platform {
+    return this.platform;
+  }
+
+  get graceMs(): number {
+    return this.killGraceMs;
   }
 
   killAll(): void {
@@ -136,6 +100,78 @@ export class ShellProcessRunner implements ProcessRunner {
       for (const file of walk(cwd, 10_000)) if (re.test(file)) found.add(file);
     }
     return [...found].sort();
+  }
+}
+
+/**
+ * One attempt's process, from its start to its exit: it can be stopped at any time (before its pid is known, the stop
+ * waits for it; after its exit, there is nothing to stop), and its outputs file is read when it exits.
+ */
+class AttemptProcess implements RunningAttempt {
+  private spawnedPid: number | undefined;
+  /** Once the process has exited there is nothing to stop, even while its output is still being read. */
+  private exited = false;
+  private stoppedBy: AttemptResult['stoppedBy'];
+  private killTimer: LongTimeout | undefined;
+  private resolveDone!: (result: AttemptResult) => void;
+  readonly done = new Promise<AttemptResult>((resolve) => (this.resolveDone = resolve));
+
+  constructor(
+    private readonly runner: ShellProcessRunner,
+    private readonly files: { outputFile: string; scriptFile?: string },
+    private readonly onLine: (stream: 'stdout' | 'stderr', text: string, continues: boolean) => void,
+  ) {}
+
+  readonly handlers: LaunchHandlers = {
+    onSpawn: (p) => {
+      this.spawnedPid = p;
+      this.runner.track(p, true);
+      // A stop that came before the pid was known (the process was starting in a helper) applies now.
+      if (!this.runner.killing && this.stoppedBy) this.signal(p);
+    },
+    onProcessGone: () => {
+      this.exited = true;
+    },
+    onLines: (stream, lines, continues) => {
+      const last = lines.length - 1;
+      for (let i = 0; i <= last; i++) this.onLine(stream, lines[i], continues && i === last);
+    },
+    onExit: (exit: LaunchExit) => this.ended(exit),
+  };
+
+  get pid(): number | undefined {
+    return this.spawnedPid;
+  }
+
+  stop(reason: 'timeout' | 'cancel'): void {
+    if (this.stoppedBy || this.exited) return;
+    this.stoppedBy = reason;
+    if (this.spawnedPid !== undefined) this.signal(this.spawnedPid);
+  }
+
+  /** SIGTERM to the process group, SIGKILL after the grace period. */
+  private signal(pid: number): void {
+    this.runner.platformOf.killTree(pid, 'SIGTERM');
+    this.killTimer = setLongTimeout(() => this.runner.platformOf.killTree(pid, 'SIGKILL'), this.runner.graceMs);
+  }
+
+  private ended(exit: LaunchExit): void {
+    this.exited = true;
+    if (this.spawnedPid !== undefined) this.runner.track(this.spawnedPid, false);
+    this.killTimer?.clear();
+    const { outputs, problems: outputProblems, tooBig } = takeOutputs(this.files.outputFile);
+    if (this.files.scriptFile) removeQuietly(this.files.scriptFile);
+    // Outputs that had to be left out fail an attempt that would otherwise have succeeded.
+    const error = tooBig && exit.code === 0 && !this.stoppedBy ? tooBig : undefined;
+    this.resolveDone({
+      exitCode: exit.code,
+      signal: exit.signal,
+      ...(this.stoppedBy ? { stoppedBy: this.stoppedBy } : {}),
+      outputs,
+      outputProblems,
+      ...(exit.spawnError ? { spawnError: exit.spawnError } : {}),
+      ...(error ? { error } : {}),
+    });
   }
 }
 
