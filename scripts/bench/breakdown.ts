@@ -2,7 +2,7 @@
 import { parseDocument, Parser, Composer, LineCounter } from 'yaml';
 import { parseWorkflowText } from '../../src/engine/validation/document';
 import { checkSchema } from '../../src/engine/validation/schemaCheck';
-import { checkSemantics } from '../../src/engine/validation/semanticCheck';
+import { checkSemantics } from '../../src/engine/validation/semantics';
 import { buildWorkflow } from '../../src/engine/model';
 import { LineIndex } from '../../src/engine/lineIndex';
 import { validationWorkflow } from './generate';

@@ -14,6 +14,11 @@ export type DiagnosticCode =
   | 'undeclared-output'
   | 'missing-workflow'
   | 'invalid-matrix'
+  | 'invalid-input'
+  | 'invalid-artifact'
+  | 'ignored-setting'
+  | 'ambiguous-name'
+  | 'script-injection'
   | 'file-too-large';
 
 /** A span of the document as character offsets (UTF-16 code units, end exclusive). */

@@ -35,6 +35,24 @@ export interface RunState {
   lastSeq: number;
   nodes: Map<string, NodeRunState>;
   order: string[];
+  /** Nodes of sub-runs (`deploy/push`), in the order they were first heard of; their events are not folded here. */
+  nested: string[];
+}
+
+/** Every instance of a run, each sub-run's nodes right after the node that ran it. */
+export function allInstanceIds(state: Pick<RunState, 'order' | 'nested'>): string[] {
+  const byParent = new Map<string, string[]>();
+  for (const id of state.nested) {
+    const parent = id.slice(0, id.lastIndexOf('/'));
+    byParent.set(parent, [...(byParent.get(parent) ?? []), id]);
+  }
+  const out: string[] = [];
+  const add = (id: string) => {
+    out.push(id);
+    for (const child of byParent.get(id) ?? []) add(child);
+  };
+  state.order.forEach(add);
+  return out;
 }
 
 /** Folds a run's events into its state. Pure; used to replay logs, resume runs and draw views. */
@@ -79,6 +97,7 @@ export function applyEvent(state: RunState | undefined, e: EngineEvent): RunStat
       lastSeq: e.seq,
       nodes,
       order: e.nodes.map((n) => n.id),
+      nested: [],
     };
   }
   if (!state) return state;
@@ -96,6 +115,7 @@ export function applyEvent(state: RunState | undefined, e: EngineEvent): RunStat
   } else {
     const n = state.nodes.get(e.nodeId);
     if (n) applyNodeEvent(n, e);
+    else if (e.parentNodeId !== undefined && !state.nested.includes(e.nodeId)) state.nested.push(e.nodeId);
   }
   return state;
 }

@@ -141,10 +141,12 @@ export async function journey({ page, workspace, shots, log }) {
       .first()
       .click();
     await statusBar.getByText('Restricted Mode').first().waitFor({ state: 'hidden' });
-    // The trust editor opens as a tab: it is closed once it shows.
-    await page.locator('.tab.active', { hasText: /Trust/ }).waitFor({ state: 'visible' });
+    // The trust editor opens (as a tab, or over the editors in newer versions): it is closed once it shows.
+    const trusted = page.getByText('You trust this folder').first();
+    await trusted.waitFor({ state: 'visible' });
+    await trusted.click();
     await page.keyboard.press('Control+W');
-    await page.locator('.tab', { hasText: /Trust/ }).waitFor({ state: 'detached' });
+    await trusted.waitFor({ state: 'detached' });
   });
 
   await step('01-typo-in-needs-and-its-quick-fix', async () => {

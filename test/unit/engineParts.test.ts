@@ -55,7 +55,14 @@ describe('inputs', () => {
   };
 
   it('converts to declared types and fills defaults', () => {
-    assert.deepEqual(resolveInputs(specs, { n: '3', flag: 'yes', ticket: 'T-1' }), { values: { who: 'world', n: 3, flag: true, ticket: 'T-1' }, errors: [] });
+    assert.deepEqual(resolveInputs(specs, { n: '3', flag: 'true', ticket: 'T-1' }), { values: { who: 'world', n: 3, flag: true, ticket: 'T-1' }, errors: [] });
+    assert.deepEqual(resolveInputs(specs, { flag: 'false', ticket: 'T-1' }).values.flag, false);
+  });
+
+  it('takes true or false for a boolean, and nothing else', () => {
+    for (const raw of ['yes', 'no', '1', '0', 'TRUE', 'False', ' true', '']) {
+      assert.deepEqual(resolveInputs(specs, { flag: raw, ticket: 'T-1' }).errors, [`input 'flag' is a boolean: give true or false, not '${raw}'`], raw);
+    }
   });
 
   it('says which input is wrong and why', () => {

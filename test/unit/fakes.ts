@@ -110,9 +110,12 @@ export class FakeRunner implements ProcessRunner {
     this.killedAll = true;
   }
 
-  findArtifacts(cwd: string, patterns: readonly string[]): string[] {
+  /** Patterns that find no file. */
+  readonly missingArtifacts = new Set<string>();
+
+  findArtifacts(cwd: string, patterns: readonly string[]): { files: string[]; unmatched: string[] } {
     this.artifactSearches.push({ cwd, patterns });
-    return [...patterns];
+    return { files: patterns.filter((p) => !this.missingArtifacts.has(p)), unmatched: patterns.filter((p) => this.missingArtifacts.has(p)) };
   }
 
   startsOf(id: string): AttemptRequest[] {

@@ -1,35 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { validateWorkflow } from '../../src/engine/validation/validate';
-import { Scheduler, type SchedulerOptions } from '../../src/engine/run/core/scheduler';
 import type { NodeStatus } from '../../src/engine/protocol';
-import { FakeClock, FakeRunner, MemorySink, type Behaviour } from './fakes';
-import { yaml } from './helpers';
-
-function setup(lines: string[], behaviours: Record<string, Behaviour> = {}, extra: Partial<SchedulerOptions> = {}) {
-  const text = yaml('version: 1', 'name: Test', ...lines);
-  const result = validateWorkflow(text);
-  const errors = result.diagnostics.filter((d) => d.severity === 'error');
-  assert.deepEqual(errors, [], 'the test workflow must be valid');
-  const clock = new FakeClock();
-  const runner = new FakeRunner(clock, behaviours);
-  const sink = new MemorySink();
-  const scheduler = new Scheduler({
-    runId: 'r1',
-    workflow: result.workflow,
-    workflowPath: '/w/test.workflow.yaml',
-    workflowHash: 'h',
-    inputs: {},
-    baseDir: '/w',
-    tempDir: '/tmp/x',
-    concurrency: result.workflow.concurrency ?? 4,
-    baseEnv: { PATH: '/bin' },
-    runner,
-    clock,
-    sink,
-    ...extra,
-  });
-  return { scheduler, clock, runner, sink };
-}
+import type { MemorySink } from './fakes';
+import { setup } from './schedulerSetup';
 
 const order = (sink: MemorySink, type: 'node:started' | 'node:completed') => sink.of(type).map((e) => e.nodeId);
 
@@ -496,16 +468,16 @@ describe('scheduler', () => {
     scheduler.start();
     await clock.advance(100);
     assert.equal(runner.started.length, 0);
-    assert.match(sink.of('node:failed')[0].error, /fromJSON\(\): not valid JSON/);
+    assert.match(sink.of('node:failed')[0].error, /fromJSON\(\): the text is not valid JSON/);
   });
 
-  it('fails a node whose expression makes a value nested too deeply to turn into text, saying which', async () => {
+  it('fails a node whose expression reads a value nested too deeply, saying which function', async () => {
     const deep = '['.repeat(20_000) + ']'.repeat(20_000);
-    const { scheduler, clock, runner, sink } = setup(['nodes:', `  a: { run: "echo \${{ fromJSON('${deep}') }}" }`]);
+    const { scheduler, clock, runner, sink } = setup(['env:', `  DEEP: "${deep}"`, 'nodes:', '  a: { run: "echo ${{ fromJSON(env.DEEP) }}" }']);
     scheduler.start();
     await clock.advance(100);
     assert.equal(runner.started.length, 0);
-    assert.match(sink.of('node:failed')[0].error, /^expression 'fromJSON\('\[\[\[.{60,}…': Maximum call stack size exceeded \(a value nested too deeply\?\)$/);
+    assert.match(sink.of('node:failed')[0].error, /^fromJSON\(\): the value is nested too deeply to read$/);
   });
 
   it('turns ::warning and ::error lines into diagnostics', async () => {

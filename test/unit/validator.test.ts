@@ -23,14 +23,16 @@ describe('validator', () => {
       '  test:',
       '    needs: build',
       '    matrix: { os: [linux, mac], node: [18, 20] }',
-      '    run: echo ${{ matrix.os }} ${{ nodes.build.outputs.version }}',
+      '    env: { VERSION: "${{ nodes.build.outputs.version }}" }',
+      '    run: echo ${{ matrix.os }} "$VERSION"',
       '  gate:',
       '    needs: [test]',
       '    approval: { prompt: Ship?, timeout: 1h }',
       '  deploy:',
       '    needs: [gate]',
       "    if: nodes.build.outputs.version != '' && inputs.target == 'prod'",
-      '    run: ./deploy ${{ inputs.target }} ${{ run.id }} ${{ workflow.name }} ${{ env.HOME }}',
+      '    env: { TARGET: "${{ inputs.target }}" }',
+      '    run: ./deploy "$TARGET" ${{ run.id }} ${{ workflow.name }} ${{ env.HOME }}',
     );
     assert.deepEqual(diagnose(text), []);
   });
@@ -190,7 +192,7 @@ describe('validator', () => {
     it('requires nodes to be upstream', () => {
       const [d] = diagnose(wf('  audit:', '    run: echo ${{ nodes.build.outputs.version }}'));
       assert.deepEqual([d.code, d.text], ['unreachable-reference', 'build']);
-      const upstreamTwice = diagnose(wf('  mid: { needs: build, run: x }', '  last:', '    needs: mid', '    run: echo ${{ nodes.build.outputs.version }}'));
+      const upstreamTwice = diagnose(wf('  mid: { needs: build, run: x }', '  last:', '    needs: mid', '    if: nodes.build.outputs.version', '    run: x'));
       assert.deepEqual(upstreamTwice, [], 'transitive ancestors are upstream');
     });
 

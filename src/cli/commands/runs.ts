@@ -1,7 +1,7 @@
 import { formatDuration } from '../../engine/duration';
 import { defaultRunsDir } from '../../engine/run/io/runsLocation';
 import { listRuns, readLogChunk, readRun } from '../../engine/run/io/runStore';
-import { foldEvents } from '../../engine/runState';
+import { allInstanceIds, foldEvents } from '../../engine/runState';
 import { parseCommandArgs, UsageError } from '../args';
 import type { Output } from '../output';
 import { safeLog, safeText, terminalJson } from '../terminalText';
@@ -77,7 +77,7 @@ export function logsCommand(argv: string[], io: Output): number {
     return 1;
   }
   const state = foldEvents(stored.events);
-  const ids = state?.order ?? [];
+  const ids = state ? allInstanceIds(state) : [];
   if (nodeId !== undefined) {
     if (!ids.includes(nodeId)) {
       io.err(safeText(`maestro-dag: run ${runId} has no node '${nodeId}' (nodes: ${ids.join(', ')})`) + '\n');

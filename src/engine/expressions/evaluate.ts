@@ -1,170 +1,87 @@
-import { ExpressionError, type Expr, type Value } from './ast';
+// Evaluation is GitHub's own evaluator, given this project's contexts and the status functions of a node.
+import { data, Evaluator, wellKnownFunctions, type Expr } from '@actions/expressions';
+import type { ContextAccess, FunctionCall } from '@actions/expressions/ast';
+import { toData, type Data, type Value } from './values';
+
+export { isTruthy, toText, fromData, type Data, type Value } from './values';
 
 /** What an expression can see while it is evaluated. */
 export interface EvaluationScope {
-  /** Root contexts by name: inputs, env, nodes, matrix, run, workflow. */
-  contexts: Readonly<Record<string, Value>>;
+  /** Root contexts by name: inputs, env, nodes, matrix, run, workflow. A context may be kept as data already. */
+  contexts: Readonly<Record<string, Value | Data>>;
   /** Answers the status functions for the node the expression belongs to. */
   status?: { success(): boolean; failure(): boolean; cancelled(): boolean };
 }
 
-export function isTruthy(v: Value): boolean {
-  if (v === null || v === false || v === 0 || v === '') return false;
-  if (typeof v === 'number' && Number.isNaN(v)) return false;
-  return true;
+const isData = (v: Value | Data): v is Data => typeof v === 'object' && v !== null && typeof (v as { coerceString?: unknown }).coerceString === 'function';
+
+/** The scope's contexts as one case-insensitive dictionary, as the evaluator reads them. */
+function contextData(scope: EvaluationScope): data.Dictionary {
+  return new data.Dictionary(...Object.entries(scope.contexts).map(([key, value]) => ({ key, value: isData(value) ? value : toData(value) })));
 }
 
-function toNumber(v: Value): number {
-  if (v === null) return 0;
-  if (typeof v === 'boolean') return v ? 1 : 0;
-  if (typeof v === 'number') return v;
-  if (typeof v === 'string') return v.trim() === '' ? 0 : Number(v);
-  return NaN;
+type FunctionDefinition = (typeof wellKnownFunctions)[string];
+
+/** The status functions: without a node (a workflow-level expression), success() is true and the others false. */
+function statusFunctions(scope: EvaluationScope): Map<string, FunctionDefinition> {
+  const status = scope.status;
+  const define = (name: string, answer: () => boolean): [string, FunctionDefinition] => [
+    name,
+    { name, minArgs: 0, maxArgs: 0, call: () => new data.BooleanData(answer()) },
+  ];
+  return new Map([
+    define('always', () => true),
+    define('success', () => status?.success() ?? true),
+    define('failure', () => status?.failure() ?? false),
+    define('cancelled', () => status?.cancelled() ?? false),
+  ]);
 }
 
-/** Equality as GitHub Actions defines it: strings case-insensitively, mixed types as numbers. */
-export function looseEquals(a: Value, b: Value): boolean {
-  if (typeof a === 'string' && typeof b === 'string') return a.toLowerCase() === b.toLowerCase();
-  const aIsCompound = a !== null && typeof a === 'object';
-  const bIsCompound = b !== null && typeof b === 'object';
-  if (aIsCompound || bIsCompound) return a === b;
-  if (a === null && b === null) return true;
-  if (typeof a === typeof b) return a === b;
-  return toNumber(a) === toNumber(b);
-}
-
-function compareOrder(a: Value, b: Value): number {
-  if (typeof a === 'string' && typeof b === 'string') {
-    const x = a.toLowerCase();
-    const y = b.toLowerCase();
-    return x < y ? -1 : x > y ? 1 : 0;
+/**
+ * GitHub's evaluator, made total for what the validator reports rather than rejects: a context the scope lacks reads
+ * null, and a function it does not know is a clear error. A function's error never quotes the value it was given
+ * (fromJSON's parser names the character it stopped at, which may be part of a secret).
+ */
+class ScopedEvaluator extends Evaluator {
+  constructor(
+    expr: Expr,
+    private readonly contexts: data.Dictionary,
+    private readonly extra: Map<string, FunctionDefinition>,
+  ) {
+    super(expr, contexts, extra);
   }
-  const x = toNumber(a);
-  const y = toNumber(b);
-  if (Number.isNaN(x) || Number.isNaN(y)) return NaN;
-  return x - y;
-}
 
-/** How a value reads when it is substituted into text. */
-export function toText(v: Value): string {
-  if (v === null) return '';
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  return JSON.stringify(v);
-}
-
-function property(object: Value, name: string): Value {
-  if (object === null || typeof object !== 'object') return null;
-  if (Array.isArray(object)) {
-    // `list.name` maps over a list of objects, as GitHub's object filters do.
-    return object.map((item) => property(item, name));
+  override visitContextAccess(access: ContextAccess): Data {
+    return this.contexts.get(access.name.lexeme) ?? new data.Null();
   }
-  return Object.prototype.hasOwnProperty.call(object, name) ? object[name] : null;
-}
 
-function format(template: string, args: Value[], span: Expr['span']): string {
-  let out = '';
-  for (let i = 0; i < template.length; i++) {
-    const c = template[i];
-    if (c === '{' && template[i + 1] === '{') {
-      out += '{';
-      i++;
-    } else if (c === '}' && template[i + 1] === '}') {
-      out += '}';
-      i++;
-    } else if (c === '{') {
-      const close = template.indexOf('}', i);
-      const index = close > 0 ? Number(template.slice(i + 1, close)) : NaN;
-      if (!Number.isInteger(index) || index < 0 || index >= args.length)
-        throw new ExpressionError(`format(): '${template.slice(i, close + 1 || undefined)}' names no argument`, span);
-      out += toText(args[index]);
-      i = close;
-    } else out += c;
-  }
-  return out;
-}
-
-function callFunction(name: string, args: Value[], expr: Expr, scope: EvaluationScope): Value {
-  const str = (v: Value) => toText(v).toLowerCase();
-  switch (name) {
-    case 'always':
-      return true;
-    case 'success':
-      return scope.status ? scope.status.success() : true;
-    case 'failure':
-      return scope.status ? scope.status.failure() : false;
-    case 'cancelled':
-      return scope.status ? scope.status.cancelled() : false;
-    case 'contains': {
-      const [search, item] = args;
-      if (Array.isArray(search)) return search.some((v) => looseEquals(v, item));
-      return str(search).includes(str(item));
-    }
-    case 'startsWith':
-      return str(args[0]).startsWith(str(args[1]));
-    case 'endsWith':
-      return str(args[0]).endsWith(str(args[1]));
-    case 'format':
-      return format(toText(args[0]), args.slice(1), expr.span);
-    case 'toJSON':
-      return JSON.stringify(args[0], null, 2);
-    case 'fromJSON':
-      try {
-        return JSON.parse(toText(args[0])) as Value;
-      } catch (e) {
-        throw new ExpressionError(`fromJSON(): not valid JSON (${(e as Error).message})`, expr.span);
-      }
-    default:
-      throw new ExpressionError(`unknown function '${name}'`, expr.span);
-  }
-}
-
-/** Evaluates a parsed expression. Never uses eval: this is a tree-walking interpreter. */
-export function evaluate(expr: Expr, scope: EvaluationScope): Value {
-  switch (expr.kind) {
-    case 'literal':
-      return expr.value;
-    case 'context':
-      return Object.prototype.hasOwnProperty.call(scope.contexts, expr.name) ? scope.contexts[expr.name] : null;
-    case 'property':
-      return property(evaluate(expr.object, scope), expr.name);
-    case 'index': {
-      const object = evaluate(expr.object, scope);
-      const index = evaluate(expr.index, scope);
-      if (Array.isArray(object)) return typeof index === 'number' ? (object[index] ?? null) : null;
-      return property(object, toText(index));
-    }
-    case 'call':
-      return callFunction(
-        expr.name,
-        expr.args.map((a) => evaluate(a, scope)),
-        expr,
-        scope,
-      );
-    case 'not':
-      return !isTruthy(evaluate(expr.operand, scope));
-    case 'logical': {
-      const left = evaluate(expr.left, scope);
-      if (expr.op === '&&') return isTruthy(left) ? evaluate(expr.right, scope) : left;
-      return isTruthy(left) ? left : evaluate(expr.right, scope);
-    }
-    case 'compare': {
-      const a = evaluate(expr.left, scope);
-      const b = evaluate(expr.right, scope);
-      switch (expr.op) {
-        case '==':
-          return looseEquals(a, b);
-        case '!=':
-          return !looseEquals(a, b);
-        case '<':
-          return compareOrder(a, b) < 0;
-        case '<=':
-          return compareOrder(a, b) <= 0;
-        case '>':
-          return compareOrder(a, b) > 0;
-        case '>=':
-          return compareOrder(a, b) >= 0;
-      }
+  override visitFunctionCall(call: FunctionCall): Data {
+    const name = call.functionName.lexeme;
+    const key = name.toLowerCase();
+    const f = this.extra.get(key) ?? (Object.hasOwn(wellKnownFunctions, key) ? wellKnownFunctions[key] : undefined);
+    if (!f) throw new Error(`unknown function '${name}'`);
+    const args = call.args.map((a) => this.eval(a));
+    try {
+      return f.call(...args);
+    } catch (e) {
+      if (e instanceof RangeError) throw e;
+      if ((e as Error).cause instanceof RangeError) throw new Error(`${name}(): the value is nested too deeply to read`);
+      throw new Error(`${name}(): ${functionError(key, e as Error)}`);
     }
   }
+}
+
+/** What went wrong in a function, in words that do not repeat its arguments. */
+function functionError(name: string, e: Error): string {
+  if (name === 'fromjson') return e.message === 'empty input' ? 'the text is empty' : 'the text is not valid JSON';
+  if (name === 'format')
+    return /more arguments/.test(e.message)
+      ? 'the format refers to more arguments than were given'
+      : "the format is invalid: write '{0}', '{1}'…, and '{{' or '}}' for a brace";
+  return e.message;
+}
+
+/** Evaluates a parsed expression; throws with a message that says what went wrong (fromJSON of text that is not JSON). */
+export function evaluate(expr: Expr, scope: EvaluationScope): Data {
+  return new ScopedEvaluator(expr, contextData(scope), statusFunctions(scope)).evaluate();
 }

@@ -1,47 +1,66 @@
+// What an expression refers to: context chains (`nodes.build.outputs.version`, `inputs['a']`) and function calls,
+// each with its place in the expression's source. Walked over GitHub's own syntax tree.
+import type { Expr } from '@actions/expressions';
+import type { Binary, ContextAccess, ExprVisitor, FunctionCall, Grouping, IndexAccess, Literal, Logical, Unary } from '@actions/expressions/ast';
 import type { Span } from '../diagnostics';
-import type { Expr } from './ast';
+import type { ParsedExpression } from './parser';
 
 /** A reference chain such as nodes.build.outputs.version, with the span of each segment in the expression. */
 export interface Reference {
+  /** The context first; a segment of `*` is a filter (`nodes.*.status`). */
   segments: { name: string; span: Span }[];
 }
 
-export type CallExpr = Extract<Expr, { kind: 'call' }>;
+export interface Call {
+  name: string;
+  nameSpan: Span;
+  args: number;
+}
 
-/** Collects the context references (`nodes.x.outputs.y`, `inputs['a']`) and function calls of an expression. */
-export function collectReferences(expr: Expr, refs: Reference[] = [], calls: CallExpr[] = []): { refs: Reference[]; calls: CallExpr[] } {
-  const chain: { name: string; span: Span }[] = [];
-  let e: Expr = expr;
-  for (;;) {
-    if (e.kind === 'property') {
-      chain.unshift({ name: e.name, span: e.nameSpan });
-      e = e.object;
-    } else if (e.kind === 'index' && e.index.kind === 'literal' && typeof e.index.value === 'string') {
-      chain.unshift({ name: e.index.value, span: e.index.span });
-      e = e.object;
-    } else break;
-  }
-  switch (e.kind) {
-    case 'context':
-      refs.push({ segments: [{ name: e.name, span: e.span }, ...chain] });
-      break;
-    case 'index':
-      collectReferences(e.object, refs, calls);
-      collectReferences(e.index, refs, calls);
-      break;
-    case 'call':
-      calls.push(e);
-      for (const a of e.args) collectReferences(a, refs, calls);
-      break;
-    case 'not':
-      collectReferences(e.operand, refs, calls);
-      break;
-    case 'compare':
-    case 'logical':
-      collectReferences(e.left, refs, calls);
-      collectReferences(e.right, refs, calls);
-      break;
-    default:
-  }
+type TokenLike = { lexeme: string; range: { start: { line: number; column: number }; end: { line: number; column: number } } };
+
+/** A node is a `*` filter when it is neither a literal nor anything else: the library's Star has no fields. */
+const isStar = (e: Expr): boolean => Object.keys(e).length === 0;
+
+/** Collects the context references and function calls of an expression. */
+export function collectReferences(parsed: Pick<ParsedExpression, 'expr' | 'offsetOf'>): { refs: Reference[]; calls: Call[] } {
+  const refs: Reference[] = [];
+  const calls: Call[] = [];
+  const spanOf = (t: TokenLike): Span => ({ start: parsed.offsetOf(t.range.start), end: parsed.offsetOf(t.range.end) });
+  /** The chain an access ends, root first, or undefined when it does not start at a context. */
+  const chainOf = (e: Expr): Reference['segments'] | undefined => {
+    const access = e as Partial<ContextAccess & IndexAccess>;
+    if (access.name) return [{ name: access.name.lexeme, span: spanOf(access.name) }];
+    if (!access.expr || !access.index) return undefined;
+    const base = chainOf(access.expr);
+    if (!base) return undefined;
+    if (isStar(access.index)) return [...base, { name: '*', span: base[base.length - 1].span }];
+    const literal = (access.index as Partial<Literal>).literal;
+    if (!literal || (literal.kind as number) !== 0 /* string */) return undefined;
+    return [...base, { name: literal.coerceString(), span: spanOf((access.index as Literal).token) }];
+  };
+  const visitor: ExprVisitor<void> = {
+    visitLiteral: () => undefined,
+    visitUnary: (u: Unary) => u.expr.accept(visitor),
+    visitBinary: (b: Binary) => {
+      b.left.accept(visitor);
+      b.right.accept(visitor);
+    },
+    visitLogical: (l: Logical) => l.args.forEach((a) => a.accept(visitor)),
+    visitGrouping: (g: Grouping) => g.group.accept(visitor),
+    visitContextAccess: (c: ContextAccess) => void refs.push({ segments: [{ name: c.name.lexeme, span: spanOf(c.name) }] }),
+    visitIndexAccess: (ia: IndexAccess) => {
+      const chain = chainOf(ia);
+      if (chain) refs.push({ segments: chain });
+      else ia.expr.accept(visitor);
+      // An index that is itself an expression (`a[inputs.key]`) refers to what it reads.
+      if (!isStar(ia.index) && !(ia.index as Partial<Literal>).literal) ia.index.accept(visitor);
+    },
+    visitFunctionCall: (f: FunctionCall) => {
+      calls.push({ name: f.functionName.lexeme, nameSpan: spanOf(f.functionName), args: f.args.length });
+      f.args.forEach((a) => a.accept(visitor));
+    },
+  };
+  parsed.expr.accept(visitor);
   return { refs, calls };
 }

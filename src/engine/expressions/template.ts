@@ -1,5 +1,5 @@
-import { ExpressionError, type Expr } from './ast';
-import { parseExpression } from './parser';
+import { ExpressionError } from './ast';
+import { parseWithPositions, type ParsedExpression } from './parser';
 import type { Span } from '../diagnostics';
 
 /** One `${{ … }}` in a string: where it is, and its parsed expression or the parse error. */
@@ -9,7 +9,7 @@ export interface TemplatePart {
   /** Span of the expression source inside the braces. */
   exprSpan: Span;
   source: string;
-  expr?: Expr;
+  parsed?: ParsedExpression;
   error?: ExpressionError;
 }
 
@@ -42,7 +42,7 @@ export function findTemplates(text: string): TemplatePart[] {
     const source = text.slice(exprStart, close);
     const part: TemplatePart = { span: { start: open, end: close + 2 }, exprSpan: { start: exprStart, end: close }, source };
     try {
-      part.expr = parseExpression(source);
+      part.parsed = parseWithPositions(source);
     } catch (e) {
       if (!(e instanceof ExpressionError)) throw e;
       part.error = e;
@@ -70,7 +70,7 @@ export function conditionSource(text: string): { source: string; offset: number 
 
 /** An expression found in a string value; `offset` is where its source starts in the value. */
 export interface ExpressionPiece {
-  expr?: Expr;
+  parsed?: ParsedExpression;
   error?: ExpressionError;
   offset: number;
 }
@@ -80,11 +80,11 @@ export function expressionPieces(value: string, isCondition: boolean): Expressio
   const condition = isCondition ? conditionSource(value) : undefined;
   if (condition && !condition.source.includes('${{')) {
     try {
-      return [{ expr: parseExpression(condition.source), offset: condition.offset }];
+      return [{ parsed: parseWithPositions(condition.source), offset: condition.offset }];
     } catch (e) {
       if (!(e instanceof ExpressionError)) throw e;
       return [{ error: e, offset: condition.offset }];
     }
   }
-  return findTemplates(value).map((part) => ({ expr: part.expr, error: part.error, offset: part.exprSpan.start }));
+  return findTemplates(value).map((part) => ({ parsed: part.parsed, error: part.error, offset: part.exprSpan.start }));
 }

@@ -10,6 +10,7 @@ import { resolveInputs } from './core/inputs';
 import type { PreviousInstances } from './core/instances';
 import { systemClock, type Clock, type ProcessRunner } from './core/ports';
 import { Scheduler, type SchedulerOptions } from './core/scheduler';
+import { runName } from './core/scope';
 import { endLeftovers, leftoverNote } from './io/leftovers';
 import { nodeBaseEnv } from '../nodeEnv';
 import { ShellProcessRunner } from './io/processRunner';
@@ -118,7 +119,7 @@ function launch(o: RunOptions, setup: Launch): RunHandle {
   const record: RunRecord = {
     runId: setup.runId,
     workflowPath: setup.path,
-    workflowName: setup.workflow.name,
+    workflowName: runName(setup.workflow, setup.inputs, setup.runId),
     workflowHash: setup.hash,
     inputs: setup.inputs,
     startedAt: setup.startedAt ?? Date.now(),

@@ -59,7 +59,7 @@ export function subWorkflowRunner(context: SubRunContext): SubWorkflowRunner {
         outputs: nested.collectOutputs(request.outputs),
         outputProblems: [],
         ...(stoppedBy ? { stoppedBy } : {}),
-        ...(status === 'completed' ? {} : { error: `the sub-workflow ${loaded.workflow.name} ${status}` }),
+        ...(status === 'completed' ? {} : { error: `the sub-workflow ${nested.name} ${status}` }),
       })),
       stop: (reason) => {
         if (nested.isFinished) return;

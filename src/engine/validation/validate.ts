@@ -4,7 +4,7 @@ import type { LineIndex } from '../lineIndex';
 import { buildWorkflow, type WorkflowSpec } from '../model';
 import { parseWorkflowText, type ParsedDocument } from './document';
 import { checkSchema } from './schemaCheck';
-import { checkSemantics, type SemanticOptions } from './semanticCheck';
+import { checkSemantics, type SemanticOptions } from './semantics';
 
 export interface ValidationResult {
   diagnostics: SpanDiagnostic[];

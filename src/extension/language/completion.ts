@@ -1,6 +1,6 @@
 import { FUNCTION_SIGNATURES } from '../../engine/expressions/functions';
 import { expandMatrix } from '../../engine/model';
-import { CONTEXTS } from '../../engine/validation/semanticCheck';
+import { CONTEXTS } from '../../engine/validation/semantics';
 import { cursorContext, type CursorContext } from './cursorContext';
 import { enumAt, propertiesAt } from './schemaDocs';
 import { downstreamOf, type WorkflowIndex } from './workflowIndex';
@@ -71,6 +71,7 @@ export function complete(index: WorkflowIndex, offset: number): CompletionItem[]
 function completeExpression(index: WorkflowIndex, ctx: Extract<CursorContext, { kind: 'expression' }>): CompletionItem[] {
   const segments = ctx.prefix.split('.');
   const at = ctx.start;
+  const isCondition = ctx.path.length === 3 && ctx.path[0] === 'nodes' && ctx.path[2] === 'if';
   if (segments.length === 1) {
     return [
       ...Object.entries(CONTEXTS).map<CompletionItem>(([name, doc]) => ({
@@ -82,16 +83,18 @@ function completeExpression(index: WorkflowIndex, ctx: Extract<CursorContext, { 
         replaceStart: at,
         sortText: `0${name}`,
       })),
-      ...Object.entries(FUNCTION_SIGNATURES).map<CompletionItem>(([name, sig]) => ({
-        label: `${name}()`,
-        kind: 'function',
-        detail: 'function',
-        documentation: sig.doc,
-        insertText: sig.max === 0 ? `${name}()` : `${name}($1)$0`,
-        snippet: sig.max > 0,
-        replaceStart: at,
-        sortText: `1${name}`,
-      })),
+      ...Object.values(FUNCTION_SIGNATURES)
+        .filter((sig) => !sig.status || isCondition)
+        .map<CompletionItem>((sig) => ({
+          label: `${sig.name}()`,
+          kind: 'function',
+          detail: sig.status ? 'status function' : 'function',
+          documentation: sig.doc,
+          insertText: sig.max === 0 ? `${sig.name}()` : `${sig.name}($1)$0`,
+          snippet: sig.max > 0,
+          replaceStart: at,
+          sortText: `1${sig.name}`,
+        })),
     ];
   }
   const nodeId = ctx.path[0] === 'nodes' ? ctx.path[1] : undefined;
@@ -101,6 +104,7 @@ function completeExpression(index: WorkflowIndex, ctx: Extract<CursorContext, { 
     return [
       { label: 'outputs', kind: 'field', detail: `outputs of ${second}`, insertText: 'outputs', replaceStart: at },
       { label: 'status', kind: 'field', detail: 'completed, failed, skipped or cancelled', insertText: 'status', replaceStart: at },
+      { label: 'outcome', kind: 'field', detail: 'the status before continueOnError is applied', insertText: 'outcome', replaceStart: at },
     ];
   }
   if (root !== 'nodes' || third !== 'outputs' || segments.length !== 4) return [];

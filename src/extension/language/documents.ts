@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { validateWorkflow, type ValidationResult } from '../../engine/validation/validate';
-import { existsSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname } from 'node:path';
+import { filesBeside } from '../../engine/validateFile';
 import { buildIndex, type WorkflowIndex } from './workflowIndex';
 
 export const WORKFLOW_SELECTOR: vscode.DocumentSelector = [{ language: 'maestro-workflow' }, { pattern: '**/*.workflow.{yaml,yml}' }];
@@ -24,7 +24,7 @@ export class WorkflowDocuments {
 
   validateText(text: string, uri: vscode.Uri): ValidationResult {
     const folder = uri.scheme === 'file' ? dirname(uri.fsPath) : undefined;
-    return validateWorkflow(text, folder ? { fileExists: (p) => existsSync(isAbsolute(p) ? p : resolve(folder, p)) } : {});
+    return validateWorkflow(text, folder ? filesBeside(folder) : {});
   }
 
   forget(uri: vscode.Uri): void {

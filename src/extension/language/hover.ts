@@ -3,7 +3,7 @@ import type { Span } from '../../engine/diagnostics';
 import { formatDuration } from '../../engine/duration';
 import { FUNCTION_SIGNATURES } from '../../engine/expressions/functions';
 import { matrixSize } from '../../engine/model';
-import { CONTEXTS } from '../../engine/validation/semanticCheck';
+import { CONTEXTS } from '../../engine/validation/semantics';
 import { markdownCode, markdownText } from '../ui/untrustedText';
 import { mentionAt } from './navigation';
 import { propertyDoc } from './schemaDocs';
@@ -93,8 +93,9 @@ export function hoverAt(index: WorkflowIndex, offset: number): HoverContent | un
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
   const line = text.slice(lineStart, text.indexOf('\n', offset) < 0 ? text.length : text.indexOf('\n', offset));
   const inExpression = /\$\{\{/.test(line) || /^\s*if:/.test(line);
-  if (inExpression && FUNCTION_SIGNATURES[word] && text[span.end] === '(')
-    return { span, markdown: `\`${FUNCTION_SIGNATURES[word].doc.split(' — ')[0]}\`\n\n${FUNCTION_SIGNATURES[word].doc.split(' — ')[1] ?? ''}` };
-  if (inExpression && CONTEXTS[word] && text[span.start - 1] !== '.') return { span, markdown: `**${word}** context — ${CONTEXTS[word]}` };
+  const fn = FUNCTION_SIGNATURES[word.toLowerCase()];
+  if (inExpression && fn && text[span.end] === '(') return { span, markdown: `\`${fn.doc.split(' — ')[0]}\`\n\n${fn.doc.split(' — ')[1] ?? ''}` };
+  const context = CONTEXTS[word.toLowerCase()];
+  if (inExpression && context && text[span.start - 1] !== '.') return { span, markdown: `**${word}** context — ${context}` };
   return undefined;
 }

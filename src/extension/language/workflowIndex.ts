@@ -90,16 +90,16 @@ function referenceScanner(parsed: ValidationResult['parsed'], references: NodeRe
     const scalar = { start: node.range[0], end: node.range[1] };
     const toSource = valueToSource(parsed.text.slice(scalar.start, scalar.end), scalar.start, value);
     for (const piece of expressionPieces(value, isConditionField)) {
-      if (!piece.expr) continue;
-      for (const ref of collectReferences(piece.expr).refs) {
+      if (!piece.parsed) continue;
+      for (const ref of collectReferences(piece.parsed).refs) {
         const [root, id, field, output] = ref.segments;
-        if (root.name !== 'nodes' || !id) continue;
+        if (root.name.toLowerCase() !== 'nodes' || !id || id.name === '*') continue;
         const at = (s: Span) => mapSpan(toSource, { start: piece.offset + s.start, end: piece.offset + s.end }, scalar);
         references.push({
           nodeId: id.name,
           span: at(id.span),
           fromNode,
-          ...(field?.name === 'outputs' && output ? { output: { name: output.name, span: at(output.span) } } : {}),
+          ...(field?.name.toLowerCase() === 'outputs' && output && output.name !== '*' ? { output: { name: output.name, span: at(output.span) } } : {}),
         });
       }
     }

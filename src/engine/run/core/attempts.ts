@@ -1,5 +1,6 @@
 // One node's life once the scheduler lets it go: an approval gate waits, a shell step or a sub-workflow runs as
 // attempts (with its timeout), and each attempt's end decides: completed, retried after a delay, or failed.
+import { artifactOutsideFolder } from '../../artifactPaths';
 import { formatDuration } from '../../duration';
 import type { EvaluationScope } from '../../expressions/evaluate';
 import type { EventDraft, LogLine } from '../../protocol';
@@ -9,7 +10,8 @@ import type { LogBatcher } from './logBatcher';
 import type { Masker } from './masker';
 import { NodeOutput } from './nodeOutput';
 import type { AttemptResult, RunningAttempt, RunSink } from './ports';
-import { interpolate, type RunScope } from './scope';
+import { interpolate } from '../../expressions/interpolate';
+import type { RunScope } from './scope';
 import type { SchedulerOptions } from './scheduler';
 
 /** What the node lifecycle needs of the scheduler that owns it. */
@@ -19,11 +21,11 @@ export interface SchedulerCore {
   readonly scope: RunScope;
   readonly masker: Masker;
   readonly logs: LogBatcher;
-  /** The run is being cancelled (or halted): nothing new starts, no retry. */
+  /** The run is being cancelled (or halted): only clean-up nodes start, nothing is retried. */
   readonly cancelling: boolean;
   readonly paused: boolean;
-  /** Why the run is stopping, when it is. */
-  readonly stopReason: string | undefined;
+  /** Why what the cancellation stops was stopped. */
+  readonly cancelReason: string;
   /** Attempts running now (approval gates are not counted). */
   running: number;
   emitNode(instanceId: string, draft: EventDraft): void;
@@ -39,6 +41,9 @@ export function attemptError(inst: Instance, result: AttemptResult): string | un
   if (result.error !== undefined && result.stoppedBy === undefined) return result.error;
   if (result.stoppedBy === 'timeout') return `timed out after ${formatDuration(inst.spec.timeoutMs ?? 0)}`;
   if (result.exitCode !== 0) return result.exitCode === null ? `ended by ${result.signal ?? 'a signal'}` : `exited with code ${result.exitCode}`;
+  // Outputs that could not be read would reach the nodes after this one as wrong or missing values.
+  const problems = result.outputProblems;
+  if (problems.length) return `$MAESTRO_OUTPUT ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more problems, in the log)` : ''}`;
   const gate = inst.spec.quality;
   if (gate) {
     if (inst.quality === undefined) return `reported no quality score (print '::quality <0..1>'); its gate needs at least ${gate.min}`;
@@ -200,9 +205,9 @@ export class NodeLifecycle {
     this.clearTimer(inst);
     core.logs.flush(inst.id);
     for (const problem of result.outputProblems) this.logLine(inst, 'stderr', core.masker.text(`maestro: $MAESTRO_OUTPUT ${problem}`));
-    if (result.stoppedBy === 'cancel' || (core.cancelling && result.stoppedBy !== 'timeout')) {
+    if (result.stoppedBy === 'cancel') {
       core.end(inst, 'cancelled');
-      core.emitNode(inst.id, { type: 'node:cancelled', nodeId: inst.id, reason: core.stopReason ?? 'the run was cancelled' });
+      core.emitNode(inst.id, { type: 'node:cancelled', nodeId: inst.id, reason: core.cancelReason });
       core.pump();
       return;
     }
@@ -232,7 +237,13 @@ export class NodeLifecycle {
     const now = core.options.clock.now();
     const durationMs = now - (inst.startedAt ?? now);
     const found = inst.artifactsIn;
-    const artifacts = found?.patterns.length ? core.options.runner.findArtifacts(found.cwd, found.patterns) : [];
+    const { files: artifacts, unmatched } = found?.patterns.length
+      ? core.options.runner.findArtifacts(found.cwd, found.patterns)
+      : { files: [], unmatched: [] };
+    for (const pattern of unmatched) {
+      const why = artifactOutsideFolder(pattern) ?? `matched no file in ${found!.cwd}`;
+      core.emitNode(inst.id, { type: 'node:diagnostic', nodeId: inst.id, severity: 'warning', message: `artifact '${pattern}' ${why}: it is not recorded` });
+    }
     core.end(inst, 'completed');
     core.emitNode(inst.id, {
       type: 'node:completed',

@@ -1,3 +1,4 @@
+import { readInputValue } from '../../inputValue';
 import type { InputSpec, Scalar } from '../../model';
 
 /** Converts given input strings to their declared types and fills defaults. Errors say which input and why. */
@@ -18,15 +19,9 @@ export function resolveInputs(specs: Record<string, InputSpec>, given: Record<st
       else values[name] = spec.type === 'boolean' ? false : spec.type === 'number' ? 0 : '';
       continue;
     }
-    if (spec.type === 'boolean') {
-      if (/^(true|yes|1)$/i.test(raw)) values[name] = true;
-      else if (/^(false|no|0)$/i.test(raw)) values[name] = false;
-      else errors.push(`input '${name}' is a boolean: give true or false, not '${raw}'`);
-    } else if (spec.type === 'number') {
-      const n = Number(raw);
-      if (raw.trim() === '' || !Number.isFinite(n)) errors.push(`input '${name}' is a number, not '${raw}'`);
-      else values[name] = n;
-    } else values[name] = raw;
+    const read = readInputValue({ name, type: spec.type }, raw);
+    if ('error' in read) errors.push(read.error);
+    else values[name] = read.value;
   }
   return { values, errors };
 }

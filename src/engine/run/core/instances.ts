@@ -10,6 +10,8 @@ export interface Instance {
   /** Position in file order: the ready queue starts instances in this order. */
   index: number;
   id: string;
+  /** The node's name (its id when it has none), with its expressions evaluated once the run's scope exists. */
+  name: string;
   spec: NodeSpec;
   group: Group;
   matrix: Record<string, Scalar>;
@@ -42,7 +44,26 @@ export interface Group {
 export type PreviousInstances = Map<string, { status: NodeStatus; outputs: Record<string, string>; attempt: number }>;
 
 export const isHardFailure = (i: Instance): boolean => i.status === 'failed' && !i.spec.continueOnError;
-export const isEffectivelyOk = (i: Instance): boolean => i.status === 'completed' || (i.status === 'failed' && i.spec.continueOnError);
+
+/** How an instance counts for the nodes after it: a failure under continueOnError counts as completed. */
+export const conclusionOf = (i: Instance): NodeStatus => (i.status === 'failed' && i.spec.continueOnError ? 'completed' : i.status);
+
+/**
+ * How an ended group went, from its instances' statuses: failed if one failed, else cancelled if one was cancelled,
+ * skipped if all were skipped, completed otherwise (a matrix some of whose instances were skipped completed).
+ */
+export function groupStatusOf(statuses: readonly NodeStatus[]): 'completed' | 'failed' | 'cancelled' | 'skipped' {
+  if (statuses.includes('failed')) return 'failed';
+  if (statuses.includes('cancelled')) return 'cancelled';
+  return statuses.every((s) => s === 'skipped') ? 'skipped' : 'completed';
+}
+
+/**
+ * The one rule for what a needed node means to the nodes after it: `nodes.<id>.status`, success() and the default
+ * condition all read this. `outcome` is what happened before continueOnError is applied (GitHub's step outcome).
+ */
+export const groupConclusion = (g: Group) => groupStatusOf(g.instances.map(conclusionOf));
+export const groupOutcome = (g: Group) => groupStatusOf(g.instances.map((i) => i.status));
 
 /** The instances of a workflow and their groups; completed instances of a continued run keep their outputs. */
 export class InstanceTable {
@@ -58,7 +79,17 @@ export class InstanceTable {
       const group: Group = { spec, instances: [], needs: [], dependents: [], unendedNeeds: 0, ended: 0 };
       this.groups.set(spec.id, group);
       for (const m of expandMatrix(spec)) {
-        const inst: Instance = { index: index++, id: m.id, spec, group, matrix: m.values, status: 'pending', attempt: 0, outputs: {} };
+        const inst: Instance = {
+          index: index++,
+          id: m.id,
+          name: spec.name ?? spec.id,
+          spec,
+          group,
+          matrix: m.values,
+          status: 'pending',
+          attempt: 0,
+          outputs: {},
+        };
         const before = previous?.get(m.id);
         if (before?.status === 'completed') Object.assign(inst, { status: 'completed', outputs: before.outputs, attempt: before.attempt });
         group.instances.push(inst);
@@ -82,7 +113,7 @@ export class InstanceTable {
     return this.instances.map((i) => ({
       id: i.id,
       nodeId: i.spec.id,
-      name: i.spec.name ?? i.spec.id,
+      name: i.name,
       kind: i.spec.kind,
       ...(i.spec.phase ? { phase: i.spec.phase } : {}),
       needs: i.spec.needs,
@@ -130,7 +161,7 @@ export class InstanceTable {
     return out;
   }
 
-  /** Whether a hard failure (not covered by continueOnError) happened anywhere upstream of a group. */
+  /** Whether a hard failure (not covered by continueOnError) happened anywhere upstream of a group (failure()). */
   upstreamFailed(group: Group): boolean {
     const seen = new Set<Group>();
     const stack = [...group.needs];

@@ -19,7 +19,8 @@ export function parseNodeCommand(line: string): NodeCommand | undefined {
     const score = Number(quality[1]);
     return score >= 0 && score <= 1 ? { kind: 'quality', score } : undefined;
   }
-  const mask = /^::add-mask\s+(.+)$/.exec(line);
+  // `::add-mask value`, or GitHub's own `::add-mask::value`.
+  const mask = /^::add-mask(?:\s+|::)(.+)$/.exec(line);
   if (mask) return { kind: 'add-mask', value: mask[1].trim() };
   const annotation = parseAnnotation(line);
   if (annotation) return annotation;

@@ -37,8 +37,8 @@ export interface RunningAttempt {
 export interface ProcessRunner {
   /** `onLine` gets the output line by line; with `continues`, the text is a piece of a long line that the next text of that stream goes on with. */
   start(request: AttemptRequest, onLine: (stream: LogLine['stream'], text: string, continues: boolean) => void): RunningAttempt;
-  /** Files matching the artifact patterns, relative to cwd. */
-  findArtifacts(cwd: string, patterns: readonly string[]): string[];
+  /** Files matching the artifact patterns, relative to cwd, and the patterns that matched none. */
+  findArtifacts(cwd: string, patterns: readonly string[]): { files: string[]; unmatched: string[] };
   /** Kills every process group it started that still runs, and any that starts after, at once (SIGKILL). */
   killAll(): void;
 }

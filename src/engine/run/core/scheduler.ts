@@ -1,16 +1,15 @@
 import { formatDuration } from '../../duration';
-import { evaluate, isTruthy } from '../../expressions/evaluate';
-import { parseExpression } from '../../expressions/parser';
-import { conditionSource } from '../../expressions/template';
+import type { Condition } from '../../expressions/condition';
 import type { Scalar, WorkflowSpec } from '../../model';
 import type { EventDraft, NodeStatus, RunNodeInfo, RunStatus } from '../../protocol';
 import { canRetryNode, isEndedNode } from '../../runRules';
 import { NodeLifecycle, type SchedulerCore } from './attempts';
-import { InstanceTable, isEffectivelyOk, isHardFailure, type Instance, type PreviousInstances } from './instances';
+import { InstanceTable, isHardFailure, type Instance, type PreviousInstances } from './instances';
 import { LogBatcher } from './logBatcher';
 import { Masker } from './masker';
 import type { Clock, ProcessRunner, RunSink, SubWorkflowRunner, TimerHandle } from './ports';
-import { collectOutputs, interpolate, RunScope } from './scope';
+import { decide, type Decision } from './decide';
+import { collectOutputs, RunScope } from './scope';
 
 export interface SchedulerOptions {
   runId: string;
@@ -59,7 +58,16 @@ export class Scheduler implements SchedulerCore {
   paused = false;
   private pausedReported = false;
   cancelling = false;
+  /** Cancelling without running anything more: a second cancel, a halt, or a log that cannot be written. */
+  stoppingHard = false;
+  private hardStopReason: string | undefined;
   private cancelRequested = false;
+  get cancelReason(): string {
+    return this.hardStopReason ?? this.stopReason ?? 'the run was cancelled';
+  }
+
+  /** Conditions read once per node, not once per matrix instance. */
+  private readonly conditions = new Map<string, Condition>();
   /** Stopping where it stands (see halt): the run is left open in its log, to be resumed. */
   private halting = false;
   stopReason: string | undefined;
@@ -82,7 +90,13 @@ export class Scheduler implements SchedulerCore {
       { runId: options.runId, workflow: options.workflow, inputs: options.inputs, table: this.table, cancelling: () => this.cancelling },
       options.baseEnv,
     );
+    for (const inst of this.table.instances) inst.name = this.scope.nameOf(inst);
     this.lifecycle = new NodeLifecycle(this);
+  }
+
+  /** The run's name, its expressions evaluated. */
+  get name(): string {
+    return this.scope.name;
   }
 
   private newDone(): Promise<RunStatus> {
@@ -117,10 +131,9 @@ export class Scheduler implements SchedulerCore {
         if (inst) for (const line of lines) this.lifecycle.logLine(inst, 'stderr', line);
       }
     } else {
-      const { workflow } = options;
       this.emit({
         type: 'workflow:started',
-        workflow: { name: workflow.name, path: options.workflowPath, hash: options.workflowHash },
+        workflow: { name: this.scope.name, path: options.workflowPath, hash: options.workflowHash },
         inputs: options.inputs,
         nodes: this.nodes,
         concurrency: options.concurrency,
@@ -152,10 +165,15 @@ export class Scheduler implements SchedulerCore {
     this.pump();
   }
 
+  /**
+   * Cancels the run: what waits is cancelled, what runs is stopped, and the nodes whose condition calls for it
+   * (`always()`, `cancelled()`) still run. Cancelling again stops those too.
+   */
   cancel(): void {
     if (this.finished) throw new Error('the run has ended');
+    const again = this.cancelling;
     this.cancelRequested = true;
-    this.cancelRun('the run was cancelled');
+    this.cancelRun(again ? 'the run was cancelled again: clean-up nodes were stopped' : 'the run was cancelled', again);
   }
 
   /**
@@ -167,6 +185,7 @@ export class Scheduler implements SchedulerCore {
     if (this.finished) return Promise.resolve();
     this.halting = true;
     this.cancelling = true;
+    this.stoppingHard = true;
     this.stopReason = reason;
     this.clearRunTimer();
     for (const inst of this.table.instances) {
@@ -180,7 +199,7 @@ export class Scheduler implements SchedulerCore {
 
   /** Ends the run as failed, for a reason outside it (its log cannot be written): what runs is stopped, the rest cancelled. */
   abort(reason: string): void {
-    this.cancelRun(reason);
+    this.cancelRun(reason, true);
   }
 
   approve(instanceId: string, approved: boolean, comment?: string): void {
@@ -212,6 +231,8 @@ export class Scheduler implements SchedulerCore {
     const wasFinished = this.finished;
     this.finished = false;
     this.cancelling = false;
+    this.stoppingHard = false;
+    this.hardStopReason = undefined;
     this.cancelRequested = false;
     this.stopReason = undefined;
     this.paused = false;
@@ -228,18 +249,19 @@ export class Scheduler implements SchedulerCore {
   pump(): void {
     if (this.finished) return;
     const { ready, instances } = this.table;
-    while (ready.size > 0 && !this.cancelling) {
+    while (ready.size > 0 && !this.halting) {
       const inst = instances[ready.peek()!];
       if (inst.status !== 'pending') {
         ready.pop();
         continue;
       }
-      if (this.paused && !inst.forced) break;
+      if (this.paused && !inst.forced && !this.cancelling) break;
       const decision = this.decide(inst);
       if (decision.run === false) {
         ready.pop();
-        this.end(inst, 'skipped');
-        this.emitNode(inst.id, { type: 'node:skipped', nodeId: inst.id, reason: decision.reason });
+        this.end(inst, decision.status);
+        if (decision.status === 'cancelled') this.emitNode(inst.id, { type: 'node:cancelled', nodeId: inst.id, reason: decision.reason });
+        else this.emitNode(inst.id, { type: 'node:skipped', nodeId: inst.id, reason: decision.reason });
         continue;
       }
       if (inst.spec.kind !== 'approval' && this.running >= this.options.concurrency) break;
@@ -269,7 +291,7 @@ export class Scheduler implements SchedulerCore {
       }
       if (this.pausedReported) return;
     }
-    if (this.table.ready.size > 0 && !this.cancelling) return;
+    if (this.table.ready.size > 0) return;
     for (const i of instances) {
       if (isEndedNode(i.status)) continue;
       // Only reachable when a dependency can never end (the validator rejects such workflows).
@@ -279,39 +301,33 @@ export class Scheduler implements SchedulerCore {
     this.finish();
   }
 
-  private decide(inst: Instance): { run: true } | { run: false; reason: string } {
-    const condition = inst.spec.if;
-    if (condition === undefined) {
-      const blocker = inst.group.needs.flatMap((g) => g.instances).find((i) => !isEffectivelyOk(i));
-      return blocker ? { run: false, reason: `'${blocker.id}' ${blocker.status === 'failed' ? 'failed' : `was ${blocker.status}`}` } : { run: true };
-    }
-    try {
-      const scope = this.scope.of(inst);
-      const { source } = conditionSource(condition);
-      const value = source.includes('${{') ? interpolate(source, scope) : evaluate(parseExpression(source), scope);
-      return isTruthy(value) ? { run: true } : { run: false, reason: `its condition is false: ${condition.trim()}` };
-    } catch (e) {
-      return { run: false, reason: `its condition could not be evaluated: ${(e as Error).message}` };
-    }
+  private decide(inst: Instance): Decision {
+    return decide(inst, this, this.conditions);
   }
 
   end(inst: Instance, status: NodeStatus): void {
     if (this.table.end(inst, status)) this.scope.publish(inst.group);
   }
 
-  private cancelRun(reason: string): void {
+  /**
+   * Stops what waits and what runs. Pending nodes are left to be decided as their needs end (clean-up nodes run);
+   * stopping hard cancels them too, and stops clean-up nodes already running.
+   */
+  private cancelRun(reason: string, hard = false): void {
     if (this.finished) return;
     if (!this.cancelRequested) this.stopReason = reason;
     this.cancelling = true;
+    if (hard && !this.stoppingHard) this.hardStopReason = reason;
+    this.stoppingHard ||= hard;
     this.clearRunTimer();
     for (const inst of this.table.instances) {
-      if (inst.status === 'pending' || inst.status === 'waiting' || inst.status === 'retrying') {
+      if ((inst.status === 'pending' && this.stoppingHard) || inst.status === 'waiting' || inst.status === 'retrying') {
         this.lifecycle.clearTimer(inst);
         this.end(inst, 'cancelled');
         this.emitNode(inst.id, { type: 'node:cancelled', nodeId: inst.id, reason });
       } else if (inst.status === 'running') inst.running?.stop('cancel');
     }
-    this.settle();
+    this.pump();
   }
 
   private finish(): void {
@@ -349,6 +365,9 @@ export class Scheduler implements SchedulerCore {
   private emit(draft: EventDraft): void {
     // Log lines are not numbered: they are kept in the node's log file, not among the run's events.
     const seq = draft.type === 'node:log' ? this.seq : ++this.seq;
-    this.options.sink.event({ ...draft, runId: this.options.runId, seq, ts: this.options.clock.now() });
+    // Log lines are masked as they arrive (a line may come in pieces); everything else is masked here, whatever
+    // it carries: prompts, reasons, errors, outputs, the inputs a sub-run was given.
+    const masked = draft.type === 'node:log' ? draft : this.masker.deep(draft);
+    this.options.sink.event({ ...masked, runId: this.options.runId, seq, ts: this.options.clock.now() });
   }
 }

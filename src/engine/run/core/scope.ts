@@ -1,41 +1,29 @@
 // What expressions see while a run goes: the contexts (inputs, env, nodes, matrix, run, workflow) and the status
 // functions of the node they belong to, and how `${{ }}` in a text is filled in.
-import type { Value } from '../../expressions/ast';
-import { evaluate, toText, type EvaluationScope } from '../../expressions/evaluate';
-import { findTemplates } from '../../expressions/template';
+import type { data } from '@actions/expressions';
+import type { EvaluationScope, Value } from '../../expressions/evaluate';
+import { interpolate } from '../../expressions/interpolate';
+import { UpstreamNodes } from '../../expressions/upstreamNodes';
+import { toData } from '../../expressions/values';
+import { upstreamChecker } from '../../graph';
 import type { Scalar, WorkflowSpec } from '../../model';
-import { isEffectivelyOk, type Group, type Instance, type InstanceTable } from './instances';
+import { groupConclusion, groupOutcome, type Group, type Instance, type InstanceTable } from './instances';
 
-/** An expression's source as a message quotes it. */
-const clip = (source: string): string => (source.length > 80 ? `${source.slice(0, 77)}…` : source);
-
-/** Fills in every `${{ }}` of a text. Throws with the expression quoted when one cannot be evaluated. */
-export function interpolate(text: string, scope: EvaluationScope): string {
-  if (!text.includes('${{')) return text;
-  let out = '';
-  let last = 0;
-  for (const part of findTemplates(text)) {
-    if (part.error) throw new Error(`invalid expression '${clip(part.source.trim())}': ${part.error.message}`);
-    let value: string;
-    try {
-      value = toText(evaluate(part.expr!, scope));
-    } catch (e) {
-      // A value nested too deeply to walk (fromJSON of a deep document) overflows the stack.
-      if (e instanceof RangeError) throw new Error(`expression '${clip(part.source.trim())}': ${e.message} (a value nested too deeply?)`);
-      throw e;
-    }
-    out += text.slice(last, part.span.start) + value;
-    last = part.span.end;
+/**
+ * A name with its expressions evaluated: a workflow's sees `inputs` and `run`, a node's also `matrix` and `workflow`
+ * (what is known when the run starts). A name whose expression cannot be evaluated keeps its text.
+ */
+export function evaluateName(name: string, contexts: Record<string, Value>): string {
+  try {
+    return interpolate(name, { contexts });
+  } catch {
+    return name;
   }
-  return out + text.slice(last);
 }
 
-/** The status `nodes.<id>.status` reads for a group that has ended. */
-export function groupStatus(g: Group): string {
-  const statuses = g.instances.map((i) => i.status);
-  if (statuses.includes('failed')) return 'failed';
-  if (statuses.includes('cancelled')) return 'cancelled';
-  return statuses.every((s) => s === 'skipped') ? 'skipped' : 'completed';
+/** The run's name: the workflow's, evaluated. */
+export function runName(workflow: WorkflowSpec, inputs: Record<string, Scalar>, runId: string): string {
+  return evaluateName(workflow.name, { inputs, run: { id: runId } });
 }
 
 /** Outputs of the completed instances, later ones in the file winning; only `names` when given. */
@@ -58,15 +46,28 @@ export interface ScopeOptions {
 export class RunScope {
   /** What `nodes.<id>` reads, once a node has ended. */
   private readonly nodes: Record<string, Value> = {};
+  /** `nodes` as expression data, made again only after a node ends (a condition reads it for every instance). */
+  private nodesData: data.Dictionary | undefined;
+  /** Made when an expression first reads `nodes`: which nodes are upstream of which, and ids by lower case. */
+  private upstream: { isUpstream: (id: string, ancestor: string) => boolean; idOf: (name: string) => string | undefined } | undefined;
   readonly env: Record<string, string>;
+  /** The run's name, evaluated; what `workflow.name` reads. */
+  readonly name: string;
 
   constructor(
     private readonly options: ScopeOptions,
     baseEnv: Record<string, string>,
   ) {
+    this.name = runName(options.workflow, options.inputs, options.runId);
     this.env = { ...baseEnv };
     const scope = this.of(undefined);
     for (const [k, v] of Object.entries(options.workflow.env)) this.env[k] = interpolate(v, scope);
+  }
+
+  /** An instance's name, evaluated. */
+  nameOf(inst: Instance): string {
+    if (inst.spec.name === undefined) return inst.id;
+    return evaluateName(inst.spec.name, { inputs: this.options.inputs, matrix: inst.matrix, run: { id: this.options.runId }, workflow: { name: this.name } });
   }
 
   /** The scope of an expression of a node (or of the workflow, with no instance). */
@@ -77,17 +78,26 @@ export class RunScope {
       contexts: {
         inputs: this.options.inputs,
         env: inst ? { ...this.env, ...inst.spec.env } : this.env,
-        nodes: this.nodes,
+        nodes: this.nodesSeenBy(inst),
         matrix: inst?.matrix ?? {},
         run: { id: this.options.runId },
-        workflow: { name: this.options.workflow.name },
+        workflow: { name: this.name },
       },
       status: {
-        success: () => needs.every((g) => g.instances.every(isEffectivelyOk)),
+        success: () => !this.options.cancelling() && needs.every((g) => groupConclusion(g) === 'completed'),
         failure: () => inst !== undefined && table.upstreamFailed(inst.group),
         cancelled: () => this.options.cancelling(),
       },
     };
+  }
+
+  /** `nodes` as an instance sees it: the nodes upstream of it (all of them, for the workflow's own expressions). */
+  private nodesSeenBy(inst: Instance | undefined): data.Dictionary {
+    const all = (this.nodesData ??= toData(this.nodes) as data.Dictionary);
+    if (!inst) return all;
+    this.upstream ??= upstreamIndex(this.options.workflow);
+    const { isUpstream, idOf } = this.upstream;
+    return new UpstreamNodes(all, (id) => isUpstream(inst.spec.id, id), idOf);
   }
 
   /** A group has ended: what `nodes.<id>` reads from now on. A matrix node's outputs are keyed by instance. */
@@ -97,11 +107,19 @@ export class RunScope {
       outputs = {};
       for (const i of g.instances) for (const [k, v] of Object.entries(i.outputs)) ((outputs[k] ??= {}) as Record<string, Value>)[i.id] = v;
     } else outputs = { ...g.instances[0].outputs };
-    this.nodes[g.spec.id] = { status: groupStatus(g), outputs };
+    this.nodes[g.spec.id] = { status: groupConclusion(g), outcome: groupOutcome(g), outputs };
+    this.nodesData = undefined;
   }
 
   /** A group is set back to run again: `nodes.<id>` no longer reads its old results. */
   forget(g: Group): void {
     delete this.nodes[g.spec.id];
+    this.nodesData = undefined;
   }
+}
+
+function upstreamIndex(workflow: WorkflowSpec) {
+  const ids = new Map<string, string>();
+  for (const n of workflow.nodes) if (!ids.has(n.id.toLowerCase())) ids.set(n.id.toLowerCase(), n.id);
+  return { isUpstream: upstreamChecker(workflow.nodes), idOf: (name: string) => ids.get(name.toLowerCase()) };
 }

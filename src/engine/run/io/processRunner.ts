@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { artifactOutsideFolder } from '../../artifactPaths';
 import { currentPlatform, type Platform, type ProcessGuard } from '../../platform';
 import { launchProcess, type LaunchExit, type LaunchHandlers, type LaunchSpec } from './launch';
 import { setLongTimeout, type LongTimeout } from '../core/longTimeout';
@@ -89,17 +90,24 @@ export class ShellProcessRunner implements ProcessRunner {
     for (const pid of this.live) this.platform.killTree(pid, 'SIGKILL');
   }
 
-  findArtifacts(cwd: string, patterns: readonly string[]): string[] {
+  findArtifacts(cwd: string, patterns: readonly string[]): { files: string[]; unmatched: string[] } {
     const found = new Set<string>();
+    const unmatched: string[] = [];
     for (const pattern of patterns) {
-      if (!/[*?[]/.test(pattern)) {
-        if (existsSync(join(cwd, pattern))) found.add(pattern);
+      const before = found.size;
+      if (artifactOutsideFolder(pattern)) {
+        unmatched.push(pattern);
         continue;
       }
-      const re = globToRegExp(pattern);
-      for (const file of walk(cwd, 10_000)) if (re.test(file)) found.add(file);
+      if (!/[*?[]/.test(pattern)) {
+        if (existsSync(join(cwd, pattern))) found.add(pattern);
+      } else {
+        const re = globToRegExp(pattern);
+        for (const file of walk(cwd, 10_000)) if (re.test(file)) found.add(file);
+      }
+      if (found.size === before && ![...found].some((f) => f === pattern)) unmatched.push(pattern);
     }
-    return [...found].sort();
+    return { files: [...found].sort(), unmatched };
   }
 }
 

@@ -1,8 +1,28 @@
-import { appendFileSync, closeSync, mkdirSync, openSync, renameSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, fstatSync, mkdirSync, openSync, readSync, renameSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { EngineEvent, LogLine } from '../../protocol';
 import { logFileName } from './runLogs';
 import type { RunRecord } from './runStore';
+
+/**
+ * Whether a file ends in the middle of a line: an engine that died while writing it left a torn last line, which
+ * what is appended must not join.
+ */
+function endsTorn(path: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const size = fstatSync(fd).size;
+    if (size === 0) return false;
+    const last = Buffer.alloc(1);
+    readSync(fd, last, 0, 1, size - 1);
+    return last[0] !== 0x0a;
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
 
 /** The folders of the runs this process writes. */
 const writing = new Set<string>();
@@ -34,7 +54,10 @@ export class RunWriter {
   ) {
     mkdirSync(join(dir, 'logs'), { recursive: true });
     this.writeRecord();
-    this.eventsFd = openSync(join(dir, 'events.jsonl'), append ? 'a' : 'w');
+    const events = join(dir, 'events.jsonl');
+    const torn = append && endsTorn(events);
+    this.eventsFd = openSync(events, append ? 'a' : 'w');
+    if (torn) writeSync(this.eventsFd, '\n');
     writing.add(resolve(dir));
   }
 
@@ -80,6 +103,7 @@ export class RunWriter {
       } catch {
         size = 0;
       }
+      if (size > 0 && endsTorn(file)) text = `\n${text}`;
     }
     appendFileSync(file, text);
     size += Buffer.byteLength(text);

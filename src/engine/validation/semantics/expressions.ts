@@ -1,0 +1,133 @@
+// Every expression of the document: parsed, its functions and references checked, and `${{ }}` in a run script
+// checked for script injection. The walk visits each string once per place it can mean something different.
+import type { Span } from '../../diagnostics';
+import { FUNCTION_SIGNATURES, isKnownFunction, isStatusFunction } from '../../expressions/functions';
+import { collectReferences } from '../../expressions/references';
+import { expressionPieces, findTemplates } from '../../expressions/template';
+import { isObject } from '../../json';
+import type { PathSegment } from '../document';
+import { mapSpan, valueToSource } from '../textMapping';
+import type { SemanticContext } from './context';
+import { injectionWarning, untrustedReference } from './injection';
+import { referenceChecker, type ReferencePlace } from './references';
+
+const FUNCTION_NAMES = Object.values(FUNCTION_SIGNATURES).map((f) => f.name);
+
+/** The contexts a name may read: it is evaluated when the run starts, before any node has run. */
+const NAME_CONTEXTS = { workflow: ['inputs', 'run'], node: ['inputs', 'matrix', 'run', 'workflow'] };
+
+function placeOf(ctx: SemanticContext, path: readonly PathSegment[]): ReferencePlace {
+  const node = path[0] === 'nodes' && typeof path[1] === 'string' ? ctx.byId.get(path[1]) : undefined;
+  const isName = (path.length === 1 && path[0] === 'name') || (path.length === 3 && node !== undefined && path[2] === 'name');
+  return {
+    node,
+    isCondition: path.length === 3 && path[0] === 'nodes' && path[2] === 'if',
+    isScript: path.length === 3 && node !== undefined && path[2] === 'run',
+    ...(isName ? { onlyContexts: node ? NAME_CONTEXTS.node : NAME_CONTEXTS.workflow, what: node ? "a node's name" : "the workflow's name" } : {}),
+  };
+}
+
+export function checkExpressions(ctx: SemanticContext): void {
+  const checkReference = referenceChecker(ctx);
+  // One mutable path for the walk; it is copied only for the few strings that hold expressions.
+  const path: PathSegment[] = [];
+  // An aliased value is one object reached from several places: it is walked once per place it can mean something
+  // different (the node it is in, and how deep it is while that decides whether a string is a condition).
+  const walked = new Map<object, Set<string>>();
+  const firstWalk = (value: object): boolean => {
+    const context = `${Math.min(path.length, 3)}:${path[0] === 'nodes' ? String(path[1]) : ''}`;
+    let contexts = walked.get(value);
+    if (!contexts) walked.set(value, (contexts = new Set()));
+    if (contexts.has(context)) return false;
+    contexts.add(context);
+    return true;
+  };
+  const visit = (value: unknown): void => {
+    if (typeof value === 'string') {
+      const isCondition = path.length === 3 && path[0] === 'nodes' && path[2] === 'if';
+      if (isCondition || value.includes('${{')) checkString(ctx, value, [...path], checkReference);
+    } else if (value === null || typeof value !== 'object' || !firstWalk(value)) {
+      return;
+    } else if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        path.push(i);
+        visit(value[i]);
+        path.pop();
+      }
+    } else if (isObject(value)) {
+      for (const k in value) {
+        if (path.length === 0 && k === 'description') continue;
+        path.push(k);
+        visit(value[k]);
+        path.pop();
+      }
+    }
+  };
+  visit(ctx.parsed.value);
+}
+
+function checkString(ctx: SemanticContext, value: string, path: PathSegment[], checkReference: ReturnType<typeof referenceChecker>): void {
+  const place = placeOf(ctx, path);
+  let sourceMap: ((offset: number) => number | undefined) | undefined;
+  let scalar: Span | undefined;
+  const where = (span: Span): Span => {
+    if (!scalar) {
+      scalar = ctx.spanAt(path);
+      sourceMap = valueToSource(ctx.parsed.text.slice(scalar.start, scalar.end), scalar.start, value);
+    }
+    return mapSpan(sourceMap!, span, scalar);
+  };
+  for (const piece of expressionPieces(value, place.isCondition)) {
+    if (piece.error) {
+      const s = piece.error.span;
+      const span = where({ start: piece.offset + Math.max(-3, s.start), end: piece.offset + Math.max(s.start + 1, s.end) });
+      ctx.report({ span, severity: 'error', code: 'invalid-expression', message: `invalid expression: ${piece.error.message}` });
+      continue;
+    }
+    const { refs, calls } = collectReferences(piece.parsed!);
+    const at = (s: Span) => where({ start: piece.offset + s.start, end: piece.offset + s.end });
+    for (const call of calls) {
+      if (!isKnownFunction(call.name)) {
+        ctx.report({
+          span: at(call.nameSpan),
+          severity: 'error',
+          code: 'unknown-reference',
+          message: `unknown function '${call.name}'${ctx.suggest.didYouMean(call.name, FUNCTION_NAMES)}`,
+        });
+      } else if (isStatusFunction(call.name) && !place.isCondition) {
+        ctx.report({
+          span: at(call.nameSpan),
+          severity: 'error',
+          code: 'unknown-reference',
+          message: `${call.name}() is a status function: it can only be used in a node's if`,
+        });
+      }
+    }
+    let wrong = false;
+    for (const ref of refs) wrong = checkReference(ref, place, at) || wrong;
+    // A reference that is itself wrong is reported alone: it is the first thing to fix.
+    const untrusted = place.isScript && !wrong ? untrustedReference(refs) : undefined;
+    if (untrusted) reportInjection(ctx, place, value, piece.offset, where, untrusted);
+  }
+}
+
+function reportInjection(
+  ctx: SemanticContext,
+  place: ReferencePlace,
+  value: string,
+  exprOffset: number,
+  where: (span: Span) => Span,
+  ref: NonNullable<ReturnType<typeof untrustedReference>>,
+): void {
+  const template = findTemplates(value).find((t) => t.exprSpan.start === exprOffset);
+  if (!template) return;
+  const reportSpan = where(template.span);
+  const exact = ctx.parsed.text.slice(reportSpan.start, reportSpan.end) === value.slice(template.span.start, template.span.end);
+  ctx.report(
+    injectionWarning(
+      ctx,
+      { node: place.node!, value, span: template.span, source: template.source, sourceSpan: exact ? reportSpan : undefined, reportSpan },
+      ref,
+    ),
+  );
+}

@@ -1,0 +1,112 @@
+// Script injection: a value a run does not control (an input, an upstream output) put into `run` with `${{ }}`
+// becomes shell code: `it's $(touch x)` runs `touch`. The fix GitHub's own linters give: pass the value in an
+// environment variable and quote it in the script.
+import type { Fix, Span, SpanDiagnostic, TextEdit } from '../../diagnostics';
+import type { Reference } from '../../expressions/references';
+import type { NodeSpec } from '../../model';
+import { addMapEntry, yamlQuoted } from '../../edits/mapEntry';
+import { rawAt, type SemanticContext } from './context';
+
+/** The references that carry text from outside the script: `inputs.*` and `nodes.<id>.outputs.*`. */
+export function untrustedReference(refs: readonly Reference[]): Reference | undefined {
+  return refs.find(({ segments: [root, , field] }) => {
+    const name = root.name.toLowerCase();
+    return name === 'inputs' || (name === 'nodes' && (field === undefined || field.name === '*' || field.name.toLowerCase() === 'outputs'));
+  });
+}
+
+/** Where a `${{ }}` of a node's run is: in the value, and in the file when the two read the same. */
+export interface TemplateInRun {
+  node: NodeSpec;
+  value: string;
+  /** The `${{ … }}` in the value, and its expression's source. */
+  span: Span;
+  source: string;
+  /** The same `${{ … }}` in the file; undefined when escapes make it differ. */
+  sourceSpan: Span | undefined;
+  /** Where the diagnostic points. */
+  reportSpan: Span;
+}
+
+export function injectionWarning(ctx: SemanticContext, at: TemplateInRun, ref: Reference): SpanDiagnostic {
+  const what = ref.segments.map((s) => s.name).join('.');
+  const name = existingVariable(at) ?? variableName(ctx, at.node, ref);
+  const fix = moveToEnvFix(ctx, at, ref, name);
+  return {
+    span: at.reportSpan,
+    severity: 'warning',
+    code: 'script-injection',
+    message: `${what} goes into the script as shell code: a value such as $(rm -rf ~) would run. Pass it through env and quote it in the script: "$${name}"`,
+    ...(fix ? { fixes: [fix] } : {}),
+  };
+}
+
+const RESERVED = new Set(['PATH', 'HOME', 'PWD', 'OLDPWD', 'SHELL', 'USER', 'IFS', 'PS1', 'PS4', 'LANG', 'TERM', 'TMPDIR', 'HOSTNAME', 'UID']);
+
+/** A variable name for a reference that no env of the node or the workflow uses yet. */
+function variableName(ctx: SemanticContext, node: NodeSpec, ref: Reference): string {
+  const clean = (s: string) => s.toUpperCase().replace(/[^A-Z0-9_]/g, '_');
+  const names = ref.segments.map((s) => s.name).filter((n) => n !== '*');
+  const last = clean(names[names.length - 1] ?? 'VALUE');
+  const taken = (n: string) => RESERVED.has(n) || n.startsWith('MAESTRO_') || n in node.env || n in ctx.workflow.env;
+  const prefix = ref.segments[0].name.toLowerCase() === 'inputs' ? 'INPUT' : clean(names[1] ?? 'NODE');
+  const candidates = [last, `${prefix}_${last}`].map((n) => (/^[0-9]/.test(n) ? `_${n}` : n));
+  for (const c of candidates) if (!taken(c)) return c;
+  for (let i = 2; ; i++) if (!taken(`${candidates[1]}_${i}`)) return `${candidates[1]}_${i}`;
+}
+
+/** The shell's quoting where the template starts: inside single quotes, double quotes, or none. */
+function quotingAt(script: string, offset: number): 'single' | 'double' | 'none' {
+  let state: 'single' | 'double' | 'none' = 'none';
+  for (let i = 0; i < offset; i++) {
+    const c = script[i];
+    if (state === 'single') {
+      if (c === "'") state = 'none';
+    } else if (c === '\\') i++;
+    else if (c === '"') state = state === 'double' ? 'none' : 'double';
+    else if (c === "'" && state === 'none') state = 'single';
+  }
+  return state;
+}
+
+/** `"$NAME"`, written so that the shell reads it as one word wherever the template stood. */
+function variableUse(name: string, quoting: ReturnType<typeof quotingAt>): string {
+  if (quoting === 'double') return `\${${name}}`;
+  if (quoting === 'single') return `'"$${name}"'`;
+  return `"$${name}"`;
+}
+
+/** The replacement as the file must spell it, given how the scalar is written; undefined where it cannot be. */
+function inScalarStyle(ctx: SemanticContext, at: TemplateInRun, text: string): string | undefined {
+  const scalar = ctx.spanAt(['nodes', at.node.id, 'run']);
+  const style = ctx.parsed.text[scalar.start];
+  if (style === '"') return text.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+  if (style === "'") return text.replace(/'/g, "''");
+  if (style === '|' || style === '>') return text;
+  // A plain scalar may not start with a quote (it would become a quoted scalar).
+  return at.sourceSpan && at.sourceSpan.start === scalar.start ? undefined : text;
+}
+
+const expressionOf = (at: TemplateInRun) => `\${{ ${at.source.trim()} }}`;
+
+/** A variable of the node's env that holds the same expression already. */
+const existingVariable = (at: TemplateInRun): string | undefined => Object.entries(at.node.env).find(([, v]) => v.trim() === expressionOf(at))?.[0];
+
+function moveToEnvFix(ctx: SemanticContext, at: TemplateInRun, ref: Reference, name: string): Fix | undefined {
+  if (!at.sourceSpan) return undefined;
+  const expression = expressionOf(at);
+  const existing = existingVariable(at);
+  const use = inScalarStyle(ctx, at, variableUse(name, quotingAt(at.value, at.span.start)));
+  if (use === undefined) return undefined;
+  const edits: TextEdit[] = [{ span: at.sourceSpan, newText: use }];
+  if (!existing) {
+    const env = rawAt(ctx, ['nodes', at.node.id, 'env']);
+    const entry =
+      env === undefined
+        ? addMapEntry(ctx.parsed, ['nodes', at.node.id], 'env', { [name]: yamlQuoted(expression) }, 'run')
+        : addMapEntry(ctx.parsed, ['nodes', at.node.id, 'env'], name, yamlQuoted(expression));
+    if (!entry) return undefined;
+    edits.push(entry);
+  }
+  return { title: `Pass ${ref.segments.map((s) => s.name).join('.')} to the script in $${name}`, edits };
+}

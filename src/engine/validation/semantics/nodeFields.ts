@@ -1,0 +1,165 @@
+// Checks of single fields that the schema cannot make: timeouts of zero and timeouts that would be ignored,
+// matrices, artifacts outside the node's folder, sub-workflows and their inputs.
+import { artifactOutsideFolder } from '../../artifactPaths';
+import { parseDuration } from '../../duration';
+import { isObject } from '../../json';
+import { MAX_MATRIX_INSTANCES, matrixSize, type InputSpec, type NodeSpec } from '../../model';
+import type { PathSegment } from '../document';
+import { listed, rawAt, type SemanticContext } from './context';
+import { inputValueProblem } from './inputValues';
+
+export function checkTimeouts(ctx: SemanticContext): void {
+  const timeoutPaths: PathSegment[][] = [['timeout'], ['defaults', 'timeout']];
+  for (const [id, raw] of Object.entries(ctx.rawNodes)) {
+    timeoutPaths.push(['nodes', id, 'timeout']);
+    if (isObject(raw) && isObject(raw.approval)) timeoutPaths.push(['nodes', id, 'approval', 'timeout']);
+  }
+  for (const at of timeoutPaths) {
+    const value = rawAt(ctx, at);
+    // A bare number in a string is the schema's to report.
+    const valid = typeof value === 'number' || (typeof value === 'string' && !/^\s*[\d.]+\s*$/.test(value));
+    if (valid && parseDuration(value) === 0) {
+      ctx.report({
+        span: ctx.spanAt(at),
+        severity: 'error',
+        code: 'invalid-duration',
+        message: 'a timeout of 0 would end it before it starts: give a positive duration, or leave the timeout out',
+      });
+    }
+  }
+  checkGateTimeouts(ctx);
+}
+
+/** An approval gate waits for `approval.timeout` alone: a node `timeout` on it, or `defaults.timeout`, would be ignored. */
+function checkGateTimeouts(ctx: SemanticContext): void {
+  const gates = ctx.workflow.nodes.filter((n) => n.kind === 'approval');
+  for (const gate of gates) {
+    if (rawAt(ctx, ['nodes', gate.id, 'timeout']) === undefined) continue;
+    ctx.report({
+      span: ctx.spanAt(['nodes', gate.id, 'timeout'], 'key'),
+      severity: 'error',
+      code: 'ignored-setting',
+      message: `'${gate.id}' is an approval gate: it waits for approval.timeout, not timeout — write it as approval: { timeout: … }`,
+    });
+  }
+  const unbounded = gates.filter((g) => g.approval?.timeoutMs === undefined).map((g) => g.id);
+  if (rawAt(ctx, ['defaults', 'timeout']) !== undefined && unbounded.length > 0) {
+    ctx.report({
+      span: ctx.spanAt(['defaults', 'timeout'], 'key'),
+      severity: 'warning',
+      code: 'ignored-setting',
+      message: `defaults.timeout does not bound approval gates (${listed(unbounded)} wait until someone answers): give them approval.timeout`,
+    });
+  }
+}
+
+/** Matrices: a bounded number of instances, each with an id of its own. */
+export function checkMatrices(ctx: SemanticContext): void {
+  for (const node of ctx.workflow.nodes) {
+    if (!node.matrix) continue;
+    const size = matrixSize(node.matrix);
+    if (size > MAX_MATRIX_INSTANCES) {
+      const factors = Object.entries(node.matrix)
+        .map(([key, values]) => `${values.length} ${key}`)
+        .join(' × ');
+      ctx.report({
+        span: ctx.spanAt(['nodes', node.id, 'matrix'], 'key'),
+        severity: 'error',
+        code: 'invalid-matrix',
+        message: `the matrix of '${node.id}' makes ${size.toLocaleString('en-US')} instances (${factors}); at most ${MAX_MATRIX_INSTANCES} are allowed: use fewer values, or split the node`,
+      });
+    }
+    const rawMatrix = rawAt(ctx, ['nodes', node.id, 'matrix']);
+    for (const [key, values] of Object.entries(isObject(rawMatrix) ? rawMatrix : {})) {
+      if (!Array.isArray(values)) continue;
+      const seen = new Set<string>();
+      values.forEach((value: unknown, i) => {
+        if (!['string', 'number', 'boolean'].includes(typeof value)) return;
+        const text = String(value);
+        if (!seen.has(text)) return void seen.add(text);
+        ctx.report({
+          span: ctx.spanAt(['nodes', node.id, 'matrix', key, i]),
+          severity: 'error',
+          code: 'invalid-matrix',
+          message: `matrix key '${key}' already has the value ${JSON.stringify(text)} (instance ids use the text of each value): remove one`,
+        });
+      });
+    }
+  }
+}
+
+/** Artifacts are paths inside the node's folder: an absolute path or one that climbs out with `..` finds nothing. */
+export function checkArtifacts(ctx: SemanticContext): void {
+  for (const node of ctx.workflow.nodes) {
+    node.artifacts.forEach((pattern, i) => {
+      if (pattern.includes('${{')) return;
+      const why = artifactOutsideFolder(pattern);
+      if (!why) return;
+      const raw = rawAt(ctx, ['nodes', node.id, 'artifacts']);
+      ctx.report({
+        span: ctx.spanAt(Array.isArray(raw) ? ['nodes', node.id, 'artifacts', i] : ['nodes', node.id, 'artifacts']),
+        severity: 'error',
+        code: 'invalid-artifact',
+        message: `artifact '${pattern}' ${why}: artifacts are paths or globs relative to the node's cwd (set cwd to where the files are)`,
+      });
+    });
+  }
+}
+
+/** Sub-workflows: the file exists, and `with:` gives the inputs it declares, of the right types. */
+export function checkSubWorkflows(ctx: SemanticContext): void {
+  const { fileExists, workflowInputs } = ctx.options;
+  for (const node of ctx.workflow.nodes) {
+    if (node.workflow === undefined) continue;
+    if (fileExists && !fileExists(node.workflow)) {
+      ctx.report({
+        span: ctx.spanAt(['nodes', node.id, 'workflow']),
+        severity: 'error',
+        code: 'missing-workflow',
+        message: `sub-workflow '${node.workflow}' does not exist (paths are relative to this file's folder)`,
+      });
+      continue;
+    }
+    const inputs = workflowInputs?.(node.workflow);
+    if (inputs) checkWith(ctx, node, inputs);
+  }
+}
+
+function checkWith(ctx: SemanticContext, node: NodeSpec, inputs: Record<string, InputSpec>): void {
+  const names = Object.keys(inputs);
+  for (const [name, value] of Object.entries(node.with)) {
+    const spec = inputs[name];
+    const problem = spec
+      ? inputValueProblem(spec, value)
+      : `'${node.workflow}' has no input '${name}'${names.length ? ctx.suggest.didYouMean(name, names) || ` (inputs: ${listed(names)})` : ': it declares no inputs'}`;
+    if (!problem) continue;
+    ctx.report({ span: ctx.spanAt(['nodes', node.id, 'with', name], spec ? undefined : 'key'), severity: 'error', code: 'invalid-input', message: problem });
+  }
+  const missing = Object.values(inputs).filter((i) => i.required && i.default === undefined && !(i.name in node.with));
+  if (missing.length === 0) return;
+  const withSpan =
+    rawAt(ctx, ['nodes', node.id, 'with']) === undefined ? ctx.spanAt(['nodes', node.id, 'workflow'], 'key') : ctx.spanAt(['nodes', node.id, 'with'], 'key');
+  ctx.report({
+    span: withSpan,
+    severity: 'error',
+    code: 'invalid-input',
+    message: `'${node.workflow}' requires ${missing.map((i) => `'${i.name}'`).join(', ')}, which with: does not give`,
+  });
+}
+
+/** Workflow inputs: a default must be of the input's type. */
+export function checkInputDefaults(ctx: SemanticContext): void {
+  for (const input of Object.values(ctx.workflow.inputs)) {
+    const raw = rawAt(ctx, ['inputs', input.name, 'default']);
+    if (raw === undefined || raw === null) continue;
+    const ok = input.type === 'string' ? typeof raw !== 'object' : typeof raw === input.type;
+    if (ok) continue;
+    const example = input.type === 'boolean' ? 'true or false' : 'a number such as 3';
+    ctx.report({
+      span: ctx.spanAt(['inputs', input.name, 'default']),
+      severity: 'error',
+      code: 'invalid-input',
+      message: `input '${input.name}' is a ${input.type}, so its default must be ${example}, not ${JSON.stringify(raw)}`,
+    });
+  }
+}

@@ -1,0 +1,157 @@
+// What a reference (`nodes.build.outputs.version`, `inputs.target`) may name, from where it is read. Names are
+// matched without regard to case, as the evaluator matches them; `*` (an object filter) stands for every name.
+import type { Span, SpanDiagnostic } from '../../diagnostics';
+import type { Reference } from '../../expressions/references';
+import { upstreamChecker } from '../../graph';
+import { locate } from '../document';
+import type { NodeSpec } from '../../model';
+import { listed, type SemanticContext } from './context';
+
+export const CONTEXTS: Readonly<Record<string, string>> = {
+  inputs: 'the values given when the run starts',
+  env: "environment variables (the workflow's, the node's, and the process's)",
+  nodes: 'upstream nodes: nodes.<id>.outputs.<name>, nodes.<id>.status and nodes.<id>.outcome',
+  matrix: "this node's matrix values",
+  run: 'the run: run.id',
+  workflow: 'the workflow: workflow.name',
+};
+const NODE_FIELDS = ['outputs', 'status', 'outcome'];
+
+/** Where an expression is read. */
+export interface ReferencePlace {
+  node: NodeSpec | undefined;
+  isCondition: boolean;
+  isScript: boolean;
+  /** The only contexts this place may read (a name, evaluated before anything runs), and what it is. */
+  onlyContexts?: readonly string[];
+  what?: string;
+}
+
+type Segment = Reference['segments'][number];
+type Report = (code: SpanDiagnostic['code'], span: Span, message: string, severity?: SpanDiagnostic['severity'], fixes?: SpanDiagnostic['fixes']) => void;
+
+/** The candidate a name means, matching case as the evaluator does. */
+const find = (name: string, candidates: readonly string[]): string | undefined => {
+  const lower = name.toLowerCase();
+  return candidates.find((c) => c.toLowerCase() === lower);
+};
+
+/** What the checks of one document share: ids by lower case and the upstream test, made once. */
+interface Lookup {
+  ctx: SemanticContext;
+  isUpstream: (id: string, ancestor: string) => boolean;
+  idsByLowerCase: Map<string, string>;
+}
+
+function checkNodes({ ctx, isUpstream, idsByLowerCase }: Lookup, report: Report, node: NodeSpec | undefined, [first, second, third]: Segment[]): void {
+  const { didYouMean } = ctx.suggest;
+  if (!first) return;
+  if (first.name === '*') {
+    if (!node) report('unreachable-reference', first.span, 'nodes.* can only be read inside a node: it is the nodes that node needs');
+    else if (second && second.name !== '*' && !find(second.name, NODE_FIELDS))
+      report('unknown-reference', second.span, `a node has 'outputs', 'status' and 'outcome', not '${second.name}'${didYouMean(second.name, NODE_FIELDS)}`);
+    return;
+  }
+  const targetId = idsByLowerCase.get(first.name.toLowerCase());
+  const target = targetId === undefined ? undefined : ctx.byId.get(targetId);
+  if (!target) return report('unknown-reference', first.span, `no node named '${first.name}'${didYouMean(first.name, ctx.ids)}`);
+  if (!node) return report('unreachable-reference', first.span, `nodes.${first.name} can only be read inside a node that needs '${target.id}'`);
+  if (target.id === node.id || !isUpstream(node.id, target.id)) {
+    const why =
+      target.id === node.id
+        ? 'a node cannot read its own results'
+        : `'${target.id}' is not upstream of '${node.id}', so its results would not exist yet: add it to needs`;
+    return report('unreachable-reference', first.span, `nodes.${first.name}: ${why}`);
+  }
+  if (!second || second.name === '*') return;
+  const field = find(second.name, NODE_FIELDS);
+  if (!field) {
+    return report(
+      'unknown-reference',
+      second.span,
+      `'nodes.${first.name}.${second.name}' does not exist: a node has 'outputs', 'status' and 'outcome'${didYouMean(second.name, NODE_FIELDS)}`,
+    );
+  }
+  if (field === 'outputs' && third && third.name !== '*' && target.outputs && !find(third.name, target.outputs)) {
+    report(
+      'undeclared-output',
+      third.span,
+      `node '${target.id}' does not declare an output '${third.name}' (outputs: ${listed(target.outputs) || 'none'})${didYouMean(third.name, target.outputs)}`,
+      'warning',
+      outputFix(ctx, target, third.name),
+    );
+  }
+}
+
+/** inputs, matrix, run and workflow: the names they have. */
+function checkNamed(ctx: SemanticContext, report: Report, rootSegment: Segment, first: Segment | undefined, node: NodeSpec | undefined): void {
+  const { didYouMean } = ctx.suggest;
+  const root = rootSegment.name.toLowerCase();
+  if (!first || first.name === '*') {
+    if (root === 'matrix' && !node?.matrix)
+      report('unknown-reference', rootSegment.span, node ? `node '${node.id}' has no matrix` : "'matrix' is only available inside a node with a matrix");
+    return;
+  }
+  if (root === 'inputs') {
+    const names = Object.keys(ctx.workflow.inputs);
+    if (find(first.name, names)) return;
+    const hint = names.length ? didYouMean(first.name, names) || ` (inputs: ${listed(names)})` : ': this workflow declares no inputs';
+    report('unknown-reference', first.span, `no input named '${first.name}'${hint}`);
+  } else if (root === 'matrix') {
+    if (!node?.matrix)
+      return report('unknown-reference', rootSegment.span, node ? `node '${node.id}' has no matrix` : "'matrix' is only available inside a node with a matrix");
+    const keys = Object.keys(node.matrix);
+    if (!find(first.name, keys))
+      report(
+        'unknown-reference',
+        first.span,
+        `no matrix key '${first.name}' in node '${node.id}'${didYouMean(first.name, keys) || ` (keys: ${listed(keys)})`}`,
+      );
+  } else if (root === 'run' || root === 'workflow') {
+    const only = root === 'run' ? 'id' : 'name';
+    if (first.name.toLowerCase() !== only) report('unknown-reference', first.span, `'${root}.${first.name}' does not exist: the ${root} context has '${only}'`);
+  }
+}
+
+export function referenceChecker(ctx: SemanticContext) {
+  // The first of ids that differ only in case wins, as in the evaluator's dictionary.
+  const idsByLowerCase = new Map<string, string>();
+  for (const id of ctx.ids) if (!idsByLowerCase.has(id.toLowerCase())) idsByLowerCase.set(id.toLowerCase(), id);
+  const lookup: Lookup = { ctx, isUpstream: upstreamChecker(ctx.workflow.nodes), idsByLowerCase };
+
+  /** Checks a reference; true when something was reported about it. */
+  return (ref: Reference, place: ReferencePlace, at: (s: Span) => Span): boolean => {
+    const [rootSegment, first, ...rest] = ref.segments;
+    let reported = false;
+    const report: Report = (code, span, message, severity = 'error', fixes) => {
+      reported = true;
+      ctx.report({ span: at(span), severity, code, message, ...(fixes ? { fixes } : {}) });
+    };
+    const root = rootSegment.name.toLowerCase();
+    if (!Object.hasOwn(CONTEXTS, root)) {
+      const names = Object.keys(CONTEXTS);
+      report(
+        'unknown-reference',
+        rootSegment.span,
+        `unknown context '${rootSegment.name}'${ctx.suggest.didYouMean(rootSegment.name, names) || ` (contexts: ${names.join(', ')})`}`,
+      );
+    } else if (place.onlyContexts && !place.onlyContexts.includes(root)) {
+      report(
+        'unreachable-reference',
+        rootSegment.span,
+        `${place.what} is evaluated when the run starts: it can read ${place.onlyContexts.join(', ')}, not ${root}`,
+      );
+    } else if (root === 'nodes') checkNodes(lookup, report, place.node, [first, ...rest]);
+    else checkNamed(ctx, report, rootSegment, first, place.node);
+    return reported;
+  };
+}
+
+function outputFix(ctx: SemanticContext, target: NodeSpec, name: string): SpanDiagnostic['fixes'] {
+  const at = locate(ctx.parsed, ['nodes', target.id, 'outputs']);
+  const source = ctx.parsed.text.slice(at.valueSpan.start, at.valueSpan.end);
+  if (!source.startsWith('[') || !source.endsWith(']')) return undefined;
+  const insertAt = at.valueSpan.end - 1;
+  const separator = source.slice(1, -1).trim() === '' ? '' : ', ';
+  return [{ title: `Add '${name}' to the outputs of '${target.id}'`, edits: [{ span: { start: insertAt, end: insertAt }, newText: `${separator}${name}` }] }];
+}

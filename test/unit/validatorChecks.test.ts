@@ -1,0 +1,232 @@
+import { strict as assert } from 'node:assert';
+import type { SpanDiagnostic } from '../../src/engine/diagnostics';
+import type { InputSpec } from '../../src/engine/model';
+import { validateWorkflow } from '../../src/engine/validation/validate';
+import { diagnose, yaml } from './helpers';
+
+const header = ['version: 1', 'name: Test'];
+
+/** The text after a diagnostic's first fix. */
+function applyFix(text: string, d: SpanDiagnostic): string {
+  const edits = [...d.fixes![0].edits].sort((a, b) => b.span.start - a.span.start);
+  for (const e of edits) text = text.slice(0, e.span.start) + e.newText + text.slice(e.span.end);
+  return text;
+}
+
+const injections = (text: string) => validateWorkflow(text).diagnostics.filter((d) => d.code === 'script-injection');
+
+describe('validator: what expressions may read', () => {
+  it('takes function names and references without regard to case', () => {
+    const text = yaml(
+      ...header,
+      'inputs: { Target: { default: prod } }',
+      'nodes:',
+      '  Build: { run: x, outputs: [Version] }',
+      '  deploy:',
+      '    needs: Build',
+      "    if: FROMJSON('true') && nodes.build.OUTPUTS.version != '' && inputs.target && Success()",
+      '    run: x',
+    );
+    assert.deepEqual(diagnose(text), []);
+  });
+
+  it('accepts object filters, and checks the field after one', () => {
+    const ok = yaml(
+      ...header,
+      'nodes:',
+      '  a: { run: x }',
+      '  b:',
+      '    needs: a',
+      "    if: contains(nodes.*.status, 'failed') || nodes.*.outcome",
+      '    run: x',
+    );
+    assert.deepEqual(diagnose(ok), []);
+    const [d] = diagnose(yaml(...header, 'nodes:', '  a: { run: x }', '  b:', '    needs: a', '    if: nodes.*.statsu', '    run: x'));
+    assert.deepEqual([d.code, d.text], ['unknown-reference', 'statsu']);
+    assert.match(d.message, /did you mean 'status'/);
+  });
+
+  it('keeps status functions to conditions', () => {
+    const [d] = diagnose(yaml(...header, 'nodes:', '  a: { run: "echo ${{ failure() }}" }'));
+    assert.deepEqual([d.code, d.text], ['unknown-reference', 'failure']);
+    assert.match(d.message, /only be used in a node's if/);
+  });
+
+  it('lets names read only what is known when the run starts', () => {
+    const text = yaml(
+      ...header.slice(0, 1),
+      'name: Deploy ${{ inputs.target }} ${{ run.id }}',
+      'inputs: { target: { default: prod } }',
+      'nodes:',
+      '  a: { run: x, outputs: [v] }',
+      '  b:',
+      '    name: ${{ workflow.name }} on ${{ matrix.os }} ${{ nodes.a.outputs.v }}',
+      '    needs: a',
+      '    matrix: { os: [linux] }',
+      '    run: x',
+    );
+    const found = diagnose(text);
+    assert.deepEqual(
+      found.map((d) => [d.code, d.text]),
+      [['unreachable-reference', 'nodes']],
+    );
+    assert.match(found[0].message, /a node's name is evaluated when the run starts: it can read inputs, matrix, run, workflow, not nodes/);
+    const [w] = diagnose(yaml('version: 1', 'name: ${{ workflow.name }}', 'nodes: { a: { run: x } }'));
+    assert.match(w.message, /the workflow's name .* can read inputs, run, not workflow/);
+  });
+
+  it('refuses names that differ only in case, which expressions could not tell apart', () => {
+    const found = diagnose(yaml(...header, 'inputs: { env: {}, Env: {} }', 'nodes:', '  build: { run: x }', '  Build: { run: x }'));
+    assert.deepEqual(
+      found.map((d) => [d.code, d.text]),
+      [
+        ['ambiguous-name', 'Env'],
+        ['ambiguous-name', 'Build'],
+      ],
+    );
+  });
+});
+
+describe('validator: script injection', () => {
+  const wf = (...lines: string[]) => yaml(...header, 'inputs: { target: { default: prod } }', 'nodes:', '  build: { run: x, outputs: [version] }', ...lines);
+
+  it('warns about inputs and upstream outputs put into a script, not about trusted values', () => {
+    const text = wf(
+      '  deploy:',
+      '    needs: build',
+      '    matrix: { os: [linux] }',
+      "    run: echo ${{ matrix.os }} ${{ run.id }} ${{ nodes.build.status }} ${{ inputs.target }} ${{ format('{0}', nodes.build.outputs.version) }}",
+    );
+    const found = diagnose(text).filter((d) => d.code === 'script-injection');
+    assert.deepEqual(
+      found.map((d) => [d.severity, d.text]),
+      [
+        ['warning', '${{ inputs.target }}'],
+        ['warning', "${{ format('{0}', nodes.build.outputs.version) }}"],
+      ],
+    );
+    assert.match(found[0].message, /inputs\.target goes into the script as shell code.*"\$TARGET"/);
+    assert.deepEqual(injections(wf('  deploy: { needs: build, env: { V: "${{ inputs.target }}" }, if: inputs.target, run: echo "$V" }')), []);
+  });
+
+  it('moves the value into env, quoted as the shell needs where it stood', () => {
+    const cases: [string, string][] = [
+      ['echo ${{ inputs.target }}', 'echo "$TARGET"'],
+      ['echo "to ${{ inputs.target }}!"', 'echo "to ${TARGET}!"'],
+      ["echo 'to ${{ inputs.target }}'", `echo 'to '"$TARGET"''`],
+    ];
+    for (const [script, expected] of cases) {
+      const text = wf('  deploy:', '    needs: build', '    run: |', `      ${script}`);
+      const [d] = injections(text);
+      const fixed = applyFix(text, d);
+      assert.ok(fixed.includes(`      ${expected}\n`), fixed);
+      assert.match(fixed, /^ {4}env:\n {6}TARGET: "\$\{\{ inputs\.target \}\}"\n {4}run: \|$/m);
+      assert.deepEqual(diagnose(fixed), [], fixed);
+    }
+  });
+
+  it('adds to an env the node has, in block or flow style, and picks a name no env uses', () => {
+    const block = wf('  deploy:', '    needs: build', '    env:', '      VERSION: other', '    run: echo ${{ nodes.build.outputs.version }}');
+    const fixedBlock = applyFix(block, injections(block)[0]);
+    assert.match(fixedBlock, / {4}env:\n {6}VERSION: other\n {6}BUILD_VERSION: "\$\{\{ nodes\.build\.outputs\.version \}\}"\n {4}run: echo "\$BUILD_VERSION"/);
+    assert.deepEqual(diagnose(fixedBlock), []);
+    const flow = wf('  deploy: { needs: build, env: { A: b }, run: "echo ${{ inputs.target }}" }');
+    const fixedFlow = applyFix(flow, injections(flow)[0]);
+    assert.match(fixedFlow, /env: \{ A: b, TARGET: "\$\{\{ inputs\.target \}\}" \}, run: "echo \\"\$TARGET\\""/);
+    assert.deepEqual(diagnose(fixedFlow), []);
+  });
+
+  it('reuses a variable that holds the same expression, and offers no fix where the edit cannot be written', () => {
+    const reuse = wf('  deploy:', '    needs: build', '    env: { T: "${{ inputs.target }}" }', '    run: echo ${{ inputs.target }} "$T"');
+    const [d] = injections(reuse);
+    assert.equal(d.fixes![0].edits.length, 1);
+    assert.match(applyFix(reuse, d), /run: echo "\$T" "\$T"/);
+    const plainStart = wf('  deploy:', '    needs: build', '    run: ${{ inputs.target }}');
+    assert.equal(injections(plainStart)[0].fixes, undefined);
+  });
+});
+
+describe('validator: values the schema cannot check', () => {
+  const sub = (inputs: Record<string, InputSpec>) => ({ fileExists: () => true, workflowInputs: () => inputs });
+  const input = (name: string, type: InputSpec['type'], extra: Partial<InputSpec> = {}): InputSpec => ({ name, type, required: false, ...extra });
+
+  it("checks a sub-workflow's with: against the inputs it declares", () => {
+    const inputs = { region: input('region', 'string', { required: true }), replicas: input('replicas', 'number'), canary: input('canary', 'boolean') };
+    const text = yaml(...header, 'nodes:', '  deploy:', '    workflow: deploy.workflow.yaml', '    with: { regoin: eu, replicas: many, canary: "yes" }');
+    const found = diagnose(text, sub(inputs));
+    assert.deepEqual(
+      found.map((d) => [d.code, d.text]),
+      [
+        ['invalid-input', 'with'],
+        ['invalid-input', 'regoin'],
+        ['invalid-input', 'many'],
+        ['invalid-input', '"yes"'],
+      ],
+    );
+    assert.match(found[0].message, /requires 'region', which with: does not give/);
+    assert.match(found[1].message, /has no input 'regoin' — did you mean 'region'\?/);
+    assert.match(found[2].message, /is a number, not 'many'/);
+    assert.match(found[3].message, /is a boolean: give true or false, not 'yes'/);
+    const fine = yaml(
+      ...header,
+      'inputs: { r: {} }',
+      'nodes:',
+      '  deploy:',
+      '    workflow: d.workflow.yaml',
+      '    with: { region: "${{ inputs.r }}", replicas: 2, canary: true }',
+    );
+    assert.deepEqual(diagnose(fine, sub(inputs)), []);
+  });
+
+  it("checks an input's default against its type", () => {
+    const found = diagnose(
+      yaml(
+        ...header,
+        'inputs:',
+        '  n: { type: number, default: abc }',
+        '  b: { type: boolean, default: "yes" }',
+        '  s: { type: string, default: 3 }',
+        'nodes: { a: { run: x } }',
+      ),
+    );
+    assert.deepEqual(
+      found.map((d) => [d.code, d.text]),
+      [
+        ['invalid-input', 'abc'],
+        ['invalid-input', '"yes"'],
+      ],
+    );
+    assert.match(found[0].message, /input 'n' is a number, so its default must be a number such as 3, not "abc"/);
+  });
+
+  it('says an approval gate waits for approval.timeout alone', () => {
+    const found = diagnose(
+      yaml(
+        ...header,
+        'defaults: { timeout: 5m }',
+        'nodes:',
+        '  gate:',
+        '    timeout: 1h',
+        '    approval: { prompt: ok? }',
+        '  bounded: { approval: { timeout: 1h } }',
+      ),
+    );
+    assert.deepEqual(
+      found.map((d) => [d.code, d.severity, d.text]),
+      [
+        ['ignored-setting', 'warning', 'timeout'],
+        ['ignored-setting', 'error', 'timeout'],
+      ],
+    );
+    assert.match(found[0].message, /defaults\.timeout does not bound approval gates \(gate wait/);
+    assert.match(found[1].message, /approval: \{ timeout: … \}/);
+  });
+
+  it("refuses artifacts outside the node's folder", () => {
+    const found = diagnose(yaml(...header, 'nodes:', '  a:', '    run: x', '    artifacts: [/tmp/out.txt, ../up.txt, "C:\\\\x", ok/*.txt, "${{ inputs.x }}"]'));
+    assert.deepEqual(
+      found.filter((d) => d.code === 'invalid-artifact').map((d) => d.text),
+      ['/tmp/out.txt', '../up.txt', '"C:\\\\x"'],
+    );
+  });
+});
