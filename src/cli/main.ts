@@ -1,4 +1,5 @@
 import { UsageError } from './args';
+import { editCommand } from './commands/edit';
 import { graphCommand } from './commands/graph';
 import { validateCommand } from './commands/validate';
 import { resumeCommand, runCommand } from './commands/run';
@@ -16,6 +17,7 @@ Commands:
   resume RUN         continue an ended or interrupted run from its log
   runs               list past runs
   logs RUN [NODE]    print a run's logs
+  edit FILE ACTION   add, remove, connect, rename or set nodes, as the DAG panel's builder does
 
 Run 'maestro-dag <command> --help' for a command's options.
 `;
@@ -29,6 +31,7 @@ const COMMANDS: Record<string, Command> = {
   resume: resumeCommand,
   runs: runsCommand,
   logs: logsCommand,
+  edit: editCommand,
 };
 
 export async function main(argv: string[], io: Output = processOutput): Promise<number> {

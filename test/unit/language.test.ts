@@ -4,7 +4,7 @@ import { complete } from '../../src/extension/language/completion';
 import { cursorContext } from '../../src/extension/language/cursorContext';
 import { hoverAt } from '../../src/extension/language/hover';
 import { definitionAt, documentSymbols, mentionsOf, prepareRename, renameEdits } from '../../src/extension/language/navigation';
-import { buildIndex } from '../../src/extension/language/workflowIndex';
+import { buildIndex } from '../../src/engine/workflowIndex';
 import { yaml } from './helpers';
 
 /** A document with a `|` marking the cursor. */

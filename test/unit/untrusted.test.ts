@@ -15,7 +15,7 @@ import { isEditorVariable, nodeBaseEnv, withoutEditorVariables } from '../../src
 import { validateWorkflow } from '../../src/engine/validation/validate';
 import { artifactToOpen } from '../../src/extension/dag/artifacts';
 import { hoverAt } from '../../src/extension/language/hover';
-import { buildIndex } from '../../src/extension/language/workflowIndex';
+import { buildIndex } from '../../src/engine/workflowIndex';
 import { markdownCode, markdownText, plainText } from '../../src/extension/ui/untrustedText';
 import { yaml } from './helpers';
 

@@ -3,7 +3,7 @@ import { DAG_PROTOCOL_VERSION, parseWebviewMessage, type DagGraph, type GraphErr
 import { toRange } from '../convert';
 import type { WorkflowDocuments } from '../language/documents';
 import type { LiveValidation } from '../language/liveValidation';
-import { nodeAt } from '../language/workflowIndex';
+import { nodeAt } from '../../engine/workflowIndex';
 import type { RunActions } from '../runs/runActions';
 import type { RunEntry, RunManager } from '../runs/runManager';
 import { sameWorkflow } from '../workflowIdentity';

@@ -3,7 +3,7 @@ import { expandMatrix } from '../../engine/model';
 import { CONTEXTS } from '../../engine/validation/semantics';
 import { cursorContext, type CursorContext } from './cursorContext';
 import { enumAt, propertiesAt } from './schemaDocs';
-import { downstreamOf, type WorkflowIndex } from './workflowIndex';
+import { downstreamOf, type WorkflowIndex } from '../../engine/workflowIndex';
 import { markdownText } from '../ui/untrustedText';
 
 export type CompletionKind = 'property' | 'node' | 'context' | 'function' | 'output' | 'input' | 'value' | 'field';

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { validateWorkflow, type ValidationResult } from '../../engine/validation/validate';
 import { dirname } from 'node:path';
 import { filesBeside } from '../../engine/validateFile';
-import { buildIndex, type WorkflowIndex } from './workflowIndex';
+import { buildIndex, type WorkflowIndex } from '../../engine/workflowIndex';
 
 export const WORKFLOW_SELECTOR: vscode.DocumentSelector = [{ language: 'maestro-workflow' }, { pattern: '**/*.workflow.{yaml,yml}' }];
 export const WORKFLOW_GLOB = '**/*.workflow.{yaml,yml}';

@@ -7,7 +7,7 @@ import { CONTEXTS } from '../../engine/validation/semantics';
 import { markdownCode, markdownText } from '../ui/untrustedText';
 import { mentionAt } from './navigation';
 import { propertyDoc } from './schemaDocs';
-import type { WorkflowIndex } from './workflowIndex';
+import type { WorkflowIndex } from '../../engine/workflowIndex';
 
 export interface HoverContent {
   markdown: string;

@@ -1,6 +1,6 @@
 import type { Span, TextEdit } from '../../engine/diagnostics';
 import { locate } from '../../engine/validation/document';
-import type { WorkflowIndex } from './workflowIndex';
+import type { WorkflowIndex } from '../../engine/workflowIndex';
 
 const NODE_ID = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 const inside = (span: Span, offset: number) => span.start <= offset && offset <= span.end;

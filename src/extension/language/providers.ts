@@ -4,7 +4,7 @@ import { complete, type CompletionKind } from './completion';
 import { WORKFLOW_SELECTOR, type WorkflowDocuments } from './documents';
 import { hoverAt } from './hover';
 import { definitionAt, documentSymbols, mentionAt, mentionsOf, prepareRename, renameEdits, type WorkflowSymbol } from './navigation';
-import type { WorkflowIndex } from './workflowIndex';
+import type { WorkflowIndex } from '../../engine/workflowIndex';
 
 const ITEM_KIND: Record<CompletionKind, vscode.CompletionItemKind> = {
   property: vscode.CompletionItemKind.Property,

@@ -3,7 +3,7 @@ import type { Span } from '../../diagnostics';
 import { cyclicComponents, needsPath } from '../../graph';
 import { isObject } from '../../json';
 import type { NodeSpec } from '../../model';
-import type { ParsedDocument } from '../document';
+import { removeNeedsEntry } from '../../edits/needs';
 import { listed, type SemanticContext } from './context';
 
 /** The most related entries one diagnostic carries, and the most ids a cycle's message names. */
@@ -24,13 +24,13 @@ export function checkNeeds(ctx: SemanticContext): void {
     node.needs.forEach((dep, i) => {
       if (dep === node.id) {
         const span = needsSpan(ctx, node, i);
-        const removal = removeNeedsEntry(ctx.parsed, span, node.needs.length);
+        const removal = removeNeedsEntry(ctx.parsed, node.id, span);
         ctx.report({
           span,
           severity: 'error',
           code: 'self-dependency',
           message: `node '${node.id}' needs itself: remove '${dep}' from its needs`,
-          ...(removal ? { fixes: [{ title: `Remove '${dep}' from the needs of '${node.id}'`, edits: [removal] }] } : {}),
+          ...(removal?.length ? { fixes: [{ title: `Remove '${dep}' from the needs of '${node.id}'`, edits: removal }] } : {}),
         });
       } else if (!ctx.byId.has(dep)) {
         const suggestion = ctx.suggest.closest(dep, ctx.ids, node.id);
@@ -89,26 +89,4 @@ export function checkCycles(ctx: SemanticContext): void {
       });
     }
   }
-}
-
-/** The edit that removes one `needs` entry: the item and its comma in a flow list, its line in a block list or scalar. */
-function removeNeedsEntry(parsed: ParsedDocument, span: Span, count: number): { span: Span; newText: string } | undefined {
-  const text = parsed.text;
-  const line = parsed.lines.position(span.start).line;
-  const lineStart = parsed.lines.lineStart(line);
-  const lineEnd = parsed.lines.lineEnd(line);
-  const before = text.slice(lineStart, span.start);
-  const wholeLine = { start: lineStart, end: Math.min(text.length, lineEnd + 1) };
-  // `needs: self` or a block item `- self`, alone on its line.
-  if ((/^\s*needs:\s*$/.test(before) || /^\s*-\s*$/.test(before)) && text.slice(span.end, lineEnd).trim() === '') {
-    return count === 1 || /^\s*-\s*$/.test(before) ? { span: wholeLine, newText: '' } : undefined;
-  }
-  // Inside a flow list: take the comma before it, or the one after it for the first item.
-  let start = span.start;
-  let end = span.end;
-  const after = /^\s*,\s*/.exec(text.slice(end));
-  const prior = /,\s*$/.exec(text.slice(lineStart, start));
-  if (prior) start -= prior[0].length;
-  else if (after) end += after[0].length;
-  return { span: { start, end }, newText: '' };
 }

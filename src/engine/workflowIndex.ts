@@ -1,13 +1,13 @@
-// The editor's view of a workflow file: where every node, `needs` entry and expression reference is.
-// Pure: no vscode import, so completion, hover, navigation and rename are tested in plain Node.
+// Where everything is in a workflow file: every node, `needs` entry and expression reference, with its span.
+// Pure: language features, the builder's edits and the CLI share it.
 import { isMap, isPair, isScalar, isSeq, type Node as YamlNode, type Pair } from 'yaml';
-import type { Span } from '../../engine/diagnostics';
-import { collectReferences } from '../../engine/expressions/references';
-import { expressionPieces } from '../../engine/expressions/template';
-import { upstreamChecker } from '../../engine/graph';
-import type { NodeSpec } from '../../engine/model';
-import { mapSpan, valueToSource } from '../../engine/validation/textMapping';
-import type { ValidationResult } from '../../engine/validation/validate';
+import type { Span } from './diagnostics';
+import { collectReferences } from './expressions/references';
+import { expressionPieces } from './expressions/template';
+import { upstreamChecker } from './graph';
+import type { NodeSpec } from './model';
+import { mapSpan, valueToSource } from './validation/textMapping';
+import type { ValidationResult } from './validation/validate';
 
 export interface NeedsEntry {
   id: string;
@@ -54,7 +54,10 @@ function pairNamed(map: unknown, key: string): Pair | undefined {
 export function buildIndex(result: ValidationResult): WorkflowIndex {
   const { parsed, workflow } = result;
   const references: NodeReference[] = [];
-  const scan = referenceScanner(parsed, references);
+  // Expressions name nodes without regard to case: a reference is recorded under the id as the file defines it.
+  const ids = new Map<string, string>();
+  for (const n of workflow.nodes) if (!ids.has(n.id.toLowerCase())) ids.set(n.id.toLowerCase(), n.id);
+  const scan = referenceScanner(parsed, references, (name) => ids.get(name.toLowerCase()) ?? name);
   const root = parsed.doc.contents;
   const nodesPair = pairNamed(root, 'nodes');
   if (isMap(root)) {
@@ -74,7 +77,7 @@ export function buildIndex(result: ValidationResult): WorkflowIndex {
 type Scan = (node: unknown, fromNode: string | undefined, isConditionField: boolean) => void;
 
 /** Walks a value for expressions and records every `nodes.<id>` they mention, with its place. */
-function referenceScanner(parsed: ValidationResult['parsed'], references: NodeReference[]): Scan {
+function referenceScanner(parsed: ValidationResult['parsed'], references: NodeReference[], idOf: (name: string) => string): Scan {
   const scan: Scan = (node, fromNode, isConditionField) => {
     if (isMap(node)) {
       for (const item of node.items) if (isPair(item)) scan(item.value, fromNode, false);
@@ -96,7 +99,7 @@ function referenceScanner(parsed: ValidationResult['parsed'], references: NodeRe
         if (root.name.toLowerCase() !== 'nodes' || !id || id.name === '*') continue;
         const at = (s: Span) => mapSpan(toSource, { start: piece.offset + s.start, end: piece.offset + s.end }, scalar);
         references.push({
-          nodeId: id.name,
+          nodeId: idOf(id.name),
           span: at(id.span),
           fromNode,
           ...(field?.name.toLowerCase() === 'outputs' && output && output.name !== '*' ? { output: { name: output.name, span: at(output.span) } } : {}),
@@ -134,4 +137,28 @@ export function nodeAt(index: WorkflowIndex, offset: number): NodeEntry | undefi
 /** Nodes that need `id`, directly or not: they cannot be added to its needs without a cycle. */
 export function downstreamOf(index: WorkflowIndex, id: string): Set<string> {
   return new Set(index.result.workflow.nodes.filter((n) => n.id !== id && index.isUpstream(n.id, id)).map((n) => n.id));
+}
+
+export type NodeMention = { nodeId: string; span: Span; role: 'definition' | 'needs' | 'expression' };
+
+const inside = (span: Span, offset: number) => span.start <= offset && offset <= span.end;
+
+/** Every place a node id is written: its key, `needs` entries, and `nodes.<id>` in expressions. */
+export function mentionsOf(index: WorkflowIndex, nodeId: string): NodeMention[] {
+  const out: NodeMention[] = [];
+  const def = index.byId.get(nodeId);
+  if (def) out.push({ nodeId, span: def.keySpan, role: 'definition' });
+  for (const n of index.nodes) for (const need of n.needs) if (need.id === nodeId) out.push({ nodeId, span: need.span, role: 'needs' });
+  for (const r of index.references) if (r.nodeId === nodeId) out.push({ nodeId, span: r.span, role: 'expression' });
+  return out.sort((a, b) => a.span.start - b.span.start);
+}
+
+/** The node id mentioned at an offset, if any. */
+export function mentionAt(index: WorkflowIndex, offset: number): NodeMention | undefined {
+  for (const n of index.nodes) {
+    if (inside(n.keySpan, offset)) return { nodeId: n.id, span: n.keySpan, role: 'definition' };
+    for (const need of n.needs) if (inside(need.span, offset)) return { nodeId: need.id, span: need.span, role: 'needs' };
+  }
+  for (const r of index.references) if (inside(r.span, offset)) return { nodeId: r.nodeId, span: r.span, role: 'expression' };
+  return undefined;
 }

@@ -1,0 +1,122 @@
+// `maestro-dag edit`: the DAG panel's builder actions, for scripts. Prints the new text, or writes it with --write;
+// a refused action exits 2 with the reason.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { applyEdits, planEdit, type EditAction, type FieldValue, type NodeKind } from '../../engine/edits/actions';
+import { validateFile } from '../../engine/validateFile';
+import { buildIndex } from '../../engine/workflowIndex';
+import { parseCommandArgs, UsageError } from '../args';
+import type { Output } from '../output';
+import { safeText } from '../terminalText';
+
+export const EDIT_HELP = `Usage: maestro-dag edit FILE ACTION [ARGS] [--write]
+
+Edits a workflow file as the DAG panel's builder does: the smallest change, comments and layout kept.
+Prints the new text, or with --write replaces the file.
+
+Actions:
+  add-node ID [--needs A,B] [--run CMD] [--after ID] [--kind run|approval|workflow|matrix]
+  remove-node ID          removes the node and its entries in other nodes' needs
+  connect FROM TO         TO needs FROM
+  disconnect FROM TO      TO no longer needs FROM
+  rename OLD NEW          renames the node everywhere: its key, needs entries, expressions
+  set ID KEY VALUE        sets a property (VALUE is YAML: 5m, "[a, b]", true); an empty VALUE removes it
+  duplicate ID            copies the node under a new id, right after it
+
+Exits 2, saying why, when the action is refused (a cycle, an unknown or duplicate id).
+`;
+
+const KINDS: readonly NodeKind[] = ['run', 'approval', 'workflow', 'matrix'];
+
+/** The action the arguments name. */
+function actionOf(args: string[], flags: { needs?: string; run?: string; after?: string; kind?: string }): EditAction {
+  const [name, ...rest] = args;
+  const want = (n: number, usage: string) => {
+    if (rest.length !== n) throw new UsageError(`${name} takes ${usage}`);
+    return rest;
+  };
+  switch (name) {
+    case 'add-node': {
+      const [id] = want(1, 'an id');
+      const kind = (flags.kind ?? 'run') as NodeKind;
+      if (!KINDS.includes(kind)) throw new UsageError(`--kind must be one of ${KINDS.join(', ')}, not '${flags.kind}'`);
+      const needs = flags.needs
+        ?.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      return {
+        type: 'addNode',
+        kind,
+        id,
+        ...(needs?.length ? { needs } : {}),
+        ...(flags.run !== undefined ? { run: flags.run } : {}),
+        ...(flags.after ? { after: flags.after } : {}),
+      };
+    }
+    case 'remove-node':
+      return { type: 'removeNode', id: want(1, 'an id')[0] };
+    case 'connect':
+    case 'disconnect': {
+      const [from, to] = want(2, 'FROM and TO');
+      return { type: name === 'connect' ? 'connect' : 'disconnect', from, to };
+    }
+    case 'rename': {
+      const [from, to] = want(2, 'OLD and NEW');
+      return { type: 'rename', from, to };
+    }
+    case 'set': {
+      const [id, key, value] = want(3, 'ID, KEY and VALUE');
+      return { type: 'set', id, key, ...(value === '' ? {} : { value: yamlValue(value) }) };
+    }
+    case 'duplicate':
+      return { type: 'duplicate', id: want(1, 'an id')[0] };
+    default:
+      throw new UsageError(name === undefined ? 'edit takes FILE and an action' : `unknown action '${name}' (see --help)`);
+  }
+}
+
+function yamlValue(text: string): FieldValue {
+  try {
+    return parseYaml(text) as FieldValue;
+  } catch (e) {
+    throw new UsageError(`VALUE is not YAML: ${(e as Error).message.split('\n')[0]}`);
+  }
+}
+
+export function editCommand(argv: string[], io: Output): number {
+  const { values, positionals } = parseCommandArgs(argv, {
+    write: { type: 'boolean' },
+    needs: { type: 'string' },
+    run: { type: 'string' },
+    after: { type: 'string' },
+    kind: { type: 'string' },
+  });
+  if (values.help) {
+    io.out(EDIT_HELP);
+    return 0;
+  }
+  const [file, ...args] = positionals;
+  if (file === undefined) throw new UsageError('edit takes FILE and an action');
+  const action = actionOf(args, values);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    io.err(`maestro-dag: cannot read ${safeText(file)}: ${safeText((e as Error).message)}\n`);
+    return 1;
+  }
+  const outcome = planEdit(buildIndex(validateFile(file, text)), action);
+  if ('error' in outcome) {
+    io.err(`maestro-dag: ${safeText(outcome.error)}\n`);
+    return 2;
+  }
+  const edited = applyEdits(text, outcome.edits);
+  if (!values.write) {
+    // Piped, the text goes out as it is; on a terminal, without what could drive it.
+    io.out(io.isTTY ? safeText(edited) : edited);
+    return 0;
+  }
+  writeFileSync(file, edited);
+  if (outcome.note) io.err(`maestro-dag: ${safeText(outcome.note)}\n`);
+  return 0;
+}

@@ -1,0 +1,96 @@
+// The builder's actions: each a pure function from a workflow file's text (through its index) to the smallest text
+// edits that do it. The DAG panel and `maestro-dag edit` both go through `planEdit`.
+import type { Span, TextEdit } from '../diagnostics';
+import { isObject, isString, isStringArray, type Json } from '../json';
+import type { WorkflowIndex } from '../workflowIndex';
+import { pasteNodes } from './clipboard';
+import { connect, disconnect } from './needs';
+import { addNode, duplicateNode, removeNode, type NodeKind, type Outcome } from './nodes';
+import { renameNode } from './rename';
+import { setField } from './setField';
+import type { FieldValue } from './yamlText';
+
+export type { EditResult, NodeKind, Outcome } from './nodes';
+export type { FieldValue } from './yamlText';
+
+export type EditAction =
+  | { type: 'addNode'; kind: NodeKind; id?: string; needs?: string[]; after?: string; run?: string }
+  | { type: 'removeNode'; id: string }
+  | { type: 'connect'; from: string; to: string }
+  | { type: 'disconnect'; from: string; to: string }
+  | { type: 'rename'; from: string; to: string }
+  /** `value` undefined removes the property. */
+  | { type: 'set'; id: string; key: string; value?: FieldValue }
+  | { type: 'duplicate'; id: string }
+  | { type: 'paste'; text: string; after?: string };
+
+/** The edits an action makes on the text the index was built from, or why it is refused. */
+export function planEdit(index: WorkflowIndex, action: EditAction): Outcome {
+  switch (action.type) {
+    case 'addNode':
+      return addNode(index, action);
+    case 'removeNode':
+      return removeNode(index, action.id);
+    case 'connect':
+      return withSelect(connect(index, action.from, action.to), action.to);
+    case 'disconnect':
+      return withSelect(disconnect(index, action.from, action.to), action.to);
+    case 'rename':
+      return withSelect(renameNode(index, action.from, action.to), action.to);
+    case 'set':
+      return setField(index, action.id, action.key, action.value);
+    case 'duplicate':
+      return duplicateNode(index, action.id);
+    case 'paste':
+      return pasteNodes(index, action.text, action.after);
+  }
+}
+
+const withSelect = (outcome: { edits: TextEdit[] } | { error: string }, select: string): Outcome => ('error' in outcome ? outcome : { ...outcome, select });
+
+/** The text with the edits made (they must not overlap). */
+export function applyEdits(text: string, edits: readonly TextEdit[]): string {
+  const sorted = [...edits].sort((a, b) => b.span.start - a.span.start || b.span.end - a.span.end);
+  for (let i = 1; i < sorted.length; i++) if (sorted[i].span.end > sorted[i - 1].span.start) throw new Error('edits overlap');
+  let out = text;
+  for (const e of sorted) out = out.slice(0, e.span.start) + e.newText + out.slice(e.span.end);
+  return out;
+}
+
+/** Where each edit's new text lies in the text after all the edits. */
+export function spansAfter(edits: readonly TextEdit[]): Span[] {
+  const sorted = [...edits].sort((a, b) => a.span.start - b.span.start);
+  let shift = 0;
+  return sorted.map((e) => {
+    const start = e.span.start + shift;
+    shift += e.newText.length - (e.span.end - e.span.start);
+    return { start, end: start + e.newText.length };
+  });
+}
+
+const KINDS: readonly string[] = ['run', 'approval', 'workflow', 'matrix'] satisfies NodeKind[];
+const optionalText = (v: unknown) => v === undefined || isString(v);
+
+/** Checks an action that crossed a boundary (the panel's message); what is wrong with it otherwise. */
+export function parseEditAction(v: unknown): { action: EditAction } | { error: string } {
+  if (!isObject(v) || !isString(v.type)) return { error: 'an action is an object with a type' };
+  const checks: Record<EditAction['type'], (a: Json) => boolean> = {
+    addNode: (a) =>
+      isString(a.kind) &&
+      KINDS.includes(a.kind) &&
+      optionalText(a.id) &&
+      optionalText(a.after) &&
+      optionalText(a.run) &&
+      (a.needs === undefined || isStringArray(a.needs)),
+    removeNode: (a) => isString(a.id),
+    connect: (a) => isString(a.from) && isString(a.to),
+    disconnect: (a) => isString(a.from) && isString(a.to),
+    rename: (a) => isString(a.from) && isString(a.to),
+    set: (a) => isString(a.id) && isString(a.key),
+    duplicate: (a) => isString(a.id),
+    paste: (a) => isString(a.text) && optionalText(a.after),
+  };
+  const check = (checks as Record<string, ((a: Json) => boolean) | undefined>)[v.type];
+  if (!check) return { error: `unknown action '${v.type}'` };
+  return check(v) ? { action: v as EditAction } : { error: `${v.type}: missing or mistyped fields` };
+}

@@ -1,0 +1,208 @@
+import { strict as assert } from 'node:assert';
+import fc from 'fast-check';
+import type { Span } from '../../src/engine/diagnostics';
+import { applyEdits, planEdit, type EditAction, type FieldValue } from '../../src/engine/edits/actions';
+import { fieldPair, needsStyle, nodeBlock, nodePair } from '../../src/engine/edits/yamlText';
+import { validateWorkflow } from '../../src/engine/validation/validate';
+import { buildIndex } from '../../src/engine/workflowIndex';
+import { workflowArb, workflowText } from './workflowGen';
+
+type Graph = Map<string, Set<string>>;
+
+const graphOf = (text: string): Graph => new Map(validateWorkflow(text).workflow.nodes.map((n) => [n.id, new Set(n.needs)]));
+const errorsOf = (text: string) => validateWorkflow(text).diagnostics.filter((d) => d.severity === 'error');
+const commentsOf = (text: string) =>
+  text
+    .split('\n')
+    .filter((l) => l.trim().startsWith('#') || / # /.test(l))
+    .map((l) => l.slice(l.indexOf('#')));
+
+const SETTINGS: [string, FieldValue][] = [
+  ['timeout', '5m'],
+  ['retry', 2],
+  ['continueOnError', true],
+  ['name', 'A node: with a colon'],
+  ['phase', 'design'],
+  ['run', 'echo one\necho "two"\n'],
+  ['env', { GREETING: 'hello world', QUOTED: "it's" }],
+  ['outputs', ['version', 'notes']],
+];
+
+const seedArb = fc.record({ op: fc.integer({ min: 0, max: 7 }), a: fc.nat(), b: fc.nat(), c: fc.nat() });
+
+/** The action a seed picks in the current workflow. */
+function actionOf(seed: { op: number; a: number; b: number; c: number }, graph: Graph, text: string): EditAction {
+  const ids = [...graph.keys()];
+  // Properties are set on shell steps: `run` on a gate, or `timeout` on one, is a mistake the validator reports.
+  const steps = validateWorkflow(text)
+    .workflow.nodes.filter((n) => n.kind === 'run')
+    .map((n) => n.id);
+  const pick = (n: number) => ids[n % ids.length];
+  const kinds = ['run', 'approval', 'workflow', 'matrix'] as const;
+  switch (seed.op) {
+    case 0:
+      return { type: 'addNode', kind: kinds[seed.c % 4], after: pick(seed.a), needs: seed.b % 2 ? [pick(seed.b)] : [] };
+    case 1:
+      return { type: 'removeNode', id: pick(seed.a) };
+    case 2:
+      return { type: 'connect', from: pick(seed.a), to: pick(seed.b) };
+    case 3: {
+      const edges = ids.flatMap((to) => [...graph.get(to)!].map((from) => ({ from, to })));
+      return edges.length ? { type: 'disconnect', ...edges[seed.a % edges.length] } : { type: 'connect', from: pick(seed.a), to: pick(seed.b) };
+    }
+    case 4:
+      return { type: 'rename', from: pick(seed.a), to: `renamed${seed.c % 100}` };
+    case 5:
+    case 6: {
+      // A node's script is required: removing it is an error the user makes, not one to check here.
+      const settings = seed.op === 6 ? SETTINGS.filter(([key]) => key !== 'run') : SETTINGS;
+      const [key, value] = settings[seed.c % settings.length];
+      if (steps.length === 0) return { type: 'duplicate', id: pick(seed.a) };
+      return { type: 'set', id: steps[seed.a % steps.length], key, ...(seed.op === 6 ? {} : { value }) };
+    }
+    default:
+      return { type: 'duplicate', id: pick(seed.a) };
+  }
+}
+
+/** The graph the action should give. */
+function expectedGraph(graph: Graph, action: EditAction, select: string | undefined): Graph {
+  const next: Graph = new Map([...graph].map(([id, needs]) => [id, new Set(needs)]));
+  switch (action.type) {
+    case 'addNode':
+      next.set(select!, new Set(action.needs));
+      break;
+    case 'removeNode':
+      next.delete(action.id);
+      for (const needs of next.values()) needs.delete(action.id);
+      break;
+    case 'connect':
+      next.get(action.to)!.add(action.from);
+      break;
+    case 'disconnect':
+      next.get(action.to)!.delete(action.from);
+      break;
+    case 'rename': {
+      const renamed: Graph = new Map();
+      for (const [id, needs] of next) renamed.set(id === action.from ? action.to : id, new Set([...needs].map((d) => (d === action.from ? action.to : d))));
+      return renamed;
+    }
+    case 'duplicate':
+      next.set(select!, new Set(graph.get(action.id)));
+      break;
+    default:
+      break;
+  }
+  return next;
+}
+
+const sameGraph = (a: Graph, b: Graph) =>
+  a.size === b.size && [...a].every(([id, needs]) => b.has(id) && [...needs].sort().join() === [...b.get(id)!].sort().join());
+
+/** The spans of the original text an action may change: the nodes it names, and their needs in other nodes. */
+function allowedSpans(text: string, action: EditAction): Span[] | 'insertion' | 'mentions' {
+  const parsed = validateWorkflow(text).parsed;
+  const blockOf = (id: string): Span => nodeBlock(text, nodePair(parsed, id)!, true);
+  switch (action.type) {
+    case 'addNode':
+    case 'duplicate':
+    case 'paste':
+      return 'insertion';
+    case 'rename':
+      return 'mentions';
+    case 'removeNode':
+      return [...graphOf(text)].filter(([id, needs]) => id === action.id || needs.has(action.id)).map(([id]) => blockOf(id));
+    case 'connect':
+    case 'disconnect':
+      return [blockOf(action.to)];
+    case 'set':
+      return [blockOf(action.id)];
+  }
+}
+
+/** The action that undoes one, when its edits are exact inverses of each other. */
+function inverseOf(before: string, action: EditAction, select: string | undefined): EditAction | undefined {
+  const index = buildIndex(validateWorkflow(before));
+  switch (action.type) {
+    case 'addNode':
+    case 'duplicate':
+      return { type: 'removeNode', id: select! };
+    case 'rename':
+      return { type: 'rename', from: action.to, to: action.from };
+    case 'connect': {
+      const pair = nodePair(index.result.parsed, action.to)!;
+      const style = needsStyle(fieldPair(pair, 'needs'));
+      const count = index.byId.get(action.to)!.needs.length;
+      // `needs: x` (or `[]`) becomes a list when one is added: the inverse leaves the list.
+      return style === 'none' || style === 'block' || (style === 'flow' && count > 0) ? { type: 'disconnect', from: action.from, to: action.to } : undefined;
+    }
+    case 'set':
+      return index.result.workflow.nodes.find((n) => n.id === action.id) &&
+        !(nodePair(index.result.parsed, action.id)?.value as { items?: { key: { value: string } }[] })?.items?.some((p) => p.key.value === action.key) &&
+        action.value !== undefined
+        ? { type: 'set', id: action.id, key: action.key }
+        : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function checkAction(text: string, action: EditAction): string {
+  const before = buildIndex(validateWorkflow(text));
+  const outcome = planEdit(before, action);
+  if ('error' in outcome) return text;
+  const after = applyEdits(text, outcome.edits);
+  const context = `${JSON.stringify(action)}\n--- before\n${text}\n--- after\n${after}`;
+  assert.deepEqual(
+    validateWorkflow(after).diagnostics.filter((d) => d.code === 'yaml-syntax'),
+    [],
+    `the text parses\n${context}`,
+  );
+  assert.ok(sameGraph(graphOf(after), expectedGraph(graphOf(text), action, outcome.select)), `the graph is what the action gives\n${context}`);
+  // Only removing a node or an edge may leave expressions that read what is gone.
+  const renamed = (m: string) => (action.type === 'rename' ? m.replace(new RegExp(`\\b${action.from}\\b`, 'g'), action.to) : m);
+  const known = new Set(errorsOf(text).map((d) => renamed(d.message)));
+  const allowed = action.type === 'removeNode' || action.type === 'disconnect' ? /^(no node named|nodes\.\w+: '\w+' is not upstream)/ : /^$/;
+  // Removing the last node leaves `nodes:` empty, which the schema refuses.
+  const empty = graphOf(after).size === 0;
+  // A copy has the problems of its original.
+  const original = (m: string) => (action.type === 'duplicate' ? m.replace(new RegExp(`\\b${outcome.select!}\\b`, 'g'), action.id) : m);
+  for (const d of errorsOf(after))
+    if (!known.has(original(d.message)) && !empty) assert.match(d.message, allowed, `no new error but what the action causes\n${context}`);
+  const spans = allowedSpans(text, action);
+  for (const e of outcome.edits) {
+    if (spans === 'insertion') assert.equal(e.span.start, e.span.end, `only inserts\n${context}`);
+    else if (spans === 'mentions')
+      assert.equal(text.slice(e.span.start, e.span.end), action.type === 'rename' ? action.from : '', `only the id changes\n${context}`);
+    else
+      assert.ok(
+        spans.some((s) => s.start <= e.span.start && e.span.end <= s.end),
+        `edits stay within the nodes concerned\n${context}`,
+      );
+  }
+  if (action.type !== 'removeNode') for (const c of commentsOf(text)) assert.ok(after.includes(c), `comment '${c}' is kept\n${context}`);
+  const inverse = inverseOf(text, action, outcome.select);
+  if (inverse) {
+    const undone = planEdit(buildIndex(validateWorkflow(after)), inverse);
+    assert.ok(!('error' in undone), `the inverse applies\n${context}`);
+    assert.equal(applyEdits(after, (undone as { edits: [] }).edits), text, `the inverse gives back the text\n${context}`);
+  }
+  return after;
+}
+
+describe('builder edits (properties)', () => {
+  it('keep the text parsing, the graph right, the comments and everything else in place, and undo exactly', () => {
+    fc.assert(
+      fc.property(workflowArb, fc.array(seedArb, { minLength: 1, maxLength: 8 }), (workflow, seeds) => {
+        let text = workflowText(workflow);
+        assert.deepEqual(errorsOf(text), [], `the generated workflow is valid\n${text}`);
+        for (const seed of seeds) {
+          const graph = graphOf(text);
+          if (graph.size === 0) break;
+          text = checkAction(text, actionOf(seed, graph, text));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -1,0 +1,195 @@
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../src/cli/main';
+import type { Output } from '../../src/cli/output';
+import { copyNodes } from '../../src/engine/edits/clipboard';
+import { applyEdits, parseEditAction, planEdit, spansAfter, type EditAction } from '../../src/engine/edits/actions';
+import { validateWorkflow } from '../../src/engine/validation/validate';
+import { buildIndex } from '../../src/engine/workflowIndex';
+
+const indexOf = (text: string) => buildIndex(validateWorkflow(text));
+
+/** The text after an action, or its error. */
+function edit(text: string, action: EditAction): string {
+  const outcome = planEdit(indexOf(text), action);
+  if ('error' in outcome) throw new Error(outcome.error);
+  return applyEdits(text, outcome.edits);
+}
+
+const refused = (text: string, action: EditAction): string => {
+  const outcome = planEdit(indexOf(text), action);
+  assert.ok('error' in outcome, `${JSON.stringify(action)} should be refused`);
+  return outcome.error;
+};
+
+describe('builder edits', () => {
+  it('adds a first node under an empty nodes:, and to a file without one', () => {
+    assert.equal(edit('version: 1\nname: x\nnodes:\n', { type: 'addNode', kind: 'run' }), 'version: 1\nname: x\nnodes:\n  step:\n    run: echo "step"\n');
+    assert.equal(edit('version: 1\nname: x', { type: 'addNode', kind: 'run', id: 'a' }), 'version: 1\nname: x\nnodes:\n  a:\n    run: echo "a"\n');
+  });
+
+  it('writes a new node in the file indentation, below the node it follows, its script revealed', () => {
+    const text = 'version: 1\nname: x\nnodes:\n    a:\n        run: make\n    z:\n        run: zz\n';
+    const outcome = planEdit(indexOf(text), { type: 'addNode', kind: 'run', after: 'a', needs: ['a'] });
+    assert.ok(!('error' in outcome));
+    const after = applyEdits(text, outcome.edits);
+    assert.equal(
+      after,
+      'version: 1\nname: x\nnodes:\n    a:\n        run: make\n    step:\n        needs: a\n        run: echo "step"\n    z:\n        run: zz\n',
+    );
+    assert.equal(after.slice(outcome.reveal!.start, outcome.reveal!.end), 'echo "step"');
+    assert.equal(outcome.select, 'step');
+  });
+
+  it('adds each kind of node, with ids made unique', () => {
+    let text = 'version: 1\nname: x\nnodes:\n  step: { run: x }\n';
+    for (const kind of ['run', 'approval', 'workflow', 'matrix'] as const) text = edit(text, { type: 'addNode', kind });
+    assert.deepEqual(
+      validateWorkflow(text).workflow.nodes.map((n) => [n.id, n.kind, n.matrix ? 'matrix' : '']),
+      [
+        ['step', 'run', ''],
+        ['step-2', 'run', ''],
+        ['approve', 'approval', ''],
+        ['subflow', 'workflow', ''],
+        ['fanout', 'run', 'matrix'],
+      ],
+    );
+    assert.match(text, / {2}step: \{ run: x \}\n {2}step-2:\n/, 'a flow node stays as it was');
+  });
+
+  it('adds to a flow-style nodes mapping in flow style', () => {
+    assert.equal(
+      edit('version: 1\nname: x\nnodes: { a: { run: x } }\n', { type: 'addNode', kind: 'run', needs: ['a'] }),
+      'version: 1\nname: x\nnodes: { a: { run: x }, step: { needs: a, run: "echo \\"step\\"" } }\n',
+    );
+  });
+
+  it('connects in the style the needs are written in', () => {
+    const base = (needs: string) => `version: 1\nname: x\nnodes:\n  a: { run: x }\n  b: { run: x }\n  c:\n${needs}    run: x\n`;
+    assert.match(edit(base(''), { type: 'connect', from: 'a', to: 'c' }), / {2}c:\n {4}needs: a\n {4}run: x/);
+    assert.match(edit(base('    needs: b\n'), { type: 'connect', from: 'a', to: 'c' }), /needs: \[b, a\]/);
+    assert.match(edit(base('    needs: [ b ]\n'), { type: 'connect', from: 'a', to: 'c' }), /needs: \[ b, a \]/);
+    assert.match(edit(base('    needs:\n      - b   # first\n'), { type: 'connect', from: 'a', to: 'c' }), /needs:\n {6}- b {3}# first\n {6}- a\n/);
+  });
+
+  it('refuses cycles, duplicates, self-needs and unknown ids, saying why', () => {
+    const text = 'version: 1\nname: x\nnodes:\n  a: { run: x }\n  b: { needs: a, run: x }\n  c: { needs: b, run: x }\n';
+    assert.match(refused(text, { type: 'connect', from: 'c', to: 'a' }), /'c' needs 'a' \(directly or through others\): 'a' needing 'c' would make a cycle/);
+    assert.match(refused(text, { type: 'connect', from: 'a', to: 'b' }), /'b' already needs 'a'/);
+    assert.match(refused(text, { type: 'connect', from: 'a', to: 'a' }), /cannot need itself/);
+    assert.match(refused(text, { type: 'connect', from: 'zz', to: 'a' }), /there is no node 'zz'/);
+    assert.match(refused(text, { type: 'disconnect', from: 'c', to: 'a' }), /'a' does not need 'c'/);
+    assert.match(refused(text, { type: 'rename', from: 'a', to: 'B' }), /a node 'B' already exists/);
+    assert.match(refused(text, { type: 'rename', from: 'a', to: '9x' }), /not a valid node id/);
+    assert.match(refused(text, { type: 'addNode', kind: 'run', id: 'A' }), /a node 'A' already exists/);
+    assert.match(refused(text, { type: 'set', id: 'a', key: 'timout', value: '1m' }), /no property 'timout' — did you mean 'timeout'\?/);
+  });
+
+  it('removes a node with the comment above it and its entries in other needs, and says what still reads it', () => {
+    const text = 'version: 1\nname: x\nnodes:\n  a: { run: x }\n  # builds b\n  b:\n    run: x\n  c:\n    needs: [a, b]\n    run: echo ${{ nodes.b.status }}\n';
+    const outcome = planEdit(indexOf(text), { type: 'removeNode', id: 'b' });
+    assert.ok(!('error' in outcome));
+    assert.equal(applyEdits(text, outcome.edits), 'version: 1\nname: x\nnodes:\n  a: { run: x }\n  c:\n    needs: [a]\n    run: echo ${{ nodes.b.status }}\n');
+    assert.equal(outcome.note, '1 expression still read nodes.b: they show as problems');
+  });
+
+  it('sets properties as YAML at the right depth, and removes them', () => {
+    const text = 'version: 1\nname: x\nnodes:\n    a:\n        run: x   # keep me\n';
+    const set = edit(text, { type: 'set', id: 'a', key: 'env', value: { GREETING: 'hello: world' } });
+    assert.equal(set, 'version: 1\nname: x\nnodes:\n    a:\n        run: x   # keep me\n        env:\n            GREETING: "hello: world"\n');
+    const script = edit(set, { type: 'set', id: 'a', key: 'run', value: '  indented\nsecond\n' });
+    assert.deepEqual(validateWorkflow(script).workflow.nodes[0].run, '  indented\nsecond\n');
+    assert.match(script, /run: \|4 {3}# keep me\n {14}indented\n {12}second\n/);
+    assert.equal(edit(set, { type: 'set', id: 'a', key: 'env' }), text);
+  });
+
+  it('renames everywhere, expressions and mentions in any case included', () => {
+    const text = "version: 1\nname: x\nnodes:\n  build: { run: x }\n  test:\n    needs: build\n    if: nodes.Build.status == 'completed'\n    run: x\n";
+    assert.equal(edit(text, { type: 'rename', from: 'build', to: 'compile' }), text.replaceAll('build', 'compile').replace('Build', 'compile'));
+  });
+
+  it('copies nodes as YAML and pastes them with fresh ids, the needs among them following', () => {
+    const source =
+      'version: 1\nname: x\nnodes:\n    # builds\n    build:\n        run: make\n    test:\n        needs: build\n        run: echo ${{ nodes.build.status }}\n';
+    const copied = copyNodes(indexOf(source), ['build', 'test']);
+    assert.ok(!('error' in copied));
+    assert.equal(copied.text, '# builds\nbuild:\n    run: make\ntest:\n    needs: build\n    run: echo ${{ nodes.build.status }}\n');
+    const target = 'version: 1\nname: y\nnodes:\n  build: { run: other }\n';
+    const outcome = planEdit(indexOf(target), { type: 'paste', text: copied.text });
+    assert.ok(!('error' in outcome));
+    const pasted = applyEdits(target, outcome.edits);
+    assert.equal(outcome.select, 'build-2');
+    assert.equal(
+      pasted,
+      'version: 1\nname: y\nnodes:\n  build: { run: other }\n  # builds\n  build-2:\n      run: make\n  test:\n      needs: build-2\n      run: echo ${{ nodes.build-2.status }}\n',
+    );
+    assert.deepEqual(
+      validateWorkflow(pasted).diagnostics.filter((d) => d.severity === 'error'),
+      [],
+    );
+    assert.match(refused(target, { type: 'paste', text: 'just some text' }), /the clipboard does not hold nodes/);
+  });
+
+  it('duplicates a node under a fresh id, right after it', () => {
+    const text = 'version: 1\nname: x\nnodes:\n  a:\n    run: x\n  b: { run: y }\n';
+    assert.equal(edit(text, { type: 'duplicate', id: 'a' }), 'version: 1\nname: x\nnodes:\n  a:\n    run: x\n  a-2:\n    run: x\n  b: { run: y }\n');
+  });
+
+  it('says where the new text of each edit is', () => {
+    const edits = [
+      { span: { start: 10, end: 12 }, newText: 'abcd' },
+      { span: { start: 0, end: 0 }, newText: 'xy' },
+    ];
+    assert.deepEqual(spansAfter(edits), [
+      { start: 0, end: 2 },
+      { start: 12, end: 16 },
+    ]);
+    assert.throws(() => applyEdits('0123456789abc', [edits[0], { span: { start: 11, end: 13 }, newText: '' }]), /overlap/);
+  });
+
+  it('checks actions that cross a boundary', () => {
+    assert.deepEqual(parseEditAction({ type: 'connect', from: 'a', to: 'b' }), { action: { type: 'connect', from: 'a', to: 'b' } });
+    assert.match((parseEditAction({ type: 'connect', from: 'a' }) as { error: string }).error, /connect: missing or mistyped fields/);
+    assert.match((parseEditAction({ type: 'explode' }) as { error: string }).error, /unknown action 'explode'/);
+    assert.match((parseEditAction({ type: 'addNode', kind: 'rocket' }) as { error: string }).error, /addNode/);
+  });
+});
+
+describe('cli: edit', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'maestro-edit-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  async function cli(...argv: string[]) {
+    let out = '';
+    let err = '';
+    const io: Output = { out: (t) => (out += t), err: (t) => (err += t), isTTY: false };
+    const code = await main(argv, io);
+    return { code, out, err };
+  }
+
+  it('prints the edited text, or writes it with --write; refusals exit 2 with the reason', async () => {
+    const file = join(dir, 'w.workflow.yaml');
+    const text = 'version: 1\nname: x\nnodes:\n  a: { run: x }   # first\n  b: { run: y }\n';
+    writeFileSync(file, text);
+    const printed = await cli('edit', file, 'connect', 'a', 'b');
+    assert.deepEqual([printed.code, printed.out], [0, 'version: 1\nname: x\nnodes:\n  a: { run: x }   # first\n  b: { needs: a, run: y }\n']);
+    assert.equal(readFileSync(file, 'utf8'), text, 'without --write the file is left alone');
+    assert.equal((await cli('edit', file, 'add-node', 'c', '--needs', 'a,b', '--run', 'make it', '--write')).code, 0);
+    assert.equal((await cli('edit', file, 'set', 'c', 'timeout', '5m', '--write')).code, 0);
+    assert.equal((await cli('edit', file, 'rename', 'a', 'first', '--write')).code, 0);
+    assert.equal(
+      readFileSync(file, 'utf8'),
+      'version: 1\nname: x\nnodes:\n  first: { run: x }   # first\n  b: { run: y }\n  c:\n    needs: [first, b]\n    run: make it\n    timeout: 5m\n',
+    );
+    const cycle = await cli('edit', file, 'connect', 'c', 'first');
+    assert.deepEqual([cycle.code, cycle.err], [2, "maestro-dag: 'c' needs 'first' (directly or through others): 'first' needing 'c' would make a cycle\n"]);
+    assert.equal((await cli('edit', file, 'remove-node', 'nope')).code, 2);
+    assert.equal((await cli('edit', file, 'teleport', 'a')).code, 2);
+    const removed = await cli('edit', file, 'remove-node', 'first', '--write');
+    assert.equal(removed.code, 0);
+    assert.equal(readFileSync(file, 'utf8'), 'version: 1\nname: x\nnodes:\n  b: { run: y }\n  c:\n    needs: [b]\n    run: make it\n    timeout: 5m\n');
+  });
+});
