@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { DagPanels } from './dag/dagPanels';
+import { EditHighlight } from './dag/workflowEditing';
 import { WorkflowDocuments } from './language/documents';
 import { LiveValidation } from './language/liveValidation';
 import { WorkspaceValidator } from './language/workspaceValidator';
@@ -22,6 +23,7 @@ export class Ctx implements EngineLink {
   readonly actions: RunActions;
   readonly dag: DagPanels;
   readonly startedHere: StartedRuns;
+  readonly editHighlight = new EditHighlight();
   private engine: EngineClient;
   private readonly engineScope: vscode.Disposable[] = [];
 
@@ -38,10 +40,11 @@ export class Ctx implements EngineLink {
       validation: this.validation,
       log: this.log,
       bundle: vscode.Uri.joinPath(extension.extensionUri, 'dist'),
+      highlight: this.editHighlight,
     });
     this.startedHere = new StartedRuns(extension.globalState);
     this.engine = this.connectLocalEngine();
-    this.subscribe(this.log, this.workspaceValidator, this.validation, this.runs, this.dag);
+    this.subscribe(this.log, this.workspaceValidator, this.validation, this.runs, this.dag, this.editHighlight);
   }
 
   /** Adds to the extension's scope: disposed when the extension deactivates. */

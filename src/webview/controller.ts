@@ -2,7 +2,8 @@
 // frame), graphs to the layout worker, the panel's state saved for reloads, and the intents components send back.
 import { structureKey } from './layout/grid';
 import { LayoutClient } from './layout/layoutClient';
-import type { HostMessage, RunControl } from './protocol';
+import type { EditAction } from '../engine/edits/action';
+import type { HostMessage, RunControl, WebviewResult } from './protocol';
 import { FrameBatcher } from './state/frameBatcher';
 import type { PanelStore } from './state/store';
 import type { EngineEvent } from '../engine/protocol';
@@ -22,6 +23,14 @@ export interface Controller {
   copy(text: string): Promise<void>;
   /** Loads the last lines of a node instance's log, if the panel has none of it yet. */
   loadLogTail(instanceId: string): Promise<void>;
+  /** A builder action on the workflow's text; the node it names is selected once done. */
+  edit(action: EditAction): Promise<WebviewResult<'edit'>>;
+  copyNodes(ids: string[]): Promise<void>;
+  pasteNodes(after?: string): Promise<void>;
+  undo(redo: boolean): Promise<void>;
+  openScript(nodeId: string): Promise<void>;
+  /** Gives the graph the keyboard focus (set by the canvas). */
+  focusCanvas: () => void;
   /** Asks the canvas to bring a node into view (set by the canvas). */
   focusNode: (nodeId: string) => void;
   /** Fits the whole graph in view, and keeps it fitted as the panel is resized (set by the canvas). */
@@ -29,14 +38,9 @@ export interface Controller {
   dispose(): void;
 }
 
-export function startController(store: PanelStore, host: Host): Controller {
-  const layouts = new LayoutClient((problem) => store.getState().setNotice(`${problem}: the graph is drawn with a simple layout`));
-  const events = new FrameBatcher<EngineEvent>(
-    (batch) => store.getState().applyEvents(batch),
-    (cb) => requestAnimationFrame(() => cb()),
-  );
+/** Restores what the panel showed before a reload; saves the workflow's URI at once, so a reload before `init` still restores it. */
+function restoreSavedState(store: PanelStore, host: Host): string | undefined {
   const saved = host.savedState();
-  // The workflow's URI is saved first of all: a reload that comes before `init` still restores the panel.
   const workflowUri = saved.workflowUri ?? document.querySelector('meta[name="maestro-workflow"]')?.getAttribute('content') ?? undefined;
   if (workflowUri && !saved.workflowUri)
     host.saveState({
@@ -52,26 +56,49 @@ export function startController(store: PanelStore, host: Host): Controller {
     ...(saved.bottomTab ? { bottomTab: saved.bottomTab } : {}),
     ...(saved.bottomOpen !== undefined ? { bottomOpen: saved.bottomOpen } : {}),
   });
+  return workflowUri;
+}
 
-  let layoutInFlight = false;
+/** Saves what the panel shows whenever it changes, for the next reload. */
+function persistState(store: PanelStore, host: Host, workflowUri: string | undefined): () => void {
+  return store.subscribe((state, previous) => {
+    const keys = ['runChoice', 'selected', 'bottomTab', 'bottomOpen', 'workflow'] as const;
+    if (keys.every((k) => state[k] === previous[k])) return;
+    host.saveState({
+      workflowUri: state.workflow?.uri ?? workflowUri,
+      runId: state.runChoice,
+      selected: state.selected,
+      bottomTab: state.bottomTab,
+      bottomOpen: state.bottomOpen,
+    });
+  });
+}
+
+/** Lays out each new structure in the worker, one at a time, the newest last. */
+function layoutScheduler(store: PanelStore, layouts: LayoutClient): () => void {
+  let inFlight = false;
   const layoutIfNeeded = () => {
     const { graph, layoutKey, layout } = store.getState();
-    if (!graph || layoutInFlight) return;
+    if (!graph || inFlight) return;
     const nodes = graph.nodes.map((n) => ({ id: n.id, needs: n.needs }));
     const key = structureKey(nodes);
     if (key === layoutKey) return;
-    layoutInFlight = true;
+    inFlight = true;
     performance.mark('maestro:layout-requested');
     void layouts.layout(nodes, layout).then((result) => {
       performance.mark('maestro:layout-done');
-      layoutInFlight = false;
+      inFlight = false;
       store.getState().setLayout(key, result);
       // The graph may have changed while the worker was busy: lay out the newest one.
       layoutIfNeeded();
     });
   };
+  return layoutIfNeeded;
+}
 
-  const onMessage = (m: HostMessage) => {
+/** What the host says, into the store (live events once per frame). */
+function hostMessageHandler(store: PanelStore, events: FrameBatcher<EngineEvent>, focusNode: (id: string) => void): (m: HostMessage) => void {
+  return (m) => {
     const s = store.getState();
     switch (m.type) {
       case 'init':
@@ -79,69 +106,36 @@ export function startController(store: PanelStore, host: Host): Controller {
         s.setGraph(m.graph, m.graphError);
         s.setRuns(m.runs);
         if (m.selected !== undefined) s.select(m.selected);
-        break;
+        return;
       case 'graph':
-        s.setGraph(m.graph, m.graphError);
-        break;
+        return s.setGraph(m.graph, m.graphError);
       case 'runs':
-        s.setRuns(m.runs);
-        break;
+        return s.setRuns(m.runs);
       case 'runSnapshot':
         events.clear();
         s.setRunChoice(m.following ? null : (m.runId ?? null));
-        s.loadRun(m.runId, m.events);
-        break;
+        return s.loadRun(m.runId, m.events);
       case 'runEvents':
         if (m.runId === s.run?.runId) events.push(m.events);
-        break;
+        return;
       case 'select':
-        if (m.nodeId !== s.selected) {
-          s.select(m.nodeId);
-          if (m.nodeId) controller.focusNode(m.nodeId);
-        }
-        break;
+        if (m.nodeId === s.selected) return;
+        s.select(m.nodeId);
+        if (m.nodeId) focusNode(m.nodeId);
+        return;
       case 'trust':
-        s.setTrusted(m.trusted);
-        break;
+        return s.setTrusted(m.trusted);
       case 'reply':
-        break;
+        return;
     }
   };
+}
 
-  const unlisten = host.listen(onMessage, (raw) =>
-    store.getState().setNotice(`ignored a message the panel does not understand: ${JSON.stringify(raw).slice(0, 120)}`),
-  );
-  const unsubscribe = store.subscribe((state, previous) => {
-    if (state.graph !== previous.graph) layoutIfNeeded();
-    if (
-      state.runChoice !== previous.runChoice ||
-      state.selected !== previous.selected ||
-      state.bottomTab !== previous.bottomTab ||
-      state.bottomOpen !== previous.bottomOpen ||
-      state.workflow !== previous.workflow
-    ) {
-      host.saveState({
-        workflowUri: state.workflow?.uri ?? workflowUri,
-        runId: state.runChoice,
-        selected: state.selected,
-        bottomTab: state.bottomTab,
-        bottomOpen: state.bottomOpen,
-      });
-    }
-  });
-  // Live durations tick while the run shown is going.
-  const clock = setInterval(() => {
-    const status = store.getState().run?.status;
-    if (status !== undefined && isActiveRun(status)) store.getState().setNow(Date.now());
-  }, 1000);
-
+/** What the panel asks of the host, each request with its reply. */
+function hostRequests(store: PanelStore, host: Host): Omit<Controller, 'focusNode' | 'fitView' | 'focusCanvas' | 'dispose'> {
   const runId = () => store.getState().run?.runId;
-  const needRun = () => {
-    const id = runId();
-    if (!id) throw new Error('no run is shown');
-    return id;
-  };
-  const controller: Controller = {
+  const needRun = () => runId() ?? fail('no run is shown');
+  return {
     reveal: (nodeId) => host.post({ type: 'reveal', nodeId }),
     chooseRun(choice) {
       store.getState().setRunChoice(choice);
@@ -160,11 +154,56 @@ export function startController(store: PanelStore, host: Host): Controller {
       const { lines } = await host.request('logTail', { runId: run, nodeId: instanceId });
       if (runId() === run) store.getState().seedLogTail(instanceId, lines, before);
     },
+    async edit(action) {
+      const result = await host.request('edit', { action });
+      if (result.select) store.getState().select(result.select);
+      return result;
+    },
+    copyNodes: async (ids) => void (await host.request('copyNodes', { ids })),
+    async pasteNodes(after) {
+      const result = await host.request('pasteNodes', after ? { after } : {});
+      if (result.select) store.getState().select(result.select);
+    },
+    undo: async (redo) => void (await host.request('undo', { redo })),
+    openScript: async (nodeId) => void (await host.request('openScript', { nodeId })),
+  };
+}
+
+function fail(message: string): never {
+  throw new Error(message);
+}
+
+export function startController(store: PanelStore, host: Host): Controller {
+  const layouts = new LayoutClient((problem) => store.getState().setNotice(`${problem}: the graph is drawn with a simple layout`));
+  const events = new FrameBatcher<EngineEvent>(
+    (batch) => store.getState().applyEvents(batch),
+    (cb) => requestAnimationFrame(() => cb()),
+  );
+  const workflowUri = restoreSavedState(store, host);
+  const layoutIfNeeded = layoutScheduler(store, layouts);
+  const onMessage = hostMessageHandler(store, events, (id) => controller.focusNode(id));
+  const unlisten = host.listen(onMessage, (raw) =>
+    store.getState().setNotice(`ignored a message the panel does not understand: ${JSON.stringify(raw).slice(0, 120)}`),
+  );
+  const unsubscribe = [
+    persistState(store, host, workflowUri),
+    store.subscribe((state, previous) => {
+      if (state.graph !== previous.graph) layoutIfNeeded();
+    }),
+  ];
+  // Live durations tick while the run shown is going.
+  const clock = setInterval(() => {
+    const status = store.getState().run?.status;
+    if (status !== undefined && isActiveRun(status)) store.getState().setNow(Date.now());
+  }, 1000);
+  const controller: Controller = {
+    ...hostRequests(store, host),
     focusNode: () => undefined,
     fitView: () => undefined,
+    focusCanvas: () => undefined,
     dispose() {
       unlisten();
-      unsubscribe();
+      for (const u of unsubscribe) u();
       clearInterval(clock);
       layouts.dispose();
     },

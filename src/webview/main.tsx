@@ -6,15 +6,17 @@ import { createRoot } from 'react-dom/client';
 import { App } from './components/App';
 import { PanelContext } from './components/context';
 import { startController } from './controller';
+import { createBuilder } from './state/builderIntents';
 import { createPanelStore } from './state/store';
 import { connectHost } from './vscodeApi';
 
 const store = createPanelStore();
 const controller = startController(store, connectHost());
+const builder = createBuilder(store, controller);
 const root = document.getElementById('root');
 if (root) {
   createRoot(root).render(
-    <PanelContext.Provider value={{ store, controller }}>
+    <PanelContext.Provider value={{ store, controller, builder }}>
       <App />
     </PanelContext.Provider>,
   );

@@ -4,9 +4,35 @@
  * arrives: no React, no `vscode`, no Node.
  */
 import { isBoolean, isInteger, isObject, isString, isText, type Json } from '../engine/json';
+import { parseEditAction, type EditAction } from '../engine/edits/action';
 import type { EngineEvent, LogLine, RunListEntry } from '../engine/protocol';
 
-export const DAG_PROTOCOL_VERSION = 2;
+export const DAG_PROTOCOL_VERSION = 3;
+
+/** A node's properties as the file writes them (defaults not applied), for the builder's form. */
+export interface NodeFields {
+  name?: string;
+  phase?: string;
+  run?: string;
+  if?: string;
+  retry?: number;
+  /** As written: `5m`, `90`. */
+  timeout?: string;
+  continueOnError: boolean;
+  outputs: string[];
+  env: Record<string, string>;
+  prompt?: string;
+  approvalTimeout?: string;
+  workflow?: string;
+  with: Record<string, string>;
+}
+
+/** A problem the validator finds in a node, with the property it is in when it is in one. */
+export interface NodeProblem {
+  message: string;
+  severity: 'error' | 'warning' | 'info';
+  field?: string;
+}
 
 /** A node of the workflow as the panel draws it: one card per node id (a matrix node is one card, a stack). */
 export interface DagNode {
@@ -29,6 +55,8 @@ export interface DagNode {
   retries: number;
   timeoutMs?: number;
   description?: string;
+  fields: NodeFields;
+  problems: NodeProblem[];
 }
 
 export interface DagGraph {
@@ -96,6 +124,16 @@ export interface WebviewRequests {
   copy: { params: { text: string }; result: Record<string, never> };
   /** The last lines of a node instance's log. */
   logTail: { params: { runId: string; nodeId: string }; result: { lines: LogLine[] } };
+  /** A builder action on the workflow's text; `applied` is false when the user called it off (a delete not confirmed). */
+  edit: { params: { action: EditAction }; result: { applied: boolean; select?: string; note?: string } };
+  /** Puts nodes on the clipboard as YAML. */
+  copyNodes: { params: { ids: string[] }; result: Record<string, never> };
+  /** Pastes the nodes on the clipboard after a node (or at the end). */
+  pasteNodes: { params: { after?: string }; result: { applied: boolean; select?: string } };
+  /** Undoes (or redoes) the last change of the workflow's text. */
+  undo: { params: { redo: boolean }; result: Record<string, never> };
+  /** Shows a node's script in the editor, the cursor in it. */
+  openScript: { params: { nodeId: string }; result: Record<string, never> };
 }
 
 export type WebviewRequestType = keyof WebviewRequests;
@@ -130,6 +168,14 @@ const REQUEST_CHECKS = {
   openArtifact: [(v) => runAndNode(v) && isText(v.path), 'runId, nodeId and path'],
   copy: [(v) => isString(v.text), 'text'],
   logTail: [runAndNode, 'runId and nodeId'],
+  edit: [
+    (v) => !('error' in parseEditAction(v.action)),
+    'action (a builder action: addNode, removeNode, connect, disconnect, rename, set, duplicate or paste)',
+  ],
+  copyNodes: [(v) => Array.isArray(v.ids) && v.ids.length > 0 && v.ids.every(isText), 'ids (node ids)'],
+  pasteNodes: [(v) => v.after === undefined || isText(v.after), 'optionally, after (a node id)'],
+  undo: [(v) => isBoolean(v.redo), 'redo (true or false)'],
+  openScript: [(v) => isText(v.nodeId), 'nodeId'],
 } satisfies Record<WebviewRequestType, [(v: Json) => boolean, string]>;
 
 /** Checks a message from the webview; returns it typed, or why it is not one. */

@@ -79,7 +79,7 @@ export async function journey({ page, workspace, shots, log }) {
     for (;;) {
       for (const frame of page.frames()) {
         const found = await frame
-          .locator(`.canvas[aria-label^="DAG of ${name}:"]`)
+          .locator(`.canvas[aria-label="DAG of ${name}"]`)
           .count()
           .catch(() => 0);
         if (found) return frame;
@@ -126,7 +126,7 @@ export async function journey({ page, workspace, shots, log }) {
     // The DAG shows, with its run controls off and saying why.
     await palette('Maestro: Show DAG');
     const dag = await dagFrame('SDLC parallel');
-    await card(dag, 'deployment').waitFor();
+    await card(dag, 'requirements').waitFor();
     if ((await dag.locator('[data-testid="run"]').getAttribute('disabled')) === null) throw new Error('Run is enabled in Restricted Mode');
     await palette('Maestro: Run Workflow');
     await notifications.getByText(/does not run workflows in Restricted Mode/).waitFor();
@@ -313,6 +313,69 @@ export async function journey({ page, workspace, shots, log }) {
     await page.keyboard.press('Enter');
     await dag.locator('.card.selected[data-node="build"]').waitFor();
   }
+
+  await step('10-build-a-diamond-with-the-mouse', async () => {
+    // New Workflow… on a folder, from the explorer's context menu: a file there, its panel beside it.
+    await page.keyboard.press('Escape');
+    await palette('View: Show Explorer');
+    await page.locator('.explorer-folders-view .monaco-list-row[aria-label="pipelines"]').click({ button: 'right' });
+    const item = page.locator('.monaco-menu .action-label', { hasText: 'New Workflow…' }).first();
+    // A context menu ignores a click that comes right after it opens: the item is chosen with the keyboard.
+    await item.hover();
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget', { hasText: 'File name' }).waitFor({ state: 'visible' });
+    await page.locator('.quick-input-widget input.input').fill('diamond');
+    await page.locator('.quick-input-widget input.input').press('Enter');
+    await page.locator('.tab[aria-label^="diamond.workflow.yaml"]').waitFor();
+    const dag = await dagFrame('diamond');
+    await card(dag, 'start').waitFor();
+    // Room for the graph: the workbench's bottom panel (Problems, from earlier steps) and the DAG's timeline close.
+    if (await page.locator('.part.panel.bottom').isVisible()) await palette('View: Toggle Panel Visibility');
+    await dag.locator('[data-testid="toggle-bottom"]').click();
+    // Three nodes from the toolbar's Add node: each goes after the selected node, needing it.
+    const add = async (after) => {
+      await card(dag, after).click();
+      await dag.locator('[data-testid="add-node"]').click();
+      await dag.getByRole('menuitem', { name: 'Add shell step' }).click();
+    };
+    await add('start');
+    await card(dag, 'step').waitFor();
+    await add('start');
+    await card(dag, 'step-2').waitFor();
+    await add('step');
+    await card(dag, 'step-3').waitFor();
+    // The fourth edge by dragging from step-2's handle onto step-3: a diamond.
+    await dag.locator('[data-testid="fit"]').click();
+    await card(dag, 'step-2').hover();
+    const handle = await card(dag, 'step-2').locator('.react-flow__handle-bottom').boundingBox();
+    const target = await card(dag, 'step-3').boundingBox();
+    await page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(target.x + target.width / 2, target.y + target.height / 2, { steps: 10 });
+    await page.mouse.up();
+    await dag.locator('[data-edge="step-2->step-3"]').waitFor({ state: 'attached' });
+    // The last node's script, from the details' form.
+    await card(dag, 'step-3').click();
+    const script = dag.locator('[data-field="run"]');
+    await script.fill('echo "the diamond is closed"');
+    await script.press('Control+Enter');
+    const editor = page.locator('.editor-group-container .monaco-editor .view-lines').first();
+    await editor.getByText('the diamond is closed').waitFor();
+    // Ctrl+Z in the editor undoes the last action, and the panel follows; Ctrl+Y redoes it.
+    await editor.click();
+    await page.keyboard.press('Control+Z');
+    await editor.getByText('the diamond is closed').waitFor({ state: 'detached' });
+    await dag.waitForFunction(() => document.querySelector('[data-field="run"]')?.value === 'echo "step-3"');
+    await page.keyboard.press('Control+Y');
+    await editor.getByText('the diamond is closed').waitFor();
+    await shot('10a-diamond-built');
+    // Saved and run from the panel: it completes there.
+    await page.keyboard.press('Control+S');
+    await dag.locator('[data-testid="run"]').click();
+    await dag.locator('[data-testid="run-header"][data-status="completed"]', { hasText: '4/4 nodes' }).waitFor({ timeout: 60_000 });
+    const text = readFileSync(join(workspace, 'pipelines', 'diamond.workflow.yaml'), 'utf8');
+    if (!/step-3:\n {4}needs: \[step, step-2\]\n {4}run: echo "the diamond is closed"/.test(text)) throw new Error(`the file is not the diamond built:\n${text}`);
+  });
 
   await step('09-window-reload-during-a-run', async () => {
     await openFile('reload.workflow.yaml');

@@ -31,6 +31,17 @@ export function makeWorkspace(root, dir, { plantedRun = false, hostileFile = fal
     '    needs: [deploy]',
     '    run: echo done',
   ]);
+  write('builder.workflow.yaml', [
+    '# Built in the panel by the integration tests.',
+    'version: 1',
+    'name: Builder',
+    'nodes:',
+    '  build:   # compiles',
+    '    run: echo build',
+    '  test:',
+    '    needs: build',
+    '    run: echo test',
+  ]);
   // Nodes that wait for a file the test writes, so that a slow machine cannot end them before the test acts.
   const waitFor = (flag) => `'while [ ! -e ${flag} ]; do sleep 0.05; done'`;
   write('long.workflow.yaml', [
@@ -67,6 +78,8 @@ export function makeWorkspace(root, dir, { plantedRun = false, hostileFile = fal
       'nodes:',
       ...Array.from({ length: 3000 }, (_, i) => `  n${i}: { needs: n${(i + 1) % 3000}, run: x }`),
     ]);
+  // A folder of its own for the workflow the journey builds from the explorer's context menu.
+  mkdirSync(join(dir, 'pipelines'), { recursive: true });
   mkdirSync(join(dir, '.vscode'), { recursive: true });
   if (plantedRun) {
     const run = join(dir, '.maestro', 'runs', PLANTED_RUN.runId);

@@ -266,4 +266,39 @@ export function registerSuites({ vscode, api, workspace }: IntegrationContext): 
       }
     });
   });
+
+  describe('builder', () => {
+    it('New Workflow from the palette opens an untitled workflow with its panel beside it', async () => {
+      await vscode.commands.executeCommand('maestro.newWorkflow');
+      const editor = await until(() => vscode.window.activeTextEditor?.document.uri.scheme === 'untitled' && vscode.window.activeTextEditor);
+      assert.equal(editor.document.languageId, 'maestro-workflow');
+      assert.match(editor.document.getText(), /^version: 1\nname: New workflow\nnodes:\n {2}start:/);
+      const panel = await until(() => api.dag.get(editor.document.uri));
+      await until(() => panel.isReady);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    });
+
+    it("applies the panel's edits to the document as one undo step each, leaving the file on disk alone", async () => {
+      const doc = await open('builder.workflow.yaml');
+      const original = doc.getText();
+      await vscode.commands.executeCommand('maestro.showDag', doc.uri);
+      const panel = await until(() => api.dag.get(doc.uri));
+      const added = await panel.handle({ type: 'edit', action: { type: 'addNode', kind: 'run', after: 'build', needs: ['build'] } });
+      assert.deepEqual(added, { applied: true, select: 'step' });
+      assert.match(doc.getText(), /^ {2}build: {3}# compiles\n {4}run: echo build\n {2}step:\n {4}needs: build\n {4}run: echo "step"\n {2}test:/m);
+      assert.ok(doc.isDirty, 'the builder edits the document, not the file');
+      assert.equal(readFileSync(doc.uri.fsPath, 'utf8'), original);
+      await panel.handle({ type: 'edit', action: { type: 'connect', from: 'step', to: 'test' } });
+      assert.match(doc.getText(), /needs: \[build, step\]/);
+      await assert.rejects(panel.handle({ type: 'edit', action: { type: 'connect', from: 'test', to: 'build' } }), /'test' needs 'build'.*would make a cycle/);
+      // The editor shows the document: each undo takes back one action.
+      await vscode.window.showTextDocument(doc);
+      await vscode.commands.executeCommand('undo');
+      assert.doesNotMatch(doc.getText(), /needs: \[build, step\]/);
+      await vscode.commands.executeCommand('undo');
+      assert.equal(doc.getText(), original);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    });
+  });
 }
+

@@ -3,6 +3,7 @@ import type { EngineEvent } from '../../src/engine/protocol';
 import { Scheduler } from '../../src/engine/run/core/scheduler';
 import { validateWorkflow } from '../../src/engine/validation/validate';
 import { dagGraphOf } from '../../src/extension/dag/dagGraph';
+import { buildIndex } from '../../src/engine/workflowIndex';
 import { LiveRunMemory, TAIL_LINES } from '../../src/extension/runs/liveRunMemory';
 import { ganttOf } from '../../src/webview/analysis/gantt';
 import { describeEvent } from '../../src/webview/analysis/describeEvent';
@@ -57,10 +58,12 @@ async function record(text: string, behaviours: Record<string, Behaviour> = {}, 
   return sink.events;
 }
 
+const indexOf = (text: string) => buildIndex(validateWorkflow(text));
+
 describe('DAG panel: what the host sends', () => {
   it('builds the graph from the validator, dropping needs that name no node', () => {
     const { graph, graphError } = dagGraphOf(
-      validateWorkflow(
+      indexOf(
         yaml(
           'version: 1',
           'name: G',
@@ -82,7 +85,7 @@ describe('DAG panel: what the host sends', () => {
   });
 
   it('names the first YAML syntax error, with its line, and still builds what it can', () => {
-    const { graph, graphError } = dagGraphOf(validateWorkflow(yaml('version: 1', 'name: G', 'nodes:', '  a: { run: x }', '\tb: { run: y }')));
+    const { graph, graphError } = dagGraphOf(buildIndex(validateWorkflow(yaml('version: 1', 'name: G', 'nodes:', '  a: { run: x }', '\tb: { run: y }'))));
     assert.equal(graphError?.line, 5);
     assert.equal(graphError?.column, 1);
     assert.match(graphError.message, /YAML syntax error/);
@@ -236,7 +239,7 @@ describe('DAG panel: folding a run', () => {
 
   it('keeps the last graph that parsed while the text does not parse', () => {
     const store = createPanelStore();
-    const good = dagGraphOf(validateWorkflow(SDLC)).graph;
+    const good = dagGraphOf(buildIndex(validateWorkflow(SDLC))).graph;
     store.getState().setGraph(good, undefined);
     store.getState().setGraph({ name: 'partial', nodes: [] }, { message: 'YAML syntax error: x', line: 3, column: 1 });
     assert.equal(store.getState().graph, good);
@@ -301,7 +304,7 @@ describe('DAG panel: analysis and navigation', () => {
   });
 
   it('moves between cards with the arrow keys', () => {
-    const graph = dagGraphOf(validateWorkflow(SDLC)).graph;
+    const graph = dagGraphOf(buildIndex(validateWorkflow(SDLC))).graph;
     const layout = layoutGraph(graph.nodes);
     assert.equal(neighbourOf(graph, layout, null, 'down'), 'requirements');
     assert.equal(neighbourOf(graph, layout, 'design', 'down'), 'backend');
@@ -312,7 +315,7 @@ describe('DAG panel: analysis and navigation', () => {
   });
 
   it('searches ids and names, and colours phases in order', () => {
-    const graph = dagGraphOf(validateWorkflow(SDLC)).graph;
+    const graph = dagGraphOf(buildIndex(validateWorkflow(SDLC))).graph;
     assert.deepEqual(searchNodes(graph, 'END'), ['backend', 'frontend']);
     assert.deepEqual(searchNodes(graph, '  '), []);
     assert.deepEqual([...phaseColours(graph).keys()], ['requirements', 'design', 'implementation', 'testing', 'deployment']);

@@ -7,12 +7,13 @@ import { join } from 'node:path';
 import type { EngineEvent } from '../../src/engine/protocol';
 import { validateWorkflow } from '../../src/engine/validation/validate';
 import { dagGraphOf } from '../../src/extension/dag/dagGraph';
+import { buildIndex } from '../../src/engine/workflowIndex';
 import type { DagGraph } from '../../src/webview/protocol';
 
 export const root = join(__dirname, '..', '..');
 
 export function graphOf(text: string): DagGraph {
-  return dagGraphOf(validateWorkflow(text)).graph;
+  return dagGraphOf(buildIndex(validateWorkflow(text))).graph;
 }
 
 export function exampleText(name: string): string {

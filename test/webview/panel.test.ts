@@ -232,7 +232,7 @@ describe('DAG panel in Chromium', function () {
     const reveal = (await requests(page, 'reveal')).at(-1) as Extract<WebviewMessage, { type: 'reveal' }>;
     assert.equal(reveal.nodeId, 'requirements', 'a click shows the definition in the editor');
     await page.click('.card[data-node="design"]');
-    await details.getByText('out/design.md').click();
+    await details.getByRole('button', { name: 'out/design.md' }).click();
     const artifact = (await reply(page, 'openArtifact')) as Extract<WebviewMessage, { type: 'openArtifact' }>;
     assert.deepEqual([artifact.nodeId, artifact.path, artifact.runId], ['design', 'out/design.md', completed[0].runId]);
   });
@@ -255,7 +255,8 @@ describe('DAG panel in Chromium', function () {
     await page.waitForSelector('.card.selected[data-node="frontend"]');
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => window.__posted.some((m) => m.type === 'reveal' && m.nodeId === 'frontend'));
-    assert.match((await page.getAttribute('.canvas', 'aria-label'))!, /arrow keys/);
+    const described = (await page.getAttribute('.canvas', 'aria-describedby'))!;
+    assert.match((await page.locator(`#${described}`).textContent())!, /Arrow keys move between nodes/);
     assert.match((await page.getAttribute('.card[data-node="frontend"]', 'aria-label'))!, /Frontend.*completed/);
   });
 

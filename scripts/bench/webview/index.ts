@@ -30,6 +30,8 @@ function graph(): DagGraph {
         outputs: [],
         artifacts: 0,
         retries: 0,
+        fields: { run: 'true', continueOnError: false, outputs: [], env: {}, with: {} },
+        problems: [],
       });
     }
   }

@@ -1,28 +1,16 @@
 // The builder's actions: each a pure function from a workflow file's text (through its index) to the smallest text
 // edits that do it. The DAG panel and `maestro-dag edit` both go through `planEdit`.
 import type { Span, TextEdit } from '../diagnostics';
-import { isObject, isString, isStringArray, type Json } from '../json';
 import type { WorkflowIndex } from '../workflowIndex';
+import type { EditAction } from './action';
 import { pasteNodes } from './clipboard';
 import { connect, disconnect } from './needs';
-import { addNode, duplicateNode, removeNode, type NodeKind, type Outcome } from './nodes';
+import { addNode, duplicateNode, removeNode, type Outcome } from './nodes';
 import { renameNode } from './rename';
 import { setField } from './setField';
-import type { FieldValue } from './yamlText';
 
-export type { EditResult, NodeKind, Outcome } from './nodes';
-export type { FieldValue } from './yamlText';
-
-export type EditAction =
-  | { type: 'addNode'; kind: NodeKind; id?: string; needs?: string[]; after?: string; run?: string }
-  | { type: 'removeNode'; id: string }
-  | { type: 'connect'; from: string; to: string }
-  | { type: 'disconnect'; from: string; to: string }
-  | { type: 'rename'; from: string; to: string }
-  /** `value` undefined removes the property. */
-  | { type: 'set'; id: string; key: string; value?: FieldValue }
-  | { type: 'duplicate'; id: string }
-  | { type: 'paste'; text: string; after?: string };
+export type { EditResult, Outcome } from './nodes';
+export { parseEditAction, type EditAction, type FieldValue, type NodeKind } from './action';
 
 /** The edits an action makes on the text the index was built from, or why it is refused. */
 export function planEdit(index: WorkflowIndex, action: EditAction): Outcome {
@@ -66,31 +54,4 @@ export function spansAfter(edits: readonly TextEdit[]): Span[] {
     shift += e.newText.length - (e.span.end - e.span.start);
     return { start, end: start + e.newText.length };
   });
-}
-
-const KINDS: readonly string[] = ['run', 'approval', 'workflow', 'matrix'] satisfies NodeKind[];
-const optionalText = (v: unknown) => v === undefined || isString(v);
-
-/** Checks an action that crossed a boundary (the panel's message); what is wrong with it otherwise. */
-export function parseEditAction(v: unknown): { action: EditAction } | { error: string } {
-  if (!isObject(v) || !isString(v.type)) return { error: 'an action is an object with a type' };
-  const checks: Record<EditAction['type'], (a: Json) => boolean> = {
-    addNode: (a) =>
-      isString(a.kind) &&
-      KINDS.includes(a.kind) &&
-      optionalText(a.id) &&
-      optionalText(a.after) &&
-      optionalText(a.run) &&
-      (a.needs === undefined || isStringArray(a.needs)),
-    removeNode: (a) => isString(a.id),
-    connect: (a) => isString(a.from) && isString(a.to),
-    disconnect: (a) => isString(a.from) && isString(a.to),
-    rename: (a) => isString(a.from) && isString(a.to),
-    set: (a) => isString(a.id) && isString(a.key),
-    duplicate: (a) => isString(a.id),
-    paste: (a) => isString(a.text) && optionalText(a.after),
-  };
-  const check = (checks as Record<string, ((a: Json) => boolean) | undefined>)[v.type];
-  if (!check) return { error: `unknown action '${v.type}'` };
-  return check(v) ? { action: v as EditAction } : { error: `${v.type}: missing or mistyped fields` };
 }

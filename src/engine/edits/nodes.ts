@@ -7,7 +7,9 @@ import { removeNeeds } from './needs';
 import { afterKey, flowValue, indentUnit, lineEndAfter, nodeBlock, nodeKeyColumn, nodePair, nodesMap, nodesPair, rangeOf, type FieldValue } from './yamlText';
 import { freshId, idTaken, invalidIdMessage, NODE_ID } from './rename';
 
-export type NodeKind = 'run' | 'approval' | 'workflow' | 'matrix';
+import type { NodeKind } from './action';
+
+export type { NodeKind };
 
 export interface NewNode {
   kind: NodeKind;

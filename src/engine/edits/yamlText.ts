@@ -3,8 +3,9 @@
 import { isMap, isPair, isScalar, isSeq, parse, stringify, type Pair, type YAMLMap } from 'yaml';
 import type { ParsedDocument } from '../validation/document';
 
-/** A JSON value as a node property takes it. */
-export type FieldValue = string | number | boolean | null | FieldValue[] | { [key: string]: FieldValue };
+import type { FieldValue } from './action';
+
+export type { FieldValue };
 
 type Ranged = { range?: [number, number, number] | null };
 

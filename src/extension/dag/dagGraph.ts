@@ -1,16 +1,62 @@
-// The graph the DAG panel draws, from a validation result. Pure: no vscode import.
-import { matrixSize } from '../../engine/model';
-import type { ValidationResult } from '../../engine/validation/validate';
-import type { DagGraph, DagNode, GraphError } from '../../webview/protocol';
+// The graph the DAG panel draws, from a workflow's index: nodes with their properties as written (for the
+// builder's form) and the problems the validator finds in each. Pure: no vscode import.
+import { isMap, isScalar } from 'yaml';
+import { isObject, type Json } from '../../engine/json';
+import { matrixSize, type NodeSpec } from '../../engine/model';
+import type { WorkflowIndex } from '../../engine/workflowIndex';
+import { nodePair, rangeOf } from '../../engine/edits/yamlText';
+import type { DagGraph, DagNode, GraphError, NodeFields, NodeProblem } from '../../webview/protocol';
 
-/**
- * The workflow's graph, best effort, and the first YAML syntax error when the text does not parse: with an error,
- * the panel keeps the graph it last drew and uses this one only when it has none.
- */
-export function dagGraphOf(result: ValidationResult): { graph: DagGraph; graphError?: GraphError } {
-  const { workflow, parsed, diagnostics } = result;
-  const ids = new Set(workflow.nodes.map((n) => n.id));
-  const nodes = workflow.nodes.map((spec): DagNode => ({
+const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
+const textMap = (v: unknown): Record<string, string> =>
+  isObject(v) ? Object.fromEntries(Object.entries(v).flatMap(([k, x]) => (text(x) !== undefined || typeof x === 'boolean' ? [[k, String(x)]] : []))) : {};
+
+/** A node's own properties as the file writes them. */
+function fieldsOf(raw: unknown): NodeFields {
+  const n: Json = isObject(raw) ? raw : {};
+  const approval: Json = isObject(n.approval) ? n.approval : {};
+  const retry = typeof n.retry === 'number' ? n.retry : isObject(n.retry) && typeof n.retry.max === 'number' ? n.retry.max : undefined;
+  return {
+    ...(text(n.name) !== undefined ? { name: text(n.name) } : {}),
+    ...(text(n.phase) !== undefined ? { phase: text(n.phase) } : {}),
+    ...(typeof n.run === 'string' ? { run: n.run } : {}),
+    ...(text(n.if) !== undefined ? { if: text(n.if) } : {}),
+    ...(retry !== undefined ? { retry } : {}),
+    ...(text(n.timeout) !== undefined ? { timeout: text(n.timeout) } : {}),
+    continueOnError: n.continueOnError === true,
+    outputs: Array.isArray(n.outputs) ? n.outputs.filter((o): o is string => typeof o === 'string') : [],
+    env: textMap(n.env),
+    ...(text(approval.prompt) !== undefined ? { prompt: text(approval.prompt) } : {}),
+    ...(text(approval.timeout) !== undefined ? { approvalTimeout: text(approval.timeout) } : {}),
+    ...(typeof n.workflow === 'string' ? { workflow: n.workflow } : {}),
+    with: textMap(n.with),
+  };
+}
+
+/** The problems inside each node's definition, with the property each is in. */
+function problemsByNode(index: WorkflowIndex): Map<string, NodeProblem[]> {
+  const { diagnostics, parsed } = index.result;
+  const out = new Map<string, NodeProblem[]>();
+  for (const d of diagnostics) {
+    const node = index.nodes.find((n) => n.span.start <= d.span.start && d.span.start <= n.span.end);
+    if (!node) continue;
+    const pair = nodePair(parsed, node.id);
+    const field = isMap(pair?.value)
+      ? pair.value.items.find((p) => {
+          const key = rangeOf(p.key);
+          const end = rangeOf(p.value)?.[1] ?? key?.[1];
+          return key && end !== undefined && key[0] <= d.span.start && d.span.start <= end;
+        })
+      : undefined;
+    const list = out.get(node.id) ?? [];
+    list.push({ message: d.message, severity: d.severity, ...(field && isScalar(field.key) ? { field: String(field.key.value) } : {}) });
+    out.set(node.id, list);
+  }
+  return out;
+}
+
+function dagNode(spec: NodeSpec, ids: Set<string>, raw: unknown, problems: NodeProblem[]): DagNode {
+  return {
     id: spec.id,
     label: spec.name ?? spec.id,
     ...(spec.phase !== undefined ? { phase: spec.phase } : {}),
@@ -24,7 +70,21 @@ export function dagGraphOf(result: ValidationResult): { graph: DagGraph; graphEr
     retries: spec.retry.max,
     ...(spec.timeoutMs !== undefined ? { timeoutMs: spec.timeoutMs } : {}),
     ...(spec.description !== undefined ? { description: spec.description } : {}),
-  }));
+    fields: fieldsOf(raw),
+    problems,
+  };
+}
+
+/**
+ * The workflow's graph, best effort, and the first YAML syntax error when the text does not parse: with an error,
+ * the panel keeps the graph it last drew and uses this one only when it has none.
+ */
+export function dagGraphOf(index: WorkflowIndex): { graph: DagGraph; graphError?: GraphError } {
+  const { workflow, parsed, diagnostics } = index.result;
+  const ids = new Set(workflow.nodes.map((n) => n.id));
+  const rawNodes: Json = isObject(parsed.value) && isObject(parsed.value.nodes) ? parsed.value.nodes : {};
+  const problems = problemsByNode(index);
+  const nodes = workflow.nodes.map((spec) => dagNode(spec, ids, rawNodes[spec.id], problems.get(spec.id) ?? []));
   const syntax = diagnostics.find((d) => d.code === 'yaml-syntax');
   const graph = { name: workflow.name, nodes };
   if (!syntax) return { graph };

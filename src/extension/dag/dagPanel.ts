@@ -1,5 +1,15 @@
 import * as vscode from 'vscode';
-import { DAG_PROTOCOL_VERSION, parseWebviewMessage, type DagGraph, type GraphError, type HostMessage, type RunListItem } from '../../webview/protocol';
+import {
+  DAG_PROTOCOL_VERSION,
+  parseWebviewMessage,
+  type DagGraph,
+  type GraphError,
+  type HostMessage,
+  type RunListItem,
+  type WebviewRequest,
+  type WebviewRequestType,
+  type WebviewResult,
+} from '../../webview/protocol';
 import { toRange } from '../convert';
 import type { WorkflowDocuments } from '../language/documents';
 import type { LiveValidation } from '../language/liveValidation';
@@ -11,6 +21,7 @@ import { dagGraphOf } from './dagGraph';
 import { answer, type PanelContext } from './panelRequests';
 import { ShownRun } from './shownRun';
 import { dagPanelHtml } from './webviewHtml';
+import { WorkflowEditing, type EditHighlight } from './workflowEditing';
 
 export const DAG_VIEW_TYPE = 'maestro.dag';
 
@@ -24,6 +35,7 @@ export interface DagPanelServices {
   log: vscode.LogOutputChannel;
   /** The folder of the bundle (`dist/`), the only place the webview may load from. */
   bundle: vscode.Uri;
+  highlight: EditHighlight;
 }
 
 /**
@@ -66,6 +78,8 @@ export class DagPanel implements vscode.Disposable {
     );
     this.context = {
       uri,
+      editing: new WorkflowEditing(uri, s.documents, s.highlight, () => this.editorColumn()),
+      focusPanel: () => this.panel.reveal(undefined, false),
       runs: s.runs,
       actions: s.actions,
       documents: s.documents,
@@ -144,12 +158,17 @@ export class DagPanel implements vscode.Disposable {
       default: {
         const { requestId, ...request } = m;
         try {
-          this.post({ type: 'reply', requestId, ok: true, result: await answer(this.context, request) });
+          this.post({ type: 'reply', requestId, ok: true, result: await this.handle(request) });
         } catch (e) {
           this.post({ type: 'reply', requestId, ok: false, error: (e as Error).message });
         }
       }
     }
+  }
+
+  /** Answers a request of the webview (the integration tests ask through here too). */
+  handle<K extends WebviewRequestType>(request: Extract<WebviewRequest, { type: K }>): Promise<WebviewResult<K>> {
+    return answer(this.context, request);
   }
 
   private async onReady(runId: string | null): Promise<void> {
@@ -224,7 +243,7 @@ export class DagPanel implements vscode.Disposable {
   private async currentGraph(): Promise<{ graph?: DagGraph; graphError?: GraphError }> {
     const doc = await this.document();
     if (!doc) return { graphError: { message: `${vscode.workspace.asRelativePath(this.uri)} cannot be read: it may have been deleted or moved` } };
-    const found = dagGraphOf(this.s.documents.index(doc).result);
+    const found = dagGraphOf(this.s.documents.index(doc));
     this.panel.title = dagTitle(found.graph.name);
     return found;
   }

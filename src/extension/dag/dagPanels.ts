@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { workflowKey } from '../workflowIdentity';
 import { DAG_VIEW_TYPE, DagPanel, dagTitle, type DagPanelServices } from './dagPanel';
+import { UntitledPanels } from './untitledPanels';
 
 /**
  * One DAG panel per workflow file: opened beside the editor by Show DAG (and by a run starting, when
@@ -31,6 +32,10 @@ export class DagPanels implements vscode.Disposable {
         if (this.panels.has(workflowKey(uri))) return;
         this.show(uri, { preserveFocus: true });
       }),
+      new UntitledPanels(
+        (uri) => this.get(uri),
+        (file, column) => void this.show(file, { preserveFocus: true, column }),
+      ),
     );
   }
 
@@ -46,7 +51,7 @@ export class DagPanels implements vscode.Disposable {
   }
 
   /** Opens (or brings forward) the panel of a workflow, in the column beside the editor; with a run id, that run shows. */
-  show(uri: vscode.Uri, options: { runId?: string; preserveFocus?: boolean } = {}): DagPanel {
+  show(uri: vscode.Uri, options: { runId?: string; preserveFocus?: boolean; column?: vscode.ViewColumn } = {}): DagPanel {
     const existing = this.panels.get(workflowKey(uri));
     if (existing) {
       existing.reveal(options.runId, options.preserveFocus);
@@ -57,7 +62,7 @@ export class DagPanels implements vscode.Disposable {
     const panel = vscode.window.createWebviewPanel(
       DAG_VIEW_TYPE,
       title,
-      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: options.preserveFocus ?? false },
+      { viewColumn: options.column ?? vscode.ViewColumn.Beside, preserveFocus: options.preserveFocus ?? false },
       {},
     );
     const dag = this.adopt(panel, uri);

@@ -11,9 +11,14 @@ import type { RunEntry, RunManager } from '../runs/runManager';
 import { TAIL_LINES } from '../runs/liveRunMemory';
 import { plainText } from '../ui/untrustedText';
 import { artifactToOpen } from './artifacts';
+import type { WorkflowEditing } from './workflowEditing';
 
 export interface PanelContext {
   uri: vscode.Uri;
+  /** The builder's actions on the workflow's document. */
+  editing: WorkflowEditing;
+  /** Gives the panel the focus again (after an undo in the editor). */
+  focusPanel: () => void;
   runs: RunManager;
   actions: RunActions;
   documents: WorkflowDocuments;
@@ -36,6 +41,7 @@ function panelHandlers(c: PanelContext): Handlers {
   return {
     control: async ({ action, runId }) => {
       if (action === 'run' || action === 'runWithInputs') {
+        if (c.uri.scheme !== 'file') throw new Error('this workflow is not in a file yet: save it (File › Save As…) to run it');
         c.follow();
         const inputs = action === 'runWithInputs' ? await askInputs(c.documents, c.uri) : {};
         if (inputs) await c.actions.start(c.uri, inputs);
@@ -72,6 +78,11 @@ function panelHandlers(c: PanelContext): Handlers {
     },
     copy: async ({ text }) => (await vscode.env.clipboard.writeText(text), {}),
     logTail: async ({ runId, nodeId }) => ({ lines: await c.runs.logTail(runId, nodeId, TAIL_LINES) }),
+    edit: ({ action }) => c.editing.edit(action),
+    copyNodes: async ({ ids }) => (await c.editing.copy(ids), {}),
+    pasteNodes: ({ after }) => c.editing.paste(after),
+    undo: async ({ redo }) => (await c.editing.undo(redo, c.focusPanel), {}),
+    openScript: async ({ nodeId }) => (await c.editing.openScript(nodeId), {}),
   };
 }
 

@@ -4,7 +4,9 @@ import { dirname } from 'node:path';
 import { filesBeside } from '../../engine/validateFile';
 import { buildIndex, type WorkflowIndex } from '../../engine/workflowIndex';
 
-export const WORKFLOW_SELECTOR: vscode.DocumentSelector = [{ language: 'maestro-workflow' }, { pattern: '**/*.workflow.{yaml,yml}' }];
+export const LANGUAGE_ID = 'maestro-workflow';
+
+export const WORKFLOW_SELECTOR: vscode.DocumentSelector = [{ language: LANGUAGE_ID }, { pattern: '**/*.workflow.{yaml,yml}' }];
 export const WORKFLOW_GLOB = '**/*.workflow.{yaml,yml}';
 
 export const isWorkflowDocument = (doc: vscode.TextDocument): boolean => doc.languageId === 'maestro-workflow' || /\.workflow\.ya?ml$/.test(doc.uri.path);

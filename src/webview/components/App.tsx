@@ -1,4 +1,7 @@
+import { useEffect, useState, type ReactNode } from 'react';
 import { ReactFlowProvider } from 'reactflow';
+import { BuildMenu } from './BuildMenu';
+import { Splitter } from './Splitter';
 import { DagCanvas } from './DagCanvas';
 import { DetailsPanel } from './DetailsPanel';
 import { Gantt } from './Gantt';
@@ -11,23 +14,27 @@ import { formatDuration } from '../../engine/duration';
 import { isActiveRun } from '../../engine/runRules';
 import { isEnded } from './status';
 
+const NARROW = '(max-width: 760px)';
+
 export function App() {
   const graph = usePanel((s) => s.graph);
   const layout = usePanel((s) => s.layout);
   const unreadable = usePanel((s) => !s.graph && s.graphError !== undefined);
+  const announcement = usePanel((s) => s.announcement);
   return (
     <ReactFlowProvider>
-      <div className="app">
+      <main className="app">
+        <h1 className="visually-hidden">DAG of {graph?.name ?? 'the workflow'}</h1>
         <Toolbar />
         <div className="status-row">
           <RunHeader />
           <Legend />
         </div>
         <Banners />
-        <div className="main">
+        <Workspace>
           <div className="graph">
             {graph && graph.nodes.length === 0 ? (
-              <p className="muted empty">This workflow has no nodes yet: add one under nodes: in the file.</p>
+              <p className="muted empty">This workflow has no nodes yet: add one with Add node, or under nodes: in the file.</p>
             ) : (!graph && !unreadable) || (graph && !layout) ? (
               <p className="muted empty" aria-busy="true">
                 Laying out the graph…
@@ -35,11 +42,49 @@ export function App() {
             ) : null}
             <DagCanvas />
           </div>
-          <DetailsPanel />
-        </div>
+        </Workspace>
         <BottomPanel />
-      </div>
+        <BuildMenu />
+        <div className="visually-hidden" role="status" aria-live="polite" data-testid="announcer">
+          {announcement}
+        </div>
+      </main>
     </ReactFlowProvider>
+  );
+}
+
+/** The graph and the selected node's details: beside it in a wide panel, below it in a narrow one; resizable. */
+function Workspace({ children }: { children: ReactNode }) {
+  const open = usePanel((s) => s.selected !== null && s.graph?.nodes.some((n) => n.id === s.selected) === true);
+  const [narrow, setNarrow] = useState(() => matchMedia(NARROW).matches);
+  const [size, setSize] = useState<{ wide: number; narrow: number }>({ wide: 340, narrow: 260 });
+  useEffect(() => {
+    const query = matchMedia(NARROW);
+    const onChange = () => setNarrow(query.matches);
+    query.addEventListener('change', onChange);
+    return () => query.removeEventListener('change', onChange);
+  }, []);
+  const current = narrow ? size.narrow : size.wide;
+  const style = { [narrow ? 'height' : 'width']: current } as React.CSSProperties;
+  return (
+    <div className={`main${narrow ? ' narrow' : ''}`}>
+      {children}
+      {open ? (
+        <>
+          <Splitter
+            vertical={!narrow}
+            size={current}
+            min={narrow ? 120 : 220}
+            max={narrow ? 600 : 800}
+            label="Size of the details"
+            onResize={(v) => setSize((s) => (narrow ? { ...s, narrow: v } : { ...s, wide: v }))}
+          />
+          <div className="details-dock" style={style}>
+            <DetailsPanel />
+          </div>
+        </>
+      ) : null}
+    </div>
   );
 }
 
@@ -134,8 +179,13 @@ function BottomPanel() {
           active={tab}
           onChange={(id) => store.getState().setBottomTab(id === 'gantt' ? 'gantt' : 'timeline')}
           tabs={[
-            { id: 'timeline', label: <>Timeline {count ? <Badge>{count}</Badge> : null}</>, content: <Timeline /> },
-            { id: 'gantt', label: 'Gantt', content: <Gantt /> },
+            {
+              id: 'timeline',
+              label: <>Timeline {count ? <Badge>{count}</Badge> : null}</>,
+              name: count ? `Timeline ${count}` : 'Timeline',
+              content: <Timeline />,
+            },
+            { id: 'gantt', label: 'Gantt', name: 'Gantt', content: <Gantt /> },
           ]}
         />
       ) : null}

@@ -1,28 +1,45 @@
-// The graph: React Flow with our cards and edges. Node and edge arrays change only when the graph or its layout
-// does; run state reaches the cards through the store.
-import { useCallback, useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
-import ReactFlow, { Background, Controls, MiniMap, useReactFlow, type Edge, type Node, type NodeMouseHandler } from 'reactflow';
+// The graph: React Flow with our cards and edges, and the builder's gestures on it (drag from a card's handle to
+// connect, right click for a menu). Node and edge arrays change only when the graph or its layout does; run state
+// reaches the cards through the store. The graph is one tab stop: the cards are its items, the selected one active.
+import { useCallback, useEffect, useMemo, useRef } from 'react';
+import ReactFlow, { Background, Controls, MiniMap, type Connection, type Edge, type Node, type NodeMouseHandler, type OnConnectStartParams } from 'reactflow';
 import { CARD_HEIGHT, CARD_WIDTH } from '../layout/grid';
-import { neighbourOf, phaseColours, type Direction } from '../state/navigation';
-import { usePanel, usePanelStore, useController } from './context';
+import { phaseColours } from '../state/navigation';
+import { connectionProblem } from '../state/connections';
+import { canvasKeyHandler } from './canvasKeys';
+import { useCanvasView } from './canvasView';
+import { ConnectionLine } from './ConnectionLine';
+import { useBuilder, usePanel, usePanelStore, useController } from './context';
 import { EdgeMarkers, StatusEdge } from './StatusEdge';
 import { NodeCard, type CardData } from './NodeCard';
+import { cardDomId, describeCard } from './status';
+import { NO_CARD } from '../state/runView';
 
 const nodeTypes = { card: NodeCard };
+/**
+ * Cards stay where the layout puts them; selection and the keyboard are the panel's own (one tab stop, no focusable
+ * cards or edges); the wheel scrolls, Ctrl+wheel zooms.
+ */
+const FLOW_OPTIONS = {
+  nodesDraggable: false,
+  nodesConnectable: true,
+  elementsSelectable: false,
+  nodesFocusable: false,
+  edgesFocusable: false,
+  disableKeyboardA11y: true,
+  zoomOnDoubleClick: false,
+  panOnScroll: true,
+  zoomOnScroll: false,
+  onlyRenderVisibleElements: true,
+  minZoom: 0.05,
+  maxZoom: 2,
+  proOptions: { hideAttribution: true },
+} as const;
 const edgeTypes = { status: StatusEdge };
-const ARROWS: Record<string, Direction> = { ArrowUp: 'up', ArrowDown: 'down', ArrowLeft: 'left', ArrowRight: 'right' };
 
-export function DagCanvas() {
+function useFlowElements() {
   const graph = usePanel((s) => s.graph);
   const layout = usePanel((s) => s.layout);
-  const store = usePanelStore();
-  const controller = useController();
-  const flow = useReactFlow();
-  const painted = useRef(false);
-  const container = useRef<HTMLDivElement>(null);
-  /** Whether the user has panned or zoomed: until then, the graph is refitted when the panel is resized. */
-  const userMoved = useRef(false);
-
   const colours = useMemo(() => phaseColours(graph), [graph]);
   const nodes = useMemo<Node<CardData>[]>(() => {
     if (!graph || !layout) return [];
@@ -34,7 +51,6 @@ export function DagCanvas() {
         position: layout.positions[n.id],
         data: { node: n, phaseColour: n.phase !== undefined ? colours.get(n.phase) : undefined },
         draggable: false,
-        connectable: false,
         width: CARD_WIDTH,
         height: CARD_HEIGHT,
       }));
@@ -45,131 +61,177 @@ export function DagCanvas() {
       layout.positions[n.id] ? n.needs.filter((d) => layout.positions[d]).map((d) => ({ id: `${d}->${n.id}`, source: d, target: n.id, type: 'status' })) : [],
     );
   }, [graph, layout]);
+  return { graph, nodes, edges };
+}
 
-  // The first frame with the graph on screen, for the panel's speed measurements.
+/** Connecting by drag: onto a handle (React Flow's connection), or anywhere on a card (found under the pointer). */
+function useConnectDrag() {
+  const builder = useBuilder();
+  const started = useRef<{ nodeId: string; fromSource: boolean } | null>(null);
+  const onConnectStart = useCallback((_: unknown, p: OnConnectStartParams) => {
+    started.current = p.nodeId ? { nodeId: p.nodeId, fromSource: p.handleType !== 'target' } : null;
+  }, []);
+  const onConnect = useCallback(
+    (c: Connection) => {
+      started.current = null;
+      if (c.source && c.target) builder.connect(c.source, c.target);
+    },
+    [builder],
+  );
+  const onConnectEnd = useCallback(
+    (event: MouseEvent | TouchEvent) => {
+      const start = started.current;
+      started.current = null;
+      if (!start) return;
+      const point = 'changedTouches' in event ? event.changedTouches[0] : event;
+      const card = document.elementFromPoint(point.clientX, point.clientY)?.closest<HTMLElement>('[data-node]');
+      const other = card?.dataset.node;
+      if (!other || other === start.nodeId) return;
+      if (start.fromSource) builder.connect(start.nodeId, other);
+      else builder.connect(other, start.nodeId);
+    },
+    [builder],
+  );
+  return { onConnectStart, onConnect, onConnectEnd };
+}
+
+/**
+ * For the panel's speed measurements: the first frame with the graph on screen, and the first frame after each
+ * change of its edges (an edit that connected or disconnected nodes).
+ */
+function usePaintMarks(count: number, edges: unknown) {
+  const painted = useRef(false);
   useEffect(() => {
-    if (painted.current || nodes.length === 0) return;
+    if (count === 0) return;
+    const mark = painted.current ? 'maestro:graph-updated' : 'maestro:graph-painted';
     painted.current = true;
-    requestAnimationFrame(() => requestAnimationFrame(() => performance.mark('maestro:graph-painted')));
-  }, [nodes]);
+    requestAnimationFrame(() => requestAnimationFrame(() => performance.mark(mark)));
+  }, [count, edges]);
+}
 
-  useEffect(() => {
-    controller.fitView = () => {
-      userMoved.current = false;
-      void flow.fitView({ padding: 0.12, maxZoom: 1, duration: 200 });
-    };
-    const el = container.current;
-    if (!el) return;
-    const observer = new ResizeObserver(() => {
-      if (!userMoved.current && store.getState().layout) void flow.fitView({ padding: 0.12, maxZoom: 1 });
-    });
-    observer.observe(el);
-    return () => observer.disconnect();
-  }, [controller, flow, store]);
+/** The card that becomes selected is said, as a list's active item would be. */
+function useSelectionAnnouncer() {
+  const store = usePanelStore();
+  useEffect(
+    () =>
+      store.subscribe((s, previous) => {
+        if (s.selected === previous.selected || !s.selected || s.connecting) return;
+        const node = s.graph?.nodes.find((n) => n.id === s.selected);
+        if (node) s.announce(describeCard(node, s.cards[node.id] ?? NO_CARD));
+      }),
+    [store],
+  );
+}
 
-  // Brings a node into view when it is off screen (the editor's cursor moved to it, or a search found it).
-  useEffect(() => {
-    controller.focusNode = (id: string) => {
-      const p = store.getState().layout?.positions[id];
-      const pane = document.querySelector('.react-flow');
-      if (!p || !pane) return;
-      const { x, y, zoom } = flow.getViewport();
-      const left = -x / zoom;
-      const top = -y / zoom;
-      const { width, height } = pane.getBoundingClientRect();
-      const inView = p.x >= left && p.y >= top && p.x + CARD_WIDTH <= left + width / zoom && p.y + CARD_HEIGHT <= top + height / zoom;
-      if (!inView) flow.setCenter(p.x + CARD_WIDTH / 2, p.y + CARD_HEIGHT / 2, { zoom: Math.max(zoom, 0.6), duration: 250 });
-    };
-  }, [controller, flow, store]);
+function GraphControls() {
+  return (
+    <>
+      <Background gap={24} size={1} />
+      <Controls showInteractive={false} position="bottom-left" />
+      <MiniMap
+        pannable
+        zoomable
+        position="bottom-right"
+        style={{ width: 160, height: 110 }}
+        nodeColor={(n: Node<CardData>) => n.data.phaseColour ?? 'var(--vscode-descriptionForeground)'}
+        ariaLabel="Mini map of the graph"
+      />
+    </>
+  );
+}
 
-  // A new layout may move the selected node out of view (an edit changed its needs): follow it.
-  const laidOut = useRef(false);
-  useEffect(() => {
-    if (!layout) return;
-    if (!laidOut.current) {
-      laidOut.current = true;
-      return;
-    }
-    const selected = store.getState().selected;
-    if (selected) controller.focusNode(selected);
-  }, [layout, store, controller]);
-
-  const onNodeClick: NodeMouseHandler = useCallback(
-    (_, node) => {
-      store.getState().select(node.id);
+/** Clicks and right clicks on cards, edges and the empty graph. */
+function usePointerHandlers(container: React.RefObject<HTMLDivElement>) {
+  const store = usePanelStore();
+  const controller = useController();
+  return useMemo(() => {
+    const s = () => store.getState();
+    const onNodeClick: NodeMouseHandler = (_, node) => {
+      s().selectEdge(null);
+      s().select(node.id);
       controller.reveal(node.id);
-    },
-    [store, controller],
-  );
-  const onNodeDoubleClick: NodeMouseHandler = useCallback(
-    (_, node) => {
-      if (store.getState().run) void controller.openLog(node.id).catch(() => undefined);
-    },
-    [store, controller],
-  );
-  const onKeyDown = useCallback(
-    (e: KeyboardEvent) => {
-      const s = store.getState();
-      if (!s.graph || !s.layout) return;
-      const direction = ARROWS[e.key];
-      if (direction) {
-        e.preventDefault();
-        const next = neighbourOf(s.graph, s.layout, s.selected, direction);
-        if (next) {
-          s.select(next);
-          controller.focusNode(next);
-        }
-      } else if (e.key === 'Enter' && s.selected) {
-        e.preventDefault();
-        if (e.shiftKey) void controller.openLog(s.selected).catch(() => undefined);
-        else controller.reveal(s.selected);
-      } else if (e.key === 'Escape') s.select(null);
-    },
-    [store, controller],
-  );
+    };
+    const onNodeDoubleClick: NodeMouseHandler = (_, node) => {
+      if (s().run) void controller.openLog(node.id).catch(() => undefined);
+    };
+    const onNodeContextMenu: NodeMouseHandler = (e, node) => {
+      e.preventDefault();
+      s().select(node.id);
+      s().openMenu({ target: { kind: 'node', id: node.id }, x: e.clientX, y: e.clientY });
+    };
+    const onEdgeClick = (_: React.MouseEvent, edge: Edge) => {
+      s().selectEdge({ from: edge.source, to: edge.target });
+      s().announce(`Connection selected: ${edge.target} needs ${edge.source}. Delete removes it.`);
+      container.current?.focus();
+    };
+    const onEdgeContextMenu = (e: React.MouseEvent, edge: Edge) => {
+      e.preventDefault();
+      s().selectEdge({ from: edge.source, to: edge.target });
+      s().openMenu({ target: { kind: 'edge', from: edge.source, to: edge.target }, x: e.clientX, y: e.clientY });
+    };
+    const onPaneContextMenu = (e: React.MouseEvent) => {
+      e.preventDefault();
+      s().openMenu({ target: { kind: 'add' }, x: e.clientX, y: e.clientY });
+    };
+    const onPaneClick = () => {
+      s().select(null);
+      s().selectEdge(null);
+    };
+    return { onNodeClick, onNodeDoubleClick, onNodeContextMenu, onEdgeClick, onEdgeContextMenu, onPaneContextMenu, onPaneClick };
+  }, [store, controller, container]);
+}
+
+export function DagCanvas() {
+  const { graph, nodes, edges } = useFlowElements();
+  const store = usePanelStore();
+  const controller = useController();
+  const builder = useBuilder();
+  const container = useRef<HTMLDivElement>(null);
+  const { userMoved } = useCanvasView(container, store, controller);
+  const selected = usePanel((s) => s.selected);
+  const connecting = usePanel((s) => s.connecting);
+  const drag = useConnectDrag();
+
+  usePaintMarks(nodes.length, edges);
+  useSelectionAnnouncer();
+  const pointer = usePointerHandlers(container);
+  const onKeyDown = useMemo(() => canvasKeyHandler(store, controller, builder), [store, controller, builder]);
+  const isValidConnection = useCallback((c: Connection) => !!c.source && !!c.target && !connectionProblem(store.getState().graph, c.source, c.target), [store]);
 
   return (
     <div
-      className="canvas"
+      className={`canvas${connecting ? ' connecting' : ''}`}
       ref={container}
       tabIndex={0}
       onKeyDown={onKeyDown}
       role="application"
-      aria-label={`DAG of ${graph?.name ?? 'the workflow'}: arrow keys move between nodes, Enter shows a node's definition, Shift+Enter its log`}
+      aria-roledescription="graph"
+      aria-activedescendant={selected && nodes.some((n) => n.id === selected) ? cardDomId(selected) : undefined}
+      aria-label={`DAG of ${graph?.name ?? 'the workflow'}`}
+      aria-describedby="canvas-keys"
+      data-testid="canvas"
     >
+      <p id="canvas-keys" hidden>
+        Arrow keys move between nodes. Enter shows a node&apos;s definition, Shift+Enter its log. The context-menu key opens a node&apos;s actions; A adds a
+        node after it, C connects it to another, F2 renames it, Delete deletes it. Ctrl+Z undoes.
+      </p>
       <EdgeMarkers />
       <ReactFlow
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}
         edgeTypes={edgeTypes}
-        onNodeClick={onNodeClick}
-        onNodeDoubleClick={onNodeDoubleClick}
-        onPaneClick={() => store.getState().select(null)}
-        onMoveStart={(event) => {
+        {...pointer}
+        onMove={(event) => {
+          // A pan or zoom by the user (a click alone starts a gesture, but moves nothing).
           if (event) userMoved.current = true;
         }}
-        nodesDraggable={false}
-        nodesConnectable={false}
-        elementsSelectable={false}
-        zoomOnDoubleClick={false}
-        onlyRenderVisibleElements
-        fitView
-        fitViewOptions={{ padding: 0.12, maxZoom: 1 }}
-        minZoom={0.05}
-        maxZoom={2}
-        proOptions={{ hideAttribution: true }}
+        {...drag}
+        isValidConnection={isValidConnection}
+        connectionLineComponent={ConnectionLine}
+        {...FLOW_OPTIONS}
       >
-        <Background gap={24} size={1} />
-        <Controls showInteractive={false} position="bottom-left" />
-        <MiniMap
-          pannable
-          zoomable
-          position="bottom-right"
-          style={{ width: 160, height: 110 }}
-          nodeColor={(n: Node<CardData>) => n.data.phaseColour ?? 'var(--vscode-descriptionForeground)'}
-          ariaLabel="Mini map of the graph"
-        />
+        <GraphControls />
       </ReactFlow>
     </div>
   );

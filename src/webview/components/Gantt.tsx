@@ -33,52 +33,68 @@ export function Gantt() {
   });
 
   if (!run || !gantt) return <p className="muted empty">No run to chart: run the workflow, or pick a past run.</p>;
-  const scale = (ms: number) => `${gantt.totalMs ? (ms / gantt.totalMs) * 100 : 0}%`;
   return (
     <div className="gantt">
-      <p className="gantt-summary" data-testid="critical-path">
-        {gantt.critical.length ? (
-          <>
-            <strong>Critical path</strong> {gantt.critical.join(' → ')} · run {formatDuration(gantt.totalMs)}
-            {gantt.bottleneck ? (
-              <>
-                {' '}
-                · longest step <strong>{gantt.bottleneck.id}</strong> {formatDuration(gantt.bottleneck.ms)}
-              </>
-            ) : null}
-          </>
-        ) : (
-          'No node has started yet.'
-        )}
-      </p>
+      <CriticalPath gantt={gantt} />
       <div className="gantt-rows" ref={scroller} role="list" aria-label="Node durations">
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-          {virtualizer.getVirtualItems().map((item) => {
-            const b = gantt.bars[item.index];
-            return (
-              <div
-                key={b.id}
-                className={`gantt-row${b.critical ? ' critical' : ''}`}
-                style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
-                role="listitem"
-                data-critical={b.critical}
-              >
-                <button type="button" className="link-button gantt-label" title={b.id} onClick={() => store.getState().select(b.nodeId)}>
-                  {b.id}
-                </button>
-                <div className="gantt-track">
-                  <div
-                    className={`gantt-bar status-${b.status}${b.open ? ' open' : ''}`}
-                    style={{ left: scale(b.start), width: `max(2px, ${scale(b.end - b.start)})` }}
-                    title={`${b.id}: ${STATUS_LABEL[b.status]}, ${formatDuration(b.end - b.start)} from +${formatDuration(b.start)}${b.critical ? ' (critical path)' : ''}`}
-                  />
-                </div>
-                <span className="gantt-duration">{formatDuration(b.end - b.start)}</span>
-              </div>
-            );
-          })}
+          {virtualizer.getVirtualItems().map((item) => (
+            <GanttRow
+              key={gantt.bars[item.index].id}
+              bar={gantt.bars[item.index]}
+              top={item.start}
+              totalMs={gantt.totalMs}
+              select={(id) => store.getState().select(id)}
+            />
+          ))}
         </div>
       </div>
+    </div>
+  );
+}
+
+type Chart = ReturnType<typeof ganttOf>;
+
+function CriticalPath({ gantt }: { gantt: Chart }) {
+  return (
+    <p className="gantt-summary" data-testid="critical-path">
+      {gantt.critical.length ? (
+        <>
+          <strong>Critical path</strong> {gantt.critical.join(' → ')} · run {formatDuration(gantt.totalMs)}
+          {gantt.bottleneck ? (
+            <>
+              {' '}
+              · longest step <strong>{gantt.bottleneck.id}</strong> {formatDuration(gantt.bottleneck.ms)}
+            </>
+          ) : null}
+        </>
+      ) : (
+        'No node has started yet.'
+      )}
+    </p>
+  );
+}
+
+function GanttRow({ bar: b, top, totalMs, select }: { bar: Chart['bars'][number]; top: number; totalMs: number; select: (nodeId: string) => void }) {
+  const scale = (ms: number) => `${totalMs ? (ms / totalMs) * 100 : 0}%`;
+  return (
+    <div
+      className={`gantt-row${b.critical ? ' critical' : ''}`}
+      style={{ transform: `translateY(${top}px)`, height: ROW_HEIGHT }}
+      role="listitem"
+      data-critical={b.critical}
+    >
+      <button type="button" className="link-button gantt-label" title={b.id} onClick={() => select(b.nodeId)}>
+        {b.id}
+      </button>
+      <div className="gantt-track">
+        <div
+          className={`gantt-bar status-${b.status}${b.open ? ' open' : ''}`}
+          style={{ left: scale(b.start), width: `max(2px, ${scale(b.end - b.start)})` }}
+          title={`${b.id}: ${STATUS_LABEL[b.status]}, ${formatDuration(b.end - b.start)} from +${formatDuration(b.start)}${b.critical ? ' (critical path)' : ''}`}
+        />
+      </div>
+      <span className="gantt-duration">{formatDuration(b.end - b.start)}</span>
     </div>
   );
 }

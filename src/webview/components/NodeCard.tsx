@@ -4,9 +4,9 @@ import { memo } from 'react';
 import { Handle, Position, useStore as useFlowStore, type NodeProps, type ReactFlowState } from 'reactflow';
 import { formatDuration } from '../../engine/duration';
 import type { DagNode } from '../protocol';
-import { NO_CARD } from '../state/runView';
+import { NO_CARD, type CardView } from '../state/runView';
 import { usePanel } from './context';
-import { isActive, KIND_ICON, KIND_LABEL, STATUS_ICON, STATUS_LABEL } from './status';
+import { cardDomId, describeCard, isActive, KIND_ICON, KIND_LABEL, STATUS_ICON, STATUS_LABEL } from './status';
 
 export interface CardData {
   node: DagNode;
@@ -21,83 +21,126 @@ function NodeCardView({ id, data }: NodeProps<CardData>) {
   const { node, phaseColour } = data;
   const card = usePanel((s) => s.cards[id] ?? NO_CARD);
   const selected = usePanel((s) => s.selected === id);
+  const target = usePanel((s) => s.connecting?.target === id && s.connecting.from !== id);
+  const source = usePanel((s) => s.connecting?.from === id);
   const live = isActive(card.status);
   const now = usePanel((s) => (live ? s.now : 0));
   const compact = useFlowStore(zoomedOut);
   const duration = card.durationMs ?? (card.startedAt !== undefined && live ? Math.max(0, now - card.startedAt) : undefined);
   const matrix = node.matrix;
-  const statusText = STATUS_LABEL[card.status];
-  const label = `${node.label}, ${KIND_LABEL[node.kind]}${node.phase ? `, phase ${node.phase}` : ''}: ${statusText}${card.attempt > 1 ? `, attempt ${card.attempt}` : ''}${card.progress !== undefined && live ? `, ${card.progress}%` : ''}`;
-  const classes = ['card', `status-${card.status}`, selected ? 'selected' : '', matrix ? 'matrix' : '', compact ? 'compact' : ''].filter(Boolean).join(' ');
+  const label = describeCard(node, card);
+  const classes = [
+    'card',
+    `status-${card.status}`,
+    selected ? 'selected' : '',
+    matrix ? 'matrix' : '',
+    compact ? 'compact' : '',
+    target ? 'connect-target' : '',
+    source ? 'connect-source' : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
   const style = phaseColour ? ({ '--phase-colour': phaseColour } as React.CSSProperties) : undefined;
   return (
-    <div className={classes} style={style} role="group" aria-label={label} data-node={id} data-status={card.status} title={compact ? label : undefined}>
-      <Handle type="target" position={Position.Top} isConnectable={false} />
+    <div
+      id={cardDomId(id)}
+      className={classes}
+      style={style}
+      role="group"
+      aria-current={selected ? 'true' : undefined}
+      aria-label={label}
+      data-node={id}
+      data-status={card.status}
+      title={compact ? label : undefined}
+    >
+      <Handle type="target" position={Position.Top} title={`Drag to the node ${node.label} needs`} />
       {compact ? (
         <>
           <div className="card-compact-label">{node.label}</div>
           {live && card.progress !== undefined ? <ProgressBar label={node.label} progress={card.progress} /> : null}
         </>
       ) : (
-        <>
-          <div className="card-header">
-            <span className={`codicon codicon-${KIND_ICON[node.kind]} card-kind`} title={KIND_LABEL[node.kind]} aria-hidden="true" />
-            <span className="card-title" title={node.label === id ? id : `${node.label} (${id})`}>
-              {node.label}
-            </span>
-            {matrix ? (
-              <span className="card-count" title={`matrix over ${matrix.keys.join(', ')}: ${matrix.count} instances`}>
-                ×{matrix.count}
-              </span>
-            ) : null}
-            <span className={`codicon codicon-${STATUS_ICON[card.status]} card-status-icon`} title={statusText} aria-hidden="true" />
-          </div>
-          <div className="card-sub">
-            {node.phase ? <span className="card-phase">{node.phase}</span> : null}
-            {node.label.toLowerCase() !== id.toLowerCase() ? <span className="card-id">{id}</span> : null}
-          </div>
-          {live && card.progress !== undefined ? <ProgressBar label={node.label} progress={card.progress} /> : null}
-          <div className="card-line">
-            <span className="card-status-text">{statusText}</span>
-            {card.attempt > 1 ? <span title="attempt">#{card.attempt}</span> : null}
-            {duration !== undefined ? <span className="card-duration">{formatDuration(duration)}</span> : null}
-            {live && card.message ? (
-              <span className="card-message" title={card.message}>
-                {card.message}
-              </span>
-            ) : null}
-            {!live && card.error ? (
-              <span className="card-message card-error" title={card.error}>
-                {card.error}
-              </span>
-            ) : null}
-          </div>
-          <div className="card-metrics">
-            {node.quality || card.quality !== undefined ? (
-              <span className={card.quality !== undefined && node.quality && card.quality < node.quality.min ? 'metric-bad' : ''} title="quality score / gate">
-                <span className="codicon codicon-verified" aria-hidden="true" /> {card.quality !== undefined ? card.quality : '–'}
-                {node.quality ? ` / ${node.quality.min}` : ''}
-              </span>
-            ) : null}
-            {node.outputs.length || card.outputs ? (
-              <span title="outputs">
-                <span className="codicon codicon-symbol-key" aria-hidden="true" /> {card.outputs || node.outputs.length}
-              </span>
-            ) : null}
-            {node.artifacts || card.artifacts ? (
-              <span title="artifacts">
-                <span className="codicon codicon-file" aria-hidden="true" /> {card.artifacts || node.artifacts}
-              </span>
-            ) : null}
-            {matrix && card.instances.total ? (
-              <span title="instances completed">
-                {card.instances.completed}/{card.instances.total}
-              </span>
-            ) : null}
-          </div>
-        </>
+        <CardBody id={id} node={node} card={card} duration={duration} />
       )}
-      <Handle type="source" position={Position.Bottom} isConnectable={false} />
+      <Handle type="source" position={Position.Bottom} title={`Drag to a node that needs ${node.label}`} />
+    </div>
+  );
+}
+
+function CardBody({ id, node, card, duration }: { id: string; node: DagNode; card: CardView; duration: number | undefined }) {
+  const live = isActive(card.status);
+  const statusText = STATUS_LABEL[card.status];
+  const matrix = node.matrix;
+  return (
+    <>
+      <div className="card-header">
+        <span className={`codicon codicon-${KIND_ICON[node.kind]} card-kind`} title={KIND_LABEL[node.kind]} aria-hidden="true" />
+        <span className="card-title" title={node.label === id ? id : `${node.label} (${id})`}>
+          {node.label}
+        </span>
+        {matrix ? (
+          <span className="card-count" title={`matrix over ${matrix.keys.join(', ')}: ${matrix.count} instances`}>
+            ×{matrix.count}
+          </span>
+        ) : null}
+        <span className={`codicon codicon-${STATUS_ICON[card.status]} card-status-icon`} title={statusText} aria-hidden="true" />
+      </div>
+      <div className="card-sub">
+        {node.phase ? (
+          <span className="card-phase">
+            <span className="card-phase-swatch" aria-hidden="true" />
+            {node.phase}
+          </span>
+        ) : null}
+        {node.label.toLowerCase() !== id.toLowerCase() ? <span className="card-id">{id}</span> : null}
+      </div>
+      {live && card.progress !== undefined ? <ProgressBar label={node.label} progress={card.progress} /> : null}
+      <div className="card-line">
+        <span className="card-status-text">{statusText}</span>
+        {card.attempt > 1 ? <span title="attempt">#{card.attempt}</span> : null}
+        {duration !== undefined ? <span className="card-duration">{formatDuration(duration)}</span> : null}
+        {live && card.message ? (
+          <span className="card-message" title={card.message}>
+            {card.message}
+          </span>
+        ) : null}
+        {!live && card.error ? (
+          <span className="card-message card-error" title={card.error}>
+            {card.error}
+          </span>
+        ) : null}
+      </div>
+      <CardMetrics node={node} card={card} />
+    </>
+  );
+}
+
+/** Quality against its gate, outputs, artifacts, and for a matrix, how many instances completed. */
+function CardMetrics({ node, card }: { node: DagNode; card: CardView }) {
+  const matrix = node.matrix;
+  return (
+    <div className="card-metrics">
+      {node.quality || card.quality !== undefined ? (
+        <span className={card.quality !== undefined && node.quality && card.quality < node.quality.min ? 'metric-bad' : ''} title="quality score / gate">
+          <span className="codicon codicon-verified" aria-hidden="true" /> {card.quality !== undefined ? card.quality : '–'}
+          {node.quality ? ` / ${node.quality.min}` : ''}
+        </span>
+      ) : null}
+      {node.outputs.length || card.outputs ? (
+        <span title="outputs">
+          <span className="codicon codicon-symbol-key" aria-hidden="true" /> {card.outputs || node.outputs.length}
+        </span>
+      ) : null}
+      {node.artifacts || card.artifacts ? (
+        <span title="artifacts">
+          <span className="codicon codicon-file" aria-hidden="true" /> {card.artifacts || node.artifacts}
+        </span>
+      ) : null}
+      {matrix && card.instances.total ? (
+        <span title="instances completed">
+          {card.instances.completed}/{card.instances.total}
+        </span>
+      ) : null}
     </div>
   );
 }

@@ -9,11 +9,14 @@ import { isActive } from './status';
 function StatusEdgeView({ source, target, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition }: EdgeProps) {
   const from = usePanel((s) => (s.cards[source] ?? NO_CARD).status);
   const to = usePanel((s) => (s.cards[target] ?? NO_CARD).status);
+  const selected = usePanel((s) => s.selectedEdge?.from === source && s.selectedEdge.to === target);
   const [path] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
   const state = from === 'failed' ? 'failed' : isActive(to) && from !== 'none' ? 'active' : from === 'completed' ? 'done' : 'idle';
   return (
-    <g className={`status-edge edge-${state}`} data-edge={`${source}->${target}`} data-state={state}>
+    <g className={`status-edge edge-${state}${selected ? ' selected' : ''}`} data-edge={`${source}->${target}`} data-state={state}>
       <path className="react-flow__edge-path" d={path} markerEnd={`url(#maestro-arrow-${state})`} fill="none" />
+      {/* A wide invisible stroke, so that a thin edge is easy to click. */}
+      <path className="edge-hit" d={path} fill="none" />
     </g>
   );
 }

@@ -11,37 +11,108 @@ const FOLLOW = '__follow__';
 const time = (t: number) => new Date(t).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
 export function Toolbar() {
-  const controller = useController();
-  const store = usePanelStore();
-  const trusted = usePanel((s) => s.trusted);
-  const runs = usePanel((s) => s.runs);
-  const runChoice = usePanel((s) => s.runChoice);
-  const run = usePanel((s) => s.run);
-  const graph = usePanel((s) => s.graph);
-  const [search, setSearch] = useState('');
-  /** Which match Enter last went to; -1 before the first Enter. */
-  const [cursor, setCursor] = useState(-1);
-  const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  return (
+    <div className="toolbar" role="toolbar" aria-label="Run controls">
+      <RunControls onError={setError} />
+      <AddNodeButton />
+      <RunPicker />
+      <div className="toolbar-spacer" />
+      <NodeSearch />
+      {error ? (
+        <span className="toolbar-error" role="alert" title={error}>
+          {error}
+        </span>
+      ) : null}
+    </div>
+  );
+}
 
+/** The run shown as the controls see it: its status (interrupted when its engine went away) and whether it is live. */
+function useShownRun() {
+  const runs = usePanel((s) => s.runs);
+  const run = usePanel((s) => s.run);
   const listed = runs.find((r) => r.runId === run?.runId);
-  const live = listed?.live ?? false;
   // A run whose engine went away (a crash, a window reload) is interrupted: its log says it was still going.
-  const status = listed?.status === 'interrupted' ? 'interrupted' : run?.status;
+  return { run, live: listed?.live ?? false, status: listed?.status === 'interrupted' ? 'interrupted' : run?.status };
+}
+
+/** Run, run with inputs, pause or resume, cancel, retry the failed nodes, and fit the graph in view. */
+function RunControls({ onError }: { onError: (error: string | null) => void }) {
+  const controller = useController();
+  const trusted = usePanel((s) => s.trusted);
+  const { run, live, status } = useShownRun();
+  const [busy, setBusy] = useState<string | null>(null);
   const untrusted = trusted ? undefined : 'Trust this workspace to run workflows (Restricted Mode runs nothing)';
   const act = (action: RunControl) => {
     setBusy(action);
-    setError(null);
+    onError(null);
     controller
       .control(action)
-      .catch((e: Error) => setError(e.message))
+      .catch((e: Error) => onError(e.message))
       .finally(() => setBusy(null));
   };
+  const idle = !trusted || busy !== null;
+  const ended = status === 'failed' || status === 'cancelled' || status === 'interrupted';
+  const control = (action: RunControl, icon: string, label: string, title: string, disabled: boolean) => (
+    <Button icon={icon} secondary={action !== 'run'} title={title} disabled={disabled} onClick={() => act(action)} testId={TEST_IDS[action]} label={label} />
+  );
+  return (
+    <>
+      {control('run', 'play', 'Run', untrusted ?? 'Run the workflow (saves it first)', idle)}
+      {control('runWithInputs', 'run-all', 'Inputs…', untrusted ?? 'Run with inputs…', idle)}
+      {status === 'paused' || status === 'interrupted'
+        ? control(
+            'resume',
+            'debug-continue',
+            'Resume',
+            untrusted ?? (status === 'paused' ? 'Resume the run' : 'Continue the interrupted run from its log'),
+            !trusted || (status === 'paused' && !live),
+          )
+        : control('pause', 'debug-pause', 'Pause', 'Pause: running nodes finish, nothing new starts', !live || status !== 'running')}
+      {control('cancel', 'debug-stop', 'Cancel', 'Cancel the run', !live || (status !== 'running' && status !== 'paused'))}
+      {control('retryFailed', 'debug-restart', 'Retry failed', untrusted ?? 'Run the failed, cancelled and skipped nodes again', !trusted || !run || !ended)}
+      <Button icon="screen-full" title="Fit the graph in view" onClick={() => controller.fitView()} testId="fit" />
+    </>
+  );
+}
 
+const TEST_IDS: Record<RunControl, string> = {
+  run: 'run',
+  runWithInputs: 'run-with-inputs',
+  pause: 'pause',
+  resume: 'resume',
+  cancel: 'cancel',
+  retryFailed: 'retry-failed',
+};
+
+function RunPicker() {
+  const controller = useController();
+  const runs = usePanel((s) => s.runs);
+  const runChoice = usePanel((s) => s.runChoice);
   const choices: Choice[] = [
     { value: FOLLOW, label: runs.length ? 'Latest run (follow)' : 'No runs yet' },
     ...runs.map((r) => ({ value: r.runId, label: `${time(r.startedAt)} · ${r.status}${r.live && isActiveRun(r.status) ? ' (live)' : ''}` })),
   ];
+  return (
+    <Dropdown
+      label="Run shown"
+      value={runChoice ?? FOLLOW}
+      choices={choices}
+      onChange={(v) => controller.chooseRun(v === FOLLOW ? null : v)}
+      testId="run-picker"
+    />
+  );
+}
+
+/** Finds nodes by id or name: Enter goes to the next match, Shift+Enter to the one before. */
+function NodeSearch() {
+  const controller = useController();
+  const store = usePanelStore();
+  const graph = usePanel((s) => s.graph);
+  const [search, setSearch] = useState('');
+  /** Which match Enter last went to; -1 before the first Enter. */
+  const [cursor, setCursor] = useState(-1);
   const matches = searchNodes(graph, search);
   const find = (backwards: boolean) => {
     if (!matches.length) return;
@@ -50,74 +121,8 @@ export function Toolbar() {
     store.getState().select(matches[next]);
     controller.focusNode(matches[next]);
   };
-
   return (
-    <div className="toolbar" role="toolbar" aria-label="Run controls">
-      <Button
-        icon="play"
-        title={untrusted ?? 'Run the workflow (saves it first)'}
-        disabled={!trusted || busy !== null}
-        onClick={() => act('run')}
-        testId="run"
-        label="Run"
-      />
-      <Button
-        icon="run-all"
-        secondary
-        title={untrusted ?? 'Run with inputs…'}
-        disabled={!trusted || busy !== null}
-        onClick={() => act('runWithInputs')}
-        testId="run-with-inputs"
-        label="Inputs…"
-      />
-      {status === 'paused' || status === 'interrupted' ? (
-        <Button
-          icon="debug-continue"
-          secondary
-          title={untrusted ?? (status === 'paused' ? 'Resume the run' : 'Continue the interrupted run from its log')}
-          disabled={!trusted || (status === 'paused' && !live)}
-          onClick={() => act('resume')}
-          testId="resume"
-          label="Resume"
-        />
-      ) : (
-        <Button
-          icon="debug-pause"
-          secondary
-          title="Pause: running nodes finish, nothing new starts"
-          disabled={!live || status !== 'running'}
-          onClick={() => act('pause')}
-          testId="pause"
-          label="Pause"
-        />
-      )}
-      <Button
-        icon="debug-stop"
-        secondary
-        title="Cancel the run"
-        disabled={!live || (status !== 'running' && status !== 'paused')}
-        onClick={() => act('cancel')}
-        testId="cancel"
-        label="Cancel"
-      />
-      <Button
-        icon="debug-restart"
-        secondary
-        title={untrusted ?? 'Run the failed, cancelled and skipped nodes again'}
-        disabled={!trusted || !run || (status !== 'failed' && status !== 'cancelled' && status !== 'interrupted')}
-        onClick={() => act('retryFailed')}
-        testId="retry-failed"
-        label="Retry failed"
-      />
-      <Button icon="screen-full" title="Fit the graph in view" onClick={() => controller.fitView()} testId="fit" />
-      <Dropdown
-        label="Run shown"
-        value={runChoice ?? FOLLOW}
-        choices={choices}
-        onChange={(v) => controller.chooseRun(v === FOLLOW ? null : v)}
-        testId="run-picker"
-      />
-      <div className="toolbar-spacer" />
+    <>
       <SearchField
         value={search}
         placeholder="Find node"
@@ -139,11 +144,25 @@ export function Toolbar() {
               : `${matches.length} match${matches.length === 1 ? '' : 'es'}`}
         </span>
       ) : null}
-      {error ? (
-        <span className="toolbar-error" role="alert" title={error}>
-          {error}
-        </span>
-      ) : null}
-    </div>
+    </>
+  );
+}
+
+/** Opens the menu of node kinds under the button; the new node goes after the selected one, needing it. */
+function AddNodeButton() {
+  const store = usePanelStore();
+  const selected = usePanel((s) => s.selected);
+  return (
+    <Button
+      icon="add"
+      secondary
+      title={selected ? `Add a node after ${selected} (A)` : 'Add a node (A)'}
+      onClick={(e) => {
+        const r = e.currentTarget.getBoundingClientRect();
+        store.getState().openMenu({ target: { kind: 'add' }, x: r.left, y: r.bottom + 2 });
+      }}
+      testId="add-node"
+      label="Add node"
+    />
   );
 }

@@ -1,11 +1,13 @@
 import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
 import type { Controller } from '../controller';
+import type { Builder } from '../state/builderIntents';
 import type { PanelActions, PanelState, PanelStore } from '../state/store';
 
 interface Panel {
   store: PanelStore;
   controller: Controller;
+  builder: Builder;
 }
 
 export const PanelContext = createContext<Panel | null>(null);
@@ -27,4 +29,8 @@ export function usePanelStore(): PanelStore {
 
 export function useController(): Controller {
   return usePanelContext().controller;
+}
+
+export function useBuilder(): Builder {
+  return usePanelContext().builder;
 }

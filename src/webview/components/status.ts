@@ -33,3 +33,12 @@ export const KIND_LABEL: Record<DagNode['kind'], string> = { run: 'shell step', 
 /** A card whose node is under way (see the engine's rules), or has ended; a card of no run is neither. */
 export const isActive = (s: CardStatus): boolean => s !== 'none' && isBusyNode(s);
 export const isEnded = (s: CardStatus): boolean => s !== 'none' && isEndedNode(s);
+
+/** A card as a screen reader says it: name, kind, phase, status, attempt and progress. */
+export function describeCard(node: DagNode, card: { status: CardStatus; attempt: number; progress?: number }): string {
+  const live = isActive(card.status);
+  return `${node.label}, ${KIND_LABEL[node.kind]}${node.phase ? `, phase ${node.phase}` : ''}: ${STATUS_LABEL[card.status]}${card.attempt > 1 ? `, attempt ${card.attempt}` : ''}${card.progress !== undefined && live ? `, ${card.progress}%` : ''}`;
+}
+
+/** The DOM id of a node's card (for aria-activedescendant): ids may hold characters an id attribute should not. */
+export const cardDomId = (nodeId: string): string => `card-${[...nodeId].map((c) => (/[\w-]/.test(c) ? c : `_${c.charCodeAt(0)}_`)).join('')}`;

@@ -1,7 +1,8 @@
 // Every use of @vscode/webview-ui-toolkit goes through this module. The toolkit was deprecated upstream on
 // 2025-01-01; moving to its maintained successor (@vscode-elements/react-elements) is a change to this file alone.
+// Where the toolkit cannot be made accessible here, a plain element styled as the workbench's stands in.
 import { useEffect, useState, type ReactNode } from 'react';
-import { VSCodeButton, VSCodeDropdown, VSCodeOption, VSCodePanels, VSCodePanelTab, VSCodePanelView, VSCodeTextField } from '@vscode/webview-ui-toolkit/react';
+import { VSCodeButton, VSCodeDropdown, VSCodeOption, VSCodePanels, VSCodePanelTab, VSCodePanelView } from '@vscode/webview-ui-toolkit/react';
 
 const NARROW = '(max-width: 760px)';
 
@@ -27,7 +28,7 @@ export function Button(props: {
   title?: string;
   disabled?: boolean;
   secondary?: boolean;
-  onClick: () => void;
+  onClick: (event: React.MouseEvent<HTMLElement>) => void;
   testId?: string;
 }) {
   const { label, icon, title, disabled, secondary, onClick, testId } = props;
@@ -40,8 +41,8 @@ export function Button(props: {
       aria-label={text === undefined ? (label ?? title) : undefined}
       disabled={disabled}
       data-testid={testId}
-      onClick={() => {
-        if (!disabled) onClick();
+      onClick={(e: React.MouseEvent<HTMLElement>) => {
+        if (!disabled) onClick(e);
       }}
     >
       {icon ? <span slot={text === undefined ? undefined : 'start'} className={`codicon codicon-${icon}`} aria-hidden="true" /> : null}
@@ -85,6 +86,10 @@ export function Dropdown(props: {
   );
 }
 
+/**
+ * A search field. A plain input styled as the workbench's, not `vscode-text-field`: that one replaces the label it is
+ * given with "Text field", so a screen reader never hears what the field is for.
+ */
 export function SearchField(props: {
   value: string;
   placeholder: string;
@@ -96,22 +101,21 @@ export function SearchField(props: {
 }) {
   const { value, placeholder, label, onInput, onEnter, onEscape, testId } = props;
   return (
-    <VSCodeTextField
-      value={value}
-      placeholder={placeholder}
-      aria-label={label}
-      data-testid={testId}
-      onInput={(e: unknown) => {
-        const target = (e as { target?: { value?: unknown } }).target;
-        onInput(typeof target?.value === 'string' ? target.value : '');
-      }}
-      onKeyDown={(e: React.KeyboardEvent) => {
-        if (e.key === 'Enter') onEnter(e.shiftKey);
-        else if (e.key === 'Escape') onEscape();
-      }}
-    >
-      <span slot="start" className="codicon codicon-search" aria-hidden="true" />
-    </VSCodeTextField>
+    <span className="search-field">
+      <span className="codicon codicon-search" aria-hidden="true" />
+      <input
+        type="search"
+        value={value}
+        placeholder={placeholder}
+        aria-label={label}
+        data-testid={testId}
+        onChange={(e) => onInput(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') onEnter(e.shiftKey);
+          else if (e.key === 'Escape') onEscape();
+        }}
+      />
+    </span>
   );
 }
 
@@ -131,6 +135,8 @@ export function Badge(props: { children: ReactNode; title?: string }) {
 export interface Tab {
   id: string;
   label: ReactNode;
+  /** The label as text: the tab's accessible name, kept up to date (the toolkit copies the text only once). */
+  name: string;
   content: ReactNode;
 }
 
@@ -147,7 +153,7 @@ export function Tabs(props: { tabs: readonly Tab[]; active: string; onChange: (i
       }}
     >
       {tabs.map((t) => (
-        <VSCodePanelTab key={t.id} id={`tab-${t.id}`}>
+        <VSCodePanelTab key={t.id} id={`tab-${t.id}`} aria-label={t.name}>
           {t.label}
         </VSCodePanelTab>
       ))}

@@ -5,6 +5,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { EngineEvent, LogLine } from '../../engine/protocol';
 import type { LayoutResult } from '../layout/grid';
 import type { DagGraph, GraphError, RunListItem } from '../protocol';
+import { builderActions, type BuilderActions, type BuilderState } from './builder';
 import { cardOf, RunFold, type CardView, type InstanceView, type RunHeader } from './runView';
 
 export type BottomTab = 'timeline' | 'gantt';
@@ -14,7 +15,7 @@ export interface TimelineFilter {
   type: string | null;
 }
 
-export interface PanelState {
+export interface PanelState extends BuilderState {
   /** The workflow shown: its file's URI and its name. */
   workflow?: { uri: string; name: string };
   trusted: boolean;
@@ -46,7 +47,7 @@ export interface PanelState {
   filter: TimelineFilter;
 }
 
-export interface PanelActions {
+export interface PanelActions extends BuilderActions {
   setWorkflow(workflow: { uri: string; name: string }, trusted: boolean): void;
   setTrusted(trusted: boolean): void;
   /** A new graph (or a parse error with the best-effort graph): the last good graph stays while there is an error. */
@@ -72,92 +73,106 @@ export interface PanelActions {
 
 export type PanelStore = StoreApi<PanelState & PanelActions>;
 
-export function createPanelStore(initial: Partial<PanelState> = {}): PanelStore {
+type Set = (partial: Partial<PanelState>) => void;
+type Get = () => PanelState & PanelActions;
+type RunActions = Pick<PanelActions, 'loadRun' | 'applyEvents' | 'liveLogLines' | 'seedLogTail'>;
+
+/** The run shown: folded per node by a RunFold, whose changed instances and cards are published as new objects. */
+function runActions(set: Set, get: Get): RunActions {
   let fold: RunFold | undefined;
-  return createStore<PanelState & PanelActions>()((set, get) => {
-    /** Copies the changed instances and cards out of the fold into new objects, so that selectors see them change. */
-    const publish = (instanceIds: Iterable<string>, nodeIds: Iterable<string>, base: Pick<PanelState, 'instances' | 'cards' | 'instancesOf'>) => {
-      const instances = { ...base.instances };
-      for (const id of instanceIds) {
-        const view = fold?.view(id);
-        if (view) instances[id] = view;
+  /** Copies the changed instances and cards out of the fold into new objects, so that selectors see them change. */
+  const publish = (instanceIds: Iterable<string>, nodeIds: Iterable<string>, base: Pick<PanelState, 'instances' | 'cards' | 'instancesOf'>) => {
+    const instances = { ...base.instances };
+    for (const id of instanceIds) {
+      const view = fold?.view(id);
+      if (view) instances[id] = view;
+    }
+    const cards = { ...base.cards };
+    for (const nodeId of nodeIds) cards[nodeId] = cardOf((base.instancesOf[nodeId] ?? []).map((id) => instances[id]).filter(Boolean));
+    return { instances, cards };
+  };
+  const instancesOfFold = (f: RunFold) => {
+    const instancesOf: Record<string, string[]> = {};
+    for (const { id, nodeId } of f.instanceIds()) (instancesOf[nodeId] ??= []).push(id);
+    return instancesOf;
+  };
+  return {
+    loadRun(runId, events) {
+      if (!runId) {
+        fold = undefined;
+        return set({ run: undefined, instances: {}, instancesOf: {}, cards: {}, timeline: [], selectedInstance: null });
       }
-      const cards = { ...base.cards };
-      for (const nodeId of nodeIds) cards[nodeId] = cardOf((base.instancesOf[nodeId] ?? []).map((id) => instances[id]).filter(Boolean));
-      return { instances, cards };
-    };
+      fold = new RunFold(runId);
+      const change = fold.apply(events);
+      const instancesOf = instancesOfFold(fold);
+      const views = publish(change.instances, Object.keys(instancesOf), { instances: {}, cards: {}, instancesOf });
+      set({ run: fold.header(), instancesOf, ...views, timeline: change.timeline, now: Date.now(), selectedInstance: null });
+    },
+    applyEvents(events) {
+      if (!fold) return;
+      const change = fold.apply(events);
+      if (!change.instances.size && !change.timeline.length && !change.headerChanged) return;
+      const state = get();
+      const restarted = events.some((e) => e.type === 'workflow:started' && e.runId === fold!.runId);
+      const instancesOf = restarted ? instancesOfFold(fold) : state.instancesOf;
+      const views = publish(change.instances, change.nodes, restarted ? { instances: {}, cards: {}, instancesOf } : state);
+      set({
+        ...views,
+        instancesOf,
+        ...(change.headerChanged ? { run: fold.header() } : {}),
+        ...(change.timeline.length ? { timeline: restarted ? change.timeline : state.timeline.concat(change.timeline) } : {}),
+      });
+    },
+    liveLogLines: (instanceId) => fold?.liveLines(instanceId) ?? 0,
+    seedLogTail(instanceId, lines, liveLinesBefore) {
+      if (!fold) return;
+      fold.seedLogs(instanceId, lines, liveLinesBefore);
+      set(publish([instanceId], [], get()));
+    },
+  };
+}
 
-    return {
-      trusted: true,
-      runs: [],
-      runChoice: null,
-      instances: {},
-      instancesOf: {},
-      cards: {},
-      timeline: [],
-      selected: null,
-      selectedInstance: null,
-      now: Date.now(),
-      bottomTab: 'timeline',
-      bottomOpen: true,
-      filter: { nodeId: null, type: null },
-      ...initial,
+const INITIAL: Omit<PanelState, 'now'> = {
+  trusted: true,
+  runs: [],
+  runChoice: null,
+  instances: {},
+  instancesOf: {},
+  cards: {},
+  timeline: [],
+  selected: null,
+  selectedInstance: null,
+  bottomTab: 'timeline',
+  bottomOpen: true,
+  filter: { nodeId: null, type: null },
+  menu: null,
+  connecting: null,
+  selectedEdge: null,
+  announcement: '',
+};
 
-      setWorkflow: (workflow, trusted) => set({ workflow, trusted }),
-      setTrusted: (trusted) => set({ trusted }),
-      setGraph(graph, error) {
-        if (!graph) return set({ graphError: error });
-        if (error && get().graph) return set({ graphError: error });
-        set({ graph, graphError: error });
-      },
-      setLayout: (layoutKey, layout) => set({ layoutKey, layout }),
-      setNotice: (notice) => set({ notice }),
-      setRuns: (runs) => set({ runs }),
-      setRunChoice: (runChoice) => set({ runChoice }),
-
-      loadRun(runId, events) {
-        if (!runId) {
-          fold = undefined;
-          return set({ run: undefined, instances: {}, instancesOf: {}, cards: {}, timeline: [], selectedInstance: null });
-        }
-        fold = new RunFold(runId);
-        const change = fold.apply(events);
-        const instancesOf: Record<string, string[]> = {};
-        for (const { id, nodeId } of fold.instanceIds()) (instancesOf[nodeId] ??= []).push(id);
-        const views = publish(change.instances, Object.keys(instancesOf), { instances: {}, cards: {}, instancesOf });
-        set({ run: fold.header(), instancesOf, ...views, timeline: change.timeline, now: Date.now(), selectedInstance: null });
-      },
-
-      applyEvents(events) {
-        if (!fold) return;
-        const change = fold.apply(events);
-        if (!change.instances.size && !change.timeline.length && !change.headerChanged) return;
-        const state = get();
-        const restarted = events.some((e) => e.type === 'workflow:started' && e.runId === fold!.runId);
-        const instancesOf = restarted ? {} : state.instancesOf;
-        if (restarted) for (const { id, nodeId } of fold.instanceIds()) (instancesOf[nodeId] ??= []).push(id);
-        const views = publish(change.instances, change.nodes, restarted ? { instances: {}, cards: {}, instancesOf } : state);
-        set({
-          ...views,
-          instancesOf,
-          ...(change.headerChanged ? { run: fold.header() } : {}),
-          ...(change.timeline.length ? { timeline: restarted ? change.timeline : state.timeline.concat(change.timeline) } : {}),
-        });
-      },
-
-      liveLogLines: (instanceId) => fold?.liveLines(instanceId) ?? 0,
-
-      seedLogTail(instanceId, lines, liveLinesBefore) {
-        if (!fold) return;
-        fold.seedLogs(instanceId, lines, liveLinesBefore);
-        set(publish([instanceId], [], get()));
-      },
-
-      select: (selected, instanceId = null) => set({ selected, selectedInstance: instanceId }),
-      setNow: (now) => set({ now }),
-      setBottomTab: (bottomTab) => set({ bottomTab, bottomOpen: true }),
-      setBottomOpen: (bottomOpen) => set({ bottomOpen }),
-      setFilter: (filter) => set({ filter: { ...get().filter, ...filter } }),
-    };
-  });
+export function createPanelStore(initial: Partial<PanelState> = {}): PanelStore {
+  return createStore<PanelState & PanelActions>()((set, get) => ({
+    ...INITIAL,
+    now: Date.now(),
+    ...initial,
+    ...builderActions(set, get),
+    ...runActions(set, get),
+    setWorkflow: (workflow, trusted) => set({ workflow, trusted }),
+    setTrusted: (trusted) => set({ trusted }),
+    setGraph(graph, error) {
+      if (!graph) return set({ graphError: error });
+      if (error && get().graph) return set({ graphError: error });
+      set({ graph, graphError: error });
+    },
+    setLayout: (layoutKey, layout) => set({ layoutKey, layout }),
+    setNotice: (notice) => set({ notice }),
+    setRuns: (runs) => set({ runs }),
+    setRunChoice: (runChoice) => set({ runChoice }),
+    select: (selected, instanceId = null) => set({ selected, selectedInstance: instanceId }),
+    setNow: (now) => set({ now }),
+    setBottomTab: (bottomTab) => set({ bottomTab, bottomOpen: true }),
+    setBottomOpen: (bottomOpen) => set({ bottomOpen }),
+    setFilter: (filter) => set({ filter: { ...get().filter, ...filter } }),
+  }));
 }

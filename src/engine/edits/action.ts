@@ -1,0 +1,46 @@
+// What a builder action is, as it crosses from the DAG panel to the host: types and the guard, nothing heavier, so
+// that the panel's bundle can name them.
+import { isObject, isString, isStringArray, type Json } from '../json';
+
+export type NodeKind = 'run' | 'approval' | 'workflow' | 'matrix';
+
+/** A JSON value as a node property takes it. */
+export type FieldValue = string | number | boolean | null | FieldValue[] | { [key: string]: FieldValue };
+
+export type EditAction =
+  | { type: 'addNode'; kind: NodeKind; id?: string; needs?: string[]; after?: string; run?: string }
+  | { type: 'removeNode'; id: string }
+  | { type: 'connect'; from: string; to: string }
+  | { type: 'disconnect'; from: string; to: string }
+  | { type: 'rename'; from: string; to: string }
+  /** `value` undefined removes the property. */
+  | { type: 'set'; id: string; key: string; value?: FieldValue }
+  | { type: 'duplicate'; id: string }
+  | { type: 'paste'; text: string; after?: string };
+
+const KINDS: readonly string[] = ['run', 'approval', 'workflow', 'matrix'] satisfies NodeKind[];
+const optionalText = (v: unknown) => v === undefined || isString(v);
+
+/** Checks an action that crossed a boundary (the panel's message); what is wrong with it otherwise. */
+export function parseEditAction(v: unknown): { action: EditAction } | { error: string } {
+  if (!isObject(v) || !isString(v.type)) return { error: 'an action is an object with a type' };
+  const checks: Record<EditAction['type'], (a: Json) => boolean> = {
+    addNode: (a) =>
+      isString(a.kind) &&
+      KINDS.includes(a.kind) &&
+      optionalText(a.id) &&
+      optionalText(a.after) &&
+      optionalText(a.run) &&
+      (a.needs === undefined || isStringArray(a.needs)),
+    removeNode: (a) => isString(a.id),
+    connect: (a) => isString(a.from) && isString(a.to),
+    disconnect: (a) => isString(a.from) && isString(a.to),
+    rename: (a) => isString(a.from) && isString(a.to),
+    set: (a) => isString(a.id) && isString(a.key),
+    duplicate: (a) => isString(a.id),
+    paste: (a) => isString(a.text) && optionalText(a.after),
+  };
+  const check = (checks as Record<string, ((a: Json) => boolean) | undefined>)[v.type];
+  if (!check) return { error: `unknown action '${v.type}'` };
+  return check(v) ? { action: v as EditAction } : { error: `${v.type}: missing or mistyped fields` };
+}

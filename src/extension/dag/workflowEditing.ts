@@ -1,0 +1,142 @@
+// The builder's actions, applied to the workflow's TextDocument: the engine plans the text edits, the host applies
+// them as one WorkspaceEdit (one undo step; the file on disk is left to the user's saving), shows briefly what
+// changed in the editor, and puts the cursor where the user is likely to type next.
+import * as vscode from 'vscode';
+import { applyEdits, planEdit, spansAfter, type EditAction } from '../../engine/edits/actions';
+import { copyNodes } from '../../engine/edits/clipboard';
+import { referencesTo } from '../../engine/edits/nodes';
+import { fieldPair, nodePair, rangeOf } from '../../engine/edits/yamlText';
+import type { WorkflowIndex } from '../../engine/workflowIndex';
+import { toRange } from '../convert';
+import type { WorkflowDocuments } from '../language/documents';
+import { plainText } from '../ui/untrustedText';
+
+/** How long what an action wrote stays highlighted in the editor. */
+const HIGHLIGHT_MS = 1500;
+
+export interface EditReply {
+  applied: boolean;
+  select?: string;
+  note?: string;
+}
+
+/** One highlight decoration for every panel, made with the extension and disposed with it. */
+export class EditHighlight implements vscode.Disposable {
+  readonly type = vscode.window.createTextEditorDecorationType({
+    backgroundColor: new vscode.ThemeColor('editor.findMatchHighlightBackground'),
+    isWholeLine: false,
+  });
+  private timer: NodeJS.Timeout | undefined;
+
+  show(editor: vscode.TextEditor, ranges: vscode.Range[]): void {
+    editor.setDecorations(this.type, ranges);
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => editor.setDecorations(this.type, []), HIGHLIGHT_MS);
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.type.dispose();
+  }
+}
+
+/** The builder for one workflow document. */
+export class WorkflowEditing {
+  constructor(
+    private readonly uri: vscode.Uri,
+    private readonly documents: WorkflowDocuments,
+    private readonly highlight: EditHighlight,
+    /** The editor column beside the panel. */
+    private readonly column: () => vscode.ViewColumn,
+  ) {}
+
+  private async document(): Promise<vscode.TextDocument> {
+    return vscode.workspace.textDocuments.find((d) => d.uri.toString() === this.uri.toString()) ?? vscode.workspace.openTextDocument(this.uri);
+  }
+
+  /** The index of the text as it is now; refused while the YAML does not parse (edits need its structure). */
+  private indexOf(doc: vscode.TextDocument): WorkflowIndex {
+    const index = this.documents.index(doc);
+    const syntax = index.result.diagnostics.find((d) => d.code === 'yaml-syntax');
+    if (syntax) throw new Error(`line ${doc.positionAt(syntax.span.start).line + 1} does not parse (${syntax.message}): fix it in the editor first`);
+    return index;
+  }
+
+  async edit(action: EditAction): Promise<EditReply> {
+    const doc = await this.document();
+    const index = this.indexOf(doc);
+    if (action.type === 'removeNode' && !(await this.confirmRemove(index, action.id))) return { applied: false };
+    const outcome = planEdit(index, action);
+    if ('error' in outcome) throw new Error(outcome.error);
+    await this.apply(doc, outcome.edits, outcome.reveal);
+    return { applied: true, ...(outcome.select ? { select: outcome.select } : {}), ...(outcome.note ? { note: outcome.note } : {}) };
+  }
+
+  private async confirmRemove(index: WorkflowIndex, id: string): Promise<boolean> {
+    const left = referencesTo(index, id);
+    const detail = left
+      ? `${left} expression${left === 1 ? '' : 's'} read nodes.${plainText(id)}: they stay, and show as problems until you change them.`
+      : 'Its entries in other nodes’ needs are removed too. Undo brings it back.';
+    const answer = await vscode.window.showWarningMessage(`Delete node '${plainText(id)}'?`, { modal: true, detail }, 'Delete');
+    return answer === 'Delete';
+  }
+
+  private async apply(
+    doc: vscode.TextDocument,
+    edits: readonly { span: { start: number; end: number }; newText: string }[],
+    reveal?: { start: number; end: number },
+  ) {
+    const before = doc.getText();
+    const edit = new vscode.WorkspaceEdit();
+    for (const e of edits) edit.replace(doc.uri, toRange(doc, e.span), e.newText);
+    if (!(await vscode.workspace.applyEdit(edit))) throw new Error('the editor did not take the change (the document may be read-only)');
+    // What the engine planned against must be what the document now holds.
+    if (doc.getText() !== applyEdits(before, edits)) throw new Error('the document changed while the edit was applied: try again');
+    const editor = vscode.window.visibleTextEditors.find((e) => e.document === doc);
+    if (!editor) return;
+    const ranges = spansAfter(edits)
+      .filter((s) => s.end > s.start)
+      .map((s) => toRange(doc, s));
+    this.highlight.show(editor, ranges);
+    const focus = reveal ? toRange(doc, reveal) : ranges[0];
+    if (reveal) editor.selection = new vscode.Selection(focus.start, focus.end);
+    if (focus) editor.revealRange(focus, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  }
+
+  async copy(ids: string[]): Promise<void> {
+    const copied = copyNodes(this.indexOf(await this.document()), ids);
+    if ('error' in copied) throw new Error(copied.error);
+    await vscode.env.clipboard.writeText(copied.text);
+  }
+
+  async paste(after?: string): Promise<EditReply> {
+    const text = await vscode.env.clipboard.readText();
+    if (!text.trim()) throw new Error('the clipboard is empty: copy nodes first');
+    return this.edit({ type: 'paste', text, ...(after ? { after } : {}) });
+  }
+
+  /** Undoes (or redoes) the document's last change in its editor, then gives the panel its focus back. */
+  async undo(redo: boolean, refocus: () => void): Promise<void> {
+    const doc = await this.document();
+    await vscode.window.showTextDocument(doc, { viewColumn: this.column(), preserveFocus: false });
+    await vscode.commands.executeCommand(redo ? 'redo' : 'undo');
+    refocus();
+  }
+
+  /** Shows a node's script in the editor, with the cursor at its start (or at its key, for a node without one). */
+  async openScript(nodeId: string): Promise<void> {
+    const doc = await this.document();
+    const index = this.documents.index(doc);
+    const pair = nodePair(index.result.parsed, nodeId);
+    if (!pair) throw new Error(`there is no node '${nodeId}'`);
+    const run = fieldPair(pair, 'run');
+    const at = rangeOf(run?.value) ?? rangeOf(pair.key)!;
+    const text = doc.getText();
+    // Into a block scalar's first line, past its `|` header.
+    const start = text[at[0]] === '|' || text[at[0]] === '>' ? text.indexOf('\n', at[0]) + 1 : at[0];
+    const position = doc.positionAt(start > 0 ? start : at[0]);
+    const line = doc.lineAt(position.line);
+    const cursor = text[at[0]] === '|' || text[at[0]] === '>' ? line.range.start.translate(0, line.firstNonWhitespaceCharacterIndex) : position;
+    await vscode.window.showTextDocument(doc, { viewColumn: this.column(), selection: new vscode.Selection(cursor, cursor) });
+  }
+}

@@ -1,0 +1,292 @@
+// The builder's form: a node's properties as the file writes them, each change one edit of the YAML (committed on
+// Enter or when the field loses focus), the validator's problems shown under the property they are in.
+import { useEffect, useId, useState, type KeyboardEvent, type ReactNode } from 'react';
+import type { FieldValue } from '../../engine/edits/action';
+import type { DagNode, NodeProblem } from '../protocol';
+import { useBuilder, useController } from './context';
+import { Button } from './toolkit';
+
+type Parse = (text: string) => { value: FieldValue | undefined } | { error: string };
+
+const asText: Parse = (t) => ({ value: t.trim() === '' ? undefined : t });
+const asScript: Parse = (t) => ({ value: t === '' ? undefined : t });
+const asDuration: Parse = (t) => ({ value: t.trim() === '' ? undefined : /^\d+(\.\d+)?$/.test(t.trim()) ? Number(t) : t.trim() });
+const asCount: Parse = (t) => (t.trim() === '' ? { value: undefined } : /^\d+$/.test(t.trim()) ? { value: Number(t) } : { error: 'a whole number of retries' });
+const asList: Parse = (t) => {
+  const items = t.split(/[,\s]+/).filter(Boolean);
+  return { value: items.length ? items : undefined };
+};
+const asPairs: Parse = (t) => {
+  const out: Record<string, string> = {};
+  for (const line of t.split('\n').filter((l) => l.trim())) {
+    const eq = line.indexOf('=');
+    if (eq <= 0) return { error: `'${line.trim()}' is not NAME=value` };
+    out[line.slice(0, eq).trim()] = line.slice(eq + 1);
+  }
+  return { value: Object.keys(out).length ? out : undefined };
+};
+const pairsText = (m: Record<string, string>) =>
+  Object.entries(m)
+    .map(([k, v]) => `${k}=${v}`)
+    .join('\n');
+
+interface FieldProps {
+  label: string;
+  name: string;
+  initial: string;
+  parse: Parse;
+  commit: (value: FieldValue | undefined) => void;
+  problems: NodeProblem[];
+  multiline?: boolean;
+  placeholder?: string;
+  children?: ReactNode;
+}
+
+/** One property: a labelled input whose value becomes an edit when it changes. */
+function Field({ label, name, initial, parse, commit, problems, multiline, placeholder, children }: FieldProps) {
+  const id = useId();
+  const [text, setText] = useState(initial);
+  const [error, setError] = useState<string | null>(null);
+  const [editing, setEditing] = useState(false);
+  useEffect(() => {
+    if (!editing) setText(initial);
+  }, [initial, editing]);
+  const done = () => {
+    setEditing(false);
+    if (text === initial) return setError(null);
+    const parsed = parse(text);
+    if ('error' in parsed) return setError(parsed.error);
+    setError(null);
+    commit(parsed.value);
+  };
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key === 'Enter' && (!multiline || e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      done();
+    } else if (e.key === 'Escape' && (text !== initial || error)) {
+      // The first Escape takes back what was typed; with nothing typed, it goes on to close the details.
+      e.stopPropagation();
+      setText(initial);
+      setError(null);
+    }
+  };
+  const messages = [...(error ? [error] : []), ...problems.map((p) => p.message)];
+  const common = {
+    id,
+    value: text,
+    placeholder,
+    'data-field': name,
+    'aria-invalid': messages.length > 0 || undefined,
+    'aria-describedby': messages.length ? `${id}-problems` : undefined,
+    onFocus: () => setEditing(true),
+    onBlur: done,
+    onKeyDown,
+  };
+  return (
+    <div className="form-field">
+      <label htmlFor={id}>{label}</label>
+      {multiline ? (
+        <textarea {...common} rows={Math.min(8, Math.max(2, text.split('\n').length))} onChange={(e) => setText(e.target.value)} />
+      ) : (
+        <input type="text" {...common} onChange={(e) => setText(e.target.value)} />
+      )}
+      {children}
+      {messages.length ? (
+        <ul id={`${id}-problems`} className="form-problems">
+          {messages.map((m) => (
+            <li key={m}>{m}</li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}
+
+function Checkbox({ label, checked, commit }: { label: string; checked: boolean; commit: (v: boolean) => void }) {
+  const id = useId();
+  return (
+    <div className="form-field form-check">
+      <input id={id} type="checkbox" checked={checked} data-field="continueOnError" onChange={(e) => commit(e.target.checked)} />
+      <label htmlFor={id}>{label}</label>
+    </div>
+  );
+}
+
+/** What the parts of the form share: the node, its problems by property, and the edit of a property. */
+interface FormPart {
+  node: DagNode;
+  problemsOf: (field: string) => NodeProblem[];
+  set: (key: string) => (value: FieldValue | undefined) => void;
+}
+
+const FIELDS_SHOWN = ['name', 'phase', 'run', 'if', 'retry', 'timeout', 'outputs', 'env', 'approval', 'workflow', 'with'];
+
+export function NodeForm({ node }: { node: DagNode }) {
+  const builder = useBuilder();
+  const part: FormPart = {
+    node,
+    problemsOf: (field) => node.problems.filter((p) => p.field === field),
+    set: (key) => (value) => builder.set(node.id, key, value),
+  };
+  const f = node.fields;
+  const other = node.problems.filter((p) => p.field === undefined || !FIELDS_SHOWN.includes(p.field));
+  return (
+    <form className="node-form" aria-label={`Properties of ${node.id}`} onSubmit={(e) => e.preventDefault()}>
+      <Field label="Id" name="id" initial={node.id} parse={asText} commit={(v) => typeof v === 'string' && builder.rename(node.id, v.trim())} problems={[]} />
+      <Field
+        label="Name"
+        name="name"
+        initial={f.name ?? ''}
+        placeholder={node.id}
+        parse={asText}
+        commit={part.set('name')}
+        problems={part.problemsOf('name')}
+      />
+      <Field
+        label="Phase"
+        name="phase"
+        initial={f.phase ?? ''}
+        placeholder="design, testing…"
+        parse={asText}
+        commit={part.set('phase')}
+        problems={part.problemsOf('phase')}
+      />
+      {node.kind === 'run' ? <ScriptField {...part} /> : null}
+      {node.kind === 'approval' ? <ApprovalFields {...part} /> : null}
+      {node.kind === 'workflow' ? <WorkflowFields {...part} /> : null}
+      <Field
+        label="Condition (if)"
+        name="if"
+        initial={f.if ?? ''}
+        placeholder="success()"
+        parse={asText}
+        commit={part.set('if')}
+        problems={part.problemsOf('if')}
+      />
+      {node.kind !== 'approval' ? <StepFields {...part} /> : null}
+      {other.length ? (
+        <ul className="form-problems" aria-label="Other problems">
+          {other.map((p) => (
+            <li key={p.message}>{p.message}</li>
+          ))}
+        </ul>
+      ) : null}
+    </form>
+  );
+}
+
+function ScriptField({ node, problemsOf, set }: FormPart) {
+  const controller = useController();
+  return (
+    <Field
+      label="Script (Ctrl+Enter to apply)"
+      name="run"
+      initial={node.fields.run ?? ''}
+      parse={asScript}
+      commit={set('run')}
+      problems={problemsOf('run')}
+      multiline
+    >
+      <Button icon="go-to-file" secondary label="Edit in the editor" onClick={() => void controller.openScript(node.id).catch(() => undefined)} />
+    </Field>
+  );
+}
+
+function ApprovalFields({ node, problemsOf, set }: FormPart) {
+  const f = node.fields;
+  // The gate's settings are one mapping: a change to one part writes the mapping with the other kept.
+  const setPart = (part: 'prompt' | 'timeout') => (value: FieldValue | undefined) => {
+    const approval: Record<string, FieldValue> = {
+      ...(f.prompt !== undefined ? { prompt: f.prompt } : {}),
+      ...(f.approvalTimeout !== undefined ? { timeout: f.approvalTimeout } : {}),
+    };
+    if (value === undefined) delete approval[part];
+    else approval[part] = value;
+    set('approval')(approval);
+  };
+  return (
+    <>
+      <Field label="Prompt" name="prompt" initial={f.prompt ?? ''} parse={asText} commit={setPart('prompt')} problems={problemsOf('approval')} />
+      <Field
+        label="Waits at most"
+        name="approvalTimeout"
+        initial={f.approvalTimeout ?? ''}
+        placeholder="1h (empty: until answered)"
+        parse={asDuration}
+        commit={setPart('timeout')}
+        problems={[]}
+      />
+    </>
+  );
+}
+
+function WorkflowFields({ node, problemsOf, set }: FormPart) {
+  return (
+    <>
+      <Field
+        label="Workflow file"
+        name="workflow"
+        initial={node.fields.workflow ?? ''}
+        parse={asText}
+        commit={set('workflow')}
+        problems={problemsOf('workflow')}
+      />
+      <Field
+        label="Inputs (NAME=value per line)"
+        name="with"
+        initial={pairsText(node.fields.with)}
+        parse={asPairs}
+        commit={set('with')}
+        problems={problemsOf('with')}
+        multiline
+      />
+    </>
+  );
+}
+
+/** What a step and a sub-workflow have: retries, a timeout, continueOnError, outputs, environment. */
+function StepFields({ node, problemsOf, set }: FormPart) {
+  const builder = useBuilder();
+  const f = node.fields;
+  return (
+    <>
+      <Field
+        label="Retries"
+        name="retry"
+        initial={f.retry === undefined ? '' : String(f.retry)}
+        placeholder="0"
+        parse={asCount}
+        commit={set('retry')}
+        problems={problemsOf('retry')}
+      />
+      <Field
+        label="Timeout"
+        name="timeout"
+        initial={f.timeout ?? ''}
+        placeholder="5m, 90s…"
+        parse={asDuration}
+        commit={set('timeout')}
+        problems={problemsOf('timeout')}
+      />
+      <Checkbox label="Continue on error" checked={f.continueOnError} commit={(v) => builder.set(node.id, 'continueOnError', v ? true : undefined)} />
+      <Field
+        label="Outputs"
+        name="outputs"
+        initial={f.outputs.join(', ')}
+        placeholder="version, url"
+        parse={asList}
+        commit={set('outputs')}
+        problems={problemsOf('outputs')}
+      />
+      <Field
+        label="Environment (NAME=value per line)"
+        name="env"
+        initial={pairsText(f.env)}
+        parse={asPairs}
+        commit={set('env')}
+        problems={problemsOf('env')}
+        multiline
+      />
+    </>
+  );
+}

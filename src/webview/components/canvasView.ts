@@ -1,0 +1,97 @@
+// Where the graph is in view. Fitting keeps cards readable: a graph too big to fit at a readable zoom fills the
+// panel's width and starts at its top, and the rest is a scroll away (the wheel scrolls; Ctrl+wheel zooms).
+import { useEffect, useRef, type MutableRefObject, type RefObject } from 'react';
+import { useReactFlow, type ReactFlowInstance } from 'reactflow';
+import type { Controller } from '../controller';
+import { CARD_HEIGHT, CARD_WIDTH } from '../layout/grid';
+import type { PanelStore } from '../state/store';
+
+/** The smallest zoom at which a card's text is still readable. */
+export const READABLE_ZOOM = 0.6;
+const PAD = 24;
+
+/**
+ * Fits the graph: whole when it fits at a readable zoom, else as wide as the panel from its top. From the layout's
+ * own bounds (positions start at 0, 0): a card just added is not measured yet.
+ */
+function fitLayout(flow: ReactFlowInstance, store: PanelStore, el: HTMLDivElement | null, duration: number): void {
+  const layout = store.getState().layout;
+  if (!layout || !el) return;
+  const { width, height } = el.getBoundingClientRect();
+  if (width === 0 || height === 0) return;
+  const byWidth = (width - 2 * PAD) / layout.width;
+  const whole = Math.min(1, byWidth, (height - 2 * PAD) / layout.height);
+  if (whole >= READABLE_ZOOM) {
+    const zoom = Math.min(1, whole / 1.12);
+    void flow.setViewport({ x: (width - layout.width * zoom) / 2, y: (height - layout.height * zoom) / 2, zoom }, { duration });
+    return;
+  }
+  const zoom = Math.max(READABLE_ZOOM, Math.min(1, byWidth));
+  const x = Math.max(PAD, (width - layout.width * zoom) / 2);
+  void flow.setViewport({ x, y: PAD, zoom }, { duration });
+}
+
+export function useCanvasView(container: RefObject<HTMLDivElement>, store: PanelStore, controller: Controller): { userMoved: MutableRefObject<boolean> } {
+  const flow = useReactFlow();
+  /** Whether the user has panned or zoomed: until then, the graph is refitted when the panel is resized. */
+  const userMoved = useRef(false);
+
+  useEffect(() => {
+    const fit = (duration = 0) => fitLayout(flow, store, container.current, duration);
+    controller.fitView = () => {
+      userMoved.current = false;
+      fit(200);
+    };
+    const el = container.current;
+    if (!el) return;
+    const observer = new ResizeObserver(() => {
+      if (userMoved.current) return;
+      fit();
+      // The details opening (or the panel narrowing) must not hide the node they are about.
+      const selected = store.getState().selected;
+      if (selected) controller.focusNode(selected);
+    });
+    observer.observe(el);
+    const unsubscribe = store.subscribe((s, previous) => {
+      if (s.layout === previous.layout) return;
+      // The first layout is fitted; one of a graph that grew or shrank too, unless the user has moved the view.
+      // After the frame that gives React Flow the new nodes: it fits what it has.
+      requestAnimationFrame(() => {
+        if (!previous.layout || !userMoved.current) fit();
+        const selected = store.getState().selected;
+        if (previous.layout && selected) controller.focusNode(selected);
+      });
+    });
+    return () => {
+      observer.disconnect();
+      unsubscribe();
+    };
+  }, [controller, flow, store, container]);
+
+  // Brings a node into view when it is off screen (the editor's cursor moved to it, or a search found it).
+  useEffect(() => {
+    controller.focusNode = (id: string) => {
+      const p = store.getState().layout?.positions[id];
+      const pane = container.current;
+      if (!p || !pane) return;
+      const { x, y, zoom } = flow.getViewport();
+      const left = -x / zoom;
+      const top = -y / zoom;
+      const { width, height } = pane.getBoundingClientRect();
+      const inView = p.x >= left && p.y >= top && p.x + CARD_WIDTH <= left + width / zoom && p.y + CARD_HEIGHT <= top + height / zoom;
+      if (!inView) flow.setCenter(p.x + CARD_WIDTH / 2, p.y + CARD_HEIGHT / 2, { zoom: Math.max(zoom, READABLE_ZOOM), duration: 250 });
+    };
+    controller.focusCanvas = () => container.current?.focus();
+  }, [controller, flow, store, container]);
+
+  // The selected node stays in view when it becomes selected (a node the builder added, say); a new layout that
+  // moves it is followed above.
+  useEffect(
+    () =>
+      store.subscribe((s, previous) => {
+        if (s.selected && s.selected !== previous.selected) controller.focusNode(s.selected);
+      }),
+    [store, controller],
+  );
+  return { userMoved };
+}

@@ -1,0 +1,107 @@
+// What the builder's controls do: each turns a user's intent into an action for the host, and says what happened
+// (to screen readers, and in place when it is refused). The canvas, the menus, the toolbar and the form share them.
+import type { EditAction, FieldValue, NodeKind } from '../../engine/edits/action';
+import type { Controller } from '../controller';
+import { connectionProblem } from './connections';
+import type { PanelStore } from './store';
+
+export interface Builder {
+  add(kind: NodeKind): void;
+  remove(id: string): void;
+  duplicate(id: string): void;
+  connect(from: string, to: string): void;
+  disconnect(from: string, to: string): void;
+  rename(from: string, to: string): void;
+  set(id: string, key: string, value: FieldValue | undefined): void;
+  copy(id: string): void;
+  cut(id: string): void;
+  paste(): void;
+  /** Starts connecting from the keyboard: the arrows pick the node that will need `from`, Enter connects. */
+  startConnect(from: string): void;
+  finishConnect(): void;
+  cancelConnect(): void;
+}
+
+type Say = (text: string) => void;
+type Run = (action: EditAction, done: string) => void;
+
+/** Copy, cut and paste: nodes travel as YAML text through the host's clipboard. */
+function clipboardIntents(store: PanelStore, controller: Controller, run: Run, say: Say, fail: (e: Error) => void): Pick<Builder, 'copy' | 'cut' | 'paste'> {
+  return {
+    copy: (id) =>
+      void controller
+        .copyNodes([id])
+        .then(() => say(`Copied ${id}`))
+        .catch(fail),
+    cut: (id) =>
+      void controller
+        .copyNodes([id])
+        .then(() => run({ type: 'removeNode', id }, `Cut ${id}`))
+        .catch(fail),
+    paste: () =>
+      void controller
+        .pasteNodes(store.getState().selected ?? undefined)
+        .then(() => say('Pasted'))
+        .catch(fail),
+  };
+}
+
+/** Connecting from the keyboard: start, then Enter on the node that is to need the first one, or Escape. */
+function connectingIntents(store: PanelStore, connect: Builder['connect'], say: Say): Pick<Builder, 'startConnect' | 'finishConnect' | 'cancelConnect'> {
+  return {
+    startConnect(from) {
+      store.getState().setConnecting({ from, target: null });
+      say(`Connecting from ${from}: move to the node that needs it with the arrow keys, then press Enter. Escape cancels.`);
+    },
+    finishConnect() {
+      const c = store.getState().connecting;
+      store.getState().setConnecting(null);
+      if (c?.target) connect(c.from, c.target);
+      else say('Not connected: no node chosen');
+    },
+    cancelConnect() {
+      store.getState().setConnecting(null);
+      say('Connecting cancelled');
+    },
+  };
+}
+
+export function createBuilder(store: PanelStore, controller: Controller): Builder {
+  const say = (text: string) => store.getState().announce(text);
+  const fail = (e: Error) => {
+    store.getState().setNotice(e.message);
+    say(e.message);
+  };
+  const run: Run = (action, done) =>
+    void controller
+      .edit(action)
+      .then((r) => {
+        if (!r.applied) return;
+        say(r.note ? `${done}. ${r.note}` : done);
+        if (r.note) store.getState().setNotice(r.note);
+      })
+      .catch(fail);
+  const connect: Builder['connect'] = (from, to) => {
+    const problem = connectionProblem(store.getState().graph, from, to);
+    if (problem) return fail(new Error(`Not connected: ${problem}`));
+    run({ type: 'connect', from, to }, `${to} now needs ${from}`);
+  };
+  return {
+    add(kind) {
+      const selected = store.getState().selected;
+      run({ type: 'addNode', kind, ...(selected ? { after: selected, needs: [selected] } : {}) }, selected ? `Added a node after ${selected}` : 'Added a node');
+    },
+    remove: (id) => run({ type: 'removeNode', id }, `Deleted ${id}`),
+    duplicate: (id) => run({ type: 'duplicate', id }, `Duplicated ${id}`),
+    connect,
+    disconnect(from, to) {
+      store.getState().selectEdge(null);
+      run({ type: 'disconnect', from, to }, `${to} no longer needs ${from}`);
+    },
+    rename: (from, to) => run({ type: 'rename', from, to }, `Renamed ${from} to ${to}`),
+    set: (id, key, value) =>
+      run({ type: 'set', id, key, ...(value === undefined ? {} : { value }) }, value === undefined ? `Removed ${key} of ${id}` : `Set ${key} of ${id}`),
+    ...clipboardIntents(store, controller, run, say, fail),
+    ...connectingIntents(store, connect, say),
+  };
+}

@@ -1,0 +1,58 @@
+import { strict as assert } from 'node:assert';
+import { validateWorkflow } from '../../src/engine/validation/validate';
+import { buildIndex } from '../../src/engine/workflowIndex';
+import { dagGraphOf } from '../../src/extension/dag/dagGraph';
+import { connectionProblem } from '../../src/webview/state/connections';
+import { createPanelStore } from '../../src/webview/state/store';
+import { yaml } from './helpers';
+
+const graph = dagGraphOf(
+  buildIndex(
+    validateWorkflow(
+      yaml(
+        'version: 1',
+        'name: G',
+        'nodes:',
+        '  a: { run: x }',
+        '  b: { needs: a, run: x, timeout: soon }',
+        '  c:',
+        '    needs: b',
+        '    name: C',
+        '    env: { K: v }',
+        '    retry: { max: 2 }',
+        '    continueOnError: true',
+        '    run: |',
+        '      echo c',
+      ),
+    ),
+  ),
+).graph;
+
+describe('DAG panel: the builder', () => {
+  it('refuses, before asking the host, connections that close a cycle or repeat an edge', () => {
+    assert.equal(connectionProblem(graph, 'a', 'c'), undefined);
+    assert.equal(connectionProblem(graph, 'c', 'a'), 'c needs a already: this would make a cycle');
+    assert.equal(connectionProblem(graph, 'a', 'b'), 'b already needs a');
+    assert.equal(connectionProblem(graph, 'a', 'a'), 'a node cannot need itself');
+    assert.equal(connectionProblem(graph, 'a', 'zz'), 'drop on a node');
+  });
+
+  it("gives the form each node's properties as the file writes them, and its problems by property", () => {
+    const c = graph.nodes.find((n) => n.id === 'c')!;
+    assert.deepEqual(c.fields, { name: 'C', run: 'echo c\n', retry: 2, continueOnError: true, outputs: [], env: { K: 'v' }, with: {} });
+    const b = graph.nodes.find((n) => n.id === 'b')!;
+    assert.deepEqual(
+      b.problems.map((p) => [p.field, p.severity]),
+      [['timeout', 'error']],
+    );
+  });
+
+  it('says the same announcement again when it repeats', () => {
+    const store = createPanelStore();
+    store.getState().announce('Deleted a');
+    const first = store.getState().announcement;
+    store.getState().announce('Deleted a');
+    assert.notEqual(store.getState().announcement, first);
+    assert.match(store.getState().announcement, /^Deleted a/);
+  });
+});

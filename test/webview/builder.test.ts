@@ -1,0 +1,184 @@
+// The builder in Chromium, against a stand-in host that does what the extension does with an edit: the engine
+// plans it on the text, the text changes, the panel gets the new graph. Screenshots go to test-results/webview/.
+import { strict as assert } from 'node:assert';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { applyEdits, planEdit } from '../../src/engine/edits/actions';
+import { validateWorkflow } from '../../src/engine/validation/validate';
+import { buildIndex } from '../../src/engine/workflowIndex';
+import type { HostMessage, WebviewMessage } from '../../src/webview/protocol';
+import { exampleText, graphOf, root } from './fixtures';
+import { launchChromium, openPanel, posted, send, startHarness, type Harness } from './harness';
+
+const shots = join(root, 'test-results', 'webview');
+const WORKFLOW = { uri: 'file:///work/sdlc-parallel.workflow.yaml', name: 'SDLC parallel' };
+
+type Edit = Extract<WebviewMessage, { type: 'edit' }> & { requestId: number };
+
+/** Answers the panel's edit requests as the host does, keeping the workflow's text; `text()` is the text now. */
+function fakeHost(page: Page, initial: string) {
+  let text = initial;
+  let seen = 0;
+  let stopped = false;
+  const edits: Edit[] = [];
+  const loop = async () => {
+    while (!stopped) {
+      const all: WebviewMessage[] = await posted(page).catch(() => []);
+      const requests = all.filter((m): m is Edit => m.type === 'edit');
+      for (const r of requests.slice(seen)) {
+        edits.push(r);
+        const outcome = planEdit(buildIndex(validateWorkflow(text)), r.action);
+        if ('error' in outcome) {
+          await send(page, { type: 'reply', requestId: r.requestId, ok: false, error: outcome.error });
+          continue;
+        }
+        text = applyEdits(text, outcome.edits);
+        await send(page, { type: 'graph', graph: graphOf(text) });
+        await send(page, { type: 'reply', requestId: r.requestId, ok: true, result: { applied: true, ...(outcome.select ? { select: outcome.select } : {}) } });
+      }
+      seen = requests.length;
+      await new Promise((r) => setTimeout(r, 30));
+    }
+  };
+  void loop();
+  return { text: () => text, edits, stop: () => (stopped = true) };
+}
+
+/** The centre of an element's box. */
+async function centre(page: Page, selector: string): Promise<{ x: number; y: number }> {
+  const box = (await page.locator(selector).boundingBox())!;
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+}
+
+describe('DAG panel builder in Chromium', function () {
+  this.timeout(60_000);
+  let harness: Harness;
+  let browser: Browser;
+  const sdlc = exampleText('sdlc-parallel.workflow.yaml');
+  const init = (text: string): HostMessage => ({ type: 'init', workflow: WORKFLOW, graph: graphOf(text), runs: [], trusted: true });
+
+  before(async () => {
+    mkdirSync(shots, { recursive: true });
+    harness = await startHarness(root);
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await harness?.close();
+  });
+
+  const open: { page: Page; host: ReturnType<typeof fakeHost> }[] = [];
+  afterEach(async () => {
+    for (const { page, host } of open.splice(0)) {
+      host.stop();
+      await page.close();
+    }
+  });
+
+  async function panel(size?: { width: number; height: number }) {
+    const page = await openPanel(browser, harness, 'light', size);
+    await send(page, init(sdlc));
+    await page.waitForSelector('.card');
+    const opened = { page, host: fakeHost(page, sdlc) };
+    open.push(opened);
+    return opened;
+  }
+
+  /** Waits until the stand-in host's text matches. */
+  async function textMatches(host: ReturnType<typeof fakeHost>, pattern: RegExp): Promise<void> {
+    for (let i = 0; i < 200 && !pattern.test(host.text()); i++) await new Promise((r) => setTimeout(r, 25));
+    assert.match(host.text(), pattern);
+  }
+
+  it('connects by dragging from a card to another; the new edge is drawn', async () => {
+    const { page, host } = await panel();
+    await page.hover('.card[data-node="requirements"]');
+    const from = await centre(page, '.card[data-node="requirements"] .react-flow__handle-bottom');
+    const to = await centre(page, '.card[data-node="testing"]');
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    await page.mouse.move((from.x + to.x) / 2, (from.y + to.y) / 2, { steps: 5 });
+    await page.mouse.move(to.x, to.y, { steps: 5 });
+    await page.locator('[data-testid="connection-line"]', { hasText: 'testing will need requirements' }).waitFor();
+    await page.mouse.up();
+    await page.waitForSelector('[data-edge="requirements->testing"]');
+    assert.deepEqual(host.edits.at(-1)!.action, { type: 'connect', from: 'requirements', to: 'testing' });
+    assert.match(host.text(), /needs: \[backend, frontend, requirements\]/);
+    await page.screenshot({ path: join(shots, 'builder-connected.png') });
+  });
+
+  it('refuses at the pointer a connection that would close a cycle, and asks nothing of the host', async () => {
+    const { page, host } = await panel();
+    await page.hover('.card[data-node="deployment"]');
+    const from = await centre(page, '.card[data-node="deployment"] .react-flow__handle-bottom');
+    const to = await centre(page, '.card[data-node="design"]');
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    await page.mouse.move(to.x, to.y, { steps: 8 });
+    const line = page.locator('[data-testid="connection-line"].refused');
+    await line.waitFor();
+    assert.match((await line.getAttribute('data-problem'))!, /deployment needs design already: this would make a cycle/);
+    await page.screenshot({ path: join(shots, 'builder-refused.png') });
+    await page.mouse.up();
+    await page
+      .getByText(/Not connected: deployment needs design already/)
+      .first()
+      .waitFor();
+    assert.equal(host.edits.length, 0);
+  });
+
+  it('adds a node after the selected one from the toolbar, and deletes one from its menu', async () => {
+    const { page, host } = await panel();
+    await page.click('.card[data-node="design"]');
+    await page.click('[data-testid="add-node"]');
+    await page.getByRole('menuitem', { name: 'Add approval gate' }).click();
+    await page.waitForSelector('.card[data-node="approve"]');
+    assert.deepEqual(host.edits.at(-1)!.action, { type: 'addNode', kind: 'approval', after: 'design', needs: ['design'] });
+    await page.waitForSelector('.card.selected[data-node="approve"]');
+    await page.click('.card[data-node="frontend"]', { button: 'right' });
+    await page.getByRole('menuitem', { name: 'Delete…' }).click();
+    await page.waitForSelector('.card[data-node="frontend"]', { state: 'detached' });
+    assert.doesNotMatch(host.text(), /frontend:/);
+    assert.match(host.text(), /needs: \[backend\]/, "testing's needs lose frontend");
+  });
+
+  it('selects an edge with a click and deletes it with the Delete key', async () => {
+    const { page, host } = await panel();
+    await page.locator('[data-edge="design->frontend"] .edge-hit').click({ force: true });
+    await page.waitForSelector('[data-edge="design->frontend"].selected');
+    await page.keyboard.press('Delete');
+    await page.waitForSelector('[data-edge="design->frontend"]', { state: 'detached' });
+    assert.deepEqual(host.edits.at(-1)!.action, { type: 'disconnect', from: 'design', to: 'frontend' });
+  });
+
+  for (const [name, size] of [
+    ['beside the editor', { width: 500, height: 800 }],
+    ['at full width', { width: 1280, height: 800 }],
+  ] as const) {
+    it(`edits properties in the details form ${name}, each change one edit, problems shown in place`, async () => {
+      const { page, host } = await panel(size);
+      await page.click('.card[data-node="backend"]');
+      const timeout = page.locator('[data-field="timeout"]');
+      await timeout.fill('soon');
+      await timeout.press('Enter');
+      await page
+        .getByText(/invalid-duration|does not parse|not a duration|duration/i)
+        .first()
+        .waitFor();
+      assert.deepEqual(host.edits.at(-1)!.action, { type: 'set', id: 'backend', key: 'timeout', value: 'soon' });
+      await timeout.fill('5m');
+      await timeout.press('Enter');
+      await page.waitForFunction(() => !document.querySelector('[data-field="timeout"]')?.getAttribute('aria-invalid'));
+      const script = page.locator('[data-field="run"]');
+      await script.fill('echo one\necho two');
+      await script.press('Control+Enter');
+      await textMatches(host, / {4}timeout: 5m\n/);
+      await textMatches(host, / {4}run: \|-\n {6}echo one\n {6}echo two\n/);
+      // The graph stays in view: the details do not cover it.
+      const graph = (await page.locator('.graph').boundingBox())!;
+      assert.ok(graph.width > 200 && graph.height > 150, `the graph keeps ${graph.width}×${graph.height}px`);
+      await page.screenshot({ path: join(shots, `builder-form-${size.width}.png`) });
+    });
+  }
+});
