@@ -5,7 +5,7 @@ const { existsSync, statSync } = require('node:fs');
 const Module = require('node:module');
 const { join } = require('node:path');
 
-const ESM_ONLY = ['@actions/expressions'];
+const ESM_ONLY = ['@actions/expressions', '@actions/workflow-parser'];
 const root = join(__dirname, '..');
 const cache = join(root, 'node_modules', '.cache', 'maestro-tests');
 const bundles = new Map();

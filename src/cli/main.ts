@@ -1,6 +1,8 @@
 import { UsageError } from './args';
 import { editCommand } from './commands/edit';
+import { exportCommand } from './commands/export';
 import { graphCommand } from './commands/graph';
+import { importCommand } from './commands/import';
 import { validateCommand } from './commands/validate';
 import { resumeCommand, runCommand } from './commands/run';
 import { logsCommand, runsCommand } from './commands/runs';
@@ -12,7 +14,9 @@ export const MAIN_HELP = `Usage: maestro-dag <command> [options]
 
 Commands:
   validate FILE...   check workflow files and print diagnostics
-  graph FILE         print a workflow's DAG (mermaid, dot or json)
+  graph FILE         print a workflow's DAG (mermaid, dot or json): export's drawing formats
+  export FILE        write a workflow for GitHub Actions or Argo Workflows, or as a drawing
+  import FILE        read a GitHub Actions or Argo workflow as a Maestro workflow
   run FILE           run a workflow (live view on a terminal, --json for events)
   resume RUN         continue an ended or interrupted run from its log
   runs               list past runs
@@ -27,6 +31,8 @@ type Command = (argv: string[], io: Output) => number | Promise<number>;
 const COMMANDS: Record<string, Command> = {
   validate: validateCommand,
   graph: graphCommand,
+  export: exportCommand,
+  import: importCommand,
   run: runCommand,
   resume: resumeCommand,
   runs: runsCommand,

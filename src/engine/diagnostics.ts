@@ -19,7 +19,8 @@ export type DiagnosticCode =
   | 'ignored-setting'
   | 'ambiguous-name'
   | 'script-injection'
-  | 'file-too-large';
+  | 'file-too-large'
+  | 'not-imported';
 
 /** A span of the document as character offsets (UTF-16 code units, end exclusive). */
 export interface Span {

@@ -33,3 +33,24 @@ export function formatDuration(ms: number): string {
   const s = totalSeconds % 60;
   return h > 0 ? `${h}h${String(m).padStart(2, '0')}m` : `${m}m${String(s).padStart(2, '0')}s`;
 }
+
+const EXACT_UNITS: [string, number][] = [
+  ['d', 86_400_000],
+  ['h', 3_600_000],
+  ['m', 60_000],
+  ['s', 1000],
+  ['ms', 1],
+];
+
+/** A duration as the text the format reads back to the same milliseconds: `1h30m`, `90s` → `1m30s`, `250ms`. */
+export function durationText(ms: number): string {
+  let rest = Math.max(0, Math.round(ms));
+  if (rest === 0) return '0s';
+  const parts: string[] = [];
+  for (const [unit, size] of EXACT_UNITS) {
+    const n = Math.floor(rest / size);
+    if (n > 0) parts.push(`${n}${unit}`);
+    rest -= n * size;
+  }
+  return parts.join('');
+}

@@ -23,3 +23,10 @@ export function parseJson(text: string): unknown {
     return undefined;
   }
 }
+
+/** A value as text for a message or a string field: scalars as themselves, anything else as JSON. */
+export function textOf(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean' || v === null || v === undefined) return String(v);
+  return JSON.stringify(v);
+}

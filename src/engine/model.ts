@@ -37,6 +37,8 @@ export interface NodeSpec {
   env: Record<string, string>;
   cwd?: string;
   shell?: string;
+  /** The container image for exports to container engines; not used by the local engine. */
+  image?: string;
   timeoutMs?: number;
   retry: RetryPolicy;
   continueOnError: boolean;
@@ -130,6 +132,7 @@ export function buildWorkflow(doc: unknown): WorkflowSpec {
         env: stringMap(n.env),
         cwd: str(n.cwd) ?? str(defaults.cwd),
         shell: str(n.shell) ?? str(defaults.shell),
+        image: str(n.image) ?? str(defaults.image),
         timeoutMs: parseDuration(n.timeout) ?? parseDuration(defaults.timeout),
         retry: n.retry === undefined ? defaultRetry : retryPolicy(n.retry, defaultRetry),
         continueOnError: n.continueOnError === true,

@@ -33,7 +33,15 @@ export function activate(context: vscode.ExtensionContext): MaestroApi {
     c.subscribe(
       ...registerLanguageFeatures(c.documents),
       ...registerCodeLens(c.documents, c.runs),
-      ...registerCommands({ runs: c.runs, actions: c.actions, validation: c.validation, documents: c.documents, dag: c.dag, log: c.log }),
+      ...registerCommands({
+        runs: c.runs,
+        actions: c.actions,
+        validation: c.validation,
+        documents: c.documents,
+        dag: c.dag,
+        log: c.log,
+        extensionUri: c.extension.extensionUri,
+      }),
       trackContextKeys(c.runs),
     );
     watchRuns(c);

@@ -27,6 +27,7 @@ export interface Controller {
   edit(action: EditAction): Promise<WebviewResult<'edit'>>;
   copyNodes(ids: string[]): Promise<void>;
   pasteNodes(after?: string): Promise<void>;
+  insertTemplate(after?: string): Promise<boolean>;
   undo(redo: boolean): Promise<void>;
   openScript(nodeId: string): Promise<void>;
   /** Gives the graph the keyboard focus (set by the canvas). */
@@ -163,6 +164,11 @@ function hostRequests(store: PanelStore, host: Host): Omit<Controller, 'focusNod
     async pasteNodes(after) {
       const result = await host.request('pasteNodes', after ? { after } : {});
       if (result.select) store.getState().select(result.select);
+    },
+    async insertTemplate(after) {
+      const result = await host.request('insertTemplate', after ? { after } : {});
+      if (result.select) store.getState().select(result.select);
+      return result.applied;
     },
     undo: async (redo) => void (await host.request('undo', { redo })),
     openScript: async (nodeId) => void (await host.request('openScript', { nodeId })),

@@ -130,6 +130,8 @@ export interface WebviewRequests {
   copyNodes: { params: { ids: string[] }; result: Record<string, never> };
   /** Pastes the nodes on the clipboard after a node (or at the end). */
   pasteNodes: { params: { after?: string }; result: { applied: boolean; select?: string } };
+  /** Pastes the nodes of a template the user picks after a node (or at the end). */
+  insertTemplate: { params: { after?: string }; result: { applied: boolean; select?: string } };
   /** Undoes (or redoes) the last change of the workflow's text. */
   undo: { params: { redo: boolean }; result: Record<string, never> };
   /** Shows a node's script in the editor, the cursor in it. */
@@ -174,6 +176,7 @@ const REQUEST_CHECKS = {
   ],
   copyNodes: [(v) => Array.isArray(v.ids) && v.ids.length > 0 && v.ids.every(isText), 'ids (node ids)'],
   pasteNodes: [(v) => v.after === undefined || isText(v.after), 'optionally, after (a node id)'],
+  insertTemplate: [(v) => v.after === undefined || isText(v.after), 'optionally, after (a node id)'],
   undo: [(v) => isBoolean(v.redo), 'redo (true or false)'],
   openScript: [(v) => isText(v.nodeId), 'nodeId'],
 } satisfies Record<WebviewRequestType, [(v: Json) => boolean, string]>;

@@ -374,7 +374,49 @@ export async function journey({ page, workspace, shots, log }) {
     await dag.locator('[data-testid="run"]').click();
     await dag.locator('[data-testid="run-header"][data-status="completed"]', { hasText: '4/4 nodes' }).waitFor({ timeout: 60_000 });
     const text = readFileSync(join(workspace, 'pipelines', 'diamond.workflow.yaml'), 'utf8');
-    if (!/step-3:\n {4}needs: \[step, step-2\]\n {4}run: echo "the diamond is closed"/.test(text)) throw new Error(`the file is not the diamond built:\n${text}`);
+    if (!/step-3:\n {4}needs: \[step, step-2\]\n {4}run: echo "the diamond is closed"/.test(text))
+      throw new Error(`the file is not the diamond built:\n${text}`);
+  });
+
+  await step('11-new-workflow-from-a-template-then-export-to-argo', async () => {
+    await page.keyboard.press('Escape');
+    await palette('Maestro: New Workflow from Template');
+    // The pick describes each template; the data pipeline asks its one input, then the file's name.
+    const pick = page.locator('.quick-input-widget');
+    await pick.locator('.quick-input-list .monaco-list-row', { hasText: 'Extract, three transforms in parallel' }).waitFor();
+    await pick.locator('input.input').fill('Data pipeline');
+    await pick.locator('.quick-input-list .monaco-list-row', { hasText: 'Data pipeline' }).first().click();
+    await page.locator('.quick-input-widget', { hasText: 'Where the raw data is read from' }).waitFor({ state: 'visible' });
+    await page.locator('.quick-input-widget input.input').fill('./raw');
+    await page.locator('.quick-input-widget input.input').press('Enter');
+    await page.locator('.quick-input-widget', { hasText: 'File name' }).waitFor({ state: 'visible' });
+    await page.locator('.quick-input-widget input.input').fill('etl');
+    await page.locator('.quick-input-widget input.input').press('Enter');
+    await page.locator('.tab[aria-label^="etl.workflow.yaml"]').waitFor();
+    const dag = await dagFrame('etl');
+    await card(dag, 'load').waitFor();
+    const made = readFileSync(join(workspace, 'etl.workflow.yaml'), 'utf8');
+    if (!/default: \.\/raw/.test(made) || !made.includes('# Extract once, transform in parallel')) throw new Error(`the template was not filled in:\n${made}`);
+    await dag.locator('[data-testid="run"]').click();
+    await dag.locator('[data-testid="run-header"][data-status="completed"]', { hasText: '5/5 nodes' }).waitFor({ timeout: 60_000 });
+    await shot('11a-template-run');
+    // Exported to Argo Workflows: the file is written beside it and opens.
+    await page.locator('.tab[aria-label^="etl.workflow.yaml"]').click();
+    await palette('Maestro: Export Workflow');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Argo Workflows: Workflow' }).first().click();
+    // The save dialog (VS Code's own, in code-server) offers etl.argo.yaml beside the workflow.
+    const save = page.locator('.quick-input-widget input.input');
+    await save.waitFor({ state: 'visible' });
+    await page.waitForFunction(() => /etl\.argo\.yaml$/.test(document.querySelector('.quick-input-widget input.input')?.value ?? ''), null, {
+      timeout: 10_000,
+    });
+    await save.press('Enter');
+    await page.locator('.tab[aria-label^="etl.argo.yaml"]').waitFor();
+    const argo = readFileSync(join(workspace, 'etl.argo.yaml'), 'utf8');
+    for (const expected of ['kind: Workflow', '- name: load', 'dependencies: [clean, enrich, aggregate]', 'retryStrategy:', 'value: ./raw']) {
+      if (!argo.includes(expected)) throw new Error(`the export lacks '${expected}':\n${argo}`);
+    }
+    await shot('11b-exported-to-argo');
   });
 
   await step('09-window-reload-during-a-run', async () => {

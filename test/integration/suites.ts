@@ -301,4 +301,3 @@ export function registerSuites({ vscode, api, workspace }: IntegrationContext): 
     });
   });
 }
-

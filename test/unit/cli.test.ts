@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main';
@@ -42,6 +42,39 @@ describe('cli', () => {
     const missing = await cli('validate', '--format', 'json', join(dir, 'nope.yaml'));
     assert.equal(missing.code, 1);
     assert.match(missing.out, /cannot read the file: no such file/);
+  });
+
+  it('export: to GitHub Actions and Argo, to a file with -o; what cannot be translated fails unless --lenient', async () => {
+    const gha = await cli('export', '--to', 'github-actions', good);
+    assert.equal(gha.code, 0);
+    assert.match(gha.out, /jobs:\n {2}a:/);
+    const out = join(dir, 'good.argo.yaml');
+    const argo = await cli('export', '--to', 'argo', '--template', '--image', 'alpine:3', good, '-o', out);
+    assert.equal(argo.code, 0);
+    assert.match(readFileSync(out, 'utf8'), /kind: WorkflowTemplate[^]*image: alpine:3/);
+    const sub = join(dir, 'sub.workflow.yaml');
+    writeFileSync(sub, yaml('version: 1', 'name: Sub', 'nodes:', '  s: { workflow: ./good.workflow.yaml }'));
+    const refused = await cli('export', '--to', 'github-actions', sub);
+    assert.equal(refused.code, 1);
+    assert.match(refused.err, /node 's': a sub-workflow/);
+    assert.match(refused.err, /--lenient/);
+    assert.equal((await cli('export', '--to', 'github-actions', '--lenient', sub)).code, 0);
+    assert.equal((await cli('export', good)).code, 2);
+    assert.equal((await cli('export', '--to', 'gitlab', good)).code, 2);
+  });
+
+  it('import: a GitHub Actions workflow, naming what it left behind; a broken one fails with its line', async () => {
+    const ci = join(dir, 'ci.yml');
+    writeFileSync(ci, yaml('on: push', 'jobs:', '  a:', '    runs-on: ubuntu-latest', '    steps:', '      - uses: actions/cache@v4', '      - run: make'));
+    const target = join(dir, 'ci.workflow.yaml');
+    const r = await cli('import', ci, '-o', target);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.err, /not imported: step 'actions\/cache@v4' \(line 6\)/);
+    assert.match(readFileSync(target, 'utf8'), /nodes:\n {2}a:\n {4}run: \|-?\n {6}# not imported:[^\n]*\n {6}make/);
+    writeFileSync(ci, yaml('on: push', 'jobs:', '  a:', '    runs-on: [x'));
+    const broken = await cli('import', ci);
+    assert.equal(broken.code, 1);
+    assert.match(broken.err, /ci\.yml:\d+:\d+: /);
   });
 
   it('graph: prints mermaid, dot and json', async () => {
@@ -141,7 +174,7 @@ describe('cli', () => {
   });
 
   it('every command has --help', async () => {
-    for (const c of ['validate', 'graph', 'run', 'resume', 'runs', 'logs']) {
+    for (const c of ['validate', 'graph', 'export', 'import', 'run', 'resume', 'runs', 'logs']) {
       const r = await cli(c, '--help');
       assert.equal(r.code, 0);
       assert.match(r.out, new RegExp(`Usage: maestro-dag ${c}`));

@@ -5,9 +5,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Platform, RunProcess, ScriptSource, ShellInvocation } from './platform';
 import { runProcessOf } from './platform';
+import { POSIX_SHELLS } from './shells';
 import { startShellGuard } from './shellGuard';
-
-const POSIX_SHELLS = new Set(['bash', 'sh', 'zsh', 'dash', 'ksh']);
 
 /**
  * The program and arguments for a node's `shell`, which may carry its own options (`bash -x`, `python3 -u`).

@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { win32 } from 'node:path';
 import type { Platform, ScriptSource, ShellInvocation } from './platform';
+import { POSIX_SHELLS } from './shells';
 
 const GIT_BASH_FOLDERS = ['Git\\bin', 'Git\\usr\\bin'];
 
@@ -30,7 +31,6 @@ const programName = (file: string): string =>
     .basename(file)
     .toLowerCase()
     .replace(/\.exe$/, '');
-const POSIX_SHELLS = new Set(['bash', 'sh', 'zsh', 'dash', 'ksh']);
 
 const kind = (file: string): 'pwsh' | 'cmd' | 'posix' | 'wsl' | 'other' => {
   const name = programName(file);

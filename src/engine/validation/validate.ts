@@ -3,6 +3,7 @@ import type { Diagnostic, Span, SpanDiagnostic } from '../diagnostics';
 import type { LineIndex } from '../lineIndex';
 import { buildWorkflow, type WorkflowSpec } from '../model';
 import { parseWorkflowText, type ParsedDocument } from './document';
+import { importLeftovers } from './importLeftovers';
 import { checkSchema } from './schemaCheck';
 import { checkSemantics, type SemanticOptions } from './semantics';
 
@@ -123,7 +124,7 @@ export function validateWorkflow(text: string, options: ValidateOptions = {}): V
   const workflow = buildWorkflow(parsed.value);
   let rest: SpanDiagnostic[] = [];
   if ((parsed.value !== null && parsed.value !== undefined) || parsed.doc.errors.length === 0) {
-    rest = [...checkSchema(parsed), ...checkSemantics(parsed, workflow, options)];
+    rest = [...checkSchema(parsed), ...checkSemantics(parsed, workflow, options), ...importLeftovers(text)];
   }
   if (syntax.length > 0) {
     const damaged = damagedSpans(parsed, parsed.lines);

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { canResumeRun, isActiveRun } from '../../engine/runRules';
 import type { RunManager } from '../runs/runManager';
+import { interchangeCommands } from './interchangeCommands';
 import { handled } from './notify';
 import { runCommands } from './runCommands';
 import type { CommandServices } from './services';
@@ -11,7 +12,7 @@ export type { CommandServices } from './services';
 
 /** Every command, always registered; a command that cannot act says why. */
 export function registerCommands(s: CommandServices): vscode.Disposable[] {
-  const table = { ...runCommands(s), ...viewCommands(s), ...workflowCommands(s) };
+  const table = { ...runCommands(s), ...viewCommands(s), ...workflowCommands(s), ...interchangeCommands(s) };
   return Object.entries(table).map(([id, f]) => vscode.commands.registerCommand(id, handled(id, s.log, f)));
 }
 

@@ -13,6 +13,8 @@ export interface CommandServices {
   documents: WorkflowDocuments;
   dag: DagPanels;
   log: vscode.LogOutputChannel;
+  /** Where the extension is installed (its bundled templates). */
+  extensionUri: vscode.Uri;
 }
 
 /** A command's id and its handler (which receives whatever VS Code passes). */

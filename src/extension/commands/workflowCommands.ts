@@ -3,6 +3,10 @@
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { LANGUAGE_ID } from '../language/documents';
+import { instantiate, templateNodes } from '../../engine/templates';
+import { askInputs, pickTemplate } from '../templates/templateCatalog';
+import { parseArg } from './arguments';
+import { pickWorkflow } from './pickers';
 import type { CommandServices, CommandTable } from './services';
 
 /** What a new workflow starts as: one node, so that it is valid and runs at once. */
@@ -35,25 +39,51 @@ async function askName(folder: vscode.Uri): Promise<vscode.Uri | undefined> {
   return name === undefined ? undefined : vscode.Uri.joinPath(folder, `${name.replace(/\.workflow\.ya?ml$/, '')}.workflow.yaml`);
 }
 
+/** Where a new workflow goes: the folder given (from the explorer), else the first workspace folder on disk. */
+function targetFolder(arg: unknown): vscode.Uri | undefined {
+  if (arg instanceof vscode.Uri) return arg;
+  return vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file')?.uri;
+}
+
+/** Writes a new workflow file (asking its name in the folder) or opens it untitled; then its DAG panel beside it. */
+async function openNewWorkflow(s: CommandServices, folder: vscode.Uri | undefined, content: (name: string) => string): Promise<void> {
+  let doc: vscode.TextDocument;
+  if (folder) {
+    const uri = await askName(folder);
+    if (!uri) return;
+    const name = uri.path
+      .split('/')
+      .pop()!
+      .replace(/\.workflow\.yaml$/, '');
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(content(name)));
+    doc = await vscode.workspace.openTextDocument(uri);
+  } else {
+    doc = await vscode.workspace.openTextDocument({ language: LANGUAGE_ID, content: content('New workflow') });
+  }
+  await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Active });
+  s.dag.show(doc.uri, { preserveFocus: false });
+}
+
 export function workflowCommands(s: CommandServices): CommandTable {
   return {
-    'maestro.newWorkflow': async (arg) => {
-      const folder = arg instanceof vscode.Uri ? arg : undefined;
-      let doc: vscode.TextDocument;
-      if (folder) {
-        const uri = await askName(folder);
-        if (!uri) return;
-        const name = uri.path
-          .split('/')
-          .pop()!
-          .replace(/\.workflow\.yaml$/, '');
-        await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(NEW_WORKFLOW(name)));
-        doc = await vscode.workspace.openTextDocument(uri);
-      } else {
-        doc = await vscode.workspace.openTextDocument({ language: LANGUAGE_ID, content: NEW_WORKFLOW('New workflow') });
-      }
-      await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Active });
-      s.dag.show(doc.uri, { preserveFocus: false });
+    // From the palette, an untitled file (nothing to name yet); from a folder in the explorer, a file there.
+    'maestro.newWorkflow': (arg) => openNewWorkflow(s, arg instanceof vscode.Uri ? arg : undefined, NEW_WORKFLOW),
+    'maestro.newWorkflowFromTemplate': async (arg) => {
+      const template = await pickTemplate(s.extensionUri, 'New Workflow from Template');
+      if (!template) return;
+      const answers = await askInputs(template.info);
+      if (!answers) return;
+      await openNewWorkflow(s, targetFolder(arg), (name) => instantiate(template.text, { name, answers }));
+    },
+    /** Pastes a template's nodes into a workflow (the DAG panel's builder asks through here, with the node to follow). */
+    'maestro.insertTemplate': async (arg, after) => {
+      const uri = arg instanceof vscode.Uri ? arg : await pickWorkflow(parseArg(arg), s.dag, 'Insert a template into which workflow?');
+      if (!uri) return { applied: false };
+      const template = await pickTemplate(s.extensionUri, 'Insert Template');
+      if (!template) return { applied: false };
+      const nodes = templateNodes(template.text);
+      if ('error' in nodes) throw new Error(nodes.error);
+      return s.dag.editor(uri).edit({ type: 'paste', text: nodes.text, ...(typeof after === 'string' ? { after } : {}) });
     },
   };
 }

@@ -58,6 +58,11 @@ export class DagPanel implements vscode.Disposable {
   readonly onDidBecomeReady = this.readyEmitter.event;
   private readonly context: PanelContext;
 
+  /** The builder's actions on this panel's workflow. */
+  get editing(): WorkflowEditing {
+    return this.context.editing;
+  }
+
   constructor(
     readonly panel: vscode.WebviewPanel,
     readonly uri: vscode.Uri,

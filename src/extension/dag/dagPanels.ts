@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { workflowKey } from '../workflowIdentity';
 import { DAG_VIEW_TYPE, DagPanel, dagTitle, type DagPanelServices } from './dagPanel';
 import { UntitledPanels } from './untitledPanels';
+import { WorkflowEditing } from './workflowEditing';
 
 /**
  * One DAG panel per workflow file: opened beside the editor by Show DAG (and by a run starting, when
@@ -48,6 +49,14 @@ export class DagPanels implements vscode.Disposable {
   /** The panel of a workflow, if one is open. */
   get(uri: vscode.Uri): DagPanel | undefined {
     return this.panels.get(workflowKey(uri));
+  }
+
+  /** The builder's actions on a workflow's document: its panel's when one is open. */
+  editor(uri: vscode.Uri): WorkflowEditing {
+    return (
+      this.get(uri)?.editing ??
+      new WorkflowEditing(uri, this.s.documents, this.s.highlight, () => vscode.window.activeTextEditor?.viewColumn ?? vscode.ViewColumn.One)
+    );
   }
 
   /** Opens (or brings forward) the panel of a workflow, in the column beside the editor; with a run id, that run shows. */

@@ -2,6 +2,7 @@
 // manager and the editor. Errors go back to the panel, which shows them in place.
 import { dirname, resolve } from 'node:path';
 import * as vscode from 'vscode';
+import type { EditReply } from './workflowEditing';
 import type { WebviewRequest, WebviewRequests, WebviewRequestType, WebviewResult } from '../../webview/protocol';
 import { askInputs } from '../commands/pickers';
 import type { WorkflowDocuments } from '../language/documents';
@@ -81,6 +82,8 @@ function panelHandlers(c: PanelContext): Handlers {
     edit: ({ action }) => c.editing.edit(action),
     copyNodes: async ({ ids }) => (await c.editing.copy(ids), {}),
     pasteNodes: ({ after }) => c.editing.paste(after),
+    insertTemplate: async ({ after }) =>
+      (await vscode.commands.executeCommand<EditReply | undefined>('maestro.insertTemplate', c.uri, after)) ?? { applied: false },
     undo: async ({ redo }) => (await c.editing.undo(redo, c.focusPanel), {}),
     openScript: async ({ nodeId }) => (await c.editing.openScript(nodeId), {}),
   };

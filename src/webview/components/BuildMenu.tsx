@@ -19,7 +19,10 @@ function useItems(target: MenuTarget | undefined): Item[] {
   const node = usePanel((s) => (target?.kind === 'node' ? s.graph?.nodes.find((n) => n.id === target.id) : undefined));
   const hasRun = usePanel((s) => s.run !== undefined);
   if (!target) return [];
-  if (target.kind === 'add') return ADD_KINDS.map((k) => ({ label: `Add ${k.label.toLowerCase()}`, icon: k.icon, run: () => builder.add(k.kind) }));
+  if (target.kind === 'add') {
+    const kinds = ADD_KINDS.map((k) => ({ label: `Add ${k.label.toLowerCase()}`, icon: k.icon, run: () => builder.add(k.kind) }));
+    return [...kinds, { label: 'Insert template…', icon: 'library', run: () => builder.insertTemplate() }];
+  }
   if (target.kind === 'edge') {
     const { from, to } = target;
     return [

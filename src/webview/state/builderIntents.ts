@@ -16,6 +16,8 @@ export interface Builder {
   copy(id: string): void;
   cut(id: string): void;
   paste(): void;
+  /** Pastes the nodes of a template the user picks after the selected node. */
+  insertTemplate(): void;
   /** Starts connecting from the keyboard: the arrows pick the node that will need `from`, Enter connects. */
   startConnect(from: string): void;
   finishConnect(): void;
@@ -25,8 +27,14 @@ export interface Builder {
 type Say = (text: string) => void;
 type Run = (action: EditAction, done: string) => void;
 
-/** Copy, cut and paste: nodes travel as YAML text through the host's clipboard. */
-function clipboardIntents(store: PanelStore, controller: Controller, run: Run, say: Say, fail: (e: Error) => void): Pick<Builder, 'copy' | 'cut' | 'paste'> {
+/** Copy, cut and paste: nodes travel as YAML text through the host's clipboard; a template's nodes the same way. */
+function clipboardIntents(
+  store: PanelStore,
+  controller: Controller,
+  run: Run,
+  say: Say,
+  fail: (e: Error) => void,
+): Pick<Builder, 'copy' | 'cut' | 'paste' | 'insertTemplate'> {
   return {
     copy: (id) =>
       void controller
@@ -42,6 +50,11 @@ function clipboardIntents(store: PanelStore, controller: Controller, run: Run, s
       void controller
         .pasteNodes(store.getState().selected ?? undefined)
         .then(() => say('Pasted'))
+        .catch(fail),
+    insertTemplate: () =>
+      void controller
+        .insertTemplate(store.getState().selected ?? undefined)
+        .then((applied) => applied && say('Template inserted'))
         .catch(fail),
   };
 }

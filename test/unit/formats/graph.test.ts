@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { graphJson, toDot, toMermaid } from '../../src/engine/graphExport';
-import { validateWorkflow } from '../../src/engine/validation/validate';
-import { yaml } from './helpers';
+import { graphJson, toDot, toMermaid } from '../../../src/engine/formats/graph';
+import { validateWorkflow } from '../../../src/engine/validation/validate';
+import { yaml } from '../helpers';
 
 const text = yaml(
   'version: 1',

@@ -1,4 +1,4 @@
-import { expandMatrix, matrixSize, type WorkflowSpec } from './model';
+import { expandMatrix, matrixSize, type WorkflowSpec } from '../model';
 
 export interface GraphJson {
   name: string;

@@ -1,0 +1,59 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { IMPORT_FORMATS, ImportError, importWorkflow, repositoryRelative } from '../../engine/formats';
+import { parseCommandArgs, UsageError, oneOf } from '../args';
+import type { Output } from '../output';
+import { safeText } from '../terminalText';
+
+export const IMPORT_HELP = `Usage: maestro-dag import FILE [-o OUT] [--from github-actions|argo]
+
+Reads a GitHub Actions workflow or an Argo Workflows Workflow/WorkflowTemplate and writes it as a Maestro workflow.
+
+Options:
+  -o, --out OUT   write to OUT (a .workflow.yaml file) instead of printing
+  --from FORMAT   github-actions or argo (default: Argo when the file's apiVersion is argoproj.io, else GitHub Actions)
+  -h, --help      show this help
+
+What cannot run locally (a 'uses:' action, the secrets context…) stays in the new file as a '# not imported:'
+comment, which validation reports until it is dealt with; each is also listed here.
+
+Exit status: 0 on success, 1 when the file cannot be imported, 2 on a usage error.
+`;
+
+export async function importCommand(argv: string[], io: Output): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, { out: { type: 'string', short: 'o' }, from: { type: 'string' } });
+  if (values.help) {
+    io.out(IMPORT_HELP);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError('import takes exactly one file');
+  const format = values.from === undefined ? undefined : oneOf('from', values.from, IMPORT_FORMATS, 'github-actions');
+  const file = positionals[0];
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    io.err(`${file}: cannot read the file: ${(e as Error).message}\n`);
+    return 1;
+  }
+  const baseDir = repositoryRelative(values.out ? dirname(resolve(values.out)) : process.cwd());
+  let result;
+  try {
+    result = await importWorkflow(text, file, { format, baseDir });
+  } catch (e) {
+    if (!(e instanceof ImportError)) throw e;
+    io.err(safeText(e.message) + '\n');
+    return 1;
+  }
+  for (const note of result.notImported) io.err(safeText(`${file}: not imported: ${note}`) + '\n');
+  if (values.out) {
+    try {
+      writeFileSync(values.out, result.text);
+    } catch (e) {
+      io.err(`${values.out}: cannot write the file: ${(e as Error).message}\n`);
+      return 1;
+    }
+    io.err(`wrote ${values.out}\n`);
+  } else io.out(safeText(result.text));
+  return 0;
+}

@@ -1,0 +1,185 @@
+// A workflow as an Argo Workflows `Workflow` (or `WorkflowTemplate`): one `dag` template whose tasks are the nodes,
+// each node a script template run in a container image. What Argo cannot express is a problem (an error, or with
+// `lenient` a comment in the output), never a silently different workflow.
+import { expandMatrix, type NodeSpec, type WorkflowSpec } from '../../model';
+import { POSIX_SHELLS, shellWords } from '../../platform/shells';
+import { ProblemList, type ConversionOptions } from '../problems';
+import { yamlText, type KeyComment } from '../yamlOut';
+import {
+  APPROVAL_PROMPT_ANNOTATION,
+  argoNames,
+  INPUT_TYPES_ANNOTATION,
+  NODE_ID_ANNOTATION,
+  NODE_NAME_ANNOTATION,
+  OUTPUTS_DIR,
+  WORKFLOW_ENV_ANNOTATION,
+  WORKFLOW_NAME_ANNOTATION,
+} from './names';
+import { argoSource } from './script';
+import { argoText, type VariableScope } from './variables';
+import { argoCondition, dependsFor } from './when';
+
+export interface ArgoExportOptions extends ConversionOptions {
+  /** A WorkflowTemplate (submitted later by name) rather than a Workflow. */
+  template?: boolean;
+  /** The image of nodes that name none (default bash:5). */
+  image?: string;
+}
+
+export const DEFAULT_IMAGE = 'bash:5';
+/** Where the scripts run in the container; a node's `cwd` is relative to it. */
+export const WORK_DIR = '/workspace';
+
+type Json = Record<string, unknown>;
+
+const slug = (name: string) =>
+  name
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 50) || 'workflow';
+
+export function toArgo(spec: WorkflowSpec, options: ArgoExportOptions = {}): string {
+  const problems = new ProblemList();
+  const names = argoNames(spec.nodes.map((n) => n.id));
+  const tasks: Json[] = [];
+  const templates: Json[] = [];
+  for (const node of spec.nodes) {
+    const scope: VariableScope = { spec, node, names, parameters: new Map() };
+    const nodeProblems: string[] = [];
+    const template = templateOf(node, scope, options, nodeProblems);
+    tasks.push(taskOf(node, scope, nodeProblems));
+    templates.push(template);
+    nodeProblems.forEach((p) => problems.add(node.id, p));
+  }
+  if (Object.values(spec.env).some((v) => v.includes('${{'))) problems.add(undefined, "the workflow's env uses expressions: Argo sets plain values");
+  problems.settle('Argo Workflows', options);
+  const kind = options.template ? 'WorkflowTemplate' : 'Workflow';
+  const parameters = Object.values(spec.inputs).map((i) => ({
+    name: i.name,
+    ...(i.default !== undefined ? { value: String(i.default) } : {}),
+    ...(i.description ? { description: i.description } : {}),
+  }));
+  const doc = {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind,
+    metadata: { ...(options.template ? { name: slug(spec.name) } : { generateName: `${slug(spec.name)}-` }), annotations: workflowAnnotations(spec) },
+    spec: {
+      entrypoint: 'main',
+      ...(spec.concurrency ? { parallelism: spec.concurrency } : {}),
+      ...(spec.timeoutMs !== undefined ? { activeDeadlineSeconds: Math.ceil(spec.timeoutMs / 1000) } : {}),
+      ...(parameters.length ? { arguments: { parameters } } : {}),
+      templates: [{ name: 'main', dag: { tasks } }, ...templates],
+    },
+  };
+  const comments: KeyComment[] = problems.items.map((p) => ({ path: ['spec'], comment: `NOT TRANSLATED: ${p.node ? `node '${p.node}': ` : ''}${p.message}` }));
+  const header = [`Exported from a Maestro workflow: ${spec.name}`, ...(spec.description ? [spec.description] : [])].join('\n');
+  return yamlText(doc, { header, comments });
+}
+
+function taskOf(node: NodeSpec, scope: VariableScope, problems: string[]): Json {
+  const name = scope.names.get(node.id)!;
+  const needs = node.needs.map((id) => scope.names.get(id) ?? id);
+  let depends: string | undefined;
+  let when: string | undefined;
+  if (node.if !== undefined) {
+    const condition = argoCondition(node.if, scope);
+    if ('problem' in condition) problems.push(condition.problem);
+    else {
+      when = condition.when;
+      if (condition.status && needs.length) depends = dependsFor(condition.status, needs);
+      if (condition.status === 'failure' && !needs.length) problems.push('failure() on a node that needs nothing is never true');
+    }
+  }
+  const items = node.matrix ? expandMatrix(node).map((i) => i.values) : undefined;
+  const parameters = [...scope.parameters].map(([p, value]) => ({ name: p, value }));
+  return {
+    name,
+    template: name,
+    ...(depends ? { depends } : needs.length ? { dependencies: needs } : {}),
+    ...(when ? { when } : {}),
+    ...(node.continueOnError ? { continueOn: { failed: true } } : {}),
+    ...(items ? { withItems: items } : {}),
+    ...(parameters.length ? { arguments: { parameters } } : {}),
+  };
+}
+
+function templateOf(node: NodeSpec, scope: VariableScope, options: ArgoExportOptions, problems: string[]): Json {
+  const name = scope.names.get(node.id)!;
+  const annotations = {
+    ...(name !== node.id ? { [NODE_ID_ANNOTATION]: node.id } : {}),
+    ...(node.name !== undefined ? { [NODE_NAME_ANNOTATION]: argoText(node.name, scope, problems) } : {}),
+  };
+  const common = {
+    name,
+    ...(Object.keys(annotations).length ? { metadata: { annotations } } : {}),
+  };
+  if (node.kind === 'workflow')
+    problems.push(`a sub-workflow ('${node.workflow}') has no Argo counterpart here: export it as a WorkflowTemplate and call it with templateRef`);
+  if (node.quality) problems.push('a quality gate (quality.min) has no Argo counterpart');
+  if (node.artifacts.length) problems.push('artifacts need an artifact repository in Argo: declare them as output artifacts by hand');
+  if (node.kind === 'approval') {
+    if (node.approval?.timeoutMs !== undefined) problems.push("an approval timeout has no Argo counterpart (a suspend's duration resumes, it does not reject)");
+    // A suspend has no prompt: the annotation keeps ours, for people reading the template and for an import.
+    const prompt = node.approval?.prompt !== undefined ? { [APPROVAL_PROMPT_ANNOTATION]: node.approval.prompt } : {};
+    const metadata = { annotations: { ...annotations, ...prompt } };
+    return { name, ...(Object.keys(metadata.annotations).length ? { metadata } : {}), suspend: {} };
+  }
+  const words = shellWords(node.shell);
+  const outputs = node.outputs ?? [];
+  if (outputs.length && !POSIX_SHELLS.has(words[0].split('/').pop()!))
+    problems.push(`outputs are collected by a shell trap, and the shell '${node.shell}' is not a POSIX shell`);
+  const env = { ...scope.spec.env, ...node.env };
+  const script = {
+    image: node.image ?? options.image ?? DEFAULT_IMAGE,
+    command: words,
+    ...(node.cwd !== undefined ? { workingDir: `${WORK_DIR}/${node.cwd}`.replace(/\/\.?$/, '') } : {}),
+    ...(Object.keys(env).length ? { env: Object.entries(env).map(([k, v]) => ({ name: k, value: argoText(v, scope, problems) })) } : {}),
+    source: argoSource(argoText(node.run ?? '', scope, problems), outputs),
+  };
+  const retry = retryOf(node, problems);
+  if (node.timeoutMs !== undefined && node.timeoutMs % 1000 !== 0) problems.push('a timeout of a fraction of a second: Argo counts whole seconds');
+  const inputs = [...scope.parameters.keys()].map((p) => ({ name: p }));
+  return {
+    ...common,
+    ...(inputs.length ? { inputs: { parameters: inputs } } : {}),
+    ...(retry ? { retryStrategy: retry } : {}),
+    ...(node.timeoutMs !== undefined ? { activeDeadlineSeconds: String(Math.ceil(node.timeoutMs / 1000)) } : {}),
+    script,
+    ...(outputs.length ? { outputs: { parameters: outputs.map((o) => ({ name: o, valueFrom: { path: `${OUTPUTS_DIR}/${o}` } })) } } : {}),
+  };
+}
+
+function retryOf(node: NodeSpec, problems: string[]): Json | undefined {
+  const r = node.retry;
+  if (r.max === 0) return undefined;
+  if (r.backoff === 'linear') problems.push('linear backoff has no Argo counterpart (Argo multiplies the delay by a factor)');
+  return {
+    limit: String(r.max),
+    retryPolicy: 'Always',
+    backoff: {
+      duration: goDuration(r.delayMs),
+      ...(r.backoff === 'exponential' ? { factor: '2' } : {}),
+      ...(r.maxDelayMs !== undefined ? { cap: goDuration(r.maxDelayMs) } : {}),
+    },
+  };
+}
+
+/** A duration as Go writes it (Argo parses Go's durations: no days): `1h30m`, `1.5s`. */
+export function goDuration(ms: number): string {
+  const h = Math.floor(ms / 3_600_000);
+  const m = Math.floor((ms % 3_600_000) / 60_000);
+  const s = (ms % 60_000) / 1000;
+  const parts = [h ? `${h}h` : '', m ? `${m}m` : '', s ? `${s}s` : ''].join('');
+  return parts || '0s';
+}
+
+/** What Argo's fields cannot hold of the workflow, kept for an import: its name, its env, its inputs' types. */
+function workflowAnnotations(spec: WorkflowSpec): Record<string, string> {
+  const types = Object.fromEntries(Object.values(spec.inputs).map((i) => [i.name, i.required ? `${i.type}!` : i.type]));
+  return {
+    [WORKFLOW_NAME_ANNOTATION]: spec.name,
+    ...(Object.keys(spec.env).length ? { [WORKFLOW_ENV_ANNOTATION]: JSON.stringify(spec.env) } : {}),
+    ...(Object.keys(types).length ? { [INPUT_TYPES_ANNOTATION]: JSON.stringify(types) } : {}),
+  };
+}

@@ -1,0 +1,140 @@
+// An Argo Workflows `Workflow` or `WorkflowTemplate` with a `dag` template as ours: its tasks become nodes.
+import { LineCounter, parseAllDocuments } from 'yaml';
+import { durationText } from '../../duration';
+import { isObject, type Json, textOf } from '../../json';
+import { ImportError, notImportedLine, type ImportResult, type NodeDoc } from '../importTypes';
+import { yamlText, type KeyComment } from '../yamlOut';
+import { taskNode } from './importTask';
+import type { ArgoTextScope } from './importText';
+import { INPUT_TYPES_ANNOTATION, NODE_ID_ANNOTATION, WORKFLOW_ENV_ANNOTATION, WORKFLOW_NAME_ANNOTATION } from './names';
+
+const KINDS = ['Workflow', 'WorkflowTemplate', 'ClusterWorkflowTemplate', 'CronWorkflow'];
+
+/** Whether a text looks like an Argo resource (for choosing the importer of a file). */
+export const looksLikeArgo = (text: string): boolean => /^apiVersion:\s*argoproj\.io\//m.test(text);
+
+export function fromArgo(content: string, fileName: string): ImportResult {
+  const lines = new LineCounter();
+  const docs = parseAllDocuments(content, { lineCounter: lines });
+  if (!Array.isArray(docs)) throw new ImportError(fileName, [{ line: 1, column: 1, message: 'the file is empty' }]);
+  const broken = docs.find((d) => d.errors.length);
+  if (broken) {
+    const e = broken.errors[0];
+    const at = lines.linePos(e.pos[0]);
+    throw new ImportError(fileName, [{ line: at.line, column: at.col, message: `YAML syntax error: ${e.message.split('\n')[0]}` }]);
+  }
+  const doc = docs.find((d) => KINDS.includes(textOf((d.toJS() as Json | null)?.kind)));
+  if (!doc) throw new ImportError(fileName, [{ line: 1, column: 1, message: `no Argo ${KINDS.join(', ')} in the file` }]);
+  const lineAt = (path: (string | number)[]) => {
+    const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
+    return node?.range ? lines.linePos(node.range[0]).line : 1;
+  };
+  const resource = doc.toJS() as Json;
+  const spec = resource.kind === 'CronWorkflow' && isObject(resource.spec) ? resource.spec.workflowSpec : resource.spec;
+  if (!isObject(spec)) throw new ImportError(fileName, [{ line: lineAt(['kind']), column: 1, message: `the ${textOf(resource.kind)} has no spec` }]);
+  return importSpec(resource, spec, fileName, lineAt);
+}
+
+function importSpec(resource: Json, spec: Json, fileName: string, lineAt: (path: (string | number)[]) => number): ImportResult {
+  const specPath = resource.kind === 'CronWorkflow' ? ['spec', 'workflowSpec'] : ['spec'];
+  const templates = Array.isArray(spec.templates) ? spec.templates.filter(isObject) : [];
+  const entry = templates.find((t) => t.name === spec.entrypoint) ?? templates.find((t) => isObject(t.dag));
+  const entryIndex = entry ? templates.indexOf(entry) : -1;
+  if (!entry || !isObject(entry.dag)) {
+    const what = entry?.steps !== undefined ? `its entrypoint '${textOf(entry.name)}' is a steps template` : 'it has no dag template';
+    const line = entry ? lineAt([...specPath, 'templates', entryIndex]) : lineAt(specPath);
+    throw new ImportError(fileName, [
+      { line, column: 1, message: `${what}: only a dag template can be imported (steps run in sequence: write them as a dag)` },
+    ]);
+  }
+  const metadata = isObject(resource.metadata) ? resource.metadata : {};
+  const annotations = isObject(metadata.annotations) ? metadata.annotations : {};
+  const tasks = Array.isArray(entry.dag.tasks) ? entry.dag.tasks.filter(isObject) : [];
+  const byName = new Map(templates.map((t) => [textOf(t.name), t]));
+  const ids = new Map(tasks.map((t) => [textOf(t.name), idOf(t, byName)]));
+  const notes: string[] = [];
+  const comments: KeyComment[] = [];
+  const env = workflowEnvOf(annotations);
+  const workflowEnv = new Set(Object.keys(env));
+  const inputs = inputsOf(spec, annotations);
+  const booleanInputs = new Set(
+    Object.entries((inputs.inputs ?? {}) as Record<string, Json>)
+      .filter(([, i]) => i.type === 'boolean')
+      .map(([n]) => n),
+  );
+  const nodes: Record<string, NodeDoc> = {};
+  tasks.forEach((task, i) => {
+    const line = lineAt([...specPath, 'templates', entryIndex, 'dag', 'tasks', i]);
+    const params = new Map<string, string>();
+    const template = byName.get(textOf(task.template));
+    for (const p of isObject(template?.inputs) && Array.isArray(template.inputs.parameters) ? template.inputs.parameters.filter(isObject) : [])
+      if (p.value !== undefined) params.set(textOf(p.name), textOf(p.value));
+    for (const p of isObject(task.arguments) && Array.isArray(task.arguments.parameters) ? task.arguments.parameters.filter(isObject) : [])
+      params.set(textOf(p.name), textOf(p.value ?? ''));
+    const scope: ArgoTextScope = { ids, arguments: params, notes: [], booleanInputs };
+    const id = ids.get(textOf(task.name))!;
+    nodes[id] = taskNode({ id, task, template, line, scope, workflowEnv });
+    notes.push(...scope.notes);
+    const run = nodes[id].run;
+    const commented = scope.notes.filter((n) => !(typeof run === 'string' && run.includes(n)));
+    if (commented.length) comments.push({ path: ['nodes', id], comment: commented.map((n) => notImportedLine(n).slice(2)).join('\n') });
+  });
+  const out: Json = {
+    version: 1,
+    name:
+      typeof annotations[WORKFLOW_NAME_ANNOTATION] === 'string'
+        ? annotations[WORKFLOW_NAME_ANNOTATION]
+        : textOf(metadata.name ?? metadata.generateName ?? 'Imported workflow').replace(/-$/, ''),
+    ...inputs,
+    ...(workflowEnv.size ? { env } : {}),
+    ...(typeof spec.parallelism === 'number' ? { concurrency: spec.parallelism } : {}),
+    ...(spec.activeDeadlineSeconds !== undefined ? { timeout: durationText(Number(spec.activeDeadlineSeconds) * 1000) } : {}),
+    nodes,
+  };
+  return { text: yamlText(out, { header: `Imported from the Argo ${textOf(resource.kind)} ${fileName}.`, comments }), notImported: notes };
+}
+
+function idOf(task: Json, byName: Map<string, Json>): string {
+  const template = byName.get(textOf(task.template));
+  const annotations = isObject(template?.metadata) && isObject(template.metadata.annotations) ? template.metadata.annotations : {};
+  const own = annotations[NODE_ID_ANNOTATION];
+  return typeof own === 'string' ? own : textOf(task.name);
+}
+
+function inputsOf(spec: Json, annotations: Json): Json {
+  const parameters = isObject(spec.arguments) && Array.isArray(spec.arguments.parameters) ? spec.arguments.parameters.filter(isObject) : [];
+  if (!parameters.length) return {};
+  let types: Record<string, string> = {};
+  try {
+    types = typeof annotations[INPUT_TYPES_ANNOTATION] === 'string' ? (JSON.parse(annotations[INPUT_TYPES_ANNOTATION]) as Record<string, string>) : {};
+  } catch {
+    types = {};
+  }
+  const inputs: Json = {};
+  for (const p of parameters) {
+    const name = textOf(p.name);
+    const declared = types[name] ?? 'string';
+    const type = declared.replace(/!$/, '');
+    const value =
+      p.value === undefined ? undefined : type === 'boolean' ? p.value === 'true' || p.value === true : type === 'number' ? Number(p.value) : textOf(p.value);
+    inputs[name] = {
+      type,
+      ...(value !== undefined ? { default: value } : {}),
+      ...(typeof p.description === 'string' ? { description: p.description } : {}),
+      ...(declared.endsWith('!') ? { required: true } : {}),
+    };
+  }
+  return { inputs };
+}
+
+/** The workflow's env, which the export wrote into every script and kept whole in an annotation. */
+function workflowEnvOf(annotations: Json): Record<string, string> {
+  const kept = annotations[WORKFLOW_ENV_ANNOTATION];
+  if (typeof kept !== 'string') return {};
+  try {
+    const env = JSON.parse(kept) as unknown;
+    return isObject(env) ? Object.fromEntries(Object.entries(env).map(([k, v]) => [k, textOf(v)])) : {};
+  } catch {
+    return {};
+  }
+}

@@ -1,0 +1,124 @@
+// One DAG task of an Argo workflow and its template as one of our nodes.
+import { isObject, type Json, textOf } from '../../json';
+import { shellFromWords } from '../../platform/shells';
+import { notImportedLine, type NodeDoc } from '../importTypes';
+import { DEFAULT_IMAGE, WORK_DIR } from './export';
+import { fromArgoText, fromArgoWhen, withArguments, type ArgoTextScope } from './importText';
+import { APPROVAL_PROMPT_ANNOTATION, NODE_NAME_ANNOTATION } from './names';
+import { scriptFromSource } from './script';
+import { retryFromArgo } from './retry';
+import { durationText } from '../../duration';
+import { dependsToNeeds } from './depends';
+
+export interface TaskInput {
+  id: string;
+  task: Json;
+  template: Json | undefined;
+  line: number;
+  scope: ArgoTextScope;
+  workflowEnv: ReadonlySet<string>;
+}
+
+const quoteWord = (w: string) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`);
+
+export function taskNode(input: TaskInput): NodeDoc {
+  const { task, template, scope, line } = input;
+  const where = `task '${textOf(task.name)}' (line ${line})`;
+  const node: NodeDoc = {};
+  const annotations = isObject(template?.metadata) && isObject(template.metadata.annotations) ? template.metadata.annotations : {};
+  if (typeof annotations[NODE_NAME_ANNOTATION] === 'string') node.name = fromArgoText(annotations[NODE_NAME_ANNOTATION], scope, where);
+  const { needs, status, problem } = dependsToNeeds(task, scope.ids);
+  if (problem) scope.notes.push(`${where}: ${problem}`);
+  if (needs.length) node.needs = needs;
+  const when = typeof task.when === 'string' ? fromArgoWhen(task.when, scope, where) : undefined;
+  if (status || when) node.if = status && when ? `${status} && (${when})` : (status ?? when);
+  if (isObject(task.continueOn) && task.continueOn.failed === true) node.continueOnError = true;
+  Object.assign(node, matrixOf(task, scope, where));
+  if (!template) {
+    const what =
+      task.templateRef !== undefined
+        ? 'a templateRef (a template of another WorkflowTemplate)'
+        : `the template '${textOf(task.template)}', which the file does not define`;
+    return { ...node, run: leftBehind(scope, `${where} runs ${what}: import that template and put its commands here`) };
+  }
+  if (template.suspend !== undefined) {
+    const prompt = annotations[APPROVAL_PROMPT_ANNOTATION];
+    return { ...node, approval: typeof prompt === 'string' ? { prompt } : {} };
+  }
+  Object.assign(node, settingsOf(template, scope, where));
+  return { ...node, ...commandOf(template, scope, where, input.workflowEnv) };
+}
+
+function matrixOf(task: Json, scope: ArgoTextScope, where: string): NodeDoc {
+  if (task.withParam !== undefined || task.withSequence !== undefined) {
+    scope.notes.push(`${where} fans out with ${task.withParam !== undefined ? 'withParam' : 'withSequence'}: write the values as a matrix`);
+    return {};
+  }
+  if (!Array.isArray(task.withItems)) return {};
+  const items = task.withItems;
+  if (!items.every(isObject)) return { matrix: { item: items } };
+  const keys = Object.keys(items[0] ?? {});
+  const matrix: Record<string, unknown[]> = {};
+  for (const k of keys) matrix[k] = [...new Set(items.map((i) => i[k]))];
+  const product = Object.values(matrix).reduce((n, v) => n * v.length, 1);
+  if (product !== items.length) scope.notes.push(`${where}'s items are not every combination of their values: the matrix runs all ${product}`);
+  return { matrix };
+}
+
+function settingsOf(template: Json, scope: ArgoTextScope, where: string): NodeDoc {
+  const node: NodeDoc = {};
+  const deadline = Number(template.activeDeadlineSeconds);
+  if (template.activeDeadlineSeconds !== undefined) {
+    if (Number.isFinite(deadline) && deadline > 0) node.timeout = durationText(deadline * 1000);
+    else scope.notes.push(`${where}: activeDeadlineSeconds ${textOf(template.activeDeadlineSeconds)} is not a number of seconds`);
+  }
+  if (isObject(template.retryStrategy)) {
+    const { retry, problem } = retryFromArgo(template.retryStrategy);
+    if (retry !== undefined) node.retry = retry;
+    if (problem) scope.notes.push(`${where}: ${problem}`);
+  }
+  if (isObject(template.outputs) && Array.isArray(template.outputs.parameters)) {
+    node.outputs = template.outputs.parameters.filter(isObject).map((p) => textOf(p.name));
+  }
+  return node;
+}
+
+function commandOf(template: Json, scope: ArgoTextScope, where: string, workflowEnv: ReadonlySet<string>): NodeDoc {
+  const body = isObject(template.script) ? template.script : isObject(template.container) ? template.container : undefined;
+  if (!body) {
+    const kind = ['resource', 'http', 'dag', 'steps', 'data', 'containerSet', 'plugin'].find((k) => template[k] !== undefined) ?? 'unknown';
+    return { run: leftBehind(scope, `${where} runs a '${kind}' template, which the local engine has no counterpart for`) };
+  }
+  const node: NodeDoc = {};
+  const command = Array.isArray(body.command) ? body.command.map(String) : [];
+  if (typeof body.image === 'string' && body.image !== DEFAULT_IMAGE) node.image = body.image;
+  if (typeof body.workingDir === 'string') {
+    const dir = body.workingDir.startsWith(`${WORK_DIR}/`) ? body.workingDir.slice(WORK_DIR.length + 1) : body.workingDir;
+    if (dir && body.workingDir !== WORK_DIR) node.cwd = dir;
+  }
+  const env: Record<string, string> = {};
+  for (const e of Array.isArray(body.env) ? body.env.filter(isObject) : []) {
+    if (workflowEnv.has(textOf(e.name))) continue;
+    if (typeof e.value === 'string') env[textOf(e.name)] = fromArgoText(e.value, scope, where);
+    else scope.notes.push(`${where}: the variable ${textOf(e.name)} comes from a secret or a field (valueFrom): set it in env`);
+  }
+  if (Object.keys(env).length) node.env = env;
+  if (isObject(template.script)) {
+    const shell = command.length ? shellFromWords(command.join(' ')) : undefined;
+    if (shell) node.shell = shell;
+    node.run = fromArgoText(scriptFromSource(textOf(template.script.source ?? '')), scope, where);
+  } else {
+    const args = Array.isArray(body.args) ? body.args.map(String) : [];
+    const words = [...command, ...args].map((w) => quoteWord(withArguments(w, scope)));
+    node.run = words.length
+      ? fromArgoText(words.join(' '), scope, where)
+      : leftBehind(scope, `${where}'s container has no command: it runs its image's entrypoint`);
+  }
+  return node;
+}
+
+/** A script that stands for what could not be imported: the note, then a failure until someone writes it. */
+function leftBehind(scope: ArgoTextScope, note: string): string {
+  scope.notes.push(note);
+  return `${notImportedLine(note)}\nexit 1`;
+}

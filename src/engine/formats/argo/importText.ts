@@ -1,0 +1,64 @@
+// Argo's `{{ }}` variables back in our words: in a script `${{ nodes.build.outputs.v }}`, in a condition the bare
+// reference. A template's own input parameters are first replaced by the arguments its task gives them.
+
+export interface ArgoTextScope {
+  /** Our node id by Argo task name. */
+  ids: Map<string, string>;
+  /** The task's arguments by parameter name (the template's defaults under them). */
+  arguments: Map<string, string>;
+  notes: string[];
+  /** The workflow's boolean inputs: Argo compares their text with 'true', ours their value. */
+  booleanInputs: ReadonlySet<string>;
+}
+
+const VARIABLE = /\{\{\s*([^{}]+?)\s*\}\}/g;
+
+/** One Argo variable as our reference, or undefined when it has none. */
+function reference(variable: string, scope: ArgoTextScope): string | undefined {
+  const parts = variable.split('.');
+  if (parts[0] === 'workflow' && parts[1] === 'parameters' && parts.length === 3) return `inputs.${parts[2]}`;
+  if (variable === 'workflow.uid') return 'run.id';
+  if (variable === 'item') return 'matrix.item';
+  if (parts[0] === 'item' && parts.length === 2) return `matrix.${parts[1]}`;
+  if (parts[0] === 'tasks' && parts[2] === 'outputs' && parts[3] === 'parameters' && parts.length === 5) {
+    const id = scope.ids.get(parts[1]);
+    return id ? `nodes.${id}.outputs.${parts[4]}` : undefined;
+  }
+  return undefined;
+}
+
+/** A template's text with its input parameters replaced by the task's arguments. */
+export function withArguments(text: string, scope: ArgoTextScope): string {
+  return text.replace(VARIABLE, (whole, variable: string) => {
+    const m = /^inputs\.parameters\.(.+)$/.exec(variable);
+    return m && scope.arguments.has(m[1]) ? scope.arguments.get(m[1])! : whole;
+  });
+}
+
+/** A script, env value or name: every variable as `${{ reference }}`; one with no counterpart is noted and kept. */
+export function fromArgoText(text: string, scope: ArgoTextScope, where: string): string {
+  return withArguments(text, scope).replace(VARIABLE, (whole, variable: string) => {
+    const ref = reference(variable, scope);
+    if (ref) return `\${{ ${ref} }}`;
+    scope.notes.push(`${where} uses the Argo variable {{${variable}}}, which has no local value`);
+    return whole;
+  });
+}
+
+/**
+ * A `when` as our condition: variables (quoted or not) become references, "strings" single-quoted. Argo's
+ * expressions share ==, !=, &&, || and ! with ours; what else they use is left for the validator to name.
+ */
+export function fromArgoWhen(when: string, scope: ArgoTextScope, where: string): string {
+  const replaced = withArguments(when, scope).replace(/(['"]?)\{\{\s*([^{}]+?)\s*\}\}\1/g, (whole, _q: string, variable: string) => {
+    const ref = reference(variable, scope);
+    if (ref) return ref;
+    scope.notes.push(`${where}'s condition uses the Argo variable {{${variable}}}, which has no local value`);
+    return whole;
+  });
+  const quoted = replaced.replace(/"((?:[^"\\]|\\.)*)"/g, (_, s: string) => `'${s.replace(/'/g, "''")}'`).replace(/\\'/g, "''");
+  return quoted.replace(/\binputs\.([\w-]+) (==|!=) '(true|false)'/g, (whole, name: string, op: string, value: string) => {
+    if (!scope.booleanInputs.has(name)) return whole;
+    return (op === '==') === (value === 'true') ? `inputs.${name}` : `!inputs.${name}`;
+  });
+}

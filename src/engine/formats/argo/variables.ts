@@ -1,0 +1,91 @@
+// Our `${{ }}` references as Argo's `{{ }}` variables. Inside a template only its input parameters, the workflow's
+// parameters and globals can be read, so values from a task (matrix items, other nodes' outputs) come in as
+// arguments of the task; in a task's `when`, they are read directly.
+import type { NodeSpec, WorkflowSpec } from '../../model';
+import { collectReferences } from '../../expressions/references';
+import { findTemplates } from '../../expressions/template';
+import { hasTemplate } from '../../expressions/template';
+
+export type ValueKind = 'string' | 'number' | 'boolean';
+
+export interface VariableScope {
+  spec: WorkflowSpec;
+  node: NodeSpec;
+  /** Argo task names by node id. */
+  names: Map<string, string>;
+  /** Input parameters of the node's template, with the task argument that fills each. */
+  parameters: Map<string, string>;
+}
+
+type Variable = { text: string; kind: ValueKind } | { problem: string };
+
+const find = <T extends { id: string }>(items: readonly T[], id: string) => items.find((n) => n.id.toLowerCase() === id.toLowerCase());
+
+/** One reference as an Argo variable: in a template (`inTask` false) or in its task's `when` (`inTask` true). */
+export function argoVariable(segments: readonly string[], scope: VariableScope, inTask: boolean): Variable {
+  const [root, second, third, fourth] = segments;
+  const context = root.toLowerCase();
+  if (context === 'inputs' && second) {
+    const input = Object.values(scope.spec.inputs).find((i) => i.name.toLowerCase() === second.toLowerCase());
+    if (!input || segments.length > 2) return { problem: `'${segments.join('.')}' is not an input of the workflow` };
+    return { text: `{{workflow.parameters.${input.name}}}`, kind: input.type };
+  }
+  if (context === 'matrix' && second && segments.length === 2) {
+    const key = Object.keys(scope.node.matrix ?? {}).find((k) => k.toLowerCase() === second.toLowerCase());
+    if (!key) return { problem: `'matrix.${second}' is not a matrix key of this node` };
+    const kind = typeof scope.node.matrix![key][0] === 'number' ? 'number' : typeof scope.node.matrix![key][0] === 'boolean' ? 'boolean' : 'string';
+    return { text: inTask ? `{{item.${key}}}` : parameter(scope, `matrix-${key}`, `{{item.${key}}}`), kind };
+  }
+  if (context === 'nodes' && second && third?.toLowerCase() === 'outputs' && fourth && segments.length === 4) {
+    const read = find(scope.spec.nodes, second);
+    if (!read) return { problem: `'${segments.join('.')}' reads a node that does not exist` };
+    if (read.matrix) return { problem: `'${segments.join('.')}' reads every instance of a matrix node, which Argo gives as one JSON list` };
+    const source = `{{tasks.${scope.names.get(read.id)}.outputs.parameters.${fourth}}}`;
+    return { text: inTask ? source : parameter(scope, `${scope.names.get(read.id)}-${fourth}`, source), kind: 'string' };
+  }
+  if (context === 'run' && second === 'id' && segments.length === 2) return { text: '{{workflow.uid}}', kind: 'string' };
+  if (context === 'env' && second && segments.length === 2) {
+    const value = scope.node.env[second] ?? scope.spec.env[second];
+    if (value !== undefined && !hasTemplate(value)) return { text: value, kind: 'string' };
+    return { problem: `'env.${second}' is not a plain value of the workflow's or the node's env` };
+  }
+  return { problem: `'${segments.join('.')}' has no Argo Workflows counterpart` };
+}
+
+function parameter(scope: VariableScope, name: string, argument: string): string {
+  const safe = name.replace(/[^A-Za-z0-9-]/g, '-');
+  scope.parameters.set(safe, argument);
+  return `{{inputs.parameters.${safe}}}`;
+}
+
+/**
+ * A text with `${{ }}` (a script, an env value, a prompt) in Argo's variables. Only an expression that is one
+ * reference translates; anything else (`${{ format(…) }}`, `${{ a || b }}`) is a problem.
+ */
+export function argoText(text: string, scope: VariableScope, problems: string[]): string {
+  const parts = findTemplates(text);
+  let out = '';
+  let from = 0;
+  for (const part of parts) {
+    out += text.slice(from, part.span.start);
+    from = part.span.end;
+    const refs = part.parsed ? collectReferences(part.parsed) : undefined;
+    const only = refs && refs.calls.length === 0 && refs.refs.length === 1 ? refs.refs[0] : undefined;
+    const whole = only && part.source.trim() === part.source.slice(only.segments[0].span.start, only.segments[only.segments.length - 1].span.end);
+    if (!only || !whole) {
+      problems.push(`'\${{${part.source}}}' is more than one reference: Argo substitutes variables, it does not evaluate expressions`);
+      out += text.slice(part.span.start, part.span.end);
+      continue;
+    }
+    const variable = argoVariable(
+      only.segments.map((s) => s.name),
+      scope,
+      false,
+    );
+    if ('problem' in variable) {
+      problems.push(variable.problem);
+      out += text.slice(part.span.start, part.span.end);
+    } else out += variable.text;
+  }
+  return out + text.slice(from);
+}

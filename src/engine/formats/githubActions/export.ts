@@ -1,0 +1,151 @@
+// A workflow as a GitHub Actions workflow: one job per node. What GitHub Actions cannot express is a problem (an
+// error, or with `lenient` a comment in the output), never a silently different workflow.
+import { posix } from 'node:path';
+import type { NodeSpec, WorkflowSpec } from '../../model';
+import { shellWords } from '../../platform/shells';
+import { rewriteExpressions } from '../expressionMap';
+import { ProblemList, type ConversionOptions } from '../problems';
+import { withRetryLoop } from '../scriptRetry';
+import { toGithubVariables } from '../scriptVariables';
+import { yamlText, type KeyComment } from '../yamlOut';
+import { toGithubContexts } from './contexts';
+
+export interface GithubExportOptions extends ConversionOptions {
+  /** The workflow file's folder relative to the repository's root ('' at the root): `cwd` is relative to it. */
+  baseDir?: string;
+}
+
+/** The step of an exported approval gate; an import recognises it and gives the gate back. */
+export const APPROVAL_STEP_RUN = 'echo "Approved through the environment\'s protection rule."';
+export const STEP_ID = 'run';
+
+type Json = Record<string, unknown>;
+
+interface JobContext {
+  spec: WorkflowSpec;
+  node: NodeSpec;
+  problems: ProblemList;
+  options: GithubExportOptions;
+  /** Extra direct needs: nodes upstream that the job reads outputs of. */
+  reads: Set<string>;
+}
+
+export function toGithubActions(spec: WorkflowSpec, options: GithubExportOptions = {}): string {
+  const problems = new ProblemList();
+  const comments: KeyComment[] = [];
+  if (spec.timeoutMs !== undefined)
+    problems.add(undefined, 'the workflow timeout has no GitHub Actions equivalent (a job has timeout-minutes, a workflow none)');
+  const jobs: Json = {};
+  const env = translatedMap(spec.env, (v) => translateTop(v, problems));
+  for (const node of spec.nodes) {
+    const ctx: JobContext = { spec, node, problems, options, reads: new Set() };
+    jobs[node.id] = jobOf(ctx);
+    const notes = [node.phase ? `phase: ${node.phase}` : '', node.description ?? ''].filter(Boolean);
+    if (node.kind === 'approval') notes.push('Add a protection rule with required reviewers to this environment (Settings → Environments) to make it a gate.');
+    if (notes.length) comments.push({ path: ['jobs', node.id], comment: notes.join('\n') });
+  }
+  problems.settle('GitHub Actions', options);
+  const workflow = workflowOf(spec, env, jobs);
+  for (const p of problems.items) {
+    const path = p.node ? ['jobs', p.node] : ['name'];
+    comments.push({ path, comment: `NOT TRANSLATED: ${p.message}` });
+  }
+  const header = [
+    `Exported from a Maestro workflow: ${spec.name}`,
+    ...(spec.description ? [spec.description] : []),
+    ...(spec.concurrency ? [`concurrency: ${spec.concurrency} (the most nodes at once) is left to the runners available`] : []),
+  ].join('\n');
+  return yamlText(workflow, { header, comments });
+}
+
+function workflowOf(spec: WorkflowSpec, env: Json, jobs: Json): Json {
+  const inputs: Json = {};
+  for (const input of Object.values(spec.inputs)) {
+    inputs[input.name] = {
+      ...(input.description ? { description: input.description } : {}),
+      ...(input.required ? { required: true } : {}),
+      type: input.type,
+      ...(input.default !== undefined ? { default: input.default } : {}),
+    };
+  }
+  const on = { workflow_dispatch: Object.keys(inputs).length ? { inputs } : null };
+  return { name: spec.name, on, ...(Object.keys(env).length ? { env } : {}), jobs };
+}
+
+function jobOf(ctx: JobContext): Json {
+  const { node, problems } = ctx;
+  if (node.kind === 'workflow') problems.add(node.id, `a sub-workflow ('${node.workflow}') has no GitHub Actions equivalent: export it on its own and call it`);
+  if (node.quality) problems.add(node.id, 'a quality gate (quality.min) has no GitHub Actions equivalent');
+  if (node.kind === 'approval' && node.approval?.timeoutMs !== undefined)
+    problems.add(node.id, "an approval timeout has no GitHub Actions equivalent (an environment's wait timer approves, it does not reject)");
+  // Everything that may read other nodes first: what it reads becomes a direct need.
+  const condition = node.if !== undefined ? translate(ctx, node.if, true) : undefined;
+  const steps = node.kind === 'approval' ? approvalSteps(ctx) : node.kind === 'run' ? runSteps(ctx) : [];
+  const name = node.name !== undefined ? translate(ctx, node.name, false) : undefined;
+  const env = Object.keys(node.env).length ? translatedMap(node.env, (v) => translate(ctx, v, false)) : undefined;
+  const needs = [...node.needs, ...[...ctx.reads].filter((id) => !node.needs.includes(id))];
+  const outputs = node.outputs?.length ? Object.fromEntries(node.outputs.map((o) => [o, `\${{ steps.${STEP_ID}.outputs.${o} }}`])) : undefined;
+  return {
+    ...(name !== undefined ? { name } : {}),
+    ...(needs.length ? { needs } : {}),
+    ...(condition !== undefined ? { if: condition } : {}),
+    ...(node.kind === 'approval' ? { environment: node.id } : {}),
+    'runs-on': 'ubuntu-latest',
+    ...(node.image ? { container: node.image } : {}),
+    ...(node.timeoutMs !== undefined && node.kind !== 'approval' ? { 'timeout-minutes': node.timeoutMs / 60_000 } : {}),
+    ...(node.continueOnError ? { 'continue-on-error': true } : {}),
+    ...(node.matrix ? { strategy: { 'fail-fast': false, matrix: node.matrix } } : {}),
+    ...(env ? { env } : {}),
+    ...(outputs ? { outputs } : {}),
+    steps,
+  };
+}
+
+function approvalSteps(ctx: JobContext): Json[] {
+  const prompt = ctx.node.approval?.prompt;
+  return [{ name: prompt !== undefined ? `Approval: ${translate(ctx, prompt, false)}` : 'Approval', run: APPROVAL_STEP_RUN }];
+}
+
+function runSteps(ctx: JobContext): Json[] {
+  const { node, options } = ctx;
+  let script = toGithubVariables(translate(ctx, node.run ?? '', false));
+  const words = shellWords(node.shell);
+  let shell = `${words.join(' ')} {0}`;
+  if (node.retry.max > 0) {
+    script = withRetryLoop(script, node.retry, words.join(' '), '$RUNNER_TEMP', 'GITHUB_RUN_ATTEMPT');
+    shell = 'bash -e {0}';
+  }
+  const dir = node.cwd !== undefined || options.baseDir ? posix.normalize(posix.join(options.baseDir ?? '', node.cwd ?? '.')) : undefined;
+  const steps: Json[] = [{ uses: 'actions/checkout@v4' }, { id: STEP_ID, shell, ...(dir && dir !== '.' ? { 'working-directory': dir } : {}), run: script }];
+  if (node.artifacts.length) {
+    const paths = node.artifacts.map((a) => (dir && dir !== '.' ? posix.join(dir, a) : a));
+    steps.push({ uses: 'actions/upload-artifact@v4', with: { name: node.id, path: paths.join('\n') } });
+  }
+  return steps;
+}
+
+function translate(ctx: JobContext, value: string, isCondition: boolean): string {
+  const readsNode = (id: string): string | undefined => {
+    const read = ctx.spec.nodes.find((n) => n.id.toLowerCase() === id.toLowerCase());
+    if (read?.matrix) return `'nodes.${id}.outputs' of a matrix node holds every instance's value; a GitHub job output holds one`;
+    if (read) ctx.reads.add(read.id);
+    return undefined;
+  };
+  const result = rewriteExpressions(value, isCondition, toGithubContexts(readsNode));
+  for (const p of result.problems) ctx.problems.add(ctx.node.id, p);
+  return result.text;
+}
+
+const translatedMap = (map: Record<string, string>, translateOne: (v: string) => string): Json =>
+  Object.fromEntries(Object.entries(map).map(([k, v]) => [k, translateOne(v)]));
+
+/** Workflow-level values: the same contexts, but no node to read. */
+function translateTop(value: string, problems: ProblemList): string {
+  const result = rewriteExpressions(
+    value,
+    false,
+    toGithubContexts(() => 'a workflow-level value cannot read node outputs'),
+  );
+  result.problems.forEach((p) => problems.add(undefined, p));
+  return result.text;
+}

@@ -1,0 +1,213 @@
+// A GitHub Actions workflow as ours, read with GitHub's own parser (which also validates it): jobs become nodes.
+import { posix } from 'node:path';
+import { parse } from 'yaml';
+import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser';
+import { durationText } from '../../duration';
+import { isObject, type Json, textOf } from '../../json';
+import { ImportError, notImportedLine, type ImportProblem, type ImportResult, type NodeDoc } from '../importTypes';
+import { yamlText, type KeyComment } from '../yamlOut';
+import { fromGithubValue, importSteps, isExportedGate, shellFromGithub } from './importSteps';
+import { lineOf, tokenValue } from './tokens';
+
+export interface GithubImportOptions {
+  /** The new file's folder relative to the repository's root ('' at the root): working directories become relative to it. */
+  baseDir?: string;
+}
+
+interface Context {
+  notes: string[];
+  comments: KeyComment[];
+  defaultShell?: string;
+  defaultDir?: string;
+  baseDir: string;
+}
+
+/** GitHub's errors with their places; the parser's messages start with the file name and place, which we give apart. */
+function problemsOf(errors: { message: string; rawMessage: string; range?: { start: { line: number; column: number } } }[]): ImportProblem[] {
+  return errors.map((e) => ({ line: e.range?.start.line ?? 1, column: e.range?.start.column ?? 1, message: e.rawMessage.split('\n')[0] }));
+}
+
+export async function fromGithubActions(content: string, fileName: string, options: GithubImportOptions = {}): Promise<ImportResult> {
+  const parsed = parseWorkflow({ name: fileName, content }, new NoOperationTraceWriter());
+  if (parsed.context.errors.count === 0 && parsed.value) await convertWorkflowTemplate(parsed.context, parsed.value);
+  const errors = parsed.context.errors.getErrors();
+  if (errors.length || !parsed.value)
+    throw new ImportError(fileName, errors.length ? problemsOf(errors) : [{ line: 1, column: 1, message: 'the file holds no workflow' }]);
+  const root = tokenValue(parsed.value, parse(content)) as Json;
+  const defaults = isObject(root.defaults) && isObject(root.defaults.run) ? root.defaults.run : {};
+  const ctx: Context = {
+    notes: [],
+    comments: [],
+    defaultShell: typeof defaults.shell === 'string' ? shellFromGithub(defaults.shell) : undefined,
+    defaultDir: typeof defaults['working-directory'] === 'string' ? defaults['working-directory'] : undefined,
+    baseDir: options.baseDir ?? '',
+  };
+  const top = collecting(ctx, () => ({
+    name: typeof root.name === 'string' ? fromGithubValue(root.name, false, ctx.notes, lineOf(root, 'name')) : posix.basename(fileName).replace(/\.ya?ml$/, ''),
+    ...inputsOf(root.on),
+    ...(isObject(root.env) ? { env: valuesOf(root.env, ctx, lineOf(root, 'env')) } : {}),
+  }));
+  const nodes: Record<string, NodeDoc> = {};
+  const jobs = isObject(root.jobs) ? root.jobs : {};
+  for (const [id, job] of Object.entries(jobs)) if (isObject(job)) Object.assign(nodes, jobNodes(id, job, lineOf(jobs, id), ctx));
+  const defaultsDoc = ctx.defaultShell ? { defaults: { shell: ctx.defaultShell } } : {};
+  const doc: Json = { version: 1, ...top.value, ...defaultsDoc, nodes };
+  const triggers = isObject(root.on) ? Object.keys(root.on) : typeof root.on === 'string' ? [root.on] : Array.isArray(root.on) ? root.on.map(String) : [];
+  const header = [`Imported from the GitHub Actions workflow ${fileName}.`];
+  if (triggers.some((t) => t !== 'workflow_dispatch' && t !== 'workflow_call'))
+    header.push(`Its triggers (${triggers.join(', ')}) are GitHub's: run this one with Run Workflow or maestro-dag run.`);
+  header.push(...top.notes.map(notImportedLine).map((l) => l.slice(2)));
+  return { text: yamlText(doc, { header: header.join('\n'), comments: ctx.comments }), notImported: ctx.notes };
+}
+
+function inputsOf(on: unknown): Json {
+  if (!isObject(on)) return {};
+  const dispatch = isObject(on.workflow_dispatch) && isObject(on.workflow_dispatch.inputs) ? on.workflow_dispatch.inputs : {};
+  const call = isObject(on.workflow_call) && isObject(on.workflow_call.inputs) ? on.workflow_call.inputs : {};
+  const inputs: Json = {};
+  for (const [name, raw] of Object.entries({ ...call, ...dispatch })) {
+    const spec = isObject(raw) ? raw : {};
+    const type = spec.type === 'boolean' || spec.type === 'number' ? spec.type : 'string';
+    const options = Array.isArray(spec.options) ? ` One of: ${spec.options.join(', ')}.` : '';
+    const description = `${typeof spec.description === 'string' ? spec.description : ''}${options}`.trim();
+    const dflt = typeof spec.default === 'string' || typeof spec.default === 'number' || typeof spec.default === 'boolean' ? spec.default : undefined;
+    inputs[name] = {
+      type,
+      ...(dflt !== undefined ? { default: dflt } : {}),
+      ...(description ? { description } : {}),
+      ...(spec.required === true ? { required: true } : {}),
+    };
+  }
+  return Object.keys(inputs).length ? { inputs } : {};
+}
+
+const valuesOf = (map: Json, ctx: Context, line: number): Record<string, string> =>
+  Object.fromEntries(Object.entries(map).map(([k, v]) => [k, fromGithubValue(textOf(v), false, ctx.notes, line)]));
+
+/** The notes made while `make` runs, so that they can go with the node they are about. */
+function collecting<T>(ctx: Context, make: () => T): { value: T; notes: string[] } {
+  const before = ctx.notes.length;
+  const value = make();
+  return { value, notes: ctx.notes.slice(before) };
+}
+
+function jobNodes(id: string, job: Json, line: number, ctx: Context): Record<string, NodeDoc> {
+  const { value: node, notes } = collecting(ctx, () => (typeof job.uses === 'string' ? reusableJob(id, job, line, ctx) : jobNode(id, job, ctx)));
+  const gate = environmentGate(id, job, node, ctx);
+  const commentTarget = gate && !isExportedGate(Array.isArray(job.steps) ? job.steps : []) ? `${id}-approval` : id;
+  const nodeNotes = notes.filter((n) => !(typeof node.run === 'string' && node.run.includes(n)));
+  if (nodeNotes.length)
+    ctx.comments.push({
+      path: ['nodes', commentTarget],
+      comment: nodeNotes
+        .map(notImportedLine)
+        .map((l) => l.slice(2))
+        .join('\n'),
+    });
+  return gate ?? { [id]: node };
+}
+
+/** A job with `environment:` waits for that environment's reviewers on GitHub: here, a gate before it. */
+function environmentGate(id: string, job: Json, node: NodeDoc, ctx: Context): Record<string, NodeDoc> | undefined {
+  if (job.environment === undefined) return undefined;
+  const env = isObject(job.environment) ? job.environment.name : job.environment;
+  const steps = Array.isArray(job.steps) ? job.steps : [];
+  if (isExportedGate(steps)) {
+    const stepName = isObject(steps[0]) && typeof steps[0].name === 'string' ? steps[0].name : '';
+    const prompt = stepName.startsWith('Approval: ') ? fromGithubValue(stepName.slice('Approval: '.length), false, ctx.notes, lineOf(job, 'steps')) : undefined;
+    const { run: _run, shell: _shell, cwd: _cwd, ...rest } = node;
+    return { [id]: { ...rest, approval: prompt !== undefined ? { prompt } : {} } };
+  }
+  const gateId = `${id}-approval`;
+  const prompt = `Go ahead with ${id} in the environment '${textOf(env)}'? (GitHub keeps this environment's protection rules in the repository's settings, not in the file.)`;
+  const gate: NodeDoc = { ...(node.needs ? { needs: node.needs } : {}), approval: { prompt } };
+  return { [gateId]: gate, [id]: { ...node, needs: [gateId] } };
+}
+
+function reusableJob(id: string, job: Json, line: number, ctx: Context): NodeDoc {
+  const note = `job '${id}' (line ${line}) calls the reusable workflow ${textOf(job.uses)}: import that workflow too and make this a 'workflow:' node`;
+  ctx.notes.push(note);
+  return { ...(job.needs ? { needs: needsOf(job.needs) } : {}), run: `${notImportedLine(note)}\nexit 1` };
+}
+
+const needsOf = (needs: unknown): string[] => (Array.isArray(needs) ? needs.map(String) : [textOf(needs)]);
+
+function jobNode(id: string, job: Json, ctx: Context): NodeDoc {
+  const at = (key: string) => lineOf(job, key);
+  const jobDefaults = isObject(job.defaults) && isObject(job.defaults.run) ? job.defaults.run : {};
+  const shell = typeof jobDefaults.shell === 'string' ? shellFromGithub(jobDefaults.shell) : ctx.defaultShell;
+  const dir = typeof jobDefaults['working-directory'] === 'string' ? jobDefaults['working-directory'] : ctx.defaultDir;
+  const steps = importSteps(Array.isArray(job.steps) ? job.steps : [], job, shell, dir);
+  ctx.notes.push(...steps.notes);
+  const node: NodeDoc = {};
+  if (typeof job.name === 'string') node.name = fromGithubValue(job.name, false, ctx.notes, at('name'));
+  if (job.needs !== undefined) node.needs = needsOf(job.needs);
+  if (job.if !== undefined) node.if = fromGithubValue(textOf(job.if), true, ctx.notes, at('if'));
+  Object.assign(node, jobSettings(id, job, ctx));
+  // The workflow's default shell is written once, in `defaults`.
+  if (steps.shell && steps.shell !== ctx.defaultShell) node.shell = steps.shell;
+  if (steps.workingDirectory) node.cwd = posix.relative(ctx.baseDir || '.', steps.workingDirectory) || undefined;
+  if (!node.cwd) delete node.cwd;
+  node.run = steps.script.trim() ? steps.script : `${notImportedLine(`job '${id}' has no run steps`)}\ntrue`;
+  if (steps.retry) node.retry = retryDoc(steps.retry);
+  if (steps.artifacts.length) node.artifacts = steps.artifacts.map((a) => (steps.workingDirectory ? posix.relative(steps.workingDirectory, a) : a));
+  return node;
+}
+
+function jobSettings(id: string, job: Json, ctx: Context): NodeDoc {
+  const at = (key: string) => lineOf(job, key);
+  const note = (key: string, what: string) => ctx.notes.push(`job '${id}' (line ${at(key)}): ${what}`);
+  const node: NodeDoc = {};
+  const image = typeof job.container === 'string' ? job.container : isObject(job.container) ? job.container.image : undefined;
+  if (typeof image === 'string') node.image = image;
+  if (typeof job['timeout-minutes'] === 'number') node.timeout = durationText(job['timeout-minutes'] * 60_000);
+  else if (job['timeout-minutes'] !== undefined)
+    note('timeout-minutes', `timeout-minutes is an expression (${textOf(job['timeout-minutes'])}): write a duration`);
+  if (job['continue-on-error'] === true) node.continueOnError = true;
+  else if (job['continue-on-error'] !== undefined && job['continue-on-error'] !== false)
+    note('continue-on-error', 'continue-on-error is an expression: write true or false');
+  if (job.strategy !== undefined)
+    Object.assign(
+      node,
+      matrixOf(job.strategy, (what) => note('strategy', what)),
+    );
+  if (isObject(job.env)) node.env = valuesOf(job.env, ctx, at('env'));
+  if (isObject(job.outputs)) node.outputs = outputsOf(job.outputs, (what) => note('outputs', what));
+  if (job.services !== undefined) note('services', 'service containers are not started locally: start them before the run');
+  return node;
+}
+
+function matrixOf(strategy: unknown, note: (what: string) => void): NodeDoc {
+  const matrix = isObject(strategy) ? strategy.matrix : undefined;
+  if (!isObject(matrix)) {
+    if (matrix !== undefined) note(`the matrix is an expression (${textOf(matrix)}): write its values`);
+    return {};
+  }
+  const out: Record<string, unknown[]> = {};
+  for (const [key, values] of Object.entries(matrix)) {
+    if (key === 'include' || key === 'exclude') note(`matrix '${key}' entries have no local counterpart: the full product of the other keys runs`);
+    else if (Array.isArray(values)) out[key] = values;
+    else note(`matrix '${key}' is not a list of values`);
+  }
+  return Object.keys(out).length ? { matrix: out } : {};
+}
+
+function outputsOf(outputs: Json, note: (what: string) => void): string[] {
+  const names: string[] = [];
+  for (const [name, value] of Object.entries(outputs)) {
+    const m = /^\$\{\{\s*steps\.[\w-]+\.outputs\.([\w-]+)\s*\}\}$/.exec(textOf(value));
+    if (m && m[1] === name) names.push(name);
+    else note(`output '${name}' is ${textOf(value)}: write it to $MAESTRO_OUTPUT in the script`);
+  }
+  return names;
+}
+
+function retryDoc(retry: { max: number; backoff: string; delayMs: number; maxDelayMs?: number }): unknown {
+  if (retry.backoff === 'fixed' && retry.delayMs === 1000 && retry.maxDelayMs === undefined) return retry.max;
+  return {
+    max: retry.max,
+    ...(retry.backoff !== 'fixed' ? { backoff: retry.backoff } : {}),
+    ...(retry.delayMs !== 1000 ? { delay: durationText(retry.delayMs) } : {}),
+    ...(retry.maxDelayMs !== undefined ? { maxDelay: durationText(retry.maxDelayMs) } : {}),
+  };
+}

@@ -1,0 +1,143 @@
+// A job's steps as one script: each `run` step in turn under its name as a comment; what cannot run locally (a
+// `uses:` action, a step condition) stays visible as a `# not imported:` comment.
+import { isObject, type Json, textOf } from '../../json';
+import type { RetryPolicy } from '../../model';
+import { rewriteExpressions } from '../expressionMap';
+import { notImportedLine } from '../importTypes';
+import { shellFromWords } from '../../platform/shells';
+import { parseRetryLoop } from '../scriptRetry';
+import { fromGithubVariables, githubOnlyVariables } from '../scriptVariables';
+import { fromGithubContexts } from './contexts';
+import { APPROVAL_STEP_RUN } from './export';
+import { LINES, lineOf, type Lined } from './tokens';
+
+export interface StepsResult {
+  script: string;
+  shell?: string;
+  /** Working folder of a job whose one run step sets it. */
+  workingDirectory?: string;
+  retry?: RetryPolicy;
+  artifacts: string[];
+  notes: string[];
+}
+
+/** Our shell for GitHub's `shell:` (see docs/import-export.md): its named shells keep their meaning. */
+export function shellFromGithub(shell: string | undefined): string | undefined {
+  if (shell === undefined) return undefined;
+  if (shell === 'bash') return 'bash -o pipefail';
+  if (shell === 'python') return 'python';
+  return shellFromWords(shell.replace(/\s*\{0\}\s*$/, ''));
+}
+
+/** Rewrites a value's expressions into our contexts, noting those that have none. */
+export function fromGithubValue(value: string, isCondition: boolean, notes: string[], line: number): string {
+  const result = rewriteExpressions(
+    value,
+    isCondition,
+    fromGithubContexts((ref, advice) => notes.push(`'${ref}' (line ${line}) has no local value: ${advice}`)),
+  );
+  return result.text;
+}
+
+const quoteShell = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/** One step's lines in the joined script. */
+function stepLines(step: Json, line: number, defaultShell: string | undefined, out: StepsResult): string[] {
+  const name = typeof step.name === 'string' ? step.name : undefined;
+  const label = name ?? (typeof step.uses === 'string' ? step.uses : typeof step.id === 'string' ? step.id : `step on line ${line}`);
+  const lines: string[] = [];
+  if (typeof step.uses === 'string') {
+    // The local engine runs in the working copy itself.
+    if (/^actions\/checkout@/.test(step.uses)) return [];
+    const path = isObject(step.with) ? step.with.path : undefined;
+    if (/^actions\/upload-artifact@/.test(step.uses) && typeof path === 'string' && !path.includes('${{')) {
+      out.artifacts.push(
+        ...path
+          .split('\n')
+          .map((p) => p.trim())
+          .filter((p) => p && !p.startsWith('!')),
+      );
+      return [];
+    }
+    const note = `step '${label}' (line ${line}) uses the action ${step.uses}, which runs only on GitHub: write what it does as commands here`;
+    out.notes.push(note);
+    return [notImportedLine(note)];
+  }
+  if (typeof step.run !== 'string') {
+    const note = `step '${label}' (line ${line}) is neither 'run' nor 'uses'`;
+    out.notes.push(note);
+    return [notImportedLine(note)];
+  }
+  if (name) lines.push(`# ${name}`);
+  if (step.if !== undefined) {
+    const note = `step '${label}' (line ${line}) runs only if ${textOf(step.if)}: a node's steps all run; split it into a node with that 'if', or test it in the script`;
+    out.notes.push(note);
+    lines.push(notImportedLine(note));
+  }
+  const stepShell = typeof step.shell === 'string' ? shellFromGithub(step.shell) : defaultShell;
+  if (stepShell !== defaultShell) {
+    const note = `step '${label}' (line ${line}) runs in '${textOf(step.shell)}', the other steps in the node's shell: make it a node of its own with that shell`;
+    out.notes.push(note);
+    lines.push(notImportedLine(note));
+  }
+  let body = fromGithubVariables(fromGithubValue(step.run, false, out.notes, line));
+  for (const v of githubOnlyVariables(body)) {
+    const note = `step '${label}' (line ${line}) uses $${v}, which only GitHub's runner sets`;
+    out.notes.push(note);
+    lines.push(notImportedLine(note));
+  }
+  const env = isObject(step.env) ? Object.entries(step.env) : [];
+  const dir = typeof step['working-directory'] === 'string' ? step['working-directory'] : undefined;
+  const ignoreFailure = step['continue-on-error'] === true;
+  if (env.length || dir || ignoreFailure) {
+    const inner = [
+      ...(dir ? [`cd ${quoteShell(dir)}`] : []),
+      ...env.map(([k, v]) => `export ${k}=${quoteShell(fromGithubValue(textOf(v), false, out.notes, line))}`),
+      body,
+    ].join('\n');
+    // A subshell keeps the step's environment and folder to itself; `set +e` around it lets it fail on its own.
+    body = ignoreFailure ? `set +e\n(\nset -e\n${inner}\n)\nset -e` : `(\n${inner}\n)`;
+  }
+  lines.push(body.replace(/\n$/, ''));
+  return lines;
+}
+
+/** The run steps of one job; a job exported by us comes back as it was (one step, its retry loop undone). */
+export function importSteps(steps: unknown[], stepsOwner: unknown, defaultShell: string | undefined, defaultDir: string | undefined): StepsResult {
+  const out: StepsResult = { script: '', artifacts: [], notes: [] };
+  const objects = steps.filter(isObject);
+  const runs = objects.filter((s) => typeof s.run === 'string');
+  const only = runs.length === 1 ? runs[0] : undefined;
+  // One run step: its shell and folder are the node's.
+  if (only && typeof only.shell === 'string') out.shell = shellFromGithub(only.shell);
+  else out.shell = defaultShell;
+  if (only && typeof only['working-directory'] === 'string') out.workingDirectory = only['working-directory'];
+  else out.workingDirectory = defaultDir;
+  const parts: string[] = [];
+  objects.forEach((step) => {
+    const stepLine = firstLine(step) || lineOf(stepsOwner, 'steps');
+    const own = step === only ? { ...step, shell: undefined, 'working-directory': undefined } : step;
+    parts.push(...stepLines(own, stepLine, out.shell, out));
+  });
+  const loop =
+    only && !only.name && objects.every((s) => s === only || typeof s.uses === 'string') ? parseRetryLoop(fromGithubVariables(textOf(only.run))) : undefined;
+  if (loop) {
+    out.retry = loop.retry;
+    out.shell = shellFromWords(loop.shellWords);
+  }
+  const last = runs[runs.length - 1];
+  const endsWithNewline = typeof last?.run === 'string' && last.run.endsWith('\n');
+  out.script = loop ? fromGithubValue(loop.script, false, out.notes, lineOf(only, 'run')) : parts.join('\n') + (endsWithNewline ? '\n' : '');
+  return out;
+}
+
+/** Whether a job is a gate made by our export: one step that only says it was approved. */
+export function isExportedGate(steps: unknown[]): boolean {
+  return steps.length === 1 && isObject(steps[0]) && steps[0].run === APPROVAL_STEP_RUN;
+}
+
+/** The line a step starts on: that of its first key. */
+function firstLine(step: Json): number {
+  const lines = Object.values((step as Lined)[LINES] ?? {});
+  return lines.length ? Math.min(...lines) : 0;
+}

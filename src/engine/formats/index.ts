@@ -1,0 +1,68 @@
+// Every format a workflow goes to or comes from, for the CLI and the extension alike.
+import { existsSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import type { WorkflowSpec } from '../model';
+import { toArgo, type ArgoExportOptions } from './argo/export';
+import { fromArgo, looksLikeArgo } from './argo/import';
+import { toGithubActions } from './githubActions/export';
+import { fromGithubActions } from './githubActions/import';
+import { graphJson, toDot, toMermaid } from './graph';
+import type { ImportResult } from './importTypes';
+
+export const EXPORT_FORMATS = ['github-actions', 'argo', 'mermaid', 'dot', 'json'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+export const IMPORT_FORMATS = ['github-actions', 'argo'] as const;
+export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+
+export interface ExportOptions extends ArgoExportOptions {
+  /** The workflow file's folder relative to the repository's root (GitHub Actions runs from the root). */
+  baseDir?: string;
+}
+
+/** What an export is called and where it usually goes. */
+export const EXPORT_TARGETS: Record<ExportFormat, { label: string; extension: string }> = {
+  'github-actions': { label: 'GitHub Actions workflow', extension: '.yml' },
+  argo: { label: 'Argo Workflows Workflow', extension: '.argo.yaml' },
+  mermaid: { label: 'Mermaid flowchart', extension: '.mmd' },
+  dot: { label: 'Graphviz DOT graph', extension: '.dot' },
+  json: { label: 'JSON graph', extension: '.graph.json' },
+};
+
+/** A workflow in another format; throws a ConversionError naming what cannot be translated (unless lenient). */
+export function exportWorkflow(spec: WorkflowSpec, format: ExportFormat, options: ExportOptions = {}): string {
+  switch (format) {
+    case 'github-actions':
+      return toGithubActions(spec, options);
+    case 'argo':
+      return toArgo(spec, options);
+    case 'mermaid':
+      return toMermaid(spec);
+    case 'dot':
+      return toDot(spec);
+    case 'json':
+      return JSON.stringify(graphJson(spec), null, 2) + '\n';
+  }
+}
+
+/** Which importer reads a file: Argo's resources say so in their apiVersion; anything else is tried as GitHub's. */
+export function detectImportFormat(text: string): ImportFormat {
+  return looksLikeArgo(text) ? 'argo' : 'github-actions';
+}
+
+/** Another format's workflow as ours; throws an ImportError naming the construct and its line when it cannot. */
+export async function importWorkflow(text: string, fileName: string, options: { format?: ImportFormat; baseDir?: string } = {}): Promise<ImportResult> {
+  const format = options.format ?? detectImportFormat(text);
+  return format === 'argo' ? fromArgo(text, fileName) : fromGithubActions(text, fileName, { baseDir: options.baseDir });
+}
+
+/** A folder relative to the repository that holds it (the nearest folder above with `.git`), '' at its root. */
+export function repositoryRelative(folder: string): string {
+  const start = resolve(folder);
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, '.git'))) return relative(dir, start).split(sep).join('/');
+    if (dirname(dir) === dir) return '';
+  }
+}
+
+export { ConversionError, problemText } from './problems';
+export { ImportError } from './importTypes';

@@ -1,0 +1,23 @@
+// The variables a node's script reads from the engine, and their names under GitHub Actions' runner.
+const OURS_TO_GITHUB: Record<string, string> = {
+  MAESTRO_OUTPUT: 'GITHUB_OUTPUT',
+  MAESTRO_TEMP: 'RUNNER_TEMP',
+  MAESTRO_RUN_ID: 'GITHUB_RUN_ID',
+  MAESTRO_NODE_ID: 'GITHUB_JOB',
+  MAESTRO_ATTEMPT: 'GITHUB_RUN_ATTEMPT',
+};
+const GITHUB_TO_OURS = Object.fromEntries(Object.entries(OURS_TO_GITHUB).map(([a, b]) => [b, a]));
+
+function rename(script: string, names: Record<string, string>): string {
+  return script.replace(/\$(\{?)([A-Z_][A-Z0-9_]*)\b/g, (whole, brace: string, name: string) => (names[name] ? `$${brace}${names[name]}` : whole));
+}
+
+export const toGithubVariables = (script: string): string => rename(script, OURS_TO_GITHUB);
+export const fromGithubVariables = (script: string): string => rename(script, GITHUB_TO_OURS);
+
+/** The runner's variables a script reads that have no local counterpart (`GITHUB_ENV`, `GITHUB_STEP_SUMMARY`). */
+export function githubOnlyVariables(script: string): string[] {
+  const found = new Set<string>();
+  for (const m of script.matchAll(/\$\{?((?:GITHUB|RUNNER)_[A-Z0-9_]+)\b/g)) if (!GITHUB_TO_OURS[m[1]]) found.add(m[1]);
+  return [...found];
+}

@@ -1,0 +1,18 @@
+import { basename } from 'node:path';
+
+/** Shells that take `-e`, which stops a script at its first failing command, as CI runners do. */
+export const POSIX_SHELLS: ReadonlySet<string> = new Set(['bash', 'sh', 'zsh', 'dash', 'ksh']);
+
+/** The words that start a node's `shell` (default bash) before the script: `bash -e`, `bash -x -e`, `python3 -u`. */
+export function shellWords(shell: string | undefined): string[] {
+  const [file, ...own] = (shell ?? 'bash').trim().split(/\s+/);
+  return [file, ...own, ...(POSIX_SHELLS.has(basename(file)) ? ['-e'] : [])];
+}
+
+/** The node's `shell` from the words that start it, as shellWords makes them (undefined for the default bash). */
+export function shellFromWords(words: string): string | undefined {
+  const parts = words.trim().split(/\s+/);
+  if (POSIX_SHELLS.has(basename(parts[0])) && parts[parts.length - 1] === '-e') parts.pop();
+  const shell = parts.join(' ');
+  return shell === 'bash' ? undefined : shell;
+}

@@ -1,0 +1,145 @@
+// Export Workflow… and Import Workflow…: the engine's formats, from the palette, the editor and the explorer.
+import { basename, dirname } from 'node:path';
+import * as vscode from 'vscode';
+import type { ExportFormat } from '../../engine/formats';
+import { formatsModule } from './formatsModule';
+import { plainText } from '../ui/untrustedText';
+import { parseArg } from './arguments';
+import { pickWorkflow } from './pickers';
+import type { CommandServices, CommandTable } from './services';
+
+/** A file to import larger than this is refused: workflows are small, and the import holds it in memory. */
+const MAX_IMPORT_BYTES = 2 * 1024 * 1024;
+
+type ExportChoice = { format: ExportFormat; template?: boolean; label: string; detail: string };
+
+const EXPORT_CHOICES: ExportChoice[] = [
+  { format: 'github-actions', label: 'GitHub Actions', detail: 'One job per node, to run on GitHub (.github/workflows)' },
+  { format: 'argo', label: 'Argo Workflows: Workflow', detail: 'A dag template, each node a script in a container, to submit to a cluster' },
+  { format: 'argo', template: true, label: 'Argo Workflows: WorkflowTemplate', detail: 'The same, kept in the cluster and submitted by name' },
+  { format: 'mermaid', label: 'Mermaid flowchart', detail: 'For Markdown documentation' },
+  { format: 'dot', label: 'Graphviz DOT', detail: 'For dot and other graph tools' },
+  { format: 'json', label: 'JSON graph', detail: 'Nodes and edges, for other tools' },
+];
+
+const stem = (uri: vscode.Uri) =>
+  basename(uri.fsPath)
+    .replace(/\.workflow\.ya?ml$/, '')
+    .replace(/\.ya?ml$/, '');
+
+const EXTENSIONS: Record<ExportFormat, string> = { 'github-actions': '.yml', argo: '.argo.yaml', mermaid: '.mmd', dot: '.dot', json: '.graph.json' };
+
+function defaultTarget(uri: vscode.Uri, choice: ExportChoice): vscode.Uri {
+  const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri;
+  if (choice.format === 'github-actions' && folder) return vscode.Uri.joinPath(folder, '.github', 'workflows', `${stem(uri)}.yml`);
+  return vscode.Uri.file(`${dirname(uri.fsPath)}/${stem(uri)}${EXTENSIONS[choice.format]}`);
+}
+
+/** The export, asking whether to write what cannot be translated as comments; undefined when the user declines. */
+async function exported(s: CommandServices, text: () => string, lenientText: () => string, target: string): Promise<string | undefined> {
+  const { ConversionError, problemText } = formatsModule(s.extensionUri.fsPath);
+  const log = s.log;
+  try {
+    return text();
+  } catch (e) {
+    if (!(e instanceof ConversionError)) throw e;
+    log.warn(e.message);
+    const first = plainText(problemText(e.problems[0]));
+    const more = e.problems.length > 1 ? ` (and ${e.problems.length - 1} more, in the Maestro log)` : '';
+    const choice = await vscode.window.showWarningMessage(
+      `Cannot export to ${target} without changing what the workflow does: ${first}${more}.`,
+      'Export with Comments',
+      'Show Log',
+    );
+    if (choice === 'Show Log') log.show();
+    return choice === 'Export with Comments' ? lenientText() : undefined;
+  }
+}
+
+async function exportCommand(s: CommandServices, arg: unknown): Promise<void> {
+  const uri = await pickWorkflow(parseArg(arg), s.dag, 'Export which workflow?');
+  if (!uri) return;
+  const choice = await vscode.window.showQuickPick(EXPORT_CHOICES, { title: 'Export Workflow', placeHolder: 'Export to' });
+  if (!choice) return;
+  const doc = await vscode.workspace.openTextDocument(uri);
+  const result = s.documents.index(doc).result;
+  const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
+  if (errors) {
+    void vscode.window.showErrorMessage(`The workflow has ${errors} error${errors === 1 ? '' : 's'}: fix them before exporting.`);
+    return;
+  }
+  const { exportWorkflow, repositoryRelative } = formatsModule(s.extensionUri.fsPath);
+  const options = { template: choice.template, baseDir: uri.scheme === 'file' ? repositoryRelative(dirname(uri.fsPath)) : '' };
+  const text = await exported(
+    s,
+    () => exportWorkflow(result.workflow, choice.format, options),
+    () => exportWorkflow(result.workflow, choice.format, { ...options, lenient: true }),
+    choice.label,
+  );
+  if (text === undefined) return;
+  const target = await vscode.window.showSaveDialog({ title: `Export to ${choice.label}`, defaultUri: defaultTarget(uri, choice), saveLabel: 'Export' });
+  if (!target) return;
+  await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
+  await vscode.window.showTextDocument(target, { preview: false });
+}
+
+async function importCommand(s: CommandServices, arg: unknown): Promise<void> {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  const source =
+    arg instanceof vscode.Uri
+      ? arg
+      : (
+          await vscode.window.showOpenDialog({
+            title: 'Import a GitHub Actions or Argo Workflows workflow',
+            filters: { YAML: ['yml', 'yaml'] },
+            defaultUri: folder ? vscode.Uri.joinPath(folder, '.github', 'workflows') : undefined,
+            openLabel: 'Import',
+          })
+        )?.[0];
+  if (!source) return;
+  if ((await vscode.workspace.fs.stat(source)).size > MAX_IMPORT_BYTES)
+    throw new Error(`${basename(source.fsPath)} is larger than 2 MB: it is not a workflow to import`);
+  const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(source));
+  const into = vscode.workspace.getWorkspaceFolder(source)?.uri ?? folder ?? vscode.Uri.file(dirname(source.fsPath));
+  const target = await vscode.window.showSaveDialog({
+    title: 'Save the imported workflow',
+    defaultUri: vscode.Uri.joinPath(into, `${stem(source)}.workflow.yaml`),
+    filters: { Workflow: ['yaml'] },
+    saveLabel: 'Import',
+  });
+  if (!target) return;
+  const { ImportError, importWorkflow, repositoryRelative } = formatsModule(s.extensionUri.fsPath);
+  let result;
+  try {
+    result = await importWorkflow(text, vscode.workspace.asRelativePath(source), {
+      baseDir: target.scheme === 'file' ? repositoryRelative(dirname(target.fsPath)) : '',
+    });
+  } catch (e) {
+    if (!(e instanceof ImportError)) throw e;
+    const p = e.problems[0];
+    const choice = await vscode.window.showErrorMessage(
+      `Cannot import ${plainText(basename(source.fsPath))}: line ${p.line}: ${plainText(p.message)}`,
+      'Open File',
+    );
+    if (choice)
+      await vscode.window.showTextDocument(source, {
+        selection: new vscode.Range(p.line - 1, Math.max(0, p.column - 1), p.line - 1, Math.max(0, p.column - 1)),
+      });
+    return;
+  }
+  await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(result.text));
+  await vscode.window.showTextDocument(target, { viewColumn: vscode.ViewColumn.Active });
+  s.dag.show(target, { preserveFocus: true });
+  const left = result.notImported.length;
+  if (left)
+    void vscode.window.showWarningMessage(
+      `${left} thing${left === 1 ? ' was' : 's were'} not imported: each is marked '# not imported:' in the file and listed in Problems.`,
+    );
+}
+
+export function interchangeCommands(s: CommandServices): CommandTable {
+  return {
+    'maestro.exportWorkflow': (arg) => exportCommand(s, arg),
+    'maestro.importWorkflow': (arg) => importCommand(s, arg),
+  };
+}

@@ -1,0 +1,186 @@
+import { strict as assert } from 'node:assert';
+import { ConversionError, exportWorkflow, ImportError, importWorkflow } from '../../../src/engine/formats';
+import { validateWorkflow } from '../../../src/engine/validation/validate';
+import { argoErrors } from './validators';
+
+const specOf = (text: string) => validateWorkflow(text).workflow;
+
+// Argo's own dag-diamond example, with parameters, a retry and a condition added.
+const DIAMOND = `apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata:
+  generateName: dag-diamond-
+spec:
+  entrypoint: diamond
+  arguments:
+    parameters:
+      - name: target
+        value: staging
+  templates:
+  - name: diamond
+    dag:
+      tasks:
+      - name: A
+        template: echo
+        arguments:
+          parameters: [{name: message, value: A}]
+      - name: B
+        depends: "A"
+        template: echo
+        arguments:
+          parameters: [{name: message, value: "{{tasks.A.outputs.parameters.id}}"}]
+      - name: C
+        depends: "A"
+        when: "'{{workflow.parameters.target}}' == 'prod'"
+        template: echo
+        arguments:
+          parameters: [{name: message, value: C}]
+      - name: D
+        depends: "B && C"
+        template: shout
+        withItems: [1, 2]
+  - name: echo
+    inputs:
+      parameters:
+      - name: message
+    retryStrategy:
+      limit: "2"
+      backoff: { duration: "5s", factor: "2", cap: "1m" }
+    activeDeadlineSeconds: 120
+    container:
+      image: alpine:3.7
+      command: [echo, "{{inputs.parameters.message}}"]
+    outputs:
+      parameters:
+      - name: id
+        valueFrom: { path: /tmp/id }
+  - name: shout
+    script:
+      image: python:3.12
+      command: [python3]
+      source: |
+        print("item {{item}}")
+`;
+
+describe('Argo Workflows import', () => {
+  it('makes tasks nodes: depends, when, arguments, retryStrategy, deadline, items, container and script', async () => {
+    const { text, notImported } = await importWorkflow(DIAMOND, 'diamond.yaml');
+    assert.deepEqual(notImported, []);
+    const spec = specOf(text);
+    assert.deepEqual(
+      validateWorkflow(text).diagnostics.filter((d) => d.severity === 'error'),
+      [],
+    );
+    assert.equal(spec.name, 'dag-diamond');
+    assert.deepEqual(spec.inputs.target.default, 'staging');
+    const [a, b, c, d] = spec.nodes;
+    assert.deepEqual([a.id, b.id, c.id, d.id], ['A', 'B', 'C', 'D']);
+    assert.deepEqual(d.needs, ['B', 'C']);
+    assert.equal(a.run, 'echo A');
+    assert.equal(b.run, "echo '${{ nodes.A.outputs.id }}'");
+    assert.equal(c.if, "inputs.target == 'prod'");
+    assert.deepEqual(a.retry, { max: 2, backoff: 'exponential', delayMs: 5000, maxDelayMs: 60_000 });
+    assert.equal(a.timeoutMs, 120_000);
+    assert.equal(a.image, 'alpine:3.7');
+    assert.deepEqual(a.outputs, ['id']);
+    assert.deepEqual(d.matrix, { item: [1, 2] });
+    assert.equal(d.shell, 'python3');
+    assert.equal(d.run, 'print("item ${{ matrix.item }}")\n');
+  });
+
+  it('refuses a steps template, naming it and its line', async () => {
+    const steps =
+      'apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: { name: s }\nspec:\n  entrypoint: main\n  templates:\n    - name: main\n      steps: [[{ name: a, template: t }]]\n';
+    await assert.rejects(importWorkflow(steps, 's.yaml'), (e: unknown) => {
+      assert.ok(e instanceof ImportError);
+      assert.match(e.message, /^s\.yaml:7:\d+: its entrypoint 'main' is a steps template: only a dag template can be imported/);
+      return true;
+    });
+  });
+
+  it('keeps what it cannot run visible: a resource template, withParam, a secret', async () => {
+    const text = `apiVersion: argoproj.io/v1alpha1
+kind: WorkflowTemplate
+metadata: { name: t }
+spec:
+  entrypoint: main
+  templates:
+    - name: main
+      dag:
+        tasks:
+          - { name: apply, template: k8s }
+          - { name: fan, template: run, withParam: "{{tasks.apply.outputs.result}}", depends: apply }
+    - name: k8s
+      resource: { action: create, manifest: "kind: ConfigMap" }
+    - name: run
+      container:
+        image: alpine
+        command: [sh, -c, "echo $TOKEN"]
+        env: [{ name: TOKEN, valueFrom: { secretKeyRef: { name: s, key: k } } }]
+`;
+    const { text: out, notImported } = await importWorkflow(text, 't.yaml');
+    assert.equal(notImported.length, 3, notImported.join('\n'));
+    assert.match(out, /# not imported: task 'apply' \(line 10\) runs a 'resource' template/);
+    assert.match(notImported.join('\n'), /withParam/);
+    assert.match(notImported.join('\n'), /TOKEN comes from a secret/);
+  });
+});
+
+describe('Argo Workflows export', () => {
+  it("writes a Workflow (or a WorkflowTemplate) that Argo's schema accepts", () => {
+    const spec = specOf(`version: 1
+name: Release build
+inputs:
+  channel: { type: string, default: beta }
+nodes:
+  build:
+    image: node:20
+    run: echo "v=1" >> "$MAESTRO_OUTPUT"
+    outputs: [v]
+    timeout: 10m
+  gate: { needs: build, approval: { prompt: "Ship?" } }
+  ship:
+    needs: gate
+    if: inputs.channel == 'stable'
+    env: { V: "\${{ nodes.build.outputs.v }}" }
+    run: echo "$V"
+`);
+    for (const template of [false, true]) {
+      const out = exportWorkflow(spec, 'argo', { template });
+      assert.deepEqual(argoErrors(out), []);
+      assert.match(
+        out,
+        template ? /kind: WorkflowTemplate\nmetadata:\n {2}name: release-build/ : /kind: Workflow\nmetadata:\n {2}generateName: release-build-/,
+      );
+    }
+    const out = exportWorkflow(spec, 'argo');
+    assert.match(out, /- name: ship\n {12}template: ship\n {12}dependencies: \[gate\]\n {12}when: "'\{\{workflow.parameters.channel\}\}' == 'stable'"/);
+    assert.match(out, /value: "\{\{tasks.build.outputs.parameters.v\}\}"/);
+    assert.match(out, /suspend: \{\}/);
+    assert.match(out, /image: node:20/);
+    assert.match(out, /activeDeadlineSeconds: "600"/);
+  });
+
+  it('refuses what Argo cannot express, naming the node and the construct', () => {
+    const spec = specOf(`version: 1
+name: W
+nodes:
+  a: { run: "true", retry: { max: 2, backoff: linear } }
+  b: { needs: a, if: "startsWith(inputs.x, 'v')", run: "true" }
+  c: { run: "echo \${{ format('{0}', run.id) }}" }
+inputs:
+  x: { type: string }
+`);
+    assert.throws(
+      () => exportWorkflow(spec, 'argo'),
+      (e: unknown) => {
+        assert.ok(e instanceof ConversionError);
+        const text = e.problems.map((p) => `${p.node}: ${p.message}`).join('\n');
+        assert.match(text, /^a: linear backoff/m);
+        assert.match(text, /^b: the condition .* the function startsWith\(\) has no Argo counterpart/m);
+        assert.match(text, /^c: .* is more than one reference/m);
+        return true;
+      },
+    );
+  });
+});

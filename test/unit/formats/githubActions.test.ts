@@ -1,0 +1,192 @@
+import { strict as assert } from 'node:assert';
+import { ConversionError, exportWorkflow, ImportError, importWorkflow } from '../../../src/engine/formats';
+import { validateWorkflow } from '../../../src/engine/validation/validate';
+import { yaml } from '../helpers';
+import { githubErrors } from './validators';
+
+const specOf = (text: string) => validateWorkflow(text).workflow;
+const codes = (text: string) => validateWorkflow(text).diagnostics.map((d) => `${d.severity} ${d.code}`);
+
+const CI = yaml(`
+  name: CI
+  on:
+    push: { branches: [main] }
+    workflow_dispatch:
+      inputs:
+        level: { type: choice, options: [low, high], default: low, description: How hard }
+        dry: { type: boolean, default: true }
+  env:
+    NODE_ENV: test
+  defaults:
+    run:
+      shell: bash
+  jobs:
+    build:
+      runs-on: ubuntu-latest
+      timeout-minutes: 10
+      outputs:
+        version: \${{ steps.v.outputs.version }}
+      steps:
+        - uses: actions/checkout@v4
+        - uses: actions/setup-node@v4
+          with: { node-version: 20 }
+        - name: Version
+          id: v
+          run: echo "version=1.2.3" >> "$GITHUB_OUTPUT"
+        - name: Build
+          run: npm run build
+          env:
+            TOKEN: \${{ secrets.NPM_TOKEN }}
+        - uses: actions/upload-artifact@v4
+          with: { name: dist, path: dist/ }
+    test:
+      needs: build
+      strategy:
+        matrix:
+          node: [18, 20]
+          include:
+            - node: 22
+              experimental: true
+      runs-on: ubuntu-latest
+      steps:
+        - run: npm test -- --node \${{ matrix.node }}
+          if: github.event_name == 'push'
+    deploy:
+      needs: [build, test]
+      if: \${{ !inputs.dry }}
+      environment: production
+      runs-on: ubuntu-latest
+      steps:
+        - run: ./deploy.sh \${{ needs.build.outputs.version }}
+`);
+
+describe('GitHub Actions import', () => {
+  it('makes jobs nodes: needs, if, timeout, outputs, matrix, env, shell, artifacts', async () => {
+    const { text, notImported } = await importWorkflow(CI, '.github/workflows/ci.yml');
+    const spec = specOf(text);
+    assert.deepEqual(
+      spec.nodes.map((n) => [n.id, n.needs]),
+      [
+        ['build', []],
+        ['test', ['build']],
+        ['deploy-approval', ['build', 'test']],
+        ['deploy', ['deploy-approval']],
+      ],
+    );
+    const [build, test, gate, deploy] = spec.nodes;
+    assert.equal(build.timeoutMs, 600_000);
+    assert.deepEqual(build.outputs, ['version']);
+    assert.equal(build.shell, 'bash -o pipefail');
+    assert.deepEqual(build.artifacts, ['dist/']);
+    assert.match(build.run!, /# Version\necho "version=1.2.3" >> "\$MAESTRO_OUTPUT"\n# Build\n\(\nexport TOKEN=/);
+    assert.deepEqual(test.matrix, { node: [18, 20] });
+    assert.equal(gate.kind, 'approval');
+    assert.match(gate.approval!.prompt!, /environment 'production'/);
+    assert.equal(deploy.if, '${{ !inputs.dry }}');
+    assert.equal(deploy.run, './deploy.sh ${{ nodes.build.outputs.version }}');
+    assert.deepEqual(spec.inputs.level, { name: 'level', type: 'string', default: 'low', description: 'How hard One of: low, high.', required: false });
+    assert.equal(spec.inputs.dry.type, 'boolean');
+    assert.deepEqual(spec.env, { NODE_ENV: 'test' });
+    // What cannot run locally is named, in the file and in the result, never dropped.
+    assert.ok(notImported.some((n) => n.includes('actions/setup-node@v4')));
+    assert.ok(notImported.some((n) => n.includes("'secrets.NPM_TOKEN'")));
+    assert.ok(notImported.some((n) => n.includes("matrix 'include'")));
+    assert.ok(notImported.some((n) => n.includes('runs only if')));
+    assert.equal(text.split('# not imported:').length - 1, notImported.length);
+    const found = codes(text);
+    assert.equal(found.filter((c) => c === 'warning not-imported').length, notImported.length);
+    assert.ok(!found.some((c) => c.startsWith('error') && !c.includes('unknown-reference')), found.join(', '));
+  });
+
+  it("refuses a file GitHub's parser rejects, naming the line", async () => {
+    const broken = [
+      'on: push',
+      'jobs:',
+      '  first:',
+      '    runs-on: ubuntu-latest',
+      '    steps: [{ run: ok }]',
+      '  a:',
+      '    runs-on: ubuntu-latest',
+      '    needs: nope',
+      '    steps: [{ run: ok }]',
+      '',
+    ].join('\n');
+    await assert.rejects(importWorkflow(broken, 'ci.yml', { format: 'github-actions' }), (e: unknown) => {
+      assert.ok(e instanceof ImportError);
+      assert.equal(e.problems[0].line, 8);
+      assert.match(e.message, /ci\.yml:8:\d+: .*unknown job 'nope'/);
+      return true;
+    });
+  });
+
+  it('keeps a reusable workflow call visible as a node that fails until it is replaced', async () => {
+    const { text } = await importWorkflow('on: push\njobs:\n  call:\n    uses: org/repo/.github/workflows/build.yml@main\n', 'ci.yml');
+    const call = specOf(text).nodes[0];
+    assert.match(call.run!, /# not imported: job 'call' \(line 3\) calls the reusable workflow org\/repo/);
+    assert.match(call.run!, /exit 1$/);
+  });
+});
+
+describe('GitHub Actions export', () => {
+  const WORKFLOW = yaml(`
+    version: 1
+    name: Ship
+    inputs:
+      channel: { type: string, default: beta }
+    nodes:
+      build:
+        run: echo "v=1" >> "$MAESTRO_OUTPUT"
+        outputs: [v]
+        retry: { max: 2, backoff: exponential, delay: 1s }
+      gate:
+        needs: build
+        approval: { prompt: "Ship \${{ nodes.build.outputs.v }}?" }
+      ship:
+        needs: gate
+        if: inputs.channel == 'stable'
+        env: { V: "\${{ nodes.build.outputs.v }}" }
+        run: echo "$V"
+  `);
+
+  it('writes one job per node that GitHub accepts, with outputs, retries as a loop and a gate as an environment', async () => {
+    const out = exportWorkflow(specOf(WORKFLOW), 'github-actions');
+    assert.deepEqual(await githubErrors(out), []);
+    assert.match(out, /outputs:\n {6}v: \$\{\{ steps\.run\.outputs\.v \}\}/);
+    assert.match(out, />> "\$GITHUB_OUTPUT"/);
+    assert.match(out, /for attempt in \$\(seq 1 3\)/);
+    assert.match(out, /environment: gate/);
+    assert.match(out, /Add a protection rule with required reviewers/);
+    // ship reads build's output: GitHub's needs context has only direct needs, so build is one.
+    assert.match(out, /ship:\n {4}needs: \[gate, build\]/);
+    assert.match(out, /V: \$\{\{ needs\.build\.outputs\.v \}\}/);
+  });
+
+  it('refuses what GitHub Actions cannot express, naming the node and the construct; --lenient comments it', () => {
+    const spec = specOf(
+      yaml(`
+      version: 1
+      name: W
+      timeout: 1h
+      nodes:
+        sub: { workflow: ./other.workflow.yaml }
+        q: { run: "true", quality: { min: 0.5 } }
+        s: { needs: q, if: "nodes.q.status == 'failed'", run: "true" }
+    `),
+    );
+    assert.throws(
+      () => exportWorkflow(spec, 'github-actions'),
+      (e: unknown) => {
+        assert.ok(e instanceof ConversionError);
+        const text = e.problems.map((p) => `${p.node ?? '-'}: ${p.message}`).join('\n');
+        assert.match(text, /^-: the workflow timeout/m);
+        assert.match(text, /^sub: a sub-workflow/m);
+        assert.match(text, /^q: a quality gate/m);
+        assert.match(text, /^s: 'nodes\.q\.status' has no exact GitHub Actions equivalent/m);
+        return true;
+      },
+    );
+    const lenient = exportWorkflow(spec, 'github-actions', { lenient: true });
+    assert.match(lenient, /# NOT TRANSLATED: a sub-workflow/);
+    assert.match(lenient, /# NOT TRANSLATED: the workflow timeout/);
+  });
+});

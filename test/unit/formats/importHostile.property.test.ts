@@ -1,0 +1,87 @@
+import { strict as assert } from 'node:assert';
+import fc from 'fast-check';
+import { ImportError, importWorkflow, type ImportFormat } from '../../../src/engine/formats';
+import { validateWorkflow } from '../../../src/engine/validation/validate';
+import { yamlText } from '../../../src/engine/formats/yamlOut';
+
+const GITHUB = `name: CI
+on: [push, workflow_dispatch]
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    outputs: { v: "\${{ steps.a.outputs.v }}" }
+    strategy: { matrix: { node: [18, 20] } }
+    steps:
+      - uses: actions/checkout@v4
+      - id: a
+        run: echo "v=1" >> "$GITHUB_OUTPUT"
+  test:
+    needs: build
+    if: \${{ always() }}
+    environment: { name: prod }
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo \${{ needs.build.outputs.v }}
+`;
+const ARGO = `apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata: { generateName: x- }
+spec:
+  entrypoint: main
+  templates:
+    - name: main
+      dag:
+        tasks:
+          - { name: a, template: t }
+          - { name: b, template: t, depends: "a", when: "'{{tasks.a.outputs.parameters.v}}' == '1'" }
+    - name: t
+      script: { image: bash, command: [bash], source: "echo hi" }
+`;
+
+/** A real workflow with some lines dropped, duplicated or cut short: broken in the ways files are. */
+const damaged = (text: string) =>
+  fc.array(fc.tuple(fc.nat(), fc.constantFrom('drop', 'dup', 'cut', 'tab')), { maxLength: 4 }).map((ops) => {
+    const lines = text.split('\n');
+    for (const [n, op] of ops) {
+      const i = n % lines.length;
+      if (op === 'drop') lines.splice(i, 1);
+      else if (op === 'dup') lines.splice(i, 0, lines[i]);
+      else if (op === 'cut') lines[i] = lines[i].slice(0, Math.floor(lines[i].length / 2));
+      else lines[i] = `\t${lines[i]}`;
+    }
+    return lines.join('\n');
+  });
+
+const KEYS = ['jobs', 'on', 'steps', 'run', 'uses', 'needs', 'spec', 'templates', 'dag', 'tasks', 'apiVersion', 'kind', 'script', 'withItems', 'depends'];
+const shaped = fc.letrec((tie) => ({
+  value: fc.oneof({ depthSize: 'small' }, fc.string(), fc.integer(), fc.boolean(), fc.constant(null), tie('array'), tie('object')),
+  array: fc.array(tie('value'), { maxLength: 3 }),
+  object: fc.dictionary(fc.oneof(fc.constantFrom(...KEYS), fc.string()), tie('value'), { maxKeys: 4 }),
+})).object;
+
+const input = fc.oneof(
+  fc.string(),
+  damaged(GITHUB),
+  damaged(ARGO),
+  shaped.map((v) => yamlText(v)),
+  shaped.map((v) => `apiVersion: argoproj.io/v1alpha1\n${yamlText({ kind: 'Workflow', spec: v })}`),
+);
+
+describe('import of any file (properties)', function () {
+  this.timeout(120_000);
+  it('gives a workflow that parses, or an ImportError with a line: never another exception', async () => {
+    await fc.assert(
+      fc.asyncProperty(input, fc.constantFrom<ImportFormat | undefined>(undefined, 'github-actions', 'argo'), async (text, format) => {
+        try {
+          const result = await importWorkflow(text, 'in.yml', { format });
+          const parsed = validateWorkflow(result.text);
+          assert.equal(parsed.diagnostics.filter((d) => d.code === 'yaml-syntax').length, 0, result.text);
+        } catch (e) {
+          assert.ok(e instanceof ImportError, `not an ImportError: ${(e as Error).stack}`);
+          assert.ok(e.problems.length > 0 && e.problems.every((p) => p.line >= 1 && p.message.length > 0));
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+});

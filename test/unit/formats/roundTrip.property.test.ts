@@ -1,0 +1,59 @@
+import { strict as assert } from 'node:assert';
+import fc from 'fast-check';
+import { exportWorkflow, importWorkflow } from '../../../src/engine/formats';
+import type { NodeSpec, WorkflowSpec } from '../../../src/engine/model';
+import { validateWorkflow } from '../../../src/engine/validation/validate';
+import { interchangeArb, type Target } from './interchangeGen';
+
+/** What a round trip keeps: the graph, the commands and the settings both sides have. */
+function comparable(spec: WorkflowSpec, target: Target) {
+  const node = (n: NodeSpec) => ({
+    id: n.id,
+    name: n.name,
+    kind: n.kind,
+    needs: [...n.needs].sort(),
+    if: n.if,
+    // Argo's script source ends its last line; whether the script did is not kept.
+    run: target === 'argo' ? n.run?.replace(/\n$/, '') : n.run,
+    approval: n.approval,
+    // The environment a node's script sees (a node's env entry equal to the workflow's is the same setting).
+    env: { ...spec.env, ...n.env },
+    cwd: n.cwd,
+    shell: n.shell,
+    image: n.image,
+    timeoutMs: n.timeoutMs,
+    retry: n.retry,
+    continueOnError: n.continueOnError,
+    outputs: n.outputs,
+    artifacts: n.artifacts,
+    matrix: n.matrix,
+  });
+  return { name: spec.name, inputs: spec.inputs, env: spec.env, nodes: spec.nodes.map(node) };
+}
+
+function roundTrip(target: Target) {
+  return fc.asyncProperty(interchangeArb(target), async (text) => {
+    const original = validateWorkflow(text);
+    const errors = original.diagnostics.filter((d) => d.severity === 'error');
+    assert.deepEqual(errors, [], `the generated workflow is valid:\n${text}`);
+    const exported = exportWorkflow(original.workflow, target);
+    const imported = await importWorkflow(exported, target === 'argo' ? 'w.argo.yaml' : 'w.yml', { format: target });
+    const back = validateWorkflow(imported.text);
+    assert.deepEqual(imported.notImported, [], `nothing is left behind:\n${exported}`);
+    assert.deepEqual(
+      comparable(back.workflow, target),
+      comparable(original.workflow, target),
+      `round trip of:\n${text}\nthrough:\n${exported}\nback as:\n${imported.text}`,
+    );
+  });
+}
+
+describe('import(export(w)) gives w back (properties)', function () {
+  this.timeout(120_000);
+  it('through GitHub Actions', async () => {
+    await fc.assert(roundTrip('github-actions'), { numRuns: 150 });
+  });
+  it('through Argo Workflows', async () => {
+    await fc.assert(roundTrip('argo'), { numRuns: 150 });
+  });
+});
