@@ -26,11 +26,14 @@ export function replaceValue(text: string, map: YAMLMap, pair: Pair, value: Fiel
   if (map.flow) return { span: { start, end }, newText: ` ${flowValue(value)}` };
   const keyColumn = columnOf(text, rangeOf(pair.key)![0]);
   const newText = afterKey(value, keyColumn, unit);
-  // A comment after the old value stays on the key's line, not inside a value now on several lines.
-  const comment = /^[ \t]*#[^\n]*/.exec(text.slice(end));
+  // A comment on the key's line stays there: after the old value, or on the header of an old block scalar.
+  const header = /^[ \t]*[|>][-+0-9]*([ \t]+#[^\n]*)/.exec(text.slice(start, end));
+  const comment = header ? [header[1]] : /^[ \t]*#[^\n]*/.exec(text.slice(end));
+  const commentEnd = header ? end : end + (comment?.[0].length ?? 0);
   const breakAt = newText.indexOf('\n');
-  if (!comment || breakAt < 0) return { span: { start, end }, newText };
-  return { span: { start, end: end + comment[0].length }, newText: `${newText.slice(0, breakAt)}${comment[0]}${newText.slice(breakAt)}` };
+  if (!comment) return { span: { start, end }, newText };
+  if (breakAt < 0) return header ? { span: { start, end }, newText: `${newText}${comment[0]}` } : { span: { start, end }, newText };
+  return { span: { start, end: commentEnd }, newText: `${newText.slice(0, breakAt)}${comment[0]}${newText.slice(breakAt)}` };
 }
 
 /** The edit that removes a pair: its lines in a block mapping; itself and a comma in a flow mapping. */

@@ -33,6 +33,9 @@ export function renameNode(index: WorkflowIndex, from: string, to: string): { ed
     )
   )
     return { error: `a node '${to}' already exists` };
+  // A name that needs or expressions already mention (a node since deleted) would make them mean this node.
+  if (to.toLowerCase() !== from.toLowerCase() && mentionsOf(index, to).length)
+    return { error: `'${to}' is still mentioned in the file (by a need or an expression of a node that is gone): pick another name, or fix those first` };
   const text = index.result.parsed.text;
   const mentions = mentionsOf(index, from);
   const quoted = mentions.find((m) => text.slice(m.span.start, m.span.end).toLowerCase() !== from.toLowerCase());
