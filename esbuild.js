@@ -74,6 +74,7 @@ const targets = [
     banner: { js: '#!/usr/bin/env node' },
     plugins: [executablePlugin],
   },
+  { entryPoints: { insights: 'src/webview/insights/main.tsx' }, ...browser },
   { entryPoints: { webview: 'src/webview/main.tsx' }, ...browser, loader: { '.ttf': 'file' }, assetNames: '[name]', plugins: [layoutWorkerPlugin] },
 ];
 

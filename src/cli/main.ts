@@ -3,6 +3,7 @@ import { editCommand } from './commands/edit';
 import { exportCommand } from './commands/export';
 import { graphCommand } from './commands/graph';
 import { importCommand } from './commands/import';
+import { statsCommand } from './commands/stats';
 import { validateCommand } from './commands/validate';
 import { resumeCommand, runCommand } from './commands/run';
 import { logsCommand, runsCommand } from './commands/runs';
@@ -19,7 +20,8 @@ Commands:
   import FILE        read a GitHub Actions or Argo workflow as a Maestro workflow
   run FILE           run a workflow (live view on a terminal, --json for events)
   resume RUN         continue an ended or interrupted run from its log
-  runs               list past runs
+  runs               list past runs (runs prune: delete old ones)
+  stats FILE         a workflow's figures over its runs: durations, failures, flaky nodes, bottlenecks
   logs RUN [NODE]    print a run's logs
   edit FILE ACTION   add, remove, connect, rename or set nodes, as the DAG panel's builder does
 
@@ -37,6 +39,7 @@ const COMMANDS: Record<string, Command> = {
   resume: resumeCommand,
   runs: runsCommand,
   logs: logsCommand,
+  stats: statsCommand,
   edit: editCommand,
 };
 

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { DagPanels } from './dag/dagPanels';
+import { InsightsPanels } from './insights/insightsPanels';
 import { EditHighlight } from './dag/workflowEditing';
 import { WorkflowDocuments } from './language/documents';
 import { LiveValidation } from './language/liveValidation';
@@ -22,6 +23,7 @@ export class Ctx implements EngineLink {
   readonly runs: RunManager;
   readonly actions: RunActions;
   readonly dag: DagPanels;
+  readonly insights: InsightsPanels;
   readonly startedHere: StartedRuns;
   readonly editHighlight = new EditHighlight();
   private engine: EngineClient;
@@ -42,9 +44,16 @@ export class Ctx implements EngineLink {
       bundle: vscode.Uri.joinPath(extension.extensionUri, 'dist'),
       highlight: this.editHighlight,
     });
+    this.insights = new InsightsPanels({
+      runs: this.runs,
+      dag: this.dag,
+      documents: this.documents,
+      log: this.log,
+      bundle: vscode.Uri.joinPath(extension.extensionUri, 'dist'),
+    });
     this.startedHere = new StartedRuns(extension.globalState);
     this.engine = this.connectLocalEngine();
-    this.subscribe(this.log, this.workspaceValidator, this.validation, this.runs, this.dag, this.editHighlight);
+    this.subscribe(this.log, this.workspaceValidator, this.validation, this.runs, this.dag, this.insights, this.editHighlight);
   }
 
   /** Adds to the extension's scope: disposed when the extension deactivates. */

@@ -39,6 +39,7 @@ export function activate(context: vscode.ExtensionContext): MaestroApi {
         validation: c.validation,
         documents: c.documents,
         dag: c.dag,
+        insights: c.insights,
         log: c.log,
         extensionUri: c.extension.extensionUri,
       }),

@@ -2,6 +2,7 @@
 // frame), graphs to the layout worker, the panel's state saved for reloads, and the intents components send back.
 import { structureKey } from './layout/grid';
 import { LayoutClient } from './layout/layoutClient';
+import { feedHistory } from './state/historyFeed';
 import type { EditAction } from '../engine/edits/action';
 import type { HostMessage, RunControl, WebviewResult } from './protocol';
 import { FrameBatcher } from './state/frameBatcher';
@@ -30,6 +31,7 @@ export interface Controller {
   insertTemplate(after?: string): Promise<boolean>;
   undo(redo: boolean): Promise<void>;
   openScript(nodeId: string): Promise<void>;
+  showInsights(): Promise<void>;
   /** Gives the graph the keyboard focus (set by the canvas). */
   focusCanvas: () => void;
   /** Asks the canvas to bring a node into view (set by the canvas). */
@@ -172,6 +174,7 @@ function hostRequests(store: PanelStore, host: Host): Omit<Controller, 'focusNod
     },
     undo: async (redo) => void (await host.request('undo', { redo })),
     openScript: async (nodeId) => void (await host.request('openScript', { nodeId })),
+    showInsights: async () => void (await host.request('showInsights', {})),
   };
 }
 
@@ -196,6 +199,7 @@ export function startController(store: PanelStore, host: Host): Controller {
     store.subscribe((state, previous) => {
       if (state.graph !== previous.graph) layoutIfNeeded();
     }),
+    feedHistory(store, host),
   ];
   // Live durations tick while the run shown is going.
   const clock = setInterval(() => {

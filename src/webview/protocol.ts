@@ -6,6 +6,7 @@
 import { isBoolean, isInteger, isObject, isString, isText, type Json } from '../engine/json';
 import { parseEditAction, type EditAction } from '../engine/edits/action';
 import type { EngineEvent, LogLine, RunListEntry } from '../engine/protocol';
+import type { Forecast } from '../engine/insights/forecast';
 
 export const DAG_PROTOCOL_VERSION = 3;
 
@@ -25,6 +26,14 @@ export interface NodeFields {
   approvalTimeout?: string;
   workflow?: string;
   with: Record<string, string>;
+}
+
+/** A node's figures over the workflow's last runs, for colouring its card. */
+export interface NodeMetric {
+  p95Ms?: number;
+  failureRate: number;
+  /** Of the runs, those where it was on the critical path. */
+  criticalShare: number;
 }
 
 /** A problem the validator finds in a node, with the property it is in when it is in one. */
@@ -136,6 +145,12 @@ export interface WebviewRequests {
   undo: { params: { redo: boolean }; result: Record<string, never> };
   /** Shows a node's script in the editor, the cursor in it. */
   openScript: { params: { nodeId: string }; result: Record<string, never> };
+  /** Each node's figures over the last runs (for colouring the cards). */
+  nodeMetrics: { params: Record<string, never>; result: { basedOn: number; nodes: Record<string, NodeMetric> } };
+  /** The workflow's timeline as the file is now, from its history; or why there is none. */
+  forecast: { params: Record<string, never>; result: { forecast?: Forecast; note?: string } };
+  /** Opens the workflow's Insights panel. */
+  showInsights: { params: Record<string, never>; result: Record<string, never> };
 }
 
 export type WebviewRequestType = keyof WebviewRequests;
@@ -179,6 +194,9 @@ const REQUEST_CHECKS = {
   insertTemplate: [(v) => v.after === undefined || isText(v.after), 'optionally, after (a node id)'],
   undo: [(v) => isBoolean(v.redo), 'redo (true or false)'],
   openScript: [(v) => isText(v.nodeId), 'nodeId'],
+  nodeMetrics: [() => true, 'nothing'],
+  forecast: [() => true, 'nothing'],
+  showInsights: [() => true, 'nothing'],
 } satisfies Record<WebviewRequestType, [(v: Json) => boolean, string]>;
 
 /** Checks a message from the webview; returns it typed, or why it is not one. */

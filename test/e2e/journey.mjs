@@ -419,6 +419,48 @@ export async function journey({ page, workspace, shots, log }) {
     await shot('11b-exported-to-argo');
   });
 
+  await step('12-insights-find-the-flaky-node', async () => {
+    await openFile('sometimes.workflow.yaml');
+    // Five runs, one after the other: each has ended (its record says so) before the next starts.
+    const ended = () => {
+      const folder = join(workspace, '.maestro', 'runs');
+      return readdirSync(folder)
+        .filter((id) => existsSync(join(folder, id, 'run.json')))
+        .map((id) => JSON.parse(readFileSync(join(folder, id, 'run.json'), 'utf8')))
+        .filter((r) => r.workflowName === 'Sometimes' && r.status === 'completed').length;
+    };
+    for (let i = 1; i <= 5; i++) {
+      await palette('Maestro: Run Workflow');
+      for (const deadline = Date.now() + 30_000; ended() < i; await page.waitForTimeout(100))
+        if (Date.now() > deadline) throw new Error(`run ${i} did not end`);
+    }
+    await openFile('sometimes.workflow.yaml');
+    await palette('Maestro: Show Insights');
+    let insights;
+    for (const deadline = Date.now() + 30_000; !insights;) {
+      for (const frame of page.frames())
+        if (
+          await frame
+            .locator('main.insights')
+            .count()
+            .catch(() => 0)
+        )
+          insights = frame;
+      if (!insights && Date.now() > deadline) throw new Error('no Insights panel on screen');
+      if (!insights) await page.waitForTimeout(200);
+    }
+    await insights.locator('[data-testid="flaky"] li[data-node="upload"]').waitFor();
+    const flaky = await insights.locator('[data-testid="flaky"] li[data-node="upload"]').innerText();
+    if (!/passed on a retry in [5-9] runs/.test(flaky)) throw new Error(`the flaky node is not shown as such: ${flaky}`);
+    const basedOn = await insights.locator('[data-testid="based-on"]').innerText();
+    if (!/Based on [5-9] of [5-9] runs/.test(basedOn)) throw new Error(`unexpected: ${basedOn}`);
+    await shot('12a-insights');
+    // One click on a run where it happened opens that run in the DAG panel.
+    await insights.locator('[data-testid="flaky"] li[data-node="upload"] .run-link').first().click();
+    const dag = await dagFrame('Sometimes');
+    await card(dag, 'upload', 'completed').waitFor();
+  });
+
   await step('09-window-reload-during-a-run', async () => {
     await openFile('reload.workflow.yaml');
     await palette('Maestro: Run Workflow');

@@ -70,6 +70,15 @@ export function makeWorkspace(root, dir, { plantedRun = false, hostileFile = fal
     '  after: { needs: slow, run: echo after }',
   ]);
   write('flaky.workflow.yaml', ['version: 1', 'name: Flaky', 'nodes:', '  check: { run: test -f fixed.flag }', '  after: { needs: check, run: echo after }']);
+  // A node that fails on its first attempt and passes on the retry: flaky, for Insights to find.
+  write('sometimes.workflow.yaml', [
+    'version: 1',
+    'name: Sometimes',
+    'nodes:',
+    '  build: { run: echo build }',
+    `  upload: { needs: build, retry: { max: 1, delay: 10ms }, run: '[ "$MAESTRO_ATTEMPT" -ge 2 ]' }`,
+    '  notify: { needs: upload, run: echo done }',
+  ]);
   // A file built to flood whatever validates it: validated off the extension host's thread, its problems capped.
   if (hostileFile)
     write('hostile-cycle.workflow.yaml', [

@@ -59,7 +59,7 @@ const exited = (child: ChildProcess) => new Promise<void>((r) => (child.exitCode
     writeFileSync(path, yaml('version: 1', 'name: Deploy', ...LOCKED_NODE(dir)));
     return path;
   };
-  const runId = () => readdirSync(runsDir)[0];
+  const runId = () => readdirSync(runsDir).filter((n) => !n.startsWith('.'))[0];
 
   it('kill -9 of the CLI and a resume right after: the resume ends the attempt still running (it ignores SIGTERM), and the node never runs twice at once', async () => {
     // A long grace: the watchdog is still waiting for the attempt to end when the resume comes.
@@ -138,7 +138,7 @@ const exited = (child: ChildProcess) => new Promise<void>((r) => (child.exitCode
     const code = await new Promise<number | null>((r) => cli.once('exit', (c) => r(c)));
     assert.equal(code, 130);
     assert.match(stderr, /stdout was closed: cancelling the run/);
-    const [id] = readdirSync(runsDir);
+    const [id] = readdirSync(runsDir).filter((n) => !n.startsWith('.'));
     const stored = readRun(runsDir, id);
     assert.deepEqual([stored.record.status, stored.interrupted], ['cancelled', false]);
     assert.equal(alive(Number(readFileSync(join(dir, 'pid'), 'utf8'))), false);

@@ -163,6 +163,7 @@ describe('DAG panel builder in Chromium', function () {
       await timeout.fill('soon');
       await timeout.press('Enter');
       await page
+        .locator('.details')
         .getByText(/invalid-duration|does not parse|not a duration|duration/i)
         .first()
         .waitFor();

@@ -1,6 +1,6 @@
 // Serves the DAG panel's real page (the host's HTML, CSP included, and the built bundle) to Chromium, with a
 // stand-in for the VS Code host: what the panel posts lands in `window.__posted`, and tests post host messages.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -30,8 +30,9 @@ export async function startHarness(root: string, extra: Record<string, { type: s
       res.end(page.body);
       return;
     }
-    if (url.pathname === '/') {
+    if (url.pathname === '/' || url.pathname === '/insights') {
       const theme = themeOf((url.searchParams.get('theme') as ThemeName | null) ?? 'light');
+      const files = url.pathname === '/insights' ? { script: 'insights.js', style: 'insights.css' } : undefined;
       res.writeHead(200, { 'content-type': 'text/html' });
       res.end(
         dagPanelHtml(
@@ -39,6 +40,7 @@ export async function startHarness(root: string, extra: Record<string, { type: s
           'DAG',
           'file:///work/sdlc-parallel.workflow.yaml',
           standInHost(theme),
+          files,
         ),
       );
       return;
@@ -106,11 +108,17 @@ export async function launchChromium(): Promise<Browser> {
 }
 
 /** Opens the panel in a new page and waits until it has said it is ready. */
-export async function openPanel(browser: Browser, harness: Harness, theme: ThemeName = 'light', size = { width: 1280, height: 800 }): Promise<Page> {
+export async function openPanel(
+  browser: Browser,
+  harness: Harness,
+  theme: ThemeName = 'light',
+  size = { width: 1280, height: 800 },
+  path = '/',
+): Promise<Page> {
   const page = await browser.newPage({ viewport: size });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${harness.url}/?theme=${theme}`);
+  await page.goto(`${harness.url}${path}?theme=${theme}`);
   await page.waitForFunction(() => window.__posted.some((m) => m.type === 'ready'), undefined, { timeout: 10_000 });
   if (errors.length) throw new Error(`the panel threw: ${errors.join('; ')}`);
   return page;
@@ -124,4 +132,23 @@ export async function send(page: Page, ...messages: HostMessage[]): Promise<void
 
 export async function posted(page: Page): Promise<WebviewMessage[]> {
   return page.evaluate(() => window.__posted);
+}
+
+/**
+ * A suite's Chromium and page server, started before its tests and closed after them (call inside `describe`).
+ * The getters are for inside tests, once `before` has run.
+ */
+export function chromiumSuite(root: string): { harness: () => Harness; browser: () => Browser } {
+  let harness: Harness | undefined;
+  let browser: Browser | undefined;
+  before(async () => {
+    mkdirSync(join(root, 'test-results', 'webview'), { recursive: true });
+    harness = await startHarness(root);
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await harness?.close();
+  });
+  return { harness: () => harness!, browser: () => browser! };
 }

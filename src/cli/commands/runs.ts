@@ -1,4 +1,5 @@
-import { formatDuration } from '../../engine/duration';
+import { DURATION_HINT, formatDuration, parseDuration } from '../../engine/duration';
+import { pruneRuns } from '../../engine/run/io/runPrune';
 import { defaultRunsDir } from '../../engine/run/io/runsLocation';
 import { listRuns, readLogChunk, readRun } from '../../engine/run/io/runStore';
 import { allInstanceIds, foldEvents } from '../../engine/runState';
@@ -7,8 +8,10 @@ import type { Output } from '../output';
 import { safeLog, safeText, terminalJson } from '../terminalText';
 
 export const RUNS_HELP = `Usage: maestro-dag runs [--json] [--runs-dir DIR]
+       maestro-dag runs prune [--keep N] [--older-than DURATION] [--runs-dir DIR]
 
-Lists the runs kept in the runs folder, newest first, with status and duration.
+Lists the runs kept in the runs folder, newest first, with status and duration. 'prune' deletes old runs: beyond
+the newest N of each workflow, or started longer ago than DURATION (30d, 12h); never a running or paused run.
 
 Options:
   --json          a JSON list instead of a table
@@ -22,6 +25,7 @@ Prints the logs of a run's nodes, or of one node (an instance id such as 'test[s
 `;
 
 export function runsCommand(argv: string[], io: Output): number {
+  if (argv[0] === 'prune') return pruneCommand(argv.slice(1), io);
   const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean' }, 'runs-dir': { type: 'string' } });
   if (values.help) {
     io.out(RUNS_HELP);
@@ -102,4 +106,25 @@ function printLog(io: Output, runsDir: string, runId: string, nodeId: string): v
     if (piece.end >= piece.size || piece.end === offset) return;
     offset = piece.end;
   }
+}
+
+function pruneCommand(argv: string[], io: Output): number {
+  const { values, positionals } = parseCommandArgs(argv, { keep: { type: 'string' }, 'older-than': { type: 'string' }, 'runs-dir': { type: 'string' } });
+  if (values.help) {
+    io.out(RUNS_HELP);
+    return 0;
+  }
+  if (positionals.length) throw new UsageError(`runs prune takes no arguments, not '${positionals[0]}'`);
+  const keep = values.keep === undefined ? undefined : Number(values.keep);
+  if (keep !== undefined && (!Number.isInteger(keep) || keep < 0)) throw new UsageError(`--keep must be a whole number ≥ 0, not '${values.keep}'`);
+  const age = values['older-than'] === undefined ? undefined : parseDuration(values['older-than']);
+  if (values['older-than'] !== undefined && age === undefined)
+    throw new UsageError(`--older-than must be a duration (${DURATION_HINT}), not '${values['older-than']}'`);
+  if (keep === undefined && age === undefined) throw new UsageError('runs prune needs --keep or --older-than');
+  const runsDir = values['runs-dir'] ?? defaultRunsDir('x');
+  const deleted = pruneRuns(runsDir, { keep, olderThan: age === undefined ? undefined : Date.now() - age });
+  io.out(
+    deleted.length ? `deleted ${deleted.length} run${deleted.length === 1 ? '' : 's'}:\n${deleted.map((d) => `  ${d}\n`).join('')}` : 'no run to delete\n',
+  );
+  return 0;
 }

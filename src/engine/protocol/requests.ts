@@ -6,6 +6,8 @@
 import { isBoolean, isInteger, isNumber, isObject, isString, isStringArray, isStringRecord, isText, optional, parseJson } from '../json';
 import type { EngineEvent, RunListStatus } from './events';
 import type { RunStateSnapshot } from '../runState';
+import type { CompareRow } from '../insights/compare';
+import type { WorkflowInsights } from '../insights/report';
 
 /** A workspace folder, and where its runs are kept (relative to it, or absolute; `.maestro/runs` by default). */
 export interface RunsRoot {
@@ -56,6 +58,12 @@ export interface EngineRequests {
   /** A node's log from a byte offset, or its last lines. */
   readLog: { params: { runId: string; nodeId: string; offset?: number; tailLines?: number; maxBytes?: number }; result: LogChunk };
   deleteRun: { params: { runId: string }; result: Record<string, never> };
+  /** Figures over a workflow's last runs (all when `last` is not given), from its runs' index. */
+  insights: { params: { workflowPath: string; last?: number }; result: WorkflowInsights };
+  /** Two runs side by side, node by node. */
+  compareRuns: { params: { runA: string; runB: string }; result: { rows: CompareRow[] } };
+  /** Deletes old runs (never one that is going): beyond the newest `keep` per workflow, or started before `olderThan`. */
+  pruneRuns: { params: { keep?: number; olderThan?: number; workflowPath?: string }; result: { deleted: string[] } };
   /** Stops every run where it stands (they stay interrupted in their logs) and ends the engine. */
   shutdown: { params: Record<string, never>; result: Record<string, never> };
 }
@@ -111,6 +119,19 @@ const PARAMS = {
     ['maxBytes', (v) => v === undefined || isPositive(v), 'a positive integer'],
   ],
   deleteRun: [runId],
+  insights: [
+    ['workflowPath', isText, 'a non-empty string'],
+    ['last', (v) => v === undefined || isPositive(v), 'a positive integer'],
+  ],
+  compareRuns: [
+    ['runA', isText, 'a run id'],
+    ['runB', isText, 'a run id'],
+  ],
+  pruneRuns: [
+    ['keep', (v) => v === undefined || isCount(v), 'an integer ≥ 0'],
+    ['olderThan', (v) => v === undefined || isNumber(v), 'a time (epoch milliseconds)'],
+    ['workflowPath', optional(isText), 'a non-empty string'],
+  ],
   shutdown: [],
 } satisfies Record<EngineRequestType, ParamCheck[]>;
 

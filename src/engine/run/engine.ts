@@ -17,6 +17,8 @@ import { ShellProcessRunner } from './io/processRunner';
 import { readRun, reserveRunId, type RunRecord } from './io/runStore';
 import { runsDirFor } from './io/runsLocation';
 import { RunWriter } from './io/runWriter';
+import { recordDigest } from './io/runIndex';
+import { DigestBuilder } from '../insights/digest';
 import { spawnHelperCount } from './io/spawnHelper/count';
 import { SpawnHelperPool } from './io/spawnHelper/pool';
 import { loadWorkflow, requireDefaultShell, RunSetupError, type LoadedWorkflow } from './setup';
@@ -98,17 +100,39 @@ interface Launch extends LoadedWorkflow {
   runsDir: string;
   inputs: Record<string, Scalar>;
   previous?: SchedulerOptions['previous'];
+  /** The events of the run so far, for a resumed run: its digest covers all of it. */
+  previousEvents?: readonly EngineEvent[];
   startedAt?: number;
 }
 
-/** Where a run's events and logs go: its files first, then whoever listens. */
-function runSink(writer: RunWriter, onEvent: RunOptions['onEvent']): SchedulerOptions['sink'] {
+function digestBuilder(previous: readonly EngineEvent[] = []): DigestBuilder {
+  const builder = new DigestBuilder();
+  for (const e of previous) builder.add(e);
+  return builder;
+}
+
+/** Keeps an ended run's digest for insights; a failure costs only the index, which is rebuilt from the log. */
+function keepDigest(runsDir: string, digests: DigestBuilder, onWarning: RunOptions['onWarning']): void {
+  const digest = digests.digest();
+  if (!digest) return;
+  try {
+    recordDigest(runsDir, digest);
+  } catch (e) {
+    onWarning?.(`the run's summary for insights could not be written (${(e as Error).message}); it will be made again from the run's log`);
+  }
+}
+
+/** Where a run's events and logs go: its files first (and its digest when it ends), then whoever listens. */
+function runSink(writer: RunWriter, digests: DigestBuilder, runsDir: string, o: RunOptions): SchedulerOptions['sink'] {
   return {
     event: (e) => {
       writer.event(e);
-      if (e.type === 'workflow:completed') writer.update({ status: e.status, endedAt: e.ts });
-      else if (e.type === 'workflow:resumed') writer.update({ status: 'running', endedAt: undefined, pid: process.pid });
-      onEvent?.(e);
+      digests.add(e);
+      if (e.type === 'workflow:completed') {
+        writer.update({ status: e.status, endedAt: e.ts });
+        keepDigest(runsDir, digests, o.onWarning);
+      } else if (e.type === 'workflow:resumed') writer.update({ status: 'running', endedAt: undefined, pid: process.pid });
+      o.onEvent?.(e);
     },
     log: (id, line) => writer.log(id, line),
   };
@@ -142,7 +166,7 @@ function launch(o: RunOptions, setup: Launch): RunHandle {
     baseDir: dirname(setup.path),
     subWorkflows: subWorkflowRunner(context),
     previous: setup.previous,
-    sink: runSink(writer, o.onEvent),
+    sink: runSink(writer, digestBuilder(setup.previousEvents), setup.runsDir, o),
   });
   writer.onLogsWritten = o.onLogsWritten;
   writer.onWriteError = (e) => {
@@ -237,7 +261,15 @@ export async function resumeRunFromLog(
   const previous = { instances, lastSeq: state?.lastSeq ?? 0, notes };
   const handle = launch(
     { ...o, workflowPath: loaded.path },
-    { ...loaded, runId: o.runId, runsDir: resolve(o.runsDir), inputs: stored.record.inputs, previous, startedAt: stored.record.startedAt },
+    {
+      ...loaded,
+      runId: o.runId,
+      runsDir: resolve(o.runsDir),
+      inputs: stored.record.inputs,
+      previous,
+      previousEvents: stored.events,
+      startedAt: stored.record.startedAt,
+    },
   );
   if (state) handle.resumedFrom = state;
   return handle;

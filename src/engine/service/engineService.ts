@@ -6,6 +6,8 @@ import { deleteRun } from '../run/io/runStore';
 import { runsDirFor } from '../run/io/runsLocation';
 import { isActiveRun } from '../runRules';
 import { RunCatalog } from './runCatalog';
+import { compareStoredRuns, workflowInsights } from './runInsights';
+import { pruneRuns } from '../run/io/runPrune';
 import { RunsWatcher } from './runsWatcher';
 
 /** A run this engine holds: its handle, and where it is kept. */
@@ -111,6 +113,15 @@ export class EngineService {
       this.states.delete(runId);
       deleteRun(this.catalog.runsDirOfRun(runId), runId);
       return {};
+    },
+    insights: async ({ workflowPath, last }) => workflowInsights(runsDirFor(workflowPath, this.catalog.rootsConfigured), workflowPath, last),
+    compareRuns: async ({ runA, runB }) => ({
+      rows: compareStoredRuns({ runsDir: this.catalog.runsDirOfRun(runA), runId: runA }, { runsDir: this.catalog.runsDirOfRun(runB), runId: runB }),
+    }),
+    pruneRuns: async (p) => {
+      if (p.keep === undefined && p.olderThan === undefined) throw new Error('pruneRuns needs keep or olderThan: without them it would delete nothing');
+      const dirs = p.workflowPath !== undefined ? [runsDirFor(p.workflowPath, this.catalog.rootsConfigured)] : this.catalog.runsDirs;
+      return { deleted: dirs.flatMap((dir) => pruneRuns(dir, p, (runId) => isActiveRun(this.liveEntry(runId)?.status ?? 'completed'))) };
     },
     shutdown: async () => {
       await this.stopAll();

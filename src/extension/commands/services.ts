@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import type { DagPanels } from '../dag/dagPanels';
+import type { InsightsPanels } from '../insights/insightsPanels';
 import type { WorkflowDocuments } from '../language/documents';
 import type { LiveValidation } from '../language/liveValidation';
 import type { RunActions } from '../runs/runActions';
@@ -12,6 +13,7 @@ export interface CommandServices {
   validation: LiveValidation;
   documents: WorkflowDocuments;
   dag: DagPanels;
+  insights: InsightsPanels;
   log: vscode.LogOutputChannel;
   /** Where the extension is installed (its bundled templates). */
   extensionUri: vscode.Uri;

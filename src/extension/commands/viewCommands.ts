@@ -16,6 +16,12 @@ export function viewCommands(s: CommandServices): CommandTable {
       const uri = await pickWorkflow(target, s.dag, 'Show the DAG of which workflow?');
       if (uri) s.dag.show(uri);
     },
+    'maestro.showInsights': async (arg) => {
+      const target = parseArg(arg);
+      const run = target.kind === 'run' || target.kind === 'node' ? s.runs.get(target.runId) : undefined;
+      const uri = run ? vscode.Uri.file(run.workflowPath) : await pickWorkflow(target, s.dag, 'Show the insights of which workflow?');
+      if (uri) s.insights.show(uri);
+    },
     'maestro.openNodeLog': async (arg) => {
       const target = parseArg(arg);
       let open: { run: RunEntry; nodeId: string } | undefined;

@@ -2,6 +2,9 @@
 // manager and the editor. Errors go back to the panel, which shows them in place.
 import { dirname, resolve } from 'node:path';
 import * as vscode from 'vscode';
+import { forecast, type Forecast } from '../../engine/insights/forecast';
+import type { InsightsReport } from '../../engine/insights/report';
+import type { NodeMetric } from '../../webview/protocol';
 import type { EditReply } from './workflowEditing';
 import type { WebviewRequest, WebviewRequests, WebviewRequestType, WebviewResult } from '../../webview/protocol';
 import { askInputs } from '../commands/pickers';
@@ -86,7 +89,37 @@ function panelHandlers(c: PanelContext): Handlers {
       (await vscode.commands.executeCommand<EditReply | undefined>('maestro.insertTemplate', c.uri, after)) ?? { applied: false },
     undo: async ({ redo }) => (await c.editing.undo(redo, c.focusPanel), {}),
     openScript: async ({ nodeId }) => (await c.editing.openScript(nodeId), {}),
+    nodeMetrics: async () => nodeMetricsOf((await c.runs.insights(c.uri.fsPath, METRIC_RUNS)).report),
+    forecast: () => forecastOf(c),
+    showInsights: async () => (await vscode.commands.executeCommand('maestro.showInsights', c.uri), {}),
   };
+}
+
+/** How many of the last runs the cards' colours and the forecast learn from. */
+const METRIC_RUNS = 100;
+
+function nodeMetricsOf(report: InsightsReport): { basedOn: number; nodes: Record<string, NodeMetric> } {
+  const onPath = new Map(report.bottlenecks.map((b) => [b.node, b.criticalRuns]));
+  const nodes: Record<string, NodeMetric> = {};
+  for (const n of report.nodes)
+    nodes[n.node] = {
+      ...(n.p95Ms !== undefined ? { p95Ms: n.p95Ms } : {}),
+      failureRate: n.failureRate,
+      criticalShare: report.basedOn ? (onPath.get(n.node) ?? 0) / report.basedOn : 0,
+    };
+  return { basedOn: report.basedOn, nodes };
+}
+
+/** The forecast of the workflow as its document is now, from the p50s of its last runs. */
+async function forecastOf(c: PanelContext): Promise<{ forecast?: Forecast; note?: string }> {
+  const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === c.uri.toString()) ?? (await vscode.workspace.openTextDocument(c.uri));
+  const spec = c.documents.index(doc).result.workflow;
+  if (!spec.nodes.length) return { note: 'The workflow has no nodes to forecast.' };
+  if (c.uri.scheme !== 'file') return { note: 'Save the workflow: its history is kept by its file.' };
+  const { report, lastRun } = await c.runs.insights(c.uri.fsPath, METRIC_RUNS);
+  if (!report.basedOn) return { note: 'No runs yet: the forecast learns each node’s time from past runs.' };
+  const p50 = new Map(report.nodes.filter((n) => n.p50Ms !== undefined).map((n) => [n.node, n.p50Ms!]));
+  return { forecast: forecast(spec, p50, report.basedOn, lastRun) };
 }
 
 function fail(message: string): never {

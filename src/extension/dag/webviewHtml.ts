@@ -1,4 +1,5 @@
-// The DAG panel's page. No vscode import: the webview tests serve the very same page to Chromium.
+// The pages of the panels (the DAG panel's, the Insights panel's). No vscode import: the webview tests serve the very
+// same pages to Chromium.
 import { randomBytes } from 'node:crypto';
 
 export interface PageAssets {
@@ -16,7 +17,13 @@ const escape = (text: string): string => text.replace(/[&<>"]/g, (c) => ({ '&': 
  * `csp-nonce` meta. The workflow's URI is in the page from the start, so that the panel saves it at once and can be
  * restored after a reload however soon that comes. `extraScript` is for tests, which stand in for the host.
  */
-export function dagPanelHtml(assets: PageAssets, title: string, workflowUri: string, extraScript = ''): string {
+export function dagPanelHtml(
+  assets: PageAssets,
+  title: string,
+  workflowUri: string,
+  extraScript = '',
+  files = { script: 'webview.js', style: 'webview.css' },
+): string {
   const nonce = randomBytes(16).toString('base64');
   const csp = [
     "default-src 'none'",
@@ -35,12 +42,12 @@ export function dagPanelHtml(assets: PageAssets, title: string, workflowUri: str
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <meta property="csp-nonce" content="${nonce}">
 <meta name="maestro-workflow" content="${escape(workflowUri)}">
-<link rel="stylesheet" href="${assets.asset('webview.css')}" nonce="${nonce}">
+<link rel="stylesheet" href="${assets.asset(files.style)}" nonce="${nonce}">
 <title>${escaped}</title>
 </head>
 <body>
 <div id="root"></div>
-${extraScript ? `<script nonce="${nonce}">${extraScript}</script>\n` : ''}<script nonce="${nonce}" src="${assets.asset('webview.js')}"></script>
+${extraScript ? `<script nonce="${nonce}">${extraScript}</script>\n` : ''}<script nonce="${nonce}" src="${assets.asset(files.script)}"></script>
 </body>
 </html>`;
 }

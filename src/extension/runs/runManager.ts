@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import type { CompareRow } from '../../engine/insights/compare';
+import type { WorkflowInsights } from '../../engine/insights/report';
 import type { EngineEvent, LogLine, RunListEntry, RunsRoot } from '../../engine/protocol';
 import { isActiveRun } from '../../engine/runRules';
 import { applyEvent, fromSnapshot, type RunState } from '../../engine/runState';
@@ -149,6 +151,15 @@ export class RunManager implements vscode.Disposable {
   }
 
   /** Resolves once the engine has sent a run's `workflow:started`, with its entry. */
+  /** A workflow's figures over its last runs (all when `last` is undefined), from the engine's index of them. */
+  insights(workflowPath: string, last?: number): Promise<WorkflowInsights> {
+    return this.engine.request('insights', { workflowPath, ...(last !== undefined ? { last } : {}) });
+  }
+
+  async compareRuns(runA: string, runB: string): Promise<CompareRow[]> {
+    return (await this.engine.request('compareRuns', { runA, runB })).rows;
+  }
+
   whenStarted(runId: string): Promise<RunEntry> {
     const entry = this.runs.get(runId);
     if (entry?.state) return Promise.resolve(entry);
@@ -180,12 +191,27 @@ export class RunManager implements vscode.Disposable {
     entry.live = true;
     entry.state = applyEvent(entry.state, e);
     if (entry.state) entry.status = entry.state.status;
-    if (e.type === 'workflow:completed') entry.endedAt = e.ts;
+    if (e.type === 'workflow:completed') {
+      entry.endedAt = e.ts;
+      void this.keepRecentRuns(entry.workflowPath);
+    }
     if (e.type === 'workflow:resumed') entry.endedAt = undefined;
     this.eventsEmitter.fire(e);
     if (e.type === 'workflow:started') this.started.get(e.runId)?.(entry);
     this.started.delete(e.runId);
     this.fire(entry);
+  }
+
+  /** With `maestro.runs.keep` set, deletes the workflow's oldest runs beyond it once one has ended. */
+  private async keepRecentRuns(workflowPath: string): Promise<void> {
+    const keep = vscode.workspace.getConfiguration('maestro', vscode.Uri.file(workflowPath)).get<number | null>('runs.keep');
+    if (typeof keep !== 'number' || keep < 1) return;
+    try {
+      const { deleted } = await this.engine.request('pruneRuns', { keep, workflowPath });
+      if (deleted.length) await this.reload();
+    } catch (e) {
+      this.log.warn(`maestro.runs.keep: the oldest runs could not be deleted: ${(e as Error).message}`);
+    }
   }
 
   private onEngineExit(expected: boolean): void {

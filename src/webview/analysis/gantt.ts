@@ -1,5 +1,6 @@
 // The Gantt view's data: one bar per node instance that ran, and the critical path, the chain of nodes that set
 // the run's length (the original plan's bottleneck analysis). Pure.
+import { criticalPath } from '../../engine/insights/criticalPath';
 import type { NodeStatus } from '../../engine/protocol';
 
 export interface GanttInput {
@@ -60,22 +61,9 @@ export function ganttOf(
     })
     .sort((a, b) => a.start - b.start || a.end - b.end);
   const totalMs = Math.max((runEndedAt ?? now) - runStartedAt, ...bars.map((b) => b.end), 0);
-  const byNode = new Map<string, GanttBar[]>();
-  for (const b of bars) byNode.set(b.nodeId, [...(byNode.get(b.nodeId) ?? []), b]);
-
-  const critical: string[] = [];
-  let at = bars.reduce<GanttBar | undefined>((last, b) => (!last || b.end > last.end ? b : last), undefined);
-  const seen = new Set<string>();
-  while (at && !seen.has(at.id)) {
-    seen.add(at.id);
-    at.critical = true;
-    critical.unshift(at.id);
-    const start = at.start;
-    at = needsOf(at.nodeId)
-      .flatMap((d) => byNode.get(d) ?? [])
-      .filter((b) => b.end <= start + 1)
-      .reduce<GanttBar | undefined>((last, b) => (!last || b.end > last.end ? b : last), undefined);
-  }
+  const critical = criticalPath(bars, needsOf);
+  const onCritical = new Set(critical);
+  for (const b of bars) b.critical = onCritical.has(b.id);
   const onPath = bars.filter((b) => b.critical);
   const longest = onPath.reduce<GanttBar | undefined>((l, b) => (!l || b.end - b.start > l.end - l.start ? b : l), undefined);
   return { bars, totalMs, critical, ...(longest ? { bottleneck: { id: longest.id, ms: longest.end - longest.start } } : {}) };

@@ -14,6 +14,7 @@ import { EdgeMarkers, StatusEdge } from './StatusEdge';
 import { NodeCard, type CardData } from './NodeCard';
 import { cardDomId, describeCard } from './status';
 import { NO_CARD } from '../state/runView';
+import { ColourLegend } from './HistoryControls';
 
 const nodeTypes = { card: NodeCard };
 /**
@@ -232,6 +233,7 @@ export function DagCanvas() {
         {...FLOW_OPTIONS}
       >
         <GraphControls />
+        <ColourLegend />
       </ReactFlow>
     </div>
   );

@@ -4,6 +4,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef } from 'react';
 import { formatDuration } from '../../engine/duration';
 import { ganttOf } from '../analysis/gantt';
+import { ForecastToggle, GanttForecast } from './GanttForecast';
 import { usePanel, usePanelStore } from './context';
 import { STATUS_LABEL } from './status';
 import { isActiveRun } from '../../engine/runRules';
@@ -18,6 +19,7 @@ export function Gantt() {
   const going = run !== undefined && isActiveRun(run.status);
   const now = usePanel((s) => (going ? s.now : 0));
   const scroller = useRef<HTMLDivElement>(null);
+  const forecastOn = usePanel((s) => s.forecastOn);
 
   const gantt = useMemo(() => {
     if (!run) return undefined;
@@ -32,9 +34,23 @@ export function Gantt() {
     overscan: 10,
   });
 
-  if (!run || !gantt) return <p className="muted empty">No run to chart: run the workflow, or pick a past run.</p>;
+  if (forecastOn)
+    return (
+      <div className="gantt-with-toggle">
+        <ForecastToggle />
+        <GanttForecast />
+      </div>
+    );
+  if (!run || !gantt)
+    return (
+      <div className="gantt-with-toggle">
+        <ForecastToggle />
+        <p className="muted empty">No run to chart: run the workflow, or pick a past run.</p>
+      </div>
+    );
   return (
     <div className="gantt">
+      <ForecastToggle />
       <CriticalPath gantt={gantt} />
       <div className="gantt-rows" ref={scroller} role="list" aria-label="Node durations">
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>

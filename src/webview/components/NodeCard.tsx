@@ -7,6 +7,7 @@ import type { DagNode } from '../protocol';
 import { NO_CARD, type CardView } from '../state/runView';
 import { usePanel } from './context';
 import { cardDomId, describeCard, isActive, KIND_ICON, KIND_LABEL, STATUS_ICON, STATUS_LABEL } from './status';
+import { heatOf } from '../state/history';
 
 export interface CardData {
   node: DagNode;
@@ -23,6 +24,7 @@ function NodeCardView({ id, data }: NodeProps<CardData>) {
   const selected = usePanel((s) => s.selected === id);
   const target = usePanel((s) => s.connecting?.target === id && s.connecting.from !== id);
   const source = usePanel((s) => s.connecting?.from === id);
+  const heat = usePanel((s) => heatOf(s.metrics, s.colourBy, id));
   const live = isActive(card.status);
   const now = usePanel((s) => (live ? s.now : 0));
   const compact = useFlowStore(zoomedOut);
@@ -37,10 +39,14 @@ function NodeCardView({ id, data }: NodeProps<CardData>) {
     compact ? 'compact' : '',
     target ? 'connect-target' : '',
     source ? 'connect-source' : '',
+    heat !== undefined ? 'heated' : '',
   ]
     .filter(Boolean)
     .join(' ');
-  const style = phaseColour ? ({ '--phase-colour': phaseColour } as React.CSSProperties) : undefined;
+  const style = {
+    ...(phaseColour ? { '--phase-colour': phaseColour } : {}),
+    ...(heat !== undefined ? { '--heat': `${Math.round(heat * 100)}%` } : {}),
+  } as React.CSSProperties;
   return (
     <div
       id={cardDomId(id)}
@@ -51,6 +57,7 @@ function NodeCardView({ id, data }: NodeProps<CardData>) {
       aria-label={label}
       data-node={id}
       data-status={card.status}
+      data-heat={heat !== undefined ? heat.toFixed(2) : undefined}
       title={compact ? label : undefined}
     >
       <Handle type="target" position={Position.Top} title={`Drag to the node ${node.label} needs`} />

@@ -4,6 +4,7 @@ import type { RunControl } from '../protocol';
 import { searchNodes } from '../state/navigation';
 import { Button, Dropdown, SearchField, type Choice } from './toolkit';
 import { useController, usePanel, usePanelStore } from './context';
+import { HistoryControls } from './HistoryControls';
 import { isActiveRun } from '../../engine/runRules';
 
 const FOLLOW = '__follow__';
@@ -17,6 +18,7 @@ export function Toolbar() {
       <RunControls onError={setError} />
       <AddNodeButton />
       <RunPicker />
+      <HistoryControls />
       <div className="toolbar-spacer" />
       <NodeSearch />
       {error ? (

@@ -6,6 +6,7 @@ import type { EngineEvent, LogLine } from '../../engine/protocol';
 import type { LayoutResult } from '../layout/grid';
 import type { DagGraph, GraphError, RunListItem } from '../protocol';
 import { builderActions, type BuilderActions, type BuilderState } from './builder';
+import { HISTORY_INITIAL, historyActions, type HistoryActions, type HistoryState } from './history';
 import { cardOf, RunFold, type CardView, type InstanceView, type RunHeader } from './runView';
 
 export type BottomTab = 'timeline' | 'gantt';
@@ -15,7 +16,7 @@ export interface TimelineFilter {
   type: string | null;
 }
 
-export interface PanelState extends BuilderState {
+export interface PanelState extends BuilderState, HistoryState {
   /** The workflow shown: its file's URI and its name. */
   workflow?: { uri: string; name: string };
   trusted: boolean;
@@ -47,7 +48,7 @@ export interface PanelState extends BuilderState {
   filter: TimelineFilter;
 }
 
-export interface PanelActions extends BuilderActions {
+export interface PanelActions extends BuilderActions, HistoryActions {
   setWorkflow(workflow: { uri: string; name: string }, trusted: boolean): void;
   setTrusted(trusted: boolean): void;
   /** A new graph (or a parse error with the best-effort graph): the last good graph stays while there is an error. */
@@ -149,6 +150,7 @@ const INITIAL: Omit<PanelState, 'now'> = {
   connecting: null,
   selectedEdge: null,
   announcement: '',
+  ...HISTORY_INITIAL,
 };
 
 export function createPanelStore(initial: Partial<PanelState> = {}): PanelStore {
@@ -157,6 +159,7 @@ export function createPanelStore(initial: Partial<PanelState> = {}): PanelStore 
     now: Date.now(),
     ...initial,
     ...builderActions(set, get),
+    ...historyActions(set),
     ...runActions(set, get),
     setWorkflow: (workflow, trusted) => set({ workflow, trusted }),
     setTrusted: (trusted) => set({ trusted }),

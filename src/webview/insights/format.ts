@@ -1,0 +1,18 @@
+// How the Insights view writes figures.
+export function ms(v: number | undefined): string {
+  if (v === undefined) return '–';
+  if (v < 1000) return `${Math.round(v)} ms`;
+  if (v < 60_000) return `${(v / 1000).toFixed(v < 10_000 ? 2 : 1)} s`;
+  const s = Math.round(v / 1000);
+  return s < 3600 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+}
+
+export const pct = (v: number): string => `${Math.round(v * 100)}%`;
+
+export function signedMs(v: number): string {
+  return `${v > 0 ? '+' : v < 0 ? '−' : '±'}${ms(Math.abs(v))}`;
+}
+
+/** When a run started, to the second: runs of a busy hour differ in their seconds. */
+export const when = (t: number): string =>
+  new Date(t).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });

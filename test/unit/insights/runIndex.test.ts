@@ -1,0 +1,158 @@
+import { strict as assert } from 'node:assert';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../../src/cli/main';
+import type { Output } from '../../../src/cli/output';
+import { digestRun, unpackDigest } from '../../../src/engine/insights/digest';
+import type { EngineEvent } from '../../../src/engine/protocol';
+import { indexPath, readIndexedRuns } from '../../../src/engine/run/io/runIndex';
+import { pruneRuns, runsToPrune } from '../../../src/engine/run/io/runPrune';
+
+async function cli(...argv: string[]) {
+  let out = '';
+  let err = '';
+  const io: Output = { out: (t) => (out += t), err: (t) => (err += t), isTTY: false };
+  return { code: await main(argv, io), out, err };
+}
+
+const FLAKY = `version: 1
+name: Flaky
+nodes:
+  build:
+    run: "true"
+  unit:
+    needs: build
+    retry: { max: 1, delay: 10ms }
+    run: '[ "$MAESTRO_ATTEMPT" -ge 2 ]'
+  ship:
+    needs: unit
+    run: "true"
+`;
+
+describe('the runs index of insights', function () {
+  this.timeout(60_000);
+  const dir = mkdtempSync(join(tmpdir(), 'maestro-index-'));
+  const runsDir = join(dir, 'runs');
+  const file = join(dir, 'flaky.workflow.yaml');
+  /** The runs, oldest first. */
+  const runIds = () =>
+    readdirSync(runsDir)
+      .filter((n) => !n.startsWith('.'))
+      .map((n) => ({ n, t: (JSON.parse(readFileSync(join(runsDir, n, 'run.json'), 'utf8')) as { startedAt: number }).startedAt }))
+      .sort((a, b) => a.t - b.t)
+      .map((r) => r.n);
+  before(async () => {
+    writeFileSync(file, FLAKY);
+    for (let i = 0; i < 4; i++) assert.equal((await cli('run', file, '--runs-dir', runsDir)).code, 0);
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('keeps a summary per run and a line per run in the workflow index as each run ends', () => {
+    for (const id of runIds()) assert.ok(existsSync(join(runsDir, id, 'summary.json')), id);
+    assert.equal(readFileSync(indexPath(runsDir, file), 'utf8').trim().split('\n').length, 4);
+    const indexed = readIndexedRuns(runsDir, file);
+    assert.equal(indexed.total, 4);
+    assert.equal(indexed.rebuilt, false);
+    assert.deepEqual(
+      indexed.digests.map((d) => d.runId),
+      runIds(),
+    );
+    assert.deepEqual(indexed.digests[0].nodes.unit, { ...indexed.digests[0].nodes.unit, status: 'completed', attempts: 2 });
+    assert.deepEqual(indexed.digests[0].critical, ['build', 'unit', 'ship']);
+  });
+
+  it('stats finds the flaky node, from the CLI, as text and as JSON', async () => {
+    const text = await cli('stats', file, '--runs-dir', runsDir);
+    assert.equal(text.code, 0);
+    assert.match(text.out, /4 of 4 runs: 100% completed/);
+    assert.match(text.out, /flaky nodes:\n {2}unit: passed on a retry in 4 run\(s\)/);
+    const json = JSON.parse((await cli('stats', file, '--runs-dir', runsDir, '--json', '--last', '2')).out) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(json), ['workflowPath', 'basedOn', 'totalRuns', 'summary', 'runs', 'nodes', 'flaky', 'bottlenecks']);
+    assert.equal(json.basedOn, 2);
+    assert.equal(json.totalRuns, 4);
+  });
+
+  it('makes a missing index again, and a damaged one, from the summaries; a damaged summary from its events', () => {
+    const before = readIndexedRuns(runsDir, file).digests;
+    rmSync(indexPath(runsDir, file));
+    const rebuilt = readIndexedRuns(runsDir, file);
+    assert.equal(rebuilt.rebuilt, true);
+    assert.deepEqual(rebuilt.digests, before);
+    writeFileSync(indexPath(runsDir, file), readFileSync(indexPath(runsDir, file), 'utf8') + '{"v":1,"runId":"torn\n');
+    assert.equal(readIndexedRuns(runsDir, file).rebuilt, true);
+    const first = runIds()[0];
+    writeFileSync(join(runsDir, first, 'summary.json'), '{ not json');
+    rmSync(indexPath(runsDir, file));
+    const again = readIndexedRuns(runsDir, file);
+    assert.deepEqual(again.digests, before);
+    assert.deepEqual(unpackDigest(readFileSync(join(runsDir, first, 'summary.json'), 'utf8')), before[0]);
+  });
+
+  it('gives a run that has no summary yet (a run from before summaries) its summary and index line', () => {
+    const last = runIds()[3];
+    rmSync(join(runsDir, last, 'summary.json'));
+    const indexed = readIndexedRuns(runsDir, file);
+    assert.ok(existsSync(join(runsDir, last, 'summary.json')));
+    assert.equal(indexed.total, 4);
+    assert.equal(indexed.digests.at(-1)!.runId, last);
+  });
+
+  it('prunes the oldest runs beyond a number (never a running one) and compacts the index', async () => {
+    const ids = runIds();
+    const listed = ids
+      .map((runId, i) => ({ runId, workflowPath: file, startedAt: i, status: i === 0 ? 'running' : 'completed', interrupted: false }))
+      .reverse();
+    // The oldest is going: it stays though it is beyond the number kept.
+    assert.deepEqual(
+      runsToPrune(listed, { keep: 2 }).map((r) => r.runId),
+      [ids[1]],
+    );
+    const r = await cli('runs', 'prune', '--keep', '3', '--runs-dir', runsDir);
+    assert.equal(r.code, 0);
+    assert.match(r.out, /deleted 1 run:/);
+    assert.deepEqual(runIds(), ids.slice(1));
+    assert.equal(readFileSync(indexPath(runsDir, file), 'utf8').trim().split('\n').length, 3);
+    assert.deepEqual(pruneRuns(runsDir, { olderThan: 0 }), []);
+    assert.equal((await cli('runs', 'prune', '--runs-dir', runsDir)).code, 2);
+    assert.equal((await cli('runs', 'prune', '--older-than', 'a while', '--runs-dir', runsDir)).code, 2);
+  });
+
+  it('digests a resumed run as it last ended', () => {
+    const base = { runId: 'r', seq: 0 };
+    const events = [
+      {
+        ...base,
+        type: 'workflow:started',
+        ts: 1000,
+        workflow: { name: 'w', path: '/w', hash: 'h' },
+        inputs: {},
+        nodes: [{ id: 'a', nodeId: 'a', name: 'a', kind: 'run', needs: [] }],
+        concurrency: 1,
+      },
+      { ...base, type: 'node:started', ts: 1000, nodeId: 'a', attempt: 1 },
+      { ...base, type: 'node:failed', ts: 1100, nodeId: 'a', attempt: 1, error: 'x', exitCode: 1, durationMs: 100, continueOnError: false },
+      {
+        ...base,
+        type: 'workflow:completed',
+        ts: 1100,
+        status: 'failed',
+        summary: { total: 1, completed: 0, failed: 1, skipped: 0, cancelled: 0, durationMs: 100 },
+      },
+      { ...base, type: 'workflow:resumed', ts: 5000, reset: ['a'] },
+      { ...base, type: 'node:started', ts: 5000, nodeId: 'a', attempt: 1 },
+      { ...base, type: 'node:completed', ts: 5300, nodeId: 'a', attempt: 1, outputs: {}, artifacts: [], durationMs: 300 },
+      {
+        ...base,
+        type: 'workflow:completed',
+        ts: 5300,
+        status: 'completed',
+        summary: { total: 1, completed: 1, failed: 0, skipped: 0, cancelled: 0, durationMs: 4300 },
+      },
+    ] as EngineEvent[];
+    const d = digestRun(events)!;
+    assert.equal(d.status, 'completed');
+    assert.deepEqual(d.nodes.a, { status: 'completed', attempts: 1, start: 4000, end: 4300, queue: 0 });
+    assert.equal(digestRun(events.slice(0, 6)), undefined);
+  });
+});
