@@ -28,5 +28,10 @@ export function parseJson(text: string): unknown {
 export function textOf(v: unknown): string {
   if (typeof v === 'string') return v;
   if (typeof v === 'number' || typeof v === 'boolean' || v === null || v === undefined) return String(v);
-  return JSON.stringify(v);
+  try {
+    return JSON.stringify(v);
+  } catch {
+    // A YAML anchor that holds itself reads back as a value that contains itself.
+    return '(a value that contains itself)';
+  }
 }

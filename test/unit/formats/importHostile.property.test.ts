@@ -59,8 +59,20 @@ const shaped = fc.letrec((tie) => ({
   object: fc.dictionary(fc.oneof(fc.constantFrom(...KEYS), fc.string()), tie('value'), { maxKeys: 4 }),
 })).object;
 
+/** YAML with aliases that name no anchor, or anchors that hold themselves. */
+const aliased = fc.constantFrom(
+  '*!',
+  'a: *x',
+  'apiVersion: argoproj.io/v1\nkind: *k',
+  'on: push\njobs: *j',
+  '&a [*a]',
+  'apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nspec: &s { templates: [*s] }',
+);
+
 const input = fc.oneof(
   fc.string(),
+  aliased,
+  fc.string().map((s) => `*${s}`),
   damaged(GITHUB),
   damaged(ARGO),
   shaped.map((v) => yamlText(v)),
@@ -81,7 +93,7 @@ describe('import of any file (properties)', function () {
           assert.ok(e.problems.length > 0 && e.problems.every((p) => p.line >= 1 && p.message.length > 0));
         }
       }),
-      { numRuns: 400 },
+      { numRuns: Number(process.env.MAESTRO_PROPERTY_RUNS ?? 400) },
     );
   });
 });

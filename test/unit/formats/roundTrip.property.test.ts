@@ -51,9 +51,9 @@ function roundTrip(target: Target) {
 describe('import(export(w)) gives w back (properties)', function () {
   this.timeout(120_000);
   it('through GitHub Actions', async () => {
-    await fc.assert(roundTrip('github-actions'), { numRuns: 150 });
+    await fc.assert(roundTrip('github-actions'), { numRuns: Number(process.env.MAESTRO_PROPERTY_RUNS ?? 150) });
   });
   it('through Argo Workflows', async () => {
-    await fc.assert(roundTrip('argo'), { numRuns: 150 });
+    await fc.assert(roundTrip('argo'), { numRuns: Number(process.env.MAESTRO_PROPERTY_RUNS ?? 150) });
   });
 });

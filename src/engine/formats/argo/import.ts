@@ -13,6 +13,15 @@ const KINDS = ['Workflow', 'WorkflowTemplate', 'ClusterWorkflowTemplate', 'CronW
 /** Whether a text looks like an Argo resource (for choosing the importer of a file). */
 export const looksLikeArgo = (text: string): boolean => /^apiVersion:\s*argoproj\.io\//m.test(text);
 
+/** A document's plain value; an alias with no anchor (or one that loops) is an ImportError, not a crash. */
+function plain(doc: { toJS(): unknown }, fileName: string): unknown {
+  try {
+    return doc.toJS();
+  } catch (e) {
+    throw new ImportError(fileName, [{ line: 1, column: 1, message: `the YAML cannot be read as data: ${(e as Error).message}` }]);
+  }
+}
+
 export function fromArgo(content: string, fileName: string): ImportResult {
   const lines = new LineCounter();
   const docs = parseAllDocuments(content, { lineCounter: lines });
@@ -23,13 +32,13 @@ export function fromArgo(content: string, fileName: string): ImportResult {
     const at = lines.linePos(e.pos[0]);
     throw new ImportError(fileName, [{ line: at.line, column: at.col, message: `YAML syntax error: ${e.message.split('\n')[0]}` }]);
   }
-  const doc = docs.find((d) => KINDS.includes(textOf((d.toJS() as Json | null)?.kind)));
+  const doc = docs.find((d) => KINDS.includes(textOf((plain(d, fileName) as Json | null)?.kind)));
   if (!doc) throw new ImportError(fileName, [{ line: 1, column: 1, message: `no Argo ${KINDS.join(', ')} in the file` }]);
   const lineAt = (path: (string | number)[]) => {
     const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
     return node?.range ? lines.linePos(node.range[0]).line : 1;
   };
-  const resource = doc.toJS() as Json;
+  const resource = plain(doc, fileName) as Json;
   const spec = resource.kind === 'CronWorkflow' && isObject(resource.spec) ? resource.spec.workflowSpec : resource.spec;
   if (!isObject(spec)) throw new ImportError(fileName, [{ line: lineAt(['kind']), column: 1, message: `the ${textOf(resource.kind)} has no spec` }]);
   return importSpec(resource, spec, fileName, lineAt);
@@ -55,7 +64,6 @@ function importSpec(resource: Json, spec: Json, fileName: string, lineAt: (path:
   const notes: string[] = [];
   const comments: KeyComment[] = [];
   const env = workflowEnvOf(annotations);
-  const workflowEnv = new Set(Object.keys(env));
   const inputs = inputsOf(spec, annotations);
   const booleanInputs = new Set(
     Object.entries((inputs.inputs ?? {}) as Record<string, Json>)
@@ -73,7 +81,7 @@ function importSpec(resource: Json, spec: Json, fileName: string, lineAt: (path:
       params.set(textOf(p.name), textOf(p.value ?? ''));
     const scope: ArgoTextScope = { ids, arguments: params, notes: [], booleanInputs };
     const id = ids.get(textOf(task.name))!;
-    nodes[id] = taskNode({ id, task, template, line, scope, workflowEnv });
+    nodes[id] = taskNode({ id, task, template, line, scope, workflowEnv: env });
     notes.push(...scope.notes);
     const run = nodes[id].run;
     const commented = scope.notes.filter((n) => !(typeof run === 'string' && run.includes(n)));
@@ -86,7 +94,7 @@ function importSpec(resource: Json, spec: Json, fileName: string, lineAt: (path:
         ? annotations[WORKFLOW_NAME_ANNOTATION]
         : textOf(metadata.name ?? metadata.generateName ?? 'Imported workflow').replace(/-$/, ''),
     ...inputs,
-    ...(workflowEnv.size ? { env } : {}),
+    ...(Object.keys(env).length ? { env } : {}),
     ...(typeof spec.parallelism === 'number' ? { concurrency: spec.parallelism } : {}),
     ...(spec.activeDeadlineSeconds !== undefined ? { timeout: durationText(Number(spec.activeDeadlineSeconds) * 1000) } : {}),
     nodes,

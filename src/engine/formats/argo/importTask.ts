@@ -16,7 +16,8 @@ export interface TaskInput {
   template: Json | undefined;
   line: number;
   scope: ArgoTextScope;
-  workflowEnv: ReadonlySet<string>;
+  /** The workflow's env: the export wrote it into every script; a script's own value for a name stays the node's. */
+  workflowEnv: Readonly<Record<string, string>>;
 }
 
 const quoteWord = (w: string) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`);
@@ -83,7 +84,7 @@ function settingsOf(template: Json, scope: ArgoTextScope, where: string): NodeDo
   return node;
 }
 
-function commandOf(template: Json, scope: ArgoTextScope, where: string, workflowEnv: ReadonlySet<string>): NodeDoc {
+function commandOf(template: Json, scope: ArgoTextScope, where: string, workflowEnv: Readonly<Record<string, string>>): NodeDoc {
   const body = isObject(template.script) ? template.script : isObject(template.container) ? template.container : undefined;
   if (!body) {
     const kind = ['resource', 'http', 'dag', 'steps', 'data', 'containerSet', 'plugin'].find((k) => template[k] !== undefined) ?? 'unknown';
@@ -98,7 +99,7 @@ function commandOf(template: Json, scope: ArgoTextScope, where: string, workflow
   }
   const env: Record<string, string> = {};
   for (const e of Array.isArray(body.env) ? body.env.filter(isObject) : []) {
-    if (workflowEnv.has(textOf(e.name))) continue;
+    if (Object.hasOwn(workflowEnv, textOf(e.name)) && workflowEnv[textOf(e.name)] === e.value) continue;
     if (typeof e.value === 'string') env[textOf(e.name)] = fromArgoText(e.value, scope, where);
     else scope.notes.push(`${where}: the variable ${textOf(e.name)} comes from a secret or a field (valueFrom): set it in env`);
   }

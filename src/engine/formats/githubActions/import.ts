@@ -33,7 +33,13 @@ export async function fromGithubActions(content: string, fileName: string, optio
   const errors = parsed.context.errors.getErrors();
   if (errors.length || !parsed.value)
     throw new ImportError(fileName, errors.length ? problemsOf(errors) : [{ line: 1, column: 1, message: 'the file holds no workflow' }]);
-  const root = tokenValue(parsed.value, parse(content)) as Json;
+  let data: unknown;
+  try {
+    data = parse(content);
+  } catch (e) {
+    throw new ImportError(fileName, [{ line: 1, column: 1, message: `the YAML cannot be read as data: ${(e as Error).message}` }]);
+  }
+  const root = tokenValue(parsed.value, data) as Json;
   const defaults = isObject(root.defaults) && isObject(root.defaults.run) ? root.defaults.run : {};
   const ctx: Context = {
     notes: [],
