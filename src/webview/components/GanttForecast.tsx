@@ -4,6 +4,9 @@ import { formatDuration } from '../../engine/duration';
 import type { Forecast } from '../../engine/insights/forecast';
 import { usePanel, usePanelStore } from './context';
 
+/** The Gantt view's row height, so that both views line up. */
+const ROW_HEIGHT = 22;
+
 /** The switch between the run shown and the forecast. */
 export function ForecastToggle() {
   const store = usePanelStore();
@@ -38,25 +41,34 @@ export function GanttForecast() {
         {unknown ? ` · ${unknown} new node${unknown === 1 ? '' : 's'} not timed yet` : ''}
       </p>
       <div className="gantt-rows" role="list" aria-label="Forecast node durations">
-        {forecast.bars.map((b) => (
-          <div key={b.node} className={`gantt-row${b.critical ? ' critical' : ''}`} role="listitem" data-node={b.node} data-unknown={b.unknown}>
-            <button type="button" className="link-button gantt-label" title={b.node} onClick={() => store.getState().select(b.node)}>
-              {b.node}
-            </button>
-            <div className="gantt-track">
-              {b.unknown ? (
-                <div className="gantt-unknown" style={{ left: scale(b.start) }} title={`${b.node}: no run of it yet, its time is not known`} />
-              ) : (
-                <div
-                  className="gantt-bar forecast-bar"
-                  style={{ left: scale(b.start), width: `max(2px, ${scale(b.end - b.start)})` }}
-                  title={`${b.node}: about ${formatDuration(b.end - b.start)} from +${formatDuration(b.start)}`}
-                />
-              )}
+        <div style={{ height: forecast.bars.length * ROW_HEIGHT, position: 'relative' }}>
+          {forecast.bars.map((b, i) => (
+            <div
+              key={b.node}
+              className={`gantt-row${b.critical ? ' critical' : ''}`}
+              style={{ transform: `translateY(${i * ROW_HEIGHT}px)`, height: ROW_HEIGHT }}
+              role="listitem"
+              data-node={b.node}
+              data-unknown={b.unknown}
+            >
+              <button type="button" className="link-button gantt-label" title={b.node} onClick={() => store.getState().select(b.node)}>
+                {b.node}
+              </button>
+              <div className="gantt-track">
+                {b.unknown ? (
+                  <div className="gantt-unknown" style={{ left: scale(b.start) }} title={`${b.node}: no run of it yet, its time is not known`} />
+                ) : (
+                  <div
+                    className="gantt-bar forecast-bar"
+                    style={{ left: scale(b.start), width: `max(2px, ${scale(b.end - b.start)})` }}
+                    title={`${b.node}: about ${formatDuration(b.end - b.start)} from +${formatDuration(b.start)}`}
+                  />
+                )}
+              </div>
+              <span className="gantt-duration">{b.unknown ? 'new' : formatDuration(b.end - b.start)}</span>
             </div>
-            <span className="gantt-duration">{b.unknown ? 'new' : formatDuration(b.end - b.start)}</span>
-          </div>
-        ))}
+          ))}
+        </div>
       </div>
     </div>
   );
