@@ -1,9 +1,9 @@
-import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ConversionError, EXPORT_FORMATS, exportWorkflow, repositoryRelative, type ExportFormat } from '../../engine/formats';
 import { toLineDiagnostics } from '../../engine/validation/validate';
 import { validateFile } from '../../engine/validateFile';
 import { oneOf, parseCommandArgs, UsageError } from '../args';
+import { readInput, writeOutput } from '../fileIo';
 import type { Output } from '../output';
 import { safeText } from '../terminalText';
 
@@ -43,13 +43,8 @@ export function exportCommand(argv: string[], io: Output, fixedFormat?: ExportFo
   const format = oneOf(values.to !== undefined ? 'to' : 'format', given, EXPORT_FORMATS, fixedFormat ?? 'mermaid');
   if (positionals.length !== 1) throw new UsageError('export takes exactly one workflow file');
   const file = positionals[0];
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    io.err(`${file}: cannot read the file: ${(e as Error).message}\n`);
-    return 1;
-  }
+  const text = readInput(file, io);
+  if (text === undefined) return 1;
   const result = validateFile(file, text);
   const errors = toLineDiagnostics(result.parsed.lines, result.diagnostics).filter((d) => d.severity === 'error');
   if (errors.length) {
@@ -69,14 +64,5 @@ export function exportCommand(argv: string[], io: Output, fixedFormat?: ExportFo
     io.err(safeText(`${file}: ${e.message}\n(--lenient writes them as comments instead)`) + '\n');
     return 1;
   }
-  if (values.out) {
-    try {
-      writeFileSync(values.out, output);
-    } catch (e) {
-      io.err(`${values.out}: cannot write the file: ${(e as Error).message}\n`);
-      return 1;
-    }
-    io.err(`wrote ${values.out}\n`);
-  } else io.out(safeText(output));
-  return 0;
+  return writeOutput(output, values.out, io) ? 0 : 1;
 }

@@ -1,7 +1,7 @@
-import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { IMPORT_FORMATS, ImportError, importWorkflow, repositoryRelative } from '../../engine/formats';
 import { parseCommandArgs, UsageError, oneOf } from '../args';
+import { readInput, writeOutput } from '../fileIo';
 import type { Output } from '../output';
 import { safeText } from '../terminalText';
 
@@ -29,13 +29,8 @@ export async function importCommand(argv: string[], io: Output): Promise<number>
   if (positionals.length !== 1) throw new UsageError('import takes exactly one file');
   const format = values.from === undefined ? undefined : oneOf('from', values.from, IMPORT_FORMATS, 'github-actions');
   const file = positionals[0];
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    io.err(`${file}: cannot read the file: ${(e as Error).message}\n`);
-    return 1;
-  }
+  const text = readInput(file, io);
+  if (text === undefined) return 1;
   const baseDir = repositoryRelative(values.out ? dirname(resolve(values.out)) : process.cwd());
   let result;
   try {
@@ -46,14 +41,5 @@ export async function importCommand(argv: string[], io: Output): Promise<number>
     return 1;
   }
   for (const note of result.notImported) io.err(safeText(`${file}: not imported: ${note}`) + '\n');
-  if (values.out) {
-    try {
-      writeFileSync(values.out, result.text);
-    } catch (e) {
-      io.err(`${values.out}: cannot write the file: ${(e as Error).message}\n`);
-      return 1;
-    }
-    io.err(`wrote ${values.out}\n`);
-  } else io.out(safeText(result.text));
-  return 0;
+  return writeOutput(result.text, values.out, io) ? 0 : 1;
 }

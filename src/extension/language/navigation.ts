@@ -1,31 +1,10 @@
 import type { Span, TextEdit } from '../../engine/diagnostics';
+import { renameNode } from '../../engine/edits/rename';
 import { locate } from '../../engine/validation/document';
+import { mentionAt } from '../../engine/workflowIndex';
 import type { WorkflowIndex } from '../../engine/workflowIndex';
 
-const NODE_ID = /^[A-Za-z_][A-Za-z0-9_-]*$/;
-const inside = (span: Span, offset: number) => span.start <= offset && offset <= span.end;
-
-export type NodeMention = { nodeId: string; span: Span; role: 'definition' | 'needs' | 'expression' };
-
-/** Every place a node id is written: its key, `needs` entries, and `nodes.<id>` in expressions. */
-export function mentionsOf(index: WorkflowIndex, nodeId: string): NodeMention[] {
-  const out: NodeMention[] = [];
-  const def = index.byId.get(nodeId);
-  if (def) out.push({ nodeId, span: def.keySpan, role: 'definition' });
-  for (const n of index.nodes) for (const need of n.needs) if (need.id === nodeId) out.push({ nodeId, span: need.span, role: 'needs' });
-  for (const r of index.references) if (r.nodeId === nodeId) out.push({ nodeId, span: r.span, role: 'expression' });
-  return out.sort((a, b) => a.span.start - b.span.start);
-}
-
-/** The node id mentioned at an offset, if any. */
-export function mentionAt(index: WorkflowIndex, offset: number): NodeMention | undefined {
-  for (const n of index.nodes) {
-    if (inside(n.keySpan, offset)) return { nodeId: n.id, span: n.keySpan, role: 'definition' };
-    for (const need of n.needs) if (inside(need.span, offset)) return { nodeId: need.id, span: need.span, role: 'needs' };
-  }
-  for (const r of index.references) if (inside(r.span, offset)) return { nodeId: r.nodeId, span: r.span, role: 'expression' };
-  return undefined;
-}
+export { mentionAt, mentionsOf, type NodeMention } from '../../engine/workflowIndex';
 
 export function definitionAt(index: WorkflowIndex, offset: number): Span | undefined {
   const m = mentionAt(index, offset);
@@ -46,14 +25,8 @@ export function prepareRename(index: WorkflowIndex, offset: number): { span: Spa
 export function renameEdits(index: WorkflowIndex, offset: number, newName: string): { edits: TextEdit[] } | { error: string } {
   const prepared = prepareRename(index, offset);
   if ('error' in prepared) return prepared;
-  const oldName = prepared.placeholder;
-  if (!NODE_ID.test(newName)) return { error: `'${newName}' is not a valid node id: start with a letter or '_', then use letters, digits, '_' or '-'.` };
-  if (newName !== oldName && index.byId.has(newName)) return { error: `A node '${newName}' already exists.` };
-  const text = index.result.parsed.text;
-  const edits = mentionsOf(index, oldName)
-    .filter((m) => text.slice(m.span.start, m.span.end) === oldName)
-    .map((m) => ({ span: m.span, newText: newName }));
-  return { edits };
+  // The builder's rule: one home for what a valid, free name is and where an id is written.
+  return renameNode(index, prepared.placeholder, newName);
 }
 
 export interface WorkflowSymbol {
