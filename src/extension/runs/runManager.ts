@@ -32,6 +32,8 @@ export function runsRoots(): RunsRoot[] {
  */
 export class RunManager implements vscode.Disposable {
   private readonly runs = new Map<string, RunEntry>();
+  /** Insights answers by range and workflow, until runs change. */
+  private readonly insightsCache = new Map<string, Promise<WorkflowInsights>>();
   private total = 0;
   private readonly memory = new LiveRunMemory();
   private readonly changed = new vscode.EventEmitter<RunEntry | undefined>();
@@ -150,16 +152,26 @@ export class RunManager implements vscode.Disposable {
     return text === '' ? [] : text.split('\n').map((t) => ({ stream: 'stdout', text: t, ts: 0 }));
   }
 
-  /** Resolves once the engine has sent a run's `workflow:started`, with its entry. */
-  /** A workflow's figures over its last runs (all when `last` is undefined), from the engine's index of them. */
+  /**
+   * A workflow's figures over its last runs (all when `last` is undefined), from the engine's index of them. Kept
+   * until runs change: the forecast asks again as the file is edited, and the figures only move when runs do.
+   */
   insights(workflowPath: string, last?: number): Promise<WorkflowInsights> {
-    return this.engine.request('insights', { workflowPath, ...(last !== undefined ? { last } : {}) });
+    const key = `${last ?? 'all'} ${workflowPath}`;
+    let answer = this.insightsCache.get(key);
+    if (!answer) {
+      answer = this.engine.request('insights', { workflowPath, ...(last !== undefined ? { last } : {}) });
+      this.insightsCache.set(key, answer);
+      answer.catch(() => this.insightsCache.delete(key));
+    }
+    return answer;
   }
 
   async compareRuns(runA: string, runB: string): Promise<CompareRow[]> {
     return (await this.engine.request('compareRuns', { runA, runB })).rows;
   }
 
+  /** Resolves once the engine has sent a run's `workflow:started`, with its entry. */
   whenStarted(runId: string): Promise<RunEntry> {
     const entry = this.runs.get(runId);
     if (entry?.state) return Promise.resolve(entry);
@@ -238,6 +250,7 @@ export class RunManager implements vscode.Disposable {
 
   /** Coalesces change notifications to one per 100 ms, so that bursts of events redraw views once. */
   private fire(entry?: RunEntry): void {
+    this.insightsCache.clear();
     if (!this.pendingChange) {
       this.pendingChange = { all: false, runs: new Set() };
       setTimeout(() => {

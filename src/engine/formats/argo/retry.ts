@@ -1,4 +1,5 @@
 import { textOf, type Json } from '../../json';
+import { retryDoc } from '../retryDoc';
 
 const GO_UNITS: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 0.001, µs: 0.001, ns: 0.000001 };
 
@@ -9,23 +10,6 @@ export function parseGoDuration(text: string): number | undefined {
   if (!parts.length || parts.map((p) => p[0]).join('') !== text.trim()) return undefined;
   return Math.round(parts.reduce((ms, p) => ms + Number(p[1]) * GO_UNITS[p[2]], 0));
 }
-
-const exact = (ms: number): string => {
-  const units: [string, number][] = [
-    ['h', 3_600_000],
-    ['m', 60_000],
-    ['s', 1000],
-    ['ms', 1],
-  ];
-  let rest = ms;
-  let out = '';
-  for (const [u, size] of units) {
-    const n = Math.floor(rest / size);
-    if (n) out += `${n}${u}`;
-    rest -= n * size;
-  }
-  return out || '0s';
-};
 
 /** Argo's retryStrategy as our `retry`; what has no counterpart is a problem. */
 export function retryFromArgo(strategy: Json): { retry?: unknown; problem?: string } {
@@ -40,14 +24,6 @@ export function retryFromArgo(strategy: Json): { retry?: unknown; problem?: stri
   const factor = backoff.factor === undefined ? 1 : Number(backoff.factor);
   if (factor !== 1 && factor !== 2) problems.push(`a backoff factor of ${textOf(backoff.factor)}: only 2 (exponential) has a counterpart`);
   if (backoff.maxDuration !== undefined) problems.push('backoff.maxDuration (a limit on all retries together) has no counterpart');
-  const plain = factor === 1 && (delay === undefined || delay === 1000) && cap === undefined;
-  const retry = plain
-    ? max
-    : {
-        max,
-        ...(factor === 2 ? { backoff: 'exponential' } : {}),
-        ...(delay !== undefined && delay !== 1000 ? { delay: exact(delay) } : {}),
-        ...(cap !== undefined ? { maxDelay: exact(cap) } : {}),
-      };
-  return { retry: max === 0 && plain ? undefined : retry, ...(problems.length ? { problem: problems.join('; ') } : {}) };
+  const retry = retryDoc({ max, backoff: factor === 2 ? 'exponential' : 'fixed', delayMs: delay ?? 1000, ...(cap !== undefined ? { maxDelayMs: cap } : {}) });
+  return { retry: retry === 0 ? undefined : retry, ...(problems.length ? { problem: problems.join('; ') } : {}) };
 }

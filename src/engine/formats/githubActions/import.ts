@@ -5,6 +5,7 @@ import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from '
 import { durationText } from '../../duration';
 import { isObject, type Json, textOf } from '../../json';
 import { ImportError, notImportedLine, type ImportProblem, type ImportResult, type NodeDoc } from '../importTypes';
+import { retryDoc } from '../retryDoc';
 import { yamlText, type KeyComment } from '../yamlOut';
 import { fromGithubValue, importSteps, isExportedGate, shellFromGithub } from './importSteps';
 import { lineOf, tokenValue } from './tokens';
@@ -206,14 +207,4 @@ function outputsOf(outputs: Json, note: (what: string) => void): string[] {
     else note(`output '${name}' is ${textOf(value)}: write it to $MAESTRO_OUTPUT in the script`);
   }
   return names;
-}
-
-function retryDoc(retry: { max: number; backoff: string; delayMs: number; maxDelayMs?: number }): unknown {
-  if (retry.backoff === 'fixed' && retry.delayMs === 1000 && retry.maxDelayMs === undefined) return retry.max;
-  return {
-    max: retry.max,
-    ...(retry.backoff !== 'fixed' ? { backoff: retry.backoff } : {}),
-    ...(retry.delayMs !== 1000 ? { delay: durationText(retry.delayMs) } : {}),
-    ...(retry.maxDelayMs !== undefined ? { maxDelay: durationText(retry.maxDelayMs) } : {}),
-  };
 }
