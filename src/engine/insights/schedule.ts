@@ -1,6 +1,8 @@
 // What a run of a graph would take: nodes start in file order as soon as what they need has ended and a slot of the
 // concurrency is free, each taking its given duration. Pure; used for the bottlenecks' what-ifs and the forecast.
+// Event by event: a node becomes ready when the last of its needs ends, so a step costs what changed, not the graph.
 import { criticalPath } from './criticalPath';
+import { MinHeap } from './minHeap';
 
 export interface ScheduleInput {
   /** Node ids in file order (the order the engine prefers among ready nodes). */
@@ -17,33 +19,54 @@ export interface Schedule {
   critical: string[];
 }
 
+/** For each node (by position), how many of its needs in the graph are still to end, and who waits on it. */
+function dependencies(order: readonly string[], needs: ScheduleInput['needs']): { waiting: number[]; dependents: number[][] } {
+  const position = new Map<string, number>();
+  order.forEach((id, k) => {
+    if (!position.has(id)) position.set(id, k);
+  });
+  const waiting = order.map(() => 0);
+  const dependents: number[][] = order.map(() => []);
+  order.forEach((id, k) => {
+    for (const need of new Set(needs(id))) {
+      const p = position.get(need);
+      if (p === undefined) continue;
+      waiting[k]++;
+      dependents[p].push(k);
+    }
+  });
+  return { waiting, dependents };
+}
+
 export function schedule(input: ScheduleInput): Schedule {
-  const { order, needs, duration } = input;
-  const known = new Set(order);
+  const { order, duration } = input;
+  const { waiting, dependents } = dependencies(order, input.needs);
   const start = new Map<string, number>();
   const end = new Map<string, number>();
   const slots = Math.max(1, input.concurrency);
-  const running: { id: string; end: number }[] = [];
+  // Ready nodes by file position; running ones by end, then by when they started.
+  const ready = new MinHeap<number>((a, b) => a - b);
+  const running = new MinHeap<{ k: number; end: number; seq: number }>((a, b) => a.end - b.end || a.seq - b.seq);
+  waiting.forEach((w, k) => {
+    if (w === 0) ready.push(k);
+  });
   let now = 0;
-  const pending = [...order];
-  while (pending.length || running.length) {
-    const ready = pending.filter((id) => needs(id).every((n) => !known.has(n) || end.has(n)));
-    for (const id of ready) {
-      if (running.length >= slots) break;
-      start.set(id, now);
-      running.push({ id, end: now + Math.max(0, duration(id)) });
-      pending.splice(pending.indexOf(id), 1);
+  let seq = 0;
+  for (;;) {
+    while (ready.size && running.size < slots) {
+      const k = ready.pop()!;
+      start.set(order[k], now);
+      running.push({ k, end: now + Math.max(0, duration(order[k])), seq: seq++ });
     }
-    if (!running.length) {
-      // What is left waits on a cycle or on itself: it never starts.
-      break;
+    // Nothing running: what is left waits on a cycle or on itself, and never starts.
+    if (!running.size) break;
+    now = running.peek()!.end;
+    while (running.size && running.peek()!.end === now) {
+      const { k } = running.pop()!;
+      end.set(order[k], now);
+      for (const d of dependents[k]) if (--waiting[d] === 0) ready.push(d);
     }
-    running.sort((a, b) => a.end - b.end);
-    const next = running.shift()!;
-    now = next.end;
-    end.set(next.id, next.end);
-    while (running.length && running[0].end === now) end.set(running.shift()!.id, now);
   }
   const spans = [...end].map(([id, e]) => ({ id, nodeId: id, start: start.get(id)!, end: e }));
-  return { start, end, makespan: Math.max(0, ...end.values()), critical: criticalPath(spans, needs) };
+  return { start, end, makespan: Math.max(0, ...end.values()), critical: criticalPath(spans, input.needs) };
 }

@@ -1,11 +1,12 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../../src/cli/main';
 import type { Output } from '../../../src/cli/output';
-import { digestRun, unpackDigest } from '../../../src/engine/insights/digest';
+import { digestRun, packDigest, unpackDigest } from '../../../src/engine/insights/digest';
 import type { EngineEvent } from '../../../src/engine/protocol';
+import { digestsOf } from '../../../src/engine/insights/table';
 import { indexPath, readIndexedRuns } from '../../../src/engine/run/io/runIndex';
 import { pruneRuns, runsToPrune } from '../../../src/engine/run/io/runPrune';
 
@@ -55,11 +56,11 @@ describe('the runs index of insights', function () {
     assert.equal(indexed.total, 4);
     assert.equal(indexed.rebuilt, false);
     assert.deepEqual(
-      indexed.digests.map((d) => d.runId),
+      digestsOf(indexed.runs).map((d) => d.runId),
       runIds(),
     );
-    assert.deepEqual(indexed.digests[0].nodes.unit, { ...indexed.digests[0].nodes.unit, status: 'completed', attempts: 2 });
-    assert.deepEqual(indexed.digests[0].critical, ['build', 'unit', 'ship']);
+    assert.deepEqual(digestsOf(indexed.runs)[0].nodes.unit, { ...digestsOf(indexed.runs)[0].nodes.unit, status: 'completed', attempts: 2 });
+    assert.deepEqual(digestsOf(indexed.runs)[0].critical, ['build', 'unit', 'ship']);
   });
 
   it('stats finds the flaky node, from the CLI, as text and as JSON', async () => {
@@ -74,28 +75,60 @@ describe('the runs index of insights', function () {
   });
 
   it('makes a missing index again, and a damaged one, from the summaries; a damaged summary from its events', () => {
-    const before = readIndexedRuns(runsDir, file).digests;
+    const before = digestsOf(readIndexedRuns(runsDir, file).runs);
     rmSync(indexPath(runsDir, file));
     const rebuilt = readIndexedRuns(runsDir, file);
     assert.equal(rebuilt.rebuilt, true);
-    assert.deepEqual(rebuilt.digests, before);
+    assert.deepEqual(digestsOf(rebuilt.runs), before);
     writeFileSync(indexPath(runsDir, file), readFileSync(indexPath(runsDir, file), 'utf8') + '{"v":1,"runId":"torn\n');
     assert.equal(readIndexedRuns(runsDir, file).rebuilt, true);
     const first = runIds()[0];
     writeFileSync(join(runsDir, first, 'summary.json'), '{ not json');
     rmSync(indexPath(runsDir, file));
     const again = readIndexedRuns(runsDir, file);
-    assert.deepEqual(again.digests, before);
+    assert.deepEqual(digestsOf(again.runs), before);
     assert.deepEqual(unpackDigest(readFileSync(join(runsDir, first, 'summary.json'), 'utf8')), before[0]);
   });
 
   it('gives a run that has no summary yet (a run from before summaries) its summary and index line', () => {
     const last = runIds()[3];
+    const catalog = join(runsDir, '.insights', 'digested.tsv');
+    const without = (text: string) =>
+      text
+        .split('\n')
+        .filter((l) => !l.includes(last))
+        .join('\n');
     rmSync(join(runsDir, last, 'summary.json'));
+    writeFileSync(catalog, without(readFileSync(catalog, 'utf8')));
+    writeFileSync(indexPath(runsDir, file), without(readFileSync(indexPath(runsDir, file), 'utf8')));
     const indexed = readIndexedRuns(runsDir, file);
+    assert.equal(indexed.rebuilt, false);
     assert.ok(existsSync(join(runsDir, last, 'summary.json')));
     assert.equal(indexed.total, 4);
-    assert.equal(indexed.digests.at(-1)!.runId, last);
+    assert.equal(digestsOf(indexed.runs).at(-1)!.runId, last);
+    assert.match(readFileSync(catalog, 'utf8'), new RegExp(`^${last}\t[0-9a-f]{16}$`, 'm'));
+  });
+
+  it('makes an index that lost lines again, and a folder from before the catalog gets one', () => {
+    const before = digestsOf(readIndexedRuns(runsDir, file).runs);
+    const lines = readFileSync(indexPath(runsDir, file), 'utf8').trim().split('\n');
+    writeFileSync(indexPath(runsDir, file), lines.slice(1).join('\n') + '\n');
+    const lost = readIndexedRuns(runsDir, file);
+    assert.equal(lost.rebuilt, true);
+    assert.deepEqual(digestsOf(lost.runs), before);
+    // The catalog gone and an index of an older layout: both made again, nothing lost.
+    rmSync(join(runsDir, '.insights', 'digested.tsv'));
+    writeFileSync(indexPath(runsDir, file), before.map((d) => packDigest(d)).join('\n') + '\n');
+    const migrated = readIndexedRuns(runsDir, file);
+    assert.equal(migrated.rebuilt, true);
+    assert.equal(migrated.total, 4);
+    assert.deepEqual(digestsOf(migrated.runs), before);
+    assert.equal(readIndexedRuns(runsDir, file).rebuilt, false);
+    // The last two by when they ended.
+    assert.deepEqual(
+      digestsOf(readIndexedRuns(runsDir, file, 2).runs).map((d) => d.runId),
+      runIds().slice(2),
+    );
   });
 
   it('prunes the oldest runs beyond a number (never a running one) and compacts the index', async () => {
@@ -116,6 +149,33 @@ describe('the runs index of insights', function () {
     assert.deepEqual(pruneRuns(runsDir, { olderThan: 0 }), []);
     assert.equal((await cli('runs', 'prune', '--runs-dir', runsDir)).code, 2);
     assert.equal((await cli('runs', 'prune', '--older-than', 'a while', '--runs-dir', runsDir)).code, 2);
+  });
+
+  it('does not list a folder that has not changed since it was last listed, and lists it again once it has', () => {
+    const ids = runIds();
+    const past = new Date(Date.now() - 60_000);
+    utimesSync(runsDir, past, past);
+    const listed = readIndexedRuns(runsDir, file);
+    assert.ok(existsSync(join(runsDir, '.insights', 'listing.json')));
+    // A folder that appears with the folder's time put back is not seen: the folder was not listed again.
+    const hidden = join(runsDir, '20991231-235959-0000');
+    mkdirSync(hidden);
+    writeFileSync(join(hidden, 'run.json'), '{}');
+    utimesSync(runsDir, past, past);
+    const unchanged = readIndexedRuns(runsDir, file);
+    assert.equal(unchanged.total, ids.length);
+    assert.deepEqual(digestsOf(unchanged.runs), digestsOf(listed.runs));
+    rmSync(hidden, { recursive: true });
+    // A run deleted by hand changes the folder's time: it is listed again, and the index loses the run's line.
+    rmSync(join(runsDir, ids[0]), { recursive: true });
+    const after = readIndexedRuns(runsDir, file);
+    assert.equal(after.total, ids.length - 1);
+    assert.equal(after.rebuilt, false);
+    assert.deepEqual(
+      digestsOf(after.runs).map((d) => d.runId),
+      ids.slice(1),
+    );
+    assert.equal(readFileSync(indexPath(runsDir, file), 'utf8').trim().split('\n').length, ids.length - 1);
   });
 
   it('digests a resumed run as it last ended', () => {

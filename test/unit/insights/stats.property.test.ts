@@ -2,9 +2,9 @@ import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { criticalPath } from '../../../src/engine/insights/criticalPath';
 import { DIGEST_VERSION, type RunDigest } from '../../../src/engine/insights/digest';
-import { flakes, insightsReport } from '../../../src/engine/insights/report';
+import { insightsReport } from '../../../src/engine/insights/report';
 import { schedule } from '../../../src/engine/insights/schedule';
-import { percentile } from '../../../src/engine/insights/stats';
+import { percentile, percentilesInPlace } from '../../../src/engine/insights/stats';
 
 /** The definition, by brute force: the smallest value with at least p% of the values at or below it. */
 function percentileByDefinition(values: number[], p: number): number | undefined {
@@ -60,6 +60,22 @@ describe('insights statistics (properties, against brute force)', () => {
     assert.equal(percentile([], 50), undefined);
   });
 
+  it('selecting percentiles in place gives the nearest-rank ones, whatever the order and the repeats', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: -50, max: 50 }), { maxLength: 300 }),
+        fc.array(fc.integer({ min: 1, max: 100 }), { minLength: 1, maxLength: 4 }),
+        (values, ps) => {
+          assert.deepEqual(
+            percentilesInPlace(new Float64Array(values), ps),
+            ps.map((p) => percentileByDefinition(values, p)),
+          );
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
   it("each node's figures are what counting the runs by hand gives", () => {
     fc.assert(
       fc.property(runsArb, fc.option(fc.integer({ min: 1, max: 30 }), { nil: undefined }), (runs, last) => {
@@ -96,7 +112,7 @@ describe('insights statistics (properties, against brute force)', () => {
   it('a node is flaky exactly when it passed on a retry, or passed and failed on the same file', () => {
     fc.assert(
       fc.property(runsArb, (runs) => {
-        const found = new Map(flakes(runs).map((f) => [f.node, f]));
+        const found = new Map(insightsReport('/w.workflow.yaml', runs).flaky.map((f) => [f.node, f]));
         for (const node of ['a', 'b', 'c']) {
           const retried = runs.filter((r) => r.nodes[node].status === 'completed' && r.nodes[node].attempts > 1).map((r) => r.runId);
           const mixed = ['h1', 'h2'].filter((h) => {

@@ -1,0 +1,93 @@
+// Which runs of a runs folder have their digest kept, and in which workflow's index: one short line per run
+// (`<run id>\t<index key>`), appended as runs end. Insights compare it with the folder's listing to find the runs
+// that still need a digest, and count a workflow's runs from it, without opening every run's folder. A run that
+// ended without anything to digest is kept with no key, so that it is not read again. The process that read it
+// keeps it, and later reads only the lines appended since.
+import { appendFileSync, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { completeLength, linesAfter } from './tailLines';
+
+export const INSIGHTS_DIR = '.insights';
+const CATALOG = 'digested.tsv';
+
+const catalogPath = (runsDir: string) => join(runsDir, INSIGHTS_DIR, CATALOG);
+
+/** Run id → index key ('' for a run with nothing to digest), with each key's count of runs. */
+export class Catalog {
+  private readonly keys = new Map<string, string>();
+  private readonly counts = new Map<string, number>();
+
+  get size(): number {
+    return this.keys.size;
+  }
+  has(runId: string): boolean {
+    return this.keys.has(runId);
+  }
+  runIds(): IterableIterator<string> {
+    return this.keys.keys();
+  }
+  entries(): IterableIterator<[string, string]> {
+    return this.keys.entries();
+  }
+  /** How many runs are in the index of `key`. */
+  count(key: string): number {
+    return this.counts.get(key) ?? 0;
+  }
+  set(runId: string, key: string): void {
+    this.delete(runId);
+    this.keys.set(runId, key);
+    this.counts.set(key, this.count(key) + 1);
+  }
+  delete(runId: string): void {
+    const key = this.keys.get(runId);
+    if (key === undefined) return;
+    this.keys.delete(runId);
+    this.counts.set(key, this.count(key) - 1);
+  }
+}
+
+function addLines(catalog: Catalog, lines: readonly string[]): void {
+  for (const line of lines) {
+    const tab = line.indexOf('\t');
+    if (tab > 0) catalog.set(line.slice(0, tab), line.slice(tab + 1));
+  }
+}
+
+const kept = new Map<string, { ino: number; length: number; catalog: Catalog }>();
+
+/** The catalog, or undefined when there is none yet. A line being written (no newline yet) is left for later. */
+export function readCatalog(runsDir: string): Catalog | undefined {
+  const path = catalogPath(runsDir);
+  if (!existsSync(path)) {
+    kept.delete(path);
+    return undefined;
+  }
+  const { ino, length } = completeLength(path);
+  let k = kept.get(path);
+  if (!k || k.ino !== ino || length < k.length) k = { ino, length: 0, catalog: new Catalog() };
+  if (length > k.length) {
+    const appended = linesAfter(path, k.length);
+    addLines(k.catalog, appended.lines);
+    k.length = appended.end;
+  }
+  kept.set(path, k);
+  return k.catalog;
+}
+
+export function addToCatalog(runsDir: string, entries: readonly (readonly [runId: string, key: string])[]): void {
+  if (!entries.length) return;
+  mkdirSync(join(runsDir, INSIGHTS_DIR), { recursive: true });
+  appendFileSync(catalogPath(runsDir), entries.map(([id, key]) => `${id}\t${key}\n`).join(''));
+}
+
+/** The catalog written anew with these entries only (after runs are deleted, or when it is first made). */
+export function writeCatalog(runsDir: string, entries: Iterable<[string, string]>): void {
+  mkdirSync(join(runsDir, INSIGHTS_DIR), { recursive: true });
+  const path = catalogPath(runsDir);
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, [...entries].map(([id, key]) => `${id}\t${key}\n`).join(''));
+  renameSync(tmp, path);
+}
+
+/** Forgets the catalogs read (for measuring a first read). */
+export const forgetReadCatalogs = (): void => kept.clear();
