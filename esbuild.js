@@ -74,6 +74,8 @@ const targets = [
     banner: { js: '#!/usr/bin/env node' },
     plugins: [executablePlugin],
   },
+  // `maestro-dag serve` loads the server (fastify and its plugins) from its own bundle.
+  { entryPoints: { server: 'src/server/serve.ts' }, platform: 'node', format: 'cjs', target: 'node18' },
   { entryPoints: { insights: 'src/webview/insights/main.tsx' }, ...browser },
   { entryPoints: { webview: 'src/webview/main.tsx' }, ...browser, loader: { '.ttf': 'file' }, assetNames: '[name]', plugins: [layoutWorkerPlugin] },
 ];

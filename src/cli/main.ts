@@ -3,6 +3,7 @@ import { editCommand } from './commands/edit';
 import { exportCommand } from './commands/export';
 import { graphCommand } from './commands/graph';
 import { importCommand } from './commands/import';
+import { serveCommand } from './commands/serve';
 import { statsCommand } from './commands/stats';
 import { validateCommand } from './commands/validate';
 import { resumeCommand, runCommand } from './commands/run';
@@ -24,6 +25,7 @@ Commands:
   stats FILE         a workflow's figures over its runs: durations, failures, flaky nodes, bottlenecks
   logs RUN [NODE]    print a run's logs
   edit FILE ACTION   add, remove, connect, rename or set nodes, as the DAG panel's builder does
+  serve              serve the engine over HTTP and WebSocket, for several windows and people
 
 Run 'maestro-dag <command> --help' for a command's options.
 `;
@@ -41,6 +43,7 @@ const COMMANDS: Record<string, Command> = {
   logs: logsCommand,
   stats: statsCommand,
   edit: editCommand,
+  serve: serveCommand,
 };
 
 export async function main(argv: string[], io: Output = processOutput): Promise<number> {

@@ -1,0 +1,114 @@
+// A served engine: fastify with the routes, the event stream, bearer tokens with roles, an OpenAPI document made
+// from the routes' schemas, rate limits and body limits. Loopback unless asked otherwise (the CLI decides where it
+// listens); a request from a web page (an Origin header) is refused unless its origin is allowed.
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import websocket from '@fastify/websocket';
+import Ajv from 'ajv';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { resolve } from 'node:path';
+import { EngineBridge } from './engineBridge';
+import { EventStream, type StreamLimits } from './eventStream';
+import { registerRoutes } from './routes';
+import { allows, TokenCheck, type NamedToken } from './tokens';
+
+declare const MAESTRO_VERSION: string;
+
+export interface ServerOptions {
+  workspace: string;
+  tokens: readonly NamedToken[];
+  /** Origins (scheme://host:port) whose pages may call and stream; none by default. */
+  allowOrigins?: readonly string[];
+  /** Requests per minute per token. */
+  rateLimit?: number;
+  bodyLimit?: number;
+  stream?: Partial<StreamLimits>;
+  onWarning?: (message: string) => void;
+}
+
+export interface Served {
+  app: FastifyInstance;
+  engine: EngineBridge;
+  stream: EventStream;
+  /** Stops the server: clients are told, runs stop where they stand (interrupted, to be resumed). */
+  close(): Promise<void>;
+}
+
+const WHO = Symbol('who');
+type WithWho = FastifyRequest & { [WHO]?: NamedToken };
+
+const STATUS_TEXT: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden' };
+
+/** Refuses a request; a WebSocket upgrade is answered on its socket, which is then closed (no stream is left half
+ * open for the server to wait on when it stops). */
+function refuse(request: FastifyRequest, reply: FastifyReply, code: 401 | 403, message: string): FastifyReply {
+  const body = JSON.stringify({ statusCode: code, error: STATUS_TEXT[code], message });
+  if (request.headers.upgrade?.toLowerCase() !== 'websocket') return reply.code(code).type('application/json').send(body);
+  reply.hijack();
+  const socket = request.raw.socket;
+  socket.end(
+    `HTTP/1.1 ${code} ${STATUS_TEXT[code]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+  socket.destroySoon();
+  return reply;
+}
+
+export async function buildServer(options: ServerOptions): Promise<Served> {
+  const workspace = resolve(options.workspace);
+  const engine = new EngineBridge(options.onWarning ?? (() => undefined));
+  await engine.request('configure', { roots: [{ folder: workspace }] });
+  const stream = new EventStream(engine, workspace, { maxBuffered: 4 * 1024 * 1024, maxSubscriptions: 64, maxMessagesPerSecond: 50, ...options.stream });
+  const tokens = new TokenCheck(options.tokens);
+  const origins = new Set(options.allowOrigins ?? []);
+  const app = Fastify({ bodyLimit: options.bodyLimit ?? 1024 * 1024, logger: false, trustProxy: false, forceCloseConnections: true });
+  // A body is checked as sent (a number where a string belongs is refused, an unknown field too); a path or query
+  // parameter, always text, is read as the number its schema asks for.
+  const bodies = new Ajv({ coerceTypes: false, removeAdditional: false, allErrors: false });
+  const parameters = new Ajv({ coerceTypes: 'array', removeAdditional: false, allErrors: false });
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodies : parameters).compile(schema));
+
+  app.addHook('onRequest', async (request, reply) => {
+    const origin = request.headers.origin;
+    if (origin !== undefined && !origins.has(origin)) return refuse(request, reply, 403, `requests from the origin '${origin.slice(0, 100)}' are not allowed`);
+    if (!request.url.startsWith('/api/')) return;
+    const who = tokens.who(request.headers.authorization);
+    if (!who) return refuse(request, reply, 401, 'a valid bearer token is needed: Authorization: Bearer <token>');
+    const needed = request.routeOptions.config.role ?? 'viewer';
+    if (!allows(who.role, needed)) return refuse(request, reply, 403, `'${who.name}' is a ${who.role}: this needs an ${needed}'s token`);
+    (request as WithWho)[WHO] = who;
+  });
+  if (origins.size)
+    app.addHook('onSend', async (request, reply) => {
+      const origin = request.headers.origin;
+      if (origin && origins.has(origin)) void reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
+    });
+  await app.register(rateLimit, {
+    max: options.rateLimit ?? 6000,
+    timeWindow: '1 minute',
+    hook: 'preHandler',
+    keyGenerator: (request) => (request as WithWho)[WHO]?.name ?? request.ip,
+  });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Maestro DAG engine', version: typeof MAESTRO_VERSION === 'string' ? MAESTRO_VERSION : 'dev' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  const who = (request: FastifyRequest) => (request as WithWho)[WHO]!;
+  registerRoutes(app, { engine, workspace, who });
+  app.get('/api/stream', { websocket: true, schema: { hide: true } }, (socket, request) => stream.attach(socket, who(request)));
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await app.ready();
+  return {
+    app,
+    engine,
+    stream,
+    close: async () => {
+      stream.closeAll();
+      await app.close();
+      await engine.stop();
+    },
+  };
+}

@@ -1,0 +1,201 @@
+// Live events to WebSocket clients. Each client's subscriptions pick runs; a run a client subscribes to is sent from
+// its log after the seq the client last saw, the live events that come meanwhile held back and sent after, so that
+// each client sees each run's events once and in order. A client that cannot keep up is told and dropped: a run
+// never waits for a client, and one slow client never holds up the others.
+import type { RawData, WebSocket } from 'ws';
+import type { EngineEvent } from '../engine/protocol';
+import type { EngineBridge } from './engineBridge';
+import { CLOSE_TOO_SLOW, parseClientMessage, type ClientMessage, type ServerMessage } from './streamProtocol';
+import type { NamedToken } from './tokens';
+import { findWorkflows } from './workspaceWorkflows';
+
+export interface StreamLimits {
+  /** Bytes a client may have waiting to be sent before it is dropped. */
+  maxBuffered: number;
+  maxSubscriptions: number;
+  /** Messages a client may send per second. */
+  maxMessagesPerSecond: number;
+}
+
+interface Subscription {
+  all: boolean;
+  runs: Set<string>;
+  /** The workflow's file. */
+  workflow?: string;
+}
+
+interface Client {
+  socket: WebSocket;
+  who: NamedToken;
+  subscriptions: Map<string, Subscription>;
+  /** Per run, the seq of the last event sent (log lines carry the seq of the event before them). */
+  sent: Map<string, number>;
+  /** Runs being sent from their logs: their live events wait here. */
+  held: Map<string, EngineEvent[]>;
+  messages: { second: number; count: number };
+  /** Messages are handled one after another: a subscription is sent from its logs before the next is looked at. */
+  queue: Promise<void>;
+}
+
+const textOf = (data: RawData): string => (Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data)).toString('utf8');
+
+export class EventStream {
+  private readonly clients = new Set<Client>();
+  /** Each run's workflow file, learned from its events or asked of the engine. */
+  private readonly workflowOf = new Map<string, string>();
+  /** Events of runs whose workflow is being asked for, in order. */
+  private readonly unplaced = new Map<string, EngineEvent[]>();
+
+  constructor(
+    private readonly engine: EngineBridge,
+    private readonly workspace: string,
+    private readonly limits: StreamLimits,
+  ) {
+    engine.onEvent((e) => this.publish(e));
+  }
+
+  get clientCount(): number {
+    return this.clients.size;
+  }
+
+  attach(socket: WebSocket, who: NamedToken): void {
+    const client: Client = {
+      socket,
+      who,
+      subscriptions: new Map(),
+      sent: new Map(),
+      held: new Map(),
+      messages: { second: 0, count: 0 },
+      queue: Promise.resolve(),
+    };
+    this.clients.add(client);
+    socket.on('message', (data, isBinary) => {
+      const text = isBinary ? '' : textOf(data);
+      client.queue = client.queue.then(() => this.receive(client, text)).catch(() => undefined);
+    });
+    socket.on('close', () => this.clients.delete(client));
+    socket.on('error', () => this.clients.delete(client));
+  }
+
+  /** Closes every client's stream (the server is stopping). */
+  closeAll(): void {
+    for (const c of this.clients) c.socket.close(1001, 'the server is stopping');
+    this.clients.clear();
+  }
+
+  private publish(e: EngineEvent): void {
+    if (e.type === 'workflow:started') this.workflowOf.set(e.runId, e.workflow.path);
+    const waiting = this.unplaced.get(e.runId);
+    if (waiting) return void waiting.push(e);
+    if (!this.workflowOf.has(e.runId)) {
+      this.unplaced.set(e.runId, [e]);
+      void this.engine
+        .request('getRun', { runId: e.runId })
+        .then((r) => this.workflowOf.set(e.runId, r.run.workflowPath))
+        .catch(() => undefined)
+        .finally(() => {
+          const events = this.unplaced.get(e.runId) ?? [];
+          this.unplaced.delete(e.runId);
+          for (const x of events) this.fanOut(x);
+        });
+      return;
+    }
+    this.fanOut(e);
+  }
+
+  private fanOut(e: EngineEvent): void {
+    for (const c of this.clients) if (this.wants(c, e.runId)) this.deliver(c, e);
+  }
+
+  private wants(c: Client, runId: string): boolean {
+    for (const s of c.subscriptions.values())
+      if (s.all || s.runs.has(runId) || (s.workflow !== undefined && s.workflow === this.workflowOf.get(runId))) return true;
+    return false;
+  }
+
+  private deliver(c: Client, e: EngineEvent): void {
+    const held = c.held.get(e.runId);
+    if (held) return void held.push(e);
+    const last = c.sent.get(e.runId) ?? 0;
+    if (e.type === 'node:log' ? e.seq < last : e.seq <= last) return;
+    if (e.type !== 'node:log') c.sent.set(e.runId, e.seq);
+    this.send(c, { type: 'event', event: e });
+  }
+
+  private send(c: Client, m: ServerMessage): void {
+    if (c.socket.readyState !== c.socket.OPEN) return;
+    if (c.socket.bufferedAmount > this.limits.maxBuffered) {
+      this.clients.delete(c);
+      c.socket.close(CLOSE_TOO_SLOW, 'too far behind: reconnect with the last seq of each run you saw');
+      // A client too slow to take the close frame is cut off.
+      setTimeout(() => c.socket.terminate(), 1000).unref();
+      return;
+    }
+    c.socket.send(JSON.stringify(m));
+  }
+
+  private async receive(c: Client, text: string): Promise<void> {
+    if (!this.clients.has(c)) return;
+    const second = Math.floor(Date.now() / 1000);
+    if (c.messages.second !== second) c.messages = { second, count: 0 };
+    if (++c.messages.count > this.limits.maxMessagesPerSecond)
+      return this.drop(c, 'too many messages: at most ' + this.limits.maxMessagesPerSecond + ' a second');
+    const m = parseClientMessage(text);
+    if ('error' in m) return this.send(c, { type: 'error', ...(m.id ? { id: m.id } : {}), message: m.error });
+    if (m.type === 'unsubscribe') {
+      c.subscriptions.delete(m.id);
+      return this.send(c, { type: 'unsubscribed', id: m.id });
+    }
+    if (!c.subscriptions.has(m.id) && c.subscriptions.size >= this.limits.maxSubscriptions)
+      return this.drop(c, `too many subscriptions: at most ${this.limits.maxSubscriptions}`);
+    await this.subscribe(c, m);
+  }
+
+  private drop(c: Client, reason: string): void {
+    this.clients.delete(c);
+    c.socket.close(1008, reason);
+  }
+
+  private async subscribe(c: Client, m: Extract<ClientMessage, { type: 'subscribe' }>): Promise<void> {
+    let workflow: string | undefined;
+    if (m.workflow) {
+      workflow = findWorkflows(this.workspace).find((w) => w.id === m.workflow)?.absolute;
+      if (!workflow) return this.send(c, { type: 'error', id: m.id, message: `no workflow '${m.workflow}' in the workspace` });
+    }
+    const subscription: Subscription = { all: m.all === true, runs: new Set(m.runs ?? []), ...(workflow ? { workflow } : {}) };
+    const from = new Map<string, number>(Object.entries(m.after ?? {}));
+    for (const runId of subscription.runs) if (!from.has(runId)) from.set(runId, 0);
+    if (!m.runs) {
+      const live = await this.engine.request('listRuns', { statuses: ['running', 'paused'], ...(workflow ? { workflowPath: workflow } : {}) });
+      for (const r of live.runs) if (r.live && !from.has(r.runId)) from.set(r.runId, 0);
+    }
+    // Live events of these runs wait until each has been sent from its log.
+    for (const runId of from.keys()) if (!c.held.has(runId)) c.held.set(runId, []);
+    c.subscriptions.set(m.id, subscription);
+    for (const [runId, afterSeq] of from) await this.catchUp(c, m.id, runId, afterSeq);
+    this.send(c, { type: 'subscribed', id: m.id });
+  }
+
+  /** Sends a run's events after `afterSeq` from its log, then those that came meanwhile. */
+  private async catchUp(c: Client, subscriptionId: string, runId: string, afterSeq: number): Promise<void> {
+    let seq = Math.max(afterSeq, c.sent.get(runId) ?? 0);
+    c.sent.set(runId, seq);
+    try {
+      for (;;) {
+        const page = await this.engine.request('getEvents', { runId, afterSeq: seq, limit: 1000 });
+        for (const e of page.events) {
+          if (e.type === 'workflow:started') this.workflowOf.set(runId, e.workflow.path);
+          this.send(c, { type: 'event', event: e });
+          seq = e.seq;
+        }
+        c.sent.set(runId, seq);
+        if (!page.more) break;
+      }
+    } catch (e) {
+      this.send(c, { type: 'error', id: subscriptionId, message: (e as Error).message.split(this.workspace).join('.') });
+    }
+    const held = c.held.get(runId) ?? [];
+    c.held.delete(runId);
+    for (const e of held) this.deliver(c, e);
+  }
+}

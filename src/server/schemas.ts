@@ -1,0 +1,36 @@
+// The JSON schemas of the routes' parameters and bodies: fastify checks every request against them (a 400 says
+// which field and why), and the OpenAPI document is made from them.
+const RUN_ID = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_-]*(\\.[A-Za-z0-9_-]+)*$', maxLength: 128 } as const;
+const NODE_ID = { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_-]*(\\[[^\\]/\\\\]{1,200}\\])?$', maxLength: 256 } as const;
+const WORKFLOW_ID = { type: 'string', pattern: '^[0-9a-f]{12}$' } as const;
+const STATUSES = ['completed', 'failed', 'cancelled', 'running', 'paused', 'interrupted'] as const;
+
+const object = (properties: Record<string, unknown>, required: string[] = []) =>
+  ({ type: 'object', properties, required, additionalProperties: false }) as const;
+
+export const params = {
+  workflow: object({ id: WORKFLOW_ID }, ['id']),
+  run: object({ runId: RUN_ID }, ['runId']),
+  node: object({ runId: RUN_ID, nodeId: NODE_ID }, ['runId', 'nodeId']),
+};
+
+export const queries = {
+  runs: object({
+    workflow: WORKFLOW_ID,
+    status: { type: 'string', pattern: `^(${STATUSES.join('|')})(,(${STATUSES.join('|')}))*$` },
+    offset: { type: 'integer', minimum: 0 },
+    limit: { type: 'integer', minimum: 1, maximum: 500 },
+  }),
+  events: object({ afterSeq: { type: 'integer', minimum: 0 }, limit: { type: 'integer', minimum: 1, maximum: 5000 } }),
+  log: object({ offset: { type: 'integer', minimum: 0 }, maxBytes: { type: 'integer', minimum: 1, maximum: 4 * 1024 * 1024 } }),
+  insights: object({ last: { type: 'integer', minimum: 1, maximum: 100_000 } }),
+};
+
+export const bodies = {
+  start: object({
+    inputs: { type: 'object', additionalProperties: { type: 'string', maxLength: 65_536 }, maxProperties: 200 },
+    concurrency: { type: 'integer', minimum: 1, maximum: 1024 },
+  }),
+  resume: object({ fromNode: NODE_ID }),
+  approval: object({ comment: { type: 'string', maxLength: 4096 } }),
+};

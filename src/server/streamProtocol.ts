@@ -1,0 +1,62 @@
+// The WebSocket stream's messages. A client subscribes to runs, to a workflow's runs or to every run; `after` gives,
+// for runs it has seen, the last seq it saw: it gets every event after it (from the run's log, then live), with no
+// gap and no duplicate. A run it has not seen is sent from its start while the engine holds it.
+import type { EngineEvent } from '../engine/protocol';
+
+export type ClientMessage =
+  { type: 'subscribe'; id: string; runs?: string[]; workflow?: string; all?: true; after?: Record<string, number> } | { type: 'unsubscribe'; id: string };
+
+export type ServerMessage =
+  | { type: 'event'; event: EngineEvent }
+  | { type: 'subscribed'; id: string }
+  | { type: 'unsubscribed'; id: string }
+  | { type: 'error'; id?: string; message: string };
+
+/** Close codes, besides the standard ones: 1008 (policy) for too many subscriptions or messages. */
+export const CLOSE_TOO_SLOW = 4008;
+
+const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*$/;
+const WORKFLOW_ID = /^[0-9a-f]{12}$/;
+const MAX_RUNS = 100;
+const MAX_AFTER = 1000;
+
+const isRunId = (v: unknown): v is string => typeof v === 'string' && v.length <= 128 && RUN_ID.test(v);
+
+/** A client's message checked: the message, or what is wrong with it. */
+export function parseClientMessage(text: string): ClientMessage | { error: string; id?: string } {
+  let v: Record<string, unknown>;
+  try {
+    v = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return { error: 'not JSON' };
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return { error: 'a message must be a JSON object' };
+  const id = v.id;
+  if (typeof id !== 'string' || id.length === 0 || id.length > 64) return { error: 'id must be a string of 1 to 64 characters' };
+  const fail = (error: string) => ({ error, id });
+  if (v.type === 'unsubscribe') return { type: 'unsubscribe', id };
+  if (v.type !== 'subscribe') return fail(`type must be 'subscribe' or 'unsubscribe'`);
+  const targets = [v.runs !== undefined, v.workflow !== undefined, v.all !== undefined].filter(Boolean).length;
+  if (targets !== 1) return fail('a subscription names exactly one of runs, workflow or all');
+  if (v.runs !== undefined && (!Array.isArray(v.runs) || v.runs.length === 0 || v.runs.length > MAX_RUNS || !v.runs.every(isRunId)))
+    return fail(`runs must be a list of 1 to ${MAX_RUNS} run ids`);
+  if (v.workflow !== undefined && (typeof v.workflow !== 'string' || !WORKFLOW_ID.test(v.workflow)))
+    return fail('workflow must be a workflow id (GET /api/workflows)');
+  if (v.all !== undefined && v.all !== true) return fail('all must be true');
+  const after = v.after;
+  if (after !== undefined) {
+    if (typeof after !== 'object' || after === null || Array.isArray(after)) return fail('after must map run ids to the last seq seen');
+    const entries = Object.entries(after);
+    if (entries.length > MAX_AFTER) return fail(`after may name at most ${MAX_AFTER} runs`);
+    for (const [runId, seq] of entries)
+      if (!isRunId(runId) || typeof seq !== 'number' || !Number.isInteger(seq) || seq < 0) return fail(`after.${runId.slice(0, 40)} must be an integer ≥ 0`);
+  }
+  return {
+    type: 'subscribe',
+    id,
+    ...(v.runs ? { runs: v.runs } : {}),
+    ...(v.workflow ? { workflow: v.workflow } : {}),
+    ...(v.all ? { all: true as const } : {}),
+    ...(after ? { after: after as Record<string, number> } : {}),
+  };
+}

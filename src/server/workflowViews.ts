@@ -1,0 +1,56 @@
+// What the server says about a workspace's workflows: a list with their problems counted, and one workflow's
+// graph and problems. Read from the files each time they are asked for (a file may change between two requests).
+import { readFileSync, statSync } from 'node:fs';
+import type { Diagnostic } from '../engine/diagnostics';
+import { validateFile } from '../engine/validateFile';
+import { toLineDiagnostics } from '../engine/validation/validate';
+import type { WorkspaceWorkflow } from './workspaceWorkflows';
+
+const MAX_BYTES = 2 * 1024 * 1024;
+
+export interface WorkflowSummary {
+  id: string;
+  path: string;
+  name: string;
+  errors: number;
+  warnings: number;
+}
+
+export interface WorkflowDetail extends WorkflowSummary {
+  diagnostics: Diagnostic[];
+  nodes: { id: string; needs: string[]; kind: string; phase?: string }[];
+}
+
+export function describeWorkflow(w: WorkspaceWorkflow): WorkflowDetail {
+  const base = { id: w.id, path: w.path };
+  const problem = (message: string): WorkflowDetail => ({
+    ...base,
+    name: w.path,
+    errors: 1,
+    warnings: 0,
+    diagnostics: [{ line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'error', code: 'yaml-syntax', message }],
+    nodes: [],
+  });
+  let text: string;
+  try {
+    if (statSync(w.absolute).size > MAX_BYTES) return problem(`the file is larger than ${MAX_BYTES / 1024 / 1024} MB`);
+    text = readFileSync(w.absolute, 'utf8');
+  } catch (e) {
+    return problem(`the file cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  const result = validateFile(w.absolute, text);
+  const diagnostics = toLineDiagnostics(result.parsed.lines, result.diagnostics);
+  return {
+    ...base,
+    name: result.workflow.name || w.path,
+    errors: diagnostics.filter((d) => d.severity === 'error').length,
+    warnings: diagnostics.filter((d) => d.severity === 'warning').length,
+    diagnostics,
+    nodes: result.workflow.nodes.map((n) => ({ id: n.id, needs: [...n.needs], kind: n.kind, ...(n.phase ? { phase: n.phase } : {}) })),
+  };
+}
+
+export function summarizeWorkflow(w: WorkspaceWorkflow): WorkflowSummary {
+  const { diagnostics: _d, nodes: _n, ...summary } = describeWorkflow(w);
+  return summary;
+}

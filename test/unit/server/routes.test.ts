@@ -1,0 +1,102 @@
+import { strict as assert } from 'node:assert';
+import { OPERATOR, serveFixture, until, VIEWER, type Fixture } from './serverFixture';
+
+import type { EngineEvent, LogChunk, RunListEntry } from '../../../src/engine/protocol';
+import type { RunStateSnapshot } from '../../../src/engine/runState';
+import type { WorkflowDetail, WorkflowSummary } from '../../../src/server/workflowViews';
+
+interface RunAnswer {
+  run: RunListEntry;
+  state?: RunStateSnapshot;
+}
+
+describe('serve: the HTTP routes', function () {
+  this.timeout(60_000);
+  let f: Fixture;
+  before(async () => (f = await serveFixture()));
+  after(async () => f.close());
+
+  const json = <T>(r: { body: string }) => JSON.parse(r.body) as T;
+  const get = async <T>(url: string) => json<T>(await f.call('GET', url, VIEWER));
+  const nodeOf = (answer: RunAnswer, id: string) => answer.state?.nodes.find((n) => n.info.id === id);
+  const runStatus = (runId: string) => async () => {
+    const r = await get<Partial<RunAnswer>>(`/api/runs/${runId}`);
+    return r.run?.status;
+  };
+  const ended = (runId: string) =>
+    until(async () => {
+      const status = await runStatus(runId)();
+      return status === 'running' || status === 'paused' ? undefined : status;
+    }, `run ${runId} to end`);
+
+  it('lists the workspace’s workflows by id, with their problems counted, and shows one with its graph', async () => {
+    const list = await get<{ workflows: WorkflowSummary[] }>('/api/workflows');
+    assert.deepEqual(list.workflows.map((w) => [w.path, w.id]).sort(), [
+      ['broken.workflow.yaml', f.ids.broken],
+      ['flows/gated.workflow.yaml', f.ids.gated],
+      ['flows/quick.workflow.yaml', f.ids.quick],
+      ['slow.workflow.yaml', f.ids.slow],
+    ]);
+    assert.equal(list.workflows.find((w) => w.id === f.ids.broken)?.errors, 1);
+    const quick = await get<WorkflowDetail>(`/api/workflows/${f.ids.quick}`);
+    assert.equal(quick.name, 'Quick');
+    assert.deepEqual(quick.nodes, [
+      { id: 'build', needs: [], kind: 'run' },
+      { id: 'test', needs: ['build'], kind: 'run' },
+    ]);
+    assert.match((await get<WorkflowDetail>(`/api/workflows/${f.ids.broken}`)).diagnostics[0].message, /missing/);
+  });
+
+  it('starts a run for an operator, lists it, and gives its state, events after a seq and a node’s log', async () => {
+    const started = await f.call('POST', `/api/workflows/${f.ids.quick}/runs`, OPERATOR, {});
+    assert.equal(started.statusCode, 201, started.body);
+    const { runId } = json<{ runId: string }>(started);
+    assert.equal(await ended(runId), 'completed');
+    const listed = await get<{ runs: RunListEntry[] }>(`/api/runs?workflow=${f.ids.quick}&status=completed`);
+    assert.ok(listed.runs.some((r) => r.runId === runId && r.workflowPath === 'flows/quick.workflow.yaml'));
+    const state = await get<RunAnswer>(`/api/runs/${runId}`);
+    assert.equal(nodeOf(state, 'test')?.status, 'completed');
+    assert.equal(state.state?.workflowPath, 'flows/quick.workflow.yaml');
+    const all = (await get<{ events: EngineEvent[] }>(`/api/runs/${runId}/events`)).events;
+    const after = (await get<{ events: EngineEvent[] }>(`/api/runs/${runId}/events?afterSeq=${all[1].seq}`)).events;
+    assert.deepEqual(after, all.slice(2));
+    // Log lines reach the node's log file as they are written, not with the run's events: read until they are there.
+    const log = await until(async () => {
+      const chunk = await get<LogChunk>(`/api/runs/${runId}/nodes/test/log`);
+      return chunk.size > 0 ? chunk : undefined;
+    }, 'the log');
+    assert.equal(log.text, 'tested\n');
+  });
+
+  it('lets an operator approve a gate, and reject one', async () => {
+    for (const [action, status] of [
+      ['approve', 'completed'],
+      ['reject', 'failed'],
+    ] as const) {
+      const { runId } = json<{ runId: string }>(await f.call('POST', `/api/workflows/${f.ids.gated}/runs`, OPERATOR, {}));
+      await until(async () => (nodeOf(await get<RunAnswer>(`/api/runs/${runId}`), 'approve')?.status === 'waiting' ? true : undefined), 'the gate');
+      const viewer = await f.call('POST', `/api/runs/${runId}/nodes/approve/${action}`, VIEWER, {});
+      assert.equal(viewer.statusCode, 403);
+      const r = await f.call('POST', `/api/runs/${runId}/nodes/approve/${action}`, OPERATOR, { comment: 'ok' });
+      assert.equal(r.statusCode, 200, r.body);
+      assert.equal(await ended(runId), status);
+    }
+  });
+
+  it('pauses, resumes and cancels a run', async () => {
+    const { runId } = json<{ runId: string }>(await f.call('POST', `/api/workflows/${f.ids.slow}/runs`, OPERATOR, {}));
+    assert.equal((await f.call('POST', `/api/runs/${runId}/pause`, OPERATOR)).statusCode, 200);
+    await until(async () => ((await runStatus(runId)()) === 'paused' ? true : undefined), 'paused');
+    assert.equal((await f.call('POST', `/api/runs/${runId}/resume`, OPERATOR, {})).statusCode, 200);
+    assert.equal((await f.call('POST', `/api/runs/${runId}/cancel`, OPERATOR)).statusCode, 200);
+    assert.equal(await ended(runId), 'cancelled');
+  });
+
+  it('serves its OpenAPI document, made from the routes', async () => {
+    const doc = await get<{ openapi: string; paths: Record<string, unknown> }>('/api/openapi.json');
+    assert.equal(doc.openapi.slice(0, 2), '3.');
+    for (const path of ['/api/workflows', '/api/workflows/{id}/runs', '/api/runs/{runId}/events', '/api/runs/{runId}/nodes/{nodeId}/approve'])
+      assert.ok(doc.paths[path], path);
+    assert.equal(doc.paths['/api/stream'], undefined);
+  });
+});
