@@ -85,23 +85,23 @@ function registerControlRoutes(app: FastifyInstance, c: RouteContext): void {
     app.post<Run>(
       `/api/runs/:runId/${type}`,
       { ...operator, schema: { params: params.run, summary: `${type[0].toUpperCase()}${type.slice(1)}s a run` } },
-      (req, reply) => answer(reply, () => c.engine.request(type, { runId: req.params.runId }), c.workspace),
+      (req, reply) => answer(reply, () => c.engine.request(type, { runId: req.params.runId, actor: c.who(req).name }), c.workspace),
     );
   control('pause');
   control('cancel');
   app.post<Run & { Body: { fromNode?: string } | undefined }>(
     '/api/runs/:runId/resume',
     { ...operator, schema: { params: params.run, body: bodies.resume, summary: 'Resumes a paused run, or continues an ended or interrupted one' } },
-    (req, reply) => answer(reply, () => c.engine.request('resume', { runId: req.params.runId, ...(req.body ?? {}) }), c.workspace),
+    (req, reply) => answer(reply, () => c.engine.request('resume', { runId: req.params.runId, ...(req.body ?? {}), actor: c.who(req).name }), c.workspace),
   );
   app.post<Node>('/api/runs/:runId/nodes/:nodeId/retry', { ...operator, schema: { params: params.node, summary: 'Retries a failed node' } }, (req, reply) =>
-    answer(reply, () => c.engine.request('retryNode', req.params), c.workspace),
+    answer(reply, () => c.engine.request('retryNode', { ...req.params, actor: c.who(req).name }), c.workspace),
   );
   for (const approved of [true, false])
     app.post<Node & { Body: { comment?: string } | undefined }>(
       `/api/runs/:runId/nodes/:nodeId/${approved ? 'approve' : 'reject'}`,
       { ...operator, schema: { params: params.node, body: bodies.approval, summary: `${approved ? 'Approves' : 'Rejects'} an approval gate` } },
-      (req, reply) => answer(reply, () => c.engine.request('approve', { ...req.params, approved, ...(req.body ?? {}) }), c.workspace),
+      (req, reply) => answer(reply, () => c.engine.request('approve', { ...req.params, approved, ...(req.body ?? {}), actor: c.who(req).name }), c.workspace),
     );
 }
 

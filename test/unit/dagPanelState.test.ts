@@ -270,6 +270,11 @@ describe('DAG panel: folding a run', () => {
     const events = await record(SDLC, { backend: () => ({ exitCode: 2 }) });
     for (const e of events) assert.ok(describeEvent(e).length > 0);
     assert.match(describeEvent(events.find((e) => e.type === 'node:failed')!), /exit 2/);
+    // Who paused or resumed a served engine's run is on its line.
+    const base = { runId: 'r', seq: 9, ts: 0 };
+    assert.equal(describeEvent({ ...base, type: 'workflow:paused', actor: 'ana' }), 'run paused by ana');
+    assert.equal(describeEvent({ ...base, type: 'workflow:resumed', reset: ['a', 'b'], actor: 'ci-bot' }), 'run resumed by ci-bot: 2 nodes to run again');
+    assert.equal(describeEvent({ ...base, type: 'workflow:resumed', reset: [] }), 'run resumed');
   });
 });
 

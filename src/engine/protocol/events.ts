@@ -86,8 +86,9 @@ export type EngineEvent =
   | (NodeEventBase & { type: 'node:skipped'; reason: string })
   | (NodeEventBase & { type: 'node:cancelled'; reason: string })
   | (NodeEventBase & { type: 'node:diagnostic'; severity: 'warning' | 'error'; message: string; file?: string; line?: number; column?: number })
-  | (EventBase & { type: 'workflow:paused' })
-  | (EventBase & { type: 'workflow:resumed'; reset: string[] })
+  /** `actor`: who paused or resumed it, when a served engine knows (the name of their token). */
+  | (EventBase & { type: 'workflow:paused'; actor?: string })
+  | (EventBase & { type: 'workflow:resumed'; reset: string[]; actor?: string })
   | (EventBase & { type: 'workflow:completed'; status: RunStatus; error?: string; summary: RunSummary });
 
 export type EngineEventType = EngineEvent['type'];
@@ -151,8 +152,8 @@ const PAYLOAD_CHECKS = {
     optional(isString)(v.file) &&
     optional(isInteger)(v.line) &&
     optional(isInteger)(v.column),
-  'workflow:paused': () => true,
-  'workflow:resumed': (v) => isStringArray(v.reset),
+  'workflow:paused': (v) => optional(isText)(v.actor),
+  'workflow:resumed': (v) => isStringArray(v.reset) && optional(isText)(v.actor),
   'workflow:completed': (v) => RUN_STATUSES.includes(v.status as string) && optional(isString)(v.error) && isSummary(v.summary),
 } satisfies Record<EngineEventType, (v: Json) => boolean>;
 

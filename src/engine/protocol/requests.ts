@@ -40,15 +40,16 @@ export interface EngineRequests {
   /** Where runs are kept: the host's workspace folders. Runs of workflows outside them go where the CLI would put them. */
   configure: { params: { roots: RunsRoot[] }; result: Record<string, never> };
   start: { params: { workflowPath: string; inputs?: Record<string, string>; concurrency?: number; killGraceMs?: number }; result: { runId: string } };
-  pause: { params: { runId: string }; result: Record<string, never> };
+  /** `actor` on a control request: who asks (a served engine's token's name), recorded in the run's events. */
+  pause: { params: { runId: string; actor?: string }; result: Record<string, never> };
   /**
    * Resumes a paused run, or continues an ended or interrupted run from its log. With `fromNode`, that node and
    * everything downstream of it run again even if they had completed.
    */
-  resume: { params: { runId: string; fromNode?: string; killGraceMs?: number }; result: Record<string, never> };
-  cancel: { params: { runId: string }; result: Record<string, never> };
-  retryNode: { params: { runId: string; nodeId: string }; result: Record<string, never> };
-  approve: { params: { runId: string; nodeId: string; approved: boolean; comment?: string }; result: Record<string, never> };
+  resume: { params: { runId: string; fromNode?: string; killGraceMs?: number; actor?: string }; result: Record<string, never> };
+  cancel: { params: { runId: string; actor?: string }; result: Record<string, never> };
+  retryNode: { params: { runId: string; nodeId: string; actor?: string }; result: Record<string, never> };
+  approve: { params: { runId: string; nodeId: string; approved: boolean; comment?: string; actor?: string }; result: Record<string, never> };
   /** Runs newest first, of one workflow or all, of some statuses or all; a page of them, and how many there are. */
   listRuns: { params: { workflowPath?: string; statuses?: RunListStatus[]; offset?: number; limit?: number }; result: { runs: RunListEntry[]; total: number } };
   /** A run and its state, folded from its events. */
@@ -84,6 +85,7 @@ const isGrace = (v: unknown): boolean => isNumber(v) && v >= 0;
 type ParamCheck = [field: string, check: (v: unknown) => boolean, what: string];
 const runId: ParamCheck = ['runId', isText, 'a non-empty string'];
 const nodeId: ParamCheck = ['nodeId', isText, 'a non-empty string'];
+const actor: ParamCheck = ['actor', (v) => v === undefined || (isText(v) && v.length <= 64), 'a name of 1 to 64 characters'];
 
 /** What each request's parameters must be: the compiler holds the list to the request map. */
 const PARAMS = {
@@ -94,11 +96,11 @@ const PARAMS = {
     ['concurrency', (v) => v === undefined || isPositive(v), 'a positive integer'],
     ['killGraceMs', (v) => v === undefined || isGrace(v), 'a number ≥ 0'],
   ],
-  pause: [runId],
-  resume: [runId, ['fromNode', optional(isText), 'a non-empty string'], ['killGraceMs', (v) => v === undefined || isGrace(v), 'a number ≥ 0']],
-  cancel: [runId],
-  retryNode: [runId, nodeId],
-  approve: [runId, nodeId, ['approved', isBoolean, 'true or false'], ['comment', optional(isString), 'a string']],
+  pause: [runId, actor],
+  resume: [runId, ['fromNode', optional(isText), 'a non-empty string'], ['killGraceMs', (v) => v === undefined || isGrace(v), 'a number ≥ 0'], actor],
+  cancel: [runId, actor],
+  retryNode: [runId, nodeId, actor],
+  approve: [runId, nodeId, ['approved', isBoolean, 'true or false'], ['comment', optional(isString), 'a string'], actor],
   listRuns: [
     ['workflowPath', optional(isText), 'a non-empty string'],
     ['statuses', (v) => v === undefined || (isStringArray(v) && v.every((s) => LIST_STATUSES.includes(s))), `a list of ${LIST_STATUSES.join(', ')}`],

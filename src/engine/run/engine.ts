@@ -244,7 +244,7 @@ export function startRun(o: RunOptions): RunHandle {
  * processes running: they are ended first (and the nodes' logs say so), so that no node runs twice at once.
  */
 export async function resumeRunFromLog(
-  o: Omit<RunOptions, 'workflowPath' | 'inputs'> & { runsDir: string; runId: string; fromNode?: string },
+  o: Omit<RunOptions, 'workflowPath' | 'inputs'> & { runsDir: string; runId: string; fromNode?: string; actor?: string },
 ): Promise<RunHandle> {
   const stored = readRun(o.runsDir, o.runId);
   if (stored.record.status === 'running' && !stored.interrupted)
@@ -258,7 +258,7 @@ export async function resumeRunFromLog(
   if (loaded.hash !== stored.record.workflowHash) o.onWarning?.(`${stored.record.workflowPath} changed since the run started: nodes run as the file is now`);
   const instances = instancesToKeep(state, loaded.workflow, o.fromNode, loaded.path);
   const notes = await endLeftoversOf(o, stored.interrupted);
-  const previous = { instances, lastSeq: state?.lastSeq ?? 0, notes };
+  const previous = { instances, lastSeq: state?.lastSeq ?? 0, notes, actor: o.actor };
   const handle = launch(
     { ...o, workflowPath: loaded.path },
     {

@@ -84,15 +84,15 @@ export class EngineService {
       this.hold(handle, runsDir);
       return { runId: handle.runId };
     },
-    pause: async ({ runId }) => (this.held(runId).scheduler.pause(), {}),
+    pause: async ({ runId, actor }) => (this.held(runId).scheduler.pause(actor), {}),
     resume: async (p) => this.resume(p),
-    cancel: async ({ runId }) => (this.held(runId).scheduler.cancel(), {}),
-    retryNode: async ({ runId, nodeId }) => {
-      if (!this.live.has(runId)) return this.resume({ runId, fromNode: nodeId });
-      this.held(runId).scheduler.retryNode(nodeId);
+    cancel: async ({ runId, actor }) => (this.held(runId).scheduler.cancel(actor), {}),
+    retryNode: async ({ runId, nodeId, actor }) => {
+      if (!this.live.has(runId)) return this.resume({ runId, fromNode: nodeId, actor });
+      this.held(runId).scheduler.retryNode(nodeId, actor);
       return {};
     },
-    approve: async ({ runId, nodeId, approved, comment }) => (this.held(runId).scheduler.approve(nodeId, approved, comment), {}),
+    approve: async ({ runId, nodeId, approved, comment, actor }) => (this.held(runId).scheduler.approve(nodeId, approved, comment, actor), {}),
     listRuns: async (p) => {
       const listed = this.catalog.list(p, (runId) => this.liveEntry(runId));
       this.watchOthers(listed.runs);
@@ -132,7 +132,7 @@ export class EngineService {
   private async resume(p: RequestParams<'resume'>): Promise<Record<string, never>> {
     const run = this.live.get(p.runId);
     if (run && !run.handle.scheduler.isFinished && p.fromNode === undefined) {
-      run.handle.scheduler.resume();
+      run.handle.scheduler.resume(p.actor);
       return {};
     }
     if (run && !run.handle.scheduler.isFinished) throw new Error(`run '${p.runId}' is still going: cancel it before running from a node`);
@@ -148,6 +148,7 @@ export class EngineService {
       runId: p.runId,
       fromNode: p.fromNode,
       killGraceMs: p.killGraceMs,
+      actor: p.actor,
       onEvent: (e) => this.onEvent(e),
       onLogsWritten: (sizes) => this.onLogsWritten(p.runId, sizes),
       ...this.overrides,

@@ -2,14 +2,16 @@
 import { formatDuration } from '../../engine/duration';
 import type { EngineEvent } from '../../engine/protocol';
 
+const by = (actor: string | undefined) => (actor ? ` by ${actor}` : '');
+
 export function describeEvent(e: EngineEvent): string {
   switch (e.type) {
     case 'workflow:started':
       return `run started: ${e.nodes.length} node instance${e.nodes.length === 1 ? '' : 's'}, ${e.concurrency} at once`;
     case 'workflow:paused':
-      return 'run paused';
+      return `run paused${by(e.actor)}`;
     case 'workflow:resumed':
-      return e.reset.length ? `run resumed: ${e.reset.length} node${e.reset.length === 1 ? '' : 's'} to run again` : 'run resumed';
+      return `run resumed${by(e.actor)}${e.reset.length ? `: ${e.reset.length} node${e.reset.length === 1 ? '' : 's'} to run again` : ''}`;
     case 'workflow:completed':
       return `run ${e.status} in ${formatDuration(e.summary.durationMs)}: ${e.summary.completed} completed, ${e.summary.failed} failed, ${e.summary.skipped} skipped, ${e.summary.cancelled} cancelled${e.error ? ` — ${e.error}` : ''}`;
     case 'node:started':

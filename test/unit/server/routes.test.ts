@@ -80,6 +80,13 @@ describe('serve: the HTTP routes', function () {
       const r = await f.call('POST', `/api/runs/${runId}/nodes/approve/${action}`, OPERATOR, { comment: 'ok' });
       assert.equal(r.statusCode, 200, r.body);
       assert.equal(await ended(runId), status);
+      // Who answered is in the run's events: an output of the gate, or the reason it failed.
+      const gate = (await get<{ events: EngineEvent[] }>(`/api/runs/${runId}/events`)).events.find(
+        (e) => e.type === (action === 'approve' ? 'node:completed' : 'node:failed') && e.nodeId === 'approve',
+      );
+      if (gate?.type === 'node:completed') assert.deepEqual(gate.outputs, { approved: 'true', approvedBy: 'ana', comment: 'ok' });
+      else if (gate?.type === 'node:failed') assert.equal(gate.error, 'rejected by ana: ok');
+      else assert.fail(`no answer of the gate in ${runId}`);
     }
   });
 
@@ -90,6 +97,24 @@ describe('serve: the HTTP routes', function () {
     assert.equal((await f.call('POST', `/api/runs/${runId}/resume`, OPERATOR, {})).statusCode, 200);
     assert.equal((await f.call('POST', `/api/runs/${runId}/cancel`, OPERATOR)).statusCode, 200);
     assert.equal(await ended(runId), 'cancelled');
+    // Each control action names who did it.
+    const events = (await get<{ events: EngineEvent[] }>(`/api/runs/${runId}/events`)).events;
+    assert.deepEqual(
+      events.flatMap((e) => (e.type === 'workflow:paused' || e.type === 'workflow:resumed' ? [`${e.type} ${e.actor}`] : [])),
+      ['workflow:paused ana', 'workflow:resumed ana'],
+    );
+    assert.ok(events.some((e) => e.type === 'node:cancelled' && e.reason === 'the run was cancelled by ana'));
+    // A node of the ended run retried: the run goes on, resumed by whoever asked.
+    assert.equal((await f.call('POST', `/api/runs/${runId}/nodes/after/retry`, OPERATOR)).statusCode, 200);
+    assert.equal(await ended(runId), 'completed');
+    const resumed = (await get<{ events: EngineEvent[] }>(`/api/runs/${runId}/events`)).events.filter((e) => e.type === 'workflow:resumed');
+    assert.deepEqual(
+      resumed.map((e) => (e.type === 'workflow:resumed' ? [e.actor, e.reset] : [])),
+      [
+        ['ana', []],
+        ['ana', ['after']],
+      ],
+    );
   });
 
   it('serves its OpenAPI document, made from the routes', async () => {

@@ -11,6 +11,9 @@ import type { Clock, ProcessRunner, RunSink, SubWorkflowRunner, TimerHandle } fr
 import { decide, type Decision } from './decide';
 import { collectOutputs, RunScope } from './scope';
 
+/** An event's `actor` field, when someone is named. */
+const byActor = (actor: string | undefined): { actor?: string } => (actor ? { actor } : {});
+
 export interface SchedulerOptions {
   runId: string;
   workflow: WorkflowSpec;
@@ -31,7 +34,7 @@ export interface SchedulerOptions {
    * Continuing a run from its log: what each instance had reached, the last sequence number written, and lines for
    * instances' logs about what happened to them in between (an attempt left running by an engine that died).
    */
-  previous?: { instances: PreviousInstances; lastSeq: number; notes?: Map<string, string[]> };
+  previous?: { instances: PreviousInstances; lastSeq: number; notes?: Map<string, string[]>; actor?: string };
   /** Log batching: at most this many lines or this many milliseconds before a node:log event. */
   logBatch?: { lines: number; ms: number };
   /** Runs `workflow:` nodes; without it, such nodes fail saying so. */
@@ -57,13 +60,17 @@ export class Scheduler implements SchedulerCore {
   running = 0;
   paused = false;
   private pausedReported = false;
+  /** Who paused the run, told with the pause when it takes effect. */
+  private pausedBy?: string;
   cancelling = false;
   /** Cancelling without running anything more: a second cancel, a halt, or a log that cannot be written. */
   stoppingHard = false;
   private hardStopReason: string | undefined;
   private cancelRequested = false;
+  /** Who cancelled the run, when someone is named. */
+  private cancelledBy?: string;
   get cancelReason(): string {
-    return this.hardStopReason ?? this.stopReason ?? 'the run was cancelled';
+    return this.hardStopReason ?? this.stopReason ?? `the run was cancelled${this.cancelledBy ? ` by ${this.cancelledBy}` : ''}`;
   }
 
   /** Conditions read once per node, not once per matrix instance. */
@@ -125,7 +132,11 @@ export class Scheduler implements SchedulerCore {
     const { options } = this;
     this.startedAt = options.clock.now();
     if (options.previous) {
-      this.emit({ type: 'workflow:resumed', reset: this.table.instances.filter((i) => i.status !== 'completed').map((i) => i.id) });
+      this.emit({
+        type: 'workflow:resumed',
+        reset: this.table.instances.filter((i) => i.status !== 'completed').map((i) => i.id),
+        ...byActor(options.previous.actor),
+      });
       for (const [id, lines] of options.previous.notes ?? []) {
         const inst = this.table.byId.get(id);
         if (inst) for (const line of lines) this.lifecycle.logLine(inst, 'stderr', line);
@@ -147,19 +158,21 @@ export class Scheduler implements SchedulerCore {
     this.pump();
   }
 
-  pause(): void {
+  /** `actor`: who asks, recorded in the events (a served engine's token's name). */
+  pause(actor?: string): void {
     if (this.finished) throw new Error('the run has ended');
     if (this.paused) return;
     this.paused = true;
+    this.pausedBy = actor;
     this.pausedReported = false;
     this.settle();
   }
 
-  resume(): void {
+  resume(actor?: string): void {
     if (this.finished) throw new Error('the run has ended: retry a node to run it again');
     if (!this.paused) return;
     this.paused = false;
-    if (this.pausedReported) this.emit({ type: 'workflow:resumed', reset: [] });
+    if (this.pausedReported) this.emit({ type: 'workflow:resumed', reset: [], ...byActor(actor) });
     this.pausedReported = false;
     for (const i of this.table.instances) if (i.status === 'retrying' && i.timer === undefined) this.lifecycle.startAttempt(i);
     this.pump();
@@ -169,11 +182,13 @@ export class Scheduler implements SchedulerCore {
    * Cancels the run: what waits is cancelled, what runs is stopped, and the nodes whose condition calls for it
    * (`always()`, `cancelled()`) still run. Cancelling again stops those too.
    */
-  cancel(): void {
+  cancel(actor?: string): void {
     if (this.finished) throw new Error('the run has ended');
     const again = this.cancelling;
     this.cancelRequested = true;
-    this.cancelRun(again ? 'the run was cancelled again: clean-up nodes were stopped' : 'the run was cancelled', again);
+    this.cancelledBy ??= actor;
+    const by = actor ? ` by ${actor}` : '';
+    this.cancelRun(again ? `the run was cancelled again${by}: clean-up nodes were stopped` : `the run was cancelled${by}`, again);
   }
 
   /**
@@ -202,18 +217,18 @@ export class Scheduler implements SchedulerCore {
     this.cancelRun(reason, true);
   }
 
-  approve(instanceId: string, approved: boolean, comment?: string): void {
+  approve(instanceId: string, approved: boolean, comment?: string, actor?: string): void {
     const inst = this.table.byId.get(instanceId);
     if (!inst) throw new Error(`no node '${instanceId}' in this run`);
     if (inst.status !== 'waiting') throw new Error(`node '${instanceId}' is ${inst.status}, not waiting for approval`);
     this.lifecycle.clearTimer(inst);
-    if (approved) this.lifecycle.complete(inst, { approved: 'true', ...(comment ? { comment } : {}) });
-    else this.lifecycle.fail(inst, `rejected${comment ? `: ${comment}` : ''}`, null);
+    if (approved) this.lifecycle.complete(inst, { approved: 'true', ...(actor ? { approvedBy: actor } : {}), ...(comment ? { comment } : {}) });
+    else this.lifecycle.fail(inst, `rejected${actor ? ` by ${actor}` : ''}${comment ? `: ${comment}` : ''}`, null);
     this.pump();
   }
 
   /** Runs a failed, cancelled or skipped node again, then whatever becomes ready after it. */
-  retryNode(id: string): void {
+  retryNode(id: string, actor?: string): void {
     if (!this.finished && !this.paused) throw new Error('a node can be retried when the run has ended or is paused');
     const group = this.table.groups.get(id) ?? this.table.byId.get(id)?.group;
     if (!group) throw new Error(`no node '${id}' in this run`);
@@ -234,11 +249,12 @@ export class Scheduler implements SchedulerCore {
     this.stoppingHard = false;
     this.hardStopReason = undefined;
     this.cancelRequested = false;
+    this.cancelledBy = undefined;
     this.stopReason = undefined;
     this.paused = false;
     this.pausedReported = false;
     if (wasFinished) this.done = this.newDone();
-    this.emit({ type: 'workflow:resumed', reset: reset.sort((a, b) => a.index - b.index).map((i) => i.id) });
+    this.emit({ type: 'workflow:resumed', reset: reset.sort((a, b) => a.index - b.index).map((i) => i.id), ...byActor(actor) });
     this.table.recount((g) => this.scope.publish(g));
     this.pump();
   }
@@ -287,7 +303,7 @@ export class Scheduler implements SchedulerCore {
     if (this.paused && !this.cancelling) {
       if (!this.pausedReported && instances.some((i) => !isEndedNode(i.status))) {
         this.pausedReported = true;
-        this.emit({ type: 'workflow:paused' });
+        this.emit({ type: 'workflow:paused', ...byActor(this.pausedBy) });
       }
       if (this.pausedReported) return;
     }
