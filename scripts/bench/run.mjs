@@ -10,7 +10,9 @@ const out = join(root, '.bench');
 const only = process.argv.slice(2);
 /** A section is scripts/bench/<name>.ts, or scripts/bench/<name>/index.ts. */
 const entryOf = (s) => [join(root, 'scripts', 'bench', `${s}.ts`), join(root, 'scripts', 'bench', s, 'index.ts')].find((p) => existsSync(p));
-const sections = ['validator', 'hostile', 'engine', 'webview', 'builder', 'insights'].filter((s) => entryOf(s) && (only.length === 0 || only.includes(s)));
+const sections = ['validator', 'hostile', 'engine', 'webview', 'builder', 'insights', 'serve'].filter(
+  (s) => entryOf(s) && (only.length === 0 || only.includes(s)),
+);
 
 mkdirSync(out, { recursive: true });
 await build({

@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import { EngineBridge } from './engineBridge';
 import { EventStream, type StreamLimits } from './eventStream';
 import { registerRoutes } from './routes';
+import { RunStateCache } from './runStateCache';
 import { allows, TokenCheck, type NamedToken } from './tokens';
 
 declare const MAESTRO_VERSION: string;
@@ -24,6 +25,8 @@ export interface ServerOptions {
   bodyLimit?: number;
   stream?: Partial<StreamLimits>;
   onWarning?: (message: string) => void;
+  /** The engine's bundle, to run it as a process of its own; without it, the engine runs in this process. */
+  enginePath?: string;
 }
 
 export interface Served {
@@ -55,7 +58,7 @@ function refuse(request: FastifyRequest, reply: FastifyReply, code: 401 | 403, m
 
 export async function buildServer(options: ServerOptions): Promise<Served> {
   const workspace = resolve(options.workspace);
-  const engine = new EngineBridge(options.onWarning ?? (() => undefined));
+  const engine = new EngineBridge(options.onWarning ?? (() => undefined), options.enginePath);
   await engine.request('configure', { roots: [{ folder: workspace }] });
   const stream = new EventStream(engine, workspace, { maxBuffered: 4 * 1024 * 1024, maxSubscriptions: 64, maxMessagesPerSecond: 50, ...options.stream });
   const tokens = new TokenCheck(options.tokens);
@@ -97,7 +100,10 @@ export async function buildServer(options: ServerOptions): Promise<Served> {
   });
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   const who = (request: FastifyRequest) => (request as WithWho)[WHO]!;
-  registerRoutes(app, { engine, workspace, who });
+  const states = new RunStateCache();
+  engine.onEvent((e) => e.type !== 'node:log' && states.saw(e.runId, e.seq));
+  engine.onRunsChanged(() => states.clear());
+  registerRoutes(app, { engine, workspace, who, states });
   app.get('/api/stream', { websocket: true, schema: { hide: true } }, (socket, request) => stream.attach(socket, who(request)));
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.ready();

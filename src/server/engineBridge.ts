@@ -1,6 +1,10 @@
-// The engine a server serves: an engine service in this process, asked the way the editor asks its engine process
-// (typed requests, each settled by its reply), its events handed to whoever listens.
-import type { EngineEvent, EngineMessage, EngineRequestType, RequestParams, RequestResult } from '../engine/protocol';
+// The engine a server serves, asked the way the editor asks its engine (typed requests, each settled by its reply),
+// its events handed to whoever listens. Served from the bundle, the engine is a process of its own (`engine.js`
+// beside the server's bundle), so that streaming to many clients never holds up a run's scheduling; run from the
+// sources (the tests), it is an engine service in this process. The protocol is the same JSON lines either way.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { parseEngineMessage, type EngineEvent, type EngineMessage, type EngineRequestType, type RequestParams, type RequestResult } from '../engine/protocol';
 import { EngineService } from '../engine/service/engineService';
 
 export class EngineRequestError extends Error {}
@@ -8,14 +12,33 @@ export class EngineRequestError extends Error {}
 type Listener = (e: EngineEvent) => void;
 
 export class EngineBridge {
-  private readonly service: EngineService;
+  private readonly service?: EngineService;
+  private readonly child?: ChildProcessWithoutNullStreams;
   private readonly pending = new Map<number, { resolve: (r: unknown) => void; reject: (e: Error) => void }>();
   private readonly listeners = new Set<Listener>();
   private readonly changeListeners = new Set<() => void>();
   private nextId = 1;
+  private exited?: Promise<void>;
 
-  constructor(onWarning: (message: string) => void) {
-    this.service = new EngineService((m) => this.receive(m), { onWarning });
+  constructor(onWarning: (message: string) => void, enginePath?: string) {
+    if (!enginePath) {
+      this.service = new EngineService((m) => this.receive(m), { onWarning });
+      return;
+    }
+    const child = spawn(process.execPath, [enginePath], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child = child;
+    createInterface({ input: child.stdout, crlfDelay: Infinity }).on('line', (line) => {
+      const m = parseEngineMessage(line);
+      if (m) this.receive(m);
+    });
+    createInterface({ input: child.stderr, crlfDelay: Infinity }).on('line', (line) => onWarning(line.replace(/^warning: /, '')));
+    this.exited = new Promise((resolve) =>
+      child.once('exit', (code, signal) => {
+        for (const p of this.pending.values()) p.reject(new EngineRequestError(`the engine stopped (${signal ?? code})`));
+        this.pending.clear();
+        resolve();
+      }),
+    );
   }
 
   private receive(m: EngineMessage): void {
@@ -30,9 +53,11 @@ export class EngineBridge {
 
   request<K extends EngineRequestType>(type: K, params: RequestParams<K>): Promise<RequestResult<K>> {
     const requestId = this.nextId++;
+    const line = JSON.stringify({ ...params, type, requestId });
     return new Promise((resolve, reject) => {
       this.pending.set(requestId, { resolve: (r) => resolve(r as RequestResult<K>), reject });
-      void this.service.handleLine(JSON.stringify({ ...params, type, requestId }));
+      if (this.child) this.child.stdin.write(line + '\n');
+      else void this.service!.handleLine(line);
     });
   }
 
@@ -50,6 +75,9 @@ export class EngineBridge {
 
   /** Stops every run where it stands: they stay interrupted in their logs, to be resumed after a restart. */
   async stop(): Promise<void> {
-    await this.service.stopAll();
+    if (this.service) return this.service.stopAll();
+    // Closing its input tells the engine process its host is gone: it stops its runs where they stand and exits.
+    this.child!.stdin.end();
+    await this.exited;
   }
 }

@@ -104,7 +104,10 @@ export class EventStream {
   }
 
   private fanOut(e: EngineEvent): void {
-    for (const c of this.clients) if (this.wants(c, e.runId)) this.deliver(c, e);
+    // Written once for every client that takes it.
+    let text: string | undefined;
+    const message = () => (text ??= JSON.stringify({ type: 'event', event: e } satisfies ServerMessage));
+    for (const c of this.clients) if (this.wants(c, e.runId)) this.deliver(c, e, message);
   }
 
   private wants(c: Client, runId: string): boolean {
@@ -113,16 +116,17 @@ export class EventStream {
     return false;
   }
 
-  private deliver(c: Client, e: EngineEvent): void {
+  private deliver(c: Client, e: EngineEvent, text?: () => string): void {
     const held = c.held.get(e.runId);
     if (held) return void held.push(e);
     const last = c.sent.get(e.runId) ?? 0;
     if (e.type === 'node:log' ? e.seq < last : e.seq <= last) return;
     if (e.type !== 'node:log') c.sent.set(e.runId, e.seq);
-    this.send(c, { type: 'event', event: e });
+    this.send(c, text ?? { type: 'event', event: e });
   }
 
-  private send(c: Client, m: ServerMessage): void {
+  /** Sends a message (or its text, made once for many clients). */
+  private send(c: Client, m: ServerMessage | (() => string)): void {
     if (c.socket.readyState !== c.socket.OPEN) return;
     if (c.socket.bufferedAmount > this.limits.maxBuffered) {
       this.clients.delete(c);
@@ -131,7 +135,7 @@ export class EventStream {
       setTimeout(() => c.socket.terminate(), 1000).unref();
       return;
     }
-    c.socket.send(JSON.stringify(m));
+    c.socket.send(typeof m === 'function' ? m() : JSON.stringify(m));
   }
 
   private async receive(c: Client, text: string): Promise<void> {

@@ -5,6 +5,7 @@ import type {} from '@fastify/swagger';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RunListStatus } from '../engine/protocol';
 import { EngineRequestError, type EngineBridge } from './engineBridge';
+import type { RunStateCache } from './runStateCache';
 import { bodies, params, queries } from './schemas';
 import type { NamedToken, Role } from './tokens';
 import { describeWorkflow, summarizeWorkflow } from './workflowViews';
@@ -13,6 +14,7 @@ import { findWorkflows, type WorkspaceWorkflow } from './workspaceWorkflows';
 export interface RouteContext {
   engine: EngineBridge;
   workspace: string;
+  states: RunStateCache;
   /** Who a request is from (set by the server's authentication). */
   who: (request: FastifyRequest) => NamedToken;
 }
@@ -131,9 +133,15 @@ function registerReadRoutes(app: FastifyInstance, c: RouteContext, workflow: (id
     answer(
       reply,
       async () => {
+        const { runId } = req.params;
+        void reply.type('application/json');
+        const kept = c.states.get(runId);
+        if (kept) return kept;
         const got = await c.engine.request('getRun', req.params);
         const state = got.state ? { state: { ...got.state, workflowPath: relativeTo(c.workspace, got.state.workflowPath) } } : {};
-        return { run: { ...got.run, workflowPath: relativeTo(c.workspace, got.run.workflowPath) }, ...state };
+        const body = JSON.stringify({ run: { ...got.run, workflowPath: relativeTo(c.workspace, got.run.workflowPath) }, ...state });
+        c.states.keep(runId, got.state?.lastSeq, body);
+        return body;
       },
       c.workspace,
     ),

@@ -1,5 +1,7 @@
 // `maestro-dag serve`: the server started on a host and port, said where it listens and how to use a token, and
 // stopped cleanly on Ctrl+C or SIGTERM.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Output } from '../cli/output';
 import { buildServer } from './app';
 import { loadTokens, TokenFileError } from './tokens';
@@ -34,6 +36,7 @@ export async function serve(o: ServeOptions, io: Output, stopped: Promise<void> 
     allowOrigins: o.origins,
     rateLimit: o.rateLimit,
     onWarning: (m) => io.err(`warning: ${m}\n`),
+    enginePath: existsSync(join(__dirname, 'engine.js')) ? join(__dirname, 'engine.js') : undefined,
   });
   const address = await served.app.listen({ host: o.host, port: o.port });
   io.out(`Serving ${o.workspace} at ${address} (${tokens.tokens.length} token(s) from ${o.tokensFile})\n`);
