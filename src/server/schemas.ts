@@ -1,6 +1,8 @@
 // The JSON schemas of the routes' parameters and bodies: fastify checks every request against them (a 400 says
 // which field and why), and the OpenAPI document is made from them.
-const RUN_ID = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_-]*(\\.[A-Za-z0-9_-]+)*$', maxLength: 128 } as const;
+import { RUN_ID_PATTERN } from '../engine/run/io/runStore';
+
+const RUN_ID = { type: 'string', pattern: RUN_ID_PATTERN, maxLength: 128 } as const;
 const NODE_ID = { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_-]*(\\[[^\\]/\\\\]{1,200}\\])?$', maxLength: 256 } as const;
 const WORKFLOW_ID = { type: 'string', pattern: '^[0-9a-f]{12}$' } as const;
 const STATUSES = ['completed', 'failed', 'cancelled', 'running', 'paused', 'interrupted'] as const;

@@ -2,6 +2,7 @@
 // for runs it has seen, the last seq it saw: it gets every event after it (from the run's log, then live), with no
 // gap and no duplicate. A run it has not seen is sent from its start while the engine holds it.
 import type { EngineEvent } from '../engine/protocol';
+import { isRunId } from '../engine/run/io/runStore';
 
 export type ClientMessage =
   { type: 'subscribe'; id: string; runs?: string[]; workflow?: string; all?: true; after?: Record<string, number> } | { type: 'unsubscribe'; id: string };
@@ -15,12 +16,11 @@ export type ServerMessage =
 /** Close codes, besides the standard ones: 1008 (policy) for too many subscriptions or messages. */
 export const CLOSE_TOO_SLOW = 4008;
 
-const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*$/;
 const WORKFLOW_ID = /^[0-9a-f]{12}$/;
 const MAX_RUNS = 100;
 const MAX_AFTER = 1000;
 
-const isRunId = (v: unknown): v is string => typeof v === 'string' && v.length <= 128 && RUN_ID.test(v);
+const isRunIdText = (v: unknown): v is string => typeof v === 'string' && isRunId(v);
 
 /** A client's message checked: the message, or what is wrong with it. */
 export function parseClientMessage(text: string): ClientMessage | { error: string; id?: string } {
@@ -38,7 +38,7 @@ export function parseClientMessage(text: string): ClientMessage | { error: strin
   if (v.type !== 'subscribe') return fail(`type must be 'subscribe' or 'unsubscribe'`);
   const targets = [v.runs !== undefined, v.workflow !== undefined, v.all !== undefined].filter(Boolean).length;
   if (targets !== 1) return fail('a subscription names exactly one of runs, workflow or all');
-  if (v.runs !== undefined && (!Array.isArray(v.runs) || v.runs.length === 0 || v.runs.length > MAX_RUNS || !v.runs.every(isRunId)))
+  if (v.runs !== undefined && (!Array.isArray(v.runs) || v.runs.length === 0 || v.runs.length > MAX_RUNS || !v.runs.every(isRunIdText)))
     return fail(`runs must be a list of 1 to ${MAX_RUNS} run ids`);
   if (v.workflow !== undefined && (typeof v.workflow !== 'string' || !WORKFLOW_ID.test(v.workflow)))
     return fail('workflow must be a workflow id (GET /api/workflows)');
@@ -49,7 +49,8 @@ export function parseClientMessage(text: string): ClientMessage | { error: strin
     const entries = Object.entries(after);
     if (entries.length > MAX_AFTER) return fail(`after may name at most ${MAX_AFTER} runs`);
     for (const [runId, seq] of entries)
-      if (!isRunId(runId) || typeof seq !== 'number' || !Number.isInteger(seq) || seq < 0) return fail(`after.${runId.slice(0, 40)} must be an integer ≥ 0`);
+      if (!isRunIdText(runId) || typeof seq !== 'number' || !Number.isInteger(seq) || seq < 0)
+        return fail(`after.${runId.slice(0, 40)} must be an integer ≥ 0`);
   }
   return {
     type: 'subscribe',

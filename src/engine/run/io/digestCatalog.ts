@@ -3,8 +3,9 @@
 // that still need a digest, and count a workflow's runs from it, without opening every run's folder. A run that
 // ended without anything to digest is kept with no key, so that it is not read again. The process that read it
 // keeps it, and later reads only the lines appended since.
-import { appendFileSync, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomically } from './atomicFile';
 import { completeLength, linesAfter } from './tailLines';
 
 export const INSIGHTS_DIR = '.insights';
@@ -83,10 +84,7 @@ export function addToCatalog(runsDir: string, entries: readonly (readonly [runId
 /** The catalog written anew with these entries only (after runs are deleted, or when it is first made). */
 export function writeCatalog(runsDir: string, entries: Iterable<[string, string]>): void {
   mkdirSync(join(runsDir, INSIGHTS_DIR), { recursive: true });
-  const path = catalogPath(runsDir);
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, [...entries].map(([id, key]) => `${id}\t${key}\n`).join(''));
-  renameSync(tmp, path);
+  writeFileAtomically(catalogPath(runsDir), [...entries].map(([id, key]) => `${id}\t${key}\n`).join(''));
 }
 
 /** Forgets the catalogs read (for measuring a first read). */

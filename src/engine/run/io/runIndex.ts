@@ -3,11 +3,12 @@
 // of every run's events. The event logs stay the truth: a run without a summary gets one, a damaged summary is made
 // again from its events, and a missing or damaged index is made again from the summaries.
 import { createHash } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { digestRun, packDigest, unpackDigest, type RunDigest } from '../../insights/digest';
 import { packGraph, packIndexLine, RUN_LINE, unpackGraph } from '../../insights/indexLine';
 import { GraphPool, tableOfRows, type RunGraph, type RunTable, type TableRow } from '../../insights/table';
+import { writeFileAtomically } from './atomicFile';
 import { addToCatalog, Catalog, forgetReadCatalogs, INSIGHTS_DIR, readCatalog, writeCatalog } from './digestCatalog';
 import { folderTime, keepListing, unchangedListing } from './runListing';
 import { isRunId, parseRunRecord, readRun } from './runStore';
@@ -20,12 +21,6 @@ export const indexKey = (workflowPath: string): string => createHash('sha1').upd
 /** The index of a workflow's runs in a runs folder. */
 export const indexPath = (runsDir: string, workflowPath: string): string => join(runsDir, INSIGHTS_DIR, `${indexKey(workflowPath)}.jsonl`);
 const graphsPath = (runsDir: string, key: string) => join(runsDir, INSIGHTS_DIR, `${key}.graphs.jsonl`);
-
-function writeAtomically(path: string, text: string): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
-}
 
 /** The graphs of a workflow's index by id; a damaged line is passed over (its runs' lines then fail to read). */
 function readGraphs(runsDir: string, key: string): Map<string, RunGraph> {
@@ -50,7 +45,7 @@ function appendToIndex(runsDir: string, digest: RunDigest): void {
 
 /** Keeps an ended run's digest: its summary, a line of its workflow's index, and its entry in the catalog. */
 export function recordDigest(runsDir: string, digest: RunDigest): void {
-  writeAtomically(join(runsDir, digest.runId, SUMMARY), packDigest(digest));
+  writeFileAtomically(join(runsDir, digest.runId, SUMMARY), packDigest(digest));
   appendToIndex(runsDir, digest);
   addToCatalog(runsDir, [[digest.runId, indexKey(digest.workflowPath)]]);
 }
@@ -73,7 +68,7 @@ function summaryOf(runsDir: string, runId: string): RunDigest | 'running' | unde
     const stored = readRun(runsDir, runId);
     if (stored.record.status === 'running') return 'running';
     const digest = digestRun(stored.events);
-    if (digest) writeAtomically(path, packDigest(digest));
+    if (digest) writeFileAtomically(path, packDigest(digest));
     return digest;
   } catch {
     return undefined;
@@ -129,8 +124,8 @@ function rebuildIndex(runsDir: string, workflowPath: string, ids: readonly strin
   const packed = digests.map((d) => packIndexLine(d, pool));
   for (const p of packed) graphs.set(p.graphId, packGraph(p.graphId, p.row.head.graph));
   mkdirSync(join(runsDir, INSIGHTS_DIR), { recursive: true });
-  writeAtomically(graphsPath(runsDir, key), [...graphs.values()].map((l) => l + '\n').join(''));
-  writeAtomically(join(runsDir, INSIGHTS_DIR, `${key}.jsonl`), packed.map((p) => p.line + '\n').join(''));
+  writeFileAtomically(graphsPath(runsDir, key), [...graphs.values()].map((l) => l + '\n').join(''));
+  writeFileAtomically(join(runsDir, INSIGHTS_DIR, `${key}.jsonl`), packed.map((p) => p.line + '\n').join(''));
   // As a line of the index reads back: the workflow's path is the one asked about.
   return packed.map(({ row }) => ({ ...row, head: { ...row.head, workflowPath } }));
 }
@@ -199,7 +194,7 @@ export function compactIndexes(runsDir: string): void {
       last.delete(runId);
       last.set(runId, line);
     }
-    writeAtomically(path, [...last.values()].map((l) => l + '\n').join(''));
+    writeFileAtomically(path, [...last.values()].map((l) => l + '\n').join(''));
   }
   const catalog = readCatalog(runsDir);
   if (catalog)

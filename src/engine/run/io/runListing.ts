@@ -2,8 +2,9 @@
 // ended. While the folder's time is the same, no run folder was added or removed since, so the folder need not be
 // listed again (ten thousand entries cost more than the rest of a report). A time is only trusted once the folder
 // has been still for a while, so that a file system with coarse times cannot hide a change in the same tick.
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomically } from './atomicFile';
 import { INSIGHTS_DIR } from './digestCatalog';
 
 const LISTING = 'listing.json';
@@ -37,8 +38,5 @@ export function unchangedListing(runsDir: string, mtimeMs: number | undefined): 
 export function keepListing(runsDir: string, listing: Listing): void {
   if (Date.now() - listing.mtimeMs < STILL_MS) return;
   mkdirSync(join(runsDir, INSIGHTS_DIR), { recursive: true });
-  const path = join(runsDir, INSIGHTS_DIR, LISTING);
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(listing));
-  renameSync(tmp, path);
+  writeFileAtomically(join(runsDir, INSIGHTS_DIR, LISTING), JSON.stringify(listing));
 }

@@ -170,10 +170,14 @@ function readRecord(dir: string, runId: string, events?: readonly EngineEvent[])
   return { record, rebuilt: `run.json is ${damage}` };
 }
 
-/** What a run id looks like: `newRunId`'s form, or anything of letters, digits, `.`, `_` and `-` that is not a path. */
-const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+/**
+ * What a run id looks like: `newRunId`'s form, or anything of letters, digits, `.`, `_` and `-` that is not a path
+ * (starts with a letter or digit, at most 128 characters, no `..`). As a pattern too, for the schemas of boundaries.
+ */
+export const RUN_ID_PATTERN = '^(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9._-]{0,127}$';
+const RUN_ID = new RegExp(RUN_ID_PATTERN);
 
-export const isRunId = (runId: string): boolean => RUN_ID.test(runId) && !runId.includes('..');
+export const isRunId = (runId: string): boolean => RUN_ID.test(runId);
 
 /** A run's folder; a run id that could name anything else (`../x`, an absolute path) is refused. */
 export function runDir(runsDir: string, runId: string): string {

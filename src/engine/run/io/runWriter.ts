@@ -1,4 +1,5 @@
-import { appendFileSync, closeSync, fstatSync, mkdirSync, openSync, readSync, renameSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, fstatSync, mkdirSync, openSync, readSync, statSync, writeSync } from 'node:fs';
+import { writeFileAtomically } from './atomicFile';
 import { join, resolve } from 'node:path';
 import type { EngineEvent, LogLine } from '../../protocol';
 import { logFileName } from './runLogs';
@@ -134,9 +135,6 @@ export class RunWriter {
   }
 
   private writeRecord(): void {
-    // Write-then-rename, so that a reader never sees half a run.json.
-    const tmp = join(this.dir, 'run.json.tmp');
-    writeFileSync(tmp, JSON.stringify(this.record, null, 2) + '\n');
-    renameSync(tmp, join(this.dir, 'run.json'));
+    writeFileAtomically(join(this.dir, 'run.json'), JSON.stringify(this.record, null, 2) + '\n');
   }
 }
