@@ -7,7 +7,7 @@ import type { EngineEvent } from '../engine/protocol';
 import type { EngineBridge } from './engineBridge';
 import { CLOSE_TOO_SLOW, parseClientMessage, type ClientMessage, type ServerMessage } from './streamProtocol';
 import type { NamedToken } from './tokens';
-import { findWorkflows } from './workspaceWorkflows';
+import { workflowById } from './workspaceWorkflows';
 
 export interface StreamLimits {
   /** Bytes a client may have waiting to be sent before it is dropped. */
@@ -163,7 +163,7 @@ export class EventStream {
   private async subscribe(c: Client, m: Extract<ClientMessage, { type: 'subscribe' }>): Promise<void> {
     let workflow: string | undefined;
     if (m.workflow) {
-      workflow = findWorkflows(this.workspace).find((w) => w.id === m.workflow)?.absolute;
+      workflow = workflowById(this.workspace, m.workflow)?.absolute;
       if (!workflow) return this.send(c, { type: 'error', id: m.id, message: `no workflow '${m.workflow}' in the workspace` });
     }
     const subscription: Subscription = { all: m.all === true, runs: new Set(m.runs ?? []), ...(workflow ? { workflow } : {}) };

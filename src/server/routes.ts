@@ -9,7 +9,7 @@ import type { RunStateCache } from './runStateCache';
 import { bodies, params, queries } from './schemas';
 import type { NamedToken, Role } from './tokens';
 import { describeWorkflow, summarizeWorkflow } from './workflowViews';
-import { findWorkflows, type WorkspaceWorkflow } from './workspaceWorkflows';
+import { findWorkflows, workflowById, type WorkspaceWorkflow } from './workspaceWorkflows';
 
 export interface RouteContext {
   engine: EngineBridge;
@@ -43,7 +43,7 @@ async function answer<T>(reply: FastifyReply, work: () => Promise<T>, workspace:
 
 export function registerRoutes(app: FastifyInstance, c: RouteContext): void {
   const workflow = (id: string): WorkspaceWorkflow => {
-    const found = findWorkflows(c.workspace).find((w) => w.id === id);
+    const found = workflowById(c.workspace, id);
     if (!found) throw new NotFound(`no workflow '${id}' in the workspace (GET /api/workflows lists them)`);
     return found;
   };

@@ -44,3 +44,6 @@ export function findWorkflows(root: string): WorkspaceWorkflow[] {
   walk(root, 0);
   return found;
 }
+
+/** The workflow of the workspace with this id, if there is one. */
+export const workflowById = (root: string, id: string): WorkspaceWorkflow | undefined => findWorkflows(root).find((w) => w.id === id);
