@@ -63,6 +63,8 @@ const targets = [
   { entryPoints: { extension: 'src/extension/extension.ts' }, platform: 'node', format: 'cjs', target: 'node18', external: ['vscode'] },
   // Import and export (GitHub's workflow parser and its schema) load when first used, not with the extension.
   { entryPoints: { formats: 'src/engine/formats/index.ts' }, platform: 'node', format: 'cjs', target: 'node18' },
+  // A window attached to a served engine loads its WebSocket client when it first attaches.
+  { entryPoints: { servedEngine: 'src/extension/runs/servedEngine.ts' }, platform: 'node', format: 'cjs', target: 'node18' },
   { entryPoints: { engine: 'src/engine/child/main.ts' }, platform: 'node', format: 'cjs', target: 'node18' },
   { entryPoints: { spawnHelper: 'src/engine/run/io/spawnHelper/main.ts' }, platform: 'node', format: 'cjs', target: 'node18' },
   { entryPoints: { validationWorker: 'src/engine/validation/worker/main.ts' }, platform: 'node', format: 'cjs', target: 'node18' },

@@ -5,7 +5,9 @@ import { EditHighlight } from './dag/workflowEditing';
 import { WorkflowDocuments } from './language/documents';
 import { LiveValidation } from './language/liveValidation';
 import { WorkspaceValidator } from './language/workspaceValidator';
-import { EngineClient, type EngineLink } from './runs/engineClient';
+import { EngineChoice } from './runs/engineChoice';
+import { EngineClient } from './runs/engineClient';
+import type { EngineConnection, EngineLink } from './runs/engineConnection';
 import { RunActions } from './runs/runActions';
 import { RunManager, runsRoots } from './runs/runManager';
 import { StartedRuns } from './runs/startedRuns';
@@ -26,8 +28,11 @@ export class Ctx implements EngineLink {
   readonly insights: InsightsPanels;
   readonly startedHere: StartedRuns;
   readonly editHighlight = new EditHighlight();
-  private engine: EngineClient;
+  /** Which engine the window uses: its own, or a served one. */
+  readonly engines: EngineChoice;
+  private engine: EngineConnection;
   private readonly engineScope: vscode.Disposable[] = [];
+  private switching: Promise<void> = Promise.resolve();
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.log = vscode.window.createOutputChannel('Maestro', { log: true });
@@ -52,8 +57,10 @@ export class Ctx implements EngineLink {
       bundle: vscode.Uri.joinPath(extension.extensionUri, 'dist'),
     });
     this.startedHere = new StartedRuns(extension.globalState);
-    this.engine = this.connectLocalEngine();
-    this.subscribe(this.log, this.workspaceValidator, this.validation, this.runs, this.dag, this.insights, this.editHighlight);
+    this.engine = this.localEngine();
+    this.engineScope.push(...this.listenTo(this.engine));
+    this.engines = new EngineChoice(this);
+    this.subscribe(this.log, this.workspaceValidator, this.validation, this.runs, this.dag, this.insights, this.editHighlight, this.engines);
   }
 
   /** Adds to the extension's scope: disposed when the extension deactivates. */
@@ -63,18 +70,39 @@ export class Ctx implements EngineLink {
 
   request: EngineLink['request'] = (type, params) => this.engine.request(type, params);
 
+  /** The engine this window asks. */
+  get currentEngine(): EngineConnection {
+    return this.engine;
+  }
+
   /** The engine process of this window: started on the first request, told where runs are kept. */
-  private connectLocalEngine(): EngineClient {
+  localEngine(): EngineClient {
     const engine = new EngineClient(this.extension.asAbsolutePath('dist/engine.js'), this.log, () => ({ roots: runsRoots() }));
+    const reconfigure = () => void engine.configure().then(() => this.runs.reload());
     this.engineScope.push(
-      engine,
-      this.runs.attach(engine),
-      vscode.workspace.onDidChangeWorkspaceFolders(() => void engine.configure().then(() => this.runs.reload())),
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('maestro.runsDirectory')) void engine.configure().then(() => this.runs.reload());
-      }),
+      vscode.workspace.onDidChangeWorkspaceFolders(reconfigure),
+      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('maestro.runsDirectory') && reconfigure()),
     );
     return engine;
+  }
+
+  private listenTo(engine: EngineConnection): vscode.Disposable[] {
+    return [engine, this.runs.attach(engine)];
+  }
+
+  /**
+   * Uses another engine: the old one is let go (a local one stops its runs where they stand, to be resumed), what
+   * listened to it stops, and the runs are read anew from the new one. Switches happen one after another.
+   */
+  useEngine(make: () => EngineConnection): Promise<void> {
+    this.switching = this.switching.then(async () => {
+      await this.shutdownEngine();
+      this.engine = make();
+      this.engineScope.push(...this.listenTo(this.engine));
+      this.runs.reset();
+      await this.runs.reload();
+    });
+    return this.switching;
   }
 
   /** Stops the engine (its runs stay interrupted in their logs, to be resumed) and everything that listens to it. */

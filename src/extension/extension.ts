@@ -18,6 +18,7 @@ export interface MaestroApi {
   validation: Ctx['validation'];
   documents: Ctx['documents'];
   dag: Ctx['dag'];
+  engines: Ctx['engines'];
   /** How long activate() took, in milliseconds (performance.now() differences). */
   activatedInMs: number;
 }
@@ -40,6 +41,7 @@ export function activate(context: vscode.ExtensionContext): MaestroApi {
         documents: c.documents,
         dag: c.dag,
         insights: c.insights,
+        engines: c.engines,
         log: c.log,
         extensionUri: c.extension.extensionUri,
       }),
@@ -49,7 +51,7 @@ export function activate(context: vscode.ExtensionContext): MaestroApi {
     startWorkspaceScan(c);
     const activatedInMs = performance.now() - started;
     c.log.info(`activated in ${activatedInMs.toFixed(1)} ms`);
-    return { runs: c.runs, actions: c.actions, validation: c.validation, documents: c.documents, dag: c.dag, activatedInMs };
+    return { runs: c.runs, actions: c.actions, validation: c.validation, documents: c.documents, dag: c.dag, engines: c.engines, activatedInMs };
   } catch (e) {
     const message = (e as Error).stack ?? String(e);
     ctx?.log.error(`activation failed: ${message}`);
@@ -94,11 +96,14 @@ function watchRuns(c: Ctx): void {
         });
     }),
   );
-  // The views' welcome texts say "no runs" only once that is known.
-  void c.runs.reload().finally(() => {
-    void vscode.commands.executeCommand('setContext', 'maestro.runsLoaded', true);
-    offerToResumeInterrupted(c);
-  });
+  // The views' welcome texts say "no runs" only once that is known, from the engine the settings name.
+  void c.engines
+    .followSetting()
+    .then(() => c.runs.reload())
+    .finally(() => {
+      void vscode.commands.executeCommand('setContext', 'maestro.runsLoaded', true);
+      offerToResumeInterrupted(c);
+    });
 }
 
 /** Every workflow file of the workspace is validated (in the validation worker); the views say so when it is done. */

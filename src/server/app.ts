@@ -56,20 +56,10 @@ function refuse(request: FastifyRequest, reply: FastifyReply, code: 401 | 403, m
   return reply;
 }
 
-export async function buildServer(options: ServerOptions): Promise<Served> {
-  const workspace = resolve(options.workspace);
-  const engine = new EngineBridge(options.onWarning ?? (() => undefined), options.enginePath);
-  await engine.request('configure', { roots: [{ folder: workspace }] });
-  const stream = new EventStream(engine, workspace, { maxBuffered: 4 * 1024 * 1024, maxSubscriptions: 64, maxMessagesPerSecond: 50, ...options.stream });
+/** Who may call: pages of allowed origins only, with a token whose role the route allows. */
+function guard(app: FastifyInstance, options: ServerOptions): void {
   const tokens = new TokenCheck(options.tokens);
   const origins = new Set(options.allowOrigins ?? []);
-  const app = Fastify({ bodyLimit: options.bodyLimit ?? 1024 * 1024, logger: false, trustProxy: false, forceCloseConnections: true });
-  // A body is checked as sent (a number where a string belongs is refused, an unknown field too); a path or query
-  // parameter, always text, is read as the number its schema asks for.
-  const bodies = new Ajv({ coerceTypes: false, removeAdditional: false, allErrors: false });
-  const parameters = new Ajv({ coerceTypes: 'array', removeAdditional: false, allErrors: false });
-  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodies : parameters).compile(schema));
-
   app.addHook('onRequest', async (request, reply) => {
     const origin = request.headers.origin;
     if (origin !== undefined && !origins.has(origin)) return refuse(request, reply, 403, `requests from the origin '${origin.slice(0, 100)}' are not allowed`);
@@ -85,6 +75,27 @@ export async function buildServer(options: ServerOptions): Promise<Served> {
       const origin = request.headers.origin;
       if (origin && origins.has(origin)) void reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
     });
+}
+
+export async function buildServer(options: ServerOptions): Promise<Served> {
+  const workspace = resolve(options.workspace);
+  const engine = new EngineBridge(options.onWarning ?? (() => undefined), options.enginePath);
+  await engine.request('configure', { roots: [{ folder: workspace }] });
+  const stream = new EventStream(engine, workspace, {
+    maxBuffered: 4 * 1024 * 1024,
+    maxSubscriptions: 64,
+    maxMessagesPerSecond: 50,
+    maxRequestsPerSecond: 200,
+    ...options.stream,
+  });
+  const app = Fastify({ bodyLimit: options.bodyLimit ?? 1024 * 1024, logger: false, trustProxy: false, forceCloseConnections: true });
+  // A body is checked as sent (a number where a string belongs is refused, an unknown field too); a path or query
+  // parameter, always text, is read as the number its schema asks for.
+  const bodies = new Ajv({ coerceTypes: false, removeAdditional: false, allErrors: false });
+  const parameters = new Ajv({ coerceTypes: 'array', removeAdditional: false, allErrors: false });
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodies : parameters).compile(schema));
+
+  guard(app, options);
   await app.register(rateLimit, {
     max: options.rateLimit ?? 6000,
     timeWindow: '1 minute',
@@ -103,7 +114,7 @@ export async function buildServer(options: ServerOptions): Promise<Served> {
   const states = new RunStateCache();
   engine.onEvent((e) => e.type !== 'node:log' && states.saw(e.runId, e.seq));
   engine.onRunsChanged(() => states.clear());
-  registerRoutes(app, { engine, workspace, who, states });
+  registerRoutes(app, { engine, workspace, who, states, servedEvents: (runId, events) => stream.servedEvents(runId, events) });
   app.get('/api/stream', { websocket: true, schema: { hide: true } }, (socket, request) => stream.attach(socket, who(request)));
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.ready();

@@ -10,6 +10,7 @@ import { EngineService } from '../engine/service/engineService';
 export class EngineRequestError extends Error {}
 
 type Listener = (e: EngineEvent) => void;
+type LogAppended = { runId: string; nodeId: string; size: number };
 
 export class EngineBridge {
   private readonly service?: EngineService;
@@ -17,6 +18,7 @@ export class EngineBridge {
   private readonly pending = new Map<number, { resolve: (r: unknown) => void; reject: (e: Error) => void }>();
   private readonly listeners = new Set<Listener>();
   private readonly changeListeners = new Set<() => void>();
+  private readonly logListeners = new Set<(n: LogAppended) => void>();
   private nextId = 1;
   private exited?: Promise<void>;
 
@@ -48,7 +50,8 @@ export class EngineBridge {
       if (m.ok) p?.resolve(m.result);
       else p?.reject(new EngineRequestError(m.error));
     } else if (m.type === 'runs:changed') for (const l of this.changeListeners) l();
-    else if (m.type !== 'engine:ready' && m.type !== 'engine:error' && m.type !== 'log:appended') for (const l of this.listeners) l(m);
+    else if (m.type === 'log:appended') for (const l of this.logListeners) l({ runId: m.runId, nodeId: m.nodeId, size: m.size });
+    else if (m.type !== 'engine:ready' && m.type !== 'engine:error') for (const l of this.listeners) l(m);
   }
 
   request<K extends EngineRequestType>(type: K, params: RequestParams<K>): Promise<RequestResult<K>> {
@@ -71,6 +74,12 @@ export class EngineBridge {
   onRunsChanged(listener: () => void): () => void {
     this.changeListeners.add(listener);
     return () => this.changeListeners.delete(listener);
+  }
+
+  /** A node's log grew: what was written can be read. */
+  onLogAppended(listener: (n: LogAppended) => void): () => void {
+    this.logListeners.add(listener);
+    return () => this.logListeners.delete(listener);
   }
 
   /** Stops every run where it stands: they stay interrupted in their logs, to be resumed after a restart. */

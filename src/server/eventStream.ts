@@ -3,9 +3,11 @@
 // each client sees each run's events once and in order. A client that cannot keep up is told and dropped: a run
 // never waits for a client, and one slow client never holds up the others.
 import type { RawData, WebSocket } from 'ws';
-import type { EngineEvent } from '../engine/protocol';
+import { PROTOCOL_VERSION, type EngineEvent, type EngineRequest } from '../engine/protocol';
+import { mapEventPaths, servedPath, servedProblemFile, type PathMaps } from '../engine/protocol/paths';
 import type { EngineBridge } from './engineBridge';
-import { CLOSE_TOO_SLOW, parseClientMessage, type ClientMessage, type ServerMessage } from './streamProtocol';
+import { CLOSE_TOO_SLOW, parseClientMessage, type ClientMessage, type ServerMessage, type StreamNotice } from './streamProtocol';
+import { StreamRequests } from './streamRequests';
 import type { NamedToken } from './tokens';
 import { workflowById } from './workspaceWorkflows';
 
@@ -15,6 +17,8 @@ export interface StreamLimits {
   maxSubscriptions: number;
   /** Messages a client may send per second. */
   maxMessagesPerSecond: number;
+  /** Engine requests a client may send per second (answered with an error beyond). */
+  maxRequestsPerSecond: number;
 }
 
 interface Subscription {
@@ -22,6 +26,7 @@ interface Subscription {
   runs: Set<string>;
   /** The workflow's file. */
   workflow?: string;
+  notices: boolean;
 }
 
 interface Client {
@@ -33,6 +38,7 @@ interface Client {
   /** Runs being sent from their logs: their live events wait here. */
   held: Map<string, EngineEvent[]>;
   messages: { second: number; count: number };
+  requests: { second: number; count: number };
   /** Messages are handled one after another: a subscription is sent from its logs before the next is looked at. */
   queue: Promise<void>;
 }
@@ -45,13 +51,19 @@ export class EventStream {
   private readonly workflowOf = new Map<string, string>();
   /** Events of runs whose workflow is being asked for, in order. */
   private readonly unplaced = new Map<string, EngineEvent[]>();
+  private readonly requests: StreamRequests;
+  private readonly maps: PathMaps;
 
   constructor(
     private readonly engine: EngineBridge,
     private readonly workspace: string,
     private readonly limits: StreamLimits,
   ) {
+    this.maps = { file: (p) => servedPath(workspace, p), problem: (file, workflow) => servedProblemFile(workspace, file, workflow) };
+    this.requests = new StreamRequests(engine, workspace, (runId, events) => this.servedEvents(runId, events));
     engine.onEvent((e) => this.publish(e));
+    engine.onRunsChanged(() => this.notify({ type: 'runs:changed' }));
+    engine.onLogAppended((n) => this.notify({ type: 'log:appended', ...n }));
   }
 
   get clientCount(): number {
@@ -66,12 +78,18 @@ export class EventStream {
       sent: new Map(),
       held: new Map(),
       messages: { second: 0, count: 0 },
+      requests: { second: 0, count: 0 },
       queue: Promise.resolve(),
     };
     this.clients.add(client);
+    this.send(client, { type: 'hello', name: who.name, role: who.role, protocolVersion: PROTOCOL_VERSION });
     socket.on('message', (data, isBinary) => {
-      const text = isBinary ? '' : textOf(data);
-      client.queue = client.queue.then(() => this.receive(client, text)).catch(() => undefined);
+      if (!this.clients.has(client)) return;
+      const m = parseClientMessage(isBinary ? '' : textOf(data));
+      // Requests are answered as they come; subscriptions one after another, each sent from the logs before the next.
+      if ('request' in m) return this.request(client, m.request);
+      if ('requestId' in m && m.requestId !== undefined) return this.refuseRequest(client, m.requestId, m.error);
+      client.queue = client.queue.then(() => this.receive(client, m)).catch(() => undefined);
     });
     socket.on('close', () => this.clients.delete(client));
     socket.on('error', () => this.clients.delete(client));
@@ -106,7 +124,7 @@ export class EventStream {
   private fanOut(e: EngineEvent): void {
     // Written once for every client that takes it.
     let text: string | undefined;
-    const message = () => (text ??= JSON.stringify({ type: 'event', event: e } satisfies ServerMessage));
+    const message = () => (text ??= JSON.stringify({ type: 'event', event: this.served(e) } satisfies ServerMessage));
     for (const c of this.clients) if (this.wants(c, e.runId)) this.deliver(c, e, message);
   }
 
@@ -122,7 +140,40 @@ export class EventStream {
     const last = c.sent.get(e.runId) ?? 0;
     if (e.type === 'node:log' ? e.seq < last : e.seq <= last) return;
     if (e.type !== 'node:log') c.sent.set(e.runId, e.seq);
-    this.send(c, text ?? { type: 'event', event: e });
+    this.send(c, text ?? { type: 'event', event: this.served(e) });
+  }
+
+  /** The event as clients see it: paths relative to the workspace. */
+  private served(e: EngineEvent): EngineEvent {
+    return mapEventPaths(e, this.maps, this.workflowOf.get(e.runId));
+  }
+
+  /** A run's events as clients see them. */
+  async servedEvents(runId: string, events: EngineEvent[]): Promise<EngineEvent[]> {
+    const workflow = events.some((e) => e.type === 'node:diagnostic') ? await this.workflowFor(runId) : undefined;
+    return events.map((e) => mapEventPaths(e, this.maps, workflow));
+  }
+
+  /** A run's workflow file: known from its events, or asked of the engine. */
+  async workflowFor(runId: string): Promise<string | undefined> {
+    const known = this.workflowOf.get(runId);
+    if (known) return known;
+    try {
+      const { run } = await this.engine.request('getRun', { runId });
+      this.workflowOf.set(runId, run.workflowPath);
+      return run.workflowPath;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** A notice to the clients that asked for notices (a log's growth only to those that follow its run). */
+  private notify(n: StreamNotice): void {
+    let text: string | undefined;
+    for (const c of this.clients) {
+      const wanted = [...c.subscriptions.values()].some((s) => s.notices) && (n.type === 'runs:changed' || this.wants(c, n.runId));
+      if (wanted) this.send(c, () => (text ??= JSON.stringify({ type: 'notice', notice: n } satisfies ServerMessage)));
+    }
   }
 
   /** Sends a message (or its text, made once for many clients). */
@@ -138,13 +189,12 @@ export class EventStream {
     c.socket.send(typeof m === 'function' ? m() : JSON.stringify(m));
   }
 
-  private async receive(c: Client, text: string): Promise<void> {
+  private async receive(c: Client, m: Exclude<ClientMessage, { type: 'request' }> | { error: string; id?: string }): Promise<void> {
     if (!this.clients.has(c)) return;
     const second = Math.floor(Date.now() / 1000);
     if (c.messages.second !== second) c.messages = { second, count: 0 };
     if (++c.messages.count > this.limits.maxMessagesPerSecond)
       return this.drop(c, 'too many messages: at most ' + this.limits.maxMessagesPerSecond + ' a second');
-    const m = parseClientMessage(text);
     if ('error' in m) return this.send(c, { type: 'error', ...(m.id ? { id: m.id } : {}), message: m.error });
     if (m.type === 'unsubscribe') {
       c.subscriptions.delete(m.id);
@@ -153,6 +203,19 @@ export class EventStream {
     if (!c.subscriptions.has(m.id) && c.subscriptions.size >= this.limits.maxSubscriptions)
       return this.drop(c, `too many subscriptions: at most ${this.limits.maxSubscriptions}`);
     await this.subscribe(c, m);
+  }
+
+  /** Answers a request when it can: a slow one (insights) does not hold up the client's next messages. */
+  private request(c: Client, request: EngineRequest): void {
+    const second = Math.floor(Date.now() / 1000);
+    if (c.requests.second !== second) c.requests = { second, count: 0 };
+    if (++c.requests.count > this.limits.maxRequestsPerSecond)
+      return this.refuseRequest(c, request.requestId, `too many requests: at most ${this.limits.maxRequestsPerSecond} a second`);
+    void this.requests.answer(request, c.who).then((reply) => this.send(c, { type: 'reply', reply }));
+  }
+
+  private refuseRequest(c: Client, requestId: number, error: string): void {
+    this.send(c, { type: 'reply', reply: { type: 'engine:reply', requestId, ok: false, error } });
   }
 
   private drop(c: Client, reason: string): void {
@@ -166,7 +229,12 @@ export class EventStream {
       workflow = workflowById(this.workspace, m.workflow)?.absolute;
       if (!workflow) return this.send(c, { type: 'error', id: m.id, message: `no workflow '${m.workflow}' in the workspace` });
     }
-    const subscription: Subscription = { all: m.all === true, runs: new Set(m.runs ?? []), ...(workflow ? { workflow } : {}) };
+    const subscription: Subscription = {
+      all: m.all === true,
+      runs: new Set(m.runs ?? []),
+      ...(workflow ? { workflow } : {}),
+      notices: m.notices === true,
+    };
     const from = new Map<string, number>(Object.entries(m.after ?? {}));
     for (const runId of subscription.runs) if (!from.has(runId)) from.set(runId, 0);
     if (!m.runs) {
@@ -189,7 +257,7 @@ export class EventStream {
         const page = await this.engine.request('getEvents', { runId, afterSeq: seq, limit: 1000 });
         for (const e of page.events) {
           if (e.type === 'workflow:started') this.workflowOf.set(runId, e.workflow.path);
-          this.send(c, { type: 'event', event: e });
+          this.send(c, { type: 'event', event: this.served(e) });
           seq = e.seq;
         }
         c.sent.set(runId, seq);

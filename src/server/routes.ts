@@ -3,7 +3,8 @@
 // the file system.
 import type {} from '@fastify/swagger';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { RunListStatus } from '../engine/protocol';
+import type { EngineEvent, RunListStatus } from '../engine/protocol';
+import { mapResultPaths, servedPath } from '../engine/protocol/paths';
 import { EngineRequestError, type EngineBridge } from './engineBridge';
 import type { RunStateCache } from './runStateCache';
 import { bodies, params, queries } from './schemas';
@@ -17,6 +18,8 @@ export interface RouteContext {
   states: RunStateCache;
   /** Who a request is from (set by the server's authentication). */
   who: (request: FastifyRequest) => NamedToken;
+  /** A run's events as clients see them (paths relative to the workspace), as the stream sends them. */
+  servedEvents: (runId: string, events: EngineEvent[]) => Promise<EngineEvent[]>;
 }
 
 declare module 'fastify' {
@@ -124,7 +127,7 @@ function registerReadRoutes(app: FastifyInstance, c: RouteContext, workflow: (id
             offset,
             limit: limit ?? 50,
           });
-          return { ...listed, runs: listed.runs.map((r) => ({ ...r, workflowPath: relativeTo(c.workspace, r.workflowPath) })) };
+          return mapResultPaths('listRuns', listed, { file: (p) => servedPath(c.workspace, p) });
         },
         c.workspace,
       ),
@@ -138,8 +141,7 @@ function registerReadRoutes(app: FastifyInstance, c: RouteContext, workflow: (id
         const kept = c.states.get(runId);
         if (kept) return kept;
         const got = await c.engine.request('getRun', req.params);
-        const state = got.state ? { state: { ...got.state, workflowPath: relativeTo(c.workspace, got.state.workflowPath) } } : {};
-        const body = JSON.stringify({ run: { ...got.run, workflowPath: relativeTo(c.workspace, got.run.workflowPath) }, ...state });
+        const body = JSON.stringify(mapResultPaths('getRun', got, { file: (p) => servedPath(c.workspace, p) }));
         c.states.keep(runId, got.state?.lastSeq, body);
         return body;
       },
@@ -149,7 +151,15 @@ function registerReadRoutes(app: FastifyInstance, c: RouteContext, workflow: (id
   app.get<Run & { Querystring: { afterSeq?: number; limit?: number } }>(
     '/api/runs/:runId/events',
     { schema: { params: params.run, querystring: queries.events, summary: 'A run’s events after a seq, a page at a time' } },
-    (req, reply) => answer(reply, () => c.engine.request('getEvents', { ...req.params, ...req.query }), c.workspace),
+    (req, reply) =>
+      answer(
+        reply,
+        async () => {
+          const page = await c.engine.request('getEvents', { ...req.params, ...req.query });
+          return { ...page, events: await c.servedEvents(req.params.runId, page.events) };
+        },
+        c.workspace,
+      ),
   );
   app.get<Node & { Querystring: { offset?: number; maxBytes?: number } }>(
     '/api/runs/:runId/nodes/:nodeId/log',
@@ -157,9 +167,4 @@ function registerReadRoutes(app: FastifyInstance, c: RouteContext, workflow: (id
     (req, reply) =>
       answer(reply, () => c.engine.request('readLog', { ...req.params, offset: req.query.offset ?? 0, maxBytes: req.query.maxBytes }), c.workspace),
   );
-}
-
-/** A path as the workspace names it (the server's own folders are not told). */
-function relativeTo(workspace: string, path: string): string {
-  return path.startsWith(workspace + '/') ? path.slice(workspace.length + 1) : path;
 }

@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PLANTED_RUN } from './workspace.mjs';
 
-export async function journey({ page, workspace, shots, log }) {
+export async function journey({ page, workspace, shots, log, served }) {
   const steps = [];
   const shot = (name) => page.screenshot({ path: join(shots, `${name}.png`) });
   const statusBar = page.locator('.part.statusbar');
@@ -130,6 +130,10 @@ export async function journey({ page, workspace, shots, log }) {
     if ((await dag.locator('[data-testid="run"]').getAttribute('disabled')) === null) throw new Error('Run is enabled in Restricted Mode');
     await palette('Maestro: Run Workflow');
     await notifications.getByText(/does not run workflows in Restricted Mode/).waitFor();
+    // Nor does it attach to a served engine: no token leaves an untrusted workspace.
+    await palette('Maestro: Connect to Engine');
+    await notifications.getByText(/sends no token from a workspace in Restricted Mode/).waitFor();
+    await waitForStatus('local');
     if (readdirSync(join(workspace, '.maestro', 'runs')).join() !== PLANTED_RUN.runId) throw new Error('a run folder appeared in Restricted Mode');
     await noPlantedOffer();
   });
@@ -484,6 +488,48 @@ export async function journey({ page, workspace, shots, log }) {
     await notifications.getByRole('button', { name: 'Resume' }).first().click();
     await waitForStatus('Reload completed', 60_000);
     await dag.locator('[data-testid="run-header"][data-status="completed"]', { hasText: '2/2 nodes' }).waitFor();
+  });
+
+  await step('13-attached-to-a-served-engine', async () => {
+    // Another person's client, on the same served engine.
+    const script = async (path, body) => {
+      const response = await fetch(`${served.url}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${served.tokens['ci-bot']}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body ?? {}),
+      });
+      if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+      return response.json();
+    };
+    const address = new URL(served.url).host;
+    await palette('Maestro: Connect to Engine');
+    const input = page.locator('.quick-input-widget input.input');
+    await page.locator('.quick-input-widget', { hasText: /address of a served engine/ }).waitFor();
+    await input.fill(served.url);
+    await input.press('Enter');
+    await page.locator('.quick-input-widget', { hasText: /The token for/ }).waitFor();
+    await input.fill(served.tokens.ana);
+    await input.press('Enter');
+    await waitForStatus(address);
+    await notifications.getByText(/uses the engine at .* as ana \(operator\)/).waitFor();
+    await openFile('served.workflow.yaml');
+    await palette('Maestro: Run Workflow');
+    await waitForStatus(/Served 0\/2/);
+    const dag = await dagFrame('Served');
+    await card(dag, 'first', 'running').waitFor();
+    const running = (await dag.locator('[data-testid="run-header"] .muted').innerText()).trim();
+    await script(`/api/runs/${running}/pause`);
+    writeFileSync(join(workspace, 'served-first.go'), '');
+    await dag.locator('[data-testid="run-header"][data-status="paused"]').waitFor({ timeout: 15_000 });
+    if (!(await dag.locator('.timeline-text', { hasText: 'run paused by ci-bot' }).count())) await dag.locator('[data-testid="toggle-bottom"]').click();
+    await dag.locator('.timeline-text', { hasText: 'run paused by ci-bot' }).first().waitFor();
+    await shot('13a-paused-by-another-client');
+    await palette('Maestro: Resume Run', 'Served');
+    await waitForStatus('Served completed');
+    await dag.locator('.timeline-text', { hasText: 'run resumed by ana' }).first().waitFor();
+    await shot('13b-resumed-here');
+    await palette('Maestro: Disconnect from Engine');
+    await waitForStatus('local');
   });
 
   return steps;

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { launchChromium, setup, startCodeServer } from './codeServer.mjs';
 import { journey } from './journey.mjs';
+import { startServedEngine } from './servedEngine.mjs';
 import { makeWorkspace } from './workspace.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -44,16 +45,23 @@ const workspace = makeWorkspace(root, join(work, 'workspace'), { hostileFile: tr
 const resultsFile = join(work, 'results.json');
 let server;
 let browser;
+let served;
 let failed = 0;
 let passed = 0;
 try {
+  // The last suite attaches the window to an engine served on the same workspace.
+  served = await startServedEngine({ root, workspace, workDir: work });
   server = await startCodeServer({
     ...paths,
     vsix,
     workDir: work,
     workspace,
     // Every run in the integration suites starts its processes through a spawn helper (the journey runs without).
-    env: { MAESTRO_TEST_RESULTS: resultsFile, MAESTRO_SPAWN_HELPERS: '1' },
+    env: {
+      MAESTRO_TEST_RESULTS: resultsFile,
+      MAESTRO_SPAWN_HELPERS: '1',
+      MAESTRO_TEST_SERVED: JSON.stringify({ url: served.url, tokens: served.tokens }),
+    },
     testEntry,
     settings: { 'security.workspace.trust.enabled': false },
   });
@@ -88,6 +96,7 @@ try {
 } finally {
   await browser?.close();
   await server?.stop();
+  await served?.stop();
 }
 
 // The journey: a fresh VS Code with workspace trust on, the extension as users install it, no test hooks.
@@ -96,7 +105,9 @@ const journeyWork = join(work, 'journey');
 const journeyWorkspace = makeWorkspace(root, join(journeyWork, 'workspace'), { plantedRun: true });
 server = undefined;
 browser = undefined;
+served = undefined;
 try {
+  served = await startServedEngine({ root, workspace: journeyWorkspace, workDir: journeyWork });
   server = await startCodeServer({
     ...paths,
     vsix,
@@ -108,7 +119,7 @@ try {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   await page.goto(server.workspaceUrl);
   await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
-  const steps = await journey({ page, workspace: journeyWorkspace, shots, log: (m) => console.error(m) });
+  const steps = await journey({ page, workspace: journeyWorkspace, shots, log: (m) => console.error(m), served });
   for (const s of steps) {
     console.log(`  ${s.ok ? '✓' : '✗'} ${s.name}${s.ok ? ` (${s.ms} ms)` : `: ${s.error}`}`);
     if (s.ok) passed++;
@@ -120,6 +131,7 @@ try {
 } finally {
   await browser?.close();
   await server?.stop();
+  await served?.stop();
   rmSync(work, { recursive: true, force: true });
 }
 console.log(`e2e: screenshots in ${shots}; took ${((Date.now() - started) / 1000).toFixed(0)} s`);

@@ -53,6 +53,13 @@ export function makeWorkspace(root, dir, { plantedRun = false, hostileFile = fal
     '  second: { run: sleep 0.2 }',
     '  third: { needs: [first, second], run: echo done }',
   ]);
+  write('served.workflow.yaml', [
+    'version: 1',
+    'name: Served',
+    'nodes:',
+    `  first: { run: ${waitFor('served-first.go')} }`,
+    '  second: { needs: first, run: echo second }',
+  ]);
   write('hang.workflow.yaml', ['version: 1', 'name: Hang', 'nodes:', `  hang: { run: 'sleep 300 & echo $! > hang.pids; wait' }`]);
   write('gated.workflow.yaml', [
     'version: 1',

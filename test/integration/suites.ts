@@ -6,6 +6,7 @@ import { parseFileUri } from '../../src/extension/dag/dagPanels';
 import type { MaestroApi } from '../../src/extension/extension';
 import type { RunEntry } from '../../src/extension/runs/runManager';
 import type { EngineEvent } from '../../src/engine/protocol';
+import { registerServedSuite, type ServedTarget } from './servedSuite';
 
 export interface IntegrationContext {
   vscode: typeof vscodeTypes;
@@ -300,4 +301,8 @@ export function registerSuites({ vscode, api, workspace }: IntegrationContext): 
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     });
   });
+
+  // Last: while attached, runs go to the served engine.
+  const served = process.env.MAESTRO_TEST_SERVED;
+  if (served) registerServedSuite({ vscode, api, workspace, until }, JSON.parse(served) as ServedTarget);
 }

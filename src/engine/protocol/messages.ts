@@ -23,8 +23,10 @@ export type EngineNotice =
 export type EngineMessage = EngineEvent | EngineReply | EngineNotice;
 
 /** Checks a message from the engine (the host's side of the boundary); undefined when it is not one. */
-export function parseEngineMessage(line: string): EngineMessage | undefined {
-  const v = parseJson(line);
+export const parseEngineMessage = (line: string): EngineMessage | undefined => checkEngineMessage(parseJson(line));
+
+/** Checks a value that should be a message from the engine (carried in another message, as a served stream does). */
+export function checkEngineMessage(v: unknown): EngineMessage | undefined {
   if (isEngineEvent(v)) return v;
   if (!isObject(v)) return undefined;
   switch (v.type) {

@@ -143,6 +143,11 @@ export const REQUEST_TYPES = Object.keys(PARAMS) as EngineRequestType[];
 export function parseRequest(line: string): { request: EngineRequest } | { error: string; requestId?: number } {
   const value = parseJson(line);
   if (value === undefined) return { error: `not JSON: ${line.slice(0, 80)}` };
+  return checkRequest(value);
+}
+
+/** Checks a value that should be a request (a message of a stream that carries requests among others). */
+export function checkRequest(value: unknown): { request: EngineRequest } | { error: string; requestId?: number } {
   if (!isObject(value)) return { error: 'a request must be a JSON object' };
   const requestId = isInteger(value.requestId) ? value.requestId : undefined;
   const fail = (why: string) => ({ error: `${String(value.type)}: ${why}`, ...(requestId !== undefined ? { requestId } : {}) });

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { canResumeRun, isActiveRun } from '../../engine/runRules';
+import type { ConnectArguments } from '../runs/engineChoice';
 import type { RunManager } from '../runs/runManager';
 import { interchangeCommands } from './interchangeCommands';
 import { handled } from './notify';
@@ -10,9 +11,22 @@ import { workflowCommands } from './workflowCommands';
 
 export type { CommandServices } from './services';
 
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+const connectArguments = (v: Record<string, unknown>): ConnectArguments => ({
+  ...(typeof v.url === 'string' ? { url: v.url } : {}),
+  ...(typeof v.token === 'string' ? { token: v.token } : {}),
+});
+
 /** Every command, always registered; a command that cannot act says why. */
 export function registerCommands(s: CommandServices): vscode.Disposable[] {
-  const table = { ...runCommands(s), ...viewCommands(s), ...workflowCommands(s), ...interchangeCommands(s) };
+  const table = {
+    ...runCommands(s),
+    ...viewCommands(s),
+    ...workflowCommands(s),
+    ...interchangeCommands(s),
+    'maestro.connectEngine': (args?: unknown) => s.engines.connect(isObject(args) ? connectArguments(args) : {}),
+    'maestro.disconnectEngine': () => s.engines.disconnect(),
+  };
   return Object.entries(table).map(([id, f]) => vscode.commands.registerCommand(id, handled(id, s.log, f)));
 }
 

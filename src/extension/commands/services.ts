@@ -3,6 +3,7 @@ import type { DagPanels } from '../dag/dagPanels';
 import type { InsightsPanels } from '../insights/insightsPanels';
 import type { WorkflowDocuments } from '../language/documents';
 import type { LiveValidation } from '../language/liveValidation';
+import type { EngineChoice } from '../runs/engineChoice';
 import type { RunActions } from '../runs/runActions';
 import type { RunManager } from '../runs/runManager';
 
@@ -14,6 +15,7 @@ export interface CommandServices {
   documents: WorkflowDocuments;
   dag: DagPanels;
   insights: InsightsPanels;
+  engines: EngineChoice;
   log: vscode.LogOutputChannel;
   /** Where the extension is installed (its bundled templates). */
   extensionUri: vscode.Uri;

@@ -1,24 +1,9 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import * as vscode from 'vscode';
-import {
-  parseEngineMessage,
-  PROTOCOL_VERSION,
-  type EngineEvent,
-  type EngineMessage,
-  type EngineRequestType,
-  type RequestParams,
-  type RequestResult,
-} from '../../engine/protocol';
+import { parseEngineMessage, PROTOCOL_VERSION, type EngineEvent, type EngineRequestType, type RequestParams, type RequestResult } from '../../engine/protocol';
 import { withoutEditorVariables } from '../../engine/nodeEnv';
-
-/** A notice of the engine about runs or logs, besides events. */
-export type EngineNotice = Extract<EngineMessage, { type: 'runs:changed' | 'log:appended' }>;
-
-/** Whatever can answer engine requests: the engine client, or the context that knows which engine is in use. */
-export interface EngineLink {
-  request<K extends EngineRequestType>(type: K, params: RequestParams<K>): Promise<RequestResult<K>>;
-}
+import type { EngineConnection, EngineNotice } from './engineConnection';
 
 interface Pending {
   resolve: (result: unknown) => void;
@@ -31,7 +16,7 @@ interface Pending {
  * each with its typed result. When the engine dies, pending requests fail and `onDidExit` fires; the next request
  * starts a new engine.
  */
-export class EngineClient implements vscode.Disposable, EngineLink {
+export class EngineClient implements vscode.Disposable, EngineConnection {
   private child: ChildProcessWithoutNullStreams | undefined;
   private ready: Promise<void> | undefined;
   private nextId = 1;
@@ -43,6 +28,7 @@ export class EngineClient implements vscode.Disposable, EngineLink {
   readonly onNotice = this.notices.event;
   readonly onDidExit = this.exits.event;
   private stopping = false;
+  readonly ownsRuns = true;
 
   constructor(
     private readonly enginePath: string,

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { EngineLink } from './engineClient';
+import type { EngineLink } from './engineConnection';
 import type { RunManager } from './runManager';
 
 export const LOG_SCHEME = 'maestro-log';

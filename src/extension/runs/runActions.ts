@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { canDeleteRun, canRetryFailedRun, canResumeRun, isActiveRun } from '../../engine/runRules';
 import type { WorkflowDocuments } from '../language/documents';
-import type { EngineLink } from './engineClient';
+import type { EngineLink } from './engineConnection';
 import type { RunEntry, RunManager } from './runManager';
 import { isInWorkspace } from './startedRuns';
 

@@ -5,7 +5,7 @@ import type { EngineEvent, LogLine, RunListEntry, RunsRoot } from '../../engine/
 import { isActiveRun } from '../../engine/runRules';
 import { applyEvent, fromSnapshot, type RunState } from '../../engine/runState';
 import { sameWorkflow } from '../workflowIdentity';
-import type { EngineClient, EngineLink } from './engineClient';
+import type { EngineConnection, EngineLink } from './engineConnection';
 import { LiveRunMemory } from './liveRunMemory';
 
 /** A run as the window knows it: the engine's entry, and its state once folded (live) or fetched (past). */
@@ -54,6 +54,8 @@ export class RunManager implements vscode.Disposable {
   private reloading: Promise<void> | undefined;
   /** Whether the first list of runs has come. */
   loaded = false;
+  /** Whether the engine's runs are this window's to prune (`maestro.runs.keep`). */
+  private ownsRuns = true;
 
   constructor(
     private readonly engine: EngineLink,
@@ -61,7 +63,8 @@ export class RunManager implements vscode.Disposable {
   ) {}
 
   /** Listens to an engine: its events, its notices, its going away. */
-  attach(engine: EngineClient): vscode.Disposable {
+  attach(engine: EngineConnection): vscode.Disposable {
+    this.ownsRuns = engine.ownsRuns;
     return vscode.Disposable.from(
       engine.onEvent((e) => this.onEngineEvent(e)),
       engine.onDidExit(({ expected }) => this.onEngineExit(expected)),
@@ -70,6 +73,15 @@ export class RunManager implements vscode.Disposable {
         else this.logsEmitter.fire(n);
       }),
     );
+  }
+
+  /** Forgets every run (the window now asks another engine; `reload` lists its runs). */
+  reset(): void {
+    this.runs.clear();
+    this.memory.clear();
+    this.insightsCache.clear();
+    this.total = 0;
+    this.fire();
   }
 
   /** Asks the engine for the runs again (runs started elsewhere, such as the CLI, appear). */
@@ -90,8 +102,9 @@ export class RunManager implements vscode.Disposable {
     for (const r of listed.runs) {
       seen.add(r.runId);
       const existing = this.runs.get(r.runId);
-      // A run this window follows live knows more than a list read a moment ago.
-      if (existing && this.memory.has(r.runId) && existing.live) continue;
+      // A run this window follows live knows more than a list read a moment ago, unless the engine no longer holds it
+      // (a served engine restarted while the window was away).
+      if (existing && this.memory.has(r.runId) && existing.live && r.live) continue;
       if (existing && existing.status === r.status && existing.endedAt === r.endedAt && existing.live === r.live) continue;
       this.runs.set(r.runId, { ...r, ...(existing?.state && existing.status === r.status ? { state: existing.state } : {}) });
     }
@@ -216,6 +229,7 @@ export class RunManager implements vscode.Disposable {
 
   /** With `maestro.runs.keep` set, deletes the workflow's oldest runs beyond it once one has ended. */
   private async keepRecentRuns(workflowPath: string): Promise<void> {
+    if (!this.ownsRuns) return;
     const keep = vscode.workspace.getConfiguration('maestro', vscode.Uri.file(workflowPath)).get<number | null>('runs.keep');
     if (typeof keep !== 'number' || keep < 1) return;
     try {

@@ -28,6 +28,8 @@ function fakeEngine() {
   let listener: (e: EngineEvent) => void = () => undefined;
   const engine = {
     onEvent: (l: (e: EngineEvent) => void) => ((listener = l), () => undefined),
+    onRunsChanged: () => () => undefined,
+    onLogAppended: () => () => undefined,
     request: async (type: string) => (type === 'listRuns' ? { runs: [], total: 0 } : { run: { workflowPath: '/w/a.workflow.yaml' } }),
   } as unknown as EngineBridge;
   return { engine, emit: (e: EngineEvent) => listener(e) };
@@ -39,7 +41,7 @@ const flush = () => new Promise((r) => setImmediate(r));
 describe('serve: a client that falls behind', () => {
   it('is told and dropped once its unsent bytes pass the limit, while another client gets every event', async () => {
     const { engine, emit } = fakeEngine();
-    const stream = new EventStream(engine, '/w', { maxBuffered: 1000, maxSubscriptions: 8, maxMessagesPerSecond: 50 });
+    const stream = new EventStream(engine, '/w', { maxBuffered: 1000, maxSubscriptions: 8, maxMessagesPerSecond: 50, maxRequestsPerSecond: 200 });
     const slow = new FakeSocket();
     const fast = new FakeSocket();
     const who = { name: 'vic', role: 'viewer' as const, token: 'x'.repeat(16) };

@@ -109,7 +109,7 @@ describe('serve: the event stream', function () {
     await until(async () => (c.messages.filter((m) => m.type === 'error').length === 3 ? true : undefined), 'three errors');
     assert.deepEqual(
       c.messages.map((m) => (m.type === 'error' ? m.message : m.type)),
-      ['not JSON', 'runs must be a list of 1 to 100 run ids', 'a subscription names exactly one of runs, workflow or all'],
+      ['hello', 'not JSON', 'runs must be a list of 1 to 100 run ids', 'a subscription names exactly one of runs, workflow or all'],
     );
     for (let i = 0; i < 10_000 && c.socket.readyState === WebSocket.OPEN; i++) c.send({ type: 'subscribe', id: `s${i}`, runs: ['20260101-000000-abcd'] });
     await until(async () => c.closed, 'the socket to close');
