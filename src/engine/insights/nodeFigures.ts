@@ -1,6 +1,6 @@
 // Node by node over a range of a table's runs: each node's figures, the flaky ones and the bottlenecks. Pure.
 import type { Bottleneck, Flake, NodeStats } from './report';
-import { schedule } from './schedule';
+import { makespan } from './schedule';
 import { percentilesInPlace, rate } from './stats';
 import { STATUS_CODE, type RunGraph, type RunTable } from './table';
 
@@ -189,12 +189,12 @@ export function bottlenecks(table: RunTable, passes: readonly NodePass[], lo: nu
   const p95 = new Map(order.map((id) => [id, timesOf(id)?.p95 ?? 0]));
   const p50 = new Map(order.map((id) => [id, timesOf(id)?.p50 ?? 0]));
   const base = { order, needs: (id: string) => needsOf.get(id) ?? [], concurrency: latest.concurrency };
-  const slow = schedule({ ...base, duration: (id) => p95.get(id) ?? 0 }).makespan;
+  const slow = makespan({ ...base, duration: (id) => p95.get(id) ?? 0 });
   const ranked = [...timeOnPath(table, lo, hi)]
     .map(([node, e]): Bottleneck => ({ node, criticalRuns: e.runs, timeShare: rate(e.ms, total), p50Ms: p50.get(node), p95Ms: p95.get(node) }))
     .sort((a, b) => b.timeShare - a.timeShare || a.node.localeCompare(b.node));
   // A what-if is a schedule of the whole graph: made for the ten that matter, the ones shown.
   for (const b of ranked.slice(0, TOP_BOTTLENECKS))
-    b.savingMs = needsOf.has(b.node) ? slow - schedule({ ...base, duration: (id) => (id === b.node ? p50.get(id)! : p95.get(id)!) }).makespan : 0;
+    b.savingMs = needsOf.has(b.node) ? slow - makespan({ ...base, duration: (id) => (id === b.node ? p50.get(id)! : p95.get(id)!) }) : 0;
   return ranked;
 }

@@ -18,7 +18,7 @@ export type RunHead = Omit<RunDigest, 'v' | 'nodes' | 'needs'> & { graph: RunGra
  * duration, queue (null for a time that is not there; a node that never started has no end). As short as numbers
  * go, since reading an index is mostly parsing them.
  */
-export type FlatCells = readonly (number | null)[];
+export type FlatCells = ArrayLike<number | null>;
 export const CELL_WIDTH = 4;
 const STATUS_BITS = 4;
 

@@ -6,7 +6,7 @@
 import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomically } from './atomicFile';
-import { completeLength, linesAfter } from './tailLines';
+import { completeLength, textAfter } from './tailLines';
 
 export const INSIGHTS_DIR = '.insights';
 const CATALOG = 'digested.tsv';
@@ -45,12 +45,48 @@ export class Catalog {
     this.keys.delete(runId);
     this.counts.set(key, this.count(key) - 1);
   }
-}
 
-function addLines(catalog: Catalog, lines: readonly string[]): void {
-  for (const line of lines) {
-    const tab = line.indexOf('\t');
-    if (tab > 0) catalog.set(line.slice(0, tab), line.slice(tab + 1));
+  /** Takes in the catalog's lines (`<run id>\t<key>`, a later line of a run winning), read as one text. */
+  addText(text: string): void {
+    if (this.keys.size) return this.addLines(text);
+    // Ten thousand lines on a first read: cut by position, and counted as runs of equal keys (most lines share one).
+    const { keys } = this;
+    let key = '';
+    let run = 0;
+    let again = false;
+    for (let at = 0; at < text.length;) {
+      let nl = text.indexOf('\n', at);
+      if (nl < 0) nl = text.length;
+      const tab = text.indexOf('\t', at);
+      if (tab > at && tab < nl) {
+        const next = text.slice(tab + 1, nl);
+        if (next !== key) {
+          if (run) this.counts.set(key, this.count(key) + run);
+          key = next;
+          run = 0;
+        }
+        const before = keys.size;
+        keys.set(text.slice(at, tab), next);
+        if (keys.size > before) run++;
+        else again = true;
+      }
+      at = nl + 1;
+    }
+    if (run) this.counts.set(key, this.count(key) + run);
+    // A run listed twice (digested again) may have moved between keys: counted again from what each run has.
+    if (again) this.recount();
+  }
+
+  private addLines(text: string): void {
+    for (const line of text.split('\n')) {
+      const tab = line.indexOf('\t');
+      if (tab > 0) this.set(line.slice(0, tab), line.slice(tab + 1));
+    }
+  }
+
+  private recount(): void {
+    this.counts.clear();
+    for (const key of this.keys.values()) this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
   }
 }
 
@@ -67,8 +103,8 @@ export function readCatalog(runsDir: string): Catalog | undefined {
   let k = kept.get(path);
   if (!k || k.ino !== ino || length < k.length) k = { ino, length: 0, catalog: new Catalog() };
   if (length > k.length) {
-    const appended = linesAfter(path, k.length);
-    addLines(k.catalog, appended.lines);
+    const appended = textAfter(path, k.length);
+    k.catalog.addText(appended.text);
     k.length = appended.end;
   }
   kept.set(path, k);

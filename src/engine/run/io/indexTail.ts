@@ -3,6 +3,7 @@
 // a compaction writes a new file) is read anew.
 import { unpackIndexLine, RUN_LINE } from '../../insights/indexLine';
 import type { RunGraph, TableRow } from '../../insights/table';
+import { loadSnapshot, saveSnapshot } from './indexSnapshot';
 import { completeLength, linesAfter, linesFromEnd } from './tailLines';
 
 interface Kept {
@@ -59,16 +60,39 @@ export function newestRuns(path: string, workflowPath: string, graphs: Map<strin
   let k: Kept | false | undefined = kept.get(path);
   if (k && (k.ino !== ino || length < k.length || (!k.whole && k.rows.length < count))) k = undefined;
   if (k && length > k.length) k = withAppended(path, k, workflowPath, graphs, Math.max(count, k.rows.length));
+  if (!k) k = fromSnapshot(path, { ino, length }, workflowPath, graphs, count);
   if (!k) {
-    // Read anew.
+    // Read anew, and kept as a snapshot for the next process.
     const rows = readNewest(path, length, workflowPath, graphs, count);
     if (!rows) return undefined;
     k = { ino, length, rows, whole: rows.length < count };
+    saveSnapshot(snapshotPath(path), k, rows);
   }
   kept.delete(path);
   kept.set(path, k);
   if (kept.size > KEPT_FILES) kept.delete(kept.keys().next().value!);
   return k.rows.slice(-count);
+}
+
+const snapshotPath = (indexPath: string) => indexPath.replace(/\.jsonl$/, '.snapshot');
+/** Lines appended after a snapshot beyond which it is written again (a few hundred runs' lines). */
+const STALE_BYTES = 256 * 1024;
+
+/** The runs of the index's snapshot, with the lines appended since; undefined when there is no usable one. */
+function fromSnapshot(
+  path: string,
+  file: { ino: number; length: number },
+  workflowPath: string,
+  graphs: Map<string, RunGraph>,
+  count: number,
+): Kept | undefined {
+  const snapshot = loadSnapshot(snapshotPath(path), file, graphs, workflowPath);
+  if (!snapshot || (!snapshot.whole && snapshot.rows.length < count)) return undefined;
+  const k: Kept = { ino: file.ino, length: snapshot.length, rows: snapshot.rows, whole: snapshot.whole };
+  const current = withAppended(path, k, workflowPath, graphs, Math.max(count, k.rows.length));
+  if (!current) return undefined;
+  if (current.length - snapshot.length > STALE_BYTES) saveSnapshot(snapshotPath(path), current, current.rows);
+  return current;
 }
 
 /** Forgets what was read (for measuring a first read). */

@@ -54,15 +54,21 @@ export function* linesFromEnd(path: string, length: number, chunkBytes = 1 << 20
 
 /** The complete lines between byte `from` and the file's end, first first, and where the last one ends. */
 export function linesAfter(path: string, from: number): { lines: string[]; end: number } {
+  const { text, end } = textAfter(path, from);
+  return { lines: text ? text.split('\n').filter(Boolean) : [], end };
+}
+
+/** The text of the complete lines between byte `from` and the file's end (without the last newline), and where it ends. */
+export function textAfter(path: string, from: number): { text: string; end: number } {
   const fd = openSync(path, 'r');
   try {
     const size = fstatSync(fd).size;
-    if (size <= from) return { lines: [], end: from };
+    if (size <= from) return { text: '', end: from };
     const bytes = Buffer.allocUnsafe(size - from);
     const read = readSync(fd, bytes, 0, bytes.length, from);
     const last = bytes.subarray(0, read).lastIndexOf(NEWLINE);
-    if (last < 0) return { lines: [], end: from };
-    return { lines: bytes.toString('utf8', 0, last).split('\n').filter(Boolean), end: from + last + 1 };
+    if (last < 0) return { text: '', end: from };
+    return { text: bytes.toString('utf8', 0, last), end: from + last + 1 };
   } finally {
     closeSync(fd);
   }
