@@ -7,7 +7,8 @@ import type { Data } from './values';
  */
 export class UpstreamNodes extends data.Dictionary {
   constructor(
-    private readonly all: data.Dictionary,
+    /** Every node that has ended, made when an expression first reads them (most nodes' expressions never do). */
+    private readonly all: () => data.Dictionary,
     private readonly isUpstream: (id: string) => boolean,
     /** The id as written, for a name in any case. */
     private readonly idOf: (name: string) => string | undefined,
@@ -17,11 +18,13 @@ export class UpstreamNodes extends data.Dictionary {
 
   override get(key: string): Data | undefined {
     const id = this.idOf(key);
-    return id !== undefined && this.isUpstream(id) ? this.all.get(id) : undefined;
+    return id !== undefined && this.isUpstream(id) ? this.all().get(id) : undefined;
   }
 
   override pairs(): ReturnType<data.Dictionary['pairs']> {
-    return this.all.pairs().filter((p) => this.isUpstream(p.key));
+    return this.all()
+      .pairs()
+      .filter((p) => this.isUpstream(p.key));
   }
 
   override values(): Data[] {

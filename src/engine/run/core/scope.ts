@@ -46,7 +46,7 @@ export interface ScopeOptions {
 export class RunScope {
   /** What `nodes.<id>` reads, once a node has ended. */
   private readonly nodes: Record<string, Value> = {};
-  /** `nodes` as expression data, made again only after a node ends (a condition reads it for every instance). */
+  /** `nodes` as expression data: made when first read, then added to as nodes end (made again only when one is forgotten). */
   private nodesData: data.Dictionary | undefined;
   /** Made when an expression first reads `nodes`: which nodes are upstream of which, and ids by lower case. */
   private upstream: { isUpstream: (id: string, ancestor: string) => boolean; idOf: (name: string) => string | undefined } | undefined;
@@ -93,8 +93,8 @@ export class RunScope {
 
   /** `nodes` as an instance sees it: the nodes upstream of it (all of them, for the workflow's own expressions). */
   private nodesSeenBy(inst: Instance | undefined): data.Dictionary {
-    const all = (this.nodesData ??= toData(this.nodes) as data.Dictionary);
-    if (!inst) return all;
+    const all = () => (this.nodesData ??= toData(this.nodes) as data.Dictionary);
+    if (!inst) return all();
     this.upstream ??= upstreamIndex(this.options.workflow);
     const { isUpstream, idOf } = this.upstream;
     return new UpstreamNodes(all, (id) => isUpstream(inst.spec.id, id), idOf);
@@ -107,8 +107,12 @@ export class RunScope {
       outputs = {};
       for (const i of g.instances) for (const [k, v] of Object.entries(i.outputs)) ((outputs[k] ??= {}) as Record<string, Value>)[i.id] = v;
     } else outputs = { ...g.instances[0].outputs };
-    this.nodes[g.spec.id] = { status: groupConclusion(g), outcome: groupOutcome(g), outputs };
-    this.nodesData = undefined;
+    const id = g.spec.id;
+    const again = id in this.nodes;
+    this.nodes[id] = { status: groupConclusion(g), outcome: groupOutcome(g), outputs };
+    // A node ending the first time is added to what was made (a thousand-node run would otherwise make it a thousand times).
+    if (again) this.nodesData = undefined;
+    else this.nodesData?.add(id, toData(this.nodes[id]));
   }
 
   /** A group is set back to run again: `nodes.<id>` no longer reads its old results. */

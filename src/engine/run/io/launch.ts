@@ -8,6 +8,8 @@ import { currentPlatform, type Platform } from '../../platform';
 export interface LaunchSpec {
   file: string;
   args: string[];
+  /** The program's name as it sees it (`argv[0]`), when not `file`: a program found on the PATH is told its name as written. */
+  argv0?: string;
   cwd: string;
   env: Record<string, string>;
 }
@@ -120,7 +122,14 @@ function spawnErrorText(e: NodeJS.ErrnoException, spec: LaunchSpec): string {
 export function launchProcess(spec: LaunchSpec, handlers: LaunchHandlers, platform: Platform = currentPlatform): void {
   let child: ChildProcessByStdio<null, Readable, Readable>;
   try {
-    child = spawn(spec.file, spec.args, { cwd: spec.cwd, env: spec.env, detached: platform.detached, windowsHide: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(spec.file, spec.args, {
+      cwd: spec.cwd,
+      env: spec.env,
+      detached: platform.detached,
+      windowsHide: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(spec.argv0 !== undefined ? { argv0: spec.argv0 } : {}),
+    });
   } catch (e) {
     // Arguments that no process can take, such as a NUL byte in the script.
     handlers.onExit({ code: null, signal: null, spawnError: spawnErrorText(e as Error, spec) });

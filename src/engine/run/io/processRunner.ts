@@ -7,6 +7,8 @@ import { setLongTimeout, type LongTimeout } from '../core/longTimeout';
 import { parseOutputsFile } from '../core/outputsFile';
 import type { AttemptRequest, AttemptResult, ProcessRunner, RunningAttempt } from '../core/ports';
 import type { SpawnHelperPool } from './spawnHelper/pool';
+import { directCommand, simpleCommandWords } from '../core/simpleCommand';
+import { fileProbe } from './fileProbe';
 
 /** Scripts longer than this (in bytes) run from a file. */
 export const SCRIPT_ARGUMENT_LIMIT = 100 * 1024;
@@ -18,6 +20,21 @@ export interface ShellProcessRunnerOptions {
   helpers?: SpawnHelperPool;
   /** For tests: another platform than this one. */
   platform?: Platform;
+  /** Whether a script that is one simple command is executed without a shell (default: yes; tests compare both). */
+  directExec?: boolean;
+}
+
+/** Handlers that, when the process could not start at all, start another instead of reporting it. */
+function withFallback(handlers: LaunchHandlers, instead: () => void): LaunchHandlers {
+  let spawned = false;
+  return {
+    ...handlers,
+    onSpawn: (pid) => {
+      spawned = true;
+      handlers.onSpawn(pid);
+    },
+    onExit: (exit) => (!spawned && exit.spawnError ? instead() : handlers.onExit(exit)),
+  };
 }
 
 /** Runs attempts as real processes, each in its own process group so that ending it ends everything it started. */
@@ -31,6 +48,8 @@ export class ShellProcessRunner implements ProcessRunner {
   private readonly platform: Platform;
   private guard: ProcessGuard | undefined | null = null;
   private defaultShell: ReturnType<Platform['defaultShell']> | undefined;
+  /** Attempts started without a shell (for tests and measurements). */
+  launchedDirectly = 0;
 
   constructor(
     scratchDir: string,
@@ -54,11 +73,31 @@ export class ShellProcessRunner implements ProcessRunner {
     if (scriptFile) writeFileSync(scriptFile, request.script);
     const { file, args } = this.platform.shellCommand(shell.shell, scriptFile ? { file: scriptFile } : { text: request.script });
     const spec: LaunchSpec = { file, args, cwd: request.cwd, env: { ...request.env, MAESTRO_OUTPUT: outputFile } };
+    const direct = request.shell === undefined && shell.shell === 'bash' && !scriptFile ? this.directSpec(request.script, spec) : undefined;
     // Started before the first process, so that no process of the run is ever unwatched.
     if (this.guard === null) this.guard = this.platform.startGuard();
     const attempt = new AttemptProcess(this, { outputFile, ...(scriptFile ? { scriptFile } : {}) }, onLine);
-    if (!this.o.helpers?.launch(spec, attempt.handlers)) launchProcess(spec, attempt.handlers, this.platform);
+    // A program that cannot be started directly after all (a race, a file system that forbids it) goes to the shell.
+    if (direct) {
+      this.launchedDirectly++;
+      this.launch(
+        direct,
+        withFallback(attempt.handlers, () => this.launch(spec, attempt.handlers)),
+      );
+    } else this.launch(spec, attempt.handlers);
     return attempt;
+  }
+
+  private launch(spec: LaunchSpec, handlers: LaunchHandlers): void {
+    if (!this.o.helpers?.launch(spec, handlers)) launchProcess(spec, handlers, this.platform);
+  }
+
+  /** The script as one program executed without a shell, when it is one simple command (see core/simpleCommand). */
+  private directSpec(script: string, shellSpec: LaunchSpec): LaunchSpec | undefined {
+    if (this.platform.name !== 'posix' || this.o.directExec === false) return undefined;
+    const words = simpleCommandWords(script);
+    const direct = words && directCommand(words, shellSpec.env, shellSpec.cwd, fileProbe);
+    return direct ? { file: direct.file, args: direct.args, argv0: words[0], cwd: shellSpec.cwd, env: direct.env } : undefined;
   }
 
   /** A process of an attempt has started (or, with `pid` undefined, ended): the runner and its watchdog keep count. */

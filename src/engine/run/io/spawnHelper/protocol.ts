@@ -8,7 +8,16 @@ import { isObject } from '../../../json';
 export const SPAWN_HELPER_PROTOCOL_VERSION = 2;
 
 /** Engine → helper. The environment is sent as a difference from the helper's own, which is the engine's base. */
-export type HelperRequest = { type: 'spawn'; id: number; file: string; args: string[]; cwd: string; set: Record<string, string>; unset: string[] };
+export type HelperRequest = {
+  type: 'spawn';
+  id: number;
+  file: string;
+  args: string[];
+  argv0?: string;
+  cwd: string;
+  set: Record<string, string>;
+  unset: string[];
+};
 
 /** Helper → engine. Messages about one process arrive in order: spawned, lines…, gone, lines…, exited (or exited alone). */
 export type HelperMessage =
@@ -38,6 +47,7 @@ export function parseHelperRequest(line: string): HelperRequest | undefined {
   if (!isObject(v) || v.type !== 'spawn') return undefined;
   if (!isId(v.id) || typeof v.file !== 'string' || !isStringArray(v.args) || typeof v.cwd !== 'string' || !isStringRecord(v.set) || !isStringArray(v.unset))
     return undefined;
+  if (v.argv0 !== undefined && typeof v.argv0 !== 'string') return undefined;
   return v as HelperRequest;
 }
 
