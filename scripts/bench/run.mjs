@@ -4,10 +4,14 @@ import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { targetsReport } from './report.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const out = join(root, '.bench');
-const only = process.argv.slice(2);
+const args = process.argv.slice(2);
+// `--json`: one JSON object of the targets' figures on the last line (see report.mjs).
+const json = args.includes('--json');
+const only = args.filter((a) => a !== '--json');
 /** A section is scripts/bench/<name>.ts, or scripts/bench/<name>/index.ts. */
 const entryOf = (s) => [join(root, 'scripts', 'bench', `${s}.ts`), join(root, 'scripts', 'bench', s, 'index.ts')].find((p) => existsSync(p));
 const sections = ['validator', 'hostile', 'engine', 'webview', 'builder', 'insights', 'serve'].filter(
@@ -41,3 +45,4 @@ for (const section of sections) {
 }
 writeFileSync(join(out, 'results.json'), JSON.stringify({ date: new Date().toISOString(), results }, null, 2));
 console.log(`\nResults written to ${join(out, 'results.json')}`);
+if (json) console.log(JSON.stringify(targetsReport(results)));

@@ -60,6 +60,13 @@ export function makeWorkspace(root, dir, { plantedRun = false, hostileFile = fal
     `  first: { run: ${waitFor('served-first.go')} }`,
     '  second: { needs: first, run: echo second }',
   ]);
+  write('served-flaky.workflow.yaml', [
+    'version: 1',
+    'name: Served flaky',
+    'nodes:',
+    '  check: { run: test -f served-fixed.flag }',
+    '  after: { needs: check, run: echo after }',
+  ]);
   write('hang.workflow.yaml', ['version: 1', 'name: Hang', 'nodes:', `  hang: { run: 'sleep 300 & echo $! > hang.pids; wait' }`]);
   write('gated.workflow.yaml', [
     'version: 1',

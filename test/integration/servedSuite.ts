@@ -82,6 +82,20 @@ export function registerServedSuite({ vscode, api, workspace, until }: Context, 
       assert.equal(run.state?.nodes.get('approve')?.outputs.approvedBy, 'ci-bot');
     });
 
+    it('retries a failed node from the window; the other client sees the run end well', async () => {
+      const t0 = Date.now();
+      await vscode.commands.executeCommand('maestro.run', file('served-flaky.workflow.yaml'));
+      const run = await until(() => api.runs.all().find((r) => r.workflowPath === file('served-flaky.workflow.yaml').fsPath && r.startedAt >= t0));
+      await until(() => finished(run));
+      assert.equal(run.status, 'failed');
+      await vscode.workspace.fs.writeFile(file('served-fixed.flag'), new Uint8Array());
+      await api.actions.retryNode(run, 'check');
+      await until(() => run.status === 'completed');
+      const seen = (await script('GET', `/api/runs/${run.runId}`)) as { state: { status: string; nodes: { info: { id: string }; attempt: number }[] } };
+      assert.equal(seen.state.status, 'completed');
+      assert.ok((await eventOf(run.runId, 'workflow:resumed'))?.actor === 'ana', 'the retry is recorded as the window’s');
+    });
+
     it('disconnects back to the window’s own engine', async () => {
       await vscode.commands.executeCommand('maestro.disconnectEngine');
       assert.equal(api.engines.engine, undefined);

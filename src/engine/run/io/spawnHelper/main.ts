@@ -32,7 +32,13 @@ input.on('line', (line) => {
   const { id } = request;
   let started: number | undefined;
   launchProcess(
-    { file: request.file, args: request.args, ...(request.argv0 !== undefined ? { argv0: request.argv0 } : {}), cwd: request.cwd, env: requestEnv(baseEnv, request) },
+    {
+      file: request.file,
+      args: request.args,
+      ...(request.argv0 !== undefined ? { argv0: request.argv0 } : {}),
+      cwd: request.cwd,
+      env: requestEnv(baseEnv, request),
+    },
     {
       onSpawn: (pid) => {
         started = pid;

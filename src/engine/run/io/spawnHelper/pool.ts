@@ -193,7 +193,10 @@ export class SpawnHelperPool {
     for (const h of this.helpers) if (h.ready && (!best || h.inFlight.size < best.inFlight.size)) best = h;
     if (!best) return false;
     const { file, args, argv0, cwd } = spec;
-    best.send({ type: 'spawn', id: ++this.nextId, file, args, ...(argv0 !== undefined ? { argv0 } : {}), cwd, ...envDifference(this.helperEnv, spec.env) }, handlers);
+    best.send(
+      { type: 'spawn', id: ++this.nextId, file, args, ...(argv0 !== undefined ? { argv0 } : {}), cwd, ...envDifference(this.helperEnv, spec.env) },
+      handlers,
+    );
     return true;
   }
 

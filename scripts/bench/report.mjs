@@ -1,0 +1,41 @@
+// The figures `npm run bench -- --json` prints on its last line: one object with the keys the performance targets
+// are stated in (same-run ratios, and milliseconds or megabytes where a target is absolute), made from the sections'
+// results. A figure whose section did not run, or that no section measures yet, is null.
+
+const ratio = (a, b) => (typeof a === 'number' && typeof b === 'number' && b > 0 ? a / b : null);
+const num = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+const sum = (values) => (Array.isArray(values) && values.length ? values.reduce((a, b) => a + b, 0) : null);
+
+export function targetsReport(results) {
+  const { validator = {}, engine = {}, webview = {}, insights = {}, serve = {} } = results;
+  return {
+    'validation.fullVsYls': ratio(validator.ours, validator.yls),
+    // Re-validating what an edit changed is not built: every edit validates the whole file.
+    'validation.editVsYls': null,
+    'engine.vsFloor': ratio(engine.engine, engine.floor),
+    'engine.vsMake': ratio(engine.engine, engine.make),
+    'engine.hopMs': num(engine.hopMs),
+    'engine.rss10kMb': num(engine.rssMb),
+    'engine.helpersRss10kMb': sum(engine.helperRssMb),
+    'panel.firstPaint1000VsFloor': ratio(webview.firstPaintMs, webview.floorMs),
+    // The panel bench draws 1,000 nodes; 5,000-node graphs are not measured.
+    'panel.firstPaint5000VsFloor1000': null,
+    'panel.frame5000VsIdle': null,
+    // The editor's figures need a code-server bench section, not built.
+    'editor.keystrokePanelVsNoPanel': null,
+    'editor.showDagVsHarness': null,
+    'editor.runEndLagMs': null,
+    // Measured beside them.
+    'validation.fullMs': num(validator.ours),
+    'validation.ylsMs': num(validator.yls),
+    'engine.ms': num(engine.engine),
+    'engine.floorMs': num(engine.floor),
+    'engine.makeMs': num(engine.make),
+    'engine.run10kMs': num(engine.bigMs),
+    'panel.firstPaint1000Ms': num(webview.firstPaintMs),
+    'panel.frame1000VsIdle': ratio(webview.frameMedianMs, webview.idleFrameMs),
+    'insights.firstReadVsScan': num(insights.scanVsIndex),
+    'insights.afterRunVsScan': num(insights.scanVsIndexAfterRun),
+    'serve.runWithClientsVsAlone': ratio(serve.runWatchedMs, serve.runAloneMs),
+  };
+}
