@@ -88,7 +88,10 @@ export class EngineChoice implements vscode.Disposable {
     const token = args.token ?? (await askToken(url, saved !== undefined));
     if (token === undefined) return;
     if (!(await this.confirmLeavingLocal())) return;
-    const attached = await this.attach(url, token || saved!);
+    const attached = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Maestro: connecting to ${new URL(url).host}…` },
+      () => this.attach(url, token || saved!),
+    );
     await this.ctx.extension.secrets.store(secretKey(url), token || saved!);
     if (configuredUrl() !== url) await vscode.workspace.getConfiguration('maestro').update('engine.url', url, settingTarget());
     const who = attached.current.kind === 'connected' ? ` as ${attached.current.name} (${attached.current.role})` : '';

@@ -199,6 +199,8 @@ export class ServedEngine implements EngineConnection {
       return this.setState({ kind: 'refused', reason: this.refusal });
     }
     const why = reason || this.lastError || `closed (${code})`;
+    // Never reached yet (a wrong address, a server not started): whoever waits is told now, not after the timeout.
+    if (!this.connectedBefore) for (const w of this.waiting.splice(0)) w.reject(new Error(`the engine at ${this.address} cannot be reached: ${why}`));
     this.setState({ kind: 'reconnecting', reason: why });
     this.options.log('warn', `the connection to the engine at ${this.address} dropped (${why}): reconnecting`);
     this.attempts++;

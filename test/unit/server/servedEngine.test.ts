@@ -107,6 +107,14 @@ describe('serve: a window attached to a served engine', function () {
     assert.deepEqual(seen.states, ['refused']);
   });
 
+  it('says at once when nothing answers at the address', async () => {
+    // A request would otherwise wait ten minutes for a connection (past the test's own time-out).
+    const engine = new ServedEngine({ url: 'http://127.0.0.1:9', token: 'x'.repeat(20), root: ROOT, log: () => undefined, connectTimeoutMs: 600_000 });
+    engines.push(engine);
+    await assert.rejects(engine.request('listRuns', {}), /the engine at 127\.0\.0\.1:9 cannot be reached: .*ECONNREFUSED/);
+    assert.equal(engine.current.kind, 'reconnecting');
+  });
+
   it('reconnects after the connection drops and is sent what it missed, with no gap and no duplicate', async () => {
     const engine = attach(TOKENS[1].token);
     const seen = record(engine);

@@ -229,9 +229,12 @@ export const MAX_OUTPUTS_BYTES = 1024 * 1024;
 function takeOutputs(file: string): { outputs: Record<string, string>; problems: string[]; tooBig?: string } {
   let size: number;
   try {
-    size = statSync(file).size;
+    // Most scripts write no outputs: asked without an exception for each.
+    const stat = statSync(file, { throwIfNoEntry: false });
+    if (!stat) return { outputs: {}, problems: [] };
+    size = stat.size;
   } catch (e) {
-    return { outputs: {}, problems: (e as NodeJS.ErrnoException).code === 'ENOENT' ? [] : [`could not be read: ${(e as Error).message}`] };
+    return { outputs: {}, problems: [`could not be read: ${(e as Error).message}`] };
   }
   try {
     if (size > MAX_OUTPUTS_BYTES) {
