@@ -61,6 +61,9 @@ export function duplicateKeysOf(doc: Document.Parsed): number[] {
   return found.sort((a, b) => a - b);
 }
 
+/** `acyclic` for data found at `depth` in the document. */
+export const acyclicValue = (value: unknown, depth: number): unknown => acyclic(value, new Set(), depth);
+
 /**
  * A copy in which a reference to an enclosing object (a recursive alias) or anything too deep becomes null. An
  * object reached more than once (an alias: `toJS` shares the aliased value) is copied once and shared, so that an

@@ -111,7 +111,12 @@ const overlaps = (a: Span, b: Span) => a.start < b.end && b.start < a.end;
 
 /** Validates a workflow file's text: YAML syntax, the JSON schema, and the semantic checks. Never throws. */
 export function validateWorkflow(text: string, options: ValidateOptions = {}): ValidationResult {
-  const parsed = parseWorkflowText(text);
+  return checkParsed(parseWorkflowText(text), options);
+}
+
+/** The checks of a validation on a parsed document (whole, or taken over from the last validation: see incremental). */
+export function checkParsed(parsed: ParsedDocument, options: ValidateOptions = {}): ValidationResult {
+  const text = parsed.text;
   const syntax = syntaxDiagnostics(parsed);
   for (const span of parsed.recursiveAliases) {
     syntax.push({

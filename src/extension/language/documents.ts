@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { validateWorkflow, type ValidationResult } from '../../engine/validation/validate';
+import { revalidate } from '../../engine/validation/incremental';
 import { dirname } from 'node:path';
 import { filesBeside } from '../../engine/validateFile';
 import { buildIndex, type WorkflowIndex } from '../../engine/workflowIndex';
@@ -11,7 +11,11 @@ export const WORKFLOW_GLOB = '**/*.workflow.{yaml,yml}';
 
 export const isWorkflowDocument = (doc: vscode.TextDocument): boolean => doc.languageId === 'maestro-workflow' || /\.workflow\.ya?ml$/.test(doc.uri.path);
 
-/** Validation results by document and version, so that every feature of one keystroke shares one parse. */
+/**
+ * Validation results by document and version, so that every feature of one keystroke shares one parse. A new version
+ * is validated from the last one's result where the edit allows (the node block it touched is parsed again): the
+ * last version's parse is taken over, so an index is good for its own version only.
+ */
 export class WorkflowDocuments {
   private readonly cache = new Map<string, { version: number; index: WorkflowIndex }>();
 
@@ -19,14 +23,14 @@ export class WorkflowDocuments {
     const key = doc.uri.toString();
     const hit = this.cache.get(key);
     if (hit && hit.version === doc.version) return hit.index;
-    const index = buildIndex(this.validateText(doc.getText(), doc.uri));
+    const index = buildIndex(revalidate(hit?.index.result, doc.getText(), this.optionsFor(doc.uri)).result);
     this.cache.set(key, { version: doc.version, index });
     return index;
   }
 
-  validateText(text: string, uri: vscode.Uri): ValidationResult {
+  private optionsFor(uri: vscode.Uri) {
     const folder = uri.scheme === 'file' ? dirname(uri.fsPath) : undefined;
-    return validateWorkflow(text, folder ? filesBeside(folder) : {});
+    return folder ? filesBeside(folder) : {};
   }
 
   forget(uri: vscode.Uri): void {

@@ -66,6 +66,31 @@ export function checkExpressions(ctx: SemanticContext): void {
   visit(ctx.parsed.value);
 }
 
+type Piece = ReturnType<typeof expressionPieces>[number] & Partial<ReturnType<typeof collectReferences>>;
+
+/**
+ * The expressions of a string, parsed, with what they refer to and call, kept by their text: a file validated after
+ * every keystroke has the same thousand expressions each time, and parsing them is most of the semantic checks.
+ * Read only; bounded.
+ */
+const parsedPieces = new Map<string, Piece[]>();
+const MAX_KEPT_PIECES = 20_000;
+
+/** Forgets the expressions parsed so far, as a process that has validated nothing yet (for measuring). */
+export const forgetParsedExpressions = (): void => parsedPieces.clear();
+
+function piecesOf(value: string, isCondition: boolean): Piece[] {
+  if (!isCondition && !value.includes('${{')) return [];
+  const key = (isCondition ? 'c' : 't') + value;
+  let pieces = parsedPieces.get(key);
+  if (!pieces) {
+    pieces = expressionPieces(value, isCondition).map((p): Piece => (p.error ? p : { ...p, ...collectReferences(p.parsed!) }));
+    if (parsedPieces.size >= MAX_KEPT_PIECES) parsedPieces.clear();
+    parsedPieces.set(key, pieces);
+  }
+  return pieces;
+}
+
 function checkString(ctx: SemanticContext, value: string, path: PathSegment[], checkReference: ReturnType<typeof referenceChecker>): void {
   const place = placeOf(ctx, path);
   let sourceMap: ((offset: number) => number | undefined) | undefined;
@@ -77,14 +102,15 @@ function checkString(ctx: SemanticContext, value: string, path: PathSegment[], c
     }
     return mapSpan(sourceMap!, span, scalar);
   };
-  for (const piece of expressionPieces(value, place.isCondition)) {
+  for (const piece of piecesOf(value, place.isCondition)) {
     if (piece.error) {
       const s = piece.error.span;
       const span = where({ start: piece.offset + Math.max(-3, s.start), end: piece.offset + Math.max(s.start + 1, s.end) });
       ctx.report({ span, severity: 'error', code: 'invalid-expression', message: `invalid expression: ${piece.error.message}` });
       continue;
     }
-    const { refs, calls } = collectReferences(piece.parsed!);
+    const refs = piece.refs!;
+    const calls = piece.calls!;
     const at = (s: Span) => where({ start: piece.offset + s.start, end: piece.offset + s.end });
     for (const call of calls) {
       if (!isKnownFunction(call.name)) {
