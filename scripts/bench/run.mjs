@@ -13,8 +13,11 @@ const args = process.argv.slice(2);
 const json = args.includes('--json');
 const only = args.filter((a) => a !== '--json');
 /** A section is scripts/bench/<name>.ts, or scripts/bench/<name>/index.ts. */
-const entryOf = (s) => [join(root, 'scripts', 'bench', `${s}.ts`), join(root, 'scripts', 'bench', s, 'index.ts')].find((p) => existsSync(p));
-const sections = ['validator', 'hostile', 'engine', 'webview', 'builder', 'insights', 'serve'].filter(
+const entryOf = (s) =>
+  [join(root, 'scripts', 'bench', `${s}.ts`), join(root, 'scripts', 'bench', s, 'index.ts'), join(root, 'scripts', 'bench', s, 'index.mjs')].find((p) =>
+    existsSync(p),
+  );
+const sections = ['validator', 'hostile', 'engine', 'webview', 'builder', 'insights', 'serve', 'editor'].filter(
   (s) => entryOf(s) && (only.length === 0 || only.includes(s)),
 );
 
