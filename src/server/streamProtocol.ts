@@ -5,6 +5,7 @@
 // reply of its id; paths in them and in events are relative to the served workspace.
 import { checkEngineMessage, checkRequest, isEngineEvent, type EngineReply, type EngineRequest } from '../engine/protocol';
 import type { EngineEvent, EngineNotice } from '../engine/protocol';
+import { isInteger, isObject, isString, isText, parseJson } from '../engine/json';
 import { isRunId } from '../engine/run/io/runStore';
 import type { Role } from './tokens';
 
@@ -37,13 +38,9 @@ const isRunIdText = (v: unknown): v is string => typeof v === 'string' && isRunI
 
 /** A client's message checked: the message, or what is wrong with it (with the id of the request it was, if any). */
 export function parseClientMessage(text: string): ClientMessage | { error: string; id?: string; requestId?: number } {
-  let v: Record<string, unknown>;
-  try {
-    v = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    return { error: 'not JSON' };
-  }
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return { error: 'a message must be a JSON object' };
+  const v = parseJson(text);
+  if (v === undefined) return { error: 'not JSON' };
+  if (!isObject(v)) return { error: 'a message must be a JSON object' };
   if (v.type === 'request') {
     const checked = checkRequest(v.request);
     return 'request' in checked ? { type: 'request', request: checked.request } : checked;
@@ -81,22 +78,16 @@ export function parseClientMessage(text: string): ClientMessage | { error: strin
   };
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isName = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 64;
+const isName = (v: unknown): v is string => isText(v) && v.length <= 64;
 
 /** A server's message checked (the client's side of the stream): the message, or undefined when it is not one. */
 export function parseServerMessage(text: string): ServerMessage | undefined {
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
+  const v = parseJson(text);
   if (!isObject(v)) return undefined;
   const message = v as ServerMessage;
   switch (v.type) {
     case 'hello':
-      return isName(v.name) && (v.role === 'viewer' || v.role === 'operator') && Number.isInteger(v.protocolVersion) ? message : undefined;
+      return isName(v.name) && (v.role === 'viewer' || v.role === 'operator') && isInteger(v.protocolVersion) ? message : undefined;
     case 'event':
       return isEngineEvent(v.event) ? message : undefined;
     case 'reply':
@@ -109,7 +100,7 @@ export function parseServerMessage(text: string): ServerMessage | undefined {
     case 'unsubscribed':
       return isName(v.id) ? message : undefined;
     case 'error':
-      return typeof v.message === 'string' && (v.id === undefined || isName(v.id)) ? message : undefined;
+      return isString(v.message) && (v.id === undefined || isName(v.id)) ? message : undefined;
     default:
       return undefined;
   }

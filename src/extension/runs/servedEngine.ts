@@ -6,6 +6,7 @@
 import WebSocket from 'ws';
 import type { EngineEvent, EngineReply, EngineRequestType, RequestParams, RequestResult } from '../../engine/protocol';
 import { localPath, mapEventPaths, mapParamPaths, mapResultPaths, workspaceRelative, type PathMaps } from '../../engine/protocol/paths';
+import { isObject, isString, parseJson } from '../../engine/json';
 import { parseServerMessage, type ServerMessage } from '../../server/streamProtocol';
 import type { Role } from '../../server/tokens';
 import { Listeners, type EngineConnection, type EngineNotice } from './engineConnection';
@@ -239,10 +240,6 @@ export class ServedEngine implements EngineConnection {
 
 /** The `message` of a server's JSON error body. */
 function messageOf(body: string): string | undefined {
-  try {
-    const v = JSON.parse(body) as { message?: unknown };
-    return typeof v.message === 'string' ? v.message : undefined;
-  } catch {
-    return undefined;
-  }
+  const v = parseJson(body);
+  return isObject(v) && isString(v.message) ? v.message : undefined;
 }
