@@ -15,6 +15,8 @@ export class ShownRun {
   private generation = 0;
   private pending: EngineEvent[] = [];
   private timer: NodeJS.Timeout | undefined;
+  /** Live events that came while the snapshot was being read (from the engine): sent after it, what it lacks. */
+  private held: EngineEvent[] | undefined;
 
   constructor(
     private readonly runs: RunManager,
@@ -38,12 +40,14 @@ export class ShownRun {
     this.pending = [];
     this.shown = runId;
     this.lastSentSeq = Number.MAX_SAFE_INTEGER;
+    this.held = undefined;
     const generation = ++this.generation;
     if (!runId || !this.runs.get(runId)) {
       this.lastSentSeq = -1;
       this.post({ type: 'runSnapshot', following, events: [] });
       return;
     }
+    const held: EngineEvent[] = (this.held = []);
     let events: EngineEvent[] = [];
     try {
       events = await this.runs.eventsOf(runId);
@@ -51,17 +55,21 @@ export class ShownRun {
       this.onProblem(`cannot read run ${runId}: ${(e as Error).message}`);
     }
     if (generation !== this.generation) return;
+    this.held = undefined;
     this.lastSentSeq = events.reduce((max, e) => Math.max(max, e.seq), -1);
     this.post({ type: 'runSnapshot', runId, following, events });
+    // Log lines that came meanwhile are not replayed: the panel reads a node's log tail when it shows it.
+    for (const e of held) if (e.type !== 'node:log') this.take(e);
   }
 
   /** A live event: forwarded if it is of the run shown and comes after the snapshot (log lines always do). */
   take(e: EngineEvent): void {
     if (e.runId !== this.shown) return;
+    if (this.held) return void this.held.push(e);
     if (e.type !== 'node:log') {
       if (e.seq <= this.lastSentSeq) return;
       this.lastSentSeq = e.seq;
-    } else if (this.lastSentSeq === Number.MAX_SAFE_INTEGER) return;
+    }
     this.pending.push(e);
     this.timer ??= setTimeout(() => {
       this.timer = undefined;

@@ -1,0 +1,35 @@
+import { strict as assert } from 'node:assert';
+import type { EngineEvent } from '../../src/engine/protocol';
+import { ShownRun } from '../../src/extension/dag/shownRun';
+import type { RunManager } from '../../src/extension/runs/runManager';
+import type { HostMessage } from '../../src/webview/protocol';
+
+const started = (seq: number, nodeId: string): EngineEvent => ({ type: 'node:started', runId: 'r1', seq, ts: seq, nodeId, attempt: 1 });
+
+describe('the run a DAG panel shows', () => {
+  it('sends what came while its snapshot was read from the engine, after the snapshot and once', async () => {
+    let answer: (events: EngineEvent[]) => void = () => undefined;
+    const runs = {
+      get: () => ({ runId: 'r1' }),
+      eventsOf: () => new Promise<EngineEvent[]>((resolve) => (answer = resolve)),
+    } as unknown as RunManager;
+    const posted: HostMessage[] = [];
+    const shown = new ShownRun(
+      runs,
+      (m) => posted.push(m),
+      () => undefined,
+    );
+    const showing = shown.show('r1', true);
+    // Live while the engine reads the log: one the snapshot will have, two it will not.
+    shown.take(started(2, 'a'));
+    shown.take(started(3, 'b'));
+    shown.take(started(4, 'c'));
+    answer([started(1, 'x'), started(2, 'a')]);
+    await showing;
+    await new Promise((r) => setTimeout(r, 40));
+    const sent = posted.flatMap((m) => (m.type === 'runSnapshot' || m.type === 'runEvents' ? m.events.map((e) => e.seq) : []));
+    assert.deepEqual(sent, [1, 2, 3, 4]);
+    assert.equal(posted[0].type, 'runSnapshot');
+    shown.dispose();
+  });
+});
