@@ -1,6 +1,6 @@
 // Wires the host, the store and the layout worker together: host messages into the store (live events once per
 // frame), graphs to the layout worker, the panel's state saved for reloads, and the intents components send back.
-import { structureKey } from './layout/grid';
+import { structureKey, type LayoutResult } from './layout/grid';
 import { LayoutClient } from './layout/layoutClient';
 import { feedHistory } from './state/historyFeed';
 import type { EditAction } from '../engine/edits/action';
@@ -81,14 +81,18 @@ function persistState(store: PanelStore, host: Host, workflowUri: string | undef
 function layoutScheduler(store: PanelStore, layouts: LayoutClient): () => void {
   let inFlight = false;
   const layoutIfNeeded = () => {
-    const { graph, layoutKey, layout } = store.getState();
+    const { graph, view, layoutKey, layout } = store.getState();
     if (!graph || inFlight) return;
-    const nodes = graph.nodes.map((n) => ({ id: n.id, needs: n.needs }));
+    const nodes = view.units;
     const key = structureKey(nodes);
     if (key === layoutKey) return;
     inFlight = true;
     performance.mark('maestro:layout-requested');
-    void layouts.layout(nodes, layout).then((result) => {
+    const early = (result: LayoutResult) => {
+      performance.mark('maestro:layout-done');
+      store.getState().setLayout(key, result);
+    };
+    void layouts.layout(nodes, layout, early).then((result) => {
       performance.mark('maestro:layout-done');
       inFlight = false;
       store.getState().setLayout(key, result);
@@ -106,6 +110,7 @@ function hostMessageHandler(store: PanelStore, events: FrameBatcher<EngineEvent>
     switch (m.type) {
       case 'init':
         s.setWorkflow({ uri: m.workflow.uri, name: m.workflow.name }, m.trusted);
+        if (m.collapseAbove !== undefined) s.setCollapseAbove(m.collapseAbove);
         s.setGraph(m.graph, m.graphError);
         s.setRuns(m.runs);
         if (m.selected !== undefined) s.select(m.selected);
@@ -197,7 +202,7 @@ export function startController(store: PanelStore, host: Host): Controller {
   const unsubscribe = [
     persistState(store, host, workflowUri),
     store.subscribe((state, previous) => {
-      if (state.graph !== previous.graph) layoutIfNeeded();
+      if (state.view !== previous.view) layoutIfNeeded();
     }),
     feedHistory(store, host),
   ];

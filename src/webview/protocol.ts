@@ -88,6 +88,9 @@ export interface GraphError {
 /** A run of this workflow, for the run picker: the engine's own list entry. */
 export type RunListItem = Pick<RunListEntry, 'runId' | 'status' | 'startedAt' | 'endedAt' | 'live'>;
 
+/** The default of `maestro.dag.collapseAbove`. */
+export const DEFAULT_COLLAPSE_ABOVE = 1000;
+
 /** Host → webview. */
 export type HostMessage =
   /** The answer to `ready`: everything the panel shows, before any live update. `workflow.uri` is the file's URI. */
@@ -99,6 +102,8 @@ export type HostMessage =
       runs: RunListItem[];
       trusted: boolean;
       selected?: string;
+      /** `maestro.dag.collapseAbove`: graphs with more nodes are drawn with their phases collapsed; 0: never. */
+      collapseAbove?: number;
     }
   /** The workflow's text changed (saved or not): its new graph, or why it does not parse (then `graph` is absent). */
   | { type: 'graph'; graph?: DagGraph; graphError?: GraphError }
@@ -221,7 +226,13 @@ const isRunList = (v: unknown): boolean =>
 
 /** What each host message must carry. */
 const HOST_CHECKS = {
-  init: (v) => isObject(v.workflow) && isString(v.workflow.uri) && isRunList(v.runs) && (v.graph === undefined || isGraph(v.graph)) && isBoolean(v.trusted),
+  init: (v) =>
+    isObject(v.workflow) &&
+    isString(v.workflow.uri) &&
+    isRunList(v.runs) &&
+    (v.graph === undefined || isGraph(v.graph)) &&
+    isBoolean(v.trusted) &&
+    (v.collapseAbove === undefined || (isInteger(v.collapseAbove) && v.collapseAbove >= 0)),
   graph: (v) => v.graph === undefined || isGraph(v.graph),
   runs: (v) => isRunList(v.runs),
   runSnapshot: (v) => Array.isArray(v.events) && isBoolean(v.following) && (v.runId === undefined || isText(v.runId)),

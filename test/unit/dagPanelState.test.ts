@@ -311,12 +311,12 @@ describe('DAG panel: analysis and navigation', () => {
   it('moves between cards with the arrow keys', () => {
     const graph = dagGraphOf(buildIndex(validateWorkflow(SDLC))).graph;
     const layout = layoutGraph(graph.nodes);
-    assert.equal(neighbourOf(graph, layout, null, 'down'), 'requirements');
-    assert.equal(neighbourOf(graph, layout, 'design', 'down'), 'backend');
-    assert.equal(neighbourOf(graph, layout, 'backend', 'right'), 'frontend');
-    assert.equal(neighbourOf(graph, layout, 'frontend', 'right'), 'frontend');
-    assert.equal(neighbourOf(graph, layout, 'testing', 'up'), 'backend');
-    assert.equal(neighbourOf(graph, layout, 'requirements', 'up'), 'requirements');
+    assert.equal(neighbourOf(graph.nodes, layout, null, 'down'), 'requirements');
+    assert.equal(neighbourOf(graph.nodes, layout, 'design', 'down'), 'backend');
+    assert.equal(neighbourOf(graph.nodes, layout, 'backend', 'right'), 'frontend');
+    assert.equal(neighbourOf(graph.nodes, layout, 'frontend', 'right'), 'frontend');
+    assert.equal(neighbourOf(graph.nodes, layout, 'testing', 'up'), 'backend');
+    assert.equal(neighbourOf(graph.nodes, layout, 'requirements', 'up'), 'requirements');
   });
 
   it('searches ids and names, and colours phases in order', () => {

@@ -44,3 +44,30 @@ export function recordRun(text: string, args: string[] = []): EngineEvent[] {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * A layered graph of `layers` × `width` `true` nodes, each needing the node above it and the one above to the right
+ * (wrapping); `phaseOf(layer)` names each layer's phase (undefined: none).
+ */
+export function layeredGraph(layers: number, width: number, phaseOf: (layer: number) => string | undefined = () => undefined): DagGraph {
+  const id = (l: number, i: number) => `n${l}_${i}`;
+  const nodes: DagGraph['nodes'] = [];
+  for (let l = 0; l < layers; l++) {
+    for (let i = 0; i < width; i++) {
+      const phase = phaseOf(l);
+      nodes.push({
+        id: id(l, i),
+        label: id(l, i),
+        ...(phase !== undefined ? { phase } : {}),
+        kind: 'run',
+        needs: l ? [...new Set([id(l - 1, i), id(l - 1, (i + 1) % width)])] : [],
+        outputs: [],
+        artifacts: 0,
+        retries: 0,
+        fields: { run: 'true', continueOnError: false, outputs: [], env: {}, with: {} },
+        problems: [],
+      });
+    }
+  }
+  return { name: `Layered ${layers}x${width}`, nodes };
+}

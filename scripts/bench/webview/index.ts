@@ -5,38 +5,23 @@ import { build } from 'esbuild';
 import { statSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { EngineEvent, RunNodeInfo } from '../../../src/engine/protocol';
 import type { DagGraph, HostMessage } from '../../../src/webview/protocol';
-import { launchChromium, openPanel, startHarness } from '../../../test/webview/harness';
+import { launchChromium, openPanel, startHarness, type Harness } from '../../../test/webview/harness';
+import { layeredGraph } from '../../../test/webview/fixtures';
 import { median, ms, ratio } from '../stats';
 
 const ROUNDS = Number(process.env.BENCH_WEBVIEW_ROUNDS ?? 5);
 const LAYERS = 50;
 const WIDTH = 20;
 const root = join(__dirname, '..');
-const id = (l: number, i: number) => `n${l}_${i}`;
 
-function graph(): DagGraph {
-  const nodes: DagGraph['nodes'] = [];
-  for (let l = 0; l < LAYERS; l++) {
-    for (let i = 0; i < WIDTH; i++) {
-      nodes.push({
-        id: id(l, i),
-        label: id(l, i),
-        phase: `phase ${l % 5}`,
-        kind: 'run',
-        needs: l ? [id(l - 1, i), id(l - 1, (i + 1) % WIDTH)] : [],
-        outputs: [],
-        artifacts: 0,
-        retries: 0,
-        fields: { run: 'true', continueOnError: false, outputs: [], env: {}, with: {} },
-        problems: [],
-      });
-    }
-  }
-  return { name: 'Layered 50x20', nodes };
-}
+const graph = () => layeredGraph(LAYERS, WIDTH, (l) => `phase ${l % 5}`);
+/** 5,000 nodes in ten phases of ten layers each: collapsed by phase as the panel draws it by default. */
+const phased5000 = () => layeredGraph(100, 50, (l) => `phase ${Math.floor(l / 10)}`);
+/** 5,000 nodes with no phase: every card drawn (those in view), laid out by the fast layout alone. */
+const flat5000 = () => layeredGraph(100, 50);
 
 /** 10,000 events of a 1,000-node run: per node, a start, five progress reports, three log batches and the end. */
 function events(g: DagGraph): EngineEvent[] {
@@ -127,6 +112,55 @@ async function frames(page: Page, runId: string | null, batches: EngineEvent[][]
 
 const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))];
 
+const initOf = (g: DagGraph): HostMessage => ({
+  type: 'init',
+  workflow: { uri: 'file:///bench.workflow.yaml', name: g.name },
+  graph: g,
+  runs: [],
+  trusted: true,
+});
+type Size = { width: number; height: number };
+
+/** The median first paint of a graph over the rounds, each in a new page. */
+async function paintRounds(browser: Browser, harness: Harness, size: Size, g: DagGraph): Promise<number> {
+  const times: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const page = await openPanel(browser, harness, 'dark', size);
+    times.push((await firstPaint(page, initOf(g))).total);
+    await page.close();
+  }
+  return median(times);
+}
+
+/** Frames with the graph on screen: idle, then while 10,000 events arrive at 5,000 a second (a message every 16 ms). */
+async function streamFrames(browser: Browser, harness: Harness, size: Size, g: DagGraph): Promise<{ idle: number[]; busy: number[]; completed: number }> {
+  const page = await openPanel(browser, harness, 'dark', size);
+  await firstPaint(page, initOf(g));
+  const stream = events(g);
+  await page.evaluate((m) => window.postMessage(m, '*'), { type: 'runSnapshot', runId: 'bench', following: true, events: [stream[0]] } as HostMessage);
+  const rest = stream.slice(1);
+  const everyMs = 16;
+  const perBatch = Math.round((5000 * everyMs) / 1000);
+  const batches: EngineEvent[][] = [];
+  for (let i = 0; i < rest.length; i += perBatch) batches.push(rest.slice(i, i + perBatch));
+  const idle = await frames(
+    page,
+    null,
+    Array.from({ length: 60 }, () => []),
+    everyMs,
+  );
+  const busy = await frames(page, 'bench', batches, everyMs);
+  // Completed cards drawn, or completed nodes counted on group cards.
+  const completed = await page.evaluate(
+    () =>
+      document.querySelectorAll('.card[data-status="completed"]').length +
+      [...document.querySelectorAll('.group-card')].reduce((sum, c) => sum + Number(/(\d+) completed/.exec(c.getAttribute('aria-label') ?? '')?.[1] ?? 0), 0),
+  );
+  await page.close();
+  if (completed === 0) throw new Error(`the panel did not take the events in (${g.name})`);
+  return { idle, busy, completed };
+}
+
 async function main(): Promise<void> {
   const floor = await build({
     entryPoints: [join(root, 'scripts', 'bench', 'webview', 'floor.tsx')],
@@ -151,7 +185,7 @@ async function main(): Promise<void> {
   const browser = await launchChromium();
   const size = { width: 1280, height: 800 };
   const g = graph();
-  const init: HostMessage = { type: 'init', workflow: { uri: 'file:///bench.workflow.yaml', name: g.name }, graph: g, runs: [], trusted: true };
+  const init = initOf(g);
 
   const ours: { total: number; layout: number }[] = [];
   const floorTimes: number[] = [];
@@ -173,28 +207,12 @@ async function main(): Promise<void> {
   const layout = median(ours.map((o) => o.layout));
   const floorMedian = median(floorTimes);
 
-  // Frames: the whole graph on screen, then 10,000 events at 5,000 a second (a host message every 16 ms).
-  const page = await openPanel(browser, harness, 'dark', size);
-  await firstPaint(page, init);
-  const stream = events(g);
-  await page.evaluate((m) => window.postMessage(m, '*'), { type: 'runSnapshot', runId: 'bench', following: true, events: [stream[0]] } as HostMessage);
-  const rest = stream.slice(1);
-  const everyMs = 16;
-  const perBatch = Math.round((5000 * everyMs) / 1000);
-  const batches: EngineEvent[][] = [];
-  for (let i = 0; i < rest.length; i += perBatch) batches.push(rest.slice(i, i + perBatch));
-  const idle = await frames(
-    page,
-    null,
-    Array.from({ length: 60 }, () => []),
-    everyMs,
-  );
-  const busy = await frames(page, 'bench', batches, everyMs);
-  const completed = await page.evaluate(() => document.querySelectorAll('.card[data-status="completed"]').length);
-  await page.close();
+  const frames1000 = await streamFrames(browser, harness, size, g);
+  const paint5000 = { phased: await paintRounds(browser, harness, size, phased5000()), flat: await paintRounds(browser, harness, size, flat5000()) };
+  const frames5000 = { phased: await streamFrames(browser, harness, size, phased5000()), flat: await streamFrames(browser, harness, size, flat5000()) };
   await browser.close();
   await harness.close();
-  if (completed === 0) throw new Error('the panel did not take the events in');
+  const { idle, busy, completed } = frames1000;
 
   const js = statSync(join(root, 'dist', 'webview.js')).size;
   const css = statSync(join(root, 'dist', 'webview.css')).size;
@@ -210,6 +228,15 @@ async function main(): Promise<void> {
   console.log(`  median ${ms(median(busy))}, p95 ${ms(percentile(busy, 95))}, longest ${ms(Math.max(...busy))}   target: median ≤ 50 ms`);
   console.log(`  idle   ${ms(median(idle))}, p95 ${ms(percentile(idle, 95))}   ${ratio(median(busy), median(idle))} idle at the median`);
   console.log(`  cards completed at the end: ${completed}`);
+  console.log(`\n5,000 nodes (median of ${ROUNDS} rounds; ratios to React Flow's 1,000 default nodes above)`);
+  for (const [name, paint, f] of [
+    ['ten phases, collapsed', paint5000.phased, frames5000.phased],
+    ['no phases, all cards', paint5000.flat, frames5000.flat],
+  ] as const) {
+    console.log(
+      `  ${name.padEnd(24)} first paint ${ms(paint)} = ${ratio(paint, floorMedian)}; frames at 5,000 events/s: median ${ms(median(f.busy))} = ${ratio(median(f.busy), median(f.idle))} idle`,
+    );
+  }
   console.log(`\nBundle: webview.js ${kb(js)} (${kb(gz)} gzipped), webview.css ${kb(css)}`);
   process.send?.({
     section: 'webview',
@@ -220,6 +247,12 @@ async function main(): Promise<void> {
     frameP95Ms: percentile(busy, 95),
     frameMaxMs: Math.max(...busy),
     idleFrameMs: median(idle),
+    firstPaint5000Ms: paint5000.phased,
+    firstPaint5000FlatMs: paint5000.flat,
+    frame5000Ms: median(frames5000.phased.busy),
+    idleFrame5000Ms: median(frames5000.phased.idle),
+    frame5000FlatMs: median(frames5000.flat.busy),
+    idleFrame5000FlatMs: median(frames5000.flat.idle),
     bundleBytes: js,
     bundleGzipBytes: gz,
     cssBytes: css,

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import {
   DAG_PROTOCOL_VERSION,
+  DEFAULT_COLLAPSE_ABOVE,
   parseWebviewMessage,
   type DagGraph,
   type GraphError,
@@ -193,6 +194,7 @@ export class DagPanel implements vscode.Disposable {
       runs,
       trusted: vscode.workspace.isTrusted,
       ...(selected ? { selected } : {}),
+      collapseAbove: vscode.workspace.getConfiguration('maestro', this.uri).get<number>('dag.collapseAbove', DEFAULT_COLLAPSE_ABOVE),
     });
     // A fresh webview asks for nothing in particular: then the run chosen before it loaded (Show DAG on a run) stands.
     const wanted = runId ?? (this.follow ? null : (this.shown.runId ?? null));

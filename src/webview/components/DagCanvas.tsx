@@ -6,17 +6,18 @@ import ReactFlow, { Background, Controls, MiniMap, type Connection, type Edge, t
 import { CARD_HEIGHT, CARD_WIDTH } from '../layout/grid';
 import { phaseColours } from '../state/navigation';
 import { connectionProblem } from '../state/connections';
-import { canvasKeyHandler } from './canvasKeys';
+import { canvasKeyHandler, expandGroup } from './canvasKeys';
 import { useCanvasView } from './canvasView';
 import { ConnectionLine } from './ConnectionLine';
 import { useBuilder, usePanel, usePanelStore, useController } from './context';
-import { EdgeMarkers, StatusEdge } from './StatusEdge';
+import { BundleEdge, EdgeMarkers, StatusEdge } from './StatusEdge';
+import { GroupCard, type GroupData } from './GroupCard';
 import { NodeCard, type CardData } from './NodeCard';
 import { cardDomId, describeCard } from './status';
 import { NO_CARD } from '../state/runView';
 import { ColourLegend } from './HistoryControls';
 
-const nodeTypes = { card: NodeCard };
+const nodeTypes = { card: NodeCard, group: GroupCard };
 /**
  * Cards stay where the layout puts them; selection and the keyboard are the panel's own (one tab stop, no focusable
  * cards or edges); the wheel scrolls, Ctrl+wheel zooms.
@@ -36,32 +37,37 @@ const FLOW_OPTIONS = {
   maxZoom: 2,
   proOptions: { hideAttribution: true },
 } as const;
-const edgeTypes = { status: StatusEdge };
+const edgeTypes = { status: StatusEdge, bundle: BundleEdge };
 
 function useFlowElements() {
   const graph = usePanel((s) => s.graph);
+  const view = usePanel((s) => s.view);
   const layout = usePanel((s) => s.layout);
   const colours = useMemo(() => phaseColours(graph), [graph]);
-  const nodes = useMemo<Node<CardData>[]>(() => {
+  const nodes = useMemo<Node<CardData | GroupData>[]>(() => {
     if (!graph || !layout) return [];
-    return graph.nodes
-      .filter((n) => layout.positions[n.id])
-      .map((n) => ({
-        id: n.id,
-        type: 'card',
-        position: layout.positions[n.id],
-        data: { node: n, phaseColour: n.phase !== undefined ? colours.get(n.phase) : undefined },
-        draggable: false,
-        width: CARD_WIDTH,
-        height: CARD_HEIGHT,
-      }));
-  }, [graph, layout, colours]);
+    const placed = (id: string) => ({ position: layout.positions[id], draggable: false, width: CARD_WIDTH, height: CARD_HEIGHT });
+    const cards = graph.nodes
+      .filter((n) => view.unitOf[n.id] === n.id && layout.positions[n.id])
+      .map((n) => ({ id: n.id, type: 'card', data: { node: n, phaseColour: n.phase !== undefined ? colours.get(n.phase) : undefined }, ...placed(n.id) }));
+    const groups = Object.values(view.groups)
+      .filter((g) => layout.positions[g.id])
+      .map((g) => ({ id: g.id, type: 'group', data: { group: g, phaseColour: colours.get(g.phase) }, ...placed(g.id) }));
+    return [...cards, ...groups];
+  }, [graph, view, layout, colours]);
   const edges = useMemo<Edge[]>(() => {
     if (!graph || !layout) return [];
-    return graph.nodes.flatMap((n) =>
-      layout.positions[n.id] ? n.needs.filter((d) => layout.positions[d]).map((d) => ({ id: `${d}->${n.id}`, source: d, target: n.id, type: 'status' })) : [],
+    return view.units.flatMap((u) =>
+      layout.positions[u.id]
+        ? u.needs
+            .filter((d) => layout.positions[d])
+            .map((d) => {
+              const count = view.bundled[`${d}->${u.id}`];
+              return { id: `${d}->${u.id}`, source: d, target: u.id, type: count ? 'bundle' : 'status', ...(count ? { data: { count } } : {}) };
+            })
+        : [],
     );
-  }, [graph, layout]);
+  }, [graph, view, layout]);
   return { graph, nodes, edges };
 }
 
@@ -148,15 +154,18 @@ function usePointerHandlers(container: React.RefObject<HTMLDivElement>) {
   return useMemo(() => {
     const s = () => store.getState();
     const onNodeClick: NodeMouseHandler = (_, node) => {
+      const group = s().view.groups[node.id];
+      if (group) return expandGroup(store, group.phase);
       s().selectEdge(null);
       s().select(node.id);
       controller.reveal(node.id);
     };
     const onNodeDoubleClick: NodeMouseHandler = (_, node) => {
-      if (s().run) void controller.openLog(node.id).catch(() => undefined);
+      if (s().run && !s().view.groups[node.id]) void controller.openLog(node.id).catch(() => undefined);
     };
     const onNodeContextMenu: NodeMouseHandler = (e, node) => {
       e.preventDefault();
+      if (s().view.groups[node.id]) return;
       s().select(node.id);
       s().openMenu({ target: { kind: 'node', id: node.id }, x: e.clientX, y: e.clientY });
     };

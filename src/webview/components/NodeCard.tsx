@@ -152,7 +152,7 @@ function CardMetrics({ node, card }: { node: DagNode; card: CardView }) {
   );
 }
 
-function ProgressBar({ label, progress }: { label: string; progress: number }) {
+export function ProgressBar({ label, progress }: { label: string; progress: number }) {
   return (
     <div className="card-progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={progress} aria-label={`${label} progress`}>
       <div className="card-progress-fill" style={{ width: `${Math.min(100, Math.max(0, progress))}%` }} />

@@ -23,6 +23,24 @@ function StatusEdgeView({ source, target, sourceX, sourceY, targetX, targetY, so
 
 export const StatusEdge = memo(StatusEdgeView);
 
+/** An edge to or from a collapsed phase: it stands for `data.count` edges of the graph, and says how many. */
+function BundleEdgeView({ source, target, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, data }: EdgeProps<{ count: number }>) {
+  const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
+  const count = data?.count ?? 1;
+  return (
+    <g className="status-edge bundle-edge edge-idle" data-edge={`${source}->${target}`} data-count={count}>
+      <path className="react-flow__edge-path" d={path} markerEnd="url(#maestro-arrow-idle)" fill="none" />
+      {count > 1 ? (
+        <text className="bundle-count" x={labelX} y={labelY} textAnchor="middle" dominantBaseline="middle">
+          {count}
+        </text>
+      ) : null}
+    </g>
+  );
+}
+
+export const BundleEdge = memo(BundleEdgeView);
+
 /** The arrowheads the edges point with, one per state, so that their colour follows the edge's. */
 export function EdgeMarkers() {
   return (

@@ -1,7 +1,7 @@
 // The run's events, newest last, virtualized (a run of thousands of nodes has tens of thousands of events) and
 // filterable by node and type. It keeps to the newest event while the list is scrolled to the end.
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { formatDuration } from '../../engine/duration';
 import type { EngineEvent } from '../../engine/protocol';
 import { describeEvent, TIMELINE_TYPES } from '../analysis/describeEvent';
@@ -18,6 +18,19 @@ export const nodeOfInstance = (id: string): string => id.split(/[[/]/, 1)[0];
 const eventNode = (e: EngineEvent): string | undefined => ('nodeId' in e ? e.nodeId : undefined);
 
 /**
+ * The nodes the timeline can be filtered by: those with events in it (and the one chosen), in file order. Not
+ * every node of the graph: a big graph's thousand options would cost more to draw than the rest of the panel.
+ */
+function timelineNodeChoices(nodes: readonly { id: string }[], timeline: readonly EngineEvent[], chosen: string | null) {
+  const seen = new Set<string>(chosen ? [chosen] : []);
+  for (const e of timeline) {
+    const id = eventNode(e);
+    if (id !== undefined) seen.add(nodeOfInstance(id));
+  }
+  return [{ value: ALL, label: 'All nodes' }, ...nodes.filter((n) => seen.has(n.id)).map((n) => ({ value: n.id, label: n.id }))];
+}
+
+/**
  * The filters, apart from the list: they sit in the tab strip, outside the tabs' scrolling box, so that their
  * drop-down lists are not clipped by it.
  */
@@ -27,7 +40,7 @@ export function TimelineFilters() {
   const filter = usePanel((s) => s.filter);
   const graph = usePanel((s) => s.graph);
   const shown = filtered(timeline, filter).length;
-  const nodeChoices = [{ value: ALL, label: 'All nodes' }, ...(graph?.nodes ?? []).map((n) => ({ value: n.id, label: n.id }))];
+  const nodeChoices = useMemo(() => timelineNodeChoices(graph?.nodes ?? [], timeline, filter.nodeId), [graph, timeline, filter.nodeId]);
   const typeChoices = [{ value: ALL, label: 'All events' }, ...TIMELINE_TYPES.map((t) => ({ value: t.type, label: t.label }))];
   return (
     <div className="timeline-filters">

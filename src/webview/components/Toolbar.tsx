@@ -19,6 +19,7 @@ export function Toolbar() {
       <AddNodeButton />
       <RunPicker />
       <HistoryControls />
+      <CollapsePhasesButton />
       <div className="toolbar-spacer" />
       <NodeSearch />
       {error ? (
@@ -147,6 +148,23 @@ function NodeSearch() {
         </span>
       ) : null}
     </>
+  );
+}
+
+/** In a graph big enough to collapse, folds the phases the user expanded back into their group cards. */
+function CollapsePhasesButton() {
+  const store = usePanelStore();
+  const expanded = usePanel((s) => (s.view.collapsible ? s.expandedPhases.length : 0));
+  if (!expanded) return null;
+  return (
+    <Button
+      icon="fold"
+      secondary
+      title={`Collapse the ${expanded} expanded phase${expanded === 1 ? '' : 's'} into group cards`}
+      onClick={() => store.getState().collapsePhases()}
+      testId="collapse-phases"
+      label="Collapse phases"
+    />
   );
 }
 

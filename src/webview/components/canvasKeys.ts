@@ -7,6 +7,7 @@ import { neighbourOf, type Direction } from '../state/navigation';
 import type { PanelStore } from '../state/store';
 import { focusField } from './BuildMenu';
 import { cardDomId } from './status';
+import { groupId, isGroupId } from '../state/phaseGroups';
 
 const ARROWS: Record<string, Direction> = { ArrowUp: 'up', ArrowDown: 'down', ArrowLeft: 'left', ArrowRight: 'right' };
 
@@ -34,7 +35,12 @@ const connectingKeys: Keys = ({ store, controller, builder }, e) => {
   if (!c || !s.graph || !s.layout) return false;
   const direction = ARROWS[e.key];
   if (direction) {
-    const target = neighbourOf(s.graph, s.layout, c.target ?? c.from, direction);
+    const target = neighbourOf(
+      s.view.units.filter((u) => !isGroupId(u.id)),
+      s.layout,
+      c.target ?? c.from,
+      direction,
+    );
     if (target) {
       s.setConnecting({ ...c, target });
       controller.focusNode(target);
@@ -73,12 +79,23 @@ const actionKeys: Keys = ({ store, builder }, e) => {
   return true;
 };
 
+/** Expands a collapsed phase where it stands, its first node selected. */
+export function expandGroup(store: PanelStore, phase: string): void {
+  const s = store.getState();
+  const members = s.view.groups[groupId(phase)]?.members ?? [];
+  s.expandPhase(phase);
+  if (members.length) s.select(members[0]);
+  s.announce(`Phase ${phase} expanded: ${members.length} node${members.length === 1 ? '' : 's'}`);
+}
+
 const moveKeys: Keys = ({ store, controller }, e) => {
   const s = store.getState();
   if (!s.graph || !s.layout) return false;
   const direction = ARROWS[e.key];
-  if (direction) {
-    const next = neighbourOf(s.graph, s.layout, s.selected, direction);
+  const group = s.selected ? s.view.groups[s.selected] : undefined;
+  if (group && e.key === 'Enter') expandGroup(store, group.phase);
+  else if (direction) {
+    const next = neighbourOf(s.view.units, s.layout, s.selected, direction);
     if (next) {
       s.select(next);
       controller.focusNode(next);

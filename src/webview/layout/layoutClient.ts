@@ -9,7 +9,7 @@ const simpleLayout = (nodes: readonly LayoutNode[]) => gridLayout(nodes, layersO
 export class LayoutClient {
   private worker: Worker | undefined;
   private nextId = 1;
-  private readonly pending = new Map<number, { nodes: LayoutNode[]; resolve: (r: LayoutResult) => void }>();
+  private readonly pending = new Map<number, { nodes: LayoutNode[]; resolve: (r: LayoutResult) => void; early?: (r: LayoutResult) => void }>();
 
   /** `onProblem` hears why the panel fell back to the simple layout. */
   constructor(private readonly onProblem: (message: string) => void = () => undefined) {
@@ -24,21 +24,25 @@ export class LayoutClient {
     }
   }
 
-  /** Lays out a graph. Never fails: where the worker cannot, the simple layered layout stands in. */
-  layout(nodes: LayoutNode[], previous?: LayoutResult): Promise<LayoutResult> {
+  /**
+   * Lays out a graph: `early` hears a fast layout to paint while the final one is made. Never fails: where the
+   * worker cannot, the simple layered layout stands in.
+   */
+  layout(nodes: LayoutNode[], previous?: LayoutResult, early?: (r: LayoutResult) => void): Promise<LayoutResult> {
     if (!this.worker) return Promise.resolve(simpleLayout(nodes));
     const id = this.nextId++;
     const request: LayoutRequest = { id, nodes, ...(previous ? { previous } : {}) };
     return new Promise((resolve) => {
-      this.pending.set(id, { nodes, resolve });
+      this.pending.set(id, { nodes, resolve, early });
       this.worker!.postMessage(request);
     });
   }
 
   private settle(reply: LayoutReply): void {
     const p = this.pending.get(reply.id);
-    this.pending.delete(reply.id);
     if (!p) return;
+    if ('result' in reply && !reply.final) return p.early?.(reply.result);
+    this.pending.delete(reply.id);
     if ('error' in reply) {
       this.onProblem(`layout failed: ${reply.error}`);
       p.resolve(simpleLayout(p.nodes));

@@ -7,5 +7,8 @@ export interface LayoutRequest {
   previous?: LayoutResult;
 }
 
-/** Layout worker → panel. */
-export type LayoutReply = { id: number; result: LayoutResult } | { id: number; error: string };
+/**
+ * Layout worker → panel. A request may be answered twice: a fast layout to paint at once (`final: false`), then
+ * dagre's refinement of it.
+ */
+export type LayoutReply = { id: number; result: LayoutResult; final: boolean } | { id: number; error: string };

@@ -1,5 +1,5 @@
 // Keyboard navigation between the cards of the graph. Pure.
-import type { LayoutResult } from '../layout/grid';
+import type { LayoutNode, LayoutResult } from '../layout/grid';
 import type { DagGraph } from '../protocol';
 
 export type Direction = 'up' | 'down' | 'left' | 'right';
@@ -8,8 +8,8 @@ export type Direction = 'up' | 'down' | 'left' | 'right';
  * The node an arrow key moves to from `from`: up to a node it needs, down to a node that needs it (the one nearest
  * in x), left and right to the nearest node in the same layer. With nothing selected, the first node of the file.
  */
-export function neighbourOf(graph: DagGraph, layout: LayoutResult, from: string | null, direction: Direction): string | null {
-  const placed = graph.nodes.filter((n) => layout.positions[n.id]);
+export function neighbourOf(units: readonly LayoutNode[], layout: LayoutResult, from: string | null, direction: Direction): string | null {
+  const placed = units.filter((n) => layout.positions[n.id]);
   if (placed.length === 0) return null;
   const at = from ? layout.positions[from] : undefined;
   if (!from || !at) return placed[0].id;
@@ -24,12 +24,12 @@ export function neighbourOf(graph: DagGraph, layout: LayoutResult, from: string 
     }
     return best;
   };
-  const self = graph.nodes.find((n) => n.id === from);
+  const self = units.find((n) => n.id === from);
   switch (direction) {
     case 'up':
       return nearest(self?.needs ?? []) ?? from;
     case 'down':
-      return nearest(graph.nodes.filter((n) => n.needs.includes(from)).map((n) => n.id)) ?? from;
+      return nearest(units.filter((n) => n.needs.includes(from)).map((n) => n.id)) ?? from;
     case 'left':
     case 'right': {
       const layer = layout.layers[from];

@@ -4,9 +4,10 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { EngineEvent, LogLine } from '../../engine/protocol';
 import type { LayoutResult } from '../layout/grid';
-import type { DagGraph, GraphError, RunListItem } from '../protocol';
+import { DEFAULT_COLLAPSE_ABOVE, type DagGraph, type GraphError, type RunListItem } from '../protocol';
 import { builderActions, type BuilderActions, type BuilderState } from './builder';
 import { HISTORY_INITIAL, historyActions, type HistoryActions, type HistoryState } from './history';
+import { graphView, type GraphView } from './phaseGroups';
 import { cardOf, RunFold, type CardView, type InstanceView, type RunHeader } from './runView';
 
 export type BottomTab = 'timeline' | 'gantt';
@@ -24,6 +25,13 @@ export interface PanelState extends BuilderState, HistoryState {
   graph?: DagGraph;
   /** Why the latest text does not parse, while the graph above stays. */
   graphError?: GraphError;
+  /** What is drawn of the graph: its nodes, with phases collapsed into group cards in a big graph. */
+  view: GraphView;
+  /** Graphs with more nodes than this are drawn with their phases collapsed; 0: never. */
+  collapseAbove: number;
+  /** The phases the user expanded. */
+  expandedPhases: readonly string[];
+  /** The layout of the view's units. */
   layout?: LayoutResult;
   /** The structure the layout was made for (see structureKey). */
   layoutKey?: string;
@@ -54,6 +62,10 @@ export interface PanelActions extends BuilderActions, HistoryActions {
   /** A new graph (or a parse error with the best-effort graph): the last good graph stays while there is an error. */
   setGraph(graph: DagGraph | undefined, error: GraphError | undefined): void;
   setLayout(key: string, layout: LayoutResult): void;
+  setCollapseAbove(collapseAbove: number): void;
+  expandPhase(phase: string): void;
+  /** Collapses every phase the user expanded again. */
+  collapsePhases(): void;
   setNotice(notice: string | undefined): void;
   setRuns(runs: RunListItem[]): void;
   setRunChoice(runId: string | null): void;
@@ -65,6 +77,7 @@ export interface PanelActions extends BuilderActions, HistoryActions {
   seedLogTail(instanceId: string, lines: readonly LogLine[], liveLinesBefore: number): void;
   /** Applies live events of the run shown (a frame's worth at a time). */
   applyEvents(events: readonly EngineEvent[]): void;
+  /** Selects a node, expanding its phase if it is collapsed. */
   select(nodeId: string | null, instanceId?: string | null): void;
   setNow(now: number): void;
   setBottomTab(tab: BottomTab): void;
@@ -133,8 +146,10 @@ function runActions(set: Set, get: Get): RunActions {
   };
 }
 
-const INITIAL: Omit<PanelState, 'now'> = {
+const INITIAL: Omit<PanelState, 'now' | 'view'> = {
   trusted: true,
+  collapseAbove: DEFAULT_COLLAPSE_ABOVE,
+  expandedPhases: [],
   runs: [],
   runChoice: null,
   instances: {},
@@ -157,6 +172,7 @@ export function createPanelStore(initial: Partial<PanelState> = {}): PanelStore 
   return createStore<PanelState & PanelActions>()((set, get) => ({
     ...INITIAL,
     now: Date.now(),
+    view: graphView(initial.graph, initial.collapseAbove ?? DEFAULT_COLLAPSE_ABOVE, new Set(initial.expandedPhases)),
     ...initial,
     ...builderActions(set, get),
     ...historyActions(set),
@@ -166,13 +182,36 @@ export function createPanelStore(initial: Partial<PanelState> = {}): PanelStore 
     setGraph(graph, error) {
       if (!graph) return set({ graphError: error });
       if (error && get().graph) return set({ graphError: error });
-      set({ graph, graphError: error });
+      const { collapseAbove, expandedPhases } = get();
+      set({ graph, graphError: error, view: graphView(graph, collapseAbove, new Set(expandedPhases)) });
     },
     setLayout: (layoutKey, layout) => set({ layoutKey, layout }),
+    setCollapseAbove(collapseAbove) {
+      if (collapseAbove !== get().collapseAbove) set({ collapseAbove, view: graphView(get().graph, collapseAbove, new Set(get().expandedPhases)) });
+    },
+    expandPhase(phase) {
+      const { graph, collapseAbove, expandedPhases } = get();
+      if (expandedPhases.includes(phase)) return;
+      const expanded = [...expandedPhases, phase];
+      set({ expandedPhases: expanded, view: graphView(graph, collapseAbove, new Set(expanded)) });
+    },
+    collapsePhases() {
+      const { graph, collapseAbove, selected, view } = get();
+      const next = graphView(graph, collapseAbove, new Set());
+      set({ expandedPhases: [], view: next, ...(selected && next.unitOf[selected] !== selected && view.unitOf[selected] ? { selected: null } : {}) });
+    },
     setNotice: (notice) => set({ notice }),
     setRuns: (runs) => set({ runs }),
     setRunChoice: (runChoice) => set({ runChoice }),
-    select: (selected, instanceId = null) => set({ selected, selectedInstance: instanceId }),
+    select(selected, instanceId = null) {
+      const { view, graph } = get();
+      const unit = selected ? view.unitOf[selected] : undefined;
+      if (selected && unit && unit !== selected) {
+        const phase = view.groups[unit]?.phase ?? graph?.nodes.find((n) => n.id === selected)?.phase;
+        if (phase !== undefined) get().expandPhase(phase);
+      }
+      set({ selected, selectedInstance: instanceId });
+    },
     setNow: (now) => set({ now }),
     setBottomTab: (bottomTab) => set({ bottomTab, bottomOpen: true }),
     setBottomOpen: (bottomOpen) => set({ bottomOpen }),

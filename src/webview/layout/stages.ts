@@ -1,0 +1,29 @@
+// Which layouts a graph gets, in order. Dagre's crossing minimization is the best layout but costs about a second
+// per thousand nodes, so a big graph is painted first with the fast layout and refined after; past a size where
+// dagre would take many seconds, the fast layout is the layout. Pure.
+import { fastLayout } from './fastLayout';
+import type { LayoutNode, LayoutResult } from './grid';
+import { layoutGraph } from './layout';
+
+/** Graphs with more nodes than this are painted with the fast layout before dagre's. */
+export const FAST_FIRST_ABOVE = 150;
+/** Graphs with more nodes than this keep the fast layout. */
+export const REFINE_UP_TO = 2000;
+
+export interface LayoutStage {
+  final: boolean;
+  run(): LayoutResult;
+}
+
+/**
+ * The stages of a graph's layout. An edit (a previous layout given) goes straight to dagre where dagre may run,
+ * so that the cards move once, not twice.
+ */
+export function layoutStages(nodes: readonly LayoutNode[], previous?: LayoutResult): LayoutStage[] {
+  const refine = nodes.length <= REFINE_UP_TO;
+  const fast: LayoutStage = { final: !refine, run: () => fastLayout(nodes, previous) };
+  const full: LayoutStage = { final: true, run: () => layoutGraph(nodes, previous) };
+  if (!refine) return [fast];
+  if (previous || nodes.length <= FAST_FIRST_ABOVE) return [full];
+  return [fast, full];
+}

@@ -1,0 +1,129 @@
+// Big graphs in Chromium: phases collapsed into group cards past the threshold (a click, search and the editor
+// expand them; the toolbar folds them back), a run's progress on a group card, and a graph with no phases painted
+// with the fast layout before dagre's.
+import { strict as assert } from 'node:assert';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import type { EngineEvent } from '../../src/engine/protocol';
+import type { DagGraph, HostMessage } from '../../src/webview/protocol';
+import { layeredGraph, root } from './fixtures';
+import { audit, describeFindings } from './axe';
+import { chromiumSuite, openPanel, send } from './harness';
+
+const shots = join(root, 'test-results', 'webview');
+const WORKFLOW = { uri: 'file:///work/big.workflow.yaml', name: 'Big' };
+const init = (graph: DagGraph, collapseAbove?: number): HostMessage => ({
+  type: 'init',
+  workflow: WORKFLOW,
+  graph,
+  runs: [],
+  trusted: true,
+  ...(collapseAbove !== undefined ? { collapseAbove } : {}),
+});
+/** 12 layers of 5 nodes: build (layers 0–3), test (4–7), ship (8–11). */
+const phased = () => layeredGraph(12, 5, (l) => ['build', 'test', 'ship'][Math.floor(l / 4)]);
+const groupCount = (page: Page) => page.locator('.group-card').count();
+const cardCount = (page: Page) => page.locator('.card[data-node]').count();
+
+describe('big graphs in Chromium', function () {
+  this.timeout(60_000);
+  const chromium = chromiumSuite(root);
+  let page: Page;
+  afterEach(async () => {
+    const violations = await page.evaluate(() => window.__cspViolations);
+    assert.deepEqual(violations, [], 'the panel broke its Content-Security-Policy');
+    await page.close();
+  });
+
+  it('draws each phase as a group card past the threshold; a click expands one in place, the toolbar folds it back', async () => {
+    page = await openPanel(chromium.browser(), chromium.harness(), 'dark', { width: 1280, height: 800 });
+    await send(page, init(phased(), 20));
+    await page.waitForSelector('.group-card[data-group="test"]');
+    assert.equal(await groupCount(page), 3);
+    assert.equal(await cardCount(page), 0);
+    // build → test stands for the 10 edges from build's last layer into test's first.
+    assert.equal(await page.getAttribute('.bundle-edge[data-edge="phase:build->phase:test"]', 'data-count'), '10');
+    assert.match((await page.getAttribute('.group-card[data-group="build"]', 'aria-label'))!, /Phase build, 20 nodes, collapsed/);
+    await page.screenshot({ path: join(shots, 'big-collapsed.png') });
+
+    await page.click('.group-card[data-group="test"]');
+    await page.waitForSelector('.card[data-node="n4_0"]');
+    assert.equal(await groupCount(page), 2);
+    assert.equal(await page.getAttribute('.bundle-edge[data-edge="phase:build->n4_0"]', 'data-count'), '2');
+    assert.match(
+      await page
+        .locator('[role="status"], [aria-live]')
+        .allInnerTexts()
+        .then((t) => t.join(' ')),
+      /Phase test expanded: 20 nodes/,
+    );
+    await page.screenshot({ path: join(shots, 'big-phase-expanded.png') });
+
+    await page.click('[data-testid="collapse-phases"]');
+    await page.waitForFunction(() => document.querySelectorAll('.group-card').length === 3);
+    assert.equal(await page.locator('[data-testid="collapse-phases"]').count(), 0);
+  });
+
+  it('expands the phase of a node that search or the editor reaches, and selects it', async () => {
+    page = await openPanel(chromium.browser(), chromium.harness(), 'light');
+    await send(page, init(phased(), 20));
+    await page.waitForSelector('.group-card[data-group="ship"]');
+    await page.fill('[data-testid="search"] input, input[type="search"]', 'n9_3');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.card[data-node="n9_3"].selected');
+    assert.equal(await groupCount(page), 2);
+    await send(page, { type: 'select', nodeId: 'n1_1' });
+    await page.waitForSelector('.card[data-node="n1_1"].selected');
+    assert.equal(await groupCount(page), 1);
+  });
+
+  it("shows a run on a group card: its nodes' statuses counted, their progress together, the slowest running node", async () => {
+    page = await openPanel(chromium.browser(), chromium.harness(), 'dark', { width: 520, height: 760 });
+    const graph = phased();
+    await send(page, init(graph, 20));
+    await page.waitForSelector('.group-card[data-group="build"]');
+    const runId = 'r1';
+    const t0 = Date.now() - 60_000;
+    let seq = 0;
+    const base = { runId, ts: t0 };
+    const events: EngineEvent[] = [
+      {
+        ...base,
+        type: 'workflow:started',
+        seq: seq++,
+        workflow: { name: 'Big', path: '/work/big.workflow.yaml', hash: 'h' },
+        inputs: {},
+        nodes: graph.nodes.map((n) => ({ id: n.id, nodeId: n.id, name: n.label, kind: 'run', needs: n.needs })),
+        concurrency: 8,
+      },
+    ];
+    // build: 18 completed, n3_3 running since t0 + 5 s, n3_4 running since t0 + 1 s (the slowest), the rest pending.
+    for (const n of graph.nodes.slice(0, 18)) {
+      events.push({ ...base, type: 'node:started', seq: seq++, nodeId: n.id, attempt: 1 });
+      events.push({ ...base, type: 'node:completed', seq: seq++, nodeId: n.id, attempt: 1, outputs: {}, artifacts: [], durationMs: 5 });
+    }
+    events.push({ ...base, ts: t0 + 5000, type: 'node:started', seq: seq++, nodeId: 'n3_3', attempt: 1 });
+    events.push({ ...base, ts: t0 + 1000, type: 'node:started', seq: seq++, nodeId: 'n3_4', attempt: 1 });
+    events.push({ ...base, type: 'node:progress', seq: seq++, nodeId: 'n3_4', progress: 50 });
+    await send(page, { type: 'runSnapshot', runId, following: true, events });
+    const build = page.locator('.group-card[data-group="build"]');
+    await page.waitForFunction(() => document.querySelector('.group-card[data-group="build"]')?.textContent?.includes('slowest'));
+    assert.match((await build.getAttribute('aria-label'))!, /2 running, 18 completed/);
+    assert.match(await build.innerText(), /slowest: n3_4/);
+    // (18 × 100 + 50 + 0) / 20 = 92.5, rounded.
+    assert.equal(await build.locator('[role="progressbar"]').getAttribute('aria-valuenow'), '93');
+    assert.match((await page.getAttribute('.group-card[data-group="test"]', 'aria-label'))!, /Phase test, 20 nodes, collapsed: 20 pending\. Enter expands it/);
+    await page.screenshot({ path: join(shots, 'big-collapsed-running-narrow.png') });
+    assert.equal(describeFindings(await audit(page)), '', 'axe findings');
+  });
+
+  it('paints a big graph without phases with the fast layout first, then the refined one, each node drawn once', async () => {
+    page = await openPanel(chromium.browser(), chromium.harness(), 'light');
+    await send(page, init(layeredGraph(30, 10)));
+    await page.waitForFunction(() => performance.getEntriesByName('maestro:layout-done').length >= 2, undefined, { timeout: 30_000 });
+    await page.waitForSelector('.card[data-node="n0_0"]');
+    assert.equal(await groupCount(page), 0);
+    const ids = await page.locator('.card[data-node]').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-node')));
+    assert.equal(new Set(ids).size, ids.length);
+  });
+});
