@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { KeptLayouts } from './dag/keptLayouts';
 import { DagPanels } from './dag/dagPanels';
 import { InsightsPanels } from './insights/insightsPanels';
 import { EditHighlight } from './dag/workflowEditing';
@@ -48,6 +49,7 @@ export class Ctx implements EngineLink {
       log: this.log,
       bundle: vscode.Uri.joinPath(extension.extensionUri, 'dist'),
       highlight: this.editHighlight,
+      layouts: new KeptLayouts(extension.workspaceState),
     });
     this.insights = new InsightsPanels({
       runs: this.runs,

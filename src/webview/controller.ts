@@ -1,10 +1,10 @@
 // Wires the host, the store and the layout worker together: host messages into the store (live events once per
 // frame), graphs to the layout worker, the panel's state saved for reloads, and the intents components send back.
-import { structureKey, type LayoutResult } from './layout/grid';
+import { FAST_FIRST_ABOVE, placesAll, structureHash, structureKey, type LayoutResult } from './layout/grid';
 import { LayoutClient } from './layout/layoutClient';
 import { feedHistory } from './state/historyFeed';
 import type { EditAction } from '../engine/edits/action';
-import type { HostMessage, RunControl, WebviewResult } from './protocol';
+import type { HostMessage, KeptLayout, RunControl, WebviewResult } from './protocol';
 import { FrameBatcher } from './state/frameBatcher';
 import type { PanelStore } from './state/store';
 import type { EngineEvent } from '../engine/protocol';
@@ -77,15 +77,25 @@ function persistState(store: PanelStore, host: Host, workflowUri: string | undef
   });
 }
 
-/** Lays out each new structure in the worker, one at a time, the newest last. */
-function layoutScheduler(store: PanelStore, layouts: LayoutClient): () => void {
+/**
+ * Lays out each new structure in the worker, one at a time, the newest last. The panel's first layout is the one
+ * the host kept from the last time, when it was made for the same structure; a big graph's final layout is sent to
+ * the host to keep.
+ */
+function layoutScheduler(store: PanelStore, layouts: LayoutClient, host: Host): { layoutIfNeeded: () => void; offerKept: (kept: KeptLayout) => void } {
   let inFlight = false;
+  let kept: KeptLayout | undefined;
   const layoutIfNeeded = () => {
     const { graph, view, layoutKey, layout } = store.getState();
     if (!graph || inFlight) return;
     const nodes = view.units;
     const key = structureKey(nodes);
     if (key === layoutKey) return;
+    const hash = structureHash(key);
+    if (!layout && kept?.key === hash && placesAll(kept.layout, nodes)) {
+      performance.mark('maestro:layout-kept');
+      return store.getState().setLayout(key, kept.layout);
+    }
     inFlight = true;
     performance.mark('maestro:layout-requested');
     const early = (result: LayoutResult) => {
@@ -96,21 +106,28 @@ function layoutScheduler(store: PanelStore, layouts: LayoutClient): () => void {
       performance.mark('maestro:layout-done');
       inFlight = false;
       store.getState().setLayout(key, result);
+      if (nodes.length > FAST_FIRST_ABOVE) host.post({ type: 'keepLayout', key: hash, layout: result });
       // The graph may have changed while the worker was busy: lay out the newest one.
       layoutIfNeeded();
     });
   };
-  return layoutIfNeeded;
+  return { layoutIfNeeded, offerKept: (k) => (kept = k) };
 }
 
 /** What the host says, into the store (live events once per frame). */
-function hostMessageHandler(store: PanelStore, events: FrameBatcher<EngineEvent>, focusNode: (id: string) => void): (m: HostMessage) => void {
+function hostMessageHandler(
+  store: PanelStore,
+  events: FrameBatcher<EngineEvent>,
+  focusNode: (id: string) => void,
+  offerKept: (kept: KeptLayout) => void,
+): (m: HostMessage) => void {
   return (m) => {
     const s = store.getState();
     switch (m.type) {
       case 'init':
         s.setWorkflow({ uri: m.workflow.uri, name: m.workflow.name }, m.trusted);
         if (m.collapseAbove !== undefined) s.setCollapseAbove(m.collapseAbove);
+        if (m.keptLayout) offerKept(m.keptLayout);
         s.setGraph(m.graph, m.graphError);
         s.setRuns(m.runs);
         if (m.selected !== undefined) s.select(m.selected);
@@ -194,8 +211,8 @@ export function startController(store: PanelStore, host: Host): Controller {
     (cb) => requestAnimationFrame(() => cb()),
   );
   const workflowUri = restoreSavedState(store, host);
-  const layoutIfNeeded = layoutScheduler(store, layouts);
-  const onMessage = hostMessageHandler(store, events, (id) => controller.focusNode(id));
+  const { layoutIfNeeded, offerKept } = layoutScheduler(store, layouts, host);
+  const onMessage = hostMessageHandler(store, events, (id) => controller.focusNode(id), offerKept);
   const unlisten = host.listen(onMessage, (raw) =>
     store.getState().setNotice(`ignored a message the panel does not understand: ${JSON.stringify(raw).slice(0, 120)}`),
   );

@@ -7,6 +7,7 @@ import { isBoolean, isInteger, isObject, isString, isText, type Json } from '../
 import { parseEditAction, type EditAction } from '../engine/edits/action';
 import type { EngineEvent, LogLine, RunListEntry } from '../engine/protocol';
 import type { Forecast } from '../engine/insights/forecast';
+import type { LayoutResult } from './layout/grid';
 
 export const DAG_PROTOCOL_VERSION = 3;
 
@@ -104,6 +105,8 @@ export type HostMessage =
       selected?: string;
       /** `maestro.dag.collapseAbove`: graphs with more nodes are drawn with their phases collapsed; 0: never. */
       collapseAbove?: number;
+      /** The last layout the panel made of this workflow, to paint at once if the structure is the same. */
+      keptLayout?: KeptLayout;
     }
   /** The workflow's text changed (saved or not): its new graph, or why it does not parse (then `graph` is absent). */
   | { type: 'graph'; graph?: DagGraph; graphError?: GraphError }
@@ -162,6 +165,12 @@ export type WebviewRequestType = keyof WebviewRequests;
 export type WebviewRequest = { [K in WebviewRequestType]: { type: K } & WebviewRequests[K]['params'] }[WebviewRequestType];
 export type WebviewResult<K extends WebviewRequestType> = WebviewRequests[K]['result'];
 
+/** A layout the panel made, named by the hash of the structure it was made for (see structureHash). */
+export interface KeptLayout {
+  key: string;
+  layout: LayoutResult;
+}
+
 /** Webview → host. */
 export type WebviewMessage =
   /**
@@ -173,6 +182,8 @@ export type WebviewMessage =
   | { type: 'reveal'; nodeId: string }
   /** Show this run (null: follow the workflow's latest run, switching to each new one). */
   | { type: 'selectRun'; runId: string | null }
+  /** Keep this layout for the next time the workflow's panel opens. */
+  | ({ type: 'keepLayout' } & KeptLayout)
   | (WebviewRequest & { requestId: number });
 
 const CONTROLS = { run: true, runWithInputs: true, pause: true, resume: true, cancel: true, retryFailed: true } satisfies Record<RunControl, true>;
@@ -213,12 +224,24 @@ export function parseWebviewMessage(v: unknown): { message: WebviewMessage } | {
     return isInteger(v.protocolVersion) && (v.runId === null || isText(v.runId)) ? ok : fail('protocolVersion must be a number and runId a run id or null');
   if (v.type === 'reveal') return isText(v.nodeId) ? ok : fail('nodeId must be a non-empty string');
   if (v.type === 'selectRun') return v.runId === null || isText(v.runId) ? ok : fail('runId must be a run id or null');
+  if (v.type === 'keepLayout') return isKeptLayout(v) ? ok : fail('needs key and layout (positions, layers, width and height)');
   const check = (REQUEST_CHECKS as Record<string, [(v: Json) => boolean, string] | undefined>)[v.type];
   if (!check) return fail('unknown message type');
   if (!isInteger(v.requestId)) return fail('requestId must be an integer');
   return check[0](v) ? ok : fail(`needs ${check[1]}`);
 }
 
+const isPoint = (v: unknown) => isObject(v) && Number.isFinite(v.x) && Number.isFinite(v.y);
+const isKeptLayout = (v: unknown): v is KeptLayout =>
+  isObject(v) &&
+  isText(v.key) &&
+  isObject(v.layout) &&
+  isObject(v.layout.positions) &&
+  Object.values(v.layout.positions).every(isPoint) &&
+  isObject(v.layout.layers) &&
+  Object.values(v.layout.layers).every(isInteger) &&
+  Number.isFinite(v.layout.width) &&
+  Number.isFinite(v.layout.height);
 const isGraph = (v: unknown): v is DagGraph =>
   isObject(v) && isString(v.name) && Array.isArray(v.nodes) && v.nodes.every((n) => isObject(n) && isText(n.id) && Array.isArray(n.needs));
 const isRunList = (v: unknown): boolean =>
@@ -232,7 +255,8 @@ const HOST_CHECKS = {
     isRunList(v.runs) &&
     (v.graph === undefined || isGraph(v.graph)) &&
     isBoolean(v.trusted) &&
-    (v.collapseAbove === undefined || (isInteger(v.collapseAbove) && v.collapseAbove >= 0)),
+    (v.collapseAbove === undefined || (isInteger(v.collapseAbove) && v.collapseAbove >= 0)) &&
+    (v.keptLayout === undefined || isKeptLayout(v.keptLayout)),
   graph: (v) => v.graph === undefined || isGraph(v.graph),
   runs: (v) => isRunList(v.runs),
   runSnapshot: (v) => Array.isArray(v.events) && isBoolean(v.following) && (v.runId === undefined || isText(v.runId)),

@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { fastLayout } from '../../src/webview/layout/fastLayout';
-import { CARD_HEIGHT, CARD_WIDTH, layersOf, type LayoutNode, type LayoutResult } from '../../src/webview/layout/grid';
-import { FAST_FIRST_ABOVE, layoutStages, REFINE_UP_TO } from '../../src/webview/layout/stages';
+import { CARD_HEIGHT, CARD_WIDTH, FAST_FIRST_ABOVE, layersOf, REFINE_UP_TO, type LayoutNode, type LayoutResult } from '../../src/webview/layout/grid';
+import { layoutStages } from '../../src/webview/layout/stages';
 
 /** A random graph: each node needs some of the nodes before it, and now and then one after it (a cycle) or itself. */
 const graphs = fc

@@ -5,10 +5,10 @@ import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import type { EngineEvent } from '../../src/engine/protocol';
-import type { DagGraph, HostMessage } from '../../src/webview/protocol';
+import type { DagGraph, HostMessage, WebviewMessage } from '../../src/webview/protocol';
 import { layeredGraph, root } from './fixtures';
 import { audit, describeFindings } from './axe';
-import { chromiumSuite, openPanel, send } from './harness';
+import { chromiumSuite, openPanel, posted, send } from './harness';
 
 const shots = join(root, 'test-results', 'webview');
 const WORKFLOW = { uri: 'file:///work/big.workflow.yaml', name: 'Big' };
@@ -48,7 +48,8 @@ describe('big graphs in Chromium', function () {
 
     await page.click('.group-card[data-group="test"]');
     await page.waitForSelector('.card[data-node="n4_0"]');
-    assert.equal(await groupCount(page), 2);
+    // The ship card may be below the view now (drawn only in view): build's stays, test's is gone.
+    await page.waitForFunction(() => document.querySelector('.group-card[data-group="build"]') && !document.querySelector('.group-card[data-group="test"]'));
     assert.equal(await page.getAttribute('.bundle-edge[data-edge="phase:build->n4_0"]', 'data-count'), '2');
     assert.match(
       await page
@@ -125,5 +126,31 @@ describe('big graphs in Chromium', function () {
     assert.equal(await groupCount(page), 0);
     const ids = await page.locator('.card[data-node]').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-node')));
     assert.equal(new Set(ids).size, ids.length);
+  });
+
+  it("sends a big graph's final layout to be kept, and paints a kept layout at once without laying out again", async () => {
+    page = await openPanel(chromium.browser(), chromium.harness(), 'light');
+    const graph = layeredGraph(20, 10);
+    await send(page, init(graph));
+    await page.waitForFunction(() => window.__posted.some((m) => m.type === 'keepLayout'), undefined, { timeout: 30_000 });
+    const kept = (await posted(page)).find((m) => m.type === 'keepLayout') as Extract<WebviewMessage, { type: 'keepLayout' }>;
+    assert.equal(Object.keys(kept.layout.positions).length, 200);
+    const drawn = await page.getAttribute('.react-flow__node[data-id="n0_0"]', 'style');
+    await page.close();
+
+    page = await openPanel(chromium.browser(), chromium.harness(), 'light');
+    await send(page, { ...init(graph), keptLayout: { key: kept.key, layout: kept.layout } } as HostMessage);
+    await page.waitForSelector('.card[data-node="n0_0"]');
+    const marks = await page.evaluate(() => ['maestro:layout-kept', 'maestro:layout-requested'].map((n) => performance.getEntriesByName(n).length));
+    assert.deepEqual(marks, [1, 0]);
+    assert.equal(await page.getAttribute('.react-flow__node[data-id="n0_0"]', 'style'), drawn);
+    assert.equal((await posted(page)).filter((m) => m.type === 'keepLayout').length, 0);
+    await page.close();
+
+    // A kept layout of another structure is passed over.
+    page = await openPanel(chromium.browser(), chromium.harness(), 'light');
+    await send(page, { ...init(layeredGraph(20, 11)), keptLayout: { key: kept.key, layout: kept.layout } } as HostMessage);
+    await page.waitForFunction(() => performance.getEntriesByName('maestro:layout-requested').length === 1);
+    assert.equal(await page.evaluate(() => performance.getEntriesByName('maestro:layout-kept').length), 0);
   });
 });

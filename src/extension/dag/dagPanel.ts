@@ -20,6 +20,7 @@ import type { RunEntry, RunManager } from '../runs/runManager';
 import { sameWorkflow } from '../workflowIdentity';
 import { dagGraphOf } from './dagGraph';
 import { answer, type PanelContext } from './panelRequests';
+import type { KeptLayouts } from './keptLayouts';
 import { ShownRun } from './shownRun';
 import { dagPanelHtml } from './webviewHtml';
 import { WorkflowEditing, type EditHighlight } from './workflowEditing';
@@ -37,6 +38,7 @@ export interface DagPanelServices {
   /** The folder of the bundle (`dist/`), the only place the webview may load from. */
   bundle: vscode.Uri;
   highlight: EditHighlight;
+  layouts: KeptLayouts;
 }
 
 /**
@@ -157,6 +159,9 @@ export class DagPanel implements vscode.Disposable {
       case 'reveal':
         await this.revealDefinition(m.nodeId);
         return;
+      case 'keepLayout':
+        await this.s.layouts.keep(this.uri, { key: m.key, layout: m.layout });
+        return;
       case 'selectRun':
         this.follow = m.runId === null;
         this.showRun(m.runId ?? this.latestRun()?.runId);
@@ -194,6 +199,7 @@ export class DagPanel implements vscode.Disposable {
       runs,
       trusted: vscode.workspace.isTrusted,
       ...(selected ? { selected } : {}),
+      ...(this.s.layouts.get(this.uri) ? { keptLayout: this.s.layouts.get(this.uri) } : {}),
       collapseAbove: vscode.workspace.getConfiguration('maestro', this.uri).get<number>('dag.collapseAbove', DEFAULT_COLLAPSE_ABOVE),
     });
     // A fresh webview asks for nothing in particular: then the run chosen before it loaded (Show DAG on a run) stands.

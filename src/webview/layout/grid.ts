@@ -6,6 +6,11 @@ export const CARD_HEIGHT = 92;
 export const NODE_SEP = 36;
 export const RANK_SEP = 48;
 
+/** Graphs with more nodes than this are painted with the fast layout before dagre's, and their layouts kept. */
+export const FAST_FIRST_ABOVE = 150;
+/** Graphs with more nodes than this keep the fast layout. */
+export const REFINE_UP_TO = 2000;
+
 export interface LayoutNode {
   id: string;
   needs: readonly string[];
@@ -23,6 +28,18 @@ export interface LayoutResult {
 /** What decides the layout: node ids and edges. When it is unchanged, an edit keeps every position. */
 export function structureKey(nodes: readonly LayoutNode[]): string {
   return nodes.map((n) => `${n.id}<${n.needs.join(',')}`).join('\n');
+}
+
+/** A short digest of the structure key (FNV-1a, 32 bits, and the key's length), to name a kept layout by. */
+export function structureHash(key: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return `${key.length.toString(36)}-${(h >>> 0).toString(36)}`;
+}
+
+/** Whether a layout places every node, so that it can be drawn as it is. */
+export function placesAll(layout: LayoutResult, nodes: readonly LayoutNode[]): boolean {
+  return nodes.every((n) => layout.positions[n.id] && layout.layers[n.id] !== undefined);
 }
 
 /** Layers by longest path from the sources; nodes on cycles get the layer after the deepest node they reach. */

@@ -2,13 +2,8 @@
 // per thousand nodes, so a big graph is painted first with the fast layout and refined after; past a size where
 // dagre would take many seconds, the fast layout is the layout. Pure.
 import { fastLayout } from './fastLayout';
-import type { LayoutNode, LayoutResult } from './grid';
+import { FAST_FIRST_ABOVE, REFINE_UP_TO, type LayoutNode, type LayoutResult } from './grid';
 import { layoutGraph } from './layout';
-
-/** Graphs with more nodes than this are painted with the fast layout before dagre's. */
-export const FAST_FIRST_ABOVE = 150;
-/** Graphs with more nodes than this keep the fast layout. */
-export const REFINE_UP_TO = 2000;
 
 export interface LayoutStage {
   final: boolean;
