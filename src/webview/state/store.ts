@@ -168,53 +168,57 @@ const INITIAL: Omit<PanelState, 'now' | 'view'> = {
   ...HISTORY_INITIAL,
 };
 
+type ViewInputs = Pick<PanelState, 'graph' | 'collapseAbove' | 'expandedPhases'>;
+const viewOf = ({ graph, collapseAbove, expandedPhases }: ViewInputs) => graphView(graph, collapseAbove, new Set(expandedPhases));
+
 export function createPanelStore(initial: Partial<PanelState> = {}): PanelStore {
-  return createStore<PanelState & PanelActions>()((set, get) => ({
-    ...INITIAL,
-    now: Date.now(),
-    view: graphView(initial.graph, initial.collapseAbove ?? DEFAULT_COLLAPSE_ABOVE, new Set(initial.expandedPhases)),
-    ...initial,
-    ...builderActions(set, get),
-    ...historyActions(set),
-    ...runActions(set, get),
-    setWorkflow: (workflow, trusted) => set({ workflow, trusted }),
-    setTrusted: (trusted) => set({ trusted }),
-    setGraph(graph, error) {
-      if (!graph) return set({ graphError: error });
-      if (error && get().graph) return set({ graphError: error });
-      const { collapseAbove, expandedPhases } = get();
-      set({ graph, graphError: error, view: graphView(graph, collapseAbove, new Set(expandedPhases)) });
-    },
-    setLayout: (layoutKey, layout) => set({ layoutKey, layout }),
-    setCollapseAbove(collapseAbove) {
-      if (collapseAbove !== get().collapseAbove) set({ collapseAbove, view: graphView(get().graph, collapseAbove, new Set(get().expandedPhases)) });
-    },
-    expandPhase(phase) {
-      const { graph, collapseAbove, expandedPhases } = get();
-      if (expandedPhases.includes(phase)) return;
-      const expanded = [...expandedPhases, phase];
-      set({ expandedPhases: expanded, view: graphView(graph, collapseAbove, new Set(expanded)) });
-    },
-    collapsePhases() {
-      const { graph, collapseAbove, selected, view } = get();
-      const next = graphView(graph, collapseAbove, new Set());
-      set({ expandedPhases: [], view: next, ...(selected && next.unitOf[selected] !== selected && view.unitOf[selected] ? { selected: null } : {}) });
-    },
-    setNotice: (notice) => set({ notice }),
-    setRuns: (runs) => set({ runs }),
-    setRunChoice: (runChoice) => set({ runChoice }),
-    select(selected, instanceId = null) {
-      const { view, graph } = get();
-      const unit = selected ? view.unitOf[selected] : undefined;
-      if (selected && unit && unit !== selected) {
-        const phase = view.groups[unit]?.phase ?? graph?.nodes.find((n) => n.id === selected)?.phase;
-        if (phase !== undefined) get().expandPhase(phase);
-      }
-      set({ selected, selectedInstance: instanceId });
-    },
-    setNow: (now) => set({ now }),
-    setBottomTab: (bottomTab) => set({ bottomTab, bottomOpen: true }),
-    setBottomOpen: (bottomOpen) => set({ bottomOpen }),
-    setFilter: (filter) => set({ filter: { ...get().filter, ...filter } }),
-  }));
+  return createStore<PanelState & PanelActions>()((set, get) => {
+    /** A change of what decides the view, with the view it makes. */
+    const withView = (change: Partial<ViewInputs>) => ({ ...change, view: viewOf({ ...get(), ...change }) });
+    return {
+      ...INITIAL,
+      now: Date.now(),
+      view: viewOf({ collapseAbove: DEFAULT_COLLAPSE_ABOVE, expandedPhases: [], ...initial }),
+      ...initial,
+      ...builderActions(set, get),
+      ...historyActions(set),
+      ...runActions(set, get),
+      setWorkflow: (workflow, trusted) => set({ workflow, trusted }),
+      setTrusted: (trusted) => set({ trusted }),
+      setGraph(graph, error) {
+        if (!graph) return set({ graphError: error });
+        if (error && get().graph) return set({ graphError: error });
+        set({ graphError: error, ...withView({ graph }) });
+      },
+      setLayout: (layoutKey, layout) => set({ layoutKey, layout }),
+      setCollapseAbove(collapseAbove) {
+        if (collapseAbove !== get().collapseAbove) set(withView({ collapseAbove }));
+      },
+      expandPhase(phase) {
+        const { expandedPhases } = get();
+        if (!expandedPhases.includes(phase)) set(withView({ expandedPhases: [...expandedPhases, phase] }));
+      },
+      collapsePhases() {
+        const { selected, view } = get();
+        const next = withView({ expandedPhases: [] });
+        set({ ...next, ...(selected && next.view.unitOf[selected] !== selected && view.unitOf[selected] ? { selected: null } : {}) });
+      },
+      setNotice: (notice) => set({ notice }),
+      setRuns: (runs) => set({ runs }),
+      setRunChoice: (runChoice) => set({ runChoice }),
+      select(selected, instanceId = null) {
+        const { view, graph } = get();
+        const unit = selected ? view.unitOf[selected] : undefined;
+        if (selected && unit && unit !== selected) {
+          const phase = view.groups[unit]?.phase ?? graph?.nodes.find((n) => n.id === selected)?.phase;
+          if (phase !== undefined) get().expandPhase(phase);
+        }
+        set({ selected, selectedInstance: instanceId });
+      },
+      setNow: (now) => set({ now }),
+      setBottomTab: (bottomTab) => set({ bottomTab, bottomOpen: true }),
+      setBottomOpen: (bottomOpen) => set({ bottomOpen }),
+      setFilter: (filter) => set({ filter: { ...get().filter, ...filter } }),
+    };
+  });
 }
