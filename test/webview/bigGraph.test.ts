@@ -71,11 +71,10 @@ describe('big graphs in Chromium', function () {
     await page.waitForSelector('.group-card[data-group="ship"]');
     await page.fill('[data-testid="search"] input, input[type="search"]', 'n9_3');
     await page.keyboard.press('Enter');
+    // The card drawn and selected: its phase was expanded (which other cards are drawn depends on the view).
     await page.waitForSelector('.card[data-node="n9_3"].selected');
-    assert.equal(await groupCount(page), 2);
     await send(page, { type: 'select', nodeId: 'n1_1' });
     await page.waitForSelector('.card[data-node="n1_1"].selected');
-    assert.equal(await groupCount(page), 1);
   });
 
   it("shows a run on a group card: its nodes' statuses counted, their progress together, the slowest running node", async () => {
