@@ -191,6 +191,7 @@ export class DagPanel implements vscode.Disposable {
     const runs = this.runList();
     this.runsSent = JSON.stringify(runs);
     const workflow = { uri: this.uri.toString(), name: graph?.name ?? vscode.workspace.asRelativePath(this.uri) };
+    const keptLayout = this.s.layouts.get(this.uri);
     this.post({
       type: 'init',
       workflow,
@@ -199,7 +200,7 @@ export class DagPanel implements vscode.Disposable {
       runs,
       trusted: vscode.workspace.isTrusted,
       ...(selected ? { selected } : {}),
-      ...(this.s.layouts.get(this.uri) ? { keptLayout: this.s.layouts.get(this.uri) } : {}),
+      ...(keptLayout ? { keptLayout } : {}),
       collapseAbove: vscode.workspace.getConfiguration('maestro', this.uri).get<number>('dag.collapseAbove', DEFAULT_COLLAPSE_ABOVE),
     });
     // A fresh webview asks for nothing in particular: then the run chosen before it loaded (Show DAG on a run) stands.
