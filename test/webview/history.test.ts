@@ -64,21 +64,13 @@ describe('DAG panel history in Chromium', function () {
     try {
       await send(page, init);
       await page.waitForSelector('.card');
-      await page.evaluate(() => {
-        const d = document.querySelector('[data-testid="colour-by"]') as HTMLElement & { value: string };
-        d.value = 'p95';
-        d.dispatchEvent(new Event('change', { bubbles: true }));
-      });
+      await page.locator('[data-testid="colour-by"]').selectOption('p95');
       await page.locator('[data-testid="colour-legend"]').waitFor();
       assert.equal(await page.locator('.card[data-node="backend"]').getAttribute('data-heat'), '1.00');
       assert.equal(await page.locator('.card[data-node="design"]').getAttribute('data-heat'), '0.27');
       assert.match(await page.locator('[data-testid="colour-legend"]').innerText(), /p95 duration[^]*12 runs/);
       await page.screenshot({ path: join(shots, 'history-coloured-p95-dark.png') });
-      await page.evaluate(() => {
-        const d = document.querySelector('[data-testid="colour-by"]') as HTMLElement & { value: string };
-        d.value = 'failureRate';
-        d.dispatchEvent(new Event('change', { bubbles: true }));
-      });
+      await page.locator('[data-testid="colour-by"]').selectOption('failureRate');
       await page.waitForFunction(() => document.querySelector('.card[data-node="testing"]')?.getAttribute('data-heat') === '0.25');
       assert.equal(await page.locator('.card[data-node="backend"]').getAttribute('data-heat'), '0.00');
     } finally {

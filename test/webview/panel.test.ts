@@ -357,8 +357,9 @@ describe('DAG panel in Chromium', function () {
     assert.deepEqual([pause.action, pause.runId], ['pause', completed[0].runId]);
     await page.getByRole('alert').getByText('the engine stopped before answering').waitFor();
     // A past run from the picker.
-    await page.locator('[data-testid="run-picker"]').click();
-    await page.locator('[data-testid="run-picker"] vscode-option', { hasText: 'failed' }).click();
+    const failedRun = await page.locator('[data-testid="run-picker"] option', { hasText: 'failed' }).getAttribute('value');
+    assert.ok(failedRun);
+    await page.locator('[data-testid="run-picker"]').selectOption(failedRun);
     await page.waitForFunction(() => window.__posted.some((m) => m.type === 'selectRun' && m.runId !== null));
     const select = (await requests(page, 'selectRun')).at(-1) as Extract<WebviewMessage, { type: 'selectRun' }>;
     assert.equal(select.runId, failed[0].runId);
@@ -387,11 +388,9 @@ describe('DAG panel in Chromium', function () {
     const page = await open();
     await send(page, init(graphOf(sdlcText), [runItem(completed, 'completed')]), snapshot(completed));
     await waitForStatus(page, 'deployment', 'completed');
-    await page.locator('[data-testid="timeline-node"]').click();
-    await page.locator('[data-testid="timeline-node"] vscode-option', { hasText: /^\s*backend\s*$/ }).click();
+    await page.locator('[data-testid="timeline-node"]').selectOption({ label: 'backend' });
     await page.waitForFunction(() => [...document.querySelectorAll('.timeline-row')].every((r) => r.textContent.includes('backend')));
-    await page.locator('[data-testid="timeline-type"]').click();
-    await page.locator('[data-testid="timeline-type"] vscode-option', { hasText: /^\s*completed\s*$/ }).click();
+    await page.locator('[data-testid="timeline-type"]').selectOption({ label: 'completed' });
     await page.waitForFunction(() => document.querySelectorAll('.timeline-row').length === 1);
     await page.getByRole('tab', { name: 'Gantt' }).click();
     const critical = await page.locator('[data-testid="critical-path"]').innerText();

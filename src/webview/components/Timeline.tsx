@@ -1,7 +1,7 @@
 // The run's events, newest last, virtualized (a run of thousands of nodes has tens of thousands of events) and
 // filterable by node and type. It keeps to the newest event while the list is scrolled to the end.
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef, type RefObject } from 'react';
 import { formatDuration } from '../../engine/duration';
 import type { EngineEvent } from '../../engine/protocol';
 import { describeEvent, TIMELINE_TYPES } from '../analysis/describeEvent';
@@ -82,6 +82,21 @@ function matches(e: EngineEvent, filter: TimelineFilter): boolean {
   return true;
 }
 
+/**
+ * Keeps the list at its end while it is pinned there: scrolled at the next frame's start, when the page's layout is
+ * still the one just drawn, so that the scroll does not lay the page out again in the middle of a render (scrolling
+ * to the last index right after each render did that for every batch of a streaming run).
+ */
+function useFollowEnd(scroller: RefObject<HTMLElement>, pinned: RefObject<boolean>, rowCount: number, height: number) {
+  useEffect(() => {
+    if (!pinned.current || !rowCount) return;
+    const frame = requestAnimationFrame(() => {
+      if (scroller.current && pinned.current) scroller.current.scrollTop = height;
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [scroller, pinned, rowCount, height]);
+}
+
 export function Timeline() {
   const store = usePanelStore();
   const timeline = usePanel((s) => s.timeline);
@@ -93,9 +108,7 @@ export function Timeline() {
   const rows = filtered(timeline, filter);
   const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
 
-  useEffect(() => {
-    if (pinned.current && rows.length) virtualizer.scrollToIndex(rows.length - 1, { align: 'end' });
-  }, [rows.length, virtualizer]);
+  useFollowEnd(scroller, pinned, rows.length, virtualizer.getTotalSize());
 
   return (
     <div className="timeline">

@@ -2,7 +2,7 @@
 // 2025-01-01; moving to its maintained successor (@vscode-elements/react-elements) is a change to this file alone.
 // Where the toolkit cannot be made accessible here, a plain element styled as the workbench's stands in.
 import { useEffect, useState, type ReactNode } from 'react';
-import { VSCodeButton, VSCodeDropdown, VSCodeOption, VSCodePanels, VSCodePanelTab, VSCodePanelView } from '@vscode/webview-ui-toolkit/react';
+import { VSCodeButton, VSCodePanels, VSCodePanelTab, VSCodePanelView } from '@vscode/webview-ui-toolkit/react';
 
 const NARROW = '(max-width: 760px)';
 
@@ -56,6 +56,11 @@ export interface Choice {
   label: string;
 }
 
+/**
+ * A drop-down list: a native `select` drawn with the workbench's dropdown tokens, not `vscode-dropdown`. That one
+ * makes every option a custom element and walks them all whenever one is added, so a list that grows as a run goes
+ * (the timeline's nodes) cost more than the rest of the panel; the native one costs an `option` each.
+ */
 export function Dropdown(props: {
   value: string;
   choices: readonly Choice[];
@@ -66,23 +71,23 @@ export function Dropdown(props: {
 }) {
   const { value, choices, onChange, label, disabled, testId } = props;
   return (
-    <VSCodeDropdown
+    <select
+      className="dropdown"
       value={value}
       aria-label={label}
       title={label}
       disabled={disabled}
       data-testid={testId}
-      onChange={(e: unknown) => {
-        const target = (e as { target?: { value?: unknown } }).target;
-        if (typeof target?.value === 'string' && target.value !== value) onChange(target.value);
+      onChange={(e) => {
+        if (e.target.value !== value) onChange(e.target.value);
       }}
     >
       {choices.map((c) => (
-        <VSCodeOption key={c.value} value={c.value} selected={c.value === value}>
+        <option key={c.value} value={c.value}>
           {c.label}
-        </VSCodeOption>
+        </option>
       ))}
-    </VSCodeDropdown>
+    </select>
   );
 }
 
