@@ -5,6 +5,7 @@ import { LayoutClient } from './layout/layoutClient';
 import { feedHistory } from './state/historyFeed';
 import type { EditAction } from '../engine/edits/action';
 import type { HostMessage, KeptLayout, RunControl, WebviewResult } from './protocol';
+import { isBigGraph, BIG_GRAPH_REDRAW_MS } from './state/bigGraph';
 import { FrameBatcher } from './state/frameBatcher';
 import type { PanelStore } from './state/store';
 import type { EngineEvent } from '../engine/protocol';
@@ -141,7 +142,12 @@ function hostMessageHandler(
         s.setRunChoice(m.following ? null : (m.runId ?? null));
         return s.loadRun(m.runId, m.events);
       case 'runEvents':
-        if (m.runId === s.run?.runId) events.push(m.events);
+        // A run's own events (its start, pause, resume, end) show at once.
+        if (m.runId === s.run?.runId)
+          events.push(
+            m.events,
+            m.events.some((e) => e.type.startsWith('workflow:')),
+          );
         return;
       case 'select':
         if (m.nodeId === s.selected) return;
@@ -204,11 +210,26 @@ function fail(message: string): never {
   throw new Error(message);
 }
 
+/** Runs a callback at the first animation frame after a delay; returns what cancels it. */
+function atFrameAfter(callback: () => void, delayMs: number): () => void {
+  if (delayMs <= 0) {
+    const frame = requestAnimationFrame(() => callback());
+    return () => cancelAnimationFrame(frame);
+  }
+  let frame: number | undefined;
+  const timer = setTimeout(() => (frame = requestAnimationFrame(() => callback())), delayMs);
+  return () => {
+    clearTimeout(timer);
+    if (frame !== undefined) cancelAnimationFrame(frame);
+  };
+}
+
 export function startController(store: PanelStore, host: Host): Controller {
   const layouts = new LayoutClient((problem) => store.getState().setNotice(`${problem}: the graph is drawn with a simple layout`));
   const events = new FrameBatcher<EngineEvent>(
     (batch) => store.getState().applyEvents(batch),
-    (cb) => requestAnimationFrame(() => cb()),
+    atFrameAfter,
+    () => (isBigGraph(store.getState().graph?.nodes.length ?? 0) ? BIG_GRAPH_REDRAW_MS : 0),
   );
   const workflowUri = restoreSavedState(store, host);
   const { layoutIfNeeded, offerKept } = layoutScheduler(store, layouts, host);

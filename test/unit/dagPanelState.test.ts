@@ -267,7 +267,10 @@ describe('DAG panel: folding a run', () => {
     const batches: number[][] = [];
     const batcher = new FrameBatcher<number>(
       (items) => batches.push(items),
-      (cb) => frames.push(cb),
+      (cb) => {
+        frames.push(cb);
+        return () => undefined;
+      },
     );
     for (let i = 0; i < 1000; i++) batcher.push([i]);
     assert.equal(frames.length, 1);

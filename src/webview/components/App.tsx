@@ -9,6 +9,7 @@ import { Timeline, TimelineFilters } from './Timeline';
 import { Toolbar } from './Toolbar';
 import { Badge, Button, Tabs } from './toolkit';
 import { usePanel, usePanelStore } from './context';
+import { isBigGraph } from '../state/bigGraph';
 import { phaseColours } from '../state/navigation';
 import { formatDuration } from '../../engine/duration';
 import { isActiveRun } from '../../engine/runRules';
@@ -21,9 +22,10 @@ export function App() {
   const layout = usePanel((s) => s.layout);
   const unreadable = usePanel((s) => !s.graph && s.graphError !== undefined);
   const announcement = usePanel((s) => s.announcement);
+  const still = isBigGraph(graph?.nodes.length ?? 0);
   return (
     <ReactFlowProvider>
-      <main className="app">
+      <main className={still ? 'app still' : 'app'}>
         <h1 className="visually-hidden">DAG of {graph?.name ?? 'the workflow'}</h1>
         <Toolbar />
         <div className="status-row">

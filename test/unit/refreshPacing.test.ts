@@ -1,0 +1,50 @@
+import { strict as assert } from 'node:assert';
+import { FrameBatcher } from '../../src/webview/state/frameBatcher';
+
+describe('how often views follow a streaming run', () => {
+  it("live events: batches at least the gap apart, the first at the next frame, a run's end at once, none lost", () => {
+    let now = 0;
+    let gap = 100;
+    const scheduled: { callback: () => void; delayMs: number; cancelled: boolean }[] = [];
+    const batches: number[][] = [];
+    const batcher = new FrameBatcher<number>(
+      (items) => batches.push(items),
+      (callback, delayMs) => {
+        const s = { callback, delayMs, cancelled: false };
+        scheduled.push(s);
+        return () => (s.cancelled = true);
+      },
+      () => gap,
+      () => now,
+    );
+    batcher.push([1, 2]);
+    assert.deepEqual(
+      scheduled.map((s) => s.delayMs),
+      [0],
+    );
+    scheduled[0].callback();
+    now = 16;
+    batcher.push([3]);
+    batcher.push([4]);
+    assert.equal(scheduled.length, 2, 'one batch scheduled at a time');
+    assert.equal(scheduled[1].delayMs, 84, 'the next batch waits for the gap');
+    now = 100;
+    scheduled[1].callback();
+    now = 350;
+    batcher.push([5]);
+    assert.equal(scheduled[2].delayMs, 0, 'after a quiet spell, at the next frame');
+    scheduled[2].callback();
+    now = 360;
+    batcher.push([6]);
+    batcher.push([7], true);
+    assert.ok(scheduled[3].cancelled, 'the delayed batch gives way');
+    assert.equal(scheduled[4].delayMs, 0, 'an urgent push goes at the next frame');
+    scheduled[4].callback();
+    gap = 0;
+    now = 361;
+    batcher.push([8]);
+    assert.equal(scheduled[5].delayMs, 0, 'no gap, every frame');
+    scheduled[5].callback();
+    assert.deepEqual(batches, [[1, 2], [3, 4], [5], [6, 7], [8]]);
+  });
+});
