@@ -24,6 +24,15 @@ async function until<T>(get: () => T | undefined | false, everyMs = 50): Promise
   }
 }
 
+/** Polls an asynchronous question until it has an answer; the mocha timeout bounds it. */
+async function untilAnswered<T>(get: () => Promise<T | undefined | false>, everyMs = 100): Promise<T> {
+  for (;;) {
+    const v = await get();
+    if (v) return v;
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
 export function registerSuites({ vscode, api, workspace }: IntegrationContext): void {
   const file = (name: string) => vscode.Uri.file(join(workspace, name));
   const open = async (name: string) => {
@@ -195,6 +204,44 @@ export function registerSuites({ vscode, api, workspace }: IntegrationContext): 
       const reopened = await until(() => api.dag.get(file('sdlc-parallel.workflow.yaml')));
       await until(() => reopened.isReady);
       assert.equal(reopened.shownRunId, run.runId);
+    });
+
+    it("code lenses: a node's status and Run from here after a run, the run's summary instead on a big workflow; Run from Here from the cursor", async () => {
+      const titles = async (uri: vscodeTypes.Uri) =>
+        ((await vscode.commands.executeCommand<vscodeTypes.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ?? []).map((l) => l.command?.title ?? '');
+      const small = file('sdlc-parallel.workflow.yaml');
+      const t0 = Date.now();
+      await vscode.commands.executeCommand('maestro.run', small);
+      const run = await until(() => latestRun('sdlc-parallel.workflow.yaml', t0));
+      await until(() => finished(run));
+      const lenses = await untilAnswered(async () => {
+        const t = await titles(small);
+        return t.filter((x) => x === 'Run from here').length === 6 && t;
+      });
+      assert.equal(lenses.filter((t) => /completed/.test(t)).length, 6, lenses.join(' | '));
+      // Run from Here with the cursor in a node: the last run continues from it.
+      const doc = await open('sdlc-parallel.workflow.yaml');
+      const editor = vscode.window.activeTextEditor!;
+      editor.selection = new vscode.Selection(positionOf(doc, '  testing:', 4), positionOf(doc, '  testing:', 4));
+      const resumed = new Promise<void>((resolve) => {
+        const sub = api.runs.onEvent((e) => e.runId === run.runId && e.type === 'workflow:resumed' && (sub.dispose(), resolve()));
+      });
+      await vscode.commands.executeCommand('maestro.runFromNode');
+      await resumed;
+      await until(() => finished(run));
+      // A big workflow: the summary above nodes:, no lens per node.
+      const big = ['version: 1', 'name: Many', 'nodes:', ...Array.from({ length: 300 }, (_, i) => `  n${i}: { run: "true"${i ? `, needs: n${i - 1}` : ''} }`)];
+      await vscode.workspace.fs.writeFile(file('many.workflow.yaml'), new TextEncoder().encode(big.join('\n') + '\n'));
+      const t1 = Date.now();
+      await vscode.commands.executeCommand('maestro.run', file('many.workflow.yaml'));
+      const bigRun = await until(() => latestRun('many.workflow.yaml', t1));
+      await until(() => finished(bigRun));
+      const bigLenses = await untilAnswered(async () => {
+        const t = await titles(file('many.workflow.yaml'));
+        return t.some((x) => /last run completed · 300\/300 nodes ended/.test(x)) && t;
+      });
+      assert.equal(bigLenses.filter((t) => t === 'Run from here').length, 0, bigLenses.join(' | '));
+      await vscode.workspace.fs.delete(file('many.workflow.yaml'));
     });
 
     it('pauses and resumes', async () => {

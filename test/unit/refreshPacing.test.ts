@@ -1,7 +1,28 @@
 import { strict as assert } from 'node:assert';
+import { LensRefresh } from '../../src/extension/language/lensRefresh';
 import { FrameBatcher } from '../../src/webview/state/frameBatcher';
 
 describe('how often views follow a streaming run', () => {
+  it('code lenses: a change of the runs shows at once, node progress at most once per interval', async () => {
+    let refreshed = 0;
+    const refresh = new LensRefresh(() => refreshed++, 30);
+    refresh.changed('r1 running');
+    assert.equal(refreshed, 1, 'a run that starts shows at once');
+    for (let i = 0; i < 50; i++) refresh.changed('r1 running');
+    assert.equal(refreshed, 1, 'progress waits for the interval');
+    await new Promise((r) => setTimeout(r, 80));
+    assert.equal(refreshed, 2, 'the progress of the interval is drawn once');
+    refresh.changed('r1 running');
+    refresh.changed('r1 completed');
+    assert.equal(refreshed, 3, 'the end shows at once');
+    await new Promise((r) => setTimeout(r, 80));
+    assert.equal(refreshed, 3, 'and the progress pending before it is not drawn again');
+    refresh.changed('r1 completed');
+    refresh.dispose();
+    await new Promise((r) => setTimeout(r, 80));
+    assert.equal(refreshed, 3, 'nothing after dispose');
+  });
+
   it("live events: batches at least the gap apart, the first at the next frame, a run's end at once, none lost", () => {
     let now = 0;
     let gap = 100;

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { canDeleteRun, canRetryFailedRun, canResumeRun, isActiveRun } from '../../engine/runRules';
 import type { RunEntry } from '../runs/runManager';
+import { isWorkflowDocument } from '../language/documents';
 import { plainText } from '../ui/untrustedText';
 import { parseArg } from './arguments';
 import { askInputs, pickNode, pickRun, pickWorkflow } from './pickers';
@@ -20,8 +21,12 @@ export function runCommands(s: CommandServices): CommandTable {
       if (uri && inputs) await actions.start(uri, inputs);
     },
     'maestro.runFromNode': async (uri, nodeId) => {
-      if (!(uri instanceof vscode.Uri) || typeof nodeId !== 'string') throw new Error('Run from Here needs a workflow file and a node');
-      await actions.runFrom(uri, nodeId);
+      if (uri instanceof vscode.Uri && typeof nodeId === 'string') return actions.runFrom(uri, nodeId);
+      // From the palette or the editor's menu: the node the cursor is in.
+      const editor = vscode.window.activeTextEditor;
+      const node = editor && isWorkflowDocument(editor.document) ? s.documents.nodeAt(editor.document, editor.selection.active) : undefined;
+      if (!editor || !node) throw new Error('Run from Here: put the cursor in a node of a workflow file first');
+      await actions.runFrom(editor.document.uri, node);
     },
     'maestro.pause': async (arg) => {
       const run = await pickRun(runs, parseArg(arg), (r) => r.live && r.status === 'running', 'Pause which run?');

@@ -14,7 +14,6 @@ import {
 import { toRange } from '../convert';
 import type { WorkflowDocuments } from '../language/documents';
 import type { LiveValidation } from '../language/liveValidation';
-import { nodeAt } from '../../engine/workflowIndex';
 import type { RunActions } from '../runs/runActions';
 import type { RunEntry, RunManager } from '../runs/runManager';
 import { sameWorkflow } from '../workflowIdentity';
@@ -268,8 +267,7 @@ export class DagPanel implements vscode.Disposable {
   }
 
   private nodeAtCursor(editor: vscode.TextEditor): string | null {
-    const index = this.s.documents.index(editor.document);
-    return nodeAt(index, editor.document.offsetAt(editor.selection.active))?.id ?? null;
+    return this.s.documents.nodeAt(editor.document, editor.selection.active) ?? null;
   }
 
   private onSelection(editor: vscode.TextEditor): void {

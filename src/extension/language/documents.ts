@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { revalidate } from '../../engine/validation/incremental';
 import { dirname } from 'node:path';
 import { filesBeside } from '../../engine/validateFile';
-import { buildIndex, type WorkflowIndex } from '../../engine/workflowIndex';
+import { buildIndex, nodeAt, type WorkflowIndex } from '../../engine/workflowIndex';
 
 export const LANGUAGE_ID = 'maestro-workflow';
 
@@ -26,6 +26,11 @@ export class WorkflowDocuments {
     const index = buildIndex(revalidate(hit?.index.result, doc.getText(), this.optionsFor(doc.uri)).result);
     this.cache.set(key, { version: doc.version, index });
     return index;
+  }
+
+  /** The id of the node whose block holds a position, if any. */
+  nodeAt(doc: vscode.TextDocument, position: vscode.Position): string | undefined {
+    return nodeAt(this.index(doc), doc.offsetAt(position))?.id;
   }
 
   private optionsFor(uri: vscode.Uri) {
