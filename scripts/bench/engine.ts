@@ -80,9 +80,10 @@ function main(): void {
     ['--require', join(root, 'scripts', 'bench', 'rssProbe.cjs'), cli, 'run', big, '--json', '--runs-dir', join(work, 'runs-big')],
     { MAESTRO_RSS_FILE: rssFile },
   );
-  const rss = JSON.parse(readFileSync(rssFile, 'utf8')) as { engine: number; helpers: number[] };
+  const rss = JSON.parse(readFileSync(rssFile, 'utf8')) as { engine: number; helpers: number[]; helpersPss: number[] };
   const rssMb = rss.engine / (1024 * 1024);
   const helperRssMb = rss.helpers.map((b) => b / (1024 * 1024));
+  const helperPssMb = rss.helpersPss.map((b) => b / (1024 * 1024));
 
   console.log(`\nEngine: 1,000 nodes of 'true' (50 layers of 20, each needing 2 above), 8 at once; median of ${ROUNDS} rounds, whole processes`);
   console.log(`  make -j8 (execs 'true' without a shell)                  ${ms(m.make)}`);
@@ -98,7 +99,10 @@ function main(): void {
   console.log(
     `  its spawn helpers: ${helperRssMb.length ? helperRssMb.map((mb) => `${mb.toFixed(0)} MB`).join(', ') : 'none seen'} peak RSS each (target < 100 MB together)`,
   );
-  process.send?.({ section: 'engine', ...m, hopMs: hop, rssMb, helperRssMb, bigMs });
+  console.log(
+    `    proportional (PSS, Node's shared binary counted once among its processes): ${helperPssMb.map((mb) => `${mb.toFixed(0)} MB`).join(', ')} peak each`,
+  );
+  process.send?.({ section: 'engine', ...m, hopMs: hop, rssMb, helperRssMb, helperPssMb, bigMs });
   rmSync(work, { recursive: true, force: true });
 }
 

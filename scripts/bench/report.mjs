@@ -16,6 +16,7 @@ export function targetsReport(results) {
     'engine.hopMs': num(engine.hopMs),
     'engine.rss10kMb': num(engine.rssMb),
     'engine.helpersRss10kMb': sum(engine.helperRssMb),
+    'engine.helpersPss10kMb': sum(engine.helperPssMb),
     'panel.firstPaint1000VsFloor': ratio(webview.firstPaintMs, webview.floorMs),
     // 5,000 nodes in ten phases, as the panel draws them by default (collapsed); the graph with no phase beside.
     'panel.firstPaint5000VsFloor1000': ratio(webview.firstPaint5000Ms, webview.floorMs),
