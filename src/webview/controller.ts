@@ -7,7 +7,7 @@ import type { EditAction } from '../engine/edits/action';
 import type { HostMessage, KeptLayout, RunControl, WebviewResult } from './protocol';
 import { isBigGraph, BIG_GRAPH_REDRAW_MS } from './state/bigGraph';
 import { FrameBatcher } from './state/frameBatcher';
-import type { PanelStore } from './state/store';
+import type { PanelState, PanelStore } from './state/store';
 import type { EngineEvent } from '../engine/protocol';
 import { readyMessage, type Host } from './vscodeApi';
 import { isActiveRun } from '../engine/runRules';
@@ -78,6 +78,9 @@ function persistState(store: PanelStore, host: Host, workflowUri: string | undef
   });
 }
 
+/** How long the edits of a big graph pause before it is laid out again. */
+const EDIT_QUIET_MS = 300;
+
 /**
  * Lays out each new structure in the worker, one at a time, the newest last. The panel's first layout is the one
  * the host kept from the last time, when it was made for the same structure; a big graph's final layout is sent to
@@ -86,12 +89,25 @@ function persistState(store: PanelStore, host: Host, workflowUri: string | undef
 function layoutScheduler(store: PanelStore, layouts: LayoutClient, host: Host): { layoutIfNeeded: () => void; offerKept: (kept: KeptLayout) => void } {
   let inFlight = false;
   let kept: KeptLayout | undefined;
+  let quietKey: string | undefined;
+  let quiet: ReturnType<typeof setTimeout> | undefined;
+  let laidOutGraph: PanelState['graph'];
   const layoutIfNeeded = () => {
     const { graph, view, layoutKey, layout } = store.getState();
     if (!graph || inFlight) return;
     const nodes = view.units;
     const key = structureKey(nodes);
     if (key === layoutKey) return;
+    const edited = layout !== undefined && graph !== laidOutGraph;
+    laidOutGraph = graph;
+    if (edited && isBigGraph(nodes.length) && key !== quietKey) {
+      // An edit of a big graph is laid out once the edits pause: dagre takes about a second on 1,000 nodes, and
+      // laying out after every keystroke took that from the editor validating them, on a machine of two cores.
+      quietKey = key;
+      clearTimeout(quiet);
+      quiet = setTimeout(layoutIfNeeded, EDIT_QUIET_MS);
+      return;
+    }
     const hash = structureHash(key);
     if (!layout && kept?.key === hash && placesAll(kept.layout, nodes)) {
       performance.mark('maestro:layout-kept');

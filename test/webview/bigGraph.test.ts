@@ -127,6 +127,25 @@ describe('big graphs in Chromium', function () {
     assert.equal(new Set(ids).size, ids.length);
   });
 
+  it('lays out the edits of a big graph once they pause, not after each one', async () => {
+    page = await openPanel(chromium.browser(), chromium.harness(), 'light');
+    const graph = layeredGraph(20, 10);
+    await send(page, init(graph));
+    await page.waitForFunction(() => window.__posted.some((m) => m.type === 'keepLayout'), undefined, { timeout: 30_000 });
+    const marks = () => page.evaluate(() => ['maestro:layout-requested', 'maestro:layout-done'].map((n) => performance.getEntriesByName(n).length));
+    const [requested, done] = await marks();
+    // Three edits in a row, as typing makes them: each adds a node.
+    const edited = (extra: number): DagGraph => ({
+      ...graph,
+      nodes: [...graph.nodes, ...Array.from({ length: extra }, (_, i) => ({ ...graph.nodes[0], id: `added${i}`, label: `added${i}`, needs: ['n19_0'] }))],
+    });
+    await send(page, ...[1, 2, 3].map((extra): HostMessage => ({ type: 'graph', graph: edited(extra) })));
+    await page.waitForFunction((n) => performance.getEntriesByName('maestro:layout-done').length > n, done, { timeout: 30_000 });
+    assert.deepEqual(await marks(), [requested + 1, done + 1], 'one layout, of the last edit');
+    const placed = await page.evaluate(() => window.__posted.filter((m) => m.type === 'keepLayout').at(-1));
+    assert.ok(placed && 'layout' in placed && placed.layout.positions.added2, 'the layout kept is of the last edit');
+  });
+
   it("sends a big graph's final layout to be kept, and paints a kept layout at once without laying out again", async () => {
     page = await openPanel(chromium.browser(), chromium.harness(), 'light');
     const graph = layeredGraph(20, 10);
