@@ -1,6 +1,6 @@
 // Wires the host, the store and the layout worker together: host messages into the store (live events once per
 // frame), graphs to the layout worker, the panel's state saved for reloads, and the intents components send back.
-import { FAST_FIRST_ABOVE, placesAll, structureHash, structureKey, type LayoutResult } from './layout/grid';
+import { placesAll, structureHash, structureKey, type LayoutResult } from './layout/grid';
 import { LayoutClient } from './layout/layoutClient';
 import { feedHistory } from './state/historyFeed';
 import type { EditAction } from '../engine/edits/action';
@@ -123,7 +123,7 @@ function layoutScheduler(store: PanelStore, layouts: LayoutClient, host: Host): 
       performance.mark('maestro:layout-done');
       inFlight = false;
       store.getState().setLayout(key, result);
-      if (nodes.length > FAST_FIRST_ABOVE) host.post({ type: 'keepLayout', key: hash, layout: result });
+      if (isBigGraph(nodes.length)) host.post({ type: 'keepLayout', key: hash, layout: result });
       // The graph may have changed while the worker was busy: lay out the newest one.
       layoutIfNeeded();
     });

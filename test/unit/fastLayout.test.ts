@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { fastLayout } from '../../src/webview/layout/fastLayout';
-import { CARD_HEIGHT, CARD_WIDTH, FAST_FIRST_ABOVE, layersOf, REFINE_UP_TO, type LayoutNode, type LayoutResult } from '../../src/webview/layout/grid';
+import { CARD_HEIGHT, CARD_WIDTH, layersOf, REFINE_UP_TO, type LayoutNode, type LayoutResult } from '../../src/webview/layout/grid';
+import { BIG_GRAPH_ABOVE } from '../../src/webview/state/bigGraph';
 import { layoutStages } from '../../src/webview/layout/stages';
 
 /** A random graph: each node needs some of the nodes before it, and now and then one after it (a cycle) or itself. */
@@ -86,16 +87,16 @@ describe('layout stages', () => {
   const sized = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `n${i}`, needs: i ? [`n${i - 1}`] : [] }));
   it('paints a big graph fast first and refines it; a small one and an edit get dagre alone; a huge one the fast layout alone', () => {
     assert.deepEqual(
-      layoutStages(sized(FAST_FIRST_ABOVE)).map((s) => s.final),
+      layoutStages(sized(BIG_GRAPH_ABOVE)).map((s) => s.final),
       [true],
     );
     assert.deepEqual(
-      layoutStages(sized(FAST_FIRST_ABOVE + 1)).map((s) => s.final),
+      layoutStages(sized(BIG_GRAPH_ABOVE + 1)).map((s) => s.final),
       [false, true],
     );
     const previous = layoutStages(sized(10))[0].run();
     assert.deepEqual(
-      layoutStages(sized(FAST_FIRST_ABOVE + 1), previous).map((s) => s.final),
+      layoutStages(sized(BIG_GRAPH_ABOVE + 1), previous).map((s) => s.final),
       [true],
     );
     assert.deepEqual(

@@ -6,8 +6,6 @@ export const CARD_HEIGHT = 92;
 export const NODE_SEP = 36;
 export const RANK_SEP = 48;
 
-/** Graphs with more nodes than this are painted with the fast layout before dagre's, and their layouts kept. */
-export const FAST_FIRST_ABOVE = 150;
 /** Graphs with more nodes than this keep the fast layout. */
 export const REFINE_UP_TO = 2000;
 

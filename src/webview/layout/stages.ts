@@ -2,7 +2,8 @@
 // per thousand nodes, so a big graph is painted first with the fast layout and refined after; past a size where
 // dagre would take many seconds, the fast layout is the layout. Pure.
 import { fastLayout } from './fastLayout';
-import { FAST_FIRST_ABOVE, REFINE_UP_TO, type LayoutNode, type LayoutResult } from './grid';
+import { isBigGraph } from '../state/bigGraph';
+import { REFINE_UP_TO, type LayoutNode, type LayoutResult } from './grid';
 import { layoutGraph } from './layout';
 
 export interface LayoutStage {
@@ -19,6 +20,6 @@ export function layoutStages(nodes: readonly LayoutNode[], previous?: LayoutResu
   const fast: LayoutStage = { final: !refine, run: () => fastLayout(nodes, previous) };
   const full: LayoutStage = { final: true, run: () => layoutGraph(nodes, previous) };
   if (!refine) return [fast];
-  if (previous || nodes.length <= FAST_FIRST_ABOVE) return [full];
+  if (previous || !isBigGraph(nodes.length)) return [full];
   return [fast, full];
 }

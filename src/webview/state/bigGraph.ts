@@ -1,8 +1,10 @@
 /**
- * Past this many nodes a graph is big, and the panel spares the page while a run streams: nothing on the graph moves
- * (running edges and spinners are drawn still), and live events redraw it a few times a second instead of every
- * frame. Each moving thing repaints its layer every frame and each redraw restyles the cards; with a big graph that
- * was most of the page's work, and in a browser-hosted editor the workbench shares the page's thread.
+ * Past this many nodes a graph is big. Its first paint uses the fast layout before dagre's, its final layout is kept
+ * for the next time, and its edits are laid out once they pause (dagre takes about a second per thousand nodes).
+ * While a run streams, nothing on it moves (running edges and spinners are drawn still) and live events redraw it
+ * a few times a second instead of every frame: each moving thing repaints its layer every frame and each redraw
+ * restyles the cards, most of the page's work with a big graph, and in a browser-hosted editor the workbench shares
+ * the page's thread.
  */
 export const BIG_GRAPH_ABOVE = 150;
 
