@@ -1,6 +1,7 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit, type Alias, type Document, type Node as YamlNode, type Pair } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, visit, type Alias, type Document, type Node as YamlNode, type Pair } from 'yaml';
 import type { Span } from '../diagnostics';
 import { LineIndex } from '../lineIndex';
+import { parseWorkflowYaml } from './blockYaml';
 
 export type PathSegment = string | number;
 
@@ -23,7 +24,7 @@ const MAX_DEPTH = 64;
 export function parseWorkflowText(text: string): ParsedDocument {
   // Duplicate keys are found by duplicateKeysOf, in one pass: the parser's own check compares each key with every
   // key before it, which costs a fifth of the parse on a 1,000-node file.
-  const doc = parseDocument(text, { merge: true, prettyErrors: false, uniqueKeys: false, logLevel: 'error' });
+  const doc = parseWorkflowYaml(text);
   let value: unknown;
   try {
     value = acyclic(doc.toJS({ maxAliasCount: 1000 }), new Set(), 0);

@@ -3,8 +3,9 @@
 // validation. What it cannot vouch for is validated whole: an edit across blocks or outside `nodes`, on a node's
 // key line, a block that leaves its indentation, anchors, aliases, tags or merge keys, documents with syntax
 // problems. The result equals a full validation's (a property test applies random edit sequences to both).
-import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit, type Node as YamlNode, type Pair, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, visit, type Node as YamlNode, type Pair, type YAMLMap } from 'yaml';
 import { LineIndex } from '../lineIndex';
+import { parseWorkflowYaml } from './blockYaml';
 import { acyclicValue, duplicateKeysOf, type ParsedDocument } from './document';
 import { checkParsed, validateWorkflow, type ValidateOptions, type ValidationResult } from './validate';
 
@@ -25,8 +26,6 @@ export function changeBetween(before: string, after: string): TextChange | undef
   while (tail < most - start && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)) tail++;
   return { start, oldEnd: before.length - tail, newEnd: after.length - tail };
 }
-
-const PARSE_OPTIONS = { merge: true, prettyErrors: false, uniqueKeys: false, logLevel: 'error' } as const;
 
 /** Validates `text`, from the previous validation when the edit allows (see above); the previous result is not to be used after. */
 export function revalidate(
@@ -82,7 +81,7 @@ function reparsed(before: ParsedDocument, text: string, change: TextChange): Par
   const delta = change.newEnd - change.oldEnd;
   const blockText = text.slice(block.start, block.end + delta);
   if (!staysInBlock(blockText, block.indent)) return undefined;
-  const parsedBlock = parseDocument(blockText, PARSE_OPTIONS);
+  const parsedBlock = parseWorkflowYaml(blockText);
   const root = parsedBlock.contents;
   if (parsedBlock.errors.length || parsedBlock.warnings.length || !isMap(root) || root.items.length !== 1) return undefined;
   const pair = root.items[0];
