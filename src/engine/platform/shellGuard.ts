@@ -37,7 +37,7 @@ class ShellGuard implements ProcessGuard {
   }
 
   add(tree: number, graceMs: number): void {
-    // Written at once: the engine could die right after the process started.
+    // Written at the end of this turn of the event loop: the engine could die soon after the process started.
     this.write(`+ ${tree} ${Math.max(0, Math.round(graceMs))}\n`);
   }
 
@@ -45,8 +45,19 @@ class ShellGuard implements ProcessGuard {
     this.write(`- ${tree}\n`);
   }
 
+  private pending = '';
+
+  /** The lines of one turn of the event loop leave in one write, at the end of that turn's synchronous work. */
   private write(line: string): void {
-    if (!this.broken) this.input.write(line);
+    if (this.broken) return;
+    if (this.pending === '') queueMicrotask(() => this.flush());
+    this.pending += line;
+  }
+
+  private flush(): void {
+    const text = this.pending;
+    this.pending = '';
+    if (!this.broken) this.input.write(text);
   }
 }
 
