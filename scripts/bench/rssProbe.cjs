@@ -1,7 +1,7 @@
 // Preloaded into a process (`node --require rssProbe.cjs …`) to report its peak resident set size on exit, and the
 // peak of each spawn helper it started (sampled from /proc while they run, as JSON: { engine, helpers: [],
-// helpersPss: [] }). A helper's RSS counts Node's own binary and libraries, pages every Node process on the machine
-// shares; its proportional set size (PSS) charges each process its share of those, which is what it costs.
+// helpersPss: [] }). A Node.js helper's RSS counts Node's own binary and libraries, pages every Node process on the
+// machine shares; its proportional set size (PSS) charges each process its share of those, which is what it costs.
 const { readdirSync, readFileSync, writeFileSync } = require('node:fs');
 const out = process.env.MAESTRO_RSS_FILE;
 const helperPeaks = new Map();
@@ -23,7 +23,9 @@ function sampleHelpers() {
     }
     for (const pid of children) {
       try {
-        if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('spawnHelper.js')) continue;
+        const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        // The Node.js helper (`node spawnHelper.js`) or the Perl one (`perl -e <script>`).
+        if (!command.includes('spawnHelper.js') && !command.startsWith('perl\0-e\0')) continue;
         const kb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
         helperPeaks.set(pid, Math.max(helperPeaks.get(pid) ?? 0, kb * 1024));
         const pssKb = Number(/^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0);

@@ -3,6 +3,7 @@ import { strict as assert } from 'node:assert';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { currentPlatform } from '../../src/engine/platform';
+import type { HelperKind } from '../../src/engine/run/io/spawnHelper/transports';
 import { SpawnHelperPool } from '../../src/engine/run/io/spawnHelper/pool';
 
 /** Whether a process is alive (a zombie, killed and not yet reaped by its parent, is not). */
@@ -31,8 +32,8 @@ export const processEnv = (): Record<string, string> =>
 export const SPAWN_HELPER = join(__dirname, '..', '..', 'dist', 'spawnHelper.js');
 
 /** A pool with one helper that is ready, so that every process of the test starts through it. */
-export async function readyHelpers(): Promise<SpawnHelperPool> {
-  const pool = new SpawnHelperPool({ script: SPAWN_HELPER, count: 1, env: processEnv(), onProblem: (m) => assert.fail(m) });
+export async function readyHelpers(kind: HelperKind = 'node'): Promise<SpawnHelperPool> {
+  const pool = new SpawnHelperPool({ script: SPAWN_HELPER, count: 1, kind, env: processEnv(), onProblem: (m) => assert.fail(m) });
   assert.ok(await pool.ready(), `the spawn helper ${SPAWN_HELPER} is ready`);
   return pool;
 }

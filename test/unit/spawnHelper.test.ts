@@ -8,6 +8,7 @@ import { ShellProcessRunner } from '../../src/engine/run/io/processRunner';
 import { spawnHelperCount } from '../../src/engine/run/io/spawnHelper/count';
 import { SpawnHelperPool } from '../../src/engine/run/io/spawnHelper/pool';
 import { envDifference, parseHelperMessage, parseHelperRequest, requestEnv } from '../../src/engine/run/io/spawnHelper/protocol';
+import { helperCommand, nodeTransport, perlTransport, type HelperKind } from '../../src/engine/run/io/spawnHelper/transports';
 import { alive, pidIn, processEnv, readyHelpers, SPAWN_HELPER, until } from './processes';
 
 describe('spawn helper protocol', () => {
@@ -66,12 +67,14 @@ describe('spawn helper protocol', () => {
   });
 });
 
-describe('spawn helpers with real processes', function () {
+for (const kind of ['node', 'perl'] as const) describe(`spawn helpers (${kind}) with real processes`, () => helperSuite(kind));
+
+function helperSuite(kind: HelperKind): void {
   let dir: string;
   let pool: SpawnHelperPool;
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'maestro-helper-'));
-    pool = await readyHelpers();
+    pool = await readyHelpers(kind);
   });
   afterEach(() => {
     pool.close();
@@ -139,7 +142,7 @@ describe('spawn helpers with real processes', function () {
 
   it('when a helper dies, its processes are ended and reported, and the engine starts the next ones itself', async () => {
     const problems: string[] = [];
-    const own = new SpawnHelperPool({ script: SPAWN_HELPER, count: 1, env: processEnv(), onProblem: (m) => problems.push(m) });
+    const own = new SpawnHelperPool({ script: SPAWN_HELPER, count: 1, kind, env: processEnv(), onProblem: (m) => problems.push(m) });
     assert.ok(await own.ready());
     const runner = new ShellProcessRunner(dir, { helpers: own });
     const pids = join(dir, 'pids');
@@ -158,24 +161,29 @@ describe('spawn helpers with real processes', function () {
 
   it('a helper that cannot start leaves the engine starting processes itself', async () => {
     const problems: string[] = [];
-    const broken = new SpawnHelperPool({ script: join(dir, 'missing.js'), count: 1, env: processEnv(), onProblem: (m) => problems.push(m) });
+    // A Perl helper that cannot start is replaced by a Node.js one, which here cannot start either.
+    const env = kind === 'perl' ? { ...processEnv(), PATH: dir } : processEnv();
+    const broken = new SpawnHelperPool({ script: join(dir, 'missing.js'), count: 1, kind, env, onProblem: (m) => problems.push(m) });
     assert.equal(await broken.ready(), false);
     assert.match(problems.join('\n'), /Cannot find module/);
+    assert.equal(problems.length, 1);
     const { lines } = await run(new ShellProcessRunner(dir, { helpers: broken }), 'echo "$PPID"');
     assert.deepEqual(lines, [`stdout: ${process.pid}`]);
     broken.close();
   });
 
   it('kills what it started when its engine goes away (its stdin closes) with processes still running', async () => {
-    const helper = spawn(process.execPath, [SPAWN_HELPER], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const command = helperCommand(kind, SPAWN_HELPER);
+    const helper = spawn(command.file, command.args, { stdio: ['pipe', 'pipe', 'inherit'] });
     const pids = join(dir, 'pids');
     let out = '';
     helper.stdout.on('data', (c: Buffer) => (out += c.toString()));
     const exited = new Promise((resolve) => helper.on('exit', resolve));
+    const transport = kind === 'perl' ? perlTransport() : nodeTransport;
     helper.stdin.write(
-      JSON.stringify({ type: 'spawn', id: 1, file: 'sh', args: ['-c', `sleep 30 & echo $! > ${pids}; wait`], cwd: dir, set: {}, unset: [] }) + '\n',
+      transport.encode({ type: 'spawn', id: 1, file: 'sh', args: ['-c', `sleep 30 & echo $! > ${pids}; wait`], cwd: dir, set: {}, unset: [] })!,
     );
-    await until(() => out.includes('"spawned"') && pidIn(pids) !== undefined);
+    await until(() => /"spawned"|\nS 1 \d+\n/.test(out) && pidIn(pids) !== undefined);
     const child = pidIn(pids)!;
     helper.stdin.end();
     await exited;
@@ -216,4 +224,4 @@ describe('spawn helpers with real processes', function () {
     const parents = new Set(nodes.map((_, i) => Number(readFileSync(join(dir, `ppid-${i}`), 'utf8'))));
     await until(() => [...parents].every((p) => !alive(p)));
   });
-});
+}

@@ -19,7 +19,7 @@ import { runsDirFor } from './io/runsLocation';
 import { RunWriter } from './io/runWriter';
 import { recordDigest } from './io/runIndex';
 import { DigestBuilder } from '../insights/digest';
-import { spawnHelperCount } from './io/spawnHelper/count';
+import { spawnHelperCount, spawnHelperKind } from './io/spawnHelper/count';
 import { SpawnHelperPool } from './io/spawnHelper/pool';
 import { loadWorkflow, requireDefaultShell, RunSetupError, type LoadedWorkflow } from './setup';
 import { subWorkflowRunner } from './subRuns';
@@ -72,7 +72,8 @@ function startSpawnHelpers(
 ): SpawnHelperPool | undefined {
   const count = spawnHelperCount({ nodes, concurrency, setting: process.env.MAESTRO_SPAWN_HELPERS });
   if (count === 0 || !existsSync(SPAWN_HELPER_SCRIPT)) return undefined;
-  return new SpawnHelperPool({ script: SPAWN_HELPER_SCRIPT, count, env, onProblem: onWarning });
+  const kind = spawnHelperKind({ platform: process.platform, setting: process.env.MAESTRO_SPAWN_HELPER_KIND });
+  return new SpawnHelperPool({ script: SPAWN_HELPER_SCRIPT, count, kind, env, onProblem: onWarning });
 }
 
 /** The run's folder and its scratch folder; a folder that cannot be written is a setup error, not a crash. */

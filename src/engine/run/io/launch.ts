@@ -97,8 +97,12 @@ export function lineSplitter(onLines: (lines: string[], continues: boolean) => v
  */
 export const OUTPUT_GRACE_MS = 2000;
 
+/** What a node's log says when its output was cut at the end of that grace. */
+export const OUTPUT_CUT_NOTE =
+  'maestro: the process exited, but a process it started outside its process group still holds its output; the node ends without waiting for it';
+
 /** Why a process could not start, in words: Node.js says `spawn bash ENOENT` also when the folder is missing. */
-function spawnErrorText(e: NodeJS.ErrnoException, spec: LaunchSpec): string {
+export function spawnErrorText(e: NodeJS.ErrnoException, spec: LaunchSpec): string {
   if (e.code === 'E2BIG')
     return `${e.message}: the environment is larger than the system lets a process start with (each value at most 128 KiB on Linux); pass big values through files`;
   if (e.code === 'ENOENT' || e.code === 'ENOTDIR') {
@@ -163,7 +167,7 @@ export function launchProcess(spec: LaunchSpec, handlers: LaunchHandlers, platfo
     outputGrace = setTimeout(() => {
       child.stdout.destroy();
       child.stderr.destroy();
-      finish('maestro: the process exited, but a process it started outside its process group still holds its output; the node ends without waiting for it');
+      finish(OUTPUT_CUT_NOTE);
     }, OUTPUT_GRACE_MS);
   });
   child.on('close', () => finish());

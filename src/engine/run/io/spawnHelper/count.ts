@@ -1,3 +1,5 @@
+import type { HelperKind } from './transports';
+
 /** Helpers pay off when many processes start in parallel; each costs a Node.js start-up and its memory. */
 const MIN_NODES = 32;
 const DEFAULT_HELPERS = 2;
@@ -14,4 +16,14 @@ export function spawnHelperCount(o: { nodes: number; concurrency: number; settin
   }
   if (o.nodes < MIN_NODES || o.concurrency < 2) return 0;
   return Math.min(DEFAULT_HELPERS, o.concurrency);
+}
+
+/**
+ * Which helpers a run starts: Perl ones on POSIX systems (they fork several times faster than Node.js ones, and a
+ * helper that cannot start is replaced by a Node.js one), Node.js ones on Windows. `setting` is
+ * `MAESTRO_SPAWN_HELPER_KIND` (`node` or `perl`).
+ */
+export function spawnHelperKind(o: { platform: NodeJS.Platform; setting?: string }): HelperKind {
+  if (o.platform === 'win32') return 'node';
+  return o.setting?.trim() === 'node' ? 'node' : 'perl';
 }

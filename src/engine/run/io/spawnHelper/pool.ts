@@ -1,24 +1,22 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { currentPlatform } from '../../../platform';
 import type { LaunchHandlers, LaunchSpec } from '../launch';
-import { envDifference, parseHelperMessage, SPAWN_HELPER_PROTOCOL_VERSION, type HelperMessage, type HelperRequest } from './protocol';
+import { envDifference, type HelperMessage, type HelperRequest } from './protocol';
+import { helperCommand, nodeTransport, perlTransport, type HelperKind, type HelperTransport } from './transports';
 
 export interface SpawnHelperPoolOptions {
   /** The helper's script: `dist/spawnHelper.js`. */
   script: string;
   count: number;
+  /** Which helpers to start first: Perl ones fall back to Node.js ones where Perl cannot start. */
+  kind: HelperKind;
   /** The engine's base environment; helpers run with it, and requests carry only what differs from theirs. */
   env: Record<string, string>;
   /** Told when a helper fails or goes away, once per helper. */
   onProblem?: (message: string) => void;
 }
 
-/**
- * A helper holds little: the lines of the processes it runs, passed on at once. V8's default young generation (tens
- * of megabytes, sized for servers) is most of its memory: a small one keeps it near Node's floor.
- */
-const HELPER_FLAGS = ['--max-semi-space-size=1'];
+const HELPER_UNSET = ['NODE_OPTIONS', 'PERL5OPT', 'PERL5LIB', 'PERLLIB', 'PERL5DB', 'PERL_UNICODE'];
 
 interface InFlight {
   handlers: LaunchHandlers;
@@ -29,16 +27,18 @@ interface InFlight {
 class Helper {
   readonly inFlight = new Map<number, InFlight>();
   ready = false;
+  /** Whether it was ever ready: a helper that never was is replaced by one of the other kind. */
+  wasReady = false;
   gone = false;
   private closing = false;
 
   constructor(
     private readonly child: ChildProcessWithoutNullStreams,
+    readonly transport: HelperTransport,
     private readonly onReady: () => void,
     private readonly onGone: (helper: Helper, why: string) => void,
   ) {
-    const lines = createInterface({ input: child.stdout, crlfDelay: Infinity });
-    lines.on('line', (line) => this.receive(line));
+    transport.listen(child.stdout, { message: (m) => this.handle(m), bad: (why) => this.lost(why) }, (data) => child.stdin.write(data));
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-2000)));
     child.on('error', (e) => this.lost(e.message));
@@ -52,10 +52,24 @@ class Helper {
     return this.child.pid;
   }
 
-  send(request: HelperRequest, handlers: LaunchHandlers): void {
+  /** Sends the request; false when this helper cannot take it. */
+  send(request: HelperRequest, handlers: LaunchHandlers): boolean {
+    const encoded = this.transport.encode(request);
+    if (encoded === undefined) return false;
     this.inFlight.set(request.id, { handlers });
     this.holdLoop(true);
-    this.child.stdin.write(JSON.stringify(request) + '\n');
+    if (this.queued.length === 0) queueMicrotask(() => this.flush());
+    this.queued.push(typeof encoded === 'string' ? Buffer.from(encoded) : encoded);
+    return true;
+  }
+
+  /** The requests of one turn of the event loop leave in one write. */
+  private queued: Buffer[] = [];
+
+  private flush(): void {
+    const data = Buffer.concat(this.queued);
+    this.queued = [];
+    this.child.stdin.write(data);
   }
 
   close(): void {
@@ -72,17 +86,12 @@ class Helper {
     }
   }
 
-  private receive(line: string): void {
-    const m = parseHelperMessage(line);
-    if (!m) return this.lost(`sent something that is not a helper message: ${line.slice(0, 200)}`);
-    this.handle(m);
-  }
-
   private handle(m: HelperMessage): void {
     switch (m.type) {
       case 'ready':
-        if (m.protocolVersion !== SPAWN_HELPER_PROTOCOL_VERSION) return this.lost(`speaks protocol ${m.protocolVersion}, not ${SPAWN_HELPER_PROTOCOL_VERSION}`);
+        if (m.protocolVersion !== this.transport.version) return this.lost(`speaks protocol ${m.protocolVersion}, not ${this.transport.version}`);
         this.ready = true;
+        this.wasReady = true;
         this.onReady();
         return;
       case 'error':
@@ -143,26 +152,30 @@ export class SpawnHelperPool {
 
   constructor(private readonly o: SpawnHelperPoolOptions) {
     const helperEnv: Record<string, string> = { ...o.env };
-    // The helper is Node.js; options meant for the user's own Node processes are not for it.
-    delete helperEnv.NODE_OPTIONS;
+    // Options meant for the user's own Node.js and Perl processes are not for the helpers (their processes get them).
+    for (const name of HELPER_UNSET) delete helperEnv[name];
     // Under VS Code the engine's Node.js is Electron's, which runs as plain Node only when asked to.
     if (process.versions.electron) helperEnv.ELECTRON_RUN_AS_NODE = '1';
     this.helperEnv = helperEnv;
-    for (let i = 0; i < o.count; i++) this.startHelper();
+    for (let i = 0; i < o.count; i++) this.startHelper(o.kind);
   }
 
-  private startHelper(): void {
+  private startHelper(kind: HelperKind): void {
+    const { file, args } = helperCommand(kind, this.o.script);
     let child: ChildProcessWithoutNullStreams;
     try {
-      child = spawn(process.execPath, [...HELPER_FLAGS, this.o.script], { env: this.helperEnv, stdio: ['pipe', 'pipe', 'pipe'] });
+      child = spawn(file, args, { env: this.helperEnv, stdio: ['pipe', 'pipe', 'pipe'] });
     } catch (e) {
       this.o.onProblem?.(`a spawn helper could not start: ${(e as Error).message}`);
       return;
     }
     const helper = new Helper(
       child,
+      kind === 'perl' ? perlTransport() : nodeTransport,
       () => this.wakeWaiters(),
       (h, why) => {
+        // Perl missing or unfit: a Node.js helper takes its place, and nobody needs to hear of it.
+        if (h.transport.kind === 'perl' && !h.wasReady && !this.closed) return this.startHelper('node');
         this.o.onProblem?.(`a spawn helper (pid ${h.pid ?? 'unknown'}) ${why}; processes it did not start are started by the engine itself`);
         this.wakeWaiters();
       },
@@ -193,11 +206,10 @@ export class SpawnHelperPool {
     for (const h of this.helpers) if (h.ready && (!best || h.inFlight.size < best.inFlight.size)) best = h;
     if (!best) return false;
     const { file, args, argv0, cwd } = spec;
-    best.send(
+    return best.send(
       { type: 'spawn', id: ++this.nextId, file, args, ...(argv0 !== undefined ? { argv0 } : {}), cwd, ...envDifference(this.helperEnv, spec.env) },
       handlers,
     );
-    return true;
   }
 
   /** Lets the helpers exit: they finish nothing after this, so close only once nothing is in flight. */

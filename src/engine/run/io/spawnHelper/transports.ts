@@ -1,0 +1,72 @@
+/**
+ * The two kinds of spawn helper and how the pool talks to each: the Perl helper on POSIX systems (it forks in a
+ * fraction of the time), the Node.js helper (`dist/spawnHelper.js`) elsewhere and where Perl cannot start. Both end
+ * in the same helper messages.
+ */
+import type { Readable } from 'node:stream';
+import { createInterface } from 'node:readline';
+import { encodePerlSpawn, encodePerlStopReading, PerlEventReader, PerlJobs } from './perlProtocol';
+import { PERL_SPAWNER, PERL_SPAWNER_VERSION } from './perlSpawner';
+import { parseHelperMessage, SPAWN_HELPER_PROTOCOL_VERSION, type HelperMessage, type HelperRequest } from './protocol';
+
+export type HelperKind = 'perl' | 'node';
+
+export interface HelperTransport {
+  kind: HelperKind;
+  /** The protocol version the helper must say it speaks when it is ready. */
+  version: number;
+  /** The request as the helper reads it; undefined when this helper cannot take it (the engine starts it itself). */
+  encode(request: HelperRequest): string | Buffer | undefined;
+  /** Reads the helper's stdout; `write` sends the helper what the reading itself needs to say. */
+  listen(stdout: Readable, on: { message(m: HelperMessage): void; bad(why: string): void }, write: (data: Buffer) => void): void;
+}
+
+/**
+ * A helper holds little: the lines of the processes it runs, passed on at once. V8's default young generation (tens
+ * of megabytes, sized for servers) is most of its memory: a small one keeps it near Node's floor.
+ */
+const NODE_HELPER_FLAGS = ['--max-semi-space-size=1'];
+
+/** How to start a helper of this kind: the program and its arguments. */
+export function helperCommand(kind: HelperKind, nodeScript: string): { file: string; args: string[] } {
+  return kind === 'perl' ? { file: 'perl', args: ['-e', PERL_SPAWNER] } : { file: process.execPath, args: [...NODE_HELPER_FLAGS, nodeScript] };
+}
+
+export const nodeTransport: HelperTransport = {
+  kind: 'node',
+  version: SPAWN_HELPER_PROTOCOL_VERSION,
+  encode: (request) => JSON.stringify(request) + '\n',
+  listen(stdout, on) {
+    createInterface({ input: stdout, crlfDelay: Infinity }).on('line', (line) => {
+      const m = parseHelperMessage(line);
+      if (m) on.message(m);
+      else on.bad(`sent something that is not a helper message: ${line.slice(0, 200)}`);
+    });
+  },
+};
+
+/** A transport per Perl helper: it keeps the state of the processes that helper runs. */
+export function perlTransport(): HelperTransport {
+  let jobs: PerlJobs | undefined;
+  return {
+    kind: 'perl',
+    version: PERL_SPAWNER_VERSION,
+    encode(request) {
+      const frame = encodePerlSpawn(request);
+      if (frame) jobs?.sent(request);
+      return frame;
+    },
+    listen(stdout, on, write) {
+      const current = new PerlJobs(
+        (m) => on.message(m),
+        (id) => write(encodePerlStopReading(id)),
+      );
+      jobs = current;
+      const reader = new PerlEventReader(
+        (e) => current.handle(e),
+        (why) => on.bad(why),
+      );
+      stdout.on('data', (chunk: Buffer) => reader.push(chunk));
+    },
+  };
+}
