@@ -37,7 +37,6 @@ class ShellGuard implements ProcessGuard {
   }
 
   add(tree: number, graceMs: number): void {
-    // Written at the end of this turn of the event loop: the engine could die soon after the process started.
     this.write(`+ ${tree} ${Math.max(0, Math.round(graceMs))}\n`);
   }
 
@@ -46,20 +45,31 @@ class ShellGuard implements ProcessGuard {
   }
 
   private pending = '';
+  private timer: NodeJS.Timeout | undefined;
 
-  /** The lines of one turn of the event loop leave in one write, at the end of that turn's synchronous work. */
+  /**
+   * Lines leave together, at most GUARD_BATCH_MS after the first (one write per process cost a tenth of a big run's
+   * CPU), and all of them when the engine exits. A process started in those milliseconds before the engine is
+   * killed outright is not ended by the guard; one a spawn helper started is ended by the helper.
+   */
   private write(line: string): void {
     if (this.broken) return;
-    if (this.pending === '') queueMicrotask(() => this.flush());
+    if (this.pending === '') {
+      this.timer = setTimeout(() => this.flush(), GUARD_BATCH_MS);
+      this.timer.unref();
+    }
     this.pending += line;
   }
 
-  private flush(): void {
+  flush(): void {
+    clearTimeout(this.timer);
     const text = this.pending;
     this.pending = '';
-    if (!this.broken) this.input.write(text);
+    if (text !== '' && !this.broken) this.input.write(text);
   }
 }
+
+const GUARD_BATCH_MS = 20;
 
 let shared: ProcessGuard | undefined | null;
 
@@ -72,7 +82,9 @@ export function startShellGuard(): ProcessGuard | undefined {
     // Neither the watchdog nor its pipe keeps the engine alive: the engine's exit is what it waits for.
     child.unref();
     (child.stdin as Writable & { unref?(): void }).unref?.();
-    shared = new ShellGuard(child.stdin);
+    const guard = new ShellGuard(child.stdin);
+    process.once('exit', () => guard.flush());
+    shared = guard;
   } catch {
     shared = null;
   }
