@@ -18,7 +18,7 @@ export const PERL_SPAWNER = String.raw`
 use strict; use warnings; use POSIX (); use IO::Select; use Fcntl;
 $SIG{PIPE} = 'IGNORE';
 my %base = %ENV;
-my (%job, %live, %streams);
+my (%job, %live, %streams, %execs);
 my $sel = IO::Select->new(\*STDIN);
 pipe(my $wakeR, my $wakeW) or die "pipe: $!";
 fcntl($wakeW, F_SETFL, fcntl($wakeW, F_GETFL, 0) | O_NONBLOCK);
@@ -51,14 +51,24 @@ sub start {
     syswrite($xw, ($! + 0) . ''); POSIX::_exit(127);
   }
   close $ow; close $ew; close $xw;
+  # Whether the exec worked is read once the pipe has something to say, so that the next fork need not wait.
+  $job{$pid} = $id; $live{$id} = $pid;
+  $streams{$id} = [[$or, $id, 1], [$er, $id, 2]];
+  $execs{$id} = [$xr, $id, 'x'];
+  $sel->add(@{ $streams{$id} }, $execs{$id});
+}
+# Reads how the exec went (at once: the child has exec'd or written why not) and reports it; false if it failed.
+sub settle {
+  my $id = shift; my $entry = delete $execs{$id}; return 1 unless $entry;
+  my $xr = $entry->[0]; $sel->remove($entry);
   my $failed = '';
   1 while !defined sysread($xr, $failed, 16) && $!{EINTR};
   close $xr;
-  if ($failed ne '') { waitpid($pid, 0); close $or; close $er; emit("F $id $failed\n"); return; }
-  $job{$pid} = $id; $live{$id} = $pid;
-  $streams{$id} = [[$or, $id, 1], [$er, $id, 2]];
-  $sel->add(@{ $streams{$id} });
-  emit("S $id $pid\n");
+  my $pid = $live{$id};
+  if ($failed eq '') { emit("S $id $pid\n"); return 1; }
+  stop_reading($id); delete $live{$id}; delete $job{$pid}; waitpid($pid, 0);
+  emit("F $id $failed\n");
+  return 0;
 }
 sub stop_reading {
   my $id = shift;
@@ -66,6 +76,7 @@ sub stop_reading {
 }
 sub read_stream {
   my $entry = shift; my ($fh, $id, $stream) = @$entry;
+  return unless settle($id);
   my $n = sysread($fh, my $buf, 65536);
   return if !defined $n && ($!{EINTR} || $!{EAGAIN});
   if ($n) { emit("O $id $stream " . length($buf) . "\n" . $buf); return; }
@@ -74,8 +85,10 @@ sub read_stream {
 }
 sub reap {
   while ((my $pid = waitpid(-1, POSIX::WNOHANG())) > 0) {
-    my $id = delete $job{$pid}; next unless defined $id;
-    my $status = $?; kill('KILL', -$pid); delete $live{$id};
+    my $status = $?;
+    my $id = $job{$pid}; next unless defined $id;
+    next unless settle($id);
+    delete $job{$pid}; kill('KILL', -$pid); delete $live{$id};
     emit("G $id $status\n");
   }
 }
@@ -96,7 +109,7 @@ sub read_requests {
 emit("R ${PERL_SPAWNER_VERSION}\n");
 while (1) {
   for my $entry ($sel->can_read()) {
-    if (ref $entry eq 'ARRAY') { read_stream($entry); }
+    if (ref $entry eq 'ARRAY') { $entry->[2] eq 'x' ? settle($entry->[1]) : read_stream($entry); }
     elsif ($entry == $wakeR) { sysread($wakeR, my $drain, 512); }
     else { read_requests(); }
   }
