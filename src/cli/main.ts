@@ -1,3 +1,4 @@
+import { keepHeapSmall } from '../engine/memory';
 import { UsageError } from './args';
 import { editCommand } from './commands/edit';
 import { exportCommand } from './commands/export';
@@ -71,6 +72,7 @@ export async function main(argv: string[], io: Output = processOutput): Promise<
 }
 
 if (require.main === module) {
+  keepHeapSmall();
   watchStdout();
   main(process.argv.slice(2)).then(
     (code) => {

@@ -2,7 +2,10 @@
 // on stdout, and nothing else there. When its host goes away (stdin closes), it stops its runs where they stand and
 // exits, so that no process it started outlives it.
 import { createInterface } from 'node:readline';
+import { keepHeapSmall } from '../memory';
 import { EngineService } from '../service/engineService';
+
+keepHeapSmall();
 
 // Warnings go to stderr, which the host logs.
 const service = new EngineService((m) => process.stdout.write(JSON.stringify(m) + '\n'), { onWarning: (m) => process.stderr.write(`warning: ${m}\n`) });
