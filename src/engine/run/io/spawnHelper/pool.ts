@@ -58,12 +58,12 @@ class Helper {
     if (encoded === undefined) return false;
     this.inFlight.set(request.id, { handlers });
     this.holdLoop(true);
-    if (this.queued.length === 0) queueMicrotask(() => this.flush());
+    if (this.queued.length === 0) setImmediate(() => this.flush());
     this.queued.push(typeof encoded === 'string' ? Buffer.from(encoded) : encoded);
     return true;
   }
 
-  /** The requests of one turn of the event loop leave in one write. */
+  /** The requests of one turn of the event loop (all the input it read) leave in one write. */
   private queued: Buffer[] = [];
 
   private flush(): void {
