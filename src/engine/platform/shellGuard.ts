@@ -37,32 +37,38 @@ class ShellGuard implements ProcessGuard {
   }
 
   add(tree: number, graceMs: number): void {
-    this.write(`+ ${tree} ${Math.max(0, Math.round(graceMs))}\n`);
+    this.write(`+ ${tree} ${Math.max(0, Math.round(graceMs))}\n`, true);
   }
 
   remove(tree: number): void {
-    this.write(`- ${tree}\n`);
+    this.write(`- ${tree}\n`, false);
   }
 
   private pending = '';
   private timer: NodeJS.Timeout | undefined;
+  private soon = false;
 
   /**
-   * Lines leave together, at most GUARD_BATCH_MS after the first (one write per process cost a tenth of a big run's
-   * CPU), and all of them when the engine exits. A process started in those milliseconds before the engine is
-   * killed outright is not ended by the guard; one a spawn helper started is ended by the helper.
+   * One write per line cost a tenth of a big run's CPU. A process's `+` leaves at the end of this turn's synchronous
+   * work (the engine could die soon after starting it), with whatever waits; a `-` waits up to GUARD_BATCH_MS for
+   * company, and all of them leave when the engine exits.
    */
-  private write(line: string): void {
+  private write(line: string, urgent: boolean): void {
     if (this.broken) return;
-    if (this.pending === '') {
+    this.pending += line;
+    if (urgent && !this.soon) {
+      this.soon = true;
+      queueMicrotask(() => this.flush());
+    } else if (!urgent && this.timer === undefined) {
       this.timer = setTimeout(() => this.flush(), GUARD_BATCH_MS);
       this.timer.unref();
     }
-    this.pending += line;
   }
 
   flush(): void {
     clearTimeout(this.timer);
+    this.timer = undefined;
+    this.soon = false;
     const text = this.pending;
     this.pending = '';
     if (text !== '' && !this.broken) this.input.write(text);
