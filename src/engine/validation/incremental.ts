@@ -1,8 +1,8 @@
 // Validation after an edit inside one node's block: that block is parsed again and put in place of the node's old
 // value, the rest of the parsed document kept (its positions moved by the edit), then the checks run as on a full
 // validation. What it cannot vouch for is validated whole: an edit across blocks or outside `nodes`, on a node's
-// key line, a block that leaves its indentation, anchors, aliases, tags or merge keys, documents with syntax
-// problems. The result equals a full validation's (a property test applies random edit sequences to both).
+// key line, a block that leaves its indentation, anchors, aliases, tags or merge keys, keys written twice, documents
+// with syntax problems. The result equals a full validation's (a property test applies random edit sequences to both).
 import { isAlias, isMap, isPair, isScalar, isSeq, visit, type Node as YamlNode, type Pair, type YAMLMap } from 'yaml';
 import { LineIndex } from '../lineIndex';
 import { parseWorkflowYaml } from './blockYaml';
@@ -62,7 +62,8 @@ const documentChecked = new WeakMap<object, boolean>();
 /** A previous document the edit can build on: no syntax problems, self-contained, `nodes` a block mapping. */
 function usable(parsed: ParsedDocument): YAMLMap | undefined {
   const { doc } = parsed;
-  if (doc.errors.length || doc.warnings.length || parsed.recursiveAliases.length || !isMap(doc.contents)) return undefined;
+  // A key written twice: the data holds the last one, and the block edited may be the other.
+  if (doc.errors.length || doc.warnings.length || parsed.recursiveAliases.length || parsed.duplicateKeys.length || !isMap(doc.contents)) return undefined;
   let ok = documentChecked.get(doc);
   // Without '&', '*', '!' or '<<' in the text there is no anchor, alias, tag or merge key to look for.
   if (ok === undefined) documentChecked.set(doc, (ok = !/[&*!]|<</.test(parsed.text) || selfContained(doc.contents)));
