@@ -95,6 +95,8 @@ const exited = (child: ChildProcess) => new Promise<void>((r) => (child.exitCode
     await exited(engine);
     await until(() => pids.every((p) => !alive(p)));
     assert.equal(readRun(runsDir, runId()).interrupted, true);
+    // The list the engine kept for the watchdog goes with it.
+    await until(() => !readdirSync(tmpdir()).some((f) => f.startsWith(`maestro-guard-${engine.pid}-`)));
   });
 
   it('a resume that finds nothing left running says nothing about it', async () => {
