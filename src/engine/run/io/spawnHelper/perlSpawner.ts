@@ -25,13 +25,17 @@ fcntl($wakeW, F_SETFL, fcntl($wakeW, F_GETFL, 0) | O_NONBLOCK);
 $sel->add($wakeR);
 $SIG{CHLD} = sub { syswrite($wakeW, 'x') };
 sub quit { kill('KILL', -$_) for values %live; exit 0; }
-sub emit {
-  my $text = shift; my $off = 0;
-  while ($off < length $text) {
-    my $n = syswrite(STDOUT, $text, length($text) - $off, $off);
+# What one pass of the loop has to say leaves in one write, before the helper waits again: each write wakes the engine.
+my $said = '';
+sub emit { $said .= shift; }
+sub flush_said {
+  my $off = 0;
+  while ($off < length $said) {
+    my $n = syswrite(STDOUT, $said, length($said) - $off, $off);
     if (!defined $n) { next if $!{EINTR} || $!{EAGAIN}; quit(); }
     $off += $n;
   }
+  $said = '';
 }
 sub start {
   my ($id, $file, $argv0, $cwd, $nargs, @rest) = @_;
@@ -108,6 +112,7 @@ sub read_requests {
 }
 emit("R ${PERL_SPAWNER_VERSION}\n");
 while (1) {
+  flush_said();
   for my $entry ($sel->can_read()) {
     if (ref $entry eq 'ARRAY') { $entry->[2] eq 'x' ? settle($entry->[1]) : read_stream($entry); }
     elsif ($entry == $wakeR) { sysread($wakeR, my $drain, 512); }
