@@ -25,6 +25,8 @@ const files: [string, string][] = [
   ['a 3,000-node cycle', hostile.longCycle(3000)],
   ['5,000 unknown needs', hostile.unknownNeeds(5000)],
   ['20,000 unknown properties', hostile.unknownProperties(20_000)],
+  ['a 20,000-item block list', hostile.longBlockList(20_000)],
+  ['mappings nested 500 deep', hostile.deepNesting(500)],
 ];
 console.log(`\nHostile files against a valid 20,000-node file (${ms(valid.ms)}), median of ${ROUNDS}`);
 const worst = { ratio: 0, bytes: 0 };

@@ -23,6 +23,21 @@ export const hostile = {
   /** One node with n properties the schema does not know. */
   unknownProperties: (n: number): string =>
     lines('version: 1', 'name: props', 'nodes:', '  a:', '    run: x', ...Array.from({ length: n }, (_, i) => `    prop${i}: 1`)),
+  /** A block list of n items (the block YAML parser once looked for a `:` past each item's line: quadratic). */
+  longBlockList: (n: number): string =>
+    lines('version: 1', 'name: list', 'x-list:', ...Array.from({ length: n }, (_, i) => `  - item${i}`), 'nodes:', '  a: { run: x }'),
+  /** Mappings nested n deep, each with a comment after it. */
+  deepNesting: (n: number): string =>
+    lines(
+      'version: 1',
+      'name: deep',
+      'nodes:',
+      '  a: { run: x }',
+      'x-deep:',
+      ...Array.from({ length: n }, (_, i) => `${' '.repeat(2 * i + 2)}k${i}:`),
+      `${' '.repeat(2 * n + 2)}leaf: 1`,
+      ...Array.from({ length: n }, (_, i) => `${' '.repeat(2 * (n - i))}# after ${n - i}`),
+    ),
   /** A valid chain of n nodes: the yardstick the others are held to. */
   validChain: (n: number): string =>
     lines('version: 1', 'name: big', 'nodes:', ...Array.from({ length: n }, (_, i) => `  n${i}: { run: x${i ? `, needs: n${i - 1}` : ''} }`)),

@@ -65,6 +65,15 @@ describe('hostile workflow files', function () {
     assert.ok(json.length < 2 * MB);
   });
 
+  it('a 20,000-item block list and mappings nested 500 deep are read whole, with nothing to report', () => {
+    const list = outputOf(hostile.longBlockList(20_000));
+    assert.equal((list.result.parsed.value as Record<string, unknown[]>)['x-list'].length, 20_000);
+    assert.deepEqual(list.result.diagnostics, []);
+    const deep = outputOf(hostile.deepNesting(500));
+    assert.deepEqual(deep.result.diagnostics, []);
+    assert.ok(deep.json.length < 2 * MB);
+  });
+
   it('messages list a dozen names at most', () => {
     const inputs = Array.from({ length: 5000 }, (_, i) => `  in${i}: { type: string }`);
     const text = ['version: 1', 'name: x', 'inputs:', ...inputs, 'nodes:', '  a: { run: "echo ${{ inputs.zzzzzzzz }}" }'].join('\n');

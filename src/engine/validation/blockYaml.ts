@@ -33,7 +33,16 @@ export function parseBlockYaml(text: string): Document.Parsed | undefined {
   }
 }
 
+/** Deeper nesting than any workflow has is left to the general parser, before it could exhaust the stack here. */
+const MAX_NESTING = 100;
+
 class BlockParser extends BlockScalars {
+  private depth = 0;
+
+  private deeper(): void {
+    if (++this.depth > MAX_NESTING) outside();
+  }
+
   document(): YAMLMap {
     const first = this.nextContentLine();
     if (first === undefined) return outside();
@@ -45,6 +54,7 @@ class BlockParser extends BlockScalars {
 
   /** A block mapping whose keys start at column `indent`, the first on the line at `line`, at `keyStart`. */
   private map(indent: number, line: number, keyStart = line + indent): YAMLMap {
+    this.deeper();
     const map = new YAMLMap(this.schema);
     const start = keyStart;
     let end = keyStart;
@@ -62,11 +72,13 @@ class BlockParser extends BlockScalars {
       key = next + nextIndent;
     }
     map.range = [start, end, this.collectionEnd(indent, end)];
+    this.depth--;
     return map;
   }
 
   /** A block sequence whose dashes are at column `indent`. */
   private seq(indent: number, line: number): YAMLSeq {
+    this.deeper();
     const seq = new YAMLSeq(this.schema);
     const start = line + indent;
     let end = start;
@@ -88,6 +100,7 @@ class BlockParser extends BlockScalars {
       dash = next + nextIndent;
     }
     seq.range = [start, end, this.collectionEnd(indent, end)];
+    this.depth--;
     return seq;
   }
 
@@ -136,8 +149,8 @@ class BlockParser extends BlockScalars {
       if (!this.plainStartsAt(start)) return undefined;
       colon = start;
       for (;;) {
-        colon = this.text.indexOf(':', colon + 1);
-        if (colon < 0 || colon >= lineEnd) return undefined;
+        colon = this.colonBefore(colon + 1, lineEnd);
+        if (colon < 0) return undefined;
         const after = this.text.charCodeAt(colon + 1);
         if (after === SPACE || colon + 1 === lineEnd) break;
       }

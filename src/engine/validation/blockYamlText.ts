@@ -13,6 +13,12 @@ export const outside = (): never => {
   throw OUTSIDE;
 };
 
+interface LinesBetween {
+  end: number;
+  deepestComment: number;
+  comments: boolean;
+}
+
 export class BlockText {
   /** The start of the line to be read next. */
   protected at = 0;
@@ -55,8 +61,23 @@ export class BlockText {
     return undefined;
   }
 
-  /** The blank and comment lines from `line` on: where what follows them starts, and their deepest comment's column. */
-  protected linesBetween(line: number): { end: number; deepestComment: number; comments: boolean } {
+  /** linesBetween's answers by their line: collections that end together ask about the same lines. */
+  private readonly between = new Map<number, LinesBetween>();
+
+  /** The blank and comment lines from `from` on: where what follows them starts, and their deepest comment's column. */
+  protected linesBetween(from: number): LinesBetween {
+    let known = this.between.get(from);
+    if (!known) this.between.set(from, (known = this.scanLinesBetween(from)));
+    return known;
+  }
+
+  /** The position of the first `:` in `[from, to)`, or -1. */
+  protected colonBefore(from: number, to: number): number {
+    for (let i = from; i < to; i++) if (this.text.charCodeAt(i) === 58) return i;
+    return -1;
+  }
+
+  private scanLinesBetween(line: number): LinesBetween {
     let deepestComment = -1;
     while (line < this.text.length) {
       const lineIndent = this.indentOf(line);
