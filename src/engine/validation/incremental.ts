@@ -89,6 +89,9 @@ function reparsed(before: ParsedDocument, text: string, change: TextChange): Par
   const old = block.pair;
   if (!isScalar(pair.key) || !isScalar(old.key) || pair.key.value !== old.key.value || !selfContained(root)) return undefined;
   if (isScalar(pair.value) && pair.value.value === null) return undefined;
+  // Comment and blank lines after the block's last line may belong to a node in it, which then ends where the next
+  // block's key starts: a position that parsing the block alone cannot know.
+  if (reachesPast(pair.value, lastContentEnd(blockText))) return undefined;
   let nodeValue: unknown;
   try {
     nodeValue = (pair.value as YamlNode).toJS(parsedBlock);
@@ -154,6 +157,36 @@ function staysInBlock(blockText: string, indent: number): boolean {
 }
 
 type Ranged = { range?: [number, number, number] | null };
+
+/** Where the last line of the text that is neither blank nor a comment ends (after its line break). */
+function lastContentEnd(text: string): number {
+  let end = 0;
+  let start = 0;
+  for (const line of text.split('\n')) {
+    const content = line.trim();
+    const next = Math.min(text.length, start + line.length + 1);
+    if (content !== '' && !content.startsWith('#')) end = next;
+    start = next;
+  }
+  return end;
+}
+
+/** Whether a node under `node` ends past `limit`. */
+function reachesPast(node: unknown, limit: number): boolean {
+  const stack: unknown[] = [node];
+  while (stack.length) {
+    const n = stack.pop();
+    if (!n || typeof n !== 'object') continue;
+    if (isPair(n)) {
+      stack.push(n.key, n.value);
+      continue;
+    }
+    const r = (n as Ranged).range;
+    if (r && r[2] > limit) return true;
+    if (isMap(n) || isSeq(n)) for (const item of n.items) stack.push(item);
+  }
+  return false;
+}
 
 /**
  * Positions at or past `from` move by `delta`, in the tree under `node`. A subtree that ends before `from` is not
