@@ -171,8 +171,11 @@ function lastContentEnd(text: string): number {
   return end;
 }
 
-/** Whether a node under `node` ends past `limit`. */
-function reachesPast(node: unknown, limit: number): boolean {
+/**
+ * Visits each node under `node` that has a position (pairs are gone through); `visit` says whether to enter its
+ * items, or `'stop'` to end the walk.
+ */
+function walkRanged(node: unknown, visit: (n: Ranged, range: [number, number, number]) => boolean | 'stop'): void {
   const stack: unknown[] = [node];
   while (stack.length) {
     const n = stack.pop();
@@ -182,10 +185,17 @@ function reachesPast(node: unknown, limit: number): boolean {
       continue;
     }
     const r = (n as Ranged).range;
-    if (r && r[2] > limit) return true;
-    if (isMap(n) || isSeq(n)) for (const item of n.items) stack.push(item);
+    const enter = r ? visit(n, r) : true;
+    if (enter === 'stop') return;
+    if (enter && (isMap(n) || isSeq(n))) for (const item of n.items) stack.push(item);
   }
-  return false;
+}
+
+/** Whether a node under `node` ends past `limit`. */
+function reachesPast(node: unknown, limit: number): boolean {
+  let past = false;
+  walkRanged(node, (_, r) => (r[2] > limit ? ((past = true), 'stop') : true));
+  return past;
 }
 
 /**
@@ -194,21 +204,11 @@ function reachesPast(node: unknown, limit: number): boolean {
  */
 function shiftAfter(node: unknown, from: number, delta: number): void {
   if (delta === 0) return;
-  const stack: unknown[] = [node];
-  while (stack.length) {
-    const n = stack.pop();
-    if (!n || typeof n !== 'object') continue;
-    if (isPair(n)) {
-      stack.push(n.key, n.value);
-      continue;
-    }
-    const r = (n as Ranged).range;
-    if (r) {
-      if (r[2] < from) continue;
-      (n as Ranged).range = [r[0] >= from ? r[0] + delta : r[0], r[1] >= from ? r[1] + delta : r[1], r[2] + delta];
-    }
-    if (isMap(n) || isSeq(n)) for (const item of n.items) stack.push(item);
-  }
+  walkRanged(node, (n, r) => {
+    if (r[2] < from) return false;
+    n.range = [r[0] >= from ? r[0] + delta : r[0], r[1] >= from ? r[1] + delta : r[1], r[2] + delta];
+    return true;
+  });
 }
 
 /** The document's data with one node's value replaced, in its place. */

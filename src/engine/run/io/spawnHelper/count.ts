@@ -1,6 +1,6 @@
 import type { HelperKind } from './transports';
 
-/** Helpers pay off when many processes start in parallel; each costs a Node.js start-up and its memory. */
+/** Helpers pay off when many processes start in parallel; each costs a process start-up (a Node.js one, where Perl cannot be used). */
 const MIN_NODES = 32;
 const DEFAULT_HELPERS = 2;
 const MAX_HELPERS = 8;
