@@ -1,14 +1,22 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { encodePerlSpawn, exitOfStatus, PerlEventReader, PerlJobs, type PerlEvent } from '../../src/engine/run/io/spawnHelper/perlProtocol';
+import {
+  encodePerlEnvironment,
+  encodePerlSpawn,
+  exitOfStatus,
+  PerlEventReader,
+  PerlJobs,
+  type PerlEvent,
+} from '../../src/engine/run/io/spawnHelper/perlProtocol';
 import { spawnHelperKind } from '../../src/engine/run/io/spawnHelper/count';
 import type { HelperMessage } from '../../src/engine/run/io/spawnHelper/protocol';
 import { ShellProcessRunner } from '../../src/engine/run/io/processRunner';
 import { SpawnHelperPool } from '../../src/engine/run/io/spawnHelper/pool';
-import { processEnv, readyHelpers, SPAWN_HELPER } from './processes';
+import { fallbackKind, type HelperKind } from '../../src/engine/run/io/spawnHelper/transports';
+import { helperKindAvailable, processEnv, readyHelpers, SPAWN_HELPER } from './processes';
 
 const STREAM = ['R 1\n', 'S 1 4242\n', 'O 1 1 11\nhello\nworld', 'O 1 2 4\n\x00\n\xff\n', 'C 1 1\n', 'G 1 256\n', 'F 2 2\n', 'O 1 1 0\n', 'C 1 2\n'].join('');
 
@@ -22,7 +30,7 @@ function eventsOf(chunks: Buffer[]): PerlEvent[] {
   return events;
 }
 
-describe('the Perl spawn helper: protocol', () => {
+describe('the Perl and Python spawn helpers: protocol', () => {
   it('reads the same events however its output is cut into chunks', () => {
     const whole = Buffer.from(STREAM, 'latin1');
     const expected = eventsOf([whole]);
@@ -90,25 +98,45 @@ describe('the Perl spawn helper: protocol', () => {
     ]);
   });
 
-  it('is the helper on POSIX systems, unless told otherwise; Node.js helpers on Windows', () => {
-    assert.equal(spawnHelperKind({ platform: 'linux' }), 'perl');
+  it('frames the environment the processes start from', () => {
+    const frame = encodePerlEnvironment({ A: '1', EMPTY: '', 'B=C': 'x\ny', BAD: 'a\0b' });
+    const text = frame.toString();
+    assert.deepEqual(text.slice(text.indexOf('\n') + 1).split('\0'), ['E', 'A', '1', 'EMPTY', '', 'B=C', 'x\ny']);
+    assert.equal(encodePerlEnvironment({}).toString(), '1\nE');
+  });
+
+  it('Python helpers first on Linux, Perl ones on other POSIX systems, unless told otherwise; Node.js helpers on Windows', () => {
+    assert.equal(spawnHelperKind({ platform: 'linux' }), 'python');
     assert.equal(spawnHelperKind({ platform: 'darwin' }), 'perl');
     assert.equal(spawnHelperKind({ platform: 'linux', setting: 'node' }), 'node');
+    assert.equal(spawnHelperKind({ platform: 'linux', setting: ' perl ' }), 'perl');
+    assert.equal(spawnHelperKind({ platform: 'darwin', setting: 'python' }), 'python');
+    assert.equal(spawnHelperKind({ platform: 'linux', setting: 'ruby' }), 'python', 'a kind it does not know is ignored');
     assert.equal(spawnHelperKind({ platform: 'win32', setting: 'perl' }), 'node');
+  });
+
+  it('falls back from Python to Perl to Node.js', () => {
+    assert.deepEqual([fallbackKind('python'), fallbackKind('perl'), fallbackKind('node')], ['perl', 'node', undefined]);
   });
 });
 
-describe('the Perl spawn helper: processes', function () {
+for (const kind of ['perl', 'python'] as const)
+  describe(`the ${kind === 'perl' ? 'Perl' : 'Python'} spawn helper: processes`, function () {
+    framedHelperSuite.call(this, kind);
+  });
+
+function framedHelperSuite(this: Mocha.Suite, kind: Exclude<HelperKind, 'node'>): void {
   this.timeout(120_000);
   let dir: string;
   let pool: SpawnHelperPool;
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'maestro-perl-'));
-    pool = await readyHelpers('perl');
+  before(async function () {
+    if (!helperKindAvailable(kind)) this.skip();
+    dir = mkdtempSync(join(tmpdir(), `maestro-${kind}-`));
+    pool = await readyHelpers(kind);
   });
   after(() => {
-    pool.close();
-    rmSync(dir, { recursive: true, force: true });
+    pool?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   const run = async (runner: ShellProcessRunner, script: string) => {
@@ -127,20 +155,25 @@ describe('the Perl spawn helper: processes', function () {
     word.map((w) => `printf '${w.replace(/'/g, '')}'`),
     word.map((w) => `echo ${w} >&2`),
     fc.integer({ min: 0, max: 3 }).map((n) => `printf '\\377\\376 bytes ${n}\\n'`),
-    fc.constantFrom('echo "k=v" >> "$MAESTRO_OUTPUT"', 'seq 1 3000', 'printf "no end"', 'cat /dev/null', 'true'),
+    fc.constantFrom('echo "k=v" >> "$MAESTRO_OUTPUT"', 'seq 1 3000', 'printf "no end"', 'cat /dev/null', 'true', 'yes | head -n 2', 'ulimit -c'),
+    // What a process inherits besides its environment: signals ignored or blocked, and open files.
+    fc.constantFrom(...(existsSync('/proc/self/status') ? ['grep -E "^Sig(Ign|Blk)" /proc/self/status', 'ls /proc/self/fd | wc -l'] : ['true'])),
   );
   const ending = fc.constantFrom('', 'exit 0', 'exit 1', 'exit 130', 'kill -TERM $$', 'kill -KILL $$', 'no-such-command-here');
 
-  it("starts whatever the user's Perl settings are, and passes them on to the processes", async () => {
-    const env = { ...processEnv(), PERL5OPT: '-Mno::such::module' };
-    const own = new SpawnHelperPool({ script: SPAWN_HELPER, count: 1, kind: 'perl', env, onProblem: (m) => assert.fail(m) });
+  it("starts whatever the user's Perl or Python settings are, and passes them on to the processes", async () => {
+    writeFileSync(join(dir, 'selectors.py'), `open(${JSON.stringify(join(dir, 'imported'))}, 'w')\n`);
+    const settings = { PERL5OPT: '-Mno::such::module', PYTHONPATH: dir, PYTHONSTARTUP: join(dir, 'selectors.py'), PYTHONHOME: join(dir, 'nothing') };
+    const env = { ...processEnv(), ...settings };
+    const own = new SpawnHelperPool({ script: SPAWN_HELPER, count: 1, kind, env, onProblem: (m) => assert.fail(m) });
     assert.ok(await own.ready());
-    if (existsSync('/proc/self')) assert.match(readFileSync(`/proc/${own.pids[0]}/cmdline`, 'utf8'), /^perl\0-e\0/);
+    const program = kind === 'perl' ? /^(.*\/)?perl[\d.]*\0-e\0/ : /^(.*\/)?python3[\d.]*\0-I\0-S\0-c\0/;
+    if (existsSync('/proc/self')) assert.match(readFileSync(`/proc/${own.pids[0]}/cmdline`, 'utf8'), program);
     const lines: string[] = [];
-    await new ShellProcessRunner(dir, { helpers: own }).start({ instanceId: 'n', attempt: 1, script: 'echo "$PERL5OPT"', cwd: dir, env }, (_, text) =>
-      lines.push(text),
-    ).done;
-    assert.deepEqual(lines, ['-Mno::such::module']);
+    const script = 'echo "$PERL5OPT $PYTHONPATH $PYTHONSTARTUP $PYTHONHOME"';
+    await new ShellProcessRunner(dir, { helpers: own }).start({ instanceId: 'n', attempt: 1, script, cwd: dir, env }, (_, text) => lines.push(text)).done;
+    assert.deepEqual(lines, [Object.values(settings).join(' ')]);
+    assert.equal(existsSync(join(dir, 'imported')), false, 'nothing from the PYTHONPATH was imported');
     own.close();
   });
 
@@ -155,4 +188,4 @@ describe('the Perl spawn helper: processes', function () {
       { numRuns: 40 },
     );
   });
-});
+}

@@ -1,5 +1,6 @@
 // Helpers for tests that start real processes.
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { currentPlatform } from '../../src/engine/platform';
@@ -30,6 +31,17 @@ export const processEnv = (): Record<string, string> =>
 
 /** The bundled spawn helper; `npm test` builds it before the unit tests run. */
 export const SPAWN_HELPER = join(__dirname, '..', '..', 'dist', 'spawnHelper.js');
+
+/**
+ * Whether helpers of this kind can start here: Python helpers need a \`python3\` of 3.10 or later on the PATH, Perl
+ * ones \`perl\`. Their suites are skipped where they cannot, where the engine uses the next kind.
+ */
+export function helperKindAvailable(kind: HelperKind): boolean {
+  if (process.platform === 'win32') return kind === 'node';
+  if (kind === 'python') return spawnSync('python3', ['-I', '-S', '-c', 'import sys; sys.exit(sys.version_info < (3, 10))']).status === 0;
+  if (kind === 'perl') return spawnSync('perl', ['-e', '1']).status === 0;
+  return true;
+}
 
 /** A pool with one helper that is ready, so that every process of the test starts through it. */
 export async function readyHelpers(kind: HelperKind = 'node'): Promise<SpawnHelperPool> {

@@ -1,15 +1,15 @@
 import { strict as assert } from 'node:assert';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import fc from 'fast-check';
 import { ShellProcessRunner } from '../../src/engine/run/io/processRunner';
 import { spawnHelperCount } from '../../src/engine/run/io/spawnHelper/count';
 import { SpawnHelperPool } from '../../src/engine/run/io/spawnHelper/pool';
 import { envDifference, parseHelperMessage, parseHelperRequest, requestEnv } from '../../src/engine/run/io/spawnHelper/protocol';
-import { helperCommand, nodeTransport, perlTransport, type HelperKind } from '../../src/engine/run/io/spawnHelper/transports';
-import { alive, pidIn, processEnv, readyHelpers, SPAWN_HELPER, until } from './processes';
+import { helperCommand, transportFor, type HelperKind } from '../../src/engine/run/io/spawnHelper/transports';
+import { alive, helperKindAvailable, pidIn, processEnv, readyHelpers, SPAWN_HELPER, until } from './processes';
 
 describe('spawn helper protocol', () => {
   it('accepts well-formed messages and refuses anything else', () => {
@@ -67,11 +67,14 @@ describe('spawn helper protocol', () => {
   });
 });
 
-for (const kind of ['node', 'perl'] as const) describe(`spawn helpers (${kind}) with real processes`, () => helperSuite(kind));
+for (const kind of ['node', 'perl', 'python'] as const) describe(`spawn helpers (${kind}) with real processes`, () => helperSuite(kind));
 
 function helperSuite(kind: HelperKind): void {
   let dir: string;
   let pool: SpawnHelperPool;
+  before(function () {
+    if (!helperKindAvailable(kind)) this.skip();
+  });
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'maestro-helper-'));
     pool = await readyHelpers(kind);
@@ -89,9 +92,38 @@ function helperSuite(kind: HelperKind): void {
   };
 
   it('starts processes from the helper, not from the engine', async () => {
+    if (existsSync('/proc/self')) {
+      // The program's name, without its folder or version: a version manager's shim runs the real one by its path.
+      const name = (path: string) => basename(path).replace(/[\d.]+$/, '');
+      const program = readFileSync(`/proc/${pool.pids[0]}/cmdline`, 'utf8').split('\0')[0];
+      assert.equal(name(program), name(helperCommand(kind, SPAWN_HELPER).file), 'a helper of the kind asked for, not one that took its place');
+    }
     const { result, lines } = await run(new ShellProcessRunner(dir, { helpers: pool }), 'echo "$PPID"');
     assert.equal(result.exitCode, 0);
     assert.deepEqual(lines, [`stdout: ${pool.pids[0]}`]);
+  });
+
+  it("finds a program on the PATH of the process's own environment, passing over entries it may not run", async () => {
+    for (const sub of ['denied', 'bin']) mkdirSync(join(dir, sub));
+    writeFileSync(join(dir, 'denied', 'mysh'), '#!/bin/sh\necho wrong\n');
+    chmodSync(join(dir, 'denied', 'mysh'), 0o644);
+    symlinkSync('/bin/sh', join(dir, 'bin', 'mysh'));
+    const start = async (runner: ShellProcessRunner, path: string) => {
+      const lines: string[] = [];
+      const env = { ...processEnv(), PATH: path };
+      const r = await runner.start({ instanceId: 'n', attempt: 1, script: 'echo "ran $0 from $PPID"', shell: 'mysh', cwd: dir, env }, (_, l) => lines.push(l))
+        .done;
+      return [r.exitCode, r.spawnError, lines.map((l) => l.replace(/from \d+$/, (m) => (m === `from ${process.pid}` ? 'from the engine' : 'from a helper')))];
+    };
+    const paths = [`${dir}/denied:${dir}/bin:/usr/bin:/bin`, `${dir}/denied:${dir}/nothing`, `${dir}/nothing`];
+    const direct = await Promise.all(paths.map((path) => start(new ShellProcessRunner(join(dir, 'a')), path)));
+    const helped = await Promise.all(paths.map((path) => start(new ShellProcessRunner(join(dir, 'b'), { helpers: pool }), path)));
+    assert.deepEqual(direct[0], [0, undefined, ['ran mysh from the engine']]);
+    assert.deepEqual(helped[0], [0, undefined, ['ran mysh from a helper']]);
+    // Where no entry can be run, the helper's failure is left to the engine, which starts it itself and says why.
+    assert.deepEqual(helped.slice(1), direct.slice(1));
+    assert.match(String(direct[1][1]), /EACCES/);
+    assert.match(String(direct[2][1]), /ENOENT/);
   });
 
   it('gives a process the same environment, folder, output and exit as starting it from the engine', async () => {
@@ -161,8 +193,9 @@ function helperSuite(kind: HelperKind): void {
 
   it('a helper that cannot start leaves the engine starting processes itself', async () => {
     const problems: string[] = [];
-    // A Perl helper that cannot start is replaced by a Node.js one, which here cannot start either.
-    const env = kind === 'perl' ? { ...processEnv(), PATH: dir } : processEnv();
+    // A Python or Perl helper that cannot start is replaced by the next kind, and at last by a Node.js one, which here
+    // cannot start either.
+    const env = kind === 'node' ? processEnv() : { ...processEnv(), PATH: dir };
     const broken = new SpawnHelperPool({ script: join(dir, 'missing.js'), count: 1, kind, env, onProblem: (m) => problems.push(m) });
     assert.equal(await broken.ready(), false);
     assert.match(problems.join('\n'), /Cannot find module/);
@@ -179,7 +212,7 @@ function helperSuite(kind: HelperKind): void {
     let out = '';
     helper.stdout.on('data', (c: Buffer) => (out += c.toString()));
     const exited = new Promise((resolve) => helper.on('exit', resolve));
-    const transport = kind === 'perl' ? perlTransport() : nodeTransport;
+    const transport = transportFor(kind);
     helper.stdin.write(
       transport.encode({ type: 'spawn', id: 1, file: 'sh', args: ['-c', `sleep 30 & echo $! > ${pids}; wait`], cwd: dir, set: {}, unset: [] })!,
     );

@@ -19,11 +19,15 @@ export function spawnHelperCount(o: { nodes: number; concurrency: number; settin
 }
 
 /**
- * Which helpers a run starts: Perl ones on POSIX systems (they fork several times faster than Node.js ones, and a
- * helper that cannot start is replaced by a Node.js one), Node.js ones on Windows. `setting` is
- * `MAESTRO_SPAWN_HELPER_KIND` (`node` or `perl`).
+ * Which helpers a run starts first: Python ones on Linux (they start a process without copying themselves), Perl
+ * ones on other POSIX systems (they fork several times faster than Node.js ones; macOS's `python3` may be a stub that
+ * offers to install developer tools), Node.js ones on Windows. A helper that cannot start is replaced by one of the
+ * next kind: Python, Perl, Node.js. `setting` is `MAESTRO_SPAWN_HELPER_KIND` (`python`, `perl` or `node`), which
+ * chooses where on that list to begin.
  */
 export function spawnHelperKind(o: { platform: NodeJS.Platform; setting?: string }): HelperKind {
   if (o.platform === 'win32') return 'node';
-  return o.setting?.trim() === 'node' ? 'node' : 'perl';
+  const setting = o.setting?.trim();
+  if (setting === 'node' || setting === 'perl' || setting === 'python') return setting;
+  return o.platform === 'linux' ? 'python' : 'perl';
 }

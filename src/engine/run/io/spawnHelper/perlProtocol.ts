@@ -29,6 +29,12 @@ export function encodePerlSpawn(r: HelperRequest): Buffer | undefined {
   return fields.some((f) => f.includes('\0')) ? undefined : frame(fields);
 }
 
+/** The environment the helper's processes start from, sent before any request; names or values with a NUL left out. */
+export function encodePerlEnvironment(env: Readonly<Record<string, string>>): Buffer {
+  const pairs = Object.entries(env).filter(([name, value]) => !name.includes('\0') && !value.includes('\0'));
+  return frame(['E', ...pairs.flat()]);
+}
+
 /** Asks the helper to stop reading a process's output. */
 export const encodePerlStopReading = (id: number): Buffer => frame(['K', String(id)]);
 

@@ -6,13 +6,15 @@
  * as given, the exec's error reported through a close-on-exec pipe, and at exit whatever is left in the group
  * killed. It passes the output on as it reads it, as bytes: the engine splits and decodes it as it does a process's.
  *
- * Engine → helper, frames of `<length>\n<fields joined by NUL>`: `S, id, file, argv0, cwd, argument count,
+ * Engine → helper, frames of `<length>\n<fields joined by NUL>`: first `E, name, value, name, value…`, the
+ * environment the processes start from (the helper's own may not be it: `perl` or `python3` may be a version
+ * manager's shim that adds its own variables before it runs the real one); then `S, id, file, argv0, cwd, argument count,
  * arguments…, count of names to unset, names…, name, value, name, value…` starts a process; `K, id` stops reading
  * one's output (it outlived its grace).
  * Helper → engine, lines (and bytes): `R <version>` ready; `S <id> <pid>` started; `F <id> <errno>` not started;
  * `O <id> <1|2> <length>` then that many bytes; `C <id> <1|2>` a stream closed; `G <id> <wait status>` reaped.
  */
-export const PERL_SPAWNER_VERSION = 1;
+export const PERL_SPAWNER_VERSION = 2;
 
 export const PERL_SPAWNER = String.raw`
 use strict; use warnings; use POSIX (); use IO::Select; use Fcntl;
@@ -107,7 +109,7 @@ sub read_requests {
     my @f = split /\0/, substr($in, $nl + 1, $len), -1;
     substr($in, 0, $nl + 1 + $len) = '';
     my $kind = shift @f;
-    if ($kind eq 'S') { start(@f); } elsif ($kind eq 'K') { stop_reading($f[0]); }
+    if ($kind eq 'S') { start(@f); } elsif ($kind eq 'K') { stop_reading($f[0]); } elsif ($kind eq 'E') { %base = @f; }
   }
 }
 emit("R ${PERL_SPAWNER_VERSION}\n");

@@ -2,13 +2,13 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { currentPlatform } from '../../../platform';
 import type { LaunchHandlers, LaunchSpec } from '../launch';
 import { envDifference, type HelperMessage, type HelperRequest } from './protocol';
-import { helperCommand, nodeTransport, perlTransport, type HelperKind, type HelperTransport } from './transports';
+import { fallbackKind, helperCommand, transportFor, type HelperKind, type HelperTransport } from './transports';
 
 export interface SpawnHelperPoolOptions {
   /** The helper's script: `dist/spawnHelper.js`. */
   script: string;
   count: number;
-  /** Which helpers to start first: Perl ones fall back to Node.js ones where Perl cannot start. */
+  /** Which helpers to start first: Python ones fall back to Perl ones, and those to Node.js ones, where they cannot start. */
   kind: HelperKind;
   /** The engine's base environment; helpers run with it, and requests carry only what differs from theirs. */
   env: Record<string, string>;
@@ -35,10 +35,13 @@ class Helper {
   constructor(
     private readonly child: ChildProcessWithoutNullStreams,
     readonly transport: HelperTransport,
+    env: Readonly<Record<string, string>>,
     private readonly onReady: () => void,
     private readonly onGone: (helper: Helper, why: string) => void,
   ) {
     transport.listen(child.stdout, { message: (m) => this.handle(m), bad: (why) => this.lost(why) }, (data) => child.stdin.write(data));
+    const hello = transport.hello?.(env);
+    if (hello) child.stdin.write(hello);
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-2000)));
     child.on('error', (e) => this.lost(e.message));
@@ -171,11 +174,13 @@ export class SpawnHelperPool {
     }
     const helper = new Helper(
       child,
-      kind === 'perl' ? perlTransport() : nodeTransport,
+      transportFor(kind),
+      this.helperEnv,
       () => this.wakeWaiters(),
       (h, why) => {
-        // Perl missing or unfit: a Node.js helper takes its place, and nobody needs to hear of it.
-        if (h.transport.kind === 'perl' && !h.wasReady && !this.closed) return this.startHelper('node');
+        // Python or Perl missing or unfit: a helper of the next kind takes its place, and nobody needs to hear of it.
+        const next = fallbackKind(h.transport.kind);
+        if (next && !h.wasReady && !this.closed) return this.startHelper(next);
         this.o.onProblem?.(`a spawn helper (pid ${h.pid ?? 'unknown'}) ${why}; processes it did not start are started by the engine itself`);
         this.wakeWaiters();
       },

@@ -1,20 +1,24 @@
 /**
- * The two kinds of spawn helper and how the pool talks to each: the Perl helper on POSIX systems (it forks in a
- * fraction of the time), the Node.js helper (`dist/spawnHelper.js`) elsewhere and where Perl cannot start. Both end
- * in the same helper messages.
+ * The kinds of spawn helper and how the pool talks to each: the Python helper on Linux (it starts processes without
+ * copying itself), the Perl helper on other POSIX systems and where Python cannot start (it forks in a fraction of
+ * Node.js's time), the Node.js helper (`dist/spawnHelper.js`) elsewhere and where neither can. The Python and Perl
+ * helpers speak one protocol (perlProtocol.ts); all end in the same helper messages.
  */
 import type { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
-import { encodePerlSpawn, encodePerlStopReading, PerlEventReader, PerlJobs } from './perlProtocol';
+import { encodePerlEnvironment, encodePerlSpawn, encodePerlStopReading, PerlEventReader, PerlJobs } from './perlProtocol';
 import { PERL_SPAWNER, PERL_SPAWNER_VERSION } from './perlSpawner';
+import { PYTHON_SPAWNER } from './pythonSpawner';
 import { parseHelperMessage, SPAWN_HELPER_PROTOCOL_VERSION, type HelperMessage, type HelperRequest } from './protocol';
 
-export type HelperKind = 'perl' | 'node';
+export type HelperKind = 'python' | 'perl' | 'node';
 
 export interface HelperTransport {
   kind: HelperKind;
   /** The protocol version the helper must say it speaks when it is ready. */
   version: number;
+  /** What the helper is told first: the environment its processes start from, where it does not take its own. */
+  hello?(env: Readonly<Record<string, string>>): Buffer;
   /** The request as the helper reads it; undefined when this helper cannot take it (the engine starts it itself). */
   encode(request: HelperRequest): string | Buffer | undefined;
   /** Reads the helper's stdout; `write` sends the helper what the reading itself needs to say. */
@@ -29,7 +33,19 @@ const NODE_HELPER_FLAGS = ['--max-semi-space-size=1'];
 
 /** How to start a helper of this kind: the program and its arguments. */
 export function helperCommand(kind: HelperKind, nodeScript: string): { file: string; args: string[] } {
-  return kind === 'perl' ? { file: 'perl', args: ['-e', PERL_SPAWNER] } : { file: process.execPath, args: [...NODE_HELPER_FLAGS, nodeScript] };
+  if (kind === 'python') return { file: 'python3', args: ['-I', '-S', '-c', PYTHON_SPAWNER] };
+  if (kind === 'perl') return { file: 'perl', args: ['-e', PERL_SPAWNER] };
+  return { file: process.execPath, args: [...NODE_HELPER_FLAGS, nodeScript] };
+}
+
+/** The kind to start instead of a helper of this kind that could not start; undefined after the last. */
+export function fallbackKind(kind: HelperKind): HelperKind | undefined {
+  return kind === 'python' ? 'perl' : kind === 'perl' ? 'node' : undefined;
+}
+
+/** How the pool talks to a helper of this kind. */
+export function transportFor(kind: HelperKind): HelperTransport {
+  return kind === 'node' ? nodeTransport : framedTransport(kind);
 }
 
 export const nodeTransport: HelperTransport = {
@@ -45,12 +61,13 @@ export const nodeTransport: HelperTransport = {
   },
 };
 
-/** A transport per Perl helper: it keeps the state of the processes that helper runs. */
-export function perlTransport(): HelperTransport {
+/** A transport per Python or Perl helper: it keeps the state of the processes that helper runs. */
+function framedTransport(kind: 'python' | 'perl'): HelperTransport {
   let jobs: PerlJobs | undefined;
   return {
-    kind: 'perl',
+    kind,
     version: PERL_SPAWNER_VERSION,
+    hello: encodePerlEnvironment,
     encode(request) {
       const frame = encodePerlSpawn(request);
       if (frame) jobs?.sent(request);
