@@ -162,13 +162,15 @@ function checkAction(text: string, action: EditAction): string {
   // Only removing a node or an edge may leave expressions that read what is gone.
   // A suggestion ("did you mean 'x'?") may change with the names around it: the problem is the same.
   const bare = (m: string) => m.replace(/ — did you mean '[^']*'\?$/, '');
-  const renamed = (m: string) => bare(action.type === 'rename' ? m.replace(new RegExp(`\\b${action.from}\\b`, 'g'), action.to) : m);
+  // An id in a message, whole: `test` is not part of `test-2`.
+  const id = (name: string) => new RegExp(`(?<![\\w-])${name}(?![\\w-])`, 'g');
+  const renamed = (m: string) => bare(action.type === 'rename' ? m.replace(id(action.from), action.to) : m);
   const known = new Set(errorsOf(text).map((d) => renamed(d.message)));
   const allowed = action.type === 'removeNode' || action.type === 'disconnect' ? /^(no node named|nodes\.\w+: '\w+' is not upstream)/ : /^$/;
   // Removing the last node leaves `nodes:` empty, which the schema refuses.
   const empty = graphOf(after).size === 0;
   // A copy has the problems of its original.
-  const original = (m: string) => (action.type === 'duplicate' ? m.replace(new RegExp(`\\b${outcome.select!}\\b`, 'g'), action.id) : m);
+  const original = (m: string) => (action.type === 'duplicate' ? m.replace(id(outcome.select!), action.id) : m);
   for (const d of errorsOf(after))
     if (!known.has(bare(original(d.message))) && !empty) assert.match(d.message, allowed, `no new error but what the action causes\n${context}`);
   const spans = allowedSpans(text, action);
