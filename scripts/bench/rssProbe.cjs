@@ -24,8 +24,9 @@ function sampleHelpers() {
     for (const pid of children) {
       try {
         const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-        // The Node.js helper (`node spawnHelper.js`) or the Perl one (`perl -e <script>`).
-        if (!command.includes('spawnHelper.js') && !command.startsWith('perl\0-e\0')) continue;
+        // The Node.js helper (`node spawnHelper.js`), the Perl one (`perl -e <script>`) or the Python one
+        // (`python3 -I -S -c <script>`).
+        if (!command.includes('spawnHelper.js') && !/^(.*\/)?(perl[\d.]*\0-e|python3[\d.]*\0-I\0-S\0-c)\0/.test(command)) continue;
         const kb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
         helperPeaks.set(pid, Math.max(helperPeaks.get(pid) ?? 0, kb * 1024));
         const pssKb = Number(/^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0);

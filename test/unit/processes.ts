@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { currentPlatform } from '../../src/engine/platform';
-import type { HelperKind } from '../../src/engine/run/io/spawnHelper/transports';
+import { helperCommand, type HelperKind } from '../../src/engine/run/io/spawnHelper/transports';
 import { SpawnHelperPool } from '../../src/engine/run/io/spawnHelper/pool';
 
 /** Whether a process is alive (a zombie, killed and not yet reaped by its parent, is not). */
@@ -38,7 +38,10 @@ export const SPAWN_HELPER = join(__dirname, '..', '..', 'dist', 'spawnHelper.js'
  */
 export function helperKindAvailable(kind: HelperKind): boolean {
   if (process.platform === 'win32') return kind === 'node';
-  if (kind === 'python') return spawnSync('python3', ['-I', '-S', '-c', 'import sys; sys.exit(sys.version_info < (3, 10))']).status === 0;
+  if (kind === 'python') {
+    const python = helperCommand('python', SPAWN_HELPER).file;
+    return spawnSync(python, ['-I', '-S', '-c', 'import sys; sys.exit(sys.version_info < (3, 10))']).status === 0;
+  }
   if (kind === 'perl') return spawnSync('perl', ['-e', '1']).status === 0;
   return true;
 }

@@ -70,10 +70,12 @@ function startSpawnHelpers(
   env: Record<string, string>,
   onWarning?: (message: string) => void,
 ): SpawnHelperPool | undefined {
-  const count = spawnHelperCount({ nodes, concurrency, setting: process.env.MAESTRO_SPAWN_HELPERS });
-  if (count === 0 || !existsSync(SPAWN_HELPER_SCRIPT)) return undefined;
   const kind = spawnHelperKind({ platform: process.platform, setting: process.env.MAESTRO_SPAWN_HELPER_KIND });
-  return new SpawnHelperPool({ script: SPAWN_HELPER_SCRIPT, count, kind, env, onProblem: onWarning });
+  const count = spawnHelperCount({ nodes, concurrency, kind, setting: process.env.MAESTRO_SPAWN_HELPERS });
+  if (count === 0 || !existsSync(SPAWN_HELPER_SCRIPT)) return undefined;
+  // One node at a time gains from a Python helper only: where Python cannot start, the engine starts them itself.
+  const fallBack = concurrency > 1 || kind !== 'python';
+  return new SpawnHelperPool({ script: SPAWN_HELPER_SCRIPT, count, kind, fallBack, env, onProblem: onWarning });
 }
 
 /** The run's folder and its scratch folder; a folder that cannot be written is a setup error, not a crash. */

@@ -2,7 +2,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { currentPlatform } from '../../../platform';
 import type { LaunchHandlers, LaunchSpec } from '../launch';
 import { envDifference, type HelperMessage, type HelperRequest } from './protocol';
-import { fallbackKind, helperCommand, transportFor, type HelperKind, type HelperTransport } from './transports';
+import { helperCommand, transportFor, whenHelperGoes, type HelperKind, type HelperTransport } from './transports';
 
 export interface SpawnHelperPoolOptions {
   /** The helper's script: `dist/spawnHelper.js`. */
@@ -10,6 +10,8 @@ export interface SpawnHelperPoolOptions {
   count: number;
   /** Which helpers to start first: Python ones fall back to Perl ones, and those to Node.js ones, where they cannot start. */
   kind: HelperKind;
+  /** Whether a helper that cannot start is replaced by one of the next kind (default: yes). */
+  fallBack?: boolean;
   /** The engine's base environment; helpers run with it, and requests carry only what differs from theirs. */
   env: Record<string, string>;
   /** Told when a helper fails or goes away, once per helper. */
@@ -178,9 +180,9 @@ export class SpawnHelperPool {
       this.helperEnv,
       () => this.wakeWaiters(),
       (h, why) => {
-        // Python or Perl missing or unfit: a helper of the next kind takes its place, and nobody needs to hear of it.
-        const next = fallbackKind(h.transport.kind);
-        if (next && !h.wasReady && !this.closed) return this.startHelper(next);
+        const next = whenHelperGoes({ kind: h.transport.kind, wasReady: h.wasReady, closed: this.closed, fallBack: this.o.fallBack !== false });
+        if (next.replaceWith) return this.startHelper(next.replaceWith);
+        if (!next.report) return this.wakeWaiters();
         this.o.onProblem?.(`a spawn helper (pid ${h.pid ?? 'unknown'}) ${why}; processes it did not start are started by the engine itself`);
         this.wakeWaiters();
       },

@@ -4,6 +4,7 @@
  * Node.js's time), the Node.js helper (`dist/spawnHelper.js`) elsewhere and where neither can. The Python and Perl
  * helpers speak one protocol (perlProtocol.ts); all end in the same helper messages.
  */
+import { existsSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { encodePerlEnvironment, encodePerlSpawn, encodePerlStopReading, PerlEventReader, PerlJobs } from './perlProtocol';
@@ -33,14 +34,33 @@ const NODE_HELPER_FLAGS = ['--max-semi-space-size=1'];
 
 /** How to start a helper of this kind: the program and its arguments. */
 export function helperCommand(kind: HelperKind, nodeScript: string): { file: string; args: string[] } {
-  if (kind === 'python') return { file: 'python3', args: ['-I', '-S', '-c', PYTHON_SPAWNER] };
+  if (kind === 'python') return { file: systemPython() ?? 'python3', args: ['-I', '-S', '-c', PYTHON_SPAWNER] };
   if (kind === 'perl') return { file: 'perl', args: ['-e', PERL_SPAWNER] };
   return { file: process.execPath, args: [...NODE_HELPER_FLAGS, nodeScript] };
+}
+
+/**
+ * The system's own Python where there is one: a \`python3\` found first on the PATH may be a version manager's shim,
+ * a shell script that takes 100 ms to find the real one, while the engine starts processes itself.
+ */
+function systemPython(): string | undefined {
+  return existsSync('/usr/bin/python3') ? '/usr/bin/python3' : undefined;
 }
 
 /** The kind to start instead of a helper of this kind that could not start; undefined after the last. */
 export function fallbackKind(kind: HelperKind): HelperKind | undefined {
   return kind === 'python' ? 'perl' : kind === 'perl' ? 'node' : undefined;
+}
+
+/**
+ * What the pool does when a helper goes. One that never was ready, where another kind can be tried (Python or Perl
+ * missing or unfit), is replaced by one of the next kind without a word; where no other kind is wanted, the engine
+ * starts processes itself, without a word too. Any other loss is reported: processes were lost, or none can help.
+ */
+export function whenHelperGoes(o: { kind: HelperKind; wasReady: boolean; closed: boolean; fallBack: boolean }): { replaceWith?: HelperKind; report: boolean } {
+  const next = fallbackKind(o.kind);
+  if (next === undefined || o.wasReady || o.closed) return { report: true };
+  return o.fallBack ? { replaceWith: next, report: false } : { report: false };
 }
 
 /** How the pool talks to a helper of this kind. */
