@@ -14,12 +14,36 @@ export interface Output {
 let stdoutClosed = false;
 const closedListeners = new Set<() => void>();
 
+/**
+ * What was written to stdout in this turn of the event loop, written at its end in one piece: a run prints an event
+ * at a time, and a write each cost more than making the event. Written before anything goes to stderr, and when
+ * the process exits.
+ */
+let pendingOut: string[] = [];
+
+function flushOut(): void {
+  if (pendingOut.length === 0) return;
+  const text = pendingOut.join('');
+  pendingOut = [];
+  if (!stdoutClosed) process.stdout.write(text);
+}
+
+let flushesAtExit = false;
+
 /** The process's own streams. A closed stdout (EPIPE) is not a crash: listeners hear of it, and output stops. */
 export const processOutput: Output = {
   out: (text) => {
-    if (!stdoutClosed) process.stdout.write(text);
+    if (stdoutClosed) return;
+    if (!flushesAtExit) {
+      flushesAtExit = true;
+      process.on('exit', flushOut);
+    }
+    if (pendingOut.push(text) === 1) setImmediate(flushOut);
   },
-  err: (text) => process.stderr.write(text),
+  err: (text) => {
+    flushOut();
+    process.stderr.write(text);
+  },
   isTTY: Boolean(process.stdout.isTTY),
   onStdoutClosed: (listener) => {
     if (stdoutClosed) {
