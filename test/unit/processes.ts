@@ -33,8 +33,9 @@ export const processEnv = (): Record<string, string> =>
 export const SPAWN_HELPER = join(__dirname, '..', '..', 'dist', 'spawnHelper.js');
 
 /**
- * Whether helpers of this kind can start here: Python helpers need a \`python3\` of 3.10 or later on the PATH, Perl
- * ones \`perl\`. Their suites are skipped where they cannot, where the engine uses the next kind.
+ * Whether helpers of this kind can start here: Python helpers need a Python of 3.10 or later (the system's, or
+ * `python3` on the PATH), Perl ones `perl`. Their suites are skipped where they cannot, where the engine uses the
+ * next kind.
  */
 export function helperKindAvailable(kind: HelperKind): boolean {
   if (process.platform === 'win32') return kind === 'node';

@@ -40,7 +40,7 @@ export function helperCommand(kind: HelperKind, nodeScript: string): { file: str
 }
 
 /**
- * The system's own Python where there is one: a \`python3\` found first on the PATH may be a version manager's shim,
+ * The system's own Python where there is one: a `python3` found first on the PATH may be a version manager's shim,
  * a shell script that takes 100 ms to find the real one, while the engine starts processes itself.
  */
 function systemPython(): string | undefined {
