@@ -22,7 +22,7 @@ sel = selectors.DefaultSelector()
 wake_r, wake_w = os.pipe()
 os.set_blocking(wake_r, False)
 os.set_blocking(wake_w, False)
-signal.set_wakeup_fd(wake_w)
+signal.set_wakeup_fd(wake_w, warn_on_full_buffer=False)
 signal.signal(signal.SIGCHLD, lambda *_: None)
 devnull = os.open(os.devnull, os.O_RDONLY)
 job, live, streams = {}, {}, {}
@@ -165,7 +165,7 @@ while True:
             read_requests()
         elif key.data == 'wake':
             try:
-                os.read(wake_r, 512)
+                os.read(wake_r, 65536)
             except OSError:
                 pass
         elif sel.get_map().get(key.fd) is key:
