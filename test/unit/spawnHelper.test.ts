@@ -4,6 +4,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, sy
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import fc from 'fast-check';
+import { OUTPUT_CUT_NOTE } from '../../src/engine/run/io/launch';
 import { ShellProcessRunner } from '../../src/engine/run/io/processRunner';
 import { spawnHelperCount } from '../../src/engine/run/io/spawnHelper/count';
 import { SpawnHelperPool } from '../../src/engine/run/io/spawnHelper/pool';
@@ -162,6 +163,19 @@ function helperSuite(kind: HelperKind): void {
     assert.equal(lines.length, 100_001);
     assert.ok(lines.slice(0, 100_000).every((l, i) => l === `stdout: ${i + 1}`));
     assert.equal(lines[100_000], 'stdout: no newline at the end é');
+  });
+
+  it('a process that left the group and holds the output open does not hold the attempt past the grace', async () => {
+    const pids = join(dir, 'pids');
+    const script = `echo before; setsid sh -c 'echo $$ > ${pids}; exec sleep 60' & while [ ! -s ${pids} ]; do sleep 0.01; done; exit 4`;
+    try {
+      const { result, lines } = await run(new ShellProcessRunner(dir, { helpers: pool }), script);
+      assert.equal(result.exitCode, 4);
+      assert.deepEqual(lines, ['stdout: before', `stderr: ${OUTPUT_CUT_NOTE}`]);
+    } finally {
+      const daemon = pidIn(pids);
+      if (daemon) process.kill(daemon, 'SIGKILL');
+    }
   });
 
   it('a stop that comes before the helper reports the pid still ends the process group', async () => {

@@ -1,7 +1,7 @@
 /**
- * The engine's side of the Perl spawn helper's protocol (described in perlSpawner.ts): requests framed as it reads
- * them, and what it says turned into the helper messages the pool handles, the same as the Node.js helper's. Output
- * arrives as bytes and is split into lines here, as `launchProcess` splits a process's own.
+ * The engine's side of the protocol of the Perl and Python spawn helpers (described in perlSpawner.ts): requests
+ * framed as they read them, and what they say turned into the helper messages the pool handles, the same as the
+ * Node.js helper's. Output arrives as bytes and is split into lines here, as `launchProcess` splits a process's own.
  */
 import { constants } from 'node:os';
 import { lineSplitter, OUTPUT_CUT_NOTE, OUTPUT_GRACE_MS, spawnErrorText, type OutputStream } from '../launch';
@@ -134,7 +134,8 @@ export class PerlJobs {
       case 'reaped':
         job.exit = exitOfStatus(e.status);
         this.emit({ type: 'gone', id: e.id });
-        job.grace = setTimeout(() => this.outlived(job), OUTPUT_GRACE_MS);
+        // Most processes' output has ended by the time they are reaped: no grace to wait for.
+        if (job.open > 0) job.grace = setTimeout(() => this.outlived(job), OUTPUT_GRACE_MS);
         return this.finishIfDone(job);
     }
   }
