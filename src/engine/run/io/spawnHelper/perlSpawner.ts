@@ -8,9 +8,9 @@
  *
  * Engine → helper, frames of `<length>\n<fields joined by NUL>`: first `E, name, value, name, value…`, the
  * environment the processes start from (the helper's own may not be it: `perl` or `python3` may be a version
- * manager's shim that adds its own variables before it runs the real one); then `S, id, file, argv0, cwd, argument count,
- * arguments…, count of names to unset, names…, name, value, name, value…` starts a process; `K, id` stops reading
- * one's output (it outlived its grace).
+ * manager's shim that adds its own variables before it runs the real one); then `S, id, file, argv0, cwd, argument
+ * count, arguments…, count of names to unset, names…, name, value, name, value…` starts a process; `K, id` stops
+ * reading one's output (it outlived its grace).
  * Helper → engine, lines (and bytes): `R <version>` ready; `S <id> <pid>` started; `F <id> <errno>` not started;
  * `O <id> <1|2> <length>` then that many bytes; `C <id> <1|2>` a stream closed; `G <id> <wait status>` reaped.
  */
