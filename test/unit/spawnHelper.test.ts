@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import fc from 'fast-check';
@@ -267,6 +267,33 @@ function helperSuite(kind: HelperKind): void {
     await until(() => !alive(pidIn(pids)!));
     const later = await runner.start({ instanceId: 'm', attempt: 1, script: 'sleep 30', cwd: dir, env: processEnv() }, () => undefined).done;
     assert.equal(later.signal, 'SIGKILL');
+  });
+
+  it('Ctrl-C in a terminal cancels the run through its helpers: the interrupt does not reach them', async function () {
+    if (process.platform === 'win32') this.skip();
+    const node = (i: number) => `  n${i}: { needs: first, run: 'trap "echo got TERM; exit 3" TERM; echo $PPID > ${dir}/up-${i}; sleep 30 & wait' }`;
+    const file = join(dir, 'sleepy.workflow.yaml');
+    const nodes = ['  first: { run: "sleep 0.3" }', ...[0, 1, 2, 3].map(node)];
+    writeFileSync(file, ['version: 1', 'name: Sleepy', 'concurrency: 4', 'nodes:', ...nodes, ''].join('\n'));
+    const env = { ...processEnv(), MAESTRO_SPAWN_HELPER_KIND: kind, MAESTRO_SPAWN_HELPERS: '2' };
+    const runsDir = join(dir, 'runs');
+    // In a process group of its own, as a terminal's foreground job is.
+    const cli = spawn(process.execPath, [join(__dirname, '..', '..', 'dist', 'cli.js'), 'run', file, '--runs-dir', runsDir], { detached: true, env });
+    let output = '';
+    for (const stream of [cli.stdout, cli.stderr]) stream.on('data', (c: Buffer) => (output += c.toString()));
+    const exited = new Promise((resolve) => cli.on('close', resolve));
+    const up = [0, 1, 2, 3].map((i) => join(dir, `up-${i}`));
+    await until(() => up.every((f) => pidIn(f) !== undefined));
+    assert.ok(
+      up.every((f) => pidIn(f) !== cli.pid),
+      'the nodes were started by a helper',
+    );
+    process.kill(-cli.pid!, 'SIGINT');
+    await exited;
+    assert.doesNotMatch(output, /spawn helper/);
+    assert.match(output, /cancelled in/);
+    const [runId] = readdirSync(runsDir).filter((d) => !d.startsWith('.') && d !== 'index');
+    for (const i of [0, 1, 2, 3]) assert.equal(readFileSync(join(runsDir, runId, 'logs', `n${i}.log`), 'utf8'), 'got TERM\n', `n${i} was stopped gracefully`);
   });
 
   it('the CLI exits when the run ends, and its helpers with it', async () => {

@@ -169,7 +169,9 @@ export class SpawnHelperPool {
     const { file, args } = helperCommand(kind, this.o.script);
     let child: ChildProcessWithoutNullStreams;
     try {
-      child = spawn(file, args, { env: this.helperEnv, stdio: ['pipe', 'pipe', 'pipe'] });
+      // A group of its own (POSIX): Ctrl-C in a terminal interrupts the engine, which cancels the run through its
+      // helpers; were they in its group, they would die of the interrupt with the processes they watch.
+      child = spawn(file, args, { env: this.helperEnv, stdio: ['pipe', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
     } catch (e) {
       this.o.onProblem?.(`a spawn helper could not start: ${(e as Error).message}`);
       return;
