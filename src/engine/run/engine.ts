@@ -19,7 +19,7 @@ import { runsDirFor } from './io/runsLocation';
 import { RunWriter } from './io/runWriter';
 import { recordDigest } from './io/runIndex';
 import { DigestBuilder } from '../insights/digest';
-import { spawnHelperCount, spawnHelperKind } from './io/spawnHelper/count';
+import { spawnHelperCount, spawnHelperFallsBack, spawnHelperKind } from './io/spawnHelper/count';
 import { SpawnHelperPool } from './io/spawnHelper/pool';
 import { loadWorkflow, requireDefaultShell, RunSetupError, type LoadedWorkflow } from './setup';
 import { subWorkflowRunner } from './subRuns';
@@ -73,8 +73,7 @@ function startSpawnHelpers(
   const kind = spawnHelperKind({ platform: process.platform, setting: process.env.MAESTRO_SPAWN_HELPER_KIND });
   const count = spawnHelperCount({ nodes, concurrency, kind, setting: process.env.MAESTRO_SPAWN_HELPERS });
   if (count === 0 || !existsSync(SPAWN_HELPER_SCRIPT)) return undefined;
-  // One node at a time gains from a Python helper only: where Python cannot start, the engine starts them itself.
-  const fallBack = concurrency > 1 || kind !== 'python';
+  const fallBack = spawnHelperFallsBack({ concurrency, kind });
   return new SpawnHelperPool({ script: SPAWN_HELPER_SCRIPT, count, kind, fallBack, env, onProblem: onWarning });
 }
 

@@ -1,6 +1,6 @@
 import type { HelperKind } from './transports';
 
-/** Helpers pay off when many processes start in parallel; each costs a process start-up (a Node.js one, where Perl cannot be used). */
+/** Helpers pay off when many processes start; each costs a process start-up (a Node.js one where neither Python nor Perl can). */
 const MIN_NODES = 32;
 const DEFAULT_HELPERS = 2;
 const MAX_HELPERS = 8;
@@ -16,8 +16,19 @@ export function spawnHelperCount(o: { nodes: number; concurrency: number; kind?:
     const n = Number(o.setting);
     if (Number.isInteger(n) && n >= 0) return Math.min(n, MAX_HELPERS);
   }
-  if (o.nodes < MIN_NODES || (o.concurrency < 2 && o.kind !== 'python')) return 0;
+  if (o.nodes < MIN_NODES || !pays(o.kind, o.concurrency)) return 0;
   return Math.max(1, Math.min(DEFAULT_HELPERS, o.concurrency));
+}
+
+/** Whether helpers of `kind` pay off at this concurrency: any kind in parallel, only a Python one at 1. */
+const pays = (kind: HelperKind | undefined, concurrency: number): boolean => concurrency > 1 || kind === 'python';
+
+/**
+ * Whether a helper of `kind` that cannot start is replaced by one of the next kind. Not where only a Python one pays
+ * off (one node at a time): there the engine starts the processes itself.
+ */
+export function spawnHelperFallsBack(o: { concurrency: number; kind: HelperKind }): boolean {
+  return o.kind !== 'python' || pays('perl', o.concurrency);
 }
 
 /**

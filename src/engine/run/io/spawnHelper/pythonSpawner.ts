@@ -25,7 +25,7 @@ os.set_blocking(wake_w, False)
 signal.set_wakeup_fd(wake_w, warn_on_full_buffer=False)
 signal.signal(signal.SIGCHLD, lambda *_: None)
 devnull = os.open(os.devnull, os.O_RDONLY)
-job, live, streams = {}, {}, {}
+job, streams = {}, {}
 said = []
 
 def emit(b):
@@ -45,7 +45,7 @@ def flush_said():
         view = view[n:]
 
 def quit():
-    for pid in live.values():
+    for pid in job:
         try:
             os.kill(-pid, signal.SIGKILL)
         except OSError:
@@ -80,7 +80,6 @@ def start(f):
         emit(b'F %s %d\n' % (ident, failed))
         return
     job[process.pid] = (ident, process)
-    live[ident] = process.pid
     streams[ident] = [out_r, err_r]
     sel.register(out_r, selectors.EVENT_READ, (ident, b'1'))
     sel.register(err_r, selectors.EVENT_READ, (ident, b'2'))
@@ -126,7 +125,6 @@ def reap():
             os.kill(-pid, signal.SIGKILL)
         except OSError:
             pass
-        live.pop(ident, None)
         emit(b'G %s %d\n' % (ident, status))
 
 pending = b''
