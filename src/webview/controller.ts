@@ -4,7 +4,7 @@ import { placesAll, structureHash, structureKey, type LayoutResult } from './lay
 import { LayoutClient } from './layout/layoutClient';
 import { feedHistory } from './state/historyFeed';
 import type { EditAction } from '../engine/edits/action';
-import type { HostMessage, KeptLayout, RunControl, WebviewResult } from './protocol';
+import { FIRST_STATE_ELEMENT, parseFirstState, type FirstState, type HostMessage, type KeptLayout, type RunControl, type WebviewResult } from './protocol';
 import { isBigGraph, BIG_GRAPH_REDRAW_MS } from './state/bigGraph';
 import { FrameBatcher } from './state/frameBatcher';
 import type { PanelState, PanelStore } from './state/store';
@@ -48,6 +48,7 @@ function restoreSavedState(store: PanelStore, host: Host): string | undefined {
   const workflowUri = saved.workflowUri ?? document.querySelector('meta[name="maestro-workflow"]')?.getAttribute('content') ?? undefined;
   if (workflowUri && !saved.workflowUri)
     host.saveState({
+      ...saved,
       workflowUri,
       runId: saved.runId ?? null,
       selected: saved.selected ?? null,
@@ -69,6 +70,7 @@ function persistState(store: PanelStore, host: Host, workflowUri: string | undef
     const keys = ['runChoice', 'selected', 'bottomTab', 'bottomOpen', 'workflow'] as const;
     if (keys.every((k) => state[k] === previous[k])) return;
     host.saveState({
+      ...host.savedState(),
       workflowUri: state.workflow?.uri ?? workflowUri,
       runId: state.runChoice,
       selected: state.selected,
@@ -76,6 +78,25 @@ function persistState(store: PanelStore, host: Host, workflowUri: string | undef
       bottomOpen: state.bottomOpen,
     });
   });
+}
+
+/**
+ * Draws the first state the host wrote into the page, once: the same page loaded again (VS Code reloads a panel
+ * that was hidden) may be out of date and asks the host instead. Returns the id of the state drawn.
+ */
+function drawFirstState(host: Host, onMessage: (m: HostMessage) => void): string | undefined {
+  const text = document.getElementById(FIRST_STATE_ELEMENT)?.textContent;
+  if (!text) return undefined;
+  let first: FirstState | undefined;
+  try {
+    first = parseFirstState(JSON.parse(text));
+  } catch {
+    return undefined;
+  }
+  if (!first || host.savedState().firstState === first.id) return undefined;
+  onMessage(first.init);
+  host.saveState({ runId: null, selected: null, bottomTab: 'timeline', bottomOpen: true, ...host.savedState(), firstState: first.id });
+  return first.id;
 }
 
 /** How long the edits of a big graph pause before it is laid out again. */
@@ -277,6 +298,6 @@ export function startController(store: PanelStore, host: Host): Controller {
       layouts.dispose();
     },
   };
-  host.post(readyMessage(store.getState().runChoice));
+  host.post(readyMessage(store.getState().runChoice, drawFirstState(host, onMessage)));
   return controller;
 }

@@ -175,9 +175,10 @@ export interface KeptLayout {
 export type WebviewMessage =
   /**
    * The webview has loaded and listens: the host answers with `init`, then the snapshot of the run to show (the
-   * one named, if it still exists, else the latest; null: follow the latest).
+   * one named, if it still exists, else the latest; null: follow the latest). `shows`: the id of the page's first
+   * state when the page drew it; the host then leaves out of `init` the graph it already has, if unchanged.
    */
-  | { type: 'ready'; protocolVersion: number; runId: string | null }
+  | { type: 'ready'; protocolVersion: number; runId: string | null; shows?: string }
   /** Show this node's definition in the editor (a click on its card). */
   | { type: 'reveal'; nodeId: string }
   /** Show this run (null: follow the workflow's latest run, switching to each new one). */
@@ -221,7 +222,9 @@ export function parseWebviewMessage(v: unknown): { message: WebviewMessage } | {
   const ok = { message: v as WebviewMessage };
   const fail = (why: string) => ({ error: `${String(v.type)}: ${why}` });
   if (v.type === 'ready')
-    return isInteger(v.protocolVersion) && (v.runId === null || isText(v.runId)) ? ok : fail('protocolVersion must be a number and runId a run id or null');
+    return isInteger(v.protocolVersion) && (v.runId === null || isText(v.runId)) && (v.shows === undefined || isText(v.shows))
+      ? ok
+      : fail('protocolVersion must be a number, runId a run id or null, and shows (if any) a first state id');
   if (v.type === 'reveal') return isText(v.nodeId) ? ok : fail('nodeId must be a non-empty string');
   if (v.type === 'selectRun') return v.runId === null || isText(v.runId) ? ok : fail('runId must be a run id or null');
   if (v.type === 'keepLayout') return isKeptLayout(v) ? ok : fail('needs key and layout (positions, layers, width and height)');
@@ -265,6 +268,25 @@ const HOST_CHECKS = {
   trust: (v) => isBoolean(v.trusted),
   reply: (v) => isInteger(v.requestId) && (v.ok === true || (v.ok === false && isString(v.error))),
 } satisfies Record<HostMessage['type'], (v: Json) => boolean>;
+
+/** The id of the page's element that carries its first state. */
+export const FIRST_STATE_ELEMENT = 'maestro-first-state';
+
+/**
+ * The panel's first state, written into its page by the host so that the first paint does not wait for a round
+ * trip through it: the `init` it would send after `ready`, under an id that names this page's content.
+ */
+export interface FirstState {
+  id: string;
+  init: Extract<HostMessage, { type: 'init' }>;
+}
+
+/** Checks a first state found in the page: undefined when it is not one. */
+export function parseFirstState(v: unknown): FirstState | undefined {
+  if (!isObject(v) || !isText(v.id)) return undefined;
+  const init = parseHostMessage(v.init);
+  return init?.type === 'init' ? { id: v.id, init } : undefined;
+}
 
 /** Checks a message from the host (the webview's side of the boundary): undefined when it is not one. */
 export function parseHostMessage(v: unknown): HostMessage | undefined {

@@ -19,6 +19,8 @@ export interface SavedState {
   selected: string | null;
   bottomTab: 'timeline' | 'gantt';
   bottomOpen: boolean;
+  /** The id of the first state in the page that this page's content has drawn: a reload of it asks the host instead. */
+  firstState?: string;
 }
 
 interface VsCodeApi {
@@ -78,4 +80,9 @@ export function connectHost(api: VsCodeApi = acquireVsCodeApi()): Host {
   };
 }
 
-export const readyMessage = (runId: string | null): WebviewMessage => ({ type: 'ready', protocolVersion: DAG_PROTOCOL_VERSION, runId });
+export const readyMessage = (runId: string | null, shows?: string): WebviewMessage => ({
+  type: 'ready',
+  protocolVersion: DAG_PROTOCOL_VERSION,
+  runId,
+  ...(shows ? { shows } : {}),
+});

@@ -5,13 +5,15 @@ import { createServer, type Server } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { dagPanelHtml } from '../../src/extension/dag/webviewHtml';
-import type { HostMessage, WebviewMessage } from '../../src/webview/protocol';
+import type { FirstState, HostMessage, WebviewMessage } from '../../src/webview/protocol';
 import { themeOf, type ThemeName } from './themes';
 
 const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.map': 'application/json' };
 
 export interface Harness {
   url: string;
+  /** First states the host would write into the page, by name: `/?first=<name>` serves the page with one. */
+  firstStates: Map<string, FirstState>;
   close(): Promise<void>;
 }
 
@@ -22,6 +24,7 @@ export interface Harness {
 export async function startHarness(root: string, extra: Record<string, { type: string; body: string }> = {}): Promise<Harness> {
   const dist = join(root, 'dist');
   if (!existsSync(join(dist, 'webview.js'))) throw new Error('dist/webview.js is missing: run `npm run build` first');
+  const firstStates = new Map<string, FirstState>();
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const page = extra[url.pathname];
@@ -33,15 +36,14 @@ export async function startHarness(root: string, extra: Record<string, { type: s
     if (url.pathname === '/' || url.pathname === '/insights') {
       const theme = themeOf((url.searchParams.get('theme') as ThemeName | null) ?? 'light');
       const files = url.pathname === '/insights' ? { script: 'insights.js', style: 'insights.css' } : undefined;
+      const firstState = firstStates.get(url.searchParams.get('first') ?? '');
       res.writeHead(200, { 'content-type': 'text/html' });
       res.end(
-        dagPanelHtml(
-          { cspSource: `http://${req.headers.host ?? ''}`, asset: (name) => `/dist/${name}` },
-          'DAG',
-          'file:///work/sdlc-parallel.workflow.yaml',
-          standInHost(theme),
-          files,
-        ),
+        dagPanelHtml({ cspSource: `http://${req.headers.host ?? ''}`, asset: (name) => `/dist/${name}` }, 'DAG', 'file:///work/sdlc-parallel.workflow.yaml', {
+          extraScript: standInHost(theme),
+          ...(files ? { files } : {}),
+          ...(firstState ? { firstState } : {}),
+        }),
       );
       return;
     }
@@ -61,7 +63,7 @@ export async function startHarness(root: string, extra: Record<string, { type: s
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return { url: `http://127.0.0.1:${port}`, firstStates, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
 /** What VS Code does for a webview, minus the iframe: theme variables, and `acquireVsCodeApi`. */

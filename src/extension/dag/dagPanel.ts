@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import {
   DAG_PROTOCOL_VERSION,
   DEFAULT_COLLAPSE_ABOVE,
   parseWebviewMessage,
   type DagGraph,
+  type FirstState,
   type GraphError,
   type HostMessage,
   type RunListItem,
@@ -25,6 +27,8 @@ import { dagPanelHtml } from './webviewHtml';
 import { WorkflowEditing, type EditHighlight } from './workflowEditing';
 
 export const DAG_VIEW_TYPE = 'maestro.dag';
+
+type InitMessage = Extract<HostMessage, { type: 'init' }>;
 
 export const dagTitle = (workflowName: string): string => `DAG · ${workflowName}`;
 
@@ -59,6 +63,8 @@ export class DagPanel implements vscode.Disposable {
   /** Fires each time the webview has loaded and been sent its state (for tests, and for reveals that wait on it). */
   readonly onDidBecomeReady = this.readyEmitter.event;
   private readonly context: PanelContext;
+  /** The first state written into the page, until the page's first `ready`; the document version of its graph. */
+  private firstState: { id: string; version: number } | undefined;
 
   /** The builder's actions on this panel's workflow. */
   get editing(): WorkflowEditing {
@@ -72,12 +78,6 @@ export class DagPanel implements vscode.Disposable {
   ) {
     panel.iconPath = vscode.Uri.joinPath(s.bundle, '..', 'media', 'workflow.svg');
     panel.webview.options = { enableScripts: true, localResourceRoots: [s.bundle] };
-    const webview = panel.webview;
-    webview.html = dagPanelHtml(
-      { cspSource: webview.cspSource, asset: (name) => webview.asWebviewUri(vscode.Uri.joinPath(s.bundle, name)).toString() },
-      panel.title,
-      uri.toString(),
-    );
     this.shown = new ShownRun(
       s.runs,
       (m) => this.post(m),
@@ -93,6 +93,14 @@ export class DagPanel implements vscode.Disposable {
       follow: () => (this.follow = true),
       editorColumn: () => this.editorColumn(),
     };
+    const webview = panel.webview;
+    const firstState = this.pageFirstState();
+    webview.html = dagPanelHtml(
+      { cspSource: webview.cspSource, asset: (name) => webview.asWebviewUri(vscode.Uri.joinPath(s.bundle, name)).toString() },
+      panel.title,
+      uri.toString(),
+      firstState ? { firstState } : {},
+    );
     this.disposables.push(
       this.disposed,
       this.readyEmitter,
@@ -153,7 +161,7 @@ export class DagPanel implements vscode.Disposable {
     switch (m.type) {
       case 'ready':
         if (m.protocolVersion !== DAG_PROTOCOL_VERSION) this.s.log.warn(`DAG panel protocol ${m.protocolVersion}, extension ${DAG_PROTOCOL_VERSION}`);
-        await this.onReady(m.runId);
+        await this.onReady(m.runId, m.shows);
         return;
       case 'reveal':
         await this.revealDefinition(m.nodeId);
@@ -181,19 +189,28 @@ export class DagPanel implements vscode.Disposable {
     return answer(this.context, request);
   }
 
-  private async onReady(runId: string | null): Promise<void> {
-    this.ready = true;
-    const { graph, graphError } = await this.currentGraph();
+  /**
+   * The state written into the page, so that its first paint needs no round trip: the `init` that `ready` would
+   * get, when the workflow is open (its graph at hand). Remembered until the page's first `ready`.
+   */
+  private pageFirstState(): FirstState | undefined {
+    const doc = this.openDocument();
+    if (!doc) return undefined;
+    const id = randomUUID();
+    this.firstState = { id, version: doc.version };
+    return { id, init: this.initMessage(dagGraphOf(this.s.documents.index(doc))) };
+  }
+
+  private initMessage({ graph, graphError }: { graph?: DagGraph; graphError?: GraphError }): InitMessage {
     const editor = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === this.uri.toString());
     const selected = editor ? this.nodeAtCursor(editor) : null;
     this.lastSelected = selected;
     const runs = this.runList();
     this.runsSent = JSON.stringify(runs);
-    const workflow = { uri: this.uri.toString(), name: graph?.name ?? vscode.workspace.asRelativePath(this.uri) };
     const keptLayout = this.s.layouts.get(this.uri);
-    this.post({
+    return {
       type: 'init',
-      workflow,
+      workflow: { uri: this.uri.toString(), name: graph?.name ?? vscode.workspace.asRelativePath(this.uri) },
       ...(graph ? { graph } : {}),
       ...(graphError ? { graphError } : {}),
       runs,
@@ -201,7 +218,16 @@ export class DagPanel implements vscode.Disposable {
       ...(selected ? { selected } : {}),
       ...(keptLayout ? { keptLayout } : {}),
       collapseAbove: vscode.workspace.getConfiguration('maestro', this.uri).get<number>('dag.collapseAbove', DEFAULT_COLLAPSE_ABOVE),
-    });
+    };
+  }
+
+  /** `shows`: the id of the first state the page drew; its graph is not sent again if the text has not changed since. */
+  private async onReady(runId: string | null, shows: string | undefined): Promise<void> {
+    this.ready = true;
+    const drawn = shows !== undefined && shows === this.firstState?.id && this.openDocument()?.version === this.firstState.version;
+    this.firstState = undefined;
+    const { graph, keptLayout, ...init } = this.initMessage(await this.currentGraph());
+    this.post(drawn ? init : { ...init, ...(graph ? { graph } : {}), ...(keptLayout ? { keptLayout } : {}) });
     // A fresh webview asks for nothing in particular: then the run chosen before it loaded (Show DAG on a run) stands.
     const wanted = runId ?? (this.follow ? null : (this.shown.runId ?? null));
     this.follow = wanted === null || !this.s.runs.get(wanted);
@@ -241,8 +267,12 @@ export class DagPanel implements vscode.Disposable {
     if (this.follow && latest !== shown) this.showRun(latest);
   }
 
+  private openDocument(): vscode.TextDocument | undefined {
+    return vscode.workspace.textDocuments.find((d) => d.uri.toString() === this.uri.toString());
+  }
+
   private async document(): Promise<vscode.TextDocument | undefined> {
-    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === this.uri.toString());
+    const open = this.openDocument();
     if (open) return open;
     try {
       return await vscode.workspace.openTextDocument(this.uri);

@@ -1,6 +1,7 @@
 // The pages of the panels (the DAG panel's, the Insights panel's). No vscode import: the webview tests serve the very
 // same pages to Chromium.
 import { randomBytes } from 'node:crypto';
+import { FIRST_STATE_ELEMENT } from '../../webview/protocol';
 
 export interface PageAssets {
   /** The webview's `cspSource`: where its own files come from. */
@@ -11,19 +12,28 @@ export interface PageAssets {
 
 const escape = (text: string): string => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
+export interface PageOptions {
+  /** A script run before the bundle's (tests stand in for the host with it). */
+  extraScript?: string;
+  files?: { script: string; style: string };
+  /**
+   * What the page shows first, as the host would send it after the page says it is ready: JSON in an inert element,
+   * so that the first paint does not wait for the round trip through the host.
+   */
+  firstState?: unknown;
+}
+
+/** JSON that can stand inside a `<script>` element: no `<` that could close it or open a comment. */
+const inertJson = (value: unknown): string => JSON.stringify(value).replace(/</g, '\\u003c');
+
 /**
  * One script and one stylesheet from the bundle, under a strict Content-Security-Policy: nothing remote, scripts by
  * nonce only, workers from blobs (the layout worker). The toolkit's components read the nonce from the
  * `csp-nonce` meta. The workflow's URI is in the page from the start, so that the panel saves it at once and can be
- * restored after a reload however soon that comes. `extraScript` is for tests, which stand in for the host.
+ * restored after a reload however soon that comes.
  */
-export function dagPanelHtml(
-  assets: PageAssets,
-  title: string,
-  workflowUri: string,
-  extraScript = '',
-  files = { script: 'webview.js', style: 'webview.css' },
-): string {
+export function dagPanelHtml(assets: PageAssets, title: string, workflowUri: string, options: PageOptions = {}): string {
+  const { extraScript = '', files = { script: 'webview.js', style: 'webview.css' }, firstState } = options;
   const nonce = randomBytes(16).toString('base64');
   const csp = [
     "default-src 'none'",
@@ -47,7 +57,7 @@ export function dagPanelHtml(
 </head>
 <body>
 <div id="root"></div>
-${extraScript ? `<script nonce="${nonce}">${extraScript}</script>\n` : ''}<script nonce="${nonce}" src="${assets.asset(files.script)}"></script>
+${firstState !== undefined ? `<script type="application/json" id="${FIRST_STATE_ELEMENT}">${inertJson(firstState)}</script>\n` : ''}${extraScript ? `<script nonce="${nonce}">${extraScript}</script>\n` : ''}<script nonce="${nonce}" src="${assets.asset(files.script)}"></script>
 </body>
 </html>`;
 }

@@ -36,8 +36,7 @@ class InsightsPanel implements vscode.Disposable {
       { cspSource: webview.cspSource, asset: (name) => webview.asWebviewUri(vscode.Uri.joinPath(s.bundle, name)).toString() },
       panel.title,
       uri.toString(),
-      '',
-      { script: 'insights.js', style: 'insights.css' },
+      { files: { script: 'insights.js', style: 'insights.css' } },
     );
     const disposed = new vscode.EventEmitter<void>();
     this.onDidDispose = disposed.event;
