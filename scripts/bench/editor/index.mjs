@@ -2,6 +2,10 @@
 // that breaks a `needs` entry until the Problems count shows it, without and with the DAG panel beside the editor;
 // Show DAG until the panel's first cards; and how long after the engine's `workflow:completed` the status bar and
 // the panel show the run's end. Runs only where the end-to-end set-up has installed code-server.
+//
+// The browser has shown a webview before (a small workflow's DAG, then the workbench loaded again): the first
+// webview of a new browser profile waits for VS Code to install its service worker, once per profile, which took
+// 3 s here within the workbench's first 15 s; that wait is printed on its own.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
@@ -43,13 +47,46 @@ async function panelWithCards(page, timeout = 60_000) {
   }
 }
 
+/** Chooses a command in the palette; returns when it was chosen (Enter pressed). */
 async function palette(page, command) {
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input.input');
   await input.waitFor({ state: 'visible' });
   await input.fill(`>${command}`);
   await page.locator('.quick-input-list .monaco-list-row', { hasText: command }).first().waitFor();
+  const chosen = Date.now();
   await input.press('Enter');
+  return chosen;
+}
+
+async function openFile(page, name) {
+  await palette(page, 'Go to File');
+  await page.locator('.quick-input-widget input.input').fill(name);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().click();
+  await page.locator(`.tab.active[aria-label^="${name}"]`).waitFor();
+  // Its commands are offered once the workbench knows the file's language.
+  await page.waitForFunction(() => (document.getElementById('status.editor.mode')?.textContent ?? '').includes('Maestro Workflow'), undefined, {
+    timeout: 60_000,
+  });
+}
+
+async function closeAll(page) {
+  await palette(page, 'View: Close All Editor Groups');
+  await page.waitForFunction(() => document.querySelectorAll('.tab').length === 0, undefined, { timeout: 30_000 });
+}
+
+/**
+ * Show DAG from the command chosen until the panel's page marked its first cards painted, and where the time went,
+ * by the panel page's own clock: VS Code creating the webview until the page started, then the page.
+ */
+async function showDag(page) {
+  const chosen = await palette(page, 'Maestro: Show DAG');
+  const frame = await panelWithCards(page);
+  const clock = await frame.evaluate(() => ({
+    origin: performance.timeOrigin,
+    painted: performance.getEntriesByName('maestro:graph-painted')[0]?.startTime ?? NaN,
+  }));
+  return { ms: clock.origin + clock.painted - chosen, webviewMs: clock.origin - chosen, panelMs: clock.painted };
 }
 
 /** Puts the cursor at a line and column of the active editor, and waits until the status bar says it is there. */
@@ -95,6 +132,7 @@ async function main() {
   const workspace = join(work, 'workspace');
   execFileSync('mkdir', ['-p', workspace]);
   writeFileSync(join(workspace, 'big.workflow.yaml'), layeredWorkflow({ layers: 50, width: 20, concurrency: 8, run: () => 'true' }));
+  writeFileSync(join(workspace, 'small.workflow.yaml'), layeredWorkflow({ layers: 3, width: 2, concurrency: 1, run: () => 'true' }));
   const server = await startCodeServer({
     ...paths,
     vsix: join(root, 'dist', 'maestro-dag.vsix'),
@@ -107,27 +145,21 @@ async function main() {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(server.workspaceUrl);
     await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
-    await palette(page, 'Go to File');
-    await page.locator('.quick-input-widget input.input').fill('big.workflow.yaml');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'big.workflow.yaml' }).first().click();
-    await page.locator('.tab.active[aria-label^="big.workflow.yaml"]').waitFor();
+    // The browser's first webview, then the workbench loaded again, as a user opening it another day.
+    await openFile(page, 'small.workflow.yaml');
+    const firstWebview = await showDag(page);
+    await closeAll(page);
+    await page.reload();
+    await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+    await closeAll(page);
+    await openFile(page, 'big.workflow.yaml');
     // The cursor at the end of a `needs` entry in the middle of the file.
     const needsLine = readFileSync(join(workspace, 'big.workflow.yaml'), 'utf8').split('\n').indexOf('  n25_0:') + 2;
     await page.waitForFunction(() => /\d/.test(document.getElementById('status.problems')?.textContent ?? ''));
     await goTo(page, needsLine, 18);
     const noPanel = await keystrokes(page);
 
-    const t0 = Date.now();
-    await palette(page, 'Maestro: Show DAG');
-    const commanded = Date.now();
-    const frame = await panelWithCards(page);
-    const showDag = Date.now() - t0;
-    // Where the time went, by the panel page's own clock: VS Code creating the webview until the panel's page
-    // started, then the panel's page until its first cards were painted.
-    const panelClock = await frame.evaluate(() => ({
-      origin: performance.timeOrigin,
-      painted: performance.getEntriesByName('maestro:graph-painted')[0]?.startTime ?? NaN,
-    }));
+    const shown = await showDag(page);
     // Back in the editor, the panel beside it.
     await goTo(page, needsLine, 18);
     const withPanel = await keystrokes(page);
@@ -150,10 +182,11 @@ async function main() {
     const result = {
       keystrokeMs: noPanel,
       keystrokeWithPanelMs: withPanel,
-      showDagMs: showDag,
-      showDagPaletteMs: commanded - t0,
-      showDagWebviewMs: panelClock.origin - commanded,
-      showDagPanelMs: panelClock.painted,
+      showDagMs: shown.ms,
+      showDagWebviewMs: shown.webviewMs,
+      showDagPanelMs: shown.panelMs,
+      firstWebviewMs: firstWebview.ms,
+      firstWebviewVsCodeMs: firstWebview.webviewMs,
       runEndStatusLagMs: statusSeen - completed.ts,
       runEndPanelLagMs: panelSeen - completed.ts,
     };
@@ -162,10 +195,11 @@ async function main() {
     console.log(
       `  the same with the DAG panel open beside the editor                 ${ms(result.keystrokeWithPanelMs)}   ${ratio(withPanel, noPanel)} (target ≤ 1.3×)`,
     );
-    console.log(`  Show DAG until the first cards                                     ${ms(result.showDagMs)}`);
-    console.log(`    the palette, until the command was chosen                        ${ms(result.showDagPaletteMs)}`);
-    console.log(`    then VS Code, until the panel's page started                     ${ms(result.showDagWebviewMs)}`);
+    console.log(`  Show DAG (the command chosen) until the first cards                ${ms(result.showDagMs)}`);
+    console.log(`    VS Code, until the panel's page started                          ${ms(result.showDagWebviewMs)}`);
     console.log(`    then the panel's page, until its first cards were painted        ${ms(result.showDagPanelMs)}`);
+    console.log(`  the browser's first webview (6 nodes) until its cards              ${ms(result.firstWebviewMs)}`);
+    console.log(`    of which VS Code, until the panel's page started                 ${ms(result.firstWebviewVsCodeMs)}`);
     console.log(`  the run's end in the status bar, after the engine's completed event ${ms(result.runEndStatusLagMs)}   (target ≤ 500 ms)`);
     console.log(`  ... and in the panel                                               ${ms(result.runEndPanelLagMs)}`);
     process.send?.({ section: 'editor', ...result });
