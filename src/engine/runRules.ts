@@ -1,6 +1,6 @@
 // What may be done with a run or a node in each status: decided here once, and used by the scheduler, the CLI, the
 // editor's commands, views and context keys, and the DAG panel.
-import type { NodeStatus, RunListStatus, RunStatus } from './protocol';
+import type { EngineEvent, NodeStatus, RunListStatus, RunStatus } from './protocol';
 
 /** A run that is going: it can be paused (if running), cancelled, approved; it cannot be deleted. */
 export const isActiveRun = (s: RunListStatus): s is 'running' | 'paused' => s === 'running' || s === 'paused';
@@ -16,6 +16,9 @@ export const canRetryFailedRun = (s: RunListStatus): boolean => s === 'failed' |
 
 /** A run that can be deleted: anything but one going in an engine. */
 export const canDeleteRun = (s: RunListStatus): boolean => !isActiveRun(s);
+
+/** An event of the run itself (its start, pause, resume or end), which views show at once rather than batched. */
+export const isRunEvent = (e: EngineEvent): boolean => e.type.startsWith('workflow:');
 
 /** A node that has ended: it will not change unless it is retried. */
 export const isEndedNode = (s: NodeStatus): boolean => s === 'completed' || s === 'failed' || s === 'skipped' || s === 'cancelled';

@@ -10,7 +10,7 @@ import { FrameBatcher } from './state/frameBatcher';
 import type { PanelState, PanelStore } from './state/store';
 import type { EngineEvent } from '../engine/protocol';
 import { readyMessage, type Host } from './vscodeApi';
-import { isActiveRun } from '../engine/runRules';
+import { isActiveRun, isRunEvent } from '../engine/runRules';
 
 export interface Controller {
   /** Shows a node's definition in the editor. */
@@ -180,11 +180,7 @@ function hostMessageHandler(
         return s.loadRun(m.runId, m.events);
       case 'runEvents':
         // A run's own events (its start, pause, resume, end) show at once.
-        if (m.runId === s.run?.runId)
-          events.push(
-            m.events,
-            m.events.some((e) => e.type.startsWith('workflow:')),
-          );
+        if (m.runId === s.run?.runId) events.push(m.events, m.events.some(isRunEvent));
         return;
       case 'select':
         if (m.nodeId === s.selected) return;

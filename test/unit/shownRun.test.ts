@@ -32,4 +32,30 @@ describe('the run a DAG panel shows', () => {
     assert.equal(posted[0].type, 'runSnapshot');
     shown.dispose();
   });
+
+  it("sends the run's own events at once, after the events that waited for the next batch", async () => {
+    const runs = { get: () => ({ runId: 'r1' }), eventsOf: async () => [] } as unknown as RunManager;
+    const posted: HostMessage[] = [];
+    const shown = new ShownRun(
+      runs,
+      (m) => posted.push(m),
+      () => undefined,
+    );
+    await shown.show('r1', true);
+    posted.length = 0;
+    shown.take(started(1, 'a'));
+    shown.take(started(2, 'b'));
+    assert.equal(posted.length, 0, 'node events wait for the batch');
+    const summary = { total: 2, completed: 2, failed: 0, skipped: 0, cancelled: 0 } as never;
+    shown.take({ type: 'workflow:completed', runId: 'r1', seq: 3, ts: 3, status: 'completed', summary });
+    assert.equal(posted.length, 1, 'the end did not wait');
+    assert.deepEqual(
+      posted.flatMap((m) => (m.type === 'runEvents' ? m.events.map((e) => e.seq) : [])),
+      [1, 2, 3],
+    );
+    shown.take(started(4, 'c'));
+    await new Promise((r) => setTimeout(r, 40));
+    assert.equal(posted.length, 2, 'later events are batched again');
+    shown.dispose();
+  });
 });

@@ -1,4 +1,5 @@
 import type { EngineEvent } from '../../engine/protocol';
+import { isRunEvent } from '../../engine/runRules';
 import type { HostMessage } from '../../webview/protocol';
 import type { RunManager } from '../runs/runManager';
 
@@ -71,12 +72,17 @@ export class ShownRun {
       this.lastSentSeq = e.seq;
     }
     this.pending.push(e);
-    this.timer ??= setTimeout(() => {
-      this.timer = undefined;
-      const events = this.pending;
-      this.pending = [];
-      if (events.length && this.shown) this.post({ type: 'runEvents', runId: this.shown, events });
-    }, EVENT_FLUSH_MS);
+    // The run's own events (its end above all) go at once, with what was waiting.
+    if (isRunEvent(e)) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), EVENT_FLUSH_MS);
+  }
+
+  private flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const events = this.pending;
+    this.pending = [];
+    if (events.length && this.shown) this.post({ type: 'runEvents', runId: this.shown, events });
   }
 
   dispose(): void {

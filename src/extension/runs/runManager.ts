@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { CompareRow } from '../../engine/insights/compare';
 import type { WorkflowInsights } from '../../engine/insights/report';
 import type { EngineEvent, LogLine, RunListEntry, RunsRoot } from '../../engine/protocol';
-import { isActiveRun } from '../../engine/runRules';
+import { isActiveRun, isRunEvent } from '../../engine/runRules';
 import { applyEvent, fromSnapshot, type RunState } from '../../engine/runState';
 import { sameWorkflow } from '../workflowIdentity';
 import type { EngineConnection, EngineLink } from './engineConnection';
@@ -51,6 +51,7 @@ export class RunManager implements vscode.Disposable {
   private readonly started = new Map<string, (entry: RunEntry) => void>();
   private readonly disposables: vscode.Disposable[] = [this.changed, this.eventsEmitter, this.logsEmitter, this.interruptedEmitter];
   private pendingChange: { all: boolean; runs: Set<RunEntry> } | undefined;
+  private changeTimer: NodeJS.Timeout | undefined;
   private reloading: Promise<void> | undefined;
   /** Whether the first list of runs has come. */
   loaded = false;
@@ -224,7 +225,7 @@ export class RunManager implements vscode.Disposable {
     this.eventsEmitter.fire(e);
     if (e.type === 'workflow:started') this.started.get(e.runId)?.(entry);
     this.started.delete(e.runId);
-    this.fire(entry);
+    this.fire(entry, isRunEvent(e));
   }
 
   /** With `maestro.runs.keep` set, deletes the workflow's oldest runs beyond it once one has ended. */
@@ -262,23 +263,32 @@ export class RunManager implements vscode.Disposable {
     this.fire();
   }
 
-  /** Coalesces change notifications to one per 100 ms, so that bursts of events redraw views once. */
-  private fire(entry?: RunEntry): void {
+  /**
+   * Coalesces change notifications to one per 100 ms, so that bursts of events redraw views once; a run's own
+   * change (its start, pause, resume or end: `atOnce`) is told at once, with whatever was waiting.
+   */
+  private fire(entry?: RunEntry, atOnce = false): void {
     this.insightsCache.clear();
     if (!this.pendingChange) {
       this.pendingChange = { all: false, runs: new Set() };
-      setTimeout(() => {
-        const pending = this.pendingChange!;
-        this.pendingChange = undefined;
-        if (pending.all || pending.runs.size > 1) this.changed.fire(undefined);
-        else for (const r of pending.runs) this.changed.fire(r);
-      }, 100);
+      this.changeTimer = setTimeout(() => this.flushChange(), 100);
     }
     if (entry) this.pendingChange.runs.add(entry);
     else this.pendingChange.all = true;
+    if (atOnce) this.flushChange();
+  }
+
+  private flushChange(): void {
+    clearTimeout(this.changeTimer);
+    const pending = this.pendingChange;
+    this.pendingChange = undefined;
+    if (!pending) return;
+    if (pending.all || pending.runs.size > 1) this.changed.fire(undefined);
+    else for (const r of pending.runs) this.changed.fire(r);
   }
 
   dispose(): void {
+    clearTimeout(this.changeTimer);
     for (const d of this.disposables) d.dispose();
   }
 }
