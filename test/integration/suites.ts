@@ -168,6 +168,42 @@ export function registerSuites({ vscode, api, workspace }: IntegrationContext): 
       assert.equal(dagTabs().length, before);
     });
 
+    it('sends its graph again only when it changed', async () => {
+      const doc = await open('editing.workflow.yaml');
+      await vscode.commands.executeCommand('maestro.showDag', doc.uri);
+      const panel = await until(() => api.dag.get(doc.uri));
+      await until(() => panel.isReady);
+      const webview = panel.panel.webview;
+      const post = webview.postMessage.bind(webview);
+      const graphs: unknown[] = [];
+      webview.postMessage = (m: { type: string; graph?: unknown }) => {
+        if (m.type === 'graph') graphs.push(m.graph);
+        return post(m);
+      };
+      try {
+        // The same text checked again, and a comment: nothing the page draws.
+        api.validation.validateNow(doc);
+        const comment = new vscode.WorkspaceEdit();
+        comment.insert(doc.uri, new vscode.Position(0, 0), '# a comment\n');
+        await vscode.workspace.applyEdit(comment);
+        await new Promise((r) => setTimeout(r, 400));
+        assert.equal(graphs.length, 0, 'an unchanged graph was sent again');
+        await vscode.workspace.applyEdit(
+          await vscode.commands.executeCommand<vscodeTypes.WorkspaceEdit>(
+            'vscode.executeDocumentRenameProvider',
+            doc.uri,
+            positionOf(doc, '  lint:', 3),
+            'style',
+          ),
+        );
+        await until(() => graphs.length === 1);
+      } finally {
+        webview.postMessage = post;
+        await vscode.window.showTextDocument(doc);
+        await vscode.commands.executeCommand('workbench.action.files.revert');
+      }
+    });
+
     it('closes with its tab, and frees the workflow for a new panel', async () => {
       const doc = await open('editing.workflow.yaml');
       const panel = api.dag.get(doc.uri)!;

@@ -56,6 +56,8 @@ export class DagPanel implements vscode.Disposable {
   private readonly shown: ShownRun;
   private lastSelected: string | null = null;
   private runsSent = '';
+  /** The graph the page was last sent (or written with), as JSON. */
+  private graphSent = '';
   private readonly disposables: vscode.Disposable[] = [];
   private readonly disposed = new vscode.EventEmitter<void>();
   readonly onDidDispose = this.disposed.event;
@@ -202,6 +204,7 @@ export class DagPanel implements vscode.Disposable {
   }
 
   private initMessage({ graph, graphError }: { graph?: DagGraph; graphError?: GraphError }): InitMessage {
+    this.graphSent = JSON.stringify({ graph, graphError });
     const editor = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === this.uri.toString());
     const selected = editor ? this.nodeAtCursor(editor) : null;
     this.lastSelected = selected;
@@ -291,9 +294,14 @@ export class DagPanel implements vscode.Disposable {
     return found;
   }
 
+  /** Sends the graph when it changed: a save, or a check of the same text again, changes nothing the page draws. */
   private async sendGraph(): Promise<void> {
     if (!this.ready) return;
-    this.post({ type: 'graph', ...(await this.currentGraph()) });
+    const found = await this.currentGraph();
+    const text = JSON.stringify({ graph: found.graph, graphError: found.graphError });
+    if (text === this.graphSent) return;
+    this.graphSent = text;
+    this.post({ type: 'graph', ...found });
   }
 
   private nodeAtCursor(editor: vscode.TextEditor): string | null {
