@@ -3,6 +3,7 @@ import type { EngineEvent } from '../../src/engine/protocol';
 import { ShownRun } from '../../src/extension/dag/shownRun';
 import type { RunManager } from '../../src/extension/runs/runManager';
 import type { HostMessage } from '../../src/webview/protocol';
+import { BIG_GRAPH_REDRAW_MS, liveEventsEveryMs } from '../../src/webview/state/bigGraph';
 
 const started = (seq: number, nodeId: string): EngineEvent => ({ type: 'node:started', runId: 'r1', seq, ts: seq, nodeId, attempt: 1 });
 
@@ -56,6 +57,30 @@ describe('the run a DAG panel shows', () => {
     shown.take(started(4, 'c'));
     await new Promise((r) => setTimeout(r, 40));
     assert.equal(posted.length, 2, 'later events are batched again');
+    shown.dispose();
+  });
+
+  it('sends live events to a big graph as often as its page redraws', async () => {
+    const runs = { get: () => ({ runId: 'r1' }), eventsOf: async () => [] } as unknown as RunManager;
+    const posted: HostMessage[] = [];
+    const shown = new ShownRun(
+      runs,
+      (m) => posted.push(m),
+      () => undefined,
+      () => liveEventsEveryMs(1000),
+    );
+    await shown.show('r1', true);
+    posted.length = 0;
+    shown.take(started(1, 'a'));
+    await new Promise((r) => setTimeout(r, 40));
+    shown.take(started(2, 'b'));
+    assert.equal(posted.length, 0, 'sent sooner than the page redraws');
+    await new Promise((r) => setTimeout(r, BIG_GRAPH_REDRAW_MS + 40));
+    assert.deepEqual(
+      posted.map((m) => (m.type === 'runEvents' ? m.events.map((e) => e.seq) : [])),
+      [[1, 2]],
+    );
+    assert.equal(liveEventsEveryMs(10), 16, 'a small graph follows every frame');
     shown.dispose();
   });
 });

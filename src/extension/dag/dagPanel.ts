@@ -19,6 +19,7 @@ import type { LiveValidation } from '../language/liveValidation';
 import type { RunActions } from '../runs/runActions';
 import type { RunEntry, RunManager } from '../runs/runManager';
 import { sameWorkflow } from '../workflowIdentity';
+import { liveEventsEveryMs } from '../../webview/state/bigGraph';
 import { dagGraphOf } from './dagGraph';
 import { answer, type PanelContext } from './panelRequests';
 import type { KeptLayouts } from './keptLayouts';
@@ -56,8 +57,9 @@ export class DagPanel implements vscode.Disposable {
   private readonly shown: ShownRun;
   private lastSelected: string | null = null;
   private runsSent = '';
-  /** The graph the page was last sent (or written with), as JSON. */
+  /** The graph the page was last sent (or written with), as JSON, and its size. */
   private graphSent = '';
+  private nodeCount = 0;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly disposed = new vscode.EventEmitter<void>();
   readonly onDidDispose = this.disposed.event;
@@ -84,6 +86,7 @@ export class DagPanel implements vscode.Disposable {
       s.runs,
       (m) => this.post(m),
       (problem) => s.log.warn(`DAG panel: ${problem}`),
+      () => liveEventsEveryMs(this.nodeCount),
     );
     this.context = {
       uri,
@@ -205,6 +208,7 @@ export class DagPanel implements vscode.Disposable {
 
   private initMessage({ graph, graphError }: { graph?: DagGraph; graphError?: GraphError }): InitMessage {
     this.graphSent = JSON.stringify({ graph, graphError });
+    this.nodeCount = graph?.nodes.length ?? 0;
     const editor = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === this.uri.toString());
     const selected = editor ? this.nodeAtCursor(editor) : null;
     this.lastSelected = selected;
@@ -301,6 +305,7 @@ export class DagPanel implements vscode.Disposable {
     const text = JSON.stringify({ graph: found.graph, graphError: found.graphError });
     if (text === this.graphSent) return;
     this.graphSent = text;
+    this.nodeCount = found.graph?.nodes.length ?? 0;
     this.post({ type: 'graph', ...found });
   }
 

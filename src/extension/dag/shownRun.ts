@@ -3,9 +3,6 @@ import { isRunEvent } from '../../engine/runRules';
 import type { HostMessage } from '../../webview/protocol';
 import type { RunManager } from '../runs/runManager';
 
-/** Live events go to the webview at most this often, in one message: a busy run costs a few posts a second. */
-const EVENT_FLUSH_MS = 16;
-
 /**
  * The run a DAG panel shows: its snapshot (its events so far, from the window's memory or the engine), then its
  * live events, batched. A snapshot asked for while an older one is on its way replaces it: only the newest shows.
@@ -23,6 +20,8 @@ export class ShownRun {
     private readonly runs: RunManager,
     private readonly post: (m: HostMessage) => void,
     private readonly onProblem: (message: string) => void,
+    /** How far apart live events go to the webview, in one message: a busy run costs a few posts a second. */
+    private readonly batchMs: () => number = () => 16,
   ) {}
 
   get runId(): string | undefined {
@@ -74,7 +73,7 @@ export class ShownRun {
     this.pending.push(e);
     // The run's own events (its end above all) go at once, with what was waiting.
     if (isRunEvent(e)) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), EVENT_FLUSH_MS);
+    else this.timer ??= setTimeout(() => this.flush(), this.batchMs());
   }
 
   private flush(): void {

@@ -12,3 +12,9 @@ export const BIG_GRAPH_ABOVE = 150;
 export const BIG_GRAPH_REDRAW_MS = 250;
 
 export const isBigGraph = (nodes: number): boolean => nodes > BIG_GRAPH_ABOVE;
+
+/**
+ * How far apart the host sends a run's live events to a panel of this many nodes: a big graph's page redraws only
+ * every BIG_GRAPH_REDRAW_MS, and each message costs the thread the workbench shares with it.
+ */
+export const liveEventsEveryMs = (nodes: number): number => (isBigGraph(nodes) ? BIG_GRAPH_REDRAW_MS : 16);
