@@ -83,6 +83,16 @@ const RESET: Partial<NodeRunState> = {
   prompt: undefined,
 };
 
+/**
+ * A state read at some moment, brought up to date with live events gathered around that moment: those after its
+ * last seq are applied, those it already has are not applied twice.
+ */
+export function catchUp(state: RunState, events: Iterable<EngineEvent>): RunState {
+  let out = state;
+  for (const e of events) if (e.type !== 'node:log' && e.seq > out.lastSeq) out = applyEvent(out, e) ?? out;
+  return out;
+}
+
 /** Applies one event to a run's state (a `workflow:started` makes a new one). */
 export function applyEvent(state: RunState | undefined, e: EngineEvent): RunState | undefined {
   if (e.type === 'workflow:started') {

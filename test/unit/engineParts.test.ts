@@ -9,7 +9,7 @@ import { parseInputFlags, resolveInputs } from '../../src/engine/run/core/inputs
 import { retryDelay } from '../../src/engine/run/core/backoff';
 import { globToRegExp } from '../../src/engine/run/io/processRunner';
 import { EVENT_TYPES, parseRequest, REQUEST_TYPES, parseEngineMessage } from '../../src/engine/protocol';
-import { applyEvent, foldEvents } from '../../src/engine/runState';
+import { applyEvent, catchUp, foldEvents, fromSnapshot, toSnapshot } from '../../src/engine/runState';
 import type { EngineEvent } from '../../src/engine/protocol';
 
 describe('node commands', () => {
@@ -294,5 +294,35 @@ describe('run state', () => {
     ])!;
     applyEvent(state, e({ type: 'workflow:resumed', reset: ['a'] }, 3));
     assert.deepEqual([state.nodes.get('a')!.status, state.nodes.get('a')!.error, state.status], ['pending', undefined, 'running']);
+  });
+
+  it('a state read while events came is caught up with the ones it lacks, whatever was read and whatever was held', () => {
+    // A run that fails, is resumed and completes: every event changes what the state says.
+    const run = [
+      started,
+      e({ type: 'node:started', nodeId: 'a', attempt: 1 }, 2),
+      e({ type: 'node:log', nodeId: 'a', lines: [{ stream: 'stdout', text: 'x', ts: 1 }] }, 2),
+      e({ type: 'node:failed', nodeId: 'a', attempt: 1, error: 'x', exitCode: 1, durationMs: 1, continueOnError: false }, 3),
+      e({ type: 'node:skipped', nodeId: 'b', reason: 'a failed' }, 4),
+      e({ type: 'workflow:completed', status: 'failed', summary: { total: 2, completed: 0, failed: 1, skipped: 1, cancelled: 0, durationMs: 3 } }, 5),
+      e({ type: 'workflow:resumed', reset: ['a', 'b'] }, 6),
+      e({ type: 'node:started', nodeId: 'a', attempt: 1 }, 7),
+      // Each retry adds its error to the node's list: applied twice, it would show twice.
+      e({ type: 'node:retrying', nodeId: 'a', attempt: 1, error: 'flaky', delayMs: 1 }, 8),
+      e({ type: 'node:started', nodeId: 'a', attempt: 2 }, 9),
+      e({ type: 'node:completed', nodeId: 'a', attempt: 2, outputs: {}, artifacts: [], durationMs: 1 }, 10),
+      e({ type: 'node:started', nodeId: 'b', attempt: 1 }, 11),
+      e({ type: 'node:completed', nodeId: 'b', attempt: 1, outputs: {}, artifacts: [], durationMs: 1 }, 12),
+      e({ type: 'workflow:completed', status: 'completed', summary: { total: 2, completed: 2, failed: 0, skipped: 0, cancelled: 0, durationMs: 9 } }, 13),
+    ];
+    const whole = toSnapshot(foldEvents(run)!);
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: run.length }), fc.integer({ min: 1, max: run.length }), (read, heldFrom) => {
+        // The state as read after `read` events; the events held from `heldFrom` on (before or after the read).
+        const from = Math.min(heldFrom, read);
+        const state = catchUp(fromSnapshot(toSnapshot(foldEvents(run.slice(0, read))!)), run.slice(from));
+        assert.deepEqual(toSnapshot(state), whole);
+      }),
+    );
   });
 });

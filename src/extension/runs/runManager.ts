@@ -3,7 +3,7 @@ import type { CompareRow } from '../../engine/insights/compare';
 import type { WorkflowInsights } from '../../engine/insights/report';
 import type { EngineEvent, LogLine, RunListEntry, RunsRoot } from '../../engine/protocol';
 import { isActiveRun, isRunEvent } from '../../engine/runRules';
-import { applyEvent, fromSnapshot, type RunState } from '../../engine/runState';
+import { applyEvent, catchUp, fromSnapshot, type RunState } from '../../engine/runState';
 import { sameWorkflow } from '../workflowIdentity';
 import type { EngineConnection, EngineLink } from './engineConnection';
 import { LiveRunMemory } from './liveRunMemory';
@@ -52,6 +52,8 @@ export class RunManager implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [this.changed, this.eventsEmitter, this.logsEmitter, this.interruptedEmitter];
   private pendingChange: { all: boolean; runs: Set<RunEntry> } | undefined;
   private changeTimer: NodeJS.Timeout | undefined;
+  /** Runs whose state is being read from the engine, and the live events that came meanwhile. */
+  private readonly stateReads = new Map<string, { events: EngineEvent[]; done: Promise<RunState | undefined> }>();
   private reloading: Promise<void> | undefined;
   /** Whether the first list of runs has come. */
   loaded = false;
@@ -135,13 +137,24 @@ export class RunManager implements vscode.Disposable {
   /** The run's state: live runs have it; past runs are asked of the engine once. */
   async loadState(entry: RunEntry): Promise<RunState | undefined> {
     if (entry.state) return entry.state;
-    try {
-      const { state } = await this.engine.request('getRun', { runId: entry.runId });
-      if (state && !entry.state) entry.state = fromSnapshot(state);
-    } catch (e) {
-      this.log.warn(`cannot read run ${entry.runId}: ${(e as Error).message}`);
-    }
-    return entry.state;
+    const reading = this.stateReads.get(entry.runId);
+    if (reading) return reading.done;
+    // Live events that come while the state is read cannot be applied to a state not there yet: they are kept, and
+    // those the state read lacks are applied to it once it comes.
+    const events: EngineEvent[] = [];
+    const done = (async () => {
+      try {
+        const { state } = await this.engine.request('getRun', { runId: entry.runId });
+        if (state && !entry.state) entry.state = catchUp(fromSnapshot(state), events);
+      } catch (e) {
+        this.log.warn(`cannot read run ${entry.runId}: ${(e as Error).message}`);
+      } finally {
+        this.stateReads.delete(entry.runId);
+      }
+      return entry.state;
+    })();
+    this.stateReads.set(entry.runId, { events, done });
+    return done;
   }
 
   /** A run's events so far (log lines aside): from memory for a run followed live, else from the engine, page by page. */
@@ -214,6 +227,7 @@ export class RunManager implements vscode.Disposable {
       return;
     }
     this.memory.take(e);
+    this.stateReads.get(e.runId)?.events.push(e);
     entry.live = true;
     entry.state = applyEvent(entry.state, e);
     if (entry.state) entry.status = entry.state.status;
