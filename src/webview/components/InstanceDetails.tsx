@@ -2,13 +2,13 @@
 // outputs, artifacts that open, and the last lines of its log (live).
 import { useEffect, useRef } from 'react';
 import { formatDuration } from '../../engine/duration';
+import { clock } from '../dateTime';
 import type { DagNode } from '../protocol';
 import type { InstanceView } from '../state/runView';
 import { useController, usePanel } from './context';
 import { isActive } from './status';
 
 const LOG_LINES_SHOWN = 40;
-const clock = (t: number) => new Date(t).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
 export function InstanceDetails({ node, instance }: { node: DagNode; instance: InstanceView }) {
   const controller = useController();

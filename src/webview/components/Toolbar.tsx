@@ -6,10 +6,9 @@ import { Button, Dropdown, SearchField, type Choice } from './toolkit';
 import { useController, usePanel, usePanelStore } from './context';
 import { HistoryControls } from './HistoryControls';
 import { isActiveRun } from '../../engine/runRules';
+import { when } from '../dateTime';
 
 const FOLLOW = '__follow__';
-
-const time = (t: number) => new Date(t).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
 export function Toolbar() {
   const [error, setError] = useState<string | null>(null);
@@ -95,7 +94,7 @@ function RunPicker() {
   const runChoice = usePanel((s) => s.runChoice);
   const choices: Choice[] = [
     { value: FOLLOW, label: runs.length ? 'Latest run (follow)' : 'No runs yet' },
-    ...runs.map((r) => ({ value: r.runId, label: `${time(r.startedAt)} · ${r.status}${r.live && isActiveRun(r.status) ? ' (live)' : ''}` })),
+    ...runs.map((r) => ({ value: r.runId, label: `${when(r.startedAt)} · ${r.status}${r.live && isActiveRun(r.status) ? ' (live)' : ''}` })),
   ];
   return (
     <Dropdown

@@ -13,6 +13,4 @@ export function signedMs(v: number): string {
   return `${v > 0 ? '+' : v < 0 ? '−' : '±'}${ms(Math.abs(v))}`;
 }
 
-/** When a run started, to the second: runs of a busy hour differ in their seconds. */
-export const when = (t: number): string =>
-  new Date(t).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+export { when } from '../dateTime';

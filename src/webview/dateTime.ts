@@ -1,0 +1,13 @@
+// Dates as the panels show them. Each format has one formatter, made when first used: making one is what costs
+// (the first loads the locale's data), using it is cheap; `toLocaleString` with options makes one per call.
+
+const formatter = (options: Intl.DateTimeFormatOptions) => {
+  let made: Intl.DateTimeFormat | undefined;
+  return (t: number): string => (made ??= new Intl.DateTimeFormat(undefined, options)).format(t);
+};
+
+/** When a run started, to the second: runs of a busy hour differ in their seconds. */
+export const when = formatter({ month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+
+/** A time of day, to the second. */
+export const clock = formatter({ hour: '2-digit', minute: '2-digit', second: '2-digit' });
