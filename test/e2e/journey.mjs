@@ -488,6 +488,13 @@ export async function journey({ page, workspace, shots, log, served }) {
     await notifications.getByRole('button', { name: 'Resume' }).first().click();
     await waitForStatus('Reload completed', 60_000);
     await dag.locator('[data-testid="run-header"][data-status="completed"]', { hasText: '2/2 nodes' }).waitFor();
+    // The lenses above the nodes follow the resumed run to its end, as the panel does.
+    await page
+      .locator('.codelens-decoration', { hasText: /completed/ })
+      .first()
+      .waitFor({ timeout: 15_000 });
+    if ((await page.locator('.codelens-decoration', { hasText: /cancelled|pending/ }).count()) > 0)
+      throw new Error('a code lens still shows the run as it was before it was resumed');
   });
 
   await step('13-attached-to-a-served-engine', async () => {
