@@ -7,6 +7,21 @@ import { BIG_GRAPH_REDRAW_MS, liveEventsEveryMs } from '../../src/webview/state/
 
 const started = (seq: number, nodeId: string): EngineEvent => ({ type: 'node:started', runId: 'r1', seq, ts: seq, nodeId, attempt: 1 });
 
+/** A run with no events yet, shown; what the panel is sent from then on. */
+async function showingRun(batchMs?: () => number): Promise<{ shown: ShownRun; posted: HostMessage[] }> {
+  const runs = { get: () => ({ runId: 'r1' }), eventsOf: async () => [] } as unknown as RunManager;
+  const posted: HostMessage[] = [];
+  const shown = new ShownRun(
+    runs,
+    (m) => posted.push(m),
+    () => undefined,
+    batchMs,
+  );
+  await shown.show('r1', true);
+  posted.length = 0;
+  return { shown, posted };
+}
+
 describe('the run a DAG panel shows', () => {
   it('sends what came while its snapshot was read from the engine, after the snapshot and once', async () => {
     let answer: (events: EngineEvent[]) => void = () => undefined;
@@ -35,15 +50,7 @@ describe('the run a DAG panel shows', () => {
   });
 
   it("sends the run's own events at once, after the events that waited for the next batch", async () => {
-    const runs = { get: () => ({ runId: 'r1' }), eventsOf: async () => [] } as unknown as RunManager;
-    const posted: HostMessage[] = [];
-    const shown = new ShownRun(
-      runs,
-      (m) => posted.push(m),
-      () => undefined,
-    );
-    await shown.show('r1', true);
-    posted.length = 0;
+    const { shown, posted } = await showingRun();
     shown.take(started(1, 'a'));
     shown.take(started(2, 'b'));
     assert.equal(posted.length, 0, 'node events wait for the batch');
@@ -61,16 +68,7 @@ describe('the run a DAG panel shows', () => {
   });
 
   it('sends live events to a big graph as often as its page redraws', async () => {
-    const runs = { get: () => ({ runId: 'r1' }), eventsOf: async () => [] } as unknown as RunManager;
-    const posted: HostMessage[] = [];
-    const shown = new ShownRun(
-      runs,
-      (m) => posted.push(m),
-      () => undefined,
-      () => liveEventsEveryMs(1000),
-    );
-    await shown.show('r1', true);
-    posted.length = 0;
+    const { shown, posted } = await showingRun(() => liveEventsEveryMs(1000));
     shown.take(started(1, 'a'));
     await new Promise((r) => setTimeout(r, 40));
     shown.take(started(2, 'b'));
