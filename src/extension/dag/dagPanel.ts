@@ -206,6 +206,7 @@ export class DagPanel implements vscode.Disposable {
     return { id, init: this.initMessage(dagGraphOf(this.s.documents.index(doc))) };
   }
 
+  /** The page's whole state, as `init`; notes what the page is given, so that only changes of it are sent after. */
   private initMessage({ graph, graphError }: { graph?: DagGraph; graphError?: GraphError }): InitMessage {
     this.graphSent = JSON.stringify({ graph, graphError });
     this.nodeCount = graph?.nodes.length ?? 0;
