@@ -1,6 +1,7 @@
 import type { EngineEvent } from '../../engine/protocol';
 import { isRunEvent } from '../../engine/runRules';
 import type { HostMessage } from '../../webview/protocol';
+import { LIVE_EVENTS_EVERY_MS } from '../../webview/state/bigGraph';
 import type { RunManager } from '../runs/runManager';
 
 /**
@@ -21,7 +22,7 @@ export class ShownRun {
     private readonly post: (m: HostMessage) => void,
     private readonly onProblem: (message: string) => void,
     /** How far apart live events go to the webview, in one message: a busy run costs a few posts a second. */
-    private readonly batchMs: () => number = () => 16,
+    private readonly batchMs: () => number = () => LIVE_EVENTS_EVERY_MS,
   ) {}
 
   get runId(): string | undefined {

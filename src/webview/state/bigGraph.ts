@@ -13,8 +13,11 @@ export const BIG_GRAPH_REDRAW_MS = 250;
 
 export const isBigGraph = (nodes: number): boolean => nodes > BIG_GRAPH_ABOVE;
 
+/** How far apart the host sends a run's live events to a panel: a frame. */
+export const LIVE_EVENTS_EVERY_MS = 16;
+
 /**
  * How far apart the host sends a run's live events to a panel of this many nodes: a big graph's page redraws only
  * every BIG_GRAPH_REDRAW_MS, and each message costs the thread the workbench shares with it.
  */
-export const liveEventsEveryMs = (nodes: number): number => (isBigGraph(nodes) ? BIG_GRAPH_REDRAW_MS : 16);
+export const liveEventsEveryMs = (nodes: number): number => (isBigGraph(nodes) ? BIG_GRAPH_REDRAW_MS : LIVE_EVENTS_EVERY_MS);
