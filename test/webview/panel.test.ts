@@ -247,6 +247,10 @@ describe('DAG panel in Chromium', function () {
     const page = await open();
     await send(page, init(graphOf(sdlcText), [runItem(completed, 'completed')]), snapshot(completed));
     await waitForStatus(page, 'testing', 'completed');
+    // The first click opens the details beside the graph, which narrows it: the second must land where the card
+    // is then, so the card is selected (and the graph settled) before the double click.
+    await page.click('.card[data-node="testing"]');
+    await page.waitForSelector('[data-testid="details"]');
     await page.dblclick('.card[data-node="testing"]');
     const log = (await reply(page, 'openLog')) as Extract<WebviewMessage, { type: 'openLog' }>;
     assert.equal(log.nodeId, 'testing');
