@@ -2,6 +2,7 @@
 // frame), graphs to the layout worker, the panel's state saved for reloads, and the intents components send back.
 import { placesAll, structureHash, structureKey, type LayoutResult } from './layout/grid';
 import { LayoutClient } from './layout/layoutClient';
+import { startLayoutWorker } from './layout/layoutWorkerBlob';
 import { feedHistory } from './state/historyFeed';
 import type { EditAction } from '../engine/edits/action';
 import { FIRST_STATE_ELEMENT, parseFirstState, type FirstState, type HostMessage, type KeptLayout, type RunControl, type WebviewResult } from './protocol';
@@ -258,7 +259,7 @@ function atFrameAfter(callback: () => void, delayMs: number): () => void {
 }
 
 export function startController(store: PanelStore, host: Host): Controller {
-  const layouts = new LayoutClient((problem) => store.getState().setNotice(`${problem}: the graph is drawn with a simple layout`));
+  const layouts = new LayoutClient(startLayoutWorker, (problem) => store.getState().setNotice(`${problem}: the graph is drawn with a simple layout`));
   const events = new FrameBatcher<EngineEvent>(
     (batch) => store.getState().applyEvents(batch),
     atFrameAfter,

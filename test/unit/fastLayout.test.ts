@@ -108,4 +108,16 @@ describe('layout stages', () => {
       [true],
     );
   });
+
+  it('goes straight to dagre when the page painted the fast layout itself, and only then', () => {
+    assert.deepEqual(
+      layoutStages(sized(BIG_GRAPH_ABOVE + 1), undefined, true).map((s) => s.final),
+      [true],
+    );
+    assert.deepEqual(
+      layoutStages(sized(REFINE_UP_TO + 1), undefined, true).map((s) => s.final),
+      [true],
+    );
+    assert.equal(layoutStages(sized(REFINE_UP_TO + 1), undefined, true)[0].run().width, fastLayout(sized(REFINE_UP_TO + 1)).width);
+  });
 });

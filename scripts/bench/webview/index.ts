@@ -221,7 +221,7 @@ async function main(): Promise<void> {
 
   console.log(`\nDAG panel, headless Chromium, ${LAYERS * WIDTH}-node graph (median of ${ROUNDS} rounds)`);
   console.log(`  first paint (layout included)    ${ms(total)}   target < 1500 ms`);
-  console.log(`    of which layout (worker)       ${ms(layout)}`);
+  console.log(`    of which the fast layout      ${ms(layout)}`);
   console.log(`    of which drawing               ${ms(total - layout)}   ${ratio(total - layout, floorMedian)} React Flow's default nodes`);
   console.log(`  React Flow, default nodes        ${ms(floorMedian)}   (the floor for drawing)`);
   console.log(`\nFrames while 10,000 events arrive at 5,000/s (${busy.length} frames; idle: ${idle.length})`);

@@ -1,10 +1,11 @@
 import type { LayoutNode, LayoutResult } from './grid';
 
-/** Panel → layout worker. */
+/** Panel → layout worker. `fastOnPage`: the panel has painted the fast layout itself; only the final one is wanted. */
 export interface LayoutRequest {
   id: number;
   nodes: LayoutNode[];
   previous?: LayoutResult;
+  fastOnPage?: boolean;
 }
 
 /**

@@ -6,8 +6,8 @@ import { layoutStages } from './stages';
 const post = (reply: LayoutReply) => (self as unknown as { postMessage(m: LayoutReply): void }).postMessage(reply);
 
 self.onmessage = (e: MessageEvent<LayoutRequest>) => {
-  const { id, nodes, previous } = e.data;
-  const stages = layoutStages(nodes, previous);
+  const { id, nodes, previous, fastOnPage } = e.data;
+  const stages = layoutStages(nodes, previous, fastOnPage);
   const next = (i: number) => {
     try {
       post({ id, result: stages[i].run(), final: stages[i].final });
