@@ -1,7 +1,8 @@
 // The editor keeping up, in a real VS Code (code-server, driven by Playwright), on the 1,000-node file: a keystroke
 // that breaks a `needs` entry until the Problems count shows it, without and with the DAG panel beside the editor;
 // Show DAG until the panel's first cards; and how long after the engine's `workflow:completed` the status bar and
-// the panel show the run's end. Runs only where the end-to-end set-up has installed code-server.
+// the panel show the run's end (the median of three runs). Runs only where the end-to-end set-up has installed
+// code-server.
 //
 // The browser has shown a webview before (a small workflow's DAG, then the workbench loaded again): the first
 // webview of a new browser profile waits for VS Code to install its service worker, once per profile, which took
@@ -15,6 +16,8 @@ import { layeredWorkflow } from '../generate';
 import { median, ms, ratio } from '../stats';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+/** The lag of one run's end varied 220–1,710 ms on this machine: where the end falls in the page's work decides. */
+const RUN_ROUNDS = Number(process.env.BENCH_RUN_ROUNDS ?? 3);
 const root = process.cwd();
 
 function codeServerInstalled() {
@@ -120,6 +123,30 @@ async function keystrokes(page) {
   return median(times);
 }
 
+/**
+ * Runs the workflow with the DAG panel beside the editor; how long after the engine's `workflow:completed` the status
+ * bar and the panel showed the run completed. Each is noted where it happens (the page's clock is this machine's),
+ * not by polling, once it has shown the run going: the last run's end may still be on screen.
+ */
+async function runEnd(page, workspace) {
+  const panel = await panelWithCards(page);
+  const seen = (selector, test) =>
+    `new Promise((resolve) => { let going = false; const o = new MutationObserver(() => { const e = document.querySelector(${JSON.stringify(selector)}); if (!e) return; if (!(${test})(e)) going = true; else if (going) { o.disconnect(); resolve(Date.now()); } }); o.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true }); })`;
+  const statusEnd = page.evaluate(seen('.part.statusbar', '(e) => /Layered 50x20 completed/.test(e.textContent)'));
+  const panelEnd = panel.evaluate(seen('[data-testid="run-header"]', '(e) => e.dataset.status === "completed"'));
+  const runs = join(workspace, '.maestro', 'runs');
+  const before = new Set(existsSync(runs) ? readdirSync(runs) : []);
+  await palette(page, 'Maestro: Run Workflow');
+  const [statusSeen, panelSeen] = await Promise.all([statusEnd, panelEnd]);
+  const runId = readdirSync(runs).find((d) => /^\d{8}-/.test(d) && !before.has(d));
+  const completed = readFileSync(join(runs, runId, 'events.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l))
+    .find((e) => e.type === 'workflow:completed');
+  return { status: statusSeen - completed.ts, panel: panelSeen - completed.ts };
+}
+
 async function main() {
   if (!codeServerInstalled()) {
     console.log('\nEditor (code-server): skipped — run `npm run test:e2e` once to install code-server');
@@ -164,21 +191,8 @@ async function main() {
     await goTo(page, needsLine, 18);
     const withPanel = await keystrokes(page);
 
-    // When each shows the end is noted where it happens (the page's clock is this machine's), not by polling.
-    const panel = await panelWithCards(page);
-    const seen = (selector, test) =>
-      `new Promise((resolve) => { const o = new MutationObserver(() => { const e = document.querySelector(${JSON.stringify(selector)}); if (e && (${test})(e)) { o.disconnect(); resolve(Date.now()); } }); o.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true }); })`;
-    const statusEnd = page.evaluate(seen('.part.statusbar', '(e) => /Layered 50x20 completed/.test(e.textContent)'));
-    const panelEnd = panel.evaluate(seen('[data-testid="run-header"]', '(e) => e.dataset.status === "completed"'));
-    await palette(page, 'Maestro: Run Workflow');
-    const [statusSeen, panelSeen] = await Promise.all([statusEnd, panelEnd]);
-    const runs = join(workspace, '.maestro', 'runs');
-    const runId = readdirSync(runs).find((d) => /^\d{8}-/.test(d));
-    const completed = readFileSync(join(runs, runId, 'events.jsonl'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l))
-      .find((e) => e.type === 'workflow:completed');
+    const runEnds = [];
+    for (let r = 0; r < RUN_ROUNDS; r++) runEnds.push(await runEnd(page, workspace));
     const result = {
       keystrokeMs: noPanel,
       keystrokeWithPanelMs: withPanel,
@@ -187,8 +201,10 @@ async function main() {
       showDagPanelMs: shown.panelMs,
       firstWebviewMs: firstWebview.ms,
       firstWebviewVsCodeMs: firstWebview.webviewMs,
-      runEndStatusLagMs: statusSeen - completed.ts,
-      runEndPanelLagMs: panelSeen - completed.ts,
+      runEndStatusLagMs: median(runEnds.map((e) => e.status)),
+      runEndPanelLagMs: median(runEnds.map((e) => e.panel)),
+      runEndStatusLagsMs: runEnds.map((e) => e.status),
+      runEndPanelLagsMs: runEnds.map((e) => e.panel),
     };
     console.log(`\nEditor (code-server), the 1,000-node file; median of ${ROUNDS} keystrokes`);
     console.log(`  a keystroke breaking a needs entry, until Problems shows it        ${ms(result.keystrokeMs)}`);
@@ -200,8 +216,12 @@ async function main() {
     console.log(`    then the panel's page, until its first cards were painted        ${ms(result.showDagPanelMs)}`);
     console.log(`  the browser's first webview (6 nodes) until its cards              ${ms(result.firstWebviewMs)}`);
     console.log(`    of which VS Code, until the panel's page started                 ${ms(result.firstWebviewVsCodeMs)}`);
-    console.log(`  the run's end in the status bar, after the engine's completed event ${ms(result.runEndStatusLagMs)}   (target ≤ 500 ms)`);
-    console.log(`  ... and in the panel                                               ${ms(result.runEndPanelLagMs)}`);
+    console.log(
+      `  the run's end in the status bar, after the engine's completed event ${ms(result.runEndStatusLagMs)}   (target ≤ 500 ms; median of ${RUN_ROUNDS} runs: ${runEnds.map((e) => e.status).join(', ')} ms)`,
+    );
+    console.log(
+      `  ... and in the panel                                               ${ms(result.runEndPanelLagMs)}   (${runEnds.map((e) => e.panel).join(', ')} ms)`,
+    );
     process.send?.({ section: 'editor', ...result });
   } finally {
     await browser.close();
