@@ -117,7 +117,7 @@ describe('big graphs in Chromium', function () {
     assert.equal(describeFindings(await audit(page)), '', 'axe findings');
   });
 
-  it('paints a big graph without phases with the fast layout first, then the refined one, each node drawn once', async () => {
+  it('paints a big graph without phases with the fast layout first, then the refined one, each node drawn once, then its mini map', async () => {
     page = await openPanel(chromium.browser(), chromium.harness(), 'light');
     await send(page, init(layeredGraph(30, 10)));
     await page.waitForFunction(() => performance.getEntriesByName('maestro:layout-done').length >= 2, undefined, { timeout: 30_000 });
@@ -125,6 +125,8 @@ describe('big graphs in Chromium', function () {
     assert.equal(await groupCount(page), 0);
     const ids = await page.locator('.card[data-node]').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-node')));
     assert.equal(new Set(ids).size, ids.length);
+    // The mini map comes a frame after the cards, with every node.
+    await page.waitForFunction(() => document.querySelectorAll('.react-flow__minimap-node').length === 300);
   });
 
   it('lays out the edits of a big graph once they pause, not after each one', async () => {

@@ -1,9 +1,10 @@
 // The graph: React Flow with our cards and edges, and the builder's gestures on it (drag from a card's handle to
 // connect, right click for a menu). Node and edge arrays change only when the graph or its layout does; run state
 // reaches the cards through the store. The graph is one tab stop: the cards are its items, the selected one active.
-import { useCallback, useEffect, useMemo, useRef } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import ReactFlow, { Background, Controls, MiniMap, type Connection, type Edge, type Node, type NodeMouseHandler, type OnConnectStartParams } from 'reactflow';
 import { CARD_HEIGHT, CARD_WIDTH } from '../layout/grid';
+import { isBigGraph } from '../state/bigGraph';
 import { phaseColours } from '../state/navigation';
 import { connectionProblem } from '../state/connections';
 import { canvasKeyHandler, expandGroup } from './canvasKeys';
@@ -130,19 +131,40 @@ function useSelectionAnnouncer() {
   );
 }
 
-function GraphControls() {
+/**
+ * True from two frames after `when` first holds. The mini map draws every node again (a quarter of a 1,000-node
+ * graph's first paint), so a big graph's cards are painted first and its mini map a frame later.
+ */
+function useAfterFirstPaint(when: boolean): boolean {
+  const [after, setAfter] = useState(false);
+  useEffect(() => {
+    if (!when || after) return;
+    let second = 0;
+    const first = requestAnimationFrame(() => (second = requestAnimationFrame(() => setAfter(true))));
+    return () => {
+      cancelAnimationFrame(first);
+      cancelAnimationFrame(second);
+    };
+  }, [when, after]);
+  return after;
+}
+
+function GraphControls({ cards }: { cards: number }) {
+  const mapShown = useAfterFirstPaint(cards > 0) || !isBigGraph(cards);
   return (
     <>
       <Background gap={24} size={1} />
       <Controls showInteractive={false} position="bottom-left" />
-      <MiniMap
-        pannable
-        zoomable
-        position="bottom-right"
-        style={{ width: 160, height: 110 }}
-        nodeColor={(n: Node<CardData>) => n.data.phaseColour ?? 'var(--vscode-descriptionForeground)'}
-        ariaLabel="Mini map of the graph"
-      />
+      {mapShown ? (
+        <MiniMap
+          pannable
+          zoomable
+          position="bottom-right"
+          style={{ width: 160, height: 110 }}
+          nodeColor={(n: Node<CardData>) => n.data.phaseColour ?? 'var(--vscode-descriptionForeground)'}
+          ariaLabel="Mini map of the graph"
+        />
+      ) : null}
     </>
   );
 }
@@ -241,7 +263,7 @@ export function DagCanvas() {
         connectionLineComponent={ConnectionLine}
         {...FLOW_OPTIONS}
       >
-        <GraphControls />
+        <GraphControls cards={nodes.length} />
         <ColourLegend />
       </ReactFlow>
     </div>
