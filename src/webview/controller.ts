@@ -1,14 +1,14 @@
 // Wires the host, the store and the layout worker together: host messages into the store (live events once per
 // frame), graphs to the layout worker, the panel's state saved for reloads, and the intents components send back.
-import { placesAll, structureHash, structureKey, type LayoutResult } from './layout/grid';
 import { LayoutClient } from './layout/layoutClient';
 import { startLayoutWorker } from './layout/layoutWorkerBlob';
+import { layoutScheduler } from './layoutScheduler';
 import { feedHistory } from './state/historyFeed';
 import type { EditAction } from '../engine/edits/action';
 import { FIRST_STATE_ELEMENT, parseFirstState, type FirstState, type HostMessage, type KeptLayout, type RunControl, type WebviewResult } from './protocol';
 import { isBigGraph, BIG_GRAPH_REDRAW_MS } from './state/bigGraph';
 import { FrameBatcher } from './state/frameBatcher';
-import type { PanelState, PanelStore } from './state/store';
+import type { PanelStore } from './state/store';
 import type { EngineEvent } from '../engine/protocol';
 import { readyMessage, type Host } from './vscodeApi';
 import { isActiveRun, isRunEvent } from '../engine/runRules';
@@ -98,59 +98,6 @@ function drawFirstState(host: Host, onMessage: (m: HostMessage) => void): string
   onMessage(first.init);
   host.saveState({ runId: null, selected: null, bottomTab: 'timeline', bottomOpen: true, ...host.savedState(), firstState: first.id });
   return first.id;
-}
-
-/** How long the edits of a big graph pause before it is laid out again. */
-const EDIT_QUIET_MS = 300;
-
-/**
- * Lays out each new structure in the worker, one at a time, the newest last. The panel's first layout is the one
- * the host kept from the last time, when it was made for the same structure; a big graph's final layout is sent to
- * the host to keep.
- */
-function layoutScheduler(store: PanelStore, layouts: LayoutClient, host: Host): { layoutIfNeeded: () => void; offerKept: (kept: KeptLayout) => void } {
-  let inFlight = false;
-  let kept: KeptLayout | undefined;
-  let quietKey: string | undefined;
-  let quiet: ReturnType<typeof setTimeout> | undefined;
-  let laidOutGraph: PanelState['graph'];
-  const layoutIfNeeded = () => {
-    const { graph, view, layoutKey, layout } = store.getState();
-    if (!graph || inFlight) return;
-    const nodes = view.units;
-    const key = structureKey(nodes);
-    if (key === layoutKey) return;
-    const edited = layout !== undefined && graph !== laidOutGraph;
-    laidOutGraph = graph;
-    if (edited && isBigGraph(nodes.length) && key !== quietKey) {
-      // An edit of a big graph is laid out once the edits pause: dagre takes about a second on 1,000 nodes, and
-      // laying out after every keystroke took that from the editor validating them, on a machine of two cores.
-      quietKey = key;
-      clearTimeout(quiet);
-      quiet = setTimeout(layoutIfNeeded, EDIT_QUIET_MS);
-      return;
-    }
-    const hash = structureHash(key);
-    if (!layout && kept?.key === hash && placesAll(kept.layout, nodes)) {
-      performance.mark('maestro:layout-kept');
-      return store.getState().setLayout(key, kept.layout);
-    }
-    inFlight = true;
-    performance.mark('maestro:layout-requested');
-    const early = (result: LayoutResult) => {
-      performance.mark('maestro:layout-done');
-      store.getState().setLayout(key, result);
-    };
-    void layouts.layout(nodes, layout, early).then((result) => {
-      performance.mark('maestro:layout-done');
-      inFlight = false;
-      store.getState().setLayout(key, result);
-      if (isBigGraph(nodes.length)) host.post({ type: 'keepLayout', key: hash, layout: result });
-      // The graph may have changed while the worker was busy: lay out the newest one.
-      layoutIfNeeded();
-    });
-  };
-  return { layoutIfNeeded, offerKept: (k) => (kept = k) };
 }
 
 /** What the host says, into the store (live events once per frame). */

@@ -148,6 +148,25 @@ describe('big graphs in Chromium', function () {
     assert.ok(placed && 'layout' in placed && placed.layout.positions.added2, 'the layout kept is of the last edit');
   });
 
+  it('draws again at once the layout an undone edit had, without laying it out again', async () => {
+    page = await openPanel(chromium.browser(), chromium.harness(), 'light');
+    const graph = layeredGraph(20, 10);
+    await send(page, init(graph));
+    await page.waitForFunction(() => window.__posted.some((m) => m.type === 'keepLayout'), undefined, { timeout: 30_000 });
+    const placed = () => page.evaluate(() => window.__posted.filter((m) => m.type === 'keepLayout').length);
+    const before = await page.getAttribute('.react-flow__node[data-id="n0_0"]', 'style');
+    const requested = () => page.evaluate(() => performance.getEntriesByName('maestro:layout-requested').length);
+    const asked = await requested();
+    // A node needing the last one is typed, laid out once the edits pause, then deleted again.
+    const widened = { ...graph, nodes: [...graph.nodes, { ...graph.nodes[0], id: 'added', label: 'added', needs: ['n19_9'] }] };
+    await send(page, { type: 'graph', graph: widened });
+    await page.waitForFunction((n) => window.__posted.filter((m) => m.type === 'keepLayout').length > n, await placed(), { timeout: 30_000 });
+    await send(page, { type: 'graph', graph });
+    await page.waitForFunction(() => performance.getEntriesByName('maestro:layout-recalled').length === 1);
+    assert.equal(await requested(), asked + 1, 'laid out for the edit only');
+    await page.waitForFunction((style) => document.querySelector('.react-flow__node[data-id="n0_0"]')?.getAttribute('style') === style, before);
+  });
+
   it("sends a big graph's final layout to be kept, and paints a kept layout at once without laying out again", async () => {
     page = await openPanel(chromium.browser(), chromium.harness(), 'light');
     const graph = layeredGraph(20, 10);
