@@ -6,6 +6,15 @@ import { layoutPlan } from './plan';
 
 const simpleLayout = (nodes: readonly LayoutNode[]) => gridLayout(nodes, layersOf(nodes));
 
+/** The fast layout, made on the page; if it fails, the worker makes both layouts and reports why. */
+function fastOnPage(nodes: readonly LayoutNode[]): LayoutResult | undefined {
+  try {
+    return fastLayout(nodes);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The worker, as the client uses it. */
 export interface LayoutWorker {
   postMessage(request: LayoutRequest): void;
@@ -53,11 +62,10 @@ export class LayoutClient {
    */
   layout(nodes: LayoutNode[], previous?: LayoutResult, early?: (r: LayoutResult) => void): Promise<LayoutResult> {
     if (!this.worker) return Promise.resolve(simpleLayout(nodes));
-    const fastOnPage = early !== undefined && layoutPlan(nodes.length, previous !== undefined) === 'fastThenDagre';
-    const painted = fastOnPage ? fastLayout(nodes) : undefined;
+    const painted = early !== undefined && layoutPlan(nodes.length, previous !== undefined) === 'fastThenDagre' ? fastOnPage(nodes) : undefined;
     if (painted) early?.(painted);
     const id = this.nextId++;
-    const request: LayoutRequest = { id, nodes, ...(previous ? { previous } : {}), ...(fastOnPage ? { fastOnPage } : {}) };
+    const request: LayoutRequest = { id, nodes, ...(previous ? { previous } : {}), ...(painted ? { fastOnPage: true } : {}) };
     return new Promise((resolve) => {
       this.pending.set(id, { nodes, resolve, early, painted });
       this.worker!.postMessage(request);
