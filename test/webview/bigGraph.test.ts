@@ -117,7 +117,7 @@ describe('big graphs in Chromium', function () {
     assert.equal(describeFindings(await audit(page)), '', 'axe findings');
   });
 
-  it('paints a big graph without phases with the fast layout first, then the refined one, each node drawn once, then its mini map', async () => {
+  it('paints a big graph without phases with the fast layout first, then the refined one, each node drawn once, then its mini map where there is room', async () => {
     page = await openPanel(chromium.browser(), chromium.harness(), 'light');
     await send(page, init(layeredGraph(30, 10)));
     await page.waitForFunction(() => performance.getEntriesByName('maestro:layout-done').length >= 2, undefined, { timeout: 30_000 });
@@ -127,6 +127,11 @@ describe('big graphs in Chromium', function () {
     assert.equal(new Set(ids).size, ids.length);
     // The mini map comes a frame after the cards, with every node.
     await page.waitForFunction(() => document.querySelectorAll('.react-flow__minimap-node').length === 300);
+    // Beside an editor there is no room for it, and it is not drawn at all.
+    await page.setViewportSize({ width: 520, height: 800 });
+    await page.waitForSelector('.react-flow__minimap', { state: 'detached' });
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.waitForSelector('.react-flow__minimap');
   });
 
   it('lays out the edits of a big graph once they pause, not after each one', async () => {

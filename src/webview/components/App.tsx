@@ -1,4 +1,4 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { ReactFlowProvider } from 'reactflow';
 import { BuildMenu } from './BuildMenu';
 import { Splitter } from './Splitter';
@@ -8,14 +8,13 @@ import { Gantt } from './Gantt';
 import { Timeline, TimelineFilters } from './Timeline';
 import { Toolbar } from './Toolbar';
 import { Badge, Button, Tabs } from './toolkit';
+import { useNarrow } from './narrow';
 import { usePanel, usePanelStore } from './context';
 import { isBigGraph } from '../state/bigGraph';
 import { phaseColours } from '../state/navigation';
 import { formatDuration } from '../../engine/duration';
 import { isActiveRun } from '../../engine/runRules';
 import { isEnded } from './status';
-
-const NARROW = '(max-width: 760px)';
 
 export function App() {
   const graph = usePanel((s) => s.graph);
@@ -58,14 +57,8 @@ export function App() {
 /** The graph and the selected node's details: beside it in a wide panel, below it in a narrow one; resizable. */
 function Workspace({ children }: { children: ReactNode }) {
   const open = usePanel((s) => s.selected !== null && s.graph?.nodes.some((n) => n.id === s.selected) === true);
-  const [narrow, setNarrow] = useState(() => matchMedia(NARROW).matches);
+  const narrow = useNarrow();
   const [size, setSize] = useState<{ wide: number; narrow: number }>({ wide: 340, narrow: 260 });
-  useEffect(() => {
-    const query = matchMedia(NARROW);
-    const onChange = () => setNarrow(query.matches);
-    query.addEventListener('change', onChange);
-    return () => query.removeEventListener('change', onChange);
-  }, []);
   const current = narrow ? size.narrow : size.wide;
   const style = { [narrow ? 'height' : 'width']: current } as React.CSSProperties;
   return (

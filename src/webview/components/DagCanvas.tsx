@@ -10,6 +10,7 @@ import { connectionProblem } from '../state/connections';
 import { canvasKeyHandler, expandGroup } from './canvasKeys';
 import { useCanvasView } from './canvasView';
 import { ConnectionLine } from './ConnectionLine';
+import { useNarrow } from './narrow';
 import { useBuilder, usePanel, usePanelStore, useController } from './context';
 import { BundleEdge, EdgeMarkers, StatusEdge } from './StatusEdge';
 import { GroupCard, type GroupData } from './GroupCard';
@@ -133,7 +134,8 @@ function useSelectionAnnouncer() {
 
 /**
  * True from two frames after `when` first holds. The mini map draws every node again (a quarter of a 1,000-node
- * graph's first paint), so a big graph's cards are painted first and its mini map a frame later.
+ * graph's first paint), so a big graph's cards are painted first and its mini map a frame later; a narrow panel
+ * (beside an editor) has no room for it and does not draw it at all.
  */
 function useAfterFirstPaint(when: boolean): boolean {
   const [after, setAfter] = useState(false);
@@ -150,7 +152,9 @@ function useAfterFirstPaint(when: boolean): boolean {
 }
 
 function GraphControls({ cards }: { cards: number }) {
-  const mapShown = useAfterFirstPaint(cards > 0) || !isBigGraph(cards);
+  const narrow = useNarrow();
+  const painted = useAfterFirstPaint(cards > 0);
+  const mapShown = !narrow && (painted || !isBigGraph(cards));
   return (
     <>
       <Background gap={24} size={1} />

@@ -1,22 +1,9 @@
 // Every use of @vscode/webview-ui-toolkit goes through this module. The toolkit was deprecated upstream on
 // 2025-01-01; moving to its maintained successor (@vscode-elements/react-elements) is a change to this file alone.
 // Where the toolkit cannot be made accessible here, a plain element styled as the workbench's stands in.
-import { useEffect, useState, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { VSCodeButton, VSCodePanels, VSCodePanelTab, VSCodePanelView } from '@vscode/webview-ui-toolkit/react';
-
-const NARROW = '(max-width: 760px)';
-
-/** Whether the panel is narrow (beside an editor, say): text buttons then show their icons only. */
-function useNarrow(): boolean {
-  const [narrow, setNarrow] = useState(() => matchMedia(NARROW).matches);
-  useEffect(() => {
-    const query = matchMedia(NARROW);
-    const onChange = () => setNarrow(query.matches);
-    query.addEventListener('change', onChange);
-    return () => query.removeEventListener('change', onChange);
-  }, []);
-  return narrow;
-}
+import { useNarrow } from './narrow';
 
 /**
  * A button: with a `label`, a text button, drawn as an icon button named by its label when the panel is narrow;
