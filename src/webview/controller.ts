@@ -163,8 +163,8 @@ function hostRequests(store: PanelStore, host: Host): Omit<Controller, 'focusNod
       const run = runId();
       if (!run) return;
       const before = store.getState().liveLogLines(instanceId);
-      const { lines } = await host.request('logTail', { runId: run, nodeId: instanceId });
-      if (runId() === run) store.getState().seedLogTail(instanceId, lines, before);
+      const { lines, liveThrough } = await host.request('logTail', { runId: run, nodeId: instanceId });
+      if (runId() === run) store.getState().seedLogTail(instanceId, lines, liveThrough !== undefined ? { liveThrough } : { liveLinesBefore: before });
     },
     async edit(action) {
       const result = await host.request('edit', { action });

@@ -139,8 +139,11 @@ export interface WebviewRequests {
   openLog: { params: { runId: string; nodeId: string }; result: Record<string, never> };
   openArtifact: { params: { runId: string; nodeId: string; path: string }; result: Record<string, never> };
   copy: { params: { text: string }; result: Record<string, never> };
-  /** The last lines of a node instance's log. */
-  logTail: { params: { runId: string; nodeId: string }; result: { lines: LogLine[] } };
+  /**
+   * The last lines of a node instance's log. `liveThrough`, for a run the host follows live: the lines hold the first `liveThrough` log lines of this
+   * instance that the host has sent (or will send) live since it showed the run; the panel does not add them again.
+   */
+  logTail: { params: { runId: string; nodeId: string }; result: { lines: LogLine[]; liveThrough?: number } };
   /** A builder action on the workflow's text; `applied` is false when the user called it off (a delete not confirmed). */
   edit: { params: { action: EditAction }; result: { applied: boolean; select?: string; note?: string } };
   /** Puts nodes on the clipboard as YAML. */

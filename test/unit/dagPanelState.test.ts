@@ -139,11 +139,40 @@ describe('DAG panel: what the host sends', () => {
     const before = fold.liveLines('a');
     fold.apply([{ type: 'node:log', runId: 'r', seq: 1, ts: 2, nodeId: 'a', lines: [line('4')] }]);
     // The read held lines 1 to 3: line 3 had come live before it, line 4 after.
-    fold.seedLogs('a', [line('1'), line('2'), line('3')], before);
+    fold.seedLogs('a', [line('1'), line('2'), line('3')], { liveLinesBefore: before });
     assert.deepEqual(
       fold.view('a')!.logTail.map((l) => l.text),
       ['1', '2', '3', '4'],
     );
+  });
+
+  it('does not add again the live lines a tail from a followed run holds, wherever they are on their way', () => {
+    const fold = new RunFold('r');
+    fold.apply([
+      {
+        type: 'workflow:started',
+        runId: 'r',
+        seq: 1,
+        ts: 0,
+        workflow: { name: 'w', path: '/w', hash: 'h' },
+        inputs: {},
+        nodes: [{ id: 'a', nodeId: 'a', name: 'a', kind: 'run', needs: [] }],
+        concurrency: 1,
+      },
+    ]);
+    const line = (text: string) => ({ stream: 'stdout' as const, text, ts: 0 });
+    const log = (...texts: string[]): EngineEvent => ({ type: 'node:log', runId: 'r', seq: 1, ts: 1, nodeId: 'a', lines: texts.map(line) });
+    // Lines 1 and 2 were logged before the run was shown; 3 came live and arrived; 4 and 5 were sent live and are on
+    // their way when the host answers with the tail, which holds 1 to 5 and says it holds the first 3 live lines.
+    fold.apply([log('3')]);
+    fold.seedLogs('a', ['1', '2', '3', '4', '5'].map(line), { liveThrough: 3 });
+    fold.apply([log('4', '5', '6')]);
+    fold.apply([log('7')]);
+    assert.deepEqual(
+      fold.view('a')!.logTail.map((l) => l.text),
+      ['1', '2', '3', '4', '5', '6', '7'],
+    );
+    assert.equal(fold.liveLines('a'), 5);
   });
 
   it('checks what crosses the boundary in both directions', () => {

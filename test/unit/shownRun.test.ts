@@ -81,4 +81,25 @@ describe('the run a DAG panel shows', () => {
     assert.equal(liveEventsEveryMs(10), 16, 'a small graph follows every frame');
     shown.dispose();
   });
+
+  it('counts the log lines of each instance it takes to send, from the moment it shows the run', async () => {
+    const { shown } = await showingRun();
+    const log = (nodeId: string, n: number, runId = 'r1'): EngineEvent => ({
+      type: 'node:log',
+      runId,
+      seq: 0,
+      ts: 0,
+      nodeId,
+      lines: Array.from({ length: n }, (_, i) => ({ stream: 'stdout' as const, text: `${i}`, ts: 0 })),
+    });
+    shown.take(log('a', 2));
+    shown.take(log('a', 3));
+    shown.take(log('b', 1));
+    shown.take(log('a', 5, 'other run'));
+    // Counted as soon as taken, though the batch has not left yet: the panel will get them all.
+    assert.deepEqual([shown.linesSent('a'), shown.linesSent('b'), shown.linesSent('c')], [5, 1, 0]);
+    await shown.show('r1', true);
+    assert.equal(shown.linesSent('a'), 0, 'a run shown again starts from its snapshot');
+    shown.dispose();
+  });
 });

@@ -270,6 +270,30 @@ describe('DAG panel in Chromium', function () {
     assert.match((await page.getAttribute('.card[data-node="frontend"]', 'aria-label'))!, /Frontend.*completed/);
   });
 
+  it("shows a followed run's log lines once where the host's tail and the live lines meet", async () => {
+    const page = await open();
+    const runId = completed[0].runId;
+    await send(page, init(graphOf(sdlcText), [runItem(completed, 'completed')]), snapshot(completed));
+    await waitForStatus(page, 'requirements', 'completed');
+    await page.click('.card[data-node="requirements"]');
+    const line = (text: string) => ({ stream: 'stdout' as const, text, ts: 1 });
+    // The tail holds two lines the host has sent live, still on their way to the panel: it says so.
+    await reply(page, 'logTail', undefined, { lines: [line('first'), line('second')], liveThrough: 2 });
+    const tail = page.locator('[data-testid="log-tail"]');
+    await tail.filter({ hasText: 'second' }).waitFor();
+    const log = (...texts: string[]): EngineEvent => ({
+      type: 'node:log',
+      runId,
+      seq: completed.at(-1)!.seq,
+      ts: 1,
+      nodeId: 'requirements',
+      lines: texts.map(line),
+    });
+    await send(page, { type: 'runEvents', runId, events: [log('first', 'second', 'third')] }, { type: 'runEvents', runId, events: [log('fourth')] });
+    await tail.filter({ hasText: 'fourth' }).waitFor();
+    assert.deepEqual((await tail.innerText()).split('\n').filter(Boolean), ['first', 'second', 'third', 'fourth']);
+  });
+
   it('follows the editor: the node under the cursor is selected and its details show', async () => {
     const page = await open();
     await send(page, init(graphOf(sdlcText)));

@@ -97,6 +97,7 @@ export class DagPanel implements vscode.Disposable {
       documents: s.documents,
       follow: () => (this.follow = true),
       editorColumn: () => this.editorColumn(),
+      liveLinesSent: (runId, instanceId) => (this.shown.runId === runId ? this.shown.linesSent(instanceId) : undefined),
     };
     const webview = panel.webview;
     const firstState = this.pageFirstState();

@@ -30,6 +30,8 @@ export interface PanelContext {
   follow(): void;
   /** The editor column beside the panel, where documents open. */
   editorColumn(): vscode.ViewColumn;
+  /** How many log lines of a node instance the panel has been sent live since it showed the run (undefined: another run shows). */
+  liveLinesSent(runId: string, instanceId: string): number | undefined;
 }
 
 type Handlers = { [K in WebviewRequestType]: (p: WebviewRequests[K]['params']) => Promise<WebviewResult<K>> };
@@ -81,7 +83,14 @@ function panelHandlers(c: PanelContext): Handlers {
       return {};
     },
     copy: async ({ text }) => (await vscode.env.clipboard.writeText(text), {}),
-    logTail: async ({ runId, nodeId }) => ({ lines: await c.runs.logTail(runId, nodeId, TAIL_LINES) }),
+    logTail: async ({ runId, nodeId }) => {
+      // A run followed live: its memory and the count of lines the panel was sent are read in one turn, so that
+      // every line counted is in the tail.
+      const kept = c.runs.followedTail(runId, nodeId, TAIL_LINES);
+      const liveThrough = kept && c.liveLinesSent(runId, nodeId);
+      if (kept && liveThrough !== undefined) return { lines: kept, liveThrough };
+      return { lines: await c.runs.logTail(runId, nodeId, TAIL_LINES) };
+    },
     edit: ({ action }) => c.editing.edit(action),
     copyNodes: async ({ ids }) => (await c.editing.copy(ids), {}),
     pasteNodes: ({ after }) => c.editing.paste(after),

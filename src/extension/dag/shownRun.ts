@@ -16,6 +16,8 @@ export class ShownRun {
   private timer: NodeJS.Timeout | undefined;
   /** Live events that came while the snapshot was being read (from the engine): sent after it, what it lacks. */
   private held: EngineEvent[] | undefined;
+  /** Per instance, the log lines taken to send live since the run was shown (sent, or waiting for the next batch). */
+  private readonly linesTaken = new Map<string, number>();
 
   constructor(
     private readonly runs: RunManager,
@@ -42,6 +44,7 @@ export class ShownRun {
     this.shown = runId;
     this.lastSentSeq = Number.MAX_SAFE_INTEGER;
     this.held = undefined;
+    this.linesTaken.clear();
     const generation = ++this.generation;
     if (!runId || !this.runs.get(runId)) {
       this.lastSentSeq = -1;
@@ -70,11 +73,16 @@ export class ShownRun {
     if (e.type !== 'node:log') {
       if (e.seq <= this.lastSentSeq) return;
       this.lastSentSeq = e.seq;
-    }
+    } else this.linesTaken.set(e.nodeId, this.linesSent(e.nodeId) + e.lines.length);
     this.pending.push(e);
     // The run's own events (its end above all) go at once, with what was waiting.
     if (isRunEvent(e)) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), this.batchMs());
+  }
+
+  /** How many log lines of an instance the panel has been sent live since the run was shown (a count that only grows). */
+  linesSent(instanceId: string): number {
+    return this.linesTaken.get(instanceId) ?? 0;
   }
 
   private flush(): void {

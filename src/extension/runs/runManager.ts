@@ -170,10 +170,15 @@ export class RunManager implements vscode.Disposable {
     }
   }
 
+  /** The last lines of a node's log, from memory, for a run followed live (every line it was sent so far). */
+  followedTail(runId: string, nodeId: string, lines: number): LogLine[] | undefined {
+    return this.memory.tail(runId, nodeId)?.slice(-lines);
+  }
+
   /** The last lines of a node's log: from memory for a run followed live, else from the engine. */
   async logTail(runId: string, nodeId: string, lines: number): Promise<LogLine[]> {
-    const kept = this.memory.tail(runId, nodeId);
-    if (kept) return kept.slice(-lines);
+    const kept = this.followedTail(runId, nodeId, lines);
+    if (kept) return kept;
     const chunk = await this.engine.request('readLog', { runId, nodeId, tailLines: lines });
     const text = chunk.text.endsWith('\n') ? chunk.text.slice(0, -1) : chunk.text;
     return text === '' ? [] : text.split('\n').map((t) => ({ stream: 'stdout', text: t, ts: 0 }));

@@ -109,6 +109,8 @@ export class RunFold {
   private state: RunState | undefined;
   private readonly tails = new Map<string, LogLine[]>();
   private readonly received = new Map<string, number>();
+  /** Per instance, how many of its live lines a log tail from the host already holds: those are not added again. */
+  private readonly seededThrough = new Map<string, number>();
 
   constructor(readonly runId: string) {}
 
@@ -148,13 +150,30 @@ export class RunFold {
   }
 
   /**
-   * The last lines of an instance's log, read when `liveLinesBefore` lines had come live: they hold those, and the
-   * lines that came live after stay after them.
+   * The last lines of an instance's log from the host. With `liveThrough` (a run the host follows live), they hold
+   * the first `liveThrough` lines sent live since the run was shown, whether or not they have arrived: those are
+   * not added again. Without it (read from the run's file, for a run the host does not follow), the read is taken
+   * to have happened when `liveLinesBefore` lines had come live, and the lines that came after stay after them.
    */
-  seedLogs(instanceId: string, lines: readonly LogLine[], liveLinesBefore: number): void {
-    const after = this.liveLines(instanceId) - liveLinesBefore;
+  seedLogs(instanceId: string, lines: readonly LogLine[], cut: { liveThrough: number } | { liveLinesBefore: number }): void {
+    if ('liveThrough' in cut) {
+      this.seededThrough.set(instanceId, cut.liveThrough);
+      this.tails.set(instanceId, lines.slice(-LOG_TAIL_LINES));
+      return;
+    }
+    const after = this.liveLines(instanceId) - cut.liveLinesBefore;
     const live = after > 0 ? (this.tails.get(instanceId) ?? []).slice(-after) : [];
     this.tails.set(instanceId, [...lines, ...live].slice(-LOG_TAIL_LINES));
+  }
+
+  /** Takes a live log event's lines in; the ones a seeded tail already holds are counted, not added. */
+  private takeLines(instanceId: string, lines: readonly LogLine[]): void {
+    const index = this.liveLines(instanceId);
+    this.received.set(instanceId, index + lines.length);
+    const fresh = lines.slice(Math.max(0, (this.seededThrough.get(instanceId) ?? 0) - index));
+    if (fresh.length === 0) return;
+    const tail = [...(this.tails.get(instanceId) ?? []), ...fresh];
+    this.tails.set(instanceId, tail.length > LOG_TAIL_LINES ? tail.slice(-LOG_TAIL_LINES) : tail);
   }
 
   apply(events: readonly EngineEvent[]): RunChange {
@@ -167,11 +186,8 @@ export class RunFold {
       // Log tails seeded from a snapshot belong to this start; a second start of the run begins afresh.
       if (e.type === 'workflow:started' && this.state) this.tails.clear();
       this.state = applyEvent(this.state, e);
-      if (e.type === 'node:log') {
-        this.received.set(e.nodeId, this.liveLines(e.nodeId) + e.lines.length);
-        const tail = [...(this.tails.get(e.nodeId) ?? []), ...e.lines];
-        this.tails.set(e.nodeId, tail.length > LOG_TAIL_LINES ? tail.slice(-LOG_TAIL_LINES) : tail);
-      } else change.timeline.push(e);
+      if (e.type === 'node:log') this.takeLines(e.nodeId, e.lines);
+      else change.timeline.push(e);
       if (e.type === 'workflow:started') {
         for (const id of this.state!.order) change.instances.add(id);
         change.headerChanged = true;

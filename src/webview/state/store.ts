@@ -73,8 +73,8 @@ export interface PanelActions extends BuilderActions, HistoryActions {
   loadRun(runId: string | undefined, events: readonly EngineEvent[]): void;
   /** How many log lines of an instance have come live, to tell a log read from the lines that came after it. */
   liveLogLines(instanceId: string): number;
-  /** The last lines of an instance's log, read when `liveLinesBefore` lines had come live. */
-  seedLogTail(instanceId: string, lines: readonly LogLine[], liveLinesBefore: number): void;
+  /** The last lines of an instance's log from the host, and which live lines they hold (see RunFold.seedLogs). */
+  seedLogTail(instanceId: string, lines: readonly LogLine[], cut: { liveThrough: number } | { liveLinesBefore: number }): void;
   /** Applies live events of the run shown (a frame's worth at a time). */
   applyEvents(events: readonly EngineEvent[]): void;
   /** Selects a node, expanding its phase if it is collapsed. */
@@ -138,9 +138,9 @@ function runActions(set: Set, get: Get): RunActions {
       });
     },
     liveLogLines: (instanceId) => fold?.liveLines(instanceId) ?? 0,
-    seedLogTail(instanceId, lines, liveLinesBefore) {
+    seedLogTail(instanceId, lines, cut) {
       if (!fold) return;
-      fold.seedLogs(instanceId, lines, liveLinesBefore);
+      fold.seedLogs(instanceId, lines, cut);
       set(publish([instanceId], [], get()));
     },
   };
