@@ -60,6 +60,26 @@ async function record(text: string, behaviours: Record<string, Behaviour> = {}, 
 
 const indexOf = (text: string) => buildIndex(validateWorkflow(text));
 
+/** A fold of run `r` with one node, `a`, started (`log` makes its log events). */
+function oneNodeRun(): RunFold {
+  const fold = new RunFold('r');
+  fold.apply([
+    {
+      type: 'workflow:started',
+      runId: 'r',
+      seq: 1,
+      ts: 0,
+      workflow: { name: 'w', path: '/w', hash: 'h' },
+      inputs: {},
+      nodes: [{ id: 'a', nodeId: 'a', name: 'a', kind: 'run', needs: [] }],
+      concurrency: 1,
+    },
+  ]);
+  return fold;
+}
+const line = (text: string) => ({ stream: 'stdout' as const, text, ts: 0 });
+const log = (...texts: string[]): EngineEvent => ({ type: 'node:log', runId: 'r', seq: 1, ts: 1, nodeId: 'a', lines: texts.map(line) });
+
 describe('DAG panel: what the host sends', () => {
   it('builds the graph from the validator, dropping needs that name no node', () => {
     const { graph, graphError } = dagGraphOf(
@@ -121,23 +141,10 @@ describe('DAG panel: what the host sends', () => {
   });
 
   it('puts a log tail read from the file before the lines that came live after the read', () => {
-    const fold = new RunFold('r');
-    fold.apply([
-      {
-        type: 'workflow:started',
-        runId: 'r',
-        seq: 1,
-        ts: 0,
-        workflow: { name: 'w', path: '/w', hash: 'h' },
-        inputs: {},
-        nodes: [{ id: 'a', nodeId: 'a', name: 'a', kind: 'run', needs: [] }],
-        concurrency: 1,
-      },
-    ]);
-    const line = (text: string) => ({ stream: 'stdout' as const, text, ts: 0 });
-    fold.apply([{ type: 'node:log', runId: 'r', seq: 1, ts: 1, nodeId: 'a', lines: [line('3')] }]);
+    const fold = oneNodeRun();
+    fold.apply([log('3')]);
     const before = fold.liveLines('a');
-    fold.apply([{ type: 'node:log', runId: 'r', seq: 1, ts: 2, nodeId: 'a', lines: [line('4')] }]);
+    fold.apply([log('4')]);
     // The read held lines 1 to 3: line 3 had come live before it, line 4 after.
     fold.seedLogs('a', [line('1'), line('2'), line('3')], { liveLinesBefore: before });
     assert.deepEqual(
@@ -147,21 +154,7 @@ describe('DAG panel: what the host sends', () => {
   });
 
   it('does not add again the live lines a tail from a followed run holds, wherever they are on their way', () => {
-    const fold = new RunFold('r');
-    fold.apply([
-      {
-        type: 'workflow:started',
-        runId: 'r',
-        seq: 1,
-        ts: 0,
-        workflow: { name: 'w', path: '/w', hash: 'h' },
-        inputs: {},
-        nodes: [{ id: 'a', nodeId: 'a', name: 'a', kind: 'run', needs: [] }],
-        concurrency: 1,
-      },
-    ]);
-    const line = (text: string) => ({ stream: 'stdout' as const, text, ts: 0 });
-    const log = (...texts: string[]): EngineEvent => ({ type: 'node:log', runId: 'r', seq: 1, ts: 1, nodeId: 'a', lines: texts.map(line) });
+    const fold = oneNodeRun();
     // Lines 1 and 2 were logged before the run was shown; 3 came live and arrived; 4 and 5 were sent live and are on
     // their way when the host answers with the tail, which holds 1 to 5 and says it holds the first 3 live lines.
     fold.apply([log('3')]);
