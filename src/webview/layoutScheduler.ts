@@ -30,8 +30,24 @@ export function layoutScheduler(store: PanelStore, layouts: LayoutClient, host: 
   let quietKey: string | undefined;
   let quiet: ReturnType<typeof setTimeout> | undefined;
   let laidOutGraph: PanelState['graph'];
+  let busy = false;
   const currentKey = () => structureKey(store.getState().view.units);
+  const stopWaiting = () => {
+    clearTimeout(quiet);
+    quiet = undefined;
+    quietKey = undefined;
+  };
+  // For the speed measurements: when a layout is waited for or made, and when nothing is any more.
+  const noteBusy = () => {
+    const now = inFlight || quiet !== undefined;
+    if (now !== busy) performance.mark(now ? 'maestro:layout-busy' : 'maestro:layout-idle');
+    busy = now;
+  };
   const layoutIfNeeded = () => {
+    plan();
+    noteBusy();
+  };
+  const plan = () => {
     const { graph, view, layoutKey, layout } = store.getState();
     if (!graph || inFlight) return;
     const nodes = view.units;
@@ -41,21 +57,26 @@ export function layoutScheduler(store: PanelStore, layouts: LayoutClient, host: 
     laidOutGraph = graph;
     const known = recent.get(key);
     if (known) {
-      quietKey = undefined;
+      stopWaiting();
       performance.mark('maestro:layout-recalled');
       return store.getState().setLayout(key, known);
     }
     if (edited && isBigGraph(nodes.length) && key !== quietKey) {
       // An edit of a big graph is laid out once the edits pause: dagre takes about a second on 1,000 nodes, and
       // laying out after every keystroke took that from the editor validating them, on a machine of two cores.
+      stopWaiting();
       quietKey = key;
-      clearTimeout(quiet);
-      quiet = setTimeout(layoutIfNeeded, EDIT_QUIET_MS);
+      quiet = setTimeout(() => {
+        quiet = undefined;
+        layoutIfNeeded();
+      }, EDIT_QUIET_MS);
       return;
     }
     const hash = structureHash(key);
     if (!layout && kept?.key === hash && placesAll(kept.layout, nodes)) {
       performance.mark('maestro:layout-kept');
+      // Remembered as a layout made here: the structure comes back at once after an edit undone.
+      recent.remember(key, kept.layout);
       return store.getState().setLayout(key, kept.layout);
     }
     inFlight = true;

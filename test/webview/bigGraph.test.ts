@@ -149,6 +149,15 @@ describe('big graphs in Chromium', function () {
     await send(page, ...[1, 2, 3].map((extra): HostMessage => ({ type: 'graph', graph: edited(extra) })));
     await page.waitForFunction((n) => performance.getEntriesByName('maestro:layout-done').length > n, done, { timeout: 30_000 });
     assert.deepEqual(await marks(), [requested + 1, done + 1], 'one layout, of the last edit');
+    // Busy from the first edit until that layout came back, then idle.
+    const busyAndIdle = await page.evaluate(() =>
+      performance
+        .getEntriesByType('mark')
+        .map((m) => m.name)
+        .filter((n) => n === 'maestro:layout-busy' || n === 'maestro:layout-idle'),
+    );
+    assert.equal(busyAndIdle.at(-1), 'maestro:layout-idle');
+    assert.equal(busyAndIdle.filter((n) => n === 'maestro:layout-busy').length, busyAndIdle.length / 2);
     const placed = await page.evaluate(() => window.__posted.filter((m) => m.type === 'keepLayout').at(-1));
     assert.ok(placed && 'layout' in placed && placed.layout.positions.added2, 'the layout kept is of the last edit');
   });
@@ -189,6 +198,14 @@ describe('big graphs in Chromium', function () {
     assert.deepEqual(marks, [1, 0]);
     assert.equal(await page.getAttribute('.react-flow__node[data-id="n0_0"]', 'style'), drawn);
     assert.equal((await posted(page)).filter((m) => m.type === 'keepLayout').length, 0);
+    // An edit laid out and undone: the kept layout comes back at once, as one made on the page would.
+    const widened = { ...graph, nodes: [...graph.nodes, { ...graph.nodes[0], id: 'added', label: 'added', needs: ['n19_9'] }] };
+    await send(page, { type: 'graph', graph: widened });
+    await page.waitForFunction(() => window.__posted.some((m) => m.type === 'keepLayout'), undefined, { timeout: 30_000 });
+    await send(page, { type: 'graph', graph });
+    await page.waitForFunction(() => performance.getEntriesByName('maestro:layout-recalled').length === 1);
+    assert.equal(await page.evaluate(() => performance.getEntriesByName('maestro:layout-requested').length), 1, 'laid out for the edit only');
+    await page.waitForFunction((style) => document.querySelector('.react-flow__node[data-id="n0_0"]')?.getAttribute('style') === style, drawn);
     await page.close();
 
     // A kept layout of another structure is passed over.
