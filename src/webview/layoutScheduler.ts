@@ -27,25 +27,13 @@ export function layoutScheduler(store: PanelStore, layouts: LayoutClient, host: 
   const recent = new RecentLayouts();
   let inFlight = false;
   let kept: KeptLayout | undefined;
-  let quietKey: string | undefined;
-  let quiet: ReturnType<typeof setTimeout> | undefined;
   let laidOutGraph: PanelState['graph'];
-  let busy = false;
   const currentKey = () => structureKey(store.getState().view.units);
-  const stopWaiting = () => {
-    clearTimeout(quiet);
-    quiet = undefined;
-    quietKey = undefined;
-  };
-  // For the speed measurements: when a layout is waited for or made, and when nothing is any more.
-  const noteBusy = () => {
-    const now = inFlight || quiet !== undefined;
-    if (now !== busy) performance.mark(now ? 'maestro:layout-busy' : 'maestro:layout-idle');
-    busy = now;
-  };
+  const pause = editPause(() => layoutIfNeeded());
+  const noteBusy = busyMarks();
   const layoutIfNeeded = () => {
     plan();
-    noteBusy();
+    noteBusy(inFlight || pause.pending());
   };
   const plan = () => {
     const { graph, view, layoutKey, layout } = store.getState();
@@ -57,20 +45,14 @@ export function layoutScheduler(store: PanelStore, layouts: LayoutClient, host: 
     laidOutGraph = graph;
     const known = recent.get(key);
     if (known) {
-      stopWaiting();
+      pause.stop();
       performance.mark('maestro:layout-recalled');
       return store.getState().setLayout(key, known);
     }
-    if (edited && isBigGraph(nodes.length) && key !== quietKey) {
+    if (edited && isBigGraph(nodes.length) && !pause.waitsFor(key)) {
       // An edit of a big graph is laid out once the edits pause: dagre takes about a second on 1,000 nodes, and
       // laying out after every keystroke took that from the editor validating them, on a machine of two cores.
-      stopWaiting();
-      quietKey = key;
-      quiet = setTimeout(() => {
-        quiet = undefined;
-        layoutIfNeeded();
-      }, EDIT_QUIET_MS);
-      return;
+      return pause.start(key);
     }
     const hash = structureHash(key);
     if (!layout && kept?.key === hash && placesAll(kept.layout, nodes)) {
@@ -98,4 +80,38 @@ export function layoutScheduler(store: PanelStore, layouts: LayoutClient, host: 
     });
   };
   return { layoutIfNeeded, offerKept: (k) => (kept = k) };
+}
+
+/** The wait for the edits of a big graph to pause, for the structure they made last. */
+function editPause(onPause: () => void) {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let waitedFor: string | undefined;
+  const stop = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    waitedFor = undefined;
+  };
+  return {
+    start(key: string) {
+      stop();
+      waitedFor = key;
+      timer = setTimeout(() => {
+        timer = undefined;
+        onPause();
+      }, EDIT_QUIET_MS);
+    },
+    stop,
+    /** Whether the structure is the one the pause was for (once it is over, it is laid out). */
+    waitsFor: (key: string) => waitedFor === key,
+    pending: () => timer !== undefined,
+  };
+}
+
+/** For the speed measurements: marks when a layout starts being waited for or made, and when nothing is any more. */
+function busyMarks(): (busy: boolean) => void {
+  let was = false;
+  return (busy) => {
+    if (busy !== was) performance.mark(busy ? 'maestro:layout-busy' : 'maestro:layout-idle');
+    was = busy;
+  };
 }
