@@ -425,6 +425,18 @@ describe('DAG panel in Chromium', function () {
     assert.match(critical, /requirements → design → (backend|frontend) → testing → deployment/);
     assert.ok((await page.locator('.gantt-row[data-critical="true"]').count()) === 5);
     await page.screenshot({ path: join(shots, 'gantt.png') });
+    // The tabs from the keyboard: the arrows and Home choose the tab they reach, and it takes the focus.
+    const selectedTab = () => page.evaluate(() => [document.querySelector('[role="tab"][aria-selected="true"]')?.id, document.activeElement?.id]);
+    await page.getByRole('tab', { name: 'Gantt' }).focus();
+    await page.keyboard.press('ArrowRight');
+    await page.waitForSelector('.timeline-row');
+    assert.deepEqual(await selectedTab(), ['tab-timeline', 'tab-timeline']);
+    await page.keyboard.press('End');
+    await page.waitForSelector('[data-testid="critical-path"]');
+    assert.deepEqual(await selectedTab(), ['tab-gantt', 'tab-gantt']);
+    await page.keyboard.press('Home');
+    await page.waitForSelector('.timeline-row');
+    assert.equal(await page.getAttribute('[role="tab"][aria-selected="false"]', 'tabindex'), '-1', 'one tab in the tab order');
   });
 
   it('restores what it showed after a reload, and ignores messages it does not understand', async () => {

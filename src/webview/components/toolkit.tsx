@@ -1,8 +1,8 @@
-// Every use of @vscode/webview-ui-toolkit goes through this module. The toolkit was deprecated upstream on
-// 2025-01-01; moving to its maintained successor (@vscode-elements/react-elements) is a change to this file alone.
-// Where the toolkit cannot be made accessible here, a plain element styled as the workbench's stands in.
-import type { ReactNode } from 'react';
-import { VSCodeButton, VSCodePanels, VSCodePanelTab, VSCodePanelView } from '@vscode/webview-ui-toolkit/react';
+// The panel's controls, drawn as the workbench draws its own: plain elements styled with the theme's variables
+// (styles.css), not a web-component library. The one the panel used, @vscode/webview-ui-toolkit (deprecated
+// upstream), and FAST under it were 172 KB of a 589 KB script, loaded and set up before the first paint; its
+// text field, badge and dropdown had already given way to plain elements for accessibility, CSP and speed.
+import { useRef, type ReactNode } from 'react';
 import { useNarrow } from './narrow';
 
 /**
@@ -21,20 +21,20 @@ export function Button(props: {
   const { label, icon, title, disabled, secondary, onClick, testId } = props;
   const narrow = useNarrow();
   const text = label !== undefined && !(narrow && icon) ? label : undefined;
+  const appearance = text === undefined ? 'icon' : secondary ? 'secondary' : 'primary';
   return (
-    <VSCodeButton
-      appearance={text === undefined ? 'icon' : secondary ? 'secondary' : 'primary'}
+    <button
+      type="button"
+      className={`button ${appearance}`}
       title={title ?? label}
       aria-label={text === undefined ? (label ?? title) : undefined}
       disabled={disabled}
       data-testid={testId}
-      onClick={(e: React.MouseEvent<HTMLElement>) => {
-        if (!disabled) onClick(e);
-      }}
+      onClick={onClick}
     >
-      {icon ? <span slot={text === undefined ? undefined : 'start'} className={`codicon codicon-${icon}`} aria-hidden="true" /> : null}
+      {icon ? <span className={`codicon codicon-${icon}`} aria-hidden="true" /> : null}
       {text}
-    </VSCodeButton>
+    </button>
   );
 }
 
@@ -44,9 +44,8 @@ export interface Choice {
 }
 
 /**
- * A drop-down list: a native `select` drawn with the workbench's dropdown tokens, not `vscode-dropdown`. That one
- * makes every option a custom element and walks them all whenever one is added, so a list that grows as a run goes
- * (the timeline's nodes) cost more than the rest of the panel; the native one costs an `option` each.
+ * A drop-down list: a native `select` drawn with the workbench's dropdown colours. A list that grows as a run goes
+ * (the timeline's nodes) costs an `option` per entry.
  */
 export function Dropdown(props: {
   value: string;
@@ -78,10 +77,7 @@ export function Dropdown(props: {
   );
 }
 
-/**
- * A search field. A plain input styled as the workbench's, not `vscode-text-field`: that one replaces the label it is
- * given with "Text field", so a screen reader never hears what the field is for.
- */
+/** A search field, named by its label for a screen reader. */
 export function SearchField(props: {
   value: string;
   placeholder: string;
@@ -111,11 +107,7 @@ export function SearchField(props: {
   );
 }
 
-/**
- * A count or label badge, drawn with the toolkit's badge tokens. Not `vscode-badge` (nor `vscode-tag`, built on
- * it): its template binds an inline `style` attribute, which the panel's CSP (no 'unsafe-inline') blocks and
- * reports as a violation on every page. The successor's badge has no such binding.
- */
+/** A count or label badge, drawn with the workbench's badge colours. */
 export function Badge(props: { children: ReactNode; title?: string }) {
   return (
     <span className="badge" title={props.title}>
@@ -127,33 +119,60 @@ export function Badge(props: { children: ReactNode; title?: string }) {
 export interface Tab {
   id: string;
   label: ReactNode;
-  /** The label as text: the tab's accessible name, kept up to date (the toolkit copies the text only once). */
+  /** The label as text: the tab's accessible name. */
   name: string;
   content: ReactNode;
 }
 
-/** Tabs whose views stay mounted only while active (the inactive one costs nothing). */
+const NEXT_TAB: Record<string, (index: number, count: number) => number> = {
+  ArrowRight: (i, n) => (i + 1) % n,
+  ArrowLeft: (i, n) => (i - 1 + n) % n,
+  Home: () => 0,
+  End: (_, n) => n - 1,
+};
+
+/**
+ * Tabs as the workbench's panel draws them, with the keyboard of the ARIA tabs pattern (arrows, Home, End choose the
+ * tab they reach). Only the active tab's view is mounted: the inactive one costs nothing.
+ */
 export function Tabs(props: { tabs: readonly Tab[]; active: string; onChange: (id: string) => void; label: string }) {
   const { tabs, active, onChange, label } = props;
+  const list = useRef<HTMLDivElement>(null);
+  const shown = tabs.find((t) => t.id === active) ?? tabs[0];
+  const choose = (id: string) => {
+    if (id !== active) onChange(id);
+  };
+  const onKeyDown = (event: React.KeyboardEvent) => {
+    const next = NEXT_TAB[event.key];
+    if (!next) return;
+    event.preventDefault();
+    const target = tabs[next(tabs.indexOf(shown), tabs.length)];
+    list.current?.querySelector<HTMLElement>(`#tab-${target.id}`)?.focus();
+    choose(target.id);
+  };
   return (
-    <VSCodePanels
-      activeid={`tab-${active}`}
-      aria-label={label}
-      onChange={(e: unknown) => {
-        const id = (e as { target?: { activeid?: unknown } }).target?.activeid;
-        if (typeof id === 'string' && id.startsWith('tab-') && id.slice(4) !== active) onChange(id.slice(4));
-      }}
-    >
-      {tabs.map((t) => (
-        <VSCodePanelTab key={t.id} id={`tab-${t.id}`} aria-label={t.name}>
-          {t.label}
-        </VSCodePanelTab>
-      ))}
-      {tabs.map((t) => (
-        <VSCodePanelView key={t.id} id={`view-${t.id}`}>
-          {t.id === active ? t.content : null}
-        </VSCodePanelView>
-      ))}
-    </VSCodePanels>
+    <div className="tabs">
+      <div className="tab-list" role="tablist" aria-label={label} ref={list} onKeyDown={onKeyDown}>
+        {tabs.map((t) => (
+          <button
+            key={t.id}
+            type="button"
+            id={`tab-${t.id}`}
+            className="tab"
+            role="tab"
+            aria-selected={t === shown}
+            aria-controls={`view-${t.id}`}
+            aria-label={t.name}
+            tabIndex={t === shown ? 0 : -1}
+            onClick={() => choose(t.id)}
+          >
+            {t.label}
+          </button>
+        ))}
+      </div>
+      <div className="tab-view" role="tabpanel" id={`view-${shown.id}`} aria-labelledby={`tab-${shown.id}`}>
+        {shown.content}
+      </div>
+    </div>
   );
 }
