@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { resumeRunFromLog, RunSetupError, startRun, type RunOptions } from '../../src/engine/run/engine';
 import { ShellProcessRunner } from '../../src/engine/run/io/processRunner';
 import type { SpawnHelperPool } from '../../src/engine/run/io/spawnHelper/pool';
-import { alive, pidIn, readyHelpers, until } from './processes';
+import { alive, pidIn, readyHelpers, reaped, until } from './processes';
 import { listRuns, readLogText, readRun } from '../../src/engine/run/io/runStore';
 import type { EngineEvent } from '../../src/engine/protocol';
 import { yaml } from './helpers';
@@ -428,8 +428,8 @@ describe('process runner', () => {
       const script = `setsid sh -c 'echo $$ > ${pids}; exec sleep 60' & while [ ! -s ${pids} ]; do sleep 0.01; done; exit 0`;
       const attempt = runner.start({ instanceId: 'n', attempt: 1, script, cwd: dir, env: { PATH: process.env.PATH ?? '' } }, () => undefined);
       const shell = attempt.pid!;
-      // Reaped by this process: its exit has been seen by the runner.
-      await until(() => !alive(shell));
+      // Reaped by this process, which sees its exit in the same turn (a zombie, not yet reaped, is not alive either).
+      await until(() => reaped(shell));
       attempt.stop('timeout');
       const result = await attempt.done;
       assert.equal(result.stoppedBy, undefined);

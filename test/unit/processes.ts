@@ -14,6 +14,16 @@ export const alive = (pid: number): boolean => {
   return currentPlatform.processAlive(pid);
 };
 
+/** No process has the pid any more, not even a zombie waiting for its parent to reap it. */
+export function reaped(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
 /** The pid a script wrote to a file; undefined until the whole number is there. */
 export function pidIn(file: string): number | undefined {
   if (!existsSync(file)) return undefined;
