@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { dagPanelHtml } from '../../src/extension/dag/webviewHtml';
+import { bundleReader, dagPanelHtml } from '../../src/extension/dag/webviewHtml';
 import type { FirstState, HostMessage, WebviewMessage } from '../../src/webview/protocol';
 import { themeOf, type ThemeName } from './themes';
 
@@ -39,11 +39,16 @@ export async function startHarness(root: string, extra: Record<string, { type: s
       const firstState = firstStates.get(url.searchParams.get('first') ?? '');
       res.writeHead(200, { 'content-type': 'text/html' });
       res.end(
-        dagPanelHtml({ cspSource: `http://${req.headers.host ?? ''}`, asset: (name) => `/dist/${name}` }, 'DAG', 'file:///work/sdlc-parallel.workflow.yaml', {
-          extraScript: standInHost(theme),
-          ...(files ? { files } : {}),
-          ...(firstState ? { firstState } : {}),
-        }),
+        dagPanelHtml(
+          { cspSource: `http://${req.headers.host ?? ''}`, asset: (name) => `/dist/${name}`, read: bundleReader(dist) },
+          'DAG',
+          'file:///work/sdlc-parallel.workflow.yaml',
+          {
+            extraScript: standInHost(theme),
+            ...(files ? { files } : {}),
+            ...(firstState ? { firstState } : {}),
+          },
+        ),
       );
       return;
     }

@@ -24,7 +24,7 @@ import { dagGraphOf } from './dagGraph';
 import { answer, type PanelContext } from './panelRequests';
 import type { KeptLayouts } from './keptLayouts';
 import { ShownRun } from './shownRun';
-import { dagPanelHtml } from './webviewHtml';
+import { bundleReader, dagPanelHtml } from './webviewHtml';
 import { WorkflowEditing, type EditHighlight } from './workflowEditing';
 
 export const DAG_VIEW_TYPE = 'maestro.dag';
@@ -102,7 +102,11 @@ export class DagPanel implements vscode.Disposable {
     const webview = panel.webview;
     const firstState = this.pageFirstState();
     webview.html = dagPanelHtml(
-      { cspSource: webview.cspSource, asset: (name) => webview.asWebviewUri(vscode.Uri.joinPath(s.bundle, name)).toString() },
+      {
+        cspSource: webview.cspSource,
+        asset: (name) => webview.asWebviewUri(vscode.Uri.joinPath(s.bundle, name)).toString(),
+        read: bundleReader(s.bundle.scheme === 'file' ? s.bundle.fsPath : undefined),
+      },
       panel.title,
       uri.toString(),
       firstState ? { firstState } : {},

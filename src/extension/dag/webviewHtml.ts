@@ -1,6 +1,8 @@
 // The pages of the panels (the DAG panel's, the Insights panel's). No vscode import: the webview tests serve the very
 // same pages to Chromium.
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { FIRST_STATE_ELEMENT } from '../../webview/protocol';
 
 export interface PageAssets {
@@ -8,6 +10,11 @@ export interface PageAssets {
   cspSource: string;
   /** The URL of a file of the bundle folder (`webview.js`, `webview.css`). */
   asset(name: string): string;
+  /**
+   * The text of a file of the bundle folder, to write the script and stylesheet into the page rather than have the
+   * page fetch them; undefined (or no reader) where it cannot be read, and the page links to them.
+   */
+  read?(name: string): string | undefined;
 }
 
 const escape = (text: string): string => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
@@ -23,8 +30,47 @@ export interface PageOptions {
   firstState?: unknown;
 }
 
+/** Reads the bundle's files from its folder on disk (none where the bundle is not on a disk of this process). */
+export function bundleReader(folder: string | undefined): PageAssets['read'] {
+  if (folder === undefined) return undefined;
+  return (name) => {
+    try {
+      return readFileSync(join(folder, name), 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+}
+
 /** JSON that can stand inside a `<script>` element: no `<` that could close it or open a comment. */
 const inertJson = (value: unknown): string => JSON.stringify(value).replace(/</g, '\\u003c');
+
+/** A script's text can stand inside a `<script>` element as it is: nothing in it closes the element or escapes. */
+const inlineable = (script: string): boolean => !/<\/script|<!--/i.test(script);
+
+/** A stylesheet's relative URLs (`url("./codicon.ttf?…")`) made the bundle's, for a stylesheet in the page. */
+const withAssetUrls = (css: string, asset: PageAssets['asset']): string =>
+  css.replace(/url\((["']?)\.\/([\w.-]+)([^"')]*)\1\)/g, (_, _quote: string, name: string, rest: string) => `url("${asset(name)}${rest}")`);
+
+/**
+ * The bundle's script and stylesheet elements: written into the page when they can be read. A webview fetches its
+ * files through VS Code (in a browser, through the workbench's thread and the remote file system): in code-server
+ * the 463 KB script took 300 ms after the page started, before anything could run.
+ */
+function bundleElements(assets: PageAssets, files: { script: string; style: string }, nonce: string): { style: string; script: string } {
+  const script = assets.read?.(files.script);
+  const style = assets.read?.(files.style);
+  return {
+    style:
+      style !== undefined && !/<\/style/i.test(style)
+        ? `<style nonce="${nonce}">${withAssetUrls(style, (name) => assets.asset(name))}</style>`
+        : `<link rel="stylesheet" href="${assets.asset(files.style)}" nonce="${nonce}">`,
+    script:
+      script !== undefined && inlineable(script)
+        ? `<script nonce="${nonce}">${script}</script>`
+        : `<script nonce="${nonce}" src="${assets.asset(files.script)}"></script>`,
+  };
+}
 
 /**
  * One script and one stylesheet from the bundle, under a strict Content-Security-Policy: nothing remote, scripts by
@@ -44,6 +90,7 @@ export function dagPanelHtml(assets: PageAssets, title: string, workflowUri: str
     'worker-src blob:',
   ].join('; ');
   const escaped = escape(title);
+  const bundle = bundleElements(assets, files, nonce);
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -52,12 +99,12 @@ export function dagPanelHtml(assets: PageAssets, title: string, workflowUri: str
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <meta property="csp-nonce" content="${nonce}">
 <meta name="maestro-workflow" content="${escape(workflowUri)}">
-<link rel="stylesheet" href="${assets.asset(files.style)}" nonce="${nonce}">
+${bundle.style}
 <title>${escaped}</title>
 </head>
 <body>
 <div id="root"></div>
-${firstState !== undefined ? `<script type="application/json" id="${FIRST_STATE_ELEMENT}">${inertJson(firstState)}</script>\n` : ''}${extraScript ? `<script nonce="${nonce}">${extraScript}</script>\n` : ''}<script nonce="${nonce}" src="${assets.asset(files.script)}"></script>
+${firstState !== undefined ? `<script type="application/json" id="${FIRST_STATE_ELEMENT}">${inertJson(firstState)}</script>\n` : ''}${extraScript ? `<script nonce="${nonce}">${extraScript}</script>\n` : ''}${bundle.script}
 </body>
 </html>`;
 }

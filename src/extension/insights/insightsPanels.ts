@@ -2,7 +2,7 @@
 // and reads them again when runs end. Opened from the palette, the Runs view and the DAG panel's toolbar.
 import * as vscode from 'vscode';
 import type { DagPanels } from '../dag/dagPanels';
-import { dagPanelHtml } from '../dag/webviewHtml';
+import { bundleReader, dagPanelHtml } from '../dag/webviewHtml';
 import type { WorkflowDocuments } from '../language/documents';
 import type { RunManager } from '../runs/runManager';
 import { toRange } from '../convert';
@@ -33,7 +33,11 @@ class InsightsPanel implements vscode.Disposable {
     const webview = panel.webview;
     webview.options = { enableScripts: true, localResourceRoots: [s.bundle] };
     webview.html = dagPanelHtml(
-      { cspSource: webview.cspSource, asset: (name) => webview.asWebviewUri(vscode.Uri.joinPath(s.bundle, name)).toString() },
+      {
+        cspSource: webview.cspSource,
+        asset: (name) => webview.asWebviewUri(vscode.Uri.joinPath(s.bundle, name)).toString(),
+        read: bundleReader(s.bundle.scheme === 'file' ? s.bundle.fsPath : undefined),
+      },
       panel.title,
       uri.toString(),
       { files: { script: 'insights.js', style: 'insights.css' } },
