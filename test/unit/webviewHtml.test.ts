@@ -10,7 +10,7 @@ function assets(files: Record<string, string>): PageAssets {
 }
 
 const page = (files: Record<string, string>) => dagPanelHtml(assets(files), 'DAG', 'file:///w.workflow.yaml');
-const nonceOf = (html: string) => /property="csp-nonce" content="([^"]+)"/.exec(html)![1];
+const nonceOf = (html: string) => /script-src 'nonce-([^']+)'/.exec(html)![1];
 
 describe('the panel page', () => {
   it('writes the bundle’s script and stylesheet into the page, under the nonce, with the stylesheet’s URLs the bundle’s', () => {

@@ -55,7 +55,7 @@ const withAssetUrls = (css: string, asset: PageAssets['asset']): string =>
 /**
  * The bundle's script and stylesheet elements: written into the page when they can be read. A webview fetches its
  * files through VS Code (in a browser, through the workbench's thread and the remote file system): in code-server
- * the 463 KB script took 300 ms after the page started, before anything could run.
+ * the 463 KB script arrived 126–300 ms after the page started, before anything could run.
  */
 function bundleElements(assets: PageAssets, files: { script: string; style: string }, nonce: string): { style: string; script: string } {
   const script = assets.read?.(files.script);
@@ -74,9 +74,8 @@ function bundleElements(assets: PageAssets, files: { script: string; style: stri
 
 /**
  * One script and one stylesheet from the bundle, under a strict Content-Security-Policy: nothing remote, scripts by
- * nonce only, workers from blobs (the layout worker). The toolkit's components read the nonce from the
- * `csp-nonce` meta. The workflow's URI is in the page from the start, so that the panel saves it at once and can be
- * restored after a reload however soon that comes.
+ * nonce only, workers from blobs (the layout worker). The workflow's URI is in the page from the start, so that the
+ * panel saves it at once and can be restored after a reload however soon that comes.
  */
 export function dagPanelHtml(assets: PageAssets, title: string, workflowUri: string, options: PageOptions = {}): string {
   const { extraScript = '', files = { script: 'webview.js', style: 'webview.css' }, firstState } = options;
@@ -97,7 +96,6 @@ export function dagPanelHtml(assets: PageAssets, title: string, workflowUri: str
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<meta property="csp-nonce" content="${nonce}">
 <meta name="maestro-workflow" content="${escape(workflowUri)}">
 ${bundle.style}
 <title>${escaped}</title>

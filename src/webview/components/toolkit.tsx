@@ -161,7 +161,7 @@ export function Tabs(props: { tabs: readonly Tab[]; active: string; onChange: (i
             className="tab"
             role="tab"
             aria-selected={t === shown}
-            aria-controls={`view-${t.id}`}
+            aria-controls={t === shown ? `view-${t.id}` : undefined}
             aria-label={t.name}
             tabIndex={t === shown ? 0 : -1}
             onClick={() => choose(t.id)}
