@@ -3,6 +3,7 @@
 import { LayoutClient } from './layout/layoutClient';
 import { startLayoutWorker } from './layout/layoutWorkerBlob';
 import { layoutScheduler } from './layoutScheduler';
+import { applyGraphPatch } from './graphPatch';
 import { feedHistory } from './state/historyFeed';
 import type { EditAction } from '../engine/edits/action';
 import { FIRST_STATE_ELEMENT, parseFirstState, type FirstState, type HostMessage, type KeptLayout, type RunControl, type WebviewResult } from './protocol';
@@ -106,6 +107,7 @@ function hostMessageHandler(
   events: FrameBatcher<EngineEvent>,
   focusNode: (id: string) => void,
   offerKept: (kept: KeptLayout) => void,
+  resync: () => void,
 ): (m: HostMessage) => void {
   return (m) => {
     const s = store.getState();
@@ -120,6 +122,11 @@ function hostMessageHandler(
         return;
       case 'graph':
         return s.setGraph(m.graph, m.graphError);
+      case 'graphPatch': {
+        const graph = applyGraphPatch(s.graph, m);
+        // Not made for the graph the page has (which the host keeps track of): the whole state again.
+        return graph ? s.setGraph(graph, undefined) : resync();
+      }
       case 'runs':
         return s.setRuns(m.runs);
       case 'runSnapshot':
@@ -214,7 +221,13 @@ export function startController(store: PanelStore, host: Host): Controller {
   );
   const workflowUri = restoreSavedState(store, host);
   const { layoutIfNeeded, offerKept } = layoutScheduler(store, layouts, host);
-  const onMessage = hostMessageHandler(store, events, (id) => controller.focusNode(id), offerKept);
+  const onMessage = hostMessageHandler(
+    store,
+    events,
+    (id) => controller.focusNode(id),
+    offerKept,
+    () => host.post(readyMessage(store.getState().runChoice)),
+  );
   const unlisten = host.listen(onMessage, (raw) =>
     store.getState().setNotice(`ignored a message the panel does not understand: ${JSON.stringify(raw).slice(0, 120)}`),
   );

@@ -9,7 +9,7 @@ import type { EngineEvent, LogLine, RunListEntry } from '../engine/protocol';
 import type { Forecast } from '../engine/insights/forecast';
 import type { LayoutResult } from './layout/grid';
 
-export const DAG_PROTOCOL_VERSION = 3;
+export const DAG_PROTOCOL_VERSION = 4;
 
 /** A node's properties as the file writes them (defaults not applied), for the builder's form. */
 export interface NodeFields {
@@ -110,6 +110,11 @@ export type HostMessage =
     }
   /** The workflow's text changed (saved or not): its new graph, or why it does not parse (then `graph` is absent). */
   | { type: 'graph'; graph?: DagGraph; graphError?: GraphError }
+  /**
+   * The workflow's text changed, and it parses, as did the graph last sent: the new graph's nodes in order, each
+   * one the page has unchanged by its id (see graphPatch.ts).
+   */
+  | { type: 'graphPatch'; name: string; nodes: (DagNode | string)[] }
   /** The runs of this workflow changed. */
   | { type: 'runs'; runs: RunListItem[] }
   /**
@@ -264,6 +269,7 @@ const HOST_CHECKS = {
     (v.collapseAbove === undefined || (isInteger(v.collapseAbove) && v.collapseAbove >= 0)) &&
     (v.keptLayout === undefined || isKeptLayout(v.keptLayout)),
   graph: (v) => v.graph === undefined || isGraph(v.graph),
+  graphPatch: (v) => isString(v.name) && Array.isArray(v.nodes) && v.nodes.every((n) => isText(n) || (isObject(n) && isText(n.id) && Array.isArray(n.needs))),
   runs: (v) => isRunList(v.runs),
   runSnapshot: (v) => Array.isArray(v.events) && isBoolean(v.following) && (v.runId === undefined || isText(v.runId)),
   runEvents: (v) => isText(v.runId) && Array.isArray(v.events),

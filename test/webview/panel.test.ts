@@ -333,6 +333,24 @@ describe('DAG panel in Chromium', function () {
     assert.deepEqual(order(after, ['backend', 'frontend']), order(was, ['backend', 'frontend']));
   });
 
+  it("takes a graph's changed nodes, and asks for its whole state again when a change does not fit its graph", async () => {
+    const page = await open();
+    const graph = graphOf(sdlcText);
+    await send(page, init(graph));
+    await page.waitForSelector('.card[data-node="deployment"]');
+    // Design renamed: the other nodes go by their ids.
+    const design = graph.nodes.find((n) => n.id === 'design')!;
+    const nodes = graph.nodes.map((n) => (n.id === 'design' ? { ...design, label: 'Design, renamed' } : n.id));
+    await send(page, { type: 'graphPatch', name: graph.name, nodes });
+    await page.locator('.card[data-node="design"]', { hasText: 'Design, renamed' }).waitFor();
+    assert.equal(await page.locator('.card').count(), 6);
+    assert.match(await page.locator('.card[data-node="backend"]').innerText(), /Backend/);
+    const asked = (await requests(page, 'ready')).length;
+    await send(page, { type: 'graphPatch', name: graph.name, nodes: ['requirements', 'no-such-node'] });
+    await page.waitForFunction((n) => window.__posted.filter((m) => m.type === 'ready').length > n, asked);
+    assert.equal(await page.locator('.card').count(), 6, 'the graph it had stays');
+  });
+
   it('says so when the workflow file cannot be read, instead of waiting for a graph', async () => {
     const page = await open();
     await send(page, {

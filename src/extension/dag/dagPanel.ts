@@ -20,6 +20,7 @@ import type { RunActions } from '../runs/runActions';
 import type { RunEntry, RunManager } from '../runs/runManager';
 import { sameWorkflow } from '../workflowIdentity';
 import { liveEventsEveryMs } from '../../webview/state/bigGraph';
+import { graphMessage, pageGraphOf, type PageGraph } from '../../webview/graphPatch';
 import { dagGraphOf } from './dagGraph';
 import { answer, type PanelContext } from './panelRequests';
 import type { KeptLayouts } from './keptLayouts';
@@ -57,8 +58,8 @@ export class DagPanel implements vscode.Disposable {
   private readonly shown: ShownRun;
   private lastSelected: string | null = null;
   private runsSent = '';
-  /** The graph the page was last sent (or written with), as JSON, and its size. */
-  private graphSent = '';
+  /** The graph the page has (the last sent or written with) and the error it shows; its size. */
+  private sent: PageGraph = {};
   private nodeCount = 0;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly disposed = new vscode.EventEmitter<void>();
@@ -213,7 +214,7 @@ export class DagPanel implements vscode.Disposable {
 
   /** The page's whole state, as `init`; notes what the page is given, so that only changes of it are sent after. */
   private initMessage({ graph, graphError }: { graph?: DagGraph; graphError?: GraphError }): InitMessage {
-    this.graphSent = JSON.stringify({ graph, graphError });
+    this.sent = pageGraphOf({ graph, graphError });
     this.nodeCount = graph?.nodes.length ?? 0;
     const editor = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === this.uri.toString());
     const selected = editor ? this.nodeAtCursor(editor) : null;
@@ -308,11 +309,11 @@ export class DagPanel implements vscode.Disposable {
   private async sendGraph(): Promise<void> {
     if (!this.ready) return;
     const found = await this.currentGraph();
-    const text = JSON.stringify({ graph: found.graph, graphError: found.graphError });
-    if (text === this.graphSent) return;
-    this.graphSent = text;
+    const { message, page } = graphMessage(this.sent, found);
+    this.sent = page;
+    if (!message) return;
     this.nodeCount = found.graph?.nodes.length ?? 0;
-    this.post({ type: 'graph', ...found });
+    this.post(message);
   }
 
   private nodeAtCursor(editor: vscode.TextEditor): string | null {
