@@ -175,9 +175,9 @@ export function registerSuites({ vscode, api, workspace }: IntegrationContext): 
       await until(() => panel.isReady);
       const webview = panel.panel.webview;
       const post = webview.postMessage.bind(webview);
-      const graphs: unknown[] = [];
-      webview.postMessage = (m: { type: string; graph?: unknown }) => {
-        if (m.type === 'graph') graphs.push(m.graph);
+      const graphs: { type: string; nodes?: unknown[] }[] = [];
+      webview.postMessage = (m: { type: string; nodes?: unknown[] }) => {
+        if (m.type === 'graph' || m.type === 'graphPatch') graphs.push(m);
         return post(m);
       };
       try {
@@ -197,6 +197,13 @@ export function registerSuites({ vscode, api, workspace }: IntegrationContext): 
           ),
         );
         await until(() => graphs.length === 1);
+        // Only the renamed node goes whole (nothing needs it); the others by their ids.
+        const sent = graphs[0];
+        assert.equal(sent.type, 'graphPatch');
+        assert.deepEqual(
+          (sent.nodes ?? []).map((n) => (typeof n === 'string' ? n : `whole ${(n as { id: string }).id}`)),
+          ['build', 'whole style', 'deploy', 'notify'],
+        );
       } finally {
         webview.postMessage = post;
         await vscode.window.showTextDocument(doc);
