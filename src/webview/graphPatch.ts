@@ -20,7 +20,7 @@ export interface SentGraph {
   byId: Map<string, string>;
 }
 
-export function sentGraphOf(graph: DagGraph): SentGraph {
+function sentGraphOf(graph: DagGraph): SentGraph {
   const texts = graph.nodes.map((n) => JSON.stringify(n));
   return { name: graph.name, texts, byId: new Map(graph.nodes.map((n, i) => [n.id, texts[i]])) };
 }
@@ -29,7 +29,7 @@ export function sentGraphOf(graph: DagGraph): SentGraph {
  * The patch from the graph last sent to `graph`, with what to remember of `graph`; no patch when nothing changed.
  * A node goes by its id when the page's node of that id is the same, else whole.
  */
-export function diffGraph(sent: SentGraph, graph: DagGraph): { patch?: GraphPatch; now: SentGraph } {
+function diffGraph(sent: SentGraph, graph: DagGraph): { patch?: GraphPatch; now: SentGraph } {
   const now = sentGraphOf(graph);
   if (sameGraph(now, sent)) return { now };
   const nodes = graph.nodes.map((n, i) => (sent.byId.get(n.id) === now.texts[i] ? n.id : n));
@@ -37,7 +37,7 @@ export function diffGraph(sent: SentGraph, graph: DagGraph): { patch?: GraphPatc
 }
 
 /** Both the same graph (or both none). */
-export function sameGraph(a: SentGraph | undefined, b: SentGraph | undefined): boolean {
+function sameGraph(a: SentGraph | undefined, b: SentGraph | undefined): boolean {
   if (!a || !b) return a === b;
   return a.name === b.name && a.texts.length === b.texts.length && a.texts.every((t, i) => t === b.texts[i]);
 }
