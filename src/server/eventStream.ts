@@ -1,12 +1,14 @@
 // Live events to WebSocket clients. Each client's subscriptions pick runs; a run a client subscribes to is sent from
 // its log after the seq the client last saw, the live events that come meanwhile held back and sent after, so that
-// each client sees each run's events once and in order. A client that cannot keep up is told and dropped: a run
-// never waits for a client, and one slow client never holds up the others.
+// each client sees each run's events once and in order. The events that come in one turn go to a client as one
+// message (each event written once for all clients), so that a busy run is not a message per event per client. A
+// client that cannot keep up is told and dropped: a run never waits for a client, and one slow client never holds up
+// the others.
 import type { RawData, WebSocket } from 'ws';
 import { PROTOCOL_VERSION, type EngineEvent, type EngineRequest } from '../engine/protocol';
 import { mapEventPaths, servedPath, servedProblemFile, type PathMaps } from '../engine/protocol/paths';
 import type { EngineBridge } from './engineBridge';
-import { CLOSE_TOO_SLOW, parseClientMessage, type ClientMessage, type ServerMessage, type StreamNotice } from './streamProtocol';
+import { CLOSE_TOO_SLOW, parseClientMessage, STREAM_VERSION, type ClientMessage, type ServerMessage, type StreamNotice } from './streamProtocol';
 import { StreamRequests } from './streamRequests';
 import type { NamedToken } from './tokens';
 import { workflowById } from './workspaceWorkflows';
@@ -37,6 +39,8 @@ interface Client {
   sent: Map<string, number>;
   /** Runs being sent from their logs: their live events wait here. */
   held: Map<string, EngineEvent[]>;
+  /** Events (as JSON) to send at the end of this turn, before any other message. */
+  outbox: string[];
   messages: { second: number; count: number };
   requests: { second: number; count: number };
   /** Messages are handled one after another: a subscription is sent from its logs before the next is looked at. */
@@ -53,6 +57,7 @@ export class EventStream {
   private readonly unplaced = new Map<string, EngineEvent[]>();
   private readonly requests: StreamRequests;
   private readonly maps: PathMaps;
+  private flushing = false;
 
   constructor(
     private readonly engine: EngineBridge,
@@ -77,12 +82,13 @@ export class EventStream {
       subscriptions: new Map(),
       sent: new Map(),
       held: new Map(),
+      outbox: [],
       messages: { second: 0, count: 0 },
       requests: { second: 0, count: 0 },
       queue: Promise.resolve(),
     };
     this.clients.add(client);
-    this.send(client, { type: 'hello', name: who.name, role: who.role, protocolVersion: PROTOCOL_VERSION });
+    this.send(client, { type: 'hello', name: who.name, role: who.role, protocolVersion: PROTOCOL_VERSION, streamVersion: STREAM_VERSION });
     socket.on('message', (data, isBinary) => {
       if (!this.clients.has(client)) return;
       const m = parseClientMessage(isBinary ? '' : textOf(data));
@@ -124,8 +130,8 @@ export class EventStream {
   private fanOut(e: EngineEvent): void {
     // Written once for every client that takes it.
     let text: string | undefined;
-    const message = () => (text ??= JSON.stringify({ type: 'event', event: this.served(e) } satisfies ServerMessage));
-    for (const c of this.clients) if (this.wants(c, e.runId)) this.deliver(c, e, message);
+    const json = () => (text ??= JSON.stringify(this.served(e)));
+    for (const c of this.clients) if (this.wants(c, e.runId)) this.deliver(c, e, json);
   }
 
   private wants(c: Client, runId: string): boolean {
@@ -134,13 +140,37 @@ export class EventStream {
     return false;
   }
 
-  private deliver(c: Client, e: EngineEvent, text?: () => string): void {
+  private deliver(c: Client, e: EngineEvent, json?: () => string): void {
     const held = c.held.get(e.runId);
     if (held) return void held.push(e);
     const last = c.sent.get(e.runId) ?? 0;
     if (e.type === 'node:log' ? e.seq < last : e.seq <= last) return;
     if (e.type !== 'node:log') c.sent.set(e.runId, e.seq);
-    this.send(c, text ?? { type: 'event', event: this.served(e) });
+    c.outbox.push(json ? json() : JSON.stringify(this.served(e)));
+    if (this.flushing) return;
+    this.flushing = true;
+    setImmediate(() => this.flushAll());
+  }
+
+  /** Sends every client the events of this turn; clients that take the same events share one message's text. */
+  private flushAll(): void {
+    this.flushing = false;
+    let last: { events: string[]; text: string } | undefined;
+    for (const c of this.clients) {
+      const events = c.outbox;
+      if (!events.length) continue;
+      c.outbox = [];
+      if (!last || !sameItems(last.events, events)) last = { events, text: eventsMessage(events) };
+      this.write(c, last.text);
+    }
+  }
+
+  /** Sends a client's waiting events now (before a message that must follow them). */
+  private flush(c: Client): void {
+    if (!c.outbox.length) return;
+    const events = c.outbox;
+    c.outbox = [];
+    this.write(c, eventsMessage(events));
   }
 
   /** The event as clients see it: paths relative to the workspace. */
@@ -176,8 +206,13 @@ export class EventStream {
     }
   }
 
-  /** Sends a message (or its text, made once for many clients). */
+  /** Sends a message (or its text, made once for many clients) after the events the client has waiting. */
   private send(c: Client, m: ServerMessage | (() => string)): void {
+    this.flush(c);
+    this.write(c, typeof m === 'function' ? m() : JSON.stringify(m));
+  }
+
+  private write(c: Client, text: string): void {
     if (c.socket.readyState !== c.socket.OPEN) return;
     if (c.socket.bufferedAmount > this.limits.maxBuffered) {
       this.clients.delete(c);
@@ -186,7 +221,7 @@ export class EventStream {
       setTimeout(() => c.socket.terminate(), 1000).unref();
       return;
     }
-    c.socket.send(typeof m === 'function' ? m() : JSON.stringify(m));
+    c.socket.send(text);
   }
 
   private async receive(c: Client, m: Exclude<ClientMessage, { type: 'request' }> | { error: string; id?: string }): Promise<void> {
@@ -255,11 +290,9 @@ export class EventStream {
     try {
       for (;;) {
         const page = await this.engine.request('getEvents', { runId, afterSeq: seq, limit: 1000 });
-        for (const e of page.events) {
-          if (e.type === 'workflow:started') this.workflowOf.set(runId, e.workflow.path);
-          this.send(c, { type: 'event', event: this.served(e) });
-          seq = e.seq;
-        }
+        for (const e of page.events) if (e.type === 'workflow:started') this.workflowOf.set(runId, e.workflow.path);
+        if (page.events.length) this.send(c, { type: 'events', events: page.events.map((e) => this.served(e)) });
+        seq = page.events.at(-1)?.seq ?? seq;
         c.sent.set(runId, seq);
         if (!page.more) break;
       }
@@ -271,3 +304,8 @@ export class EventStream {
     for (const e of held) this.deliver(c, e);
   }
 }
+
+/** An `events` message of events already written as JSON. */
+const eventsMessage = (events: string[]): string => `{"type":"events","events":[${events.join(',')}]}`;
+
+const sameItems = (a: string[], b: string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);

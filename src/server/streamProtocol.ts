@@ -17,10 +17,14 @@ export type ClientMessage =
 /** Notices a subscription with `notices` gets: runs changed on disk (all of them), a watched run's node log grew. */
 export type StreamNotice = Extract<EngineNotice, { type: 'runs:changed' | 'log:appended' }>;
 
+/** The stream's own version: 2 sends events in batches (`events`); 1 sent them one by one. */
+export const STREAM_VERSION = 2;
+
 export type ServerMessage =
-  /** First on every stream: who the token is, and the engine protocol the replies follow. */
-  | { type: 'hello'; name: string; role: Role; protocolVersion: number }
-  | { type: 'event'; event: EngineEvent }
+  /** First on every stream: who the token is, the engine protocol the replies follow, and the stream's version. */
+  | { type: 'hello'; name: string; role: Role; protocolVersion: number; streamVersion: number }
+  /** Events in the order they happened: the ones that came together, or a page of a run's log. */
+  | { type: 'events'; events: EngineEvent[] }
   | { type: 'subscribed'; id: string }
   | { type: 'unsubscribed'; id: string }
   | { type: 'reply'; reply: EngineReply }
@@ -87,9 +91,11 @@ export function parseServerMessage(text: string): ServerMessage | undefined {
   const message = v as ServerMessage;
   switch (v.type) {
     case 'hello':
-      return isName(v.name) && (v.role === 'viewer' || v.role === 'operator') && isInteger(v.protocolVersion) ? message : undefined;
-    case 'event':
-      return isEngineEvent(v.event) ? message : undefined;
+      if (!isName(v.name) || (v.role !== 'viewer' && v.role !== 'operator') || !isInteger(v.protocolVersion)) return undefined;
+      // A server from before the stream had a version says nothing of it.
+      return { ...message, streamVersion: isInteger(v.streamVersion) ? v.streamVersion : 1 } as ServerMessage;
+    case 'events':
+      return Array.isArray(v.events) && v.events.every(isEngineEvent) ? message : undefined;
     case 'reply':
       return checkEngineMessage(v.reply)?.type === 'engine:reply' ? message : undefined;
     case 'notice': {

@@ -88,13 +88,16 @@ function watch(server: Server): Promise<Watcher> {
     let finish: () => void = () => undefined;
     const w: Watcher = { socket, seqs: [], delays: [], inOrder: true, done: new Promise((r) => (finish = r)) };
     socket.on('message', (data: Buffer) => {
-      const m = JSON.parse(data.toString('utf8')) as { type: string; event?: EngineEvent };
+      const m = JSON.parse(data.toString('utf8')) as { type: string; events?: EngineEvent[] };
       if (m.type === 'subscribed') return resolve(w);
-      if (!m.event || m.event.type === 'node:log') return;
-      w.delays.push(Date.now() - m.event.ts);
-      if (w.seqs.length && m.event.seq !== w.seqs[w.seqs.length - 1] + 1) w.inOrder = false;
-      w.seqs.push(m.event.seq);
-      if (m.event.type === 'workflow:completed') finish();
+      const now = Date.now();
+      for (const e of m.events ?? []) {
+        if (e.type === 'node:log') continue;
+        w.delays.push(now - e.ts);
+        if (w.seqs.length && e.seq !== w.seqs[w.seqs.length - 1] + 1) w.inOrder = false;
+        w.seqs.push(e.seq);
+        if (e.type === 'workflow:completed') finish();
+      }
     });
     socket.once('open', () => socket.send(JSON.stringify({ type: 'subscribe', id: 'all', all: true })));
     socket.once('error', reject);

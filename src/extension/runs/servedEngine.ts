@@ -4,10 +4,10 @@
 // missed or seen twice. Paths travel relative to the served workspace, which the window's folder `root` stands for.
 // Its own bundle (`dist/servedEngine.js`), loaded when a window first attaches.
 import WebSocket from 'ws';
-import type { EngineEvent, EngineReply, EngineRequestType, RequestParams, RequestResult } from '../../engine/protocol';
+import { PROTOCOL_VERSION, type EngineEvent, type EngineReply, type EngineRequestType, type RequestParams, type RequestResult } from '../../engine/protocol';
 import { localPath, mapEventPaths, mapParamPaths, mapResultPaths, workspaceRelative, type PathMaps } from '../../engine/protocol/paths';
 import { isObject, isString, parseJson } from '../../engine/json';
-import { parseServerMessage, type ServerMessage } from '../../server/streamProtocol';
+import { parseServerMessage, STREAM_VERSION, type ServerMessage } from '../../server/streamProtocol';
 import type { Role } from '../../server/tokens';
 import { Listeners, type EngineConnection, type EngineNotice } from './engineConnection';
 
@@ -142,8 +142,9 @@ export class ServedEngine implements EngineConnection {
     switch (m.type) {
       case 'hello':
         return this.greeted(m);
-      case 'event':
-        return this.took(m.event);
+      case 'events':
+        for (const e of m.events) this.took(e);
+        return;
       case 'reply':
         return this.answered(m.reply);
       case 'notice':
@@ -156,6 +157,11 @@ export class ServedEngine implements EngineConnection {
   }
 
   private greeted(hello: Extract<ServerMessage, { type: 'hello' }>): void {
+    const mismatch = versionMismatch(hello);
+    if (mismatch) {
+      this.refusal = mismatch;
+      return void this.socket?.close(1000, 'versions differ');
+    }
     this.attempts = 0;
     this.lastError = '';
     const after = Object.fromEntries([...this.lastSeq].slice(-MAX_AFTER));
@@ -236,6 +242,14 @@ export class ServedEngine implements EngineConnection {
     this.exits.clear();
     this.states.clear();
   }
+}
+
+/** Why this window cannot use a server whose protocols are of another version, if they are. */
+function versionMismatch(hello: Extract<ServerMessage, { type: 'hello' }>): string | undefined {
+  const theirs = `engine protocol ${hello.protocolVersion}, stream ${hello.streamVersion}`;
+  const ours = `engine protocol ${PROTOCOL_VERSION}, stream ${STREAM_VERSION}`;
+  if (theirs === ours) return undefined;
+  return `it speaks ${theirs} and this window ${ours}: serve with the same version of Maestro as the extension's`;
 }
 
 /** The `message` of a server's JSON error body. */

@@ -1,8 +1,12 @@
 import { strict as assert } from 'node:assert';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { WebSocketServer } from 'ws';
+import { PROTOCOL_VERSION } from '../../../src/engine/protocol';
 import type { EngineEvent } from '../../../src/engine/protocol';
 import type { EngineNotice } from '../../../src/extension/runs/engineConnection';
 import { ServedEngine, type ServedState } from '../../../src/extension/runs/servedEngine';
+import { STREAM_VERSION } from '../../../src/server/streamProtocol';
 import { OPERATOR, serveFixture, TOKENS, until, VIEWER, type Fixture } from './serverFixture';
 
 /** A window's folder standing for the served workspace: paths in the window are under it, the server's elsewhere. */
@@ -105,6 +109,28 @@ describe('serve: a window attached to a served engine', function () {
     await assert.rejects(engine.request('listRuns', {}), /refused this window: a valid bearer token is needed/);
     assert.equal(engine.current.kind, 'refused');
     assert.deepEqual(seen.states, ['refused']);
+  });
+
+  it('will not use a server of another version, and says which versions differ', async () => {
+    // A server from before the stream had a version: its hello names none.
+    const old = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    old.on('connection', (socket) => socket.send(JSON.stringify({ type: 'hello', name: 'ana', role: 'operator', protocolVersion: PROTOCOL_VERSION })));
+    await new Promise((resolve) => old.once('listening', resolve));
+    try {
+      const engine = new ServedEngine({
+        url: `http://127.0.0.1:${(old.address() as AddressInfo).port}`,
+        token: TOKENS[1].token,
+        root: ROOT,
+        log: () => undefined,
+      });
+      engines.push(engine);
+      const seen = record(engine);
+      const expected = `refused this window: it speaks engine protocol ${PROTOCOL_VERSION}, stream 1 and this window engine protocol ${PROTOCOL_VERSION}, stream ${STREAM_VERSION}`;
+      await assert.rejects(engine.request('listRuns', {}), (e: Error) => e.message.includes(expected));
+      assert.deepEqual(seen.states, ['refused']);
+    } finally {
+      old.close();
+    }
   });
 
   it('says at once when nothing answers at the address', async () => {

@@ -30,7 +30,7 @@ class StreamClient {
     this.socket.send(JSON.stringify(m));
   }
   events(runId?: string): EngineEvent[] {
-    return this.messages.flatMap((m) => (m.type === 'event' && (!runId || m.event.runId === runId) ? [m.event] : []));
+    return this.messages.flatMap((m) => (m.type === 'events' ? m.events.filter((e) => !runId || e.runId === runId) : []));
   }
   close(): void {
     this.socket.close();
