@@ -1,8 +1,9 @@
 import { dirname } from 'node:path';
-import { ConversionError, EXPORT_FORMATS, exportWorkflow, repositoryRelative, type ExportFormat } from '../../engine/formats';
+import type { ExportFormat } from '../../engine/formats';
 import { toLineDiagnostics } from '../../engine/validation/validate';
 import { validateFile } from '../../engine/validateFile';
 import { oneOf, parseCommandArgs, UsageError } from '../args';
+import { formatsModule } from '../bundledModule';
 import { readInput, writeOutput } from '../fileIo';
 import type { Output } from '../output';
 import { safeText } from '../terminalText';
@@ -38,6 +39,7 @@ export function exportCommand(argv: string[], io: Output, fixedFormat?: ExportFo
     io.out(EXPORT_HELP);
     return 0;
   }
+  const { ConversionError, EXPORT_FORMATS, exportWorkflow, repositoryRelative } = formatsModule();
   const given = values.to ?? values.format;
   if (given === undefined && !fixedFormat) throw new UsageError('export needs --to github-actions|argo|mermaid|dot|json');
   const format = oneOf(values.to !== undefined ? 'to' : 'format', given, EXPORT_FORMATS, fixedFormat ?? 'mermaid');

@@ -1,6 +1,6 @@
 import { dirname, resolve } from 'node:path';
-import { IMPORT_FORMATS, ImportError, importWorkflow, repositoryRelative } from '../../engine/formats';
 import { parseCommandArgs, UsageError, oneOf } from '../args';
+import { formatsModule } from '../bundledModule';
 import { readInput, writeOutput } from '../fileIo';
 import type { Output } from '../output';
 import { safeText } from '../terminalText';
@@ -27,6 +27,7 @@ export async function importCommand(argv: string[], io: Output): Promise<number>
     return 0;
   }
   if (positionals.length !== 1) throw new UsageError('import takes exactly one file');
+  const { IMPORT_FORMATS, ImportError, importWorkflow, repositoryRelative } = formatsModule();
   const format = values.from === undefined ? undefined : oneOf('from', values.from, IMPORT_FORMATS, 'github-actions');
   const file = positionals[0];
   const text = readInput(file, io);

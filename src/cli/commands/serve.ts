@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseCommandArgs, UsageError } from '../args';
 import type { Output } from '../output';
-import { serverModule } from '../serverModule';
+import { serverModule } from '../bundledModule';
 
 export const SERVE_HELP = `Usage: maestro-dag serve [--host 127.0.0.1] [--port 7400] [--workspace DIR] [--tokens FILE]
 
