@@ -1,6 +1,7 @@
 // The editor keeping up, in a real VS Code (code-server, driven by Playwright), on the 1,000-node file: a keystroke
 // that breaks a `needs` entry until the Problems count shows it, with the DAG panel beside the editor and without it,
-// in turn; Show DAG until the panel's first cards; and how long after the engine's `workflow:completed` the status
+// in turn; Show DAG until the panel's first cards, and VS Code's own Markdown preview beside an editor as the floor
+// of any webview; and how long after the engine's `workflow:completed` the status
 // bar and the panel show the run's end (the median of three runs). Runs only where the end-to-end set-up has
 // installed code-server.
 //
@@ -18,6 +19,7 @@ import { median, ms, ratio } from '../stats';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 /** The lag of one run's end varied 220–1,710 ms on this machine: where the end falls in the page's work decides. */
 const RUN_ROUNDS = Number(process.env.BENCH_RUN_ROUNDS ?? 3);
+const MARKDOWN_ROUNDS = 3;
 const root = process.cwd();
 
 function codeServerInstalled() {
@@ -34,21 +36,7 @@ async function keystrokeToProblems(page, key, errors) {
 }
 
 /** The DAG panel's webview frame, once it shows cards. */
-async function panelWithCards(page, timeout = 60_000) {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    for (const frame of page.frames())
-      if (
-        (await frame
-          .locator('.card')
-          .count()
-          .catch(() => 0)) > 0
-      )
-        return frame;
-    if (Date.now() > deadline) throw new Error('no DAG panel with cards on screen');
-    await page.waitForTimeout(20);
-  }
-}
+const panelWithCards = (page, timeout = 60_000) => frameWith(page, '.card', timeout);
 
 /** Chooses a command in the palette; returns when it was chosen (Enter pressed). */
 async function palette(page, command) {
@@ -62,15 +50,54 @@ async function palette(page, command) {
   return chosen;
 }
 
-async function openFile(page, name) {
+async function openFile(page, name, language = 'Maestro Workflow') {
   await palette(page, 'Go to File');
   await page.locator('.quick-input-widget input.input').fill(name);
   await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().click();
   await page.locator(`.tab.active[aria-label^="${name}"]`).waitFor();
   // Its commands are offered once the workbench knows the file's language.
-  await page.waitForFunction(() => (document.getElementById('status.editor.mode')?.textContent ?? '').includes('Maestro Workflow'), undefined, {
+  await page.waitForFunction((language) => (document.getElementById('status.editor.mode')?.textContent ?? '').includes(language), language, {
     timeout: 60_000,
   });
+}
+
+/** The first frame that has an element `selector` matches. */
+async function frameWith(page, selector, timeout = 60_000) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    for (const frame of page.frames())
+      if (
+        (await frame
+          .locator(selector)
+          .count()
+          .catch(() => 0)) > 0
+      )
+        return frame;
+    if (Date.now() > deadline) throw new Error(`no frame on screen with ${selector}`);
+    await page.waitForTimeout(20);
+  }
+}
+
+/**
+ * VS Code's own webview beside an editor, as a floor for Show DAG: the Markdown preview of a one-line file, from the
+ * command chosen until its page started and until its first contentful paint, by the page's clock. The first
+ * preview (the Markdown extension starting) is not timed.
+ */
+async function markdownPreviews(page, rounds) {
+  const timed = [];
+  for (let r = 0; r <= rounds; r++) {
+    await openFile(page, 'one-line.md', 'Markdown');
+    const chosen = await palette(page, 'Markdown: Open Preview to the Side');
+    const frame = await frameWith(page, '.markdown-body h1');
+    await frame.waitForFunction(() => performance.getEntriesByName('first-contentful-paint').length > 0, undefined, { timeout: 30_000 });
+    const clock = await frame.evaluate(() => ({
+      origin: performance.timeOrigin,
+      painted: performance.getEntriesByName('first-contentful-paint')[0].startTime,
+    }));
+    if (r > 0) timed.push({ webviewMs: clock.origin - chosen, ms: clock.origin + clock.painted - chosen });
+    await closeAll(page);
+  }
+  return { webviewMs: median(timed.map((t) => t.webviewMs)), ms: median(timed.map((t) => t.ms)) };
 }
 
 async function closeAll(page) {
@@ -208,6 +235,7 @@ async function main() {
   execFileSync('mkdir', ['-p', workspace]);
   writeFileSync(join(workspace, 'big.workflow.yaml'), layeredWorkflow({ layers: 50, width: 20, concurrency: 8, run: () => 'true' }));
   writeFileSync(join(workspace, 'small.workflow.yaml'), layeredWorkflow({ layers: 3, width: 2, concurrency: 1, run: () => 'true' }));
+  writeFileSync(join(workspace, 'one-line.md'), '# One line\n');
   const server = await startCodeServer({
     ...paths,
     vsix: join(root, 'dist', 'maestro-dag.vsix'),
@@ -227,6 +255,7 @@ async function main() {
     await page.reload();
     await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
     await closeAll(page);
+    const markdown = await markdownPreviews(page, MARKDOWN_ROUNDS);
     await openFile(page, 'big.workflow.yaml');
     // The cursor at the end of a `needs` entry in the middle of the file.
     const needsLine = readFileSync(join(workspace, 'big.workflow.yaml'), 'utf8').split('\n').indexOf('  n25_0:') + 2;
@@ -254,6 +283,8 @@ async function main() {
       showDagAgainMs: median(typed.reopened.map((r) => r.ms)),
       showDagAgainWebviewMs: median(typed.reopened.map((r) => r.webviewMs)),
       showDagAgainPanelMs: median(typed.reopened.map((r) => r.panelMs)),
+      markdownPreviewMs: markdown.ms,
+      markdownPreviewWebviewMs: markdown.webviewMs,
       firstWebviewMs: firstWebview.ms,
       firstWebviewVsCodeMs: firstWebview.webviewMs,
       runEndStatusLagMs: median(runEnds.map((e) => e.status)),
@@ -273,6 +304,12 @@ async function main() {
       console.log(`      of which until its script had arrived                         ${ms(result.showDagScriptMs)}`);
     console.log(
       `  Show DAG again, its layout kept (median of ${ROUNDS})                    ${ms(result.showDagAgainMs)}   (VS Code ${ms(result.showDagAgainWebviewMs)}, the page ${ms(result.showDagAgainPanelMs)})`,
+    );
+    console.log(
+      `  VS Code's Markdown preview of a one-line file, beside the editor   ${ms(result.markdownPreviewMs)}   (its first paint, median of ${MARKDOWN_ROUNDS}; Show DAG: ${ratio(result.showDagMs, result.markdownPreviewMs)} that)`,
+    );
+    console.log(
+      `    VS Code, until the preview's page started                        ${ms(result.markdownPreviewWebviewMs)}   (Show DAG's: ${ratio(result.showDagWebviewMs, result.markdownPreviewWebviewMs)} that)`,
     );
     console.log(`  the browser's first webview (6 nodes) until its cards              ${ms(result.firstWebviewMs)}`);
     console.log(`    of which VS Code, until the panel's page started                 ${ms(result.firstWebviewVsCodeMs)}`);
