@@ -39,3 +39,15 @@ export function fakeEngine() {
   } as unknown as EngineBridge;
   return { engine, emit: (e: EngineEvent) => listener(e), runsChanged: () => changed() };
 }
+
+/** A run's first event, its workflow the fake engine's. */
+export const workflowStarted = (runId: string): EngineEvent => ({
+  runId,
+  seq: 1,
+  ts: 1,
+  type: 'workflow:started',
+  workflow: { name: 'a', path: '/w/a.workflow.yaml', hash: 'h' },
+  inputs: {},
+  nodes: [],
+  concurrency: 1,
+});

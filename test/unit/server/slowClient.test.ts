@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import type { WebSocket } from 'ws';
 import type { EngineEvent } from '../../../src/engine/protocol';
 import { EventStream } from '../../../src/server/eventStream';
-import { fakeEngine, FakeSocket } from './fakeStream';
+import { fakeEngine, FakeSocket, workflowStarted } from './fakeStream';
 
 const event = (seq: number): EngineEvent => ({ type: 'node:started', runId: 'r1', seq, ts: seq, nodeId: 'a', attempt: 1 });
 const flush = () => new Promise((r) => setImmediate(r));
@@ -19,16 +19,7 @@ describe('serve: a client that falls behind', () => {
     for (const s of [slow, fast]) s.emit('message', Buffer.from(JSON.stringify({ type: 'subscribe', id: 'all', all: true })), false);
     await flush();
     await flush();
-    emit({
-      runId: 'r1',
-      seq: 1,
-      ts: 1,
-      type: 'workflow:started',
-      workflow: { name: 'a', path: '/w/a.workflow.yaml', hash: 'h' },
-      inputs: {},
-      nodes: [],
-      concurrency: 1,
-    });
+    emit(workflowStarted('r1'));
     emit(event(2));
     await flush();
     slow.bufferedAmount = 5000;

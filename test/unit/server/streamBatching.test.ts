@@ -3,20 +3,10 @@ import type { WebSocket } from 'ws';
 import type { EngineEvent } from '../../../src/engine/protocol';
 import { EventStream } from '../../../src/server/eventStream';
 import type { ServerMessage } from '../../../src/server/streamProtocol';
-import { fakeEngine, FakeSocket } from './fakeStream';
+import { fakeEngine, FakeSocket, workflowStarted } from './fakeStream';
 
 const R1 = '20261201-101500-ab12';
 const R2 = '20261201-101501-cd34';
-const started = (runId: string): EngineEvent => ({
-  runId,
-  seq: 1,
-  ts: 1,
-  type: 'workflow:started',
-  workflow: { name: 'a', path: '/w/a.workflow.yaml', hash: 'h' },
-  inputs: {},
-  nodes: [],
-  concurrency: 1,
-});
 const nodeStarted = (runId: string, seq: number): EngineEvent => ({ type: 'node:started', runId, seq, ts: seq, nodeId: 'a', attempt: 1 });
 const turn = () => new Promise((r) => setImmediate(r));
 
@@ -44,8 +34,8 @@ describe('serve: events batched per turn', () => {
   it('sends each client the events of its runs that came in one turn as one message, in the order they came', async () => {
     const { emit, sockets } = await subscribed({ all: true }, { runs: [R2] }, { all: true });
     const [all, second, alsoAll] = sockets;
-    emit(started(R1));
-    emit(started(R2));
+    emit(workflowStarted(R1));
+    emit(workflowStarted(R2));
     emit(nodeStarted(R1, 2));
     emit(nodeStarted(R2, 2));
     assert.deepEqual(received(all), [], 'nothing before the turn ends');
@@ -60,7 +50,7 @@ describe('serve: events batched per turn', () => {
   it('sends the events a client has waiting before any message that follows them', async () => {
     const { emit, runsChanged, sockets } = await subscribed({ all: true, notices: true });
     const [client] = sockets;
-    emit(started(R1));
+    emit(workflowStarted(R1));
     emit(nodeStarted(R1, 2));
     runsChanged();
     emit(nodeStarted(R1, 3));
