@@ -498,6 +498,12 @@ export async function journey({ page, workspace, shots, log, served }) {
   });
 
   await step('13-attached-to-a-served-engine', async () => {
+    const lensesSaying = (pattern, count) =>
+      page.waitForFunction(
+        ([source, n]) => [...document.querySelectorAll('.codelens-decoration')].filter((e) => new RegExp(source).test(e.textContent ?? '')).length === n,
+        [pattern.source, count],
+        { timeout: 15_000 },
+      );
     // Another person's client, on the same served engine.
     const script = async (path, body) => {
       const response = await fetch(`${served.url}${path}`, {
@@ -530,10 +536,13 @@ export async function journey({ page, workspace, shots, log, served }) {
     await dag.locator('[data-testid="run-header"][data-status="paused"]').waitFor({ timeout: 15_000 });
     if (!(await dag.locator('.timeline-text', { hasText: 'run paused by ci-bot' }).count())) await dag.locator('[data-testid="toggle-bottom"]').click();
     await dag.locator('.timeline-text', { hasText: 'run paused by ci-bot' }).first().waitFor();
+    // The lenses above the nodes follow the served run as the panel does.
+    await lensesSaying(/completed/, 1);
     await shot('13a-paused-by-another-client');
     await palette('Maestro: Resume Run', 'Served');
     await waitForStatus('Served completed');
     await dag.locator('.timeline-text', { hasText: 'run resumed by ana' }).first().waitFor();
+    await lensesSaying(/completed/, 2);
     await shot('13b-resumed-here');
     await palette('Maestro: Disconnect from Engine');
     await waitForStatus('local');
