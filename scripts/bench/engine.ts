@@ -38,7 +38,7 @@ function main(): void {
   writeFileSync(join(work, 'Makefile'), makefile(50, 20));
   const chainOf = (n: number) => {
     const path = join(work, `chain-${n}.workflow.yaml`);
-    writeFileSync(path, layeredWorkflow({ layers: n, width: 1, concurrency: 1, run: () => 'true' }).replace(/needs: \[(\w+), \1\]/g, 'needs: [$1]'));
+    writeFileSync(path, layeredWorkflow({ layers: n, width: 1, concurrency: 1, run: () => 'true' }));
     return path;
   };
   const chain = chainOf(200);

@@ -12,7 +12,8 @@ export const nodeId = (layer: number, index: number): string => `n${layer}_${ind
 
 export function parentsOf(layer: number, index: number, width: number): string[] {
   if (layer === 0) return [];
-  return [nodeId(layer - 1, index), nodeId(layer - 1, (index + 1) % width)];
+  // A layer of one has one node to need.
+  return [...new Set([nodeId(layer - 1, index), nodeId(layer - 1, (index + 1) % width)])];
 }
 
 export function layeredWorkflow(o: LayeredOptions): string {

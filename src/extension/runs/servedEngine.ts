@@ -15,7 +15,7 @@ export type ServedState =
   | { kind: 'connecting' }
   | { kind: 'connected'; name: string; role: Role }
   | { kind: 'reconnecting'; reason: string }
-  /** The server refused the token (or is not a Maestro server): trying again would not help. */
+  /** The server refused the token (or is not a Maestro server, or one of another version): trying again would not help. */
   | { kind: 'refused'; reason: string }
   | { kind: 'closed' };
 
