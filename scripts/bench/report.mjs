@@ -45,7 +45,8 @@ export function targetsReport(results) {
     // part of Show DAG no page can beat.
     'editor.markdownPreviewWebviewMs': num(editor.markdownPreviewWebviewMs),
     'editor.markdownPreviewWebviewVsHarness': ratio(editor.markdownPreviewWebviewMs, webview.firstPaintMs),
-    'editor.showDagVsMarkdownPreview': ratio(editor.showDagMs, editor.markdownPreviewMs),
+    // In turn with the preview: the file opened and its DAG shown, the preview's first paint against the first cards.
+    'editor.showDagVsMarkdownPreview': ratio(editor.showDagBesideMarkdownMs, editor.markdownPreviewMs),
     'serve.delayP50Ms': num(serve.delayP50Ms),
     'insights.firstReadVsScan': num(insights.scanVsIndex),
     'insights.afterRunVsScan': num(insights.scanVsIndexAfterRun),
