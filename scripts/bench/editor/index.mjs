@@ -1,9 +1,8 @@
 // The editor keeping up, in a real VS Code (code-server, driven by Playwright), on the 1,000-node file: a keystroke
 // that breaks a `needs` entry until the Problems count shows it, with the DAG panel beside the editor and without it,
-// in turn; Show DAG until the panel's first cards, and VS Code's own Markdown preview beside an editor as the floor
-// of any webview; and how long after the engine's `workflow:completed` the status
-// bar and the panel show the run's end (the median of three runs). Runs only where the end-to-end set-up has
-// installed code-server.
+// in turn; Show DAG until the panel's first cards, and in turn with VS Code's own Markdown preview beside an editor
+// (the floor of any webview); and how long after the engine's `workflow:completed` the status bar and the panel
+// show the run's end (the median of three runs). Runs only where the end-to-end set-up has installed code-server.
 //
 // The browser has shown a webview before (a small workflow's DAG, then the workbench loaded again): the first
 // webview of a new browser profile waits for VS Code to install its service worker, once per profile, which took
