@@ -11,10 +11,11 @@ import { UsageError } from './args';
 function bundledModule<T>(bundle: string, sources: string, missing: (bundled: string) => string): T {
   const bundled = join(__dirname, `${bundle}.js`);
   const source = join(__dirname, '..', sources);
-  if (!existsSync(bundled) && !existsSync(`${source}.ts`)) throw new UsageError(missing(bundled));
+  const path = existsSync(bundled) ? bundled : existsSync(`${source}.ts`) ? source : undefined;
+  if (!path) throw new UsageError(missing(bundled));
   // Paths known only at run time: the bundler leaves this require to Node.
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a bundle of its own, loaded on first use
-  return require(existsSync(bundled) ? bundled : source) as T;
+  return require(path) as T;
 }
 
 /** The server (fastify and its plugins: they would more than double the CLI's bundle), for `serve` only. */
