@@ -1,12 +1,13 @@
 // Reading a command's input file and writing its output, each failure said once with the file's name.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { readRegularText } from '../engine/regularFile';
 import type { Output } from './output';
 import { safeText } from './terminalText';
 
 /** The file's text, or undefined once the reason it cannot be read is said. */
 export function readInput(file: string, io: Output): string | undefined {
   try {
-    return readFileSync(file, 'utf8');
+    return readRegularText(file);
   } catch (e) {
     io.err(`${file}: cannot read the file: ${(e as Error).message}\n`);
     return undefined;

@@ -1,6 +1,7 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { buildWorkflow, type InputSpec } from './model';
+import { readRegularText } from './regularFile';
 import { parseWorkflowText } from './validation/document';
 import type { SemanticOptions } from './validation/semantics';
 import { validateWorkflow, type ValidationResult } from './validation/validate';
@@ -25,7 +26,7 @@ export function declaredInputs(path: string): Record<string, InputSpec> | undefi
   if (hit && hit.mtimeMs === stat.mtimeMs && hit.size === stat.size) return hit.inputs;
   let inputs: Record<string, InputSpec> | undefined;
   try {
-    const parsed = parseWorkflowText(readFileSync(path, 'utf8'));
+    const parsed = parseWorkflowText(readRegularText(path, MAX_SUB_WORKFLOW_BYTES));
     inputs = parsed.value === undefined ? undefined : buildWorkflow(parsed.value).inputs;
   } catch {
     inputs = undefined;
@@ -42,6 +43,6 @@ export function filesBeside(folder: string): SemanticOptions {
 }
 
 /** Validates a workflow file on disk, resolving sub-workflow paths against its folder. */
-export function validateFile(path: string, text = readFileSync(path, 'utf8')): ValidationResult {
+export function validateFile(path: string, text = readRegularText(path)): ValidationResult {
   return validateWorkflow(text, filesBeside(dirname(resolve(path))));
 }

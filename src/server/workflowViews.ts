@@ -1,7 +1,7 @@
 // What the server says about a workspace's workflows: a list with their problems counted, and one workflow's
 // graph and problems. Read from the files each time they are asked for (a file may change between two requests).
-import { readFileSync, statSync } from 'node:fs';
 import type { Diagnostic } from '../engine/diagnostics';
+import { readRegularText, UnreadableFileError } from '../engine/regularFile';
 import { validateFile } from '../engine/validateFile';
 import { toLineDiagnostics } from '../engine/validation/validate';
 import type { WorkspaceWorkflow } from './workspaceWorkflows';
@@ -33,10 +33,11 @@ export function describeWorkflow(w: WorkspaceWorkflow): WorkflowDetail {
   });
   let text: string;
   try {
-    if (statSync(w.absolute).size > MAX_BYTES) return problem(`the file is larger than ${MAX_BYTES / 1024 / 1024} MB`);
-    text = readFileSync(w.absolute, 'utf8');
+    text = readRegularText(w.absolute, MAX_BYTES);
   } catch (e) {
-    return problem(`the file cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    if (e instanceof UnreadableFileError && e.code === 'EFBIG') return problem(`the file is larger than ${MAX_BYTES / 1024 / 1024} MB`);
+    // The system's code rather than its message, which names the path on the server.
+    return problem(`the file cannot be read: ${e instanceof UnreadableFileError ? e.message : ((e as NodeJS.ErrnoException).code ?? (e as Error).message)}`);
   }
   const result = validateFile(w.absolute, text);
   const diagnostics = toLineDiagnostics(result.parsed.lines, result.diagnostics);

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, symlinkSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as vscodeTypes from 'vscode';
 import { parseFileUri } from '../../src/extension/dag/dagPanels';
@@ -69,6 +69,19 @@ export function registerSuites({ vscode, api, workspace }: IntegrationContext): 
       assert.match(found[0].message, /forms a cycle: n0 → n1 → .* \(3,000 nodes in all\)/);
       assert.ok(found.every((d) => (d.relatedInformation?.length ?? 0) <= 20));
       assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.toString() === hostile.toString()), 'the host never opened it');
+    });
+
+    it('names a workflow file that is a link to a device in Problems, and never reads it', async function () {
+      if (process.platform === 'win32') this.skip();
+      const link = file('device.workflow.yaml');
+      symlinkSync('/dev/zero', link.fsPath);
+      try {
+        await api.validation.validateFile(link);
+        const [problem] = vscode.languages.getDiagnostics(link);
+        assert.equal(problem?.message, 'this file could not be validated: it is a device, not a file');
+      } finally {
+        unlinkSync(link.fsPath);
+      }
     });
   });
 

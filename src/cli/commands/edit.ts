@@ -1,8 +1,9 @@
 // `maestro-dag edit`: the DAG panel's builder actions, for scripts. Prints the new text, or writes it with --write;
 // a refused action exits 2 with the reason.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { applyEdits, planEdit, type EditAction, type FieldValue, type NodeKind } from '../../engine/edits/actions';
+import { readRegularText } from '../../engine/regularFile';
 import { validateFile } from '../../engine/validateFile';
 import { buildIndex } from '../../engine/workflowIndex';
 import { parseCommandArgs, UsageError } from '../args';
@@ -100,7 +101,7 @@ export function editCommand(argv: string[], io: Output): number {
   const action = actionOf(args, values);
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readRegularText(file);
   } catch (e) {
     io.err(`maestro-dag: cannot read ${safeText(file)}: ${safeText((e as Error).message)}\n`);
     return 1;

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
+import { readRegularText } from '../../engine/regularFile';
 import { toLineDiagnostics } from '../../engine/validation/validate';
 import { validateFile } from '../../engine/validateFile';
 import { oneOf, parseCommandArgs, UsageError } from '../args';
@@ -31,7 +31,7 @@ export function validateCommand(argv: string[], io: Output): number {
   for (const file of positionals) {
     let text: string;
     try {
-      text = readFileSync(file, 'utf8');
+      text = readRegularText(file);
     } catch (e) {
       const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
       all.push({ file, line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'error', code: 'yaml-syntax', message: `cannot read the file: ${reason}` });

@@ -1,12 +1,12 @@
 // Before a run starts: its workflow read and validated, and what it needs of the machine checked. Whatever is
 // wrong stops it here, with the reason (and the workflow's problems with their places).
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { SpanDiagnostic } from '../diagnostics';
 import type { LineIndex } from '../lineIndex';
 import type { WorkflowSpec } from '../model';
 import { currentPlatform, type Platform } from '../platform';
+import { readRegularText } from '../regularFile';
 import { validateFile } from '../validateFile';
 
 /** A run could not start: the workflow is invalid, or its inputs are, or the machine lacks what it needs. */
@@ -36,7 +36,7 @@ export function loadWorkflow(workflowPath: string): LoadedWorkflow {
   const path = resolve(workflowPath);
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readRegularText(path);
   } catch (e) {
     throw new RunSetupError(`cannot read ${workflowPath}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
   }

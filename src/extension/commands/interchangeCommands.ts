@@ -3,6 +3,7 @@ import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
 import type { ExportFormat } from '../../engine/formats';
 import { formatsModule } from './formatsModule';
+import { readFileText } from '../fileText';
 import { plainText } from '../ui/untrustedText';
 import { parseArg } from './arguments';
 import { pickWorkflow } from './pickers';
@@ -97,9 +98,7 @@ async function importCommand(s: CommandServices, arg: unknown): Promise<void> {
           })
         )?.[0];
   if (!source) return;
-  if ((await vscode.workspace.fs.stat(source)).size > MAX_IMPORT_BYTES)
-    throw new Error(`${basename(source.fsPath)} is larger than 2 MB: it is not a workflow to import`);
-  const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(source));
+  const text = await readFileText(source, MAX_IMPORT_BYTES);
   const into = vscode.workspace.getWorkspaceFolder(source)?.uri ?? folder ?? vscode.Uri.file(dirname(source.fsPath));
   const target = await vscode.window.showSaveDialog({
     title: 'Save the imported workflow',

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { Scalar } from '../../engine/model';
 import { inputAnswer, templateInfo, type TemplateInfo } from '../../engine/templates';
+import { readFileText } from '../fileText';
 import { plainText } from '../ui/untrustedText';
 
 export interface TemplateEntry {
@@ -18,8 +19,8 @@ export const WORKSPACE_TEMPLATES = '.maestro/templates/*.workflow.{yaml,yml}';
 
 async function read(uri: vscode.Uri, source: TemplateEntry['source']): Promise<TemplateEntry | undefined> {
   try {
-    if (source === 'workspace' && (await vscode.workspace.fs.stat(uri)).size > MAX_TEMPLATE_BYTES) return undefined;
-    const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+    // A workspace's templates may be anyone's; the bundled ones are the extension's own.
+    const text = source === 'workspace' ? await readFileText(uri, MAX_TEMPLATE_BYTES) : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
     const info = templateInfo(text);
     return info ? { uri, source, text, info } : undefined;
   } catch {

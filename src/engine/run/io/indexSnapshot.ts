@@ -4,10 +4,10 @@
 // rebuild or a compaction), of more than the file holds, or damaged, is passed over and written again.
 // Layout: the header's length (4 bytes), the header (JSON: the file it was made from, the runs' heads as columns),
 // padding to 8 bytes, then every run's cells as 64-bit numbers (NaN for null), run after run.
-import { readFileSync } from 'node:fs';
 import type { RunStatus } from '../../protocol';
 import { CELL_WIDTH, type RunGraph, type TableRow } from '../../insights/table';
 import { graphId } from '../../insights/indexLine';
+import { readRegularBytes } from '../../regularFile';
 import { writeFileAtomically } from './atomicFile';
 
 const VERSION = 1;
@@ -98,7 +98,7 @@ export function loadSnapshot(
 ): Snapshot | undefined {
   let bytes: Buffer;
   try {
-    bytes = readFileSync(path);
+    bytes = readRegularBytes(path);
   } catch {
     return undefined;
   }

@@ -1,10 +1,11 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { artifactOutsideFolder } from '../../artifactPaths';
 import { currentPlatform, type Platform, type ProcessGuard } from '../../platform';
 import { launchProcess, type LaunchExit, type LaunchHandlers, type LaunchSpec } from './launch';
 import { setLongTimeout, type LongTimeout } from '../core/longTimeout';
 import { parseOutputsFile } from '../core/outputsFile';
+import { readRegularText } from '../../regularFile';
 import type { AttemptRequest, AttemptResult, ProcessRunner, RunningAttempt } from '../core/ports';
 import type { SpawnHelperPool } from './spawnHelper/pool';
 import { directCommand, simpleCommandWords } from '../core/simpleCommand';
@@ -245,7 +246,7 @@ function takeOutputs(file: string): { outputs: Record<string, string>; problems:
         tooBig: `$MAESTRO_OUTPUT holds ${mib} MiB, more than the 1 MiB outputs may take: write big data to a file and pass its path as an output`,
       };
     }
-    return parseOutputsFile(readFileSync(file, 'utf8'));
+    return parseOutputsFile(readRegularText(file));
   } catch (e) {
     return { outputs: {}, problems: [`could not be read: ${(e as Error).message}`] };
   } finally {

@@ -3,11 +3,12 @@
 // of every run's events. The event logs stay the truth: a run without a summary gets one, a damaged summary is made
 // again from its events, and a missing or damaged index is made again from the summaries.
 import { createHash } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { digestRun, packDigest, unpackDigest, type RunDigest } from '../../insights/digest';
 import { packGraph, packIndexLine, RUN_LINE, unpackGraph } from '../../insights/indexLine';
 import { GraphPool, tableOfRows, type RunGraph, type RunTable, type TableRow } from '../../insights/table';
+import { readRegularText } from '../../regularFile';
 import { writeFileAtomically } from './atomicFile';
 import { addToCatalog, Catalog, forgetReadCatalogs, INSIGHTS_DIR, readCatalog, writeCatalog } from './digestCatalog';
 import { folderTime, keepListing, unchangedListing } from './runListing';
@@ -27,7 +28,7 @@ function readGraphs(runsDir: string, key: string): Map<string, RunGraph> {
   const path = graphsPath(runsDir, key);
   const out = new Map<string, RunGraph>();
   if (!existsSync(path)) return out;
-  for (const line of readFileSync(path, 'utf8').split('\n')) {
+  for (const line of readRegularText(path).split('\n')) {
     const g = line ? unpackGraph(line) : undefined;
     if (g) out.set(g.id, g.graph);
   }
@@ -55,12 +56,12 @@ export function recordDigest(runsDir: string, digest: RunDigest): void {
 function summaryOf(runsDir: string, runId: string): RunDigest | 'running' | undefined {
   const path = join(runsDir, runId, SUMMARY);
   if (existsSync(path)) {
-    const kept = unpackDigest(readFileSync(path, 'utf8'));
+    const kept = unpackDigest(readRegularText(path));
     if (kept) return kept;
   }
   try {
     // A run still going (or left interrupted) has no digest yet: its record says so without reading its events.
-    if (parseRunRecord(readFileSync(join(runsDir, runId, 'run.json'), 'utf8')).status === 'running') return 'running';
+    if (parseRunRecord(readRegularText(join(runsDir, runId, 'run.json'))).status === 'running') return 'running';
   } catch {
     // No readable run.json: the events decide.
   }
@@ -188,7 +189,7 @@ export function compactIndexes(runsDir: string): void {
     const path = join(folder, name);
     // Each run once, as it last ended (a resumed run has a line per end), in the order it last ended.
     const last = new Map<string, string>();
-    for (const line of readFileSync(path, 'utf8').split('\n')) {
+    for (const line of readRegularText(path).split('\n')) {
       const runId = RUN_LINE.exec(line)?.[2];
       if (runId === undefined || !present.has(runId)) continue;
       last.delete(runId);

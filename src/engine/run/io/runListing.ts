@@ -2,8 +2,9 @@
 // ended. While the folder's time is the same, no run folder was added or removed since, so the folder need not be
 // listed again (ten thousand entries cost more than the rest of a report). A time is only trusted once the folder
 // has been still for a while, so that a file system with coarse times cannot hide a change in the same tick.
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { readRegularText } from '../../regularFile';
 import { writeFileAtomically } from './atomicFile';
 import { INSIGHTS_DIR } from './digestCatalog';
 
@@ -25,7 +26,7 @@ export function unchangedListing(runsDir: string, mtimeMs: number | undefined): 
   const path = join(runsDir, INSIGHTS_DIR, LISTING);
   if (mtimeMs === undefined || !existsSync(path)) return undefined;
   try {
-    const kept = JSON.parse(readFileSync(path, 'utf8')) as Partial<Listing>;
+    const kept = JSON.parse(readRegularText(path)) as Partial<Listing>;
     const running = kept.running;
     if (kept.mtimeMs !== mtimeMs || !Array.isArray(running) || !running.every((r) => typeof r === 'string')) return undefined;
     return { mtimeMs, running };

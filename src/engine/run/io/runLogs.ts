@@ -1,7 +1,8 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { LogChunk } from '../../protocol';
+import { openRegularFile } from '../../regularFile';
 
 const UNSAFE_IN_FILE_NAMES = /[^A-Za-z0-9_.=,[\]-]/g;
 
@@ -23,13 +24,13 @@ export const MAX_LOG_CHUNK = 1024 * 1024;
  */
 export function readLog(dir: string, instanceId: string, o: { offset?: number; tailLines?: number; maxBytes?: number } = {}): LogChunk {
   let fd: number;
+  let size: number;
   try {
-    fd = openSync(join(dir, 'logs', logFileName(instanceId)), 'r');
+    ({ fd, size } = openRegularFile(join(dir, 'logs', logFileName(instanceId))));
   } catch {
     return { text: '', offset: 0, end: 0, size: 0 };
   }
   try {
-    const size = fstatSync(fd).size;
     const maxBytes = Math.min(o.maxBytes ?? MAX_LOG_CHUNK, MAX_LOG_CHUNK);
     if (o.tailLines !== undefined) return tailOf(fd, size, o.tailLines, maxBytes);
     const offset = Math.min(o.offset ?? 0, size);

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, readdirSync, readSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { isEngineEvent, type EngineEvent, type RunStatus } from '../../protocol';
 import { isWriting } from './runWriter';
@@ -6,6 +6,7 @@ import { readLog } from './runLogs';
 import type { LogChunk } from '../../protocol';
 import type { Scalar } from '../../model';
 import { currentPlatform } from '../../platform';
+import { openRegularFile, readRegularText, UnreadableFileError } from '../../regularFile';
 
 export interface RunRecord {
   runId: string;
@@ -90,7 +91,14 @@ function readEvents(dir: string): { events: EngineEvent[]; skippedLines: number 
   let skippedLines = 0;
   const path = join(dir, 'events.jsonl');
   if (!existsSync(path)) return { events, skippedLines };
-  for (const line of readFileSync(path, 'utf8').split('\n')) {
+  let text: string;
+  try {
+    text = readRegularText(path);
+  } catch (e) {
+    if (e instanceof UnreadableFileError) throw new RunReadError(`${path} cannot be read: ${e.message}`);
+    throw e;
+  }
+  for (const line of text.split('\n')) {
     if (line.trim() === '') continue;
     const e = parseEventLine(line);
     if (!e) skippedLines++;
@@ -117,13 +125,13 @@ function readAt(fd: number, position: number, length: number): Buffer {
 function edgeEvents(dir: string): EngineEvent[] {
   const path = join(dir, 'events.jsonl');
   let fd: number;
+  let size: number;
   try {
-    fd = openSync(path, 'r');
+    ({ fd, size } = openRegularFile(path));
   } catch {
     return [];
   }
   try {
-    const size = fstatSync(fd).size;
     const chunks: Buffer[] = [];
     for (let at = 0; at < Math.min(size, MAX_FIRST_EVENT_BYTES); at += 64 * 1024) {
       chunks.push(readAt(fd, at, 64 * 1024));
@@ -161,7 +169,7 @@ function parseEventLine(line: string): EngineEvent | undefined {
 function readRecord(dir: string, runId: string, events?: readonly EngineEvent[]): { record: RunRecord; rebuilt?: string } {
   let damage: string;
   try {
-    return { record: parseRunRecord(readFileSync(join(dir, 'run.json'), 'utf8')) };
+    return { record: parseRunRecord(readRegularText(join(dir, 'run.json'))) };
   } catch (e) {
     damage = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : `unreadable (${(e as Error).message})`;
   }

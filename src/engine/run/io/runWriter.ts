@@ -1,7 +1,8 @@
-import { appendFileSync, closeSync, fstatSync, mkdirSync, openSync, readSync, statSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, mkdirSync, openSync, readSync, statSync, writeSync } from 'node:fs';
 import { writeFileAtomically } from './atomicFile';
 import { join, resolve } from 'node:path';
 import type { EngineEvent, LogLine } from '../../protocol';
+import { openRegularFile } from '../../regularFile';
 import { logFileName } from './runLogs';
 import type { RunRecord } from './runStore';
 
@@ -12,8 +13,8 @@ import type { RunRecord } from './runStore';
 function endsTorn(path: string): boolean {
   let fd: number | undefined;
   try {
-    fd = openSync(path, 'r');
-    const size = fstatSync(fd).size;
+    let size: number;
+    ({ fd, size } = openRegularFile(path));
     if (size === 0) return false;
     const last = Buffer.alloc(1);
     readSync(fd, last, 0, 1, size - 1);

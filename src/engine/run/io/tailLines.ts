@@ -1,15 +1,15 @@
 // A text file's lines read from its end in chunks (the newest lines of an index that only grows, without reading
 // what comes before them), and the lines appended after a known length. A last line without its newline is being
 // written: it is left for a later read.
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
+import { openRegularFile } from '../../regularFile';
 
 const NEWLINE = 0x0a;
 
 /** The length of the file up to and including its last newline (0 when it has none), and its inode. */
 export function completeLength(path: string): { length: number; ino: number } {
-  const fd = openSync(path, 'r');
+  const { fd, size, ino } = openRegularFile(path);
   try {
-    const { size, ino } = fstatSync(fd);
     const chunk = Buffer.allocUnsafe(4096);
     for (let end = size; end > 0;) {
       const start = Math.max(0, end - chunk.length);
@@ -27,7 +27,7 @@ export function completeLength(path: string): { length: number; ino: number } {
 /** The lines of the file's first `length` bytes, last first, empty ones left out. A newline byte never occurs inside
  * a UTF-8 character, so the chunks are cut at newlines before they are decoded. */
 export function* linesFromEnd(path: string, length: number, chunkBytes = 1 << 20): Generator<string> {
-  const fd = openSync(path, 'r');
+  const { fd } = openRegularFile(path);
   try {
     let position = length;
     let carry = Buffer.alloc(0);
@@ -60,9 +60,8 @@ export function linesAfter(path: string, from: number): { lines: string[]; end: 
 
 /** The text of the complete lines between byte `from` and the file's end (without the last newline), and where it ends. */
 export function textAfter(path: string, from: number): { text: string; end: number } {
-  const fd = openSync(path, 'r');
+  const { fd, size } = openRegularFile(path);
   try {
-    const size = fstatSync(fd).size;
     if (size <= from) return { text: '', end: from };
     const bytes = Buffer.allocUnsafe(size - from);
     const read = readSync(fd, bytes, 0, bytes.length, from);

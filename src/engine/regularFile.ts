@@ -1,0 +1,79 @@
+// Reading files that someone else may have put there. A repository can hold a link named like a workflow or a run's
+// log that points at /dev/zero (read for ever), at a named pipe (read blocks until someone writes) or at a folder:
+// each of these is refused at once, with what it is, instead of hanging the process that reads it.
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
+
+/** The file is not a regular file (after links are followed), or is larger than the reader takes. */
+export class UnreadableFileError extends Error {
+  constructor(
+    message: string,
+    /** `ENOTREG` for something that is not a regular file, `EFBIG` for one too large. */
+    readonly code: 'ENOTREG' | 'EFBIG',
+    /** Its size, for `EFBIG`. */
+    readonly size?: number,
+  ) {
+    super(message);
+    this.name = 'UnreadableFileError';
+  }
+}
+
+/** Where there is one (POSIX): opening a named pipe does not wait for a writer. */
+const NONBLOCK = (constants as { O_NONBLOCK?: number }).O_NONBLOCK ?? 0;
+
+function kindOf(s: Stats): string {
+  if (s.isDirectory()) return 'a folder';
+  if (s.isFIFO()) return 'a named pipe';
+  if (s.isSocket()) return 'a socket';
+  if (s.isCharacterDevice() || s.isBlockDevice()) return 'a device';
+  return 'not a regular file';
+}
+
+/**
+ * Opens a file to read, if it is a regular file (links followed); throws UnreadableFileError for anything else, and
+ * the system's error where it cannot be opened. The caller closes the descriptor.
+ */
+export function openRegularFile(path: string, maxBytes = Infinity): { fd: number; size: number; ino: number } {
+  const fd = openSync(path, constants.O_RDONLY | NONBLOCK);
+  try {
+    const s = fstatSync(fd);
+    if (!s.isFile()) throw new UnreadableFileError(`it is ${kindOf(s)}, not a file`, 'ENOTREG');
+    if (s.size > maxBytes) throw new UnreadableFileError(`it is larger than ${formatBytes(maxBytes)} (${formatBytes(s.size)})`, 'EFBIG', s.size);
+    return { fd, size: s.size, ino: s.ino };
+  } catch (e) {
+    closeSync(fd);
+    throw e;
+  }
+}
+
+/** The text of a regular file of at most `maxBytes`; throws as openRegularFile does. */
+export function readRegularText(path: string, maxBytes = Infinity): string {
+  return readRegularBytes(path, maxBytes).toString('utf8');
+}
+
+/**
+ * The bytes of a regular file of at most `maxBytes`, as many as its size said when it was opened (what is appended
+ * meanwhile is left for the next read, and a file of the kernel's that says it is empty reads as empty); throws as
+ * openRegularFile does.
+ */
+export function readRegularBytes(path: string, maxBytes = Infinity): Buffer {
+  const { fd, size } = openRegularFile(path, maxBytes);
+  try {
+    const buffer = Buffer.allocUnsafe(size);
+    let read = 0;
+    while (read < size) {
+      const n = readSync(fd, buffer, read, size - read, read);
+      if (n === 0) break;
+      read += n;
+    }
+    return buffer.subarray(0, read);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A size as people read it: `512 bytes`, `12 KB`, `2 MB`. */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB`;
+  if (bytes >= 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${bytes} bytes`;
+}
