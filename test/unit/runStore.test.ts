@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resumeRunFromLog, RunSetupError, startRun } from '../../src/engine/run/engine';
@@ -125,7 +125,7 @@ describe('run store', () => {
     assert.equal(readRun(runsDir, run.runId).record.status, 'completed', 'the run is as it was');
   });
 
-  it('stops a run whose log cannot be written any more (a full disk), saying so, and leaves it to be resumed', async () => {
+  it('stops a run whose log cannot be written any more (a full disk, a folder in its way), saying so, and leaves it to be resumed', async () => {
     const path = join(dir, 'f.workflow.yaml');
     const flag = join(dir, 'go');
     writeFileSync(path, yaml('version: 1', 'name: Full', 'nodes:', `  a: { run: 'echo hello; test -f ${flag}' }`, '  b: { needs: a, run: "sleep 30" }'));
@@ -134,10 +134,11 @@ describe('run store', () => {
     assert.equal(await run.finished(), 'failed');
     run.dispose();
     writeFileSync(flag, '');
-    // Every write to /dev/full fails with ENOSPC: node a's log is where the disk is full.
+    // Node a's log cannot be opened to write: a folder is in its place (a link to /dev/full, whose every write fails
+    // with ENOSPC, would be replaced by a file: the engine writes through no link in a runs folder).
     const aLog = join(run.dir, 'logs', 'a.log');
     unlinkSync(aLog);
-    symlinkSync('/dev/full', aLog);
+    mkdirSync(aLog);
     const warnings: string[] = [];
     const events: EngineEvent[] = [];
     const resumed = await resumeRunFromLog({ runsDir, runId: run.runId, onWarning: (m) => warnings.push(m), onEvent: (e) => events.push(e) });
@@ -146,12 +147,12 @@ describe('run store', () => {
     assert.equal(warnings.length, 1);
     assert.match(
       warnings[0],
-      /^the run's log cannot be written to .* \(ENOSPC: no space left on device, write\), so the run is stopped; it can be resumed once the folder can be written again$/,
+      /^the run's log cannot be written to .* \(EISDIR: illegal operation on a directory, open '.*a\.log'\), so the run is stopped; it can be resumed once the folder can be written again$/,
     );
     const end = events.at(-1);
     assert.equal(end?.type === 'workflow:completed' && end.error, warnings[0], 'whoever follows the run learns why it ended');
-    // The disk has room again: the run is interrupted, and resuming it finishes it.
-    unlinkSync(aLog);
+    // The log can be written again: the run is interrupted, and resuming it finishes it.
+    rmdirSync(aLog);
     const [listed] = listRuns(runsDir);
     assert.deepEqual([listed.status, listed.interrupted], ['running', true]);
     writeFileSync(path, yaml('version: 1', 'name: Full', 'nodes:', `  a: { run: 'echo hello; test -f ${flag}' }`, '  b: { needs: a, run: "true" }'));

@@ -3,9 +3,9 @@
 // that still need a digest, and count a workflow's runs from it, without opening every run's folder. A run that
 // ended without anything to digest is kept with no key, so that it is not read again. The process that read it
 // keeps it, and later reads only the lines appended since.
-import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomically } from './atomicFile';
+import { appendToFile, writeFileAtomically } from './atomicFile';
 import { completeLength, textAfter } from './tailLines';
 
 export const INSIGHTS_DIR = '.insights';
@@ -114,7 +114,7 @@ export function readCatalog(runsDir: string): Catalog | undefined {
 export function addToCatalog(runsDir: string, entries: readonly (readonly [runId: string, key: string])[]): void {
   if (!entries.length) return;
   mkdirSync(join(runsDir, INSIGHTS_DIR), { recursive: true });
-  appendFileSync(catalogPath(runsDir), entries.map(([id, key]) => `${id}\t${key}\n`).join(''));
+  appendToFile(catalogPath(runsDir), entries.map(([id, key]) => `${id}\t${key}\n`).join(''));
 }
 
 /** The catalog written anew with these entries only (after runs are deleted, or when it is first made). */

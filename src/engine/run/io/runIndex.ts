@@ -3,13 +3,13 @@
 // of every run's events. The event logs stay the truth: a run without a summary gets one, a damaged summary is made
 // again from its events, and a missing or damaged index is made again from the summaries.
 import { createHash } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { digestRun, packDigest, unpackDigest, type RunDigest } from '../../insights/digest';
 import { packGraph, packIndexLine, RUN_LINE, unpackGraph } from '../../insights/indexLine';
 import { GraphPool, tableOfRows, type RunGraph, type RunTable, type TableRow } from '../../insights/table';
 import { readRegularText } from '../../regularFile';
-import { writeFileAtomically } from './atomicFile';
+import { appendToFile, writeFileAtomically } from './atomicFile';
 import { addToCatalog, Catalog, forgetReadCatalogs, INSIGHTS_DIR, readCatalog, writeCatalog } from './digestCatalog';
 import { folderTime, keepListing, unchangedListing } from './runListing';
 import { isRunId, parseRunRecord, readRun } from './runStore';
@@ -40,8 +40,8 @@ function appendToIndex(runsDir: string, digest: RunDigest): void {
   const key = indexKey(digest.workflowPath);
   mkdirSync(join(runsDir, INSIGHTS_DIR), { recursive: true });
   const { line, graphId, row } = packIndexLine(digest);
-  if (!readGraphs(runsDir, key).has(graphId)) appendFileSync(graphsPath(runsDir, key), packGraph(graphId, row.head.graph) + '\n');
-  appendFileSync(join(runsDir, INSIGHTS_DIR, `${key}.jsonl`), line + '\n');
+  if (!readGraphs(runsDir, key).has(graphId)) appendToFile(graphsPath(runsDir, key), packGraph(graphId, row.head.graph) + '\n');
+  appendToFile(join(runsDir, INSIGHTS_DIR, `${key}.jsonl`), line + '\n');
 }
 
 /** Keeps an ended run's digest: its summary, a line of its workflow's index, and its entry in the catalog. */

@@ -1,5 +1,5 @@
-import { appendFileSync, closeSync, mkdirSync, openSync, readSync, statSync, writeSync } from 'node:fs';
-import { writeFileAtomically } from './atomicFile';
+import { closeSync, mkdirSync, readSync, statSync, writeSync } from 'node:fs';
+import { appendToFile, openToWrite, writeFileAtomically } from './atomicFile';
 import { join, resolve } from 'node:path';
 import type { EngineEvent, LogLine } from '../../protocol';
 import { openRegularFile } from '../../regularFile';
@@ -58,7 +58,7 @@ export class RunWriter {
     this.writeRecord();
     const events = join(dir, 'events.jsonl');
     const torn = append && endsTorn(events);
-    this.eventsFd = openSync(events, append ? 'a' : 'w');
+    this.eventsFd = openToWrite(events, append ? 'append' : 'truncate');
     if (torn) writeSync(this.eventsFd, '\n');
     writing.add(resolve(dir));
   }
@@ -107,7 +107,7 @@ export class RunWriter {
       }
       if (size > 0 && endsTorn(file)) text = `\n${text}`;
     }
-    appendFileSync(file, text);
+    appendToFile(file, text);
     size += Buffer.byteLength(text);
     this.logSizes.set(id, size);
     return size;
