@@ -38,7 +38,14 @@ export async function serve(o: ServeOptions, io: Output, stopped: Promise<void> 
     onWarning: (m) => io.err(`warning: ${m}\n`),
     enginePath: existsSync(join(__dirname, 'engine.js')) ? join(__dirname, 'engine.js') : undefined,
   });
-  const address = await served.app.listen({ host: o.host, port: o.port });
+  let address: string;
+  try {
+    address = await served.app.listen({ host: o.host, port: o.port });
+  } catch (e) {
+    await served.close();
+    io.err(`maestro-dag serve: cannot listen on ${o.host} port ${o.port}: ${listenProblem(e as NodeJS.ErrnoException)}\n`);
+    return 1;
+  }
   io.out(`Serving ${o.workspace} at ${address} (${tokens.tokens.length} token(s) from ${o.tokensFile})\n`);
   if (tokens.created)
     io.out(
@@ -49,6 +56,22 @@ export async function serve(o: ServeOptions, io: Output, stopped: Promise<void> 
   io.out('Stopping: runs stop where they stand and can be resumed after the next start.\n');
   await served.close();
   return 0;
+}
+
+function listenProblem(e: NodeJS.ErrnoException): string {
+  switch (e.code) {
+    case 'EADDRINUSE':
+      return 'the port is in use (--port 0 picks a free one)';
+    case 'EACCES':
+      return 'not allowed (ports below 1024 need privileges)';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'no such host';
+    case 'EADDRNOTAVAIL':
+      return 'the address is not one of this machine';
+    default:
+      return e.message;
+  }
 }
 
 function signalled(): Promise<void> {

@@ -61,6 +61,24 @@ describe('serve: tokens, and the serve command', function () {
     assert.match(io.text(), /Stopping/);
   });
 
+  it('says why it cannot listen, and ends', async () => {
+    const tokensFile = join(dir, 'listen', 'tokens.json');
+    const stopped = new Promise<void>(() => undefined);
+    const first = capture();
+    let stop: () => void = () => undefined;
+    const serving = serve({ host: '127.0.0.1', port: 0, workspace: dir, tokensFile, createTokens: true, origins: [] }, first, new Promise((r) => (stop = r)));
+    for (let i = 0; i < 200 && !first.text().includes('Serving'); i++) await new Promise((r) => setTimeout(r, 10));
+    const port = Number(/127\.0\.0\.1:(\d+)/.exec(first.text())?.[1]);
+    const taken = capture();
+    assert.equal(await serve({ host: '127.0.0.1', port, workspace: dir, tokensFile, createTokens: false, origins: [] }, taken, stopped), 1);
+    assert.equal(taken.text(), `maestro-dag serve: cannot listen on 127.0.0.1 port ${port}: the port is in use (--port 0 picks a free one)\n`);
+    const nowhere = capture();
+    assert.equal(await serve({ host: 'no-such-host.invalid', port: 0, workspace: dir, tokensFile, createTokens: false, origins: [] }, nowhere, stopped), 1);
+    assert.match(nowhere.text(), /^maestro-dag serve: cannot listen on no-such-host\.invalid port 0: no such host\n$/);
+    stop();
+    assert.equal(await serving, 0);
+  });
+
   it('refuses bad options and a bad tokens file with a clear message', async () => {
     const io = capture();
     assert.equal(await main(['serve', '--port', 'x'], io), 2);
