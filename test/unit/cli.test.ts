@@ -61,6 +61,9 @@ describe('cli', () => {
     assert.equal((await cli('export', '--to', 'github-actions', '--lenient', sub)).code, 0);
     assert.equal((await cli('export', good)).code, 2);
     assert.equal((await cli('export', '--to', 'gitlab', good)).code, 2);
+    const noImage = await cli('export', '--to', 'argo', '--image', ' ', good);
+    assert.deepEqual([noImage.code, noImage.out], [2, '']);
+    assert.match(noImage.err, /--image needs a container image, such as bash:5/);
   });
 
   it('import: a GitHub Actions workflow, naming what it left behind; a broken one fails with its line', async () => {

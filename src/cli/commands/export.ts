@@ -44,6 +44,7 @@ export function exportCommand(argv: string[], io: Output, fixedFormat?: ExportFo
   if (given === undefined && !fixedFormat) throw new UsageError('export needs --to github-actions|argo|mermaid|dot|json');
   const format = oneOf(values.to !== undefined ? 'to' : 'format', given, EXPORT_FORMATS, fixedFormat ?? 'mermaid');
   if (positionals.length !== 1) throw new UsageError('export takes exactly one workflow file');
+  if (values.image !== undefined && values.image.trim() === '') throw new UsageError('--image needs a container image, such as bash:5');
   const file = positionals[0];
   const text = readInput(file, io);
   if (text === undefined) return 1;
