@@ -13,6 +13,7 @@ export type DiagnosticCode =
   | 'unreachable-reference'
   | 'undeclared-output'
   | 'missing-workflow'
+  | 'recursive-workflow'
   | 'invalid-matrix'
   | 'invalid-input'
   | 'invalid-artifact'

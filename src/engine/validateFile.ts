@@ -36,13 +36,17 @@ export function declaredInputs(path: string): Record<string, InputSpec> | undefi
   return inputs;
 }
 
-/** What validation may look up beside a workflow file: whether sub-workflows exist, and the inputs they declare. */
-export function filesBeside(folder: string): SemanticOptions {
+/**
+ * What validation may look up beside a workflow file: whether sub-workflows exist, the inputs they declare, and
+ * whether one is the file itself.
+ */
+export function filesBeside(file: string): SemanticOptions {
+  const folder = dirname(resolve(file));
   const at = (p: string) => (isAbsolute(p) ? p : resolve(folder, p));
-  return { fileExists: (p) => existsSync(at(p)), workflowInputs: (p) => declaredInputs(at(p)) };
+  return { fileExists: (p) => existsSync(at(p)), workflowInputs: (p) => declaredInputs(at(p)), isThisFile: (p) => at(p) === resolve(file) };
 }
 
 /** Validates a workflow file on disk, resolving sub-workflow paths against its folder. */
 export function validateFile(path: string, text = readRegularText(path)): ValidationResult {
-  return validateWorkflow(text, filesBeside(dirname(resolve(path))));
+  return validateWorkflow(text, filesBeside(path));
 }

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { validateWorkflow } from '../../src/engine/validation/validate';
+import { filesBeside } from '../../src/engine/validateFile';
 import { codes, diagnose, yaml } from './helpers';
 
 const header = ['version: 1', 'name: Test'];
@@ -237,6 +238,17 @@ describe('validator', () => {
     assert.deepEqual(codes(text), [], 'without a file system, paths are not checked');
     assert.deepEqual(codes(text, { fileExists: () => false }), ['4:missing-workflow']);
     assert.deepEqual(codes(text, { fileExists: () => true }), []);
+  });
+
+  it('refuses a sub-workflow that is the file itself, as the file system names it', () => {
+    const text = yaml(...header, 'nodes:', '  again: { workflow: ./w.workflow.yaml }', '  other: { workflow: ../w.workflow.yaml }');
+    const options = filesBeside('/work/flows/w.workflow.yaml');
+    const found = diagnose(text, { ...options, fileExists: () => true, workflowInputs: () => undefined });
+    assert.deepEqual(
+      found.map((d) => [d.code, d.line, d.text]),
+      [['recursive-workflow', 4, './w.workflow.yaml']],
+    );
+    assert.equal(found[0].message, "node 'again' runs this very workflow: a workflow cannot include itself");
   });
 
   it('bounds a matrix, on its key, and gives each instance its own id', () => {

@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import { revalidate } from '../../engine/validation/incremental';
-import { dirname } from 'node:path';
 import { filesBeside } from '../../engine/validateFile';
 import { buildIndex, nodeAt, type WorkflowIndex } from '../../engine/workflowIndex';
 
@@ -34,8 +33,7 @@ export class WorkflowDocuments {
   }
 
   private optionsFor(uri: vscode.Uri) {
-    const folder = uri.scheme === 'file' ? dirname(uri.fsPath) : undefined;
-    return folder ? filesBeside(folder) : {};
+    return uri.scheme === 'file' ? filesBeside(uri.fsPath) : {};
   }
 
   forget(uri: vscode.Uri): void {

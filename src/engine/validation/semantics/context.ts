@@ -10,6 +10,8 @@ export interface SemanticOptions {
   fileExists?: (relativePath: string) => boolean;
   /** The inputs a sub-workflow declares, or undefined when its file cannot be read as a workflow; `with:` is checked only when given. */
   workflowInputs?: (relativePath: string) => Record<string, InputSpec> | undefined;
+  /** Whether a path names the workflow's own file; a sub-workflow that is the file itself is checked only when given. */
+  isThisFile?: (relativePath: string) => boolean;
 }
 
 export interface SemanticContext {

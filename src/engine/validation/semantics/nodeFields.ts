@@ -108,9 +108,18 @@ export function checkArtifacts(ctx: SemanticContext): void {
 
 /** Sub-workflows: the file exists, and `with:` gives the inputs it declares, of the right types. */
 export function checkSubWorkflows(ctx: SemanticContext): void {
-  const { fileExists, workflowInputs } = ctx.options;
+  const { fileExists, workflowInputs, isThisFile } = ctx.options;
   for (const node of ctx.workflow.nodes) {
     if (node.workflow === undefined) continue;
+    if (isThisFile?.(node.workflow)) {
+      ctx.report({
+        span: ctx.spanAt(['nodes', node.id, 'workflow']),
+        severity: 'error',
+        code: 'recursive-workflow',
+        message: `node '${node.id}' runs this very workflow: a workflow cannot include itself`,
+      });
+      continue;
+    }
     if (fileExists && !fileExists(node.workflow)) {
       ctx.report({
         span: ctx.spanAt(['nodes', node.id, 'workflow']),
