@@ -11,3 +11,12 @@ export const when = formatter({ month: 'short', day: 'numeric', hour: '2-digit',
 
 /** A time of day, to the second. */
 export const clock = formatter({ hour: '2-digit', minute: '2-digit', second: '2-digit' });
+
+/** A time of day, to the minute. */
+export const hourAndMinute = formatter({ hour: '2-digit', minute: '2-digit' });
+
+/** A day of the year: `Dec 1`. */
+export const dayAndMonth = formatter({ month: 'short', day: 'numeric' });
+
+/** A month: `Dec 2026`. */
+export const monthAndYear = formatter({ month: 'short', year: 'numeric' });

@@ -3,6 +3,7 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import type { RunPoint } from '../../engine/insights/report';
+import { durationLabels, timeLabels } from './chartLabels';
 
 const STATUSES = [
   ['completed', '--vscode-charts-green'],
@@ -48,8 +49,8 @@ function chartOf(runs: RunPoint[], width: number): { options: uPlot.Options; dat
     legend: { show: false },
     cursor: { points: { size: 8 }, drag: { x: false, y: false } },
     axes: [
-      { stroke: fg, grid: { stroke: grid }, ticks: { stroke: grid } },
-      { stroke: fg, grid: { stroke: grid }, ticks: { stroke: grid }, values: (_, ticks) => ticks.map((t) => `${t}s`), size: 48 },
+      { stroke: fg, grid: { stroke: grid }, ticks: { stroke: grid }, space: 110, values: (_, ticks, _axis, _space, incr) => timeLabels(ticks, incr) },
+      { stroke: fg, grid: { stroke: grid }, ticks: { stroke: grid }, values: (_, ticks, _axis, _space, incr) => durationLabels(ticks, incr), size: 64 },
     ],
     series: [
       {},
