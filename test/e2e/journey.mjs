@@ -372,6 +372,7 @@ export async function journey({ page, workspace, shots, log, served }) {
     await dag.waitForFunction(() => document.querySelector('[data-field="run"]')?.value === 'echo "step-3"');
     await page.keyboard.press('Control+Y');
     await editor.getByText('the diamond is closed').waitFor();
+    await dag.waitForFunction(() => document.querySelector('[data-field="run"]')?.value === 'echo "the diamond is closed"');
     await shot('10a-diamond-built');
     // Saved and run from the panel: it completes there.
     await page.keyboard.press('Control+S');

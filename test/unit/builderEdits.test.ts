@@ -87,6 +87,19 @@ describe('builder edits', () => {
     assert.match(refused(text, { type: 'set', id: 'a', key: 'timout', value: '1m' }), /no property 'timout' — did you mean 'timeout'\?/);
   });
 
+  it('sets needs as connect would add each: no unknown id, no self-need, no cycle; entries kept as they were', () => {
+    const text = 'version: 1\nname: x\nnodes:\n  a: { run: x }\n  b: { needs: a, run: x }\n  c: { needs: [b, gone], run: x }\n';
+    assert.match(
+      refused(text, { type: 'set', id: 'a', key: 'needs', value: ['c'] }),
+      /'c' needs 'a' \(directly or through others\): 'a' needing 'c' would make a cycle/,
+    );
+    assert.match(refused(text, { type: 'set', id: 'a', key: 'needs', value: 'a' }), /'a' cannot need itself/);
+    assert.match(refused(text, { type: 'set', id: 'b', key: 'needs', value: ['a', 'zz'] }), /there is no node 'zz'/);
+    assert.match(refused(text, { type: 'set', id: 'b', key: 'needs', value: 5 }), /needs is a node id or a list of node ids/);
+    assert.match(edit(text, { type: 'set', id: 'c', key: 'needs', value: ['gone', 'a'] }), /c: \{ needs: \[gone, a\], run: x \}/);
+    assert.match(edit(text, { type: 'set', id: 'b', key: 'needs', value: [] }), /b: \{ needs: \[\], run: x \}/);
+  });
+
   it('removes a node with the comment above it and its entries in other needs, and says what still reads it', () => {
     const text = 'version: 1\nname: x\nnodes:\n  a: { run: x }\n  # builds b\n  b:\n    run: x\n  c:\n    needs: [a, b]\n    run: echo ${{ nodes.b.status }}\n';
     const outcome = planEdit(indexOf(text), { type: 'removeNode', id: 'b' });
@@ -191,5 +204,16 @@ describe('cli: edit', () => {
     const removed = await cli('edit', file, 'remove-node', 'first', '--write');
     assert.equal(removed.code, 0);
     assert.equal(readFileSync(file, 'utf8'), 'version: 1\nname: x\nnodes:\n  b: { run: y }\n  c:\n    needs: [b]\n    run: make it\n    timeout: 5m\n');
+  });
+
+  it('lists the errors an edit leaves that the file did not have, and applies it', async () => {
+    const file = join(dir, 'e.workflow.yaml');
+    writeFileSync(file, 'version: 1\nname: x\nnodes:\n  a: { run: x, timeout: soon }\n  b: { run: y }\n');
+    const r = await cli('edit', file, 'set', 'b', 'timeout', '5 parsecs', '--write');
+    assert.equal(r.code, 0);
+    assert.match(readFileSync(file, 'utf8'), /b: \{ run: y, timeout: 5 parsecs \}/);
+    const left = r.err.trim().split('\n');
+    assert.equal(left.length, 1, 'the error the file had already is not listed');
+    assert.match(left[0], /e\.workflow\.yaml:5:\d+: error invalid-duration: .*5 parsecs.* \(left by the edit\)$/);
   });
 });

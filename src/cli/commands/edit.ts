@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { applyEdits, planEdit, type EditAction, type FieldValue, type NodeKind } from '../../engine/edits/actions';
 import { readRegularText } from '../../engine/regularFile';
+import { toLineDiagnostics, type ValidationResult } from '../../engine/validation/validate';
 import { validateFile } from '../../engine/validateFile';
 import { buildIndex } from '../../engine/workflowIndex';
 import { parseCommandArgs, UsageError } from '../args';
@@ -24,7 +25,8 @@ Actions:
   set ID KEY VALUE        sets a property (VALUE is YAML: 5m, "[a, b]", true); an empty VALUE removes it
   duplicate ID            copies the node under a new id, right after it
 
-Exits 2, saying why, when the action is refused (a cycle, an unknown or duplicate id).
+Exits 2, saying why, when the action is refused (a cycle, an unknown or duplicate id). Errors the edit leaves
+in the file that were not there before (a timeout that is not a duration, a node left without run) are listed.
 `;
 
 const KINDS: readonly NodeKind[] = ['run', 'approval', 'workflow', 'matrix'];
@@ -106,12 +108,15 @@ export function editCommand(argv: string[], io: Output): number {
     io.err(`maestro-dag: cannot read ${safeText(file)}: ${safeText((e as Error).message)}\n`);
     return 1;
   }
-  const outcome = planEdit(buildIndex(validateFile(file, text)), action);
+  const before = validateFile(file, text);
+  const outcome = planEdit(buildIndex(before), action);
   if ('error' in outcome) {
     io.err(`maestro-dag: ${safeText(outcome.error)}\n`);
     return 2;
   }
   const edited = applyEdits(text, outcome.edits);
+  for (const d of newErrors(before, validateFile(file, edited)))
+    io.err(safeText(`${file}:${d.line}:${d.column}: error ${d.code}: ${d.message} (left by the edit)`) + '\n');
   if (!values.write) {
     // Piped, the text goes out as it is; on a terminal, without what could drive it.
     io.out(io.isTTY ? safeText(edited) : edited);
@@ -120,4 +125,17 @@ export function editCommand(argv: string[], io: Output): number {
   writeFileSync(file, edited);
   if (outcome.note) io.err(`maestro-dag: ${safeText(outcome.note)}\n`);
   return 0;
+}
+
+/** The errors of `after` that `before` does not have (by code and message: the edit moves what follows it). */
+function newErrors(before: ValidationResult, after: ValidationResult) {
+  const key = (d: { code: string; message: string }) => `${d.code}\n${d.message}`;
+  const had = new Map<string, number>();
+  for (const d of before.diagnostics) if (d.severity === 'error') had.set(key(d), (had.get(key(d)) ?? 0) + 1);
+  return toLineDiagnostics(after.parsed.lines, after.diagnostics).filter((d) => {
+    if (d.severity !== 'error') return false;
+    const left = had.get(key(d)) ?? 0;
+    had.set(key(d), left - 1);
+    return left <= 0;
+  });
 }

@@ -9,13 +9,20 @@ import { fieldPair, indentUnit, lineEndAfter, lineStart, nodePair, rangeOf } fro
 
 export type EditOutcome = { edits: TextEdit[] } | { error: string };
 
+/** Why `to` cannot need `from`: a node missing, itself, or a cycle it would close; undefined when it can. */
+export function needProblem(index: WorkflowIndex, from: string, to: string): string | undefined {
+  const missing = [from, to].find((id) => !index.byId.has(id));
+  if (missing !== undefined) return `there is no node '${missing}'`;
+  if (from === to) return `'${to}' cannot need itself`;
+  if (index.isUpstream(from, to)) return `'${from}' needs '${to}' (directly or through others): '${to}' needing '${from}' would make a cycle`;
+  return undefined;
+}
+
 /** The edits that make `to` need `from`; refused when a node is missing, the entry exists, or it would close a cycle. */
 export function connect(index: WorkflowIndex, from: string, to: string): EditOutcome {
-  const missing = [from, to].find((id) => !index.byId.has(id));
-  if (missing !== undefined) return { error: `there is no node '${missing}'` };
-  if (from === to) return { error: `'${to}' cannot need itself` };
+  const problem = needProblem(index, from, to);
+  if (problem) return { error: problem };
   if (index.byId.get(to)!.needs.some((n) => n.id === from)) return { error: `'${to}' already needs '${from}'` };
-  if (index.isUpstream(from, to)) return { error: `'${from}' needs '${to}' (directly or through others): '${to}' needing '${from}' would make a cycle` };
   const { parsed } = index.result;
   const pair = nodePair(parsed, to);
   if (!pair) return { error: `'${to}' is defined through a merge key or an alias: edit its needs in the text` };

@@ -6,6 +6,7 @@ import type { Outcome } from './nodes';
 import { addPair, removePair, replaceValue } from './pairs';
 import { afterKey, columnOf, fieldPair, indentUnit, lineEndAfter, nodePair, rangeOf, type FieldValue } from './yamlText';
 import { closest } from '../suggest';
+import { needProblem } from './needs';
 
 /** The properties a node may have, as the schema lists them. */
 export const NODE_PROPERTIES: readonly string[] = Object.keys(
@@ -18,6 +19,10 @@ export function setField(index: WorkflowIndex, id: string, key: string, value: F
   if (!NODE_PROPERTIES.includes(key)) {
     const guess = closest(key, NODE_PROPERTIES);
     return { error: `a node has no property '${key}'${guess ? ` — did you mean '${guess}'?` : ` (properties: ${NODE_PROPERTIES.join(', ')})`}` };
+  }
+  if (key === 'needs' && value !== undefined) {
+    const problem = needsProblem(index, id, value);
+    if (problem) return { error: problem };
   }
   const { parsed } = index.result;
   const text = parsed.text;
@@ -37,4 +42,17 @@ export function setField(index: WorkflowIndex, id: string, key: string, value: F
   if (value === undefined) return { edits: existing ? [removePair(text, node.value, existing)] : [], select: id };
   if (existing) return { edits: [replaceValue(text, node.value, existing, value, unit)], select: id };
   return { edits: [addPair(text, node.value, key, value, unit)], select: id };
+}
+
+/** Why a node cannot need what `value` names (as `connect` would refuse each), or that `value` is not a list of ids. */
+function needsProblem(index: WorkflowIndex, id: string, value: FieldValue): string | undefined {
+  const ids = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(ids) || !ids.every((n): n is string => typeof n === 'string')) return 'needs is a node id or a list of node ids';
+  // Entries it has already are kept as they are: where they are wrong, the validator says so.
+  const added = ids.filter((n) => !index.byId.get(id)!.needs.some((need) => need.id === n));
+  for (const from of added) {
+    const problem = needProblem(index, from, id);
+    if (problem) return problem;
+  }
+  return ids.includes(id) ? `'${id}' cannot need itself` : undefined;
 }
