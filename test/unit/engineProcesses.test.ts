@@ -371,11 +371,21 @@ describe('sub-workflows', () => {
 
   it('fails the node when the sub-run fails, is invalid, or includes itself', async () => {
     writeFileSync(join(dir, 'broken.workflow.yaml'), yaml('version: 1', 'name: Broken', 'nodes:', '  a: { run: exit 1 }'));
-    writeFileSync(join(dir, 'loop.workflow.yaml'), yaml('version: 1', 'name: Loop', 'nodes:', '  again: { workflow: ./loop.workflow.yaml }'));
+    // Validation finds a file that includes itself; one that does so through another is found as it runs.
+    writeFileSync(join(dir, 'self.workflow.yaml'), yaml('version: 1', 'name: Self', 'nodes:', '  again: { workflow: ./self.workflow.yaml }'));
+    writeFileSync(join(dir, 'loop.workflow.yaml'), yaml('version: 1', 'name: Loop', 'nodes:', '  again: { workflow: ./back.workflow.yaml }'));
+    writeFileSync(join(dir, 'back.workflow.yaml'), yaml('version: 1', 'name: Back', 'nodes:', '  there: { workflow: ./loop.workflow.yaml }'));
     const main = join(dir, 'main.workflow.yaml');
     writeFileSync(
       main,
-      yaml('version: 1', 'name: Main', 'nodes:', '  broken: { workflow: ./broken.workflow.yaml }', '  loop: { workflow: ./loop.workflow.yaml }'),
+      yaml(
+        'version: 1',
+        'name: Main',
+        'nodes:',
+        '  broken: { workflow: ./broken.workflow.yaml }',
+        '  self: { workflow: ./self.workflow.yaml }',
+        '  loop: { workflow: ./loop.workflow.yaml }',
+      ),
     );
     const events: EngineEvent[] = [];
     const run = startRun({ workflowPath: main, runsDir: join(dir, 'runs'), onEvent: (e) => events.push(e) });
@@ -385,7 +395,8 @@ describe('sub-workflows', () => {
       events.filter((e) => e.type === 'node:failed').map((e) => [(e as { nodeId: string }).nodeId, (e as { error: string }).error]),
     );
     assert.equal(errors.broken, 'the sub-workflow Broken failed');
-    assert.match(errors['loop/again'], /loop\.workflow\.yaml includes itself/);
+    assert.match(errors.self, /^sub-workflow .*self\.workflow\.yaml has 1 error: node 'again' runs this very workflow: a workflow cannot include itself$/);
+    assert.match(errors['loop/again/there'], /loop\.workflow\.yaml includes itself/);
   });
 });
 
