@@ -89,6 +89,19 @@ export async function journey({ page, workspace, shots, log, served }) {
     }
   };
   const card = (frame, node, status) => frame.locator(`.card[data-node="${node}"]${status ? `[data-status="${status}"]` : ''}`);
+  /** In the page: how many code lenses of a file's editor say `source` (other groups show other files' lenses). */
+  const countLenses = ([name, source]) => {
+    const group = [...document.querySelectorAll('.editor-group-container')].find((g) => g.querySelector(`.tab.active[aria-label^="${name}"]`));
+    return group ? [...group.querySelectorAll('.codelens-decoration')].filter((e) => new RegExp(source).test(e.textContent ?? '')).length : -1;
+  };
+  const lensCount = (file, pattern) => page.evaluate(countLenses, [file, pattern.source]);
+  const lensesSaying = async (file, pattern, count, timeout = 15_000) => {
+    const deadline = Date.now() + timeout;
+    for (let seen = await lensCount(file, pattern); seen !== count; seen = await lensCount(file, pattern)) {
+      if (Date.now() > deadline) throw new Error(`${file}: ${seen} code lenses say ${pattern}, not ${count}`);
+      await page.waitForTimeout(100);
+    }
+  };
   const step = async (name, f) => {
     const t0 = Date.now();
     try {
@@ -490,21 +503,12 @@ export async function journey({ page, workspace, shots, log, served }) {
     await waitForStatus('Reload completed', 60_000);
     await dag.locator('[data-testid="run-header"][data-status="completed"]', { hasText: '2/2 nodes' }).waitFor();
     // The lenses above the nodes follow the resumed run to its end, as the panel does.
-    await page
-      .locator('.codelens-decoration', { hasText: /completed/ })
-      .first()
-      .waitFor({ timeout: 15_000 });
-    if ((await page.locator('.codelens-decoration', { hasText: /cancelled|pending/ }).count()) > 0)
+    await lensesSaying('reload.workflow.yaml', /completed/, 2);
+    if ((await lensCount('reload.workflow.yaml', /cancelled|pending/)) !== 0)
       throw new Error('a code lens still shows the run as it was before it was resumed');
   });
 
   await step('13-attached-to-a-served-engine', async () => {
-    const lensesSaying = (pattern, count) =>
-      page.waitForFunction(
-        ([source, n]) => [...document.querySelectorAll('.codelens-decoration')].filter((e) => new RegExp(source).test(e.textContent ?? '')).length === n,
-        [pattern.source, count],
-        { timeout: 15_000 },
-      );
     // Another person's client, on the same served engine.
     const script = async (path, body) => {
       const response = await fetch(`${served.url}${path}`, {
@@ -538,12 +542,12 @@ export async function journey({ page, workspace, shots, log, served }) {
     if (!(await dag.locator('.timeline-text', { hasText: 'run paused by ci-bot' }).count())) await dag.locator('[data-testid="toggle-bottom"]').click();
     await dag.locator('.timeline-text', { hasText: 'run paused by ci-bot' }).first().waitFor();
     // The lenses above the nodes follow the served run as the panel does.
-    await lensesSaying(/completed/, 1);
+    await lensesSaying('served.workflow.yaml', /completed/, 1);
     await shot('13a-paused-by-another-client');
     await palette('Maestro: Resume Run', 'Served');
     await waitForStatus('Served completed');
     await dag.locator('.timeline-text', { hasText: 'run resumed by ana' }).first().waitFor();
-    await lensesSaying(/completed/, 2);
+    await lensesSaying('served.workflow.yaml', /completed/, 2);
     await shot('13b-resumed-here');
     await palette('Maestro: Disconnect from Engine');
     await waitForStatus('local');
