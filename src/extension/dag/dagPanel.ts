@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import {
   DAG_PROTOCOL_VERSION,
-  DEFAULT_COLLAPSE_ABOVE,
   parseWebviewMessage,
   type DagGraph,
   type FirstState,
@@ -18,6 +17,7 @@ import type { WorkflowDocuments } from '../language/documents';
 import type { LiveValidation } from '../language/liveValidation';
 import type { RunActions } from '../runs/runActions';
 import type { RunEntry, RunManager } from '../runs/runManager';
+import { settingNumber } from '../settingValues';
 import { sameWorkflow } from '../workflowIdentity';
 import { liveEventsEveryMs } from '../../webview/state/bigGraph';
 import { graphMessage, pageGraphOf, type PageGraph } from '../../webview/graphPatch';
@@ -231,7 +231,7 @@ export class DagPanel implements vscode.Disposable {
       trusted: vscode.workspace.isTrusted,
       ...(selected ? { selected } : {}),
       ...(keptLayout ? { keptLayout } : {}),
-      collapseAbove: vscode.workspace.getConfiguration('maestro', this.uri).get<number>('dag.collapseAbove', DEFAULT_COLLAPSE_ABOVE),
+      collapseAbove: settingNumber('dag.collapseAbove', vscode.workspace.getConfiguration('maestro', this.uri).get('dag.collapseAbove')),
     };
   }
 

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { fromFileDiagnostic, toDiagnostic } from '../convert';
+import { settingNumber } from '../settingValues';
 import type { WorkspaceValidator } from './workspaceValidator';
 import { isWorkflowDocument, WORKFLOW_GLOB, type WorkflowDocuments } from './documents';
 
@@ -43,7 +44,7 @@ export class LiveValidation implements vscode.Disposable {
   }
 
   private get debounceMs(): number {
-    return vscode.workspace.getConfiguration('maestro').get<number>('validation.debounce', 150);
+    return settingNumber('validation.debounce', vscode.workspace.getConfiguration('maestro').get('validation.debounce'));
   }
 
   private schedule(doc: vscode.TextDocument): void {

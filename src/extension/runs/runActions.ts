@@ -3,6 +3,7 @@ import { canDeleteRun, canRetryFailedRun, canResumeRun, isActiveRun } from '../.
 import type { WorkflowDocuments } from '../language/documents';
 import type { EngineLink } from './engineConnection';
 import type { RunEntry, RunManager } from './runManager';
+import { settingNumber } from '../settingValues';
 import { isInWorkspace } from './startedRuns';
 
 /** Why an action was refused, so that whoever shows it can offer the way out. */
@@ -36,7 +37,7 @@ export class RunActions {
     requireTrust();
     const doc = await this.readyToRun(uri);
     const config = vscode.workspace.getConfiguration('maestro', uri);
-    const concurrency = config.get<number | null>('maxConcurrency') ?? undefined;
+    const concurrency = settingNumber('maxConcurrency', config.get('maxConcurrency')) ?? undefined;
     const { runId } = await this.engine.request('start', {
       workflowPath: doc.uri.fsPath,
       inputs,
@@ -131,5 +132,5 @@ function requireTrust(): void {
 }
 
 function killGraceMs(uri: vscode.Uri): number {
-  return Math.max(0, vscode.workspace.getConfiguration('maestro', uri).get<number>('killGracePeriod', 5)) * 1000;
+  return settingNumber('killGracePeriod', vscode.workspace.getConfiguration('maestro', uri).get('killGracePeriod')) * 1000;
 }

@@ -4,6 +4,7 @@ import type { WorkflowInsights } from '../../engine/insights/report';
 import type { EngineEvent, LogLine, RunListEntry, RunsRoot } from '../../engine/protocol';
 import { isActiveRun, isRunEvent } from '../../engine/runRules';
 import { applyEvent, catchUp, fromSnapshot, type RunState } from '../../engine/runState';
+import { settingNumber } from '../settingValues';
 import { sameWorkflow } from '../workflowIdentity';
 import type { EngineConnection, EngineLink } from './engineConnection';
 import { LiveRunMemory } from './liveRunMemory';
@@ -250,8 +251,8 @@ export class RunManager implements vscode.Disposable {
   /** With `maestro.runs.keep` set, deletes the workflow's oldest runs beyond it once one has ended. */
   private async keepRecentRuns(workflowPath: string): Promise<void> {
     if (!this.ownsRuns) return;
-    const keep = vscode.workspace.getConfiguration('maestro', vscode.Uri.file(workflowPath)).get<number | null>('runs.keep');
-    if (typeof keep !== 'number' || keep < 1) return;
+    const keep = settingNumber('runs.keep', vscode.workspace.getConfiguration('maestro', vscode.Uri.file(workflowPath)).get('runs.keep'));
+    if (keep === null) return;
     try {
       const { deleted } = await this.engine.request('pruneRuns', { keep, workflowPath });
       if (deleted.length) await this.reload();
