@@ -4,7 +4,7 @@
 // pipe after a few seconds, so that such a reader ends with the writer's text, and the test fails instead.
 import { strict as assert } from 'node:assert';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main';
@@ -126,12 +126,16 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string; err:
     assert.equal(readIndexedRuns(runs, join(dir, 'w.workflow.yaml')).total, 0);
   });
 
-  it("a workflow's run index that is a pipe: its insights say so", () => {
+  it("a workflow's run index and the catalog that are pipes are made again in their place", () => {
     const runs = join(dir, 'runs');
     const workflow = join(dir, 'w.workflow.yaml');
     mkdirSync(join(runs, '.insights'), { recursive: true });
-    pipe(indexPath(runs, workflow));
-    assert.throws(() => readIndexedRuns(runs, workflow), /it is a named pipe, not a file/);
+    const index = indexPath(runs, workflow);
+    const catalog = join(runs, '.insights', 'digested.tsv');
+    pipe(index);
+    pipe(catalog);
+    assert.equal(readIndexedRuns(runs, workflow).total, 0);
+    assert.ok(lstatSync(index).isFile() && lstatSync(catalog).isFile(), 'files now');
   });
 
   it('an outputs file a script made a pipe fails its node, and the run goes on to its end', async () => {

@@ -10,6 +10,7 @@ import type { EngineEvent } from '../../src/engine/protocol';
 import { writeFileAtomically } from '../../src/engine/run/io/atomicFile';
 import { indexPath, readIndexedRuns } from '../../src/engine/run/io/runIndex';
 import { RunWriter } from '../../src/engine/run/io/runWriter';
+import { listRuns, readLogText, readRun } from '../../src/engine/run/io/runStore';
 
 const RUN_ID = '20260101-000000-beef';
 
@@ -98,5 +99,33 @@ function plantedRun(runsDir: string, workflowPath: string): void {
     assert.equal(readFileSync(outside, 'utf8'), 'untouched\n');
     assert.match(readFileSync(join(run, 'events.jsonl'), 'utf8'), /"type":"node:started"/);
     assert.match(readFileSync(join(run, 'logs', 'a.log'), 'utf8'), /hello/);
+  });
+
+  it("a run's files linked to files outside are not read: nothing of those files shows, and the link is named", () => {
+    const secret = join(dir, 'id_rsa');
+    writeFileSync(secret, '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjE\n');
+    const runs = join(dir, 'runs');
+    plantedRun(runs, join(dir, 'w.workflow.yaml'));
+    const run = join(runs, RUN_ID);
+    symlinkSync(secret, join(run, 'run.json'));
+    mkdirSync(join(run, 'logs'));
+    symlinkSync(secret, join(run, 'logs', 'a.log'));
+    const read = readRun(runs, RUN_ID);
+    assert.match(read.recordRebuilt ?? '', /run\.json is unreadable \(it is a link, /);
+    assert.doesNotMatch(JSON.stringify(read), /OPENSSH|BEGIN|b3Bl/);
+    assert.equal(read.record.status, 'completed', 'the run is read from its event log instead');
+    assert.equal(readLogText(runs, RUN_ID, 'a'), '');
+    assert.deepEqual(
+      listRuns(runs).map((r) => r.runId),
+      [RUN_ID],
+    );
+
+    rmSync(join(run, 'run.json'));
+    rmSync(join(run, 'events.jsonl'));
+    symlinkSync(secret, join(run, 'events.jsonl'));
+    assert.throws(
+      () => readRun(runs, RUN_ID),
+      (e: Error) => /events\.jsonl cannot be read: it is a link/.test(e.message) && !/OPENSSH|b3Bl/.test(e.message),
+    );
   });
 });

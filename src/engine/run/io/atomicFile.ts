@@ -13,6 +13,8 @@ const TRUNCATE = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | NO
 /** Opens a file of a runs folder to write, creating it; a link in its place is replaced by the file. */
 export function openToWrite(path: string, mode: 'append' | 'truncate'): number {
   const flags = mode === 'append' ? APPEND : TRUNCATE;
+  // Without O_NOFOLLOW (Windows) the link is looked for before the file is opened.
+  if (NOFOLLOW === 0 && isLink(path)) unlinkSync(path);
   try {
     return openSync(path, flags, 0o666);
   } catch (e) {

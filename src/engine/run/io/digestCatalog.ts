@@ -3,10 +3,10 @@
 // that still need a digest, and count a workflow's runs from it, without opening every run's folder. A run that
 // ended without anything to digest is kept with no key, so that it is not read again. The process that read it
 // keeps it, and later reads only the lines appended since.
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { appendToFile, writeFileAtomically } from './atomicFile';
-import { completeLength, textAfter } from './tailLines';
+import { remadeLength, textAfter } from './tailLines';
 
 export const INSIGHTS_DIR = '.insights';
 const CATALOG = 'digested.tsv';
@@ -95,11 +95,12 @@ const kept = new Map<string, { ino: number; length: number; catalog: Catalog }>(
 /** The catalog, or undefined when there is none yet. A line being written (no newline yet) is left for later. */
 export function readCatalog(runsDir: string): Catalog | undefined {
   const path = catalogPath(runsDir);
-  if (!existsSync(path)) {
+  const complete = remadeLength(path);
+  if (!complete) {
     kept.delete(path);
     return undefined;
   }
-  const { ino, length } = completeLength(path);
+  const { ino, length } = complete;
   let k = kept.get(path);
   if (!k || k.ino !== ino || length < k.length) k = { ino, length: 0, catalog: new Catalog() };
   if (length > k.length) {

@@ -7,7 +7,7 @@
 import type { RunStatus } from '../../protocol';
 import { CELL_WIDTH, type RunGraph, type TableRow } from '../../insights/table';
 import { graphId } from '../../insights/indexLine';
-import { readRegularBytes } from '../../regularFile';
+import { readRunBytes } from './runFiles';
 import { writeFileAtomically } from './atomicFile';
 
 const VERSION = 1;
@@ -98,7 +98,7 @@ export function loadSnapshot(
 ): Snapshot | undefined {
   let bytes: Buffer;
   try {
-    bytes = readRegularBytes(path);
+    bytes = readRunBytes(path);
   } catch {
     return undefined;
   }

@@ -4,7 +4,7 @@
 import { unpackIndexLine, RUN_LINE } from '../../insights/indexLine';
 import type { RunGraph, TableRow } from '../../insights/table';
 import { loadSnapshot, saveSnapshot } from './indexSnapshot';
-import { completeLength, linesAfter, linesFromEnd } from './tailLines';
+import { linesAfter, linesFromEnd, remadeLength } from './tailLines';
 
 interface Kept {
   ino: number;
@@ -56,7 +56,9 @@ function withAppended(path: string, k: Kept, workflowPath: string, graphs: Map<s
 
 /** The newest `count` distinct runs of the index, oldest first; undefined when a line is damaged. */
 export function newestRuns(path: string, workflowPath: string, graphs: Map<string, RunGraph>, count: number): TableRow[] | undefined {
-  const { length, ino } = completeLength(path);
+  const complete = remadeLength(path);
+  if (!complete) return undefined;
+  const { length, ino } = complete;
   let k: Kept | false | undefined = kept.get(path);
   if (k && (k.ino !== ino || length < k.length || (!k.whole && k.rows.length < count))) k = undefined;
   if (k && length > k.length) k = withAppended(path, k, workflowPath, graphs, Math.max(count, k.rows.length));

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { digestRun, packDigest, unpackDigest, type RunDigest } from '../../insights/digest';
 import { packGraph, packIndexLine, RUN_LINE, unpackGraph } from '../../insights/indexLine';
 import { GraphPool, tableOfRows, type RunGraph, type RunTable, type TableRow } from '../../insights/table';
-import { readRegularText } from '../../regularFile';
+import { readRemadeText, readRunText } from './runFiles';
 import { appendToFile, writeFileAtomically } from './atomicFile';
 import { addToCatalog, Catalog, forgetReadCatalogs, INSIGHTS_DIR, readCatalog, writeCatalog } from './digestCatalog';
 import { folderTime, keepListing, unchangedListing } from './runListing';
@@ -27,8 +27,7 @@ const graphsPath = (runsDir: string, key: string) => join(runsDir, INSIGHTS_DIR,
 function readGraphs(runsDir: string, key: string): Map<string, RunGraph> {
   const path = graphsPath(runsDir, key);
   const out = new Map<string, RunGraph>();
-  if (!existsSync(path)) return out;
-  for (const line of readRegularText(path).split('\n')) {
+  for (const line of (readRemadeText(path) ?? '').split('\n')) {
     const g = line ? unpackGraph(line) : undefined;
     if (g) out.set(g.id, g.graph);
   }
@@ -55,13 +54,12 @@ export function recordDigest(runsDir: string, digest: RunDigest): void {
  * `running` for a run that has not ended, undefined for one with nothing to digest. */
 function summaryOf(runsDir: string, runId: string): RunDigest | 'running' | undefined {
   const path = join(runsDir, runId, SUMMARY);
-  if (existsSync(path)) {
-    const kept = unpackDigest(readRegularText(path));
-    if (kept) return kept;
-  }
+  const summary = readRemadeText(path);
+  const kept = summary === undefined ? undefined : unpackDigest(summary);
+  if (kept) return kept;
   try {
     // A run still going (or left interrupted) has no digest yet: its record says so without reading its events.
-    if (parseRunRecord(readRegularText(join(runsDir, runId, 'run.json'))).status === 'running') return 'running';
+    if (parseRunRecord(readRunText(join(runsDir, runId, 'run.json'))).status === 'running') return 'running';
   } catch {
     // No readable run.json: the events decide.
   }
@@ -189,7 +187,7 @@ export function compactIndexes(runsDir: string): void {
     const path = join(folder, name);
     // Each run once, as it last ended (a resumed run has a line per end), in the order it last ended.
     const last = new Map<string, string>();
-    for (const line of readRegularText(path).split('\n')) {
+    for (const line of (readRemadeText(path) ?? '').split('\n')) {
       const runId = RUN_LINE.exec(line)?.[2];
       if (runId === undefined || !present.has(runId)) continue;
       last.delete(runId);

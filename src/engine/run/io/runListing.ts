@@ -4,7 +4,7 @@
 // has been still for a while, so that a file system with coarse times cannot hide a change in the same tick.
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { readRegularText } from '../../regularFile';
+import { readRunText } from './runFiles';
 import { writeFileAtomically } from './atomicFile';
 import { INSIGHTS_DIR } from './digestCatalog';
 
@@ -26,7 +26,7 @@ export function unchangedListing(runsDir: string, mtimeMs: number | undefined): 
   const path = join(runsDir, INSIGHTS_DIR, LISTING);
   if (mtimeMs === undefined || !existsSync(path)) return undefined;
   try {
-    const kept = JSON.parse(readRegularText(path)) as Partial<Listing>;
+    const kept = JSON.parse(readRunText(path)) as Partial<Listing>;
     const running = kept.running;
     if (kept.mtimeMs !== mtimeMs || !Array.isArray(running) || !running.every((r) => typeof r === 'string')) return undefined;
     return { mtimeMs, running };

@@ -2,7 +2,7 @@ import { closeSync, readSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { LogChunk } from '../../protocol';
-import { openRegularFile } from '../../regularFile';
+import { openRunFile } from './runFiles';
 
 const UNSAFE_IN_FILE_NAMES = /[^A-Za-z0-9_.=,[\]-]/g;
 
@@ -26,7 +26,7 @@ export function readLog(dir: string, instanceId: string, o: { offset?: number; t
   let fd: number;
   let size: number;
   try {
-    ({ fd, size } = openRegularFile(join(dir, 'logs', logFileName(instanceId))));
+    ({ fd, size } = openRunFile(join(dir, 'logs', logFileName(instanceId))));
   } catch {
     return { text: '', offset: 0, end: 0, size: 0 };
   }

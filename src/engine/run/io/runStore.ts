@@ -6,7 +6,8 @@ import { readLog } from './runLogs';
 import type { LogChunk } from '../../protocol';
 import type { Scalar } from '../../model';
 import { currentPlatform } from '../../platform';
-import { openRegularFile, readRegularText, UnreadableFileError } from '../../regularFile';
+import { UnreadableFileError } from '../../regularFile';
+import { openRunFile, readRunText } from './runFiles';
 
 export interface RunRecord {
   runId: string;
@@ -93,7 +94,7 @@ function readEvents(dir: string): { events: EngineEvent[]; skippedLines: number 
   if (!existsSync(path)) return { events, skippedLines };
   let text: string;
   try {
-    text = readRegularText(path);
+    text = readRunText(path);
   } catch (e) {
     if (e instanceof UnreadableFileError) throw new RunReadError(`${path} cannot be read: ${e.message}`);
     throw e;
@@ -127,7 +128,7 @@ function edgeEvents(dir: string): EngineEvent[] {
   let fd: number;
   let size: number;
   try {
-    ({ fd, size } = openRegularFile(path));
+    ({ fd, size } = openRunFile(path));
   } catch {
     return [];
   }
@@ -169,7 +170,7 @@ function parseEventLine(line: string): EngineEvent | undefined {
 function readRecord(dir: string, runId: string, events?: readonly EngineEvent[]): { record: RunRecord; rebuilt?: string } {
   let damage: string;
   try {
-    return { record: parseRunRecord(readRegularText(join(dir, 'run.json'))) };
+    return { record: parseRunRecord(readRunText(join(dir, 'run.json'))) };
   } catch (e) {
     damage = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : `unreadable (${(e as Error).message})`;
   }

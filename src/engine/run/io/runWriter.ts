@@ -2,7 +2,7 @@ import { closeSync, mkdirSync, readSync, statSync, writeSync } from 'node:fs';
 import { appendToFile, openToWrite, writeFileAtomically } from './atomicFile';
 import { join, resolve } from 'node:path';
 import type { EngineEvent, LogLine } from '../../protocol';
-import { openRegularFile } from '../../regularFile';
+import { openRunFile } from './runFiles';
 import { logFileName } from './runLogs';
 import type { RunRecord } from './runStore';
 
@@ -14,7 +14,7 @@ function endsTorn(path: string): boolean {
   let fd: number | undefined;
   try {
     let size: number;
-    ({ fd, size } = openRegularFile(path));
+    ({ fd, size } = openRunFile(path));
     if (size === 0) return false;
     const last = Buffer.alloc(1);
     readSync(fd, last, 0, 1, size - 1);

@@ -2,13 +2,13 @@
 // what comes before them), and the lines appended after a known length. A last line without its newline is being
 // written: it is left for a later read.
 import { closeSync, readSync } from 'node:fs';
-import { openRegularFile } from '../../regularFile';
+import { isMissingOrForeign, openRunFile } from './runFiles';
 
 const NEWLINE = 0x0a;
 
 /** The length of the file up to and including its last newline (0 when it has none), and its inode. */
 export function completeLength(path: string): { length: number; ino: number } {
-  const { fd, size, ino } = openRegularFile(path);
+  const { fd, size, ino } = openRunFile(path);
   try {
     const chunk = Buffer.allocUnsafe(4096);
     for (let end = size; end > 0;) {
@@ -24,10 +24,20 @@ export function completeLength(path: string): { length: number; ino: number } {
   }
 }
 
+/** completeLength of a file the engine can make again, or undefined when it is missing or not a file of its own. */
+export function remadeLength(path: string): { length: number; ino: number } | undefined {
+  try {
+    return completeLength(path);
+  } catch (e) {
+    if (isMissingOrForeign(e)) return undefined;
+    throw e;
+  }
+}
+
 /** The lines of the file's first `length` bytes, last first, empty ones left out. A newline byte never occurs inside
  * a UTF-8 character, so the chunks are cut at newlines before they are decoded. */
 export function* linesFromEnd(path: string, length: number, chunkBytes = 1 << 20): Generator<string> {
-  const { fd } = openRegularFile(path);
+  const { fd } = openRunFile(path);
   try {
     let position = length;
     let carry = Buffer.alloc(0);
@@ -60,7 +70,7 @@ export function linesAfter(path: string, from: number): { lines: string[]; end: 
 
 /** The text of the complete lines between byte `from` and the file's end (without the last newline), and where it ends. */
 export function textAfter(path: string, from: number): { text: string; end: number } {
-  const { fd, size } = openRegularFile(path);
+  const { fd, size } = openRunFile(path);
   try {
     if (size <= from) return { text: '', end: from };
     const bytes = Buffer.allocUnsafe(size - from);
