@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import { buildWorkflow, type InputSpec } from './model';
 import { readRegularText } from './regularFile';
 import { parseWorkflowText } from './validation/document';
@@ -9,11 +9,19 @@ import { validateWorkflow, type ValidationResult } from './validation/validate';
 /** A sub-workflow larger than this is not read to check `with:` (it is read when it runs). */
 export const MAX_SUB_WORKFLOW_BYTES = 256 * 1024;
 const MAX_CACHED = 64;
-/** Inputs of sub-workflows by path, kept while the file's size and time stay the same: validation runs per keystroke. */
-const inputsCache = new Map<string, { mtimeMs: number; size: number; inputs: Record<string, InputSpec> | undefined }>();
 
-/** The inputs a workflow file declares; undefined when it is not a regular file of a bounded size that parses. */
-export function declaredInputs(path: string): Record<string, InputSpec> | undefined {
+interface SubWorkflowFile {
+  /** Its inputs; undefined when it does not parse as a workflow. */
+  inputs: Record<string, InputSpec> | undefined;
+  /** The sub-workflows it runs in turn, as absolute paths. */
+  runs: string[];
+}
+
+/** Sub-workflow files read, kept while their size and time stay the same: validation runs per keystroke. */
+const subWorkflowCache = new Map<string, { mtimeMs: number; size: number; file: SubWorkflowFile | undefined }>();
+
+/** What validation needs of a sub-workflow file; undefined when it is not a regular file of a bounded size. */
+function readSubWorkflow(path: string): SubWorkflowFile | undefined {
   let stat;
   try {
     stat = statSync(path);
@@ -22,28 +30,66 @@ export function declaredInputs(path: string): Record<string, InputSpec> | undefi
   }
   // A FIFO or a device would block the read, a huge file would take long: neither is read.
   if (!stat.isFile() || stat.size > MAX_SUB_WORKFLOW_BYTES) return undefined;
-  const hit = inputsCache.get(path);
-  if (hit && hit.mtimeMs === stat.mtimeMs && hit.size === stat.size) return hit.inputs;
-  let inputs: Record<string, InputSpec> | undefined;
+  const hit = subWorkflowCache.get(path);
+  if (hit && hit.mtimeMs === stat.mtimeMs && hit.size === stat.size) return hit.file;
+  let file: SubWorkflowFile | undefined;
   try {
     const parsed = parseWorkflowText(readRegularText(path, MAX_SUB_WORKFLOW_BYTES));
-    inputs = parsed.value === undefined ? undefined : buildWorkflow(parsed.value).inputs;
+    const workflow = parsed.value === undefined ? undefined : buildWorkflow(parsed.value);
+    const folder = dirname(path);
+    const runs = (workflow?.nodes ?? []).flatMap((n) => (n.workflow === undefined ? [] : [resolve(folder, n.workflow)]));
+    file = { inputs: workflow?.inputs, runs };
   } catch {
-    inputs = undefined;
+    file = undefined;
   }
-  if (inputsCache.size >= MAX_CACHED) inputsCache.delete(inputsCache.keys().next().value!);
-  inputsCache.set(path, { mtimeMs: stat.mtimeMs, size: stat.size, inputs });
-  return inputs;
+  if (subWorkflowCache.size >= MAX_CACHED) subWorkflowCache.delete(subWorkflowCache.keys().next().value!);
+  subWorkflowCache.set(path, { mtimeMs: stat.mtimeMs, size: stat.size, file });
+  return file;
+}
+
+/** The inputs a workflow file declares; undefined when it is not a regular file of a bounded size that parses. */
+export const declaredInputs = (path: string): Record<string, InputSpec> | undefined => readSubWorkflow(path)?.inputs;
+
+/** The most sub-workflow files followed to find one that runs the file validated again. */
+const MAX_FILES_FOLLOWED = MAX_CACHED;
+
+/**
+ * The files by which running `start` comes back to `target`, `start` first (its own file last, which runs `target`);
+ * undefined when it does not within the files followed.
+ */
+export function pathBack(start: string, target: string): string[] | undefined {
+  const cameFrom = new Map<string, string | undefined>([[start, undefined]]);
+  const queue = [start];
+  for (let i = 0; i < queue.length && i < MAX_FILES_FOLLOWED; i++) {
+    const file = queue[i];
+    for (const next of readSubWorkflow(file)?.runs ?? []) {
+      if (next === target) {
+        const chain = [file];
+        for (let back = cameFrom.get(file); back !== undefined; back = cameFrom.get(back)) chain.unshift(back);
+        return chain;
+      }
+      if (cameFrom.has(next)) continue;
+      cameFrom.set(next, file);
+      queue.push(next);
+    }
+  }
+  return undefined;
 }
 
 /**
  * What validation may look up beside a workflow file: whether sub-workflows exist, the inputs they declare, and
- * whether one is the file itself.
+ * whether one is the file itself or runs it again.
  */
 export function filesBeside(file: string): SemanticOptions {
-  const folder = dirname(resolve(file));
+  const self = resolve(file);
+  const folder = dirname(self);
   const at = (p: string) => (isAbsolute(p) ? p : resolve(folder, p));
-  return { fileExists: (p) => existsSync(at(p)), workflowInputs: (p) => declaredInputs(at(p)), isThisFile: (p) => at(p) === resolve(file) };
+  const named = (p: string) => (dirname(p) === folder ? basename(p) : relative(folder, p) || p);
+  return {
+    fileExists: (p) => existsSync(at(p)),
+    workflowInputs: (p) => declaredInputs(at(p)),
+    runsThisFileAgain: (p) => (at(p) === self ? [] : pathBack(at(p), self)?.map(named)),
+  };
 }
 
 /** Validates a workflow file on disk, resolving sub-workflow paths against its folder. */

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, readFileSync, symlinkSync, unlinkSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as vscodeTypes from 'vscode';
 import { parseFileUri } from '../../src/extension/dag/dagPanels';
@@ -97,6 +97,29 @@ export function registerSuites({ vscode, api, workspace }: IntegrationContext): 
       await vscode.workspace.applyEdit(fix.edit);
       await until(() => codes(doc.uri).length === 0);
       await vscode.commands.executeCommand('workbench.action.files.revert');
+    });
+
+    it('validates an open workflow again when a sub-workflow it runs comes, and names a loop back to it', async () => {
+      const sub = file('loop-b.workflow.yaml');
+      const text = (...nodes: string[]) => ['version: 1', 'name: Loop', 'nodes:', ...nodes, ''].join('\n');
+      writeFileSync(file('loop-a.workflow.yaml').fsPath, text('  b: { workflow: ./loop-b.workflow.yaml }'));
+      try {
+        const doc = await open('loop-a.workflow.yaml');
+        await until(() => codes(doc.uri).includes('missing-workflow'));
+        writeFileSync(sub.fsPath, text('  back: { workflow: ./loop-a.workflow.yaml }'));
+        await until(() => codes(doc.uri).includes('recursive-workflow'));
+        const [problem] = vscode.languages.getDiagnostics(doc.uri);
+        assert.equal(
+          problem.message,
+          "node 'b' runs loop-b.workflow.yaml, which runs this workflow again (loop-b.workflow.yaml → this file): a workflow cannot include itself",
+        );
+        writeFileSync(sub.fsPath, text('  back: { run: "true" }'));
+        await until(() => codes(doc.uri).length === 0);
+        await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      } finally {
+        rmSync(sub.fsPath, { force: true });
+        rmSync(file('loop-a.workflow.yaml').fsPath, { force: true });
+      }
     });
 
     it('completes node ids in needs without the node itself or cycle-makers', async () => {

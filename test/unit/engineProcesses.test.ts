@@ -9,6 +9,7 @@ import { alive, pidIn, readyHelpers, reaped, until } from './processes';
 import { listRuns, readLogText, readRun } from '../../src/engine/run/io/runStore';
 import type { EngineEvent } from '../../src/engine/protocol';
 import { yaml } from './helpers';
+import { MAX_SUB_WORKFLOW_BYTES } from '../../src/engine/validateFile';
 
 for (const mode of ['started by the engine', 'started by a spawn helper'] as const)
   describe(`engine with real processes, ${mode}`, () => {
@@ -371,10 +372,14 @@ describe('sub-workflows', () => {
 
   it('fails the node when the sub-run fails, is invalid, or includes itself', async () => {
     writeFileSync(join(dir, 'broken.workflow.yaml'), yaml('version: 1', 'name: Broken', 'nodes:', '  a: { run: exit 1 }'));
-    // Validation finds a file that includes itself; one that does so through another is found as it runs.
+    // Validation finds a file that includes itself, directly or through another; through a file too large for
+    // validation to read (both files, each being the other's sub-workflow), the loop is found as it runs.
     writeFileSync(join(dir, 'self.workflow.yaml'), yaml('version: 1', 'name: Self', 'nodes:', '  again: { workflow: ./self.workflow.yaml }'));
     writeFileSync(join(dir, 'loop.workflow.yaml'), yaml('version: 1', 'name: Loop', 'nodes:', '  again: { workflow: ./back.workflow.yaml }'));
     writeFileSync(join(dir, 'back.workflow.yaml'), yaml('version: 1', 'name: Back', 'nodes:', '  there: { workflow: ./loop.workflow.yaml }'));
+    const padding = `# ${'-'.repeat(100)}\n`.repeat(Math.ceil(MAX_SUB_WORKFLOW_BYTES / 100));
+    writeFileSync(join(dir, 'far.workflow.yaml'), padding + yaml('version: 1', 'name: Far', 'nodes:', '  again: { workflow: ./big.workflow.yaml }'));
+    writeFileSync(join(dir, 'big.workflow.yaml'), padding + yaml('version: 1', 'name: Big', 'nodes:', '  there: { workflow: ./far.workflow.yaml }'));
     const main = join(dir, 'main.workflow.yaml');
     writeFileSync(
       main,
@@ -385,6 +390,7 @@ describe('sub-workflows', () => {
         '  broken: { workflow: ./broken.workflow.yaml }',
         '  self: { workflow: ./self.workflow.yaml }',
         '  loop: { workflow: ./loop.workflow.yaml }',
+        '  far: { workflow: ./far.workflow.yaml }',
       ),
     );
     const events: EngineEvent[] = [];
@@ -396,7 +402,8 @@ describe('sub-workflows', () => {
     );
     assert.equal(errors.broken, 'the sub-workflow Broken failed');
     assert.match(errors.self, /^sub-workflow .*self\.workflow\.yaml has 1 error: node 'again' runs this very workflow: a workflow cannot include itself$/);
-    assert.match(errors['loop/again/there'], /loop\.workflow\.yaml includes itself/);
+    assert.match(errors.loop, /^sub-workflow .*loop\.workflow\.yaml has 1 error: node 'again' runs back\.workflow\.yaml, which runs this workflow again/);
+    assert.match(errors['far/again/there'], /far\.workflow\.yaml includes itself/);
   });
 });
 

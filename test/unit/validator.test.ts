@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validateWorkflow } from '../../src/engine/validation/validate';
 import { filesBeside } from '../../src/engine/validateFile';
@@ -249,6 +250,51 @@ describe('validator', () => {
       [['recursive-workflow', 4, './w.workflow.yaml']],
     );
     assert.equal(found[0].message, "node 'again' runs this very workflow: a workflow cannot include itself");
+  });
+
+  it('refuses a sub-workflow that runs the file again through others, naming the files', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'maestro-loop-'));
+    try {
+      mkdirSync(join(dir, 'more'));
+      const file = (name: string, ...nodes: string[]) => writeFileSync(join(dir, name), yaml(...header, 'nodes:', ...nodes));
+      file('b.workflow.yaml', '  x: { run: "true" }', '  c: { workflow: ./more/c.workflow.yaml }');
+      file('more/c.workflow.yaml', '  back: { workflow: ../a.workflow.yaml }');
+      file('d.workflow.yaml', '  e: { workflow: ./b.workflow.yaml }', '  f: { workflow: ./d.workflow.yaml }');
+      const a = join(dir, 'a.workflow.yaml');
+      const text = yaml(
+        ...header,
+        'nodes:',
+        '  b: { workflow: ./b.workflow.yaml }',
+        '  d: { workflow: d.workflow.yaml }',
+        '  c: { workflow: more/c.workflow.yaml }',
+      );
+      const found = diagnose(text, filesBeside(a));
+      assert.deepEqual(
+        found.map((d) => [d.code, d.line, d.message]),
+        [
+          [
+            'recursive-workflow',
+            4,
+            "node 'b' runs b.workflow.yaml, which runs this workflow again (b.workflow.yaml → more/c.workflow.yaml → this file): a workflow cannot include itself",
+          ],
+          [
+            'recursive-workflow',
+            5,
+            "node 'd' runs d.workflow.yaml, which runs this workflow again (d.workflow.yaml → b.workflow.yaml → more/c.workflow.yaml → this file): a workflow cannot include itself",
+          ],
+          [
+            'recursive-workflow',
+            6,
+            "node 'c' runs more/c.workflow.yaml, which runs this workflow again (more/c.workflow.yaml → this file): a workflow cannot include itself",
+          ],
+        ],
+      );
+      // Mended on disk, the loop is gone at the next validation (d's own loop is d's to report).
+      file('more/c.workflow.yaml', '  back: { run: "true" }');
+      assert.deepEqual(diagnose(text, filesBeside(a)), []);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('bounds a matrix, on its key, and gives each instance its own id', () => {

@@ -32,6 +32,11 @@ export class WorkflowDocuments {
     return nodeAt(this.index(doc), doc.offsetAt(position))?.id;
   }
 
+  /** Whether the document's last validation found nodes that run sub-workflows. */
+  runsSubWorkflows(doc: vscode.TextDocument): boolean {
+    return this.cache.get(doc.uri.toString())?.index.result.workflow.nodes.some((n) => n.workflow !== undefined) === true;
+  }
+
   private optionsFor(uri: vscode.Uri) {
     return uri.scheme === 'file' ? filesBeside(uri.fsPath) : {};
   }

@@ -33,11 +33,12 @@ export class LiveValidation implements vscode.Disposable {
     const watcher = vscode.workspace.createFileSystemWatcher(WORKFLOW_GLOB);
     this.disposables.push(
       watcher,
-      watcher.onDidCreate((u) => void this.validateFile(u)),
-      watcher.onDidChange((u) => void this.validateFile(u)),
+      watcher.onDidCreate((u) => this.fileChanged(u)),
+      watcher.onDidChange((u) => this.fileChanged(u)),
       watcher.onDidDelete((u) => {
         this.collection.delete(u);
         this.changed.fire(u);
+        this.revalidateIncluders(u);
       }),
     );
     for (const d of vscode.workspace.textDocuments) this.validateNow(d);
@@ -68,6 +69,23 @@ export class LiveValidation implements vscode.Disposable {
       index.result.diagnostics.map((d) => toDiagnostic(doc, d)),
     );
     this.changed.fire(doc.uri);
+  }
+
+  private fileChanged(uri: vscode.Uri): void {
+    void this.validateFile(uri);
+    this.revalidateIncluders(uri);
+  }
+
+  /**
+   * A workflow file on disk changed, came or went: the open workflows that run sub-workflows are validated again,
+   * since what they say of them (that one exists, its inputs, a loop back) may have changed.
+   */
+  private revalidateIncluders(changed: vscode.Uri): void {
+    for (const doc of vscode.workspace.textDocuments) {
+      if (doc.uri.toString() === changed.toString() || !isWorkflowDocument(doc) || !this.documents.runsSubWorkflows(doc)) continue;
+      this.documents.forget(doc.uri);
+      this.validateNow(doc);
+    }
   }
 
   /** Validates a file nobody has open, from disk, in the validation worker. */

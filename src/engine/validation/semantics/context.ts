@@ -10,8 +10,12 @@ export interface SemanticOptions {
   fileExists?: (relativePath: string) => boolean;
   /** The inputs a sub-workflow declares, or undefined when its file cannot be read as a workflow; `with:` is checked only when given. */
   workflowInputs?: (relativePath: string) => Record<string, InputSpec> | undefined;
-  /** Whether a path names the workflow's own file; a sub-workflow that is the file itself is checked only when given. */
-  isThisFile?: (relativePath: string) => boolean;
+  /**
+   * Whether running a sub-workflow comes back to the workflow's own file: `[]` when it is the file itself, else the
+   * files by which it does (the sub-workflow's first), as they are to be named; undefined when it does not. A
+   * workflow that includes itself is checked only when given.
+   */
+  runsThisFileAgain?: (relativePath: string) => readonly string[] | undefined;
 }
 
 export interface SemanticContext {

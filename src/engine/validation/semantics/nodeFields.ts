@@ -108,15 +108,16 @@ export function checkArtifacts(ctx: SemanticContext): void {
 
 /** Sub-workflows: the file exists, and `with:` gives the inputs it declares, of the right types. */
 export function checkSubWorkflows(ctx: SemanticContext): void {
-  const { fileExists, workflowInputs, isThisFile } = ctx.options;
+  const { fileExists, workflowInputs, runsThisFileAgain } = ctx.options;
   for (const node of ctx.workflow.nodes) {
     if (node.workflow === undefined) continue;
-    if (isThisFile?.(node.workflow)) {
+    const loop = runsThisFileAgain?.(node.workflow);
+    if (loop) {
       ctx.report({
         span: ctx.spanAt(['nodes', node.id, 'workflow']),
         severity: 'error',
         code: 'recursive-workflow',
-        message: `node '${node.id}' runs this very workflow: a workflow cannot include itself`,
+        message: recursionMessage(node.id, loop),
       });
       continue;
     }
@@ -132,6 +133,11 @@ export function checkSubWorkflows(ctx: SemanticContext): void {
     const inputs = workflowInputs?.(node.workflow);
     if (inputs) checkWith(ctx, node, inputs);
   }
+}
+
+function recursionMessage(nodeId: string, loop: readonly string[]): string {
+  if (!loop.length) return `node '${nodeId}' runs this very workflow: a workflow cannot include itself`;
+  return `node '${nodeId}' runs ${loop[0]}, which runs this workflow again (${[...loop, 'this file'].join(' → ')}): a workflow cannot include itself`;
 }
 
 function checkWith(ctx: SemanticContext, node: NodeSpec, inputs: Record<string, InputSpec>): void {
