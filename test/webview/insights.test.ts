@@ -74,6 +74,25 @@ describe('Insights view (Chromium)', function () {
     await page.close();
   });
 
+  it('beside the editor, a table wider than the panel scrolls sideways under its node column', async () => {
+    const page = await openPanel(chromium.browser(), chromium.harness(), 'dark', { width: 420, height: 900 }, '/insights');
+    await send(page, { type: 'report', workflowName: 'CI', range: 100, insights: insightsOf(60, 100) });
+    const table = page.locator('[data-testid="nodes-table"]');
+    await table.locator('tbody tr').first().waitFor();
+    assert.ok(await table.evaluate((t) => t.scrollWidth > t.clientWidth), 'wider than the panel');
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'the page itself does not scroll sideways');
+    const nodeCell = table.locator('tbody tr td').first();
+    const before = (await nodeCell.boundingBox())!;
+    await table.evaluate((t) => (t.scrollLeft = t.scrollWidth));
+    const after = (await nodeCell.boundingBox())!;
+    assert.ok(await table.evaluate((t) => t.scrollLeft > 0), 'scrolled');
+    assert.equal(after.x, before.x, 'the node column stays where it was');
+    const sparkline = table.locator('tbody tr').first().locator('td').last();
+    const box = (await sparkline.boundingBox())!;
+    assert.ok(box.x + box.width <= 420, 'the last column came into view');
+    await page.close();
+  });
+
   it('says so when there are no runs yet', async () => {
     const page = await openPanel(chromium.browser(), chromium.harness(), 'dark', { width: 520, height: 600 }, '/insights');
     await send(page, { type: 'report', workflowName: 'CI', range: 100, insights: insightsOf(0, 100) });
