@@ -88,6 +88,28 @@ describe('Argo Workflows import', () => {
     assert.equal(d.run, 'print("item ${{ matrix.item }}")\n');
   });
 
+  it('lists a task named twice in dependencies or depends once', async () => {
+    const task = (name: string, extra: string) => `          - { name: ${name}, template: t${extra} }\n`;
+    const text = (
+      await importWorkflow(
+        'apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: { name: twice }\nspec:\n  entrypoint: main\n  templates:\n    - name: main\n      dag:\n        tasks:\n' +
+          task('a', '') +
+          task('b', ', dependencies: [a, a]') +
+          task('c', ", depends: 'a && a.Succeeded'") +
+          '    - { name: t, container: { image: alpine, command: ["true"] } }\n',
+        'twice.yaml',
+      )
+    ).text;
+    assert.deepEqual(
+      specOf(text).nodes.map((n) => n.needs),
+      [[], ['a'], ['a']],
+    );
+    assert.deepEqual(
+      validateWorkflow(text).diagnostics.filter((d) => d.severity === 'error'),
+      [],
+    );
+  });
+
   it('refuses a steps template, naming it and its line', async () => {
     const steps =
       'apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: { name: s }\nspec:\n  entrypoint: main\n  templates:\n    - name: main\n      steps: [[{ name: a, template: t }]]\n';

@@ -119,6 +119,14 @@ describe('GitHub Actions import', () => {
     });
   });
 
+  it('lists a job named twice in needs once', async () => {
+    const text = (
+      await importWorkflow('on: push\njobs:\n  a: { runs-on: x, steps: [run: "true"] }\n  b: { runs-on: x, needs: [a, a], steps: [run: "true"] }\n', 'ci.yml')
+    ).text;
+    assert.deepEqual(specOf(text).nodes[1].needs, ['a']);
+    assert.deepEqual(codes(text), []);
+  });
+
   it('keeps a reusable workflow call visible as a node that fails until it is replaced', async () => {
     const { text } = await importWorkflow('on: push\njobs:\n  call:\n    uses: org/repo/.github/workflows/build.yml@main\n', 'ci.yml');
     const call = specOf(text).nodes[0];

@@ -15,7 +15,15 @@ function groupOf(term: string): { task: string; results: string[] } | undefined 
 
 const same = (a: string[], b: string[]) => a.length === b.length && a.every((x) => b.includes(x));
 
-export function dependsToNeeds(task: Json, ids: Map<string, string>): { needs: string[]; status?: string; problem?: string } {
+type Needs = { needs: string[]; status?: string; problem?: string };
+
+/** The needs of a task, each once (Argo takes `dependencies: [a, a]` and `a && a`; our needs list a node once). */
+export function dependsToNeeds(task: Json, ids: Map<string, string>): Needs {
+  const found = neededTasks(task, ids);
+  return { ...found, needs: [...new Set(found.needs)] };
+}
+
+function neededTasks(task: Json, ids: Map<string, string>): Needs {
   const idOf = (name: string) => ids.get(name) ?? name;
   if (Array.isArray(task.dependencies)) return { needs: task.dependencies.map((d) => idOf(String(d))) };
   if (typeof task.depends !== 'string') return { needs: [] };

@@ -137,7 +137,8 @@ function reusableJob(id: string, job: Json, line: number, ctx: Context): NodeDoc
   return { ...(job.needs ? { needs: needsOf(job.needs) } : {}), run: `${notImportedLine(note)}\nexit 1` };
 }
 
-const needsOf = (needs: unknown): string[] => (Array.isArray(needs) ? needs.map(String) : [textOf(needs)]);
+/** A job's needs, each once (GitHub takes `needs: [a, a]`; our needs list a node once). */
+const needsOf = (needs: unknown): string[] => [...new Set(Array.isArray(needs) ? needs.map(String) : [textOf(needs)])];
 
 function jobNode(id: string, job: Json, ctx: Context): NodeDoc {
   const at = (key: string) => lineOf(job, key);
