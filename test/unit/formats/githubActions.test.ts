@@ -127,6 +127,23 @@ describe('GitHub Actions import', () => {
     assert.deepEqual(codes(text), []);
   });
 
+  it('takes uploaded paths under the working directory as artifacts, and notes the others', async () => {
+    const upload = (path: string) => `      - uses: actions/upload-artifact@v4\n        with: { path: "${path}" }\n`;
+    const source =
+      'on: push\njobs:\n  a:\n    runs-on: x\n    defaults: { run: { working-directory: sub } }\n    steps:\n      - run: make\n' +
+      upload('sub/out/*.txt\\ndist/\\n/tmp/log\\n!sub/out/skip.txt');
+    const { text, notImported } = await importWorkflow(source, 'ci.yml');
+    assert.deepEqual(specOf(text).nodes[0].artifacts, ['out/*.txt']);
+    assert.deepEqual(notImported, [
+      "job 'a' (line 6): the uploaded artifact 'dist/' is outside the working directory 'sub': a node's artifacts are paths under its cwd",
+      "job 'a' (line 6): the uploaded artifact '/tmp/log' is an absolute path: a node's artifacts are paths under its cwd",
+    ]);
+    assert.deepEqual(
+      codes(text).filter((c) => c.startsWith('error')),
+      [],
+    );
+  });
+
   it('keeps a reusable workflow call visible as a node that fails until it is replaced', async () => {
     const { text } = await importWorkflow('on: push\njobs:\n  call:\n    uses: org/repo/.github/workflows/build.yml@main\n', 'ci.yml');
     const call = specOf(text).nodes[0];

@@ -158,8 +158,27 @@ function jobNode(id: string, job: Json, ctx: Context): NodeDoc {
   if (!node.cwd) delete node.cwd;
   node.run = steps.script.trim() ? steps.script : `${notImportedLine(`job '${id}' has no run steps`)}\ntrue`;
   if (steps.retry) node.retry = retryDoc(steps.retry);
-  if (steps.artifacts.length) node.artifacts = steps.artifacts.map((a) => (steps.workingDirectory ? posix.relative(steps.workingDirectory, a) : a));
+  const artifacts = artifactsOf(steps.artifacts, steps.workingDirectory, (what) => ctx.notes.push(`job '${id}' (line ${at('steps')}): ${what}`));
+  if (artifacts.length) node.artifacts = artifacts;
   return node;
+}
+
+/**
+ * The uploaded paths as artifacts of the node, relative to its working directory; a path outside it (absolute, or
+ * beside the directory a job's `working-directory` names) is left out and noted: artifacts are collected under cwd.
+ */
+function artifactsOf(paths: readonly string[], workingDirectory: string | undefined, note: (what: string) => void): string[] {
+  return paths.flatMap((path) => {
+    const relative = workingDirectory && !posix.isAbsolute(path) ? posix.relative(workingDirectory, path) : path;
+    if (!posix.isAbsolute(relative) && relative !== '..' && !relative.startsWith('../')) return [relative || '.'];
+    const where = posix.isAbsolute(path)
+      ? 'is an absolute path'
+      : workingDirectory
+        ? `is outside the working directory '${workingDirectory}'`
+        : "climbs out of the workspace with '..'";
+    note(`the uploaded artifact '${path}' ${where}: a node's artifacts are paths under its cwd`);
+    return [];
+  });
 }
 
 function jobSettings(id: string, job: Json, ctx: Context): NodeDoc {
