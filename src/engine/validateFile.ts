@@ -76,6 +76,14 @@ export function pathBack(start: string, target: string): string[] | undefined {
   return undefined;
 }
 
+function oncePerPath<T>(answer: (path: string) => T): (path: string) => T {
+  const answers = new Map<string, T>();
+  return (path) => {
+    if (!answers.has(path)) answers.set(path, answer(path));
+    return answers.get(path)!;
+  };
+}
+
 /**
  * What validation may look up beside a workflow file: whether sub-workflows exist, the inputs they declare, and
  * whether one is the file itself or runs it again.
@@ -85,11 +93,11 @@ export function filesBeside(file: string): SemanticOptions {
   const folder = dirname(self);
   const at = (p: string) => (isAbsolute(p) ? p : resolve(folder, p));
   const named = (p: string) => (dirname(p) === folder ? basename(p) : relative(folder, p) || p);
-  return {
-    fileExists: (p) => existsSync(at(p)),
-    workflowInputs: (p) => declaredInputs(at(p)),
-    runsThisFileAgain: (p) => (at(p) === self ? [] : pathBack(at(p), self)?.map(named)),
-  };
+  // Many nodes may run the same sub-workflow: each file is looked at once per validation.
+  const exists = oncePerPath((p) => existsSync(p));
+  const inputs = oncePerPath(declaredInputs);
+  const loopBack = oncePerPath((p) => (p === self ? [] : pathBack(p, self)?.map(named)));
+  return { fileExists: (p) => exists(at(p)), workflowInputs: (p) => inputs(at(p)), runsThisFileAgain: (p) => loopBack(at(p)) };
 }
 
 /** Validates a workflow file on disk, resolving sub-workflow paths against its folder. */
