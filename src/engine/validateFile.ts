@@ -57,7 +57,7 @@ const MAX_FILES_FOLLOWED = MAX_CACHED;
  * The files by which running `start` comes back to `target`, `start` first (its own file last, which runs `target`);
  * undefined when it does not within the files followed.
  */
-export function pathBack(start: string, target: string): string[] | undefined {
+function pathBack(start: string, target: string): string[] | undefined {
   const cameFrom = new Map<string, string | undefined>([[start, undefined]]);
   const queue = [start];
   for (let i = 0; i < queue.length && i < MAX_FILES_FOLLOWED; i++) {
