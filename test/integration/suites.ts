@@ -99,15 +99,19 @@ export function registerSuites({ vscode, api, workspace }: IntegrationContext): 
       await vscode.commands.executeCommand('workbench.action.files.revert');
     });
 
-    it('validates an open workflow again when a sub-workflow it runs comes, and names a loop back to it', async () => {
+    it('validates workflows again when a sub-workflow they run comes, open or not, and names a loop back', async () => {
       const sub = file('loop-b.workflow.yaml');
+      const unopened = file('loop-c.workflow.yaml');
       const text = (...nodes: string[]) => ['version: 1', 'name: Loop', 'nodes:', ...nodes, ''].join('\n');
       writeFileSync(file('loop-a.workflow.yaml').fsPath, text('  b: { workflow: ./loop-b.workflow.yaml }'));
+      writeFileSync(unopened.fsPath, text('  b: { workflow: ./loop-b.workflow.yaml }'));
       try {
+        await until(() => codes(unopened).includes('missing-workflow'));
         const doc = await open('loop-a.workflow.yaml');
         await until(() => codes(doc.uri).includes('missing-workflow'));
         writeFileSync(sub.fsPath, text('  back: { workflow: ./loop-a.workflow.yaml }'));
         await until(() => codes(doc.uri).includes('recursive-workflow'));
+        await until(() => codes(unopened).length === 0);
         const [problem] = vscode.languages.getDiagnostics(doc.uri);
         assert.equal(
           problem.message,
@@ -117,8 +121,7 @@ export function registerSuites({ vscode, api, workspace }: IntegrationContext): 
         await until(() => codes(doc.uri).length === 0);
         await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
       } finally {
-        rmSync(sub.fsPath, { force: true });
-        rmSync(file('loop-a.workflow.yaml').fsPath, { force: true });
+        for (const name of ['loop-a', 'loop-b', 'loop-c']) rmSync(file(`${name}.workflow.yaml`).fsPath, { force: true });
       }
     });
 

@@ -14,6 +14,8 @@ export class LiveValidation implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<vscode.Uri | undefined>();
   readonly onDidChange = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [this.collection, this.changed];
+  /** The files nobody has open whose last validation found nodes that run sub-workflows, by URI. */
+  private readonly unopenedIncluders = new Map<string, vscode.Uri>();
 
   constructor(
     private readonly documents: WorkflowDocuments,
@@ -37,6 +39,7 @@ export class LiveValidation implements vscode.Disposable {
       watcher.onDidChange((u) => this.fileChanged(u)),
       watcher.onDidDelete((u) => {
         this.collection.delete(u);
+        this.unopenedIncluders.delete(u.toString());
         this.changed.fire(u);
         this.revalidateIncluders(u);
       }),
@@ -77,8 +80,9 @@ export class LiveValidation implements vscode.Disposable {
   }
 
   /**
-   * A workflow file on disk changed, came or went: the open workflows that run sub-workflows are validated again,
-   * since what they say of them (that one exists, its inputs, a loop back) may have changed.
+   * A workflow file on disk changed, came or went: the workflows that run sub-workflows are validated again (the
+   * open ones here, the others in the worker), since what they say of them (that one exists, its inputs, a loop
+   * back) may have changed.
    */
   private revalidateIncluders(changed: vscode.Uri): void {
     for (const doc of vscode.workspace.textDocuments) {
@@ -86,6 +90,7 @@ export class LiveValidation implements vscode.Disposable {
       this.documents.forget(doc.uri);
       this.validateNow(doc);
     }
+    for (const [key, uri] of this.unopenedIncluders) if (key !== changed.toString()) void this.validateFile(uri);
   }
 
   /** Validates a file nobody has open, from disk, in the validation worker. */
@@ -94,8 +99,11 @@ export class LiveValidation implements vscode.Disposable {
     if (open) return this.validateNow(open);
     if (uri.scheme !== 'file') return;
     let diagnostics: vscode.Diagnostic[];
+    let runsSubWorkflows = false;
     try {
-      diagnostics = (await this.workspace.validate(uri.fsPath)).map((d) => fromFileDiagnostic(uri, d));
+      const found = await this.workspace.validate(uri.fsPath);
+      diagnostics = found.diagnostics.map((d) => fromFileDiagnostic(uri, d));
+      runsSubWorkflows = found.runsSubWorkflows;
     } catch (e) {
       const message = (e as Error).message;
       if (message === 'validation has stopped') return;
@@ -104,6 +112,8 @@ export class LiveValidation implements vscode.Disposable {
     }
     // Opened while the worker was at it: the editor's own validation is the newer one.
     if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString())) return;
+    if (runsSubWorkflows) this.unopenedIncluders.set(uri.toString(), uri);
+    else this.unopenedIncluders.delete(uri.toString());
     this.collection.set(uri, diagnostics);
     this.changed.fire(uri);
   }

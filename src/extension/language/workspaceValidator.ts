@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
-import { isValidateFileReply, type FileDiagnostic, type ValidateFileReply } from '../../engine/validation/worker/protocol';
+import { isValidateFileReply, type FileValidation, type ValidateFileReply } from '../../engine/validation/worker/protocol';
 
 /** How long one file may take in the worker before it is given up on (and the worker started again). */
 const FILE_TIMEOUT_MS = 60_000;
@@ -9,7 +9,7 @@ const WORKER_HEAP_MB = 1024;
 
 interface Pending {
   path: string;
-  resolve(diagnostics: FileDiagnostic[]): void;
+  resolve(validation: FileValidation): void;
   reject(e: Error): void;
 }
 
@@ -30,7 +30,7 @@ export class WorkspaceValidator implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
   ) {}
 
-  validate(path: string): Promise<FileDiagnostic[]> {
+  validate(path: string): Promise<FileValidation> {
     if (this.disposed) return Promise.reject(new Error('validation has stopped'));
     return new Promise((resolve, reject) => {
       this.queue.push({ id: this.nextId++, pending: { path, resolve, reject } });
@@ -70,7 +70,7 @@ export class WorkspaceValidator implements vscode.Disposable {
     clearTimeout(this.current.timer);
     const { pending } = this.current;
     this.current = undefined;
-    if (m.type === 'validated') pending.resolve(m.diagnostics);
+    if (m.type === 'validated') pending.resolve({ diagnostics: m.diagnostics, runsSubWorkflows: m.runsSubWorkflows });
     else pending.reject(new Error(m.error));
     this.next();
   }

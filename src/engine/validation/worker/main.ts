@@ -12,9 +12,11 @@ port?.on('message', (m: unknown) => {
   let reply: ValidateFileReply;
   try {
     const result = validateFile(m.path, readRegularText(m.path, MAX_VALIDATED_BYTES));
-    reply = { type: 'validated', id: m.id, diagnostics: fileDiagnostics(result) };
+    const runsSubWorkflows = result.workflow.nodes.some((n) => n.workflow !== undefined);
+    reply = { type: 'validated', id: m.id, diagnostics: fileDiagnostics(result), runsSubWorkflows };
   } catch (e) {
-    if (e instanceof UnreadableFileError && e.code === 'EFBIG') reply = { type: 'validated', id: m.id, diagnostics: [tooLargeDiagnostic(e.size ?? 0)] };
+    if (e instanceof UnreadableFileError && e.code === 'EFBIG')
+      reply = { type: 'validated', id: m.id, diagnostics: [tooLargeDiagnostic(e.size ?? 0)], runsSubWorkflows: false };
     else reply = { type: 'failed', id: m.id, error: (e as Error).message };
   }
   port.postMessage(reply);

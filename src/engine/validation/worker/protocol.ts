@@ -19,8 +19,15 @@ export interface FileDiagnostic extends Diagnostic {
   related?: { line: number; column: number; endLine: number; endColumn: number; message: string }[];
 }
 
+/** What validating a file on disk found. */
+export interface FileValidation {
+  diagnostics: FileDiagnostic[];
+  /** Whether the file has nodes that run sub-workflows (what it says of them changes when they do). */
+  runsSubWorkflows: boolean;
+}
+
 /** Worker → host: the answer to one request. */
-export type ValidateFileReply = { type: 'validated'; id: number; diagnostics: FileDiagnostic[] } | { type: 'failed'; id: number; error: string };
+export type ValidateFileReply = ({ type: 'validated'; id: number } & FileValidation) | { type: 'failed'; id: number; error: string };
 
 export function isValidateFileRequest(v: unknown): v is ValidateFileRequest {
   return isObject(v) && v.type === 'validate' && typeof v.id === 'number' && typeof v.path === 'string';
@@ -28,5 +35,7 @@ export function isValidateFileRequest(v: unknown): v is ValidateFileRequest {
 
 export function isValidateFileReply(v: unknown): v is ValidateFileReply {
   if (!isObject(v) || typeof v.id !== 'number') return false;
-  return (v.type === 'validated' && Array.isArray(v.diagnostics)) || (v.type === 'failed' && typeof v.error === 'string');
+  return (
+    (v.type === 'validated' && Array.isArray(v.diagnostics) && typeof v.runsSubWorkflows === 'boolean') || (v.type === 'failed' && typeof v.error === 'string')
+  );
 }
