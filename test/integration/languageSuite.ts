@@ -1,0 +1,134 @@
+// The extension activated in a real workbench, and the language features of workflow files: diagnostics as the
+// user types and from files nobody has open, quick fixes, completion, hover, definitions, the outline, rename.
+import { strict as assert } from 'node:assert';
+import { rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import type * as vscodeTypes from 'vscode';
+import { until, workbenchTools, type IntegrationContext } from './workbench';
+
+export function registerLanguageSuites(context: IntegrationContext): void {
+  const { vscode, api } = context;
+  const { file, open, codes, positionOf } = workbenchTools(context);
+
+  describe('activation', () => {
+    it('activates, hands its API over, and lists runs through the engine', async () => {
+      const extension = vscode.extensions.all.find((e) => e.id.endsWith('.maestro-dag'));
+      assert.ok(extension?.isActive, 'active on a workspace with workflow files');
+      assert.equal(extension.exports, api, 'the API is what activate() returned');
+      assert.ok(Number.isFinite(api.activatedInMs));
+      await until(() => api.runs.loaded);
+    });
+
+    it('shows problems of a broken file nobody has open', async () => {
+      await until(() => codes(file('unopened-broken.workflow.yaml')).includes('cycle'));
+    });
+
+    it('validates a file built to flood it in the validation worker, without opening it, its problems capped', async () => {
+      const hostile = file('hostile-cycle.workflow.yaml');
+      const found = await until(() => codes(hostile).length > 0 && vscode.languages.getDiagnostics(hostile));
+      assert.equal(found.length, 500);
+      assert.match(found[0].message, /forms a cycle: n0 → n1 → .* \(3,000 nodes in all\)/);
+      assert.ok(found.every((d) => (d.relatedInformation?.length ?? 0) <= 20));
+      assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.toString() === hostile.toString()), 'the host never opened it');
+    });
+
+    it('names a workflow file that is a link to a device in Problems, and never reads it', async function () {
+      if (process.platform === 'win32') this.skip();
+      const link = file('device.workflow.yaml');
+      symlinkSync('/dev/zero', link.fsPath);
+      try {
+        await api.validation.validateFile(link);
+        const [problem] = vscode.languages.getDiagnostics(link);
+        assert.equal(problem?.message, 'this file could not be validated: it is a device, not a file');
+      } finally {
+        unlinkSync(link.fsPath);
+      }
+    });
+  });
+
+  describe('language features', () => {
+    it('reports a typo in needs with our message, and its quick fix clears it', async () => {
+      const doc = await open('typo.workflow.yaml');
+      await until(() => codes(doc.uri).includes('unknown-dependency'));
+      const diagnostic = vscode.languages.getDiagnostics(doc.uri).find((d) => d.source === 'maestro')!;
+      assert.match(diagnostic.message, /needs 'biuld'.*did you mean 'build'\?/);
+      const actions = await vscode.commands.executeCommand<vscodeTypes.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, diagnostic.range);
+      const fix = actions.find((a) => a.title === "Change to 'build'");
+      assert.ok(fix?.edit, `quick fix offered: ${actions.map((a) => a.title).join(', ')}`);
+      await vscode.workspace.applyEdit(fix.edit);
+      await until(() => codes(doc.uri).length === 0);
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    });
+
+    it('validates workflows again when a sub-workflow they run comes, open or not, and names a loop back', async () => {
+      const sub = file('loop-b.workflow.yaml');
+      const unopened = file('loop-c.workflow.yaml');
+      const text = (...nodes: string[]) => ['version: 1', 'name: Loop', 'nodes:', ...nodes, ''].join('\n');
+      writeFileSync(file('loop-a.workflow.yaml').fsPath, text('  b: { workflow: ./loop-b.workflow.yaml }'));
+      writeFileSync(unopened.fsPath, text('  b: { workflow: ./loop-b.workflow.yaml }'));
+      try {
+        await until(() => codes(unopened).includes('missing-workflow'));
+        const doc = await open('loop-a.workflow.yaml');
+        await until(() => codes(doc.uri).includes('missing-workflow'));
+        writeFileSync(sub.fsPath, text('  back: { workflow: ./loop-a.workflow.yaml }'));
+        await until(() => codes(doc.uri).includes('recursive-workflow'));
+        await until(() => codes(unopened).length === 0);
+        const [problem] = vscode.languages.getDiagnostics(doc.uri);
+        assert.equal(
+          problem.message,
+          "node 'b' runs loop-b.workflow.yaml, which runs this workflow again (loop-b.workflow.yaml → this file): a workflow cannot include itself",
+        );
+        writeFileSync(sub.fsPath, text('  back: { run: "true" }'));
+        await until(() => codes(doc.uri).length === 0);
+        await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      } finally {
+        for (const name of ['loop-a', 'loop-b', 'loop-c']) rmSync(file(`${name}.workflow.yaml`).fsPath, { force: true });
+      }
+    });
+
+    it('completes node ids in needs without the node itself or cycle-makers', async () => {
+      const doc = await open('editing.workflow.yaml');
+      const list = await vscode.commands.executeCommand<vscodeTypes.CompletionList>(
+        'vscode.executeCompletionItemProvider',
+        doc.uri,
+        positionOf(doc, 'needs: [', 8),
+      );
+      const labels = list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+      assert.ok(labels.includes('lint'), labels.join(', '));
+      assert.ok(!labels.includes('build'), 'already listed');
+      assert.ok(!labels.includes('deploy'), 'the node itself');
+      assert.ok(!labels.includes('notify'), 'a node downstream of it would make a cycle');
+    });
+
+    it('hovers, goes to definitions and outlines', async () => {
+      const doc = await open('editing.workflow.yaml');
+      const hovers = await vscode.commands.executeCommand<vscodeTypes.Hover[]>('vscode.executeHoverProvider', doc.uri, positionOf(doc, 'needs: [build', 9));
+      const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
+      assert.match(text, /\*\*build\*\*/);
+      const defs = await vscode.commands.executeCommand<vscodeTypes.Location[]>(
+        'vscode.executeDefinitionProvider',
+        doc.uri,
+        positionOf(doc, 'needs: [build', 9),
+      );
+      assert.equal(defs[0].range.start.line, positionOf(doc, '  build:').line);
+      const symbols = await vscode.commands.executeCommand<vscodeTypes.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', doc.uri);
+      assert.deepEqual(
+        symbols.find((s) => s.name === 'nodes')?.children.map((c) => c.name),
+        ['build', 'lint', 'deploy', 'notify'],
+      );
+    });
+
+    it('renames a node everywhere', async () => {
+      const doc = await open('editing.workflow.yaml');
+      const edit = await vscode.commands.executeCommand<vscodeTypes.WorkspaceEdit>(
+        'vscode.executeDocumentRenameProvider',
+        doc.uri,
+        positionOf(doc, '  build:', 3),
+        'compile',
+      );
+      await vscode.workspace.applyEdit(edit);
+      assert.ok(!/\bbuild\b/.test(doc.getText().replace(/# .*/g, '')), doc.getText());
+      assert.match(doc.getText(), /nodes\.compile\.outputs\.version/);
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    });
+  });
+}

@@ -1,0 +1,102 @@
+// Sub-workflows run for real: a node that runs another file as a sub-run, its events nested under the node, and the
+// ways a sub-run fails (its own failure, an invalid file, a file that runs itself).
+import { strict as assert } from 'node:assert';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { EngineEvent } from '../../src/engine/protocol';
+import { startRun } from '../../src/engine/run/engine';
+import { readLogText } from '../../src/engine/run/io/runStore';
+import { MAX_SUB_WORKFLOW_BYTES } from '../../src/engine/validateFile';
+import { yaml } from './helpers';
+
+describe('sub-workflows', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'maestro-sub-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('runs the file as a sub-run: nested events under the node, its outputs as the node outputs', async () => {
+    mkdirSync(join(dir, 'sub', 'reports'), { recursive: true });
+    writeFileSync(
+      join(dir, 'sub', 'deploy.workflow.yaml'),
+      yaml(
+        'version: 1',
+        'name: Deploy',
+        'inputs: { env: { default: dev } }',
+        'nodes:',
+        '  push: { run: \'echo "url=https://${{ inputs.env }}.example" >> "$MAESTRO_OUTPUT"\', outputs: [url] }',
+        '  smoke: { needs: push, run: "echo smoke" }',
+        "  report: { needs: push, cwd: \"./${{ inputs.env == 'prod' && 'reports' || 'x' }}\", run: \"echo ok > report.txt\", artifacts: [report.txt] }",
+      ),
+    );
+    const main = join(dir, 'main.workflow.yaml');
+    writeFileSync(
+      main,
+      yaml(
+        'version: 1',
+        'name: Main',
+        'nodes:',
+        '  build: { run: "true" }',
+        '  deploy: { needs: build, workflow: ./sub/deploy.workflow.yaml, with: { env: prod }, outputs: [url] }',
+        '  announce: { needs: deploy, run: \'echo "at ${{ nodes.deploy.outputs.url }}"\' }',
+      ),
+    );
+    const events: EngineEvent[] = [];
+    const runsDir = join(dir, 'runs');
+    const run = startRun({ workflowPath: main, runsDir, onEvent: (e) => events.push(e) });
+    assert.equal(await run.finished(), 'completed');
+    run.dispose();
+    const nested = events.filter((e) => 'parentNodeId' in e && e.parentNodeId === 'deploy');
+    assert.deepEqual([...new Set(nested.map((e) => (e as { nodeId: string }).nodeId))], ['deploy/push', 'deploy/smoke', 'deploy/report']);
+    const deployDone = events.find((e) => e.type === 'node:completed' && e.nodeId === 'deploy') as { outputs: Record<string, string> };
+    assert.deepEqual(deployDone.outputs, { url: 'https://prod.example' });
+    // A sub-workflow's node records where its artifacts were: in its own file's folder, with its own cwd.
+    const report = events.find((e) => e.type === 'node:completed' && e.nodeId === 'deploy/report') as { artifacts: string[]; artifactsDir?: string };
+    assert.deepEqual([report.artifacts, report.artifactsDir], [['report.txt'], join(dir, 'sub', 'reports')]);
+    assert.match(readLogText(runsDir, run.runId, 'announce'), /at https:\/\/prod\.example/);
+    assert.match(readLogText(runsDir, run.runId, 'deploy/smoke'), /smoke/);
+    // Log lines are not numbered: every other event is, in one sequence.
+    const seqs = events.filter((e) => e.type !== 'node:log').map((e) => e.seq);
+    assert.deepEqual(
+      seqs,
+      seqs.map((_, i) => i + 1),
+      'one sequence for the run and its sub-runs',
+    );
+  });
+
+  it('fails the node when the sub-run fails, is invalid, or includes itself', async () => {
+    writeFileSync(join(dir, 'broken.workflow.yaml'), yaml('version: 1', 'name: Broken', 'nodes:', '  a: { run: exit 1 }'));
+    // Validation finds a file that includes itself, directly or through another; through a file too large for
+    // validation to read (both files, each being the other's sub-workflow), the loop is found as it runs.
+    writeFileSync(join(dir, 'self.workflow.yaml'), yaml('version: 1', 'name: Self', 'nodes:', '  again: { workflow: ./self.workflow.yaml }'));
+    writeFileSync(join(dir, 'loop.workflow.yaml'), yaml('version: 1', 'name: Loop', 'nodes:', '  again: { workflow: ./back.workflow.yaml }'));
+    writeFileSync(join(dir, 'back.workflow.yaml'), yaml('version: 1', 'name: Back', 'nodes:', '  there: { workflow: ./loop.workflow.yaml }'));
+    const padding = `# ${'-'.repeat(100)}\n`.repeat(Math.ceil(MAX_SUB_WORKFLOW_BYTES / 100));
+    writeFileSync(join(dir, 'far.workflow.yaml'), padding + yaml('version: 1', 'name: Far', 'nodes:', '  again: { workflow: ./big.workflow.yaml }'));
+    writeFileSync(join(dir, 'big.workflow.yaml'), padding + yaml('version: 1', 'name: Big', 'nodes:', '  there: { workflow: ./far.workflow.yaml }'));
+    const main = join(dir, 'main.workflow.yaml');
+    writeFileSync(
+      main,
+      yaml(
+        'version: 1',
+        'name: Main',
+        'nodes:',
+        '  broken: { workflow: ./broken.workflow.yaml }',
+        '  self: { workflow: ./self.workflow.yaml }',
+        '  loop: { workflow: ./loop.workflow.yaml }',
+        '  far: { workflow: ./far.workflow.yaml }',
+      ),
+    );
+    const events: EngineEvent[] = [];
+    const run = startRun({ workflowPath: main, runsDir: join(dir, 'runs'), onEvent: (e) => events.push(e) });
+    assert.equal(await run.finished(), 'failed');
+    run.dispose();
+    const errors = Object.fromEntries(
+      events.filter((e) => e.type === 'node:failed').map((e) => [(e as { nodeId: string }).nodeId, (e as { error: string }).error]),
+    );
+    assert.equal(errors.broken, 'the sub-workflow Broken failed');
+    assert.match(errors.self, /^sub-workflow .*self\.workflow\.yaml has 1 error: node 'again' runs this very workflow: a workflow cannot include itself$/);
+    assert.match(errors.loop, /^sub-workflow .*loop\.workflow\.yaml has 1 error: node 'again' runs back\.workflow\.yaml, which runs this workflow again/);
+    assert.match(errors['far/again/there'], /far\.workflow\.yaml includes itself/);
+  });
+});
