@@ -1,0 +1,180 @@
+// The scheduler steered while it runs: pause and resume, cancel, a host gone away, the run's timeout, approval
+// gates, retrying a node of an ended run, and a run continued from a previous one.
+import { strict as assert } from 'node:assert';
+import type { NodeStatus } from '../../src/engine/protocol';
+import { setup } from './schedulerSetup';
+
+describe('scheduler: steering a run', () => {
+  it('pauses: running nodes finish, nothing new starts; resume carries on', async () => {
+    const { scheduler, clock, runner, sink } = setup([
+      'concurrency: 2',
+      'nodes:',
+      '  a: { run: x }',
+      '  b: { run: x }',
+      '  c: { run: x }',
+      '  d: { needs: c, run: x }',
+    ]);
+    scheduler.start();
+    await clock.advance(10);
+    scheduler.pause();
+    await clock.advance(1000);
+    assert.deepEqual(
+      runner.started.map((r) => r.instanceId),
+      ['a', 'b'],
+    );
+    assert.equal(sink.events.at(-1)?.type, 'workflow:paused');
+    assert.equal(sink.of('workflow:paused').length, 1);
+    scheduler.resume();
+    await clock.advance(1000);
+    assert.deepEqual(
+      runner.started.map((r) => r.instanceId),
+      ['a', 'b', 'c', 'd'],
+    );
+    assert.equal(sink.of('workflow:resumed').length, 1);
+    assert.equal(await scheduler.done, 'completed');
+  });
+
+  it('cancels: running nodes are stopped, pending ones cancelled, the run ends cancelled', async () => {
+    const { scheduler, clock, runner, sink } = setup(
+      ['nodes:', '  long: { run: x }', '  next: { needs: long, run: x }', '  gate: { approval: { prompt: ok? } }'],
+      { long: () => ({ hang: true }) },
+    );
+    scheduler.start();
+    await clock.advance(100);
+    scheduler.cancel();
+    await clock.advance(100);
+    assert.deepEqual(runner.stopped, [{ instanceId: 'long', reason: 'cancel' }]);
+    assert.deepEqual(
+      ['long', 'next', 'gate'].map((id) => sink.statusOf(id)),
+      ['cancelled', 'cancelled', 'cancelled'],
+    );
+    const last = sink.events.at(-1)!;
+    assert.ok(last.type === 'workflow:completed' && last.status === 'cancelled');
+    assert.equal(await scheduler.done, 'cancelled');
+    assert.equal(clock.pendingTimers, 0, 'no timer is left behind');
+  });
+
+  it('halts where it stands when its host goes away: running nodes stopped, nothing else decided, the run left open', async () => {
+    const { scheduler, clock, runner, sink } = setup(
+      [
+        'nodes:',
+        '  long: { run: x }',
+        '  flaky: { run: x, retry: { max: 2, delay: 5s } }',
+        '  next: { needs: long, run: x }',
+        '  gate: { approval: { prompt: ok?, timeout: 1m } }',
+      ],
+      { long: () => ({ hang: true }), flaky: () => ({ exitCode: 1 }) },
+    );
+    scheduler.start();
+    await clock.advance(200);
+    assert.equal(sink.statusOf('flaky'), 'running', 'retrying after its first attempt');
+    const halted = scheduler.halt('the editor window closed while the run was going');
+    await clock.advance(100);
+    await halted;
+    assert.deepEqual(runner.stopped, [{ instanceId: 'long', reason: 'cancel' }]);
+    assert.equal(sink.statusOf('long'), 'cancelled');
+    assert.match(sink.of('node:cancelled')[0].reason, /window closed/);
+    assert.equal(sink.of('workflow:completed').length, 0, 'the run is not ended');
+    await clock.advance(60_000);
+    assert.equal(runner.startsOf('flaky').length, 1, 'no retry starts after a halt');
+    assert.equal(sink.of('node:failed').length, 0, 'the gate did not time out');
+    assert.equal(clock.pendingTimers, 0, 'no timer is left behind');
+  });
+
+  it('fails the run when its timeout passes', async () => {
+    const { scheduler, clock, sink } = setup(['timeout: 1s', 'nodes:', '  long: { run: x }'], { long: () => ({ hang: true }) });
+    scheduler.start();
+    await clock.advance(2000);
+    const last = sink.events.at(-1)!;
+    assert.ok(last.type === 'workflow:completed');
+    assert.equal(last.status, 'failed');
+    assert.match(last.error ?? '', /timed out after 1.00s/);
+  });
+
+  it('waits at approval gates; approval continues, rejection and timeout fail', async () => {
+    const { scheduler, clock, sink } = setup([
+      'nodes:',
+      '  build: { run: x, outputs: [v] }',
+      '  ok: { needs: build, approval: { prompt: "Ship ${{ run.id }}?" } }',
+      '  no: { needs: build, approval: { prompt: nope } }',
+      '  slow: { needs: build, approval: { timeout: 1m } }',
+      '  ship: { needs: ok, run: x }',
+    ]);
+    scheduler.start();
+    await clock.advance(200);
+    assert.deepEqual(
+      sink.of('node:waiting').map((e) => [e.nodeId, e.prompt]),
+      [
+        ['ok', 'Ship r1?'],
+        ['no', 'nope'],
+        ['slow', "Approve 'slow'?"],
+      ],
+    );
+    assert.throws(() => scheduler.approve('build', true), /is completed, not waiting/);
+    scheduler.approve('ok', true, 'lgtm');
+    scheduler.approve('no', false, 'not today');
+    await clock.advance(61_000);
+    assert.equal(sink.statusOf('ship'), 'completed');
+    assert.match(sink.of('node:failed').find((e) => e.nodeId === 'no')!.error, /rejected: not today/);
+    assert.match(sink.of('node:failed').find((e) => e.nodeId === 'slow')!.error, /no approval within 1m00s/);
+  });
+
+  it('retries a failed node in an ended run, then what becomes ready after it', async () => {
+    let fixed = false;
+    const { scheduler, clock, runner, sink } = setup(['nodes:', '  a: { run: x }', '  b: { needs: a, run: x }', '  c: { needs: b, run: x }'], {
+      b: () => ({ exitCode: fixed ? 0 : 1 }),
+    });
+    scheduler.start();
+    await clock.advance(1000);
+    assert.equal(await scheduler.done, 'failed');
+    assert.throws(() => scheduler.retryNode('a'), /is completed: only failed, cancelled or skipped/);
+    fixed = true;
+    scheduler.retryNode('b');
+    const resumed = sink.of('workflow:resumed')[0];
+    assert.deepEqual(resumed.reset, ['b', 'c']);
+    await clock.advance(1000);
+    assert.deepEqual(
+      runner.started.map((r) => r.instanceId),
+      ['a', 'b', 'b', 'c'],
+    );
+    assert.equal(await scheduler.done, 'completed');
+    assert.deepEqual(
+      sink.of('workflow:completed').map((e) => e.status),
+      ['failed', 'completed'],
+    );
+  });
+
+  it('refuses to retry in a running run', async () => {
+    const { scheduler, clock } = setup(['nodes:', '  a: { run: x }']);
+    scheduler.start();
+    assert.throws(() => scheduler.retryNode('a'), /ended or is paused/);
+    await clock.advance(1000);
+  });
+
+  it('continues from a previous run: completed nodes keep outputs and do not run again', async () => {
+    const previous = {
+      instances: new Map<string, { status: NodeStatus; outputs: Record<string, string>; attempt: number }>([
+        ['a', { status: 'completed', outputs: { v: '42' }, attempt: 1 }],
+        ['b', { status: 'failed', outputs: {}, attempt: 2 }],
+      ]),
+      lastSeq: 17,
+    };
+    const { scheduler, clock, runner, sink } = setup(
+      ['nodes:', '  a: { run: x, outputs: [v] }', '  b: { needs: a, run: "use ${{ nodes.a.outputs.v }}" }', '  c: { needs: b, run: x }'],
+      {},
+      { previous },
+    );
+    scheduler.start();
+    await clock.advance(1000);
+    assert.deepEqual(
+      runner.started.map((r) => [r.instanceId, r.script]),
+      [
+        ['b', 'use 42'],
+        ['c', 'x'],
+      ],
+    );
+    assert.equal(sink.events[0].type, 'workflow:resumed');
+    assert.equal(sink.events[0].seq, 18);
+    assert.equal(await scheduler.done, 'completed');
+  });
+});
