@@ -1,12 +1,16 @@
 // The validation worker as the extension host runs it (here from source): a file on disk in, its diagnostics and
-// whether it runs sub-workflows out, each answer one the host's guard accepts.
+// whether it runs sub-workflows out, each answer one the host's guard accepts; and the host's queue in front of it.
 import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { isValidateFileReply, type ValidateFileReply } from '../../src/engine/validation/worker/protocol';
+import type * as vscode from 'vscode';
+import { WorkspaceValidator } from '../../src/extension/language/workspaceValidator';
 import { yaml } from './helpers';
+
+const SHIM = resolve('test/unit/validationWorkerShim.cjs');
 
 describe('the validation worker', function () {
   this.timeout(60_000);
@@ -14,9 +18,7 @@ describe('the validation worker', function () {
   let worker: Worker;
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'maestro-worker-'));
-    worker = new Worker(resolve('src/engine/validation/worker/main.ts'), {
-      execArgv: ['--require', 'tsx/cjs', '--require', resolve('test/esmDependencies.cjs')],
-    });
+    worker = new Worker(SHIM);
   });
   after(async () => {
     await worker.terminate();
@@ -28,7 +30,7 @@ describe('the validation worker', function () {
     const path = join(dir, name);
     if (text !== undefined) writeFileSync(path, text);
     const id = nextId++;
-    return new Promise((done) => {
+    return new Promise((done, fail) => {
       const take = (m: unknown) => {
         assert.ok(isValidateFileReply(m), `a reply the host takes: ${JSON.stringify(m)}`);
         if (m.id !== id) return;
@@ -36,6 +38,7 @@ describe('the validation worker', function () {
         done(m);
       };
       worker.on('message', take);
+      worker.once('error', fail);
       worker.postMessage({ type: 'validate', id, path });
     });
   };
@@ -57,5 +60,27 @@ describe('the validation worker', function () {
     const missing = await validate('gone.workflow.yaml');
     assert.equal(missing.type, 'failed');
     if (missing.type === 'failed') assert.match(missing.error, /ENOENT/);
+  });
+
+  it("the host's queue validates a file asked for again before its turn once, as it is when its turn comes", async () => {
+    const validator = new WorkspaceValidator(SHIM, { warn: () => undefined } as unknown as vscode.LogOutputChannel);
+    try {
+      const path = join(dir, 'q.workflow.yaml');
+      writeFileSync(path, yaml('version: 1', 'name: Q', 'nodes:', '  x: { run: "true" }'));
+      const first = validator.validate(path);
+      const second = validator.validate(path);
+      const third = validator.validate(path);
+      assert.notEqual(first, second, 'the first is in the worker already');
+      assert.equal(second, third, 'the second and third wait as one');
+      // Changed before the worker is given the waiting request: the answer is of the new text.
+      writeFileSync(path, yaml('version: 1', 'name: Q', 'nodes:', '  x: { needs: nope, run: "true" }'));
+      assert.deepEqual(
+        (await second).diagnostics.map((d) => d.code),
+        ['unknown-dependency'],
+      );
+      assert.ok(Array.isArray((await first).diagnostics));
+    } finally {
+      validator.dispose();
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { isValidateFileReply, type FileValidation, type ValidateFileReply } from '../../engine/validation/worker/protocol';
 
 /** How long one file may take in the worker before it is given up on (and the worker started again). */
@@ -21,7 +21,7 @@ interface Pending {
 export class WorkspaceValidator implements vscode.Disposable {
   private worker: Worker | undefined;
   private nextId = 1;
-  private readonly queue: { id: number; pending: Pending }[] = [];
+  private readonly queue: { id: number; pending: Pending; answer: Promise<FileValidation> }[] = [];
   private current: { id: number; pending: Pending; timer: NodeJS.Timeout } | undefined;
   private disposed = false;
 
@@ -30,12 +30,16 @@ export class WorkspaceValidator implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
   ) {}
 
+  /** Validates the file as it is when its turn comes: asked again before then, it is validated once, for both. */
   validate(path: string): Promise<FileValidation> {
     if (this.disposed) return Promise.reject(new Error('validation has stopped'));
-    return new Promise((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, pending: { path, resolve, reject } });
-      this.next();
-    });
+    const waiting = this.queue.find((job) => job.pending.path === path);
+    if (waiting) return waiting.answer;
+    let pending!: Pending;
+    const answer = new Promise<FileValidation>((resolve, reject) => (pending = { path, resolve, reject }));
+    this.queue.push({ id: this.nextId++, pending, answer });
+    this.next();
+    return answer;
   }
 
   private start(): Worker {
