@@ -1,124 +1,36 @@
 // The DAG panel in real Chromium: the built bundle on the host's own page (CSP included), fed graphs from the
 // validator and event streams recorded from real runs of the engine. Screenshots go to test-results/webview/.
 import { strict as assert } from 'node:assert';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
 import type { EngineEvent } from '../../src/engine/protocol';
-import type { DagGraph, HostMessage, RunListItem, WebviewMessage } from '../../src/webview/protocol';
-import { exampleText, graphOf, recordRun, root } from './fixtures';
-import { launchChromium, openPanel, posted, send, startHarness, type Harness } from './harness';
-
-const shots = join(root, 'test-results', 'webview');
-const WORKFLOW = { uri: 'file:///work/sdlc-parallel.workflow.yaml', name: 'SDLC parallel' };
-
-const sdlcText = exampleText('sdlc-parallel.workflow.yaml');
-const failingText = sdlcText
-  .replace('echo "all green"', 'echo "2 of 40 tests failed" >&2; exit 3')
-  .replace('  retry: { max: 1, backoff: fixed, delay: 1s }\n', '');
-const matrixText = [
-  'version: 1',
-  'name: Matrix',
-  'nodes:',
-  '  build: { run: echo build }',
-  '  test:',
-  '    needs: build',
-  '    matrix: { shard: [1, 2, 3] }',
-  '    run: echo "shard ${{ matrix.shard }}"',
-  '  report: { needs: test, run: echo done }',
-  '',
-].join('\n');
-const gatedText = [
-  'version: 1',
-  'name: Gated',
-  'nodes:',
-  '  build: { run: echo build }',
-  '  approve: { needs: build, approval: { prompt: Ship it? } }',
-  '  ship: { needs: approve, run: echo shipped }',
-  '',
-].join('\n');
-
-const withoutLogs = (events: EngineEvent[]) => events.filter((e) => e.type !== 'node:log');
-const runItem = (events: EngineEvent[], status: RunListItem['status'], live = false): RunListItem => ({
-  runId: events[0].runId,
-  status,
-  startedAt: events[0].ts,
-  live,
-});
-const init = (graph: DagGraph, runs: RunListItem[] = [], extra: Partial<Extract<HostMessage, { type: 'init' }>> = {}): HostMessage => ({
-  type: 'init',
-  workflow: WORKFLOW,
-  graph,
-  runs,
-  trusted: true,
-  ...extra,
-});
-const snapshot = (events: EngineEvent[], following = true): HostMessage => ({
-  type: 'runSnapshot',
-  runId: events[0].runId,
-  following,
-  events: withoutLogs(events),
-});
-
-async function statusOf(page: Page, node: string): Promise<string | null> {
-  return page.getAttribute(`.card[data-node="${node}"]`, 'data-status');
-}
-
-async function waitForStatus(page: Page, node: string, status: string): Promise<void> {
-  await page.waitForSelector(`.card[data-node="${node}"][data-status="${status}"]`, { timeout: 10_000 });
-}
-
-async function requests(page: Page, type: WebviewMessage['type']): Promise<WebviewMessage[]> {
-  return (await posted(page)).filter((m) => m.type === type);
-}
-
-/** Answers the panel's last request of a type (as the host does) and returns it. */
-async function reply(page: Page, type: WebviewMessage['type'], error?: string, result: unknown = {}): Promise<WebviewMessage> {
-  await page.waitForFunction((t) => window.__posted.some((m) => m.type === t), type);
-  const request = (await requests(page, type)).at(-1) as WebviewMessage & { requestId: number };
-  await send(
-    page,
-    error ? { type: 'reply', requestId: request.requestId, ok: false, error } : { type: 'reply', requestId: request.requestId, ok: true, result },
-  );
-  return request;
-}
+import type { WebviewMessage } from '../../src/webview/protocol';
+import { graphOf } from './fixtures';
+import { send } from './harness';
+import {
+  failingText,
+  init,
+  panelSuite,
+  recorded,
+  reply,
+  requests,
+  runItem,
+  sdlcText,
+  shots,
+  snapshot,
+  statusOf,
+  waitForStatus,
+  withoutLogs,
+  WORKFLOW,
+} from './panelSetup';
 
 describe('DAG panel in Chromium', function () {
   this.timeout(60_000);
-  let harness: Harness;
-  let browser: Browser;
+  const { open } = panelSuite();
   let completed: EngineEvent[];
   let failed: EngineEvent[];
-  let matrix: EngineEvent[];
-  let gated: EngineEvent[];
-  const pages: Page[] = [];
-  const open = async (theme: 'light' | 'dark' | 'high-contrast' = 'light', size?: { width: number; height: number }) => {
-    const page = await openPanel(browser, harness, theme, size);
-    pages.push(page);
-    return page;
-  };
-
-  before(async () => {
-    mkdirSync(shots, { recursive: true });
-    completed = recordRun(sdlcText);
-    failed = recordRun(failingText);
-    matrix = recordRun(matrixText);
-    gated = recordRun(gatedText, ['--approve']);
-    harness = await startHarness(root);
-    browser = await launchChromium();
-  });
-
-  afterEach(async () => {
-    for (const page of pages.splice(0)) {
-      const violations = await page.evaluate(() => window.__cspViolations);
-      assert.deepEqual(violations, [], 'the panel broke its Content-Security-Policy');
-      await page.close();
-    }
-  });
-
-  after(async () => {
-    await browser?.close();
-    await harness?.close();
+  before(() => {
+    completed = recorded.completed;
+    failed = recorded.failed;
   });
 
   it('says it is ready, then draws the graph top to bottom with phase colours and a legend', async () => {
@@ -363,119 +275,5 @@ describe('DAG panel in Chromium', function () {
     await page.locator('[data-testid="parse-error"]', { hasText: /cannot be read/ }).waitFor();
     assert.doesNotMatch(await page.locator('[data-testid="parse-error"]').innerText(), /Line|last version/);
     assert.equal(await page.getByText('Laying out the graph').count(), 0);
-  });
-
-  it('a matrix node is one stacked card with a count; its instances show in the details', async () => {
-    const page = await open();
-    await send(page, init(graphOf(matrixText), [runItem(matrix, 'completed')]), snapshot(matrix));
-    await waitForStatus(page, 'test', 'completed');
-    assert.equal(await page.locator('.card.matrix').count(), 1);
-    assert.match(await page.locator('.card[data-node="test"] .card-count').innerText(), /×3/);
-    await page.click('.card[data-node="test"]');
-    const instances = await page.locator('.instance-list li').allInnerTexts();
-    assert.deepEqual(
-      instances.map((t) => t.trim()),
-      ['test[shard=1]', 'test[shard=2]', 'test[shard=3]'],
-    );
-    await page.screenshot({ path: join(shots, 'matrix.png') });
-  });
-
-  it('offers Approve at a waiting gate, and sends the decision', async () => {
-    const page = await open();
-    const waiting = gated.slice(0, gated.findIndex((e) => e.type === 'node:waiting') + 1);
-    await send(page, init(graphOf(gatedText), [runItem(gated, 'running', true)]), snapshot(waiting));
-    await waitForStatus(page, 'approve', 'waiting');
-    await page.click('.card[data-node="approve"]');
-    await page.locator('[data-testid="approve"]').click();
-    const decision = (await reply(page, 'approve')) as Extract<WebviewMessage, { type: 'approve' }>;
-    assert.deepEqual([decision.nodeId, decision.approved], ['approve', true]);
-    await page.screenshot({ path: join(shots, 'approval.png') });
-  });
-
-  it('toolbar: run controls ask the host, errors show, the run picker and the search work', async () => {
-    const page = await open();
-    const running = completed.slice(0, completed.findIndex((e) => e.type === 'node:started' && e.nodeId === 'backend') + 1);
-    const older = { ...runItem(failed, 'failed'), startedAt: failed[0].ts - 60_000 };
-    await send(page, init(graphOf(sdlcText), [runItem(completed, 'running', true), older]), snapshot(running));
-    await waitForStatus(page, 'backend', 'running');
-    await page.locator('[data-testid="pause"]').click();
-    const pause = (await reply(page, 'control', 'the engine stopped before answering')) as Extract<WebviewMessage, { type: 'control' }>;
-    assert.deepEqual([pause.action, pause.runId], ['pause', completed[0].runId]);
-    await page.getByRole('alert').getByText('the engine stopped before answering').waitFor();
-    // A past run from the picker.
-    const failedRun = await page.locator('[data-testid="run-picker"] option', { hasText: 'failed' }).getAttribute('value');
-    assert.ok(failedRun);
-    await page.locator('[data-testid="run-picker"]').selectOption(failedRun);
-    await page.waitForFunction(() => window.__posted.some((m) => m.type === 'selectRun' && m.runId !== null));
-    const select = (await requests(page, 'selectRun')).at(-1) as Extract<WebviewMessage, { type: 'selectRun' }>;
-    assert.equal(select.runId, failed[0].runId);
-    // Search: Enter goes to the next match.
-    await page.locator('[data-testid="search"]').click();
-    await page.keyboard.type('end');
-    await page.keyboard.press('Enter');
-    await page.waitForSelector('.card.selected[data-node="backend"]');
-    await page.keyboard.press('Enter');
-    await page.waitForSelector('.card.selected[data-node="frontend"]');
-    assert.match(await page.locator('.toolbar-note').innerText(), /2 of 2/);
-  });
-
-  it('disables run controls in Restricted Mode and says why', async () => {
-    const page = await open();
-    await send(page, init(graphOf(sdlcText), [], { trusted: false }));
-    await page.waitForSelector('.card');
-    const run = page.locator('[data-testid="run"]');
-    assert.equal(await run.getAttribute('disabled'), '');
-    assert.match((await run.getAttribute('title'))!, /Trust this workspace/);
-    await send(page, { type: 'trust', trusted: true });
-    await page.waitForFunction(() => !document.querySelector('[data-testid="run"]')!.hasAttribute('disabled'));
-  });
-
-  it('timeline filters by node and type; the Gantt view shows the critical path', async () => {
-    const page = await open();
-    await send(page, init(graphOf(sdlcText), [runItem(completed, 'completed')]), snapshot(completed));
-    await waitForStatus(page, 'deployment', 'completed');
-    await page.locator('[data-testid="timeline-node"]').selectOption({ label: 'backend' });
-    await page.waitForFunction(() => [...document.querySelectorAll('.timeline-row')].every((r) => r.textContent.includes('backend')));
-    await page.locator('[data-testid="timeline-type"]').selectOption({ label: 'completed' });
-    await page.waitForFunction(() => document.querySelectorAll('.timeline-row').length === 1);
-    await page.getByRole('tab', { name: 'Gantt' }).click();
-    const critical = await page.locator('[data-testid="critical-path"]').innerText();
-    assert.match(critical, /requirements → design → (backend|frontend) → testing → deployment/);
-    assert.ok((await page.locator('.gantt-row[data-critical="true"]').count()) === 5);
-    await page.screenshot({ path: join(shots, 'gantt.png') });
-    // The tabs from the keyboard: the arrows and Home choose the tab they reach, and it takes the focus.
-    const selectedTab = () => page.evaluate(() => [document.querySelector('[role="tab"][aria-selected="true"]')?.id, document.activeElement?.id]);
-    await page.getByRole('tab', { name: 'Gantt' }).focus();
-    await page.keyboard.press('ArrowRight');
-    await page.waitForSelector('.timeline-row');
-    assert.deepEqual(await selectedTab(), ['tab-timeline', 'tab-timeline']);
-    await page.keyboard.press('End');
-    await page.waitForSelector('[data-testid="critical-path"]');
-    assert.deepEqual(await selectedTab(), ['tab-gantt', 'tab-gantt']);
-    await page.keyboard.press('Home');
-    await page.waitForSelector('.timeline-row');
-    assert.equal(await page.getAttribute('[role="tab"][aria-selected="false"]', 'tabindex'), '-1', 'one tab in the tab order');
-  });
-
-  it('restores what it showed after a reload, and ignores messages it does not understand', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    pages.push(page);
-    await page.addInitScript((runId) => {
-      window.__state = { workflowUri: 'file:///work/sdlc-parallel.workflow.yaml', runId, selected: 'design', bottomTab: 'gantt', bottomOpen: true };
-    }, failed[0].runId);
-    await page.goto(`${harness.url}/?theme=light`);
-    await page.waitForFunction(() => window.__posted.some((m) => m.type === 'ready'));
-    const ready = (await requests(page, 'ready'))[0] as Extract<WebviewMessage, { type: 'ready' }>;
-    assert.equal(ready.runId, failed[0].runId, 'asks for the run it showed');
-    await send(page, init(graphOf(failingText), [runItem(failed, 'failed')]), snapshot(failed, false));
-    await page.waitForSelector('.card.selected[data-node="design"]');
-    assert.ok(await page.locator('[data-testid="critical-path"]').isVisible());
-    await page.evaluate(() => {
-      window.postMessage({ type: 'runEvents' }, '*');
-      window.postMessage('garbage', '*');
-      window.postMessage({ type: 'graph', graph: { nodes: 'no' } }, '*');
-    });
-    await page.locator('.banner-info', { hasText: 'does not understand' }).waitFor();
-    assert.equal(await page.locator('.card').count(), 6, 'still drawing');
   });
 });

@@ -1,0 +1,152 @@
+// The DAG panel's controls in real Chromium: matrix cards, approval gates, the toolbar's run controls and picker,
+// Restricted Mode, the timeline and Gantt, and a reload. Screenshots go to test-results/webview/.
+import { strict as assert } from 'node:assert';
+import { join } from 'node:path';
+import type { EngineEvent } from '../../src/engine/protocol';
+import type { WebviewMessage } from '../../src/webview/protocol';
+import { graphOf } from './fixtures';
+import { send } from './harness';
+import {
+  failingText,
+  gatedText,
+  init,
+  matrixText,
+  panelSuite,
+  recorded,
+  reply,
+  requests,
+  runItem,
+  sdlcText,
+  shots,
+  snapshot,
+  waitForStatus,
+} from './panelSetup';
+
+describe('DAG panel in Chromium: controls', function () {
+  this.timeout(60_000);
+  const suite = panelSuite();
+  const { open } = suite;
+  let completed: EngineEvent[];
+  let failed: EngineEvent[];
+  let matrix: EngineEvent[];
+  let gated: EngineEvent[];
+  before(() => {
+    completed = recorded.completed;
+    failed = recorded.failed;
+    matrix = recorded.matrix;
+    gated = recorded.gated;
+  });
+
+  it('a matrix node is one stacked card with a count; its instances show in the details', async () => {
+    const page = await open();
+    await send(page, init(graphOf(matrixText), [runItem(matrix, 'completed')]), snapshot(matrix));
+    await waitForStatus(page, 'test', 'completed');
+    assert.equal(await page.locator('.card.matrix').count(), 1);
+    assert.match(await page.locator('.card[data-node="test"] .card-count').innerText(), /×3/);
+    await page.click('.card[data-node="test"]');
+    const instances = await page.locator('.instance-list li').allInnerTexts();
+    assert.deepEqual(
+      instances.map((t) => t.trim()),
+      ['test[shard=1]', 'test[shard=2]', 'test[shard=3]'],
+    );
+    await page.screenshot({ path: join(shots, 'matrix.png') });
+  });
+
+  it('offers Approve at a waiting gate, and sends the decision', async () => {
+    const page = await open();
+    const waiting = gated.slice(0, gated.findIndex((e) => e.type === 'node:waiting') + 1);
+    await send(page, init(graphOf(gatedText), [runItem(gated, 'running', true)]), snapshot(waiting));
+    await waitForStatus(page, 'approve', 'waiting');
+    await page.click('.card[data-node="approve"]');
+    await page.locator('[data-testid="approve"]').click();
+    const decision = (await reply(page, 'approve')) as Extract<WebviewMessage, { type: 'approve' }>;
+    assert.deepEqual([decision.nodeId, decision.approved], ['approve', true]);
+    await page.screenshot({ path: join(shots, 'approval.png') });
+  });
+
+  it('toolbar: run controls ask the host, errors show, the run picker and the search work', async () => {
+    const page = await open();
+    const running = completed.slice(0, completed.findIndex((e) => e.type === 'node:started' && e.nodeId === 'backend') + 1);
+    const older = { ...runItem(failed, 'failed'), startedAt: failed[0].ts - 60_000 };
+    await send(page, init(graphOf(sdlcText), [runItem(completed, 'running', true), older]), snapshot(running));
+    await waitForStatus(page, 'backend', 'running');
+    await page.locator('[data-testid="pause"]').click();
+    const pause = (await reply(page, 'control', 'the engine stopped before answering')) as Extract<WebviewMessage, { type: 'control' }>;
+    assert.deepEqual([pause.action, pause.runId], ['pause', completed[0].runId]);
+    await page.getByRole('alert').getByText('the engine stopped before answering').waitFor();
+    // A past run from the picker.
+    const failedRun = await page.locator('[data-testid="run-picker"] option', { hasText: 'failed' }).getAttribute('value');
+    assert.ok(failedRun);
+    await page.locator('[data-testid="run-picker"]').selectOption(failedRun);
+    await page.waitForFunction(() => window.__posted.some((m) => m.type === 'selectRun' && m.runId !== null));
+    const select = (await requests(page, 'selectRun')).at(-1) as Extract<WebviewMessage, { type: 'selectRun' }>;
+    assert.equal(select.runId, failed[0].runId);
+    // Search: Enter goes to the next match.
+    await page.locator('[data-testid="search"]').click();
+    await page.keyboard.type('end');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.card.selected[data-node="backend"]');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.card.selected[data-node="frontend"]');
+    assert.match(await page.locator('.toolbar-note').innerText(), /2 of 2/);
+  });
+
+  it('disables run controls in Restricted Mode and says why', async () => {
+    const page = await open();
+    await send(page, init(graphOf(sdlcText), [], { trusted: false }));
+    await page.waitForSelector('.card');
+    const run = page.locator('[data-testid="run"]');
+    assert.equal(await run.getAttribute('disabled'), '');
+    assert.match((await run.getAttribute('title'))!, /Trust this workspace/);
+    await send(page, { type: 'trust', trusted: true });
+    await page.waitForFunction(() => !document.querySelector('[data-testid="run"]')!.hasAttribute('disabled'));
+  });
+
+  it('timeline filters by node and type; the Gantt view shows the critical path', async () => {
+    const page = await open();
+    await send(page, init(graphOf(sdlcText), [runItem(completed, 'completed')]), snapshot(completed));
+    await waitForStatus(page, 'deployment', 'completed');
+    await page.locator('[data-testid="timeline-node"]').selectOption({ label: 'backend' });
+    await page.waitForFunction(() => [...document.querySelectorAll('.timeline-row')].every((r) => r.textContent.includes('backend')));
+    await page.locator('[data-testid="timeline-type"]').selectOption({ label: 'completed' });
+    await page.waitForFunction(() => document.querySelectorAll('.timeline-row').length === 1);
+    await page.getByRole('tab', { name: 'Gantt' }).click();
+    const critical = await page.locator('[data-testid="critical-path"]').innerText();
+    assert.match(critical, /requirements → design → (backend|frontend) → testing → deployment/);
+    assert.ok((await page.locator('.gantt-row[data-critical="true"]').count()) === 5);
+    await page.screenshot({ path: join(shots, 'gantt.png') });
+    // The tabs from the keyboard: the arrows and Home choose the tab they reach, and it takes the focus.
+    const selectedTab = () => page.evaluate(() => [document.querySelector('[role="tab"][aria-selected="true"]')?.id, document.activeElement?.id]);
+    await page.getByRole('tab', { name: 'Gantt' }).focus();
+    await page.keyboard.press('ArrowRight');
+    await page.waitForSelector('.timeline-row');
+    assert.deepEqual(await selectedTab(), ['tab-timeline', 'tab-timeline']);
+    await page.keyboard.press('End');
+    await page.waitForSelector('[data-testid="critical-path"]');
+    assert.deepEqual(await selectedTab(), ['tab-gantt', 'tab-gantt']);
+    await page.keyboard.press('Home');
+    await page.waitForSelector('.timeline-row');
+    assert.equal(await page.getAttribute('[role="tab"][aria-selected="false"]', 'tabindex'), '-1', 'one tab in the tab order');
+  });
+
+  it('restores what it showed after a reload, and ignores messages it does not understand', async () => {
+    const page = await suite.blankPage({ width: 1280, height: 800 });
+    await page.addInitScript((runId: string) => {
+      window.__state = { workflowUri: 'file:///work/sdlc-parallel.workflow.yaml', runId, selected: 'design', bottomTab: 'gantt', bottomOpen: true };
+    }, failed[0].runId);
+    await page.goto(`${suite.url()}/?theme=light`);
+    await page.waitForFunction(() => window.__posted.some((m) => m.type === 'ready'));
+    const ready = (await requests(page, 'ready'))[0] as Extract<WebviewMessage, { type: 'ready' }>;
+    assert.equal(ready.runId, failed[0].runId, 'asks for the run it showed');
+    await send(page, init(graphOf(failingText), [runItem(failed, 'failed')]), snapshot(failed, false));
+    await page.waitForSelector('.card.selected[data-node="design"]');
+    assert.ok(await page.locator('[data-testid="critical-path"]').isVisible());
+    await page.evaluate(() => {
+      window.postMessage({ type: 'runEvents' }, '*');
+      window.postMessage('garbage', '*');
+      window.postMessage({ type: 'graph', graph: { nodes: 'no' } }, '*');
+    });
+    await page.locator('.banner-info', { hasText: 'does not understand' }).waitFor();
+    assert.equal(await page.locator('.card').count(), 6, 'still drawing');
+  });
+});
