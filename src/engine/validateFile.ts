@@ -50,7 +50,8 @@ function readSubWorkflow(path: string): SubWorkflowFile | undefined {
 /** The inputs a workflow file declares; undefined when it is not a regular file of a bounded size that parses. */
 export const declaredInputs = (path: string): Record<string, InputSpec> | undefined => readSubWorkflow(path)?.inputs;
 
-/** The most sub-workflow files followed to find one that runs the file validated again. */
+/** The most sub-workflow files followed to find one that runs the file validated again: as many as the cache keeps, so
+ * that the next keystroke's validation reads none of them again. */
 const MAX_FILES_FOLLOWED = MAX_CACHED;
 
 /**

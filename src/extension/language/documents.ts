@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { revalidate } from '../../engine/validation/incremental';
+import { runsSubWorkflows } from '../../engine/model';
 import { filesBeside } from '../../engine/validateFile';
 import { buildIndex, nodeAt, type WorkflowIndex } from '../../engine/workflowIndex';
 
@@ -34,7 +35,8 @@ export class WorkflowDocuments {
 
   /** Whether the document's last validation found nodes that run sub-workflows. */
   runsSubWorkflows(doc: vscode.TextDocument): boolean {
-    return this.cache.get(doc.uri.toString())?.index.result.workflow.nodes.some((n) => n.workflow !== undefined) === true;
+    const cached = this.cache.get(doc.uri.toString());
+    return cached !== undefined && runsSubWorkflows(cached.index.result.workflow);
   }
 
   private optionsFor(uri: vscode.Uri) {

@@ -1,6 +1,7 @@
 // The validation worker: `dist/validationWorker.js`, run as a worker thread by the extension host. It validates
 // workflow files from disk and sends back their diagnostics (see ./protocol.ts).
 import { parentPort } from 'node:worker_threads';
+import { runsSubWorkflows } from '../../model';
 import { readRegularText, UnreadableFileError } from '../../regularFile';
 import { validateFile } from '../../validateFile';
 import { fileDiagnostics, MAX_VALIDATED_BYTES, tooLargeDiagnostic } from './fileDiagnostics';
@@ -12,8 +13,7 @@ port?.on('message', (m: unknown) => {
   let reply: ValidateFileReply;
   try {
     const result = validateFile(m.path, readRegularText(m.path, MAX_VALIDATED_BYTES));
-    const runsSubWorkflows = result.workflow.nodes.some((n) => n.workflow !== undefined);
-    reply = { type: 'validated', id: m.id, diagnostics: fileDiagnostics(result), runsSubWorkflows };
+    reply = { type: 'validated', id: m.id, diagnostics: fileDiagnostics(result), runsSubWorkflows: runsSubWorkflows(result.workflow) };
   } catch (e) {
     if (e instanceof UnreadableFileError && e.code === 'EFBIG')
       reply = { type: 'validated', id: m.id, diagnostics: [tooLargeDiagnostic(e.size ?? 0)], runsSubWorkflows: false };
