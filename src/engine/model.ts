@@ -155,9 +155,6 @@ export function buildWorkflow(doc: unknown): WorkflowSpec {
   };
 }
 
-/** Whether any node of the workflow runs a sub-workflow (what validation says of the workflow then depends on other files). */
-export const runsSubWorkflows = (workflow: Pick<WorkflowSpec, 'nodes'>): boolean => workflow.nodes.some((n) => n.workflow !== undefined);
-
 export interface MatrixInstance {
   /** `test[shard=1]`, or the node id itself for a node without a matrix. */
   id: string;

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
-import { buildWorkflow, type InputSpec } from './model';
+import { buildWorkflow, type InputSpec, type WorkflowSpec } from './model';
 import { readRegularText } from './regularFile';
 import { parseWorkflowText } from './validation/document';
 import type { SemanticOptions } from './validation/semantics';
@@ -55,26 +55,47 @@ export const declaredInputs = (path: string): Record<string, InputSpec> | undefi
 const MAX_FILES_FOLLOWED = MAX_CACHED;
 
 /**
+ * The files running `start` reaches, breadth first, `start` first, each with the sub-workflows it runs, as far as
+ * validation follows them; `cameFrom` notes the file each was first reached from.
+ */
+function* followFrom(start: string, cameFrom = new Map<string, string | undefined>([[start, undefined]])): Generator<[string, string[]]> {
+  const queue = [start];
+  for (let i = 0; i < queue.length && i < MAX_FILES_FOLLOWED; i++) {
+    const runs = readSubWorkflow(queue[i])?.runs ?? [];
+    yield [queue[i], runs];
+    for (const next of runs) {
+      if (cameFrom.has(next)) continue;
+      cameFrom.set(next, queue[i]);
+      queue.push(next);
+    }
+  }
+}
+
+/**
  * The files by which running `start` comes back to `target`, `start` first (its own file last, which runs `target`);
  * undefined when it does not within the files followed.
  */
 function pathBack(start: string, target: string): string[] | undefined {
   const cameFrom = new Map<string, string | undefined>([[start, undefined]]);
-  const queue = [start];
-  for (let i = 0; i < queue.length && i < MAX_FILES_FOLLOWED; i++) {
-    const file = queue[i];
-    for (const next of readSubWorkflow(file)?.runs ?? []) {
-      if (next === target) {
-        const chain = [file];
-        for (let back = cameFrom.get(file); back !== undefined; back = cameFrom.get(back)) chain.unshift(back);
-        return chain;
-      }
-      if (cameFrom.has(next)) continue;
-      cameFrom.set(next, file);
-      queue.push(next);
-    }
+  for (const [file, runs] of followFrom(start, cameFrom)) {
+    if (!runs.includes(target)) continue;
+    const chain = [file];
+    for (let back = cameFrom.get(file); back !== undefined; back = cameFrom.get(back)) chain.unshift(back);
+    return chain;
   }
   return undefined;
+}
+
+/**
+ * The files whose text what validation says of a workflow file depends on, as absolute paths: the sub-workflows its
+ * nodes run (those missing too) and the files they run in turn, as far as the loop check follows them.
+ */
+export function subWorkflowFiles(file: string, workflow: Pick<WorkflowSpec, 'nodes'>): string[] {
+  const folder = dirname(resolve(file));
+  const starts = new Set(workflow.nodes.flatMap((n) => (n.workflow === undefined ? [] : [resolve(folder, n.workflow)])));
+  const files = new Set<string>();
+  for (const start of starts) for (const [reached] of followFrom(start)) files.add(reached);
+  return [...files];
 }
 
 function oncePerPath<T>(answer: (path: string) => T): (path: string) => T {

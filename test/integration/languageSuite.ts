@@ -79,9 +79,14 @@ export function registerLanguageSuites(context: IntegrationContext): void {
         );
         writeFileSync(sub.fsPath, text('  back: { run: "true" }'));
         await until(() => codes(doc.uri).length === 0);
+        // The file that closes a loop two files away: validated again, since the sub-workflow it runs runs that file.
+        writeFileSync(sub.fsPath, text('  d: { workflow: ./loop-d.workflow.yaml }'));
+        writeFileSync(file('loop-d.workflow.yaml').fsPath, text('  back: { workflow: ./loop-a.workflow.yaml }'));
+        await until(() => codes(doc.uri).includes('recursive-workflow'));
+        assert.match(vscode.languages.getDiagnostics(doc.uri)[0].message, /\(loop-b\.workflow\.yaml → loop-d\.workflow\.yaml → this file\)/);
         await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
       } finally {
-        for (const name of ['loop-a', 'loop-b', 'loop-c']) rmSync(file(`${name}.workflow.yaml`).fsPath, { force: true });
+        for (const name of ['loop-a', 'loop-b', 'loop-c', 'loop-d']) rmSync(file(`${name}.workflow.yaml`).fsPath, { force: true });
       }
     });
 

@@ -1,5 +1,5 @@
 // The validation worker as the extension host runs it (here from source): a file on disk in, its diagnostics and
-// whether it runs sub-workflows out, each answer one the host's guard accepts; and the host's queue in front of it.
+// the files it depends on out, each answer one the host's guard accepts; and the host's queue in front of it.
 import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,17 +43,17 @@ describe('the validation worker', function () {
     });
   };
 
-  it('says whether a file runs sub-workflows, with its diagnostics', async () => {
+  it('names the files a file depends on (its sub-workflows), with its diagnostics', async () => {
     const includer = await validate('a.workflow.yaml', yaml('version: 1', 'name: A', 'nodes:', '  b: { workflow: ./b.workflow.yaml }'));
     assert.equal(includer.type, 'validated');
     if (includer.type !== 'validated') return;
-    assert.equal(includer.runsSubWorkflows, true);
+    assert.deepEqual(includer.subWorkflows, [join(dir, 'b.workflow.yaml')]);
     assert.deepEqual(
       includer.diagnostics.map((d) => [d.code, d.line]),
       [['missing-workflow', 4]],
     );
     const plain = await validate('b.workflow.yaml', yaml('version: 1', 'name: B', 'nodes:', '  x: { run: "true" }'));
-    assert.deepEqual(plain, { type: 'validated', id: plain.id, diagnostics: [], runsSubWorkflows: false });
+    assert.deepEqual(plain, { type: 'validated', id: plain.id, diagnostics: [], subWorkflows: [] });
   });
 
   it('fails a file it cannot read, saying why', async () => {

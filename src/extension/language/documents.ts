@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import { revalidate } from '../../engine/validation/incremental';
-import { runsSubWorkflows } from '../../engine/model';
-import { filesBeside } from '../../engine/validateFile';
+import { filesBeside, subWorkflowFiles } from '../../engine/validateFile';
 import { buildIndex, nodeAt, type WorkflowIndex } from '../../engine/workflowIndex';
 
 export const LANGUAGE_ID = 'maestro-workflow';
@@ -33,10 +32,13 @@ export class WorkflowDocuments {
     return nodeAt(this.index(doc), doc.offsetAt(position))?.id;
   }
 
-  /** Whether the document's last validation found nodes that run sub-workflows. */
-  runsSubWorkflows(doc: vscode.TextDocument): boolean {
+  /**
+   * The files on disk what the document's last validation says depends on (the sub-workflows it runs and theirs),
+   * as absolute paths; none for a document not validated or not on disk.
+   */
+  subWorkflowFiles(doc: vscode.TextDocument): string[] {
     const cached = this.cache.get(doc.uri.toString());
-    return cached !== undefined && runsSubWorkflows(cached.index.result.workflow);
+    return cached && doc.uri.scheme === 'file' ? subWorkflowFiles(doc.uri.fsPath, cached.index.result.workflow) : [];
   }
 
   private optionsFor(uri: vscode.Uri) {

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { fromFileDiagnostic, toDiagnostic } from '../convert';
 import { settingNumber } from '../settingValues';
+import { workflowKey } from '../workflowIdentity';
+import { DependentFiles } from './dependentFiles';
 import type { WorkspaceValidator } from './workspaceValidator';
 import { isWorkflowDocument, WORKFLOW_GLOB, type WorkflowDocuments } from './documents';
 
@@ -14,8 +16,8 @@ export class LiveValidation implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<vscode.Uri | undefined>();
   readonly onDidChange = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [this.collection, this.changed];
-  /** The files nobody has open whose last validation found nodes that run sub-workflows, by URI. */
-  private readonly unopenedIncluders = new Map<string, vscode.Uri>();
+  /** The files nobody has open whose last validation depended on other files (the sub-workflows they run). */
+  private readonly unopenedIncluders = new DependentFiles<vscode.Uri>();
 
   constructor(
     private readonly documents: WorkflowDocuments,
@@ -24,7 +26,11 @@ export class LiveValidation implements vscode.Disposable {
     private readonly workspace: WorkspaceValidator,
   ) {
     this.disposables.push(
-      vscode.workspace.onDidOpenTextDocument((d) => this.validateNow(d)),
+      vscode.workspace.onDidOpenTextDocument((d) => {
+        // Open, it is validated as it is edited, and again when its sub-workflows change (see revalidateIncluders).
+        this.unopenedIncluders.forget(workflowKey(d.uri));
+        this.validateNow(d);
+      }),
       vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document)),
       vscode.workspace.onDidCloseTextDocument((d) => {
         // Closed files keep their problems: they are re-read from disk.
@@ -39,7 +45,7 @@ export class LiveValidation implements vscode.Disposable {
       watcher.onDidChange((u) => this.fileChanged(u)),
       watcher.onDidDelete((u) => {
         this.collection.delete(u);
-        this.unopenedIncluders.delete(u.toString());
+        this.unopenedIncluders.forget(workflowKey(u));
         this.changed.fire(u);
         this.revalidateIncluders(u);
       }),
@@ -80,17 +86,19 @@ export class LiveValidation implements vscode.Disposable {
   }
 
   /**
-   * A workflow file on disk changed, came or went: the workflows that run sub-workflows are validated again (the
-   * open ones here, the others in the worker), since what they say of them (that one exists, its inputs, a loop
-   * back) may have changed.
+   * A workflow file on disk changed, came or went: the workflows whose last validation depended on it (they run it,
+   * or run one that runs it) are validated again, the open ones here and the others in the worker, since what they
+   * say of it (that it exists, its inputs, a loop back) may have changed.
    */
   private revalidateIncluders(changed: vscode.Uri): void {
+    const key = workflowKey(changed);
     for (const doc of vscode.workspace.textDocuments) {
-      if (doc.uri.toString() === changed.toString() || !isWorkflowDocument(doc) || !this.documents.runsSubWorkflows(doc)) continue;
+      if (doc.uri.toString() === changed.toString() || !isWorkflowDocument(doc)) continue;
+      if (!this.documents.subWorkflowFiles(doc).some((f) => workflowKey(f) === key)) continue;
       this.documents.forget(doc.uri);
       this.validateNow(doc);
     }
-    for (const [key, uri] of this.unopenedIncluders) if (key !== changed.toString()) void this.validateFile(uri);
+    for (const uri of this.unopenedIncluders.dependentsOf(key)) void this.validateFile(uri);
   }
 
   /** Validates a file nobody has open, from disk, in the validation worker. */
@@ -99,11 +107,11 @@ export class LiveValidation implements vscode.Disposable {
     if (open) return this.validateNow(open);
     if (uri.scheme !== 'file') return;
     let diagnostics: vscode.Diagnostic[];
-    let runsSubWorkflows = false;
+    let subWorkflows: string[] = [];
     try {
       const found = await this.workspace.validate(uri.fsPath);
       diagnostics = found.diagnostics.map((d) => fromFileDiagnostic(uri, d));
-      runsSubWorkflows = found.runsSubWorkflows;
+      subWorkflows = found.subWorkflows;
     } catch (e) {
       const message = (e as Error).message;
       if (message === 'validation has stopped') return;
@@ -112,8 +120,7 @@ export class LiveValidation implements vscode.Disposable {
     }
     // Opened while the worker was at it: the editor's own validation is the newer one.
     if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString())) return;
-    if (runsSubWorkflows) this.unopenedIncluders.set(uri.toString(), uri);
-    else this.unopenedIncluders.delete(uri.toString());
+    this.unopenedIncluders.note(workflowKey(uri), uri, subWorkflows);
     this.collection.set(uri, diagnostics);
     this.changed.fire(uri);
   }

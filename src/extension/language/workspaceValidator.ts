@@ -74,7 +74,7 @@ export class WorkspaceValidator implements vscode.Disposable {
     clearTimeout(this.current.timer);
     const { pending } = this.current;
     this.current = undefined;
-    if (m.type === 'validated') pending.resolve({ diagnostics: m.diagnostics, runsSubWorkflows: m.runsSubWorkflows });
+    if (m.type === 'validated') pending.resolve({ diagnostics: m.diagnostics, subWorkflows: m.subWorkflows });
     else pending.reject(new Error(m.error));
     this.next();
   }

@@ -22,8 +22,11 @@ export interface FileDiagnostic extends Diagnostic {
 /** What validating a file on disk found. */
 export interface FileValidation {
   diagnostics: FileDiagnostic[];
-  /** Whether the file has nodes that run sub-workflows (what it says of them changes when they do). */
-  runsSubWorkflows: boolean;
+  /**
+   * The files what it says depends on, as absolute paths: the sub-workflows it runs and theirs, as far as validation
+   * follows them (see `subWorkflowFiles`). It is to be validated again when one of them changes, comes or goes.
+   */
+  subWorkflows: string[];
 }
 
 /** Worker → host: the answer to one request. */
@@ -36,6 +39,7 @@ export function isValidateFileRequest(v: unknown): v is ValidateFileRequest {
 export function isValidateFileReply(v: unknown): v is ValidateFileReply {
   if (!isObject(v) || typeof v.id !== 'number') return false;
   return (
-    (v.type === 'validated' && Array.isArray(v.diagnostics) && typeof v.runsSubWorkflows === 'boolean') || (v.type === 'failed' && typeof v.error === 'string')
+    (v.type === 'validated' && Array.isArray(v.diagnostics) && Array.isArray(v.subWorkflows) && v.subWorkflows.every((f) => typeof f === 'string')) ||
+    (v.type === 'failed' && typeof v.error === 'string')
   );
 }
