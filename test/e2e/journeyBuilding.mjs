@@ -1,0 +1,155 @@
+// The journey's building steps: a diamond built with the mouse in the DAG panel, a workflow from a template exported
+// to Argo Workflows, and the Insights panel finding a flaky node over five runs.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export async function buildingSteps(d) {
+  const { page, workspace, shot, palette, openFile, dagFrame, card, step } = d;
+  await step('10-build-a-diamond-with-the-mouse', async () => {
+    // New Workflow… on a folder, from the explorer's context menu: a file there, its panel beside it.
+    await page.keyboard.press('Escape');
+    await palette('View: Show Explorer');
+    await page.locator('.explorer-folders-view .monaco-list-row[aria-label="pipelines"]').click({ button: 'right' });
+    const item = page.locator('.monaco-menu .action-label', { hasText: 'New Workflow…' }).first();
+    // A context menu ignores a click that comes right after it opens: the item is chosen with the keyboard.
+    await item.hover();
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget', { hasText: 'File name' }).waitFor({ state: 'visible' });
+    await page.locator('.quick-input-widget input.input').fill('diamond');
+    await page.locator('.quick-input-widget input.input').press('Enter');
+    await page.locator('.tab[aria-label^="diamond.workflow.yaml"]').waitFor();
+    const dag = await dagFrame('diamond');
+    await card(dag, 'start').waitFor();
+    // Room for the graph: the workbench's bottom panel (Problems, from earlier steps) and the DAG's timeline close.
+    if (await page.locator('.part.panel.bottom').isVisible()) await palette('View: Toggle Panel Visibility');
+    await dag.locator('[data-testid="toggle-bottom"]').click();
+    // Three nodes from the toolbar's Add node: each goes after the selected node, needing it.
+    const add = async (after) => {
+      await card(dag, after).click();
+      await dag.locator('[data-testid="add-node"]').click();
+      await dag.getByRole('menuitem', { name: 'Add shell step' }).click();
+    };
+    await add('start');
+    await card(dag, 'step').waitFor();
+    await add('start');
+    await card(dag, 'step-2').waitFor();
+    await add('step');
+    await card(dag, 'step-3').waitFor();
+    // The fourth edge by dragging from step-2's handle onto step-3: a diamond.
+    await dag.locator('[data-testid="fit"]').click();
+    await card(dag, 'step-2').hover();
+    const handle = await card(dag, 'step-2').locator('.react-flow__handle-bottom').boundingBox();
+    const target = await card(dag, 'step-3').boundingBox();
+    await page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(target.x + target.width / 2, target.y + target.height / 2, { steps: 10 });
+    await page.mouse.up();
+    await dag.locator('[data-edge="step-2->step-3"]').waitFor({ state: 'attached' });
+    // The last node's script, from the details' form.
+    await card(dag, 'step-3').click();
+    const script = dag.locator('[data-field="run"]');
+    await script.fill('echo "the diamond is closed"');
+    await script.press('Control+Enter');
+    const editor = page.locator('.editor-group-container .monaco-editor .view-lines').first();
+    await editor.getByText('the diamond is closed').waitFor();
+    // Ctrl+Z in the editor undoes the last action, and the panel follows; Ctrl+Y redoes it.
+    await editor.click();
+    await page.keyboard.press('Control+Z');
+    await editor.getByText('the diamond is closed').waitFor({ state: 'detached' });
+    await dag.waitForFunction(() => document.querySelector('[data-field="run"]')?.value === 'echo "step-3"');
+    await page.keyboard.press('Control+Y');
+    await editor.getByText('the diamond is closed').waitFor();
+    await dag.waitForFunction(() => document.querySelector('[data-field="run"]')?.value === 'echo "the diamond is closed"');
+    await shot('10a-diamond-built');
+    // Saved and run from the panel: it completes there.
+    await page.keyboard.press('Control+S');
+    await dag.locator('[data-testid="run"]').click();
+    await dag.locator('[data-testid="run-header"][data-status="completed"]', { hasText: '4/4 nodes' }).waitFor({ timeout: 60_000 });
+    const text = readFileSync(join(workspace, 'pipelines', 'diamond.workflow.yaml'), 'utf8');
+    if (!/step-3:\n {4}needs: \[step, step-2\]\n {4}run: echo "the diamond is closed"/.test(text))
+      throw new Error(`the file is not the diamond built:\n${text}`);
+  });
+
+  await step('11-new-workflow-from-a-template-then-export-to-argo', async () => {
+    await page.keyboard.press('Escape');
+    await palette('Maestro: New Workflow from Template');
+    // The pick describes each template; the data pipeline asks its one input, then the file's name.
+    const pick = page.locator('.quick-input-widget');
+    await pick.locator('.quick-input-list .monaco-list-row', { hasText: 'Extract, three transforms in parallel' }).waitFor();
+    await pick.locator('input.input').fill('Data pipeline');
+    await pick.locator('.quick-input-list .monaco-list-row', { hasText: 'Data pipeline' }).first().click();
+    await page.locator('.quick-input-widget', { hasText: 'Where the raw data is read from' }).waitFor({ state: 'visible' });
+    await page.locator('.quick-input-widget input.input').fill('./raw');
+    await page.locator('.quick-input-widget input.input').press('Enter');
+    await page.locator('.quick-input-widget', { hasText: 'File name' }).waitFor({ state: 'visible' });
+    await page.locator('.quick-input-widget input.input').fill('etl');
+    await page.locator('.quick-input-widget input.input').press('Enter');
+    await page.locator('.tab[aria-label^="etl.workflow.yaml"]').waitFor();
+    const dag = await dagFrame('etl');
+    await card(dag, 'load').waitFor();
+    const made = readFileSync(join(workspace, 'etl.workflow.yaml'), 'utf8');
+    if (!/default: \.\/raw/.test(made) || !made.includes('# Extract once, transform in parallel')) throw new Error(`the template was not filled in:\n${made}`);
+    await dag.locator('[data-testid="run"]').click();
+    await dag.locator('[data-testid="run-header"][data-status="completed"]', { hasText: '5/5 nodes' }).waitFor({ timeout: 60_000 });
+    await shot('11a-template-run');
+    // Exported to Argo Workflows: the file is written beside it and opens.
+    await page.locator('.tab[aria-label^="etl.workflow.yaml"]').click();
+    await palette('Maestro: Export Workflow');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Argo Workflows: Workflow' }).first().click();
+    // The save dialog (VS Code's own, in code-server) offers etl.argo.yaml beside the workflow.
+    const save = page.locator('.quick-input-widget input.input');
+    await save.waitFor({ state: 'visible' });
+    await page.waitForFunction(() => /etl\.argo\.yaml$/.test(document.querySelector('.quick-input-widget input.input')?.value ?? ''), null, {
+      timeout: 10_000,
+    });
+    await save.press('Enter');
+    await page.locator('.tab[aria-label^="etl.argo.yaml"]').waitFor();
+    const argo = readFileSync(join(workspace, 'etl.argo.yaml'), 'utf8');
+    for (const expected of ['kind: Workflow', '- name: load', 'dependencies: [clean, enrich, aggregate]', 'retryStrategy:', 'value: ./raw']) {
+      if (!argo.includes(expected)) throw new Error(`the export lacks '${expected}':\n${argo}`);
+    }
+    await shot('11b-exported-to-argo');
+  });
+
+  await step('12-insights-find-the-flaky-node', async () => {
+    await openFile('sometimes.workflow.yaml');
+    // Five runs, one after the other: each has ended (its record says so) before the next starts.
+    const ended = () => {
+      const folder = join(workspace, '.maestro', 'runs');
+      return readdirSync(folder)
+        .filter((id) => existsSync(join(folder, id, 'run.json')))
+        .map((id) => JSON.parse(readFileSync(join(folder, id, 'run.json'), 'utf8')))
+        .filter((r) => r.workflowName === 'Sometimes' && r.status === 'completed').length;
+    };
+    for (let i = 1; i <= 5; i++) {
+      await palette('Maestro: Run Workflow');
+      for (const deadline = Date.now() + 30_000; ended() < i; await page.waitForTimeout(100))
+        if (Date.now() > deadline) throw new Error(`run ${i} did not end`);
+    }
+    await openFile('sometimes.workflow.yaml');
+    await palette('Maestro: Show Insights');
+    let insights;
+    for (const deadline = Date.now() + 30_000; !insights;) {
+      for (const frame of page.frames())
+        if (
+          await frame
+            .locator('main.insights')
+            .count()
+            .catch(() => 0)
+        )
+          insights = frame;
+      if (!insights && Date.now() > deadline) throw new Error('no Insights panel on screen');
+      if (!insights) await page.waitForTimeout(200);
+    }
+    await insights.locator('[data-testid="flaky"] li[data-node="upload"]').waitFor();
+    const flaky = await insights.locator('[data-testid="flaky"] li[data-node="upload"]').innerText();
+    if (!/passed on a retry in [5-9] runs/.test(flaky)) throw new Error(`the flaky node is not shown as such: ${flaky}`);
+    const basedOn = await insights.locator('[data-testid="based-on"]').innerText();
+    if (!/Based on [5-9] of [5-9] runs/.test(basedOn)) throw new Error(`unexpected: ${basedOn}`);
+    await shot('12a-insights');
+    // One click on a run where it happened opens that run in the DAG panel.
+    await insights.locator('[data-testid="flaky"] li[data-node="upload"] .run-link').first().click();
+    const dag = await dagFrame('Sometimes');
+    await card(dag, 'upload', 'completed').waitFor();
+  });
+}

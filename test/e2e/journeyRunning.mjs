@@ -1,0 +1,210 @@
+// The journey's first steps: Restricted Mode and trusting the workspace, a typo fixed, runs from the palette with an
+// approval gate, a pause, a cancel and a retry, and the DAG panel and the editor following each other.
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PLANTED_RUN } from './workspace.mjs';
+
+export async function runningSteps(d) {
+  const { page, workspace, shot, statusBar, notifications, palette, acceptInputBox, openFile, waitForStatus, dagFrame, card, step, noPlantedOffer } = d;
+  await step('02a-restricted-mode-runs-nothing', async () => {
+    // The trust prompt comes up a moment after the workbench: wait for it, then choose Restricted Mode.
+    const noTrust = page.getByRole('button', { name: /No, I don.t trust the authors/ });
+    await noTrust.waitFor({ timeout: 30_000 });
+    await noTrust.click();
+    await statusBar.getByText('Restricted Mode').first().waitFor();
+    await openFile('sdlc-parallel.workflow.yaml');
+    // The DAG shows, with its run controls off and saying why.
+    await palette('Maestro: Show DAG');
+    const dag = await dagFrame('SDLC parallel');
+    await card(dag, 'requirements').waitFor();
+    if ((await dag.locator('[data-testid="run"]').getAttribute('disabled')) === null) throw new Error('Run is enabled in Restricted Mode');
+    await palette('Maestro: Run Workflow');
+    await notifications.getByText(/does not run workflows in Restricted Mode/).waitFor();
+    // Nor does it attach to a served engine: no token leaves an untrusted workspace.
+    await palette('Maestro: Connect to Engine');
+    await notifications.getByText(/sends no token from a workspace in Restricted Mode/).waitFor();
+    await waitForStatus('local');
+    if (readdirSync(join(workspace, '.maestro', 'runs')).join() !== PLANTED_RUN.runId) throw new Error('a run folder appeared in Restricted Mode');
+    await noPlantedOffer();
+  });
+
+  await step('02b-trusting-the-workspace', async () => {
+    await notifications.getByRole('button', { name: 'Manage Workspace Trust' }).first().click();
+    await page
+      .getByRole('button', { name: /^Trust$/ })
+      .first()
+      .click();
+    await statusBar.getByText('Restricted Mode').first().waitFor({ state: 'hidden' });
+    // The trust editor opens (as a tab, or over the editors in newer versions): it is closed once it shows.
+    const trusted = page.getByText('You trust this folder').first();
+    await trusted.waitFor({ state: 'visible' });
+    await trusted.click();
+    await page.keyboard.press('Control+W');
+    await trusted.waitFor({ state: 'detached' });
+  });
+
+  await step('01-typo-in-needs-and-its-quick-fix', async () => {
+    await openFile('typo.workflow.yaml');
+    const word = page.locator('.view-line span', { hasText: 'biuld' }).first();
+    await page.locator('.squiggly-error').first().waitFor();
+    await page.keyboard.press('Control+Shift+M');
+    await page
+      .locator('.markers-panel')
+      .getByText(/did you mean 'build'\?/)
+      .first()
+      .waitFor();
+    await shot('01a-typo-problem');
+    await word.click();
+    await page.keyboard.press('Control+.');
+    await page.getByText("Change to 'build'").first().click();
+    await page.locator('.squiggly-error').first().waitFor({ state: 'detached' });
+    await page
+      .locator('.markers-panel')
+      .getByText(/did you mean 'build'\?/)
+      .first()
+      .waitFor({ state: 'detached' });
+    await page.keyboard.press('Control+S');
+    // Trusted by now: the planted run record is still not offered.
+    await noPlantedOffer();
+  });
+
+  await step('03-run-from-the-palette', async () => {
+    await openFile('sdlc-parallel.workflow.yaml');
+    await palette('Maestro: Run Workflow');
+    await waitForStatus(/SDLC parallel \d\/6/);
+    // The DAG panel opens beside the editor and follows the run.
+    const dag = await dagFrame('SDLC parallel');
+    if ((await page.locator('.editor-group-container').count()) < 2) throw new Error('the DAG panel did not open beside the editor');
+    const bar = dag.locator('.card [role="progressbar"]').first();
+    await bar.waitFor({ timeout: 15_000 });
+    await dag.locator('.card[data-status="pending"]').first().waitFor({ timeout: 5_000 });
+    const first = Number(await bar.getAttribute('aria-valuenow'));
+    await dag.waitForFunction(
+      (before) => [...document.querySelectorAll('.card [role="progressbar"]')].some((b) => Number(b.getAttribute('aria-valuenow')) > before),
+      first,
+      { timeout: 15_000 },
+    );
+    await shot('03a-running');
+    await page.locator('.activitybar [aria-label^="Maestro"]').first().click();
+    await page.locator('.pane-body').getByText('requirements').first().waitFor();
+    await waitForStatus('SDLC parallel completed');
+    await dag.locator('[data-testid="run-header"][data-status="completed"]', { hasText: '6/6 nodes' }).waitFor();
+  });
+
+  await step('08-approval-gate', async () => {
+    await openFile('gated.workflow.yaml');
+    await palette('Maestro: Run Workflow');
+    await page.locator('.pane-body').getByText('approve').first().waitFor();
+    // The panel offers Approve on the waiting gate; the palette command does the same from the keyboard.
+    const dag = await dagFrame('Gated');
+    await card(dag, 'approve', 'waiting').click();
+    await dag.locator('[data-testid="approve"]').click();
+    await waitForStatus('Gated completed');
+    await dag.locator('[data-testid="run-header"][data-status="completed"]', { hasText: '3/3 nodes' }).waitFor();
+    await openFile('gated.workflow.yaml');
+    await palette('Maestro: Run Workflow');
+    await card(await dagFrame('Gated'), 'approve', 'waiting').waitFor();
+    await palette('Maestro: Approve / Reject Gate…', 'Approve');
+    await acceptInputBox(/A comment for the run log/);
+    await waitForStatus('Gated completed');
+  });
+
+  await step('04-pause-and-resume', async () => {
+    await openFile('long.workflow.yaml');
+    await palette('Maestro: Run Workflow');
+    await waitForStatus(/Long \d\/3/);
+    await palette('Maestro: Pause Run');
+    // A pause lets running nodes finish: `first` finishes once it is let go.
+    writeFileSync(join(workspace, 'first.go'), '');
+    await page
+      .locator('.pane-body')
+      .getByText(/paused/)
+      .first()
+      .waitFor({ timeout: 15_000 });
+    const dag = await dagFrame('Long');
+    await dag.locator('[data-testid="run-header"][data-status="paused"]').waitFor({ timeout: 15_000 });
+    if ((await card(dag, 'third').getAttribute('data-status')) !== 'pending') throw new Error('a node started while the run was paused');
+    await shot('04a-paused');
+    await palette('Maestro: Resume Run', 'Long');
+    await waitForStatus('Long completed');
+  });
+
+  await step('05-cancel-leaves-no-process', async () => {
+    const pids = join(workspace, 'hang.pids');
+    await openFile('hang.workflow.yaml');
+    await palette('Maestro: Run Workflow');
+    for (let i = 0; i < 200 && !(existsSync(pids) && readFileSync(pids, 'utf8').trim()); i++) await page.waitForTimeout(100);
+    const pid = Number(readFileSync(pids, 'utf8').trim());
+    await palette('Maestro: Cancel Run');
+    await waitForStatus('Hang cancelled');
+    for (let i = 0; ; i++) {
+      try {
+        process.kill(pid, 0);
+      } catch {
+        break;
+      }
+      if (i > 100) throw new Error(`process ${pid} of the cancelled run is still alive`);
+      await page.waitForTimeout(100);
+    }
+  });
+
+  await step('06-retry-a-failed-node', async () => {
+    await openFile('flaky.workflow.yaml');
+    await palette('Maestro: Run Workflow');
+    await waitForStatus('Flaky failed');
+    // The panel shows the error in the node's details, and retries it from there once the cause is fixed.
+    const dag = await dagFrame('Flaky');
+    await card(dag, 'check', 'failed').click();
+    await dag
+      .locator('[data-testid="details-error"]')
+      .getByText(/exited with code 1/)
+      .waitFor();
+    await shot('06a-failed-details');
+    writeFileSync(join(workspace, 'fixed.flag'), '');
+    await dag.locator('[data-testid="retry-node"]').click();
+    await waitForStatus('Flaky completed');
+    await dag.locator('[data-testid="run-header"][data-status="completed"]', { hasText: '2/2 nodes' }).waitFor();
+  });
+
+  await step('07-panel-and-editor-follow-each-other', async () => {
+    try {
+      await editAndFollow();
+    } finally {
+      // The edit is never kept, so that the steps after this one find the file as it was.
+      await openFile('editing.workflow.yaml').catch(() => undefined);
+      await palette('File: Revert File').catch(() => undefined);
+    }
+  });
+
+  async function editAndFollow() {
+    await openFile('editing.workflow.yaml');
+    await palette('Maestro: Show DAG');
+    const dag = await dagFrame('Editing');
+    // A click on a card shows its definition in the editor, its id selected (the panel keeps the focus).
+    await card(dag, 'deploy').click();
+    await page.locator('.breadcrumbs-control').getByText('deploy', { exact: true }).waitFor();
+    await page.locator('.monaco-editor .selected-text').first().waitFor();
+    // An edit (unsaved) redraws the graph: notify now needs lint instead of deploy.
+    await page.locator('.editor-group-container .monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+G');
+    await page.locator('.quick-input-widget input.input').fill(':13');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('End');
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('Control+Shift+ArrowLeft');
+    await page.keyboard.type('lint');
+    await dag.locator('[data-testid="details"]', { hasText: 'notify' }).getByText('lint', { exact: true }).waitFor();
+    await dag.locator('[data-testid="fit"]').click();
+    await dag.locator('[data-edge="lint->notify"]').waitFor({ state: 'attached' });
+    if (await dag.locator('[data-edge="deploy->notify"]').count()) throw new Error('the old edge is still drawn');
+    if (!readFileSync(join(workspace, 'editing.workflow.yaml'), 'utf8').includes('needs: [deploy]'))
+      throw new Error('the file was saved: the graph must follow the unsaved text');
+    await shot('07a-edited-unsaved');
+    // The cursor in the editor selects the node under it in the panel.
+    await page.locator('.editor-group-container .monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+G');
+    await page.locator('.quick-input-widget input.input').fill(':5');
+    await page.keyboard.press('Enter');
+    await dag.locator('.card.selected[data-node="build"]').waitFor();
+  }
+}

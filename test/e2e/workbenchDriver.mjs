@@ -1,0 +1,150 @@
+// Drives the real workbench (code-server) as a person would: the palette, files, the status bar, notifications, code
+// lenses, the DAG panel's frame; and the journey's steps, each saving a screenshot and failing alone.
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { PLANTED_RUN } from './workspace.mjs';
+
+export function workbenchDriver({ page, workspace, shots, log }) {
+  const steps = [];
+  const shot = (name) => page.screenshot({ path: join(shots, `${name}.png`) });
+  const statusBar = page.locator('.part.statusbar');
+  const notifications = page.locator('.notifications-toasts');
+
+  // Opens the command palette and runs a command; tries again when focus was elsewhere or the list was late.
+  const palette = async (command, ...picks) => {
+    const input = page.locator('.quick-input-widget input.input');
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: command }).first();
+    for (let attempt = 1; ; attempt++) {
+      await page.keyboard.press('Escape');
+      // Focus an editor, so that the palette runs against it; there may be none on screen (then it does not matter).
+      await page
+        .locator('.editor-group-container .monaco-editor .view-lines')
+        .first()
+        .click({ position: { x: 5, y: 5 }, timeout: 2_000 })
+        .catch(() => undefined);
+      await page.keyboard.press('F1');
+      try {
+        await input.waitFor({ state: 'visible', timeout: 5_000 });
+        await input.fill(`>${command}`);
+        await row.waitFor({ timeout: 5_000 });
+        break;
+      } catch (e) {
+        if (attempt === 4) throw e;
+      }
+    }
+    // Enter runs the focused command; once in a while the keystroke is lost while the list settles, so the
+    // command's row must be hidden or gone (which also keeps a stale row from being picked below) before going on.
+    for (let attempt = 1; ; attempt++) {
+      await input.press('Enter');
+      if (
+        await row.waitFor({ state: 'hidden', timeout: 3_000 }).then(
+          () => true,
+          () => false,
+        )
+      )
+        break;
+      if (attempt === 4) throw new Error(`the palette did not run '${command}'`);
+    }
+    // Each pick names a row the command's picker must show; one that never comes fails the step.
+    for (const pick of picks) {
+      const choice = page.locator('.quick-input-list .monaco-list-row', { hasText: pick }).first();
+      await choice.waitFor({ timeout: 10_000 }).catch(() => {
+        throw new Error(`'${command}' showed no '${pick}' to pick`);
+      });
+      await choice.click();
+    }
+  };
+  /**
+   * Accepts the input box that the last command opened, once it shows its prompt: a pick that leads to an input box
+   * closes the widget for a moment first, and an Enter pressed then would go to the editor.
+   */
+  const acceptInputBox = async (prompt) => {
+    await page.locator('.quick-input-widget', { hasText: prompt }).waitFor({ state: 'visible' });
+    await page.locator('.quick-input-widget input.input').press('Enter');
+  };
+  const openFile = async (name) => {
+    await page.keyboard.press('Escape');
+    await palette('Go to File');
+    const input = page.locator('.quick-input-widget input.input');
+    await input.fill(name);
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
+    await row.waitFor();
+    await row.click();
+    await page.locator(`.tab.active[aria-label^="${name}"]`).waitFor();
+  };
+  const waitForStatus = (text, timeout = 30_000) => statusBar.getByText(text).first().waitFor({ timeout });
+  /** The DAG panel of a workflow: webviews are nested iframes, found by their content. */
+  const dagFrame = async (name, timeout = 30_000) => {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      for (const frame of page.frames()) {
+        const found = await frame
+          .locator(`.canvas[aria-label="DAG of ${name}"]`)
+          .count()
+          .catch(() => 0);
+        if (found) return frame;
+      }
+      if (Date.now() > deadline) throw new Error(`no DAG panel of ${name} on screen`);
+      await page.waitForTimeout(200);
+    }
+  };
+  const card = (frame, node, status) => frame.locator(`.card[data-node="${node}"]${status ? `[data-status="${status}"]` : ''}`);
+  /** In the page: how many code lenses of a file's editor say `source` (other groups show other files' lenses). */
+  const countLenses = ([name, source]) => {
+    const group = [...document.querySelectorAll('.editor-group-container')].find((g) => g.querySelector(`.tab.active[aria-label^="${name}"]`));
+    return group ? [...group.querySelectorAll('.codelens-decoration')].filter((e) => new RegExp(source).test(e.textContent ?? '')).length : -1;
+  };
+  const lensCount = (file, pattern) => page.evaluate(countLenses, [file, pattern.source]);
+  const lensesSaying = async (file, pattern, count, timeout = 15_000) => {
+    const deadline = Date.now() + timeout;
+    for (let seen = await lensCount(file, pattern); seen !== count; seen = await lensCount(file, pattern)) {
+      if (Date.now() > deadline) throw new Error(`${file}: ${seen} code lenses say ${pattern}, not ${count}`);
+      await page.waitForTimeout(100);
+    }
+  };
+  const step = async (name, f) => {
+    const t0 = Date.now();
+    try {
+      await f();
+      steps.push({ name, ok: true, ms: Date.now() - t0 });
+    } catch (e) {
+      steps.push({ name, ok: false, error: e.message.split('\n')[0] });
+      log(`journey step '${name}' failed: ${e.stack}`);
+      await page.keyboard.press('Escape').catch(() => undefined);
+    }
+    await shot(name).catch(() => undefined);
+  };
+
+  /**
+   * The planted run record (marked running, a command link in its name, its workflow outside the workspace) gets no
+   * notification: it was not started here. No link to a command shows in any notification, and nothing of it ran.
+   */
+  const noPlantedOffer = async () => {
+    if (await notifications.getByText(/Nightly/).count()) throw new Error('the planted run record was offered for resume');
+    if (await notifications.locator('a[href^="command:"], a[data-href^="command:"]').count()) throw new Error('a notification shows a command link');
+    const events = readFileSync(join(workspace, '.maestro', 'runs', PLANTED_RUN.runId, 'events.jsonl'), 'utf8')
+      .trim()
+      .split('\n');
+    if (events.length !== 1) throw new Error('the planted run was resumed');
+    if (await page.locator('.terminal-wrapper, .integrated-terminal').count()) throw new Error("the planted link's command ran (a terminal opened)");
+  };
+
+  return {
+    page,
+    workspace,
+    steps,
+    shot,
+    statusBar,
+    notifications,
+    palette,
+    acceptInputBox,
+    openFile,
+    waitForStatus,
+    dagFrame,
+    card,
+    lensCount,
+    lensesSaying,
+    step,
+    noPlantedOffer,
+  };
+}
