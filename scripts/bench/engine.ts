@@ -32,6 +32,42 @@ function makefile(layers: number, width: number): string {
   return `.PHONY: all ${targets.join(' ')}\nall: ${targets.join(' ')}\n\n${lines.join('\n')}`;
 }
 
+/** The engine's and its spawn helpers' peak memory on 10,000 nodes (500 layers of 20), and the run's time. */
+function peakMemory10k(): { bigMs: number; rssMb: number; helperRssMb: number[]; helperPssMb: number[] } {
+  const big = join(work, 'big.workflow.yaml');
+  writeFileSync(big, layeredWorkflow({ layers: 500, width: 20, concurrency: 8, run: () => 'true' }));
+  const rssFile = join(work, 'rss');
+  const bigMs = time(
+    process.execPath,
+    ['--require', join(root, 'scripts', 'bench', 'rssProbe.cjs'), cli, 'run', big, '--json', '--runs-dir', join(work, 'runs-big')],
+    { MAESTRO_RSS_FILE: rssFile },
+  );
+  const rss = JSON.parse(readFileSync(rssFile, 'utf8')) as { engine: number; helpers: number[]; helpersPss: number[] };
+  const mb = (b: number) => b / (1024 * 1024);
+  return { bigMs, rssMb: mb(rss.engine), helperRssMb: rss.helpers.map(mb), helperPssMb: rss.helpersPss.map(mb) };
+}
+
+function report(m: Record<string, number>, hop: number, { bigMs, rssMb, helperRssMb, helperPssMb }: ReturnType<typeof peakMemory10k>): void {
+  console.log(`\nEngine: 1,000 nodes of 'true' (50 layers of 20, each needing 2 above), 8 at once; median of ${ROUNDS} rounds, whole processes`);
+  console.log(`  make -j8 (execs 'true' without a shell)                  ${ms(m.make)}`);
+  console.log(`  bare Node loop: spawn '/bin/true' itself, 8 at a time     ${ms(m.floor)}   (the floor)`);
+  console.log(`  maestro-dag run --json (validation, events, run log)      ${ms(m.engine)}   (2 spawn helpers)`);
+  console.log(
+    `  the same, every process started by the engine itself      ${ms(m.engineNoHelpers)}   (MAESTRO_SPAWN_HELPERS=0: ${ratio(m.engineNoHelpers, m.floor)} the floor)`,
+  );
+  console.log(`  engine ÷ floor = ${ratio(m.engine, m.floor)} (target ≤ 1.1×); engine ÷ make = ${ratio(m.engine, m.make)} (target ≤ 2.5×)`);
+  console.log(`Chain of 200 nodes, one at a time: engine ${ms(m.chainEngine)}, spawn floor ${ms(m.chainFloor)}`);
+  console.log(`  per-hop latency above the spawn time, start-up costs removed: ${hop.toFixed(2)} ms (target < 1 ms)`);
+  console.log(`10,000-node run: ${(bigMs / 1000).toFixed(1)} s, peak RSS ${rssMb.toFixed(0)} MB (target < 200 MB)`);
+  console.log(
+    `  its spawn helpers: ${helperRssMb.length ? helperRssMb.map((mb) => `${mb.toFixed(0)} MB`).join(', ') : 'none seen'} peak RSS each (target < 100 MB together)`,
+  );
+  console.log(
+    `    proportional (PSS, Node's shared binary counted once among its processes): ${helperPssMb.map((mb) => `${mb.toFixed(0)} MB`).join(', ')} peak each`,
+  );
+  process.send?.({ section: 'engine', ...m, hopMs: hop, rssMb, helperRssMb, helperPssMb, bigMs });
+}
+
 function main(): void {
   const layered = join(work, 'layered.workflow.yaml');
   writeFileSync(layered, layeredWorkflow({ layers: 50, width: 20, concurrency: 8, run: () => 'true' }));
@@ -71,38 +107,8 @@ function main(): void {
   // Fixed costs (starting Node, loading, validating) are taken out by subtracting a one-node run from each side.
   const hop = (m.chainEngine - m.singleEngine - (m.chainFloor - m.singleFloor)) / 199;
 
-  // Peak memory on 10,000 nodes (500 layers of 20).
-  const big = join(work, 'big.workflow.yaml');
-  writeFileSync(big, layeredWorkflow({ layers: 500, width: 20, concurrency: 8, run: () => 'true' }));
-  const rssFile = join(work, 'rss');
-  const bigMs = time(
-    process.execPath,
-    ['--require', join(root, 'scripts', 'bench', 'rssProbe.cjs'), cli, 'run', big, '--json', '--runs-dir', join(work, 'runs-big')],
-    { MAESTRO_RSS_FILE: rssFile },
-  );
-  const rss = JSON.parse(readFileSync(rssFile, 'utf8')) as { engine: number; helpers: number[]; helpersPss: number[] };
-  const rssMb = rss.engine / (1024 * 1024);
-  const helperRssMb = rss.helpers.map((b) => b / (1024 * 1024));
-  const helperPssMb = rss.helpersPss.map((b) => b / (1024 * 1024));
-
-  console.log(`\nEngine: 1,000 nodes of 'true' (50 layers of 20, each needing 2 above), 8 at once; median of ${ROUNDS} rounds, whole processes`);
-  console.log(`  make -j8 (execs 'true' without a shell)                  ${ms(m.make)}`);
-  console.log(`  bare Node loop: spawn '/bin/true' itself, 8 at a time     ${ms(m.floor)}   (the floor)`);
-  console.log(`  maestro-dag run --json (validation, events, run log)      ${ms(m.engine)}   (2 spawn helpers)`);
-  console.log(
-    `  the same, every process started by the engine itself      ${ms(m.engineNoHelpers)}   (MAESTRO_SPAWN_HELPERS=0: ${ratio(m.engineNoHelpers, m.floor)} the floor)`,
-  );
-  console.log(`  engine ÷ floor = ${ratio(m.engine, m.floor)} (target ≤ 1.1×); engine ÷ make = ${ratio(m.engine, m.make)} (target ≤ 2.5×)`);
-  console.log(`Chain of 200 nodes, one at a time: engine ${ms(m.chainEngine)}, spawn floor ${ms(m.chainFloor)}`);
-  console.log(`  per-hop latency above the spawn time, start-up costs removed: ${hop.toFixed(2)} ms (target < 1 ms)`);
-  console.log(`10,000-node run: ${(bigMs / 1000).toFixed(1)} s, peak RSS ${rssMb.toFixed(0)} MB (target < 200 MB)`);
-  console.log(
-    `  its spawn helpers: ${helperRssMb.length ? helperRssMb.map((mb) => `${mb.toFixed(0)} MB`).join(', ') : 'none seen'} peak RSS each (target < 100 MB together)`,
-  );
-  console.log(
-    `    proportional (PSS, Node's shared binary counted once among its processes): ${helperPssMb.map((mb) => `${mb.toFixed(0)} MB`).join(', ')} peak each`,
-  );
-  process.send?.({ section: 'engine', ...m, hopMs: hop, rssMb, helperRssMb, helperPssMb, bigMs });
+  const peak = peakMemory10k();
+  report(m, hop, peak);
   rmSync(work, { recursive: true, force: true });
 }
 

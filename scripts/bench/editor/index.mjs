@@ -241,6 +241,109 @@ async function runEnd(page, workspace) {
   return { status: statusSeen - completed.ts, panel: panelSeen - completed.ts };
 }
 
+/**
+ * The workbench loaded once its browser has shown a webview (a small workflow's DAG, then the page loaded again, as a
+ * user opening it another day), the 1,000-node file open; and that first webview's times.
+ */
+async function workbenchWithBigFile(browser, server) {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.goto(server.workspaceUrl);
+  await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+  await openFile(page, 'small.workflow.yaml');
+  const firstWebview = await showDag(page);
+  await closeAll(page);
+  await page.reload();
+  await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+  await closeAll(page);
+  await openFile(page, 'big.workflow.yaml');
+  await page.waitForFunction(() => /\d/.test(document.getElementById('status.problems')?.textContent ?? ''));
+  return { page, firstWebview };
+}
+
+/** Every figure of the section, in the order a user meets them: keystrokes, Show DAG, then runs. */
+async function measure(page, workspace, firstWebview) {
+  // The cursor at the end of a `needs` entry in the middle of the file.
+  const needsLine = readFileSync(join(workspace, 'big.workflow.yaml'), 'utf8').split('\n').indexOf('  n25_0:') + 2;
+  // Two edits validated first, as before a user asks for the graph: the file's language services have started.
+  for (let r = 0; r < 2; r++) await keystroke(page, needsLine);
+  // Show DAG the first time, its layout made and kept by the host; then the keystrokes, with it and without it.
+  const shown = await showDag(page);
+  const typed = await keystrokes(page, needsLine);
+  // The keystrokes left the file as it was, but edited: reverted, it closes without asking to be saved.
+  await palette(page, 'View: Focus First Editor Group');
+  await palette(page, 'File: Revert File');
+  await page.locator('.tab.active:not(.dirty)[aria-label^="big.workflow.yaml"]').waitFor();
+  await closeAll(page);
+  const inTurn = await showDagBesideMarkdown(page, MARKDOWN_ROUNDS);
+  await openFile(page, 'big.workflow.yaml');
+  await showDag(page);
+  await panelSettled(await panelWithCards(page));
+  const runEnds = [];
+  for (let r = 0; r < RUN_ROUNDS; r++) runEnds.push(await runEnd(page, workspace));
+  return {
+    keystrokeMs: median(typed.without),
+    keystrokeWithPanelMs: median(typed.withPanel),
+    keystrokesMs: typed.without,
+    keystrokesWithPanelMs: typed.withPanel,
+    showDagMs: shown.ms,
+    showDagWebviewMs: shown.webviewMs,
+    showDagPanelMs: shown.panelMs,
+    showDagScriptMs: shown.scriptMs,
+    showDagAgainMs: median(typed.reopened.map((r) => r.ms)),
+    showDagAgainWebviewMs: median(typed.reopened.map((r) => r.webviewMs)),
+    showDagAgainPanelMs: median(typed.reopened.map((r) => r.panelMs)),
+    markdownPreviewMs: inTurn.preview.ms,
+    markdownPreviewWebviewMs: inTurn.preview.webviewMs,
+    showDagBesideMarkdownMs: inTurn.dag.ms,
+    showDagBesideMarkdownWebviewMs: inTurn.dag.webviewMs,
+    firstWebviewMs: firstWebview.ms,
+    firstWebviewVsCodeMs: firstWebview.webviewMs,
+    runEndStatusLagMs: median(runEnds.map((e) => e.status)),
+    runEndPanelLagMs: median(runEnds.map((e) => e.panel)),
+    runEndStatusLagsMs: runEnds.map((e) => e.status),
+    runEndPanelLagsMs: runEnds.map((e) => e.panel),
+  };
+}
+
+function report(result) {
+  const line = (label, value, rest = '') => console.log(`  ${label.padEnd(66)} ${ms(value)}${rest}`);
+  console.log(`\nEditor (code-server), the 1,000-node file; medians of ${ROUNDS} keystrokes with the panel and without, in turn`);
+  line('a keystroke breaking a needs entry, until Problems shows it', result.keystrokeMs, `   (${result.keystrokesMs.join(', ')} ms)`);
+  line(
+    'the same with the DAG panel open beside the editor',
+    result.keystrokeWithPanelMs,
+    `   ${ratio(result.keystrokeWithPanelMs, result.keystrokeMs)} (target ≤ 1.3×; ${result.keystrokesWithPanelMs.join(', ')} ms)`,
+  );
+  line('Show DAG (the command chosen) until the first cards', result.showDagMs);
+  line("  VS Code, until the panel's page started", result.showDagWebviewMs);
+  line("  then the panel's page, until its first cards were painted", result.showDagPanelMs);
+  if (Number.isFinite(result.showDagScriptMs)) line('    of which until its script had arrived', result.showDagScriptMs);
+  line(
+    `Show DAG again, its layout kept (median of ${ROUNDS})`,
+    result.showDagAgainMs,
+    `   (VS Code ${ms(result.showDagAgainWebviewMs)}, the page ${ms(result.showDagAgainPanelMs)})`,
+  );
+  console.log(`  in turn, ${MARKDOWN_ROUNDS} times (medians):`);
+  line(
+    "  VS Code's Markdown preview of a one-line file, to the side",
+    result.markdownPreviewMs,
+    `   (its first paint; VS Code until its page started ${ms(result.markdownPreviewWebviewMs)})`,
+  );
+  line(
+    '  Show DAG of the 1,000-node file, opened again',
+    result.showDagBesideMarkdownMs,
+    `   ${ratio(result.showDagBesideMarkdownMs, result.markdownPreviewMs)} the preview (VS Code ${ms(result.showDagBesideMarkdownWebviewMs)}: ${ratio(result.showDagBesideMarkdownWebviewMs, result.markdownPreviewWebviewMs)})`,
+  );
+  line("the browser's first webview (6 nodes) until its cards", result.firstWebviewMs);
+  line("  of which VS Code, until the panel's page started", result.firstWebviewVsCodeMs);
+  line(
+    "the run's end in the status bar, after the engine's completed event",
+    result.runEndStatusLagMs,
+    `   (target ≤ 500 ms; median of ${RUN_ROUNDS} runs: ${result.runEndStatusLagsMs.join(', ')} ms)`,
+  );
+  line('... and in the panel', result.runEndPanelLagMs, `   (${result.runEndPanelLagsMs.join(', ')} ms)`);
+}
+
 async function main() {
   if (!codeServerInstalled()) {
     console.log('\nEditor (code-server): skipped — run `npm run test:e2e` once to install code-server');
@@ -264,90 +367,9 @@ async function main() {
   });
   const browser = await launchChromium();
   try {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(server.workspaceUrl);
-    await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
-    // The browser's first webview, then the workbench loaded again, as a user opening it another day.
-    await openFile(page, 'small.workflow.yaml');
-    const firstWebview = await showDag(page);
-    await closeAll(page);
-    await page.reload();
-    await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
-    await closeAll(page);
-    await openFile(page, 'big.workflow.yaml');
-    // The cursor at the end of a `needs` entry in the middle of the file.
-    const needsLine = readFileSync(join(workspace, 'big.workflow.yaml'), 'utf8').split('\n').indexOf('  n25_0:') + 2;
-    await page.waitForFunction(() => /\d/.test(document.getElementById('status.problems')?.textContent ?? ''));
-    // Two edits validated first, as before a user asks for the graph: the file's language services have started.
-    for (let r = 0; r < 2; r++) await keystroke(page, needsLine);
-    // Show DAG the first time, its layout made and kept by the host; then the keystrokes, with it and without it.
-    const shown = await showDag(page);
-    const typed = await keystrokes(page, needsLine);
-    const noPanel = median(typed.without);
-    const withPanel = median(typed.withPanel);
-    // The keystrokes left the file as it was, but edited: reverted, it closes without asking to be saved.
-    await palette(page, 'View: Focus First Editor Group');
-    await palette(page, 'File: Revert File');
-    await page.locator('.tab.active:not(.dirty)[aria-label^="big.workflow.yaml"]').waitFor();
-    await closeAll(page);
-    const inTurn = await showDagBesideMarkdown(page, MARKDOWN_ROUNDS);
-    await openFile(page, 'big.workflow.yaml');
-    await showDag(page);
-    await panelSettled(await panelWithCards(page));
-
-    const runEnds = [];
-    for (let r = 0; r < RUN_ROUNDS; r++) runEnds.push(await runEnd(page, workspace));
-    const result = {
-      keystrokeMs: noPanel,
-      keystrokeWithPanelMs: withPanel,
-      keystrokesMs: typed.without,
-      keystrokesWithPanelMs: typed.withPanel,
-      showDagMs: shown.ms,
-      showDagWebviewMs: shown.webviewMs,
-      showDagPanelMs: shown.panelMs,
-      showDagScriptMs: shown.scriptMs,
-      showDagAgainMs: median(typed.reopened.map((r) => r.ms)),
-      showDagAgainWebviewMs: median(typed.reopened.map((r) => r.webviewMs)),
-      showDagAgainPanelMs: median(typed.reopened.map((r) => r.panelMs)),
-      markdownPreviewMs: inTurn.preview.ms,
-      markdownPreviewWebviewMs: inTurn.preview.webviewMs,
-      showDagBesideMarkdownMs: inTurn.dag.ms,
-      showDagBesideMarkdownWebviewMs: inTurn.dag.webviewMs,
-      firstWebviewMs: firstWebview.ms,
-      firstWebviewVsCodeMs: firstWebview.webviewMs,
-      runEndStatusLagMs: median(runEnds.map((e) => e.status)),
-      runEndPanelLagMs: median(runEnds.map((e) => e.panel)),
-      runEndStatusLagsMs: runEnds.map((e) => e.status),
-      runEndPanelLagsMs: runEnds.map((e) => e.panel),
-    };
-    console.log(`\nEditor (code-server), the 1,000-node file; medians of ${ROUNDS} keystrokes with the panel and without, in turn`);
-    console.log(`  a keystroke breaking a needs entry, until Problems shows it        ${ms(result.keystrokeMs)}   (${typed.without.join(', ')} ms)`);
-    console.log(
-      `  the same with the DAG panel open beside the editor                 ${ms(result.keystrokeWithPanelMs)}   ${ratio(withPanel, noPanel)} (target ≤ 1.3×; ${typed.withPanel.join(', ')} ms)`,
-    );
-    console.log(`  Show DAG (the command chosen) until the first cards                ${ms(result.showDagMs)}`);
-    console.log(`    VS Code, until the panel's page started                          ${ms(result.showDagWebviewMs)}`);
-    console.log(`    then the panel's page, until its first cards were painted        ${ms(result.showDagPanelMs)}`);
-    if (Number.isFinite(result.showDagScriptMs))
-      console.log(`      of which until its script had arrived                         ${ms(result.showDagScriptMs)}`);
-    console.log(
-      `  Show DAG again, its layout kept (median of ${ROUNDS})                    ${ms(result.showDagAgainMs)}   (VS Code ${ms(result.showDagAgainWebviewMs)}, the page ${ms(result.showDagAgainPanelMs)})`,
-    );
-    console.log(`  in turn, ${MARKDOWN_ROUNDS} times (medians):`);
-    console.log(
-      `    VS Code's Markdown preview of a one-line file, to the side       ${ms(result.markdownPreviewMs)}   (its first paint; VS Code until its page started ${ms(result.markdownPreviewWebviewMs)})`,
-    );
-    console.log(
-      `    Show DAG of the 1,000-node file, opened again                    ${ms(result.showDagBesideMarkdownMs)}   ${ratio(result.showDagBesideMarkdownMs, result.markdownPreviewMs)} the preview (VS Code ${ms(result.showDagBesideMarkdownWebviewMs)}: ${ratio(result.showDagBesideMarkdownWebviewMs, result.markdownPreviewWebviewMs)})`,
-    );
-    console.log(`  the browser's first webview (6 nodes) until its cards              ${ms(result.firstWebviewMs)}`);
-    console.log(`    of which VS Code, until the panel's page started                 ${ms(result.firstWebviewVsCodeMs)}`);
-    console.log(
-      `  the run's end in the status bar, after the engine's completed event ${ms(result.runEndStatusLagMs)}   (target ≤ 500 ms; median of ${RUN_ROUNDS} runs: ${runEnds.map((e) => e.status).join(', ')} ms)`,
-    );
-    console.log(
-      `  ... and in the panel                                               ${ms(result.runEndPanelLagMs)}   (${runEnds.map((e) => e.panel).join(', ')} ms)`,
-    );
+    const { page, firstWebview } = await workbenchWithBigFile(browser, server);
+    const result = await measure(page, workspace, firstWebview);
+    report(result);
     process.send?.({ section: 'editor', ...result });
   } finally {
     await browser.close();

@@ -188,7 +188,8 @@ async function streamFrames(browser: Browser, harness: Harness, size: Size, g: D
   return { idle, busy, completed };
 }
 
-async function main(): Promise<void> {
+/** The harness, serving React Flow's own page with its default nodes (the floor) beside the panel's. */
+async function harnessWithFloor(): Promise<Harness> {
   const floor = await build({
     entryPoints: [join(root, 'scripts', 'bench', 'webview', 'floor.tsx')],
     bundle: true,
@@ -201,7 +202,7 @@ async function main(): Promise<void> {
     logLevel: 'warning',
   });
   const file = (ext: string) => floor.outputFiles.find((f) => f.path.endsWith(ext))!.text;
-  const harness = await startHarness(root, {
+  return startHarness(root, {
     '/floor': {
       type: 'text/html',
       body: '<!DOCTYPE html><html><head><link rel="stylesheet" href="/floor.css"></head><body style="margin:0"><div id="root"></div><script src="/floor.js"></script></body></html>',
@@ -209,16 +210,15 @@ async function main(): Promise<void> {
     '/floor.js': { type: 'text/javascript', body: file('.js') },
     '/floor.css': { type: 'text/css', body: file('.css') },
   });
-  const browser = await launchChromium();
-  const size = { width: 1280, height: 800 };
-  const g = graph();
-  const init = initOf(g);
+}
 
+/** The panel's first paint of a graph and React Flow's of the same nodes, in turn: medians. */
+async function paintsInTurn(browser: Browser, harness: Harness, size: Size, g: DagGraph): Promise<{ total: number; layout: number; floor: number }> {
   const ours: { total: number; layout: number }[] = [];
   const floorTimes: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     const page = await openPanel(browser, harness, 'dark', size);
-    ours.push(await firstPaint(page, init));
+    ours.push(await firstPaint(page, initOf(g)));
     await page.close();
     const ref = await browser.newPage({ viewport: size });
     await ref.goto(`${harness.url}/floor`);
@@ -230,19 +230,22 @@ async function main(): Promise<void> {
     floorTimes.push(await floorPaint(ref, input));
     await ref.close();
   }
-  const total = median(ours.map((o) => o.total));
-  const layout = median(ours.map((o) => o.layout));
-  const floorMedian = median(floorTimes);
+  return { total: median(ours.map((o) => o.total)), layout: median(ours.map((o) => o.layout)), floor: median(floorTimes) };
+}
 
-  // At the width of the panel beside the editor in the editor section (1,400 px with the side bar open).
-  const pageLoad = await pageLoadRounds(browser, harness, { width: 520, height: 800 }, g);
-  const frames1000 = await streamFrames(browser, harness, size, g);
-  const paint5000 = { phased: await paintRounds(browser, harness, size, phased5000()), flat: await paintRounds(browser, harness, size, flat5000()) };
-  const frames5000 = { phased: await streamFrames(browser, harness, size, phased5000()), flat: await streamFrames(browser, harness, size, flat5000()) };
-  await browser.close();
-  await harness.close();
+type Frames = Awaited<ReturnType<typeof streamFrames>>;
+
+interface Figures {
+  paint: { total: number; layout: number; floor: number };
+  pageLoad: number;
+  frames1000: Frames;
+  paint5000: { phased: number; flat: number };
+  frames5000: { phased: Frames; flat: Frames };
+}
+
+function report({ paint, pageLoad, frames1000, paint5000, frames5000 }: Figures): void {
+  const { total, layout, floor: floorMedian } = paint;
   const { idle, busy, completed } = frames1000;
-
   const js = statSync(join(root, 'dist', 'webview.js')).size;
   const css = statSync(join(root, 'dist', 'webview.css')).size;
   const gz = gzipSync(readFileSync(join(root, 'dist', 'webview.js'))).length;
@@ -288,6 +291,22 @@ async function main(): Promise<void> {
     bundleGzipBytes: gz,
     cssBytes: css,
   });
+}
+
+async function main(): Promise<void> {
+  const harness = await harnessWithFloor();
+  const browser = await launchChromium();
+  const size = { width: 1280, height: 800 };
+  const g = graph();
+  const paint = await paintsInTurn(browser, harness, size, g);
+  // At the width of the panel beside the editor in the editor section (1,400 px with the side bar open).
+  const pageLoad = await pageLoadRounds(browser, harness, { width: 520, height: 800 }, g);
+  const frames1000 = await streamFrames(browser, harness, size, g);
+  const paint5000 = { phased: await paintRounds(browser, harness, size, phased5000()), flat: await paintRounds(browser, harness, size, flat5000()) };
+  const frames5000 = { phased: await streamFrames(browser, harness, size, phased5000()), flat: await streamFrames(browser, harness, size, flat5000()) };
+  await browser.close();
+  await harness.close();
+  report({ paint, pageLoad, frames1000, paint5000, frames5000 });
 }
 
 main().catch((e: unknown) => {
