@@ -33,8 +33,8 @@ export class WorkflowDocuments {
   }
 
   /**
-   * The files on disk what the document's last validation says depends on (the sub-workflows it runs and theirs),
-   * as absolute paths; none for a document not validated or not on disk.
+   * The files on disk the document's last validation depended on (the sub-workflows it runs, and theirs), as
+   * absolute paths; none for a document not validated or not on disk.
    */
   subWorkflowFiles(doc: vscode.TextDocument): string[] {
     const cached = this.cache.get(doc.uri.toString());
