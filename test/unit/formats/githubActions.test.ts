@@ -144,6 +144,46 @@ describe('GitHub Actions import', () => {
     );
   });
 
+  it("declares the step outputs a job's outputs take, and reads the job's names as those", async () => {
+    const source = yaml(`
+      on: push
+      jobs:
+        build:
+          runs-on: x
+          outputs:
+            ver: \${{ steps.v.outputs.version }}
+            version: \${{ steps.v.outputs.version }}
+            sha: \${{ steps.s.outputs.sha }}
+            other: \${{ steps.w.outputs.sha }}
+            label: v\${{ steps.v.outputs.version }}
+          steps:
+            - { id: v, run: echo "version=1.2" >> "$GITHUB_OUTPUT" }
+            - { id: s, run: echo "sha=abc" >> "$GITHUB_OUTPUT" }
+        deploy:
+          needs: build
+          if: needs.build.outputs.ver != '' && needs.build.outputs.sha
+          runs-on: x
+          env: { V: "\${{ needs.build.outputs.ver }}" }
+          steps:
+            - run: ./deploy.sh \${{ needs.build.outputs.ver }} \${{ needs.build.outputs.version }} \${{ needs.build.outputs.other }}
+    `);
+    const { text, notImported } = await importWorkflow(source, 'ci.yml');
+    const [build, deploy] = specOf(text).nodes;
+    assert.deepEqual(build.outputs, ['version', 'sha']);
+    assert.equal(deploy.if, "nodes.build.outputs.version != '' && nodes.build.outputs.sha");
+    assert.deepEqual(deploy.env, { V: '${{ nodes.build.outputs.version }}' });
+    assert.equal(deploy.run, './deploy.sh ${{ nodes.build.outputs.version }} ${{ nodes.build.outputs.version }} ${{ nodes.build.outputs.other }}');
+    assert.deepEqual(notImported, [
+      "job 'build' (line 6): output 'other' is ${{ steps.w.outputs.sha }}, but output 'sha' takes 'sha' from step 's': a node's one script keeps one 'sha', so write this one to $MAESTRO_OUTPUT under a name of its own",
+      "job 'build' (line 6): output 'label' is v${{ steps.v.outputs.version }}: write it to $MAESTRO_OUTPUT in the script",
+    ]);
+    // Only the output it could not take is left for the author: read, it is undeclared.
+    assert.deepEqual(
+      codes(text).filter((c) => c.includes('output')),
+      ['warning undeclared-output'],
+    );
+  });
+
   it('keeps a reusable workflow call visible as a node that fails until it is replaced', async () => {
     const { text } = await importWorkflow('on: push\njobs:\n  call:\n    uses: org/repo/.github/workflows/build.yml@main\n', 'ci.yml');
     const call = specOf(text).nodes[0];

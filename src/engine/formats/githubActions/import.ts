@@ -8,6 +8,7 @@ import { ImportError, notImportedLine, type ImportProblem, type ImportResult, ty
 import { retryDoc } from '../retryDoc';
 import { yamlText, type KeyComment } from '../yamlOut';
 import { fromGithubValue, importSteps, isExportedGate, shellFromGithub } from './importSteps';
+import { jobOutputs, renameOutputReferences } from './jobOutputs';
 import { lineOf, tokenValue } from './tokens';
 
 export interface GithubImportOptions {
@@ -21,6 +22,8 @@ interface Context {
   defaultShell?: string;
   defaultDir?: string;
   baseDir: string;
+  /** By job, the outputs its node declares under another name (see jobOutputs.ts). */
+  renamedOutputs: Map<string, Map<string, string>>;
 }
 
 /** GitHub's errors with their places; the parser's messages start with the file name and place, which we give apart. */
@@ -48,6 +51,7 @@ export async function fromGithubActions(content: string, fileName: string, optio
     defaultShell: typeof defaults.shell === 'string' ? shellFromGithub(defaults.shell) : undefined,
     defaultDir: typeof defaults['working-directory'] === 'string' ? defaults['working-directory'] : undefined,
     baseDir: options.baseDir ?? '',
+    renamedOutputs: new Map(),
   };
   const top = collecting(ctx, () => ({
     name: typeof root.name === 'string' ? fromGithubValue(root.name, false, ctx.notes, lineOf(root, 'name')) : posix.basename(fileName).replace(/\.ya?ml$/, ''),
@@ -57,6 +61,7 @@ export async function fromGithubActions(content: string, fileName: string, optio
   const nodes: Record<string, NodeDoc> = {};
   const jobs = isObject(root.jobs) ? root.jobs : {};
   for (const [id, job] of Object.entries(jobs)) if (isObject(job)) Object.assign(nodes, jobNodes(id, job, lineOf(jobs, id), ctx));
+  renameOutputReferences(nodes, ctx.renamedOutputs);
   const defaultsDoc = ctx.defaultShell ? { defaults: { shell: ctx.defaultShell } } : {};
   const doc: Json = { version: 1, ...top.value, ...defaultsDoc, nodes };
   const triggers = isObject(root.on) ? Object.keys(root.on) : typeof root.on === 'string' ? [root.on] : Array.isArray(root.on) ? root.on.map(String) : [];
@@ -199,7 +204,11 @@ function jobSettings(id: string, job: Json, ctx: Context): NodeDoc {
       matrixOf(job.strategy, (what) => note('strategy', what)),
     );
   if (isObject(job.env)) node.env = valuesOf(job.env, ctx, at('env'));
-  if (isObject(job.outputs)) node.outputs = outputsOf(job.outputs, (what) => note('outputs', what));
+  if (isObject(job.outputs)) {
+    const { declared, renamed } = jobOutputs(job.outputs, (what) => note('outputs', what));
+    if (declared.length) node.outputs = declared;
+    if (renamed.size) ctx.renamedOutputs.set(id, renamed);
+  }
   if (job.services !== undefined) note('services', 'service containers are not started locally: start them before the run');
   return node;
 }
@@ -217,14 +226,4 @@ function matrixOf(strategy: unknown, note: (what: string) => void): NodeDoc {
     else note(`matrix '${key}' is not a list of values`);
   }
   return Object.keys(out).length ? { matrix: out } : {};
-}
-
-function outputsOf(outputs: Json, note: (what: string) => void): string[] {
-  const names: string[] = [];
-  for (const [name, value] of Object.entries(outputs)) {
-    const m = /^\$\{\{\s*steps\.[\w-]+\.outputs\.([\w-]+)\s*\}\}$/.exec(textOf(value));
-    if (m && m[1] === name) names.push(name);
-    else note(`output '${name}' is ${textOf(value)}: write it to $MAESTRO_OUTPUT in the script`);
-  }
-  return names;
 }

@@ -1,0 +1,64 @@
+// A job's outputs as a node's. GitHub names a job's outputs apart from the step outputs they take
+// (`ver: ${{ steps.v.outputs.version }}`); a node's outputs are what its one script writes, so the node declares the
+// names its steps write, and the references to the job's own names are written with those.
+import { isObject, textOf, type Json } from '../../json';
+import { rewriteExpressions, type RefMapper } from '../expressionMap';
+import type { NodeDoc } from '../importTypes';
+
+export interface JobOutputs {
+  /** What the node declares: the names its steps write. */
+  declared: string[];
+  /** The job's output names that the node declares under another name, each with that name. */
+  renamed: Map<string, string>;
+}
+
+const STEP_OUTPUT = /^\$\{\{\s*steps\.([\w-]+)\.outputs\.([\w-]+)\s*\}\}$/;
+
+/** The outputs of a job whose values are step outputs; any other value is noted. */
+export function jobOutputs(outputs: Json, note: (what: string) => void): JobOutputs {
+  /** By step output name, the step that writes it and the job output that took it first. */
+  const writers = new Map<string, { step: string; taken: string }>();
+  const declared: string[] = [];
+  const renamed = new Map<string, string>();
+  for (const [name, value] of Object.entries(outputs)) {
+    const m = STEP_OUTPUT.exec(textOf(value));
+    if (!m) {
+      note(`output '${name}' is ${textOf(value)}: write it to $MAESTRO_OUTPUT in the script`);
+      continue;
+    }
+    const [, step, output] = m;
+    const writer = writers.get(output);
+    if (writer && writer.step !== step) {
+      note(
+        `output '${name}' is ${textOf(value)}, but output '${writer.taken}' takes '${output}' from step '${writer.step}': a node's one script keeps one '${output}', so write this one to $MAESTRO_OUTPUT under a name of its own`,
+      );
+      continue;
+    }
+    if (!writer) {
+      writers.set(output, { step, taken: name });
+      declared.push(output);
+    }
+    if (name !== output) renamed.set(name, output);
+  }
+  return { declared, renamed };
+}
+
+/**
+ * Writes every reference to a renamed job output (`nodes.build.outputs.ver`) with the name its node declares
+ * (`nodes.build.outputs.version`), in every value of every node: the renames of each job apply at once.
+ */
+export function renameOutputReferences(nodes: Record<string, NodeDoc>, renamedByJob: ReadonlyMap<string, ReadonlyMap<string, string>>): void {
+  if (renamedByJob.size === 0) return;
+  const map: RefMapper = (segments) => {
+    const [root, id, outputs, name] = segments;
+    const to = root?.toLowerCase() === 'nodes' && outputs?.toLowerCase() === 'outputs' && name !== undefined ? renamedByJob.get(id)?.get(name) : undefined;
+    return to === undefined ? undefined : { length: 4, text: `nodes.${id}.outputs.${to}` };
+  };
+  const rewrite = (value: unknown, isCondition: boolean): unknown => {
+    if (typeof value === 'string') return rewriteExpressions(value, isCondition, map).text;
+    if (Array.isArray(value)) return value.map((v) => rewrite(v, false));
+    if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rewrite(v, k === 'if')]));
+    return value;
+  };
+  for (const id of Object.keys(nodes)) nodes[id] = rewrite(nodes[id], false) as NodeDoc;
+}
