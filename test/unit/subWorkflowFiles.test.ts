@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { subWorkflowFiles, validateFile } from '../../src/engine/validateFile';
-import { DependentFiles } from '../../src/extension/language/dependentFiles';
+import { DependentFiles, dependsOn } from '../../src/extension/language/dependentFiles';
 import { yaml } from './helpers';
 
 /** A workflow whose nodes run the given files, or one `true` step when it runs none. */
@@ -91,5 +91,14 @@ describe('the files validated again when one changes', () => {
     files.note('/w/b', 'b', []);
     files.forget('/w/a');
     assert.deepEqual(files.dependentsOf('/w/c'), []);
+  });
+
+  it('are found by path, however the paths were written', () => {
+    const files = new DependentFiles<string>();
+    files.note('/w/sub/../a', 'a', ['/w/sub/./c']);
+    assert.deepEqual(files.dependentsOf('/w/sub/c'), ['a']);
+    assert.deepEqual(files.dependentsOf('/w/a'), []);
+    assert.ok(dependsOn(['/w/x/../b', '/w/c'], '/w/b'));
+    assert.ok(!dependsOn(['/w/b'], '/w/bb'));
   });
 });

@@ -1,21 +1,32 @@
 // Which workflow files say something else once another file changes: for each, the files its last validation
-// depended on (the sub-workflows it runs and theirs). Pure: keys are the files' absolute paths.
+// depended on (the sub-workflows it runs and theirs). Pure: files are absolute paths, compared as the file system
+// of the platform compares them.
+import { resolve } from 'node:path';
+
+/** Windows' and macOS's usual file systems ignore case: `./Sub.workflow.yaml` there names `sub.workflow.yaml`. */
+const IGNORES_CASE = process.platform === 'win32' || process.platform === 'darwin';
+
+const fileKey = (path: string): string => (IGNORES_CASE ? resolve(path).toLowerCase() : resolve(path));
+
+/** Whether `changed` is among the files a validation depended on. */
+export const dependsOn = (files: readonly string[], changed: string): boolean => files.some((f) => fileKey(f) === fileKey(changed));
 
 export class DependentFiles<T> {
   private readonly entries = new Map<string, { file: T; dependsOn: Set<string> }>();
 
-  /** Notes what a file's last validation depended on; a file that depends on none is forgotten. */
-  note(key: string, file: T, dependsOn: readonly string[]): void {
-    if (dependsOn.length === 0) this.entries.delete(key);
-    else this.entries.set(key, { file, dependsOn: new Set(dependsOn) });
+  /** Notes what the last validation of the file at `path` depended on; a file that depends on none is forgotten. */
+  note(path: string, file: T, dependsOn: readonly string[]): void {
+    if (dependsOn.length === 0) this.entries.delete(fileKey(path));
+    else this.entries.set(fileKey(path), { file, dependsOn: new Set(dependsOn.map(fileKey)) });
   }
 
-  forget(key: string): void {
-    this.entries.delete(key);
+  forget(path: string): void {
+    this.entries.delete(fileKey(path));
   }
 
-  /** The files whose validation depends on `changed`, other than itself. */
+  /** The files whose validation depends on the file at `changed`, other than itself. */
   dependentsOf(changed: string): T[] {
-    return [...this.entries].filter(([key, e]) => key !== changed && e.dependsOn.has(changed)).map(([, e]) => e.file);
+    const key = fileKey(changed);
+    return [...this.entries].filter(([path, e]) => path !== key && e.dependsOn.has(key)).map(([, e]) => e.file);
   }
 }

@@ -1,8 +1,7 @@
 import * as vscode from 'vscode';
 import { fromFileDiagnostic, toDiagnostic } from '../convert';
 import { settingNumber } from '../settingValues';
-import { workflowKey } from '../workflowIdentity';
-import { DependentFiles } from './dependentFiles';
+import { DependentFiles, dependsOn } from './dependentFiles';
 import type { WorkspaceValidator } from './workspaceValidator';
 import { isWorkflowDocument, WORKFLOW_GLOB, type WorkflowDocuments } from './documents';
 
@@ -28,7 +27,7 @@ export class LiveValidation implements vscode.Disposable {
     this.disposables.push(
       vscode.workspace.onDidOpenTextDocument((d) => {
         // Open, it is validated as it is edited, and again when its sub-workflows change (see revalidateIncluders).
-        this.unopenedIncluders.forget(workflowKey(d.uri));
+        this.unopenedIncluders.forget(d.uri.fsPath);
         this.validateNow(d);
       }),
       vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document)),
@@ -45,7 +44,7 @@ export class LiveValidation implements vscode.Disposable {
       watcher.onDidChange((u) => this.fileChanged(u)),
       watcher.onDidDelete((u) => {
         this.collection.delete(u);
-        this.unopenedIncluders.forget(workflowKey(u));
+        this.unopenedIncluders.forget(u.fsPath);
         this.changed.fire(u);
         this.revalidateIncluders(u);
       }),
@@ -91,14 +90,13 @@ export class LiveValidation implements vscode.Disposable {
    * say of it (that it exists, its inputs, a loop back) may have changed.
    */
   private revalidateIncluders(changed: vscode.Uri): void {
-    const key = workflowKey(changed);
     for (const doc of vscode.workspace.textDocuments) {
       if (doc.uri.toString() === changed.toString() || !isWorkflowDocument(doc)) continue;
-      if (!this.documents.subWorkflowFiles(doc).some((f) => workflowKey(f) === key)) continue;
+      if (!dependsOn(this.documents.subWorkflowFiles(doc), changed.fsPath)) continue;
       this.documents.forget(doc.uri);
       this.validateNow(doc);
     }
-    for (const uri of this.unopenedIncluders.dependentsOf(key)) void this.validateFile(uri);
+    for (const uri of this.unopenedIncluders.dependentsOf(changed.fsPath)) void this.validateFile(uri);
   }
 
   /** Validates a file nobody has open, from disk, in the validation worker. */
@@ -120,7 +118,7 @@ export class LiveValidation implements vscode.Disposable {
     }
     // Opened while the worker was at it: the editor's own validation is the newer one.
     if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString())) return;
-    this.unopenedIncluders.note(workflowKey(uri), uri, subWorkflows);
+    this.unopenedIncluders.note(uri.fsPath, uri, subWorkflows);
     this.collection.set(uri, diagnostics);
     this.changed.fire(uri);
   }
