@@ -87,8 +87,8 @@ function pathBack(start: string, target: string): string[] | undefined {
 }
 
 /**
- * The files whose text what validation says of a workflow file depends on, as absolute paths: the sub-workflows its
- * nodes run (those missing too) and the files they run in turn, as far as the loop check follows them.
+ * The files a workflow file's validation depends on, as absolute paths: the sub-workflows its nodes run (those
+ * missing too) and the files they run in turn, as far as the loop check follows them.
  */
 export function subWorkflowFiles(file: string, workflow: Pick<WorkflowSpec, 'nodes'>): string[] {
   const folder = dirname(resolve(file));

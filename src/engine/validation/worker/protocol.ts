@@ -23,8 +23,9 @@ export interface FileDiagnostic extends Diagnostic {
 export interface FileValidation {
   diagnostics: FileDiagnostic[];
   /**
-   * The files what it says depends on, as absolute paths: the sub-workflows it runs and theirs, as far as validation
-   * follows them (see `subWorkflowFiles`). It is to be validated again when one of them changes, comes or goes.
+   * The files its validation depended on, as absolute paths: the sub-workflows it runs and theirs, as far as
+   * validation follows them (see `subWorkflowFiles`). It is to be validated again when one of them changes, comes
+   * or goes.
    */
   subWorkflows: string[];
 }
