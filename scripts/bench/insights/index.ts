@@ -145,6 +145,36 @@ async function firstPaint(digests: RunDigest[], path: string): Promise<number[]>
   return times;
 }
 
+/**
+ * The report read three ways, `ROUNDS` times, a run ending before each: from the index after the run (the engine that
+ * read it before), from the index first read (the CLI, an engine just started), and by scanning every run; whether the
+ * three reports agree; and the first call of each.
+ */
+function readRounds(runsDir: string, path: string) {
+  const cold: number[] = [];
+  const afterRun: number[] = [];
+  const scanned: number[] = [];
+  // The first call of each in this process, its code not yet compiled by the JIT: reported, not in the medians.
+  const first = { index: time(() => workflowInsights(runsDir, path, LAST)).ms, scan: time(() => scan(runsDir, path)).ms };
+  let same = true;
+  for (let r = 0; r < ROUNDS; r++) {
+    // A run ends; the engine, which read the index before, is asked again (as the editor does after every run).
+    writeRun(runsDir, path, RUNS + r);
+    const warm = time(() => workflowInsights(runsDir, path, LAST));
+    // The same from an index not read before in this process (the CLI, an engine just started).
+    forgetReadRuns();
+    const a = time(() => workflowInsights(runsDir, path, LAST));
+    const b = time(() => scan(runsDir, path));
+    cold.push(a.ms);
+    afterRun.push(warm.ms);
+    scanned.push(b.ms);
+    if (process.env.BENCH_VERBOSE) console.log(`    round ${r + 1}: after a run ${ms(warm.ms)}, first read ${ms(a.ms)}, scan ${ms(b.ms)}`);
+    const plain = (report: InsightsReport) => JSON.stringify({ ...report, totalRuns: 0 });
+    same &&= plain(a.value.report) === plain(b.value) && plain(warm.value.report) === plain(b.value);
+  }
+  return { first, cold, afterRun, scanned, same };
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'maestro-bench-insights-'));
   const runsDir = join(dir, 'runs');
@@ -155,27 +185,7 @@ async function main(): Promise<void> {
     );
     const made = generate(runsDir, path);
     console.log(`  generated in ${(made / 1000).toFixed(1)} s`);
-    const cold: number[] = [];
-    const afterRun: number[] = [];
-    const scanned: number[] = [];
-    // The first call of each in this process, its code not yet compiled by the JIT: reported, not in the medians.
-    const first = { index: time(() => workflowInsights(runsDir, path, LAST)).ms, scan: time(() => scan(runsDir, path)).ms };
-    let same = true;
-    for (let r = 0; r < ROUNDS; r++) {
-      // A run ends; the engine, which read the index before, is asked again (as the editor does after every run).
-      writeRun(runsDir, path, RUNS + r);
-      const warm = time(() => workflowInsights(runsDir, path, LAST));
-      // The same from an index not read before in this process (the CLI, an engine just started).
-      forgetReadRuns();
-      const a = time(() => workflowInsights(runsDir, path, LAST));
-      const b = time(() => scan(runsDir, path));
-      cold.push(a.ms);
-      afterRun.push(warm.ms);
-      scanned.push(b.ms);
-      if (process.env.BENCH_VERBOSE) console.log(`    round ${r + 1}: after a run ${ms(warm.ms)}, first read ${ms(a.ms)}, scan ${ms(b.ms)}`);
-      const plain = (report: InsightsReport) => JSON.stringify({ ...report, totalRuns: 0 });
-      same &&= plain(a.value.report) === plain(b.value) && plain(warm.value.report) === plain(b.value);
-    }
+    const { first, cold, afterRun, scanned, same } = readRounds(runsDir, path);
     const rebuild: number[] = [];
     for (let r = 0; r < Math.min(ROUNDS, 3); r++) {
       rmSync(indexPath(runsDir, path));
