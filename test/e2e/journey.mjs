@@ -1,5 +1,6 @@
 // The user's journey through the real workbench, driven like a person would: palette, editor, quick fixes,
-// notifications, the Runs view and the status bar. Each step saves a screenshot.
+// notifications, the Runs view and the status bar. Each step saves a screenshot. The first steps are in
+// journeyRunning.mjs and journeyBuilding.mjs; the window reloaded during a run and the served engine come last, here.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildingSteps } from './journeyBuilding.mjs';
