@@ -156,6 +156,10 @@ describe('GitHub Actions import', () => {
             sha: \${{ steps.s.outputs.sha }}
             other: \${{ steps.w.outputs.sha }}
             label: v\${{ steps.v.outputs.version }}
+            tag: \${{ steps.v.outputs.tag }}
+            named: \${{ steps.n.outputs.tag }}
+            commit: \${{ steps.s.outputs.rev }}
+            rev: \${{ github.sha }}
           steps:
             - { id: v, run: echo "version=1.2" >> "$GITHUB_OUTPUT" }
             - { id: s, run: echo "sha=abc" >> "$GITHUB_OUTPUT" }
@@ -169,13 +173,15 @@ describe('GitHub Actions import', () => {
     `);
     const { text, notImported } = await importWorkflow(source, 'ci.yml');
     const [build, deploy] = specOf(text).nodes;
-    assert.deepEqual(build.outputs, ['version', 'sha']);
+    assert.deepEqual(build.outputs, ['version', 'sha', 'tag', 'rev']);
     assert.equal(deploy.if, "nodes.build.outputs.version != '' && nodes.build.outputs.sha");
     assert.deepEqual(deploy.env, { V: '${{ nodes.build.outputs.version }}' });
     assert.equal(deploy.run, './deploy.sh ${{ nodes.build.outputs.version }} ${{ nodes.build.outputs.version }} ${{ nodes.build.outputs.other }}');
     assert.deepEqual(notImported, [
       "job 'build' (line 6): output 'other' is ${{ steps.w.outputs.sha }}, but output 'sha' takes 'sha' from step 's': a node's one script keeps one 'sha', so write this one to $MAESTRO_OUTPUT under a name of its own",
       "job 'build' (line 6): output 'label' is v${{ steps.v.outputs.version }}: write it to $MAESTRO_OUTPUT in the script",
+      "job 'build' (line 6): output 'named' is ${{ steps.n.outputs.tag }}, but output 'tag' takes 'tag' from step 'v': a node's one script keeps one 'tag', so write this one to $MAESTRO_OUTPUT under a name of its own",
+      "job 'build' (line 6): output 'rev' is ${{ github.sha }}: write it to $MAESTRO_OUTPUT in the script (the node's 'rev' is what step 's' writes for output 'commit': references to 'rev' read that)",
     ]);
     // Only the output it could not take is left for the author: read, it is undeclared.
     assert.deepEqual(

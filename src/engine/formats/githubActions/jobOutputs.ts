@@ -14,24 +14,27 @@ export interface JobOutputs {
 
 const STEP_OUTPUT = /^\$\{\{\s*steps\.([\w-]+)\.outputs\.([\w-]+)\s*\}\}$/;
 
-/** The outputs of a job whose values are step outputs; any other value is noted. */
+/**
+ * The outputs of a job whose values are step outputs; any other is noted, and said to read a step's output where its
+ * name is one the node declares.
+ */
 export function jobOutputs(outputs: Json, note: (what: string) => void): JobOutputs {
   /** By step output name, the step that writes it and the job output that took it first. */
   const writers = new Map<string, { step: string; taken: string }>();
   const declared: string[] = [];
   const renamed = new Map<string, string>();
+  const unimported: { name: string; why: string }[] = [];
   for (const [name, value] of Object.entries(outputs)) {
     const m = STEP_OUTPUT.exec(textOf(value));
     if (!m) {
-      note(`output '${name}' is ${textOf(value)}: write it to $MAESTRO_OUTPUT in the script`);
+      unimported.push({ name, why: `is ${textOf(value)}: write it to $MAESTRO_OUTPUT in the script` });
       continue;
     }
     const [, step, output] = m;
     const writer = writers.get(output);
     if (writer && writer.step !== step) {
-      note(
-        `output '${name}' is ${textOf(value)}, but output '${writer.taken}' takes '${output}' from step '${writer.step}': a node's one script keeps one '${output}', so write this one to $MAESTRO_OUTPUT under a name of its own`,
-      );
+      const why = `is ${textOf(value)}, but output '${writer.taken}' takes '${output}' from step '${writer.step}': a node's one script keeps one '${output}', so write this one to $MAESTRO_OUTPUT under a name of its own`;
+      unimported.push({ name, why });
       continue;
     }
     if (!writer) {
@@ -39,6 +42,11 @@ export function jobOutputs(outputs: Json, note: (what: string) => void): JobOutp
       declared.push(output);
     }
     if (name !== output) renamed.set(name, output);
+  }
+  for (const { name, why } of unimported) {
+    const holder = writers.get(name);
+    const taken = holder ? ` (the node's '${name}' is what step '${holder.step}' writes for output '${holder.taken}': references to '${name}' read that)` : '';
+    note(`output '${name}' ${why}${taken}`);
   }
   return { declared, renamed };
 }
