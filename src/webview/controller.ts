@@ -69,7 +69,7 @@ function restoreSavedState(store: PanelStore, host: Host): string | undefined {
 /** Saves what the panel shows whenever it changes, for the next reload. */
 function persistState(store: PanelStore, host: Host, workflowUri: string | undefined): () => void {
   return store.subscribe((state, previous) => {
-    const keys = ['runChoice', 'selected', 'bottomTab', 'bottomOpen', 'workflow'] as const;
+    const keys = ['runChoice', 'selected', 'bottomTab', 'bottomOpen', 'workflow', 'locked'] as const;
     if (keys.every((k) => state[k] === previous[k])) return;
     host.saveState({
       ...host.savedState(),
@@ -78,6 +78,7 @@ function persistState(store: PanelStore, host: Host, workflowUri: string | undef
       selected: state.selected,
       bottomTab: state.bottomTab,
       bottomOpen: state.bottomOpen,
+      locked: state.locked,
     });
   });
 }
@@ -113,8 +114,11 @@ function hostMessageHandler(
     const s = store.getState();
     switch (m.type) {
       case 'init':
+        // Another workflow: the last one's events still waiting for a frame are not this one's.
+        if (s.workflow && s.workflow.uri !== m.workflow.uri) events.clear();
         s.setWorkflow({ uri: m.workflow.uri, name: m.workflow.name }, m.trusted);
         if (m.collapseAbove !== undefined) s.setCollapseAbove(m.collapseAbove);
+        if (m.locked !== undefined) s.setLocked(m.locked);
         if (m.keptLayout) offerKept(m.keptLayout);
         s.setGraph(m.graph, m.graphError);
         s.setRuns(m.runs);
@@ -144,6 +148,8 @@ function hostMessageHandler(
         return;
       case 'trust':
         return s.setTrusted(m.trusted);
+      case 'lock':
+        return s.setLocked(m.locked);
       case 'reply':
         return;
     }

@@ -3,10 +3,9 @@
 import { placesAll, structureHash, structureKey, type LayoutResult } from './layout/grid';
 import type { LayoutClient } from './layout/layoutClient';
 import { RecentLayouts } from './layout/recentLayouts';
-import type { KeptLayout } from './protocol';
+import type { KeptLayout, WebviewMessage } from './protocol';
 import { isBigGraph } from './state/bigGraph';
 import type { PanelState, PanelStore } from './state/store';
-import type { Host } from './vscodeApi';
 
 /** How long the edits of a big graph pause before it is laid out again. */
 const EDIT_QUIET_MS = 300;
@@ -23,9 +22,11 @@ export interface LayoutScheduler {
  * the host kept from the last time, when it was made for the same structure; a structure laid out lately (an edit
  * undone) gets its layout back at once; a big graph's final layout is sent to the host to keep.
  */
-export function layoutScheduler(store: PanelStore, layouts: LayoutClient, host: Host): LayoutScheduler {
+export function layoutScheduler(store: PanelStore, layouts: LayoutClient, host: { post(message: WebviewMessage): void }): LayoutScheduler {
   const recent = new RecentLayouts();
-  let inFlight = false;
+  /** The layout the worker is making, and for which workflow: another workflow's does not hold up the one shown. */
+  let inFlight: { workflow: string | undefined } | undefined;
+  const busy = () => inFlight !== undefined && inFlight.workflow === store.getState().workflow?.uri;
   let kept: KeptLayout | undefined;
   let laidOutGraph: PanelState['graph'];
   const currentKey = () => structureKey(store.getState().view.units);
@@ -33,11 +34,11 @@ export function layoutScheduler(store: PanelStore, layouts: LayoutClient, host: 
   const noteBusy = busyMarks();
   const layoutIfNeeded = () => {
     plan();
-    noteBusy(inFlight || pause.pending());
+    noteBusy(busy() || pause.pending());
   };
   const plan = () => {
     const { graph, view, layoutKey, layout } = store.getState();
-    if (!graph || inFlight) return;
+    if (!graph || busy()) return;
     const nodes = view.units;
     const key = structureKey(nodes);
     if (key === layoutKey) return;
@@ -61,17 +62,21 @@ export function layoutScheduler(store: PanelStore, layouts: LayoutClient, host: 
       recent.remember(key, kept.layout);
       return store.getState().setLayout(key, kept.layout);
     }
-    inFlight = true;
+    const mine = { workflow: store.getState().workflow?.uri };
+    inFlight = mine;
     performance.mark('maestro:layout-requested');
+    const sameWorkflow = () => store.getState().workflow?.uri === mine.workflow;
     const early = (result: LayoutResult) => {
       performance.mark('maestro:layout-done');
-      store.getState().setLayout(key, result);
+      if (sameWorkflow()) store.getState().setLayout(key, result);
     };
     void layouts.layout(nodes, layout, early).then((result) => {
       performance.mark('maestro:layout-done');
-      inFlight = false;
+      if (inFlight === mine) inFlight = undefined;
       recent.remember(key, result);
-      if (isBigGraph(nodes.length)) host.post({ type: 'keepLayout', key: hash, layout: result });
+      // The panel moved to another workflow meanwhile: this one's layout is neither drawn nor kept for it.
+      if (!sameWorkflow()) return layoutIfNeeded();
+      if (isBigGraph(nodes.length) && mine.workflow) host.post({ type: 'keepLayout', workflowUri: mine.workflow, key: hash, layout: result });
       // The graph may have changed while the worker was busy: its newest structure is drawn (from the recent
       // layouts, without this one in between) or laid out next.
       const now = currentKey();

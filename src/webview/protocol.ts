@@ -107,6 +107,8 @@ export type HostMessage =
       collapseAbove?: number;
       /** The last layout the panel made of this workflow, to paint at once if the structure is the same. */
       keptLayout?: KeptLayout;
+      /** Whether the panel is locked to this workflow (else it moves to the workflow of the active editor). */
+      locked?: boolean;
     }
   /** The workflow's text changed (saved or not): its new graph, or why it does not parse (then `graph` is absent). */
   | { type: 'graph'; graph?: DagGraph; graphError?: GraphError }
@@ -129,6 +131,8 @@ export type HostMessage =
   | { type: 'select'; nodeId: string | null }
   /** Workspace trust changed: run controls are enabled only in a trusted workspace. */
   | { type: 'trust'; trusted: boolean }
+  /** The panel was locked to its workflow, or unlocked: the page keeps it in its state, for a reload to restore. */
+  | { type: 'lock'; locked: boolean }
   /** The answer to a request: its result, or why it failed. */
   | { type: 'reply'; requestId: number; ok: true; result: unknown }
   | { type: 'reply'; requestId: number; ok: false; error: string };
@@ -191,8 +195,8 @@ export type WebviewMessage =
   | { type: 'reveal'; nodeId: string }
   /** Show this run (null: follow the workflow's latest run, switching to each new one). */
   | { type: 'selectRun'; runId: string | null }
-  /** Keep this layout for the next time the workflow's panel opens. */
-  | ({ type: 'keepLayout' } & KeptLayout)
+  /** Keep this layout of a workflow (the one the page shows) for the next time its panel shows it. */
+  | ({ type: 'keepLayout'; workflowUri: string } & KeptLayout)
   | (WebviewRequest & { requestId: number });
 
 const CONTROLS = { run: true, runWithInputs: true, pause: true, resume: true, cancel: true, retryFailed: true } satisfies Record<RunControl, true>;
@@ -235,7 +239,8 @@ export function parseWebviewMessage(v: unknown): { message: WebviewMessage } | {
       : fail('protocolVersion must be a number, runId a run id or null, and shows (if any) a first state id');
   if (v.type === 'reveal') return isText(v.nodeId) ? ok : fail('nodeId must be a non-empty string');
   if (v.type === 'selectRun') return v.runId === null || isText(v.runId) ? ok : fail('runId must be a run id or null');
-  if (v.type === 'keepLayout') return isKeptLayout(v) ? ok : fail('needs key and layout (positions, layers, width and height)');
+  if (v.type === 'keepLayout')
+    return isKeptLayout(v) && isText(v.workflowUri) ? ok : fail('needs workflowUri, key and layout (positions, layers, width and height)');
   const check = (REQUEST_CHECKS as Record<string, [(v: Json) => boolean, string] | undefined>)[v.type];
   if (!check) return fail('unknown message type');
   if (!isInteger(v.requestId)) return fail('requestId must be an integer');
@@ -267,7 +272,8 @@ const HOST_CHECKS = {
     (v.graph === undefined || isGraph(v.graph)) &&
     isBoolean(v.trusted) &&
     (v.collapseAbove === undefined || (isInteger(v.collapseAbove) && v.collapseAbove >= 0)) &&
-    (v.keptLayout === undefined || isKeptLayout(v.keptLayout)),
+    (v.keptLayout === undefined || isKeptLayout(v.keptLayout)) &&
+    (v.locked === undefined || isBoolean(v.locked)),
   graph: (v) => v.graph === undefined || isGraph(v.graph),
   graphPatch: (v) => isString(v.name) && Array.isArray(v.nodes) && v.nodes.every((n) => isText(n) || (isObject(n) && isText(n.id) && Array.isArray(n.needs))),
   runs: (v) => isRunList(v.runs),
@@ -275,6 +281,7 @@ const HOST_CHECKS = {
   runEvents: (v) => isText(v.runId) && Array.isArray(v.events),
   select: (v) => v.nodeId === null || isText(v.nodeId),
   trust: (v) => isBoolean(v.trusted),
+  lock: (v) => isBoolean(v.locked),
   reply: (v) => isInteger(v.requestId) && (v.ok === true || (v.ok === false && isString(v.error))),
 } satisfies Record<HostMessage['type'], (v: Json) => boolean>;
 

@@ -103,6 +103,57 @@ export function registerSuites(context: IntegrationContext): void {
       panel.panel.dispose();
       assert.equal(api.dag.get(doc.uri), undefined);
     });
+
+    it('follows the active workflow editor unless locked; Show DAG of another workflow moves an unlocked panel', async () => {
+      const inFirstColumn = (name: string) => vscode.window.showTextDocument(vscode.Uri.file(join(workspace, name)), { viewColumn: vscode.ViewColumn.One });
+      const editing = (await inFirstColumn('editing.workflow.yaml')).document;
+      await vscode.commands.executeCommand('maestro.showDag', editing.uri);
+      const panel = await until(() => api.dag.get(editing.uri));
+      await until(() => panel.isReady);
+      const inits: string[] = [];
+      const webview = panel.panel.webview;
+      const post = webview.postMessage.bind(webview);
+      webview.postMessage = (m: { type: string; workflow?: { uri: string } }) => {
+        if (m.type === 'init') inits.push(m.workflow!.uri);
+        return post(m);
+      };
+      const config = vscode.workspace.getConfiguration('maestro');
+      let second: ReturnType<typeof api.dag.get>;
+      try {
+        const sdlc = (await inFirstColumn('sdlc-parallel.workflow.yaml')).document;
+        await until(() => inits.includes(sdlc.uri.toString()));
+        assert.equal(api.dag.get(sdlc.uri), panel, 'the same panel shows the active workflow');
+        assert.equal(api.dag.get(editing.uri), undefined);
+        assert.equal(panel.panel.title, 'DAG · SDLC parallel');
+        assert.equal(dagTabs().length, 1);
+        // Locked, it stays; Show DAG of another workflow then opens a panel of its own.
+        panel.panel.reveal(undefined, false);
+        await until(() => panel.panel.active);
+        await vscode.commands.executeCommand('maestro.lockDagPanel');
+        assert.equal(panel.panel.title, 'DAG · SDLC parallel (locked)');
+        await inFirstColumn('editing.workflow.yaml');
+        assert.equal(api.dag.get(editing.uri), undefined);
+        await vscode.commands.executeCommand('maestro.showDag', editing.uri);
+        const opened = await until(() => api.dag.get(editing.uri));
+        second = opened;
+        assert.notEqual(opened, panel);
+        assert.equal(api.dag.get(sdlc.uri), panel);
+        await until(() => dagTabs().length === 2);
+        // Not following: one panel per workflow, as before the setting.
+        await config.update('dag.followActiveEditor', false, vscode.ConfigurationTarget.Global);
+        opened.panel.reveal(undefined, false);
+        await until(() => opened.panel.active);
+        await vscode.commands.executeCommand('maestro.unlockDagPanel');
+        assert.equal(opened.locked, false);
+        await inFirstColumn('builder.workflow.yaml');
+        assert.equal(api.dag.get(editing.uri), opened);
+      } finally {
+        await config.update('dag.followActiveEditor', undefined, vscode.ConfigurationTarget.Global);
+        webview.postMessage = post;
+        panel.panel.dispose();
+        second?.panel.dispose();
+      }
+    });
   });
 
   describe('runs', () => {

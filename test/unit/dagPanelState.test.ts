@@ -182,19 +182,24 @@ describe('DAG panel: what the host sends', () => {
     assert.equal(parseHostMessage({ type: 'graph', graph: { name: 'x', nodes: [{ id: 3 }] } }), undefined);
     assert.equal(parseHostMessage({ type: 'evil' }), undefined);
     const layout = { positions: { a: { x: 0, y: 0 } }, layers: { a: 0 }, width: 240, height: 92 };
-    assert.ok('message' in parseWebviewMessage({ type: 'keepLayout', key: 'k', layout }));
+    assert.ok('message' in parseWebviewMessage({ type: 'keepLayout', workflowUri: 'file:///w.workflow.yaml', key: 'k', layout }));
     for (const bad of [
-      { key: '', layout },
+      { key: 'k', layout },
+      { workflowUri: 'file:///w.workflow.yaml', key: '', layout },
       { key: 'k', layout: { ...layout, positions: { a: { x: 'left', y: 0 } } } },
       { key: 'k', layout: { ...layout, layers: { a: 0.5 } } },
       { key: 'k', layout: { ...layout, width: null } },
       { key: 'k' },
     ])
-      assert.match((parseWebviewMessage({ type: 'keepLayout', ...bad }) as { error: string }).error, /keepLayout: needs key and layout/);
+      assert.match((parseWebviewMessage({ type: 'keepLayout', ...bad }) as { error: string }).error, /keepLayout: needs workflowUri, key and layout/);
     const init = { type: 'init', workflow: { uri: 'u', name: 'n' }, runs: [], trusted: true };
     assert.ok(parseHostMessage({ ...init, keptLayout: { key: 'k', layout }, collapseAbove: 0 }));
     assert.equal(parseHostMessage({ ...init, keptLayout: { key: 'k', layout: { positions: [] } } }), undefined);
     assert.equal(parseHostMessage({ ...init, collapseAbove: -1 }), undefined);
+    assert.ok(parseHostMessage({ ...init, locked: true }));
+    assert.equal(parseHostMessage({ ...init, locked: 'yes' }), undefined);
+    assert.ok(parseHostMessage({ type: 'lock', locked: false }));
+    assert.equal(parseHostMessage({ type: 'lock' }), undefined);
   });
 });
 

@@ -19,6 +19,7 @@ import {
   sdlcText,
   shots,
   snapshot,
+  statusOf,
   waitForStatus,
 } from './panelSetup';
 
@@ -127,6 +128,30 @@ describe('DAG panel in Chromium: controls', function () {
     await page.keyboard.press('Home');
     await page.waitForSelector('.timeline-row');
     assert.equal(await page.getAttribute('[role="tab"][aria-selected="false"]', 'tabindex'), '-1', 'one tab in the tab order');
+  });
+
+  it("moves to another workflow: its graph and run replace the last one's, drawn and fitted afresh, and saved for a reload", async () => {
+    const page = await open();
+    await send(page, init(graphOf(sdlcText), [runItem(completed, 'completed')], { selected: 'design' }), snapshot(completed));
+    await waitForStatus(page, 'deployment', 'completed');
+    await page.waitForSelector('.card.selected[data-node="design"]');
+    const matrixWorkflow = { uri: 'file:///work/matrix.workflow.yaml', name: 'Matrix' };
+    await send(page, init(graphOf(matrixText), [], { workflow: matrixWorkflow, locked: true }), { type: 'runSnapshot', following: true, events: [] });
+    await page.waitForSelector('.card[data-node="report"]');
+    assert.equal(await page.locator('.card[data-node="design"]').count(), 0, "the last workflow's cards are gone");
+    assert.equal(await page.locator('.card.selected').count(), 0, 'nothing selected');
+    assert.equal(await statusOf(page, 'build'), 'none', 'no run shown');
+    assert.equal(await page.locator('[data-testid="run-header"]').count(), 0);
+    await page.waitForFunction(() => performance.getEntriesByName('maestro:graph-painted').length === 2);
+    const saved = await page.evaluate(() => window.__state as { workflowUri: string; runId: string | null; selected: string | null; locked: boolean });
+    assert.deepEqual([saved.workflowUri, saved.runId, saved.selected, saved.locked], [matrixWorkflow.uri, null, null, true]);
+    await send(page, { type: 'lock', locked: false });
+    await page.waitForFunction(() => (window.__state as { locked: boolean }).locked === false);
+    // Every card in view: the new graph was fitted.
+    const pane = (await page.locator('.react-flow').boundingBox())!;
+    for (const box of await Promise.all((await page.locator('.react-flow__node').all()).map((n) => n.boundingBox())))
+      assert.ok(box && box.y >= pane.y && box.y + box.height <= pane.y + pane.height, 'a card out of view');
+    await page.screenshot({ path: join(shots, 'moved-to-another-workflow.png') });
   });
 
   it('restores what it showed after a reload, and ignores messages it does not understand', async () => {

@@ -16,6 +16,8 @@ export function viewCommands(s: CommandServices): CommandTable {
       const uri = await pickWorkflow(target, s.dag, 'Show the DAG of which workflow?');
       if (uri) s.dag.show(uri);
     },
+    'maestro.lockDagPanel': async () => lockDagPanel(s, true),
+    'maestro.unlockDagPanel': async () => lockDagPanel(s, false),
     'maestro.showInsights': async (arg) => {
       const target = parseArg(arg);
       const run = target.kind === 'run' || target.kind === 'node' ? s.runs.get(target.runId) : undefined;
@@ -47,4 +49,8 @@ export function viewCommands(s: CommandServices): CommandTable {
     'maestro.refreshRuns': async () => s.runs.reload(),
     'maestro.showLog': async () => s.log.show(),
   };
+}
+
+function lockDagPanel(s: CommandServices, locked: boolean): void {
+  if (!s.dag.lockActive(locked)) void vscode.window.showInformationMessage(`Maestro: focus a DAG panel to ${locked ? 'lock' : 'unlock'} it.`);
 }

@@ -12,7 +12,6 @@ import {
   type WebviewRequestType,
   type WebviewResult,
 } from '../../webview/protocol';
-import { toRange } from '../convert';
 import type { WorkflowDocuments } from '../language/documents';
 import type { LiveValidation } from '../language/liveValidation';
 import type { RunActions } from '../runs/runActions';
@@ -27,12 +26,13 @@ import type { KeptLayouts } from './keptLayouts';
 import { ShownRun } from './shownRun';
 import { bundleReader, dagPanelHtml } from './webviewHtml';
 import { WorkflowEditing, type EditHighlight } from './workflowEditing';
+import { editorColumnOf, openDocument, readDocument, revealDefinition } from './workflowDocument';
 
 export const DAG_VIEW_TYPE = 'maestro.dag';
 
 type InitMessage = Extract<HostMessage, { type: 'init' }>;
 
-export const dagTitle = (workflowName: string): string => `DAG · ${workflowName}`;
+export const dagTitle = (workflowName: string, locked = false): string => `DAG · ${workflowName}${locked ? ' (locked)' : ''}`;
 
 export interface DagPanelServices {
   runs: RunManager;
@@ -47,9 +47,10 @@ export interface DagPanelServices {
 }
 
 /**
- * One workflow's DAG panel: the webview, what it is told (the graph as the text changes, the run it shows, the
+ * A DAG panel: the webview, what it is told of its workflow (the graph as the text changes, the run it shows, the
  * editor's cursor) and what it asks for. Nothing is posted before the webview says it is ready; each `ready`
- * (a first load, or a reload after the panel was hidden) gets the whole state again, then live events.
+ * (a first load, or a reload after the panel was hidden) gets the whole state again, then live events. Unless it is
+ * locked, the panel moves to another workflow when asked (see DagPanels), its page told the new one's whole state.
  */
 export class DagPanel implements vscode.Disposable {
   private ready = false;
@@ -67,7 +68,9 @@ export class DagPanel implements vscode.Disposable {
   private readonly readyEmitter = new vscode.EventEmitter<void>();
   /** Fires each time the webview has loaded and been sent its state (for tests, and for reveals that wait on it). */
   readonly onDidBecomeReady = this.readyEmitter.event;
-  private readonly context: PanelContext;
+  private context: PanelContext;
+  private current: vscode.Uri;
+  private isLocked = false;
   /** The first state written into the page, until the page's first `ready`; the document version of its graph. */
   private firstState: { id: string; version: number } | undefined;
 
@@ -78,9 +81,12 @@ export class DagPanel implements vscode.Disposable {
 
   constructor(
     readonly panel: vscode.WebviewPanel,
-    readonly uri: vscode.Uri,
+    uri: vscode.Uri,
     private readonly s: DagPanelServices,
+    options: { locked?: boolean } = {},
   ) {
+    this.current = uri;
+    this.isLocked = options.locked ?? false;
     panel.iconPath = vscode.Uri.joinPath(s.bundle, '..', 'media', 'workflow.svg');
     panel.webview.options = { enableScripts: true, localResourceRoots: [s.bundle] };
     this.shown = new ShownRun(
@@ -89,17 +95,7 @@ export class DagPanel implements vscode.Disposable {
       (problem) => s.log.warn(`DAG panel: ${problem}`),
       () => liveEventsEveryMs(this.nodeCount),
     );
-    this.context = {
-      uri,
-      editing: new WorkflowEditing(uri, s.documents, s.highlight, () => this.editorColumn()),
-      focusPanel: () => this.panel.reveal(undefined, false),
-      runs: s.runs,
-      actions: s.actions,
-      documents: s.documents,
-      follow: () => (this.follow = true),
-      editorColumn: () => this.editorColumn(),
-      liveLinesSent: (runId, instanceId) => (this.shown.runId === runId ? this.shown.linesSent(instanceId) : undefined),
-    };
+    this.context = this.contextOf(uri);
     const webview = panel.webview;
     const firstState = this.pageFirstState();
     webview.html = dagPanelHtml(
@@ -122,7 +118,7 @@ export class DagPanel implements vscode.Disposable {
         if (!panel.visible) this.ready = false;
       }),
       s.validation.onDidChange((changed) => {
-        if (!changed || changed.toString() === uri.toString()) void this.sendGraph();
+        if (!changed || changed.toString() === this.current.toString()) void this.sendGraph();
       }),
       s.runs.onEvent((e) => {
         if (e.type === 'workflow:started' && sameWorkflow(e.workflow.path, this.uri) && this.follow && e.runId !== this.shown.runId) this.showRun(e.runId);
@@ -132,6 +128,16 @@ export class DagPanel implements vscode.Disposable {
       vscode.window.onDidChangeTextEditorSelection((e) => this.onSelection(e.textEditor)),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.post({ type: 'trust', trusted: true })),
     );
+  }
+
+  /** The workflow the panel shows. */
+  get uri(): vscode.Uri {
+    return this.current;
+  }
+
+  /** Whether the panel stays with its workflow. */
+  get locked(): boolean {
+    return this.isLocked;
   }
 
   get workflowPath(): string {
@@ -157,6 +163,49 @@ export class DagPanel implements vscode.Disposable {
     this.panel.reveal(undefined, preserveFocus);
   }
 
+  /** Locks the panel to its workflow, or lets it move; a reload of the window restores it as it is. */
+  setLocked(locked: boolean): void {
+    if (locked === this.isLocked) return;
+    this.isLocked = locked;
+    this.panel.title = dagTitle(this.workflowName(), locked);
+    this.post({ type: 'lock', locked });
+  }
+
+  /**
+   * Moves the panel to another workflow: it follows that workflow's runs from its latest, and a page that listens
+   * is sent the new workflow's whole state (one that does not gets it on its next `ready`).
+   */
+  async retarget(uri: vscode.Uri): Promise<void> {
+    if (uri.toString() === this.current.toString()) return;
+    this.current = uri;
+    this.context = this.contextOf(uri);
+    this.firstState = undefined;
+    this.follow = true;
+    this.panel.title = dagTitle(this.workflowName(), this.isLocked);
+    if (this.ready) await this.onReady(null, undefined);
+    else this.shown.choose(this.latestRun()?.runId);
+  }
+
+  private contextOf(uri: vscode.Uri): PanelContext {
+    return {
+      uri,
+      editing: new WorkflowEditing(uri, this.s.documents, this.s.highlight, () => this.editorColumn()),
+      focusPanel: () => this.panel.reveal(undefined, false),
+      runs: this.s.runs,
+      actions: this.s.actions,
+      documents: this.s.documents,
+      follow: () => (this.follow = true),
+      editorColumn: () => this.editorColumn(),
+      liveLinesSent: (runId, instanceId) => (this.shown.runId === runId ? this.shown.linesSent(instanceId) : undefined),
+    };
+  }
+
+  /** The workflow's name, from its open document (its path where it is not open). */
+  private workflowName(): string {
+    const doc = this.openDocument();
+    return doc ? this.s.documents.index(doc).result.workflow.name : vscode.workspace.asRelativePath(this.current);
+  }
+
   /** Posts to a webview that is listening; what would reach no one is dropped: the next `ready` gets it all. */
   private post(m: HostMessage): void {
     if (this.ready) void this.panel.webview.postMessage(m);
@@ -178,7 +227,8 @@ export class DagPanel implements vscode.Disposable {
         await this.revealDefinition(m.nodeId);
         return;
       case 'keepLayout':
-        await this.s.layouts.keep(this.uri, { key: m.key, layout: m.layout });
+        // A layout the page made of the workflow it showed before it moved to this one is not kept for this one.
+        if (m.workflowUri === this.uri.toString()) await this.s.layouts.keep(this.uri, { key: m.key, layout: m.layout });
         return;
       case 'selectRun':
         this.follow = m.runId === null;
@@ -232,6 +282,7 @@ export class DagPanel implements vscode.Disposable {
       ...(selected ? { selected } : {}),
       ...(keptLayout ? { keptLayout } : {}),
       collapseAbove: settingNumber('dag.collapseAbove', vscode.workspace.getConfiguration('maestro', this.uri).get('dag.collapseAbove')),
+      locked: this.isLocked,
     };
   }
 
@@ -240,7 +291,11 @@ export class DagPanel implements vscode.Disposable {
     this.ready = true;
     const drawn = shows !== undefined && shows === this.firstState?.id && this.openDocument()?.version === this.firstState.version;
     this.firstState = undefined;
-    const { graph, keptLayout, ...init } = this.initMessage(await this.currentGraph());
+    const uri = this.current;
+    const found = await this.currentGraph();
+    // Moved to another workflow meanwhile: that move sends the state.
+    if (uri !== this.current) return;
+    const { graph, keptLayout, ...init } = this.initMessage(found);
     this.post(drawn ? init : { ...init, ...(graph ? { graph } : {}), ...(keptLayout ? { keptLayout } : {}) });
     // A fresh webview asks for nothing in particular: then the run chosen before it loaded (Show DAG on a run) stands.
     const wanted = runId ?? (this.follow ? null : (this.shown.runId ?? null));
@@ -282,26 +337,15 @@ export class DagPanel implements vscode.Disposable {
   }
 
   private openDocument(): vscode.TextDocument | undefined {
-    return vscode.workspace.textDocuments.find((d) => d.uri.toString() === this.uri.toString());
-  }
-
-  private async document(): Promise<vscode.TextDocument | undefined> {
-    const open = this.openDocument();
-    if (open) return open;
-    try {
-      return await vscode.workspace.openTextDocument(this.uri);
-    } catch (e) {
-      this.s.log.warn(`DAG panel: cannot read ${this.uri.fsPath}: ${(e as Error).message}`);
-      return undefined;
-    }
+    return openDocument(this.current);
   }
 
   /** The graph of the workflow's current text; when the file cannot be read (deleted, moved), why. */
   private async currentGraph(): Promise<{ graph?: DagGraph; graphError?: GraphError }> {
-    const doc = await this.document();
+    const doc = await readDocument(this.current, this.s.log);
     if (!doc) return { graphError: { message: `${vscode.workspace.asRelativePath(this.uri)} cannot be read: it may have been deleted or moved` } };
     const found = dagGraphOf(this.s.documents.index(doc));
-    this.panel.title = dagTitle(found.graph.name);
+    this.panel.title = dagTitle(found.graph.name, this.isLocked);
     return found;
   }
 
@@ -329,22 +373,16 @@ export class DagPanel implements vscode.Disposable {
   }
 
   private editorColumn(): vscode.ViewColumn {
-    return vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === this.uri.toString())?.viewColumn ?? vscode.ViewColumn.One;
+    return editorColumnOf(this.current);
   }
 
-  /** Shows a node's definition in the editor beside the panel, its id selected, without taking focus from the panel. */
+  /** Shows a node's definition in the editor beside the panel, without taking focus from the panel. */
   private async revealDefinition(nodeId: string): Promise<void> {
-    const doc = await this.document();
-    const node = doc && this.s.documents.index(doc).byId.get(nodeId);
-    if (!doc || !node) return;
-    const range = toRange(doc, node.keySpan);
-    this.lastSelected = nodeId;
-    const editor = await vscode.window.showTextDocument(doc, {
-      viewColumn: this.editorColumn(),
-      preserveFocus: true,
-      selection: new vscode.Selection(range.start, range.end),
-    });
-    editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    const doc = await readDocument(this.current, this.s.log);
+    if (!doc) return;
+    // Noted before the editor's cursor moves there, so that the panel is not told of its own selection.
+    if (this.s.documents.index(doc).byId.has(nodeId)) this.lastSelected = nodeId;
+    await revealDefinition(doc, this.s.documents, nodeId);
   }
 
   dispose(): void {

@@ -1,14 +1,21 @@
 import * as vscode from 'vscode';
+import { isWorkflowDocument } from '../language/documents';
 import { workflowKey } from '../workflowIdentity';
 import { DAG_VIEW_TYPE, DagPanel, dagTitle, type DagPanelServices } from './dagPanel';
 import { UntitledPanels } from './untitledPanels';
 import { WorkflowEditing } from './workflowEditing';
 
+/** Whether an unlocked panel moves to the workflow of the active editor and to the one Show DAG asks for. */
+const followsEditor = (): boolean => vscode.workspace.getConfiguration('maestro').get<boolean>('dag.followActiveEditor', true);
+
 /**
- * One DAG panel per workflow file: opened beside the editor by Show DAG (and by a run starting, when
- * `maestro.dag.openOnRun` is on), restored after a window reload from the state the webview saved.
+ * The DAG panels, at most one per workflow file: opened beside the editor by Show DAG (and by a run starting, when
+ * `maestro.dag.openOnRun` is on), restored after a window reload from the state the webview saved. As VS Code's
+ * Markdown preview does, an unlocked panel follows the active workflow editor, and Show DAG of another workflow moves
+ * it there rather than opening a second panel; a locked one stays with its workflow.
  */
 export class DagPanels implements vscode.Disposable {
+  /** By workflow, the panel last active last: the one that moves is the unlocked panel used last. */
   private readonly panels = new Map<string, DagPanel>();
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -23,9 +30,12 @@ export class DagPanels implements vscode.Disposable {
             panel.dispose();
             return;
           }
-          this.adopt(panel, uri);
+          const locked = (state as { locked?: unknown }).locked === true;
+          if (this.get(uri)) panel.dispose();
+          else this.adopt(panel, uri, locked);
         },
       }),
+      vscode.window.onDidChangeActiveTextEditor((editor) => this.followEditor(editor)),
       s.runs.onEvent((e) => {
         if (e.type !== 'workflow:started') return;
         const uri = vscode.Uri.file(e.workflow.path);
@@ -59,9 +69,12 @@ export class DagPanels implements vscode.Disposable {
     );
   }
 
-  /** Opens (or brings forward) the panel of a workflow, in the column beside the editor; with a run id, that run shows. */
+  /**
+   * Opens (or brings forward) the panel of a workflow, in the column beside the editor; with a run id, that run shows.
+   * An unlocked panel of another workflow is moved to this one instead of a second panel opening.
+   */
   show(uri: vscode.Uri, options: { runId?: string; preserveFocus?: boolean; column?: vscode.ViewColumn } = {}): DagPanel {
-    const existing = this.panels.get(workflowKey(uri));
+    const existing = this.panels.get(workflowKey(uri)) ?? this.moveUnlockedTo(uri);
     if (existing) {
       existing.reveal(options.runId, options.preserveFocus);
       return existing;
@@ -79,12 +92,57 @@ export class DagPanels implements vscode.Disposable {
     return dag;
   }
 
-  private adopt(panel: vscode.WebviewPanel, uri: vscode.Uri): DagPanel {
-    const dag = new DagPanel(panel, uri, this.s);
+  /** Locks the panel that has focus (or the only one in view) to its workflow, or unlocks it; false when there is none. */
+  lockActive(locked: boolean): boolean {
+    const all = [...this.panels.values()];
+    const visible = all.filter((p) => p.panel.visible);
+    const dag = all.find((p) => p.panel.active) ?? (visible.length === 1 ? visible[0] : undefined);
+    if (!dag) return false;
+    dag.setLocked(locked);
+    setLockedContext(locked);
+    return true;
+  }
+
+  /** The unlocked panel used last, moved to a workflow (when the setting lets panels move). */
+  private moveUnlockedTo(uri: vscode.Uri): DagPanel | undefined {
+    if (!followsEditor()) return undefined;
+    const unlocked = [...this.panels.values()].reverse().find((p) => !p.locked);
+    if (!unlocked) return undefined;
+    this.panels.delete(workflowKey(unlocked.uri));
+    this.panels.set(workflowKey(uri), unlocked);
+    void unlocked.retarget(uri);
+    return unlocked;
+  }
+
+  /**
+   * The active editor's workflow, shown by the unlocked panel if it has no panel of its own: a file, or an untitled
+   * workflow being written (not another version of a file, as a diff or Git shows it).
+   */
+  private followEditor(editor: vscode.TextEditor | undefined): void {
+    if (!editor || !isWorkflowDocument(editor.document) || this.get(editor.document.uri)) return;
+    if (editor.document.uri.scheme !== 'file' && editor.document.uri.scheme !== 'untitled') return;
+    this.moveUnlockedTo(editor.document.uri);
+  }
+
+  private adopt(panel: vscode.WebviewPanel, uri: vscode.Uri, locked = false): DagPanel {
+    const dag = new DagPanel(panel, uri, this.s, { locked });
     this.panels.set(workflowKey(uri), dag);
     dag.onDidDispose(() => {
-      if (this.panels.get(workflowKey(uri)) === dag) this.panels.delete(workflowKey(uri));
+      const key = workflowKey(dag.uri);
+      if (this.panels.get(key) === dag) this.panels.delete(key);
     });
+    const viewState = panel.onDidChangeViewState(() => {
+      if (!panel.active) return;
+      // Last in the map: the panel used last.
+      const key = workflowKey(dag.uri);
+      this.panels.delete(key);
+      this.panels.set(key, dag);
+      setLockedContext(dag.locked);
+    });
+    dag.onDidDispose(() => {
+      viewState.dispose();
+    });
+    if (panel.active) setLockedContext(locked);
     return dag;
   }
 
@@ -93,6 +151,9 @@ export class DagPanels implements vscode.Disposable {
     for (const d of this.disposables) d.dispose();
   }
 }
+
+/** Which of Lock and Unlock the DAG panel's title bar offers. */
+const setLockedContext = (locked: boolean) => void vscode.commands.executeCommand('setContext', 'maestro.dagPanelLocked', locked);
 
 /** A `file:` URI from text; undefined for anything else (another scheme, or not a URI). */
 export function parseFileUri(text: string): vscode.Uri | undefined {

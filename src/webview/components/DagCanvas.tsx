@@ -105,17 +105,20 @@ function useConnectDrag() {
 }
 
 /**
- * For the panel's speed measurements: the first frame with the graph on screen, and the first frame after each
- * change of its edges (an edit that connected or disconnected nodes).
+ * For the panel's speed measurements: the first frame with a workflow's graph on screen (again when the panel moves
+ * to another workflow), and the first frame after each change of its edges (an edit that connected or disconnected
+ * nodes).
  */
 function usePaintMarks(count: number, edges: unknown) {
-  const painted = useRef(false);
+  const workflow = usePanel((s) => s.workflow?.uri);
+  /** The workflow whose graph was painted; null: none yet. */
+  const painted = useRef<{ workflow?: string } | null>(null);
   useEffect(() => {
     if (count === 0) return;
-    const mark = painted.current ? 'maestro:graph-updated' : 'maestro:graph-painted';
-    painted.current = true;
+    const mark = painted.current && painted.current.workflow === workflow ? 'maestro:graph-updated' : 'maestro:graph-painted';
+    painted.current = { workflow };
     requestAnimationFrame(() => requestAnimationFrame(() => performance.mark(mark)));
-  }, [count, edges]);
+  }, [count, edges, workflow]);
 }
 
 /** The card that becomes selected is said, as a list's active item would be. */

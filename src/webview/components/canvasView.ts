@@ -53,6 +53,8 @@ export function useCanvasView(container: RefObject<HTMLDivElement>, store: Panel
     });
     observer.observe(el);
     const unsubscribe = store.subscribe((s, previous) => {
+      // Another workflow is fitted as a first graph is, however the last one was moved.
+      if (s.workflow?.uri !== previous.workflow?.uri) userMoved.current = false;
       if (s.layout === previous.layout) return;
       // The first layout is fitted; one of a graph that grew or shrank too, unless the user has moved the view.
       // After the frame that gives React Flow the new nodes: it fits what it has.

@@ -54,11 +54,15 @@ export interface PanelState extends BuilderState, HistoryState {
   bottomTab: BottomTab;
   bottomOpen: boolean;
   filter: TimelineFilter;
+  /** Whether the panel is locked to its workflow (the host decides; the page keeps it for a reload). */
+  locked: boolean;
 }
 
 export interface PanelActions extends BuilderActions, HistoryActions {
+  /** The workflow shown; another workflow than the one shown starts afresh, keeping only how the panel is arranged. */
   setWorkflow(workflow: { uri: string; name: string }, trusted: boolean): void;
   setTrusted(trusted: boolean): void;
+  setLocked(locked: boolean): void;
   /** A new graph (or a parse error with the best-effort graph): the last good graph stays while there is an error. */
   setGraph(graph: DagGraph | undefined, error: GraphError | undefined): void;
   setLayout(key: string, layout: LayoutResult): void;
@@ -161,6 +165,7 @@ const INITIAL: Omit<PanelState, 'now' | 'view'> = {
   bottomTab: 'timeline',
   bottomOpen: true,
   filter: { nodeId: null, type: null },
+  locked: false,
   menu: null,
   connecting: null,
   selectedEdge: null,
@@ -183,8 +188,18 @@ export function createPanelStore(initial: Partial<PanelState> = {}): PanelStore 
       ...builderActions(set, get),
       ...historyActions(set),
       ...runActions(set, get),
-      setWorkflow: (workflow, trusted) => set({ workflow, trusted }),
+      setWorkflow(workflow, trusted) {
+        const shown = get().workflow;
+        if (!shown || shown.uri === workflow.uri) return set({ workflow, trusted });
+        get().loadRun(undefined, []);
+        const { collapseAbove, bottomTab, bottomOpen, colourBy, forecastOn, locked } = get();
+        const kept = { collapseAbove, bottomTab, bottomOpen, colourBy, forecastOn, locked };
+        const cleared = { graph: undefined, graphError: undefined, layout: undefined, layoutKey: undefined, notice: undefined };
+        const noHistory = { metrics: undefined, forecast: undefined, forecastNote: undefined };
+        set({ ...INITIAL, ...kept, ...cleared, ...noHistory, workflow, trusted, now: Date.now(), view: viewOf({ collapseAbove, expandedPhases: [] }) });
+      },
       setTrusted: (trusted) => set({ trusted }),
+      setLocked: (locked) => set({ locked }),
       setGraph(graph, error) {
         if (!graph) return set({ graphError: error });
         if (error && get().graph) return set({ graphError: error });

@@ -1,0 +1,43 @@
+// A DAG panel's workflow as documents and editors have it: its open document (or the file read), the column of its
+// editor, its node's definition shown there.
+import * as vscode from 'vscode';
+import { toRange } from '../convert';
+import type { WorkflowDocuments } from '../language/documents';
+
+const isOf = (uri: vscode.Uri) => (d: vscode.TextDocument) => d.uri.toString() === uri.toString();
+
+/** The workflow's document if it is open. */
+export function openDocument(uri: vscode.Uri): vscode.TextDocument | undefined {
+  return vscode.workspace.textDocuments.find(isOf(uri));
+}
+
+/** The workflow's document, read from its file when it is not open; undefined (and why, logged) when it cannot be read. */
+export async function readDocument(uri: vscode.Uri, log: vscode.LogOutputChannel): Promise<vscode.TextDocument | undefined> {
+  const open = openDocument(uri);
+  if (open) return open;
+  try {
+    return await vscode.workspace.openTextDocument(uri);
+  } catch (e) {
+    log.warn(`DAG panel: cannot read ${uri.fsPath}: ${(e as Error).message}`);
+    return undefined;
+  }
+}
+
+/** The column of the workflow's editor, where documents beside the panel open. */
+export function editorColumnOf(uri: vscode.Uri): vscode.ViewColumn {
+  return vscode.window.visibleTextEditors.find((e) => isOf(uri)(e.document))?.viewColumn ?? vscode.ViewColumn.One;
+}
+
+/** Shows a node's definition in the workflow's editor, its id selected, without taking focus; false when it has none. */
+export async function revealDefinition(doc: vscode.TextDocument, documents: WorkflowDocuments, nodeId: string): Promise<boolean> {
+  const node = documents.index(doc).byId.get(nodeId);
+  if (!node) return false;
+  const range = toRange(doc, node.keySpan);
+  const editor = await vscode.window.showTextDocument(doc, {
+    viewColumn: editorColumnOf(doc.uri),
+    preserveFocus: true,
+    selection: new vscode.Selection(range.start, range.end),
+  });
+  editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  return true;
+}
