@@ -142,7 +142,8 @@ async function showDagIntoOpenPanel(page, rounds) {
     painted = await paintedCount(panel);
     await page.waitForTimeout(SETTLE_MS);
     await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'big.workflow.yaml' }).click({ button: 'right' });
-    const item = page.locator('.monaco-menu .action-item', { hasText: /^Show DAG$/ });
+    // Its label, and then its key binding.
+    const item = page.getByRole('menuitem', { name: /^Show DAG/ });
     await item.waitFor();
     const chosen = Date.now();
     await item.click();
