@@ -292,7 +292,7 @@ export class DagPanel implements vscode.Disposable {
     const drawn = shows !== undefined && shows === this.firstState?.id && this.openDocument()?.version === this.firstState.version;
     this.firstState = undefined;
     const uri = this.current;
-    const found = await this.currentGraph();
+    const found = await this.graphOf(uri);
     // Moved to another workflow meanwhile: that move sends the state.
     if (uri !== this.current) return;
     const { graph, keptLayout, ...init } = this.initMessage(found);
@@ -340,19 +340,21 @@ export class DagPanel implements vscode.Disposable {
     return openDocument(this.current);
   }
 
-  /** The graph of the workflow's current text; when the file cannot be read (deleted, moved), why. */
-  private async currentGraph(): Promise<{ graph?: DagGraph; graphError?: GraphError }> {
-    const doc = await readDocument(this.current, this.s.log);
-    if (!doc) return { graphError: { message: `${vscode.workspace.asRelativePath(this.uri)} cannot be read: it may have been deleted or moved` } };
+  /** The graph of a workflow's current text; when the file cannot be read (deleted, moved), why. */
+  private async graphOf(uri: vscode.Uri): Promise<{ graph?: DagGraph; graphError?: GraphError }> {
+    const doc = await readDocument(uri, this.s.log);
+    if (!doc) return { graphError: { message: `${vscode.workspace.asRelativePath(uri)} cannot be read: it may have been deleted or moved` } };
     const found = dagGraphOf(this.s.documents.index(doc));
-    this.panel.title = dagTitle(found.graph.name, this.isLocked);
+    if (uri === this.current) this.panel.title = dagTitle(found.graph.name, this.isLocked);
     return found;
   }
 
   /** Sends the graph when it changed: a save, or a check of the same text again, changes nothing the page draws. */
   private async sendGraph(): Promise<void> {
     if (!this.ready) return;
-    const found = await this.currentGraph();
+    const uri = this.current;
+    const found = await this.graphOf(uri);
+    if (uri !== this.current) return;
     const { message, page } = graphMessage(this.sent, found);
     this.sent = page;
     if (!message) return;
