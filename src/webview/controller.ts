@@ -58,6 +58,8 @@ function restoreSavedState(store: PanelStore, host: Host): string | undefined {
       bottomOpen: saved.bottomOpen ?? true,
     });
   store.setState({
+    // Whose the run and selection below are: an `init` of another workflow (the panel moved while hidden) drops them.
+    ...(workflowUri ? { workflow: { uri: workflowUri, name: '' } } : {}),
     runChoice: saved.runId ?? null,
     selected: saved.selected ?? null,
     ...(saved.bottomTab ? { bottomTab: saved.bottomTab } : {}),

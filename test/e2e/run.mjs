@@ -132,7 +132,9 @@ try {
   await browser?.close();
   await server?.stop();
   await served?.stop();
-  rmSync(work, { recursive: true, force: true });
+  // MAESTRO_E2E_KEEP: the work folder stays, with code-server's logs (the extension host's, the extension's own).
+  if (process.env.MAESTRO_E2E_KEEP) console.log(`e2e: work folder kept in ${work}`);
+  else rmSync(work, { recursive: true, force: true });
 }
 console.log(`e2e: screenshots in ${shots}; took ${((Date.now() - started) / 1000).toFixed(0)} s`);
 console.log(`${passed} passed, ${failed} failed`);

@@ -154,6 +154,21 @@ describe('DAG panel in Chromium: controls', function () {
     await page.screenshot({ path: join(shots, 'moved-to-another-workflow.png') });
   });
 
+  it('loaded again for another workflow than its saved state names (moved while hidden), drops that run and selection', async () => {
+    const page = await suite.blankPage({ width: 1280, height: 800 });
+    await page.addInitScript((runId: string) => {
+      window.__state = { workflowUri: 'file:///work/sdlc-parallel.workflow.yaml', runId, selected: 'build', bottomTab: 'gantt', bottomOpen: true };
+    }, failed[0].runId);
+    await page.goto(`${suite.url()}/?theme=light`);
+    await page.waitForFunction(() => window.__posted.some((m) => m.type === 'ready'));
+    const matrixWorkflow = { uri: 'file:///work/matrix.workflow.yaml', name: 'Matrix' };
+    await send(page, init(graphOf(matrixText), [], { workflow: matrixWorkflow }), { type: 'runSnapshot', following: true, events: [] });
+    await page.waitForSelector('.card[data-node="report"]');
+    assert.equal(await page.locator('.card.selected').count(), 0, "the last workflow's selected id is not selected in this one");
+    const saved = await page.evaluate(() => window.__state as { workflowUri: string; runId: string | null; selected: string | null; bottomTab: string });
+    assert.deepEqual([saved.workflowUri, saved.runId, saved.selected, saved.bottomTab], [matrixWorkflow.uri, null, null, 'gantt']);
+  });
+
   it('restores what it showed after a reload, and ignores messages it does not understand', async () => {
     const page = await suite.blankPage({ width: 1280, height: 800 });
     await page.addInitScript((runId: string) => {

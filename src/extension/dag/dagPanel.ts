@@ -139,11 +139,6 @@ export class DagPanel implements vscode.Disposable {
   get locked(): boolean {
     return this.isLocked;
   }
-
-  get workflowPath(): string {
-    return this.uri.fsPath;
-  }
-
   /** The webview has loaded and been sent its state, and listens. */
   get isReady(): boolean {
     return this.ready;
@@ -297,11 +292,18 @@ export class DagPanel implements vscode.Disposable {
     if (uri !== this.current) return;
     const { graph, keptLayout, ...init } = this.initMessage(found);
     this.post(drawn ? init : { ...init, ...(graph ? { graph } : {}), ...(keptLayout ? { keptLayout } : {}) });
-    // A fresh webview asks for nothing in particular: then the run chosen before it loaded (Show DAG on a run) stands.
-    const wanted = runId ?? (this.follow ? null : (this.shown.runId ?? null));
-    this.follow = wanted === null || !this.s.runs.get(wanted);
+    // A fresh webview asks for no run: the one chosen before it loaded stands. A page moved here while hidden asks
+    // for the last workflow's: not taken.
+    const asked = runId !== null && this.isRunOfWorkflow(runId) ? runId : null;
+    const wanted = asked ?? (this.follow ? null : (this.shown.runId ?? null));
+    this.follow = wanted === null || !this.isRunOfWorkflow(wanted);
     this.showRun(this.follow ? this.latestRun()?.runId : wanted!);
     this.readyEmitter.fire();
+  }
+
+  private isRunOfWorkflow(runId: string): boolean {
+    const run = this.s.runs.get(runId);
+    return run !== undefined && sameWorkflow(run.workflowPath, this.uri);
   }
 
   private latestRun(): RunEntry | undefined {

@@ -40,7 +40,10 @@ export class DagPanels implements vscode.Disposable {
         if (e.type !== 'workflow:started') return;
         const uri = vscode.Uri.file(e.workflow.path);
         if (!vscode.workspace.getConfiguration('maestro', uri).get<boolean>('dag.openOnRun', true)) return;
-        if (this.panels.has(workflowKey(uri))) return;
+        // A panel of the workflow in view, or hidden behind the active editor, stays as it is; one hidden elsewhere
+        // (it may have followed the editor there) comes forward.
+        const existing = this.get(uri);
+        if (existing && (existing.panel.visible || inActiveEditorGroup(existing))) return;
         this.show(uri, { preserveFocus: true });
       }),
       new UntitledPanels(
@@ -103,10 +106,13 @@ export class DagPanels implements vscode.Disposable {
     return true;
   }
 
-  /** The unlocked panel used last, moved to a workflow (when the setting lets panels move). */
+  /**
+   * The unlocked panel used last, moved to a workflow (when the setting lets panels move). Not one hidden behind the
+   * active editor: that panel would cover the editor it is to be shown beside.
+   */
   private moveUnlockedTo(uri: vscode.Uri): DagPanel | undefined {
     if (!followsEditor()) return undefined;
-    const unlocked = [...this.panels.values()].reverse().find((p) => !p.locked);
+    const unlocked = [...this.panels.values()].reverse().find((p) => !p.locked && !inActiveEditorGroup(p));
     if (!unlocked) return undefined;
     this.panels.delete(workflowKey(unlocked.uri));
     this.panels.set(workflowKey(uri), unlocked);
@@ -150,6 +156,12 @@ export class DagPanels implements vscode.Disposable {
     for (const p of [...this.panels.values()]) p.dispose();
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** Whether a panel is in the active editor's group (and so hidden behind that editor). */
+function inActiveEditorGroup(dag: DagPanel): boolean {
+  const column = vscode.window.activeTextEditor?.viewColumn;
+  return column !== undefined && dag.panel.viewColumn === column;
 }
 
 /** Which of Lock and Unlock the DAG panel's title bar offers. */
