@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as vscodeTypes from 'vscode';
-import { parseFileUri } from '../../src/extension/dag/dagPanels';
+import { FOLLOW_SETTLE_MS, parseFileUri } from '../../src/extension/dag/dagPanels';
 import type { RunEntry } from '../../src/extension/runs/runManager';
 import type { EngineEvent } from '../../src/engine/protocol';
 import { registerLanguageSuites } from './languageSuite';
@@ -104,7 +104,9 @@ export function registerSuites(context: IntegrationContext): void {
       assert.equal(api.dag.get(doc.uri), undefined);
     });
 
-    it('follows the active workflow editor unless locked; Show DAG of another workflow moves an unlocked panel', async () => {
+    it('with maestro.dag.followActiveEditor, follows the active workflow editor unless locked; Show DAG moves an unlocked panel', async () => {
+      // Past the time a panel waits for the active editor to settle before it follows it.
+      const followedOrNot = () => new Promise((r) => setTimeout(r, FOLLOW_SETTLE_MS * 4));
       const inFirstColumn = (name: string) => vscode.window.showTextDocument(vscode.Uri.file(join(workspace, name)), { viewColumn: vscode.ViewColumn.One });
       const editing = (await inFirstColumn('editing.workflow.yaml')).document;
       await vscode.commands.executeCommand('maestro.showDag', editing.uri);
@@ -118,6 +120,7 @@ export function registerSuites(context: IntegrationContext): void {
         return post(m);
       };
       const config = vscode.workspace.getConfiguration('maestro');
+      await config.update('dag.followActiveEditor', true, vscode.ConfigurationTarget.Global);
       let second: ReturnType<typeof api.dag.get>;
       try {
         const sdlc = (await inFirstColumn('sdlc-parallel.workflow.yaml')).document;
@@ -132,6 +135,7 @@ export function registerSuites(context: IntegrationContext): void {
         await vscode.commands.executeCommand('maestro.lockDagPanel');
         assert.equal(panel.panel.title, 'DAG · SDLC parallel (locked)');
         await inFirstColumn('editing.workflow.yaml');
+        await followedOrNot();
         assert.equal(api.dag.get(editing.uri), undefined);
         await vscode.commands.executeCommand('maestro.showDag', editing.uri);
         const opened = await until(() => api.dag.get(editing.uri));
@@ -139,13 +143,14 @@ export function registerSuites(context: IntegrationContext): void {
         assert.notEqual(opened, panel);
         assert.equal(api.dag.get(sdlc.uri), panel);
         await until(() => dagTabs().length === 2);
-        // Not following: one panel per workflow, as before the setting.
+        // Not following (the default): one panel per workflow.
         await config.update('dag.followActiveEditor', false, vscode.ConfigurationTarget.Global);
         opened.panel.reveal(undefined, false);
         await until(() => opened.panel.active);
         await vscode.commands.executeCommand('maestro.unlockDagPanel');
         assert.equal(opened.locked, false);
         await inFirstColumn('builder.workflow.yaml');
+        await followedOrNot();
         assert.equal(api.dag.get(editing.uri), opened);
       } finally {
         await config.update('dag.followActiveEditor', undefined, vscode.ConfigurationTarget.Global);

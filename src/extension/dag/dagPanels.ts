@@ -5,8 +5,11 @@ import { DAG_VIEW_TYPE, DagPanel, dagTitle, type DagPanelServices } from './dagP
 import { UntitledPanels } from './untitledPanels';
 import { WorkflowEditing } from './workflowEditing';
 
+/** How long the active editor stays the same before the panel follows it. */
+export const FOLLOW_SETTLE_MS = 150;
+
 /** Whether an unlocked panel moves to the workflow of the active editor and to the one Show DAG asks for. */
-const followsEditor = (): boolean => vscode.workspace.getConfiguration('maestro').get<boolean>('dag.followActiveEditor', true);
+const followsEditor = (): boolean => vscode.workspace.getConfiguration('maestro').get<boolean>('dag.followActiveEditor', false);
 
 /**
  * The DAG panels, at most one per workflow file: opened beside the editor by Show DAG (and by a run starting, when
@@ -17,6 +20,7 @@ const followsEditor = (): boolean => vscode.workspace.getConfiguration('maestro'
 export class DagPanels implements vscode.Disposable {
   /** By workflow, the panel last active last: the one that moves is the unlocked panel used last. */
   private readonly panels = new Map<string, DagPanel>();
+  private followTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly s: DagPanelServices) {
@@ -35,7 +39,8 @@ export class DagPanels implements vscode.Disposable {
           else this.adopt(panel, uri, locked);
         },
       }),
-      vscode.window.onDidChangeActiveTextEditor((editor) => this.followEditor(editor)),
+      vscode.window.onDidChangeActiveTextEditor(() => this.followSoon()),
+      { dispose: () => clearTimeout(this.followTimer) },
       s.runs.onEvent((e) => {
         if (e.type !== 'workflow:started') return;
         const uri = vscode.Uri.file(e.workflow.path);
@@ -118,6 +123,15 @@ export class DagPanels implements vscode.Disposable {
     this.panels.set(workflowKey(uri), unlocked);
     void unlocked.retarget(uri);
     return unlocked;
+  }
+
+  /**
+   * Follows the active editor once it has settled: passing over editors (Ctrl+Tab, Go to File) does not draw each
+   * one's graph, and the editor just opened is set up (its lenses asked for) before the panel's work.
+   */
+  private followSoon(): void {
+    clearTimeout(this.followTimer);
+    this.followTimer = setTimeout(() => this.followEditor(vscode.window.activeTextEditor), FOLLOW_SETTLE_MS);
   }
 
   /**
