@@ -126,10 +126,7 @@ export class DagPanels implements vscode.Disposable {
     return unlocked;
   }
 
-  /**
-   * Follows the active editor once it has settled: passing over editors (Ctrl+Tab, Go to File) does not draw each
-   * one's graph, and the editor just opened is set up (its lenses asked for) before the panel's work.
-   */
+  /** Follows the active editor once it has settled: passing over editors (Ctrl+Tab) does not draw each one's graph. */
   private followSoon(): void {
     clearTimeout(this.followTimer);
     this.followTimer = setTimeout(() => this.followEditor(vscode.window.activeTextEditor), FOLLOW_SETTLE_MS);
