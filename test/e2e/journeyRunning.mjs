@@ -45,7 +45,8 @@ export async function runningSteps(d) {
 
   await step('01-typo-in-needs-and-its-quick-fix', async () => {
     await openFile('typo.workflow.yaml');
-    const word = page.locator('.view-line span', { hasText: 'biuld' }).first();
+    // The word's own token (the line's span around it has its centre elsewhere).
+    const word = page.locator('.view-line span span', { hasText: 'biuld' }).first();
     await page.locator('.squiggly-error').first().waitFor();
     await page.keyboard.press('Control+Shift+M');
     await page
@@ -54,7 +55,25 @@ export async function runningSteps(d) {
       .first()
       .waitFor();
     await shot('01a-typo-problem');
-    await word.click();
+    // A lens appearing above `nodes:` can move the word as it is clicked: the cursor must end up in it (Col 13–19).
+    for (let attempt = 1; ; attempt++) {
+      await word.click({ force: attempt > 1 });
+      const inWord = statusBar.getByText(/^Ln 7, Col 1[3-9]$/).first();
+      if (
+        await inWord.waitFor({ timeout: 2_000 }).then(
+          () => true,
+          () => false,
+        )
+      )
+        break;
+      if (attempt === 3)
+        throw new Error(
+          `clicking 'biuld' put the cursor elsewhere: ${await statusBar
+            .getByText(/^Ln \d+, Col \d+/)
+            .first()
+            .innerText()}`,
+        );
+    }
     await page.keyboard.press('Control+.');
     await page.getByText("Change to 'build'").first().click();
     await page.locator('.squiggly-error').first().waitFor({ state: 'detached' });

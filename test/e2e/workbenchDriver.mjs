@@ -70,7 +70,8 @@ export function workbenchDriver({ page, workspace, shots, log }) {
     const row = page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
     await row.waitFor();
     await row.click();
-    await page.locator(`.tab.active[aria-label^="${name}"]`).waitFor();
+    // Opened in the active group, which may be the DAG panel's: the file can then be the active tab of two groups.
+    await page.locator(`.tab.active[aria-label^="${name}"]`).first().waitFor();
   };
   const waitForStatus = (text, timeout = 30_000) => statusBar.getByText(text).first().waitFor({ timeout });
   /** The DAG panel of a workflow: webviews are nested iframes, found by their content. */

@@ -1,11 +1,16 @@
 import { strict as assert } from 'node:assert';
-import { LensRefresh } from '../../src/extension/language/lensRefresh';
+import { mock } from 'node:test';
+import { LENS_CONFIRM_MS, LENS_REFRESH_MS, LENS_RETRIES, LensRefresh } from '../../src/extension/language/lensRefresh';
 import { FrameBatcher } from '../../src/webview/state/frameBatcher';
 
 describe('how often views follow a streaming run', () => {
   it('code lenses: a change of the runs shows at once, node progress at most once per interval', async () => {
     let refreshed = 0;
-    const refresh = new LensRefresh(() => refreshed++, 30);
+    const refresh = new LensRefresh(
+      () => refreshed++,
+      () => [],
+      30,
+    );
     refresh.changed('r1 running');
     assert.equal(refreshed, 1, 'a run that starts shows at once');
     for (let i = 0; i < 50; i++) refresh.changed('r1 running');
@@ -21,6 +26,60 @@ describe('how often views follow a streaming run', () => {
     refresh.dispose();
     await new Promise((r) => setTimeout(r, 80));
     assert.equal(refreshed, 3, 'nothing after dispose');
+  });
+
+  describe('code lenses an editor did not ask for again', () => {
+    beforeEach(() => mock.timers.enable({ apis: ['setTimeout'] }));
+    afterEach(() => mock.timers.reset());
+
+    it('are told again until every editor in view has asked, at most LENS_RETRIES times', () => {
+      let refreshed = 0;
+      let inView = ['a.workflow.yaml', 'b.workflow.yaml'];
+      const refresh = new LensRefresh(
+        () => refreshed++,
+        () => inView,
+      );
+      refresh.changed('r1 paused');
+      assert.equal(refreshed, 1);
+      refresh.provided('a.workflow.yaml');
+      mock.timers.tick(LENS_CONFIRM_MS - 1);
+      assert.equal(refreshed, 1, 'the editors have their moment to ask');
+      mock.timers.tick(1);
+      assert.equal(refreshed, 2, "b's editor dropped its request (it lost focus): told again");
+      refresh.provided('a.workflow.yaml');
+      refresh.provided('b.workflow.yaml');
+      mock.timers.tick(LENS_CONFIRM_MS * 3);
+      assert.equal(refreshed, 2, 'both asked: nothing more');
+
+      refresh.changed('r1 completed');
+      for (let i = 0; i < LENS_RETRIES + 2; i++) mock.timers.tick(LENS_CONFIRM_MS);
+      assert.equal(refreshed, 3 + LENS_RETRIES, 'an editor that never asks (its lenses off another way) is told LENS_RETRIES times more');
+
+      inView = [];
+      refresh.changed('r2 running');
+      mock.timers.tick(LENS_CONFIRM_MS * 3);
+      assert.equal(refreshed, 4 + LENS_RETRIES, 'no editor in view: nothing is waited for');
+      refresh.dispose();
+    });
+
+    it('a change meanwhile starts the count again; progress keeps its interval; dispose ends the waiting', () => {
+      let refreshed = 0;
+      const refresh = new LensRefresh(
+        () => refreshed++,
+        () => ['a.workflow.yaml'],
+      );
+      refresh.changed('r1 running');
+      refresh.changed('r1 running');
+      mock.timers.tick(LENS_REFRESH_MS);
+      assert.equal(refreshed, 2, 'the progress of the interval');
+      refresh.provided('a.workflow.yaml');
+      mock.timers.tick(LENS_CONFIRM_MS);
+      assert.equal(refreshed, 2, 'asked for: not told again');
+      refresh.changed('r1 paused');
+      refresh.dispose();
+      mock.timers.tick(LENS_CONFIRM_MS * 3);
+      assert.equal(refreshed, 3, 'nothing after dispose');
+    });
   });
 
   it("live events: batches at least the gap apart, the first at the next frame, a run's end at once, none lost", () => {

@@ -5,7 +5,7 @@ import type { NodeEntry, WorkflowIndex } from '../../engine/workflowIndex';
 import { toRange } from '../convert';
 import type { RunEntry, RunManager } from '../runs/runManager';
 import { progressOf } from '../views/treeModels';
-import { WORKFLOW_SELECTOR, type WorkflowDocuments } from './documents';
+import { isWorkflowDocument, WORKFLOW_SELECTOR, type WorkflowDocuments } from './documents';
 import { LensRefresh } from './lensRefresh';
 
 const STATUS_MARK: Record<string, string> = {
@@ -28,12 +28,26 @@ const STATUS_MARK: Record<string, string> = {
  */
 export const NODE_LENSES_UP_TO = 250;
 
+/** The workflow documents in view in text editors that show code lenses (not a diff's sides: they show none). */
+function editorsWithLenses(): string[] {
+  const shown = new Set<string>();
+  for (const group of vscode.window.tabGroups.all) {
+    const input = group.activeTab?.input;
+    if (input instanceof vscode.TabInputText) shown.add(input.uri.toString());
+  }
+  return vscode.workspace.textDocuments
+    .filter((d) => shown.has(d.uri.toString()) && isWorkflowDocument(d) && vscode.workspace.getConfiguration('editor', d).get<boolean>('codeLens', true))
+    .map((d) => d.uri.toString());
+}
+
 /** Run lenses above `nodes:`, and above each node its status in the last run and "Run from here". */
 export function registerCodeLens(documents: WorkflowDocuments, runs: RunManager): vscode.Disposable[] {
   const changed = new vscode.EventEmitter<void>();
+  const refresh = new LensRefresh(() => changed.fire(), editorsWithLenses);
   const provider: vscode.CodeLensProvider = {
     onDidChangeCodeLenses: changed.event,
     async provideCodeLenses(doc) {
+      refresh.provided(doc.uri.toString());
       const index = documents.index(doc);
       const last = doc.uri.scheme === 'file' ? runs.latestFor(doc.uri) : undefined;
       const state = last ? await runs.loadState(last) : undefined;
@@ -41,7 +55,6 @@ export function registerCodeLens(documents: WorkflowDocuments, runs: RunManager)
       return [...workflowLenses(doc, index, perNode ? undefined : last, state), ...(perNode ? nodeLenses(doc, index, last, state) : [])];
     },
   };
-  const refresh = new LensRefresh(() => changed.fire());
   return [
     changed,
     refresh,
