@@ -104,7 +104,7 @@ export function registerSuites(context: IntegrationContext): void {
       assert.equal(api.dag.get(doc.uri), undefined);
     });
 
-    it('with maestro.dag.followActiveEditor, follows the active workflow editor unless locked; Show DAG moves an unlocked panel', async () => {
+    it('follows the active workflow editor unless locked (maestro.dag.followActiveEditor, on by default); Show DAG moves an unlocked panel', async () => {
       // Past the time a panel waits for the active editor to settle before it follows it.
       const followedOrNot = () => new Promise((r) => setTimeout(r, FOLLOW_SETTLE_MS * 4));
       const inFirstColumn = (name: string) => vscode.window.showTextDocument(vscode.Uri.file(join(workspace, name)), { viewColumn: vscode.ViewColumn.One });

@@ -411,7 +411,7 @@ async function main() {
     vsix: join(root, 'dist', 'maestro-dag.vsix'),
     workDir: work,
     workspace,
-    settings: { 'security.workspace.trust.enabled': false, 'maestro.dag.openOnRun': false, 'maestro.dag.followActiveEditor': true, 'files.autoSave': 'off' },
+    settings: { 'security.workspace.trust.enabled': false, 'maestro.dag.openOnRun': false, 'files.autoSave': 'off' },
   });
   const browser = await launchChromium();
   try {

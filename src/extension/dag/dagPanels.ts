@@ -9,12 +9,12 @@ import { WorkflowEditing } from './workflowEditing';
 export const FOLLOW_SETTLE_MS = 150;
 
 /** Whether an unlocked panel moves to the workflow of the active editor and to the one Show DAG asks for. */
-const followsEditor = (): boolean => vscode.workspace.getConfiguration('maestro').get<boolean>('dag.followActiveEditor', false);
+const followsEditor = (): boolean => vscode.workspace.getConfiguration('maestro').get<boolean>('dag.followActiveEditor', true);
 
 /**
  * The DAG panels, at most one per workflow file: opened beside the editor by Show DAG (and by a run starting, when
  * `maestro.dag.openOnRun` is on), restored after a window reload from the state the webview saved. With
- * `maestro.dag.followActiveEditor` on, as VS Code's Markdown preview does, an unlocked panel follows the active
+ * `maestro.dag.followActiveEditor` on (the default), as VS Code's Markdown preview does, an unlocked panel follows the active
  * workflow editor, and Show DAG of another workflow moves it there rather than opening a second panel; a locked one
  * stays with its workflow.
  */
