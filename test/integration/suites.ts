@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as vscodeTypes from 'vscode';
 import { FOLLOW_SETTLE_MS, parseFileUri } from '../../src/extension/dag/dagPanels';
@@ -102,6 +103,44 @@ export function registerSuites(context: IntegrationContext): void {
       const panel = api.dag.get(doc.uri)!;
       panel.panel.dispose();
       assert.equal(api.dag.get(doc.uri), undefined);
+    });
+
+    it('draws a workflow that is not open from its file, opening no document; a file that cannot be read says why', async () => {
+      type Posted = { type: string; graph?: { nodes: unknown[] }; graphError?: { message: string } };
+      /** A new panel of the workflow, and the messages it is sent from then on (before its page is ready). */
+      const freshPanel = async (uri: vscodeTypes.Uri) => {
+        for (const { tab } of dagTabs()) await vscode.window.tabGroups.close(tab);
+        // The editor active again once the panels close: past the moment a panel would follow it.
+        await new Promise((r) => setTimeout(r, FOLLOW_SETTLE_MS * 4));
+        await vscode.commands.executeCommand('maestro.showDag', uri);
+        const panel = await until(() => api.dag.get(uri));
+        const posted: Posted[] = [];
+        const post = panel.panel.webview.postMessage.bind(panel.panel.webview);
+        panel.panel.webview.postMessage = (m: Posted) => (posted.push(m), post(m));
+        return { panel, init: () => until(() => posted.find((m) => m.type === 'init')) };
+      };
+      const isOpen = (uri: vscodeTypes.Uri) => vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString());
+      const linear = file('sdlc-linear.workflow.yaml');
+      assert.ok(!isOpen(linear), 'not open before');
+      const shown = await freshPanel(linear);
+      assert.equal((await shown.init()).graph?.nodes.length, 5, "the file's five nodes");
+      assert.equal(shown.panel.panel.title, 'DAG · SDLC linear');
+      assert.ok(!isOpen(linear), 'no document was opened for it');
+
+      // A named pipe named like a workflow would be read for ever: the panel says what it is instead.
+      const pipe = join(workspace, 'pipe.workflow.yaml');
+      execFileSync('mkfifo', [pipe]);
+      try {
+        const init = await (await freshPanel(vscode.Uri.file(pipe))).init();
+        assert.match(
+          init.graphError?.message ?? '',
+          /pipe\.workflow\.yaml cannot be read: pipe\.workflow\.yaml is not a file/,
+          JSON.stringify(init).slice(0, 300),
+        );
+      } finally {
+        for (const { tab } of dagTabs()) await vscode.window.tabGroups.close(tab);
+        rmSync(pipe);
+      }
     });
 
     it('follows the active workflow editor unless locked (maestro.dag.followActiveEditor, on by default); Show DAG moves an unlocked panel', async () => {

@@ -26,7 +26,7 @@ import type { KeptLayouts } from './keptLayouts';
 import { ShownRun } from './shownRun';
 import { bundleReader, dagPanelHtml } from './webviewHtml';
 import { WorkflowEditing, type EditHighlight } from './workflowEditing';
-import { editorColumnOf, openDocument, readDocument, revealDefinition } from './workflowDocument';
+import { editorColumnOf, openDocument, readDocument, readWorkflow, revealDefinition } from './workflowDocument';
 
 export const DAG_VIEW_TYPE = 'maestro.dag';
 
@@ -344,9 +344,9 @@ export class DagPanel implements vscode.Disposable {
 
   /** The graph of a workflow's current text; when the file cannot be read (deleted, moved), why. */
   private async graphOf(uri: vscode.Uri): Promise<{ graph?: DagGraph; graphError?: GraphError }> {
-    const doc = await readDocument(uri, this.s.log);
-    if (!doc) return { graphError: { message: `${vscode.workspace.asRelativePath(uri)} cannot be read: it may have been deleted or moved` } };
-    const found = dagGraphOf(this.s.documents.index(doc));
+    const read = await readWorkflow(uri, this.s.documents, this.s.log);
+    if ('unreadable' in read) return { graphError: { message: `${vscode.workspace.asRelativePath(uri)} cannot be read: ${read.unreadable}` } };
+    const found = dagGraphOf(read.index);
     if (uri === this.current) this.panel.title = dagTitle(found.graph.name, this.isLocked);
     return found;
   }

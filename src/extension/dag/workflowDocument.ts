@@ -1,7 +1,10 @@
 // A DAG panel's workflow as documents and editors have it: its open document (or the file read), the column of its
 // editor, its node's definition shown there.
 import * as vscode from 'vscode';
+import type { WorkflowIndex } from '../../engine/workflowIndex';
+import { MAX_VALIDATED_BYTES } from '../../engine/validation/worker/fileDiagnostics';
 import { toRange } from '../convert';
+import { readFileText } from '../fileText';
 import type { WorkflowDocuments } from '../language/documents';
 
 const isOf = (uri: vscode.Uri) => (d: vscode.TextDocument) => d.uri.toString() === uri.toString();
@@ -20,6 +23,27 @@ export async function readDocument(uri: vscode.Uri, log: vscode.LogOutputChannel
   } catch (e) {
     log.warn(`DAG panel: cannot read ${uri.fsPath}: ${(e as Error).message}`);
     return undefined;
+  }
+}
+
+/**
+ * The workflow's current text, indexed: its open document's, else its file's, read without opening a document (which
+ * has the window make a model of the whole file, as for an editor, before the panel can draw it). When the file cannot
+ * be read, why (logged too).
+ */
+export async function readWorkflow(
+  uri: vscode.Uri,
+  documents: WorkflowDocuments,
+  log: vscode.LogOutputChannel,
+): Promise<{ index: WorkflowIndex } | { unreadable: string }> {
+  const open = openDocument(uri);
+  if (open) return { index: documents.index(open) };
+  try {
+    return { index: documents.indexText(uri, await readFileText(uri, MAX_VALIDATED_BYTES)) };
+  } catch (e) {
+    log.warn(`DAG panel: cannot read ${uri.fsPath}: ${(e as Error).message}`);
+    const missing = e instanceof vscode.FileSystemError && e.code === 'FileNotFound';
+    return { unreadable: missing ? 'it may have been deleted or moved' : (e as Error).message };
   }
 }
 

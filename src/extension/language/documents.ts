@@ -27,6 +27,11 @@ export class WorkflowDocuments {
     return index;
   }
 
+  /** The index of a workflow's text that no document holds (a file not open): validated whole, not kept. */
+  indexText(uri: vscode.Uri, text: string): WorkflowIndex {
+    return buildIndex(revalidate(undefined, text, this.optionsFor(uri)).result);
+  }
+
   /** The id of the node whose block holds a position, if any. */
   nodeAt(doc: vscode.TextDocument, position: vscode.Position): string | undefined {
     return nodeAt(this.index(doc), doc.offsetAt(position))?.id;
