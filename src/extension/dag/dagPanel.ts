@@ -342,7 +342,7 @@ export class DagPanel implements vscode.Disposable {
     return openDocument(this.current);
   }
 
-  /** The graph of a workflow's current text; when the file cannot be read (deleted, moved), why. */
+  /** The graph of a workflow's current text; when its file cannot be read, why. */
   private async graphOf(uri: vscode.Uri): Promise<{ graph?: DagGraph; graphError?: GraphError }> {
     const read = await readWorkflow(uri, this.s.documents, this.s.log);
     if ('unreadable' in read) return { graphError: { message: `${vscode.workspace.asRelativePath(uri)} cannot be read: ${read.unreadable}` } };

@@ -14,9 +14,9 @@ const followsEditor = (): boolean => vscode.workspace.getConfiguration('maestro'
 /**
  * The DAG panels, at most one per workflow file: opened beside the editor by Show DAG (and by a run starting, when
  * `maestro.dag.openOnRun` is on), restored after a window reload from the state the webview saved. With
- * `maestro.dag.followActiveEditor` on (the default), as VS Code's Markdown preview does, an unlocked panel follows the active
- * workflow editor, and Show DAG of another workflow moves it there rather than opening a second panel; a locked one
- * stays with its workflow.
+ * `maestro.dag.followActiveEditor` on (the default), as VS Code's Markdown preview does, an unlocked panel follows
+ * the active workflow editor, and Show DAG of another workflow moves it there rather than opening a second panel; a
+ * locked one stays with its workflow.
  */
 export class DagPanels implements vscode.Disposable {
   /** By workflow, the panel last active last: the one that moves is the unlocked panel used last. */

@@ -35,8 +35,7 @@ export class LensRefresh {
   changed(runs: string): void {
     if (runs !== this.lastRuns) {
       this.lastRuns = runs;
-      clearTimeout(this.timer);
-      this.timer = undefined;
+      this.stopInterval();
       this.tell(LENS_RETRIES);
       return;
     }
@@ -65,14 +64,18 @@ export class LensRefresh {
     if (this.waiting.size > 0) this.tell(this.retriesLeft - 1);
   }
 
+  private stopInterval(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
   private stopConfirming(): void {
     clearTimeout(this.confirmTimer);
     this.confirmTimer = undefined;
   }
 
   dispose(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.stopInterval();
     this.stopConfirming();
     this.waiting.clear();
   }
