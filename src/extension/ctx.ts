@@ -50,6 +50,7 @@ export class Ctx implements EngineLink {
       bundle: vscode.Uri.joinPath(extension.extensionUri, 'dist'),
       highlight: this.editHighlight,
       layouts: new KeptLayouts(extension.workspaceState),
+      files: this.workspaceValidator,
     });
     this.insights = new InsightsPanels({
       runs: this.runs,

@@ -1,11 +1,13 @@
 // The validation worker as the extension host runs it (here from source): a file on disk in, its diagnostics and
-// the files it depends on out, each answer one the host's guard accepts; and the host's queue in front of it.
+// the files it depends on out, or the DAG panel's graph of it, each answer one the host's guard accepts; and the
+// host's queue in front of it.
 import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { isValidateFileReply, type ValidateFileReply } from '../../src/engine/validation/worker/protocol';
+import { isWorkerReply, isWorkerRequest, type WorkerReply, type WorkerRequest } from '../../src/engine/validation/worker/protocol';
 import type * as vscode from 'vscode';
 import { WorkspaceValidator } from '../../src/extension/language/workspaceValidator';
 import { yaml } from './helpers';
@@ -26,22 +28,23 @@ describe('the validation worker', function () {
   });
 
   let nextId = 1;
-  const validate = (name: string, text?: string): Promise<ValidateFileReply> => {
+  const ask = (type: WorkerRequest['type'], name: string, text?: string): Promise<WorkerReply> => {
     const path = join(dir, name);
     if (text !== undefined) writeFileSync(path, text);
     const id = nextId++;
     return new Promise((done, fail) => {
       const take = (m: unknown) => {
-        assert.ok(isValidateFileReply(m), `a reply the host takes: ${JSON.stringify(m)}`);
+        assert.ok(isWorkerReply(m), `a reply the host takes: ${JSON.stringify(m)}`);
         if (m.id !== id) return;
         worker.off('message', take);
         done(m);
       };
       worker.on('message', take);
       worker.once('error', fail);
-      worker.postMessage({ type: 'validate', id, path });
+      worker.postMessage({ type, id, path } satisfies WorkerRequest);
     });
   };
+  const validate = (name: string, text?: string) => ask('validate', name, text);
 
   it('names the files a file depends on (its sub-workflows), with its diagnostics', async () => {
     const includer = await validate('a.workflow.yaml', yaml('version: 1', 'name: A', 'nodes:', '  b: { workflow: ./b.workflow.yaml }'));
@@ -62,6 +65,52 @@ describe('the validation worker', function () {
     if (missing.type === 'failed') assert.match(missing.error, /ENOENT/);
   });
 
+  it("makes the DAG panel's graph of a file: its nodes, and what is wrong with one", async () => {
+    const reply = await ask(
+      'graph',
+      'g.workflow.yaml',
+      yaml('version: 1', 'name: G', 'nodes:', '  a: { run: "true" }', '  b: { needs: [a, nope], run: "true" }'),
+    );
+    assert.equal(reply.type, 'graphed');
+    if (reply.type !== 'graphed' || !('graph' in reply.found)) return assert.fail(JSON.stringify(reply));
+    assert.equal(reply.found.graph.name, 'G');
+    assert.deepEqual(
+      reply.found.graph.nodes.map((n) => [n.id, n.needs]),
+      [
+        ['a', []],
+        ['b', ['a']],
+      ],
+    );
+    assert.ok(
+      reply.found.graph.nodes[1].problems?.some((p) => /nope/.test(p.message)),
+      'the unknown dependency is a problem of b',
+    );
+  });
+
+  it('says why a graph cannot be made of a file it cannot read: gone, a named pipe (not read), a folder', async () => {
+    const why = async (name: string) => {
+      const reply = await ask('graph', name);
+      assert.equal(reply.type, 'graphed');
+      return reply.type === 'graphed' && 'unreadable' in reply.found ? reply.found.unreadable : JSON.stringify(reply);
+    };
+    assert.equal(await why('gone.workflow.yaml'), 'it may have been deleted or moved');
+    execFileSync('mkfifo', [join(dir, 'pipe.workflow.yaml')]);
+    assert.equal(await why('pipe.workflow.yaml'), 'it is a named pipe, not a file');
+    execFileSync('mkdir', [join(dir, 'folder.workflow.yaml')]);
+    assert.equal(await why('folder.workflow.yaml'), 'it is a folder, not a file');
+  });
+
+  it('each side takes only what the protocol says: a graph reply with a graph or a reason, a request with an id and a path', () => {
+    assert.ok(isWorkerReply({ type: 'graphed', id: 1, found: { unreadable: 'it is a folder, not a file' } }));
+    assert.ok(isWorkerReply({ type: 'graphed', id: 1, found: { graph: { name: 'G', nodes: [] } } }));
+    assert.ok(!isWorkerReply({ type: 'graphed', id: 1, found: {} }), 'neither a graph nor a reason');
+    assert.ok(!isWorkerReply({ type: 'graphed', id: 1, found: { graph: { nodes: [] } } }), 'a graph without its name');
+    assert.ok(!isWorkerReply({ type: 'graphed', id: '1', found: { unreadable: 'x' } }), 'an id that is not a number');
+    assert.ok(isWorkerRequest({ type: 'graph', id: 2, path: '/w.workflow.yaml' }));
+    assert.ok(!isWorkerRequest({ type: 'draw', id: 2, path: '/w.workflow.yaml' }), 'a request of no kind it knows');
+    assert.ok(!isWorkerRequest({ type: 'graph', id: 2 }), 'no path');
+  });
+
   it("the host's queue validates a file asked for again before its turn once, as it is when its turn comes", async () => {
     const validator = new WorkspaceValidator(SHIM, { warn: () => undefined } as unknown as vscode.LogOutputChannel);
     try {
@@ -79,6 +128,26 @@ describe('the validation worker', function () {
         ['unknown-dependency'],
       );
       assert.ok(Array.isArray((await first).diagnostics));
+    } finally {
+      validator.dispose();
+    }
+  });
+  it("the host's queue makes a graph asked for before the files waiting to be validated", async () => {
+    const validator = new WorkspaceValidator(SHIM, { warn: () => undefined } as unknown as vscode.LogOutputChannel);
+    try {
+      const done: string[] = [];
+      const names = ['v1', 'v2', 'v3'];
+      for (const name of names) writeFileSync(join(dir, `${name}.workflow.yaml`), yaml('version: 1', `name: ${name}`, 'nodes:', '  x: { run: "true" }'));
+      writeFileSync(join(dir, 'shown.workflow.yaml'), yaml('version: 1', 'name: Shown', 'nodes:', '  x: { run: "true" }'));
+      const asked = names.map((name) => validator.validate(join(dir, `${name}.workflow.yaml`)).then(() => done.push(name)));
+      const graph = validator.graph(join(dir, 'shown.workflow.yaml')).then((found) => {
+        done.push('graph');
+        return found;
+      });
+      await Promise.all([...asked, graph]);
+      assert.deepEqual(done, ['v1', 'graph', 'v2', 'v3'], 'after the file the worker had, before the others');
+      const found = await graph;
+      assert.ok('graph' in found && found.graph.name === 'Shown');
     } finally {
       validator.dispose();
     }

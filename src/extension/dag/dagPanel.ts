@@ -26,7 +26,7 @@ import type { KeptLayouts } from './keptLayouts';
 import { ShownRun } from './shownRun';
 import { bundleReader, dagPanelHtml } from './webviewHtml';
 import { WorkflowEditing, type EditHighlight } from './workflowEditing';
-import { editorColumnOf, openDocument, readDocument, readWorkflow, revealDefinition } from './workflowDocument';
+import { editorColumnOf, openDocument, readDocument, revealDefinition, workflowGraph, type FileGraphs } from './workflowDocument';
 
 export const DAG_VIEW_TYPE = 'maestro.dag';
 
@@ -44,6 +44,8 @@ export interface DagPanelServices {
   bundle: vscode.Uri;
   highlight: EditHighlight;
   layouts: KeptLayouts;
+  /** The graphs of workflow files nobody has open. */
+  files: FileGraphs;
 }
 
 /**
@@ -344,9 +346,8 @@ export class DagPanel implements vscode.Disposable {
 
   /** The graph of a workflow's current text; when its file cannot be read, why. */
   private async graphOf(uri: vscode.Uri): Promise<{ graph?: DagGraph; graphError?: GraphError }> {
-    const read = await readWorkflow(uri, this.s.documents, this.s.log);
-    if ('unreadable' in read) return { graphError: { message: `${vscode.workspace.asRelativePath(uri)} cannot be read: ${read.unreadable}` } };
-    const found = dagGraphOf(read.index);
+    const found = await workflowGraph(uri, this.s.documents, this.s.files, this.s.log);
+    if ('unreadable' in found) return { graphError: { message: `${vscode.workspace.asRelativePath(uri)} cannot be read: ${found.unreadable}` } };
     if (uri === this.current) this.panel.title = dagTitle(found.graph.name, this.isLocked);
     return found;
   }

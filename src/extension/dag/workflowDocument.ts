@@ -1,11 +1,12 @@
 // A DAG panel's workflow as documents and editors have it: its open document (or the file read), the column of its
 // editor, its node's definition shown there.
 import * as vscode from 'vscode';
-import type { WorkflowIndex } from '../../engine/workflowIndex';
 import { MAX_VALIDATED_BYTES } from '../../engine/validation/worker/fileDiagnostics';
+import type { FileGraph } from '../../engine/validation/worker/protocol';
 import { toRange } from '../convert';
 import { readFileText } from '../fileText';
 import type { WorkflowDocuments } from '../language/documents';
+import { dagGraphOf } from './dagGraph';
 
 const isOf = (uri: vscode.Uri) => (d: vscode.TextDocument) => d.uri.toString() === uri.toString();
 
@@ -26,20 +27,24 @@ export async function readDocument(uri: vscode.Uri, log: vscode.LogOutputChannel
   }
 }
 
+/** Makes the graph of a workflow file nobody has open, off the extension host's thread (the validation worker). */
+export interface FileGraphs {
+  graph(path: string): Promise<FileGraph>;
+}
+
 /**
- * The workflow's current text, indexed: its open document's, else its file's, read without opening a document (which
- * has the window make a model of the whole file, as for an editor, before the panel can draw it). When the file cannot
- * be read, why (logged too).
+ * The graph of the workflow's current text: its open document's; else its file's, read without opening a document
+ * (which has the window make a model of the whole file, as for an editor, before the panel can draw it) and, for a
+ * file on disk, validated in the validation worker, so that a big file does not hold up the extension host. When the
+ * file cannot be read, why (logged too).
  */
-export async function readWorkflow(
-  uri: vscode.Uri,
-  documents: WorkflowDocuments,
-  log: vscode.LogOutputChannel,
-): Promise<{ index: WorkflowIndex } | { unreadable: string }> {
+export async function workflowGraph(uri: vscode.Uri, documents: WorkflowDocuments, files: FileGraphs, log: vscode.LogOutputChannel): Promise<FileGraph> {
   const open = openDocument(uri);
-  if (open) return { index: documents.index(open) };
+  if (open) return dagGraphOf(documents.index(open));
   try {
-    return { index: documents.indexText(uri, await readFileText(uri, MAX_VALIDATED_BYTES)) };
+    const found = uri.scheme === 'file' ? await files.graph(uri.fsPath) : dagGraphOf(documents.indexText(uri, await readFileText(uri, MAX_VALIDATED_BYTES)));
+    if ('unreadable' in found) log.warn(`DAG panel: cannot read ${uri.fsPath}: ${found.unreadable}`);
+    return found;
   } catch (e) {
     log.warn(`DAG panel: cannot read ${uri.fsPath}: ${(e as Error).message}`);
     const missing = e instanceof vscode.FileSystemError && e.code === 'FileNotFound';

@@ -1,28 +1,35 @@
 import { Worker } from 'node:worker_threads';
 import type * as vscode from 'vscode';
-import { isValidateFileReply, type FileValidation, type ValidateFileReply } from '../../engine/validation/worker/protocol';
+import { isWorkerReply, type FileGraph, type FileValidation, type WorkerReply, type WorkerRequest } from '../../engine/validation/worker/protocol';
 
 /** How long one file may take in the worker before it is given up on (and the worker started again). */
 const FILE_TIMEOUT_MS = 60_000;
 /** The worker's own heap limit: a file that needs more fails alone, without the extension host. */
 const WORKER_HEAP_MB = 1024;
 
-interface Pending {
-  path: string;
-  resolve(validation: FileValidation): void;
-  reject(e: Error): void;
+/** A file asked of the worker: to be validated, or its graph made; and how its answer is given. */
+type Job = { id: number; path: string; reject(e: Error): void } & (
+  | { type: 'validate'; answer: Promise<FileValidation>; resolve(validation: FileValidation): void }
+  | { type: 'graph'; answer: Promise<FileGraph>; resolve(graph: FileGraph): void }
+);
+
+function deferred<T>(): { answer: Promise<T>; resolve(value: T): void; reject(e: Error): void } {
+  let resolve!: (value: T) => void;
+  let reject!: (e: Error) => void;
+  const answer = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
+  return { answer, resolve, reject };
 }
 
 /**
- * Validates workflow files nobody has open, one at a time, in a worker thread: a workspace full of files (or a file
- * built to be slow) never holds up the extension host. A file that takes too long, or runs the worker out of
- * memory, fails with a reason, and the worker starts again for the next one.
+ * Validates workflow files nobody has open, one at a time, in a worker thread, and makes the DAG panel's graph of
+ * one: a workspace full of files (or a file built to be slow) never holds up the extension host. A file that takes
+ * too long, or runs the worker out of memory, fails with a reason, and the worker starts again for the next one.
  */
 export class WorkspaceValidator implements vscode.Disposable {
   private worker: Worker | undefined;
   private nextId = 1;
-  private readonly queue: { id: number; pending: Pending; answer: Promise<FileValidation> }[] = [];
-  private current: { id: number; pending: Pending; timer: NodeJS.Timeout } | undefined;
+  private readonly queue: Job[] = [];
+  private current: { job: Job; timer: NodeJS.Timeout } | undefined;
   private disposed = false;
 
   constructor(
@@ -32,20 +39,31 @@ export class WorkspaceValidator implements vscode.Disposable {
 
   /** Validates the file as it is when its turn comes: asked again before then, it is validated once, for both. */
   validate(path: string): Promise<FileValidation> {
-    if (this.disposed) return Promise.reject(new Error('validation has stopped'));
-    const waiting = this.queue.find((job) => job.pending.path === path);
-    if (waiting) return waiting.answer;
-    let pending!: Pending;
-    const answer = new Promise<FileValidation>((resolve, reject) => (pending = { path, resolve, reject }));
-    this.queue.push({ id: this.nextId++, pending, answer });
+    const waiting = this.queue.find((job) => job.type === 'validate' && job.path === path);
+    if (waiting?.type === 'validate') return waiting.answer;
+    const job = { id: this.nextId++, type: 'validate' as const, path, ...deferred<FileValidation>() };
+    this.enqueue(job, 'last');
+    return job.answer;
+  }
+
+  /** The DAG panel's graph of the file: ahead of the files waiting to be validated, as a person waits for it. */
+  graph(path: string): Promise<FileGraph> {
+    const job = { id: this.nextId++, type: 'graph' as const, path, ...deferred<FileGraph>() };
+    this.enqueue(job, 'first');
+    return job.answer;
+  }
+
+  private enqueue(job: Job, place: 'first' | 'last'): void {
+    if (this.disposed) return job.reject(new Error('validation has stopped'));
+    if (place === 'first') this.queue.unshift(job);
+    else this.queue.push(job);
     this.next();
-    return answer;
   }
 
   private start(): Worker {
     const worker = new Worker(this.script, { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
     worker.on('message', (m: unknown) => {
-      if (isValidateFileReply(m)) this.settle(m);
+      if (isWorkerReply(m)) this.settle(m);
     });
     worker.on('error', (e) => this.lose(worker, `the validation worker failed: ${e.message}`));
     worker.on('exit', (code) => this.lose(worker, `the validation worker stopped (exit code ${code})`));
@@ -59,23 +77,24 @@ export class WorkspaceValidator implements vscode.Disposable {
     if (!job) return;
     this.worker ??= this.start();
     const timer = setTimeout(() => {
-      this.log.warn(`validating ${job.pending.path} took over ${FILE_TIMEOUT_MS / 1000} s: given up`);
+      this.log.warn(`validating ${job.path} took over ${FILE_TIMEOUT_MS / 1000} s: given up`);
       const worker = this.worker;
       this.worker = undefined;
       this.fail(`validating it took over ${FILE_TIMEOUT_MS / 1000} s, and was given up`);
       void worker?.terminate();
     }, FILE_TIMEOUT_MS);
-    this.current = { ...job, timer };
-    this.worker.postMessage({ type: 'validate', id: job.id, path: job.pending.path });
+    this.current = { job, timer };
+    this.worker.postMessage({ type: job.type, id: job.id, path: job.path } satisfies WorkerRequest);
   }
 
-  private settle(m: ValidateFileReply): void {
-    if (!this.current || this.current.id !== m.id) return;
+  private settle(m: WorkerReply): void {
+    if (!this.current || this.current.job.id !== m.id) return;
     clearTimeout(this.current.timer);
-    const { pending } = this.current;
+    const { job } = this.current;
     this.current = undefined;
-    if (m.type === 'validated') pending.resolve({ diagnostics: m.diagnostics, subWorkflows: m.subWorkflows });
-    else pending.reject(new Error(m.error));
+    if (m.type === 'validated' && job.type === 'validate') job.resolve({ diagnostics: m.diagnostics, subWorkflows: m.subWorkflows });
+    else if (m.type === 'graphed' && job.type === 'graph') job.resolve(m.found);
+    else job.reject(new Error(m.type === 'failed' ? m.error : `the worker answered '${m.type}' to '${job.type}'`));
     this.next();
   }
 
@@ -89,16 +108,16 @@ export class WorkspaceValidator implements vscode.Disposable {
   private fail(why: string): void {
     if (!this.current) return;
     clearTimeout(this.current.timer);
-    const { pending } = this.current;
+    const { job } = this.current;
     this.current = undefined;
-    pending.reject(new Error(why));
+    job.reject(new Error(why));
     this.next();
   }
 
   dispose(): void {
     this.disposed = true;
     if (this.current) clearTimeout(this.current.timer);
-    for (const job of [...(this.current ? [this.current] : []), ...this.queue.splice(0)]) job.pending.reject(new Error('validation has stopped'));
+    for (const job of [...(this.current ? [this.current.job] : []), ...this.queue.splice(0)]) job.reject(new Error('validation has stopped'));
     this.current = undefined;
     void this.worker?.terminate();
     this.worker = undefined;

@@ -1,22 +1,30 @@
 // The validation worker: `dist/validationWorker.js`, run as a worker thread by the extension host. It validates
-// workflow files from disk and sends back their diagnostics (see ./protocol.ts).
+// workflow files from disk and sends back their diagnostics, or the DAG panel's graph of one (see ./protocol.ts).
 import { parentPort } from 'node:worker_threads';
 import { readRegularText, UnreadableFileError } from '../../regularFile';
 import { subWorkflowFiles, validateFile } from '../../validateFile';
 import { fileDiagnostics, MAX_VALIDATED_BYTES, tooLargeDiagnostic } from './fileDiagnostics';
-import { isValidateFileRequest, type ValidateFileReply } from './protocol';
+import { fileGraph } from './fileGraph';
+import { isWorkerRequest, type ValidateFileRequest, type WorkerReply } from './protocol';
+
+function validated(m: ValidateFileRequest): WorkerReply {
+  try {
+    const result = validateFile(m.path, readRegularText(m.path, MAX_VALIDATED_BYTES));
+    return { type: 'validated', id: m.id, diagnostics: fileDiagnostics(result), subWorkflows: subWorkflowFiles(m.path, result.workflow) };
+  } catch (e) {
+    if (e instanceof UnreadableFileError && e.code === 'EFBIG')
+      return { type: 'validated', id: m.id, diagnostics: [tooLargeDiagnostic(e.size ?? 0)], subWorkflows: [] };
+    return { type: 'failed', id: m.id, error: (e as Error).message };
+  }
+}
 
 const port = parentPort;
 port?.on('message', (m: unknown) => {
-  if (!isValidateFileRequest(m)) return;
-  let reply: ValidateFileReply;
+  if (!isWorkerRequest(m)) return;
+  if (m.type === 'validate') return port.postMessage(validated(m));
   try {
-    const result = validateFile(m.path, readRegularText(m.path, MAX_VALIDATED_BYTES));
-    reply = { type: 'validated', id: m.id, diagnostics: fileDiagnostics(result), subWorkflows: subWorkflowFiles(m.path, result.workflow) };
+    port.postMessage({ type: 'graphed', id: m.id, found: fileGraph(m.path) } satisfies WorkerReply);
   } catch (e) {
-    if (e instanceof UnreadableFileError && e.code === 'EFBIG')
-      reply = { type: 'validated', id: m.id, diagnostics: [tooLargeDiagnostic(e.size ?? 0)], subWorkflows: [] };
-    else reply = { type: 'failed', id: m.id, error: (e as Error).message };
+    port.postMessage({ type: 'failed', id: m.id, error: (e as Error).message } satisfies WorkerReply);
   }
-  port.postMessage(reply);
 });

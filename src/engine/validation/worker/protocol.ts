@@ -1,9 +1,10 @@
 /**
  * The validation worker protocol: what the extension host and its validation worker (`dist/validationWorker.js`, a
  * worker thread) say to each other. Both sides import this module. The host asks for files on disk to be
- * validated; the worker reads each and answers with its diagnostics in lines and columns, so that a file nobody has
- * open never costs the host's thread anything.
+ * validated, or for the DAG panel's graph of one; the worker reads each and answers with its diagnostics in lines
+ * and columns, or the graph, so that a file nobody has open never costs the host's thread anything.
  */
+import type { DagGraph, GraphError } from '../../../webview/protocol';
 import type { Diagnostic } from '../../diagnostics';
 import { isObject } from '../../json';
 
@@ -13,6 +14,18 @@ export interface ValidateFileRequest {
   id: number;
   path: string;
 }
+
+/** Host → worker: the graph the DAG panel draws of the file at `path`. */
+export interface GraphFileRequest {
+  type: 'graph';
+  id: number;
+  path: string;
+}
+
+export type WorkerRequest = ValidateFileRequest | GraphFileRequest;
+
+/** What the DAG panel draws of a workflow file: its graph (with why it does not parse, if so), or why it cannot be read. */
+export type FileGraph = { graph: DagGraph; graphError?: GraphError } | { unreadable: string };
 
 /** A diagnostic with the related places it names, in 1-based lines and columns. */
 export interface FileDiagnostic extends Diagnostic {
@@ -33,14 +46,27 @@ export interface FileValidation {
 /** Worker → host: the answer to one request. */
 export type ValidateFileReply = ({ type: 'validated'; id: number } & FileValidation) | { type: 'failed'; id: number; error: string };
 
-export function isValidateFileRequest(v: unknown): v is ValidateFileRequest {
-  return isObject(v) && v.type === 'validate' && typeof v.id === 'number' && typeof v.path === 'string';
+/** Worker → host: the answer to a graph request. */
+export interface GraphFileReply {
+  type: 'graphed';
+  id: number;
+  found: FileGraph;
 }
 
-export function isValidateFileReply(v: unknown): v is ValidateFileReply {
+export type WorkerReply = ValidateFileReply | GraphFileReply;
+
+export function isWorkerRequest(v: unknown): v is WorkerRequest {
+  return isObject(v) && (v.type === 'validate' || v.type === 'graph') && typeof v.id === 'number' && typeof v.path === 'string';
+}
+
+const isFileGraph = (v: unknown): v is FileGraph =>
+  isObject(v) && (typeof v.unreadable === 'string' || (isObject(v.graph) && typeof v.graph.name === 'string' && Array.isArray(v.graph.nodes)));
+
+export function isWorkerReply(v: unknown): v is WorkerReply {
   if (!isObject(v) || typeof v.id !== 'number') return false;
   return (
     (v.type === 'validated' && Array.isArray(v.diagnostics) && Array.isArray(v.subWorkflows) && v.subWorkflows.every((f) => typeof f === 'string')) ||
+    (v.type === 'graphed' && isFileGraph(v.found)) ||
     (v.type === 'failed' && typeof v.error === 'string')
   );
 }
