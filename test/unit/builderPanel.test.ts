@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { validateWorkflow } from '../../src/engine/validation/validate';
 import { buildIndex } from '../../src/engine/workflowIndex';
-import { dagGraphOf } from '../../src/extension/dag/dagGraph';
+import { dagGraphOf } from '../../src/engine/dagGraph';
 import { connectionProblem } from '../../src/webview/state/connections';
 import { createPanelStore } from '../../src/webview/state/store';
 import { yaml } from './helpers';

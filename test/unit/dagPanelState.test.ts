@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import type { EngineEvent } from '../../src/engine/protocol';
 import { Scheduler } from '../../src/engine/run/core/scheduler';
 import { validateWorkflow } from '../../src/engine/validation/validate';
-import { dagGraphOf } from '../../src/extension/dag/dagGraph';
+import { dagGraphOf } from '../../src/engine/dagGraph';
 import { buildIndex } from '../../src/engine/workflowIndex';
 import { LiveRunMemory, TAIL_LINES } from '../../src/extension/runs/liveRunMemory';
 import { ganttOf } from '../../src/webview/analysis/gantt';

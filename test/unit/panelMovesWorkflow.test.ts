@@ -5,7 +5,7 @@ import { strict as assert } from 'node:assert';
 import type { EngineEvent } from '../../src/engine/protocol';
 import { validateWorkflow } from '../../src/engine/validation/validate';
 import { buildIndex } from '../../src/engine/workflowIndex';
-import { dagGraphOf } from '../../src/extension/dag/dagGraph';
+import { dagGraphOf } from '../../src/engine/dagGraph';
 import type { LayoutNode, LayoutResult } from '../../src/webview/layout/grid';
 import type { LayoutClient } from '../../src/webview/layout/layoutClient';
 import { layoutScheduler } from '../../src/webview/layoutScheduler';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EngineEvent } from '../../src/engine/protocol';
 import { validateWorkflow } from '../../src/engine/validation/validate';
-import { dagGraphOf } from '../../src/extension/dag/dagGraph';
+import { dagGraphOf } from '../../src/engine/dagGraph';
 import { buildIndex } from '../../src/engine/workflowIndex';
 import type { DagGraph } from '../../src/webview/protocol';
 

@@ -8,7 +8,7 @@ import { applyEdits, planEdit } from '../../../src/engine/edits/actions';
 import type { TextEdit } from '../../../src/engine/diagnostics';
 import { validateWorkflow } from '../../../src/engine/validation/validate';
 import { buildIndex, type WorkflowIndex } from '../../../src/engine/workflowIndex';
-import { dagGraphOf } from '../../../src/extension/dag/dagGraph';
+import { dagGraphOf } from '../../../src/engine/dagGraph';
 import type { HostMessage } from '../../../src/webview/protocol';
 import { launchChromium, openPanel, send, startHarness } from '../../../test/webview/harness';
 import { validationWorkflow } from '../generate';

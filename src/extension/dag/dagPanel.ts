@@ -20,7 +20,7 @@ import { settingNumber } from '../settingValues';
 import { sameWorkflow } from '../workflowIdentity';
 import { liveEventsEveryMs } from '../../webview/state/bigGraph';
 import { graphMessage, pageGraphOf, type PageGraph } from '../../webview/graphPatch';
-import { dagGraphOf } from './dagGraph';
+import { dagGraphOf } from '../../engine/dagGraph';
 import { answer, type PanelContext } from './panelRequests';
 import type { KeptLayouts } from './keptLayouts';
 import { ShownRun } from './shownRun';

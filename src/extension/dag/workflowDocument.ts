@@ -6,7 +6,7 @@ import type { FileGraph } from '../../engine/validation/worker/protocol';
 import { toRange } from '../convert';
 import { readFileText } from '../fileText';
 import type { WorkflowDocuments } from '../language/documents';
-import { dagGraphOf } from './dagGraph';
+import { dagGraphOf } from '../../engine/dagGraph';
 
 const isOf = (uri: vscode.Uri) => (d: vscode.TextDocument) => d.uri.toString() === uri.toString();
 

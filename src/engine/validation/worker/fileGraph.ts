@@ -1,5 +1,5 @@
 // The DAG panel's graph of a workflow file nobody has open, made where the file is validated (the worker's thread).
-import { dagGraphOf } from '../../../extension/dag/dagGraph';
+import { dagGraphOf } from '../../dagGraph';
 import { readRegularText, UnreadableFileError } from '../../regularFile';
 import { validateFile } from '../../validateFile';
 import { buildIndex } from '../../workflowIndex';

@@ -1,11 +1,12 @@
 // The graph the DAG panel draws, from a workflow's index: nodes with their properties as written (for the
-// builder's form) and the problems the validator finds in each. Pure: no vscode import.
+// builder's form) and the problems the validator finds in each, in the types of the panel's protocol. Pure: the
+// extension host makes it of an open document, the validation worker of a file nobody has open.
 import { isMap, isScalar } from 'yaml';
-import { isObject, type Json } from '../../engine/json';
-import { matrixSize, type NodeSpec } from '../../engine/model';
-import type { WorkflowIndex } from '../../engine/workflowIndex';
-import { nodePair, rangeOf } from '../../engine/edits/yamlText';
-import type { DagGraph, DagNode, GraphError, NodeFields, NodeProblem } from '../../webview/protocol';
+import { isObject, type Json } from './json';
+import { matrixSize, type NodeSpec } from './model';
+import type { WorkflowIndex } from './workflowIndex';
+import { nodePair, rangeOf } from './edits/yamlText';
+import type { DagGraph, DagNode, GraphError, NodeFields, NodeProblem } from '../webview/protocol';
 
 const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
 const textMap = (v: unknown): Record<string, string> =>
