@@ -2,6 +2,7 @@
 // editor, its node's definition shown there.
 import * as vscode from 'vscode';
 import { MAX_VALIDATED_BYTES } from '../../engine/validation/worker/fileDiagnostics';
+import { FILE_GONE } from '../../engine/validation/worker/fileGraph';
 import type { FileGraph } from '../../engine/validation/worker/protocol';
 import { toRange } from '../convert';
 import { readFileText } from '../fileText';
@@ -48,7 +49,7 @@ export async function workflowGraph(uri: vscode.Uri, documents: WorkflowDocument
   } catch (e) {
     log.warn(`DAG panel: cannot read ${uri.fsPath}: ${(e as Error).message}`);
     const missing = e instanceof vscode.FileSystemError && e.code === 'FileNotFound';
-    return { unreadable: missing ? 'it may have been deleted or moved' : (e as Error).message };
+    return { unreadable: missing ? FILE_GONE : (e as Error).message };
   }
 }
 

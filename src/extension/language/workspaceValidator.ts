@@ -8,10 +8,9 @@ const FILE_TIMEOUT_MS = 60_000;
 const WORKER_HEAP_MB = 1024;
 
 /** A file asked of the worker: to be validated, or its graph made; and how its answer is given. */
-type Job = { id: number; path: string; reject(e: Error): void } & (
-  | { type: 'validate'; answer: Promise<FileValidation>; resolve(validation: FileValidation): void }
-  | { type: 'graph'; answer: Promise<FileGraph>; resolve(graph: FileGraph): void }
-);
+type Job = { id: number; path: string; reject(e: Error): void } & (ValidateJob | GraphJob);
+type ValidateJob = { type: 'validate'; answer: Promise<FileValidation>; resolve(validation: FileValidation): void };
+type GraphJob = { type: 'graph'; answer: Promise<FileGraph>; resolve(graph: FileGraph): void };
 
 function deferred<T>(): { answer: Promise<T>; resolve(value: T): void; reject(e: Error): void } {
   let resolve!: (value: T) => void;
@@ -39,8 +38,8 @@ export class WorkspaceValidator implements vscode.Disposable {
 
   /** Validates the file as it is when its turn comes: asked again before then, it is validated once, for both. */
   validate(path: string): Promise<FileValidation> {
-    const waiting = this.queue.find((job) => job.type === 'validate' && job.path === path);
-    if (waiting?.type === 'validate') return waiting.answer;
+    const waiting = this.queue.find((job): job is Job & ValidateJob => job.type === 'validate' && job.path === path);
+    if (waiting) return waiting.answer;
     const job = { id: this.nextId++, type: 'validate' as const, path, ...deferred<FileValidation>() };
     this.enqueue(job, 'last');
     return job.answer;

@@ -6,6 +6,9 @@ import { buildIndex } from '../../workflowIndex';
 import { MAX_VALIDATED_BYTES } from './fileDiagnostics';
 import type { FileGraph } from './protocol';
 
+/** Why a workflow file that is not there cannot be read (following "… cannot be read: "). */
+export const FILE_GONE = 'it may have been deleted or moved';
+
 /** The graph of a workflow file; why it cannot be read, in words that follow "… cannot be read: ". */
 export function fileGraph(path: string): FileGraph {
   let text: string;
@@ -14,7 +17,7 @@ export function fileGraph(path: string): FileGraph {
   } catch (e) {
     if (e instanceof UnreadableFileError) return { unreadable: e.message };
     const code = (e as NodeJS.ErrnoException).code;
-    return { unreadable: code === 'ENOENT' ? 'it may have been deleted or moved' : (e as Error).message };
+    return { unreadable: code === 'ENOENT' ? FILE_GONE : (e as Error).message };
   }
   return dagGraphOf(buildIndex(validateFile(path, text)));
 }
