@@ -7,12 +7,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { isWorkerReply, isWorkerRequest, type WorkerReply, type WorkerRequest } from '../../src/engine/validation/worker/protocol';
+import { isWorkerReady, isWorkerReply, isWorkerRequest, type WorkerReply, type WorkerRequest } from '../../src/engine/validation/worker/protocol';
 import type * as vscode from 'vscode';
 import { WorkspaceValidator } from '../../src/extension/language/workspaceValidator';
 import { yaml } from './helpers';
 
 const SHIM = resolve('test/unit/validationWorkerShim.cjs');
+const SLOW_SHIM = resolve('test/unit/slowWorkerShim.cjs');
+const NO_LOG = { warn: () => undefined } as unknown as vscode.LogOutputChannel;
 
 describe('the validation worker', function () {
   this.timeout(60_000);
@@ -34,6 +36,7 @@ describe('the validation worker', function () {
     const id = nextId++;
     return new Promise((done, fail) => {
       const take = (m: unknown) => {
+        if (isWorkerReady(m)) return;
         assert.ok(isWorkerReply(m), `a reply the host takes: ${JSON.stringify(m)}`);
         if (m.id !== id) return;
         worker.off('message', take);
@@ -148,6 +151,52 @@ describe('the validation worker', function () {
       assert.deepEqual(done, ['v1', 'graph', 'v2', 'v3'], 'after the file the worker had, before the others');
       const found = await graph;
       assert.ok('graph' in found && found.graph.name === 'Shown');
+    } finally {
+      validator.dispose();
+    }
+  });
+  it("the host's queue stops a validation that keeps a graph waiting, and does it again after the graph", async () => {
+    const validator = new WorkspaceValidator(SLOW_SHIM, NO_LOG);
+    try {
+      const done: string[] = [];
+      const slow = join(dir, 'slow.workflow.yaml');
+      const later = validator.validate(join(dir, 'later.workflow.yaml')).then(() => done.push('later'));
+      const stopped = validator.validate(slow).then(() => done.push('slow'));
+      await later;
+      const graph = validator.graph(join(dir, 'shown.workflow.yaml')).then(() => done.push('graph'));
+      await graph;
+      assert.deepEqual(done, ['later', 'graph'], 'the graph did not wait for the slow file');
+      const behind = validator.validate(join(dir, 'behind.workflow.yaml')).then(() => done.push('behind'));
+      writeFileSync(`${slow}.go`, '');
+      await Promise.all([stopped, behind]);
+      assert.deepEqual(done, ['later', 'graph', 'slow', 'behind'], 'the slow file was validated again, before the files after it');
+    } finally {
+      validator.dispose();
+    }
+  });
+  it("the host's queue answers a validation it stopped for a graph with the same file's waiting validation", async () => {
+    const validator = new WorkspaceValidator(SLOW_SHIM, NO_LOG);
+    try {
+      const slow = join(dir, 'slow-twice.workflow.yaml');
+      await validator.validate(join(dir, 'first.workflow.yaml'));
+      const stopped = validator.validate(slow);
+      const waiting = validator.validate(slow);
+      assert.notEqual(stopped, waiting, 'the first is in the worker');
+      await validator.graph(join(dir, 'shown.workflow.yaml'));
+      writeFileSync(`${slow}.go`, '');
+      assert.deepEqual(await stopped, await waiting);
+    } finally {
+      validator.dispose();
+    }
+  });
+  it("the host's queue does not stop a worker that is still loading for a graph", async () => {
+    const validator = new WorkspaceValidator(resolve('test/unit/slowStartWorkerShim.cjs'), NO_LOG);
+    try {
+      const done: string[] = [];
+      const first = validator.validate(join(dir, 'a.workflow.yaml')).then(() => done.push('a'));
+      const graph = validator.graph(join(dir, 'b.workflow.yaml')).then(() => done.push('graph'));
+      await Promise.all([first, graph]);
+      assert.deepEqual(done, ['a', 'graph'], 'the worker loading took longer than a graph waits, and was not stopped');
     } finally {
       validator.dispose();
     }

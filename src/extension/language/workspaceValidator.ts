@@ -1,11 +1,23 @@
 import { Worker } from 'node:worker_threads';
 import type * as vscode from 'vscode';
-import { isWorkerReply, type FileGraph, type FileValidation, type WorkerReply, type WorkerRequest } from '../../engine/validation/worker/protocol';
+import {
+  isWorkerReady,
+  isWorkerReply,
+  type FileGraph,
+  type FileValidation,
+  type WorkerReply,
+  type WorkerRequest,
+} from '../../engine/validation/worker/protocol';
 
 /** How long one file may take in the worker before it is given up on (and the worker started again). */
 const FILE_TIMEOUT_MS = 60_000;
 /** The worker's own heap limit: a file that needs more fails alone, without the extension host. */
 const WORKER_HEAP_MB = 1024;
+/**
+ * How long a validation may keep a graph waiting before it is stopped and put back behind it: a person is waiting
+ * for the graph, and a file in the worker may take up to FILE_TIMEOUT_MS. Most files validate well within this.
+ */
+const GRAPH_WAITS_MS = 250;
 
 /** A file asked of the worker: to be validated, or its graph made; and how its answer is given. */
 type Job = { id: number; path: string; reject(e: Error): void } & (ValidateJob | GraphJob);
@@ -28,7 +40,10 @@ export class WorkspaceValidator implements vscode.Disposable {
   private worker: Worker | undefined;
   private nextId = 1;
   private readonly queue: Job[] = [];
-  private current: { job: Job; timer: NodeJS.Timeout } | undefined;
+  /** The file in the worker; `started` is when the worker began on it (undefined while the worker loads). */
+  private current: { job: Job; timer: NodeJS.Timeout; started: number | undefined } | undefined;
+  private workerReady = false;
+  private yieldTimer: NodeJS.Timeout | undefined;
   private disposed = false;
 
   constructor(
@@ -45,10 +60,14 @@ export class WorkspaceValidator implements vscode.Disposable {
     return job.answer;
   }
 
-  /** The DAG panel's graph of the file: ahead of the files waiting to be validated, as a person waits for it. */
+  /**
+   * The DAG panel's graph of the file, ahead of the files waiting to be validated, as a person waits for it; a
+   * validation in the worker that keeps it waiting over GRAPH_WAITS_MS is stopped and done again after it.
+   */
   graph(path: string): Promise<FileGraph> {
     const job = { id: this.nextId++, type: 'graph' as const, path, ...deferred<FileGraph>() };
     this.enqueue(job, 'first');
+    this.yieldToGraphSoon();
     return job.answer;
   }
 
@@ -62,12 +81,22 @@ export class WorkspaceValidator implements vscode.Disposable {
   private start(): Worker {
     const worker = new Worker(this.script, { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
     worker.on('message', (m: unknown) => {
-      if (isWorkerReply(m)) this.settle(m);
+      // A worker stopped for a graph may still answer: its job is answered by the worker that has it now.
+      if (this.worker !== worker) return;
+      if (isWorkerReady(m)) this.onReady();
+      else if (isWorkerReply(m)) this.settle(m);
     });
     worker.on('error', (e) => this.lose(worker, `the validation worker failed: ${e.message}`));
     worker.on('exit', (code) => this.lose(worker, `the validation worker stopped (exit code ${code})`));
     worker.unref();
+    this.workerReady = false;
     return worker;
+  }
+
+  private onReady(): void {
+    this.workerReady = true;
+    if (this.current) this.current.started = Date.now();
+    if (this.queue[0]?.type === 'graph') this.yieldToGraphSoon();
   }
 
   private next(): void {
@@ -82,7 +111,7 @@ export class WorkspaceValidator implements vscode.Disposable {
       this.fail(`validating it took over ${FILE_TIMEOUT_MS / 1000} s, and was given up`);
       void worker?.terminate();
     }, FILE_TIMEOUT_MS);
-    this.current = { job, timer };
+    this.current = { job, timer, started: this.workerReady ? Date.now() : undefined };
     this.worker.postMessage({ type: job.type, id: job.id, path: job.path } satisfies WorkerRequest);
   }
 
@@ -94,6 +123,39 @@ export class WorkspaceValidator implements vscode.Disposable {
     if (m.type === 'validated' && job.type === 'validate') job.resolve({ diagnostics: m.diagnostics, subWorkflows: m.subWorkflows });
     else if (m.type === 'graphed' && job.type === 'graph') job.resolve(m.found);
     else job.reject(new Error(m.type === 'failed' ? m.error : `the worker answered '${m.type}' to '${job.type}'`));
+    this.next();
+  }
+
+  private yieldToGraphSoon(): void {
+    if (this.current?.job.type !== 'validate' || this.current.started === undefined || this.yieldTimer) return;
+    const wait = Math.max(0, this.current.started + GRAPH_WAITS_MS - Date.now());
+    this.yieldTimer = setTimeout(() => {
+      this.yieldTimer = undefined;
+      this.yieldToGraph();
+    }, wait);
+  }
+
+  /** Stops the validation in the worker if a graph waits for it, and puts it back behind the graphs waiting. */
+  private yieldToGraph(): void {
+    const current = this.current;
+    if (current?.job.type !== 'validate' || current.started === undefined || this.queue[0]?.type !== 'graph') return;
+    if (Date.now() - current.started < GRAPH_WAITS_MS) return this.yieldToGraphSoon();
+    clearTimeout(current.timer);
+    this.current = undefined;
+    const worker = this.worker;
+    this.worker = undefined;
+    void worker?.terminate();
+    const job = current.job;
+    const waiting = this.queue.find((other): other is Job & ValidateJob => other.type === 'validate' && other.path === job.path);
+    if (waiting)
+      waiting.answer.then(
+        (validation) => job.resolve(validation),
+        (e: Error) => job.reject(e),
+      );
+    else {
+      const firstValidation = this.queue.findIndex((other) => other.type !== 'graph');
+      this.queue.splice(firstValidation === -1 ? this.queue.length : firstValidation, 0, job);
+    }
     this.next();
   }
 
@@ -115,6 +177,7 @@ export class WorkspaceValidator implements vscode.Disposable {
 
   dispose(): void {
     this.disposed = true;
+    clearTimeout(this.yieldTimer);
     if (this.current) clearTimeout(this.current.timer);
     for (const job of [...(this.current ? [this.current.job] : []), ...this.queue.splice(0)]) job.reject(new Error('validation has stopped'));
     this.current = undefined;

@@ -5,7 +5,7 @@ import { readRegularText, UnreadableFileError } from '../../regularFile';
 import { subWorkflowFiles, validateFile } from '../../validateFile';
 import { fileDiagnostics, MAX_VALIDATED_BYTES, tooLargeDiagnostic } from './fileDiagnostics';
 import { fileGraph } from './fileGraph';
-import { isWorkerRequest, type ValidateFileRequest, type WorkerReply } from './protocol';
+import { isWorkerRequest, type ValidateFileRequest, type WorkerReady, type WorkerReply } from './protocol';
 
 function validated(m: ValidateFileRequest): WorkerReply {
   try {
@@ -28,3 +28,4 @@ port?.on('message', (m: unknown) => {
     port.postMessage({ type: 'failed', id: m.id, error: (e as Error).message } satisfies WorkerReply);
   }
 });
+port?.postMessage({ type: 'ready' } satisfies WorkerReady);

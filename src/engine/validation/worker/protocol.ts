@@ -55,6 +55,16 @@ export interface GraphFileReply {
 
 export type WorkerReply = ValidateFileReply | GraphFileReply;
 
+/**
+ * Worker → host, once, before any reply: the worker has loaded and works on what it is asked. Until then the time a
+ * request takes is the worker's start, not the file's.
+ */
+export interface WorkerReady {
+  type: 'ready';
+}
+
+export const isWorkerReady = (v: unknown): v is WorkerReady => isObject(v) && v.type === 'ready';
+
 export function isWorkerRequest(v: unknown): v is WorkerRequest {
   return isObject(v) && (v.type === 'validate' || v.type === 'graph') && typeof v.id === 'number' && typeof v.path === 'string';
 }
