@@ -95,7 +95,7 @@ export class WorkspaceValidator implements vscode.Disposable {
 
   private onReady(): void {
     this.workerReady = true;
-    if (this.current) this.current.started = Date.now();
+    if (this.current) this.current.started = performance.now();
     if (this.queue[0]?.type === 'graph') this.yieldToGraphSoon();
   }
 
@@ -111,7 +111,7 @@ export class WorkspaceValidator implements vscode.Disposable {
       this.fail(`validating it took over ${FILE_TIMEOUT_MS / 1000} s, and was given up`);
       void worker?.terminate();
     }, FILE_TIMEOUT_MS);
-    this.current = { job, timer, started: this.workerReady ? Date.now() : undefined };
+    this.current = { job, timer, started: this.workerReady ? performance.now() : undefined };
     this.worker.postMessage({ type: job.type, id: job.id, path: job.path } satisfies WorkerRequest);
   }
 
@@ -128,7 +128,7 @@ export class WorkspaceValidator implements vscode.Disposable {
 
   private yieldToGraphSoon(): void {
     if (this.current?.job.type !== 'validate' || this.current.started === undefined || this.yieldTimer) return;
-    const wait = Math.max(0, this.current.started + GRAPH_WAITS_MS - Date.now());
+    const wait = Math.max(0, this.current.started + GRAPH_WAITS_MS - performance.now());
     this.yieldTimer = setTimeout(() => {
       this.yieldTimer = undefined;
       this.yieldToGraph();
@@ -139,7 +139,7 @@ export class WorkspaceValidator implements vscode.Disposable {
   private yieldToGraph(): void {
     const current = this.current;
     if (current?.job.type !== 'validate' || current.started === undefined || this.queue[0]?.type !== 'graph') return;
-    if (Date.now() - current.started < GRAPH_WAITS_MS) return this.yieldToGraphSoon();
+    if (performance.now() - current.started < GRAPH_WAITS_MS) return this.yieldToGraphSoon();
     clearTimeout(current.timer);
     this.current = undefined;
     const worker = this.worker;
