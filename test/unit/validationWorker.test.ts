@@ -3,7 +3,7 @@
 // host's queue in front of it.
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -160,16 +160,17 @@ describe('the validation worker', function () {
     try {
       const done: string[] = [];
       const slow = join(dir, 'slow.workflow.yaml');
-      const later = validator.validate(join(dir, 'later.workflow.yaml')).then(() => done.push('later'));
+      const loaded = validator.validate(join(dir, 'loaded.workflow.yaml')).then(() => done.push('loaded'));
       const stopped = validator.validate(slow).then(() => done.push('slow'));
-      await later;
+      await loaded;
       const graph = validator.graph(join(dir, 'shown.workflow.yaml')).then(() => done.push('graph'));
       await graph;
-      assert.deepEqual(done, ['later', 'graph'], 'the graph did not wait for the slow file');
+      assert.deepEqual(done, ['loaded', 'graph'], 'the graph did not wait for the slow file');
       const behind = validator.validate(join(dir, 'behind.workflow.yaml')).then(() => done.push('behind'));
       writeFileSync(`${slow}.go`, '');
       await Promise.all([stopped, behind]);
-      assert.deepEqual(done, ['later', 'graph', 'slow', 'behind'], 'the slow file was validated again, before the files after it');
+      assert.deepEqual(done, ['loaded', 'graph', 'slow', 'behind'], 'the slow file was validated again, before the files after it');
+      assert.equal(readFileSync(`${slow}.asked`, 'utf8'), 'validate\nvalidate\n', 'stopped once, then validated');
     } finally {
       validator.dispose();
     }
@@ -185,6 +186,7 @@ describe('the validation worker', function () {
       await validator.graph(join(dir, 'shown.workflow.yaml'));
       writeFileSync(`${slow}.go`, '');
       assert.deepEqual(await stopped, await waiting);
+      assert.equal(readFileSync(`${slow}.asked`, 'utf8'), 'validate\nvalidate\n', 'stopped once, then validated once for both');
     } finally {
       validator.dispose();
     }
