@@ -44,6 +44,8 @@ export function targetsReport(results) {
     'editor.showDagMs': num(editor.showDagMs),
     'editor.showDagWebviewMs': num(editor.showDagWebviewMs),
     'editor.showDagIntoOpenPanelMs': num(editor.showDagIntoOpenPanelMs),
+    // The part of the run's end lag until the extension host had told its views (from the extension's log).
+    'editor.runEndHostLagMs': num(editor.runEndHostLagMs),
     // VS Code's own webview beside an editor (the Markdown preview of a one-line file) until its page starts: the
     // part of Show DAG no page can beat.
     'editor.markdownPreviewWebviewMs': num(editor.markdownPreviewWebviewMs),

@@ -222,6 +222,7 @@ export class RunManager implements vscode.Disposable {
   }
 
   private onEngineEvent(e: EngineEvent): void {
+    const received = Date.now();
     let entry = this.runs.get(e.runId);
     if (e.type === 'workflow:started') {
       entry = { runId: e.runId, workflowPath: e.workflow.path, workflowName: e.workflow.name, status: 'running', startedAt: e.ts, live: true };
@@ -246,6 +247,15 @@ export class RunManager implements vscode.Disposable {
     if (e.type === 'workflow:started') this.started.get(e.runId)?.(entry);
     this.started.delete(e.runId);
     this.fire(entry, isRunEvent(e));
+    if (e.type === 'workflow:completed') this.logEnd(e, entry, received);
+  }
+
+  /** A run's end, and (with the window's own engine, whose clock is this machine's) how soon it was shown. */
+  private logEnd(e: Extract<EngineEvent, { type: 'workflow:completed' }>, entry: RunEntry, received: number): void {
+    const when = this.ownsRuns
+      ? `: its event came ${Math.max(0, received - e.ts)} ms after the engine sent it, the views had it ${Date.now() - received} ms later`
+      : '';
+    this.log.info(`run ${e.runId} of ${entry.workflowName} ended ${e.status}${when}`);
   }
 
   /** With `maestro.runs.keep` set, deletes the workflow's oldest runs beyond it once one has ended. */
