@@ -413,7 +413,7 @@ function report(result) {
     `   (target ≤ 500 ms; median of ${RUN_ROUNDS} runs: ${result.runEndStatusLagsMs.join(', ')} ms)`,
   );
   line('... and in the panel', result.runEndPanelLagMs, `   (${result.runEndPanelLagsMs.join(', ')} ms)`);
-  if (result.runEndHostLagMs === null) console.log("  (when the extension host had the event: not found in the extension's log)");
+  if (result.runEndHostLagMs === null) console.log("  (when the extension host had told its views: not found in the extension's log)");
   else line('  of which until the extension host had told its views', result.runEndHostLagMs, `   (${result.runEndHostLagsMs.join(', ')} ms)`);
 }
 

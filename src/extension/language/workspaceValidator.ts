@@ -106,10 +106,8 @@ export class WorkspaceValidator implements vscode.Disposable {
     this.worker ??= this.start();
     const timer = setTimeout(() => {
       this.log.warn(`validating ${job.path} took over ${FILE_TIMEOUT_MS / 1000} s: given up`);
-      const worker = this.worker;
-      this.worker = undefined;
+      this.stopWorker();
       this.fail(`validating it took over ${FILE_TIMEOUT_MS / 1000} s, and was given up`);
-      void worker?.terminate();
     }, FILE_TIMEOUT_MS);
     this.current = { job, timer, started: this.workerReady ? performance.now() : undefined };
     this.worker.postMessage({ type: job.type, id: job.id, path: job.path } satisfies WorkerRequest);
@@ -142,9 +140,7 @@ export class WorkspaceValidator implements vscode.Disposable {
     if (performance.now() - current.started < GRAPH_WAITS_MS) return this.yieldToGraphSoon();
     clearTimeout(current.timer);
     this.current = undefined;
-    const worker = this.worker;
-    this.worker = undefined;
-    void worker?.terminate();
+    this.stopWorker();
     const job = current.job;
     const waiting = this.queue.find((other): other is Job & ValidateJob => other.type === 'validate' && other.path === job.path);
     if (waiting)
@@ -157,6 +153,13 @@ export class WorkspaceValidator implements vscode.Disposable {
       this.queue.splice(firstValidation === -1 ? this.queue.length : firstValidation, 0, job);
     }
     this.next();
+  }
+
+  /** Stops the worker: what it still says is not heard, and the next file gets a new one. */
+  private stopWorker(): void {
+    const worker = this.worker;
+    this.worker = undefined;
+    void worker?.terminate();
   }
 
   /** The worker went away: the file it had fails with the reason, and the next one gets a new worker. */
@@ -181,7 +184,6 @@ export class WorkspaceValidator implements vscode.Disposable {
     if (this.current) clearTimeout(this.current.timer);
     for (const job of [...(this.current ? [this.current.job] : []), ...this.queue.splice(0)]) job.reject(new Error('validation has stopped'));
     this.current = undefined;
-    void this.worker?.terminate();
-    this.worker = undefined;
+    this.stopWorker();
   }
 }
