@@ -131,6 +131,11 @@ export class RunManager implements vscode.Disposable {
     return this.runs.get(runId);
   }
 
+  /** A workflow file's runs, newest first. */
+  runsOf(workflow: vscode.Uri | string): RunEntry[] {
+    return this.all().filter((r) => sameWorkflow(r.workflowPath, workflow));
+  }
+
   latestFor(workflow: vscode.Uri | string): RunEntry | undefined {
     return this.all().find((r) => sameWorkflow(r.workflowPath, workflow));
   }

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { NodeRunState } from '../../engine/runState';
 import type { RunEntry, RunManager } from '../runs/runManager';
 import { isActiveRun } from '../../engine/runRules';
-import { sameWorkflow, workflowKey } from '../workflowIdentity';
+import { workflowKey } from '../workflowIdentity';
 import { nodeItem, runItem, workflowItem, type ItemModel } from './treeModels';
 
 export type RunsTreeNode = { kind: 'workflow'; path: string } | { kind: 'run'; run: RunEntry } | { kind: 'node'; run: RunEntry; node: NodeRunState };
@@ -41,7 +41,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsTreeNode>, 
   getTreeItem(element: RunsTreeNode): vscode.TreeItem {
     const now = Date.now();
     if (element.kind === 'workflow') {
-      const runs = this.runs.all().filter((r) => sameWorkflow(r.workflowPath, element.path));
+      const runs = this.runs.runsOf(element.path);
       const item = toTreeItem(workflowItem(element.path, runs[0]?.workflowName ?? element.path, runs));
       item.collapsibleState = vscode.TreeItemCollapsibleState.Expanded;
       item.resourceUri = vscode.Uri.file(element.path);
@@ -67,11 +67,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsTreeNode>, 
       for (const r of this.runs.all()) if (!paths.has(workflowKey(r.workflowPath))) paths.set(workflowKey(r.workflowPath), r.workflowPath);
       return [...paths.values()].map((path) => ({ kind: 'workflow', path }));
     }
-    if (element.kind === 'workflow')
-      return this.runs
-        .all()
-        .filter((r) => sameWorkflow(r.workflowPath, element.path))
-        .map((run) => ({ kind: 'run', run }));
+    if (element.kind === 'workflow') return this.runs.runsOf(element.path).map((run) => ({ kind: 'run', run }));
     if (element.kind === 'run') {
       const state = await this.runs.loadState(element.run);
       return state ? state.order.map((id) => ({ kind: 'node', run: element.run, node: state.nodes.get(id)! })) : [];
