@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { MovedPanels } from './dag/movedPanels';
 import { KeptLayouts } from './dag/keptLayouts';
 import { DagPanels } from './dag/dagPanels';
 import { InsightsPanels } from './insights/insightsPanels';
@@ -50,6 +51,7 @@ export class Ctx implements EngineLink {
       bundle: vscode.Uri.joinPath(extension.extensionUri, 'dist'),
       highlight: this.editHighlight,
       layouts: new KeptLayouts(extension.workspaceState),
+      moves: new MovedPanels(extension.workspaceState, (problem) => this.log.warn(problem)),
       files: this.workspaceValidator,
     });
     this.insights = new InsightsPanels({

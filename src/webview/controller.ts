@@ -44,14 +44,21 @@ export interface Controller {
   dispose(): void;
 }
 
-/** Restores what the panel showed before a reload; saves the workflow's URI at once, so a reload before `init` still restores it. */
+const pageMeta = (name: string): string | undefined => document.querySelector(`meta[name="${name}"]`)?.getAttribute('content') ?? undefined;
+
+/**
+ * Restores what the panel showed before a reload; saves the workflow's URI and the panel's id at once, so a reload
+ * before `init` still restores it.
+ */
 function restoreSavedState(store: PanelStore, host: Host): string | undefined {
   const saved = host.savedState();
-  const workflowUri = saved.workflowUri ?? document.querySelector('meta[name="maestro-workflow"]')?.getAttribute('content') ?? undefined;
-  if (workflowUri && !saved.workflowUri)
+  const workflowUri = saved.workflowUri ?? pageMeta('maestro-workflow');
+  const panelId = saved.panelId ?? pageMeta('maestro-panel');
+  if ((workflowUri && !saved.workflowUri) || (panelId && !saved.panelId))
     host.saveState({
       ...saved,
       workflowUri,
+      ...(panelId ? { panelId } : {}),
       runId: saved.runId ?? null,
       selected: saved.selected ?? null,
       bottomTab: saved.bottomTab ?? 'timeline',

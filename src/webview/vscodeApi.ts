@@ -21,6 +21,8 @@ export interface SavedState {
   bottomOpen: boolean;
   /** The id of the first state in the page that this page's content has drawn: a reload of it asks the host instead. */
   firstState?: string;
+  /** The panel's id, by which the host keeps where the panel moved while hidden. */
+  panelId?: string;
   /** Whether the panel is locked to its workflow, for the host to restore it so. */
   locked?: boolean;
 }

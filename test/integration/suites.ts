@@ -194,6 +194,33 @@ export function registerSuites(context: IntegrationContext): void {
         second?.panel.dispose();
       }
     });
+
+    it('restored after a reload, a panel moved while hidden shows the workflow it moved to', async () => {
+      const inColumn = (name: string, viewColumn: vscodeTypes.ViewColumn) => vscode.window.showTextDocument(file(name), { viewColumn });
+      const editing = (await inColumn('editing.workflow.yaml', vscode.ViewColumn.One)).document;
+      await vscode.commands.executeCommand('maestro.showDag', editing.uri);
+      const panel = await until(() => api.dag.get(editing.uri));
+      await until(() => panel.isReady);
+      const column = panel.panel.viewColumn!;
+      try {
+        // Another workflow's editor over the panel, in its column: the panel, hidden, is in the active group and stays.
+        await inColumn('long.workflow.yaml', column);
+        await until(() => !panel.panel.visible);
+        // The active editor in the first column: the hidden panel follows it there.
+        const builder = (await inColumn('builder.workflow.yaml', vscode.ViewColumn.One)).document;
+        await until(() => api.dag.get(builder.uri) === panel);
+        assert.equal(panel.panel.visible, false);
+        const saved = { workflowUri: editing.uri.toString(), panelId: panel.id, runId: null };
+        assert.equal(api.dag.restoredOf(saved)?.uri.fsPath, builder.uri.fsPath, "the page's saved state still names the workflow it showed");
+        assert.equal(api.dag.restoredOf({ ...saved, panelId: 'another' })?.uri.fsPath, editing.uri.fsPath);
+        // Shown again, the page is told its workflow and saves it itself.
+        panel.panel.reveal(column, true);
+        await until(() => panel.isReady);
+        await until(() => api.dag.restoredOf(saved)?.uri.fsPath === editing.uri.fsPath);
+      } finally {
+        panel.panel.dispose();
+      }
+    });
   });
 
   describe('runs', () => {

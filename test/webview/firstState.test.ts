@@ -5,7 +5,7 @@ import { strict as assert } from 'node:assert';
 import type { Page } from 'playwright-core';
 import type { DagGraph, FirstState, WebviewMessage } from '../../src/webview/protocol';
 import { exampleText, graphOf, root } from './fixtures';
-import { chromiumSuite, posted, send } from './harness';
+import { chromiumSuite, HARNESS_PANEL_ID, posted, send } from './harness';
 
 const WORKFLOW = { uri: 'file:///work/sdlc-parallel.workflow.yaml', name: 'SDLC parallel' };
 
@@ -47,9 +47,10 @@ describe('DAG panel: the first state in the page', function () {
     assert.equal((await readyOf(page)).shows, 'state-1');
     await page.waitForFunction((n) => document.querySelectorAll('.card').length === n, graph.nodes.length);
     assert.equal(await page.locator('h1').innerText(), `DAG of ${graph.name}`);
-    const saved = (await page.evaluate(() => window.__state)) as { firstState?: string; workflowUri?: string };
+    const saved = (await page.evaluate(() => window.__state)) as { firstState?: string; workflowUri?: string; panelId?: string };
     assert.equal(saved.firstState, 'state-1');
     assert.equal(saved.workflowUri, WORKFLOW.uri);
+    assert.equal(saved.panelId, HARNESS_PANEL_ID, "the panel's id, written into the page, is saved at once");
     // The host's init without the graph it already drew leaves the graph as it is.
     await send(page, { type: 'init', workflow: WORKFLOW, runs: [], trusted: true });
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
@@ -59,9 +60,10 @@ describe('DAG panel: the first state in the page', function () {
   it('a page loaded again with the state it saved waits for the host instead', async () => {
     const graph = graphOf(exampleText('sdlc-parallel.workflow.yaml'));
     suite.harness().firstStates.set('again', firstState('state-2', graph));
-    const saved = { workflowUri: WORKFLOW.uri, runId: null, selected: null, bottomTab: 'timeline', bottomOpen: true, firstState: 'state-2' };
+    const saved = { workflowUri: WORKFLOW.uri, runId: null, selected: null, bottomTab: 'timeline', bottomOpen: true, firstState: 'state-2', panelId: 'p-1' };
     const page = await openWith('again', saved);
     assert.equal((await readyOf(page)).shows, undefined);
+    assert.equal(((await page.evaluate(() => window.__state)) as { panelId?: string }).panelId, 'p-1', 'the saved id stands');
     assert.equal(await page.locator('.card').count(), 0, 'drew the page as it was written, which may be out of date');
     await send(page, { type: 'init', workflow: WORKFLOW, graph, runs: [], trusted: true });
     await page.waitForFunction((n) => document.querySelectorAll('.card').length === n, graph.nodes.length);

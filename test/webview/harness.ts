@@ -8,6 +8,9 @@ import { bundleReader, dagPanelHtml } from '../../src/extension/dag/webviewHtml'
 import type { FirstState, HostMessage, WebviewMessage } from '../../src/webview/protocol';
 import { themeOf, type ThemeName } from './themes';
 
+/** The id the harness's DAG page is written with, as the host writes each panel's. */
+export const HARNESS_PANEL_ID = 'harness-panel';
+
 const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.map': 'application/json' };
 
 export interface Harness {
@@ -45,6 +48,7 @@ export async function startHarness(root: string, extra: Record<string, { type: s
           'file:///work/sdlc-parallel.workflow.yaml',
           {
             extraScript: standInHost(theme),
+            panelId: HARNESS_PANEL_ID,
             ...(files ? { files } : {}),
             ...(firstState ? { firstState } : {}),
           },

@@ -23,6 +23,7 @@ import { graphMessage, pageGraphOf, type PageGraph } from '../../webview/graphPa
 import { dagGraphOf } from '../../engine/dagGraph';
 import { answer, type PanelContext } from './panelRequests';
 import type { KeptLayouts } from './keptLayouts';
+import type { MovedPanels } from './movedPanels';
 import { ShownRun } from './shownRun';
 import { bundleReader, dagPanelHtml } from './webviewHtml';
 import { WorkflowEditing, type EditHighlight } from './workflowEditing';
@@ -44,6 +45,7 @@ export interface DagPanelServices {
   bundle: vscode.Uri;
   highlight: EditHighlight;
   layouts: KeptLayouts;
+  moves: MovedPanels;
   /** The graphs of workflow files nobody has open. */
   files: FileGraphs;
 }
@@ -76,6 +78,9 @@ export class DagPanel implements vscode.Disposable {
   /** The first state written into the page, until the page's first `ready`; the document version of its graph. */
   private firstState: { id: string; version: number } | undefined;
 
+  /** The panel's id, in its page's saved state: where it moved while hidden is kept by it. */
+  readonly id: string;
+
   /** The builder's actions on this panel's workflow. */
   get editing(): WorkflowEditing {
     return this.context.editing;
@@ -85,8 +90,9 @@ export class DagPanel implements vscode.Disposable {
     readonly panel: vscode.WebviewPanel,
     uri: vscode.Uri,
     private readonly s: DagPanelServices,
-    options: { locked?: boolean } = {},
+    options: { locked?: boolean; id?: string } = {},
   ) {
+    this.id = options.id ?? randomUUID();
     this.current = uri;
     this.isLocked = options.locked ?? false;
     panel.iconPath = vscode.Uri.joinPath(s.bundle, '..', 'media', 'workflow.svg');
@@ -108,7 +114,7 @@ export class DagPanel implements vscode.Disposable {
       },
       panel.title,
       uri.toString(),
-      firstState ? { firstState } : {},
+      { panelId: this.id, ...(firstState ? { firstState } : {}) },
     );
     this.disposables.push(
       this.disposed,
@@ -180,7 +186,10 @@ export class DagPanel implements vscode.Disposable {
     this.follow = true;
     this.panel.title = dagTitle(this.workflowName(), this.isLocked);
     if (this.ready) await this.onReady(null, undefined);
-    else this.shown.choose(this.latestRun()?.runId);
+    else {
+      this.shown.choose(this.latestRun()?.runId);
+      void this.s.moves.moved(this.id, uri.toString());
+    }
   }
 
   private contextOf(uri: vscode.Uri): PanelContext {
@@ -294,6 +303,7 @@ export class DagPanel implements vscode.Disposable {
     if (uri !== this.current) return;
     const { graph, keptLayout, ...init } = this.initMessage(found);
     this.post(drawn ? init : { ...init, ...(graph ? { graph } : {}), ...(keptLayout ? { keptLayout } : {}) });
+    void this.s.moves.shown(this.id);
     // A fresh webview asks for no run: the one chosen before it loaded stands. A page moved here while hidden asks
     // for the last workflow's: not taken.
     const asked = runId !== null && this.isRunOfWorkflow(runId) ? runId : null;
@@ -314,8 +324,7 @@ export class DagPanel implements vscode.Disposable {
 
   private runList(): RunListItem[] {
     return this.s.runs
-      .all()
-      .filter((r) => sameWorkflow(r.workflowPath, this.uri))
+      .runsOf(this.uri)
       .map((r) => ({ runId: r.runId, status: r.status, startedAt: r.startedAt, ...(r.endedAt !== undefined ? { endedAt: r.endedAt } : {}), live: r.live }));
   }
 

@@ -28,16 +28,9 @@ export class DagPanels implements vscode.Disposable {
     this.disposables.push(
       vscode.window.registerWebviewPanelSerializer(DAG_VIEW_TYPE, {
         deserializeWebviewPanel: async (panel, state: unknown) => {
-          const saved = typeof state === 'object' && state !== null ? (state as { workflowUri?: unknown }).workflowUri : undefined;
-          // The state is the webview's: only a workflow file on disk is restored from it.
-          const uri = typeof saved === 'string' ? parseFileUri(saved) : undefined;
-          if (!uri) {
-            panel.dispose();
-            return;
-          }
-          const locked = (state as { locked?: unknown }).locked === true;
-          if (this.get(uri)) panel.dispose();
-          else this.adopt(panel, uri, locked);
+          const restored = this.restoredOf(state);
+          if (!restored || this.get(restored.uri)) panel.dispose();
+          else this.adopt(panel, restored.uri, restored);
         },
       }),
       vscode.window.onDidChangeActiveTextEditor(() => this.followSoon()),
@@ -101,6 +94,18 @@ export class DagPanels implements vscode.Disposable {
     return dag;
   }
 
+  /**
+   * What a panel restored after a window reload shows, from the state its page saved: only a workflow file on disk;
+   * the workflow it moved to while hidden, if it did.
+   */
+  restoredOf(state: unknown): { uri: vscode.Uri; locked: boolean; id?: string } | undefined {
+    if (typeof state !== 'object' || state === null) return undefined;
+    const saved = state as { workflowUri?: unknown; panelId?: unknown; locked?: unknown };
+    const id = typeof saved.panelId === 'string' ? saved.panelId : undefined;
+    const uri = typeof saved.workflowUri === 'string' ? parseFileUri(this.s.moves.workflowOf(id, saved.workflowUri)) : undefined;
+    return uri ? { uri, locked: saved.locked === true, ...(id !== undefined ? { id } : {}) } : undefined;
+  }
+
   /** Locks the panel that has focus (or the only one in view) to its workflow, or unlocks it; false when there is none. */
   lockActive(locked: boolean): boolean {
     const all = [...this.panels.values()];
@@ -142,8 +147,8 @@ export class DagPanels implements vscode.Disposable {
     this.moveUnlockedTo(editor.document.uri);
   }
 
-  private adopt(panel: vscode.WebviewPanel, uri: vscode.Uri, locked = false): DagPanel {
-    const dag = new DagPanel(panel, uri, this.s, { locked });
+  private adopt(panel: vscode.WebviewPanel, uri: vscode.Uri, restored: { locked: boolean; id?: string } = { locked: false }): DagPanel {
+    const dag = new DagPanel(panel, uri, this.s, restored);
     this.panels.set(workflowKey(uri), dag);
     dag.onDidDispose(() => {
       const key = workflowKey(dag.uri);
@@ -160,7 +165,7 @@ export class DagPanels implements vscode.Disposable {
     dag.onDidDispose(() => {
       viewState.dispose();
     });
-    if (panel.active) setLockedContext(locked);
+    if (panel.active) setLockedContext(restored.locked);
     return dag;
   }
 

@@ -28,6 +28,8 @@ export interface PageOptions {
    * so that the first paint does not wait for the round trip through the host.
    */
   firstState?: unknown;
+  /** The panel's id, which the page keeps in its saved state (see MovedPanels). */
+  panelId?: string;
 }
 
 /** Reads the bundle's files from its folder on disk (none where the bundle is not on a disk of this process). */
@@ -78,7 +80,7 @@ function bundleElements(assets: PageAssets, files: { script: string; style: stri
  * panel saves it at once and can be restored after a reload however soon that comes.
  */
 export function dagPanelHtml(assets: PageAssets, title: string, workflowUri: string, options: PageOptions = {}): string {
-  const { extraScript = '', files = { script: 'webview.js', style: 'webview.css' }, firstState } = options;
+  const { extraScript = '', files = { script: 'webview.js', style: 'webview.css' }, firstState, panelId } = options;
   const nonce = randomBytes(16).toString('base64');
   const csp = [
     "default-src 'none'",
@@ -97,7 +99,7 @@ export function dagPanelHtml(assets: PageAssets, title: string, workflowUri: str
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <meta name="maestro-workflow" content="${escape(workflowUri)}">
-${bundle.style}
+${panelId !== undefined ? `<meta name="maestro-panel" content="${escape(panelId)}">\n` : ''}${bundle.style}
 <title>${escaped}</title>
 </head>
 <body>
