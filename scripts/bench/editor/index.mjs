@@ -14,7 +14,21 @@ import { join } from 'node:path';
 import { launchChromium, setup, startCodeServer } from '../../../test/e2e/codeServer.mjs';
 import { layeredWorkflow } from '../generate';
 import { hostLag } from './extensionLog.mjs';
-import { median, ms, ratio } from '../stats';
+import { median } from '../stats';
+import { report } from './report.mjs';
+import {
+  chooseMenuItem,
+  closeAll,
+  closePanel,
+  frameWith,
+  goTo,
+  keystrokeToProblems,
+  openFile,
+  palette,
+  panelSettled,
+  panelWithCards,
+  updatesDrawn,
+} from './workbench.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 /**
@@ -31,57 +45,6 @@ const root = process.cwd();
 function codeServerInstalled() {
   const cache = process.env.MAESTRO_E2E_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'maestro-e2e');
   return existsSync(cache) && readdirSync(cache).some((d) => d.startsWith('code-server-'));
-}
-
-/** Milliseconds from a key pressed in the editor until the status bar's Problems item counts `errors` errors. */
-async function keystrokeToProblems(page, key, errors) {
-  const t0 = Date.now();
-  await page.keyboard.press(key);
-  await page.waitForFunction((n) => Number(/\d+/.exec(document.getElementById('status.problems')?.textContent ?? '')?.[0]) === n, errors, { timeout: 30_000 });
-  return Date.now() - t0;
-}
-
-/** The DAG panel's webview frame, once it shows cards. */
-const panelWithCards = (page, timeout = 60_000) => frameWith(page, '.card', timeout);
-
-/** Chooses a command in the palette; returns when it was chosen (Enter pressed). */
-async function palette(page, command) {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input.input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(`>${command}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: command }).first().waitFor();
-  const chosen = Date.now();
-  await input.press('Enter');
-  return chosen;
-}
-
-async function openFile(page, name, language = 'Maestro Workflow') {
-  await palette(page, 'Go to File');
-  await page.locator('.quick-input-widget input.input').fill(name);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().click();
-  await page.locator(`.tab.active[aria-label^="${name}"]`).waitFor();
-  // Its commands are offered once the workbench knows the file's language.
-  await page.waitForFunction((language) => (document.getElementById('status.editor.mode')?.textContent ?? '').includes(language), language, {
-    timeout: 60_000,
-  });
-}
-
-/** The first frame that has an element `selector` matches. */
-async function frameWith(page, selector, timeout = 60_000) {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    for (const frame of page.frames())
-      if (
-        (await frame
-          .locator(selector)
-          .count()
-          .catch(() => 0)) > 0
-      )
-        return frame;
-    if (Date.now() > deadline) throw new Error(`no frame on screen with ${selector}`);
-    await page.waitForTimeout(20);
-  }
 }
 
 /**
@@ -161,30 +124,6 @@ async function showDagIntoOpenPanel(page, rounds) {
 }
 
 /**
- * Clicks an item of the context menu that is open; returns when the click that closed the menu was made. The
- * workbench can let a click on a menu just opened go (the menu stays open, its item highlighted): it is clicked again.
- */
-async function chooseMenuItem(page, name) {
-  const item = page.getByRole('menuitem', { name });
-  await item.waitFor();
-  for (let attempt = 1; ; attempt++) {
-    const chosen = Date.now();
-    await item.click();
-    const closed = await item.waitFor({ state: 'detached', timeout: 2_000 }).then(
-      () => true,
-      () => false,
-    );
-    if (closed) return chosen;
-    if (attempt === 3) throw new Error(`the context menu stayed open after ${attempt} clicks on ${name}`);
-  }
-}
-
-async function closeAll(page) {
-  await palette(page, 'View: Close All Editor Groups');
-  await page.waitForFunction(() => document.querySelectorAll('.tab').length === 0, undefined, { timeout: 30_000 });
-}
-
-/**
  * Show DAG from the command chosen until the panel's page marked its first cards painted, and where the time went,
  * by the panel page's own clock: VS Code creating the webview until the page started, then the page.
  */
@@ -199,59 +138,12 @@ async function showDag(page) {
   return { ms: clock.origin + clock.painted - chosen, webviewMs: clock.origin - chosen, panelMs: clock.painted, scriptMs: clock.script };
 }
 
-/** Puts the cursor at a line and column of the active editor, and waits until the status bar says it is there. */
-async function goTo(page, line, column) {
-  for (let attempt = 1; ; attempt++) {
-    await page.keyboard.press('Escape');
-    await palette(page, 'View: Focus First Editor Group');
-    await palette(page, 'Go to Line/Column');
-    await page.keyboard.type(`${line}:${column}`);
-    await page.keyboard.press('Enter');
-    const there = await page
-      .waitForFunction((at) => (document.getElementById('status.editor.selection')?.textContent ?? '').includes(at), `Ln ${line}, Col ${column}`, {
-        timeout: 5_000,
-      })
-      .then(
-        () => true,
-        () => false,
-      );
-    if (there) return;
-    if (attempt === 3) throw new Error(`could not put the cursor at ${line}:${column}`);
-  }
-}
-
-/**
- * Until the panel has drawn `updates` more changes of its edges than it had drawn (`since`), and no layout is waited
- * for or being made: what an edit set going in the panel is over.
- */
-async function panelSettled(panel, since = 0, updates = 0) {
-  await panel.waitForFunction(
-    ({ since, updates }) => {
-      const marks = performance.getEntriesByType('mark').map((m) => m.name);
-      const updated = marks.filter((n) => n === 'maestro:graph-updated').length;
-      const last = marks.filter((n) => n === 'maestro:layout-busy' || n === 'maestro:layout-idle').at(-1);
-      return updated >= since + updates && last !== 'maestro:layout-busy';
-    },
-    { since, updates },
-    { timeout: 60_000 },
-  );
-}
-
-const updatesDrawn = (panel) => panel.evaluate(() => performance.getEntriesByName('maestro:graph-updated').length);
-
 /** Breaks `needs: [n25_0, …]` by a character and mends it; the time until Problems followed the break. */
 async function keystroke(page, needsLine) {
   await goTo(page, needsLine, 18);
   const ms = await keystrokeToProblems(page, 'x', 1);
   await keystrokeToProblems(page, 'Backspace', 0);
   return ms;
-}
-
-async function closePanel(page) {
-  const tab = page.locator('.tab', { hasText: 'DAG ·' });
-  // A middle click closes a tab, as in the desktop's.
-  await tab.click({ button: 'middle' });
-  await tab.waitFor({ state: 'detached' });
 }
 
 /**
@@ -371,52 +263,6 @@ async function measure(page, workspace, firstWebview) {
   };
 }
 
-function report(result) {
-  const line = (label, value, rest = '') => console.log(`  ${label.padEnd(66)} ${ms(value)}${rest}`);
-  console.log(`\nEditor (code-server), the 1,000-node file; medians of ${ROUNDS} keystrokes with the panel and without, in turn`);
-  line('a keystroke breaking a needs entry, until Problems shows it', result.keystrokeMs, `   (${result.keystrokesMs.join(', ')} ms)`);
-  line(
-    'the same with the DAG panel open beside the editor',
-    result.keystrokeWithPanelMs,
-    `   ${ratio(result.keystrokeWithPanelMs, result.keystrokeMs)} (target ≤ 1.3×; ${result.keystrokesWithPanelMs.join(', ')} ms)`,
-  );
-  line('Show DAG (the command chosen) until the first cards', result.showDagMs);
-  line("  VS Code, until the panel's page started", result.showDagWebviewMs);
-  line("  then the panel's page, until its first cards were painted", result.showDagPanelMs);
-  if (Number.isFinite(result.showDagScriptMs)) line('    of which until its script had arrived', result.showDagScriptMs);
-  line(
-    `Show DAG again, its layout kept (median of ${ROUNDS})`,
-    result.showDagAgainMs,
-    `   (VS Code ${ms(result.showDagAgainWebviewMs)}, the page ${ms(result.showDagAgainPanelMs)})`,
-  );
-  console.log(`  in turn, ${MARKDOWN_ROUNDS} times (medians):`);
-  line(
-    "  VS Code's Markdown preview of a one-line file, to the side",
-    result.markdownPreviewMs,
-    `   (its first paint; VS Code until its page started ${ms(result.markdownPreviewWebviewMs)})`,
-  );
-  line(
-    '  Show DAG of the 1,000-node file, opened again',
-    result.showDagBesideMarkdownMs,
-    `   ${ratio(result.showDagBesideMarkdownMs, result.markdownPreviewMs)} the preview (VS Code ${ms(result.showDagBesideMarkdownWebviewMs)}: ${ratio(result.showDagBesideMarkdownWebviewMs, result.markdownPreviewWebviewMs)})`,
-  );
-  line(
-    `Show DAG with the panel open on another workflow (median of ${MARKDOWN_ROUNDS})`,
-    result.showDagIntoOpenPanelMs,
-    `   (${result.showDagIntoOpenPanelTimesMs.map((t) => Math.round(t)).join(', ')} ms)`,
-  );
-  line("the browser's first webview (6 nodes) until its cards", result.firstWebviewMs);
-  line("  of which VS Code, until the panel's page started", result.firstWebviewVsCodeMs);
-  line(
-    "the run's end in the status bar, after the engine's completed event",
-    result.runEndStatusLagMs,
-    `   (target ≤ 500 ms; median of ${RUN_ROUNDS} runs: ${result.runEndStatusLagsMs.join(', ')} ms)`,
-  );
-  line('... and in the panel', result.runEndPanelLagMs, `   (${result.runEndPanelLagsMs.join(', ')} ms)`);
-  if (result.runEndHostLagMs === null) console.log("  (when the extension host had told its views: not found in the extension's log)");
-  else line('  of which until the extension host had told its views', result.runEndHostLagMs, `   (${result.runEndHostLagsMs.join(', ')} ms)`);
-}
-
 async function main() {
   if (!codeServerInstalled()) {
     console.log('\nEditor (code-server): skipped — run `npm run test:e2e` once to install code-server');
@@ -442,7 +288,7 @@ async function main() {
   try {
     const { page, firstWebview } = await workbenchWithBigFile(browser, server);
     const result = await measure(page, workspace, firstWebview);
-    report(result);
+    report(result, { keystrokes: ROUNDS, markdown: MARKDOWN_ROUNDS, runs: RUN_ROUNDS });
     process.send?.({ section: 'editor', ...result });
   } finally {
     await browser.close();
