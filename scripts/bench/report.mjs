@@ -46,6 +46,7 @@ export function targetsReport(results) {
     'editor.showDagIntoOpenPanelMs': num(editor.showDagIntoOpenPanelMs),
     // The part of the run's end lag until the extension host had told its views (from the extension's log).
     'editor.runEndHostLagMs': num(editor.runEndHostLagMs),
+    'editor.runEndNoPanelStatusLagMs': num(editor.runEndNoPanelStatusLagMs),
     // VS Code's own webview beside an editor (the Markdown preview of a one-line file) until its page starts: the
     // part of Show DAG no page can beat.
     'editor.markdownPreviewWebviewMs': num(editor.markdownPreviewWebviewMs),

@@ -2,7 +2,8 @@
 // that breaks a `needs` entry until the Problems count shows it, with the DAG panel beside the editor and without it,
 // in turn; Show DAG until the panel's first cards, and in turn with VS Code's own Markdown preview beside an editor
 // (the floor of any webview); and how long after the engine's `workflow:completed` the status bar and the panel
-// show the run's end (the median of five runs). Runs only where the end-to-end set-up has installed code-server.
+// show the run's end (the median of five runs, each followed by one with no panel open). Runs only where the
+// end-to-end set-up has installed code-server.
 //
 // The browser has shown a webview before (a small workflow's DAG, then the workbench loaded again): the first
 // webview of a new browser profile waits for VS Code to install its service worker, once per profile, which took
@@ -170,16 +171,17 @@ async function keystrokes(page, needsLine) {
 }
 
 /**
- * Runs the workflow with the DAG panel beside the editor; how long after the engine's `workflow:completed` the status
- * bar and the panel showed the run completed. Each is noted where it happens (the page's clock is this machine's),
- * not by polling, once it has shown the run going: the last run's end may still be on screen.
+ * Runs the workflow, with the DAG panel beside the editor when `withPanel`; how long after the engine's
+ * `workflow:completed` the status bar and the panel showed the run completed. Each is noted where it happens (the
+ * page's clock is this machine's), not by polling, once it has shown the run going: the last run's end may still be
+ * on screen.
  */
-async function runEnd(page, workspace) {
-  const panel = await panelWithCards(page);
+async function runEnd(page, workspace, withPanel) {
+  const panel = withPanel ? await panelWithCards(page) : undefined;
   const seen = (selector, test) =>
     `new Promise((resolve) => { let going = false; const o = new MutationObserver(() => { const e = document.querySelector(${JSON.stringify(selector)}); if (!e) return; if (!(${test})(e)) going = true; else if (going) { o.disconnect(); resolve(Date.now()); } }); o.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true }); })`;
   const statusEnd = page.evaluate(seen('.part.statusbar', '(e) => /Layered 50x20 completed/.test(e.textContent)'));
-  const panelEnd = panel.evaluate(seen('[data-testid="run-header"]', '(e) => e.dataset.status === "completed"'));
+  const panelEnd = panel?.evaluate(seen('[data-testid="run-header"]', '(e) => e.dataset.status === "completed"'));
   const runs = join(workspace, '.maestro', 'runs');
   const before = new Set(existsSync(runs) ? readdirSync(runs) : []);
   await palette(page, 'Maestro: Run Workflow');
@@ -190,7 +192,24 @@ async function runEnd(page, workspace) {
     .split('\n')
     .map((l) => JSON.parse(l))
     .find((e) => e.type === 'workflow:completed');
-  return { status: statusSeen - completed.ts, panel: panelSeen - completed.ts, host: await hostLag(workspace, runId) };
+  return { status: statusSeen - completed.ts, panel: panelSeen === undefined ? null : panelSeen - completed.ts, host: await hostLag(workspace, runId) };
+}
+
+/**
+ * `rounds` runs with the DAG panel open, each followed by one with no panel open (the workbench's own part of the lag,
+ * under the same load), the panel shown again between them.
+ */
+async function runEnds(page, workspace, rounds) {
+  const withPanel = [];
+  const noPanel = [];
+  for (let r = 0; r < rounds; r++) {
+    await panelSettled(await panelWithCards(page));
+    withPanel.push(await runEnd(page, workspace, true));
+    await closePanel(page);
+    noPanel.push(await runEnd(page, workspace, false));
+    await showDag(page);
+  }
+  return { withPanel, noPanel };
 }
 
 /**
@@ -230,10 +249,8 @@ async function measure(page, workspace, firstWebview) {
   const intoOpenPanel = await showDagIntoOpenPanel(page, MARKDOWN_ROUNDS);
   await openFile(page, 'big.workflow.yaml');
   await showDag(page);
-  await panelSettled(await panelWithCards(page));
-  const runEnds = [];
-  for (let r = 0; r < RUN_ROUNDS; r++) runEnds.push(await runEnd(page, workspace));
-  const hostLags = runEnds.map((e) => e.host).filter((lag) => lag !== null);
+  const ends = await runEnds(page, workspace, RUN_ROUNDS);
+  const hostLags = ends.withPanel.map((e) => e.host).filter((lag) => lag !== null);
   return {
     keystrokeMs: median(typed.without),
     keystrokeWithPanelMs: median(typed.withPanel),
@@ -254,12 +271,15 @@ async function measure(page, workspace, firstWebview) {
     showDagIntoOpenPanelTimesMs: intoOpenPanel,
     firstWebviewMs: firstWebview.ms,
     firstWebviewVsCodeMs: firstWebview.webviewMs,
-    runEndStatusLagMs: median(runEnds.map((e) => e.status)),
-    runEndPanelLagMs: median(runEnds.map((e) => e.panel)),
-    runEndStatusLagsMs: runEnds.map((e) => e.status),
-    runEndPanelLagsMs: runEnds.map((e) => e.panel),
+    runEndStatusLagMs: median(ends.withPanel.map((e) => e.status)),
+    runEndPanelLagMs: median(ends.withPanel.map((e) => e.panel)),
+    runEndStatusLagsMs: ends.withPanel.map((e) => e.status),
+    runEndPanelLagsMs: ends.withPanel.map((e) => e.panel),
     runEndHostLagMs: hostLags.length ? median(hostLags) : null,
-    runEndHostLagsMs: runEnds.map((e) => e.host),
+    runEndHostLagsMs: ends.withPanel.map((e) => e.host),
+    runEndNoPanelStatusLagMs: median(ends.noPanel.map((e) => e.status)),
+    runEndNoPanelStatusLagsMs: ends.noPanel.map((e) => e.status),
+    runEndNoPanelHostLagsMs: ends.noPanel.map((e) => e.host),
   };
 }
 

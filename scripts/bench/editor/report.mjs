@@ -44,6 +44,11 @@ export function report(result, rounds) {
     `   (target ≤ 500 ms; median of ${rounds.runs} runs: ${result.runEndStatusLagsMs.join(', ')} ms)`,
   );
   line('... and in the panel', result.runEndPanelLagMs, `   (${result.runEndPanelLagsMs.join(', ')} ms)`);
+  line(
+    '  with no DAG panel open, in turn with those: the status bar',
+    result.runEndNoPanelStatusLagMs,
+    `   (${result.runEndNoPanelStatusLagsMs.join(', ')} ms; the extension host had told it ${result.runEndNoPanelHostLagsMs.map((lag) => lag ?? '?').join(', ')} ms after the event)`,
+  );
   if (result.runEndHostLagMs === null) console.log("  (when the extension host had told its views: not found in the extension's log)");
   else line('  of which until the extension host had told its views', result.runEndHostLagMs, `   (${result.runEndHostLagsMs.join(', ')} ms)`);
 }
