@@ -233,6 +233,9 @@ export function startController(store: PanelStore, host: Host): Controller {
     (batch) => store.getState().applyEvents(batch),
     atFrameAfter,
     () => (isBigGraph(store.getState().graph?.nodes.length ?? 0) ? BIG_GRAPH_REDRAW_MS : 0),
+    () => performance.now(),
+    // Batches are handed over in an animation frame: a task queued then runs once that frame has been drawn.
+    (callback) => setTimeout(callback, 0),
   );
   const workflowUri = restoreSavedState(store, host);
   const { layoutIfNeeded, offerKept } = layoutScheduler(store, layouts, host);

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { mock } from 'node:test';
 import { LENS_CONFIRM_MS, LENS_REFRESH_MS, LENS_RETRIES, LensRefresh } from '../../src/extension/language/lensRefresh';
-import { FrameBatcher } from '../../src/webview/state/frameBatcher';
+import { COST_RATIO, FrameBatcher, MAX_GAP_MS } from '../../src/webview/state/frameBatcher';
 
 describe('how often views follow a streaming run', () => {
   it('code lenses: a change of the runs shows at once, node progress at most once per interval', async () => {
@@ -126,5 +126,39 @@ describe('how often views follow a streaming run', () => {
     assert.equal(scheduled[5].delayMs, 0, 'no gap, every frame');
     scheduled[5].callback();
     assert.deepEqual(batches, [[1, 2], [3, 4], [5], [6, 7], [8]]);
+  });
+
+  it('live events: a batch slow to draw puts the next one further off, within bounds; a small graph is drawn every frame', () => {
+    let now = 0;
+    let gap = 250;
+    const scheduled: { callback: () => void; delayMs: number }[] = [];
+    const drawn: (() => void)[] = [];
+    const batcher = new FrameBatcher<number>(
+      () => undefined,
+      (callback, delayMs) => (scheduled.push({ callback, delayMs }), () => undefined),
+      () => gap,
+      () => now,
+      (callback) => drawn.push(callback),
+    );
+    /** A batch handed over now, drawn `costMs` later: how long after it the batch pushed as it was drawn is handed over. */
+    const nextDelayAfter = (costMs: number): number => {
+      batcher.push([1]);
+      scheduled.at(-1)!.callback();
+      const handedOver = now;
+      now += costMs;
+      drawn.shift()!();
+      batcher.push([2]);
+      const delay = scheduled.at(-1)!.delayMs;
+      now = handedOver + 10_000;
+      scheduled.at(-1)!.callback();
+      drawn.shift()!();
+      now += 10_000;
+      return delay + costMs;
+    };
+    assert.equal(nextDelayAfter(20), 250, 'quick to draw: the minimum gap');
+    assert.equal(nextDelayAfter(100), COST_RATIO * 100, 'slow to draw: that many times its cost');
+    assert.equal(nextDelayAfter(1_000), MAX_GAP_MS, 'however slow, within the bound');
+    gap = 0;
+    assert.equal(nextDelayAfter(100), 100, 'no minimum (a small graph): every frame, however slow');
   });
 });
