@@ -152,3 +152,16 @@ export class MemorySink implements RunSink {
     return status;
   }
 }
+
+/** A workspace state in memory, as VS Code's: values go through JSON. */
+export class MemoryState {
+  private readonly values = new Map<string, string>();
+  get<T>(key: string): T | undefined {
+    const v = this.values.get(key);
+    return v === undefined ? undefined : (JSON.parse(v) as T);
+  }
+  update(key: string, value: unknown): Promise<void> {
+    this.values.set(key, JSON.stringify(value));
+    return Promise.resolve();
+  }
+}

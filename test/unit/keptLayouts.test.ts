@@ -1,19 +1,7 @@
 import { strict as assert } from 'node:assert';
+import { MemoryState } from './fakes';
 import type * as vscode from 'vscode';
 import { KEPT_WORKFLOWS, KeptLayouts } from '../../src/extension/dag/keptLayouts';
-
-/** A workspace state in memory, as VS Code's: values go through JSON. */
-class MemoryState implements Pick<vscode.Memento, 'get' | 'update'> {
-  private readonly values = new Map<string, string>();
-  get<T>(key: string): T | undefined {
-    const v = this.values.get(key);
-    return v === undefined ? undefined : (JSON.parse(v) as T);
-  }
-  update(key: string, value: unknown): Thenable<void> {
-    this.values.set(key, JSON.stringify(value));
-    return Promise.resolve();
-  }
-}
 
 const uri = (n: number) => ({ toString: () => `file:///w${n}.workflow.yaml` }) as vscode.Uri;
 const layout = (n: number) => ({ key: `k${n}`, layout: { positions: { a: { x: n, y: 0 } }, layers: { a: 0 }, width: 240, height: 92 } });

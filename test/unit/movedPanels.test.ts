@@ -1,18 +1,6 @@
 import { strict as assert } from 'node:assert';
+import { MemoryState } from './fakes';
 import { KEPT_MOVES, MovedPanels } from '../../src/extension/dag/movedPanels';
-
-/** A workspace state in memory, as VS Code's: values go through JSON. */
-class MemoryState {
-  private readonly values = new Map<string, string>();
-  get<T>(key: string): T | undefined {
-    const v = this.values.get(key);
-    return v === undefined ? undefined : (JSON.parse(v) as T);
-  }
-  update(key: string, value: unknown): Promise<void> {
-    this.values.set(key, JSON.stringify(value));
-    return Promise.resolve();
-  }
-}
 
 const noWarnings = (problem: string) => assert.fail(problem);
 
