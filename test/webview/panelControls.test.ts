@@ -111,6 +111,11 @@ describe('DAG panel in Chromium: controls', function () {
     await page.waitForFunction(() => [...document.querySelectorAll('.timeline-row')].every((r) => r.textContent.includes('backend')));
     await page.locator('[data-testid="timeline-type"]').selectOption({ label: 'completed' });
     await page.waitForFunction(() => document.querySelectorAll('.timeline-row').length === 1);
+    // The count is said once a filter is chosen, not whenever it changes during a run.
+    const count = await page.locator('.timeline-count').innerText();
+    assert.match(count, /^1 of \d+ events$/);
+    assert.equal(await page.locator('[data-testid="announcer"]').innerText(), `Timeline: ${count}`);
+    assert.equal(await page.locator('.timeline-count').getAttribute('aria-live'), null);
     await page.getByRole('tab', { name: 'Gantt' }).click();
     const critical = await page.locator('[data-testid="critical-path"]').innerText();
     assert.match(critical, /requirements → design → (backend|frontend) → testing → deployment/);

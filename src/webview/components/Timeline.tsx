@@ -30,6 +30,8 @@ function timelineNodeChoices(nodes: readonly { id: string }[], timeline: readonl
   return [{ value: ALL, label: 'All nodes' }, ...nodes.filter((n) => seen.has(n.id)).map((n) => ({ value: n.id, label: n.id }))];
 }
 
+const eventCount = (shown: number, total: number): string => (shown === total ? `${total} events` : `${shown} of ${total} events`);
+
 /**
  * The filters, apart from the list: they sit in the tab strip, outside the tabs' scrolling box, so that their
  * drop-down lists are not clipped by it.
@@ -40,25 +42,29 @@ export function TimelineFilters() {
   const filter = usePanel((s) => s.filter);
   const graph = usePanel((s) => s.graph);
   const shown = filtered(timeline, filter).length;
+  // The count is not a live region: during a run it changes several times a second. A filter chosen says it once.
+  const choose = (change: Partial<TimelineFilter>) => {
+    store.getState().setFilter(change);
+    const next = store.getState();
+    next.announce(`Timeline: ${eventCount(filtered(next.timeline, next.filter).length, next.timeline.length)}`);
+  };
   const nodeChoices = useMemo(() => timelineNodeChoices(graph?.nodes ?? [], timeline, filter.nodeId), [graph, timeline, filter.nodeId]);
   const typeChoices = [{ value: ALL, label: 'All events' }, ...TIMELINE_TYPES.map((t) => ({ value: t.type, label: t.label }))];
   return (
     <div className="timeline-filters">
-      <span className="muted timeline-count" aria-live="polite">
-        {shown === timeline.length ? `${timeline.length} events` : `${shown} of ${timeline.length} events`}
-      </span>
+      <span className="muted timeline-count">{eventCount(shown, timeline.length)}</span>
       <Dropdown
         label="Show events of node"
         value={filter.nodeId ?? ALL}
         choices={nodeChoices}
-        onChange={(v) => store.getState().setFilter({ nodeId: v === ALL ? null : v })}
+        onChange={(v) => choose({ nodeId: v === ALL ? null : v })}
         testId="timeline-node"
       />
       <Dropdown
         label="Show events of type"
         value={filter.type ?? ALL}
         choices={typeChoices}
-        onChange={(v) => store.getState().setFilter({ type: v === ALL ? null : v })}
+        onChange={(v) => choose({ type: v === ALL ? null : v })}
         testId="timeline-type"
       />
     </div>
