@@ -21,6 +21,7 @@ import { sameWorkflow } from '../workflowIdentity';
 import { liveEventsEveryMs } from '../../webview/state/bigGraph';
 import { graphMessage, pageGraphOf, type PageGraph } from '../../webview/graphPatch';
 import { dagGraphOf } from '../../engine/dagGraph';
+import { CursorSelection } from './cursorSelection';
 import { answer, type PanelContext } from './panelRequests';
 import type { KeptLayouts } from './keptLayouts';
 import type { MovedPanels } from './movedPanels';
@@ -61,7 +62,7 @@ export class DagPanel implements vscode.Disposable {
   /** Whether the panel moves to each new run of the workflow. */
   private follow = true;
   private readonly shown: ShownRun;
-  private lastSelected: string | null = null;
+  private readonly cursor: CursorSelection;
   private runsSent = '';
   /** The graph the page has (the last sent or written with) and the error it shows; its size. */
   private sent: PageGraph = {};
@@ -95,6 +96,7 @@ export class DagPanel implements vscode.Disposable {
     this.id = options.id ?? randomUUID();
     this.current = uri;
     this.isLocked = options.locked ?? false;
+    this.cursor = new CursorSelection((editor) => s.documents.nodeAt(editor.document, editor.selection.active) ?? null);
     panel.iconPath = vscode.Uri.joinPath(s.bundle, '..', 'media', 'workflow.svg');
     panel.webview.options = { enableScripts: true, localResourceRoots: [s.bundle] };
     this.shown = new ShownRun(
@@ -195,13 +197,13 @@ export class DagPanel implements vscode.Disposable {
   private contextOf(uri: vscode.Uri): PanelContext {
     return {
       uri,
-      editing: new WorkflowEditing(uri, this.s.documents, this.s.highlight, () => this.editorColumn()),
+      editing: new WorkflowEditing(uri, this.s.documents, this.s.highlight, () => editorColumnOf(this.current)),
       focusPanel: () => this.panel.reveal(undefined, false),
       runs: this.s.runs,
       actions: this.s.actions,
       documents: this.s.documents,
       follow: () => (this.follow = true),
-      editorColumn: () => this.editorColumn(),
+      editorColumn: () => editorColumnOf(this.current),
       liveLinesSent: (runId, instanceId) => (this.shown.runId === runId ? this.shown.linesSent(instanceId) : undefined),
     };
   }
@@ -229,9 +231,13 @@ export class DagPanel implements vscode.Disposable {
         if (m.protocolVersion !== DAG_PROTOCOL_VERSION) this.s.log.warn(`DAG panel protocol ${m.protocolVersion}, extension ${DAG_PROTOCOL_VERSION}`);
         await this.onReady(m.runId, m.shows);
         return;
-      case 'reveal':
-        await this.revealDefinition(m.nodeId);
+      case 'reveal': {
+        // Its definition in the editor beside the panel, the panel keeping the focus.
+        this.cursor.revealing(m.nodeId);
+        const doc = await readDocument(this.current, this.s.log);
+        if (doc) await revealDefinition(doc, this.s.documents, m.nodeId);
         return;
+      }
       case 'keepLayout':
         // A layout the page made of the workflow it showed before it moved to this one is not kept for this one.
         if (m.workflowUri === this.uri.toString()) await this.s.layouts.keep(this.uri, { key: m.key, layout: m.layout });
@@ -273,8 +279,7 @@ export class DagPanel implements vscode.Disposable {
     this.sent = pageGraphOf({ graph, graphError });
     this.nodeCount = graph?.nodes.length ?? 0;
     const editor = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === this.uri.toString());
-    const selected = editor ? this.nodeAtCursor(editor) : null;
-    this.lastSelected = selected;
+    const selected = this.cursor.current(editor);
     const runs = this.runList();
     this.runsSent = JSON.stringify(runs);
     const keptLayout = this.s.layouts.get(this.uri);
@@ -374,29 +379,10 @@ export class DagPanel implements vscode.Disposable {
     this.post(message);
   }
 
-  private nodeAtCursor(editor: vscode.TextEditor): string | null {
-    return this.s.documents.nodeAt(editor.document, editor.selection.active) ?? null;
-  }
-
   private onSelection(editor: vscode.TextEditor): void {
     if (!this.ready || editor.document.uri.toString() !== this.uri.toString()) return;
-    const id = this.nodeAtCursor(editor);
-    if (id === this.lastSelected) return;
-    this.lastSelected = id;
-    this.post({ type: 'select', nodeId: id });
-  }
-
-  private editorColumn(): vscode.ViewColumn {
-    return editorColumnOf(this.current);
-  }
-
-  /** Shows a node's definition in the editor beside the panel, without taking focus from the panel. */
-  private async revealDefinition(nodeId: string): Promise<void> {
-    const doc = await readDocument(this.current, this.s.log);
-    if (!doc) return;
-    // Noted before the editor's cursor moves there, so that the panel is not told of its own selection.
-    if (this.s.documents.index(doc).byId.has(nodeId)) this.lastSelected = nodeId;
-    await revealDefinition(doc, this.s.documents, nodeId);
+    const id = this.cursor.changed(editor);
+    if (id !== undefined) this.post({ type: 'select', nodeId: id });
   }
 
   dispose(): void {
