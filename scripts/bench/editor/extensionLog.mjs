@@ -9,7 +9,7 @@ import { join } from 'node:path';
  */
 export async function hostLag(workspace, runId) {
   const logs = join(workspace, '..', 'user-data', 'logs');
-  const said = new RegExp(`run ${runId} of .* ended \\w+: its event came (\\d+) ms after the engine sent it, the views had it (\\d+) ms later`);
+  const said = new RegExp(`run ${runId} of .* ended \\w+: its event came (\\d+) ms after the engine sent it, the views were told (\\d+) ms later`);
   for (let i = 0; i < 50; i++) {
     const files = readdirSync(logs, { recursive: true }).filter((f) => String(f).endsWith('Maestro.log'));
     for (const file of files) {

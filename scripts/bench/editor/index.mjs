@@ -207,7 +207,7 @@ async function runEnds(page, workspace, rounds) {
     withPanel.push(await runEnd(page, workspace, true));
     await closePanel(page);
     noPanel.push(await runEnd(page, workspace, false));
-    await showDag(page);
+    if (r < rounds - 1) await showDag(page);
   }
   return { withPanel, noPanel };
 }

@@ -258,7 +258,7 @@ export class RunManager implements vscode.Disposable {
   /** A run's end, and (with the window's own engine, whose clock is this machine's) how soon it was shown. */
   private logEnd(e: Extract<EngineEvent, { type: 'workflow:completed' }>, entry: RunEntry, received: number): void {
     const when = this.ownsRuns
-      ? `: its event came ${Math.max(0, received - e.ts)} ms after the engine sent it, the views had it ${Date.now() - received} ms later`
+      ? `: its event came ${Math.max(0, received - e.ts)} ms after the engine sent it, the views were told ${Date.now() - received} ms later`
       : '';
     this.log.info(`run ${e.runId} of ${entry.workflowName} ended ${e.status}${when}`);
   }
