@@ -5,6 +5,7 @@ export type DiagnosticCode =
   | 'duplicate-key'
   | 'schema'
   | 'invalid-duration'
+  | 'not-finite'
   | 'unknown-dependency'
   | 'self-dependency'
   | 'cycle'

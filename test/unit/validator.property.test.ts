@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
+import { parse } from 'yaml';
 import { toLineDiagnostics, validateWorkflow } from '../../src/engine/validation/validate';
 import { yaml } from './helpers';
 
@@ -143,5 +144,28 @@ describe('validator properties', () => {
           .join(',')}]`,
       );
     checkInvariants(bomb.join('\n'));
+  });
+
+  it('reports a number written anywhere exactly when YAML reads it as infinite or not a number', () => {
+    const digits = (chars: string, max: number) => fc.stringMatching(new RegExp(`^[${chars}]{1,${max}}$`));
+    const written = fc.oneof(
+      fc.constantFrom('.inf', '-.inf', '+.Inf', '.NaN', '.nan', '.INF', 'inf', 'nan', '".inf"'),
+      fc
+        .tuple(fc.constantFrom('', '-', '+'), digits('0-9', 400), fc.constantFrom('', '.5'), fc.constantFrom('', 'e308', 'e309', 'E+400', 'e-400', 'e3'))
+        .map((parts) => parts.join('')),
+      digits('0-9a-f', 300).map((h) => `0x${h}`),
+      digits('0-7', 400).map((o) => `0o${o}`),
+    );
+    fc.assert(
+      fc.property(written, (value) => {
+        const read: unknown = parse(`v: ${value}`).v;
+        const notFinite = typeof read === 'number' && !Number.isFinite(read);
+        const text = yaml('version: 1', 'name: Numbers', 'nodes:', '  a:', '    run: x', `    env: { V: ${value} }`);
+        const reported = validateWorkflow(text).diagnostics.filter((d) => d.code === 'not-finite');
+        assert.equal(reported.length, notFinite ? 1 : 0, `${value} read as ${String(read)}`);
+        if (notFinite) assert.equal(text.slice(reported[0].span.start, reported[0].span.end), value);
+      }),
+      { numRuns: 400 },
+    );
   });
 });

@@ -106,6 +106,38 @@ describe('validator', () => {
     );
   });
 
+  it('reports numbers YAML reads as infinite or not a number, where they are written, once each', () => {
+    const d = diagnose(
+      yaml(
+        ...header,
+        'concurrency: .inf',
+        'inputs: { size: { type: number, default: 1e999 } }',
+        'nodes:',
+        '  a:',
+        '    run: x',
+        '    retry: { max: 1e400, delay: 1s }',
+        '    timeout: .NaN',
+        '    env: { A: -.Inf, B: ".inf", C: 1e300, D: 0x' + 'f'.repeat(300) + ', E: ' + '9'.repeat(400) + ' }',
+      ),
+    );
+    assert.deepEqual(
+      d.map((x) => [x.code, x.text]),
+      [
+        ['not-finite', '.inf'],
+        ['not-finite', '1e999'],
+        ['not-finite', '1e400'],
+        ['not-finite', '.NaN'],
+        ['not-finite', '-.Inf'],
+        ['not-finite', `0x${'f'.repeat(300)}`],
+        ['not-finite', '9'.repeat(400)],
+      ],
+    );
+    assert.match(d[0].message, /^'\.inf' is infinite: write a finite number, or quote it to make it a string$/);
+    assert.match(d[2].message, /^'1e400' is too large to be a number \(it would be infinite\)/);
+    assert.match(d[3].message, /^'\.NaN' is not a number/);
+    assert.match(d[6].message, /^'9{20}…' is too large/, 'a long number shown by its start');
+  });
+
   it('rejects invalid node ids on the key', () => {
     const [d] = diagnose(yaml(...header, 'nodes:', '  "bad id": { run: x }'));
     assert.equal(d.text, '"bad id"');

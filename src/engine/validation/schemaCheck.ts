@@ -205,6 +205,8 @@ export function checkSchema(parsed: ParsedDocument): SpanDiagnostic[] {
     if (dropped.has(e) || e.schemaPath.includes('/propertyNames/')) continue;
     const path = pointerToPath(e.instancePath);
     const site: ErrorSite = { parsed, e, path, value: valueAt(parsed.value, path) };
+    // An infinite number, or NaN, is checkFiniteNumbers' to report, wherever it is written.
+    if (typeof site.value === 'number' && !Number.isFinite(site.value)) continue;
     const alternative = explained.get(e);
     const finding: Finding = alternative
       ? at(site, alternative)

@@ -4,6 +4,7 @@ import type { LineIndex } from '../lineIndex';
 import { buildWorkflow, type WorkflowSpec } from '../model';
 import { parseWorkflowText, type ParsedDocument } from './document';
 import { importLeftovers } from './importLeftovers';
+import { checkFiniteNumbers } from './finiteNumbers';
 import { checkSchema } from './schemaCheck';
 import { checkSemantics, type SemanticOptions } from './semantics';
 
@@ -129,7 +130,7 @@ export function checkParsed(parsed: ParsedDocument, options: ValidateOptions = {
   const workflow = buildWorkflow(parsed.value);
   let rest: SpanDiagnostic[] = [];
   if ((parsed.value !== null && parsed.value !== undefined) || parsed.doc.errors.length === 0) {
-    rest = [...checkSchema(parsed), ...checkSemantics(parsed, workflow, options), ...importLeftovers(text)];
+    rest = [...checkSchema(parsed), ...checkFiniteNumbers(parsed), ...checkSemantics(parsed, workflow, options), ...importLeftovers(text)];
   }
   if (syntax.length > 0) {
     const damaged = damagedSpans(parsed, parsed.lines);
