@@ -54,3 +54,12 @@ export function durationText(ms: number): string {
   }
   return parts.join('');
 }
+
+/**
+ * A count of some unit written by another format (GitHub's `timeout-minutes`, Argo's `activeDeadlineSeconds`) as a
+ * duration's text; undefined where it is not a positive finite number, which no duration means.
+ */
+export function durationOfCount(count: unknown, unitMs: number): string | undefined {
+  const n = typeof count === 'number' ? count : typeof count === 'string' && count.trim() !== '' ? Number(count) : Number.NaN;
+  return Number.isFinite(n) && n > 0 && Number.isFinite(n * unitMs) ? durationText(n * unitMs) : undefined;
+}

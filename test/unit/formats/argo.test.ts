@@ -110,6 +110,28 @@ describe('Argo Workflows import', () => {
     );
   });
 
+  it('notes a parallelism or a deadline that is not a positive number, and imports neither', async () => {
+    const source = (parallelism: string, deadline: string, taskDeadline: string) =>
+      `apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: { name: n }\nspec:\n  entrypoint: main\n  parallelism: ${parallelism}\n  activeDeadlineSeconds: ${deadline}\n  templates:\n    - name: main\n      dag: { tasks: [{ name: a, template: t }] }\n    - { name: t, activeDeadlineSeconds: ${taskDeadline}, container: { image: alpine, command: ["true"] } }\n`;
+    const bad = await importWorkflow(source('.inf', '-5', '"1e400"'), 'n.yaml');
+    assert.deepEqual(bad.notImported, [
+      "the workflow's parallelism Infinity is not a positive whole number",
+      "the workflow's activeDeadlineSeconds -5 is not a positive number of seconds",
+      "task 'a' (line 10): activeDeadlineSeconds 1e400 is not a positive number of seconds",
+    ]);
+    const spec = specOf(bad.text);
+    assert.equal(spec.concurrency, undefined);
+    assert.equal(spec.timeoutMs, undefined);
+    assert.equal(spec.nodes[0].timeoutMs, undefined);
+    assert.match(bad.text, /^# not imported: the workflow's parallelism Infinity/m, 'said in the file too');
+    assert.deepEqual(
+      validateWorkflow(bad.text).diagnostics.map((d) => `${d.severity} ${d.code}`),
+      ['warning not-imported', 'warning not-imported', 'warning not-imported'],
+    );
+    const good = specOf((await importWorkflow(source('3', '"90"', '1.5'), 'n.yaml')).text);
+    assert.deepEqual([good.concurrency, good.timeoutMs, good.nodes[0].timeoutMs], [3, 90_000, 1500]);
+  });
+
   it('refuses a steps template, naming it and its line', async () => {
     const steps =
       'apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: { name: s }\nspec:\n  entrypoint: main\n  templates:\n    - name: main\n      steps: [[{ name: a, template: t }]]\n';

@@ -127,6 +127,19 @@ describe('GitHub Actions import', () => {
     assert.deepEqual(codes(text), []);
   });
 
+  it('notes a timeout-minutes that is not a positive number, and imports none', async () => {
+    for (const minutes of ['.inf', '0', '-3', '1e400']) {
+      const { text, notImported } = await importWorkflow(
+        `on: push\njobs:\n  a:\n    runs-on: x\n    timeout-minutes: ${minutes}\n    steps: [run: "true"]\n`,
+        'ci.yml',
+      );
+      assert.equal(specOf(text).nodes[0].timeoutMs, undefined, minutes);
+      assert.match(notImported.join('\n'), /^job 'a' \(line 5\): timeout-minutes \S+ is not a positive number of minutes: write a duration$/, minutes);
+    }
+    const { text } = await importWorkflow('on: push\njobs:\n  a: { runs-on: x, timeout-minutes: 1.5, steps: [run: "true"] }\n', 'ci.yml');
+    assert.equal(specOf(text).nodes[0].timeoutMs, 90_000);
+  });
+
   it('takes uploaded paths under the working directory as artifacts, and notes the others', async () => {
     const upload = (path: string) => `      - uses: actions/upload-artifact@v4\n        with: { path: "${path}" }\n`;
     const source =

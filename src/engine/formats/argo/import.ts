@@ -1,6 +1,6 @@
 // An Argo Workflows `Workflow` or `WorkflowTemplate` with a `dag` template as ours: its tasks become nodes.
 import { LineCounter, parseAllDocuments } from 'yaml';
-import { durationText } from '../../duration';
+import { durationOfCount } from '../../duration';
 import { isObject, type Json, textOf } from '../../json';
 import { ImportError, notImportedLine, type ImportResult, type NodeDoc } from '../importTypes';
 import { yamlText, type KeyComment } from '../yamlOut';
@@ -87,6 +87,7 @@ function importSpec(resource: Json, spec: Json, fileName: string, lineAt: (path:
     const commented = scope.notes.filter((n) => !(typeof run === 'string' && run.includes(n)));
     if (commented.length) comments.push({ path: ['nodes', id], comment: commented.map((n) => notImportedLine(n).slice(2)).join('\n') });
   });
+  const settings = workflowSettings(spec);
   const out: Json = {
     version: 1,
     name:
@@ -95,11 +96,24 @@ function importSpec(resource: Json, spec: Json, fileName: string, lineAt: (path:
         : textOf(metadata.name ?? metadata.generateName ?? 'Imported workflow').replace(/-$/, ''),
     ...inputs,
     ...(Object.keys(env).length ? { env } : {}),
-    ...(typeof spec.parallelism === 'number' ? { concurrency: spec.parallelism } : {}),
-    ...(spec.activeDeadlineSeconds !== undefined ? { timeout: durationText(Number(spec.activeDeadlineSeconds) * 1000) } : {}),
+    ...settings.values,
     nodes,
   };
-  return { text: yamlText(out, { header: `Imported from the Argo ${textOf(resource.kind)} ${fileName}.`, comments }), notImported: notes };
+  const header = [`Imported from the Argo ${textOf(resource.kind)} ${fileName}.`, ...settings.notes.map((n) => notImportedLine(n).slice(2))];
+  return { text: yamlText(out, { header: header.join('\n'), comments }), notImported: [...settings.notes, ...notes] };
+}
+
+/** The spec's parallelism and deadline as the workflow's concurrency and timeout; what cannot be, as notes. */
+function workflowSettings(spec: Json): { values: Json; notes: string[] } {
+  const values: Json = {};
+  const notes: string[] = [];
+  const { parallelism, activeDeadlineSeconds: deadline } = spec;
+  if (typeof parallelism === 'number' && Number.isInteger(parallelism) && parallelism > 0) values.concurrency = parallelism;
+  else if (parallelism !== undefined) notes.push(`the workflow's parallelism ${textOf(parallelism)} is not a positive whole number`);
+  const timeout = durationOfCount(deadline, 1000);
+  if (timeout !== undefined) values.timeout = timeout;
+  else if (deadline !== undefined) notes.push(`the workflow's activeDeadlineSeconds ${textOf(deadline)} is not a positive number of seconds`);
+  return { values, notes };
 }
 
 function idOf(task: Json, byName: Map<string, Json>): string {

@@ -7,7 +7,7 @@ import { fromArgoText, fromArgoWhen, withArguments, type ArgoTextScope } from '.
 import { APPROVAL_PROMPT_ANNOTATION, NODE_NAME_ANNOTATION } from './names';
 import { scriptFromSource } from './script';
 import { retryFromArgo } from './retry';
-import { durationText } from '../../duration';
+import { durationOfCount } from '../../duration';
 import { dependsToNeeds } from './depends';
 
 export interface TaskInput {
@@ -68,10 +68,10 @@ function matrixOf(task: Json, scope: ArgoTextScope, where: string): NodeDoc {
 
 function settingsOf(template: Json, scope: ArgoTextScope, where: string): NodeDoc {
   const node: NodeDoc = {};
-  const deadline = Number(template.activeDeadlineSeconds);
   if (template.activeDeadlineSeconds !== undefined) {
-    if (Number.isFinite(deadline) && deadline > 0) node.timeout = durationText(deadline * 1000);
-    else scope.notes.push(`${where}: activeDeadlineSeconds ${textOf(template.activeDeadlineSeconds)} is not a number of seconds`);
+    const timeout = durationOfCount(template.activeDeadlineSeconds, 1000);
+    if (timeout !== undefined) node.timeout = timeout;
+    else scope.notes.push(`${where}: activeDeadlineSeconds ${textOf(template.activeDeadlineSeconds)} is not a positive number of seconds`);
   }
   if (isObject(template.retryStrategy)) {
     const { retry, problem } = retryFromArgo(template.retryStrategy);

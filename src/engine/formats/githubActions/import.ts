@@ -2,7 +2,7 @@
 import { posix } from 'node:path';
 import { parse } from 'yaml';
 import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser';
-import { durationText } from '../../duration';
+import { durationOfCount } from '../../duration';
 import { isObject, type Json, textOf } from '../../json';
 import { ImportError, notImportedLine, type ImportProblem, type ImportResult, type NodeDoc } from '../importTypes';
 import { retryDoc } from '../retryDoc';
@@ -192,9 +192,13 @@ function jobSettings(id: string, job: Json, ctx: Context): NodeDoc {
   const node: NodeDoc = {};
   const image = typeof job.container === 'string' ? job.container : isObject(job.container) ? job.container.image : undefined;
   if (typeof image === 'string') node.image = image;
-  if (typeof job['timeout-minutes'] === 'number') node.timeout = durationText(job['timeout-minutes'] * 60_000);
-  else if (job['timeout-minutes'] !== undefined)
-    note('timeout-minutes', `timeout-minutes is an expression (${textOf(job['timeout-minutes'])}): write a duration`);
+  const timeout = job['timeout-minutes'];
+  if (timeout !== undefined) {
+    const text = typeof timeout === 'number' ? durationOfCount(timeout, 60_000) : undefined;
+    if (text !== undefined) node.timeout = text;
+    else if (typeof timeout === 'number') note('timeout-minutes', `timeout-minutes ${textOf(timeout)} is not a positive number of minutes: write a duration`);
+    else note('timeout-minutes', `timeout-minutes is an expression (${textOf(timeout)}): write a duration`);
+  }
   if (job['continue-on-error'] === true) node.continueOnError = true;
   else if (job['continue-on-error'] !== undefined && job['continue-on-error'] !== false)
     note('continue-on-error', 'continue-on-error is an expression: write true or false');
