@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { ConversionError, exportWorkflow, ImportError, importWorkflow } from '../../../src/engine/formats';
 import { validateWorkflow } from '../../../src/engine/validation/validate';
+import { parseGoDuration, retryFromArgo } from '../../../src/engine/formats/argo/retry';
 import { argoErrors } from './validators';
 
 const specOf = (text: string) => validateWorkflow(text).workflow;
@@ -130,6 +131,17 @@ describe('Argo Workflows import', () => {
     );
     const good = specOf((await importWorkflow(source('3', '"90"', '1.5'), 'n.yaml')).text);
     assert.deepEqual([good.concurrency, good.timeoutMs, good.nodes[0].timeoutMs], [3, 90_000, 1500]);
+  });
+
+  it("reads Go durations, and says where a backoff's is not one", () => {
+    assert.equal(parseGoDuration('1h30m'), 5_400_000);
+    assert.equal(parseGoDuration('1.5s'), 1500);
+    assert.equal(parseGoDuration('90'), 90_000);
+    assert.equal(parseGoDuration('9'.repeat(400)), undefined, 'past what a number holds');
+    assert.equal(parseGoDuration('5 minutes'), undefined);
+    const { retry, problem } = retryFromArgo({ limit: 2, backoff: { duration: '9'.repeat(400), cap: 'soon' } });
+    assert.equal(retry, 2, 'two retries 1 s apart: the short form');
+    assert.match(problem ?? '', /^backoff\.duration 9+ is not a duration: 1s is used; backoff\.cap soon is not a duration: the delay is not capped$/);
   });
 
   it('refuses a steps template, naming it and its line', async () => {

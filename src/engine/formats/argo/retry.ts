@@ -5,9 +5,15 @@ const GO_UNITS: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms:
 
 /** A duration as Go writes it (`1h30m`, `1.5s`), or a plain number of seconds as Argo also takes; undefined if neither. */
 export function parseGoDuration(text: string): number | undefined {
-  if (/^\d+(\.\d+)?$/.test(text.trim())) return Number(text) * 1000;
-  const parts = [...text.trim().matchAll(/(\d+(?:\.\d+)?)(h|ms|m|s|us|µs|ns)/g)];
-  if (!parts.length || parts.map((p) => p[0]).join('') !== text.trim()) return undefined;
+  const ms = goDurationMs(text.trim());
+  // Digits past a double's range make an infinite one, which no duration is.
+  return ms !== undefined && Number.isFinite(ms) ? ms : undefined;
+}
+
+function goDurationMs(text: string): number | undefined {
+  if (/^\d+(\.\d+)?$/.test(text)) return Number(text) * 1000;
+  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(h|ms|m|s|us|µs|ns)/g)];
+  if (!parts.length || parts.map((p) => p[0]).join('') !== text) return undefined;
   return Math.round(parts.reduce((ms, p) => ms + Number(p[1]) * GO_UNITS[p[2]], 0));
 }
 
@@ -21,6 +27,8 @@ export function retryFromArgo(strategy: Json): { retry?: unknown; problem?: stri
   const backoff = (strategy.backoff ?? {}) as Json;
   const delay = backoff.duration !== undefined ? parseGoDuration(textOf(backoff.duration)) : undefined;
   const cap = backoff.cap !== undefined ? parseGoDuration(textOf(backoff.cap)) : undefined;
+  if (backoff.duration !== undefined && delay === undefined) problems.push(`backoff.duration ${textOf(backoff.duration)} is not a duration: 1s is used`);
+  if (backoff.cap !== undefined && cap === undefined) problems.push(`backoff.cap ${textOf(backoff.cap)} is not a duration: the delay is not capped`);
   const factor = backoff.factor === undefined ? 1 : Number(backoff.factor);
   if (factor !== 1 && factor !== 2) problems.push(`a backoff factor of ${textOf(backoff.factor)}: only 2 (exponential) has a counterpart`);
   if (backoff.maxDuration !== undefined) problems.push('backoff.maxDuration (a limit on all retries together) has no counterpart');
