@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
+import { parse } from 'yaml';
 import type { Span } from '../../src/engine/diagnostics';
 import { applyEdits, planEdit, type EditAction, type FieldValue } from '../../src/engine/edits/actions';
 import { fieldPair, needsStyle, nodeBlock, nodePair } from '../../src/engine/edits/yamlText';
@@ -207,6 +208,31 @@ describe('builder edits (properties)', () => {
         }
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('set writes any value so that YAML reads it back the same, at any depth', () => {
+    // Any code point, control characters and line breaks included.
+    const anyText = (minLength: number) => fc.oneof(fc.string({ minLength, maxLength: 12 }), fc.string({ unit: 'binary', minLength, maxLength: 12 }));
+    const key = anyText(1).filter((k) => k !== '<<' && k !== '__proto__');
+    const scalar = fc.oneof(anyText(0), fc.double(), fc.integer(), fc.boolean(), fc.constant(null));
+    const { value } = fc.letrec<{ value: FieldValue }>((tie) => ({
+      value: fc.oneof(
+        { depthSize: 'small' },
+        scalar,
+        fc.array(tie('value'), { maxLength: 3 }),
+        fc.dictionary(key, tie('value'), { maxKeys: 3, noNullPrototype: true }),
+      ),
+    }));
+    const text = 'version: 1\nname: x\nnodes:\n  a:\n    run: x\n';
+    fc.assert(
+      fc.property(value, (v) => {
+        const outcome = planEdit(buildIndex(validateWorkflow(text)), { type: 'set', id: 'a', key: 'with', value: v });
+        assert.ok(!('error' in outcome), JSON.stringify(v));
+        const after = applyEdits(text, outcome.edits);
+        assert.deepStrictEqual((parse(after) as { nodes: { a: { with?: unknown } } }).nodes.a.with, v, after);
+      }),
+      { numRuns: 500 },
     );
   });
 });

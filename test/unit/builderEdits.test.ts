@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { main } from '../../src/cli/main';
 import type { Output } from '../../src/cli/output';
 import { copyNodes } from '../../src/engine/edits/clipboard';
-import { applyEdits, parseEditAction, planEdit, spansAfter, type EditAction } from '../../src/engine/edits/actions';
+import { applyEdits, parseEditAction, planEdit, spansAfter, type EditAction, type FieldValue } from '../../src/engine/edits/actions';
 import { validateWorkflow } from '../../src/engine/validation/validate';
 import { buildIndex } from '../../src/engine/workflowIndex';
 
@@ -116,6 +116,17 @@ describe('builder edits', () => {
     assert.deepEqual(validateWorkflow(script).workflow.nodes[0].run, '  indented\nsecond\n');
     assert.match(script, /run: \|4 {3}# keep me\n {14}indented\n {12}second\n/);
     assert.equal(edit(set, { type: 'set', id: 'a', key: 'env' }), text);
+  });
+
+  it('writes values YAML reads back the same: reserved first characters quoted, an empty mapping, infinite numbers', () => {
+    const text = 'version: 1\nname: x\nnodes:\n  a:\n    run: x\n';
+    const set = (key: string, value: FieldValue) => edit(text, { type: 'set', id: 'a', key, value }).slice(text.length);
+    assert.equal(set('outputs', ['@x', '`y', 'plain']), '    outputs: ["@x", "`y", plain]\n');
+    assert.equal(set('env', {}), '    env: {}\n');
+    assert.equal(
+      set('with', { n: Number.POSITIVE_INFINITY, m: Number.NaN, 'two\nlines': -0 }),
+      '    with:\n      n: .inf\n      m: .nan\n      "two\\nlines": -0\n',
+    );
   });
 
   it('renames everywhere, expressions and mentions in any case included', () => {

@@ -109,6 +109,12 @@ export function nodeKeyColumn(parsed: ParsedDocument): number {
 type ScalarValue = string | number | boolean | null;
 const isScalarValue = (v: FieldValue): v is ScalarValue => v === null || typeof v !== 'object';
 
+/** A number as YAML reads it back: `String` would write Infinity and NaN as words, which YAML reads as strings, and -0 as 0. */
+const numberYaml = (n: number): string => (Object.is(n, -0) ? '-0' : Number.isFinite(n) ? String(n) : Number.isNaN(n) ? '.nan' : n > 0 ? '.inf' : '-.inf');
+
+/** A scalar that is not a string, as YAML. */
+const nonStringYaml = (value: number | boolean | null): string => (typeof value === 'number' ? numberYaml(value) : String(value));
+
 /**
  * A value as YAML to follow `key:` on a line indented by `keyColumn`: scalars on the key's line (a string of several
  * lines as a literal block), lists of scalars in flow style, mappings and other lists as blocks one `unit` deeper.
@@ -120,16 +126,26 @@ export function valueYaml(value: FieldValue, keyColumn: number, unit: number): s
     if (value.every(isScalarValue)) return flowValue(value);
     return value.map((v) => `\n${pad}-${afterKey(v, keyColumn + unit + 2, unit)}`).join('');
   }
-  return Object.entries(value)
-    .map(([k, v]) => `\n${pad}${scalarYaml(k, keyColumn + unit, unit)}:${afterKey(v, keyColumn + unit, unit)}`)
-    .join('');
+  const entries = Object.entries(value);
+  if (entries.length === 0) return '{}';
+  // A key on one line: never a block scalar, which cannot be a key.
+  return entries.map(([k, v]) => `\n${pad}${flowValue(k)}:${afterKey(v, keyColumn + unit, unit)}`).join('');
+}
+
+/** A word YAML reads back as the same string (`true`, `1.0` and `.inf` it does not; some it refuses to read). */
+function readsBackPlain(word: string): boolean {
+  try {
+    return parse(word) === word;
+  } catch {
+    return false;
+  }
 }
 
 /** A value as a flow collection takes it: strings quoted unless they read back the same as plain words. */
 export function flowValue(value: FieldValue): string {
-  if (value === null || typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (value === null || typeof value === 'number' || typeof value === 'boolean') return nonStringYaml(value);
   if (typeof value === 'string')
-    return /^[A-Za-z0-9_./@][A-Za-z0-9_./@ -]*$/.test(value) && !value.endsWith(' ') && parse(value) === value ? value : JSON.stringify(value);
+    return /^[A-Za-z0-9_./][A-Za-z0-9_./@ -]*$/.test(value) && !value.endsWith(' ') && readsBackPlain(value) ? value : JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map(flowValue).join(', ')}]`;
   return `{ ${Object.entries(value)
     .map(([k, v]) => `${flowValue(k)}: ${flowValue(v)}`)
@@ -144,7 +160,7 @@ export function afterKey(value: FieldValue, keyColumn: number, unit: number): st
 
 /** A scalar as YAML after `key: `: plain when that reads back the same, quoted otherwise, a literal block when multi-line. */
 function scalarYaml(value: ScalarValue, keyColumn: number, unit: number): string {
-  if (typeof value !== 'string') return value === null ? 'null' : String(value);
+  if (typeof value !== 'string') return nonStringYaml(value);
   // The library decides quoting and block headers; its block at depth 1 is indented by 2, moved to this depth.
   const written = stringify({ k: value }, { lineWidth: 0, indent: 2, blockQuote: 'literal' }).replace(/^k: ?/, '').replace(/\n$/, '');
   const [first, ...rest] = written.split('\n');
