@@ -27,16 +27,6 @@ export function templateInfo(text: string): TemplateInfo | undefined {
   return { name: spec.name, description: spec.description, inputs: Object.values(spec.inputs), nodes: spec.nodes.length };
 }
 
-/** An answer typed for an input, as the input's type reads it; an error says what is expected. */
-export function inputAnswer(input: InputSpec, text: string): { value: Scalar } | { error: string } {
-  if (input.type === 'boolean') return text === 'true' || text === 'false' ? { value: text === 'true' } : { error: 'true or false' };
-  if (input.type === 'number') {
-    const n = Number(text);
-    return text.trim() !== '' && Number.isFinite(n) ? { value: n } : { error: 'a number' };
-  }
-  return { value: text };
-}
-
 /** The template as a new workflow: its name, and the answers as the inputs' defaults; every other byte as it was. */
 export function instantiate(text: string, options: { name?: string; answers?: Record<string, Scalar> }): string {
   const parsed = parseWorkflowText(text);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { main } from '../../src/cli/main';
 import type { Output } from '../../src/cli/output';
 import { applyEdits, planEdit } from '../../src/engine/edits/actions';
-import { inputAnswer, instantiate, templateInfo, templateNodes } from '../../src/engine/templates';
+import { instantiate, templateInfo, templateNodes } from '../../src/engine/templates';
 import { validateWorkflow } from '../../src/engine/validation/validate';
 import { buildIndex } from '../../src/engine/workflowIndex';
 
@@ -57,16 +57,6 @@ describe('templates', () => {
     assert.match(out, /needs: \[clean, enrich, aggregate\]/);
     assert.deepEqual(validateWorkflow(out).diagnostics, []);
     assert.equal(validateWorkflow(out).workflow.inputs.source.default, './raw');
-  });
-
-  it('reads answers as the input types read them', () => {
-    const input = (type: 'string' | 'number' | 'boolean') => ({ name: 'x', type, required: false });
-    assert.deepEqual(inputAnswer(input('number'), '3.5'), { value: 3.5 });
-    assert.deepEqual(inputAnswer(input('number'), 'three'), { error: 'a number' });
-    assert.deepEqual(inputAnswer(input('number'), ' '), { error: 'a number' });
-    assert.deepEqual(inputAnswer(input('boolean'), 'true'), { value: true });
-    assert.deepEqual(inputAnswer(input('boolean'), 'yes'), { error: 'true or false' });
-    assert.deepEqual(inputAnswer(input('string'), ''), { value: '' });
   });
 
   it("inserts a template's nodes into a workflow, renaming ids it has and keeping their needs", () => {

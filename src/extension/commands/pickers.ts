@@ -1,6 +1,7 @@
 // The questions commands ask when they are not told what to act on: which workflow, which run, which node, which
 // inputs. Everything shown of files and run records goes through plainText.
 import * as vscode from 'vscode';
+import { readInputValue } from '../../engine/inputValue';
 import type { NodeStatus } from '../../engine/protocol';
 import type { DagPanels } from '../dag/dagPanels';
 import { isWorkflowDocument, WORKFLOW_GLOB, type WorkflowDocuments } from '../language/documents';
@@ -90,12 +91,10 @@ export async function askInputs(documents: WorkflowDocuments, uri: vscode.Uri): 
       title,
       prompt: plainText(input.description ?? `Value of ${input.name} (${input.type})`),
       value: input.default !== undefined ? String(input.default) : '',
-      validateInput: (v) =>
-        input.type === 'number' && (v.trim() === '' || !Number.isFinite(Number(v)))
-          ? `${input.name} is a number`
-          : input.required && v === ''
-            ? `${input.name} is required`
-            : undefined,
+      validateInput: (v) => {
+        const read = readInputValue(input, v);
+        return 'error' in read ? read.error : input.required && v === '' ? `${input.name} is required` : undefined;
+      },
     });
     if (value === undefined) return undefined;
     values[input.name] = value;

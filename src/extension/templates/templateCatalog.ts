@@ -2,7 +2,8 @@
 // keeps under `.maestro/templates/` in the workspace. Listed in one quick pick; their inputs asked in turn.
 import * as vscode from 'vscode';
 import type { Scalar } from '../../engine/model';
-import { inputAnswer, templateInfo, type TemplateInfo } from '../../engine/templates';
+import { readInputValue } from '../../engine/inputValue';
+import { templateInfo, type TemplateInfo } from '../../engine/templates';
 import { readFileText } from '../fileText';
 import { plainText } from '../ui/untrustedText';
 
@@ -79,12 +80,12 @@ export async function askInputs(info: TemplateInfo): Promise<Record<string, Scal
       prompt: input.description ? plainText(input.description) : `The value of ${input.name}`,
       value: input.default !== undefined ? String(input.default) : '',
       validateInput: (v) => {
-        const answer = inputAnswer(input, v);
-        return 'error' in answer ? `${input.name} is ${answer.error}` : undefined;
+        const answer = readInputValue(input, v);
+        return 'error' in answer ? answer.error : undefined;
       },
     });
     if (text === undefined) return undefined;
-    const answer = inputAnswer(input, text);
+    const answer = readInputValue(input, text);
     if ('value' in answer) answers[input.name] = answer.value;
   }
   return answers;
