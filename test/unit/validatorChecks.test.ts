@@ -52,6 +52,33 @@ describe('validator: what expressions may read', () => {
     assert.match(d.message, /only be used in a node's if/);
   });
 
+  it('finds the format and JSON literals that would fail the run, where they are written', () => {
+    let n = 0;
+    const run = (expr: string) => `  n${++n}: { run: "echo \${{ ${expr} }}" }`;
+    const d = diagnose(
+      yaml(
+        ...header,
+        'nodes:',
+        run("format('{', 1)"),
+        run("format('{0}-{1}', 'one')"),
+        run("fromJSON('[1, 2')"),
+        run("FromJson('')"),
+        run("format('{0} {{literal}}', 1)"),
+        run('fromJSON(\'{\\"a\\": [1]}\').a[0]'),
+        run('format(inputs.pattern, 1)'),
+      ),
+    );
+    assert.deepEqual(
+      d.filter((x) => x.code === 'invalid-expression').map((x) => [x.text, x.message]),
+      [
+        ["'{'", "format(): the format is invalid: write '{0}', '{1}'…, and '{{' or '}}' for a brace"],
+        ["'{0}-{1}'", 'format(): the format refers to more arguments than were given'],
+        ["'[1, 2'", 'fromJSON(): the text is not valid JSON'],
+        ["''", 'FromJson(): the text is empty'],
+      ],
+    );
+  });
+
   it('lets names read only what is known when the run starts', () => {
     const text = yaml(
       ...header.slice(0, 1),

@@ -81,6 +81,25 @@ function functionError(name: string, e: Error): string {
   return e.message;
 }
 
+/** The functions whose failure a literal first argument decides before any run: a format, a JSON text. */
+const LITERAL_CHECKED = new Set(['format', 'fromjson']);
+
+/**
+ * What a call of `format` or `fromJSON` with a string literal first would fail with, whatever its other arguments
+ * (for the validator); undefined when it would not fail, or the function is not one a literal decides.
+ */
+export function literalCallProblem(name: string, first: string, args: number): string | undefined {
+  const key = name.toLowerCase();
+  if (!LITERAL_CHECKED.has(key)) return undefined;
+  const rest = Array.from({ length: Math.max(0, args - 1) }, () => new data.StringData(''));
+  try {
+    wellKnownFunctions[key].call(new data.StringData(first), ...rest);
+    return undefined;
+  } catch (e) {
+    return `${name}(): ${e instanceof RangeError || (e as Error).cause instanceof RangeError ? 'the value is nested too deeply to read' : functionError(key, e as Error)}`;
+  }
+}
+
 /** Evaluates a parsed expression; throws with a message that says what went wrong (fromJSON of text that is not JSON). */
 export function evaluate(expr: Expr, scope: EvaluationScope): Data {
   return new ScopedEvaluator(expr, contextData(scope), statusFunctions(scope)).evaluate();

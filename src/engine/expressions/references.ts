@@ -15,6 +15,8 @@ export interface Call {
   name: string;
   nameSpan: Span;
   args: number;
+  /** The first argument, when it is a string literal: what a validator can check of `format` and `fromJSON`. */
+  literal?: { text: string; span: Span };
 }
 
 type TokenLike = { lexeme: string; range: { start: { line: number; column: number }; end: { line: number; column: number } } };
@@ -57,7 +59,10 @@ export function collectReferences(parsed: Pick<ParsedExpression, 'expr' | 'offse
       if (!isStar(ia.index) && !(ia.index as Partial<Literal>).literal) ia.index.accept(visitor);
     },
     visitFunctionCall: (f: FunctionCall) => {
-      calls.push({ name: f.functionName.lexeme, nameSpan: spanOf(f.functionName), args: f.args.length });
+      const first = f.args[0] as Partial<Literal> | undefined;
+      const literal =
+        first?.literal && (first.literal.kind as number) === 0 /* string */ ? { text: first.literal.coerceString(), span: spanOf(first.token!) } : undefined;
+      calls.push({ name: f.functionName.lexeme, nameSpan: spanOf(f.functionName), args: f.args.length, ...(literal ? { literal } : {}) });
       f.args.forEach((a) => a.accept(visitor));
     },
   };

@@ -1,6 +1,7 @@
 // Every expression of the document: parsed, its functions and references checked, and `${{ }}` in a run script
 // checked for script injection. The walk visits each string once per place it can mean something different.
 import type { Span } from '../../diagnostics';
+import { literalCallProblem } from '../../expressions/evaluate';
 import { FUNCTION_SIGNATURES, isKnownFunction, isStatusFunction } from '../../expressions/functions';
 import { collectReferences } from '../../expressions/references';
 import { expressionPieces, findTemplates } from '../../expressions/template';
@@ -127,6 +128,9 @@ function checkString(ctx: SemanticContext, value: string, path: PathSegment[], c
           code: 'unknown-reference',
           message: `${call.name}() is a status function: it can only be used in a node's if`,
         });
+      } else if (call.literal) {
+        const problem = literalCallProblem(call.name, call.literal.text, call.args);
+        if (problem) ctx.report({ span: at(call.literal.span), severity: 'error', code: 'invalid-expression', message: problem });
       }
     }
     let wrong = false;
