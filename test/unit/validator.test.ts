@@ -138,6 +138,14 @@ describe('validator', () => {
     assert.match(d[6].message, /^'9{20}…' is too large/, 'a long number shown by its start');
   });
 
+  it('names a list item by its place, and a key that is a number as the key', () => {
+    const d = diagnose(yaml(...header, 'nodes:', '  a:', '    run: x', '    matrix: { x: [1, { k: 1 }] }', '    env: { "0": [1] }'));
+    assert.deepEqual(
+      d.map((x) => x.message),
+      ["item 2 of 'x' must be a string or a number or true or false, not a mapping", "'0' must be a string or a number or true or false, not a list"],
+    );
+  });
+
   it('rejects invalid node ids on the key', () => {
     const [d] = diagnose(yaml(...header, 'nodes:', '  "bad id": { run: x }'));
     assert.equal(d.text, '"bad id"');

@@ -213,11 +213,20 @@ export function objectSpan(parsed: ParsedDocument, path: readonly PathSegment[])
   return at.keySpan ?? at.valueSpan;
 }
 
-/** Decodes an ajv instancePath (`/nodes/build/needs/0`) into segments. */
-export function pointerToPath(pointer: string): PathSegment[] {
+/**
+ * Decodes an ajv instancePath (`/nodes/build/needs/0`) into segments; given the data it points into, a segment that
+ * indexes a list is a number (the pointer cannot tell `0` of a list from a key `'0'`).
+ */
+export function pointerToPath(pointer: string, data?: unknown): PathSegment[] {
   if (pointer === '') return [];
+  let at = data;
   return pointer
     .slice(1)
     .split('/')
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+    .map((s) => {
+      const key = s.replace(/~1/g, '/').replace(/~0/g, '~');
+      const segment = Array.isArray(at) && /^\d+$/.test(key) ? Number(key) : key;
+      at = at !== null && typeof at === 'object' ? (at as Record<string, unknown>)[key] : undefined;
+      return segment;
+    });
 }

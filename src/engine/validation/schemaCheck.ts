@@ -110,7 +110,7 @@ function sortAlternatives(errors: readonly ErrorObject[], data: unknown): { drop
         if (x.instancePath === path && x.keyword === 'required' && (NODE_KINDS as readonly string[]).includes(String(x.params.missingProperty))) dropped.add(x);
       continue;
     }
-    const value = valueAt(data, pointerToPath(path));
+    const value = valueAt(data, pointerToPath(path, data));
     const branches = (e.schema as SchemaObject[]) ?? [];
     for (const x of errors) if (x !== e && x.instancePath === path && x.keyword === 'type') dropped.add(x);
     if (branches.some((b) => typeMatches(b, value))) {
@@ -118,7 +118,7 @@ function sortAlternatives(errors: readonly ErrorObject[], data: unknown): { drop
       continue;
     }
     const types = branches.flatMap((b) => resolveRef(b).type).filter((t): t is string => typeof t === 'string');
-    explained.set(e, `${label(pointerToPath(path))} must be ${typeWords([...new Set(types)])}, not ${describeValue(value)}`);
+    explained.set(e, `${label(pointerToPath(path, data))} must be ${typeWords([...new Set(types)])}, not ${describeValue(value)}`);
   }
   return { dropped, explained };
 }
@@ -203,7 +203,7 @@ export function checkSchema(parsed: ParsedDocument): SpanDiagnostic[] {
   for (const e of errors) {
     // A propertyNames error comes with one for the name itself, which says it.
     if (dropped.has(e) || e.schemaPath.includes('/propertyNames/')) continue;
-    const path = pointerToPath(e.instancePath);
+    const path = pointerToPath(e.instancePath, parsed.value);
     const site: ErrorSite = { parsed, e, path, value: valueAt(parsed.value, path) };
     // An infinite number, or NaN, is checkFiniteNumbers' to report, wherever it is written.
     if (typeof site.value === 'number' && !Number.isFinite(site.value)) continue;
