@@ -226,7 +226,7 @@ export function pointerToPath(pointer: string, data?: unknown): PathSegment[] {
     .map((s) => {
       const key = s.replace(/~1/g, '/').replace(/~0/g, '~');
       const segment = Array.isArray(at) && /^\d+$/.test(key) ? Number(key) : key;
-      at = at !== null && typeof at === 'object' ? (at as Record<string, unknown>)[key] : undefined;
+      at = at !== null && typeof at === 'object' && Object.hasOwn(at, key) ? (at as Record<string, unknown>)[key] : undefined;
       return segment;
     });
 }

@@ -93,7 +93,7 @@ export async function askInputs(documents: WorkflowDocuments, uri: vscode.Uri): 
       value: input.default !== undefined ? String(input.default) : '',
       validateInput: (v) => {
         const read = readInputValue(input, v);
-        return 'error' in read ? read.error : input.required && v === '' ? `${input.name} is required` : undefined;
+        return 'error' in read ? plainText(read.error) : input.required && v === '' ? plainText(`${input.name} is required`) : undefined;
       },
     });
     if (value === undefined) return undefined;

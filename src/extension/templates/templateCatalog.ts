@@ -81,7 +81,7 @@ export async function askInputs(info: TemplateInfo): Promise<Record<string, Scal
       value: input.default !== undefined ? String(input.default) : '',
       validateInput: (v) => {
         const answer = readInputValue(input, v);
-        return 'error' in answer ? answer.error : undefined;
+        return 'error' in answer ? plainText(answer.error) : undefined;
       },
     });
     if (text === undefined) return undefined;
