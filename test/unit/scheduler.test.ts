@@ -290,7 +290,8 @@ describe('scheduler', () => {
   });
 
   it('fails a node whose expression cannot be evaluated, without running it', async () => {
-    const { scheduler, clock, runner, sink } = setup(['nodes:', '  a: { run: "${{ fromJSON(\'not json\') }}" }']);
+    // Not a literal: the validator would have reported a literal that is not JSON.
+    const { scheduler, clock, runner, sink } = setup(['nodes:', "  a: { run: \"${{ fromJSON(format('{0}', 'not json')) }}\" }"]);
     scheduler.start();
     await clock.advance(100);
     assert.equal(runner.started.length, 0);

@@ -179,7 +179,7 @@ describe('scheduler: conditions and status functions as in GitHub Actions', () =
         '  secret: { run: x, outputs: [token] }',
         "  gate: { needs: secret, approval: { prompt: 'Use ${{ nodes.secret.outputs.token }}?' } }",
         "  parse: { needs: secret, run: 'echo ${{ fromJSON(nodes.secret.outputs.token) }}' }",
-        "  decide: { needs: secret, if: \"nodes.secret.outputs.token == 'x' || format('{', nodes.secret.outputs.token)\", run: x }",
+        "  decide: { needs: secret, if: \"nodes.secret.outputs.token == 'x' || format(format('{0}', '{'), nodes.secret.outputs.token)\", run: x }",
       ],
       { secret: () => ({ stdout: ['::add-mask::s3cr3t-value'], outputs: { token: 's3cr3t-value' } }) },
     );
