@@ -23,11 +23,31 @@ export function graphJson(workflow: WorkflowSpec): GraphJson {
   };
 }
 
-const mermaidId = (id: string) => id.replace(/[^A-Za-z0-9_]/g, '_');
-const mermaidText = (s: string) => s.replace(/"/g, '#quot;');
+/**
+ * Mermaid ids for names: their letters, digits and `_`, anything else as `_`; one to one (`a-b` and `a_b` would
+ * be one node: the later gets `_2`), and never `end`, which ends a Mermaid block.
+ */
+function mermaidIds(names: readonly string[]): (name: string) => string {
+  const ids = new Map<string, string>();
+  const taken = new Set(['end']);
+  for (const name of names) {
+    if (ids.has(name)) continue;
+    const base = name.replace(/[^A-Za-z0-9_]/g, '_') || '_';
+    let id = base;
+    for (let n = 2; taken.has(id); n++) id = `${base}_${n}`;
+    taken.add(id);
+    ids.set(name, id);
+  }
+  return (name) => ids.get(name)!;
+}
+
+/** Text in a quoted Mermaid label, shown as written: quotes, angle brackets (HTML labels) and `#` (entities) as entities. */
+const mermaidText = (s: string) => s.replace(/[#"<>]/g, (c) => ({ '#': '#35;', '"': '#quot;', '<': '#lt;', '>': '#gt;' })[c]!);
 
 export function toMermaid(workflow: WorkflowSpec): string {
   const g = graphJson(workflow);
+  const mermaidId = mermaidIds(workflow.nodes.map((n) => n.id));
+  const phaseClass = mermaidIds(workflow.nodes.flatMap((n) => (n.phase ? [n.phase] : [])));
   const lines = ['flowchart TD'];
   for (const n of workflow.nodes) {
     const count = n.matrix ? ` ×${matrixSize(n.matrix)}` : '';
@@ -38,12 +58,12 @@ export function toMermaid(workflow: WorkflowSpec): string {
   for (const e of g.edges) lines.push(`  ${mermaidId(e.from)} --> ${mermaidId(e.to)}`);
   const phases = [...new Set(workflow.nodes.map((n) => n.phase).filter((p): p is string => !!p))];
   for (const phase of phases) {
-    lines.push(`  classDef phase_${mermaidId(phase)} stroke-width:2px`);
+    lines.push(`  classDef phase_${phaseClass(phase)} stroke-width:2px`);
     lines.push(
       `  class ${workflow.nodes
         .filter((n) => n.phase === phase)
         .map((n) => mermaidId(n.id))
-        .join(',')} phase_${mermaidId(phase)}`,
+        .join(',')} phase_${phaseClass(phase)}`,
     );
   }
   return lines.join('\n') + '\n';
