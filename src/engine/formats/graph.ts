@@ -41,8 +41,11 @@ function mermaidIds(names: readonly string[]): (name: string) => string {
   return (name) => ids.get(name)!;
 }
 
-/** Text in a quoted Mermaid label, shown as written: quotes, angle brackets (HTML labels) and `#` (entities) as entities. */
-const mermaidText = (s: string) => s.replace(/[#"<>]/g, (c) => ({ '#': '#35;', '"': '#quot;', '<': '#lt;', '>': '#gt;' })[c]!);
+/**
+ * Text in a quoted Mermaid label, shown as written: quotes, angle brackets (HTML labels) and `#` (entities) as
+ * entities, a line break as Mermaid's `<br>`.
+ */
+const mermaidText = (s: string) => s.replace(/[#"<>]/g, (c) => ({ '#': '#35;', '"': '#quot;', '<': '#lt;', '>': '#gt;' })[c]!).replace(/\r?\n/g, '<br>');
 
 export function toMermaid(workflow: WorkflowSpec): string {
   const g = graphJson(workflow);
@@ -69,7 +72,8 @@ export function toMermaid(workflow: WorkflowSpec): string {
   return lines.join('\n') + '\n';
 }
 
-const dotString = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+/** A DOT quoted string: backslashes and quotes escaped, a line break as DOT's `\n`. */
+const dotString = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\r?\n/g, '\\n')}"`;
 
 export function toDot(workflow: WorkflowSpec): string {
   const g = graphJson(workflow);

@@ -45,13 +45,14 @@ describe('graph export', () => {
         'nodes:',
         '  a-b: { phase: p-1, run: x, name: \'<b>bold</b> #1 "q"\' }',
         '  a_b: { phase: p_1, needs: a-b, run: x }',
-        '  end: { needs: a_b, run: x }',
+        '  end: { needs: a_b, run: x, name: "two\\nlines" }',
       ),
     ).workflow;
     const m = toMermaid(tricky);
     assert.match(m, /^ {2}a_b\["#lt;b#gt;bold#lt;\/b#gt; #35;1 #quot;q#quot;"\]$/m);
     assert.match(m, /^ {2}a_b_2\["a_b"\]$/m);
-    assert.match(m, /^ {2}end_2\["end"\]$/m);
+    assert.match(m, /^ {2}end_2\["two<br>lines"\]$/m);
+    assert.match(toDot(tricky), /^ {2}"end" \[label="two\\nlines"\];$/m);
     assert.match(m, /^ {2}a_b --> a_b_2\n {2}a_b_2 --> end_2$/m);
     assert.match(m, /class a_b phase_p_1\n.*\n {2}class a_b_2 phase_p_1_2$/m);
   });
