@@ -10,6 +10,8 @@ const duration = {
 };
 const expressionString = (desc, ex) => ({ ...d(desc), type: 'string', ...(ex ? { examples: ex } : {}) });
 const stringMap = (desc) => ({ ...d(desc), type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } });
+// A name with `=` would set another variable (`A=B: x` sets A to `B=x`); an empty one, none.
+const envMap = (desc) => ({ ...stringMap(desc), propertyNames: { pattern: '^[^=\\u0000]+$' } });
 const retry = {
   ...d('How often a failed attempt is retried: a number of retries, or `{ max, backoff, delay, maxDelay }`.'),
   anyOf: [
@@ -64,7 +66,7 @@ const nodeProps = {
   },
   workflow: { ...d('Path of another workflow file, relative to this one, run as a sub-workflow.'), type: 'string', examples: ['./deploy.workflow.yaml'] },
   with: stringMap('Inputs of the sub-workflow named by `workflow`.'),
-  env: stringMap("Environment variables for this node, added to the workflow's `env`."),
+  env: envMap("Environment variables for this node, added to the workflow's `env`."),
   cwd: { ...d("Working folder, relative to the workflow file's folder (the default)."), type: 'string' },
   shell: {
     ...d(
@@ -105,6 +107,14 @@ const nodeProps = {
     additionalProperties: { type: 'array', minItems: 1, items: { type: ['string', 'number', 'boolean'] } },
     examples: [{ os: ['linux', 'macos'], node: [18, 20] }],
   },
+  image: {
+    ...d(
+      "Container image in which the node's `run` runs when the workflow is exported to Argo Workflows (`bash:5`, `python:3.12`); the local engine runs scripts on this machine and does not use it.",
+    ),
+    type: 'string',
+    minLength: 1,
+    examples: ['bash:5', 'alpine:3.20', 'python:3.12'],
+  },
 };
 const schema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
@@ -125,14 +135,14 @@ const schema = {
       propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_-]*$' },
       additionalProperties: { $ref: '#/definitions/input' },
     },
-    env: stringMap('Environment variables for every node.'),
+    env: envMap('Environment variables for every node.'),
     concurrency: { ...d('The most nodes running at once (default: the number of CPU cores).'), type: 'integer', minimum: 1, examples: [4] },
     timeout: { $ref: '#/definitions/duration', ...d('How long the whole run may take before it is cancelled and fails.') },
     defaults: {
       ...d('Settings applied to every node unless the node sets its own.'),
       type: 'object',
       additionalProperties: false,
-      properties: { timeout: nodeProps.timeout, retry: nodeProps.retry, shell: nodeProps.shell, cwd: nodeProps.cwd },
+      properties: { timeout: nodeProps.timeout, retry: nodeProps.retry, shell: nodeProps.shell, cwd: nodeProps.cwd, image: nodeProps.image },
     },
     nodes: {
       ...d('The nodes of the DAG, by id. An id starts with a letter or `_` and holds letters, digits, `_` and `-`.'),

@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -146,10 +147,51 @@ describe('validator', () => {
     );
   });
 
-  it('rejects invalid node ids on the key', () => {
-    const [d] = diagnose(yaml(...header, 'nodes:', '  "bad id": { run: x }'));
-    assert.equal(d.text, '"bad id"');
-    assert.match(d.message, /not a valid node id/);
+  it('rejects invalid node ids on the key, once', () => {
+    const d = diagnose(yaml(...header, 'nodes:', '  "bad id": { run: x }'));
+    assert.deepEqual(
+      d.map((x) => [x.text, x.message]),
+      [['"bad id"', "'bad id' is not a valid node id: start with a letter or '_', then use letters, digits, '_' or '-'"]],
+    );
+    const empty = diagnose(yaml(...header, 'nodes:', '  ~: { run: x }', '  a: { run: x }'));
+    assert.deepEqual(
+      empty.map((x) => [x.line, x.text]),
+      [[4, '~']],
+      'a null key is the id ""',
+    );
+  });
+
+  it('names what an invalid name would have named, and refuses environment variable names that set another', () => {
+    const d = diagnose(
+      yaml(
+        ...header,
+        'inputs: { "a b": { type: string } }',
+        'env: { "A=B": x, OK_1: y }',
+        'nodes:',
+        '  n: { run: x, outputs: ["out put"], matrix: { "k k": [1] }, env: { "": z } }',
+      ),
+    );
+    assert.deepEqual(
+      d.map((x) => x.message.replace(/:.*/, '')),
+      [
+        "'a b' is not a valid input name",
+        "'A=B' cannot name an environment variable",
+        "'out put' is not a valid output name",
+        "'k k' is not a valid matrix key",
+        "'' cannot name an environment variable",
+      ],
+    );
+  });
+
+  it('finds keys written twice that YAML tells apart and the workflow cannot (1 and "1", true and "true")', () => {
+    const d = diagnose(yaml(...header, 'nodes:', '  true: { run: one, env: { 1: a, "1": b } }', '  "true": { run: two }'));
+    assert.deepEqual(
+      d.map((x) => [x.code, x.line, x.text]),
+      [
+        ['duplicate-key', 4, '"1"'],
+        ['duplicate-key', 5, '"true"'],
+      ],
+    );
   });
 
   it('finds unknown and self dependencies, with suggestions', () => {
@@ -407,5 +449,11 @@ describe('the compiled schema validator', () => {
     const compiler = await import('../../scripts/compile-schema.mjs');
     const schemaText = readFileSync(join(__dirname, '..', '..', 'schemas', 'workflow.schema.json'), 'utf8');
     assert.equal(readFileSync(compiler.OUTPUT, 'utf8'), compiler.compileSchema(schemaText));
+  });
+
+  it('is what its generator writes (run `node scripts/generate-schema.mjs > schemas/workflow.schema.json`)', () => {
+    const root = join(__dirname, '..', '..');
+    const generated = execFileSync(process.execPath, [join(root, 'scripts', 'generate-schema.mjs')], { encoding: 'utf8' });
+    assert.equal(readFileSync(join(root, 'schemas', 'workflow.schema.json'), 'utf8'), generated);
   });
 });

@@ -36,8 +36,18 @@ export function parseWorkflowText(text: string): ParsedDocument {
 }
 
 /**
- * Keys written twice in one mapping, as YAML defines them: scalar keys of equal value (a number and a string are
- * different keys); merge keys (`<<`) may repeat. Offsets of the second (and later) keys, in document order.
+ * A mapping key as the data names it: `1` and `"1"`, `true` and `"true"` alike (YAML tells them apart, the keys of
+ * the data it becomes cannot), a null key (`~`, or none written) as ''.
+ */
+export function keyName(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  return value === null || value === undefined ? '' : (JSON.stringify(value) ?? '');
+}
+
+/**
+ * Keys written twice in one mapping: scalar keys the data names alike (see keyName), the later of which replaces the
+ * earlier; merge keys (`<<`) may repeat. Offsets of the second (and later) keys, in document order.
  */
 export function duplicateKeysOf(doc: Document.Parsed): number[] {
   const found: number[] = [];
@@ -51,7 +61,7 @@ export function duplicateKeysOf(doc: Document.Parsed): number[] {
       for (const pair of node.items) {
         const key = pair.key;
         if (isScalar(key) && key.value !== '<<') {
-          const id = `${typeof key.value}:${String(key.value)}`;
+          const id = keyName(key.value);
           if (seen.has(id) && key.range) found.push(key.range[0]);
           seen.add(id);
         } else if (isMap(key) || isSeq(key)) stack.push(key);
@@ -151,7 +161,7 @@ function keyIndex(map: { items: unknown[] }): Map<string, Pair> {
   if (!index) {
     index = new Map();
     // The last one wins, as in the data.
-    for (const item of map.items) if (isPair(item) && isScalar(item.key)) index.set(String(item.key.value), item);
+    for (const item of map.items) if (isPair(item) && isScalar(item.key)) index.set(keyName(item.key.value), item);
     keyIndexes.set(map, index);
   }
   return index;

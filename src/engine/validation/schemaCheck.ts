@@ -146,14 +146,17 @@ function nodeKind(s: ErrorSite): Finding {
   return { span: objectSpan(s.parsed, s.path), message };
 }
 
+/** What the keys of a mapping name, by the mapping's key. */
+const NAMED: Record<string, string> = { inputs: 'input name', matrix: 'matrix key', outputs: 'output name' };
+
 function invalidName(s: ErrorSite): Finding {
   const name = String(s.e.params.propertyName);
   const where = locate(s.parsed, [...s.path, name]);
-  const what = s.path.length === 1 && s.path[0] === 'nodes' ? 'node id' : 'name';
-  return {
-    span: where.keySpan ?? where.valueSpan,
-    message: `'${name}' is not a valid ${what}: start with a letter or '_', then use letters, digits, '_' or '-'`,
-  };
+  const span = where.keySpan ?? where.valueSpan;
+  if (s.path[s.path.length - 1] === 'env')
+    return { span, message: `'${name}' cannot name an environment variable: a name is not empty and has no '=' (it would set another variable)` };
+  const what = s.path.length === 1 && s.path[0] === 'nodes' ? 'node id' : (NAMED[String(s.path.at(-1))] ?? 'name');
+  return { span, message: `'${name}' is not a valid ${what}: start with a letter or '_', then use letters, digits, '_' or '-'` };
 }
 
 /** What each keyword's error says. */
@@ -189,7 +192,9 @@ const EXPLAIN: Record<string, (s: ErrorSite) => Finding> = {
       s,
       s.path.includes('needs')
         ? `${describeValue(s.value)} is not a valid node id`
-        : `${label(s.path)} ${describeValue(s.value)} does not have the expected form`,
+        : s.path.at(-2) === 'outputs'
+          ? `${describeValue(s.value)} is not a valid output name: start with a letter or '_', then use letters, digits, '_' or '-'`
+          : `${label(s.path)} ${describeValue(s.value)} does not have the expected form`,
     ),
 };
 
@@ -201,8 +206,8 @@ export function checkSchema(parsed: ParsedDocument): SpanDiagnostic[] {
   const out: SpanDiagnostic[] = [];
   const seen = new Set<string>();
   for (const e of errors) {
-    // A propertyNames error comes with one for the name itself, which says it.
-    if (dropped.has(e) || e.schemaPath.includes('/propertyNames/')) continue;
+    // A propertyNames error comes with one for the name itself (ajv gives it the name as propertyName): the first says it.
+    if (dropped.has(e) || typeof e.propertyName === 'string') continue;
     const path = pointerToPath(e.instancePath, parsed.value);
     const site: ErrorSite = { parsed, e, path, value: valueAt(parsed.value, path) };
     // An infinite number, or NaN, is checkFiniteNumbers' to report, wherever it is written.
