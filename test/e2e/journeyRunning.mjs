@@ -109,11 +109,23 @@ export async function runningSteps(d) {
     if ((await page.locator('.editor-group-container').count()) < 2) throw new Error('the DAG panel did not open beside the editor');
     const bar = dag.locator('.card [role="progressbar"]').first();
     await bar.waitFor({ timeout: 15_000 });
-    await dag.locator('.card[data-status="pending"]').first().waitFor({ timeout: 5_000 });
-    const first = Number(await bar.getAttribute('aria-valuenow'));
+    // The panel follows: from a moment when a node is still pending, a bar moves on or (on a loaded machine, where the
+    // run can outpace the page) more cards end.
+    const snapshot = await dag.waitForFunction(
+      () =>
+        document.querySelector('.card[data-status="pending"]') && {
+          progress: Number(document.querySelector('.card [role="progressbar"]')?.getAttribute('aria-valuenow') ?? 0),
+          completed: document.querySelectorAll('.card[data-status="completed"]').length,
+        },
+      undefined,
+      { timeout: 5_000 },
+    );
+    const before = await snapshot.jsonValue();
     await dag.waitForFunction(
-      (before) => [...document.querySelectorAll('.card [role="progressbar"]')].some((b) => Number(b.getAttribute('aria-valuenow')) > before),
-      first,
+      (b) =>
+        [...document.querySelectorAll('.card [role="progressbar"]')].some((bar) => Number(bar.getAttribute('aria-valuenow')) > b.progress) ||
+        document.querySelectorAll('.card[data-status="completed"]').length > b.completed,
+      before,
       { timeout: 15_000 },
     );
     await shot('03a-running');
