@@ -147,7 +147,10 @@ function nodeKind(s: ErrorSite): Finding {
 }
 
 /** What the keys of a mapping name, by the mapping's key. */
-const NAMED: Record<string, string> = { inputs: 'input name', matrix: 'matrix key', outputs: 'output name' };
+const NAMED: Record<string, string> = { inputs: 'input name', matrix: 'matrix key' };
+
+/** A name that is not one of the workflow's names (node ids, inputs, outputs, matrix keys): what one is. */
+const notAName = (shown: string, what: string): string => `${shown} is not a valid ${what}: start with a letter or '_', then use letters, digits, '_' or '-'`;
 
 function invalidName(s: ErrorSite): Finding {
   const name = String(s.e.params.propertyName);
@@ -156,7 +159,7 @@ function invalidName(s: ErrorSite): Finding {
   if (s.path[s.path.length - 1] === 'env')
     return { span, message: `'${name}' cannot name an environment variable: a name is not empty and has no '=' (it would set another variable)` };
   const what = s.path.length === 1 && s.path[0] === 'nodes' ? 'node id' : (NAMED[String(s.path.at(-1))] ?? 'name');
-  return { span, message: `'${name}' is not a valid ${what}: start with a letter or '_', then use letters, digits, '_' or '-'` };
+  return { span, message: notAName(`'${name}'`, what) };
 }
 
 /** What each keyword's error says. */
@@ -193,7 +196,7 @@ const EXPLAIN: Record<string, (s: ErrorSite) => Finding> = {
       s.path.includes('needs')
         ? `${describeValue(s.value)} is not a valid node id`
         : s.path.at(-2) === 'outputs'
-          ? `${describeValue(s.value)} is not a valid output name: start with a letter or '_', then use letters, digits, '_' or '-'`
+          ? notAName(describeValue(s.value), 'output name')
           : `${label(s.path)} ${describeValue(s.value)} does not have the expected form`,
     ),
 };
@@ -206,7 +209,8 @@ export function checkSchema(parsed: ParsedDocument): SpanDiagnostic[] {
   const out: SpanDiagnostic[] = [];
   const seen = new Set<string>();
   for (const e of errors) {
-    // A propertyNames error comes with one for the name itself (ajv gives it the name as propertyName): the first says it.
+    // A propertyNames error comes with one for the name itself (ajv gives that one the name as propertyName): the
+    // propertyNames error says it.
     if (dropped.has(e) || typeof e.propertyName === 'string') continue;
     const path = pointerToPath(e.instancePath, parsed.value);
     const site: ErrorSite = { parsed, e, path, value: valueAt(parsed.value, path) };
