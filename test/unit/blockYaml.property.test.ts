@@ -220,6 +220,8 @@ describe('the parser of plain block YAML', () => {
       'a: # empty\nb: 1\n',
       'a:\n# between\nb: 1\n',
       'a: 1\nb:\n',
+      // yaml's range for an empty item after a comment line of its sequence takes in the line break after it.
+      'a:\n  - x\n  # c\n  -\nb: 1\n',
       Array.from({ length: 150 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n') + ' 1\n',
     ]) {
       assert.equal(parseBlockYaml(text), undefined, JSON.stringify(text));

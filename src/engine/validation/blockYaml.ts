@@ -83,11 +83,16 @@ class BlockParser extends BlockScalars {
     const start = line + indent;
     let end = start;
     let dash = start;
+    let commented = false;
     for (;;) {
       const item = this.seqItem(indent, dash);
+      // An empty item after a comment line of the sequence: yaml's range for it (and the sequence) takes in the line
+      // break after it, or not, by rules left to the general parser.
+      if (commented && item.range![0] === item.range![1]) outside();
       seq.items.push(item);
       end = item.range![2];
       this.at = this.lineAfter(end);
+      commented ||= this.linesBetween(this.at).comments;
       const next = this.nextContentLine();
       if (next === undefined) break;
       const nextIndent = this.indentOf(next);
