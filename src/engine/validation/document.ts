@@ -39,7 +39,7 @@ export function parseWorkflowText(text: string): ParsedDocument {
  * A mapping key as the data names it: `1` and `"1"`, `true` and `"true"` alike (YAML tells them apart, the keys of
  * the data it becomes cannot), a null key (`~`, or none written) as ''.
  */
-export function keyName(value: unknown): string {
+function keyName(value: unknown): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
   return value === null || value === undefined ? '' : (JSON.stringify(value) ?? '');
