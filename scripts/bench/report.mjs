@@ -43,6 +43,11 @@ export function targetsReport(results) {
     'editor.keystrokeMs': num(editor.keystrokeMs),
     'editor.showDagMs': num(editor.showDagMs),
     'editor.showDagWebviewMs': num(editor.showDagWebviewMs),
+    // Of that, from the extension's log: the command until it reached the extension, and the extension's writing the page.
+    'editor.showDagToExtensionMs': num(editor.showDagToExtensionMs),
+    'editor.showDagExtensionMs': num(editor.showDagExtensionMs),
+    'editor.showDagBesideMarkdownToExtensionMs': num(editor.showDagBesideMarkdownToExtensionMs),
+    'editor.showDagBesideMarkdownExtensionMs': num(editor.showDagBesideMarkdownExtensionMs),
     'editor.showDagIntoOpenPanelMs': num(editor.showDagIntoOpenPanelMs),
     // The part of the run's end lag until the extension host had told its views (from the extension's log).
     'editor.runEndHostLagMs': num(editor.runEndHostLagMs),

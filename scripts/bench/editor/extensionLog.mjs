@@ -2,21 +2,49 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/**
- * How long after the engine's `workflow:completed` the extension host had told its views (the status bar, the panel),
- * from the line the extension logs as a run ends (in code-server's logs, beside the workspace); null where it is not
- * found within 5 s.
- */
-export async function hostLag(workspace, runId) {
+/** The extension's log's text (empty before its first line). */
+function logText(workspace) {
   const logs = join(workspace, '..', 'user-data', 'logs');
-  const said = new RegExp(`run ${runId} of .* ended \\w+: its event came (\\d+) ms after the engine sent it, the views were told (\\d+) ms later`);
+  return readdirSync(logs, { recursive: true })
+    .filter((f) => String(f).endsWith('Maestro.log'))
+    .map((f) => readFileSync(join(logs, String(f)), 'utf8'))
+    .join('\n');
+}
+
+/** The first match of `pattern` (global) in the log after the `skip` first ones, polled for up to 5 s; null if none. */
+async function nextMatch(workspace, pattern, skip = 0) {
   for (let i = 0; i < 50; i++) {
-    const files = readdirSync(logs, { recursive: true }).filter((f) => String(f).endsWith('Maestro.log'));
-    for (const file of files) {
-      const found = said.exec(readFileSync(join(logs, String(file)), 'utf8'));
-      if (found) return Number(found[1]) + Number(found[2]);
-    }
+    const found = [...logText(workspace).matchAll(pattern)][skip];
+    if (found) return found;
     await new Promise((r) => setTimeout(r, 100));
   }
   return null;
+}
+
+/**
+ * How long after the engine's `workflow:completed` the extension host had told its views (the status bar, the panel),
+ * from the line the extension logs as a run ends; null where it is not found within 5 s.
+ */
+export async function hostLag(workspace, runId) {
+  const said = new RegExp(`run ${runId} of .* ended \\w+: its event came (\\d+) ms after the engine sent it, the views were told (\\d+) ms later`, 'g');
+  const found = await nextMatch(workspace, said);
+  return found ? Number(found[1]) + Number(found[2]) : null;
+}
+
+const PANEL_OPENED = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d\.\d{3}) \[info\] DAG panel of .* opened: its page \(\d+ KB\) written in (\d+) ms$/gm;
+
+/** How many panels the extension has opened so far, by its log. */
+export const panelsOpened = (workspace) => [...logText(workspace).matchAll(PANEL_OPENED)].length;
+
+/**
+ * When the extension got the `count`-th Show DAG that opened a panel (counting from 0), by the machine's clock, and how
+ * long it took to write the panel's page; null where the log does not say within 5 s.
+ */
+export async function panelOpened(workspace, count) {
+  const found = await nextMatch(workspace, PANEL_OPENED, count);
+  if (!found) return null;
+  // The log's times are the machine's local time, as `new Date` reads a date and time without a zone.
+  const written = new Date(`${found[1]}T${found[2]}`).getTime();
+  const ms = Number(found[3]);
+  return { arrived: written - ms, writtenMs: ms };
 }

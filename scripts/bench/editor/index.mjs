@@ -14,7 +14,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchChromium, setup, startCodeServer } from '../../../test/e2e/codeServer.mjs';
 import { layeredWorkflow } from '../generate';
-import { hostLag } from './extensionLog.mjs';
+import { hostLag, panelOpened, panelsOpened } from './extensionLog.mjs';
 import { median } from '../stats';
 import { report } from './report.mjs';
 import {
@@ -71,7 +71,7 @@ async function markdownPreview(page) {
  * preview of a one-line file opened beside it, then the 1,000-node file opened and its DAG shown, `rounds` times,
  * each file left to settle first. The first preview (the Markdown extension starting) is not timed.
  */
-async function showDagBesideMarkdown(page, rounds) {
+async function showDagBesideMarkdown(page, workspace, rounds) {
   const preview = [];
   const dag = [];
   await markdownPreview(page);
@@ -80,10 +80,19 @@ async function showDagBesideMarkdown(page, rounds) {
     await openFile(page, 'big.workflow.yaml');
     await page.locator('.codelens-decoration', { hasText: 'Show DAG' }).first().waitFor({ state: 'attached', timeout: 60_000 });
     await page.waitForTimeout(SETTLE_MS);
-    dag.push(await showDag(page));
+    dag.push(await showDag(page, workspace));
     await closeAll(page);
   }
-  const medians = (list) => ({ ms: median(list.map((t) => t.ms)), webviewMs: median(list.map((t) => t.webviewMs)) });
+  const of = (list, key) => {
+    const known = list.map((t) => t[key]).filter((v) => typeof v === 'number');
+    return known.length ? median(known) : null;
+  };
+  const medians = (list) => ({
+    ms: of(list, 'ms'),
+    webviewMs: of(list, 'webviewMs'),
+    toExtensionMs: of(list, 'toExtensionMs'),
+    extensionMs: of(list, 'extensionMs'),
+  });
   return { preview: medians(preview), dag: medians(dag) };
 }
 
@@ -126,9 +135,12 @@ async function showDagIntoOpenPanel(page, rounds) {
 
 /**
  * Show DAG from the command chosen until the panel's page marked its first cards painted, and where the time went,
- * by the panel page's own clock: VS Code creating the webview until the page started, then the page.
+ * by the panel page's own clock: VS Code creating the webview until the page started, then the page. With the
+ * workspace, VS Code's part split by the extension's log: the command reaching the extension, the extension writing
+ * the page, then VS Code again until the page started.
  */
-async function showDag(page) {
+async function showDag(page, workspace) {
+  const opened = workspace === undefined ? undefined : panelsOpened(workspace);
   const chosen = await palette(page, 'Maestro: Show DAG');
   const frame = await panelWithCards(page);
   const clock = await frame.evaluate(() => ({
@@ -136,7 +148,15 @@ async function showDag(page) {
     painted: performance.getEntriesByName('maestro:graph-painted')[0]?.startTime ?? NaN,
     script: performance.getEntriesByType('resource').find((e) => e.name.includes('webview.js'))?.responseEnd ?? NaN,
   }));
-  return { ms: clock.origin + clock.painted - chosen, webviewMs: clock.origin - chosen, panelMs: clock.painted, scriptMs: clock.script };
+  const host = opened === undefined ? null : await panelOpened(workspace, opened);
+  return {
+    ms: clock.origin + clock.painted - chosen,
+    webviewMs: clock.origin - chosen,
+    panelMs: clock.painted,
+    scriptMs: clock.script,
+    toExtensionMs: host ? host.arrived - chosen : null,
+    extensionMs: host ? host.writtenMs : null,
+  };
 }
 
 /** Breaks `needs: [n25_0, …]` by a character and mends it; the time until Problems followed the break. */
@@ -238,14 +258,14 @@ async function measure(page, workspace, firstWebview) {
   // Two edits validated first, as before a user asks for the graph: the file's language services have started.
   for (let r = 0; r < 2; r++) await keystroke(page, needsLine);
   // Show DAG the first time, its layout made and kept by the host; then the keystrokes, with it and without it.
-  const shown = await showDag(page);
+  const shown = await showDag(page, workspace);
   const typed = await keystrokes(page, needsLine);
   // The keystrokes left the file as it was, but edited: reverted, it closes without asking to be saved.
   await palette(page, 'View: Focus First Editor Group');
   await palette(page, 'File: Revert File');
   await page.locator('.tab.active:not(.dirty)[aria-label^="big.workflow.yaml"]').waitFor();
   await closeAll(page);
-  const inTurn = await showDagBesideMarkdown(page, MARKDOWN_ROUNDS);
+  const inTurn = await showDagBesideMarkdown(page, workspace, MARKDOWN_ROUNDS);
   const intoOpenPanel = await showDagIntoOpenPanel(page, MARKDOWN_ROUNDS);
   await openFile(page, 'big.workflow.yaml');
   await showDag(page);
@@ -258,6 +278,8 @@ async function measure(page, workspace, firstWebview) {
     keystrokesWithPanelMs: typed.withPanel,
     showDagMs: shown.ms,
     showDagWebviewMs: shown.webviewMs,
+    showDagToExtensionMs: shown.toExtensionMs,
+    showDagExtensionMs: shown.extensionMs,
     showDagPanelMs: shown.panelMs,
     showDagScriptMs: shown.scriptMs,
     showDagAgainMs: median(typed.reopened.map((r) => r.ms)),
@@ -267,6 +289,8 @@ async function measure(page, workspace, firstWebview) {
     markdownPreviewWebviewMs: inTurn.preview.webviewMs,
     showDagBesideMarkdownMs: inTurn.dag.ms,
     showDagBesideMarkdownWebviewMs: inTurn.dag.webviewMs,
+    showDagBesideMarkdownToExtensionMs: inTurn.dag.toExtensionMs,
+    showDagBesideMarkdownExtensionMs: inTurn.dag.extensionMs,
     showDagIntoOpenPanelMs: median(intoOpenPanel),
     showDagIntoOpenPanelTimesMs: intoOpenPanel,
     firstWebviewMs: firstWebview.ms,

@@ -13,6 +13,7 @@ export function report(result, rounds) {
   );
   line('Show DAG (the command chosen) until the first cards', result.showDagMs);
   line("  VS Code, until the panel's page started", result.showDagWebviewMs);
+  splitByExtension(line, result.showDagWebviewMs, result.showDagToExtensionMs, result.showDagExtensionMs);
   line("  then the panel's page, until its first cards were painted", result.showDagPanelMs);
   if (Number.isFinite(result.showDagScriptMs)) line('    of which until its script had arrived', result.showDagScriptMs);
   line(
@@ -30,6 +31,12 @@ export function report(result, rounds) {
     '  Show DAG of the 1,000-node file, opened again',
     result.showDagBesideMarkdownMs,
     `   ${ratio(result.showDagBesideMarkdownMs, result.markdownPreviewMs)} the preview (VS Code ${ms(result.showDagBesideMarkdownWebviewMs)}: ${ratio(result.showDagBesideMarkdownWebviewMs, result.markdownPreviewWebviewMs)})`,
+  );
+  splitByExtension(
+    (label, value) => line(`  ${label}`, value),
+    result.showDagBesideMarkdownWebviewMs,
+    result.showDagBesideMarkdownToExtensionMs,
+    result.showDagBesideMarkdownExtensionMs,
   );
   line(
     `Show DAG with the panel open on another workflow (median of ${rounds.markdown})`,
@@ -51,4 +58,15 @@ export function report(result, rounds) {
   );
   if (result.runEndHostLagMs === null) console.log("  (when the extension host had told its views: not found in the extension's log)");
   else line('  of which until the extension host had told its views', result.runEndHostLagMs, `   (${result.runEndHostLagsMs.join(', ')} ms)`);
+}
+
+/** VS Code's part of Show DAG split by the extension's log, where it said. */
+function splitByExtension(line, webviewMs, toExtensionMs, extensionMs) {
+  if (typeof toExtensionMs !== 'number' || typeof extensionMs !== 'number') {
+    console.log("    (the extension's part: not found in its log)");
+    return;
+  }
+  line('    of which the command reaching the extension', toExtensionMs);
+  line('    the extension writing the page', extensionMs);
+  line('    VS Code making the webview, until the page started', webviewMs - toExtensionMs - extensionMs);
 }
