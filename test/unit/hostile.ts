@@ -4,12 +4,12 @@
 const lines = (...xs: string[]) => xs.join('\n') + '\n';
 
 export const hostile = {
-  /** An anchor of 100,000 scalars aliased 999 times (203 KB). */
-  aliasFanOut: (): string =>
+  /** An anchor of 100,000 scalars (or `scalars`) aliased 999 times (203 KB). */
+  aliasFanOut: (scalars = 100_000): string =>
     lines(
       'version: 1',
       'name: bomb',
-      `x-anchor: &a [${Array(100_000).fill('1').join(',')}]`,
+      `x-anchor: &a [${Array(scalars).fill('1').join(',')}]`,
       `x-refs: [${Array(999).fill('*a').join(',')}]`,
       'nodes:',
       '  a: { run: echo }',

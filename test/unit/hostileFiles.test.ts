@@ -25,7 +25,7 @@ describe('hostile workflow files', function () {
   this.timeout(60_000);
 
   it('an anchor aliased a thousand times is copied once, and its copies are shared', () => {
-    const { result, json } = outputOf(hostile.aliasFanOut());
+    const { result, json } = outputOf(hostile.aliasFanOut(1000));
     const refs = (result.parsed.value as Record<string, unknown[]>)['x-refs'];
     assert.equal(refs.length, 999);
     assert.ok(
@@ -34,6 +34,16 @@ describe('hostile workflow files', function () {
     );
     assert.deepEqual(result.diagnostics, []);
     assert.ok(json.length < 2 * MB);
+  });
+
+  it('an anchor of 100,000 values aliased a thousand times is one error, at its first alias', () => {
+    const text = hostile.aliasFanOut();
+    const { result, json } = outputOf(text);
+    assert.equal(result.diagnostics.length, 1);
+    const [d] = result.diagnostics;
+    assert.equal(d.span.start, text.indexOf('*a'));
+    assert.match(d.message, /the alias '\*a' stands for 100,001 values/);
+    assert.ok(json.length < 2000);
   });
 
   it('a 3,000-node cycle: each edge is reported once, with a shortened path and at most 20 related places', () => {

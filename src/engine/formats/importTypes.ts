@@ -1,3 +1,5 @@
+import { LineCounter, parseAllDocuments } from 'yaml';
+import { oversizedAlias, oversizedAliasMessage } from '../validation/aliases';
 import { NOT_IMPORTED } from '../validation/importLeftovers';
 
 /** A place in the imported file and what is wrong there. */
@@ -29,3 +31,25 @@ export type NodeDoc = Record<string, unknown>;
 
 /** The comment line that marks something left behind, for scripts and YAML comments alike. */
 export const notImportedLine = (message: string): string => `${NOT_IMPORTED} ${message}`;
+
+/**
+ * Refuses a text whose aliases expand to more data than any workflow holds (an alias bomb), before a parser expands
+ * them: GitHub's parser took 5 s on a few lines that stand for a million values, and ten times as long for each line more.
+ */
+export function refuseOversizedAliases(text: string, fileName: string): void {
+  if (!text.includes('*')) return;
+  const lines = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter: lines });
+  for (const doc of Array.isArray(docs) ? docs : []) {
+    let found;
+    try {
+      found = oversizedAlias(doc, text);
+    } catch {
+      throw new ImportError(fileName, [{ line: 1, column: 1, message: 'the YAML is nested too deeply to read; nothing is imported' }]);
+    }
+    if (!found) continue;
+    const at = lines.linePos(found.span.start);
+    const message = `${oversizedAliasMessage(found, text.slice(found.span.start, found.span.end))}; nothing is imported`;
+    throw new ImportError(fileName, [{ line: at.line, column: at.col, message }]);
+  }
+}

@@ -1,4 +1,5 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, visit, type Alias, type Document, type Node as YamlNode, type Pair } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node as YamlNode, type Pair } from 'yaml';
+import { findRecursiveAliases, oversizedAlias, targetsOf, type OversizedAlias } from './aliases';
 import type { Span } from '../diagnostics';
 import { LineIndex } from '../lineIndex';
 import { parseWorkflowYaml } from './blockYaml';
@@ -14,6 +15,8 @@ export interface ParsedDocument {
   value: unknown;
   /** Aliases that refer to a node containing them: the data there is cut off. */
   recursiveAliases: Span[];
+  /** Set when the aliases expand to more data than a workflow holds: `value` is then undefined, and nothing is checked. */
+  oversizedAlias?: OversizedAlias;
   /** Where a key repeats one written before it in the same mapping: the offset of the repeated key. */
   duplicateKeys: number[];
 }
@@ -25,14 +28,26 @@ export function parseWorkflowText(text: string): ParsedDocument {
   // Duplicate keys are found by duplicateKeysOf, in one pass: the parser's own check compares each key with every
   // key before it, which costs a fifth of the parse on a 1,000-node file.
   const doc = parseWorkflowYaml(text);
+  const recursiveAliases = findRecursiveAliases(doc, text);
+  const duplicateKeys = duplicateKeysOf(doc);
+  let oversized: OversizedAlias | undefined;
+  // Aliases are bounded by what they expand to, not by how often they are used; in a document too deep to count
+  // that, by yaml's own bound on their uses.
+  let maxAliasCount = -1;
+  try {
+    oversized = oversizedAlias(doc, text);
+  } catch {
+    maxAliasCount = 1000;
+  }
+  if (oversized) return { text, doc, lines: new LineIndex(text), value: undefined, recursiveAliases, oversizedAlias: oversized, duplicateKeys };
   let value: unknown;
   try {
-    value = acyclic(doc.toJS({ maxAliasCount: 1000 }), new Set(), 0);
+    value = acyclic(doc.toJS({ maxAliasCount }), new Set(), 0);
   } catch {
-    // An alias bomb, or nesting too deep to convert: the schema check reports the document as it stands.
+    // Nesting too deep to convert (or, there, aliases used too often): the schema check reports the document as it stands.
     value = undefined;
   }
-  return { text, doc, lines: new LineIndex(text), value, recursiveAliases: findRecursiveAliases(doc, text), duplicateKeys: duplicateKeysOf(doc) };
+  return { text, doc, lines: new LineIndex(text), value, recursiveAliases, duplicateKeys };
 }
 
 /**
@@ -96,41 +111,6 @@ function acyclic(value: unknown, ancestors: Set<object>, depth: number, copies =
   ancestors.delete(value);
   copies.set(value, copy);
   return copy;
-}
-
-/**
- * What each alias of a document refers to, found in one walk: yaml's own `alias.resolve` walks the whole document
- * for every alias, which a file of a thousand aliases into a large anchor turns into minutes.
- */
-const aliasTargets = new WeakMap<Document.Parsed, Map<Alias, YamlNode>>();
-
-function targetsOf(doc: Document.Parsed): Map<Alias, YamlNode> {
-  let targets = aliasTargets.get(doc);
-  if (targets) return targets;
-  targets = new Map();
-  const anchors = new Map<string, YamlNode>();
-  visit(doc, {
-    // Document order: an alias refers to the last node of that anchor before it (its own enclosing node, if recursive).
-    Node(_, node) {
-      if (isAlias(node)) {
-        const target = anchors.get(node.source);
-        if (target) targets.set(node, target);
-      } else if (node.anchor) anchors.set(node.anchor, node);
-    },
-  });
-  aliasTargets.set(doc, targets);
-  return targets;
-}
-
-function findRecursiveAliases(doc: Document.Parsed, text: string): Span[] {
-  if (!text.includes('*')) return []; // no alias without '*': skip the walk on the common path
-  const spans: Span[] = [];
-  for (const [alias, target] of targetsOf(doc)) {
-    const t = target.range;
-    const a = alias.range;
-    if (t && a && t[0] <= a[0] && a[1] <= t[2]) spans.push({ start: a[0], end: a[1] });
-  }
-  return spans.sort((x, y) => x.start - y.start);
 }
 
 /** Where a path of the data sits in the text. */

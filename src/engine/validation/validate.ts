@@ -2,6 +2,7 @@ import { isMap, isPair, isSeq, type Document, type Node as YamlNode } from 'yaml
 import type { Diagnostic, Span, SpanDiagnostic } from '../diagnostics';
 import type { LineIndex } from '../lineIndex';
 import { buildWorkflow, type WorkflowSpec } from '../model';
+import { oversizedAliasMessage } from './aliases';
 import { parseWorkflowText, type ParsedDocument } from './document';
 import { importLeftovers } from './importLeftovers';
 import { checkFiniteNumbers } from './finiteNumbers';
@@ -127,9 +128,19 @@ export function checkParsed(parsed: ParsedDocument, options: ValidateOptions = {
       message: `the alias '${parsed.text.slice(span.start, span.end)}' refers to a node that contains it: a workflow cannot be recursive`,
     });
   }
+  const oversized = parsed.oversizedAlias;
+  if (oversized) {
+    const alias = parsed.text.slice(oversized.span.start, oversized.span.end);
+    syntax.push({
+      span: oversized.span,
+      severity: 'error',
+      code: 'yaml-syntax',
+      message: `${oversizedAliasMessage(oversized, alias)}; the file is not checked further`,
+    });
+  }
   const workflow = buildWorkflow(parsed.value);
   let rest: SpanDiagnostic[] = [];
-  if ((parsed.value !== null && parsed.value !== undefined) || parsed.doc.errors.length === 0) {
+  if (!oversized && ((parsed.value !== null && parsed.value !== undefined) || parsed.doc.errors.length === 0)) {
     rest = [...checkSchema(parsed), ...checkFiniteNumbers(parsed), ...checkSemantics(parsed, workflow, options), ...importLeftovers(text)];
   }
   if (syntax.length > 0) {

@@ -2,7 +2,7 @@
 import { LineCounter, parseAllDocuments } from 'yaml';
 import { durationOfCount } from '../../duration';
 import { isObject, type Json, textOf } from '../../json';
-import { ImportError, notImportedLine, type ImportResult, type NodeDoc } from '../importTypes';
+import { ImportError, notImportedLine, refuseOversizedAliases, type ImportResult, type NodeDoc } from '../importTypes';
 import { yamlText, type KeyComment } from '../yamlOut';
 import { taskNode } from './importTask';
 import type { ArgoTextScope } from './importText';
@@ -13,16 +13,20 @@ const KINDS = ['Workflow', 'WorkflowTemplate', 'ClusterWorkflowTemplate', 'CronW
 /** Whether a text looks like an Argo resource (for choosing the importer of a file). */
 export const looksLikeArgo = (text: string): boolean => /^apiVersion:\s*argoproj\.io\//m.test(text);
 
-/** A document's plain value; an alias with no anchor (or one that loops) is an ImportError, not a crash. */
-function plain(doc: { toJS(): unknown }, fileName: string): unknown {
+/**
+ * A document's plain value; an alias with no anchor (or one that loops) is an ImportError, not a crash. Aliases may be
+ * used any number of times: what they expand to was bounded before (refuseOversizedAliases).
+ */
+function plain(doc: { toJS(options: { maxAliasCount: number }): unknown }, fileName: string): unknown {
   try {
-    return doc.toJS();
+    return doc.toJS({ maxAliasCount: -1 });
   } catch (e) {
     throw new ImportError(fileName, [{ line: 1, column: 1, message: `the YAML cannot be read as data: ${(e as Error).message}` }]);
   }
 }
 
 export function fromArgo(content: string, fileName: string): ImportResult {
+  refuseOversizedAliases(content, fileName);
   const lines = new LineCounter();
   const docs = parseAllDocuments(content, { lineCounter: lines });
   if (!Array.isArray(docs)) throw new ImportError(fileName, [{ line: 1, column: 1, message: 'the file is empty' }]);

@@ -4,7 +4,7 @@ import { parse } from 'yaml';
 import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser';
 import { durationOfCount } from '../../duration';
 import { isObject, type Json, textOf } from '../../json';
-import { ImportError, notImportedLine, type ImportProblem, type ImportResult, type NodeDoc } from '../importTypes';
+import { ImportError, notImportedLine, refuseOversizedAliases, type ImportProblem, type ImportResult, type NodeDoc } from '../importTypes';
 import { retryDoc } from '../retryDoc';
 import { yamlText, type KeyComment } from '../yamlOut';
 import { fromGithubValue, importSteps, isExportedGate, shellFromGithub } from './importSteps';
@@ -32,6 +32,7 @@ function problemsOf(errors: { message: string; rawMessage: string; range?: { sta
 }
 
 export async function fromGithubActions(content: string, fileName: string, options: GithubImportOptions = {}): Promise<ImportResult> {
+  refuseOversizedAliases(content, fileName);
   const parsed = parseWorkflow({ name: fileName, content }, new NoOperationTraceWriter());
   if (parsed.context.errors.count === 0 && parsed.value) await convertWorkflowTemplate(parsed.context, parsed.value);
   const errors = parsed.context.errors.getErrors();
@@ -39,7 +40,8 @@ export async function fromGithubActions(content: string, fileName: string, optio
     throw new ImportError(fileName, errors.length ? problemsOf(errors) : [{ line: 1, column: 1, message: 'the file holds no workflow' }]);
   let data: unknown;
   try {
-    data = parse(content);
+    // What the aliases expand to is bounded above; how often they are used is not.
+    data = parse(content, { maxAliasCount: -1 });
   } catch (e) {
     throw new ImportError(fileName, [{ line: 1, column: 1, message: `the YAML cannot be read as data: ${(e as Error).message}` }]);
   }
