@@ -15,6 +15,24 @@ describe('sub-workflows', () => {
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'maestro-sub-'))));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+  it("tells of a sub-workflow node's start before any event of its sub-run, at every level", async () => {
+    writeFileSync(join(dir, 'leaf.workflow.yaml'), yaml('version: 1', 'name: Leaf', 'nodes:', '  work: { run: "true" }'));
+    writeFileSync(join(dir, 'mid.workflow.yaml'), yaml('version: 1', 'name: Mid', 'nodes:', '  leaf: { workflow: ./leaf.workflow.yaml }'));
+    const main = join(dir, 'main.workflow.yaml');
+    writeFileSync(main, yaml('version: 1', 'name: Main', 'nodes:', '  mid: { workflow: ./mid.workflow.yaml }'));
+    const events: EngineEvent[] = [];
+    const run = startRun({ workflowPath: main, runsDir: join(dir, 'runs'), onEvent: (e) => events.push(e) });
+    assert.equal(await run.finished(), 'completed');
+    run.dispose();
+    const order = events.filter((e) => e.type === 'node:started').map((e) => (e as { nodeId: string }).nodeId);
+    assert.deepEqual(order, ['mid', 'mid/leaf', 'mid/leaf/work']);
+    for (const parent of ['mid', 'mid/leaf']) {
+      const started = events.findIndex((e) => e.type === 'node:started' && e.nodeId === parent);
+      const first = events.findIndex((e) => 'nodeId' in e && e.nodeId.startsWith(`${parent}/`));
+      assert.ok(started < first, `${parent} started at event ${started}, its sub-run's first event was ${first}`);
+    }
+  });
+
   it('runs the file as a sub-run: nested events under the node, its outputs as the node outputs', async () => {
     mkdirSync(join(dir, 'sub', 'reports'), { recursive: true });
     writeFileSync(

@@ -114,12 +114,16 @@ export class NodeLifecycle {
       MAESTRO_ATTEMPT: String(attempt),
       MAESTRO_TEMP: core.options.tempDir,
     };
-    const running =
-      inst.spec.kind === 'workflow'
-        ? this.startSubRun(inst, scope)
-        : this.startProcess(inst, { instanceId: inst.id, attempt, script: request.script, shell: inst.spec.shell, cwd: request.cwd, env });
+    let running: RunningAttempt;
+    if (inst.spec.kind === 'workflow') {
+      // Said before the sub-run starts, whose nodes' events would otherwise come before their parent's.
+      core.emitNode(inst.id, { type: 'node:started', nodeId: inst.id, attempt });
+      running = this.startSubRun(inst, scope);
+    } else {
+      running = this.startProcess(inst, { instanceId: inst.id, attempt, script: request.script, shell: inst.spec.shell, cwd: request.cwd, env });
+      core.emitNode(inst.id, { type: 'node:started', nodeId: inst.id, attempt, ...(running.pid !== undefined ? { pid: running.pid } : {}) });
+    }
     inst.running = running;
-    core.emitNode(inst.id, { type: 'node:started', nodeId: inst.id, attempt, ...(running.pid !== undefined ? { pid: running.pid } : {}) });
     if (inst.spec.timeoutMs !== undefined) {
       inst.timer = core.options.clock.setTimeout(() => {
         inst.timer = undefined;
