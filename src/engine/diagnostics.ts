@@ -15,6 +15,7 @@ export type DiagnosticCode =
   | 'undeclared-output'
   | 'missing-workflow'
   | 'recursive-workflow'
+  | 'nested-too-deep'
   | 'invalid-matrix'
   | 'invalid-input'
   | 'invalid-artifact'

@@ -161,6 +161,9 @@ export interface MatrixInstance {
   values: Record<string, Scalar>;
 }
 
+/** The most workflow files one run nests, its own included: a run stops there, and validation says so before. */
+export const MAX_SUB_WORKFLOW_DEPTH = 8;
+
 /** The most instances one matrix node may have (as in GitHub Actions). */
 export const MAX_MATRIX_INSTANCES = 256;
 

@@ -98,6 +98,27 @@ export function subWorkflowFiles(file: string, workflow: Pick<WorkflowSpec, 'nod
   return [...files];
 }
 
+/**
+ * How many workflow files deep running `start` nests, `start` included: the longest chain of sub-workflows from it. A
+ * loop back (reported on its own) ends a chain, and at most MAX_FILES_FOLLOWED files are read.
+ */
+function nestingDepth(start: string): number {
+  const depths = new Map<string, number>();
+  const onChain = new Set<string>();
+  const visit = (file: string): number => {
+    const known = depths.get(file);
+    if (known !== undefined) return known;
+    if (onChain.has(file) || depths.size + onChain.size >= MAX_FILES_FOLLOWED) return 0;
+    onChain.add(file);
+    let below = 0;
+    for (const next of readSubWorkflow(file)?.runs ?? []) below = Math.max(below, visit(next));
+    onChain.delete(file);
+    depths.set(file, 1 + below);
+    return 1 + below;
+  };
+  return visit(start);
+}
+
 function oncePerPath<T>(answer: (path: string) => T): (path: string) => T {
   const answers = new Map<string, T>();
   return (path) => {
@@ -119,7 +140,13 @@ export function filesBeside(file: string): SemanticOptions {
   const exists = oncePerPath((p) => existsSync(p));
   const inputs = oncePerPath(declaredInputs);
   const loopBack = oncePerPath((p) => (p === self ? [] : pathBack(p, self)?.map(named)));
-  return { fileExists: (p) => exists(at(p)), workflowInputs: (p) => inputs(at(p)), runsThisFileAgain: (p) => loopBack(at(p)) };
+  const nesting = oncePerPath(nestingDepth);
+  return {
+    fileExists: (p) => exists(at(p)),
+    workflowInputs: (p) => inputs(at(p)),
+    runsThisFileAgain: (p) => loopBack(at(p)),
+    subWorkflowNesting: (p) => nesting(at(p)),
+  };
 }
 
 /** Validates a workflow file on disk, resolving sub-workflow paths against its folder. */

@@ -379,6 +379,31 @@ describe('validator', () => {
     }
   });
 
+  it('refuses sub-workflows nested deeper than a run goes, on the node that starts the chain', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'maestro-deep-'));
+    try {
+      // s1 runs s2, … s7 runs s8; s8 runs nothing. From a file running s1, 9 files deep; from one running s2, 8.
+      for (let i = 1; i <= 8; i++) {
+        const node = i < 8 ? `  next: { workflow: ./s${i + 1}.workflow.yaml }` : '  end: { run: "true" }';
+        writeFileSync(join(dir, `s${i}.workflow.yaml`), yaml(...header, 'nodes:', '  side: { run: "true" }', node));
+      }
+      const text = yaml(...header, 'nodes:', '  deep: { workflow: ./s1.workflow.yaml }', '  fits: { workflow: ./s2.workflow.yaml }');
+      const found = diagnose(text, filesBeside(join(dir, 'top.workflow.yaml')));
+      assert.deepEqual(
+        found.map((d) => [d.code, d.line, d.message]),
+        [
+          [
+            'nested-too-deep',
+            4,
+            "node 'deep' runs ./s1.workflow.yaml, whose sub-workflows nest 9 workflow files deep with this one: a run nests at most 8, and would fail there",
+          ],
+        ],
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('bounds a matrix, on its key, and gives each instance its own id', () => {
     const values = (n: number) => `[${Array.from({ length: n }, (_, i) => i).join(', ')}]`;
     const big = diagnose(yaml(...header, 'nodes:', '  t:', '    run: x', `    matrix: { a: ${values(1000)}, b: ${values(1000)}, c: ${values(1000)} }`));

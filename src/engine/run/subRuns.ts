@@ -1,12 +1,10 @@
 // `workflow:` nodes: another file run as a sub-run of the same run, reporting into it under the node.
 import { dirname, resolve } from 'node:path';
+import { MAX_SUB_WORKFLOW_DEPTH } from '../model';
 import { resolveInputs } from './core/inputs';
 import type { Clock, ProcessRunner, RunningAttempt, SubWorkflowRunner } from './core/ports';
 import { Scheduler } from './core/scheduler';
 import { loadWorkflow, RunSetupError } from './setup';
-
-/** The most sub-workflows one run may nest, as a last guard against a workflow that includes itself indirectly. */
-const MAX_SUB_WORKFLOW_DEPTH = 8;
 
 export interface SubRunContext {
   runId: string;

@@ -16,6 +16,11 @@ export interface SemanticOptions {
    * workflow that includes itself is checked only when given.
    */
   runsThisFileAgain?: (relativePath: string) => readonly string[] | undefined;
+  /**
+   * How many workflow files deep running a sub-workflow nests, its own file included (as far as its files can be read
+   * and are followed); how deep is checked only when given.
+   */
+  subWorkflowNesting?: (relativePath: string) => number;
 }
 
 export interface SemanticContext {

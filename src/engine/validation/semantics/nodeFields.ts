@@ -3,7 +3,7 @@
 import { artifactOutsideFolder } from '../../artifactPaths';
 import { parseDuration } from '../../duration';
 import { isObject } from '../../json';
-import { MAX_MATRIX_INSTANCES, matrixSize, type InputSpec, type NodeSpec } from '../../model';
+import { MAX_MATRIX_INSTANCES, MAX_SUB_WORKFLOW_DEPTH, matrixSize, type InputSpec, type NodeSpec } from '../../model';
 import type { PathSegment } from '../document';
 import { listed, rawAt, type SemanticContext } from './context';
 import { inputValueProblem } from './inputValues';
@@ -108,7 +108,7 @@ export function checkArtifacts(ctx: SemanticContext): void {
 
 /** Sub-workflows: the file exists, and `with:` gives the inputs it declares, of the right types. */
 export function checkSubWorkflows(ctx: SemanticContext): void {
-  const { fileExists, workflowInputs, runsThisFileAgain } = ctx.options;
+  const { fileExists, workflowInputs, runsThisFileAgain, subWorkflowNesting } = ctx.options;
   for (const node of ctx.workflow.nodes) {
     if (node.workflow === undefined) continue;
     const loop = runsThisFileAgain?.(node.workflow);
@@ -129,6 +129,15 @@ export function checkSubWorkflows(ctx: SemanticContext): void {
         message: `sub-workflow '${node.workflow}' does not exist (paths are relative to this file's folder)`,
       });
       continue;
+    }
+    const nesting = subWorkflowNesting?.(node.workflow);
+    if (nesting !== undefined && nesting + 1 > MAX_SUB_WORKFLOW_DEPTH) {
+      ctx.report({
+        span: ctx.spanAt(['nodes', node.id, 'workflow']),
+        severity: 'error',
+        code: 'nested-too-deep',
+        message: `node '${node.id}' runs ${node.workflow}, whose sub-workflows nest ${nesting + 1} workflow files deep with this one: a run nests at most ${MAX_SUB_WORKFLOW_DEPTH}, and would fail there`,
+      });
     }
     const inputs = workflowInputs?.(node.workflow);
     if (inputs) checkWith(ctx, node, inputs);
