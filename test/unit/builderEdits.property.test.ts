@@ -211,6 +211,33 @@ describe('builder edits (properties)', () => {
     );
   });
 
+  it('break lines as the file does: on a CRLF file, the CRLF form of the result on the same file with LF', () => {
+    const crlf = (text: string) => text.replace(/\n/g, '\r\n');
+    fc.assert(
+      fc.property(workflowArb, fc.array(seedArb, { minLength: 1, maxLength: 5 }), (workflow, seeds) => {
+        let text = workflowText(workflow);
+        for (const seed of seeds) {
+          const graph = graphOf(text);
+          if (graph.size === 0) break;
+          const action = actionOf(seed, graph, text);
+          const lf = planEdit(buildIndex(validateWorkflow(text)), action);
+          const onCrlf = planEdit(buildIndex(validateWorkflow(crlf(text))), action);
+          if ('error' in lf || 'error' in onCrlf) {
+            assert.deepEqual(onCrlf, lf);
+            continue;
+          }
+          const after = applyEdits(text, lf.edits);
+          const afterCrlf = applyEdits(crlf(text), onCrlf.edits);
+          assert.equal(afterCrlf, crlf(after), JSON.stringify(action));
+          const shown = (t: string, span: Span | undefined) => span && t.slice(span.start, span.end);
+          assert.equal(shown(afterCrlf, onCrlf.reveal), shown(after, lf.reveal) && crlf(shown(after, lf.reveal)!));
+          text = after;
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('set writes any value so that YAML reads it back the same, at any depth', () => {
     // Any code point, control characters and line breaks included.
     const anyText = (minLength: number) => fc.oneof(fc.string({ minLength, maxLength: 12 }), fc.string({ unit: 'binary', minLength, maxLength: 12 }));

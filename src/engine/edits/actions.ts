@@ -14,6 +14,10 @@ export { parseEditAction, type EditAction, type FieldValue, type NodeKind } from
 
 /** The edits an action makes on the text the index was built from, or why it is refused. */
 export function planEdit(index: WorkflowIndex, action: EditAction): Outcome {
+  return withLineBreaksOf(index.result.parsed.text, plannedEdit(index, action));
+}
+
+function plannedEdit(index: WorkflowIndex, action: EditAction): Outcome {
   switch (action.type) {
     case 'addNode':
       return addNode(index, action);
@@ -35,6 +39,28 @@ export function planEdit(index: WorkflowIndex, action: EditAction): Outcome {
 }
 
 const withSelect = (outcome: { edits: TextEdit[] } | { error: string }, select: string): Outcome => ('error' in outcome ? outcome : { ...outcome, select });
+
+const usesCrlf = (text: string): boolean => text[text.indexOf('\n') - 1] === '\r';
+const bareLineBreaks = (text: string): number => text.match(/(?<!\r)\n/g)?.length ?? 0;
+
+/**
+ * The outcome with its new text breaking lines as the text does: CRLF throughout when the text's first line break is
+ * one (the actions write `\n`; a file saved from the CLI would mix the two), its span to reveal moved to match.
+ */
+function withLineBreaksOf(text: string, outcome: Outcome): Outcome {
+  if ('error' in outcome || !usesCrlf(text)) return outcome;
+  const edits = [...outcome.edits].sort((a, b) => a.span.start - b.span.start);
+  const after = spansAfter(edits);
+  // The carriage returns added before an offset of the text after the edits.
+  const added = (offset: number) =>
+    edits.reduce((n, e, i) => n + bareLineBreaks(e.newText.slice(0, Math.max(0, Math.min(e.newText.length, offset - after[i].start)))), 0);
+  const { reveal } = outcome;
+  return {
+    ...outcome,
+    edits: edits.map((e) => ({ ...e, newText: e.newText.replace(/\r?\n/g, '\r\n') })),
+    ...(reveal ? { reveal: { start: reveal.start + added(reveal.start), end: reveal.end + added(reveal.end) } } : {}),
+  };
+}
 
 /** The text with the edits made (they must not overlap). */
 export function applyEdits(text: string, edits: readonly TextEdit[]): string {

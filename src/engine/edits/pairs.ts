@@ -27,8 +27,8 @@ export function replaceValue(text: string, map: YAMLMap, pair: Pair, value: Fiel
   const keyColumn = columnOf(text, rangeOf(pair.key)![0]);
   const newText = afterKey(value, keyColumn, unit);
   // A comment on the key's line stays there: after the old value, or on the header of an old block scalar.
-  const header = /^[ \t]*[|>][-+0-9]*([ \t]+#[^\n]*)/.exec(text.slice(start, end));
-  const comment = header ? [header[1]] : /^[ \t]*#[^\n]*/.exec(text.slice(end));
+  const header = /^[ \t]*[|>][-+0-9]*([ \t]+#[^\r\n]*)/.exec(text.slice(start, end));
+  const comment = header ? [header[1]] : /^[ \t]*#[^\r\n]*/.exec(text.slice(end));
   const commentEnd = header ? end : end + (comment?.[0].length ?? 0);
   const breakAt = newText.indexOf('\n');
   if (!comment) return { span: { start, end }, newText };
