@@ -280,13 +280,20 @@ for (const mode of ['started by the engine', 'started by a spawn helper'] as con
       assert.equal(new Set(seqs).size, seqs.length);
     });
 
-    it('fails a node whose script no process can take (a NUL byte), saying why, without a crash', async () => {
-      const path = workflow('nul.workflow.yaml', 'nodes:', '  a: { run: "echo a\\0b" }', '  b: { needs: a, if: failure(), run: "true" }');
+    it('fails a node whose script no process can take (a NUL an output brought), saying why, without a crash', async () => {
+      // Written into the file, a NUL is a validation error; from an output, it reaches the script at run time.
+      const path = workflow(
+        'nul.workflow.yaml',
+        'nodes:',
+        `  out: { run: "printf 'x=a\\\\0b\\\\n' >> \\"$MAESTRO_OUTPUT\\"", outputs: [x] }`,
+        '  a: { needs: out, run: \'echo "${{ nodes.out.outputs.x }}"\' }',
+        '  b: { needs: a, if: failure(), run: "true" }',
+      );
       const { status, events } = await runToEnd(path);
       assert.equal(status, 'failed');
       const failed = events.find((e) => e.type === 'node:failed') as { nodeId: string; error: string } | undefined;
       assert.equal(failed?.nodeId, 'a');
-      assert.match(failed?.error ?? '', /could not start: .*null bytes/);
+      assert.match(failed?.error ?? '', /could not start: the node's script holds a NUL character/);
       assert.ok(
         events.some((e) => e.type === 'node:completed' && e.nodeId === 'b'),
         'the run goes on after it',

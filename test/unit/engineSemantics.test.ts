@@ -41,6 +41,29 @@ describe('engine: what the docs promise, with real processes', () => {
     return { handle, status, events };
   };
 
+  it('a NUL an output brings into a script, a variable or a folder fails the node saying which, in words', async () => {
+    const path = write(
+      'nul.workflow.yaml',
+      'version: 1',
+      'name: NUL',
+      'nodes:',
+      `  a: { run: "printf 'x=a\\\\0b\\\\n' >> \\"$MAESTRO_OUTPUT\\"", outputs: [x] }`,
+      '  script: { needs: a, run: \'echo "${{ nodes.a.outputs.x }}"\' }',
+      '  variable: { needs: a, run: \'echo "$X"\', env: { X: "${{ nodes.a.outputs.x }}" } }',
+      '  folder: { needs: a, run: pwd, cwd: "./${{ nodes.a.outputs.x }}" }',
+    );
+    const { status, events } = await run(path);
+    assert.equal(status, 'failed');
+    const errors = Object.fromEntries(events.flatMap((e) => (e.type === 'node:failed' ? [[e.nodeId, e.error]] : [])));
+    const said = (where: string) =>
+      `could not start: ${where} holds a NUL character, which no process can be given (an output or input put into it with \${{ }} may have brought it)`;
+    assert.deepEqual(errors, {
+      script: said("the node's script"),
+      variable: said("a variable of the node's environment"),
+      folder: said("the node's working folder"),
+    });
+  });
+
   it('masks a secret passed into a sub-workflow in its logs, events and outputs', async () => {
     mkdirSync(join(dir, 'sub'));
     write(

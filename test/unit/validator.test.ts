@@ -379,6 +379,29 @@ describe('validator', () => {
     }
   });
 
+  it('refuses a NUL character in what a process is given, where it is written', () => {
+    const text = yaml(
+      ...header,
+      'env: { TOP: "a\\x00" }',
+      'defaults: { cwd: "d\\u0000" }',
+      'nodes:',
+      '  a: { run: "echo a\\0b" }',
+      '  b: { run: echo, env: { X: "1\\0" }, shell: "ba\\0sh" }',
+      '  fine: { run: "echo \\\\0 is two characters", name: "a\\0name" }',
+    );
+    assert.deepEqual(
+      diagnose(text).map((d) => [d.code, d.line, d.message.replace(/ holds a NUL.*/, '')]),
+      [
+        ['schema', 3, "the env value 'TOP' of the workflow"],
+        ['schema', 4, 'defaults.cwd'],
+        ['schema', 6, "the run of node 'a'"],
+        ['schema', 7, "the env value 'X' of node 'b'"],
+        ['schema', 7, "the shell of node 'b'"],
+      ],
+    );
+    assert.match(diagnose(text)[0].message, /holds a NUL character \(written \\0 in YAML\), which no process can be given: remove it$/);
+  });
+
   it('refuses sub-workflows nested deeper than a run goes, on the node that starts the chain', () => {
     const dir = mkdtempSync(join(tmpdir(), 'maestro-deep-'));
     try {

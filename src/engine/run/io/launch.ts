@@ -103,6 +103,15 @@ export const OUTPUT_CUT_NOTE =
 
 /** Why a process could not start, in words: Node.js says `spawn bash ENOENT` also when the folder is missing. */
 export function spawnErrorText(e: NodeJS.ErrnoException, spec: LaunchSpec): string {
+  // Node.js names the argument, variable or option by its place ('args[2]'), which the workflow does not show.
+  if (e.code === 'ERR_INVALID_ARG_VALUE' && /null bytes/.test(e.message)) {
+    const where = spec.args.some((a) => a.includes('\0'))
+      ? "the node's script"
+      : Object.entries(spec.env).some(([k, v]) => `${k}${v}`.includes('\0'))
+        ? "a variable of the node's environment"
+        : "the node's working folder";
+    return `${where} holds a NUL character, which no process can be given (an output or input put into it with \${{ }} may have brought it)`;
+  }
   if (e.code === 'E2BIG')
     return `${e.message}: the environment is larger than the system lets a process start with (each value at most 128 KiB on Linux); pass big values through files`;
   if (e.code === 'ENOENT' || e.code === 'ENOTDIR') {

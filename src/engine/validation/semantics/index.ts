@@ -6,6 +6,7 @@ import { semanticContext, type SemanticContext, type SemanticOptions } from './c
 import { checkCycles, checkNeeds } from './dependencies';
 import { checkExpressions } from './expressions';
 import { checkArtifacts, checkInputDefaults, checkMatrices, checkSubWorkflows, checkTimeouts } from './nodeFields';
+import { checkProcessText } from './processText';
 
 export type { SemanticOptions } from './context';
 export { CONTEXTS } from './references';
@@ -45,6 +46,7 @@ export function checkSemantics(parsed: ParsedDocument, workflow: WorkflowSpec, o
   checkMatrices(ctx);
   checkArtifacts(ctx);
   checkInputDefaults(ctx);
+  checkProcessText(ctx);
   checkExpressions(ctx);
   return out;
 }
