@@ -386,7 +386,7 @@ describe('validator', () => {
       'defaults: { cwd: "d\\u0000" }',
       'nodes:',
       '  a: { run: "echo a\\0b" }',
-      '  b: { run: echo, env: { X: "1\\0" }, shell: "ba\\0sh" }',
+      '  b: { run: echo, env: { X: "1\\0", "Y\\0": y }, shell: "ba\\0sh" }',
       '  fine: { run: "echo \\\\0 is two characters", name: "a\\0name" }',
     );
     assert.deepEqual(
@@ -396,6 +396,7 @@ describe('validator', () => {
         ['schema', 4, 'defaults.cwd'],
         ['schema', 6, "the run of node 'a'"],
         ['schema', 7, "the env value 'X' of node 'b'"],
+        ['schema', 7, "'Y\\u0000' cannot name an environment variable: it has a NUL character, which no process can be given"],
         ['schema', 7, "the shell of node 'b'"],
       ],
     );

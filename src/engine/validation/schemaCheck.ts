@@ -156,8 +156,10 @@ function invalidName(s: ErrorSite): Finding {
   const name = String(s.e.params.propertyName);
   const where = locate(s.parsed, [...s.path, name]);
   const span = where.keySpan ?? where.valueSpan;
-  if (s.path[s.path.length - 1] === 'env')
-    return { span, message: `'${name}' cannot name an environment variable: a name is not empty and has no '=' (it would set another variable)` };
+  if (s.path[s.path.length - 1] === 'env') {
+    const why = name.includes('\0') ? 'has a NUL character, which no process can be given' : "is empty or has '=' (it would set another variable)";
+    return { span, message: `'${JSON.stringify(name).slice(1, -1)}' cannot name an environment variable: it ${why}` };
+  }
   const what = s.path.length === 1 && s.path[0] === 'nodes' ? 'node id' : (NAMED[String(s.path.at(-1))] ?? 'name');
   return { span, message: notAName(`'${name}'`, what) };
 }

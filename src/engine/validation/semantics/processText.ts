@@ -7,7 +7,7 @@ import { rawAt, type SemanticContext } from './context';
 /** Whether the text can write a NUL at all: a YAML escape of one (`\0`, `\x00`, `\u0000`, `\U…`), or the character. */
 const mayWriteNul = (text: string): boolean => /\\[0xuU]|\0/.test(text);
 
-/** The places whose text a node's process is given, each with how to name it. */
+/** The places whose text a node's process is given, each with how to name it (env names are the schema's to check). */
 function processTextPaths(ctx: SemanticContext): [PathSegment[], string][] {
   const paths: [PathSegment[], string][] = [];
   const envOf = (base: PathSegment[], owner: string) => {
