@@ -233,6 +233,7 @@ describe('the parser of plain block YAML', () => {
       '# a workflow',
       'version: 1',
       '"quoted key": { max: 2, delay: 1s }',
+      'spaced: { a : 1 , b  - : 2s }',
       'list: [ a , \'b\', "c d" ]',
       'empty:',
       'numbers: [1, 1.50, -3, 0x1F, .inf, null, ~, true]',

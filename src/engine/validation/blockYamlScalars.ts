@@ -102,7 +102,8 @@ export class BlockScalars extends BlockText {
         const partEnd = at + part.length;
         if (isMap) {
           const colon = this.flowKeyEnd(at, partEnd);
-          const key = this.flowScalar(at, colon, colon);
+          // A key's node ends where its text does, spaces before the `:` aside (as yaml has it).
+          const key = this.flowScalar(at, colon);
           if (key.source === '<<') outside();
           (collection as YAMLMap).items.push(new Pair(key, this.flowScalar(colon + 1, partEnd, partEnd)));
         } else (collection as YAMLSeq).items.push(this.flowScalar(at, partEnd, partEnd));
@@ -123,8 +124,8 @@ export class BlockScalars extends BlockText {
     return colon;
   }
 
-  /** The scalar written in `[from, to)` of a flow collection, spaces around it aside; its node ends at `end`. */
-  protected flowScalar(from: number, to: number, end: number): Scalar {
+  /** The scalar written in `[from, to)` of a flow collection, spaces around it aside; its node ends at `end` (or its text's end). */
+  protected flowScalar(from: number, to: number, end?: number): Scalar {
     let itemStart = from;
     while (itemStart < to && this.text.charCodeAt(itemStart) === SPACE) itemStart++;
     let itemEnd = to;
@@ -135,7 +136,7 @@ export class BlockScalars extends BlockText {
       outside();
     }
     const item = this.scalarAt(itemStart, itemEnd, false);
-    item.range = [itemStart, itemEnd, end];
+    item.range = [itemStart, itemEnd, end ?? itemEnd];
     return item;
   }
 
