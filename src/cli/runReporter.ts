@@ -23,6 +23,10 @@ function bar(percent: number, width = 20): string {
  * Shows a run in a terminal: a line for each node as it ends and, on a TTY, a live block of the running nodes with
  * progress bars, redrawn in place; then a summary table.
  */
+/** The widest the summary's node column gets: a longer id is cut, so that each row stays a line. */
+const NODE_COLUMN = 60;
+const shortened = (id: string): string => (id.length > NODE_COLUMN ? `${id.slice(0, NODE_COLUMN - 1)}…` : id);
+
 export class RunReporter {
   private state: RunState | undefined;
   private liveLines = 0;
@@ -105,7 +109,7 @@ export class RunReporter {
     const io = this.io;
     const rows = s.order
       .map((id) => s.nodes.get(id)!)
-      .map((n) => [n.info.id, n.status, n.durationMs !== undefined ? formatDuration(n.durationMs) : '', n.attempt > 1 ? String(n.attempt) : '']);
+      .map((n) => [shortened(n.info.id), n.status, n.durationMs !== undefined ? formatDuration(n.durationMs) : '', n.attempt > 1 ? String(n.attempt) : '']);
     const width = Math.max(4, ...rows.map((r) => r[0].length));
     const lines = ['', `  ${'node'.padEnd(width)}  ${'status'.padEnd(9)}  ${'duration'.padStart(8)}  attempts`];
     for (const [id, status, duration, attempts] of rows)

@@ -176,6 +176,19 @@ describe('cli', () => {
     assert.match(broken.err, /flaky\.workflow\.yaml:5:\d+: error unknown-dependency: node 'b' needs 'aa'/);
   });
 
+  it("cuts a long node id in a run's summary, so that each row stays a line, and keeps its log", async () => {
+    const id = `n${'x'.repeat(299)}`;
+    const path = join(dir, 'long.workflow.yaml');
+    writeFileSync(path, yaml('version: 1', 'name: Long', 'nodes:', `  ${id}: { run: echo kept }`));
+    const runsDir = join(dir, 'long-runs');
+    const r = await cli('run', path, '--runs-dir', runsDir);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, new RegExp(`\n {2}n${'x'.repeat(58)}… {2}completed`));
+    assert.doesNotMatch(r.out + r.err, /cannot be written/);
+    const [{ runId }] = JSON.parse((await cli('runs', '--runs-dir', runsDir, '--json')).out) as { runId: string }[];
+    assert.equal((await cli('logs', runId, id, '--runs-dir', runsDir)).out, 'kept\n');
+  });
+
   it('every command has --help', async () => {
     for (const c of ['validate', 'graph', 'export', 'import', 'run', 'resume', 'runs', 'logs']) {
       const r = await cli(c, '--help');

@@ -64,6 +64,14 @@ describe('engine: what the docs promise, with real processes', () => {
     });
   });
 
+  it('keeps the log of a node whose id is too long for a file name', async () => {
+    const id = `n${'x'.repeat(299)}`;
+    const path = write('long.workflow.yaml', 'version: 1', 'name: Long', 'nodes:', `  ${id}: { run: echo kept }`);
+    const { handle, status } = await run(path);
+    assert.equal(status, 'completed');
+    assert.match(readLogText(join(dir, 'runs'), handle.runId, id), /kept/);
+  });
+
   it('masks a secret passed into a sub-workflow in its logs, events and outputs', async () => {
     mkdirSync(join(dir, 'sub'));
     write(

@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import fc from 'fast-check';
 import { mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -180,6 +181,20 @@ describe('run store', () => {
     mkdirSync(join(dir, 'r', 'logs'), { recursive: true });
     writeFileSync(join(dir, 'r', 'logs', 'deploy_push.log'), 'the log of deploy_push\n');
     assert.equal(readLogText(dir, 'r', 'deploy/push'), '', "deploy_push's log is not deploy/push's");
+  });
+
+  it('gives any id a name a file system takes, and two ids two names', () => {
+    const id = fc.oneof(fc.string({ unit: 'binary', maxLength: 600 }), fc.stringMatching(/^[a-z_=[\]-]{100,400}$/));
+    fc.assert(
+      fc.property(id, id, (a, b) => {
+        for (const name of [logFileName(a), logFileName(b)]) {
+          assert.ok(name.length <= 255, name);
+          assert.match(name, /^[A-Za-z0-9_.=,[\]-]*\.log$/);
+        }
+        if (a !== b) assert.notEqual(logFileName(a), logFileName(b));
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('says what is wrong when nothing can be made of a run, and lists the others', async () => {

@@ -6,13 +6,19 @@ import { openRunFile } from './runFiles';
 
 const UNSAFE_IN_FILE_NAMES = /[^A-Za-z0-9_.=,[\]-]/g;
 
+/** The longest file name file systems take (in bytes; a log's name is ASCII). */
+const MAX_FILE_NAME = 255;
+
 /**
  * The log file of a node instance. An id with characters a file name cannot take (`deploy/push` in a sub-workflow,
- * a matrix value with a space) gets a hash of itself, so that it cannot share a file with an id like `deploy_push`.
+ * a matrix value with a space) gets a hash of itself, so that it cannot share a file with an id like `deploy_push`;
+ * so does an id too long for a file name, cut short (a node id or matrix value of hundreds of characters).
  */
 export function logFileName(instanceId: string): string {
   const safe = instanceId.replace(UNSAFE_IN_FILE_NAMES, '_');
-  return safe === instanceId ? `${safe}.log` : `${safe}-${createHash('sha256').update(instanceId).digest('hex').slice(0, 8)}.log`;
+  if (safe === instanceId && safe.length + 4 <= MAX_FILE_NAME) return `${safe}.log`;
+  const hash = createHash('sha256').update(instanceId).digest('hex').slice(0, 8);
+  return `${safe.slice(0, MAX_FILE_NAME - hash.length - 5)}-${hash}.log`;
 }
 
 /** How much of a log one read returns at most, unless asked for less. */
