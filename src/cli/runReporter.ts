@@ -19,14 +19,14 @@ function bar(percent: number, width = 20): string {
   return '█'.repeat(filled) + '░'.repeat(width - filled);
 }
 
-/**
- * Shows a run in a terminal: a line for each node as it ends and, on a TTY, a live block of the running nodes with
- * progress bars, redrawn in place; then a summary table.
- */
 /** The widest the summary's node column gets: a longer id is cut, so that each row stays a line. */
 const NODE_COLUMN = 60;
 const shortened = (id: string): string => (id.length > NODE_COLUMN ? `${id.slice(0, NODE_COLUMN - 1)}…` : id);
 
+/**
+ * Shows a run in a terminal: a line for each node as it ends and, on a TTY, a live block of the running nodes with
+ * progress bars, redrawn in place; then a summary table.
+ */
 export class RunReporter {
   private state: RunState | undefined;
   private liveLines = 0;
