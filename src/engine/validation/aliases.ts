@@ -101,7 +101,8 @@ export function aliasExpansion(doc: Document.Parsed): AliasExpansion {
  * deep may overflow the stack (the caller decides what then).
  */
 export function oversizedAlias(doc: Document.Parsed, text: string): OversizedAlias | undefined {
-  if (!text.includes('*')) return undefined;
+  // A '*' is most often a glob in a script: without an alias, nothing is counted.
+  if (!text.includes('*') || targetsOf(doc).size === 0) return undefined;
   const { values, written, biggest } = aliasExpansion(doc);
   if (values - written <= MAX_EXPANDED_VALUES || !biggest?.alias.range) return undefined;
   return { span: { start: biggest.alias.range[0], end: biggest.alias.range[1] }, values: biggest.values };
