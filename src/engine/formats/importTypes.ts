@@ -1,4 +1,4 @@
-import { LineCounter, parseAllDocuments } from 'yaml';
+import { LineCounter, parseAllDocuments, type Document } from 'yaml';
 import { oversizedAlias, oversizedAliasMessage } from '../validation/aliases';
 import { NOT_IMPORTED } from '../validation/importLeftovers';
 
@@ -35,12 +35,18 @@ export const notImportedLine = (message: string): string => `${NOT_IMPORTED} ${m
 /**
  * Refuses a text whose aliases expand to more data than any workflow holds (an alias bomb), before a parser expands
  * them: GitHub's parser took 5 s on a few lines that stand for a million values, and ten times as long for each line more.
+ * `parsed`: the text's documents where the caller has them already.
  */
-export function refuseOversizedAliases(text: string, fileName: string): void {
+export function refuseOversizedAliases(text: string, fileName: string, parsed?: { docs: Document.Parsed[]; lines: LineCounter }): void {
   if (!text.includes('*')) return;
-  const lines = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter: lines });
-  for (const doc of Array.isArray(docs) ? docs : []) {
+  let lines = parsed?.lines;
+  let docs = parsed?.docs;
+  if (!lines || !docs) {
+    lines = new LineCounter();
+    const all = parseAllDocuments(text, { lineCounter: lines });
+    docs = Array.isArray(all) ? all : [];
+  }
+  for (const doc of docs) {
     let found;
     try {
       found = oversizedAlias(doc, text);

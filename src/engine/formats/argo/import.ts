@@ -26,10 +26,10 @@ function plain(doc: { toJS(options: { maxAliasCount: number }): unknown }, fileN
 }
 
 export function fromArgo(content: string, fileName: string): ImportResult {
-  refuseOversizedAliases(content, fileName);
   const lines = new LineCounter();
   const docs = parseAllDocuments(content, { lineCounter: lines });
   if (!Array.isArray(docs)) throw new ImportError(fileName, [{ line: 1, column: 1, message: 'the file is empty' }]);
+  refuseOversizedAliases(content, fileName, { docs, lines });
   const broken = docs.find((d) => d.errors.length);
   if (broken) {
     const e = broken.errors[0];
