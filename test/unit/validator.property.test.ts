@@ -146,7 +146,7 @@ describe('validator properties', () => {
     checkInvariants(bomb.join('\n'));
   });
 
-  it('reports a number written anywhere exactly when YAML reads it as infinite or not a number', () => {
+  it('reports a number written anywhere, as a value or a key, exactly when YAML reads it as infinite or not a number', () => {
     const digits = (chars: string, max: number) => fc.stringMatching(new RegExp(`^[${chars}]{1,${max}}$`));
     const written = fc.oneof(
       fc.constantFrom('.inf', '-.inf', '+.Inf', '.NaN', '.nan', '.INF', 'inf', 'nan', '".inf"'),
@@ -160,10 +160,10 @@ describe('validator properties', () => {
       fc.property(written, (value) => {
         const read: unknown = parse(`v: ${value}`).v;
         const notFinite = typeof read === 'number' && !Number.isFinite(read);
-        const text = yaml('version: 1', 'name: Numbers', 'nodes:', '  a:', '    run: x', `    env: { V: ${value} }`);
+        const text = yaml('version: 1', 'name: Numbers', 'nodes:', '  a:', '    run: x', `    env: { V: ${value}, ${value}: v }`);
         const reported = validateWorkflow(text).diagnostics.filter((d) => d.code === 'not-finite');
-        assert.equal(reported.length, notFinite ? 1 : 0, `${value} read as ${String(read)}`);
-        if (notFinite) assert.equal(text.slice(reported[0].span.start, reported[0].span.end), value);
+        assert.equal(reported.length, notFinite ? 2 : 0, `${value} read as ${String(read)}`);
+        for (const d of reported) assert.equal(text.slice(d.span.start, d.span.end), value);
       }),
       { numRuns: 400 },
     );

@@ -139,6 +139,18 @@ describe('validator', () => {
     assert.match(d[6].message, /^'9{20}…' is too large/, 'a long number shown by its start');
   });
 
+  it('reports a key YAML reads as infinite or not a number, which would name a node or a variable Infinity or NaN', () => {
+    const d = diagnose(yaml(...header, 'nodes:', '  1e400:', '    run: x', '  .nan:', '    run: x', '    env: { -.inf: 1 }'));
+    assert.deepEqual(
+      d.map((x) => [x.line, x.code, x.text]),
+      [
+        [4, 'not-finite', '1e400'],
+        [6, 'not-finite', '.nan'],
+        [8, 'not-finite', '-.inf'],
+      ],
+    );
+  });
+
   it('names a list item by its place, and a key that is a number as the key', () => {
     const d = diagnose(yaml(...header, 'nodes:', '  a:', '    run: x', '    matrix: { x: [1, { k: 1 }] }', '    env: { "0": [1] }'));
     assert.deepEqual(

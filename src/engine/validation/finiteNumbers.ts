@@ -15,14 +15,14 @@ const whatItIs = (value: number, written: string): string =>
 /**
  * Numbers a workflow cannot use: infinite, or not a number. JSON Schema's types take them (1e400 passes as an
  * integer), and a count or a duration of them would mean nothing the engine could do: an error where each is written.
- * Keys are left to the checks of what they name.
+ * Keys too: `1e400:` or `.nan:` would name a node (or a variable) 'Infinity' or 'NaN'.
  */
 export function checkFiniteNumbers(parsed: ParsedDocument): SpanDiagnostic[] {
   if (!MAYBE_NOT_FINITE.test(parsed.text)) return [];
   const out: SpanDiagnostic[] = [];
   visit(parsed.doc, {
-    Scalar(key, node) {
-      if (key === 'key' || !isScalar(node) || typeof node.value !== 'number' || Number.isFinite(node.value) || !node.range) return;
+    Scalar(_key, node) {
+      if (!isScalar(node) || typeof node.value !== 'number' || Number.isFinite(node.value) || !node.range) return;
       const span = { start: node.range[0], end: Math.max(node.range[1], node.range[0] + 1) };
       const written = parsed.text.slice(span.start, span.end);
       const shown = written.length > 40 ? `${written.slice(0, 20)}…` : written;
