@@ -1,13 +1,17 @@
 // Reading a command's input file and writing its output, each failure said once with the file's name.
 import { writeFileSync } from 'node:fs';
-import { readRegularText } from '../engine/regularFile';
+import { notUtf8Line, readFileText } from '../engine/fileText';
 import type { Output } from './output';
 import { safeText } from './terminalText';
 
-/** The file's text, or undefined once the reason it cannot be read is said. */
+/** The file's text, or undefined once the reason it cannot be read (or is not UTF-8, and where) is said. */
 export function readInput(file: string, io: Output): string | undefined {
   try {
-    return readRegularText(file);
+    const read = readFileText(file);
+    const notUtf8 = notUtf8Line(read);
+    if (notUtf8 === undefined) return read.text;
+    io.err(safeText(`${file}:${notUtf8}`) + '\n');
+    return undefined;
   } catch (e) {
     io.err(`${file}: cannot read the file: ${(e as Error).message}\n`);
     return undefined;

@@ -23,7 +23,8 @@ export type DiagnosticCode =
   | 'ambiguous-name'
   | 'script-injection'
   | 'file-too-large'
-  | 'not-imported';
+  | 'not-imported'
+  | 'encoding';
 
 /** A span of the document as character offsets (UTF-16 code units, end exclusive). */
 export interface Span {

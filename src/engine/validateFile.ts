@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
+import { type FileText, notUtf8Diagnostic, readFileText } from './fileText';
 import { buildWorkflow, type InputSpec, type WorkflowSpec } from './model';
 import { readRegularText } from './regularFile';
 import { parseWorkflowText } from './validation/document';
@@ -149,7 +150,13 @@ export function filesBeside(file: string): SemanticOptions {
   };
 }
 
-/** Validates a workflow file on disk, resolving sub-workflow paths against its folder. */
-export function validateFile(path: string, text = readRegularText(path)): ValidationResult {
-  return validateWorkflow(text, filesBeside(path));
+/**
+ * Validates a workflow file on disk, resolving sub-workflow paths against its folder; read from disk (or given as
+ * read by readFileText), bytes that are not UTF-8 are an error where the first one is.
+ */
+export function validateFile(path: string, file: string | FileText = readFileText(path)): ValidationResult {
+  if (typeof file === 'string') return validateWorkflow(file, filesBeside(path));
+  const result = validateWorkflow(file.text, filesBeside(path));
+  const encoding = notUtf8Diagnostic(file);
+  return encoding ? { ...result, diagnostics: [encoding, ...result.diagnostics] } : result;
 }

@@ -1,7 +1,8 @@
 // What the server says about a workspace's workflows: a list with their problems counted, and one workflow's
 // graph and problems. Read from the files each time they are asked for (a file may change between two requests).
 import type { Diagnostic } from '../engine/diagnostics';
-import { readRegularText, UnreadableFileError } from '../engine/regularFile';
+import { type FileText, readFileText } from '../engine/fileText';
+import { UnreadableFileError } from '../engine/regularFile';
 import { validateFile } from '../engine/validateFile';
 import { toLineDiagnostics } from '../engine/validation/validate';
 import type { WorkspaceWorkflow } from './workspaceWorkflows';
@@ -31,9 +32,9 @@ export function describeWorkflow(w: WorkspaceWorkflow): WorkflowDetail {
     diagnostics: [{ line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'error', code: 'yaml-syntax', message }],
     nodes: [],
   });
-  let text: string;
+  let text: FileText;
   try {
-    text = readRegularText(w.absolute, MAX_BYTES);
+    text = readFileText(w.absolute, MAX_BYTES);
   } catch (e) {
     if (e instanceof UnreadableFileError && e.code === 'EFBIG') return problem(`the file is larger than ${MAX_BYTES / 1024 / 1024} MB`);
     // The system's code rather than its message, which names the path on the server.

@@ -113,8 +113,14 @@ describe('sub-workflows', () => {
       events.filter((e) => e.type === 'node:failed').map((e) => [(e as { nodeId: string }).nodeId, (e as { error: string }).error]),
     );
     assert.equal(errors.broken, 'the sub-workflow Broken failed');
-    assert.match(errors.self, /^sub-workflow .*self\.workflow\.yaml has 1 error: node 'again' runs this very workflow: a workflow cannot include itself$/);
-    assert.match(errors.loop, /^sub-workflow .*loop\.workflow\.yaml has 1 error: node 'again' runs back\.workflow\.yaml, which runs this workflow again/);
+    assert.match(
+      errors.self,
+      /^sub-workflow .*self\.workflow\.yaml has 1 error: line \d+, column \d+: node 'again' runs this very workflow: a workflow cannot include itself$/,
+    );
+    assert.match(
+      errors.loop,
+      /^sub-workflow .*loop\.workflow\.yaml has 1 error: line \d+, column \d+: node 'again' runs back\.workflow\.yaml, which runs this workflow again/,
+    );
     assert.match(errors['far/again/there'], /far\.workflow\.yaml includes itself/);
   });
 });

@@ -62,6 +62,17 @@ describe('the validation worker', function () {
     assert.deepEqual(plain, { type: 'validated', id: plain.id, diagnostics: [], subWorkflows: [] });
   });
 
+  it('says where a file on disk is not UTF-8', async () => {
+    writeFileSync(join(dir, 'latin.workflow.yaml'), Buffer.from(yaml('version: 1', 'name: Latin', 'nodes:', '  x: { run: echo caf\u00e9 }'), 'latin1'));
+    const latin = await validate('latin.workflow.yaml');
+    assert.equal(latin.type, 'validated');
+    if (latin.type === 'validated')
+      assert.deepEqual(
+        latin.diagnostics.map((d) => [d.code, d.line, d.column]),
+        [['encoding', 4, 21]],
+      );
+  });
+
   it('fails a file it cannot read, saying why', async () => {
     const missing = await validate('gone.workflow.yaml');
     assert.equal(missing.type, 'failed');

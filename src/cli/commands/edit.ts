@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { applyEdits, planEdit, type EditAction, type FieldValue, type NodeKind } from '../../engine/edits/actions';
-import { readRegularText } from '../../engine/regularFile';
+import { notUtf8Line, readFileText } from '../../engine/fileText';
 import { toLineDiagnostics, type ValidationResult } from '../../engine/validation/validate';
 import { validateFile } from '../../engine/validateFile';
 import { buildIndex } from '../../engine/workflowIndex';
@@ -103,7 +103,14 @@ export function editCommand(argv: string[], io: Output): number {
   const action = actionOf(args, values);
   let text: string;
   try {
-    text = readRegularText(file);
+    const read = readFileText(file);
+    const notUtf8 = notUtf8Line(read);
+    // The edit would write U+FFFD back in place of those bytes.
+    if (notUtf8 !== undefined) {
+      io.err(safeText(`maestro-dag: cannot edit ${file}:${notUtf8}`) + '\n');
+      return 1;
+    }
+    text = read.text;
   } catch (e) {
     io.err(`maestro-dag: cannot read ${safeText(file)}: ${safeText((e as Error).message)}\n`);
     return 1;

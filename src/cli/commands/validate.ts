@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { readRegularText } from '../../engine/regularFile';
+import { type FileText, readFileText } from '../../engine/fileText';
 import { toLineDiagnostics } from '../../engine/validation/validate';
 import { validateFile } from '../../engine/validateFile';
 import { oneOf, parseCommandArgs, UsageError } from '../args';
@@ -29,9 +29,9 @@ export function validateCommand(argv: string[], io: Output): number {
   const all: ({ file: string } & ReturnType<typeof toLineDiagnostics>[number])[] = [];
   let errors = 0;
   for (const file of positionals) {
-    let text: string;
+    let text: FileText;
     try {
-      text = readRegularText(file);
+      text = readFileText(file);
     } catch (e) {
       const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
       all.push({ file, line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'error', code: 'yaml-syntax', message: `cannot read the file: ${reason}` });

@@ -6,7 +6,7 @@ import type { SpanDiagnostic } from '../diagnostics';
 import type { LineIndex } from '../lineIndex';
 import type { WorkflowSpec } from '../model';
 import { currentPlatform, type Platform } from '../platform';
-import { readRegularText } from '../regularFile';
+import { type FileText, readFileText } from '../fileText';
 import { validateFile } from '../validateFile';
 
 /** A run could not start: the workflow is invalid, or its inputs are, or the machine lacks what it needs. */
@@ -21,6 +21,14 @@ export class RunSetupError extends Error {
     super(message);
     this.name = 'RunSetupError';
   }
+
+  /** The reason, with the first problem and where it is: `w.yaml has 2 errors: line 4, column 3: …`. */
+  withFirstProblem(): string {
+    const first = this.diagnostics[0];
+    if (!first) return this.message;
+    const at = this.lines?.position(first.span.start);
+    return `${this.message}: ${at ? `line ${at.line}, column ${at.column}: ` : ''}${first.message}`;
+  }
 }
 
 export interface LoadedWorkflow {
@@ -34,17 +42,17 @@ export interface LoadedWorkflow {
 /** Reads and validates a workflow file; throws RunSetupError when it cannot be read or has errors. */
 export function loadWorkflow(workflowPath: string): LoadedWorkflow {
   const path = resolve(workflowPath);
-  let text: string;
+  let file: FileText;
   try {
-    text = readRegularText(path);
+    file = readFileText(path);
   } catch (e) {
     throw new RunSetupError(`cannot read ${workflowPath}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
   }
-  const result = validateFile(path, text);
+  const result = validateFile(path, file);
   const errors = result.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length)
     throw new RunSetupError(`${workflowPath} has ${errors.length} error${errors.length === 1 ? '' : 's'}`, errors, result.parsed.lines, workflowPath);
-  return { path, workflow: result.workflow, hash: createHash('sha256').update(text).digest('hex').slice(0, 16) };
+  return { path, workflow: result.workflow, hash: createHash('sha256').update(file.text).digest('hex').slice(0, 16) };
 }
 
 /** Nodes that name no shell need the platform's default one; a run without it does not start. */

@@ -30,8 +30,7 @@ export function subWorkflowRunner(context: SubRunContext): SubWorkflowRunner {
     try {
       loaded = loadWorkflow(path);
     } catch (e) {
-      const first = e instanceof RunSetupError && e.diagnostics[0] ? `: ${e.diagnostics[0].message}` : '';
-      return failed(`sub-workflow ${(e as Error).message}${first}`);
+      return failed(`sub-workflow ${e instanceof RunSetupError ? e.withFirstProblem() : (e as Error).message}`);
     }
     const { values, errors } = resolveInputs(loaded.workflow.inputs, request.inputs);
     if (errors.length) return failed(`sub-workflow ${path}: ${errors.join('; ')}`);

@@ -55,7 +55,7 @@ export class EngineService {
       const result = await this.handle(request);
       this.send({ type: 'engine:reply', requestId: request.requestId, ok: true, result });
     } catch (e) {
-      const message = e instanceof RunSetupError && e.diagnostics.length ? `${e.message}: ${e.diagnostics[0].message}` : (e as Error).message;
+      const message = e instanceof RunSetupError ? e.withFirstProblem() : (e as Error).message;
       this.send({ type: 'engine:reply', requestId: request.requestId, ok: false, error: message });
     }
     return request.type === 'shutdown' ? 'shutdown' : 'continue';

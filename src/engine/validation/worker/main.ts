@@ -1,7 +1,8 @@
 // The validation worker: `dist/validationWorker.js`, run as a worker thread by the extension host. It validates
 // workflow files from disk and sends back their diagnostics, or the DAG panel's graph of one (see ./protocol.ts).
 import { parentPort } from 'node:worker_threads';
-import { readRegularText, UnreadableFileError } from '../../regularFile';
+import { readFileText } from '../../fileText';
+import { UnreadableFileError } from '../../regularFile';
 import { subWorkflowFiles, validateFile } from '../../validateFile';
 import { fileDiagnostics, MAX_VALIDATED_BYTES, tooLargeDiagnostic } from './fileDiagnostics';
 import { fileGraph } from './fileGraph';
@@ -9,7 +10,7 @@ import { isWorkerRequest, type ValidateFileRequest, type WorkerReady, type Worke
 
 function validated(m: ValidateFileRequest): WorkerReply {
   try {
-    const result = validateFile(m.path, readRegularText(m.path, MAX_VALIDATED_BYTES));
+    const result = validateFile(m.path, readFileText(m.path, MAX_VALIDATED_BYTES));
     return { type: 'validated', id: m.id, diagnostics: fileDiagnostics(result), subWorkflows: subWorkflowFiles(m.path, result.workflow) };
   } catch (e) {
     if (e instanceof UnreadableFileError && e.code === 'EFBIG')
