@@ -1,0 +1,100 @@
+// Validation of the nodes that run other workflow files: the file must exist, must not run this one again (directly
+// or through others), and the chain must not nest deeper than a run goes.
+import { strict as assert } from 'node:assert';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { filesBeside } from '../../src/engine/validateFile';
+import { codes, diagnose, yaml } from './helpers';
+
+const header = ['version: 1', 'name: Test'];
+
+describe('validation of sub-workflow nodes', () => {
+  it('checks that sub-workflows exist when it can', () => {
+    const text = yaml(...header, 'nodes:', '  sub: { workflow: ./other.workflow.yaml }');
+    assert.deepEqual(codes(text), [], 'without a file system, paths are not checked');
+    assert.deepEqual(codes(text, { fileExists: () => false }), ['4:missing-workflow']);
+    assert.deepEqual(codes(text, { fileExists: () => true }), []);
+  });
+
+  it('refuses a sub-workflow that is the file itself, as the file system names it', () => {
+    const text = yaml(...header, 'nodes:', '  again: { workflow: ./w.workflow.yaml }', '  other: { workflow: ../w.workflow.yaml }');
+    const options = filesBeside('/work/flows/w.workflow.yaml');
+    const found = diagnose(text, { ...options, fileExists: () => true, workflowInputs: () => undefined });
+    assert.deepEqual(
+      found.map((d) => [d.code, d.line, d.text]),
+      [['recursive-workflow', 4, './w.workflow.yaml']],
+    );
+    assert.equal(found[0].message, "node 'again' runs this very workflow: a workflow cannot include itself");
+  });
+
+  it('refuses a sub-workflow that runs the file again through others, naming the files', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'maestro-loop-'));
+    try {
+      mkdirSync(join(dir, 'more'));
+      const file = (name: string, ...nodes: string[]) => writeFileSync(join(dir, name), yaml(...header, 'nodes:', ...nodes));
+      file('b.workflow.yaml', '  x: { run: "true" }', '  c: { workflow: ./more/c.workflow.yaml }');
+      file('more/c.workflow.yaml', '  back: { workflow: ../a.workflow.yaml }');
+      file('d.workflow.yaml', '  e: { workflow: ./b.workflow.yaml }', '  f: { workflow: ./d.workflow.yaml }');
+      const a = join(dir, 'a.workflow.yaml');
+      const text = yaml(
+        ...header,
+        'nodes:',
+        '  b: { workflow: ./b.workflow.yaml }',
+        '  d: { workflow: d.workflow.yaml }',
+        '  c: { workflow: more/c.workflow.yaml }',
+      );
+      const found = diagnose(text, filesBeside(a));
+      assert.deepEqual(
+        found.map((d) => [d.code, d.line, d.message]),
+        [
+          [
+            'recursive-workflow',
+            4,
+            "node 'b' runs b.workflow.yaml, which runs this workflow again (b.workflow.yaml → more/c.workflow.yaml → this file): a workflow cannot include itself",
+          ],
+          [
+            'recursive-workflow',
+            5,
+            "node 'd' runs d.workflow.yaml, which runs this workflow again (d.workflow.yaml → b.workflow.yaml → more/c.workflow.yaml → this file): a workflow cannot include itself",
+          ],
+          [
+            'recursive-workflow',
+            6,
+            "node 'c' runs more/c.workflow.yaml, which runs this workflow again (more/c.workflow.yaml → this file): a workflow cannot include itself",
+          ],
+        ],
+      );
+      // Mended on disk, the loop is gone at the next validation (d's own loop is d's to report).
+      file('more/c.workflow.yaml', '  back: { run: "true" }');
+      assert.deepEqual(diagnose(text, filesBeside(a)), []);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses sub-workflows nested deeper than a run goes, on the node that starts the chain', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'maestro-deep-'));
+    try {
+      // s1 runs s2, … s7 runs s8; s8 runs nothing. From a file running s1, 9 files deep; from one running s2, 8.
+      for (let i = 1; i <= 8; i++) {
+        const node = i < 8 ? `  next: { workflow: ./s${i + 1}.workflow.yaml }` : '  end: { run: "true" }';
+        writeFileSync(join(dir, `s${i}.workflow.yaml`), yaml(...header, 'nodes:', '  side: { run: "true" }', node));
+      }
+      const text = yaml(...header, 'nodes:', '  deep: { workflow: ./s1.workflow.yaml }', '  fits: { workflow: ./s2.workflow.yaml }');
+      const found = diagnose(text, filesBeside(join(dir, 'top.workflow.yaml')));
+      assert.deepEqual(
+        found.map((d) => [d.code, d.line, d.message]),
+        [
+          [
+            'nested-too-deep',
+            4,
+            "node 'deep' runs ./s1.workflow.yaml, whose sub-workflows nest 9 workflow files deep with this one: a run nests at most 8, and would fail there",
+          ],
+        ],
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
