@@ -115,6 +115,8 @@ export function applyEvent(state: RunState | undefined, e: EngineEvent): RunStat
   if (e.type === 'workflow:paused') state.status = 'paused';
   else if (e.type === 'workflow:resumed') {
     Object.assign(state, { status: 'running', endedAt: undefined, summary: undefined, error: undefined });
+    if (e.workflow) Object.assign(state, { workflowName: e.workflow.name, workflowHash: e.workflow.hash });
+    if (e.nodes) takeNodes(state, e.nodes);
     for (const id of e.reset) {
       const n = state.nodes.get(id);
       // In place: views may hold the node's object.
@@ -128,6 +130,21 @@ export function applyEvent(state: RunState | undefined, e: EngineEvent): RunStat
     else if (e.parentNodeId !== undefined && !state.nested.includes(e.nodeId)) state.nested.push(e.nodeId);
   }
   return state;
+}
+
+/**
+ * The nodes of a run continued with its workflow as it is now: each keeps what it reached, with what the file says
+ * of it now (its name, its `needs`); new ones come in the file's order; those the file no longer has stay, after
+ * them, with what they did.
+ */
+function takeNodes(state: RunState, infos: readonly RunNodeInfo[]): void {
+  for (const info of infos) {
+    const n = state.nodes.get(info.id);
+    if (n) n.info = info;
+    else state.nodes.set(info.id, freshNode(info));
+  }
+  const now = new Set(infos.map((i) => i.id));
+  state.order = [...now, ...state.order.filter((id) => !now.has(id))];
 }
 
 function applyNodeEvent(n: NodeRunState, e: NodeEvent): void {

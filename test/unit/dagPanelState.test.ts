@@ -278,6 +278,24 @@ describe('DAG panel: folding a run', () => {
     for (const id of ['requirements', 'design', 'frontend', 'testing', 'deployment']) assert.equal(after[id], before[id], `${id} re-rendered`);
   });
 
+  it('gives a card to a node a run continued after its file changed did not have', async () => {
+    const events = await record(SDLC);
+    const store = createPanelStore();
+    store.getState().loadRun('r1', events);
+    const started = events[0] as Extract<EngineEvent, { type: 'workflow:started' }>;
+    const docs = { id: 'docs', nodeId: 'docs', name: 'docs', kind: 'run' as const, needs: ['deployment'] };
+    const at = { runId: 'r1', ts: events.at(-1)!.ts + 10 };
+    const seq = events.at(-1)!.seq;
+    store.getState().applyEvents([
+      { ...at, seq: seq + 1, type: 'workflow:resumed', reset: ['docs'], workflow: started.workflow, nodes: [...started.nodes, docs] },
+      { ...at, seq: seq + 2, type: 'node:started', nodeId: 'docs', attempt: 1 },
+    ]);
+    const state = store.getState();
+    assert.equal(state.cards.docs?.status, 'running');
+    assert.deepEqual(state.instancesOf.docs, ['docs']);
+    assert.equal(state.cards.deployment.status, 'completed');
+  });
+
   it('keeps the last graph that parsed while the text does not parse', () => {
     const store = createPanelStore();
     const good = dagGraphOf(buildIndex(validateWorkflow(SDLC))).graph;

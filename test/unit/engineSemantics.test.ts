@@ -7,6 +7,7 @@ import type { Output } from '../../src/cli/output';
 import type { EngineEvent } from '../../src/engine/protocol';
 import { resumeRunFromLog, startRun } from '../../src/engine/run/engine';
 import { readLogText, readRun } from '../../src/engine/run/io/runStore';
+import { foldEvents } from '../../src/engine/runState';
 import { yaml } from './helpers';
 
 /** Every file a run left, read as text. */
@@ -176,6 +177,50 @@ describe('engine: what the docs promise, with real processes', () => {
     assert.equal(read.skippedLines, 1, 'only the torn line is lost');
     assert.equal(read.events.at(-1)?.type, 'workflow:completed');
     assert.ok(read.events.some((e) => e.type === 'workflow:resumed'));
+  });
+
+  it('continues a run whose file changed with its nodes as they are now: each one in its state, its digest and its logs', async () => {
+    const path = write('changed.workflow.yaml', 'version: 1', 'name: Before', 'nodes:', '  a: { run: echo a }', '  b: { needs: a, run: exit 1 }');
+    const { handle } = await run(path);
+    write(
+      'changed.workflow.yaml',
+      'version: 1',
+      'name: After',
+      'nodes:',
+      '  a2: { run: echo a2 }',
+      '  b: { needs: a2, run: echo b }',
+      '  d: { needs: b, run: echo d }',
+    );
+    const events: EngineEvent[] = [];
+    const runsDir = join(dir, 'runs');
+    const resumed = await resumeRunFromLog({ runsDir, runId: handle.runId, onEvent: (e) => events.push(e) });
+    assert.equal(await resumed.finished(), 'completed');
+    resumed.dispose();
+    assert.deepEqual(
+      events.filter((e) => e.type === 'node:started').map((e) => (e as { nodeId: string }).nodeId),
+      ['a2', 'b', 'd'],
+      'b waits for a2, which the run did not have',
+    );
+    const state = foldEvents(readRun(runsDir, handle.runId).events)!;
+    assert.equal(state.workflowName, 'After');
+    assert.deepEqual(
+      state.order.map((id) => [id, state.nodes.get(id)!.status, state.nodes.get(id)!.info.needs]),
+      [
+        ['a2', 'completed', []],
+        ['b', 'completed', ['a2']],
+        ['d', 'completed', ['b']],
+        ['a', 'completed', []],
+      ],
+    );
+    const digest = JSON.parse(readFileSync(join(handle.dir, 'summary.json'), 'utf8')) as { workflowName: string; nodes: object; needs: object };
+    assert.equal(digest.workflowName, 'After');
+    assert.deepEqual(Object.keys(digest.nodes).sort(), ['a', 'a2', 'b', 'd']);
+    assert.deepEqual(digest.needs, { a: [], b: ['a2'], a2: [], d: ['b'] });
+    assert.equal(readLogText(runsDir, handle.runId, 'd'), 'd\n');
+    const again = await resumeRunFromLog({ runsDir, runId: handle.runId, onEvent: (e) => events.push(e) });
+    assert.equal(await again.finished(), 'completed');
+    again.dispose();
+    assert.deepEqual((events.filter((e) => e.type === 'workflow:resumed').at(-1) as { reset: string[] }).reset, [], 'nothing is left to run');
   });
 });
 

@@ -1,7 +1,7 @@
 // A run's digest: what insights need of it, node by node (a matrix node's instances taken together), small enough
 // that thousands fit in one index file and read back in one parse. Made from the run's events, the source of
 // truth; an index of digests is only ever a cache of them.
-import type { EngineEvent, NodeStatus, RunStatus } from '../protocol';
+import type { EngineEvent, NodeStatus, RunNodeInfo, RunStatus, WorkflowHeader } from '../protocol';
 import { criticalPath } from './criticalPath';
 
 export const DIGEST_VERSION = 2;
@@ -56,6 +56,8 @@ interface Instance {
 /** Folds events into a digest as they come; `digest()` gives it once the run has ended. */
 export class DigestBuilder {
   private started?: Extract<EngineEvent, { type: 'workflow:started' }>;
+  /** The workflow as the run last took it: a run continued after its file changed takes it as it is now. */
+  private workflow?: WorkflowHeader;
   private ended?: Extract<EngineEvent, { type: 'workflow:completed' }>;
   private readonly instances = new Map<string, Instance>();
   private needs = new Map<string, string[]>();
@@ -65,6 +67,7 @@ export class DigestBuilder {
   add(e: EngineEvent): void {
     if (e.type === 'workflow:started') {
       this.started = e;
+      this.workflow = undefined;
       this.instances.clear();
       for (const n of e.nodes) this.instances.set(n.id, { node: n.nodeId, status: 'pending', attempts: 0 });
       this.needs = new Map(e.nodes.map((n) => [n.nodeId, n.needs]));
@@ -74,6 +77,8 @@ export class DigestBuilder {
     else if (e.type === 'workflow:resumed') {
       this.ended = undefined;
       this.resumedAt = e.ts;
+      if (e.nodes) this.takeNodes(e.nodes);
+      if (e.workflow) this.workflow = e.workflow;
       for (const id of e.reset) {
         const i = this.instances.get(id);
         if (i) this.instances.set(id, { node: i.node, status: 'pending', attempts: 0 });
@@ -90,12 +95,19 @@ export class DigestBuilder {
       Object.assign(i, { status: e.type === 'node:skipped' ? 'skipped' : 'cancelled', end: i.start !== undefined ? e.ts : undefined });
   }
 
+  /** A run continued with its workflow as it is now: new nodes join, `needs` are the file's now. */
+  private takeNodes(infos: readonly RunNodeInfo[]): void {
+    for (const n of infos) if (!this.instances.has(n.id)) this.instances.set(n.id, { node: n.nodeId, status: 'pending', attempts: 0 });
+    for (const n of infos) this.needs.set(n.nodeId, n.needs);
+  }
+
   /** The digest of the run, or undefined while it has not ended. */
   digest(): RunDigest | undefined {
     const started = this.started;
     const ended = this.ended;
     if (!started || !ended) return undefined;
     const t0 = started.ts;
+    const workflow = this.workflow ?? started.workflow;
     const nodes = nodesOf([...this.instances.values()], this.needs, t0, this.resumedAt ?? t0);
     const spans = [...this.instances]
       .filter(([, i]) => i.start !== undefined && i.end !== undefined)
@@ -104,9 +116,9 @@ export class DigestBuilder {
     return {
       v: DIGEST_VERSION,
       runId: started.runId,
-      workflowPath: started.workflow.path,
-      workflowName: started.workflow.name,
-      workflowHash: started.workflow.hash,
+      workflowPath: workflow.path,
+      workflowName: workflow.name,
+      workflowHash: workflow.hash,
       status: ended.status,
       startedAt: t0,
       endedAt: ended.ts,

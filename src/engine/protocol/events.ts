@@ -52,6 +52,13 @@ interface EventBase {
   ts: number;
 }
 
+/** The workflow a run runs: its name, its file, and a hash of the file's text. */
+export interface WorkflowHeader {
+  name: string;
+  path: string;
+  hash: string;
+}
+
 interface NodeEventBase extends EventBase {
   /** Instance id of the node. */
   nodeId: string;
@@ -62,7 +69,7 @@ interface NodeEventBase extends EventBase {
 export type EngineEvent =
   | (EventBase & {
       type: 'workflow:started';
-      workflow: { name: string; path: string; hash: string };
+      workflow: WorkflowHeader;
       inputs: Record<string, Scalar>;
       nodes: RunNodeInfo[];
       concurrency: number;
@@ -88,7 +95,11 @@ export type EngineEvent =
   | (NodeEventBase & { type: 'node:diagnostic'; severity: 'warning' | 'error'; message: string; file?: string; line?: number; column?: number })
   /** `actor`: who paused or resumed it, when a served engine knows (the name of their token). */
   | (EventBase & { type: 'workflow:paused'; actor?: string })
-  | (EventBase & { type: 'workflow:resumed'; reset: string[]; actor?: string })
+  /**
+   * `workflow` and `nodes`: on a run continued from its log, the workflow as its file is now (it may have changed since
+   * the run started: nodes added, renamed or given other `needs`).
+   */
+  | (EventBase & { type: 'workflow:resumed'; reset: string[]; actor?: string; workflow?: WorkflowHeader; nodes?: RunNodeInfo[] })
   | (EventBase & { type: 'workflow:completed'; status: RunStatus; error?: string; summary: RunSummary });
 
 export type EngineEventType = EngineEvent['type'];
@@ -109,20 +120,14 @@ const isNodeInfo = (v: unknown): boolean =>
   isStringArray(v.needs) &&
   optional(isString)(v.phase) &&
   (v.matrix === undefined || isScalarRecord(v.matrix));
+const isNodeInfos = (v: unknown): v is RunNodeInfo[] => Array.isArray(v) && v.every(isNodeInfo);
+const isWorkflowHeader = (v: unknown): v is WorkflowHeader => isObject(v) && isString(v.name) && isString(v.path) && isString(v.hash);
 const isSummary = (v: unknown): boolean => isObject(v) && ['total', 'completed', 'failed', 'skipped', 'cancelled', 'durationMs'].every((k) => isNumber(v[k]));
 const isNodeEvent = (v: Json): boolean => isText(v.nodeId) && optional(isText)(v.parentNodeId);
 
 /** One check per event type, of its own fields: the compiler holds the list to the union. */
 const PAYLOAD_CHECKS = {
-  'workflow:started': (v) =>
-    isObject(v.workflow) &&
-    isString(v.workflow.name) &&
-    isString(v.workflow.path) &&
-    isString(v.workflow.hash) &&
-    isScalarRecord(v.inputs) &&
-    Array.isArray(v.nodes) &&
-    v.nodes.every(isNodeInfo) &&
-    isNumber(v.concurrency),
+  'workflow:started': (v) => isWorkflowHeader(v.workflow) && isScalarRecord(v.inputs) && isNodeInfos(v.nodes) && isNumber(v.concurrency),
   'node:started': (v) => isNodeEvent(v) && isInteger(v.attempt) && optional(isInteger)(v.pid),
   'node:progress': (v) => isNodeEvent(v) && isNumber(v.progress) && optional(isString)(v.message),
   'node:log': (v) => isNodeEvent(v) && Array.isArray(v.lines) && v.lines.every(isLogLine),
@@ -153,7 +158,7 @@ const PAYLOAD_CHECKS = {
     optional(isInteger)(v.line) &&
     optional(isInteger)(v.column),
   'workflow:paused': (v) => optional(isText)(v.actor),
-  'workflow:resumed': (v) => isStringArray(v.reset) && optional(isText)(v.actor),
+  'workflow:resumed': (v) => isStringArray(v.reset) && optional(isText)(v.actor) && optional(isWorkflowHeader)(v.workflow) && optional(isNodeInfos)(v.nodes),
   'workflow:completed': (v) => RUN_STATUSES.includes(v.status as string) && optional(isString)(v.error) && isSummary(v.summary),
 } satisfies Record<EngineEventType, (v: Json) => boolean>;
 

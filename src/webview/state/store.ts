@@ -132,8 +132,10 @@ function runActions(set: Set, get: Get): RunActions {
       if (!change.instances.size && !change.timeline.length && !change.headerChanged) return;
       const state = get();
       const restarted = events.some((e) => e.type === 'workflow:started' && e.runId === fold!.runId);
-      const instancesOf = restarted ? instancesOfFold(fold) : state.instancesOf;
-      const views = publish(change.instances, change.nodes, restarted ? { instances: {}, cards: {}, instancesOf } : state);
+      // A run continued with its workflow as the file is now may have nodes it did not have.
+      const renodes = restarted || events.some((e) => e.type === 'workflow:resumed' && e.nodes !== undefined && e.runId === fold!.runId);
+      const instancesOf = renodes ? instancesOfFold(fold) : state.instancesOf;
+      const views = publish(change.instances, change.nodes, restarted ? { instances: {}, cards: {}, instancesOf } : { ...state, instancesOf });
       set({
         ...views,
         instancesOf,

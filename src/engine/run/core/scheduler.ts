@@ -1,7 +1,7 @@
 import { formatDuration } from '../../duration';
 import type { Condition } from '../../expressions/condition';
 import type { Scalar, WorkflowSpec } from '../../model';
-import type { EventDraft, NodeStatus, RunNodeInfo, RunStatus } from '../../protocol';
+import type { EventDraft, NodeStatus, RunNodeInfo, RunStatus, WorkflowHeader } from '../../protocol';
 import { canRetryNode, isEndedNode } from '../../runRules';
 import { NodeLifecycle, type SchedulerCore } from './attempts';
 import { InstanceTable, isHardFailure, type Instance, type PreviousInstances } from './instances';
@@ -110,6 +110,10 @@ export class Scheduler implements SchedulerCore {
     return new Promise((resolve) => (this.resolveDone = resolve));
   }
 
+  private get header(): WorkflowHeader {
+    return { name: this.scope.name, path: this.options.workflowPath, hash: this.options.workflowHash };
+  }
+
   get nodes(): RunNodeInfo[] {
     return this.table.infos;
   }
@@ -136,6 +140,8 @@ export class Scheduler implements SchedulerCore {
         type: 'workflow:resumed',
         reset: this.table.instances.filter((i) => i.status !== 'completed').map((i) => i.id),
         ...byActor(options.previous.actor),
+        workflow: this.header,
+        nodes: this.nodes,
       });
       for (const [id, lines] of options.previous.notes ?? []) {
         const inst = this.table.byId.get(id);
@@ -144,7 +150,7 @@ export class Scheduler implements SchedulerCore {
     } else {
       this.emit({
         type: 'workflow:started',
-        workflow: { name: this.scope.name, path: options.workflowPath, hash: options.workflowHash },
+        workflow: this.header,
         inputs: options.inputs,
         nodes: this.nodes,
         concurrency: options.concurrency,
