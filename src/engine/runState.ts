@@ -133,18 +133,19 @@ export function applyEvent(state: RunState | undefined, e: EngineEvent): RunStat
 }
 
 /**
- * The nodes of a run continued with its workflow as it is now: each keeps what it reached, with what the file says
- * of it now (its name, its `needs`); new ones come in the file's order; those the file no longer has stay, after
- * them, with what they did.
+ * The nodes of a run continued with its workflow as it is now, as the engine runs it and counts it at the end: each
+ * keeps what it reached, with what the file says of it now (its name, its `needs`); new ones join; those the file no
+ * longer has (a node renamed, a matrix value taken out) leave, so that what they did is not counted with the rest.
  */
 function takeNodes(state: RunState, infos: readonly RunNodeInfo[]): void {
+  const nodes = new Map<string, NodeRunState>();
   for (const info of infos) {
     const n = state.nodes.get(info.id);
     if (n) n.info = info;
-    else state.nodes.set(info.id, freshNode(info));
+    nodes.set(info.id, n ?? freshNode(info));
   }
-  const now = new Set(infos.map((i) => i.id));
-  state.order = [...now, ...state.order.filter((id) => !now.has(id))];
+  state.nodes = nodes;
+  state.order = infos.map((i) => i.id);
 }
 
 function applyNodeEvent(n: NodeRunState, e: NodeEvent): void {

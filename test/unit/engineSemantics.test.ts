@@ -209,18 +209,40 @@ describe('engine: what the docs promise, with real processes', () => {
         ['a2', 'completed', []],
         ['b', 'completed', ['a2']],
         ['d', 'completed', ['b']],
-        ['a', 'completed', []],
       ],
+      "'a', which the file no longer has, is not counted with them",
     );
     const digest = JSON.parse(readFileSync(join(handle.dir, 'summary.json'), 'utf8')) as { workflowName: string; nodes: object; needs: object };
     assert.equal(digest.workflowName, 'After');
-    assert.deepEqual(Object.keys(digest.nodes).sort(), ['a', 'a2', 'b', 'd']);
-    assert.deepEqual(digest.needs, { a: [], b: ['a2'], a2: [], d: ['b'] });
+    assert.deepEqual(Object.keys(digest.nodes).sort(), ['a2', 'b', 'd']);
+    assert.deepEqual(digest.needs, { a2: [], b: ['a2'], d: ['b'] });
     assert.equal(readLogText(runsDir, handle.runId, 'd'), 'd\n');
     const again = await resumeRunFromLog({ runsDir, runId: handle.runId, onEvent: (e) => events.push(e) });
     assert.equal(await again.finished(), 'completed');
     again.dispose();
     assert.deepEqual((events.filter((e) => e.type === 'workflow:resumed').at(-1) as { reset: string[] }).reset, [], 'nothing is left to run');
+  });
+
+  it('continues a matrix whose values changed with its instances as they are now: one taken out no longer fails it', async () => {
+    const path = write('matrix.workflow.yaml', 'version: 1', 'name: M', 'nodes:', '  m: { matrix: { x: [1, 2] }, run: \'test "${{ matrix.x }}" = 1\' }');
+    const { handle, status } = await run(path);
+    assert.equal(status, 'failed');
+    write('matrix.workflow.yaml', 'version: 1', 'name: M', 'nodes:', '  m: { matrix: { x: [1, 3] }, run: "true" }');
+    const runsDir = join(dir, 'runs');
+    const resumed = await resumeRunFromLog({ runsDir, runId: handle.runId });
+    assert.equal(await resumed.finished(), 'completed');
+    resumed.dispose();
+    const state = foldEvents(readRun(runsDir, handle.runId).events)!;
+    assert.deepEqual(
+      state.order.map((id) => [state.nodes.get(id)!.info.matrix, state.nodes.get(id)!.status]),
+      [
+        [{ x: 1 }, 'completed'],
+        [{ x: 3 }, 'completed'],
+      ],
+    );
+    const digest = JSON.parse(readFileSync(join(handle.dir, 'summary.json'), 'utf8')) as { status: string; nodes: Record<string, unknown[]> };
+    assert.equal(digest.status, 'completed');
+    assert.equal(digest.nodes.m[0], 'c', 'the node is completed, as the run is');
   });
 });
 

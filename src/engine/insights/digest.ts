@@ -95,10 +95,12 @@ export class DigestBuilder {
       Object.assign(i, { status: e.type === 'node:skipped' ? 'skipped' : 'cancelled', end: i.start !== undefined ? e.ts : undefined });
   }
 
-  /** A run continued with its workflow as it is now: new nodes join, `needs` are the file's now. */
+  /** A run continued with its workflow as it is now: its nodes are the file's now (see takeNodes in runState). */
   private takeNodes(infos: readonly RunNodeInfo[]): void {
-    for (const n of infos) if (!this.instances.has(n.id)) this.instances.set(n.id, { node: n.nodeId, status: 'pending', attempts: 0 });
-    for (const n of infos) this.needs.set(n.nodeId, n.needs);
+    const kept = new Map(this.instances);
+    this.instances.clear();
+    for (const n of infos) this.instances.set(n.id, kept.get(n.id) ?? { node: n.nodeId, status: 'pending', attempts: 0 });
+    this.needs = new Map(infos.map((n) => [n.nodeId, n.needs]));
   }
 
   /** The digest of the run, or undefined while it has not ended. */

@@ -135,7 +135,8 @@ function runActions(set: Set, get: Get): RunActions {
       // A run continued with its workflow as the file is now may have nodes it did not have.
       const renodes = restarted || events.some((e) => e.type === 'workflow:resumed' && e.nodes !== undefined && e.runId === fold!.runId);
       const instancesOf = renodes ? instancesOfFold(fold) : state.instancesOf;
-      const views = publish(change.instances, change.nodes, restarted ? { instances: {}, cards: {}, instancesOf } : { ...state, instancesOf });
+      const cardsToRedo = renodes ? Object.keys(instancesOf) : change.nodes;
+      const views = publish(change.instances, cardsToRedo, restarted ? { instances: {}, cards: {}, instancesOf } : { ...state, instancesOf });
       set({
         ...views,
         instancesOf,
