@@ -65,9 +65,14 @@ export function notUtf8Diagnostic(file: FileText): SpanDiagnostic | undefined {
   return { span: { start: offset, end: Math.min(offset + 1, Math.max(file.text.length, 1)) }, severity: 'error', code: 'encoding', message };
 }
 
+/** Where a file that is not UTF-8 is first not (1-based), with why; undefined when it is UTF-8. */
+export function notUtf8Place(file: FileText): { line: number; column: number; message: string } | undefined {
+  if (!file.notUtf8) return undefined;
+  return { ...new LineIndex(file.text).position(file.notUtf8.offset), message: file.notUtf8.message };
+}
+
 /** `line:column: message` of a file that is not UTF-8, for a command that refuses it; undefined when it is UTF-8. */
 export function notUtf8Line(file: FileText): string | undefined {
-  if (!file.notUtf8) return undefined;
-  const { line, column } = new LineIndex(file.text).position(file.notUtf8.offset);
-  return `${line}:${column}: ${file.notUtf8.message}`;
+  const place = notUtf8Place(file);
+  return place && `${place.line}:${place.column}: ${place.message}`;
 }

@@ -90,6 +90,33 @@ export function registerLanguageSuites(context: IntegrationContext): void {
       }
     });
 
+    it('keeps the error of a file that is not UTF-8 on disk once it is open, with an encoding fix, until it is UTF-8', async () => {
+      const latin = file('latin.workflow.yaml');
+      const text = ['version: 1', 'name: Latin', 'nodes:', '  greet: { run: echo caf\u00e9 }', ''].join('\n');
+      writeFileSync(latin.fsPath, Buffer.from(text, 'latin1'));
+      try {
+        await until(() => codes(latin).includes('encoding'));
+        const doc = await open('latin.workflow.yaml');
+        // An edit makes the editor's own validation show (a typo in needs), beside the file's encoding error.
+        const edit = new vscode.WorkspaceEdit();
+        edit.insert(doc.uri, doc.positionAt(doc.getText().indexOf(' run:')), ' needs: ghost,');
+        await vscode.workspace.applyEdit(edit);
+        await until(() => codes(doc.uri).join() === 'encoding,unknown-dependency');
+        const problem = vscode.languages.getDiagnostics(doc.uri)[0];
+        assert.deepEqual([problem.range.start.line, problem.range.start.character], [3, 24]);
+        assert.match(problem.message, /^byte 0xE9 is not UTF-8/);
+        const actions = await vscode.commands.executeCommand<vscodeTypes.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, problem.range);
+        const fix = actions.find((a) => a.title === 'Reopen or Save with Encoding…');
+        assert.equal(fix?.command?.command, 'workbench.action.editor.changeEncoding');
+        await vscode.commands.executeCommand('workbench.action.files.revert');
+        writeFileSync(latin.fsPath, text);
+        await until(() => codes(doc.uri).length === 0);
+        await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      } finally {
+        rmSync(latin.fsPath, { force: true });
+      }
+    });
+
     it('completes node ids in needs without the node itself or cycle-makers', async () => {
       const doc = await open('editing.workflow.yaml');
       const list = await vscode.commands.executeCommand<vscodeTypes.CompletionList>(

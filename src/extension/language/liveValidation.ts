@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { fromFileDiagnostic, toDiagnostic } from '../convert';
 import { settingNumber } from '../settingValues';
 import { DependentFiles, dependsOn } from './dependentFiles';
+import { DiskEncoding } from './diskEncoding';
 import type { WorkspaceValidator } from './workspaceValidator';
 import { isWorkflowDocument, WORKFLOW_GLOB, type WorkflowDocuments } from './documents';
 
@@ -17,6 +18,8 @@ export class LiveValidation implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [this.collection, this.changed];
   /** The files nobody has open whose last validation depended on other files (the sub-workflows they run). */
   private readonly unopenedIncluders = new DependentFiles<vscode.Uri>();
+  /** Whether open workflows' files are UTF-8 on disk, as runs read them. */
+  private readonly encoding = new DiskEncoding();
 
   constructor(
     private readonly documents: WorkflowDocuments,
@@ -29,11 +32,14 @@ export class LiveValidation implements vscode.Disposable {
         // Open, it is validated as it is edited, and again when its sub-workflows change (see revalidateIncluders).
         this.unopenedIncluders.forget(d.uri.fsPath);
         this.validateNow(d);
+        this.checkEncoding(d);
       }),
       vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document)),
+      vscode.workspace.onDidSaveTextDocument((d) => this.checkEncoding(d)),
       vscode.workspace.onDidCloseTextDocument((d) => {
         // Closed files keep their problems: they are re-read from disk.
         this.documents.forget(d.uri);
+        this.encoding.forget(d.uri.fsPath);
         if (isWorkflowDocument(d)) void this.validateFile(d.uri);
       }),
     );
@@ -49,7 +55,10 @@ export class LiveValidation implements vscode.Disposable {
         this.revalidateIncluders(u);
       }),
     );
-    for (const d of vscode.workspace.textDocuments) this.validateNow(d);
+    for (const d of vscode.workspace.textDocuments) {
+      this.validateNow(d);
+      this.checkEncoding(d);
+    }
   }
 
   private get debounceMs(): number {
@@ -72,14 +81,24 @@ export class LiveValidation implements vscode.Disposable {
   validateNow(doc: vscode.TextDocument): void {
     if (!isWorkflowDocument(doc) || doc.isClosed) return;
     const index = this.documents.index(doc);
-    this.collection.set(
-      doc.uri,
-      index.result.diagnostics.map((d) => toDiagnostic(doc, d)),
-    );
+    const diagnostics = index.result.diagnostics.map((d) => toDiagnostic(doc, d));
+    const encoding = doc.uri.scheme === 'file' ? this.encoding.problemOf(doc.uri.fsPath) : undefined;
+    this.collection.set(doc.uri, encoding ? [fromFileDiagnostic(doc.uri, encoding), ...diagnostics] : diagnostics);
     this.changed.fire(doc.uri);
   }
 
+  /** Looks at whether the document's file is UTF-8 on disk, and shows its problems again when that changed. */
+  private checkEncoding(doc: vscode.TextDocument): void {
+    if (!isWorkflowDocument(doc) || doc.uri.scheme !== 'file') return;
+    void this.encoding.refresh(doc.uri.fsPath).then((changed) => {
+      if (doc.isClosed) this.encoding.forget(doc.uri.fsPath);
+      else if (changed) this.validateNow(doc);
+    });
+  }
+
   private fileChanged(uri: vscode.Uri): void {
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    if (open) this.checkEncoding(open);
     void this.validateFile(uri);
     this.revalidateIncluders(uri);
   }

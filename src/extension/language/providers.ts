@@ -5,6 +5,7 @@ import { WORKFLOW_SELECTOR, type WorkflowDocuments } from './documents';
 import { hoverAt } from './hover';
 import { definitionAt, documentSymbols, mentionAt, mentionsOf, prepareRename, renameEdits, type WorkflowSymbol } from './navigation';
 import type { WorkflowIndex } from '../../engine/workflowIndex';
+import type { DiagnosticCode } from '../../engine/diagnostics';
 
 const ITEM_KIND: Record<CompletionKind, vscode.CompletionItemKind> = {
   property: vscode.CompletionItemKind.Property,
@@ -137,7 +138,20 @@ function quickFixProvider(index: Index): vscode.CodeActionProvider {
           actions.push(action);
         }
       }
+      for (const shown of context.diagnostics) if (isEncodingProblem(shown)) actions.push(saveAsUtf8(shown));
       return actions;
     },
   };
+}
+
+const isEncodingProblem = (d: vscode.Diagnostic): boolean =>
+  d.source === 'maestro' && typeof d.code === 'object' && d.code.value === ('encoding' satisfies DiagnosticCode);
+
+/** VS Code's own choice of an encoding to reopen the file with (to read it right) or to save it with (UTF-8). */
+function saveAsUtf8(shown: vscode.Diagnostic): vscode.CodeAction {
+  const action = new vscode.CodeAction('Reopen or Save with Encoding…', vscode.CodeActionKind.QuickFix);
+  action.command = { command: 'workbench.action.editor.changeEncoding', title: 'Reopen or Save with Encoding…' };
+  action.diagnostics = [shown];
+  action.isPreferred = true;
+  return action;
 }
