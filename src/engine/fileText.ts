@@ -18,8 +18,10 @@ const SAVE_AS_UTF8 = 'save the file as UTF-8';
 const utf16Mark = (b: Uint8Array): 'utf-16le' | 'utf-16be' | undefined =>
   b[0] === 0xff && b[1] === 0xfe ? 'utf-16le' : b[0] === 0xfe && b[1] === 0xff ? 'utf-16be' : undefined;
 
-/** The offset in `text` (decoded from `bytes` with replacements) of the first U+FFFD that stands for bytes that are
- * not UTF-8, with its first byte; a U+FFFD the file holds as such (EF BF BD) is passed over. */
+/**
+ * The offset in `text` (decoded from `bytes` with replacements) of the first U+FFFD that stands for bytes that are
+ * not UTF-8, with its first byte; a U+FFFD the file holds as such (EF BF BD) is passed over.
+ */
 function firstReplacement(bytes: Uint8Array, text: string): { offset: number; byte: number } | undefined {
   let byteAt = 0;
   let from = 0;
@@ -45,14 +47,8 @@ export function decodeFileText(bytes: Uint8Array): FileText {
   if (isUtf8(bytes)) return { text };
   const found = firstReplacement(bytes, text);
   if (!found) return { text };
-  return {
-    text,
-    notUtf8: {
-      offset: found.offset,
-      message:
-        `byte ${hex(found.byte)} is not UTF-8 (the file may be Latin-1 or Windows-1252): it would reach a script or an edit ` + `as '\ufffd'; ${SAVE_AS_UTF8}`,
-    },
-  };
+  const message = `byte ${hex(found.byte)} is not UTF-8 (the file may be Latin-1 or Windows-1252): it would reach a script or an edit as '\ufffd'; ${SAVE_AS_UTF8}`;
+  return { text, notUtf8: { offset: found.offset, message } };
 }
 
 /** The text of a regular file of at most `maxBytes`; throws as readRegularBytes does. */

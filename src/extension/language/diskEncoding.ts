@@ -33,6 +33,9 @@ async function problemIn(path: string): Promise<FileDiagnostic | undefined> {
 /** The encoding errors of open workflows' files on disk, as last looked at (when opened, saved or changed). */
 export class DiskEncoding {
   private readonly known = new Map<string, FileDiagnostic>();
+  /** Per file, the number of its latest look: an earlier look that ends after it says nothing. */
+  private readonly looks = new Map<string, number>();
+  private lookCount = 0;
 
   /** The encoding error of the file as last looked at (none: UTF-8, or not looked at yet). */
   problemOf(path: string): FileDiagnostic | undefined {
@@ -41,8 +44,12 @@ export class DiskEncoding {
 
   /** Looks at the file again; true when what it says of the file changed. */
   async refresh(path: string): Promise<boolean> {
-    const before = this.known.get(path);
+    const look = ++this.lookCount;
+    this.looks.set(path, look);
     const now = await problemIn(path);
+    if (this.looks.get(path) !== look) return false;
+    this.looks.delete(path);
+    const before = this.known.get(path);
     if (now) this.known.set(path, now);
     else this.known.delete(path);
     return JSON.stringify(before) !== JSON.stringify(now);
@@ -50,5 +57,6 @@ export class DiskEncoding {
 
   forget(path: string): void {
     this.known.delete(path);
+    this.looks.delete(path);
   }
 }
