@@ -10,6 +10,8 @@ import { readLogText, readRun } from '../../src/engine/run/io/runStore';
 import { foldEvents } from '../../src/engine/runState';
 import { yaml } from './helpers';
 
+const HOUR_MS = 3_600_000;
+
 /** Every file a run left, read as text. */
 function runFiles(dir: string): { path: string; text: string }[] {
   const out: { path: string; text: string }[] = [];
@@ -182,6 +184,10 @@ describe('engine: what the docs promise, with real processes', () => {
   it('continues a run whose file changed with its nodes as they are now: each one in its state, its digest and its logs', async () => {
     const path = write('changed.workflow.yaml', 'version: 1', 'name: Before', 'nodes:', '  a: { run: echo a }', '  b: { needs: a, run: exit 1 }');
     const { handle } = await run(path);
+    // The run started an hour ago, as its record says.
+    const recordPath = join(handle.dir, 'run.json');
+    const record = JSON.parse(readFileSync(recordPath, 'utf8')) as { startedAt: number };
+    writeFileSync(recordPath, JSON.stringify({ ...record, startedAt: record.startedAt - HOUR_MS }));
     write(
       'changed.workflow.yaml',
       'version: 1',
@@ -217,6 +223,8 @@ describe('engine: what the docs promise, with real processes', () => {
     assert.deepEqual(Object.keys(digest.nodes).sort(), ['a2', 'b', 'd']);
     assert.deepEqual(digest.needs, { a2: [], b: ['a2'], d: ['b'] });
     assert.equal(readLogText(runsDir, handle.runId, 'd'), 'd\n');
+    const completed = events.find((e) => e.type === 'workflow:completed') as Extract<EngineEvent, { type: 'workflow:completed' }>;
+    assert.ok(completed.summary.durationMs >= HOUR_MS, "its duration counts from the run's first start, as its record's does");
     const again = await resumeRunFromLog({ runsDir, runId: handle.runId, onEvent: (e) => events.push(e) });
     assert.equal(await again.finished(), 'completed');
     again.dispose();

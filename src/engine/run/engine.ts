@@ -260,7 +260,7 @@ export async function resumeRunFromLog(
   if (loaded.hash !== stored.record.workflowHash) o.onWarning?.(`${stored.record.workflowPath} changed since the run started: nodes run as the file is now`);
   const instances = instancesToKeep(state, loaded.workflow, o.fromNode, loaded.path);
   const notes = await endLeftoversOf(o, stored.interrupted);
-  const previous = { instances, lastSeq: state?.lastSeq ?? 0, notes, actor: o.actor };
+  const previous = { instances, lastSeq: state?.lastSeq ?? 0, notes, actor: o.actor, startedAt: stored.record.startedAt };
   const handle = launch(
     { ...o, workflowPath: loaded.path },
     {

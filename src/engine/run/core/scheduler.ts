@@ -31,10 +31,11 @@ export interface SchedulerOptions {
   clock: Clock;
   sink: RunSink;
   /**
-   * Continuing a run from its log: what each instance had reached, the last sequence number written, and lines for
-   * instances' logs about what happened to them in between (an attempt left running by an engine that died).
+   * Continuing a run from its log: what each instance had reached, the last sequence number written, lines for
+   * instances' logs about what happened to them in between (an attempt left running by an engine that died), and when
+   * the run first started (its duration counts from then, as its record's does, and as a retried run's does).
    */
-  previous?: { instances: PreviousInstances; lastSeq: number; notes?: Map<string, string[]>; actor?: string };
+  previous?: { instances: PreviousInstances; lastSeq: number; notes?: Map<string, string[]>; actor?: string; startedAt?: number };
   /** Log batching: at most this many lines or this many milliseconds before a node:log event. */
   logBatch?: { lines: number; ms: number };
   /** Runs `workflow:` nodes; without it, such nodes fail saying so. */
@@ -134,7 +135,7 @@ export class Scheduler implements SchedulerCore {
   /** Starts the run (or, with `previous`, continues it). */
   start(): void {
     const { options } = this;
-    this.startedAt = options.clock.now();
+    this.startedAt = options.previous?.startedAt ?? options.clock.now();
     if (options.previous) {
       this.emit({
         type: 'workflow:resumed',
