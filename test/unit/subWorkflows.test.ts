@@ -33,6 +33,58 @@ describe('sub-workflows', () => {
     }
   });
 
+  /** A run paused while a sub-run's sub-run runs a node; then resumed, or cancelled. */
+  const pauseInsideSubRuns = async (cancelWhilePaused: boolean) => {
+    const go = join(dir, 'go');
+    writeFileSync(
+      join(dir, 'leaf.workflow.yaml'),
+      yaml('version: 1', 'name: Leaf', 'nodes:', `  first: { run: 'while [ ! -f "${go}" ]; do sleep 0.02; done' }`, '  second: { needs: first, run: "true" }'),
+    );
+    writeFileSync(join(dir, 'mid.workflow.yaml'), yaml('version: 1', 'name: Mid', 'nodes:', '  leaf: { workflow: ./leaf.workflow.yaml }'));
+    const main = join(dir, 'main.workflow.yaml');
+    writeFileSync(main, yaml('version: 1', 'name: Main', 'nodes:', '  mid: { workflow: ./mid.workflow.yaml }', '  after: { needs: mid, run: "true" }'));
+    const events: EngineEvent[] = [];
+    let seen: () => void = () => undefined;
+    const is = (type: EngineEvent['type'], nodeId?: string) => (e: EngineEvent) =>
+      e.type === type && (nodeId === undefined || ('nodeId' in e && e.nodeId === nodeId));
+    /** Once an event of the type has come (it may have come already: a run's first nodes start as it starts). */
+    const next = (type: EngineEvent['type'], nodeId?: string) =>
+      new Promise<void>((resolve) => {
+        const check = () => events.some(is(type, nodeId)) && resolve();
+        seen = check;
+        check();
+      });
+    const run = startRun({ workflowPath: main, runsDir: join(dir, 'runs'), onEvent: (e) => (events.push(e), seen()) });
+    await next('node:started', 'mid/leaf/first');
+    run.scheduler.pause();
+    const paused = next('workflow:paused');
+    writeFileSync(go, '');
+    await paused;
+    const started = () => events.filter((e) => e.type === 'node:started').map((e) => (e as { nodeId: string }).nodeId);
+    assert.deepEqual(started(), ['mid', 'mid/leaf', 'mid/leaf/first'], 'the sub-run of the sub-run started nothing new');
+    assert.ok(
+      events.some((e) => e.type === 'node:completed' && e.nodeId === 'mid/leaf/first'),
+      'what ran finished first',
+    );
+    if (cancelWhilePaused) {
+      run.scheduler.cancel();
+      assert.equal(await run.finished(), 'cancelled');
+      run.dispose();
+      const ends = events.filter((e) => e.type === 'node:cancelled').map((e) => (e as { nodeId: string }).nodeId);
+      assert.deepEqual(ends.sort(), ['after', 'mid', 'mid/leaf', 'mid/leaf/second']);
+      return;
+    }
+    run.scheduler.resume();
+    assert.equal(await run.finished(), 'completed');
+    run.dispose();
+    assert.deepEqual(started(), ['mid', 'mid/leaf', 'mid/leaf/first', 'mid/leaf/second', 'after']);
+    const resumedAt = events.findIndex((e) => e.type === 'workflow:resumed');
+    assert.ok(events.findIndex((e) => e.type === 'node:started' && e.nodeId === 'mid/leaf/second') > resumedAt);
+  };
+
+  it('pauses sub-runs with the run: nothing new starts in them, and the run is paused once nothing runs in them', () => pauseInsideSubRuns(false));
+  it('cancels a run paused inside its sub-runs', () => pauseInsideSubRuns(true));
+
   it('runs the file as a sub-run: nested events under the node, its outputs as the node outputs', async () => {
     mkdirSync(join(dir, 'sub', 'reports'), { recursive: true });
     writeFileSync(

@@ -2,7 +2,8 @@
 import { dirname, resolve } from 'node:path';
 import { MAX_SUB_WORKFLOW_DEPTH } from '../model';
 import { resolveInputs } from './core/inputs';
-import type { Clock, ProcessRunner, RunningAttempt, SubWorkflowRunner } from './core/ports';
+import type { EngineEvent, LogLine } from '../protocol';
+import type { Clock, ProcessRunner, RunningAttempt, RunSink, SubWorkflowRunner } from './core/ports';
 import { Scheduler } from './core/scheduler';
 import { loadWorkflow, RunSetupError } from './setup';
 
@@ -34,6 +35,7 @@ export function subWorkflowRunner(context: SubRunContext): SubWorkflowRunner {
     }
     const { values, errors } = resolveInputs(loaded.workflow.inputs, request.inputs);
     if (errors.length) return failed(`sub-workflow ${path}: ${errors.join('; ')}`);
+    const sink = new QuietSink(request.sink);
     const nested = new Scheduler({
       ...context,
       workflow: loaded.workflow,
@@ -42,28 +44,58 @@ export function subWorkflowRunner(context: SubRunContext): SubWorkflowRunner {
       inputs: values,
       baseDir: dirname(loaded.path),
       concurrency: loaded.workflow.concurrency ?? context.concurrency,
-      sink: request.sink,
+      sink,
       subWorkflows: run,
       chain: request.chain,
       masker: request.masker,
     });
-    let stoppedBy: 'timeout' | 'cancel' | undefined;
     nested.start();
-    return {
-      done: nested.done.then((status) => ({
-        exitCode: status === 'completed' ? 0 : 1,
-        signal: null,
-        outputs: nested.collectOutputs(request.outputs),
-        outputProblems: [],
-        ...(stoppedBy ? { stoppedBy } : {}),
-        ...(status === 'completed' ? {} : { error: `the sub-workflow ${nested.name} ${status}` }),
-      })),
-      stop: (reason) => {
-        if (nested.isFinished) return;
-        stoppedBy = reason;
-        nested.cancel();
-      },
-    };
+    return attemptOf(nested, sink, request.outputs);
   };
   return run;
+}
+
+/** The parent's sink, telling when the sub-run says it is paused: nothing runs in it any more. */
+class QuietSink implements RunSink {
+  onQuiet?: () => void;
+
+  constructor(private readonly parent: RunSink) {}
+
+  event(e: EngineEvent): void {
+    if (e.type === 'workflow:paused') this.onQuiet?.();
+    this.parent.event(e);
+  }
+
+  log(instanceId: string, line: LogLine): void {
+    this.parent.log(instanceId, line);
+  }
+}
+
+/** A started sub-run as the parent's attempt of its node: it ends with the sub-run, and stops, pauses and resumes it. */
+function attemptOf(nested: Scheduler, sink: QuietSink, outputs: readonly string[] | undefined): RunningAttempt {
+  let stoppedBy: 'timeout' | 'cancel' | undefined;
+  return {
+    done: nested.done.then((status) => ({
+      exitCode: status === 'completed' ? 0 : 1,
+      signal: null,
+      outputs: nested.collectOutputs(outputs),
+      outputProblems: [],
+      ...(stoppedBy ? { stoppedBy } : {}),
+      ...(status === 'completed' ? {} : { error: `the sub-workflow ${nested.name} ${status}` }),
+    })),
+    stop: (reason) => {
+      if (nested.isFinished) return;
+      stoppedBy = reason;
+      nested.cancel();
+    },
+    pause: (onQuiet) => {
+      if (nested.isFinished) return;
+      sink.onQuiet = onQuiet;
+      nested.pause();
+    },
+    resume: () => {
+      sink.onQuiet = undefined;
+      if (!nested.isFinished) nested.resume();
+    },
+  };
 }

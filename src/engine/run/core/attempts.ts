@@ -10,6 +10,7 @@ import type { LogBatcher } from './logBatcher';
 import type { Masker } from './masker';
 import { NodeOutput } from './nodeOutput';
 import type { AttemptResult, RunningAttempt, RunSink } from './ports';
+import type { SubRunPauses } from './subRunPauses';
 import { interpolate } from '../../expressions/interpolate';
 import type { RunScope } from './scope';
 import type { SchedulerOptions } from './scheduler';
@@ -28,6 +29,8 @@ export interface SchedulerCore {
   readonly cancelReason: string;
   /** Attempts running now (approval gates are not counted). */
   running: number;
+  /** The sub-runs the run's pause paused. */
+  readonly subRunPauses: SubRunPauses;
   emitNode(instanceId: string, draft: EventDraft): void;
   /** Marks an instance ended, and publishes its group once the whole group has. */
   end(inst: Instance, status: Instance['status']): void;
@@ -205,6 +208,7 @@ export class NodeLifecycle {
     const { core } = this;
     if (inst.attempt !== attempt || inst.status !== 'running') return;
     core.running--;
+    core.subRunPauses.ended(inst);
     inst.running = undefined;
     this.clearTimer(inst);
     core.logs.flush(inst.id);

@@ -32,6 +32,10 @@ export interface RunningAttempt {
   done: Promise<AttemptResult>;
   /** Ends the attempt's whole process group: SIGTERM, then SIGKILL after the grace period. */
   stop(reason: 'timeout' | 'cancel'): void;
+  /** A sub-run's: nothing new starts in it; `onQuiet` once nothing runs in it. */
+  pause?(onQuiet: () => void): void;
+  /** A sub-run's: it goes on after a pause. */
+  resume?(): void;
 }
 
 export interface ProcessRunner {

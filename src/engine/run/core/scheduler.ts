@@ -7,6 +7,7 @@ import { NodeLifecycle, type SchedulerCore } from './attempts';
 import { InstanceTable, isHardFailure, type Instance, type PreviousInstances } from './instances';
 import { LogBatcher } from './logBatcher';
 import { Masker } from './masker';
+import { SubRunPauses } from './subRunPauses';
 import type { Clock, ProcessRunner, RunSink, SubWorkflowRunner, TimerHandle } from './ports';
 import { decide, type Decision } from './decide';
 import { collectOutputs, RunScope } from './scope';
@@ -59,6 +60,7 @@ export class Scheduler implements SchedulerCore {
   private readonly lifecycle: NodeLifecycle;
   private seq: number;
   running = 0;
+  readonly subRunPauses = new SubRunPauses();
   paused = false;
   private pausedReported = false;
   /** Who paused the run, told with the pause when it takes effect. */
@@ -111,10 +113,6 @@ export class Scheduler implements SchedulerCore {
     return new Promise((resolve) => (this.resolveDone = resolve));
   }
 
-  private get header(): WorkflowHeader {
-    return { name: this.scope.name, path: this.options.workflowPath, hash: this.options.workflowHash };
-  }
-
   get nodes(): RunNodeInfo[] {
     return this.table.infos;
   }
@@ -136,12 +134,13 @@ export class Scheduler implements SchedulerCore {
   start(): void {
     const { options } = this;
     this.startedAt = options.previous?.startedAt ?? options.clock.now();
+    const header: WorkflowHeader = { name: this.scope.name, path: options.workflowPath, hash: options.workflowHash };
     if (options.previous) {
       this.emit({
         type: 'workflow:resumed',
         reset: this.table.instances.filter((i) => i.status !== 'completed').map((i) => i.id),
         ...byActor(options.previous.actor),
-        workflow: this.header,
+        workflow: header,
         nodes: this.nodes,
       });
       for (const [id, lines] of options.previous.notes ?? []) {
@@ -151,7 +150,7 @@ export class Scheduler implements SchedulerCore {
     } else {
       this.emit({
         type: 'workflow:started',
-        workflow: this.header,
+        workflow: header,
         inputs: options.inputs,
         nodes: this.nodes,
         concurrency: options.concurrency,
@@ -172,6 +171,7 @@ export class Scheduler implements SchedulerCore {
     this.paused = true;
     this.pausedBy = actor;
     this.pausedReported = false;
+    this.subRunPauses.pause(this.table.instances, () => this.settle());
     this.settle();
   }
 
@@ -181,6 +181,7 @@ export class Scheduler implements SchedulerCore {
     this.paused = false;
     if (this.pausedReported) this.emit({ type: 'workflow:resumed', reset: [], ...byActor(actor) });
     this.pausedReported = false;
+    this.subRunPauses.resume(this.table.instances);
     for (const i of this.table.instances) if (i.status === 'retrying' && i.timer === undefined) this.lifecycle.startAttempt(i);
     this.pump();
   }
@@ -298,8 +299,10 @@ export class Scheduler implements SchedulerCore {
 
   /** Reports a pause once nothing runs, and ends the run once nothing can happen any more. */
   settle(): void {
-    if (this.finished || this.running > 0) return;
-    if (this.halting) {
+    if (this.finished || this.running > this.subRunPauses.size) return;
+    // What still runs is sub-runs paused with the run: it is paused, and cannot end.
+    const onlyPausedSubRuns = this.running > 0;
+    if (this.halting && !onlyPausedSubRuns) {
       this.finished = true;
       this.logs.flushAll();
       this.resolveDone('cancelled');
@@ -314,7 +317,7 @@ export class Scheduler implements SchedulerCore {
       }
       if (this.pausedReported) return;
     }
-    if (this.table.ready.size > 0) return;
+    if (onlyPausedSubRuns || this.table.ready.size > 0) return;
     for (const i of instances) {
       if (isEndedNode(i.status)) continue;
       // Only reachable when a dependency can never end (the validator rejects such workflows).

@@ -1,0 +1,41 @@
+// A paused run pauses its sub-runs too: nothing new starts in them either. The run is paused once nothing runs in it
+// but sub-runs that are paused themselves, with nothing running in them.
+import type { Instance } from './instances';
+
+export class SubRunPauses {
+  /** The instances whose sub-run is paused with nothing running in it. */
+  private readonly quiet = new Set<Instance>();
+  /** A pause or a resume makes what a sub-run says of an earlier pause stale. */
+  private generation = 0;
+
+  /** How many running attempts are paused sub-runs with nothing running in them. */
+  get size(): number {
+    return this.quiet.size;
+  }
+
+  /** Pauses the sub-runs among the running instances; `onQuiet` whenever one has nothing running any more. */
+  pause(instances: Iterable<Instance>, onQuiet: () => void): void {
+    const generation = ++this.generation;
+    for (const inst of instances) {
+      const attempt = inst.running;
+      if (inst.status !== 'running' || !attempt?.pause) continue;
+      attempt.pause(() => {
+        if (generation !== this.generation || inst.running !== attempt) return;
+        this.quiet.add(inst);
+        onQuiet();
+      });
+    }
+  }
+
+  /** Resumes the sub-runs among the running instances. */
+  resume(instances: Iterable<Instance>): void {
+    this.generation++;
+    this.quiet.clear();
+    for (const inst of instances) if (inst.status === 'running') inst.running?.resume?.();
+  }
+
+  /** The instance's attempt ended: it is no longer a paused sub-run. */
+  ended(inst: Instance): void {
+    this.quiet.delete(inst);
+  }
+}
