@@ -37,6 +37,8 @@ export interface RunState {
   order: string[];
   /** Nodes of sub-runs (`deploy/push`), in the order they were first heard of; their events are not folded here. */
   nested: string[];
+  /** The approval gates of sub-runs waiting now (`deploy/approve`), with their prompts: the run waits on them. */
+  nestedGates: Record<string, string>;
 }
 
 /** Every instance of a run, each sub-run's nodes right after the node that ran it. */
@@ -108,6 +110,7 @@ export function applyEvent(state: RunState | undefined, e: EngineEvent): RunStat
       nodes,
       order: e.nodes.map((n) => n.id),
       nested: [],
+      nestedGates: {},
     };
   }
   if (!state) return state;
@@ -123,11 +126,11 @@ export function applyEvent(state: RunState | undefined, e: EngineEvent): RunStat
       if (n) Object.assign(n, RESET, { outputs: {}, artifacts: [], attemptErrors: [] });
     }
   } else if (e.type === 'workflow:completed') {
-    Object.assign(state, { status: e.status, endedAt: e.ts, summary: e.summary, error: e.error });
+    Object.assign(state, { status: e.status, endedAt: e.ts, summary: e.summary, error: e.error, nestedGates: {} });
   } else {
     const n = state.nodes.get(e.nodeId);
     if (n) applyNodeEvent(n, e);
-    else if (e.parentNodeId !== undefined && !state.nested.includes(e.nodeId)) state.nested.push(e.nodeId);
+    else if (e.parentNodeId !== undefined) applyNestedEvent(state, e);
   }
   return state;
 }
@@ -146,6 +149,13 @@ function takeNodes(state: RunState, infos: readonly RunNodeInfo[]): void {
   }
   state.nodes = nodes;
   state.order = infos.map((i) => i.id);
+}
+
+/** An event of a sub-run's node: the node is listed, and its gate known while it waits. */
+function applyNestedEvent(state: RunState, e: NodeEvent): void {
+  if (!state.nested.includes(e.nodeId)) state.nested.push(e.nodeId);
+  if (e.type === 'node:waiting') state.nestedGates[e.nodeId] = e.prompt;
+  else if (e.type !== 'node:log' && e.type !== 'node:progress' && e.type !== 'node:diagnostic') delete state.nestedGates[e.nodeId];
 }
 
 function applyNodeEvent(n: NodeRunState, e: NodeEvent): void {

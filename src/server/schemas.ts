@@ -3,7 +3,9 @@
 import { RUN_ID_PATTERN } from '../engine/run/io/runStore';
 
 const RUN_ID = { type: 'string', pattern: RUN_ID_PATTERN, maxLength: 128 } as const;
-const NODE_ID = { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_-]*(\\[[^\\]/\\\\]{1,200}\\])?$', maxLength: 256 } as const;
+/** A node instance's id (`test[shard=1]`), or one in a sub-run under the node that runs it (`deploy/approve`). */
+const NODE_SEGMENT = '[A-Za-z_][A-Za-z0-9_-]*(\\[[^\\]/\\\\]{1,200}\\])?';
+const NODE_ID = { type: 'string', pattern: `^${NODE_SEGMENT}(/${NODE_SEGMENT}){0,8}$`, maxLength: 2048 } as const;
 const WORKFLOW_ID = { type: 'string', pattern: '^[0-9a-f]{12}$' } as const;
 const STATUSES = ['completed', 'failed', 'cancelled', 'running', 'paused', 'interrupted'] as const;
 

@@ -1,22 +1,19 @@
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as vscodeTypes from 'vscode';
 import { FOLLOW_SETTLE_MS, parseFileUri } from '../../src/extension/dag/dagPanels';
-import type { RunEntry } from '../../src/extension/runs/runManager';
-import type { EngineEvent } from '../../src/engine/protocol';
 import { registerLanguageSuites } from './languageSuite';
+import { registerRunsSuite } from './runsSuite';
 import { registerServedSuite, type ServedTarget } from './servedSuite';
-import { until, untilAnswered, workbenchTools, type IntegrationContext } from './workbench';
+import { until, workbenchTools, type IntegrationContext } from './workbench';
 
 export type { IntegrationContext };
 
 export function registerSuites(context: IntegrationContext): void {
   const { vscode, api, workspace } = context;
   const { file, open, positionOf } = workbenchTools(context);
-  const latestRun = (name: string, after: number) => api.runs.all().find((r) => r.workflowPath === file(name).fsPath && r.startedAt >= after);
-  const finished = (r: RunEntry) => r.status === 'completed' || r.status === 'failed' || r.status === 'cancelled';
 
   registerLanguageSuites(context);
 
@@ -223,144 +220,7 @@ export function registerSuites(context: IntegrationContext): void {
     });
   });
 
-  describe('runs', () => {
-    it('runs a workflow through the command; the Runs state follows it to the end; its DAG panel opens and shows it', async () => {
-      const t0 = Date.now();
-      await vscode.commands.executeCommand('maestro.run', file('sdlc-parallel.workflow.yaml'));
-      const run = await until(() => latestRun('sdlc-parallel.workflow.yaml', t0));
-      await until(() => finished(run) && run);
-      assert.equal(run.status, 'completed');
-      assert.deepEqual(
-        [...run.state!.nodes.values()].map((n) => n.status),
-        Array(6).fill('completed'),
-      );
-      // The run is kept where the workspace's runs folder is, and the host reads it back only through the engine.
-      assert.ok(existsSync(join(workspace, '.maestro', 'runs', run.runId, 'events.jsonl')));
-      const events = await api.runs.eventsOf(run.runId);
-      assert.equal(events.at(-1)?.type, 'workflow:completed');
-      const panel = await until(() => api.dag.get(file('sdlc-parallel.workflow.yaml')));
-      await until(() => panel.isReady && panel.shownRunId === run.runId);
-      // A newer run follows; Show DAG on the first run (as from the Runs view) shows that one, also in a panel
-      // that opens for it.
-      const t1 = Date.now();
-      await vscode.commands.executeCommand('maestro.run', file('sdlc-parallel.workflow.yaml'));
-      const newer = await until(() => api.runs.all().find((r) => r.workflowPath === run.workflowPath && r.startedAt >= t1 && r.runId !== run.runId));
-      await until(() => finished(newer));
-      panel.panel.dispose();
-      await vscode.commands.executeCommand('maestro.showDag', run.runId);
-      const reopened = await until(() => api.dag.get(file('sdlc-parallel.workflow.yaml')));
-      await until(() => reopened.isReady);
-      assert.equal(reopened.shownRunId, run.runId);
-    });
-
-    it("code lenses: a node's status and Run from here after a run, the run's summary instead on a big workflow; Run from Here from the cursor", async () => {
-      const titles = async (uri: vscodeTypes.Uri) =>
-        ((await vscode.commands.executeCommand<vscodeTypes.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ?? []).map((l) => l.command?.title ?? '');
-      const small = file('sdlc-parallel.workflow.yaml');
-      const t0 = Date.now();
-      await vscode.commands.executeCommand('maestro.run', small);
-      const run = await until(() => latestRun('sdlc-parallel.workflow.yaml', t0));
-      await until(() => finished(run));
-      const lenses = await untilAnswered(async () => {
-        const t = await titles(small);
-        return t.filter((x) => x === 'Run from here').length === 6 && t;
-      });
-      assert.equal(lenses.filter((t) => /completed/.test(t)).length, 6, lenses.join(' | '));
-      // Run from Here with the cursor in a node: the last run continues from it.
-      const doc = await open('sdlc-parallel.workflow.yaml');
-      const editor = vscode.window.activeTextEditor!;
-      editor.selection = new vscode.Selection(positionOf(doc, '  testing:', 4), positionOf(doc, '  testing:', 4));
-      const resumed = new Promise<void>((resolve) => {
-        const sub = api.runs.onEvent((e) => e.runId === run.runId && e.type === 'workflow:resumed' && (sub.dispose(), resolve()));
-      });
-      await vscode.commands.executeCommand('maestro.runFromNode');
-      await resumed;
-      await until(() => finished(run));
-      // A big workflow: the summary above nodes:, no lens per node.
-      const big = ['version: 1', 'name: Many', 'nodes:', ...Array.from({ length: 300 }, (_, i) => `  n${i}: { run: "true"${i ? `, needs: n${i - 1}` : ''} }`)];
-      await vscode.workspace.fs.writeFile(file('many.workflow.yaml'), new TextEncoder().encode(big.join('\n') + '\n'));
-      const t1 = Date.now();
-      await vscode.commands.executeCommand('maestro.run', file('many.workflow.yaml'));
-      const bigRun = await until(() => latestRun('many.workflow.yaml', t1));
-      await until(() => finished(bigRun));
-      const bigLenses = await untilAnswered(async () => {
-        const t = await titles(file('many.workflow.yaml'));
-        return t.some((x) => /last run completed · 300\/300 nodes ended/.test(x)) && t;
-      });
-      assert.equal(bigLenses.filter((t) => t === 'Run from here').length, 0, bigLenses.join(' | '));
-      await vscode.workspace.fs.delete(file('many.workflow.yaml'));
-    });
-
-    it('pauses and resumes', async () => {
-      const t0 = Date.now();
-      await vscode.commands.executeCommand('maestro.run', file('long.workflow.yaml'));
-      const run = await until(() => latestRun('long.workflow.yaml', t0));
-      await until(() => run.state?.nodes.get('first')?.status === 'running');
-      await vscode.commands.executeCommand('maestro.pause', run.runId);
-      // A pause lets running nodes finish: `first` finishes once it is let go.
-      await vscode.workspace.fs.writeFile(file('first.go'), new Uint8Array());
-      await until(() => run.status === 'paused');
-      assert.equal(run.state!.nodes.get('second')!.status, 'pending', 'nothing new started while paused');
-      await vscode.commands.executeCommand('maestro.resume', run.runId);
-      await until(() => finished(run));
-      assert.equal(run.status, 'completed');
-    });
-
-    it('cancels, leaving no process of the run behind', async () => {
-      const t0 = Date.now();
-      await vscode.commands.executeCommand('maestro.run', file('hang.workflow.yaml'));
-      const run = await until(() => latestRun('hang.workflow.yaml', t0));
-      const pidsFile = join(workspace, 'hang.pids');
-      await until(() => existsSync(pidsFile) && readFileSync(pidsFile, 'utf8').trim().length > 0);
-      await vscode.commands.executeCommand('maestro.cancel', run.runId);
-      await until(() => finished(run));
-      assert.equal(run.status, 'cancelled');
-      const pid = Number(readFileSync(pidsFile, 'utf8').trim());
-      await until(() => {
-        try {
-          process.kill(pid, 0);
-          return false;
-        } catch {
-          return true;
-        }
-      });
-    });
-
-    it('waits at an approval gate until it is approved', async () => {
-      const t0 = Date.now();
-      await vscode.commands.executeCommand('maestro.run', file('gated.workflow.yaml'));
-      const run = await until(() => latestRun('gated.workflow.yaml', t0));
-      const gate = await until(() => api.runs.waitingGates().find((g) => g.entry === run));
-      await api.actions.approve(run, gate.nodeId, true, 'from the integration test');
-      await until(() => finished(run));
-      assert.equal(run.status, 'completed');
-    });
-
-    it('retries a failed node once its cause is fixed', async () => {
-      const t0 = Date.now();
-      const flag = join(workspace, 'fixed.flag');
-      await vscode.commands.executeCommand('maestro.run', file('flaky.workflow.yaml'));
-      const run = await until(() => latestRun('flaky.workflow.yaml', t0));
-      await until(() => finished(run));
-      assert.equal(run.status, 'failed');
-      await vscode.workspace.fs.writeFile(vscode.Uri.file(flag), new Uint8Array());
-      // The retried run can end between two polls of its status, so its events are collected as they come.
-      const events: EngineEvent[] = [];
-      const subscription = api.runs.onEvent((e) => e.runId === run.runId && events.push(e));
-      try {
-        await api.actions.retryNode(run, 'check');
-        const end = await until(() => events.find((e) => e.type === 'workflow:completed'));
-        assert.deepEqual(
-          events.filter((e) => e.type === 'node:started').map((e) => e.nodeId),
-          ['check', 'after'],
-        );
-        assert.equal(end.type === 'workflow:completed' && end.status, 'completed');
-        assert.equal(run.status, 'completed');
-      } finally {
-        subscription.dispose();
-      }
-    });
-  });
+  registerRunsSuite(context);
 
   describe('builder', () => {
     it('New Workflow from the palette opens an untitled workflow with its panel beside it', async () => {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { EngineEvent } from '../../src/engine/protocol';
 import { startRun } from '../../src/engine/run/engine';
 import { readLogText } from '../../src/engine/run/io/runStore';
+import { foldEvents } from '../../src/engine/runState';
 import { MAX_SUB_WORKFLOW_BYTES } from '../../src/engine/validateFile';
 import { yaml } from './helpers';
 
@@ -84,6 +85,28 @@ describe('sub-workflows', () => {
 
   it('pauses sub-runs with the run: nothing new starts in them, and the run is paused once nothing runs in them', () => pauseInsideSubRuns(false));
   it('cancels a run paused inside its sub-runs', () => pauseInsideSubRuns(true));
+
+  it("decides a sub-run's approval gate by its id under the node; the run's state knows it waits until then", async () => {
+    const gated = yaml('version: 1', 'name: Gated', 'nodes:', '  ship: { approval: { prompt: Ship it? } }');
+    writeFileSync(join(dir, 'gated.workflow.yaml'), gated);
+    const main = join(dir, 'main.workflow.yaml');
+    writeFileSync(main, yaml('version: 1', 'name: Main', 'nodes:', '  deploy: { workflow: ./gated.workflow.yaml }', '  after: { needs: deploy, run: "true" }'));
+    for (const approved of [true, false]) {
+      const events: EngineEvent[] = [];
+      const run = startRun({ workflowPath: main, runsDir: join(dir, 'runs'), onEvent: (e) => events.push(e) });
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      assert.deepEqual(foldEvents(events)!.nestedGates, { 'deploy/ship': 'Ship it?' });
+      assert.throws(() => run.scheduler.approve('deploy/nope', true), /^Error: no node 'deploy\/nope' in this run$/);
+      run.scheduler.approve('deploy/ship', approved, 'looked at it', 'ana');
+      assert.throws(() => run.scheduler.approve('deploy/ship', true), /^Error: node 'deploy\/ship' is (completed|failed), not waiting for approval$/);
+      assert.equal(await run.finished(), approved ? 'completed' : 'failed');
+      run.dispose();
+      assert.deepEqual(foldEvents(events)!.nestedGates, {});
+      const decided = events.find((e) => 'nodeId' in e && e.nodeId === 'deploy/ship' && (e.type === 'node:completed' || e.type === 'node:failed'));
+      if (approved) assert.deepEqual((decided as { outputs: object }).outputs, { approved: 'true', approvedBy: 'ana', comment: 'looked at it' });
+      else assert.equal((decided as { error: string }).error, 'rejected by ana: looked at it');
+    }
+  });
 
   it('runs the file as a sub-run: nested events under the node, its outputs as the node outputs', async () => {
     mkdirSync(join(dir, 'sub', 'reports'), { recursive: true });

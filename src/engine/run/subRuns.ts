@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { MAX_SUB_WORKFLOW_DEPTH } from '../model';
 import { resolveInputs } from './core/inputs';
 import type { EngineEvent, LogLine } from '../protocol';
-import type { Clock, ProcessRunner, RunningAttempt, RunSink, SubWorkflowRunner } from './core/ports';
+import type { Clock, ProcessRunner, RunningAttempt, RunSink, SubWorkflowRequest, SubWorkflowRunner } from './core/ports';
 import { Scheduler } from './core/scheduler';
 import { loadWorkflow, RunSetupError } from './setup';
 
@@ -50,7 +50,7 @@ export function subWorkflowRunner(context: SubRunContext): SubWorkflowRunner {
       masker: request.masker,
     });
     nested.start();
-    return attemptOf(nested, sink, request.outputs);
+    return attemptOf(nested, sink, request);
   };
   return run;
 }
@@ -72,13 +72,13 @@ class QuietSink implements RunSink {
 }
 
 /** A started sub-run as the parent's attempt of its node: it ends with the sub-run, and stops, pauses and resumes it. */
-function attemptOf(nested: Scheduler, sink: QuietSink, outputs: readonly string[] | undefined): RunningAttempt {
+function attemptOf(nested: Scheduler, sink: QuietSink, request: SubWorkflowRequest): RunningAttempt {
   let stoppedBy: 'timeout' | 'cancel' | undefined;
   return {
     done: nested.done.then((status) => ({
       exitCode: status === 'completed' ? 0 : 1,
       signal: null,
-      outputs: nested.collectOutputs(outputs),
+      outputs: nested.collectOutputs(request.outputs),
       outputProblems: [],
       ...(stoppedBy ? { stoppedBy } : {}),
       ...(status === 'completed' ? {} : { error: `the sub-workflow ${nested.name} ${status}` }),
@@ -96,6 +96,14 @@ function attemptOf(nested: Scheduler, sink: QuietSink, outputs: readonly string[
     resume: () => {
       sink.onQuiet = undefined;
       if (!nested.isFinished) nested.resume();
+    },
+    approve: (id, approved, comment, actor) => {
+      try {
+        nested.approve(id, approved, comment, actor);
+      } catch (e) {
+        // Its errors name the gate as the sub-run knows it; the run knows it under the node.
+        throw new Error((e as Error).message.replace(`'${id}'`, `'${request.instanceId}/${id}'`));
+      }
     },
   };
 }

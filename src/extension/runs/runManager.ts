@@ -216,12 +216,13 @@ export class RunManager implements vscode.Disposable {
     return new Promise((resolve) => this.started.set(runId, resolve));
   }
 
-  /** Runs that have a node waiting for approval, with those nodes. */
+  /** Runs that have a node waiting for approval (in a sub-run too: `deploy/approve`), with those nodes. */
   waitingGates(): { entry: RunEntry; nodeId: string; prompt: string }[] {
     const out: { entry: RunEntry; nodeId: string; prompt: string }[] = [];
     for (const entry of this.all()) {
       if (!entry.live || !entry.state) continue;
       for (const n of entry.state.nodes.values()) if (n.status === 'waiting') out.push({ entry, nodeId: n.info.id, prompt: n.prompt ?? '' });
+      for (const [nodeId, prompt] of Object.entries(entry.state.nestedGates)) out.push({ entry, nodeId, prompt });
     }
     return out;
   }

@@ -1,9 +1,12 @@
 import { strict as assert } from 'node:assert';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { OPERATOR, serveFixture, until, VIEWER, type Fixture } from './serverFixture';
 
 import type { EngineEvent, LogChunk, RunListEntry } from '../../../src/engine/protocol';
 import type { RunStateSnapshot } from '../../../src/engine/runState';
 import type { WorkflowDetail, WorkflowSummary } from '../../../src/server/workflowViews';
+import { workflowId } from '../../../src/server/workspaceWorkflows';
 
 interface RunAnswer {
   run: RunListEntry;
@@ -115,6 +118,27 @@ describe('serve: the HTTP routes', function () {
         ['ana', ['after']],
       ],
     );
+  });
+
+  it("approves a sub-run's gate by its id under the node, and serves a sub-run node's log", async () => {
+    writeFileSync(join(f.dir, 'flows', 'outer.workflow.yaml'), 'version: 1\nname: Outer\nnodes:\n  deploy: { workflow: ./gated.workflow.yaml }\n');
+    try {
+      const { runId } = json<{ runId: string }>(await f.call('POST', `/api/workflows/${workflowId('flows/outer.workflow.yaml')}/runs`, OPERATOR, {}));
+      await until(
+        async () => ((await get<RunAnswer>(`/api/runs/${runId}`)).state?.nestedGates['deploy/approve'] === 'Ship it?' ? true : undefined),
+        'the gate',
+      );
+      const r = await f.call('POST', `/api/runs/${runId}/nodes/deploy%2Fapprove/approve`, OPERATOR, {});
+      assert.equal(r.statusCode, 200, r.body);
+      assert.equal(await ended(runId), 'completed');
+      const log = await until(async () => {
+        const chunk = await get<LogChunk>(`/api/runs/${runId}/nodes/deploy%2Fship/log`);
+        return chunk.size > 0 ? chunk : undefined;
+      }, 'the log');
+      assert.equal(log.text, 'shipped\n');
+    } finally {
+      rmSync(join(f.dir, 'flows', 'outer.workflow.yaml'));
+    }
   });
 
   it('serves its OpenAPI document, made from the routes', async () => {

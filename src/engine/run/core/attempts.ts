@@ -10,7 +10,7 @@ import type { LogBatcher } from './logBatcher';
 import type { Masker } from './masker';
 import { NodeOutput } from './nodeOutput';
 import type { AttemptResult, RunningAttempt, RunSink } from './ports';
-import type { SubRunPauses } from './subRunPauses';
+import type { SubRunPauses } from './nestedRuns';
 import { interpolate } from '../../expressions/interpolate';
 import type { RunScope } from './scope';
 import type { SchedulerOptions } from './scheduler';
@@ -237,6 +237,13 @@ export class NodeLifecycle {
       if (core.paused || core.cancelling) core.settle();
       else this.startAttempt(inst);
     }, delayMs);
+  }
+
+  /** An approval gate decided: it completes with `approved` (and who, and their comment), or fails as rejected. */
+  decideGate(inst: Instance, approved: boolean, comment?: string, actor?: string): void {
+    this.clearTimer(inst);
+    if (approved) this.complete(inst, { approved: 'true', ...(actor ? { approvedBy: actor } : {}), ...(comment ? { comment } : {}) });
+    else this.fail(inst, `rejected${actor ? ` by ${actor}` : ''}${comment ? `: ${comment}` : ''}`, null);
   }
 
   complete(inst: Instance, outputs: Record<string, string>): void {

@@ -36,6 +36,8 @@ export interface RunningAttempt {
   pause?(onQuiet: () => void): void;
   /** A sub-run's: it goes on after a pause. */
   resume?(): void;
+  /** A sub-run's: decides one of its approval gates, by its id inside the sub-run. */
+  approve?(instanceId: string, approved: boolean, comment?: string, actor?: string): void;
 }
 
 export interface ProcessRunner {

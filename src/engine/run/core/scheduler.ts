@@ -7,7 +7,7 @@ import { NodeLifecycle, type SchedulerCore } from './attempts';
 import { InstanceTable, isHardFailure, type Instance, type PreviousInstances } from './instances';
 import { LogBatcher } from './logBatcher';
 import { Masker } from './masker';
-import { SubRunPauses } from './subRunPauses';
+import { subRunHolding, SubRunPauses } from './nestedRuns';
 import type { Clock, ProcessRunner, RunSink, SubWorkflowRunner, TimerHandle } from './ports';
 import { decide, type Decision } from './decide';
 import { collectOutputs, RunScope } from './scope';
@@ -227,11 +227,11 @@ export class Scheduler implements SchedulerCore {
 
   approve(instanceId: string, approved: boolean, comment?: string, actor?: string): void {
     const inst = this.table.byId.get(instanceId);
+    const nested = inst ? undefined : subRunHolding(this.table.instances, instanceId);
+    if (nested) return nested.subRun.approve(nested.id, approved, comment, actor);
     if (!inst) throw new Error(`no node '${instanceId}' in this run`);
     if (inst.status !== 'waiting') throw new Error(`node '${instanceId}' is ${inst.status}, not waiting for approval`);
-    this.lifecycle.clearTimer(inst);
-    if (approved) this.lifecycle.complete(inst, { approved: 'true', ...(actor ? { approvedBy: actor } : {}), ...(comment ? { comment } : {}) });
-    else this.lifecycle.fail(inst, `rejected${actor ? ` by ${actor}` : ''}${comment ? `: ${comment}` : ''}`, null);
+    this.lifecycle.decideGate(inst, approved, comment, actor);
     this.pump();
   }
 

@@ -1,6 +1,16 @@
-// A paused run pauses its sub-runs too: nothing new starts in them either. The run is paused once nothing runs in it
-// but sub-runs that are paused themselves, with nothing running in them.
+// What a run does to its sub-runs. A paused run pauses them too: nothing new starts in them either, and the run is
+// paused once nothing runs in it but sub-runs that are paused themselves, with nothing running in them. And an
+// approval gate inside a sub-run (`deploy/approve`) is decided through the node that runs it.
 import type { Instance } from './instances';
+import type { RunningAttempt } from './ports';
+
+type GateDecider = Required<Pick<RunningAttempt, 'approve'>>;
+
+/** The running sub-run that holds an instance of a nested id, with the id inside it; undefined when none does. */
+export function subRunHolding(instances: readonly Instance[], id: string): { subRun: GateDecider; id: string } | undefined {
+  const holder = instances.find((i) => i.status === 'running' && i.running?.approve !== undefined && id.startsWith(`${i.id}/`));
+  return holder && { subRun: holder.running as GateDecider, id: id.slice(holder.id.length + 1) };
+}
 
 export class SubRunPauses {
   /** The instances whose sub-run is paused with nothing running in it. */
