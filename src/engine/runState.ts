@@ -203,7 +203,11 @@ function applyNodeEvent(n: NodeRunState, e: NodeEvent): void {
 }
 
 /** A run's state as it crosses a boundary (JSON has no Map): its nodes in run order. */
-export type RunStateSnapshot = Omit<RunState, 'nodes' | 'order'> & { nodes: NodeRunState[] };
+export type RunStateSnapshot = Omit<RunState, 'nodes' | 'order' | 'nestedGates'> & {
+  nodes: NodeRunState[];
+  /** Absent from the snapshots of an engine older than it (a served engine may be). */
+  nestedGates?: Record<string, string>;
+};
 
 export function toSnapshot(state: RunState): RunStateSnapshot {
   const { nodes, order, ...rest } = state;
@@ -211,6 +215,6 @@ export function toSnapshot(state: RunState): RunStateSnapshot {
 }
 
 export function fromSnapshot(snapshot: RunStateSnapshot): RunState {
-  const { nodes, ...rest } = snapshot;
-  return { ...rest, nodes: new Map(nodes.map((n) => [n.info.id, n])), order: nodes.map((n) => n.info.id) };
+  const { nodes, nestedGates = {}, ...rest } = snapshot;
+  return { ...rest, nestedGates, nodes: new Map(nodes.map((n) => [n.info.id, n])), order: nodes.map((n) => n.info.id) };
 }

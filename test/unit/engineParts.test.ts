@@ -325,4 +325,11 @@ describe('run state', () => {
       }),
     );
   });
+
+  it("reads a snapshot from an engine older than the sub-runs' waiting gates as having none", () => {
+    const { nestedGates: _gone, ...older } = toSnapshot(
+      foldEvents([e({ type: 'workflow:started', workflow: { name: 'W', path: '/w', hash: 'h' }, inputs: {}, nodes: [], concurrency: 1 }, 1)])!,
+    );
+    assert.deepEqual(fromSnapshot(older).nestedGates, {});
+  });
 });

@@ -125,7 +125,7 @@ describe('serve: the HTTP routes', function () {
     try {
       const { runId } = json<{ runId: string }>(await f.call('POST', `/api/workflows/${workflowId('flows/outer.workflow.yaml')}/runs`, OPERATOR, {}));
       await until(
-        async () => ((await get<RunAnswer>(`/api/runs/${runId}`)).state?.nestedGates['deploy/approve'] === 'Ship it?' ? true : undefined),
+        async () => ((await get<RunAnswer>(`/api/runs/${runId}`)).state?.nestedGates?.['deploy/approve'] === 'Ship it?' ? true : undefined),
         'the gate',
       );
       const r = await f.call('POST', `/api/runs/${runId}/nodes/deploy%2Fapprove/approve`, OPERATOR, {});
