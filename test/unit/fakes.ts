@@ -148,6 +148,7 @@ export class MemorySink implements RunSink {
       if (e.type === 'node:skipped') status = 'skipped';
       if (e.type === 'node:cancelled') status = 'cancelled';
       if (e.type === 'node:started') status = 'running';
+      if (e.type === 'node:waiting') status = 'waiting';
     }
     return status;
   }

@@ -119,6 +119,48 @@ describe('scheduler: steering a run', () => {
     assert.match(sink.of('node:failed').find((e) => e.nodeId === 'slow')!.error, /no approval within 1m00s/);
   });
 
+  it('says it is paused while a gate waits; the gate can still be answered, and what follows it waits for resume', async () => {
+    const { scheduler, clock, runner, sink } = setup([
+      'nodes:',
+      '  gate: { approval: { prompt: ok? } }',
+      '  ship: { needs: gate, run: x }',
+      '  other: { run: x }',
+    ]);
+    scheduler.start();
+    await clock.advance(200);
+    assert.equal(sink.statusOf('gate'), 'waiting');
+    scheduler.pause();
+    await clock.advance(100);
+    assert.equal(sink.of('workflow:paused').length, 1, 'paused, though the gate waits');
+    scheduler.approve('gate', true);
+    await clock.advance(100);
+    assert.equal(sink.statusOf('gate'), 'completed');
+    assert.equal(runner.startsOf('ship').length, 0, 'nothing new starts while paused');
+    assert.equal(sink.of('workflow:completed').length, 0);
+    scheduler.resume();
+    await clock.advance(100);
+    assert.equal(sink.statusOf('ship'), 'completed');
+    assert.equal(await scheduler.done, 'completed');
+  });
+
+  it('says it is paused while a retry waits for its delay, and the retry waits for resume', async () => {
+    let calls = 0;
+    const { scheduler, clock, runner, sink } = setup(['nodes:', '  flaky: { run: x, retry: { max: 2, delay: 5s } }'], {
+      flaky: () => ({ exitCode: calls++ === 0 ? 1 : 0 }),
+    });
+    scheduler.start();
+    await clock.advance(100);
+    assert.equal(sink.statusOf('flaky'), 'running');
+    scheduler.pause();
+    await clock.advance(10_000);
+    assert.equal(sink.of('workflow:paused').length, 1);
+    assert.equal(runner.startsOf('flaky').length, 1, 'the retry waits for resume');
+    scheduler.resume();
+    await clock.advance(100);
+    assert.equal(runner.startsOf('flaky').length, 2);
+    assert.equal(await scheduler.done, 'completed');
+  });
+
   it('retries a failed node in an ended run, then what becomes ready after it', async () => {
     let fixed = false;
     const { scheduler, clock, runner, sink } = setup(['nodes:', '  a: { run: x }', '  b: { needs: a, run: x }', '  c: { needs: b, run: x }'], {

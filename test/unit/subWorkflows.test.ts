@@ -108,6 +108,34 @@ describe('sub-workflows', () => {
     }
   });
 
+  it("says it is paused while a sub-run's gate waits; the gate is answered while paused, and what follows waits for resume", async () => {
+    writeFileSync(
+      join(dir, 'gated.workflow.yaml'),
+      yaml('version: 1', 'name: Gated', 'nodes:', '  ship: { approval: { prompt: Ship it? } }', '  tell: { needs: ship, run: "true" }'),
+    );
+    const main = join(dir, 'main.workflow.yaml');
+    writeFileSync(main, yaml('version: 1', 'name: Main', 'nodes:', '  deploy: { workflow: ./gated.workflow.yaml }'));
+    const events: EngineEvent[] = [];
+    let paused: () => void = () => undefined;
+    const onEvent = (e: EngineEvent) => (events.push(e), e.type === 'workflow:paused' && paused());
+    const run = startRun({ workflowPath: main, runsDir: join(dir, 'runs'), onEvent });
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    await new Promise<void>((resolve) => ((paused = resolve), run.scheduler.pause()));
+    assert.equal(foldEvents(events)!.status, 'paused');
+    assert.deepEqual(foldEvents(events)!.nestedGates, { 'deploy/ship': 'Ship it?' }, 'the gate still waits, and can be answered');
+    run.scheduler.approve('deploy/ship', true);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    assert.ok(!events.some((e) => e.type === 'node:started' && e.nodeId === 'deploy/tell'), 'nothing new starts while paused');
+    run.scheduler.resume();
+    assert.equal(await run.finished(), 'completed');
+    run.dispose();
+    const types = events.filter((e) => e.type.startsWith('workflow:') || ('nodeId' in e && e.nodeId === 'deploy/tell' && e.type === 'node:started'));
+    assert.deepEqual(
+      types.map((e) => e.type),
+      ['workflow:started', 'workflow:paused', 'workflow:resumed', 'node:started', 'workflow:completed'],
+    );
+  });
+
   it('runs the file as a sub-run: nested events under the node, its outputs as the node outputs', async () => {
     mkdirSync(join(dir, 'sub', 'reports'), { recursive: true });
     writeFileSync(

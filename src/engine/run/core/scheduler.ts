@@ -309,7 +309,8 @@ export class Scheduler implements SchedulerCore {
       return;
     }
     const instances = this.table.instances;
-    if (instances.some((i) => i.status === 'waiting' || (i.status === 'retrying' && !this.paused))) return;
+    // A gate waiting for an answer, or a retry waiting for its delay, runs nothing: a pause need not wait for them.
+    if (!this.paused && instances.some((i) => i.status === 'waiting' || i.status === 'retrying')) return;
     if (this.paused && !this.cancelling) {
       if (!this.pausedReported && instances.some((i) => !isEndedNode(i.status))) {
         this.pausedReported = true;
