@@ -83,10 +83,15 @@ function attemptOf(nested: Scheduler, sink: QuietSink, request: SubWorkflowReque
       ...(stoppedBy ? { stoppedBy } : {}),
       ...(status === 'completed' ? {} : { error: `the sub-workflow ${nested.name} ${status}` }),
     })),
-    stop: (reason) => {
+    stop: (reason, message, hard = false) => {
       if (nested.isFinished) return;
       stoppedBy = reason;
-      nested.cancel();
+      nested.cancelFor(message ?? `'${request.instanceId}' was stopped`, hard);
+    },
+    halt: (reason) => {
+      if (nested.isFinished) return;
+      stoppedBy = 'cancel';
+      void nested.halt(reason);
     },
     pause: (onQuiet) => {
       if (nested.isFinished) return;

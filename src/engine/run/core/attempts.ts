@@ -127,11 +127,12 @@ export class NodeLifecycle {
       core.emitNode(inst.id, { type: 'node:started', nodeId: inst.id, attempt, ...(running.pid !== undefined ? { pid: running.pid } : {}) });
     }
     inst.running = running;
-    if (inst.spec.timeoutMs !== undefined) {
+    const timeoutMs = inst.spec.timeoutMs;
+    if (timeoutMs !== undefined) {
       inst.timer = core.options.clock.setTimeout(() => {
         inst.timer = undefined;
-        running.stop('timeout');
-      }, inst.spec.timeoutMs);
+        running.stop('timeout', `'${inst.id}' timed out after ${formatDuration(timeoutMs)}`);
+      }, timeoutMs);
     }
     running.done.then(
       (result) => this.attemptEnded(inst, attempt, result),

@@ -30,8 +30,13 @@ export interface AttemptResult {
 export interface RunningAttempt {
   pid?: number;
   done: Promise<AttemptResult>;
-  /** Ends the attempt's whole process group: SIGTERM, then SIGKILL after the grace period. */
-  stop(reason: 'timeout' | 'cancel'): void;
+  /**
+   * Ends the attempt's whole process group: SIGTERM, then SIGKILL after the grace period. A sub-run is cancelled,
+   * its nodes told `message` (why the run above stopped it), and stopped `hard` (its clean-up nodes too).
+   */
+  stop(reason: 'timeout' | 'cancel', message?: string, hard?: boolean): void;
+  /** A sub-run's: stops where it stands, as the run above does when its host goes away (see `Scheduler.halt`). */
+  halt?(reason: string): void;
   /** A sub-run's: nothing new starts in it; `onQuiet` once nothing runs in it. */
   pause?(onQuiet: () => void): void;
   /** A sub-run's: it goes on after a pause. */

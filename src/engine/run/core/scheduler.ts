@@ -213,11 +213,25 @@ export class Scheduler implements SchedulerCore {
     this.clearRunTimer();
     for (const inst of this.table.instances) {
       this.lifecycle.clearTimer(inst);
-      if (inst.status === 'running') inst.running?.stop('cancel');
+      if (inst.status !== 'running') continue;
+      if (inst.running?.halt) inst.running.halt(reason);
+      else inst.running?.stop('cancel');
     }
     const halted = this.done.then(() => undefined);
     this.settle();
     return halted;
+  }
+
+  /**
+   * Cancels a sub-run for the run above it, whose `workflow` node was stopped (cancelled, timed out): as Cancel
+   * does, its nodes told the reason; hard when the run above stops hard, or stops it again.
+   */
+  cancelFor(reason: string, hard: boolean): void {
+    if (this.finished) return;
+    const again = this.cancelling;
+    this.cancelRequested = true;
+    this.stopReason ??= reason;
+    this.cancelRun(reason, hard || again);
   }
 
   /** Ends the run as failed, for a reason outside it (its log cannot be written): what runs is stopped, the rest cancelled. */
@@ -352,7 +366,7 @@ export class Scheduler implements SchedulerCore {
         this.lifecycle.clearTimer(inst);
         this.end(inst, 'cancelled');
         this.emitNode(inst.id, { type: 'node:cancelled', nodeId: inst.id, reason });
-      } else if (inst.status === 'running') inst.running?.stop('cancel');
+      } else if (inst.status === 'running') inst.running?.stop('cancel', reason, this.stoppingHard);
     }
     this.pump();
   }
