@@ -26,5 +26,16 @@ export const isEndedNode = (s: NodeStatus): boolean => s === 'completed' || s ==
 /** A node that is under way: running, waiting between attempts, or waiting for an approval. */
 export const isBusyNode = (s: NodeStatus): boolean => s === 'running' || s === 'retrying' || s === 'waiting';
 
+/**
+ * Why a node inside a sub-run (`deploy/build`) cannot be run again by itself: its sub-run is one attempt of its
+ * `workflow` node, which is retried instead. Undefined when the id is in no sub-run of the run's nodes.
+ */
+export function subRunNodeNotRetried(id: string, runNodeIds: Iterable<string>): string | undefined {
+  for (const holder of runNodeIds) {
+    if (id.startsWith(`${holder}/`)) return `'${id}' is inside the sub-run of '${holder}': retry '${holder}' to run its sub-workflow again`;
+  }
+  return undefined;
+}
+
 /** A node that Retry Node runs again (in a run that has ended or is paused). */
 export const canRetryNode = (s: NodeStatus): boolean => s === 'failed' || s === 'cancelled' || s === 'skipped';

@@ -1,13 +1,11 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { upstreamChecker } from '../graph';
-import type { Scalar, WorkflowSpec } from '../model';
+import type { Scalar } from '../model';
 import { currentPlatform, type Platform } from '../platform';
 import type { EngineEvent, RunStatus } from '../protocol';
 import { foldEvents, type RunState } from '../runState';
 import { resolveInputs } from './core/inputs';
-import type { PreviousInstances } from './core/instances';
 import { systemClock, type Clock, type ProcessRunner } from './core/ports';
 import { Scheduler, type SchedulerOptions } from './core/scheduler';
 import { runName } from './core/scope';
@@ -23,6 +21,7 @@ import { spawnHelperCount, spawnHelperFallsBack, spawnHelperKind } from './io/sp
 import { SpawnHelperPool } from './io/spawnHelper/pool';
 import { loadWorkflow, requireDefaultShell, RunSetupError, type LoadedWorkflow } from './setup';
 import { subWorkflowRunner } from './subRuns';
+import { instancesToKeep } from './resumeFrom';
 
 export { RunSetupError } from './setup';
 
@@ -258,7 +257,7 @@ export async function resumeRunFromLog(
   const loaded = loadWorkflow(stored.record.workflowPath);
   requireDefaultShell(loaded.workflow, o.platform);
   if (loaded.hash !== stored.record.workflowHash) o.onWarning?.(`${stored.record.workflowPath} changed since the run started: nodes run as the file is now`);
-  const instances = instancesToKeep(state, loaded.workflow, o.fromNode, loaded.path);
+  const instances = instancesToKeep(state, stored.events, loaded.workflow, o.fromNode, loaded.path);
   const notes = await endLeftoversOf(o, stored.interrupted);
   const previous = { instances, lastSeq: state?.lastSeq ?? 0, notes, actor: o.actor, startedAt: stored.record.startedAt };
   const handle = launch(
@@ -275,19 +274,6 @@ export async function resumeRunFromLog(
   );
   if (state) handle.resumedFrom = state;
   return handle;
-}
-
-/** What a continued run keeps of its instances: all they reached, but for `fromNode` and what comes after it. */
-function instancesToKeep(state: RunState | undefined, workflow: WorkflowSpec, fromNode: string | undefined, path: string): PreviousInstances {
-  const instances: PreviousInstances = new Map();
-  for (const [id, n] of state?.nodes ?? []) instances.set(id, { status: n.status, outputs: n.outputs, attempt: n.attempt });
-  if (fromNode === undefined) return instances;
-  const from = workflow.nodes.find((n) => n.id === fromNode || state?.nodes.get(fromNode)?.info.nodeId === n.id);
-  if (!from) throw new RunSetupError(`no node '${fromNode}' in ${path}`);
-  const isUpstream = upstreamChecker(workflow.nodes);
-  const rerun = new Set([from.id, ...workflow.nodes.filter((n) => isUpstream(n.id, from.id)).map((n) => n.id)]);
-  for (const [id, n] of state?.nodes ?? []) if (rerun.has(n.info.nodeId)) instances.delete(id);
-  return instances;
 }
 
 /** Ends what an interrupted run left running; returns what each node's log is to say about it. */

@@ -5,7 +5,7 @@ import { formatDuration } from '../../duration';
 import type { EvaluationScope } from '../../expressions/evaluate';
 import type { EventDraft, LogLine } from '../../protocol';
 import { retryDelay } from './backoff';
-import type { Instance, InstanceTable } from './instances';
+import type { Instance, InstanceTable, PreviousInstances } from './instances';
 import type { LogBatcher } from './logBatcher';
 import type { Masker } from './masker';
 import { NodeOutput } from './nodeOutput';
@@ -68,6 +68,9 @@ const failedAttempt = (error: string): RunningAttempt => ({
 });
 
 export class NodeLifecycle {
+  /** The `workflow` nodes whose sub-run was handed what the run's log kept of it (once: a retry starts it over). */
+  private readonly subRunsContinued = new Set<string>();
+
   constructor(private readonly core: SchedulerCore) {}
 
   /** An approval gate: waits for a decision, or for its timeout. */
@@ -196,7 +199,18 @@ export class NodeLifecycle {
       chain: [...(options.chain ?? []), options.workflowPath],
       sink,
       masker: core.masker,
+      ...this.keptInSubRun(inst.id, prefix),
     });
+  }
+
+  /** What a run continued from its log keeps of a node's sub-run: for its first sub-run in this engine only. */
+  private keptInSubRun(instanceId: string, prefix: string): { previous?: PreviousInstances } {
+    const kept = this.core.options.previous?.instances;
+    if (!kept || this.subRunsContinued.has(instanceId)) return {};
+    this.subRunsContinued.add(instanceId);
+    const previous: PreviousInstances = new Map();
+    for (const [id, before] of kept) if (id.startsWith(prefix)) previous.set(id.slice(prefix.length), before);
+    return previous.size > 0 ? { previous } : {};
   }
 
   logLine(inst: Instance, stream: LogLine['stream'], maskedText: string): void {

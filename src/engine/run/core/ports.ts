@@ -1,6 +1,7 @@
 /** What the scheduler needs from the outside world: processes, time, and somewhere to put events and logs. */
 import type { EngineEvent, LogLine } from '../../protocol';
 import { setLongTimeout, type LongTimeout } from './longTimeout';
+import type { PreviousInstances } from './instances';
 import type { Masker } from './masker';
 
 export interface AttemptRequest {
@@ -69,6 +70,8 @@ export interface SubWorkflowRequest {
   sink: RunSink;
   /** The run's masker: a value masked anywhere in the run is masked everywhere in it. */
   masker: Masker;
+  /** A run continued from its log: the sub-run's nodes that had completed (ids inside the sub-run), kept as they were. */
+  previous?: PreviousInstances;
 }
 
 export type SubWorkflowRunner = (request: SubWorkflowRequest) => RunningAttempt;

@@ -2,7 +2,7 @@ import { formatDuration } from '../../duration';
 import type { Condition } from '../../expressions/condition';
 import type { Scalar, WorkflowSpec } from '../../model';
 import type { EventDraft, NodeStatus, RunNodeInfo, RunStatus, WorkflowHeader } from '../../protocol';
-import { canRetryNode, isEndedNode } from '../../runRules';
+import { canRetryNode, isEndedNode, subRunNodeNotRetried } from '../../runRules';
 import { NodeLifecycle, type SchedulerCore } from './attempts';
 import { InstanceTable, isHardFailure, type Instance, type PreviousInstances } from './instances';
 import { LogBatcher } from './logBatcher';
@@ -253,7 +253,7 @@ export class Scheduler implements SchedulerCore {
   retryNode(id: string, actor?: string): void {
     if (!this.finished && !this.paused) throw new Error('a node can be retried when the run has ended or is paused');
     const group = this.table.groups.get(id) ?? this.table.byId.get(id)?.group;
-    if (!group) throw new Error(`no node '${id}' in this run`);
+    if (!group) throw new Error(subRunNodeNotRetried(id, this.table.byId.keys()) ?? `no node '${id}' in this run`);
     const targets = group.instances.filter((i) => (i.id === id || group.spec.id === id) && canRetryNode(i.status));
     if (targets.length === 0) {
       const status = (this.table.byId.get(id) ?? group.instances[0]).status;
