@@ -100,6 +100,10 @@ describe('sub-workflows', () => {
       run.scheduler.approve('deploy/ship', approved, 'looked at it', 'ana');
       assert.throws(() => run.scheduler.approve('deploy/ship', true), /^Error: node 'deploy\/ship' is (completed|failed), not waiting for approval$/);
       assert.equal(await run.finished(), approved ? 'completed' : 'failed');
+      assert.throws(
+        () => run.scheduler.approve('deploy/ship', true),
+        new RegExp(`^Error: node 'deploy/ship' is not waiting for approval: 'deploy' is ${approved ? 'completed' : 'failed'}, and runs no sub-run now$`),
+      );
       run.dispose();
       assert.deepEqual(foldEvents(events)!.nestedGates, {});
       const decided = events.find((e) => 'nodeId' in e && e.nodeId === 'deploy/ship' && (e.type === 'node:completed' || e.type === 'node:failed'));

@@ -12,6 +12,12 @@ export function subRunHolding(instances: readonly Instance[], id: string): { sub
   return holder && { subRun: holder.running as GateDecider, id: id.slice(holder.id.length + 1) };
 }
 
+/** Why a nested id names nothing waiting: the `workflow` node that would hold it runs no sub-run now. */
+export function notInRunningSubRun(instances: readonly Instance[], id: string): string | undefined {
+  const holder = instances.find((i) => i.spec.kind === 'workflow' && i.status !== 'running' && id.startsWith(`${i.id}/`));
+  return holder && `node '${id}' is not waiting for approval: '${holder.id}' is ${holder.status}, and runs no sub-run now`;
+}
+
 export class SubRunPauses {
   /** The instances whose sub-run is paused with nothing running in it. */
   private readonly quiet = new Set<Instance>();

@@ -7,7 +7,7 @@ import { NodeLifecycle, type SchedulerCore } from './attempts';
 import { InstanceTable, isHardFailure, type Instance, type PreviousInstances } from './instances';
 import { LogBatcher } from './logBatcher';
 import { Masker } from './masker';
-import { subRunHolding, SubRunPauses } from './nestedRuns';
+import { notInRunningSubRun, subRunHolding, SubRunPauses } from './nestedRuns';
 import type { Clock, ProcessRunner, RunSink, SubWorkflowRunner, TimerHandle } from './ports';
 import { decide, type Decision } from './decide';
 import { collectOutputs, RunScope } from './scope';
@@ -243,7 +243,7 @@ export class Scheduler implements SchedulerCore {
     const inst = this.table.byId.get(instanceId);
     const nested = inst ? undefined : subRunHolding(this.table.instances, instanceId);
     if (nested) return nested.subRun.approve(nested.id, approved, comment, actor);
-    if (!inst) throw new Error(`no node '${instanceId}' in this run`);
+    if (!inst) throw new Error(notInRunningSubRun(this.table.instances, instanceId) ?? `no node '${instanceId}' in this run`);
     if (inst.status !== 'waiting') throw new Error(`node '${instanceId}' is ${inst.status}, not waiting for approval`);
     this.lifecycle.decideGate(inst, approved, comment, actor);
     this.pump();
