@@ -234,6 +234,7 @@ describe('DAG panel: folding a run', () => {
       artifacts: [],
       attemptErrors: [],
       logTail: [],
+      gatesInside: [],
     };
     const running = cardOf([
       { ...base, status: 'completed', startedAt: 0, endedAt: 10 },

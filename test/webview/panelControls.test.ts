@@ -65,6 +65,35 @@ describe('DAG panel in Chromium: controls', function () {
     await page.screenshot({ path: join(shots, 'approval.png') });
   });
 
+  it("shows a gate waiting in a workflow node's sub-run on the node's card, and answers it from its details", async () => {
+    const page = await open('dark', { width: 500, height: 720 });
+    const text = [
+      'version: 1',
+      'name: Nested',
+      'nodes:',
+      '  build: { run: echo build }',
+      '  deploy: { needs: build, workflow: ./deploy.workflow.yaml }',
+      '',
+    ].join('\n');
+    const events = nestedGateRun();
+    await send(page, init(graphOf(text), [runItem(events, 'running', true)]), snapshot(events));
+    await waitForStatus(page, 'deploy', 'running');
+    assert.equal((await page.locator('.card[data-node="deploy"] [data-testid="gates-inside"]').innerText()).trim(), 'a gate waits');
+    assert.match((await page.locator('.card[data-node="deploy"]').getAttribute('aria-label'))!, /1 approval gate waiting in its sub-run/);
+    await page.click('.card[data-node="deploy"]');
+    const gates = page.locator('[data-testid="details-gates-inside"]');
+    assert.match(await gates.innerText(), /deploy\/ship[\s\S]*Ship the deploy\?/);
+    await page.screenshot({ path: join(shots, 'gate-inside.png') });
+    await gates.locator('[data-testid="approve-inside"]').click();
+    const decision = (await reply(page, 'approve')) as Extract<WebviewMessage, { type: 'approve' }>;
+    assert.deepEqual([decision.nodeId, decision.approved], ['deploy/ship', true]);
+    const last = events.at(-1)!;
+    const answered = { ...last, type: 'node:completed', seq: last.seq + 1, attempt: 1, outputs: { approved: 'true' }, artifacts: [], durationMs: 5 };
+    await send(page, { type: 'runEvents', runId: last.runId, events: [answered as EngineEvent] });
+    await gates.waitFor({ state: 'detached' });
+    assert.equal(await page.locator('.card[data-node="deploy"] [data-testid="gates-inside"]').count(), 0);
+  });
+
   it('toolbar: run controls ask the host, errors show, the run picker and the search work', async () => {
     const page = await open();
     const running = completed.slice(0, completed.findIndex((e) => e.type === 'node:started' && e.nodeId === 'backend') + 1);
@@ -195,3 +224,27 @@ describe('DAG panel in Chromium: controls', function () {
     assert.equal(await page.locator('.card').count(), 6, 'still drawing');
   });
 });
+
+/** A run whose `deploy` node's sub-run waits at its gate `ship`, as the engine tells it. */
+function nestedGateRun(): EngineEvent[] {
+  let seq = 0;
+  const start = Date.now() - 10_000;
+  const at = () => ({ runId: '20261203-100000-abcd', seq: ++seq, ts: start + seq * 100 });
+  const info = (id: string, kind: 'run' | 'workflow', needs: string[] = []) => ({ id, nodeId: id, name: id, kind, needs });
+  return [
+    {
+      ...at(),
+      type: 'workflow:started',
+      workflow: { name: 'Nested', path: '/work/nested.workflow.yaml', hash: 'h' },
+      inputs: {},
+      nodes: [info('build', 'run'), info('deploy', 'workflow', ['build'])],
+      concurrency: 2,
+    },
+    { ...at(), type: 'node:started', nodeId: 'build', attempt: 1 },
+    { ...at(), type: 'node:completed', nodeId: 'build', attempt: 1, outputs: {}, artifacts: [], durationMs: 100 },
+    { ...at(), type: 'node:started', nodeId: 'deploy', attempt: 1 },
+    { ...at(), type: 'node:started', nodeId: 'deploy/prep', parentNodeId: 'deploy', attempt: 1 },
+    { ...at(), type: 'node:completed', nodeId: 'deploy/prep', parentNodeId: 'deploy', attempt: 1, outputs: {}, artifacts: [], durationMs: 100 },
+    { ...at(), type: 'node:waiting', nodeId: 'deploy/ship', parentNodeId: 'deploy', prompt: 'Ship the deploy?' },
+  ];
+}

@@ -6,6 +6,7 @@ import { NO_CARD, type InstanceView } from '../state/runView';
 import { Badge, Button } from './toolkit';
 import { NodeForm } from './NodeForm';
 import { useController, usePanel, usePanelStore } from './context';
+import { GatesInside } from './GatesInside';
 import { InstanceDetails } from './InstanceDetails';
 import { KIND_ICON, KIND_LABEL, STATUS_ICON, STATUS_LABEL } from './status';
 import { canRetryNode } from '../../engine/runRules';
@@ -57,6 +58,7 @@ function NodeDetails({ node }: { node: DagNode }) {
         {node.matrix && card.instances.total ? ` · ${card.instances.completed}/${card.instances.total} instances completed` : ''}
       </div>
       <Actions node={node} instance={instance} />
+      {instance ? <GatesInside gates={instance.gatesInside} /> : null}
       {siblings && siblings.length > 1 ? <Instances nodeId={node.id} siblings={siblings} current={instanceId} /> : null}
       {instance ? <InstanceDetails node={node} instance={instance} /> : <p className="muted">{instanceIds ? '' : 'Not part of the run shown.'}</p>}
       <Definition node={node} />
@@ -105,9 +107,10 @@ function Actions({ node, instance }: { node: DagNode; instance?: InstanceView })
   return (
     <div className="details-actions">
       {status === 'waiting' && live ? (
+        // Text buttons, even in a narrow panel: a decision is not left to an icon.
         <>
-          <Button icon="pass" onClick={() => attempt(controller.approve(id, true))} title={instance?.prompt ?? 'Approve'} testId="approve" label="Approve" />
-          <Button icon="circle-slash" secondary onClick={() => attempt(controller.approve(id, false))} testId="reject" label="Reject" />
+          <Button onClick={() => attempt(controller.approve(id, true))} title={instance?.prompt ?? 'Approve'} testId="approve" label="Approve" />
+          <Button secondary onClick={() => attempt(controller.approve(id, false))} testId="reject" label="Reject" />
         </>
       ) : null}
       {retryable ? (

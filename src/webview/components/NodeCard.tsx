@@ -105,6 +105,11 @@ function CardBody({ id, node, card, duration }: { id: string; node: DagNode; car
       <div className="card-line">
         <span className="card-status-text">{statusText}</span>
         {card.attempt > 1 ? <span title="attempt">#{card.attempt}</span> : null}
+        {card.gatesInside > 0 ? (
+          <span className="card-gates-inside" data-testid="gates-inside" title="Approval gates waiting in its sub-run: select the node to answer">
+            <span className="codicon codicon-person" aria-hidden="true" /> {gatesInsideText(card.gatesInside)}
+          </span>
+        ) : null}
         {duration !== undefined ? <span className="card-duration">{formatDuration(duration)}</span> : null}
         {live && card.message ? (
           <span className="card-message" title={card.message}>
@@ -151,6 +156,8 @@ function CardMetrics({ node, card }: { node: DagNode; card: CardView }) {
     </div>
   );
 }
+
+export const gatesInsideText = (n: number): string => (n === 1 ? 'a gate waits' : `${n} gates wait`);
 
 export function ProgressBar({ label, progress }: { label: string; progress: number }) {
   return (

@@ -35,9 +35,10 @@ export const isActive = (s: CardStatus): boolean => s !== 'none' && isBusyNode(s
 export const isEnded = (s: CardStatus): boolean => s !== 'none' && isEndedNode(s);
 
 /** A card as a screen reader says it: name, kind, phase, status, attempt and progress. */
-export function describeCard(node: DagNode, card: { status: CardStatus; attempt: number; progress?: number }): string {
+export function describeCard(node: DagNode, card: { status: CardStatus; attempt: number; progress?: number; gatesInside?: number }): string {
   const live = isActive(card.status);
-  return `${node.label}, ${KIND_LABEL[node.kind]}${node.phase ? `, phase ${node.phase}` : ''}: ${STATUS_LABEL[card.status]}${card.attempt > 1 ? `, attempt ${card.attempt}` : ''}${card.progress !== undefined && live ? `, ${card.progress}%` : ''}`;
+  const gates = card.gatesInside ? `, ${card.gatesInside} approval gate${card.gatesInside === 1 ? '' : 's'} waiting in its sub-run` : '';
+  return `${node.label}, ${KIND_LABEL[node.kind]}${node.phase ? `, phase ${node.phase}` : ''}: ${STATUS_LABEL[card.status]}${card.attempt > 1 ? `, attempt ${card.attempt}` : ''}${card.progress !== undefined && live ? `, ${card.progress}%` : ''}${gates}`;
 }
 
 /** The DOM id of a node's card (for aria-activedescendant): ids may hold characters an id attribute should not. */

@@ -8,11 +8,19 @@ import { isEndedNode } from '../../engine/runRules';
 /** How many log lines of each node instance the panel keeps. */
 export const LOG_TAIL_LINES = 200;
 
+/** An approval gate waiting inside an instance's sub-run, by its id in the run (`deploy/ship`). */
+export interface GateInside {
+  id: string;
+  prompt: string;
+}
+
 export interface InstanceView extends Omit<NodeRunState, 'attemptErrors' | 'outputs' | 'artifacts'> {
   attemptErrors: readonly string[];
   outputs: Readonly<Record<string, string>>;
   artifacts: readonly string[];
   logTail: readonly LogLine[];
+  /** For a `workflow` node: the gates waiting in its sub-run (at any depth). */
+  gatesInside: readonly GateInside[];
 }
 
 export type CardStatus = NodeStatus | 'none';
@@ -31,6 +39,8 @@ export interface CardView {
   artifacts: number;
   error?: string;
   instances: { total: number; completed: number; failed: number; running: number };
+  /** How many approval gates wait in its instances' sub-runs. */
+  gatesInside: number;
 }
 
 export interface RunHeader {
@@ -43,7 +53,14 @@ export interface RunHeader {
   summary?: RunSummary;
 }
 
-export const NO_CARD: CardView = { status: 'none', attempt: 0, outputs: 0, artifacts: 0, instances: { total: 0, completed: 0, failed: 0, running: 0 } };
+export const NO_CARD: CardView = {
+  status: 'none',
+  attempt: 0,
+  outputs: 0,
+  artifacts: 0,
+  instances: { total: 0, completed: 0, failed: 0, running: 0 },
+  gatesInside: 0,
+};
 
 /** For a matrix node, the status that says most: work in progress first, then trouble, then the rest. */
 const CARD_PRECEDENCE: readonly NodeStatus[] = ['running', 'retrying', 'waiting', 'failed', 'cancelled', 'pending', 'completed', 'skipped'];
@@ -52,6 +69,7 @@ export function cardOf(instances: readonly InstanceView[]): CardView {
   if (instances.length === 0) return NO_CARD;
   const count = (s: NodeStatus) => instances.filter((i) => i.status === s).length;
   const counts = { total: instances.length, completed: count('completed'), failed: count('failed'), running: count('running') + count('retrying') };
+  const gatesInside = instances.reduce((n, i) => n + i.gatesInside.length, 0);
   if (instances.length === 1) {
     const i = instances[0];
     return {
@@ -67,6 +85,7 @@ export function cardOf(instances: readonly InstanceView[]): CardView {
       artifacts: i.artifacts.length,
       error: i.error ?? (i.status === 'skipped' || i.status === 'cancelled' ? i.reason : undefined),
       instances: counts,
+      gatesInside,
     };
   }
   // Skipped instances count as done unless every one was skipped.
@@ -91,6 +110,7 @@ export function cardOf(instances: readonly InstanceView[]): CardView {
     artifacts: instances.reduce((n, i) => n + i.artifacts.length, 0),
     error: firstError ? `${firstError.info.id}: ${firstError.error ?? 'failed'}` : undefined,
     instances: counts,
+    gatesInside,
   };
 }
 
@@ -141,7 +161,19 @@ export class RunFold {
       outputs: { ...n.outputs },
       artifacts: [...n.artifacts],
       logTail: this.tails.get(instanceId) ?? [],
+      gatesInside: Object.entries(this.state?.nestedGates ?? {})
+        .filter(([id]) => this.instanceHolding(id) === instanceId)
+        .map(([id, prompt]) => ({ id, prompt })),
     };
+  }
+
+  /** The run's own instance whose sub-run holds a nested id (`deploy` for `deploy/inner/ship`). */
+  private instanceHolding(nestedId: string): string | undefined {
+    for (let cut = nestedId.indexOf('/'); cut > 0; cut = nestedId.indexOf('/', cut + 1)) {
+      const id = nestedId.slice(0, cut);
+      if (this.state?.nodes.has(id)) return id;
+    }
+    return undefined;
   }
 
   /** How many log lines of an instance have come live so far (a count that only grows). */
@@ -185,7 +217,9 @@ export class RunFold {
       if (!this.state && e.type !== 'workflow:started') continue;
       // Log tails seeded from a snapshot belong to this start; a second start of the run begins afresh.
       if (e.type === 'workflow:started' && this.state) this.tails.clear();
+      const gatesBefore = this.state ? Object.keys(this.state.nestedGates) : [];
       this.state = applyEvent(this.state, e);
+      this.gatesChanged(gatesBefore, change.instances);
       if (e.type === 'node:log') this.takeLines(e.nodeId, e.lines);
       else change.timeline.push(e);
       if (e.type === 'workflow:started') {
@@ -205,5 +239,16 @@ export class RunFold {
       if (n) change.nodes.add(n.info.nodeId);
     }
     return change;
+  }
+
+  /** Marks the instances whose sub-runs' waiting gates an event changed. */
+  private gatesChanged(before: readonly string[], changed: Set<string>): void {
+    const now = this.state?.nestedGates ?? {};
+    const had = new Set(before);
+    const differ = [...before.filter((id) => !(id in now)), ...Object.keys(now).filter((id) => !had.has(id))];
+    for (const id of differ) {
+      const holder = this.instanceHolding(id);
+      if (holder) changed.add(holder);
+    }
   }
 }
