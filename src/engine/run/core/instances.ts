@@ -1,7 +1,7 @@
 // The instances a run schedules and the groups they form (one group per node, one instance per matrix
 // combination), with the counters that say when a group may start: pure bookkeeping, no time, no processes.
 import { expandMatrix, type NodeSpec, type Scalar, type WorkflowSpec } from '../../model';
-import { isEndedNode } from '../../runRules';
+import { canRetryNode, isEndedNode, subRunNodeNotRetried } from '../../runRules';
 import type { NodeStatus, RunNodeInfo } from '../../protocol';
 import { MinHeap } from './heap';
 import type { RunningAttempt, TimerHandle } from './ports';
@@ -147,6 +147,24 @@ export class InstanceTable {
   }
 
   /** The groups downstream of one, breadth first, without it. */
+  /**
+   * Makes a failed, cancelled or skipped node (or instance) pending again, forced to start even in a paused run,
+   * with the nodes after it that had not completed; returns what it reset, in file order.
+   */
+  resetForRetry(id: string): Instance[] {
+    const group = this.groups.get(id) ?? this.byId.get(id)?.group;
+    if (!group) throw new Error(subRunNodeNotRetried(id, this.byId.keys()) ?? `no node '${id}' in this run`);
+    const targets = group.instances.filter((i) => (i.id === id || group.spec.id === id) && canRetryNode(i.status));
+    if (targets.length === 0) {
+      const status = (this.byId.get(id) ?? group.instances[0]).status;
+      throw new Error(`node '${id}' is ${status}: only failed, cancelled or skipped nodes can be retried`);
+    }
+    const reset = [...targets, ...this.downstreamOf(group).flatMap((g) => g.instances.filter((i) => i.status !== 'completed'))];
+    for (const i of reset) Object.assign(i, { status: 'pending', attempt: 0, outputs: {}, error: undefined, quality: undefined, startedAt: undefined });
+    for (const i of targets) i.forced = true;
+    return reset.sort((a, b) => a.index - b.index);
+  }
+
   downstreamOf(group: Group): Group[] {
     const seen = new Set<Group>([group]);
     const out: Group[] = [];

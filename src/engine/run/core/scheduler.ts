@@ -2,7 +2,7 @@ import { formatDuration } from '../../duration';
 import type { Condition } from '../../expressions/condition';
 import type { Scalar, WorkflowSpec } from '../../model';
 import type { EventDraft, NodeStatus, RunNodeInfo, RunStatus, WorkflowHeader } from '../../protocol';
-import { canRetryNode, isEndedNode, subRunNodeNotRetried } from '../../runRules';
+import { isEndedNode } from '../../runRules';
 import { NodeLifecycle, type SchedulerCore } from './attempts';
 import { InstanceTable, isHardFailure, type Instance, type PreviousInstances } from './instances';
 import { LogBatcher } from './logBatcher';
@@ -252,19 +252,8 @@ export class Scheduler implements SchedulerCore {
   /** Runs a failed, cancelled or skipped node again, then whatever becomes ready after it. */
   retryNode(id: string, actor?: string): void {
     if (!this.finished && !this.paused) throw new Error('a node can be retried when the run has ended or is paused');
-    const group = this.table.groups.get(id) ?? this.table.byId.get(id)?.group;
-    if (!group) throw new Error(subRunNodeNotRetried(id, this.table.byId.keys()) ?? `no node '${id}' in this run`);
-    const targets = group.instances.filter((i) => (i.id === id || group.spec.id === id) && canRetryNode(i.status));
-    if (targets.length === 0) {
-      const status = (this.table.byId.get(id) ?? group.instances[0]).status;
-      throw new Error(`node '${id}' is ${status}: only failed, cancelled or skipped nodes can be retried`);
-    }
-    const reset = [...targets, ...this.table.downstreamOf(group).flatMap((g) => g.instances.filter((i) => i.status !== 'completed'))];
-    for (const i of reset) {
-      Object.assign(i, { status: 'pending', attempt: 0, outputs: {}, error: undefined, quality: undefined, startedAt: undefined });
-      this.scope.forget(i.group);
-    }
-    for (const i of targets) i.forced = true;
+    const reset = this.table.resetForRetry(id);
+    for (const i of reset) this.scope.forget(i.group);
     const wasFinished = this.finished;
     this.finished = false;
     this.cancelling = false;
@@ -276,7 +265,7 @@ export class Scheduler implements SchedulerCore {
     this.paused = false;
     this.pausedReported = false;
     if (wasFinished) this.done = this.newDone();
-    this.emit({ type: 'workflow:resumed', reset: reset.sort((a, b) => a.index - b.index).map((i) => i.id), ...byActor(actor) });
+    this.emit({ type: 'workflow:resumed', reset: reset.map((i) => i.id), ...byActor(actor) });
     this.table.recount((g) => this.scope.publish(g));
     this.pump();
   }
