@@ -30,10 +30,17 @@ export const isBusyNode = (s: NodeStatus): boolean => s === 'running' || s === '
  * Why a node inside a sub-run (`deploy/build`) cannot be run again by itself: its sub-run is one attempt of its
  * `workflow` node, which is retried instead. Undefined when the id is in no sub-run of the run's nodes.
  */
-export function subRunNodeNotRetried(id: string, runNodeIds: Iterable<string>): string | undefined {
-  for (const holder of runNodeIds) {
-    if (id.startsWith(`${holder}/`)) return `'${id}' is inside the sub-run of '${holder}': retry '${holder}' to run its sub-workflow again`;
-  }
+export function subRunNodeNotRetried(id: string, isRunNode: (id: string) => boolean): string | undefined {
+  const holder = subRunHolder(id, isRunNode);
+  return holder && `'${id}' is inside the sub-run of '${holder}': retry '${holder}' to run its sub-workflow again`;
+}
+
+/**
+ * The run's own node instance whose sub-run holds a nested id (`deploy` for `deploy/inner/ship`); undefined when
+ * none does. Cut at each `/` in turn, since a matrix instance's id may hold one (`m[path=a/b]/ship`).
+ */
+export function subRunHolder(id: string, isRunNode: (id: string) => boolean): string | undefined {
+  for (let cut = id.indexOf('/'); cut > 0; cut = id.indexOf('/', cut + 1)) if (isRunNode(id.slice(0, cut))) return id.slice(0, cut);
   return undefined;
 }
 

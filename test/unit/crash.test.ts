@@ -59,11 +59,19 @@ const exited = (child: ChildProcess) => new Promise<void>((r) => (child.exitCode
     writeFileSync(path, yaml('version: 1', 'name: Deploy', ...LOCKED_NODE(dir)));
     return path;
   };
+  /** A workflow that runs the locked node's file as a sub-run of its node `release`. */
+  const parentWorkflow = () => {
+    workflow();
+    const path = join(dir, 'release.workflow.yaml');
+    writeFileSync(path, yaml('version: 1', 'name: Release', 'nodes:', '  release: { workflow: ./deploy.workflow.yaml }'));
+    return path;
+  };
   const runId = () => readdirSync(runsDir).filter((n) => !n.startsWith('.'))[0];
 
-  it('kill -9 of the CLI and a resume right after: the resume ends the attempt still running (it ignores SIGTERM), and the node never runs twice at once', async () => {
+  /** Runs the CLI, kills it (-9) while the locked node runs, and resumes the run; `node` is the locked node's id in the run. */
+  const killAndResume = async (path: string, node: string) => {
     // A long grace: the watchdog is still waiting for the attempt to end when the resume comes.
-    const cli = spawn(process.execPath, [join(DIST, 'cli.js'), 'run', workflow(), '--json', '--runs-dir', runsDir, '--kill-grace', '60'], { stdio: 'ignore' });
+    const cli = spawn(process.execPath, [join(DIST, 'cli.js'), 'run', path, '--json', '--runs-dir', runsDir, '--kill-grace', '60'], { stdio: 'ignore' });
     await until(() => existsSync(join(dir, 'pids')) && pidsOf(dir).length === 2);
     const [shell, sleeper] = pidsOf(dir);
     cli.kill('SIGKILL');
@@ -77,10 +85,20 @@ const exited = (child: ChildProcess) => new Promise<void>((r) => (child.exitCode
     resumed.dispose();
     assert.equal(existsSync(join(dir, 'twice')), false, 'the node never ran twice at once');
     assert.equal(readFileSync(join(dir, 'starts'), 'utf8').trim().split('\n').length, 2);
-    const log = readLogText(runsDir, runId(), 'deploy');
-    assert.match(warnings.join('\n'), /^deploy: attempt 1 of this node was still running when the run was resumed .*sent SIGTERM, then SIGKILL after 1\.0 s/);
+    const log = readLogText(runsDir, runId(), node);
+    const said = node.replace('/', '\\/');
+    assert.match(
+      warnings.join('\n'),
+      new RegExp(`^${said}: attempt 1 of this node was still running when the run was resumed .*sent SIGTERM, then SIGKILL after 1\\.0 s`),
+    );
     assert.match(log, new RegExp(`maestro: attempt 1 of this node was still running .*processes .*${shell}.*\\n(?:.*\\n)*deployed`));
-  });
+  };
+
+  it('kill -9 of the CLI and a resume right after: the resume ends the attempt still running (it ignores SIGTERM), and the node never runs twice at once', () =>
+    killAndResume(workflow(), 'deploy'));
+
+  it('the same for a node of a sub-run: the node is named by its id in the run, and its log says what was ended', () =>
+    killAndResume(parentWorkflow(), 'release/deploy'));
 
   it('kill -9 of the engine process: the watchdog ends its nodes after their grace period, with nothing else running', async () => {
     const engine = spawn(process.execPath, [join(DIST, 'engine.js')], { stdio: ['pipe', 'pipe', 'ignore'] });

@@ -24,7 +24,7 @@ export function instancesToKeep(
   for (const [id, kept] of completedInSubRuns(events)) instances.set(id, kept);
   if (fromNode === undefined) return instances;
   const from = workflow.nodes.find((n) => n.id === fromNode || state?.nodes.get(fromNode)?.info.nodeId === n.id);
-  if (!from) throw new RunSetupError(subRunNodeNotRetried(fromNode, state?.nodes.keys() ?? []) ?? `no node '${fromNode}' in ${path}`);
+  if (!from) throw new RunSetupError(subRunNodeNotRetried(fromNode, (id) => state?.nodes.has(id) ?? false) ?? `no node '${fromNode}' in ${path}`);
   const isUpstream = upstreamChecker(workflow.nodes);
   const rerun = new Set([from.id, ...workflow.nodes.filter((n) => isUpstream(n.id, from.id)).map((n) => n.id)]);
   for (const [id, n] of state?.nodes ?? []) {

@@ -48,6 +48,7 @@ export function subWorkflowRunner(context: SubRunContext): SubWorkflowRunner {
       subWorkflows: run,
       chain: request.chain,
       masker: request.masker,
+      idPrefix: request.idPrefix,
       ...(request.previous ? { previous: { instances: request.previous, lastSeq: 0 } } : {}),
     });
     nested.start();

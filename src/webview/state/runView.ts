@@ -3,7 +3,7 @@
 // Pure: tested in plain Node.
 import type { EngineEvent, LogLine, NodeStatus, RunStatus, RunSummary } from '../../engine/protocol';
 import { applyEvent, type NodeRunState, type RunState } from '../../engine/runState';
-import { isEndedNode } from '../../engine/runRules';
+import { isEndedNode, subRunHolder } from '../../engine/runRules';
 
 /** How many log lines of each node instance the panel keeps. */
 export const LOG_TAIL_LINES = 200;
@@ -167,13 +167,8 @@ export class RunFold {
     };
   }
 
-  /** The run's own instance whose sub-run holds a nested id (`deploy` for `deploy/inner/ship`). */
   private instanceHolding(nestedId: string): string | undefined {
-    for (let cut = nestedId.indexOf('/'); cut > 0; cut = nestedId.indexOf('/', cut + 1)) {
-      const id = nestedId.slice(0, cut);
-      if (this.state?.nodes.has(id)) return id;
-    }
-    return undefined;
+    return subRunHolder(nestedId, (id) => this.state?.nodes.has(id) ?? false);
   }
 
   /** How many log lines of an instance have come live so far (a count that only grows). */

@@ -116,7 +116,7 @@ export class NodeLifecycle {
     const env = {
       ...request.env,
       MAESTRO_RUN_ID: core.options.runId,
-      MAESTRO_NODE_ID: inst.id,
+      MAESTRO_NODE_ID: (core.options.idPrefix ?? '') + inst.id,
       MAESTRO_ATTEMPT: String(attempt),
       MAESTRO_TEMP: core.options.tempDir,
     };
@@ -199,6 +199,7 @@ export class NodeLifecycle {
       chain: [...(options.chain ?? []), options.workflowPath],
       sink,
       masker: core.masker,
+      idPrefix: (options.idPrefix ?? '') + prefix,
       ...this.keptInSubRun(inst.id, prefix),
     });
   }

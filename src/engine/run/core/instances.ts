@@ -153,7 +153,7 @@ export class InstanceTable {
    */
   resetForRetry(id: string): Instance[] {
     const group = this.groups.get(id) ?? this.byId.get(id)?.group;
-    if (!group) throw new Error(subRunNodeNotRetried(id, this.byId.keys()) ?? `no node '${id}' in this run`);
+    if (!group) throw new Error(subRunNodeNotRetried(id, (i) => this.byId.has(i)) ?? `no node '${id}' in this run`);
     const targets = group.instances.filter((i) => (i.id === id || group.spec.id === id) && canRetryNode(i.status));
     if (targets.length === 0) {
       const status = (this.byId.get(id) ?? group.instances[0]).status;

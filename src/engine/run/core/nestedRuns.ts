@@ -1,21 +1,22 @@
 // What a run does to its sub-runs. A paused run pauses them too: nothing new starts in them either, and the run is
 // paused once nothing runs in it but sub-runs that are paused themselves, with nothing running in them. And an
 // approval gate inside a sub-run (`deploy/approve`) is decided through the node that runs it.
+import { subRunHolder } from '../../runRules';
 import type { Instance } from './instances';
 import type { RunningAttempt } from './ports';
 
 type GateDecider = Required<Pick<RunningAttempt, 'approve'>>;
 
-/** The running sub-run that holds an instance of a nested id, with the id inside it; undefined when none does. */
-export function subRunHolding(instances: readonly Instance[], id: string): { subRun: GateDecider; id: string } | undefined {
-  const holder = instances.find((i) => i.status === 'running' && i.running?.approve !== undefined && id.startsWith(`${i.id}/`));
-  return holder && { subRun: holder.running as GateDecider, id: id.slice(holder.id.length + 1) };
-}
-
-/** Why a nested id names nothing waiting: the `workflow` node that would hold it runs no sub-run now. */
-export function notInRunningSubRun(instances: readonly Instance[], id: string): string | undefined {
-  const holder = instances.find((i) => i.spec.kind === 'workflow' && i.status !== 'running' && id.startsWith(`${i.id}/`));
-  return holder && `node '${id}' is not waiting for approval: '${holder.id}' is ${holder.status}, and runs no sub-run now`;
+/**
+ * Where the run holds a nested id: the running sub-run that holds it, with the id inside it; or, when the
+ * `workflow` node that would hold it runs no sub-run now, why not. Undefined when no node of the run would hold it.
+ */
+export function subRunHolding(byId: ReadonlyMap<string, Instance>, id: string): { subRun: GateDecider; id: string } | { notRunning: string } | undefined {
+  const holderId = subRunHolder(id, (i) => byId.get(i)?.spec.kind === 'workflow');
+  const holder = holderId === undefined ? undefined : byId.get(holderId);
+  if (!holder) return undefined;
+  if (holder.status === 'running' && holder.running?.approve) return { subRun: holder.running as GateDecider, id: id.slice(holder.id.length + 1) };
+  return { notRunning: `node '${id}' is not waiting for approval: '${holder.id}' is ${holder.status}, and runs no sub-run now` };
 }
 
 export class SubRunPauses {

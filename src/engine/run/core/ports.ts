@@ -70,6 +70,8 @@ export interface SubWorkflowRequest {
   sink: RunSink;
   /** The run's masker: a value masked anywhere in the run is masked everywhere in it. */
   masker: Masker;
+  /** What the sub-run's node ids are prefixed with in the whole run (`deploy/`, `deploy/inner/`). */
+  idPrefix: string;
   /** A run continued from its log: the sub-run's nodes that had completed (ids inside the sub-run), kept as they were. */
   previous?: PreviousInstances;
 }

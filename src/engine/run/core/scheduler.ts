@@ -2,12 +2,12 @@ import { formatDuration } from '../../duration';
 import type { Condition } from '../../expressions/condition';
 import type { Scalar, WorkflowSpec } from '../../model';
 import type { EventDraft, NodeStatus, RunNodeInfo, RunStatus, WorkflowHeader } from '../../protocol';
-import { isEndedNode } from '../../runRules';
+import { isEndedNode, subRunHolder } from '../../runRules';
 import { NodeLifecycle, type SchedulerCore } from './attempts';
 import { InstanceTable, isHardFailure, type Instance, type PreviousInstances } from './instances';
 import { LogBatcher } from './logBatcher';
 import { Masker } from './masker';
-import { notInRunningSubRun, subRunHolding, SubRunPauses } from './nestedRuns';
+import { subRunHolding, SubRunPauses } from './nestedRuns';
 import type { Clock, ProcessRunner, RunSink, SubWorkflowRunner, TimerHandle } from './ports';
 import { decide, type Decision } from './decide';
 import { collectOutputs, RunScope } from './scope';
@@ -45,6 +45,8 @@ export interface SchedulerOptions {
   chain?: string[];
   /** The run's masker, for a sub-run; a run makes its own. */
   masker?: Masker;
+  /** For a sub-run: what its nodes' ids are prefixed with in the run (`deploy/`), as its events and logs name them. */
+  idPrefix?: string;
 }
 
 /**
@@ -146,6 +148,9 @@ export class Scheduler implements SchedulerCore {
       for (const [id, lines] of options.previous.notes ?? []) {
         const inst = this.table.byId.get(id);
         if (inst) for (const line of lines) this.lifecycle.logLine(inst, 'stderr', line);
+        // A sub-run's node: its log says so, though its sub-run has not started yet.
+        else if (subRunHolder(id, (i) => this.table.byId.has(i)))
+          for (const line of lines) options.sink.log(id, { stream: 'stderr', text: line, ts: options.clock.now() });
       }
     } else {
       this.emit({
@@ -241,9 +246,9 @@ export class Scheduler implements SchedulerCore {
 
   approve(instanceId: string, approved: boolean, comment?: string, actor?: string): void {
     const inst = this.table.byId.get(instanceId);
-    const nested = inst ? undefined : subRunHolding(this.table.instances, instanceId);
-    if (nested) return nested.subRun.approve(nested.id, approved, comment, actor);
-    if (!inst) throw new Error(notInRunningSubRun(this.table.instances, instanceId) ?? `no node '${instanceId}' in this run`);
+    const nested = inst ? undefined : subRunHolding(this.table.byId, instanceId);
+    if (nested && 'subRun' in nested) return nested.subRun.approve(nested.id, approved, comment, actor);
+    if (!inst) throw new Error(nested?.notRunning ?? `no node '${instanceId}' in this run`);
     if (inst.status !== 'waiting') throw new Error(`node '${instanceId}' is ${inst.status}, not waiting for approval`);
     this.lifecycle.decideGate(inst, approved, comment, actor);
     this.pump();
