@@ -20,7 +20,7 @@ Options:
 `;
 
 const ms = (v: number | undefined) => (v === undefined ? '–' : formatDuration(v));
-const pct = (v: number) => `${Math.round(v * 100)}%`;
+const pct = (v: number | undefined) => (v === undefined ? '–' : `${Math.round(v * 100)}%`);
 
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));

@@ -3,7 +3,7 @@
 import type { RunStatus } from '../protocol';
 import type { RunDigest } from './digest';
 import { bottlenecks, flakes, nodeStats, passOver, rangeNodes, versionsOf } from './nodeFigures';
-import { sortedPercentile, rate } from './stats';
+import { sortedPercentile } from './stats';
 import { tableOf, type RunTable } from './table';
 
 export interface RunPoint {
@@ -57,7 +57,7 @@ export interface InsightsReport {
   /** How many runs the figures are based on, and how many the workflow has in all. */
   basedOn: number;
   totalRuns: number;
-  summary: { completed: number; failed: number; cancelled: number; successRate: number; p50Ms?: number; p95Ms?: number };
+  summary: { completed: number; failed: number; cancelled: number; successRate?: number; p50Ms?: number; p95Ms?: number };
   runs: RunPoint[];
   nodes: NodeStats[];
   flaky: Flake[];
@@ -97,7 +97,8 @@ export function reportOfTable(workflowPath: string, table: RunTable, last?: numb
       completed: count('completed'),
       failed: count('failed'),
       cancelled: count('cancelled'),
-      successRate: rate(count('completed'), range.length),
+      // No rate without runs: absent, as the percentiles are.
+      ...(range.length > 0 ? { successRate: count('completed') / range.length } : {}),
       p50Ms: sortedPercentile(durations, 50),
       p95Ms: sortedPercentile(durations, 95),
     },

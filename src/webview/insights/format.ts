@@ -7,7 +7,7 @@ export function ms(v: number | undefined): string {
   return s < 3600 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
 }
 
-export const pct = (v: number): string => `${Math.round(v * 100)}%`;
+export const pct = (v: number | undefined): string => (v === undefined ? '–' : `${Math.round(v * 100)}%`);
 
 export function signedMs(v: number): string {
   return `${v > 0 ? '+' : v < 0 ? '−' : '±'}${ms(Math.abs(v))}`;

@@ -25,7 +25,7 @@ export function referenceReport(workflowPath: string, digests: readonly RunDiges
       completed: count('completed'),
       failed: count('failed'),
       cancelled: count('cancelled'),
-      successRate: rate(count('completed'), range.length),
+      ...(range.length > 0 ? { successRate: count('completed') / range.length } : {}),
       p50Ms: percentile(durations, 50),
       p95Ms: percentile(durations, 95),
     },

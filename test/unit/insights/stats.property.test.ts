@@ -109,6 +109,11 @@ describe('insights statistics (properties, against brute force)', () => {
     );
   });
 
+  it('gives no success rate, nor percentiles, for a workflow without runs', () => {
+    const { basedOn, summary } = insightsReport('w.workflow.yaml', []);
+    assert.deepEqual([basedOn, JSON.parse(JSON.stringify(summary))], [0, { completed: 0, failed: 0, cancelled: 0 }], 'as stats --json writes it');
+  });
+
   it('a node is flaky exactly when it passed on a retry, or passed and failed on the same file', () => {
     fc.assert(
       fc.property(runsArb, (runs) => {
