@@ -186,6 +186,12 @@ describe('expression language', () => {
     );
   });
 
+  it('refuses a JSON number too large to hold, wherever it is, rather than hand a script Infinity', () => {
+    for (const json of ['1e400', '[1, -1e999]', '{"a": {"b": [1e400]}}'])
+      assert.throws(() => value(`fromJSON('${json}')`), /^Error: fromJSON\(\): a number in the text is too large to hold/, json);
+    assert.deepEqual(value("fromJSON('[1e300, -1e-400]')"), [1e300, -0]);
+  });
+
   it('puts values into text: null as nothing, lists and objects as JSON', () => {
     assert.equal(text('null'), '');
     assert.equal(text('true'), 'true');

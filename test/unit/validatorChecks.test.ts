@@ -66,6 +66,7 @@ describe('validator: what expressions may read', () => {
         run("format('{0} {{literal}}', 1)"),
         run('fromJSON(\'{\\"a\\": [1]}\').a[0]'),
         run('format(inputs.pattern, 1)'),
+        run("fromJSON('[1, [2, 1e400]]')"),
       ),
     );
     assert.deepEqual(
@@ -75,6 +76,7 @@ describe('validator: what expressions may read', () => {
         ["'{0}-{1}'", 'format(): the format refers to more arguments than were given'],
         ["'[1, 2'", 'fromJSON(): the text is not valid JSON'],
         ["''", 'FromJson(): the text is empty'],
+        ["'[1, [2, 1e400]]'", 'fromJSON(): a number in the text is too large to hold (it would read as Infinity)'],
       ],
     );
   });

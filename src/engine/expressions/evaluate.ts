@@ -61,14 +61,26 @@ class ScopedEvaluator extends Evaluator {
     const f = this.extra.get(key) ?? (Object.hasOwn(wellKnownFunctions, key) ? wellKnownFunctions[key] : undefined);
     if (!f) throw new Error(`unknown function '${name}'`);
     const args = call.args.map((a) => this.eval(a));
+    let result: Data;
     try {
-      return f.call(...args);
+      result = f.call(...args);
     } catch (e) {
       if (e instanceof RangeError) throw e;
       if ((e as Error).cause instanceof RangeError) throw new Error(`${name}(): the value is nested too deeply to read`);
       throw new Error(`${name}(): ${functionError(key, e as Error)}`);
     }
+    if (key === 'fromjson' && !allFinite(result)) throw new Error(`${name}(): ${TOO_LARGE}`);
+    return result;
   }
+}
+
+const TOO_LARGE = 'a number in the text is too large to hold (it would read as Infinity)';
+
+/** Whether every number in a value is finite: JSON's `1e400` parses as Infinity, which no script should be handed. */
+function allFinite(d: Data): boolean {
+  if (d instanceof data.NumberData) return Number.isFinite(d.value);
+  if (d instanceof data.Array || d instanceof data.Dictionary) return d.values().every(allFinite);
+  return true;
 }
 
 /** What went wrong in a function, in words that do not repeat its arguments. */
@@ -93,8 +105,8 @@ export function literalCallProblem(name: string, first: string, args: number): s
   if (!LITERAL_CHECKED.has(key)) return undefined;
   const rest = Array.from({ length: Math.max(0, args - 1) }, () => new data.StringData(''));
   try {
-    wellKnownFunctions[key].call(new data.StringData(first), ...rest);
-    return undefined;
+    const result = wellKnownFunctions[key].call(new data.StringData(first), ...rest);
+    return key === 'fromjson' && !allFinite(result) ? `${name}(): ${TOO_LARGE}` : undefined;
   } catch (e) {
     return `${name}(): ${e instanceof RangeError || (e as Error).cause instanceof RangeError ? 'the value is nested too deeply to read' : functionError(key, e as Error)}`;
   }
