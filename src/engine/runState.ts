@@ -35,17 +35,27 @@ export interface RunState {
   lastSeq: number;
   nodes: Map<string, NodeRunState>;
   order: string[];
-  /** Nodes of sub-runs (`deploy/push`), in the order they were first heard of; their events are not folded here. */
+  /** Nodes of sub-runs (`deploy/push`), in the order they were first heard of. */
   nested: string[];
+  /** What each node of a sub-run reached, by its id in the run. */
+  nestedNodes: Record<string, NestedNodeState>;
   /** The approval gates of sub-runs waiting now (`deploy/approve`), with their prompts: the run waits on them. */
   nestedGates: Record<string, string>;
 }
 
+/**
+ * A node of a sub-run, as the run's events tell it: its id in the run (`deploy/push`), its id in its own file
+ * (`push`), and its kind as far as they show it (a gate waits; a node with nodes under it is a `workflow` node).
+ */
+export interface NestedNodeState extends NodeRunState {
+  parentNodeId: string;
+}
+
 /** Every instance of a run, each sub-run's nodes right after the node that ran it. */
-export function allInstanceIds(state: Pick<RunState, 'order' | 'nested'>): string[] {
+export function allInstanceIds(state: Pick<RunState, 'order' | 'nested' | 'nestedNodes'>): string[] {
   const byParent = new Map<string, string[]>();
   for (const id of state.nested) {
-    const parent = id.slice(0, id.lastIndexOf('/'));
+    const parent = state.nestedNodes[id]?.parentNodeId ?? id.slice(0, id.lastIndexOf('/'));
     byParent.set(parent, [...(byParent.get(parent) ?? []), id]);
   }
   const out: string[] = [];
@@ -110,6 +120,7 @@ export function applyEvent(state: RunState | undefined, e: EngineEvent): RunStat
       nodes,
       order: e.nodes.map((n) => n.id),
       nested: [],
+      nestedNodes: {},
       nestedGates: {},
     };
   }
@@ -124,13 +135,14 @@ export function applyEvent(state: RunState | undefined, e: EngineEvent): RunStat
       const n = state.nodes.get(id);
       // In place: views may hold the node's object.
       if (n) Object.assign(n, RESET, { outputs: {}, artifacts: [], attemptErrors: [] });
+      if (n?.info.kind === 'workflow') forgetSubRun(state, id);
     }
   } else if (e.type === 'workflow:completed') {
     Object.assign(state, { status: e.status, endedAt: e.ts, summary: e.summary, error: e.error, nestedGates: {} });
   } else {
     const n = state.nodes.get(e.nodeId);
     if (n) applyNodeEvent(n, e);
-    else if (e.parentNodeId !== undefined) applyNestedEvent(state, e);
+    else if (e.parentNodeId !== undefined) applyNestedEvent(state, e, e.parentNodeId);
   }
   return state;
 }
@@ -151,11 +163,29 @@ function takeNodes(state: RunState, infos: readonly RunNodeInfo[]): void {
   state.order = infos.map((i) => i.id);
 }
 
-/** An event of a sub-run's node: the node is listed, and its gate known while it waits. */
-function applyNestedEvent(state: RunState, e: NodeEvent): void {
-  if (!state.nested.includes(e.nodeId)) state.nested.push(e.nodeId);
+/** An event of a sub-run's node: the node is listed and folded, and its gate known while it waits. */
+function applyNestedEvent(state: RunState, e: NodeEvent, parentNodeId: string): void {
+  let n = Object.hasOwn(state.nestedNodes, e.nodeId) ? state.nestedNodes[e.nodeId] : undefined;
+  if (!n) {
+    const ownId = e.nodeId.slice(parentNodeId.length + 1);
+    const info: RunNodeInfo = { id: e.nodeId, nodeId: ownId.replace(/\[[^]*$/, ''), name: ownId, kind: 'run', needs: [] };
+    n = { ...freshNode(info), parentNodeId };
+    state.nestedNodes[e.nodeId] = n;
+    state.nested.push(e.nodeId);
+    const parent = Object.hasOwn(state.nestedNodes, parentNodeId) ? state.nestedNodes[parentNodeId] : undefined;
+    if (parent) parent.info = { ...parent.info, kind: 'workflow' };
+  }
+  if (e.type === 'node:waiting') n.info = { ...n.info, kind: 'approval' };
+  applyNodeEvent(n, e);
   if (e.type === 'node:waiting') state.nestedGates[e.nodeId] = e.prompt;
   else if (e.type !== 'node:log' && e.type !== 'node:progress' && e.type !== 'node:diagnostic') delete state.nestedGates[e.nodeId];
+}
+
+/** A `workflow` node that runs again: what its last sub-run reached is forgotten. */
+function forgetSubRun(state: RunState, id: string): void {
+  const under = `${id}/`;
+  state.nested = state.nested.filter((n) => !n.startsWith(under));
+  for (const n of Object.keys(state.nestedNodes)) if (n.startsWith(under)) delete state.nestedNodes[n];
 }
 
 function applyNodeEvent(n: NodeRunState, e: NodeEvent): void {
@@ -203,10 +233,11 @@ function applyNodeEvent(n: NodeRunState, e: NodeEvent): void {
 }
 
 /** A run's state as it crosses a boundary (JSON has no Map): its nodes in run order. */
-export type RunStateSnapshot = Omit<RunState, 'nodes' | 'order' | 'nestedGates'> & {
+export type RunStateSnapshot = Omit<RunState, 'nodes' | 'order' | 'nestedGates' | 'nestedNodes'> & {
   nodes: NodeRunState[];
-  /** Absent from the snapshots of an engine older than it (a served engine may be). */
+  /** Absent from the snapshots of an engine older than them (a served engine may be). */
   nestedGates?: Record<string, string>;
+  nestedNodes?: Record<string, NestedNodeState>;
 };
 
 export function toSnapshot(state: RunState): RunStateSnapshot {
@@ -215,6 +246,6 @@ export function toSnapshot(state: RunState): RunStateSnapshot {
 }
 
 export function fromSnapshot(snapshot: RunStateSnapshot): RunState {
-  const { nodes, nestedGates = {}, ...rest } = snapshot;
-  return { ...rest, nestedGates, nodes: new Map(nodes.map((n) => [n.info.id, n])), order: nodes.map((n) => n.info.id) };
+  const { nodes, nestedGates = {}, nestedNodes = {}, ...rest } = snapshot;
+  return { ...rest, nestedGates, nestedNodes, nodes: new Map(nodes.map((n) => [n.info.id, n])), order: nodes.map((n) => n.info.id) };
 }

@@ -19,6 +19,8 @@ export interface MaestroApi {
   documents: Ctx['documents'];
   dag: Ctx['dag'];
   engines: Ctx['engines'];
+  /** What the Runs view shows. */
+  runsTree: RunsTreeProvider;
   /** How long activate() took, in milliseconds (performance.now() differences). */
   activatedInMs: number;
 }
@@ -30,7 +32,7 @@ export function activate(context: vscode.ExtensionContext): MaestroApi {
   const started = performance.now();
   try {
     const c = (ctx = new Ctx(context));
-    registerViews(c);
+    const runsTree = registerViews(c);
     c.subscribe(
       ...registerLanguageFeatures(c.documents),
       ...registerCodeLens(c.documents, c.runs),
@@ -51,7 +53,7 @@ export function activate(context: vscode.ExtensionContext): MaestroApi {
     startWorkspaceScan(c);
     const activatedInMs = performance.now() - started;
     c.log.info(`activated in ${activatedInMs.toFixed(1)} ms`);
-    return { runs: c.runs, actions: c.actions, validation: c.validation, documents: c.documents, dag: c.dag, engines: c.engines, activatedInMs };
+    return { runs: c.runs, actions: c.actions, validation: c.validation, documents: c.documents, dag: c.dag, engines: c.engines, runsTree, activatedInMs };
   } catch (e) {
     const message = (e as Error).stack ?? String(e);
     ctx?.log.error(`activation failed: ${message}`);
@@ -60,7 +62,7 @@ export function activate(context: vscode.ExtensionContext): MaestroApi {
   }
 }
 
-function registerViews(c: Ctx): void {
+function registerViews(c: Ctx): RunsTreeProvider {
   const runsTree = new RunsTreeProvider(c.runs);
   const diagnosticsTree = new DiagnosticsTreeProvider(c.validation);
   const logs = new NodeLogProvider(c.runs, c);
@@ -74,6 +76,7 @@ function registerViews(c: Ctx): void {
     vscode.window.createTreeView('maestro.diagnostics', { treeDataProvider: diagnosticsTree, showCollapseAll: true }),
     vscode.workspace.registerTextDocumentContentProvider(LOG_SCHEME, logs),
   );
+  return runsTree;
 }
 
 /** The runs the window knows: listed once the engine answers, remembered when started here, offered when lost. */

@@ -136,6 +136,12 @@ export function registerRunsSuite(context: IntegrationContext): void {
         const run = await until(() => latestRun('outer-gated.workflow.yaml', t0));
         const gate = await until(() => api.runs.waitingGates().find((g) => g.entry === run));
         assert.match(gate.nodeId, /^deploy\//);
+        // The Runs view lists the sub-run's nodes under the node that runs it, its gate to be answered there.
+        const [deploy] = await api.runsTree.getChildren({ kind: 'run', run });
+        assert.ok(deploy.kind === 'node' && deploy.children, 'the workflow node opens on its sub-run');
+        const inside = (await api.runsTree.getChildren(deploy)).map((n) => api.runsTree.getTreeItem(n));
+        const waiting = inside.find((i) => i.contextValue === 'subnode-waiting');
+        assert.equal(waiting?.label, gate.nodeId.slice('deploy/'.length));
         await api.actions.approve(run, gate.nodeId, true, 'from the integration test');
         await until(() => finished(run));
         assert.equal(run.status, 'completed');

@@ -5,7 +5,11 @@ import { isActiveRun } from '../../engine/runRules';
 import { workflowKey } from '../workflowIdentity';
 import { nodeItem, runItem, workflowItem, type ItemModel } from './treeModels';
 
-export type RunsTreeNode = { kind: 'workflow'; path: string } | { kind: 'run'; run: RunEntry } | { kind: 'node'; run: RunEntry; node: NodeRunState };
+/** A node of the run, or of a sub-run (`nested`); `children`: the nodes of its sub-run are known. */
+export type RunsTreeNode =
+  | { kind: 'workflow'; path: string }
+  | { kind: 'run'; run: RunEntry }
+  | { kind: 'node'; run: RunEntry; node: NodeRunState; nested?: boolean; children?: boolean };
 
 function toTreeItem(m: ItemModel): vscode.TreeItem {
   const item = new vscode.TreeItem(m.label, m.collapsible ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
@@ -55,7 +59,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsTreeNode>, 
       if (this.runs.latestFor(element.run.workflowPath) === element.run) item.collapsibleState = vscode.TreeItemCollapsibleState.Expanded;
       return item;
     }
-    const item = toTreeItem(nodeItem(element.node, now));
+    const item = toTreeItem(nodeItem(element.node, now, element));
     item.id = `node:${element.run.runId}:${element.node.info.id}`;
     item.command = { command: 'maestro.openNodeLog', title: 'Open Node Log', arguments: [element] };
     return item;
@@ -68,11 +72,19 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsTreeNode>, 
       return [...paths.values()].map((path) => ({ kind: 'workflow', path }));
     }
     if (element.kind === 'workflow') return this.runs.runsOf(element.path).map((run) => ({ kind: 'run', run }));
-    if (element.kind === 'run') {
-      const state = await this.runs.loadState(element.run);
-      return state ? state.order.map((id) => ({ kind: 'node', run: element.run, node: state.nodes.get(id)! })) : [];
-    }
-    return [];
+    const state = await this.runs.loadState(element.run);
+    if (!state) return [];
+    const parents = new Set(Object.values(state.nestedNodes).map((n) => n.parentNodeId));
+    const nodeOf = (node: NodeRunState, nested: boolean): RunsTreeNode => ({
+      kind: 'node',
+      run: element.run,
+      node,
+      nested,
+      children: parents.has(node.info.id),
+    });
+    if (element.kind === 'run') return state.order.map((id) => nodeOf(state.nodes.get(id)!, false));
+    const under = element.node.info.id;
+    return state.nested.filter((id) => state.nestedNodes[id]?.parentNodeId === under).map((id) => nodeOf(state.nestedNodes[id], true));
   }
 
   dispose(): void {

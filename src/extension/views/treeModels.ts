@@ -77,7 +77,8 @@ export function runItem(run: RunLike, now: number): ItemModel {
   };
 }
 
-export function nodeItem(node: NodeRunState, now: number): ItemModel {
+/** A node of a run, or of one of its sub-runs (`nested`); `children`: its sub-run's nodes are known. */
+export function nodeItem(node: NodeRunState, now: number, where: { nested?: boolean; children?: boolean } = {}): ItemModel {
   const parts: string[] = [node.status];
   if (node.status === 'running' && node.progress !== undefined) parts[0] = `${Math.round(node.progress)}%`;
   if (node.attempt > 1) parts.push(`attempt ${node.attempt}`);
@@ -90,12 +91,13 @@ export function nodeItem(node: NodeRunState, now: number): ItemModel {
   if (node.prompt && node.status === 'waiting') tooltip.push(`asks: ${node.prompt}`);
   for (const [k, v] of Object.entries(node.outputs)) tooltip.push(`${k} = ${v.length > 80 ? v.slice(0, 80) + '…' : v}`);
   return {
-    label: node.info.id,
+    label: where.nested ? node.info.name : node.info.id,
     description: parts.join(' · '),
     tooltip: tooltip.join('\n'),
     icon: STATUS_ICON[node.status],
-    contextValue: `node-${node.status}`,
-    collapsible: false,
+    // A sub-run's node is not retried by itself (its workflow node is), but its log opens and its gate is answered.
+    contextValue: `${where.nested ? 'subnode' : 'node'}-${node.status}`,
+    collapsible: where.children ?? false,
   };
 }
 

@@ -1,0 +1,81 @@
+// The nodes of sub-runs in a run's state: folded from their events under their ids in the run, with what the events
+// show of their kind, forgotten when their workflow node runs again, and described for the Runs tree.
+import { strict as assert } from 'node:assert';
+import type { EngineEvent } from '../../src/engine/protocol';
+import { allInstanceIds, applyEvent, foldEvents, fromSnapshot, toSnapshot } from '../../src/engine/runState';
+import { nodeItem } from '../../src/extension/views/treeModels';
+
+const e = (partial: Record<string, unknown>, seq: number): EngineEvent => ({ runId: 'r', seq, ts: 1000 + seq, ...partial }) as EngineEvent;
+const run = [
+  e(
+    {
+      type: 'workflow:started',
+      workflow: { name: 'W', path: '/w', hash: 'h' },
+      inputs: {},
+      concurrency: 2,
+      nodes: [
+        { id: 'deploy', nodeId: 'deploy', name: 'deploy', kind: 'workflow', needs: [] },
+        { id: 'm[p=a/b]', nodeId: 'm', name: 'm', kind: 'workflow', needs: [], matrix: { p: 'a/b' } },
+      ],
+    },
+    1,
+  ),
+  e({ type: 'node:started', nodeId: 'deploy', attempt: 1 }, 2),
+  e({ type: 'node:started', nodeId: 'deploy/build', parentNodeId: 'deploy', attempt: 1 }, 3),
+  e({ type: 'node:completed', nodeId: 'deploy/build', parentNodeId: 'deploy', attempt: 1, outputs: { v: '1' }, artifacts: [], durationMs: 5 }, 4),
+  e({ type: 'node:started', nodeId: 'deploy/inner', parentNodeId: 'deploy', attempt: 1 }, 5),
+  e({ type: 'node:started', nodeId: 'deploy/inner/test[s=1]', parentNodeId: 'deploy/inner', attempt: 1 }, 6),
+  e({ type: 'node:failed', nodeId: 'deploy/inner/test[s=1]', parentNodeId: 'deploy/inner', attempt: 1, error: 'exit 1', exitCode: 1, durationMs: 2 }, 7),
+  e({ type: 'node:waiting', nodeId: 'deploy/ship', parentNodeId: 'deploy', prompt: 'Ship?' }, 8),
+  e({ type: 'node:started', nodeId: 'm[p=a/b]', attempt: 1 }, 9),
+  e({ type: 'node:started', nodeId: 'm[p=a/b]/x', parentNodeId: 'm[p=a/b]', attempt: 1 }, 10),
+];
+
+describe('run state: the nodes of sub-runs', () => {
+  it('folds them under their ids in the run, with their parent and what the events show of their kind', () => {
+    const state = foldEvents(run)!;
+    const build = state.nestedNodes['deploy/build'];
+    assert.deepEqual(
+      [build.status, build.outputs, build.parentNodeId, build.info.nodeId, build.info.name],
+      ['completed', { v: '1' }, 'deploy', 'build', 'build'],
+    );
+    const test = state.nestedNodes['deploy/inner/test[s=1]'];
+    assert.deepEqual([test.status, test.error, test.info.nodeId, test.info.name], ['failed', 'exit 1', 'test', 'test[s=1]']);
+    assert.deepEqual(
+      ['deploy/build', 'deploy/inner', 'deploy/ship'].map((id) => state.nestedNodes[id].info.kind),
+      ['run', 'workflow', 'approval'],
+    );
+    assert.equal(state.nestedNodes['deploy/ship'].prompt, 'Ship?');
+    assert.deepEqual(state.nestedGates, { 'deploy/ship': 'Ship?' });
+    // Each sub-run's nodes right after the node that ran it, a matrix value holding a slash or not.
+    assert.deepEqual(allInstanceIds(state), ['deploy', 'deploy/build', 'deploy/inner', 'deploy/inner/test[s=1]', 'deploy/ship', 'm[p=a/b]', 'm[p=a/b]/x']);
+  });
+
+  it('forgets a sub-run when its workflow node is reset to run again', () => {
+    const state = foldEvents(run)!;
+    applyEvent(state, e({ type: 'workflow:resumed', reset: ['deploy'] }, 11));
+    assert.deepEqual(state.nested, ['m[p=a/b]/x']);
+    assert.deepEqual(Object.keys(state.nestedNodes), ['m[p=a/b]/x']);
+  });
+
+  it('crosses a boundary whole, and reads a snapshot from an engine older than them as having none', () => {
+    const state = foldEvents(run)!;
+    const copy = fromSnapshot(JSON.parse(JSON.stringify(toSnapshot(state))) as ReturnType<typeof toSnapshot>);
+    const json = (v: unknown) => JSON.parse(JSON.stringify(v)) as unknown;
+    assert.deepEqual(json(toSnapshot(copy)), json(toSnapshot(state)));
+    const { nestedNodes: _gone, ...older } = JSON.parse(JSON.stringify(toSnapshot(state))) as ReturnType<typeof toSnapshot>;
+    assert.deepEqual(fromSnapshot(older).nestedNodes, {});
+  });
+
+  it('describes them in the Runs tree by their own id, as nodes that are not retried by themselves', () => {
+    const state = foldEvents(run)!;
+    const test = nodeItem(state.nestedNodes['deploy/inner/test[s=1]'], 2000, { nested: true });
+    assert.deepEqual([test.label, test.contextValue, test.collapsible], ['test[s=1]', 'subnode-failed', false]);
+    assert.match(test.tooltip ?? '', /^test\[s=1\] \(deploy\/inner\/test\[s=1\]\)/);
+    const inner = nodeItem(state.nestedNodes['deploy/inner'], 2000, { nested: true, children: true });
+    assert.deepEqual([inner.label, inner.contextValue, inner.collapsible], ['inner', 'subnode-running', true]);
+    assert.equal(nodeItem(state.nestedNodes['deploy/ship'], 2000, { nested: true }).contextValue, 'subnode-waiting');
+    const deploy = nodeItem(state.nodes.get('deploy')!, 2000, { children: true });
+    assert.deepEqual([deploy.label, deploy.contextValue, deploy.collapsible], ['deploy', 'node-running', true]);
+  });
+});
