@@ -140,6 +140,8 @@ export function applyEvent(state: RunState | undefined, e: EngineEvent): RunStat
   } else if (e.type === 'workflow:completed') {
     Object.assign(state, { status: e.status, endedAt: e.ts, summary: e.summary, error: e.error, nestedGates: {} });
   } else {
+    // Nothing starts in a paused run but the clean-up nodes of a cancel: the run is no longer paused, but ending.
+    if (e.type === 'node:started' && state.status === 'paused') state.status = 'running';
     const n = state.nodes.get(e.nodeId);
     if (n) applyNodeEvent(n, e);
     else if (e.parentNodeId !== undefined) applyNestedEvent(state, e, e.parentNodeId);

@@ -287,6 +287,13 @@ describe('run state', () => {
     assert.equal(state.lastSeq, 8);
   });
 
+  it('is no longer paused once a node starts: a cancelled paused run runs its clean-up nodes', () => {
+    const state = foldEvents([started, e({ type: 'workflow:paused' }, 2)])!;
+    assert.equal(state.status, 'paused');
+    applyEvent(state, e({ type: 'node:started', nodeId: 'b', attempt: 1 }, 3));
+    assert.equal(state.status, 'running');
+  });
+
   it('resets nodes named by workflow:resumed', () => {
     const state = foldEvents([
       started,
