@@ -39,13 +39,26 @@ describe('DAG panel: gates waiting inside sub-runs', () => {
   it('puts each gate under the instance whose sub-run holds it, at any depth, and takes it away once answered', () => {
     seq = 0;
     const fold = new RunFold('r1');
-    fold.apply([started, { ...at(), type: 'node:started', nodeId: 'deploy', attempt: 1 }]);
+    fold.apply([
+      started,
+      { ...at(), type: 'node:started', nodeId: 'deploy', attempt: 1 },
+      { ...at(), type: 'node:started', nodeId: 'deploy/inner', parentNodeId: 'deploy', attempt: 1 },
+    ]);
     const first = fold.apply([waiting('deploy/inner/ship', 'deploy/inner', 'Ship it?'), waiting('m[x=a/b]/gate', 'm[x=a/b]', 'Go a/b?')]);
     assert.deepEqual([...first.instances].sort(), ['deploy', 'm[x=a/b]']);
     assert.deepEqual([...first.nodes].sort(), ['deploy', 'm']);
     assert.deepEqual(fold.view('deploy')!.gatesInside, [{ id: 'deploy/inner/ship', prompt: 'Ship it?' }]);
     assert.deepEqual(fold.view('m[x=a/b]')!.gatesInside, [{ id: 'm[x=a/b]/gate', prompt: 'Go a/b?' }]);
     assert.deepEqual(fold.view('after')!.gatesInside, []);
+    assert.deepEqual(
+      fold.view('deploy')!.subRun.map((n) => [n.id, n.name, n.status, n.depth]),
+      [
+        ['deploy/inner', 'inner', 'running', 1],
+        ['deploy/inner/ship', 'ship', 'waiting', 2],
+      ],
+      "the sub-run's nodes, each under the node that runs it",
+    );
+    assert.deepEqual(fold.view('after')!.subRun, []);
     assert.equal(cardOf([fold.view('m[x=a/b]')!, fold.view('m[x=c]')!]).gatesInside, 1);
 
     const log: EngineEvent = { ...at(), type: 'node:log', nodeId: 'deploy/inner/ship', parentNodeId: 'deploy/inner', lines: [] };

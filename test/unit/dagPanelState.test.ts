@@ -235,6 +235,7 @@ describe('DAG panel: folding a run', () => {
       attemptErrors: [],
       logTail: [],
       gatesInside: [],
+      subRun: [],
     };
     const running = cardOf([
       { ...base, status: 'completed', startedAt: 0, endedAt: 10 },

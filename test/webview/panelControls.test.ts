@@ -83,6 +83,14 @@ describe('DAG panel in Chromium: controls', function () {
     await page.click('.card[data-node="deploy"]');
     const gates = page.locator('[data-testid="details-gates-inside"]');
     assert.match(await gates.innerText(), /deploy\/ship[\s\S]*Ship the deploy\?/);
+    const subRun = page.locator('[data-testid="details-sub-run"] li');
+    assert.deepEqual(
+      (await subRun.allInnerTexts()).map((t) => t.trim()),
+      ['prep 100ms', 'ship'],
+    );
+    await subRun.first().locator('button').click();
+    const openLog = (await reply(page, 'openLog')) as Extract<WebviewMessage, { type: 'openLog' }>;
+    assert.equal(openLog.nodeId, 'deploy/prep');
     await page.screenshot({ path: join(shots, 'gate-inside.png') });
     await gates.locator('[data-testid="approve-inside"]').click();
     const decision = (await reply(page, 'approve')) as Extract<WebviewMessage, { type: 'approve' }>;

@@ -7,6 +7,7 @@ import { Badge, Button } from './toolkit';
 import { NodeForm } from './NodeForm';
 import { useController, usePanel, usePanelStore } from './context';
 import { GatesInside } from './GatesInside';
+import { SubRunNodes } from './SubRunNodes';
 import { InstanceDetails } from './InstanceDetails';
 import { KIND_ICON, KIND_LABEL, STATUS_ICON, STATUS_LABEL } from './status';
 import { canRetryNode } from '../../engine/runRules';
@@ -59,6 +60,7 @@ function NodeDetails({ node }: { node: DagNode }) {
       </div>
       <Actions node={node} instance={instance} />
       {instance ? <GatesInside gates={instance.gatesInside} /> : null}
+      {instance ? <SubRunNodes nodes={instance.subRun} /> : null}
       {siblings && siblings.length > 1 ? <Instances nodeId={node.id} siblings={siblings} current={instanceId} /> : null}
       {instance ? <InstanceDetails node={node} instance={instance} /> : <p className="muted">{instanceIds ? '' : 'Not part of the run shown.'}</p>}
       <Definition node={node} />

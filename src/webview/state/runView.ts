@@ -2,7 +2,7 @@
 // each card re-renders only when its node changed, plus each instance's last log lines and the event timeline.
 // Pure: tested in plain Node.
 import type { EngineEvent, LogLine, NodeStatus, RunStatus, RunSummary } from '../../engine/protocol';
-import { applyEvent, type NodeRunState, type RunState } from '../../engine/runState';
+import { allInstanceIds, applyEvent, type NodeRunState, type RunState } from '../../engine/runState';
 import { isEndedNode, subRunHolder } from '../../engine/runRules';
 
 /** How many log lines of each node instance the panel keeps. */
@@ -14,6 +14,16 @@ export interface GateInside {
   prompt: string;
 }
 
+/** A node of an instance's sub-run (at any depth, `depth` 1 for its own nodes), as the details list it. */
+export interface SubRunNode {
+  id: string;
+  name: string;
+  status: NodeStatus;
+  depth: number;
+  durationMs?: number;
+  error?: string;
+}
+
 export interface InstanceView extends Omit<NodeRunState, 'attemptErrors' | 'outputs' | 'artifacts'> {
   attemptErrors: readonly string[];
   outputs: Readonly<Record<string, string>>;
@@ -21,6 +31,8 @@ export interface InstanceView extends Omit<NodeRunState, 'attemptErrors' | 'outp
   logTail: readonly LogLine[];
   /** For a `workflow` node: the gates waiting in its sub-run (at any depth). */
   gatesInside: readonly GateInside[];
+  /** For a `workflow` node: its sub-run's nodes so far, each right after the node that runs it. */
+  subRun: readonly SubRunNode[];
 }
 
 export type CardStatus = NodeStatus | 'none';
@@ -164,7 +176,23 @@ export class RunFold {
       gatesInside: Object.entries(this.state?.nestedGates ?? {})
         .filter(([id]) => this.instanceHolding(id) === instanceId)
         .map(([id, prompt]) => ({ id, prompt })),
+      subRun: n.info.kind === 'workflow' ? this.subRunOf(instanceId) : [],
     };
+  }
+
+  private subRunOf(instanceId: string): SubRunNode[] {
+    const s = this.state;
+    if (!s || !s.nested.some((id) => id.startsWith(`${instanceId}/`))) return [];
+    const out: SubRunNode[] = [];
+    for (const id of allInstanceIds({ order: [instanceId], nested: s.nested, nestedNodes: s.nestedNodes }).slice(1)) {
+      const n = s.nestedNodes[id];
+      // A state from an engine older than `nestedNodes` lists the ids alone.
+      if (!n) continue;
+      let depth = 1;
+      for (let p = n.parentNodeId; p !== instanceId && s.nestedNodes[p]; p = s.nestedNodes[p].parentNodeId) depth++;
+      out.push({ id, name: n.info.name, status: n.status, depth, durationMs: n.durationMs, error: n.error ?? n.reason });
+    }
+    return out;
   }
 
   private instanceHolding(nestedId: string): string | undefined {
@@ -228,6 +256,10 @@ export class RunFold {
         change.headerChanged = true;
       } else if (e.type === 'workflow:paused' || e.type === 'workflow:completed') change.headerChanged = true;
       else if (this.state!.nodes.has(e.nodeId)) change.instances.add(e.nodeId);
+      else if (e.type !== 'node:log' && e.type !== 'node:progress') {
+        const holder = this.instanceHolding(e.nodeId);
+        if (holder) change.instances.add(holder);
+      }
     }
     for (const id of change.instances) {
       const n = this.state?.nodes.get(id);
