@@ -1,6 +1,6 @@
 import { formatDuration } from '../engine/duration';
 import type { EngineEvent } from '../engine/protocol';
-import { applyEvent, type RunState } from '../engine/runState';
+import { allInstanceIds, applyEvent, type RunState } from '../engine/runState';
 import type { Output } from './output';
 import { safeLog } from './terminalText';
 
@@ -107,8 +107,10 @@ export class RunReporter {
 
   private summary(s: RunState): string {
     const io = this.io;
-    const rows = s.order
-      .map((id) => s.nodes.get(id)!)
+    // The sub-runs' nodes under the node that ran them, by their ids in the run, as the lines above name them.
+    const rows = allInstanceIds(s)
+      .map((id) => s.nodes.get(id) ?? s.nestedNodes[id])
+      .filter((n) => n !== undefined)
       .map((n) => [shortened(n.info.id), n.status, n.durationMs !== undefined ? formatDuration(n.durationMs) : '', n.attempt > 1 ? String(n.attempt) : '']);
     const width = Math.max(4, ...rows.map((r) => r[0].length));
     const lines = ['', `  ${'node'.padEnd(width)}  ${'status'.padEnd(9)}  ${'duration'.padStart(8)}  attempts`];

@@ -189,6 +189,23 @@ describe('cli', () => {
     assert.equal((await cli('logs', runId, id, '--runs-dir', runsDir)).out, 'kept\n');
   });
 
+  it("lists a sub-run's nodes in the run's summary, under the node that ran them", async () => {
+    writeFileSync(
+      join(dir, 'child.workflow.yaml'),
+      yaml('version: 1', 'name: Child', 'nodes:', '  one: { run: "true" }', '  two: { needs: one, run: "true" }'),
+    );
+    const path = join(dir, 'parent.workflow.yaml');
+    writeFileSync(path, yaml('version: 1', 'name: Parent', 'nodes:', '  sub: { workflow: ./child.workflow.yaml }', '  after: { needs: sub, run: "true" }'));
+    const r = await cli('run', path, '--runs-dir', join(dir, 'sub-runs'));
+    assert.equal(r.code, 0, r.err);
+    const rows = r.out
+      .split('node ')[1]
+      .split('\n')
+      .slice(1, 5)
+      .map((l) => l.trim().split(/\s+/).slice(0, 2).join(' '));
+    assert.deepEqual(rows, ['sub completed', 'sub/one completed', 'sub/two completed', 'after completed']);
+  });
+
   it('every command has --help', async () => {
     for (const c of ['validate', 'graph', 'export', 'import', 'run', 'resume', 'runs', 'logs']) {
       const r = await cli(c, '--help');
