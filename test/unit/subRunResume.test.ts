@@ -6,14 +6,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EngineEvent } from '../../src/engine/protocol';
 import { resumeRunFromLog, startRun } from '../../src/engine/run/engine';
-import { completedInSubRuns } from '../../src/engine/run/resumeFrom';
+import type { WorkflowSpec } from '../../src/engine/model';
+import { instancesToKeep } from '../../src/engine/run/resumeFrom';
+import { foldEvents } from '../../src/engine/runState';
 import { yaml } from './helpers';
 
-const at = { runId: 'r', ts: 0 };
-const started = (nodeId: string, parentNodeId: string, attempt = 1): EngineEvent => ({ ...at, seq: 0, type: 'node:started', nodeId, parentNodeId, attempt });
+let seq = 0;
+const at = () => ({ runId: 'r', ts: 0, seq: ++seq });
+const info = (id: string) => ({ id, nodeId: id, name: id, kind: 'workflow' as const, needs: [] });
+const started = (nodeId: string, parentNodeId: string, attempt = 1): EngineEvent => ({ ...at(), type: 'node:started', nodeId, parentNodeId, attempt });
 const completed = (nodeId: string, parentNodeId: string, outputs = {}, attempt = 1): EngineEvent => ({
-  ...at,
-  seq: 0,
+  ...at(),
   type: 'node:completed',
   nodeId,
   parentNodeId,
@@ -25,19 +28,31 @@ const completed = (nodeId: string, parentNodeId: string, outputs = {}, attempt =
 
 describe('sub-runs continued from the log', () => {
   it('keeps the nodes whose last word is that they completed, at any depth, until their workflow node is reset', () => {
-    const kept = completedInSubRuns([
+    const header = { name: 'W', path: '/w.workflow.yaml', hash: 'h' };
+    const state = foldEvents([
+      { ...at(), type: 'workflow:started', workflow: header, inputs: {}, nodes: [info('sub'), info('other')], concurrency: 1 },
       started('sub/a', 'sub'),
       completed('sub/a', 'sub', { v: '1' }),
+      started('sub/leaf', 'sub'),
       completed('sub/leaf/x', 'sub/leaf', {}, 2),
       completed('sub/b', 'sub'),
       started('sub/b', 'sub', 2),
       completed('other/c', 'other'),
-      { ...at, seq: 0, type: 'workflow:resumed', reset: ['other'] },
+      { ...at(), type: 'workflow:resumed', reset: ['other'] },
     ]);
-    assert.deepEqual(Object.fromEntries(kept), {
+    const workflow = {
+      nodes: [
+        { id: 'sub', needs: [] },
+        { id: 'other', needs: [] },
+      ],
+    } as unknown as WorkflowSpec;
+    const kept = Object.fromEntries([...instancesToKeep(state, workflow, undefined, '/w.workflow.yaml')].filter(([id]) => id.includes('/')));
+    assert.deepEqual(kept, {
       'sub/a': { status: 'completed', outputs: { v: '1' }, attempt: 1 },
       'sub/leaf/x': { status: 'completed', outputs: {}, attempt: 2 },
     });
+    const fromSub = [...instancesToKeep(state, workflow, 'sub', '/w.workflow.yaml').keys()];
+    assert.deepEqual(fromSub, ['other'], 'a resume from the workflow node runs its sub-run over');
   });
 
   describe('with real processes', () => {

@@ -257,7 +257,7 @@ export async function resumeRunFromLog(
   const loaded = loadWorkflow(stored.record.workflowPath);
   requireDefaultShell(loaded.workflow, o.platform);
   if (loaded.hash !== stored.record.workflowHash) o.onWarning?.(`${stored.record.workflowPath} changed since the run started: nodes run as the file is now`);
-  const instances = instancesToKeep(state, stored.events, loaded.workflow, o.fromNode, loaded.path);
+  const instances = instancesToKeep(state, loaded.workflow, o.fromNode, loaded.path);
   const notes = await endLeftoversOf(o, stored.interrupted);
   const previous = { instances, lastSeq: state?.lastSeq ?? 0, notes, actor: o.actor, startedAt: stored.record.startedAt };
   const handle = launch(

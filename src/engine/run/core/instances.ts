@@ -146,7 +146,6 @@ export class InstanceTable {
     return true;
   }
 
-  /** The groups downstream of one, breadth first, without it. */
   /**
    * Makes a failed, cancelled or skipped node (or instance) pending again, forced to start even in a paused run,
    * with the nodes after it that had not completed; returns what it reset, in file order.
@@ -165,6 +164,7 @@ export class InstanceTable {
     return reset.sort((a, b) => a.index - b.index);
   }
 
+  /** The groups downstream of one, breadth first, without it. */
   downstreamOf(group: Group): Group[] {
     const seen = new Set<Group>([group]);
     const out: Group[] = [];
