@@ -3,9 +3,9 @@
 import { useState } from 'react';
 import type { DagNode } from '../protocol';
 import { NO_CARD, type InstanceView } from '../state/runView';
-import { Badge, Button } from './toolkit';
+import { ActionError, Badge, Button } from './toolkit';
 import { NodeForm } from './NodeForm';
-import { useController, usePanel, usePanelStore } from './context';
+import { useController, usePanel, usePanelStore, useShownRunLive } from './context';
 import { GatesInside } from './GatesInside';
 import { SubRunNodes } from './SubRunNodes';
 import { InstanceDetails } from './InstanceDetails';
@@ -95,7 +95,7 @@ function Instances({ nodeId, siblings, current }: { nodeId: string; siblings: In
 function Actions({ node, instance }: { node: DagNode; instance?: InstanceView }) {
   const controller = useController();
   const run = usePanel((s) => s.run);
-  const live = usePanel((s) => s.runs.find((r) => r.runId === s.run?.runId)?.live ?? false);
+  const live = useShownRunLive();
   const trusted = usePanel((s) => s.trusted);
   const [error, setError] = useState<string | null>(null);
   const [copied, setCopied] = useState(false);
@@ -136,11 +136,7 @@ function Actions({ node, instance }: { node: DagNode; instance?: InstanceView })
           setTimeout(() => setCopied(false), 1500);
         }}
       />
-      {error ? (
-        <p className="details-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ActionError error={error} />
     </div>
   );
 }

@@ -2,12 +2,12 @@
 // down is answered from the node the graph shows.
 import { useState } from 'react';
 import type { GateInside } from '../state/runView';
-import { useController, usePanel } from './context';
-import { Button } from './toolkit';
+import { useController, useShownRunLive } from './context';
+import { ActionError, Button } from './toolkit';
 
 export function GatesInside({ gates }: { gates: readonly GateInside[] }) {
   const controller = useController();
-  const live = usePanel((s) => s.runs.find((r) => r.runId === s.run?.runId)?.live ?? false);
+  const live = useShownRunLive();
   const [error, setError] = useState<string | null>(null);
   if (gates.length === 0) return null;
   const answer = (id: string, approved: boolean) => {
@@ -30,11 +30,7 @@ export function GatesInside({ gates }: { gates: readonly GateInside[] }) {
           ) : null}
         </div>
       ))}
-      {error ? (
-        <p className="details-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ActionError error={error} />
     </section>
   );
 }

@@ -157,7 +157,7 @@ function CardMetrics({ node, card }: { node: DagNode; card: CardView }) {
   );
 }
 
-export const gatesInsideText = (n: number): string => (n === 1 ? 'a gate waits' : `${n} gates wait`);
+const gatesInsideText = (n: number): string => (n === 1 ? 'a gate waits' : `${n} gates wait`);
 
 export function ProgressBar({ label, progress }: { label: string; progress: number }) {
   return (

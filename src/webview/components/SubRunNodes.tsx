@@ -5,6 +5,7 @@ import { formatDuration } from '../../engine/duration';
 import type { SubRunNode } from '../state/runView';
 import { useController } from './context';
 import { STATUS_ICON, STATUS_LABEL } from './status';
+import { ActionError } from './toolkit';
 
 export function SubRunNodes({ nodes }: { nodes: readonly SubRunNode[] }) {
   const controller = useController();
@@ -31,11 +32,7 @@ export function SubRunNodes({ nodes }: { nodes: readonly SubRunNode[] }) {
           </li>
         ))}
       </ul>
-      {error ? (
-        <p className="details-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ActionError error={error} />
     </section>
   );
 }

@@ -23,6 +23,11 @@ export function usePanel<T>(selector: (s: PanelState & PanelActions) => T): T {
   return useStore(usePanelContext().store, selector);
 }
 
+/** Whether the run shown is held by this window's engine: only then can its gates be answered. */
+export function useShownRunLive(): boolean {
+  return usePanel((s) => s.runs.find((r) => r.runId === s.run?.runId)?.live ?? false);
+}
+
 export function usePanelStore(): PanelStore {
   return usePanelContext().store;
 }

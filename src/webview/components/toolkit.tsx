@@ -107,6 +107,15 @@ export function SearchField(props: {
   );
 }
 
+/** What went wrong with an action in the details, said at once to a screen reader; nothing when all is well. */
+export function ActionError({ error }: { error: string | null }) {
+  return error ? (
+    <p className="details-error" role="alert">
+      {error}
+    </p>
+  ) : null;
+}
+
 /** A count or label badge, drawn with the workbench's badge colours. */
 export function Badge(props: { children: ReactNode; title?: string }) {
   return (
