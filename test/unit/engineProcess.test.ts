@@ -156,6 +156,23 @@ describe('engine process protocol', () => {
     assert.equal((done as { status: string }).status, 'cancelled');
   });
 
+  it('a resume refused after the run ended leaves the run readable, and shutdown still stops the engine', async () => {
+    const path = workflowFile('nodes:', '  a: { run: "true" }');
+    const { runId } = await ask<{ runId: string }>({ type: 'start', workflowPath: path });
+    await engine.waitFor((m) => m.type === 'workflow:completed');
+    const refused = nextId++;
+    engine.send({ type: 'resume', requestId: refused, runId, fromNode: 'nope' });
+    const answer = await engine.reply(refused);
+    assert.ok(!answer.ok && /no node 'nope'/.test(answer.error), JSON.stringify(answer));
+    const state = await ask<{ state: { status: string } }>({ type: 'getRun', runId });
+    assert.equal(state.state.status, 'completed');
+    // The ended run's log was closed for the resume: shutdown does not close it again, and the engine exits.
+    const shutdown = nextId++;
+    engine.send(JSON.stringify({ type: 'shutdown', requestId: shutdown }));
+    assert.deepEqual(await engine.reply(shutdown), { type: 'engine:reply', requestId: shutdown, ok: true, result: {} });
+    assert.equal(await engine.exited, 0);
+  });
+
   it('serves what it knows of runs: lists, states, events after a seq, logs from an offset, deletion', async () => {
     const path = workflowFile('nodes:', '  a: { run: "echo one; echo two" }', '  b: { needs: a, run: "echo three" }');
     const { runId } = await ask<{ runId: string }>({ type: 'start', workflowPath: path });

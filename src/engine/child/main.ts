@@ -14,8 +14,14 @@ let stopping = false;
 async function stop(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
-  await service.stopAll();
-  process.exit(code);
+  try {
+    await service.stopAll();
+  } catch (e) {
+    // The engine exits all the same: one that stays would hold its host's pipes and ignore the next SIGTERM.
+    process.stderr.write(`warning: ${(e as Error).message}\n`);
+  } finally {
+    process.exit(code);
+  }
 }
 
 const input = createInterface({ input: process.stdin, crlfDelay: Infinity });

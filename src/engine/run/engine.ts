@@ -193,6 +193,7 @@ function runHandle(r: {
   tempDir: string;
 }): RunHandle {
   const { scheduler, writer } = r;
+  let disposed = false;
   return {
     runId: r.runId,
     runsDir: r.runsDir,
@@ -211,6 +212,8 @@ function runHandle(r: {
     },
     forceStop: () => r.runner.killAll(),
     dispose: () => {
+      if (disposed) return;
+      disposed = true;
       r.release();
       writer.close();
       rmSync(r.tempDir, { recursive: true, force: true });

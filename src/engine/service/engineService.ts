@@ -137,7 +137,9 @@ export class EngineService {
     }
     if (run && !run.handle.scheduler.isFinished) throw new Error(`run '${p.runId}' is still going: cancel it before running from a node`);
     const runsDir = run?.runsDir ?? this.catalog.runsDirOfRun(p.runId);
+    // The ended run's handle closes its log; until the resumed one holds the run, its log on disk tells it.
     run?.handle.dispose();
+    this.live.delete(p.runId);
     // The events the resumed run sends are folded onto the state its log left.
     if (!this.states.has(p.runId)) {
       const stored = this.catalog.get(p.runId).state;
@@ -203,14 +205,18 @@ export class EngineService {
    * window reload, or the editor closing). The runs stay open in their logs, so that they show as interrupted
    * and *Resume* continues them.
    */
+  /** Stops every run where it stands; one that fails to stop (its log cannot be closed) does not keep the others going. */
   async stopAll(): Promise<void> {
     this.watcher.dispose();
-    await Promise.all(
-      [...this.live.values()].map(async (r) => {
+    const runs = [...this.live.values()];
+    this.live.clear();
+    const stopped = await Promise.allSettled(
+      runs.map(async (r) => {
         await r.handle.scheduler.halt('the editor window closed while the run was going');
         r.handle.dispose();
       }),
     );
-    this.live.clear();
+    const failed = stopped.flatMap((s) => (s.status === 'rejected' ? [(s.reason as Error).message] : []));
+    if (failed.length > 0) throw new Error(`stopping the runs: ${failed.join('; ')}`);
   }
 }
