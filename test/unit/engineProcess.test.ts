@@ -166,6 +166,9 @@ describe('engine process protocol', () => {
     assert.ok(!answer.ok && /no node 'nope'/.test(answer.error), JSON.stringify(answer));
     const state = await ask<{ state: { status: string } }>({ type: 'getRun', runId });
     assert.equal(state.state.status, 'completed');
+    const pause = nextId++;
+    engine.send({ type: 'pause', requestId: pause, runId });
+    assert.deepEqual(await engine.reply(pause), { type: 'engine:reply', requestId: pause, ok: false, error: `run '${runId}' has ended` });
     // The ended run's log was closed for the resume: shutdown does not close it again, and the engine exits.
     const shutdown = nextId++;
     engine.send(JSON.stringify({ type: 'shutdown', requestId: shutdown }));

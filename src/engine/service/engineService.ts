@@ -4,7 +4,7 @@ import { applyEvent, fromSnapshot, toSnapshot, type RunState } from '../runState
 import { resumeRunFromLog, RunSetupError, startRun, type RunHandle, type RunOptions } from '../run/engine';
 import { deleteRun } from '../run/io/runStore';
 import { runsDirFor } from '../run/io/runsLocation';
-import { isActiveRun } from '../runRules';
+import { isActiveRun, isEndedRun } from '../runRules';
 import { RunCatalog } from './runCatalog';
 import { compareStoredRuns, workflowInsights } from './runInsights';
 import { pruneRuns } from '../run/io/runPrune';
@@ -167,8 +167,17 @@ export class EngineService {
 
   private held(runId: string): RunHandle {
     const run = this.live.get(runId);
-    if (!run) throw new Error(`run '${runId}' is not held by this engine: resume it to continue it from its log`);
-    return run.handle;
+    if (run) return run.handle;
+    if (this.endedInLog(runId)) throw new Error(`run '${runId}' has ended`);
+    throw new Error(`run '${runId}' is not held by this engine: resume it to continue it from its log`);
+  }
+
+  private endedInLog(runId: string): boolean {
+    try {
+      return isEndedRun(this.catalog.get(runId).run.status);
+    } catch {
+      return false;
+    }
   }
 
   private liveEntry(runId: string): RunListEntry | undefined {
