@@ -240,9 +240,11 @@ export class RunFold {
       if (!this.state && e.type !== 'workflow:started') continue;
       // Log tails seeded from a snapshot belong to this start; a second start of the run begins afresh.
       if (e.type === 'workflow:started' && this.state) this.tails.clear();
-      const gatesBefore = this.state ? Object.keys(this.state.nestedGates) : [];
+      // Only a sub-run's node, or the run's end, changes the gates waiting in sub-runs: other events skip the look.
+      const gatesMayChange = this.state !== undefined && (e.type === 'workflow:completed' || ('parentNodeId' in e && e.parentNodeId !== undefined));
+      const gatesBefore = gatesMayChange ? Object.keys(this.state!.nestedGates) : undefined;
       this.state = applyEvent(this.state, e);
-      this.gatesChanged(gatesBefore, change.instances);
+      if (gatesBefore) this.gatesChanged(gatesBefore, change.instances);
       if (e.type === 'node:log') this.takeLines(e.nodeId, e.lines);
       else change.timeline.push(e);
       if (e.type === 'workflow:started') {
