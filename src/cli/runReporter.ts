@@ -74,6 +74,8 @@ export class RunReporter {
           paint(io, '1', `▶ resumed ${s.workflowName}`) +
           (e.reset.length ? paint(io, '90', `  ${e.reset.length} node${e.reset.length === 1 ? '' : 's'} to run`) : '')
         );
+      case 'workflow:pausing':
+        return paint(io, '33', `⏸ pausing: nothing new starts; ${e.running} running node${e.running === 1 ? '' : 's'} to finish first`);
       case 'workflow:paused':
         return paint(io, '33', '⏸ paused: running nodes finished, nothing new starts');
       case 'node:started':

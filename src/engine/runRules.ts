@@ -8,8 +8,21 @@ export const isActiveRun = (s: RunListStatus): s is 'running' | 'paused' => s ==
 /** A run that has ended on its own terms. */
 export const isEndedRun = (s: RunListStatus): s is RunStatus => s === 'completed' || s === 'failed' || s === 'cancelled';
 
-/** A run that Resume can continue: paused, or ended without completing, or left by an engine that stopped. */
-export const canResumeRun = (s: RunListStatus): boolean => s === 'paused' || s === 'interrupted' || s === 'failed' || s === 'cancelled';
+/** A run's status, and whether a pause asked for waits for its running nodes to finish. */
+export type RunStatusOf = { status: RunListStatus; pausing?: boolean };
+
+/** The status views show: a running run whose pause waits for its running nodes to finish is `pausing`. */
+export const shownRunStatus = (r: RunStatusOf): RunListStatus | 'pausing' => (r.status === 'running' && r.pausing ? 'pausing' : r.status);
+
+/** A run that Pause can pause: running, and not pausing already. */
+export const canPauseRun = (r: RunStatusOf): boolean => r.status === 'running' && !r.pausing;
+
+/**
+ * A run that Resume can continue: paused or pausing (the pause is called off), or ended without completing, or left
+ * by an engine that stopped.
+ */
+export const canResumeRun = (r: RunStatusOf): boolean =>
+  (r.status === 'running' && r.pausing === true) || r.status === 'paused' || r.status === 'interrupted' || r.status === 'failed' || r.status === 'cancelled';
 
 /** A run whose failed nodes Retry Failed Nodes runs again (from its log). */
 export const canRetryFailedRun = (s: RunListStatus): boolean => s === 'failed' || s === 'cancelled' || s === 'interrupted';

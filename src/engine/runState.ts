@@ -28,6 +28,8 @@ export interface RunState {
   workflowPath: string;
   workflowHash: string;
   status: RunStatus | 'running' | 'paused';
+  /** A pause was asked for and waits for running nodes to finish (the status is still running). */
+  pausing?: boolean;
   startedAt: number;
   endedAt?: number;
   summary?: RunSummary;
@@ -126,9 +128,10 @@ export function applyEvent(state: RunState | undefined, e: EngineEvent): RunStat
   }
   if (!state) return state;
   state.lastSeq = Math.max(state.lastSeq, e.seq);
-  if (e.type === 'workflow:paused') state.status = 'paused';
+  if (e.type === 'workflow:pausing') state.pausing = true;
+  else if (e.type === 'workflow:paused') Object.assign(state, { status: 'paused', pausing: false });
   else if (e.type === 'workflow:resumed') {
-    Object.assign(state, { status: 'running', endedAt: undefined, summary: undefined, error: undefined });
+    Object.assign(state, { status: 'running', pausing: false, endedAt: undefined, summary: undefined, error: undefined });
     if (e.workflow) Object.assign(state, { workflowName: e.workflow.name, workflowHash: e.workflow.hash });
     if (e.nodes) takeNodes(state, e.nodes);
     for (const id of e.reset) {
@@ -138,11 +141,13 @@ export function applyEvent(state: RunState | undefined, e: EngineEvent): RunStat
       if (n?.info.kind === 'workflow') forgetSubRun(state, id);
     }
   } else if (e.type === 'workflow:completed') {
-    Object.assign(state, { status: e.status, endedAt: e.ts, summary: e.summary, error: e.error, nestedGates: {} });
+    Object.assign(state, { status: e.status, pausing: false, endedAt: e.ts, summary: e.summary, error: e.error, nestedGates: {} });
   } else {
     // Nothing starts in a paused run but the clean-up nodes of a cancel: the run is no longer paused, but ending.
     if (e.type === 'node:started' && state.status === 'paused') state.status = 'running';
     const n = state.nodes.get(e.nodeId);
+    // A node of the run cancelled while it pauses: the run is being cancelled, and ends rather than pauses.
+    if (n && e.type === 'node:cancelled') state.pausing = false;
     if (n) applyNodeEvent(n, e);
     else if (e.parentNodeId !== undefined) applyNestedEvent(state, e, e.parentNodeId);
   }

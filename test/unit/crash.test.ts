@@ -35,9 +35,9 @@ const LOCKED_NODE = (dir: string) => [
   '      echo deployed',
 ];
 
-/** The pids the node's first attempt left running: its shell and its sleep. */
+/** The pids the node's first attempt left running: its shell and its sleep (a file just created is still empty). */
 const pidsOf = (dir: string): number[] =>
-  ['starts', 'pids'].flatMap((f) => (existsSync(join(dir, f)) ? readFileSync(join(dir, f), 'utf8').trim().split('\n').map(Number) : []));
+  ['starts', 'pids'].flatMap((f) => (existsSync(join(dir, f)) ? readFileSync(join(dir, f), 'utf8').split('\n').filter(Boolean).map(Number) : []));
 
 const exited = (child: ChildProcess) => new Promise<void>((r) => (child.exitCode !== null || child.signalCode !== null ? r() : child.once('exit', () => r())));
 

@@ -337,6 +337,10 @@ describe('DAG panel: folding a run', () => {
     // Who paused or resumed a served engine's run is on its line.
     const base = { runId: 'r', seq: 9, ts: 0 };
     assert.equal(describeEvent({ ...base, type: 'workflow:paused', actor: 'ana' }), 'run paused by ana');
+    assert.equal(
+      describeEvent({ ...base, type: 'workflow:pausing', running: 1, actor: 'ana' }),
+      'pause asked by ana: nothing new starts; 1 running node to finish first',
+    );
     assert.equal(describeEvent({ ...base, type: 'workflow:resumed', reset: ['a', 'b'], actor: 'ci-bot' }), 'run resumed by ci-bot: 2 nodes to run again');
     assert.equal(describeEvent({ ...base, type: 'workflow:resumed', reset: [] }), 'run resumed');
   });

@@ -2,6 +2,7 @@
 // gates, retrying a node of an ended run, and a run continued from a previous one.
 import { strict as assert } from 'node:assert';
 import type { NodeStatus } from '../../src/engine/protocol';
+import { foldEvents } from '../../src/engine/runState';
 import { setup } from './schedulerSetup';
 
 describe('scheduler: steering a run', () => {
@@ -32,6 +33,67 @@ describe('scheduler: steering a run', () => {
     );
     assert.equal(sink.of('workflow:resumed').length, 1);
     assert.equal(await scheduler.done, 'completed');
+  });
+
+  it('says at once that it is pausing while nodes run, how many, and by whom; paused once they have finished', async () => {
+    const { scheduler, clock, sink } = setup(['concurrency: 2', 'nodes:', '  a: { run: x }', '  b: { run: x }', '  c: { run: x }']);
+    scheduler.start();
+    await clock.advance(10);
+    scheduler.pause('ana');
+    const asked = sink.events.at(-1);
+    assert.deepEqual(asked && { type: asked.type, running: 'running' in asked && asked.running, actor: 'actor' in asked && asked.actor }, {
+      type: 'workflow:pausing',
+      running: 2,
+      actor: 'ana',
+    });
+    assert.equal(foldEvents(sink.events)?.pausing, true);
+    scheduler.pause();
+    assert.equal(sink.of('workflow:pausing').length, 1, 'asked again, it says nothing new');
+    await clock.advance(1000);
+    assert.deepEqual(
+      sink.events.filter((e) => e.type.startsWith('workflow:')).map((e) => e.type),
+      ['workflow:started', 'workflow:pausing', 'workflow:paused'],
+    );
+    const state = foldEvents(sink.events);
+    assert.deepEqual([state?.status, state?.pausing], ['paused', false]);
+  });
+
+  it('calls a pause off when resumed before it takes effect: resumed, never paused, and the run goes on', async () => {
+    const { scheduler, clock, runner, sink } = setup(['nodes:', '  a: { run: x }', '  b: { needs: a, run: x }']);
+    scheduler.start();
+    await clock.advance(10);
+    scheduler.pause();
+    scheduler.resume('ana');
+    const resumed = sink.events.at(-1);
+    assert.ok(resumed?.type === 'workflow:resumed' && resumed.reset.length === 0 && resumed.actor === 'ana');
+    assert.equal(foldEvents(sink.events)?.pausing, false);
+    await clock.advance(1000);
+    assert.equal(await scheduler.done, 'completed');
+    assert.deepEqual(
+      runner.started.map((r) => r.instanceId),
+      ['a', 'b'],
+    );
+    assert.equal(sink.of('workflow:paused').length, 0);
+  });
+
+  it('says nothing of pausing when nothing runs: paused at once; a cancel while pausing ends the pausing', async () => {
+    const gated = setup(['nodes:', '  gate: { approval: { prompt: ok? } }', '  after: { needs: gate, run: x }']);
+    gated.scheduler.start();
+    await gated.clock.advance(10);
+    gated.scheduler.pause();
+    assert.deepEqual(
+      gated.sink.events.filter((e) => e.type.startsWith('workflow:')).map((e) => e.type),
+      ['workflow:started', 'workflow:paused'],
+    );
+    const { scheduler, clock, sink } = setup(['nodes:', '  long: { run: x }', '  next: { needs: long, run: x }'], { long: () => ({ hang: true }) });
+    scheduler.start();
+    await clock.advance(10);
+    scheduler.pause();
+    assert.equal(foldEvents(sink.events)?.pausing, true);
+    scheduler.cancel();
+    await clock.advance(100);
+    const state = foldEvents(sink.events);
+    assert.deepEqual([state?.status, state?.pausing], ['cancelled', false]);
   });
 
   it('cancels: running nodes are stopped, pending ones cancelled, the run ends cancelled', async () => {

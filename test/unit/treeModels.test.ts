@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { EngineEvent } from '../../src/engine/protocol';
 import { foldEvents } from '../../src/engine/runState';
+import { canPauseRun, canResumeRun, isActiveRun, shownRunStatus } from '../../src/engine/runRules';
 import { diagnosticsFileItem, nodeItem, progressOf, runItem, workflowItem } from '../../src/extension/views/treeModels';
 
 const T0 = 1_700_000_000_000;
@@ -27,6 +28,19 @@ describe('tree models', () => {
     assert.equal(failed.contextValue, 'run-failed');
     const interrupted = runItem({ runId: 'r1', workflowName: 'W', status: 'interrupted', startedAt: T0 }, T0 + 1000);
     assert.match(interrupted.tooltip ?? '', /Resume continues it from its log/);
+  });
+
+  it('shows a run whose pause waits for its running nodes as pausing: Resume calls it off, Pause is not offered again', () => {
+    const pausing = { runId: 'r1', workflowName: 'W', status: 'running' as const, pausing: true, startedAt: T0, state };
+    const item = runItem(pausing, T0 + 65_000);
+    assert.equal(item.description, 'pausing 1/3 · 1m05s');
+    assert.equal(item.contextValue, 'run-pausing');
+    assert.equal(item.icon.id, 'debug-pause');
+    assert.match(item.tooltip ?? '', /the running nodes finish first\. Resume calls the pause off/);
+    assert.equal(shownRunStatus(pausing), 'pausing');
+    assert.deepEqual([canPauseRun(pausing), canResumeRun(pausing), isActiveRun(pausing.status)], [false, true, true]);
+    const running = { status: 'running' as const, pausing: false };
+    assert.deepEqual([shownRunStatus(running), canPauseRun(running), canResumeRun(running)], ['running', true, false]);
   });
 
   it('describes nodes: progress, attempts, durations, outputs', () => {

@@ -112,6 +112,19 @@ describe('DAG panel in Chromium: controls', function () {
     const pause = (await reply(page, 'control', 'the engine stopped before answering')) as Extract<WebviewMessage, { type: 'control' }>;
     assert.deepEqual([pause.action, pause.runId], ['pause', completed[0].runId]);
     await page.getByRole('alert').getByText('the engine stopped before answering').waitFor();
+    // A pause under way: the header says so, and Resume (calling the pause off) stands where Pause was.
+    const last = running.at(-1)!;
+    await send(page, {
+      type: 'runEvents',
+      runId: last.runId,
+      events: [{ runId: last.runId, seq: last.seq + 1, ts: last.ts, type: 'workflow:pausing', running: 1 }],
+    });
+    await page.locator('[data-testid="run-header"][data-status="pausing"]', { hasText: 'pausing' }).waitFor();
+    assert.equal(await page.locator('[data-testid="pause"]').count(), 0);
+    await page.locator('[data-testid="resume"]:not([disabled])').click();
+    await page.waitForFunction(() => window.__posted.filter((m) => m.type === 'control').length === 2);
+    const resume = (await requests(page, 'control')).at(-1) as Extract<WebviewMessage, { type: 'control' }>;
+    assert.deepEqual([resume.action, resume.runId], ['resume', completed[0].runId]);
     // A past run from the picker.
     const failedRun = await page.locator('[data-testid="run-picker"] option', { hasText: 'failed' }).getAttribute('value');
     assert.ok(failedRun);

@@ -93,6 +93,11 @@ export type EngineEvent =
   | (NodeEventBase & { type: 'node:skipped'; reason: string })
   | (NodeEventBase & { type: 'node:cancelled'; reason: string })
   | (NodeEventBase & { type: 'node:diagnostic'; severity: 'warning' | 'error'; message: string; file?: string; line?: number; column?: number })
+  /**
+   * A pause asked for while nodes run: nothing new starts, and `workflow:paused` follows once the `running` nodes
+   * have finished (or `workflow:resumed`, when the pause is called off first).
+   */
+  | (EventBase & { type: 'workflow:pausing'; running: number; actor?: string })
   /** `actor`: who paused or resumed it, when a served engine knows (the name of their token). */
   | (EventBase & { type: 'workflow:paused'; actor?: string })
   /**
@@ -157,6 +162,7 @@ const PAYLOAD_CHECKS = {
     optional(isString)(v.file) &&
     optional(isInteger)(v.line) &&
     optional(isInteger)(v.column),
+  'workflow:pausing': (v) => isInteger(v.running) && v.running >= 0 && optional(isText)(v.actor),
   'workflow:paused': (v) => optional(isText)(v.actor),
   'workflow:resumed': (v) => isStringArray(v.reset) && optional(isText)(v.actor) && optional(isWorkflowHeader)(v.workflow) && optional(isNodeInfos)(v.nodes),
   'workflow:completed': (v) => RUN_STATUSES.includes(v.status as string) && optional(isString)(v.error) && isSummary(v.summary),

@@ -21,6 +21,8 @@ export interface RunListEntry {
   workflowPath: string;
   workflowName: string;
   status: RunListStatus;
+  /** Running, with a pause asked for that waits for its running nodes to finish (a live run only). */
+  pausing?: boolean;
   startedAt: number;
   endedAt?: number;
   /** Held by the engine that answers: it can be paused, cancelled, approved, retried without its log. */

@@ -188,6 +188,7 @@ export class EngineService {
       workflowPath: s.workflowPath,
       workflowName: s.workflowName,
       status: s.status satisfies RunListStatus,
+      ...(s.pausing ? { pausing: true } : {}),
       startedAt: s.startedAt,
       ...(s.endedAt !== undefined ? { endedAt: s.endedAt } : {}),
       live: true,

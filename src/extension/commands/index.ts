@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { canResumeRun, isActiveRun } from '../../engine/runRules';
+import { canPauseRun, canResumeRun, isActiveRun } from '../../engine/runRules';
 import type { ConnectArguments } from '../runs/engineChoice';
 import type { RunManager } from '../runs/runManager';
 import { interchangeCommands } from './interchangeCommands';
@@ -42,11 +42,11 @@ export function trackContextKeys(runs: RunManager): vscode.Disposable {
     );
     set(
       'maestro.runningRuns',
-      all.some((r) => r.live && r.status === 'running'),
+      all.some((r) => r.live && canPauseRun(r)),
     );
     set(
       'maestro.resumableRuns',
-      all.some((r) => canResumeRun(r.status)),
+      all.some((r) => canResumeRun(r)),
     );
     set('maestro.waitingGates', runs.waitingGates().length > 0);
   };

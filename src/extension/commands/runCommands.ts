@@ -1,6 +1,6 @@
 // Commands that start and steer runs: each picks what it acts on, asks what it must, and calls the run actions.
 import * as vscode from 'vscode';
-import { canDeleteRun, canRetryFailedRun, canResumeRun, isActiveRun } from '../../engine/runRules';
+import { canDeleteRun, canPauseRun, canRetryFailedRun, canResumeRun, isActiveRun } from '../../engine/runRules';
 import type { RunEntry } from '../runs/runManager';
 import { isWorkflowDocument } from '../language/documents';
 import { plainText } from '../ui/untrustedText';
@@ -29,11 +29,11 @@ export function runCommands(s: CommandServices): CommandTable {
       await actions.runFrom(editor.document.uri, node);
     },
     'maestro.pause': async (arg) => {
-      const run = await pickRun(runs, parseArg(arg), (r) => r.live && r.status === 'running', 'Pause which run?');
+      const run = await pickRun(runs, parseArg(arg), (r) => r.live && canPauseRun(r), 'Pause which run?');
       if (run) await actions.pause(run);
     },
     'maestro.resume': async (arg) => {
-      const run = await pickRun(runs, parseArg(arg), (r) => canResumeRun(r.status), 'Resume which run?');
+      const run = await pickRun(runs, parseArg(arg), (r) => canResumeRun(r), 'Resume which run?');
       if (run) await actions.resume(run);
     },
     'maestro.cancel': async (arg) => {

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { canDeleteRun, canRetryFailedRun, canResumeRun, isActiveRun } from '../../engine/runRules';
+import { canDeleteRun, canPauseRun, canRetryFailedRun, canResumeRun, isActiveRun, shownRunStatus } from '../../engine/runRules';
 import type { WorkflowDocuments } from '../language/documents';
 import type { EngineLink } from './engineConnection';
 import type { RunEntry, RunManager } from './runManager';
@@ -62,15 +62,15 @@ export class RunActions {
   }
 
   async pause(run: RunEntry): Promise<void> {
-    if (!(run.live && run.status === 'running')) throw new ActionRefused(`run ${run.runId} is ${run.status}: only a running run can be paused`, 'not-allowed');
+    if (!(run.live && canPauseRun(run))) throw new ActionRefused(`run ${run.runId} is ${shownRunStatus(run)}: only a running run can be paused`, 'not-allowed');
     await this.engine.request('pause', { runId: run.runId });
   }
 
   /** Resumes a paused run, or continues an ended or interrupted one from its log (optionally from one node). */
   async resume(run: RunEntry, fromNode?: string): Promise<void> {
     requireTrust();
-    if (fromNode === undefined && !canResumeRun(run.status))
-      throw new ActionRefused(`run ${run.runId} is ${run.status}: there is nothing to resume`, 'not-allowed');
+    if (fromNode === undefined && !canResumeRun(run))
+      throw new ActionRefused(`run ${run.runId} is ${shownRunStatus(run)}: there is nothing to resume`, 'not-allowed');
     // The run record names the workflow to run: a record written by someone else may name any file.
     if (!isInWorkspace(run.workflowPath))
       throw new ActionRefused(`run ${run.runId} is of ${run.workflowPath}, which is outside this workspace: it is not resumed from here`, 'not-allowed');

@@ -243,7 +243,7 @@ export class RunManager implements vscode.Disposable {
     this.stateReads.get(e.runId)?.events.push(e);
     entry.live = true;
     entry.state = applyEvent(entry.state, e);
-    if (entry.state) entry.status = entry.state.status;
+    if (entry.state) Object.assign(entry, { status: entry.state.status, pausing: entry.state.pausing === true });
     if (e.type === 'workflow:completed') {
       entry.endedAt = e.ts;
       void this.keepRecentRuns(entry.workflowPath);

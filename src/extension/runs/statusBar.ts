@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { formatDuration } from '../../engine/duration';
-import { isActiveRun } from '../../engine/runRules';
+import { isActiveRun, shownRunStatus } from '../../engine/runRules';
 import { progressOf } from '../views/treeModels';
 import { plainText } from '../ui/untrustedText';
 import type { RunManager } from './runManager';
@@ -28,8 +28,11 @@ export class RunStatusBar implements vscode.Disposable {
       clearTimeout(this.hideTimer);
       this.shownResultOf = undefined;
       const more = active.length > 1 ? ` (+${active.length - 1})` : '';
-      this.item.text = `${run.status === 'paused' ? '$(debug-pause)' : '$(sync~spin)'} ${plainText(run.workflowName, 60)} ${done}/${total}${more}`;
-      this.item.tooltip = `${run.workflowName}: ${run.status}, ${done} of ${total} nodes ended — click to show its DAG`;
+      const status = shownRunStatus(run);
+      const pausing = status === 'pausing' ? ' pausing…' : '';
+      this.item.text = `${run.status === 'paused' || pausing ? '$(debug-pause)' : '$(sync~spin)'} ${plainText(run.workflowName, 60)} ${done}/${total}${pausing}${more}`;
+      const why = pausing ? ' (nothing new starts; the running nodes finish first)' : '';
+      this.item.tooltip = `${run.workflowName}: ${status}${why}, ${done} of ${total} nodes ended — click to show its DAG`;
       this.item.backgroundColor = undefined;
       this.item.show();
       return;

@@ -2,10 +2,10 @@
 import { basename } from 'node:path';
 import { formatDuration } from '../../engine/duration';
 import type { NodeStatus, RunListStatus } from '../../engine/protocol';
-import { isActiveRun, isBusyNode, isEndedNode } from '../../engine/runRules';
+import { isActiveRun, isBusyNode, isEndedNode, shownRunStatus } from '../../engine/runRules';
 import type { NodeRunState, RunState } from '../../engine/runState';
 
-export type DisplayStatus = NodeStatus | RunListStatus;
+export type DisplayStatus = NodeStatus | RunListStatus | 'pausing';
 
 export interface ItemModel {
   label: string;
@@ -27,6 +27,7 @@ export const STATUS_ICON: Record<DisplayStatus, { id: string; color?: string }> 
   skipped: { id: 'circle-slash', color: 'disabledForeground' },
   cancelled: { id: 'circle-slash', color: 'charts.orange' },
   paused: { id: 'debug-pause', color: 'charts.yellow' },
+  pausing: { id: 'debug-pause', color: 'charts.blue' },
   interrupted: { id: 'warning', color: 'charts.orange' },
 };
 
@@ -34,6 +35,7 @@ export interface RunLike {
   runId: string;
   workflowName: string;
   status: RunListStatus;
+  pausing?: boolean;
   startedAt: number;
   endedAt?: number;
   state?: RunState;
@@ -58,21 +60,23 @@ export function runItem(run: RunLike, now: number): ItemModel {
   const duration = formatDuration((run.endedAt ?? now) - run.startedAt);
   const { done, total } = progressOf(run.state);
   const active = isActiveRun(run.status);
-  const description = active && total ? `${run.status} ${done}/${total} · ${duration}` : `${run.status} · ${duration} · ${when(run.startedAt, now)}`;
+  const status = shownRunStatus(run);
+  const description = active && total ? `${status} ${done}/${total} · ${duration}` : `${status} · ${duration} · ${when(run.startedAt, now)}`;
   const tooltip = [
     `${run.workflowName} — run ${run.runId}`,
-    `status: ${run.status}`,
+    `status: ${status}`,
     `started ${new Date(run.startedAt).toLocaleString()}`,
     `duration ${duration}`,
   ];
   if (run.state?.error) tooltip.push(run.state.error);
   if (run.status === 'interrupted') tooltip.push('The engine that ran it stopped: Resume continues it from its log.');
+  if (status === 'pausing') tooltip.push('Pausing: nothing new starts; the running nodes finish first. Resume calls the pause off.');
   return {
     label: new Date(run.startedAt).toLocaleTimeString(),
     description,
     tooltip: tooltip.join('\n'),
-    icon: STATUS_ICON[run.status],
-    contextValue: `run-${run.status}`,
+    icon: STATUS_ICON[status],
+    contextValue: `run-${status}`,
     collapsible: true,
   };
 }
@@ -107,7 +111,7 @@ export function workflowItem(path: string, name: string, runs: RunLike[]): ItemM
     label: name,
     description: `${basename(path)} · ${runs.length} run${runs.length === 1 ? '' : 's'}`,
     tooltip: path,
-    icon: latest ? STATUS_ICON[latest.status] : { id: 'file' },
+    icon: latest ? STATUS_ICON[shownRunStatus(latest)] : { id: 'file' },
     contextValue: 'workflow',
     collapsible: true,
   };

@@ -4,10 +4,15 @@ import type { EngineEvent } from '../../engine/protocol';
 
 const by = (actor: string | undefined) => (actor ? ` by ${actor}` : '');
 
+/** `1 running node`, `3 running nodes`. */
+export const runningNodes = (n: number): string => `${n} running node${n === 1 ? '' : 's'}`;
+
 export function describeEvent(e: EngineEvent): string {
   switch (e.type) {
     case 'workflow:started':
       return `run started: ${e.nodes.length} node instance${e.nodes.length === 1 ? '' : 's'}, ${e.concurrency} at once`;
+    case 'workflow:pausing':
+      return `pause asked${by(e.actor)}: nothing new starts; ${runningNodes(e.running)} to finish first`;
     case 'workflow:paused':
       return `run paused${by(e.actor)}`;
     case 'workflow:resumed':
@@ -50,6 +55,7 @@ const TIMELINE_LABELS = {
   'node:skipped': 'skipped',
   'node:cancelled': 'cancelled',
   'node:diagnostic': 'diagnostics',
+  'workflow:pausing': 'pausing',
   'workflow:paused': 'paused',
   'workflow:resumed': 'resumed',
   'workflow:completed': 'run ended',

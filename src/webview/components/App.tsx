@@ -13,7 +13,7 @@ import { usePanel, usePanelStore } from './context';
 import { isBigGraph } from '../state/bigGraph';
 import { phaseColours } from '../state/navigation';
 import { formatDuration } from '../../engine/duration';
-import { isActiveRun } from '../../engine/runRules';
+import { isActiveRun, shownRunStatus } from '../../engine/runRules';
 import { isEnded } from './status';
 
 export function App() {
@@ -83,6 +83,11 @@ function Workspace({ children }: { children: ReactNode }) {
   );
 }
 
+const HEADER_TITLES: Partial<Record<ReturnType<typeof shownRunStatus>, string>> = {
+  interrupted: 'The engine that ran it went away (a crash, or the window closed): Resume continues it from its log',
+  pausing: 'Pausing: nothing new starts, and the run pauses once its running nodes have finished',
+};
+
 function RunHeader() {
   const run = usePanel((s) => s.run);
   const interrupted = usePanel((s) => s.runs.some((r) => r.runId === s.run?.runId && r.status === 'interrupted'));
@@ -93,15 +98,10 @@ function RunHeader() {
   if (!run) return <div className="run-header muted">No run shown</div>;
   const all = Object.values(cards);
   const done = all.filter((c) => isEnded(c.status)).length;
-  const status = interrupted ? 'interrupted' : run.status;
+  const status = interrupted ? 'interrupted' : shownRunStatus(run);
   const duration = (run.endedAt ?? (going ? Math.max(now, run.startedAt) : (lastEventAt ?? run.startedAt))) - run.startedAt;
   return (
-    <div
-      className={`run-header status-${status}`}
-      data-testid="run-header"
-      data-status={status}
-      title={interrupted ? 'The engine that ran it went away (a crash, or the window closed): Resume continues it from its log' : undefined}
-    >
+    <div className={`run-header status-${status}`} data-testid="run-header" data-status={status} title={HEADER_TITLES[status]}>
       <span className="run-status">{status}</span>
       <span>
         {done}/{all.length} nodes

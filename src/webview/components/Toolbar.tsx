@@ -5,7 +5,7 @@ import { searchNodes } from '../state/navigation';
 import { Button, Dropdown, SearchField, type Choice } from './toolkit';
 import { useController, usePanel, usePanelStore } from './context';
 import { HistoryControls } from './HistoryControls';
-import { isActiveRun } from '../../engine/runRules';
+import { isActiveRun, shownRunStatus } from '../../engine/runRules';
 import { when } from '../dateTime';
 
 const FOLLOW = '__follow__';
@@ -36,7 +36,7 @@ function useShownRun() {
   const run = usePanel((s) => s.run);
   const listed = runs.find((r) => r.runId === run?.runId);
   // A run whose engine went away (a crash, a window reload) is interrupted: its log says it was still going.
-  return { run, live: listed?.live ?? false, status: listed?.status === 'interrupted' ? 'interrupted' : run?.status };
+  return { run, live: listed?.live ?? false, status: listed?.status === 'interrupted' ? 'interrupted' : run && shownRunStatus(run) };
 }
 
 /** Run, run with inputs, pause or resume, cancel, retry the failed nodes, and fit the graph in view. */
@@ -63,21 +63,21 @@ function RunControls({ onError }: { onError: (error: string | null) => void }) {
     <>
       {control('run', 'play', 'Run', untrusted ?? 'Run the workflow (saves it first)', idle)}
       {control('runWithInputs', 'run-all', 'Inputs…', untrusted ?? 'Run with inputs…', idle)}
-      {status === 'paused' || status === 'interrupted'
-        ? control(
-            'resume',
-            'debug-continue',
-            'Resume',
-            untrusted ?? (status === 'paused' ? 'Resume the run' : 'Continue the interrupted run from its log'),
-            !trusted || (status === 'paused' && !live),
-          )
+      {status === 'paused' || status === 'pausing' || status === 'interrupted'
+        ? control('resume', 'debug-continue', 'Resume', untrusted ?? RESUME_TITLES[status], !trusted || (status !== 'interrupted' && !live))
         : control('pause', 'debug-pause', 'Pause', 'Pause: running nodes finish, nothing new starts', !live || status !== 'running')}
-      {control('cancel', 'debug-stop', 'Cancel', 'Cancel the run', !live || (status !== 'running' && status !== 'paused'))}
+      {control('cancel', 'debug-stop', 'Cancel', 'Cancel the run', !live || !run || !isActiveRun(run.status))}
       {control('retryFailed', 'debug-restart', 'Retry failed', untrusted ?? 'Run the failed, cancelled and skipped nodes again', !trusted || !run || !ended)}
       <Button icon="screen-full" title="Fit the graph in view" onClick={() => controller.fitView()} testId="fit" />
     </>
   );
 }
+
+const RESUME_TITLES = {
+  paused: 'Resume the run',
+  pausing: 'Call the pause off: the run goes on (it waits for its running nodes to finish)',
+  interrupted: 'Continue the interrupted run from its log',
+};
 
 const TEST_IDS: Record<RunControl, string> = {
   run: 'run',

@@ -59,6 +59,8 @@ export interface RunHeader {
   runId: string;
   workflowName: string;
   status: RunStatus | 'running' | 'paused';
+  /** A pause asked for, waiting for running nodes to finish. */
+  pausing?: boolean;
   startedAt: number;
   endedAt?: number;
   error?: string;
@@ -153,7 +155,16 @@ export class RunFold {
   header(): RunHeader | undefined {
     const s = this.state;
     return (
-      s && { runId: s.runId, workflowName: s.workflowName, status: s.status, startedAt: s.startedAt, endedAt: s.endedAt, error: s.error, summary: s.summary }
+      s && {
+        runId: s.runId,
+        workflowName: s.workflowName,
+        status: s.status,
+        ...(s.pausing ? { pausing: true } : {}),
+        startedAt: s.startedAt,
+        endedAt: s.endedAt,
+        error: s.error,
+        summary: s.summary,
+      }
     );
   }
 
@@ -243,7 +254,9 @@ export class RunFold {
       // Only a sub-run's node, or the run's end, changes the gates waiting in sub-runs: other events skip the look.
       const gatesMayChange = this.state !== undefined && (e.type === 'workflow:completed' || ('parentNodeId' in e && e.parentNodeId !== undefined));
       const gatesBefore = gatesMayChange ? Object.keys(this.state!.nestedGates) : undefined;
+      const wasPausing = this.state?.pausing === true;
       this.state = applyEvent(this.state, e);
+      if (wasPausing !== (this.state?.pausing === true)) change.headerChanged = true;
       if (gatesBefore) this.gatesChanged(gatesBefore, change.instances);
       if (e.type === 'node:log') this.takeLines(e.nodeId, e.lines);
       else change.timeline.push(e);
@@ -256,7 +269,7 @@ export class RunFold {
           this.tails.delete(id);
         }
         change.headerChanged = true;
-      } else if (e.type === 'workflow:paused' || e.type === 'workflow:completed') change.headerChanged = true;
+      } else if (e.type === 'workflow:pausing' || e.type === 'workflow:paused' || e.type === 'workflow:completed') change.headerChanged = true;
       else if (this.state!.nodes.has(e.nodeId)) change.instances.add(e.nodeId);
       else if (e.type !== 'node:log' && e.type !== 'node:progress') {
         const holder = this.instanceHolding(e.nodeId);

@@ -64,7 +64,8 @@ export class Scheduler implements SchedulerCore {
   running = 0;
   readonly subRunPauses = new SubRunPauses();
   paused = false;
-  private pausedReported = false;
+  /** What the run's events have said of a pause asked for: it is under way, or it has taken effect. */
+  private pauseTold: 'pausing' | 'paused' | undefined;
   /** Who paused the run, told with the pause when it takes effect. */
   private pausedBy?: string;
   cancelling = false;
@@ -175,17 +176,23 @@ export class Scheduler implements SchedulerCore {
     if (this.paused) return;
     this.paused = true;
     this.pausedBy = actor;
-    this.pausedReported = false;
+    this.pauseTold = undefined;
     this.subRunPauses.pause(this.table.instances, () => this.settle());
     this.settle();
+    // Running nodes finish first, which may take long: the run says at once that it is pausing.
+    if (this.pauseTold === undefined && !this.finished) {
+      this.pauseTold = 'pausing';
+      this.emit({ type: 'workflow:pausing', running: this.running, ...byActor(actor) });
+    }
   }
 
   resume(actor?: string): void {
     if (this.finished) throw new Error('the run has ended: retry a node to run it again');
     if (!this.paused) return;
     this.paused = false;
-    if (this.pausedReported) this.emit({ type: 'workflow:resumed', reset: [], ...byActor(actor) });
-    this.pausedReported = false;
+    // A pause called off before it took effect is a resume too: the run no longer says it is pausing.
+    if (this.pauseTold) this.emit({ type: 'workflow:resumed', reset: [], ...byActor(actor) });
+    this.pauseTold = undefined;
     this.subRunPauses.resume(this.table.instances);
     for (const i of this.table.instances) if (i.status === 'retrying' && i.timer === undefined) this.lifecycle.startAttempt(i);
     this.pump();
@@ -268,7 +275,7 @@ export class Scheduler implements SchedulerCore {
     this.cancelledBy = undefined;
     this.stopReason = undefined;
     this.paused = false;
-    this.pausedReported = false;
+    this.pauseTold = undefined;
     if (wasFinished) this.done = this.newDone();
     this.emit({ type: 'workflow:resumed', reset: reset.map((i) => i.id), ...byActor(actor) });
     this.table.recount((g) => this.scope.publish(g));
@@ -320,11 +327,11 @@ export class Scheduler implements SchedulerCore {
     // A gate waiting for an answer, or a retry waiting for its delay, runs nothing: a pause need not wait for them.
     if (!this.paused && instances.some((i) => i.status === 'waiting' || i.status === 'retrying')) return;
     if (this.paused && !this.cancelling) {
-      if (!this.pausedReported && instances.some((i) => !isEndedNode(i.status))) {
-        this.pausedReported = true;
+      if (this.pauseTold !== 'paused' && instances.some((i) => !isEndedNode(i.status))) {
+        this.pauseTold = 'paused';
         this.emit({ type: 'workflow:paused', ...byActor(this.pausedBy) });
       }
-      if (this.pausedReported) return;
+      if (this.pauseTold === 'paused') return;
     }
     if (onlyPausedSubRuns || this.table.ready.size > 0) return;
     for (const i of instances) {
