@@ -37,7 +37,7 @@ export interface RunState {
   lastSeq: number;
   nodes: Map<string, NodeRunState>;
   order: string[];
-  /** Nodes of sub-runs (`deploy/push`), in the order they were first heard of. */
+  /** Nodes of sub-runs (`deploy/push`), in the order their sub-runs listed them (or they were first heard of). */
   nested: string[];
   /** What each node of a sub-run reached, by its id in the run. */
   nestedNodes: Record<string, NestedNodeState>;
@@ -134,11 +134,12 @@ export function applyEvent(state: RunState | undefined, e: EngineEvent): RunStat
     Object.assign(state, { status: 'running', pausing: false, endedAt: undefined, summary: undefined, error: undefined });
     if (e.workflow) Object.assign(state, { workflowName: e.workflow.name, workflowHash: e.workflow.hash });
     if (e.nodes) takeNodes(state, e.nodes);
+    const kept = new Set(e.kept);
     for (const id of e.reset) {
       const n = state.nodes.get(id);
       // In place: views may hold the node's object.
       if (n) Object.assign(n, RESET, { outputs: {}, artifacts: [], attemptErrors: [] });
-      if (n?.info.kind === 'workflow') forgetSubRun(state, id);
+      if (n?.info.kind === 'workflow') forgetSubRun(state, id, kept);
     }
   } else if (e.type === 'workflow:completed') {
     Object.assign(state, { status: e.status, pausing: false, endedAt: e.ts, summary: e.summary, error: e.error, nestedGates: {} });
@@ -150,6 +151,7 @@ export function applyEvent(state: RunState | undefined, e: EngineEvent): RunStat
     if (n && e.type === 'node:cancelled') state.pausing = false;
     if (n) applyNodeEvent(n, e);
     else if (e.parentNodeId !== undefined) applyNestedEvent(state, e, e.parentNodeId);
+    if (e.type === 'node:subrun') listSubRun(state, e);
   }
   return state;
 }
@@ -188,11 +190,42 @@ function applyNestedEvent(state: RunState, e: NodeEvent, parentNodeId: string): 
   else if (e.type !== 'node:log' && e.type !== 'node:progress' && e.type !== 'node:diagnostic') delete state.nestedGates[e.nodeId];
 }
 
-/** A `workflow` node that runs again: what its last sub-run reached is forgotten. */
-function forgetSubRun(state: RunState, id: string): void {
+/**
+ * A sub-run's nodes, listed as it starts: each pending, as a run's nodes are at its start. A sub-run that starts
+ * again (another attempt) starts afresh; one continued from the log keeps what its completed nodes reached.
+ */
+function listSubRun(state: RunState, e: Extract<EngineEvent, { type: 'node:subrun' }>): void {
+  const kept = e.continued ? state.nestedNodes : {};
+  const listed = new Set(e.nodes.map((n) => n.id));
+  // Continued, those the sub-workflow's file no longer has leave (with what was under them); else all of them.
+  if (e.continued) {
+    for (const id of state.nested) if (state.nestedNodes[id]?.parentNodeId === e.nodeId && !listed.has(id)) forgetNested(state, id);
+  } else forgetSubRun(state, e.nodeId);
+  const holder = Object.hasOwn(state.nestedNodes, e.nodeId) ? state.nestedNodes[e.nodeId] : undefined;
+  if (holder) holder.info = { ...holder.info, kind: 'workflow' };
+  for (const info of e.nodes) {
+    const before = Object.hasOwn(kept, info.id) ? kept[info.id] : undefined;
+    if (before?.status === 'completed') before.info = info;
+    else {
+      if (!before) state.nested.push(info.id);
+      state.nestedNodes[info.id] = { ...freshNode(info), parentNodeId: e.nodeId };
+    }
+  }
+}
+
+/** A `workflow` node that runs again: what its last sub-run reached is forgotten, but for what a continued run `kept`. */
+function forgetSubRun(state: RunState, id: string, kept: ReadonlySet<string> = new Set()): void {
   const under = `${id}/`;
-  state.nested = state.nested.filter((n) => !n.startsWith(under));
-  for (const n of Object.keys(state.nestedNodes)) if (n.startsWith(under)) delete state.nestedNodes[n];
+  const gone = (n: string) => n.startsWith(under) && !kept.has(n);
+  state.nested = state.nested.filter((n) => !gone(n));
+  for (const n of Object.keys(state.nestedNodes)) if (gone(n)) delete state.nestedNodes[n];
+}
+
+/** A sub-run's node no longer in its file, and its own sub-run's nodes. */
+function forgetNested(state: RunState, id: string): void {
+  forgetSubRun(state, id);
+  state.nested = state.nested.filter((n) => n !== id);
+  delete state.nestedNodes[id];
 }
 
 function applyNodeEvent(n: NodeRunState, e: NodeEvent): void {

@@ -51,6 +51,43 @@ describe('run state: the nodes of sub-runs', () => {
     assert.deepEqual(allInstanceIds(state), ['deploy', 'deploy/build', 'deploy/inner', 'deploy/inner/test[s=1]', 'deploy/ship', 'm[p=a/b]', 'm[p=a/b]/x']);
   });
 
+  it("lists a sub-run's nodes pending as it starts; another attempt starts afresh, one continued keeps what completed", () => {
+    const info = (id: string, kind = 'run', needs: string[] = []) => ({ id, nodeId: id.split('/').at(-1)!, name: id.split('/').at(-1)!, kind, needs });
+    const listing = (nodeId: string, nodes: unknown[], seq: number, more: Record<string, unknown> = {}) =>
+      e({ type: 'node:subrun', nodeId, nodes, ...(nodeId.includes('/') ? { parentNodeId: nodeId.slice(0, nodeId.lastIndexOf('/')) } : {}), ...more }, seq);
+    const state = foldEvents([
+      run[0],
+      run[1],
+      listing('deploy', [info('deploy/build'), info('deploy/ship', 'approval', ['deploy/build']), info('deploy/inner', 'workflow')], 3),
+      e({ type: 'node:started', nodeId: 'deploy/inner', parentNodeId: 'deploy', attempt: 1 }, 4),
+      listing('deploy/inner', [info('deploy/inner/test')], 5),
+      e({ type: 'node:completed', nodeId: 'deploy/build', parentNodeId: 'deploy', attempt: 1, outputs: { v: '1' }, artifacts: [], durationMs: 5 }, 6),
+    ])!;
+    assert.deepEqual(allInstanceIds(state), ['deploy', 'deploy/build', 'deploy/ship', 'deploy/inner', 'deploy/inner/test', 'm[p=a/b]']);
+    const of = (s: typeof state, id: string) => [s.nestedNodes[id].status, s.nestedNodes[id].info.kind, s.nestedNodes[id].parentNodeId];
+    assert.deepEqual(
+      ['deploy/build', 'deploy/ship', 'deploy/inner', 'deploy/inner/test'].map((id) => of(state, id)),
+      [
+        ['completed', 'run', 'deploy'],
+        ['pending', 'approval', 'deploy'],
+        ['running', 'workflow', 'deploy'],
+        ['pending', 'run', 'deploy/inner'],
+      ],
+    );
+    assert.deepEqual(state.nestedNodes['deploy/ship'].info.needs, ['deploy/build']);
+
+    // Continued from the log, `ship` gone from the sub-workflow's file: `build` keeps what it reached, the rest waits.
+    const continued = fromSnapshot(JSON.parse(JSON.stringify(toSnapshot(state))) as ReturnType<typeof toSnapshot>);
+    applyEvent(continued, listing('deploy', [info('deploy/build'), info('deploy/inner', 'workflow')], 7, { continued: true }));
+    assert.deepEqual(allInstanceIds(continued), ['deploy', 'deploy/build', 'deploy/inner', 'deploy/inner/test', 'm[p=a/b]']);
+    assert.deepEqual([continued.nestedNodes['deploy/build'].outputs, of(continued, 'deploy/inner')[0]], [{ v: '1' }, 'pending']);
+
+    // Another attempt of `deploy`: its sub-run starts afresh.
+    applyEvent(state, listing('deploy', [info('deploy/build')], 7));
+    assert.deepEqual(allInstanceIds(state), ['deploy', 'deploy/build', 'm[p=a/b]']);
+    assert.equal(state.nestedNodes['deploy/build'].status, 'pending');
+  });
+
   it('forgets a sub-run when its workflow node is reset to run again', () => {
     const state = foldEvents(run)!;
     applyEvent(state, e({ type: 'workflow:resumed', reset: ['deploy'] }, 11));

@@ -100,6 +100,12 @@ describe('sub-runs continued from the log', () => {
       assert.deepEqual(ran().sort(), ['first', 'x'], 'nothing that completed ran again');
       const startedAgain = after.filter((e) => e.type === 'node:started').map((e) => (e as { nodeId: string }).nodeId);
       assert.deepEqual(startedAgain, ['deploy', 'deploy/last']);
+      // The sub-run continued lists its nodes again: what completed in it stays completed, the rest ran again.
+      const nested = foldEvents([...events, ...after])!.nestedNodes;
+      assert.deepEqual(
+        ['deploy/first', 'deploy/leaf', 'deploy/leaf/x', 'deploy/last'].map((id) => nested[id]?.status),
+        ['completed', 'completed', 'completed', 'failed'],
+      );
 
       // Retried, the workflow node runs its whole sub-run again; the kept outputs reach the node's.
       write('echo "v=$(echo done)" >> "$MAESTRO_OUTPUT"');
@@ -109,6 +115,30 @@ describe('sub-runs continued from the log', () => {
       assert.deepEqual(ran().sort(), ['first', 'first', 'x', 'x']);
       const deploy = after.filter((e) => e.type === 'node:completed' && e.nodeId === 'deploy').at(-1);
       assert.deepEqual((deploy as { outputs: object }).outputs, { v: 'done' });
+      const listed = after.flatMap((e) => (e.type === 'node:subrun' ? [`${e.nodeId}${e.continued ? ' continued' : ''}`] : []));
+      assert.deepEqual(listed, ['deploy continued', 'deploy', 'deploy/leaf']);
+    });
+
+    it('keeps what a sub-run completed through a second halt and resume: the first resume tells its log what it kept', async () => {
+      const main = write('sleep 30');
+      const runsDir = join(dir, 'runs');
+      /** Runs until the sub-run's last node has started, and halts the run there, as a window closing would. */
+      const haltAtLast = async (start: (onEvent: (e: EngineEvent) => void) => Promise<ReturnType<typeof startRun>>) => {
+        let lastStarted: () => void = () => undefined;
+        const reached = new Promise<void>((resolve) => (lastStarted = resolve));
+        const run = await start((e) => e.type === 'node:started' && e.nodeId === 'deploy/last' && lastStarted());
+        await reached;
+        await run.scheduler.halt('the editor window closed');
+        run.dispose();
+        return run.runId;
+      };
+      const runId = await haltAtLast(async (onEvent) => startRun({ workflowPath: main, runsDir, onEvent }));
+      await haltAtLast((onEvent) => resumeRunFromLog({ runsDir, runId, onEvent }));
+      write('true');
+      const last = await resumeRunFromLog({ runsDir, runId });
+      assert.equal(await last.finished(), 'completed');
+      last.dispose();
+      assert.deepEqual(ran().sort(), ['first', 'x'], 'what the sub-run completed before the first halt never ran again');
     });
 
     it("keeps a sub-run's outputs for its node when only what failed in it runs again", async () => {

@@ -34,6 +34,54 @@ describe('sub-workflows', () => {
     }
   });
 
+  it("lists a sub-run's nodes as it starts, under its node, at every level: the run's state has them from then on", async () => {
+    const go = join(dir, 'go');
+    const leaf = [
+      'version: 1',
+      'name: Leaf',
+      'nodes:',
+      `  first: { run: 'while [ ! -f "${go}" ]; do sleep 0.02; done' }`,
+      '  second: { needs: first, run: "true" }',
+    ];
+    writeFileSync(join(dir, 'leaf.workflow.yaml'), yaml(...leaf));
+    writeFileSync(join(dir, 'mid.workflow.yaml'), yaml('version: 1', 'name: Mid', 'nodes:', '  leaf: { workflow: ./leaf.workflow.yaml }'));
+    const main = join(dir, 'main.workflow.yaml');
+    writeFileSync(main, yaml('version: 1', 'name: Main', 'nodes:', '  mid: { workflow: ./mid.workflow.yaml }'));
+    const events: EngineEvent[] = [];
+    let started: () => void = () => undefined;
+    const firstStarted = new Promise<void>((resolve) => (started = resolve));
+    const run = startRun({
+      workflowPath: main,
+      runsDir: join(dir, 'runs'),
+      onEvent: (e) => {
+        events.push(e);
+        if (e.type === 'node:started' && e.nodeId === 'mid/leaf/first') started();
+      },
+    });
+    await firstStarted;
+    const listings = events.flatMap((e) => (e.type === 'node:subrun' ? [[e.nodeId, e.parentNodeId, e.nodes.map((n) => `${n.id}<${n.needs.join(',')}>`)]] : []));
+    assert.deepEqual(listings, [
+      ['mid', undefined, ['mid/leaf<>']],
+      ['mid/leaf', 'mid', ['mid/leaf/first<>', 'mid/leaf/second<mid/leaf/first>']],
+    ]);
+    const during = foldEvents(events)!;
+    assert.deepEqual(
+      ['mid/leaf', 'mid/leaf/first', 'mid/leaf/second'].map((id) => [during.nestedNodes[id]?.status, during.nestedNodes[id]?.info.kind]),
+      [
+        ['running', 'workflow'],
+        ['running', 'run'],
+        ['pending', 'run'],
+      ],
+    );
+    writeFileSync(go, '');
+    assert.equal(await run.finished(), 'completed');
+    run.dispose();
+    assert.deepEqual(
+      Object.values(foldEvents(events)!.nestedNodes).map((n) => n.status),
+      ['completed', 'completed', 'completed'],
+    );
+  });
+
   /** A run paused while a sub-run's sub-run runs a node; then resumed, or cancelled. */
   const pauseInsideSubRuns = async (cancelWhilePaused: boolean) => {
     const go = join(dir, 'go');

@@ -86,7 +86,7 @@ describe('DAG panel in Chromium: controls', function () {
     const subRun = page.locator('[data-testid="details-sub-run"] li');
     assert.deepEqual(
       (await subRun.allInnerTexts()).map((t) => t.trim()),
-      ['prep 100ms', 'ship'],
+      ['prep 100ms', 'ship', 'announce'],
     );
     await subRun.first().locator('button').click();
     const openLog = (await reply(page, 'openLog')) as Extract<WebviewMessage, { type: 'openLog' }>;
@@ -251,7 +251,13 @@ function nestedGateRun(): EngineEvent[] {
   let seq = 0;
   const start = Date.now() - 10_000;
   const at = () => ({ runId: '20261203-100000-abcd', seq: ++seq, ts: start + seq * 100 });
-  const info = (id: string, kind: 'run' | 'workflow', needs: string[] = []) => ({ id, nodeId: id, name: id, kind, needs });
+  const info = (id: string, kind: 'run' | 'workflow' | 'approval', needs: string[] = []) => ({
+    id,
+    nodeId: id.split('/').at(-1)!,
+    name: id.split('/').at(-1)!,
+    kind,
+    needs,
+  });
   return [
     {
       ...at(),
@@ -264,6 +270,12 @@ function nestedGateRun(): EngineEvent[] {
     { ...at(), type: 'node:started', nodeId: 'build', attempt: 1 },
     { ...at(), type: 'node:completed', nodeId: 'build', attempt: 1, outputs: {}, artifacts: [], durationMs: 100 },
     { ...at(), type: 'node:started', nodeId: 'deploy', attempt: 1 },
+    {
+      ...at(),
+      type: 'node:subrun',
+      nodeId: 'deploy',
+      nodes: [info('deploy/prep', 'run'), info('deploy/ship', 'approval', ['deploy/prep']), info('deploy/announce', 'run', ['deploy/ship'])],
+    },
     { ...at(), type: 'node:started', nodeId: 'deploy/prep', parentNodeId: 'deploy', attempt: 1 },
     { ...at(), type: 'node:completed', nodeId: 'deploy/prep', parentNodeId: 'deploy', attempt: 1, outputs: {}, artifacts: [], durationMs: 100 },
     { ...at(), type: 'node:waiting', nodeId: 'deploy/ship', parentNodeId: 'deploy', prompt: 'Ship the deploy?' },

@@ -75,6 +75,11 @@ export type EngineEvent =
       concurrency: number;
     })
   | (NodeEventBase & { type: 'node:started'; attempt: number; pid?: number })
+  /**
+   * A `workflow` node's sub-run started: its nodes, by their ids in the run (`deploy/push`, needs likewise). With
+   * `continued`, a sub-run continued from the run's log: its completed nodes keep what they reached.
+   */
+  | (NodeEventBase & { type: 'node:subrun'; nodes: RunNodeInfo[]; continued?: boolean })
   | (NodeEventBase & { type: 'node:progress'; progress: number; message?: string })
   | (NodeEventBase & { type: 'node:log'; lines: LogLine[] })
   | (NodeEventBase & { type: 'node:retrying'; attempt: number; error: string; delayMs: number })
@@ -102,9 +107,10 @@ export type EngineEvent =
   | (EventBase & { type: 'workflow:paused'; actor?: string })
   /**
    * `workflow` and `nodes`: on a run continued from its log, the workflow as its file is now (it may have changed since
-   * the run started: nodes added, renamed or given other `needs`).
+   * the run started: nodes added, renamed or given other `needs`); `kept`: the nodes of sub-runs that keep what they
+   * reached (they completed), under `workflow` nodes that are reset.
    */
-  | (EventBase & { type: 'workflow:resumed'; reset: string[]; actor?: string; workflow?: WorkflowHeader; nodes?: RunNodeInfo[] })
+  | (EventBase & { type: 'workflow:resumed'; reset: string[]; actor?: string; workflow?: WorkflowHeader; nodes?: RunNodeInfo[]; kept?: string[] })
   | (EventBase & { type: 'workflow:completed'; status: RunStatus; error?: string; summary: RunSummary });
 
 export type EngineEventType = EngineEvent['type'];
@@ -134,6 +140,7 @@ const isNodeEvent = (v: Json): boolean => isText(v.nodeId) && optional(isText)(v
 const PAYLOAD_CHECKS = {
   'workflow:started': (v) => isWorkflowHeader(v.workflow) && isScalarRecord(v.inputs) && isNodeInfos(v.nodes) && isNumber(v.concurrency),
   'node:started': (v) => isNodeEvent(v) && isInteger(v.attempt) && optional(isInteger)(v.pid),
+  'node:subrun': (v) => isNodeEvent(v) && isNodeInfos(v.nodes) && optional(isBoolean)(v.continued),
   'node:progress': (v) => isNodeEvent(v) && isNumber(v.progress) && optional(isString)(v.message),
   'node:log': (v) => isNodeEvent(v) && Array.isArray(v.lines) && v.lines.every(isLogLine),
   'node:retrying': (v) => isNodeEvent(v) && isInteger(v.attempt) && isString(v.error) && isNumber(v.delayMs),
@@ -164,7 +171,12 @@ const PAYLOAD_CHECKS = {
     optional(isInteger)(v.column),
   'workflow:pausing': (v) => isInteger(v.running) && v.running >= 0 && optional(isText)(v.actor),
   'workflow:paused': (v) => optional(isText)(v.actor),
-  'workflow:resumed': (v) => isStringArray(v.reset) && optional(isText)(v.actor) && optional(isWorkflowHeader)(v.workflow) && optional(isNodeInfos)(v.nodes),
+  'workflow:resumed': (v) =>
+    isStringArray(v.reset) &&
+    optional(isText)(v.actor) &&
+    optional(isWorkflowHeader)(v.workflow) &&
+    optional(isNodeInfos)(v.nodes) &&
+    optional(isStringArray)(v.kept),
   'workflow:completed': (v) => RUN_STATUSES.includes(v.status as string) && optional(isString)(v.error) && isSummary(v.summary),
 } satisfies Record<EngineEventType, (v: Json) => boolean>;
 

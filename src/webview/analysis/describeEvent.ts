@@ -21,6 +21,8 @@ export function describeEvent(e: EngineEvent): string {
       return `run ${e.status} in ${formatDuration(e.summary.durationMs)}: ${e.summary.completed} completed, ${e.summary.failed} failed, ${e.summary.skipped} skipped, ${e.summary.cancelled} cancelled${e.error ? ` — ${e.error}` : ''}`;
     case 'node:started':
       return e.attempt > 1 ? `started, attempt ${e.attempt}` : 'started';
+    case 'node:subrun':
+      return `sub-run ${e.continued ? 'continued' : 'started'}: ${e.nodes.length} node${e.nodes.length === 1 ? '' : 's'}`;
     case 'node:progress':
       return `${e.progress}%${e.message ? ` ${e.message}` : ''}`;
     case 'node:log':
@@ -46,6 +48,7 @@ export function describeEvent(e: EngineEvent): string {
 const TIMELINE_LABELS = {
   'workflow:started': 'run started',
   'node:started': 'node started',
+  'node:subrun': 'sub-run started',
   'node:progress': 'progress',
   'node:log': null,
   'node:retrying': 'retrying',

@@ -3,7 +3,7 @@
 import { artifactOutsideFolder } from '../../artifactPaths';
 import { formatDuration } from '../../duration';
 import type { EvaluationScope } from '../../expressions/evaluate';
-import type { EventDraft, LogLine } from '../../protocol';
+import type { EngineEvent, EventDraft, LogLine, RunNodeInfo } from '../../protocol';
 import { retryDelay } from './backoff';
 import type { Instance, InstanceTable, PreviousInstances } from './instances';
 import type { LogBatcher } from './logBatcher';
@@ -60,6 +60,16 @@ export function joinPath(base: string, relative: string): string {
   if (relative.startsWith('/') || /^[A-Za-z]:[\\/]/.test(relative) || relative.startsWith('\\\\')) return relative;
   const rest = relative.replace(/^(?:\.\/+)+/, '');
   return rest === '' || rest === '.' ? base : `${base.replace(/\/+$/, '')}/${rest}`;
+}
+
+/** A sub-run's nodes as nodes of this run: their ids, and those they need, under the node's (`deploy/push`). */
+const infosUnder = (nodes: readonly RunNodeInfo[], prefix: string): RunNodeInfo[] =>
+  nodes.map((n) => ({ ...n, id: prefix + n.id, needs: n.needs.map((id) => prefix + id) }));
+
+/** A sub-run's node event as an event of this run, under the node `holder` whose sub-run it is. */
+function underNode(e: Extract<EngineEvent, { nodeId: string }>, prefix: string, holder: string): EventDraft {
+  const ids = { nodeId: prefix + e.nodeId, parentNodeId: e.parentNodeId ? prefix + e.parentNodeId : holder };
+  return e.type === 'node:subrun' ? { ...e, ...ids, nodes: infosUnder(e.nodes, prefix) } : { ...e, ...ids };
 }
 
 const failedAttempt = (error: string): RunningAttempt => ({
@@ -183,10 +193,13 @@ export class NodeLifecycle {
     }
     const prefix = `${inst.id}/`;
     const sink: RunSink = {
-      // Its run-level events stay inside; its node events join this run under the node.
+      // Its node events join this run under the node; of its run-level events, its start lists its nodes there.
       event: (e) => {
-        if ('nodeId' in e)
-          core.emitNode(prefix + e.nodeId, { ...e, nodeId: prefix + e.nodeId, parentNodeId: e.parentNodeId ? prefix + e.parentNodeId : inst.id });
+        if ('nodeId' in e) core.emitNode(prefix + e.nodeId, underNode(e, prefix, inst.id));
+        else if (e.type === 'workflow:started' || (e.type === 'workflow:resumed' && e.nodes)) {
+          const nodes = infosUnder(e.nodes ?? [], prefix);
+          core.emitNode(inst.id, { type: 'node:subrun', nodeId: inst.id, nodes, ...(e.type === 'workflow:resumed' ? { continued: true } : {}) });
+        }
       },
       log: (id, line) => options.sink.log(prefix + id, line),
     };

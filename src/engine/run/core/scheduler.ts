@@ -139,12 +139,15 @@ export class Scheduler implements SchedulerCore {
     this.startedAt = options.previous?.startedAt ?? options.clock.now();
     const header: WorkflowHeader = { name: this.scope.name, path: options.workflowPath, hash: options.workflowHash };
     if (options.previous) {
+      // What the log kept that is not an instance of this run is a sub-run's completed node.
+      const kept = [...options.previous.instances.keys()].filter((id) => !this.table.byId.has(id));
       this.emit({
         type: 'workflow:resumed',
         reset: this.table.instances.filter((i) => i.status !== 'completed').map((i) => i.id),
         ...byActor(options.previous.actor),
         workflow: header,
         nodes: this.nodes,
+        ...(kept.length ? { kept } : {}),
       });
       for (const [id, lines] of options.previous.notes ?? []) {
         const inst = this.table.byId.get(id);
