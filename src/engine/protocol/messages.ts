@@ -3,7 +3,8 @@ import { isInteger, isObject, isString, isText, parseJson } from '../json';
 import { isEngineEvent, type EngineEvent } from './events';
 import type { EngineRequestType, RequestResult } from './requests';
 
-export const PROTOCOL_VERSION = 2;
+/** 3: `workflow:pausing`, `node:subrun`, and `kept` on `workflow:resumed`. */
+export const PROTOCOL_VERSION = 3;
 
 /** The answer to a request: its result, or why it failed. */
 export type EngineReply<K extends EngineRequestType = EngineRequestType> =
