@@ -5,7 +5,13 @@ import { FakeClock, FakeRunner, MemorySink, type Behaviour } from './fakes';
 import { yaml } from './helpers';
 
 /** A scheduler over a workflow (the lines after its header), with a fake clock, fake processes and a sink in memory. */
-export function setup(lines: string[], behaviours: Record<string, Behaviour> = {}, extra: Partial<SchedulerOptions> = {}, name = 'Test') {
+/** `extra`: options over the defaults, or made from the fake clock and runner (a sub-workflow runner needs them). */
+export function setup(
+  lines: string[],
+  behaviours: Record<string, Behaviour> = {},
+  extra: Partial<SchedulerOptions> | ((fakes: { clock: FakeClock; runner: FakeRunner }) => Partial<SchedulerOptions>) = {},
+  name = 'Test',
+) {
   const text = yaml('version: 1', `name: ${JSON.stringify(name)}`, ...lines);
   const result = validateWorkflow(text);
   const errors = result.diagnostics.filter((d) => d.severity === 'error');
@@ -26,7 +32,7 @@ export function setup(lines: string[], behaviours: Record<string, Behaviour> = {
     runner,
     clock,
     sink,
-    ...extra,
+    ...(typeof extra === 'function' ? extra({ clock, runner }) : extra),
   });
   return { scheduler, clock, runner, sink };
 }

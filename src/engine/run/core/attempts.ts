@@ -140,13 +140,7 @@ export class NodeLifecycle {
       core.emitNode(inst.id, { type: 'node:started', nodeId: inst.id, attempt, ...(running.pid !== undefined ? { pid: running.pid } : {}) });
     }
     inst.running = running;
-    const timeoutMs = inst.spec.timeoutMs;
-    if (timeoutMs !== undefined) {
-      inst.timer = core.options.clock.setTimeout(() => {
-        inst.timer = undefined;
-        running.stop('timeout', `'${inst.id}' timed out after ${formatDuration(timeoutMs)}`);
-      }, timeoutMs);
-    }
+    if (inst.spec.timeoutMs !== undefined) this.armTimeout(inst, running, inst.spec.timeoutMs);
     running.done.then(
       (result) => this.attemptEnded(inst, attempt, result),
       (e: unknown) => this.attemptEnded(inst, attempt, { exitCode: null, signal: null, outputs: {}, outputProblems: [], spawnError: String(e) }),
@@ -319,8 +313,38 @@ export class NodeLifecycle {
     });
   }
 
+  /** Arms the running attempt's timeout, to fall due in `ms` (all of it, or what a pause left of it). */
+  private armTimeout(inst: Instance, running: RunningAttempt, ms: number): void {
+    const { clock } = this.core.options;
+    const full = inst.spec.timeoutMs ?? ms;
+    inst.timeout = { dueAt: clock.now() + ms };
+    inst.timer = clock.setTimeout(() => {
+      inst.timer = undefined;
+      inst.timeout = undefined;
+      running.stop('timeout', `'${inst.id}' timed out after ${formatDuration(full)}`);
+    }, ms);
+  }
+
+  /**
+   * A `workflow` node whose sub-run is paused with nothing running in it: nothing of the node runs, so its timeout
+   * stops counting (a long pause does not time the sub-run out) until the run is resumed.
+   */
+  holdTimeout(inst: Instance): void {
+    if (!inst.timeout || !('dueAt' in inst.timeout)) return;
+    const leftMs = Math.max(0, inst.timeout.dueAt - this.core.options.clock.now());
+    this.clearTimer(inst);
+    inst.timeout = { leftMs };
+  }
+
+  /** The run resumed: a timeout held while the node's sub-run was paused counts again from where it stopped. */
+  releaseTimeout(inst: Instance): void {
+    if (!inst.timeout || !('leftMs' in inst.timeout) || inst.status !== 'running' || !inst.running) return;
+    this.armTimeout(inst, inst.running, inst.timeout.leftMs);
+  }
+
   clearTimer(inst: Instance): void {
     if (inst.timer !== undefined) this.core.options.clock.clearTimeout(inst.timer);
     inst.timer = undefined;
+    inst.timeout = undefined;
   }
 }

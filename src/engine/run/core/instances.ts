@@ -23,6 +23,8 @@ export interface Instance {
   error?: string;
   running?: RunningAttempt;
   timer?: TimerHandle;
+  /** When the running attempt's timeout falls due; what was left of it while its sub-run is paused and quiet. */
+  timeout?: { dueAt: number } | { leftMs: number };
   /** Started even while the run is paused (an explicit retry). */
   forced?: boolean;
   /** Where the last attempt ran and its artifact patterns, with their expressions evaluated. */

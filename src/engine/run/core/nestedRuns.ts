@@ -31,7 +31,7 @@ export class SubRunPauses {
   }
 
   /** Pauses the sub-runs among the running instances; `onQuiet` whenever one has nothing running any more. */
-  pause(instances: Iterable<Instance>, onQuiet: () => void): void {
+  pause(instances: Iterable<Instance>, onQuiet: (inst: Instance) => void): void {
     const generation = ++this.generation;
     for (const inst of instances) {
       const attempt = inst.running;
@@ -39,14 +39,15 @@ export class SubRunPauses {
       attempt.pause(() => {
         if (generation !== this.generation || inst.running !== attempt) return;
         this.quiet.add(inst);
-        onQuiet();
+        onQuiet(inst);
       });
     }
   }
 
-  /** Resumes the sub-runs among the running instances. */
-  resume(instances: Iterable<Instance>): void {
+  /** Resumes the sub-runs among the running instances; `onWake` for each that was quiet. */
+  resume(instances: Iterable<Instance>, onWake: (inst: Instance) => void): void {
     this.generation++;
+    for (const inst of this.quiet) onWake(inst);
     this.quiet.clear();
     for (const inst of instances) if (inst.status === 'running') inst.running?.resume?.();
   }

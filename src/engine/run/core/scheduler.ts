@@ -180,7 +180,10 @@ export class Scheduler implements SchedulerCore {
     this.paused = true;
     this.pausedBy = actor;
     this.pauseTold = undefined;
-    this.subRunPauses.pause(this.table.instances, () => this.settle());
+    this.subRunPauses.pause(this.table.instances, (inst) => {
+      this.lifecycle.holdTimeout(inst);
+      this.settle();
+    });
     this.settle();
     // Running nodes finish first, which may take long: the run says at once that it is pausing.
     if (this.pauseTold === undefined && !this.finished) {
@@ -196,9 +199,14 @@ export class Scheduler implements SchedulerCore {
     // A pause called off before it took effect is a resume too: the run no longer says it is pausing.
     if (this.pauseTold) this.emit({ type: 'workflow:resumed', reset: [], ...byActor(actor) });
     this.pauseTold = undefined;
-    this.subRunPauses.resume(this.table.instances);
-    for (const i of this.table.instances) if (i.status === 'retrying' && i.timer === undefined) this.lifecycle.startAttempt(i);
+    this.wake();
     this.pump();
+  }
+
+  /** What a pause held goes on: sub-runs resume (their nodes' timeouts count again), retries due start. */
+  private wake(): void {
+    this.subRunPauses.resume(this.table.instances, (inst) => this.lifecycle.releaseTimeout(inst));
+    for (const i of this.table.instances) if (i.status === 'retrying' && i.timer === undefined) this.lifecycle.startAttempt(i);
   }
 
   /**
@@ -277,11 +285,14 @@ export class Scheduler implements SchedulerCore {
     this.cancelRequested = false;
     this.cancelledBy = undefined;
     this.stopReason = undefined;
+    const wasPaused = this.paused;
     this.paused = false;
     this.pauseTold = undefined;
     if (wasFinished) this.done = this.newDone();
     this.emit({ type: 'workflow:resumed', reset: reset.map((i) => i.id), ...byActor(actor) });
     this.table.recount((g) => this.scope.publish(g));
+    // A retry resumes a paused run: what the pause held goes on too.
+    if (wasPaused) this.wake();
     this.pump();
   }
 
