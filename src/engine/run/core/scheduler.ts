@@ -139,8 +139,8 @@ export class Scheduler implements SchedulerCore {
     this.startedAt = options.previous?.startedAt ?? options.clock.now();
     const header: WorkflowHeader = { name: this.scope.name, path: options.workflowPath, hash: options.workflowHash };
     if (options.previous) {
-      // What the log kept that is not an instance of this run is a sub-run's completed node.
-      const kept = [...options.previous.instances.keys()].filter((id) => !this.table.byId.has(id));
+      // The sub-runs' completed nodes the log kept, under the run's `workflow` nodes.
+      const kept = [...options.previous.instances.keys()].filter((id) => !this.table.byId.has(id) && subRunHolder(id, (i) => this.table.byId.has(i)));
       this.emit({
         type: 'workflow:resumed',
         reset: this.table.instances.filter((i) => i.status !== 'completed').map((i) => i.id),
