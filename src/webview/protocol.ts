@@ -87,7 +87,7 @@ export interface GraphError {
 }
 
 /** A run of this workflow, for the run picker: the engine's own list entry. */
-export type RunListItem = Pick<RunListEntry, 'runId' | 'status' | 'startedAt' | 'endedAt' | 'live'>;
+export type RunListItem = Pick<RunListEntry, 'runId' | 'status' | 'pausing' | 'startedAt' | 'endedAt' | 'live'>;
 
 /** The default of `maestro.dag.collapseAbove`. */
 export const DEFAULT_COLLAPSE_ABOVE = 1000;

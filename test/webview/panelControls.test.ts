@@ -103,7 +103,7 @@ describe('DAG panel in Chromium: controls', function () {
   });
 
   it('toolbar: run controls ask the host, errors show, the run picker and the search work', async () => {
-    const page = await open();
+    const page = await open('dark', { width: 500, height: 720 });
     const running = completed.slice(0, completed.findIndex((e) => e.type === 'node:started' && e.nodeId === 'backend') + 1);
     const older = { ...runItem(failed, 'failed'), startedAt: failed[0].ts - 60_000 };
     await send(page, init(graphOf(sdlcText), [runItem(completed, 'running', true), older]), snapshot(running));
@@ -121,6 +121,7 @@ describe('DAG panel in Chromium: controls', function () {
     });
     await page.locator('[data-testid="run-header"][data-status="pausing"]', { hasText: 'pausing' }).waitFor();
     assert.equal(await page.locator('[data-testid="pause"]').count(), 0);
+    await page.screenshot({ path: join(shots, 'pausing.png') });
     await page.locator('[data-testid="resume"]:not([disabled])').click();
     await page.waitForFunction(() => window.__posted.filter((m) => m.type === 'control').length === 2);
     const resume = (await requests(page, 'control')).at(-1) as Extract<WebviewMessage, { type: 'control' }>;

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { readInputValue } from '../../engine/inputValue';
 import type { NodeStatus } from '../../engine/protocol';
+import { shownRunStatus } from '../../engine/runRules';
 import type { DagPanels } from '../dag/dagPanels';
 import { isWorkflowDocument, WORKFLOW_GLOB, type WorkflowDocuments } from '../language/documents';
 import type { RunEntry, RunManager } from '../runs/runManager';
@@ -48,7 +49,7 @@ export async function pickRun(runs: RunManager, arg: CommandArg, accept: (r: Run
   const picked = await vscode.window.showQuickPick(
     candidates.map((r) => ({
       label: plainText(r.workflowName),
-      description: `${r.status} · ${new Date(r.startedAt).toLocaleString()}`,
+      description: `${shownRunStatus(r)} · ${new Date(r.startedAt).toLocaleString()}`,
       detail: plainText(r.runId),
       run: r,
     })),

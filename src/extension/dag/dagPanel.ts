@@ -328,9 +328,14 @@ export class DagPanel implements vscode.Disposable {
   }
 
   private runList(): RunListItem[] {
-    return this.s.runs
-      .runsOf(this.uri)
-      .map((r) => ({ runId: r.runId, status: r.status, startedAt: r.startedAt, ...(r.endedAt !== undefined ? { endedAt: r.endedAt } : {}), live: r.live }));
+    return this.s.runs.runsOf(this.uri).map((r) => ({
+      runId: r.runId,
+      status: r.status,
+      ...(r.pausing ? { pausing: true } : {}),
+      startedAt: r.startedAt,
+      ...(r.endedAt !== undefined ? { endedAt: r.endedAt } : {}),
+      live: r.live,
+    }));
   }
 
   /** Shows a run from its start; a webview that does not listen gets it from its next `ready`. */

@@ -94,7 +94,7 @@ function RunPicker() {
   const runChoice = usePanel((s) => s.runChoice);
   const choices: Choice[] = [
     { value: FOLLOW, label: runs.length ? 'Latest run (follow)' : 'No runs yet' },
-    ...runs.map((r) => ({ value: r.runId, label: `${when(r.startedAt)} · ${r.status}${r.live && isActiveRun(r.status) ? ' (live)' : ''}` })),
+    ...runs.map((r) => ({ value: r.runId, label: `${when(r.startedAt)} · ${shownRunStatus(r)}${r.live && isActiveRun(r.status) ? ' (live)' : ''}` })),
   ];
   return (
     <Dropdown
