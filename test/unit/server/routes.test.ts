@@ -120,6 +120,30 @@ describe('serve: the HTTP routes', function () {
     );
   });
 
+  it('lists a run as pausing while its running node finishes, then paused; its events name who paused it', async () => {
+    const go = join(f.dir, 'go');
+    const held = `version: 1\nname: Held\nnodes:\n  hold: { run: 'while [ ! -f "${go}" ]; do sleep 0.05; done' }\n  next: { needs: hold, run: "true" }\n`;
+    writeFileSync(join(f.dir, 'flows', 'held.workflow.yaml'), held);
+    try {
+      const { runId } = json<{ runId: string }>(await f.call('POST', `/api/workflows/${workflowId('flows/held.workflow.yaml')}/runs`, OPERATOR, {}));
+      assert.equal((await f.call('POST', `/api/runs/${runId}/pause`, OPERATOR)).statusCode, 200);
+      const entry = (await get<{ runs: RunListEntry[] }>('/api/runs')).runs.find((r) => r.runId === runId);
+      assert.deepEqual([entry?.status, entry?.pausing], ['running', true]);
+      writeFileSync(go, '');
+      await until(async () => ((await runStatus(runId)()) === 'paused' ? true : undefined), 'paused');
+      assert.equal((await get<RunAnswer>(`/api/runs/${runId}`)).state?.pausing, false);
+      const events = (await get<{ events: EngineEvent[] }>(`/api/runs/${runId}/events`)).events;
+      assert.deepEqual(
+        events.flatMap((e) => (e.type === 'workflow:pausing' ? [`${e.running} ${e.actor}`] : e.type === 'workflow:paused' ? [`paused ${e.actor}`] : [])),
+        ['1 ana', 'paused ana'],
+      );
+      assert.equal((await f.call('POST', `/api/runs/${runId}/resume`, OPERATOR, {})).statusCode, 200);
+      assert.equal(await ended(runId), 'completed');
+    } finally {
+      rmSync(join(f.dir, 'flows', 'held.workflow.yaml'), { force: true });
+    }
+  });
+
   it("approves a sub-run's gate by its id under the node, and serves a sub-run node's log", async () => {
     writeFileSync(join(f.dir, 'flows', 'outer.workflow.yaml'), 'version: 1\nname: Outer\nnodes:\n  deploy: { workflow: ./gated.workflow.yaml }\n');
     try {
