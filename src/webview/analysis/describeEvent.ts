@@ -5,7 +5,7 @@ import type { EngineEvent } from '../../engine/protocol';
 const by = (actor: string | undefined) => (actor ? ` by ${actor}` : '');
 
 /** `1 running node`, `3 running nodes`. */
-export const runningNodes = (n: number): string => `${n} running node${n === 1 ? '' : 's'}`;
+const runningNodes = (n: number): string => `${n} running node${n === 1 ? '' : 's'}`;
 
 export function describeEvent(e: EngineEvent): string {
   switch (e.type) {
