@@ -56,6 +56,20 @@ describe('sub-runs under a pause (fake clock)', () => {
     assert.ok(failures(sink).some((f) => /^mid: .*timed out after 1\.00s/.test(f)));
   });
 
+  it('counts, in a pause under way, the nodes that still run: not a sub-run that only waits at its gate', async () => {
+    writeFileSync(join(dir, 'gated.workflow.yaml'), yaml('version: 1', 'name: Gated', 'nodes:', '  ok: { approval: { prompt: ok? } }'));
+    const { scheduler, clock, sink } = withSubRuns(['nodes:', '  long: { run: x }', '  mid: { workflow: ./gated.workflow.yaml }'], {
+      long: () => ({ hang: true }),
+    });
+    scheduler.start();
+    await clock.advance(10);
+    scheduler.pause();
+    assert.deepEqual(
+      sink.of('workflow:pausing').map((e) => e.running),
+      [1],
+    );
+  });
+
   it('resumes the sub-runs of a paused run when a node is retried in it: the run goes on to its end', async () => {
     let badRuns = 0;
     const { scheduler, clock, runner, sink } = withSubRuns(['nodes:', '  bad: { run: x }', '  mid: { workflow: ./leaf.workflow.yaml }'], {

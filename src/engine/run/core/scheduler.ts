@@ -188,7 +188,8 @@ export class Scheduler implements SchedulerCore {
     // Running nodes finish first, which may take long: the run says at once that it is pausing.
     if (this.pauseTold === undefined && !this.finished) {
       this.pauseTold = 'pausing';
-      this.emit({ type: 'workflow:pausing', running: this.running, ...byActor(actor) });
+      // Sub-runs already paused with nothing running in them do not hold the pause up.
+      this.emit({ type: 'workflow:pausing', running: this.running - this.subRunPauses.size, ...byActor(actor) });
     }
   }
 
