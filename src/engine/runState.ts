@@ -195,7 +195,6 @@ function applyNestedEvent(state: RunState, e: NodeEvent, parentNodeId: string): 
  * again (another attempt) starts afresh; one continued from the log keeps what its completed nodes reached.
  */
 function listSubRun(state: RunState, e: Extract<EngineEvent, { type: 'node:subrun' }>): void {
-  const kept = e.continued ? state.nestedNodes : {};
   const listed = new Set(e.nodes.map((n) => n.id));
   // Continued, those the sub-workflow's file no longer has leave (with what was under them); else all of them.
   if (e.continued) {
@@ -204,7 +203,8 @@ function listSubRun(state: RunState, e: Extract<EngineEvent, { type: 'node:subru
   const holder = Object.hasOwn(state.nestedNodes, e.nodeId) ? state.nestedNodes[e.nodeId] : undefined;
   if (holder) holder.info = { ...holder.info, kind: 'workflow' };
   for (const info of e.nodes) {
-    const before = Object.hasOwn(kept, info.id) ? kept[info.id] : undefined;
+    // What is left under the node: a continued sub-run's nodes (a sub-run started afresh has none).
+    const before = Object.hasOwn(state.nestedNodes, info.id) ? state.nestedNodes[info.id] : undefined;
     if (before?.status === 'completed') before.info = info;
     else {
       if (!before) state.nested.push(info.id);
