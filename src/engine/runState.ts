@@ -53,6 +53,17 @@ export interface NestedNodeState extends NodeRunState {
   parentNodeId: string;
 }
 
+/** Whether a run has a node instance, or may have it: one under a `workflow` node whose sub-run has not listed it yet. */
+export function hasInstance(state: Pick<RunState, 'nodes' | 'nestedNodes'>, id: string): boolean {
+  const node = (i: string) => state.nodes.get(i) ?? (Object.hasOwn(state.nestedNodes, i) ? state.nestedNodes[i] : undefined);
+  if (node(id)) return true;
+  for (let cut = id.lastIndexOf('/'); cut > 0; cut = id.lastIndexOf('/', cut - 1)) {
+    const above = node(id.slice(0, cut));
+    if (above) return above.info.kind === 'workflow';
+  }
+  return false;
+}
+
 /** Every instance of a run, each sub-run's nodes right after the node that ran it. */
 export function allInstanceIds(state: Pick<RunState, 'order' | 'nested' | 'nestedNodes'>): string[] {
   const byParent = new Map<string, string[]>();

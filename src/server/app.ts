@@ -4,7 +4,7 @@
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import websocket from '@fastify/websocket';
-import Ajv from 'ajv';
+import Ajv, { type ValidateFunction } from 'ajv';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { resolve } from 'node:path';
 import { EngineBridge } from './engineBridge';
@@ -77,6 +77,24 @@ function guard(app: FastifyInstance, options: ServerOptions): void {
     });
 }
 
+/** Every body of the API is optional (none has a required field): a POST with none is one with `{}`. fastify hands
+ * a missing body to its validator as `null`. */
+function optionalBody(validate: ValidateFunction): ValidateFunction {
+  const check = ((data: unknown) => data === null || validate(data)) as ValidateFunction;
+  Object.defineProperty(check, 'errors', { get: () => validate.errors });
+  return check;
+}
+
+/** The document says so too (the plugin marks every body it documents as required). */
+function bodiesOptional<T extends { paths?: object }>(doc: T): T {
+  for (const operations of Object.values(doc.paths ?? {}) as (object | undefined)[])
+    for (const operation of Object.values(operations ?? {})) {
+      const body = (operation as { requestBody?: { required?: boolean } }).requestBody;
+      if (body) body.required = false;
+    }
+  return doc;
+}
+
 export async function buildServer(options: ServerOptions): Promise<Served> {
   const workspace = resolve(options.workspace);
   const engine = new EngineBridge(options.onWarning ?? (() => undefined), options.enginePath);
@@ -93,7 +111,7 @@ export async function buildServer(options: ServerOptions): Promise<Served> {
   // parameter, always text, is read as the number its schema asks for.
   const bodies = new Ajv({ coerceTypes: false, removeAdditional: false, allErrors: false });
   const parameters = new Ajv({ coerceTypes: 'array', removeAdditional: false, allErrors: false });
-  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodies : parameters).compile(schema));
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? optionalBody(bodies.compile(schema)) : parameters.compile(schema)));
 
   guard(app, options);
   await app.register(rateLimit, {
@@ -108,6 +126,7 @@ export async function buildServer(options: ServerOptions): Promise<Served> {
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
+    transformObject: (documents) => ('openapiObject' in documents ? bodiesOptional(documents.openapiObject) : documents.swaggerObject),
   });
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   const who = (request: FastifyRequest) => (request as WithWho)[WHO]!;

@@ -2,7 +2,7 @@
 // show of their kind, forgotten when their workflow node runs again, and described for the Runs tree.
 import { strict as assert } from 'node:assert';
 import type { EngineEvent } from '../../src/engine/protocol';
-import { allInstanceIds, applyEvent, foldEvents, fromSnapshot, toSnapshot } from '../../src/engine/runState';
+import { allInstanceIds, applyEvent, foldEvents, fromSnapshot, hasInstance, toSnapshot } from '../../src/engine/runState';
 import { nodeItem } from '../../src/extension/views/treeModels';
 
 const e = (partial: Record<string, unknown>, seq: number): EngineEvent => ({ runId: 'r', seq, ts: 1000 + seq, ...partial }) as EngineEvent;
@@ -114,5 +114,12 @@ describe('run state: the nodes of sub-runs', () => {
     assert.equal(nodeItem(state.nestedNodes['deploy/ship'], 2000, { nested: true }).contextValue, 'subnode-waiting');
     const deploy = nodeItem(state.nodes.get('deploy')!, 2000, { children: true });
     assert.deepEqual([deploy.label, deploy.contextValue, deploy.collapsible], ['deploy', 'node-running', true]);
+  });
+
+  it('knows which node ids a run has: its own, those its sub-runs told, and any under a workflow node yet to tell', () => {
+    const state = foldEvents(run)!;
+    for (const id of ['deploy', 'deploy/build', 'deploy/inner/test[s=1]', 'deploy/inner/later', 'deploy/later', 'm[p=a/b]', 'm[p=a/b]/y'])
+      assert.ok(hasInstance(state, id), id);
+    for (const id of ['nope', 'deploy/build/x', 'm[p=a/zz]', 'm[p=a', 'nope/build', 'deploy/ship/x']) assert.ok(!hasInstance(state, id), id);
   });
 });

@@ -2,7 +2,7 @@ import { DURATION_HINT, formatDuration, parseDuration } from '../../engine/durat
 import { pruneRuns } from '../../engine/run/io/runPrune';
 import { defaultRunsDir } from '../../engine/run/io/runsLocation';
 import { listRuns, readLogChunk, readRun } from '../../engine/run/io/runStore';
-import { allInstanceIds, foldEvents } from '../../engine/runState';
+import { allInstanceIds, foldEvents, hasInstance } from '../../engine/runState';
 import { parseCommandArgs, UsageError } from '../args';
 import type { Output } from '../output';
 import { safeLog, safeText, terminalJson } from '../terminalText';
@@ -83,7 +83,7 @@ export function logsCommand(argv: string[], io: Output): number {
   const state = foldEvents(stored.events);
   const ids = state ? allInstanceIds(state) : [];
   if (nodeId !== undefined) {
-    if (!ids.includes(nodeId)) {
+    if (!state || !hasInstance(state, nodeId)) {
       io.err(safeText(`maestro-dag: run ${runId} has no node '${nodeId}' (nodes: ${ids.join(', ')})`) + '\n');
       return 1;
     }

@@ -3,7 +3,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { EngineEvent, LogChunk, RunListEntry, RunListStatus, RunsRoot } from '../protocol';
-import { foldEvents, toSnapshot, type RunStateSnapshot } from '../runState';
+import { foldEvents, hasInstance, toSnapshot, type RunStateSnapshot } from '../runState';
 import { isRunId, listRuns, readLogChunk, readRun, RunReadError, type RunRecord } from '../run/io/runStore';
 import { runsDirOf } from '../run/io/runsLocation';
 
@@ -101,8 +101,13 @@ export class RunCatalog {
     return { events: page, more: first + page.length < all.length };
   }
 
+  /** A node's log; an empty one of a node the run does not have is an error (a mistyped id is not an empty log). */
   log(runId: string, nodeId: string, o: { offset?: number; tailLines?: number; maxBytes?: number }): LogChunk {
-    return readLogChunk(this.runsDirOfRun(runId), runId, nodeId, o);
+    const chunk = readLogChunk(this.runsDirOfRun(runId), runId, nodeId, o);
+    if (chunk.size > 0) return chunk;
+    const state = foldEvents(this.storedEvents(runId));
+    if (state && !hasInstance(state, nodeId)) throw new RunReadError(`no node '${nodeId.slice(0, 200)}' in run '${runId}'`);
+    return chunk;
   }
 
   private storedEvents(runId: string): EngineEvent[] {

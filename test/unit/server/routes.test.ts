@@ -165,11 +165,41 @@ describe('serve: the HTTP routes', function () {
     }
   });
 
+  it('takes a POST without a body as one with {}, and still refuses a body with a field it does not know', async () => {
+    const started = await f.call('POST', `/api/workflows/${f.ids.gated}/runs`, OPERATOR);
+    assert.equal(started.statusCode, 201, started.body);
+    const { runId } = json<{ runId: string }>(started);
+    await until(async () => (nodeOf(await get<RunAnswer>(`/api/runs/${runId}`), 'approve')?.status === 'waiting' ? true : undefined), 'the gate');
+    const unknown = await f.call('POST', `/api/runs/${runId}/nodes/approve/approve`, OPERATOR, { coment: 'typo' });
+    assert.equal(unknown.statusCode, 400);
+    assert.match(json<{ message: string }>(unknown).message, /additional properties/);
+    const approved = await f.call('POST', `/api/runs/${runId}/nodes/approve/approve`, OPERATOR);
+    assert.equal(approved.statusCode, 200, approved.body);
+    assert.equal(await ended(runId), 'completed');
+    const paused = await f.call('POST', `/api/runs/${runId}/pause`, OPERATOR);
+    assert.equal(paused.statusCode, 409, 'an ended run cannot be paused');
+    assert.doesNotMatch(paused.body, /body/);
+  });
+
+  it('answers 404 for the log of a node the run does not have, and an empty log for one that has not written yet', async () => {
+    const { runId } = json<{ runId: string }>(await f.call('POST', `/api/workflows/${f.ids.gated}/runs`, OPERATOR));
+    await until(async () => (nodeOf(await get<RunAnswer>(`/api/runs/${runId}`), 'approve')?.status === 'waiting' ? true : undefined), 'the gate');
+    const missing = await f.call('GET', `/api/runs/${runId}/nodes/shipp/log`, VIEWER);
+    assert.equal(missing.statusCode, 404, missing.body);
+    assert.match(json<{ message: string }>(missing).message, new RegExp(`no node 'shipp' in run '${runId}'`));
+    assert.equal((await f.call('GET', `/api/runs/${runId}/nodes/build%2Fship/log`, VIEWER)).statusCode, 404);
+    assert.deepEqual(await get<LogChunk>(`/api/runs/${runId}/nodes/ship/log`), { text: '', offset: 0, end: 0, size: 0 });
+    assert.equal((await f.call('POST', `/api/runs/${runId}/cancel`, OPERATOR)).statusCode, 200);
+    await ended(runId);
+  });
+
   it('serves its OpenAPI document, made from the routes', async () => {
     const doc = await get<{ openapi: string; paths: Record<string, unknown> }>('/api/openapi.json');
     assert.equal(doc.openapi.slice(0, 2), '3.');
     for (const path of ['/api/workflows', '/api/workflows/{id}/runs', '/api/runs/{runId}/events', '/api/runs/{runId}/nodes/{nodeId}/approve'])
       assert.ok(doc.paths[path], path);
     assert.equal(doc.paths['/api/stream'], undefined);
+    const approve = doc.paths['/api/runs/{runId}/nodes/{nodeId}/approve'] as { post: { requestBody: { required: boolean } } };
+    assert.equal(approve.post.requestBody.required, false, 'every body is optional');
   });
 });
