@@ -131,6 +131,36 @@ export function registerLanguageSuites(context: IntegrationContext): void {
       assert.ok(!labels.includes('notify'), 'a node downstream of it would make a cycle');
     });
 
+    it("completes a sub-workflow's file from the workspace's workflow files, and its inputs under with:", async () => {
+      const text = (...lines: string[]) => [...lines, ''].join('\n');
+      writeFileSync(
+        file('sub-deploy.workflow.yaml').fsPath,
+        text('version: 1', 'name: Deploy', 'inputs:', '  region: { required: true, description: Where }', 'nodes:', '  go: { run: "true" }'),
+      );
+      writeFileSync(
+        file('sub-outer.workflow.yaml').fsPath,
+        text('version: 1', 'name: Outer', 'nodes:', '  deploy:', '    workflow: ./sub-', '    with:', '      '),
+      );
+      try {
+        const doc = await open('sub-outer.workflow.yaml');
+        const labelsAt = async (position: vscodeTypes.Position) => {
+          const list = await vscode.commands.executeCommand<vscodeTypes.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, position);
+          // The extension's snippets are offered everywhere too.
+          return list.items.filter((i) => i.kind !== vscode.CompletionItemKind.Snippet).map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+        };
+        const files = await labelsAt(positionOf(doc, 'workflow: ./sub-', 16));
+        assert.ok(files.includes('./sub-deploy.workflow.yaml'), files.join(', '));
+        assert.ok(!files.includes('./sub-outer.workflow.yaml'), 'not the file itself');
+        const edit = new vscode.WorkspaceEdit();
+        edit.insert(doc.uri, positionOf(doc, 'workflow: ./sub-', 16), 'deploy.workflow.yaml');
+        await vscode.workspace.applyEdit(edit);
+        assert.deepEqual(await labelsAt(doc.positionAt(doc.getText().length - 1)), ['region']);
+        await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      } finally {
+        for (const name of ['sub-deploy', 'sub-outer']) rmSync(file(`${name}.workflow.yaml`).fsPath, { force: true });
+      }
+    });
+
     it('hovers, goes to definitions and outlines', async () => {
       const doc = await open('editing.workflow.yaml');
       const hovers = await vscode.commands.executeCommand<vscodeTypes.Hover[]>('vscode.executeHoverProvider', doc.uri, positionOf(doc, 'needs: [build', 9));

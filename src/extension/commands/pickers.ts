@@ -5,7 +5,7 @@ import { readInputValue } from '../../engine/inputValue';
 import type { NodeStatus } from '../../engine/protocol';
 import { shownRunStatus } from '../../engine/runRules';
 import type { DagPanels } from '../dag/dagPanels';
-import { isWorkflowDocument, WORKFLOW_GLOB, type WorkflowDocuments } from '../language/documents';
+import { findWorkflowFiles, isWorkflowDocument, type WorkflowDocuments } from '../language/documents';
 import type { RunEntry, RunManager } from '../runs/runManager';
 import { plainText } from '../ui/untrustedText';
 import type { CommandArg } from './arguments';
@@ -18,7 +18,7 @@ export async function pickWorkflow(arg: CommandArg, dag: DagPanels, title = 'Run
   if (editor && isWorkflowDocument(editor.document)) return editor.document.uri;
   const focused = dag.activeWorkflow();
   if (focused) return focused;
-  const files = await vscode.workspace.findFiles(WORKFLOW_GLOB, '**/{node_modules,.git,.maestro}/**');
+  const files = await findWorkflowFiles();
   if (files.length === 0) {
     void vscode.window
       .showInformationMessage('No workflow files (*.workflow.yaml) in this workspace.', 'New Workflow…')

@@ -5,8 +5,9 @@ import { cursorContext, type CursorContext } from './cursorContext';
 import { enumAt, propertiesAt } from './schemaDocs';
 import { downstreamOf, type WorkflowIndex } from '../../engine/workflowIndex';
 import { markdownText } from '../ui/untrustedText';
+import { isWithKey, wantsWorkflowFiles, withInputItems, workflowFileItems, type SubWorkflowLookups } from './subWorkflowCompletion';
 
-export type CompletionKind = 'property' | 'node' | 'context' | 'function' | 'output' | 'input' | 'value' | 'field';
+export type CompletionKind = 'property' | 'node' | 'context' | 'function' | 'output' | 'input' | 'value' | 'field' | 'file';
 
 export interface CompletionItem {
   label: string;
@@ -38,9 +39,12 @@ function nodeSummary(index: WorkflowIndex, id: string): string {
   return parts.join(' · ');
 }
 
-/** Completion items at an offset of a workflow file. */
-export function complete(index: WorkflowIndex, offset: number): CompletionItem[] {
-  const ctx = cursorContext(index.result.parsed.text, offset);
+/** Completion items at an offset of a workflow file; with lookups, sub-workflow files and their inputs too. */
+export function complete(index: WorkflowIndex, offset: number, lookups?: SubWorkflowLookups): CompletionItem[] {
+  const text = index.result.parsed.text;
+  const ctx = cursorContext(text, offset);
+  if (lookups && wantsWorkflowFiles(ctx)) return workflowFileItems(lookups, text.slice(text.lastIndexOf('\n', offset - 1) + 1, offset), offset);
+  if (lookups && isWithKey(ctx)) return withInputItems(index, ctx, lookups);
   switch (ctx.kind) {
     case 'expression':
       return completeExpression(index, ctx);

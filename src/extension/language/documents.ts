@@ -8,6 +8,9 @@ export const LANGUAGE_ID = 'maestro-workflow';
 export const WORKFLOW_SELECTOR: vscode.DocumentSelector = [{ language: LANGUAGE_ID }, { pattern: '**/*.workflow.{yaml,yml}' }];
 export const WORKFLOW_GLOB = '**/*.workflow.{yaml,yml}';
 
+/** The workspace's workflow files, leaving out dependencies, version control and the engine's own folder. */
+export const findWorkflowFiles = (): Thenable<vscode.Uri[]> => vscode.workspace.findFiles(WORKFLOW_GLOB, '**/{node_modules,.git,.maestro}/**');
+
 export const isWorkflowDocument = (doc: vscode.TextDocument): boolean => doc.languageId === 'maestro-workflow' || /\.workflow\.ya?ml$/.test(doc.uri.path);
 
 /**

@@ -4,7 +4,7 @@ import { settingNumber } from '../settingValues';
 import { DependentFiles, dependsOn } from './dependentFiles';
 import { DiskEncoding } from './diskEncoding';
 import type { WorkspaceValidator } from './workspaceValidator';
-import { isWorkflowDocument, WORKFLOW_GLOB, type WorkflowDocuments } from './documents';
+import { findWorkflowFiles, isWorkflowDocument, WORKFLOW_GLOB, type WorkflowDocuments } from './documents';
 
 /**
  * Keeps the Problems panel current for every workflow file in the workspace: open documents as the user types
@@ -143,7 +143,7 @@ export class LiveValidation implements vscode.Disposable {
   }
 
   async validateWorkspace(): Promise<number> {
-    const files = await vscode.workspace.findFiles(WORKFLOW_GLOB, '**/{node_modules,.git,.maestro}/**');
+    const files = await findWorkflowFiles();
     await Promise.all(files.map((f) => this.validateFile(f)));
     this.changed.fire(undefined);
     return files.length;

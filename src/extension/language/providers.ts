@@ -1,7 +1,10 @@
 import * as vscode from 'vscode';
 import { toRange } from '../convert';
 import { complete, type CompletionKind } from './completion';
-import { WORKFLOW_SELECTOR, type WorkflowDocuments } from './documents';
+import { filesBeside } from '../../engine/validateFile';
+import { cursorContext } from './cursorContext';
+import { findWorkflowFiles, WORKFLOW_SELECTOR, type WorkflowDocuments } from './documents';
+import { wantsWorkflowFiles, type SubWorkflowLookups } from './subWorkflowCompletion';
 import { hoverAt } from './hover';
 import { definitionAt, documentSymbols, mentionAt, mentionsOf, prepareRename, renameEdits, type WorkflowSymbol } from './navigation';
 import type { WorkflowIndex } from '../../engine/workflowIndex';
@@ -16,6 +19,7 @@ const ITEM_KIND: Record<CompletionKind, vscode.CompletionItemKind> = {
   input: vscode.CompletionItemKind.Variable,
   value: vscode.CompletionItemKind.EnumMember,
   field: vscode.CompletionItemKind.Field,
+  file: vscode.CompletionItemKind.File,
 };
 
 const SYMBOL_KIND: Record<WorkflowSymbol['kind'], vscode.SymbolKind> = {
@@ -32,7 +36,7 @@ type Index = (doc: vscode.TextDocument) => WorkflowIndex;
 export function registerLanguageFeatures(documents: WorkflowDocuments): vscode.Disposable[] {
   const index: Index = (doc) => documents.index(doc);
   return [
-    vscode.languages.registerCompletionItemProvider(WORKFLOW_SELECTOR, completionProvider(index), '.', ' ', '[', ',', '{'),
+    vscode.languages.registerCompletionItemProvider(WORKFLOW_SELECTOR, completionProvider(index), '.', ' ', '[', ',', '{', '/'),
     vscode.languages.registerHoverProvider(WORKFLOW_SELECTOR, {
       provideHover(doc, pos) {
         const h = hoverAt(index(doc), doc.offsetAt(pos));
@@ -57,8 +61,9 @@ export function registerLanguageFeatures(documents: WorkflowDocuments): vscode.D
 
 function completionProvider(index: Index): vscode.CompletionItemProvider {
   return {
-    provideCompletionItems(doc, pos) {
-      return complete(index(doc), doc.offsetAt(pos)).map((c) => {
+    async provideCompletionItems(doc, pos) {
+      const lookups = doc.uri.scheme === 'file' ? await subWorkflowLookups(doc, pos) : undefined;
+      return complete(index(doc), doc.offsetAt(pos), lookups).map((c) => {
         const item = new vscode.CompletionItem(c.label, ITEM_KIND[c.kind]);
         item.detail = c.detail;
         if (c.documentation) item.documentation = new vscode.MarkdownString(c.documentation);
@@ -69,6 +74,17 @@ function completionProvider(index: Index): vscode.CompletionItemProvider {
         return item;
       });
     },
+  };
+}
+
+/** What sub-workflow completion reads: the workspace's workflow files only where a `workflow:` value is completed. */
+async function subWorkflowLookups(doc: vscode.TextDocument, pos: vscode.Position): Promise<SubWorkflowLookups> {
+  const wanted = wantsWorkflowFiles(cursorContext(doc.getText(), doc.offsetAt(pos)));
+  const beside = filesBeside(doc.uri.fsPath);
+  return {
+    file: doc.uri.fsPath,
+    workflowFiles: wanted ? (await findWorkflowFiles()).filter((u) => u.scheme === 'file').map((u) => u.fsPath) : [],
+    inputsOf: (written) => beside.workflowInputs?.(written),
   };
 }
 

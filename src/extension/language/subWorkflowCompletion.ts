@@ -1,0 +1,88 @@
+// Completion for sub-workflows: the workflow files a node's `workflow:` may name (written relative to the file, as
+// the engine reads them, nearest first), and the inputs the named file declares, as keys under the node's `with:`.
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import type { InputSpec } from '../../engine/model';
+import type { WorkflowIndex } from '../../engine/workflowIndex';
+import { markdownText } from '../ui/untrustedText';
+import type { CompletionItem } from './completion';
+import type { CursorContext } from './cursorContext';
+
+/** What completing a sub-workflow needs beyond the document: where it is, the workspace's workflow files, their inputs. */
+export interface SubWorkflowLookups {
+  /** The document's file (absolute). */
+  file: string;
+  /** The workspace's workflow files (absolute). */
+  workflowFiles: readonly string[];
+  /** The inputs of the workflow a `workflow:` value names as written; undefined when it cannot be read. */
+  inputsOf(written: string): Record<string, InputSpec> | undefined;
+}
+
+/** Whether the cursor is on a node's `workflow:` value, where the workspace's workflow files are offered. */
+export const wantsWorkflowFiles = (ctx: CursorContext): boolean =>
+  ctx.kind === 'value' && ctx.key === 'workflow' && ctx.path.length === 2 && ctx.path[0] === 'nodes';
+
+/** A path as YAML can hold it unquoted; otherwise quoted (a `#` after a space, or `: `, would end it). */
+const yamlPath = (path: string) => (/:\s|\s#|^[\s'"]|\s$/.test(path) ? JSON.stringify(path) : path);
+
+/**
+ * The workflow files other than this one as `workflow:` writes them (`./deploy.workflow.yaml`,
+ * `../shared/build.workflow.yaml`): those beside the file first, then deeper, then further up.
+ */
+export function workflowFileChoices(file: string, workflowFiles: readonly string[]): string[] {
+  const folder = dirname(file);
+  const self = resolve(file);
+  const rank = (rel: string) => `${String(rel.split('/').filter((p) => p === '..').length).padStart(3, '0')}${String(rel.split('/').length).padStart(3, '0')}`;
+  return (
+    workflowFiles
+      .filter((f) => resolve(f) !== self)
+      .map((f) => relative(folder, f))
+      // A file on another drive has no path relative to this one.
+      .filter((rel) => !isAbsolute(rel))
+      .map((rel) => rel.split(sep).join('/'))
+      .map((rel) => ({ written: rel.startsWith('../') ? rel : `./${rel}`, key: `${rank(rel)}${rel}` }))
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+      .map((c) => c.written)
+  );
+}
+
+/** Completion items for a node's `workflow:` value: the workflow files, in the order workflowFileChoices gives. */
+export function workflowFileItems(lookups: SubWorkflowLookups, linePrefix: string, offset: number): CompletionItem[] {
+  const value = /workflow:\s+(['"]?)(.*)$/.exec(linePrefix);
+  const quoted = value?.[1] !== '' && value?.[1] !== undefined;
+  const typed = value?.[2] ?? '';
+  return workflowFileChoices(lookups.file, lookups.workflowFiles).map((written, i) => ({
+    label: written,
+    kind: 'file' as const,
+    detail: 'workflow file',
+    insertText: quoted ? written : yamlPath(written),
+    replaceStart: offset - typed.length,
+    sortText: String(i).padStart(5, '0'),
+  }));
+}
+
+/** The inputs of the sub-workflow a node runs that its `with:` does not give yet, required ones first. */
+export function withInputItems(index: WorkflowIndex, ctx: Extract<CursorContext, { kind: 'key' }>, lookups: SubWorkflowLookups): CompletionItem[] {
+  const written = index.byId.get(ctx.path[1])?.spec?.workflow;
+  const inputs = written ? lookups.inputsOf(written) : undefined;
+  if (!inputs) return [];
+  const given = new Set(ctx.siblings);
+  return Object.values(inputs)
+    .filter((i) => !given.has(i.name))
+    .map((i) => {
+      const needed = i.required && i.default === undefined;
+      return {
+        label: i.name,
+        kind: 'input' as const,
+        detail: [i.type, needed ? 'required' : undefined, i.default !== undefined ? `default ${String(i.default)}` : undefined].filter(Boolean).join(' · '),
+        ...(i.description ? { documentation: markdownText(i.description) } : {}),
+        insertText: `${i.name}: $0`,
+        snippet: true,
+        replaceStart: ctx.start,
+        sortText: `${needed ? 0 : 1}${i.name}`,
+      };
+    });
+}
+
+/** Whether the cursor is on a key under a node's `with:`. */
+export const isWithKey = (ctx: CursorContext): ctx is Extract<CursorContext, { kind: 'key' }> =>
+  ctx.kind === 'key' && ctx.path.length === 3 && ctx.path[0] === 'nodes' && ctx.path[2] === 'with';

@@ -1,0 +1,73 @@
+// Completion for sub-workflows: the workspace's workflow files on a node's `workflow:` value, written as the engine
+// reads them, and the inputs the named file declares under the node's `with:`.
+import { strict as assert } from 'node:assert';
+import type { InputSpec } from '../../src/engine/model';
+import { validateWorkflow } from '../../src/engine/validation/validate';
+import { buildIndex } from '../../src/engine/workflowIndex';
+import { complete } from '../../src/extension/language/completion';
+import type { SubWorkflowLookups } from '../../src/extension/language/subWorkflowCompletion';
+import { yaml } from './helpers';
+
+const FILE = '/w/flows/outer.workflow.yaml';
+const FILES = [FILE, '/w/flows/deploy.workflow.yaml', '/w/flows/sub/test.workflow.yaml', '/w/shared/build.workflow.yaml', '/w/my flow #2.workflow.yaml'];
+const DEPLOY_INPUTS: Record<string, InputSpec> = {
+  region: { name: 'region', type: 'string', required: true, description: 'Where to **deploy**' },
+  replicas: { name: 'replicas', type: 'number', default: 2, required: false },
+  dryRun: { name: 'dryRun', type: 'boolean', required: false },
+};
+
+const lookups: SubWorkflowLookups = {
+  file: FILE,
+  workflowFiles: FILES,
+  inputsOf: (written) => (written === './deploy.workflow.yaml' ? DEPLOY_INPUTS : undefined),
+};
+
+/** Completion at the `|` of a document. */
+function completeAt(...lines: string[]) {
+  const marked = yaml(...lines);
+  const offset = marked.indexOf('|');
+  const text = marked.slice(0, offset) + marked.slice(offset + 1);
+  return { items: complete(buildIndex(validateWorkflow(text)), offset, lookups), text, offset };
+}
+
+const head = ['version: 1', 'name: Outer', 'nodes:', '  prep:', '    run: echo prep'];
+
+describe('completion of sub-workflows', () => {
+  it("offers the workspace's other workflow files on `workflow:`, relative to the file, nearest first", () => {
+    const { items, offset } = completeAt(...head, '  deploy:', '    workflow: |');
+    assert.deepEqual(
+      items.sort((a, b) => a.sortText!.localeCompare(b.sortText!)).map((i) => i.insertText),
+      ['./deploy.workflow.yaml', './sub/test.workflow.yaml', '"../my flow #2.workflow.yaml"', '../shared/build.workflow.yaml'],
+    );
+    assert.ok(
+      items.every((i) => i.kind === 'file' && i.replaceStart === offset),
+      'the file itself is not offered',
+    );
+  });
+
+  it('replaces the whole path typed so far, and leaves quoting to a value already quoted', () => {
+    const typed = completeAt(...head, '  deploy:', '    workflow: ./sub/te|');
+    assert.equal(typed.items[0].replaceStart, typed.offset - './sub/te'.length);
+    const quoted = completeAt(...head, '  deploy:', "    workflow: '../my|");
+    const odd = quoted.items.find((i) => i.label.includes('#'));
+    assert.deepEqual([odd?.insertText, odd?.replaceStart], ['../my flow #2.workflow.yaml', quoted.offset - '../my'.length]);
+  });
+
+  it('offers the inputs the sub-workflow declares under `with:`, required first, those given left out', () => {
+    const { items } = completeAt(...head, '  deploy:', '    workflow: ./deploy.workflow.yaml', '    with:', '      replicas: 3', '      |');
+    assert.deepEqual(
+      items.map((i) => [i.label, i.detail, i.insertText]),
+      [
+        ['region', 'string · required', 'region: $0'],
+        ['dryRun', 'boolean', 'dryRun: $0'],
+      ],
+    );
+    assert.equal(items[0].documentation, 'Where to \\*\\*deploy\\*\\*', "the other file's description shows as text");
+  });
+
+  it('offers nothing under `with:` of a sub-workflow that cannot be read, and keeps the schema elsewhere', () => {
+    assert.deepEqual(completeAt(...head, '  deploy:', '    workflow: ./missing.workflow.yaml', '    with:', '      |').items, []);
+    assert.ok(completeAt(...head, '  deploy:', '    workflow: ./deploy.workflow.yaml', '    |').items.some((i) => i.label === 'with'));
+    assert.ok(!completeAt(...head, '  deploy:', '    run: |').items.some((i) => i.kind === 'file'));
+  });
+});
