@@ -171,6 +171,8 @@ export interface WebviewRequests {
   forecast: { params: Record<string, never>; result: { forecast?: Forecast; note?: string } };
   /** Opens the workflow's Insights panel. */
   showInsights: { params: Record<string, never>; result: Record<string, never> };
+  /** The workflow files a sub-workflow node of this workflow may run, as `workflow:` writes them, nearest first. */
+  workflowFiles: { params: Record<string, never>; result: { files: string[] } };
 }
 
 export type WebviewRequestType = keyof WebviewRequests;
@@ -226,6 +228,7 @@ const REQUEST_CHECKS = {
   nodeMetrics: [() => true, 'nothing'],
   forecast: [() => true, 'nothing'],
   showInsights: [() => true, 'nothing'],
+  workflowFiles: [() => true, 'nothing'],
 } satisfies Record<WebviewRequestType, [(v: Json) => boolean, string]>;
 
 /** Checks a message from the webview; returns it typed, or why it is not one. */

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type * as vscodeTypes from 'vscode';
 import { FOLLOW_SETTLE_MS, parseFileUri } from '../../src/extension/dag/dagPanels';
 import { registerLanguageSuites } from './languageSuite';
@@ -252,6 +252,12 @@ export function registerSuites(context: IntegrationContext): void {
       assert.doesNotMatch(doc.getText(), /needs: \[build, step\]/);
       await vscode.commands.executeCommand('undo');
       assert.equal(doc.getText(), original);
+      // A new sub-workflow node runs the nearest workflow file of the workspace, the first the form offers.
+      const { files } = (await panel.handle({ type: 'workflowFiles' } as Parameters<typeof panel.handle>[0])) as { files: string[] };
+      assert.ok(files.length > 1 && !files.includes('./builder.workflow.yaml') && files.every((f) => /^\.{1,2}\/.*\.workflow\.ya?ml$/.test(f)), files.join());
+      assert.ok(existsSync(join(dirname(doc.uri.fsPath), files[0])), files[0]);
+      await panel.handle({ type: 'edit', action: { type: 'addNode', kind: 'workflow' } });
+      assert.match(doc.getText(), new RegExp(`\n {2}subflow:\n {4}workflow: ${files[0].replace(/\./g, '\\.')}\n`));
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     });
   });

@@ -57,6 +57,9 @@ describe('builder edits', () => {
       ],
     );
     assert.match(text, / {2}step: \{ run: x \}\n {2}step-2:\n/, 'a flow node stays as it was');
+    assert.match(text, / {2}subflow:\n {4}workflow: \.\/other\.workflow\.yaml\n/, 'a placeholder, when no file is named');
+    const named = edit(text, { type: 'addNode', kind: 'workflow', workflow: '../shared/my flow #2.workflow.yaml' });
+    assert.equal(validateWorkflow(named).workflow.nodes.at(-1)?.workflow, '../shared/my flow #2.workflow.yaml');
   });
 
   it('adds to a flow-style nodes mapping in flow style', () => {
@@ -178,6 +181,7 @@ describe('builder edits', () => {
     assert.match((parseEditAction({ type: 'connect', from: 'a' }) as { error: string }).error, /connect: missing or mistyped fields/);
     assert.match((parseEditAction({ type: 'explode' }) as { error: string }).error, /unknown action 'explode'/);
     assert.match((parseEditAction({ type: 'addNode', kind: 'rocket' }) as { error: string }).error, /addNode/);
+    assert.match((parseEditAction({ type: 'addNode', kind: 'workflow', workflow: 7 }) as { error: string }).error, /addNode/);
   });
 });
 
@@ -215,6 +219,18 @@ describe('cli: edit', () => {
     const removed = await cli('edit', file, 'remove-node', 'first', '--write');
     assert.equal(removed.code, 0);
     assert.equal(readFileSync(file, 'utf8'), 'version: 1\nname: x\nnodes:\n  b: { run: y }\n  c:\n    needs: [b]\n    run: make it\n    timeout: 5m\n');
+  });
+
+  it('adds a sub-workflow node that runs the file --workflow names, and refuses --workflow on another kind', async () => {
+    const file = join(dir, 'outer.workflow.yaml');
+    writeFileSync(file, 'version: 1\nname: x\nnodes:\n  a: { run: x }\n');
+    writeFileSync(join(dir, 'inner.workflow.yaml'), 'version: 1\nname: inner\nnodes:\n  i: { run: x }\n');
+    const added = await cli('edit', file, 'add-node', 'deploy', '--needs', 'a', '--workflow', './inner.workflow.yaml');
+    assert.deepEqual([added.code, added.err], [0, '']);
+    assert.match(added.out, / {2}deploy:\n {4}needs: a\n {4}workflow: \.\/inner\.workflow\.yaml\n$/);
+    const mixed = await cli('edit', file, 'add-node', 'deploy', '--kind', 'run', '--workflow', './inner.workflow.yaml');
+    assert.equal(mixed.code, 2);
+    assert.match(mixed.err, /^maestro-dag: --workflow names the file of a workflow node, not of a run node\n/);
   });
 
   it('lists the errors an edit leaves that the file did not have, and applies it', async () => {

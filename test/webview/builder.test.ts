@@ -15,11 +15,16 @@ const shots = join(root, 'test-results', 'webview');
 const WORKFLOW = { uri: 'file:///work/sdlc-parallel.workflow.yaml', name: 'SDLC parallel' };
 
 type Edit = Extract<WebviewMessage, { type: 'edit' }> & { requestId: number };
+type FilesRequest = Extract<WebviewMessage, { type: 'workflowFiles' }> & { requestId: number };
+
+/** The workflow files the stand-in host offers a sub-workflow node, as the extension writes them. */
+const WORKFLOW_FILES = ['./deploy.workflow.yaml', './release/ship.workflow.yaml', '../shared/build.workflow.yaml'];
 
 /** Answers the panel's edit requests as the host does, keeping the workflow's text; `text()` is the text now. */
 function fakeHost(page: Page, initial: string) {
   let text = initial;
   let seen = 0;
+  let filesSeen = 0;
   let stopped = false;
   const edits: Edit[] = [];
   const loop = async () => {
@@ -38,11 +43,26 @@ function fakeHost(page: Page, initial: string) {
         await send(page, { type: 'reply', requestId: r.requestId, ok: true, result: { applied: true, ...(outcome.select ? { select: outcome.select } : {}) } });
       }
       seen = requests.length;
+      const asked = all.filter((m): m is FilesRequest => m.type === 'workflowFiles');
+      for (const r of asked.slice(filesSeen)) await send(page, { type: 'reply', requestId: r.requestId, ok: true, result: { files: WORKFLOW_FILES } });
+      filesSeen = asked.length;
       await new Promise((r) => setTimeout(r, 30));
     }
   };
   void loop();
   return { text: () => text, edits, stop: () => (stopped = true) };
+}
+
+/** Waits until a node's card is wholly inside the graph's part of the panel (the view may still be moving to it). */
+async function assertInGraph(page: Page, id: string): Promise<void> {
+  const inside = () =>
+    page.evaluate((node) => {
+      const graph = document.querySelector('.graph')!.getBoundingClientRect();
+      const card = document.querySelector(`.card[data-node="${node}"]`)?.getBoundingClientRect();
+      return !!card && card.left >= graph.left && card.top >= graph.top && card.right <= graph.right && card.bottom <= graph.bottom;
+    }, id);
+  for (let i = 0; i < 100 && !(await inside()); i++) await new Promise((r) => setTimeout(r, 50));
+  assert.ok(await inside(), `${id}'s card is not wholly in the graph's part of the panel`);
 }
 
 /** The centre of an element's box. */
@@ -141,6 +161,27 @@ describe('DAG panel builder in Chromium', function () {
     await page.waitForSelector('.card[data-node="frontend"]', { state: 'detached' });
     assert.doesNotMatch(host.text(), /frontend:/);
     assert.match(host.text(), /needs: \[backend\]/, "testing's needs lose frontend");
+  });
+
+  it("adds a sub-workflow node whose form offers the workspace's workflow files", async () => {
+    const { page, host } = await panel({ width: 500, height: 800 });
+    await page.click('.card[data-node="deployment"]');
+    await page.click('[data-testid="add-node"]');
+    await page.getByRole('menuitem', { name: 'Add sub-workflow' }).click();
+    // At 500 px the details take half the panel: the new card is brought into the part left to the graph.
+    await page.waitForSelector('.card.selected[data-node="subflow"]');
+    await assertInGraph(page, 'subflow');
+    const field = page.locator('[data-field="workflow"]');
+    const listId = await field.getAttribute('list');
+    assert.ok(listId, 'the field has a list of choices');
+    await page.waitForFunction((id) => document.getElementById(id)?.querySelectorAll('option').length === 3, listId);
+    const offered = await page.evaluate((id) => [...document.getElementById(id)!.querySelectorAll('option')].map((o) => o.value), listId);
+    assert.deepEqual(offered, WORKFLOW_FILES);
+    await field.fill(WORKFLOW_FILES[1]);
+    await field.press('Enter');
+    await textMatches(host, / {2}subflow:\n {4}needs: deployment\n {4}workflow: \.\/release\/ship\.workflow\.yaml\n/);
+    assert.deepEqual(host.edits.at(-1)!.action, { type: 'set', id: 'subflow', key: 'workflow', value: './release/ship.workflow.yaml' });
+    await page.screenshot({ path: join(shots, 'builder-subworkflow-500.png') });
   });
 
   it('selects an edge with a click and deletes it with the Delete key', async () => {

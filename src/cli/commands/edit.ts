@@ -17,7 +17,8 @@ Edits a workflow file as the DAG panel's builder does: the smallest change, comm
 Prints the new text, or with --write replaces the file.
 
 Actions:
-  add-node ID [--needs A,B] [--run CMD] [--after ID] [--kind run|approval|workflow|matrix]
+  add-node ID [--needs A,B] [--run CMD] [--after ID] [--kind run|approval|workflow|matrix] [--workflow FILE]
+                          --workflow: the file a sub-workflow node runs (relative to this one; the kind then)
   remove-node ID          removes the node and its entries in other nodes' needs
   connect FROM TO         TO needs FROM
   disconnect FROM TO      TO no longer needs FROM
@@ -32,7 +33,7 @@ in the file that were not there before (a timeout that is not a duration, a node
 const KINDS: readonly NodeKind[] = ['run', 'approval', 'workflow', 'matrix'];
 
 /** The action the arguments name. */
-function actionOf(args: string[], flags: { needs?: string; run?: string; after?: string; kind?: string }): EditAction {
+function actionOf(args: string[], flags: { needs?: string; run?: string; after?: string; kind?: string; workflow?: string }): EditAction {
   const [name, ...rest] = args;
   const want = (n: number, usage: string) => {
     if (rest.length !== n) throw new UsageError(`${name} takes ${usage}`);
@@ -41,8 +42,9 @@ function actionOf(args: string[], flags: { needs?: string; run?: string; after?:
   switch (name) {
     case 'add-node': {
       const [id] = want(1, 'an id');
-      const kind = (flags.kind ?? 'run') as NodeKind;
+      const kind = (flags.kind ?? (flags.workflow !== undefined ? 'workflow' : 'run')) as NodeKind;
       if (!KINDS.includes(kind)) throw new UsageError(`--kind must be one of ${KINDS.join(', ')}, not '${flags.kind}'`);
+      if (flags.workflow !== undefined && kind !== 'workflow') throw new UsageError(`--workflow names the file of a workflow node, not of a ${kind} node`);
       const needs = flags.needs
         ?.split(',')
         .map((s) => s.trim())
@@ -54,6 +56,7 @@ function actionOf(args: string[], flags: { needs?: string; run?: string; after?:
         ...(needs?.length ? { needs } : {}),
         ...(flags.run !== undefined ? { run: flags.run } : {}),
         ...(flags.after ? { after: flags.after } : {}),
+        ...(flags.workflow ? { workflow: flags.workflow } : {}),
       };
     }
     case 'remove-node':
@@ -93,6 +96,7 @@ export function editCommand(argv: string[], io: Output): number {
     run: { type: 'string' },
     after: { type: 'string' },
     kind: { type: 'string' },
+    workflow: { type: 'string' },
   });
   if (values.help) {
     io.out(EDIT_HELP);

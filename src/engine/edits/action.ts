@@ -8,7 +8,8 @@ export type NodeKind = 'run' | 'approval' | 'workflow' | 'matrix';
 export type FieldValue = string | number | boolean | null | FieldValue[] | { [key: string]: FieldValue };
 
 export type EditAction =
-  | { type: 'addNode'; kind: NodeKind; id?: string; needs?: string[]; after?: string; run?: string }
+  /** `workflow`: the file a sub-workflow node runs (else a placeholder to fill in). */
+  | { type: 'addNode'; kind: NodeKind; id?: string; needs?: string[]; after?: string; run?: string; workflow?: string }
   | { type: 'removeNode'; id: string }
   | { type: 'connect'; from: string; to: string }
   | { type: 'disconnect'; from: string; to: string }
@@ -31,6 +32,7 @@ export function parseEditAction(v: unknown): { action: EditAction } | { error: s
       optionalText(a.id) &&
       optionalText(a.after) &&
       optionalText(a.run) &&
+      optionalText(a.workflow) &&
       (a.needs === undefined || isStringArray(a.needs)),
     removeNode: (a) => isString(a.id),
     connect: (a) => isString(a.from) && isString(a.to),

@@ -19,6 +19,8 @@ export interface NewNode {
   /** Placed after this node's definition (else at the end). */
   after?: string;
   run?: string;
+  /** The file a sub-workflow node runs, as `workflow:` writes it. */
+  workflow?: string;
 }
 
 /** What an action did besides its edits: the node to select, and what to show in the new text. */
@@ -42,7 +44,7 @@ function newNodeFields(node: NewNode, id: string): [string, FieldValue][] {
     case 'approval':
       return [...needs, ['approval', { prompt: 'Continue?' }]];
     case 'workflow':
-      return [...needs, ['workflow', './other.workflow.yaml']];
+      return [...needs, ['workflow', node.workflow ?? './other.workflow.yaml']];
     case 'matrix':
       return [...needs, ['matrix', { shard: [1, 2] }], ['run', node.run ?? 'echo "shard ${{ matrix.shard }}"']];
     default:

@@ -8,7 +8,7 @@ import type { NodeMetric } from '../../webview/protocol';
 import type { EditReply } from './workflowEditing';
 import type { WebviewRequest, WebviewRequests, WebviewRequestType, WebviewResult } from '../../webview/protocol';
 import { askInputs } from '../commands/pickers';
-import type { WorkflowDocuments } from '../language/documents';
+import { subWorkflowChoices, type WorkflowDocuments } from '../language/documents';
 import { logUri } from '../runs/nodeLogs';
 import type { RunActions } from '../runs/runActions';
 import type { RunEntry, RunManager } from '../runs/runManager';
@@ -101,6 +101,7 @@ function panelHandlers(c: PanelContext): Handlers {
     nodeMetrics: async () => nodeMetricsOf((await c.runs.insights(c.uri.fsPath, METRIC_RUNS)).report),
     forecast: () => forecastOf(c),
     showInsights: async () => (await vscode.commands.executeCommand('maestro.showInsights', c.uri), {}),
+    workflowFiles: async () => ({ files: await subWorkflowChoices(c.uri) }),
   };
 }
 

@@ -6,9 +6,10 @@ import { applyEdits, planEdit, spansAfter, type EditAction } from '../../engine/
 import { copyNodes } from '../../engine/edits/clipboard';
 import { referencesTo } from '../../engine/edits/nodes';
 import { fieldPair, nodePair, rangeOf } from '../../engine/edits/yamlText';
+import { filesBeside } from '../../engine/validateFile';
 import type { WorkflowIndex } from '../../engine/workflowIndex';
 import { toRange } from '../convert';
-import type { WorkflowDocuments } from '../language/documents';
+import { subWorkflowChoices, type WorkflowDocuments } from '../language/documents';
 import { plainText } from '../ui/untrustedText';
 
 /** How long what an action wrote stays highlighted in the editor. */
@@ -62,7 +63,8 @@ export class WorkflowEditing {
     return index;
   }
 
-  async edit(action: EditAction): Promise<EditReply> {
+  async edit(asked: EditAction): Promise<EditReply> {
+    const action = await this.withSubWorkflow(asked);
     const doc = await this.document();
     const index = this.indexOf(doc);
     if (action.type === 'removeNode' && !(await this.confirmRemove(index, action.id))) return { applied: false };
@@ -70,6 +72,14 @@ export class WorkflowEditing {
     if ('error' in outcome) throw new Error(outcome.error);
     await this.apply(doc, outcome.edits, outcome.reveal);
     return { applied: true, ...(outcome.select ? { select: outcome.select } : {}), ...(outcome.note ? { note: outcome.note } : {}) };
+  }
+
+  /** A new sub-workflow node runs the nearest workflow file that does not run this one, rather than a placeholder. */
+  private async withSubWorkflow(action: EditAction): Promise<EditAction> {
+    if (action.type !== 'addNode' || action.kind !== 'workflow' || action.workflow !== undefined) return action;
+    const loopsBack = filesBeside(this.uri.fsPath).runsThisFileAgain;
+    const nearest = (await subWorkflowChoices(this.uri)).find((written) => !loopsBack?.(written));
+    return nearest ? { ...action, workflow: nearest } : action;
   }
 
   private async confirmRemove(index: WorkflowIndex, id: string): Promise<boolean> {

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { revalidate } from '../../engine/validation/incremental';
 import { filesBeside, subWorkflowFiles } from '../../engine/validateFile';
 import { buildIndex, nodeAt, type WorkflowIndex } from '../../engine/workflowIndex';
+import { workflowFileChoices } from './subWorkflowCompletion';
 
 export const LANGUAGE_ID = 'maestro-workflow';
 
@@ -10,6 +11,13 @@ export const WORKFLOW_GLOB = '**/*.workflow.{yaml,yml}';
 
 /** The workspace's workflow files, leaving out dependencies, version control and the engine's own folder. */
 export const findWorkflowFiles = (): Thenable<vscode.Uri[]> => vscode.workspace.findFiles(WORKFLOW_GLOB, '**/{node_modules,.git,.maestro}/**');
+
+/** The workflow files a sub-workflow node of this file may run, as `workflow:` writes them, nearest first. */
+export async function subWorkflowChoices(uri: vscode.Uri): Promise<string[]> {
+  if (uri.scheme !== 'file') return [];
+  const files = (await findWorkflowFiles()).filter((f) => f.scheme === 'file').map((f) => f.fsPath);
+  return workflowFileChoices(uri.fsPath, files);
+}
 
 export const isWorkflowDocument = (doc: vscode.TextDocument): boolean => doc.languageId === 'maestro-workflow' || /\.workflow\.ya?ml$/.test(doc.uri.path);
 

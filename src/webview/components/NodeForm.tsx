@@ -39,11 +39,13 @@ interface FieldProps {
   problems: NodeProblem[];
   multiline?: boolean;
   placeholder?: string;
+  /** Values offered as the user types (a single-line field). */
+  choices?: readonly string[];
   children?: ReactNode;
 }
 
 /** One property: a labelled input whose value becomes an edit when it changes. */
-function Field({ label, name, initial, parse, commit, problems, multiline, placeholder, children }: FieldProps) {
+function Field({ label, name, initial, parse, commit, problems, multiline, placeholder, choices, children }: FieldProps) {
   const id = useId();
   const [text, setText] = useState(initial);
   const [error, setError] = useState<string | null>(null);
@@ -88,8 +90,9 @@ function Field({ label, name, initial, parse, commit, problems, multiline, place
       {multiline ? (
         <textarea {...common} rows={Math.min(8, Math.max(2, text.split('\n').length))} onChange={(e) => setText(e.target.value)} />
       ) : (
-        <input type="text" {...common} onChange={(e) => setText(e.target.value)} />
+        <input type="text" {...common} list={choices?.length ? `${id}-choices` : undefined} onChange={(e) => setText(e.target.value)} />
       )}
+      {!multiline && choices?.length ? <Choices id={`${id}-choices`} choices={choices} /> : null}
       {children}
       {messages.length ? (
         <ul id={`${id}-problems`} className="form-problems">
@@ -99,6 +102,16 @@ function Field({ label, name, initial, parse, commit, problems, multiline, place
         </ul>
       ) : null}
     </div>
+  );
+}
+
+function Choices({ id, choices }: { id: string; choices: readonly string[] }) {
+  return (
+    <datalist id={id}>
+      {choices.map((c) => (
+        <option key={c} value={c} />
+      ))}
+    </datalist>
   );
 }
 
@@ -220,7 +233,25 @@ function ApprovalFields({ node, problemsOf, set }: FormPart) {
   );
 }
 
+/** The workflow files a sub-workflow node may run, asked of the host when the form shows one. */
+function useWorkflowFiles(): string[] {
+  const controller = useController();
+  const [files, setFiles] = useState<string[]>([]);
+  useEffect(() => {
+    let shown = true;
+    controller
+      .workflowFiles()
+      .then((f) => shown && setFiles(f))
+      .catch(() => undefined);
+    return () => {
+      shown = false;
+    };
+  }, [controller]);
+  return files;
+}
+
 function WorkflowFields({ node, problemsOf, set }: FormPart) {
+  const files = useWorkflowFiles();
   return (
     <>
       <Field
@@ -230,6 +261,8 @@ function WorkflowFields({ node, problemsOf, set }: FormPart) {
         parse={asText}
         commit={set('workflow')}
         problems={problemsOf('workflow')}
+        placeholder="./deploy.workflow.yaml"
+        choices={files}
       />
       <Field
         label="Inputs (NAME=value per line)"
