@@ -21,6 +21,8 @@ export interface NodeEntry {
   /** From the key to the end of the node's value. */
   span: Span;
   needs: NeedsEntry[];
+  /** The path of the sub-workflow it runs, as written (inside its quotes). */
+  workflowSpan?: Span;
 }
 
 /** `nodes.<id>` inside an expression. */
@@ -123,10 +125,26 @@ function nodeEntries(items: readonly unknown[], specs: ReadonlyMap<string, NodeS
     const needs: NeedsEntry[] = [];
     for (const n of isSeq(needsValue) ? needsValue.items : [needsValue])
       if (isScalar(n) && typeof n.value === 'string' && n.range) needs.push({ id: n.value, span: spanOf(n)! });
-    nodes.push({ id, spec: specs.get(id), keySpan, span: { start: keySpan.start, end: Math.max(end, keySpan.end) }, needs });
+    const workflowSpan = pathSpan(pairNamed(value, 'workflow')?.value);
+    nodes.push({
+      id,
+      spec: specs.get(id),
+      keySpan,
+      span: { start: keySpan.start, end: Math.max(end, keySpan.end) },
+      needs,
+      ...(workflowSpan ? { workflowSpan } : {}),
+    });
     if (isMap(value)) for (const field of value.items) if (isPair(field)) scan(field.value, id, isScalar(field.key) && field.key.value === 'if');
   }
   return nodes;
+}
+
+/** Where a one-line string value's text is, inside its quotes. */
+function pathSpan(value: unknown): Span | undefined {
+  if (!isScalar(value) || typeof value.value !== 'string' || !value.range) return undefined;
+  if (value.type === 'BLOCK_LITERAL' || value.type === 'BLOCK_FOLDED') return undefined;
+  const quoted = value.type === 'QUOTE_DOUBLE' || value.type === 'QUOTE_SINGLE' ? 1 : 0;
+  return { start: value.range[0] + quoted, end: value.range[1] - quoted };
 }
 
 /** The node whose definition contains an offset. */

@@ -131,7 +131,7 @@ export function registerLanguageSuites(context: IntegrationContext): void {
       assert.ok(!labels.includes('notify'), 'a node downstream of it would make a cycle');
     });
 
-    it("completes a sub-workflow's file from the workspace's workflow files, and its inputs under with:", async () => {
+    it("completes a sub-workflow's file from the workspace's workflow files and its inputs under with:, and links to it", async () => {
       const text = (...lines: string[]) => [...lines, ''].join('\n');
       writeFileSync(
         file('sub-deploy.workflow.yaml').fsPath,
@@ -155,6 +155,21 @@ export function registerLanguageSuites(context: IntegrationContext): void {
         edit.insert(doc.uri, positionOf(doc, 'workflow: ./sub-', 16), 'deploy.workflow.yaml');
         await vscode.workspace.applyEdit(edit);
         assert.deepEqual(await labelsAt(doc.positionAt(doc.getText().length - 1)), ['region']);
+        // The path links to the file, and Go to Definition opens it.
+        const links = await vscode.commands.executeCommand<vscodeTypes.DocumentLink[]>('vscode.executeLinkProvider', doc.uri);
+        assert.deepEqual(
+          links.map((l) => [doc.getText(l.range), l.target?.fsPath]),
+          [['./sub-deploy.workflow.yaml', file('sub-deploy.workflow.yaml').fsPath]],
+        );
+        const definitions = await vscode.commands.executeCommand<vscodeTypes.Location[]>(
+          'vscode.executeDefinitionProvider',
+          doc.uri,
+          positionOf(doc, 'sub-deploy', 3),
+        );
+        assert.deepEqual(
+          definitions.map((d) => d.uri.fsPath),
+          [file('sub-deploy.workflow.yaml').fsPath],
+        );
         await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
       } finally {
         for (const name of ['sub-deploy', 'sub-outer']) rmSync(file(`${name}.workflow.yaml`).fsPath, { force: true });

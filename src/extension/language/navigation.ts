@@ -11,6 +11,23 @@ export function definitionAt(index: WorkflowIndex, offset: number): Span | undef
   return m ? index.byId.get(m.nodeId)?.keySpan : undefined;
 }
 
+/** A node's `workflow:` value: the file it runs, as written, and where the path is (inside its quotes, if any). */
+export interface SubWorkflowLink {
+  nodeId: string;
+  written: string;
+  span: Span;
+}
+
+/** The sub-workflow files the nodes name, for links and go to definition. */
+export function subWorkflowLinks(index: WorkflowIndex): SubWorkflowLink[] {
+  const links: SubWorkflowLink[] = [];
+  for (const entry of index.nodes) {
+    const written = entry.spec?.workflow;
+    if (written && entry.workflowSpan) links.push({ nodeId: entry.id, written, span: entry.workflowSpan });
+  }
+  return links;
+}
+
 /** What a rename at an offset would rename, and the text to start from; an error message where nothing can be renamed. */
 export function prepareRename(index: WorkflowIndex, offset: number): { span: Span; placeholder: string } | { error: string } {
   const m = mentionAt(index, offset);

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { toRange } from '../convert';
 import { complete, type CompletionKind } from './completion';
@@ -6,9 +8,9 @@ import { cursorContext } from './cursorContext';
 import { findWorkflowFiles, WORKFLOW_SELECTOR, type WorkflowDocuments } from './documents';
 import { wantsWorkflowFiles, type SubWorkflowLookups } from './subWorkflowCompletion';
 import { hoverAt } from './hover';
-import { definitionAt, documentSymbols, mentionAt, mentionsOf, prepareRename, renameEdits, type WorkflowSymbol } from './navigation';
+import { definitionAt, documentSymbols, mentionAt, mentionsOf, prepareRename, renameEdits, subWorkflowLinks, type WorkflowSymbol } from './navigation';
 import type { WorkflowIndex } from '../../engine/workflowIndex';
-import type { DiagnosticCode } from '../../engine/diagnostics';
+import type { DiagnosticCode, Span } from '../../engine/diagnostics';
 
 const ITEM_KIND: Record<CompletionKind, vscode.CompletionItemKind> = {
   property: vscode.CompletionItemKind.Property,
@@ -88,7 +90,17 @@ async function subWorkflowLookups(doc: vscode.TextDocument, pos: vscode.Position
   };
 }
 
-/** Go to definition, find references, and the highlights of a node's mentions. */
+/** The sub-workflow files the nodes of a saved workflow name that exist, with where each is named. */
+function subWorkflowTargets(doc: vscode.TextDocument, i: WorkflowIndex): { span: Span; file: vscode.Uri }[] {
+  if (doc.uri.scheme !== 'file') return [];
+  const folder = dirname(doc.uri.fsPath);
+  return subWorkflowLinks(i).flatMap((l) => {
+    const path = isAbsolute(l.written) ? l.written : resolve(folder, l.written);
+    return existsSync(path) ? [{ span: l.span, file: vscode.Uri.file(path) }] : [];
+  });
+}
+
+/** Go to definition (of a node, or the file a sub-workflow node runs), references, and a node's highlights. */
 function navigationProviders(index: Index): vscode.Disposable[] {
   const mentions = (doc: vscode.TextDocument, pos: vscode.Position) => {
     const i = index(doc);
@@ -98,8 +110,20 @@ function navigationProviders(index: Index): vscode.Disposable[] {
   return [
     vscode.languages.registerDefinitionProvider(WORKFLOW_SELECTOR, {
       provideDefinition(doc, pos) {
-        const span = definitionAt(index(doc), doc.offsetAt(pos));
-        return span ? new vscode.Location(doc.uri, toRange(doc, span)) : undefined;
+        const offset = doc.offsetAt(pos);
+        const span = definitionAt(index(doc), offset);
+        if (span) return new vscode.Location(doc.uri, toRange(doc, span));
+        const file = subWorkflowTargets(doc, index(doc)).find((t) => t.span.start <= offset && offset <= t.span.end)?.file;
+        return file ? new vscode.Location(file, new vscode.Position(0, 0)) : undefined;
+      },
+    }),
+    vscode.languages.registerDocumentLinkProvider(WORKFLOW_SELECTOR, {
+      provideDocumentLinks(doc) {
+        return subWorkflowTargets(doc, index(doc)).map((t) => {
+          const link = new vscode.DocumentLink(toRange(doc, t.span), t.file);
+          link.tooltip = 'Open the sub-workflow';
+          return link;
+        });
       },
     }),
     vscode.languages.registerReferenceProvider(WORKFLOW_SELECTOR, {

@@ -1,10 +1,11 @@
-// Completion for sub-workflows: the workspace's workflow files on a node's `workflow:` value, written as the engine
-// reads them, and the inputs the named file declares under the node's `with:`.
+// Language services for sub-workflows: the workspace's workflow files completed on a node's `workflow:` value,
+// written as the engine reads them, the inputs the named file declares under the node's `with:`, and links to the file.
 import { strict as assert } from 'node:assert';
 import type { InputSpec } from '../../src/engine/model';
 import { validateWorkflow } from '../../src/engine/validation/validate';
 import { buildIndex } from '../../src/engine/workflowIndex';
 import { complete } from '../../src/extension/language/completion';
+import { subWorkflowLinks } from '../../src/extension/language/navigation';
 import type { SubWorkflowLookups } from '../../src/extension/language/subWorkflowCompletion';
 import { yaml } from './helpers';
 
@@ -69,5 +70,29 @@ describe('completion of sub-workflows', () => {
     assert.deepEqual(completeAt(...head, '  deploy:', '    workflow: ./missing.workflow.yaml', '    with:', '      |').items, []);
     assert.ok(completeAt(...head, '  deploy:', '    workflow: ./deploy.workflow.yaml', '    |').items.some((i) => i.label === 'with'));
     assert.ok(!completeAt(...head, '  deploy:', '    run: |').items.some((i) => i.kind === 'file'));
+  });
+});
+
+describe('links to sub-workflows', () => {
+  it("finds each node's workflow: path, inside its quotes, in block and flow style", () => {
+    const text = yaml(
+      'version: 1',
+      'name: Outer',
+      'nodes:',
+      '  a:',
+      '    workflow: ./a.workflow.yaml   # the first',
+      '  b: { workflow: "../shared/b.workflow.yaml", needs: a }',
+      "  c: { workflow: 'c d.workflow.yaml' }",
+      '  d: { run: echo ./d.workflow.yaml }',
+    );
+    const links = subWorkflowLinks(buildIndex(validateWorkflow(text)));
+    assert.deepEqual(
+      links.map((l) => [l.nodeId, l.written, text.slice(l.span.start, l.span.end)]),
+      [
+        ['a', './a.workflow.yaml', './a.workflow.yaml'],
+        ['b', '../shared/b.workflow.yaml', '../shared/b.workflow.yaml'],
+        ['c', 'c d.workflow.yaml', 'c d.workflow.yaml'],
+      ],
+    );
   });
 });
