@@ -106,8 +106,12 @@ export class RunCatalog {
     const chunk = readLogChunk(this.runsDirOfRun(runId), runId, nodeId, o);
     if (chunk.size > 0) return chunk;
     const state = foldEvents(this.storedEvents(runId));
-    if (state && !hasInstance(state, nodeId)) throw new RunReadError(`no node '${nodeId.slice(0, 200)}' in run '${runId}'`);
-    return chunk;
+    if (!state || hasInstance(state, nodeId)) return chunk;
+    const instances = [...state.nodes.keys()].filter((id) => id.startsWith(`${nodeId}[`));
+    const matrix = instances.length
+      ? `: '${nodeId}' is a matrix node, whose instances have the logs (${instances.slice(0, 5).join(', ')}${instances.length > 5 ? ', …' : ''})`
+      : '';
+    throw new RunReadError(`no node '${nodeId.slice(0, 200)}' in run '${runId}'${matrix}`);
   }
 
   private storedEvents(runId: string): EngineEvent[] {

@@ -188,6 +188,17 @@ describe('serve: the HTTP routes', function () {
     assert.equal(missing.statusCode, 404, missing.body);
     assert.match(json<{ message: string }>(missing).message, new RegExp(`no node 'shipp' in run '${runId}'`));
     assert.equal((await f.call('GET', `/api/runs/${runId}/nodes/build%2Fship/log`, VIEWER)).statusCode, 404);
+    writeFileSync(join(f.dir, 'flows', 'matrix.workflow.yaml'), 'version: 1\nname: M\nnodes:\n  t: { matrix: { s: [1, 2] }, run: echo $MAESTRO_NODE }\n');
+    try {
+      const matrixRun = json<{ runId: string }>(await f.call('POST', `/api/workflows/${workflowId('flows/matrix.workflow.yaml')}/runs`, OPERATOR)).runId;
+      await ended(matrixRun);
+      const base = await f.call('GET', `/api/runs/${matrixRun}/nodes/t/log`, VIEWER);
+      assert.equal(base.statusCode, 404);
+      assert.match(json<{ message: string }>(base).message, /'t' is a matrix node, whose instances have the logs \(t\[s=1\], t\[s=2\]\)/);
+      assert.equal((await f.call('GET', `/api/runs/${matrixRun}/nodes/t%5Bs%3D2%5D/log`, VIEWER)).statusCode, 200);
+    } finally {
+      rmSync(join(f.dir, 'flows', 'matrix.workflow.yaml'));
+    }
     assert.deepEqual(await get<LogChunk>(`/api/runs/${runId}/nodes/ship/log`), { text: '', offset: 0, end: 0, size: 0 });
     assert.equal((await f.call('POST', `/api/runs/${runId}/cancel`, OPERATOR)).statusCode, 200);
     await ended(runId);
