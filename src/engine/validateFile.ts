@@ -14,6 +14,8 @@ const MAX_CACHED = 64;
 interface SubWorkflowFile {
   /** Its inputs; undefined when it does not parse as a workflow. */
   inputs: Record<string, InputSpec> | undefined;
+  /** What it says of itself, for a hover over a path to it; undefined when it does not parse as a workflow. */
+  summary: SubWorkflowSummary | undefined;
   /** The sub-workflows it runs in turn, as absolute paths. */
   runs: string[];
 }
@@ -39,7 +41,8 @@ function readSubWorkflow(path: string): SubWorkflowFile | undefined {
     const workflow = parsed.value === undefined ? undefined : buildWorkflow(parsed.value);
     const folder = dirname(path);
     const runs = (workflow?.nodes ?? []).flatMap((n) => (n.workflow === undefined ? [] : [resolve(folder, n.workflow)]));
-    file = { inputs: workflow?.inputs, runs };
+    const summary = workflow && { name: workflow.name, description: workflow.description, nodes: workflow.nodes.length, inputs: workflow.inputs };
+    file = { inputs: workflow?.inputs, summary, runs };
   } catch {
     file = undefined;
   }
@@ -47,6 +50,16 @@ function readSubWorkflow(path: string): SubWorkflowFile | undefined {
   subWorkflowCache.set(path, { mtimeMs: stat.mtimeMs, size: stat.size, file });
   return file;
 }
+
+export interface SubWorkflowSummary {
+  name: string;
+  description?: string;
+  nodes: number;
+  inputs: Record<string, InputSpec>;
+}
+
+/** What a workflow file says of itself; undefined when it is not a regular file of a bounded size that parses. */
+export const describeWorkflowFile = (path: string): SubWorkflowSummary | undefined => readSubWorkflow(path)?.summary;
 
 /** The inputs a workflow file declares; undefined when it is not a regular file of a bounded size that parses. */
 export const declaredInputs = (path: string): Record<string, InputSpec> | undefined => readSubWorkflow(path)?.inputs;

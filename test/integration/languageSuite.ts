@@ -155,7 +155,10 @@ export function registerLanguageSuites(context: IntegrationContext): void {
         edit.insert(doc.uri, positionOf(doc, 'workflow: ./sub-', 16), 'deploy.workflow.yaml');
         await vscode.workspace.applyEdit(edit);
         assert.deepEqual(await labelsAt(doc.positionAt(doc.getText().length - 1)), ['region']);
-        // The path links to the file, and Go to Definition opens it.
+        // The path links to the file, Go to Definition opens it, and a hover says what it is.
+        const [hover] = await vscode.commands.executeCommand<vscodeTypes.Hover[]>('vscode.executeHoverProvider', doc.uri, positionOf(doc, 'sub-deploy', 3));
+        const shown = hover.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : '')).join('\n');
+        assert.match(shown, /\*\*Deploy\*\* — `\.\/sub-deploy\.workflow\.yaml`, 1 node[^]*- inputs: `region` \(string, required\)/);
         const links = await vscode.commands.executeCommand<vscodeTypes.DocumentLink[]>('vscode.executeLinkProvider', doc.uri);
         assert.deepEqual(
           links.map((l) => [doc.getText(l.range), l.target?.fsPath]),

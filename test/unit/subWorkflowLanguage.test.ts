@@ -5,6 +5,7 @@ import type { InputSpec } from '../../src/engine/model';
 import { validateWorkflow } from '../../src/engine/validation/validate';
 import { buildIndex } from '../../src/engine/workflowIndex';
 import { complete } from '../../src/extension/language/completion';
+import { hoverAt } from '../../src/extension/language/hover';
 import { subWorkflowLinks } from '../../src/extension/language/navigation';
 import type { SubWorkflowLookups } from '../../src/extension/language/subWorkflowCompletion';
 import { yaml } from './helpers';
@@ -93,6 +94,33 @@ describe('links to sub-workflows', () => {
         ['b', '../shared/b.workflow.yaml', '../shared/b.workflow.yaml'],
         ['c', 'c d.workflow.yaml', 'c d.workflow.yaml'],
       ],
+    );
+  });
+});
+
+describe('hover over a sub-workflow path', () => {
+  it('shows what the file says of itself: its name, size, description and inputs, as text', () => {
+    const text = yaml('version: 1', 'name: Outer', 'nodes:', '  deploy:', '    workflow: "./deploy.workflow.yaml"');
+    const index = buildIndex(validateWorkflow(text));
+    const offset = text.indexOf('deploy.workflow');
+    const summary = { name: 'Deploy [prod](http://x)', description: 'Ships *it*', nodes: 1, inputs: DEPLOY_INPUTS };
+    const hover = hoverAt(index, offset, (written) => (written === './deploy.workflow.yaml' ? summary : undefined));
+    assert.equal(text.slice(hover!.span.start, hover!.span.end), './deploy.workflow.yaml');
+    assert.equal(
+      hover!.markdown,
+      [
+        '**Deploy \\[prod\\]\\(http\\://x\\)** — `./deploy.workflow.yaml`, 1 node',
+        '',
+        'Ships \\*it\\*',
+        '',
+        '- inputs: `region` (string, required) · `replicas` (number, default `2`) · `dryRun` (boolean)',
+      ].join('\n'),
+    );
+    assert.equal(hoverAt(index, offset), undefined, 'nothing to read the file with: no hover');
+    assert.equal(
+      hoverAt(index, offset, () => undefined),
+      undefined,
+      'a file that cannot be read: no hover',
     );
   });
 });

@@ -7,6 +7,7 @@ import { CONTEXTS } from '../../engine/validation/semantics';
 import { markdownCode, markdownText } from '../ui/untrustedText';
 import { mentionAt } from './navigation';
 import { propertyDoc } from './schemaDocs';
+import type { SubWorkflowSummary } from '../../engine/validateFile';
 import type { WorkflowIndex } from '../../engine/workflowIndex';
 
 export interface HoverContent {
@@ -68,7 +69,26 @@ const wordAt = (text: string, offset: number): Span => {
   return { start, end };
 };
 
-export function hoverAt(index: WorkflowIndex, offset: number): HoverContent | undefined {
+/** A sub-workflow file as a hover over a path to it shows it: its name, size, description and inputs. */
+export function subWorkflowMarkdown(written: string, s: SubWorkflowSummary): string {
+  const inputs = Object.values(s.inputs).map((i) => {
+    const about = [
+      i.type,
+      i.required && i.default === undefined ? 'required' : undefined,
+      i.default !== undefined ? `default ${markdownCode(String(i.default))}` : undefined,
+    ];
+    return `${markdownCode(i.name)} (${about.filter(Boolean).join(', ')})`;
+  });
+  return [
+    `**${markdownText(s.name)}** — ${markdownCode(written)}, ${s.nodes} node${s.nodes === 1 ? '' : 's'}`,
+    ...(s.description ? ['', markdownText(s.description)] : []),
+    '',
+    `- inputs: ${inputs.length ? inputs.join(' · ') : 'none'}`,
+  ].join('\n');
+}
+
+/** The hover at an offset; `describe` reads a sub-workflow file named by a path as written (none: no hover there). */
+export function hoverAt(index: WorkflowIndex, offset: number, describe?: (written: string) => SubWorkflowSummary | undefined): HoverContent | undefined {
   const text = index.result.parsed.text;
   const output = index.references.find((r) => r.output && r.output.span.start <= offset && offset <= r.output.span.end);
   if (output?.output) {
@@ -82,6 +102,10 @@ export function hoverAt(index: WorkflowIndex, offset: number): HoverContent | un
   }
   const mention = mentionAt(index, offset);
   if (mention) return { span: mention.span, markdown: nodeMarkdown(index, mention.nodeId) };
+  const path = index.nodes.find((n) => n.workflowSpan && n.workflowSpan.start <= offset && offset <= n.workflowSpan.end);
+  const written = path?.spec?.workflow;
+  const summary = written !== undefined ? describe?.(written) : undefined;
+  if (path?.workflowSpan && written !== undefined && summary) return { span: path.workflowSpan, markdown: subWorkflowMarkdown(written, summary) };
   const key = keyAt(index, offset);
   if (key) {
     const doc = propertyDoc(key.path);

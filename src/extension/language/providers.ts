@@ -3,7 +3,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { toRange } from '../convert';
 import { complete, type CompletionKind } from './completion';
-import { filesBeside } from '../../engine/validateFile';
+import { describeWorkflowFile, filesBeside } from '../../engine/validateFile';
 import { cursorContext } from './cursorContext';
 import { findWorkflowFiles, WORKFLOW_SELECTOR, type WorkflowDocuments } from './documents';
 import { wantsWorkflowFiles, type SubWorkflowLookups } from './subWorkflowCompletion';
@@ -41,7 +41,9 @@ export function registerLanguageFeatures(documents: WorkflowDocuments): vscode.D
     vscode.languages.registerCompletionItemProvider(WORKFLOW_SELECTOR, completionProvider(index), '.', ' ', '[', ',', '{', '/'),
     vscode.languages.registerHoverProvider(WORKFLOW_SELECTOR, {
       provideHover(doc, pos) {
-        const h = hoverAt(index(doc), doc.offsetAt(pos));
+        const folder = dirname(doc.uri.fsPath);
+        const describe = (written: string) => describeWorkflowFile(isAbsolute(written) ? written : resolve(folder, written));
+        const h = hoverAt(index(doc), doc.offsetAt(pos), doc.uri.scheme === 'file' ? describe : undefined);
         return h ? new vscode.Hover(new vscode.MarkdownString(h.markdown), toRange(doc, h.span)) : undefined;
       },
     }),
