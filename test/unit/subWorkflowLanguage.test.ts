@@ -1,5 +1,5 @@
 // Language services for sub-workflows: the workspace's workflow files completed on a node's `workflow:` value,
-// written as the engine reads them, the inputs the named file declares under the node's `with:`, and links to the file.
+// written as the engine reads them, the inputs the named file declares under the node's `with:`, links and a hover.
 import { strict as assert } from 'node:assert';
 import type { InputSpec } from '../../src/engine/model';
 import { validateWorkflow } from '../../src/engine/validation/validate';
@@ -7,7 +7,7 @@ import { buildIndex } from '../../src/engine/workflowIndex';
 import { complete } from '../../src/extension/language/completion';
 import { hoverAt } from '../../src/extension/language/hover';
 import { subWorkflowLinks } from '../../src/extension/language/navigation';
-import type { SubWorkflowLookups } from '../../src/extension/language/subWorkflowCompletion';
+import { MAX_WORKFLOW_CHOICES, workflowFileChoices, type SubWorkflowLookups } from '../../src/extension/language/subWorkflowCompletion';
 import { yaml } from './helpers';
 
 const FILE = '/w/flows/outer.workflow.yaml';
@@ -44,6 +44,17 @@ describe('completion of sub-workflows', () => {
     assert.ok(
       items.every((i) => i.kind === 'file' && i.replaceStart === offset),
       'the file itself is not offered',
+    );
+  });
+
+  it('offers the nearest files of a workspace that has thousands', () => {
+    const many = Array.from({ length: 3000 }, (_, i) => `/w/${i % 2 ? 'flows/deep/er' : 'far/away'}/f${i}.workflow.yaml`);
+    const choices = workflowFileChoices(FILE, [...many, '/w/flows/near.workflow.yaml']);
+    assert.equal(choices.length, MAX_WORKFLOW_CHOICES);
+    assert.equal(choices[0], './near.workflow.yaml');
+    assert.ok(
+      choices.every((c) => !c.startsWith('../')),
+      'those below the file come before those above it',
     );
   });
 

@@ -77,8 +77,9 @@ export class WorkflowEditing {
   /** A new sub-workflow node runs the nearest workflow file that does not run this one, rather than a placeholder. */
   private async withSubWorkflow(action: EditAction): Promise<EditAction> {
     if (action.type !== 'addNode' || action.kind !== 'workflow' || action.workflow !== undefined) return action;
-    const loopsBack = filesBeside(this.uri.fsPath).runsThisFileAgain;
-    const nearest = (await subWorkflowChoices(this.uri)).find((written) => !loopsBack?.(written));
+    const choices = await subWorkflowChoices(this.uri);
+    const loopsBack = choices.length ? filesBeside(this.uri.fsPath).runsThisFileAgain : undefined;
+    const nearest = choices.find((written) => !loopsBack?.(written));
     return nearest ? { ...action, workflow: nearest } : action;
   }
 

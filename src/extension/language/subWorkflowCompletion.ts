@@ -24,6 +24,9 @@ export const wantsWorkflowFiles = (ctx: CursorContext): boolean =>
 /** A path as YAML can hold it unquoted; otherwise quoted (a `#` after a space, or `: `, would end it). */
 const yamlPath = (path: string) => (/:\s|\s#|^[\s'"]|\s$/.test(path) ? JSON.stringify(path) : path);
 
+/** The most workflow files offered: the nearest, in a workspace that has thousands. */
+export const MAX_WORKFLOW_CHOICES = 200;
+
 /**
  * The workflow files other than this one as `workflow:` writes them (`./deploy.workflow.yaml`,
  * `../shared/build.workflow.yaml`): those beside the file first, then deeper, then further up.
@@ -41,6 +44,7 @@ export function workflowFileChoices(file: string, workflowFiles: readonly string
       .map((rel) => rel.split(sep).join('/'))
       .map((rel) => ({ written: rel.startsWith('../') ? rel : `./${rel}`, key: `${rank(rel)}${rel}` }))
       .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+      .slice(0, MAX_WORKFLOW_CHOICES)
       .map((c) => c.written)
   );
 }
