@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { registerCommands, trackContextKeys } from './commands';
 import { Ctx } from './ctx';
 import { registerCodeLens } from './language/codeLens';
+import { followFileMoves } from './language/followMoves';
 import { registerLanguageFeatures } from './language/providers';
 import { LOG_SCHEME, NodeLogProvider } from './runs/nodeLogs';
 import { offerToResumeInterrupted } from './runs/resumeOffer';
@@ -35,6 +36,7 @@ export function activate(context: vscode.ExtensionContext): MaestroApi {
     const runsTree = registerViews(c);
     c.subscribe(
       ...registerLanguageFeatures(c.documents),
+      followFileMoves(),
       ...registerCodeLens(c.documents, c.runs),
       ...registerCommands({
         runs: c.runs,

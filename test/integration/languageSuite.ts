@@ -179,6 +179,27 @@ export function registerLanguageSuites(context: IntegrationContext): void {
       }
     });
 
+    it("keeps the workflow: paths of the workspace's workflows right when a file they name is renamed", async () => {
+      const text = (...lines: string[]) => [...lines, ''].join('\n');
+      writeFileSync(file('move-inner.workflow.yaml').fsPath, text('version: 1', 'name: Inner', 'nodes:', '  go: { run: "true" }'));
+      writeFileSync(
+        file('move-outer.workflow.yaml').fsPath,
+        text('version: 1', 'name: Outer', 'nodes:', '  deploy: { workflow: ./move-inner.workflow.yaml }   # kept'),
+      );
+      const moved = vscode.Uri.joinPath(file('pipelines'), 'moved-inner.workflow.yaml');
+      try {
+        const rename = new vscode.WorkspaceEdit();
+        rename.renameFile(file('move-inner.workflow.yaml'), moved);
+        assert.ok(await vscode.workspace.applyEdit(rename));
+        const outer = await vscode.workspace.openTextDocument(file('move-outer.workflow.yaml'));
+        await until(() => outer.getText().includes('./pipelines/moved-inner.workflow.yaml'));
+        assert.match(outer.getText(), /deploy: \{ workflow: \.\/pipelines\/moved-inner\.workflow\.yaml \} {3}# kept\n/);
+        if (outer.isDirty) await outer.save();
+      } finally {
+        for (const f of [file('move-inner.workflow.yaml'), file('move-outer.workflow.yaml'), moved]) rmSync(f.fsPath, { force: true });
+      }
+    });
+
     it('hovers, goes to definitions and outlines', async () => {
       const doc = await open('editing.workflow.yaml');
       const hovers = await vscode.commands.executeCommand<vscodeTypes.Hover[]>('vscode.executeHoverProvider', doc.uri, positionOf(doc, 'needs: [build', 9));
