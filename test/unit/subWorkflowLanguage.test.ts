@@ -78,6 +78,20 @@ describe('completion of sub-workflows', () => {
     assert.equal(items[0].documentation, 'Where to \\*\\*deploy\\*\\*', "the other file's description shows as text");
   });
 
+  it('offers them as keys of a flow mapping on the `with:` line, not after a key', () => {
+    const flow = completeAt(...head, '  deploy:', '    workflow: ./deploy.workflow.yaml', '    with: { replicas: 3, |}');
+    assert.deepEqual(
+      flow.items.map((i) => [i.label, i.replaceStart === flow.offset]),
+      [
+        ['region', true],
+        ['dryRun', true],
+      ],
+    );
+    const typed = completeAt(...head, '  deploy:', '    workflow: ./deploy.workflow.yaml', '    with: { re|');
+    assert.equal(typed.items[0].replaceStart, typed.offset - 2);
+    assert.deepEqual(completeAt(...head, '  deploy:', '    workflow: ./deploy.workflow.yaml', '    with: { region: |').items, []);
+  });
+
   it('offers nothing under `with:` of a sub-workflow that cannot be read, and keeps the schema elsewhere', () => {
     assert.deepEqual(completeAt(...head, '  deploy:', '    workflow: ./missing.workflow.yaml', '    with:', '      |').items, []);
     assert.ok(completeAt(...head, '  deploy:', '    workflow: ./deploy.workflow.yaml', '    |').items.some((i) => i.label === 'with'));

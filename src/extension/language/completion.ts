@@ -5,7 +5,7 @@ import { cursorContext, type CursorContext } from './cursorContext';
 import { enumAt, propertiesAt } from './schemaDocs';
 import { downstreamOf, type WorkflowIndex } from '../../engine/workflowIndex';
 import { markdownText } from '../ui/untrustedText';
-import { isWithKey, wantsWorkflowFiles, withInputItems, workflowFileItems, type SubWorkflowLookups } from './subWorkflowCompletion';
+import { wantsWorkflowFiles, withInputItems, withKeyPlace, workflowFileItems, type SubWorkflowLookups } from './subWorkflowCompletion';
 
 export type CompletionKind = 'property' | 'node' | 'context' | 'function' | 'output' | 'input' | 'value' | 'field' | 'file';
 
@@ -43,8 +43,10 @@ function nodeSummary(index: WorkflowIndex, id: string): string {
 export function complete(index: WorkflowIndex, offset: number, lookups?: SubWorkflowLookups): CompletionItem[] {
   const text = index.result.parsed.text;
   const ctx = cursorContext(text, offset);
-  if (lookups && wantsWorkflowFiles(ctx)) return workflowFileItems(lookups, text.slice(text.lastIndexOf('\n', offset - 1) + 1, offset), offset);
-  if (lookups && isWithKey(ctx)) return withInputItems(index, ctx, lookups);
+  const linePrefix = text.slice(text.lastIndexOf('\n', offset - 1) + 1, offset);
+  if (lookups && wantsWorkflowFiles(ctx)) return workflowFileItems(lookups, linePrefix, offset);
+  const withKey = lookups && withKeyPlace(index, ctx, linePrefix);
+  if (lookups && withKey) return withInputItems(index, withKey, lookups);
   switch (ctx.kind) {
     case 'expression':
       return completeExpression(index, ctx);

@@ -64,12 +64,19 @@ export function workflowFileItems(lookups: SubWorkflowLookups, linePrefix: strin
   }));
 }
 
+/** Where inputs are completed: the node, the keys its `with:` gives already, where the typed name starts. */
+export interface WithKeyPlace {
+  nodeId: string;
+  given: readonly string[];
+  start: number;
+}
+
 /** The inputs of the sub-workflow a node runs that its `with:` does not give yet, required ones first. */
-export function withInputItems(index: WorkflowIndex, ctx: Extract<CursorContext, { kind: 'key' }>, lookups: SubWorkflowLookups): CompletionItem[] {
-  const written = index.byId.get(ctx.path[1])?.spec?.workflow;
+export function withInputItems(index: WorkflowIndex, at: WithKeyPlace, lookups: SubWorkflowLookups): CompletionItem[] {
+  const written = index.byId.get(at.nodeId)?.spec?.workflow;
   const inputs = written ? lookups.inputsOf(written) : undefined;
   if (!inputs) return [];
-  const given = new Set(ctx.siblings);
+  const given = new Set(at.given);
   return Object.values(inputs)
     .filter((i) => !given.has(i.name))
     .map((i) => {
@@ -81,12 +88,21 @@ export function withInputItems(index: WorkflowIndex, ctx: Extract<CursorContext,
         ...(i.description ? { documentation: markdownText(i.description) } : {}),
         insertText: `${i.name}: $0`,
         snippet: true,
-        replaceStart: ctx.start,
+        replaceStart: at.start,
         sortText: `${needed ? 0 : 1}${i.name}`,
       };
     });
 }
 
-/** Whether the cursor is on a key under a node's `with:`. */
-export const isWithKey = (ctx: CursorContext): ctx is Extract<CursorContext, { kind: 'key' }> =>
-  ctx.kind === 'key' && ctx.path.length === 3 && ctx.path[0] === 'nodes' && ctx.path[2] === 'with';
+/**
+ * Where inputs are completed, if the cursor is on a key of a node's `with:`: a line under it, or a key of a flow
+ * mapping on its own line (`with: { region: eu, re| }`, not after a key's colon).
+ */
+export function withKeyPlace(index: WorkflowIndex, ctx: CursorContext, linePrefix: string): WithKeyPlace | undefined {
+  if (ctx.kind === 'key' && ctx.path.length === 3 && ctx.path[0] === 'nodes' && ctx.path[2] === 'with')
+    return { nodeId: ctx.path[1], given: ctx.siblings, start: ctx.start };
+  if (ctx.kind !== 'value' || ctx.key !== 'with' || ctx.path.length !== 2 || ctx.path[0] !== 'nodes') return undefined;
+  const flow = /with:\s*\{([^{}]*)$/.exec(linePrefix);
+  if (!flow || /:/.test(flow[1].split(',').at(-1) ?? '')) return undefined;
+  return { nodeId: ctx.path[1], given: Object.keys(index.byId.get(ctx.path[1])?.spec?.with ?? {}), start: ctx.start };
+}
