@@ -32,12 +32,15 @@ const written = (fromFolder: string, target: string): string => {
   return rel.startsWith('../') ? rel : `./${rel}`;
 };
 
-/** A path as the text of the scalar it replaces: between the same quotes, or plain when YAML reads it back as it. */
+/** A path as a YAML scalar: plain when YAML reads it back as it in a block or a flow mapping, else quoted. */
+export const pathScalar = (path: string): string => (/^[\w./-]+$/.test(path) ? path : JSON.stringify(path));
+
+/** A path as the text of the scalar it replaces: between the same quotes, or as pathScalar writes it. */
 function asWritten(text: string, span: Span, path: string): string {
   const quote = text[span.start - 1];
   if (quote === '"' && text[span.end] === '"') return JSON.stringify(path).slice(1, -1);
   if (quote === "'" && text[span.end] === "'") return path.replace(/'/g, "''");
-  return /^[\w./-]+$/.test(path) ? path : JSON.stringify(path);
+  return pathScalar(path);
 }
 
 /** The edits that keep the `workflow:` paths of the workflow at `file` (its index) right once the moves are made. */

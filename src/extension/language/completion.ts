@@ -4,6 +4,7 @@ import { CONTEXTS } from '../../engine/validation/semantics';
 import { cursorContext, type CursorContext } from './cursorContext';
 import { enumAt, propertiesAt } from './schemaDocs';
 import { downstreamOf, type WorkflowIndex } from '../../engine/workflowIndex';
+import { lineStart } from '../../engine/edits/yamlText';
 import { markdownText } from '../ui/untrustedText';
 import { wantsWorkflowFiles, withInputItems, withKeyPlace, workflowFileItems, type SubWorkflowLookups } from './subWorkflowCompletion';
 
@@ -43,7 +44,7 @@ function nodeSummary(index: WorkflowIndex, id: string): string {
 export function complete(index: WorkflowIndex, offset: number, lookups?: SubWorkflowLookups): CompletionItem[] {
   const text = index.result.parsed.text;
   const ctx = cursorContext(text, offset);
-  const linePrefix = text.slice(text.lastIndexOf('\n', offset - 1) + 1, offset);
+  const linePrefix = text.slice(lineStart(text, offset), offset);
   if (lookups && wantsWorkflowFiles(ctx)) return workflowFileItems(lookups, linePrefix, offset);
   const withKey = lookups && withKeyPlace(index, ctx, linePrefix);
   if (lookups && withKey) return withInputItems(index, withKey, lookups);

@@ -1,6 +1,7 @@
 // Completion for sub-workflows: the workflow files a node's `workflow:` may name (written relative to the file, as
 // the engine reads them, nearest first), and the inputs the named file declares, as keys under the node's `with:`.
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { pathScalar } from '../../engine/edits/subWorkflowPaths';
 import type { InputSpec } from '../../engine/model';
 import type { WorkflowIndex } from '../../engine/workflowIndex';
 import { markdownText } from '../ui/untrustedText';
@@ -20,9 +21,6 @@ export interface SubWorkflowLookups {
 /** Whether the cursor is on a node's `workflow:` value, where the workspace's workflow files are offered. */
 export const wantsWorkflowFiles = (ctx: CursorContext): boolean =>
   ctx.kind === 'value' && ctx.key === 'workflow' && ctx.path.length === 2 && ctx.path[0] === 'nodes';
-
-/** A path as YAML can hold it unquoted; otherwise quoted (a `#` after a space, or `: `, would end it). */
-const yamlPath = (path: string) => (/:\s|\s#|^[\s'"]|\s$/.test(path) ? JSON.stringify(path) : path);
 
 /** The most workflow files offered: the nearest, in a workspace that has thousands. */
 export const MAX_WORKFLOW_CHOICES = 200;
@@ -58,7 +56,7 @@ export function workflowFileItems(lookups: SubWorkflowLookups, linePrefix: strin
     label: written,
     kind: 'file' as const,
     detail: 'workflow file',
-    insertText: quoted ? written : yamlPath(written),
+    insertText: quoted ? written : pathScalar(written),
     replaceStart: offset - typed.length,
     sortText: String(i).padStart(5, '0'),
   }));
