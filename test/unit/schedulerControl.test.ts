@@ -153,6 +153,57 @@ describe('scheduler: steering a run', () => {
     assert.match(last.error ?? '', /timed out after 1.00s/);
   });
 
+  it("holds the run's timeout while the run is paused with nothing running; resumed, it counts on from there", async () => {
+    const { scheduler, clock, sink } = setup(['timeout: 1s', 'nodes:', '  a: { run: x }', '  b: { needs: a, run: x }'], {
+      a: () => ({ durationMs: 300 }),
+      b: () => ({ hang: true }),
+    });
+    scheduler.start();
+    await clock.advance(100);
+    scheduler.pause();
+    await clock.advance(250);
+    assert.equal(foldEvents(sink.events)?.status, 'paused', 'paused once `a` has finished, 300 ms into the run');
+    await clock.advance(3_600_000);
+    assert.equal(sink.of('workflow:completed').length, 0, 'an hour paused did not time the run out');
+    scheduler.resume();
+    await clock.advance(650);
+    assert.equal(sink.of('workflow:completed').length, 0, '300 ms before the pause and 650 ms after it are within the second');
+    await clock.advance(100);
+    const end = sink.of('workflow:completed')[0];
+    assert.deepEqual([end?.status, end?.error], ['failed', 'the run timed out after 1.00s']);
+  });
+
+  it("counts the run's timeout through a pause under way, while a node still runs", async () => {
+    const { scheduler, clock, sink } = setup(['timeout: 1s', 'nodes:', '  long: { run: x }', '  next: { needs: long, run: x }'], {
+      long: () => ({ hang: true }),
+    });
+    scheduler.start();
+    await clock.advance(100);
+    scheduler.pause();
+    await clock.advance(1000);
+    const end = sink.of('workflow:completed')[0];
+    assert.deepEqual([end?.status, end?.error], ['failed', 'the run timed out after 1.00s']);
+  });
+
+  it("counts the run's timeout again when a node retried in a paused run resumes it", async () => {
+    let attempts = 0;
+    const { scheduler, clock, sink } = setup(['timeout: 1s', 'nodes:', '  bad: { run: x }', '  other: { run: x }', '  after: { needs: other, run: x }'], {
+      bad: () => (++attempts === 1 ? { exitCode: 1, durationMs: 100 } : { hang: true }),
+      other: () => ({ durationMs: 400 }),
+      after: () => ({ hang: true }),
+    });
+    scheduler.start();
+    await clock.advance(200);
+    scheduler.pause();
+    await clock.advance(60_000);
+    assert.equal(foldEvents(sink.events)?.status, 'paused');
+    scheduler.retryNode('bad');
+    await clock.advance(550);
+    assert.equal(sink.of('workflow:completed').length, 0, '400 ms before the pause and 550 ms after the retry');
+    await clock.advance(100);
+    assert.equal(sink.of('workflow:completed')[0]?.error, 'the run timed out after 1.00s');
+  });
+
   it('waits at approval gates; approval continues, rejection and timeout fail', async () => {
     const { scheduler, clock, sink } = setup([
       'nodes:',

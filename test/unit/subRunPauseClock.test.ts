@@ -1,5 +1,5 @@
 // Sub-runs under a pause, on a fake clock: a `workflow` node's timeout does not count while its sub-run is paused
-// with nothing running in it, and a node retried in a paused run resumes the run's sub-runs with it.
+// with nothing running in it (nor does the sub-workflow's own run timeout), and a node retried in a paused run resumes the run's sub-runs with it.
 import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -45,6 +45,26 @@ describe('sub-runs under a pause (fake clock)', () => {
       failures(sink).join('\n'),
     );
     assert.equal(await scheduler.done, 'failed');
+  });
+
+  it("holds a sub-workflow's own run timeout while its sub-run is paused and quiet", async () => {
+    writeFileSync(
+      join(dir, 'timed.workflow.yaml'),
+      yaml('version: 1', 'name: Timed', 'timeout: 1s', 'nodes:', '  first: { run: x }', '  second: { needs: first, run: x }'),
+    );
+    const { scheduler, clock, sink } = withSubRuns(['nodes:', '  mid: { workflow: ./timed.workflow.yaml }'], { second: () => ({ hang: true }) });
+    scheduler.start();
+    await clock.advance(50);
+    scheduler.pause();
+    await clock.advance(100);
+    assert.equal(foldEvents(sink.events)?.status, 'paused');
+    await clock.advance(60_000);
+    assert.deepEqual(failures(sink), [], 'a minute paused did not time the sub-run out');
+    scheduler.resume();
+    await clock.advance(800);
+    assert.deepEqual(failures(sink), [], '150 ms before the pause and 800 ms after it are within the second');
+    await clock.advance(200);
+    assert.deepEqual(failures(sink), ['mid: the sub-workflow Timed failed: the run timed out after 1.00s']);
   });
 
   it('still times out a sub-run that runs a node through the pause', async () => {

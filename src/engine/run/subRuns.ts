@@ -2,7 +2,7 @@
 import { dirname, resolve } from 'node:path';
 import { MAX_SUB_WORKFLOW_DEPTH } from '../model';
 import { resolveInputs } from './core/inputs';
-import type { EngineEvent, LogLine } from '../protocol';
+import type { EngineEvent, LogLine, RunStatus } from '../protocol';
 import type { Clock, ProcessRunner, RunningAttempt, RunSink, SubWorkflowRequest, SubWorkflowRunner } from './core/ports';
 import { Scheduler } from './core/scheduler';
 import { loadWorkflow, RunSetupError } from './setup';
@@ -73,6 +73,12 @@ class QuietSink implements RunSink {
   }
 }
 
+/** Why a sub-run's node failed: the sub-run's status, and what stopped it when something did (its own timeout). */
+function subRunError(nested: Scheduler, status: RunStatus): string {
+  const reason = status === 'failed' ? nested.stopReason : undefined;
+  return `the sub-workflow ${nested.name} ${status}${reason ? `: ${reason}` : ''}`;
+}
+
 /** A started sub-run as the parent's attempt of its node: it ends with the sub-run, and stops, pauses and resumes it. */
 function attemptOf(nested: Scheduler, sink: QuietSink, request: SubWorkflowRequest): RunningAttempt {
   let stoppedBy: 'timeout' | 'cancel' | undefined;
@@ -83,7 +89,7 @@ function attemptOf(nested: Scheduler, sink: QuietSink, request: SubWorkflowReque
       outputs: nested.collectOutputs(request.outputs),
       outputProblems: [],
       ...(stoppedBy ? { stoppedBy } : {}),
-      ...(status === 'completed' ? {} : { error: `the sub-workflow ${nested.name} ${status}` }),
+      ...(status === 'completed' ? {} : { error: subRunError(nested, status) }),
     })),
     stop: (reason, message, hard = false) => {
       if (nested.isFinished) return;

@@ -8,7 +8,8 @@ import { InstanceTable, isHardFailure, type Instance, type PreviousInstances } f
 import { LogBatcher } from './logBatcher';
 import { Masker } from './masker';
 import { subRunHolding, SubRunPauses } from './nestedRuns';
-import type { Clock, ProcessRunner, RunSink, SubWorkflowRunner, TimerHandle } from './ports';
+import { PausableTimeout } from './pausableTimeout';
+import type { Clock, ProcessRunner, RunSink, SubWorkflowRunner } from './ports';
 import { decide, type Decision } from './decide';
 import { collectOutputs, RunScope } from './scope';
 
@@ -86,7 +87,8 @@ export class Scheduler implements SchedulerCore {
   stopReason: string | undefined;
   private finished = false;
   private startedAt = 0;
-  private runTimer: TimerHandle | undefined;
+  /** The run's `timeout`: held while the run is paused with nothing running. */
+  private readonly runTimeout: PausableTimeout;
   private resolveDone!: (status: RunStatus) => void;
   /** Settles with the run's status each time the run ends (a retry re-opens it and makes a new promise). */
   done: Promise<RunStatus>;
@@ -95,6 +97,8 @@ export class Scheduler implements SchedulerCore {
     this.seq = options.previous?.lastSeq ?? 0;
     this.done = this.newDone();
     this.masker = options.masker ?? new Masker();
+    const timeoutMs = options.workflow.timeoutMs ?? 0;
+    this.runTimeout = new PausableTimeout(options.clock, () => this.cancelRun(`the run timed out after ${formatDuration(timeoutMs)}`));
     this.logs = new LogBatcher(options.clock, options.logBatch ?? { lines: 100, ms: 50 }, (id, lines) =>
       this.emitNode(id, { type: 'node:log', nodeId: id, lines }),
     );
@@ -166,8 +170,7 @@ export class Scheduler implements SchedulerCore {
       });
     }
     if (options.workflow.timeoutMs !== undefined) {
-      const ms = options.workflow.timeoutMs;
-      this.runTimer = options.clock.setTimeout(() => this.cancelRun(`the run timed out after ${formatDuration(ms)}`), ms);
+      this.runTimeout.arm(options.workflow.timeoutMs);
     }
     this.table.recount((g) => this.scope.publish(g));
     this.pump();
@@ -206,6 +209,7 @@ export class Scheduler implements SchedulerCore {
 
   /** What a pause held goes on: sub-runs resume (their nodes' timeouts count again), retries due start. */
   private wake(): void {
+    this.runTimeout.release();
     this.subRunPauses.resume(this.table.instances, (inst) => this.lifecycle.releaseTimeout(inst));
     for (const i of this.table.instances) if (i.status === 'retrying' && i.timer === undefined) this.lifecycle.startAttempt(i);
   }
@@ -234,7 +238,7 @@ export class Scheduler implements SchedulerCore {
     this.cancelling = true;
     this.stoppingHard = true;
     this.stopReason = reason;
-    this.clearRunTimer();
+    this.runTimeout.clear();
     for (const inst of this.table.instances) {
       this.lifecycle.clearTimer(inst);
       if (inst.status !== 'running') continue;
@@ -344,6 +348,7 @@ export class Scheduler implements SchedulerCore {
     if (this.paused && !this.cancelling) {
       if (this.pauseTold !== 'paused' && instances.some((i) => !isEndedNode(i.status))) {
         this.pauseTold = 'paused';
+        this.runTimeout.hold();
         this.emit({ type: 'workflow:paused', ...byActor(this.pausedBy) });
       }
       if (this.pauseTold === 'paused') return;
@@ -376,7 +381,7 @@ export class Scheduler implements SchedulerCore {
     this.cancelling = true;
     if (hard && !this.stoppingHard) this.hardStopReason = reason;
     this.stoppingHard ||= hard;
-    this.clearRunTimer();
+    this.runTimeout.clear();
     for (const inst of this.table.instances) {
       if ((inst.status === 'pending' && this.stoppingHard) || inst.status === 'waiting' || inst.status === 'retrying') {
         this.lifecycle.clearTimer(inst);
@@ -390,7 +395,7 @@ export class Scheduler implements SchedulerCore {
   private finish(): void {
     if (this.finished) return;
     this.finished = true;
-    this.clearRunTimer();
+    this.runTimeout.clear();
     this.logs.flushAll();
     const { table } = this;
     const status: RunStatus = this.cancelRequested ? 'cancelled' : this.stopReason || table.instances.some(isHardFailure) ? 'failed' : 'completed';
@@ -404,11 +409,6 @@ export class Scheduler implements SchedulerCore {
     };
     this.emit({ type: 'workflow:completed', status, ...(this.stopReason ? { error: this.stopReason } : {}), summary });
     this.resolveDone(status);
-  }
-
-  private clearRunTimer(): void {
-    if (this.runTimer !== undefined) this.options.clock.clearTimeout(this.runTimer);
-    this.runTimer = undefined;
   }
 
   // ---- events ----
