@@ -253,6 +253,14 @@ describe('validator', () => {
     assert.match(d.message, /put the value in quotes/);
   });
 
+  it('says collections nested too deeply to read are nested too deeply, not that a stack ran out', () => {
+    const deep = yaml(...header, 'nodes:', '  a:', '    run: x', `    env: ${'['.repeat(5000)}${']'.repeat(5000)}`);
+    const [d] = diagnose(deep).filter((x) => x.code === 'yaml-syntax');
+    assert.equal(d?.line, 6);
+    assert.match(d.message, /nested too deeply/);
+    assert.doesNotMatch(d.message, /call stack/i);
+  });
+
   it('does not report what a syntax error broke, and says each syntax error once', () => {
     assert.deepEqual(codes(yaml(...header, 'nodes:', '  build:', '\trun: echo build')), ['5:yaml-syntax']);
     assert.deepEqual(

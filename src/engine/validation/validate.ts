@@ -8,6 +8,7 @@ import { importLeftovers } from './importLeftovers';
 import { checkFiniteNumbers } from './finiteNumbers';
 import { checkSchema } from './schemaCheck';
 import { checkSemantics, type SemanticOptions } from './semantics';
+import { yamlErrorText } from './yamlErrors';
 
 export interface ValidationResult {
   diagnostics: SpanDiagnostic[];
@@ -17,11 +18,6 @@ export interface ValidationResult {
 }
 
 export type ValidateOptions = SemanticOptions;
-
-/** Messages clearer than the parser's own, by yaml error code. */
-const YAML_MESSAGES: Record<string, string> = {
-  TAB_AS_INDENT: 'tabs are not allowed as indentation in YAML: indent with spaces',
-};
 
 /** What usually causes an error: ': ' inside an unquoted value starts a new mapping. */
 const COLON_IN_VALUE_HINT = " (a ': ' inside an unquoted value starts a mapping: put the value in quotes, or use a block scalar '|')";
@@ -44,14 +40,13 @@ function syntaxDiagnostics(parsed: ParsedDocument): SpanDiagnostic[] {
   for (const e of parsed.doc.errors) {
     const start = Math.min(e.pos[0], parsed.text.length);
     const end = Math.max(start, Math.min(e.pos[1], parsed.text.length));
-    const first = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
     // One broken construct often yields several parser errors on the same line: the first says it best.
     const line = parsed.lines.position(start).line;
     if (reportedLines.has(line)) continue;
     reportedLines.add(line);
     const lineText = parsed.text.slice(parsed.lines.lineStart(line), parsed.lines.lineEnd(line));
     const hint = COLON_IN_VALUE_CODES.has(e.code) && /:\s.*:\s/.test(lineText) ? COLON_IN_VALUE_HINT : '';
-    const detail = (YAML_MESSAGES[e.code] ?? first.charAt(0).toLowerCase() + first.slice(1)) + hint;
+    const detail = yamlErrorText(e) + hint;
     const span = { start, end: Math.min(Math.max(end, start + 1), parsed.text.length) };
     out.push({ span, severity: 'error', code: 'yaml-syntax', message: `YAML syntax error: ${detail}` });
   }

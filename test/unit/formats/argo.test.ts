@@ -154,6 +154,20 @@ describe('Argo Workflows import', () => {
     });
   });
 
+  it('refuses broken YAML with the place and what is wrong, said as validation says it', async () => {
+    const deep = `apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: { name: ${'['.repeat(5000)}${']'.repeat(5000)} }\n`;
+    await assert.rejects(importWorkflow(deep, 'deep.yaml', { format: 'argo' }), (e: unknown) => {
+      assert.ok(e instanceof ImportError);
+      assert.match(e.message, /^deep\.yaml:3:\d+: YAML syntax error: collections are nested too deeply here to be read/);
+      return true;
+    });
+    await assert.rejects(importWorkflow('kind: Workflow\n\tspec: {}\n', 'tab.yaml', { format: 'argo' }), (e: unknown) => {
+      assert.ok(e instanceof ImportError);
+      assert.match(e.message, /^tab\.yaml:2:1: YAML syntax error: tabs are not allowed as indentation in YAML/);
+      return true;
+    });
+  });
+
   it('keeps what it cannot run visible: a resource template, withParam, a secret', async () => {
     const text = `apiVersion: argoproj.io/v1alpha1
 kind: WorkflowTemplate

@@ -4,6 +4,7 @@ import { durationOfCount } from '../../duration';
 import { isObject, type Json, textOf } from '../../json';
 import { ImportError, notImportedLine, refuseOversizedAliases, type ImportResult, type NodeDoc } from '../importTypes';
 import { yamlText, type KeyComment } from '../yamlOut';
+import { yamlErrorText } from '../../validation/yamlErrors';
 import { taskNode } from './importTask';
 import type { ArgoTextScope } from './importText';
 import { INPUT_TYPES_ANNOTATION, NODE_ID_ANNOTATION, WORKFLOW_ENV_ANNOTATION, WORKFLOW_NAME_ANNOTATION } from './names';
@@ -34,7 +35,7 @@ export function fromArgo(content: string, fileName: string): ImportResult {
   if (broken) {
     const e = broken.errors[0];
     const at = lines.linePos(e.pos[0]);
-    throw new ImportError(fileName, [{ line: at.line, column: at.col, message: `YAML syntax error: ${e.message.split('\n')[0]}` }]);
+    throw new ImportError(fileName, [{ line: at.line, column: at.col, message: `YAML syntax error: ${yamlErrorText(e)}` }]);
   }
   const doc = docs.find((d) => KINDS.includes(textOf((plain(d, fileName) as Json | null)?.kind)));
   if (!doc) throw new ImportError(fileName, [{ line: 1, column: 1, message: `no Argo ${KINDS.join(', ')} in the file` }]);
