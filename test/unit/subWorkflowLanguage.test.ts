@@ -92,6 +92,17 @@ describe('completion of sub-workflows', () => {
     assert.deepEqual(completeAt(...head, '  deploy:', '    workflow: ./deploy.workflow.yaml', '    with: { region: |').items, []);
   });
 
+  it('offers files and inputs in a node written wholly in flow style', () => {
+    const files = completeAt(...head, '  deploy: { workflow: ./de| }');
+    assert.deepEqual(files.items[0]?.label, './deploy.workflow.yaml');
+    assert.equal(files.items[0]?.replaceStart, files.offset - 4);
+    const inputs = completeAt(...head, '  deploy: { workflow: ./deploy.workflow.yaml, with: { | , dryRun: true } }');
+    assert.deepEqual(
+      inputs.items.map((i) => i.label),
+      ['region', 'replicas'],
+    );
+  });
+
   it('offers nothing under `with:` of a sub-workflow that cannot be read, and keeps the schema elsewhere', () => {
     assert.deepEqual(completeAt(...head, '  deploy:', '    workflow: ./missing.workflow.yaml', '    with:', '      |').items, []);
     assert.ok(completeAt(...head, '  deploy:', '    workflow: ./deploy.workflow.yaml', '    |').items.some((i) => i.label === 'with'));

@@ -46,7 +46,7 @@ export function complete(index: WorkflowIndex, offset: number, lookups?: SubWork
   const ctx = cursorContext(text, offset);
   const linePrefix = text.slice(lineStart(text, offset), offset);
   if (lookups && wantsWorkflowFiles(ctx)) return workflowFileItems(lookups, linePrefix, offset);
-  const withKey = lookups && withKeyPlace(index, ctx, linePrefix);
+  const withKey = lookups && withKeyPlace(ctx);
   if (lookups && withKey) return withInputItems(index, withKey, lookups);
   switch (ctx.kind) {
     case 'expression':
@@ -63,7 +63,7 @@ export function complete(index: WorkflowIndex, offset: number, lookups?: SubWork
           label: p.name,
           kind: 'property',
           documentation: p.doc,
-          insertText: isObject ? `${p.name}:\n  $0` : isList ? `${p.name}: [$0]` : `${p.name}: $0`,
+          insertText: isObject ? (ctx.flow ? `${p.name}: { $0 }` : `${p.name}:\n  $0`) : isList ? `${p.name}: [$0]` : `${p.name}: $0`,
           snippet: true,
           replaceStart: ctx.start,
         };

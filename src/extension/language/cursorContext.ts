@@ -1,9 +1,12 @@
 // Where the cursor is in a workflow file, worked out from the lines above it rather than from the parse: while a
 // user types, the YAML is often incomplete, and completion must still know where it is.
 
+import { flowPlace, type FlowPlace } from './flowPlace';
+
 export type CursorContext =
   | { kind: 'expression'; path: string[]; prefix: string; start: number }
-  | { kind: 'key'; path: string[]; prefix: string; start: number; siblings: string[] }
+  /** `flow`: a key of a flow mapping (`{ run: x, | }`), where a nested mapping is written `{ }` too. */
+  | { kind: 'key'; path: string[]; prefix: string; start: number; siblings: string[]; flow?: boolean }
   | { kind: 'value'; path: string[]; key: string; prefix: string; start: number; inList: boolean }
   | { kind: 'none' };
 
@@ -75,6 +78,28 @@ export function trailingReference(text: string): string {
   return from >= 0 ? last.slice(from) : '';
 }
 
+/** In an expression whose text up to the cursor is `typed`: the reference being written, its last part replaced. */
+function expressionContext(path: string[], typed: string, offset: number): CursorContext {
+  const word = trailingReference(typed);
+  return { kind: 'expression', path, prefix: word, start: offset - (word.length - word.lastIndexOf('.') - 1) };
+}
+
+/** A place inside flow collections as a cursor context; `path`: the keys down to the line's own. */
+function inFlow(path: string[], flow: FlowPlace, offset: number): CursorContext {
+  const { keys, typed } = flow;
+  if (flow.at === 'key') {
+    if (!/^[\w-]*$/.test(typed)) return { kind: 'none' };
+    const siblings = flow.siblings.filter((k) => k !== typed);
+    return { kind: 'key', path: [...path, ...keys], prefix: typed, start: offset - typed.length, siblings, flow: true };
+  }
+  // A list written as the line's own value (`needs: [a, |`) is the line key's.
+  const key = keys.at(-1) ?? path.at(-1)!;
+  const outer = keys.length > 0 ? [...path, ...keys.slice(0, -1)] : path.slice(0, -1);
+  if (flow.at === 'value' && key === 'if' && !/^['"]/.test(typed)) return expressionContext([...outer, 'if'], typed, offset);
+  const prefix = /[\w-]*$/.exec(typed)?.[0] ?? '';
+  return { kind: 'value', path: outer, key, prefix, start: offset - prefix.length, inList: flow.at === 'item' };
+}
+
 export function cursorContext(text: string, offset: number): CursorContext {
   const before = text.slice(0, offset);
   const lineStart = before.lastIndexOf('\n') + 1;
@@ -88,21 +113,24 @@ export function cursorContext(text: string, offset: number): CursorContext {
     const path = enclosingPath(lines, lineIndex, indentOf(linePrefix));
     const keyMatch = KEY_LINE.exec(linePrefix);
     if (keyMatch) path.push(unquote(keyMatch[2]));
-    const word = trailingReference(linePrefix.slice(open + 3));
-    return { kind: 'expression', path, prefix: word, start: offset - (word.length - word.lastIndexOf('.') - 1) };
+    // An expression in a flow mapping's value: `build: { if: ${{ |`.
+    const flow = keyMatch ? flowPlace(linePrefix.slice(keyMatch[0].length, open)) : undefined;
+    if (flow?.at === 'value') path.push(...flow.keys);
+    return expressionContext(path, linePrefix.slice(open + 3), offset);
   }
   // A bare condition: `if: <expression>`.
   const bareIf = /^(\s*)if:\s+(?!\$\{\{|['"|>])(.*)$/.exec(linePrefix);
   if (bareIf) {
-    const path = [...enclosingPath(lines, lineIndex, bareIf[1].length), 'if'];
-    const word = trailingReference(bareIf[2]);
-    return { kind: 'expression', path, prefix: word, start: offset - (word.length - word.lastIndexOf('.') - 1) };
+    return expressionContext([...enclosingPath(lines, lineIndex, bareIf[1].length), 'if'], bareIf[2], offset);
   }
   // A value after `key:` on this line, possibly inside a flow list.
   const valueMatch = /^(\s*)(?:- +)?([A-Za-z_][\w-]*):\s+(.*)$/.exec(linePrefix);
   if (valueMatch) {
     const [, indent, key, rest] = valueMatch;
     if (rest.trimStart().startsWith('#')) return { kind: 'none' };
+    const lineEnd = text.indexOf('\n', offset);
+    const flow = flowPlace(rest, text.slice(offset, lineEnd < 0 ? undefined : lineEnd));
+    if (flow) return inFlow([...enclosingPath(lines, lineIndex, indent.length), key], flow, offset);
     const inList = rest.trimStart().startsWith('[');
     const prefix = /[\w-]*$/.exec(rest)?.[0] ?? '';
     return { kind: 'value', path: enclosingPath(lines, lineIndex, indent.length), key, prefix, start: offset - prefix.length, inList };

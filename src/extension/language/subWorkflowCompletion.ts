@@ -94,13 +94,10 @@ export function withInputItems(index: WorkflowIndex, at: WithKeyPlace, lookups: 
 
 /**
  * Where inputs are completed, if the cursor is on a key of a node's `with:`: a line under it, or a key of a flow
- * mapping on its own line (`with: { region: eu, re| }`, not after a key's colon).
+ * mapping (`with: { region: eu, re| }`, not after a key's colon).
  */
-export function withKeyPlace(index: WorkflowIndex, ctx: CursorContext, linePrefix: string): WithKeyPlace | undefined {
+export function withKeyPlace(ctx: CursorContext): WithKeyPlace | undefined {
   if (ctx.kind === 'key' && ctx.path.length === 3 && ctx.path[0] === 'nodes' && ctx.path[2] === 'with')
     return { nodeId: ctx.path[1], given: ctx.siblings, start: ctx.start };
-  if (ctx.kind !== 'value' || ctx.key !== 'with' || ctx.path.length !== 2 || ctx.path[0] !== 'nodes') return undefined;
-  const flow = /with:\s*\{([^{}]*)$/.exec(linePrefix);
-  if (!flow || /:/.test(flow[1].split(',').at(-1) ?? '')) return undefined;
-  return { nodeId: ctx.path[1], given: Object.keys(index.byId.get(ctx.path[1])?.spec?.with ?? {}), start: ctx.start };
+  return undefined;
 }
