@@ -8,6 +8,7 @@ import { buildIndex } from '../../src/engine/workflowIndex';
 import { complete } from '../../src/extension/language/completion';
 import { cursorContext } from '../../src/extension/language/cursorContext';
 import { flowPlace } from '../../src/extension/language/flowPlace';
+import { hoverAt } from '../../src/extension/language/hover';
 import { yaml } from './helpers';
 
 /** A document with a `|` marking the cursor. */
@@ -53,6 +54,12 @@ describe('completion in flow style', () => {
     assert.ok(labels(at(...base, '  ship: { needs: test, if: ${{ | }}, run: x }')).includes('always()'));
     const script = labels(at(...base, '  ship: { needs: test, run: "echo ${{ | }}" }'));
     assert.ok(script.includes('nodes') && !script.includes('always()'), 'status functions belong in conditions');
+  });
+
+  it('explains the functions of a bare condition in a flow mapping on hover', () => {
+    const text = yaml(...base, '  ship: { needs: test, if: always(), run: x }');
+    const hover = hoverAt(buildIndex(validateWorkflow(text)), text.indexOf('always') + 2);
+    assert.match(hover?.markdown ?? '', /always\(\)/);
   });
 
   it('reads past quoted text with commas, colons and braces in it', () => {

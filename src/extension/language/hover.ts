@@ -116,7 +116,8 @@ export function hoverAt(index: WorkflowIndex, offset: number, describe?: (writte
   const word = text.slice(span.start, span.end);
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
   const line = text.slice(lineStart, text.indexOf('\n', offset) < 0 ? text.length : text.indexOf('\n', offset));
-  const inExpression = /\$\{\{/.test(line) || /^\s*if:/.test(line);
+  // `${{ }}`, or a bare condition: `if:` starting the line or an entry of a flow mapping.
+  const inExpression = /\$\{\{/.test(line) || /(?:^\s*|[{,]\s*)if:/.test(line);
   const fn = FUNCTION_SIGNATURES[word.toLowerCase()];
   if (inExpression && fn && text[span.end] === '(') return { span, markdown: `\`${fn.doc.split(' — ')[0]}\`\n\n${fn.doc.split(' — ')[1] ?? ''}` };
   const context = CONTEXTS[word.toLowerCase()];
