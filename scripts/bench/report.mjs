@@ -49,6 +49,8 @@ export function targetsReport(results) {
     'editor.showDagBesideMarkdownToExtensionMs': num(editor.showDagBesideMarkdownToExtensionMs),
     'editor.showDagBesideMarkdownExtensionMs': num(editor.showDagBesideMarkdownExtensionMs),
     'editor.showDagIntoOpenPanelMs': num(editor.showDagIntoOpenPanelMs),
+    // Of that, the page's own part, from the graph's arrival to the first cards: the harness's measure, in code-server.
+    'editor.showDagIntoOpenPanelPageMs': num(editor.showDagIntoOpenPanelPageMs),
     // The part of the run's end lag until the extension host had told its views (from the extension's log).
     'editor.runEndHostLagMs': num(editor.runEndHostLagMs),
     'editor.runEndNoPanelStatusLagMs': num(editor.runEndNoPanelStatusLagMs),

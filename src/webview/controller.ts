@@ -125,6 +125,8 @@ function hostMessageHandler(
     const s = store.getState();
     switch (m.type) {
       case 'init':
+        // For the speed measurements: where the page's part of showing a workflow starts.
+        performance.mark('maestro:init-received');
         // Another workflow: the last one's events still waiting for a frame are not this one's.
         if (s.workflow && s.workflow.uri !== m.workflow.uri) events.clear();
         s.setWorkflow({ uri: m.workflow.uri, name: m.workflow.name }, m.trusted);

@@ -48,3 +48,20 @@ export async function panelOpened(workspace, count) {
   const ms = Number(found[3]);
   return { arrived: written - ms, writtenMs: ms };
 }
+
+const PANEL_MOVED = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d\.\d{3}) \[info\] DAG panel moved to .*: its graph sent in (\d+) ms$/gm;
+
+/** How many times the extension has moved a panel to another workflow so far, by its log. */
+export const panelsMoved = (workspace) => [...logText(workspace).matchAll(PANEL_MOVED)].length;
+
+/**
+ * When the extension was asked for the `count`-th move of a panel to another workflow (counting from 0), by the
+ * machine's clock, and how long it took to send the page the workflow's graph; null where the log does not say.
+ */
+export async function panelMoved(workspace, count) {
+  const found = await nextMatch(workspace, PANEL_MOVED, count);
+  if (!found) return null;
+  const sent = new Date(`${found[1]}T${found[2]}`).getTime();
+  const ms = Number(found[3]);
+  return { arrived: sent - ms, sentMs: ms };
+}

@@ -14,7 +14,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchChromium, setup, startCodeServer } from '../../../test/e2e/codeServer.mjs';
 import { layeredWorkflow } from '../generate';
-import { hostLag, panelOpened, panelsOpened } from './extensionLog.mjs';
+import { hostLag, panelMoved, panelOpened, panelsMoved, panelsOpened } from './extensionLog.mjs';
 import { median } from '../stats';
 import { report } from './report.mjs';
 import {
@@ -101,7 +101,7 @@ async function showDagBesideMarkdown(page, workspace, rounds) {
  * chosen from the Explorer's context menu, so that the editor stays on the small file, until the panel's page marked
  * the big graph's first cards painted. `rounds` times, the panel shown the small workflow again between them.
  */
-async function showDagIntoOpenPanel(page, rounds) {
+async function showDagIntoOpenPanel(page, workspace, rounds) {
   await openFile(page, 'small.workflow.yaml');
   await palette(page, 'View: Show Explorer');
   const paintedCount = (panel) => panel.evaluate(() => performance.getEntriesByName('maestro:graph-painted').length);
@@ -119,18 +119,36 @@ async function showDagIntoOpenPanel(page, rounds) {
     painted = await paintedCount(panel);
     await page.waitForTimeout(SETTLE_MS);
     await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'big.workflow.yaml' }).click({ button: 'right' });
+    const moved = panelsMoved(workspace);
     // Its label, and then its key binding.
     const chosen = await chooseMenuItem(page, /^Show DAG/);
     await paintedAfter(panel, painted);
     painted = await paintedCount(panel);
     const clock = await panel.evaluate(() => ({
       origin: performance.timeOrigin,
+      received: performance.getEntriesByName('maestro:init-received').at(-1).startTime,
       painted: performance.getEntriesByName('maestro:graph-painted').at(-1).startTime,
     }));
-    times.push(clock.origin + clock.painted - chosen);
+    const host = await panelMoved(workspace, moved);
+    times.push({
+      ms: clock.origin + clock.painted - chosen,
+      toExtensionMs: host ? host.arrived - chosen : null,
+      extensionMs: host ? host.sentMs : null,
+      deliveredMs: host ? clock.origin + clock.received - (host.arrived + host.sentMs) : null,
+      pageMs: clock.painted - clock.received,
+    });
   }
   await closeAll(page);
-  return times;
+  const of = (key) => times.map((t) => t[key]);
+  const known = (key) => (of(key).every((v) => typeof v === 'number') ? median(of(key)) : null);
+  return {
+    ms: median(of('ms')),
+    times: of('ms'),
+    toExtensionMs: known('toExtensionMs'),
+    extensionMs: known('extensionMs'),
+    deliveredMs: known('deliveredMs'),
+    pageMs: median(of('pageMs')),
+  };
 }
 
 /**
@@ -266,7 +284,7 @@ async function measure(page, workspace, firstWebview) {
   await page.locator('.tab.active:not(.dirty)[aria-label^="big.workflow.yaml"]').waitFor();
   await closeAll(page);
   const inTurn = await showDagBesideMarkdown(page, workspace, MARKDOWN_ROUNDS);
-  const intoOpenPanel = await showDagIntoOpenPanel(page, MARKDOWN_ROUNDS);
+  const intoOpenPanel = await showDagIntoOpenPanel(page, workspace, MARKDOWN_ROUNDS);
   await openFile(page, 'big.workflow.yaml');
   await showDag(page);
   const ends = await runEnds(page, workspace, RUN_ROUNDS);
@@ -291,8 +309,12 @@ async function measure(page, workspace, firstWebview) {
     showDagBesideMarkdownWebviewMs: inTurn.dag.webviewMs,
     showDagBesideMarkdownToExtensionMs: inTurn.dag.toExtensionMs,
     showDagBesideMarkdownExtensionMs: inTurn.dag.extensionMs,
-    showDagIntoOpenPanelMs: median(intoOpenPanel),
-    showDagIntoOpenPanelTimesMs: intoOpenPanel,
+    showDagIntoOpenPanelMs: intoOpenPanel.ms,
+    showDagIntoOpenPanelTimesMs: intoOpenPanel.times,
+    showDagIntoOpenPanelToExtensionMs: intoOpenPanel.toExtensionMs,
+    showDagIntoOpenPanelExtensionMs: intoOpenPanel.extensionMs,
+    showDagIntoOpenPanelDeliveredMs: intoOpenPanel.deliveredMs,
+    showDagIntoOpenPanelPageMs: intoOpenPanel.pageMs,
     firstWebviewMs: firstWebview.ms,
     firstWebviewVsCodeMs: firstWebview.webviewMs,
     runEndStatusLagMs: median(ends.withPanel.map((e) => e.status)),

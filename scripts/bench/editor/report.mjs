@@ -43,6 +43,13 @@ export function report(result, rounds) {
     result.showDagIntoOpenPanelMs,
     `   (${result.showDagIntoOpenPanelTimesMs.map((t) => Math.round(t)).join(', ')} ms)`,
   );
+  if (typeof result.showDagIntoOpenPanelExtensionMs !== 'number') console.log("    (the extension's part: not found in its log)");
+  else {
+    line('    of which the command reaching the extension', result.showDagIntoOpenPanelToExtensionMs);
+    line('    the extension sending the graph', result.showDagIntoOpenPanelExtensionMs);
+    line('    VS Code delivering it to the page', result.showDagIntoOpenPanelDeliveredMs);
+  }
+  line("    the page, from the graph's arrival to its first cards", result.showDagIntoOpenPanelPageMs);
   line("the browser's first webview (6 nodes) until its cards", result.firstWebviewMs);
   line("  of which VS Code, until the panel's page started", result.firstWebviewVsCodeMs);
   line(
