@@ -29,8 +29,19 @@ export interface ImportResult {
 /** A node of our format as a plain object, in the key order the file shows. */
 export type NodeDoc = Record<string, unknown>;
 
+/**
+ * Text that stays one comment line, in a script as in YAML: on one line (a line break in a step's name would make
+ * what follows it a command), and with its `${{ }}` written without their braces (in a script the engine would
+ * evaluate them, comment or not).
+ */
+export const commentText = (text: string): string =>
+  text
+    .replace(/\s*[\r\n]+\s*/g, ' ')
+    .replace(/\$\{\{\s*(.*?)\s*\}\}/g, '$1')
+    .replace(/\$\{\{/g, '$ {{');
+
 /** The comment line that marks something left behind, for scripts and YAML comments alike. */
-export const notImportedLine = (message: string): string => `${NOT_IMPORTED} ${message}`;
+export const notImportedLine = (message: string): string => `${NOT_IMPORTED} ${commentText(message)}`;
 
 /**
  * Refuses a text whose aliases expand to more data than any workflow holds (an alias bomb), before a parser expands

@@ -127,6 +127,31 @@ describe('GitHub Actions import', () => {
     assert.deepEqual(codes(text), []);
   });
 
+  it('keeps step names and notes to one comment line each, with no expression for the engine to evaluate', async () => {
+    const source = [
+      'on: push',
+      'jobs:',
+      '  a:',
+      '    runs-on: x',
+      '    steps:',
+      '      - { name: "Lint\\necho pwned", run: echo lint }',
+      '      - { name: "Build ${{ github.ref }}", run: echo build }',
+      '      - { name: Cached, if: "${{ steps.c.outputs.hit != \'true\' }}", run: echo yarn }',
+      '',
+    ].join('\n');
+    const { text, notImported } = await importWorkflow(source, 'ci.yml');
+    const script = specOf(text).nodes[0].run ?? '';
+    assert.deepEqual(
+      script.split('\n').filter((l) => !l.startsWith('#')),
+      ['echo lint', 'echo build', 'echo yarn'],
+      "the name's second line is not a command",
+    );
+    assert.ok(!script.includes('${{'), script);
+    assert.match(script, /^# Build github\.ref$/m);
+    assert.match(notImported.join('\n'), /runs only if \$\{\{ steps\.c\.outputs\.hit != 'true' \}\}/, 'the CLI says what the file had');
+    assert.deepEqual(codes(text), ['warning not-imported'], 'the step condition, once, and no error');
+  });
+
   it('notes a timeout-minutes that is not a positive number, and imports none', async () => {
     for (const minutes of ['.inf', '0', '-3', '1e400']) {
       const { text, notImported } = await importWorkflow(

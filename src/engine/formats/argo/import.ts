@@ -89,7 +89,7 @@ function importSpec(resource: Json, spec: Json, fileName: string, lineAt: (path:
     nodes[id] = taskNode({ id, task, template, line, scope, workflowEnv: env });
     notes.push(...scope.notes);
     const run = nodes[id].run;
-    const commented = scope.notes.filter((n) => !(typeof run === 'string' && run.includes(n)));
+    const commented = scope.notes.filter((n) => !(typeof run === 'string' && run.includes(notImportedLine(n))));
     if (commented.length) comments.push({ path: ['nodes', id], comment: commented.map((n) => notImportedLine(n).slice(2)).join('\n') });
   });
   const settings = workflowSettings(spec);

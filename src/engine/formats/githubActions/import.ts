@@ -109,7 +109,7 @@ function jobNodes(id: string, job: Json, line: number, ctx: Context): Record<str
   const { value: node, notes } = collecting(ctx, () => (typeof job.uses === 'string' ? reusableJob(id, job, line, ctx) : jobNode(id, job, ctx)));
   const gate = environmentGate(id, job, node, ctx);
   const commentTarget = gate && !isExportedGate(Array.isArray(job.steps) ? job.steps : []) ? `${id}-approval` : id;
-  const nodeNotes = notes.filter((n) => !(typeof node.run === 'string' && node.run.includes(n)));
+  const nodeNotes = notes.filter((n) => !(typeof node.run === 'string' && node.run.includes(notImportedLine(n))));
   if (nodeNotes.length)
     ctx.comments.push({
       path: ['nodes', commentTarget],

@@ -3,7 +3,7 @@
 import { isObject, type Json, textOf } from '../../json';
 import type { RetryPolicy } from '../../model';
 import { rewriteExpressions } from '../expressionMap';
-import { notImportedLine } from '../importTypes';
+import { commentText, notImportedLine } from '../importTypes';
 import { shellFromWords } from '../../platform/shells';
 import { parseRetryLoop } from '../scriptRetry';
 import { fromGithubVariables, githubOnlyVariables } from '../scriptVariables';
@@ -68,7 +68,7 @@ function stepLines(step: Json, line: number, defaultShell: string | undefined, o
     out.notes.push(note);
     return [notImportedLine(note)];
   }
-  if (name) lines.push(`# ${name}`);
+  if (name) lines.push(`# ${commentText(name)}`);
   if (step.if !== undefined) {
     const note = `step '${label}' (line ${line}) runs only if ${textOf(step.if)}: a node's steps all run; split it into a node with that 'if', or test it in the script`;
     out.notes.push(note);
