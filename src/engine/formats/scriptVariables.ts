@@ -21,3 +21,20 @@ export function githubOnlyVariables(script: string): string[] {
   for (const m of script.matchAll(/\$\{?((?:GITHUB|RUNNER)_[A-Z0-9_]+)\b/g)) if (!GITHUB_TO_OURS[m[1]]) found.add(m[1]);
   return [...found];
 }
+
+/** `echo "::set-output name=NAME::VALUE"` on a line of its own, in any quoting (or none) that echo takes. */
+const SET_OUTPUT_LINE = /^(\s*)echo\s+(["']?)::set-output name=([\w-]+)::(.*)\2\s*$/;
+
+/**
+ * A script's `::set-output` commands (which GitHub has deprecated) written as GitHub now asks for them, a line
+ * appended to `$GITHUB_OUTPUT`; `left`: whether any use of it is left that is not such a line.
+ */
+export function fromSetOutput(script: string): { script: string; left: boolean } {
+  if (!script.includes('::set-output')) return { script, left: false };
+  const lines = script.split('\n').map((line) => {
+    const m = SET_OUTPUT_LINE.exec(line);
+    return m ? `${m[1]}echo ${m[2]}${m[3]}=${m[4]}${m[2]} >> "$GITHUB_OUTPUT"` : line;
+  });
+  const rewritten = lines.join('\n');
+  return { script: rewritten, left: rewritten.includes('::set-output') };
+}

@@ -152,6 +152,40 @@ describe('GitHub Actions import', () => {
     assert.deepEqual(codes(text), ['warning not-imported'], 'the step condition, once, and no error');
   });
 
+  it('writes ::set-output lines as $MAESTRO_OUTPUT lines, and notes the uses it cannot rewrite', async () => {
+    const source = [
+      'on: push',
+      'jobs:',
+      '  prep:',
+      '    runs-on: x',
+      '    outputs: { version: "${{ steps.v.outputs.version }}", dir: "${{ steps.d.outputs.dir }}" }',
+      '    steps:',
+      `      - { id: v, run: 'echo "::set-output name=version::1.$((1+1))"' }`,
+      '      - id: d',
+      '        run: |',
+      "          echo '::set-output name=dir::/tmp/x'",
+      '          echo ::set-output name=plain::$HOME',
+      "          printf '::set-output name=other::y'",
+      '',
+    ].join('\n');
+    const { text, notImported } = await importWorkflow(source, 'ci.yml');
+    const [prep] = specOf(text).nodes;
+    assert.deepEqual(prep.outputs, ['version', 'dir']);
+    assert.deepEqual(
+      (prep.run ?? '').split('\n').filter((l) => l && !l.startsWith('#')),
+      [
+        `echo "version=1.$((1+1))" >> "$MAESTRO_OUTPUT"`,
+        `echo 'dir=/tmp/x' >> "$MAESTRO_OUTPUT"`,
+        'echo plain=$HOME >> "$MAESTRO_OUTPUT"',
+        "printf '::set-output name=other::y'",
+      ],
+    );
+    assert.deepEqual(
+      notImported.filter((n) => n.includes('set-output')),
+      ["step 'd' (line 8) uses ::set-output, which GitHub has deprecated and the engine does not read: write 'name=value' lines to $MAESTRO_OUTPUT"],
+    );
+  });
+
   it('notes a timeout-minutes that is not a positive number, and imports none', async () => {
     for (const minutes of ['.inf', '0', '-3', '1e400']) {
       const { text, notImported } = await importWorkflow(

@@ -6,7 +6,7 @@ import { rewriteExpressions } from '../expressionMap';
 import { commentText, notImportedLine } from '../importTypes';
 import { shellFromWords } from '../../platform/shells';
 import { parseRetryLoop } from '../scriptRetry';
-import { fromGithubVariables, githubOnlyVariables } from '../scriptVariables';
+import { fromGithubVariables, fromSetOutput, githubOnlyVariables } from '../scriptVariables';
 import { fromGithubContexts } from './contexts';
 import { APPROVAL_STEP_RUN } from './export';
 import { LINES, lineOf, type Lined } from './tokens';
@@ -41,28 +41,31 @@ export function fromGithubValue(value: string, isCondition: boolean, notes: stri
 
 const quoteShell = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
+/** A `uses:` step: checkout is the working copy itself, an upload's paths are artifacts, any other action a note. */
+function actionStepLines(step: Json, uses: string, label: string, line: number, out: StepsResult): string[] {
+  // The local engine runs in the working copy itself.
+  if (/^actions\/checkout@/.test(uses)) return [];
+  const path = isObject(step.with) ? step.with.path : undefined;
+  if (/^actions\/upload-artifact@/.test(uses) && typeof path === 'string' && !path.includes('${{')) {
+    out.artifacts.push(
+      ...path
+        .split('\n')
+        .map((p) => p.trim())
+        .filter((p) => p && !p.startsWith('!')),
+    );
+    return [];
+  }
+  const note = `step '${label}' (line ${line}) uses the action ${uses}, which runs only on GitHub: write what it does as commands here`;
+  out.notes.push(note);
+  return [notImportedLine(note)];
+}
+
 /** One step's lines in the joined script. */
 function stepLines(step: Json, line: number, defaultShell: string | undefined, out: StepsResult): string[] {
   const name = typeof step.name === 'string' ? step.name : undefined;
   const label = name ?? (typeof step.uses === 'string' ? step.uses : typeof step.id === 'string' ? step.id : `step on line ${line}`);
   const lines: string[] = [];
-  if (typeof step.uses === 'string') {
-    // The local engine runs in the working copy itself.
-    if (/^actions\/checkout@/.test(step.uses)) return [];
-    const path = isObject(step.with) ? step.with.path : undefined;
-    if (/^actions\/upload-artifact@/.test(step.uses) && typeof path === 'string' && !path.includes('${{')) {
-      out.artifacts.push(
-        ...path
-          .split('\n')
-          .map((p) => p.trim())
-          .filter((p) => p && !p.startsWith('!')),
-      );
-      return [];
-    }
-    const note = `step '${label}' (line ${line}) uses the action ${step.uses}, which runs only on GitHub: write what it does as commands here`;
-    out.notes.push(note);
-    return [notImportedLine(note)];
-  }
+  if (typeof step.uses === 'string') return actionStepLines(step, step.uses, label, line, out);
   if (typeof step.run !== 'string') {
     const note = `step '${label}' (line ${line}) is neither 'run' nor 'uses'`;
     out.notes.push(note);
@@ -80,7 +83,13 @@ function stepLines(step: Json, line: number, defaultShell: string | undefined, o
     out.notes.push(note);
     lines.push(notImportedLine(note));
   }
-  let body = fromGithubVariables(fromGithubValue(step.run, false, out.notes, line));
+  const outputs = fromSetOutput(fromGithubValue(step.run, false, out.notes, line));
+  if (outputs.left) {
+    const note = `step '${label}' (line ${line}) uses ::set-output, which GitHub has deprecated and the engine does not read: write 'name=value' lines to $MAESTRO_OUTPUT`;
+    out.notes.push(note);
+    lines.push(notImportedLine(note));
+  }
+  let body = fromGithubVariables(outputs.script);
   for (const v of githubOnlyVariables(body)) {
     const note = `step '${label}' (line ${line}) uses $${v}, which only GitHub's runner sets`;
     out.notes.push(note);
