@@ -186,6 +186,15 @@ describe('GitHub Actions import', () => {
     );
   });
 
+  it("notes a step's own timeout-minutes, which a node's one timeout cannot keep", async () => {
+    const source = 'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - { name: slow, timeout-minutes: 15, run: sleep 1 }\n      - run: "true"\n';
+    const { text, notImported } = await importWorkflow(source, 'ci.yml');
+    assert.deepEqual(notImported, [
+      "step 'slow' (line 6) has timeout-minutes 15: a node's timeout is for all its steps; make it a node of its own with that timeout, or run it under 'timeout'",
+    ]);
+    assert.deepEqual(codes(text), ['warning not-imported']);
+  });
+
   it('notes a timeout-minutes that is not a positive number, and imports none', async () => {
     for (const minutes of ['.inf', '0', '-3', '1e400']) {
       const { text, notImported } = await importWorkflow(

@@ -60,6 +60,21 @@ function actionStepLines(step: Json, uses: string, label: string, line: number, 
   return [notImportedLine(note)];
 }
 
+/** What of a `run` step a node's one script cannot keep, each following "step 'name' (line n) …". */
+function runStepLeftovers(step: Json, defaultShell: string | undefined, setOutputLeft: boolean): string[] {
+  const left: string[] = [];
+  if (step.if !== undefined)
+    left.push(`runs only if ${textOf(step.if)}: a node's steps all run; split it into a node with that 'if', or test it in the script`);
+  const stepShell = typeof step.shell === 'string' ? shellFromGithub(step.shell) : defaultShell;
+  if (stepShell !== defaultShell) left.push(`runs in '${textOf(step.shell)}', the other steps in the node's shell: make it a node of its own with that shell`);
+  if (step['timeout-minutes'] !== undefined)
+    left.push(
+      `has timeout-minutes ${textOf(step['timeout-minutes'])}: a node's timeout is for all its steps; make it a node of its own with that timeout, or run it under 'timeout'`,
+    );
+  if (setOutputLeft) left.push("uses ::set-output, which GitHub has deprecated and the engine does not read: write 'name=value' lines to $MAESTRO_OUTPUT");
+  return left;
+}
+
 /** One step's lines in the joined script. */
 function stepLines(step: Json, line: number, defaultShell: string | undefined, out: StepsResult): string[] {
   const name = typeof step.name === 'string' ? step.name : undefined;
@@ -72,20 +87,9 @@ function stepLines(step: Json, line: number, defaultShell: string | undefined, o
     return [notImportedLine(note)];
   }
   if (name) lines.push(`# ${commentText(name)}`);
-  if (step.if !== undefined) {
-    const note = `step '${label}' (line ${line}) runs only if ${textOf(step.if)}: a node's steps all run; split it into a node with that 'if', or test it in the script`;
-    out.notes.push(note);
-    lines.push(notImportedLine(note));
-  }
-  const stepShell = typeof step.shell === 'string' ? shellFromGithub(step.shell) : defaultShell;
-  if (stepShell !== defaultShell) {
-    const note = `step '${label}' (line ${line}) runs in '${textOf(step.shell)}', the other steps in the node's shell: make it a node of its own with that shell`;
-    out.notes.push(note);
-    lines.push(notImportedLine(note));
-  }
   const outputs = fromSetOutput(fromGithubValue(step.run, false, out.notes, line));
-  if (outputs.left) {
-    const note = `step '${label}' (line ${line}) uses ::set-output, which GitHub has deprecated and the engine does not read: write 'name=value' lines to $MAESTRO_OUTPUT`;
+  for (const what of runStepLeftovers(step, defaultShell, outputs.left)) {
+    const note = `step '${label}' (line ${line}) ${what}`;
     out.notes.push(note);
     lines.push(notImportedLine(note));
   }
