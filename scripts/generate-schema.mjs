@@ -137,7 +137,10 @@ const schema = {
     },
     env: envMap('Environment variables for every node.'),
     concurrency: { ...d('The most nodes running at once (default: the number of CPU cores).'), type: 'integer', minimum: 1, examples: [4] },
-    timeout: { $ref: '#/definitions/duration', ...d('How long the whole run may take before it is cancelled and fails (time paused with nothing running does not count).') },
+    timeout: {
+      $ref: '#/definitions/duration',
+      ...d('How long the whole run may take before it is cancelled and fails (time paused with nothing running does not count).'),
+    },
     defaults: {
       ...d('Settings applied to every node unless the node sets its own.'),
       type: 'object',
