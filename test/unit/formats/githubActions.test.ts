@@ -195,6 +195,13 @@ describe('GitHub Actions import', () => {
     assert.deepEqual(codes(text), ['warning not-imported']);
   });
 
+  it("notes a matrix's max-parallel, which has no local counterpart", async () => {
+    const source = 'on: push\njobs:\n  a:\n    runs-on: x\n    strategy: { max-parallel: 2, matrix: { n: [1, 2, 3] } }\n    steps: [run: "true"]\n';
+    const { text, notImported } = await importWorkflow(source, 'ci.yml');
+    assert.deepEqual(specOf(text).nodes[0].matrix, { n: [1, 2, 3] });
+    assert.deepEqual(notImported, ["job 'a' (line 5): max-parallel 2 has no local counterpart: the instances run as the workflow's concurrency lets them"]);
+  });
+
   it('notes a timeout-minutes that is not a positive number, and imports none', async () => {
     for (const minutes of ['.inf', '0', '-3', '1e400']) {
       const { text, notImported } = await importWorkflow(

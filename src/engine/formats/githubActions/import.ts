@@ -220,6 +220,8 @@ function jobSettings(id: string, job: Json, ctx: Context): NodeDoc {
 }
 
 function matrixOf(strategy: unknown, note: (what: string) => void): NodeDoc {
+  const limit = isObject(strategy) ? strategy['max-parallel'] : undefined;
+  if (limit !== undefined) note(`max-parallel ${textOf(limit)} has no local counterpart: the instances run as the workflow's concurrency lets them`);
   const matrix = isObject(strategy) ? strategy.matrix : undefined;
   if (!isObject(matrix)) {
     if (matrix !== undefined) note(`the matrix is an expression (${textOf(matrix)}): write its values`);
