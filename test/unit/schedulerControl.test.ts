@@ -204,6 +204,23 @@ describe('scheduler: steering a run', () => {
     assert.equal(sink.of('workflow:completed')[0]?.error, 'the run timed out after 1.00s');
   });
 
+  it("gives what a retry runs again in an ended run the run's timeout afresh", async () => {
+    let attempts = 0;
+    const { scheduler, clock, sink } = setup(['timeout: 1s', 'nodes:', '  a: { run: x }'], {
+      a: () => (++attempts === 1 ? { exitCode: 1, durationMs: 100 } : { hang: true }),
+    });
+    scheduler.start();
+    await clock.advance(200);
+    assert.equal(await scheduler.done, 'failed');
+    await clock.advance(60_000);
+    scheduler.retryNode('a');
+    await clock.advance(900);
+    assert.equal(sink.of('workflow:completed').length, 1, 'the retried node runs within the second');
+    await clock.advance(200);
+    assert.equal(sink.of('workflow:completed')[1]?.error, 'the run timed out after 1.00s');
+    assert.equal(await scheduler.done, 'failed');
+  });
+
   it('waits at approval gates; approval continues, rejection and timeout fail', async () => {
     const { scheduler, clock, sink } = setup([
       'nodes:',

@@ -294,6 +294,8 @@ export class Scheduler implements SchedulerCore {
     this.paused = false;
     this.pauseTold = undefined;
     if (wasFinished) this.done = this.newDone();
+    // The run's timeout counts afresh for what an ended run runs again, as for a run continued from its log.
+    if (wasFinished && this.options.workflow.timeoutMs !== undefined) this.runTimeout.arm(this.options.workflow.timeoutMs);
     this.emit({ type: 'workflow:resumed', reset: reset.map((i) => i.id), ...byActor(actor) });
     this.table.recount((g) => this.scope.publish(g));
     // A retry resumes a paused run: what the pause held goes on too.
