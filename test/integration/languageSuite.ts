@@ -131,6 +131,33 @@ export function registerLanguageSuites(context: IntegrationContext): void {
       assert.ok(!labels.includes('notify'), 'a node downstream of it would make a cycle');
     });
 
+    it('completes in nodes written in flow style: node ids in a flow list, the keys a flow mapping may still take', async () => {
+      const text = [
+        'version: 1',
+        'name: Flow',
+        'nodes:',
+        '  lint: { run: "true" }',
+        '  build: { needs: [lint], run: "true" }',
+        '  ship: { needs: [build, ], run: "true",  }',
+        '',
+      ];
+      writeFileSync(file('flow-completion.workflow.yaml').fsPath, text.join('\n'));
+      try {
+        const doc = await open('flow-completion.workflow.yaml');
+        const labelsAt = async (position: vscodeTypes.Position) => {
+          const list = await vscode.commands.executeCommand<vscodeTypes.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, position);
+          return list.items.filter((i) => i.kind !== vscode.CompletionItemKind.Snippet).map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+        };
+        assert.deepEqual(await labelsAt(positionOf(doc, 'needs: [build, ', 15)), ['lint']);
+        const keys = await labelsAt(positionOf(doc, 'run: "true",  }', 14));
+        assert.ok(keys.includes('timeout') && keys.includes('retry'), keys.join(', '));
+        assert.ok(!keys.includes('needs') && !keys.includes('run'), 'the keys the mapping has');
+      } finally {
+        await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+        rmSync(file('flow-completion.workflow.yaml').fsPath, { force: true });
+      }
+    });
+
     it("completes a sub-workflow's file from the workspace's workflow files and its inputs under with:, and links to it", async () => {
       const text = (...lines: string[]) => [...lines, ''].join('\n');
       writeFileSync(
