@@ -111,6 +111,42 @@ describe('Argo Workflows import', () => {
     );
   });
 
+  it('reads an enhanced depends as a condition on how the needed tasks ended, with a note of the results it merges', async () => {
+    const task = (name: string, depends: string) => `          - { name: ${name}, template: t, depends: "${depends}" }\n`;
+    const source = (...tasks: string[]) =>
+      'apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: { name: d }\nspec:\n  entrypoint: main\n  templates:\n    - name: main\n      dag:\n        tasks:\n' +
+      '          - { name: a, template: t }\n          - { name: b-2, template: t }\n' +
+      tasks.join('') +
+      '    - { name: t, container: { image: alpine, command: ["true"] } }\n';
+    const { text, notImported } = await importWorkflow(source(task('x', 'a && (b-2.Succeeded || b-2.Failed)'), task('y', '!a.Errored || b-2')), 'd.yaml');
+    const [, , x, y] = specOf(text).nodes;
+    assert.deepEqual(
+      [x.needs, x.if],
+      [
+        ['a', 'b-2'],
+        "!cancelled() && ((nodes.a.status == 'completed' || nodes.a.status == 'skipped') && (nodes.b-2.status == 'completed' || nodes.b-2.status == 'failed'))",
+      ],
+    );
+    assert.deepEqual(
+      [y.needs, y.if],
+      [['a', 'b-2'], "!cancelled() && (!(nodes.a.status == 'failed') || (nodes.b-2.status == 'completed' || nodes.b-2.status == 'skipped'))"],
+    );
+    assert.match(
+      notImported[0],
+      /^task 'x' \(line 12\): depends 'a && \(b-2\.Succeeded \|\| b-2\.Failed\)' is read as a condition on how those tasks ended, where Argo's Skipped and Omitted are both 'skipped'/,
+    );
+    assert.deepEqual(
+      validateWorkflow(text).diagnostics.map((d) => `${d.severity} ${d.code}`),
+      ['warning not-imported', 'warning not-imported'],
+    );
+    for (const depends of ['a.Daemoned || b-2', 'a & b-2', '(a || b-2', 'a && || b-2', 'nope.Succeeded || a']) {
+      const left = await importWorkflow(source(task('z', depends)), 'd.yaml');
+      const z = specOf(left.text).nodes[2];
+      assert.equal(z.if, undefined, depends);
+      assert.match(left.notImported.join('\n'), /has no counterpart: the node needs those tasks to succeed/, depends);
+    }
+  });
+
   it('notes a parallelism or a deadline that is not a positive number, and imports neither', async () => {
     const source = (parallelism: string, deadline: string, taskDeadline: string) =>
       `apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: { name: n }\nspec:\n  entrypoint: main\n  parallelism: ${parallelism}\n  activeDeadlineSeconds: ${deadline}\n  templates:\n    - name: main\n      dag: { tasks: [{ name: a, template: t }] }\n    - { name: t, activeDeadlineSeconds: ${taskDeadline}, container: { image: alpine, command: ["true"] } }\n`;

@@ -1,5 +1,8 @@
-// A task's `dependencies` or `depends` as our needs and status function. `depends` is an expression over the
-// results of tasks; the forms our export writes (and the plain `A && B`) have a counterpart, others are a problem.
+// A task's `dependencies` or `depends` as our needs and condition. `depends` is an expression over the results of
+// tasks: the forms our export writes (and the plain `A && B`) are needs and a status function; another is a
+// condition over the needed nodes' statuses, with a note of the results it merges; one with a term that has no
+// counterpart is a problem.
+import { parseExpression } from '../../expressions/parser';
 import type { Json } from '../../json';
 
 const ALWAYS = ['Succeeded', 'Skipped', 'Failed', 'Errored', 'Omitted'];
@@ -15,7 +18,78 @@ function groupOf(term: string): { task: string; results: string[] } | undefined 
 
 const same = (a: string[], b: string[]) => a.length === b.length && a.every((x) => b.includes(x));
 
+/**
+ * The needed nodes; `status`: the condition on how they ended (a status function, or an expression over their
+ * statuses) that replaces the default `success()`; `problem`: what has no counterpart (or is read with a caveat).
+ */
 type Needs = { needs: string[]; status?: string; problem?: string };
+
+/** Argo's task results as our node statuses: one that errored failed, and one skipped or omitted was skipped. */
+const STATUSES: Record<string, string[]> = {
+  Succeeded: ['completed'],
+  Failed: ['failed'],
+  Errored: ['failed'],
+  Skipped: ['skipped'],
+  Omitted: ['skipped'],
+};
+/** A task named without a result: it succeeded or was skipped (or is a daemon, which has no counterpart here). */
+const BARE = ['completed', 'skipped'];
+
+/**
+ * Parenthesized alternatives of one task's results, `(b.Failed || b.Errored)`, as one term `b.Failed+Errored`: they
+ * are one status, or a few, of one node (our export writes a status so).
+ */
+function mergeResultGroups(tokens: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const close = tokens.indexOf(')', i);
+    const inner = tokens[i] === '(' && close > i ? tokens.slice(i + 1, close) : [];
+    const terms = inner.filter((_, k) => k % 2 === 0).map((t) => /^([A-Za-z0-9-]+)\.(\w+)$/.exec(t));
+    const joined = inner.every((t, k) => (k % 2 === 1 ? t === '||' : true)) && inner.length % 2 === 1;
+    if (joined && terms.every((m) => m && m[1] === terms[0]![1])) {
+      out.push(`${terms[0]![1]}.${terms.map((m) => m![2]).join('+')}`);
+      i = close;
+    } else out.push(tokens[i]);
+  }
+  return out;
+}
+
+/**
+ * An enhanced `depends` (results, `&&`, `||`, `!`, parentheses) as a condition over the needed nodes' statuses:
+ * the same operators with the same precedence, each term a comparison. Not while the run is cancelled, where Argo
+ * starts no task. Undefined where a term has no counterpart (`Daemoned`, `AnySucceeded`, a task the file lacks).
+ */
+function dependsCondition(depends: string, ids: Map<string, string>): string | undefined {
+  const tokens = depends.match(/&&|\|\||[!()]|[^\s&|!()]+/g) ?? [];
+  const out: string[] = [];
+  for (const token of mergeResultGroups(tokens)) {
+    if (['&&', '||', '!', '(', ')'].includes(token)) {
+      out.push(token);
+      continue;
+    }
+    const m = /^([A-Za-z0-9-]+)(?:\.([\w+]+))?$/.exec(token);
+    const results = m?.[2]?.split('+');
+    const known = results?.every((r) => STATUSES[r]);
+    const statuses = m && ids.has(m[1]) ? (results === undefined ? BARE : known ? [...new Set(results.flatMap((r) => STATUSES[r]))] : undefined) : undefined;
+    if (!m || !statuses) return undefined;
+    const terms = statuses.map((status) => `nodes.${ids.get(m[1])}.status == '${status}'`);
+    // After '!', which binds tighter than '==', a comparison takes parentheses too.
+    out.push(terms.length === 1 && out.at(-1) !== '!' ? terms[0] : `(${terms.join(' || ')})`);
+  }
+  const text = out
+    .join(' ')
+    .replace(/([(!]) /g, '$1')
+    .replace(/ \)/g, ')');
+  const condition = `!cancelled() && (${text})`;
+  // What is not an expression Argo takes (a lone '&', unbalanced parentheses, an operator missing its operand).
+  if (tokens.join('') !== depends.replace(/\s+/g, '')) return undefined;
+  try {
+    parseExpression(condition);
+  } catch {
+    return undefined;
+  }
+  return condition;
+}
 
 /** The needs of a task, each once (Argo takes `dependencies: [a, a]` and `a && a`; our needs list a node once). */
 export function dependsToNeeds(task: Json, ids: Map<string, string>): Needs {
@@ -38,6 +112,12 @@ function neededTasks(task: Json, ids: Map<string, string>): Needs {
     if (groups.every((g) => g && same(g.results, [...results]))) return { needs: groups.map((g) => idOf(g!.task)), status };
   }
   const mentioned = [...new Set([...depends.matchAll(/([A-Za-z0-9-]+)(?:\.\w+)?/g)].map((m) => m[1]).filter((n) => ids.has(n)))];
+  const condition = dependsCondition(depends, ids);
+  if (condition) {
+    // Said, as the results it merges may matter to the workflow.
+    const problem = `depends '${depends}' is read as a condition on how those tasks ended, where Argo's Skipped and Omitted are both 'skipped', and its Failed and Errored both 'failed'`;
+    return { needs: mentioned.map(idOf), status: condition, problem };
+  }
   return { needs: mentioned.map(idOf), problem: `depends '${depends}' has no counterpart: the node needs those tasks to succeed` };
 }
 

@@ -17,7 +17,7 @@ import {
 } from './names';
 import { argoSource } from './script';
 import { argoText, type VariableScope } from './variables';
-import { argoCondition, dependsFor } from './when';
+import { argoCondition, dependsFor, type ArgoCondition } from './when';
 
 export interface ArgoExportOptions extends ConversionOptions {
   /** A WorkflowTemplate (submitted later by name) rather than a Workflow. */
@@ -77,6 +77,19 @@ export function toArgo(spec: WorkflowSpec, options: ArgoExportOptions = {}): str
   return yamlText(doc, { header, comments });
 }
 
+/**
+ * A task's `depends`: the results of its needed tasks its status function lets it run on, and what its condition
+ * asks of how some of them ended. Argo waits for the tasks `depends` names: those it asks nothing of are named with
+ * every result (always()), or as succeeded (the default success()); undefined where `dependencies` say it all.
+ */
+function dependsOf(condition: ArgoCondition, needs: readonly string[]): string | undefined {
+  if (!condition.depends) return condition.status && needs.length ? dependsFor(condition.status, needs) : undefined;
+  const named = (task: string) => new RegExp(`(^|[^\\w-])${task.replace(/[-]/g, '\\-')}\\.`).test(condition.depends!);
+  const waited = condition.status === 'always' ? needs.filter((t) => !named(t)) : needs;
+  const base = condition.status ? (waited.length ? dependsFor(condition.status, waited) : '') : waited.map((t) => `${t}.Succeeded`).join(' && ');
+  return base ? `${base} && (${condition.depends})` : condition.depends;
+}
+
 function taskOf(node: NodeSpec, scope: VariableScope, problems: string[]): Json {
   const name = scope.names.get(node.id)!;
   const needs = node.needs.map((id) => scope.names.get(id) ?? id);
@@ -87,7 +100,7 @@ function taskOf(node: NodeSpec, scope: VariableScope, problems: string[]): Json 
     if ('problem' in condition) problems.push(condition.problem);
     else {
       when = condition.when;
-      if (condition.status && needs.length) depends = dependsFor(condition.status, needs);
+      depends = dependsOf(condition, needs);
       if (condition.status === 'failure' && !needs.length) problems.push('failure() on a node that needs nothing is never true');
     }
   }

@@ -5,11 +5,14 @@ import type { Expr } from '@actions/expressions';
 import type { Binary, ContextAccess, ExprVisitor, FunctionCall, Grouping, IndexAccess, Literal, Logical, Unary } from '@actions/expressions/ast';
 import { conditionSource } from '../../expressions/template';
 import { parseWithPositions } from '../../expressions/parser';
+import { chainOf, isNotCancelled, statusDepends } from './statusDepends';
 import { argoVariable, type ValueKind, type VariableScope } from './variables';
 
 export interface ArgoCondition {
   /** Which results of the needed tasks let the task run; undefined for Argo's default (all succeeded). */
   status?: 'always' | 'failure';
+  /** What the condition asks of how needed tasks ended (`nodes.A.status == 'failed'`), as `depends` terms. */
+  depends?: string;
   when?: string;
 }
 
@@ -18,15 +21,6 @@ class Untranslatable extends Error {}
 type Piece = { text: string; kind: ValueKind | 'condition' | 'status'; status?: 'always' | 'failure' | 'success' };
 
 const quote = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-
-function chainOf(e: Expr): string[] | undefined {
-  const access = e as Partial<ContextAccess & IndexAccess>;
-  if (access.name) return [access.name.lexeme];
-  if (!access.expr || !access.index) return undefined;
-  const base = chainOf(access.expr);
-  const literal = (access.index as Partial<Literal>).literal;
-  return base && literal && (literal.kind as number) === 0 ? [...base, literal.coerceString()] : undefined;
-}
 
 /** A piece as a boolean expression of govaluate. */
 function asCondition(p: Piece): string {
@@ -92,14 +86,23 @@ export function argoCondition(condition: string, scope: VariableScope): ArgoCond
   if (source.includes('${{')) return { problem: `the condition '${condition}' mixes text and expressions: write it as one expression` };
   try {
     const terms = topLevelTerms(parseWithPositions(source).expr);
+    // `!cancelled()` is what Argo does anyway; it asks for no result of the needed tasks, as always() does.
+    const notCancelled = terms.some(isNotCancelled);
+    const taskOf = (id: string) => {
+      const needed = scope.node.needs.find((n) => n.toLowerCase() === id.toLowerCase());
+      return needed === undefined ? undefined : scope.names.get(needed);
+    };
+    const onStatuses = new Map(terms.map((t) => [t, isNotCancelled(t) ? undefined : statusDepends(t, taskOf)]));
     const v = visitor(scope);
-    const pieces = terms.map((t) => t.accept(v));
+    const pieces = terms.filter((t) => !isNotCancelled(t) && onStatuses.get(t) === undefined).map((t) => t.accept(v));
     const statuses = pieces.filter((p) => p.kind === 'status');
-    if (statuses.length > 1) throw new Untranslatable('more than one status function');
+    if (statuses.length > 1 || (statuses.length && notCancelled)) throw new Untranslatable('more than one status function');
     const rest = pieces.filter((p) => p.kind !== 'status').map(asCondition);
-    const status = statuses[0]?.status;
+    const status = statuses[0]?.status ?? (notCancelled ? 'always' : undefined);
+    const depends = [...onStatuses.values()].filter((d): d is string => d !== undefined);
     return {
       ...(status && status !== 'success' ? { status } : {}),
+      ...(depends.length ? { depends: depends.length === 1 ? depends[0] : depends.map((d) => `(${d})`).join(' && ') } : {}),
       ...(rest.length ? { when: rest.length === 1 ? rest[0] : rest.map((r) => `(${r})`).join(' && ') } : {}),
     };
   } catch (e) {
