@@ -35,21 +35,32 @@ const STATUSES: Record<string, string[]> = {
 /** A task named without a result: it succeeded or was skipped (or is a daemon, which has no counterpart here). */
 const BARE = ['completed', 'skipped'];
 
+/** A task and results of it: `b.Failed` alone, or `(b.Failed || b.Errored)` as one term; a bare name has none. */
+type ResultTerm = { task: string; results?: string[] };
+
+/** The most tokens between the parentheses of one task's alternative results: seven results and their `||`. */
+const MAX_GROUP = 13;
+
 /**
- * Parenthesized alternatives of one task's results, `(b.Failed || b.Errored)`, as one term `b.Failed+Errored`: they
- * are one status, or a few, of one node (our export writes a status so).
+ * Operators and parentheses as they are, and each task's results as a term: parenthesized alternatives of one
+ * task's results, `(b.Failed || b.Errored)`, are one term (our export writes a status so).
  */
-function mergeResultGroups(tokens: string[]): string[] {
-  const out: string[] = [];
+function termsOf(tokens: string[]): (string | ResultTerm)[] {
+  const out: (string | ResultTerm)[] = [];
+  const result = (t: string) => /^([A-Za-z0-9-]+)(?:\.(\w+))?$/.exec(t);
   for (let i = 0; i < tokens.length; i++) {
-    const close = tokens.indexOf(')', i);
-    const inner = tokens[i] === '(' && close > i ? tokens.slice(i + 1, close) : [];
-    const terms = inner.filter((_, k) => k % 2 === 0).map((t) => /^([A-Za-z0-9-]+)\.(\w+)$/.exec(t));
-    const joined = inner.every((t, k) => (k % 2 === 1 ? t === '||' : true)) && inner.length % 2 === 1;
-    if (joined && terms.every((m) => m && m[1] === terms[0]![1])) {
-      out.push(`${terms[0]![1]}.${terms.map((m) => m![2]).join('+')}`);
+    const close = tokens[i] === '(' ? tokens.slice(i + 1, i + 2 + MAX_GROUP).indexOf(')') + i + 1 : -1;
+    const inner = close > i ? tokens.slice(i + 1, close) : [];
+    const alternatives = inner.filter((_, k) => k % 2 === 0).map(result);
+    const joined = inner.length % 2 === 1 && inner.every((t, k) => k % 2 === 0 || t === '||');
+    if (joined && alternatives.every((m) => m?.[2] && m[1] === alternatives[0]![1])) {
+      out.push({ task: alternatives[0]![1], results: alternatives.map((m) => m![2]) });
       i = close;
-    } else out.push(tokens[i]);
+    } else if (['&&', '||', '!', '(', ')'].includes(tokens[i])) out.push(tokens[i]);
+    else {
+      const m = result(tokens[i]);
+      out.push(m ? { task: m[1], ...(m[2] ? { results: [m[2]] } : {}) } : tokens[i]);
+    }
   }
   return out;
 }
@@ -62,17 +73,16 @@ function mergeResultGroups(tokens: string[]): string[] {
 function dependsCondition(depends: string, ids: Map<string, string>): string | undefined {
   const tokens = depends.match(/&&|\|\||[!()]|[^\s&|!()]+/g) ?? [];
   const out: string[] = [];
-  for (const token of mergeResultGroups(tokens)) {
-    if (['&&', '||', '!', '(', ')'].includes(token)) {
-      out.push(token);
+  for (const term of termsOf(tokens)) {
+    if (typeof term === 'string') {
+      if (!['&&', '||', '!', '(', ')'].includes(term)) return undefined;
+      out.push(term);
       continue;
     }
-    const m = /^([A-Za-z0-9-]+)(?:\.([\w+]+))?$/.exec(token);
-    const results = m?.[2]?.split('+');
-    const known = results?.every((r) => STATUSES[r]);
-    const statuses = m && ids.has(m[1]) ? (results === undefined ? BARE : known ? [...new Set(results.flatMap((r) => STATUSES[r]))] : undefined) : undefined;
-    if (!m || !statuses) return undefined;
-    const terms = statuses.map((status) => `nodes.${ids.get(m[1])}.status == '${status}'`);
+    const known = term.results?.every((r) => STATUSES[r]);
+    if (!ids.has(term.task) || known === false) return undefined;
+    const statuses = term.results ? [...new Set(term.results.flatMap((r) => STATUSES[r]))] : BARE;
+    const terms = statuses.map((status) => `nodes.${ids.get(term.task)}.status == '${status}'`);
     // After '!', which binds tighter than '==', a comparison takes parentheses too.
     out.push(terms.length === 1 && out.at(-1) !== '!' ? terms[0] : `(${terms.join(' || ')})`);
   }
