@@ -20,6 +20,28 @@ export interface FlowPlace {
 
 const unquote = (k: string) => (/^'.*'$/.test(k) ? k.slice(1, -1).replace(/''/g, "'") : /^".*"$/.test(k) ? k.slice(1, -1) : k);
 
+/** Where a scan stands as to quoted scalars: inside one (and its quote), or whether a quote here would open one. */
+type Quoting = { quote?: string; blank: boolean };
+
+/**
+ * Steps over `text[i]` if it belongs to a quoted scalar (or opens one): how many characters it took, 0 for a
+ * character outside quotes, which is the caller's. `blank` is the caller's to keep: nothing but spaces since the
+ * last separator.
+ */
+function quoted(q: Quoting, text: string, i: number): number {
+  const c = text[i];
+  if (q.quote) {
+    // An escape in a double-quoted scalar, a doubled quote in a single-quoted one.
+    if ((q.quote === '"' && c === '\\') || (q.quote === "'" && c === "'" && text[i + 1] === "'")) return 2;
+    if (c === q.quote) q.quote = undefined;
+    return 1;
+  }
+  if ((c !== '"' && c !== "'") || !q.blank) return 0;
+  q.quote = c;
+  q.blank = false;
+  return 1;
+}
+
 /** A ':' that ends a key inside a flow collection: followed by a space, an end, or the collection's punctuation. */
 const endsKey = (text: string, i: number) => i + 1 >= text.length || /[\s,\]}]/.test(text[i + 1]);
 
@@ -31,23 +53,15 @@ export function flowPlace(value: string, after = ''): FlowPlace | undefined {
   if (!/^\s*[[{]/.test(value)) return undefined;
   const stack: Open[] = [];
   let start = 0;
-  /** Nothing but spaces since `start`: a quote here opens a quoted scalar. */
-  let blank = true;
-  let quote: string | undefined;
+  const q: Quoting = { blank: true };
   for (let i = 0; i < value.length; i++) {
+    const took = quoted(q, value, i);
+    if (took) {
+      i += took - 1;
+      continue;
+    }
     const c = value[i];
-    if (quote) {
-      // An escape in a double-quoted scalar, a doubled quote in a single-quoted one.
-      if ((quote === '"' && c === '\\') || (quote === "'" && c === "'" && value[i + 1] === "'")) i++;
-      else if (c === quote) quote = undefined;
-      continue;
-    }
     const top = stack.at(-1);
-    if ((c === '"' || c === "'") && blank) {
-      quote = c;
-      blank = false;
-      continue;
-    }
     if (c === '#' && /\s/.test(value[i - 1] ?? ' ')) return undefined;
     else if (c === '{') stack.push({ kind: 'map', keys: [] });
     else if (c === '[') stack.push({ kind: 'seq' });
@@ -57,11 +71,11 @@ export function flowPlace(value: string, after = ''): FlowPlace | undefined {
       top.key = unquote(value.slice(start, i).trim());
       top.keys.push(top.key);
     } else {
-      if (!/\s/.test(c)) blank = false;
+      if (!/\s/.test(c)) q.blank = false;
       continue;
     }
     start = i + 1;
-    blank = true;
+    q.blank = true;
     if (stack.length === 0) return undefined;
   }
   const innermost = stack.at(-1);
@@ -69,7 +83,7 @@ export function flowPlace(value: string, after = ''): FlowPlace | undefined {
   const typed = value.slice(start).trimStart();
   const keys = stack.flatMap((o) => (o.kind === 'map' && o.key !== undefined ? [o.key] : []));
   if (innermost.kind === 'seq') return { keys, at: 'item', siblings: [], typed };
-  if (innermost.key === undefined && quote) return undefined;
+  if (innermost.key === undefined && q.quote) return undefined;
   const siblings = [...innermost.keys, ...keysAfter(after)];
   return { keys, at: innermost.key === undefined ? 'key' : 'value', siblings, typed };
 }
@@ -79,23 +93,17 @@ function keysAfter(text: string): string[] {
   const keys: string[] = [];
   let depth = 0;
   let start = 0;
-  let quote: string | undefined;
+  const q: Quoting = { blank: true };
   /** In the entry the cursor is in, whose key is before the cursor (or being typed): no key to take. */
   let first = true;
   let inKey = true;
-  let blank = true;
   for (let i = 0; i < text.length; i++) {
+    const took = quoted(q, text, i);
+    if (took) {
+      i += took - 1;
+      continue;
+    }
     const c = text[i];
-    if (quote) {
-      if ((quote === '"' && c === '\\') || (quote === "'" && c === "'" && text[i + 1] === "'")) i++;
-      else if (c === quote) quote = undefined;
-      continue;
-    }
-    if ((c === '"' || c === "'") && blank) {
-      quote = c;
-      blank = false;
-      continue;
-    }
     if (c === '{' || c === '[') depth++;
     else if (c === '}' || c === ']') {
       if (depth-- === 0) break;
@@ -106,11 +114,11 @@ function keysAfter(text: string): string[] {
       if (!first) keys.push(unquote(text.slice(start, i).trim()));
       inKey = false;
     } else {
-      if (!/\s/.test(c)) blank = false;
+      if (!/\s/.test(c)) q.blank = false;
       continue;
     }
     start = i + 1;
-    blank = true;
+    q.blank = true;
   }
   return keys;
 }
