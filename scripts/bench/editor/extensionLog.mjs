@@ -31,22 +31,29 @@ export async function hostLag(workspace, runId) {
   return found ? Number(found[1]) + Number(found[2]) : null;
 }
 
+/**
+ * The `count`-th line (counting from 0) of a pattern whose groups are the line's date, time and a duration in ms that
+ * ended as the line was written: when the work began, by the machine's clock, and how long it took; null where the
+ * log does not say within 5 s.
+ */
+async function timedLine(workspace, pattern, count) {
+  const found = await nextMatch(workspace, pattern, count);
+  if (!found) return null;
+  // The log's times are the machine's local time, as `new Date` reads a date and time without a zone.
+  const written = new Date(`${found[1]}T${found[2]}`).getTime();
+  const ms = Number(found[3]);
+  return { began: written - ms, ms };
+}
+
 const PANEL_OPENED = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d\.\d{3}) \[info\] DAG panel of .* opened: its page \(\d+ KB\) written in (\d+) ms$/gm;
 
 /** How many panels the extension has opened so far, by its log. */
 export const panelsOpened = (workspace) => [...logText(workspace).matchAll(PANEL_OPENED)].length;
 
-/**
- * When the extension got the `count`-th Show DAG that opened a panel (counting from 0), by the machine's clock, and how
- * long it took to write the panel's page; null where the log does not say within 5 s.
- */
+/** When the extension got the `count`-th Show DAG that opened a panel, and how long it took to write the panel's page. */
 export async function panelOpened(workspace, count) {
-  const found = await nextMatch(workspace, PANEL_OPENED, count);
-  if (!found) return null;
-  // The log's times are the machine's local time, as `new Date` reads a date and time without a zone.
-  const written = new Date(`${found[1]}T${found[2]}`).getTime();
-  const ms = Number(found[3]);
-  return { arrived: written - ms, writtenMs: ms };
+  const line = await timedLine(workspace, PANEL_OPENED, count);
+  return line && { arrived: line.began, writtenMs: line.ms };
 }
 
 const PANEL_MOVED = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d\.\d{3}) \[info\] DAG panel moved to .*: its graph sent in (\d+) ms$/gm;
@@ -54,14 +61,8 @@ const PANEL_MOVED = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d\.\d{3}) \[info\] DAG pan
 /** How many times the extension has moved a panel to another workflow so far, by its log. */
 export const panelsMoved = (workspace) => [...logText(workspace).matchAll(PANEL_MOVED)].length;
 
-/**
- * When the extension was asked for the `count`-th move of a panel to another workflow (counting from 0), by the
- * machine's clock, and how long it took to send the page the workflow's graph; null where the log does not say.
- */
+/** When the extension was asked for the `count`-th move of a panel to another workflow, and how long sending its graph took. */
 export async function panelMoved(workspace, count) {
-  const found = await nextMatch(workspace, PANEL_MOVED, count);
-  if (!found) return null;
-  const sent = new Date(`${found[1]}T${found[2]}`).getTime();
-  const ms = Number(found[3]);
-  return { arrived: sent - ms, sentMs: ms };
+  const line = await timedLine(workspace, PANEL_MOVED, count);
+  return line && { arrived: line.began, sentMs: line.ms };
 }
