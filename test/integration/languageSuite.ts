@@ -131,7 +131,7 @@ export function registerLanguageSuites(context: IntegrationContext): void {
       assert.ok(!labels.includes('notify'), 'a node downstream of it would make a cycle');
     });
 
-    it('completes in nodes written in flow style: node ids in a flow list, the keys a flow mapping may still take', async () => {
+    it('completes in nodes written in flow style: node ids in a flow list, the keys a flow mapping may still take, workflow files', async () => {
       const text = [
         'version: 1',
         'name: Flow',
@@ -152,8 +152,13 @@ export function registerLanguageSuites(context: IntegrationContext): void {
         const keys = await labelsAt(positionOf(doc, 'run: "true",  }', 14));
         assert.ok(keys.includes('timeout') && keys.includes('retry'), keys.join(', '));
         assert.ok(!keys.includes('needs') && !keys.includes('run'), 'the keys the mapping has');
+        const edit = new vscode.WorkspaceEdit();
+        edit.insert(doc.uri, doc.positionAt(doc.getText().length), '  deploy: { workflow: ./flow-c }\n');
+        await vscode.workspace.applyEdit(edit);
+        const files = await labelsAt(positionOf(doc, 'workflow: ./flow-c', 18));
+        assert.ok(files.length > 0 && !files.includes('./flow-completion.workflow.yaml'), `the workspace's other workflow files: ${files.join(', ')}`);
+        await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
       } finally {
-        await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
         rmSync(file('flow-completion.workflow.yaml').fsPath, { force: true });
       }
     });

@@ -83,8 +83,9 @@ function completionProvider(index: Index): vscode.CompletionItemProvider {
 
 /** What sub-workflow completion reads: the workspace's workflow files only where a `workflow:` value is completed. */
 async function subWorkflowLookups(doc: vscode.TextDocument, pos: vscode.Position): Promise<SubWorkflowLookups> {
-  // The line is looked at first: most completions are nowhere near a `workflow:` value.
-  const onWorkflowLine = /^\s*workflow:\s/.test(doc.lineAt(pos.line).text.slice(0, pos.character));
+  // The line is looked at first: most completions are nowhere near a `workflow:` value (a key of the line, or of a
+  // flow mapping on it: `deploy: { workflow: ./|`).
+  const onWorkflowLine = /(?:^\s*|[{,]\s*)workflow:\s/.test(doc.lineAt(pos.line).text.slice(0, pos.character));
   const wanted = onWorkflowLine && wantsWorkflowFiles(cursorContext(doc.getText(), doc.offsetAt(pos)));
   const beside = filesBeside(doc.uri.fsPath);
   return {
