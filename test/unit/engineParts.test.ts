@@ -7,7 +7,7 @@ import { parseNodeCommand } from '../../src/engine/run/core/nodeCommands';
 import { parseOutputsFile } from '../../src/engine/run/core/outputsFile';
 import { parseInputFlags, resolveInputs } from '../../src/engine/run/core/inputs';
 import { retryDelay } from '../../src/engine/run/core/backoff';
-import { globToRegExp } from '../../src/engine/run/io/processRunner';
+import { globToRegExp } from '../../src/engine/run/io/fileGlobs';
 import { EVENT_TYPES, parseRequest, REQUEST_TYPES, parseEngineMessage } from '../../src/engine/protocol';
 import { applyEvent, catchUp, foldEvents, fromSnapshot, toSnapshot } from '../../src/engine/runState';
 import type { EngineEvent } from '../../src/engine/protocol';

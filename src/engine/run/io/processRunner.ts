@@ -1,6 +1,5 @@
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { artifactOutsideFolder } from '../../artifactPaths';
+import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { currentPlatform, type Platform, type ProcessGuard } from '../../platform';
 import { launchProcess, type LaunchExit, type LaunchHandlers, type LaunchSpec } from './launch';
 import { setLongTimeout, type LongTimeout } from '../core/longTimeout';
@@ -10,6 +9,7 @@ import type { AttemptRequest, AttemptResult, ProcessRunner, RunningAttempt } fro
 import type { SpawnHelperPool } from './spawnHelper/pool';
 import { directCommand, simpleCommandWords } from '../core/simpleCommand';
 import { fileProbe } from './fileProbe';
+import { matchFiles } from './fileGlobs';
 
 /** Scripts longer than this (in bytes) run from a file. */
 export const SCRIPT_ARGUMENT_LIMIT = 100 * 1024;
@@ -131,23 +131,7 @@ export class ShellProcessRunner implements ProcessRunner {
   }
 
   findArtifacts(cwd: string, patterns: readonly string[]): { files: string[]; unmatched: string[] } {
-    const found = new Set<string>();
-    const unmatched: string[] = [];
-    for (const pattern of patterns) {
-      const before = found.size;
-      if (artifactOutsideFolder(pattern)) {
-        unmatched.push(pattern);
-        continue;
-      }
-      if (!/[*?[]/.test(pattern)) {
-        if (existsSync(join(cwd, pattern))) found.add(pattern);
-      } else {
-        const re = globToRegExp(pattern);
-        for (const file of walk(cwd, 10_000)) if (re.test(file)) found.add(file);
-      }
-      if (found.size === before && ![...found].some((f) => f === pattern)) unmatched.push(pattern);
-    }
-    return { files: [...found].sort(), unmatched };
+    return matchFiles(cwd, patterns);
   }
 }
 
@@ -259,47 +243,5 @@ function removeQuietly(file: string): void {
     rmSync(file, { force: true });
   } catch {
     // In the run's scratch folder, which goes with the run.
-  }
-}
-
-/** `**` spans folders, `*` and `?` stay within one. */
-export function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === '*' && glob[i + 1] === '*') {
-      re += glob[i + 2] === '/' ? '(?:.*/)?' : '.*';
-      i += glob[i + 2] === '/' ? 2 : 1;
-    } else if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^(?:\\./)?${re}$`);
-}
-
-function* walk(root: string, limit: number): Generator<string> {
-  const stack = [''];
-  let seen = 0;
-  while (stack.length) {
-    const dir = stack.pop()!;
-    let entries: string[];
-    try {
-      entries = readdirSync(join(root, dir));
-    } catch {
-      continue;
-    }
-    for (const name of entries) {
-      if (++seen > limit) return;
-      if (name === 'node_modules' || name === '.git' || name === '.maestro') continue;
-      const rel = dir ? `${dir}/${name}` : name;
-      let isDir = false;
-      try {
-        isDir = statSync(join(root, rel)).isDirectory();
-      } catch {
-        continue;
-      }
-      if (isDir) stack.push(rel);
-      else yield relative('.', rel);
-    }
   }
 }
