@@ -99,6 +99,28 @@ const nodeProps = {
     properties: { min: { type: 'number', minimum: 0, maximum: 1, ...d('Lowest acceptable quality score, from 0 to 1.') } },
     examples: [{ min: 0.8 }],
   },
+  cache: {
+    ...d(
+      "Reuse an earlier run's result: the node is not run when it would run the same script, shell, folder, declared `env` and matrix values, and the `files` it names hold the same contents, as a run whose result is kept (and within `ttl`). Its outputs are the kept ones. `true` caches on the script and those settings alone. Run nodes only.",
+    ),
+    oneOf: [
+      { type: 'boolean' },
+      {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          files: {
+            ...d('Files the result depends on: paths or globs relative to `cwd`; a change to any of them runs the node again.'),
+            type: 'array',
+            items: { type: 'string', minLength: 1 },
+            examples: [['src/**', 'package-lock.json']],
+          },
+          ttl: { $ref: '#/definitions/duration', ...d('How long a kept result may be reused (for ever when left out).') },
+        },
+      },
+    ],
+    examples: [{ files: ['src/**', 'package-lock.json'], ttl: '7d' }, true],
+  },
   matrix: {
     ...d('Fan-out: one instance of the node for each combination of values, with ids like `test[shard=1]`.'),
     type: 'object',

@@ -91,7 +91,11 @@ export class RunReporter {
         );
       case 'node:completed': {
         const [sym, color] = SYMBOL.completed;
-        const extra = [formatDuration(e.durationMs), e.attempt > 1 ? `attempt ${e.attempt}` : '', e.quality !== undefined ? `quality ${e.quality}` : '']
+        const extra = [
+          e.cached ? `not run: the result of run ${e.cached.runId} reused` : formatDuration(e.durationMs),
+          e.attempt > 1 ? `attempt ${e.attempt}` : '',
+          e.quality !== undefined ? `quality ${e.quality}` : '',
+        ]
           .filter(Boolean)
           .join(', ');
         return `  ${paint(io, color, sym)} ${e.nodeId} ${paint(io, '90', `(${extra})`)}`;
@@ -113,7 +117,12 @@ export class RunReporter {
     const rows = allInstanceIds(s)
       .map((id) => s.nodes.get(id) ?? s.nestedNodes[id])
       .filter((n) => n !== undefined)
-      .map((n) => [shortened(n.info.id), n.status, n.durationMs !== undefined ? formatDuration(n.durationMs) : '', n.attempt > 1 ? String(n.attempt) : '']);
+      .map((n) => [
+        shortened(n.info.id),
+        n.status,
+        n.cached ? 'reused' : n.durationMs !== undefined ? formatDuration(n.durationMs) : '',
+        n.attempt > 1 ? String(n.attempt) : '',
+      ]);
     const width = Math.max(4, ...rows.map((r) => r[0].length));
     const lines = ['', `  ${'node'.padEnd(width)}  ${'status'.padEnd(9)}  ${'duration'.padStart(8)}  attempts`];
     for (const [id, status, duration, attempts] of rows)

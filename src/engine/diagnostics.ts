@@ -19,6 +19,7 @@ export type DiagnosticCode =
   | 'invalid-matrix'
   | 'invalid-input'
   | 'invalid-artifact'
+  | 'invalid-cache'
   | 'ignored-setting'
   | 'ambiguous-name'
   | 'script-injection'

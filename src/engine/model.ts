@@ -47,6 +47,15 @@ export interface NodeSpec {
   artifacts: string[];
   quality?: { min: number };
   matrix?: Record<string, Scalar[]>;
+  /** Reuse of an earlier run's result when the node would run the same way again (run nodes only). */
+  cache?: CacheSpec;
+}
+
+export interface CacheSpec {
+  /** Paths or globs, relative to `cwd`, whose contents are part of what the node depends on. */
+  files: string[];
+  /** How long a result may be reused; for ever when undefined. */
+  ttlMs?: number;
 }
 
 export interface WorkflowSpec {
@@ -59,6 +68,12 @@ export interface WorkflowSpec {
   timeoutMs?: number;
   /** Nodes in file order. */
   nodes: NodeSpec[];
+}
+
+function cacheOf(v: unknown): CacheSpec | undefined {
+  if (v === true) return { files: [] };
+  if (!isObject(v)) return undefined;
+  return { files: typeof v.files === 'string' ? [v.files] : strings(v.files), ttlMs: parseDuration(v.ttl) };
 }
 
 const NO_RETRY: RetryPolicy = { max: 0, backoff: 'fixed', delayMs: 1000 };
@@ -140,6 +155,7 @@ export function buildWorkflow(doc: unknown): WorkflowSpec {
         artifacts: strings(n.artifacts),
         quality: isObject(n.quality) && typeof n.quality.min === 'number' ? { min: n.quality.min } : undefined,
         matrix: matrixOf(n.matrix),
+        cache: cacheOf(n.cache),
       });
     }
   }

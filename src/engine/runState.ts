@@ -14,6 +14,8 @@ export interface NodeRunState {
   /** The folder the artifacts were found in (events from before it was recorded do not say). */
   artifactsDir?: string;
   quality?: number;
+  /** The node did not run: its result is the one an earlier run kept. */
+  cached?: { runId: string; at: number };
   error?: string;
   exitCode?: number | null;
   reason?: string;
@@ -242,7 +244,7 @@ function forgetNested(state: RunState, id: string): void {
 function applyNodeEvent(n: NodeRunState, e: NodeEvent): void {
   switch (e.type) {
     case 'node:started':
-      Object.assign(n, { status: 'running', attempt: e.attempt, startedAt: n.startedAt ?? e.ts, progress: undefined, message: undefined });
+      Object.assign(n, { status: 'running', attempt: e.attempt, startedAt: n.startedAt ?? e.ts, progress: undefined, message: undefined, cached: undefined });
       return;
     case 'node:progress':
       n.progress = e.progress;
@@ -262,6 +264,7 @@ function applyNodeEvent(n: NodeRunState, e: NodeEvent): void {
         artifacts: e.artifacts,
         artifactsDir: e.artifactsDir,
         quality: e.quality,
+        cached: e.cached,
         durationMs: e.durationMs,
         endedAt: e.ts,
         attempt: e.attempt,

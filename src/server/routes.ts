@@ -59,7 +59,7 @@ export function registerRoutes(app: FastifyInstance, c: RouteContext): void {
   app.get<P<{ id: string }>>('/api/workflows/:id', { schema: { params: params.workflow, summary: 'A workflow: its graph and problems' } }, (req, reply) =>
     answer(reply, async () => describeWorkflow(workflow(req.params.id)), c.workspace),
   );
-  app.post<P<{ id: string }> & { Body: { inputs?: Record<string, string>; concurrency?: number } | undefined }>(
+  app.post<P<{ id: string }> & { Body: { inputs?: Record<string, string>; concurrency?: number; reuseResults?: boolean } | undefined }>(
     '/api/workflows/:id/runs',
     { ...operator, schema: { params: params.workflow, body: bodies.start, summary: 'Starts a run' } },
     (req, reply) =>

@@ -34,6 +34,7 @@ export const bodies = {
   start: object({
     inputs: { type: 'object', additionalProperties: { type: 'string', maxLength: 65_536 }, maxProperties: 200 },
     concurrency: { type: 'integer', minimum: 1, maximum: 1024 },
+    reuseResults: { type: 'boolean' },
   }),
   resume: object({ fromNode: NODE_ID }),
   approval: object({ comment: { type: 'string', maxLength: 4096 } }),

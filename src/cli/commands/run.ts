@@ -12,7 +12,7 @@ import { RunReporter } from '../runReporter';
 import { TerminalApprovals } from '../terminalApprovals';
 import { safeText, terminalJson } from '../terminalText';
 
-export const RUN_HELP = `Usage: maestro-dag run FILE [--input name=value]... [--concurrency N] [--json] [--runs-dir DIR] [--approve]
+export const RUN_HELP = `Usage: maestro-dag run FILE [--input name=value]... [--concurrency N] [--json] [--runs-dir DIR] [--approve] [--no-cache]
 
 Runs a workflow. On a terminal, shows the running nodes live, then a summary.
 
@@ -23,6 +23,7 @@ Options:
   --runs-dir DIR       where runs are kept (default: .maestro/runs at the workspace root)
   --kill-grace SECONDS how long a process may take to end after SIGTERM before SIGKILL (default 5)
   --approve            approve every approval gate without asking
+  --no-cache           run nodes with cache too, instead of reusing kept results (their new results are kept)
   -h, --help           show this help
 
 Ctrl-C cancels the run cleanly; a second Ctrl-C ends it at once.
@@ -186,6 +187,7 @@ export async function runCommand(argv: string[], io: Output): Promise<number> {
     'runs-dir': { type: 'string' },
     'kill-grace': { type: 'string' },
     approve: { type: 'boolean' },
+    'no-cache': { type: 'boolean' },
   });
   if (values.help) {
     io.out(RUN_HELP);
@@ -209,6 +211,7 @@ export async function runCommand(argv: string[], io: Output): Promise<number> {
       runsDir: values['runs-dir'],
       concurrency,
       killGraceMs: grace === undefined ? undefined : grace * 1000,
+      reuseResults: values['no-cache'] !== true,
       onWarning: (m) => show.message(`warning: ${m}`),
       onEvent: relay.push,
     });

@@ -17,6 +17,8 @@ export interface NodeDigest {
   end?: number;
   /** From when it could start (everything it needs had ended) to when it did: concurrency holding it back. */
   queue?: number;
+  /** An instance did not run, an earlier run's result reused: its time says nothing of how long the node takes. */
+  reused?: true;
 }
 
 export interface RunDigest {
@@ -51,6 +53,7 @@ interface Instance {
   attempts: number;
   start?: number;
   end?: number;
+  reused?: boolean;
 }
 
 /** Folds events into a digest as they come; `digest()` gives it once the run has ended. */
@@ -90,7 +93,12 @@ export class DigestBuilder {
     if (e.type === 'node:started') Object.assign(i, { status: 'running', attempts: e.attempt, start: i.start ?? e.ts });
     else if (e.type === 'node:waiting') Object.assign(i, { status: 'waiting', start: i.start ?? e.ts });
     else if (e.type === 'node:completed' || e.type === 'node:failed')
-      Object.assign(i, { status: e.type === 'node:completed' ? 'completed' : 'failed', attempts: e.attempt, end: e.ts });
+      Object.assign(i, {
+        status: e.type === 'node:completed' ? 'completed' : 'failed',
+        attempts: e.attempt,
+        end: e.ts,
+        reused: e.type === 'node:completed' && !!e.cached,
+      });
     else if (e.type === 'node:skipped' || e.type === 'node:cancelled')
       Object.assign(i, { status: e.type === 'node:skipped' ? 'skipped' : 'cancelled', end: i.start !== undefined ? e.ts : undefined });
   }
@@ -152,6 +160,7 @@ function nodesOf(instances: Instance[], needs: Map<string, string[]>, t0: number
       ...(start !== undefined ? { start: start - t0 } : {}),
       ...(start !== undefined && endsOf.length ? { end: Math.max(...endsOf) - t0 } : {}),
       ...(start !== undefined && ready !== undefined ? { queue: Math.max(0, start - ready) } : {}),
+      ...(list.some((i) => i.reused) ? { reused: true as const } : {}),
     };
   }
   return out;
@@ -167,13 +176,16 @@ export function digestRun(events: Iterable<EngineEvent>): RunDigest | undefined 
 const STATUS_CODES: Record<string, string> = { completed: 'c', failed: 'f', skipped: 's', cancelled: 'x' };
 const CODE_STATUS: Record<string, NodeStatus> = { c: 'completed', f: 'failed', s: 'skipped', x: 'cancelled' };
 
-/** A node as the index stores it: [status, attempts, start, end, queue]. */
-type PackedNode = [string, number, number | null, number | null, number | null];
+/** A node as the index stores it: [status, attempts, start, end, queue], and 1 when reused. */
+type PackedNode = [string, number, number | null, number | null, number | null, 1?];
 
 /** A digest as one line of text, its nodes as arrays. */
 export function packDigest(d: RunDigest): string {
   const nodes: Record<string, PackedNode> = {};
-  for (const [id, n] of Object.entries(d.nodes)) nodes[id] = [STATUS_CODES[n.status] ?? n.status, n.attempts, n.start ?? null, n.end ?? null, n.queue ?? null];
+  for (const [id, n] of Object.entries(d.nodes)) {
+    nodes[id] = [STATUS_CODES[n.status] ?? n.status, n.attempts, n.start ?? null, n.end ?? null, n.queue ?? null];
+    if (n.reused) nodes[id].push(1);
+  }
   return JSON.stringify({ ...d, nodes });
 }
 
@@ -199,11 +211,12 @@ export function unpackDigest(text: string): RunDigest | undefined {
   const nodes: Record<string, NodeDigest> = {};
   for (const [id, p] of Object.entries(v.nodes)) {
     if (!Array.isArray(p) || typeof p[0] !== 'string' || typeof p[1] !== 'number') return undefined;
-    const [status, attempts, start, end, queue] = p as PackedNode;
+    const [status, attempts, start, end, queue, reused] = p as PackedNode;
     nodes[id] = { status: CODE_STATUS[status] ?? (status as NodeStatus), attempts };
     if (typeof start === 'number') nodes[id].start = start;
     if (typeof end === 'number') nodes[id].end = end;
     if (typeof queue === 'number') nodes[id].queue = queue;
+    if (reused === 1) nodes[id].reused = true;
   }
   return { ...(v as unknown as RunDigest), nodes };
 }

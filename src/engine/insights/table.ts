@@ -106,7 +106,8 @@ export function rowOfDigest(d: RunDigest, graphs: GraphPool = new GraphPool()): 
   const cells: (number | null)[] = [];
   for (const id of ids) {
     const node = d.nodes[id];
-    const duration = node.start !== undefined && node.end !== undefined ? node.end - node.start : null;
+    // A reused result's time is not the node's: it stays out of durations and trends.
+    const duration = node.start !== undefined && node.end !== undefined && !node.reused ? node.end - node.start : null;
     cells.push(node.attempts * (1 << STATUS_BITS) + (STATUS_CODE[node.status] ?? 0), node.start ?? null, duration, node.queue ?? null);
   }
   const { nodes: _nodes, needs: _needs, v: _v, ...rest } = d;

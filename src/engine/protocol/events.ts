@@ -92,6 +92,8 @@ export type EngineEvent =
       artifacts: string[];
       artifactsDir?: string;
       quality?: number;
+      /** The node did not run: its result is the one the run `runId` kept at `at`, reused (see `cache`). */
+      cached?: { runId: string; at: number };
       durationMs: number;
     })
   | (NodeEventBase & { type: 'node:failed'; attempt: number; error: string; exitCode: number | null; durationMs: number; continueOnError: boolean })
@@ -121,6 +123,7 @@ export type EventDraft = EngineEvent extends infer E ? (E extends EngineEvent ? 
 const RUN_STATUSES: readonly string[] = ['completed', 'failed', 'cancelled'] satisfies RunStatus[];
 const isScalarRecord = (v: unknown): v is Record<string, Scalar> =>
   isObject(v) && Object.values(v).every((x) => ['string', 'number', 'boolean'].includes(typeof x));
+const isCachedFrom = (v: unknown): v is { runId: string; at: number } => isObject(v) && isString(v.runId) && isNumber(v.at);
 const isLogLine = (v: unknown): boolean => isObject(v) && (v.stream === 'stdout' || v.stream === 'stderr') && isString(v.text) && isNumber(v.ts);
 const isNodeInfo = (v: unknown): boolean =>
   isObject(v) &&
@@ -152,6 +155,7 @@ const PAYLOAD_CHECKS = {
     isStringArray(v.artifacts) &&
     optional(isString)(v.artifactsDir) &&
     optional(isNumber)(v.quality) &&
+    optional(isCachedFrom)(v.cached) &&
     isNumber(v.durationMs),
   'node:failed': (v) =>
     isNodeEvent(v) &&

@@ -41,7 +41,11 @@ export interface LogChunk {
 export interface EngineRequests {
   /** Where runs are kept: the host's workspace folders. Runs of workflows outside them go where the CLI would put them. */
   configure: { params: { roots: RunsRoot[] }; result: Record<string, never> };
-  start: { params: { workflowPath: string; inputs?: Record<string, string>; concurrency?: number; killGraceMs?: number }; result: { runId: string } };
+  start: {
+    /** `reuseResults: false` runs nodes with `cache` too (and keeps their new results). */
+    params: { workflowPath: string; inputs?: Record<string, string>; concurrency?: number; killGraceMs?: number; reuseResults?: boolean };
+    result: { runId: string };
+  };
   /** `actor` on a control request: who asks (a served engine's token's name), recorded in the run's events. */
   pause: { params: { runId: string; actor?: string }; result: Record<string, never> };
   /**
@@ -97,6 +101,7 @@ const PARAMS = {
     ['inputs', optional(isStringRecord), 'a map of names to strings'],
     ['concurrency', (v) => v === undefined || isPositive(v), 'a positive integer'],
     ['killGraceMs', (v) => v === undefined || isGrace(v), 'a number ≥ 0'],
+    ['reuseResults', optional(isBoolean), 'true or false'],
   ],
   pause: [runId, actor],
   resume: [runId, ['fromNode', optional(isText), 'a non-empty string'], ['killGraceMs', (v) => v === undefined || isGrace(v), 'a number ≥ 0'], actor],

@@ -11,6 +11,7 @@ import { Scheduler, type SchedulerOptions } from './core/scheduler';
 import { runName } from './core/scope';
 import { endLeftovers, leftoverNote } from './io/leftovers';
 import { nodeBaseEnv } from '../nodeEnv';
+import { CACHE_FOLDER, FileNodeCache } from './io/nodeCache';
 import { ShellProcessRunner } from './io/processRunner';
 import { readRun, reserveRunId, type RunRecord } from './io/runStore';
 import { runsDirFor } from './io/runsLocation';
@@ -37,6 +38,11 @@ export interface RunOptions {
   onLogsWritten?: (sizes: ReadonlyMap<string, number>) => void;
   /** Spawn helpers to share (the run does not close them); by default a run starts its own when it is big enough. */
   spawnHelpers?: SpawnHelperPool;
+  /**
+   * Whether nodes with `cache` reuse a kept result (default yes). With false they all run, and their results are
+   * kept afresh.
+   */
+  reuseResults?: boolean;
   /** Told about problems that do not stop the run, such as a spawn helper that failed. */
   onWarning?: (message: string) => void;
   /** For tests: a fake process runner and clock, another platform. */
@@ -157,7 +163,8 @@ function launch(o: RunOptions, setup: Launch): RunHandle {
   const ownHelpers = o.runner || o.spawnHelpers ? undefined : startSpawnHelpers(setup.workflow.nodes.length, concurrency, baseEnv, o.onWarning);
   const runner = o.runner ?? new ShellProcessRunner(tempDir, { killGraceMs: o.killGraceMs, helpers: o.spawnHelpers ?? ownHelpers, platform: o.platform });
   const clock = o.clock ?? systemClock;
-  const context = { runId: setup.runId, tempDir, concurrency, baseEnv, runner, clock };
+  const cache = new FileNodeCache(join(setup.runsDir, CACHE_FOLDER), { reuse: o.reuseResults !== false, onProblem: o.onWarning });
+  const context = { runId: setup.runId, tempDir, concurrency, baseEnv, runner, clock, cache };
   const scheduler = new Scheduler({
     ...context,
     workflow: setup.workflow,

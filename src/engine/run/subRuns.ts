@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { MAX_SUB_WORKFLOW_DEPTH } from '../model';
 import { resolveInputs } from './core/inputs';
 import type { EngineEvent, LogLine, RunStatus } from '../protocol';
-import type { Clock, ProcessRunner, RunningAttempt, RunSink, SubWorkflowRequest, SubWorkflowRunner } from './core/ports';
+import type { Clock, NodeCache, ProcessRunner, RunningAttempt, RunSink, SubWorkflowRequest, SubWorkflowRunner } from './core/ports';
 import { Scheduler } from './core/scheduler';
 import { loadWorkflow, RunSetupError } from './setup';
 
@@ -14,6 +14,7 @@ export interface SubRunContext {
   baseEnv: Record<string, string>;
   runner: ProcessRunner;
   clock: Clock;
+  cache?: NodeCache;
 }
 
 const failed = (error: string): RunningAttempt => ({

@@ -43,6 +43,7 @@ export class RunActions {
       inputs,
       ...(concurrency ? { concurrency } : {}),
       killGraceMs: killGraceMs(uri),
+      ...(config.get('reuseCachedResults') === false ? { reuseResults: false } : {}),
     });
     return this.runs.whenStarted(runId);
   }

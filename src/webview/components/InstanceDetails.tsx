@@ -2,7 +2,7 @@
 // outputs, artifacts that open, and the last lines of its log (live).
 import { useEffect, useRef } from 'react';
 import { formatDuration } from '../../engine/duration';
-import { clock } from '../dateTime';
+import { clock, when } from '../dateTime';
 import type { DagNode } from '../protocol';
 import type { InstanceView } from '../state/runView';
 import { useController, usePanel } from './context';
@@ -53,6 +53,11 @@ function Timing({ instance, maxAttempts }: { instance: InstanceView; maxAttempts
         {duration !== undefined ? (
           <Fact term="duration" testId="details-duration">
             {formatDuration(duration)}
+          </Fact>
+        ) : null}
+        {instance.cached ? (
+          <Fact term="result" testId="details-reused">
+            not run: the result of run {instance.cached.runId} (kept {when(instance.cached.at)}) was reused
           </Fact>
         ) : null}
         {instance.attempt > 0 ? (

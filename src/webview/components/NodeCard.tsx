@@ -110,7 +110,12 @@ function CardBody({ id, node, card, duration }: { id: string; node: DagNode; car
             <span className="codicon codicon-person" aria-hidden="true" /> {gatesInsideText(card.gatesInside)}
           </span>
         ) : null}
-        {duration !== undefined ? <span className="card-duration">{formatDuration(duration)}</span> : null}
+        {card.reused > 0 ? (
+          <span className="card-reused" title="Not run: the result an earlier run kept was reused (cache)">
+            <span className="codicon codicon-history" aria-hidden="true" /> {card.instances.total > 1 ? `${card.reused} reused` : 'reused'}
+          </span>
+        ) : null}
+        {duration !== undefined && !(card.reused > 0 && card.instances.total === 1) ? <span className="card-duration">{formatDuration(duration)}</span> : null}
         {live && card.message ? (
           <span className="card-message" title={card.message}>
             {card.message}

@@ -47,6 +47,8 @@ export interface CardView {
   endedAt?: number;
   durationMs?: number;
   quality?: number;
+  /** How many of its instances were not run, an earlier run's result reused. */
+  reused: number;
   outputs: number;
   artifacts: number;
   error?: string;
@@ -70,6 +72,7 @@ export interface RunHeader {
 export const NO_CARD: CardView = {
   status: 'none',
   attempt: 0,
+  reused: 0,
   outputs: 0,
   artifacts: 0,
   instances: { total: 0, completed: 0, failed: 0, running: 0 },
@@ -95,6 +98,7 @@ export function cardOf(instances: readonly InstanceView[]): CardView {
       endedAt: i.endedAt,
       durationMs: i.durationMs,
       quality: i.quality,
+      reused: i.cached ? 1 : 0,
       outputs: Object.keys(i.outputs).length,
       artifacts: i.artifacts.length,
       error: i.error ?? (i.status === 'skipped' || i.status === 'cancelled' ? i.reason : undefined),
@@ -120,6 +124,7 @@ export function cardOf(instances: readonly InstanceView[]): CardView {
     endedAt: allEnded && ended.length ? Math.max(...ended) : undefined,
     durationMs: allEnded && started.length ? Math.max(...ended) - Math.min(...started) : undefined,
     quality: qualities.length ? Math.min(...qualities) : undefined,
+    reused: instances.filter((i) => i.cached).length,
     outputs: instances.reduce((n, i) => n + Object.keys(i.outputs).length, 0),
     artifacts: instances.reduce((n, i) => n + i.artifacts.length, 0),
     error: firstError ? `${firstError.info.id}: ${firstError.error ?? 'failed'}` : undefined,

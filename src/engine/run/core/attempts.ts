@@ -9,7 +9,8 @@ import type { Instance, InstanceTable, PreviousInstances } from './instances';
 import type { LogBatcher } from './logBatcher';
 import type { Masker } from './masker';
 import { NodeOutput } from './nodeOutput';
-import type { AttemptResult, RunningAttempt, RunSink } from './ports';
+import { CachedAttempt, cacheQueryOf } from './cachedAttempt';
+import type { AttemptResult, KeptResult, RunningAttempt, RunSink } from './ports';
 import type { SubRunPauses } from './nestedRuns';
 import { interpolate } from '../../expressions/interpolate';
 import type { RunScope } from './scope';
@@ -111,8 +112,10 @@ export class NodeLifecycle {
     const { core } = this;
     const scope = core.scope.of(inst);
     let request: { script: string; env: Record<string, string>; cwd: string };
+    let cache: ReturnType<typeof cacheQueryOf>;
     try {
       request = this.prepare(inst, scope);
+      cache = inst.spec.kind === 'workflow' ? undefined : cacheQueryOf(inst, request, core.options, scope);
     } catch (e) {
       this.fail(inst, (e as Error).message, null, true);
       return;
@@ -136,8 +139,21 @@ export class NodeLifecycle {
       core.emitNode(inst.id, { type: 'node:started', nodeId: inst.id, attempt });
       running = this.startSubRun(inst, scope);
     } else {
-      running = this.startProcess(inst, { instanceId: inst.id, attempt, script: request.script, shell: inst.spec.shell, cwd: request.cwd, env });
-      core.emitNode(inst.id, { type: 'node:started', nodeId: inst.id, attempt, ...(running.pid !== undefined ? { pid: running.pid } : {}) });
+      const processRequest = { instanceId: inst.id, attempt, script: request.script, shell: inst.spec.shell, cwd: request.cwd, env };
+      const started = (pid: number | undefined) =>
+        core.emitNode(inst.id, { type: 'node:started', nodeId: inst.id, attempt, ...(pid !== undefined ? { pid } : {}) });
+      if (cache) {
+        // A result is reused for a node's first attempt; one that needed retrying is kept for the next run.
+        const lookup = { ttlMs: inst.spec.cache?.ttlMs, now: core.options.clock.now(), reuse: attempt === 1 };
+        running = new CachedAttempt(cache.store, cache.query, lookup, {
+          start: () => this.startProcess(inst, processRequest),
+          started,
+          note: (text) => this.logLine(inst, 'stdout', core.masker.text(text)),
+        });
+      } else {
+        running = this.startProcess(inst, processRequest);
+        started(running.pid);
+      }
     }
     inst.running = running;
     if (inst.spec.timeoutMs !== undefined) this.armTimeout(inst, running, inst.spec.timeoutMs);
@@ -242,9 +258,10 @@ export class NodeLifecycle {
       core.pump();
       return;
     }
+    if (result.kept) inst.quality = result.kept.quality;
     const error = attemptError(inst, result);
     inst.outputs = result.outputs;
-    if (error === undefined) this.complete(inst, result.outputs);
+    if (error === undefined) this.complete(inst, result.outputs, result);
     else if (attempt <= inst.spec.retry.max && !core.cancelling) this.retryLater(inst, attempt, error);
     else this.fail(inst, error, result.exitCode);
     core.pump();
@@ -269,7 +286,8 @@ export class NodeLifecycle {
     else this.fail(inst, `rejected${actor ? ` by ${actor}` : ''}${comment ? `: ${comment}` : ''}`, null);
   }
 
-  complete(inst: Instance, outputs: Record<string, string>): void {
+  /** Ends the node as completed; `from` is its attempt's result (a kept one, or one to keep), when it ran as one. */
+  complete(inst: Instance, outputs: Record<string, string>, from?: Pick<AttemptResult, 'kept' | 'cacheKey'>): void {
     const { core } = this;
     inst.outputs = outputs;
     const now = core.options.clock.now();
@@ -282,6 +300,7 @@ export class NodeLifecycle {
       const why = artifactOutsideFolder(pattern) ?? `matched no file in ${found!.cwd}`;
       core.emitNode(inst.id, { type: 'node:diagnostic', nodeId: inst.id, severity: 'warning', message: `artifact '${pattern}' ${why}: it is not recorded` });
     }
+    if (from?.cacheKey) this.keep(inst, from.cacheKey, outputs, artifacts, found?.cwd);
     core.end(inst, 'completed');
     core.emitNode(inst.id, {
       type: 'node:completed',
@@ -291,8 +310,27 @@ export class NodeLifecycle {
       artifacts,
       ...(artifacts.length && found ? { artifactsDir: found.cwd } : {}),
       ...(inst.quality !== undefined ? { quality: inst.quality } : {}),
+      ...(from?.kept ? { cached: { runId: from.kept.runId, at: from.kept.at } } : {}),
       durationMs,
     });
+  }
+
+  /** Keeps a completed node's result for later runs, unless its outputs hold a masked value (never written down). */
+  private keep(inst: Instance, key: string, outputs: Record<string, string>, artifacts: string[], cwd: string | undefined): void {
+    const { core } = this;
+    const masked = core.masker.deep(outputs);
+    if (Object.keys(outputs).some((name) => masked[name] !== outputs[name])) {
+      this.logLine(inst, 'stdout', 'maestro: the result is not kept for reuse: an output holds a masked value');
+      core.logs.flush(inst.id);
+      return;
+    }
+    const kept: KeptResult = {
+      runId: core.options.runId,
+      at: core.options.clock.now(),
+      outputs,
+      ...(inst.quality !== undefined ? { quality: inst.quality } : {}),
+    };
+    core.options.cache?.keep(key, { ...kept, artifacts, cwd: cwd ?? core.options.baseDir });
   }
 
   /** A final failure. `beforeStart` marks failures found before any process ran (a bad expression, say). */

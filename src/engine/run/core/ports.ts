@@ -26,6 +26,10 @@ export interface AttemptResult {
   spawnError?: string;
   /** Why the attempt failed, when the exit code does not say it (a sub-workflow's failure). */
   error?: string;
+  /** The node was not run: this is the result an earlier run kept. */
+  kept?: KeptResult;
+  /** The node ran after its cache was looked up: its result is kept under this key when it completes. */
+  cacheKey?: string;
 }
 
 export interface RunningAttempt {
@@ -53,6 +57,54 @@ export interface ProcessRunner {
   findArtifacts(cwd: string, patterns: readonly string[]): { files: string[]; unmatched: string[] };
   /** Kills every process group it started that still runs, and any that starts after, at once (SIGKILL). */
   killAll(): void;
+}
+
+/** What decides whether a node would run the same way as a kept result: its key is made of all of it. */
+export interface CacheQuery {
+  workflowPath: string;
+  /** The instance id (`test[shard=1]`). */
+  instanceId: string;
+  script: string;
+  shell?: string;
+  cwd: string;
+  /** The environment the workflow and the node declare, evaluated (not the engine's own). */
+  env: Record<string, string>;
+  matrix: Record<string, string>;
+  /** The `cache.files` patterns, relative to cwd; their matches' contents go into the key. */
+  files: string[];
+  outputs: string[];
+  artifacts: string[];
+}
+
+/** A result kept by an earlier run, as the node's completion gave it. */
+export interface KeptResult {
+  runId: string;
+  /** When it was kept (ms since the epoch). */
+  at: number;
+  outputs: Record<string, string>;
+  quality?: number;
+}
+
+export interface CacheLookup {
+  key: string;
+  /** The kept result, when there is one within `ttlMs` whose artifacts are all still there. */
+  hit?: KeptResult;
+  /** Why the key could not be made (a file that cannot be read): the node runs, and nothing is kept. */
+  problem?: string;
+}
+
+export interface CacheLookupOptions {
+  ttlMs?: number;
+  now: number;
+  reuse: boolean;
+}
+
+/** Results of nodes with `cache`, kept across runs. Never rejects: a problem is a miss that says why. */
+export interface NodeCache {
+  /** The key of the query, and, with `reuse`, its kept result (within `ttlMs` of `now`). */
+  lookup(query: CacheQuery, o: CacheLookupOptions): Promise<CacheLookup>;
+  /** Keeps a completed node's result under its key; a failure to write is reported, not thrown. */
+  keep(key: string, result: KeptResult & { artifacts: string[]; cwd: string }): void;
 }
 
 /** Opaque: a Node.js Timeout object, or a number for fake clocks. */

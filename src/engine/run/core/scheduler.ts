@@ -9,7 +9,7 @@ import { LogBatcher } from './logBatcher';
 import { Masker } from './masker';
 import { subRunHolding, SubRunPauses } from './nestedRuns';
 import { PausableTimeout } from './pausableTimeout';
-import type { Clock, ProcessRunner, RunSink, SubWorkflowRunner } from './ports';
+import type { Clock, NodeCache, ProcessRunner, RunSink, SubWorkflowRunner } from './ports';
 import { decide, type Decision } from './decide';
 import { collectOutputs, RunScope } from './scope';
 
@@ -42,6 +42,8 @@ export interface SchedulerOptions {
   logBatch?: { lines: number; ms: number };
   /** Runs `workflow:` nodes; without it, such nodes fail saying so. */
   subWorkflows?: SubWorkflowRunner;
+  /** Keeps and reuses the results of nodes with `cache`; without it, they always run. */
+  cache?: NodeCache;
   /** Workflow files of the runs that contain this one (for sub-runs), outermost first. */
   chain?: string[];
   /** The run's masker, for a sub-run; a run makes its own. */

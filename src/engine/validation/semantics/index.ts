@@ -3,6 +3,7 @@ import type { SpanDiagnostic } from '../../diagnostics';
 import type { WorkflowSpec } from '../../model';
 import type { ParsedDocument } from '../document';
 import { semanticContext, type SemanticContext, type SemanticOptions } from './context';
+import { checkCache } from './cache';
 import { checkCycles, checkNeeds } from './dependencies';
 import { checkExpressions } from './expressions';
 import { checkArtifacts, checkInputDefaults, checkMatrices, checkSubWorkflows, checkTimeouts } from './nodeFields';
@@ -45,6 +46,7 @@ export function checkSemantics(parsed: ParsedDocument, workflow: WorkflowSpec, o
   checkTimeouts(ctx);
   checkMatrices(ctx);
   checkArtifacts(ctx);
+  checkCache(ctx);
   checkInputDefaults(ctx);
   checkProcessText(ctx);
   checkExpressions(ctx);

@@ -1,0 +1,89 @@
+// An attempt of a node with `cache`: the kept result is looked up first, and the node's process starts only when
+// there is none. Until then nothing has started, so a cancel just ends the attempt.
+import type { EvaluationScope } from '../../expressions/evaluate';
+import { interpolate } from '../../expressions/interpolate';
+import type { Instance } from './instances';
+import type { AttemptResult, CacheLookupOptions, CacheQuery, NodeCache, RunningAttempt } from './ports';
+import type { SchedulerOptions } from './scheduler';
+
+export interface CachedAttemptHooks {
+  /** Starts the node's process (a miss). */
+  start(): RunningAttempt;
+  /** The attempt started: the process (with its pid), or the reuse of a kept result (none). */
+  started(pid: number | undefined): void;
+  /** A line for the node's log about the cache. */
+  note(text: string): void;
+}
+
+const cancelled = (): AttemptResult => ({ exitCode: null, signal: null, stoppedBy: 'cancel', outputs: {}, outputProblems: [] });
+
+export class CachedAttempt implements RunningAttempt {
+  readonly done: Promise<AttemptResult>;
+  private process: RunningAttempt | undefined;
+  private stoppedBefore: AttemptResult | undefined;
+  private settle!: (result: AttemptResult) => void;
+
+  constructor(cache: NodeCache, query: CacheQuery, lookup: CacheLookupOptions, hooks: CachedAttemptHooks) {
+    this.done = new Promise((resolve) => (this.settle = resolve));
+    void cache.lookup(query, lookup).then(
+      (found) => this.found(found, hooks),
+      (e: unknown) => this.found({ key: '', problem: String(e) }, hooks),
+    );
+  }
+
+  get pid(): number | undefined {
+    return this.process?.pid;
+  }
+
+  stop(reason: 'timeout' | 'cancel', message?: string, hard?: boolean): void {
+    if (this.process) return this.process.stop(reason, message, hard);
+    this.stoppedBefore ??= reason === 'timeout' ? { ...cancelled(), stoppedBy: 'timeout' } : cancelled();
+  }
+
+  private found(found: Awaited<ReturnType<NodeCache['lookup']>>, hooks: CachedAttemptHooks): void {
+    if (this.stoppedBefore) return this.settle(this.stoppedBefore);
+    if (found.hit) {
+      const { runId, at } = found.hit;
+      hooks.started(undefined);
+      hooks.note(
+        `maestro: not run: the result of run ${runId} (${new Date(at).toISOString()}) is reused, as the node would run with the same script, settings and files`,
+      );
+      return this.settle({ exitCode: 0, signal: null, outputs: found.hit.outputs, outputProblems: [], kept: found.hit });
+    }
+    if (found.problem) hooks.note(`maestro: no result is reused or kept for this node: ${found.problem}`);
+    const process = hooks.start();
+    this.process = process;
+    hooks.started(process.pid);
+    const cacheKey = found.problem ? undefined : found.key;
+    process.done.then(
+      (result) => this.settle(cacheKey ? { ...result, cacheKey } : result),
+      (e: unknown) => this.settle({ exitCode: null, signal: null, outputs: {}, outputProblems: [], spawnError: String(e) }),
+    );
+  }
+}
+
+/** For a node with `cache` in a run that keeps results: its cache, and what its result is looked up by. */
+export function cacheQueryOf(
+  inst: Instance,
+  request: { script: string; env: Record<string, string>; cwd: string },
+  options: Pick<SchedulerOptions, 'cache' | 'workflow' | 'workflowPath'>,
+  scope: EvaluationScope,
+): { store: NodeCache; query: CacheQuery } | undefined {
+  const spec = inst.spec;
+  if (!spec.cache || !options.cache) return undefined;
+  // The environment as declared, not the engine's own, which differs between a terminal and the editor.
+  const declared = new Set([...Object.keys(options.workflow.env), ...Object.keys(spec.env)]);
+  const query: CacheQuery = {
+    workflowPath: options.workflowPath,
+    instanceId: inst.id,
+    script: request.script,
+    ...(spec.shell !== undefined ? { shell: spec.shell } : {}),
+    cwd: request.cwd,
+    env: Object.fromEntries(Object.entries(request.env).filter(([k]) => declared.has(k))),
+    matrix: Object.fromEntries(Object.entries(inst.matrix).map(([k, v]) => [k, String(v)])),
+    files: spec.cache.files.map((p) => interpolate(p, scope)),
+    outputs: spec.outputs ?? [],
+    artifacts: inst.artifactsIn?.patterns ?? [],
+  };
+  return { store: options.cache, query };
+}

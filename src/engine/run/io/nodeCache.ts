@@ -1,0 +1,132 @@
+// Results of nodes with `cache`, kept as one small JSON file per key in the runs folder's `.cache`. The key is a
+// hash of everything the node's run depends on as it declares it, the contents of its `cache.files` included; the
+// files are read as streams, so a big one does not hold the engine up.
+import { createHash } from 'node:crypto';
+import { createReadStream, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { access, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { isObject } from '../../json';
+import type { CacheLookup, CacheLookupOptions, CacheQuery, KeptResult, NodeCache } from '../core/ports';
+import { matchFiles, walk } from './fileGlobs';
+
+/** Changes when what goes into a key, or how an entry is written, changes: older entries are then not read. */
+const CACHE_VERSION = 1;
+/** The folder of kept results, in the runs folder (run listings skip it: it holds no run). */
+export const CACHE_FOLDER = '.cache';
+/** At most this many files under one folder named in `cache.files`, as for artifacts. */
+const FOLDER_FILE_LIMIT = 10_000;
+
+interface Entry extends KeptResult {
+  version: number;
+  artifacts: string[];
+}
+
+function hashFile(path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    createReadStream(path)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('error', reject)
+      .on('end', () => resolve(hash.digest('hex')));
+  });
+}
+
+/**
+ * The files the patterns name, a folder standing for every file under it. Anything else than a regular file (a FIFO
+ * would never end) is refused: the node then runs without its cache.
+ */
+async function filesOf(cwd: string, patterns: readonly string[]): Promise<string[]> {
+  const out = new Set<string>();
+  const take = async (path: string) => {
+    const st = await stat(join(cwd, path));
+    if (!st.isFile()) throw new Error(`${path} is not a regular file`);
+    out.add(path);
+  };
+  for (const path of matchFiles(cwd, patterns).files) {
+    if (!(await stat(join(cwd, path))).isDirectory()) await take(path);
+    else for (const file of walk(join(cwd, path), FOLDER_FILE_LIMIT)) await take(`${path}/${file}`);
+  }
+  return [...out].sort();
+}
+
+const sorted = (record: Record<string, string>): [string, string][] => Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+
+/** The key of a node's result: a hash of the query and of the contents of the files it names. */
+export async function cacheKey(query: CacheQuery): Promise<string> {
+  const files: [string, string][] = [];
+  for (const file of await filesOf(query.cwd, query.files)) files.push([file, await hashFile(join(query.cwd, file))]);
+  const material = {
+    version: CACHE_VERSION,
+    workflow: query.workflowPath,
+    node: query.instanceId,
+    script: query.script,
+    shell: query.shell ?? null,
+    cwd: query.cwd,
+    env: sorted(query.env),
+    matrix: sorted(query.matrix),
+    patterns: query.files,
+    files,
+    outputs: query.outputs,
+    artifacts: query.artifacts,
+  };
+  return createHash('sha256').update(JSON.stringify(material)).digest('hex');
+}
+
+function entryOf(text: string): Entry | undefined {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!isObject(v) || v.version !== CACHE_VERSION || typeof v.runId !== 'string' || typeof v.at !== 'number') return undefined;
+  if (!isObject(v.outputs) || !Object.values(v.outputs).every((x) => typeof x === 'string')) return undefined;
+  if (!Array.isArray(v.artifacts) || !v.artifacts.every((x) => typeof x === 'string')) return undefined;
+  if (v.quality !== undefined && typeof v.quality !== 'number') return undefined;
+  return v as unknown as Entry;
+}
+
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
+
+export class FileNodeCache implements NodeCache {
+  /** `dir`: the runs folder's `.cache`; without `reuse`, nothing kept is reused, and results are kept afresh. */
+  constructor(
+    private readonly dir: string,
+    private readonly o: { reuse: boolean; onProblem?: (message: string) => void },
+  ) {}
+
+  async lookup(query: CacheQuery, { ttlMs, now, reuse }: CacheLookupOptions): Promise<CacheLookup> {
+    let key: string;
+    try {
+      key = await cacheKey(query);
+    } catch (e) {
+      return { key: '', problem: `its cache files cannot be read (${(e as Error).message})` };
+    }
+    if (!reuse || !this.o.reuse) return { key };
+    const entry = await readFile(join(this.dir, `${key}.json`), 'utf8').then(entryOf, () => undefined);
+    if (!entry || (ttlMs !== undefined && now - entry.at >= ttlMs)) return { key };
+    for (const artifact of entry.artifacts) if (!(await exists(join(query.cwd, artifact)))) return { key };
+    const { runId, at, outputs, quality } = entry;
+    return { key, hit: { runId, at, outputs, ...(quality !== undefined ? { quality } : {}) } };
+  }
+
+  keep(key: string, result: KeptResult & { artifacts: string[]; cwd: string }): void {
+    const { runId, at, outputs, quality, artifacts } = result;
+    const entry: Entry = { version: CACHE_VERSION, runId, at, outputs, ...(quality !== undefined ? { quality } : {}), artifacts };
+    const path = join(this.dir, `${key}.json`);
+    // Written aside and renamed, so that a reader never sees half an entry; at once, as the run's log is, so that
+    // a run started after this one ended finds it.
+    const aside = `${path}.${process.pid}.tmp`;
+    try {
+      mkdirSync(this.dir, { recursive: true });
+      writeFileSync(aside, JSON.stringify(entry));
+      renameSync(aside, path);
+    } catch (e) {
+      this.o.onProblem?.(`a node's result could not be kept for reuse in ${this.dir}: ${(e as Error).message}`);
+    }
+  }
+}

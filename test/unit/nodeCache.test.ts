@@ -1,0 +1,185 @@
+// `cache` with real processes and files: what a kept result is keyed by, when it is reused, and what is not kept.
+import { strict as assert } from 'node:assert';
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import type { EngineEvent } from '../../src/engine/protocol';
+import type { CacheQuery } from '../../src/engine/run/core/ports';
+import { startRun } from '../../src/engine/run/engine';
+import { CACHE_FOLDER, cacheKey } from '../../src/engine/run/io/nodeCache';
+import { yaml } from './helpers';
+
+const DAY_MS = 86_400_000;
+
+describe('node cache: results kept across runs', () => {
+  let dir: string;
+  let now: number;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'maestro-cache-'));
+    now = Date.UTC(2026, 0, 1);
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** Real timers, and a `now` the test moves on. */
+  const clock = {
+    now: () => now,
+    setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms),
+    clearTimeout: (h: object | number) => clearTimeout(h as NodeJS.Timeout),
+  };
+  const write = (...nodeLines: string[]) => {
+    const path = join(dir, 'c.workflow.yaml');
+    writeFileSync(path, yaml('version: 1', 'name: Cache', 'nodes:', ...nodeLines));
+    return path;
+  };
+  /** The build node appends to `ran.txt` each time it really runs. */
+  const buildNode = (cache: string, script = 'echo "v=$(cat src/a.txt)" >> "$MAESTRO_OUTPUT"') => [
+    '  build:',
+    `    run: |`,
+    '      echo run >> ran.txt',
+    `      ${script}`,
+    '    outputs: [v]',
+    `    cache: ${cache}`,
+    '  use:',
+    '    needs: build',
+    '    run: echo "got ${{ nodes.build.outputs.v }}" > got.txt',
+  ];
+  const run = async (path: string, options: { reuseResults?: boolean } = {}) => {
+    const events: EngineEvent[] = [];
+    const handle = startRun({ workflowPath: path, runsDir: join(dir, 'runs'), clock, onEvent: (e) => events.push(e), ...options });
+    const status = await handle.finished();
+    handle.dispose();
+    const completed = events.find((e): e is Extract<EngineEvent, { type: 'node:completed' }> => e.type === 'node:completed' && e.nodeId === 'build');
+    return { runId: handle.runId, status, events, cached: completed?.cached, ran: timesRun() };
+  };
+  const timesRun = () => {
+    try {
+      return readFileSync(join(dir, 'ran.txt'), 'utf8').split('\n').filter(Boolean).length;
+    } catch {
+      return 0;
+    }
+  };
+  const source = (text: string) => {
+    mkdirSync(join(dir, 'src'), { recursive: true });
+    writeFileSync(join(dir, 'src', 'a.txt'), text);
+  };
+
+  it('reuses the result while the script and the files are the same; a change to a file runs it again', async () => {
+    source('one');
+    const path = write(...buildNode('{ files: [src/**] }'));
+    const first = await run(path);
+    assert.deepEqual([first.status, first.ran, first.cached], ['completed', 1, undefined]);
+    const second = await run(path);
+    assert.deepEqual([second.status, second.ran, second.cached], ['completed', 1, { runId: first.runId, at: now }]);
+    assert.equal(readFileSync(join(dir, 'got.txt'), 'utf8'), 'got one\n', 'what needs it gets the kept outputs');
+    source('two');
+    const third = await run(path);
+    assert.deepEqual([third.ran, third.cached], [2, undefined]);
+    assert.equal(readFileSync(join(dir, 'got.txt'), 'utf8'), 'got two\n');
+    source('one');
+    const fourth = await run(path);
+    assert.deepEqual([fourth.ran, fourth.cached?.runId], [2, first.runId], 'contents, not times, make the key');
+    writeFileSync(join(dir, 'src', 'new.txt'), 'x');
+    assert.equal((await run(path)).ran, 3, 'a new file among the globbed ones runs it again');
+  });
+
+  it('runs it again when the script, the declared env or the settings change', async () => {
+    source('one');
+    await run(write(...buildNode('true')));
+    assert.equal((await run(write(...buildNode('true')))).ran, 1);
+    assert.equal((await run(write(...buildNode('true', 'echo "v=1" >> "$MAESTRO_OUTPUT"')))).ran, 2);
+    const withEnv = (mode: string) => write('  build:', '    run: echo run >> ran.txt', `    env: { MODE: ${mode} }`, '    cache: true');
+    assert.equal((await run(withEnv('a'))).ran, 3);
+    assert.equal((await run(withEnv('a'))).ran, 3);
+    assert.equal((await run(withEnv('b'))).ran, 4);
+  });
+
+  it('runs it again once the ttl has passed', async () => {
+    source('one');
+    const path = write(...buildNode('{ ttl: 1d }'));
+    await run(path);
+    now += DAY_MS - 1;
+    assert.equal((await run(path)).ran, 1);
+    now += 1;
+    assert.equal((await run(path)).ran, 2);
+  });
+
+  it('runs it again when an artifact it made is gone', async () => {
+    const path = write('  build:', '    run: echo run >> ran.txt && echo x > out.bin', '    artifacts: [out.bin]', '    cache: true');
+    await run(path);
+    assert.equal((await run(path)).ran, 1);
+    rmSync(join(dir, 'out.bin'));
+    assert.equal((await run(path)).ran, 2);
+  });
+
+  it('with reuse turned off, runs it and keeps the new result', async () => {
+    source('one');
+    const path = write(...buildNode('true'));
+    await run(path);
+    const fresh = await run(path, { reuseResults: false });
+    assert.deepEqual([fresh.ran, fresh.cached], [2, undefined]);
+    assert.equal((await run(path)).cached?.runId, fresh.runId);
+  });
+
+  it('keeps nothing of a failed node, and one small file per result in the runs folder', async () => {
+    const path = write('  build:', '    run: echo run >> ran.txt && exit 3', '    cache: true');
+    assert.equal((await run(path)).status, 'failed');
+    assert.equal((await run(path)).ran, 2);
+    source('one');
+    await run(write(...buildNode('true')));
+    const kept = readdirSync(join(dir, 'runs', CACHE_FOLDER));
+    assert.equal(kept.length, 1);
+    assert.match(kept[0], /^[0-9a-f]{64}\.json$/);
+  });
+
+  it('a key is the same for the same query, and differs when any part of it differs', async () => {
+    source('one');
+    const base: CacheQuery = {
+      workflowPath: join(dir, 'c.workflow.yaml'),
+      instanceId: 'build',
+      script: 'make',
+      cwd: dir,
+      env: { A: '1', B: '2' },
+      matrix: {},
+      files: ['src/**'],
+      outputs: [],
+      artifacts: [],
+    };
+    assert.equal(await cacheKey(base), await cacheKey({ ...base, env: { B: '2', A: '1' } }), 'the order of names does not count');
+    const changes: Partial<CacheQuery>[] = [
+      { workflowPath: '/elsewhere.workflow.yaml' },
+      { instanceId: 'test' },
+      { shell: 'sh' },
+      { cwd: join(dir, 'src') },
+      { matrix: { os: 'linux' } },
+      { files: [] },
+      { outputs: ['v'] },
+      { artifacts: ['a'] },
+    ];
+    const keys = new Set([await cacheKey(base), ...(await Promise.all(changes.map((c) => cacheKey({ ...base, ...c }))))]);
+    assert.equal(keys.size, changes.length + 1);
+    await fc.assert(
+      fc.asyncProperty(fc.string(), fc.string(), async (a, b) => {
+        const [ka, kb] = [await cacheKey({ ...base, script: a }), await cacheKey({ ...base, script: b })];
+        return a === b ? ka === kb : ka !== kb;
+      }),
+      { numRuns: 50 },
+    );
+    const before = [await cacheKey(base), await cacheKey({ ...base, files: ['src'] })];
+    appendFileSync(join(dir, 'src', 'a.txt'), '!');
+    assert.notEqual(await cacheKey(base), before[0]);
+    assert.notEqual(await cacheKey({ ...base, files: ['src'] }), before[1], 'a folder stands for the files under it');
+  });
+
+  it('refuses what is not a regular file (a FIFO would never end): the node runs, and says why', async function () {
+    if (process.platform === 'win32') this.skip();
+    execFileSync('mkfifo', [join(dir, 'pipe')]);
+    const path = write('  build:', '    run: echo run >> ran.txt', '    cache: { files: [pipe] }');
+    const first = await run(path);
+    const second = await run(path);
+    assert.deepEqual([first.status, second.ran, second.cached], ['completed', 2, undefined]);
+    const log = readFileSync(join(dir, 'runs', second.runId, 'logs', 'build.log'), 'utf8');
+    assert.match(log, /no result is reused or kept for this node: its cache files cannot be read \(pipe is not a regular file\)/);
+  });
+});
