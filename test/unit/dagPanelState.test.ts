@@ -265,6 +265,16 @@ describe('DAG panel: folding a run', () => {
       ]).status,
       'skipped',
     );
+    const kept = { runId: 'r0', at: 1 };
+    assert.equal(cardOf([{ ...base, status: 'completed', cached: kept }]).reused, 1);
+    assert.equal(
+      cardOf([
+        { ...base, status: 'completed', cached: kept },
+        { ...base, info: { ...base.info, id: 't[a=2]' }, status: 'completed' },
+      ]).reused,
+      1,
+      'a matrix counts its instances reused',
+    );
   });
 
   it('publishes new objects only for the cards an event batch touched', async () => {

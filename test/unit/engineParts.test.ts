@@ -225,6 +225,13 @@ describe('engine protocol', () => {
       /approved must be true or false/,
     );
     assert.match((parseRequest('{"type":"listRuns","requestId":8,"statuses":["done"]}') as { error: string }).error, /statuses must be a list of/);
+    assert.deepEqual(parseRequest('{"type":"start","requestId":9,"workflowPath":"x","reuseResults":"no"}'), {
+      error: 'start: reuseResults must be true or false',
+      requestId: 9,
+    });
+    assert.deepEqual(parseRequest('{"type":"start","requestId":10,"workflowPath":"x","reuseResults":false}'), {
+      request: { type: 'start', requestId: 10, workflowPath: 'x', reuseResults: false },
+    });
   });
 
   it('checks messages from the engine, payloads included', () => {
@@ -240,6 +247,10 @@ describe('engine protocol', () => {
       undefined,
       'an output that is not text',
     );
+    const cached = (v: string) =>
+      `{"type":"node:completed","runId":"r","seq":1,"ts":1,"nodeId":"a","attempt":1,"outputs":{},"artifacts":[],"cached":${v},"durationMs":1}`;
+    assert.deepEqual(parseEngineMessage(cached('{"runId":"r0","at":5}')), JSON.parse(cached('{"runId":"r0","at":5}')));
+    assert.equal(parseEngineMessage(cached('{"runId":"r0"}')), undefined, 'a cached mark without its time');
     assert.equal(parseEngineMessage('{"type":"engine:ready","protocolVersion":2,"pid":3}')?.type, 'engine:ready');
     assert.equal(parseEngineMessage('{"type":"engine:reply","requestId":1,"ok":true,"result":{"runId":"r"}}')?.type, 'engine:reply');
     assert.equal(parseEngineMessage('{"type":"log:appended","runId":"r","nodeId":"a","size":10}')?.type, 'log:appended');

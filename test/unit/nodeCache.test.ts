@@ -9,6 +9,9 @@ import type { EngineEvent } from '../../src/engine/protocol';
 import type { CacheQuery } from '../../src/engine/run/core/ports';
 import { startRun } from '../../src/engine/run/engine';
 import { CACHE_FOLDER, cacheKey } from '../../src/engine/run/io/nodeCache';
+import { main } from '../../src/cli/main';
+import { digestRun, packDigest, unpackDigest } from '../../src/engine/insights/digest';
+import { rowOfDigest } from '../../src/engine/insights/table';
 import { yaml } from './helpers';
 
 const DAY_MS = 86_400_000;
@@ -181,5 +184,39 @@ describe('node cache: results kept across runs', () => {
     assert.deepEqual([first.status, second.ran, second.cached], ['completed', 2, undefined]);
     const log = readFileSync(join(dir, 'runs', second.runId, 'logs', 'build.log'), 'utf8');
     assert.match(log, /no result is reused or kept for this node: its cache files cannot be read \(pipe is not a regular file\)/);
+  });
+
+  it("leaves a reused node's time out of insights' durations", async () => {
+    source('one');
+    const path = write(...buildNode('true'));
+    await run(path);
+    const digest = digestRun((await run(path)).events)!;
+    assert.equal(digest.nodes.build.reused, true);
+    assert.equal(digest.nodes.use.reused, undefined);
+    const back = unpackDigest(packDigest(digest))!;
+    assert.deepEqual(back.nodes, digest.nodes, 'kept through the index');
+    const cells = rowOfDigest(back).cells;
+    const durationOf = (index: number) => cells[index * 4 + 2];
+    assert.equal(durationOf(Object.keys(back.nodes).indexOf('build')), null);
+    assert.equal(typeof durationOf(Object.keys(back.nodes).indexOf('use')), 'number');
+  });
+
+  it('on the CLI: says which run a result came from, and --no-cache runs the node', async () => {
+    source('one');
+    const path = write(...buildNode('true'));
+    const cli = async (...args: string[]) => {
+      let out = '';
+      const code = await main(['run', path, '--runs-dir', join(dir, 'runs'), ...args], { out: (t) => (out += t), err: (t) => (out += t), isTTY: false });
+      return { code, out };
+    };
+    const first = await cli();
+    const firstRun = /run (\d{8}-\d{6}-[0-9a-f]{4})/.exec(first.out)![1];
+    const second = await cli();
+    assert.equal(second.code, 0);
+    assert.match(second.out, new RegExp(`✓ build \\(not run: the result of run ${firstRun} reused\\)`));
+    assert.match(second.out, /^ {2}build +completed +reused/m);
+    const third = await cli('--no-cache');
+    assert.doesNotMatch(third.out, /reused/);
+    assert.equal(timesRun(), 2);
   });
 });

@@ -3,6 +3,8 @@
 // looked up.
 import { strict as assert } from 'node:assert';
 import type { CacheLookup, CacheLookupOptions, CacheQuery, KeptResult, NodeCache } from '../../src/engine/run/core/ports';
+import { foldEvents } from '../../src/engine/runState';
+import { describeEvent } from '../../src/webview/analysis/describeEvent';
 import { flush } from './fakes';
 import { setup } from './schedulerSetup';
 
@@ -47,6 +49,10 @@ describe('scheduler: cached nodes', () => {
     assert.deepEqual(completed.outputs, { v: 'kept' });
     assert.match(sink.logs.find((l) => l.id === 'build')!.line.text, /^maestro: not run: the result of run r0 .* is reused/);
     assert.deepEqual(cache.kept, [], 'a reused result is not kept again, and a node without cache never is');
+    const state = foldEvents(sink.events)!;
+    assert.deepEqual(state.nodes.get('build')!.cached, { runId: 'r0', at: 5 });
+    assert.equal(state.nodes.get('test')!.cached, undefined);
+    assert.match(describeEvent(completed), /^completed: the result of run r0 reused/);
   });
 
   it('runs a node with no kept result, starts it after the lookup, and keeps its outputs, quality and artifacts under the key', async () => {

@@ -155,6 +155,26 @@ describe('DAG panel in Chromium', function () {
     assert.deepEqual([artifact.nodeId, artifact.path, artifact.runId], ['design', 'out/design.md', completed[0].runId]);
   });
 
+  it('marks a node whose kept result was reused, on its card and in its details, beside the editor', async () => {
+    const page = await open('dark', { width: 500, height: 720 });
+    const keptAt = Date.UTC(2026, 10, 28, 9, 30);
+    const reused = completed.map((e) =>
+      e.type === 'node:completed' && (e.nodeId === 'requirements' || e.nodeId === 'design')
+        ? { ...e, cached: { runId: '20261128-093000-beef', at: keptAt } }
+        : e,
+    );
+    await send(page, init(graphOf(sdlcText), [runItem(reused, 'completed')]), snapshot(reused));
+    await waitForStatus(page, 'requirements', 'completed');
+    const card = page.locator('.card[data-node="requirements"]');
+    assert.equal((await card.locator('.card-reused').innerText()).trim(), 'reused');
+    assert.equal(await card.locator('.card-duration').count(), 0, 'the time of a lookup is not the node’s');
+    assert.equal(await page.locator('.card[data-node="backend"] .card-reused').count(), 0);
+    await card.click();
+    const fact = page.locator('[data-testid="details-reused"]');
+    assert.match(await fact.innerText(), /not run: the result of run 20261128-093000-beef \(kept .*Nov.*28.*\) was reused/);
+    await page.screenshot({ path: join(shots, 'reused.png') });
+  });
+
   it('double-click opens the live log; Enter and arrows work from the keyboard', async () => {
     const page = await open();
     await send(page, init(graphOf(sdlcText), [runItem(completed, 'completed')]), snapshot(completed));

@@ -169,6 +169,22 @@ describe('Argo Workflows import', () => {
     assert.deepEqual([good.concurrency, good.timeoutMs, good.nodes[0].timeoutMs], [3, 90_000, 1500]);
   });
 
+  it('reads a memoized template as cache, with its maxAge as the ttl and a note on what the key is here', async () => {
+    const source = (memoize: string) =>
+      `apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: { name: m }\nspec:\n  entrypoint: main\n  templates:\n    - name: main\n      dag: { tasks: [{ name: a, template: t }] }\n    - name: t\n      memoize: ${memoize}\n      container: { image: alpine, command: ["true"] }\n`;
+    const timed = await importWorkflow(source('{ key: "{{inputs.parameters.v}}", maxAge: 1.5h, cache: { configMap: { name: c } } }'), 'm.yaml');
+    assert.deepEqual(specOf(timed.text).nodes[0].cache, { files: [], ttlMs: 5_400_000 });
+    assert.match(timed.text, /cache:\s+ttl: 1h30m/);
+    assert.deepEqual(timed.notImported, [
+      "task 'a' (line 8) is memoized (key {{inputs.parameters.v}}): here its result is reused when it would run with the same script, settings and cache.files; list the files it reads under cache.files",
+    ]);
+    const forever = await importWorkflow(source('{ key: k, cache: { configMap: { name: c } } }'), 'm.yaml');
+    assert.deepEqual(specOf(forever.text).nodes[0].cache, { files: [] });
+    const odd = await importWorkflow(source('{ key: k, maxAge: soon, cache: { configMap: { name: c } } }'), 'm.yaml');
+    assert.equal(odd.notImported[1], "task 'a' (line 8): memoize.maxAge 'soon' is not a positive duration: give cache.ttl");
+    assert.deepEqual(specOf(odd.text).nodes[0].cache, { files: [] });
+  });
+
   it("reads Go durations, and says where a backoff's is not one", () => {
     assert.equal(parseGoDuration('1h30m'), 5_400_000);
     assert.equal(parseGoDuration('1.5s'), 1500);
@@ -233,6 +249,13 @@ spec:
 });
 
 describe('Argo Workflows export', () => {
+  it('exports a cached node as a task that runs every time, with a note that says so', () => {
+    const out = exportWorkflow(specOf('version: 1\nname: C\nnodes:\n  build: { run: make, cache: true }\n'), 'argo');
+    assert.deepEqual(argoErrors(out), []);
+    assert.match(out, /# NOTE: node 'build': cache: Argo runs this task every time; its memoize reuses a result by a key of your choosing/);
+    assert.doesNotMatch(out, /memoize:/);
+  });
+
   it("writes a Workflow (or a WorkflowTemplate) that Argo's schema accepts", () => {
     const spec = specOf(`version: 1
 name: Release build

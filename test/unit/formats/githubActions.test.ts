@@ -320,6 +320,20 @@ describe('GitHub Actions export', () => {
     assert.match(out, /V: \$\{\{ needs\.build\.outputs\.v \}\}/);
   });
 
+  it('exports a cached node as a job that runs every time, with a comment that says so', async () => {
+    const spec = specOf(
+      yaml(`
+      version: 1
+      name: W
+      nodes:
+        build: { run: make, cache: { files: [src/**], ttl: 1d } }
+    `),
+    );
+    const out = exportWorkflow(spec, 'github-actions');
+    assert.deepEqual(await githubErrors(out), []);
+    assert.match(out, /# cache: GitHub Actions runs this job every time \(actions\/cache keeps files between runs, not a job's result\)\.\n {2}build:/);
+  });
+
   it('refuses what GitHub Actions cannot express, naming the node and the construct; --lenient comments it', () => {
     const spec = specOf(
       yaml(`

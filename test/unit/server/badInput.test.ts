@@ -33,6 +33,7 @@ describe('serve: bad input, tried on purpose', function () {
     await expect(400, 'POST', start, asJson, { concurrency: 'many' }, /concurrency/);
     await expect(400, 'POST', start, asJson, { concurrency: 0 }, /concurrency/);
     await expect(400, 'POST', start, asJson, { inputs: { channel: 3 } }, /inputs/);
+    await expect(400, 'POST', start, asJson, { reuseResults: 'no' }, /reuseResults/);
     await expect(400, 'POST', start, asJson, { runsDir: '/etc' }, /additional/i);
     await expect(413, 'POST', start, asJson, JSON.stringify({ inputs: { big: 'x'.repeat(50 * 1024 * 1024) } }));
     await expect(400, 'GET', '/api/runs?limit=-1', VIEWER, undefined, /limit/);

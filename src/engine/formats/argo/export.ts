@@ -73,6 +73,11 @@ export function toArgo(spec: WorkflowSpec, options: ArgoExportOptions = {}): str
     },
   };
   const comments: KeyComment[] = problems.items.map((p) => ({ path: ['spec'], comment: `NOT TRANSLATED: ${p.node ? `node '${p.node}': ` : ''}${p.message}` }));
+  // The same results either way, only never reused: a note, not a problem.
+  for (const node of spec.nodes.filter((n) => n.cache)) {
+    const note = `node '${node.id}': cache: Argo runs this task every time; its memoize reuses a result by a key of your choosing, not by the script and its files: add one by hand if a result may be reused`;
+    comments.push({ path: ['spec'], comment: `NOTE: ${note}` });
+  }
   const header = [`Exported from a Maestro workflow: ${spec.name}`, ...(spec.description ? [spec.description] : [])].join('\n');
   return yamlText(doc, { header, comments });
 }

@@ -6,8 +6,8 @@ import { DEFAULT_IMAGE, WORK_DIR } from './export';
 import { fromArgoText, fromArgoWhen, withArguments, type ArgoTextScope } from './importText';
 import { APPROVAL_PROMPT_ANNOTATION, NODE_NAME_ANNOTATION } from './names';
 import { scriptFromSource } from './script';
-import { retryFromArgo } from './retry';
-import { durationOfCount } from '../../duration';
+import { parseGoDuration, retryFromArgo } from './retry';
+import { durationOfCount, durationText } from '../../duration';
 import { dependsToNeeds } from './depends';
 
 export interface TaskInput {
@@ -81,7 +81,24 @@ function settingsOf(template: Json, scope: ArgoTextScope, where: string): NodeDo
   if (isObject(template.outputs) && Array.isArray(template.outputs.parameters)) {
     node.outputs = template.outputs.parameters.filter(isObject).map((p) => textOf(p.name));
   }
+  if (isObject(template.memoize)) node.cache = cacheOfMemoize(template.memoize, scope, where);
   return node;
+}
+
+/**
+ * Argo reuses a memoized result by a key of the author's choosing, made of the inputs the script is given; here the
+ * key is the script with those values in it, and the rest of what it runs with: the same results are reused, or
+ * fewer. What the script reads from files is said by cache.files, which Argo has no counterpart of.
+ */
+function cacheOfMemoize(memoize: Json, scope: ArgoTextScope, where: string): true | { ttl: string } {
+  const maxAge = typeof memoize.maxAge === 'string' ? memoize.maxAge.trim() : '';
+  const ttl = maxAge ? parseGoDuration(maxAge) : undefined;
+  const key = typeof memoize.key === 'string' ? ` (key ${memoize.key})` : '';
+  scope.notes.push(
+    `${where} is memoized${key}: here its result is reused when it would run with the same script, settings and cache.files; list the files it reads under cache.files`,
+  );
+  if (maxAge && !ttl) scope.notes.push(`${where}: memoize.maxAge '${maxAge}' is not a positive duration: give cache.ttl`);
+  return ttl ? { ttl: durationText(ttl) } : true;
 }
 
 function commandOf(template: Json, scope: ArgoTextScope, where: string, workflowEnv: Readonly<Record<string, string>>): NodeDoc {

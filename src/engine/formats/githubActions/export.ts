@@ -42,6 +42,7 @@ export function toGithubActions(spec: WorkflowSpec, options: GithubExportOptions
     jobs[node.id] = jobOf(ctx);
     const notes = [node.phase ? `phase: ${node.phase}` : '', node.description ?? ''].filter(Boolean);
     if (node.kind === 'approval') notes.push('Add a protection rule with required reviewers to this environment (Settings → Environments) to make it a gate.');
+    if (node.cache) notes.push("cache: GitHub Actions runs this job every time (actions/cache keeps files between runs, not a job's result).");
     if (notes.length) comments.push({ path: ['jobs', node.id], comment: notes.join('\n') });
   }
   problems.settle('GitHub Actions', options);
