@@ -222,6 +222,39 @@ export async function runningSteps(d) {
     await dag.locator('[data-testid="run-header"][data-status="completed"]', { hasText: '2/2 nodes' }).waitFor();
   });
 
+  await step('06b-a-cached-node-is-reused', async () => {
+    const built = () => (existsSync(join(workspace, 'built.txt')) ? readFileSync(join(workspace, 'built.txt'), 'utf8').split('\n').filter(Boolean).length : 0);
+    const runsDir = join(workspace, '.maestro', 'runs');
+    const runIds = () => readdirSync(runsDir).filter((n) => /^\d{8}-\d{6}-[0-9a-f]{4}$/.test(n));
+    await openFile('cached.workflow.yaml');
+    await palette('Maestro: Run Workflow');
+    await waitForStatus('Cached completed');
+    const dag = await dagFrame('Cached');
+    await card(dag, 'use', 'completed').waitFor();
+    await palette('Maestro: Run Workflow');
+    await card(dag, 'build', 'completed').locator('.card-reused').waitFor();
+    await card(dag, 'use', 'completed').waitFor();
+    if (built() !== 1) throw new Error(`the cached node ran ${built()} times in two runs`);
+    await page.locator('.codelens-decoration', { hasText: 'completed (reused)' }).first().waitFor();
+    await shot('06b-reused');
+    // With maestro.reuseCachedResults off, it runs (once the window has read the setting).
+    const settings = join(workspace, '.vscode', 'settings.json');
+    writeFileSync(settings, JSON.stringify({ 'maestro.reuseCachedResults': false }));
+    try {
+      for (let tries = 0; built() < 2; tries++) {
+        if (tries === 5) throw new Error('maestro.reuseCachedResults off did not run the cached node');
+        const before = new Set(runIds());
+        await palette('Maestro: Run Workflow');
+        for (let i = 0; !runIds().some((id) => !before.has(id) && /"status": ?"completed"/.test(runRecord(runsDir, id))); i++) {
+          if (i > 300) throw new Error('the run did not complete');
+          await page.waitForTimeout(100);
+        }
+      }
+    } finally {
+      writeFileSync(settings, '{}');
+    }
+  });
+
   await step('07-panel-and-editor-follow-each-other', async () => {
     try {
       await editAndFollow();
@@ -262,5 +295,14 @@ export async function runningSteps(d) {
     await page.locator('.quick-input-widget input.input').fill(':5');
     await page.keyboard.press('Enter');
     await dag.locator('.card.selected[data-node="build"]').waitFor();
+  }
+}
+
+/** A run's run.json as text ('' while it has none). */
+function runRecord(runsDir, runId) {
+  try {
+    return readFileSync(join(runsDir, runId, 'run.json'), 'utf8');
+  } catch {
+    return '';
   }
 }

@@ -84,6 +84,14 @@ export function makeWorkspace(root, dir, { plantedRun = false, hostileFile = fal
     '  after: { needs: slow, run: echo after }',
   ]);
   write('flaky.workflow.yaml', ['version: 1', 'name: Flaky', 'nodes:', '  check: { run: test -f fixed.flag }', '  after: { needs: check, run: echo after }']);
+  // A node whose result is kept and reused; each time it really runs it adds a line to built.txt.
+  write('cached.workflow.yaml', [
+    'version: 1',
+    'name: Cached',
+    'nodes:',
+    `  build: { run: 'echo built >> built.txt && echo "v=7" >> "$MAESTRO_OUTPUT"', outputs: [v], cache: true }`,
+    "  use: { needs: build, env: { V: '${{ nodes.build.outputs.v }}' }, run: 'echo \"using $V\"' }",
+  ]);
   // A node that fails on its first attempt and passes on the retry: flaky, for Insights to find.
   write('sometimes.workflow.yaml', [
     'version: 1',

@@ -186,6 +186,21 @@ describe('node cache: results kept across runs', () => {
     assert.match(log, /no result is reused or kept for this node: its cache files cannot be read \(pipe is not a regular file\)/);
   });
 
+  it('takes an entry it did not write (garbage, a FIFO in its place) as no entry, without waiting on it', async function () {
+    if (process.platform === 'win32') this.skip();
+    source('one');
+    const path = write(...buildNode('true'));
+    await run(path);
+    const folder = join(dir, 'runs', CACHE_FOLDER);
+    const [entry] = readdirSync(folder);
+    writeFileSync(join(folder, entry), '{"version":1,"runId":3}');
+    assert.deepEqual([(await run(path)).ran], [2]);
+    rmSync(join(folder, entry));
+    execFileSync('mkfifo', [join(folder, entry)]);
+    const after = await run(path);
+    assert.deepEqual([after.status, after.ran], ['completed', 3]);
+  });
+
   it("leaves a reused node's time out of insights' durations", async () => {
     source('one');
     const path = write(...buildNode('true'));

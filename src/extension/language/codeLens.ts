@@ -116,7 +116,7 @@ function nodeLenses(doc: vscode.TextDocument, index: WorkflowIndex, last: RunEnt
 function statusLens(range: vscode.Range, last: RunEntry, instances: NodeRunState[]): vscode.CodeLens {
   const n = instances.find((i) => i.status === 'failed') ?? instances.find((i) => i.status !== 'completed') ?? instances[0];
   const count = instances.length > 1 ? ` (${instances.filter((i) => i.status === 'completed').length}/${instances.length})` : '';
-  const duration = n.durationMs !== undefined ? ` ${formatDuration(n.durationMs)}` : '';
+  const duration = n.cached ? ' (reused)' : n.durationMs !== undefined ? ` ${formatDuration(n.durationMs)}` : '';
   return new vscode.CodeLens(range, {
     title: `${STATUS_MARK[n.status] ?? ''} ${n.status}${count}${duration}`,
     command: 'maestro.openNodeLog',

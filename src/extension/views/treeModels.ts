@@ -87,11 +87,13 @@ export function nodeItem(node: NodeRunState, now: number, where: { nested?: bool
   if (node.status === 'running' && node.progress !== undefined) parts[0] = `${Math.round(node.progress)}%`;
   if (node.attempt > 1) parts.push(`attempt ${node.attempt}`);
   const duration = node.durationMs ?? (node.startedAt !== undefined && isBusyNode(node.status) ? now - node.startedAt : undefined);
-  if (duration !== undefined) parts.push(formatDuration(duration));
+  if (node.cached) parts.push('reused');
+  else if (duration !== undefined) parts.push(formatDuration(duration));
   if (node.status === 'running' && node.message) parts.push(node.message);
   const tooltip = [node.info.name !== node.info.id ? `${node.info.name} (${node.info.id})` : node.info.id, `status: ${node.status}`];
   if (node.error) tooltip.push(`error: ${node.error}`);
   if (node.reason) tooltip.push(node.reason);
+  if (node.cached) tooltip.push(`not run: the result of run ${node.cached.runId} was reused`);
   if (node.prompt && node.status === 'waiting') tooltip.push(`asks: ${node.prompt}`);
   for (const [k, v] of Object.entries(node.outputs)) tooltip.push(`${k} = ${v.length > 80 ? v.slice(0, 80) + '…' : v}`);
   return {

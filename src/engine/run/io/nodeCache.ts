@@ -13,6 +13,8 @@ import { matchFiles, walk } from './fileGlobs';
 const CACHE_VERSION = 1;
 /** The folder of kept results, in the runs folder (run listings skip it: it holds no run). */
 export const CACHE_FOLDER = '.cache';
+/** Outputs take at most 1 MiB; an entry is that and a few names. */
+const MAX_ENTRY_BYTES = 2 * 1024 * 1024;
 /** At most this many files under one folder named in `cache.files`, as for artifacts. */
 const FOLDER_FILE_LIMIT = 10_000;
 
@@ -86,6 +88,17 @@ function entryOf(text: string): Entry | undefined {
   return v as unknown as Entry;
 }
 
+/** An entry, when its file is one this cache could have written: a regular file no bigger than outputs may be. */
+async function readEntry(path: string): Promise<Entry | undefined> {
+  try {
+    const st = await stat(path);
+    if (!st.isFile() || st.size > MAX_ENTRY_BYTES) return undefined;
+    return entryOf(await readFile(path, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
 const exists = (path: string) =>
   access(path).then(
     () => true,
@@ -107,7 +120,7 @@ export class FileNodeCache implements NodeCache {
       return { key: '', problem: `its cache files cannot be read (${(e as Error).message})` };
     }
     if (!reuse || !this.o.reuse) return { key };
-    const entry = await readFile(join(this.dir, `${key}.json`), 'utf8').then(entryOf, () => undefined);
+    const entry = await readEntry(join(this.dir, `${key}.json`));
     if (!entry || (ttlMs !== undefined && now - entry.at >= ttlMs)) return { key };
     for (const artifact of entry.artifacts) if (!(await exists(join(query.cwd, artifact)))) return { key };
     const { runId, at, outputs, quality } = entry;
