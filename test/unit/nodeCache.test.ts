@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import type { EngineEvent } from '../../src/engine/protocol';
 import type { CacheQuery } from '../../src/engine/run/core/ports';
-import { startRun } from '../../src/engine/run/engine';
+import { resumeRunFromLog, startRun } from '../../src/engine/run/engine';
 import { CACHE_FOLDER, cacheKey } from '../../src/engine/run/io/nodeCache';
 import { main } from '../../src/cli/main';
 import { digestRun, packDigest, unpackDigest } from '../../src/engine/insights/digest';
@@ -199,6 +199,16 @@ describe('node cache: results kept across runs', () => {
     execFileSync('mkfifo', [join(folder, entry)]);
     const after = await run(path);
     assert.deepEqual([after.status, after.ran], ['completed', 3]);
+  });
+
+  it('runs the node a run is continued from (Run from Here), whatever was kept for it', async () => {
+    source('one');
+    const path = write(...buildNode('true'));
+    const first = await run(path);
+    const handle = await resumeRunFromLog({ runsDir: join(dir, 'runs'), runId: first.runId, fromNode: 'build', clock });
+    assert.equal(await handle.finished(), 'completed');
+    handle.dispose();
+    assert.equal(timesRun(), 2);
   });
 
   it("leaves a reused node's time out of insights' durations", async () => {

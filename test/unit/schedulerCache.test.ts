@@ -141,6 +141,29 @@ describe('scheduler: cached nodes', () => {
     assert.equal(cache.kept.length, 1);
   });
 
+  it('reuses nothing for a node retried by name after the run ended, but does for what comes after it', async () => {
+    const reuse: [string, boolean][] = [];
+    const cache = new ScriptedCache((q, o) => (reuse.push([q.instanceId, o.reuse]), { key: q.instanceId }));
+    let fail = true;
+    const { scheduler, clock } = setup(
+      ['nodes:', '  check: { run: x, cache: true }', '  after: { needs: check, run: y, cache: true }'],
+      { check: () => ({ exitCode: fail ? 1 : 0 }) },
+      { cache },
+    );
+    scheduler.start();
+    await clock.advance(1000);
+    assert.equal(await scheduler.done, 'failed');
+    fail = false;
+    scheduler.retryNode('check');
+    await clock.advance(1000);
+    assert.equal(await scheduler.done, 'completed');
+    assert.deepEqual(reuse, [
+      ['check', true],
+      ['check', false],
+      ['after', true],
+    ]);
+  });
+
   it('runs the node, and keeps nothing, when its cache files cannot be read', async () => {
     const cache = new ScriptedCache(() => ({ key: '', problem: 'its cache files cannot be read (EACCES)' }));
     const { scheduler, clock, runner, sink } = setup(['nodes:', '  build: { run: make, cache: { files: [a] } }'], {}, { cache });

@@ -22,7 +22,7 @@ import { spawnHelperCount, spawnHelperFallsBack, spawnHelperKind } from './io/sp
 import { SpawnHelperPool } from './io/spawnHelper/pool';
 import { loadWorkflow, requireDefaultShell, RunSetupError, type LoadedWorkflow } from './setup';
 import { subWorkflowRunner } from './subRuns';
-import { instancesToKeep } from './resumeFrom';
+import { fromNodeOf, instancesToKeep } from './resumeFrom';
 
 export { RunSetupError } from './setup';
 
@@ -269,7 +269,8 @@ export async function resumeRunFromLog(
   if (loaded.hash !== stored.record.workflowHash) o.onWarning?.(`${stored.record.workflowPath} changed since the run started: nodes run as the file is now`);
   const instances = instancesToKeep(state, loaded.workflow, o.fromNode, loaded.path);
   const notes = await endLeftoversOf(o, stored.interrupted);
-  const previous = { instances, lastSeq: state?.lastSeq ?? 0, notes, actor: o.actor, startedAt: stored.record.startedAt };
+  const runAgain = o.fromNode !== undefined ? fromNodeOf(state, loaded.workflow, o.fromNode, loaded.path) : undefined;
+  const previous = { instances, lastSeq: state?.lastSeq ?? 0, notes, actor: o.actor, startedAt: stored.record.startedAt, ...(runAgain ? { runAgain } : {}) };
   const handle = launch(
     { ...o, workflowPath: loaded.path },
     {

@@ -143,8 +143,8 @@ export class NodeLifecycle {
       const started = (pid: number | undefined) =>
         core.emitNode(inst.id, { type: 'node:started', nodeId: inst.id, attempt, ...(pid !== undefined ? { pid } : {}) });
       if (cache) {
-        // A result is reused for a node's first attempt; one that needed retrying is kept for the next run.
-        const lookup = { ttlMs: inst.spec.cache?.ttlMs, now: core.options.clock.now(), reuse: attempt === 1 };
+        // A result is reused for a node's first attempt, unless it was asked to run by name; each completion is kept.
+        const lookup = { ttlMs: inst.spec.cache?.ttlMs, now: core.options.clock.now(), reuse: attempt === 1 && !inst.runAgain };
         running = new CachedAttempt(cache.store, cache.query, lookup, {
           start: () => this.startProcess(inst, processRequest),
           started,

@@ -27,6 +27,8 @@ export interface Instance {
   timeout?: { dueAt: number } | { leftMs: number };
   /** Started even while the run is paused (an explicit retry). */
   forced?: boolean;
+  /** Asked to run by name (a retry, Run from Here): a result kept for it is not reused. */
+  runAgain?: boolean;
   /** Where the last attempt ran and its artifact patterns, with their expressions evaluated. */
   artifactsIn?: { cwd: string; patterns: string[] };
 }
@@ -162,7 +164,7 @@ export class InstanceTable {
     }
     const reset = [...targets, ...this.downstreamOf(group).flatMap((g) => g.instances.filter((i) => i.status !== 'completed'))];
     for (const i of reset) Object.assign(i, { status: 'pending', attempt: 0, outputs: {}, error: undefined, quality: undefined, startedAt: undefined });
-    for (const i of targets) i.forced = true;
+    for (const i of targets) Object.assign(i, { forced: true, runAgain: true });
     return reset.sort((a, b) => a.index - b.index);
   }
 

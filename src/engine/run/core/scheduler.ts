@@ -37,7 +37,8 @@ export interface SchedulerOptions {
    * instances' logs about what happened to them in between (an attempt left running by an engine that died), and when
    * the run first started (its duration counts from then, as its record's does, and as a retried run's does).
    */
-  previous?: { instances: PreviousInstances; lastSeq: number; notes?: Map<string, string[]>; actor?: string; startedAt?: number };
+  /** `runAgain`: the node the run is continued from (Run from Here), which runs even when a result was kept for it. */
+  previous?: { instances: PreviousInstances; lastSeq: number; notes?: Map<string, string[]>; actor?: string; startedAt?: number; runAgain?: string };
   /** Log batching: at most this many lines or this many milliseconds before a node:log event. */
   logBatch?: { lines: number; ms: number };
   /** Runs `workflow:` nodes; without it, such nodes fail saying so. */
@@ -105,6 +106,7 @@ export class Scheduler implements SchedulerCore {
       this.emitNode(id, { type: 'node:log', nodeId: id, lines }),
     );
     this.table = new InstanceTable(options.workflow, options.previous?.instances);
+    for (const inst of this.table.instances) if (inst.spec.id === options.previous?.runAgain) inst.runAgain = true;
     this.scope = new RunScope(
       { runId: options.runId, workflow: options.workflow, inputs: options.inputs, table: this.table, cancelling: () => this.cancelling },
       options.baseEnv,
