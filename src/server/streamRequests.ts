@@ -25,6 +25,7 @@ const ROLE_OF: Record<EngineRequestType, Role | undefined> = {
   approve: 'operator',
   deleteRun: 'operator',
   pruneRuns: 'operator',
+  forgetResults: 'operator',
 };
 
 /** Requests whose events record who asked. */

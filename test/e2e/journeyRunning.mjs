@@ -253,6 +253,12 @@ export async function runningSteps(d) {
     } finally {
       writeFileSync(settings, '{}');
     }
+    // Forget Kept Results… forgets this workflow's: the cache folder is empty after.
+    await palette('Maestro: Forget Kept Results');
+    const pick = page.locator('.quick-input-widget');
+    await pick.locator('.quick-input-list .monaco-list-row', { hasText: 'Kept results of cached.workflow.yaml' }).click();
+    await notifications.getByText(/Forgot 1 kept result of cached\.workflow\.yaml/).waitFor();
+    if (readdirSync(join(runsDir, '.cache')).some((n) => n.endsWith('.json'))) throw new Error('a kept result is left');
   });
 
   await step('07-panel-and-editor-follow-each-other', async () => {

@@ -225,6 +225,11 @@ describe('engine protocol', () => {
       /approved must be true or false/,
     );
     assert.match((parseRequest('{"type":"listRuns","requestId":8,"statuses":["done"]}') as { error: string }).error, /statuses must be a list of/);
+    assert.deepEqual(parseRequest('{"type":"forgetResults","requestId":11,"olderThan":"yesterday"}'), {
+      error: 'forgetResults: olderThan must be a time (epoch milliseconds)',
+      requestId: 11,
+    });
+    assert.deepEqual(parseRequest('{"type":"forgetResults","requestId":12}'), { request: { type: 'forgetResults', requestId: 12 } });
     assert.deepEqual(parseRequest('{"type":"start","requestId":9,"workflowPath":"x","reuseResults":"no"}'), {
       error: 'start: reuseResults must be true or false',
       requestId: 9,
@@ -260,7 +265,8 @@ describe('engine protocol', () => {
   it('knows every event type, in a list the compiler holds to the union', () => {
     assert.equal(EVENT_TYPES.length, 16);
     assert.ok(EVENT_TYPES.includes('workflow:completed'));
-    assert.equal(REQUEST_TYPES.length, 16);
+    assert.equal(REQUEST_TYPES.length, 17);
+    assert.ok(REQUEST_TYPES.includes('forgetResults'));
   });
 });
 

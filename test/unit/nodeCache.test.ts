@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import type { EngineEvent } from '../../src/engine/protocol';
 import type { CacheQuery } from '../../src/engine/run/core/ports';
 import { resumeRunFromLog, startRun } from '../../src/engine/run/engine';
-import { CACHE_FOLDER, cacheKey } from '../../src/engine/run/io/nodeCache';
+import { CACHE_FOLDER, cacheKey, forgetResults } from '../../src/engine/run/io/nodeCache';
 import { main } from '../../src/cli/main';
 import { digestRun, packDigest, unpackDigest } from '../../src/engine/insights/digest';
 import { rowOfDigest } from '../../src/engine/insights/table';
@@ -209,6 +209,32 @@ describe('node cache: results kept across runs', () => {
     assert.equal(await handle.finished(), 'completed');
     handle.dispose();
     assert.equal(timesRun(), 2);
+  });
+
+  it('forgets kept results: a workflow’s, those kept before a time, or all, from the CLI too', async () => {
+    source('one');
+    const path = write(...buildNode('true'));
+    await run(path);
+    const other = join(dir, 'other.workflow.yaml');
+    writeFileSync(other, yaml('version: 1', 'name: Other', 'nodes:', '  a: { run: echo a, cache: true }', '  b: { run: echo b, cache: true }'));
+    now += DAY_MS;
+    await run(other);
+    const runsDir = join(dir, 'runs');
+    const kept = () => readdirSync(join(runsDir, CACHE_FOLDER)).length;
+    assert.equal(kept(), 3);
+    writeFileSync(join(runsDir, CACHE_FOLDER, 'notes.txt'), 'left alone');
+    assert.equal(forgetResults(runsDir, { olderThan: now - 1 }), 1, 'the first workflow’s, kept a day before');
+    assert.equal(forgetResults(runsDir, { workflowPath: path }), 0);
+    let out = '';
+    const io = { out: (t: string) => (out += t), err: (t: string) => (out += t), isTTY: false };
+    assert.equal(await main(['runs', 'forget', '--workflow', other, '--runs-dir', runsDir], io), 0);
+    assert.equal(out, 'forgot 2 kept results\n');
+    assert.deepEqual(readdirSync(join(runsDir, CACHE_FOLDER)), ['notes.txt']);
+    out = '';
+    await main(['runs', 'forget', '--runs-dir', runsDir], io);
+    assert.equal(out, `no kept result to forget in ${runsDir}\n`);
+    assert.equal(await main(['runs', 'forget', '--older-than', 'soon', '--runs-dir', runsDir], io), 2);
+    assert.match(out, /--older-than must be a duration/);
   });
 
   it("leaves a reused node's time out of insights' durations", async () => {

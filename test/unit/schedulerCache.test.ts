@@ -11,7 +11,7 @@ import { setup } from './schedulerSetup';
 /** A cache whose lookups wait until the test answers them. */
 class ScriptedCache implements NodeCache {
   readonly lookups: { query: CacheQuery; options: CacheLookupOptions; answer: (found: CacheLookup) => void }[] = [];
-  readonly kept: { key: string; result: KeptResult & { artifacts: string[]; cwd: string } }[] = [];
+  readonly kept: { key: string; result: KeptResult & { artifacts: string[]; query: CacheQuery } }[] = [];
   /** Answers every lookup at once with this, when set. */
   constructor(private readonly always?: (query: CacheQuery, options: CacheLookupOptions) => CacheLookup) {}
 
@@ -20,7 +20,7 @@ class ScriptedCache implements NodeCache {
     return new Promise((answer) => this.lookups.push({ query, options, answer }));
   }
 
-  keep(key: string, result: KeptResult & { artifacts: string[]; cwd: string }): void {
+  keep(key: string, result: KeptResult & { artifacts: string[]; query: CacheQuery }): void {
     this.kept.push({ key, result });
   }
 }
@@ -90,7 +90,7 @@ describe('scheduler: cached nodes', () => {
     assert.equal(sink.of('node:started')[0].pid, 1001);
     assert.equal(sink.of('node:completed')[0].cached, undefined);
     assert.deepEqual(cache.kept, [
-      { key: 'k1', result: { runId: 'r1', at: clock.now() - 900, outputs: { v: 'new' }, quality: 0.9, artifacts: ['dist/app'], cwd: '/w' } },
+      { key: 'k1', result: { runId: 'r1', at: clock.now() - 900, outputs: { v: 'new' }, quality: 0.9, artifacts: ['dist/app'], query } },
     ]);
   });
 

@@ -1,4 +1,6 @@
+import { resolve } from 'node:path';
 import { DURATION_HINT, formatDuration, parseDuration } from '../../engine/duration';
+import { forgetResults } from '../../engine/run/io/nodeCache';
 import { pruneRuns } from '../../engine/run/io/runPrune';
 import { defaultRunsDir } from '../../engine/run/io/runsLocation';
 import { listRuns, readLogChunk, readRun } from '../../engine/run/io/runStore';
@@ -9,9 +11,12 @@ import { safeLog, safeText, terminalJson } from '../terminalText';
 
 export const RUNS_HELP = `Usage: maestro-dag runs [--json] [--runs-dir DIR]
        maestro-dag runs prune [--keep N] [--older-than DURATION] [--runs-dir DIR]
+       maestro-dag runs forget [--workflow FILE] [--older-than DURATION] [--runs-dir DIR]
 
 Lists the runs kept in the runs folder, newest first, with status and duration. 'prune' deletes old runs: beyond
 the newest N of each workflow, or started longer ago than DURATION (30d, 12h); never a running or paused run.
+'forget' deletes the results nodes with 'cache' kept for reuse (a workflow's, or all; those kept longer ago than
+DURATION), so that those nodes run next time.
 
 Options:
   --json          a JSON list instead of a table
@@ -26,6 +31,7 @@ Prints the logs of a run's nodes, or of one node (an instance id such as 'test[s
 
 export function runsCommand(argv: string[], io: Output): number {
   if (argv[0] === 'prune') return pruneCommand(argv.slice(1), io);
+  if (argv[0] === 'forget') return forgetCommand(argv.slice(1), io);
   const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean' }, 'runs-dir': { type: 'string' } });
   if (values.help) {
     io.out(RUNS_HELP);
@@ -126,5 +132,22 @@ function pruneCommand(argv: string[], io: Output): number {
   io.out(
     deleted.length ? `deleted ${deleted.length} run${deleted.length === 1 ? '' : 's'}:\n${deleted.map((d) => `  ${d}\n`).join('')}` : 'no run to delete\n',
   );
+  return 0;
+}
+
+function forgetCommand(argv: string[], io: Output): number {
+  const { values, positionals } = parseCommandArgs(argv, { workflow: { type: 'string' }, 'older-than': { type: 'string' }, 'runs-dir': { type: 'string' } });
+  if (values.help) {
+    io.out(RUNS_HELP);
+    return 0;
+  }
+  if (positionals.length) throw new UsageError(`runs forget takes no arguments, not '${positionals[0]}'`);
+  const age = values['older-than'] === undefined ? undefined : parseDuration(values['older-than']);
+  if (values['older-than'] !== undefined && age === undefined)
+    throw new UsageError(`--older-than must be a duration (${DURATION_HINT}), not '${values['older-than']}'`);
+  const workflowPath = values.workflow === undefined ? undefined : resolve(values.workflow);
+  const runsDir = values['runs-dir'] ?? defaultRunsDir(workflowPath ?? 'x');
+  const removed = forgetResults(runsDir, { workflowPath, olderThan: age === undefined ? undefined : Date.now() - age });
+  io.out(removed ? `forgot ${removed} kept result${removed === 1 ? '' : 's'}\n` : `no kept result to forget in ${runsDir}\n`);
   return 0;
 }

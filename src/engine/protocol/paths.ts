@@ -87,7 +87,7 @@ export function mapResultPaths<K extends EngineRequestType>(type: K, result: Req
 }
 
 /** Requests that name a workflow by its file. */
-const WITH_WORKFLOW = new Set<EngineRequestType>(['start', 'listRuns', 'insights', 'pruneRuns']);
+const WITH_WORKFLOW = new Set<EngineRequestType>(['start', 'listRuns', 'insights', 'pruneRuns', 'forgetResults']);
 
 /** A request's parameters with the workflow file it names mapped (`map` may throw when the file cannot be named). */
 export function mapParamPaths<K extends EngineRequestType>(type: K, params: RequestParams<K>, map: PathMap): RequestParams<K> {

@@ -71,6 +71,8 @@ export interface EngineRequests {
   compareRuns: { params: { runA: string; runB: string }; result: { rows: CompareRow[] } };
   /** Deletes old runs (never one that is going): beyond the newest `keep` per workflow, or started before `olderThan`. */
   pruneRuns: { params: { keep?: number; olderThan?: number; workflowPath?: string }; result: { deleted: string[] } };
+  /** Deletes the results nodes with `cache` kept: a workflow's, or all of them; those kept before `olderThan` only. */
+  forgetResults: { params: { workflowPath?: string; olderThan?: number }; result: { removed: number } };
   /** Stops every run where it stands (they stay interrupted in their logs) and ends the engine. */
   shutdown: { params: Record<string, never>; result: Record<string, never> };
 }
@@ -140,6 +142,10 @@ const PARAMS = {
     ['keep', (v) => v === undefined || isCount(v), 'an integer ≥ 0'],
     ['olderThan', (v) => v === undefined || isNumber(v), 'a time (epoch milliseconds)'],
     ['workflowPath', optional(isText), 'a non-empty string'],
+  ],
+  forgetResults: [
+    ['workflowPath', optional(isText), 'a non-empty string'],
+    ['olderThan', (v) => v === undefined || isNumber(v), 'a time (epoch milliseconds)'],
   ],
   shutdown: [],
 } satisfies Record<EngineRequestType, ParamCheck[]>;

@@ -7,6 +7,7 @@ import { runsDirFor } from '../run/io/runsLocation';
 import { isActiveRun, isEndedRun } from '../runRules';
 import { RunCatalog } from './runCatalog';
 import { compareStoredRuns, workflowInsights } from './runInsights';
+import { forgetResults } from '../run/io/nodeCache';
 import { pruneRuns } from '../run/io/runPrune';
 import { RunsWatcher } from './runsWatcher';
 
@@ -122,6 +123,10 @@ export class EngineService {
       if (p.keep === undefined && p.olderThan === undefined) throw new Error('pruneRuns needs keep or olderThan: without them it would delete nothing');
       const dirs = p.workflowPath !== undefined ? [runsDirFor(p.workflowPath, this.catalog.rootsConfigured)] : this.catalog.runsDirs;
       return { deleted: dirs.flatMap((dir) => pruneRuns(dir, p, (runId) => isActiveRun(this.liveEntry(runId)?.status ?? 'completed'))) };
+    },
+    forgetResults: async (p) => {
+      const dirs = p.workflowPath !== undefined ? [runsDirFor(p.workflowPath, this.catalog.rootsConfigured)] : this.catalog.runsDirs;
+      return { removed: dirs.reduce((n, dir) => n + forgetResults(dir, p), 0) };
     },
     shutdown: async () => {
       await this.stopAll();

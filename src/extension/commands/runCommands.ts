@@ -52,6 +52,7 @@ export function runCommands(s: CommandServices): CommandTable {
       if (run) await actions.retryFailed(run);
     },
     'maestro.approve': async (arg) => approve(s, arg),
+    'maestro.forgetKeptResults': (arg) => forgetKeptResults(s, arg),
     'maestro.deleteRun': async (arg) => {
       const run = await pickRun(runs, parseArg(arg), (r) => !(r.live && !canDeleteRun(r.status)), 'Delete which run?');
       if (!run) return;
@@ -63,6 +64,32 @@ export function runCommands(s: CommandServices): CommandTable {
       if (ok === 'Delete') await actions.delete(run);
     },
   };
+}
+
+async function forgetKeptResults(s: CommandServices, arg: unknown): Promise<void> {
+  const scope = await forgetScope(s, arg);
+  if (!scope) return;
+  const removed = await s.actions.forgetKeptResults(scope.uri);
+  const what = `kept result${removed === 1 ? '' : 's'}`;
+  void vscode.window.showInformationMessage(
+    removed ? `Forgot ${removed} ${what}${scope.of}: those nodes run next time.` : `No kept results to forget${scope.of}.`,
+  );
+}
+
+/** Whose kept results to forget: the workflow given or in view, or all, as the user picks. */
+async function forgetScope(s: CommandServices, arg: unknown): Promise<{ uri?: vscode.Uri; of: string } | undefined> {
+  const given = parseArg(arg);
+  const editor = vscode.window.activeTextEditor;
+  const uri = given.kind === 'file' ? given.uri : editor && isWorkflowDocument(editor.document) ? editor.document.uri : s.dag.activeWorkflow();
+  if (given.kind === 'file') return { uri, of: ` of ${vscode.workspace.asRelativePath(given.uri)}` };
+  const items = [
+    ...(uri
+      ? [{ label: `Kept results of ${plainText(vscode.workspace.asRelativePath(uri))}`, scope: { uri, of: ` of ${vscode.workspace.asRelativePath(uri)}` } }]
+      : []),
+    { label: 'All kept results in the workspace', scope: { of: '' } },
+  ];
+  const picked = await vscode.window.showQuickPick(items, { title: 'Forget Kept Results: nodes with cache run again next time' });
+  return picked?.scope;
 }
 
 function missing(runId: string): never {

@@ -109,6 +109,12 @@ export class RunActions {
     this.runs.forget(run.runId);
   }
 
+  /** Deletes the results nodes with `cache` kept, of one workflow or of all; says how many. */
+  async forgetKeptResults(uri: vscode.Uri | undefined): Promise<number> {
+    const { removed } = await this.engine.request('forgetResults', uri ? { workflowPath: uri.fsPath } : {});
+    return removed;
+  }
+
   /** The workflow's document, saved, once it has no errors. */
   private async readyToRun(uri: vscode.Uri): Promise<vscode.TextDocument> {
     const doc = await vscode.workspace.openTextDocument(uri);

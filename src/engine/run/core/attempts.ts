@@ -287,7 +287,7 @@ export class NodeLifecycle {
   }
 
   /** Ends the node as completed; `from` is its attempt's result (a kept one, or one to keep), when it ran as one. */
-  complete(inst: Instance, outputs: Record<string, string>, from?: Pick<AttemptResult, 'kept' | 'cacheKey'>): void {
+  complete(inst: Instance, outputs: Record<string, string>, from?: Pick<AttemptResult, 'kept' | 'keepAs'>): void {
     const { core } = this;
     inst.outputs = outputs;
     const now = core.options.clock.now();
@@ -300,7 +300,7 @@ export class NodeLifecycle {
       const why = artifactOutsideFolder(pattern) ?? `matched no file in ${found!.cwd}`;
       core.emitNode(inst.id, { type: 'node:diagnostic', nodeId: inst.id, severity: 'warning', message: `artifact '${pattern}' ${why}: it is not recorded` });
     }
-    if (from?.cacheKey) this.keep(inst, from.cacheKey, outputs, artifacts, found?.cwd);
+    if (from?.keepAs) this.keep(inst, from.keepAs, outputs, artifacts);
     core.end(inst, 'completed');
     core.emitNode(inst.id, {
       type: 'node:completed',
@@ -316,7 +316,7 @@ export class NodeLifecycle {
   }
 
   /** Keeps a completed node's result for later runs, unless its outputs hold a masked value (never written down). */
-  private keep(inst: Instance, key: string, outputs: Record<string, string>, artifacts: string[], cwd: string | undefined): void {
+  private keep(inst: Instance, as: NonNullable<AttemptResult['keepAs']>, outputs: Record<string, string>, artifacts: string[]): void {
     const { core } = this;
     const masked = core.masker.deep(outputs);
     if (Object.keys(outputs).some((name) => masked[name] !== outputs[name])) {
@@ -330,7 +330,7 @@ export class NodeLifecycle {
       outputs,
       ...(inst.quality !== undefined ? { quality: inst.quality } : {}),
     };
-    core.options.cache?.keep(key, { ...kept, artifacts, cwd: cwd ?? core.options.baseDir });
+    core.options.cache?.keep(as.key, { ...kept, artifacts, query: as.query });
   }
 
   /** A final failure. `beforeStart` marks failures found before any process ran (a bad expression, say). */

@@ -23,7 +23,12 @@ export class CachedAttempt implements RunningAttempt {
   private stoppedBefore: AttemptResult | undefined;
   private settle!: (result: AttemptResult) => void;
 
-  constructor(cache: NodeCache, query: CacheQuery, lookup: CacheLookupOptions, hooks: CachedAttemptHooks) {
+  constructor(
+    cache: NodeCache,
+    private readonly query: CacheQuery,
+    lookup: CacheLookupOptions,
+    hooks: CachedAttemptHooks,
+  ) {
     this.done = new Promise((resolve) => (this.settle = resolve));
     void cache.lookup(query, lookup).then(
       (found) => this.found(found, hooks),
@@ -54,9 +59,9 @@ export class CachedAttempt implements RunningAttempt {
     const process = hooks.start();
     this.process = process;
     hooks.started(process.pid);
-    const cacheKey = found.problem ? undefined : found.key;
+    const keepAs = found.problem ? undefined : { key: found.key, query: this.query };
     process.done.then(
-      (result) => this.settle(cacheKey ? { ...result, cacheKey } : result),
+      (result) => this.settle(keepAs ? { ...result, keepAs } : result),
       (e: unknown) => this.settle({ exitCode: null, signal: null, outputs: {}, outputProblems: [], spawnError: String(e) }),
     );
   }

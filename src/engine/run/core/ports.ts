@@ -29,7 +29,7 @@ export interface AttemptResult {
   /** The node was not run: this is the result an earlier run kept. */
   kept?: KeptResult;
   /** The node ran after its cache was looked up: its result is kept under this key when it completes. */
-  cacheKey?: string;
+  keepAs?: { key: string; query: CacheQuery };
 }
 
 export interface RunningAttempt {
@@ -104,7 +104,7 @@ export interface NodeCache {
   /** The key of the query, and, with `reuse`, its kept result (within `ttlMs` of `now`). */
   lookup(query: CacheQuery, o: CacheLookupOptions): Promise<CacheLookup>;
   /** Keeps a completed node's result under its key; a failure to write is reported, not thrown. */
-  keep(key: string, result: KeptResult & { artifacts: string[]; cwd: string }): void;
+  keep(key: string, result: KeptResult & { artifacts: string[]; query: CacheQuery }): void;
 }
 
 /** Opaque: a Node.js Timeout object, or a number for fake clocks. */

@@ -2,7 +2,7 @@
 // hash of everything the node's run depends on as it declares it, the contents of its `cache.files` included; the
 // files are read as streams, so a big one does not hold the engine up.
 import { createHash } from 'node:crypto';
-import { createReadStream, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { access, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isObject } from '../../json';
@@ -20,6 +20,9 @@ const FOLDER_FILE_LIMIT = 10_000;
 
 interface Entry extends KeptResult {
   version: number;
+  /** Whose result it is: for forgetting one workflow's results, and for people reading the folder. */
+  workflowPath: string;
+  instanceId: string;
   artifacts: string[];
 }
 
@@ -82,6 +85,7 @@ function entryOf(text: string): Entry | undefined {
     return undefined;
   }
   if (!isObject(v) || v.version !== CACHE_VERSION || typeof v.runId !== 'string' || typeof v.at !== 'number') return undefined;
+  if (typeof v.workflowPath !== 'string' || typeof v.instanceId !== 'string') return undefined;
   if (!isObject(v.outputs) || !Object.values(v.outputs).every((x) => typeof x === 'string')) return undefined;
   if (!Array.isArray(v.artifacts) || !v.artifacts.every((x) => typeof x === 'string')) return undefined;
   if (v.quality !== undefined && typeof v.quality !== 'number') return undefined;
@@ -127,9 +131,10 @@ export class FileNodeCache implements NodeCache {
     return { key, hit: { runId, at, outputs, ...(quality !== undefined ? { quality } : {}) } };
   }
 
-  keep(key: string, result: KeptResult & { artifacts: string[]; cwd: string }): void {
-    const { runId, at, outputs, quality, artifacts } = result;
-    const entry: Entry = { version: CACHE_VERSION, runId, at, outputs, ...(quality !== undefined ? { quality } : {}), artifacts };
+  keep(key: string, result: KeptResult & { artifacts: string[]; query: CacheQuery }): void {
+    const { runId, at, outputs, quality, artifacts, query } = result;
+    const { workflowPath, instanceId } = query;
+    const entry: Entry = { version: CACHE_VERSION, workflowPath, instanceId, runId, at, outputs, ...(quality !== undefined ? { quality } : {}), artifacts };
     const path = join(this.dir, `${key}.json`);
     // Written aside and renamed, so that a reader never sees half an entry; at once, as the run's log is, so that
     // a run started after this one ended finds it.
@@ -141,5 +146,41 @@ export class FileNodeCache implements NodeCache {
     } catch (e) {
       this.o.onProblem?.(`a node's result could not be kept for reuse in ${this.dir}: ${(e as Error).message}`);
     }
+  }
+}
+
+/**
+ * Deletes the kept results in a runs folder: all of them, or a workflow's, or those kept before `olderThan` (ms since
+ * the epoch); returns how many. What cannot be read as an entry is left alone unless all are asked for.
+ */
+export function forgetResults(runsDir: string, o: { workflowPath?: string; olderThan?: number } = {}): number {
+  const dir = join(runsDir, CACHE_FOLDER);
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => /^[0-9a-f]{64}\.json$/.test(n));
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  for (const name of names) {
+    const path = join(dir, name);
+    if (o.workflowPath !== undefined || o.olderThan !== undefined) {
+      const entry = readEntrySync(path);
+      if (!entry) continue;
+      if (o.workflowPath !== undefined && entry.workflowPath !== o.workflowPath) continue;
+      if (o.olderThan !== undefined && entry.at >= o.olderThan) continue;
+    }
+    rmSync(path, { force: true });
+    removed++;
+  }
+  return removed;
+}
+
+function readEntrySync(path: string): Entry | undefined {
+  try {
+    const st = statSync(path);
+    return st.isFile() && st.size <= MAX_ENTRY_BYTES ? entryOf(readFileSync(path, 'utf8')) : undefined;
+  } catch {
+    return undefined;
   }
 }
