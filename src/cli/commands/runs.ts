@@ -114,6 +114,14 @@ function printLog(io: Output, runsDir: string, runId: string, nodeId: string): v
   }
 }
 
+/** `--older-than`'s duration as the time that long ago (ms since the epoch). */
+function timeBefore(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const age = parseDuration(text);
+  if (age === undefined) throw new UsageError(`--older-than must be a duration (${DURATION_HINT}), not '${text}'`);
+  return Date.now() - age;
+}
+
 function pruneCommand(argv: string[], io: Output): number {
   const { values, positionals } = parseCommandArgs(argv, { keep: { type: 'string' }, 'older-than': { type: 'string' }, 'runs-dir': { type: 'string' } });
   if (values.help) {
@@ -123,12 +131,10 @@ function pruneCommand(argv: string[], io: Output): number {
   if (positionals.length) throw new UsageError(`runs prune takes no arguments, not '${positionals[0]}'`);
   const keep = values.keep === undefined ? undefined : Number(values.keep);
   if (keep !== undefined && (!Number.isInteger(keep) || keep < 0)) throw new UsageError(`--keep must be a whole number ≥ 0, not '${values.keep}'`);
-  const age = values['older-than'] === undefined ? undefined : parseDuration(values['older-than']);
-  if (values['older-than'] !== undefined && age === undefined)
-    throw new UsageError(`--older-than must be a duration (${DURATION_HINT}), not '${values['older-than']}'`);
-  if (keep === undefined && age === undefined) throw new UsageError('runs prune needs --keep or --older-than');
+  const olderThan = timeBefore(values['older-than']);
+  if (keep === undefined && olderThan === undefined) throw new UsageError('runs prune needs --keep or --older-than');
   const runsDir = values['runs-dir'] ?? defaultRunsDir('x');
-  const deleted = pruneRuns(runsDir, { keep, olderThan: age === undefined ? undefined : Date.now() - age });
+  const deleted = pruneRuns(runsDir, { keep, olderThan });
   io.out(
     deleted.length ? `deleted ${deleted.length} run${deleted.length === 1 ? '' : 's'}:\n${deleted.map((d) => `  ${d}\n`).join('')}` : 'no run to delete\n',
   );
@@ -142,12 +148,10 @@ function forgetCommand(argv: string[], io: Output): number {
     return 0;
   }
   if (positionals.length) throw new UsageError(`runs forget takes no arguments, not '${positionals[0]}'`);
-  const age = values['older-than'] === undefined ? undefined : parseDuration(values['older-than']);
-  if (values['older-than'] !== undefined && age === undefined)
-    throw new UsageError(`--older-than must be a duration (${DURATION_HINT}), not '${values['older-than']}'`);
+  const olderThan = timeBefore(values['older-than']);
   const workflowPath = values.workflow === undefined ? undefined : resolve(values.workflow);
   const runsDir = values['runs-dir'] ?? defaultRunsDir(workflowPath ?? 'x');
-  const removed = forgetResults(runsDir, { workflowPath, olderThan: age === undefined ? undefined : Date.now() - age });
+  const removed = forgetResults(runsDir, { workflowPath, olderThan });
   io.out(removed ? `forgot ${removed} kept result${removed === 1 ? '' : 's'}\n` : `no kept result to forget in ${runsDir}\n`);
   return 0;
 }
