@@ -103,7 +103,7 @@ const nodeProps = {
     ...d(
       "Reuse an earlier run's result: the node is not run when it would run the same script, shell, folder, declared `env` and matrix values, and the `files` it names hold the same contents, as a run whose result is kept (and within `ttl`). Its outputs are the kept ones. `true` caches on the script and those settings alone. Run nodes only.",
     ),
-    oneOf: [
+    anyOf: [
       { type: 'boolean' },
       {
         type: 'object',

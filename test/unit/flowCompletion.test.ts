@@ -45,6 +45,8 @@ describe('completion in flow style', () => {
 
   it('offers the keys and values of nested flow mappings', () => {
     assert.deepEqual(labels(at(...base, '  ship: { run: x, retry: { max: 2, | } }')), ['backoff', 'delay', 'maxDelay']);
+    assert.deepEqual(labels(at(...base, '  ship: { run: x, cache: { ttl: 1d, | } }')), ['files'], 'a key that is true or a mapping');
+    assert.deepEqual(labels(at(...base, '  ship:', '    run: x', '    cache:', '      |')), ['files', 'ttl']);
     assert.deepEqual(labels(at(...base, '  ship: { run: x, retry: { max: 2, backoff: | } }')), ['fixed', 'linear', 'exponential']);
     assert.deepEqual(labels(at(...base, '  ship:', '    run: x', '    retry: { max: 2, backoff: e| }')), ['fixed', 'linear', 'exponential']);
   });
