@@ -186,6 +186,20 @@ describe('node cache: results kept across runs', () => {
     assert.match(log, /no result is reused or kept for this node: its cache files cannot be read \(pipe is not a regular file\)/);
   });
 
+  it('refuses a folder or glob with more entries than it looks at: a key of some of them would miss a change', async () => {
+    mkdirSync(join(dir, 'big'));
+    for (let i = 0; i <= 10_000; i++) writeFileSync(join(dir, 'big', `f${i}`), '');
+    for (const files of ['[big]', "['big/**']"]) {
+      const path = write('  build:', '    run: echo run >> ran.txt', `    cache: { files: ${files} }`);
+      const before = timesRun();
+      const first = await run(path);
+      const second = await run(path);
+      assert.deepEqual([first.status, second.ran - before, second.cached], ['completed', 2, undefined], files);
+      const log = readFileSync(join(dir, 'runs', second.runId, 'logs', 'build.log'), 'utf8');
+      assert.match(log, /its cache files cannot be read \(more than 10,000 entries under .*: name fewer files\)/, files);
+    }
+  });
+
   it('takes an entry it did not write (garbage, a FIFO in its place) as no entry, without waiting on it', async function () {
     if (process.platform === 'win32') this.skip();
     source('one');

@@ -3,8 +3,15 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { artifactOutsideFolder } from '../../artifactPaths';
 
-/** The files matching the patterns under `cwd` (relative to it, sorted), and the patterns that matched none. */
-export function matchFiles(cwd: string, patterns: readonly string[]): { files: string[]; unmatched: string[] } {
+/** At most this many entries are looked at under one folder. */
+export const WALK_LIMIT = 10_000;
+
+/**
+ * The files matching the patterns under `cwd` (relative to it, sorted), and the patterns that matched none. A glob
+ * looks at WALK_LIMIT entries at most (`onLimit` is told when there were more), and not into `node_modules`, `.git`
+ * or `.maestro`.
+ */
+export function matchFiles(cwd: string, patterns: readonly string[], onLimit?: () => void): { files: string[]; unmatched: string[] } {
   const found = new Set<string>();
   const unmatched: string[] = [];
   for (const pattern of patterns) {
@@ -17,7 +24,7 @@ export function matchFiles(cwd: string, patterns: readonly string[]): { files: s
       if (existsSync(join(cwd, pattern))) found.add(pattern);
     } else {
       const re = globToRegExp(pattern);
-      for (const file of walk(cwd, 10_000)) if (re.test(file)) found.add(file);
+      for (const file of walk(cwd, WALK_LIMIT, onLimit)) if (re.test(file)) found.add(file);
     }
     if (found.size === before && ![...found].some((f) => f === pattern)) unmatched.push(pattern);
   }
@@ -39,7 +46,8 @@ export function globToRegExp(glob: string): RegExp {
   return new RegExp(`^(?:\\./)?${re}$`);
 }
 
-export function* walk(root: string, limit: number): Generator<string> {
+/** The files under `root` (relative to it), past `node_modules`, `.git` and `.maestro`; `onLimit` when it stops at `limit` entries. */
+export function* walk(root: string, limit: number, onLimit?: () => void): Generator<string> {
   const stack = [''];
   let seen = 0;
   while (stack.length) {
@@ -51,7 +59,7 @@ export function* walk(root: string, limit: number): Generator<string> {
       continue;
     }
     for (const name of entries) {
-      if (++seen > limit) return;
+      if (++seen > limit) return onLimit?.();
       if (name === 'node_modules' || name === '.git' || name === '.maestro') continue;
       const rel = dir ? `${dir}/${name}` : name;
       let isDir = false;

@@ -7,7 +7,7 @@ import { access, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isObject } from '../../json';
 import type { CacheLookup, CacheLookupOptions, CacheQuery, KeptResult, NodeCache } from '../core/ports';
-import { matchFiles, walk } from './fileGlobs';
+import { matchFiles, walk, WALK_LIMIT } from './fileGlobs';
 
 /** Changes when what goes into a key, or how an entry is written, changes: older entries are then not read. */
 const CACHE_VERSION = 1;
@@ -15,8 +15,6 @@ const CACHE_VERSION = 1;
 export const CACHE_FOLDER = '.cache';
 /** Outputs take at most 1 MiB; an entry is that and a few names. */
 const MAX_ENTRY_BYTES = 2 * 1024 * 1024;
-/** At most this many files under one folder named in `cache.files`, as for artifacts. */
-const FOLDER_FILE_LIMIT = 10_000;
 
 interface Entry extends KeptResult {
   version: number;
@@ -47,9 +45,13 @@ async function filesOf(cwd: string, patterns: readonly string[]): Promise<string
     if (!st.isFile()) throw new Error(`${path} is not a regular file`);
     out.add(path);
   };
-  for (const path of matchFiles(cwd, patterns).files) {
+  // A key made of some of the files would miss a change to the others.
+  const tooMany = (where: string) => () => {
+    throw new Error(`more than ${WALK_LIMIT.toLocaleString('en-US')} entries under ${where}: name fewer files`);
+  };
+  for (const path of matchFiles(cwd, patterns, tooMany(cwd)).files) {
     if (!(await stat(join(cwd, path))).isDirectory()) await take(path);
-    else for (const file of walk(join(cwd, path), FOLDER_FILE_LIMIT)) await take(`${path}/${file}`);
+    else for (const file of walk(join(cwd, path), WALK_LIMIT, tooMany(path))) await take(`${path}/${file}`);
   }
   return [...out].sort();
 }
