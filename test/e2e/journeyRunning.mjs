@@ -237,22 +237,29 @@ export async function runningSteps(d) {
     if (built() !== 1) throw new Error(`the cached node ran ${built()} times in two runs`);
     await page.locator('.codelens-decoration', { hasText: 'completed (reused)' }).first().waitFor();
     await shot('06b-reused');
+    /** Runs a command that starts a run of the workflow, and waits for that new run to complete. */
+    const runToEnd = async (command) => {
+      const before = new Set(runIds());
+      await palette(command);
+      for (let i = 0; !runIds().some((id) => !before.has(id) && /"status": ?"completed"/.test(runRecord(runsDir, id))); i++) {
+        if (i > 300) throw new Error(`the run ${command} started did not complete`);
+        await page.waitForTimeout(100);
+      }
+    };
     // With maestro.reuseCachedResults off, it runs (once the window has read the setting).
     const settings = join(workspace, '.vscode', 'settings.json');
     writeFileSync(settings, JSON.stringify({ 'maestro.reuseCachedResults': false }));
     try {
       for (let tries = 0; built() < 2; tries++) {
         if (tries === 5) throw new Error('maestro.reuseCachedResults off did not run the cached node');
-        const before = new Set(runIds());
-        await palette('Maestro: Run Workflow');
-        for (let i = 0; !runIds().some((id) => !before.has(id) && /"status": ?"completed"/.test(runRecord(runsDir, id))); i++) {
-          if (i > 300) throw new Error('the run did not complete');
-          await page.waitForTimeout(100);
-        }
+        await runToEnd('Maestro: Run Workflow');
       }
     } finally {
       writeFileSync(settings, '{}');
     }
+    // Run Workflow Without Cache runs it, whatever the setting.
+    await runToEnd('Maestro: Run Workflow Without Cache');
+    if (built() !== 3) throw new Error('Run Workflow Without Cache reused the kept result');
     // Forget Kept Results… forgets this workflow's: the cache folder is empty after.
     await palette('Maestro: Forget Kept Results');
     const pick = page.locator('.quick-input-widget');

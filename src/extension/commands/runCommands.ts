@@ -20,6 +20,10 @@ export function runCommands(s: CommandServices): CommandTable {
       const inputs = uri && (await askInputs(s.documents, uri));
       if (uri && inputs) await actions.start(uri, inputs);
     },
+    'maestro.runWithoutCache': async (arg) => {
+      const uri = await pickWorkflow(parseArg(arg), s.dag);
+      if (uri) await actions.start(uri, {}, { reuseResults: false });
+    },
     'maestro.runFromNode': async (uri, nodeId) => {
       if (uri instanceof vscode.Uri && typeof nodeId === 'string') return actions.runFrom(uri, nodeId);
       // From the palette or the editor's menu: the node the cursor is in.

@@ -33,7 +33,7 @@ export class RunActions {
   ) {}
 
   /** Starts a run of a workflow (saved first, if it has unsaved changes); resolves once it has started. */
-  async start(uri: vscode.Uri, inputs: Record<string, string> = {}): Promise<RunEntry> {
+  async start(uri: vscode.Uri, inputs: Record<string, string> = {}, o: { reuseResults?: boolean } = {}): Promise<RunEntry> {
     requireTrust();
     const doc = await this.readyToRun(uri);
     const config = vscode.workspace.getConfiguration('maestro', uri);
@@ -43,7 +43,7 @@ export class RunActions {
       inputs,
       ...(concurrency ? { concurrency } : {}),
       killGraceMs: killGraceMs(uri),
-      ...(config.get('reuseCachedResults') === false ? { reuseResults: false } : {}),
+      ...(o.reuseResults === false || config.get('reuseCachedResults') === false ? { reuseResults: false } : {}),
     });
     return this.runs.whenStarted(runId);
   }
