@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { access, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { artifactOutsideFolder } from '../../artifactPaths';
 import { isObject } from '../../json';
 import type { CacheLookup, CacheLookupOptions, CacheQuery, KeptResult, NodeCache } from '../core/ports';
 import { matchFiles, walk, WALK_LIMIT } from './fileGlobs';
@@ -24,6 +25,9 @@ interface Entry extends KeptResult {
   artifacts: string[];
 }
 
+/** What makes a node's cache files unusable for a key, said in full. */
+class CacheFilesError extends Error {}
+
 function hashFile(path: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const hash = createHash('sha256');
@@ -42,13 +46,17 @@ async function filesOf(cwd: string, patterns: readonly string[]): Promise<string
   const out = new Set<string>();
   const take = async (path: string) => {
     const st = await stat(join(cwd, path));
-    if (!st.isFile()) throw new Error(`${path} is not a regular file`);
+    if (!st.isFile()) throw new CacheFilesError(`cache file ${path} is not a regular file`);
     out.add(path);
   };
   // A key made of some of the files would miss a change to the others.
   const tooMany = (where: string) => () => {
-    throw new Error(`more than ${WALK_LIMIT.toLocaleString('en-US')} entries under ${where}: name fewer files`);
+    throw new CacheFilesError(`more than ${WALK_LIMIT.toLocaleString('en-US')} entries under ${where}: name fewer cache files`);
   };
+  for (const pattern of patterns) {
+    const outside = artifactOutsideFolder(pattern);
+    if (outside) throw new CacheFilesError(`cache file '${pattern}' ${outside}`);
+  }
   for (const path of matchFiles(cwd, patterns, tooMany(cwd)).files) {
     if (!(await stat(join(cwd, path))).isDirectory()) await take(path);
     else for (const file of walk(join(cwd, path), WALK_LIMIT, tooMany(path))) await take(`${path}/${file}`);
@@ -123,7 +131,8 @@ export class FileNodeCache implements NodeCache {
     try {
       key = await cacheKey(query);
     } catch (e) {
-      return { key: '', problem: `its cache files cannot be read (${(e as Error).message})` };
+      const message = (e as Error).message;
+      return { key: '', problem: e instanceof CacheFilesError ? message : `its cache files cannot be read (${message})` };
     }
     if (!reuse || !this.o.reuse) return { key };
     const entry = await readEntry(join(this.dir, `${key}.json`));
