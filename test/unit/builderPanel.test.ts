@@ -21,6 +21,7 @@ const graph = dagGraphOf(
         '    env: { K: v }',
         '    retry: { max: 2 }',
         '    continueOnError: true',
+        '    cache: { files: [src/**] }',
         '    run: |',
         '      echo c',
       ),
@@ -39,7 +40,7 @@ describe('DAG panel: the builder', () => {
 
   it("gives the form each node's properties as the file writes them, and its problems by property", () => {
     const c = graph.nodes.find((n) => n.id === 'c')!;
-    assert.deepEqual(c.fields, { name: 'C', run: 'echo c\n', retry: 2, continueOnError: true, outputs: [], env: { K: 'v' }, with: {} });
+    assert.deepEqual(c.fields, { name: 'C', run: 'echo c\n', retry: 2, continueOnError: true, cache: true, outputs: [], env: { K: 'v' }, with: {} });
     const b = graph.nodes.find((n) => n.id === 'b')!;
     assert.deepEqual(
       b.problems.map((p) => [p.field, p.severity]),

@@ -217,6 +217,10 @@ describe('DAG panel builder in Chromium', function () {
       await script.press('Control+Enter');
       await textMatches(host, / {4}timeout: 5m\n/);
       await textMatches(host, / {4}run: \|-\n {6}echo one\n {6}echo two\n/);
+      await page.locator('[data-field="cache"]').click();
+      await textMatches(host, / {4}cache: true\n/);
+      assert.deepEqual(host.edits.at(-1)!.action, { type: 'set', id: 'backend', key: 'cache', value: true });
+      await page.locator('[data-field="cache"]:checked').waitFor();
       // The graph stays in view: the details do not cover it.
       const graph = (await page.locator('.graph').boundingBox())!;
       assert.ok(graph.width > 200 && graph.height > 150, `the graph keeps ${graph.width}×${graph.height}px`);

@@ -115,11 +115,11 @@ function Choices({ id, choices }: { id: string; choices: readonly string[] }) {
   );
 }
 
-function Checkbox({ label, checked, commit }: { label: string; checked: boolean; commit: (v: boolean) => void }) {
+function Checkbox({ label, field, checked, commit, title }: { label: string; field: string; checked: boolean; commit: (v: boolean) => void; title?: string }) {
   const id = useId();
   return (
-    <div className="form-field form-check">
-      <input id={id} type="checkbox" checked={checked} data-field="continueOnError" onChange={(e) => commit(e.target.checked)} />
+    <div className="form-field form-check" title={title}>
+      <input id={id} type="checkbox" checked={checked} data-field={field} onChange={(e) => commit(e.target.checked)} />
       <label htmlFor={id}>{label}</label>
     </div>
   );
@@ -301,7 +301,21 @@ function StepFields({ node, problemsOf, set }: FormPart) {
         commit={set('timeout')}
         problems={problemsOf('timeout')}
       />
-      <Checkbox label="Continue on error" checked={f.continueOnError} commit={(v) => builder.set(node.id, 'continueOnError', v ? true : undefined)} />
+      <Checkbox
+        label="Continue on error"
+        field="continueOnError"
+        checked={f.continueOnError}
+        commit={(v) => builder.set(node.id, 'continueOnError', v ? true : undefined)}
+      />
+      {node.kind === 'run' ? (
+        <Checkbox
+          label="Reuse a kept result (cache)"
+          field="cache"
+          checked={f.cache === true}
+          title="Not run when an earlier run kept a result for the same script and settings; files and ttl are set in the YAML, and go when this is cleared"
+          commit={(v) => builder.set(node.id, 'cache', v ? true : undefined)}
+        />
+      ) : null}
       <Field
         label="Outputs"
         name="outputs"
