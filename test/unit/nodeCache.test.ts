@@ -222,6 +222,17 @@ describe('node cache: results kept across runs', () => {
     assert.match(log, /no result is reused or kept for this node: cache file '..\/secret' climbs out of the node's folder/);
   });
 
+  it("reuses a sub-workflow's node result too, under the node that runs it", async () => {
+    writeFileSync(join(dir, 'sub.workflow.yaml'), yaml('version: 1', 'name: Sub', 'nodes:', '  build: { run: echo run >> ran.txt, cache: true }'));
+    const path = write('  deploy: { workflow: ./sub.workflow.yaml }');
+    await run(path);
+    const second = await run(path);
+    const inner = second.events.find((e): e is Extract<EngineEvent, { type: 'node:completed' }> => e.type === 'node:completed' && e.nodeId === 'deploy/build');
+    assert.equal(second.status, 'completed');
+    assert.equal(timesRun(), 1);
+    assert.ok(inner?.cached, 'deploy/build completed from the kept result');
+  });
+
   it('takes an entry it did not write (garbage, a FIFO in its place) as no entry, without waiting on it', async function () {
     if (process.platform === 'win32') this.skip();
     source('one');
