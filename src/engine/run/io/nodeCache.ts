@@ -2,7 +2,7 @@
 // hash of everything the node's run depends on as it declares it, the contents of its `cache.files` included; the
 // files are read as streams, so a big one does not hold the engine up.
 import { createHash } from 'node:crypto';
-import { createReadStream, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdirSync, type Stats, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { access, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { artifactOutsideFolder } from '../../artifactPaths';
@@ -44,9 +44,8 @@ function hashFile(path: string): Promise<string> {
  */
 async function filesOf(cwd: string, patterns: readonly string[]): Promise<string[]> {
   const out = new Set<string>();
-  const take = async (path: string) => {
-    const st = await stat(join(cwd, path));
-    if (!st.isFile()) throw new CacheFilesError(`cache file ${path} is not a regular file`);
+  const take = async (path: string, known?: Stats) => {
+    if (!(known ?? (await stat(join(cwd, path)))).isFile()) throw new CacheFilesError(`cache file ${path} is not a regular file`);
     out.add(path);
   };
   // A key made of some of the files would miss a change to the others.
@@ -58,7 +57,8 @@ async function filesOf(cwd: string, patterns: readonly string[]): Promise<string
     if (outside) throw new CacheFilesError(`cache file '${pattern}' ${outside}`);
   }
   for (const path of matchFiles(cwd, patterns, tooMany(cwd)).files) {
-    if (!(await stat(join(cwd, path))).isDirectory()) await take(path);
+    const st = await stat(join(cwd, path));
+    if (!st.isDirectory()) await take(path, st);
     else for (const file of walk(join(cwd, path), WALK_LIMIT, tooMany(path))) await take(`${path}/${file}`);
   }
   return [...out].sort();
