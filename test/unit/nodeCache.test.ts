@@ -11,7 +11,7 @@ import { resumeRunFromLog, startRun } from '../../src/engine/run/engine';
 import { CACHE_FOLDER, cacheKey, forgetResults } from '../../src/engine/run/io/nodeCache';
 import { main } from '../../src/cli/main';
 import { digestRun, packDigest, unpackDigest } from '../../src/engine/insights/digest';
-import { rowOfDigest } from '../../src/engine/insights/table';
+import { workflowInsights } from '../../src/engine/service/runInsights';
 import { yaml } from './helpers';
 
 const DAY_MS = 86_400_000;
@@ -284,7 +284,7 @@ describe('node cache: results kept across runs', () => {
     assert.match(out, /--older-than must be a duration/);
   });
 
-  it("leaves a reused node's time out of insights' durations", async () => {
+  it('counts a reused node in insights: its reuse rate, its time left out of durations, on the CLI too', async () => {
     source('one');
     const path = write(...buildNode('true'));
     await run(path);
@@ -292,11 +292,16 @@ describe('node cache: results kept across runs', () => {
     assert.equal(digest.nodes.build.reused, true);
     assert.equal(digest.nodes.use.reused, undefined);
     const back = unpackDigest(packDigest(digest))!;
-    assert.deepEqual(back.nodes, digest.nodes, 'kept through the index');
-    const cells = rowOfDigest(back).cells;
-    const durationOf = (index: number) => cells[index * 4 + 2];
-    assert.equal(durationOf(Object.keys(back.nodes).indexOf('build')), null);
-    assert.equal(typeof durationOf(Object.keys(back.nodes).indexOf('use')), 'number');
+    assert.deepEqual(back.nodes, digest.nodes, 'kept through the summary');
+    await run(path, { reuseResults: false });
+    const { report } = workflowInsights(join(dir, 'runs'), path);
+    const build = report.nodes.find((n) => n.node === 'build')!;
+    assert.deepEqual([build.runs, build.reuseRate, build.recentMs.length], [3, 1 / 3, 2], 'the run that reused it is one of three, and has no duration');
+    assert.equal(report.nodes.find((n) => n.node === 'use')!.reuseRate, 0);
+    let out = '';
+    await main(['stats', path, '--runs-dir', join(dir, 'runs')], { out: (t) => (out += t), err: (t) => (out += t), isTTY: false });
+    assert.match(out, /^node +runs +failed +retried +reused +p50/m);
+    assert.match(out, /^build +3 +0% +0% +33% /m);
   });
 
   it('on the CLI: says which run a result came from, and --no-cache runs the node', async () => {

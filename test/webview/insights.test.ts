@@ -26,6 +26,11 @@ describe('Insights view (Chromium)', function () {
       await page.locator('.runs-chart canvas').first().waitFor();
       assert.match(await page.locator('[data-testid="based-on"]').innerText(), /Based on 60 of 60 runs, of 2 versions of the file/);
       assert.equal(await page.locator('[data-testid="nodes-table"] tbody tr').count(), 6);
+      // A node whose kept result was reused in four runs of five: the column is there, and its time is of the fifth.
+      const checkout = await page.locator('[data-testid="nodes-table"] tbody tr[data-node="checkout"] td').allInnerTexts();
+      const headers = await page.locator('[data-testid="nodes-table"] thead th').allInnerTexts();
+      assert.equal(checkout[headers.findIndex((h) => h.startsWith('Reused'))], '80%');
+      assert.match(checkout[headers.findIndex((h) => h.startsWith('p50'))], /^[34]\d\d ms$/);
       assert.match(await page.locator('[data-testid="flaky"] li[data-node="unit"]').innerText(), /passed on a retry in \d+ runs/);
       assert.match(await page.locator('[data-testid="bottlenecks"] tbody tr').first().innerText(), /e2e/);
       assert.deepEqual(await page.evaluate(() => window.__cspViolations), []);

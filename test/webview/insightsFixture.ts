@@ -1,5 +1,5 @@
 // A workflow's history for the Insights view's tests: generated digests of a six-node workflow, with a node that
-// fails now and then, one that gets slower, and a change of the file half-way.
+// fails now and then, one that gets slower, one whose kept result is often reused, and a change of the file half-way.
 import { DIGEST_VERSION, type RunDigest } from '../../src/engine/insights/digest';
 import { insightsReport, type WorkflowInsights } from '../../src/engine/insights/report';
 
@@ -28,11 +28,13 @@ export function historyOf(count: number, start = Date.UTC(2026, 10, 1)): RunDige
     for (const node of Object.keys(NEEDS)) {
       const ready = Math.max(0, ...NEEDS[node].map((n) => end.get(n) ?? 0));
       const slower = node === 'e2e' ? (i / count) * 2000 : 0;
-      const duration = Math.round(BASE[node] * (0.8 + 0.4 * rnd()) + slower);
+      const reused = node === 'checkout' && i % 5 !== 0;
+      const duration = reused ? 3 : Math.round(BASE[node] * (0.8 + 0.4 * rnd()) + slower);
       const flaky = node === 'unit' && rnd() < 0.25;
       const fails = node === 'lint' && rnd() < 0.08;
       failed ||= fails;
       nodes[node] = { status: fails ? 'failed' : 'completed', attempts: flaky ? 2 : 1, start: ready + 5, end: ready + 5 + duration, queue: 5 };
+      if (reused) nodes[node].reused = true;
       end.set(node, ready + 5 + duration);
     }
     const total = Math.max(...end.values());

@@ -9,8 +9,8 @@ import { safeText, terminalJson } from '../terminalText';
 
 export const STATS_HELP = `Usage: maestro-dag stats FILE [--last N] [--json] [--runs-dir DIR]
 
-Figures over a workflow's past runs: its nodes' durations (p50, p95), failure and retry rates, trends, queue time;
-the flaky nodes and the bottlenecks. See docs/insights.md for how each is computed.
+Figures over a workflow's past runs: its nodes' durations (p50, p95), failure, retry and reuse rates, trends, queue
+time; the flaky nodes and the bottlenecks. See docs/insights.md for how each is computed.
 
 Options:
   --last N        the last N runs (default: all)
@@ -38,12 +38,20 @@ function text(r: InsightsReport): string {
   const s = r.summary;
   out.push(`${r.basedOn} of ${r.totalRuns} runs: ${pct(s.successRate)} completed, p50 ${ms(s.p50Ms)}, p95 ${ms(s.p95Ms)}\n\n`);
   const nodes = [...r.nodes].sort((a, b) => (b.p95Ms ?? 0) - (a.p95Ms ?? 0));
-  out.push(
-    table([
-      ['node', 'runs', 'failed', 'retried', 'p50', 'p95', 'trend', 'queued p50'],
-      ...nodes.map((n) => [safeText(n.node), String(n.runs), pct(n.failureRate), pct(n.retryRate), ms(n.p50Ms), ms(n.p95Ms), trendText(n), ms(n.queueP50Ms)]),
-    ]),
-  );
+  // Reuse only where a node's result was reused (see `cache`): a column of 0% says nothing elsewhere.
+  const reuse = nodes.some((n) => n.reuseRate > 0);
+  const row = (n: InsightsReport['nodes'][number]) => [
+    safeText(n.node),
+    String(n.runs),
+    pct(n.failureRate),
+    pct(n.retryRate),
+    ...(reuse ? [pct(n.reuseRate)] : []),
+    ms(n.p50Ms),
+    ms(n.p95Ms),
+    trendText(n),
+    ms(n.queueP50Ms),
+  ];
+  out.push(table([['node', 'runs', 'failed', 'retried', ...(reuse ? ['reused'] : []), 'p50', 'p95', 'trend', 'queued p50'], ...nodes.map(row)]));
   out.push('\nflaky nodes:\n');
   if (!r.flaky.length) out.push('  none\n');
   for (const f of r.flaky) {

@@ -17,7 +17,10 @@ export interface NodeDigest {
   end?: number;
   /** From when it could start (everything it needs had ended) to when it did: concurrency holding it back. */
   queue?: number;
-  /** An instance did not run, an earlier run's result reused: its time says nothing of how long the node takes. */
+  /**
+   * The node did not run: every instance that started had an earlier run's result reused. Its time says nothing of
+   * how long the node takes (an instance that ran among reused ones is the node's time).
+   */
   reused?: true;
 }
 
@@ -160,7 +163,7 @@ function nodesOf(instances: Instance[], needs: Map<string, string[]>, t0: number
       ...(start !== undefined ? { start: start - t0 } : {}),
       ...(start !== undefined && endsOf.length ? { end: Math.max(...endsOf) - t0 } : {}),
       ...(start !== undefined && ready !== undefined ? { queue: Math.max(0, start - ready) } : {}),
-      ...(list.some((i) => i.reused) ? { reused: true as const } : {}),
+      ...(list.some((i) => i.start !== undefined) && list.every((i) => i.start === undefined || i.reused) ? { reused: true as const } : {}),
     };
   }
   return out;

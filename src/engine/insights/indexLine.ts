@@ -7,7 +7,8 @@ import type { RunStatus } from '../protocol';
 import type { RunDigest } from './digest';
 import { CELL_WIDTH, graphKey, rowOfDigest, type GraphPool, type RunGraph, type TableRow } from './table';
 
-export const INDEX_LINE_VERSION = 3;
+/** 4: a cell's code has a bit for a reused result (lines of 3 are read as another version's: the index is made again). */
+export const INDEX_LINE_VERSION = 4;
 
 const graphIds = new WeakMap<RunGraph, string>();
 

@@ -49,10 +49,11 @@ interface Versions {
 /** What a node's figures are made of, from one pass over its cells in the range. */
 export interface NodePass {
   column: number;
-  /** Runs in which it started, failed, took more than one attempt. */
+  /** Runs in which it started, failed, took more than one attempt, had an earlier run's result reused. */
   ran: number;
   failed: number;
   retried: number;
+  reused: number;
   queues: Float64Array;
   /** Its durations, in run order, with their p50 and p95. */
   durations: Float64Array;
@@ -68,25 +69,28 @@ export interface NodePass {
 /** One pass over node `j`'s cells in runs `lo`..`hi` (the code runs rarely, so it is mostly not compiled: passes
  * are what cost). */
 export function passOver(table: RunTable, j: number, lo: number, hi: number, versions: Versions): NodePass {
-  const { status, attempts, start, end, queue, runs } = table;
+  const { status, attempts, reused, start, end, queue, runs } = table;
   const m = Math.max(0, hi - lo);
   const durations = new Float64Array(m);
   const queues = new Float64Array(m);
   const passedBy = new Int32Array(versions.hashes.length);
   const failedBy = new Int32Array(versions.hashes.length);
-  const out = { column: j, ran: 0, failed: 0, retried: 0, passedOnRetry: [] as string[], versionOrder: [] as number[] };
+  const out = { column: j, ran: 0, failed: 0, retried: 0, reused: 0, passedOnRetry: [] as string[], versionOrder: [] as number[] };
   let durationCount = 0;
   let queueCount = 0;
   for (let i = lo, k = j * runs.length + lo; i < hi; i++, k++) {
     const code = status[k];
-    const duration = end[k] - start[k];
-    if (!Number.isNaN(duration)) durations[durationCount++] = duration;
     if (!Number.isNaN(start[k])) {
       out.ran++;
       if (code === FAILED) out.failed++;
       if (attempts[k] > 1) out.retried++;
+      if (reused[k]) out.reused++;
       if (!Number.isNaN(queue[k])) queues[queueCount++] = queue[k];
     }
+    // A reused result says nothing of how long the node takes, nor whether it passes now.
+    if (reused[k]) continue;
+    const duration = end[k] - start[k];
+    if (!Number.isNaN(duration)) durations[durationCount++] = duration;
     if (code !== COMPLETED && code !== FAILED) continue;
     const v = versions.of[i - lo];
     if (passedBy[v] === 0 && failedBy[v] === 0) out.versionOrder.push(v);
@@ -108,7 +112,7 @@ function durations(table: RunTable, j: number, lo: number, hi: number): Float64A
   let count = 0;
   for (let i = lo; i < hi; i++) {
     const d = table.end[base + i] - table.start[base + i];
-    if (!Number.isNaN(d)) out[count++] = d;
+    if (!Number.isNaN(d) && !table.reused[base + i]) out[count++] = d;
   }
   return out.subarray(0, count);
 }
@@ -123,6 +127,7 @@ export function nodeStats(table: RunTable, passes: readonly NodePass[], previous
       runs: ran,
       failureRate: rate(pass.failed, ran),
       retryRate: rate(pass.retried, ran),
+      reuseRate: rate(pass.reused, ran),
       p50Ms,
       p95Ms,
       queueP50Ms: percentilesInPlace(pass.queues, [50])[0],
@@ -142,7 +147,7 @@ function mixedRuns(table: RunTable, pass: NodePass, lo: number, hi: number, vers
     .map((v) => {
       const entry = { workflowHash: versions.hashes[v], passed: [] as string[], failed: [] as string[] };
       for (let i = lo, k = pass.column * n + lo; i < hi; i++, k++) {
-        if (versions.of[i - lo] !== v) continue;
+        if (versions.of[i - lo] !== v || table.reused[k]) continue;
         if (table.status[k] === COMPLETED) entry.passed.push(table.runs[i].runId);
         else if (table.status[k] === FAILED) entry.failed.push(table.runs[i].runId);
       }

@@ -23,6 +23,8 @@ export interface NodeStats {
   failureRate: number;
   /** Of the runs it ran in, those where it needed more than one attempt. */
   retryRate: number;
+  /** Of the runs it started in, those where it did not run: an earlier run's result was reused (see `cache`). */
+  reuseRate: number;
   p50Ms?: number;
   p95Ms?: number;
   queueP50Ms?: number;

@@ -14,13 +14,15 @@ export interface RunGraph {
 export type RunHead = Omit<RunDigest, 'v' | 'nodes' | 'needs'> & { graph: RunGraph };
 
 /**
- * The cells of one run, four per node of its graph, in the graph's order: attempts × 16 + status code, start,
- * duration, queue (null for a time that is not there; a node that never started has no end). As short as numbers
- * go, since reading an index is mostly parsing them.
+ * The cells of one run, four per node of its graph, in the graph's order: attempts × 32 + 16 when its result was
+ * reused + status code, start, duration, queue (null for a time that is not there; a node that never started has no
+ * end). As short as numbers go, since reading an index is mostly parsing them.
  */
 export type FlatCells = ArrayLike<number | null>;
 export const CELL_WIDTH = 4;
 const STATUS_BITS = 4;
+const REUSED_BIT = 1 << STATUS_BITS;
+const ATTEMPTS_SHIFT = STATUS_BITS + 1;
 
 const STATUS_ORDER: readonly NodeStatus[] = ['completed', 'failed', 'skipped', 'cancelled', 'pending', 'running', 'retrying', 'waiting'];
 /** A node's status as a cell: 0 when the run has no such node. */
@@ -36,6 +38,8 @@ export interface RunTable {
   /** Cell of node `j` in run `i` at `j * runs.length + i`; a time that is not there is NaN. */
   status: Uint8Array;
   attempts: Int32Array;
+  /** 1 where the node did not run, an earlier run's result reused. */
+  reused: Uint8Array;
   start: Float64Array;
   end: Float64Array;
   queue: Float64Array;
@@ -75,6 +79,7 @@ export function tableOfRows(rows: TableRow[]): RunTable {
     column,
     status: new Uint8Array(size),
     attempts: new Int32Array(size),
+    reused: new Uint8Array(size),
     start: new Float64Array(size).fill(NaN),
     end: new Float64Array(size).fill(NaN),
     queue: new Float64Array(size).fill(NaN),
@@ -91,8 +96,9 @@ function fillRun(table: RunTable, i: number, columns: readonly number[], cells: 
     // Anything but a number reads as missing, as null does.
     const code = Number(cells[c]);
     const start = Number(cells[c + 1] ?? NaN);
-    table.status[at] = code & ((1 << STATUS_BITS) - 1);
-    table.attempts[at] = code >> STATUS_BITS;
+    table.status[at] = code & (REUSED_BIT - 1);
+    table.reused[at] = code & REUSED_BIT ? 1 : 0;
+    table.attempts[at] = code >> ATTEMPTS_SHIFT;
     table.start[at] = start;
     table.end[at] = start + Number(cells[c + 2] ?? NaN);
     table.queue[at] = Number(cells[c + 3] ?? NaN);
@@ -106,9 +112,9 @@ export function rowOfDigest(d: RunDigest, graphs: GraphPool = new GraphPool()): 
   const cells: (number | null)[] = [];
   for (const id of ids) {
     const node = d.nodes[id];
-    // A reused result's time is not the node's: it stays out of durations and trends.
-    const duration = node.start !== undefined && node.end !== undefined && !node.reused ? node.end - node.start : null;
-    cells.push(node.attempts * (1 << STATUS_BITS) + (STATUS_CODE[node.status] ?? 0), node.start ?? null, duration, node.queue ?? null);
+    const duration = node.start !== undefined && node.end !== undefined ? node.end - node.start : null;
+    const code = node.attempts * (1 << ATTEMPTS_SHIFT) + (node.reused ? REUSED_BIT : 0) + (STATUS_CODE[node.status] ?? 0);
+    cells.push(code, node.start ?? null, duration, node.queue ?? null);
   }
   const { nodes: _nodes, needs: _needs, v: _v, ...rest } = d;
   return { head: { ...rest, critical: [...d.critical], graph }, cells };
@@ -144,6 +150,7 @@ export function digestAt(table: RunTable, i: number): RunDigest {
     if (!Number.isNaN(table.start[at])) node.start = table.start[at];
     if (!Number.isNaN(table.end[at])) node.end = table.end[at];
     if (!Number.isNaN(table.queue[at])) node.queue = table.queue[at];
+    if (table.reused[at]) node.reused = true;
     nodes[id] = node;
   }
   const needs = Object.fromEntries(graph.ids.map((id, k) => [id, graph.needs[k]]));

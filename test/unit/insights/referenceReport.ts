@@ -57,7 +57,7 @@ function durationsByNode(runs: readonly RunDigest[]): Map<string, number[]> {
   for (const r of runs)
     for (const id in r.nodes) {
       const d = durationOf(r.nodes[id]);
-      if (d === undefined) continue;
+      if (d === undefined || r.nodes[id].reused) continue;
       let list = out.get(id);
       if (!list) out.set(id, (list = []));
       list.push(d);
@@ -83,6 +83,7 @@ function nodeStats(runs: readonly RunDigest[], previous: readonly RunDigest[]): 
       runs: ran.length,
       failureRate: rate(ran.filter((n) => n.status === 'failed').length, ran.length),
       retryRate: rate(ran.filter((n) => n.attempts > 1).length, ran.length),
+      reuseRate: rate(ran.filter((n) => n.reused).length, ran.length),
       p50Ms,
       p95Ms: sortedPercentile(sorted, 95),
       queueP50Ms: sortedPercentile(queues, 50),
@@ -98,9 +99,11 @@ function nodeStats(runs: readonly RunDigest[], previous: readonly RunDigest[]): 
 function flakes(runs: readonly RunDigest[]): Flake[] {
   const out: Flake[] = [];
   for (const node of nodeIds(runs)) {
-    const passedOnRetry = runs.filter((r) => r.nodes[node]?.status === 'completed' && (r.nodes[node]?.attempts ?? 0) > 1).map((r) => r.runId);
+    // A reused result is not the node passing again.
+    const ran = runs.filter((r) => !r.nodes[node]?.reused);
+    const passedOnRetry = ran.filter((r) => r.nodes[node]?.status === 'completed' && (r.nodes[node]?.attempts ?? 0) > 1).map((r) => r.runId);
     const byHash = new Map<string, { passed: string[]; failed: string[] }>();
-    for (const r of runs) {
+    for (const r of ran) {
       const status = r.nodes[node]?.status;
       if (status !== 'completed' && status !== 'failed') continue;
       const entry = byHash.get(r.workflowHash) ?? { passed: [], failed: [] };

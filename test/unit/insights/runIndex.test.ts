@@ -7,7 +7,7 @@ import type { Output } from '../../../src/cli/output';
 import { digestRun, packDigest, unpackDigest } from '../../../src/engine/insights/digest';
 import type { EngineEvent } from '../../../src/engine/protocol';
 import { digestsOf } from '../../../src/engine/insights/table';
-import { indexPath, readIndexedRuns } from '../../../src/engine/run/io/runIndex';
+import { forgetReadRuns, indexPath, readIndexedRuns } from '../../../src/engine/run/io/runIndex';
 import { pruneRuns, runsToPrune } from '../../../src/engine/run/io/runPrune';
 
 async function cli(...argv: string[]) {
@@ -88,6 +88,20 @@ describe('the runs index of insights', function () {
     const again = readIndexedRuns(runsDir, file);
     assert.deepEqual(digestsOf(again.runs), before);
     assert.deepEqual(unpackDigest(readFileSync(join(runsDir, first, 'summary.json'), 'utf8')), before[0]);
+  });
+
+  it("makes an index of the cells' previous version again, and passes over a snapshot of them", () => {
+    const before = digestsOf(readIndexedRuns(runsDir, file).runs);
+    const snapshot = indexPath(runsDir, file).replace(/\.jsonl$/, '.snapshot');
+    // A process that has read nothing yet, and files written by the version before (the same lengths).
+    forgetReadRuns();
+    assert.ok(existsSync(snapshot));
+    writeFileSync(snapshot, readFileSync(snapshot).toString('latin1').replace('"v":"2.4"', '"v":"1.3"'), 'latin1');
+    writeFileSync(indexPath(runsDir, file), readFileSync(indexPath(runsDir, file), 'utf8').replaceAll('{"v":4,', '{"v":3,'));
+    const remade = readIndexedRuns(runsDir, file);
+    assert.equal(remade.rebuilt, true);
+    assert.deepEqual(digestsOf(remade.runs), before);
+    assert.match(readFileSync(indexPath(runsDir, file), 'utf8'), /^\{"v":4,/);
   });
 
   it('gives a run that has no summary yet (a run from before summaries) its summary and index line', () => {
@@ -214,5 +228,47 @@ describe('the runs index of insights', function () {
     assert.equal(d.status, 'completed');
     assert.deepEqual(d.nodes.a, { status: 'completed', attempts: 1, start: 4000, end: 4300, queue: 0 });
     assert.equal(digestRun(events.slice(0, 6)), undefined);
+  });
+
+  it('digests a matrix node as reused only when none of its instances ran', () => {
+    const base = { runId: 'r', seq: 0 };
+    const instance = (id: string) => ({ id, nodeId: 't', name: id, kind: 'run', needs: [] });
+    const ended = (id: string, at: number, cached: boolean) => [
+      { ...base, type: 'node:started', ts: 1000, nodeId: id, attempt: 1 },
+      {
+        ...base,
+        type: 'node:completed',
+        ts: at,
+        nodeId: id,
+        attempt: 1,
+        outputs: {},
+        artifacts: [],
+        durationMs: at - 1000,
+        ...(cached ? { cached: { runId: 'p', at: 1 } } : {}),
+      },
+    ];
+    const runOf = (cached: [boolean, boolean]) =>
+      digestRun([
+        {
+          ...base,
+          type: 'workflow:started',
+          ts: 1000,
+          workflow: { name: 'w', path: '/w', hash: 'h' },
+          inputs: {},
+          nodes: [instance('t-0'), instance('t-1')],
+          concurrency: 2,
+        },
+        ...ended('t-0', 1002, cached[0]),
+        ...ended('t-1', 1900, cached[1]),
+        {
+          ...base,
+          type: 'workflow:completed',
+          ts: 1900,
+          status: 'completed',
+          summary: { total: 2, completed: 2, failed: 0, skipped: 0, cancelled: 0, durationMs: 900 },
+        },
+      ] as EngineEvent[])!.nodes.t;
+    assert.equal(runOf([true, true]).reused, true);
+    assert.deepEqual(runOf([true, false]), { status: 'completed', attempts: 1, start: 0, end: 900, queue: 0 }, 'the instance that ran is its time');
   });
 });

@@ -11,7 +11,7 @@ import { schedule, makespan } from '../../../src/engine/insights/schedule';
 const IDS = ['a', 'b', 'c', 'd', 'e', 'f'];
 const STATUSES: NodeStatus[] = ['completed', 'failed', 'skipped', 'cancelled'];
 
-/** A node in a run: any status, sometimes never started, sometimes started and not ended, sometimes queued. */
+/** A node in a run: any status, sometimes never started, sometimes started and not ended, sometimes queued or reused. */
 const nodeArb: fc.Arbitrary<NodeDigest> = fc
   .record({
     status: fc.constantFrom(...STATUSES),
@@ -19,13 +19,15 @@ const nodeArb: fc.Arbitrary<NodeDigest> = fc
     start: fc.option(fc.nat(500), { nil: undefined }),
     length: fc.option(fc.nat(500), { nil: undefined }),
     queue: fc.option(fc.nat(50), { nil: undefined }),
+    reused: fc.boolean(),
   })
-  .map(({ status, attempts, start, length, queue }) => {
+  .map(({ status, attempts, start, length, queue, reused }) => {
     const n: NodeDigest = { status, attempts };
     if (start === undefined) return n;
     n.start = start;
     if (length !== undefined) n.end = start + length;
     if (queue !== undefined) n.queue = queue;
+    if (reused) n.reused = true;
     return n;
   });
 

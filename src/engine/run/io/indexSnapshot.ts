@@ -6,14 +6,15 @@
 // padding to 8 bytes, then every run's cells as 64-bit numbers (NaN for null), run after run.
 import type { RunStatus } from '../../protocol';
 import { CELL_WIDTH, type RunGraph, type TableRow } from '../../insights/table';
-import { graphId } from '../../insights/indexLine';
+import { graphId, INDEX_LINE_VERSION } from '../../insights/indexLine';
 import { readRunBytes } from './runFiles';
 import { writeFileAtomically } from './atomicFile';
 
-const VERSION = 1;
+/** The snapshot's layout and, as its cells are the index lines' cells, their version. */
+const VERSION = `2.${INDEX_LINE_VERSION}`;
 
 interface Header {
-  v: number;
+  v: string;
   /** The index file it was made from, and how much of it. */
   ino: number;
   length: number;
