@@ -116,6 +116,28 @@ describe('node cache: results kept across runs', () => {
     assert.equal((await run(path)).ran, 2);
   });
 
+  it('runs it again when its artifacts were written since (a file back as it was would otherwise reuse another build)', async () => {
+    source('one');
+    const path = write(
+      '  build:',
+      '    run: echo run >> ran.txt && cp src/a.txt out.bin && mkdir -p dist && cp src/a.txt dist/app.txt',
+      '    artifacts: [out.bin, dist]',
+      '    cache: { files: [src] }',
+    );
+    await run(path);
+    source('second');
+    assert.equal((await run(path)).ran, 2);
+    // The sources back as they were in the first run: its result would name an out.bin the second run wrote.
+    source('one');
+    assert.equal((await run(path)).ran, 3);
+    assert.equal(readFileSync(join(dir, 'out.bin'), 'utf8'), 'one');
+    assert.equal((await run(path)).ran, 3, 'as the last run left them');
+    writeFileSync(join(dir, 'dist', 'extra.txt'), 'x');
+    assert.equal((await run(path)).ran, 4, 'a file added to a folder artifact');
+    writeFileSync(join(dir, 'dist', 'app.txt'), 'changed by hand');
+    assert.equal((await run(path)).ran, 5, 'a file of it changed');
+  });
+
   it('with reuse turned off, runs it and keeps the new result', async () => {
     source('one');
     const path = write(...buildNode('true'));

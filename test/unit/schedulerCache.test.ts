@@ -20,8 +20,13 @@ class ScriptedCache implements NodeCache {
     return new Promise((answer) => this.lookups.push({ query, options, answer }));
   }
 
-  keep(key: string, result: KeptResult & { artifacts: string[]; query: CacheQuery }): void {
+  /** Why the next results cannot be kept, when set (an artifact that cannot be stamped). */
+  refusal?: string;
+
+  keep(key: string, result: KeptResult & { artifacts: string[]; query: CacheQuery }): string | undefined {
+    if (this.refusal !== undefined) return this.refusal;
     this.kept.push({ key, result });
+    return undefined;
   }
 }
 
@@ -120,6 +125,16 @@ describe('scheduler: cached nodes', () => {
     assert.equal(await scheduler.done, 'completed');
     assert.deepEqual(cache.kept, []);
     assert.ok(sink.logs.some((l) => l.id === 'login' && /not kept for reuse: an output holds a masked value/.test(l.line.text)));
+  });
+
+  it('completes a node whose result the cache cannot keep, and says why in its log', async () => {
+    const cache = new ScriptedCache(() => ({ key: 'k' }));
+    cache.refusal = 'its artifact dist is gone';
+    const { scheduler, clock, sink } = setup(['nodes:', '  build: { run: x, cache: true }'], {}, { cache });
+    scheduler.start();
+    await clock.advance(1000);
+    assert.equal(await scheduler.done, 'completed');
+    assert.ok(sink.logs.some((l) => l.id === 'build' && l.line.text === 'maestro: the result is not kept for reuse: its artifact dist is gone'));
   });
 
   it('reuses nothing for a retry, but keeps the result of the attempt that completed', async () => {

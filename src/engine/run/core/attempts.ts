@@ -330,7 +330,10 @@ export class NodeLifecycle {
       outputs,
       ...(inst.quality !== undefined ? { quality: inst.quality } : {}),
     };
-    core.options.cache?.keep(as.key, { ...kept, artifacts, query: as.query });
+    const notKept = core.options.cache?.keep(as.key, { ...kept, artifacts, query: as.query });
+    if (notKept === undefined) return;
+    this.logLine(inst, 'stdout', `maestro: the result is not kept for reuse: ${notKept}`);
+    core.logs.flush(inst.id);
   }
 
   /** A final failure. `beforeStart` marks failures found before any process ran (a bad expression, say). */

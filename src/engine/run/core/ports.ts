@@ -103,8 +103,11 @@ export interface CacheLookupOptions {
 export interface NodeCache {
   /** The key of the query, and, with `reuse`, its kept result (within `ttlMs` of `now`). */
   lookup(query: CacheQuery, o: CacheLookupOptions): Promise<CacheLookup>;
-  /** Keeps a completed node's result under its key; a failure to write is reported, not thrown. */
-  keep(key: string, result: KeptResult & { artifacts: string[]; query: CacheQuery }): void;
+  /**
+   * Keeps a completed node's result under its key; a failure to write is reported, not thrown. Returns why it was
+   * not kept, when the result itself cannot be (an artifact that cannot be stamped).
+   */
+  keep(key: string, result: KeptResult & { artifacts: string[]; query: CacheQuery }): string | undefined;
 }
 
 /** Opaque: a Node.js Timeout object, or a number for fake clocks. */

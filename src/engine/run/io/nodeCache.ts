@@ -3,7 +3,7 @@
 // files are read as streams, so a big one does not hold the engine up.
 import { createHash } from 'node:crypto';
 import { createReadStream, mkdirSync, type Stats, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { access, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { artifactOutsideFolder } from '../../artifactPaths';
 import { isObject } from '../../json';
@@ -11,7 +11,7 @@ import type { CacheLookup, CacheLookupOptions, CacheQuery, KeptResult, NodeCache
 import { matchFiles, walk, WALK_LIMIT } from './fileGlobs';
 
 /** Changes when what goes into a key, or how an entry is written, changes: older entries are then not read. */
-const CACHE_VERSION = 1;
+const CACHE_VERSION = 2;
 /** The folder of kept results, in the runs folder (run listings skip it: it holds no run). */
 export const CACHE_FOLDER = '.cache';
 /** Outputs take at most 1 MiB; an entry is that and a few names. */
@@ -22,7 +22,8 @@ interface Entry extends KeptResult {
   /** Whose result it is: for forgetting one workflow's results, and for people reading the folder. */
   workflowPath: string;
   instanceId: string;
-  artifacts: string[];
+  /** The artifacts the node left (relative to its folder), each with its stamp as it left it (see artifactStamp). */
+  artifacts: [string, string][];
 }
 
 /** What makes a node's cache files unusable for a key, said in full. */
@@ -87,6 +88,36 @@ export async function cacheKey(query: CacheQuery): Promise<string> {
   return createHash('sha256').update(JSON.stringify(material)).digest('hex');
 }
 
+const stampOfStats = (st: Stats): string => `${st.ino}:${st.size}:${st.mtimeMs}`;
+
+/**
+ * What changes when an artifact is written again, replaced or removed: its file's inode, size and time; a folder's,
+ * a hash of those of every file under it, with their names. Undefined when it is not there, or is a folder with more
+ * entries than are looked at. Artifacts are not copied: a result is reused only while they are as the node left them.
+ */
+export function artifactStamp(cwd: string, path: string): string | undefined {
+  let st: Stats;
+  try {
+    st = statSync(join(cwd, path));
+  } catch {
+    return undefined;
+  }
+  if (!st.isDirectory()) return stampOfStats(st);
+  let over = false;
+  const hash = createHash('sha256');
+  const files = [...walk(join(cwd, path), WALK_LIMIT, () => (over = true))].sort();
+  for (const file of files) {
+    try {
+      hash.update(`${file}\0${stampOfStats(statSync(join(cwd, path, file)))}\n`);
+    } catch {
+      return undefined;
+    }
+  }
+  return over ? undefined : hash.digest('hex');
+}
+
+const isStamped = (v: unknown): v is [string, string] => Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string';
+
 function entryOf(text: string): Entry | undefined {
   let v: unknown;
   try {
@@ -97,7 +128,7 @@ function entryOf(text: string): Entry | undefined {
   if (!isObject(v) || v.version !== CACHE_VERSION || typeof v.runId !== 'string' || typeof v.at !== 'number') return undefined;
   if (typeof v.workflowPath !== 'string' || typeof v.instanceId !== 'string') return undefined;
   if (!isObject(v.outputs) || !Object.values(v.outputs).every((x) => typeof x === 'string')) return undefined;
-  if (!Array.isArray(v.artifacts) || !v.artifacts.every((x) => typeof x === 'string')) return undefined;
+  if (!Array.isArray(v.artifacts) || !v.artifacts.every(isStamped)) return undefined;
   if (v.quality !== undefined && typeof v.quality !== 'number') return undefined;
   return v as unknown as Entry;
 }
@@ -112,12 +143,6 @@ async function readEntry(path: string): Promise<Entry | undefined> {
     return undefined;
   }
 }
-
-const exists = (path: string) =>
-  access(path).then(
-    () => true,
-    () => false,
-  );
 
 export class FileNodeCache implements NodeCache {
   /** `dir`: the runs folder's `.cache`; without `reuse`, nothing kept is reused, and results are kept afresh. */
@@ -137,15 +162,30 @@ export class FileNodeCache implements NodeCache {
     if (!reuse || !this.o.reuse) return { key };
     const entry = await readEntry(join(this.dir, `${key}.json`));
     if (!entry || (ttlMs !== undefined && now - entry.at >= ttlMs)) return { key };
-    for (const artifact of entry.artifacts) if (!(await exists(join(query.cwd, artifact)))) return { key };
+    for (const [artifact, stamp] of entry.artifacts) if (artifactStamp(query.cwd, artifact) !== stamp) return { key };
     const { runId, at, outputs, quality } = entry;
     return { key, hit: { runId, at, outputs, ...(quality !== undefined ? { quality } : {}) } };
   }
 
-  keep(key: string, result: KeptResult & { artifacts: string[]; query: CacheQuery }): void {
+  keep(key: string, result: KeptResult & { artifacts: string[]; query: CacheQuery }): string | undefined {
     const { runId, at, outputs, quality, artifacts, query } = result;
     const { workflowPath, instanceId } = query;
-    const entry: Entry = { version: CACHE_VERSION, workflowPath, instanceId, runId, at, outputs, ...(quality !== undefined ? { quality } : {}), artifacts };
+    const stamped: [string, string][] = [];
+    for (const artifact of artifacts) {
+      const stamp = artifactStamp(query.cwd, artifact);
+      if (stamp === undefined) return `its artifact ${artifact} is gone or has more than ${WALK_LIMIT.toLocaleString('en-US')} entries`;
+      stamped.push([artifact, stamp]);
+    }
+    const entry: Entry = {
+      version: CACHE_VERSION,
+      workflowPath,
+      instanceId,
+      runId,
+      at,
+      outputs,
+      ...(quality !== undefined ? { quality } : {}),
+      artifacts: stamped,
+    };
     const path = join(this.dir, `${key}.json`);
     // Written aside and renamed, so that a reader never sees half an entry; at once, as the run's log is, so that
     // a run started after this one ended finds it.
@@ -157,6 +197,7 @@ export class FileNodeCache implements NodeCache {
     } catch (e) {
       this.o.onProblem?.(`a node's result could not be kept for reuse in ${this.dir}: ${(e as Error).message}`);
     }
+    return undefined;
   }
 }
 
