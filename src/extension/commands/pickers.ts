@@ -2,6 +2,7 @@
 // inputs. Everything shown of files and run records goes through plainText.
 import * as vscode from 'vscode';
 import { readInputValue } from '../../engine/inputValue';
+import type { InputSpec } from '../../engine/model';
 import type { NodeStatus } from '../../engine/protocol';
 import { shownRunStatus } from '../../engine/runRules';
 import type { DagPanels } from '../dag/dagPanels';
@@ -74,10 +75,20 @@ export async function pickNode(runs: RunManager, run: RunEntry, statuses: readon
   return (await vscode.window.showQuickPick(items, { title }))?.id;
 }
 
-/** Asks for each input of a workflow, typed, with its default filled in; undefined when the user gives up. */
-export async function askInputs(documents: WorkflowDocuments, uri: vscode.Uri): Promise<Record<string, string> | undefined> {
+/** An input a run cannot start without: required, with no default. */
+const isMissing = (input: InputSpec): boolean => input.required && input.default === undefined;
+
+/**
+ * Asks for each input of a workflow (those `which` picks), typed, with its default filled in; undefined when the user
+ * gives up, `{}` when there is nothing to ask.
+ */
+export async function askInputs(
+  documents: WorkflowDocuments,
+  uri: vscode.Uri,
+  which: (input: InputSpec) => boolean = () => true,
+): Promise<Record<string, string> | undefined> {
   const doc = await vscode.workspace.openTextDocument(uri);
-  const inputs = Object.values(documents.index(doc).result.workflow.inputs);
+  const inputs = Object.values(documents.index(doc).result.workflow.inputs).filter(which);
   const values: Record<string, string> = {};
   for (const [i, input] of inputs.entries()) {
     const title = `${plainText(input.name)} (${i + 1}/${inputs.length})`;
@@ -101,4 +112,15 @@ export async function askInputs(documents: WorkflowDocuments, uri: vscode.Uri): 
     values[input.name] = value;
   }
   return values;
+}
+
+/**
+ * Asks for the inputs a run cannot start without (as GitHub's Run workflow form does); `{}` when there are none, and
+ * when the run would be refused anyway (Restricted Mode, a workflow with errors), so that it is refused first.
+ */
+export async function askMissingInputs(documents: WorkflowDocuments, uri: vscode.Uri): Promise<Record<string, string> | undefined> {
+  if (!vscode.workspace.isTrusted) return {};
+  const doc = await vscode.workspace.openTextDocument(uri);
+  if (documents.index(doc).result.diagnostics.some((d) => d.severity === 'error')) return {};
+  return askInputs(documents, uri, isMissing);
 }

@@ -5,15 +5,22 @@ import type { RunEntry } from '../runs/runManager';
 import { isWorkflowDocument } from '../language/documents';
 import { plainText } from '../ui/untrustedText';
 import { parseArg } from './arguments';
-import { askInputs, pickNode, pickRun, pickWorkflow } from './pickers';
+import { askInputs, askMissingInputs, pickNode, pickRun, pickWorkflow } from './pickers';
 import type { CommandServices, CommandTable } from './services';
+
+/** Starts a run of the workflow picked, once the inputs it cannot start without are given. */
+async function startAsking(s: CommandServices, arg: unknown, o: { reuseResults?: boolean } = {}): Promise<RunEntry | undefined> {
+  const uri = await pickWorkflow(parseArg(arg), s.dag);
+  const inputs = uri && (await askMissingInputs(s.documents, uri));
+  return uri && inputs ? s.actions.start(uri, inputs, o) : undefined;
+}
 
 export function runCommands(s: CommandServices): CommandTable {
   const { runs, actions } = s;
   return {
     'maestro.run': async (arg) => {
-      const uri = await pickWorkflow(parseArg(arg), s.dag);
-      if (uri) s.log.info(`started run ${(await actions.start(uri)).runId} of ${uri.fsPath}`);
+      const run = await startAsking(s, arg);
+      if (run) s.log.info(`started run ${run.runId} of ${run.workflowPath}`);
     },
     'maestro.runWithInputs': async (arg) => {
       const uri = await pickWorkflow(parseArg(arg), s.dag);
@@ -21,8 +28,7 @@ export function runCommands(s: CommandServices): CommandTable {
       if (uri && inputs) await actions.start(uri, inputs);
     },
     'maestro.runWithoutCache': async (arg) => {
-      const uri = await pickWorkflow(parseArg(arg), s.dag);
-      if (uri) await actions.start(uri, {}, { reuseResults: false });
+      await startAsking(s, arg, { reuseResults: false });
     },
     'maestro.runFromNode': async (uri, nodeId) => {
       if (uri instanceof vscode.Uri && typeof nodeId === 'string') return actions.runFrom(uri, nodeId);

@@ -7,7 +7,7 @@ import type { InsightsReport } from '../../engine/insights/report';
 import type { NodeMetric } from '../../webview/protocol';
 import type { EditReply } from './workflowEditing';
 import type { WebviewRequest, WebviewRequests, WebviewRequestType, WebviewResult } from '../../webview/protocol';
-import { askInputs } from '../commands/pickers';
+import { askInputs, askMissingInputs } from '../commands/pickers';
 import { subWorkflowChoices, type WorkflowDocuments } from '../language/documents';
 import { logUri } from '../runs/nodeLogs';
 import type { RunActions } from '../runs/runActions';
@@ -49,7 +49,7 @@ function panelHandlers(c: PanelContext): Handlers {
       if (action === 'run' || action === 'runWithInputs') {
         if (c.uri.scheme !== 'file') throw new Error('this workflow is not in a file yet: save it (File › Save As…) to run it');
         c.follow();
-        const inputs = action === 'runWithInputs' ? await askInputs(c.documents, c.uri) : {};
+        const inputs = action === 'runWithInputs' ? await askInputs(c.documents, c.uri) : await askMissingInputs(c.documents, c.uri);
         if (inputs) await c.actions.start(c.uri, inputs);
         return {};
       }
