@@ -1,5 +1,6 @@
 // The journey's building steps: a diamond built with the mouse in the DAG panel, a workflow from a template exported
-// to Argo Workflows, and the Insights panel finding a flaky node over five runs.
+// to Argo Workflows, one imported from GitHub Actions and run, and the Insights panel finding a flaky node over five
+// runs.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -109,6 +110,37 @@ export async function buildingSteps(d) {
       if (!argo.includes(expected)) throw new Error(`the export lacks '${expected}':\n${argo}`);
     }
     await shot('11b-exported-to-argo');
+  });
+
+  await step('11c-import-from-github-actions-and-run-it', async () => {
+    // Import Workflow…: VS Code's open dialog starts in .github/workflows, the save dialog offers stamp.workflow.yaml.
+    await palette('Maestro: Import Workflow');
+    const dialog = page.locator('.quick-input-widget input.input');
+    await dialog.waitFor({ state: 'visible' });
+    await page.waitForFunction(() => /\.github\/workflows\/?$/.test(document.querySelector('.quick-input-widget input.input')?.value ?? ''), null, {
+      timeout: 10_000,
+    });
+    await dialog.fill(join(workspace, '.github', 'workflows', 'stamp.yml'));
+    await dialog.press('Enter');
+    await page.waitForFunction(() => /stamp\.workflow\.yaml$/.test(document.querySelector('.quick-input-widget input.input')?.value ?? ''), null, {
+      timeout: 10_000,
+    });
+    await dialog.press('Enter');
+    await page.locator('.tab[aria-label^="stamp.workflow.yaml"]').waitFor();
+    const made = readFileSync(join(workspace, 'stamp.workflow.yaml'), 'utf8');
+    if (!made.includes('${{ inputs.github_sha }}') || !/github_sha:\n\s+type: string\n\s+required: true/.test(made))
+      throw new Error(`github.sha was not made an input:\n${made}`);
+    // Run Workflow asks for the input a run cannot start without, described as the import wrote it.
+    await page.locator('.tab[aria-label^="stamp.workflow.yaml"]').click();
+    await palette('Maestro: Run Workflow');
+    await page.locator('.quick-input-widget', { hasText: 'which GitHub gives a run' }).waitFor({ state: 'visible' });
+    await shot('11c-run-asks-for-github-sha');
+    await dialog.fill('0a1b2c3');
+    await dialog.press('Enter');
+    const dag = await dagFrame('Stamp');
+    await dag.locator('[data-testid="run-header"][data-status="completed"]').waitFor({ timeout: 60_000 });
+    const stamped = readFileSync(join(workspace, 'stamped.txt'), 'utf8').trim();
+    if (stamped !== '0a1b2c3') throw new Error(`the run was given '${stamped}'`);
   });
 
   await step('12-insights-find-the-flaky-node', async () => {

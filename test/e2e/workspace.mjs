@@ -92,6 +92,18 @@ export function makeWorkspace(root, dir, { plantedRun = false, hostileFile = fal
     `  build: { run: 'echo built >> built.txt && echo "v=7" >> "$MAESTRO_OUTPUT"', outputs: [v], cache: true }`,
     "  use: { needs: build, env: { V: '${{ nodes.build.outputs.v }}' }, run: 'echo \"using $V\"' }",
   ]);
+  // A GitHub Actions workflow to import: its github.sha becomes an input the run asks for.
+  mkdirSync(join(dir, '.github', 'workflows'), { recursive: true });
+  write('.github/workflows/stamp.yml', [
+    'name: Stamp',
+    'on: push',
+    'jobs:',
+    '  stamp:',
+    '    runs-on: ubuntu-latest',
+    '    steps:',
+    '      - uses: actions/checkout@v4',
+    '      - run: echo "${{ github.sha }}" > stamped.txt',
+  ]);
   // A node that fails on its first attempt and passes on the retry: flaky, for Insights to find.
   write('sometimes.workflow.yaml', [
     'version: 1',

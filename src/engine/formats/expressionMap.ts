@@ -7,8 +7,11 @@ import { expressionPieces } from '../expressions/template';
 /** How to rewrite one reference: replace its first `length` segments with `text`, or say why it cannot be. */
 export type RefRewrite = { length: number; text: string } | { problem: string } | undefined;
 
-/** Decides a reference's rewrite from its segments, context first (as written, any case). */
-export type RefMapper = (segments: readonly string[]) => RefRewrite;
+/**
+ * Decides a reference's rewrite from its segments, context first (as written, any case); `at` says how the whole
+ * reference is written and the character that follows it (`[` or `.` when more is read of its value).
+ */
+export type RefMapper = (segments: readonly string[], at: { written: string; followedBy: string }) => RefRewrite;
 
 export interface RewriteResult {
   text: string;
@@ -26,7 +29,16 @@ export function rewriteExpressions(value: string, isCondition: boolean, map: Ref
     if (!piece.parsed) continue;
     const source = value.slice(piece.offset);
     for (const ref of collectReferences(piece.parsed).refs) {
-      const rewrite = map(ref.segments.map((s) => s.name));
+      const whole = { start: ref.segments[0].span.start, end: ref.segments[ref.segments.length - 1].span.end };
+      const followedBy = source
+        .slice(whole.end)
+        .replace(/^\s*\]/, '')
+        .trimStart()
+        .charAt(0);
+      const rewrite = map(
+        ref.segments.map((s) => s.name),
+        { written: source.slice(whole.start, whole.end), followedBy },
+      );
       if (!rewrite) continue;
       if ('problem' in rewrite) {
         problems.push(rewrite.problem);
@@ -37,7 +49,8 @@ export function rewriteExpressions(value: string, isCondition: boolean, map: Ref
       const written = source.slice(first.start, last.end);
       // Only the dotted form is rewritten in place; `run['id']` would need its brackets rebuilt.
       if (written.includes('[')) {
-        problems.push(`'${written}' is written with brackets: write it with dots to translate it`);
+        const closed = source.charAt(last.end) === ']' ? `${written}]` : written;
+        problems.push(`'${closed}' is written with brackets: write it with dots to translate it`);
         continue;
       }
       edits.push({ span: { start: piece.offset + first.start, end: piece.offset + last.end }, text: rewrite.text });

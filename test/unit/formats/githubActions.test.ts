@@ -278,6 +278,78 @@ describe('GitHub Actions import', () => {
     );
   });
 
+  it('asks for what GitHub gives a run (github.*, vars.*) as required inputs, once each; secrets and the token stay notes', async () => {
+    const source = yaml(`
+      on:
+        push:
+        workflow_dispatch:
+          inputs:
+            github_sha: { description: the author's own }
+      env:
+        SHA: \${{ github.sha }}
+      jobs:
+        build:
+          runs-on: x
+          if: github.event_name == 'push' && vars.ENABLED
+          env: { WHO: "\${{ github.actor }}" }
+          steps:
+            - run: echo "\${{ GitHub.SHA }} \${{ github.event.pull_request.head.sha }} \${{ vars.ENABLED }} \${{ inputs.github_sha }}"
+            - run: echo "\${{ github.token }} \${{ secrets.NPM }}" | wc -c
+    `);
+    const { text, notImported } = await importWorkflow(source, 'ci.yml');
+    const spec = specOf(text);
+    const asked = Object.values(spec.inputs).filter((i) => i.name !== 'github_sha');
+    assert.deepEqual(
+      asked.map((i) => [i.name, i.type, i.required, i.default]).sort(),
+      [
+        ['github_actor', 'string', true, undefined],
+        ['github_event_name', 'string', true, undefined],
+        ['github_event_pull_request_head_sha', 'string', true, undefined],
+        ['github_sha_2', 'string', true, undefined],
+        ['vars_ENABLED', 'string', true, undefined],
+      ],
+      "one per value (GitHub's names are case-insensitive), beside the workflow's own input of the same name",
+    );
+    assert.match(spec.inputs.github_sha_2.description!, /^github\.sha \(line 7\), which GitHub gives a run/);
+    assert.deepEqual(spec.env, { SHA: '${{ inputs.github_sha_2 }}' });
+    const build = spec.nodes[0];
+    assert.equal(build.if, "inputs.github_event_name == 'push' && inputs.vars_ENABLED");
+    assert.deepEqual(build.env, { WHO: '${{ inputs.github_actor }}' });
+    assert.match(
+      build.run!,
+      /echo "\$\{\{ inputs\.github_sha_2 \}\} \$\{\{ inputs\.github_event_pull_request_head_sha \}\} \$\{\{ inputs\.vars_ENABLED \}\} \$\{\{ inputs\.github_sha \}\}"/,
+    );
+    assert.match(text, /^# What GitHub gives a run is asked for as required inputs: github\.sha as github_sha_2, .*github\.event_name as github_event_name/m);
+    assert.deepEqual(
+      notImported.map((n) => n.replace(/ has no local value.*/, '')),
+      ["'github.token' (line 16)", "'secrets.NPM' (line 16)"],
+    );
+    const errors = validateWorkflow(text).diagnostics.filter((d) => d.severity === 'error');
+    assert.deepEqual(
+      errors.map((d) => d.message.replace(/ \(contexts.*/, '')),
+      ["unknown context 'github'", "unknown context 'secrets'"],
+      'only what stays a note',
+    );
+  });
+
+  it('declares no input for a value read with brackets, read further, or taken whole, and notes each', async () => {
+    const source = [
+      'on: push',
+      'jobs:',
+      '  a:',
+      '    runs-on: x',
+      '    steps:',
+      "      - run: echo ${{ github['sha'] }} ${{ github.event.commits[0].message }} ${{ toJSON(github) }} ${{ vars }} ${{ github['run_id'] }}",
+      '',
+    ].join('\n');
+    const { text, notImported } = await importWorkflow(source, 'ci.yml');
+    assert.deepEqual(specOf(text).inputs, {});
+    assert.deepEqual(
+      notImported.map((n) => n.replace(/ has no local value.*| is written with brackets.*/, '')),
+      ["'github.sha' (line 6)", "'github.event.commits' (line 6)", "'github' (line 6)", "'vars' (line 6)", "'github['run_id']'"],
+    );
+  });
+
   it('keeps a reusable workflow call visible as a node that fails until it is replaced', async () => {
     const { text } = await importWorkflow('on: push\njobs:\n  call:\n    uses: org/repo/.github/workflows/build.yml@main\n', 'ci.yml');
     const call = specOf(text).nodes[0];

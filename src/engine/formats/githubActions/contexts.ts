@@ -22,9 +22,8 @@ export function toGithubContexts(readsNode: (id: string) => string | undefined):
 
 /** Contexts of GitHub Actions with no local counterpart, and what to do instead. */
 const NOT_LOCAL: Record<string, string> = {
-  secrets: 'pass the secret as an input or an environment variable',
-  vars: 'pass the variable as an input or an environment variable',
-  github: 'use an input or an environment variable',
+  // A secret given as an input would be written down with the run: it stays a note.
+  secrets: 'pass the secret as an environment variable of the engine, read as $NAME in the script',
   runner: 'use the environment of the machine that runs it',
   steps: 'a node is one script: use shell variables between its steps',
   job: 'use the environment of the machine that runs it',
@@ -32,17 +31,70 @@ const NOT_LOCAL: Record<string, string> = {
   jobs: 'read nodes.<id>.outputs',
 };
 
-/** GitHub's references in our words; a reference with no local counterpart is reported through `unknown`. */
-export function fromGithubContexts(unknown: (reference: string, advice: string) => void): RefMapper {
-  return (segments) => {
+/**
+ * The values GitHub gives a run (`github.sha`, `github.ref_name`, a repository variable `vars.NAME`…), asked for
+ * here as required string inputs, one per value: an imported workflow validates, and its run asks for what GitHub
+ * would have filled in. Not `github.token`: a token given as an input would be written down with the run.
+ */
+export class GithubValueInputs {
+  private readonly byRef = new Map<string, { name: string; written: string; line: number }>();
+
+  /** `taken`: the names of the inputs the workflow declares itself. */
+  constructor(private readonly taken: ReadonlySet<string>) {}
+
+  /** The input's name for a reference (its segments as written), made once per value. */
+  nameFor(segments: readonly string[], line: number): string {
+    const key = segments.map((s) => s.toLowerCase()).join('.');
+    const known = this.byRef.get(key);
+    if (known) return known.name;
+    const [root, ...rest] = segments;
+    const words = [root.toLowerCase(), ...(root.toLowerCase() === 'github' ? rest.map((s) => s.toLowerCase()) : rest)];
+    const base = words.join('_').replace(/[^A-Za-z0-9_]/g, '_');
+    const used = new Set([...this.taken, ...[...this.byRef.values()].map((v) => v.name)]);
+    let name = base;
+    for (let n = 2; used.has(name); n++) name = `${base}_${n}`;
+    this.byRef.set(key, { name, written: segments.join('.'), line });
+    return name;
+  }
+
+  /** The inputs to declare, in the order their values were first met. */
+  declarations(): Record<string, { type: 'string'; required: true; description: string }> {
+    return Object.fromEntries(
+      [...this.byRef.values()].map(({ name, written, line }) => [
+        name,
+        { type: 'string', required: true, description: `${written} (line ${line}), which GitHub gives a run: give its value when you run this one` },
+      ]),
+    );
+  }
+
+  /** `github.sha as github_sha, …` for the file's header. */
+  summary(): string {
+    return [...this.byRef.values()].map(({ name, written }) => `${written} as ${name}`).join(', ');
+  }
+}
+
+/** A reference written with dots, nothing more read of its value: one string an input can stand for. */
+const isWholeValue = (at: { written: string; followedBy: string }): boolean => !at.written.includes('[') && at.followedBy !== '[' && at.followedBy !== '.';
+
+/**
+ * GitHub's references in our words; a value GitHub gives a run becomes an input of `asked`, and a reference with no
+ * local counterpart is reported through `unknown`.
+ */
+export function fromGithubContexts(unknown: (reference: string, advice: string) => void, asked?: { inputs: GithubValueInputs; line: number }): RefMapper {
+  return (segments, at) => {
     const [root, second, third, fourth] = segments.map((s) => s.toLowerCase());
     if (root === 'needs' && third === 'outputs') return { length: 1, text: 'nodes' };
     if (root === 'github' && second === 'run_id') return { length: 2, text: 'run.id' };
     if (root === 'github' && second === 'workflow') return { length: 2, text: 'workflow.name' };
     if (root === 'github' && second === 'event' && third === 'inputs' && fourth) return { length: 3, text: 'inputs' };
     const written = segments.join('.');
-    if (root === 'needs') unknown(written, "needs.<id>.result has no local counterpart: use nodes.<id>.status ('completed' for success)");
+    if (root === 'github' && second === 'token') unknown(written, "GitHub's token for the run: pass a token as an environment variable of the engine");
+    else if ((root === 'github' || root === 'vars') && second && asked && isWholeValue(at))
+      return { length: segments.length, text: `inputs.${asked.inputs.nameFor(segments, asked.line)}` };
+    else if (root === 'needs') unknown(written, "needs.<id>.result has no local counterpart: use nodes.<id>.status ('completed' for success)");
     else if (NOT_LOCAL[root]) unknown(written, NOT_LOCAL[root]);
+    else if (root === 'github' || root === 'vars')
+      unknown(written, 'use an input or an environment variable (an input is one string: give what is read of it, written with dots)');
     return undefined;
   };
 }

@@ -7,6 +7,7 @@ import { isObject, type Json, textOf } from '../../json';
 import { ImportError, notImportedLine, refuseOversizedAliases, type ImportProblem, type ImportResult, type NodeDoc } from '../importTypes';
 import { retryDoc } from '../retryDoc';
 import { yamlText, type KeyComment } from '../yamlOut';
+import { GithubValueInputs } from './contexts';
 import { fromGithubValue, importSteps, isExportedGate, shellFromGithub } from './importSteps';
 import { jobOutputs, renameOutputReferences } from './jobOutputs';
 import { lineOf, tokenValue } from './tokens';
@@ -18,6 +19,8 @@ export interface GithubImportOptions {
 
 interface Context {
   notes: string[];
+  /** The values GitHub gives a run, asked for as inputs. */
+  inputs: GithubValueInputs;
   comments: KeyComment[];
   defaultShell?: string;
   defaultDir?: string;
@@ -47,8 +50,10 @@ export async function fromGithubActions(content: string, fileName: string, optio
   }
   const root = tokenValue(parsed.value, data) as Json;
   const defaults = isObject(root.defaults) && isObject(root.defaults.run) ? root.defaults.run : {};
+  const declared = inputsOf(root.on);
   const ctx: Context = {
     notes: [],
+    inputs: new GithubValueInputs(new Set(Object.keys(declared))),
     comments: [],
     defaultShell: typeof defaults.shell === 'string' ? shellFromGithub(defaults.shell) : undefined,
     defaultDir: typeof defaults['working-directory'] === 'string' ? defaults['working-directory'] : undefined,
@@ -56,8 +61,7 @@ export async function fromGithubActions(content: string, fileName: string, optio
     renamedOutputs: new Map(),
   };
   const top = collecting(ctx, () => ({
-    name: typeof root.name === 'string' ? fromGithubValue(root.name, false, ctx.notes, lineOf(root, 'name')) : posix.basename(fileName).replace(/\.ya?ml$/, ''),
-    ...inputsOf(root.on),
+    name: typeof root.name === 'string' ? fromGithubValue(root.name, false, ctx, lineOf(root, 'name')) : posix.basename(fileName).replace(/\.ya?ml$/, ''),
     ...(isObject(root.env) ? { env: valuesOf(root.env, ctx, lineOf(root, 'env')) } : {}),
   }));
   const nodes: Record<string, NodeDoc> = {};
@@ -65,20 +69,24 @@ export async function fromGithubActions(content: string, fileName: string, optio
   for (const [id, job] of Object.entries(jobs)) if (isObject(job)) Object.assign(nodes, jobNodes(id, job, lineOf(jobs, id), ctx));
   renameOutputReferences(nodes, ctx.renamedOutputs);
   const defaultsDoc = ctx.defaultShell ? { defaults: { shell: ctx.defaultShell } } : {};
-  const doc: Json = { version: 1, ...top.value, ...defaultsDoc, nodes };
+  const inputs = { ...declared, ...ctx.inputs.declarations() };
+  const { name, ...rest } = top.value;
+  const doc: Json = { version: 1, name, ...(Object.keys(inputs).length ? { inputs } : {}), ...rest, ...defaultsDoc, nodes };
   const triggers = isObject(root.on) ? Object.keys(root.on) : typeof root.on === 'string' ? [root.on] : Array.isArray(root.on) ? root.on.map(String) : [];
   const header = [`Imported from the GitHub Actions workflow ${fileName}.`];
   if (triggers.some((t) => t !== 'workflow_dispatch' && t !== 'workflow_call'))
     header.push(`Its triggers (${triggers.join(', ')}) are GitHub's: run this one with Run Workflow or maestro-dag run.`);
+  const asked = ctx.inputs.summary();
+  if (asked) header.push(`What GitHub gives a run is asked for as required inputs: ${asked}.`);
   header.push(...top.notes.map(notImportedLine).map((l) => l.slice(2)));
   return { text: yamlText(doc, { header: header.join('\n'), comments: ctx.comments }), notImported: ctx.notes };
 }
 
-function inputsOf(on: unknown): Json {
+function inputsOf(on: unknown): Record<string, Json> {
   if (!isObject(on)) return {};
   const dispatch = isObject(on.workflow_dispatch) && isObject(on.workflow_dispatch.inputs) ? on.workflow_dispatch.inputs : {};
   const call = isObject(on.workflow_call) && isObject(on.workflow_call.inputs) ? on.workflow_call.inputs : {};
-  const inputs: Json = {};
+  const inputs: Record<string, Json> = {};
   for (const [name, raw] of Object.entries({ ...call, ...dispatch })) {
     const spec = isObject(raw) ? raw : {};
     const type = spec.type === 'boolean' || spec.type === 'number' ? spec.type : 'string';
@@ -92,11 +100,11 @@ function inputsOf(on: unknown): Json {
       ...(spec.required === true ? { required: true } : {}),
     };
   }
-  return Object.keys(inputs).length ? { inputs } : {};
+  return inputs;
 }
 
 const valuesOf = (map: Json, ctx: Context, line: number): Record<string, string> =>
-  Object.fromEntries(Object.entries(map).map(([k, v]) => [k, fromGithubValue(textOf(v), false, ctx.notes, line)]));
+  Object.fromEntries(Object.entries(map).map(([k, v]) => [k, fromGithubValue(textOf(v), false, ctx, line)]));
 
 /** The notes made while `make` runs, so that they can go with the node they are about. */
 function collecting<T>(ctx: Context, make: () => T): { value: T; notes: string[] } {
@@ -128,7 +136,7 @@ function environmentGate(id: string, job: Json, node: NodeDoc, ctx: Context): Re
   const steps = Array.isArray(job.steps) ? job.steps : [];
   if (isExportedGate(steps)) {
     const stepName = isObject(steps[0]) && typeof steps[0].name === 'string' ? steps[0].name : '';
-    const prompt = stepName.startsWith('Approval: ') ? fromGithubValue(stepName.slice('Approval: '.length), false, ctx.notes, lineOf(job, 'steps')) : undefined;
+    const prompt = stepName.startsWith('Approval: ') ? fromGithubValue(stepName.slice('Approval: '.length), false, ctx, lineOf(job, 'steps')) : undefined;
     const { run: _run, shell: _shell, cwd: _cwd, ...rest } = node;
     return { [id]: { ...rest, approval: prompt !== undefined ? { prompt } : {} } };
   }
@@ -152,12 +160,12 @@ function jobNode(id: string, job: Json, ctx: Context): NodeDoc {
   const jobDefaults = isObject(job.defaults) && isObject(job.defaults.run) ? job.defaults.run : {};
   const shell = typeof jobDefaults.shell === 'string' ? shellFromGithub(jobDefaults.shell) : ctx.defaultShell;
   const dir = typeof jobDefaults['working-directory'] === 'string' ? jobDefaults['working-directory'] : ctx.defaultDir;
-  const steps = importSteps(Array.isArray(job.steps) ? job.steps : [], job, shell, dir);
+  const steps = importSteps(Array.isArray(job.steps) ? job.steps : [], job, shell, dir, ctx.inputs);
   ctx.notes.push(...steps.notes);
   const node: NodeDoc = {};
-  if (typeof job.name === 'string') node.name = fromGithubValue(job.name, false, ctx.notes, at('name'));
+  if (typeof job.name === 'string') node.name = fromGithubValue(job.name, false, ctx, at('name'));
   if (job.needs !== undefined) node.needs = needsOf(job.needs);
-  if (job.if !== undefined) node.if = fromGithubValue(textOf(job.if), true, ctx.notes, at('if'));
+  if (job.if !== undefined) node.if = fromGithubValue(textOf(job.if), true, ctx, at('if'));
   Object.assign(node, jobSettings(id, job, ctx));
   // The workflow's default shell is written once, in `defaults`.
   if (steps.shell && steps.shell !== ctx.defaultShell) node.shell = steps.shell;

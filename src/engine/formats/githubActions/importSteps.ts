@@ -7,7 +7,7 @@ import { commentText, notImportedLine } from '../importTypes';
 import { shellFromWords } from '../../platform/shells';
 import { parseRetryLoop } from '../scriptRetry';
 import { fromGithubVariables, fromSetOutput, githubOnlyVariables } from '../scriptVariables';
-import { fromGithubContexts } from './contexts';
+import { fromGithubContexts, type GithubValueInputs } from './contexts';
 import { APPROVAL_STEP_RUN } from './export';
 import { LINES, lineOf, type Lined } from './tokens';
 
@@ -29,13 +29,17 @@ export function shellFromGithub(shell: string | undefined): string | undefined {
   return shellFromWords(shell.replace(/\s*\{0\}\s*$/, ''));
 }
 
+/** Where a value's rewrite notes what has no local value, and asks for what GitHub gives a run as inputs. */
+export interface ValueSink {
+  notes: string[];
+  inputs?: GithubValueInputs;
+}
+
 /** Rewrites a value's expressions into our contexts, noting those that have none. */
-export function fromGithubValue(value: string, isCondition: boolean, notes: string[], line: number): string {
-  const result = rewriteExpressions(
-    value,
-    isCondition,
-    fromGithubContexts((ref, advice) => notes.push(`'${ref}' (line ${line}) has no local value: ${advice}`)),
-  );
+export function fromGithubValue(value: string, isCondition: boolean, sink: ValueSink, line: number): string {
+  const unknown = (ref: string, advice: string) => sink.notes.push(`'${ref}' (line ${line}) has no local value: ${advice}`);
+  const result = rewriteExpressions(value, isCondition, fromGithubContexts(unknown, sink.inputs && { inputs: sink.inputs, line }));
+  for (const problem of result.problems) sink.notes.push(`${problem} (line ${line})`);
   return result.text;
 }
 
@@ -76,7 +80,8 @@ function runStepLeftovers(step: Json, defaultShell: string | undefined, setOutpu
 }
 
 /** One step's lines in the joined script. */
-function stepLines(step: Json, line: number, defaultShell: string | undefined, out: StepsResult): string[] {
+function stepLines(step: Json, line: number, defaultShell: string | undefined, out: StepsResult, inputs?: GithubValueInputs): string[] {
+  const sink: ValueSink = { notes: out.notes, inputs };
   const name = typeof step.name === 'string' ? step.name : undefined;
   const label = name ?? (typeof step.uses === 'string' ? step.uses : typeof step.id === 'string' ? step.id : `step on line ${line}`);
   const lines: string[] = [];
@@ -87,7 +92,7 @@ function stepLines(step: Json, line: number, defaultShell: string | undefined, o
     return [notImportedLine(note)];
   }
   if (name) lines.push(`# ${commentText(name)}`);
-  const outputs = fromSetOutput(fromGithubValue(step.run, false, out.notes, line));
+  const outputs = fromSetOutput(fromGithubValue(step.run, false, sink, line));
   for (const what of runStepLeftovers(step, defaultShell, outputs.left)) {
     const note = `step '${label}' (line ${line}) ${what}`;
     out.notes.push(note);
@@ -105,7 +110,7 @@ function stepLines(step: Json, line: number, defaultShell: string | undefined, o
   if (env.length || dir || ignoreFailure) {
     const inner = [
       ...(dir ? [`cd ${quoteShell(dir)}`] : []),
-      ...env.map(([k, v]) => `export ${k}=${quoteShell(fromGithubValue(textOf(v), false, out.notes, line))}`),
+      ...env.map(([k, v]) => `export ${k}=${quoteShell(fromGithubValue(textOf(v), false, sink, line))}`),
       body,
     ].join('\n');
     // A subshell keeps the step's environment and folder to itself; `set +e` around it lets it fail on its own.
@@ -115,8 +120,17 @@ function stepLines(step: Json, line: number, defaultShell: string | undefined, o
   return lines;
 }
 
-/** The run steps of one job; a job exported by us comes back as it was (one step, its retry loop undone). */
-export function importSteps(steps: unknown[], stepsOwner: unknown, defaultShell: string | undefined, defaultDir: string | undefined): StepsResult {
+/**
+ * The run steps of one job; a job exported by us comes back as it was (one step, its retry loop undone). `inputs`:
+ * where the values GitHub gives a run are asked for.
+ */
+export function importSteps(
+  steps: unknown[],
+  stepsOwner: unknown,
+  defaultShell: string | undefined,
+  defaultDir: string | undefined,
+  inputs?: GithubValueInputs,
+): StepsResult {
   const out: StepsResult = { script: '', artifacts: [], notes: [] };
   const objects = steps.filter(isObject);
   const runs = objects.filter((s) => typeof s.run === 'string');
@@ -130,7 +144,7 @@ export function importSteps(steps: unknown[], stepsOwner: unknown, defaultShell:
   objects.forEach((step) => {
     const stepLine = firstLine(step) || lineOf(stepsOwner, 'steps');
     const own = step === only ? { ...step, shell: undefined, 'working-directory': undefined } : step;
-    parts.push(...stepLines(own, stepLine, out.shell, out));
+    parts.push(...stepLines(own, stepLine, out.shell, out, inputs));
   });
   const loop =
     only && !only.name && objects.every((s) => s === only || typeof s.uses === 'string') ? parseRetryLoop(fromGithubVariables(textOf(only.run))) : undefined;
@@ -140,7 +154,7 @@ export function importSteps(steps: unknown[], stepsOwner: unknown, defaultShell:
   }
   const last = runs[runs.length - 1];
   const endsWithNewline = typeof last?.run === 'string' && last.run.endsWith('\n');
-  out.script = loop ? fromGithubValue(loop.script, false, out.notes, lineOf(only, 'run')) : parts.join('\n') + (endsWithNewline ? '\n' : '');
+  out.script = loop ? fromGithubValue(loop.script, false, { notes: out.notes, inputs }, lineOf(only, 'run')) : parts.join('\n') + (endsWithNewline ? '\n' : '');
   return out;
 }
 
