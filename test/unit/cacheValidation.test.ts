@@ -51,4 +51,20 @@ describe('validation: cache', () => {
     );
     assert.match(found[0].message, /reads run.id, which differs in every run/);
   });
+
+  it('warns of a node whose script reads $MAESTRO_RUN_ID: a result of another run would be reused', () => {
+    const found = problems(
+      '  a: { run: \'echo "$MAESTRO_RUN_ID"\', cache: true }',
+      "  b: { run: 'echo ${MAESTRO_RUN_ID}', cache: true }",
+      '  c: { run: echo "$MAESTRO_RUN_IDS", cache: true }',
+    );
+    assert.deepEqual(
+      found.map((p) => [p.line, p.severity, p.code]),
+      [
+        [4, 'warning', 'invalid-cache'],
+        [5, 'warning', 'invalid-cache'],
+      ],
+    );
+    assert.match(found[0].message, /reads \$MAESTRO_RUN_ID, which is not part of what its result is kept by/);
+  });
 });

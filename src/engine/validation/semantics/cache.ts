@@ -6,6 +6,8 @@ import type { NodeSpec } from '../../model';
 import { rawAt, type SemanticContext } from './context';
 
 const READS_RUN_ID = /\$\{\{[^}]*\brun\.id\b/;
+/** The run's id as the engine gives it to the process: not part of the key, as the engine's environment never is. */
+const READS_RUN_ID_VARIABLE = /\$\{?MAESTRO_RUN_ID\b/;
 
 export function checkCache(ctx: SemanticContext): void {
   for (const node of ctx.workflow.nodes) {
@@ -23,16 +25,21 @@ export function checkCache(ctx: SemanticContext): void {
     }
     checkTtl(ctx, node.id);
     checkFiles(ctx, node);
-    const runIdIn = [node.run ?? '', node.cwd ?? '', ...Object.values(node.env)].some((text) => READS_RUN_ID.test(text));
-    if (runIdIn) {
-      ctx.report({
-        span: ctx.spanAt(['nodes', node.id, 'cache'], 'key'),
-        severity: 'warning',
-        code: 'invalid-cache',
-        message: `'${node.id}' reads run.id, which differs in every run, so its kept result would never be reused: leave run.id out of its script, env and cwd, or remove cache`,
-      });
-    }
+    checkRunId(ctx, node);
   }
+}
+
+/** A cached node whose script reads the run's id: never reused (in an expression), or reused from another run. */
+function checkRunId(ctx: SemanticContext, node: NodeSpec): void {
+  const warn = (message: string) => ctx.report({ span: ctx.spanAt(['nodes', node.id, 'cache'], 'key'), severity: 'warning', code: 'invalid-cache', message });
+  if ([node.run ?? '', node.cwd ?? '', ...Object.values(node.env)].some((text) => READS_RUN_ID.test(text)))
+    warn(
+      `'${node.id}' reads run.id, which differs in every run, so its kept result would never be reused: leave run.id out of its script, env and cwd, or remove cache`,
+    );
+  else if (READS_RUN_ID_VARIABLE.test(node.run ?? ''))
+    warn(
+      `'${node.id}' reads $MAESTRO_RUN_ID, which is not part of what its result is kept by: a result made in another run would be reused, with that run's id in it. Leave it out of the script, or remove cache`,
+    );
 }
 
 function checkTtl(ctx: SemanticContext, id: string): void {
