@@ -127,7 +127,8 @@ export class RunReporter {
     const lines = ['', `  ${'node'.padEnd(width)}  ${'status'.padEnd(9)}  ${'duration'.padStart(8)}  attempts`];
     for (const [id, status, duration, attempts] of rows)
       lines.push(`  ${id.padEnd(width)}  ${paint(io, SYMBOL[status]?.[1] ?? '0', status.padEnd(9))}  ${duration.padStart(8)}  ${attempts}`);
-    const total = s.summary ? formatDuration(s.summary.durationMs) : '';
+    const reused = rows.filter((r) => r[2] === 'reused').length;
+    const total = (s.summary ? formatDuration(s.summary.durationMs) : '') + (reused ? `, ${reused} of ${rows.length} nodes reused` : '');
     const color = s.status === 'completed' ? '32' : s.status === 'failed' ? '31' : '33';
     lines.push(
       '',

@@ -340,6 +340,7 @@ describe('node cache: results kept across runs', () => {
     assert.equal(second.code, 0);
     assert.match(second.out, new RegExp(`✓ build \\(not run: the result of run ${firstRun} reused\\)`));
     assert.match(second.out, /^ {2}build +completed +reused/m);
+    assert.match(second.out, /✓ Cache completed in [^,]+, 1 of 2 nodes reused {2}\(run /);
     const third = await cli('--no-cache');
     assert.doesNotMatch(third.out, /reused/);
     assert.equal(timesRun(), 2);
