@@ -1,6 +1,6 @@
 // `cache` with real processes and files: what a kept result is keyed by, when it is reused, and what is not kept.
 import { strict as assert } from 'node:assert';
-import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import type { EngineEvent } from '../../src/engine/protocol';
 import type { CacheQuery } from '../../src/engine/run/core/ports';
 import { resumeRunFromLog, startRun } from '../../src/engine/run/engine';
+import { machineSecret, stateDir } from '../../src/engine/run/io/cacheSecret';
 import { CACHE_FOLDER, cacheKey, forgetResults } from '../../src/engine/run/io/nodeCache';
 import { main } from '../../src/cli/main';
 import { digestRun, packDigest, unpackDigest } from '../../src/engine/insights/digest';
@@ -15,6 +16,7 @@ import { workflowInsights } from '../../src/engine/service/runInsights';
 import { yaml } from './helpers';
 
 const DAY_MS = 86_400_000;
+const SECRET = 'a'.repeat(64);
 
 describe('node cache: results kept across runs', () => {
   let dir: string;
@@ -171,7 +173,8 @@ describe('node cache: results kept across runs', () => {
       outputs: [],
       artifacts: [],
     };
-    assert.equal(await cacheKey(base), await cacheKey({ ...base, env: { B: '2', A: '1' } }), 'the order of names does not count');
+    const key = (q: CacheQuery) => cacheKey(q, SECRET);
+    assert.equal(await key(base), await key({ ...base, env: { B: '2', A: '1' } }), 'the order of names does not count');
     const changes: Partial<CacheQuery>[] = [
       { workflowPath: '/elsewhere.workflow.yaml' },
       { instanceId: 'test' },
@@ -182,19 +185,20 @@ describe('node cache: results kept across runs', () => {
       { outputs: ['v'] },
       { artifacts: ['a'] },
     ];
-    const keys = new Set([await cacheKey(base), ...(await Promise.all(changes.map((c) => cacheKey({ ...base, ...c }))))]);
+    const keys = new Set([await key(base), ...(await Promise.all(changes.map((c) => key({ ...base, ...c }))))]);
     assert.equal(keys.size, changes.length + 1);
     await fc.assert(
       fc.asyncProperty(fc.string(), fc.string(), async (a, b) => {
-        const [ka, kb] = [await cacheKey({ ...base, script: a }), await cacheKey({ ...base, script: b })];
+        const [ka, kb] = [await key({ ...base, script: a }), await key({ ...base, script: b })];
         return a === b ? ka === kb : ka !== kb;
       }),
       { numRuns: 50 },
     );
-    const before = [await cacheKey(base), await cacheKey({ ...base, files: ['src'] })];
+    const before = [await key(base), await key({ ...base, files: ['src'] })];
     appendFileSync(join(dir, 'src', 'a.txt'), '!');
-    assert.notEqual(await cacheKey(base), before[0]);
-    assert.notEqual(await cacheKey({ ...base, files: ['src'] }), before[1], 'a folder stands for the files under it');
+    assert.notEqual(await key(base), before[0]);
+    assert.notEqual(await key({ ...base, files: ['src'] }), before[1], 'a folder stands for the files under it');
+    assert.notEqual(await cacheKey(base, SECRET.replace(/^./, 'f')), await key(base), 'another secret, another key');
   });
 
   it('refuses what is not a regular file (a FIFO would never end): the node runs, and says why', async function () {
@@ -242,6 +246,36 @@ describe('node cache: results kept across runs', () => {
     assert.deepEqual([first.status, second.ran, second.cached], ['completed', 2, undefined]);
     const log = readFileSync(join(dir, 'runs', second.runId, 'logs', 'build.log'), 'utf8');
     assert.match(log, /no result is reused or kept for this node: cache file '..\/secret' climbs out of the node's folder/);
+  });
+
+  it("never finds a result kept under another user's key (an entry a repository brought along), nor keeps any without one", async () => {
+    source('one');
+    const path = write(...buildNode('true'));
+    await run(path);
+    assert.equal((await run(path)).ran, 1);
+    const own = process.env.MAESTRO_STATE_DIR;
+    try {
+      // Another user's engine, or a repository's author who planted entries: another secret.
+      process.env.MAESTRO_STATE_DIR = mkdtempSync(join(tmpdir(), 'maestro-other-'));
+      const other = await run(path);
+      assert.deepEqual([other.ran, other.cached], [2, undefined]);
+      // No secret can be kept: nothing is kept nor reused, and the log says why.
+      writeFileSync(join(dir, 'not-a-folder'), '');
+      process.env.MAESTRO_STATE_DIR = join(dir, 'not-a-folder', 'state');
+      const none = [await run(path), await run(path)];
+      assert.deepEqual(
+        none.map((r) => [r.ran, r.cached]),
+        [
+          [3, undefined],
+          [4, undefined],
+        ],
+      );
+      const log = readFileSync(join(dir, 'runs', none[1].runId, 'logs', 'build.log'), 'utf8');
+      assert.match(log, /no result is reused or kept for this node: the key of kept results cannot be kept in .*not-a-folder.*set MAESTRO_STATE_DIR/);
+    } finally {
+      process.env.MAESTRO_STATE_DIR = own;
+    }
+    assert.equal((await run(path)).ran, 4, "this user's own result again");
   });
 
   it("reuses a sub-workflow's node result too, under the node that runs it", async () => {
@@ -324,6 +358,24 @@ describe('node cache: results kept across runs', () => {
     await main(['stats', path, '--runs-dir', join(dir, 'runs')], { out: (t) => (out += t), err: (t) => (out += t), isTTY: false });
     assert.match(out, /^node +runs +failed +retried +reused +p50/m);
     assert.match(out, /^build +3 +0% +0% +33% /m);
+  });
+
+  it("keeps the key in the user's state folder, readable by the user alone, made once and kept", function () {
+    const state = join(dir, 'state');
+    const made = machineSecret(state);
+    assert.ok('secret' in made && /^[0-9a-f]{64}$/.test(made.secret));
+    const file = join(state, 'cache.key');
+    if (process.platform !== 'win32') {
+      assert.equal(statSync(file).mode & 0o777, 0o600);
+      assert.equal(statSync(state).mode & 0o777, 0o700);
+    }
+    assert.deepEqual(machineSecret(`${state}/`), made, 'read back as it was');
+    writeFileSync(file, 'not a key');
+    const remade = machineSecret(`${state}//`);
+    assert.ok('secret' in remade && remade.secret !== made.secret, 'a damaged key is made again');
+    assert.equal(stateDir({ MAESTRO_STATE_DIR: '/s' }, 'linux'), '/s');
+    assert.equal(stateDir({ XDG_STATE_HOME: '/x' }, 'linux'), join('/x', 'maestro-dag'));
+    assert.equal(stateDir({ LOCALAPPDATA: 'C:\\L' }, 'win32'), join('C:\\L', 'maestro-dag'));
   });
 
   it('on the CLI: says which run a result came from, and --no-cache runs the node', async () => {

@@ -1,17 +1,19 @@
-// Results of nodes with `cache`, kept as one small JSON file per key in the runs folder's `.cache`. The key is a
-// hash of everything the node's run depends on as it declares it, the contents of its `cache.files` included; the
-// files are read as streams, so a big one does not hold the engine up.
-import { createHash } from 'node:crypto';
-import { createReadStream, mkdirSync, type Stats, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+// Results of nodes with `cache`, kept as one small JSON file per key in the runs folder's `.cache`. The key is an
+// HMAC, under the user's own secret (see cacheSecret.ts), of everything the node's run depends on as it declares it,
+// the contents of its `cache.files` included; the files are read as streams, so a big one does not hold the engine up.
+import { createHash, createHmac } from 'node:crypto';
+import { createReadStream, mkdirSync, type Stats, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { artifactOutsideFolder } from '../../artifactPaths';
 import { isObject } from '../../json';
 import type { CacheLookup, CacheLookupOptions, CacheQuery, KeptResult, NodeCache } from '../core/ports';
+import { writeFileAtomically } from './atomicFile';
+import type { MachineSecret } from './cacheSecret';
 import { matchFiles, walk, WALK_LIMIT } from './fileGlobs';
 
 /** Changes when what goes into a key, or how an entry is written, changes: older entries are then not read. */
-const CACHE_VERSION = 2;
+const CACHE_VERSION = 3;
 /** The folder of kept results, in the runs folder (run listings skip it: it holds no run). */
 export const CACHE_FOLDER = '.cache';
 /** Outputs take at most 1 MiB; an entry is that and a few names. */
@@ -67,8 +69,11 @@ async function filesOf(cwd: string, patterns: readonly string[]): Promise<string
 
 const sorted = (record: Record<string, string>): [string, string][] => Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 
-/** The key of a node's result: a hash of the query and of the contents of the files it names. */
-export async function cacheKey(query: CacheQuery): Promise<string> {
+/**
+ * The key of a node's result: an HMAC under `secret` of the query and of the contents of the files it names. Without
+ * the secret nobody can name the entry a lookup reads, so an entry planted in a repository is never found.
+ */
+export async function cacheKey(query: CacheQuery, secret: string): Promise<string> {
   const files: [string, string][] = [];
   for (const file of await filesOf(query.cwd, query.files)) files.push([file, await hashFile(join(query.cwd, file))]);
   const material = {
@@ -85,7 +90,7 @@ export async function cacheKey(query: CacheQuery): Promise<string> {
     outputs: query.outputs,
     artifacts: query.artifacts,
   };
-  return createHash('sha256').update(JSON.stringify(material)).digest('hex');
+  return createHmac('sha256', secret).update(JSON.stringify(material)).digest('hex');
 }
 
 const stampOfStats = (st: Stats): string => `${st.ino}:${st.size}:${st.mtimeMs}`;
@@ -145,16 +150,20 @@ async function readEntry(path: string): Promise<Entry | undefined> {
 }
 
 export class FileNodeCache implements NodeCache {
-  /** `dir`: the runs folder's `.cache`; without `reuse`, nothing kept is reused, and results are kept afresh. */
+  /**
+   * `dir`: the runs folder's `.cache`; without `reuse`, nothing kept is reused, and results are kept afresh. Without a
+   * secret (`problem` says why), nothing is kept nor reused.
+   */
   constructor(
     private readonly dir: string,
-    private readonly o: { reuse: boolean; onProblem?: (message: string) => void },
+    private readonly o: { reuse: boolean; secret: MachineSecret; onProblem?: (message: string) => void },
   ) {}
 
   async lookup(query: CacheQuery, { ttlMs, now, reuse }: CacheLookupOptions): Promise<CacheLookup> {
+    if ('problem' in this.o.secret) return { key: '', problem: this.o.secret.problem };
     let key: string;
     try {
-      key = await cacheKey(query);
+      key = await cacheKey(query, this.o.secret.secret);
     } catch (e) {
       const message = (e as Error).message;
       return { key: '', problem: e instanceof CacheFilesError ? message : `its cache files cannot be read (${message})` };
@@ -187,13 +196,11 @@ export class FileNodeCache implements NodeCache {
       artifacts: stamped,
     };
     const path = join(this.dir, `${key}.json`);
-    // Written aside and renamed, so that a reader never sees half an entry; at once, as the run's log is, so that
-    // a run started after this one ended finds it.
-    const aside = `${path}.${process.pid}.tmp`;
+    // Written whole (never through a link planted in its place), at once, as the run's log is, so that a run started
+    // after this one ended finds it.
     try {
       mkdirSync(this.dir, { recursive: true });
-      writeFileSync(aside, JSON.stringify(entry));
-      renameSync(aside, path);
+      writeFileAtomically(path, JSON.stringify(entry));
     } catch (e) {
       this.o.onProblem?.(`a node's result could not be kept for reuse in ${this.dir}: ${(e as Error).message}`);
     }

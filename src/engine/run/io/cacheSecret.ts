@@ -1,0 +1,58 @@
+// The secret this machine's user keys kept results with, kept outside every workspace. A repository's own
+// `.maestro/runs/.cache` could hold entries its author wrote, with outputs that a later node's script reads as shell
+// code; keyed by an HMAC under this secret, an entry can only be found when this user's engine wrote it.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+const SECRET_FILE = 'cache.key';
+const WELL_FORMED = /^[0-9a-f]{64}$/;
+
+/** Where the engine keeps what belongs to the user rather than to a workspace: `MAESTRO_STATE_DIR`, else the platform's state folder. */
+export function stateDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+  if (env.MAESTRO_STATE_DIR) return env.MAESTRO_STATE_DIR;
+  if (platform === 'win32') return join(env.LOCALAPPDATA ?? join(homedir(), 'AppData', 'Local'), 'maestro-dag');
+  return join(env.XDG_STATE_HOME ?? join(homedir(), '.local', 'state'), 'maestro-dag');
+}
+
+export type MachineSecret = { secret: string } | { problem: string };
+
+const known = new Map<string, MachineSecret>();
+
+function readSecret(path: string): string | undefined {
+  try {
+    const text = readFileSync(path, 'utf8').trim();
+    return WELL_FORMED.test(text) ? text : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The secret of the state folder `dir`, made the first time (readable by the user alone); why there is none. */
+export function machineSecret(dir: string = stateDir()): MachineSecret {
+  const had = known.get(dir);
+  if (had) return had;
+  const path = join(dir, SECRET_FILE);
+  let found: MachineSecret;
+  const existing = readSecret(path);
+  if (existing) found = { secret: existing };
+  else {
+    try {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      // Written aside and renamed: an engine starting meanwhile reads a whole secret or none. Two engines making one
+      // at once each use their own until they start again (their results are then not found by the other).
+      const aside = `${path}.${process.pid}.tmp`;
+      rmSync(aside, { force: true });
+      writeFileSync(aside, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' });
+      renameSync(aside, path);
+      const made = readSecret(path);
+      found = made ? { secret: made } : { problem: `the key of kept results in ${path} cannot be read back` };
+    } catch (e) {
+      found = { problem: `the key of kept results cannot be kept in ${dir} (${(e as Error).message}): set MAESTRO_STATE_DIR to a folder of yours` };
+    }
+  }
+  // A secret is kept for the process; a problem is looked at again at the next run (a folder made writable meanwhile).
+  if ('secret' in found) known.set(dir, found);
+  return found;
+}
