@@ -1,6 +1,6 @@
 // `cache` with real processes and files: what a kept result is keyed by, when it is reused, and what is not kept.
 import { strict as assert } from 'node:assert';
-import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -255,9 +255,13 @@ describe('node cache: results kept across runs', () => {
     assert.equal((await run(path)).ran, 1);
     const own = process.env.MAESTRO_STATE_DIR;
     try {
+      // A run with no cached node makes nothing in the user's state folder.
+      process.env.MAESTRO_STATE_DIR = join(dir, 'untouched-state');
+      await run(write('  plain: { run: "true" }'));
+      assert.equal(existsSync(join(dir, 'untouched-state')), false);
       // Another user's engine, or a repository's author who planted entries: another secret.
       process.env.MAESTRO_STATE_DIR = mkdtempSync(join(tmpdir(), 'maestro-other-'));
-      const other = await run(path);
+      const other = await run(write(...buildNode('true')));
       assert.deepEqual([other.ran, other.cached], [2, undefined]);
       // No secret can be kept: nothing is kept nor reused, and the log says why.
       writeFileSync(join(dir, 'not-a-folder'), '');

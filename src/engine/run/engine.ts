@@ -164,7 +164,11 @@ function launch(o: RunOptions, setup: Launch): RunHandle {
   const ownHelpers = o.runner || o.spawnHelpers ? undefined : startSpawnHelpers(setup.workflow.nodes.length, concurrency, baseEnv, o.onWarning);
   const runner = o.runner ?? new ShellProcessRunner(tempDir, { killGraceMs: o.killGraceMs, helpers: o.spawnHelpers ?? ownHelpers, platform: o.platform });
   const clock = o.clock ?? systemClock;
-  const cache = new FileNodeCache(join(setup.runsDir, CACHE_FOLDER), { reuse: o.reuseResults !== false, secret: machineSecret(), onProblem: o.onWarning });
+  const cache = new FileNodeCache(join(setup.runsDir, CACHE_FOLDER), {
+    reuse: o.reuseResults !== false,
+    secret: () => machineSecret(),
+    onProblem: o.onWarning,
+  });
   const context = { runId: setup.runId, tempDir, concurrency, baseEnv, runner, clock, cache };
   const scheduler = new Scheduler({
     ...context,

@@ -156,14 +156,16 @@ export class FileNodeCache implements NodeCache {
    */
   constructor(
     private readonly dir: string,
-    private readonly o: { reuse: boolean; secret: MachineSecret; onProblem?: (message: string) => void },
+    private readonly o: { reuse: boolean; secret: () => MachineSecret; onProblem?: (message: string) => void },
   ) {}
 
   async lookup(query: CacheQuery, { ttlMs, now, reuse }: CacheLookupOptions): Promise<CacheLookup> {
-    if ('problem' in this.o.secret) return { key: '', problem: this.o.secret.problem };
+    // Asked for at the first lookup: a run with no cached node makes nothing in the user's state folder.
+    const secret = this.o.secret();
+    if ('problem' in secret) return { key: '', problem: secret.problem };
     let key: string;
     try {
-      key = await cacheKey(query, this.o.secret.secret);
+      key = await cacheKey(query, secret.secret);
     } catch (e) {
       const message = (e as Error).message;
       return { key: '', problem: e instanceof CacheFilesError ? message : `its cache files cannot be read (${message})` };
