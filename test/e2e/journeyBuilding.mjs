@@ -130,6 +130,15 @@ export async function buildingSteps(d) {
     const made = readFileSync(join(workspace, 'stamp.workflow.yaml'), 'utf8');
     if (!made.includes('${{ inputs.github_sha }}') || !/github_sha:\n\s+type: string\n\s+required: true/.test(made))
       throw new Error(`github.sha was not made an input:\n${made}`);
+    // Run from Here with no run yet runs it all: it asks for the input first, and Escape starts nothing.
+    await page.locator('.tab[aria-label^="stamp.workflow.yaml"]').click();
+    // From the editor's menu on the node's script (the palette's own click would move the cursor).
+    await page.locator('.editor-group-container .view-line', { hasText: 'stamped.txt' }).first().click({ button: 'right' });
+    const runFromHere = page.locator('.monaco-menu .action-label', { hasText: 'Run from Here' }).first();
+    await runFromHere.hover();
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget', { hasText: 'which GitHub gives a run' }).waitFor({ state: 'visible' });
+    await page.keyboard.press('Escape');
     // Run Workflow asks for the input a run cannot start without, described as the import wrote it.
     await page.locator('.tab[aria-label^="stamp.workflow.yaml"]').click();
     await palette('Maestro: Run Workflow');
@@ -141,6 +150,11 @@ export async function buildingSteps(d) {
     await dag.locator('[data-testid="run-header"][data-status="completed"]').waitFor({ timeout: 60_000 });
     const stamped = readFileSync(join(workspace, 'stamped.txt'), 'utf8').trim();
     if (stamped !== '0a1b2c3') throw new Error(`the run was given '${stamped}'`);
+    const runsDir = join(workspace, '.maestro', 'runs');
+    const stampRuns = readdirSync(runsDir).filter(
+      (id) => existsSync(join(runsDir, id, 'run.json')) && readFileSync(join(runsDir, id, 'run.json'), 'utf8').includes('stamp.workflow.yaml'),
+    );
+    if (stampRuns.length !== 1) throw new Error(`${stampRuns.length} runs of stamp.workflow.yaml: Run from Here, given up, started one`);
   });
 
   await step('12-insights-find-the-flaky-node', async () => {

@@ -31,12 +31,13 @@ export function runCommands(s: CommandServices): CommandTable {
       await startAsking(s, arg, { reuseResults: false });
     },
     'maestro.runFromNode': async (uri, nodeId) => {
-      if (uri instanceof vscode.Uri && typeof nodeId === 'string') return actions.runFrom(uri, nodeId);
+      const missing = (uri: vscode.Uri) => () => askMissingInputs(s.documents, uri);
+      if (uri instanceof vscode.Uri && typeof nodeId === 'string') return actions.runFrom(uri, nodeId, missing(uri));
       // From the palette or the editor's menu: the node the cursor is in.
       const editor = vscode.window.activeTextEditor;
       const node = editor && isWorkflowDocument(editor.document) ? s.documents.nodeAt(editor.document, editor.selection.active) : undefined;
       if (!editor || !node) throw new Error('Run from Here: put the cursor in a node of a workflow file first');
-      await actions.runFrom(editor.document.uri, node);
+      await actions.runFrom(editor.document.uri, node, missing(editor.document.uri));
     },
     'maestro.pause': async (arg) => {
       const run = await pickRun(runs, parseArg(arg), (r) => r.live && canPauseRun(r), 'Pause which run?');

@@ -48,12 +48,16 @@ export class RunActions {
     return this.runs.whenStarted(runId);
   }
 
-  /** Runs a node and what comes after it again, keeping the rest of the workflow's last run (or runs it all). */
-  async runFrom(uri: vscode.Uri, nodeId: string): Promise<void> {
+  /**
+   * Runs a node and what comes after it again, keeping the rest of the workflow's last run; or, with no run yet, runs
+   * it all, with the inputs `inputsForNewRun` gives (none when it gives up).
+   */
+  async runFrom(uri: vscode.Uri, nodeId: string, inputsForNewRun: () => Promise<Record<string, string> | undefined> = async () => ({})): Promise<void> {
     requireTrust();
     const last = this.runs.latestFor(uri);
     if (!last) {
-      await this.start(uri);
+      const inputs = await inputsForNewRun();
+      if (inputs) await this.start(uri, inputs);
       return;
     }
     if (last.live && isActiveRun(last.status))
