@@ -7,6 +7,7 @@ import type { NodeStatus } from '../../engine/protocol';
 import { shownRunStatus } from '../../engine/runRules';
 import type { DagPanels } from '../dag/dagPanels';
 import { findWorkflowFiles, isWorkflowDocument, type WorkflowDocuments } from '../language/documents';
+import type { RunActions } from '../runs/runActions';
 import type { RunEntry, RunManager } from '../runs/runManager';
 import { plainText } from '../ui/untrustedText';
 import type { CommandArg } from './arguments';
@@ -118,9 +119,6 @@ export async function askInputs(
  * Asks for the inputs a run cannot start without (as GitHub's Run workflow form does); `{}` when there are none, and
  * when the run would be refused anyway (Restricted Mode, a workflow with errors), so that it is refused first.
  */
-export async function askMissingInputs(documents: WorkflowDocuments, uri: vscode.Uri): Promise<Record<string, string> | undefined> {
-  if (!vscode.workspace.isTrusted) return {};
-  const doc = await vscode.workspace.openTextDocument(uri);
-  if (documents.index(doc).result.diagnostics.some((d) => d.severity === 'error')) return {};
-  return askInputs(documents, uri, isMissing);
+export async function askMissingInputs(documents: WorkflowDocuments, actions: RunActions, uri: vscode.Uri): Promise<Record<string, string> | undefined> {
+  return (await actions.wouldRefuse(uri)) ? {} : askInputs(documents, uri, isMissing);
 }

@@ -11,7 +11,7 @@ import type { CommandServices, CommandTable } from './services';
 /** Starts a run of the workflow picked, once the inputs it cannot start without are given. */
 async function startAsking(s: CommandServices, arg: unknown, o: { reuseResults?: boolean } = {}): Promise<RunEntry | undefined> {
   const uri = await pickWorkflow(parseArg(arg), s.dag);
-  const inputs = uri && (await askMissingInputs(s.documents, uri));
+  const inputs = uri && (await askMissingInputs(s.documents, s.actions, uri));
   return uri && inputs ? s.actions.start(uri, inputs, o) : undefined;
 }
 
@@ -31,7 +31,7 @@ export function runCommands(s: CommandServices): CommandTable {
       await startAsking(s, arg, { reuseResults: false });
     },
     'maestro.runFromNode': async (uri, nodeId) => {
-      const missing = (uri: vscode.Uri) => () => askMissingInputs(s.documents, uri);
+      const missing = (uri: vscode.Uri) => () => askMissingInputs(s.documents, s.actions, uri);
       if (uri instanceof vscode.Uri && typeof nodeId === 'string') return actions.runFrom(uri, nodeId, missing(uri));
       // From the palette or the editor's menu: the node the cursor is in.
       const editor = vscode.window.activeTextEditor;

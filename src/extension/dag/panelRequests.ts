@@ -49,7 +49,7 @@ function panelHandlers(c: PanelContext): Handlers {
       if (action === 'run' || action === 'runWithInputs') {
         if (c.uri.scheme !== 'file') throw new Error('this workflow is not in a file yet: save it (File › Save As…) to run it');
         c.follow();
-        const inputs = action === 'runWithInputs' ? await askInputs(c.documents, c.uri) : await askMissingInputs(c.documents, c.uri);
+        const inputs = action === 'runWithInputs' ? await askInputs(c.documents, c.uri) : await askMissingInputs(c.documents, c.actions, c.uri);
         if (inputs) await c.actions.start(c.uri, inputs);
         return {};
       }

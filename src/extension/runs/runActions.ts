@@ -120,14 +120,24 @@ export class RunActions {
   }
 
   /** The workflow's document, saved, once it has no errors. */
+  /** Whether starting a run of the workflow would be refused now (Restricted Mode, errors in the file). */
+  async wouldRefuse(uri: vscode.Uri): Promise<boolean> {
+    return !vscode.workspace.isTrusted || this.errorsRefusal(await vscode.workspace.openTextDocument(uri)) !== undefined;
+  }
+
+  private errorsRefusal(doc: vscode.TextDocument): ActionRefused | undefined {
+    const errors = this.documents.index(doc).result.diagnostics.filter((d) => d.severity === 'error').length;
+    if (!errors) return undefined;
+    return new ActionRefused(
+      `${vscode.workspace.asRelativePath(doc.uri)} has ${errors} error${errors === 1 ? '' : 's'}: fix ${errors === 1 ? 'it' : 'them'} to run it`,
+      'invalid-workflow',
+    );
+  }
+
   private async readyToRun(uri: vscode.Uri): Promise<vscode.TextDocument> {
     const doc = await vscode.workspace.openTextDocument(uri);
-    const errors = this.documents.index(doc).result.diagnostics.filter((d) => d.severity === 'error').length;
-    if (errors)
-      throw new ActionRefused(
-        `${vscode.workspace.asRelativePath(uri)} has ${errors} error${errors === 1 ? '' : 's'}: fix ${errors === 1 ? 'it' : 'them'} to run it`,
-        'invalid-workflow',
-      );
+    const refused = this.errorsRefusal(doc);
+    if (refused) throw refused;
     if (doc.isDirty) await doc.save();
     return doc;
   }
