@@ -121,6 +121,18 @@ describe('validation after an edit: only the edited node block parsed again', fu
     assert.ok(incremental > edits / 20, `${incremental} of ${edits} edits were validated from the last validation`);
   });
 
+  it('bounds a block by the line of the next key, not where the parser puts an empty key (the line before)', () => {
+    // Found by the property above (seed 4242, case 13,837): `  : xfast` is a node with an empty key, placed at the
+    // end of the `env:` line, which the block before then lost.
+    const before = BASE.replace('    env:\n      MODE: fast\n', '    env:\n  :     xfast\n');
+    const after = before.replace('    run: |', '    xrun: |');
+    const { result } = revalidate(validateWorkflow(before), after);
+    const full = validateWorkflow(after);
+    assert.deepEqual(result.diagnostics, full.diagnostics);
+    assert.ok(full.diagnostics.some((d) => d.message === "'env' must be a mapping, not empty"));
+    assert.deepEqual(result.parsed.value, full.parsed.value);
+  });
+
   it('takes typing inside a node’s body from the last validation, keystroke by keystroke', () => {
     let previous = validateWorkflow(BASE);
     let text = BASE;

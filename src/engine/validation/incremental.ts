@@ -130,17 +130,27 @@ function blockOf(parsed: ParsedDocument, nodes: YAMLMap, change: TextChange): Bl
   const after = root.items[root.items.findIndex((p) => p.value === nodes) + 1];
   for (let i = 0; i < items.length; i++) {
     const key = items[i].key as YamlNode | null;
-    if (!key?.range) return undefined;
-    const keyLine = lines.position(key.range[0]).line;
-    const start = lines.lineStart(keyLine);
+    const start = keyLineStart(parsed, key);
+    if (start === undefined) return undefined;
+    const keyLine = lines.position(key!.range![0]).line;
     const nextKey = (i + 1 < items.length ? items[i + 1].key : after?.key) as YamlNode | null | undefined;
-    const end = nextKey ? (nextKey.range ? lines.lineStart(lines.position(nextKey.range[0]).line) : -1) : text.length;
-    if (end < 0) return undefined;
+    const end = nextKey !== undefined ? keyLineStart(parsed, nextKey) : text.length;
+    if (end === undefined) return undefined;
     const bodyStart = lines.lineEnd(keyLine) + 1;
-    if (change.start >= bodyStart && change.oldEnd < end) return { pair: items[i], start, end, indent: key.range[0] - start };
+    if (change.start >= bodyStart && change.oldEnd < end) return { pair: items[i], start, end, indent: key!.range![0] - start };
     if (change.start < end) return undefined;
   }
   return undefined;
+}
+
+/**
+ * Where the line of a key starts, when the key is written first on it: an empty key (`: x`) is placed by the parser
+ * at the end of the line before, which would put that line in the wrong block.
+ */
+function keyLineStart({ lines, text }: ParsedDocument, key: YamlNode | null): number | undefined {
+  if (!key?.range || key.range[1] <= key.range[0]) return undefined;
+  const start = lines.lineStart(lines.position(key.range[0]).line);
+  return /^ *$/.test(text.slice(start, key.range[0])) ? start : undefined;
 }
 
 /** Every line after the key's is blank, a comment, or indented past the key; no tabs, no document markers. */
