@@ -101,7 +101,7 @@ const nodeProps = {
   },
   cache: {
     ...d(
-      "Reuse an earlier run's result: the node is not run when it would run the same script, shell, folder, declared `env` and matrix values, and the `files` it names hold the same contents, as a run whose result is kept (and within `ttl`). Its outputs are the kept ones. `true` caches on the script and those settings alone. Run nodes only.",
+      "Reuse an earlier run's result: the node is not run when it would run the same script, shell, folder, declared `env` and matrix values, and the `files` it names hold the same contents, as a run whose result is kept (and within `ttl`). Its outputs are the kept ones, and its artifacts are put back from the copies kept with the result when they changed since. `true` caches on the script and those settings alone. Run nodes only.",
     ),
     anyOf: [
       { type: 'boolean' },

@@ -1,6 +1,7 @@
 import { formatDuration } from '../engine/duration';
 import type { EngineEvent } from '../engine/protocol';
 import { allInstanceIds, applyEvent, type RunState } from '../engine/runState';
+import { reusedText } from '../engine/reusedResult';
 import type { Output } from './output';
 import { safeLog } from './terminalText';
 
@@ -92,7 +93,7 @@ export class RunReporter {
       case 'node:completed': {
         const [sym, color] = SYMBOL.completed;
         const extra = [
-          e.cached ? `not run: the result of run ${e.cached.runId} reused` : formatDuration(e.durationMs),
+          e.cached ? reusedText(e.cached) : formatDuration(e.durationMs),
           e.attempt > 1 ? `attempt ${e.attempt}` : '',
           e.quality !== undefined ? `quality ${e.quality}` : '',
         ]

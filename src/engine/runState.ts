@@ -1,4 +1,5 @@
 import type { EngineEvent, NodeStatus, RunNodeInfo, RunStatus, RunSummary } from './protocol';
+import type { ReusedResult } from './reusedResult';
 
 export interface NodeRunState {
   info: RunNodeInfo;
@@ -15,7 +16,7 @@ export interface NodeRunState {
   artifactsDir?: string;
   quality?: number;
   /** The node did not run: its result is the one an earlier run kept. */
-  cached?: { runId: string; at: number };
+  cached?: ReusedResult;
   error?: string;
   exitCode?: number | null;
   reason?: string;

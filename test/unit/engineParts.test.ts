@@ -256,6 +256,9 @@ describe('engine protocol', () => {
       `{"type":"node:completed","runId":"r","seq":1,"ts":1,"nodeId":"a","attempt":1,"outputs":{},"artifacts":[],"cached":${v},"durationMs":1}`;
     assert.deepEqual(parseEngineMessage(cached('{"runId":"r0","at":5}')), JSON.parse(cached('{"runId":"r0","at":5}')));
     assert.equal(parseEngineMessage(cached('{"runId":"r0"}')), undefined, 'a cached mark without its time');
+    const restored = '{"runId":"r0","at":5,"restored":["dist"]}';
+    assert.deepEqual(parseEngineMessage(cached(restored)), JSON.parse(cached(restored)));
+    assert.equal(parseEngineMessage(cached('{"runId":"r0","at":5,"restored":"dist"}')), undefined, 'the artifacts put back, not as a list');
     assert.equal(parseEngineMessage('{"type":"engine:ready","protocolVersion":2,"pid":3}')?.type, 'engine:ready');
     assert.equal(parseEngineMessage('{"type":"engine:reply","requestId":1,"ok":true,"result":{"runId":"r"}}')?.type, 'engine:reply');
     assert.equal(parseEngineMessage('{"type":"log:appended","runId":"r","nodeId":"a","size":10}')?.type, 'log:appended');

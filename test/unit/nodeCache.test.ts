@@ -50,7 +50,7 @@ describe('node cache: results kept across runs', () => {
     '    needs: build',
     '    run: echo "got ${{ nodes.build.outputs.v }}" > got.txt',
   ];
-  const run = async (path: string, options: { reuseResults?: boolean } = {}) => {
+  const run = async (path: string, options: { reuseResults?: boolean; cacheCopiesMaxBytes?: number } = {}) => {
     const events: EngineEvent[] = [];
     const handle = startRun({ workflowPath: path, runsDir: join(dir, 'runs'), clock, onEvent: (e) => events.push(e), ...options });
     const status = await handle.finished();
@@ -110,15 +110,19 @@ describe('node cache: results kept across runs', () => {
     assert.equal((await run(path)).ran, 2);
   });
 
-  it('runs it again when an artifact it made is gone', async () => {
+  // With copies (the default), changed artifacts are put back instead: cacheCopies.test.ts.
+  const noCopies = { cacheCopiesMaxBytes: 0 };
+
+  it('without copies of its artifacts, runs it again when an artifact it made is gone', async () => {
     const path = write('  build:', '    run: echo run >> ran.txt && echo x > out.bin', '    artifacts: [out.bin]', '    cache: true');
-    await run(path);
-    assert.equal((await run(path)).ran, 1);
+    await run(path, noCopies);
+    assert.equal((await run(path, noCopies)).ran, 1);
     rmSync(join(dir, 'out.bin'));
-    assert.equal((await run(path)).ran, 2);
+    assert.equal((await run(path, noCopies)).ran, 2);
+    assert.ok(!existsSync(join(dir, 'runs', CACHE_FOLDER, 'copies')));
   });
 
-  it('runs it again when its artifacts were written since (a file back as it was would otherwise reuse another build)', async () => {
+  it('without copies, runs it again when its artifacts were written since (a file back as it was would otherwise reuse another build)', async () => {
     source('one');
     const path = write(
       '  build:',
@@ -126,18 +130,18 @@ describe('node cache: results kept across runs', () => {
       '    artifacts: [out.bin, dist]',
       '    cache: { files: [src] }',
     );
-    await run(path);
+    await run(path, noCopies);
     source('second');
-    assert.equal((await run(path)).ran, 2);
+    assert.equal((await run(path, noCopies)).ran, 2);
     // The sources back as they were in the first run: its result would name an out.bin the second run wrote.
     source('one');
-    assert.equal((await run(path)).ran, 3);
+    assert.equal((await run(path, noCopies)).ran, 3);
     assert.equal(readFileSync(join(dir, 'out.bin'), 'utf8'), 'one');
-    assert.equal((await run(path)).ran, 3, 'as the last run left them');
+    assert.equal((await run(path, noCopies)).ran, 3, 'as the last run left them');
     writeFileSync(join(dir, 'dist', 'extra.txt'), 'x');
-    assert.equal((await run(path)).ran, 4, 'a file added to a folder artifact');
+    assert.equal((await run(path, noCopies)).ran, 4, 'a file added to a folder artifact');
     writeFileSync(join(dir, 'dist', 'app.txt'), 'changed by hand');
-    assert.equal((await run(path)).ran, 5, 'a file of it changed');
+    assert.equal((await run(path, noCopies)).ran, 5, 'a file of it changed');
   });
 
   it('with reuse turned off, runs it and keeps the new result', async () => {
@@ -330,8 +334,8 @@ describe('node cache: results kept across runs', () => {
     const kept = () => readdirSync(join(runsDir, CACHE_FOLDER)).length;
     assert.equal(kept(), 3);
     writeFileSync(join(runsDir, CACHE_FOLDER, 'notes.txt'), 'left alone');
-    assert.equal(forgetResults(runsDir, { olderThan: now - 1 }), 1, 'the first workflow’s, kept a day before');
-    assert.equal(forgetResults(runsDir, { workflowPath: path }), 0);
+    assert.equal(await forgetResults(runsDir, { olderThan: now - 1 }), 1, 'the first workflow’s, kept a day before');
+    assert.equal(await forgetResults(runsDir, { workflowPath: path }), 0);
     let out = '';
     const io = { out: (t: string) => (out += t), err: (t: string) => (out += t), isTTY: false };
     assert.equal(await main(['runs', 'forget', '--workflow', other, '--runs-dir', runsDir], io), 0);

@@ -2,7 +2,7 @@
 // without a process, a miss runs it and keeps what it gave, and nothing starts for a node cancelled while it is
 // looked up.
 import { strict as assert } from 'node:assert';
-import type { CacheLookup, CacheLookupOptions, CacheQuery, KeptResult, NodeCache } from '../../src/engine/run/core/ports';
+import type { CacheLookup, CacheLookupOptions, CacheQuery, KeepPreparation, KeptResult, NodeCache } from '../../src/engine/run/core/ports';
 import { foldEvents } from '../../src/engine/runState';
 import { describeEvent } from '../../src/webview/analysis/describeEvent';
 import { flush } from './fakes';
@@ -11,7 +11,9 @@ import { setup } from './schedulerSetup';
 /** A cache whose lookups wait until the test answers them. */
 class ScriptedCache implements NodeCache {
   readonly lookups: { query: CacheQuery; options: CacheLookupOptions; answer: (found: CacheLookup) => void }[] = [];
-  readonly kept: { key: string; result: KeptResult & { artifacts: string[]; query: CacheQuery } }[] = [];
+  readonly kept: { key: string; result: KeptResult & { artifacts: string[]; query: CacheQuery; prepared?: KeepPreparation } }[] = [];
+  /** Set by a test that copies artifacts: each call waits for the test to answer it. */
+  prepare?: (query: CacheQuery) => Promise<KeepPreparation>;
   /** Answers every lookup at once with this, when set. */
   constructor(private readonly always?: (query: CacheQuery, options: CacheLookupOptions) => CacheLookup) {}
 
@@ -23,7 +25,7 @@ class ScriptedCache implements NodeCache {
   /** Why the next results cannot be kept, when set (an artifact that cannot be stamped). */
   refusal?: string;
 
-  keep(key: string, result: KeptResult & { artifacts: string[]; query: CacheQuery }): string | undefined {
+  keep(key: string, result: KeptResult & { artifacts: string[]; query: CacheQuery; prepared?: KeepPreparation }): string | undefined {
     if (this.refusal !== undefined) return this.refusal;
     this.kept.push({ key, result });
     return undefined;
@@ -57,7 +59,7 @@ describe('scheduler: cached nodes', () => {
     const state = foldEvents(sink.events)!;
     assert.deepEqual(state.nodes.get('build')!.cached, { runId: 'r0', at: 5 });
     assert.equal(state.nodes.get('test')!.cached, undefined);
-    assert.match(describeEvent(completed), /^completed: the result of run r0 reused/);
+    assert.match(describeEvent(completed), /^completed, not run: the result of run r0 reused, outputs v$/);
   });
 
   it('runs a node with no kept result, starts it after the lookup, and keeps its outputs, quality and artifacts under the key', async () => {
@@ -129,12 +131,81 @@ describe('scheduler: cached nodes', () => {
 
   it('completes a node whose result the cache cannot keep, and says why in its log', async () => {
     const cache = new ScriptedCache(() => ({ key: 'k' }));
-    cache.refusal = 'its artifact dist is gone';
+    cache.refusal = 'the result is not kept for reuse: its artifact dist is gone';
     const { scheduler, clock, sink } = setup(['nodes:', '  build: { run: x, cache: true }'], {}, { cache });
     scheduler.start();
     await clock.advance(1000);
     assert.equal(await scheduler.done, 'completed');
     assert.ok(sink.logs.some((l) => l.id === 'build' && l.line.text === 'maestro: the result is not kept for reuse: its artifact dist is gone'));
+  });
+
+  it('says in the log which artifacts were put back for a reused result, and why a found one was not reused', async () => {
+    const note = 'the result of run r0 is not reused, as its artifacts changed and cannot be put back: dist holds dist/x, which the kept result has not';
+    const cache = new ScriptedCache((query) => (query.instanceId === 'build' ? { key: 'k', hit: HIT, restored: ['dist', 'out.bin'] } : { key: 'k2', note }));
+    const { scheduler, clock, runner, sink } = setup(
+      ['nodes:', '  build: { run: make, cache: true }', '  pack: { needs: build, run: tar, cache: true }'],
+      {},
+      { cache },
+    );
+    scheduler.start();
+    await clock.advance(1000);
+    assert.equal(await scheduler.done, 'completed');
+    const lines = (id: string) => sink.logs.filter((l) => l.id === id).map((l) => l.line.text);
+    assert.ok(
+      lines('build').some((t) => t.endsWith('same script, settings and files; its artifacts dist, out.bin were put back from the copies kept with it')),
+    );
+    assert.ok(lines('pack').includes(`maestro: ${note}`));
+    assert.deepEqual(
+      runner.started.map((r) => r.instanceId),
+      ['pack'],
+      'a result found but not reused: the node runs',
+    );
+    assert.deepEqual(
+      cache.kept.map((k) => k.key),
+      ['k2'],
+      'and its new result is kept',
+    );
+  });
+
+  it('copies the artifacts of a node that ended well before it completes; a stop then completes it at once, without them', async () => {
+    const cache = new ScriptedCache(() => ({ key: 'k' }));
+    const preparing: { query: CacheQuery; answer: (p: KeepPreparation) => void }[] = [];
+    cache.prepare = (query) => new Promise((answer) => preparing.push({ query, answer }));
+    const { scheduler, clock, runner, sink } = setup(
+      ['nodes:', '  build: { run: make, artifacts: [dist], cache: true }', '  broken: { run: x, cache: true }', '  after: { needs: build, run: min }'],
+      { broken: () => ({ exitCode: 2 }) },
+      { cache },
+    );
+    scheduler.start();
+    await clock.advance(1000);
+    assert.deepEqual(
+      preparing.map((p) => p.query.instanceId),
+      ['build'],
+      'a node that failed has nothing to copy',
+    );
+    assert.equal(sink.of('node:completed').length, 0, 'not completed while its artifacts are copied');
+    assert.deepEqual(
+      runner.started.map((r) => r.instanceId),
+      ['build', 'broken'],
+      'what comes after it waits: it may change them',
+    );
+    preparing[0].answer({ note: 'the result is kept, but its artifacts are not copied: they take 2 GB' });
+    await clock.advance(1000);
+    assert.equal(await scheduler.done, 'failed');
+    assert.deepEqual(cache.kept[0].result.prepared, { note: 'the result is kept, but its artifacts are not copied: they take 2 GB' });
+
+    const stopped = setup(['nodes:', '  build: { run: make, artifacts: [dist], cache: true }'], {}, { cache });
+    stopped.scheduler.start();
+    await stopped.clock.advance(1000);
+    assert.equal(preparing.length, 2);
+    stopped.scheduler.cancel();
+    await stopped.clock.advance(10);
+    assert.deepEqual(
+      stopped.sink.of('node:completed').map((e) => e.nodeId),
+      ['build'],
+      'its process had ended well',
+    );
+    assert.equal(cache.kept[1].result.prepared, undefined);
   });
 
   it('reuses nothing for a retry, but keeps the result of the attempt that completed', async () => {

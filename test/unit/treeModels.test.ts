@@ -53,9 +53,9 @@ describe('tree models', () => {
     assert.equal(b.description, '42% · 2.00s · compiling');
     const c = nodeItem(state.nodes.get('c')!, T0 + 8_000);
     assert.deepEqual([c.description, c.icon.id], ['pending', 'circle-large-outline']);
-    const reused = nodeItem({ ...state.nodes.get('a')!, attempt: 1, cached: { runId: 'r0', at: T0 } }, T0 + 10_000);
+    const reused = nodeItem({ ...state.nodes.get('a')!, attempt: 1, cached: { runId: 'r0', at: T0, restored: ['dist'] } }, T0 + 10_000);
     assert.equal(reused.description, 'completed · reused', "not the lookup's time");
-    assert.match(reused.tooltip ?? '', /not run: the result of run r0 was reused/);
+    assert.match(reused.tooltip ?? '', /not run: the result of run r0 reused, dist put back/);
   });
 
   it('counts progress over ended nodes', () => {

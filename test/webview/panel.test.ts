@@ -160,7 +160,7 @@ describe('DAG panel in Chromium', function () {
     const keptAt = Date.UTC(2026, 10, 28, 9, 30);
     const reused = completed.map((e) =>
       e.type === 'node:completed' && (e.nodeId === 'requirements' || e.nodeId === 'design')
-        ? { ...e, cached: { runId: '20261128-093000-beef', at: keptAt } }
+        ? { ...e, cached: { runId: '20261128-093000-beef', at: keptAt, ...(e.nodeId === 'requirements' ? { restored: ['docs/requirements.md'] } : {}) } }
         : e,
     );
     await send(page, init(graphOf(sdlcText), [runItem(reused, 'completed')]), snapshot(reused));
@@ -171,7 +171,7 @@ describe('DAG panel in Chromium', function () {
     assert.equal(await page.locator('.card[data-node="backend"] .card-reused').count(), 0);
     await card.click();
     const fact = page.locator('[data-testid="details-reused"]');
-    assert.match(await fact.innerText(), /not run: the result of run 20261128-093000-beef \(kept .*Nov.*28.*\) was reused/);
+    assert.match(await fact.innerText(), /not run: the result of run 20261128-093000-beef \(kept .*Nov.*28.*\) reused, docs\/requirements\.md put back/);
     await page.screenshot({ path: join(shots, 'reused.png') });
   });
 

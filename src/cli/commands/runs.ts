@@ -29,7 +29,7 @@ export const LOGS_HELP = `Usage: maestro-dag logs RUN [NODE] [--runs-dir DIR]
 Prints the logs of a run's nodes, or of one node (an instance id such as 'test[shard=1]' for a matrix node).
 `;
 
-export function runsCommand(argv: string[], io: Output): number {
+export function runsCommand(argv: string[], io: Output): number | Promise<number> {
   if (argv[0] === 'prune') return pruneCommand(argv.slice(1), io);
   if (argv[0] === 'forget') return forgetCommand(argv.slice(1), io);
   const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean' }, 'runs-dir': { type: 'string' } });
@@ -141,7 +141,7 @@ function pruneCommand(argv: string[], io: Output): number {
   return 0;
 }
 
-function forgetCommand(argv: string[], io: Output): number {
+async function forgetCommand(argv: string[], io: Output): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, { workflow: { type: 'string' }, 'older-than': { type: 'string' }, 'runs-dir': { type: 'string' } });
   if (values.help) {
     io.out(RUNS_HELP);
@@ -151,7 +151,7 @@ function forgetCommand(argv: string[], io: Output): number {
   const olderThan = timeBefore(values['older-than']);
   const workflowPath = values.workflow === undefined ? undefined : resolve(values.workflow);
   const runsDir = values['runs-dir'] ?? defaultRunsDir(workflowPath ?? 'x');
-  const removed = forgetResults(runsDir, { workflowPath, olderThan });
+  const removed = await forgetResults(runsDir, { workflowPath, olderThan });
   io.out(removed ? `forgot ${removed} kept result${removed === 1 ? '' : 's'}\n` : `no kept result to forget in ${runsDir}\n`);
   return 0;
 }

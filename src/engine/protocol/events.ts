@@ -4,6 +4,7 @@
  */
 import { isBoolean, isInteger, isNumber, isObject, isString, isStringArray, isStringRecord, isText, optional, type Json } from '../json';
 import type { Scalar } from '../model';
+import type { ReusedResult } from '../reusedResult';
 
 export type NodeStatus = 'pending' | 'waiting' | 'running' | 'retrying' | 'completed' | 'failed' | 'skipped' | 'cancelled';
 /** How a run ended. */
@@ -93,7 +94,7 @@ export type EngineEvent =
       artifactsDir?: string;
       quality?: number;
       /** The node did not run: its result is the one the run `runId` kept at `at`, reused (see `cache`). */
-      cached?: { runId: string; at: number };
+      cached?: ReusedResult;
       durationMs: number;
     })
   | (NodeEventBase & { type: 'node:failed'; attempt: number; error: string; exitCode: number | null; durationMs: number; continueOnError: boolean })
@@ -123,7 +124,7 @@ export type EventDraft = EngineEvent extends infer E ? (E extends EngineEvent ? 
 const RUN_STATUSES: readonly string[] = ['completed', 'failed', 'cancelled'] satisfies RunStatus[];
 const isScalarRecord = (v: unknown): v is Record<string, Scalar> =>
   isObject(v) && Object.values(v).every((x) => ['string', 'number', 'boolean'].includes(typeof x));
-const isCachedFrom = (v: unknown): v is { runId: string; at: number } => isObject(v) && isString(v.runId) && isNumber(v.at);
+const isCachedFrom = (v: unknown): v is ReusedResult => isObject(v) && isString(v.runId) && isNumber(v.at) && optional(isStringArray)(v.restored);
 const isLogLine = (v: unknown): boolean => isObject(v) && (v.stream === 'stdout' || v.stream === 'stderr') && isString(v.text) && isNumber(v.ts);
 const isNodeInfo = (v: unknown): boolean =>
   isObject(v) &&

@@ -11,6 +11,7 @@ import { Scheduler, type SchedulerOptions } from './core/scheduler';
 import { runName } from './core/scope';
 import { endLeftovers, leftoverNote } from './io/leftovers';
 import { nodeBaseEnv } from '../nodeEnv';
+import { copiesMaxBytes } from './io/artifactCopies';
 import { machineSecret } from './io/cacheSecret';
 import { CACHE_FOLDER, FileNodeCache } from './io/nodeCache';
 import { ShellProcessRunner } from './io/processRunner';
@@ -44,6 +45,8 @@ export interface RunOptions {
    * kept afresh.
    */
   reuseResults?: boolean;
+  /** The most the copies of cached nodes' artifacts may take (0: none kept); by default MAESTRO_CACHE_COPIES_MB, or 1 GiB. */
+  cacheCopiesMaxBytes?: number;
   /** Told about problems that do not stop the run, such as a spawn helper that failed. */
   onWarning?: (message: string) => void;
   /** For tests: a fake process runner and clock, another platform. */
@@ -146,6 +149,17 @@ function runSink(writer: RunWriter, digests: DigestBuilder, runsDir: string, o: 
   };
 }
 
+function nodeCache(runsDir: string, o: RunOptions): FileNodeCache {
+  const copies = o.cacheCopiesMaxBytes !== undefined ? { maxBytes: o.cacheCopiesMaxBytes } : copiesMaxBytes(process.env);
+  if (copies.problem) o.onWarning?.(copies.problem);
+  return new FileNodeCache(join(runsDir, CACHE_FOLDER), {
+    reuse: o.reuseResults !== false,
+    secret: () => machineSecret(),
+    copiesMaxBytes: copies.maxBytes,
+    onProblem: o.onWarning,
+  });
+}
+
 function launch(o: RunOptions, setup: Launch): RunHandle {
   const dir = join(setup.runsDir, setup.runId);
   const record: RunRecord = {
@@ -164,11 +178,7 @@ function launch(o: RunOptions, setup: Launch): RunHandle {
   const ownHelpers = o.runner || o.spawnHelpers ? undefined : startSpawnHelpers(setup.workflow.nodes.length, concurrency, baseEnv, o.onWarning);
   const runner = o.runner ?? new ShellProcessRunner(tempDir, { killGraceMs: o.killGraceMs, helpers: o.spawnHelpers ?? ownHelpers, platform: o.platform });
   const clock = o.clock ?? systemClock;
-  const cache = new FileNodeCache(join(setup.runsDir, CACHE_FOLDER), {
-    reuse: o.reuseResults !== false,
-    secret: () => machineSecret(),
-    onProblem: o.onWarning,
-  });
+  const cache = nodeCache(setup.runsDir, o);
   const context = { runId: setup.runId, tempDir, concurrency, baseEnv, runner, clock, cache };
   const scheduler = new Scheduler({
     ...context,
@@ -191,7 +201,7 @@ function launch(o: RunOptions, setup: Launch): RunHandle {
   scheduler.start();
   // Helpers are for the run's fan-out; a node retried after the run ended is started by the engine itself.
   if (ownHelpers) void scheduler.done.then(() => ownHelpers.close());
-  return runHandle({ runId: setup.runId, runsDir: setup.runsDir, dir, scheduler, runner, writer, release: () => ownHelpers?.close(), tempDir });
+  return runHandle({ runId: setup.runId, runsDir: setup.runsDir, dir, scheduler, runner, writer, cache, release: () => ownHelpers?.close(), tempDir });
 }
 
 function runHandle(r: {
@@ -201,6 +211,7 @@ function runHandle(r: {
   scheduler: Scheduler;
   runner: ProcessRunner;
   writer: RunWriter;
+  cache: FileNodeCache;
   release: () => void;
   tempDir: string;
 }): RunHandle {
@@ -218,6 +229,7 @@ function runHandle(r: {
         const status = await done;
         if (scheduler.done === done) {
           writer.flushLogs();
+          await r.cache.settled();
           return status;
         }
       }

@@ -126,7 +126,9 @@ export class EngineService {
     },
     forgetResults: async (p) => {
       const dirs = p.workflowPath !== undefined ? [runsDirFor(p.workflowPath, this.catalog.rootsConfigured)] : this.catalog.runsDirs;
-      return { removed: dirs.reduce((n, dir) => n + forgetResults(dir, p), 0) };
+      let removed = 0;
+      for (const dir of dirs) removed += await forgetResults(dir, p);
+      return { removed };
     },
     shutdown: async () => {
       await this.stopAll();

@@ -4,6 +4,7 @@ import { formatDuration } from '../../engine/duration';
 import type { NodeStatus, RunListStatus } from '../../engine/protocol';
 import { isActiveRun, isBusyNode, isEndedNode, shownRunStatus } from '../../engine/runRules';
 import type { NodeRunState, RunState } from '../../engine/runState';
+import { reusedText } from '../../engine/reusedResult';
 
 export type DisplayStatus = NodeStatus | RunListStatus | 'pausing';
 
@@ -93,7 +94,7 @@ export function nodeItem(node: NodeRunState, now: number, where: { nested?: bool
   const tooltip = [node.info.name !== node.info.id ? `${node.info.name} (${node.info.id})` : node.info.id, `status: ${node.status}`];
   if (node.error) tooltip.push(`error: ${node.error}`);
   if (node.reason) tooltip.push(node.reason);
-  if (node.cached) tooltip.push(`not run: the result of run ${node.cached.runId} was reused`);
+  if (node.cached) tooltip.push(reusedText(node.cached));
   if (node.prompt && node.status === 'waiting') tooltip.push(`asks: ${node.prompt}`);
   for (const [k, v] of Object.entries(node.outputs)) tooltip.push(`${k} = ${v.length > 80 ? v.slice(0, 80) + '…' : v}`);
   return {

@@ -1,6 +1,7 @@
 // One line of the event timeline per engine event. Pure.
 import { formatDuration } from '../../engine/duration';
 import type { EngineEvent } from '../../engine/protocol';
+import { reusedText } from '../../engine/reusedResult';
 
 const by = (actor: string | undefined) => (actor ? ` by ${actor}` : '');
 
@@ -32,7 +33,7 @@ export function describeEvent(e: EngineEvent): string {
     case 'node:waiting':
       return `waiting for approval: ${e.prompt}`;
     case 'node:completed':
-      return `${e.cached ? `completed: the result of run ${e.cached.runId} reused` : `completed in ${formatDuration(e.durationMs)}`}${e.quality !== undefined ? `, quality ${e.quality}` : ''}${Object.keys(e.outputs).length ? `, outputs ${Object.keys(e.outputs).join(', ')}` : ''}`;
+      return `${e.cached ? `completed, ${reusedText(e.cached)}` : `completed in ${formatDuration(e.durationMs)}`}${e.quality !== undefined ? `, quality ${e.quality}` : ''}${Object.keys(e.outputs).length ? `, outputs ${Object.keys(e.outputs).join(', ')}` : ''}`;
     case 'node:failed':
       return `failed after ${formatDuration(e.durationMs)}${e.exitCode !== null ? ` (exit ${e.exitCode})` : ''}: ${e.error}${e.continueOnError ? ' — continuing' : ''}`;
     case 'node:skipped':

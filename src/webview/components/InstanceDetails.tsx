@@ -2,6 +2,7 @@
 // outputs, artifacts that open, and the last lines of its log (live).
 import { useEffect, useRef } from 'react';
 import { formatDuration } from '../../engine/duration';
+import { reusedText } from '../../engine/reusedResult';
 import { clock, when } from '../dateTime';
 import type { DagNode } from '../protocol';
 import type { InstanceView } from '../state/runView';
@@ -57,7 +58,7 @@ function Timing({ instance, maxAttempts }: { instance: InstanceView; maxAttempts
         ) : null}
         {instance.cached ? (
           <Fact term="result" testId="details-reused">
-            not run: the result of run {instance.cached.runId} (kept {when(instance.cached.at)}) was reused
+            {reusedText(instance.cached, when(instance.cached.at))}
           </Fact>
         ) : null}
         {instance.attempt > 0 ? (

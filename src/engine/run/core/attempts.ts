@@ -310,7 +310,7 @@ export class NodeLifecycle {
       artifacts,
       ...(artifacts.length && found ? { artifactsDir: found.cwd } : {}),
       ...(inst.quality !== undefined ? { quality: inst.quality } : {}),
-      ...(from?.kept ? { cached: { runId: from.kept.runId, at: from.kept.at } } : {}),
+      ...(from?.kept ? { cached: { runId: from.kept.runId, at: from.kept.at, ...(from.kept.restored ? { restored: from.kept.restored } : {}) } } : {}),
       durationMs,
     });
   }
@@ -330,9 +330,10 @@ export class NodeLifecycle {
       outputs,
       ...(inst.quality !== undefined ? { quality: inst.quality } : {}),
     };
-    const notKept = core.options.cache?.keep(as.key, { ...kept, artifacts, query: as.query });
-    if (notKept === undefined) return;
-    this.logLine(inst, 'stdout', `maestro: the result is not kept for reuse: ${notKept}`);
+    const prepared = as.prepared ? { prepared: as.prepared } : {};
+    const note = core.options.cache?.keep(as.key, { ...kept, artifacts, query: as.query, ...prepared });
+    if (note === undefined) return;
+    this.logLine(inst, 'stdout', `maestro: ${note}`);
     core.logs.flush(inst.id);
   }
 

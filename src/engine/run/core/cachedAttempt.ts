@@ -23,14 +23,17 @@ export class CachedAttempt implements RunningAttempt {
   private stoppedBefore: AttemptResult | undefined;
   private settle!: (result: AttemptResult) => void;
 
+  /** The process ended well, and its artifacts are being copied: a stop completes it at once, without copies. */
+  private preparing: AttemptResult | undefined;
+
   constructor(
-    cache: NodeCache,
+    private readonly cache: NodeCache,
     private readonly query: CacheQuery,
     lookup: CacheLookupOptions,
     hooks: CachedAttemptHooks,
   ) {
     this.done = new Promise((resolve) => (this.settle = resolve));
-    void cache.lookup(query, lookup).then(
+    void this.cache.lookup(query, lookup).then(
       (found) => this.found(found, hooks),
       (e: unknown) => this.found({ key: '', problem: String(e) }, hooks),
     );
@@ -41,6 +44,7 @@ export class CachedAttempt implements RunningAttempt {
   }
 
   stop(reason: 'timeout' | 'cancel', message?: string, hard?: boolean): void {
+    if (this.preparing) return this.settle(this.preparing);
     if (this.process) return this.process.stop(reason, message, hard);
     this.stoppedBefore ??= reason === 'timeout' ? { ...cancelled(), stoppedBy: 'timeout' } : cancelled();
   }
@@ -50,19 +54,32 @@ export class CachedAttempt implements RunningAttempt {
     if (found.hit) {
       const { runId, at } = found.hit;
       hooks.started(undefined);
+      const restored = found.restored?.length ? `; its artifacts ${found.restored.join(', ')} were put back from the copies kept with it` : '';
       hooks.note(
-        `maestro: not run: the result of run ${runId} (${new Date(at).toISOString()}) is reused, as the node would run with the same script, settings and files`,
+        `maestro: not run: the result of run ${runId} (${new Date(at).toISOString()}) is reused, as the node would run with the same script, settings and files${restored}`,
       );
-      return this.settle({ exitCode: 0, signal: null, outputs: found.hit.outputs, outputProblems: [], kept: found.hit });
+      const kept = found.restored?.length ? { ...found.hit, restored: found.restored } : found.hit;
+      return this.settle({ exitCode: 0, signal: null, outputs: found.hit.outputs, outputProblems: [], kept });
     }
     if (found.problem) hooks.note(`maestro: no result is reused or kept for this node: ${found.problem}`);
+    else if (found.note) hooks.note(`maestro: ${found.note}`);
     const process = hooks.start();
     this.process = process;
     hooks.started(process.pid);
     const keepAs = found.problem ? undefined : { key: found.key, query: this.query };
     process.done.then(
-      (result) => this.settle(keepAs ? { ...result, keepAs } : result),
+      (result) => (keepAs ? this.ended({ ...result, keepAs }) : this.settle(result)),
       (e: unknown) => this.settle({ exitCode: null, signal: null, outputs: {}, outputProblems: [], spawnError: String(e) }),
+    );
+  }
+
+  /** The process ended: when it ended well, its artifacts are copied before the node completes. */
+  private ended(result: AttemptResult & { keepAs: NonNullable<AttemptResult['keepAs']> }): void {
+    if (!this.cache.prepare || result.exitCode !== 0 || result.stoppedBy || result.spawnError) return this.settle(result);
+    this.preparing = result;
+    void this.cache.prepare(this.query).then(
+      (prepared) => this.settle({ ...result, keepAs: { ...result.keepAs, prepared } }),
+      () => this.settle(result),
     );
   }
 }

@@ -1,5 +1,6 @@
 /** What the scheduler needs from the outside world: processes, time, and somewhere to put events and logs. */
 import type { EngineEvent, LogLine } from '../../protocol';
+import type { ReusedResult } from '../../reusedResult';
 import { setLongTimeout, type LongTimeout } from './longTimeout';
 import type { PreviousInstances } from './instances';
 import type { Masker } from './masker';
@@ -27,9 +28,9 @@ export interface AttemptResult {
   /** Why the attempt failed, when the exit code does not say it (a sub-workflow's failure). */
   error?: string;
   /** The node was not run: this is the result an earlier run kept. */
-  kept?: KeptResult;
+  kept?: KeptResult & Pick<ReusedResult, 'restored'>;
   /** The node ran after its cache was looked up: its result is kept under this key when it completes. */
-  keepAs?: { key: string; query: CacheQuery };
+  keepAs?: { key: string; query: CacheQuery; prepared?: KeepPreparation };
 }
 
 export interface RunningAttempt {
@@ -87,10 +88,14 @@ export interface KeptResult {
 
 export interface CacheLookup {
   key: string;
-  /** The kept result, when there is one within `ttlMs` whose artifacts are all still there. */
+  /** The kept result, when there is one within `ttlMs` whose artifacts are as the node left them (or were put back so). */
   hit?: KeptResult;
+  /** The artifacts of the hit that had changed and were put back from the copies kept with it. */
+  restored?: string[];
   /** Why the key could not be made (a file that cannot be read): the node runs, and nothing is kept. */
   problem?: string;
+  /** A line for the node's log: why a kept result was found but not reused. */
+  note?: string;
 }
 
 export interface CacheLookupOptions {
@@ -99,15 +104,28 @@ export interface CacheLookupOptions {
   reuse: boolean;
 }
 
+/** What a cache made of a node's artifacts once its process ended well (copies of them), handed back to `keep`. */
+export interface KeepPreparation {
+  /** A line for the node's log (why its artifacts were not copied). */
+  note?: string;
+}
+
 /** Results of nodes with `cache`, kept across runs. Never rejects: a problem is a miss that says why. */
 export interface NodeCache {
   /** The key of the query, and, with `reuse`, its kept result (within `ttlMs` of `now`). */
   lookup(query: CacheQuery, o: CacheLookupOptions): Promise<CacheLookup>;
   /**
-   * Keeps a completed node's result under its key; a failure to write is reported, not thrown. Returns why it was
-   * not kept, when the result itself cannot be (an artifact that cannot be stamped).
+   * Keeps a completed node's result under its key; a failure to write is reported, not thrown. Returns a line for the
+   * node's log when the result itself cannot be kept (an artifact that cannot be stamped), or kept only in part.
    */
-  keep(key: string, result: KeptResult & { artifacts: string[]; query: CacheQuery }): string | undefined;
+  keep(key: string, result: KeptResult & { artifacts: string[]; query: CacheQuery; prepared?: KeepPreparation }): string | undefined;
+  /**
+   * Once a node's process ended well, before it completes (what comes after it may change its artifacts): copies its
+   * artifacts, for `keep`. Never rejects.
+   */
+  prepare?(query: CacheQuery): Promise<KeepPreparation>;
+  /** Resolves once what `keep` went on doing on its own (trimming the copies) is done. */
+  settled?(): Promise<void>;
 }
 
 /** Opaque: a Node.js Timeout object, or a number for fake clocks. */

@@ -1,32 +1,21 @@
-// Results of nodes with `cache`, kept as one small JSON file per key in the runs folder's `.cache`. The key is an
-// HMAC, under the user's own secret (see cacheSecret.ts), of everything the node's run depends on as it declares it,
-// the contents of its `cache.files` included; the files are read as streams, so a big one does not hold the engine up.
+// Results of nodes with `cache`, kept as one small JSON file per key in the runs folder's `.cache`, with copies of
+// their artifacts (artifactCopies.ts). The key is an HMAC, under the user's own secret (see cacheSecret.ts), of
+// everything the node's run depends on as it declares it, the contents of its `cache.files` included; the files are
+// read as streams, so a big one does not hold the engine up.
 import { createHash, createHmac } from 'node:crypto';
-import { createReadStream, mkdirSync, type Stats, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { createReadStream, mkdirSync, rmSync, type Stats, statSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { artifactOutsideFolder } from '../../artifactPaths';
-import { isObject } from '../../json';
-import type { CacheLookup, CacheLookupOptions, CacheQuery, KeptResult, NodeCache } from '../core/ports';
-import { writeFileAtomically } from './atomicFile';
+import { formatBytes } from '../../regularFile';
+import type { CacheLookup, CacheLookupOptions, CacheQuery, KeepPreparation, KeptResult, NodeCache } from '../core/ports';
+import { artifactFiles, copyFiles, COPIES_FOLDER, putBack } from './artifactCopies';
+import { CACHE_FOLDER, CACHE_VERSION, type CopiedFile, type Entry, entryNames, entryPath, readEntry, readEntrySync, writeEntry } from './cacheEntries';
 import type { MachineSecret } from './cacheSecret';
+import { trimCopies } from './cacheTrim';
 import { matchFiles, walk, WALK_LIMIT } from './fileGlobs';
 
-/** Changes when what goes into a key, or how an entry is written, changes: older entries are then not read. */
-const CACHE_VERSION = 3;
-/** The folder of kept results, in the runs folder (run listings skip it: it holds no run). */
-export const CACHE_FOLDER = '.cache';
-/** Outputs take at most 1 MiB; an entry is that and a few names. */
-const MAX_ENTRY_BYTES = 2 * 1024 * 1024;
-
-interface Entry extends KeptResult {
-  version: number;
-  /** Whose result it is: for forgetting one workflow's results, and for people reading the folder. */
-  workflowPath: string;
-  instanceId: string;
-  /** The artifacts the node left (relative to its folder), each with its stamp as it left it (see artifactStamp). */
-  artifacts: [string, string][];
-}
+export { CACHE_FOLDER } from './cacheEntries';
 
 /** What makes a node's cache files unusable for a key, said in full. */
 class CacheFilesError extends Error {}
@@ -98,7 +87,8 @@ const stampOfStats = (st: Stats): string => `${st.ino}:${st.size}:${st.mtimeMs}`
 /**
  * What changes when an artifact is written again, replaced or removed: its file's inode, size and time; a folder's,
  * a hash of those of every file under it, with their names. Undefined when it is not there, or is a folder with more
- * entries than are looked at. Artifacts are not copied: a result is reused only while they are as the node left them.
+ * entries than are looked at. A result is reused while its artifacts are as the node left them, or once they are put
+ * back so from their copies.
  */
 export function artifactStamp(cwd: string, path: string): string | undefined {
   let st: Stats;
@@ -121,43 +111,34 @@ export function artifactStamp(cwd: string, path: string): string | undefined {
   return over ? undefined : hash.digest('hex');
 }
 
-const isStamped = (v: unknown): v is [string, string] => Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string';
-
-function entryOf(text: string): Entry | undefined {
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (!isObject(v) || v.version !== CACHE_VERSION || typeof v.runId !== 'string' || typeof v.at !== 'number') return undefined;
-  if (typeof v.workflowPath !== 'string' || typeof v.instanceId !== 'string') return undefined;
-  if (!isObject(v.outputs) || !Object.values(v.outputs).every((x) => typeof x === 'string')) return undefined;
-  if (!Array.isArray(v.artifacts) || !v.artifacts.every(isStamped)) return undefined;
-  if (v.quality !== undefined && typeof v.quality !== 'number') return undefined;
-  return v as unknown as Entry;
+export interface FileNodeCacheOptions {
+  /** Without it, nothing kept is reused, and results are kept afresh. */
+  reuse: boolean;
+  /** Without a secret (`problem` says why), nothing is kept nor reused. */
+  secret: () => MachineSecret;
+  /** The most the artifacts' copies may take on disk (0: no copies are kept, and a result whose artifacts changed is not reused). */
+  copiesMaxBytes: number;
+  onProblem?: (message: string) => void;
 }
 
-/** An entry, when its file is one this cache could have written: a regular file no bigger than outputs may be. */
-async function readEntry(path: string): Promise<Entry | undefined> {
-  try {
-    const st = await stat(path);
-    if (!st.isFile() || st.size > MAX_ENTRY_BYTES) return undefined;
-    return entryOf(await readFile(path, 'utf8'));
-  } catch {
-    return undefined;
-  }
+/** The artifacts' copies, and their stamps as they were copied. */
+interface Prepared extends KeepPreparation {
+  stamps?: [string, string][];
+  copies?: CopiedFile[];
 }
 
+/** `dir`: the runs folder's `.cache`. */
 export class FileNodeCache implements NodeCache {
-  /**
-   * `dir`: the runs folder's `.cache`; without `reuse`, nothing kept is reused, and results are kept afresh. Without a
-   * secret (`problem` says why), nothing is kept nor reused.
-   */
+  private trimmed: Promise<void> = Promise.resolve();
+
   constructor(
     private readonly dir: string,
-    private readonly o: { reuse: boolean; secret: () => MachineSecret; onProblem?: (message: string) => void },
+    private readonly o: FileNodeCacheOptions,
   ) {}
+
+  private get copiesDir(): string {
+    return join(this.dir, COPIES_FOLDER);
+  }
 
   async lookup(query: CacheQuery, { ttlMs, now, reuse }: CacheLookupOptions): Promise<CacheLookup> {
     // Asked for at the first lookup: a run with no cached node makes nothing in the user's state folder.
@@ -171,22 +152,80 @@ export class FileNodeCache implements NodeCache {
       return { key: '', problem: e instanceof CacheFilesError ? message : `its cache files cannot be read (${message})` };
     }
     if (!reuse || !this.o.reuse) return { key };
-    const entry = await readEntry(join(this.dir, `${key}.json`));
+    const path = entryPath(this.dir, key);
+    const entry = await readEntry(path);
     if (!entry || (ttlMs !== undefined && now - entry.at >= ttlMs)) return { key };
-    for (const [artifact, stamp] of entry.artifacts) if (artifactStamp(query.cwd, artifact) !== stamp) return { key };
+    const changed = entry.artifacts.filter(([artifact, stamp]) => artifactStamp(query.cwd, artifact) !== stamp).map(([artifact]) => artifact);
     const { runId, at, outputs, quality } = entry;
-    return { key, hit: { runId, at, outputs, ...(quality !== undefined ? { quality } : {}) } };
+    const hit = { runId, at, outputs, ...(quality !== undefined ? { quality } : {}) };
+    if (!changed.length) return { key, hit };
+    if (!entry.copies || !this.o.copiesMaxBytes) return { key };
+    const refused = await putBack(query.cwd, changed, entry.copies, this.copiesDir);
+    if (refused) return { key, note: `the result of run ${runId} is not reused, as its artifacts changed and cannot be put back: ${refused}` };
+    const restamped = this.restamp(path, entry, query.cwd);
+    return restamped ? { key, hit, restored: changed } : { key };
   }
 
-  keep(key: string, result: KeptResult & { artifacts: string[]; query: CacheQuery }): string | undefined {
-    const { runId, at, outputs, quality, artifacts, query } = result;
-    const { workflowPath, instanceId } = query;
-    const stamped: [string, string][] = [];
-    for (const artifact of artifacts) {
-      const stamp = artifactStamp(query.cwd, artifact);
-      if (stamp === undefined) return `its artifact ${artifact} is gone or has more than ${WALK_LIMIT.toLocaleString('en-US')} entries`;
-      stamped.push([artifact, stamp]);
+  /** After artifacts were put back, the entry takes their new stamps, so that the next lookup finds them as they are. */
+  private restamp(path: string, entry: Entry, cwd: string): boolean {
+    const artifacts: [string, string][] = [];
+    for (const [artifact] of entry.artifacts) {
+      const stamp = artifactStamp(cwd, artifact);
+      if (stamp === undefined) return false;
+      artifacts.push([artifact, stamp]);
     }
+    try {
+      writeEntry(path, { ...entry, artifacts });
+    } catch (e) {
+      this.o.onProblem?.(`a kept result could not be updated in ${this.dir}: ${(e as Error).message}`);
+    }
+    return true;
+  }
+
+  /** Copies the artifacts the node's process left, and stamps them, for `keep` (see NodeCache.prepare). */
+  async prepare(query: CacheQuery): Promise<Prepared> {
+    if (!this.o.copiesMaxBytes || !query.artifacts.length) return {};
+    const notCopied = 'the result is kept, but its artifacts are not copied';
+    const { files: artifacts } = matchFiles(query.cwd, query.artifacts);
+    const stamps = this.stampsOf(query.cwd, artifacts);
+    // An artifact that cannot be stamped: keep says so.
+    if (!stamps) return {};
+    const listed = artifactFiles(query.cwd, artifacts);
+    if (typeof listed === 'string') return { note: `${notCopied}: ${listed}` };
+    if (listed.bytes > this.o.copiesMaxBytes / 2) {
+      const bound = `${formatBytes(this.o.copiesMaxBytes)}, MAESTRO_CACHE_COPIES_MB`;
+      return { note: `${notCopied}: they take ${formatBytes(listed.bytes)}, more than half of what the copies may take (${bound})` };
+    }
+    try {
+      const copies = await copyFiles(query.cwd, listed.files, this.copiesDir);
+      const after = this.stampsOf(query.cwd, artifacts);
+      if (JSON.stringify(after) !== JSON.stringify(stamps)) return { note: `${notCopied}: they changed while they were copied` };
+      return { stamps, copies };
+    } catch (e) {
+      return { note: `${notCopied}: ${(e as Error).message}` };
+    }
+  }
+
+  private stampsOf(cwd: string, artifacts: readonly string[]): [string, string][] | undefined {
+    const stamps: [string, string][] = [];
+    for (const artifact of artifacts) {
+      const stamp = artifactStamp(cwd, artifact);
+      if (stamp === undefined) return undefined;
+      stamps.push([artifact, stamp]);
+    }
+    return stamps;
+  }
+
+  keep(key: string, result: KeptResult & { artifacts: string[]; query: CacheQuery; prepared?: Prepared }): string | undefined {
+    const { runId, at, outputs, quality, artifacts, query, prepared } = result;
+    const stamped = this.stampsOf(query.cwd, artifacts);
+    if (!stamped) {
+      const artifact = artifacts.find((a) => artifactStamp(query.cwd, a) === undefined);
+      return `the result is not kept for reuse: its artifact ${artifact} is gone or has more than ${WALK_LIMIT.toLocaleString('en-US')} entries`;
+    }
+    // The copies are of the artifacts as they are now, or they are not kept.
+    const copied = prepared?.copies && JSON.stringify(prepared.stamps) === JSON.stringify(stamped) ? prepared.copies : undefined;
+    const { workflowPath, instanceId } = query;
     const entry: Entry = {
       version: CACHE_VERSION,
       workflowPath,
@@ -196,36 +235,48 @@ export class FileNodeCache implements NodeCache {
       outputs,
       ...(quality !== undefined ? { quality } : {}),
       artifacts: stamped,
+      ...(copied ? { copies: copied } : {}),
     };
-    const path = join(this.dir, `${key}.json`);
-    // Written whole (never through a link planted in its place), at once, as the run's log is, so that a run started
-    // after this one ended finds it.
     try {
       mkdirSync(this.dir, { recursive: true });
-      writeFileAtomically(path, JSON.stringify(entry));
+      writeEntry(entryPath(this.dir, key), entry);
     } catch (e) {
       this.o.onProblem?.(`a node's result could not be kept for reuse in ${this.dir}: ${(e as Error).message}`);
+      return undefined;
     }
-    return undefined;
+    if (copied) this.trim();
+    return (
+      prepared?.note ?? (prepared?.copies && !copied ? 'the result is kept, but its artifacts are not copied: they changed after the node ended' : undefined)
+    );
+  }
+
+  private trim(): void {
+    this.trimmed = this.trimmed
+      .then(() => trimCopies(this.dir, this.o.copiesMaxBytes))
+      .then(
+        () => undefined,
+        (e: unknown) => this.o.onProblem?.(`the artifacts' copies in ${this.copiesDir} could not be trimmed: ${(e as Error).message}`),
+      );
+  }
+
+  /** Once the copies are trimmed: a process ending before would leave it half done. */
+  async settled(): Promise<void> {
+    await this.trimmed;
   }
 }
 
 /**
- * Deletes the kept results in a runs folder: all of them, or a workflow's, or those kept before `olderThan` (ms since
- * the epoch); returns how many. What cannot be read as an entry is left alone unless all are asked for.
+ * Deletes the kept results in a runs folder: all of them (with the artifacts' copies), or a workflow's, or those kept
+ * before `olderThan` (ms since the epoch); returns how many. What cannot be read as an entry is left alone unless all
+ * are asked for. Copies no other entry names are deleted with them.
  */
-export function forgetResults(runsDir: string, o: { workflowPath?: string; olderThan?: number } = {}): number {
+export async function forgetResults(runsDir: string, o: { workflowPath?: string; olderThan?: number } = {}): Promise<number> {
   const dir = join(runsDir, CACHE_FOLDER);
-  let names: string[];
-  try {
-    names = readdirSync(dir).filter((n) => /^[0-9a-f]{64}\.json$/.test(n));
-  } catch {
-    return 0;
-  }
+  const all = o.workflowPath === undefined && o.olderThan === undefined;
   let removed = 0;
-  for (const name of names) {
+  for (const name of entryNames(dir)) {
     const path = join(dir, name);
-    if (o.workflowPath !== undefined || o.olderThan !== undefined) {
+    if (!all) {
       const entry = readEntrySync(path);
       if (!entry) continue;
       if (o.workflowPath !== undefined && entry.workflowPath !== o.workflowPath) continue;
@@ -234,14 +285,8 @@ export function forgetResults(runsDir: string, o: { workflowPath?: string; older
     rmSync(path, { force: true });
     removed++;
   }
+  if (all) rmSync(join(dir, COPIES_FOLDER), { recursive: true, force: true });
+  // Without the grace a trim gives: a run copying artifacts now finds a copy gone when it is to be put back, and runs.
+  else if (removed) await trimCopies(dir, Number.POSITIVE_INFINITY, { graceMs: 0 });
   return removed;
-}
-
-function readEntrySync(path: string): Entry | undefined {
-  try {
-    const st = statSync(path);
-    return st.isFile() && st.size <= MAX_ENTRY_BYTES ? entryOf(readFileSync(path, 'utf8')) : undefined;
-  } catch {
-    return undefined;
-  }
 }

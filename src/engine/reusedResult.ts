@@ -1,0 +1,16 @@
+// A node that reused a kept result instead of running (see `cache`): one way of saying so on every surface.
+
+/** The run that kept the result, when, and the artifacts put back from the copies kept with it. */
+export interface ReusedResult {
+  runId: string;
+  /** When it was kept (ms since the epoch). */
+  at: number;
+  /** Artifacts that had changed since and were put back; none when they were as the node left them. */
+  restored?: string[];
+}
+
+/** `not run: the result of run … reused, dist put back`; `kept` says when, as the surface writes times. */
+export function reusedText(r: ReusedResult, kept?: string): string {
+  const back = r.restored?.length ? `, ${r.restored.join(', ')} put back` : '';
+  return `not run: the result of run ${r.runId}${kept ? ` (kept ${kept})` : ''} reused${back}`;
+}

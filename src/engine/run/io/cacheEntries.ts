@@ -1,0 +1,120 @@
+// The entries of the runs folder's `.cache`: one JSON file per kept result, named by its key. Read as what a stranger
+// may have put there (the folder can come with a repository): anything not exactly an entry of this version is none.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { artifactOutsideFolder } from '../../artifactPaths';
+import { isObject } from '../../json';
+import type { KeptResult } from '../core/ports';
+import { writeFileAtomically } from './atomicFile';
+
+/** Changes when what goes into a key, or how an entry is written, changes: older entries are then not read. */
+export const CACHE_VERSION = 3;
+/** The folder of kept results, in the runs folder (run listings skip it: it holds no run). */
+export const CACHE_FOLDER = '.cache';
+/** Outputs take at most 1 MiB, and the list of an artifact folder's copies at most 10,000 files. */
+const MAX_ENTRY_BYTES = 8 * 1024 * 1024;
+const ENTRY_NAME = /^[0-9a-f]{64}\.json$/;
+
+/** A file of an artifact as the node left it, kept as a copy named by its SHA-256 (see artifactCopies.ts). */
+export interface CopiedFile {
+  /** Relative to the node's cwd. */
+  path: string;
+  sha: string;
+  size: number;
+  /** Its permission bits. */
+  mode: number;
+}
+
+export interface Entry extends KeptResult {
+  version: number;
+  /** Whose result it is: for forgetting one workflow's results, and for people reading the folder. */
+  workflowPath: string;
+  instanceId: string;
+  /** The artifacts the node left (relative to its folder), each with its stamp as it left it (see artifactStamp). */
+  artifacts: [string, string][];
+  /** Every file of those artifacts, when copies of them are kept: what a lookup puts back when they changed since. */
+  copies?: CopiedFile[];
+}
+
+const isStamped = (v: unknown): v is [string, string] => Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string';
+
+/** A relative path with no `..`, `.` or empty part: a copy is put back under the node's folder and nowhere else. */
+const isPlainRelativePath = (p: string): boolean =>
+  p.length > 0 && artifactOutsideFolder(p) === undefined && p.split('/').every((part) => part !== '' && part !== '.' && !part.includes('\\'));
+
+const isCopiedFile = (v: unknown): v is CopiedFile =>
+  isObject(v) &&
+  typeof v.path === 'string' &&
+  isPlainRelativePath(v.path) &&
+  typeof v.sha === 'string' &&
+  /^[0-9a-f]{64}$/.test(v.sha) &&
+  Number.isSafeInteger(v.size) &&
+  (v.size as number) >= 0 &&
+  Number.isInteger(v.mode) &&
+  (v.mode as number) >= 0 &&
+  (v.mode as number) <= 0o777;
+
+export function entryOf(text: string): Entry | undefined {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!isObject(v) || v.version !== CACHE_VERSION || typeof v.runId !== 'string' || typeof v.at !== 'number') return undefined;
+  if (typeof v.workflowPath !== 'string' || typeof v.instanceId !== 'string') return undefined;
+  if (!isObject(v.outputs) || !Object.values(v.outputs).every((x) => typeof x === 'string')) return undefined;
+  if (!Array.isArray(v.artifacts) || !v.artifacts.every(isStamped)) return undefined;
+  if (v.quality !== undefined && typeof v.quality !== 'number') return undefined;
+  if (v.copies !== undefined && !(Array.isArray(v.copies) && v.copies.every(isCopiedFile))) return undefined;
+  return v as unknown as Entry;
+}
+
+/** An entry, when its file is one this cache could have written: a regular file no bigger than an entry may be. */
+export async function readEntry(path: string): Promise<Entry | undefined> {
+  try {
+    const st = await stat(path);
+    if (!st.isFile() || st.size > MAX_ENTRY_BYTES) return undefined;
+    return entryOf(await readFile(path, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+export function readEntrySync(path: string): Entry | undefined {
+  try {
+    const st = statSync(path);
+    return st.isFile() && st.size <= MAX_ENTRY_BYTES ? entryOf(readFileSync(path, 'utf8')) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Written whole (never through a link planted in its place), at once, so that a run started after finds it. */
+export function writeEntry(path: string, entry: Entry): void {
+  writeFileAtomically(path, JSON.stringify(entry));
+}
+
+/** The names of the entry files in a `.cache` folder (none when there is no folder). */
+export function entryNames(cacheDir: string): string[] {
+  try {
+    return readdirSync(cacheDir).filter((n) => ENTRY_NAME.test(n));
+  } catch {
+    return [];
+  }
+}
+
+/** Whether an entry file was written by an older version of this cache (no lookup reads it again). */
+export function isOutdatedEntry(path: string): boolean {
+  try {
+    const st = statSync(path);
+    if (!st.isFile() || st.size > MAX_ENTRY_BYTES) return false;
+    const v: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    return isObject(v) && typeof v.version === 'number' && v.version < CACHE_VERSION;
+  } catch {
+    return false;
+  }
+}
+
+export const entryPath = (cacheDir: string, key: string): string => join(cacheDir, `${key}.json`);

@@ -1,0 +1,72 @@
+// Keeps the artifacts' copies of a `.cache` folder within their bound: the copies of the results kept longest ago
+// are dropped first (the results stay, reused while their artifacts are as the node left them), and copies no entry
+// names are deleted. Entries of an older version of the cache, which no lookup reads, are deleted too.
+import { readdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { COPIES_FOLDER } from './artifactCopies';
+import { type Entry, entryNames, isOutdatedEntry, readEntry, writeEntry } from './cacheEntries';
+
+/** A copy younger than this is left alone even when no entry names it: the run that wrote it may not have written its entry yet. */
+export const COPY_GRACE_MS = 60 * 60 * 1000;
+
+interface Kept {
+  path: string;
+  entry: Entry;
+  shas: Set<string>;
+}
+
+async function readEntries(cacheDir: string): Promise<Kept[]> {
+  const kept: Kept[] = [];
+  for (const name of entryNames(cacheDir)) {
+    const path = join(cacheDir, name);
+    const entry = await readEntry(path);
+    if (entry) kept.push({ path, entry, shas: new Set((entry.copies ?? []).map((c) => c.sha)) });
+    else if (isOutdatedEntry(path)) await rm(path, { force: true });
+  }
+  return kept;
+}
+
+/** The copies in the folder: their size, and whether they are older than the grace (or a temporary file left behind). */
+async function readCopies(copiesDir: string, now: number, graceMs: number): Promise<Map<string, { size: number; old: boolean }>> {
+  const copies = new Map<string, { size: number; old: boolean }>();
+  const names = await readdir(copiesDir).catch(() => [] as string[]);
+  for (const name of names) {
+    const st = await stat(join(copiesDir, name)).catch(() => undefined);
+    if (!st?.isFile()) continue;
+    const old = now - st.mtimeMs >= graceMs;
+    if (/^[0-9a-f]{64}$/.test(name)) copies.set(name, { size: st.size, old });
+    else if (name.startsWith('.') && old) await rm(join(copiesDir, name), { force: true });
+  }
+  return copies;
+}
+
+/**
+ * Drops copies until those named by entries take at most `maxBytes`, oldest results first, and deletes copies no
+ * entry names (once older than `graceMs`). Returns the bytes the copies take after.
+ */
+export async function trimCopies(cacheDir: string, maxBytes: number, o: { now?: number; graceMs?: number } = {}): Promise<number> {
+  const copiesDir = join(cacheDir, COPIES_FOLDER);
+  const kept = await readEntries(cacheDir);
+  const copies = await readCopies(copiesDir, o.now ?? Date.now(), o.graceMs ?? COPY_GRACE_MS);
+  const named = new Map<string, number>();
+  for (const { shas } of kept) for (const sha of shas) named.set(sha, (named.get(sha) ?? 0) + 1);
+  let total = 0;
+  for (const [sha, { size, old }] of copies) {
+    if (named.has(sha)) total += size;
+    else if (old) await rm(join(copiesDir, sha), { force: true });
+  }
+  const oldestFirst = kept.filter((k) => k.shas.size).sort((a, b) => a.entry.at - b.entry.at);
+  for (const k of oldestFirst) {
+    if (total <= maxBytes) break;
+    const { copies: _dropped, ...rest } = k.entry;
+    writeEntry(k.path, rest);
+    for (const sha of k.shas) {
+      const left = named.get(sha)! - 1;
+      named.set(sha, left);
+      if (left > 0) continue;
+      total -= copies.get(sha)?.size ?? 0;
+      await rm(join(copiesDir, sha), { force: true });
+    }
+  }
+  return total;
+}
