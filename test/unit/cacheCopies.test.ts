@@ -204,10 +204,10 @@ describe('node cache: copies of artifacts, put back on reuse', () => {
     mkdirSync(copiesDir(), { recursive: true });
     const stray = 'f'.repeat(64);
     const fresh = 'e'.repeat(64);
-    for (const name of [stray, fresh, '.copy.maestro-0123']) writeFileSync(join(copiesDir(), name), 'x');
+    for (const name of [stray, fresh, '.copy.maestro-0123456789ab']) writeFileSync(join(copiesDir(), name), 'x');
     const hourAgo = new Date(Date.now() - 2 * 3600_000);
     utimesSync(join(copiesDir(), stray), hourAgo, hourAgo);
-    utimesSync(join(copiesDir(), '.copy.maestro-0123'), hourAgo, hourAgo);
+    utimesSync(join(copiesDir(), '.copy.maestro-0123456789ab'), hourAgo, hourAgo);
     const older = join(cacheDir(), `${'1'.repeat(64)}.json`);
     const newer = join(cacheDir(), `${'2'.repeat(64)}.json`);
     writeFileSync(older, JSON.stringify({ version: 2, runId: 'r' }));
@@ -215,6 +215,25 @@ describe('node cache: copies of artifacts, put back on reuse', () => {
     assert.equal(await trimCopies(cacheDir(), 1000), 0);
     assert.deepEqual(readdirSync(copiesDir()), [fresh]);
     assert.deepEqual([existsSync(older), existsSync(newer)], [false, true], 'a later version’s entry is not ours to delete');
+  });
+
+  it('neither writes, trims nor forgets through a copies folder that is a link (a repository could point it at ~)', async function () {
+    if (process.platform === 'win32') this.skip();
+    const home = join(dir, 'home');
+    mkdirSync(home);
+    const hourAgo = new Date(Date.now() - 2 * 3600_000);
+    for (const name of ['.bashrc', 'a'.repeat(64), '.copy.maestro-0123456789ab']) {
+      writeFileSync(join(home, name), 'mine');
+      utimesSync(join(home, name), hourAgo, hourAgo);
+    }
+    mkdirSync(cacheDir(), { recursive: true });
+    symlinkSync(home, copiesDir());
+    source('one');
+    const first = await run(workflow());
+    assert.match(first.log, /the result is kept, but its artifacts are not copied: .*copies or the folder it is in is not a folder of its own \(a link\?\)/);
+    await trimCopies(cacheDir(), 0);
+    await forgetResults(join(dir, 'runs'));
+    assert.deepEqual(readdirSync(home).sort(), ['.bashrc', '.copy.maestro-0123456789ab', 'a'.repeat(64)]);
   });
 
   it('forgets the copies with the results: those no other result names', async () => {

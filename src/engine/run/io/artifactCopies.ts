@@ -79,9 +79,28 @@ async function streamTo(from: string, to: string, mode: number): Promise<string>
 
 const temporaryName = (dir: string, name: string) => join(dir, `.${name}.maestro-${randomBytes(6).toString('hex')}`);
 
+/** The names of the files of the copies' folder: a copy, or a copy being written (left behind by a process that died). */
+export const isCopyName = (name: string): boolean => /^[0-9a-f]{64}$/.test(name);
+export const isUnfinishedCopyName = (name: string): boolean => /^\.copy\.maestro-[0-9a-f]{12}$/.test(name);
+
+/**
+ * Whether the copies' folder and the `.cache` folder it is in are folders of their own, not links: a repository could
+ * bring `.cache/copies → ~`, whose files a trim would otherwise delete. Undefined when the copies' folder is not there.
+ */
+export function ownCopiesFolder(copiesDir: string): boolean | undefined {
+  const own = (path: string) => lstatSync(path, { throwIfNoEntry: false });
+  const cache = own(dirname(copiesDir));
+  const copies = own(copiesDir);
+  if (!copies) return cache && !cache.isDirectory() ? false : undefined;
+  return copies.isDirectory() && cache !== undefined && cache.isDirectory();
+}
+
+const linkedFolder = (copiesDir: string) => `${copiesDir} or the folder it is in is not a folder of its own (a link?)`;
+
 /** Copies the files into `copiesDir`, each under its SHA-256 (one already there is kept, and its time renewed). */
 export async function copyFiles(cwd: string, files: readonly FileToCopy[], copiesDir: string): Promise<CopiedFile[]> {
   await mkdir(copiesDir, { recursive: true });
+  if (!ownCopiesFolder(copiesDir)) throw new Error(linkedFolder(copiesDir));
   const copies: CopiedFile[] = [];
   for (const file of files) {
     const tmp = temporaryName(copiesDir, 'copy');
@@ -159,6 +178,7 @@ async function putFileBack(cwd: string, copy: CopiedFile, copiesDir: string): Pr
  * left them, or why they could not be (the node then runs, and makes them again).
  */
 export async function putBack(cwd: string, changed: readonly string[], copies: readonly CopiedFile[], copiesDir: string): Promise<string | undefined> {
+  if (ownCopiesFolder(copiesDir) === false) return linkedFolder(copiesDir);
   const files: CopiedFile[] = [];
   for (const artifact of changed.map(posixPath)) {
     const own = copies.filter((c) => c.path === artifact || c.path.startsWith(`${artifact}/`));

@@ -1,9 +1,9 @@
 // Keeps the artifacts' copies of a `.cache` folder within their bound: the copies of the results kept longest ago
 // are dropped first (the results stay, reused while their artifacts are as the node left them), and copies no entry
 // names are deleted. Entries of an older version of the cache, which no lookup reads, are deleted too.
-import { readdir, rm, stat } from 'node:fs/promises';
+import { lstat, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { COPIES_FOLDER } from './artifactCopies';
+import { COPIES_FOLDER, isCopyName, isUnfinishedCopyName, ownCopiesFolder } from './artifactCopies';
 import { type Entry, entryNames, isOutdatedEntry, readEntry, writeEntry } from './cacheEntries';
 
 /** A copy younger than this is left alone even when no entry names it: the run that wrote it may not have written its entry yet. */
@@ -29,13 +29,13 @@ async function readEntries(cacheDir: string): Promise<Kept[]> {
 /** The copies in the folder: their size, and whether they are older than the grace (or a temporary file left behind). */
 async function readCopies(copiesDir: string, now: number, graceMs: number): Promise<Map<string, { size: number; old: boolean }>> {
   const copies = new Map<string, { size: number; old: boolean }>();
-  const names = await readdir(copiesDir).catch(() => [] as string[]);
-  for (const name of names) {
-    const st = await stat(join(copiesDir, name)).catch(() => undefined);
+  if (!ownCopiesFolder(copiesDir)) return copies;
+  for (const name of await readdir(copiesDir).catch(() => [] as string[])) {
+    const st = await lstat(join(copiesDir, name)).catch(() => undefined);
     if (!st?.isFile()) continue;
     const old = now - st.mtimeMs >= graceMs;
-    if (/^[0-9a-f]{64}$/.test(name)) copies.set(name, { size: st.size, old });
-    else if (name.startsWith('.') && old) await rm(join(copiesDir, name), { force: true });
+    if (isCopyName(name)) copies.set(name, { size: st.size, old });
+    else if (isUnfinishedCopyName(name) && old) await rm(join(copiesDir, name), { force: true });
   }
   return copies;
 }
@@ -46,6 +46,8 @@ async function readCopies(copiesDir: string, now: number, graceMs: number): Prom
  */
 export async function trimCopies(cacheDir: string, maxBytes: number, o: { now?: number; graceMs?: number } = {}): Promise<number> {
   const copiesDir = join(cacheDir, COPIES_FOLDER);
+  // Nothing is deleted through a link (see ownCopiesFolder).
+  if (!(await lstat(cacheDir).catch(() => undefined))?.isDirectory()) return 0;
   const kept = await readEntries(cacheDir);
   const copies = await readCopies(copiesDir, o.now ?? Date.now(), o.graceMs ?? COPY_GRACE_MS);
   const named = new Map<string, number>();

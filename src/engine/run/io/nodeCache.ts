@@ -3,13 +3,13 @@
 // everything the node's run depends on as it declares it, the contents of its `cache.files` included; the files are
 // read as streams, so a big one does not hold the engine up.
 import { createHash, createHmac } from 'node:crypto';
-import { createReadStream, mkdirSync, rmSync, type Stats, statSync } from 'node:fs';
+import { createReadStream, mkdirSync, readdirSync, rmdirSync, rmSync, type Stats, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { artifactOutsideFolder } from '../../artifactPaths';
 import { formatBytes } from '../../regularFile';
 import type { CacheLookup, CacheLookupOptions, CacheQuery, KeepPreparation, KeptResult, NodeCache } from '../core/ports';
-import { artifactFiles, copyFiles, COPIES_FOLDER, putBack } from './artifactCopies';
+import { artifactFiles, copyFiles, COPIES_FOLDER, isCopyName, isUnfinishedCopyName, ownCopiesFolder, putBack } from './artifactCopies';
 import { CACHE_FOLDER, CACHE_VERSION, type CopiedFile, type Entry, entryNames, entryPath, readEntry, readEntrySync, writeEntry } from './cacheEntries';
 import type { MachineSecret } from './cacheSecret';
 import { trimCopies } from './cacheTrim';
@@ -265,6 +265,17 @@ export class FileNodeCache implements NodeCache {
   }
 }
 
+/** Deletes the copies' folder: the copies in it, then it, if that leaves it empty. Nothing through a link. */
+function forgetCopies(copiesDir: string): void {
+  if (!ownCopiesFolder(copiesDir)) return;
+  for (const name of readdirSync(copiesDir)) if (isCopyName(name) || isUnfinishedCopyName(name)) rmSync(join(copiesDir, name), { force: true });
+  try {
+    rmdirSync(copiesDir);
+  } catch {
+    // Something else is in it: left as it is.
+  }
+}
+
 /**
  * Deletes the kept results in a runs folder: all of them (with the artifacts' copies), or a workflow's, or those kept
  * before `olderThan` (ms since the epoch); returns how many. What cannot be read as an entry is left alone unless all
@@ -285,7 +296,7 @@ export async function forgetResults(runsDir: string, o: { workflowPath?: string;
     rmSync(path, { force: true });
     removed++;
   }
-  if (all) rmSync(join(dir, COPIES_FOLDER), { recursive: true, force: true });
+  if (all) forgetCopies(join(dir, COPIES_FOLDER));
   // Without the grace a trim gives: a run copying artifacts now finds a copy gone when it is to be put back, and runs.
   else if (removed) await trimCopies(dir, Number.POSITIVE_INFINITY, { graceMs: 0 });
   return removed;
