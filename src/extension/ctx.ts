@@ -11,7 +11,7 @@ import { EngineChoice } from './runs/engineChoice';
 import { EngineClient } from './runs/engineClient';
 import type { EngineConnection, EngineLink } from './runs/engineConnection';
 import { RunActions } from './runs/runActions';
-import { RunManager, runsRoots } from './runs/runManager';
+import { cacheCopiesBound, RunManager, runsRoots } from './runs/runManager';
 import { StartedRuns } from './runs/startedRuns';
 
 /**
@@ -82,11 +82,12 @@ export class Ctx implements EngineLink {
 
   /** The engine process of this window: started on the first request, told where runs are kept. */
   localEngine(): EngineClient {
-    const engine = new EngineClient(this.extension.asAbsolutePath('dist/engine.js'), this.log, () => ({ roots: runsRoots() }));
+    const engine = new EngineClient(this.extension.asAbsolutePath('dist/engine.js'), this.log, () => ({ roots: runsRoots(), ...cacheCopiesBound() }));
     const reconfigure = () => void engine.configure().then(() => this.runs.reload());
     this.engineScope.push(
       vscode.workspace.onDidChangeWorkspaceFolders(reconfigure),
       vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('maestro.runsDirectory') && reconfigure()),
+      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('maestro.cache.copiesMaxMb') && void engine.configure()),
     );
     return engine;
   }

@@ -18,6 +18,7 @@ export const NUMBER_SETTINGS = {
   'dag.collapseAbove': { min: 0, integer: true, fallback: DEFAULT_COLLAPSE_ABOVE },
   maxConcurrency: { min: 1, integer: true, fallback: null },
   'runs.keep': { min: 1, integer: true, fallback: null },
+  'cache.copiesMaxMb': { min: 0, max: 1_048_576, integer: true, fallback: null },
 } as const satisfies Record<string, NumberSetting>;
 
 export type NumberSettingName = keyof typeof NUMBER_SETTINGS;

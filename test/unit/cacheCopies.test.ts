@@ -194,7 +194,7 @@ describe('node cache: copies of artifacts, put back on reuse', () => {
     const first = await run(path, { cacheCopiesMaxBytes: 1000 });
     assert.match(
       first.log,
-      /the result is kept, but its artifacts are not copied: they take 2 KB, more than half of what the copies may take \(1000 bytes, MAESTRO_CACHE_COPIES_MB\)/,
+      /the result is kept, but its artifacts are not copied: they take 2 KB, more than half of what the copies may take \(1000 bytes; maestro\.cache\.copiesMaxMb or MAESTRO_CACHE_COPIES_MB\)/,
     );
     assert.equal(entries()[0].copies, undefined);
     assert.equal((await run(path, { cacheCopiesMaxBytes: 1000 })).ran, 1, 'the result is still reused while its artifacts are as they were');

@@ -230,6 +230,10 @@ describe('engine protocol', () => {
       requestId: 11,
     });
     assert.deepEqual(parseRequest('{"type":"forgetResults","requestId":12}'), { request: { type: 'forgetResults', requestId: 12 } });
+    assert.deepEqual(parseRequest('{"type":"configure","requestId":13,"roots":[],"cacheCopiesMb":-1}'), {
+      error: 'configure: cacheCopiesMb must be a number of megabytes from 0 to 1048576',
+      requestId: 13,
+    });
     assert.deepEqual(parseRequest('{"type":"start","requestId":9,"workflowPath":"x","reuseResults":"no"}'), {
       error: 'start: reuseResults must be true or false',
       requestId: 9,

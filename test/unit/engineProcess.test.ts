@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -219,6 +219,21 @@ describe('engine process protocol', () => {
     await ask({ type: 'configure', roots: [{ folder: dir, runsDirectory: 'runs' }] });
     mkdirSync(join(dir, 'runs', '20260101-000000-abcd'));
     await engine.waitFor((m) => m.type === 'runs:changed');
+  });
+
+  it('bounds the copies of cached nodes’ artifacts as configure says (0: none), else as its environment does', async () => {
+    const path = workflowFile('nodes:', "  build: { run: 'echo x > out.txt', artifacts: [out.txt], cache: true }");
+    const copies = join(dir, 'runs', '.cache', 'copies');
+    const runToEnd = async () => {
+      const { runId } = await ask<{ runId: string }>({ type: 'start', workflowPath: path, reuseResults: false });
+      await engine.waitFor((m) => m.type === 'workflow:completed' && m.runId === runId);
+    };
+    await ask({ type: 'configure', roots: [{ folder: dir, runsDirectory: 'runs' }], cacheCopiesMb: 0 });
+    await runToEnd();
+    assert.ok(!existsSync(copies));
+    await ask({ type: 'configure', roots: [{ folder: dir, runsDirectory: 'runs' }] });
+    await runToEnd();
+    assert.equal(readdirSync(copies).length, 1);
   });
 
   it('leaves its runs interrupted, with no process behind, when its host goes away; Resume finishes them', async () => {

@@ -46,6 +46,9 @@ describe('numeric settings', () => {
       ['maxConcurrency', null, null],
       ['dag.collapseAbove', 0, 0],
       ['runs.keep', 'all', null],
+      ['cache.copiesMaxMb', 0, 0],
+      ['cache.copiesMaxMb', 2048, 2048],
+      ['cache.copiesMaxMb', -1, null],
     ];
     for (const [name, value, expected] of cases) assert.equal(settingNumber(name, value), expected, `${name} = ${String(value)}`);
   });

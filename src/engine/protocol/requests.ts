@@ -40,7 +40,8 @@ export interface LogChunk {
 /** Every request, with what it carries and what its reply holds. */
 export interface EngineRequests {
   /** Where runs are kept: the host's workspace folders. Runs of workflows outside them go where the CLI would put them. */
-  configure: { params: { roots: RunsRoot[] }; result: Record<string, never> };
+  /** `cacheCopiesMb`: the bound of the artifacts' copies of the runs it starts (see `cache`); else the engine's environment's. */
+  configure: { params: { roots: RunsRoot[]; cacheCopiesMb?: number }; result: Record<string, never> };
   start: {
     /** `reuseResults: false` runs nodes with `cache` too (and keeps their new results). */
     params: { workflowPath: string; inputs?: Record<string, string>; concurrency?: number; killGraceMs?: number; reuseResults?: boolean };
@@ -97,7 +98,10 @@ const actor: ParamCheck = ['actor', (v) => v === undefined || (isText(v) && v.le
 
 /** What each request's parameters must be: the compiler holds the list to the request map. */
 const PARAMS = {
-  configure: [['roots', (v) => Array.isArray(v) && v.every(isRoot), 'a list of { folder, runsDirectory? }']],
+  configure: [
+    ['roots', (v) => Array.isArray(v) && v.every(isRoot), 'a list of { folder, runsDirectory? }'],
+    ['cacheCopiesMb', (v) => v === undefined || (isCount(v) && (v as number) <= 1_048_576), 'a number of megabytes from 0 to 1048576'],
+  ],
   start: [
     ['workflowPath', isText, 'a non-empty string'],
     ['inputs', optional(isStringRecord), 'a map of names to strings'],

@@ -28,6 +28,8 @@ export class EngineService {
   private readonly live = new Map<string, LiveRun>();
   /** The state of each run this engine has sent events of, folded from them (from its log first, for a resumed run). */
   private readonly states = new Map<string, RunState>();
+  /** The bound of the artifacts' copies `configure` gave, for the runs started or resumed here. */
+  private copies: Pick<RunOptions, 'cacheCopiesMaxBytes'> = {};
   private readonly catalog = new RunCatalog();
   private readonly watcher: RunsWatcher;
 
@@ -68,8 +70,9 @@ export class EngineService {
   }
 
   private readonly handlers: Handlers = {
-    configure: async ({ roots }) => {
+    configure: async ({ roots, cacheCopiesMb }) => {
       this.catalog.configure(roots);
+      this.copies = cacheCopiesMb === undefined ? {} : { cacheCopiesMaxBytes: cacheCopiesMb * 1024 * 1024 };
       this.watcher.watchFolders(this.catalog.runsDirs);
       return {};
     },
@@ -80,6 +83,7 @@ export class EngineService {
         runsDir,
         onEvent: (e) => this.onEvent(e),
         onLogsWritten: (sizes) => this.onLogsWritten(handle.runId, sizes),
+        ...this.copies,
         ...this.overrides,
       });
       this.hold(handle, runsDir);
@@ -160,6 +164,7 @@ export class EngineService {
       actor: p.actor,
       onEvent: (e) => this.onEvent(e),
       onLogsWritten: (sizes) => this.onLogsWritten(p.runId, sizes),
+      ...this.copies,
       ...this.overrides,
     });
     this.hold(handle, runsDir);

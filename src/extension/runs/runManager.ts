@@ -27,6 +27,12 @@ export function runsRoots(): RunsRoot[] {
     });
 }
 
+/** The bound of the artifacts' copies, when the user set one (else the engine's environment says, or its default). */
+export function cacheCopiesBound(): { cacheCopiesMb?: number } {
+  const mb = settingNumber('cache.copiesMaxMb', vscode.workspace.getConfiguration('maestro').get('cache.copiesMaxMb'));
+  return mb === null ? {} : { cacheCopiesMb: mb };
+}
+
 /**
  * Every run the window knows of, learned only through the engine: live runs from its events (kept in memory, with
  * their events and log tails for the views), past runs through its requests. Never reads the runs folder itself.

@@ -193,7 +193,7 @@ export class FileNodeCache implements NodeCache {
     const listed = artifactFiles(query.cwd, artifacts);
     if (typeof listed === 'string') return { note: `${notCopied}: ${listed}` };
     if (listed.bytes > this.o.copiesMaxBytes / 2) {
-      const bound = `${formatBytes(this.o.copiesMaxBytes)}, MAESTRO_CACHE_COPIES_MB`;
+      const bound = `${formatBytes(this.o.copiesMaxBytes)}; maestro.cache.copiesMaxMb or MAESTRO_CACHE_COPIES_MB`;
       return { note: `${notCopied}: they take ${formatBytes(listed.bytes)}, more than half of what the copies may take (${bound})` };
     }
     try {
