@@ -1,6 +1,6 @@
 // The journey's first steps: Restricted Mode and trusting the workspace, a typo fixed, runs from the palette with an
 // approval gate, a pause, a cancel and a retry, and the DAG panel and the editor following each other.
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PLANTED_RUN } from './workspace.mjs';
 
@@ -246,6 +246,15 @@ export async function runningSteps(d) {
         await page.waitForTimeout(100);
       }
     };
+    // Its artifact gone since: put back from the copy kept with the result, and the node is still not run.
+    rmSync(join(workspace, 'out', 'app.txt'));
+    await runToEnd('Maestro: Run Workflow');
+    if (built() !== 1 || readFileSync(join(workspace, 'out', 'app.txt'), 'utf8') !== 'v7\n') throw new Error('the artifact was not put back');
+    await card(dag, 'build', 'completed').click();
+    const putBack = dag.locator('[data-testid="details-reused"]', { hasText: /reused, out put back$/ });
+    await putBack.waitFor();
+    await putBack.scrollIntoViewIfNeeded();
+    await shot('06b-reused-artifact-put-back');
     // With maestro.reuseCachedResults off, it runs (once the window has read the setting).
     const settings = join(workspace, '.vscode', 'settings.json');
     writeFileSync(settings, JSON.stringify({ 'maestro.reuseCachedResults': false }));

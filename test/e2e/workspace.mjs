@@ -89,7 +89,7 @@ export function makeWorkspace(root, dir, { plantedRun = false, hostileFile = fal
     'version: 1',
     'name: Cached',
     'nodes:',
-    `  build: { run: 'echo built >> built.txt && echo "v=7" >> "$MAESTRO_OUTPUT"', outputs: [v], cache: true }`,
+    `  build: { run: 'echo built >> built.txt && echo "v=7" >> "$MAESTRO_OUTPUT" && mkdir -p out && echo v7 > out/app.txt', outputs: [v], artifacts: [out], cache: true }`,
     "  use: { needs: build, env: { V: '${{ nodes.build.outputs.v }}' }, run: 'echo \"using $V\"' }",
   ]);
   // A GitHub Actions workflow to import: its github.sha becomes an input the run asks for.
