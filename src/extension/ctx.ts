@@ -38,7 +38,9 @@ export class Ctx implements EngineLink {
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.log = vscode.window.createOutputChannel('Maestro', { log: true });
-    this.workspaceValidator = new WorkspaceValidator(extension.asAbsolutePath('dist/validationWorker.js'), this.log);
+    // Asked at each file: `dag` is made below, and may not be yet.
+    const panelOpen = () => (this.dag as DagPanels | undefined)?.anyOpen ?? false;
+    this.workspaceValidator = new WorkspaceValidator(extension.asAbsolutePath('dist/validationWorker.js'), this.log, panelOpen);
     this.validation = new LiveValidation(this.documents, this.log, this.workspaceValidator);
     this.runs = new RunManager(this, this.log);
     this.actions = new RunActions(this, this.runs, this.documents);

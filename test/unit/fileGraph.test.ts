@@ -4,7 +4,10 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileGraph } from '../../src/engine/validation/worker/fileGraph';
+import { readFileText } from '../../src/engine/fileText';
+import { validateFile } from '../../src/engine/validateFile';
+import { fileGraph, graphOfValidated, stampBeforeRead } from '../../src/engine/validation/worker/fileGraph';
+import { isWorkerRequest } from '../../src/engine/validation/worker/protocol';
 import type { DagGraph } from '../../src/webview/protocol';
 
 describe('the graph of an unopened workflow file', () => {
@@ -20,8 +23,8 @@ describe('the graph of an unopened workflow file', () => {
     utimesSync(path, then, then);
     return path;
   };
-  const main = (input: string) =>
-    write('main.workflow.yaml', `version: 1\nname: Main\nnodes:\n  deploy: { workflow: ./sub.workflow.yaml, with: { ${input}: x } }\n`);
+  const main = (input: string, ago?: number) =>
+    write('main.workflow.yaml', `version: 1\nname: Main\nnodes:\n  deploy: { workflow: ./sub.workflow.yaml, with: { ${input}: x } }\n`, ago);
   const sub = (input: string, ago?: number) => write('sub.workflow.yaml', `version: 1\nname: Sub\ninputs:\n  ${input}: {}\nnodes:\n  a: { run: x }\n`, ago);
   const problems = (found: ReturnType<typeof fileGraph>) => (found as { graph: DagGraph }).graph.nodes[0].problems.map((p) => p.message);
 
@@ -31,6 +34,21 @@ describe('the graph of an unopened workflow file', () => {
     const first = fileGraph(path);
     assert.deepEqual(problems(first), []);
     assert.equal(fileGraph(path), first, 'the same graph, not made again');
+  });
+
+  it('is kept from a validation in the background (a panel is open): the panel moving to the file does not validate it again', () => {
+    sub('target');
+    const path = main('target');
+    const read = stampBeforeRead(path);
+    const made = graphOfValidated(path, read, validateFile(path, readFileText(path)));
+    assert.equal(fileGraph(path), made);
+    main('place');
+    const before = stampBeforeRead(path);
+    main('target', -60);
+    const stale = graphOfValidated(path, before, validateFile(path, readFileText(path)));
+    assert.notEqual(fileGraph(path), stale, 'a file written after its stamp is read again');
+    assert.ok(isWorkerRequest({ type: 'validate', id: 1, path, keepGraph: true }));
+    assert.ok(!isWorkerRequest({ type: 'validate', id: 1, path, keepGraph: 'yes' }));
   });
 
   it('is made again when a sub-workflow it read changes, or the file itself', () => {

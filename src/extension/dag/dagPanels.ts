@@ -52,6 +52,11 @@ export class DagPanels implements vscode.Disposable {
     );
   }
 
+  /** Whether a DAG panel is open (shown or not). */
+  get anyOpen(): boolean {
+    return this.panels.size > 0;
+  }
+
   /** The workflow of the DAG panel that has focus, if one has. */
   activeWorkflow(): vscode.Uri | undefined {
     for (const p of this.panels.values()) if (p.panel.active) return p.uri;

@@ -46,9 +46,11 @@ export class WorkspaceValidator implements vscode.Disposable {
   private yieldTimer: NodeJS.Timeout | undefined;
   private disposed = false;
 
+  /** `keepGraphs`: whether a DAG panel is open, whose next Show DAG of a file validated now would draw its graph. */
   constructor(
     private readonly script: string,
     private readonly log: vscode.LogOutputChannel,
+    private readonly keepGraphs: () => boolean = () => false,
   ) {}
 
   /** Validates the file as it is when its turn comes: asked again before then, it is validated once, for both. */
@@ -110,7 +112,8 @@ export class WorkspaceValidator implements vscode.Disposable {
       this.fail(`validating it took over ${FILE_TIMEOUT_MS / 1000} s, and was given up`);
     }, FILE_TIMEOUT_MS);
     this.current = { job, timer, started: this.workerReady ? performance.now() : undefined };
-    this.worker.postMessage({ type: job.type, id: job.id, path: job.path } satisfies WorkerRequest);
+    const keepGraph = job.type === 'validate' && this.keepGraphs() ? { keepGraph: true } : {};
+    this.worker.postMessage({ type: job.type, id: job.id, path: job.path, ...keepGraph } satisfies WorkerRequest);
   }
 
   private settle(m: WorkerReply): void {

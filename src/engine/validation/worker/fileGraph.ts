@@ -1,11 +1,13 @@
 // The DAG panel's graph of a workflow file nobody has open, made where the file is validated (the worker's thread).
 // The last few graphs are kept while the file and every sub-workflow file its validation read stay as they were, so
-// that showing a workflow again (a panel moved back to it) does not validate it again.
+// that showing a workflow again (a panel moved back to it) does not validate it again. While a panel is open, a file
+// validated in the background keeps its graph too: the panel's first move to it does not validate it again either.
 import { statSync } from 'node:fs';
 import { dagGraphOf } from '../../dagGraph';
 import { type FileText, readFileText } from '../../fileText';
 import { UnreadableFileError } from '../../regularFile';
 import { subWorkflowFiles, validateFile } from '../../validateFile';
+import type { ValidationResult } from '../validate';
 import { buildIndex } from '../../workflowIndex';
 import { MAX_VALIDATED_BYTES } from './fileDiagnostics';
 import type { FileGraph } from './protocol';
@@ -37,11 +39,18 @@ function stampOf(path: string): { stamp: string; writtenAt: number } {
 
 const stampsOf = (paths: readonly string[]): string[] => paths.map((p) => stampOf(p).stamp);
 
+/** When and how a file was stamped before it was read: a write during the read makes the stamp stale, never a stale graph current. */
+export interface ReadStamp {
+  began: number;
+  stamp: string;
+}
+
+export const stampBeforeRead = (path: string): ReadStamp => ({ began: Date.now(), stamp: stampOf(path).stamp });
+
 /** The graph of a workflow file; why it cannot be read, in words that follow "… cannot be read: ". */
 export function fileGraph(path: string): FileGraph {
-  // Stamped before it is read: a write during the read makes the kept graph's stamp stale, never a stale graph current.
-  const began = Date.now();
-  const { stamp } = stampOf(path);
+  const read = stampBeforeRead(path);
+  const { stamp } = read;
   const hit = kept.get(path);
   if (hit && hit.stamps.join('\n') === [stamp, ...stampsOf(hit.depends)].join('\n')) {
     kept.delete(path);
@@ -57,7 +66,11 @@ export function fileGraph(path: string): FileGraph {
     const code = (e as NodeJS.ErrnoException).code;
     return { unreadable: code === 'ENOENT' ? FILE_GONE : (e as Error).message };
   }
-  const result = validateFile(path, text);
+  return graphOfValidated(path, read, validateFile(path, text));
+}
+
+/** The graph of a file just validated, kept for its next Show DAG while it and the files its validation read stay as they were. */
+export function graphOfValidated(path: string, { began, stamp }: ReadStamp, result: ValidationResult): FileGraph {
   const found = dagGraphOf(buildIndex(result));
   const depends = subWorkflowFiles(path, result.workflow);
   const stamps = depends.map(stampOf);

@@ -5,12 +5,14 @@ import { readFileText } from '../../fileText';
 import { UnreadableFileError } from '../../regularFile';
 import { subWorkflowFiles, validateFile } from '../../validateFile';
 import { fileDiagnostics, MAX_VALIDATED_BYTES, tooLargeDiagnostic } from './fileDiagnostics';
-import { fileGraph } from './fileGraph';
+import { fileGraph, graphOfValidated, stampBeforeRead } from './fileGraph';
 import { isWorkerRequest, type ValidateFileRequest, type WorkerReady, type WorkerReply } from './protocol';
 
 function validated(m: ValidateFileRequest): WorkerReply {
   try {
+    const read = m.keepGraph ? stampBeforeRead(m.path) : undefined;
     const result = validateFile(m.path, readFileText(m.path, MAX_VALIDATED_BYTES));
+    if (read) graphOfValidated(m.path, read, result);
     return { type: 'validated', id: m.id, diagnostics: fileDiagnostics(result), subWorkflows: subWorkflowFiles(m.path, result.workflow) };
   } catch (e) {
     if (e instanceof UnreadableFileError && e.code === 'EFBIG')

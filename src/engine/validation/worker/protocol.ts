@@ -8,11 +8,12 @@ import type { DagGraph, GraphError } from '../../../webview/protocol';
 import type { Diagnostic } from '../../diagnostics';
 import { isObject } from '../../json';
 
-/** Host → worker: validate the file at `path`. */
+/** Host → worker: validate the file at `path`; with `keepGraph` (a DAG panel is open), keep its graph for a Show DAG. */
 export interface ValidateFileRequest {
   type: 'validate';
   id: number;
   path: string;
+  keepGraph?: boolean;
 }
 
 /** Host → worker: the graph the DAG panel draws of the file at `path`. */
@@ -66,7 +67,8 @@ export interface WorkerReady {
 export const isWorkerReady = (v: unknown): v is WorkerReady => isObject(v) && v.type === 'ready';
 
 export function isWorkerRequest(v: unknown): v is WorkerRequest {
-  return isObject(v) && (v.type === 'validate' || v.type === 'graph') && typeof v.id === 'number' && typeof v.path === 'string';
+  if (!isObject(v) || typeof v.id !== 'number' || typeof v.path !== 'string') return false;
+  return v.type === 'graph' || (v.type === 'validate' && (v.keepGraph === undefined || typeof v.keepGraph === 'boolean'));
 }
 
 const isFileGraph = (v: unknown): v is FileGraph =>
