@@ -200,6 +200,23 @@ describe('node cache: copies of artifacts, put back on reuse', () => {
     assert.equal((await run(path, { cacheCopiesMaxBytes: 1000 })).ran, 1, 'the result is still reused while its artifacts are as they were');
   });
 
+  it('copies no artifact that is not a regular file (a named pipe would never end), and says so', async function () {
+    if (process.platform === 'win32') this.skip();
+    const path = join(dir, 'p.workflow.yaml');
+    writeFileSync(
+      path,
+      yaml(
+        'version: 1',
+        'name: Pipe',
+        'nodes:',
+        "  build: { run: 'echo run >> ran.txt && rm -f out.pipe && mkfifo out.pipe', artifacts: [out.pipe], cache: true }",
+      ),
+    );
+    const first = await run(path);
+    assert.equal(first.status, 'completed');
+    assert.match(first.log, /the result is kept, but its artifacts are not copied: out\.pipe is not a regular file/);
+  });
+
   it('deletes copies no entry names (once old enough), temporary files left behind, and entries of an older version', async () => {
     mkdirSync(copiesDir(), { recursive: true });
     const stray = 'f'.repeat(64);

@@ -7,6 +7,7 @@ import { chmod, lstat, mkdir, open, rename, stat, unlink, utimes } from 'node:fs
 import { basename, dirname, join, sep } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { openRegularFile } from '../../regularFile';
 import type { CopiedFile } from './cacheEntries';
 import { walk, WALK_LIMIT } from './fileGlobs';
 
@@ -64,13 +65,18 @@ const hashing = (hash: ReturnType<typeof createHash>) =>
     },
   });
 
+/** A regular file to read as a stream: one swapped for a named pipe since it was looked at is refused, not waited on. */
+const readStreamOf = (path: string) => createReadStream('', { fd: openRegularFile(path).fd });
+
 /** Streams a file to a new temporary file, returning the SHA-256 of what was written. */
 async function streamTo(from: string, to: string, mode: number): Promise<string> {
   const hash = createHash('sha256');
+  const source = readStreamOf(from);
   try {
     const file = await open(to, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | NOFOLLOW, mode);
-    await pipeline(createReadStream(from), hashing(hash), file.createWriteStream());
+    await pipeline(source, hashing(hash), file.createWriteStream());
   } catch (e) {
+    source.destroy();
     await unlink(to).catch(() => undefined);
     throw e;
   }
@@ -152,7 +158,7 @@ async function sameContent(path: string, copy: CopiedFile): Promise<boolean> {
   const st = await lstat(path).catch(() => undefined);
   if (!st?.isFile() || st.size !== copy.size) return false;
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  for await (const chunk of readStreamOf(path)) hash.update(chunk as Buffer);
   return hash.digest('hex') === copy.sha;
 }
 
