@@ -16,7 +16,7 @@ export const RUNS_HELP = `Usage: maestro-dag runs [--json] [--runs-dir DIR]
 Lists the runs kept in the runs folder, newest first, with status and duration. 'prune' deletes old runs: beyond
 the newest N of each workflow, or started longer ago than DURATION (30d, 12h); never a running or paused run.
 'forget' deletes the results nodes with 'cache' kept for reuse (a workflow's, or all; those kept longer ago than
-DURATION), so that those nodes run next time.
+DURATION), so that those nodes run next time, with the copies of their artifacts no other result has.
 
 Options:
   --json          a JSON list instead of a table
