@@ -10,7 +10,7 @@ import { copiesMaxBytes, copyFiles, putBack } from '../../src/engine/run/io/arti
 import { CACHE_FOLDER, entryNames, readEntrySync } from '../../src/engine/run/io/cacheEntries';
 import { trimCopies } from '../../src/engine/run/io/cacheTrim';
 import { forgetResults } from '../../src/engine/run/io/nodeCache';
-import { yaml } from './helpers';
+import { clockReading, yaml } from './helpers';
 
 describe('node cache: copies of artifacts, put back on reuse', () => {
   let dir: string;
@@ -21,11 +21,7 @@ describe('node cache: copies of artifacts, put back on reuse', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  const clock = {
-    now: () => now,
-    setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms),
-    clearTimeout: (h: object | number) => clearTimeout(h as NodeJS.Timeout),
-  };
+  const clock = clockReading(() => now);
   const cacheDir = () => join(dir, 'runs', CACHE_FOLDER);
   const copiesDir = () => join(cacheDir(), 'copies');
   const copies = () => readdirSync(copiesDir()).filter((n) => !n.startsWith('.'));

@@ -4,6 +4,13 @@ import type { Diagnostic } from '../../src/engine/diagnostics';
 /** Joins lines into a document, so that tests read like the YAML they check. */
 export const yaml = (...lines: string[]): string => lines.join('\n') + '\n';
 
+/** Real timers, with a time the test moves on itself (a run's `at`, a ttl). */
+export const clockReading = (now: () => number) => ({
+  now,
+  setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms),
+  clearTimeout: (h: object | number) => clearTimeout(h as NodeJS.Timeout),
+});
+
 export function diagnose(text: string, options?: ValidateOptions): (Diagnostic & { text: string })[] {
   const result = validateWorkflow(text, options);
   return toLineDiagnostics(result.parsed.lines, result.diagnostics).map((d, i) => ({

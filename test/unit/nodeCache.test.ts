@@ -13,7 +13,7 @@ import { CACHE_FOLDER, cacheKey, forgetResults } from '../../src/engine/run/io/n
 import { main } from '../../src/cli/main';
 import { digestRun, packDigest, unpackDigest } from '../../src/engine/insights/digest';
 import { workflowInsights } from '../../src/engine/service/runInsights';
-import { yaml } from './helpers';
+import { clockReading, yaml } from './helpers';
 
 const DAY_MS = 86_400_000;
 const SECRET = 'a'.repeat(64);
@@ -27,12 +27,7 @@ describe('node cache: results kept across runs', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  /** Real timers, and a `now` the test moves on. */
-  const clock = {
-    now: () => now,
-    setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms),
-    clearTimeout: (h: object | number) => clearTimeout(h as NodeJS.Timeout),
-  };
+  const clock = clockReading(() => now);
   const write = (...nodeLines: string[]) => {
     const path = join(dir, 'c.workflow.yaml');
     writeFileSync(path, yaml('version: 1', 'name: Cache', 'nodes:', ...nodeLines));
