@@ -61,7 +61,9 @@ export async function trimCopies(cacheDir: string, maxBytes: number, o: { now?: 
   for (const k of oldestFirst) {
     if (total <= maxBytes) break;
     const { copies: _dropped, ...rest } = k.entry;
-    writeEntry(k.path, rest);
+    // Unless another run kept a newer result under the key since it was read.
+    const now = await readEntry(k.path);
+    if (now?.runId === k.entry.runId && now.at === k.entry.at) writeEntry(k.path, rest);
     for (const sha of k.shas) {
       const left = named.get(sha)! - 1;
       named.set(sha, left);
