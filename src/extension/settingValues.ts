@@ -1,6 +1,7 @@
 // The numeric settings as the extension uses them. VS Code checks a settings file against the bounds package.json
 // declares only to underline it: whatever a file says reaches the extension (a workspace's `.vscode/settings.json`
 // included, in Restricted Mode too). A value of the wrong type or out of bounds is taken as unset.
+import { MAX_CACHE_COPIES_MB } from '../engine/protocol';
 import { DEFAULT_COLLAPSE_ABOVE } from '../webview/protocol';
 
 interface NumberSetting {
@@ -18,7 +19,7 @@ export const NUMBER_SETTINGS = {
   'dag.collapseAbove': { min: 0, integer: true, fallback: DEFAULT_COLLAPSE_ABOVE },
   maxConcurrency: { min: 1, integer: true, fallback: null },
   'runs.keep': { min: 1, integer: true, fallback: null },
-  'cache.copiesMaxMb': { min: 0, max: 1_048_576, integer: true, fallback: null },
+  'cache.copiesMaxMb': { min: 0, max: MAX_CACHE_COPIES_MB, integer: true, fallback: null },
 } as const satisfies Record<string, NumberSetting>;
 
 export type NumberSettingName = keyof typeof NUMBER_SETTINGS;

@@ -37,6 +37,9 @@ export interface LogChunk {
   size: number;
 }
 
+/** The largest bound of the artifacts' copies `configure` takes, in megabytes (1 TiB). */
+export const MAX_CACHE_COPIES_MB = 1_048_576;
+
 /** Every request, with what it carries and what its reply holds. */
 export interface EngineRequests {
   /** Where runs are kept: the host's workspace folders. Runs of workflows outside them go where the CLI would put them. */
@@ -100,7 +103,7 @@ const actor: ParamCheck = ['actor', (v) => v === undefined || (isText(v) && v.le
 const PARAMS = {
   configure: [
     ['roots', (v) => Array.isArray(v) && v.every(isRoot), 'a list of { folder, runsDirectory? }'],
-    ['cacheCopiesMb', (v) => v === undefined || (isCount(v) && (v as number) <= 1_048_576), 'a number of megabytes from 0 to 1048576'],
+    ['cacheCopiesMb', (v) => v === undefined || (isCount(v) && (v as number) <= MAX_CACHE_COPIES_MB), `a number of megabytes from 0 to ${MAX_CACHE_COPIES_MB}`],
   ],
   start: [
     ['workflowPath', isText, 'a non-empty string'],
