@@ -106,6 +106,19 @@ describe('node cache: copies of artifacts, put back on reuse', () => {
     assert.deepEqual([second.ran, second.restored, read('dist/app.txt')], [1, ['dist'], 'onemin\n'], 'put back as build left it, then minified again');
   });
 
+  it('takes no entry changed since it was kept (its MAC under the user’s secret no longer holds): the node runs', async () => {
+    source('one');
+    const path = workflow();
+    await run(path);
+    const file = join(cacheDir(), entryNames(cacheDir())[0]);
+    const entry = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    assert.match(String(entry.mac), /^[0-9a-f]{64}$/);
+    writeFileSync(file, JSON.stringify({ ...entry, outputs: { v: '$(touch pwned)' } }));
+    const second = await run(path);
+    assert.deepEqual([second.ran, second.cached], [2, undefined]);
+    assert.equal((await run(path)).cached, second.runId, 'its own result is kept in its place');
+  });
+
   it('deletes nothing: a folder holding a file the kept result has not makes the node run, and the log says why', async () => {
     source('one');
     const path = workflow();

@@ -1,5 +1,7 @@
 // The entries of the runs folder's `.cache`: one JSON file per kept result, named by its key. Read as what a stranger
-// may have put there (the folder can come with a repository): anything not exactly an entry of this version is none.
+// may have put there (the folder can come with a repository): anything not exactly an entry of this version is none,
+// and a lookup takes only an entry signed with the user's secret (a MAC of its content, as its name is of its key).
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -9,7 +11,7 @@ import type { KeptResult } from '../core/ports';
 import { writeFileAtomically } from './atomicFile';
 
 /** Changes when what goes into a key, or how an entry is written, changes: older entries are then not read. */
-export const CACHE_VERSION = 3;
+export const CACHE_VERSION = 4;
 /** The folder of kept results, in the runs folder (run listings skip it: it holds no run). */
 export const CACHE_FOLDER = '.cache';
 /** Outputs take at most 1 MiB, and the list of an artifact folder's copies at most 10,000 files. */
@@ -35,6 +37,8 @@ export interface Entry extends KeptResult {
   artifacts: [string, string][];
   /** Every file of those artifacts, when copies of them are kept: what a lookup puts back when they changed since. */
   copies?: CopiedFile[];
+  /** The MAC of the rest under the user's secret (see writeEntry). */
+  mac?: string;
 }
 
 const isStamped = (v: unknown): v is [string, string] => Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string';
@@ -68,6 +72,7 @@ export function entryOf(text: string): Entry | undefined {
   if (!Array.isArray(v.artifacts) || !v.artifacts.every(isStamped)) return undefined;
   if (v.quality !== undefined && typeof v.quality !== 'number') return undefined;
   if (v.copies !== undefined && !(Array.isArray(v.copies) && v.copies.every(isCopiedFile))) return undefined;
+  if (v.mac !== undefined && typeof v.mac !== 'string') return undefined;
   return v as unknown as Entry;
 }
 
@@ -91,9 +96,33 @@ export function readEntrySync(path: string): Entry | undefined {
   }
 }
 
-/** Written whole (never through a link planted in its place), at once, so that a run started after finds it. */
-export function writeEntry(path: string, entry: Entry): void {
-  writeFileAtomically(path, JSON.stringify(entry));
+/** JSON with every object's keys in one order, whatever order they were written or read in. */
+const canonicalJson = (value: unknown): string =>
+  JSON.stringify(value, (_key, v: unknown) => (isObject(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v));
+
+const macOf = (entry: Omit<Entry, 'mac'>, secret: string): Buffer => createHmac('sha256', secret).update(canonicalJson(entry)).digest();
+
+/**
+ * Whether the entry was written by an engine with the user's secret, and not changed since: a runs folder committed
+ * with its results lets others know the entries' names, not sign what they would put in one (outputs a later script
+ * reads, copies put back).
+ */
+export function isSigned(entry: Entry, secret: string): boolean {
+  const { mac, ...rest } = entry;
+  if (mac === undefined || !/^[0-9a-f]{64}$/.test(mac)) return false;
+  return timingSafeEqual(Buffer.from(mac, 'hex'), macOf(rest, secret));
+}
+
+/** An entry a lookup may take: one this cache could have written, signed with the user's secret. */
+export async function readSignedEntry(path: string, secret: string): Promise<Entry | undefined> {
+  const entry = await readEntry(path);
+  return entry && isSigned(entry, secret) ? entry : undefined;
+}
+
+/** Signed, and written whole (never through a link planted in its place), at once, so that a run started after finds it. */
+export function writeEntry(path: string, entry: Entry, secret: string): void {
+  const { mac: _old, ...rest } = entry;
+  writeFileAtomically(path, JSON.stringify({ ...rest, mac: macOf(rest, secret).toString('hex') }));
 }
 
 /** The names of the entry files in a `.cache` folder (none when there is no folder). */

@@ -4,7 +4,7 @@
 import { lstat, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { COPIES_FOLDER, isCopyName, isUnfinishedCopyName, ownCopiesFolder } from './artifactCopies';
-import { type Entry, entryNames, isOutdatedEntry, readEntry, writeEntry } from './cacheEntries';
+import { type Entry, entryNames, isOutdatedEntry, isSigned, readEntry, writeEntry } from './cacheEntries';
 
 /** A copy younger than this is left alone even when no entry names it: the run that wrote it may not have written its entry yet. */
 export const COPY_GRACE_MS = 60 * 60 * 1000;
@@ -42,9 +42,10 @@ async function readCopies(copiesDir: string, now: number, graceMs: number): Prom
 
 /**
  * Drops copies until those named by entries take at most `maxBytes`, oldest results first, and deletes copies no
- * entry names (once older than `graceMs`). Returns the bytes the copies take after.
+ * entry names (once older than `graceMs`). Returns the bytes the copies take after. An entry is rewritten without
+ * its copies only when it is signed with `secret` (it is signed again): without one, copies named are kept.
  */
-export async function trimCopies(cacheDir: string, maxBytes: number, o: { now?: number; graceMs?: number } = {}): Promise<number> {
+export async function trimCopies(cacheDir: string, maxBytes: number, o: { now?: number; graceMs?: number; secret?: string } = {}): Promise<number> {
   const copiesDir = join(cacheDir, COPIES_FOLDER);
   // Nothing is deleted through a link (see ownCopiesFolder).
   if (!(await lstat(cacheDir).catch(() => undefined))?.isDirectory()) return 0;
@@ -57,13 +58,14 @@ export async function trimCopies(cacheDir: string, maxBytes: number, o: { now?: 
     if (named.has(sha)) total += size;
     else if (old) await rm(join(copiesDir, sha), { force: true });
   }
-  const oldestFirst = kept.filter((k) => k.shas.size).sort((a, b) => a.entry.at - b.entry.at);
+  const { secret } = o;
+  const oldestFirst = secret === undefined ? [] : kept.filter((k) => k.shas.size && isSigned(k.entry, secret)).sort((a, b) => a.entry.at - b.entry.at);
   for (const k of oldestFirst) {
     if (total <= maxBytes) break;
     const { copies: _dropped, ...rest } = k.entry;
     // Unless another run kept a newer result under the key since it was read.
     const now = await readEntry(k.path);
-    if (now?.runId === k.entry.runId && now.at === k.entry.at) writeEntry(k.path, rest);
+    if (now?.runId === k.entry.runId && now.at === k.entry.at) writeEntry(k.path, rest, secret!);
     for (const sha of k.shas) {
       const left = named.get(sha)! - 1;
       named.set(sha, left);

@@ -10,7 +10,7 @@ import { artifactOutsideFolder } from '../../artifactPaths';
 import { formatBytes } from '../../regularFile';
 import type { CacheLookup, CacheLookupOptions, CacheQuery, KeepPreparation, KeptResult, NodeCache } from '../core/ports';
 import { artifactFiles, copyFiles, COPIES_FOLDER, isCopyName, isUnfinishedCopyName, ownCopiesFolder, putBack } from './artifactCopies';
-import { CACHE_FOLDER, CACHE_VERSION, type CopiedFile, type Entry, entryNames, entryPath, readEntry, readEntrySync, writeEntry } from './cacheEntries';
+import { CACHE_FOLDER, CACHE_VERSION, type CopiedFile, type Entry, entryNames, entryPath, readEntrySync, readSignedEntry, writeEntry } from './cacheEntries';
 import type { MachineSecret } from './cacheSecret';
 import { trimCopies } from './cacheTrim';
 import { matchFiles, walk, WALK_LIMIT } from './fileGlobs';
@@ -153,7 +153,7 @@ export class FileNodeCache implements NodeCache {
     }
     if (!reuse || !this.o.reuse) return { key };
     const path = entryPath(this.dir, key);
-    const entry = await readEntry(path);
+    const entry = await readSignedEntry(path, secret.secret);
     if (!entry || (ttlMs !== undefined && now - entry.at >= ttlMs)) return { key };
     const changed = entry.artifacts.filter(([artifact, stamp]) => artifactStamp(query.cwd, artifact) !== stamp).map(([artifact]) => artifact);
     const { runId, at, outputs, quality } = entry;
@@ -162,12 +162,12 @@ export class FileNodeCache implements NodeCache {
     if (!entry.copies || !this.o.copiesMaxBytes) return { key };
     const refused = await putBack(query.cwd, changed, entry.copies, this.copiesDir);
     if (refused) return { key, note: `the result of run ${runId} is not reused, as its artifacts changed and cannot be put back: ${refused}` };
-    const restamped = this.restamp(path, entry, query.cwd);
+    const restamped = this.restamp(path, entry, query.cwd, secret.secret);
     return restamped ? { key, hit, restored: changed } : { key };
   }
 
   /** After artifacts were put back, the entry takes their new stamps, so that the next lookup finds them as they are. */
-  private restamp(path: string, entry: Entry, cwd: string): boolean {
+  private restamp(path: string, entry: Entry, cwd: string, secret: string): boolean {
     const artifacts: [string, string][] = [];
     for (const [artifact] of entry.artifacts) {
       const stamp = artifactStamp(cwd, artifact);
@@ -175,7 +175,7 @@ export class FileNodeCache implements NodeCache {
       artifacts.push([artifact, stamp]);
     }
     try {
-      writeEntry(path, { ...entry, artifacts });
+      writeEntry(path, { ...entry, artifacts }, secret);
     } catch (e) {
       this.o.onProblem?.(`a kept result could not be updated in ${this.dir}: ${(e as Error).message}`);
     }
@@ -218,6 +218,9 @@ export class FileNodeCache implements NodeCache {
 
   keep(key: string, result: KeptResult & { artifacts: string[]; query: CacheQuery; prepared?: Prepared }): string | undefined {
     const { runId, at, outputs, quality, artifacts, query, prepared } = result;
+    // Read at the lookup that came before: a node whose lookup had no secret has nothing to keep.
+    const secret = this.o.secret();
+    if ('problem' in secret) return undefined;
     const stamped = this.stampsOf(query.cwd, artifacts);
     if (!stamped) {
       const artifact = artifacts.find((a) => artifactStamp(query.cwd, a) === undefined);
@@ -239,20 +242,20 @@ export class FileNodeCache implements NodeCache {
     };
     try {
       mkdirSync(this.dir, { recursive: true });
-      writeEntry(entryPath(this.dir, key), entry);
+      writeEntry(entryPath(this.dir, key), entry, secret.secret);
     } catch (e) {
       this.o.onProblem?.(`a node's result could not be kept for reuse in ${this.dir}: ${(e as Error).message}`);
       return undefined;
     }
-    if (copied) this.trim();
+    if (copied) this.trim(secret.secret);
     return (
       prepared?.note ?? (prepared?.copies && !copied ? 'the result is kept, but its artifacts are not copied: they changed after the node ended' : undefined)
     );
   }
 
-  private trim(): void {
+  private trim(secret: string): void {
     this.trimmed = this.trimmed
-      .then(() => trimCopies(this.dir, this.o.copiesMaxBytes))
+      .then(() => trimCopies(this.dir, this.o.copiesMaxBytes, { secret }))
       .then(
         () => undefined,
         (e: unknown) => this.o.onProblem?.(`the artifacts' copies in ${this.copiesDir} could not be trimmed: ${(e as Error).message}`),
