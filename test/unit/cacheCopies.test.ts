@@ -117,6 +117,15 @@ describe('node cache: copies of artifacts, put back on reuse', () => {
     const second = await run(path);
     assert.deepEqual([second.ran, second.cached], [2, undefined]);
     assert.equal((await run(path)).cached, second.runId, 'its own result is kept in its place');
+    // Nor one signed for another key, moved under this one.
+    source('two');
+    await run(path);
+    const [a, b] = entryNames(cacheDir()).map((n) => join(cacheDir(), n));
+    writeFileSync(a, readFileSync(b));
+    // The sources whose key names the file `a` (which now holds the other key's entry).
+    source(readFileSync(a, 'utf8').includes(second.runId) ? 'two' : 'one');
+    const moved = await run(path);
+    assert.deepEqual([moved.ran, moved.cached], [4, undefined]);
   });
 
   it('deletes nothing: a folder holding a file the kept result has not makes the node run, and the log says why', async () => {

@@ -4,7 +4,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { artifactOutsideFolder } from '../../artifactPaths';
 import { isObject } from '../../json';
 import type { KeptResult } from '../core/ports';
@@ -100,29 +100,33 @@ export function readEntrySync(path: string): Entry | undefined {
 const canonicalJson = (value: unknown): string =>
   JSON.stringify(value, (_key, v: unknown) => (isObject(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v));
 
-const macOf = (entry: Omit<Entry, 'mac'>, secret: string): Buffer => createHmac('sha256', secret).update(canonicalJson(entry)).digest();
+/** The MAC of an entry with the key it is kept under (its file's name): an entry moved under another key is none. */
+const macOf = (path: string, entry: Omit<Entry, 'mac'>, secret: string): Buffer =>
+  createHmac('sha256', secret)
+    .update(canonicalJson({ key: basename(path, '.json'), entry }))
+    .digest();
 
 /**
- * Whether the entry was written by an engine with the user's secret, and not changed since: a runs folder committed
- * with its results lets others know the entries' names, not sign what they would put in one (outputs a later script
- * reads, copies put back).
+ * Whether the entry at `path` was written there by an engine with the user's secret, and not changed since: a runs
+ * folder committed with its results lets others know the entries' names, not sign what they would put in one
+ * (outputs a later script reads, copies put back).
  */
-export function isSigned(entry: Entry, secret: string): boolean {
+export function isSigned(path: string, entry: Entry, secret: string): boolean {
   const { mac, ...rest } = entry;
   if (mac === undefined || !/^[0-9a-f]{64}$/.test(mac)) return false;
-  return timingSafeEqual(Buffer.from(mac, 'hex'), macOf(rest, secret));
+  return timingSafeEqual(Buffer.from(mac, 'hex'), macOf(path, rest, secret));
 }
 
 /** An entry a lookup may take: one this cache could have written, signed with the user's secret. */
 export async function readSignedEntry(path: string, secret: string): Promise<Entry | undefined> {
   const entry = await readEntry(path);
-  return entry && isSigned(entry, secret) ? entry : undefined;
+  return entry && isSigned(path, entry, secret) ? entry : undefined;
 }
 
 /** Signed, and written whole (never through a link planted in its place), at once, so that a run started after finds it. */
 export function writeEntry(path: string, entry: Entry, secret: string): void {
   const { mac: _old, ...rest } = entry;
-  writeFileAtomically(path, JSON.stringify({ ...rest, mac: macOf(rest, secret).toString('hex') }));
+  writeFileAtomically(path, JSON.stringify({ ...rest, mac: macOf(path, rest, secret).toString('hex') }));
 }
 
 /** The names of the entry files in a `.cache` folder (none when there is no folder). */

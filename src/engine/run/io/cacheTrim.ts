@@ -59,7 +59,7 @@ export async function trimCopies(cacheDir: string, maxBytes: number, o: { now?: 
     else if (old) await rm(join(copiesDir, sha), { force: true });
   }
   const { secret } = o;
-  const oldestFirst = secret === undefined ? [] : kept.filter((k) => k.shas.size && isSigned(k.entry, secret)).sort((a, b) => a.entry.at - b.entry.at);
+  const oldestFirst = secret === undefined ? [] : kept.filter((k) => k.shas.size && isSigned(k.path, k.entry, secret)).sort((a, b) => a.entry.at - b.entry.at);
   for (const k of oldestFirst) {
     if (total <= maxBytes) break;
     const { copies: _dropped, ...rest } = k.entry;
