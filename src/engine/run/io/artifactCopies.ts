@@ -154,12 +154,17 @@ async function makeFolders(cwd: string, folder: string): Promise<void> {
   }
 }
 
+/** The SHA-256 of a regular file's content, read as a stream (a big file does not hold the engine up). */
+export async function sha256OfFile(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of readStreamOf(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
 async function sameContent(path: string, copy: CopiedFile): Promise<boolean> {
   const st = await lstat(path).catch(() => undefined);
   if (!st?.isFile() || st.size !== copy.size) return false;
-  const hash = createHash('sha256');
-  for await (const chunk of readStreamOf(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex') === copy.sha;
+  return (await sha256OfFile(path)) === copy.sha;
 }
 
 /** Writes one kept file back: beside its place, checked against its SHA-256, then renamed over what is there. */

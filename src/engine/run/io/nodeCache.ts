@@ -3,13 +3,13 @@
 // everything the node's run depends on as it declares it, the contents of its `cache.files` included; the files are
 // read as streams, so a big one does not hold the engine up.
 import { createHash, createHmac } from 'node:crypto';
-import { createReadStream, mkdirSync, readdirSync, rmdirSync, rmSync, type Stats, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmdirSync, rmSync, type Stats, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { artifactOutsideFolder } from '../../artifactPaths';
 import { formatBytes } from '../../regularFile';
 import type { CacheLookup, CacheLookupOptions, CacheQuery, KeepPreparation, KeptResult, NodeCache } from '../core/ports';
-import { artifactFiles, copyFiles, COPIES_FOLDER, isCopyName, isUnfinishedCopyName, ownCopiesFolder, putBack } from './artifactCopies';
+import { artifactFiles, copyFiles, COPIES_FOLDER, sha256OfFile, isCopyName, isUnfinishedCopyName, ownCopiesFolder, putBack } from './artifactCopies';
 import { CACHE_FOLDER, CACHE_VERSION, type CopiedFile, type Entry, entryNames, entryPath, readEntrySync, readSignedEntry, writeEntry } from './cacheEntries';
 import type { MachineSecret } from './cacheSecret';
 import { trimCopies } from './cacheTrim';
@@ -19,16 +19,6 @@ export { CACHE_FOLDER } from './cacheEntries';
 
 /** What makes a node's cache files unusable for a key, said in full. */
 class CacheFilesError extends Error {}
-
-function hashFile(path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash('sha256');
-    createReadStream(path)
-      .on('data', (chunk) => hash.update(chunk))
-      .on('error', reject)
-      .on('end', () => resolve(hash.digest('hex')));
-  });
-}
 
 /**
  * The files the patterns name, a folder standing for every file under it. Anything else than a regular file (a FIFO
@@ -64,7 +54,7 @@ const sorted = (record: Record<string, string>): [string, string][] => Object.en
  */
 export async function cacheKey(query: CacheQuery, secret: string): Promise<string> {
   const files: [string, string][] = [];
-  for (const file of await filesOf(query.cwd, query.files)) files.push([file, await hashFile(join(query.cwd, file))]);
+  for (const file of await filesOf(query.cwd, query.files)) files.push([file, await sha256OfFile(join(query.cwd, file))]);
   const material = {
     version: CACHE_VERSION,
     workflow: query.workflowPath,
@@ -168,12 +158,11 @@ export class FileNodeCache implements NodeCache {
 
   /** After artifacts were put back, the entry takes their new stamps, so that the next lookup finds them as they are. */
   private restamp(path: string, entry: Entry, cwd: string, secret: string): boolean {
-    const artifacts: [string, string][] = [];
-    for (const [artifact] of entry.artifacts) {
-      const stamp = artifactStamp(cwd, artifact);
-      if (stamp === undefined) return false;
-      artifacts.push([artifact, stamp]);
-    }
+    const artifacts = this.stampsOf(
+      cwd,
+      entry.artifacts.map(([artifact]) => artifact),
+    );
+    if (!artifacts) return false;
     try {
       writeEntry(path, { ...entry, artifacts }, secret);
     } catch (e) {
