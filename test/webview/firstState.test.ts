@@ -4,10 +4,22 @@
 import { strict as assert } from 'node:assert';
 import type { Page } from 'playwright-core';
 import type { DagGraph, FirstState, WebviewMessage } from '../../src/webview/protocol';
-import { exampleText, graphOf, root } from './fixtures';
+import { exampleText, graphOf, layeredGraph, root } from './fixtures';
 import { chromiumSuite, HARNESS_PANEL_ID, posted, send } from './harness';
 
 const WORKFLOW = { uri: 'file:///work/sdlc-parallel.workflow.yaml', name: 'SDLC parallel' };
+
+/** In the page before its script: the viewport's transform in each frame with cards, when it differs from the last. */
+const recordViewports = `
+  window.__viewports = [];
+  requestAnimationFrame(function frame() {
+    const transform = document.querySelector('.react-flow__node') && document.querySelector('.react-flow__viewport')?.style.transform;
+    if (transform && transform !== window.__viewports.at(-1)) window.__viewports.push(transform);
+    requestAnimationFrame(frame);
+  });`;
+async function frames(page: Page, n: number): Promise<void> {
+  for (let i = 0; i < n; i++) await page.evaluate(() => new Promise((r) => requestAnimationFrame(r)));
+}
 
 const firstState = (id: string, graph: DagGraph): FirstState => ({ id, init: { type: 'init', workflow: WORKFLOW, graph, runs: [], trusted: true } });
 
@@ -21,12 +33,13 @@ describe('DAG panel: the first state in the page', function () {
   const suite = chromiumSuite(root);
   const pages: Page[] = [];
 
-  async function openWith(name: string, savedState: unknown = null): Promise<Page> {
-    const page = await suite.browser().newPage({ viewport: { width: 1280, height: 800 } });
+  async function openWith(name: string, savedState: unknown = null, size = { width: 1280, height: 800 }): Promise<Page> {
+    const page = await suite.browser().newPage({ viewport: size });
     pages.push(page);
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.addInitScript((state) => (window.__state = state), savedState);
+    await page.addInitScript(recordViewports);
     await page.goto(`${suite.harness().url}/?first=${name}&theme=light`);
     await readyOf(page);
     assert.deepEqual(errors, [], 'the panel threw');
@@ -55,6 +68,25 @@ describe('DAG panel: the first state in the page', function () {
     await send(page, { type: 'init', workflow: WORKFLOW, runs: [], trusted: true });
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
     assert.equal(await page.locator('.card').count(), graph.nodes.length);
+  });
+
+  it('draws the graph fitted in its first frame, from the page or sent after: no frame shows it anywhere else', async () => {
+    const sdlc = graphOf(exampleText('sdlc-parallel.workflow.yaml'));
+    const cases = [
+      { name: 'centred', graph: sdlc, size: { width: 1280, height: 800 }, sent: false },
+      { name: 'beside-an-editor', graph: layeredGraph(50, 20), size: { width: 520, height: 700 }, sent: false },
+      { name: 'sent-after', graph: sdlc, size: { width: 900, height: 700 }, sent: true },
+    ];
+    for (const { name, graph, size, sent } of cases) {
+      if (!sent) suite.harness().firstStates.set(name, firstState(`fit-${name}`, graph));
+      const page = await openWith(name, null, size);
+      if (sent) await send(page, { type: 'init', workflow: WORKFLOW, graph, runs: [], trusted: true });
+      await page.waitForSelector('.card');
+      // Frames enough for a fit after the pane was measured, and for the mini map drawn after the cards.
+      await frames(page, 10);
+      const seen = await page.evaluate(() => (window as unknown as { __viewports: string[] }).__viewports);
+      assert.equal(seen.length, 1, `${name}: the graph was drawn at ${seen.join(', then at ')}`);
+    }
   });
 
   it('a page loaded again with the state it saved waits for the host instead', async () => {

@@ -1,5 +1,6 @@
 import { useState, type ReactNode } from 'react';
 import { ReactFlowProvider } from 'reactflow';
+import { useAfterFirstPaint } from './afterFirstPaint';
 import { BuildMenu } from './BuildMenu';
 import { Splitter } from './Splitter';
 import { DagCanvas } from './DagCanvas';
@@ -157,6 +158,8 @@ function BottomPanel() {
   const tab = usePanel((s) => s.bottomTab);
   const open = usePanel((s) => s.bottomOpen);
   const count = usePanel((s) => s.timeline.length);
+  // Measuring its list makes the browser lay the page out while the graph's first cards are still being placed.
+  const listShown = useAfterFirstPaint(true);
   return (
     <div className={`analysis${open ? '' : ' closed'}`}>
       <div className="analysis-tools">
@@ -178,7 +181,7 @@ function BottomPanel() {
               id: 'timeline',
               label: <>Timeline {count ? <Badge>{count}</Badge> : null}</>,
               name: count ? `Timeline ${count}` : 'Timeline',
-              content: <Timeline />,
+              content: listShown ? <Timeline /> : null,
             },
             { id: 'gantt', label: 'Gantt', name: 'Gantt', content: <Gantt /> },
           ]}

@@ -1,14 +1,15 @@
 // The graph: React Flow with our cards and edges, and the builder's gestures on it (drag from a card's handle to
 // connect, right click for a menu). Node and edge arrays change only when the graph or its layout does; run state
 // reaches the cards through the store. The graph is one tab stop: the cards are its items, the selected one active.
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef } from 'react';
 import ReactFlow, { Background, Controls, MiniMap, type Connection, type Edge, type Node, type NodeMouseHandler, type OnConnectStartParams } from 'reactflow';
 import { CARD_HEIGHT, CARD_WIDTH } from '../layout/grid';
 import { isBigGraph } from '../state/bigGraph';
 import { phaseColours } from '../state/navigation';
 import { connectionProblem } from '../state/connections';
 import { canvasKeyHandler, expandGroup } from './canvasKeys';
-import { useCanvasView } from './canvasView';
+import { useCanvasView, useMountViewport } from './canvasView';
+import { useAfterFirstPaint } from './afterFirstPaint';
 import { ConnectionLine } from './ConnectionLine';
 import { useNarrow } from './narrow';
 import { useBuilder, usePanel, usePanelStore, useController } from './context';
@@ -136,24 +137,10 @@ function useSelectionAnnouncer() {
 }
 
 /**
- * True from two frames after `when` first holds. The mini map draws every node again (a quarter of a 1,000-node
- * graph's first paint), so a big graph's cards are painted first and its mini map a frame later; a narrow panel
- * (beside an editor) has no room for it and does not draw it at all.
+ * The mini map draws every node again (a quarter of a 1,000-node graph's first paint), so a big graph's cards are
+ * painted first and its mini map a frame later; a narrow panel (beside an editor) has no room for it and does not draw
+ * it at all.
  */
-function useAfterFirstPaint(when: boolean): boolean {
-  const [after, setAfter] = useState(false);
-  useEffect(() => {
-    if (!when || after) return;
-    let second = 0;
-    const first = requestAnimationFrame(() => (second = requestAnimationFrame(() => setAfter(true))));
-    return () => {
-      cancelAnimationFrame(first);
-      cancelAnimationFrame(second);
-    };
-  }, [when, after]);
-  return after;
-}
-
 function GraphControls({ cards }: { cards: number }) {
   const narrow = useNarrow();
   const painted = useAfterFirstPaint(cards > 0);
@@ -230,6 +217,7 @@ export function DagCanvas() {
   const selected = usePanel((s) => s.selected);
   const connecting = usePanel((s) => s.connecting);
   const drag = useConnectDrag();
+  const mount = useMountViewport(container, store);
 
   usePaintMarks(nodes.length, edges);
   useSelectionAnnouncer();
@@ -255,24 +243,27 @@ export function DagCanvas() {
         node after it, C connects it to another, F2 renames it, Delete deletes it. Ctrl+Z undoes.
       </p>
       <EdgeMarkers />
-      <ReactFlow
-        nodes={nodes}
-        edges={edges}
-        nodeTypes={nodeTypes}
-        edgeTypes={edgeTypes}
-        {...pointer}
-        onMove={(event) => {
-          // A pan or zoom by the user (a click alone starts a gesture, but moves nothing).
-          if (event) userMoved.current = true;
-        }}
-        {...drag}
-        isValidConnection={isValidConnection}
-        connectionLineComponent={ConnectionLine}
-        {...FLOW_OPTIONS}
-      >
-        <GraphControls cards={nodes.length} />
-        <ColourLegend />
-      </ReactFlow>
+      {mount ? (
+        <ReactFlow
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          edgeTypes={edgeTypes}
+          {...pointer}
+          onMove={(event) => {
+            // A pan or zoom by the user (a click alone starts a gesture, but moves nothing).
+            if (event) userMoved.current = true;
+          }}
+          {...drag}
+          isValidConnection={isValidConnection}
+          connectionLineComponent={ConnectionLine}
+          defaultViewport={mount.viewport}
+          {...FLOW_OPTIONS}
+        >
+          <GraphControls cards={nodes.length} />
+          <ColourLegend />
+        </ReactFlow>
+      ) : null}
     </div>
   );
 }

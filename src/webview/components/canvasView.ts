@@ -1,43 +1,61 @@
-// Where the graph is in view. Fitting keeps cards readable: a graph too big to fit at a readable zoom fills the
-// panel's width and starts at its top, and the rest is a scroll away (the wheel scrolls; Ctrl+wheel zooms).
-import { useCallback, useEffect, useRef, type MutableRefObject, type RefObject } from 'react';
-import { useReactFlow, type ReactFlowInstance, type Viewport } from 'reactflow';
+// Where the graph is in view: fitted (see ../layout/fit.ts) until the user moves it (the wheel scrolls; Ctrl+wheel
+// zooms), and moved to a node that must be seen.
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type MutableRefObject, type RefObject } from 'react';
+import { useReactFlow, useStoreApi, type ReactFlowInstance, type Viewport } from 'reactflow';
 import type { Controller } from '../controller';
 import { CARD_HEIGHT, CARD_WIDTH } from '../layout/grid';
+import { fittedViewport, READABLE_ZOOM, sameViewport } from '../layout/fit';
 import type { PanelStore } from '../state/store';
 
-/** The smallest zoom at which a card's text is still readable. */
-export const READABLE_ZOOM = 0.6;
-const PAD = 24;
+type FlowStore = ReturnType<typeof useStoreApi>;
 
-/**
- * Fits the graph: whole when it fits at a readable zoom, else as wide as the panel from its top. From the layout's
- * own bounds (positions start at 0, 0): a card just added is not measured yet.
- */
-function fitLayout(flow: ReactFlowInstance, store: PanelStore, el: HTMLDivElement | null, duration: number): Viewport | undefined {
+/** Fits the graph to the pane, as it is now (see ../layout/fit.ts). */
+function fitLayout(flow: ReactFlowInstance, flowStore: FlowStore, store: PanelStore, el: HTMLDivElement | null, duration: number): Viewport | undefined {
   const layout = store.getState().layout;
   if (!layout || !el) return undefined;
   const { width, height } = el.getBoundingClientRect();
   if (width === 0 || height === 0) return undefined;
-  const byWidth = (width - 2 * PAD) / layout.width;
-  const whole = Math.min(1, byWidth, (height - 2 * PAD) / layout.height);
-  if (whole >= READABLE_ZOOM) {
-    const zoom = Math.min(1, whole / 1.12);
-    return setViewport(flow, { x: (width - layout.width * zoom) / 2, y: (height - layout.height * zoom) / 2, zoom }, duration);
-  }
-  const zoom = Math.max(READABLE_ZOOM, Math.min(1, byWidth));
-  const x = Math.max(PAD, (width - layout.width * zoom) / 2);
-  return setViewport(flow, { x, y: PAD, zoom }, duration);
+  return setViewport(flow, flowStore, fittedViewport(layout, width, height), duration);
 }
 
-/** Sets the viewport; the one set, as React Flow applies it in a transition that has not run yet. */
-function setViewport(flow: ReactFlowInstance, viewport: Viewport, duration: number): Viewport {
+/**
+ * Sets the viewport, and gives back the one set. At once, it is set in React Flow's store, which the frame being
+ * drawn now reads (cards that have just arrived are drawn where they stay), and in its zoom, which follows in a
+ * transition, even of no length, a tick later. The viewport in place already is not set again: that would draw the
+ * graph again for nothing.
+ */
+function setViewport(flow: ReactFlowInstance, flowStore: FlowStore, viewport: Viewport, duration: number): Viewport {
+  if (duration === 0) {
+    if (sameViewport(flow.getViewport(), viewport)) return viewport;
+    flowStore.setState({ transform: [viewport.x, viewport.y, viewport.zoom] });
+  }
   void flow.setViewport(viewport, { duration });
   return viewport;
 }
 
+/**
+ * The viewport React Flow mounts with; null until the pane is measured. The pane is measured before the graph is in
+ * it (a layout of the page without the graph, before anything is painted), so that a graph there from the start (the
+ * first state written into the page) is drawn fitted in its first frame, not at the origin and moved a frame later:
+ * React Flow draws its first frame with its store's transform, and gives its zoom the default viewport only after.
+ */
+export function useMountViewport(container: RefObject<HTMLDivElement>, store: PanelStore): { viewport?: Viewport } | null {
+  const flowStore = useStoreApi();
+  const [mount, setMount] = useState<{ viewport?: Viewport } | null>(null);
+  useLayoutEffect(() => {
+    if (mount) return;
+    const layout = store.getState().layout;
+    const pane = container.current?.getBoundingClientRect();
+    const viewport = layout && pane && pane.width > 0 && pane.height > 0 ? fittedViewport(layout, pane.width, pane.height) : undefined;
+    if (viewport) flowStore.setState({ transform: [viewport.x, viewport.y, viewport.zoom] });
+    setMount({ viewport });
+  }, [mount, container, store, flowStore]);
+  return mount;
+}
+
 export function useCanvasView(container: RefObject<HTMLDivElement>, store: PanelStore, controller: Controller): { userMoved: MutableRefObject<boolean> } {
   const flow = useReactFlow();
+  const flowStore = useStoreApi();
   /** Whether the user has panned or zoomed: until then, the graph is refitted when the panel is resized. */
   const userMoved = useRef(false);
   /** Brings a node into view when it is off screen, judged from the viewport given (one just set) or the current one. */
@@ -57,7 +75,7 @@ export function useCanvasView(container: RefObject<HTMLDivElement>, store: Panel
   );
 
   useEffect(() => {
-    const fit = (duration = 0) => fitLayout(flow, store, container.current, duration);
+    const fit = (duration = 0) => fitLayout(flow, flowStore, store, container.current, duration);
     controller.fitView = () => {
       userMoved.current = false;
       fit(200);
@@ -76,19 +94,17 @@ export function useCanvasView(container: RefObject<HTMLDivElement>, store: Panel
       // Another workflow is fitted as a first graph is, however the last one was moved.
       if (s.workflow?.uri !== previous.workflow?.uri) userMoved.current = false;
       if (s.layout === previous.layout) return;
-      // The first layout is fitted; one of a graph that grew or shrank too, unless the user has moved the view.
-      // After the frame that gives React Flow the new nodes: it fits what it has.
-      requestAnimationFrame(() => {
-        const fitted = !previous.layout || !userMoved.current ? fit() : undefined;
-        const selected = store.getState().selected;
-        if (previous.layout && selected) focusNode(selected, fitted);
-      });
+      // The first layout is fitted; one of a graph that grew or shrank too, unless the user has moved the view. At
+      // once, from the layout's bounds: the frame that draws the new cards draws them where they stay.
+      const fitted = !previous.layout || !userMoved.current ? fit() : undefined;
+      const selected = s.selected;
+      if (previous.layout && selected) focusNode(selected, fitted);
     });
     return () => {
       observer.disconnect();
       unsubscribe();
     };
-  }, [controller, flow, store, container, focusNode]);
+  }, [controller, flow, flowStore, store, container, focusNode]);
 
   // Brings a node into view when it is off screen (the editor's cursor moved to it, or a search found it).
   useEffect(() => {
