@@ -38,9 +38,12 @@ export class Ctx implements EngineLink {
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.log = vscode.window.createOutputChannel('Maestro', { log: true });
-    // Asked at each file: `dag` is made below, and may not be yet.
-    const panelOpen = () => (this.dag as DagPanels | undefined)?.anyOpen ?? false;
-    this.workspaceValidator = new WorkspaceValidator(extension.asAbsolutePath('dist/validationWorker.js'), this.log, panelOpen);
+    const layouts = new KeptLayouts(extension.workspaceState);
+    // A file validated in the background keeps its graph for a Show DAG while a panel is open, or when its workflow
+    // has been shown before (its layout is kept): those are the graphs a panel is likely to be asked for. Asked at
+    // each file: `dag` is made below, and may not be yet.
+    const keepsGraph = (path: string) => ((this.dag as DagPanels | undefined)?.anyOpen ?? false) || layouts.get(vscode.Uri.file(path)) !== undefined;
+    this.workspaceValidator = new WorkspaceValidator(extension.asAbsolutePath('dist/validationWorker.js'), this.log, keepsGraph);
     this.validation = new LiveValidation(this.documents, this.log, this.workspaceValidator);
     this.runs = new RunManager(this, this.log);
     this.actions = new RunActions(this, this.runs, this.documents);
@@ -52,7 +55,7 @@ export class Ctx implements EngineLink {
       log: this.log,
       bundle: vscode.Uri.joinPath(extension.extensionUri, 'dist'),
       highlight: this.editHighlight,
-      layouts: new KeptLayouts(extension.workspaceState),
+      layouts,
       moves: new MovedPanels(extension.workspaceState, (problem) => this.log.warn(problem)),
       files: this.workspaceValidator,
     });

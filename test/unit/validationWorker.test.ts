@@ -146,6 +146,19 @@ describe('the validation worker', function () {
       validator.dispose();
     }
   });
+  it("the host's queue asks the worker to keep the graphs of the files it is told are worth it, and only those", async () => {
+    const validator = new WorkspaceValidator(SLOW_SHIM, NO_LOG, (path) => path.includes('shown'));
+    try {
+      const names = ['recorded-shown.workflow.yaml', 'recorded-other.workflow.yaml'];
+      await Promise.all(names.map((name) => validator.validate(join(dir, name))));
+      await validator.graph(join(dir, names[0]));
+      const asked = names.map((name) => readFileSync(join(dir, `${name}.asked`), 'utf8'));
+      assert.deepEqual(asked, ['validate keepGraph\ngraph\n', 'validate\n']);
+    } finally {
+      validator.dispose();
+    }
+  });
+
   it("the host's queue makes a graph asked for before the files waiting to be validated", async () => {
     const validator = new WorkspaceValidator(SHIM, { warn: () => undefined } as unknown as vscode.LogOutputChannel);
     try {

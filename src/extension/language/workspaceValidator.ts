@@ -46,11 +46,14 @@ export class WorkspaceValidator implements vscode.Disposable {
   private yieldTimer: NodeJS.Timeout | undefined;
   private disposed = false;
 
-  /** `keepGraphs`: whether a DAG panel is open, whose next Show DAG of a file validated now would draw its graph. */
+  /**
+   * `keepsGraph`: whether the graph of the file at a path, validated now, is worth keeping for the DAG panel's next
+   * Show DAG of it (a panel is open, or the workflow has been shown before).
+   */
   constructor(
     private readonly script: string,
     private readonly log: vscode.LogOutputChannel,
-    private readonly keepGraphs: () => boolean = () => false,
+    private readonly keepsGraph: (path: string) => boolean = () => false,
   ) {}
 
   /** Validates the file as it is when its turn comes: asked again before then, it is validated once, for both. */
@@ -112,7 +115,7 @@ export class WorkspaceValidator implements vscode.Disposable {
       this.fail(`validating it took over ${FILE_TIMEOUT_MS / 1000} s, and was given up`);
     }, FILE_TIMEOUT_MS);
     this.current = { job, timer, started: this.workerReady ? performance.now() : undefined };
-    const keepGraph = job.type === 'validate' && this.keepGraphs() ? { keepGraph: true } : {};
+    const keepGraph = job.type === 'validate' && this.keepsGraph(job.path) ? { keepGraph: true } : {};
     this.worker.postMessage({ type: job.type, id: job.id, path: job.path, ...keepGraph } satisfies WorkerRequest);
   }
 

@@ -1,7 +1,8 @@
 // The DAG panel's graph of a workflow file nobody has open, made where the file is validated (the worker's thread).
 // The last few graphs are kept while the file and every sub-workflow file its validation read stay as they were, so
-// that showing a workflow again (a panel moved back to it) does not validate it again. While a panel is open, a file
-// validated in the background keeps its graph too: the panel's first move to it does not validate it again either.
+// that showing a workflow again (a panel moved back to it) does not validate it again. A file validated in the
+// background keeps its graph too when the host asks (a panel is open, or the workflow was shown before): the panel's
+// first move to it does not validate it again either.
 import { statSync } from 'node:fs';
 import { dagGraphOf } from '../../dagGraph';
 import { type FileText, readFileText } from '../../fileText';

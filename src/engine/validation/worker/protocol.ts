@@ -8,7 +8,10 @@ import type { DagGraph, GraphError } from '../../../webview/protocol';
 import type { Diagnostic } from '../../diagnostics';
 import { isObject } from '../../json';
 
-/** Host → worker: validate the file at `path`; with `keepGraph` (a DAG panel is open), keep its graph for a Show DAG. */
+/**
+ * Host → worker: validate the file at `path`; with `keepGraph` (a DAG panel is open, or the workflow was shown before),
+ * keep its graph for a Show DAG.
+ */
 export interface ValidateFileRequest {
   type: 'validate';
   id: number;
