@@ -1,10 +1,14 @@
-// Keeps the artifacts' copies of a `.cache` folder within their bound: the copies of the results kept longest ago
-// are dropped first (the results stay, reused while their artifacts are as the node left them), and copies no entry
-// names are deleted. Entries of an older version of the cache, which no lookup reads, are deleted too.
+// Keeps a `.cache` folder within its bounds. The artifacts' copies: those of the results kept longest ago are dropped
+// first (the results stay, reused while their artifacts are as the node left them), and copies no entry names are
+// deleted. The results: past MAX_KEPT_RESULTS, those kept longest ago are deleted (their nodes run again when next
+// asked). Entries of an older version of the cache, which no lookup reads, are deleted too.
 import { lstat, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { COPIES_FOLDER, isCopyName, isUnfinishedCopyName, ownCopiesFolder } from './artifactCopies';
 import { type Entry, entryNames, isOutdatedEntry, isSigned, readEntry, writeEntry } from './cacheEntries';
+
+/** How many results a runs folder keeps (each entry is a small file; a cached node keeps one per key it met). */
+export const MAX_KEPT_RESULTS = 10_000;
 
 /** A copy younger than this is left alone even when no entry names it: the run that wrote it may not have written its entry yet. */
 export const COPY_GRACE_MS = 60 * 60 * 1000;
@@ -40,16 +44,46 @@ async function readCopies(copiesDir: string, now: number, graceMs: number): Prom
   return copies;
 }
 
+/** Whether the entry at `k.path` is still the result read (another run may have kept a newer one under its key since). */
+async function unchanged(k: Kept): Promise<boolean> {
+  const now = await readEntry(k.path);
+  return now?.runId === k.entry.runId && now.at === k.entry.at;
+}
+
 /**
- * Drops copies until those named by entries take at most `maxBytes`, oldest results first, and deletes copies no
- * entry names (once older than `graceMs`). Returns the bytes the copies take after. An entry is rewritten without
- * its copies only when it is signed with `secret` (it is signed again): without one, copies named are kept.
+ * Past `maxResults`, deletes the results kept longest ago (signed with `secret`: the user's own) down to nine tenths
+ * of it, so that the next thousand results kept do not each call for a trim; returns those left.
  */
-export async function trimCopies(cacheDir: string, maxBytes: number, o: { now?: number; graceMs?: number; secret?: string } = {}): Promise<number> {
+async function pruneResults(kept: Kept[], maxResults: number, secret: string | undefined): Promise<Kept[]> {
+  if (kept.length <= maxResults || secret === undefined) return kept;
+  const oldestFirst = kept.filter((k) => isSigned(k.path, k.entry, secret)).sort((a, b) => a.entry.at - b.entry.at);
+  const deleted = new Set<Kept>();
+  for (const k of oldestFirst.slice(0, kept.length - Math.floor(maxResults * 0.9))) {
+    if (!(await unchanged(k))) continue;
+    await rm(k.path, { force: true });
+    deleted.add(k);
+  }
+  return kept.filter((k) => !deleted.has(k));
+}
+
+/** How many results a cache folder holds, as its file names say (nothing is read). */
+export const resultCount = (cacheDir: string): number => entryNames(cacheDir).length;
+
+/**
+ * Deletes the results kept longest ago past `maxResults` (MAX_KEPT_RESULTS); drops copies until those named by
+ * entries take at most `maxBytes`, oldest results first; and deletes copies no entry names (once older than
+ * `graceMs`). Returns the bytes the copies take after. An entry is deleted, or rewritten without its copies, only
+ * when it is signed with `secret` (it is signed again): without one, results and the copies they name are kept.
+ */
+export async function trimCopies(
+  cacheDir: string,
+  maxBytes: number,
+  o: { now?: number; graceMs?: number; secret?: string; maxResults?: number } = {},
+): Promise<number> {
   const copiesDir = join(cacheDir, COPIES_FOLDER);
   // Nothing is deleted through a link (see ownCopiesFolder).
   if (!(await lstat(cacheDir).catch(() => undefined))?.isDirectory()) return 0;
-  const kept = await readEntries(cacheDir);
+  const kept = await pruneResults(await readEntries(cacheDir), o.maxResults ?? MAX_KEPT_RESULTS, o.secret);
   const copies = await readCopies(copiesDir, o.now ?? Date.now(), o.graceMs ?? COPY_GRACE_MS);
   const named = new Map<string, number>();
   for (const { shas } of kept) for (const sha of shas) named.set(sha, (named.get(sha) ?? 0) + 1);
@@ -63,9 +97,7 @@ export async function trimCopies(cacheDir: string, maxBytes: number, o: { now?: 
   for (const k of oldestFirst) {
     if (total <= maxBytes) break;
     const { copies: _dropped, ...rest } = k.entry;
-    // Unless another run kept a newer result under the key since it was read.
-    const now = await readEntry(k.path);
-    if (now?.runId === k.entry.runId && now.at === k.entry.at) writeEntry(k.path, rest, secret!);
+    if (await unchanged(k)) writeEntry(k.path, rest, secret!);
     for (const sha of k.shas) {
       const left = named.get(sha)! - 1;
       named.set(sha, left);

@@ -12,7 +12,7 @@ import type { CacheLookup, CacheLookupOptions, CacheQuery, KeepPreparation, Kept
 import { artifactFiles, copyFiles, COPIES_FOLDER, sha256OfFile, isCopyName, isUnfinishedCopyName, ownCopiesFolder, putBack } from './artifactCopies';
 import { CACHE_FOLDER, CACHE_VERSION, type CopiedFile, type Entry, entryNames, entryPath, readEntrySync, readSignedEntry, writeEntry } from './cacheEntries';
 import type { MachineSecret } from './cacheSecret';
-import { trimCopies } from './cacheTrim';
+import { MAX_KEPT_RESULTS, resultCount, trimCopies } from './cacheTrim';
 import { matchFiles, walk, WALK_LIMIT } from './fileGlobs';
 
 export { CACHE_FOLDER } from './cacheEntries';
@@ -108,6 +108,8 @@ export interface FileNodeCacheOptions {
   secret: () => MachineSecret;
   /** The most the artifacts' copies may take on disk (0: no copies are kept, and a result whose artifacts changed is not reused). */
   copiesMaxBytes: number;
+  /** How many results the folder keeps (MAX_KEPT_RESULTS): past it, those kept longest ago are deleted. */
+  maxResults?: number;
   onProblem?: (message: string) => void;
 }
 
@@ -120,6 +122,9 @@ interface Prepared extends KeepPreparation {
 /** `dir`: the runs folder's `.cache`. */
 export class FileNodeCache implements NodeCache {
   private trimmed: Promise<void> = Promise.resolve();
+  /** The results in the folder, as far as this cache knows (undefined: to be counted). */
+  private results: number | undefined;
+  private resultsTrimmed = false;
 
   constructor(
     private readonly dir: string,
@@ -236,15 +241,27 @@ export class FileNodeCache implements NodeCache {
       this.o.onProblem?.(`a node's result could not be kept for reuse in ${this.dir}: ${(e as Error).message}`);
       return undefined;
     }
-    if (copied) this.trim(secret.secret);
+    // A trim reads every entry: after each result with copies (their bound is in bytes), else once past the count.
+    if (copied || this.overResults()) this.trim(secret.secret);
     return (
       prepared?.note ?? (prepared?.copies && !copied ? 'the result is kept, but its artifacts are not copied: they changed after the node ended' : undefined)
     );
   }
 
+  /**
+   * Whether the folder holds more results than it keeps, the one just kept with them: counted once, then followed as
+   * results are kept. Once true, never again for this cache (a run's): a trim that cannot go below the bound (other
+   * users' results) must not be done again at each result.
+   */
+  private overResults(): boolean {
+    if (this.resultsTrimmed) return false;
+    this.results = this.results === undefined ? resultCount(this.dir) : this.results + 1;
+    return (this.resultsTrimmed = this.results > (this.o.maxResults ?? MAX_KEPT_RESULTS));
+  }
+
   private trim(secret: string): void {
     this.trimmed = this.trimmed
-      .then(() => trimCopies(this.dir, this.o.copiesMaxBytes, { secret }))
+      .then(() => trimCopies(this.dir, this.o.copiesMaxBytes, { secret, maxResults: this.o.maxResults }))
       .then(
         () => undefined,
         (e: unknown) => this.o.onProblem?.(`the artifacts' copies in ${this.copiesDir} could not be trimmed: ${(e as Error).message}`),
