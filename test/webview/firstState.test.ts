@@ -72,12 +72,13 @@ describe('DAG panel: the first state in the page', function () {
 
   it('draws the graph fitted in its first frame, from the page or sent after: no frame shows it anywhere else', async () => {
     const sdlc = graphOf(exampleText('sdlc-parallel.workflow.yaml'));
-    const cases = [
+    const cases: { name: string; graph: DagGraph; size: { width: number; height: number }; sent: boolean; at?: string }[] = [
       { name: 'centred', graph: sdlc, size: { width: 1280, height: 800 }, sent: false },
-      { name: 'beside-an-editor', graph: layeredGraph(50, 20), size: { width: 520, height: 700 }, sent: false },
+      // Too big to fit whole at a readable zoom: as wide as the pane, from its top.
+      { name: 'beside-an-editor', graph: layeredGraph(50, 20), size: { width: 520, height: 700 }, sent: false, at: 'translate(24px, 24px) scale(0.6)' },
       { name: 'sent-after', graph: sdlc, size: { width: 900, height: 700 }, sent: true },
     ];
-    for (const { name, graph, size, sent } of cases) {
+    for (const { name, graph, size, sent, at } of cases) {
       if (!sent) suite.harness().firstStates.set(name, firstState(`fit-${name}`, graph));
       const page = await openWith(name, null, size);
       if (sent) await send(page, { type: 'init', workflow: WORKFLOW, graph, runs: [], trusted: true });
@@ -86,6 +87,8 @@ describe('DAG panel: the first state in the page', function () {
       await frames(page, 10);
       const seen = await page.evaluate(() => (window as unknown as { __viewports: string[] }).__viewports);
       assert.equal(seen.length, 1, `${name}: the graph was drawn at ${seen.join(', then at ')}`);
+      assert.notEqual(seen[0], 'translate(0px, 0px) scale(1)', `${name}: drawn where React Flow starts, not fitted`);
+      if (at) assert.equal(seen[0], at);
     }
   });
 
