@@ -53,13 +53,9 @@ export function useMountViewport(container: RefObject<HTMLDivElement>, store: Pa
   return mount;
 }
 
-export function useCanvasView(container: RefObject<HTMLDivElement>, store: PanelStore, controller: Controller): { userMoved: MutableRefObject<boolean> } {
-  const flow = useReactFlow();
-  const flowStore = useStoreApi();
-  /** Whether the user has panned or zoomed: until then, the graph is refitted when the panel is resized. */
-  const userMoved = useRef(false);
-  /** Brings a node into view when it is off screen, judged from the viewport given (one just set) or the current one. */
-  const focusNode = useCallback(
+/** Brings a node into view when it is off screen, judged from the viewport given (one just set) or the current one. */
+function useFocusNode(flow: ReactFlowInstance, store: PanelStore, container: RefObject<HTMLDivElement>): (id: string, from?: Viewport) => void {
+  return useCallback(
     (id: string, from?: Viewport) => {
       const p = store.getState().layout?.positions[id];
       const pane = container.current;
@@ -73,6 +69,14 @@ export function useCanvasView(container: RefObject<HTMLDivElement>, store: Panel
     },
     [flow, store, container],
   );
+}
+
+export function useCanvasView(container: RefObject<HTMLDivElement>, store: PanelStore, controller: Controller): { userMoved: MutableRefObject<boolean> } {
+  const flow = useReactFlow();
+  const flowStore = useStoreApi();
+  /** Whether the user has panned or zoomed: until then, the graph is refitted when the panel is resized. */
+  const userMoved = useRef(false);
+  const focusNode = useFocusNode(flow, store, container);
 
   useEffect(() => {
     const fit = (duration = 0) => fitLayout(flow, flowStore, store, container.current, duration);
