@@ -235,8 +235,10 @@ export async function runningSteps(d) {
     await card(dag, 'build', 'completed').locator('.card-reused').waitFor();
     await card(dag, 'use', 'completed').waitFor();
     if (built() !== 1) throw new Error(`the cached node ran ${built()} times in two runs`);
-    // The lenses are drawn only for the lines in view: the file's first lines, whatever scrolled the editor.
-    await palette('View: Focus First Editor Group');
+    // The lenses are drawn only for the lines in view: the file's first lines, in its own editor (the first group may
+    // hold another workflow's, which the runs below would then run).
+    await page.locator('.tab[aria-label^="cached.workflow.yaml"]').first().click();
+    await page.locator('.tab.active[aria-label^="cached.workflow.yaml"]').first().waitFor();
     await page.keyboard.press('Control+Home');
     await page.locator('.codelens-decoration', { hasText: 'completed (reused)' }).first().waitFor();
     await shot('06b-reused');
