@@ -66,9 +66,6 @@ async function pruneResults(kept: Kept[], maxResults: number, secret: string | u
   return kept.filter((k) => !deleted.has(k));
 }
 
-/** How many results a cache folder holds, as its file names say (nothing is read). */
-export const resultCount = (cacheDir: string): number => entryNames(cacheDir).length;
-
 /**
  * Deletes the results kept longest ago past `maxResults` (MAX_KEPT_RESULTS); drops copies until those named by
  * entries take at most `maxBytes`, oldest results first; and deletes copies no entry names (once older than

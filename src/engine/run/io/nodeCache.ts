@@ -12,7 +12,7 @@ import type { CacheLookup, CacheLookupOptions, CacheQuery, KeepPreparation, Kept
 import { artifactFiles, copyFiles, COPIES_FOLDER, sha256OfFile, isCopyName, isUnfinishedCopyName, ownCopiesFolder, putBack } from './artifactCopies';
 import { CACHE_FOLDER, CACHE_VERSION, type CopiedFile, type Entry, entryNames, entryPath, readEntrySync, readSignedEntry, writeEntry } from './cacheEntries';
 import type { MachineSecret } from './cacheSecret';
-import { MAX_KEPT_RESULTS, resultCount, trimCopies } from './cacheTrim';
+import { MAX_KEPT_RESULTS, trimCopies } from './cacheTrim';
 import { matchFiles, walk, WALK_LIMIT } from './fileGlobs';
 
 export { CACHE_FOLDER } from './cacheEntries';
@@ -255,7 +255,8 @@ export class FileNodeCache implements NodeCache {
    */
   private overResults(): boolean {
     if (this.resultsTrimmed) return false;
-    this.results = this.results === undefined ? resultCount(this.dir) : this.results + 1;
+    // Counted by the entries' names: nothing is read.
+    this.results = this.results === undefined ? entryNames(this.dir).length : this.results + 1;
     return (this.resultsTrimmed = this.results > (this.o.maxResults ?? MAX_KEPT_RESULTS));
   }
 
