@@ -2,6 +2,7 @@ import { formatDuration } from '../engine/duration';
 import type { EngineEvent } from '../engine/protocol';
 import { allInstanceIds, applyEvent, type RunState } from '../engine/runState';
 import { reusedText } from '../engine/reusedResult';
+import { LogTails } from './logTails';
 import type { Output } from './output';
 import { safeLog } from './terminalText';
 
@@ -24,16 +25,28 @@ function bar(percent: number, width = 20): string {
 const NODE_COLUMN = 60;
 const shortened = (id: string): string => (id.length > NODE_COLUMN ? `${id.slice(0, NODE_COLUMN - 1)}…` : id);
 
+/** A word a POSIX shell reads as itself: quoted where it has anything but letters, digits and `_.:/=@%+-`. */
+const shellWord = (word: string): string => (/^[\w.:/=@%+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`);
+
+export interface RunReporterOptions {
+  /** The `--runs-dir` the run was given, if any: the command that prints a whole log names it too. */
+  runsDir?: string;
+}
+
 /**
- * Shows a run in a terminal: a line for each node as it ends and, on a TTY, a live block of the running nodes with
- * progress bars, redrawn in place; then a summary table.
+ * Shows a run in a terminal: a line for each node as it ends (a failed node's with its last lines of output) and, on
+ * a TTY, a live block of the running nodes with progress bars, redrawn in place; then a summary table.
  */
 export class RunReporter {
   private state: RunState | undefined;
   private liveLines = 0;
   private timer: NodeJS.Timeout | undefined;
+  private readonly tails = new LogTails();
 
-  constructor(private readonly io: Output) {}
+  constructor(
+    private readonly io: Output,
+    private readonly options: RunReporterOptions = {},
+  ) {}
 
   seed(state: RunState): void {
     this.state = state;
@@ -43,6 +56,7 @@ export class RunReporter {
     this.state = applyEvent(this.state, e);
     const s = this.state;
     if (!s) return;
+    this.follow(e);
     const line = this.describe(e, s);
     if (line !== undefined) this.print(line);
     if (this.io.isTTY && !this.timer && e.type !== 'workflow:completed') this.timer = setInterval(() => this.redraw(), 100);
@@ -102,7 +116,7 @@ export class RunReporter {
         return `  ${paint(io, color, sym)} ${e.nodeId} ${paint(io, '90', `(${extra})`)}`;
       }
       case 'node:failed':
-        return `  ${paint(io, SYMBOL.failed[1], SYMBOL.failed[0])} ${e.nodeId}: ${e.error}${e.continueOnError ? paint(io, '90', ' (continueOnError)') : ''}`;
+        return this.failure(e, s.runId);
       case 'node:skipped':
         return `  ${paint(io, SYMBOL.skipped[1], SYMBOL.skipped[0])} ${e.nodeId} ${paint(io, '90', `skipped: ${e.reason}`)}`;
       case 'node:cancelled':
@@ -110,6 +124,31 @@ export class RunReporter {
       default:
         return undefined;
     }
+  }
+
+  /** Keeps each running node's last lines, for as long as it runs. */
+  private follow(e: EngineEvent): void {
+    if (e.type === 'node:started') this.tails.started(e.nodeId);
+    else if (e.type === 'node:log') this.tails.wrote(e.nodeId, e.lines);
+    else if (e.type === 'node:completed' || e.type === 'node:skipped' || e.type === 'node:cancelled') this.tails.take(e.nodeId);
+  }
+
+  /** A failed node's line, then the last lines it wrote, and how to read the rest when there is more. */
+  private failure(e: Extract<EngineEvent, { type: 'node:failed' }>, runId: string): string {
+    const io = this.io;
+    const head = `  ${paint(io, SYMBOL.failed[1], SYMBOL.failed[0])} ${e.nodeId}: ${e.error}${e.continueOnError ? paint(io, '90', ' (continueOnError)') : ''}`;
+    const tail = this.tails.take(e.nodeId);
+    if (tail.lines.length === 0) return head;
+    const lines = [head];
+    const earlier = tail.total - tail.lines.length;
+    if (earlier > 0) {
+      const runsDir = this.options.runsDir === undefined ? '' : ` --runs-dir ${shellWord(this.options.runsDir)}`;
+      const command = `maestro-dag logs ${runId} ${shellWord(e.nodeId)}${runsDir}`;
+      lines.push(paint(io, '90', `    │ … ${earlier} line${earlier === 1 ? '' : 's'} before these (the whole log: ${command})`));
+    }
+    // A colour the node's line leaves on ends with it.
+    for (const text of tail.lines) lines.push(`${paint(io, '90', '    │')} ${text}${text.includes('\x1b[') ? '\x1b[0m' : ''}`);
+    return lines.join('\n');
   }
 
   private summary(s: RunState): string {

@@ -115,7 +115,7 @@ describe('cli', () => {
     writeFileSync(failing, yaml('version: 1', 'name: Failing', 'nodes:', '  a: { run: "echo boom >&2; exit 5" }'));
     const failed = await cli('run', failing, '--runs-dir', runsDir);
     assert.equal(failed.code, 1);
-    assert.match(failed.out, /✗ a: exited with code 5/);
+    assert.match(failed.out, /✗ a: exited with code 5\n {4}│ boom\n/);
     assert.match(failed.out, /Failing failed in/);
   });
 

@@ -14,7 +14,8 @@ import { safeText, terminalJson } from '../terminalText';
 
 export const RUN_HELP = `Usage: maestro-dag run FILE [--input name=value]... [--concurrency N] [--json] [--runs-dir DIR] [--approve] [--no-cache]
 
-Runs a workflow. On a terminal, shows the running nodes live, then a summary.
+Runs a workflow. On a terminal, shows the running nodes live, then a summary. A node that fails is shown with
+the last lines it wrote.
 
 Options:
   --input name=value   an input value (repeat for each input)
@@ -55,7 +56,7 @@ interface Presenter {
   stop(): void;
 }
 
-function presenter(io: Output, json: boolean): Presenter {
+function presenter(io: Output, json: boolean, runsDir: string | undefined): Presenter {
   if (json)
     return {
       seed: () => undefined,
@@ -63,7 +64,7 @@ function presenter(io: Output, json: boolean): Presenter {
       message: (t) => io.err(safeText(t) + '\n'),
       stop: () => undefined,
     };
-  const reporter = new RunReporter(io);
+  const reporter = new RunReporter(io, { runsDir });
   return { seed: (state) => reporter.seed(state), event: (e) => reporter.event(e), message: (t) => reporter.message(t), stop: () => reporter.stopLive() };
 }
 
@@ -201,7 +202,7 @@ export async function runCommand(argv: string[], io: Output): Promise<number> {
     throw new UsageError(`--concurrency must be a positive whole number, not '${values.concurrency}'`);
   const grace = values['kill-grace'] === undefined ? undefined : Number(values['kill-grace']);
   if (grace !== undefined && !(grace >= 0)) throw new UsageError(`--kill-grace must be a number of seconds, not '${values['kill-grace']}'`);
-  const show = presenter(io, values.json === true);
+  const show = presenter(io, values.json === true, values['runs-dir']);
   const relay = new EventRelay();
   let handle: RunHandle;
   try {
@@ -235,7 +236,7 @@ export async function resumeCommand(argv: string[], io: Output): Promise<number>
   }
   if (positionals.length !== 1) throw new UsageError('resume takes exactly one run id (see maestro-dag runs)');
   const runsDir = values['runs-dir'] ?? defaultRunsDir(values.workflow ?? 'x');
-  const show = presenter(io, values.json === true);
+  const show = presenter(io, values.json === true, values['runs-dir']);
   const relay = new EventRelay();
   let handle: RunHandle;
   try {
