@@ -5,7 +5,7 @@ import type { WorkflowIndex } from '../workflowIndex';
 import type { Outcome } from './nodes';
 import { addPair, removePair, replaceValue } from './pairs';
 import { afterKey, columnOf, fieldPair, indentUnit, lineEndAfter, nodePair, rangeOf, type FieldValue } from './yamlText';
-import { closest } from '../suggest';
+import { propertyMeant } from '../validation/propertyNames';
 import { needProblem } from './needs';
 
 /** The properties a node may have, as the schema lists them. */
@@ -17,7 +17,7 @@ export const NODE_PROPERTIES: readonly string[] = Object.keys(
 export function setField(index: WorkflowIndex, id: string, key: string, value: FieldValue | undefined): Outcome {
   if (!index.byId.has(id)) return { error: `there is no node '${id}'` };
   if (!NODE_PROPERTIES.includes(key)) {
-    const guess = closest(key, NODE_PROPERTIES);
+    const guess = propertyMeant(key, NODE_PROPERTIES);
     return { error: `a node has no property '${key}'${guess ? ` — did you mean '${guess}'?` : ` (properties: ${NODE_PROPERTIES.join(', ')})`}` };
   }
   if (key === 'needs' && value !== undefined) {

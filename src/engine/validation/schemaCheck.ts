@@ -2,8 +2,9 @@ import type { ErrorObject } from 'ajv';
 import schema from '../../../schemas/workflow.schema.json';
 import type { Span, SpanDiagnostic } from '../diagnostics';
 import { DURATION_HINT } from '../duration';
-import { didYouMean, closest } from '../suggest';
+import { didYouMean } from '../suggest';
 import { locate, objectSpan, pointerToPath, type ParsedDocument, type PathSegment } from './document';
+import { propertyMeant } from './propertyNames';
 import validator from './schemaValidator';
 
 const NODE_KINDS = ['run', 'approval', 'workflow'] as const;
@@ -127,7 +128,7 @@ function unknownProperty(s: ErrorSite): Finding {
   const prop = String(s.e.params.additionalProperty);
   const allowed = Object.keys((s.e.parentSchema as SchemaObject | undefined)?.properties ?? {});
   const where = locate(s.parsed, [...s.path, prop]);
-  const suggestion = closest(prop, allowed);
+  const suggestion = propertyMeant(prop, allowed);
   const place = s.path.length === 0 ? 'at the top level' : `in ${label(s.path)}`;
   return {
     span: where.keySpan ?? where.valueSpan,
