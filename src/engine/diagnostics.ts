@@ -25,7 +25,8 @@ export type DiagnosticCode =
   | 'script-injection'
   | 'file-too-large'
   | 'not-imported'
-  | 'encoding';
+  | 'encoding'
+  | 'unreadable';
 
 /** A span of the document as character offsets (UTF-16 code units, end exclusive). */
 export interface Span {

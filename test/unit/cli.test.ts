@@ -42,6 +42,8 @@ describe('cli', () => {
     const missing = await cli('validate', '--format', 'json', join(dir, 'nope.yaml'));
     assert.equal(missing.code, 1);
     assert.match(missing.out, /cannot read the file: no such file/);
+    assert.equal((JSON.parse(missing.out) as { code: string }[])[0].code, 'unreadable');
+    assert.match((await cli('validate', dir)).out, /: error unreadable: cannot read the file: it is a folder, not a file/);
   });
 
   it('export: to GitHub Actions and Argo, to a file with -o; what cannot be translated fails unless --lenient', async () => {

@@ -34,7 +34,7 @@ export function validateCommand(argv: string[], io: Output): number {
       text = readFileText(file);
     } catch (e) {
       const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
-      all.push({ file, line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'error', code: 'yaml-syntax', message: `cannot read the file: ${reason}` });
+      all.push({ file, line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'error', code: 'unreadable', message: `cannot read the file: ${reason}` });
       errors++;
       continue;
     }
