@@ -80,6 +80,9 @@ describe('cli', () => {
     const broken = await cli('import', ci);
     assert.equal(broken.code, 1);
     assert.match(broken.err, /ci\.yml:\d+:\d+: /);
+    const ours = await cli('import', good);
+    assert.equal(ours.code, 1);
+    assert.match(ours.err, /good\.workflow\.yaml:1:1: this is a Maestro workflow already .*: nothing to import/);
   });
 
   it('graph: prints mermaid, dot and json', async () => {

@@ -7,7 +7,7 @@ import { fromArgo, looksLikeArgo } from './argo/import';
 import { toGithubActions } from './githubActions/export';
 import { fromGithubActions } from './githubActions/import';
 import { graphJson, toDot, toMermaid } from './graph';
-import type { ImportResult } from './importTypes';
+import { ImportError, type ImportResult } from './importTypes';
 
 export const EXPORT_FORMATS = ['github-actions', 'argo', 'mermaid', 'dot', 'json'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -49,8 +49,15 @@ export function detectImportFormat(text: string): ImportFormat {
   return looksLikeArgo(text) ? 'argo' : 'github-actions';
 }
 
+/** A file of ours: `version` and `nodes` at its top level, and no `jobs` (a GitHub workflow with a `version` input). */
+const looksLikeOurs = (text: string): boolean => /^version:[ \t]*1\b/m.test(text) && /^nodes:/m.test(text) && !/^jobs:/m.test(text);
+
 /** Another format's workflow as ours; throws an ImportError naming the construct and its line when it cannot. */
 export async function importWorkflow(text: string, fileName: string, options: { format?: ImportFormat; baseDir?: string } = {}): Promise<ImportResult> {
+  if (options.format === undefined && looksLikeOurs(text)) {
+    const message = "this is a Maestro workflow already (it has 'version' and 'nodes'): nothing to import (export writes it for another engine)";
+    throw new ImportError(fileName, [{ line: 1, column: 1, message }]);
+  }
   const format = options.format ?? detectImportFormat(text);
   return format === 'argo' ? fromArgo(text, fileName) : fromGithubActions(text, fileName, { baseDir: options.baseDir });
 }
