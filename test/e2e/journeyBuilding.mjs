@@ -1,6 +1,7 @@
 // The journey's building steps: a diamond built with the mouse in the DAG panel, a workflow from a template exported
 // to Argo Workflows, one imported from GitHub Actions and run, and the Insights panel finding a flaky node over five
 // runs.
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -139,17 +140,21 @@ export async function buildingSteps(d) {
     await page.keyboard.press('Enter');
     await page.locator('.quick-input-widget', { hasText: 'which GitHub gives a run' }).waitFor({ state: 'visible' });
     await page.keyboard.press('Escape');
-    // Run Workflow asks for the input a run cannot start without, described as the import wrote it.
+    // Run Workflow asks for the input a run cannot start without, described as the import wrote it, and filled in
+    // with the commit the workspace's checkout is at: accepted as it is.
     await page.locator('.tab[aria-label^="stamp.workflow.yaml"]').click();
     await palette('Maestro: Run Workflow');
-    await page.locator('.quick-input-widget', { hasText: 'which GitHub gives a run' }).waitFor({ state: 'visible' });
+    await page
+      .locator('.quick-input-widget', { hasText: "which GitHub gives a run: give its value when you run this one (filled in: this checkout's)" })
+      .waitFor({ state: 'visible' });
+    const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: workspace, encoding: 'utf8' }).trim();
+    await page.waitForFunction((sha) => document.querySelector('.quick-input-widget input.input')?.value === sha, head, { timeout: 10_000 });
     await shot('11c-run-asks-for-github-sha');
-    await dialog.fill('0a1b2c3');
     await dialog.press('Enter');
     const dag = await dagFrame('Stamp');
     await dag.locator('[data-testid="run-header"][data-status="completed"]').waitFor({ timeout: 60_000 });
     const stamped = readFileSync(join(workspace, 'stamped.txt'), 'utf8').trim();
-    if (stamped !== '0a1b2c3') throw new Error(`the run was given '${stamped}'`);
+    if (stamped !== head) throw new Error(`the run was given '${stamped}', not the checkout's ${head}`);
     const runsDir = join(workspace, '.maestro', 'runs');
     const stampRuns = readdirSync(runsDir).filter(
       (id) => existsSync(join(runsDir, id, 'run.json')) && readFileSync(join(runsDir, id, 'run.json'), 'utf8').includes('stamp.workflow.yaml'),

@@ -102,7 +102,7 @@ try {
 // The journey: a fresh VS Code with workspace trust on, the extension as users install it, no test hooks.
 console.log('e2e: the user journey');
 const journeyWork = join(work, 'journey');
-const journeyWorkspace = makeWorkspace(root, join(journeyWork, 'workspace'), { plantedRun: true });
+const journeyWorkspace = makeWorkspace(root, join(journeyWork, 'workspace'), { plantedRun: true, gitCheckout: true });
 server = undefined;
 browser = undefined;
 served = undefined;

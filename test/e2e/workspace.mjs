@@ -1,4 +1,5 @@
 // Builds the workspace the VS Code tests open: the bundled examples plus small fixtures for each scenario.
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -9,7 +10,11 @@ export const PLANTED_RUN = {
   workflowName: 'Nightly [Open a terminal](command:workbench.action.terminal.new)',
 };
 
-export function makeWorkspace(root, dir, { plantedRun = false, hostileFile = false } = {}) {
+/**
+ * The workspace, with the hostile file and the planted run when asked; with `gitCheckout`, a Git checkout of it all (one
+ * commit on `main`, its origin on GitHub), as most workspaces are.
+ */
+export function makeWorkspace(root, dir, { plantedRun = false, hostileFile = false, gitCheckout = false } = {}) {
   mkdirSync(dir, { recursive: true });
   cpSync(join(root, 'examples'), dir, { recursive: true });
   const write = (name, lines) => writeFileSync(join(dir, name), lines.join('\n') + '\n');
@@ -140,6 +145,14 @@ export function makeWorkspace(root, dir, { plantedRun = false, hostileFile = fal
       concurrency: 1,
     };
     writeFileSync(join(run, 'events.jsonl'), JSON.stringify(started) + '\n');
+  }
+  if (gitCheckout) {
+    const git = (...args) =>
+      execFileSync('git', ['-c', 'user.name=Maestro Tests', '-c', 'user.email=tests@example.com', ...args], { cwd: dir, stdio: 'ignore' });
+    git('init', '-q', '-b', 'main');
+    git('remote', 'add', 'origin', 'https://github.com/acme/pipelines.git');
+    git('add', '-A');
+    git('commit', '-qm', 'The workspace as the journey finds it');
   }
   return dir;
 }

@@ -1,6 +1,8 @@
 // The questions commands ask when they are not told what to act on: which workflow, which run, which node, which
 // inputs. Everything shown of files and run records goes through plainText.
+import { dirname } from 'node:path';
 import * as vscode from 'vscode';
+import { checkoutValue, readCheckout } from '../../engine/gitCheckout';
 import { readInputValue } from '../../engine/inputValue';
 import type { InputSpec } from '../../engine/model';
 import type { NodeStatus } from '../../engine/protocol';
@@ -80,6 +82,21 @@ export async function pickNode(runs: RunManager, run: RunEntry, statuses: readon
 const isMissing = (input: InputSpec): boolean => input.required && input.default === undefined;
 
 /**
+ * The values a workflow file's Git checkout gives the inputs that stand for what GitHub gives a run (`github_sha`…),
+ * by input name; the checkout is read only when there is such an input.
+ */
+async function checkoutValues(uri: vscode.Uri, inputs: readonly InputSpec[]): Promise<Map<string, string>> {
+  const values = new Map<string, string>();
+  if (uri.scheme !== 'file' || !inputs.some((i) => i.type === 'string' && i.name.startsWith('github_'))) return values;
+  const checkout = await readCheckout(dirname(uri.fsPath));
+  for (const input of inputs) {
+    const value = checkout && input.type === 'string' ? checkoutValue(checkout, input.name) : undefined;
+    if (value !== undefined) values.set(input.name, value);
+  }
+  return values;
+}
+
+/**
  * Asks for each input of a workflow (those `which` picks), typed, with its default filled in; undefined when the user
  * gives up, `{}` when there is nothing to ask.
  */
@@ -90,6 +107,7 @@ export async function askInputs(
 ): Promise<Record<string, string> | undefined> {
   const doc = await vscode.workspace.openTextDocument(uri);
   const inputs = Object.values(documents.index(doc).result.workflow.inputs).filter(which);
+  const local = await checkoutValues(uri, inputs);
   const values: Record<string, string> = {};
   for (const [i, input] of inputs.entries()) {
     const title = `${plainText(input.name)} (${i + 1}/${inputs.length})`;
@@ -100,10 +118,12 @@ export async function askInputs(
       values[input.name] = picked.label;
       continue;
     }
+    const filled = input.default === undefined ? local.get(input.name) : undefined;
+    const prompt = input.description ?? `Value of ${input.name} (${input.type})`;
     const value = await vscode.window.showInputBox({
       title,
-      prompt: plainText(input.description ?? `Value of ${input.name} (${input.type})`),
-      value: input.default !== undefined ? String(input.default) : '',
+      prompt: plainText(filled === undefined ? prompt : `${prompt} (filled in: this checkout's)`),
+      value: input.default !== undefined ? String(input.default) : (filled ?? ''),
       validateInput: (v) => {
         const read = readInputValue(input, v);
         return 'error' in read ? plainText(read.error) : input.required && v === '' ? plainText(`${input.name} is required`) : undefined;
