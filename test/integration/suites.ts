@@ -233,6 +233,21 @@ export function registerSuites(context: IntegrationContext): void {
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     });
 
+    it('New Workflow asked for in a focused DAG panel opens in the editor group beside it, not over the panel', async () => {
+      const doc = await open('editing.workflow.yaml');
+      await vscode.commands.executeCommand('maestro.showDag', doc.uri);
+      const shown = await until(() => api.dag.get(doc.uri));
+      await until(() => shown.isReady && shown.panel.active);
+      const panelColumn = shown.panel.viewColumn;
+      await vscode.commands.executeCommand('maestro.newWorkflow');
+      const editor = await until(() => vscode.window.activeTextEditor?.document.uri.scheme === 'untitled' && vscode.window.activeTextEditor);
+      assert.notEqual(editor.viewColumn, panelColumn, 'the new workflow covers the panel');
+      // The panel moved to the new workflow, where it was.
+      const moved = await until(() => api.dag.get(editor.document.uri));
+      assert.equal(moved.panel.viewColumn, panelColumn);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    });
+
     it("applies the panel's edits to the document as one undo step each, leaving the file on disk alone", async () => {
       const doc = await open('builder.workflow.yaml');
       const original = doc.getText();

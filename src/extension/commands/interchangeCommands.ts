@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { ExportFormat } from '../../engine/formats';
 import { formatsModule } from './formatsModule';
 import { readFileText } from '../fileText';
+import { documentColumn } from '../ui/documentColumn';
 import { plainText } from '../ui/untrustedText';
 import { parseArg } from './arguments';
 import { pickWorkflow } from './pickers';
@@ -81,7 +82,7 @@ async function exportCommand(s: CommandServices, arg: unknown): Promise<void> {
   const target = await vscode.window.showSaveDialog({ title: `Export to ${choice.label}`, defaultUri: defaultTarget(uri, choice), saveLabel: 'Export' });
   if (!target) return;
   await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
-  await vscode.window.showTextDocument(target, { preview: false });
+  await vscode.window.showTextDocument(target, { preview: false, viewColumn: documentColumn() });
 }
 
 async function importCommand(s: CommandServices, arg: unknown): Promise<void> {
@@ -122,12 +123,13 @@ async function importCommand(s: CommandServices, arg: unknown): Promise<void> {
     );
     if (choice)
       await vscode.window.showTextDocument(source, {
+        viewColumn: documentColumn(),
         selection: new vscode.Range(p.line - 1, Math.max(0, p.column - 1), p.line - 1, Math.max(0, p.column - 1)),
       });
     return;
   }
   await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(result.text));
-  await vscode.window.showTextDocument(target, { viewColumn: vscode.ViewColumn.Active });
+  await vscode.window.showTextDocument(target, { viewColumn: documentColumn() });
   s.dag.show(target, { preserveFocus: true });
   const left = result.notImported.length;
   if (left)

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { LANGUAGE_ID } from '../language/documents';
 import { instantiate, templateNodes } from '../../engine/templates';
 import { askInputs, pickTemplate } from '../templates/templateCatalog';
+import { documentColumn } from '../ui/documentColumn';
 import { parseArg } from './arguments';
 import { pickWorkflow } from './pickers';
 import type { CommandServices, CommandTable } from './services';
@@ -60,7 +61,7 @@ async function openNewWorkflow(s: CommandServices, folder: vscode.Uri | undefine
   } else {
     doc = await vscode.workspace.openTextDocument({ language: LANGUAGE_ID, content: content('New workflow') });
   }
-  await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Active });
+  await vscode.window.showTextDocument(doc, { viewColumn: documentColumn() });
   s.dag.show(doc.uri, { preserveFocus: false });
 }
 
