@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import type { EngineEvent } from '../../src/engine/protocol';
 import { foldEvents } from '../../src/engine/runState';
 import { canPauseRun, canResumeRun, isActiveRun, shownRunStatus } from '../../src/engine/runRules';
-import { diagnosticsFileItem, nodeItem, progressOf, runItem, workflowItem } from '../../src/extension/views/treeModels';
+import { diagnosticsFileItem, failedNodesText, nodeItem, progressOf, runItem, workflowItem } from '../../src/extension/views/treeModels';
 
 const T0 = 1_700_000_000_000;
 const e = (partial: Record<string, unknown>, seq: number, ts = T0 + seq * 1000): EngineEvent => ({ runId: 'r1', seq, ts, ...partial }) as EngineEvent;
@@ -56,6 +56,29 @@ describe('tree models', () => {
     const reused = nodeItem({ ...state.nodes.get('a')!, attempt: 1, cached: { runId: 'r0', at: T0, restored: ['dist'] } }, T0 + 10_000);
     assert.equal(reused.description, 'completed · reused', "not the lookup's time");
     assert.match(reused.tooltip ?? '', /not run: the result of run r0 reused, dist put back/);
+  });
+
+  it('names the nodes a run failed on, with their errors, the first three', () => {
+    assert.equal(failedNodesText(state), undefined);
+    const ids = ['a', 'b', 'c', 'd', 'e'];
+    const many = foldEvents([
+      e(
+        {
+          type: 'workflow:started',
+          workflow: { name: 'W', path: '/w', hash: 'h' },
+          inputs: {},
+          concurrency: 5,
+          nodes: ids.map((id) => ({ ...nodes[0], id, nodeId: id })),
+        },
+        1,
+      ),
+      ...ids.map((id, i) =>
+        e({ type: 'node:failed', nodeId: id, attempt: 1, error: `exited with code ${i + 1}`, exitCode: i + 1, durationMs: 1, continueOnError: false }, i + 2),
+      ),
+    ]);
+    assert.equal(failedNodesText(many), "failed: 'a': exited with code 1; 'b': exited with code 2; 'c': exited with code 3 (and 2 more)");
+    const item = runItem({ runId: 'r1', workflowName: 'W', status: 'failed', startedAt: T0, endedAt: T0 + 3000, state: many }, T0 + 3000);
+    assert.match(item.tooltip ?? '', /\nfailed: 'a': exited with code 1; /);
   });
 
   it('counts progress over ended nodes', () => {

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { formatDuration } from '../../engine/duration';
 import { isActiveRun, shownRunStatus } from '../../engine/runRules';
-import { progressOf } from '../views/treeModels';
+import { failedNodesText, progressOf } from '../views/treeModels';
 import { plainText } from '../ui/untrustedText';
 import type { RunManager } from './runManager';
 
@@ -44,7 +44,8 @@ export class RunStatusBar implements vscode.Disposable {
     const icon = run.status === 'completed' ? '$(pass-filled)' : run.status === 'failed' ? '$(error)' : '$(circle-slash)';
     const duration = run.endedAt ? ` in ${formatDuration(run.endedAt - run.startedAt)}` : '';
     this.item.text = `${icon} ${plainText(run.workflowName, 60)} ${run.status}`;
-    this.item.tooltip = `${run.workflowName} ${run.status}${duration}`;
+    const failed = failedNodesText(run.state);
+    this.item.tooltip = `${run.workflowName} ${run.status}${duration}${failed ? `: ${failed}` : ''} — click to show its DAG`;
     this.item.backgroundColor = run.status === 'failed' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
     this.item.show();
     clearTimeout(this.hideTimer);

@@ -57,6 +57,14 @@ export function progressOf(state: RunState | undefined): { done: number; total: 
   return { done, total: state.nodes.size };
 }
 
+/** The nodes a run has failed on, with their errors (`'test': exited with code 1`), the first `max` of them. */
+export function failedNodesText(state: RunState | undefined, max = 3): string | undefined {
+  const failed = state ? [...state.nodes.values()].filter((n) => n.status === 'failed') : [];
+  if (failed.length === 0) return undefined;
+  const named = failed.slice(0, max).map((n) => `'${n.info.id}'${n.error ? `: ${n.error}` : ''}`);
+  return `failed: ${named.join('; ')}${failed.length > max ? ` (and ${failed.length - max} more)` : ''}`;
+}
+
 export function runItem(run: RunLike, now: number): ItemModel {
   const duration = formatDuration((run.endedAt ?? now) - run.startedAt);
   const { done, total } = progressOf(run.state);
@@ -70,6 +78,8 @@ export function runItem(run: RunLike, now: number): ItemModel {
     `duration ${duration}`,
   ];
   if (run.state?.error) tooltip.push(run.state.error);
+  const failed = failedNodesText(run.state);
+  if (failed) tooltip.push(failed);
   if (run.status === 'interrupted') tooltip.push('The engine that ran it stopped: Resume continues it from its log.');
   if (status === 'pausing') tooltip.push('Pausing: nothing new starts; the running nodes finish first. Resume calls the pause off.');
   return {
