@@ -79,6 +79,23 @@ describe("property names: another tool's word, or a typo, is named as ours", () 
     assert.match(fixed, /concurrency: 2\nnodes:\n {2}build:\n {4}run: make\n {4}timeout: 30\n {4}retry: 2/);
   });
 
+  it("writes GitHub's timeout-minutes as our timeout, a duration, and offers no fix where no duration says the same", () => {
+    const diagnosed = (value: string) => {
+      const text = yaml('version: 1', 'name: x', 'nodes:', '  a:', '    run: make', `    timeout-minutes: ${value}`);
+      const [d] = validateWorkflow(text).diagnostics;
+      return { message: d.message, fixed: d.fixes ? applyEdits(text, d.fixes[0].edits) : undefined };
+    };
+    const ten = diagnosed('10');
+    assert.equal(ten.message, "unknown property 'timeout-minutes' in node 'a' — did you mean 'timeout: 10m'?");
+    assert.match(ten.fixed ?? '', /\n {4}timeout: 10m\n$/);
+    assert.deepEqual(validateWorkflow(ten.fixed ?? '').diagnostics, []);
+    assert.match(diagnosed('1.5').fixed ?? '', /\n {4}timeout: 90s\n$/);
+    const computed = diagnosed('"${{ inputs.minutes }}"');
+    assert.equal(computed.message, "unknown property 'timeout-minutes' in node 'a' — did you mean 'timeout'?");
+    assert.equal(computed.fixed, undefined);
+    assert.equal(diagnosed('0').fixed, undefined);
+  });
+
   it('the builder names it too when asked to set a property by another name', () => {
     const outcome = planEdit(buildIndex(validateWorkflow(yaml('version: 1', 'name: x', 'nodes:', '  a: { run: x }'))), {
       type: 'set',

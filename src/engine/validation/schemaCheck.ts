@@ -4,7 +4,7 @@ import type { Span, SpanDiagnostic } from '../diagnostics';
 import { DURATION_HINT } from '../duration';
 import { didYouMean } from '../suggest';
 import { locate, objectSpan, pointerToPath, type ParsedDocument, type PathSegment } from './document';
-import { propertyMeant } from './propertyNames';
+import { propertyMeant, valueAsOurs } from './propertyNames';
 import validator from './schemaValidator';
 
 const NODE_KINDS = ['run', 'approval', 'workflow'] as const;
@@ -130,10 +130,14 @@ function unknownProperty(s: ErrorSite): Finding {
   const where = locate(s.parsed, [...s.path, prop]);
   const suggestion = propertyMeant(prop, allowed);
   const place = s.path.length === 0 ? 'at the top level' : `in ${label(s.path)}`;
+  const value = suggestion === undefined ? undefined : valueAsOurs(prop, (s.value as Json | null)?.[prop]);
+  const meant = value?.kind === 'rewritten' ? `${suggestion}: ${value.text}` : suggestion;
+  const edits = suggestion !== undefined && where.keySpan && value?.kind !== 'none' ? [{ span: where.keySpan, newText: suggestion }] : [];
+  if (value?.kind === 'rewritten' && edits.length) edits.push({ span: where.valueSpan, newText: value.text });
   return {
     span: where.keySpan ?? where.valueSpan,
-    message: `unknown property '${prop}' ${place}${suggestion ? ` — did you mean '${suggestion}'?` : ` (allowed: ${allowed.join(', ')})`}`,
-    ...(suggestion && where.keySpan ? { fixes: [{ title: `Change to '${suggestion}'`, edits: [{ span: where.keySpan, newText: suggestion }] }] } : {}),
+    message: `unknown property '${prop}' ${place}${meant ? ` — did you mean '${meant}'?` : ` (allowed: ${allowed.join(', ')})`}`,
+    ...(edits.length ? { fixes: [{ title: `Change to '${meant}'`, edits }] } : {}),
   };
 }
 
