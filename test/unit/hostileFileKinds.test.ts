@@ -94,8 +94,8 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string; err:
     const device = zero(join(dir, 'z.workflow.yaml'));
     const validated = await cli('validate', piped, device, dir);
     assert.equal(validated.code, 1);
-    assert.match(validated.out, /p\.workflow\.yaml:1:1: error yaml-syntax: cannot read the file: it is a named pipe, not a file/);
-    assert.match(validated.out, /z\.workflow\.yaml:1:1: error yaml-syntax: cannot read the file: it is a device, not a file/);
+    assert.match(validated.out, /p\.workflow\.yaml:1:1: error unreadable: cannot read the file: it is a named pipe, not a file/);
+    assert.match(validated.out, /z\.workflow\.yaml:1:1: error unreadable: cannot read the file: it is a device, not a file/);
     assert.match(validated.out, /cannot read the file: it is a folder, not a file/);
     assert.match(validated.err, /3 files checked: 3 errors/);
     for (const argv of [
