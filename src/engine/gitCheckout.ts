@@ -105,24 +105,29 @@ export async function readCheckout(folder: string): Promise<Checkout | undefined
 }
 
 /**
- * The checkout's value for an input that stands for what GitHub gives a run, by the name the importer gives it
- * (`github_sha` for `github.sha`…); undefined for any other input, or a value the checkout does not have.
+ * The checkout's values for the inputs that stand for what GitHub gives a run, by the names the importer gives them
+ * (`github_sha` for `github.sha`…).
  */
+const CHECKOUT_VALUES: Readonly<Record<string, (checkout: Checkout) => string | undefined>> = {
+  github_sha: (c) => c.sha,
+  github_ref: (c) => c.ref,
+  github_ref_name: (c) => c.refName,
+  github_repository: (c) => c.repository,
+  github_repository_owner: (c) => c.repository?.split('/')[0],
+  github_workspace: (c) => c.root,
+};
+
+/** The checkout's value for an input; undefined for any other input, or a value the checkout does not have. */
 export function checkoutValue(checkout: Checkout, input: string): string | undefined {
-  switch (input) {
-    case 'github_sha':
-      return checkout.sha;
-    case 'github_ref':
-      return checkout.ref;
-    case 'github_ref_name':
-      return checkout.refName;
-    case 'github_repository':
-      return checkout.repository;
-    case 'github_repository_owner':
-      return checkout.repository?.split('/')[0];
-    case 'github_workspace':
-      return checkout.root;
-    default:
-      return undefined;
+  return Object.hasOwn(CHECKOUT_VALUES, input) ? CHECKOUT_VALUES[input](checkout) : undefined;
+}
+
+/** Every input the checkout has a value for, with its value. */
+export function checkoutInputs(checkout: Checkout): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const name of Object.keys(CHECKOUT_VALUES)) {
+    const value = checkoutValue(checkout, name);
+    if (value !== undefined) values[name] = value;
   }
+  return values;
 }

@@ -55,8 +55,23 @@ describe('inputs', () => {
   };
 
   it('converts to declared types and fills defaults', () => {
-    assert.deepEqual(resolveInputs(specs, { n: '3', flag: 'true', ticket: 'T-1' }), { values: { who: 'world', n: 3, flag: true, ticket: 'T-1' }, errors: [] });
+    assert.deepEqual(resolveInputs(specs, { n: '3', flag: 'true', ticket: 'T-1' }), {
+      values: { who: 'world', n: 3, flag: true, ticket: 'T-1' },
+      errors: [],
+      fromFallback: [],
+    });
     assert.deepEqual(resolveInputs(specs, { flag: 'false', ticket: 'T-1' }).values.flag, false);
+  });
+
+  it('takes a fallback value only for a declared input neither given nor with a default', () => {
+    const fallback = { who: 'fallback', n: '7', ticket: 'T-9', other: 'x' };
+    assert.deepEqual(resolveInputs(specs, {}, fallback), {
+      values: { who: 'world', n: 7, flag: false, ticket: 'T-9' },
+      errors: [],
+      fromFallback: ['n', 'ticket'],
+    });
+    assert.deepEqual(resolveInputs(specs, { ticket: 'T-1' }, fallback).fromFallback, ['n']);
+    assert.deepEqual(resolveInputs(specs, {}, { n: 'many' }).errors.slice(0, 1), ["input 'n' is a number, not 'many'"]);
   });
 
   it('takes true or false for a boolean, and nothing else', () => {

@@ -1,9 +1,11 @@
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
+import { main } from '../../src/cli/main';
+import type { Output } from '../../src/cli/output';
 import { checkoutValue, originUrl, readCheckout, repositoryOfUrl } from '../../src/engine/gitCheckout';
 
 const git = (cwd: string, ...args: string[]): string =>
@@ -79,6 +81,34 @@ describe("a Git checkout's own values, read from its files", () => {
     writeFileSync(join(root, '.git'), 'not a pointer');
     assert.equal(await readCheckout(root), undefined);
     unlinkSync(join(root, '.git'));
+  });
+
+  it('runs a workflow with what GitHub gives a run, from the CLI, with the checkout’s values it says it took, as act does', async () => {
+    const { sub, sha } = repository();
+    const file = join(sub, 'stamp.workflow.yaml');
+    const text = [
+      'version: 1',
+      'name: Stamp',
+      'inputs:',
+      '  github_sha: { type: string, required: true }',
+      '  github_ref_name: { type: string, required: true }',
+      'nodes:',
+      '  stamp:',
+      '    env: { SHA: "${{ inputs.github_sha }}", REF: "${{ inputs.github_ref_name }}" }',
+      '    run: echo "$SHA $REF" > stamped.txt',
+    ];
+    writeFileSync(file, text.join('\n') + '\n');
+    let out = '';
+    const io: Output = { out: (t) => (out += t), err: (t) => (out += t), isTTY: false };
+    const runsDir = join(dir, 'runs');
+    assert.equal(await main(['run', file, '--runs-dir', runsDir], io), 0, out);
+    assert.equal(readFileSync(join(sub, 'stamped.txt'), 'utf8'), `${sha} feature/x\n`);
+    assert.match(out, new RegExp(`github_sha: this checkout's, ${sha} \\(--input github_sha=… gives another\\)`));
+    // What is given is taken instead, and said nothing of.
+    out = '';
+    assert.equal(await main(['run', file, '--runs-dir', runsDir, '--input', 'github_sha=abc'], io), 0, out);
+    assert.equal(readFileSync(join(sub, 'stamped.txt'), 'utf8'), 'abc feature/x\n');
+    assert.doesNotMatch(out, /github_sha: this checkout's/);
   });
 
   it("reads a repository's owner and name from the URL forms remotes are written in", () => {

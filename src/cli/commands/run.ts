@@ -1,4 +1,6 @@
 import { createInterface } from 'node:readline';
+import { dirname, resolve } from 'node:path';
+import { checkoutInputs, readCheckout } from '../../engine/gitCheckout';
 import type { EngineEvent, RunStatus } from '../../engine/protocol';
 import type { RunState } from '../../engine/runState';
 import { parseInputFlags } from '../../engine/run/core/inputs';
@@ -180,6 +182,12 @@ function printSetupError(e: RunSetupError, io: Output): number {
   return 2;
 }
 
+/** What GitHub would give a run of the workflow (`github_sha`…), as the Git checkout it is in has it, as `act` does. */
+async function checkoutInputsOf(workflowPath: string): Promise<Record<string, string>> {
+  const checkout = await readCheckout(dirname(resolve(workflowPath)));
+  return checkout ? checkoutInputs(checkout) : {};
+}
+
 export async function runCommand(argv: string[], io: Output): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, {
     input: { type: 'string', multiple: true },
@@ -209,6 +217,8 @@ export async function runCommand(argv: string[], io: Output): Promise<number> {
     handle = startRun({
       workflowPath: positionals[0],
       inputs: given,
+      fallbackInputs: await checkoutInputsOf(positionals[0]),
+      onFallbackInput: (name, value) => show.message(`${name}: this checkout's, ${value} (--input ${name}=… gives another)`),
       runsDir: values['runs-dir'],
       concurrency,
       killGraceMs: grace === undefined ? undefined : grace * 1000,

@@ -31,6 +31,12 @@ export { RunSetupError } from './setup';
 export interface RunOptions {
   workflowPath: string;
   inputs?: Record<string, string>;
+  /**
+   * Values for inputs the workflow declares that are neither given nor have a default (the CLI's, from the Git
+   * checkout, for what GitHub gives a run); each one taken is told to `onFallbackInput`.
+   */
+  fallbackInputs?: Record<string, string>;
+  onFallbackInput?: (name: string, value: string) => void;
   runsDir?: string;
   concurrency?: number;
   killGraceMs?: number;
@@ -249,8 +255,9 @@ function runHandle(r: {
 export function startRun(o: RunOptions): RunHandle {
   const loaded = loadWorkflow(o.workflowPath);
   requireDefaultShell(loaded.workflow, o.platform);
-  const { values, errors } = resolveInputs(loaded.workflow.inputs, o.inputs ?? {});
+  const { values, errors, fromFallback } = resolveInputs(loaded.workflow.inputs, o.inputs ?? {}, o.fallbackInputs);
   if (errors.length) throw new RunSetupError(errors.join('\n'));
+  for (const name of fromFallback) o.onFallbackInput?.(name, o.fallbackInputs![name]);
   const runsDir = resolve(o.runsDir ?? runsDirFor(loaded.path));
   try {
     mkdirSync(runsDir, { recursive: true });

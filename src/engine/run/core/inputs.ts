@@ -1,10 +1,18 @@
 import { readInputValue } from '../../inputValue';
 import type { InputSpec, Scalar } from '../../model';
 
-/** Converts given input strings to their declared types and fills defaults. Errors say which input and why. */
-export function resolveInputs(specs: Record<string, InputSpec>, given: Record<string, string>): { values: Record<string, Scalar>; errors: string[] } {
+/**
+ * Converts given input strings to their declared types and fills defaults; an input neither given nor with a default
+ * takes its `fallback` value, if it has one (those are `fromFallback`). Errors say which input and why.
+ */
+export function resolveInputs(
+  specs: Record<string, InputSpec>,
+  given: Record<string, string>,
+  fallback: Record<string, string> = {},
+): { values: Record<string, Scalar>; errors: string[]; fromFallback: string[] } {
   const values: Record<string, Scalar> = {};
   const errors: string[] = [];
+  const fromFallback: string[] = [];
   for (const name of Object.keys(given)) {
     if (!(name in specs)) {
       const known = Object.keys(specs);
@@ -12,7 +20,11 @@ export function resolveInputs(specs: Record<string, InputSpec>, given: Record<st
     }
   }
   for (const [name, spec] of Object.entries(specs)) {
-    const raw = given[name];
+    let raw = given[name];
+    if (raw === undefined && spec.default === undefined && Object.hasOwn(fallback, name)) {
+      raw = fallback[name];
+      fromFallback.push(name);
+    }
     if (raw === undefined) {
       if (spec.default !== undefined) values[name] = spec.default;
       else if (spec.required) errors.push(`input '${name}' is required and has no default: give it with --input ${name}=<value>`);
@@ -23,7 +35,7 @@ export function resolveInputs(specs: Record<string, InputSpec>, given: Record<st
     if ('error' in read) errors.push(read.error);
     else values[name] = read.value;
   }
-  return { values, errors };
+  return { values, errors, fromFallback };
 }
 
 /** Parses `name=value` pairs as the CLI's --input flags give them. */
