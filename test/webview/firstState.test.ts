@@ -75,7 +75,7 @@ describe('DAG panel: the first state in the page', function () {
     const cases: { name: string; graph: DagGraph; size: { width: number; height: number }; sent: boolean; at?: string }[] = [
       { name: 'centred', graph: sdlc, size: { width: 1280, height: 800 }, sent: false },
       // Too big to fit whole at a readable zoom: as wide as the pane, from its top.
-      { name: 'beside-an-editor', graph: layeredGraph(50, 20), size: { width: 520, height: 700 }, sent: false, at: 'translate(24px, 24px) scale(0.6)' },
+      { name: 'beside-an-editor', graph: layeredGraph(50, 20), size: { width: 520, height: 700 }, sent: false, at: 'translate(52px, 24px) scale(0.6)' },
       { name: 'sent-after', graph: sdlc, size: { width: 900, height: 700 }, sent: true },
     ];
     for (const { name, graph, size, sent, at } of cases) {

@@ -2,7 +2,17 @@
 // connect, right click for a menu). Node and edge arrays change only when the graph or its layout does; run state
 // reaches the cards through the store. The graph is one tab stop: the cards are its items, the selected one active.
 import { useCallback, useEffect, useMemo, useRef } from 'react';
-import ReactFlow, { Background, Controls, MiniMap, type Connection, type Edge, type Node, type NodeMouseHandler, type OnConnectStartParams } from 'reactflow';
+import ReactFlow, {
+  Background,
+  ControlButton,
+  Controls,
+  MiniMap,
+  type Connection,
+  type Edge,
+  type Node,
+  type NodeMouseHandler,
+  type OnConnectStartParams,
+} from 'reactflow';
 import { CARD_HEIGHT, CARD_WIDTH } from '../layout/grid';
 import { isBigGraph } from '../state/bigGraph';
 import { phaseColours } from '../state/navigation';
@@ -142,13 +152,19 @@ function useSelectionAnnouncer() {
  * it at all.
  */
 function GraphControls({ cards }: { cards: number }) {
+  const controller = useController();
   const narrow = useNarrow();
   const painted = useAfterFirstPaint(cards > 0);
   const mapShown = !narrow && (painted || !isBigGraph(cards));
   return (
     <>
       <Background gap={24} size={1} />
-      <Controls showInteractive={false} position="bottom-left" />
+      {/* Its fit is the panel's (the toolbar's): clear of these buttons, readable, from the top when too big. */}
+      <Controls showInteractive={false} showFitView={false} position="bottom-left">
+        <ControlButton onClick={() => controller.fitView()} title="Fit the graph in view" aria-label="Fit the graph in view" className="fit-view">
+          <span className="codicon codicon-screen-full" aria-hidden="true" />
+        </ControlButton>
+      </Controls>
       {mapShown ? (
         <MiniMap
           pannable
