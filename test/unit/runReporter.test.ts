@@ -76,6 +76,22 @@ describe('the CLI run reporter: a failed node shows what it wrote last', () => {
     assert.doesNotMatch(r.text(), /first attempt|fine/);
   });
 
+  it('leaves out the progress, quality and mask commands it printed, shown as such, but not an annotation', () => {
+    const r = reporter();
+    r.feed(started(['a']), nodeStarted('a'), log('a', '::progress 50 halfway', 'compiling', '::quality 0.5'));
+    r.feed({
+      ...at,
+      type: 'node:log',
+      nodeId: 'a',
+      lines: [
+        { stream: 'stdout', text: '::add-mask ***', ts: 1 },
+        { stream: 'stdout', text: '::error file=a.c,line=3::boom', ts: 1 },
+      ],
+    });
+    r.feed(failed('a'));
+    assert.deepEqual(under(r.text(), 'a'), ['compiling', '::error file=a.c,line=3::boom']);
+  });
+
   it("quotes a matrix instance's id and the runs folder in the command that prints the whole log", () => {
     const r = reporter("/tmp/it's runs");
     r.feed(started(['t[n=1]']), nodeStarted('t[n=1]'), log('t[n=1]', ...lines(1, TAIL_LINES + 1)), failed('t[n=1]'));
@@ -102,7 +118,7 @@ describe('LogTails', () => {
         for (const texts of batches)
           tails.wrote(
             'n',
-            texts.map((text): LogLine => ({ stream: 'stdout', text, ts: 0 })),
+            texts.map((text): LogLine => ({ stream: 'stderr', text, ts: 0 })),
           );
         const all = batches.flat();
         const tail = tails.take('n');
