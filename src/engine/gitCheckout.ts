@@ -117,6 +117,9 @@ const CHECKOUT_VALUES: Readonly<Record<string, (checkout: Checkout) => string | 
   github_workspace: (c) => c.root,
 };
 
+/** The inputs a checkout may have values for. */
+export const CHECKOUT_INPUT_NAMES: readonly string[] = Object.keys(CHECKOUT_VALUES);
+
 /** The checkout's value for an input; undefined for any other input, or a value the checkout does not have. */
 export function checkoutValue(checkout: Checkout, input: string): string | undefined {
   return Object.hasOwn(CHECKOUT_VALUES, input) ? CHECKOUT_VALUES[input](checkout) : undefined;
@@ -125,7 +128,7 @@ export function checkoutValue(checkout: Checkout, input: string): string | undef
 /** Every input the checkout has a value for, with its value. */
 export function checkoutInputs(checkout: Checkout): Record<string, string> {
   const values: Record<string, string> = {};
-  for (const name of Object.keys(CHECKOUT_VALUES)) {
+  for (const name of CHECKOUT_INPUT_NAMES) {
     const value = checkoutValue(checkout, name);
     if (value !== undefined) values[name] = value;
   }

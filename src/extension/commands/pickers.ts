@@ -2,7 +2,7 @@
 // inputs. Everything shown of files and run records goes through plainText.
 import { dirname } from 'node:path';
 import * as vscode from 'vscode';
-import { checkoutValue, readCheckout } from '../../engine/gitCheckout';
+import { CHECKOUT_INPUT_NAMES, checkoutValue, readCheckout } from '../../engine/gitCheckout';
 import { readInputValue } from '../../engine/inputValue';
 import type { InputSpec } from '../../engine/model';
 import type { NodeStatus } from '../../engine/protocol';
@@ -87,7 +87,7 @@ const isMissing = (input: InputSpec): boolean => input.required && input.default
  */
 async function checkoutValues(uri: vscode.Uri, inputs: readonly InputSpec[]): Promise<Map<string, string>> {
   const values = new Map<string, string>();
-  if (uri.scheme !== 'file' || !inputs.some((i) => i.type === 'string' && i.name.startsWith('github_'))) return values;
+  if (uri.scheme !== 'file' || !inputs.some((i) => i.type === 'string' && CHECKOUT_INPUT_NAMES.includes(i.name))) return values;
   const checkout = await readCheckout(dirname(uri.fsPath));
   for (const input of inputs) {
     const value = checkout && input.type === 'string' ? checkoutValue(checkout, input.name) : undefined;

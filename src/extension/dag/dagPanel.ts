@@ -30,8 +30,6 @@ import { bundleReader, dagPanelHtml } from './webviewHtml';
 import { WorkflowEditing, type EditHighlight } from './workflowEditing';
 import { editorColumnOf, openDocument, readDocument, revealDefinition, workflowGraph, type FileGraphs } from './workflowDocument';
 
-export const DAG_VIEW_TYPE = 'maestro.dag';
-
 type InitMessage = Extract<HostMessage, { type: 'init' }>;
 
 export const dagTitle = (workflowName: string, locked = false): string => `DAG · ${workflowName}${locked ? ' (locked)' : ''}`;

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { isWorkflowDocument } from '../language/documents';
 import { workflowKey } from '../workflowIdentity';
-import { DAG_VIEW_TYPE, DagPanel, dagTitle, type DagPanelServices } from './dagPanel';
+import { DAG_VIEW_TYPE } from '../ui/viewTypes';
+import { DagPanel, dagTitle, type DagPanelServices } from './dagPanel';
 import { UntitledPanels } from './untitledPanels';
 import { WorkflowEditing } from './workflowEditing';
 

@@ -6,6 +6,7 @@ import { bundleReader, dagPanelHtml } from '../dag/webviewHtml';
 import type { WorkflowDocuments } from '../language/documents';
 import type { RunManager } from '../runs/runManager';
 import { toRange } from '../convert';
+import { INSIGHTS_VIEW_TYPE } from '../ui/viewTypes';
 import { workflowKey } from '../workflowIdentity';
 import { parseInsightsWebviewMessage, type InsightsHostMessage, type InsightsRange, type InsightsWebviewMessage } from '../../webview/insights/protocol';
 
@@ -126,7 +127,7 @@ export class InsightsPanels implements vscode.Disposable {
       .pop()
       ?.replace(/\.workflow\.ya?ml$/, '')}`;
     const panel = vscode.window.createWebviewPanel(
-      'maestro.insights',
+      INSIGHTS_VIEW_TYPE,
       title,
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false },
       { retainContextWhenHidden: false },

@@ -1,9 +1,9 @@
 // Where a document a command opens goes: the active editor group, unless that group shows one of our panels (a DAG
 // or Insights panel the user was working in), which the document would cover: then the group of an editor beside it.
 import * as vscode from 'vscode';
+import { DAG_VIEW_TYPE, INSIGHTS_VIEW_TYPE } from './viewTypes';
 
-/** Our webview panels' view types (VS Code prefixes them in a tab's input). */
-const PANEL_VIEW_TYPES = ['maestro.dag', 'maestro.insights'];
+const PANEL_VIEW_TYPES = [DAG_VIEW_TYPE, INSIGHTS_VIEW_TYPE];
 
 const isOurPanel = (tab: vscode.Tab | undefined): boolean =>
   tab?.input instanceof vscode.TabInputWebview && PANEL_VIEW_TYPES.some((type) => (tab.input as vscode.TabInputWebview).viewType.endsWith(type));
