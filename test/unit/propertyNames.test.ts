@@ -96,6 +96,28 @@ describe("property names: another tool's word, or a typo, is named as ours", () 
     assert.equal(diagnosed('0').fixed, undefined);
   });
 
+  it("names ours for a value of another type, but renames only a value of a type ours takes (Compose's list of words)", () => {
+    const text = yaml(
+      'version: 1',
+      'name: x',
+      'nodes:',
+      '  a:',
+      '    command: [make, test]',
+      '    environment: ["CI=1"]',
+      '    depends_on: { b: { condition: started } }',
+      '  b: { run: x }',
+    );
+    const problems = validateWorkflow(text).diagnostics.filter((d) => d.message.includes('did you mean'));
+    assert.deepEqual(
+      problems.map((d) => [/'([^']+)'.*did you mean '(\w+)'/.exec(d.message)!.slice(1).join(' → '), d.fixes?.length ?? 0]),
+      [
+        ['command → run', 0],
+        ['environment → env', 0],
+        ['depends_on → needs', 0],
+      ],
+    );
+  });
+
   it('the builder names it too when asked to set a property by another name', () => {
     const outcome = planEdit(buildIndex(validateWorkflow(yaml('version: 1', 'name: x', 'nodes:', '  a: { run: x }'))), {
       type: 'set',

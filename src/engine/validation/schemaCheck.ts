@@ -9,7 +9,7 @@ import validator from './schemaValidator';
 
 const NODE_KINDS = ['run', 'approval', 'workflow'] as const;
 type Json = Record<string, unknown>;
-type SchemaObject = { type?: string | string[]; $ref?: string; properties?: Json; description?: string };
+type SchemaObject = { type?: string | string[]; $ref?: string; properties?: Json; description?: string; anyOf?: SchemaObject[]; oneOf?: SchemaObject[] };
 
 const jsonType = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'array' : Number.isInteger(v) ? 'integer' : typeof v);
 
@@ -42,6 +42,13 @@ function typeMatches(s: SchemaObject, value: unknown): boolean {
   if (t === undefined) return true;
   const actual = jsonType(value);
   return (Array.isArray(t) ? t : [t]).some((x) => x === actual || (x === 'number' && actual === 'integer'));
+}
+
+/** Whether a value is of a type the schema takes, in one of its alternatives if it has them. */
+function acceptsType(s: SchemaObject, value: unknown): boolean {
+  const resolved = resolveRef(s);
+  const branches = resolved.anyOf ?? resolved.oneOf;
+  return branches ? branches.some((b) => acceptsType(b, value)) : typeMatches(resolved, value);
 }
 
 function valueAt(data: unknown, path: readonly PathSegment[]): unknown {
@@ -126,13 +133,17 @@ function sortAlternatives(errors: readonly ErrorObject[], data: unknown): { drop
 
 function unknownProperty(s: ErrorSite): Finding {
   const prop = String(s.e.params.additionalProperty);
-  const allowed = Object.keys((s.e.parentSchema as SchemaObject | undefined)?.properties ?? {});
+  const parent = (s.e.parentSchema as SchemaObject | undefined) ?? {};
+  const allowed = Object.keys(parent.properties ?? {});
   const where = locate(s.parsed, [...s.path, prop]);
   const suggestion = propertyMeant(prop, allowed);
   const place = s.path.length === 0 ? 'at the top level' : `in ${label(s.path)}`;
-  const value = suggestion === undefined ? undefined : valueAsOurs(prop, (s.value as Json | null)?.[prop]);
+  const written = (s.value as Json | null)?.[prop];
+  const value = suggestion === undefined ? undefined : valueAsOurs(prop, written);
   const meant = value?.kind === 'rewritten' ? `${suggestion}: ${value.text}` : suggestion;
-  const edits = suggestion !== undefined && where.keySpan && value?.kind !== 'none' ? [{ span: where.keySpan, newText: suggestion }] : [];
+  // Renamed, the value must be of a type ours takes (Compose's `command` may be a list, our `run` is a string).
+  const fits = value?.kind === 'rewritten' || (value?.kind === 'same' && acceptsType(parent.properties![suggestion!] as SchemaObject, written));
+  const edits = suggestion !== undefined && where.keySpan && fits ? [{ span: where.keySpan, newText: suggestion }] : [];
   if (value?.kind === 'rewritten' && edits.length) edits.push({ span: where.valueSpan, newText: value.text });
   return {
     span: where.keySpan ?? where.valueSpan,
