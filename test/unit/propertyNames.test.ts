@@ -17,6 +17,9 @@ describe("property names: another tool's word, or a typo, is named as ours", () 
     assert.equal(propertyMeant('retries', NODE_PROPERTIES), 'retry');
     assert.equal(propertyMeant('jobs', TOP_LEVEL), 'nodes');
     assert.equal(propertyMeant('max-parallel', TOP_LEVEL), 'concurrency');
+    // GitLab's and Azure Pipelines' words.
+    assert.equal(propertyMeant('allow_failure', NODE_PROPERTIES), 'continueOnError');
+    assert.equal(propertyMeant('timeoutInMinutes', NODE_PROPERTIES), 'timeout');
     // Not where our property is not allowed: a node has no `nodes`, the top level no `needs`.
     assert.equal(propertyMeant('jobs', NODE_PROPERTIES), undefined);
     assert.equal(propertyMeant('depends_on', TOP_LEVEL), undefined);

@@ -1,8 +1,8 @@
 // What a property written under another tool's name, or mistyped, is called here: `depends_on` (Compose, Airflow's
 // upstream), `dependencies` (Argo) and `after` are `needs`; `retries` (Airflow) is `retry`; `jobs` is `nodes`. Names
 // whose value means the same here where it is of a type ours takes (the schema check renames only such a value:
-// Compose's `command` may be a list), and GitHub's `timeout-minutes`, whose number of minutes is written as a
-// duration. Not `strategy` (GitHub's holds the matrix, one level down).
+// Compose's `command` may be a list), and GitHub's `timeout-minutes` (Azure's `timeoutInMinutes`), whose number of
+// minutes is written as a duration. Not `strategy` (GitHub's holds the matrix, one level down).
 import { closest } from '../suggest';
 
 /** Other tools' property names, written in lower case without `-` and `_`, and ours. */
@@ -32,10 +32,12 @@ const OTHER_NAMES: Readonly<Record<string, string>> = {
   title: 'name',
   displayname: 'name',
   timeoutminutes: 'timeout',
+  timeoutinminutes: 'timeout',
+  allowfailure: 'continueOnError',
 };
 
 /** The names above whose value is a number of minutes, where ours is a duration. */
-const IN_MINUTES = new Set(['timeoutminutes']);
+const IN_MINUTES = new Set(['timeoutminutes', 'timeoutinminutes']);
 
 const key = (written: string): string => written.toLowerCase().replace(/[-_]/g, '');
 
