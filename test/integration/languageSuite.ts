@@ -59,6 +59,36 @@ export function registerLanguageSuites(context: IntegrationContext): void {
       await vscode.commands.executeCommand('workbench.action.files.revert');
     });
 
+    it('fixes all the problems of a kind at once, and the file’s fixable problems as its source.fixAll.maestro', async () => {
+      const doc = await open('typo.workflow.yaml');
+      await until(() => codes(doc.uri).includes('unknown-dependency'));
+      // A second typo, and a property under another tool's name.
+      const edit = new vscode.WorkspaceEdit();
+      edit.insert(doc.uri, doc.positionAt(doc.getText().length), '  deploy:\n    needs: [tset]\n    command: echo deploy\n');
+      await vscode.workspace.applyEdit(edit);
+      await until(() => codes(doc.uri).filter((c) => c === 'unknown-dependency').length === 2);
+      const first = vscode.languages.getDiagnostics(doc.uri).find((d) => /biuld/.test(d.message))!;
+      const quick = await vscode.commands.executeCommand<vscodeTypes.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, first.range);
+      assert.ok(
+        quick.some((a) => a.title === "Fix all 2 'unknown-dependency' problems in the file"),
+        quick.map((a) => a.title).join(', '),
+      );
+      const source = await vscode.commands.executeCommand<vscodeTypes.CodeAction[]>(
+        'vscode.executeCodeActionProvider',
+        doc.uri,
+        new vscode.Range(0, 0, 0, 0),
+        'source.fixAll.maestro',
+      );
+      assert.deepEqual(
+        source.map((a) => a.title),
+        ['Fix 3 Maestro problems'],
+      );
+      await vscode.workspace.applyEdit(source[0].edit!);
+      await until(() => codes(doc.uri).length === 0);
+      assert.match(doc.getText(), /needs: \[build\][^]*needs: \[test\]\n {4}run: echo deploy\n$/);
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    });
+
     it('validates workflows again when a sub-workflow they run comes, open or not, and names a loop back', async () => {
       const sub = file('loop-b.workflow.yaml');
       const unopened = file('loop-c.workflow.yaml');

@@ -8,9 +8,10 @@ import { cursorContext } from './cursorContext';
 import { findWorkflowFiles, WORKFLOW_SELECTOR, type WorkflowDocuments } from './documents';
 import { wantsWorkflowFiles, type SubWorkflowLookups } from './subWorkflowCompletion';
 import { hoverAt } from './hover';
+import { QUICK_FIX_KINDS, quickFixProvider } from './quickFixes';
 import { definitionAt, documentSymbols, mentionAt, mentionsOf, prepareRename, renameEdits, subWorkflowLinks, type WorkflowSymbol } from './navigation';
 import type { WorkflowIndex } from '../../engine/workflowIndex';
-import type { DiagnosticCode, Span } from '../../engine/diagnostics';
+import type { Span } from '../../engine/diagnostics';
 
 const ITEM_KIND: Record<CompletionKind, vscode.CompletionItemKind> = {
   property: vscode.CompletionItemKind.Property,
@@ -59,7 +60,7 @@ export function registerLanguageFeatures(documents: WorkflowDocuments): vscode.D
         return documentSymbols(index(doc)).map(convert);
       },
     }),
-    vscode.languages.registerCodeActionsProvider(WORKFLOW_SELECTOR, quickFixProvider(index), { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
+    vscode.languages.registerCodeActionsProvider(WORKFLOW_SELECTOR, quickFixProvider(index), { providedCodeActionKinds: QUICK_FIX_KINDS }),
   ];
 }
 
@@ -162,41 +163,4 @@ function renameProvider(index: Index): vscode.RenameProvider {
       return edit;
     },
   };
-}
-
-/** The validator's fixes of the diagnostics in range, as quick fixes. */
-function quickFixProvider(index: Index): vscode.CodeActionProvider {
-  return {
-    provideCodeActions(doc, range, context) {
-      const actions: vscode.CodeAction[] = [];
-      for (const d of index(doc).result.diagnostics) {
-        if (!d.fixes?.length) continue;
-        const dRange = toRange(doc, d.span);
-        if (!dRange.intersection(range) && !context.diagnostics.some((x) => x.range.isEqual(dRange))) continue;
-        const shown = context.diagnostics.find((x) => x.range.isEqual(dRange) && x.message === d.message);
-        for (const fix of d.fixes) {
-          const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
-          action.edit = new vscode.WorkspaceEdit();
-          for (const e of fix.edits) action.edit.replace(doc.uri, toRange(doc, e.span), e.newText);
-          if (shown) action.diagnostics = [shown];
-          action.isPreferred = d.fixes.length === 1;
-          actions.push(action);
-        }
-      }
-      for (const shown of context.diagnostics) if (isEncodingProblem(shown)) actions.push(saveAsUtf8(shown));
-      return actions;
-    },
-  };
-}
-
-const isEncodingProblem = (d: vscode.Diagnostic): boolean =>
-  d.source === 'maestro' && typeof d.code === 'object' && d.code.value === ('encoding' satisfies DiagnosticCode);
-
-/** VS Code's own choice of an encoding to reopen the file with (to read it right) or to save it with (UTF-8). */
-function saveAsUtf8(shown: vscode.Diagnostic): vscode.CodeAction {
-  const action = new vscode.CodeAction('Reopen or Save with Encoding…', vscode.CodeActionKind.QuickFix);
-  action.command = { command: 'workbench.action.editor.changeEncoding', title: 'Reopen or Save with Encoding…' };
-  action.diagnostics = [shown];
-  action.isPreferred = true;
-  return action;
 }
