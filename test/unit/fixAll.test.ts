@@ -1,8 +1,13 @@
 import { strict as assert } from 'node:assert';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
+import { main } from '../../src/cli/main';
+import type { Output } from '../../src/cli/output';
 import type { SpanDiagnostic, TextEdit } from '../../src/engine/diagnostics';
 import { applyEdits } from '../../src/engine/edits/actions';
-import { fixAllEdits } from '../../src/engine/validation/fixAll';
+import { fixAllEdits, fixText } from '../../src/engine/validation/fixAll';
 import { validateWorkflow } from '../../src/engine/validation/validate';
 import { yaml } from './helpers';
 
@@ -54,5 +59,60 @@ describe('fixing all problems at once', () => {
     const fixable = result.diagnostics.find((d) => d.fixes?.length === 1)!;
     const choice: SpanDiagnostic = { ...fixable, fixes: [fixable.fixes![0], { title: 'other', edits: [] }] };
     assert.equal(fixAllEdits([choice]).fixes, 0);
+  });
+
+  it('fixes in rounds what one round cannot (two fixes adding env: to one node), and stops', () => {
+    const text = yaml(
+      'version: 1',
+      'name: x',
+      'inputs: { a: { type: string }, b: { type: string } }',
+      'nodes:',
+      '  n:',
+      '    run: echo ${{ inputs.a }} ${{ inputs.b }}',
+    );
+    const diagnose = (t: string) => validateWorkflow(t).diagnostics;
+    assert.equal(fixAllEdits(diagnose(text)).fixes, 1);
+    const fixed = fixText(text, diagnose);
+    assert.equal(fixed.fixed, 2);
+    assert.deepEqual(diagnose(fixed.text), []);
+    // A fix that brings its own problem back is not applied forever.
+    const again: SpanDiagnostic = {
+      span: { start: 0, end: 0 },
+      severity: 'error',
+      code: 'schema',
+      message: 'm',
+      fixes: [{ title: 't', edits: [{ span: { start: 0, end: 0 }, newText: '' }] }],
+    };
+    assert.equal(fixText('x', () => [again], 4).fixed, 4);
+  });
+
+  it('maestro-dag validate --fix writes the fixes and reports what is left; a file not UTF-8 is left as it is', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'maestro-fix-'));
+    try {
+      const file = join(dir, 'a.workflow.yaml');
+      writeFileSync(file, yaml('version: 1', 'name: x', 'jobs:', '  build: { command: make }', '  test: { depends_on: [biuld], run: x, timeout: soon }'));
+      let out = '';
+      const io: Output = { out: (t) => (out += t), err: (t) => (out += t), isTTY: false };
+      assert.equal(await main(['validate', '--fix', file], io), 1);
+      assert.equal(
+        readFileSync(file, 'utf8'),
+        yaml('version: 1', 'name: x', 'nodes:', '  build: { run: make }', '  test: { needs: [build], run: x, timeout: soon }'),
+      );
+      assert.match(out, /a\.workflow\.yaml: fixed 4 problems\n/);
+      assert.match(out, /a\.workflow\.yaml:5:\d+: error invalid-duration: 'soon' is not a duration/);
+      const latin = join(dir, 'l.workflow.yaml');
+      const bytes = Buffer.concat([
+        Buffer.from('version: 1\nname: caf'),
+        Buffer.from([0xe9]),
+        Buffer.from('\nnodes:\n  a: { needs: [b], run: x }\n  b: { run: x }\n  c: { needs: [bb], run: x }\n'),
+      ]);
+      writeFileSync(latin, bytes);
+      out = '';
+      assert.equal(await main(['validate', '--fix', latin], io), 1);
+      assert.deepEqual(readFileSync(latin), bytes);
+      assert.match(out, /l\.workflow\.yaml is not fixed: 2:\d+: /);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,25 +1,29 @@
+import { writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import { type FileText, readFileText } from '../../engine/fileText';
+import { type FileText, notUtf8Line, readFileText } from '../../engine/fileText';
+import { fixText } from '../../engine/validation/fixAll';
 import { toLineDiagnostics } from '../../engine/validation/validate';
 import { validateFile } from '../../engine/validateFile';
 import { oneOf, parseCommandArgs, UsageError } from '../args';
 import type { Output } from '../output';
 import { safeText, terminalJson } from '../terminalText';
 
-export const VALIDATE_HELP = `Usage: maestro-dag validate [--format text|json] FILE...
+export const VALIDATE_HELP = `Usage: maestro-dag validate [--format text|json] [--fix] FILE...
 
 Checks workflow files: YAML syntax, the schema, dependencies, cycles and expressions.
 
 Options:
   --format text|json  text (default): file:line:col: severity code: message
                       json: a list of { file, line, column, endLine, endColumn, severity, code, message }
+  --fix               fix in place every problem that has one fix (the editor's quick fixes: a typo in
+                      needs, another tool's property name…), then report what is left
   -h, --help          show this help
 
 Exit status: 0 when no file has errors, 1 when any has, 2 on a usage error.
 `;
 
 export function validateCommand(argv: string[], io: Output): number {
-  const { values, positionals } = parseCommandArgs(argv, { format: { type: 'string' } });
+  const { values, positionals } = parseCommandArgs(argv, { format: { type: 'string' }, fix: { type: 'boolean' } });
   if (values.help) {
     io.out(VALIDATE_HELP);
     return 0;
@@ -38,6 +42,7 @@ export function validateCommand(argv: string[], io: Output): number {
       errors++;
       continue;
     }
+    if (values.fix) text = fixFile(file, text, io);
     const result = validateFile(file, text);
     for (const d of toLineDiagnostics(result.parsed.lines, result.diagnostics)) {
       all.push({ file, ...d });
@@ -54,4 +59,19 @@ export function validateCommand(argv: string[], io: Output): number {
       );
   }
   return errors > 0 ? 1 : 0;
+}
+
+/** The file with its problems that have one fix fixed, written back when any was; a file not UTF-8 is left alone. */
+function fixFile(file: string, read: FileText, io: Output): FileText {
+  const notUtf8 = notUtf8Line(read);
+  if (notUtf8 !== undefined) {
+    // The fixes would write U+FFFD back in place of those bytes.
+    io.err(safeText(`maestro-dag: ${file} is not fixed: ${notUtf8}`) + '\n');
+    return read;
+  }
+  const { text, fixed } = fixText(read.text, (t) => validateFile(file, t).diagnostics);
+  if (fixed === 0) return read;
+  writeFileSync(file, text);
+  io.err(safeText(`${relative(process.cwd(), file) || file}: fixed ${fixed} problem${fixed === 1 ? '' : 's'}`) + '\n');
+  return { text };
 }
