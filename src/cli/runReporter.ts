@@ -1,6 +1,7 @@
 import { formatDuration } from '../engine/duration';
 import type { EngineEvent } from '../engine/protocol';
 import { allInstanceIds, applyEvent, type RunState } from '../engine/runState';
+import { shellWord } from '../engine/platform/shells';
 import { reusedText } from '../engine/reusedResult';
 import { LogTails } from './logTails';
 import type { Output } from './output';
@@ -24,9 +25,6 @@ function bar(percent: number, width = 20): string {
 /** The widest the summary's node column gets: a longer id is cut, so that each row stays a line. */
 const NODE_COLUMN = 60;
 const shortened = (id: string): string => (id.length > NODE_COLUMN ? `${id.slice(0, NODE_COLUMN - 1)}…` : id);
-
-/** A word a POSIX shell reads as itself: quoted where it has anything but letters, digits and `_.:/=@%+-`. */
-const shellWord = (word: string): string => (/^[\w.:/=@%+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`);
 
 export interface RunReporterOptions {
   /** The `--runs-dir` the run was given, if any: the command that prints a whole log names it too. */

@@ -3,6 +3,12 @@ import { basename } from 'node:path';
 /** Shells that take `-e`, which stops a script at its first failing command, as CI runners do. */
 export const POSIX_SHELLS: ReadonlySet<string> = new Set(['bash', 'sh', 'zsh', 'dash', 'ksh']);
 
+/** Text a POSIX shell reads as one word: in single quotes, a quote in it closed, escaped and reopened. */
+export const shellQuoted = (text: string): string => `'${text.replace(/'/g, `'\\''`)}'`;
+
+/** A word as a POSIX shell reads it: as it is when it has only characters the shell takes as they are, else quoted. */
+export const shellWord = (word: string): string => (/^[\w@%+=:,./-]+$/.test(word) ? word : shellQuoted(word));
+
 /** The words that start a node's `shell` (default bash) before the script: `bash -e`, `bash -x -e`, `python3 -u`. */
 export function shellWords(shell: string | undefined): string[] {
   const [file, ...own] = (shell ?? 'bash').trim().split(/\s+/);

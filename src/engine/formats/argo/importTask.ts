@@ -1,6 +1,6 @@
 // One DAG task of an Argo workflow and its template as one of our nodes.
 import { isObject, type Json, textOf } from '../../json';
-import { shellFromWords } from '../../platform/shells';
+import { shellFromWords, shellWord } from '../../platform/shells';
 import { notImportedLine, type NodeDoc } from '../importTypes';
 import { DEFAULT_IMAGE, WORK_DIR } from './export';
 import { fromArgoText, fromArgoWhen, withArguments, type ArgoTextScope } from './importText';
@@ -19,8 +19,6 @@ export interface TaskInput {
   /** The workflow's env: the export wrote it into every script; a script's own value for a name stays the node's. */
   workflowEnv: Readonly<Record<string, string>>;
 }
-
-const quoteWord = (w: string) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`);
 
 export function taskNode(input: TaskInput): NodeDoc {
   const { task, template, scope, line } = input;
@@ -127,7 +125,7 @@ function commandOf(template: Json, scope: ArgoTextScope, where: string, workflow
     node.run = fromArgoText(scriptFromSource(textOf(template.script.source ?? '')), scope, where);
   } else {
     const args = Array.isArray(body.args) ? body.args.map(String) : [];
-    const words = [...command, ...args].map((w) => quoteWord(withArguments(w, scope)));
+    const words = [...command, ...args].map((w) => shellWord(withArguments(w, scope)));
     node.run = words.length
       ? fromArgoText(words.join(' '), scope, where)
       : leftBehind(scope, `${where}'s container has no command: it runs its image's entrypoint`);

@@ -4,7 +4,7 @@ import { isObject, type Json, textOf } from '../../json';
 import type { RetryPolicy } from '../../model';
 import { rewriteExpressions } from '../expressionMap';
 import { commentText, notImportedLine } from '../importTypes';
-import { shellFromWords } from '../../platform/shells';
+import { shellFromWords, shellQuoted } from '../../platform/shells';
 import { parseRetryLoop } from '../scriptRetry';
 import { fromGithubVariables, fromSetOutput, githubOnlyVariables } from '../scriptVariables';
 import { fromGithubContexts, type GithubValueInputs } from './contexts';
@@ -42,8 +42,6 @@ export function fromGithubValue(value: string, isCondition: boolean, sink: Value
   for (const problem of result.problems) sink.notes.push(`${problem} (line ${line})`);
   return result.text;
 }
-
-const quoteShell = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** A `uses:` step: checkout is the working copy itself, an upload's paths are artifacts, any other action a note. */
 function actionStepLines(step: Json, uses: string, label: string, line: number, out: StepsResult): string[] {
@@ -109,8 +107,8 @@ function stepLines(step: Json, line: number, defaultShell: string | undefined, o
   const ignoreFailure = step['continue-on-error'] === true;
   if (env.length || dir || ignoreFailure) {
     const inner = [
-      ...(dir ? [`cd ${quoteShell(dir)}`] : []),
-      ...env.map(([k, v]) => `export ${k}=${quoteShell(fromGithubValue(textOf(v), false, sink, line))}`),
+      ...(dir ? [`cd ${shellQuoted(dir)}`] : []),
+      ...env.map(([k, v]) => `export ${k}=${shellQuoted(fromGithubValue(textOf(v), false, sink, line))}`),
       body,
     ].join('\n');
     // A subshell keeps the step's environment and folder to itself; `set +e` around it lets it fail on its own.
