@@ -2,7 +2,7 @@
 // inputs. Everything shown of files and run records goes through plainText.
 import { dirname } from 'node:path';
 import * as vscode from 'vscode';
-import { CHECKOUT_INPUT_NAMES, checkoutValue, readCheckout } from '../../engine/gitCheckout';
+import { CHECKOUT_INPUT_NAMES, checkoutInputs, readCheckout } from '../../engine/gitCheckout';
 import { readInputValue } from '../../engine/inputValue';
 import type { InputSpec } from '../../engine/model';
 import type { NodeStatus } from '../../engine/protocol';
@@ -85,15 +85,10 @@ const isMissing = (input: InputSpec): boolean => input.required && input.default
  * The values a workflow file's Git checkout gives the inputs that stand for what GitHub gives a run (`github_sha`…),
  * by input name; the checkout is read only when there is such an input.
  */
-async function checkoutValues(uri: vscode.Uri, inputs: readonly InputSpec[]): Promise<Map<string, string>> {
-  const values = new Map<string, string>();
-  if (uri.scheme !== 'file' || !inputs.some((i) => i.type === 'string' && CHECKOUT_INPUT_NAMES.includes(i.name))) return values;
+async function checkoutValues(uri: vscode.Uri, inputs: readonly InputSpec[]): Promise<Record<string, string>> {
+  if (uri.scheme !== 'file' || !inputs.some((i) => CHECKOUT_INPUT_NAMES.includes(i.name))) return {};
   const checkout = await readCheckout(dirname(uri.fsPath));
-  for (const input of inputs) {
-    const value = checkout && input.type === 'string' ? checkoutValue(checkout, input.name) : undefined;
-    if (value !== undefined) values.set(input.name, value);
-  }
-  return values;
+  return checkout ? checkoutInputs(checkout) : {};
 }
 
 /**
@@ -118,7 +113,7 @@ export async function askInputs(
       values[input.name] = picked.label;
       continue;
     }
-    const filled = input.default === undefined ? local.get(input.name) : undefined;
+    const filled = input.default === undefined && input.type === 'string' && Object.hasOwn(local, input.name) ? local[input.name] : undefined;
     const prompt = input.description ?? `Value of ${input.name} (${input.type})`;
     const value = await vscode.window.showInputBox({
       title,
