@@ -190,6 +190,12 @@ const schema = {
         default: { type: ['string', 'number', 'boolean'], ...d('Value used when none is given.') },
         description: { type: 'string', ...d('What the input is for, shown when it is asked for.') },
         required: { type: 'boolean', ...d('When true, a run with no value and no default does not start.') },
+        secret: {
+          type: 'boolean',
+          ...d(
+            'When true, the value is a secret: asked for without showing it, masked as `***` in logs, events and outputs, and not kept with the run (a resumed run asks for it again). A secret input has no default.',
+          ),
+        },
       },
       examples: [{ type: 'string', default: 'staging', description: 'Where to deploy' }],
     },

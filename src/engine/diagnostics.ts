@@ -18,6 +18,7 @@ export type DiagnosticCode =
   | 'nested-too-deep'
   | 'invalid-matrix'
   | 'invalid-input'
+  | 'secret-default'
   | 'invalid-artifact'
   | 'invalid-cache'
   | 'ignored-setting'

@@ -20,6 +20,8 @@ export interface InputSpec {
   default?: Scalar;
   description?: string;
   required: boolean;
+  /** Masked wherever it would show, and not kept with the run. */
+  secret?: boolean;
 }
 
 export interface NodeSpec {
@@ -110,6 +112,25 @@ function matrixOf(v: unknown): Record<string, Scalar[]> | undefined {
   return Object.keys(out).length ? out : undefined;
 }
 
+function inputSpecs(v: unknown): Record<string, InputSpec> {
+  const inputs: Record<string, InputSpec> = {};
+  if (!isObject(v)) return inputs;
+  for (const [name, spec] of Object.entries(v)) {
+    const s = isObject(spec) ? spec : {};
+    const type: InputType = s.type === 'number' || s.type === 'boolean' ? s.type : 'string';
+    const dflt = typeof s.default === 'string' || typeof s.default === 'number' || typeof s.default === 'boolean' ? s.default : undefined;
+    inputs[name] = {
+      name,
+      type,
+      default: dflt,
+      description: str(s.description),
+      required: s.required === true,
+      ...(s.secret === true ? { secret: true } : {}),
+    };
+  }
+  return inputs;
+}
+
 /**
  * Builds the normalized model from a parsed document. Tolerant: whatever is malformed is left out or defaulted,
  * so that the editor can still draw the graph of a file the validator rejects.
@@ -118,15 +139,7 @@ export function buildWorkflow(doc: unknown): WorkflowSpec {
   const root = isObject(doc) ? doc : {};
   const defaults = isObject(root.defaults) ? root.defaults : {};
   const defaultRetry = retryPolicy(defaults.retry, NO_RETRY);
-  const inputs: Record<string, InputSpec> = {};
-  if (isObject(root.inputs)) {
-    for (const [name, spec] of Object.entries(root.inputs)) {
-      const s = isObject(spec) ? spec : {};
-      const type: InputType = s.type === 'number' || s.type === 'boolean' ? s.type : 'string';
-      const dflt = typeof s.default === 'string' || typeof s.default === 'number' || typeof s.default === 'boolean' ? s.default : undefined;
-      inputs[name] = { name, type, default: dflt, description: str(s.description), required: s.required === true };
-    }
-  }
+  const inputs = inputSpecs(root.inputs);
   const nodes: NodeSpec[] = [];
   if (isObject(root.nodes)) {
     for (const [id, raw] of Object.entries(root.nodes)) {

@@ -3,6 +3,14 @@
 // get the handles through which it could talk to the window (its IPC sockets, Git's askpass bridge), nor run
 // Electron as plain Node.js by accident.
 
+/** Where the CLI reads secret inputs' values from; a node never sees them but where its workflow puts them. */
+export const SECRET_ENV_PREFIX = 'MAESTRO_SECRET_';
+
+/** The environment variable a secret input's value is read from: the prefix and its name in capitals. */
+export function secretEnvName(name: string): string {
+  return `${SECRET_ENV_PREFIX}${name.toUpperCase().replace(/-/g, '_')}`;
+}
+
 /** Variables that belong to the editor and its Electron runtime, not to the user's shell. */
 export function isEditorVariable(name: string, value: string): boolean {
   if (name.startsWith('VSCODE_') || name.startsWith('ELECTRON_')) return true;
@@ -21,9 +29,14 @@ export function withoutEditorVariables(env: Readonly<Record<string, string | und
 
 /**
  * What nodes start from in this process: without the editor's variables when the engine runs under the editor (the
- * host says so with MAESTRO_ENGINE_HOST=vscode), else the process's environment as it is.
+ * host says so with MAESTRO_ENGINE_HOST=vscode), else the process's environment as it is; never the secret inputs'
+ * variables.
  */
 export function nodeBaseEnv(env: Readonly<Record<string, string | undefined>> = process.env): Record<string, string> {
-  if (env.MAESTRO_ENGINE_HOST === 'vscode') return withoutEditorVariables(env);
-  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
+  const base =
+    env.MAESTRO_ENGINE_HOST === 'vscode'
+      ? withoutEditorVariables(env)
+      : Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
+  for (const name of Object.keys(base)) if (name.startsWith(SECRET_ENV_PREFIX)) delete base[name];
+  return base;
 }

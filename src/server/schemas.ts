@@ -30,12 +30,14 @@ export const queries = {
   insights: object({ last: { type: 'integer', minimum: 1, maximum: 100_000 } }),
 };
 
+const INPUTS = { type: 'object', additionalProperties: { type: 'string', maxLength: 65_536 }, maxProperties: 200 } as const;
+
 export const bodies = {
   start: object({
-    inputs: { type: 'object', additionalProperties: { type: 'string', maxLength: 65_536 }, maxProperties: 200 },
+    inputs: INPUTS,
     concurrency: { type: 'integer', minimum: 1, maximum: 1024 },
     reuseResults: { type: 'boolean' },
   }),
-  resume: object({ fromNode: NODE_ID }),
+  resume: object({ fromNode: NODE_ID, secretInputs: INPUTS }),
   approval: object({ comment: { type: 'string', maxLength: 4096 } }),
 };

@@ -4,13 +4,14 @@ import { checkoutInputs, readCheckout } from '../../engine/gitCheckout';
 import type { EngineEvent, RunStatus } from '../../engine/protocol';
 import type { RunState } from '../../engine/runState';
 import { parseInputFlags } from '../../engine/run/core/inputs';
-import { resumeRunFromLog, RunSetupError, startRun, type RunHandle } from '../../engine/run/engine';
+import { loadRunnable, resumeRunFromLog, RunSetupError, startRun, type RunHandle } from '../../engine/run/engine';
 import { defaultRunsDir } from '../../engine/run/io/runsLocation';
 import { RunReadError } from '../../engine/run/io/runStore';
 import { toLineDiagnostics } from '../../engine/validation/validate';
 import { parseCommandArgs, UsageError } from '../args';
 import type { Output } from '../output';
 import { RunReporter } from '../runReporter';
+import { processSecretSources, secretInputValues } from '../secretInputs';
 import { TerminalApprovals } from '../terminalApprovals';
 import { safeText, terminalJson } from '../terminalText';
 
@@ -29,6 +30,10 @@ Options:
   --no-cache           run nodes with cache too, instead of reusing kept results (their new results are kept)
   -h, --help           show this help
 
+A secret input (secret: true) not given with --input is read from MAESTRO_SECRET_<NAME> (its name in capitals,
+- as _), else asked for on the terminal without showing it. Its value is masked as *** in the output and the run's
+files, and the run does not keep it.
+
 Ctrl-C cancels the run cleanly; a second Ctrl-C ends it at once.
 Exit status: 0 completed, 1 failed, 130 cancelled, 2 invalid workflow or usage.
 `;
@@ -44,6 +49,8 @@ Options:
   --json           print the run's events as JSON lines on stdout, and nothing else there
   --approve        approve every approval gate without asking
   -h, --help       show this help
+
+A run does not keep its secret inputs: each is read again from MAESTRO_SECRET_<NAME>, else asked for on the terminal.
 
 Exit status: 0 completed, 1 failed, 130 cancelled, 2 usage or a run that cannot be resumed.
 `;
@@ -214,9 +221,13 @@ export async function runCommand(argv: string[], io: Output): Promise<number> {
   const relay = new EventRelay();
   let handle: RunHandle;
   try {
+    const loaded = loadRunnable(positionals[0]);
+    const wanted = Object.values(loaded.workflow.inputs).filter((spec) => spec.secret && !Object.hasOwn(given, spec.name));
+    const secrets = await secretInputValues(wanted, processSecretSources(true));
     handle = startRun({
       workflowPath: positionals[0],
-      inputs: given,
+      loaded,
+      inputs: { ...given, ...secrets },
       fallbackInputs: await checkoutInputsOf(positionals[0]),
       onFallbackInput: (name, value) => show.message(`${name}: this checkout's, ${value} (--input ${name}=… gives another)`),
       runsDir: values['runs-dir'],
@@ -250,7 +261,18 @@ export async function resumeCommand(argv: string[], io: Output): Promise<number>
   const relay = new EventRelay();
   let handle: RunHandle;
   try {
-    handle = await resumeRunFromLog({ runsDir, runId: positionals[0], onWarning: (m) => show.message(`warning: ${m}`), onEvent: relay.push });
+    handle = await resumeRunFromLog({
+      runsDir,
+      runId: positionals[0],
+      // The record had a value for each: the resumed run needs one too.
+      secretInputs: (missing) =>
+        secretInputValues(
+          missing.map((spec) => ({ ...spec, required: true })),
+          processSecretSources(false),
+        ),
+      onWarning: (m) => show.message(`warning: ${m}`),
+      onEvent: relay.push,
+    });
   } catch (e) {
     if (e instanceof RunSetupError) return printSetupError(e, io);
     if (e instanceof RunReadError) {

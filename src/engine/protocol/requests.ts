@@ -56,7 +56,11 @@ export interface EngineRequests {
    * Resumes a paused run, or continues an ended or interrupted run from its log. With `fromNode`, that node and
    * everything downstream of it run again even if they had completed.
    */
-  resume: { params: { runId: string; fromNode?: string; killGraceMs?: number; actor?: string }; result: Record<string, never> };
+  resume: {
+    /** `secretInputs`: the values of the workflow's secret inputs, which a run's record does not keep. */
+    params: { runId: string; fromNode?: string; killGraceMs?: number; actor?: string; secretInputs?: Record<string, string> };
+    result: Record<string, never>;
+  };
   cancel: { params: { runId: string; actor?: string }; result: Record<string, never> };
   retryNode: { params: { runId: string; nodeId: string; actor?: string }; result: Record<string, never> };
   approve: { params: { runId: string; nodeId: string; approved: boolean; comment?: string; actor?: string }; result: Record<string, never> };
@@ -113,7 +117,13 @@ const PARAMS = {
     ['reuseResults', optional(isBoolean), 'true or false'],
   ],
   pause: [runId, actor],
-  resume: [runId, ['fromNode', optional(isText), 'a non-empty string'], ['killGraceMs', (v) => v === undefined || isGrace(v), 'a number ≥ 0'], actor],
+  resume: [
+    runId,
+    ['fromNode', optional(isText), 'a non-empty string'],
+    ['killGraceMs', (v) => v === undefined || isGrace(v), 'a number ≥ 0'],
+    actor,
+    ['secretInputs', optional(isStringRecord), 'a map of names to strings'],
+  ],
   cancel: [runId, actor],
   retryNode: [runId, nodeId, actor],
   approve: [runId, nodeId, ['approved', isBoolean, 'true or false'], ['comment', optional(isString), 'a string'], actor],

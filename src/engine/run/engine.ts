@@ -1,11 +1,12 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import type { Scalar } from '../model';
+import type { InputSpec, Scalar } from '../model';
 import { currentPlatform, type Platform } from '../platform';
 import type { EngineEvent, RunStatus } from '../protocol';
 import { foldEvents, type RunState } from '../runState';
-import { resolveInputs } from './core/inputs';
+import { keptInputs, resolveInputs, resumedInputs, secretsNotKept, secretValues } from './core/inputs';
+import { Masker } from './core/masker';
 import { systemClock, type Clock, type ProcessRunner } from './core/ports';
 import { Scheduler, type SchedulerOptions } from './core/scheduler';
 import { runName } from './core/scope';
@@ -37,6 +38,8 @@ export interface RunOptions {
    */
   fallbackInputs?: Record<string, string>;
   onFallbackInput?: (name: string, value: string) => void;
+  /** The workflow as `loadRunnable` gave it (to ask for its secret inputs first), so that it is not read again. */
+  loaded?: LoadedWorkflow;
   runsDir?: string;
   concurrency?: number;
   killGraceMs?: number;
@@ -168,12 +171,14 @@ function nodeCache(runsDir: string, o: RunOptions): FileNodeCache {
 
 function launch(o: RunOptions, setup: Launch): RunHandle {
   const dir = join(setup.runsDir, setup.runId);
+  const masker = new Masker();
+  for (const value of secretValues(setup.workflow.inputs, setup.inputs)) masker.add(value);
   const record: RunRecord = {
     runId: setup.runId,
     workflowPath: setup.path,
-    workflowName: runName(setup.workflow, setup.inputs, setup.runId),
+    workflowName: masker.text(runName(setup.workflow, setup.inputs, setup.runId)),
     workflowHash: setup.hash,
-    inputs: setup.inputs,
+    inputs: keptInputs(setup.workflow.inputs, setup.inputs),
     startedAt: setup.startedAt ?? Date.now(),
     status: 'running',
     pid: process.pid,
@@ -194,6 +199,7 @@ function launch(o: RunOptions, setup: Launch): RunHandle {
     inputs: setup.inputs,
     baseDir: dirname(setup.path),
     subWorkflows: subWorkflowRunner(context),
+    masker,
     previous: setup.previous,
     sink: runSink(writer, digestBuilder(setup.previousEvents), setup.runsDir, o),
   });
@@ -251,10 +257,16 @@ function runHandle(r: {
   };
 }
 
+/** Reads and validates a workflow to run, with a default shell for this platform. Throws RunSetupError. */
+export function loadRunnable(workflowPath: string, platform?: Platform): LoadedWorkflow {
+  const loaded = loadWorkflow(workflowPath);
+  requireDefaultShell(loaded.workflow, platform);
+  return loaded;
+}
+
 /** Validates a workflow, resolves its inputs and starts a run. Throws RunSetupError when it cannot start. */
 export function startRun(o: RunOptions): RunHandle {
-  const loaded = loadWorkflow(o.workflowPath);
-  requireDefaultShell(loaded.workflow, o.platform);
+  const loaded = o.loaded ?? loadRunnable(o.workflowPath, o.platform);
   const { values, errors, fromFallback } = resolveInputs(loaded.workflow.inputs, o.inputs ?? {}, o.fallbackInputs);
   if (errors.length) throw new RunSetupError(errors.join('\n'));
   for (const name of fromFallback) o.onFallbackInput?.(name, o.fallbackInputs![name]);
@@ -279,7 +291,17 @@ export function startRun(o: RunOptions): RunHandle {
  * processes running: they are ended first (and the nodes' logs say so), so that no node runs twice at once.
  */
 export async function resumeRunFromLog(
-  o: Omit<RunOptions, 'workflowPath' | 'inputs'> & { runsDir: string; runId: string; fromNode?: string; actor?: string },
+  o: Omit<RunOptions, 'workflowPath' | 'inputs'> & {
+    runsDir: string;
+    runId: string;
+    fromNode?: string;
+    actor?: string;
+    /**
+     * The secret inputs' values, which the run's record does not keep; or a function asked for those the run needs
+     * (the ones it had a value for).
+     */
+    secretInputs?: Record<string, string> | ((missing: InputSpec[]) => Promise<Record<string, string>>);
+  },
 ): Promise<RunHandle> {
   const stored = readRun(o.runsDir, o.runId);
   if (stored.record.status === 'running' && !stored.interrupted)
@@ -288,8 +310,10 @@ export async function resumeRunFromLog(
   if (stored.skippedLines)
     o.onWarning?.(`${stored.skippedLines} unreadable line${stored.skippedLines === 1 ? '' : 's'} in the event log were skipped (a torn write after a crash)`);
   const state = foldEvents(stored.events);
-  const loaded = loadWorkflow(stored.record.workflowPath);
-  requireDefaultShell(loaded.workflow, o.platform);
+  const loaded = loadRunnable(stored.record.workflowPath, o.platform);
+  const given = typeof o.secretInputs === 'function' ? await o.secretInputs(secretsNotKept(loaded.workflow.inputs, stored.record.inputs)) : o.secretInputs;
+  const inputs = resumedInputs(loaded.workflow.inputs, stored.record.inputs, given ?? {});
+  if (inputs.errors.length) throw new RunSetupError(inputs.errors.join('\n'));
   if (loaded.hash !== stored.record.workflowHash) o.onWarning?.(`${stored.record.workflowPath} changed since the run started: nodes run as the file is now`);
   const instances = instancesToKeep(state, loaded.workflow, o.fromNode, loaded.path);
   const notes = await endLeftoversOf(o, stored.interrupted);
@@ -301,7 +325,7 @@ export async function resumeRunFromLog(
       ...loaded,
       runId: o.runId,
       runsDir: resolve(o.runsDir),
-      inputs: stored.record.inputs,
+      inputs: inputs.values,
       previous,
       previousEvents: stored.events,
       startedAt: stored.record.startedAt,

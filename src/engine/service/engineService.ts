@@ -161,6 +161,7 @@ export class EngineService {
       runId: p.runId,
       fromNode: p.fromNode,
       killGraceMs: p.killGraceMs,
+      secretInputs: p.secretInputs,
       actor: p.actor,
       onEvent: (e) => this.onEvent(e),
       onLogsWritten: (sizes) => this.onLogsWritten(p.runId, sizes),

@@ -38,6 +38,54 @@ export function resolveInputs(
   return { values, errors, fromFallback };
 }
 
+/** What a secret input's value is kept as, in the run's record and events. */
+export const SECRET_KEPT_AS = '***';
+
+/** The values of a workflow's secret inputs, to be masked wherever they would show. */
+export function secretValues(specs: Record<string, InputSpec>, values: Record<string, Scalar>): string[] {
+  return Object.values(specs)
+    .filter((spec) => spec.secret && values[spec.name] !== undefined && values[spec.name] !== '')
+    .map((spec) => String(values[spec.name]));
+}
+
+/** The inputs as a run's record keeps them: a secret one that has a value as `***`. */
+export function keptInputs(specs: Record<string, InputSpec>, values: Record<string, Scalar>): Record<string, Scalar> {
+  const kept = { ...values };
+  for (const spec of Object.values(specs)) if (spec.secret && values[spec.name] !== undefined && values[spec.name] !== '') kept[spec.name] = SECRET_KEPT_AS;
+  return kept;
+}
+
+/** The secret inputs a run's record kept only masked: a resumed run needs them given again. */
+export function secretsNotKept(specs: Record<string, InputSpec>, kept: Record<string, Scalar>): InputSpec[] {
+  return Object.values(specs).filter((spec) => spec.secret && kept[spec.name] === SECRET_KEPT_AS);
+}
+
+/**
+ * The inputs a resumed run continues with: those its record kept, and the secret ones (which it did not keep) given
+ * again. A secret input the record has only masked and that is not given again is an error.
+ */
+export function resumedInputs(
+  specs: Record<string, InputSpec>,
+  kept: Record<string, Scalar>,
+  given: Record<string, string>,
+): { values: Record<string, Scalar>; errors: string[] } {
+  const values: Record<string, Scalar> = { ...kept };
+  const errors: string[] = [];
+  for (const name of Object.keys(given)) {
+    const spec = specs[name];
+    if (!spec?.secret) {
+      errors.push(`input '${name}' is not a secret input of this workflow: a resumed run keeps the values it started with`);
+      continue;
+    }
+    const read = readInputValue(spec, given[name]);
+    if ('error' in read) errors.push(read.error);
+    else values[name] = read.value;
+  }
+  for (const spec of secretsNotKept(specs, kept))
+    if (!Object.hasOwn(given, spec.name)) errors.push(`input '${spec.name}' is secret and was not kept with the run: give it again`);
+  return { values, errors };
+}
+
 /** Parses `name=value` pairs as the CLI's --input flags give them. */
 export function parseInputFlags(flags: readonly string[]): { given: Record<string, string>; errors: string[] } {
   const given: Record<string, string> = {};

@@ -6,7 +6,7 @@ import { semanticContext, type SemanticContext, type SemanticOptions } from './c
 import { checkCache } from './cache';
 import { checkCycles, checkNeeds } from './dependencies';
 import { checkExpressions } from './expressions';
-import { checkArtifacts, checkInputDefaults, checkMatrices, checkSubWorkflows, checkTimeouts } from './nodeFields';
+import { checkArtifacts, checkInputs, checkMatrices, checkSubWorkflows, checkTimeouts } from './nodeFields';
 import { checkProcessText } from './processText';
 
 export type { SemanticOptions } from './context';
@@ -47,7 +47,7 @@ export function checkSemantics(parsed: ParsedDocument, workflow: WorkflowSpec, o
   checkMatrices(ctx);
   checkArtifacts(ctx);
   checkCache(ctx);
-  checkInputDefaults(ctx);
+  checkInputs(ctx);
   checkProcessText(ctx);
   checkExpressions(ctx);
   return out;

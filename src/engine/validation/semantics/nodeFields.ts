@@ -1,6 +1,9 @@
 // Checks of single fields that the schema cannot make: timeouts of zero and timeouts that would be ignored,
 // matrices, artifacts outside the node's folder, sub-workflows and their inputs.
+import { isMap, isScalar } from 'yaml';
 import { artifactOutsideFolder } from '../../artifactPaths';
+import type { TextEdit } from '../../diagnostics';
+import { removePair } from '../../edits/pairs';
 import { parseDuration } from '../../duration';
 import { isObject } from '../../json';
 import { MAX_MATRIX_INSTANCES, MAX_SUB_WORKFLOW_DEPTH, matrixSize, type InputSpec, type NodeSpec } from '../../model';
@@ -156,8 +159,15 @@ function checkWith(ctx: SemanticContext, node: NodeSpec, inputs: Record<string, 
     const problem = spec
       ? inputValueProblem(spec, value)
       : `'${node.workflow}' has no input '${name}'${names.length ? ctx.suggest.didYouMean(name, names) || ` (inputs: ${listed(names)})` : ': it declares no inputs'}`;
-    if (!problem) continue;
-    ctx.report({ span: ctx.spanAt(['nodes', node.id, 'with', name], spec ? undefined : 'key'), severity: 'error', code: 'invalid-input', message: problem });
+    if (problem)
+      ctx.report({ span: ctx.spanAt(['nodes', node.id, 'with', name], spec ? undefined : 'key'), severity: 'error', code: 'invalid-input', message: problem });
+    else if (spec?.secret && !value.includes('${{'))
+      ctx.report({
+        span: ctx.spanAt(['nodes', node.id, 'with', name]),
+        severity: 'warning',
+        code: 'invalid-input',
+        message: `'${node.workflow}' takes '${name}' as a secret, and this file holds its value: pass a secret input of this workflow instead (\${{ inputs.<name> }})`,
+      });
   }
   const missing = Object.values(inputs).filter((i) => i.required && i.default === undefined && !(i.name in node.with));
   if (missing.length === 0) return;
@@ -172,8 +182,9 @@ function checkWith(ctx: SemanticContext, node: NodeSpec, inputs: Record<string, 
 }
 
 /** Workflow inputs: a default must be of the input's type. */
-export function checkInputDefaults(ctx: SemanticContext): void {
+export function checkInputs(ctx: SemanticContext): void {
   for (const input of Object.values(ctx.workflow.inputs)) {
+    if (input.secret) checkSecretInput(ctx, input);
     const raw = rawAt(ctx, ['inputs', input.name, 'default']);
     if (raw === undefined || raw === null) continue;
     const ok = input.type === 'string' ? typeof raw !== 'object' : typeof raw === input.type;
@@ -186,4 +197,31 @@ export function checkInputDefaults(ctx: SemanticContext): void {
       message: `input '${input.name}' is a ${input.type}, so its default must be ${example}, not ${JSON.stringify(raw)}`,
     });
   }
+}
+
+/** A secret's value is given at run time: a default would keep it in the file, and a short value would mask too much. */
+function checkSecretInput(ctx: SemanticContext, input: InputSpec): void {
+  if (rawAt(ctx, ['inputs', input.name, 'default']) !== undefined) {
+    const removal = defaultRemoval(ctx, input.name);
+    ctx.report({
+      span: ctx.spanAt(['inputs', input.name, 'default'], 'key'),
+      severity: 'error',
+      code: 'secret-default',
+      message: `input '${input.name}' is secret, so it has no default: the file would hold its value. Give it when the run starts`,
+      ...(removal ? { fixes: [{ title: `Remove the default of '${input.name}'`, edits: [removal] }] } : {}),
+    });
+  }
+  if (input.type !== 'string')
+    ctx.report({
+      span: ctx.spanAt(['inputs', input.name, 'type']),
+      severity: 'error',
+      code: 'invalid-input',
+      message: `input '${input.name}' is secret, so it is a string (a ${input.type} would be masked wherever its few characters appear)`,
+    });
+}
+
+function defaultRemoval(ctx: SemanticContext, name: string): TextEdit | undefined {
+  const spec = ctx.parsed.doc.getIn(['inputs', name], true);
+  const pair = isMap(spec) ? spec.items.find((p) => isScalar(p.key) && p.key.value === 'default') : undefined;
+  return pair && isMap(spec) ? removePair(ctx.parsed.text, spec, pair) : undefined;
 }

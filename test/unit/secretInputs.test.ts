@@ -1,0 +1,206 @@
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { applyEdits } from '../../src/engine/edits/actions';
+import { ConversionError, exportWorkflow } from '../../src/engine/formats';
+import type { InputSpec } from '../../src/engine/model';
+import { nodeBaseEnv, secretEnvName } from '../../src/engine/nodeEnv';
+import type { EngineEvent } from '../../src/engine/protocol';
+import { keptInputs, resumedInputs, SECRET_KEPT_AS, secretsNotKept, secretValues } from '../../src/engine/run/core/inputs';
+import { resumeRunFromLog, RunSetupError, startRun } from '../../src/engine/run/engine';
+import { readLogText, readRun } from '../../src/engine/run/io/runStore';
+import { validateWorkflow } from '../../src/engine/validation/validate';
+import { codes, diagnose, yaml } from './helpers';
+
+const spec = (name: string, more: Partial<InputSpec> = {}): InputSpec => ({ name, type: 'string', required: false, ...more });
+const SPECS = { token: spec('token', { secret: true, required: true }), region: spec('region', { default: 'eu' }), note: spec('note', { secret: true }) };
+
+/** Every file under a folder, read as text. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => readFileSync(join(e.parentPath, e.name), 'utf8'));
+}
+
+describe('secret inputs: what a run keeps of them', () => {
+  it('keeps a secret that has a value as ***, and every other input as it is', () => {
+    assert.deepEqual(keptInputs(SPECS, { token: 'hunter2', region: 'us', note: '' }), { token: SECRET_KEPT_AS, region: 'us', note: '' });
+    assert.deepEqual(secretValues(SPECS, { token: 'hunter2', region: 'us', note: '' }), ['hunter2'], 'an empty value masks nothing');
+    assert.deepEqual(
+      secretsNotKept(SPECS, { token: SECRET_KEPT_AS, note: '' }).map((s) => s.name),
+      ['token'],
+    );
+  });
+
+  it('never keeps a secret value, whatever it is', () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 1 }), fc.string(), (secret, other) => {
+        const kept = keptInputs(SPECS, { token: secret, region: other, note: '' });
+        assert.equal(kept.token, SECRET_KEPT_AS);
+        assert.equal(kept.region, other);
+        assert.deepEqual(secretValues(SPECS, { token: secret, region: other }), [secret]);
+      }),
+    );
+  });
+
+  it('resumes with the kept inputs and the secrets given again; a secret not given again is an error', () => {
+    const kept = { token: SECRET_KEPT_AS, region: 'us', note: '' };
+    assert.deepEqual(resumedInputs(SPECS, kept, { token: 'hunter2' }), { values: { token: 'hunter2', region: 'us', note: '' }, errors: [] });
+    assert.deepEqual(resumedInputs(SPECS, kept, {}).errors, ["input 'token' is secret and was not kept with the run: give it again"]);
+    assert.deepEqual(resumedInputs(SPECS, kept, { token: 'x', region: 'eu' }).errors, [
+      "input 'region' is not a secret input of this workflow: a resumed run keeps the values it started with",
+    ]);
+  });
+
+  it('never gives nodes the variables the CLI reads secrets from', () => {
+    assert.equal(secretEnvName('api-token'), 'MAESTRO_SECRET_API_TOKEN');
+    for (const host of [undefined, 'vscode']) {
+      const base = nodeBaseEnv({ PATH: '/bin', MAESTRO_SECRET_TOKEN: 'hunter2', MAESTRO_ENGINE_HOST: host });
+      assert.equal(base.PATH, '/bin');
+      assert.ok(!('MAESTRO_SECRET_TOKEN' in base));
+    }
+  });
+});
+
+describe('secret inputs: validation', () => {
+  it('refuses a default, with a fix that removes it, and a type other than string', () => {
+    const text = yaml(
+      'version: 1',
+      'name: S',
+      'inputs:',
+      '  token:',
+      '    secret: true',
+      '    default: hunter2 # not here',
+      '    description: API token',
+      '  pin: { secret: true, type: number }',
+      'nodes:',
+      '  a: { run: "true" }',
+    );
+    assert.deepEqual(codes(text), ['6:secret-default', '8:invalid-input']);
+    const found = validateWorkflow(text).diagnostics.find((d) => d.code === 'secret-default');
+    assert.equal(found?.fixes?.[0].title, "Remove the default of 'token'");
+    const fixed = applyEdits(text, found.fixes[0].edits);
+    assert.match(fixed, /secret: true\n {4}description: API token\n/);
+    assert.deepEqual(codes(fixed), ['7:invalid-input']);
+    assert.deepEqual(codes(yaml('version: 1', 'name: S', 'inputs:', '  t: { secret: true, default: x }', 'nodes:', '  a: { run: "true" }')), [
+      '4:secret-default',
+    ]);
+  });
+});
+
+describe('secret inputs: a sub-workflow', () => {
+  it('warns where a file writes down the value a sub-workflow takes as a secret', () => {
+    const options = { fileExists: () => true, workflowInputs: () => ({ token: spec('token', { secret: true, required: true }) }) };
+    const text = (value: string) =>
+      yaml('version: 1', 'name: P', 'inputs:', '  key: { secret: true }', 'nodes:', `  deploy: { workflow: ./d.workflow.yaml, with: { token: ${value} } }`);
+    assert.deepEqual(codes(text('"${{ inputs.key }}"'), options), []);
+    const written = diagnose(text('abc123'), options);
+    assert.deepEqual(
+      written.map((d) => [d.line, d.severity, d.code, d.text]),
+      [[6, 'warning', 'invalid-input', 'abc123']],
+    );
+    assert.match(written[0].message, /takes 'token' as a secret, and this file holds its value/);
+  });
+});
+
+describe('secret inputs: a run, with real processes', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'maestro-secret-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const SECRET = 'hunter2-zebra';
+  const workflow = () => {
+    const path = join(dir, 'deploy.workflow.yaml');
+    writeFileSync(
+      path,
+      yaml(
+        'version: 1',
+        'name: Deploy ${{ inputs.token }}',
+        'inputs:',
+        '  token: { secret: true, required: true }',
+        'nodes:',
+        '  use:',
+        '    env: { TOKEN: "${{ inputs.token }}" }',
+        '    outputs: [echo]',
+        // Fails until the file `ok` is there; writes what it was given beside the workflow, outside the runs folder.
+        '    run: |',
+        '      echo "token $TOKEN"',
+        '      printf %s "$TOKEN" > given.txt',
+        '      echo "echo=$TOKEN" >> "$MAESTRO_OUTPUT"',
+        '      test -f ok',
+      ),
+    );
+    return path;
+  };
+
+  it('masks the secret in events, logs, the record and the name, and a resume needs it again', async () => {
+    const path = workflow();
+    const runsDir = join(dir, 'runs');
+    const events: EngineEvent[] = [];
+    const first = startRun({ workflowPath: path, runsDir, inputs: { token: SECRET }, onEvent: (e) => events.push(e) });
+    assert.equal(await first.finished(), 'failed');
+    first.dispose();
+    assert.equal(readFileSync(join(dir, 'given.txt'), 'utf8'), SECRET, 'the node had the value itself');
+    assert.ok(!JSON.stringify(events).includes(SECRET));
+    assert.ok(!filesUnder(runsDir).some((text) => text.includes(SECRET)), "the run's files never hold it");
+    const stored = readRun(runsDir, first.runId);
+    assert.deepEqual(stored.record.inputs, { token: SECRET_KEPT_AS });
+    assert.equal(stored.record.workflowName, 'Deploy ***');
+    assert.match(readLogText(runsDir, first.runId, 'use'), /^token \*\*\*$/m);
+
+    writeFileSync(join(dir, 'ok'), '');
+    await assert.rejects(
+      resumeRunFromLog({ runsDir, runId: first.runId }),
+      (e: unknown) => e instanceof RunSetupError && /input 'token' is secret and was not kept with the run/.test(e.message),
+    );
+    let asked: string[] = [];
+    const resumed = await resumeRunFromLog({
+      runsDir,
+      runId: first.runId,
+      secretInputs: async (missing) => {
+        asked = missing.map((s) => s.name);
+        return { token: `${SECRET}-2` };
+      },
+    });
+    assert.equal(await resumed.finished(), 'completed');
+    resumed.dispose();
+    assert.deepEqual(asked, ['token']);
+    assert.equal(readFileSync(join(dir, 'given.txt'), 'utf8'), `${SECRET}-2`);
+    assert.ok(!filesUnder(runsDir).some((text) => text.includes(SECRET)), 'nor after the resume');
+    assert.deepEqual(readRun(runsDir, first.runId).record.inputs, { token: SECRET_KEPT_AS });
+  });
+});
+
+describe('secret inputs: export', () => {
+  const text = yaml(
+    'version: 1',
+    'name: Publish',
+    'inputs:',
+    '  secrets_NPM_TOKEN: { secret: true, required: true }',
+    '  channel: { default: beta }',
+    'nodes:',
+    '  publish:',
+    '    env: { TOKEN: "${{ inputs.secrets_NPM_TOKEN }}", CHANNEL: "${{ inputs.channel }}" }',
+    '    run: npm publish --tag "$CHANNEL"',
+  );
+
+  const spec = validateWorkflow(text).workflow;
+
+  it('reads a secret input as a repository secret on GitHub, not as an input of the form', () => {
+    const out = exportWorkflow(spec, 'github-actions');
+    assert.match(out, /TOKEN: \$\{\{ secrets\.NPM_TOKEN \}\}/);
+    assert.match(out, /CHANNEL: \$\{\{ inputs\.channel \}\}/);
+    assert.ok(!out.includes('secrets_NPM_TOKEN:'), 'not a workflow_dispatch input');
+    assert.match(out, /^# Its secret inputs are repository secrets here: add NPM_TOKEN under Settings/m);
+  });
+
+  it('does not write a secret input as an Argo parameter', () => {
+    assert.throws(
+      () => exportWorkflow(spec, 'argo'),
+      (e: unknown) => e instanceof ConversionError && /input 'secrets_NPM_TOKEN' is secret, and an Argo parameter is shown in the UI/.test(e.message),
+    );
+    assert.match(exportWorkflow(spec, 'argo', { lenient: true }), /# NOT TRANSLATED: input 'secrets_NPM_TOKEN' is secret/);
+  });
+});
