@@ -89,7 +89,16 @@ describe('GitHub Actions import', () => {
     assert.deepEqual(spec.env, { NODE_ENV: 'test' });
     // What cannot run locally is named, in the file and in the result, never dropped.
     assert.ok(notImported.some((n) => n.includes('actions/setup-node@v4')));
-    assert.ok(notImported.some((n) => n.includes("'secrets.NPM_TOKEN'")));
+    const { secret, required, description } = spec.inputs.secrets_NPM_TOKEN;
+    assert.deepEqual(
+      { secret, required, description },
+      {
+        secret: true,
+        required: true,
+        description: 'secrets.NPM_TOKEN (line 27), which GitHub gives a run: give its value when you run this one',
+      },
+    );
+    assert.match(build.run!, /export TOKEN='\$\{\{ inputs\.secrets_NPM_TOKEN \}\}/);
     assert.ok(notImported.some((n) => n.includes("matrix 'include'")));
     assert.ok(notImported.some((n) => n.includes('runs only if')));
     assert.equal(text.split('# not imported:').length - 1, notImported.length);
@@ -278,7 +287,7 @@ describe('GitHub Actions import', () => {
     );
   });
 
-  it('asks for what GitHub gives a run (github.*, vars.*) as required inputs, once each; secrets and the token stay notes', async () => {
+  it('asks for what GitHub gives a run (github.*, vars.*, secrets.*) as required inputs, once each; secrets and the token as secret ones', async () => {
     const source = yaml(`
       on:
         push:
@@ -300,13 +309,15 @@ describe('GitHub Actions import', () => {
     const spec = specOf(text);
     const asked = Object.values(spec.inputs).filter((i) => i.name !== 'github_sha');
     assert.deepEqual(
-      asked.map((i) => [i.name, i.type, i.required, i.default]).sort(),
+      asked.map((i) => [i.name, i.type, i.required, i.default, i.secret === true]).sort(),
       [
-        ['github_actor', 'string', true, undefined],
-        ['github_event_name', 'string', true, undefined],
-        ['github_event_pull_request_head_sha', 'string', true, undefined],
-        ['github_sha_2', 'string', true, undefined],
-        ['vars_ENABLED', 'string', true, undefined],
+        ['github_actor', 'string', true, undefined, false],
+        ['github_event_name', 'string', true, undefined, false],
+        ['github_event_pull_request_head_sha', 'string', true, undefined, false],
+        ['github_sha_2', 'string', true, undefined, false],
+        ['github_token', 'string', true, undefined, true],
+        ['secrets_NPM', 'string', true, undefined, true],
+        ['vars_ENABLED', 'string', true, undefined, false],
       ],
       "one per value (GitHub's names are case-insensitive), beside the workflow's own input of the same name",
     );
@@ -320,16 +331,10 @@ describe('GitHub Actions import', () => {
       /echo "\$\{\{ inputs\.github_sha_2 \}\} \$\{\{ inputs\.github_event_pull_request_head_sha \}\} \$\{\{ inputs\.vars_ENABLED \}\} \$\{\{ inputs\.github_sha \}\}"/,
     );
     assert.match(text, /^# What GitHub gives a run is asked for as required inputs: github\.sha as github_sha_2, .*github\.event_name as github_event_name/m);
-    assert.deepEqual(
-      notImported.map((n) => n.replace(/ has no local value.*/, '')),
-      ["'github.token' (line 16)", "'secrets.NPM' (line 16)"],
-    );
+    assert.match(build.run!, /echo "\$\{\{ inputs\.github_token \}\} \$\{\{ inputs\.secrets_NPM \}\}" \| wc -c/);
+    assert.deepEqual(notImported, []);
     const errors = validateWorkflow(text).diagnostics.filter((d) => d.severity === 'error');
-    assert.deepEqual(
-      errors.map((d) => d.message.replace(/ \(contexts.*/, '')),
-      ["unknown context 'github'", "unknown context 'secrets'"],
-      'only what stays a note',
-    );
+    assert.deepEqual(errors, [], 'the imported workflow runs as it is');
   });
 
   it('declares no input for a value read with brackets, read further, or taken whole, and notes each', async () => {

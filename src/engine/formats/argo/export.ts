@@ -53,6 +53,12 @@ export function toArgo(spec: WorkflowSpec, options: ArgoExportOptions = {}): str
     nodeProblems.forEach((p) => problems.add(node.id, p));
   }
   if (Object.values(spec.env).some((v) => v.includes('${{'))) problems.add(undefined, "the workflow's env uses expressions: Argo sets plain values");
+  for (const input of Object.values(spec.inputs))
+    if (input.secret)
+      problems.add(
+        undefined,
+        `input '${input.name}' is secret, and an Argo parameter is shown in the UI and kept with the workflow: keep it in a Kubernetes Secret and read it through env valueFrom.secretKeyRef`,
+      );
   problems.settle('Argo Workflows', options);
   const kind = options.template ? 'WorkflowTemplate' : 'Workflow';
   const parameters = Object.values(spec.inputs).map((i) => ({

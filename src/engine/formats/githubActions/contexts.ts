@@ -2,10 +2,25 @@
 // `github.run_id`, `workflow.name` is `github.workflow`; `inputs`, `env` and `matrix` are the same on both sides.
 import type { RefMapper } from '../expressionMap';
 
-/** Our references in GitHub's words; records the nodes read through `needs` (GitHub's has only direct needs). */
-export function toGithubContexts(readsNode: (id: string) => string | undefined): RefMapper {
+/**
+ * The repository secret a secret input is on GitHub: its name, less the `secrets_` an import gave it, with `-` as `_`
+ * (a secret's name is letters, digits and `_`).
+ */
+export function githubSecretName(input: string): string {
+  const name = /^secrets_./i.test(input) ? input.slice('secrets_'.length) : input;
+  return name.replace(/-/g, '_');
+}
+
+/**
+ * Our references in GitHub's words; records the nodes read through `needs` (GitHub's has only direct needs). A secret
+ * input (of `secretInputs`) is read as a repository secret.
+ */
+export function toGithubContexts(readsNode: (id: string) => string | undefined, secretInputs: readonly string[] = []): RefMapper {
+  const secrets = new Map(secretInputs.map((name) => [name.toLowerCase(), name]));
   return (segments) => {
     const [root, second, third] = segments.map((s) => s.toLowerCase());
+    const secret = root === 'inputs' && second !== undefined ? secrets.get(second) : undefined;
+    if (secret !== undefined) return { length: 2, text: `secrets.${githubSecretName(secret)}` };
     if (root === 'nodes') {
       if (second === '*') return { problem: `'nodes.*' has no GitHub Actions equivalent` };
       if (third === 'outputs') {
@@ -22,8 +37,6 @@ export function toGithubContexts(readsNode: (id: string) => string | undefined):
 
 /** Contexts of GitHub Actions with no local counterpart, and what to do instead. */
 const NOT_LOCAL: Record<string, string> = {
-  // A secret given as an input would be written down with the run: it stays a note.
-  secrets: 'pass the secret as an environment variable of the engine, read as $NAME in the script',
   runner: 'use the environment of the machine that runs it',
   steps: 'a node is one script: use shell variables between its steps',
   job: 'use the environment of the machine that runs it',
@@ -31,13 +44,17 @@ const NOT_LOCAL: Record<string, string> = {
   jobs: 'read nodes.<id>.outputs',
 };
 
+/** What GitHub keeps out of logs: a repository's secrets and the run's token. */
+const isSecretReference = (root: string, second: string | undefined): boolean => root === 'secrets' || (root === 'github' && second === 'token');
+
 /**
- * The values GitHub gives a run (`github.sha`, `github.ref_name`, a repository variable `vars.NAME`…), asked for
- * here as required string inputs, one per value: an imported workflow validates, and its run asks for what GitHub
- * would have filled in. Not `github.token`: a token given as an input would be written down with the run.
+ * The values GitHub gives a run (`github.sha`, `github.ref_name`, a repository variable `vars.NAME`, a secret
+ * `secrets.NAME`, the token…), asked for here as required string inputs, one per value: an imported workflow
+ * validates, and its run asks for what GitHub would have filled in. A secret's or the token's input is secret: masked
+ * in the run's logs and events, and not kept with the run.
  */
 export class GithubValueInputs {
-  private readonly byRef = new Map<string, { name: string; written: string; line: number }>();
+  private readonly byRef = new Map<string, { name: string; written: string; line: number; secret: boolean }>();
 
   /** `taken`: the names of the inputs the workflow declares itself. */
   constructor(private readonly taken: ReadonlySet<string>) {}
@@ -53,23 +70,28 @@ export class GithubValueInputs {
     const used = new Set([...this.taken, ...[...this.byRef.values()].map((v) => v.name)]);
     let name = base;
     for (let n = 2; used.has(name); n++) name = `${base}_${n}`;
-    this.byRef.set(key, { name, written: segments.join('.'), line });
+    this.byRef.set(key, { name, written: segments.join('.'), line, secret: isSecretReference(words[0], words[1]) });
     return name;
   }
 
   /** The inputs to declare, in the order their values were first met. */
-  declarations(): Record<string, { type: 'string'; required: true; description: string }> {
+  declarations(): Record<string, { type: 'string'; required: true; secret?: true; description: string }> {
     return Object.fromEntries(
-      [...this.byRef.values()].map(({ name, written, line }) => [
+      [...this.byRef.values()].map(({ name, written, line, secret }) => [
         name,
-        { type: 'string', required: true, description: `${written} (line ${line}), which GitHub gives a run: give its value when you run this one` },
+        {
+          type: 'string',
+          required: true,
+          ...(secret ? { secret: true } : {}),
+          description: `${written} (line ${line}), which GitHub gives a run: give its value when you run this one`,
+        },
       ]),
     );
   }
 
   /** `github.sha as github_sha, …` for the file's header. */
   summary(): string {
-    return [...this.byRef.values()].map(({ name, written }) => `${written} as ${name}`).join(', ');
+    return [...this.byRef.values()].map(({ name, written, secret }) => `${written} as ${name}${secret ? ' (secret)' : ''}`).join(', ');
   }
 }
 
@@ -88,12 +110,11 @@ export function fromGithubContexts(unknown: (reference: string, advice: string) 
     if (root === 'github' && second === 'workflow') return { length: 2, text: 'workflow.name' };
     if (root === 'github' && second === 'event' && third === 'inputs' && fourth) return { length: 3, text: 'inputs' };
     const written = segments.join('.');
-    if (root === 'github' && second === 'token') unknown(written, "GitHub's token for the run: pass a token as an environment variable of the engine");
-    else if ((root === 'github' || root === 'vars') && second && asked && isWholeValue(at))
+    if ((root === 'github' || root === 'vars' || root === 'secrets') && second && asked && isWholeValue(at))
       return { length: segments.length, text: `inputs.${asked.inputs.nameFor(segments, asked.line)}` };
     else if (root === 'needs') unknown(written, "needs.<id>.result has no local counterpart: use nodes.<id>.status ('completed' for success)");
     else if (NOT_LOCAL[root]) unknown(written, NOT_LOCAL[root]);
-    else if (root === 'github' || root === 'vars')
+    else if (root === 'github' || root === 'vars' || root === 'secrets')
       unknown(written, 'use an input or an environment variable (an input is one string: give what is read of it, written with dots)');
     return undefined;
   };

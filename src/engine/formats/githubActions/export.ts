@@ -8,7 +8,7 @@ import { ProblemList, type ConversionOptions } from '../problems';
 import { withRetryLoop } from '../scriptRetry';
 import { toGithubVariables } from '../scriptVariables';
 import { yamlText, type KeyComment } from '../yamlOut';
-import { toGithubContexts } from './contexts';
+import { githubSecretName, toGithubContexts } from './contexts';
 
 export interface GithubExportOptions extends ConversionOptions {
   /** The workflow file's folder relative to the repository's root ('' at the root): `cwd` is relative to it. */
@@ -36,7 +36,7 @@ export function toGithubActions(spec: WorkflowSpec, options: GithubExportOptions
   if (spec.timeoutMs !== undefined)
     problems.add(undefined, 'the workflow timeout has no GitHub Actions equivalent (a job has timeout-minutes, a workflow none)');
   const jobs: Json = {};
-  const env = translatedMap(spec.env, (v) => translateTop(v, problems));
+  const env = translatedMap(spec.env, (v) => translateTop(v, problems, secretInputsOf(spec)));
   for (const node of spec.nodes) {
     const ctx: JobContext = { spec, node, problems, options, reads: new Set() };
     jobs[node.id] = jobOf(ctx);
@@ -55,13 +55,27 @@ export function toGithubActions(spec: WorkflowSpec, options: GithubExportOptions
     `Exported from a Maestro workflow: ${spec.name}`,
     ...(spec.description ? [spec.description] : []),
     ...(spec.concurrency ? [`concurrency: ${spec.concurrency} (the most nodes at once) is left to the runners available`] : []),
+    ...secretsNeeded(spec),
   ].join('\n');
   return yamlText(workflow, { header, comments });
 }
 
+/** The header's line naming the repository secrets the workflow reads, to be added under Settings → Secrets. */
+function secretsNeeded(spec: WorkflowSpec): string[] {
+  const names = secretInputsOf(spec).map(githubSecretName);
+  return names.length ? [`Its secret inputs are repository secrets here: add ${names.join(', ')} under Settings → Secrets and variables → Actions.`] : [];
+}
+
+/** The inputs that are repository secrets on GitHub, not the form's inputs. */
+const secretInputsOf = (spec: WorkflowSpec): string[] =>
+  Object.values(spec.inputs)
+    .filter((i) => i.secret)
+    .map((i) => i.name);
+
 function workflowOf(spec: WorkflowSpec, env: Json, jobs: Json): Json {
   const inputs: Json = {};
   for (const input of Object.values(spec.inputs)) {
+    if (input.secret) continue;
     inputs[input.name] = {
       ...(input.description ? { description: input.description } : {}),
       ...(input.required ? { required: true } : {}),
@@ -132,7 +146,7 @@ function translate(ctx: JobContext, value: string, isCondition: boolean): string
     if (read) ctx.reads.add(read.id);
     return undefined;
   };
-  const result = rewriteExpressions(value, isCondition, toGithubContexts(readsNode));
+  const result = rewriteExpressions(value, isCondition, toGithubContexts(readsNode, secretInputsOf(ctx.spec)));
   for (const p of result.problems) ctx.problems.add(ctx.node.id, p);
   return result.text;
 }
@@ -141,11 +155,11 @@ const translatedMap = (map: Record<string, string>, translateOne: (v: string) =>
   Object.fromEntries(Object.entries(map).map(([k, v]) => [k, translateOne(v)]));
 
 /** Workflow-level values: the same contexts, but no node to read. */
-function translateTop(value: string, problems: ProblemList): string {
+function translateTop(value: string, problems: ProblemList, secretInputs: readonly string[]): string {
   const result = rewriteExpressions(
     value,
     false,
-    toGithubContexts(() => 'a workflow-level value cannot read node outputs'),
+    toGithubContexts(() => 'a workflow-level value cannot read node outputs', secretInputs),
   );
   result.problems.forEach((p) => problems.add(undefined, p));
   return result.text;
