@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { MovedPanels } from './dag/movedPanels';
 import { KeptLayouts } from './dag/keptLayouts';
+import { askSecretInputs } from './commands/pickers';
 import { DagPanels } from './dag/dagPanels';
 import { InsightsPanels } from './insights/insightsPanels';
 import { EditHighlight } from './dag/workflowEditing';
@@ -46,7 +47,7 @@ export class Ctx implements EngineLink {
     this.workspaceValidator = new WorkspaceValidator(extension.asAbsolutePath('dist/validationWorker.js'), this.log, keepsGraph);
     this.validation = new LiveValidation(this.documents, this.log, this.workspaceValidator);
     this.runs = new RunManager(this, this.log);
-    this.actions = new RunActions(this, this.runs, this.documents);
+    this.actions = new RunActions(this, this.runs, this.documents, (uri) => askSecretInputs(this.documents, uri));
     this.dag = new DagPanels({
       runs: this.runs,
       actions: this.actions,

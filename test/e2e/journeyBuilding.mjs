@@ -2,8 +2,11 @@
 // to Argo Workflows, one imported from GitHub Actions and run, and the Insights panel finding a flaky node over five
 // runs.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+
+/** The secret typed for the imported workflow's `secrets.STAMP_KEY`. */
+const STAMP_KEY = 'correct-horse-battery-staple';
 
 export async function buildingSteps(d) {
   const { page, workspace, shot, palette, openFile, dagFrame, card, step } = d;
@@ -151,15 +154,44 @@ export async function buildingSteps(d) {
     await page.waitForFunction((sha) => document.querySelector('.quick-input-widget input.input')?.value === sha, head, { timeout: 10_000 });
     await shot('11c-run-asks-for-github-sha');
     await dialog.press('Enter');
+    // The repository's secret is a secret input: asked for in a password box, nothing filled in.
+    await page.locator('.quick-input-widget', { hasText: 'secret: masked in logs, not kept with the run' }).waitFor({ state: 'visible' });
+    if ((await dialog.getAttribute('type')) !== 'password') throw new Error('the secret input is asked for in plain sight');
+    if ((await dialog.inputValue()) !== '') throw new Error('the secret input came filled in');
+    await dialog.fill(STAMP_KEY);
+    await shot('11c-run-asks-for-the-secret');
+    await dialog.press('Enter');
     const dag = await dagFrame('Stamp');
     await dag.locator('[data-testid="run-header"][data-status="completed"]').waitFor({ timeout: 60_000 });
     const stamped = readFileSync(join(workspace, 'stamped.txt'), 'utf8').trim();
     if (stamped !== head) throw new Error(`the run was given '${stamped}', not the checkout's ${head}`);
+    const keyLength = readFileSync(join(workspace, 'keylength.txt'), 'utf8').trim();
+    if (keyLength !== String(STAMP_KEY.length)) throw new Error(`the node was given a key of ${keyLength} characters, not the ${STAMP_KEY.length} typed`);
     const runsDir = join(workspace, '.maestro', 'runs');
     const stampRuns = readdirSync(runsDir).filter(
       (id) => existsSync(join(runsDir, id, 'run.json')) && readFileSync(join(runsDir, id, 'run.json'), 'utf8').includes('stamp.workflow.yaml'),
     );
     if (stampRuns.length !== 1) throw new Error(`${stampRuns.length} runs of stamp.workflow.yaml: Run from Here, given up, started one`);
+    // Its files hold it masked, never as typed (the node's log is written a moment after the run's end is shown).
+    const log = join(runsDir, stampRuns[0], 'logs', 'stamp.log');
+    for (let i = 0; i < 100 && !(existsSync(log) && readFileSync(log, 'utf8').includes('signed with ***')); i++) await page.waitForTimeout(100);
+    if (!readFileSync(log, 'utf8').includes('signed with ***'))
+      throw new Error(`the node's log does not show the secret masked:\n${readFileSync(log, 'utf8')}`);
+    const files = readdirSync(join(runsDir, stampRuns[0]), { recursive: true }).map((f) => join(runsDir, stampRuns[0], String(f)));
+    if (files.some((f) => statSync(f).isFile() && readFileSync(f, 'utf8').includes(STAMP_KEY))) throw new Error("the secret was written to the run's files");
+    // Run from Here continues that run from its log, which does not have the secret: the secret alone is asked again.
+    await page.locator('.tab[aria-label^="stamp.workflow.yaml"]').click();
+    await page.locator('.editor-group-container .view-line', { hasText: 'stamped.txt' }).first().click({ button: 'right' });
+    await page.locator('.monaco-menu .action-label', { hasText: 'Run from Here' }).first().hover();
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget', { hasText: 'secret: masked in logs, not kept with the run' }).waitFor({ state: 'visible' });
+    if ((await dialog.getAttribute('type')) !== 'password') throw new Error('the secret input is asked for again in plain sight');
+    const otherKey = 'another-key';
+    await dialog.fill(otherKey);
+    await dialog.press('Enter');
+    const keyFile = join(workspace, 'keylength.txt');
+    for (let i = 0; i < 600 && readFileSync(keyFile, 'utf8').trim() !== String(otherKey.length); i++) await page.waitForTimeout(100);
+    if (readFileSync(keyFile, 'utf8').trim() !== String(otherKey.length)) throw new Error('Run from Here did not run the node with the key given again');
   });
 
   await step('12-insights-find-the-flaky-node', async () => {

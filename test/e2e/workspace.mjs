@@ -97,7 +97,7 @@ export function makeWorkspace(root, dir, { plantedRun = false, hostileFile = fal
     `  build: { run: 'echo built >> built.txt && echo "v=7" >> "$MAESTRO_OUTPUT" && mkdir -p out && echo v7 > out/app.txt', outputs: [v], artifacts: [out], cache: true }`,
     "  use: { needs: build, env: { V: '${{ nodes.build.outputs.v }}' }, run: 'echo \"using $V\"' }",
   ]);
-  // A GitHub Actions workflow to import: its github.sha becomes an input the run asks for.
+  // A GitHub Actions workflow to import: its github.sha and its secret become inputs the run asks for.
   mkdirSync(join(dir, '.github', 'workflows'), { recursive: true });
   write('.github/workflows/stamp.yml', [
     'name: Stamp',
@@ -108,6 +108,9 @@ export function makeWorkspace(root, dir, { plantedRun = false, hostileFile = fal
     '    steps:',
     '      - uses: actions/checkout@v4',
     '      - run: echo "${{ github.sha }}" > stamped.txt',
+    '      - run: echo "signed with $KEY" && printf %s "$KEY" | wc -c > keylength.txt',
+    '        env:',
+    '          KEY: ${{ secrets.STAMP_KEY }}',
   ]);
   // A node that fails on its first attempt and passes on the retry: flaky, for Insights to find.
   write('sometimes.workflow.yaml', [

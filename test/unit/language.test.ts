@@ -81,6 +81,11 @@ describe('language services', () => {
         complete(inputs.index, inputs.offset).map((i) => [i.label, i.detail]),
         [['target', 'input · string = "prod"']],
       );
+      const secret = at('version: 1', 'name: S', 'inputs:', '  token: { secret: true }', 'nodes:', '  n: { env: { T: "${{ inputs.| }}" }, run: x }');
+      assert.deepEqual(
+        complete(secret.index, secret.offset).map((i) => [i.label, i.detail]),
+        [['token', 'secret input · string']],
+      );
       const matrix = at(...base.slice(0, 11), '    run: echo ${{ matrix.| }}');
       assert.deepEqual(labels(complete(matrix.index, matrix.offset)), ['shard']);
     });

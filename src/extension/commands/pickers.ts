@@ -78,8 +78,8 @@ export async function pickNode(runs: RunManager, run: RunEntry, statuses: readon
   return (await vscode.window.showQuickPick(items, { title }))?.id;
 }
 
-/** An input a run cannot start without: required, with no default. */
-const isMissing = (input: InputSpec): boolean => input.required && input.default === undefined;
+/** An input a run cannot start without: required, with no default; or a secret, which a file never holds. */
+const isMissing = (input: InputSpec): boolean => input.secret === true || (input.required && input.default === undefined);
 
 /**
  * The values a workflow file's Git checkout gives the inputs that stand for what GitHub gives a run (`github_sha`…),
@@ -113,12 +113,15 @@ export async function askInputs(
       values[input.name] = picked.label;
       continue;
     }
-    const filled = input.default === undefined && input.type === 'string' && Object.hasOwn(local, input.name) ? local[input.name] : undefined;
+    const filled = input.default === undefined && input.type === 'string' && !input.secret && Object.hasOwn(local, input.name) ? local[input.name] : undefined;
     const prompt = input.description ?? `Value of ${input.name} (${input.type})`;
     const value = await vscode.window.showInputBox({
       title,
-      prompt: plainText(filled === undefined ? prompt : `${prompt} (filled in: this checkout's)`),
-      value: input.default !== undefined ? String(input.default) : (filled ?? ''),
+      prompt: plainText(
+        filled !== undefined ? `${prompt} (filled in: this checkout's)` : input.secret ? `${prompt} (secret: masked in logs, not kept with the run)` : prompt,
+      ),
+      password: input.secret === true,
+      value: input.default !== undefined && !input.secret ? String(input.default) : (filled ?? ''),
       validateInput: (v) => {
         const read = readInputValue(input, v);
         return 'error' in read ? plainText(read.error) : input.required && v === '' ? plainText(`${input.name} is required`) : undefined;
@@ -128,6 +131,14 @@ export async function askInputs(
     values[input.name] = value;
   }
   return values;
+}
+
+/**
+ * Asks for a workflow's secret inputs, which a run's record does not keep, for a run continued from its log;
+ * undefined when the user gives up.
+ */
+export async function askSecretInputs(documents: WorkflowDocuments, uri: vscode.Uri): Promise<Record<string, string> | undefined> {
+  return askInputs(documents, uri, (input) => input.secret === true);
 }
 
 /**

@@ -134,7 +134,7 @@ function contextMembers(index: WorkflowIndex, root: string, nodeId: string | und
       return Object.values(workflow.inputs).map((i) => ({
         label: i.name,
         kind: 'input',
-        detail: `input · ${i.type}${i.default !== undefined ? ` = ${JSON.stringify(i.default)}` : ''}`,
+        detail: `${i.secret ? 'secret input' : 'input'} · ${i.type}${i.default !== undefined ? ` = ${JSON.stringify(i.default)}` : ''}`,
         ...(i.description ? { documentation: markdownText(i.description) } : {}),
         insertText: i.name,
         replaceStart: at,

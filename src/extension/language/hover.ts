@@ -75,6 +75,7 @@ export function subWorkflowMarkdown(written: string, s: SubWorkflowSummary): str
     const about = [
       i.type,
       i.required && i.default === undefined ? 'required' : undefined,
+      i.secret ? 'secret' : undefined,
       i.default !== undefined ? `default ${markdownCode(String(i.default))}` : undefined,
     ];
     return `${markdownCode(i.name)} (${about.filter(Boolean).join(', ')})`;

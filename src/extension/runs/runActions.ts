@@ -30,6 +30,8 @@ export class RunActions {
     private readonly engine: EngineLink,
     private readonly runs: RunManager,
     private readonly documents: WorkflowDocuments,
+    /** Asks for a workflow's secret inputs (none: `{}`; undefined when the user gives up). */
+    private readonly askSecrets: (uri: vscode.Uri) => Promise<Record<string, string> | undefined> = async () => ({}),
   ) {}
 
   /** Starts a run of a workflow (saved first, if it has unsaved changes); resolves once it has started. */
@@ -79,9 +81,18 @@ export class RunActions {
     // The run record names the workflow to run: a record written by someone else may name any file.
     if (!isInWorkspace(run.workflowPath))
       throw new ActionRefused(`run ${run.runId} is of ${run.workflowPath}, which is outside this workspace: it is not resumed from here`, 'not-allowed');
+    const uri = vscode.Uri.file(run.workflowPath);
+    // A paused run still holds its inputs; one continued from its log needs its secret ones again.
+    const secretInputs = run.live && isActiveRun(run.status) ? {} : await this.askSecrets(uri);
+    if (!secretInputs) return;
     // The events the engine sends next fold onto the run's state so far.
     await this.runs.loadState(run);
-    await this.engine.request('resume', { runId: run.runId, killGraceMs: killGraceMs(vscode.Uri.file(run.workflowPath)), ...(fromNode ? { fromNode } : {}) });
+    await this.engine.request('resume', {
+      runId: run.runId,
+      killGraceMs: killGraceMs(uri),
+      ...(fromNode ? { fromNode } : {}),
+      ...(Object.keys(secretInputs).length ? { secretInputs } : {}),
+    });
   }
 
   async cancel(run: RunEntry): Promise<void> {
