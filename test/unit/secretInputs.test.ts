@@ -90,6 +90,28 @@ describe('secret inputs: validation', () => {
   });
 });
 
+describe('secret inputs: in a script', () => {
+  it("warns that a secret written into a script is in the script's text, and moves it to env like any input", () => {
+    const text = yaml(
+      'version: 1',
+      'name: S',
+      'inputs:',
+      '  token: { secret: true }',
+      '  who: {}',
+      'nodes:',
+      '  a: { run: \'curl -u "${{ inputs.token }}:${{ inputs.who }}"\' }',
+    );
+    const warnings = validateWorkflow(text).diagnostics;
+    assert.deepEqual(
+      warnings.map((d) => [d.code, /the process list shows/.test(d.message)]),
+      [
+        ['script-injection', true],
+        ['script-injection', false],
+      ],
+    );
+  });
+});
+
 describe('secret inputs: a sub-workflow', () => {
   it('warns where a file writes down the value a sub-workflow takes as a secret', () => {
     const options = { fileExists: () => true, workflowInputs: () => ({ token: spec('token', { secret: true, required: true }) }) };

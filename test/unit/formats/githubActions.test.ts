@@ -98,7 +98,8 @@ describe('GitHub Actions import', () => {
         description: 'secrets.NPM_TOKEN (line 27), which GitHub gives a run: give its value when you run this one',
       },
     );
-    assert.match(build.run!, /export TOKEN='\$\{\{ inputs\.secrets_NPM_TOKEN \}\}/);
+    assert.match(build.run!, /export TOKEN="\$STEP4_TOKEN"/);
+    assert.equal(build.env?.STEP4_TOKEN, '${{ inputs.secrets_NPM_TOKEN }}', 'the value in the env, not in the script');
     assert.ok(notImported.some((n) => n.includes("matrix 'include'")));
     assert.ok(notImported.some((n) => n.includes('runs only if')));
     assert.equal(text.split('# not imported:').length - 1, notImported.length);

@@ -160,13 +160,15 @@ function jobNode(id: string, job: Json, ctx: Context): NodeDoc {
   const jobDefaults = isObject(job.defaults) && isObject(job.defaults.run) ? job.defaults.run : {};
   const shell = typeof jobDefaults.shell === 'string' ? shellFromGithub(jobDefaults.shell) : ctx.defaultShell;
   const dir = typeof jobDefaults['working-directory'] === 'string' ? jobDefaults['working-directory'] : ctx.defaultDir;
-  const steps = importSteps(Array.isArray(job.steps) ? job.steps : [], job, shell, dir, ctx.inputs);
+  const envNames = new Set(isObject(job.env) ? Object.keys(job.env) : []);
+  const steps = importSteps(Array.isArray(job.steps) ? job.steps : [], job, { defaultShell: shell, defaultDir: dir, envNames, inputs: ctx.inputs });
   ctx.notes.push(...steps.notes);
   const node: NodeDoc = {};
   if (typeof job.name === 'string') node.name = fromGithubValue(job.name, false, ctx, at('name'));
   if (job.needs !== undefined) node.needs = needsOf(job.needs);
   if (job.if !== undefined) node.if = fromGithubValue(textOf(job.if), true, ctx, at('if'));
   Object.assign(node, jobSettings(id, job, ctx));
+  if (Object.keys(steps.env).length) node.env = { ...(node.env as Record<string, string> | undefined), ...steps.env };
   // The workflow's default shell is written once, in `defaults`.
   if (steps.shell && steps.shell !== ctx.defaultShell) node.shell = steps.shell;
   if (steps.workingDirectory) node.cwd = posix.relative(ctx.baseDir || '.', steps.workingDirectory) || undefined;

@@ -19,6 +19,11 @@ export interface StepsResult {
   retry?: RetryPolicy;
   artifacts: string[];
   notes: string[];
+  /**
+   * The steps' env values that hold expressions, for the node's env under names of their own (`STEP3_TOKEN`): the
+   * step exports its variable from that one, so that no value is written into the script's text.
+   */
+  env: Record<string, string>;
 }
 
 /** Our shell for GitHub's `shell:` (see docs/import-export.md): its named shells keep their meaning. */
@@ -77,8 +82,24 @@ function runStepLeftovers(step: Json, defaultShell: string | undefined, setOutpu
   return left;
 }
 
-/** One step's lines in the joined script. */
-function stepLines(step: Json, line: number, defaultShell: string | undefined, out: StepsResult, inputs?: GithubValueInputs): string[] {
+/**
+ * The `export` of a step's variable: a literal as it is; a value with expressions through a variable of the node's env
+ * (named after the first step and variable to have that value; `taken`: the job's own variables).
+ */
+function exportLine(name: string, value: string, step: number, out: StepsResult, taken: ReadonlySet<string>): string {
+  if (!value.includes('${{')) return `export ${name}=${shellQuoted(value)}`;
+  let alias = Object.keys(out.env).find((a) => out.env[a] === value);
+  if (!alias) {
+    alias = `STEP${step}_${name}`;
+    while (out.env[alias] !== undefined || taken.has(alias)) alias = `${alias}_`;
+    out.env[alias] = value;
+  }
+  return `export ${name}="$${alias}"`;
+}
+
+/** One step's lines in the joined script; `position`: the step's, from 1, among the job's steps. */
+function stepLines(step: Json, position: number, line: number, job: JobScope, out: StepsResult): string[] {
+  const { defaultShell, inputs } = job;
   const sink: ValueSink = { notes: out.notes, inputs };
   const name = typeof step.name === 'string' ? step.name : undefined;
   const label = name ?? (typeof step.uses === 'string' ? step.uses : typeof step.id === 'string' ? step.id : `step on line ${line}`);
@@ -108,7 +129,7 @@ function stepLines(step: Json, line: number, defaultShell: string | undefined, o
   if (env.length || dir || ignoreFailure) {
     const inner = [
       ...(dir ? [`cd ${shellQuoted(dir)}`] : []),
-      ...env.map(([k, v]) => `export ${k}=${shellQuoted(fromGithubValue(textOf(v), false, sink, line))}`),
+      ...env.map(([k, v]) => exportLine(k, fromGithubValue(textOf(v), false, sink, line), position, out, job.envNames)),
       body,
     ].join('\n');
     // A subshell keeps the step's environment and folder to itself; `set +e` around it lets it fail on its own.
@@ -118,18 +139,18 @@ function stepLines(step: Json, line: number, defaultShell: string | undefined, o
   return lines;
 }
 
-/**
- * The run steps of one job; a job exported by us comes back as it was (one step, its retry loop undone). `inputs`:
- * where the values GitHub gives a run are asked for.
- */
-export function importSteps(
-  steps: unknown[],
-  stepsOwner: unknown,
-  defaultShell: string | undefined,
-  defaultDir: string | undefined,
-  inputs?: GithubValueInputs,
-): StepsResult {
-  const out: StepsResult = { script: '', artifacts: [], notes: [] };
+/** What of a job its steps are read in: its defaults, its own env's names, where GitHub's values are asked for. */
+export interface JobScope {
+  defaultShell: string | undefined;
+  defaultDir: string | undefined;
+  envNames: ReadonlySet<string>;
+  inputs?: GithubValueInputs;
+}
+
+/** The run steps of one job; a job exported by us comes back as it was (one step, its retry loop undone). */
+export function importSteps(steps: unknown[], stepsOwner: unknown, job: JobScope): StepsResult {
+  const { defaultShell, defaultDir, inputs } = job;
+  const out: StepsResult = { script: '', artifacts: [], notes: [], env: {} };
   const objects = steps.filter(isObject);
   const runs = objects.filter((s) => typeof s.run === 'string');
   const only = runs.length === 1 ? runs[0] : undefined;
@@ -139,10 +160,10 @@ export function importSteps(
   if (only && typeof only['working-directory'] === 'string') out.workingDirectory = only['working-directory'];
   else out.workingDirectory = defaultDir;
   const parts: string[] = [];
-  objects.forEach((step) => {
+  objects.forEach((step, i) => {
     const stepLine = firstLine(step) || lineOf(stepsOwner, 'steps');
     const own = step === only ? { ...step, shell: undefined, 'working-directory': undefined } : step;
-    parts.push(...stepLines(own, stepLine, out.shell, out, inputs));
+    parts.push(...stepLines(own, i + 1, stepLine, { ...job, defaultShell: out.shell }, out));
   });
   const loop =
     only && !only.name && objects.every((s) => s === only || typeof s.uses === 'string') ? parseRetryLoop(fromGithubVariables(textOf(only.run))) : undefined;

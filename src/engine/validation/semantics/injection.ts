@@ -28,6 +28,13 @@ export interface TemplateInRun {
   reportSpan: Span;
 }
 
+/** A secret input written into a script is shown by the process list too, where the script is an argument. */
+function secretNote(ctx: SemanticContext, ref: Reference): string {
+  const [root, input] = ref.segments.map((s) => s.name);
+  const secret = root.toLowerCase() === 'inputs' && Object.values(ctx.workflow.inputs).some((i) => i.secret && i.name.toLowerCase() === input?.toLowerCase());
+  return secret ? ", and the secret would be in the script's text, which the process list shows" : '';
+}
+
 export function injectionWarning(ctx: SemanticContext, at: TemplateInRun, ref: Reference): SpanDiagnostic {
   const what = ref.segments.map((s) => s.name).join('.');
   const name = existingVariable(at) ?? variableName(ctx, at.node, ref);
@@ -36,7 +43,7 @@ export function injectionWarning(ctx: SemanticContext, at: TemplateInRun, ref: R
     span: at.reportSpan,
     severity: 'warning',
     code: 'script-injection',
-    message: `${what} goes into the script as shell code: a value such as $(rm -rf ~) would run. Pass it through env and quote it in the script: "$${name}"`,
+    message: `${what} goes into the script as shell code: a value such as $(rm -rf ~) would run${secretNote(ctx, ref)}. Pass it through env and quote it in the script: "$${name}"`,
     ...(fix ? { fixes: [fix] } : {}),
   };
 }

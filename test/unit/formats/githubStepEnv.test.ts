@@ -1,0 +1,40 @@
+import { strict as assert } from 'node:assert';
+import { importWorkflow } from '../../../src/engine/formats';
+import { validateWorkflow } from '../../../src/engine/validation/validate';
+import { yaml } from '../helpers';
+
+describe("GitHub Actions import: a step's env", () => {
+  const source = yaml(
+    'on: push',
+    'jobs:',
+    '  release:',
+    '    runs-on: x',
+    '    env: { STEP2_GH_TOKEN: "the job\'s own", MODE: fast }',
+    '    steps:',
+    '      - run: echo start',
+    '      - run: gh release create',
+    '        env: { GH_TOKEN: "${{ secrets.GITHUB_TOKEN }}", LEVEL: "3" }',
+    '      - run: gh release upload',
+    '        env: { TOKEN: "${{ secrets.GITHUB_TOKEN }}", SHA: "v-${{ github.sha }}" }',
+  );
+
+  it('passes a value with expressions through the node env, never into the script; a literal stays in the script', async () => {
+    const { text } = await importWorkflow(source, 'release.yml');
+    const { workflow, diagnostics } = validateWorkflow(text);
+    const [node] = workflow.nodes;
+    assert.deepEqual(node.env, {
+      STEP2_GH_TOKEN: "the job's own",
+      MODE: 'fast',
+      STEP2_GH_TOKEN_: '${{ inputs.secrets_GITHUB_TOKEN }}',
+      STEP3_SHA: 'v-${{ inputs.github_sha }}',
+    });
+    assert.ok(!node.run!.includes('${{'), node.run);
+    assert.match(node.run!, /\(\nexport GH_TOKEN="\$STEP2_GH_TOKEN_"\nexport LEVEL='3'\ngh release create\n\)/);
+    assert.match(node.run!, /\(\nexport TOKEN="\$STEP2_GH_TOKEN_"\nexport SHA="\$STEP3_SHA"\ngh release upload\n\)/, 'one value, one variable');
+    assert.deepEqual(
+      diagnostics.map((d) => d.code),
+      [],
+      'no script injection to warn of',
+    );
+  });
+});
