@@ -144,6 +144,28 @@ describe('serve: the HTTP routes', function () {
     }
   });
 
+  it('resumes a run from its log with its secret inputs given again, and refuses it without them', async () => {
+    const ok = join(f.dir, 'key-ok');
+    const keyed = `version: 1\nname: Keyed\ninputs:\n  key: { secret: true, required: true }\nnodes:\n  use: { env: { KEY: "\${{ inputs.key }}" }, run: 'echo "key $KEY"; test -f "${ok}"' }\n`;
+    writeFileSync(join(f.dir, 'flows', 'keyed.workflow.yaml'), keyed);
+    try {
+      const start = { inputs: { key: 'sesame-42' } };
+      const { runId } = json<{ runId: string }>(await f.call('POST', `/api/workflows/${workflowId('flows/keyed.workflow.yaml')}/runs`, OPERATOR, start));
+      assert.equal(await ended(runId), 'failed');
+      writeFileSync(ok, '');
+      const refused = await f.call('POST', `/api/runs/${runId}/resume`, OPERATOR, {});
+      assert.equal(refused.statusCode, 409);
+      assert.match(json<{ message: string }>(refused).message, /input 'key' is secret and was not kept with the run: give it again/);
+      assert.equal((await f.call('POST', `/api/runs/${runId}/resume`, OPERATOR, { secretInputs: { key: 'sesame-42' } })).statusCode, 200);
+      assert.equal(await ended(runId), 'completed');
+      const log = json<LogChunk>(await f.call('GET', `/api/runs/${runId}/nodes/use/log`, VIEWER));
+      assert.match(log.text, /^key \*\*\*$/m);
+    } finally {
+      rmSync(join(f.dir, 'flows', 'keyed.workflow.yaml'), { force: true });
+      rmSync(ok, { force: true });
+    }
+  });
+
   it("approves a sub-run's gate by its id under the node, and serves a sub-run node's log", async () => {
     writeFileSync(join(f.dir, 'flows', 'outer.workflow.yaml'), 'version: 1\nname: Outer\nnodes:\n  deploy: { workflow: ./gated.workflow.yaml }\n');
     try {
