@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { MovedPanels } from './dag/movedPanels';
 import { KeptLayouts } from './dag/keptLayouts';
-import { askSecretInputs } from './commands/pickers';
+import { InputPrompts } from './commands/inputPrompts';
 import { DagPanels } from './dag/dagPanels';
 import { InsightsPanels } from './insights/insightsPanels';
 import { EditHighlight } from './dag/workflowEditing';
@@ -13,6 +13,7 @@ import { EngineClient } from './runs/engineClient';
 import type { EngineConnection, EngineLink } from './runs/engineConnection';
 import { RunActions } from './runs/runActions';
 import { cacheCopiesBound, RunManager, runsRoots } from './runs/runManager';
+import { SecretInputMemory } from './runs/secretInputMemory';
 import { StartedRuns } from './runs/startedRuns';
 
 /**
@@ -27,6 +28,7 @@ export class Ctx implements EngineLink {
   readonly validation: LiveValidation;
   readonly runs: RunManager;
   readonly actions: RunActions;
+  readonly prompts: InputPrompts;
   readonly dag: DagPanels;
   readonly insights: InsightsPanels;
   readonly startedHere: StartedRuns;
@@ -47,10 +49,12 @@ export class Ctx implements EngineLink {
     this.workspaceValidator = new WorkspaceValidator(extension.asAbsolutePath('dist/validationWorker.js'), this.log, keepsGraph);
     this.validation = new LiveValidation(this.documents, this.log, this.workspaceValidator);
     this.runs = new RunManager(this, this.log);
-    this.actions = new RunActions(this, this.runs, this.documents, (uri) => askSecretInputs(this.documents, uri));
+    this.prompts = new InputPrompts(this.documents, new SecretInputMemory(extension.secrets, extension.globalState));
+    this.actions = new RunActions(this, this.runs, this.documents, (uri) => this.prompts.secrets(uri));
     this.dag = new DagPanels({
       runs: this.runs,
       actions: this.actions,
+      prompts: this.prompts,
       documents: this.documents,
       validation: this.validation,
       log: this.log,

@@ -41,6 +41,7 @@ export function activate(context: vscode.ExtensionContext): MaestroApi {
       ...registerCommands({
         runs: c.runs,
         actions: c.actions,
+        prompts: c.prompts,
         validation: c.validation,
         documents: c.documents,
         dag: c.dag,

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 const STAMP_KEY = 'correct-horse-battery-staple';
 
 export async function buildingSteps(d) {
-  const { page, workspace, shot, palette, openFile, dagFrame, card, step } = d;
+  const { page, workspace, shot, palette, openFile, dagFrame, card, step, notifications } = d;
   await step('10-build-a-diamond-with-the-mouse', async () => {
     // New Workflow… on a folder, from the explorer's context menu: a file there, its panel beside it.
     await page.keyboard.press('Escape');
@@ -179,19 +179,23 @@ export async function buildingSteps(d) {
       throw new Error(`the node's log does not show the secret masked:\n${readFileSync(log, 'utf8')}`);
     const files = readdirSync(join(runsDir, stampRuns[0]), { recursive: true }).map((f) => join(runsDir, stampRuns[0], String(f)));
     if (files.some((f) => statSync(f).isFile() && readFileSync(f, 'utf8').includes(STAMP_KEY))) throw new Error("the secret was written to the run's files");
-    // Run from Here continues that run from its log, which does not have the secret: the secret alone is asked again.
+    // Run from Here continues that run from its log, which does not have the secret: the secret alone is asked again,
+    // filled in with the value given last (kept in VS Code's secret storage), here replaced by another.
     await page.locator('.tab[aria-label^="stamp.workflow.yaml"]').click();
     await page.locator('.editor-group-container .view-line', { hasText: 'stamped.txt' }).first().click({ button: 'right' });
     await page.locator('.monaco-menu .action-label', { hasText: 'Run from Here' }).first().hover();
     await page.keyboard.press('Enter');
-    await page.locator('.quick-input-widget', { hasText: 'secret: masked in logs, not kept with the run' }).waitFor({ state: 'visible' });
+    await page.locator('.quick-input-widget', { hasText: "the value given last time, from VS Code's secret storage" }).waitFor({ state: 'visible' });
     if ((await dialog.getAttribute('type')) !== 'password') throw new Error('the secret input is asked for again in plain sight');
+    if ((await dialog.inputValue()) !== STAMP_KEY) throw new Error('the secret input was not filled in with the value given last');
     const otherKey = 'another-key';
     await dialog.fill(otherKey);
     await dialog.press('Enter');
     const keyFile = join(workspace, 'keylength.txt');
     for (let i = 0; i < 600 && readFileSync(keyFile, 'utf8').trim() !== String(otherKey.length); i++) await page.waitForTimeout(100);
     if (readFileSync(keyFile, 'utf8').trim() !== String(otherKey.length)) throw new Error('Run from Here did not run the node with the key given again');
+    await palette('Maestro: Forget Remembered Secret Inputs');
+    await notifications.getByText('Forgot 1 secret input value: the next run asks for it.').waitFor();
   });
 
   await step('12-insights-find-the-flaky-node', async () => {

@@ -5,13 +5,13 @@ import type { RunEntry } from '../runs/runManager';
 import { isWorkflowDocument } from '../language/documents';
 import { plainText } from '../ui/untrustedText';
 import { parseArg } from './arguments';
-import { askInputs, askMissingInputs, pickNode, pickRun, pickWorkflow } from './pickers';
+import { pickNode, pickRun, pickWorkflow } from './pickers';
 import type { CommandServices, CommandTable } from './services';
 
 /** Starts a run of the workflow picked, once the inputs it cannot start without are given. */
 async function startAsking(s: CommandServices, arg: unknown, o: { reuseResults?: boolean } = {}): Promise<RunEntry | undefined> {
   const uri = await pickWorkflow(parseArg(arg), s.dag);
-  const inputs = uri && (await askMissingInputs(s.documents, s.actions, uri));
+  const inputs = uri && (await s.prompts.missing(s.actions, uri));
   return uri && inputs ? s.actions.start(uri, inputs, o) : undefined;
 }
 
@@ -24,14 +24,12 @@ export function runCommands(s: CommandServices): CommandTable {
     },
     'maestro.runWithInputs': async (arg) => {
       const uri = await pickWorkflow(parseArg(arg), s.dag);
-      const inputs = uri && (await askInputs(s.documents, uri));
+      const inputs = uri && (await s.prompts.all(uri));
       if (uri && inputs) await actions.start(uri, inputs);
     },
-    'maestro.runWithoutCache': async (arg) => {
-      await startAsking(s, arg, { reuseResults: false });
-    },
+    'maestro.runWithoutCache': (arg) => startAsking(s, arg, { reuseResults: false }),
     'maestro.runFromNode': async (uri, nodeId) => {
-      const missing = (uri: vscode.Uri) => () => askMissingInputs(s.documents, s.actions, uri);
+      const missing = (uri: vscode.Uri) => () => s.prompts.missing(s.actions, uri);
       if (uri instanceof vscode.Uri && typeof nodeId === 'string') return actions.runFrom(uri, nodeId, missing(uri));
       // From the palette or the editor's menu: the node the cursor is in.
       const editor = vscode.window.activeTextEditor;
@@ -64,6 +62,7 @@ export function runCommands(s: CommandServices): CommandTable {
     },
     'maestro.approve': async (arg) => approve(s, arg),
     'maestro.forgetKeptResults': (arg) => forgetKeptResults(s, arg),
+    'maestro.forgetSecretInputs': () => forgetSecretInputs(s),
     'maestro.deleteRun': async (arg) => {
       const run = await pickRun(runs, parseArg(arg), (r) => !(r.live && !canDeleteRun(r.status)), 'Delete which run?');
       if (!run) return;
@@ -75,6 +74,16 @@ export function runCommands(s: CommandServices): CommandTable {
       if (ok === 'Delete') await actions.delete(run);
     },
   };
+}
+
+async function forgetSecretInputs(s: CommandServices): Promise<void> {
+  const forgotten = await s.prompts.forgetSecrets();
+  const one = forgotten === 1;
+  void vscode.window.showInformationMessage(
+    forgotten
+      ? `Forgot ${forgotten} secret input value${one ? '' : 's'}: the next run asks for ${one ? 'it' : 'them'}.`
+      : 'No secret input values are remembered.',
+  );
 }
 
 async function forgetKeptResults(s: CommandServices, arg: unknown): Promise<void> {

@@ -5,12 +5,15 @@ import type { WorkflowDocuments } from '../language/documents';
 import type { LiveValidation } from '../language/liveValidation';
 import type { EngineChoice } from '../runs/engineChoice';
 import type { RunActions } from '../runs/runActions';
+import type { InputPrompts } from './inputPrompts';
 import type { RunManager } from '../runs/runManager';
 
 /** What commands work with. */
 export interface CommandServices {
   runs: RunManager;
   actions: RunActions;
+  /** The prompts for a run's inputs. */
+  prompts: InputPrompts;
   validation: LiveValidation;
   documents: WorkflowDocuments;
   dag: DagPanels;

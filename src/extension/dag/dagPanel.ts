@@ -14,6 +14,7 @@ import {
 } from '../../webview/protocol';
 import type { WorkflowDocuments } from '../language/documents';
 import type { LiveValidation } from '../language/liveValidation';
+import type { InputPrompts } from '../commands/inputPrompts';
 import type { RunActions } from '../runs/runActions';
 import type { RunEntry, RunManager } from '../runs/runManager';
 import { settingNumber } from '../settingValues';
@@ -37,6 +38,7 @@ export const dagTitle = (workflowName: string, locked = false): string => `DAG Â
 export interface DagPanelServices {
   runs: RunManager;
   actions: RunActions;
+  prompts: InputPrompts;
   documents: WorkflowDocuments;
   validation: LiveValidation;
   log: vscode.LogOutputChannel;
@@ -203,6 +205,7 @@ export class DagPanel implements vscode.Disposable {
       focusPanel: () => this.panel.reveal(undefined, false),
       runs: this.s.runs,
       actions: this.s.actions,
+      prompts: this.s.prompts,
       documents: this.s.documents,
       follow: () => (this.follow = true),
       editorColumn: () => editorColumnOf(this.current),

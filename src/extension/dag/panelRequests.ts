@@ -7,8 +7,8 @@ import type { InsightsReport } from '../../engine/insights/report';
 import type { NodeMetric } from '../../webview/protocol';
 import type { EditReply } from './workflowEditing';
 import type { WebviewRequest, WebviewRequests, WebviewRequestType, WebviewResult } from '../../webview/protocol';
-import { askInputs, askMissingInputs } from '../commands/pickers';
 import { subWorkflowChoices, type WorkflowDocuments } from '../language/documents';
+import type { InputPrompts } from '../commands/inputPrompts';
 import { logUri } from '../runs/nodeLogs';
 import type { RunActions } from '../runs/runActions';
 import type { RunEntry, RunManager } from '../runs/runManager';
@@ -25,6 +25,7 @@ export interface PanelContext {
   focusPanel: () => void;
   runs: RunManager;
   actions: RunActions;
+  prompts: InputPrompts;
   documents: WorkflowDocuments;
   /** The panel follows the workflow's runs (a run it starts shows at once). */
   follow(): void;
@@ -49,7 +50,7 @@ function panelHandlers(c: PanelContext): Handlers {
       if (action === 'run' || action === 'runWithInputs') {
         if (c.uri.scheme !== 'file') throw new Error('this workflow is not in a file yet: save it (File › Save As…) to run it');
         c.follow();
-        const inputs = action === 'runWithInputs' ? await askInputs(c.documents, c.uri) : await askMissingInputs(c.documents, c.actions, c.uri);
+        const inputs = action === 'runWithInputs' ? await c.prompts.all(c.uri) : await c.prompts.missing(c.actions, c.uri);
         if (inputs) await c.actions.start(c.uri, inputs);
         return {};
       }

@@ -1,0 +1,111 @@
+// The prompts for a run's inputs: typed, defaults and the Git checkout's values filled in, secrets in a password box.
+import { dirname } from 'node:path';
+import * as vscode from 'vscode';
+import { CHECKOUT_INPUT_NAMES, checkoutInputs, readCheckout } from '../../engine/gitCheckout';
+import { readInputValue } from '../../engine/inputValue';
+import type { InputSpec } from '../../engine/model';
+import type { WorkflowDocuments } from '../language/documents';
+import type { RunActions } from '../runs/runActions';
+import type { SecretInputMemory } from '../runs/secretInputMemory';
+import { plainText } from '../ui/untrustedText';
+
+/** An input a run cannot start without: required, with no default; or a secret, which a file never holds. */
+const isMissing = (input: InputSpec): boolean => input.secret === true || (input.required && input.default === undefined);
+
+/** Whether the value given to a secret input is kept for the next prompt (`maestro.rememberSecretInputs`). */
+const remembersSecrets = (uri: vscode.Uri): boolean => vscode.workspace.getConfiguration('maestro', uri).get<boolean>('rememberSecretInputs', true);
+
+/**
+ * The values a workflow file's Git checkout gives the inputs that stand for what GitHub gives a run (`github_sha`…),
+ * by input name; the checkout is read only when there is such an input.
+ */
+async function checkoutValues(uri: vscode.Uri, inputs: readonly InputSpec[]): Promise<Record<string, string>> {
+  if (uri.scheme !== 'file' || !inputs.some((i) => CHECKOUT_INPUT_NAMES.includes(i.name))) return {};
+  const checkout = await readCheckout(dirname(uri.fsPath));
+  return checkout ? checkoutInputs(checkout) : {};
+}
+
+/** What an input's box starts with, and what its prompt says of it. */
+interface Filled {
+  value: string;
+  note?: string;
+}
+
+export class InputPrompts {
+  constructor(
+    private readonly documents: WorkflowDocuments,
+    private readonly memory: SecretInputMemory,
+  ) {}
+
+  /**
+   * Asks for each input of a workflow (those `which` picks), typed, with its default filled in; undefined when the
+   * user gives up, `{}` when there is nothing to ask.
+   */
+  async all(uri: vscode.Uri, which: (input: InputSpec) => boolean = () => true): Promise<Record<string, string> | undefined> {
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const inputs = Object.values(this.documents.index(doc).result.workflow.inputs).filter(which);
+    const local = await checkoutValues(uri, inputs);
+    const values: Record<string, string> = {};
+    for (const [i, input] of inputs.entries()) {
+      const title = `${plainText(input.name)} (${i + 1}/${inputs.length})`;
+      const value = input.type === 'boolean' ? await pickBoolean(input, title) : await this.ask(uri, input, title, local);
+      if (value === undefined) return undefined;
+      values[input.name] = value;
+    }
+    return values;
+  }
+
+  /**
+   * Asks for the inputs a run cannot start without (as GitHub's Run workflow form does); `{}` when there are none,
+   * and when the run would be refused anyway (Restricted Mode, a workflow with errors), so that it is refused first.
+   */
+  async missing(actions: RunActions, uri: vscode.Uri): Promise<Record<string, string> | undefined> {
+    return (await actions.wouldRefuse(uri)) ? {} : this.all(uri, isMissing);
+  }
+
+  /** Asks for a workflow's secret inputs, which a run's record does not keep, for a run continued from its log. */
+  secrets(uri: vscode.Uri): Promise<Record<string, string> | undefined> {
+    return this.all(uri, (input) => input.secret === true);
+  }
+
+  /** Forgets the secret inputs' remembered values; says how many. */
+  forgetSecrets(): Promise<number> {
+    return this.memory.forgetAll();
+  }
+
+  private async ask(uri: vscode.Uri, input: InputSpec, title: string, local: Record<string, string>): Promise<string | undefined> {
+    const filled = input.secret ? await this.rememberedSecret(uri, input) : filledValue(input, local);
+    const prompt = input.description ?? `Value of ${input.name} (${input.type})`;
+    const value = await vscode.window.showInputBox({
+      title,
+      prompt: plainText(filled.note ? `${prompt} (${filled.note})` : prompt),
+      password: input.secret === true,
+      value: filled.value,
+      validateInput: (v) => {
+        const read = readInputValue(input, v);
+        return 'error' in read ? plainText(read.error) : input.required && v === '' ? plainText(`${input.name} is required`) : undefined;
+      },
+    });
+    if (value !== undefined && input.secret && remembersSecrets(uri)) await this.memory.remember(uri.toString(), input.name, value);
+    return value;
+  }
+
+  private async rememberedSecret(uri: vscode.Uri, input: InputSpec): Promise<Filled> {
+    const remembered = remembersSecrets(uri) ? await this.memory.get(uri.toString(), input.name) : undefined;
+    if (remembered === undefined) return { value: '', note: 'secret: masked in logs, not kept with the run' };
+    return { value: remembered, note: "secret: the value given last time, from VS Code's secret storage" };
+  }
+}
+
+/** A string or number input's box: its default, else the checkout's value where it has one. */
+function filledValue(input: InputSpec, local: Record<string, string>): Filled {
+  if (input.default !== undefined) return { value: String(input.default) };
+  if (input.type === 'string' && Object.hasOwn(local, input.name)) return { value: local[input.name], note: "filled in: this checkout's" };
+  return { value: '' };
+}
+
+async function pickBoolean(input: InputSpec, title: string): Promise<string | undefined> {
+  const items = ['true', 'false'].map((v) => ({ label: v, description: String(input.default ?? false) === v ? 'default' : undefined }));
+  const picked = await vscode.window.showQuickPick(items, { title, placeHolder: plainText(input.description ?? `Value of ${input.name}`) });
+  return picked?.label;
+}
