@@ -49,7 +49,7 @@ export class Ctx implements EngineLink {
     this.workspaceValidator = new WorkspaceValidator(extension.asAbsolutePath('dist/validationWorker.js'), this.log, keepsGraph);
     this.validation = new LiveValidation(this.documents, this.log, this.workspaceValidator);
     this.runs = new RunManager(this, this.log);
-    this.prompts = new InputPrompts(this.documents, new SecretInputMemory(extension.secrets, extension.globalState));
+    this.prompts = new InputPrompts(this.documents, new SecretInputMemory(extension.secrets, extension.globalState), extension.workspaceState);
     this.actions = new RunActions(this, this.runs, this.documents, (uri) => this.prompts.secrets(uri));
     this.dag = new DagPanels({
       runs: this.runs,

@@ -8,6 +8,7 @@ import type { WorkflowDocuments } from '../language/documents';
 import type { RunActions } from '../runs/runActions';
 import type { SecretInputMemory } from '../runs/secretInputMemory';
 import { plainText } from '../ui/untrustedText';
+import { answersToKeep, filledValue, storedAnswers, type FillSources } from './inputFill';
 
 /** An input a run cannot start without: required, with no default; or a secret, which a file never holds. */
 const isMissing = (input: InputSpec): boolean => input.secret === true || (input.required && input.default === undefined);
@@ -25,16 +26,12 @@ async function checkoutValues(uri: vscode.Uri, inputs: readonly InputSpec[]): Pr
   return checkout ? checkoutInputs(checkout) : {};
 }
 
-/** What an input's box starts with, and what its prompt says of it. */
-interface Filled {
-  value: string;
-  note?: string;
-}
-
 export class InputPrompts {
   constructor(
     private readonly documents: WorkflowDocuments,
     private readonly memory: SecretInputMemory,
+    /** The answers given last, per workflow file (never a secret's): the workspace's state. */
+    private readonly lastAnswers: vscode.Memento,
   ) {}
 
   /**
@@ -44,14 +41,18 @@ export class InputPrompts {
   async all(uri: vscode.Uri, which: (input: InputSpec) => boolean = () => true): Promise<Record<string, string> | undefined> {
     const doc = await vscode.workspace.openTextDocument(uri);
     const inputs = Object.values(this.documents.index(doc).result.workflow.inputs).filter(which);
-    const local = await checkoutValues(uri, inputs);
+    const checkout = await checkoutValues(uri, inputs);
+    const lastKey = `maestro.lastInputs ${uri.toString()}`;
+    const last = storedAnswers(this.lastAnswers.get<unknown>(lastKey));
     const values: Record<string, string> = {};
     for (const [i, input] of inputs.entries()) {
       const title = `${plainText(input.name)} (${i + 1}/${inputs.length})`;
-      const value = input.type === 'boolean' ? await pickBoolean(input, title) : await this.ask(uri, input, title, local);
+      const value = input.type === 'boolean' ? await pickBoolean(input, title) : await this.ask(uri, input, title, { checkout, last });
       if (value === undefined) return undefined;
       values[input.name] = value;
     }
+    const kept = answersToKeep(inputs, values, last);
+    await this.lastAnswers.update(lastKey, Object.keys(kept).length ? kept : undefined);
     return values;
   }
 
@@ -73,8 +74,9 @@ export class InputPrompts {
     return this.memory.forgetAll();
   }
 
-  private async ask(uri: vscode.Uri, input: InputSpec, title: string, local: Record<string, string>): Promise<string | undefined> {
-    const filled = input.secret ? await this.rememberedSecret(uri, input) : filledValue(input, local);
+  private async ask(uri: vscode.Uri, input: InputSpec, title: string, sources: Omit<FillSources, 'rememberedSecret'>): Promise<string | undefined> {
+    const rememberedSecret = input.secret && remembersSecrets(uri) ? await this.memory.get(uri.toString(), input.name) : undefined;
+    const filled = filledValue(input, { ...sources, ...(rememberedSecret !== undefined ? { rememberedSecret } : {}) });
     const prompt = input.description ?? `Value of ${input.name} (${input.type})`;
     const value = await vscode.window.showInputBox({
       title,
@@ -89,19 +91,6 @@ export class InputPrompts {
     if (value !== undefined && input.secret && remembersSecrets(uri)) await this.memory.remember(uri.toString(), input.name, value);
     return value;
   }
-
-  private async rememberedSecret(uri: vscode.Uri, input: InputSpec): Promise<Filled> {
-    const remembered = remembersSecrets(uri) ? await this.memory.get(uri.toString(), input.name) : undefined;
-    if (remembered === undefined) return { value: '', note: 'secret: masked in logs, not kept with the run' };
-    return { value: remembered, note: "secret: the value given last time, from VS Code's secret storage" };
-  }
-}
-
-/** A string or number input's box: its default, else the checkout's value where it has one. */
-function filledValue(input: InputSpec, local: Record<string, string>): Filled {
-  if (input.default !== undefined) return { value: String(input.default) };
-  if (input.type === 'string' && Object.hasOwn(local, input.name)) return { value: local[input.name], note: "filled in: this checkout's" };
-  return { value: '' };
 }
 
 async function pickBoolean(input: InputSpec, title: string): Promise<string | undefined> {
