@@ -7,6 +7,8 @@ import { safeText } from './terminalText';
 /** How the CLI gets a secret input's value: from the environment, else asked at the terminal when there is one. */
 export interface SecretSources {
   env: Record<string, string | undefined>;
+  /** Values given otherwise (an inputs file), taken first. */
+  given?: Readonly<Record<string, string>>;
   /** Asks without showing the answer; undefined when the user gives up. */
   ask?: (prompt: string) => Promise<string | undefined>;
   /** Whether the command takes `--input` (a resumed run's does not). */
@@ -20,6 +22,10 @@ export interface SecretSources {
 export async function secretInputValues(wanted: readonly InputSpec[], sources: SecretSources): Promise<Record<string, string>> {
   const values: Record<string, string> = {};
   for (const spec of wanted) {
+    if (sources.given && Object.hasOwn(sources.given, spec.name)) {
+      values[spec.name] = sources.given[spec.name];
+      continue;
+    }
     const fromEnv = sources.env[secretEnvName(spec.name)];
     if (fromEnv !== undefined) {
       values[spec.name] = fromEnv;

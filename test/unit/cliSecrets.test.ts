@@ -5,7 +5,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../../src/cli/args';
+import fc from 'fast-check';
 import { readHidden, type RawTerminal } from '../../src/cli/hiddenInput';
+import { parseInputFile } from '../../src/cli/inputFile';
 import { secretInputValues } from '../../src/cli/secretInputs';
 import type { InputSpec } from '../../src/engine/model';
 import { yaml } from './helpers';
@@ -33,6 +35,39 @@ const hidden = async (...keys: string[]) => {
 };
 
 const spec = (name: string, more: Partial<InputSpec> = {}): InputSpec => ({ name, type: 'string', required: true, secret: true, ...more });
+
+/** A value as an inputs file writes it in double quotes. */
+const doubleQuoted = (value: string) => `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
+
+describe('CLI: an inputs file', () => {
+  it('reads name=value lines: comments, export, quotes; says the file, the line and what is wrong', () => {
+    const text = ['# for the release', '', 'export channel=stable', "note = 'as $written'", 'body="two\\nlines \\"quoted\\""', 'url=https://x/?a=b#c '].join(
+      '\n',
+    );
+    assert.deepEqual(parseInputFile(text, 'in.env'), {
+      given: { channel: 'stable', note: 'as $written', body: 'two\nlines "quoted"', url: 'https://x/?a=b#c' },
+      errors: [],
+    });
+    assert.deepEqual(parseInputFile('a=1\nno equals here\na=2\nb="open\n3x=1', 'in.env').errors, [
+      "in.env:2: expected name=value, where a name is letters, digits, _ and -, not 'no equals here'",
+      "in.env:3: 'a' is given on line 1 already",
+      'in.env:4: the value opens a double quote that does not close on its line',
+      "in.env:5: expected name=value, where a name is letters, digits, _ and -, not '3x=1'",
+    ]);
+  });
+
+  it('gives back any values written in double quotes', () => {
+    const name = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_-]{0,8}$/);
+    fc.assert(
+      fc.property(fc.dictionary(name, fc.string()), (inputs) => {
+        const text = Object.entries(inputs)
+          .map(([k, v]) => `${k}=${doubleQuoted(v)}`)
+          .join('\r\n');
+        assert.deepEqual(parseInputFile(text, 'f'), { given: Object.fromEntries(Object.entries(inputs)), errors: [] });
+      }),
+    );
+  });
+});
 
 describe('CLI: secret inputs', () => {
   it('reads a hidden answer: nothing of it echoed, backspace erases, Enter ends, Ctrl-C gives up', async () => {
@@ -113,8 +148,11 @@ describe('CLI: secret inputs', () => {
       const refused = cli({}, 'resume', runId);
       assert.equal(refused.status, 2);
       assert.match(refused.stderr, /input 'token' is secret and required: set MAESTRO_SECRET_TOKEN, or run on a terminal to be asked for it\n/);
-      const resumed = cli({ MAESTRO_SECRET_TOKEN: 'hunter2' }, 'resume', runId);
+      // An inputs file gives the secret before the environment does, and its other inputs are left out.
+      writeFileSync(join(dir, 'secrets.env'), 'token=from-file\nother=ignored\n');
+      const resumed = cli({ MAESTRO_SECRET_TOKEN: 'hunter2' }, 'resume', runId, '--input-file', 'secrets.env');
       assert.equal(resumed.status, 0, resumed.stderr);
+      assert.match(readFileSync(join(dir, 'runs', runId, 'logs', 'use.log'), 'utf8'), /token \*\*\*, 0 secret variables/);
     });
   });
 });

@@ -9,19 +9,22 @@ import { defaultRunsDir } from '../../engine/run/io/runsLocation';
 import { RunReadError } from '../../engine/run/io/runStore';
 import { toLineDiagnostics } from '../../engine/validation/validate';
 import { parseCommandArgs, UsageError } from '../args';
+import { readInput } from '../fileIo';
+import { parseInputFile } from '../inputFile';
 import type { Output } from '../output';
 import { RunReporter } from '../runReporter';
 import { processSecretSources, secretInputValues } from '../secretInputs';
 import { TerminalApprovals } from '../terminalApprovals';
 import { safeText, terminalJson } from '../terminalText';
 
-export const RUN_HELP = `Usage: maestro-dag run FILE [--input name=value]... [--concurrency N] [--json] [--runs-dir DIR] [--approve] [--no-cache]
+export const RUN_HELP = `Usage: maestro-dag run FILE [--input name=value]... [--input-file FILE]... [--concurrency N] [--json] [--runs-dir DIR] [--approve] [--no-cache]
 
 Runs a workflow. On a terminal, shows the running nodes live, then a summary. A node that fails is shown with
 the last lines it wrote.
 
 Options:
   --input name=value   an input value (repeat for each input)
+  --input-file FILE    inputs from a file, one name=value a line, as in a .env file (--input wins over it)
   --concurrency N      the most nodes running at once (default: the workflow's, else the number of cores)
   --json               print the run's events as JSON lines on stdout, and nothing else there
   --runs-dir DIR       where runs are kept (default: .maestro/runs at the workspace root)
@@ -30,15 +33,15 @@ Options:
   --no-cache           run nodes with cache too, instead of reusing kept results (their new results are kept)
   -h, --help           show this help
 
-A secret input (secret: true) not given with --input is read from MAESTRO_SECRET_<NAME> (its name in capitals,
-- as _), else asked for on the terminal without showing it. Its value is masked as *** in the output and the run's
+A secret input (secret: true) not given with --input or --input-file is read from MAESTRO_SECRET_<NAME> (its name
+in capitals, - as _), else asked for on the terminal without showing it. Its value is masked as *** in the output and the run's
 files, and the run does not keep it.
 
 Ctrl-C cancels the run cleanly; a second Ctrl-C ends it at once.
 Exit status: 0 completed, 1 failed, 130 cancelled, 2 invalid workflow or usage.
 `;
 
-export const RESUME_HELP = `Usage: maestro-dag resume RUN [--runs-dir DIR] [--json] [--approve] [--workflow FILE]
+export const RESUME_HELP = `Usage: maestro-dag resume RUN [--runs-dir DIR] [--json] [--approve] [--workflow FILE] [--input-file FILE]...
 
 Continues an ended or interrupted run from its log: completed nodes keep their outputs and do not run again;
 failed, cancelled, skipped and never-started nodes run.
@@ -48,9 +51,11 @@ Options:
   --workflow FILE  a workflow file whose default runs folder holds the run
   --json           print the run's events as JSON lines on stdout, and nothing else there
   --approve        approve every approval gate without asking
+  --input-file FILE  the secret inputs' values, from a file as run takes it (its other inputs are left out)
   -h, --help       show this help
 
-A run does not keep its secret inputs: each is read again from MAESTRO_SECRET_<NAME>, else asked for on the terminal.
+A run does not keep its secret inputs: each is read again from --input-file, else MAESTRO_SECRET_<NAME>, else
+asked for on the terminal.
 
 Exit status: 0 completed, 1 failed, 130 cancelled, 2 usage or a run that cannot be resumed.
 `;
@@ -189,6 +194,20 @@ function printSetupError(e: RunSetupError, io: Output): number {
   return 2;
 }
 
+/** The inputs `--input-file` files give, later files winning; undefined once what is wrong with one is said. */
+function inputFiles(files: readonly string[], io: Output): Record<string, string> | undefined {
+  let given: Record<string, string> = {};
+  for (const file of files) {
+    const text = readInput(file, io);
+    if (text === undefined) return undefined;
+    const parsed = parseInputFile(text, file);
+    for (const error of parsed.errors) io.err(`maestro-dag: ${safeText(error)}\n`);
+    if (parsed.errors.length) return undefined;
+    given = { ...given, ...parsed.given };
+  }
+  return given;
+}
+
 /** What GitHub would give a run of the workflow (`github_sha`…), as the Git checkout it is in has it, as `act` does. */
 async function checkoutInputsOf(workflowPath: string): Promise<Record<string, string>> {
   const checkout = await readCheckout(dirname(resolve(workflowPath)));
@@ -198,6 +217,7 @@ async function checkoutInputsOf(workflowPath: string): Promise<Record<string, st
 export async function runCommand(argv: string[], io: Output): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, {
     input: { type: 'string', multiple: true },
+    'input-file': { type: 'string', multiple: true },
     concurrency: { type: 'string' },
     json: { type: 'boolean' },
     'runs-dir': { type: 'string' },
@@ -210,8 +230,11 @@ export async function runCommand(argv: string[], io: Output): Promise<number> {
     return 0;
   }
   if (positionals.length !== 1) throw new UsageError('run takes exactly one workflow file');
-  const { given, errors } = parseInputFlags(values.input ?? []);
-  if (errors.length) throw new UsageError(errors[0]);
+  const fromFiles = inputFiles(values['input-file'] ?? [], io);
+  if (!fromFiles) return 2;
+  const flags = parseInputFlags(values.input ?? []);
+  if (flags.errors.length) throw new UsageError(flags.errors[0]);
+  const given = { ...fromFiles, ...flags.given };
   const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
   if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1))
     throw new UsageError(`--concurrency must be a positive whole number, not '${values.concurrency}'`);
@@ -250,6 +273,7 @@ export async function resumeCommand(argv: string[], io: Output): Promise<number>
     workflow: { type: 'string' },
     json: { type: 'boolean' },
     approve: { type: 'boolean' },
+    'input-file': { type: 'string', multiple: true },
   });
   if (values.help) {
     io.out(RESUME_HELP);
@@ -257,6 +281,8 @@ export async function resumeCommand(argv: string[], io: Output): Promise<number>
   }
   if (positionals.length !== 1) throw new UsageError('resume takes exactly one run id (see maestro-dag runs)');
   const runsDir = values['runs-dir'] ?? defaultRunsDir(values.workflow ?? 'x');
+  const fromFiles = inputFiles(values['input-file'] ?? [], io);
+  if (!fromFiles) return 2;
   const show = presenter(io, values.json === true, values['runs-dir']);
   const relay = new EventRelay();
   let handle: RunHandle;
@@ -268,7 +294,7 @@ export async function resumeCommand(argv: string[], io: Output): Promise<number>
       secretInputs: (missing) =>
         secretInputValues(
           missing.map((spec) => ({ ...spec, required: true })),
-          processSecretSources(false),
+          { ...processSecretSources(false), given: fromFiles },
         ),
       onWarning: (m) => show.message(`warning: ${m}`),
       onEvent: relay.push,
