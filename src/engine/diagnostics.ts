@@ -3,6 +3,7 @@ export type Severity = 'error' | 'warning' | 'info';
 export type DiagnosticCode =
   | 'yaml-syntax'
   | 'duplicate-key'
+  | 'reserved-key'
   | 'schema'
   | 'invalid-duration'
   | 'not-finite'

@@ -69,6 +69,7 @@ const SNIPPETS = [
   'deploy',
   '\n  extra:\n    run: echo extra',
   '\n---\n',
+  '\n    __proto__: x',
 ];
 
 /** Anywhere in the text, or (as typing mostly goes) on a line inside a node's body. */
@@ -153,5 +154,14 @@ describe('validation after an edit: only the edited node block parsed again', fu
     assert.deepEqual(pasted.result.diagnostics, validateWorkflow(text).diagnostics);
     assert.deepEqual(pasted.result.workflow, validateWorkflow(text).workflow);
     assert.equal((pasted.result.parsed.value as { nodes: { lint: { retries: number } } }).nodes.lint.retries, 1);
+    // A '__proto__' key typed into the node: the whole file is validated again, and says where it is.
+    text = text.slice(0, end) + '\n    __proto__: x' + text.slice(end);
+    const reserved = revalidate(pasted.result, text);
+    assert.deepEqual(reserved.result.diagnostics, validateWorkflow(text).diagnostics);
+    assert.ok(reserved.result.diagnostics.some((d) => d.code === 'reserved-key'));
+    // And once it is gone, typing is taken from the last validation again.
+    const mended = revalidate(reserved.result, text.replace('\n    __proto__: x', ''));
+    assert.equal(mended.incremental, false, 'the last validation had a reserved key');
+    assert.ok(revalidate(mended.result, text.replace('\n    __proto__: x', '\n ')).incremental);
   });
 });

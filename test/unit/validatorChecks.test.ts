@@ -259,3 +259,33 @@ describe('validator: values the schema cannot check', () => {
     );
   });
 });
+
+describe('validator: keys plain data cannot hold', () => {
+  it("says where a key is '__proto__', and checks the rest as if it were not there", () => {
+    const text = yaml(
+      ...header,
+      'inputs:',
+      '  __proto__: { default: x }',
+      '  fine: { default: y }',
+      'nodes:',
+      '  __proto__: { run: "true" }',
+      '  a: { run: "true", env: { __proto__: z, B: "${{ inputs.fine }}" } }',
+    );
+    const d = diagnose(text);
+    assert.deepEqual(
+      d.map((x) => [x.code, x.line, x.text]),
+      [
+        ['reserved-key', 4, '__proto__'],
+        ['reserved-key', 7, '__proto__'],
+        ['reserved-key', 8, '__proto__'],
+      ],
+    );
+    assert.match(d[0].message, /JavaScript gives the name a meaning of its own/);
+    const { workflow } = validateWorkflow(text);
+    assert.deepEqual(Object.keys(workflow.inputs), ['fine']);
+    assert.deepEqual(
+      workflow.nodes.map((n) => [n.id, n.env]),
+      [['a', { B: '${{ inputs.fine }}' }]],
+    );
+  });
+});

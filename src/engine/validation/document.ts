@@ -19,17 +19,19 @@ export interface ParsedDocument {
   oversizedAlias?: OversizedAlias;
   /** Where a key repeats one written before it in the same mapping: the offset of the repeated key. */
   duplicateKeys: number[];
+  /** Where a key is `__proto__`, which plain data cannot hold as a key: its offset. Left out of `value`. */
+  reservedKeys: number[];
 }
 
 /** Deeper data than any workflow needs is cut off, so that checks recursing over it stay within the stack. */
 const MAX_DEPTH = 64;
 
 export function parseWorkflowText(text: string): ParsedDocument {
-  // Duplicate keys are found by duplicateKeysOf, in one pass: the parser's own check compares each key with every
+  // Duplicate keys are found by keyProblemsOf, in one pass: the parser's own check compares each key with every
   // key before it, which costs a fifth of the parse on a 1,000-node file.
   const doc = parseWorkflowYaml(text);
   const recursiveAliases = findRecursiveAliases(doc, text);
-  const duplicateKeys = duplicateKeysOf(doc);
+  const { duplicateKeys, reservedKeys } = keyProblemsOf(doc);
   let oversized: OversizedAlias | undefined;
   // Aliases are bounded by what they expand to, not by how often they are used; in a document too deep to count
   // that, by yaml's own bound on their uses.
@@ -39,7 +41,7 @@ export function parseWorkflowText(text: string): ParsedDocument {
   } catch {
     maxAliasCount = 1000;
   }
-  if (oversized) return { text, doc, lines: new LineIndex(text), value: undefined, recursiveAliases, oversizedAlias: oversized, duplicateKeys };
+  if (oversized) return { text, doc, lines: new LineIndex(text), value: undefined, recursiveAliases, oversizedAlias: oversized, duplicateKeys, reservedKeys };
   let value: unknown;
   try {
     value = acyclic(doc.toJS({ maxAliasCount }), new Set(), 0);
@@ -47,8 +49,11 @@ export function parseWorkflowText(text: string): ParsedDocument {
     // Nesting too deep to convert (or, there, aliases used too often): the schema check reports the document as it stands.
     value = undefined;
   }
-  return { text, doc, lines: new LineIndex(text), value, recursiveAliases, duplicateKeys };
+  return { text, doc, lines: new LineIndex(text), value, recursiveAliases, duplicateKeys, reservedKeys };
 }
+
+/** The key JavaScript's objects treat as their prototype: data with it would lose it, or worse. */
+export const RESERVED_KEY = '__proto__';
 
 /**
  * A mapping key as the data names it: `1` and `"1"`, `true` and `"true"` alike (YAML tells them apart, the keys of
@@ -62,10 +67,12 @@ function keyName(value: unknown): string {
 
 /**
  * Keys written twice in one mapping: scalar keys the data names alike (see keyName), the later of which replaces the
- * earlier; merge keys (`<<`) may repeat. Offsets of the second (and later) keys, in document order.
+ * earlier; merge keys (`<<`) may repeat. Offsets of the second (and later) keys, in document order. And, in the same
+ * pass, the offsets of the keys named `__proto__`.
  */
-export function duplicateKeysOf(doc: Document.Parsed): number[] {
+export function keyProblemsOf(doc: Document.Parsed): { duplicateKeys: number[]; reservedKeys: number[] } {
   const found: number[] = [];
+  const reserved: number[] = [];
   const stack: unknown[] = [doc.contents];
   while (stack.length) {
     const node = stack.pop();
@@ -78,13 +85,14 @@ export function duplicateKeysOf(doc: Document.Parsed): number[] {
         if (isScalar(key) && key.value !== '<<') {
           const id = keyName(key.value);
           if (seen.has(id) && key.range) found.push(key.range[0]);
+          if (id === RESERVED_KEY && key.range) reserved.push(key.range[0]);
           seen.add(id);
         } else if (isMap(key) || isSeq(key)) stack.push(key);
         if (isMap(pair.value) || isSeq(pair.value)) stack.push(pair.value);
       }
     }
   }
-  return found.sort((a, b) => a - b);
+  return { duplicateKeys: found.sort((a, b) => a - b), reservedKeys: reserved.sort((a, b) => a - b) };
 }
 
 /** `acyclic` for data found at `depth` in the document. */
@@ -105,7 +113,7 @@ function acyclic(value: unknown, ancestors: Set<object>, depth: number, copies =
   if (Array.isArray(value)) copy = value.map((v) => acyclic(v, ancestors, depth + 1, copies));
   else {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = acyclic(v, ancestors, depth + 1, copies);
+    for (const [k, v] of Object.entries(value)) if (k !== RESERVED_KEY) out[k] = acyclic(v, ancestors, depth + 1, copies);
     copy = out;
   }
   ancestors.delete(value);

@@ -6,7 +6,7 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, visit, type Node as YamlNode, type Pair, type YAMLMap } from 'yaml';
 import { LineIndex } from '../lineIndex';
 import { parseWorkflowYaml } from './blockYaml';
-import { acyclicValue, duplicateKeysOf, type ParsedDocument } from './document';
+import { acyclicValue, keyProblemsOf, RESERVED_KEY, type ParsedDocument } from './document';
 import { checkParsed, validateWorkflow, type ValidateOptions, type ValidationResult } from './validate';
 
 /** The text that changed: `[start, oldEnd)` of the text before became `[start, newEnd)` of the text after. */
@@ -63,7 +63,15 @@ const documentChecked = new WeakMap<object, boolean>();
 function usable(parsed: ParsedDocument): YAMLMap | undefined {
   const { doc } = parsed;
   // A key written twice: the data holds the last one, and the block edited may be the other.
-  if (doc.errors.length || doc.warnings.length || parsed.recursiveAliases.length || parsed.duplicateKeys.length || !isMap(doc.contents)) return undefined;
+  if (
+    doc.errors.length ||
+    doc.warnings.length ||
+    parsed.recursiveAliases.length ||
+    parsed.duplicateKeys.length ||
+    parsed.reservedKeys.length ||
+    !isMap(doc.contents)
+  )
+    return undefined;
   let ok = documentChecked.get(doc);
   // Without '&', '*', '!' or '<<' in the text there is no anchor, alias, tag or merge key to look for.
   if (ok === undefined) documentChecked.set(doc, (ok = !/[&*!]|<</.test(parsed.text) || selfContained(doc.contents)));
@@ -81,7 +89,7 @@ function reparsed(before: ParsedDocument, text: string, change: TextChange): Par
   if (!block) return undefined;
   const delta = change.newEnd - change.oldEnd;
   const blockText = text.slice(block.start, block.end + delta);
-  if (!staysInBlock(blockText, block.indent)) return undefined;
+  if (!staysInBlock(blockText, block.indent) || blockText.includes(RESERVED_KEY)) return undefined;
   const parsedBlock = parseWorkflowYaml(blockText);
   const root = parsedBlock.contents;
   if (parsedBlock.errors.length || parsedBlock.warnings.length || !isMap(root) || root.items.length !== 1) return undefined;
@@ -109,7 +117,7 @@ function reparsed(before: ParsedDocument, text: string, change: TextChange): Par
     // At the depth a node's value has in the document (the root, `nodes`, the node).
     value: withNode(before.value, String(old.key.value), acyclicValue(nodeValue, 2)),
     recursiveAliases: [],
-    duplicateKeys: duplicateKeysOf(before.doc),
+    ...keyProblemsOf(before.doc),
   };
 }
 

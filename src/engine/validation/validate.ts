@@ -36,6 +36,13 @@ function syntaxDiagnostics(parsed: ParsedDocument): SpanDiagnostic[] {
       message: `${what} written twice in this mapping: the second one replaces the first; rename or remove one`,
     });
   }
+  for (const offset of parsed.reservedKeys)
+    out.push({
+      span: keyTokenSpan(parsed.text, offset),
+      severity: 'error',
+      code: 'reserved-key',
+      message: "'__proto__' cannot be a key: JavaScript gives the name a meaning of its own, and the key would be lost. Rename it",
+    });
   const reportedLines = new Set<number>();
   for (const e of parsed.doc.errors) {
     const start = Math.min(e.pos[0], parsed.text.length);
