@@ -1,10 +1,11 @@
 import { createInterface } from 'node:readline';
-import { dirname, resolve } from 'node:path';
-import { checkoutInputs, readCheckout } from '../../engine/gitCheckout';
+import { dirname } from 'node:path';
+import { CHECKOUT_INPUT_NAMES, checkoutInputs, readCheckout } from '../../engine/gitCheckout';
 import type { EngineEvent, RunStatus } from '../../engine/protocol';
 import type { RunState } from '../../engine/runState';
 import { parseInputFlags } from '../../engine/run/core/inputs';
 import { loadRunnable, resumeRunFromLog, RunSetupError, startRun, type RunHandle } from '../../engine/run/engine';
+import type { LoadedWorkflow } from '../../engine/run/setup';
 import { defaultRunsDir } from '../../engine/run/io/runsLocation';
 import { RunReadError } from '../../engine/run/io/runStore';
 import { toLineDiagnostics } from '../../engine/validation/validate';
@@ -208,9 +209,13 @@ function inputFiles(files: readonly string[], io: Output): Record<string, string
   return given;
 }
 
-/** What GitHub would give a run of the workflow (`github_sha`…), as the Git checkout it is in has it, as `act` does. */
-async function checkoutInputsOf(workflowPath: string): Promise<Record<string, string>> {
-  const checkout = await readCheckout(dirname(resolve(workflowPath)));
+/**
+ * What GitHub would give a run of the workflow (`github_sha`…), as the Git checkout it is in has it, as `act` does;
+ * the checkout is read only when the workflow has such an input that is not given.
+ */
+async function checkoutInputsOf(loaded: LoadedWorkflow, given: Readonly<Record<string, string>>): Promise<Record<string, string>> {
+  if (!CHECKOUT_INPUT_NAMES.some((name) => name in loaded.workflow.inputs && !Object.hasOwn(given, name))) return {};
+  const checkout = await readCheckout(dirname(loaded.path));
   return checkout ? checkoutInputs(checkout) : {};
 }
 
@@ -251,7 +256,7 @@ export async function runCommand(argv: string[], io: Output): Promise<number> {
       workflowPath: positionals[0],
       loaded,
       inputs: { ...given, ...secrets },
-      fallbackInputs: await checkoutInputsOf(positionals[0]),
+      fallbackInputs: await checkoutInputsOf(loaded, given),
       onFallbackInput: (name, value) => show.message(`${name}: this checkout's, ${value} (--input ${name}=… gives another)`),
       runsDir: values['runs-dir'],
       concurrency,
