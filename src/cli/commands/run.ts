@@ -35,8 +35,8 @@ Options:
   -h, --help           show this help
 
 A secret input (secret: true) not given with --input or --input-file is read from MAESTRO_SECRET_<NAME> (its name
-in capitals, - as _), else asked for on the terminal without showing it. Its value is masked as *** in the output and the run's
-files, and the run does not keep it.
+in capitals, - as _), else asked for on the terminal without showing it. Its value is masked as *** in the output
+and the run's files, and the run does not keep it.
 
 Ctrl-C cancels the run cleanly; a second Ctrl-C ends it at once.
 Exit status: 0 completed, 1 failed, 130 cancelled, 2 invalid workflow or usage.
@@ -48,12 +48,12 @@ Continues an ended or interrupted run from its log: completed nodes keep their o
 failed, cancelled, skipped and never-started nodes run.
 
 Options:
-  --runs-dir DIR   where runs are kept (default: .maestro/runs of the workflow given with --workflow, or of the current folder)
-  --workflow FILE  a workflow file whose default runs folder holds the run
-  --json           print the run's events as JSON lines on stdout, and nothing else there
-  --approve        approve every approval gate without asking
-  --input-file FILE  the secret inputs' values, from a file as run takes it (its other inputs are left out)
-  -h, --help       show this help
+  --runs-dir DIR      where runs are kept (default: .maestro/runs of the workflow given with --workflow, or of the current folder)
+  --workflow FILE     a workflow file whose default runs folder holds the run
+  --json              print the run's events as JSON lines on stdout, and nothing else there
+  --approve           approve every approval gate without asking
+  --input-file FILE   the secret inputs' values, from a file as run takes it (its other inputs are left out)
+  -h, --help          show this help
 
 A run does not keep its secret inputs: each is read again from --input-file, else MAESTRO_SECRET_<NAME>, else
 asked for on the terminal.

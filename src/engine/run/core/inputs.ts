@@ -41,17 +41,19 @@ export function resolveInputs(
 /** What a secret input's value is kept as, in the run's record and events. */
 export const SECRET_KEPT_AS = '***';
 
+/** The secret inputs that have a value (an empty one hides nothing). */
+const secretsWithValues = (specs: Record<string, InputSpec>, values: Record<string, Scalar>): InputSpec[] =>
+  Object.values(specs).filter((spec) => spec.secret && values[spec.name] !== undefined && values[spec.name] !== '');
+
 /** The values of a workflow's secret inputs, to be masked wherever they would show. */
 export function secretValues(specs: Record<string, InputSpec>, values: Record<string, Scalar>): string[] {
-  return Object.values(specs)
-    .filter((spec) => spec.secret && values[spec.name] !== undefined && values[spec.name] !== '')
-    .map((spec) => String(values[spec.name]));
+  return secretsWithValues(specs, values).map((spec) => String(values[spec.name]));
 }
 
 /** The inputs as a run's record keeps them: a secret one that has a value as `***`. */
 export function keptInputs(specs: Record<string, InputSpec>, values: Record<string, Scalar>): Record<string, Scalar> {
   const kept = { ...values };
-  for (const spec of Object.values(specs)) if (spec.secret && values[spec.name] !== undefined && values[spec.name] !== '') kept[spec.name] = SECRET_KEPT_AS;
+  for (const spec of secretsWithValues(specs, values)) kept[spec.name] = SECRET_KEPT_AS;
   return kept;
 }
 
