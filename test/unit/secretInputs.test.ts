@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { applyEdits } from '../../src/engine/edits/actions';
-import { ConversionError, exportWorkflow } from '../../src/engine/formats';
+import { parse } from 'yaml';
+import { ConversionError, exportWorkflow, importWorkflow } from '../../src/engine/formats';
 import type { InputSpec } from '../../src/engine/model';
 import { nodeBaseEnv, secretEnvName } from '../../src/engine/nodeEnv';
 import type { EngineEvent } from '../../src/engine/protocol';
@@ -12,6 +13,7 @@ import { keptInputs, resumedInputs, SECRET_KEPT_AS, secretsNotKept, secretValues
 import { resumeRunFromLog, RunSetupError, startRun } from '../../src/engine/run/engine';
 import { readLogText, readRun } from '../../src/engine/run/io/runStore';
 import { validateWorkflow } from '../../src/engine/validation/validate';
+import { argoErrors } from './formats/validators';
 import { codes, diagnose, yaml } from './helpers';
 
 const spec = (name: string, more: Partial<InputSpec> = {}): InputSpec => ({ name, type: 'string', required: false, ...more });
@@ -218,11 +220,85 @@ describe('secret inputs: export', () => {
     assert.match(out, /^# Its secret inputs are repository secrets here: add NPM_TOKEN under Settings/m);
   });
 
-  it('does not write a secret input as an Argo parameter', () => {
-    assert.throws(
-      () => exportWorkflow(spec, 'argo'),
-      (e: unknown) => e instanceof ConversionError && /input 'secrets_NPM_TOKEN' is secret, and an Argo parameter is shown in the UI/.test(e.message),
+  it('reads a secret input from a Kubernetes Secret in Argo, not a parameter, and imports it back as one', async () => {
+    const out = exportWorkflow(spec, 'argo');
+    assert.deepEqual(argoErrors(out), []);
+    const doc = parse(out) as {
+      spec: { arguments: { parameters: { name: string }[] }; templates: { script?: { env: unknown[] } }[] };
+    };
+    assert.deepEqual(
+      doc.spec.arguments.parameters.map((p) => p.name),
+      ['channel'],
     );
-    assert.match(exportWorkflow(spec, 'argo', { lenient: true }), /# NOT TRANSLATED: input 'secrets_NPM_TOKEN' is secret/);
+    assert.deepEqual(doc.spec.templates[1].script?.env, [
+      { name: 'TOKEN', valueFrom: { secretKeyRef: { name: 'publish-secrets', key: 'secrets_NPM_TOKEN' } } },
+      { name: 'CHANNEL', value: '{{workflow.parameters.channel}}' },
+    ]);
+    assert.match(
+      out,
+      /^# Its secret inputs come from the Kubernetes Secret 'publish-secrets': kubectl create secret generic publish-secrets --from-literal=secrets_NPM_TOKEN=…$/m,
+    );
+    const back = validateWorkflow((await importWorkflow(out, 'publish.argo.yaml')).text);
+    assert.deepEqual(back.diagnostics, []);
+    assert.deepEqual(back.workflow.inputs.secrets_NPM_TOKEN, {
+      name: 'secrets_NPM_TOKEN',
+      type: 'string',
+      required: true,
+      secret: true,
+      default: undefined,
+      description: "the key 'secrets_NPM_TOKEN' of the Kubernetes Secret 'publish-secrets'",
+    });
+    assert.deepEqual(back.workflow.nodes[0].env, spec.nodes[0].env);
+  });
+
+  it("imports an Argo script's env from a Secret's key as a secret input; another valueFrom stays a note", async () => {
+    const argo = yaml(
+      'apiVersion: argoproj.io/v1alpha1',
+      'kind: Workflow',
+      'metadata: { generateName: sync- }',
+      'spec:',
+      '  entrypoint: main',
+      '  arguments: { parameters: [{ name: db_password, value: x }] }',
+      '  templates:',
+      '    - name: main',
+      '      dag: { tasks: [{ name: sync, template: sync }] }',
+      '    - name: sync',
+      '      script:',
+      '        image: alpine',
+      '        command: [sh]',
+      '        env:',
+      '          - { name: PASS, valueFrom: { secretKeyRef: { name: db, key: db.password } } }',
+      '          - { name: HOOK, valueFrom: { secretKeyRef: { name: hooks, key: url, optional: true } } }',
+      '          - { name: POD, valueFrom: { fieldRef: { fieldPath: metadata.name } } }',
+      '        source: ./sync.sh',
+    );
+    const { text, notImported } = await importWorkflow(argo, 'sync.yaml');
+    const { workflow } = validateWorkflow(text);
+    assert.deepEqual(
+      Object.values(workflow.inputs).map((i) => [i.name, i.secret === true, i.required]),
+      [
+        ['db_password', false, false],
+        ['db_password_2', true, true],
+        ['url', true, false],
+      ],
+    );
+    assert.deepEqual(workflow.nodes[0].env, { PASS: '${{ inputs.db_password_2 }}', HOOK: '${{ inputs.url }}' });
+    assert.deepEqual(
+      validateWorkflow(text).diagnostics.filter((d) => d.severity === 'error'),
+      [],
+    );
+    assert.deepEqual(
+      notImported.map((n) => n.replace(/^.*: /, '')),
+      ['set it in env'],
+    );
+  });
+
+  it('refuses a secret input written into an Argo script, where only env can take a Secret', () => {
+    const inScript = validateWorkflow(text.replace('npm publish --tag "$CHANNEL"', 'npm publish --token ${{ inputs.secrets_NPM_TOKEN }}')).workflow;
+    assert.throws(
+      () => exportWorkflow(inScript, 'argo'),
+      (e: unknown) =>
+        e instanceof ConversionError && /'inputs\.secrets_NPM_TOKEN' is secret: Argo gives a Secret's value to a step only through env/.test(e.message),
+    );
   });
 });

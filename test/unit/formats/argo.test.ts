@@ -220,7 +220,7 @@ describe('Argo Workflows import', () => {
     });
   });
 
-  it('keeps what it cannot run visible: a resource template, withParam, a secret', async () => {
+  it("keeps what it cannot run visible: a resource template, withParam, a pod's field", async () => {
     const text = `apiVersion: argoproj.io/v1alpha1
 kind: WorkflowTemplate
 metadata: { name: t }
@@ -238,13 +238,13 @@ spec:
       container:
         image: alpine
         command: [sh, -c, "echo $TOKEN"]
-        env: [{ name: TOKEN, valueFrom: { secretKeyRef: { name: s, key: k } } }]
+        env: [{ name: POD, valueFrom: { fieldRef: { fieldPath: metadata.name } } }]
 `;
     const { text: out, notImported } = await importWorkflow(text, 't.yaml');
     assert.equal(notImported.length, 3, notImported.join('\n'));
     assert.match(out, /# not imported: task 'apply' \(line 10\) runs a 'resource' template/);
     assert.match(notImported.join('\n'), /withParam/);
-    assert.match(notImported.join('\n'), /TOKEN comes from a secret/);
+    assert.match(notImported.join('\n'), /the variable POD comes from a field or a ConfigMap \(valueFrom\): set it in env/);
   });
 });
 

@@ -16,6 +16,7 @@ import {
   WORKFLOW_NAME_ANNOTATION,
 } from './names';
 import { argoSource } from './script';
+import { secretHeader, secretNameFor, wholeSecretInput } from './secrets';
 import { argoText, type VariableScope } from './variables';
 import { argoCondition, dependsFor, type ArgoCondition } from './when';
 
@@ -42,30 +43,29 @@ const slug = (name: string) =>
 export function toArgo(spec: WorkflowSpec, options: ArgoExportOptions = {}): string {
   const problems = new ProblemList();
   const names = argoNames(spec.nodes.map((n) => n.id));
+  const secretName = secretNameFor(slug(spec.name));
   const tasks: Json[] = [];
   const templates: Json[] = [];
   for (const node of spec.nodes) {
-    const scope: VariableScope = { spec, node, names, parameters: new Map() };
+    const scope: VariableScope = { spec, node, names, parameters: new Map(), secretName };
     const nodeProblems: string[] = [];
     const template = templateOf(node, scope, options, nodeProblems);
     tasks.push(taskOf(node, scope, nodeProblems));
     templates.push(template);
     nodeProblems.forEach((p) => problems.add(node.id, p));
   }
-  if (Object.values(spec.env).some((v) => v.includes('${{'))) problems.add(undefined, "the workflow's env uses expressions: Argo sets plain values");
-  for (const input of Object.values(spec.inputs))
-    if (input.secret)
-      problems.add(
-        undefined,
-        `input '${input.name}' is secret, and an Argo parameter is shown in the UI and kept with the workflow: keep it in a Kubernetes Secret and read it through env valueFrom.secretKeyRef`,
-      );
+  if (Object.values(spec.env).some((v) => v.includes('${{') && !wholeSecretInput(v, spec)))
+    problems.add(undefined, "the workflow's env uses expressions: Argo sets plain values");
   problems.settle('Argo Workflows', options);
   const kind = options.template ? 'WorkflowTemplate' : 'Workflow';
-  const parameters = Object.values(spec.inputs).map((i) => ({
-    name: i.name,
-    ...(i.default !== undefined ? { value: String(i.default) } : {}),
-    ...(i.description ? { description: i.description } : {}),
-  }));
+  // A parameter is shown in Argo's UI and kept with the workflow: a secret input is a key of the Secret instead.
+  const parameters = Object.values(spec.inputs)
+    .filter((i) => !i.secret)
+    .map((i) => ({
+      name: i.name,
+      ...(i.default !== undefined ? { value: String(i.default) } : {}),
+      ...(i.description ? { description: i.description } : {}),
+    }));
   const doc = {
     apiVersion: 'argoproj.io/v1alpha1',
     kind,
@@ -84,7 +84,9 @@ export function toArgo(spec: WorkflowSpec, options: ArgoExportOptions = {}): str
     const note = `node '${node.id}': cache: Argo runs this task every time; its memoize reuses a result by a key of your choosing, not by the script and its files: add one by hand if a result may be reused`;
     comments.push({ path: ['spec'], comment: `NOTE: ${note}` });
   }
-  const header = [`Exported from a Maestro workflow: ${spec.name}`, ...(spec.description ? [spec.description] : [])].join('\n');
+  const header = [`Exported from a Maestro workflow: ${spec.name}`, ...(spec.description ? [spec.description] : []), ...secretHeader(spec, secretName)].join(
+    '\n',
+  );
   return yamlText(doc, { header, comments });
 }
 
@@ -158,7 +160,7 @@ function templateOf(node: NodeSpec, scope: VariableScope, options: ArgoExportOpt
     image: node.image ?? options.image ?? DEFAULT_IMAGE,
     command: words,
     ...(node.cwd !== undefined ? { workingDir: `${WORK_DIR}/${node.cwd}`.replace(/\/\.?$/, '') } : {}),
-    ...(Object.keys(env).length ? { env: Object.entries(env).map(([k, v]) => ({ name: k, value: argoText(v, scope, problems) })) } : {}),
+    ...(Object.keys(env).length ? { env: Object.entries(env).map(([k, v]) => envEntry(k, v, scope, problems)) } : {}),
     source: argoSource(argoText(node.run ?? '', scope, problems), outputs),
   };
   const retry = retryOf(node, problems);
@@ -172,6 +174,13 @@ function templateOf(node: NodeSpec, scope: VariableScope, options: ArgoExportOpt
     script,
     ...(outputs.length ? { outputs: { parameters: outputs.map((o) => ({ name: o, valueFrom: { path: `${OUTPUTS_DIR}/${o}` } })) } } : {}),
   };
+}
+
+/** A script's env entry: a secret input from the workflow's Secret, any other value as text with Argo's variables. */
+function envEntry(name: string, value: string, scope: VariableScope, problems: string[]): Json {
+  const secret = wholeSecretInput(value, scope.spec);
+  if (secret) return { name, valueFrom: { secretKeyRef: { name: scope.secretName, key: secret.name } } };
+  return { name, value: argoText(value, scope, problems) };
 }
 
 function retryOf(node: NodeSpec, problems: string[]): Json | undefined {

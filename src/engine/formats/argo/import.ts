@@ -1,4 +1,5 @@
 // An Argo Workflows `Workflow` or `WorkflowTemplate` with a `dag` template as ours: its tasks become nodes.
+import { ImportedSecrets } from './secrets';
 import { LineCounter, parseAllDocuments } from 'yaml';
 import { durationOfCount } from '../../duration';
 import { isObject, type Json, textOf } from '../../json';
@@ -70,6 +71,7 @@ function importSpec(resource: Json, spec: Json, fileName: string, lineAt: (path:
   const comments: KeyComment[] = [];
   const env = workflowEnvOf(annotations);
   const inputs = inputsOf(spec, annotations);
+  const secrets = new ImportedSecrets(new Set(Object.keys(inputs.inputs ?? {})));
   const booleanInputs = new Set(
     Object.entries((inputs.inputs ?? {}) as Record<string, Json>)
       .filter(([, i]) => i.type === 'boolean')
@@ -84,7 +86,7 @@ function importSpec(resource: Json, spec: Json, fileName: string, lineAt: (path:
       if (p.value !== undefined) params.set(textOf(p.name), textOf(p.value));
     for (const p of isObject(task.arguments) && Array.isArray(task.arguments.parameters) ? task.arguments.parameters.filter(isObject) : [])
       params.set(textOf(p.name), textOf(p.value ?? ''));
-    const scope: ArgoTextScope = { ids, arguments: params, notes: [], booleanInputs };
+    const scope: ArgoTextScope = { ids, arguments: params, notes: [], booleanInputs, secrets };
     const id = ids.get(textOf(task.name))!;
     nodes[id] = taskNode({ id, task, template, line, scope, workflowEnv: env });
     notes.push(...scope.notes);
@@ -99,7 +101,7 @@ function importSpec(resource: Json, spec: Json, fileName: string, lineAt: (path:
       typeof annotations[WORKFLOW_NAME_ANNOTATION] === 'string'
         ? annotations[WORKFLOW_NAME_ANNOTATION]
         : textOf(metadata.name ?? metadata.generateName ?? 'Imported workflow').replace(/-$/, ''),
-    ...inputs,
+    ...withSecrets(inputs, secrets),
     ...(Object.keys(env).length ? { env } : {}),
     ...settings.values,
     nodes,
@@ -126,6 +128,12 @@ function idOf(task: Json, byName: Map<string, Json>): string {
   const annotations = isObject(template?.metadata) && isObject(template.metadata.annotations) ? template.metadata.annotations : {};
   const own = annotations[NODE_ID_ANNOTATION];
   return typeof own === 'string' ? own : textOf(task.name);
+}
+
+/** The workflow's inputs, and after them the secret ones its scripts read from Secrets. */
+function withSecrets(inputs: Json, secrets: ImportedSecrets): Json {
+  const all = { ...((inputs.inputs ?? {}) as Json), ...secrets.declarations() };
+  return Object.keys(all).length ? { inputs: all } : {};
 }
 
 function inputsOf(spec: Json, annotations: Json): Json {

@@ -1,4 +1,5 @@
 // One DAG task of an Argo workflow and its template as one of our nodes.
+import { secretKeyRefOf } from './secrets';
 import { isObject, type Json, textOf } from '../../json';
 import { shellFromWords, shellWord } from '../../platform/shells';
 import { notImportedLine, type NodeDoc } from '../importTypes';
@@ -114,9 +115,13 @@ function commandOf(template: Json, scope: ArgoTextScope, where: string, workflow
   }
   const env: Record<string, string> = {};
   for (const e of Array.isArray(body.env) ? body.env.filter(isObject) : []) {
-    if (Object.hasOwn(workflowEnv, textOf(e.name)) && workflowEnv[textOf(e.name)] === e.value) continue;
-    if (typeof e.value === 'string') env[textOf(e.name)] = fromArgoText(e.value, scope, where);
-    else scope.notes.push(`${where}: the variable ${textOf(e.name)} comes from a secret or a field (valueFrom): set it in env`);
+    const name = textOf(e.name);
+    const secret = secretKeyRefOf(e);
+    const value = secret ? `\${{ inputs.${scope.secrets.inputFor(secret)} }}` : e.value;
+    if (Object.hasOwn(workflowEnv, name) && workflowEnv[name] === value) continue;
+    if (secret) env[name] = value as string;
+    else if (typeof e.value === 'string') env[name] = fromArgoText(e.value, scope, where);
+    else scope.notes.push(`${where}: the variable ${textOf(e.name)} comes from a field or a ConfigMap (valueFrom): set it in env`);
   }
   if (Object.keys(env).length) node.env = env;
   if (isObject(template.script)) {

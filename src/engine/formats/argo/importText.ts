@@ -1,6 +1,7 @@
 // Argo's `{{ }}` variables back in our words: in a script `${{ nodes.build.outputs.v }}`, in a condition the bare
 // reference. A template's own input parameters are first replaced by the arguments its task gives them.
 
+import type { ImportedSecrets } from './secrets';
 export interface ArgoTextScope {
   /** Our node id by Argo task name. */
   ids: Map<string, string>;
@@ -9,6 +10,8 @@ export interface ArgoTextScope {
   notes: string[];
   /** The workflow's boolean inputs: Argo compares their text with 'true', ours their value. */
   booleanInputs: ReadonlySet<string>;
+  /** The secret inputs the scripts' env read from Kubernetes Secrets. */
+  secrets: ImportedSecrets;
 }
 
 const VARIABLE = /\{\{\s*([^{}]+?)\s*\}\}/g;

@@ -15,6 +15,8 @@ export interface VariableScope {
   names: Map<string, string>;
   /** Input parameters of the node's template, with the task argument that fills each. */
   parameters: Map<string, string>;
+  /** The Kubernetes Secret the workflow's secret inputs come from. */
+  secretName: string;
 }
 
 type Variable = { text: string; kind: ValueKind } | { problem: string };
@@ -28,6 +30,8 @@ export function argoVariable(segments: readonly string[], scope: VariableScope, 
   if (context === 'inputs' && second) {
     const input = Object.values(scope.spec.inputs).find((i) => i.name.toLowerCase() === second.toLowerCase());
     if (!input || segments.length > 2) return { problem: `'${segments.join('.')}' is not an input of the workflow` };
+    if (input.secret)
+      return { problem: `'${segments.join('.')}' is secret: Argo gives a Secret's value to a step only through env (write it as an env value of its own)` };
     return { text: `{{workflow.parameters.${input.name}}}`, kind: input.type };
   }
   if (context === 'matrix' && second && segments.length === 2) {
