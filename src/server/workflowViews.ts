@@ -1,6 +1,7 @@
 // What the server says about a workspace's workflows: a list with their problems counted, and one workflow's
 // graph and problems. Read from the files each time they are asked for (a file may change between two requests).
 import type { Diagnostic } from '../engine/diagnostics';
+import type { InputSpec, InputType, Scalar } from '../engine/model';
 import { type FileText, readFileText } from '../engine/fileText';
 import { UnreadableFileError } from '../engine/regularFile';
 import { validateFile } from '../engine/validateFile';
@@ -17,10 +18,30 @@ export interface WorkflowSummary {
   warnings: number;
 }
 
+/** An input as a client's form for a run needs it: a secret one is asked for without showing it, and has no default. */
+export interface WorkflowInput {
+  name: string;
+  type: InputType;
+  required: boolean;
+  secret: boolean;
+  default?: Scalar;
+  description?: string;
+}
+
 export interface WorkflowDetail extends WorkflowSummary {
   diagnostics: Diagnostic[];
+  inputs: WorkflowInput[];
   nodes: { id: string; needs: string[]; kind: string; phase?: string }[];
 }
+
+const inputOf = (i: InputSpec): WorkflowInput => ({
+  name: i.name,
+  type: i.type,
+  required: i.required,
+  secret: i.secret === true,
+  ...(i.default !== undefined && !i.secret ? { default: i.default } : {}),
+  ...(i.description !== undefined ? { description: i.description } : {}),
+});
 
 export function describeWorkflow(w: WorkspaceWorkflow): WorkflowDetail {
   const base = { id: w.id, path: w.path };
@@ -30,6 +51,7 @@ export function describeWorkflow(w: WorkspaceWorkflow): WorkflowDetail {
     errors: 1,
     warnings: 0,
     diagnostics: [{ line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'error', code: 'yaml-syntax', message }],
+    inputs: [],
     nodes: [],
   });
   let text: FileText;
@@ -48,11 +70,12 @@ export function describeWorkflow(w: WorkspaceWorkflow): WorkflowDetail {
     errors: diagnostics.filter((d) => d.severity === 'error').length,
     warnings: diagnostics.filter((d) => d.severity === 'warning').length,
     diagnostics,
+    inputs: Object.values(result.workflow.inputs).map(inputOf),
     nodes: result.workflow.nodes.map((n) => ({ id: n.id, needs: [...n.needs], kind: n.kind, ...(n.phase ? { phase: n.phase } : {}) })),
   };
 }
 
 export function summarizeWorkflow(w: WorkspaceWorkflow): WorkflowSummary {
-  const { diagnostics: _d, nodes: _n, ...summary } = describeWorkflow(w);
+  const { diagnostics: _d, inputs: _i, nodes: _n, ...summary } = describeWorkflow(w);
   return summary;
 }

@@ -48,6 +48,7 @@ describe('serve: the HTTP routes', function () {
       { id: 'test', needs: ['build'], kind: 'run' },
     ]);
     assert.match((await get<WorkflowDetail>(`/api/workflows/${f.ids.broken}`)).diagnostics[0].message, /missing/);
+    assert.deepEqual(quick.inputs, []);
   });
 
   it('starts a run for an operator, lists it, and gives its state, events after a seq and a node’s log', async () => {
@@ -146,9 +147,18 @@ describe('serve: the HTTP routes', function () {
 
   it('resumes a run from its log with its secret inputs given again, and refuses it without them', async () => {
     const ok = join(f.dir, 'key-ok');
-    const keyed = `version: 1\nname: Keyed\ninputs:\n  key: { secret: true, required: true }\nnodes:\n  use: { env: { KEY: "\${{ inputs.key }}" }, run: 'echo "key $KEY"; test -f "${ok}"' }\n`;
+    const keyed = `version: 1\nname: Keyed\ninputs:\n  key: { secret: true, required: true }\n  who: { default: ana, description: Who asks }\nnodes:\n  use: { env: { KEY: "\${{ inputs.key }}" }, run: 'echo "key $KEY"; test -f "${ok}"' }\n`;
     writeFileSync(join(f.dir, 'flows', 'keyed.workflow.yaml'), keyed);
     try {
+      const detail = await get<WorkflowDetail>(`/api/workflows/${workflowId('flows/keyed.workflow.yaml')}`);
+      assert.deepEqual(
+        detail.inputs,
+        [
+          { name: 'key', type: 'string', required: true, secret: true },
+          { name: 'who', type: 'string', required: false, secret: false, default: 'ana', description: 'Who asks' },
+        ],
+        'what a form asks, a secret without showing it',
+      );
       const start = { inputs: { key: 'sesame-42' } };
       const { runId } = json<{ runId: string }>(await f.call('POST', `/api/workflows/${workflowId('flows/keyed.workflow.yaml')}/runs`, OPERATOR, start));
       assert.equal(await ended(runId), 'failed');
