@@ -1,5 +1,5 @@
 // Checks of single fields that the schema cannot make: timeouts of zero and timeouts that would be ignored,
-// matrices, artifacts outside the node's folder, sub-workflows and their inputs.
+// matrices, artifacts outside the node's folder, sub-workflows and their inputs, the workflow's own inputs.
 import { isMap, isScalar } from 'yaml';
 import { artifactOutsideFolder } from '../../artifactPaths';
 import type { TextEdit } from '../../diagnostics';
@@ -181,7 +181,7 @@ function checkWith(ctx: SemanticContext, node: NodeSpec, inputs: Record<string, 
   });
 }
 
-/** Workflow inputs: a default must be of the input's type. */
+/** Workflow inputs: a default must be of the input's type; a secret one has none, and is a string. */
 export function checkInputs(ctx: SemanticContext): void {
   for (const input of Object.values(ctx.workflow.inputs)) {
     if (input.secret) checkSecretInput(ctx, input);
