@@ -1,5 +1,6 @@
 import type { EngineEvent, NodeStatus, RunNodeInfo, RunStatus, RunSummary } from './protocol';
 import type { ReusedResult } from './reusedResult';
+import type { Scalar } from './model';
 
 export interface NodeRunState {
   info: RunNodeInfo;
@@ -31,6 +32,8 @@ export interface RunState {
   workflowPath: string;
   workflowHash: string;
   status: RunStatus | 'running' | 'paused';
+  /** The inputs the run started with, as its events carry them (a secret one as ***); none: not there. */
+  inputs?: Record<string, Scalar>;
   /** A pause was asked for and waits for running nodes to finish (the status is still running). */
   pausing?: boolean;
   startedAt: number;
@@ -131,6 +134,7 @@ export function applyEvent(state: RunState | undefined, e: EngineEvent): RunStat
       workflowPath: e.workflow.path,
       workflowHash: e.workflow.hash,
       status: 'running',
+      ...(Object.keys(e.inputs).length ? { inputs: e.inputs } : {}),
       startedAt: e.ts,
       lastSeq: e.seq,
       nodes,

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import type { EngineEvent } from '../../src/engine/protocol';
 import { foldEvents } from '../../src/engine/runState';
 import { canPauseRun, canResumeRun, isActiveRun, shownRunStatus } from '../../src/engine/runRules';
-import { diagnosticsFileItem, failedNodesText, nodeItem, progressOf, runItem, workflowItem } from '../../src/extension/views/treeModels';
+import { diagnosticsFileItem, failedNodesText, inputsText, nodeItem, progressOf, runItem, workflowItem } from '../../src/extension/views/treeModels';
 
 const T0 = 1_700_000_000_000;
 const e = (partial: Record<string, unknown>, seq: number, ts = T0 + seq * 1000): EngineEvent => ({ runId: 'r1', seq, ts, ...partial }) as EngineEvent;
@@ -28,6 +28,20 @@ describe('tree models', () => {
     assert.equal(failed.contextValue, 'run-failed');
     const interrupted = runItem({ runId: 'r1', workflowName: 'W', status: 'interrupted', startedAt: T0 }, T0 + 1000);
     assert.match(interrupted.tooltip ?? '', /Resume continues it from its log/);
+  });
+
+  it('names the inputs a run started with in its tooltip, a secret one masked as its events carry it', () => {
+    const started = (inputs: Record<string, unknown>) =>
+      foldEvents([e({ type: 'workflow:started', workflow: { name: 'W', path: '/w', hash: 'h' }, inputs, concurrency: 2, nodes }, 1)])!;
+    const item = runItem(
+      { runId: 'r1', workflowName: 'W', status: 'running', startedAt: T0, state: started({ channel: 'stable', dry: false, token: '***' }) },
+      T0,
+    );
+    assert.match(item.tooltip ?? '', /^inputs: channel=stable, dry=false, token=\*\*\*$/m);
+    assert.equal(inputsText(started({})), undefined);
+    assert.equal(inputsText(state), undefined, 'none given');
+    const many = Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`i${i}`, i === 0 ? 'x'.repeat(50) : i]));
+    assert.equal(inputsText(started(many)), `inputs: i0=${'x'.repeat(39)}…, i1=1, i2=2, i3=3, i4=4, i5=5 (and 2 more)`);
   });
 
   it('shows a run whose pause waits for its running nodes as pausing: Resume calls it off, Pause is not offered again', () => {

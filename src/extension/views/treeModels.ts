@@ -65,6 +65,15 @@ export function failedNodesText(state: RunState | undefined, max = 3): string | 
   return `failed: ${named.join('; ')}${failed.length > max ? ` (and ${failed.length - max} more)` : ''}`;
 }
 
+/** The inputs a run started with (`channel=stable, token=***`): the first `max`, each value cut at 40 characters. */
+export function inputsText(state: RunState | undefined, max = 6): string | undefined {
+  const inputs = Object.entries(state?.inputs ?? {});
+  if (inputs.length === 0) return undefined;
+  const cut = (v: string) => (v.length > 40 ? `${v.slice(0, 39)}…` : v);
+  const named = inputs.slice(0, max).map(([name, value]) => `${name}=${cut(String(value))}`);
+  return `inputs: ${named.join(', ')}${inputs.length > max ? ` (and ${inputs.length - max} more)` : ''}`;
+}
+
 export function runItem(run: RunLike, now: number): ItemModel {
   const duration = formatDuration((run.endedAt ?? now) - run.startedAt);
   const { done, total } = progressOf(run.state);
@@ -77,6 +86,8 @@ export function runItem(run: RunLike, now: number): ItemModel {
     `started ${new Date(run.startedAt).toLocaleString()}`,
     `duration ${duration}`,
   ];
+  const inputs = inputsText(run.state);
+  if (inputs) tooltip.push(inputs);
   if (run.state?.error) tooltip.push(run.state.error);
   const failed = failedNodesText(run.state);
   if (failed) tooltip.push(failed);
