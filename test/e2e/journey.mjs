@@ -37,11 +37,12 @@ export async function journey({ page, workspace, shots, log, served }) {
     await waitForStatus('Reload completed', 60_000);
     await dag.locator('[data-testid="run-header"][data-status="completed"]', { hasText: '2/2 nodes' }).waitFor();
     // The lenses above the nodes follow the resumed run to its end, as the panel does. They are drawn only above
-    // lines in view, and the editor restored after the reload may come back scrolled to its last line: it is
-    // scrolled to the top first, with the wheel (a click could land on a lens and run the workflow again).
-    const editor = page.locator('.editor-group-container', { has: page.locator('.tab.active[aria-label^="reload.workflow.yaml"]') });
-    await editor.locator('.monaco-editor').first().hover();
-    await page.mouse.wheel(0, -10_000);
+    // lines in view, and the editor restored after the reload may come back scrolled to its last line: its cursor
+    // goes to the first line first, from the keyboard (a click could land on a lens and run the workflow again; a
+    // wheel's scroll was once caught half drawn, a line and its lens missing).
+    await page.locator('.tab[aria-label^="reload.workflow.yaml"]').click();
+    await palette('View: Focus Active Editor Group');
+    await page.keyboard.press('Control+Home');
     await lensesSaying('reload.workflow.yaml', /completed/, 2);
     if ((await lensCount('reload.workflow.yaml', /cancelled|pending/)) !== 0)
       throw new Error('a code lens still shows the run as it was before it was resumed');
