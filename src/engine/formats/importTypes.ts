@@ -70,3 +70,10 @@ export function refuseOversizedAliases(text: string, fileName: string, parsed?: 
     throw new ImportError(fileName, [{ line: at.line, column: at.col, message }]);
   }
 }
+
+/** An input name an import declares: `base`, or `base_2`, `base_3`… the first that `used` does not hold. */
+export function unusedInputName(used: ReadonlySet<string>, base: string): string {
+  let name = base;
+  for (let n = 2; used.has(name); n++) name = `${base}_${n}`;
+  return name;
+}

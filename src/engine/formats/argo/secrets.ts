@@ -1,14 +1,19 @@
 // Secret inputs in Argo: a Kubernetes Secret, named after the workflow, holds one key per secret input; a script
 // template reads one through its env (`valueFrom.secretKeyRef`), the only way Argo hands a Secret's value to a step.
 import type { InputSpec, WorkflowSpec } from '../../model';
+import { findTemplates } from '../../expressions/template';
+import { unusedInputName } from '../importTypes';
+import { wholeReference } from './variables';
 
 /** The Secret an exported workflow's secret inputs come from: `<workflow slug>-secrets`. */
-export const secretNameFor = (workflowSlug: string): string => `${workflowSlug.slice(0, 50)}-secrets`;
+export const secretNameFor = (workflowSlug: string): string => `${workflowSlug}-secrets`;
 
-/** The input a value names whole (`${{ inputs.token }}`, its context in any case), when it is a secret one. */
+/** The input a value is whole (`${{ inputs.token }}`, its context in any case), when it is a secret one. */
 export function wholeSecretInput(value: string, spec: WorkflowSpec): InputSpec | undefined {
-  const named = /^\$\{\{\s*inputs\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}\}$/i.exec(value.trim())?.[1];
-  return named === undefined ? undefined : Object.values(spec.inputs).find((i) => i.secret && i.name.toLowerCase() === named.toLowerCase());
+  const parts = findTemplates(value);
+  const only = parts.length === 1 && value.trim() === value.slice(parts[0].span.start, parts[0].span.end) ? wholeReference(parts[0]) : undefined;
+  if (only?.length !== 2 || only[0].toLowerCase() !== 'inputs') return undefined;
+  return Object.values(spec.inputs).find((i) => i.secret && i.name.toLowerCase() === only[1].toLowerCase());
 }
 
 /** The header's lines that say which Secret to create, with which keys. */
@@ -30,7 +35,7 @@ export function secretKeyRefOf(entry: Record<string, unknown>): { secret: string
 
 /** The secret inputs an import declares, one per key of a Secret that a script's env reads. */
 export class ImportedSecrets {
-  private readonly byKey = new Map<string, { name: string; secret: string; optional: boolean }>();
+  private readonly byKey = new Map<string, { name: string; secret: string; key: string; optional: boolean }>();
 
   /** `taken`: the names of the workflow's other inputs. */
   constructor(private readonly taken: ReadonlySet<string>) {}
@@ -40,24 +45,17 @@ export class ImportedSecrets {
     const known = this.byKey.get(`${ref.secret}/${ref.key}`);
     if (known) return known.name;
     const base = ref.key.replace(/[^A-Za-z0-9_-]/g, '_').replace(/^(?=[^A-Za-z_])/, '_');
-    const used = new Set([...this.taken, ...[...this.byKey.values()].map((v) => v.name)]);
-    let name = base;
-    for (let n = 2; used.has(name); n++) name = `${base}_${n}`;
-    this.byKey.set(`${ref.secret}/${ref.key}`, { name, secret: ref.secret, optional: ref.optional });
+    const name = unusedInputName(new Set([...this.taken, ...[...this.byKey.values()].map((v) => v.name)]), base);
+    this.byKey.set(`${ref.secret}/${ref.key}`, { name, ...ref });
     return name;
   }
 
   /** The inputs to declare. */
   declarations(): Record<string, Record<string, unknown>> {
     return Object.fromEntries(
-      [...this.byKey.entries()].map(([at, { name, secret, optional }]) => [
+      [...this.byKey.values()].map(({ name, secret, key, optional }) => [
         name,
-        {
-          type: 'string',
-          ...(optional ? {} : { required: true }),
-          secret: true,
-          description: `the key '${at.slice(secret.length + 1)}' of the Kubernetes Secret '${secret}'`,
-        },
+        { type: 'string', ...(optional ? {} : { required: true }), secret: true, description: `the key '${key}' of the Kubernetes Secret '${secret}'` },
       ]),
     );
   }

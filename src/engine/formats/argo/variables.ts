@@ -3,8 +3,7 @@
 // arguments of the task; in a task's `when`, they are read directly.
 import type { NodeSpec, WorkflowSpec } from '../../model';
 import { collectReferences } from '../../expressions/references';
-import { findTemplates } from '../../expressions/template';
-import { hasTemplate } from '../../expressions/template';
+import { findTemplates, hasTemplate, type TemplatePart } from '../../expressions/template';
 
 export type ValueKind = 'string' | 'number' | 'boolean';
 
@@ -62,6 +61,14 @@ function parameter(scope: VariableScope, name: string, argument: string): string
   return `{{inputs.parameters.${safe}}}`;
 }
 
+/** The segments of the one reference a `${{ }}` is, written whole (no call, no operator); undefined otherwise. */
+export function wholeReference(part: TemplatePart): string[] | undefined {
+  const refs = part.parsed ? collectReferences(part.parsed) : undefined;
+  const only = refs && refs.calls.length === 0 && refs.refs.length === 1 ? refs.refs[0] : undefined;
+  const whole = only && part.source.trim() === part.source.slice(only.segments[0].span.start, only.segments[only.segments.length - 1].span.end);
+  return whole ? only.segments.map((s) => s.name) : undefined;
+}
+
 /**
  * A text with `${{ }}` (a script, an env value, a prompt) in Argo's variables. Only an expression that is one
  * reference translates; anything else (`${{ format(…) }}`, `${{ a || b }}`) is a problem.
@@ -73,19 +80,13 @@ export function argoText(text: string, scope: VariableScope, problems: string[])
   for (const part of parts) {
     out += text.slice(from, part.span.start);
     from = part.span.end;
-    const refs = part.parsed ? collectReferences(part.parsed) : undefined;
-    const only = refs && refs.calls.length === 0 && refs.refs.length === 1 ? refs.refs[0] : undefined;
-    const whole = only && part.source.trim() === part.source.slice(only.segments[0].span.start, only.segments[only.segments.length - 1].span.end);
-    if (!only || !whole) {
+    const segments = wholeReference(part);
+    if (!segments) {
       problems.push(`'\${{${part.source}}}' is more than one reference: Argo substitutes variables, it does not evaluate expressions`);
       out += text.slice(part.span.start, part.span.end);
       continue;
     }
-    const variable = argoVariable(
-      only.segments.map((s) => s.name),
-      scope,
-      false,
-    );
+    const variable = argoVariable(segments, scope, false);
     if ('problem' in variable) {
       problems.push(variable.problem);
       out += text.slice(part.span.start, part.span.end);
