@@ -1,5 +1,6 @@
 import { LineCounter, parseAllDocuments, type Document } from 'yaml';
 import { oversizedAlias, oversizedAliasMessage } from '../validation/aliases';
+import { keyProblemsOf, RESERVED_KEY, RESERVED_KEY_MESSAGE } from '../validation/document';
 import { NOT_IMPORTED } from '../validation/importLeftovers';
 
 /** A place in the imported file and what is wrong there. */
@@ -43,20 +44,34 @@ export const commentText = (text: string): string =>
 /** The comment line that marks something left behind, for scripts and YAML comments alike. */
 export const notImportedLine = (message: string): string => `${NOT_IMPORTED} ${commentText(message)}`;
 
+interface ParsedText {
+  docs: Document.Parsed[];
+  lines: LineCounter;
+}
+
+function parsedText(text: string): ParsedText {
+  const lines = new LineCounter();
+  const all = parseAllDocuments(text, { lineCounter: lines });
+  return { docs: Array.isArray(all) ? all : [], lines };
+}
+
 /**
- * Refuses a text whose aliases expand to more data than any workflow holds (an alias bomb), before a parser expands
- * them: GitHub's parser took 5 s on a few lines that stand for a million values, and ten times as long for each line more.
+ * Refuses a text that cannot become data as written, before a parser reads it as data:
+ * - aliases that expand to more data than any workflow holds (an alias bomb): GitHub's parser took 5 s on a few lines
+ *   that stand for a million values, and ten times as long for each line more;
+ * - keys named `__proto__`, which plain data loses (a job's env, an input, an Argo task would vanish unsaid).
  * `parsed`: the text's documents where the caller has them already.
  */
-export function refuseOversizedAliases(text: string, fileName: string, parsed?: { docs: Document.Parsed[]; lines: LineCounter }): void {
-  if (!text.includes('*')) return;
-  let lines = parsed?.lines;
-  let docs = parsed?.docs;
-  if (!lines || !docs) {
-    lines = new LineCounter();
-    const all = parseAllDocuments(text, { lineCounter: lines });
-    docs = Array.isArray(all) ? all : [];
-  }
+export function refuseUnreadableData(text: string, fileName: string, parsed?: ParsedText): void {
+  const mayExpand = text.includes('*');
+  const mayLoseKeys = text.includes(RESERVED_KEY);
+  if (!mayExpand && !mayLoseKeys) return;
+  const { docs, lines } = parsed ?? parsedText(text);
+  if (mayExpand) refuseOversizedAliases(docs, lines, text, fileName);
+  if (mayLoseKeys) refuseReservedKeys(docs, lines, fileName);
+}
+
+function refuseOversizedAliases(docs: Document.Parsed[], lines: LineCounter, text: string, fileName: string): void {
   for (const doc of docs) {
     let found;
     try {
@@ -71,8 +86,16 @@ export function refuseOversizedAliases(text: string, fileName: string, parsed?: 
   }
 }
 
-/** An input name an import declares: `base`, or `base_2`, `base_3`… the first that `used` does not hold. */
-export function unusedInputName(used: ReadonlySet<string>, base: string): string {
+function refuseReservedKeys(docs: Document.Parsed[], lines: LineCounter, fileName: string): void {
+  const problems = docs
+    .flatMap((doc) => keyProblemsOf(doc).reservedKeys)
+    .map((offset) => lines.linePos(offset))
+    .map((at) => ({ line: at.line, column: at.col, message: `${RESERVED_KEY_MESSAGE}; rename it in this file, nothing is imported` }));
+  if (problems.length) throw new ImportError(fileName, problems);
+}
+
+/** A name an import makes up (an input's, a node's): `base`, or `base_2`, `base_3`… the first that `used` does not hold. */
+export function unusedName(used: ReadonlySet<string>, base: string): string {
   let name = base;
   for (let n = 2; used.has(name); n++) name = `${base}_${n}`;
   return name;

@@ -55,6 +55,8 @@ export function parseWorkflowText(text: string): ParsedDocument {
 /** The key JavaScript's objects treat as their prototype: data with it would lose it, or worse. */
 export const RESERVED_KEY = '__proto__';
 
+export const RESERVED_KEY_MESSAGE = "'__proto__' cannot be a key: JavaScript gives the name a meaning of its own, and the key would be lost";
+
 /**
  * A mapping key as the data names it: `1` and `"1"`, `true` and `"true"` alike (YAML tells them apart, the keys of
  * the data it becomes cannot), a null key (`~`, or none written) as ''.

@@ -3,7 +3,7 @@ import type { Diagnostic, Span, SpanDiagnostic } from '../diagnostics';
 import type { LineIndex } from '../lineIndex';
 import { buildWorkflow, type WorkflowSpec } from '../model';
 import { oversizedAliasMessage } from './aliases';
-import { parseWorkflowText, type ParsedDocument } from './document';
+import { parseWorkflowText, RESERVED_KEY_MESSAGE, type ParsedDocument } from './document';
 import { importLeftovers } from './importLeftovers';
 import { checkFiniteNumbers } from './finiteNumbers';
 import { checkSchema } from './schemaCheck';
@@ -41,7 +41,7 @@ function syntaxDiagnostics(parsed: ParsedDocument): SpanDiagnostic[] {
       span: keyTokenSpan(parsed.text, offset),
       severity: 'error',
       code: 'reserved-key',
-      message: "'__proto__' cannot be a key: JavaScript gives the name a meaning of its own, and the key would be lost. Rename it",
+      message: `${RESERVED_KEY_MESSAGE}. Rename it`,
     });
   const reportedLines = new Set<number>();
   for (const e of parsed.doc.errors) {

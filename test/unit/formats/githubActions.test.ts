@@ -137,6 +137,32 @@ describe('GitHub Actions import', () => {
     assert.deepEqual(codes(text), []);
   });
 
+  it("names an environment's gate so that no job of the workflow loses its node to it", async () => {
+    const text = (
+      await importWorkflow(
+        yaml(`
+          on: push
+          jobs:
+            deploy: { runs-on: x, environment: prod, steps: [run: ./deploy.sh] }
+            deploy-approval: { runs-on: x, steps: [run: echo mine] }
+            ship: { runs-on: x, environment: prod, needs: deploy-approval, steps: [run: ./ship.sh] }
+            ship-approval_2: { runs-on: x, steps: [run: "true"] }
+        `),
+        'ci.yml',
+      )
+    ).text;
+    const nodes = specOf(text).nodes.map((n) => [n.id, n.needs, n.kind === 'approval' ? 'gate' : n.run]);
+    assert.deepEqual(nodes, [
+      ['deploy-approval_2', [], 'gate'],
+      ['deploy', ['deploy-approval_2'], './deploy.sh'],
+      ['deploy-approval', [], 'echo mine'],
+      ['ship-approval', ['deploy-approval'], 'gate'],
+      ['ship', ['ship-approval'], './ship.sh'],
+      ['ship-approval_2', [], 'true'],
+    ]);
+    assert.deepEqual(codes(text), []);
+  });
+
   it('keeps step names and notes to one comment line each, with no expression for the engine to evaluate', async () => {
     const source = [
       'on: push',

@@ -97,3 +97,61 @@ describe('import of any file (properties)', function () {
     );
   });
 });
+
+/** The lines of a text whose key could be renamed: `key:` with only spaces or `- ` before it. */
+const keyLines = (text: string) =>
+  text
+    .split('\n')
+    .map((line, i) => ({ line, i }))
+    .filter(({ line }) => /^\s*(- )?[A-Za-z-]+:/.test(line));
+
+/** A workflow with one of its keys renamed `__proto__`, and that key's line (1-based). */
+const withReservedKey = (text: string) =>
+  fc.constantFrom(...keyLines(text)).map(({ line, i }) => {
+    const lines = text.split('\n');
+    lines[i] = line.replace(/^(\s*(?:- )?)[A-Za-z-]+:/, '$1__proto__:');
+    return { text: lines.join('\n'), line: i + 1 };
+  });
+
+describe('import of a file with a key named __proto__ (properties)', () => {
+  it('is refused at that key, whichever it is: plain data would lose it unsaid', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(withReservedKey(GITHUB), withReservedKey(ARGO)), async ({ text, line }) => {
+        await assert.rejects(importWorkflow(text, 'in.yml'), (e) => {
+          assert.ok(e instanceof ImportError, String(e));
+          assert.ok(
+            e.problems.some((p) => p.line === line && p.message.includes("'__proto__' cannot be a key")),
+            `${JSON.stringify(e.problems)}\n${text}`,
+          );
+          return true;
+        });
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('names every such key; an Argo task that would lose its node is refused too', async () => {
+    const text = GITHUB.replace('on: [push, workflow_dispatch]', 'on:\n  workflow_dispatch:\n    inputs:\n      __proto__: { type: string }').replace(
+      'runs-on: ubuntu-latest\n    outputs',
+      'runs-on: ubuntu-latest\n    env: { __proto__: x }\n    outputs',
+    );
+    await assert.rejects(importWorkflow(text, 'ci.yml'), (e) => {
+      assert.ok(e instanceof ImportError);
+      assert.deepEqual(
+        e.problems.map((p) => [p.line, p.column]),
+        [
+          [5, 7],
+          [9, 12],
+        ],
+      );
+      assert.match(e.message, /^ci\.yml:5:7: '__proto__' cannot be a key: .*; rename it in this file, nothing is imported$/m);
+      return true;
+    });
+    const task = (text: string) => importWorkflow(ARGO.replace('{ name: a, template: t }', text), 'wf.yaml');
+    await assert.rejects(
+      task('{ name: __proto__, template: t }'),
+      / wf\.yaml:10:1: a node cannot be named '__proto__' .*; rename the task, nothing is imported$/,
+    );
+    await assert.rejects(task('{ name: b, template: t }'), / wf\.yaml:11:1: a second task gives the node 'b'; rename one, nothing is imported$/);
+  });
+});

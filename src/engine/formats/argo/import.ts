@@ -3,11 +3,12 @@ import { ImportedSecrets } from './secrets';
 import { LineCounter, parseAllDocuments } from 'yaml';
 import { durationOfCount } from '../../duration';
 import { isObject, type Json, textOf } from '../../json';
-import { ImportError, notImportedLine, refuseOversizedAliases, type ImportResult, type NodeDoc } from '../importTypes';
+import { ImportError, notImportedLine, refuseUnreadableData, type ImportResult, type NodeDoc } from '../importTypes';
 import { yamlText, type KeyComment } from '../yamlOut';
 import { yamlErrorText } from '../../validation/yamlErrors';
 import { taskNode } from './importTask';
 import type { ArgoTextScope } from './importText';
+import { RESERVED_KEY } from '../../validation/document';
 import { INPUT_TYPES_ANNOTATION, NODE_ID_ANNOTATION, WORKFLOW_ENV_ANNOTATION, WORKFLOW_NAME_ANNOTATION } from './names';
 
 const KINDS = ['Workflow', 'WorkflowTemplate', 'ClusterWorkflowTemplate', 'CronWorkflow'];
@@ -17,7 +18,7 @@ export const looksLikeArgo = (text: string): boolean => /^apiVersion:\s*argoproj
 
 /**
  * A document's plain value; an alias with no anchor (or one that loops) is an ImportError, not a crash. Aliases may be
- * used any number of times: what they expand to was bounded before (refuseOversizedAliases).
+ * used any number of times: what they expand to was bounded before (refuseUnreadableData).
  */
 function plain(doc: { toJS(options: { maxAliasCount: number }): unknown }, fileName: string): unknown {
   try {
@@ -31,7 +32,7 @@ export function fromArgo(content: string, fileName: string): ImportResult {
   const lines = new LineCounter();
   const docs = parseAllDocuments(content, { lineCounter: lines });
   if (!Array.isArray(docs)) throw new ImportError(fileName, [{ line: 1, column: 1, message: 'the file is empty' }]);
-  refuseOversizedAliases(content, fileName, { docs, lines });
+  refuseUnreadableData(content, fileName, { docs, lines });
   const broken = docs.find((d) => d.errors.length);
   if (broken) {
     const e = broken.errors[0];
@@ -67,6 +68,7 @@ function importSpec(resource: Json, spec: Json, fileName: string, lineAt: (path:
   const tasks = Array.isArray(entry.dag.tasks) ? entry.dag.tasks.filter(isObject) : [];
   const byName = new Map(templates.map((t) => [textOf(t.name), t]));
   const ids = new Map(tasks.map((t) => [textOf(t.name), idOf(t, byName)]));
+  refuseLostTasks(tasks, byName, fileName, (i) => lineAt([...specPath, 'templates', entryIndex, 'dag', 'tasks', i]));
   const notes: string[] = [];
   const comments: KeyComment[] = [];
   const env = workflowEnvOf(annotations);
@@ -121,6 +123,27 @@ function workflowSettings(spec: Json): { values: Json; notes: string[] } {
   if (timeout !== undefined) values.timeout = timeout;
   else if (deadline !== undefined) notes.push(`the workflow's activeDeadlineSeconds ${textOf(deadline)} is not a positive number of seconds`);
   return { values, notes };
+}
+
+/** Tasks whose nodes would be lost: two of one name (the later would replace the earlier), or named `__proto__`. */
+function refuseLostTasks(tasks: Json[], byName: Map<string, Json>, fileName: string, lineOf: (index: number) => number): void {
+  const seen = new Set<string>();
+  const problems = tasks.flatMap((task, i) => {
+    const id = idOf(task, byName);
+    const known = seen.has(id);
+    seen.add(id);
+    if (id === RESERVED_KEY)
+      return [
+        {
+          line: lineOf(i),
+          column: 1,
+          message: `a node cannot be named '${RESERVED_KEY}' (JavaScript gives the name a meaning of its own); rename the task, nothing is imported`,
+        },
+      ];
+    if (known) return [{ line: lineOf(i), column: 1, message: `a second task gives the node '${id}'; rename one, nothing is imported` }];
+    return [];
+  });
+  if (problems.length) throw new ImportError(fileName, problems);
 }
 
 function idOf(task: Json, byName: Map<string, Json>): string {

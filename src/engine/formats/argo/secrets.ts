@@ -2,7 +2,7 @@
 // template reads one through its env (`valueFrom.secretKeyRef`), the only way Argo hands a Secret's value to a step.
 import type { InputSpec, WorkflowSpec } from '../../model';
 import { findTemplates } from '../../expressions/template';
-import { unusedInputName } from '../importTypes';
+import { unusedName } from '../importTypes';
 import { wholeReference } from './variables';
 
 /** The Secret an exported workflow's secret inputs come from: `<workflow slug>-secrets`. */
@@ -45,7 +45,7 @@ export class ImportedSecrets {
     const known = this.byKey.get(`${ref.secret}/${ref.key}`);
     if (known) return known.name;
     const base = ref.key.replace(/[^A-Za-z0-9_-]/g, '_').replace(/^(?=[^A-Za-z_])/, '_');
-    const name = unusedInputName(new Set([...this.taken, ...[...this.byKey.values()].map((v) => v.name)]), base);
+    const name = unusedName(new Set([...this.taken, ...[...this.byKey.values()].map((v) => v.name)]), base);
     this.byKey.set(`${ref.secret}/${ref.key}`, { name, ...ref });
     return name;
   }

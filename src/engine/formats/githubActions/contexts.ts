@@ -1,7 +1,7 @@
 // Context names between our expressions and GitHub Actions': `nodes.X.outputs` is `needs.X.outputs`, `run.id` is
 // `github.run_id`, `workflow.name` is `github.workflow`; `inputs`, `env` and `matrix` are the same on both sides.
 import type { RefMapper } from '../expressionMap';
-import { unusedInputName } from '../importTypes';
+import { unusedName } from '../importTypes';
 
 /**
  * The repository secret a secret input is on GitHub: its name, less the `secrets_` an import gave it, with `-` as `_`
@@ -68,7 +68,7 @@ export class GithubValueInputs {
     const [root, ...rest] = segments;
     const words = [root.toLowerCase(), ...(root.toLowerCase() === 'github' ? rest.map((s) => s.toLowerCase()) : rest)];
     const base = words.join('_').replace(/[^A-Za-z0-9_]/g, '_');
-    const name = unusedInputName(new Set([...this.taken, ...[...this.byRef.values()].map((v) => v.name)]), base);
+    const name = unusedName(new Set([...this.taken, ...[...this.byRef.values()].map((v) => v.name)]), base);
     this.byRef.set(key, { name, written: segments.join('.'), line, secret: isSecretReference(words[0], words[1]) });
     return name;
   }

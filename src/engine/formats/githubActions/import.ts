@@ -4,7 +4,7 @@ import { parse } from 'yaml';
 import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser';
 import { durationOfCount } from '../../duration';
 import { isObject, type Json, textOf } from '../../json';
-import { ImportError, notImportedLine, refuseOversizedAliases, type ImportProblem, type ImportResult, type NodeDoc } from '../importTypes';
+import { ImportError, notImportedLine, refuseUnreadableData, unusedName, type ImportProblem, type ImportResult, type NodeDoc } from '../importTypes';
 import { retryDoc } from '../retryDoc';
 import { yamlText, type KeyComment } from '../yamlOut';
 import { GithubValueInputs } from './contexts';
@@ -25,6 +25,8 @@ interface Context {
   defaultShell?: string;
   defaultDir?: string;
   baseDir: string;
+  /** The jobs' ids and the gates made for them so far: a gate's id must be none of them. */
+  nodeIds: Set<string>;
   /** By job, the outputs its node declares under another name (see jobOutputs.ts). */
   renamedOutputs: Map<string, Map<string, string>>;
 }
@@ -35,7 +37,7 @@ function problemsOf(errors: { message: string; rawMessage: string; range?: { sta
 }
 
 export async function fromGithubActions(content: string, fileName: string, options: GithubImportOptions = {}): Promise<ImportResult> {
-  refuseOversizedAliases(content, fileName);
+  refuseUnreadableData(content, fileName);
   const parsed = parseWorkflow({ name: fileName, content }, new NoOperationTraceWriter());
   if (parsed.context.errors.count === 0 && parsed.value) await convertWorkflowTemplate(parsed.context, parsed.value);
   const errors = parsed.context.errors.getErrors();
@@ -59,6 +61,7 @@ export async function fromGithubActions(content: string, fileName: string, optio
     defaultDir: typeof defaults['working-directory'] === 'string' ? defaults['working-directory'] : undefined,
     baseDir: options.baseDir ?? '',
     renamedOutputs: new Map(),
+    nodeIds: new Set(isObject(root.jobs) ? Object.keys(root.jobs) : []),
   };
   const top = collecting(ctx, () => ({
     name: typeof root.name === 'string' ? fromGithubValue(root.name, false, ctx, lineOf(root, 'name')) : posix.basename(fileName).replace(/\.ya?ml$/, ''),
@@ -115,8 +118,10 @@ function collecting<T>(ctx: Context, make: () => T): { value: T; notes: string[]
 
 function jobNodes(id: string, job: Json, line: number, ctx: Context): Record<string, NodeDoc> {
   const { value: node, notes } = collecting(ctx, () => (typeof job.uses === 'string' ? reusableJob(id, job, line, ctx) : jobNode(id, job, ctx)));
-  const gate = environmentGate(id, job, node, ctx);
-  const commentTarget = gate && !isExportedGate(Array.isArray(job.steps) ? job.steps : []) ? `${id}-approval` : id;
+  const gateId = unusedName(ctx.nodeIds, `${id}-approval`);
+  const gate = environmentGate(id, gateId, job, node, ctx);
+  const commentTarget = gate && !isExportedGate(Array.isArray(job.steps) ? job.steps : []) ? gateId : id;
+  for (const made of Object.keys(gate ?? {})) ctx.nodeIds.add(made);
   const nodeNotes = notes.filter((n) => !(typeof node.run === 'string' && node.run.includes(notImportedLine(n))));
   if (nodeNotes.length)
     ctx.comments.push({
@@ -129,8 +134,11 @@ function jobNodes(id: string, job: Json, line: number, ctx: Context): Record<str
   return gate ?? { [id]: node };
 }
 
-/** A job with `environment:` waits for that environment's reviewers on GitHub: here, a gate before it. */
-function environmentGate(id: string, job: Json, node: NodeDoc, ctx: Context): Record<string, NodeDoc> | undefined {
+/**
+ * A job with `environment:` waits for that environment's reviewers on GitHub: here, a gate before it, `gateId`, a
+ * name no job has (a workflow may have a job called `deploy-approval` of its own).
+ */
+function environmentGate(id: string, gateId: string, job: Json, node: NodeDoc, ctx: Context): Record<string, NodeDoc> | undefined {
   if (job.environment === undefined) return undefined;
   const env = isObject(job.environment) ? job.environment.name : job.environment;
   const steps = Array.isArray(job.steps) ? job.steps : [];
@@ -140,7 +148,6 @@ function environmentGate(id: string, job: Json, node: NodeDoc, ctx: Context): Re
     const { run: _run, shell: _shell, cwd: _cwd, ...rest } = node;
     return { [id]: { ...rest, approval: prompt !== undefined ? { prompt } : {} } };
   }
-  const gateId = `${id}-approval`;
   const prompt = `Go ahead with ${id} in the environment '${textOf(env)}'? (GitHub keeps this environment's protection rules in the repository's settings, not in the file.)`;
   const gate: NodeDoc = { ...(node.needs ? { needs: node.needs } : {}), approval: { prompt } };
   return { [gateId]: gate, [id]: { ...node, needs: [gateId] } };
