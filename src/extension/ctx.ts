@@ -50,7 +50,7 @@ export class Ctx implements EngineLink {
     this.validation = new LiveValidation(this.documents, this.log, this.workspaceValidator);
     this.runs = new RunManager(this, this.log);
     this.prompts = new InputPrompts(this.documents, new SecretInputMemory(extension.secrets, extension.globalState), extension.workspaceState);
-    this.actions = new RunActions(this, this.runs, this.documents, (uri) => this.prompts.secrets(uri));
+    this.actions = new RunActions(this, this.runs, this.documents, (uri, inputs) => this.prompts.each(uri, inputs));
     this.dag = new DagPanels({
       runs: this.runs,
       actions: this.actions,

@@ -99,6 +99,11 @@ function registerControlRoutes(app: FastifyInstance, c: RouteContext): void {
     { ...operator, schema: { params: params.run, body: bodies.resume, summary: 'Resumes a paused run, or continues an ended or interrupted one' } },
     (req, reply) => answer(reply, () => c.engine.request('resume', { runId: req.params.runId, ...(req.body ?? {}), actor: c.who(req).name }), c.workspace),
   );
+  app.get<Run>(
+    '/api/runs/:runId/resume-secrets',
+    { ...operator, schema: { params: params.run, summary: 'The secret inputs a resume of the run from its log must be given' } },
+    (req, reply) => answer(reply, () => c.engine.request('resumeSecrets', { runId: req.params.runId }), c.workspace),
+  );
   app.post<Node>('/api/runs/:runId/nodes/:nodeId/retry', { ...operator, schema: { params: params.node, summary: 'Retries a failed node' } }, (req, reply) =>
     answer(reply, () => c.engine.request('retryNode', { ...req.params, actor: c.who(req).name }), c.workspace),
   );

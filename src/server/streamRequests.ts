@@ -20,6 +20,7 @@ const ROLE_OF: Record<EngineRequestType, Role | undefined> = {
   start: 'operator',
   pause: 'operator',
   resume: 'operator',
+  resumeSecrets: 'operator',
   cancel: 'operator',
   retryNode: 'operator',
   approve: 'operator',

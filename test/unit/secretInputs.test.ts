@@ -9,7 +9,7 @@ import { ConversionError, exportWorkflow, importWorkflow } from '../../src/engin
 import type { InputSpec } from '../../src/engine/model';
 import { nodeBaseEnv, secretEnvName } from '../../src/engine/nodeEnv';
 import type { EngineEvent } from '../../src/engine/protocol';
-import { keptInputs, resumedInputs, SECRET_KEPT_AS, secretsNotKept, secretValues } from '../../src/engine/run/core/inputs';
+import { keptInputs, maskedInputs, resumedInputs, SECRET_KEPT_AS, secretsNotKept, secretValues } from '../../src/engine/run/core/inputs';
 import { resumeRunFromLog, RunSetupError, startRun } from '../../src/engine/run/engine';
 import { readLogText, readRun } from '../../src/engine/run/io/runStore';
 import { validateWorkflow } from '../../src/engine/validation/validate';
@@ -28,10 +28,13 @@ function filesUnder(dir: string): string[] {
 
 describe('secret inputs: what a run keeps of them', () => {
   it('keeps a secret that has a value as ***, and every other input as it is', () => {
-    assert.deepEqual(keptInputs(SPECS, { token: 'hunter2', region: 'us', note: '' }), { token: SECRET_KEPT_AS, region: 'us', note: '' });
-    assert.deepEqual(secretValues(SPECS, { token: 'hunter2', region: 'us', note: '' }), ['hunter2'], 'an empty value masks nothing');
+    const values = { token: 'hunter2', region: 'us', note: '' };
+    const masked = maskedInputs(SPECS, values);
+    assert.deepEqual(masked, ['token'], 'an empty value masks nothing');
+    assert.deepEqual(keptInputs(masked, values), { token: SECRET_KEPT_AS, region: 'us', note: '' });
+    assert.deepEqual(secretValues(masked, values), ['hunter2']);
     assert.deepEqual(
-      secretsNotKept(SPECS, { token: SECRET_KEPT_AS, note: '' }).map((s) => s.name),
+      secretsNotKept(SPECS, { inputs: { token: SECRET_KEPT_AS, note: '' }, maskedInputs: ['token'] }).map((s) => s.name),
       ['token'],
     );
   });
@@ -39,21 +42,36 @@ describe('secret inputs: what a run keeps of them', () => {
   it('never keeps a secret value, whatever it is', () => {
     fc.assert(
       fc.property(fc.string({ minLength: 1 }), fc.string(), (secret, other) => {
-        const kept = keptInputs(SPECS, { token: secret, region: other, note: '' });
+        const values = { token: secret, region: other, note: '' };
+        const masked = maskedInputs(SPECS, values);
+        const kept = keptInputs(masked, values);
         assert.equal(kept.token, SECRET_KEPT_AS);
         assert.equal(kept.region, other);
-        assert.deepEqual(secretValues(SPECS, { token: secret, region: other }), [secret]);
+        assert.deepEqual(secretValues(masked, values), [secret]);
       }),
     );
   });
 
   it('resumes with the kept inputs and the secrets given again; a secret not given again is an error', () => {
-    const kept = { token: SECRET_KEPT_AS, region: 'us', note: '' };
-    assert.deepEqual(resumedInputs(SPECS, kept, { token: 'hunter2' }), { values: { token: 'hunter2', region: 'us', note: '' }, errors: [] });
-    assert.deepEqual(resumedInputs(SPECS, kept, {}).errors, ["input 'token' is secret and was not kept with the run: give it again"]);
-    assert.deepEqual(resumedInputs(SPECS, kept, { token: 'x', region: 'eu' }).errors, [
+    const record = { inputs: { token: SECRET_KEPT_AS, region: 'us', note: '' }, maskedInputs: ['token'] };
+    assert.deepEqual(resumedInputs(SPECS, record, { token: 'hunter2' }), { values: { token: 'hunter2', region: 'us', note: '' }, errors: [] });
+    assert.deepEqual(resumedInputs(SPECS, record, {}).errors, ["input 'token' is secret and was not kept with the run: give it again"]);
+    assert.deepEqual(resumedInputs(SPECS, record, { token: 'x', region: 'eu' }).errors, [
       "input 'region' is not a secret input of this workflow: a resumed run keeps the values it started with",
     ]);
+  });
+
+  it('asks again for what the record masked, though the file no longer calls it secret; a literal *** is a value', () => {
+    const now = { ...SPECS, token: spec('token', { required: true }), region: spec('region', { secret: true }) };
+    const record = { inputs: { token: SECRET_KEPT_AS, region: SECRET_KEPT_AS, note: '' }, maskedInputs: ['token'] };
+    assert.deepEqual(secretsNotKept(now, record), [{ ...now.token, secret: true }]);
+    assert.deepEqual(resumedInputs(now, record, { token: 'hunter2' }), { values: { token: 'hunter2', region: SECRET_KEPT_AS, note: '' }, errors: [] });
+    assert.deepEqual(maskedInputs(now, { token: 'hunter2', region: 'eu', note: '' }, record.maskedInputs), ['token', 'region'], 'masked still');
+    // A record from before the list was kept: the file's secret inputs it holds as ***.
+    assert.deepEqual(
+      secretsNotKept(now, { inputs: record.inputs }).map((s) => s.name),
+      ['region'],
+    );
   });
 
   it('never gives nodes the variables the CLI reads secrets from', () => {
@@ -194,6 +212,35 @@ describe('secret inputs: a run, with real processes', () => {
     assert.equal(readFileSync(join(dir, 'given.txt'), 'utf8'), `${SECRET}-2`);
     assert.ok(!filesUnder(runsDir).some((text) => text.includes(SECRET)), 'nor after the resume');
     assert.deepEqual(readRun(runsDir, first.runId).record.inputs, { token: SECRET_KEPT_AS });
+  });
+  it('asks again for a secret the run masked after the file stopped calling it secret, and keeps masking it', async () => {
+    const path = workflow();
+    const runsDir = join(dir, 'runs');
+    const first = startRun({ workflowPath: path, runsDir, inputs: { token: SECRET } });
+    assert.equal(await first.finished(), 'failed');
+    first.dispose();
+    assert.deepEqual(readRun(runsDir, first.runId).record.maskedInputs, ['token']);
+    writeFileSync(path, readFileSync(path, 'utf8').replace('{ secret: true, required: true }', '{ required: true }'));
+    writeFileSync(join(dir, 'ok'), '');
+    let asked: InputSpec[] = [];
+    const resumed = await resumeRunFromLog({
+      runsDir,
+      runId: first.runId,
+      secretInputs: async (missing) => {
+        asked = missing;
+        return { token: `${SECRET}-3` };
+      },
+    });
+    assert.equal(await resumed.finished(), 'completed');
+    resumed.dispose();
+    assert.deepEqual(
+      asked.map((s) => [s.name, s.secret]),
+      [['token', true]],
+    );
+    assert.equal(readFileSync(join(dir, 'given.txt'), 'utf8'), `${SECRET}-3`, 'not the *** the record holds');
+    assert.ok(!filesUnder(runsDir).some((text) => text.includes(SECRET)), 'masked as before');
+    const { inputs, maskedInputs } = readRun(runsDir, first.runId).record;
+    assert.deepEqual({ inputs, maskedInputs }, { inputs: { token: SECRET_KEPT_AS }, maskedInputs: ['token'] });
   });
 });
 

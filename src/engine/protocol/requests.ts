@@ -5,6 +5,7 @@
  */
 import { isBoolean, isInteger, isNumber, isObject, isString, isStringArray, isStringRecord, isText, optional, parseJson } from '../json';
 import type { EngineEvent, RunListStatus } from './events';
+import type { InputSpec } from '../model';
 import type { RunStateSnapshot } from '../runState';
 import type { CompareRow } from '../insights/compare';
 import type { WorkflowInsights } from '../insights/report';
@@ -61,6 +62,11 @@ export interface EngineRequests {
     params: { runId: string; fromNode?: string; killGraceMs?: number; actor?: string; secretInputs?: Record<string, string> };
     result: Record<string, never>;
   };
+  /**
+   * The secret inputs a `resume` of a run from its log must be given (its record kept them masked): to ask for them
+   * first. None for a run this engine holds that has not ended.
+   */
+  resumeSecrets: { params: { runId: string }; result: { inputs: InputSpec[] } };
   cancel: { params: { runId: string; actor?: string }; result: Record<string, never> };
   retryNode: { params: { runId: string; nodeId: string; actor?: string }; result: Record<string, never> };
   approve: { params: { runId: string; nodeId: string; approved: boolean; comment?: string; actor?: string }; result: Record<string, never> };
@@ -124,6 +130,7 @@ const PARAMS = {
     actor,
     ['secretInputs', optional(isStringRecord), 'a map of names to strings'],
   ],
+  resumeSecrets: [runId],
   cancel: [runId, actor],
   retryNode: [runId, nodeId, actor],
   approve: [runId, nodeId, ['approved', isBoolean, 'true or false'], ['comment', optional(isString), 'a string'], actor],

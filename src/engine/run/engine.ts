@@ -5,7 +5,7 @@ import type { InputSpec, Scalar } from '../model';
 import { currentPlatform, type Platform } from '../platform';
 import type { EngineEvent, RunStatus } from '../protocol';
 import { foldEvents, type RunState } from '../runState';
-import { keptInputs, resolveInputs, resumedInputs, secretsNotKept, secretValues } from './core/inputs';
+import { keptInputs, maskedInputs, resolveInputs, resumedInputs, secretsNotKept, secretValues } from './core/inputs';
 import { Masker } from './core/masker';
 import { systemClock, type Clock, type ProcessRunner } from './core/ports';
 import { Scheduler, type SchedulerOptions } from './core/scheduler';
@@ -119,6 +119,8 @@ interface Launch extends LoadedWorkflow {
   runId: string;
   runsDir: string;
   inputs: Record<string, Scalar>;
+  /** A resumed run's inputs its record masked (see maskedInputs). */
+  maskedBefore?: readonly string[];
   previous?: SchedulerOptions['previous'];
   /** The events of the run so far, for a resumed run: its digest covers all of it. */
   previousEvents?: readonly EngineEvent[];
@@ -172,13 +174,15 @@ function nodeCache(runsDir: string, o: RunOptions): FileNodeCache {
 function launch(o: RunOptions, setup: Launch): RunHandle {
   const dir = join(setup.runsDir, setup.runId);
   const masker = new Masker();
-  for (const value of secretValues(setup.workflow.inputs, setup.inputs)) masker.add(value);
+  const masked = maskedInputs(setup.workflow.inputs, setup.inputs, setup.maskedBefore);
+  for (const value of secretValues(masked, setup.inputs)) masker.add(value);
   const record: RunRecord = {
     runId: setup.runId,
     workflowPath: setup.path,
     workflowName: masker.text(runName(setup.workflow, setup.inputs, setup.runId)),
     workflowHash: setup.hash,
-    inputs: keptInputs(setup.workflow.inputs, setup.inputs),
+    inputs: keptInputs(masked, setup.inputs),
+    maskedInputs: masked,
     startedAt: setup.startedAt ?? Date.now(),
     status: 'running',
     pid: process.pid,
@@ -311,8 +315,8 @@ export async function resumeRunFromLog(
     o.onWarning?.(`${stored.skippedLines} unreadable line${stored.skippedLines === 1 ? '' : 's'} in the event log were skipped (a torn write after a crash)`);
   const state = foldEvents(stored.events);
   const loaded = loadRunnable(stored.record.workflowPath, o.platform);
-  const given = typeof o.secretInputs === 'function' ? await o.secretInputs(secretsNotKept(loaded.workflow.inputs, stored.record.inputs)) : o.secretInputs;
-  const inputs = resumedInputs(loaded.workflow.inputs, stored.record.inputs, given ?? {});
+  const given = typeof o.secretInputs === 'function' ? await o.secretInputs(secretsNotKept(loaded.workflow.inputs, stored.record)) : o.secretInputs;
+  const inputs = resumedInputs(loaded.workflow.inputs, stored.record, given ?? {});
   if (inputs.errors.length) throw new RunSetupError(inputs.errors.join('\n'));
   if (loaded.hash !== stored.record.workflowHash) o.onWarning?.(`${stored.record.workflowPath} changed since the run started: nodes run as the file is now`);
   const instances = instancesToKeep(state, loaded.workflow, o.fromNode, loaded.path);
@@ -326,6 +330,7 @@ export async function resumeRunFromLog(
       runId: o.runId,
       runsDir: resolve(o.runsDir),
       inputs: inputs.values,
+      maskedBefore: stored.record.maskedInputs,
       previous,
       previousEvents: stored.events,
       startedAt: stored.record.startedAt,
@@ -333,6 +338,12 @@ export async function resumeRunFromLog(
   );
   if (state) handle.resumedFrom = state;
   return handle;
+}
+
+/** The secret inputs a run continued from its log needs given again: those its record kept masked (see secretsNotKept). */
+export function secretsToResume(o: { runsDir: string; runId: string; platform?: RunOptions['platform'] }): InputSpec[] {
+  const stored = readRun(o.runsDir, o.runId);
+  return secretsNotKept(loadRunnable(stored.record.workflowPath, o.platform).workflow.inputs, stored.record);
 }
 
 /** Ends what an interrupted run left running; returns what each node's log is to say about it. */

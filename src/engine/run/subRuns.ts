@@ -1,7 +1,7 @@
 // `workflow:` nodes: another file run as a sub-run of the same run, reporting into it under the node.
 import { dirname, resolve } from 'node:path';
 import { MAX_SUB_WORKFLOW_DEPTH } from '../model';
-import { resolveInputs, secretValues } from './core/inputs';
+import { maskedInputs, resolveInputs, secretValues } from './core/inputs';
 import type { EngineEvent, LogLine, RunStatus } from '../protocol';
 import type { Clock, NodeCache, ProcessRunner, RunningAttempt, RunSink, SubWorkflowRequest, SubWorkflowRunner } from './core/ports';
 import { Scheduler } from './core/scheduler';
@@ -36,7 +36,7 @@ export function subWorkflowRunner(context: SubRunContext): SubWorkflowRunner {
     }
     const { values, errors } = resolveInputs(loaded.workflow.inputs, request.inputs);
     if (errors.length) return failed(`sub-workflow ${path}: ${errors.join('; ')}`);
-    for (const value of secretValues(loaded.workflow.inputs, values)) request.masker.add(value);
+    for (const value of secretValues(maskedInputs(loaded.workflow.inputs, values), values)) request.masker.add(value);
     const sink = new QuietSink(request.sink);
     const nested = new Scheduler({
       ...context,

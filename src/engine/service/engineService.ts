@@ -1,7 +1,7 @@
 import type { EngineEvent, EngineMessage, EngineRequest, EngineRequestType, RequestParams, RequestResult, RunListEntry, RunListStatus } from '../protocol';
 import { parseRequest, PROTOCOL_VERSION } from '../protocol';
 import { applyEvent, fromSnapshot, toSnapshot, type RunState } from '../runState';
-import { resumeRunFromLog, RunSetupError, startRun, type RunHandle, type RunOptions } from '../run/engine';
+import { resumeRunFromLog, RunSetupError, secretsToResume, startRun, type RunHandle, type RunOptions } from '../run/engine';
 import { deleteRun } from '../run/io/runStore';
 import { runsDirFor } from '../run/io/runsLocation';
 import { isActiveRun, isEndedRun } from '../runRules';
@@ -91,6 +91,11 @@ export class EngineService {
     },
     pause: async ({ runId, actor }) => (this.held(runId).scheduler.pause(actor), {}),
     resume: async (p) => this.resume(p),
+    resumeSecrets: async ({ runId }) => {
+      const run = this.live.get(runId);
+      if (run && !run.handle.scheduler.isFinished) return { inputs: [] };
+      return { inputs: secretsToResume({ runsDir: run?.runsDir ?? this.catalog.runsDirOfRun(runId), runId }) };
+    },
     cancel: async ({ runId, actor }) => (this.held(runId).scheduler.cancel(actor), {}),
     retryNode: async ({ runId, nodeId, actor }) => {
       if (!this.live.has(runId)) return this.resume({ runId, fromNode: nodeId, actor });

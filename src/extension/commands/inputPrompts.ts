@@ -40,7 +40,11 @@ export class InputPrompts {
    */
   async all(uri: vscode.Uri, which: (input: InputSpec) => boolean = () => true): Promise<Record<string, string> | undefined> {
     const doc = await vscode.workspace.openTextDocument(uri);
-    const inputs = Object.values(this.documents.index(doc).result.workflow.inputs).filter(which);
+    return this.each(uri, Object.values(this.documents.index(doc).result.workflow.inputs).filter(which));
+  }
+
+  /** Asks for these inputs of a workflow file, in turn; undefined when the user gives up. */
+  async each(uri: vscode.Uri, inputs: readonly InputSpec[]): Promise<Record<string, string> | undefined> {
     const checkout = await checkoutValues(uri, inputs);
     const lastKey = `maestro.lastInputs ${uri.toString()}`;
     const last = storedAnswers(this.lastAnswers.get<unknown>(lastKey));
@@ -62,11 +66,6 @@ export class InputPrompts {
    */
   async missing(actions: RunActions, uri: vscode.Uri): Promise<Record<string, string> | undefined> {
     return (await actions.wouldRefuse(uri)) ? {} : this.all(uri, isMissing);
-  }
-
-  /** Asks for a workflow's secret inputs, which a run's record does not keep, for a run continued from its log. */
-  secrets(uri: vscode.Uri): Promise<Record<string, string> | undefined> {
-    return this.all(uri, (input) => input.secret === true);
   }
 
   /** Forgets the secret inputs' remembered values; says how many. */

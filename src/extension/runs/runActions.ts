@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { InputSpec } from '../../engine/model';
 import { canDeleteRun, canPauseRun, canRetryFailedRun, canResumeRun, isActiveRun, shownRunStatus } from '../../engine/runRules';
 import type { WorkflowDocuments } from '../language/documents';
 import type { EngineLink } from './engineConnection';
@@ -30,8 +31,8 @@ export class RunActions {
     private readonly engine: EngineLink,
     private readonly runs: RunManager,
     private readonly documents: WorkflowDocuments,
-    /** Asks for a workflow's secret inputs (none: `{}`; undefined when the user gives up). */
-    private readonly askSecrets: (uri: vscode.Uri) => Promise<Record<string, string> | undefined> = async () => ({}),
+    /** Asks for some of a workflow's secret inputs (undefined when the user gives up). */
+    private readonly askSecrets: (uri: vscode.Uri, inputs: InputSpec[]) => Promise<Record<string, string> | undefined> = async () => ({}),
   ) {}
 
   /** Starts a run of a workflow (saved first, if it has unsaved changes); resolves once it has started. */
@@ -82,8 +83,9 @@ export class RunActions {
     if (!isInWorkspace(run.workflowPath))
       throw new ActionRefused(`run ${run.runId} is of ${run.workflowPath}, which is outside this workspace: it is not resumed from here`, 'not-allowed');
     const uri = vscode.Uri.file(run.workflowPath);
-    // A paused run still holds its inputs; one continued from its log needs its secret ones again.
-    const secretInputs = run.live && isActiveRun(run.status) ? {} : await this.askSecrets(uri);
+    // A paused run still holds its inputs; one continued from its log needs the secret ones its record masked.
+    const { inputs: needed } = await this.engine.request('resumeSecrets', { runId: run.runId });
+    const secretInputs = needed.length ? await this.askSecrets(uri, needed) : {};
     if (!secretInputs) return;
     // The events the engine sends next fold onto the run's state so far.
     await this.runs.loadState(run);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { OPERATOR, serveFixture, until, VIEWER, type Fixture } from './serverFixture';
 
 import type { EngineEvent, LogChunk, RunListEntry } from '../../../src/engine/protocol';
+import type { InputSpec } from '../../../src/engine/model';
 import type { RunStateSnapshot } from '../../../src/engine/runState';
 import type { WorkflowDetail, WorkflowSummary } from '../../../src/server/workflowViews';
 import { workflowId } from '../../../src/server/workspaceWorkflows';
@@ -163,6 +164,9 @@ describe('serve: the HTTP routes', function () {
       const { runId } = json<{ runId: string }>(await f.call('POST', `/api/workflows/${workflowId('flows/keyed.workflow.yaml')}/runs`, OPERATOR, start));
       assert.equal(await ended(runId), 'failed');
       writeFileSync(ok, '');
+      const needed = await f.call('GET', `/api/runs/${runId}/resume-secrets`, OPERATOR);
+      assert.deepEqual(json<{ inputs: InputSpec[] }>(needed).inputs, [{ name: 'key', type: 'string', required: true, secret: true }]);
+      assert.equal((await f.call('GET', `/api/runs/${runId}/resume-secrets`, VIEWER)).statusCode, 403, 'an operator asks, to resume');
       const refused = await f.call('POST', `/api/runs/${runId}/resume`, OPERATOR, {});
       assert.equal(refused.statusCode, 409);
       assert.match(json<{ message: string }>(refused).message, /input 'key' is secret and was not kept with the run: give it again/);

@@ -41,25 +41,38 @@ export function resolveInputs(
 /** What a secret input's value is kept as, in the run's record and events. */
 export const SECRET_KEPT_AS = '***';
 
-/** The secret inputs that have a value (an empty one hides nothing). */
-const secretsWithValues = (specs: Record<string, InputSpec>, values: Record<string, Scalar>): InputSpec[] =>
-  Object.values(specs).filter((spec) => spec.secret && values[spec.name] !== undefined && values[spec.name] !== '');
-
-/** The values of a workflow's secret inputs, to be masked wherever they would show. */
-export function secretValues(specs: Record<string, InputSpec>, values: Record<string, Scalar>): string[] {
-  return secretsWithValues(specs, values).map((spec) => String(values[spec.name]));
+/**
+ * The inputs a run masks: the secret ones that have a value (an empty one hides nothing), and, for a resumed run,
+ * those its record masked when it started (the file may no longer call them secret; the values given were).
+ */
+export function maskedInputs(specs: Record<string, InputSpec>, values: Record<string, Scalar>, maskedBefore: readonly string[] = []): string[] {
+  const masked = new Set(maskedBefore);
+  return Object.keys(values).filter((name) => (specs[name]?.secret || masked.has(name)) && values[name] !== '');
 }
 
-/** The inputs as a run's record keeps them: a secret one that has a value as `***`. */
-export function keptInputs(specs: Record<string, InputSpec>, values: Record<string, Scalar>): Record<string, Scalar> {
+/** The values of the masked inputs (see maskedInputs), to be masked wherever they would show. */
+export const secretValues = (masked: readonly string[], values: Record<string, Scalar>): string[] => masked.map((name) => String(values[name]));
+
+/** The inputs as a run's record keeps them: a masked one (see maskedInputs) as `***`. */
+export function keptInputs(masked: readonly string[], values: Record<string, Scalar>): Record<string, Scalar> {
   const kept = { ...values };
-  for (const spec of secretsWithValues(specs, values)) kept[spec.name] = SECRET_KEPT_AS;
+  for (const name of masked) kept[name] = SECRET_KEPT_AS;
   return kept;
 }
 
-/** The secret inputs a run's record kept only masked: a resumed run needs them given again. */
-export function secretsNotKept(specs: Record<string, InputSpec>, kept: Record<string, Scalar>): InputSpec[] {
-  return Object.values(specs).filter((spec) => spec.secret && kept[spec.name] === SECRET_KEPT_AS);
+/** What a run's record says of its inputs. `masked`: absent from the records of runs from before it was written. */
+export interface KeptInputs {
+  inputs: Record<string, Scalar>;
+  maskedInputs?: string[];
+}
+
+/**
+ * The inputs a run's record kept only masked, which a resumed run needs given again, as secret inputs of the file
+ * (one the file no longer calls secret too). A record without the list: the secret inputs it holds as `***`.
+ */
+export function secretsNotKept(specs: Record<string, InputSpec>, record: KeptInputs): InputSpec[] {
+  const names = record.maskedInputs ?? Object.keys(record.inputs).filter((name) => specs[name]?.secret && record.inputs[name] === SECRET_KEPT_AS);
+  return names.filter((name) => Object.hasOwn(specs, name)).map((name) => ({ ...specs[name], secret: true }));
 }
 
 /**
@@ -68,13 +81,14 @@ export function secretsNotKept(specs: Record<string, InputSpec>, kept: Record<st
  */
 export function resumedInputs(
   specs: Record<string, InputSpec>,
-  kept: Record<string, Scalar>,
+  record: KeptInputs,
   given: Record<string, string>,
 ): { values: Record<string, Scalar>; errors: string[] } {
-  const values: Record<string, Scalar> = { ...kept };
+  const values: Record<string, Scalar> = { ...record.inputs };
   const errors: string[] = [];
+  const notKept = secretsNotKept(specs, record);
   for (const name of Object.keys(given)) {
-    const spec = specs[name];
+    const spec = notKept.find((s) => s.name === name) ?? specs[name];
     if (!spec?.secret) {
       errors.push(`input '${name}' is not a secret input of this workflow: a resumed run keeps the values it started with`);
       continue;
@@ -83,8 +97,7 @@ export function resumedInputs(
     if ('error' in read) errors.push(read.error);
     else values[name] = read.value;
   }
-  for (const spec of secretsNotKept(specs, kept))
-    if (!Object.hasOwn(given, spec.name)) errors.push(`input '${spec.name}' is secret and was not kept with the run: give it again`);
+  for (const spec of notKept) if (!Object.hasOwn(given, spec.name)) errors.push(`input '${spec.name}' is secret and was not kept with the run: give it again`);
   return { values, errors };
 }
 

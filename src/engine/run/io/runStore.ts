@@ -15,6 +15,8 @@ export interface RunRecord {
   workflowName: string;
   workflowHash: string;
   inputs: Record<string, Scalar>;
+  /** The inputs kept as `***` (secret ones): absent from records written before it was kept, and rebuilt ones. */
+  maskedInputs?: string[];
   startedAt: number;
   endedAt?: number;
   status: RunStatus | 'running';
@@ -54,6 +56,8 @@ export function parseRunRecord(text: string): RunRecord {
   if (r.endedAt !== undefined && typeof r.endedAt !== 'number') throw new Error(`'endedAt' is not a number`);
   if (typeof r.status !== 'string' || !RUN_STATUSES.includes(r.status)) throw new Error(`'status' is not one of ${RUN_STATUSES.join(', ')}`);
   if (typeof r.inputs !== 'object' || r.inputs === null || Array.isArray(r.inputs)) throw new Error(`'inputs' is not an object`);
+  if (r.maskedInputs !== undefined && !(Array.isArray(r.maskedInputs) && r.maskedInputs.every((n) => typeof n === 'string')))
+    throw new Error(`'maskedInputs' is not a list of input names`);
   return v as RunRecord;
 }
 
