@@ -7,6 +7,8 @@ import { join } from 'node:path';
 
 /** The secret typed for the imported workflow's `secrets.STAMP_KEY`. */
 const STAMP_KEY = 'correct-horse-battery-staple';
+/** The token typed for its `secrets.GITHUB_TOKEN`. */
+const GITHUB_TOKEN = 'ghp_typed-in-token';
 
 export async function buildingSteps(d) {
   const { page, workspace, shot, palette, openFile, dagFrame, card, step, notifications } = d;
@@ -161,12 +163,27 @@ export async function buildingSteps(d) {
     await dialog.fill(STAMP_KEY);
     await shot('11c-run-asks-for-the-secret');
     await dialog.press('Enter');
+    // GitHub's token: a password box whose GitHub button asks VS Code for the signed-in account's token. Its
+    // consent dialog, declined here, leaves the box open saying so, and a token typed in is taken.
+    await page.locator('.quick-input-widget', { hasText: 'The GitHub button: the token of the account VS Code is signed in to' }).waitFor({ state: 'visible' });
+    if ((await dialog.getAttribute('type')) !== 'password') throw new Error('the GitHub token is asked for in plain sight');
+    await page.locator('.quick-input-widget .action-label[aria-label="Use the GitHub account VS Code is signed in to"]').click();
+    const consent = page.locator('.monaco-dialog-box', { hasText: 'GitHub' });
+    await consent.waitFor({ state: 'visible' });
+    await shot('11c-github-sign-in-asks-consent');
+    await consent.getByRole('button', { name: 'Cancel' }).click();
+    await page.locator('.quick-input-widget', { hasText: 'No token from the GitHub sign-in' }).waitFor({ state: 'visible' });
+    await dialog.fill(GITHUB_TOKEN);
+    await dialog.press('Enter');
     const dag = await dagFrame('Stamp');
     await dag.locator('[data-testid="run-header"][data-status="completed"]').waitFor({ timeout: 60_000 });
     const stamped = readFileSync(join(workspace, 'stamped.txt'), 'utf8').trim();
     if (stamped !== head) throw new Error(`the run was given '${stamped}', not the checkout's ${head}`);
     const keyLength = readFileSync(join(workspace, 'keylength.txt'), 'utf8').trim();
     if (keyLength !== String(STAMP_KEY.length)) throw new Error(`the node was given a key of ${keyLength} characters, not the ${STAMP_KEY.length} typed`);
+    const tokenLength = readFileSync(join(workspace, 'tokenlength.txt'), 'utf8').trim();
+    if (tokenLength !== String(GITHUB_TOKEN.length))
+      throw new Error(`the node was given a token of ${tokenLength} characters, not the ${GITHUB_TOKEN.length} typed`);
     const runsDir = join(workspace, '.maestro', 'runs');
     const stampRuns = readdirSync(runsDir).filter(
       (id) => existsSync(join(runsDir, id, 'run.json')) && readFileSync(join(runsDir, id, 'run.json'), 'utf8').includes('stamp.workflow.yaml'),
@@ -191,11 +208,15 @@ export async function buildingSteps(d) {
     const otherKey = 'another-key';
     await dialog.fill(otherKey);
     await dialog.press('Enter');
+    // The token typed is remembered too (one from the sign-in would be VS Code's to keep).
+    await page.locator('.quick-input-widget', { hasText: 'The GitHub button' }).waitFor({ state: 'visible' });
+    await page.waitForFunction((token) => document.querySelector('.quick-input-widget input.input')?.value === token, GITHUB_TOKEN, { timeout: 10_000 });
+    await dialog.press('Enter');
     const keyFile = join(workspace, 'keylength.txt');
     for (let i = 0; i < 600 && readFileSync(keyFile, 'utf8').trim() !== String(otherKey.length); i++) await page.waitForTimeout(100);
     if (readFileSync(keyFile, 'utf8').trim() !== String(otherKey.length)) throw new Error('Run from Here did not run the node with the key given again');
     await palette('Maestro: Forget Remembered Secret Inputs');
-    await notifications.getByText('Forgot 1 secret input value: the next run asks for it.').waitFor();
+    await notifications.getByText(/^Forgot 2 secret input values/).waitFor();
   });
 
   await step('12-insights-find-the-flaky-node', async () => {

@@ -111,6 +111,9 @@ export function makeWorkspace(root, dir, { plantedRun = false, hostileFile = fal
     '      - run: echo "signed with $KEY" && printf %s "$KEY" | wc -c > keylength.txt',
     '        env:',
     '          KEY: ${{ secrets.STAMP_KEY }}',
+    '      - run: printf %s "$GH_TOKEN" | wc -c > tokenlength.txt',
+    '        env:',
+    '          GH_TOKEN: ${{ secrets.GITHUB_TOKEN }}',
   ]);
   // A node that fails on its first attempt and passes on the retry: flaky, for Insights to find.
   write('sometimes.workflow.yaml', [

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { answersToKeep, filledValue, storedAnswers } from '../../src/extension/commands/inputFill';
 import type { InputSpec } from '../../src/engine/model';
+import { isGithubTokenInput } from '../../src/engine/formats/githubActions/contexts';
 
 const input = (name: string, more: Partial<InputSpec> = {}): InputSpec => ({ name, type: 'string', required: true, ...more });
 
@@ -24,6 +25,17 @@ describe("a run prompt's boxes: what they start with", () => {
       value: 's3',
       note: "secret: the value given last time, from VS Code's secret storage",
     });
+  });
+
+  it("a GitHub token from the editor's GitHub sign-in, after a value remembered", () => {
+    const token = input('secrets_GITHUB_TOKEN', { secret: true });
+    assert.deepEqual(filledValue(token, { ...sources, githubSignIn: 'gho_1' }), {
+      value: 'gho_1',
+      note: 'secret: the token of the GitHub account VS Code is signed in to',
+    });
+    assert.equal(filledValue(token, { ...sources, githubSignIn: 'gho_1', rememberedSecret: 'ghp_typed' }).value, 'ghp_typed');
+    for (const name of ['secrets_GITHUB_TOKEN', 'github_token', 'GH_TOKEN', 'gh_token']) assert.ok(isGithubTokenInput(name), name);
+    for (const name of ['secrets_NPM_TOKEN', 'github_sha', 'token', 'github_token_2', 'my_github_token']) assert.ok(!isGithubTokenInput(name), name);
   });
 
   it('keeps the answers of inputs with no default, never a secret, a boolean or an empty one', () => {

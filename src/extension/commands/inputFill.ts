@@ -14,16 +14,20 @@ export interface FillSources {
   last: Readonly<Record<string, string>>;
   /** A secret input's value given last, from the secret storage. */
   rememberedSecret?: string;
+  /** For a GitHub token input, the token of the GitHub account the editor is signed in to, if this extension may read it. */
+  githubSignIn?: string;
 }
 
 /**
  * A string or number input's box: its default; else the checkout's value; else the value given last time. A secret's
- * is the value remembered in the secret storage, never a default or a checkout's.
+ * is the value remembered in the secret storage, else the GitHub sign-in's token; never a default or a checkout's.
  */
 export function filledValue(input: InputSpec, sources: FillSources): Filled {
   if (input.secret) {
-    if (sources.rememberedSecret === undefined) return { value: '', note: 'secret: masked in logs, not kept with the run' };
-    return { value: sources.rememberedSecret, note: "secret: the value given last time, from VS Code's secret storage" };
+    if (sources.rememberedSecret !== undefined)
+      return { value: sources.rememberedSecret, note: "secret: the value given last time, from VS Code's secret storage" };
+    if (sources.githubSignIn !== undefined) return { value: sources.githubSignIn, note: 'secret: the token of the GitHub account VS Code is signed in to' };
+    return { value: '', note: 'secret: masked in logs, not kept with the run' };
   }
   if (input.default !== undefined) return { value: String(input.default) };
   if (input.type === 'string' && Object.hasOwn(sources.checkout, input.name))

@@ -9,6 +9,8 @@ import type { RunActions } from '../runs/runActions';
 import type { SecretInputMemory } from '../runs/secretInputMemory';
 import { plainText } from '../ui/untrustedText';
 import { answersToKeep, filledValue, storedAnswers, type FillSources } from './inputFill';
+import { askGithubToken, silentGithubToken } from './githubToken';
+import { isGithubTokenInput } from '../../engine/formats/githubActions/contexts';
 
 /** An input a run cannot start without: required, with no default; or a secret, which a file never holds. */
 const isMissing = (input: InputSpec): boolean => input.secret === true || (input.required && input.default === undefined);
@@ -73,21 +75,36 @@ export class InputPrompts {
     return this.memory.forgetAll();
   }
 
-  private async ask(uri: vscode.Uri, input: InputSpec, title: string, sources: Omit<FillSources, 'rememberedSecret'>): Promise<string | undefined> {
-    const rememberedSecret = input.secret && remembersSecrets(uri) ? await this.memory.get(uri.toString(), input.name) : undefined;
-    const filled = filledValue(input, { ...sources, ...(rememberedSecret !== undefined ? { rememberedSecret } : {}) });
-    const prompt = input.description ?? `Value of ${input.name} (${input.type})`;
-    const value = await vscode.window.showInputBox({
-      title,
-      prompt: plainText(filled.note ? `${prompt} (${filled.note})` : prompt),
-      password: input.secret === true,
-      value: filled.value,
-      validateInput: (v) => {
-        const read = readInputValue(input, v);
-        return 'error' in read ? plainText(read.error) : input.required && v === '' ? plainText(`${input.name} is required`) : undefined;
-      },
+  private async ask(uri: vscode.Uri, input: InputSpec, title: string, sources: Pick<FillSources, 'checkout' | 'last'>): Promise<string | undefined> {
+    const remembers = input.secret === true && remembersSecrets(uri);
+    const rememberedSecret = remembers ? await this.memory.get(uri.toString(), input.name) : undefined;
+    const githubToken = input.secret === true && isGithubTokenInput(input.name);
+    const githubSignIn = githubToken && rememberedSecret === undefined ? await silentGithubToken() : undefined;
+    const filled = filledValue(input, {
+      ...sources,
+      ...(rememberedSecret !== undefined ? { rememberedSecret } : {}),
+      ...(githubSignIn ? { githubSignIn } : {}),
     });
-    if (value !== undefined && input.secret && remembersSecrets(uri)) await this.memory.remember(uri.toString(), input.name, value);
+    const described = input.description ?? `Value of ${input.name} (${input.type})`;
+    const prompt = plainText(filled.note ? `${described} (${filled.note})` : described);
+    const validate = (v: string) => {
+      const read = readInputValue(input, v);
+      return 'error' in read ? plainText(read.error) : input.required && v === '' ? plainText(`${input.name} is required`) : undefined;
+    };
+    if (githubToken) {
+      const answer = await askGithubToken({
+        title,
+        prompt: `${prompt}. The GitHub button: the token of the account VS Code is signed in to`,
+        value: filled.value,
+        validate,
+      });
+      // The sign-in's token is VS Code's to keep: a value remembered before would fill the box over it next time.
+      const fromSignIn = answer !== undefined && (answer.fromSignIn || answer.value === githubSignIn);
+      if (answer && remembers) await this.memory.remember(uri.toString(), input.name, fromSignIn ? '' : answer.value);
+      return answer?.value;
+    }
+    const value = await vscode.window.showInputBox({ title, prompt, password: input.secret === true, value: filled.value, validateInput: validate });
+    if (value !== undefined && remembers) await this.memory.remember(uri.toString(), input.name, value);
     return value;
   }
 }

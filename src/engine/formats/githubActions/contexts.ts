@@ -13,6 +13,13 @@ export function githubSecretName(input: string): string {
 }
 
 /**
+ * Whether an input stands for a GitHub token: the one an import makes of `secrets.GITHUB_TOKEN` or `github.token`
+ * (`secrets_GITHUB_TOKEN`, `github_token`), or one named so by hand (`GH_TOKEN`). A run may take it from the GitHub
+ * account the editor is signed in to.
+ */
+export const isGithubTokenInput = (name: string): boolean => /^(secrets_)?(github|gh)_token$/i.test(name);
+
+/**
  * Our references in GitHub's words; records the nodes read through `needs` (GitHub's has only direct needs). A secret
  * input (of `secretInputs`) is read as a repository secret.
  */
