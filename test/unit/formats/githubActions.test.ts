@@ -95,7 +95,7 @@ describe('GitHub Actions import', () => {
       {
         secret: true,
         required: true,
-        description: 'secrets.NPM_TOKEN (line 27), which GitHub gives a run: give its value when you run this one',
+        description: 'secrets.NPM_TOKEN (line 30), which GitHub gives a run: give its value when you run this one',
       },
     );
     assert.match(build.run!, /export TOKEN="\$STEP4_TOKEN"/);
@@ -348,7 +348,7 @@ describe('GitHub Actions import', () => {
       ],
       "one per value (GitHub's names are case-insensitive), beside the workflow's own input of the same name",
     );
-    assert.match(spec.inputs.github_sha_2.description!, /^github\.sha \(line 7\), which GitHub gives a run/);
+    assert.match(spec.inputs.github_sha_2.description!, /^github\.sha \(line 8\), which GitHub gives a run/);
     assert.deepEqual(spec.env, { SHA: '${{ inputs.github_sha_2 }}' });
     const build = spec.nodes[0];
     assert.equal(build.if, "inputs.github_event_name == 'push' && inputs.vars_ENABLED");

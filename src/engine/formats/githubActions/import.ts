@@ -106,8 +106,9 @@ function inputsOf(on: unknown): Record<string, Json> {
   return inputs;
 }
 
+/** An env map's values in our words; `line`: the map's, for an entry whose own line is not known. */
 const valuesOf = (map: Json, ctx: Context, line: number): Record<string, string> =>
-  Object.fromEntries(Object.entries(map).map(([k, v]) => [k, fromGithubValue(textOf(v), false, ctx, line)]));
+  Object.fromEntries(Object.entries(map).map(([k, v]) => [k, fromGithubValue(textOf(v), false, ctx, lineOf(map, k) || line)]));
 
 /** The notes made while `make` runs, so that they can go with the node they are about. */
 function collecting<T>(ctx: Context, make: () => T): { value: T; notes: string[] } {

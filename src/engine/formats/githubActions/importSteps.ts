@@ -111,7 +111,7 @@ function stepLines(step: Json, position: number, line: number, job: JobScope, ou
     return [notImportedLine(note)];
   }
   if (name) lines.push(`# ${commentText(name)}`);
-  const outputs = fromSetOutput(fromGithubValue(step.run, false, sink, line));
+  const outputs = fromSetOutput(fromGithubValue(step.run, false, sink, lineOf(step, 'run') || line));
   for (const what of runStepLeftovers(step, defaultShell, outputs.left)) {
     const note = `step '${label}' (line ${line}) ${what}`;
     out.notes.push(note);
@@ -129,7 +129,7 @@ function stepLines(step: Json, position: number, line: number, job: JobScope, ou
   if (env.length || dir || ignoreFailure) {
     const inner = [
       ...(dir ? [`cd ${shellQuoted(dir)}`] : []),
-      ...env.map(([k, v]) => exportLine(k, fromGithubValue(textOf(v), false, sink, line), position, out, job.envNames)),
+      ...env.map(([k, v]) => exportLine(k, fromGithubValue(textOf(v), false, sink, lineOf(step.env, k) || line), position, out, job.envNames)),
       body,
     ].join('\n');
     // A subshell keeps the step's environment and folder to itself; `set +e` around it lets it fail on its own.
