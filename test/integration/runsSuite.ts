@@ -150,6 +150,27 @@ export function registerRunsSuite(context: IntegrationContext): void {
       }
     });
 
+    it("shows a past run's inputs in its tooltip, its state read when the tooltip is first asked for", async () => {
+      const withInputs = file('with-inputs.workflow.yaml');
+      writeFileSync(withInputs.fsPath, 'version: 1\nname: With inputs\ninputs:\n  channel: { default: stable }\nnodes:\n  a: { run: "true" }\n');
+      try {
+        const t0 = Date.now();
+        await vscode.commands.executeCommand('maestro.run', withInputs);
+        const run = await until(() => latestRun('with-inputs.workflow.yaml', t0));
+        await until(() => finished(run));
+        // As the run list gives a past run: no state yet.
+        const past: RunEntry = { ...run, state: undefined };
+        const element = { kind: 'run' as const, run: past };
+        const item = api.runsTree.getTreeItem(element);
+        assert.equal(item.tooltip, undefined, 'left for resolveTreeItem');
+        const resolved = await api.runsTree.resolveTreeItem(item, element, new vscode.CancellationTokenSource().token);
+        assert.match(resolved.tooltip as string, /^inputs: channel=stable$/m);
+        assert.match(api.runsTree.getTreeItem(element).tooltip as string, /^inputs: channel=stable$/m, 'kept once read');
+      } finally {
+        rmSync(withInputs.fsPath, { force: true });
+      }
+    });
+
     it('retries a failed node once its cause is fixed', async () => {
       const t0 = Date.now();
       const flag = join(workspace, 'fixed.flag');

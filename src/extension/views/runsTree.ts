@@ -55,6 +55,8 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsTreeNode>, 
     if (element.kind === 'run') {
       const item = toTreeItem(runItem(element.run, now));
       item.id = `run:${element.run.runId}`;
+      // A past run's inputs and failures are in its state, read when the tooltip is first shown (resolveTreeItem).
+      if (!element.run.state) item.tooltip = undefined;
       // The newest run of a workflow opens on its nodes: that is the run a person just started.
       if (this.runs.latestFor(element.run.workflowPath) === element.run) item.collapsibleState = vscode.TreeItemCollapsibleState.Expanded;
       return item;
@@ -62,6 +64,13 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsTreeNode>, 
     const item = toTreeItem(nodeItem(element.node, now, element));
     item.id = `node:${element.run.runId}:${element.node.info.id}`;
     item.command = { command: 'maestro.openNodeLog', title: 'Open Node Log', arguments: [element] };
+    return item;
+  }
+
+  async resolveTreeItem(item: vscode.TreeItem, element: RunsTreeNode, token: vscode.CancellationToken): Promise<vscode.TreeItem> {
+    if (element.kind !== 'run' || item.tooltip !== undefined) return item;
+    await this.runs.loadState(element.run);
+    if (!token.isCancellationRequested) item.tooltip = runItem(element.run, Date.now()).tooltip;
     return item;
   }
 
