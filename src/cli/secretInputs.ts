@@ -1,4 +1,5 @@
 import type { InputSpec } from '../engine/model';
+import { isGithubTokenInput } from '../engine/formats/githubActions/contexts';
 import { secretEnvName } from '../engine/nodeEnv';
 import { UsageError } from './args';
 import { readHidden } from './hiddenInput';
@@ -13,7 +14,12 @@ export interface SecretSources {
   ask?: (prompt: string) => Promise<string | undefined>;
   /** Whether the command takes `--input` (a resumed run's does not). */
   inputFlag?: boolean;
+  /** Told of a value taken from a variable other than the input's own (a GitHub token's `GH_TOKEN`). */
+  onTaken?: (input: string, variable: string) => void;
 }
+
+/** The variables a GitHub token is read from by GitHub's CLI, in its order. */
+const GITHUB_TOKEN_VARIABLES = ['GH_TOKEN', 'GITHUB_TOKEN'];
 
 /**
  * The values of the secret inputs `wanted` (those the command line did not give). A required one that neither the
@@ -31,6 +37,12 @@ export async function secretInputValues(wanted: readonly InputSpec[], sources: S
       values[spec.name] = fromEnv;
       continue;
     }
+    const tokenVariable = isGithubTokenInput(spec.name) ? GITHUB_TOKEN_VARIABLES.find((v) => sources.env[v]) : undefined;
+    if (tokenVariable) {
+      values[spec.name] = sources.env[tokenVariable]!;
+      sources.onTaken?.(spec.name, tokenVariable);
+      continue;
+    }
     if (sources.ask) {
       const about = spec.description ? ` (${spec.description})` : '';
       const asked = await sources.ask(safeText(`${spec.name}${about}, secret, not shown: `));
@@ -46,9 +58,10 @@ export async function secretInputValues(wanted: readonly InputSpec[], sources: S
   return values;
 }
 
-/** This process's sources: its environment, and its terminal when stdin is one. */
-export function processSecretSources(inputFlag: boolean): SecretSources {
+/** This process's sources: its environment, and its terminal when stdin is one; `say` tells where a value came from. */
+export function processSecretSources(inputFlag: boolean, say: (message: string) => void): SecretSources {
   const stdin = process.stdin;
   const ask = stdin.isTTY ? (prompt: string) => readHidden(stdin, (text) => process.stderr.write(text), prompt) : undefined;
-  return { env: process.env, inputFlag, ...(ask ? { ask } : {}) };
+  const onTaken = (input: string, variable: string) => say(`${input}: $${variable}'s (${secretEnvName(input)} gives another)`);
+  return { env: process.env, inputFlag, onTaken, ...(ask ? { ask } : {}) };
 }

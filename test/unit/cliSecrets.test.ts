@@ -103,6 +103,20 @@ describe('CLI: secret inputs', () => {
     await assert.rejects(secretInputValues([spec('token')], { env: {}, ask: async () => '' }), /input 'token' is required: the answer was empty/);
   });
 
+  it("takes a GitHub token input from GH_TOKEN or GITHUB_TOKEN, as GitHub's CLI does, and says so; its own variable first", async () => {
+    const taken: string[] = [];
+    const onTaken = (input: string, variable: string) => taken.push(`${input} ${variable}`);
+    const inputs = [spec('secrets_GITHUB_TOKEN'), spec('github_token'), spec('secrets_NPM_TOKEN', { required: false })];
+    const env = { GH_TOKEN: 'gho_gh', GITHUB_TOKEN: 'ghp_github', MAESTRO_SECRET_GITHUB_TOKEN: 'own' };
+    assert.deepEqual(await secretInputValues(inputs, { env, onTaken }), { secrets_GITHUB_TOKEN: 'gho_gh', github_token: 'own' });
+    assert.deepEqual(taken, ['secrets_GITHUB_TOKEN GH_TOKEN']);
+    assert.deepEqual(
+      await secretInputValues([spec('GH_TOKEN')], { env: { GH_TOKEN: '', GITHUB_TOKEN: 'ghp_github' } }),
+      { GH_TOKEN: 'ghp_github' },
+      'an empty one is none',
+    );
+  });
+
   describe('maestro-dag run and resume, as built', () => {
     let dir: string;
     before(() => {
@@ -153,6 +167,18 @@ describe('CLI: secret inputs', () => {
       const resumed = cli({ MAESTRO_SECRET_TOKEN: 'hunter2' }, 'resume', runId, '--input-file', 'secrets.env');
       assert.equal(resumed.status, 0, resumed.stderr);
       assert.match(readFileSync(join(dir, 'runs', runId, 'logs', 'use.log'), 'utf8'), /token \*\*\*, 0 secret variables/);
+    });
+
+    it("runs an imported workflow with GitHub's token from GH_TOKEN, saying so", () => {
+      const text = readFileSync(join(dir, 'deploy.workflow.yaml'), 'utf8').replace(/\btoken\b/g, 'secrets_GITHUB_TOKEN');
+      writeFileSync(join(dir, 'gh.workflow.yaml'), text);
+      writeFileSync(join(dir, 'ok'), '');
+      const run = cli({ GH_TOKEN: 'gho_signed-in' }, 'run', 'gh.workflow.yaml');
+      assert.equal(run.status, 0, run.stderr);
+      assert.match(run.stdout, /^secrets_GITHUB_TOKEN: \$GH_TOKEN's \(MAESTRO_SECRET_SECRETS_GITHUB_TOKEN gives another\)$/m);
+      const runId = /run (\d{8}-\S+),/.exec(run.stdout)![1];
+      assert.match(readFileSync(join(dir, 'runs', runId, 'logs', 'use.log'), 'utf8'), /secrets_GITHUB_TOKEN \*\*\*, 0 secret variables/);
+      assert.ok(!`${run.stdout}${run.stderr}`.includes('gho_signed-in'), 'masked');
     });
   });
 });

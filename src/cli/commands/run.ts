@@ -35,8 +35,9 @@ Options:
   -h, --help           show this help
 
 A secret input (secret: true) not given with --input or --input-file is read from MAESTRO_SECRET_<NAME> (its name
-in capitals, - as _), else asked for on the terminal without showing it. Its value is masked as *** in the output
-and the run's files, and the run does not keep it.
+in capitals, - as _); a GitHub token input (secrets_GITHUB_TOKEN, github_token, GH_TOKEN) then from GH_TOKEN or
+GITHUB_TOKEN, as GitHub's CLI reads them; else it is asked for on the terminal without showing it. Its value is
+masked as *** in the output and the run's files, and the run does not keep it.
 
 Ctrl-C cancels the run cleanly; a second Ctrl-C ends it at once.
 Exit status: 0 completed, 1 failed, 130 cancelled, 2 invalid workflow or usage.
@@ -251,7 +252,10 @@ export async function runCommand(argv: string[], io: Output): Promise<number> {
   try {
     const loaded = loadRunnable(positionals[0]);
     const wanted = Object.values(loaded.workflow.inputs).filter((spec) => spec.secret && !Object.hasOwn(given, spec.name));
-    const secrets = await secretInputValues(wanted, processSecretSources(true));
+    const secrets = await secretInputValues(
+      wanted,
+      processSecretSources(true, (m) => show.message(m)),
+    );
     handle = startRun({
       workflowPath: positionals[0],
       loaded,
@@ -299,7 +303,7 @@ export async function resumeCommand(argv: string[], io: Output): Promise<number>
       secretInputs: (missing) =>
         secretInputValues(
           missing.map((spec) => ({ ...spec, required: true })),
-          { ...processSecretSources(false), given: fromFiles },
+          { ...processSecretSources(false, (m) => show.message(m)), given: fromFiles },
         ),
       onWarning: (m) => show.message(`warning: ${m}`),
       onEvent: relay.push,
