@@ -32,6 +32,9 @@ type FileToCopy = Omit<CopiedFile, 'sha'>;
 /** A relative path with `/` between its parts on every system, as entries keep them. */
 const posixPath = (path: string): string => (sep === '/' ? path : path.split(sep).join('/'));
 
+/** An artifact as its copies' paths begin: `out/` (a folder written as one) as `out`. */
+const artifactPath = (artifact: string): string => posixPath(artifact).replace(/\/+$/, '');
+
 function* filesUnder(folder: string, onLimit?: () => void): Generator<string> {
   for (const file of walk(folder, WALK_LIMIT, onLimit)) yield posixPath(file);
 }
@@ -47,7 +50,7 @@ export function artifactFiles(cwd: string, artifacts: readonly string[]): { file
     bytes += st.size;
   };
   try {
-    for (const artifact of artifacts.map(posixPath)) {
+    for (const artifact of artifacts.map(artifactPath)) {
       if (!statSync(join(cwd, artifact)).isDirectory()) add(artifact);
       else for (const file of filesUnder(join(cwd, artifact))) add(`${artifact}/${file}`);
     }
@@ -191,7 +194,7 @@ async function putFileBack(cwd: string, copy: CopiedFile, copiesDir: string): Pr
 export async function putBack(cwd: string, changed: readonly string[], copies: readonly CopiedFile[], copiesDir: string): Promise<string | undefined> {
   if (ownCopiesFolder(copiesDir) === false) return linkedFolder(copiesDir);
   const files: CopiedFile[] = [];
-  for (const artifact of changed.map(posixPath)) {
+  for (const artifact of changed.map(artifactPath)) {
     const own = copies.filter((c) => c.path === artifact || c.path.startsWith(`${artifact}/`));
     const refused = refusal(cwd, artifact, own);
     if (refused) return refused;
