@@ -51,6 +51,11 @@ async function gitFolders(start: string): Promise<{ root: string; gitDir: string
   }
 }
 
+/** The folder of the Git checkout `start` is in (the nearest with a `.git`), or undefined outside one. */
+export async function checkoutRoot(start: string): Promise<string | undefined> {
+  return (await gitFolders(start))?.root;
+}
+
 /** The commit a ref names: its own file, else its line in packed-refs. */
 async function refSha(folders: { gitDir: string; commonDir: string }, ref: string): Promise<string | undefined> {
   for (const dir of [folders.gitDir, folders.commonDir]) {

@@ -12,7 +12,7 @@ import { EngineChoice } from './runs/engineChoice';
 import { EngineClient } from './runs/engineClient';
 import type { EngineConnection, EngineLink } from './runs/engineConnection';
 import { RunActions } from './runs/runActions';
-import { cacheCopiesBound, RunManager, runsRoots } from './runs/runManager';
+import { cacheSettings, RunManager, runsRoots } from './runs/runManager';
 import { SecretInputMemory } from './runs/secretInputMemory';
 import { StartedRuns } from './runs/startedRuns';
 
@@ -92,12 +92,16 @@ export class Ctx implements EngineLink {
 
   /** The engine process of this window: started on the first request, told where runs are kept. */
   localEngine(): EngineClient {
-    const engine = new EngineClient(this.extension.asAbsolutePath('dist/engine.js'), this.log, () => ({ roots: runsRoots(), ...cacheCopiesBound() }));
+    const engine = new EngineClient(this.extension.asAbsolutePath('dist/engine.js'), this.log, () => ({ roots: runsRoots(), ...cacheSettings() }));
     const reconfigure = () => void engine.configure().then(() => this.runs.reload());
     this.engineScope.push(
       vscode.workspace.onDidChangeWorkspaceFolders(reconfigure),
       vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('maestro.runsDirectory') && reconfigure()),
-      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('maestro.cache.copiesMaxMb') && void engine.configure()),
+      vscode.workspace.onDidChangeConfiguration(
+        (e) =>
+          ['maestro.cache.copiesMaxMb', 'maestro.cache.sharedFolder', 'maestro.cache.sharedKeyFile'].some((s) => e.affectsConfiguration(s)) &&
+          void engine.configure(),
+      ),
     );
     return engine;
   }

@@ -1,7 +1,8 @@
 // Runs started from the window: through the command to the end with the DAG panel following, their code lenses,
 // pause and resume, cancel, approval gates (a sub-run's too), and a retry once the cause is fixed.
 import { strict as assert } from 'node:assert';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as vscodeTypes from 'vscode';
 import type { RunEntry } from '../../src/extension/runs/runManager';
@@ -168,6 +169,29 @@ export function registerRunsSuite(context: IntegrationContext): void {
         assert.match(api.runsTree.getTreeItem(element).tooltip as string, /^inputs: channel=stable$/m, 'kept once read');
       } finally {
         rmSync(withInputs.fsPath, { force: true });
+      }
+    });
+
+    it("keeps a cached node's result in the team's shared folder the user settings name too", async () => {
+      const team = mkdtempSync(join(tmpdir(), 'maestro-team-'));
+      const flow = file('team-cached.workflow.yaml');
+      writeFileSync(join(team, 'team.key'), 'd'.repeat(64));
+      writeFileSync(flow.fsPath, 'version: 1\nname: Team cached\nnodes:\n  build: { run: "echo built", cache: true }\n');
+      const config = vscode.workspace.getConfiguration('maestro');
+      try {
+        await config.update('cache.sharedFolder', join(team, 'shared'), vscode.ConfigurationTarget.Global);
+        await config.update('cache.sharedKeyFile', join(team, 'team.key'), vscode.ConfigurationTarget.Global);
+        const t0 = Date.now();
+        await vscode.commands.executeCommand('maestro.run', flow);
+        const run = await until(() => latestRun('team-cached.workflow.yaml', t0));
+        await until(() => finished(run));
+        assert.equal(run.status, 'completed');
+        assert.equal(readdirSync(join(team, 'shared')).filter((f) => f.endsWith('.json')).length, 1);
+      } finally {
+        await config.update('cache.sharedFolder', undefined, vscode.ConfigurationTarget.Global);
+        await config.update('cache.sharedKeyFile', undefined, vscode.ConfigurationTarget.Global);
+        rmSync(flow.fsPath, { force: true });
+        rmSync(team, { recursive: true, force: true });
       }
     });
 

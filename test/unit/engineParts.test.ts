@@ -249,6 +249,12 @@ describe('engine protocol', () => {
       error: 'configure: cacheCopiesMb must be a number of megabytes from 0 to 1048576',
       requestId: 13,
     });
+    assert.ok('request' in parseRequest('{"type":"configure","requestId":14,"roots":[],"sharedCache":{"folder":"/team","keyFile":"/k"}}'));
+    assert.ok('request' in parseRequest('{"type":"configure","requestId":14,"roots":[],"sharedCache":null}'));
+    assert.deepEqual(parseRequest('{"type":"configure","requestId":14,"roots":[],"sharedCache":{"folder":"/team"}}'), {
+      error: 'configure: sharedCache must be null or { folder, keyFile }',
+      requestId: 14,
+    });
     assert.deepEqual(parseRequest('{"type":"start","requestId":9,"workflowPath":"x","reuseResults":"no"}'), {
       error: 'start: reuseResults must be true or false',
       requestId: 9,

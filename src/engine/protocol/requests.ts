@@ -16,6 +16,12 @@ export interface RunsRoot {
   runsDirectory?: string;
 }
 
+/** Where a team's shared results are, and the file of the key they are signed with (see run/io/sharedCache.ts). */
+export interface SharedCacheSettings {
+  folder: string;
+  keyFile: string;
+}
+
 /** A run as lists show it. */
 export interface RunListEntry {
   runId: string;
@@ -45,7 +51,8 @@ export const MAX_CACHE_COPIES_MB = 1_048_576;
 export interface EngineRequests {
   /** Where runs are kept: the host's workspace folders. Runs of workflows outside them go where the CLI would put them. */
   /** `cacheCopiesMb`: the bound of the artifacts' copies of the runs it starts (see `cache`); else the engine's environment's. */
-  configure: { params: { roots: RunsRoot[]; cacheCopiesMb?: number }; result: Record<string, never> };
+  /** `sharedCache`: a team's shared cache for those runs (see sharedCache.ts); null: none; absent: the engine's environment's. */
+  configure: { params: { roots: RunsRoot[]; cacheCopiesMb?: number; sharedCache?: SharedCacheSettings | null }; result: Record<string, never> };
   start: {
     /** `reuseResults: false` runs nodes with `cache` too (and keeps their new results). */
     params: { workflowPath: string; inputs?: Record<string, string>; concurrency?: number; killGraceMs?: number; reuseResults?: boolean };
@@ -114,6 +121,7 @@ const PARAMS = {
   configure: [
     ['roots', (v) => Array.isArray(v) && v.every(isRoot), 'a list of { folder, runsDirectory? }'],
     ['cacheCopiesMb', (v) => v === undefined || (isCount(v) && (v as number) <= MAX_CACHE_COPIES_MB), `a number of megabytes from 0 to ${MAX_CACHE_COPIES_MB}`],
+    ['sharedCache', (v) => v === undefined || v === null || (isObject(v) && isText(v.folder) && isText(v.keyFile)), 'null or { folder, keyFile }'],
   ],
   start: [
     ['workflowPath', isText, 'a non-empty string'],

@@ -3,11 +3,11 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { InputSpec, Scalar } from '../model';
 import { currentPlatform, type Platform } from '../platform';
-import type { EngineEvent, RunStatus } from '../protocol';
+import type { EngineEvent, RunStatus, SharedCacheSettings } from '../protocol';
 import { foldEvents, type RunState } from '../runState';
 import { keptInputs, maskedInputs, resolveInputs, resumedInputs, secretsNotKept, secretValues } from './core/inputs';
 import { Masker } from './core/masker';
-import { systemClock, type Clock, type ProcessRunner } from './core/ports';
+import { systemClock, type Clock, type NodeCache, type ProcessRunner } from './core/ports';
 import { Scheduler, type SchedulerOptions } from './core/scheduler';
 import { runName } from './core/scope';
 import { endLeftovers, leftoverNote } from './io/leftovers';
@@ -15,6 +15,7 @@ import { nodeBaseEnv } from '../nodeEnv';
 import { copiesMaxBytes } from './io/artifactCopies';
 import { machineSecret } from './io/cacheSecret';
 import { CACHE_FOLDER, FileNodeCache } from './io/nodeCache';
+import { sharedCacheFromEnv, withSharedCache } from './io/sharedCache';
 import { ShellProcessRunner } from './io/processRunner';
 import { readRun, reserveRunId, type RunRecord } from './io/runStore';
 import { runsDirFor } from './io/runsLocation';
@@ -56,6 +57,8 @@ export interface RunOptions {
   reuseResults?: boolean;
   /** The most the copies of cached nodes' artifacts may take (0: none kept); by default MAESTRO_CACHE_COPIES_MB, or 1 GiB. */
   cacheCopiesMaxBytes?: number;
+  /** A team's shared cache, looked up after the runs folder's (null: none); by default MAESTRO_CACHE_SHARED_DIR and _KEY_FILE. */
+  sharedCache?: SharedCacheSettings | null;
   /** Told about problems that do not stop the run, such as a spawn helper that failed. */
   onWarning?: (message: string) => void;
   /** For tests: a fake process runner and clock, another platform. */
@@ -160,15 +163,14 @@ function runSink(writer: RunWriter, digests: DigestBuilder, runsDir: string, o: 
   };
 }
 
-function nodeCache(runsDir: string, o: RunOptions): FileNodeCache {
+function nodeCache(runsDir: string, o: RunOptions): NodeCache & { settled(): Promise<void> } {
   const copies = o.cacheCopiesMaxBytes !== undefined ? { maxBytes: o.cacheCopiesMaxBytes } : copiesMaxBytes(process.env);
   if (copies.problem) o.onWarning?.(copies.problem);
-  return new FileNodeCache(join(runsDir, CACHE_FOLDER), {
-    reuse: o.reuseResults !== false,
-    secret: () => machineSecret(),
-    copiesMaxBytes: copies.maxBytes,
-    onProblem: o.onWarning,
-  });
+  const options = { reuse: o.reuseResults !== false, copiesMaxBytes: copies.maxBytes, onProblem: o.onWarning };
+  const own = new FileNodeCache(join(runsDir, CACHE_FOLDER), { ...options, secret: () => machineSecret() });
+  const shared = o.sharedCache === undefined ? sharedCacheFromEnv(process.env) : { settings: o.sharedCache ?? undefined };
+  if (shared.problem) o.onWarning?.(shared.problem);
+  return (shared.settings && withSharedCache(own, shared.settings, options)) || own;
 }
 
 function launch(o: RunOptions, setup: Launch): RunHandle {
@@ -227,7 +229,7 @@ function runHandle(r: {
   scheduler: Scheduler;
   runner: ProcessRunner;
   writer: RunWriter;
-  cache: FileNodeCache;
+  cache: NodeCache & { settled(): Promise<void> };
   release: () => void;
   tempDir: string;
 }): RunHandle {

@@ -28,8 +28,8 @@ export class EngineService {
   private readonly live = new Map<string, LiveRun>();
   /** The state of each run this engine has sent events of, folded from them (from its log first, for a resumed run). */
   private readonly states = new Map<string, RunState>();
-  /** The bound of the artifacts' copies `configure` gave, for the runs started or resumed here. */
-  private copies: Pick<RunOptions, 'cacheCopiesMaxBytes'> = {};
+  /** The bound of the artifacts' copies and the shared cache `configure` gave, for the runs started or resumed here. */
+  private copies: Pick<RunOptions, 'cacheCopiesMaxBytes' | 'sharedCache'> = {};
   private readonly catalog = new RunCatalog();
   private readonly watcher: RunsWatcher;
 
@@ -70,9 +70,12 @@ export class EngineService {
   }
 
   private readonly handlers: Handlers = {
-    configure: async ({ roots, cacheCopiesMb }) => {
+    configure: async ({ roots, cacheCopiesMb, sharedCache }) => {
       this.catalog.configure(roots);
-      this.copies = cacheCopiesMb === undefined ? {} : { cacheCopiesMaxBytes: cacheCopiesMb * 1024 * 1024 };
+      this.copies = {
+        ...(cacheCopiesMb === undefined ? {} : { cacheCopiesMaxBytes: cacheCopiesMb * 1024 * 1024 }),
+        ...(sharedCache === undefined ? {} : { sharedCache }),
+      };
       this.watcher.watchFolders(this.catalog.runsDirs);
       return {};
     },

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { CompareRow } from '../../engine/insights/compare';
 import type { WorkflowInsights } from '../../engine/insights/report';
-import type { EngineEvent, LogLine, RunListEntry, RunsRoot } from '../../engine/protocol';
+import type { EngineEvent, LogLine, RunListEntry, RunsRoot, SharedCacheSettings } from '../../engine/protocol';
 import { isActiveRun, isRunEvent } from '../../engine/runRules';
 import { applyEvent, catchUp, fromSnapshot, type RunState } from '../../engine/runState';
 import { settingNumber } from '../settingValues';
@@ -27,10 +27,16 @@ export function runsRoots(): RunsRoot[] {
     });
 }
 
-/** The bound of the artifacts' copies, when the user set one (else the engine's environment says, or its default). */
-export function cacheCopiesBound(): { cacheCopiesMb?: number } {
-  const mb = settingNumber('cache.copiesMaxMb', vscode.workspace.getConfiguration('maestro').get('cache.copiesMaxMb'));
-  return mb === null ? {} : { cacheCopiesMb: mb };
+/**
+ * The bound of the artifacts' copies, when the user set one (else the engine's environment says, or its default); and
+ * the team's shared cache, when the user set its folder and key file (else the engine's environment's).
+ */
+export function cacheSettings(): { cacheCopiesMb?: number; sharedCache?: SharedCacheSettings } {
+  const config = vscode.workspace.getConfiguration('maestro');
+  const mb = settingNumber('cache.copiesMaxMb', config.get('cache.copiesMaxMb'));
+  const folder = config.get<string>('cache.sharedFolder')?.trim();
+  const keyFile = config.get<string>('cache.sharedKeyFile')?.trim();
+  return { ...(mb === null ? {} : { cacheCopiesMb: mb }), ...(folder && keyFile ? { sharedCache: { folder, keyFile } } : {}) };
 }
 
 /**

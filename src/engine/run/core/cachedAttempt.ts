@@ -55,8 +55,9 @@ export class CachedAttempt implements RunningAttempt {
       const { runId, at } = found.hit;
       hooks.started(undefined);
       const restored = found.restored?.length ? `; its artifacts ${found.restored.join(', ')} were put back from the copies kept with it` : '';
+      const where = found.where ? `, found in ${found.where},` : '';
       hooks.note(
-        `maestro: not run: the result of run ${runId} (${new Date(at).toISOString()}) is reused, as the node would run with the same script, settings and files${restored}`,
+        `maestro: not run: the result of run ${runId} (${new Date(at).toISOString()})${where} is reused, as the node would run with the same script, settings and files${restored}`,
       );
       const kept = found.restored?.length ? { ...found.hit, restored: found.restored } : found.hit;
       return this.settle({ exitCode: 0, signal: null, outputs: found.hit.outputs, outputProblems: [], kept });

@@ -92,6 +92,10 @@ export interface CacheLookup {
   hit?: KeptResult;
   /** The artifacts of the hit that had changed and were put back from the copies kept with it. */
   restored?: string[];
+  /** The artifacts the hit names (its node's, as they are now). */
+  artifacts?: string[];
+  /** Where the hit was found, when not in the runs folder (a team's shared cache). */
+  where?: string;
   /** Why the key could not be made (a file that cannot be read): the node runs, and nothing is kept. */
   problem?: string;
   /** A line for the node's log: why a kept result was found but not reused. */

@@ -20,7 +20,8 @@ export type MachineSecret = { secret: string } | { problem: string };
 
 const known = new Map<string, MachineSecret>();
 
-function readSecret(path: string): string | undefined {
+/** A key file's secret: 64 hexadecimal digits (around them, white space), or undefined. */
+export function readSecretFile(path: string): string | undefined {
   try {
     const text = readFileSync(path, 'utf8').trim();
     return WELL_FORMED.test(text) ? text : undefined;
@@ -35,7 +36,7 @@ export function machineSecret(dir: string = stateDir()): MachineSecret {
   if (had) return had;
   const path = join(dir, SECRET_FILE);
   let found: MachineSecret;
-  const existing = readSecret(path);
+  const existing = readSecretFile(path);
   if (existing) found = { secret: existing };
   else {
     try {
@@ -46,7 +47,7 @@ export function machineSecret(dir: string = stateDir()): MachineSecret {
       rmSync(aside, { force: true });
       writeFileSync(aside, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' });
       renameSync(aside, path);
-      const made = readSecret(path);
+      const made = readSecretFile(path);
       found = made ? { secret: made } : { problem: `the key of kept results in ${path} cannot be read back` };
     } catch (e) {
       found = { problem: `the key of kept results cannot be kept in ${dir} (${(e as Error).message}): set MAESTRO_STATE_DIR to a folder of yours` };

@@ -5,7 +5,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { mkdirSync, readdirSync, rmdirSync, rmSync, type Stats, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { artifactOutsideFolder } from '../../artifactPaths';
 import { formatBytes } from '../../regularFile';
 import type { CacheLookup, CacheLookupOptions, CacheQuery, KeepPreparation, KeptResult, NodeCache } from '../core/ports';
@@ -50,18 +50,21 @@ const sorted = (record: Record<string, string>): [string, string][] => Object.en
 
 /**
  * The key of a node's result: an HMAC under `secret` of the query and of the contents of the files it names. Without
- * the secret nobody can name the entry a lookup reads, so an entry planted in a repository is never found.
+ * the secret nobody can name the entry a lookup reads, so an entry planted in a repository is never found. With
+ * `base`, the workflow's and the working folder's paths are taken relative to it.
  */
-export async function cacheKey(query: CacheQuery, secret: string): Promise<string> {
+export async function cacheKey(query: CacheQuery, secret: string, base?: string): Promise<string> {
   const files: [string, string][] = [];
   for (const file of await filesOf(query.cwd, query.files)) files.push([file, await sha256OfFile(join(query.cwd, file))]);
+  // Under a base (a checkout's folder, for a cache shared between machines), the paths as they are below it.
+  const where = (path: string) => (base === undefined ? path : relative(base, path).split(sep).join('/'));
   const material = {
     version: CACHE_VERSION,
-    workflow: query.workflowPath,
+    workflow: where(query.workflowPath),
     node: query.instanceId,
     script: query.script,
     shell: query.shell ?? null,
-    cwd: query.cwd,
+    cwd: where(query.cwd),
     env: sorted(query.env),
     matrix: sorted(query.matrix),
     patterns: query.files,
@@ -110,6 +113,11 @@ export interface FileNodeCacheOptions {
   copiesMaxBytes: number;
   /** How many results the folder keeps (MAX_KEPT_RESULTS): past it, those kept longest ago are deleted. */
   maxResults?: number;
+  /**
+   * For a folder shared between machines: the folder a query's paths are keyed relative to (its checkout's), and no
+   * entry written again by a lookup (the artifacts' stamps are each machine's own).
+   */
+  shared?: { base: (query: CacheQuery) => Promise<string> };
   onProblem?: (message: string) => void;
 }
 
@@ -141,7 +149,7 @@ export class FileNodeCache implements NodeCache {
     if ('problem' in secret) return { key: '', problem: secret.problem };
     let key: string;
     try {
-      key = await cacheKey(query, secret.secret);
+      key = await cacheKey(query, secret.secret, await this.o.shared?.base(query));
     } catch (e) {
       const message = (e as Error).message;
       return { key: '', problem: e instanceof CacheFilesError ? message : `its cache files cannot be read (${message})` };
@@ -153,12 +161,13 @@ export class FileNodeCache implements NodeCache {
     const changed = entry.artifacts.filter(([artifact, stamp]) => artifactStamp(query.cwd, artifact) !== stamp).map(([artifact]) => artifact);
     const { runId, at, outputs, quality } = entry;
     const hit = { runId, at, outputs, ...(quality !== undefined ? { quality } : {}) };
-    if (!changed.length) return { key, hit };
+    const artifacts = entry.artifacts.map(([artifact]) => artifact);
+    if (!changed.length) return { key, hit, artifacts };
     if (!entry.copies || !this.o.copiesMaxBytes) return { key };
     const refused = await putBack(query.cwd, changed, entry.copies, this.copiesDir);
     if (refused) return { key, note: `the result of run ${runId} is not reused, as its artifacts changed and cannot be put back: ${refused}` };
-    const restamped = this.restamp(path, entry, query.cwd, secret.secret);
-    return restamped ? { key, hit, restored: changed } : { key };
+    const restamped = this.o.shared ? this.stampsOf(query.cwd, artifacts) !== undefined : this.restamp(path, entry, query.cwd, secret.secret);
+    return restamped ? { key, hit, restored: changed, artifacts } : { key };
   }
 
   /** After artifacts were put back, the entry takes their new stamps, so that the next lookup finds them as they are. */

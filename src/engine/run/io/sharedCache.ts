@@ -1,0 +1,104 @@
+// A team's kept results: a folder its machines share (a network or synced folder), whose entries are signed with a
+// key the team holds, and keyed by the paths of the workflow and the node's folder below their Git checkout, so that
+// two clones in different places find the same results. Looked up after the user's own results; a result a run keeps
+// goes to both, and one found in the shared folder is kept in the user's own too (the next lookup finds it there).
+import { dirname } from 'node:path';
+import { checkoutRoot } from '../../gitCheckout';
+import type { SharedCacheSettings } from '../../protocol';
+import type { CacheLookup, CacheLookupOptions, CacheQuery, KeepPreparation, KeptResult, NodeCache } from '../core/ports';
+import { readSecretFile, type MachineSecret } from './cacheSecret';
+import { FileNodeCache, type FileNodeCacheOptions } from './nodeCache';
+
+/** The settings the environment gives (`MAESTRO_CACHE_SHARED_DIR`, `MAESTRO_CACHE_SHARED_KEY_FILE`): none, or why not. */
+export function sharedCacheFromEnv(env: NodeJS.ProcessEnv): { settings?: SharedCacheSettings; problem?: string } {
+  const folder = env.MAESTRO_CACHE_SHARED_DIR?.trim();
+  const keyFile = env.MAESTRO_CACHE_SHARED_KEY_FILE?.trim();
+  if (!folder && !keyFile) return {};
+  if (!folder || !keyFile)
+    return {
+      problem: `the shared cache needs both MAESTRO_CACHE_SHARED_DIR and MAESTRO_CACHE_SHARED_KEY_FILE (${folder ? 'no key file' : 'no folder'}): it is not used`,
+    };
+  return { settings: { folder, keyFile } };
+}
+
+/** The team's key: a file holding 64 hexadecimal digits, which nothing here writes. */
+export function teamSecret(keyFile: string): MachineSecret {
+  const secret = readSecretFile(keyFile);
+  if (secret) return { secret };
+  return {
+    problem: `the shared cache's key file ${keyFile} cannot be read as 64 hexadecimal digits (make one with: openssl rand -hex 32 > ${keyFile}); the shared cache is not used`,
+  };
+}
+
+/** A query's paths are keyed below its workflow's checkout (its own folder outside one). */
+const keyBase = async (query: CacheQuery): Promise<string> => (await checkoutRoot(dirname(query.workflowPath))) ?? dirname(query.workflowPath);
+
+/** The user's own cache in front of the team's; undefined (and a warning) when the team's key cannot be read. */
+export function withSharedCache(
+  own: FileNodeCache,
+  settings: SharedCacheSettings,
+  o: Omit<FileNodeCacheOptions, 'secret' | 'shared'>,
+): LayeredNodeCache | undefined {
+  const secret = teamSecret(settings.keyFile);
+  if ('problem' in secret) {
+    o.onProblem?.(secret.problem);
+    return undefined;
+  }
+  const onProblem = (message: string) => o.onProblem?.(`the shared cache in ${settings.folder}: ${message}`);
+  const shared = new FileNodeCache(settings.folder, { ...o, onProblem, secret: () => secret, shared: { base: keyBase } });
+  return new LayeredNodeCache(own, shared, settings.folder);
+}
+
+/** The keys of the two caches, as one. */
+const SEPARATOR = '|';
+
+interface LayeredPreparation extends KeepPreparation {
+  own?: KeepPreparation;
+  shared?: KeepPreparation;
+}
+
+export class LayeredNodeCache implements NodeCache {
+  constructor(
+    private readonly own: FileNodeCache,
+    private readonly shared: FileNodeCache,
+    private readonly sharedFolder: string,
+  ) {}
+
+  async lookup(query: CacheQuery, o: CacheLookupOptions): Promise<CacheLookup> {
+    const own = await this.own.lookup(query, o);
+    if (own.hit) return own;
+    const shared = await this.shared.lookup(query, o);
+    const key = [own.problem ? '' : own.key, shared.problem ? '' : shared.key].join(SEPARATOR);
+    if (shared.hit) {
+      if (!own.problem) await this.keepOwn(own.key, query, shared);
+      const { hit, restored, artifacts } = shared;
+      return { key, hit, where: `the shared cache in ${this.sharedFolder}`, ...(restored ? { restored } : {}), ...(artifacts ? { artifacts } : {}) };
+    }
+    if (own.problem && shared.problem) return { key: '', problem: own.problem };
+    const note = own.note ?? shared.note;
+    return { key, ...(note ? { note } : {}) };
+  }
+
+  /** A result found in the shared folder, kept in the user's own, with copies of its artifacts as they were put. */
+  private async keepOwn(key: string, query: CacheQuery, shared: CacheLookup): Promise<void> {
+    const prepared = await this.own.prepare(query);
+    this.own.keep(key, { ...shared.hit!, artifacts: shared.artifacts ?? [], query, prepared });
+  }
+
+  async prepare(query: CacheQuery): Promise<LayeredPreparation> {
+    const [own, shared] = await Promise.all([this.own.prepare(query), this.shared.prepare(query)]);
+    return { own, shared };
+  }
+
+  keep(key: string, result: KeptResult & { artifacts: string[]; query: CacheQuery; prepared?: LayeredPreparation }): string | undefined {
+    const [ownKey, sharedKey] = key.split(SEPARATOR);
+    const { prepared, ...rest } = result;
+    const own = ownKey ? this.own.keep(ownKey, { ...rest, prepared: prepared?.own }) : undefined;
+    const shared = sharedKey ? this.shared.keep(sharedKey, { ...rest, prepared: prepared?.shared }) : undefined;
+    return own ?? (shared ? `the shared cache in ${this.sharedFolder}: ${shared}` : undefined);
+  }
+
+  async settled(): Promise<void> {
+    await Promise.all([this.own.settled(), this.shared.settled()]);
+  }
+}

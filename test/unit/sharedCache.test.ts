@@ -1,0 +1,138 @@
+// A team's shared cache with real processes and files: two clones in different places, of two users, share a folder
+// and a key; what one keeps, the other reuses, its artifacts put back; nothing else is reused.
+import { strict as assert } from 'node:assert';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { EngineEvent } from '../../src/engine/protocol';
+import { startRun } from '../../src/engine/run/engine';
+import { readLogText } from '../../src/engine/run/io/runStore';
+import type { SharedCacheSettings } from '../../src/engine/protocol';
+import { sharedCacheFromEnv } from '../../src/engine/run/io/sharedCache';
+import { yaml } from './helpers';
+
+const KEY = 'b'.repeat(64);
+
+describe("node cache: a team's shared folder", () => {
+  let dir: string;
+  let stateBefore: string | undefined;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'maestro-shared-cache-'));
+    stateBefore = process.env.MAESTRO_STATE_DIR;
+    mkdirSync(join(dir, 'team'));
+    writeFileSync(join(dir, 'team.key'), `${KEY}\n`);
+  });
+  afterEach(() => {
+    process.env.MAESTRO_STATE_DIR = stateBefore;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** A clone of the project at `where`: a Git checkout whose workflow's build node writes an artifact and an output. */
+  const clone = (where: string) => {
+    const root = join(dir, where);
+    mkdirSync(join(root, '.git'), { recursive: true });
+    mkdirSync(join(root, 'flows', 'src'), { recursive: true });
+    writeFileSync(join(root, 'flows', 'src', 'a.txt'), 'one');
+    const path = join(root, 'flows', 'build.workflow.yaml');
+    writeFileSync(
+      path,
+      yaml(
+        'version: 1',
+        'name: Build',
+        'nodes:',
+        '  build:',
+        '    run: |',
+        '      echo run >> ran.txt',
+        '      mkdir -p out && cp src/a.txt out/app.txt',
+        '      echo "v=$(cat src/a.txt)" >> "$MAESTRO_OUTPUT"',
+        '    outputs: [v]',
+        '    artifacts: [out/]',
+        '    cache: { files: [src/] }',
+      ),
+    );
+    return {
+      root,
+      path,
+      ran: () =>
+        existsSync(join(root, 'flows', 'ran.txt'))
+          ? readFileSync(join(root, 'flows', 'ran.txt'), 'utf8')
+              .split('\n')
+              .filter(Boolean).length
+          : 0,
+    };
+  };
+
+  /** A run as `user` (a state folder, so a secret, of their own), with the team's folder and a key file. */
+  const run = async (path: string, user: string, sharedCache: SharedCacheSettings | null, warnings: string[] = []) => {
+    process.env.MAESTRO_STATE_DIR = join(dir, 'users', user);
+    const events: EngineEvent[] = [];
+    const runsDir = join(dir, 'runs', user);
+    const handle = startRun({ workflowPath: path, runsDir, sharedCache, onEvent: (e) => events.push(e), onWarning: (w) => warnings.push(w) });
+    const status = await handle.finished();
+    handle.dispose();
+    const completed = events.find((e): e is Extract<EngineEvent, { type: 'node:completed' }> => e.type === 'node:completed' && e.nodeId === 'build');
+    return { status, outputs: completed?.outputs, cached: completed?.cached, log: readLogText(runsDir, handle.runId, 'build') };
+  };
+  const team = (): SharedCacheSettings => ({ folder: join(dir, 'team'), keyFile: join(dir, 'team.key') });
+
+  it("reuses a result another user kept in another clone, putting its artifacts back, then from the user's own cache", async () => {
+    const ana = clone('ana/work/project');
+    const first = await run(ana.path, 'ana', team());
+    assert.deepEqual([first.status, first.outputs, first.cached, ana.ran()], ['completed', { v: 'one' }, undefined, 1]);
+    assert.ok(
+      readdirSync(join(dir, 'team')).some((f) => f.endsWith('.json')),
+      'kept in the shared folder',
+    );
+
+    const bob = clone('bob/elsewhere/project-copy');
+    const second = await run(bob.path, 'bob', team());
+    assert.deepEqual([second.status, second.outputs, bob.ran()], ['completed', { v: 'one' }, 0]);
+    assert.deepEqual(second.cached?.restored, ['out/'], 'the artifacts put back from the shared copies');
+    assert.equal(readFileSync(join(bob.root, 'flows', 'out', 'app.txt'), 'utf8'), 'one');
+    assert.match(second.log, new RegExp(`found in the shared cache in ${join(dir, 'team')}, is reused`));
+
+    // Kept in Bob's own cache now: found there, the shared folder not needed.
+    const third = await run(bob.path, 'bob', null);
+    assert.deepEqual([third.status, third.outputs, bob.ran()], ['completed', { v: 'one' }, 0]);
+    assert.doesNotMatch(third.log, /shared cache/);
+  });
+
+  it('reuses nothing under another key, from a changed entry, or for other files', async () => {
+    const ana = clone('ana/project');
+    await run(ana.path, 'ana', team());
+    const other = clone('carl/project');
+    writeFileSync(join(dir, 'other.key'), 'c'.repeat(64));
+    await run(other.path, 'carl', { folder: join(dir, 'team'), keyFile: join(dir, 'other.key') });
+    assert.equal(other.ran(), 1, 'another key finds nothing');
+
+    const dave = clone('dave/project');
+    for (const name of readdirSync(join(dir, 'team')).filter((f) => f.endsWith('.json'))) {
+      const path = join(dir, 'team', name);
+      writeFileSync(path, readFileSync(path, 'utf8').replace('"v":"one"', '"v":"planted"'));
+    }
+    const changed = await run(dave.path, 'dave', team());
+    assert.deepEqual([dave.ran(), changed.outputs], [1, { v: 'one' }], 'a changed entry is none');
+
+    const erin = clone('erin/project');
+    writeFileSync(join(erin.root, 'flows', 'src', 'a.txt'), 'two');
+    const edited = await run(erin.path, 'erin', team());
+    assert.deepEqual([erin.ran(), edited.outputs], [1, { v: 'two' }], 'other cache files, another key');
+  });
+
+  it('runs without it, saying why, when its key cannot be read; the settings need both a folder and a key file', async () => {
+    const ana = clone('ana/project');
+    writeFileSync(join(dir, 'team.key'), 'not a key');
+    const warnings: string[] = [];
+    const result = await run(ana.path, 'ana', team(), warnings);
+    assert.deepEqual([result.status, ana.ran()], ['completed', 1]);
+    assert.deepEqual(warnings, [
+      `the shared cache's key file ${join(dir, 'team.key')} cannot be read as 64 hexadecimal digits (make one with: openssl rand -hex 32 > ${join(dir, 'team.key')}); the shared cache is not used`,
+    ]);
+    assert.deepEqual(readdirSync(join(dir, 'team')), [], 'nothing written to it');
+    assert.deepEqual(sharedCacheFromEnv({}), {});
+    assert.deepEqual(sharedCacheFromEnv({ MAESTRO_CACHE_SHARED_DIR: '/team', MAESTRO_CACHE_SHARED_KEY_FILE: '/k' }), {
+      settings: { folder: '/team', keyFile: '/k' },
+    });
+    assert.match(sharedCacheFromEnv({ MAESTRO_CACHE_SHARED_DIR: '/team' }).problem!, /needs both .* \(no key file\): it is not used/);
+  });
+});
