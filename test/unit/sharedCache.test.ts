@@ -1,9 +1,10 @@
 // A team's shared cache with real processes and files: two clones in different places, of two users, share a folder
 // and a key; what one keeps, the other reuses, its artifacts put back; nothing else is reused.
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { main } from '../../src/cli/main';
 import type { EngineEvent } from '../../src/engine/protocol';
 import { startRun } from '../../src/engine/run/engine';
 import { readLogText } from '../../src/engine/run/io/runStore';
@@ -119,6 +120,25 @@ describe("node cache: a team's shared folder", () => {
     assert.deepEqual([erin.ran(), edited.outputs], [1, { v: 'two' }], 'other cache files, another key');
   });
 
+  it('makes a team key with the CLI, readable by its maker alone, once: never over a file', async () => {
+    let out = '';
+    const io = { out: (t: string) => (out += t), err: (t: string) => (out += t), isTTY: false };
+    const path = join(dir, 'new.key');
+    assert.equal(await main(['runs', 'team-key', path], io), 0);
+    assert.match(readFileSync(path, 'utf8'), /^[0-9a-f]{64}\n$/);
+    if (process.platform !== 'win32') assert.equal(statSync(path).mode & 0o777, 0o600);
+    assert.match(out, /^made a team key in .*: give it to the team only/);
+    const made = readFileSync(path, 'utf8');
+    out = '';
+    assert.equal(await main(['runs', 'team-key', path], io), 1);
+    assert.match(out, /new\.key exists: a team's key is made once and given to the team/);
+    assert.equal(readFileSync(path, 'utf8'), made, 'kept as it was');
+    assert.equal(await main(['runs', 'team-key'], io), 2);
+    const ana = clone('ana/project');
+    assert.equal((await run(ana.path, 'ana', { folder: join(dir, 'team'), keyFile: path })).status, 'completed');
+    assert.equal(readdirSync(join(dir, 'team')).filter((f) => f.endsWith('.json')).length, 1, 'a key the shared cache takes');
+  });
+
   it('runs without it, saying why, when its key cannot be read; the settings need both a folder and a key file', async () => {
     const ana = clone('ana/project');
     writeFileSync(join(dir, 'team.key'), 'not a key');
@@ -126,7 +146,7 @@ describe("node cache: a team's shared folder", () => {
     const result = await run(ana.path, 'ana', team(), warnings);
     assert.deepEqual([result.status, ana.ran()], ['completed', 1]);
     assert.deepEqual(warnings, [
-      `the shared cache's key file ${join(dir, 'team.key')} cannot be read as 64 hexadecimal digits (make one with: openssl rand -hex 32 > ${join(dir, 'team.key')}); the shared cache is not used`,
+      `the shared cache's key file ${join(dir, 'team.key')} cannot be read as 64 hexadecimal digits (make one with: maestro-dag runs team-key FILE); the shared cache is not used`,
     ]);
     assert.deepEqual(readdirSync(join(dir, 'team')), [], 'nothing written to it');
     assert.deepEqual(sharedCacheFromEnv({}), {});

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { DURATION_HINT, formatDuration, parseDuration } from '../../engine/duration';
+import { makeKeyFile } from '../../engine/run/io/cacheSecret';
 import { forgetResults } from '../../engine/run/io/nodeCache';
 import { pruneRuns } from '../../engine/run/io/runPrune';
 import { defaultRunsDir } from '../../engine/run/io/runsLocation';
@@ -12,11 +13,14 @@ import { safeLog, safeText, terminalJson } from '../terminalText';
 export const RUNS_HELP = `Usage: maestro-dag runs [--json] [--runs-dir DIR]
        maestro-dag runs prune [--keep N] [--older-than DURATION] [--runs-dir DIR]
        maestro-dag runs forget [--workflow FILE] [--older-than DURATION] [--runs-dir DIR]
+       maestro-dag runs team-key FILE
 
 Lists the runs kept in the runs folder, newest first, with status and duration. 'prune' deletes old runs: beyond
 the newest N of each workflow, or started longer ago than DURATION (30d, 12h); never a running or paused run.
 'forget' deletes the results nodes with 'cache' kept for reuse (a workflow's, or all; those kept longer ago than
 DURATION), so that those nodes run next time, with the copies of their artifacts no other result has.
+'team-key' makes the key file of a team's shared cache (MAESTRO_CACHE_SHARED_KEY_FILE, maestro.cache.sharedKeyFile):
+give it to the team only, and keep it out of every repository.
 
 Options:
   --json          a JSON list instead of a table
@@ -32,6 +36,7 @@ Prints the logs of a run's nodes, or of one node (an instance id such as 'test[s
 export function runsCommand(argv: string[], io: Output): number | Promise<number> {
   if (argv[0] === 'prune') return pruneCommand(argv.slice(1), io);
   if (argv[0] === 'forget') return forgetCommand(argv.slice(1), io);
+  if (argv[0] === 'team-key') return teamKeyCommand(argv.slice(1), io);
   const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean' }, 'runs-dir': { type: 'string' } });
   if (values.help) {
     io.out(RUNS_HELP);
@@ -153,5 +158,21 @@ async function forgetCommand(argv: string[], io: Output): Promise<number> {
   const runsDir = values['runs-dir'] ?? defaultRunsDir(workflowPath ?? 'x');
   const removed = await forgetResults(runsDir, { workflowPath, olderThan });
   io.out(removed ? `forgot ${removed} kept result${removed === 1 ? '' : 's'}\n` : `no kept result to forget in ${runsDir}\n`);
+  return 0;
+}
+
+function teamKeyCommand(argv: string[], io: Output): number {
+  const { values, positionals } = parseCommandArgs(argv, {});
+  if (values.help) {
+    io.out(RUNS_HELP);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError('runs team-key takes the file to write the key to');
+  const problem = makeKeyFile(positionals[0]);
+  if (problem) {
+    io.err(`maestro-dag: ${safeText(problem)}\n`);
+    return 1;
+  }
+  io.out(`made a team key in ${safeText(positionals[0])}: give it to the team only, and keep it out of every repository\n`);
   return 0;
 }

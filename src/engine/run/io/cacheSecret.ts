@@ -57,3 +57,18 @@ export function machineSecret(dir: string = stateDir()): MachineSecret {
   if ('secret' in found) known.set(dir, found);
   return found;
 }
+
+/**
+ * Makes a new key file for a team's shared cache: 64 hexadecimal digits, readable by the user alone. Never over an
+ * existing file (a team's key is made once and given to the team): undefined when made, else why not.
+ */
+export function makeKeyFile(path: string): string | undefined {
+  try {
+    writeFileSync(path, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+    return undefined;
+  } catch (e) {
+    const error = e as NodeJS.ErrnoException;
+    if (error.code === 'EEXIST') return `${path} exists: a team's key is made once and given to the team (delete the file to make another)`;
+    return `${path} cannot be written (${error.message})`;
+  }
+}

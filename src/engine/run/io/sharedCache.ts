@@ -26,7 +26,7 @@ export function teamSecret(keyFile: string): MachineSecret {
   const secret = readSecretFile(keyFile);
   if (secret) return { secret };
   return {
-    problem: `the shared cache's key file ${keyFile} cannot be read as 64 hexadecimal digits (make one with: openssl rand -hex 32 > ${keyFile}); the shared cache is not used`,
+    problem: `the shared cache's key file ${keyFile} cannot be read as 64 hexadecimal digits (make one with: maestro-dag runs team-key FILE); the shared cache is not used`,
   };
 }
 
