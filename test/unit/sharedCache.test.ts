@@ -2,14 +2,14 @@
 // and a key; what one keeps, the other reuses, its artifacts put back; nothing else is reused.
 import { strict as assert } from 'node:assert';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main';
 import type { EngineEvent } from '../../src/engine/protocol';
 import { startRun } from '../../src/engine/run/engine';
 import { readLogText } from '../../src/engine/run/io/runStore';
 import type { SharedCacheSettings } from '../../src/engine/protocol';
-import { sharedCacheFromEnv } from '../../src/engine/run/io/sharedCache';
+import { homePath, sharedCacheFromEnv } from '../../src/engine/run/io/sharedCache';
 import { yaml } from './helpers';
 
 const KEY = 'b'.repeat(64);
@@ -149,6 +149,10 @@ describe("node cache: a team's shared folder", () => {
       `the shared cache's key file ${join(dir, 'team.key')} cannot be read as 64 hexadecimal digits (make one with: maestro-dag runs team-key FILE); the shared cache is not used`,
     ]);
     assert.deepEqual(readdirSync(join(dir, 'team')), [], 'nothing written to it');
+    warnings.length = 0;
+    await run(ana.path, 'ana', { folder: 'team', keyFile: join(dir, 'team.key') }, warnings);
+    assert.deepEqual(warnings, ["the shared cache's folder 'team' is not an absolute path: it is not used"]);
+    assert.equal(homePath('~/team.key'), join(homedir(), 'team.key'));
     assert.deepEqual(sharedCacheFromEnv({}), {});
     assert.deepEqual(sharedCacheFromEnv({ MAESTRO_CACHE_SHARED_DIR: '/team', MAESTRO_CACHE_SHARED_KEY_FILE: '/k' }), {
       settings: { folder: '/team', keyFile: '/k' },

@@ -2,7 +2,8 @@
 // key the team holds, and keyed by the paths of the workflow and the node's folder below their Git checkout, so that
 // two clones in different places find the same results. Looked up after the user's own results; a result a run keeps
 // goes to both, and one found in the shared folder is kept in the user's own too (the next lookup finds it there).
-import { dirname } from 'node:path';
+import { homedir } from 'node:os';
+import { dirname, isAbsolute, join } from 'node:path';
 import { checkoutRoot } from '../../gitCheckout';
 import type { SharedCacheSettings } from '../../protocol';
 import type { CacheLookup, CacheLookupOptions, CacheQuery, KeepPreparation, KeptResult, NodeCache } from '../core/ports';
@@ -39,15 +40,23 @@ export function withSharedCache(
   settings: SharedCacheSettings,
   o: Omit<FileNodeCacheOptions, 'secret' | 'shared'>,
 ): LayeredNodeCache | undefined {
-  const secret = teamSecret(settings.keyFile);
+  const [folder, keyFile] = [settings.folder, settings.keyFile].map(homePath);
+  const notAbsolute = [folder, keyFile].find((path) => !isAbsolute(path));
+  const secret =
+    notAbsolute !== undefined
+      ? { problem: `the shared cache's ${notAbsolute === folder ? 'folder' : 'key file'} '${notAbsolute}' is not an absolute path: it is not used` }
+      : teamSecret(keyFile);
   if ('problem' in secret) {
     o.onProblem?.(secret.problem);
     return undefined;
   }
-  const onProblem = (message: string) => o.onProblem?.(`the shared cache in ${settings.folder}: ${message}`);
-  const shared = new FileNodeCache(settings.folder, { ...o, onProblem, secret: () => secret, shared: { base: keyBase } });
-  return new LayeredNodeCache(own, shared, settings.folder);
+  const onProblem = (message: string) => o.onProblem?.(`the shared cache in ${folder}: ${message}`);
+  const shared = new FileNodeCache(folder, { ...o, onProblem, secret: () => secret, shared: { base: keyBase } });
+  return new LayeredNodeCache(own, shared, folder);
 }
+
+/** A path as a setting may write it, `~/` for the home folder. */
+export const homePath = (path: string): string => (path === '~' || path.startsWith('~/') ? join(homedir(), path.slice(1)) : path);
 
 /** The keys of the two caches, as one. */
 const SEPARATOR = '|';
