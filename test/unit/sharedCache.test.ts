@@ -153,6 +153,16 @@ describe("node cache: a team's shared folder", () => {
     await run(ana.path, 'ana', { folder: 'team', keyFile: join(dir, 'team.key') }, warnings);
     assert.deepEqual(warnings, ["the shared cache's folder 'team' is not an absolute path: it is not used"]);
     assert.equal(homePath('~/team.key'), join(homedir(), 'team.key'));
+    // A folder that cannot be made (a file is where it would be): the run goes on, and says so once, however many
+    // results it keeps.
+    writeFileSync(join(dir, 'team.key'), KEY);
+    writeFileSync(ana.path, readFileSync(ana.path, 'utf8') + '  again: { needs: build, run: echo again, cache: true }\n');
+    writeFileSync(join(dir, 'not-a-folder'), '');
+    warnings.length = 0;
+    const unwritable = { folder: join(dir, 'not-a-folder', 'team'), keyFile: join(dir, 'team.key') };
+    assert.equal((await run(ana.path, 'ana', unwritable, warnings)).status, 'completed');
+    assert.equal(warnings.length, 1, warnings.join('\n'));
+    assert.match(warnings[0], /^the shared cache in .*not-a-folder\/team: .*\(the run says no more of its problems with it\)$/);
     assert.deepEqual(sharedCacheFromEnv({}), {});
     assert.deepEqual(sharedCacheFromEnv({ MAESTRO_CACHE_SHARED_DIR: '/team', MAESTRO_CACHE_SHARED_KEY_FILE: '/k' }), {
       settings: { folder: '/team', keyFile: '/k' },

@@ -50,7 +50,12 @@ export function withSharedCache(
     o.onProblem?.(secret.problem);
     return undefined;
   }
-  const onProblem = (message: string) => o.onProblem?.(`the shared cache in ${folder}: ${message}`);
+  // A folder that cannot be written fails every node's result alike: said once per run.
+  let told = false;
+  const onProblem = (message: string) => {
+    if (!told) o.onProblem?.(`the shared cache in ${folder}: ${message} (the run says no more of its problems with it)`);
+    told = true;
+  };
   const shared = new FileNodeCache(folder, { ...o, onProblem, secret: () => secret, shared: { base: keyBase } });
   return new LayeredNodeCache(own, shared, folder);
 }
