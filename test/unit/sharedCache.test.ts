@@ -8,6 +8,7 @@ import { main } from '../../src/cli/main';
 import type { EngineEvent } from '../../src/engine/protocol';
 import { startRun } from '../../src/engine/run/engine';
 import { readLogText } from '../../src/engine/run/io/runStore';
+import { reusedText } from '../../src/engine/reusedResult';
 import type { SharedCacheSettings } from '../../src/engine/protocol';
 import { homePath, sharedCacheFromEnv } from '../../src/engine/run/io/sharedCache';
 import { yaml } from './helpers';
@@ -89,6 +90,8 @@ describe("node cache: a team's shared folder", () => {
     const second = await run(bob.path, 'bob', team());
     assert.deepEqual([second.status, second.outputs, bob.ran()], ['completed', { v: 'one' }, 0]);
     assert.deepEqual(second.cached?.restored, ['out/'], 'the artifacts put back from the shared copies');
+    assert.equal(second.cached?.shared, true);
+    assert.match(reusedText(second.cached), /^not run: the result of run \S+ from the team's shared cache reused, out\/ put back$/);
     assert.equal(readFileSync(join(bob.root, 'flows', 'out', 'app.txt'), 'utf8'), 'one');
     assert.match(second.log, new RegExp(`found in the shared cache in ${join(dir, 'team')}, is reused`));
 
@@ -96,6 +99,7 @@ describe("node cache: a team's shared folder", () => {
     const third = await run(bob.path, 'bob', null);
     assert.deepEqual([third.status, third.outputs, bob.ran()], ['completed', { v: 'one' }, 0]);
     assert.doesNotMatch(third.log, /shared cache/);
+    assert.equal(third.cached?.shared, undefined);
   });
 
   it('reuses nothing under another key, from a changed entry, or for other files', async () => {

@@ -124,7 +124,8 @@ export type EventDraft = EngineEvent extends infer E ? (E extends EngineEvent ? 
 const RUN_STATUSES: readonly string[] = ['completed', 'failed', 'cancelled'] satisfies RunStatus[];
 const isScalarRecord = (v: unknown): v is Record<string, Scalar> =>
   isObject(v) && Object.values(v).every((x) => ['string', 'number', 'boolean'].includes(typeof x));
-const isCachedFrom = (v: unknown): v is ReusedResult => isObject(v) && isString(v.runId) && isNumber(v.at) && optional(isStringArray)(v.restored);
+const isCachedFrom = (v: unknown): v is ReusedResult =>
+  isObject(v) && isString(v.runId) && isNumber(v.at) && optional(isStringArray)(v.restored) && optional(isBoolean)(v.shared);
 const isLogLine = (v: unknown): boolean => isObject(v) && (v.stream === 'stdout' || v.stream === 'stderr') && isString(v.text) && isNumber(v.ts);
 const isNodeInfo = (v: unknown): boolean =>
   isObject(v) &&

@@ -11,6 +11,7 @@ import type { Masker } from './masker';
 import { NodeOutput } from './nodeOutput';
 import { CachedAttempt, cacheQueryOf } from './cachedAttempt';
 import type { AttemptResult, KeptResult, RunningAttempt, RunSink } from './ports';
+import { reusedOf } from '../../reusedResult';
 import type { SubRunPauses } from './nestedRuns';
 import { interpolate } from '../../expressions/interpolate';
 import type { RunScope } from './scope';
@@ -310,7 +311,7 @@ export class NodeLifecycle {
       artifacts,
       ...(artifacts.length && found ? { artifactsDir: found.cwd } : {}),
       ...(inst.quality !== undefined ? { quality: inst.quality } : {}),
-      ...(from?.kept ? { cached: { runId: from.kept.runId, at: from.kept.at, ...(from.kept.restored ? { restored: from.kept.restored } : {}) } } : {}),
+      ...(from?.kept ? { cached: reusedOf(from.kept) } : {}),
       durationMs,
     });
   }

@@ -59,7 +59,7 @@ export class CachedAttempt implements RunningAttempt {
       hooks.note(
         `maestro: not run: the result of run ${runId} (${new Date(at).toISOString()})${where} is reused, as the node would run with the same script, settings and files${restored}`,
       );
-      const kept = found.restored?.length ? { ...found.hit, restored: found.restored } : found.hit;
+      const kept = { ...found.hit, ...(found.restored?.length ? { restored: found.restored } : {}), ...(found.where ? { shared: true } : {}) };
       return this.settle({ exitCode: 0, signal: null, outputs: found.hit.outputs, outputProblems: [], kept });
     }
     if (found.problem) hooks.note(`maestro: no result is reused or kept for this node: ${found.problem}`);

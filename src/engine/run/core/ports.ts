@@ -28,7 +28,7 @@ export interface AttemptResult {
   /** Why the attempt failed, when the exit code does not say it (a sub-workflow's failure). */
   error?: string;
   /** The node was not run: this is the result an earlier run kept. */
-  kept?: KeptResult & Pick<ReusedResult, 'restored'>;
+  kept?: KeptResult & Pick<ReusedResult, 'restored' | 'shared'>;
   /** The node ran after its cache was looked up: its result is kept under this key when it completes. */
   keepAs?: { key: string; query: CacheQuery; prepared?: KeepPreparation };
 }
