@@ -124,6 +124,15 @@ describe("node cache: a team's shared folder", () => {
     assert.deepEqual([erin.ran(), edited.outputs], [1, { v: 'two' }], 'other cache files, another key');
   });
 
+  it("keeps a result in the shared folder only when the user's own key cannot be kept, and says so", async () => {
+    writeFileSync(join(dir, 'users'), "a file where the users' state folders would be");
+    const ana = clone('ana/project');
+    const first = await run(ana.path, 'ana', team());
+    assert.equal(first.status, 'completed');
+    assert.match(first.log, /^maestro: the result is kept in the shared cache only: the key of kept results cannot be kept in /m);
+    assert.equal(readdirSync(join(dir, 'team')).filter((f) => f.endsWith('.json')).length, 1);
+  });
+
   it('makes a team key with the CLI, readable by its maker alone, once: never over a file', async () => {
     let out = '';
     const io = { out: (t: string) => (out += t), err: (t: string) => (out += t), isTTY: false };

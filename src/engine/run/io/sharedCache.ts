@@ -89,7 +89,7 @@ export class LayeredNodeCache implements NodeCache {
       return { key, hit, where: `the shared cache in ${this.sharedFolder}`, ...(restored ? { restored } : {}), ...(artifacts ? { artifacts } : {}) };
     }
     if (own.problem && shared.problem) return { key: '', problem: own.problem };
-    const note = own.note ?? shared.note;
+    const note = own.note ?? shared.note ?? (own.problem && `the result is kept in the shared cache only: ${own.problem}`);
     return { key, ...(note ? { note } : {}) };
   }
 
