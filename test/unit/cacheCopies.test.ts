@@ -96,16 +96,17 @@ describe('node cache: copies of artifacts, put back on reuse', () => {
     assert.equal(copies().length, 3, 'one copy per content: "one", "second", the script');
   });
 
-  it('reuses and puts back a folder artifact written with its slash (dist/), as GitHub workflows write them', async () => {
-    source('one');
-    const path = workflow();
-    writeFileSync(path, readFileSync(path, 'utf8').replace('artifacts: [out.bin, dist]', 'artifacts: [out.bin, dist/]'));
-    const first = await run(path);
-    assert.equal((await run(path)).cached, first.runId, 'reused as it was');
-    rmSync(join(dir, 'dist'), { recursive: true });
-    const again = await run(path);
-    assert.deepEqual([again.ran, again.cached, again.restored, read('dist/app.txt')], [1, first.runId, ['dist/'], 'one']);
-  });
+  for (const written of ['dist/', './dist', './dist/', 'dist//'])
+    it(`reuses and puts back a folder artifact written '${written}' (GitHub workflows write 'dist/')`, async () => {
+      source('one');
+      const path = workflow();
+      writeFileSync(path, readFileSync(path, 'utf8').replace('artifacts: [out.bin, dist]', `artifacts: [out.bin, "${written}"]`));
+      const first = await run(path);
+      assert.equal((await run(path)).cached, first.runId, 'reused as it was');
+      rmSync(join(dir, 'dist'), { recursive: true });
+      const again = await run(path);
+      assert.deepEqual([again.ran, again.cached, again.restored, read('dist/app.txt')], [1, first.runId, [written], 'one']);
+    });
 
   it('copies the artifacts before what comes after the node can change them: a later node rewriting one in place', async () => {
     source('one');

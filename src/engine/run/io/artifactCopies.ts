@@ -4,7 +4,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { constants, createReadStream, lstatSync, statSync } from 'node:fs';
 import { chmod, lstat, mkdir, open, rename, stat, unlink, utimes } from 'node:fs/promises';
-import { basename, dirname, join, sep } from 'node:path';
+import { basename, dirname, join, posix, sep } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { openRegularFile } from '../../regularFile';
@@ -32,8 +32,8 @@ type FileToCopy = Omit<CopiedFile, 'sha'>;
 /** A relative path with `/` between its parts on every system, as entries keep them. */
 const posixPath = (path: string): string => (sep === '/' ? path : path.split(sep).join('/'));
 
-/** An artifact as its copies' paths begin: `out/` (a folder written as one) as `out`. */
-const artifactPath = (artifact: string): string => posixPath(artifact).replace(/\/+$/, '');
+/** An artifact as its copies' paths begin: `out/` (a folder written as one) and `./out` as `out`. */
+const artifactPath = (artifact: string): string => posix.normalize(posixPath(artifact)).replace(/\/+$/, '');
 
 function* filesUnder(folder: string, onLimit?: () => void): Generator<string> {
   for (const file of walk(folder, WALK_LIMIT, onLimit)) yield posixPath(file);
