@@ -102,6 +102,36 @@ describe("node cache: a team's shared folder", () => {
     assert.equal(third.cached?.shared, undefined);
   });
 
+  it("names the workflow below its checkout in the shared folder's entries, and forgets a workflow's there from any clone", async () => {
+    const ana = clone('ana/project');
+    await run(ana.path, 'ana', team());
+    const entries = () => readdirSync(join(dir, 'team')).filter((f) => f.endsWith('.json'));
+    assert.deepEqual(
+      entries().map((f) => (JSON.parse(readFileSync(join(dir, 'team', f), 'utf8')) as { workflowPath: string }).workflowPath),
+      ['flows/build.workflow.yaml'],
+    );
+    let out = '';
+    const io = { out: (t: string) => (out += t), err: (t: string) => (out += t), isTTY: false };
+    const bob = clone('bob/elsewhere/project');
+    const env = { MAESTRO_CACHE_SHARED_DIR: join(dir, 'team'), MAESTRO_CACHE_SHARED_KEY_FILE: join(dir, 'team.key') };
+    const before = { ...process.env };
+    try {
+      assert.equal(await main(['runs', 'forget', '--shared'], io), 2, 'no shared cache named');
+      assert.match(out, /runs forget --shared: .*name no shared cache/);
+      Object.assign(process.env, env);
+      out = '';
+      assert.equal(await main(['runs', 'forget', '--shared', '--workflow', join(bob.root, 'flows', 'other.workflow.yaml')], io), 0);
+      assert.equal(out, `no kept result to forget in the shared cache in ${join(dir, 'team')}\n`);
+      out = '';
+      assert.equal(await main(['runs', 'forget', '--shared', '--workflow', bob.path], io), 0);
+      assert.deepEqual([out, entries()], ['forgot 1 kept result\n', []], "Ana's result, forgotten from Bob's clone");
+    } finally {
+      for (const name of Object.keys(env))
+        if (before[name] === undefined) delete process.env[name];
+        else process.env[name] = before[name];
+    }
+  });
+
   it('reuses nothing under another key, from a changed entry, or for other files', async () => {
     const ana = clone('ana/project');
     await run(ana.path, 'ana', team());

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { DURATION_HINT, formatDuration, parseDuration } from '../../engine/duration';
 import { makeKeyFile } from '../../engine/run/io/cacheSecret';
 import { forgetResults } from '../../engine/run/io/nodeCache';
+import { forgetSharedResults, sharedCacheFromEnv } from '../../engine/run/io/sharedCache';
 import { pruneRuns } from '../../engine/run/io/runPrune';
 import { defaultRunsDir } from '../../engine/run/io/runsLocation';
 import { listRuns, readLogChunk, readRun } from '../../engine/run/io/runStore';
@@ -12,13 +13,14 @@ import { safeLog, safeText, terminalJson } from '../terminalText';
 
 export const RUNS_HELP = `Usage: maestro-dag runs [--json] [--runs-dir DIR]
        maestro-dag runs prune [--keep N] [--older-than DURATION] [--runs-dir DIR]
-       maestro-dag runs forget [--workflow FILE] [--older-than DURATION] [--runs-dir DIR]
+       maestro-dag runs forget [--workflow FILE] [--older-than DURATION] [--runs-dir DIR | --shared]
        maestro-dag runs team-key FILE
 
 Lists the runs kept in the runs folder, newest first, with status and duration. 'prune' deletes old runs: beyond
 the newest N of each workflow, or started longer ago than DURATION (30d, 12h); never a running or paused run.
 'forget' deletes the results nodes with 'cache' kept for reuse (a workflow's, or all; those kept longer ago than
-DURATION), so that those nodes run next time, with the copies of their artifacts no other result has.
+DURATION), so that those nodes run next time, with the copies of their artifacts no other result has; with
+--shared, those of the team's shared cache (MAESTRO_CACHE_SHARED_DIR) instead, for every teammate.
 'team-key' makes the key file of a team's shared cache (MAESTRO_CACHE_SHARED_KEY_FILE, maestro.cache.sharedKeyFile):
 give it to the team only, and keep it out of every repository.
 
@@ -147,7 +149,12 @@ function pruneCommand(argv: string[], io: Output): number {
 }
 
 async function forgetCommand(argv: string[], io: Output): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, { workflow: { type: 'string' }, 'older-than': { type: 'string' }, 'runs-dir': { type: 'string' } });
+  const { values, positionals } = parseCommandArgs(argv, {
+    workflow: { type: 'string' },
+    'older-than': { type: 'string' },
+    'runs-dir': { type: 'string' },
+    shared: { type: 'boolean' },
+  });
   if (values.help) {
     io.out(RUNS_HELP);
     return 0;
@@ -155,9 +162,19 @@ async function forgetCommand(argv: string[], io: Output): Promise<number> {
   if (positionals.length) throw new UsageError(`runs forget takes no arguments, not '${positionals[0]}'`);
   const olderThan = timeBefore(values['older-than']);
   const workflowPath = values.workflow === undefined ? undefined : resolve(values.workflow);
-  const runsDir = values['runs-dir'] ?? defaultRunsDir(workflowPath ?? 'x');
-  const removed = await forgetResults(runsDir, { workflowPath, olderThan });
-  io.out(removed ? `forgot ${removed} kept result${removed === 1 ? '' : 's'}\n` : `no kept result to forget in ${runsDir}\n`);
+  let where: string;
+  let removed: number;
+  if (values.shared) {
+    const shared = sharedCacheFromEnv(process.env);
+    if (!shared.settings)
+      throw new UsageError(`runs forget --shared: ${shared.problem ?? 'MAESTRO_CACHE_SHARED_DIR and MAESTRO_CACHE_SHARED_KEY_FILE name no shared cache'}`);
+    where = `the shared cache in ${shared.settings.folder}`;
+    removed = await forgetSharedResults(shared.settings.folder, { workflowPath, olderThan });
+  } else {
+    where = values['runs-dir'] ?? defaultRunsDir(workflowPath ?? 'x');
+    removed = await forgetResults(where, { workflowPath, olderThan });
+  }
+  io.out(removed ? `forgot ${removed} kept result${removed === 1 ? '' : 's'}\n` : `no kept result to forget in ${safeText(where)}\n`);
   return 0;
 }
 

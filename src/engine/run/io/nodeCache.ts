@@ -46,6 +46,9 @@ async function filesOf(cwd: string, patterns: readonly string[]): Promise<string
   return [...out].sort();
 }
 
+/** A path below a folder, with `/` between its parts on every system. */
+export const pathBelow = (base: string, path: string): string => relative(base, path).split(sep).join('/');
+
 const sorted = (record: Record<string, string>): [string, string][] => Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 
 /**
@@ -57,7 +60,7 @@ export async function cacheKey(query: CacheQuery, secret: string, base?: string)
   const files: [string, string][] = [];
   for (const file of await filesOf(query.cwd, query.files)) files.push([file, await sha256OfFile(join(query.cwd, file))]);
   // Under a base (a checkout's folder, for a cache shared between machines), the paths as they are below it.
-  const where = (path: string) => (base === undefined ? path : relative(base, path).split(sep).join('/'));
+  const where = (path: string) => (base === undefined ? path : pathBelow(base, path));
   const material = {
     version: CACHE_VERSION,
     workflow: where(query.workflowPath),
@@ -130,6 +133,8 @@ interface Prepared extends KeepPreparation {
 /** `dir`: the runs folder's `.cache`. */
 export class FileNodeCache implements NodeCache {
   private trimmed: Promise<void> = Promise.resolve();
+  /** For a shared folder: each query's base, found at its lookup, for its entry's workflow path. */
+  private readonly bases = new WeakMap<CacheQuery, string>();
   /** The results in the folder, as far as this cache knows (undefined: to be counted). */
   private results: number | undefined;
   private resultsTrimmed = false;
@@ -149,7 +154,9 @@ export class FileNodeCache implements NodeCache {
     if ('problem' in secret) return { key: '', problem: secret.problem };
     let key: string;
     try {
-      key = await cacheKey(query, secret.secret, await this.o.shared?.base(query));
+      const base = await this.o.shared?.base(query);
+      if (base !== undefined) this.bases.set(query, base);
+      key = await cacheKey(query, secret.secret, base);
     } catch (e) {
       const message = (e as Error).message;
       return { key: '', problem: e instanceof CacheFilesError ? message : `its cache files cannot be read (${message})` };
@@ -231,10 +238,12 @@ export class FileNodeCache implements NodeCache {
     }
     // The copies are of the artifacts as they are now, or they are not kept.
     const copied = prepared?.copies && JSON.stringify(prepared.stamps) === JSON.stringify(stamped) ? prepared.copies : undefined;
-    const { workflowPath, instanceId } = query;
+    const { instanceId } = query;
+    const base = this.bases.get(query);
     const entry: Entry = {
       version: CACHE_VERSION,
-      workflowPath,
+      // In a shared folder, the workflow as every clone names it (below its checkout).
+      workflowPath: base === undefined ? query.workflowPath : pathBelow(base, query.workflowPath),
       instanceId,
       runId,
       at,
@@ -300,8 +309,12 @@ function forgetCopies(copiesDir: string): void {
  * before `olderThan` (ms since the epoch); returns how many. What cannot be read as an entry is left alone unless all
  * are asked for. Copies no other entry names are deleted with them.
  */
-export async function forgetResults(runsDir: string, o: { workflowPath?: string; olderThan?: number } = {}): Promise<number> {
-  const dir = join(runsDir, CACHE_FOLDER);
+export function forgetResults(runsDir: string, o: { workflowPath?: string; olderThan?: number } = {}): Promise<number> {
+  return forgetKept(join(runsDir, CACHE_FOLDER), o);
+}
+
+/** forgetResults in a folder of kept results; `workflowPath` as its entries name the workflow. */
+export async function forgetKept(dir: string, o: { workflowPath?: string; olderThan?: number }): Promise<number> {
   const all = o.workflowPath === undefined && o.olderThan === undefined;
   let removed = 0;
   for (const name of entryNames(dir)) {

@@ -8,7 +8,7 @@ import { checkoutRoot } from '../../gitCheckout';
 import type { SharedCacheSettings } from '../../protocol';
 import type { CacheLookup, CacheLookupOptions, CacheQuery, KeepPreparation, KeptResult, NodeCache } from '../core/ports';
 import { readSecretFile, type MachineSecret } from './cacheSecret';
-import { FileNodeCache, type FileNodeCacheOptions } from './nodeCache';
+import { FileNodeCache, forgetKept, pathBelow, type FileNodeCacheOptions } from './nodeCache';
 
 /** The settings the environment gives (`MAESTRO_CACHE_SHARED_DIR`, `MAESTRO_CACHE_SHARED_KEY_FILE`): none, or why not. */
 export function sharedCacheFromEnv(env: NodeJS.ProcessEnv): { settings?: SharedCacheSettings; problem?: string } {
@@ -31,8 +31,15 @@ export function teamSecret(keyFile: string): MachineSecret {
   };
 }
 
-/** A query's paths are keyed below its workflow's checkout (its own folder outside one). */
-const keyBase = async (query: CacheQuery): Promise<string> => (await checkoutRoot(dirname(query.workflowPath))) ?? dirname(query.workflowPath);
+/** The folder a workflow's paths are taken below: its checkout's (its own folder outside one). */
+const baseOf = async (workflowPath: string): Promise<string> => (await checkoutRoot(dirname(workflowPath))) ?? dirname(workflowPath);
+const keyBase = (query: CacheQuery): Promise<string> => baseOf(query.workflowPath);
+
+/** Deletes kept results in a team's shared folder, as forgetResults does in a runs folder; `workflowPath`: absolute. */
+export async function forgetSharedResults(folder: string, o: { workflowPath?: string; olderThan?: number }): Promise<number> {
+  const workflowPath = o.workflowPath === undefined ? undefined : pathBelow(await baseOf(o.workflowPath), o.workflowPath);
+  return forgetKept(homePath(folder), { ...o, workflowPath });
+}
 
 /** The user's own cache in front of the team's; undefined (and a warning) when the team's key cannot be read. */
 export function withSharedCache(
