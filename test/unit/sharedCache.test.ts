@@ -10,7 +10,8 @@ import { startRun } from '../../src/engine/run/engine';
 import { readLogText } from '../../src/engine/run/io/runStore';
 import { reusedText } from '../../src/engine/reusedResult';
 import type { SharedCacheSettings } from '../../src/engine/protocol';
-import { homePath, sharedCacheFromEnv } from '../../src/engine/run/io/sharedCache';
+import { homePath, sharedCacheFromEnv } from '../../src/engine/run/io/sharedCacheSource';
+import { SHARED_SETTINGS_FILE } from '../../src/engine/run/io/sharedFolderSettings';
 import { yaml } from './helpers';
 
 const KEY = 'b'.repeat(64);
@@ -211,5 +212,61 @@ describe("node cache: a team's shared folder", () => {
       settings: { folder: '/team', keyFile: '/k' },
     });
     assert.match(sharedCacheFromEnv({ MAESTRO_CACHE_SHARED_DIR: '/team' }).problem!, /needs both .* \(no key file\): it is not used/);
+  });
+
+  it("trims the shared folder to the bounds it keeps itself, whatever the user's own; a file it cannot take is said", async () => {
+    const ana = clone('ana/project');
+    writeFileSync(ana.path, readFileSync(ana.path, 'utf8') + '  again: { needs: build, run: echo again, cache: true }\n');
+    writeFileSync(join(dir, 'team', SHARED_SETTINGS_FILE), JSON.stringify({ copiesMaxMb: 0, maxResults: 1 }));
+    const warnings: string[] = [];
+    assert.equal((await run(ana.path, 'ana', team(), warnings)).status, 'completed');
+    assert.deepEqual(warnings, []);
+    const shared = readdirSync(join(dir, 'team'));
+    assert.deepEqual(shared.filter((f) => f.endsWith('.json') && f !== SHARED_SETTINGS_FILE).length, 1, 'one result kept in the shared folder, its own bound');
+    assert.ok(!shared.includes('copies'), 'no copies in the shared folder: its bound is 0');
+    const own = join(dir, 'runs', 'ana', '.cache');
+    assert.equal(readdirSync(own).filter((f) => f.endsWith('.json')).length, 2, "the user's own cache keeps both");
+    assert.ok(readdirSync(join(own, 'copies')).length > 0, "and copies, under the user's own bound");
+
+    writeFileSync(join(dir, 'team', SHARED_SETTINGS_FILE), '{ "maxResults": 0 }');
+    await run(ana.path, 'ana', null);
+    writeFileSync(join(ana.root, 'flows', 'src', 'a.txt'), 'two');
+    assert.equal((await run(ana.path, 'ana', team(), warnings)).status, 'completed');
+    assert.deepEqual(warnings, [
+      `the shared cache in ${join(dir, 'team')}: its settings in ${join(dir, 'team', SHARED_SETTINGS_FILE)} are not used: 'maxResults' must be a whole number of results from 1 to 1,000,000, not 0`,
+    ]);
+    assert.ok(readdirSync(join(dir, 'team')).includes('copies'), "copies kept under the user's own bound");
+  });
+
+  it("forgets, once the team's key is changed, the results the old key signed, and no others", async () => {
+    const ana = clone('ana/project');
+    await run(ana.path, 'ana', team());
+    const entries = () => readdirSync(join(dir, 'team')).filter((f) => f.endsWith('.json'));
+    const [signedWithOld] = entries();
+    writeFileSync(join(dir, 'new.key'), 'e'.repeat(64));
+    writeFileSync(join(ana.root, 'flows', 'src', 'a.txt'), 'two');
+    await run(ana.path, 'ana', { folder: join(dir, 'team'), keyFile: join(dir, 'new.key') });
+    assert.equal(entries().length, 2);
+    let out = '';
+    const io = { out: (t: string) => (out += t), err: (t: string) => (out += t), isTTY: false };
+    const env = { MAESTRO_CACHE_SHARED_DIR: join(dir, 'team'), MAESTRO_CACHE_SHARED_KEY_FILE: join(dir, 'new.key') };
+    const before = { ...process.env };
+    try {
+      Object.assign(process.env, env);
+      assert.equal(await main(['runs', 'forget', '--shared', '--other-keys'], io), 0);
+      assert.equal(out, 'forgot 1 kept result\n');
+      assert.equal(entries().length, 1);
+      assert.notEqual(entries()[0], signedWithOld, "the new key's result stays");
+      assert.ok(readdirSync(join(dir, 'team', 'copies')).length > 0, 'with its copies');
+      process.env.MAESTRO_CACHE_SHARED_KEY_FILE = join(dir, 'missing.key');
+      out = '';
+      assert.equal(await main(['runs', 'forget', '--shared', '--other-keys'], io), 2, 'no key: nothing could say what to keep');
+      assert.match(out, /runs forget --other-keys: the shared cache's key file .*missing\.key cannot be read as 64 hexadecimal digits/);
+      assert.equal(entries().length, 1);
+    } finally {
+      for (const name of Object.keys(env))
+        if (before[name] === undefined) delete process.env[name];
+        else process.env[name] = before[name];
+    }
   });
 });

@@ -1,8 +1,9 @@
 import { resolve } from 'node:path';
 import { DURATION_HINT, formatDuration, parseDuration } from '../../engine/duration';
-import { makeKeyFile } from '../../engine/run/io/cacheSecret';
+import { machineSecret } from '../../engine/run/io/cacheSecret';
 import { forgetResults } from '../../engine/run/io/nodeCache';
-import { forgetSharedResults, sharedCacheFromEnv } from '../../engine/run/io/sharedCache';
+import { forgetSharedResults, teamSecret } from '../../engine/run/io/sharedCache';
+import { sharedCacheFromEnv } from '../../engine/run/io/sharedCacheSource';
 import { pruneRuns } from '../../engine/run/io/runPrune';
 import { defaultRunsDir } from '../../engine/run/io/runsLocation';
 import { listRuns, readLogChunk, readRun } from '../../engine/run/io/runStore';
@@ -10,20 +11,22 @@ import { allInstanceIds, foldEvents, hasInstance } from '../../engine/runState';
 import { parseCommandArgs, UsageError } from '../args';
 import type { Output } from '../output';
 import { safeLog, safeText, terminalJson } from '../terminalText';
+import { TEAM_HELP, teamKeyCommand, teamSettingsCommand } from './teamCache';
 
 export const RUNS_HELP = `Usage: maestro-dag runs [--json] [--runs-dir DIR]
        maestro-dag runs prune [--keep N] [--older-than DURATION] [--runs-dir DIR]
-       maestro-dag runs forget [--workflow FILE] [--older-than DURATION] [--runs-dir DIR | --shared]
+       maestro-dag runs forget [--workflow FILE] [--older-than DURATION] [--other-keys] [--runs-dir DIR | --shared]
        maestro-dag runs team-key FILE
+       maestro-dag runs team-settings [--copies-mb N|default] [--results N|default] [--folder DIR]
 
 Lists the runs kept in the runs folder, newest first, with status and duration. 'prune' deletes old runs: beyond
 the newest N of each workflow, or started longer ago than DURATION (30d, 12h); never a running or paused run.
 'forget' deletes the results nodes with 'cache' kept for reuse (a workflow's, or all; those kept longer ago than
 DURATION), so that those nodes run next time, with the copies of their artifacts no other result has; with
---shared, those of the team's shared cache (MAESTRO_CACHE_SHARED_DIR) instead, for every teammate.
-'team-key' makes the key file of a team's shared cache (MAESTRO_CACHE_SHARED_KEY_FILE, maestro.cache.sharedKeyFile):
-give it to the team only, and keep it out of every repository.
+--shared, those of the team's shared cache (MAESTRO_CACHE_SHARED_DIR) instead, for every teammate; with
+--other-keys, those not signed with the key in use (once a team's key is changed: what the old one signed).
 
+${TEAM_HELP.slice(TEAM_HELP.indexOf('\n\n') + 2)}
 Options:
   --json          a JSON list instead of a table
   --runs-dir DIR  where runs are kept (default: .maestro/runs at the workspace root of the current folder)
@@ -39,6 +42,7 @@ export function runsCommand(argv: string[], io: Output): number | Promise<number
   if (argv[0] === 'prune') return pruneCommand(argv.slice(1), io);
   if (argv[0] === 'forget') return forgetCommand(argv.slice(1), io);
   if (argv[0] === 'team-key') return teamKeyCommand(argv.slice(1), io);
+  if (argv[0] === 'team-settings') return teamSettingsCommand(argv.slice(1), io);
   const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean' }, 'runs-dir': { type: 'string' } });
   if (values.help) {
     io.out(RUNS_HELP);
@@ -154,6 +158,7 @@ async function forgetCommand(argv: string[], io: Output): Promise<number> {
     'older-than': { type: 'string' },
     'runs-dir': { type: 'string' },
     shared: { type: 'boolean' },
+    'other-keys': { type: 'boolean' },
   });
   if (values.help) {
     io.out(RUNS_HELP);
@@ -169,27 +174,19 @@ async function forgetCommand(argv: string[], io: Output): Promise<number> {
     if (!shared.settings)
       throw new UsageError(`runs forget --shared: ${shared.problem ?? 'MAESTRO_CACHE_SHARED_DIR and MAESTRO_CACHE_SHARED_KEY_FILE name no shared cache'}`);
     where = `the shared cache in ${shared.settings.folder}`;
-    removed = await forgetSharedResults(shared.settings.folder, { workflowPath, olderThan });
+    const notSignedWith = values['other-keys'] ? keyInUse(teamSecret(shared.settings.keyFile)) : undefined;
+    removed = await forgetSharedResults(shared.settings.folder, { workflowPath, olderThan, notSignedWith });
   } else {
     where = values['runs-dir'] ?? defaultRunsDir(workflowPath ?? 'x');
-    removed = await forgetResults(where, { workflowPath, olderThan });
+    const notSignedWith = values['other-keys'] ? keyInUse(machineSecret()) : undefined;
+    removed = await forgetResults(where, { workflowPath, olderThan, notSignedWith });
   }
   io.out(removed ? `forgot ${removed} kept result${removed === 1 ? '' : 's'}\n` : `no kept result to forget in ${safeText(where)}\n`);
   return 0;
 }
 
-function teamKeyCommand(argv: string[], io: Output): number {
-  const { values, positionals } = parseCommandArgs(argv, {});
-  if (values.help) {
-    io.out(RUNS_HELP);
-    return 0;
-  }
-  if (positionals.length !== 1) throw new UsageError('runs team-key takes the file to write the key to');
-  const problem = makeKeyFile(positionals[0]);
-  if (problem) {
-    io.err(`maestro-dag: ${safeText(problem)}\n`);
-    return 1;
-  }
-  io.out(`made a team key in ${safeText(positionals[0])}: give it to the team only, and keep it out of every repository\n`);
-  return 0;
+/** The key `--other-keys` keeps the results of: without it, nothing could tell which results to keep. */
+function keyInUse(key: { secret: string } | { problem: string }): string {
+  if ('problem' in key) throw new UsageError(`runs forget --other-keys: ${key.problem.replace(/; the shared cache is not used$/, '')}`);
+  return key.secret;
 }

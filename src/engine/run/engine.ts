@@ -15,7 +15,8 @@ import { nodeBaseEnv } from '../nodeEnv';
 import { copiesMaxBytes } from './io/artifactCopies';
 import { machineSecret } from './io/cacheSecret';
 import { CACHE_FOLDER, FileNodeCache } from './io/nodeCache';
-import { sharedCacheFromEnv, withSharedCache } from './io/sharedCache';
+import { withSharedCache } from './io/sharedCache';
+import { sharedCacheFor } from './io/sharedCacheSource';
 import { ShellProcessRunner } from './io/processRunner';
 import { readRun, reserveRunId, type RunRecord } from './io/runStore';
 import { runsDirFor } from './io/runsLocation';
@@ -168,7 +169,7 @@ function nodeCache(runsDir: string, o: RunOptions): NodeCache & { settled(): Pro
   if (copies.problem) o.onWarning?.(copies.problem);
   const options = { reuse: o.reuseResults !== false, copiesMaxBytes: copies.maxBytes, onProblem: o.onWarning };
   const own = new FileNodeCache(join(runsDir, CACHE_FOLDER), { ...options, secret: () => machineSecret() });
-  const shared = o.sharedCache === undefined ? sharedCacheFromEnv(process.env) : { settings: o.sharedCache ?? undefined };
+  const shared = sharedCacheFor(o.sharedCache, process.env);
   if (shared.problem) o.onWarning?.(shared.problem);
   return (shared.settings && withSharedCache(own, shared.settings, options)) || own;
 }

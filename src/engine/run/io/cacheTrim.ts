@@ -58,7 +58,8 @@ async function pruneResults(kept: Kept[], maxResults: number, secret: string | u
   if (kept.length <= maxResults || secret === undefined) return kept;
   const oldestFirst = kept.filter((k) => isSigned(k.path, k.entry, secret)).sort((a, b) => a.entry.at - b.entry.at);
   const deleted = new Set<Kept>();
-  for (const k of oldestFirst.slice(0, kept.length - Math.floor(maxResults * 0.9))) {
+  // The result just kept stays, however small the bound.
+  for (const k of oldestFirst.slice(0, kept.length - Math.max(1, Math.floor(maxResults * 0.9)))) {
     if (!(await unchanged(k))) continue;
     await rm(k.path, { force: true });
     deleted.add(k);

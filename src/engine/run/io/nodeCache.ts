@@ -10,7 +10,18 @@ import { artifactOutsideFolder } from '../../artifactPaths';
 import { formatBytes } from '../../regularFile';
 import type { CacheLookup, CacheLookupOptions, CacheQuery, KeepPreparation, KeptResult, NodeCache } from '../core/ports';
 import { artifactFiles, copyFiles, COPIES_FOLDER, sha256OfFile, isCopyName, isUnfinishedCopyName, ownCopiesFolder, putBack } from './artifactCopies';
-import { CACHE_FOLDER, CACHE_VERSION, type CopiedFile, type Entry, entryNames, entryPath, readEntrySync, readSignedEntry, writeEntry } from './cacheEntries';
+import {
+  CACHE_FOLDER,
+  CACHE_VERSION,
+  type CopiedFile,
+  type Entry,
+  entryNames,
+  entryPath,
+  isSigned,
+  readEntrySync,
+  readSignedEntry,
+  writeEntry,
+} from './cacheEntries';
 import type { MachineSecret } from './cacheSecret';
 import { MAX_KEPT_RESULTS, trimCopies } from './cacheTrim';
 import { matchFiles, walk, WALK_LIMIT } from './fileGlobs';
@@ -121,7 +132,23 @@ export interface FileNodeCacheOptions {
    * entry written again by a lookup (the artifacts' stamps are each machine's own).
    */
   shared?: { base: (query: CacheQuery) => Promise<string> };
+  /** Bounds the folder sets itself, in place of copiesMaxBytes and maxResults: read once, at the cache's first use. */
+  folderBounds?: () => FolderBounds;
   onProblem?: (message: string) => void;
+}
+
+/** A folder's own bounds (a team's shared folder: see sharedFolderSettings.ts), and where they are set. */
+export interface FolderBounds {
+  copiesMaxBytes?: number;
+  maxResults?: number;
+  where: string;
+}
+
+interface Bounds {
+  copiesMaxBytes: number;
+  maxResults: number;
+  /** What sets the copies' bound, for a node told its artifacts take too much. */
+  copiesSetBy: string;
 }
 
 /** The artifacts' copies, and their stamps as they were copied. */
@@ -138,6 +165,7 @@ export class FileNodeCache implements NodeCache {
   /** The results in the folder, as far as this cache knows (undefined: to be counted). */
   private results: number | undefined;
   private resultsTrimmed = false;
+  private boundsRead: Bounds | undefined;
 
   constructor(
     private readonly dir: string,
@@ -146,6 +174,17 @@ export class FileNodeCache implements NodeCache {
 
   private get copiesDir(): string {
     return join(this.dir, COPIES_FOLDER);
+  }
+
+  private get bounds(): Bounds {
+    if (this.boundsRead) return this.boundsRead;
+    const folder = this.o.folderBounds?.();
+    const own = folder?.copiesMaxBytes === undefined;
+    return (this.boundsRead = {
+      copiesMaxBytes: folder?.copiesMaxBytes ?? this.o.copiesMaxBytes,
+      maxResults: folder?.maxResults ?? this.o.maxResults ?? MAX_KEPT_RESULTS,
+      copiesSetBy: own ? 'maestro.cache.copiesMaxMb or MAESTRO_CACHE_COPIES_MB' : folder.where,
+    });
   }
 
   async lookup(query: CacheQuery, { ttlMs, now, reuse }: CacheLookupOptions): Promise<CacheLookup> {
@@ -170,7 +209,7 @@ export class FileNodeCache implements NodeCache {
     const hit = { runId, at, outputs, ...(quality !== undefined ? { quality } : {}) };
     const artifacts = entry.artifacts.map(([artifact]) => artifact);
     if (!changed.length) return { key, hit, artifacts };
-    if (!entry.copies || !this.o.copiesMaxBytes) return { key };
+    if (!entry.copies || !this.bounds.copiesMaxBytes) return { key };
     const refused = await putBack(query.cwd, changed, entry.copies, this.copiesDir);
     if (refused) return { key, note: `the result of run ${runId} is not reused, as its artifacts changed and cannot be put back: ${refused}` };
     const restamped = this.o.shared ? this.stampsOf(query.cwd, artifacts) !== undefined : this.restamp(path, entry, query.cwd, secret.secret);
@@ -194,7 +233,8 @@ export class FileNodeCache implements NodeCache {
 
   /** Copies the artifacts the node's process left, and stamps them, for `keep` (see NodeCache.prepare). */
   async prepare(query: CacheQuery): Promise<Prepared> {
-    if (!this.o.copiesMaxBytes || !query.artifacts.length) return {};
+    const { copiesMaxBytes, copiesSetBy } = this.bounds;
+    if (!copiesMaxBytes || !query.artifacts.length) return {};
     const notCopied = 'the result is kept, but its artifacts are not copied';
     const { files: artifacts } = matchFiles(query.cwd, query.artifacts);
     const stamps = this.stampsOf(query.cwd, artifacts);
@@ -202,8 +242,8 @@ export class FileNodeCache implements NodeCache {
     if (!stamps) return {};
     const listed = artifactFiles(query.cwd, artifacts);
     if (typeof listed === 'string') return { note: `${notCopied}: ${listed}` };
-    if (listed.bytes > this.o.copiesMaxBytes / 2) {
-      const bound = `${formatBytes(this.o.copiesMaxBytes)}; maestro.cache.copiesMaxMb or MAESTRO_CACHE_COPIES_MB`;
+    if (listed.bytes > copiesMaxBytes / 2) {
+      const bound = `${formatBytes(copiesMaxBytes)}; ${copiesSetBy}`;
       return { note: `${notCopied}: they take ${formatBytes(listed.bytes)}, more than half of what the copies may take (${bound})` };
     }
     try {
@@ -275,12 +315,12 @@ export class FileNodeCache implements NodeCache {
     if (this.resultsTrimmed) return false;
     // Counted by the entries' names: nothing is read.
     this.results = this.results === undefined ? entryNames(this.dir).length : this.results + 1;
-    return (this.resultsTrimmed = this.results > (this.o.maxResults ?? MAX_KEPT_RESULTS));
+    return (this.resultsTrimmed = this.results > this.bounds.maxResults);
   }
 
   private trim(secret: string): void {
     this.trimmed = this.trimmed
-      .then(() => trimCopies(this.dir, this.o.copiesMaxBytes, { secret, maxResults: this.o.maxResults }))
+      .then(() => trimCopies(this.dir, this.bounds.copiesMaxBytes, { secret, maxResults: this.bounds.maxResults }))
       .then(
         () => undefined,
         (e: unknown) => this.o.onProblem?.(`the artifacts' copies in ${this.copiesDir} could not be trimmed: ${(e as Error).message}`),
@@ -304,26 +344,41 @@ function forgetCopies(copiesDir: string): void {
   }
 }
 
+/** Which kept results to forget (all of them when none is said). */
+export interface ForgetOptions {
+  /** A workflow's, as its entries name it. */
+  workflowPath?: string;
+  /** Those kept before this time (ms since the epoch). */
+  olderThan?: number;
+  /** Those not signed with this key: after a team's key was changed, the results the old one signed. */
+  notSignedWith?: string;
+}
+
 /**
- * Deletes the kept results in a runs folder: all of them (with the artifacts' copies), or a workflow's, or those kept
- * before `olderThan` (ms since the epoch); returns how many. What cannot be read as an entry is left alone unless all
- * are asked for. Copies no other entry names are deleted with them.
+ * Deletes the kept results in a runs folder: all of them (with the artifacts' copies), or those `o` says; returns
+ * how many. What cannot be read as an entry is left alone unless all are asked for. Copies no other entry names are
+ * deleted with them.
  */
-export function forgetResults(runsDir: string, o: { workflowPath?: string; olderThan?: number } = {}): Promise<number> {
+export function forgetResults(runsDir: string, o: ForgetOptions = {}): Promise<number> {
   return forgetKept(join(runsDir, CACHE_FOLDER), o);
 }
 
+/** Whether forgetting with `o` would forget the entry at `path`. */
+function forgets(path: string, entry: Entry, o: ForgetOptions): boolean {
+  if (o.workflowPath !== undefined && entry.workflowPath !== o.workflowPath) return false;
+  if (o.olderThan !== undefined && entry.at >= o.olderThan) return false;
+  return o.notSignedWith === undefined || !isSigned(path, entry, o.notSignedWith);
+}
+
 /** forgetResults in a folder of kept results; `workflowPath` as its entries name the workflow. */
-export async function forgetKept(dir: string, o: { workflowPath?: string; olderThan?: number }): Promise<number> {
-  const all = o.workflowPath === undefined && o.olderThan === undefined;
+export async function forgetKept(dir: string, o: ForgetOptions): Promise<number> {
+  const all = o.workflowPath === undefined && o.olderThan === undefined && o.notSignedWith === undefined;
   let removed = 0;
   for (const name of entryNames(dir)) {
     const path = join(dir, name);
     if (!all) {
       const entry = readEntrySync(path);
-      if (!entry) continue;
-      if (o.workflowPath !== undefined && entry.workflowPath !== o.workflowPath) continue;
-      if (o.olderThan !== undefined && entry.at >= o.olderThan) continue;
+      if (!entry || !forgets(path, entry, o)) continue;
     }
     rmSync(path, { force: true });
     removed++;

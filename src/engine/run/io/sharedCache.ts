@@ -2,25 +2,14 @@
 // key the team holds, and keyed by the paths of the workflow and the node's folder below their Git checkout, so that
 // two clones in different places find the same results. Looked up after the user's own results; a result a run keeps
 // goes to both, and one found in the shared folder is kept in the user's own too (the next lookup finds it there).
-import { homedir } from 'node:os';
-import { dirname, isAbsolute, join } from 'node:path';
+import { dirname, isAbsolute } from 'node:path';
 import { checkoutRoot } from '../../gitCheckout';
 import type { SharedCacheSettings } from '../../protocol';
 import type { CacheLookup, CacheLookupOptions, CacheQuery, KeepPreparation, KeptResult, NodeCache } from '../core/ports';
 import { readSecretFile, type MachineSecret } from './cacheSecret';
-import { FileNodeCache, forgetKept, pathBelow, type FileNodeCacheOptions } from './nodeCache';
-
-/** The settings the environment gives (`MAESTRO_CACHE_SHARED_DIR`, `MAESTRO_CACHE_SHARED_KEY_FILE`): none, or why not. */
-export function sharedCacheFromEnv(env: NodeJS.ProcessEnv): { settings?: SharedCacheSettings; problem?: string } {
-  const folder = env.MAESTRO_CACHE_SHARED_DIR?.trim();
-  const keyFile = env.MAESTRO_CACHE_SHARED_KEY_FILE?.trim();
-  if (!folder && !keyFile) return {};
-  if (!folder || !keyFile)
-    return {
-      problem: `the shared cache needs both MAESTRO_CACHE_SHARED_DIR and MAESTRO_CACHE_SHARED_KEY_FILE (${folder ? 'no key file' : 'no folder'}): it is not used`,
-    };
-  return { settings: { folder, keyFile } };
-}
+import { homePath } from './sharedCacheSource';
+import { FileNodeCache, type FolderBounds, forgetKept, type ForgetOptions, pathBelow, type FileNodeCacheOptions } from './nodeCache';
+import { readSharedFolderSettings, SHARED_SETTINGS_FILE } from './sharedFolderSettings';
 
 /** The team's key: a file holding 64 hexadecimal digits, which nothing here writes. */
 export function teamSecret(keyFile: string): MachineSecret {
@@ -36,16 +25,28 @@ const baseOf = async (workflowPath: string): Promise<string> => (await checkoutR
 const keyBase = (query: CacheQuery): Promise<string> => baseOf(query.workflowPath);
 
 /** Deletes kept results in a team's shared folder, as forgetResults does in a runs folder; `workflowPath`: absolute. */
-export async function forgetSharedResults(folder: string, o: { workflowPath?: string; olderThan?: number }): Promise<number> {
+export async function forgetSharedResults(folder: string, o: ForgetOptions): Promise<number> {
   const workflowPath = o.workflowPath === undefined ? undefined : pathBelow(await baseOf(o.workflowPath), o.workflowPath);
   return forgetKept(homePath(folder), { ...o, workflowPath });
+}
+
+/** The bounds a shared folder sets itself (see sharedFolderSettings.ts), its problem said. */
+function sharedFolderBounds(folder: string, onProblem: (message: string) => void): FolderBounds {
+  const { settings, problem } = readSharedFolderSettings(folder);
+  if (problem) onProblem(problem);
+  const { copiesMaxMb, maxResults } = settings;
+  return {
+    ...(copiesMaxMb !== undefined ? { copiesMaxBytes: copiesMaxMb * 1024 * 1024 } : {}),
+    ...(maxResults !== undefined ? { maxResults } : {}),
+    where: `the shared folder's ${SHARED_SETTINGS_FILE}`,
+  };
 }
 
 /** The user's own cache in front of the team's; undefined (and a warning) when the team's key cannot be read. */
 export function withSharedCache(
   own: FileNodeCache,
   settings: SharedCacheSettings,
-  o: Omit<FileNodeCacheOptions, 'secret' | 'shared'>,
+  o: Omit<FileNodeCacheOptions, 'secret' | 'shared' | 'folderBounds'>,
 ): LayeredNodeCache | undefined {
   const [folder, keyFile] = [settings.folder, settings.keyFile].map(homePath);
   const notAbsolute = [folder, keyFile].find((path) => !isAbsolute(path));
@@ -63,12 +64,11 @@ export function withSharedCache(
     if (!told) o.onProblem?.(`the shared cache in ${folder}: ${message} (the run says no more of its problems with it)`);
     told = true;
   };
-  const shared = new FileNodeCache(folder, { ...o, onProblem, secret: () => secret, shared: { base: keyBase } });
+  // Read once, at the cache's first use: its problem is said once per run, apart from the folder's others.
+  const folderBounds = () => sharedFolderBounds(folder, (problem) => o.onProblem?.(`the shared cache in ${folder}: ${problem}`));
+  const shared = new FileNodeCache(folder, { ...o, onProblem, folderBounds, secret: () => secret, shared: { base: keyBase } });
   return new LayeredNodeCache(own, shared, folder);
 }
-
-/** A path as a setting may write it, `~/` for the home folder. */
-export const homePath = (path: string): string => (path === '~' || path.startsWith('~/') ? join(homedir(), path.slice(1)) : path);
 
 /** The keys of the two caches, as one. */
 const SEPARATOR = '|';

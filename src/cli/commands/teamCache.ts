@@ -1,0 +1,94 @@
+// `maestro-dag runs team-key` and `runs team-settings`: a team's shared cache, its key and the bounds its folder keeps.
+import { statSync } from 'node:fs';
+import { makeKeyFile } from '../../engine/run/io/cacheSecret';
+import { homePath } from '../../engine/run/io/sharedCacheSource';
+import {
+  readSharedFolderSettings,
+  settingProblem,
+  SHARED_SETTINGS_FILE,
+  type SharedFolderSettings,
+  writeSharedFolderSettings,
+} from '../../engine/run/io/sharedFolderSettings';
+import { parseCommandArgs, UsageError } from '../args';
+import type { Output } from '../output';
+import { safeText } from '../terminalText';
+
+export const TEAM_HELP = `Usage: maestro-dag runs team-key FILE
+       maestro-dag runs team-settings [--copies-mb N|default] [--results N|default] [--folder DIR]
+
+'team-key' makes the key file of a team's shared cache (MAESTRO_CACHE_SHARED_KEY_FILE, maestro.cache.sharedKeyFile):
+give it to the team only, and keep it out of every repository.
+'team-settings' prints, or sets, the bounds the shared folder (MAESTRO_CACHE_SHARED_DIR, or --folder) keeps in its
+${SHARED_SETTINGS_FILE}, which every teammate's runs trim it to: the most its artifacts' copies take, in megabytes,
+and how many results it keeps. 'default' takes a bound out (each user's own is then used).
+`;
+
+export function teamKeyCommand(argv: string[], io: Output): number {
+  const { values, positionals } = parseCommandArgs(argv, {});
+  if (values.help) {
+    io.out(TEAM_HELP);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError('runs team-key takes the file to write the key to');
+  const problem = makeKeyFile(positionals[0]);
+  if (problem) {
+    io.err(`maestro-dag: ${safeText(problem)}\n`);
+    return 1;
+  }
+  io.out(`made a team key in ${safeText(positionals[0])}: give it to the team only, and keep it out of every repository\n`);
+  return 0;
+}
+
+/** A flag's value as a bound: a whole number, or undefined for `default`. */
+function boundOf(flag: string, name: keyof SharedFolderSettings, text: string): number | undefined {
+  if (text === 'default') return undefined;
+  const value = /^\d+$/.test(text) ? Number(text) : text;
+  const problem = settingProblem(name, value);
+  if (problem) throw new UsageError(`--${flag}: ${problem.replace(/^'\w+' /, '')}`);
+  return value as number;
+}
+
+const OWN = "each user's own bound";
+const describe = (s: SharedFolderSettings): string =>
+  `artifacts' copies up to ${s.copiesMaxMb === undefined ? OWN : `${s.copiesMaxMb} MB`}, results up to ${s.maxResults ?? OWN}`;
+
+export function teamSettingsCommand(argv: string[], io: Output): number {
+  const { values, positionals } = parseCommandArgs(argv, { 'copies-mb': { type: 'string' }, results: { type: 'string' }, folder: { type: 'string' } });
+  if (values.help) {
+    io.out(TEAM_HELP);
+    return 0;
+  }
+  if (positionals.length) throw new UsageError(`runs team-settings takes no arguments, not '${positionals[0]}'`);
+  const folder = homePath(values.folder ?? process.env.MAESTRO_CACHE_SHARED_DIR?.trim() ?? '');
+  if (!folder) throw new UsageError('runs team-settings: name the shared folder with --folder or MAESTRO_CACHE_SHARED_DIR');
+  if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory()) {
+    io.err(`maestro-dag: the shared folder ${safeText(folder)} is not a folder\n`);
+    return 1;
+  }
+  const { settings, problem } = readSharedFolderSettings(folder);
+  if (problem && (values['copies-mb'] === undefined || values.results === undefined)) {
+    io.err(`maestro-dag: the shared cache in ${safeText(folder)}: ${safeText(problem)}; set both bounds to write them anew\n`);
+    return 1;
+  }
+  if (values['copies-mb'] === undefined && values.results === undefined) {
+    io.out(`the shared cache in ${safeText(folder)} keeps ${describe(settings)}\n`);
+    return 0;
+  }
+  const next: SharedFolderSettings = { ...settings };
+  const set = (name: keyof SharedFolderSettings, flag: string, text: string | undefined) => {
+    if (text === undefined) return;
+    const value = boundOf(flag, name, text);
+    if (value === undefined) delete next[name];
+    else next[name] = value;
+  };
+  set('copiesMaxMb', 'copies-mb', values['copies-mb']);
+  set('maxResults', 'results', values.results);
+  try {
+    writeSharedFolderSettings(folder, next);
+  } catch (e) {
+    io.err(`maestro-dag: the shared cache's settings cannot be written in ${safeText(folder)} (${safeText((e as Error).message)})\n`);
+    return 1;
+  }
+  io.out(`the shared cache in ${safeText(folder)} now keeps ${describe(next)}: every teammate's next run trims it so\n`);
+  return 0;
+}
