@@ -172,7 +172,7 @@ export function registerRunsSuite(context: IntegrationContext): void {
       }
     });
 
-    it("keeps a cached node's result in the team's shared folder the user settings name too", async () => {
+    it("keeps a cached node's result in the team's shared folder the user settings name too, and forgets it there", async () => {
       const team = mkdtempSync(join(tmpdir(), 'maestro-team-'));
       const flow = file('team-cached.workflow.yaml');
       writeFileSync(join(team, 'team.key'), 'd'.repeat(64));
@@ -187,6 +187,9 @@ export function registerRunsSuite(context: IntegrationContext): void {
         await until(() => finished(run));
         assert.equal(run.status, 'completed');
         assert.equal(readdirSync(join(team, 'shared')).filter((f) => f.endsWith('.json')).length, 1);
+        // Forget Kept Results, the team's too: the user's own result and the shared folder's.
+        assert.equal(await api.actions.forgetKeptResults(flow, { shared: true }), 2);
+        assert.equal(readdirSync(join(team, 'shared')).filter((f) => f.endsWith('.json')).length, 0);
       } finally {
         await config.update('cache.sharedFolder', undefined, vscode.ConfigurationTarget.Global);
         await config.update('cache.sharedKeyFile', undefined, vscode.ConfigurationTarget.Global);

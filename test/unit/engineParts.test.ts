@@ -245,6 +245,7 @@ describe('engine protocol', () => {
       requestId: 11,
     });
     assert.deepEqual(parseRequest('{"type":"forgetResults","requestId":12}'), { request: { type: 'forgetResults', requestId: 12 } });
+    assert.match((parseRequest('{"type":"forgetResults","requestId":14,"shared":"yes"}') as { error: string }).error, /shared must be true or false/);
     assert.deepEqual(parseRequest('{"type":"configure","requestId":13,"roots":[],"cacheCopiesMb":-1}'), {
       error: 'configure: cacheCopiesMb must be a number of megabytes from 0 to 1048576',
       requestId: 13,

@@ -103,7 +103,7 @@ describe('engine process protocol', () => {
 
   it('says it is ready, runs a workflow and streams its events; its reply names the run', async () => {
     const ready = await engine.waitFor((m) => m.type === 'engine:ready');
-    assert.equal((ready as { protocolVersion: number }).protocolVersion, 4);
+    assert.equal((ready as { protocolVersion: number }).protocolVersion, 5);
     const { runId } = await ask<{ runId: string }>({
       type: 'start',
       workflowPath: workflowFile('nodes:', '  a: { run: echo hi }', '  b: { needs: a, run: "true" }'),
@@ -234,6 +234,22 @@ describe('engine process protocol', () => {
     await ask({ type: 'configure', roots: [{ folder: dir, runsDirectory: 'runs' }] });
     await runToEnd();
     assert.equal(readdirSync(copies).length, 1);
+  });
+
+  it("forgets the results kept in the team's shared cache configure names, or says there is none", async () => {
+    const path = workflowFile('nodes:', "  build: { run: 'echo x', cache: true }");
+    const team = join(dir, 'team');
+    writeFileSync(join(dir, 'team.key'), 'f'.repeat(64));
+    const roots = [{ folder: dir, runsDirectory: 'runs' }];
+    await ask({ type: 'configure', roots, sharedCache: { folder: team, keyFile: join(dir, 'team.key') } });
+    const { runId } = await ask<{ runId: string }>({ type: 'start', workflowPath: path });
+    await engine.waitFor((m) => m.type === 'workflow:completed' && m.runId === runId);
+    const kept = (folder: string) => readdirSync(folder).filter((f) => f.endsWith('.json')).length;
+    assert.deepEqual([kept(team), kept(join(dir, 'runs', '.cache'))], [1, 1]);
+    assert.deepEqual(await ask({ type: 'forgetResults', workflowPath: path, shared: true }), { removed: 1 });
+    assert.deepEqual([kept(team), kept(join(dir, 'runs', '.cache'))], [0, 1], "the user's own are kept");
+    await ask({ type: 'configure', roots, sharedCache: null });
+    await assert.rejects(ask({ type: 'forgetResults', shared: true }), /no shared cache is set/);
   });
 
   it('leaves its runs interrupted, with no process behind, when its host goes away; Resume finishes them', async () => {

@@ -3,8 +3,11 @@ import { isInteger, isObject, isString, isText, parseJson } from '../json';
 import { isEngineEvent, type EngineEvent } from './events';
 import type { EngineRequestType, RequestResult } from './requests';
 
-/** 3: `workflow:pausing`, `node:subrun`, and `kept` on `workflow:resumed`; 4: `resumeSecrets`, `configure`'s `sharedCache`. */
-export const PROTOCOL_VERSION = 4;
+/**
+ * 3: `workflow:pausing`, `node:subrun`, and `kept` on `workflow:resumed`; 4: `resumeSecrets`, `configure`'s `sharedCache`;
+ * 5: `forgetResults`'s `shared`.
+ */
+export const PROTOCOL_VERSION = 5;
 
 /** The answer to a request: its result, or why it failed. */
 export type EngineReply<K extends EngineRequestType = EngineRequestType> =

@@ -92,8 +92,11 @@ export interface EngineRequests {
   compareRuns: { params: { runA: string; runB: string }; result: { rows: CompareRow[] } };
   /** Deletes old runs (never one that is going): beyond the newest `keep` per workflow, or started before `olderThan`. */
   pruneRuns: { params: { keep?: number; olderThan?: number; workflowPath?: string }; result: { deleted: string[] } };
-  /** Deletes the results nodes with `cache` kept: a workflow's, or all of them; those kept before `olderThan` only. */
-  forgetResults: { params: { workflowPath?: string; olderThan?: number }; result: { removed: number } };
+  /**
+   * Deletes the results nodes with `cache` kept: a workflow's, or all of them; those kept before `olderThan` only.
+   * `shared`: in the team's shared cache the engine's runs use, instead of the user's own.
+   */
+  forgetResults: { params: { workflowPath?: string; olderThan?: number; shared?: boolean }; result: { removed: number } };
   /** Stops every run where it stands (they stay interrupted in their logs) and ends the engine. */
   shutdown: { params: Record<string, never>; result: Record<string, never> };
 }
@@ -178,6 +181,7 @@ const PARAMS = {
   forgetResults: [
     ['workflowPath', optional(isText), 'a non-empty string'],
     ['olderThan', (v) => v === undefined || isNumber(v), 'a time (epoch milliseconds)'],
+    ['shared', optional(isBoolean), 'true or false'],
   ],
   shutdown: [],
 } satisfies Record<EngineRequestType, ParamCheck[]>;

@@ -8,6 +8,8 @@ import { isActiveRun, isEndedRun } from '../runRules';
 import { RunCatalog } from './runCatalog';
 import { compareStoredRuns, workflowInsights } from './runInsights';
 import { forgetResults } from '../run/io/nodeCache';
+import { forgetSharedResults } from '../run/io/sharedCache';
+import { sharedCacheFor } from '../run/io/sharedCacheSource';
 import { pruneRuns } from '../run/io/runPrune';
 import { RunsWatcher } from './runsWatcher';
 
@@ -136,7 +138,8 @@ export class EngineService {
       const dirs = p.workflowPath !== undefined ? [runsDirFor(p.workflowPath, this.catalog.rootsConfigured)] : this.catalog.runsDirs;
       return { deleted: dirs.flatMap((dir) => pruneRuns(dir, p, (runId) => isActiveRun(this.liveEntry(runId)?.status ?? 'completed'))) };
     },
-    forgetResults: async (p) => {
+    forgetResults: async ({ shared, ...p }) => {
+      if (shared) return { removed: await this.forgetShared(p) };
       const dirs = p.workflowPath !== undefined ? [runsDirFor(p.workflowPath, this.catalog.rootsConfigured)] : this.catalog.runsDirs;
       let removed = 0;
       for (const dir of dirs) removed += await forgetResults(dir, p);
@@ -147,6 +150,14 @@ export class EngineService {
       return {};
     },
   };
+
+  /** Forgets results in the team's shared cache that runs started here use. */
+  private async forgetShared(p: { workflowPath?: string; olderThan?: number }): Promise<number> {
+    const { settings, problem } = sharedCacheFor(this.copies.sharedCache, process.env);
+    if (!settings)
+      throw new Error(problem ?? 'no shared cache is set: its folder and key file are set by maestro.cache.sharedFolder and maestro.cache.sharedKeyFile');
+    return forgetSharedResults(settings.folder, p);
+  }
 
   private async resume(p: RequestParams<'resume'>): Promise<Record<string, never>> {
     const run = this.live.get(p.runId);

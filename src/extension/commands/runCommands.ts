@@ -5,6 +5,7 @@ import type { RunEntry } from '../runs/runManager';
 import { isWorkflowDocument } from '../language/documents';
 import { plainText } from '../ui/untrustedText';
 import { parseArg } from './arguments';
+import { forgetKeptResults, forgetSecretInputs } from './forgetCommands';
 import { pickNode, pickRun, pickWorkflow } from './pickers';
 import type { CommandServices, CommandTable } from './services';
 
@@ -74,42 +75,6 @@ export function runCommands(s: CommandServices): CommandTable {
       if (ok === 'Delete') await actions.delete(run);
     },
   };
-}
-
-async function forgetSecretInputs(s: CommandServices): Promise<void> {
-  const forgotten = await s.prompts.forgetSecrets();
-  const one = forgotten === 1;
-  void vscode.window.showInformationMessage(
-    forgotten
-      ? `Forgot ${forgotten} secret input value${one ? '' : 's'}: the next run asks for ${one ? 'it' : 'them'}.`
-      : 'No secret input values are remembered.',
-  );
-}
-
-async function forgetKeptResults(s: CommandServices, arg: unknown): Promise<void> {
-  const scope = await forgetScope(s, arg);
-  if (!scope) return;
-  const removed = await s.actions.forgetKeptResults(scope.uri);
-  const what = `kept result${removed === 1 ? '' : 's'}`;
-  void vscode.window.showInformationMessage(
-    removed ? `Forgot ${removed} ${what}${scope.of}: those nodes run next time.` : `No kept results to forget${scope.of}.`,
-  );
-}
-
-/** Whose kept results to forget: the workflow given or in view, or all, as the user picks. */
-async function forgetScope(s: CommandServices, arg: unknown): Promise<{ uri?: vscode.Uri; of: string } | undefined> {
-  const given = parseArg(arg);
-  const editor = vscode.window.activeTextEditor;
-  const uri = given.kind === 'file' ? given.uri : editor && isWorkflowDocument(editor.document) ? editor.document.uri : s.dag.activeWorkflow();
-  if (given.kind === 'file') return { uri, of: ` of ${vscode.workspace.asRelativePath(given.uri)}` };
-  const items = [
-    ...(uri
-      ? [{ label: `Kept results of ${plainText(vscode.workspace.asRelativePath(uri))}`, scope: { uri, of: ` of ${vscode.workspace.asRelativePath(uri)}` } }]
-      : []),
-    { label: 'All kept results in the workspace', scope: { of: '' } },
-  ];
-  const picked = await vscode.window.showQuickPick(items, { title: 'Forget Kept Results: nodes with cache run again next time' });
-  return picked?.scope;
 }
 
 function missing(runId: string): never {

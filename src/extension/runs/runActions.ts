@@ -126,10 +126,12 @@ export class RunActions {
     this.runs.forget(run.runId);
   }
 
-  /** Deletes the results nodes with `cache` kept, of one workflow or of all; says how many. */
-  async forgetKeptResults(uri: vscode.Uri | undefined): Promise<number> {
-    const { removed } = await this.engine.request('forgetResults', uri ? { workflowPath: uri.fsPath } : {});
-    return removed;
+  /** Deletes the results nodes with `cache` kept, of one workflow or of all (with `shared`, the team's too); says how many. */
+  async forgetKeptResults(uri: vscode.Uri | undefined, o: { shared?: boolean } = {}): Promise<number> {
+    const scope = uri ? { workflowPath: uri.fsPath } : {};
+    const { removed } = await this.engine.request('forgetResults', scope);
+    if (!o.shared) return removed;
+    return removed + (await this.engine.request('forgetResults', { ...scope, shared: true })).removed;
   }
 
   /** The workflow's document, saved, once it has no errors. */

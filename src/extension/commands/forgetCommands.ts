@@ -1,0 +1,69 @@
+// Forget Kept Results and Forget Secret Input Values: what the user asks the extension and the engine to forget.
+import * as vscode from 'vscode';
+import { isWorkflowDocument } from '../language/documents';
+import { sharedCacheNamed } from '../runs/runManager';
+import { plainText } from '../ui/untrustedText';
+import { parseArg } from './arguments';
+import type { CommandServices } from './services';
+
+export async function forgetSecretInputs(s: CommandServices): Promise<void> {
+  const forgotten = await s.prompts.forgetSecrets();
+  const one = forgotten === 1;
+  void vscode.window.showInformationMessage(
+    forgotten
+      ? `Forgot ${forgotten} secret input value${one ? '' : 's'}: the next run asks for ${one ? 'it' : 'them'}.`
+      : 'No secret input values are remembered.',
+  );
+}
+
+/** Whose kept results to forget: a workflow's or all the workspace's; with `shared`, the team's too. */
+interface ForgetScope {
+  uri?: vscode.Uri;
+  of: string;
+  shared?: boolean;
+}
+
+export async function forgetKeptResults(s: CommandServices, arg: unknown): Promise<void> {
+  const scope = await forgetScope(s, arg);
+  if (!scope || (scope.shared && !(await teamAgrees(scope)))) return;
+  const removed = await s.actions.forgetKeptResults(scope.uri, { shared: scope.shared });
+  const what = `kept result${removed === 1 ? '' : 's'}`;
+  const where = scope.shared ? ", yours and the team's" : '';
+  void vscode.window.showInformationMessage(
+    removed ? `Forgot ${removed} ${what}${scope.of}${where}: those nodes run next time.` : `No kept results to forget${scope.of}${where}.`,
+  );
+}
+
+/** The workflow given or in view, or all, as the user picks; the team's results of it too when a shared cache is set. */
+async function forgetScope(s: CommandServices, arg: unknown): Promise<ForgetScope | undefined> {
+  const given = parseArg(arg);
+  const editor = vscode.window.activeTextEditor;
+  const uri = given.kind === 'file' ? given.uri : editor && isWorkflowDocument(editor.document) ? editor.document.uri : s.dag.activeWorkflow();
+  if (given.kind === 'file') return { uri, of: ` of ${vscode.workspace.asRelativePath(given.uri)}` };
+  const name = uri && vscode.workspace.asRelativePath(uri);
+  const items = [
+    ...(uri && name ? [{ label: `Kept results of ${plainText(name)}`, scope: { uri, of: ` of ${name}` } }] : []),
+    ...(uri && name && sharedCacheNamed()
+      ? [
+          {
+            label: `Kept results of ${plainText(name)}, in the team's shared cache too`,
+            detail: "Every teammate's next run of its cached nodes runs them again",
+            scope: { uri, of: ` of ${name}`, shared: true },
+          },
+        ]
+      : []),
+    { label: 'All kept results in the workspace', scope: { of: '' } },
+  ];
+  const picked = await vscode.window.showQuickPick(items, { title: 'Forget Kept Results: nodes with cache run again next time' });
+  return picked?.scope;
+}
+
+/** Forgetting the team's results changes every teammate's next run: asked once more. */
+async function teamAgrees(scope: ForgetScope): Promise<boolean> {
+  const answer = await vscode.window.showWarningMessage(
+    `Forget the team's kept results${plainText(scope.of)}?`,
+    { modal: true, detail: "They are deleted from the shared folder: every teammate's next run of those nodes runs them again." },
+    'Forget',
+  );
+  return answer === 'Forget';
+}
