@@ -7,8 +7,8 @@ import { buildingSteps } from './journeyBuilding.mjs';
 import { runningSteps } from './journeyRunning.mjs';
 import { workbenchDriver } from './workbenchDriver.mjs';
 
-export async function journey({ page, workspace, shots, log, served }) {
-  const d = workbenchDriver({ page, workspace, shots, log });
+export async function journey({ page, workspace, shots, log, served, team }) {
+  const d = { ...workbenchDriver({ page, workspace, shots, log }), team };
   const { step, palette, openFile, waitForStatus, dagFrame, card, shot, notifications, noPlantedOffer, lensesSaying, lensCount } = d;
   await runningSteps(d);
   await buildingSteps(d);

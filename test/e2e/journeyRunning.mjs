@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { PLANTED_RUN } from './workspace.mjs';
 
 export async function runningSteps(d) {
-  const { page, workspace, shot, statusBar, notifications, palette, acceptInputBox, openFile, waitForStatus, dagFrame, card, step, noPlantedOffer } = d;
+  const { page, workspace, shot, statusBar, notifications, palette, acceptInputBox, openFile, waitForStatus, dagFrame, card, step, noPlantedOffer, team } = d;
   await step('02a-restricted-mode-runs-nothing', async () => {
     // The trust prompt comes up a moment after the workbench: wait for it, then choose Restricted Mode.
     const noTrust = page.getByRole('button', { name: /No, I don.t trust the authors/ });
@@ -274,12 +274,21 @@ export async function runningSteps(d) {
     // Run Workflow Without Cache runs it, whatever the setting.
     await runToEnd('Maestro: Run Workflow Without Cache');
     if (built() !== 3) throw new Error('Run Workflow Without Cache reused the kept result');
-    // Forget Kept Results… forgets this workflow's: the cache folder is empty after.
+    // The user settings name a team's shared cache: the result is kept there too.
+    const keptIn = (folder) => readdirSync(folder).filter((n) => /^[0-9a-f]{64}\.json$/.test(n)).length;
+    if (keptIn(team.folder) !== 1) throw new Error(`the team's shared folder keeps ${keptIn(team.folder)} results, not 1`);
+    // Forget Kept Results… offers the team's results of this workflow too, and asks before forgetting them.
     await palette('Maestro: Forget Kept Results');
-    const pick = page.locator('.quick-input-widget');
-    await pick.locator('.quick-input-list .monaco-list-row', { hasText: 'Kept results of cached.workflow.yaml' }).click();
-    await notifications.getByText(/Forgot 1 kept result of cached\.workflow\.yaml/).waitFor();
-    if (readdirSync(join(runsDir, '.cache')).some((n) => n.endsWith('.json'))) throw new Error('a kept result is left');
+    const teamRow = page.locator('.quick-input-list .monaco-list-row', { hasText: "in the team's shared cache too" });
+    await teamRow.waitFor();
+    await shot('06b-forget-offers-the-team-cache');
+    await teamRow.click();
+    const confirm = page.locator('.monaco-dialog-box', { hasText: "Forget the team's kept results of cached.workflow.yaml?" });
+    await confirm.waitFor({ state: 'visible' });
+    await shot('06b-forget-the-team-results-asks-first');
+    await confirm.getByRole('button', { name: 'Forget' }).click();
+    await notifications.getByText(/Forgot 2 kept results of cached\.workflow\.yaml, yours and the team's/).waitFor();
+    if (keptIn(join(runsDir, '.cache')) || keptIn(team.folder)) throw new Error('a kept result is left');
   });
 
   await step('07-panel-and-editor-follow-each-other', async () => {

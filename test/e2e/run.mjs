@@ -1,7 +1,7 @@
 // `npm run test:e2e`: the integration suites inside a real VS Code (code-server), then the user's journey through
 // the workbench. Screenshots go to test-results/e2e/. Prints "N passed, N failed" and exits non-zero on failure.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -103,6 +103,10 @@ try {
 console.log('e2e: the user journey');
 const journeyWork = join(work, 'journey');
 const journeyWorkspace = makeWorkspace(root, join(journeyWork, 'workspace'), { plantedRun: true, gitCheckout: true });
+// A team's shared cache, named in the user settings: a folder and its key.
+const team = { folder: join(journeyWork, 'team', 'shared'), keyFile: join(journeyWork, 'team', 'team.key') };
+mkdirSync(team.folder, { recursive: true });
+writeFileSync(team.keyFile, `${'7'.repeat(64)}\n`, { mode: 0o600 });
 server = undefined;
 browser = undefined;
 served = undefined;
@@ -113,13 +117,19 @@ try {
     vsix,
     workDir: journeyWork,
     workspace: journeyWorkspace,
-    settings: { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'always', 'files.autoSave': 'off' },
+    settings: {
+      'security.workspace.trust.enabled': true,
+      'security.workspace.trust.startupPrompt': 'always',
+      'files.autoSave': 'off',
+      'maestro.cache.sharedFolder': team.folder,
+      'maestro.cache.sharedKeyFile': team.keyFile,
+    },
   });
   browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   await page.goto(server.workspaceUrl);
   await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
-  const steps = await journey({ page, workspace: journeyWorkspace, shots, log: (m) => console.error(m), served });
+  const steps = await journey({ page, workspace: journeyWorkspace, shots, log: (m) => console.error(m), served, team });
   for (const s of steps) {
     console.log(`  ${s.ok ? '✓' : '✗'} ${s.name}${s.ok ? ` (${s.ms} ms)` : `: ${s.error}`}`);
     if (s.ok) passed++;

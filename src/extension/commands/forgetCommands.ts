@@ -41,9 +41,10 @@ async function forgetScope(s: CommandServices, arg: unknown): Promise<ForgetScop
   const uri = given.kind === 'file' ? given.uri : editor && isWorkflowDocument(editor.document) ? editor.document.uri : s.dag.activeWorkflow();
   if (given.kind === 'file') return { uri, of: ` of ${vscode.workspace.asRelativePath(given.uri)}` };
   const name = uri && vscode.workspace.asRelativePath(uri);
+  const team = sharedCacheNamed();
   const items = [
-    ...(uri && name ? [{ label: `Kept results of ${plainText(name)}`, scope: { uri, of: ` of ${name}` } }] : []),
-    ...(uri && name && sharedCacheNamed()
+    ...(uri && name ? [{ label: `Kept results of ${plainText(name)}`, ...(team ? { description: 'yours' } : {}), scope: { uri, of: ` of ${name}` } }] : []),
+    ...(uri && name && team
       ? [
           {
             label: `Kept results of ${plainText(name)}, in the team's shared cache too`,
