@@ -253,6 +253,17 @@ describe("node cache: a team's shared folder", () => {
     const before = { ...process.env };
     try {
       Object.assign(process.env, env);
+      // A key file that signed none of them (not the team's): nothing is forgotten.
+      writeFileSync(join(dir, 'third.key'), '9'.repeat(64));
+      process.env.MAESTRO_CACHE_SHARED_KEY_FILE = join(dir, 'third.key');
+      assert.equal(await main(['runs', 'forget', '--shared', '--other-keys'], io), 1);
+      assert.match(
+        out,
+        /none of the 2 results in the shared cache in .* is signed with the key in use, so nothing is forgotten: check that .*third\.key holds/,
+      );
+      assert.equal(entries().length, 2);
+      process.env.MAESTRO_CACHE_SHARED_KEY_FILE = join(dir, 'new.key');
+      out = '';
       assert.equal(await main(['runs', 'forget', '--shared', '--other-keys'], io), 0);
       assert.equal(out, 'forgot 1 kept result\n');
       assert.equal(entries().length, 1);

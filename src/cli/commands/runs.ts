@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import { DURATION_HINT, formatDuration, parseDuration } from '../../engine/duration';
 import { machineSecret } from '../../engine/run/io/cacheSecret';
-import { forgetResults } from '../../engine/run/io/nodeCache';
+import { forgetResults, keptResultsSigned } from '../../engine/run/io/nodeCache';
 import { forgetSharedResults, teamSecret } from '../../engine/run/io/sharedCache';
-import { sharedCacheFromEnv } from '../../engine/run/io/sharedCacheSource';
+import { homePath, sharedCacheFromEnv } from '../../engine/run/io/sharedCacheSource';
 import { pruneRuns } from '../../engine/run/io/runPrune';
 import { defaultRunsDir } from '../../engine/run/io/runsLocation';
 import { listRuns, readLogChunk, readRun } from '../../engine/run/io/runStore';
@@ -175,6 +175,13 @@ async function forgetCommand(argv: string[], io: Output): Promise<number> {
       throw new UsageError(`runs forget --shared: ${shared.problem ?? 'MAESTRO_CACHE_SHARED_DIR and MAESTRO_CACHE_SHARED_KEY_FILE name no shared cache'}`);
     where = `the shared cache in ${shared.settings.folder}`;
     const notSignedWith = values['other-keys'] ? keyInUse(teamSecret(shared.settings.keyFile)) : undefined;
+    const { total, signed } = notSignedWith === undefined ? { total: 0, signed: 1 } : keptResultsSigned(homePath(shared.settings.folder), notSignedWith);
+    // A key file that is not the team's (an old one) would forget every teammate's results.
+    if (total > 0 && signed === 0) {
+      const check = `check that ${shared.settings.keyFile} holds the key the team uses now ('runs forget --shared' forgets every result)`;
+      io.err(`maestro-dag: none of the ${total} results in ${safeText(where)} is signed with the key in use, so nothing is forgotten: ${safeText(check)}\n`);
+      return 1;
+    }
     removed = await forgetSharedResults(shared.settings.folder, { workflowPath, olderThan, notSignedWith });
   } else {
     where = values['runs-dir'] ?? defaultRunsDir(workflowPath ?? 'x');

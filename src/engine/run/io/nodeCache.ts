@@ -370,6 +370,16 @@ function forgets(path: string, entry: Entry, o: ForgetOptions): boolean {
   return o.notSignedWith === undefined || !isSigned(path, entry, o.notSignedWith);
 }
 
+/** How many results a folder of kept results holds, and how many of them are signed with `secret`. */
+export function keptResultsSigned(dir: string, secret: string): { total: number; signed: number } {
+  const names = entryNames(dir);
+  const signed = names.filter((name) => {
+    const entry = readEntrySync(join(dir, name));
+    return entry !== undefined && isSigned(join(dir, name), entry, secret);
+  }).length;
+  return { total: names.length, signed };
+}
+
 /** forgetResults in a folder of kept results; `workflowPath` as its entries name the workflow. */
 export async function forgetKept(dir: string, o: ForgetOptions): Promise<number> {
   const all = o.workflowPath === undefined && o.olderThan === undefined && o.notSignedWith === undefined;
