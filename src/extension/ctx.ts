@@ -99,8 +99,9 @@ export class Ctx implements EngineLink {
       vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('maestro.runsDirectory') && reconfigure()),
       vscode.workspace.onDidChangeConfiguration(
         (e) =>
-          ['maestro.cache.copiesMaxMb', 'maestro.cache.sharedFolder', 'maestro.cache.sharedKeyFile'].some((s) => e.affectsConfiguration(s)) &&
-          void engine.configure(),
+          ['maestro.cache.copiesMaxMb', 'maestro.cache.sharedFolder', 'maestro.cache.sharedKeyFile', 'maestro.cache.sharedReadOnly'].some((s) =>
+            e.affectsConfiguration(s),
+          ) && void engine.configure(),
       ),
     );
     return engine;

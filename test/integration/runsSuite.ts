@@ -172,7 +172,7 @@ export function registerRunsSuite(context: IntegrationContext): void {
       }
     });
 
-    it("keeps a cached node's result in the team's shared folder the user settings name too, and forgets it there", async () => {
+    it("keeps a cached node's result in the team's shared folder the user settings name too (not when read only), and forgets it there", async () => {
       const team = mkdtempSync(join(tmpdir(), 'maestro-team-'));
       const flow = file('team-cached.workflow.yaml');
       writeFileSync(join(team, 'team.key'), 'd'.repeat(64));
@@ -190,7 +190,17 @@ export function registerRunsSuite(context: IntegrationContext): void {
         // Forget Kept Results, the team's too: the user's own result and the shared folder's.
         assert.equal(await api.actions.forgetKeptResults(flow, { shared: true }), 2);
         assert.equal(readdirSync(join(team, 'shared')).filter((f) => f.endsWith('.json')).length, 0);
+        // Read only: the result is kept in the user's own cache alone.
+        await config.update('cache.sharedReadOnly', true, vscode.ConfigurationTarget.Global);
+        const t1 = Date.now();
+        await vscode.commands.executeCommand('maestro.run', flow);
+        const again = await until(() => latestRun('team-cached.workflow.yaml', t1));
+        await until(() => finished(again));
+        assert.equal(again.status, 'completed');
+        assert.equal(readdirSync(join(team, 'shared')).filter((f) => f.endsWith('.json')).length, 0);
+        assert.equal(await api.actions.forgetKeptResults(flow), 1);
       } finally {
+        await config.update('cache.sharedReadOnly', undefined, vscode.ConfigurationTarget.Global);
         await config.update('cache.sharedFolder', undefined, vscode.ConfigurationTarget.Global);
         await config.update('cache.sharedKeyFile', undefined, vscode.ConfigurationTarget.Global);
         rmSync(flow.fsPath, { force: true });

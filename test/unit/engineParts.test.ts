@@ -246,6 +246,9 @@ describe('engine protocol', () => {
     });
     assert.deepEqual(parseRequest('{"type":"forgetResults","requestId":12}'), { request: { type: 'forgetResults', requestId: 12 } });
     assert.match((parseRequest('{"type":"forgetResults","requestId":14,"shared":"yes"}') as { error: string }).error, /shared must be true or false/);
+    const readOnly = (v: string) => parseRequest(`{"type":"configure","requestId":15,"roots":[],"sharedCache":{"folder":"/t","keyFile":"/k","readOnly":${v}}}`);
+    assert.ok('request' in readOnly('true'));
+    assert.match((readOnly('"yes"') as { error: string }).error, /sharedCache must be null or \{ folder, keyFile, readOnly\? \}/);
     assert.deepEqual(parseRequest('{"type":"configure","requestId":13,"roots":[],"cacheCopiesMb":-1}'), {
       error: 'configure: cacheCopiesMb must be a number of megabytes from 0 to 1048576',
       requestId: 13,
@@ -253,7 +256,7 @@ describe('engine protocol', () => {
     assert.ok('request' in parseRequest('{"type":"configure","requestId":14,"roots":[],"sharedCache":{"folder":"/team","keyFile":"/k"}}'));
     assert.ok('request' in parseRequest('{"type":"configure","requestId":14,"roots":[],"sharedCache":null}'));
     assert.deepEqual(parseRequest('{"type":"configure","requestId":14,"roots":[],"sharedCache":{"folder":"/team"}}'), {
-      error: 'configure: sharedCache must be null or { folder, keyFile }',
+      error: 'configure: sharedCache must be null or { folder, keyFile, readOnly? }',
       requestId: 14,
     });
     assert.deepEqual(parseRequest('{"type":"start","requestId":9,"workflowPath":"x","reuseResults":"no"}'), {

@@ -280,4 +280,42 @@ describe("node cache: a team's shared folder", () => {
         else process.env[name] = before[name];
     }
   });
+
+  it("read only: reuses what the shared folder holds, keeps results in the user's own cache alone, and writes nothing there", async () => {
+    const ana = clone('ana/project');
+    await run(ana.path, 'ana', team());
+    const before = readdirSync(join(dir, 'team'), { recursive: true }).sort();
+    const readOnly = { ...team(), readOnly: true };
+
+    const bob = clone('bob/project');
+    const reused = await run(bob.path, 'bob', readOnly);
+    assert.deepEqual([reused.status, reused.outputs, reused.cached?.shared, bob.ran()], ['completed', { v: 'one' }, true, 0]);
+    assert.equal(readFileSync(join(bob.root, 'flows', 'out', 'app.txt'), 'utf8'), 'one', 'its artifacts put back');
+    writeFileSync(join(bob.root, 'flows', 'src', 'a.txt'), 'two');
+    const fresh = await run(bob.path, 'bob', readOnly);
+    assert.deepEqual([fresh.outputs, bob.ran()], [{ v: 'two' }, 1]);
+    assert.deepEqual(readdirSync(join(dir, 'team'), { recursive: true }).sort(), before, 'the shared folder as it was');
+    const again = await run(bob.path, 'bob', null);
+    assert.deepEqual([again.outputs, bob.ran()], [{ v: 'two' }, 1], "kept in Bob's own cache");
+
+    const warnings: string[] = [];
+    writeFileSync(join(dir, 'users', 'carl'), "a file where Carl's state folder would be");
+    const carl = clone('carl/project');
+    writeFileSync(join(carl.root, 'flows', 'src', 'a.txt'), 'three');
+    const unkept = await run(carl.path, 'carl', readOnly, warnings);
+    assert.match(unkept.log, /^maestro: the result is not kept \(the shared cache is read only\): the key of kept results cannot be kept in /m);
+    assert.deepEqual(readdirSync(join(dir, 'team'), { recursive: true }).sort(), before);
+  });
+
+  it('takes read only from the environment, a value it does not know as set, and says so', () => {
+    const env = { MAESTRO_CACHE_SHARED_DIR: '/team', MAESTRO_CACHE_SHARED_KEY_FILE: '/k' };
+    assert.deepEqual(sharedCacheFromEnv({ ...env, MAESTRO_CACHE_SHARED_READ_ONLY: '1' }), { settings: { folder: '/team', keyFile: '/k', readOnly: true } });
+    assert.deepEqual(sharedCacheFromEnv({ ...env, MAESTRO_CACHE_SHARED_READ_ONLY: 'TRUE' }).settings?.readOnly, true);
+    for (const off of ['0', 'false', ' ', ''])
+      assert.deepEqual(sharedCacheFromEnv({ ...env, MAESTRO_CACHE_SHARED_READ_ONLY: off }), { settings: { folder: '/team', keyFile: '/k' } });
+    assert.deepEqual(sharedCacheFromEnv({ ...env, MAESTRO_CACHE_SHARED_READ_ONLY: 'yes please' }), {
+      settings: { folder: '/team', keyFile: '/k', readOnly: true },
+      problem: "MAESTRO_CACHE_SHARED_READ_ONLY is 'yes please', not 1 or 0: the shared cache is read only",
+    });
+  });
 });

@@ -41,7 +41,7 @@ masked as *** in the output and the run's files, and the run does not keep it.
 
 Nodes with cache keep their results in the runs folder; with MAESTRO_CACHE_SHARED_DIR and
 MAESTRO_CACHE_SHARED_KEY_FILE (the key the team holds: maestro-dag runs team-key) also in a folder the team
-shares, where a teammate's run finds them.
+shares, where a teammate's run finds them (with MAESTRO_CACHE_SHARED_READ_ONLY=1, looked up there only).
 
 Ctrl-C cancels the run cleanly; a second Ctrl-C ends it at once.
 Exit status: 0 completed, 1 failed, 130 cancelled, 2 invalid workflow or usage.

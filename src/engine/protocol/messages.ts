@@ -5,7 +5,7 @@ import type { EngineRequestType, RequestResult } from './requests';
 
 /**
  * 3: `workflow:pausing`, `node:subrun`, and `kept` on `workflow:resumed`; 4: `resumeSecrets`, `configure`'s `sharedCache`;
- * 5: `forgetResults`'s `shared`.
+ * 5: `forgetResults`'s `shared`, `sharedCache`'s `readOnly`.
  */
 export const PROTOCOL_VERSION = 5;
 

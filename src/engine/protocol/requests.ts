@@ -20,6 +20,8 @@ export interface RunsRoot {
 export interface SharedCacheSettings {
   folder: string;
   keyFile: string;
+  /** Results are looked up there, but kept in the user's own cache only (the team's CI keeps them). */
+  readOnly?: boolean;
 }
 
 /** A run as lists show it. */
@@ -124,7 +126,11 @@ const PARAMS = {
   configure: [
     ['roots', (v) => Array.isArray(v) && v.every(isRoot), 'a list of { folder, runsDirectory? }'],
     ['cacheCopiesMb', (v) => v === undefined || (isCount(v) && (v as number) <= MAX_CACHE_COPIES_MB), `a number of megabytes from 0 to ${MAX_CACHE_COPIES_MB}`],
-    ['sharedCache', (v) => v === undefined || v === null || (isObject(v) && isText(v.folder) && isText(v.keyFile)), 'null or { folder, keyFile }'],
+    [
+      'sharedCache',
+      (v) => v === undefined || v === null || (isObject(v) && isText(v.folder) && isText(v.keyFile) && optional(isBoolean)(v.readOnly)),
+      'null or { folder, keyFile, readOnly? }',
+    ],
   ],
   start: [
     ['workflowPath', isText, 'a non-empty string'],

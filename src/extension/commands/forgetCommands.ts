@@ -1,7 +1,7 @@
 // Forget Kept Results and Forget Secret Input Values: what the user asks the extension and the engine to forget.
 import * as vscode from 'vscode';
 import { isWorkflowDocument } from '../language/documents';
-import { sharedCacheNamed } from '../runs/runManager';
+import { sharedCacheInUse } from '../runs/runManager';
 import { plainText } from '../ui/untrustedText';
 import { parseArg } from './arguments';
 import type { CommandServices } from './services';
@@ -34,14 +34,16 @@ export async function forgetKeptResults(s: CommandServices, arg: unknown): Promi
   );
 }
 
-/** The workflow given or in view, or all, as the user picks; the team's results of it too when a shared cache is set. */
+/** The workflow given or in view, or all, as the user picks; the team's results of it too when a shared cache is written. */
 async function forgetScope(s: CommandServices, arg: unknown): Promise<ForgetScope | undefined> {
   const given = parseArg(arg);
   const editor = vscode.window.activeTextEditor;
   const uri = given.kind === 'file' ? given.uri : editor && isWorkflowDocument(editor.document) ? editor.document.uri : s.dag.activeWorkflow();
   if (given.kind === 'file') return { uri, of: ` of ${vscode.workspace.asRelativePath(given.uri)}` };
   const name = uri && vscode.workspace.asRelativePath(uri);
-  const team = sharedCacheNamed();
+  // A machine that only reads the team's results does not forget them either (`runs forget --shared` can).
+  const shared = sharedCacheInUse();
+  const team = shared !== undefined && !shared.readOnly;
   const items = [
     ...(uri && name ? [{ label: `Kept results of ${plainText(name)}`, ...(team ? { description: 'yours' } : {}), scope: { uri, of: ` of ${name}` } }] : []),
     ...(uri && name && team

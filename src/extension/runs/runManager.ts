@@ -4,7 +4,7 @@ import type { WorkflowInsights } from '../../engine/insights/report';
 import type { EngineEvent, LogLine, RunListEntry, RunsRoot, SharedCacheSettings } from '../../engine/protocol';
 import { isActiveRun, isRunEvent } from '../../engine/runRules';
 import { applyEvent, catchUp, fromSnapshot, type RunState } from '../../engine/runState';
-import { sharedCacheFromEnv } from '../../engine/run/io/sharedCacheSource';
+import { sharedCacheFor } from '../../engine/run/io/sharedCacheSource';
 import { settingNumber } from '../settingValues';
 import { sameWorkflow } from '../workflowIdentity';
 import type { EngineConnection, EngineLink } from './engineConnection';
@@ -37,12 +37,14 @@ export function cacheSettings(): { cacheCopiesMb?: number; sharedCache?: SharedC
   const mb = settingNumber('cache.copiesMaxMb', config.get('cache.copiesMaxMb'));
   const folder = config.get<string>('cache.sharedFolder')?.trim();
   const keyFile = config.get<string>('cache.sharedKeyFile')?.trim();
-  return { ...(mb === null ? {} : { cacheCopiesMb: mb }), ...(folder && keyFile ? { sharedCache: { folder, keyFile } } : {}) };
+  const readOnly = config.get<boolean>('cache.sharedReadOnly') === true;
+  const sharedCache = folder && keyFile ? { folder, keyFile, ...(readOnly ? { readOnly } : {}) } : undefined;
+  return { ...(mb === null ? {} : { cacheCopiesMb: mb }), ...(sharedCache ? { sharedCache } : {}) };
 }
 
-/** Whether the engine's runs use a team's shared cache: the user's settings name one, or the environment does. */
-export function sharedCacheNamed(): boolean {
-  return cacheSettings().sharedCache !== undefined || sharedCacheFromEnv(process.env).settings !== undefined;
+/** The team's shared cache the engine's runs use: the one the user's settings name, else the environment's. */
+export function sharedCacheInUse(): SharedCacheSettings | undefined {
+  return sharedCacheFor(cacheSettings().sharedCache, process.env).settings;
 }
 
 /**

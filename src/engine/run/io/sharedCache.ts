@@ -1,7 +1,8 @@
 // A team's kept results: a folder its machines share (a network or synced folder), whose entries are signed with a
 // key the team holds, and keyed by the paths of the workflow and the node's folder below their Git checkout, so that
 // two clones in different places find the same results. Looked up after the user's own results; a result a run keeps
-// goes to both, and one found in the shared folder is kept in the user's own too (the next lookup finds it there).
+// goes to both (to the user's own only when the shared cache is read only), and one found in the shared folder is
+// kept in the user's own too (the next lookup finds it there).
 import { dirname, isAbsolute } from 'node:path';
 import { checkoutRoot } from '../../gitCheckout';
 import type { SharedCacheSettings } from '../../protocol';
@@ -67,7 +68,7 @@ export function withSharedCache(
   // Read once, at the cache's first use: its problem is said once per run, apart from the folder's others.
   const folderBounds = () => sharedFolderBounds(folder, (problem) => o.onProblem?.(`the shared cache in ${folder}: ${problem}`));
   const shared = new FileNodeCache(folder, { ...o, onProblem, folderBounds, secret: () => secret, shared: { base: keyBase } });
-  return new LayeredNodeCache(own, shared, folder);
+  return new LayeredNodeCache(own, shared, folder, settings.readOnly === true);
 }
 
 /** The keys of the two caches, as one. */
@@ -83,6 +84,8 @@ export class LayeredNodeCache implements NodeCache {
     private readonly own: FileNodeCache,
     private readonly shared: FileNodeCache,
     private readonly sharedFolder: string,
+    /** Nothing is kept in the shared folder (nor trimmed there): the team's CI keeps its results. */
+    private readonly readOnly: boolean,
   ) {}
 
   async lookup(query: CacheQuery, o: CacheLookupOptions): Promise<CacheLookup> {
@@ -96,7 +99,8 @@ export class LayeredNodeCache implements NodeCache {
       return { key, hit, where: `the shared cache in ${this.sharedFolder}`, ...(restored ? { restored } : {}), ...(artifacts ? { artifacts } : {}) };
     }
     if (own.problem && shared.problem) return { key: '', problem: own.problem };
-    const note = own.note ?? shared.note ?? (own.problem && `the result is kept in the shared cache only: ${own.problem}`);
+    const ownOnly = this.readOnly ? 'the result is not kept (the shared cache is read only)' : 'the result is kept in the shared cache only';
+    const note = own.note ?? shared.note ?? (own.problem && `${ownOnly}: ${own.problem}`);
     return { key, ...(note ? { note } : {}) };
   }
 
@@ -107,7 +111,7 @@ export class LayeredNodeCache implements NodeCache {
   }
 
   async prepare(query: CacheQuery): Promise<LayeredPreparation> {
-    const [own, shared] = await Promise.all([this.own.prepare(query), this.shared.prepare(query)]);
+    const [own, shared] = await Promise.all([this.own.prepare(query), this.readOnly ? undefined : this.shared.prepare(query)]);
     return { own, shared };
   }
 
@@ -115,7 +119,7 @@ export class LayeredNodeCache implements NodeCache {
     const [ownKey, sharedKey] = key.split(SEPARATOR);
     const { prepared, ...rest } = result;
     const own = ownKey ? this.own.keep(ownKey, { ...rest, prepared: prepared?.own }) : undefined;
-    const shared = sharedKey ? this.shared.keep(sharedKey, { ...rest, prepared: prepared?.shared }) : undefined;
+    const shared = sharedKey && !this.readOnly ? this.shared.keep(sharedKey, { ...rest, prepared: prepared?.shared }) : undefined;
     return own ?? (shared ? `the shared cache in ${this.sharedFolder}: ${shared}` : undefined);
   }
 

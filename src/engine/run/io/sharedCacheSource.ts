@@ -3,7 +3,10 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { SharedCacheSettings } from '../../protocol';
 
-/** The settings the environment gives (`MAESTRO_CACHE_SHARED_DIR`, `MAESTRO_CACHE_SHARED_KEY_FILE`): none, or why not. */
+/**
+ * The settings the environment gives (`MAESTRO_CACHE_SHARED_DIR`, `MAESTRO_CACHE_SHARED_KEY_FILE`,
+ * `MAESTRO_CACHE_SHARED_READ_ONLY`): none, or why not; a read-only flag that is not one is said, and taken as set.
+ */
 export function sharedCacheFromEnv(env: NodeJS.ProcessEnv): { settings?: SharedCacheSettings; problem?: string } {
   const folder = env.MAESTRO_CACHE_SHARED_DIR?.trim();
   const keyFile = env.MAESTRO_CACHE_SHARED_KEY_FILE?.trim();
@@ -12,7 +15,11 @@ export function sharedCacheFromEnv(env: NodeJS.ProcessEnv): { settings?: SharedC
     return {
       problem: `the shared cache needs both MAESTRO_CACHE_SHARED_DIR and MAESTRO_CACHE_SHARED_KEY_FILE (${folder ? 'no key file' : 'no folder'}): it is not used`,
     };
-  return { settings: { folder, keyFile } };
+  const flag = env.MAESTRO_CACHE_SHARED_READ_ONLY?.trim().toLowerCase() ?? '';
+  const readOnly = !['', '0', 'false'].includes(flag);
+  const settings = { folder, keyFile, ...(readOnly ? { readOnly } : {}) };
+  if (!readOnly || ['1', 'true'].includes(flag)) return { settings };
+  return { settings, problem: `MAESTRO_CACHE_SHARED_READ_ONLY is '${env.MAESTRO_CACHE_SHARED_READ_ONLY}', not 1 or 0: the shared cache is read only` };
 }
 
 /** The shared cache a run uses: the one given (null: none), else the environment's. */
