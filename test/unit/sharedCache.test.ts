@@ -253,6 +253,9 @@ describe("node cache: a team's shared folder", () => {
     const before = { ...process.env };
     try {
       Object.assign(process.env, env);
+      assert.equal(await main(['runs', 'team-settings'], io), 0);
+      assert.match(out, /; it holds 2 results, their artifacts' copies 6 bytes\n$/, 'out/app.txt, "one" then "two"');
+      out = '';
       // A key file that signed none of them (not the team's): nothing is forgotten.
       writeFileSync(join(dir, 'third.key'), '9'.repeat(64));
       process.env.MAESTRO_CACHE_SHARED_KEY_FILE = join(dir, 'third.key');

@@ -76,7 +76,10 @@ describe("a shared folder's own bounds", () => {
       return [await main(['runs', 'team-settings', '--folder', team, ...args], io), out];
     };
     const own = "each user's own bound";
-    assert.deepEqual(await cli(), [0, `the shared cache in ${team} keeps artifacts' copies up to ${own}, results up to ${own}\n`]);
+    assert.deepEqual(await cli(), [
+      0,
+      `the shared cache in ${team} keeps artifacts' copies up to ${own}, results up to ${own}; it holds 0 results, their artifacts' copies 0 bytes\n`,
+    ]);
     assert.deepEqual(await cli('--copies-mb', '4096'), [
       0,
       `the shared cache in ${team} now keeps artifacts' copies up to 4096 MB, results up to ${own}: every teammate's next run trims it so\n`,

@@ -1,6 +1,8 @@
 // `maestro-dag runs team-key` and `runs team-settings`: a team's shared cache, its key and the bounds its folder keeps.
 import { statSync } from 'node:fs';
+import { formatBytes } from '../../engine/regularFile';
 import { makeKeyFile } from '../../engine/run/io/cacheSecret';
+import { keptUsage } from '../../engine/run/io/cacheTrim';
 import { homePath } from '../../engine/run/io/sharedCacheSource';
 import {
   readSharedFolderSettings,
@@ -18,9 +20,10 @@ export const TEAM_HELP = `Usage: maestro-dag runs team-key FILE
 
 'team-key' makes the key file of a team's shared cache (MAESTRO_CACHE_SHARED_KEY_FILE, maestro.cache.sharedKeyFile):
 give it to the team only, and keep it out of every repository.
-'team-settings' prints, or sets, the bounds the shared folder (MAESTRO_CACHE_SHARED_DIR, or --folder) keeps in its
-${SHARED_SETTINGS_FILE}, which every teammate's runs trim it to: the most its artifacts' copies take, in megabytes,
-and how many results it keeps. 'default' takes a bound out (each user's own is then used).
+'team-settings' prints what the shared folder (MAESTRO_CACHE_SHARED_DIR, or --folder) holds, and the bounds it keeps
+in its ${SHARED_SETTINGS_FILE}; with options, sets them: every teammate's runs trim it to them. --copies-mb: the most
+its artifacts' copies take; --results: how many results it keeps; 'default' takes a bound out (each user's own is
+then used).
 `;
 
 export function teamKeyCommand(argv: string[], io: Output): number {
@@ -52,7 +55,7 @@ const OWN = "each user's own bound";
 const describe = (s: SharedFolderSettings): string =>
   `artifacts' copies up to ${s.copiesMaxMb === undefined ? OWN : `${s.copiesMaxMb} MB`}, results up to ${s.maxResults ?? OWN}`;
 
-export function teamSettingsCommand(argv: string[], io: Output): number {
+export async function teamSettingsCommand(argv: string[], io: Output): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, { 'copies-mb': { type: 'string' }, results: { type: 'string' }, folder: { type: 'string' } });
   if (values.help) {
     io.out(TEAM_HELP);
@@ -71,7 +74,9 @@ export function teamSettingsCommand(argv: string[], io: Output): number {
     return 1;
   }
   if (values['copies-mb'] === undefined && values.results === undefined) {
-    io.out(`the shared cache in ${safeText(folder)} keeps ${describe(settings)}\n`);
+    const usage = await keptUsage(folder);
+    const holds = `${usage.results} result${usage.results === 1 ? '' : 's'}, their artifacts' copies ${formatBytes(usage.copiesBytes)}`;
+    io.out(`the shared cache in ${safeText(folder)} keeps ${describe(settings)}; it holds ${holds}\n`);
     return 0;
   }
   const next: SharedFolderSettings = { ...settings };

@@ -44,6 +44,14 @@ async function readCopies(copiesDir: string, now: number, graceMs: number): Prom
   return copies;
 }
 
+/** What a folder of kept results holds: how many results, and the bytes their artifacts' copies take. */
+export async function keptUsage(cacheDir: string): Promise<{ results: number; copiesBytes: number }> {
+  const copies = await readCopies(join(cacheDir, COPIES_FOLDER), Date.now(), Number.POSITIVE_INFINITY);
+  let copiesBytes = 0;
+  for (const { size } of copies.values()) copiesBytes += size;
+  return { results: entryNames(cacheDir).length, copiesBytes };
+}
+
 /** Whether the entry at `k.path` is still the result read (another run may have kept a newer one under its key since). */
 async function unchanged(k: Kept): Promise<boolean> {
   const now = await readEntry(k.path);
