@@ -9,7 +9,7 @@ import { startRun } from '../../src/engine/run/engine';
 import { copiesMaxBytes, copyFiles, putBack } from '../../src/engine/run/io/artifactCopies';
 import { CACHE_FOLDER, entryNames, readEntrySync } from '../../src/engine/run/io/cacheEntries';
 import { trimCopies } from '../../src/engine/run/io/cacheTrim';
-import { forgetResults } from '../../src/engine/run/io/nodeCache';
+import { forgetResults } from '../../src/engine/run/io/cacheForget';
 import { clockReading, yaml } from './helpers';
 
 describe('node cache: copies of artifacts, put back on reuse', () => {

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { DURATION_HINT, formatDuration, parseDuration } from '../../engine/duration';
 import { machineSecret } from '../../engine/run/io/cacheSecret';
-import { forgetResults, keptResultsSigned } from '../../engine/run/io/nodeCache';
+import { forgetResults, keptResultsSigned } from '../../engine/run/io/cacheForget';
 import { forgetSharedResults, teamSecret } from '../../engine/run/io/sharedCache';
 import { homePath, sharedCacheFromEnv } from '../../engine/run/io/sharedCacheSource';
 import { pruneRuns } from '../../engine/run/io/runPrune';

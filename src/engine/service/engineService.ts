@@ -7,7 +7,7 @@ import { runsDirFor } from '../run/io/runsLocation';
 import { isActiveRun, isEndedRun } from '../runRules';
 import { RunCatalog } from './runCatalog';
 import { compareStoredRuns, workflowInsights } from './runInsights';
-import { forgetResults } from '../run/io/nodeCache';
+import { forgetResults } from '../run/io/cacheForget';
 import { forgetSharedResults } from '../run/io/sharedCache';
 import { sharedCacheFor } from '../run/io/sharedCacheSource';
 import { pruneRuns } from '../run/io/runPrune';

@@ -3,25 +3,14 @@
 // everything the node's run depends on as it declares it, the contents of its `cache.files` included; the files are
 // read as streams, so a big one does not hold the engine up.
 import { createHash, createHmac } from 'node:crypto';
-import { mkdirSync, readdirSync, rmdirSync, rmSync, type Stats, statSync } from 'node:fs';
+import { mkdirSync, type Stats, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { artifactOutsideFolder } from '../../artifactPaths';
 import { formatBytes } from '../../regularFile';
 import type { CacheLookup, CacheLookupOptions, CacheQuery, KeepPreparation, KeptResult, NodeCache } from '../core/ports';
-import { artifactFiles, copyFiles, COPIES_FOLDER, sha256OfFile, isCopyName, isUnfinishedCopyName, ownCopiesFolder, putBack } from './artifactCopies';
-import {
-  CACHE_FOLDER,
-  CACHE_VERSION,
-  type CopiedFile,
-  type Entry,
-  entryNames,
-  entryPath,
-  isSigned,
-  readEntrySync,
-  readSignedEntry,
-  writeEntry,
-} from './cacheEntries';
+import { artifactFiles, copyFiles, COPIES_FOLDER, sha256OfFile, putBack } from './artifactCopies';
+import { CACHE_VERSION, type CopiedFile, type Entry, entryNames, entryPath, readSignedEntry, writeEntry } from './cacheEntries';
 import type { MachineSecret } from './cacheSecret';
 import { MAX_KEPT_RESULTS, trimCopies } from './cacheTrim';
 import { matchFiles, walk, WALK_LIMIT } from './fileGlobs';
@@ -331,70 +320,4 @@ export class FileNodeCache implements NodeCache {
   async settled(): Promise<void> {
     await this.trimmed;
   }
-}
-
-/** Deletes the copies' folder: the copies in it, then it, if that leaves it empty. Nothing through a link. */
-function forgetCopies(copiesDir: string): void {
-  if (!ownCopiesFolder(copiesDir)) return;
-  for (const name of readdirSync(copiesDir)) if (isCopyName(name) || isUnfinishedCopyName(name)) rmSync(join(copiesDir, name), { force: true });
-  try {
-    rmdirSync(copiesDir);
-  } catch {
-    // Something else is in it: left as it is.
-  }
-}
-
-/** Which kept results to forget (all of them when none is said). */
-export interface ForgetOptions {
-  /** A workflow's, as its entries name it. */
-  workflowPath?: string;
-  /** Those kept before this time (ms since the epoch). */
-  olderThan?: number;
-  /** Those not signed with this key: after a team's key was changed, the results the old one signed. */
-  notSignedWith?: string;
-}
-
-/**
- * Deletes the kept results in a runs folder: all of them (with the artifacts' copies), or those `o` says; returns
- * how many. What cannot be read as an entry is left alone unless all are asked for. Copies no other entry names are
- * deleted with them.
- */
-export function forgetResults(runsDir: string, o: ForgetOptions = {}): Promise<number> {
-  return forgetKept(join(runsDir, CACHE_FOLDER), o);
-}
-
-/** Whether forgetting with `o` would forget the entry at `path`. */
-function forgets(path: string, entry: Entry, o: ForgetOptions): boolean {
-  if (o.workflowPath !== undefined && entry.workflowPath !== o.workflowPath) return false;
-  if (o.olderThan !== undefined && entry.at >= o.olderThan) return false;
-  return o.notSignedWith === undefined || !isSigned(path, entry, o.notSignedWith);
-}
-
-/** How many results a folder of kept results holds, and how many of them are signed with `secret`. */
-export function keptResultsSigned(dir: string, secret: string): { total: number; signed: number } {
-  const names = entryNames(dir);
-  const signed = names.filter((name) => {
-    const entry = readEntrySync(join(dir, name));
-    return entry !== undefined && isSigned(join(dir, name), entry, secret);
-  }).length;
-  return { total: names.length, signed };
-}
-
-/** forgetResults in a folder of kept results; `workflowPath` as its entries name the workflow. */
-export async function forgetKept(dir: string, o: ForgetOptions): Promise<number> {
-  const all = o.workflowPath === undefined && o.olderThan === undefined && o.notSignedWith === undefined;
-  let removed = 0;
-  for (const name of entryNames(dir)) {
-    const path = join(dir, name);
-    if (!all) {
-      const entry = readEntrySync(path);
-      if (!entry || !forgets(path, entry, o)) continue;
-    }
-    rmSync(path, { force: true });
-    removed++;
-  }
-  if (all) forgetCopies(join(dir, COPIES_FOLDER));
-  // Without the grace a trim gives: a run copying artifacts now finds a copy gone when it is to be put back, and runs.
-  else if (removed) await trimCopies(dir, Number.POSITIVE_INFINITY, { graceMs: 0 });
-  return removed;
 }

@@ -9,7 +9,8 @@ import type { SharedCacheSettings } from '../../protocol';
 import type { CacheLookup, CacheLookupOptions, CacheQuery, KeepPreparation, KeptResult, NodeCache } from '../core/ports';
 import { readSecretFile, type MachineSecret } from './cacheSecret';
 import { homePath } from './sharedCacheSource';
-import { FileNodeCache, type FolderBounds, forgetKept, type ForgetOptions, pathBelow, type FileNodeCacheOptions } from './nodeCache';
+import { forgetKept, type ForgetOptions } from './cacheForget';
+import { FileNodeCache, type FolderBounds, pathBelow, type FileNodeCacheOptions } from './nodeCache';
 import { readSharedFolderSettings, SHARED_SETTINGS_FILE } from './sharedFolderSettings';
 
 /** The team's key: a file holding 64 hexadecimal digits, which nothing here writes. */
