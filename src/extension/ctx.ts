@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import { MovedPanels } from './dag/movedPanels';
 import { KeptLayouts } from './dag/keptLayouts';
 import { InputPrompts } from './commands/inputPrompts';
+import { LastAnswers } from './commands/lastAnswers';
+import { followWorkflowFiles } from './followWorkflowFiles';
 import { DagPanels } from './dag/dagPanels';
 import { InsightsPanels } from './insights/insightsPanels';
 import { EditHighlight } from './dag/workflowEditing';
@@ -49,7 +51,8 @@ export class Ctx implements EngineLink {
     this.workspaceValidator = new WorkspaceValidator(extension.asAbsolutePath('dist/validationWorker.js'), this.log, keepsGraph);
     this.validation = new LiveValidation(this.documents, this.log, this.workspaceValidator);
     this.runs = new RunManager(this, this.log);
-    this.prompts = new InputPrompts(this.documents, new SecretInputMemory(extension.secrets, extension.globalState), extension.workspaceState);
+    const secrets = new SecretInputMemory(extension.secrets, extension.globalState);
+    this.prompts = new InputPrompts(this.documents, secrets, new LastAnswers(extension.workspaceState));
     this.actions = new RunActions(this, this.runs, this.documents, (uri, inputs) => this.prompts.each(uri, inputs));
     this.dag = new DagPanels({
       runs: this.runs,
@@ -76,6 +79,7 @@ export class Ctx implements EngineLink {
     this.engineScope.push(...this.listenTo(this.engine));
     this.engines = new EngineChoice(this);
     this.subscribe(this.log, this.workspaceValidator, this.validation, this.runs, this.dag, this.insights, this.editHighlight, this.engines);
+    this.subscribe(followWorkflowFiles([this.prompts.last, secrets, layouts], (problem) => this.log.warn(problem)));
   }
 
   /** Adds to the extension's scope: disposed when the extension deactivates. */

@@ -20,6 +20,7 @@ export interface MaestroApi {
   documents: Ctx['documents'];
   dag: Ctx['dag'];
   engines: Ctx['engines'];
+  prompts: Ctx['prompts'];
   /** What the Runs view shows. */
   runsTree: RunsTreeProvider;
   /** How long activate() took, in milliseconds (performance.now() differences). */
@@ -56,7 +57,17 @@ export function activate(context: vscode.ExtensionContext): MaestroApi {
     startWorkspaceScan(c);
     const activatedInMs = performance.now() - started;
     c.log.info(`activated in ${activatedInMs.toFixed(1)} ms`);
-    return { runs: c.runs, actions: c.actions, validation: c.validation, documents: c.documents, dag: c.dag, engines: c.engines, runsTree, activatedInMs };
+    return {
+      runs: c.runs,
+      actions: c.actions,
+      validation: c.validation,
+      documents: c.documents,
+      dag: c.dag,
+      engines: c.engines,
+      prompts: c.prompts,
+      runsTree,
+      activatedInMs,
+    };
   } catch (e) {
     const message = (e as Error).stack ?? String(e);
     ctx?.log.error(`activation failed: ${message}`);

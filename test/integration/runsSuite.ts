@@ -172,6 +172,27 @@ export function registerRunsSuite(context: IntegrationContext): void {
       }
     });
 
+    it('keeps the inputs last given with a workflow file the workspace renames, and forgets them once it deletes it', async () => {
+      const before = file('remembered.workflow.yaml');
+      const after = file('renamed-remembered.workflow.yaml');
+      writeFileSync(before.fsPath, 'version: 1\nname: Remembered\ninputs:\n  channel: { required: true }\nnodes:\n  a: { run: "true" }\n');
+      try {
+        await api.prompts.last.set(before.toString(), { channel: 'beta' });
+        const rename = new vscode.WorkspaceEdit();
+        rename.renameFile(before, after);
+        assert.ok(await vscode.workspace.applyEdit(rename));
+        await until(() => api.prompts.last.get(after.toString()).channel === 'beta');
+        assert.deepEqual(api.prompts.last.get(before.toString()), {});
+        const remove = new vscode.WorkspaceEdit();
+        remove.deleteFile(after);
+        assert.ok(await vscode.workspace.applyEdit(remove));
+        await until(() => api.prompts.last.get(after.toString()).channel === undefined);
+      } finally {
+        rmSync(before.fsPath, { force: true });
+        rmSync(after.fsPath, { force: true });
+      }
+    });
+
     it("keeps a cached node's result in the team's shared folder the user settings name too (not when read only), and forgets it there", async () => {
       const team = mkdtempSync(join(tmpdir(), 'maestro-team-'));
       const flow = file('team-cached.workflow.yaml');

@@ -162,7 +162,12 @@ export class MemoryState {
     return v === undefined ? undefined : (JSON.parse(v) as T);
   }
   update(key: string, value: unknown): Promise<void> {
-    this.values.set(key, JSON.stringify(value));
+    // As VS Code's: undefined deletes the key.
+    if (value === undefined) this.values.delete(key);
+    else this.values.set(key, JSON.stringify(value));
     return Promise.resolve();
+  }
+  keys(): readonly string[] {
+    return [...this.values.keys()];
   }
 }

@@ -9,7 +9,7 @@ const layout = (n: number) => ({ key: `k${n}`, layout: { positions: { a: { x: n,
 describe('kept layouts', () => {
   it("keeps each workflow's last layout, the most recently kept workflows only", async () => {
     const state = new MemoryState();
-    const kept = new KeptLayouts(state as unknown as vscode.Memento);
+    const kept = new KeptLayouts(state);
     assert.equal(kept.get(uri(0)), undefined);
     for (let n = 0; n <= KEPT_WORKFLOWS; n++) await kept.keep(uri(n), layout(n));
     assert.equal(kept.get(uri(0)), undefined, 'the least recently kept is dropped');
@@ -23,7 +23,7 @@ describe('kept layouts', () => {
   it('reads state that is not a map of layouts as empty', async () => {
     const state = new MemoryState();
     await state.update('maestro.dag.keptLayouts', ['garbage']);
-    const kept = new KeptLayouts(state as unknown as vscode.Memento);
+    const kept = new KeptLayouts(state);
     assert.equal(kept.get(uri(1)), undefined);
     await kept.keep(uri(1), layout(1));
     assert.deepEqual(kept.get(uri(1)), layout(1));

@@ -8,7 +8,8 @@ import type { WorkflowDocuments } from '../language/documents';
 import type { RunActions } from '../runs/runActions';
 import type { SecretInputMemory } from '../runs/secretInputMemory';
 import { plainText } from '../ui/untrustedText';
-import { answersToKeep, filledValue, storedAnswers, type FillSources } from './inputFill';
+import { answersToKeep, filledValue, type FillSources } from './inputFill';
+import type { LastAnswers } from './lastAnswers';
 import { askGithubToken, silentGithubToken } from './githubToken';
 import { isGithubTokenInput } from '../../engine/formats/githubActions/contexts';
 
@@ -32,8 +33,8 @@ export class InputPrompts {
   constructor(
     private readonly documents: WorkflowDocuments,
     private readonly memory: SecretInputMemory,
-    /** The answers given last, per workflow file (never a secret's): the workspace's state. */
-    private readonly lastAnswers: vscode.Memento,
+    /** The answers given last, per workflow file (never a secret's). */
+    readonly last: LastAnswers,
   ) {}
 
   /**
@@ -48,8 +49,7 @@ export class InputPrompts {
   /** Asks for these inputs of a workflow file, in turn; undefined when the user gives up. */
   async each(uri: vscode.Uri, inputs: readonly InputSpec[]): Promise<Record<string, string> | undefined> {
     const checkout = await checkoutValues(uri, inputs);
-    const lastKey = `maestro.lastInputs ${uri.toString()}`;
-    const last = storedAnswers(this.lastAnswers.get<unknown>(lastKey));
+    const last = this.last.get(uri.toString());
     const values: Record<string, string> = {};
     for (const [i, input] of inputs.entries()) {
       const title = `${plainText(input.name)} (${i + 1}/${inputs.length})`;
@@ -57,8 +57,7 @@ export class InputPrompts {
       if (value === undefined) return undefined;
       values[input.name] = value;
     }
-    const kept = answersToKeep(inputs, values, last);
-    await this.lastAnswers.update(lastKey, Object.keys(kept).length ? kept : undefined);
+    await this.last.set(uri.toString(), answersToKeep(inputs, values, last));
     return values;
   }
 

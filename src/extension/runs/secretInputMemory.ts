@@ -1,20 +1,29 @@
 import type * as vscode from 'vscode';
+import { isGone, movedUri, type FollowsWorkflowFiles, type UriMove } from '../workflowFileMoves';
 
 /** Where the keys of the remembered values are listed: the secret storage cannot list its own. */
 const INDEX_KEY = 'maestro.secretInputs.remembered';
+const KEY_PREFIX = 'maestro.secretInput ';
 
 /**
  * The value last given to each secret input of each workflow file, in VS Code's secret storage (the system's
  * keychain where it has one), so that the next run's prompt comes filled in. Never in a file, a setting or a run.
  */
-export class SecretInputMemory {
+export class SecretInputMemory implements FollowsWorkflowFiles {
   constructor(
     private readonly secrets: vscode.SecretStorage,
     private readonly index: vscode.Memento,
   ) {}
 
   private static key(workflow: string, input: string): string {
-    return `maestro.secretInput ${workflow} ${input}`;
+    return `${KEY_PREFIX}${workflow} ${input}`;
+  }
+
+  /** The workflow and the input a key is of (a URI has no space; an input name neither). */
+  private static parts(key: string): { workflow: string; input: string } | undefined {
+    const space = key.lastIndexOf(' ');
+    if (!key.startsWith(KEY_PREFIX) || space < KEY_PREFIX.length) return undefined;
+    return { workflow: key.slice(KEY_PREFIX.length, space), input: key.slice(space + 1) };
   }
 
   /** `workflow`: the workflow file's URI as a string. */
@@ -28,6 +37,24 @@ export class SecretInputMemory {
     await this.secrets.store(key, value);
     const keys = this.keys();
     if (!keys.includes(key)) await this.index.update(INDEX_KEY, [...keys, key]);
+  }
+
+  /** The values of the workflow files moved are remembered where they are now. */
+  async followMoves(moves: readonly UriMove[]): Promise<void> {
+    // All read before any is written: a file can move to where another moved from.
+    const moved: { key: string; to: string; input: string; value: string | undefined }[] = [];
+    for (const key of this.keys()) {
+      const parts = SecretInputMemory.parts(key);
+      const to = parts && movedUri(parts.workflow, moves);
+      if (parts && to !== undefined) moved.push({ key, to, input: parts.input, value: await this.secrets.get(key) });
+    }
+    await this.forget(moved.map((m) => m.key));
+    for (const { to, input, value } of moved) if (value !== undefined) await this.remember(to, input, value);
+  }
+
+  /** Forgets the values of the workflow files deleted. */
+  async forgetGone(gone: readonly string[]): Promise<void> {
+    await this.forget(this.keys().filter((key) => isGone(SecretInputMemory.parts(key)?.workflow ?? '', gone)));
   }
 
   /** Forgets every remembered value; says how many there were. */
