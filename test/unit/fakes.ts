@@ -1,3 +1,4 @@
+import type * as vscode from 'vscode';
 import type { EngineEvent, LogLine } from '../../src/engine/protocol';
 import type { AttemptRequest, AttemptResult, Clock, ProcessRunner, RunningAttempt, RunSink, TimerHandle } from '../../src/engine/run/core/ports';
 
@@ -170,4 +171,15 @@ export class MemoryState {
   keys(): readonly string[] {
     return [...this.values.keys()];
   }
+}
+
+/** VS Code's secret storage, as a map. */
+export function memorySecretStorage(): { values: Map<string, string>; storage: vscode.SecretStorage } {
+  const values = new Map<string, string>();
+  const storage = {
+    get: async (key: string) => values.get(key),
+    store: async (key: string, value: string) => void values.set(key, value),
+    delete: async (key: string) => void values.delete(key),
+  } as unknown as vscode.SecretStorage;
+  return { values, storage };
 }

@@ -1,16 +1,12 @@
 import { strict as assert } from 'node:assert';
 import type * as vscode from 'vscode';
 import { SecretInputMemory } from '../../src/extension/runs/secretInputMemory';
+import { memorySecretStorage } from './fakes';
 
 /** VS Code's secret storage and a memento, as maps. */
 function fakes() {
-  const secrets = new Map<string, string>();
+  const { values: secrets, storage } = memorySecretStorage();
   const state = new Map<string, unknown>();
-  const storage = {
-    get: async (key: string) => secrets.get(key),
-    store: async (key: string, value: string) => void secrets.set(key, value),
-    delete: async (key: string) => void secrets.delete(key),
-  } as unknown as vscode.SecretStorage;
   const memento = {
     get: <T>(key: string) => state.get(key) as T | undefined,
     update: async (key: string, value: unknown) => void (value === undefined ? state.delete(key) : state.set(key, value)),

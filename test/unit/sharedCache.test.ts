@@ -16,6 +16,19 @@ import { yaml } from './helpers';
 
 const KEY = 'b'.repeat(64);
 
+/** Runs `body` with these environment variables set, then puts them back as they were. */
+async function withEnv(env: Record<string, string>, body: () => Promise<void>): Promise<void> {
+  const before = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
+  Object.assign(process.env, env);
+  try {
+    await body();
+  } finally {
+    for (const [name, value] of Object.entries(before))
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+  }
+}
+
 describe("node cache: a team's shared folder", () => {
   let dir: string;
   let stateBefore: string | undefined;
@@ -115,22 +128,16 @@ describe("node cache: a team's shared folder", () => {
     const io = { out: (t: string) => (out += t), err: (t: string) => (out += t), isTTY: false };
     const bob = clone('bob/elsewhere/project');
     const env = { MAESTRO_CACHE_SHARED_DIR: join(dir, 'team'), MAESTRO_CACHE_SHARED_KEY_FILE: join(dir, 'team.key') };
-    const before = { ...process.env };
-    try {
-      assert.equal(await main(['runs', 'forget', '--shared'], io), 2, 'no shared cache named');
-      assert.match(out, /runs forget --shared: .*name no shared cache/);
-      Object.assign(process.env, env);
+    assert.equal(await main(['runs', 'forget', '--shared'], io), 2, 'no shared cache named');
+    assert.match(out, /runs forget --shared: .*name no shared cache/);
+    await withEnv(env, async () => {
       out = '';
       assert.equal(await main(['runs', 'forget', '--shared', '--workflow', join(bob.root, 'flows', 'other.workflow.yaml')], io), 0);
       assert.equal(out, `no kept result to forget in the shared cache in ${join(dir, 'team')}\n`);
       out = '';
       assert.equal(await main(['runs', 'forget', '--shared', '--workflow', bob.path], io), 0);
       assert.deepEqual([out, entries()], ['forgot 1 kept result\n', []], "Ana's result, forgotten from Bob's clone");
-    } finally {
-      for (const name of Object.keys(env))
-        if (before[name] === undefined) delete process.env[name];
-        else process.env[name] = before[name];
-    }
+    });
   });
 
   it('reuses nothing under another key, from a changed entry, or for other files', async () => {
@@ -250,9 +257,7 @@ describe("node cache: a team's shared folder", () => {
     let out = '';
     const io = { out: (t: string) => (out += t), err: (t: string) => (out += t), isTTY: false };
     const env = { MAESTRO_CACHE_SHARED_DIR: join(dir, 'team'), MAESTRO_CACHE_SHARED_KEY_FILE: join(dir, 'new.key') };
-    const before = { ...process.env };
-    try {
-      Object.assign(process.env, env);
+    await withEnv(env, async () => {
       assert.equal(await main(['runs', 'team-settings'], io), 0);
       assert.match(out, /; it holds 2 results, their artifacts' copies 6 bytes\n$/, 'out/app.txt, "one" then "two"');
       out = '';
@@ -277,11 +282,7 @@ describe("node cache: a team's shared folder", () => {
       assert.equal(await main(['runs', 'forget', '--shared', '--other-keys'], io), 2, 'no key: nothing could say what to keep');
       assert.match(out, /runs forget --other-keys: the shared cache's key file .*missing\.key cannot be read as 64 hexadecimal digits/);
       assert.equal(entries().length, 1);
-    } finally {
-      for (const name of Object.keys(env))
-        if (before[name] === undefined) delete process.env[name];
-        else process.env[name] = before[name];
-    }
+    });
   });
 
   it("read only: reuses what the shared folder holds, keeps results in the user's own cache alone, and writes nothing there", async () => {

@@ -7,19 +7,9 @@ import { LastAnswers } from '../../src/extension/commands/lastAnswers';
 import { KeptLayouts } from '../../src/extension/dag/keptLayouts';
 import { SecretInputMemory } from '../../src/extension/runs/secretInputMemory';
 import { isGone, movedUri } from '../../src/extension/workflowFileMoves';
-import { MemoryState } from './fakes';
+import { MemoryState, memorySecretStorage } from './fakes';
 
 const file = (path: string) => `file:///w/${path}`;
-
-function secretStorage() {
-  const values = new Map<string, string>();
-  const storage = {
-    get: async (key: string) => values.get(key),
-    store: async (key: string, value: string) => void values.set(key, value),
-    delete: async (key: string) => void values.delete(key),
-  } as unknown as vscode.SecretStorage;
-  return { values, storage };
-}
 
 describe('what is remembered by workflow file, as files move', () => {
   it('finds where a URI went: the file itself, or a file below a folder that moved, never a sibling sharing a prefix', () => {
@@ -63,7 +53,7 @@ describe('what is remembered by workflow file, as files move', () => {
   });
 
   it("keeps the secret values under the moved workflow's name, and forgets those of a file deleted", async () => {
-    const { values, storage } = secretStorage();
+    const { values, storage } = memorySecretStorage();
     const memory = new SecretInputMemory(storage, new MemoryState());
     await memory.remember(file('flows/a.workflow.yaml'), 'token', 's3cret');
     await memory.remember(file('flows/a.workflow.yaml'), 'key', 'k3y');
