@@ -7,13 +7,22 @@ import { join } from 'node:path';
 import type * as vscodeTypes from 'vscode';
 import type { RunEntry } from '../../src/extension/runs/runManager';
 import type { EngineEvent } from '../../src/engine/protocol';
+import { isEndedRun } from '../../src/engine/runRules';
 import { until, untilAnswered, workbenchTools, type IntegrationContext } from './workbench';
 
 export function registerRunsSuite(context: IntegrationContext): void {
   const { vscode, api, workspace } = context;
   const { file, open, positionOf } = workbenchTools(context);
   const latestRun = (name: string, after: number) => api.runs.all().find((r) => r.workflowPath === file(name).fsPath && r.startedAt >= after);
-  const finished = (r: RunEntry) => r.status === 'completed' || r.status === 'failed' || r.status === 'cancelled';
+  const finished = (r: RunEntry) => isEndedRun(r.status);
+  /** Runs the workflow through the command, and waits for the run to end. */
+  const runToEnd = async (name: string): Promise<RunEntry> => {
+    const t0 = Date.now();
+    await vscode.commands.executeCommand('maestro.run', file(name));
+    const run = await until(() => latestRun(name, t0));
+    await until(() => finished(run));
+    return run;
+  };
 
   describe('runs', () => {
     it('runs a workflow through the command; the Runs state follows it to the end; its DAG panel opens and shows it', async () => {
@@ -202,22 +211,14 @@ export function registerRunsSuite(context: IntegrationContext): void {
       try {
         await config.update('cache.sharedFolder', join(team, 'shared'), vscode.ConfigurationTarget.Global);
         await config.update('cache.sharedKeyFile', join(team, 'team.key'), vscode.ConfigurationTarget.Global);
-        const t0 = Date.now();
-        await vscode.commands.executeCommand('maestro.run', flow);
-        const run = await until(() => latestRun('team-cached.workflow.yaml', t0));
-        await until(() => finished(run));
-        assert.equal(run.status, 'completed');
+        assert.equal((await runToEnd('team-cached.workflow.yaml')).status, 'completed');
         assert.equal(readdirSync(join(team, 'shared')).filter((f) => f.endsWith('.json')).length, 1);
         // Forget Kept Results, the team's too: the user's own result and the shared folder's.
         assert.equal(await api.actions.forgetKeptResults(flow, { shared: true }), 2);
         assert.equal(readdirSync(join(team, 'shared')).filter((f) => f.endsWith('.json')).length, 0);
         // Read only: the result is kept in the user's own cache alone.
         await config.update('cache.sharedReadOnly', true, vscode.ConfigurationTarget.Global);
-        const t1 = Date.now();
-        await vscode.commands.executeCommand('maestro.run', flow);
-        const again = await until(() => latestRun('team-cached.workflow.yaml', t1));
-        await until(() => finished(again));
-        assert.equal(again.status, 'completed');
+        assert.equal((await runToEnd('team-cached.workflow.yaml')).status, 'completed');
         assert.equal(readdirSync(join(team, 'shared')).filter((f) => f.endsWith('.json')).length, 0);
         assert.equal(await api.actions.forgetKeptResults(flow), 1);
       } finally {

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type * as vscodeTypes from 'vscode';
 import type { EngineEvent } from '../../src/engine/protocol';
+import { isEndedRun } from '../../src/engine/runRules';
 import type { MaestroApi } from '../../src/extension/extension';
 import type { RunEntry } from '../../src/extension/runs/runManager';
 
@@ -36,7 +37,7 @@ export function registerServedSuite({ vscode, api, workspace, until }: Context, 
     return JSON.parse(text) as Record<string, unknown>;
   };
   const workflowId = (name: string) => createHash('sha1').update(name).digest('hex').slice(0, 12);
-  const finished = (r: RunEntry) => r.status === 'completed' || r.status === 'failed' || r.status === 'cancelled';
+  const finished = (r: RunEntry) => isEndedRun(r.status);
   const eventOf = async <T extends EngineEvent['type']>(runId: string, type: T) =>
     (await api.runs.eventsOf(runId)).find((e): e is Extract<EngineEvent, { type: T }> => e.type === type);
 
