@@ -1,4 +1,4 @@
-// Forget Kept Results and Forget Secret Input Values: what the user asks the extension and the engine to forget.
+// Forget Kept Results and Forget Remembered Secret Inputs: what the user asks the engine and the window to forget.
 import * as vscode from 'vscode';
 import { isWorkflowDocument } from '../language/documents';
 import { sharedCacheInUse } from '../runs/runManager';
