@@ -3,6 +3,7 @@ import { MovedPanels } from './dag/movedPanels';
 import { KeptLayouts } from './dag/keptLayouts';
 import { InputPrompts } from './commands/inputPrompts';
 import { LastAnswers } from './commands/lastAnswers';
+import { checkSharedCache } from './runs/sharedCacheCheck';
 import { followWorkflowFiles } from './followWorkflowFiles';
 import { DagPanels } from './dag/dagPanels';
 import { InsightsPanels } from './insights/insightsPanels';
@@ -101,12 +102,16 @@ export class Ctx implements EngineLink {
     this.engineScope.push(
       vscode.workspace.onDidChangeWorkspaceFolders(reconfigure),
       vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('maestro.runsDirectory') && reconfigure()),
-      vscode.workspace.onDidChangeConfiguration(
-        (e) =>
-          ['maestro.cache.copiesMaxMb', 'maestro.cache.sharedFolder', 'maestro.cache.sharedKeyFile', 'maestro.cache.sharedReadOnly'].some((s) =>
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (
+          !['maestro.cache.copiesMaxMb', 'maestro.cache.sharedFolder', 'maestro.cache.sharedKeyFile', 'maestro.cache.sharedReadOnly'].some((s) =>
             e.affectsConfiguration(s),
-          ) && void engine.configure(),
-      ),
+          )
+        )
+          return;
+        void engine.configure();
+        if (['maestro.cache.sharedFolder', 'maestro.cache.sharedKeyFile'].some((s) => e.affectsConfiguration(s))) checkSharedCache(this.log);
+      }),
     );
     return engine;
   }

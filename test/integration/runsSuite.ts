@@ -8,6 +8,7 @@ import type * as vscodeTypes from 'vscode';
 import type { RunEntry } from '../../src/extension/runs/runManager';
 import type { EngineEvent } from '../../src/engine/protocol';
 import { isEndedRun } from '../../src/engine/runRules';
+import { sharedCacheProblem } from '../../src/extension/runs/sharedCacheCheck';
 import { until, untilAnswered, workbenchTools, type IntegrationContext } from './workbench';
 
 export function registerRunsSuite(context: IntegrationContext): void {
@@ -211,7 +212,9 @@ export function registerRunsSuite(context: IntegrationContext): void {
       try {
         await config.update('cache.sharedFolder', join(team, 'shared'), vscode.ConfigurationTarget.Global);
         await config.update('cache.sharedKeyFile', join(team, 'team.key'), vscode.ConfigurationTarget.Global);
+        assert.match(sharedCacheProblem() ?? '', /^the shared cache's folder .*shared is not there \(is its drive mounted\?\)/);
         assert.equal((await runToEnd('team-cached.workflow.yaml')).status, 'completed');
+        assert.equal(sharedCacheProblem(), undefined, 'the first result kept made the folder');
         assert.equal(readdirSync(join(team, 'shared')).filter((f) => f.endsWith('.json')).length, 1);
         // Forget Kept Results, the team's too: the user's own result and the shared folder's.
         assert.equal(await api.actions.forgetKeptResults(flow, { shared: true }), 2);

@@ -10,7 +10,7 @@ import { startRun } from '../../src/engine/run/engine';
 import { readLogText } from '../../src/engine/run/io/runStore';
 import { reusedText } from '../../src/engine/reusedResult';
 import type { SharedCacheSettings } from '../../src/engine/protocol';
-import { homePath, sharedCacheFromEnv } from '../../src/engine/run/io/sharedCacheSource';
+import { homePath, sharedCacheFromEnv, sharedCacheKey } from '../../src/engine/run/io/sharedCacheSource';
 import { SHARED_SETTINGS_FILE } from '../../src/engine/run/io/sharedFolderSettings';
 import { yaml } from './helpers';
 
@@ -309,6 +309,16 @@ describe("node cache: a team's shared folder", () => {
     const unkept = await run(carl.path, 'carl', readOnly, warnings);
     assert.match(unkept.log, /^maestro: the result is not kept \(the shared cache is read only\): the key of kept results cannot be kept in /m);
     assert.deepEqual(readdirSync(join(dir, 'team'), { recursive: true }).sort(), before);
+  });
+
+  it("reads the team's key from the settings' key file, or says why the shared cache is not used", () => {
+    assert.deepEqual(sharedCacheKey(team()), { folder: join(dir, 'team'), secret: KEY });
+    assert.deepEqual(sharedCacheKey({ folder: 'team', keyFile: join(dir, 'team.key') }), {
+      problem: "the shared cache's folder 'team' is not an absolute path: it is not used",
+    });
+    assert.match((sharedCacheKey({ ...team(), keyFile: join(dir, 'nope.key') }) as { problem: string }).problem, /nope\.key cannot be read as 64 hexadecimal/);
+    const home = sharedCacheKey({ folder: '~/team', keyFile: join(dir, 'team.key') });
+    assert.equal((home as { folder: string }).folder, join(homedir(), 'team'));
   });
 
   it('takes read only from the environment, a value it does not know as set, and says so', () => {

@@ -2,8 +2,8 @@ import { resolve } from 'node:path';
 import { DURATION_HINT, formatDuration, parseDuration } from '../../engine/duration';
 import { machineSecret } from '../../engine/run/io/cacheSecret';
 import { forgetResults, keptResultsSigned } from '../../engine/run/io/cacheForget';
-import { forgetSharedResults, teamSecret } from '../../engine/run/io/sharedCache';
-import { homePath, sharedCacheFromEnv } from '../../engine/run/io/sharedCacheSource';
+import { forgetSharedResults } from '../../engine/run/io/sharedCache';
+import { homePath, sharedCacheFromEnv, sharedCacheKey } from '../../engine/run/io/sharedCacheSource';
 import { pruneRuns } from '../../engine/run/io/runPrune';
 import { defaultRunsDir } from '../../engine/run/io/runsLocation';
 import { listRuns, readLogChunk, readRun } from '../../engine/run/io/runStore';
@@ -174,7 +174,7 @@ async function forgetCommand(argv: string[], io: Output): Promise<number> {
     if (!shared.settings)
       throw new UsageError(`runs forget --shared: ${shared.problem ?? 'MAESTRO_CACHE_SHARED_DIR and MAESTRO_CACHE_SHARED_KEY_FILE name no shared cache'}`);
     where = `the shared cache in ${shared.settings.folder}`;
-    const notSignedWith = values['other-keys'] ? keyInUse(teamSecret(shared.settings.keyFile)) : undefined;
+    const notSignedWith = values['other-keys'] ? keyInUse(sharedCacheKey(shared.settings)) : undefined;
     const { total, signed } = notSignedWith === undefined ? { total: 0, signed: 1 } : keptResultsSigned(homePath(shared.settings.folder), notSignedWith);
     // A key file that is not the team's (an old one) would forget every teammate's results.
     if (total > 0 && signed === 0) {

@@ -3,24 +3,14 @@
 // two clones in different places find the same results. Looked up after the user's own results; a result a run keeps
 // goes to both (to the user's own only when the shared cache is read only), and one found in the shared folder is
 // kept in the user's own too (the next lookup finds it there).
-import { dirname, isAbsolute } from 'node:path';
+import { dirname } from 'node:path';
 import { checkoutRoot } from '../../gitCheckout';
 import type { SharedCacheSettings } from '../../protocol';
 import type { CacheLookup, CacheLookupOptions, CacheQuery, KeepPreparation, KeptResult, NodeCache } from '../core/ports';
-import { readSecretFile, type MachineSecret } from './cacheSecret';
-import { homePath } from './sharedCacheSource';
+import { homePath, sharedCacheKey } from './sharedCacheSource';
 import { forgetKept, type ForgetOptions } from './cacheForget';
 import { FileNodeCache, type FolderBounds, pathBelow, type FileNodeCacheOptions } from './nodeCache';
 import { readSharedFolderSettings, SHARED_SETTINGS_FILE } from './sharedFolderSettings';
-
-/** The team's key: a file holding 64 hexadecimal digits, which nothing here writes. */
-export function teamSecret(keyFile: string): MachineSecret {
-  const secret = readSecretFile(keyFile);
-  if (secret) return { secret };
-  return {
-    problem: `the shared cache's key file ${keyFile} cannot be read as 64 hexadecimal digits (make one with: maestro-dag runs team-key FILE); the shared cache is not used`,
-  };
-}
 
 /** The folder a workflow's paths are taken below: its checkout's (its own folder outside one). */
 const baseOf = async (workflowPath: string): Promise<string> => (await checkoutRoot(dirname(workflowPath))) ?? dirname(workflowPath);
@@ -50,16 +40,12 @@ export function withSharedCache(
   settings: SharedCacheSettings,
   o: Omit<FileNodeCacheOptions, 'secret' | 'shared' | 'folderBounds'>,
 ): LayeredNodeCache | undefined {
-  const [folder, keyFile] = [settings.folder, settings.keyFile].map(homePath);
-  const notAbsolute = [folder, keyFile].find((path) => !isAbsolute(path));
-  const secret =
-    notAbsolute !== undefined
-      ? { problem: `the shared cache's ${notAbsolute === folder ? 'folder' : 'key file'} '${notAbsolute}' is not an absolute path: it is not used` }
-      : teamSecret(keyFile);
-  if ('problem' in secret) {
-    o.onProblem?.(secret.problem);
+  const key = sharedCacheKey(settings);
+  if ('problem' in key) {
+    o.onProblem?.(key.problem);
     return undefined;
   }
+  const { folder, secret } = key;
   // A folder that cannot be written fails every node's result alike: said once per run.
   let told = false;
   const onProblem = (message: string) => {
@@ -68,7 +54,7 @@ export function withSharedCache(
   };
   // Read once, at the cache's first use: its problem is said once per run, apart from the folder's others.
   const folderBounds = () => sharedFolderBounds(folder, (problem) => o.onProblem?.(`the shared cache in ${folder}: ${problem}`));
-  const shared = new FileNodeCache(folder, { ...o, onProblem, folderBounds, secret: () => secret, shared: { base: keyBase } });
+  const shared = new FileNodeCache(folder, { ...o, onProblem, folderBounds, secret: () => ({ secret }), shared: { base: keyBase } });
   return new LayeredNodeCache(own, shared, folder, settings.readOnly === true);
 }
 

@@ -1,7 +1,8 @@
-// Which team's shared cache a run uses (see sharedCache.ts): the settings given, or the environment's.
+// Which team's shared cache a run uses (see sharedCache.ts): the settings given, or the environment's; its folder and key.
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import type { SharedCacheSettings } from '../../protocol';
+import { readSecretFile, type MachineSecret } from './cacheSecret';
 
 /**
  * The settings the environment gives (`MAESTRO_CACHE_SHARED_DIR`, `MAESTRO_CACHE_SHARED_KEY_FILE`,
@@ -29,3 +30,22 @@ export function sharedCacheFor(given: SharedCacheSettings | null | undefined, en
 
 /** A path as a setting may write it, `~/` for the home folder. */
 export const homePath = (path: string): string => (path === '~' || path.startsWith('~/') ? join(homedir(), path.slice(1)) : path);
+
+/** The team's key: a file holding 64 hexadecimal digits, which nothing here writes. */
+function teamSecret(keyFile: string): MachineSecret {
+  const secret = readSecretFile(keyFile);
+  if (secret) return { secret };
+  return {
+    problem: `the shared cache's key file ${keyFile} cannot be read as 64 hexadecimal digits (make one with: maestro-dag runs team-key FILE); the shared cache is not used`,
+  };
+}
+
+/** The shared cache's folder (`~/` read) and the team's key, or why the shared cache is not used. */
+export function sharedCacheKey(settings: SharedCacheSettings): { folder: string; secret: string } | { problem: string } {
+  const [folder, keyFile] = [settings.folder, settings.keyFile].map(homePath);
+  const notAbsolute = [folder, keyFile].find((path) => !isAbsolute(path));
+  if (notAbsolute !== undefined)
+    return { problem: `the shared cache's ${notAbsolute === folder ? 'folder' : 'key file'} '${notAbsolute}' is not an absolute path: it is not used` };
+  const key = teamSecret(keyFile);
+  return 'problem' in key ? key : { folder, secret: key.secret };
+}

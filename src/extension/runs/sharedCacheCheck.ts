@@ -1,0 +1,26 @@
+// The team's shared cache, checked when its settings change: what would keep runs from using it is said at once,
+// rather than in the next run's log.
+import { statSync } from 'node:fs';
+import * as vscode from 'vscode';
+import { sharedCacheFor, sharedCacheKey } from '../../engine/run/io/sharedCacheSource';
+import { plainText } from '../ui/untrustedText';
+import { cacheSettings } from './runManager';
+
+/** Why the shared cache the settings (or the environment) name cannot be used, or its folder is not there. */
+export function sharedCacheProblem(): string | undefined {
+  const { settings, problem } = sharedCacheFor(cacheSettings().sharedCache, process.env);
+  if (!settings) return problem;
+  const key = sharedCacheKey(settings);
+  if ('problem' in key) return key.problem;
+  if (statSync(key.folder, { throwIfNoEntry: false })?.isDirectory()) return undefined;
+  return `the shared cache's folder ${key.folder} is not there (is its drive mounted?): the first result kept makes it`;
+}
+
+export function checkSharedCache(log: vscode.LogOutputChannel): void {
+  const problem = sharedCacheProblem();
+  if (!problem) return;
+  log.warn(problem);
+  void vscode.window
+    .showWarningMessage(`Maestro: ${plainText(problem)}`, 'Open Settings')
+    .then((choice) => choice && vscode.commands.executeCommand('workbench.action.openSettings', 'maestro.cache.shared'));
+}
