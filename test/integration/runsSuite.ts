@@ -211,6 +211,10 @@ export function registerRunsSuite(context: IntegrationContext): void {
       const config = vscode.workspace.getConfiguration('maestro');
       try {
         await config.update('cache.sharedFolder', join(team, 'shared'), vscode.ConfigurationTarget.Global);
+        assert.equal(
+          sharedCacheProblem(),
+          'maestro.cache.sharedFolder is set, but not maestro.cache.sharedKeyFile: the shared cache is not used until both are',
+        );
         await config.update('cache.sharedKeyFile', join(team, 'team.key'), vscode.ConfigurationTarget.Global);
         assert.match(sharedCacheProblem() ?? '', /^the shared cache's folder .*shared is not there \(is its drive mounted\?\)/);
         assert.equal((await runToEnd('team-cached.workflow.yaml')).status, 'completed');

@@ -8,6 +8,12 @@ import { cacheSettings } from './runManager';
 
 /** Why the shared cache the settings (or the environment) name cannot be used, or its folder is not there. */
 export function sharedCacheProblem(): string | undefined {
+  const config = vscode.workspace.getConfiguration('maestro');
+  const [folder, keyFile] = ['cache.sharedFolder', 'cache.sharedKeyFile'].map((name) => config.get<string>(name)?.trim());
+  if (!folder !== !keyFile) {
+    const [set, unset] = folder ? ['sharedFolder', 'sharedKeyFile'] : ['sharedKeyFile', 'sharedFolder'];
+    return `maestro.cache.${set} is set, but not maestro.cache.${unset}: the shared cache is not used until both are`;
+  }
   const { settings, problem } = sharedCacheFor(cacheSettings().sharedCache, process.env);
   if (!settings) return problem;
   const key = sharedCacheKey(settings);
