@@ -1,10 +1,11 @@
 // The user's journey through the real workbench, driven like a person would: palette, editor, quick fixes,
 // notifications, the Runs view and the status bar. Each step saves a screenshot. The first steps are in
-// journeyRunning.mjs and journeyBuilding.mjs; the window reloaded during a run and the served engine come last, here.
+// journeyRunning.mjs and journeyBuilding.mjs; the window reloaded during a run and the served engine come last, here,
+// then the team's kept results forgotten (journeyRunning.mjs).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildingSteps } from './journeyBuilding.mjs';
-import { runningSteps } from './journeyRunning.mjs';
+import { runningSteps, teamCacheStep } from './journeyRunning.mjs';
 import { workbenchDriver } from './workbenchDriver.mjs';
 
 export async function journey({ page, workspace, shots, log, served, team }) {
@@ -93,5 +94,6 @@ export async function journey({ page, workspace, shots, log, served, team }) {
     await waitForStatus('local');
   });
 
+  await teamCacheStep(d);
   return d.steps;
 }

@@ -1,5 +1,6 @@
 // The journey's first steps: Restricted Mode and trusting the workspace, a typo fixed, runs from the palette with an
-// approval gate, a pause, a cancel and a retry, and the DAG panel and the editor following each other.
+// approval gate, a pause, a cancel and a retry, a cached node reused, and the DAG panel and the editor following each
+// other; and the journey's last step, the team's kept results forgotten.
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PLANTED_RUN } from './workspace.mjs';
@@ -274,23 +275,14 @@ export async function runningSteps(d) {
     // Run Workflow Without Cache runs it, whatever the setting.
     await runToEnd('Maestro: Run Workflow Without Cache');
     if (built() !== 3) throw new Error('Run Workflow Without Cache reused the kept result');
-    // The user settings name a team's shared cache: the result is kept there too.
-    const keptIn = (folder) => readdirSync(folder).filter((n) => /^[0-9a-f]{64}\.json$/.test(n)).length;
+    // The user settings name a team's shared cache: the result is kept there too (step 14 forgets it).
     if (keptIn(team.folder) !== 1) throw new Error(`the team's shared folder keeps ${keptIn(team.folder)} results, not 1`);
-    // Forget Kept Results… offers the team's results of this workflow too, and asks before forgetting them.
+    // Forget Kept Results… forgets this workflow's: the cache folder is empty after.
     await palette('Maestro: Forget Kept Results');
-    const teamRow = page.locator('.quick-input-list .monaco-list-row', { hasText: "in the team's shared cache too" });
-    await teamRow.waitFor();
-    await shot('06b-forget-offers-the-team-cache');
-    await teamRow.click();
-    const confirm = page.locator('.monaco-dialog-box', { hasText: "Forget the team's kept results of cached.workflow.yaml?" });
-    await confirm.waitFor({ state: 'visible' });
-    await shot('06b-forget-the-team-results-asks-first');
-    await confirm.getByRole('button', { name: 'Forget' }).click();
-    await notifications.getByText(/Forgot 2 kept results of cached\.workflow\.yaml, yours and the team's/).waitFor();
-    if (keptIn(join(runsDir, '.cache')) || keptIn(team.folder)) throw new Error('a kept result is left');
-    // The modal dialog gives the focus back where it finds fit: the next step opens its file in the first group.
-    await palette('View: Focus First Editor Group');
+    const pick = page.locator('.quick-input-widget');
+    await pick.locator('.quick-input-list .monaco-list-row', { hasText: 'Kept results of cached.workflow.yaml' }).first().click();
+    await notifications.getByText(/Forgot 1 kept result of cached\.workflow\.yaml/).waitFor();
+    if (keptIn(join(runsDir, '.cache'))) throw new Error('a kept result is left');
   });
 
   await step('07-panel-and-editor-follow-each-other', async () => {
@@ -343,4 +335,33 @@ function runRecord(runsDir, runId) {
   } catch {
     return '';
   }
+}
+
+/** The results a folder of kept results holds. */
+const keptIn = (folder) => (existsSync(folder) ? readdirSync(folder).filter((n) => /^[0-9a-f]{64}\.json$/.test(n)).length : 0);
+
+/**
+ * The team's shared cache, forgotten from the editor: last in the journey, since its modal dialog leaves the focus
+ * where VS Code finds fit, and the steps after it would have to find their editors again.
+ */
+export async function teamCacheStep(d) {
+  const { page, shot, notifications, palette, openFile, step, team } = d;
+  await step('14-forget-the-team-results', async () => {
+    if (keptIn(team.folder) !== 1) throw new Error(`the team's shared folder keeps ${keptIn(team.folder)} results, not 1`);
+    await openFile('cached.workflow.yaml');
+    // Forget Kept Results… offers the team's results of this workflow too, and asks before forgetting them.
+    await palette('Maestro: Forget Kept Results');
+    const teamRow = page.locator('.quick-input-list .monaco-list-row', { hasText: "in the team's shared cache too" });
+    await teamRow.waitFor();
+    // The quick pick fades in: the screenshot waits for it to be drawn whole.
+    await page.waitForTimeout(300);
+    await shot('14-forget-offers-the-team-cache');
+    await teamRow.click();
+    const confirm = page.locator('.monaco-dialog-box', { hasText: "Forget the team's kept results of cached.workflow.yaml?" });
+    await confirm.waitFor({ state: 'visible' });
+    await shot('14-forget-the-team-results-asks-first');
+    await confirm.getByRole('button', { name: 'Forget' }).click();
+    await notifications.getByText(/Forgot \d+ kept results? of cached\.workflow\.yaml, yours and the team's/).waitFor();
+    if (keptIn(team.folder)) throw new Error("a result is left in the team's shared folder");
+  });
 }

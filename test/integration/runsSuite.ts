@@ -16,20 +16,22 @@ export function registerRunsSuite(context: IntegrationContext): void {
   const { file, open, positionOf } = workbenchTools(context);
   const latestRun = (name: string, after: number) => api.runs.all().find((r) => r.workflowPath === file(name).fsPath && r.startedAt >= after);
   const finished = (r: RunEntry) => isEndedRun(r.status);
-  /** Runs the workflow through the command, and waits for the run to end. */
-  const runToEnd = async (name: string): Promise<RunEntry> => {
+  /** Runs the workflow through the command: the run, once the window knows it. */
+  const started = async (name: string): Promise<RunEntry> => {
     const t0 = Date.now();
     await vscode.commands.executeCommand('maestro.run', file(name));
-    const run = await until(() => latestRun(name, t0));
+    return until(() => latestRun(name, t0));
+  };
+  /** Runs the workflow through the command, and waits for the run to end. */
+  const runToEnd = async (name: string): Promise<RunEntry> => {
+    const run = await started(name);
     await until(() => finished(run));
     return run;
   };
 
   describe('runs', () => {
     it('runs a workflow through the command; the Runs state follows it to the end; its DAG panel opens and shows it', async () => {
-      const t0 = Date.now();
-      await vscode.commands.executeCommand('maestro.run', file('sdlc-parallel.workflow.yaml'));
-      const run = await until(() => latestRun('sdlc-parallel.workflow.yaml', t0));
+      const run = await started('sdlc-parallel.workflow.yaml');
       await until(() => finished(run) && run);
       assert.equal(run.status, 'completed');
       assert.deepEqual(
@@ -94,9 +96,7 @@ export function registerRunsSuite(context: IntegrationContext): void {
     });
 
     it('pauses and resumes', async () => {
-      const t0 = Date.now();
-      await vscode.commands.executeCommand('maestro.run', file('long.workflow.yaml'));
-      const run = await until(() => latestRun('long.workflow.yaml', t0));
+      const run = await started('long.workflow.yaml');
       await until(() => run.state?.nodes.get('first')?.status === 'running');
       await vscode.commands.executeCommand('maestro.pause', run.runId);
       // A pause lets running nodes finish: `first` finishes once it is let go.
@@ -109,9 +109,7 @@ export function registerRunsSuite(context: IntegrationContext): void {
     });
 
     it('cancels, leaving no process of the run behind', async () => {
-      const t0 = Date.now();
-      await vscode.commands.executeCommand('maestro.run', file('hang.workflow.yaml'));
-      const run = await until(() => latestRun('hang.workflow.yaml', t0));
+      const run = await started('hang.workflow.yaml');
       const pidsFile = join(workspace, 'hang.pids');
       await until(() => existsSync(pidsFile) && readFileSync(pidsFile, 'utf8').trim().length > 0);
       await vscode.commands.executeCommand('maestro.cancel', run.runId);
@@ -129,9 +127,7 @@ export function registerRunsSuite(context: IntegrationContext): void {
     });
 
     it('waits at an approval gate until it is approved', async () => {
-      const t0 = Date.now();
-      await vscode.commands.executeCommand('maestro.run', file('gated.workflow.yaml'));
-      const run = await until(() => latestRun('gated.workflow.yaml', t0));
+      const run = await started('gated.workflow.yaml');
       const gate = await until(() => api.runs.waitingGates().find((g) => g.entry === run));
       await api.actions.approve(run, gate.nodeId, true, 'from the integration test');
       await until(() => finished(run));
@@ -142,9 +138,7 @@ export function registerRunsSuite(context: IntegrationContext): void {
       const outer = file('outer-gated.workflow.yaml');
       writeFileSync(outer.fsPath, 'version: 1\nname: Outer\nnodes:\n  deploy: { workflow: ./gated.workflow.yaml }\n');
       try {
-        const t0 = Date.now();
-        await vscode.commands.executeCommand('maestro.run', outer);
-        const run = await until(() => latestRun('outer-gated.workflow.yaml', t0));
+        const run = await started('outer-gated.workflow.yaml');
         const gate = await until(() => api.runs.waitingGates().find((g) => g.entry === run));
         assert.match(gate.nodeId, /^deploy\//);
         // The Runs view lists the sub-run's nodes under the node that runs it, its gate to be answered there.
@@ -165,9 +159,7 @@ export function registerRunsSuite(context: IntegrationContext): void {
       const withInputs = file('with-inputs.workflow.yaml');
       writeFileSync(withInputs.fsPath, 'version: 1\nname: With inputs\ninputs:\n  channel: { default: stable }\nnodes:\n  a: { run: "true" }\n');
       try {
-        const t0 = Date.now();
-        await vscode.commands.executeCommand('maestro.run', withInputs);
-        const run = await until(() => latestRun('with-inputs.workflow.yaml', t0));
+        const run = await started('with-inputs.workflow.yaml');
         await until(() => finished(run));
         // As the run list gives a past run: no state yet.
         const past: RunEntry = { ...run, state: undefined };
