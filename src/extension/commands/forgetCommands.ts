@@ -42,7 +42,7 @@ async function forgetScope(s: CommandServices, arg: unknown): Promise<ForgetScop
   if (given.kind === 'file') return { uri, of: ` of ${vscode.workspace.asRelativePath(given.uri)}` };
   const name = uri && vscode.workspace.asRelativePath(uri);
   // A machine that only reads the team's results does not forget them either (`runs forget --shared` can).
-  const shared = sharedCacheInUse();
+  const shared = sharedCacheInUse().settings;
   const team = shared !== undefined && !shared.readOnly;
   const items = [
     ...(uri && name ? [{ label: `Kept results of ${plainText(name)}`, ...(team ? { description: 'yours' } : {}), scope: { uri, of: ` of ${name}` } }] : []),

@@ -42,9 +42,9 @@ export function cacheSettings(): { cacheCopiesMb?: number; sharedCache?: SharedC
   return { ...(mb === null ? {} : { cacheCopiesMb: mb }), ...(sharedCache ? { sharedCache } : {}) };
 }
 
-/** The team's shared cache the engine's runs use: the one the user's settings name, else the environment's. */
-export function sharedCacheInUse(): SharedCacheSettings | undefined {
-  return sharedCacheFor(cacheSettings().sharedCache, process.env).settings;
+/** The team's shared cache the engine's runs use: the one the user's settings name, else the environment's (or why none). */
+export function sharedCacheInUse(): { settings?: SharedCacheSettings; problem?: string } {
+  return sharedCacheFor(cacheSettings().sharedCache, process.env);
 }
 
 /**

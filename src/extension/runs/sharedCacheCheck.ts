@@ -2,9 +2,9 @@
 // rather than in the next run's log.
 import { statSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { sharedCacheFor, sharedCacheKey } from '../../engine/run/io/sharedCacheSource';
+import { sharedCacheKey } from '../../engine/run/io/sharedCacheSource';
 import { plainText } from '../ui/untrustedText';
-import { cacheSettings } from './runManager';
+import { sharedCacheInUse } from './runManager';
 
 /** Why the shared cache the settings (or the environment) name cannot be used, or its folder is not there. */
 export function sharedCacheProblem(): string | undefined {
@@ -14,7 +14,7 @@ export function sharedCacheProblem(): string | undefined {
     const [set, unset] = folder ? ['sharedFolder', 'sharedKeyFile'] : ['sharedKeyFile', 'sharedFolder'];
     return `maestro.cache.${set} is set, but not maestro.cache.${unset}: the shared cache is not used until both are`;
   }
-  const { settings, problem } = sharedCacheFor(cacheSettings().sharedCache, process.env);
+  const { settings, problem } = sharedCacheInUse();
   if (!settings) return problem;
   const key = sharedCacheKey(settings);
   if ('problem' in key) return key.problem;
