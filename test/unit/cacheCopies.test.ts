@@ -124,7 +124,7 @@ describe('node cache: copies of artifacts, put back on reuse', () => {
     await run(path);
     const file = join(cacheDir(), entryNames(cacheDir())[0]);
     const entry = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-    assert.match(String(entry.mac), /^[0-9a-f]{64}$/);
+    assert.match(String(entry.signature), /^[0-9a-f]{64}$/);
     writeFileSync(file, JSON.stringify({ ...entry, outputs: { v: '$(touch pwned)' } }));
     const second = await run(path);
     assert.deepEqual([second.ran, second.cached], [2, undefined]);

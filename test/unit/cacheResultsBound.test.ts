@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CacheQuery } from '../../src/engine/run/core/ports';
 import { startRun } from '../../src/engine/run/engine';
-import { machineSecret } from '../../src/engine/run/io/cacheSecret';
+import { machineKeys } from '../../src/engine/run/io/cacheSecret';
+import { type EntryKeys, secretKeys } from '../../src/engine/run/io/entryKeys';
 import { CACHE_FOLDER, entryNames, readEntrySync, writeEntry } from '../../src/engine/run/io/cacheEntries';
 import { trimCopies } from '../../src/engine/run/io/cacheTrim';
 import { FileNodeCache } from '../../src/engine/run/io/nodeCache';
@@ -22,10 +23,10 @@ describe('node cache: the bound on kept results', () => {
 
   const cacheDir = () => join(dir, 'runs', CACHE_FOLDER);
   const entries = () => entryNames(cacheDir()).map((n) => ({ name: n, ...readEntrySync(join(cacheDir(), n))! }));
-  const secret = () => {
-    const s = machineSecret();
-    assert.ok('secret' in s, 'the tests have a secret');
-    return s.secret;
+  const keys = (): EntryKeys => {
+    const k = machineKeys();
+    assert.ok(!('problem' in k), 'the tests have a secret');
+    return k;
   };
 
   it('past it, deletes the results kept longest ago down to nine tenths of it; never another user’s; their nodes run again', async () => {
@@ -43,9 +44,9 @@ describe('node cache: the bound on kept results', () => {
     assert.equal(ours.length, 5);
     // Kept before all of them, under a secret that is not the user's.
     const { name: _name, ...first } = ours[0];
-    writeEntry(join(cacheDir(), `${'a'.repeat(64)}.json`), { ...first, at: 0 }, 'someone else');
+    writeEntry(join(cacheDir(), `${'a'.repeat(64)}.json`), { ...first, at: 0 }, secretKeys('someone else'));
 
-    await trimCopies(cacheDir(), Number.POSITIVE_INFINITY, { secret: secret(), maxResults: 5 });
+    await trimCopies(cacheDir(), Number.POSITIVE_INFINITY, { keys: keys(), maxResults: 5 });
     const left = entries().map((e) => e.at);
     // Six over five: down to four, the two oldest of the user's gone.
     assert.deepEqual(left.sort(), [0, ...ours.slice(2).map((e) => e.at)].sort());
@@ -57,7 +58,7 @@ describe('node cache: the bound on kept results', () => {
   });
 
   it('is followed as results are kept: one trim when the count goes past it, not one at each result after', async () => {
-    const cache = new FileNodeCache(cacheDir(), { reuse: true, secret: () => machineSecret(), copiesMaxBytes: 0, maxResults: 4 });
+    const cache = new FileNodeCache(cacheDir(), { reuse: true, keys: () => machineKeys(), copiesMaxBytes: 0, maxResults: 4 });
     for (let i = 1; i <= 7; i++) {
       const query: CacheQuery = {
         workflowPath: '/w',

@@ -1,95 +1,21 @@
 // A team's shared cache with real processes and files: two clones in different places, of two users, share a folder
 // and a key; what one keeps, the other reuses, its artifacts put back; nothing else is reused.
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main';
-import type { EngineEvent } from '../../src/engine/protocol';
-import { startRun } from '../../src/engine/run/engine';
-import { readLogText } from '../../src/engine/run/io/runStore';
 import { reusedText } from '../../src/engine/reusedResult';
-import type { SharedCacheSettings } from '../../src/engine/protocol';
+import { type EntryKeys, teamKeys } from '../../src/engine/run/io/entryKeys';
 import { homePath, sharedCacheFromEnv, sharedCacheKey } from '../../src/engine/run/io/sharedCacheSource';
 import { SHARED_SETTINGS_FILE } from '../../src/engine/run/io/sharedFolderSettings';
-import { yaml } from './helpers';
-
-const KEY = 'b'.repeat(64);
-
-/** Runs `body` with these environment variables set, then puts them back as they were. */
-async function withEnv(env: Record<string, string>, body: () => Promise<void>): Promise<void> {
-  const before = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
-  Object.assign(process.env, env);
-  try {
-    await body();
-  } finally {
-    for (const [name, value] of Object.entries(before))
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-  }
-}
+import { KEY, sharedCacheFixture, withEnv } from './sharedCacheFixture';
 
 describe("node cache: a team's shared folder", () => {
+  const fixture = sharedCacheFixture();
+  const { clone, run, team } = fixture;
   let dir: string;
-  let stateBefore: string | undefined;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'maestro-shared-cache-'));
-    stateBefore = process.env.MAESTRO_STATE_DIR;
-    mkdirSync(join(dir, 'team'));
-    writeFileSync(join(dir, 'team.key'), `${KEY}\n`);
-  });
-  afterEach(() => {
-    process.env.MAESTRO_STATE_DIR = stateBefore;
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  /** A clone of the project at `where`: a Git checkout whose workflow's build node writes an artifact and an output. */
-  const clone = (where: string) => {
-    const root = join(dir, where);
-    mkdirSync(join(root, '.git'), { recursive: true });
-    mkdirSync(join(root, 'flows', 'src'), { recursive: true });
-    writeFileSync(join(root, 'flows', 'src', 'a.txt'), 'one');
-    const path = join(root, 'flows', 'build.workflow.yaml');
-    writeFileSync(
-      path,
-      yaml(
-        'version: 1',
-        'name: Build',
-        'nodes:',
-        '  build:',
-        '    run: |',
-        '      echo run >> ran.txt',
-        '      mkdir -p out && cp src/a.txt out/app.txt',
-        '      echo "v=$(cat src/a.txt)" >> "$MAESTRO_OUTPUT"',
-        '    outputs: [v]',
-        '    artifacts: [out/]',
-        '    cache: { files: [src/] }',
-      ),
-    );
-    return {
-      root,
-      path,
-      ran: () =>
-        existsSync(join(root, 'flows', 'ran.txt'))
-          ? readFileSync(join(root, 'flows', 'ran.txt'), 'utf8')
-              .split('\n')
-              .filter(Boolean).length
-          : 0,
-    };
-  };
-
-  /** A run as `user` (a state folder, so a secret, of their own), with the team's folder and a key file. */
-  const run = async (path: string, user: string, sharedCache: SharedCacheSettings | null, warnings: string[] = []) => {
-    process.env.MAESTRO_STATE_DIR = join(dir, 'users', user);
-    const events: EngineEvent[] = [];
-    const runsDir = join(dir, 'runs', user);
-    const handle = startRun({ workflowPath: path, runsDir, sharedCache, onEvent: (e) => events.push(e), onWarning: (w) => warnings.push(w) });
-    const status = await handle.finished();
-    handle.dispose();
-    const completed = events.find((e): e is Extract<EngineEvent, { type: 'node:completed' }> => e.type === 'node:completed' && e.nodeId === 'build');
-    return { status, outputs: completed?.outputs, cached: completed?.cached, log: readLogText(runsDir, handle.runId, 'build') };
-  };
-  const team = (): SharedCacheSettings => ({ folder: join(dir, 'team'), keyFile: join(dir, 'team.key') });
+  beforeEach(() => (dir = fixture.dir()));
 
   it("reuses a result another user kept in another clone, putting its artifacts back, then from the user's own cache", async () => {
     const ana = clone('ana/work/project');
@@ -197,7 +123,7 @@ describe("node cache: a team's shared folder", () => {
     const result = await run(ana.path, 'ana', team(), warnings);
     assert.deepEqual([result.status, ana.ran()], ['completed', 1]);
     assert.deepEqual(warnings, [
-      `the shared cache's key file ${join(dir, 'team.key')} cannot be read as 64 hexadecimal digits (make one with: maestro-dag runs team-key FILE); the shared cache is not used`,
+      `the shared cache's key file ${join(dir, 'team.key')} holds neither a team key (64 hexadecimal digits) nor a read key (make one with: maestro-dag runs team-key FILE); the shared cache is not used`,
     ]);
     assert.deepEqual(readdirSync(join(dir, 'team')), [], 'nothing written to it');
     warnings.length = 0;
@@ -280,7 +206,7 @@ describe("node cache: a team's shared folder", () => {
       process.env.MAESTRO_CACHE_SHARED_KEY_FILE = join(dir, 'missing.key');
       out = '';
       assert.equal(await main(['runs', 'forget', '--shared', '--other-keys'], io), 2, 'no key: nothing could say what to keep');
-      assert.match(out, /runs forget --other-keys: the shared cache's key file .*missing\.key cannot be read as 64 hexadecimal digits/);
+      assert.match(out, /runs forget --other-keys: the shared cache's key file .*missing\.key cannot be read \(make one/);
       assert.equal(entries().length, 1);
     });
   });
@@ -312,11 +238,12 @@ describe("node cache: a team's shared folder", () => {
   });
 
   it("reads the team's key from the settings' key file, or says why the shared cache is not used", () => {
-    assert.deepEqual(sharedCacheKey(team()), { folder: join(dir, 'team'), secret: KEY });
+    const found = sharedCacheKey(team()) as { folder: string; keys: EntryKeys };
+    assert.deepEqual([found.folder, found.keys.names, typeof found.keys.sign], [join(dir, 'team'), teamKeys(KEY).names, 'function']);
     assert.deepEqual(sharedCacheKey({ folder: 'team', keyFile: join(dir, 'team.key') }), {
       problem: "the shared cache's folder 'team' is not an absolute path: it is not used",
     });
-    assert.match((sharedCacheKey({ ...team(), keyFile: join(dir, 'nope.key') }) as { problem: string }).problem, /nope\.key cannot be read as 64 hexadecimal/);
+    assert.match((sharedCacheKey({ ...team(), keyFile: join(dir, 'nope.key') }) as { problem: string }).problem, /nope\.key cannot be read \(make one/);
     const home = sharedCacheKey({ folder: '~/team', keyFile: join(dir, 'team.key') });
     assert.equal((home as { folder: string }).folder, join(homedir(), 'team'));
   });

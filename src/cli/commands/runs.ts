@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { DURATION_HINT, formatDuration, parseDuration } from '../../engine/duration';
-import { machineSecret } from '../../engine/run/io/cacheSecret';
+import { machineKeys } from '../../engine/run/io/cacheSecret';
 import { forgetResults, keptResultsSigned } from '../../engine/run/io/cacheForget';
+import type { EntryKeys } from '../../engine/run/io/entryKeys';
 import { forgetSharedResults } from '../../engine/run/io/sharedCache';
 import { homePath, sharedCacheFromEnv, sharedCacheKey } from '../../engine/run/io/sharedCacheSource';
 import { pruneRuns } from '../../engine/run/io/runPrune';
@@ -16,7 +17,7 @@ import { TEAM_HELP, teamKeyCommand, teamSettingsCommand } from './teamCache';
 export const RUNS_HELP = `Usage: maestro-dag runs [--json] [--runs-dir DIR]
        maestro-dag runs prune [--keep N] [--older-than DURATION] [--runs-dir DIR]
        maestro-dag runs forget [--workflow FILE] [--older-than DURATION] [--other-keys] [--runs-dir DIR | --shared]
-       maestro-dag runs team-key FILE
+       maestro-dag runs team-key [--read-only TEAM_KEY_FILE] FILE
        maestro-dag runs team-settings [--copies-mb N|default] [--results N|default] [--folder DIR]
 
 Lists the runs kept in the runs folder, newest first, with status and duration. 'prune' deletes old runs: beyond
@@ -185,7 +186,7 @@ async function forgetCommand(argv: string[], io: Output): Promise<number> {
     removed = await forgetSharedResults(shared.settings.folder, { workflowPath, olderThan, notSignedWith });
   } else {
     where = values['runs-dir'] ?? defaultRunsDir(workflowPath ?? 'x');
-    const notSignedWith = values['other-keys'] ? keyInUse(machineSecret()) : undefined;
+    const notSignedWith = values['other-keys'] ? keyInUse(machineKeys()) : undefined;
     removed = await forgetResults(where, { workflowPath, olderThan, notSignedWith });
   }
   io.out(removed ? `forgot ${removed} kept result${removed === 1 ? '' : 's'}\n` : `no kept result to forget in ${safeText(where)}\n`);
@@ -193,7 +194,7 @@ async function forgetCommand(argv: string[], io: Output): Promise<number> {
 }
 
 /** The key `--other-keys` keeps the results of: without it, nothing could tell which results to keep. */
-function keyInUse(key: { secret: string } | { problem: string }): string {
+function keyInUse(key: { keys: EntryKeys } | EntryKeys | { problem: string }): EntryKeys {
   if ('problem' in key) throw new UsageError(`runs forget --other-keys: ${key.problem.replace(/; the shared cache is not used$/, '')}`);
-  return key.secret;
+  return 'keys' in key ? key.keys : key;
 }

@@ -15,11 +15,13 @@ import { parseCommandArgs, UsageError } from '../args';
 import type { Output } from '../output';
 import { safeText } from '../terminalText';
 
-export const TEAM_HELP = `Usage: maestro-dag runs team-key FILE
+export const TEAM_HELP = `Usage: maestro-dag runs team-key [--read-only TEAM_KEY_FILE] FILE
        maestro-dag runs team-settings [--copies-mb N|default] [--results N|default] [--folder DIR]
 
 'team-key' makes the key file of a team's shared cache (MAESTRO_CACHE_SHARED_KEY_FILE, maestro.cache.sharedKeyFile):
-give it to the team only, and keep it out of every repository.
+give it to the team only, and keep it out of every repository. With --read-only, it makes the read key of the
+team's key in TEAM_KEY_FILE instead: machines given it find and reuse the team's results, and cannot write one that
+anyone's runs reuse (developers' machines, when only CI's results are shared).
 'team-settings' prints what the shared folder (MAESTRO_CACHE_SHARED_DIR, or --folder) holds, and the bounds it keeps
 in its ${SHARED_SETTINGS_FILE}; with options, sets them: every teammate's runs trim it to them. --copies-mb: the most
 its artifacts' copies take; --results: how many results it keeps; 'default' takes a bound out (each user's own is
@@ -27,18 +29,24 @@ then used).
 `;
 
 export function teamKeyCommand(argv: string[], io: Output): number {
-  const { values, positionals } = parseCommandArgs(argv, {});
+  const { values, positionals } = parseCommandArgs(argv, { 'read-only': { type: 'string' } });
   if (values.help) {
     io.out(TEAM_HELP);
     return 0;
   }
   if (positionals.length !== 1) throw new UsageError('runs team-key takes the file to write the key to');
-  const problem = makeKeyFile(positionals[0]);
+  const readOnlyOf = values['read-only'];
+  const problem = makeKeyFile(positionals[0], readOnlyOf);
   if (problem) {
     io.err(`maestro-dag: ${safeText(problem)}\n`);
     return 1;
   }
-  io.out(`made a team key in ${safeText(positionals[0])}: give it to the team only, and keep it out of every repository\n`);
+  const made = safeText(positionals[0]);
+  io.out(
+    readOnlyOf === undefined
+      ? `made a team key in ${made}: give it to the team only, and keep it out of every repository\n`
+      : `made the read key of ${safeText(readOnlyOf)} in ${made}: machines given it reuse the team's results and keep none there\n`,
+  );
   return 0;
 }
 

@@ -13,7 +13,7 @@ import { runName } from './core/scope';
 import { endLeftovers, leftoverNote } from './io/leftovers';
 import { nodeBaseEnv } from '../nodeEnv';
 import { copiesMaxBytes } from './io/artifactCopies';
-import { machineSecret } from './io/cacheSecret';
+import { machineKeys } from './io/cacheSecret';
 import { CACHE_FOLDER, FileNodeCache } from './io/nodeCache';
 import { withSharedCache } from './io/sharedCache';
 import { sharedCacheFor } from './io/sharedCacheSource';
@@ -168,7 +168,7 @@ function nodeCache(runsDir: string, o: RunOptions): NodeCache & { settled(): Pro
   const copies = o.cacheCopiesMaxBytes !== undefined ? { maxBytes: o.cacheCopiesMaxBytes } : copiesMaxBytes(process.env);
   if (copies.problem) o.onWarning?.(copies.problem);
   const options = { reuse: o.reuseResults !== false, copiesMaxBytes: copies.maxBytes, onProblem: o.onWarning };
-  const own = new FileNodeCache(join(runsDir, CACHE_FOLDER), { ...options, secret: () => machineSecret() });
+  const own = new FileNodeCache(join(runsDir, CACHE_FOLDER), { ...options, keys: () => machineKeys() });
   const shared = sharedCacheFor(o.sharedCache, process.env);
   if (shared.problem) o.onWarning?.(shared.problem);
   return (shared.settings && withSharedCache(own, shared.settings, options)) || own;

@@ -1,5 +1,6 @@
 // Forget Kept Results and Forget Remembered Secret Inputs: what the user asks the engine and the window to forget.
 import * as vscode from 'vscode';
+import { writesSharedCache } from '../../engine/run/io/sharedCacheSource';
 import { isWorkflowDocument } from '../language/documents';
 import { sharedCacheInUse } from '../runs/runManager';
 import { plainText } from '../ui/untrustedText';
@@ -43,7 +44,7 @@ async function forgetScope(s: CommandServices, arg: unknown): Promise<ForgetScop
   const name = uri && vscode.workspace.asRelativePath(uri);
   // A machine that only reads the team's results does not forget them either (`runs forget --shared` can).
   const shared = sharedCacheInUse().settings;
-  const team = shared !== undefined && !shared.readOnly;
+  const team = shared !== undefined && writesSharedCache(shared);
   const items = [
     ...(uri && name ? [{ label: `Kept results of ${plainText(name)}`, ...(team ? { description: 'yours' } : {}), scope: { uri, of: ` of ${name}` } }] : []),
     ...(uri && name && team

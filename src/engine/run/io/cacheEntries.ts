@@ -1,7 +1,6 @@
 // The entries of the runs folder's `.cache`: one JSON file per kept result, named by its key. Read as what a stranger
 // may have put there (the folder can come with a repository): anything not exactly an entry of this version is none,
-// and a lookup takes only an entry signed with the user's secret (a MAC of its content, as its name is of its key).
-import { createHmac, timingSafeEqual } from 'node:crypto';
+// and a lookup takes only an entry signed with the folder's keys (see entryKeys.ts), as its name is made with them.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
@@ -9,9 +8,10 @@ import { artifactOutsideFolder } from '../../artifactPaths';
 import { isObject } from '../../json';
 import type { KeptResult } from '../core/ports';
 import { writeFileAtomically } from './atomicFile';
+import type { EntryKeys } from './entryKeys';
 
 /** Changes when what goes into a key, or how an entry is written, changes: older entries are then not read. */
-export const CACHE_VERSION = 4;
+export const CACHE_VERSION = 5;
 /** The folder of kept results, in the runs folder (run listings skip it: it holds no run). */
 export const CACHE_FOLDER = '.cache';
 /** Outputs take at most 1 MiB, and the list of an artifact folder's copies at most 10,000 files. */
@@ -37,8 +37,8 @@ export interface Entry extends KeptResult {
   artifacts: [string, string][];
   /** Every file of those artifacts, when copies of them are kept: what a lookup puts back when they changed since. */
   copies?: CopiedFile[];
-  /** The MAC of the rest under the user's secret (see writeEntry). */
-  mac?: string;
+  /** The signature of the rest with the folder's keys (see writeEntry). */
+  signature?: string;
 }
 
 const isStamped = (v: unknown): v is [string, string] => Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string';
@@ -72,7 +72,7 @@ export function entryOf(text: string): Entry | undefined {
   if (!Array.isArray(v.artifacts) || !v.artifacts.every(isStamped)) return undefined;
   if (v.quality !== undefined && typeof v.quality !== 'number') return undefined;
   if (v.copies !== undefined && !(Array.isArray(v.copies) && v.copies.every(isCopiedFile))) return undefined;
-  if (v.mac !== undefined && typeof v.mac !== 'string') return undefined;
+  if (v.signature !== undefined && typeof v.signature !== 'string') return undefined;
   return v as unknown as Entry;
 }
 
@@ -100,33 +100,33 @@ export function readEntrySync(path: string): Entry | undefined {
 const canonicalJson = (value: unknown): string =>
   JSON.stringify(value, (_key, v: unknown) => (isObject(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v));
 
-/** The MAC of an entry with the key it is kept under (its file's name): an entry moved under another key is none. */
-const macOf = (path: string, entry: Omit<Entry, 'mac'>, secret: string): Buffer =>
-  createHmac('sha256', secret)
-    .update(canonicalJson({ key: basename(path, '.json'), entry }))
-    .digest();
+/** What an entry's signature signs: the entry with the key it is kept under (its file's name), so that an entry moved under another key is none. */
+const signedText = (path: string, entry: Omit<Entry, 'signature'>): string => canonicalJson({ key: basename(path, '.json'), entry });
 
 /**
- * Whether the entry at `path` was written there by an engine with the user's secret, and not changed since: a runs
+ * Whether the entry at `path` was written there by an engine with the folder's keys, and not changed since: a runs
  * folder committed with its results lets others know the entries' names, not sign what they would put in one
  * (outputs a later script reads, copies put back).
  */
-export function isSigned(path: string, entry: Entry, secret: string): boolean {
-  const { mac, ...rest } = entry;
-  if (mac === undefined || !/^[0-9a-f]{64}$/.test(mac)) return false;
-  return timingSafeEqual(Buffer.from(mac, 'hex'), macOf(path, rest, secret));
+export function isSigned(path: string, entry: Entry, keys: EntryKeys): boolean {
+  const { signature, ...rest } = entry;
+  return signature !== undefined && keys.verify(signedText(path, rest), signature);
 }
 
-/** An entry a lookup may take: one this cache could have written, signed with the user's secret. */
-export async function readSignedEntry(path: string, secret: string): Promise<Entry | undefined> {
+/** An entry a lookup may take: one this cache could have written, signed with the folder's keys. */
+export async function readSignedEntry(path: string, keys: EntryKeys): Promise<Entry | undefined> {
   const entry = await readEntry(path);
-  return entry && isSigned(path, entry, secret) ? entry : undefined;
+  return entry && isSigned(path, entry, keys) ? entry : undefined;
 }
 
-/** Signed, and written whole (never through a link planted in its place), at once, so that a run started after finds it. */
-export function writeEntry(path: string, entry: Entry, secret: string): void {
-  const { mac: _old, ...rest } = entry;
-  writeFileAtomically(path, JSON.stringify({ ...rest, mac: macOf(path, rest, secret).toString('hex') }));
+/**
+ * Signed, and written whole (never through a link planted in its place), at once, so that a run started after finds
+ * it. Throws with a read key, which signs nothing.
+ */
+export function writeEntry(path: string, entry: Entry, keys: EntryKeys): void {
+  if (!keys.sign) throw new Error('a read key writes no kept result');
+  const { signature: _old, ...rest } = entry;
+  writeFileAtomically(path, JSON.stringify({ ...rest, signature: keys.sign(signedText(path, rest)) }));
 }
 
 /** The names of the entry files in a `.cache` folder (none when there is no folder). */

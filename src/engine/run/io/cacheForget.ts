@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { COPIES_FOLDER, isCopyName, isUnfinishedCopyName, ownCopiesFolder } from './artifactCopies';
 import { CACHE_FOLDER, type Entry, entryNames, isSigned, readEntrySync } from './cacheEntries';
 import { trimCopies } from './cacheTrim';
+import type { EntryKeys } from './entryKeys';
 
 /** Deletes the copies' folder: the copies in it, then it, if that leaves it empty. Nothing through a link. */
 function forgetCopies(copiesDir: string): void {
@@ -22,8 +23,8 @@ export interface ForgetOptions {
   workflowPath?: string;
   /** Those kept before this time (ms since the epoch). */
   olderThan?: number;
-  /** Those not signed with this key: after a team's key was changed, the results the old one signed. */
-  notSignedWith?: string;
+  /** Those not signed with these keys: after a team's key was changed, the results the old one signed. */
+  notSignedWith?: EntryKeys;
 }
 
 /**
@@ -42,12 +43,12 @@ function forgets(path: string, entry: Entry, o: ForgetOptions): boolean {
   return o.notSignedWith === undefined || !isSigned(path, entry, o.notSignedWith);
 }
 
-/** How many results a folder of kept results holds, and how many of them are signed with `secret`. */
-export function keptResultsSigned(dir: string, secret: string): { total: number; signed: number } {
+/** How many results a folder of kept results holds, and how many of them are signed with `keys`. */
+export function keptResultsSigned(dir: string, keys: EntryKeys): { total: number; signed: number } {
   const names = entryNames(dir);
   const signed = names.filter((name) => {
     const entry = readEntrySync(join(dir, name));
-    return entry !== undefined && isSigned(join(dir, name), entry, secret);
+    return entry !== undefined && isSigned(join(dir, name), entry, keys);
   }).length;
   return { total: names.length, signed };
 }

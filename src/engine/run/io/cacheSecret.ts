@@ -2,9 +2,11 @@
 // `.maestro/runs/.cache` could hold entries its author wrote, with outputs that a later node's script reads as shell
 // code; keyed by an HMAC under this secret, an entry can only be found when this user's engine wrote it.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { readRegularText } from '../../regularFile';
+import { type EntryKeys, readKeyText, secretKeys } from './entryKeys';
 
 const SECRET_FILE = 'cache.key';
 const WELL_FORMED = /^[0-9a-f]{64}$/;
@@ -20,14 +22,19 @@ export type MachineSecret = { secret: string } | { problem: string };
 
 const known = new Map<string, MachineSecret>();
 
-/** A key file's secret: 64 hexadecimal digits (around them, white space), or undefined. */
-export function readSecretFile(path: string): string | undefined {
+/** The text of a key file: a regular file (never a pipe, which would not end) of a few lines; undefined when it is none. */
+export function readKeyFile(path: string): string | undefined {
   try {
-    const text = readFileSync(path, 'utf8').trim();
-    return WELL_FORMED.test(text) ? text : undefined;
+    return readRegularText(path, 4096);
   } catch {
     return undefined;
   }
+}
+
+/** A key file's secret: 64 hexadecimal digits (around them, white space), or undefined. */
+export function readSecretFile(path: string): string | undefined {
+  const text = readKeyFile(path)?.trim();
+  return text !== undefined && WELL_FORMED.test(text) ? text : undefined;
 }
 
 /** The secret of the state folder `dir`, made the first time (readable by the user alone); why there is none. */
@@ -58,13 +65,26 @@ export function machineSecret(dir: string = stateDir()): MachineSecret {
   return found;
 }
 
+/** The keys of the user's own kept results (see machineSecret), or why there are none. */
+export function machineKeys(dir: string = stateDir()): EntryKeys | { problem: string } {
+  const found = machineSecret(dir);
+  return 'problem' in found ? found : secretKeys(found.secret);
+}
+
 /**
- * Makes a new key file for a team's shared cache: 64 hexadecimal digits, readable by the user alone. Never over an
- * existing file (a team's key is made once and given to the team): undefined when made, else why not.
+ * Makes a new key file for a team's shared cache, readable by the user alone: the team's key (64 hexadecimal digits),
+ * or with `readOnlyOf`, the read key of the team's key in that file (see entryKeys.ts). Never over an existing file (a
+ * team's key is made once and given to the team): undefined when made, else why not.
  */
-export function makeKeyFile(path: string): string | undefined {
+export function makeKeyFile(path: string, readOnlyOf?: string): string | undefined {
+  let text = `${randomBytes(32).toString('hex')}\n`;
+  if (readOnlyOf !== undefined) {
+    const teamSecret = readSecretFile(readOnlyOf);
+    if (!teamSecret) return `${readOnlyOf} does not hold a team's key (64 hexadecimal digits): a read key is made from the team's key`;
+    text = readKeyText(teamSecret);
+  }
   try {
-    writeFileSync(path, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+    writeFileSync(path, text, { mode: 0o600, flag: 'wx' });
     return undefined;
   } catch (e) {
     const error = e as NodeJS.ErrnoException;

@@ -6,6 +6,7 @@ import { lstat, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { COPIES_FOLDER, isCopyName, isUnfinishedCopyName, ownCopiesFolder } from './artifactCopies';
 import { type Entry, entryNames, isOutdatedEntry, isSigned, readEntry, writeEntry } from './cacheEntries';
+import type { EntryKeys } from './entryKeys';
 
 /** How many results a runs folder keeps (each entry is a small file; a cached node keeps one per key it met). */
 export const MAX_KEPT_RESULTS = 10_000;
@@ -58,16 +59,22 @@ async function unchanged(k: Kept): Promise<boolean> {
   return now?.runId === k.entry.runId && now.at === k.entry.at;
 }
 
+const oldestFirst = (kept: Kept[]): Kept[] => [...kept].sort((a, b) => a.entry.at - b.entry.at);
+
 /**
- * Past `maxResults`, deletes the results kept longest ago (signed with `secret`: the user's own) down to nine tenths
- * of it, so that the next thousand results kept do not each call for a trim; returns those left.
+ * Past `maxResults`, deletes the results kept longest ago (signed with `keys`: the user's own, or the team's) down to
+ * nine tenths of it, so that the next thousand results kept do not each call for a trim; returns those left. Only the
+ * entries it comes to are checked (a team's signature costs more than the file's read).
  */
-async function pruneResults(kept: Kept[], maxResults: number, secret: string | undefined): Promise<Kept[]> {
-  if (kept.length <= maxResults || secret === undefined) return kept;
-  const oldestFirst = kept.filter((k) => isSigned(k.path, k.entry, secret)).sort((a, b) => a.entry.at - b.entry.at);
-  const deleted = new Set<Kept>();
+async function pruneResults(kept: Kept[], maxResults: number, keys: EntryKeys | undefined): Promise<Kept[]> {
+  if (kept.length <= maxResults || keys === undefined) return kept;
   // The result just kept stays, however small the bound.
-  for (const k of oldestFirst.slice(0, kept.length - Math.max(1, Math.floor(maxResults * 0.9)))) {
+  let over = kept.length - Math.max(1, Math.floor(maxResults * 0.9));
+  const deleted = new Set<Kept>();
+  for (const k of oldestFirst(kept)) {
+    if (over <= 0) break;
+    if (!isSigned(k.path, k.entry, keys)) continue;
+    over--;
     if (!(await unchanged(k))) continue;
     await rm(k.path, { force: true });
     deleted.add(k);
@@ -79,17 +86,20 @@ async function pruneResults(kept: Kept[], maxResults: number, secret: string | u
  * Deletes the results kept longest ago past `maxResults` (MAX_KEPT_RESULTS); drops copies until those named by
  * entries take at most `maxBytes`, oldest results first; and deletes copies no entry names (once older than
  * `graceMs`). Returns the bytes the copies take after. An entry is deleted, or rewritten without its copies, only
- * when it is signed with `secret` (it is signed again): without one, results and the copies they name are kept.
+ * when it is signed with `keys` (it is signed again): without them, or with a read key, results and the copies they
+ * name are kept.
  */
 export async function trimCopies(
   cacheDir: string,
   maxBytes: number,
-  o: { now?: number; graceMs?: number; secret?: string; maxResults?: number } = {},
+  o: { now?: number; graceMs?: number; keys?: EntryKeys; maxResults?: number } = {},
 ): Promise<number> {
   const copiesDir = join(cacheDir, COPIES_FOLDER);
   // Nothing is deleted through a link (see ownCopiesFolder).
   if (!(await lstat(cacheDir).catch(() => undefined))?.isDirectory()) return 0;
-  const kept = await pruneResults(await readEntries(cacheDir), o.maxResults ?? MAX_KEPT_RESULTS, o.secret);
+  // Trimmed by those who keep results: a read key deletes nothing.
+  const keys = o.keys?.sign ? o.keys : undefined;
+  const kept = await pruneResults(await readEntries(cacheDir), o.maxResults ?? MAX_KEPT_RESULTS, keys);
   const copies = await readCopies(copiesDir, o.now ?? Date.now(), o.graceMs ?? COPY_GRACE_MS);
   const named = new Map<string, number>();
   for (const { shas } of kept) for (const sha of shas) named.set(sha, (named.get(sha) ?? 0) + 1);
@@ -98,12 +108,12 @@ export async function trimCopies(
     if (named.has(sha)) total += size;
     else if (old) await rm(join(copiesDir, sha), { force: true });
   }
-  const { secret } = o;
-  const oldestFirst = secret === undefined ? [] : kept.filter((k) => k.shas.size && isSigned(k.path, k.entry, secret)).sort((a, b) => a.entry.at - b.entry.at);
-  for (const k of oldestFirst) {
+  const withCopies = keys ? oldestFirst(kept.filter((k) => k.shas.size)) : [];
+  for (const k of withCopies) {
     if (total <= maxBytes) break;
+    if (!isSigned(k.path, k.entry, keys!)) continue;
     const { copies: _dropped, ...rest } = k.entry;
-    if (await unchanged(k)) writeEntry(k.path, rest, secret!);
+    if (await unchanged(k)) writeEntry(k.path, rest, keys!);
     for (const sha of k.shas) {
       const left = named.get(sha)! - 1;
       named.set(sha, left);

@@ -1,6 +1,6 @@
 // Results of nodes with `cache`, kept as one small JSON file per key in the runs folder's `.cache`, with copies of
-// their artifacts (artifactCopies.ts). The key is an HMAC, under the user's own secret (see cacheSecret.ts), of
-// everything the node's run depends on as it declares it, the contents of its `cache.files` included; the files are
+// their artifacts (artifactCopies.ts). The key is an HMAC, under the folder's naming secret (the user's own, see
+// cacheSecret.ts; a team's, see entryKeys.ts), of everything the node's run depends on as it declares it, the contents of its `cache.files` included; the files are
 // read as streams, so a big one does not hold the engine up.
 import { createHash, createHmac } from 'node:crypto';
 import { mkdirSync, type Stats, statSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { formatBytes } from '../../regularFile';
 import type { CacheLookup, CacheLookupOptions, CacheQuery, KeepPreparation, KeptResult, NodeCache } from '../core/ports';
 import { artifactFiles, copyFiles, COPIES_FOLDER, sha256OfFile, putBack } from './artifactCopies';
 import { CACHE_VERSION, type CopiedFile, type Entry, entryNames, entryPath, readSignedEntry, writeEntry } from './cacheEntries';
-import type { MachineSecret } from './cacheSecret';
+import type { EntryKeys } from './entryKeys';
 import { MAX_KEPT_RESULTS, trimCopies } from './cacheTrim';
 import { matchFiles, walk, WALK_LIMIT } from './fileGlobs';
 
@@ -52,11 +52,11 @@ export const pathBelow = (base: string, path: string): string => relative(base, 
 const sorted = (record: Record<string, string>): [string, string][] => Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 
 /**
- * The key of a node's result: an HMAC under `secret` of the query and of the contents of the files it names. Without
- * the secret nobody can name the entry a lookup reads, so an entry planted in a repository is never found. With
- * `base`, the workflow's and the working folder's paths are taken relative to it.
+ * The key of a node's result: an HMAC under the naming secret `names` of the query and of the contents of the files
+ * it names. Without the secret nobody can name the entry a lookup reads, so an entry planted in a repository is never
+ * found. With `base`, the workflow's and the working folder's paths are taken relative to it.
  */
-export async function cacheKey(query: CacheQuery, secret: string, base?: string): Promise<string> {
+export async function cacheKey(query: CacheQuery, names: string, base?: string): Promise<string> {
   const files: [string, string][] = [];
   for (const file of await filesOf(query.cwd, query.files)) files.push([file, await sha256OfFile(join(query.cwd, file))]);
   // Under a base (a checkout's folder, for a cache shared between machines), the paths as they are below it.
@@ -75,7 +75,7 @@ export async function cacheKey(query: CacheQuery, secret: string, base?: string)
     outputs: query.outputs,
     artifacts: query.artifacts,
   };
-  return createHmac('sha256', secret).update(JSON.stringify(material)).digest('hex');
+  return createHmac('sha256', names).update(JSON.stringify(material)).digest('hex');
 }
 
 const stampOfStats = (st: Stats): string => `${st.ino}:${st.size}:${st.mtimeMs}`;
@@ -110,8 +110,8 @@ export function artifactStamp(cwd: string, path: string): string | undefined {
 export interface FileNodeCacheOptions {
   /** Without it, nothing kept is reused, and results are kept afresh. */
   reuse: boolean;
-  /** Without a secret (`problem` says why), nothing is kept nor reused. */
-  secret: () => MachineSecret;
+  /** The folder's keys (see entryKeys.ts); without them (`problem` says why), nothing is kept nor reused. */
+  keys: () => EntryKeys | { problem: string };
   /** The most the artifacts' copies may take on disk (0: no copies are kept, and a result whose artifacts changed is not reused). */
   copiesMaxBytes: number;
   /** How many results the folder keeps (MAX_KEPT_RESULTS): past it, those kept longest ago are deleted. */
@@ -178,20 +178,20 @@ export class FileNodeCache implements NodeCache {
 
   async lookup(query: CacheQuery, { ttlMs, now, reuse }: CacheLookupOptions): Promise<CacheLookup> {
     // Asked for at the first lookup: a run with no cached node makes nothing in the user's state folder.
-    const secret = this.o.secret();
-    if ('problem' in secret) return { key: '', problem: secret.problem };
+    const keys = this.o.keys();
+    if ('problem' in keys) return { key: '', problem: keys.problem };
     let key: string;
     try {
       const base = await this.o.shared?.base(query);
       if (base !== undefined) this.bases.set(query, base);
-      key = await cacheKey(query, secret.secret, base);
+      key = await cacheKey(query, keys.names, base);
     } catch (e) {
       const message = (e as Error).message;
       return { key: '', problem: e instanceof CacheFilesError ? message : `its cache files cannot be read (${message})` };
     }
     if (!reuse || !this.o.reuse) return { key };
     const path = entryPath(this.dir, key);
-    const entry = await readSignedEntry(path, secret.secret);
+    const entry = await readSignedEntry(path, keys);
     if (!entry || (ttlMs !== undefined && now - entry.at >= ttlMs)) return { key };
     const changed = entry.artifacts.filter(([artifact, stamp]) => artifactStamp(query.cwd, artifact) !== stamp).map(([artifact]) => artifact);
     const { runId, at, outputs, quality } = entry;
@@ -201,19 +201,19 @@ export class FileNodeCache implements NodeCache {
     if (!entry.copies || !this.bounds.copiesMaxBytes) return { key };
     const refused = await putBack(query.cwd, changed, entry.copies, this.copiesDir);
     if (refused) return { key, note: `the result of run ${runId} is not reused, as its artifacts changed and cannot be put back: ${refused}` };
-    const restamped = this.o.shared ? this.stampsOf(query.cwd, artifacts) !== undefined : this.restamp(path, entry, query.cwd, secret.secret);
+    const restamped = this.o.shared ? this.stampsOf(query.cwd, artifacts) !== undefined : this.restamp(path, entry, query.cwd, keys);
     return restamped ? { key, hit, restored: changed, artifacts } : { key };
   }
 
   /** After artifacts were put back, the entry takes their new stamps, so that the next lookup finds them as they are. */
-  private restamp(path: string, entry: Entry, cwd: string, secret: string): boolean {
+  private restamp(path: string, entry: Entry, cwd: string, keys: EntryKeys): boolean {
     const artifacts = this.stampsOf(
       cwd,
       entry.artifacts.map(([artifact]) => artifact),
     );
     if (!artifacts) return false;
     try {
-      writeEntry(path, { ...entry, artifacts }, secret);
+      writeEntry(path, { ...entry, artifacts }, keys);
     } catch (e) {
       this.o.onProblem?.(`a kept result could not be updated in ${this.dir}: ${(e as Error).message}`);
     }
@@ -257,9 +257,9 @@ export class FileNodeCache implements NodeCache {
 
   keep(key: string, result: KeptResult & { artifacts: string[]; query: CacheQuery; prepared?: Prepared }): string | undefined {
     const { runId, at, outputs, quality, artifacts, query, prepared } = result;
-    // Read at the lookup that came before: a node whose lookup had no secret has nothing to keep.
-    const secret = this.o.secret();
-    if ('problem' in secret) return undefined;
+    // Read at the lookup that came before: a node whose lookup had no keys has nothing to keep, nor has a read key.
+    const keys = this.o.keys();
+    if ('problem' in keys || !keys.sign) return undefined;
     const stamped = this.stampsOf(query.cwd, artifacts);
     if (!stamped) {
       const artifact = artifacts.find((a) => artifactStamp(query.cwd, a) === undefined);
@@ -283,13 +283,13 @@ export class FileNodeCache implements NodeCache {
     };
     try {
       mkdirSync(this.dir, { recursive: true });
-      writeEntry(entryPath(this.dir, key), entry, secret.secret);
+      writeEntry(entryPath(this.dir, key), entry, keys);
     } catch (e) {
       this.o.onProblem?.(`a node's result could not be kept for reuse in ${this.dir}: ${(e as Error).message}`);
       return undefined;
     }
     // A trim reads every entry: after each result with copies (their bound is in bytes), else once past the count.
-    if (copied || this.overResults()) this.trim(secret.secret);
+    if (copied || this.overResults()) this.trim(keys);
     return (
       prepared?.note ?? (prepared?.copies && !copied ? 'the result is kept, but its artifacts are not copied: they changed after the node ended' : undefined)
     );
@@ -307,9 +307,9 @@ export class FileNodeCache implements NodeCache {
     return (this.resultsTrimmed = this.results > this.bounds.maxResults);
   }
 
-  private trim(secret: string): void {
+  private trim(keys: EntryKeys): void {
     this.trimmed = this.trimmed
-      .then(() => trimCopies(this.dir, this.bounds.copiesMaxBytes, { secret, maxResults: this.bounds.maxResults }))
+      .then(() => trimCopies(this.dir, this.bounds.copiesMaxBytes, { keys, maxResults: this.bounds.maxResults }))
       .then(
         () => undefined,
         (e: unknown) => this.o.onProblem?.(`the artifacts' copies in ${this.copiesDir} could not be trimmed: ${(e as Error).message}`),

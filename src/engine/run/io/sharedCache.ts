@@ -7,7 +7,7 @@ import { dirname } from 'node:path';
 import { checkoutRoot } from '../../gitCheckout';
 import type { SharedCacheSettings } from '../../protocol';
 import type { CacheLookup, CacheLookupOptions, CacheQuery, KeepPreparation, KeptResult, NodeCache } from '../core/ports';
-import { homePath, sharedCacheKey } from './sharedCacheSource';
+import { homePath, readsSharedCacheOnly, sharedCacheKey } from './sharedCacheSource';
 import { forgetKept, type ForgetOptions } from './cacheForget';
 import { FileNodeCache, type FolderBounds, pathBelow, type FileNodeCacheOptions } from './nodeCache';
 import { readSharedFolderSettings, SHARED_SETTINGS_FILE } from './sharedFolderSettings';
@@ -38,14 +38,14 @@ function sharedFolderBounds(folder: string, onProblem: (message: string) => void
 export function withSharedCache(
   own: FileNodeCache,
   settings: SharedCacheSettings,
-  o: Omit<FileNodeCacheOptions, 'secret' | 'shared' | 'folderBounds'>,
+  o: Omit<FileNodeCacheOptions, 'keys' | 'shared' | 'folderBounds'>,
 ): LayeredNodeCache | undefined {
   const key = sharedCacheKey(settings);
   if ('problem' in key) {
     o.onProblem?.(key.problem);
     return undefined;
   }
-  const { folder, secret } = key;
+  const { folder, keys } = key;
   // A folder that cannot be written fails every node's result alike: said once per run.
   let told = false;
   const onProblem = (message: string) => {
@@ -54,8 +54,8 @@ export function withSharedCache(
   };
   // Read once, at the cache's first use: its problem is said once per run, apart from the folder's others.
   const folderBounds = () => sharedFolderBounds(folder, (problem) => o.onProblem?.(`the shared cache in ${folder}: ${problem}`));
-  const shared = new FileNodeCache(folder, { ...o, onProblem, folderBounds, secret: () => ({ secret }), shared: { base: keyBase } });
-  return new LayeredNodeCache(own, shared, folder, settings.readOnly === true);
+  const shared = new FileNodeCache(folder, { ...o, onProblem, folderBounds, keys: () => keys, shared: { base: keyBase } });
+  return new LayeredNodeCache(own, shared, folder, readsSharedCacheOnly(settings, keys));
 }
 
 /** The keys of the two caches, as one. */

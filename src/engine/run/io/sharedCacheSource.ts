@@ -2,7 +2,8 @@
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import type { SharedCacheSettings } from '../../protocol';
-import { readSecretFile, type MachineSecret } from './cacheSecret';
+import { readKeyFile } from './cacheSecret';
+import { type EntryKeys, teamKeysOf } from './entryKeys';
 
 /**
  * The settings the environment gives (`MAESTRO_CACHE_SHARED_DIR`, `MAESTRO_CACHE_SHARED_KEY_FILE`,
@@ -31,21 +32,31 @@ export function sharedCacheFor(given: SharedCacheSettings | null | undefined, en
 /** A path as a setting may write it, `~/` for the home folder. */
 export const homePath = (path: string): string => (path === '~' || path.startsWith('~/') ? join(homedir(), path.slice(1)) : path);
 
-/** The team's key: a file holding 64 hexadecimal digits, which nothing here writes. */
-function teamSecret(keyFile: string): MachineSecret {
-  const secret = readSecretFile(keyFile);
-  if (secret) return { secret };
+/** The team's keys: from its key file, the team's key or a read key (see entryKeys.ts); nothing here writes it. */
+function teamKeysFromFile(keyFile: string): { keys: EntryKeys } | { problem: string } {
+  const text = readKeyFile(keyFile);
+  const keys = text === undefined ? undefined : teamKeysOf(text);
+  if (keys) return { keys };
   return {
-    problem: `the shared cache's key file ${keyFile} cannot be read as 64 hexadecimal digits (make one with: maestro-dag runs team-key FILE); the shared cache is not used`,
+    problem: `the shared cache's key file ${keyFile} ${text === undefined ? 'cannot be read' : 'holds neither a team key (64 hexadecimal digits) nor a read key'} (make one with: maestro-dag runs team-key FILE); the shared cache is not used`,
   };
 }
 
-/** The shared cache's folder (`~/` read) and the team's key, or why the shared cache is not used. */
-export function sharedCacheKey(settings: SharedCacheSettings): { folder: string; secret: string } | { problem: string } {
+/** The shared cache's folder (`~/` read) and the team's keys, or why the shared cache is not used. */
+export function sharedCacheKey(settings: SharedCacheSettings): { folder: string; keys: EntryKeys } | { problem: string } {
   const [folder, keyFile] = [settings.folder, settings.keyFile].map(homePath);
   const notAbsolute = [folder, keyFile].find((path) => !isAbsolute(path));
   if (notAbsolute !== undefined)
     return { problem: `the shared cache's ${notAbsolute === folder ? 'folder' : 'key file'} '${notAbsolute}' is not an absolute path: it is not used` };
-  const key = teamSecret(keyFile);
-  return 'problem' in key ? key : { folder, secret: key.secret };
+  const key = teamKeysFromFile(keyFile);
+  return 'problem' in key ? key : { folder, keys: key.keys };
+}
+
+/** Whether runs only read the shared folder: by the setting, or with a read key (which signs nothing). */
+export const readsSharedCacheOnly = (settings: SharedCacheSettings, keys: EntryKeys): boolean => settings.readOnly === true || keys.sign === undefined;
+
+/** Whether runs with these settings write to the shared folder (keep results there, trim it). */
+export function writesSharedCache(settings: SharedCacheSettings): boolean {
+  const key = sharedCacheKey(settings);
+  return 'keys' in key && !readsSharedCacheOnly(settings, key.keys);
 }
