@@ -8,7 +8,7 @@ import type { EngineEvent } from '../../src/engine/protocol';
 import { startRun } from '../../src/engine/run/engine';
 import { copiesMaxBytes, copyFiles, putBack } from '../../src/engine/run/io/artifactCopies';
 import { CACHE_FOLDER, entryNames, readEntrySync } from '../../src/engine/run/io/cacheEntries';
-import { trimCopies } from '../../src/engine/run/io/cacheTrim';
+import { pastBounds, trimCopies } from '../../src/engine/run/io/cacheTrim';
 import { forgetResults } from '../../src/engine/run/io/cacheForget';
 import { clockReading, yaml } from './helpers';
 
@@ -262,6 +262,32 @@ describe('node cache: copies of artifacts, put back on reuse', () => {
     assert.equal(await trimCopies(cacheDir(), 1000), 0);
     assert.deepEqual(readdirSync(copiesDir()), [fresh]);
     assert.deepEqual([existsSync(older), existsSync(newer)], [false, true], 'a later version’s entry is not ours to delete');
+  });
+
+  it('reads every entry only when the folder is past its bounds; copies no entry names count towards them', async () => {
+    assert.equal(await pastBounds(cacheDir(), 0, 0), false, 'no folder');
+    source('one');
+    const path = workflow();
+    await run(path);
+    const stray = 'f'.repeat(64);
+    writeFileSync(join(copiesDir(), stray), 'x'.repeat(2000));
+    const hoursAgo = new Date(Date.now() - 2 * 3600_000);
+    utimesSync(join(copiesDir(), stray), hoursAgo, hoursAgo);
+    // One result, its copies with the stray copy.
+    const bytes = readdirSync(copiesDir()).reduce((n, c) => n + statSync(join(copiesDir(), c)).size, 0);
+    assert.ok(bytes > 2000);
+    assert.deepEqual(await Promise.all([pastBounds(cacheDir(), bytes, 1), pastBounds(cacheDir(), bytes - 1, 1), pastBounds(cacheDir(), 10_000, 0)]), [
+      false,
+      true,
+      true,
+    ]);
+    source('two');
+    await run(path, { cacheCopiesMaxBytes: 10_000 });
+    assert.ok(copies().includes(stray), 'within the bound: left for a later trim');
+    source('three');
+    await run(path, { cacheCopiesMaxBytes: 2020 });
+    assert.ok(!copies().includes(stray), 'past it: the trim deleted it');
+    assert.equal(entries().filter((e) => e.copies).length, 3, 'and no result lost its copies');
   });
 
   it('neither writes, trims nor forgets through a copies folder that is a link (a repository could point it at ~)', async function () {

@@ -20,29 +20,61 @@ interface Kept {
   shas: Set<string>;
 }
 
+/** How many files a trim reads at once: one at a time, a folder of 10,000 entries took seconds (each read waits its turn). */
+const READS_AT_ONCE = 32;
+
+/** `f` of each item, READS_AT_ONCE at a time, in the items' order. */
+async function eachInTurn<T, R>(items: readonly T[], f: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < items.length; i += READS_AT_ONCE) out.push(...(await Promise.all(items.slice(i, i + READS_AT_ONCE).map(f))));
+  return out;
+}
+
 async function readEntries(cacheDir: string): Promise<Kept[]> {
+  const paths = entryNames(cacheDir).map((name) => join(cacheDir, name));
+  const entries = await eachInTurn(paths, readEntry);
   const kept: Kept[] = [];
-  for (const name of entryNames(cacheDir)) {
-    const path = join(cacheDir, name);
-    const entry = await readEntry(path);
+  for (const [i, entry] of entries.entries()) {
+    const path = paths[i];
     if (entry) kept.push({ path, entry, shas: new Set((entry.copies ?? []).map((c) => c.sha)) });
     else if (isOutdatedEntry(path)) await rm(path, { force: true });
   }
   return kept;
 }
 
+/** The files in the copies' folder (copies, and temporary files), with their stats; none when it is not a folder of its own. */
+async function filesInCopies(copiesDir: string): Promise<{ name: string; size: number; mtimeMs: number }[]> {
+  if (!ownCopiesFolder(copiesDir)) return [];
+  const names = await readdir(copiesDir).catch(() => [] as string[]);
+  const stats = await eachInTurn(names, (name) => lstat(join(copiesDir, name)).catch(() => undefined));
+  return names.flatMap((name, i) => {
+    const st = stats[i];
+    return st?.isFile() ? [{ name, size: st.size, mtimeMs: st.mtimeMs }] : [];
+  });
+}
+
 /** The copies in the folder: their size, and whether they are older than the grace (or a temporary file left behind). */
 async function readCopies(copiesDir: string, now: number, graceMs: number): Promise<Map<string, { size: number; old: boolean }>> {
   const copies = new Map<string, { size: number; old: boolean }>();
-  if (!ownCopiesFolder(copiesDir)) return copies;
-  for (const name of await readdir(copiesDir).catch(() => [] as string[])) {
-    const st = await lstat(join(copiesDir, name)).catch(() => undefined);
-    if (!st?.isFile()) continue;
-    const old = now - st.mtimeMs >= graceMs;
-    if (isCopyName(name)) copies.set(name, { size: st.size, old });
+  for (const { name, size, mtimeMs } of await filesInCopies(copiesDir)) {
+    const old = now - mtimeMs >= graceMs;
+    if (isCopyName(name)) copies.set(name, { size, old });
     else if (isUnfinishedCopyName(name) && old) await rm(join(copiesDir, name), { force: true });
   }
   return copies;
+}
+
+/**
+ * Whether a folder of kept results is past its bounds, told without reading its entries: more entries than
+ * `maxResults`, or files in its copies' folder (named by entries or not, temporary ones too) taking more than
+ * `maxBytes`. A run calls trimCopies only then: a trim reads every entry. Copies no entry names are so deleted once
+ * the copies reach their bound (or by a forget), never left to take more than it.
+ */
+export async function pastBounds(cacheDir: string, maxBytes: number, maxResults = MAX_KEPT_RESULTS): Promise<boolean> {
+  if (entryNames(cacheDir).length > maxResults) return true;
+  let bytes = 0;
+  for (const { size } of await filesInCopies(join(cacheDir, COPIES_FOLDER))) bytes += size;
+  return bytes > maxBytes;
 }
 
 /** What a folder of kept results holds: how many results, and the bytes their artifacts' copies take. */

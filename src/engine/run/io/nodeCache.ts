@@ -12,7 +12,7 @@ import type { CacheLookup, CacheLookupOptions, CacheQuery, KeepPreparation, Kept
 import { artifactFiles, copyFiles, COPIES_FOLDER, sha256OfFile, putBack } from './artifactCopies';
 import { CACHE_VERSION, type CopiedFile, type Entry, entryNames, entryPath, readSignedEntry, writeEntry } from './cacheEntries';
 import type { EntryKeys } from './entryKeys';
-import { MAX_KEPT_RESULTS, trimCopies } from './cacheTrim';
+import { MAX_KEPT_RESULTS, pastBounds, trimCopies } from './cacheTrim';
 import { matchFiles, walk, WALK_LIMIT } from './fileGlobs';
 
 export { CACHE_FOLDER } from './cacheEntries';
@@ -309,7 +309,10 @@ export class FileNodeCache implements NodeCache {
 
   private trim(keys: EntryKeys): void {
     this.trimmed = this.trimmed
-      .then(() => trimCopies(this.dir, this.bounds.copiesMaxBytes, { keys, maxResults: this.bounds.maxResults }))
+      .then(async () => {
+        const { copiesMaxBytes, maxResults } = this.bounds;
+        if (await pastBounds(this.dir, copiesMaxBytes, maxResults)) await trimCopies(this.dir, copiesMaxBytes, { keys, maxResults });
+      })
       .then(
         () => undefined,
         (e: unknown) => this.o.onProblem?.(`the artifacts' copies in ${this.copiesDir} could not be trimmed: ${(e as Error).message}`),
