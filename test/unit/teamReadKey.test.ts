@@ -136,13 +136,15 @@ describe("node cache: a team's read key", () => {
       assert.match(out, /made\.key exists/);
     });
 
-    it("forgets, with a read key, the results another key signed ('runs forget --shared --other-keys')", async () => {
+    it("forgets, with a read key, the results another key signed and an older version's ('runs forget --shared --other-keys')", async () => {
       const ana = clone('ana/project');
       await run(ana.path, 'ana', team());
       writeFileSync(join(dir, 'old.key'), OTHER);
       writeFileSync(join(ana.root, 'flows', 'src', 'a.txt'), 'two');
       await run(ana.path, 'ana', { folder: join(dir, 'team'), keyFile: join(dir, 'old.key') });
-      assert.equal(entries().length, 2);
+      // Kept by the version before read keys, whose entries no lookup reads.
+      writeFileSync(join(dir, 'team', `${'7'.repeat(64)}.json`), JSON.stringify({ version: 4, runId: 'r', mac: '0'.repeat(64) }));
+      assert.equal(entries().length, 3);
       const io = { out: () => undefined, err: () => undefined, isTTY: false };
       await withEnv({ MAESTRO_CACHE_SHARED_DIR: join(dir, 'team'), MAESTRO_CACHE_SHARED_KEY_FILE: join(dir, 'dev.key') }, async () => {
         assert.equal(await main(['runs', 'forget', '--shared', '--other-keys'], io), 0);

@@ -2,7 +2,7 @@
 import { readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { COPIES_FOLDER, isCopyName, isUnfinishedCopyName, ownCopiesFolder } from './artifactCopies';
-import { CACHE_FOLDER, type Entry, entryNames, isSigned, readEntrySync } from './cacheEntries';
+import { CACHE_FOLDER, type Entry, entryNames, isOutdatedEntry, isSigned, readEntrySync } from './cacheEntries';
 import { trimCopies } from './cacheTrim';
 import type { EntryKeys } from './entryKeys';
 
@@ -29,7 +29,8 @@ export interface ForgetOptions {
 
 /**
  * Deletes the kept results in a runs folder: all of them (with the artifacts' copies), or those `o` says; returns
- * how many. What cannot be read as an entry is left alone unless all are asked for. Copies no other entry names are
+ * how many. What cannot be read as an entry is left alone unless all are asked for (or, with `notSignedWith`, it is
+ * an older version's entry). Copies no other entry names are
  * deleted with them.
  */
 export function forgetResults(runsDir: string, o: ForgetOptions = {}): Promise<number> {
@@ -43,14 +44,16 @@ function forgets(path: string, entry: Entry, o: ForgetOptions): boolean {
   return o.notSignedWith === undefined || !isSigned(path, entry, o.notSignedWith);
 }
 
-/** How many results a folder of kept results holds, and how many of them are signed with `keys`. */
+/** How many results of this cache's version a folder of kept results holds, and how many of them are signed with `keys`. */
 export function keptResultsSigned(dir: string, keys: EntryKeys): { total: number; signed: number } {
-  const names = entryNames(dir);
-  const signed = names.filter((name) => {
+  let [total, signed] = [0, 0];
+  for (const name of entryNames(dir)) {
     const entry = readEntrySync(join(dir, name));
-    return entry !== undefined && isSigned(join(dir, name), entry, keys);
-  }).length;
-  return { total: names.length, signed };
+    if (!entry) continue;
+    total++;
+    if (isSigned(join(dir, name), entry, keys)) signed++;
+  }
+  return { total, signed };
 }
 
 /** forgetResults in a folder of kept results; `workflowPath` as its entries name the workflow. */
@@ -61,7 +64,9 @@ export async function forgetKept(dir: string, o: ForgetOptions): Promise<number>
     const path = join(dir, name);
     if (!all) {
       const entry = readEntrySync(path);
-      if (!entry || !forgets(path, entry, o)) continue;
+      // An older version's entry is signed with no key in use (no lookup reads it).
+      const forget = entry ? forgets(path, entry, o) : o.notSignedWith !== undefined && isOutdatedEntry(path);
+      if (!forget) continue;
     }
     rmSync(path, { force: true });
     removed++;
