@@ -1,7 +1,7 @@
 // Results of nodes with `cache`, kept as one small JSON file per key in the runs folder's `.cache`, with copies of
 // their artifacts (artifactCopies.ts). The key is an HMAC, under the folder's naming secret (the user's own, see
-// cacheSecret.ts; a team's, see entryKeys.ts), of everything the node's run depends on as it declares it, the contents of its `cache.files` included; the files are
-// read as streams, so a big one does not hold the engine up.
+// cacheSecret.ts; a team's, see entryKeys.ts), of everything the node's run depends on as it declares it, the
+// contents of its `cache.files` included; the files are read as streams, so a big one does not hold the engine up.
 import { createHash, createHmac } from 'node:crypto';
 import { mkdirSync, type Stats, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
