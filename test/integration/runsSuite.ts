@@ -8,6 +8,7 @@ import type * as vscodeTypes from 'vscode';
 import type { RunEntry } from '../../src/extension/runs/runManager';
 import type { EngineEvent } from '../../src/engine/protocol';
 import { isEndedRun } from '../../src/engine/runRules';
+import { readKeyText } from '../../src/engine/run/io/entryKeys';
 import { sharedCacheProblem } from '../../src/extension/runs/sharedCacheCheck';
 import { until, untilAnswered, workbenchTools, type IntegrationContext } from './workbench';
 
@@ -195,7 +196,7 @@ export function registerRunsSuite(context: IntegrationContext): void {
       }
     });
 
-    it("keeps a cached node's result in the team's shared folder the user settings name too (not when read only), and forgets it there", async () => {
+    it("keeps a cached node's result in the team's shared folder the user settings name too (not when read only, nor with a read key), and forgets it there", async () => {
       const team = mkdtempSync(join(tmpdir(), 'maestro-team-'));
       const flow = file('team-cached.workflow.yaml');
       writeFileSync(join(team, 'team.key'), 'd'.repeat(64));
@@ -220,6 +221,20 @@ export function registerRunsSuite(context: IntegrationContext): void {
         assert.equal((await runToEnd('team-cached.workflow.yaml')).status, 'completed');
         assert.equal(readdirSync(join(team, 'shared')).filter((f) => f.endsWith('.json')).length, 0);
         assert.equal(await api.actions.forgetKeptResults(flow), 1);
+        // A read key: the team's result is reused, and nothing is kept in the shared folder whatever the setting says.
+        await config.update('cache.sharedReadOnly', undefined, vscode.ConfigurationTarget.Global);
+        assert.equal((await runToEnd('team-cached.workflow.yaml')).status, 'completed');
+        assert.equal(await api.actions.forgetKeptResults(flow), 1, "the user's own");
+        writeFileSync(join(team, 'dev.key'), readKeyText('d'.repeat(64)));
+        await config.update('cache.sharedKeyFile', join(team, 'dev.key'), vscode.ConfigurationTarget.Global);
+        assert.equal(sharedCacheProblem(), undefined);
+        const before = readdirSync(join(team, 'shared'), { recursive: true }).sort();
+        const reused = await runToEnd('team-cached.workflow.yaml');
+        assert.equal(reused.state!.nodes.get('build')?.cached?.shared, true);
+        writeFileSync(flow.fsPath, 'version: 1\nname: Team cached\nnodes:\n  build: { run: "echo built again", cache: true }\n');
+        assert.equal((await runToEnd('team-cached.workflow.yaml')).status, 'completed');
+        assert.deepEqual(readdirSync(join(team, 'shared'), { recursive: true }).sort(), before);
+        assert.equal(await api.actions.forgetKeptResults(flow), 2, "both kept in the user's own cache");
       } finally {
         await config.update('cache.sharedReadOnly', undefined, vscode.ConfigurationTarget.Global);
         await config.update('cache.sharedFolder', undefined, vscode.ConfigurationTarget.Global);
