@@ -206,7 +206,7 @@ describe("node cache: a team's shared folder", () => {
       process.env.MAESTRO_CACHE_SHARED_KEY_FILE = join(dir, 'missing.key');
       out = '';
       assert.equal(await main(['runs', 'forget', '--shared', '--other-keys'], io), 2, 'no key: nothing could say what to keep');
-      assert.match(out, /runs forget --other-keys: the shared cache's key file .*missing\.key cannot be read \(make one/);
+      assert.match(out, /runs forget --other-keys: the shared cache's key file .*missing\.key cannot be read \(there is no such file\) \(make one/);
       assert.equal(entries().length, 1);
     });
   });
@@ -243,7 +243,10 @@ describe("node cache: a team's shared folder", () => {
     assert.deepEqual(sharedCacheKey({ folder: 'team', keyFile: join(dir, 'team.key') }), {
       problem: "the shared cache's folder 'team' is not an absolute path: it is not used",
     });
-    assert.match((sharedCacheKey({ ...team(), keyFile: join(dir, 'nope.key') }) as { problem: string }).problem, /nope\.key cannot be read \(make one/);
+    assert.match(
+      (sharedCacheKey({ ...team(), keyFile: join(dir, 'nope.key') }) as { problem: string }).problem,
+      /nope\.key cannot be read \(there is no such file\) \(make one/,
+    );
     const home = sharedCacheKey({ folder: '~/team', keyFile: join(dir, 'team.key') });
     assert.equal((home as { folder: string }).folder, join(homedir(), 'team'));
   });

@@ -1,6 +1,7 @@
 // A team's read key: machines given it find, check and reuse the team's results, and can write none that any
 // teammate's lookup takes; the team's key signs with Ed25519 keys derived from it.
 import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -8,7 +9,7 @@ import { main } from '../../src/cli/main';
 import { readEntrySync, writeEntry } from '../../src/engine/run/io/cacheEntries';
 import { trimCopies } from '../../src/engine/run/io/cacheTrim';
 import { readKeyText, secretKeys, teamKeys, teamKeysOf } from '../../src/engine/run/io/entryKeys';
-import { writesSharedCache } from '../../src/engine/run/io/sharedCacheSource';
+import { sharedCacheKey, writesSharedCache } from '../../src/engine/run/io/sharedCacheSource';
 import { KEY, sharedCacheFixture, withEnv } from './sharedCacheFixture';
 
 const OTHER = 'c'.repeat(64);
@@ -121,6 +122,13 @@ describe("node cache: a team's read key", () => {
       assert.equal(readEntrySync(join(dir, 'team', entries()[0]))?.copies, undefined, 'its copies dropped');
     });
 
+    it('never waits on a key file that is a named pipe: the shared cache is not used, and the settings check says why', function () {
+      if (process.platform === 'win32') this.skip();
+      execFileSync('mkfifo', [join(dir, 'pipe.key')]);
+      const found = sharedCacheKey({ folder: join(dir, 'team'), keyFile: join(dir, 'pipe.key') });
+      assert.match('problem' in found ? found.problem : '', /pipe\.key cannot be read \(it is a named pipe, not a file\)/);
+    });
+
     it("is made from the team's key by 'runs team-key --read-only', never over a file, never from a read key", async () => {
       let out = '';
       const io = { out: (t: string) => (out += t), err: (t: string) => (out += t), isTTY: false };
@@ -130,7 +138,14 @@ describe("node cache: a team's read key", () => {
       assert.equal(readFileSync(made, 'utf8'), readKeyText(KEY));
       out = '';
       assert.equal(await main(['runs', 'team-key', '--read-only', made, join(dir, 'again.key')], io), 1);
-      assert.match(out, /made\.key does not hold a team's key \(64 hexadecimal digits\): a read key is made from the team's key/);
+      assert.match(out, /made\.key holds a read key: a read key is made from the team's key/);
+      out = '';
+      writeFileSync(join(dir, 'not.key'), 'not a key');
+      assert.equal(await main(['runs', 'team-key', '--read-only', join(dir, 'not.key'), join(dir, 'again.key')], io), 1);
+      assert.match(out, /not\.key does not hold a team's key \(64 hexadecimal digits\): a read key is made from the team's key/);
+      out = '';
+      assert.equal(await main(['runs', 'team-key', '--read-only', dir, join(dir, 'again.key')], io), 1);
+      assert.match(out, /cannot be read \(it is a folder, not a file\)/);
       out = '';
       assert.equal(await main(['runs', 'team-key', '--read-only', join(dir, 'team.key'), made], io), 1);
       assert.match(out, /made\.key exists/);

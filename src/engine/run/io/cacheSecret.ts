@@ -6,7 +6,7 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { readRegularText } from '../../regularFile';
-import { type EntryKeys, readKeyText, secretKeys } from './entryKeys';
+import { type EntryKeys, readKeyText, secretKeys, teamKeysOf } from './entryKeys';
 
 const SECRET_FILE = 'cache.key';
 const WELL_FORMED = /^[0-9a-f]{64}$/;
@@ -22,19 +22,21 @@ export type MachineSecret = { secret: string } | { problem: string };
 
 const known = new Map<string, MachineSecret>();
 
-/** The text of a key file: a regular file (never a pipe, which would not end) of a few lines; undefined when it is none. */
-export function readKeyFile(path: string): string | undefined {
+/** The text of a key file: a regular file (never a pipe, which would not end) of at most 4 KB; or why it cannot be read. */
+export function readKeyFile(path: string): { text: string } | { problem: string } {
   try {
-    return readRegularText(path, 4096);
-  } catch {
-    return undefined;
+    return { text: readRegularText(path, 4096) };
+  } catch (e) {
+    const error = e as NodeJS.ErrnoException;
+    return { problem: error.code === 'ENOENT' ? 'there is no such file' : error.message };
   }
 }
 
 /** A key file's secret: 64 hexadecimal digits (around them, white space), or undefined. */
 export function readSecretFile(path: string): string | undefined {
-  const text = readKeyFile(path)?.trim();
-  return text !== undefined && WELL_FORMED.test(text) ? text : undefined;
+  const read = readKeyFile(path);
+  const text = 'text' in read ? read.text.trim() : '';
+  return WELL_FORMED.test(text) ? text : undefined;
 }
 
 /** The secret of the state folder `dir`, made the first time (readable by the user alone); why there is none. */
@@ -79,8 +81,11 @@ export function machineKeys(dir: string = stateDir()): EntryKeys | { problem: st
 export function makeKeyFile(path: string, readOnlyOf?: string): string | undefined {
   let text = `${randomBytes(32).toString('hex')}\n`;
   if (readOnlyOf !== undefined) {
-    const teamSecret = readSecretFile(readOnlyOf);
-    if (!teamSecret) return `${readOnlyOf} does not hold a team's key (64 hexadecimal digits): a read key is made from the team's key`;
+    const read = readKeyFile(readOnlyOf);
+    if ('problem' in read) return `${readOnlyOf} cannot be read (${read.problem})`;
+    const teamSecret = read.text.trim();
+    if (!WELL_FORMED.test(teamSecret))
+      return `${readOnlyOf} ${teamKeysOf(read.text) ? 'holds a read key' : "does not hold a team's key (64 hexadecimal digits)"}: a read key is made from the team's key`;
     text = readKeyText(teamSecret);
   }
   try {

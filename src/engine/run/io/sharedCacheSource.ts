@@ -34,12 +34,11 @@ export const homePath = (path: string): string => (path === '~' || path.startsWi
 
 /** The team's keys: from its key file, the team's key or a read key (see entryKeys.ts); nothing here writes it. */
 function teamKeysFromFile(keyFile: string): { keys: EntryKeys } | { problem: string } {
-  const text = readKeyFile(keyFile);
-  const keys = text === undefined ? undefined : teamKeysOf(text);
+  const read = readKeyFile(keyFile);
+  const keys = 'text' in read ? teamKeysOf(read.text) : undefined;
   if (keys) return { keys };
-  return {
-    problem: `the shared cache's key file ${keyFile} ${text === undefined ? 'cannot be read' : 'holds neither a team key (64 hexadecimal digits) nor a read key'} (make one with: maestro-dag runs team-key FILE); the shared cache is not used`,
-  };
+  const why = 'problem' in read ? `cannot be read (${read.problem})` : 'holds neither a team key (64 hexadecimal digits) nor a read key';
+  return { problem: `the shared cache's key file ${keyFile} ${why} (make one with: maestro-dag runs team-key FILE); the shared cache is not used` };
 }
 
 /** The shared cache's folder (`~/` read) and the team's keys, or why the shared cache is not used. */
