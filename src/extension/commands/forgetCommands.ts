@@ -5,6 +5,7 @@ import { isWorkflowDocument } from '../language/documents';
 import { sharedCacheInUse } from '../runs/runManager';
 import { plainText } from '../ui/untrustedText';
 import { parseArg } from './arguments';
+import { forgetChoices, type ForgetScope } from './forgetChoices';
 import type { CommandServices } from './services';
 
 export async function forgetSecretInputs(s: CommandServices): Promise<void> {
@@ -17,26 +18,21 @@ export async function forgetSecretInputs(s: CommandServices): Promise<void> {
   );
 }
 
-/** Whose kept results to forget: a workflow's or all the workspace's; with `shared`, the team's too. */
-interface ForgetScope {
-  uri?: vscode.Uri;
-  of: string;
-  shared?: boolean;
-}
-
 export async function forgetKeptResults(s: CommandServices, arg: unknown): Promise<void> {
   const scope = await forgetScope(s, arg);
   if (!scope || (scope.shared && !(await teamAgrees(scope)))) return;
   const removed = await s.actions.forgetKeptResults(scope.uri, { shared: scope.shared });
   const what = `kept result${removed === 1 ? '' : 's'}`;
   const where = scope.shared ? ", yours and the team's" : '';
+  // The workflow's path comes from the workspace: shown as plain text, never as a link.
+  const of = plainText(scope.of);
   void vscode.window.showInformationMessage(
-    removed ? `Forgot ${removed} ${what}${scope.of}${where}: those nodes run next time.` : `No kept results to forget${scope.of}${where}.`,
+    removed ? `Forgot ${removed} ${what}${of}${where}: those nodes run next time.` : `No kept results to forget${of}${where}.`,
   );
 }
 
 /** The workflow given or in view, or all, as the user picks; the team's results of it too when a shared cache is written. */
-async function forgetScope(s: CommandServices, arg: unknown): Promise<ForgetScope | undefined> {
+async function forgetScope(s: CommandServices, arg: unknown): Promise<ForgetScope<vscode.Uri> | undefined> {
   const given = parseArg(arg);
   const editor = vscode.window.activeTextEditor;
   const uri = given.kind === 'file' ? given.uri : editor && isWorkflowDocument(editor.document) ? editor.document.uri : s.dag.activeWorkflow();
@@ -45,25 +41,13 @@ async function forgetScope(s: CommandServices, arg: unknown): Promise<ForgetScop
   // A machine that only reads the team's results does not forget them either (`runs forget --shared` can).
   const shared = sharedCacheInUse().settings;
   const team = shared !== undefined && writesSharedCache(shared);
-  const items = [
-    ...(uri && name ? [{ label: `Kept results of ${plainText(name)}`, ...(team ? { description: 'yours' } : {}), scope: { uri, of: ` of ${name}` } }] : []),
-    ...(uri && name && team
-      ? [
-          {
-            label: `Kept results of ${plainText(name)}, in the team's shared cache too`,
-            detail: "Every teammate's next run of its cached nodes runs them again",
-            scope: { uri, of: ` of ${name}`, shared: true },
-          },
-        ]
-      : []),
-    { label: 'All kept results in the workspace', scope: { of: '' } },
-  ];
+  const items = forgetChoices({ uri, name, team, served: s.engines.engine !== undefined });
   const picked = await vscode.window.showQuickPick(items, { title: 'Forget Kept Results: nodes with cache run again next time' });
   return picked?.scope;
 }
 
 /** Forgetting the team's results changes every teammate's next run: asked once more. */
-async function teamAgrees(scope: ForgetScope): Promise<boolean> {
+async function teamAgrees(scope: ForgetScope<vscode.Uri>): Promise<boolean> {
   const answer = await vscode.window.showWarningMessage(
     `Forget the team's kept results${plainText(scope.of)}?`,
     { modal: true, detail: "They are deleted from the shared folder: every teammate's next run of those nodes runs them again." },
