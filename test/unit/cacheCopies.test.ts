@@ -8,7 +8,7 @@ import type { EngineEvent } from '../../src/engine/protocol';
 import { startRun } from '../../src/engine/run/engine';
 import { copiesMaxBytes, copyFiles, putBack } from '../../src/engine/run/io/artifactCopies';
 import { CACHE_FOLDER, entryNames, readEntrySync } from '../../src/engine/run/io/cacheEntries';
-import { pastBounds, trimCopies } from '../../src/engine/run/io/cacheTrim';
+import { copiesFolderBytes, trimCopies } from '../../src/engine/run/io/cacheTrim';
 import { forgetResults } from '../../src/engine/run/io/cacheForget';
 import { clockReading, yaml } from './helpers';
 
@@ -264,8 +264,8 @@ describe('node cache: copies of artifacts, put back on reuse', () => {
     assert.deepEqual([existsSync(older), existsSync(newer)], [false, true], 'a later version’s entry is not ours to delete');
   });
 
-  it('reads every entry only when the folder is past its bounds; copies no entry names count towards them', async () => {
-    assert.equal(await pastBounds(cacheDir(), 0, 0), false, 'no folder');
+  it('reads every entry only once the copies take more than their bound; copies no entry names count towards it', async () => {
+    assert.equal(await copiesFolderBytes(cacheDir()), 0, 'no folder');
     source('one');
     const path = workflow();
     await run(path);
@@ -273,14 +273,9 @@ describe('node cache: copies of artifacts, put back on reuse', () => {
     writeFileSync(join(copiesDir(), stray), 'x'.repeat(2000));
     const hoursAgo = new Date(Date.now() - 2 * 3600_000);
     utimesSync(join(copiesDir(), stray), hoursAgo, hoursAgo);
-    // One result, its copies with the stray copy.
     const bytes = readdirSync(copiesDir()).reduce((n, c) => n + statSync(join(copiesDir(), c)).size, 0);
     assert.ok(bytes > 2000);
-    assert.deepEqual(await Promise.all([pastBounds(cacheDir(), bytes, 1), pastBounds(cacheDir(), bytes - 1, 1), pastBounds(cacheDir(), 10_000, 0)]), [
-      false,
-      true,
-      true,
-    ]);
+    assert.equal(await copiesFolderBytes(cacheDir()), bytes, "one result's copies with the stray copy");
     source('two');
     await run(path, { cacheCopiesMaxBytes: 10_000 });
     assert.ok(copies().includes(stray), 'within the bound: left for a later trim');
@@ -288,6 +283,20 @@ describe('node cache: copies of artifacts, put back on reuse', () => {
     await run(path, { cacheCopiesMaxBytes: 2020 });
     assert.ok(!copies().includes(stray), 'past it: the trim deleted it');
     assert.equal(entries().filter((e) => e.copies).length, 3, 'and no result lost its copies');
+  });
+
+  it('follows the copies a run keeps: a run of many results trims once they pass the bound', async () => {
+    const path = join(dir, 'many.workflow.yaml');
+    // Each leaves 1,002 bytes of its own: a thousand zeros and its id.
+    const nodes = ['a', 'b', 'c', 'd', 'e', 'f'].map(
+      (id) => `  ${id}: { run: "head -c 1000 /dev/zero > ${id}.bin && echo ${id} >> ${id}.bin", artifacts: [${id}.bin], cache: true }`,
+    );
+    writeFileSync(path, yaml('version: 1', 'name: Many', 'concurrency: 1', 'nodes:', ...nodes));
+    const handle = startRun({ workflowPath: path, runsDir: join(dir, 'runs'), clock, cacheCopiesMaxBytes: 3500 });
+    assert.equal(await handle.finished(), 'completed');
+    handle.dispose();
+    assert.ok((await copiesFolderBytes(cacheDir())) <= 3500, "the bound holds at the run's end");
+    assert.equal(entries().filter((e) => e.copies).length, 3, 'the three kept last keep their copies');
   });
 
   it('neither writes, trims nor forgets through a copies folder that is a link (a repository could point it at ~)', async function () {

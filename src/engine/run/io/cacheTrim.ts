@@ -65,24 +65,19 @@ async function readCopies(copiesDir: string, now: number, graceMs: number): Prom
 }
 
 /**
- * Whether a folder of kept results is past its bounds, told without reading its entries: more entries than
- * `maxResults`, or files in its copies' folder (named by entries or not, temporary ones too) taking more than
- * `maxBytes`. A run calls trimCopies only then: a trim reads every entry. Copies no entry names are so deleted once
- * the copies reach their bound (or by a forget), never left to take more than it.
+ * The bytes the files in a folder of kept results' copies take (named by entries or not, temporary ones too), told
+ * without reading an entry: a run trims only once they take more than the bound. Copies no entry names are so
+ * deleted once the copies reach their bound (or by a forget), never left to take more than it.
  */
-export async function pastBounds(cacheDir: string, maxBytes: number, maxResults = MAX_KEPT_RESULTS): Promise<boolean> {
-  if (entryNames(cacheDir).length > maxResults) return true;
+export async function copiesFolderBytes(cacheDir: string): Promise<number> {
   let bytes = 0;
   for (const { size } of await filesInCopies(join(cacheDir, COPIES_FOLDER))) bytes += size;
-  return bytes > maxBytes;
+  return bytes;
 }
 
 /** What a folder of kept results holds: how many results, and the bytes their artifacts' copies take. */
 export async function keptUsage(cacheDir: string): Promise<{ results: number; copiesBytes: number }> {
-  const copies = await readCopies(join(cacheDir, COPIES_FOLDER), Date.now(), Number.POSITIVE_INFINITY);
-  let copiesBytes = 0;
-  for (const { size } of copies.values()) copiesBytes += size;
-  return { results: entryNames(cacheDir).length, copiesBytes };
+  return { results: entryNames(cacheDir).length, copiesBytes: await copiesFolderBytes(cacheDir) };
 }
 
 /** Whether the entry at `k.path` is still the result read (another run may have kept a newer one under its key since). */

@@ -12,7 +12,7 @@ import type { CacheLookup, CacheLookupOptions, CacheQuery, KeepPreparation, Kept
 import { artifactFiles, copyFiles, COPIES_FOLDER, sha256OfFile, putBack } from './artifactCopies';
 import { CACHE_VERSION, type CopiedFile, type Entry, entryNames, entryPath, readSignedEntry, writeEntry } from './cacheEntries';
 import type { EntryKeys } from './entryKeys';
-import { MAX_KEPT_RESULTS, pastBounds, trimCopies } from './cacheTrim';
+import { copiesFolderBytes, MAX_KEPT_RESULTS, trimCopies } from './cacheTrim';
 import { matchFiles, walk, WALK_LIMIT } from './fileGlobs';
 
 export { CACHE_FOLDER } from './cacheEntries';
@@ -154,6 +154,8 @@ export class FileNodeCache implements NodeCache {
   /** The results in the folder, as far as this cache knows (undefined: to be counted). */
   private results: number | undefined;
   private resultsTrimmed = false;
+  /** The bytes in the copies' folder, as far as this cache knows (undefined: to be summed); more than it holds, never less. */
+  private copiesBytes: number | undefined;
   private boundsRead: Bounds | undefined;
 
   constructor(
@@ -288,8 +290,10 @@ export class FileNodeCache implements NodeCache {
       this.o.onProblem?.(`a node's result could not be kept for reuse in ${this.dir}: ${(e as Error).message}`);
       return undefined;
     }
-    // A trim reads every entry: after each result with copies (their bound is in bytes), else once past the count.
-    if (copied || this.overResults()) this.trim(keys);
+    // A trim reads every entry: once past the count, or once the copies take more than their bound.
+    const pastCount = this.overResults();
+    if (copied && this.copiesBytes !== undefined) for (const { size } of copied) this.copiesBytes += size;
+    if (copied || pastCount) this.trim(keys, pastCount);
     return (
       prepared?.note ?? (prepared?.copies && !copied ? 'the result is kept, but its artifacts are not copied: they changed after the node ended' : undefined)
     );
@@ -307,11 +311,19 @@ export class FileNodeCache implements NodeCache {
     return (this.resultsTrimmed = this.results > this.bounds.maxResults);
   }
 
-  private trim(keys: EntryKeys): void {
+  /**
+   * Trims the folder when it is past its count, or its copies past their bound: summed from the folder's files at the
+   * first result with copies and after a trim (no entry read), else followed as copies are kept (a copy kept
+   * twice counted twice).
+   */
+  private trim(keys: EntryKeys, pastCount: boolean): void {
     this.trimmed = this.trimmed
       .then(async () => {
         const { copiesMaxBytes, maxResults } = this.bounds;
-        if (await pastBounds(this.dir, copiesMaxBytes, maxResults)) await trimCopies(this.dir, copiesMaxBytes, { keys, maxResults });
+        this.copiesBytes ??= await copiesFolderBytes(this.dir);
+        if (!pastCount && this.copiesBytes <= copiesMaxBytes) return;
+        await trimCopies(this.dir, copiesMaxBytes, { keys, maxResults });
+        this.copiesBytes = undefined;
       })
       .then(
         () => undefined,
