@@ -1,13 +1,13 @@
 // The bound on how many results a runs folder keeps: past it, those kept longest ago go, and only the user's own.
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CacheQuery } from '../../src/engine/run/core/ports';
 import { startRun } from '../../src/engine/run/engine';
 import { machineKeys } from '../../src/engine/run/io/cacheSecret';
 import { type EntryKeys, secretKeys } from '../../src/engine/run/io/entryKeys';
-import { CACHE_FOLDER, entryNames, readEntrySync, writeEntry } from '../../src/engine/run/io/cacheEntries';
+import { CACHE_FOLDER, CACHE_VERSION, entryNames, readEntrySync, writeEntry } from '../../src/engine/run/io/cacheEntries';
 import { trimCopies } from '../../src/engine/run/io/cacheTrim';
 import { FileNodeCache } from '../../src/engine/run/io/nodeCache';
 import { clockReading, yaml } from './helpers';
@@ -83,5 +83,43 @@ describe('node cache: the bound on kept results', () => {
         .sort(),
       ['r3', 'r4', 'r5', 'r6', 'r7'],
     );
+  });
+
+  it("trims a run's copies once when other users' copies keep the folder past the bound, not at each result after", async () => {
+    // Another user's result, whose copy alone takes more than the bound: no trim of this user's takes it.
+    const theirs = 'e'.repeat(64);
+    mkdirSync(join(cacheDir(), 'copies'), { recursive: true });
+    writeFileSync(join(cacheDir(), 'copies', theirs), 'x'.repeat(5000));
+    const entry = { version: CACHE_VERSION, workflowPath: '/w', instanceId: 'x', runId: 'r0', at: 0, outputs: {}, artifacts: [] as [string, string][] };
+    const copies = [{ path: 'x.bin', sha: theirs, size: 5000, mode: 0o644 }];
+    writeEntry(join(cacheDir(), `${'a'.repeat(64)}.json`), { ...entry, copies }, secretKeys('someone else'));
+    const cache = new FileNodeCache(cacheDir(), { reuse: true, keys: () => machineKeys(), copiesMaxBytes: 3000 });
+    const keep = async (i: number) => {
+      writeFileSync(join(dir, `n${i}.bin`), `result ${i}`);
+      const query: CacheQuery = {
+        workflowPath: '/w',
+        instanceId: `n${i}`,
+        script: 'true',
+        cwd: dir,
+        env: {},
+        matrix: {},
+        files: [],
+        outputs: [],
+        artifacts: [`n${i}.bin`],
+      };
+      const { key } = await cache.lookup(query, { now: i, reuse: true });
+      const prepared = await cache.prepare(query);
+      cache.keep(key, { runId: `r${i}`, at: i, outputs: {}, artifacts: [`n${i}.bin`], query, prepared });
+      await cache.settled();
+    };
+    await keep(1);
+    assert.equal(entries().find((e) => e.runId === 'r1')?.copies, undefined, "the first trim dropped the user's copies");
+    // A copy no entry names, an hour past its grace: a trim would delete it.
+    const stray = join(cacheDir(), 'copies', 'f'.repeat(64));
+    writeFileSync(stray, 'x');
+    utimesSync(stray, new Date(Date.now() - 2 * 3600_000), new Date(Date.now() - 2 * 3600_000));
+    await keep(2);
+    assert.ok(existsSync(stray), 'no second trim in the run');
+    assert.ok(existsSync(join(cacheDir(), 'copies', theirs)), "the other user's copy stays");
   });
 });

@@ -156,6 +156,8 @@ export class FileNodeCache implements NodeCache {
   private resultsTrimmed = false;
   /** The bytes in the copies' folder, as far as this cache knows (undefined: to be summed); more than it holds, never less. */
   private copiesBytes: number | undefined;
+  /** Set once a trim leaves the copies past their bound (copies of results other users signed): not trimmed again at each result. */
+  private copiesPastAfterTrim = false;
   private boundsRead: Bounds | undefined;
 
   constructor(
@@ -320,9 +322,10 @@ export class FileNodeCache implements NodeCache {
     this.trimmed = this.trimmed
       .then(async () => {
         const { copiesMaxBytes, maxResults } = this.bounds;
+        if (!pastCount && this.copiesPastAfterTrim) return;
         this.copiesBytes ??= await copiesFolderBytes(this.dir);
         if (!pastCount && this.copiesBytes <= copiesMaxBytes) return;
-        await trimCopies(this.dir, copiesMaxBytes, { keys, maxResults });
+        this.copiesPastAfterTrim = (await trimCopies(this.dir, copiesMaxBytes, { keys, maxResults })) > copiesMaxBytes;
         this.copiesBytes = undefined;
       })
       .then(
