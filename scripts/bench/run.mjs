@@ -17,7 +17,7 @@ const entryOf = (s) =>
   [join(root, 'scripts', 'bench', `${s}.ts`), join(root, 'scripts', 'bench', s, 'index.ts'), join(root, 'scripts', 'bench', s, 'index.mjs')].find((p) =>
     existsSync(p),
   );
-const sections = ['validator', 'hostile', 'engine', 'webview', 'builder', 'insights', 'serve', 'editor'].filter(
+const sections = ['validator', 'hostile', 'engine', 'cache', 'webview', 'builder', 'insights', 'serve', 'editor'].filter(
   (s) => entryOf(s) && (only.length === 0 || only.includes(s)),
 );
 
