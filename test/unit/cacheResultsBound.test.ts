@@ -29,6 +29,19 @@ describe('node cache: the bound on kept results', () => {
     return k;
   };
 
+  /** A node's query in the test's folder, leaving `artifacts`. */
+  const queryOf = (instanceId: string, artifacts: string[] = []): CacheQuery => ({
+    workflowPath: '/w',
+    instanceId,
+    script: 'true',
+    cwd: dir,
+    env: {},
+    matrix: {},
+    files: [],
+    outputs: [],
+    artifacts,
+  });
+
   it('past it, deletes the results kept longest ago down to nine tenths of it; never another user’s; their nodes run again', async () => {
     const path = join(dir, 'w.workflow.yaml');
     writeFileSync(path, yaml('version: 1', 'name: W', 'nodes:', '  build: { run: "echo run >> ran.txt", cache: { files: [src.txt] } }'));
@@ -60,17 +73,7 @@ describe('node cache: the bound on kept results', () => {
   it('is followed as results are kept: one trim when the count goes past it, not one at each result after', async () => {
     const cache = new FileNodeCache(cacheDir(), { reuse: true, keys: () => machineKeys(), copiesMaxBytes: 0, maxResults: 4 });
     for (let i = 1; i <= 7; i++) {
-      const query: CacheQuery = {
-        workflowPath: '/w',
-        instanceId: `n${i}`,
-        script: 'true',
-        cwd: dir,
-        env: {},
-        matrix: {},
-        files: [],
-        outputs: [],
-        artifacts: [],
-      };
+      const query = queryOf(`n${i}`);
       const { key } = await cache.lookup(query, { now: i, reuse: true });
       cache.keep(key, { runId: `r${i}`, at: i, outputs: {}, artifacts: [], query });
     }
@@ -96,17 +99,7 @@ describe('node cache: the bound on kept results', () => {
     const cache = new FileNodeCache(cacheDir(), { reuse: true, keys: () => machineKeys(), copiesMaxBytes: 3000 });
     const keep = async (i: number) => {
       writeFileSync(join(dir, `n${i}.bin`), `result ${i}`);
-      const query: CacheQuery = {
-        workflowPath: '/w',
-        instanceId: `n${i}`,
-        script: 'true',
-        cwd: dir,
-        env: {},
-        matrix: {},
-        files: [],
-        outputs: [],
-        artifacts: [`n${i}.bin`],
-      };
+      const query = queryOf(`n${i}`, [`n${i}.bin`]);
       const { key } = await cache.lookup(query, { now: i, reuse: true });
       const prepared = await cache.prepare(query);
       cache.keep(key, { runId: `r${i}`, at: i, outputs: {}, artifacts: [`n${i}.bin`], query, prepared });
