@@ -228,6 +228,9 @@ export function registerRunsSuite(context: IntegrationContext): void {
         writeFileSync(join(team, 'dev.key'), readKeyText('d'.repeat(64)));
         await config.update('cache.sharedKeyFile', join(team, 'dev.key'), vscode.ConfigurationTarget.Global);
         assert.equal(sharedCacheProblem(), undefined);
+        await config.update('cache.sharedFolder', join(team, 'elsewhere'), vscode.ConfigurationTarget.Global);
+        assert.match(sharedCacheProblem() ?? '', /elsewhere is not there \(is its drive mounted\?\): no result is found in it$/, 'a read key never makes it');
+        await config.update('cache.sharedFolder', join(team, 'shared'), vscode.ConfigurationTarget.Global);
         const before = readdirSync(join(team, 'shared'), { recursive: true }).sort();
         const reused = await runToEnd('team-cached.workflow.yaml');
         assert.equal(reused.state!.nodes.get('build')?.cached?.shared, true);

@@ -2,7 +2,7 @@
 // rather than in the next run's log.
 import { statSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { sharedCacheKey } from '../../engine/run/io/sharedCacheSource';
+import { readsSharedCacheOnly, sharedCacheKey } from '../../engine/run/io/sharedCacheSource';
 import { plainText } from '../ui/untrustedText';
 import { sharedCacheInUse } from './runManager';
 
@@ -19,7 +19,9 @@ export function sharedCacheProblem(): string | undefined {
   const key = sharedCacheKey(settings);
   if ('problem' in key) return key.problem;
   if (statSync(key.folder, { throwIfNoEntry: false })?.isDirectory()) return undefined;
-  return `the shared cache's folder ${key.folder} is not there (is its drive mounted?): the first result kept makes it`;
+  const notThere = `the shared cache's folder ${key.folder} is not there (is its drive mounted?)`;
+  // A machine that only reads the folder never makes it.
+  return readsSharedCacheOnly(settings, key.keys) ? `${notThere}: no result is found in it` : `${notThere}: the first result kept makes it`;
 }
 
 export function checkSharedCache(log: vscode.LogOutputChannel): void {
