@@ -185,7 +185,8 @@ describe("node cache: a team's shared folder", () => {
     const env = { MAESTRO_CACHE_SHARED_DIR: join(dir, 'team'), MAESTRO_CACHE_SHARED_KEY_FILE: join(dir, 'new.key') };
     await withEnv(env, async () => {
       assert.equal(await main(['runs', 'team-settings'], io), 0);
-      assert.match(out, /; it holds 2 results, their artifacts' copies 6 bytes\n$/, 'out/app.txt, "one" then "two"');
+      assert.match(out, /; it holds 2 results, their artifacts' copies 6 bytes\n/, 'out/app.txt, "one" then "two"');
+      assert.match(out, /\nMAESTRO_CACHE_SHARED_KEY_FILE holds the team's key \(runs keep results there\): 1 of its 2 results signed with it\n$/);
       out = '';
       // A key file that signed none of them (not the team's): nothing is forgotten.
       writeFileSync(join(dir, 'third.key'), '9'.repeat(64));

@@ -151,6 +151,31 @@ describe("node cache: a team's read key", () => {
       assert.match(out, /made\.key exists/);
     });
 
+    it("says, in 'runs team-settings', which key the environment names and how many results it finds signed", async () => {
+      const ana = clone('ana/project');
+      await run(ana.path, 'ana', team());
+      let out = '';
+      const io = { out: (t: string) => (out += t), err: (t: string) => (out += t), isTTY: false };
+      const said = async (keyFile: string) => {
+        out = '';
+        await withEnv({ MAESTRO_CACHE_SHARED_DIR: join(dir, 'team'), MAESTRO_CACHE_SHARED_KEY_FILE: keyFile }, async () => {
+          assert.equal(await main(['runs', 'team-settings'], io), 0);
+        });
+        return out.split('\n')[1];
+      };
+      assert.equal(
+        await said(join(dir, 'dev.key')),
+        'MAESTRO_CACHE_SHARED_KEY_FILE holds a read key (runs reuse results and keep none there): 1 of its 1 result signed with it',
+      );
+      assert.equal(
+        await said(join(dir, 'team.key')),
+        "MAESTRO_CACHE_SHARED_KEY_FILE holds the team's key (runs keep results there): 1 of its 1 result signed with it",
+      );
+      writeFileSync(join(dir, 'old.key'), readKeyText(OTHER));
+      assert.match(await said(join(dir, 'old.key')), /: 0 of its 1 result signed with it$/);
+      assert.match(await said(join(dir, 'none.key')), /none\.key cannot be read \(there is no such file\)/);
+    });
+
     it("forgets, with a read key, the results another key signed and an older version's ('runs forget --shared --other-keys')", async () => {
       const ana = clone('ana/project');
       await run(ana.path, 'ana', team());

@@ -3,7 +3,8 @@ import { statSync } from 'node:fs';
 import { formatBytes } from '../../engine/regularFile';
 import { makeKeyFile } from '../../engine/run/io/cacheSecret';
 import { keptUsage } from '../../engine/run/io/cacheTrim';
-import { homePath } from '../../engine/run/io/sharedCacheSource';
+import { keptResultsSigned } from '../../engine/run/io/cacheForget';
+import { homePath, sharedCacheKey } from '../../engine/run/io/sharedCacheSource';
 import {
   readSharedFolderSettings,
   settingProblem,
@@ -23,7 +24,8 @@ give it to the team only, and keep it out of every repository. With --read-only,
 team's key in TEAM_KEY_FILE instead: machines given it find and reuse the team's results, and cannot write one that
 anyone's runs reuse (developers' machines, when only CI's results are shared).
 'team-settings' prints what the shared folder (MAESTRO_CACHE_SHARED_DIR, or --folder) holds, and the bounds it keeps
-in its ${SHARED_SETTINGS_FILE}; with options, sets them: every teammate's runs trim it to them. --copies-mb: the most
+in its ${SHARED_SETTINGS_FILE}, and with MAESTRO_CACHE_SHARED_KEY_FILE set, which key that is and how many of the
+folder's results are signed with it (none: not the key the team uses now); with options, sets them: every teammate's runs trim it to them. --copies-mb: the most
 its artifacts' copies take; --results: how many results it keeps; 'default' takes a bound out (each user's own is
 then used).
 `;
@@ -59,6 +61,15 @@ function boundOf(flag: string, name: keyof SharedFolderSettings, text: string): 
   return value as number;
 }
 
+/** Which key the environment names, and how many of the folder's results it finds signed: a key that is not the team's finds none. */
+function keyInUse(folder: string, keyFile: string): string {
+  const key = sharedCacheKey({ folder, keyFile });
+  if ('problem' in key) return key.problem;
+  const { total, signed } = keptResultsSigned(key.folder, key.keys);
+  const kind = key.keys.sign ? "the team's key (runs keep results there)" : 'a read key (runs reuse results and keep none there)';
+  return `MAESTRO_CACHE_SHARED_KEY_FILE holds ${kind}: ${signed} of its ${total} result${total === 1 ? '' : 's'} signed with it`;
+}
+
 const OWN = "each user's own bound";
 const describe = (s: SharedFolderSettings): string =>
   `artifacts' copies up to ${s.copiesMaxMb === undefined ? OWN : `${s.copiesMaxMb} MB`}, results up to ${s.maxResults ?? OWN}`;
@@ -85,6 +96,8 @@ export async function teamSettingsCommand(argv: string[], io: Output): Promise<n
     const usage = await keptUsage(folder);
     const holds = `${usage.results} result${usage.results === 1 ? '' : 's'}, their artifacts' copies ${formatBytes(usage.copiesBytes)}`;
     io.out(`the shared cache in ${safeText(folder)} keeps ${describe(settings)}; it holds ${holds}\n`);
+    const keyFile = process.env.MAESTRO_CACHE_SHARED_KEY_FILE?.trim();
+    if (keyFile) io.out(`${safeText(keyInUse(folder, keyFile))}\n`);
     return 0;
   }
   const next: SharedFolderSettings = { ...settings };
