@@ -152,21 +152,23 @@ export class RunReporter {
   private summary(s: RunState): string {
     const io = this.io;
     // The sub-runs' nodes under the node that ran them, by their ids in the run, as the lines above name them.
-    const rows = allInstanceIds(s)
+    const nodes = allInstanceIds(s)
       .map((id) => s.nodes.get(id) ?? s.nestedNodes[id])
-      .filter((n) => n !== undefined)
-      .map((n) => [
-        shortened(n.info.id),
-        n.status,
-        n.cached ? 'reused' : n.durationMs !== undefined ? formatDuration(n.durationMs) : '',
-        n.attempt > 1 ? String(n.attempt) : '',
-      ]);
+      .filter((n) => n !== undefined);
+    const rows = nodes.map((n) => [
+      shortened(n.info.id),
+      n.status,
+      n.cached ? 'reused' : n.durationMs !== undefined ? formatDuration(n.durationMs) : '',
+      n.attempt > 1 ? String(n.attempt) : '',
+    ]);
     const width = Math.max(4, ...rows.map((r) => r[0].length));
     const lines = ['', `  ${'node'.padEnd(width)}  ${'status'.padEnd(9)}  ${'duration'.padStart(8)}  attempts`];
     for (const [id, status, duration, attempts] of rows)
       lines.push(`  ${id.padEnd(width)}  ${paint(io, SYMBOL[status]?.[1] ?? '0', status.padEnd(9))}  ${duration.padStart(8)}  ${attempts}`);
-    const reused = rows.filter((r) => r[2] === 'reused').length;
-    const total = (s.summary ? formatDuration(s.summary.durationMs) : '') + (reused ? `, ${reused} of ${rows.length} nodes reused` : '');
+    const reused = nodes.filter((n) => n.cached).length;
+    const shared = nodes.filter((n) => n.cached?.shared).length;
+    const fromTeam = shared ? ` (${shared} from the team's shared cache)` : '';
+    const total = (s.summary ? formatDuration(s.summary.durationMs) : '') + (reused ? `, ${reused} of ${rows.length} nodes reused${fromTeam}` : '');
     const color = s.status === 'completed' ? '32' : s.status === 'failed' ? '31' : '33';
     lines.push(
       '',

@@ -90,6 +90,26 @@ describe("node cache: a team's read key", () => {
       assert.deepEqual([writesSharedCache(reader()), writesSharedCache(team()), writesSharedCache({ ...team(), readOnly: true })], [false, true, false]);
     });
 
+    it("says at a CLI run's end how many results came from the team's shared cache", async () => {
+      const ana = clone('ana/project');
+      await run(ana.path, 'ana', team());
+      const bob = clone('bob/project');
+      let out = '';
+      const io = { out: (t: string) => (out += t), err: (t: string) => (out += t), isTTY: false };
+      const env = {
+        MAESTRO_STATE_DIR: join(dir, 'users', 'bob'),
+        MAESTRO_CACHE_SHARED_DIR: join(dir, 'team'),
+        MAESTRO_CACHE_SHARED_KEY_FILE: join(dir, 'dev.key'),
+      };
+      await withEnv(env, async () => {
+        assert.equal(await main(['run', bob.path, '--runs-dir', join(dir, 'runs', 'bob')], io), 0);
+        assert.match(out, /✓ Build completed in \S+, 1 of 1 nodes reused \(1 from the team's shared cache\)/);
+        out = '';
+        assert.equal(await main(['run', bob.path, '--runs-dir', join(dir, 'runs', 'bob')], io), 0);
+        assert.match(out, /✓ Build completed in \S+, 1 of 1 nodes reused {2}\(run /, "then from Bob's own");
+      });
+    });
+
     it('never reuses an entry changed by whoever holds the read key, however it is signed again', async () => {
       const ana = clone('ana/project');
       await run(ana.path, 'ana', team());
