@@ -62,7 +62,7 @@ function boundOf(flag: string, name: keyof SharedFolderSettings, text: string): 
 }
 
 /** Which key the environment names, and how many of the folder's results it finds signed: a key that is not the team's finds none. */
-function keyInUse(folder: string, keyFile: string): string {
+function keyReport(folder: string, keyFile: string): string {
   const key = sharedCacheKey({ folder, keyFile });
   if ('problem' in key) return key.problem;
   const { total, signed } = keptResultsSigned(key.folder, key.keys);
@@ -97,7 +97,7 @@ export async function teamSettingsCommand(argv: string[], io: Output): Promise<n
     const holds = `${usage.results} result${usage.results === 1 ? '' : 's'}, their artifacts' copies ${formatBytes(usage.copiesBytes)}`;
     io.out(`the shared cache in ${safeText(folder)} keeps ${describe(settings)}; it holds ${holds}\n`);
     const keyFile = process.env.MAESTRO_CACHE_SHARED_KEY_FILE?.trim();
-    if (keyFile) io.out(`${safeText(keyInUse(folder, keyFile))}\n`);
+    if (keyFile) io.out(`${safeText(keyReport(folder, keyFile))}\n`);
     return 0;
   }
   const next: SharedFolderSettings = { ...settings };
