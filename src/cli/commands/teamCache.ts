@@ -25,9 +25,9 @@ team's key in TEAM_KEY_FILE instead: machines given it find and reuse the team's
 anyone's runs reuse (developers' machines, when only CI's results are shared).
 'team-settings' prints what the shared folder (MAESTRO_CACHE_SHARED_DIR, or --folder) holds, and the bounds it keeps
 in its ${SHARED_SETTINGS_FILE}, and with MAESTRO_CACHE_SHARED_KEY_FILE set, which key that is and how many of the
-folder's results are signed with it (none: not the key the team uses now); with options, sets them: every teammate's runs trim it to them. --copies-mb: the most
-its artifacts' copies take; --results: how many results it keeps; 'default' takes a bound out (each user's own is
-then used).
+folder's results are signed with it (none: not the key the team uses now); with options, sets them: every
+teammate's runs trim it to them. --copies-mb: the most its artifacts' copies take; --results: how many results it
+keeps; 'default' takes a bound out (each user's own is then used).
 `;
 
 export function teamKeyCommand(argv: string[], io: Output): number {

@@ -322,9 +322,11 @@ export class FileNodeCache implements NodeCache {
     this.trimmed = this.trimmed
       .then(async () => {
         const { copiesMaxBytes, maxResults } = this.bounds;
-        if (!pastCount && this.copiesPastAfterTrim) return;
-        this.copiesBytes ??= await copiesFolderBytes(this.dir);
-        if (!pastCount && this.copiesBytes <= copiesMaxBytes) return;
+        if (!pastCount) {
+          if (this.copiesPastAfterTrim) return;
+          this.copiesBytes ??= await copiesFolderBytes(this.dir);
+          if (this.copiesBytes <= copiesMaxBytes) return;
+        }
         this.copiesPastAfterTrim = (await trimCopies(this.dir, copiesMaxBytes, { keys, maxResults })) > copiesMaxBytes;
         this.copiesBytes = undefined;
       })
