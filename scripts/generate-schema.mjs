@@ -12,6 +12,14 @@ const expressionString = (desc, ex) => ({ ...d(desc), type: 'string', ...(ex ? {
 const stringMap = (desc) => ({ ...d(desc), type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } });
 // A name with `=` would set another variable (`A=B: x` sets A to `B=x`); an empty one, none.
 const envMap = (desc) => ({ ...stringMap(desc), propertyNames: { pattern: '^[^=\\u0000]+$' } });
+const matrixKey = '^[A-Za-z_][A-Za-z0-9_-]*$';
+/** A matrix's `include` or `exclude`: maps of keys to one value each. */
+const matrixEntries = (desc) => ({
+  ...d(desc),
+  type: 'array',
+  minItems: 1,
+  items: { type: 'object', minProperties: 1, propertyNames: { pattern: matrixKey }, additionalProperties: { type: ['string', 'number', 'boolean'] } },
+});
 const retry = {
   ...d('How often a failed attempt is retried: a number of retries, or `{ max, backoff, delay, maxDelay }`.'),
   anyOf: [
@@ -122,12 +130,23 @@ const nodeProps = {
     examples: [{ files: ['src/**', 'package-lock.json'], ttl: '7d' }, true],
   },
   matrix: {
-    ...d('Fan-out: one instance of the node for each combination of values, with ids like `test[shard=1]`.'),
+    ...d(
+      'Fan-out: one instance of the node for each combination of values, with ids like `test[shard=1]`. `exclude` leaves out the combinations that have all the values of one of its entries; `include` adds its values to each combination whose values it does not change, or is a combination of its own where it fits none (as in GitHub Actions).',
+    ),
     type: 'object',
     minProperties: 1,
-    propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_-]*$' },
+    propertyNames: { pattern: matrixKey },
+    properties: {
+      exclude: matrixEntries('Combinations left out: each entry leaves out every combination that has all of its values (`{ os: macos, node: 18 }`).'),
+      include: matrixEntries(
+        'Values added to every combination whose values they do not change (`{ node: 20, coverage: true }`), or a combination of their own where they fit none (`{ os: windows, node: 20 }`).',
+      ),
+    },
     additionalProperties: { type: 'array', minItems: 1, items: { type: ['string', 'number', 'boolean'] } },
-    examples: [{ os: ['linux', 'macos'], node: [18, 20] }],
+    examples: [
+      { os: ['linux', 'macos'], node: [18, 20] },
+      { os: ['linux', 'macos'], node: [18, 20], exclude: [{ os: 'macos', node: 18 }], include: [{ os: 'windows', node: 20 }] },
+    ],
   },
   image: {
     ...d(

@@ -3,6 +3,7 @@
 // extension host makes it of an open document, the validation worker of a file nobody has open.
 import { isMap, isScalar } from 'yaml';
 import { isObject, type Json } from './json';
+import { matrixKeys } from './matrix';
 import { matrixSize, type NodeSpec } from './model';
 import type { WorkflowIndex } from './workflowIndex';
 import { nodePair, rangeOf } from './edits/yamlText';
@@ -64,7 +65,7 @@ function dagNode(spec: NodeSpec, ids: Set<string>, raw: unknown, problems: NodeP
     ...(spec.phase !== undefined ? { phase: spec.phase } : {}),
     kind: spec.kind,
     needs: [...new Set(spec.needs)].filter((d) => d !== spec.id && ids.has(d)),
-    ...(spec.matrix ? { matrix: { keys: Object.keys(spec.matrix), count: matrixSize(spec.matrix) } } : {}),
+    ...(spec.matrix ? { matrix: { keys: matrixKeys(spec.matrix), count: matrixSize(spec.matrix) } } : {}),
     outputs: spec.outputs ?? [],
     artifacts: spec.artifacts.length,
     ...(spec.quality ? { quality: spec.quality } : {}),

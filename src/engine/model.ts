@@ -1,5 +1,8 @@
 import { parseDuration } from './duration';
 import { isObject, type Json } from './json';
+import { matrixOf, type MatrixSpec } from './matrix';
+
+export { expandMatrix, matrixSize, MAX_MATRIX_INSTANCES, type MatrixInstance, type MatrixSpec } from './matrix';
 
 export type NodeKind = 'run' | 'approval' | 'workflow';
 export type Backoff = 'fixed' | 'linear' | 'exponential';
@@ -48,7 +51,7 @@ export interface NodeSpec {
   outputs?: string[];
   artifacts: string[];
   quality?: { min: number };
-  matrix?: Record<string, Scalar[]>;
+  matrix?: MatrixSpec;
   /** Reuse of an earlier run's result when the node would run the same way again (run nodes only). */
   cache?: CacheSpec;
 }
@@ -101,15 +104,6 @@ function kindOf(v: Json): NodeKind {
   if ('approval' in v && !('run' in v)) return 'approval';
   if ('workflow' in v && !('run' in v)) return 'workflow';
   return 'run';
-}
-
-function matrixOf(v: unknown): Record<string, Scalar[]> | undefined {
-  if (!isObject(v)) return undefined;
-  const out: Record<string, Scalar[]> = {};
-  for (const [k, values] of Object.entries(v)) {
-    if (Array.isArray(values)) out[k] = values.filter((x): x is Scalar => ['string', 'number', 'boolean'].includes(typeof x));
-  }
-  return Object.keys(out).length ? out : undefined;
 }
 
 function inputSpecs(v: unknown): Record<string, InputSpec> {
@@ -184,41 +178,5 @@ export function buildWorkflow(doc: unknown): WorkflowSpec {
   };
 }
 
-export interface MatrixInstance {
-  /** `test[shard=1]`, or the node id itself for a node without a matrix. */
-  id: string;
-  values: Record<string, Scalar>;
-}
-
 /** The most workflow files one run nests, its own included: a run stops there, and validation says so before. */
 export const MAX_SUB_WORKFLOW_DEPTH = 8;
-
-/** The most instances one matrix node may have (as in GitHub Actions). */
-export const MAX_MATRIX_INSTANCES = 256;
-
-/** How many instances a matrix makes, without making them. */
-export function matrixSize(matrix: Record<string, Scalar[]>): number {
-  return Object.values(matrix).reduce((n, values) => n * values.length, 1);
-}
-
-/** The id of one instance: `test[os=linux,shard=1]`. */
-const instanceId = (nodeId: string, values: Record<string, Scalar>): string =>
-  `${nodeId}[${Object.entries(values)
-    .map(([k, v]) => `${k}=${String(v)}`)
-    .join(',')}]`;
-
-/**
- * The instances of a node: the cartesian product of its matrix, keys in the order written. At most `limit` are made
- * (a matrix being typed in the editor can be any size).
- */
-export function expandMatrix(node: Pick<NodeSpec, 'id' | 'matrix'>, limit = MAX_MATRIX_INSTANCES): MatrixInstance[] {
-  const matrix = node.matrix;
-  if (!matrix) return [{ id: node.id, values: {} }];
-  let combos: Record<string, Scalar>[] = [{}];
-  for (const [key, values] of Object.entries(matrix)) {
-    const next: Record<string, Scalar>[] = [];
-    for (const combo of combos) for (const v of values) if (next.length < limit) next.push({ ...combo, [key]: v });
-    combos = next;
-  }
-  return combos.map((values) => ({ id: instanceId(node.id, values), values }));
-}

@@ -88,6 +88,26 @@ describe('language services', () => {
       );
       const matrix = at(...base.slice(0, 11), '    run: echo ${{ matrix.| }}');
       assert.deepEqual(labels(complete(matrix.index, matrix.offset)), ['shard']);
+      const shaped = at(
+        ...base.slice(0, 10),
+        '    matrix: { shard: [1, 2], include: [{ shard: 3, big: true }], exclude: [{ shard: 1 }] }',
+        '    run: echo ${{ matrix.| }}',
+      );
+      assert.deepEqual(
+        complete(shaped.index, shaped.offset).map((i) => [i.label, i.detail]),
+        [
+          ['shard', 'matrix · 1, 2, 3'],
+          ['big', 'matrix · true'],
+        ],
+        'a key only an include entry has, and the values include gives a key, are offered too',
+      );
+      const hover = at(
+        ...base.slice(0, 10),
+        '    matrix: { shard: [1, 2], include: [{ shard: 3, big: true }], exclude: [{ shard: 1 }] }',
+        '    run: x',
+        '  later: { needs: [te|st], run: x }',
+      );
+      assert.match(hoverAt(hover.index, hover.offset)!.markdown, /matrix: 2 instances \(shard, 1 excluded, 1 included\)/);
     });
 
     it('offers the properties a node may still have, with their docs', () => {

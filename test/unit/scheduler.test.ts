@@ -174,6 +174,26 @@ describe('scheduler', () => {
     assert.ok(summaryStart.seq > lastTest, 'summary starts after every instance ended');
   });
 
+  it("runs a matrix's include and exclude as its instances, a key an instance has not read as empty", async () => {
+    const { scheduler, clock, runner, sink } = setup([
+      'nodes:',
+      '  test:',
+      '    matrix:',
+      '      os: [linux, mac]',
+      '      exclude: [{ os: mac }]',
+      '      include: [{ os: linux, big: true }, { os: win }]',
+      '    run: "${{ matrix.os }}:${{ matrix.big }}"',
+    ]);
+    scheduler.start();
+    await clock.advance(2000);
+    assert.deepEqual(order(sink, 'node:completed'), ['test[os=linux,big=true]', 'test[os=win]']);
+    assert.deepEqual(
+      ['test[os=linux,big=true]', 'test[os=win]'].map((id) => runner.startsOf(id)[0].script),
+      ['linux:true', 'win:'],
+    );
+    assert.equal(sink.of('workflow:completed').length, 1);
+  });
+
   it('ends an attempt that times out and counts it as a failure', async () => {
     const { scheduler, clock, runner, sink } = setup(['nodes:', '  sleeper: { run: x, timeout: 500ms }', '  after: { needs: sleeper, run: x }'], {
       sleeper: () => ({ hang: true }),

@@ -1,4 +1,5 @@
 import { FUNCTION_SIGNATURES } from '../../engine/expressions/functions';
+import { matrixKeys, matrixValuesOf } from '../../engine/matrix';
 import { expandMatrix } from '../../engine/model';
 import { CONTEXTS } from '../../engine/validation/semantics';
 import { cursorContext, type CursorContext } from './cursorContext';
@@ -140,7 +141,7 @@ function contextMembers(index: WorkflowIndex, root: string, nodeId: string | und
         replaceStart: at,
       }));
     case 'matrix':
-      return Object.entries(node?.matrix ?? {}).map(([k, values]) => field(k, `matrix · ${values.join(', ')}`));
+      return node?.matrix ? matrixKeys(node.matrix).map((k) => field(k, `matrix · ${matrixValuesOf(node.matrix!, k).join(', ')}`)) : [];
     case 'nodes': {
       const upstream = nodeId ? workflow.nodes.filter((n) => n.id !== nodeId && index.isUpstream(nodeId, n.id)) : [];
       return upstream.map((n) => ({ label: n.id, kind: 'node', detail: nodeSummary(index, n.id), insertText: n.id, replaceStart: at }));

@@ -2,7 +2,7 @@ import { isMap, isPair, isScalar, type Node as YamlNode } from 'yaml';
 import type { Span } from '../../engine/diagnostics';
 import { formatDuration } from '../../engine/duration';
 import { FUNCTION_SIGNATURES } from '../../engine/expressions/functions';
-import { matrixSize } from '../../engine/model';
+import { matrixSize, type MatrixSpec } from '../../engine/model';
 import { CONTEXTS } from '../../engine/validation/semantics';
 import { markdownCode, markdownText } from '../ui/untrustedText';
 import { mentionAt } from './navigation';
@@ -30,7 +30,7 @@ export function nodeMarkdown(index: WorkflowIndex, id: string): string {
   lines.push('');
   lines.push(`- needs: ${spec.needs.length ? spec.needs.map(markdownCode).join(', ') : 'nothing (starts first)'}`);
   if (spec.outputs?.length) lines.push(`- outputs: ${spec.outputs.map(markdownCode).join(', ')}`);
-  if (spec.matrix) lines.push(`- matrix: ${matrixSize(spec.matrix)} instances (${Object.keys(spec.matrix).map(markdownText).join(' × ')})`);
+  if (spec.matrix) lines.push(`- matrix: ${matrixSize(spec.matrix)} instances (${matrixMakeUp(spec.matrix)})`);
   if (spec.if) lines.push(`- runs if: ${markdownCode(spec.if.trim())}`);
   if (spec.timeoutMs !== undefined) lines.push(`- timeout: ${formatDuration(spec.timeoutMs)}`);
   if (spec.retry.max > 0) lines.push(`- retries: ${spec.retry.max} (${spec.retry.backoff})`);
@@ -40,6 +40,14 @@ export function nodeMarkdown(index: WorkflowIndex, id: string): string {
 }
 
 /** The key path of the mapping key at an offset (`['nodes', 'build', 'retry']`), with the key's span. */
+/** `os × node, 1 excluded, 2 included`: what a matrix is made of. */
+function matrixMakeUp(matrix: MatrixSpec): string {
+  const parts = [Object.keys(matrix.axes).map(markdownText).join(' × ')].filter(Boolean);
+  if (matrix.exclude.length) parts.push(`${matrix.exclude.length} excluded`);
+  if (matrix.include.length) parts.push(`${matrix.include.length} included`);
+  return parts.join(', ');
+}
+
 export function keyAt(index: WorkflowIndex, offset: number): { path: string[]; span: Span } | undefined {
   let node: unknown = index.result.parsed.doc.contents;
   const path: string[] = [];

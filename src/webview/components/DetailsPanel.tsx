@@ -162,7 +162,7 @@ function Definition({ node }: { node: DagNode }) {
       ) : null}
       {node.matrix ? (
         <p>
-          Matrix over {node.matrix.keys.join(' × ')} ({node.matrix.count} instances)
+          Matrix of {node.matrix.count} instances over {node.matrix.keys.join(', ')}
         </p>
       ) : null}
       <NodeForm node={node} />

@@ -84,7 +84,7 @@ describe('Argo Workflows import', () => {
     assert.equal(a.timeoutMs, 120_000);
     assert.equal(a.image, 'alpine:3.7');
     assert.deepEqual(a.outputs, ['id']);
-    assert.deepEqual(d.matrix, { item: [1, 2] });
+    assert.deepEqual(d.matrix, { axes: { item: [1, 2] }, exclude: [], include: [] });
     assert.equal(d.shell, 'python3');
     assert.equal(d.run, 'print("item ${{ matrix.item }}")\n');
   });

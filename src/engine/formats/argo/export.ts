@@ -1,7 +1,8 @@
 // A workflow as an Argo Workflows `Workflow` (or `WorkflowTemplate`): one `dag` template whose tasks are the nodes,
 // each node a script template run in a container image. What Argo cannot express is a problem (an error, or with
 // `lenient` a comment in the output), never a silently different workflow.
-import { expandMatrix, type NodeSpec, type WorkflowSpec } from '../../model';
+import { expandMatrix, matrixKeys, type MatrixSpec } from '../../matrix';
+import type { NodeSpec, WorkflowSpec } from '../../model';
 import { POSIX_SHELLS, shellWords } from '../../platform/shells';
 import { ProblemList, type ConversionOptions } from '../problems';
 import { yamlText, type KeyComment } from '../yamlOut';
@@ -117,7 +118,7 @@ function taskOf(node: NodeSpec, scope: VariableScope, problems: string[]): Json 
       if (condition.status === 'failure' && !needs.length) problems.push('failure() on a node that needs nothing is never true');
     }
   }
-  const items = node.matrix ? expandMatrix(node).map((i) => i.values) : undefined;
+  const items = node.matrix ? itemsOf(node.matrix) : undefined;
   const parameters = [...scope.parameters].map(([p, value]) => ({ name: p, value }));
   return {
     name,
@@ -128,6 +129,15 @@ function taskOf(node: NodeSpec, scope: VariableScope, problems: string[]): Json 
     ...(items ? { withItems: items } : {}),
     ...(parameters.length ? { arguments: { parameters } } : {}),
   };
+}
+
+/**
+ * A matrix as `withItems`: one item per instance, each with every key of the matrix, since Argo fails a task whose
+ * `{{item.k}}` its item lacks; a key an instance has not is empty, as `matrix.k` is in it here.
+ */
+function itemsOf(matrix: MatrixSpec): Json[] {
+  const keys = matrixKeys(matrix);
+  return expandMatrix({ id: '', matrix }).map(({ values }) => Object.fromEntries(keys.map((k) => [k, values[k] ?? ''])));
 }
 
 function templateOf(node: NodeSpec, scope: VariableScope, options: ArgoExportOptions, problems: string[]): Json {

@@ -10,6 +10,8 @@ import { scriptFromSource } from './script';
 import { parseGoDuration, retryFromArgo } from './retry';
 import { durationOfCount, durationText } from '../../duration';
 import { dependsToNeeds } from './depends';
+import { expandMatrix, instanceId } from '../../matrix';
+import type { Scalar } from '../../model';
 
 export interface TaskInput {
   id: string;
@@ -49,6 +51,22 @@ export function taskNode(input: TaskInput): NodeDoc {
   return { ...node, ...commandOf(template, scope, where, input.workflowEnv) };
 }
 
+function axesOf(items: Json[]): Record<string, unknown[]> {
+  const keys = Object.keys(items[0] ?? {});
+  return Object.fromEntries(keys.map((k) => [k, [...new Set(items.map((i) => i[k]))]]));
+}
+
+/** Items of maps that are every combination of their keys' values, each once: what a matrix's axes make. */
+function isFullProduct(items: Json[]): boolean {
+  const axes = axesOf(items);
+  const keys = Object.keys(axes);
+  if (items.some((i) => Object.keys(i).length !== keys.length || keys.some((k) => !(k in i)))) return false;
+  if (Object.values(axes).reduce((n, values) => n * values.length, 1) !== items.length) return false;
+  const made = new Set(expandMatrix({ id: '', matrix: { axes: axes as Record<string, Scalar[]>, exclude: [], include: [] } }, Infinity).map((m) => m.id));
+  const given = new Set(items.map((i) => instanceId('', Object.fromEntries(keys.map((k) => [k, i[k] as Scalar])))));
+  return made.size === items.length && given.size === items.length && [...given].every((id) => made.has(id));
+}
+
 function matrixOf(task: Json, scope: ArgoTextScope, where: string): NodeDoc {
   if (task.withParam !== undefined || task.withSequence !== undefined) {
     scope.notes.push(`${where} fans out with ${task.withParam !== undefined ? 'withParam' : 'withSequence'}: write the values as a matrix`);
@@ -57,12 +75,7 @@ function matrixOf(task: Json, scope: ArgoTextScope, where: string): NodeDoc {
   if (!Array.isArray(task.withItems)) return {};
   const items = task.withItems;
   if (!items.every(isObject)) return { matrix: { item: items } };
-  const keys = Object.keys(items[0] ?? {});
-  const matrix: Record<string, unknown[]> = {};
-  for (const k of keys) matrix[k] = [...new Set(items.map((i) => i[k]))];
-  const product = Object.values(matrix).reduce((n, v) => n * v.length, 1);
-  if (product !== items.length) scope.notes.push(`${where}'s items are not every combination of their values: the matrix runs all ${product}`);
-  return { matrix };
+  return { matrix: isFullProduct(items) ? axesOf(items) : { include: items } };
 }
 
 function settingsOf(template: Json, scope: ArgoTextScope, where: string): NodeDoc {

@@ -1,6 +1,7 @@
 // Our `${{ }}` references as Argo's `{{ }}` variables. Inside a template only its input parameters, the workflow's
 // parameters and globals can be read, so values from a task (matrix items, other nodes' outputs) come in as
 // arguments of the task; in a task's `when`, they are read directly.
+import { matrixKeys, matrixValuesOf } from '../../matrix';
 import type { NodeSpec, WorkflowSpec } from '../../model';
 import { collectReferences } from '../../expressions/references';
 import { findTemplates, hasTemplate, type TemplatePart } from '../../expressions/template';
@@ -34,9 +35,11 @@ export function argoVariable(segments: readonly string[], scope: VariableScope, 
     return { text: `{{workflow.parameters.${input.name}}}`, kind: input.type };
   }
   if (context === 'matrix' && second && segments.length === 2) {
-    const key = Object.keys(scope.node.matrix ?? {}).find((k) => k.toLowerCase() === second.toLowerCase());
-    if (!key) return { problem: `'matrix.${second}' is not a matrix key of this node` };
-    const kind = typeof scope.node.matrix![key][0] === 'number' ? 'number' : typeof scope.node.matrix![key][0] === 'boolean' ? 'boolean' : 'string';
+    const matrix = scope.node.matrix;
+    const key = matrix && matrixKeys(matrix).find((k) => k.toLowerCase() === second.toLowerCase());
+    if (!matrix || !key) return { problem: `'matrix.${second}' is not a matrix key of this node` };
+    const first = matrixValuesOf(matrix, key)[0];
+    const kind = typeof first === 'number' ? 'number' : typeof first === 'boolean' ? 'boolean' : 'string';
     return { text: inTask ? `{{item.${key}}}` : parameter(scope, `matrix-${key}`, `{{item.${key}}}`), kind };
   }
   if (context === 'nodes' && second && third?.toLowerCase() === 'outputs' && fourth && segments.length === 4) {

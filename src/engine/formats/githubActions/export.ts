@@ -1,7 +1,7 @@
 // A workflow as a GitHub Actions workflow: one job per node. What GitHub Actions cannot express is a problem (an
 // error, or with `lenient` a comment in the output), never a silently different workflow.
 import { posix } from 'node:path';
-import type { NodeSpec, WorkflowSpec } from '../../model';
+import type { MatrixSpec, NodeSpec, WorkflowSpec } from '../../model';
 import { shellWords } from '../../platform/shells';
 import { rewriteExpressions } from '../expressionMap';
 import { ProblemList, type ConversionOptions } from '../problems';
@@ -109,12 +109,19 @@ function jobOf(ctx: JobContext): Json {
     ...(node.image ? { container: node.image } : {}),
     ...(node.timeoutMs !== undefined && node.kind !== 'approval' ? { 'timeout-minutes': node.timeoutMs / 60_000 } : {}),
     ...(node.continueOnError ? { 'continue-on-error': true } : {}),
-    ...(node.matrix ? { strategy: { 'fail-fast': false, matrix: node.matrix } } : {}),
+    ...(node.matrix ? { strategy: { 'fail-fast': false, matrix: githubMatrix(node.matrix) } } : {}),
     ...(env ? { env } : {}),
     ...(outputs ? { outputs } : {}),
     steps,
   };
 }
+
+/** A matrix as `strategy.matrix` writes it: the axes, then `exclude` and `include` where there are some. */
+const githubMatrix = (matrix: MatrixSpec): Json => ({
+  ...matrix.axes,
+  ...(matrix.exclude.length ? { exclude: matrix.exclude } : {}),
+  ...(matrix.include.length ? { include: matrix.include } : {}),
+});
 
 function approvalSteps(ctx: JobContext): Json[] {
   const prompt = ctx.node.approval?.prompt;

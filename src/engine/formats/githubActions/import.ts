@@ -247,8 +247,8 @@ function matrixOf(strategy: unknown, note: (what: string) => void): NodeDoc {
   }
   const out: Record<string, unknown[]> = {};
   for (const [key, values] of Object.entries(matrix)) {
-    if (key === 'include' || key === 'exclude') note(`matrix '${key}' entries have no local counterpart: the full product of the other keys runs`);
-    else if (Array.isArray(values)) out[key] = values;
+    if (Array.isArray(values)) out[key] = values;
+    else if (key === 'include' || key === 'exclude') note(`matrix '${key}' is not a list of entries (${textOf(values)}): write them`);
     else note(`matrix '${key}' is not a list of values`);
   }
   return Object.keys(out).length ? { matrix: out } : {};

@@ -6,7 +6,8 @@ import { semanticContext, type SemanticContext, type SemanticOptions } from './c
 import { checkCache } from './cache';
 import { checkCycles, checkNeeds } from './dependencies';
 import { checkExpressions } from './expressions';
-import { checkArtifacts, checkInputs, checkMatrices, checkSubWorkflows, checkTimeouts } from './nodeFields';
+import { checkMatrices } from './matrices';
+import { checkArtifacts, checkInputs, checkSubWorkflows, checkTimeouts } from './nodeFields';
 import { checkProcessText } from './processText';
 
 export type { SemanticOptions } from './context';

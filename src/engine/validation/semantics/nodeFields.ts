@@ -1,12 +1,12 @@
 // Checks of single fields that the schema cannot make: timeouts of zero and timeouts that would be ignored,
-// matrices, artifacts outside the node's folder, sub-workflows and their inputs, the workflow's own inputs.
+// artifacts outside the node's folder, sub-workflows and their inputs, the workflow's own inputs.
 import { isMap, isScalar } from 'yaml';
 import { artifactOutsideFolder } from '../../artifactPaths';
 import type { TextEdit } from '../../diagnostics';
 import { removePair } from '../../edits/pairs';
 import { parseDuration } from '../../duration';
 import { isObject } from '../../json';
-import { MAX_MATRIX_INSTANCES, MAX_SUB_WORKFLOW_DEPTH, matrixSize, type InputSpec, type NodeSpec } from '../../model';
+import { MAX_SUB_WORKFLOW_DEPTH, type InputSpec, type NodeSpec } from '../../model';
 import type { PathSegment } from '../document';
 import { listed, rawAt, type SemanticContext } from './context';
 import { inputValueProblem } from './inputValues';
@@ -53,41 +53,6 @@ function checkGateTimeouts(ctx: SemanticContext): void {
       code: 'ignored-setting',
       message: `defaults.timeout does not bound approval gates (${listed(unbounded)} wait until someone answers): give them approval.timeout`,
     });
-  }
-}
-
-/** Matrices: a bounded number of instances, each with an id of its own. */
-export function checkMatrices(ctx: SemanticContext): void {
-  for (const node of ctx.workflow.nodes) {
-    if (!node.matrix) continue;
-    const size = matrixSize(node.matrix);
-    if (size > MAX_MATRIX_INSTANCES) {
-      const factors = Object.entries(node.matrix)
-        .map(([key, values]) => `${values.length} ${key}`)
-        .join(' × ');
-      ctx.report({
-        span: ctx.spanAt(['nodes', node.id, 'matrix'], 'key'),
-        severity: 'error',
-        code: 'invalid-matrix',
-        message: `the matrix of '${node.id}' makes ${size.toLocaleString('en-US')} instances (${factors}); at most ${MAX_MATRIX_INSTANCES} are allowed: use fewer values, or split the node`,
-      });
-    }
-    const rawMatrix = rawAt(ctx, ['nodes', node.id, 'matrix']);
-    for (const [key, values] of Object.entries(isObject(rawMatrix) ? rawMatrix : {})) {
-      if (!Array.isArray(values)) continue;
-      const seen = new Set<string>();
-      values.forEach((value: unknown, i) => {
-        if (!['string', 'number', 'boolean'].includes(typeof value)) return;
-        const text = String(value);
-        if (!seen.has(text)) return void seen.add(text);
-        ctx.report({
-          span: ctx.spanAt(['nodes', node.id, 'matrix', key, i]),
-          severity: 'error',
-          code: 'invalid-matrix',
-          message: `matrix key '${key}' already has the value ${JSON.stringify(text)} (instance ids use the text of each value): remove one`,
-        });
-      });
-    }
   }
 }
 

@@ -4,6 +4,7 @@ import type { Span, SpanDiagnostic } from '../../diagnostics';
 import type { Reference } from '../../expressions/references';
 import { upstreamChecker } from '../../graph';
 import { locate } from '../document';
+import { matrixKeys } from '../../matrix';
 import type { NodeSpec } from '../../model';
 import { listed, type SemanticContext } from './context';
 
@@ -100,7 +101,7 @@ function checkNamed(ctx: SemanticContext, report: Report, rootSegment: Segment, 
   } else if (root === 'matrix') {
     if (!node?.matrix)
       return report('unknown-reference', rootSegment.span, node ? `node '${node.id}' has no matrix` : "'matrix' is only available inside a node with a matrix");
-    const keys = Object.keys(node.matrix);
+    const keys = matrixKeys(node.matrix);
     if (!find(first.name, keys))
       report(
         'unknown-reference',

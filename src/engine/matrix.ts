@@ -1,0 +1,143 @@
+// A node's matrix: its axes (the product of their values), the combinations it leaves out (`exclude`) and the ones
+// it adds or extends (`include`), as GitHub Actions has them, so that a workflow imported from there fans out alike.
+import { isObject } from './json';
+import type { Scalar } from './model';
+
+export interface MatrixSpec {
+  /** Key → values, in the order written: the instances are their product. */
+  axes: Record<string, Scalar[]>;
+  /** Combinations taken out of the product: each entry leaves out every combination that has all its values. */
+  exclude: Record<string, Scalar>[];
+  /** Values added to the combinations they fit, or combinations of their own where they fit none. */
+  include: Record<string, Scalar>[];
+}
+
+export interface MatrixInstance {
+  /** `test[shard=1]`, or the node id itself for a node without a matrix. */
+  id: string;
+  values: Record<string, Scalar>;
+}
+
+/** The most instances one matrix node may have (as in GitHub Actions). */
+export const MAX_MATRIX_INSTANCES = 256;
+
+/** Past this many combinations of its axes, a matrix is not expanded to be counted: it is too big whatever it excludes. */
+export const MAX_MATRIX_PRODUCT = 65_536;
+
+const isScalar = (x: unknown): x is Scalar => typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean';
+
+/** An `include` or `exclude` list, an entry for each item written (one that is not a map is empty), so that indexes are the file's. */
+function combinationsOf(v: unknown): Record<string, Scalar>[] {
+  if (!Array.isArray(v)) return [];
+  return v.map((entry) => (isObject(entry) ? Object.fromEntries(Object.entries(entry).filter((e): e is [string, Scalar] => isScalar(e[1]))) : {}));
+}
+
+/** The matrix a node's `matrix:` writes; undefined where it makes none (not a map, or nothing in it). */
+export function matrixOf(v: unknown): MatrixSpec | undefined {
+  if (!isObject(v)) return undefined;
+  const axes: Record<string, Scalar[]> = {};
+  for (const [k, values] of Object.entries(v)) {
+    if (k !== 'include' && k !== 'exclude' && Array.isArray(values)) axes[k] = values.filter(isScalar);
+  }
+  const include = combinationsOf(v.include);
+  const exclude = combinationsOf(v.exclude);
+  if (Object.keys(axes).length === 0 && include.length === 0) return undefined;
+  return { axes, exclude, include };
+}
+
+/** Every key an instance of the matrix may have: the axes', then those only its `include` entries add. */
+export function matrixKeys(matrix: MatrixSpec): string[] {
+  const keys = new Set(Object.keys(matrix.axes));
+  for (const entry of matrix.include) for (const k of Object.keys(entry)) keys.add(k);
+  return [...keys];
+}
+
+/** The values one key takes in the matrix (its axis's, then those `include` gives it), each once by its text. */
+export function matrixValuesOf(matrix: MatrixSpec, key: string): Scalar[] {
+  const values = new Map<string, Scalar>();
+  for (const v of matrix.axes[key] ?? []) if (!values.has(String(v))) values.set(String(v), v);
+  for (const entry of matrix.include) if (key in entry && !values.has(String(entry[key]))) values.set(String(entry[key]), entry[key]);
+  return [...values.values()];
+}
+
+/** How many combinations the axes make, before `exclude` and `include`. */
+export function axesProduct(matrix: MatrixSpec): number {
+  const axes = Object.values(matrix.axes);
+  return axes.length === 0 ? 0 : axes.reduce((n, values) => n * values.length, 1);
+}
+
+/** The id of one instance: `test[os=linux,shard=1]`. */
+export const instanceId = (nodeId: string, values: Record<string, Scalar>): string =>
+  `${nodeId}[${Object.entries(values)
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join(',')}]`;
+
+/** Values match as text, as instance ids tell them apart. */
+const fits = (entry: Record<string, Scalar>, combination: Record<string, Scalar>): boolean =>
+  Object.entries(entry).every(([k, v]) => k in combination && String(combination[k]) === String(v));
+
+/** The product of the axes in the order written, lazily, at most `limit` combinations. */
+function* product(axes: Record<string, Scalar[]>, limit: number): Generator<Record<string, Scalar>> {
+  const entries = Object.entries(axes);
+  if (entries.length === 0 || entries.some(([, values]) => values.length === 0)) return;
+  const index = entries.map(() => 0);
+  for (let made = 0; made < limit; made++) {
+    yield Object.fromEntries(entries.map(([k, values], i) => [k, values[index[i]]]));
+    let i = entries.length - 1;
+    while (i >= 0 && ++index[i] === entries[i][1].length) index[i--] = 0;
+    if (i < 0) return;
+  }
+}
+
+export interface MatrixCombination {
+  values: Record<string, Scalar>;
+  /** The `include` entry that made it, where it is one of its own (it fits no combination of the axes). */
+  includedBy?: number;
+}
+
+/**
+ * The combinations of a matrix, as GitHub Actions makes them: the product of the axes without those an `exclude`
+ * entry matches (all of its values); then each `include` entry, in order, is added to every one of those
+ * combinations whose axis values it does not change (a value an earlier entry added may change), and where it fits
+ * none, it is a combination of its own. Past `MAX_MATRIX_PRODUCT` combinations of the axes, the first `limit` the
+ * product leaves are made, from its first `MAX_MATRIX_PRODUCT`.
+ */
+export function matrixCombinations(matrix: MatrixSpec, limit = Infinity): MatrixCombination[] {
+  const huge = axesProduct(matrix) > MAX_MATRIX_PRODUCT;
+  const kept: Record<string, Scalar>[] = [];
+  for (const combination of product(matrix.axes, MAX_MATRIX_PRODUCT)) {
+    if (!matrix.exclude.some((entry) => Object.keys(entry).length > 0 && fits(entry, combination))) kept.push(combination);
+    if (huge && kept.length >= limit) break;
+  }
+  if (huge) return kept.map((values) => ({ values }));
+  const made: MatrixCombination[] = kept.map((combination) => ({ values: { ...combination } }));
+  matrix.include.forEach((entry, n) => {
+    let added = false;
+    kept.forEach((original, i) => {
+      const changesAnAxis = Object.entries(entry).some(([k, v]) => k in original && String(original[k]) !== String(v));
+      if (changesAnAxis) return;
+      Object.assign(made[i].values, entry);
+      added = true;
+    });
+    if (!added) made.push({ values: { ...entry }, includedBy: n });
+  });
+  return made.slice(0, limit);
+}
+
+/** How many instances a matrix makes: exact up to `MAX_MATRIX_PRODUCT` combinations of its axes, that product past it. */
+export function matrixSize(matrix: MatrixSpec): number {
+  const product = axesProduct(matrix);
+  return product > MAX_MATRIX_PRODUCT ? product : matrixCombinations(matrix).length;
+}
+
+/** The instances of a node: one per combination of its matrix; at most `limit` (a matrix being typed can be any size). */
+export function expandMatrix(node: { id: string; matrix?: MatrixSpec }, limit = MAX_MATRIX_INSTANCES): MatrixInstance[] {
+  if (!node.matrix) return [{ id: node.id, values: {} }];
+  const instances = new Map<string, MatrixInstance>();
+  for (const { values } of matrixCombinations(node.matrix, limit)) {
+    const id = instanceId(node.id, values);
+    // Two combinations with one id are an error validation reports; a run has the first.
+    if (!instances.has(id)) instances.set(id, { id, values });
+  }
+  return [...instances.values()];
+}

@@ -1,0 +1,107 @@
+// Matrices: a bounded number of instances, each with an id of its own, and `exclude` entries that name what the
+// axes have.
+import { isObject } from '../../json';
+import { axesProduct, instanceId, matrixCombinations, MAX_MATRIX_INSTANCES, MAX_MATRIX_PRODUCT, matrixSize, type MatrixSpec } from '../../matrix';
+import type { NodeSpec } from '../../model';
+import { didYouMean } from '../../suggest';
+import { listed, rawAt, type SemanticContext } from './context';
+
+export function checkMatrices(ctx: SemanticContext): void {
+  for (const node of ctx.workflow.nodes) {
+    if (!node.matrix) continue;
+    const raw = rawAt(ctx, ['nodes', node.id, 'matrix']);
+    checkAxisValues(ctx, node.id, isObject(raw) ? raw : {});
+    checkExcludes(ctx, node.id, node.matrix);
+    if (checkSize(ctx, node, node.matrix)) checkInstanceIds(ctx, node.id, node.matrix);
+  }
+}
+
+/** False where the matrix makes too many instances or none (its ids are then not worth checking). */
+function checkSize(ctx: SemanticContext, node: NodeSpec, matrix: MatrixSpec): boolean {
+  const size = matrixSize(matrix);
+  const report = (message: string): false => {
+    ctx.report({ span: ctx.spanAt(['nodes', node.id, 'matrix'], 'key'), severity: 'error', code: 'invalid-matrix', message });
+    return false;
+  };
+  if (size > MAX_MATRIX_INSTANCES) {
+    const factors = Object.entries(matrix.axes).map(([key, values]) => `${values.length} ${key}`);
+    const more = axesProduct(matrix) > MAX_MATRIX_PRODUCT && matrix.exclude.length ? ', before what it excludes' : '';
+    const made = [factors.join(' × '), matrix.exclude.length ? 'less what it excludes' : '', matrix.include.length ? 'with what it includes' : '']
+      .filter(Boolean)
+      .join(', ');
+    return report(
+      `the matrix of '${node.id}' makes ${size.toLocaleString('en-US')} instances${more} (${made}); at most ${MAX_MATRIX_INSTANCES} are allowed: use fewer values, or split the node`,
+    );
+  }
+  if (size === 0) return report(`the matrix of '${node.id}' makes no instance: its 'exclude' entries leave out every combination`);
+  return true;
+}
+
+/** The values of one key must differ as text: instance ids are made of it. */
+function checkAxisValues(ctx: SemanticContext, id: string, raw: Record<string, unknown>): void {
+  for (const [key, values] of Object.entries(raw)) {
+    if (key === 'include' || key === 'exclude' || !Array.isArray(values)) continue;
+    const seen = new Set<string>();
+    values.forEach((value: unknown, i) => {
+      if (!['string', 'number', 'boolean'].includes(typeof value)) return;
+      const text = String(value);
+      if (!seen.has(text)) return void seen.add(text);
+      ctx.report({
+        span: ctx.spanAt(['nodes', id, 'matrix', key, i]),
+        severity: 'error',
+        code: 'invalid-matrix',
+        message: `matrix key '${key}' already has the value ${JSON.stringify(text)} (instance ids use the text of each value): remove one`,
+      });
+    });
+  }
+}
+
+/** An `exclude` entry names keys of the axes and their values; one that does not leaves out nothing. */
+function checkExcludes(ctx: SemanticContext, id: string, matrix: MatrixSpec): void {
+  const keys = Object.keys(matrix.axes);
+  matrix.exclude.forEach((entry, i) => {
+    for (const [key, value] of Object.entries(entry)) {
+      const at = ['nodes', id, 'matrix', 'exclude', i, key];
+      const values = matrix.axes[key];
+      if (!values) {
+        const hint = keys.length ? didYouMean(key, keys) || ` (keys: ${listed(keys)})` : ': the matrix has no keys of its own, only what it includes';
+        ctx.report({
+          span: ctx.spanAt(at, 'key'),
+          severity: 'error',
+          code: 'invalid-matrix',
+          message: `'exclude' names '${key}', which is not a key of the matrix of '${id}'${hint}`,
+        });
+      } else if (!values.some((v) => String(v) === String(value))) {
+        const texts = values.map(String);
+        ctx.report({
+          span: ctx.spanAt(at),
+          severity: 'warning',
+          code: 'invalid-matrix',
+          message: `${JSON.stringify(String(value))} is not a value of '${key}', so this entry leaves out nothing${didYouMean(String(value), texts) || ` (values: ${listed(texts)})`}`,
+        });
+      }
+    }
+  });
+}
+
+/**
+ * Two combinations with one id would be one instance: an `include` entry of its own must make a new one. (The
+ * product's combinations differ unless a key has a value twice, which `checkAxisValues` reports.)
+ */
+function checkInstanceIds(ctx: SemanticContext, id: string, matrix: MatrixSpec): void {
+  const seen = new Set<string>();
+  for (const { values, includedBy } of matrixCombinations(matrix)) {
+    const instance = instanceId(id, values);
+    if (!seen.has(instance)) {
+      seen.add(instance);
+      continue;
+    }
+    if (includedBy === undefined) continue;
+    ctx.report({
+      span: ctx.spanAt(['nodes', id, 'matrix', 'include', includedBy]),
+      severity: 'error',
+      code: 'invalid-matrix',
+      message: `the matrix of '${id}' makes the instance '${instance}' twice: remove this 'include' entry, or give it a value that tells it apart`,
+    });
+  }
+}

@@ -1,0 +1,104 @@
+import { strict as assert } from 'node:assert';
+import { parse } from 'yaml';
+import { exportWorkflow, importWorkflow } from '../../../src/engine/formats';
+import { expandMatrix } from '../../../src/engine/matrix';
+import type { WorkflowSpec } from '../../../src/engine/model';
+import { validateWorkflow } from '../../../src/engine/validation/validate';
+import { argoErrors, githubErrors } from './validators';
+
+const specOf = (text: string): WorkflowSpec => {
+  const { workflow, diagnostics } = validateWorkflow(text);
+  assert.deepEqual(
+    diagnostics.filter((d) => d.severity !== 'info').map((d) => d.message),
+    [],
+  );
+  return workflow;
+};
+
+/** Each instance's values, without the empty ones (a key the instance has not, as Argo's items must carry it). */
+const instances = (spec: WorkflowSpec): Record<string, unknown>[] =>
+  expandMatrix(spec.nodes[0]).map((i) => Object.fromEntries(Object.entries(i.values).filter(([, v]) => v !== '')));
+
+const SHAPED = [
+  'version: 1',
+  'name: M',
+  'nodes:',
+  '  test:',
+  '    matrix:',
+  '      os: [linux, macos]',
+  '      node: [18, 20]',
+  '      exclude: [{ os: macos, node: 18 }]',
+  '      include: [{ node: 20, coverage: true }, { os: windows, node: 20 }]',
+  '    run: ./test.sh ${{ matrix.os }} ${{ matrix.node }} ${{ matrix.coverage }}',
+  '',
+].join('\n');
+
+describe('matrix include and exclude across formats', () => {
+  it('export to GitHub Actions as written, which GitHub accepts, and import back to the same instances', async () => {
+    const spec = specOf(SHAPED);
+    const out = exportWorkflow(spec, 'github-actions');
+    assert.deepEqual(await githubErrors(out), []);
+    const matrix = (parse(out) as { jobs: { test: { strategy: { matrix: unknown } } } }).jobs.test.strategy.matrix;
+    assert.deepEqual(matrix, {
+      os: ['linux', 'macos'],
+      node: [18, 20],
+      exclude: [{ os: 'macos', node: 18 }],
+      include: [
+        { node: 20, coverage: true },
+        { os: 'windows', node: 20 },
+      ],
+    });
+    const back = specOf((await importWorkflow(out, 'exported.yml')).text);
+    assert.deepEqual(
+      expandMatrix(back.nodes[0]).map((i) => i.id),
+      expandMatrix(spec.nodes[0]).map((i) => i.id),
+    );
+  });
+
+  it("export to Argo as one item per instance, each with every key, and import back to the same instances' values", async () => {
+    const spec = specOf(SHAPED);
+    const out = exportWorkflow(spec, 'argo');
+    assert.deepEqual(argoErrors(out), []);
+    const doc = parse(out) as { spec: { templates: { dag?: { tasks: { withItems?: unknown[] }[] } }[] } };
+    const items = doc.spec.templates.flatMap((t) => t.dag?.tasks ?? []).find((t) => t.withItems)!.withItems;
+    assert.deepEqual(items, [
+      { os: 'linux', node: 18, coverage: '' },
+      { os: 'linux', node: 20, coverage: true },
+      { os: 'macos', node: 20, coverage: true },
+      { os: 'windows', node: 20, coverage: '' },
+    ]);
+    const { text, notImported } = await importWorkflow(out, 'exported.yaml');
+    assert.deepEqual(notImported, []);
+    assert.deepEqual(instances(specOf(text)), instances(spec));
+  });
+
+  it('import Argo items that are every combination of their values as keys, and any others as include entries, with no note', async () => {
+    const task = (items: string) =>
+      [
+        'apiVersion: argoproj.io/v1alpha1',
+        'kind: Workflow',
+        'metadata: { generateName: m- }',
+        'spec:',
+        '  entrypoint: main',
+        '  templates:',
+        '    - name: main',
+        '      dag:',
+        '        tasks:',
+        '          - { name: t, template: echo, arguments: { parameters: [{ name: os, value: "{{item.os}}" }] }, withItems: ' + items + ' }',
+        '    - name: echo',
+        '      inputs: { parameters: [{ name: os }] }',
+        '      container: { image: alpine, command: [echo, "{{inputs.parameters.os}}"] }',
+        '',
+      ].join('\n');
+    const product = await importWorkflow(task('[{ os: mac, n: 2 }, { os: linux, n: 1 }, { os: linux, n: 2 }, { os: mac, n: 1 }]'), 'a.yaml');
+    assert.deepEqual(specOf(product.text).nodes[0].matrix, { axes: { os: ['mac', 'linux'], n: [2, 1] }, exclude: [], include: [] });
+    assert.deepEqual(product.notImported, []);
+    const some = await importWorkflow(task('[{ os: mac, n: 2 }, { os: linux, n: 1 }, { os: linux }]'), 'b.yaml');
+    assert.deepEqual(specOf(some.text).nodes[0].matrix, {
+      axes: {},
+      exclude: [],
+      include: [{ os: 'mac', n: 2 }, { os: 'linux', n: 1 }, { os: 'linux' }],
+    });
+    assert.deepEqual(some.notImported, []);
+  });
+});
