@@ -110,6 +110,29 @@ describe('language services', () => {
       assert.match(hoverAt(hover.index, hover.offset)!.markdown, /matrix: 2 instances \(shard, 1 excluded, 1 included\)/);
     });
 
+    it("offers a matrix's keys and their values in the entries of its exclude and include", () => {
+      const matrix = ['    matrix:', '      os: [linux, macos]', '      node: [18, 20]'];
+      const items = (...lines: string[]) => {
+        const { index, offset } = at(...base.slice(0, 10), ...matrix, ...lines);
+        return complete(index, offset).map((i) => [i.label, i.insertText, i.detail]);
+      };
+      const keys = [
+        ['os', 'os: ', 'matrix · linux, macos'],
+        ['node', 'node: ', 'matrix · 18, 20'],
+      ];
+      assert.deepEqual(items('      exclude:', '        - |'), keys, 'a new entry');
+      assert.deepEqual(items('      exclude:', '        - os: linux', '          |'), [keys[1]], "the entry's next key");
+      assert.deepEqual(items('      exclude:', '        - os: |'), [
+        ['linux', 'linux', 'matrix · os'],
+        ['macos', 'macos', 'matrix · os'],
+      ]);
+      assert.deepEqual(
+        items('      include: [{ arch: arm }, { os: win, | }]').map(([label]) => label),
+        ['node', 'arch'],
+        "include may add keys: the other entries' keys are offered too",
+      );
+    });
+
     it('offers the properties a node may still have, with their docs', () => {
       const { index, offset } = at(...base, '  n:', '    run: x', '    ti|');
       const items = complete(index, offset);

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { axesProduct, expandMatrix, matrixCombinations, matrixKeys, matrixOf, matrixSize, type MatrixSpec } from '../../src/engine/matrix';
 import type { Scalar } from '../../src/engine/model';
+import { validateWorkflow } from '../../src/engine/validation/validate';
 import { diagnose, yaml } from './helpers';
 
 const ids = (matrix: unknown): string[] => expandMatrix({ id: 't', matrix: matrixOf(matrix) }).map((i) => i.id);
@@ -124,6 +125,24 @@ describe('matrix validation', () => {
     );
     assert.match(d[0].message, /'exclude' names 'oss', which is not a key of the matrix of 't' — did you mean 'os'\?/);
     assert.match(d[1].message, /"macOS" is not a value of 'os', so this entry leaves out nothing — did you mean 'macos'\?/);
+  });
+
+  it('fixes an exclude key or value that is a typo of one the matrix has, writing the value as YAML reads it back', () => {
+    const fixed = (...matrix: string[]) => {
+      const text = node(...matrix);
+      const d = validateWorkflow(text).diagnostics.find((x) => x.fixes?.length)!;
+      const [edit] = d.fixes![0].edits;
+      return [d.fixes![0].title, text.slice(0, edit.span.start) + edit.newText + text.slice(edit.span.end)];
+    };
+    const [keyTitle, key] = fixed('os: [linux, macos]', 'exclude: [{ oss: linux }]');
+    assert.equal(keyTitle, "Change to 'os'");
+    assert.deepEqual(found(key), []);
+    const [valueTitle, value] = fixed('os: [linux, macos]', 'exclude: [{ os: macOS }]');
+    assert.equal(valueTitle, 'Change to macos');
+    assert.deepEqual(found(value), []);
+    const [, quoted] = fixed('os: ["true", "1.0"]', 'exclude: [{ os: "1.o" }]');
+    assert.match(quoted, /exclude: \[\{ os: "1\.0" \}\]/);
+    assert.deepEqual(found(quoted), []);
   });
 
   it('rejects an include entry that makes an instance twice, and a matrix whose exclude leaves nothing', () => {

@@ -53,8 +53,10 @@ export function complete(index: WorkflowIndex, offset: number, lookups?: SubWork
     case 'expression':
       return completeExpression(index, ctx);
     case 'value':
-      return completeValue(index, ctx);
+      return matrixEntryItems(index, ctx) ?? completeValue(index, ctx);
     case 'key': {
+      const entryKeys = matrixEntryItems(index, ctx);
+      if (entryKeys) return entryKeys;
       const present = new Set(ctx.siblings);
       const props = propertiesAt(ctx.path).filter((p) => !present.has(p.name));
       return props.map((p) => {
@@ -73,6 +75,40 @@ export function complete(index: WorkflowIndex, offset: number, lookups?: SubWork
     case 'none':
       return [];
   }
+}
+
+type MatrixEntryPlace = { id: string; list: 'exclude' | 'include'; key?: string };
+
+/** In an entry of a node's matrix `exclude` or `include`: its key being written, or the value of `key`. */
+function matrixEntryPlace(ctx: Extract<CursorContext, { kind: 'key' | 'value' }>): MatrixEntryPlace | undefined {
+  const [nodes, id, matrix, list] = ctx.path;
+  if (nodes !== 'nodes' || id === undefined || matrix !== 'matrix') return undefined;
+  const isList = (x: string | undefined): x is MatrixEntryPlace['list'] => x === 'exclude' || x === 'include';
+  // `- |`: a new entry of the list, which reads as a value of its key.
+  if (ctx.kind === 'value' && ctx.inList && ctx.path.length === 3 && isList(ctx.key)) return { id, list: ctx.key };
+  if (ctx.path.length !== 4 || !isList(list)) return undefined;
+  return { id, list, ...(ctx.kind === 'value' ? { key: ctx.key } : {}) };
+}
+
+/**
+ * In an entry of a matrix's `exclude` (`include`): the keys of the matrix's axes (and of its other entries), then the
+ * values of the key being written. Undefined elsewhere.
+ */
+function matrixEntryItems(index: WorkflowIndex, ctx: Extract<CursorContext, { kind: 'key' | 'value' }>): CompletionItem[] | undefined {
+  const place = matrixEntryPlace(ctx);
+  if (!place) return undefined;
+  const matrix = index.byId.get(place.id)?.spec?.matrix;
+  if (!matrix) return [];
+  const valuesOf = (k: string) => (place.list === 'exclude' ? (matrix.axes[k] ?? []) : matrixValuesOf(matrix, k)).map(String);
+  if (place.key !== undefined) {
+    const key = place.key;
+    return valuesOf(key).map((v) => ({ label: v, kind: 'value', detail: `matrix · ${key}`, insertText: v, replaceStart: ctx.start }));
+  }
+  const present = new Set(ctx.kind === 'key' ? ctx.siblings : []);
+  const keys = place.list === 'exclude' ? Object.keys(matrix.axes) : matrixKeys(matrix);
+  return keys
+    .filter((k) => !present.has(k))
+    .map((k) => ({ label: k, kind: 'field', detail: `matrix · ${valuesOf(k).join(', ')}`, insertText: `${k}: `, replaceStart: ctx.start }));
 }
 
 /** Inside `${{ }}` (or a bare condition): contexts and functions, then each context's members. */

@@ -15,6 +15,9 @@ const KEY_LINE = /^(\s*)(?:- +)?([A-Za-z_][\w-]*|"[^"]*"|'[^']*')\s*:(?:\s|$)/;
 const indentOf = (line: string) => line.length - line.trimStart().length;
 const unquote = (k: string) => (k.startsWith('"') || k.startsWith("'") ? k.slice(1, -1) : k);
 
+/** Where a key line's key starts: after its indentation, and after the `- ` of a list item that opens a mapping. */
+const keyColumn = (line: string, m: RegExpExecArray): number => line.indexOf(m[2], m[1].length);
+
 /** The keys enclosing a line, outermost first, by indentation. */
 function enclosingPath(lines: string[], lineIndex: number, indent: number): string[] {
   const path: string[] = [];
@@ -25,13 +28,14 @@ function enclosingPath(lines: string[], lineIndex: number, indent: number): stri
     const ind = indentOf(line);
     if (ind >= limit) continue;
     const m = KEY_LINE.exec(line);
-    if (m) path.unshift(unquote(m[2]));
+    // `- os: a` above a line at the column of `os` opens the mapping that line is in: a sibling, not a parent.
+    if (m && keyColumn(line, m) !== limit) path.unshift(unquote(m[2]));
     limit = ind;
   }
   return path;
 }
 
-/** Keys already written in the block the cursor is in. */
+/** Keys already written in the block the cursor is in (a list item's mapping from its `- key:` line on). */
 function siblingKeys(lines: string[], lineIndex: number, indent: number): string[] {
   const keys: string[] = [];
   for (const step of [-1, 1]) {
@@ -39,9 +43,11 @@ function siblingKeys(lines: string[], lineIndex: number, indent: number): string
       const line = lines[i];
       if (line.trim() === '' || line.trimStart().startsWith('#')) continue;
       const ind = indentOf(line);
+      const m = KEY_LINE.exec(line);
+      const opensItem = m !== null && ind < indent && /^\s*- /.test(line) && keyColumn(line, m) === indent;
+      if (opensItem && step < 0) keys.push(unquote(m[2]));
       if (ind < indent) break;
       if (ind > indent) continue;
-      const m = KEY_LINE.exec(line);
       if (m) keys.push(unquote(m[2]));
     }
   }

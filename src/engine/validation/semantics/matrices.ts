@@ -2,8 +2,7 @@
 // axes have.
 import { isObject } from '../../json';
 import { axesProduct, instanceId, matrixCombinations, MAX_MATRIX_INSTANCES, MAX_MATRIX_PRODUCT, matrixSize, type MatrixSpec } from '../../matrix';
-import type { NodeSpec } from '../../model';
-import { didYouMean } from '../../suggest';
+import type { NodeSpec, Scalar } from '../../model';
 import { listed, rawAt, type SemanticContext } from './context';
 
 export function checkMatrices(ctx: SemanticContext): void {
@@ -64,25 +63,40 @@ function checkExcludes(ctx: SemanticContext, id: string, matrix: MatrixSpec): vo
       const at = ['nodes', id, 'matrix', 'exclude', i, key];
       const values = matrix.axes[key];
       if (!values) {
-        const hint = keys.length ? didYouMean(key, keys) || ` (keys: ${listed(keys)})` : ': the matrix has no keys of its own, only what it includes';
+        const span = ctx.spanAt(at, 'key');
+        const near = ctx.suggest.closest(key, keys);
+        const hint = near
+          ? ` — did you mean '${near}'?`
+          : keys.length
+            ? ` (keys: ${listed(keys)})`
+            : ': the matrix has no keys of its own, only what it includes';
         ctx.report({
-          span: ctx.spanAt(at, 'key'),
+          span,
           severity: 'error',
           code: 'invalid-matrix',
           message: `'exclude' names '${key}', which is not a key of the matrix of '${id}'${hint}`,
+          ...(near ? { fixes: [{ title: `Change to '${near}'`, edits: [{ span, newText: near }] }] } : {}),
         });
       } else if (!values.some((v) => String(v) === String(value))) {
+        const span = ctx.spanAt(at);
         const texts = values.map(String);
+        const near = ctx.suggest.closest(String(value), texts);
+        const written = near === undefined ? undefined : yamlScalar(values[texts.indexOf(near)]);
         ctx.report({
-          span: ctx.spanAt(at),
+          span,
           severity: 'warning',
           code: 'invalid-matrix',
-          message: `${JSON.stringify(String(value))} is not a value of '${key}', so this entry leaves out nothing${didYouMean(String(value), texts) || ` (values: ${listed(texts)})`}`,
+          message: `${JSON.stringify(String(value))} is not a value of '${key}', so this entry leaves out nothing${near ? ` — did you mean '${near}'?` : ` (values: ${listed(texts)})`}`,
+          ...(written ? { fixes: [{ title: `Change to ${written}`, edits: [{ span, newText: written }] }] } : {}),
         });
       }
     }
   });
 }
+
+/** A value as YAML reads it back the same: a string quoted where plain it would be another value or need quotes. */
+const yamlScalar = (v: Scalar): string =>
+  typeof v !== 'string' || (/^[A-Za-z_][\w.-]*$/.test(v) && !/^(true|false|null|yes|no|on|off|y|n|~)$/i.test(v)) ? String(v) : JSON.stringify(v);
 
 /**
  * Two combinations with one id would be one instance: an `include` entry of its own must make a new one. (The
