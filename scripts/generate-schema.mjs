@@ -148,6 +148,14 @@ const nodeProps = {
       { os: ['linux', 'macos'], node: [18, 20], exclude: [{ os: 'macos', node: 18 }], include: [{ os: 'windows', node: 20 }] },
     ],
   },
+  maxParallel: {
+    ...d(
+      "The most instances of the node's `matrix` that run at once (GitHub Actions' `max-parallel`); the others wait for one to end. The run's `concurrency` bounds them too.",
+    ),
+    type: 'integer',
+    minimum: 1,
+    examples: [1, 2],
+  },
   image: {
     ...d(
       "Container image in which the node's `run` runs when the workflow is exported to Argo Workflows (`bash:5`, `python:3.12`); the local engine runs scripts on this machine and does not use it.",

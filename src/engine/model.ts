@@ -52,6 +52,8 @@ export interface NodeSpec {
   artifacts: string[];
   quality?: { min: number };
   matrix?: MatrixSpec;
+  /** The most instances of the node's matrix that run at once. */
+  maxParallel?: number;
   /** Reuse of an earlier run's result when the node would run the same way again (run nodes only). */
   cache?: CacheSpec;
 }
@@ -162,6 +164,7 @@ export function buildWorkflow(doc: unknown): WorkflowSpec {
         artifacts: strings(n.artifacts),
         quality: isObject(n.quality) && typeof n.quality.min === 'number' ? { min: n.quality.min } : undefined,
         matrix: matrixOf(n.matrix),
+        maxParallel: typeof n.maxParallel === 'number' && Number.isInteger(n.maxParallel) && n.maxParallel >= 1 ? n.maxParallel : undefined,
         cache: cacheOf(n.cache),
       });
     }

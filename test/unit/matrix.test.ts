@@ -160,6 +160,32 @@ describe('matrix validation', () => {
     assert.match(none[0].message, /makes no instance: its 'exclude' entries leave out every combination/);
   });
 
+  it('warns of a maxParallel that bounds nothing, with a fix that removes it', () => {
+    const text = yaml(
+      'version: 1',
+      'name: M',
+      'nodes:',
+      '  a: { run: x, maxParallel: 2 }',
+      '  b:',
+      '    matrix: { n: [1, 2] }',
+      '    maxParallel: 1',
+      '    run: x',
+    );
+    const d = validateWorkflow(text).diagnostics;
+    assert.deepEqual(
+      d.map((x) => [x.severity, x.code, x.message]),
+      [['warning', 'ignored-setting', "'a' has no matrix: maxParallel bounds how many of a matrix's instances run at once"]],
+    );
+    const [edit] = d[0].fixes![0].edits;
+    assert.equal(text.slice(0, edit.span.start) + edit.newText + text.slice(edit.span.end), text.replace(', maxParallel: 2', ''));
+    const gate = yaml('version: 1', 'name: M', 'nodes:', '  g: { matrix: { n: [1, 2] }, approval: { prompt: ok? }, maxParallel: 1 }');
+    assert.match(diagnose(gate)[0].message, /'g' is an approval gate: its instances wait for answers, and maxParallel does not bound them/);
+    assert.deepEqual(
+      found(workflow('x', ['n: [1]']).replace('    run: x', '    run: x\n    maxParallel: 0')).map((x) => x[1]),
+      ['schema'],
+    );
+  });
+
   it('counts what exclude and include make against the bound of 256', () => {
     const values = `[${range(17).join(', ')}]`;
     assert.deepEqual(found(node(`os: ${values}`, `n: ${values}`, 'exclude: [{ os: 0 }, { os: 1 }]')), [], '15 × 17 = 255');

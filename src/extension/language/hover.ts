@@ -30,7 +30,10 @@ export function nodeMarkdown(index: WorkflowIndex, id: string): string {
   lines.push('');
   lines.push(`- needs: ${spec.needs.length ? spec.needs.map(markdownCode).join(', ') : 'nothing (starts first)'}`);
   if (spec.outputs?.length) lines.push(`- outputs: ${spec.outputs.map(markdownCode).join(', ')}`);
-  if (spec.matrix) lines.push(`- matrix: ${matrixSize(spec.matrix)} instances (${matrixMakeUp(spec.matrix)})`);
+  if (spec.matrix) {
+    const atOnce = spec.maxParallel !== undefined ? `, at most ${spec.maxParallel} at once` : '';
+    lines.push(`- matrix: ${matrixSize(spec.matrix)} instances (${matrixMakeUp(spec.matrix)})${atOnce}`);
+  }
   if (spec.if) lines.push(`- runs if: ${markdownCode(spec.if.trim())}`);
   if (spec.timeoutMs !== undefined) lines.push(`- timeout: ${formatDuration(spec.timeoutMs)}`);
   if (spec.retry.max > 0) lines.push(`- retries: ${spec.retry.max} (${spec.retry.backoff})`);

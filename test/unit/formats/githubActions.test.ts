@@ -235,11 +235,17 @@ describe('GitHub Actions import', () => {
     assert.deepEqual(codes(text), ['warning not-imported']);
   });
 
-  it("notes a matrix's max-parallel, which has no local counterpart", async () => {
-    const source = 'on: push\njobs:\n  a:\n    runs-on: x\n    strategy: { max-parallel: 2, matrix: { n: [1, 2, 3] } }\n    steps: [run: "true"]\n';
-    const { text, notImported } = await importWorkflow(source, 'ci.yml');
-    assert.deepEqual(specOf(text).nodes[0].matrix?.axes, { n: [1, 2, 3] });
-    assert.deepEqual(notImported, ["job 'a' (line 5): max-parallel 2 has no local counterpart: the instances run as the workflow's concurrency lets them"]);
+  it("imports a matrix's max-parallel as its maxParallel, and notes one given by an expression", async () => {
+    const job = (maxParallel: string) =>
+      `on: push\njobs:\n  a:\n    runs-on: x\n    strategy: { max-parallel: ${maxParallel}, matrix: { n: [1, 2, 3] } }\n    steps: [run: "true"]\n`;
+    const { text, notImported } = await importWorkflow(job('2'), 'ci.yml');
+    assert.deepEqual([specOf(text).nodes[0].matrix?.axes, specOf(text).nodes[0].maxParallel], [{ n: [1, 2, 3] }, 2]);
+    assert.deepEqual(notImported, []);
+    const byExpression = await importWorkflow(job("'${{ vars.LIMIT }}'"), 'ci.yml');
+    assert.equal(specOf(byExpression.text).nodes[0].maxParallel, undefined);
+    assert.deepEqual(byExpression.notImported, [
+      "job 'a' (line 5): max-parallel ${{ vars.LIMIT }} is not a positive whole number of a matrix: the instances run as the workflow's concurrency lets them",
+    ]);
   });
 
   it('notes a timeout-minutes that is not a positive number, and imports none', async () => {

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { parse } from 'yaml';
-import { exportWorkflow, importWorkflow } from '../../../src/engine/formats';
+import { ConversionError, exportWorkflow, importWorkflow } from '../../../src/engine/formats';
 import { expandMatrix } from '../../../src/engine/matrix';
 import type { WorkflowSpec } from '../../../src/engine/model';
 import { validateWorkflow } from '../../../src/engine/validation/validate';
@@ -70,6 +70,19 @@ describe('matrix include and exclude across formats', () => {
     const { text, notImported } = await importWorkflow(out, 'exported.yaml');
     assert.deepEqual(notImported, []);
     assert.deepEqual(instances(specOf(text)), instances(spec));
+  });
+
+  it('export maxParallel to GitHub Actions as max-parallel and back; refuse it for Argo, which has no counterpart for one task', async () => {
+    const spec = specOf(SHAPED.replace('    run:', '    maxParallel: 2\n    run:'));
+    const out = exportWorkflow(spec, 'github-actions');
+    assert.deepEqual(await githubErrors(out), []);
+    assert.equal((parse(out) as { jobs: { test: { strategy: Record<string, unknown> } } }).jobs.test.strategy['max-parallel'], 2);
+    assert.equal(specOf((await importWorkflow(out, 'exported.yml')).text).nodes[0].maxParallel, 2);
+    assert.throws(
+      () => exportWorkflow(spec, 'argo'),
+      (e: unknown) => e instanceof ConversionError && e.problems.some((p) => p.node === 'test' && /^maxParallel has no Argo counterpart/.test(p.message)),
+    );
+    assert.match(exportWorkflow(spec, 'argo', { lenient: true }), /maxParallel has no Argo counterpart/);
   });
 
   it('import Argo items that are every combination of their values as keys, and any others as include entries, with no note', async () => {

@@ -153,6 +153,10 @@ function templateOf(node: NodeSpec, scope: VariableScope, options: ArgoExportOpt
   if (node.kind === 'workflow')
     problems.push(`a sub-workflow ('${node.workflow}') has no Argo counterpart here: export it as a WorkflowTemplate and call it with templateRef`);
   if (node.quality) problems.push('a quality gate (quality.min) has no Argo counterpart');
+  if (node.maxParallel !== undefined && node.matrix)
+    problems.push(
+      "maxParallel has no Argo counterpart for one task's items (a template's parallelism bounds all its tasks): bound them with a semaphore by hand",
+    );
   if (node.artifacts.length) problems.push('artifacts need an artifact repository in Argo: declare them as output artifacts by hand');
   if (node.kind === 'approval') {
     if (node.approval?.timeoutMs !== undefined) problems.push("an approval timeout has no Argo counterpart (a suspend's duration resumes, it does not reject)");

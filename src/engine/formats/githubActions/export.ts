@@ -109,7 +109,9 @@ function jobOf(ctx: JobContext): Json {
     ...(node.image ? { container: node.image } : {}),
     ...(node.timeoutMs !== undefined && node.kind !== 'approval' ? { 'timeout-minutes': node.timeoutMs / 60_000 } : {}),
     ...(node.continueOnError ? { 'continue-on-error': true } : {}),
-    ...(node.matrix ? { strategy: { 'fail-fast': false, matrix: githubMatrix(node.matrix) } } : {}),
+    ...(node.matrix
+      ? { strategy: { 'fail-fast': false, ...(node.maxParallel !== undefined ? { 'max-parallel': node.maxParallel } : {}), matrix: githubMatrix(node.matrix) } }
+      : {}),
     ...(env ? { env } : {}),
     ...(outputs ? { outputs } : {}),
     steps,

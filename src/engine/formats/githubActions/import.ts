@@ -239,8 +239,10 @@ function jobSettings(id: string, job: Json, ctx: Context): NodeDoc {
 
 function matrixOf(strategy: unknown, note: (what: string) => void): NodeDoc {
   const limit = isObject(strategy) ? strategy['max-parallel'] : undefined;
-  if (limit !== undefined) note(`max-parallel ${textOf(limit)} has no local counterpart: the instances run as the workflow's concurrency lets them`);
   const matrix = isObject(strategy) ? strategy.matrix : undefined;
+  const maxParallel = typeof limit === 'number' && Number.isInteger(limit) && limit >= 1 ? limit : undefined;
+  if (limit !== undefined && (maxParallel === undefined || !isObject(matrix)))
+    note(`max-parallel ${textOf(limit)} is not a positive whole number of a matrix: the instances run as the workflow's concurrency lets them`);
   if (!isObject(matrix)) {
     if (matrix !== undefined) note(`the matrix is an expression (${textOf(matrix)}): write its values`);
     return {};
@@ -251,5 +253,5 @@ function matrixOf(strategy: unknown, note: (what: string) => void): NodeDoc {
     else if (key === 'include' || key === 'exclude') note(`matrix '${key}' is not a list of entries (${textOf(values)}): write them`);
     else note(`matrix '${key}' is not a list of values`);
   }
-  return Object.keys(out).length ? { matrix: out } : {};
+  return Object.keys(out).length ? { matrix: out, ...(maxParallel !== undefined ? { maxParallel } : {}) } : {};
 }

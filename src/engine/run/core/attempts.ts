@@ -34,6 +34,8 @@ export interface SchedulerCore {
   /** The sub-runs the run's pause paused. */
   readonly subRunPauses: SubRunPauses;
   emitNode(instanceId: string, draft: EventDraft): void;
+  /** Whether an attempt of the instance may start now: under the run's concurrency and its matrix's `maxParallel`. */
+  hasSlotFor(inst: Instance): boolean;
   /** Marks an instance ended, and publishes its group once the whole group has. */
   end(inst: Instance, status: Instance['status']): void;
   pump(): void;
@@ -82,6 +84,8 @@ const failedAttempt = (error: string): RunningAttempt => ({
 export class NodeLifecycle {
   /** The `workflow` nodes whose sub-run was handed what the run's log kept of it (once: a retry starts it over). */
   private readonly subRunsContinued = new Set<string>();
+  /** Retries whose delay has passed, waiting for a slot or for the pause to end, in the order they fell due. */
+  private dueRetries: Instance[] = [];
 
   constructor(private readonly core: SchedulerCore) {}
 
@@ -126,6 +130,7 @@ export class NodeLifecycle {
     inst.quality = undefined;
     inst.startedAt ??= core.options.clock.now();
     core.running++;
+    inst.group.running++;
     const attempt = inst.attempt;
     const env = {
       ...request.env,
@@ -248,6 +253,7 @@ export class NodeLifecycle {
     const { core } = this;
     if (inst.attempt !== attempt || inst.status !== 'running') return;
     core.running--;
+    inst.group.running--;
     core.subRunPauses.ended(inst);
     inst.running = undefined;
     this.clearTimer(inst);
@@ -275,9 +281,24 @@ export class NodeLifecycle {
     core.emitNode(inst.id, { type: 'node:retrying', nodeId: inst.id, attempt, error, delayMs });
     inst.timer = core.options.clock.setTimeout(() => {
       inst.timer = undefined;
-      if (core.paused || core.cancelling) core.settle();
-      else this.startAttempt(inst);
+      this.dueRetries.push(inst);
+      core.pump();
     }, delayMs);
+  }
+
+  /**
+   * Starts the retries whose delay has passed, as slots allow (the run's concurrency, the matrix's `maxParallel`):
+   * the others wait for the next. The scheduler calls it first whenever it starts what is ready, unless paused.
+   */
+  startDueRetries(): void {
+    const due = this.dueRetries;
+    this.dueRetries = [];
+    for (const inst of due) {
+      // Cancelled since, or ended otherwise: nothing to start.
+      if (inst.status !== 'retrying') continue;
+      if (this.core.hasSlotFor(inst)) this.startAttempt(inst);
+      else this.dueRetries.push(inst);
+    }
   }
 
   /** An approval gate decided: it completes with `approved` (and who, and their comment), or fails as rejected. */

@@ -42,6 +42,8 @@ export interface Group {
   unendedNeeds: number;
   /** Instances of this group that have ended. */
   ended: number;
+  /** Attempts of its instances running now (as the run's own count has them: approval gates are not counted). */
+  running: number;
 }
 
 /** What a run continued from its log had reached, by instance id. */
@@ -80,7 +82,7 @@ export class InstanceTable {
   constructor(workflow: WorkflowSpec, previous?: PreviousInstances) {
     let index = 0;
     for (const spec of workflow.nodes) {
-      const group: Group = { spec, instances: [], needs: [], dependents: [], unendedNeeds: 0, ended: 0 };
+      const group: Group = { spec, instances: [], needs: [], dependents: [], unendedNeeds: 0, ended: 0, running: 0 };
       this.groups.set(spec.id, group);
       for (const m of expandMatrix(spec)) {
         const inst: Instance = {

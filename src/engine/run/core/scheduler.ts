@@ -211,11 +211,10 @@ export class Scheduler implements SchedulerCore {
     this.pump();
   }
 
-  /** What a pause held goes on: sub-runs resume (their nodes' timeouts count again), retries due start. */
+  /** What a pause held goes on: sub-runs resume (their nodes' timeouts count again); retries due start at the next pump. */
   private wake(): void {
     this.runTimeout.release();
     this.subRunPauses.resume(this.table.instances, (inst) => this.lifecycle.releaseTimeout(inst));
-    for (const i of this.table.instances) if (i.status === 'retrying' && i.timer === undefined) this.lifecycle.startAttempt(i);
   }
 
   /**
@@ -309,10 +308,15 @@ export class Scheduler implements SchedulerCore {
 
   // ---- scheduling ----
 
-  /** Starts what is ready, in file order, as far as concurrency, pause and cancel allow. */
+  /**
+   * Starts what is ready, in file order, as far as concurrency, pause and cancel allow; an instance of a matrix
+   * whose `maxParallel` instances run waits, and those after it go on.
+   */
   pump(): void {
     if (this.finished) return;
     const { ready, instances } = this.table;
+    if (!this.paused && !this.halting) this.lifecycle.startDueRetries();
+    const held: number[] = [];
     while (ready.size > 0 && !this.halting) {
       const inst = instances[ready.peek()!];
       if (inst.status !== 'pending') {
@@ -329,11 +333,16 @@ export class Scheduler implements SchedulerCore {
         continue;
       }
       if (inst.spec.kind !== 'approval' && this.running >= this.options.concurrency) break;
+      if (this.matrixFull(inst)) {
+        held.push(ready.pop()!);
+        continue;
+      }
       ready.pop();
       inst.forced = false;
       if (inst.spec.kind === 'approval') this.lifecycle.wait(inst);
       else this.lifecycle.startAttempt(inst);
     }
+    for (const index of held) ready.push(index);
     this.settle();
   }
 
@@ -367,6 +376,15 @@ export class Scheduler implements SchedulerCore {
       this.emitNode(i.id, { type: 'node:skipped', nodeId: i.id, reason: 'its needs can never be met' });
     }
     this.finish();
+  }
+
+  hasSlotFor(inst: Instance): boolean {
+    return this.running < this.options.concurrency && !this.matrixFull(inst);
+  }
+
+  /** As many of the instance's matrix run as its `maxParallel` allows. */
+  private matrixFull(inst: Instance): boolean {
+    return inst.spec.maxParallel !== undefined && inst.group.running >= inst.spec.maxParallel;
   }
 
   private decide(inst: Instance): Decision {

@@ -1,5 +1,7 @@
 // Matrices: a bounded number of instances, each with an id of its own, and `exclude` entries that name what the
 // axes have.
+import { isMap, isScalar } from 'yaml';
+import { removePair } from '../../edits/pairs';
 import { isObject } from '../../json';
 import { axesProduct, instanceId, matrixCombinations, MAX_MATRIX_INSTANCES, MAX_MATRIX_PRODUCT, matrixSize, type MatrixSpec } from '../../matrix';
 import type { NodeSpec, Scalar } from '../../model';
@@ -7,12 +9,30 @@ import { listed, rawAt, type SemanticContext } from './context';
 
 export function checkMatrices(ctx: SemanticContext): void {
   for (const node of ctx.workflow.nodes) {
+    checkMaxParallel(ctx, node);
     if (!node.matrix) continue;
     const raw = rawAt(ctx, ['nodes', node.id, 'matrix']);
     checkAxisValues(ctx, node.id, isObject(raw) ? raw : {});
     checkExcludes(ctx, node.id, node.matrix);
     if (checkSize(ctx, node, node.matrix)) checkInstanceIds(ctx, node.id, node.matrix);
   }
+}
+
+/** `maxParallel` bounds the attempts of a matrix's instances: a node without a matrix, or a gate, has none to bound. */
+function checkMaxParallel(ctx: SemanticContext, node: NodeSpec): void {
+  if (rawAt(ctx, ['nodes', node.id, 'maxParallel']) === undefined || (node.matrix && node.kind !== 'approval')) return;
+  const raw = ctx.parsed.doc.getIn(['nodes', node.id], true);
+  const pair = isMap(raw) ? raw.items.find((p) => isScalar(p.key) && p.key.value === 'maxParallel') : undefined;
+  const removal = pair && isMap(raw) ? removePair(ctx.parsed.text, raw, pair) : undefined;
+  ctx.report({
+    span: ctx.spanAt(['nodes', node.id, 'maxParallel'], 'key'),
+    severity: 'warning',
+    code: 'ignored-setting',
+    message: node.matrix
+      ? `'${node.id}' is an approval gate: its instances wait for answers, and maxParallel does not bound them`
+      : `'${node.id}' has no matrix: maxParallel bounds how many of a matrix's instances run at once`,
+    ...(removal ? { fixes: [{ title: `Remove maxParallel from '${node.id}'`, edits: [removal] }] } : {}),
+  });
 }
 
 /** False where the matrix makes too many instances or none (its ids are then not worth checking). */
