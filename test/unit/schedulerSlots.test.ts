@@ -1,5 +1,11 @@
 import { strict as assert } from 'node:assert';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SlotPool } from '../../src/engine/run/core/slots';
+import { subWorkflowRunner } from '../../src/engine/run/subRuns';
 import type { MemorySink } from './fakes';
+import { yaml } from './helpers';
 import { setup } from './schedulerSetup';
 
 /** The most attempts of the instances `ids` matches that ran at once, from the events. */
@@ -83,5 +89,48 @@ describe('scheduler slots: concurrency and maxParallel', () => {
     assert.deepEqual(startOrder(sink), ['a#1', 'a#2', 'b#1']);
     assert.equal(runner.maxRunning, 1);
     assert.equal(await scheduler.done, 'completed');
+  });
+
+  describe('with sub-runs', () => {
+    let dir: string;
+    beforeEach(() => {
+      dir = mkdtempSync(join(tmpdir(), 'maestro-slots-'));
+      const leaf = (concurrency: string[]) =>
+        yaml('version: 1', 'name: Leaf', ...concurrency, 'nodes:', '  x: { run: x }', '  y: { run: x }', '  z: { run: x }');
+      writeFileSync(join(dir, 'leaf.workflow.yaml'), leaf([]));
+      writeFileSync(join(dir, 'one-at-a-time.workflow.yaml'), leaf(['concurrency: 1']));
+    });
+    afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+    /** A run of `concurrency` whose `workflow` nodes run the files of `dir`, sharing its slots as the engine makes them. */
+    const withSubRuns = (concurrency: number, lines: string[]) =>
+      setup([`concurrency: ${concurrency}`, ...lines], { '*': () => ({ durationMs: 100 }) }, ({ clock, runner }) => {
+        const slots = new SlotPool(concurrency);
+        const context = { runId: 'r1', tempDir: '/tmp/x', concurrency, baseEnv: { PATH: '/bin' }, runner, clock, slots };
+        return { workflowPath: join(dir, 'main.workflow.yaml'), baseDir: dir, slots, subWorkflows: subWorkflowRunner(context) };
+      });
+
+    it("bounds the processes of the run and its sub-runs together by the run's concurrency", async () => {
+      const { scheduler, clock, runner, sink } = withSubRuns(2, [
+        'nodes:',
+        '  one: { workflow: ./leaf.workflow.yaml }',
+        '  two: { workflow: ./leaf.workflow.yaml }',
+        '  own: { run: x }',
+      ]);
+      scheduler.start();
+      await clock.advance(5000);
+      assert.equal(runner.maxRunning, 2, 'two at once, where each sub-run alone would run two');
+      assert.equal(runner.started.length, 7);
+      assert.equal(sink.of('workflow:completed').length, 1);
+      assert.equal(await scheduler.done, 'completed');
+    });
+
+    it("bounds a sub-run by its own file's concurrency too", async () => {
+      const { scheduler, clock, runner } = withSubRuns(4, ['nodes:', '  one: { workflow: ./one-at-a-time.workflow.yaml }']);
+      scheduler.start();
+      await clock.advance(5000);
+      assert.equal(runner.maxRunning, 1);
+      assert.equal(await scheduler.done, 'completed');
+    });
   });
 });

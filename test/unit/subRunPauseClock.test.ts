@@ -4,6 +4,7 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SlotPool } from '../../src/engine/run/core/slots';
 import { subWorkflowRunner } from '../../src/engine/run/subRuns';
 import { foldEvents } from '../../src/engine/runState';
 import type { Behaviour } from './fakes';
@@ -20,11 +21,15 @@ describe('sub-runs under a pause (fake clock)', () => {
 
   /** A run of `lines` whose `workflow` nodes run the files of `dir` with the fake processes. */
   const withSubRuns = (lines: string[], behaviours: Record<string, Behaviour> = {}) =>
-    setup(lines, behaviours, ({ clock, runner }) => ({
-      workflowPath: join(dir, 'main.workflow.yaml'),
-      baseDir: dir,
-      subWorkflows: subWorkflowRunner({ runId: 'r1', tempDir: '/tmp/x', concurrency: 4, baseEnv: { PATH: '/bin' }, runner, clock }),
-    }));
+    setup(lines, behaviours, ({ clock, runner }) => {
+      const slots = new SlotPool(4);
+      return {
+        workflowPath: join(dir, 'main.workflow.yaml'),
+        baseDir: dir,
+        slots,
+        subWorkflows: subWorkflowRunner({ runId: 'r1', tempDir: '/tmp/x', concurrency: 4, baseEnv: { PATH: '/bin' }, runner, clock, slots }),
+      };
+    });
   const failures = (events: ReturnType<typeof setup>['sink']) => events.of('node:failed').map((e) => `${e.nodeId}: ${e.error}`);
 
   it("holds a workflow node's timeout while its sub-run is paused and quiet; resumed, it counts on from where it stopped", async () => {

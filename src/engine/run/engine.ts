@@ -9,6 +9,7 @@ import { keptInputs, maskedInputs, resolveInputs, resumedInputs, secretsNotKept,
 import { Masker } from './core/masker';
 import { systemClock, type Clock, type NodeCache, type ProcessRunner } from './core/ports';
 import { Scheduler, type SchedulerOptions } from './core/scheduler';
+import { SlotPool } from './core/slots';
 import { runName } from './core/scope';
 import { endLeftovers, leftoverNote } from './io/leftovers';
 import { nodeBaseEnv } from '../nodeEnv';
@@ -197,7 +198,7 @@ function launch(o: RunOptions, setup: Launch): RunHandle {
   const runner = o.runner ?? new ShellProcessRunner(tempDir, { killGraceMs: o.killGraceMs, helpers: o.spawnHelpers ?? ownHelpers, platform: o.platform });
   const clock = o.clock ?? systemClock;
   const cache = nodeCache(setup.runsDir, o);
-  const context = { runId: setup.runId, tempDir, concurrency, baseEnv, runner, clock, cache };
+  const context = { runId: setup.runId, tempDir, concurrency, baseEnv, runner, clock, cache, slots: new SlotPool(concurrency) };
   const scheduler = new Scheduler({
     ...context,
     workflow: setup.workflow,

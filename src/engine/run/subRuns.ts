@@ -5,6 +5,7 @@ import { maskedInputs, resolveInputs, secretValues } from './core/inputs';
 import type { EngineEvent, LogLine, RunStatus } from '../protocol';
 import type { Clock, NodeCache, ProcessRunner, RunningAttempt, RunSink, SubWorkflowRequest, SubWorkflowRunner } from './core/ports';
 import { Scheduler } from './core/scheduler';
+import type { SlotPool } from './core/slots';
 import { loadWorkflow, RunSetupError } from './setup';
 
 export interface SubRunContext {
@@ -15,6 +16,8 @@ export interface SubRunContext {
   runner: ProcessRunner;
   clock: Clock;
   cache?: NodeCache;
+  /** The run's slots, which its sub-runs share. */
+  slots: SlotPool;
 }
 
 const failed = (error: string): RunningAttempt => ({

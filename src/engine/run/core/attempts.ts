@@ -5,42 +5,13 @@ import { formatDuration } from '../../duration';
 import type { EvaluationScope } from '../../expressions/evaluate';
 import type { EngineEvent, EventDraft, LogLine, RunNodeInfo } from '../../protocol';
 import { retryDelay } from './backoff';
-import type { Instance, InstanceTable, PreviousInstances } from './instances';
-import type { LogBatcher } from './logBatcher';
-import type { Masker } from './masker';
+import type { Instance, PreviousInstances } from './instances';
 import { NodeOutput } from './nodeOutput';
 import { CachedAttempt, cacheQueryOf } from './cachedAttempt';
 import type { AttemptResult, KeptResult, RunningAttempt, RunSink } from './ports';
 import { reusedOf } from '../../reusedResult';
-import type { SubRunPauses } from './nestedRuns';
 import { interpolate } from '../../expressions/interpolate';
-import type { RunScope } from './scope';
-import type { SchedulerOptions } from './scheduler';
-
-/** What the node lifecycle needs of the scheduler that owns it. */
-export interface SchedulerCore {
-  readonly options: SchedulerOptions;
-  readonly table: InstanceTable;
-  readonly scope: RunScope;
-  readonly masker: Masker;
-  readonly logs: LogBatcher;
-  /** The run is being cancelled (or halted): only clean-up nodes start, nothing is retried. */
-  readonly cancelling: boolean;
-  readonly paused: boolean;
-  /** Why what the cancellation stops was stopped. */
-  readonly cancelReason: string;
-  /** Attempts running now (approval gates are not counted). */
-  running: number;
-  /** The sub-runs the run's pause paused. */
-  readonly subRunPauses: SubRunPauses;
-  emitNode(instanceId: string, draft: EventDraft): void;
-  /** Whether an attempt of the instance may start now: under the run's concurrency and its matrix's `maxParallel`. */
-  hasSlotFor(inst: Instance): boolean;
-  /** Marks an instance ended, and publishes its group once the whole group has. */
-  end(inst: Instance, status: Instance['status']): void;
-  pump(): void;
-  settle(): void;
-}
+import type { SchedulerCore, SchedulerOptions } from './schedulerCore';
 
 /** Why an attempt failed, or undefined when it succeeded. */
 export function attemptError(inst: Instance, result: AttemptResult): string | undefined {
@@ -131,6 +102,10 @@ export class NodeLifecycle {
     inst.startedAt ??= core.options.clock.now();
     core.running++;
     inst.group.running++;
+    if (inst.spec.kind === 'run') {
+      core.processes++;
+      core.slots.take();
+    }
     const attempt = inst.attempt;
     const env = {
       ...request.env,
@@ -254,6 +229,10 @@ export class NodeLifecycle {
     if (inst.attempt !== attempt || inst.status !== 'running') return;
     core.running--;
     inst.group.running--;
+    if (inst.spec.kind === 'run') {
+      core.processes--;
+      core.slots.give();
+    }
     core.subRunPauses.ended(inst);
     inst.running = undefined;
     this.clearTimer(inst);

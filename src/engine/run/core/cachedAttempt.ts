@@ -4,7 +4,7 @@ import type { EvaluationScope } from '../../expressions/evaluate';
 import { interpolate } from '../../expressions/interpolate';
 import type { Instance } from './instances';
 import type { AttemptResult, CacheLookupOptions, CacheQuery, NodeCache, RunningAttempt } from './ports';
-import type { SchedulerOptions } from './scheduler';
+import type { SchedulerOptions } from './schedulerCore';
 
 export interface CachedAttemptHooks {
   /** Starts the node's process (a miss). */

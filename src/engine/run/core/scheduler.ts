@@ -1,57 +1,22 @@
 import { formatDuration } from '../../duration';
 import type { Condition } from '../../expressions/condition';
-import type { Scalar, WorkflowSpec } from '../../model';
 import type { EventDraft, NodeStatus, RunNodeInfo, RunStatus, WorkflowHeader } from '../../protocol';
 import { isEndedNode, subRunHolder } from '../../runRules';
-import { NodeLifecycle, type SchedulerCore } from './attempts';
-import { InstanceTable, isHardFailure, type Instance, type PreviousInstances } from './instances';
+import { NodeLifecycle } from './attempts';
+import type { SchedulerCore, SchedulerOptions } from './schedulerCore';
+
+export type { SchedulerOptions } from './schedulerCore';
+import { InstanceTable, isHardFailure, type Instance } from './instances';
 import { LogBatcher } from './logBatcher';
 import { Masker } from './masker';
 import { subRunHolding, SubRunPauses } from './nestedRuns';
 import { PausableTimeout } from './pausableTimeout';
-import type { Clock, NodeCache, ProcessRunner, RunSink, SubWorkflowRunner } from './ports';
+import { SlotPool } from './slots';
 import { decide, type Decision } from './decide';
 import { collectOutputs, RunScope } from './scope';
 
 /** An event's `actor` field, when someone is named. */
 const byActor = (actor: string | undefined): { actor?: string } => (actor ? { actor } : {});
-
-export interface SchedulerOptions {
-  runId: string;
-  workflow: WorkflowSpec;
-  workflowPath: string;
-  workflowHash: string;
-  inputs: Record<string, Scalar>;
-  /** Folder that relative `cwd`s resolve against: the workflow file's folder. */
-  baseDir: string;
-  /** Scratch folder for the run (`MAESTRO_TEMP`). */
-  tempDir: string;
-  concurrency: number;
-  /** Environment every node starts from (the engine's own, usually). */
-  baseEnv: Record<string, string>;
-  runner: ProcessRunner;
-  clock: Clock;
-  sink: RunSink;
-  /**
-   * Continuing a run from its log: what each instance had reached, the last sequence number written, lines for
-   * instances' logs about what happened to them in between (an attempt left running by an engine that died), and when
-   * the run first started (its duration counts from then, as its record's does, and as a retried run's does).
-   */
-  /** `runAgain`: the node the run is continued from (Run from Here), which runs even when a result was kept for it. */
-  previous?: { instances: PreviousInstances; lastSeq: number; notes?: Map<string, string[]>; actor?: string; startedAt?: number; runAgain?: string };
-  /** Log batching: at most this many lines or this many milliseconds before a node:log event. */
-  logBatch?: { lines: number; ms: number };
-  /** Runs `workflow:` nodes; without it, such nodes fail saying so. */
-  subWorkflows?: SubWorkflowRunner;
-  /** Keeps and reuses the results of nodes with `cache`; without it, they always run. */
-  cache?: NodeCache;
-  /** Workflow files of the runs that contain this one (for sub-runs), outermost first. */
-  chain?: string[];
-  /** The run's masker, for a sub-run; a run makes its own. */
-  masker?: Masker;
-  /** For a sub-run: what its nodes' ids are prefixed with in the run (`deploy/`), as its events and logs name them. */
-  idPrefix?: string;
-}
 
 /**
  * Runs one workflow: decides what starts when, applies conditions, pause, cancel and retry, and reports everything
@@ -66,6 +31,10 @@ export class Scheduler implements SchedulerCore {
   private readonly lifecycle: NodeLifecycle;
   private seq: number;
   running = 0;
+  /** Attempts of this run's own nodes that hold a slot of the pool. */
+  processes = 0;
+  readonly slots: SlotPool;
+  private readonly pumpOnSlot = () => this.pump();
   readonly subRunPauses = new SubRunPauses();
   paused = false;
   /** What the run's events have said of a pause asked for: it is under way, or it has taken effect. */
@@ -100,6 +69,7 @@ export class Scheduler implements SchedulerCore {
     this.seq = options.previous?.lastSeq ?? 0;
     this.done = this.newDone();
     this.masker = options.masker ?? new Masker();
+    this.slots = options.slots ?? new SlotPool(options.concurrency);
     const timeoutMs = options.workflow.timeoutMs ?? 0;
     this.runTimeout = new PausableTimeout(options.clock, () => this.cancelRun(`the run timed out after ${formatDuration(timeoutMs)}`));
     this.logs = new LogBatcher(options.clock, options.logBatch ?? { lines: 100, ms: 50 }, (id, lines) =>
@@ -332,7 +302,7 @@ export class Scheduler implements SchedulerCore {
         else this.emitNode(inst.id, { type: 'node:skipped', nodeId: inst.id, reason: decision.reason });
         continue;
       }
-      if (inst.spec.kind !== 'approval' && this.running >= this.options.concurrency) break;
+      if (inst.spec.kind === 'run' && !this.slotFree()) break;
       if (this.matrixFull(inst)) {
         held.push(ready.pop()!);
         continue;
@@ -379,7 +349,15 @@ export class Scheduler implements SchedulerCore {
   }
 
   hasSlotFor(inst: Instance): boolean {
-    return this.running < this.options.concurrency && !this.matrixFull(inst);
+    return !this.matrixFull(inst) && (inst.spec.kind !== 'run' || this.slotFree());
+  }
+
+  /** A slot for a process: under this run's own `concurrency`, and one of the pool it shares with its sub-runs free. */
+  private slotFree(): boolean {
+    if (this.processes >= this.options.concurrency) return false;
+    if (this.slots.free) return true;
+    this.slots.waitFor(this.pumpOnSlot);
+    return false;
   }
 
   /** As many of the instance's matrix run as its `maxParallel` allows. */
