@@ -65,7 +65,15 @@ function dagNode(spec: NodeSpec, ids: Set<string>, raw: unknown, problems: NodeP
     ...(spec.phase !== undefined ? { phase: spec.phase } : {}),
     kind: spec.kind,
     needs: [...new Set(spec.needs)].filter((d) => d !== spec.id && ids.has(d)),
-    ...(spec.matrix ? { matrix: { keys: matrixKeys(spec.matrix), count: matrixSize(spec.matrix) } } : {}),
+    ...(spec.matrix
+      ? {
+          matrix: {
+            keys: matrixKeys(spec.matrix),
+            count: matrixSize(spec.matrix),
+            ...(spec.maxParallel !== undefined ? { maxParallel: spec.maxParallel } : {}),
+          },
+        }
+      : {}),
     outputs: spec.outputs ?? [],
     artifacts: spec.artifacts.length,
     ...(spec.quality ? { quality: spec.quality } : {}),

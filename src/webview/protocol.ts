@@ -55,8 +55,8 @@ export interface DagNode {
   kind: 'run' | 'approval' | 'workflow';
   /** Ids of nodes this node needs that exist in the file. */
   needs: string[];
-  /** For a matrix node: its keys and how many instances it fans out into. */
-  matrix?: { keys: string[]; count: number };
+  /** For a matrix node: its keys, how many instances it fans out into, and how many of them run at once at most. */
+  matrix?: { keys: string[]; count: number; maxParallel?: number };
   /** Declared output names. */
   outputs: string[];
   /** How many artifact paths or globs it declares. */

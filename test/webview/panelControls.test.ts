@@ -50,6 +50,7 @@ describe('DAG panel in Chromium: controls', function () {
       instances.map((t) => t.trim()),
       ['test[shard=1]', 'test[shard=2]', 'test[shard=3]'],
     );
+    assert.match(await page.locator('.details').innerText(), /Matrix of 3 instances over shard, at most 2 at once/);
     await page.screenshot({ path: join(shots, 'matrix.png') });
   });
 

@@ -25,6 +25,7 @@ export const matrixText = [
   '  test:',
   '    needs: build',
   '    matrix: { shard: [1, 2, 3] }',
+  '    maxParallel: 2',
   '    run: echo "shard ${{ matrix.shard }}"',
   '  report: { needs: test, run: echo done }',
   '',

@@ -163,6 +163,7 @@ function Definition({ node }: { node: DagNode }) {
       {node.matrix ? (
         <p>
           Matrix of {node.matrix.count} instances over {node.matrix.keys.join(', ')}
+          {node.matrix.maxParallel !== undefined ? `, at most ${node.matrix.maxParallel} at once` : ''}
         </p>
       ) : null}
       <NodeForm node={node} />
