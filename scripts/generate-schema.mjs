@@ -156,6 +156,12 @@ const nodeProps = {
     minimum: 1,
     examples: [1, 2],
   },
+  failFast: {
+    ...d(
+      "When true, the failure of one instance of the node's `matrix` cancels the others: those waiting, and those running (GitHub Actions' `fail-fast`). Default: false, every instance runs.",
+    ),
+    type: 'boolean',
+  },
   image: {
     ...d(
       "Container image in which the node's `run` runs when the workflow is exported to Argo Workflows (`bash:5`, `python:3.12`); the local engine runs scripts on this machine and does not use it.",

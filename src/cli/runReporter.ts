@@ -118,7 +118,7 @@ export class RunReporter {
       case 'node:skipped':
         return `  ${paint(io, SYMBOL.skipped[1], SYMBOL.skipped[0])} ${e.nodeId} ${paint(io, '90', `skipped: ${e.reason}`)}`;
       case 'node:cancelled':
-        return `  ${paint(io, SYMBOL.cancelled[1], SYMBOL.cancelled[0])} ${e.nodeId} ${paint(io, '90', 'cancelled')}`;
+        return `  ${paint(io, SYMBOL.cancelled[1], SYMBOL.cancelled[0])} ${e.nodeId} ${paint(io, '90', `cancelled: ${e.reason}`)}`;
       default:
         return undefined;
     }

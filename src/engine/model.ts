@@ -54,6 +54,8 @@ export interface NodeSpec {
   matrix?: MatrixSpec;
   /** The most instances of the node's matrix that run at once. */
   maxParallel?: number;
+  /** An instance's failure cancels the other instances of the node's matrix. */
+  failFast: boolean;
   /** Reuse of an earlier run's result when the node would run the same way again (run nodes only). */
   cache?: CacheSpec;
 }
@@ -164,6 +166,7 @@ export function buildWorkflow(doc: unknown): WorkflowSpec {
         artifacts: strings(n.artifacts),
         quality: isObject(n.quality) && typeof n.quality.min === 'number' ? { min: n.quality.min } : undefined,
         matrix: matrixOf(n.matrix),
+        failFast: n.failFast === true,
         maxParallel: typeof n.maxParallel === 'number' && Number.isInteger(n.maxParallel) && n.maxParallel >= 1 ? n.maxParallel : undefined,
         cache: cacheOf(n.cache),
       });

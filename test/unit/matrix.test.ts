@@ -179,11 +179,12 @@ describe('matrix validation', () => {
     const [edit] = d[0].fixes![0].edits;
     assert.equal(text.slice(0, edit.span.start) + edit.newText + text.slice(edit.span.end), text.replace(', maxParallel: 2', ''));
     const gate = yaml('version: 1', 'name: M', 'nodes:', '  g: { matrix: { n: [1, 2] }, approval: { prompt: ok? }, maxParallel: 1 }');
-    assert.match(diagnose(gate)[0].message, /'g' is an approval gate: its instances wait for answers, and maxParallel does not bound them/);
+    assert.match(diagnose(gate)[0].message, /'g' is an approval gate: its instances wait for answers, which maxParallel does not change/);
     assert.deepEqual(
       found(workflow('x', ['n: [1]']).replace('    run: x', '    run: x\n    maxParallel: 0')).map((x) => x[1]),
       ['schema'],
     );
+    assert.deepEqual(found(yaml('version: 1', 'name: M', 'nodes:', '  a: { run: x, failFast: true }')), [['warning', 'ignored-setting', 4, 'failFast']]);
   });
 
   it('counts what exclude and include make against the bound of 256', () => {

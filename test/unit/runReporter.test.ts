@@ -130,3 +130,16 @@ describe('LogTails', () => {
     );
   });
 });
+
+describe('the CLI run reporter: why a node did not run', () => {
+  it('says why a node was skipped or cancelled', () => {
+    const r = reporter();
+    r.feed(
+      started(['a', 'b', 'c']),
+      { ...at, type: 'node:skipped', nodeId: 'b', reason: "'a' failed" },
+      { ...at, type: 'node:cancelled', nodeId: 'c', reason: "'t[n=1]' failed, and its matrix fails fast" },
+    );
+    assert.match(r.text(), /^ {2}\S b skipped: 'a' failed$/m);
+    assert.match(r.text(), /^ {2}■ c cancelled: 't\[n=1\]' failed, and its matrix fails fast$/m);
+  });
+});

@@ -240,6 +240,7 @@ describe('GitHub Actions import', () => {
       `on: push\njobs:\n  a:\n    runs-on: x\n    strategy: { max-parallel: ${maxParallel}, matrix: { n: [1, 2, 3] } }\n    steps: [run: "true"]\n`;
     const { text, notImported } = await importWorkflow(job('2'), 'ci.yml');
     assert.deepEqual([specOf(text).nodes[0].matrix?.axes, specOf(text).nodes[0].maxParallel], [{ n: [1, 2, 3] }, 2]);
+    assert.equal(specOf(text).nodes[0].failFast, true, "GitHub's fail-fast is true when the workflow does not say");
     assert.deepEqual(notImported, []);
     const byExpression = await importWorkflow(job("'${{ vars.LIMIT }}'"), 'ci.yml');
     assert.equal(specOf(byExpression.text).nodes[0].maxParallel, undefined);

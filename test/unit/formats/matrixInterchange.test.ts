@@ -85,6 +85,22 @@ describe('matrix include and exclude across formats', () => {
     assert.match(exportWorkflow(spec, 'argo', { lenient: true }), /maxParallel has no Argo counterpart/);
   });
 
+  it("carry GitHub's fail-fast both ways as failFast, its default true on import; refuse it for Argo", async () => {
+    const job = (failFast: string) => `on: push\njobs:\n  a:\n    runs-on: x\n    strategy: { ${failFast} matrix: { n: [1, 2] } }\n    steps: [run: "true"]\n`;
+    const failFastOf = async (source: string) => specOf((await importWorkflow(source, 'ci.yml')).text).nodes[0].failFast;
+    assert.deepEqual([await failFastOf(job('')), await failFastOf(job('fail-fast: true,')), await failFastOf(job('fail-fast: false,'))], [true, true, false]);
+    const spec = specOf(SHAPED.replace('    run:', '    failFast: true\n    run:'));
+    const out = exportWorkflow(spec, 'github-actions');
+    assert.deepEqual(await githubErrors(out), []);
+    assert.equal((parse(out) as { jobs: { test: { strategy: Record<string, unknown> } } }).jobs.test.strategy['fail-fast'], true);
+    assert.equal(await failFastOf(out), true);
+    assert.equal(await failFastOf(exportWorkflow(specOf(SHAPED), 'github-actions')), false);
+    assert.throws(
+      () => exportWorkflow(spec, 'argo'),
+      (e: unknown) => e instanceof ConversionError && e.problems.some((p) => /^failFast has no Argo counterpart/.test(p.message)),
+    );
+  });
+
   it('import Argo items that are every combination of their values as keys, and any others as include entries, with no note', async () => {
     const task = (items: string) =>
       [

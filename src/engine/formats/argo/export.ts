@@ -153,6 +153,7 @@ function templateOf(node: NodeSpec, scope: VariableScope, options: ArgoExportOpt
   if (node.kind === 'workflow')
     problems.push(`a sub-workflow ('${node.workflow}') has no Argo counterpart here: export it as a WorkflowTemplate and call it with templateRef`);
   if (node.quality) problems.push('a quality gate (quality.min) has no Argo counterpart');
+  if (node.failFast && node.matrix) problems.push("failFast has no Argo counterpart for one task's items (a dag's failFast stops all its tasks)");
   if (node.maxParallel !== undefined && node.matrix)
     problems.push(
       "maxParallel has no Argo counterpart for one task's items (a template's parallelism bounds all its tasks): bound them with a semaphore by hand",

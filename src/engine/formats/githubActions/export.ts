@@ -110,7 +110,13 @@ function jobOf(ctx: JobContext): Json {
     ...(node.timeoutMs !== undefined && node.kind !== 'approval' ? { 'timeout-minutes': node.timeoutMs / 60_000 } : {}),
     ...(node.continueOnError ? { 'continue-on-error': true } : {}),
     ...(node.matrix
-      ? { strategy: { 'fail-fast': false, ...(node.maxParallel !== undefined ? { 'max-parallel': node.maxParallel } : {}), matrix: githubMatrix(node.matrix) } }
+      ? {
+          strategy: {
+            'fail-fast': node.failFast,
+            ...(node.maxParallel !== undefined ? { 'max-parallel': node.maxParallel } : {}),
+            matrix: githubMatrix(node.matrix),
+          },
+        }
       : {}),
     ...(env ? { env } : {}),
     ...(outputs ? { outputs } : {}),

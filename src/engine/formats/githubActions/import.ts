@@ -253,5 +253,11 @@ function matrixOf(strategy: unknown, note: (what: string) => void): NodeDoc {
     else if (key === 'include' || key === 'exclude') note(`matrix '${key}' is not a list of entries (${textOf(values)}): write them`);
     else note(`matrix '${key}' is not a list of values`);
   }
-  return Object.keys(out).length ? { matrix: out, ...(maxParallel !== undefined ? { maxParallel } : {}) } : {};
+  // GitHub's fail-fast is true unless the workflow says false.
+  const givenFailFast = isObject(strategy) ? strategy['fail-fast'] : undefined;
+  const failFast = givenFailFast !== false;
+  if (givenFailFast !== undefined && typeof givenFailFast !== 'boolean')
+    note(`fail-fast is an expression (${textOf(givenFailFast)}): the matrix fails fast, as GitHub's default; write failFast: false if it should not`);
+  if (!Object.keys(out).length) return {};
+  return { matrix: out, ...(maxParallel !== undefined ? { maxParallel } : {}), ...(failFast ? { failFast: true } : {}) };
 }

@@ -240,7 +240,8 @@ export class NodeLifecycle {
     for (const problem of result.outputProblems) this.logLine(inst, 'stderr', core.masker.text(`maestro: $MAESTRO_OUTPUT ${problem}`));
     if (result.stoppedBy === 'cancel') {
       core.end(inst, 'cancelled');
-      core.emitNode(inst.id, { type: 'node:cancelled', nodeId: inst.id, reason: core.cancelReason });
+      core.emitNode(inst.id, { type: 'node:cancelled', nodeId: inst.id, reason: inst.cancelledFor ?? core.cancelReason });
+      inst.cancelledFor = undefined;
       core.pump();
       return;
     }
@@ -354,6 +355,7 @@ export class NodeLifecycle {
       durationMs: now - (inst.startedAt ?? now),
       continueOnError: inst.spec.continueOnError,
     });
+    if (inst.spec.failFast && inst.spec.matrix && !inst.spec.continueOnError) core.failFast(inst);
   }
 
   /** Arms the running attempt's timeout, to fall due in `ms` (all of it, or what a pause left of it). */

@@ -25,6 +25,8 @@ export interface Instance {
   timer?: TimerHandle;
   /** When the running attempt's timeout falls due; what was left of it while its sub-run is paused and quiet. */
   timeout?: { dueAt: number } | { leftMs: number };
+  /** Why its running attempt is being stopped, where it is not the run's cancel (its matrix failing fast). */
+  cancelledFor?: string;
   /** Started even while the run is paused (an explicit retry). */
   forced?: boolean;
   /** Asked to run by name (a retry, Run from Here): a result kept for it is not reused. */

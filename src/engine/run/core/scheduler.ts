@@ -365,6 +365,20 @@ export class Scheduler implements SchedulerCore {
     return inst.spec.maxParallel !== undefined && inst.group.running >= inst.spec.maxParallel;
   }
 
+  failFast(failed: Instance): void {
+    const reason = `'${failed.id}' failed, and its matrix fails fast`;
+    for (const inst of failed.group.instances) {
+      if (inst.status === 'pending' || inst.status === 'retrying') {
+        this.lifecycle.clearTimer(inst);
+        this.end(inst, 'cancelled');
+        this.emitNode(inst.id, { type: 'node:cancelled', nodeId: inst.id, reason });
+      } else if (inst.status === 'running' && inst.cancelledFor === undefined) {
+        inst.cancelledFor = reason;
+        inst.running?.stop('cancel', reason);
+      }
+    }
+  }
+
   private decide(inst: Instance): Decision {
     return decide(inst, this, this.conditions);
   }

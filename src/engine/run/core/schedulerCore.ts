@@ -70,6 +70,8 @@ export interface SchedulerCore {
   emitNode(instanceId: string, draft: EventDraft): void;
   /** Whether an attempt of the instance may start now: under the run's concurrency and its matrix's `maxParallel`. */
   hasSlotFor(inst: Instance): boolean;
+  /** A failed instance of a matrix that fails fast: the other instances are cancelled. */
+  failFast(failed: Instance): void;
   /** Marks an instance ended, and publishes its group once the whole group has. */
   end(inst: Instance, status: Instance['status']): void;
   pump(): void;

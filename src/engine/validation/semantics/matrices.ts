@@ -9,7 +9,7 @@ import { listed, rawAt, type SemanticContext } from './context';
 
 export function checkMatrices(ctx: SemanticContext): void {
   for (const node of ctx.workflow.nodes) {
-    checkMaxParallel(ctx, node);
+    checkMatrixSettings(ctx, node);
     if (!node.matrix) continue;
     const raw = rawAt(ctx, ['nodes', node.id, 'matrix']);
     checkAxisValues(ctx, node.id, isObject(raw) ? raw : {});
@@ -18,21 +18,29 @@ export function checkMatrices(ctx: SemanticContext): void {
   }
 }
 
-/** `maxParallel` bounds the attempts of a matrix's instances: a node without a matrix, or a gate, has none to bound. */
-function checkMaxParallel(ctx: SemanticContext, node: NodeSpec): void {
-  if (rawAt(ctx, ['nodes', node.id, 'maxParallel']) === undefined || (node.matrix && node.kind !== 'approval')) return;
-  const raw = ctx.parsed.doc.getIn(['nodes', node.id], true);
-  const pair = isMap(raw) ? raw.items.find((p) => isScalar(p.key) && p.key.value === 'maxParallel') : undefined;
-  const removal = pair && isMap(raw) ? removePair(ctx.parsed.text, raw, pair) : undefined;
-  ctx.report({
-    span: ctx.spanAt(['nodes', node.id, 'maxParallel'], 'key'),
-    severity: 'warning',
-    code: 'ignored-setting',
-    message: node.matrix
-      ? `'${node.id}' is an approval gate: its instances wait for answers, and maxParallel does not bound them`
-      : `'${node.id}' has no matrix: maxParallel bounds how many of a matrix's instances run at once`,
-    ...(removal ? { fixes: [{ title: `Remove maxParallel from '${node.id}'`, edits: [removal] }] } : {}),
-  });
+/** What `maxParallel` and `failFast` say of a node's instances, and why a node without a matrix, or a gate, ignores it. */
+const MATRIX_SETTINGS = {
+  maxParallel: "bounds how many of a matrix's instances run at once",
+  failFast: "cancels a matrix's other instances when one fails",
+} as const;
+
+function checkMatrixSettings(ctx: SemanticContext, node: NodeSpec): void {
+  if (node.matrix && node.kind !== 'approval') return;
+  for (const [key, what] of Object.entries(MATRIX_SETTINGS)) {
+    if (rawAt(ctx, ['nodes', node.id, key]) === undefined) continue;
+    const raw = ctx.parsed.doc.getIn(['nodes', node.id], true);
+    const pair = isMap(raw) ? raw.items.find((p) => isScalar(p.key) && p.key.value === key) : undefined;
+    const removal = pair && isMap(raw) ? removePair(ctx.parsed.text, raw, pair) : undefined;
+    ctx.report({
+      span: ctx.spanAt(['nodes', node.id, key], 'key'),
+      severity: 'warning',
+      code: 'ignored-setting',
+      message: node.matrix
+        ? `'${node.id}' is an approval gate: its instances wait for answers, which ${key} does not change`
+        : `'${node.id}' has no matrix: ${key} ${what}`,
+      ...(removal ? { fixes: [{ title: `Remove ${key} from '${node.id}'`, edits: [removal] }] } : {}),
+    });
+  }
 }
 
 /** False where the matrix makes too many instances or none (its ids are then not worth checking). */
