@@ -26,6 +26,8 @@ function fieldsOf(raw: unknown): NodeFields {
     ...(retry !== undefined ? { retry } : {}),
     ...(text(n.timeout) !== undefined ? { timeout: text(n.timeout) } : {}),
     continueOnError: n.continueOnError === true,
+    ...(typeof n.maxParallel === 'number' ? { maxParallel: n.maxParallel } : {}),
+    failFast: n.failFast === true,
     ...(n.cache !== undefined && n.cache !== false ? { cache: true as const } : {}),
     outputs: Array.isArray(n.outputs) ? n.outputs.filter((o): o is string => typeof o === 'string') : [],
     env: textMap(n.env),

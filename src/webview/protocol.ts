@@ -21,6 +21,8 @@ export interface NodeFields {
   /** As written: `5m`, `90`. */
   timeout?: string;
   continueOnError: boolean;
+  maxParallel?: number;
+  failFast: boolean;
   /** Whether the node has `cache` (`true`, or its files and ttl). */
   cache?: true;
   outputs: string[];

@@ -13,7 +13,7 @@ const node = (id: string, label = id, needs: string[] = []): DagNode => ({
   outputs: [],
   artifacts: 0,
   retries: 0,
-  fields: { continueOnError: false, outputs: [], env: {}, with: {}, run: `echo ${label}` },
+  fields: { continueOnError: false, failFast: false, outputs: [], env: {}, with: {}, run: `echo ${label}` },
   problems: [],
 });
 

@@ -105,10 +105,11 @@ describe('language services', () => {
         ...base.slice(0, 10),
         '    matrix: { shard: [1, 2], include: [{ shard: 3, big: true }], exclude: [{ shard: 1 }] }',
         '    maxParallel: 1',
+        '    failFast: true',
         '    run: x',
         '  later: { needs: [te|st], run: x }',
       );
-      assert.match(hoverAt(hover.index, hover.offset)!.markdown, /matrix: 2 instances \(shard, 1 excluded, 1 included\), at most 1 at once/);
+      assert.match(hoverAt(hover.index, hover.offset)!.markdown, /matrix: 2 instances \(shard, 1 excluded, 1 included\), at most 1 at once, fails fast/);
     });
 
     it("offers a matrix's keys and their values in the entries of its exclude and include", () => {

@@ -14,7 +14,7 @@ const node = (id: string, needs: string[], phase?: string): DagNode => ({
   outputs: [],
   artifacts: 0,
   retries: 0,
-  fields: { run: 'true', continueOnError: false, outputs: [], env: {}, with: {} },
+  fields: { run: 'true', continueOnError: false, failFast: false, outputs: [], env: {}, with: {} },
   problems: [],
 });
 

@@ -96,11 +96,11 @@ describe('DAG panel builder in Chromium', function () {
     }
   });
 
-  async function panel(size?: { width: number; height: number }) {
+  async function panel(size?: { width: number; height: number }, text = sdlc) {
     const page = await openPanel(browser, harness, 'light', size);
-    await send(page, init(sdlc));
+    await send(page, init(text));
     await page.waitForSelector('.card');
-    const opened = { page, host: fakeHost(page, sdlc) };
+    const opened = { page, host: fakeHost(page, text) };
     open.push(opened);
     return opened;
   }
@@ -227,4 +227,35 @@ describe('DAG panel builder in Chromium', function () {
       await page.screenshot({ path: join(shots, `builder-form-${size.width}.png`) });
     });
   }
+
+  it("edits a matrix node's instances at once and fail fast in its form; other nodes have no such fields", async () => {
+    const matrix = [
+      'version: 1',
+      'name: M',
+      'nodes:',
+      '  build: { run: make }',
+      '  test:',
+      '    needs: build',
+      '    matrix: { n: [1, 2, 3] }',
+      '    run: test',
+      '',
+    ].join('\n');
+    const { page, host } = await panel({ width: 500, height: 800 }, matrix);
+    await page.click('.card[data-node="build"]');
+    await page.locator('[data-field="timeout"]').waitFor();
+    assert.equal(await page.locator('[data-field="maxParallel"], [data-field="failFast"]').count(), 0);
+    await page.click('.card[data-node="test"]');
+    const atOnce = page.locator('[data-field="maxParallel"]');
+    await atOnce.fill('0');
+    await atOnce.press('Enter');
+    await page.locator('.details').getByText('a whole number, 1 or more').waitFor();
+    await atOnce.fill('2');
+    await atOnce.press('Enter');
+    await textMatches(host, / {4}maxParallel: 2\n/);
+    assert.deepEqual(host.edits.at(-1)!.action, { type: 'set', id: 'test', key: 'maxParallel', value: 2 });
+    await page.locator('[data-field="failFast"]').click();
+    await textMatches(host, / {4}failFast: true\n/);
+    assert.deepEqual(host.edits.at(-1)!.action, { type: 'set', id: 'test', key: 'failFast', value: true });
+    assert.deepEqual(validateWorkflow(host.text()).diagnostics, []);
+  });
 });

@@ -64,7 +64,7 @@ export function layeredGraph(layers: number, width: number, phaseOf: (layer: num
         outputs: [],
         artifacts: 0,
         retries: 0,
-        fields: { run: 'true', continueOnError: false, outputs: [], env: {}, with: {} },
+        fields: { run: 'true', continueOnError: false, failFast: false, outputs: [], env: {}, with: {} },
         problems: [],
       });
     }

@@ -32,7 +32,8 @@ export function nodeMarkdown(index: WorkflowIndex, id: string): string {
   if (spec.outputs?.length) lines.push(`- outputs: ${spec.outputs.map(markdownCode).join(', ')}`);
   if (spec.matrix) {
     const atOnce = spec.maxParallel !== undefined ? `, at most ${spec.maxParallel} at once` : '';
-    lines.push(`- matrix: ${matrixSize(spec.matrix)} instances (${matrixMakeUp(spec.matrix)})${atOnce}`);
+    const failFast = spec.failFast ? ', fails fast' : '';
+    lines.push(`- matrix: ${matrixSize(spec.matrix)} instances (${matrixMakeUp(spec.matrix)})${atOnce}${failFast}`);
   }
   if (spec.if) lines.push(`- runs if: ${markdownCode(spec.if.trim())}`);
   if (spec.timeoutMs !== undefined) lines.push(`- timeout: ${formatDuration(spec.timeoutMs)}`);

@@ -11,6 +11,8 @@ type Parse = (text: string) => { value: FieldValue | undefined } | { error: stri
 const asText: Parse = (t) => ({ value: t.trim() === '' ? undefined : t });
 const asScript: Parse = (t) => ({ value: t === '' ? undefined : t });
 const asDuration: Parse = (t) => ({ value: t.trim() === '' ? undefined : /^\d+(\.\d+)?$/.test(t.trim()) ? Number(t) : t.trim() });
+const asPositiveCount: Parse = (t) =>
+  t.trim() === '' ? { value: undefined } : /^[1-9]\d*$/.test(t.trim()) ? { value: Number(t) } : { error: 'a whole number, 1 or more' };
 const asCount: Parse = (t) => (t.trim() === '' ? { value: undefined } : /^\d+$/.test(t.trim()) ? { value: Number(t) } : { error: 'a whole number of retries' });
 const asList: Parse = (t) => {
   const items = t.split(/[,\s]+/).filter(Boolean);
@@ -132,7 +134,7 @@ interface FormPart {
   set: (key: string) => (value: FieldValue | undefined) => void;
 }
 
-const FIELDS_SHOWN = ['name', 'phase', 'run', 'if', 'retry', 'timeout', 'outputs', 'env', 'approval', 'workflow', 'with'];
+const FIELDS_SHOWN = ['name', 'phase', 'run', 'if', 'retry', 'timeout', 'outputs', 'env', 'approval', 'workflow', 'with', 'maxParallel'];
 
 export function NodeForm({ node }: { node: DagNode }) {
   const builder = useBuilder();
@@ -177,6 +179,7 @@ export function NodeForm({ node }: { node: DagNode }) {
         problems={part.problemsOf('if')}
       />
       {node.kind !== 'approval' ? <StepFields {...part} /> : null}
+      {node.matrix && node.kind !== 'approval' ? <MatrixFields {...part} /> : null}
       {other.length ? (
         <ul className="form-problems" aria-label="Other problems">
           {other.map((p) => (
@@ -272,6 +275,31 @@ function WorkflowFields({ node, problemsOf, set }: FormPart) {
         commit={set('with')}
         problems={problemsOf('with')}
         multiline
+      />
+    </>
+  );
+}
+
+/** How a matrix node's instances run: how many at once, and whether a failure cancels the others. */
+function MatrixFields({ node, problemsOf, set }: FormPart) {
+  const builder = useBuilder();
+  const f = node.fields;
+  return (
+    <>
+      <Field
+        label="Instances at once (maxParallel)"
+        name="maxParallel"
+        initial={f.maxParallel === undefined ? '' : String(f.maxParallel)}
+        placeholder="as many as concurrency allows"
+        parse={asPositiveCount}
+        commit={set('maxParallel')}
+        problems={problemsOf('maxParallel')}
+      />
+      <Checkbox
+        label="Fail fast (a failed instance cancels the others)"
+        field="failFast"
+        checked={f.failFast}
+        commit={(v) => builder.set(node.id, 'failFast', v ? true : undefined)}
       />
     </>
   );
