@@ -5,6 +5,8 @@ import { parseGoDuration, retryFromArgo } from '../../../src/engine/formats/argo
 import { argoErrors } from './validators';
 
 const specOf = (text: string) => validateWorkflow(text).workflow;
+const FAILS_FAST =
+  "the dag fails fast (Argo's default): once a task fails, Argo starts no other, where here the tasks that do not need it run on (make a task need the ones it must not run after)";
 
 // Argo's own dag-diamond example, with parameters, a retry and a condition added.
 const DIAMOND = `apiVersion: argoproj.io/v1alpha1
@@ -66,7 +68,9 @@ spec:
 describe('Argo Workflows import', () => {
   it('makes tasks nodes: depends, when, arguments, retryStrategy, deadline, items, container and script', async () => {
     const { text, notImported } = await importWorkflow(DIAMOND, 'diamond.yaml');
-    assert.deepEqual(notImported, []);
+    assert.deepEqual(notImported, [FAILS_FAST]);
+    assert.match(text, /^# not imported: the dag fails fast \(Argo's default\)/m);
+    assert.deepEqual((await importWorkflow(DIAMOND.replace('    dag:\n', '    dag:\n      failFast: false\n'), 'diamond.yaml')).notImported, []);
     const spec = specOf(text);
     assert.deepEqual(
       validateWorkflow(text).diagnostics.filter((d) => d.severity === 'error'),
@@ -132,12 +136,12 @@ describe('Argo Workflows import', () => {
       [['a', 'b-2'], "!cancelled() && (!(nodes.a.status == 'failed') || (nodes.b-2.status == 'completed' || nodes.b-2.status == 'skipped'))"],
     );
     assert.match(
-      notImported[0],
+      notImported[1],
       /^task 'x' \(line 12\): depends 'a && \(b-2\.Succeeded \|\| b-2\.Failed\)' is read as a condition on how those tasks ended, where Argo's Skipped and Omitted are both 'skipped'/,
     );
     assert.deepEqual(
       validateWorkflow(text).diagnostics.map((d) => `${d.severity} ${d.code}`),
-      ['warning not-imported', 'warning not-imported'],
+      ['warning not-imported', 'warning not-imported', 'warning not-imported'],
     );
     for (const depends of ['a.Daemoned || b-2', 'a & b-2', '(a || b-2', 'a && || b-2', 'nope.Succeeded || a']) {
       const left = await importWorkflow(source(task('z', depends)), 'd.yaml');
@@ -241,7 +245,8 @@ spec:
         env: [{ name: POD, valueFrom: { fieldRef: { fieldPath: metadata.name } } }]
 `;
     const { text: out, notImported } = await importWorkflow(text, 't.yaml');
-    assert.equal(notImported.length, 3, notImported.join('\n'));
+    assert.equal(notImported.length, 4, notImported.join('\n'));
+    assert.equal(notImported[0], FAILS_FAST);
     assert.match(out, /# not imported: task 'apply' \(line 10\) runs a 'resource' template/);
     assert.match(notImported.join('\n'), /withParam/);
     assert.match(notImported.join('\n'), /the variable POD comes from a field or a ConfigMap \(valueFrom\): set it in env/);

@@ -76,7 +76,8 @@ export function toArgo(spec: WorkflowSpec, options: ArgoExportOptions = {}): str
       ...(spec.concurrency ? { parallelism: spec.concurrency } : {}),
       ...(spec.timeoutMs !== undefined ? { activeDeadlineSeconds: Math.ceil(spec.timeoutMs / 1000) } : {}),
       ...(parameters.length ? { arguments: { parameters } } : {}),
-      templates: [{ name: 'main', dag: { tasks } }, ...templates],
+      // Argo's dag stops starting tasks once one fails; here the branches that do not need it run on.
+      templates: [{ name: 'main', dag: { failFast: false, tasks } }, ...templates],
     },
   };
   const comments: KeyComment[] = problems.items.map((p) => ({ path: ['spec'], comment: `NOT TRANSLATED: ${p.node ? `node '${p.node}': ` : ''}${p.message}` }));

@@ -96,7 +96,7 @@ function importSpec(resource: Json, spec: Json, fileName: string, lineAt: (path:
     const commented = scope.notes.filter((n) => !(typeof run === 'string' && run.includes(notImportedLine(n))));
     if (commented.length) comments.push({ path: ['nodes', id], comment: commented.map((n) => notImportedLine(n).slice(2)).join('\n') });
   });
-  const settings = workflowSettings(spec);
+  const settings = workflowSettings(spec, entry.dag, tasks.length);
   const out: Json = {
     version: 1,
     name:
@@ -112,10 +112,17 @@ function importSpec(resource: Json, spec: Json, fileName: string, lineAt: (path:
   return { text: yamlText(out, { header: header.join('\n'), comments }), notImported: [...settings.notes, ...notes] };
 }
 
-/** The spec's parallelism and deadline as the workflow's concurrency and timeout; what cannot be, as notes. */
-function workflowSettings(spec: Json): { values: Json; notes: string[] } {
+/**
+ * The spec's parallelism and deadline as the workflow's concurrency and timeout; what cannot be, as notes, and the
+ * dag's fail fast (Argo's default), which has no counterpart here.
+ */
+function workflowSettings(spec: Json, dag: Json, taskCount: number): { values: Json; notes: string[] } {
   const values: Json = {};
   const notes: string[] = [];
+  if (dag.failFast !== false && taskCount > 1)
+    notes.push(
+      "the dag fails fast (Argo's default): once a task fails, Argo starts no other, where here the tasks that do not need it run on (make a task need the ones it must not run after)",
+    );
   const { parallelism, activeDeadlineSeconds: deadline } = spec;
   if (typeof parallelism === 'number' && Number.isInteger(parallelism) && parallelism > 0) values.concurrency = parallelism;
   else if (parallelism !== undefined) notes.push(`the workflow's parallelism ${textOf(parallelism)} is not a positive whole number`);
