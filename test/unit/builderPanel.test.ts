@@ -40,7 +40,17 @@ describe('DAG panel: the builder', () => {
 
   it("gives the form each node's properties as the file writes them, and its problems by property", () => {
     const c = graph.nodes.find((n) => n.id === 'c')!;
-    assert.deepEqual(c.fields, { name: 'C', run: 'echo c\n', retry: 2, continueOnError: true, cache: true, outputs: [], env: { K: 'v' }, with: {} });
+    assert.deepEqual(c.fields, {
+      name: 'C',
+      run: 'echo c\n',
+      retry: 2,
+      continueOnError: true,
+      failFast: false,
+      cache: true,
+      outputs: [],
+      env: { K: 'v' },
+      with: {},
+    });
     const b = graph.nodes.find((n) => n.id === 'b')!;
     assert.deepEqual(
       b.problems.map((p) => [p.field, p.severity]),
