@@ -21,7 +21,7 @@ export interface MatrixInstance {
 /** The most instances one matrix node may have (as in GitHub Actions). */
 export const MAX_MATRIX_INSTANCES = 256;
 
-/** Past this many combinations of its axes, a matrix is not expanded to be counted: it is too big whatever it excludes. */
+/** Past this many combinations of its axes, a matrix is not expanded: it is counted as its product, before what it excludes. */
 export const MAX_MATRIX_PRODUCT = 65_536;
 
 const isScalar = (x: unknown): x is Scalar => typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean';

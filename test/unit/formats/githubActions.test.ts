@@ -245,7 +245,7 @@ describe('GitHub Actions import', () => {
     const byExpression = await importWorkflow(job("'${{ vars.LIMIT }}'"), 'ci.yml');
     assert.equal(specOf(byExpression.text).nodes[0].maxParallel, undefined);
     assert.deepEqual(byExpression.notImported, [
-      "job 'a' (line 5): max-parallel ${{ vars.LIMIT }} is not a positive whole number of a matrix: the instances run as the workflow's concurrency lets them",
+      "job 'a' (line 5): max-parallel ${{ vars.LIMIT }} is not a positive whole number: the instances run as the workflow's concurrency lets them",
     ]);
   });
 

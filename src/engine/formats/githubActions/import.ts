@@ -241,8 +241,8 @@ function matrixOf(strategy: unknown, note: (what: string) => void): NodeDoc {
   const limit = isObject(strategy) ? strategy['max-parallel'] : undefined;
   const matrix = isObject(strategy) ? strategy.matrix : undefined;
   const maxParallel = typeof limit === 'number' && Number.isInteger(limit) && limit >= 1 ? limit : undefined;
-  if (limit !== undefined && (maxParallel === undefined || !isObject(matrix)))
-    note(`max-parallel ${textOf(limit)} is not a positive whole number of a matrix: the instances run as the workflow's concurrency lets them`);
+  if (limit !== undefined && maxParallel === undefined && isObject(matrix))
+    note(`max-parallel ${textOf(limit)} is not a positive whole number: the instances run as the workflow's concurrency lets them`);
   if (!isObject(matrix)) {
     if (matrix !== undefined) note(`the matrix is an expression (${textOf(matrix)}): write its values`);
     return {};

@@ -4,8 +4,6 @@ import type { EventDraft, NodeStatus, RunNodeInfo, RunStatus, WorkflowHeader } f
 import { isEndedNode, subRunHolder } from '../../runRules';
 import { NodeLifecycle } from './attempts';
 import type { SchedulerCore, SchedulerOptions } from './schedulerCore';
-
-export type { SchedulerOptions } from './schedulerCore';
 import { InstanceTable, isHardFailure, type Instance } from './instances';
 import { LogBatcher } from './logBatcher';
 import { Masker } from './masker';
@@ -14,6 +12,8 @@ import { PausableTimeout } from './pausableTimeout';
 import { SlotPool } from './slots';
 import { decide, type Decision } from './decide';
 import { collectOutputs, RunScope } from './scope';
+
+export type { SchedulerOptions } from './schedulerCore';
 
 /** An event's `actor` field, when someone is named. */
 const byActor = (actor: string | undefined): { actor?: string } => (actor ? { actor } : {});

@@ -1,9 +1,9 @@
-// Matrices: a bounded number of instances, each with an id of its own, and `exclude` entries that name what the
-// axes have.
+// Matrices: a bounded number of instances, each with an id of its own, `exclude` entries that name what the axes
+// have, and the settings of a matrix (`maxParallel`, `failFast`) only where there is one.
 import { isMap, isScalar } from 'yaml';
 import { removePair } from '../../edits/pairs';
 import { isObject } from '../../json';
-import { axesProduct, instanceId, matrixCombinations, MAX_MATRIX_INSTANCES, MAX_MATRIX_PRODUCT, matrixSize, type MatrixSpec } from '../../matrix';
+import { axesProduct, instanceId, matrixCombinations, MAX_MATRIX_INSTANCES, MAX_MATRIX_PRODUCT, type MatrixCombination, type MatrixSpec } from '../../matrix';
 import type { NodeSpec, Scalar } from '../../model';
 import { listed, rawAt, type SemanticContext } from './context';
 
@@ -14,7 +14,9 @@ export function checkMatrices(ctx: SemanticContext): void {
     const raw = rawAt(ctx, ['nodes', node.id, 'matrix']);
     checkAxisValues(ctx, node.id, isObject(raw) ? raw : {});
     checkExcludes(ctx, node.id, node.matrix);
-    if (checkSize(ctx, node, node.matrix)) checkInstanceIds(ctx, node.id, node.matrix);
+    // Made once for both checks; past MAX_MATRIX_PRODUCT combinations of its axes, the matrix is only counted.
+    const combinations = axesProduct(node.matrix) > MAX_MATRIX_PRODUCT ? undefined : matrixCombinations(node.matrix);
+    if (checkSize(ctx, node, node.matrix, combinations?.length ?? axesProduct(node.matrix))) checkInstanceIds(ctx, node.id, combinations ?? []);
   }
 }
 
@@ -44,8 +46,7 @@ function checkMatrixSettings(ctx: SemanticContext, node: NodeSpec): void {
 }
 
 /** False where the matrix makes too many instances or none (its ids are then not worth checking). */
-function checkSize(ctx: SemanticContext, node: NodeSpec, matrix: MatrixSpec): boolean {
-  const size = matrixSize(matrix);
+function checkSize(ctx: SemanticContext, node: NodeSpec, matrix: MatrixSpec, size: number): boolean {
   const report = (message: string): false => {
     ctx.report({ span: ctx.spanAt(['nodes', node.id, 'matrix'], 'key'), severity: 'error', code: 'invalid-matrix', message });
     return false;
@@ -130,9 +131,9 @@ const yamlScalar = (v: Scalar): string =>
  * Two combinations with one id would be one instance: an `include` entry of its own must make a new one. (The
  * product's combinations differ unless a key has a value twice, which `checkAxisValues` reports.)
  */
-function checkInstanceIds(ctx: SemanticContext, id: string, matrix: MatrixSpec): void {
+function checkInstanceIds(ctx: SemanticContext, id: string, combinations: readonly MatrixCombination[]): void {
   const seen = new Set<string>();
-  for (const { values, includedBy } of matrixCombinations(matrix)) {
+  for (const { values, includedBy } of combinations) {
     const instance = instanceId(id, values);
     if (!seen.has(instance)) {
       seen.add(instance);
