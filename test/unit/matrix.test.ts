@@ -4,6 +4,7 @@ import { axesProduct, expandMatrix, matrixCombinations, matrixKeys, matrixOf, ma
 import type { Scalar } from '../../src/engine/model';
 import { validateWorkflow } from '../../src/engine/validation/validate';
 import { diagnose, yaml } from './helpers';
+import { DOCS_MATRIX } from './matrixFixture';
 
 const ids = (matrix: unknown): string[] => expandMatrix({ id: 't', matrix: matrixOf(matrix) }).map((i) => i.id);
 
@@ -34,16 +35,12 @@ describe('matrix', () => {
   });
 
   it('leaves out what an exclude entry matches, all of its values, before include adds', () => {
-    const matrix = {
-      os: ['linux', 'macos'],
-      node: [18, 20],
-      exclude: [{ os: 'macos', node: 18 }],
-      include: [
-        { node: 20, coverage: true },
-        { os: 'windows', node: 20 },
-      ],
-    };
-    assert.deepEqual(ids(matrix), ['t[os=linux,node=18]', 't[os=linux,node=20,coverage=true]', 't[os=macos,node=20,coverage=true]', 't[os=windows,node=20]']);
+    assert.deepEqual(ids(DOCS_MATRIX), [
+      't[os=linux,node=18]',
+      't[os=linux,node=20,coverage=true]',
+      't[os=macos,node=20,coverage=true]',
+      't[os=windows,node=20]',
+    ]);
     assert.deepEqual(ids({ os: ['linux', 'macos'], node: [18, 20], exclude: [{ os: 'macos' }] }), ['t[os=linux,node=18]', 't[os=linux,node=20]']);
     // Values match as text, as instance ids tell them apart.
     assert.deepEqual(ids({ node: [18, 20], exclude: [{ node: '18' }] }), ['t[node=20]']);
