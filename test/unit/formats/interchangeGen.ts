@@ -61,7 +61,19 @@ function nodeArb(plan: Plan, index: number, target: Target): fc.Arbitrary<Record
           : fc.oneof(fc.constant(1), fc.constant({ max: 2, backoff: 'linear', delay: '500ms' })),
       continueOnError: fc.constant(true),
       env: fc.dictionary(ENV_NAME, refs.length ? fc.oneof(WORD, fc.constantFrom(...refs)) : WORD, { maxKeys: 3 }),
-      matrix: fc.constant({ os: ['linux', 'macos'], shard: [1, 2] }),
+      matrix: fc.constantFrom(
+        { os: ['linux', 'macos'], shard: [1, 2] },
+        {
+          os: ['linux', 'macos'],
+          shard: [1, 2],
+          exclude: [{ os: 'macos', shard: 2 }],
+          include: [
+            { shard: 1, big: true },
+            { os: 'windows', shard: 1 },
+          ],
+        },
+      ),
+      maxParallel: fc.constantFrom(1, 2),
       shell: fc.constantFrom('sh', 'bash -x'),
       cwd: fc.constantFrom('sub', 'a/b'),
       image: fc.constantFrom('alpine:3.20', 'node:20'),
@@ -89,6 +101,7 @@ function consistent(plan: Plan, nodes: Record<string, unknown>[], approvals: boo
       delete out.shell;
     }
     if (out.outputs && out.shell && out.shell !== 'sh' && out.shell !== 'bash -x') delete out.shell;
+    if (!out.matrix) delete out.maxParallel;
     if (approvals[i]) {
       const prompt = typeof out.name === 'string' ? `Ship ${out.name}?` : undefined;
       return { ...(out.name ? { name: out.name } : {}), ...(out.if ? { if: out.if } : {}), approval: prompt ? { prompt } : {} };

@@ -65,17 +65,56 @@ describe('matrix include and exclude across formats', () => {
     assert.deepEqual(instances(specOf(text)), instances(spec));
   });
 
-  it('export maxParallel to GitHub Actions as max-parallel and back; refuse it for Argo, which has no counterpart for one task', async () => {
+  it('export maxParallel to GitHub Actions as max-parallel and back', async () => {
     const spec = specOf(SHAPED.replace('    run:', '    maxParallel: 2\n    run:'));
     const out = exportWorkflow(spec, 'github-actions');
     assert.deepEqual(await githubErrors(out), []);
     assert.equal((parse(out) as { jobs: { test: { strategy: Record<string, unknown> } } }).jobs.test.strategy['max-parallel'], 2);
     assert.equal(specOf((await importWorkflow(out, 'exported.yml')).text).nodes[0].maxParallel, 2);
-    assert.throws(
-      () => exportWorkflow(spec, 'argo'),
-      (e: unknown) => e instanceof ConversionError && e.problems.some((p) => p.node === 'test' && /^maxParallel has no Argo counterpart/.test(p.message)),
+  });
+
+  it("export maxParallel to Argo as a dag of the node's items, parallelism at a time, values from other tasks passed in; and back", async () => {
+    const text = [
+      'version: 1',
+      'name: M',
+      'nodes:',
+      '  build: { run: echo "v=1" >> "$MAESTRO_OUTPUT", outputs: [v] }',
+      '  test:',
+      '    needs: [build]',
+      '    matrix: { os: [linux, macos], node: [18, 20] }',
+      '    maxParallel: 2',
+      "    if: matrix.os != 'macos'",
+      '    env: { V: "${{ nodes.build.outputs.v }}" }',
+      '    run: ./test.sh ${{ matrix.os }} "$V"',
+      '',
+    ].join('\n');
+    const spec = specOf(text);
+    const out = exportWorkflow(spec, 'argo');
+    assert.deepEqual(argoErrors(out), []);
+    type Task = { name: string; template: string; when?: string; withItems?: unknown[]; arguments?: { parameters: { name: string; value: string }[] } };
+    type Template = { name: string; parallelism?: number; inputs?: unknown; dag?: { failFast: boolean; tasks: Task[] } };
+    const templates = (parse(out) as { spec: { templates: Template[] } }).spec.templates;
+    const outer = templates[0].dag!.tasks.find((t) => t.name === 'test')!;
+    const wrapper = templates.find((t) => t.name === outer.template)!;
+    assert.equal(wrapper.name, 'test-items');
+    assert.equal(wrapper.parallelism, 2);
+    const passed = outer.arguments!.parameters;
+    assert.deepEqual(
+      passed.map((p) => p.value),
+      ['{{tasks.build.outputs.parameters.v}}'],
+      'only what comes from outside the items is passed in',
     );
-    assert.match(exportWorkflow(spec, 'argo', { lenient: true }), /maxParallel has no Argo counterpart/);
+    const [inner] = wrapper.dag!.tasks;
+    assert.deepEqual([inner.template, inner.withItems?.length, inner.when], ['test', 4, "'{{item.os}}' != 'macos'"]);
+    assert.ok(inner.arguments!.parameters.some((p) => p.value === `{{inputs.parameters.${passed[0].name}}}`));
+    const { text: back, notImported } = await importWorkflow(out, 'exported.yaml');
+    assert.deepEqual(notImported, []);
+    const node = specOf(back).nodes.find((n) => n.id === 'test')!;
+    assert.deepEqual([node.maxParallel, node.needs, node.if, node.run], [2, ['build'], spec.nodes[1].if, spec.nodes[1].run]);
+    assert.deepEqual(
+      expandMatrix(node).map((i) => i.id),
+      expandMatrix(spec.nodes[1]).map((i) => i.id),
+    );
   });
 
   it("carry GitHub's fail-fast both ways as failFast, its default true on import; refuse it for Argo", async () => {

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { exportWorkflow, importWorkflow } from '../../../src/engine/formats';
+import { expandMatrix } from '../../../src/engine/matrix';
 import type { NodeSpec, WorkflowSpec } from '../../../src/engine/model';
 import { validateWorkflow } from '../../../src/engine/validation/validate';
 import { interchangeArb, type Target } from './interchangeGen';
@@ -26,7 +27,9 @@ function comparable(spec: WorkflowSpec, target: Target) {
     continueOnError: n.continueOnError,
     outputs: n.outputs,
     artifacts: n.artifacts,
-    matrix: n.matrix,
+    // The instances a matrix makes, each by its values (an Argo item carries every key, empty where it has none).
+    instances: n.matrix ? expandMatrix(n).map((i) => Object.fromEntries(Object.entries(i.values).filter(([, v]) => v !== ''))) : undefined,
+    maxParallel: n.maxParallel,
   });
   return { name: spec.name, inputs: spec.inputs, env: spec.env, nodes: spec.nodes.map(node) };
 }

@@ -1,6 +1,7 @@
 // A workflow as an Argo Workflows `Workflow` (or `WorkflowTemplate`): one `dag` template whose tasks are the nodes,
 // each node a script template run in a container image. What Argo cannot express is a problem (an error, or with
 // `lenient` a comment in the output), never a silently different workflow.
+import { isObject } from '../../json';
 import { expandMatrix, matrixKeys, type MatrixSpec } from '../../matrix';
 import type { NodeSpec, WorkflowSpec } from '../../model';
 import { POSIX_SHELLS, shellWords } from '../../platform/shells';
@@ -16,6 +17,7 @@ import {
   WORKFLOW_ENV_ANNOTATION,
   WORKFLOW_NAME_ANNOTATION,
 } from './names';
+import { wrapItems, wrapperName } from './itemsWrapper';
 import { argoSource } from './script';
 import { secretHeader, secretNameFor, wholeSecretInput } from './secrets';
 import { argoText, type VariableScope } from './variables';
@@ -47,12 +49,15 @@ export function toArgo(spec: WorkflowSpec, options: ArgoExportOptions = {}): str
   const secretName = secretNameFor(slug(spec.name));
   const tasks: Json[] = [];
   const templates: Json[] = [];
+  const taken = new Set(['main', ...[...names.values()].map((n) => n.toLowerCase())]);
   for (const node of spec.nodes) {
     const scope: VariableScope = { spec, node, names, parameters: new Map(), secretName };
     const nodeProblems: string[] = [];
     const template = templateOf(node, scope, options, nodeProblems);
-    tasks.push(taskOf(node, scope, nodeProblems));
-    templates.push(template);
+    const task = taskOf(node, scope, nodeProblems);
+    const wrapper = node.matrix && node.maxParallel !== undefined ? itemsDag(task, template, node.maxParallel, taken, nodeProblems) : undefined;
+    tasks.push(wrapper?.task ?? task);
+    templates.push(template, ...(wrapper ? [wrapper.template] : []));
     nodeProblems.forEach((p) => problems.add(node.id, p));
   }
   if (Object.values(spec.env).some((v) => v.includes('${{') && !wholeSecretInput(v, spec)))
@@ -141,6 +146,16 @@ function itemsOf(matrix: MatrixSpec): Json[] {
   return expandMatrix({ id: '', matrix }).map(({ values }) => Object.fromEntries(keys.map((k) => [k, values[k] ?? ''])));
 }
 
+/** A matrix node's task with `maxParallel`, as a task that runs a dag of its items (see itemsWrapper). */
+function itemsDag(task: Json, template: Json, maxParallel: number, taken: Set<string>, problems: string[]): { task: Json; template: Json } {
+  const name = wrapperName(String(task.name), taken);
+  taken.add(name.toLowerCase());
+  if (typeof task.when === 'string' && task.when.includes('{{item.') && task.when.includes('{{tasks.'))
+    problems.push("with maxParallel, a condition reads a matrix value and another task's output at once, which no one task of Argo can");
+  const annotations = isObject(template.metadata) && isObject(template.metadata.annotations) ? template.metadata.annotations : undefined;
+  return wrapItems(task, name, maxParallel, annotations);
+}
+
 function templateOf(node: NodeSpec, scope: VariableScope, options: ArgoExportOptions, problems: string[]): Json {
   const name = scope.names.get(node.id)!;
   const annotations = {
@@ -154,11 +169,8 @@ function templateOf(node: NodeSpec, scope: VariableScope, options: ArgoExportOpt
   if (node.kind === 'workflow')
     problems.push(`a sub-workflow ('${node.workflow}') has no Argo counterpart here: export it as a WorkflowTemplate and call it with templateRef`);
   if (node.quality) problems.push('a quality gate (quality.min) has no Argo counterpart');
-  if (node.failFast && node.matrix) problems.push("failFast has no Argo counterpart for one task's items (a dag's failFast stops all its tasks)");
-  if (node.maxParallel !== undefined && node.matrix)
-    problems.push(
-      "maxParallel has no Argo counterpart for one task's items (a template's parallelism bounds all its tasks): bound them with a semaphore by hand",
-    );
+  if (node.failFast && node.matrix)
+    problems.push("failFast has no Argo counterpart (a dag's failFast only stops starting tasks, where here the running instances are stopped too)");
   if (node.artifacts.length) problems.push('artifacts need an artifact repository in Argo: declare them as output artifacts by hand');
   if (node.kind === 'approval') {
     if (node.approval?.timeoutMs !== undefined) problems.push("an approval timeout has no Argo counterpart (a suspend's duration resumes, it does not reject)");

@@ -1,4 +1,5 @@
 // An Argo Workflows `Workflow` or `WorkflowTemplate` with a `dag` template as ours: its tasks become nodes.
+import { unwrapItems } from './itemsWrapper';
 import { ImportedSecrets } from './secrets';
 import { LineCounter, parseAllDocuments } from 'yaml';
 import { durationOfCount } from '../../duration';
@@ -80,17 +81,16 @@ function importSpec(resource: Json, spec: Json, fileName: string, lineAt: (path:
       .map(([n]) => n),
   );
   const nodes: Record<string, NodeDoc> = {};
-  tasks.forEach((task, i) => {
+  tasks.forEach((given, i) => {
+    const unwrapped = unwrapItems(given, byName.get(textOf(given.template)));
+    const task = unwrapped?.task ?? given;
     const line = lineAt([...specPath, 'templates', entryIndex, 'dag', 'tasks', i]);
-    const params = new Map<string, string>();
     const template = byName.get(textOf(task.template));
-    for (const p of isObject(template?.inputs) && Array.isArray(template.inputs.parameters) ? template.inputs.parameters.filter(isObject) : [])
-      if (p.value !== undefined) params.set(textOf(p.name), textOf(p.value));
-    for (const p of isObject(task.arguments) && Array.isArray(task.arguments.parameters) ? task.arguments.parameters.filter(isObject) : [])
-      params.set(textOf(p.name), textOf(p.value ?? ''));
+    const params = parametersGiven(task, template);
     const scope: ArgoTextScope = { ids, arguments: params, notes: [], booleanInputs, secrets };
     const id = ids.get(textOf(task.name))!;
     nodes[id] = taskNode({ id, task, template, line, scope, workflowEnv: env });
+    if (unwrapped) nodes[id] = withMaxParallel(nodes[id], unwrapped.maxParallel);
     notes.push(...scope.notes);
     const run = nodes[id].run;
     const commented = scope.notes.filter((n) => !(typeof run === 'string' && run.includes(notImportedLine(n))));
@@ -152,6 +152,29 @@ function refuseLostTasks(tasks: Json[], byName: Map<string, Json>, fileName: str
   });
   if (problems.length) throw new ImportError(fileName, problems);
 }
+
+/** The values a task's template reads as `{{inputs.parameters.p}}`: its defaults, then what the task passes. */
+function parametersGiven(task: Json, template: Json | undefined): Map<string, string> {
+  const params = new Map<string, string>();
+  for (const p of isObject(template?.inputs) && Array.isArray(template.inputs.parameters) ? template.inputs.parameters.filter(isObject) : [])
+    if (p.value !== undefined) params.set(textOf(p.name), textOf(p.value));
+  for (const p of isObject(task.arguments) && Array.isArray(task.arguments.parameters) ? task.arguments.parameters.filter(isObject) : [])
+    params.set(textOf(p.name), textOf(p.value ?? ''));
+  return params;
+}
+
+/** `maxParallel` written after the node's matrix, where a reader looks for it. */
+const withMaxParallel = (node: NodeDoc, maxParallel: number): NodeDoc =>
+  Object.fromEntries(
+    Object.entries(node).flatMap(([k, v]) =>
+      k === 'matrix'
+        ? [
+            [k, v],
+            ['maxParallel', maxParallel],
+          ]
+        : [[k, v]],
+    ),
+  );
 
 function idOf(task: Json, byName: Map<string, Json>): string {
   const template = byName.get(textOf(task.template));
