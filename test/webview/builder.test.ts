@@ -257,5 +257,7 @@ describe('DAG panel builder in Chromium', function () {
     await textMatches(host, / {4}failFast: true\n/);
     assert.deepEqual(host.edits.at(-1)!.action, { type: 'set', id: 'test', key: 'failFast', value: true });
     assert.deepEqual(validateWorkflow(host.text()).diagnostics, []);
+    await page.locator('[data-field="failFast"]').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(shots, 'builder-matrix-form-500.png') });
   });
 });
