@@ -24,6 +24,16 @@ type TokenLike = { lexeme: string; range: { start: { line: number; column: numbe
 /** A node is a `*` filter when it is neither a literal nor anything else: the library's Star has no fields. */
 const isStar = (e: Expr): boolean => Object.keys(e).length === 0;
 
+/** A reference as its names (`nodes.build.status`, `nodes['build'].status`), or undefined for any other expression. */
+export function chainNames(e: Expr): string[] | undefined {
+  const access = e as Partial<ContextAccess & IndexAccess>;
+  if (access.name) return [access.name.lexeme];
+  if (!access.expr || !access.index) return undefined;
+  const base = chainNames(access.expr);
+  const literal = (access.index as Partial<Literal>).literal;
+  return base && literal && (literal.kind as number) === 0 ? [...base, literal.coerceString()] : undefined;
+}
+
 /** Collects the context references and function calls of an expression. */
 export function collectReferences(parsed: Pick<ParsedExpression, 'expr' | 'offsetOf'>): { refs: Reference[]; calls: Call[] } {
   const refs: Reference[] = [];

@@ -105,7 +105,8 @@ describe('GitHub Actions import', () => {
     );
     assert.match(build.run!, /export TOKEN="\$STEP4_TOKEN"/);
     assert.equal(build.env?.STEP4_TOKEN, '${{ inputs.secrets_NPM_TOKEN }}', 'the value in the env, not in the script');
-    assert.ok(notImported.some((n) => n.includes('runs only if')));
+    assert.equal(test.env?.STEP1_IF, "${{ inputs.github_event_name == 'push' }}", 'the condition evaluated by the engine, in our words');
+    assert.match(test.run!, /^if \[ "\$job_status" -eq 0 \] && \[ "\$STEP1_IF" = true \]; then\n\(\nset -e\nnpm test -- --node \$\{\{ matrix\.node \}\}\n\)$/m);
     assert.equal(text.split('# not imported:').length - 1, notImported.length);
     const found = codes(text);
     assert.equal(found.filter((c) => c === 'warning not-imported').length, notImported.length);
@@ -181,8 +182,9 @@ describe('GitHub Actions import', () => {
     ].join('\n');
     const { text, notImported } = await importWorkflow(source, 'ci.yml');
     const script = specOf(text).nodes[0].run ?? '';
+    const commands = script.split('\n').filter((l) => !l.startsWith('#'));
     assert.deepEqual(
-      script.split('\n').filter((l) => !l.startsWith('#')),
+      commands.filter((l) => l.startsWith('echo')),
       ['echo lint', 'echo build', 'echo yarn'],
       "the name's second line is not a command",
     );

@@ -1,7 +1,8 @@
 // Conditions on how the needed nodes ended as Argo's `depends`: `nodes.build.status == 'failed'` is
 // `(build.Failed || build.Errored)`. The inverse of how the import reads an enhanced `depends` (./depends.ts).
 import type { Expr } from '@actions/expressions';
-import type { Binary, ContextAccess, FunctionCall, Grouping, IndexAccess, Literal, Logical, Unary } from '@actions/expressions/ast';
+import type { Binary, FunctionCall, Grouping, Literal, Logical, Unary } from '@actions/expressions/ast';
+import { chainNames } from '../../expressions/references';
 
 /** Our statuses as Argo's results: a task that errored failed too, and one omitted was skipped. */
 const RESULTS: Record<string, string[]> = {
@@ -9,16 +10,6 @@ const RESULTS: Record<string, string[]> = {
   failed: ['Failed', 'Errored'],
   skipped: ['Skipped', 'Omitted'],
 };
-
-/** A reference as its names (`nodes.build.status`, `nodes['build'].status`), or undefined for any other expression. */
-export function chainOf(e: Expr): string[] | undefined {
-  const access = e as Partial<ContextAccess & IndexAccess>;
-  if (access.name) return [access.name.lexeme];
-  if (!access.expr || !access.index) return undefined;
-  const base = chainOf(access.expr);
-  const literal = (access.index as Partial<Literal>).literal;
-  return base && literal && (literal.kind as number) === 0 ? [...base, literal.coerceString()] : undefined;
-}
 
 const stringOf = (e: Expr): string | undefined => {
   const literal = (e as Partial<Literal>).literal;
@@ -36,7 +27,7 @@ export function isNotCancelled(e: Expr): boolean {
 function comparison(b: Binary, taskOf: (nodeId: string) => string | undefined): string | undefined {
   const op = b.operator.lexeme;
   if (op !== '==' && op !== '!=') return undefined;
-  const [chain, value] = chainOf(b.left) ? [chainOf(b.left), stringOf(b.right)] : [chainOf(b.right), stringOf(b.left)];
+  const [chain, value] = chainNames(b.left) ? [chainNames(b.left), stringOf(b.right)] : [chainNames(b.right), stringOf(b.left)];
   if (!chain || value === undefined || chain.length !== 3 || chain[0].toLowerCase() !== 'nodes' || chain[2].toLowerCase() !== 'status') return undefined;
   const task = taskOf(chain[1]);
   const results = RESULTS[value];

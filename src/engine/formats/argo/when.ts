@@ -5,7 +5,8 @@ import type { Expr } from '@actions/expressions';
 import type { Binary, ContextAccess, ExprVisitor, FunctionCall, Grouping, IndexAccess, Literal, Logical, Unary } from '@actions/expressions/ast';
 import { conditionSource } from '../../expressions/template';
 import { parseWithPositions } from '../../expressions/parser';
-import { chainOf, isNotCancelled, statusDepends } from './statusDepends';
+import { chainNames } from '../../expressions/references';
+import { isNotCancelled, statusDepends } from './statusDepends';
 import { argoVariable, type ValueKind, type VariableScope } from './variables';
 
 export interface ArgoCondition {
@@ -41,7 +42,7 @@ function visitor(scope: VariableScope): ExprVisitor<Piece> {
     },
     visitContextAccess: (c: ContextAccess) => reference([c.name.lexeme]),
     visitIndexAccess: (ia: IndexAccess) => {
-      const chain = chainOf(ia);
+      const chain = chainNames(ia);
       if (!chain) throw new Untranslatable('an index that is not a fixed name has no Argo counterpart');
       return reference(chain);
     },

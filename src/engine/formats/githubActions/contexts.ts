@@ -1,6 +1,6 @@
 // Context names between our expressions and GitHub Actions': `nodes.X.outputs` is `needs.X.outputs`, `run.id` is
 // `github.run_id`, `workflow.name` is `github.workflow`; `inputs`, `env` and `matrix` are the same on both sides.
-import type { RefMapper } from '../expressionMap';
+import { type RefMapper, rewriteExpressions } from '../expressionMap';
 import { unusedName } from '../importTypes';
 
 /**
@@ -46,7 +46,7 @@ export function toGithubContexts(readsNode: (id: string) => string | undefined, 
 /** Contexts of GitHub Actions with no local counterpart, and what to do instead. */
 const NOT_LOCAL: Record<string, string> = {
   runner: 'use the environment of the machine that runs it',
-  steps: 'a node is one script: use shell variables between its steps',
+  steps: "a step's values are kept by GitHub's runner: pass a value to a later step in a file",
   job: 'use the environment of the machine that runs it',
   strategy: 'use the matrix values',
   jobs: 'read nodes.<id>.outputs',
@@ -124,4 +124,18 @@ export function fromGithubContexts(unknown: (reference: string, advice: string) 
       unknown(written, 'use an input or an environment variable (an input is one string: give what is read of it, written with dots)');
     return undefined;
   };
+}
+
+/** Where a value's rewrite notes what has no local value, and asks for what GitHub gives a run as inputs. */
+export interface ValueSink {
+  notes: string[];
+  inputs?: GithubValueInputs;
+}
+
+/** Rewrites a value's expressions into our contexts, noting those that have none. */
+export function fromGithubValue(value: string, isCondition: boolean, sink: ValueSink, line: number): string {
+  const unknown = (ref: string, advice: string) => sink.notes.push(`'${ref}' (line ${line}) has no local value: ${advice}`);
+  const result = rewriteExpressions(value, isCondition, fromGithubContexts(unknown, sink.inputs && { inputs: sink.inputs, line }));
+  for (const problem of result.problems) sink.notes.push(`${problem} (line ${line})`);
+  return result.text;
 }

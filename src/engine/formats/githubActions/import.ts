@@ -7,8 +7,9 @@ import { isObject, type Json, textOf } from '../../json';
 import { ImportError, notImportedLine, refuseUnreadableData, unusedName, type ImportProblem, type ImportResult, type NodeDoc } from '../importTypes';
 import { retryDoc } from '../retryDoc';
 import { yamlText, type KeyComment } from '../yamlOut';
-import { GithubValueInputs } from './contexts';
-import { fromGithubValue, importSteps, isExportedGate, shellFromGithub } from './importSteps';
+import { fromGithubValue, GithubValueInputs } from './contexts';
+import { importSteps, isExportedGate } from './importSteps';
+import { shellFromGithub } from './stepPieces';
 import { jobOutputs, renameOutputReferences } from './jobOutputs';
 import { lineOf, tokenValue } from './tokens';
 

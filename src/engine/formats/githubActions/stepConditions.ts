@@ -1,0 +1,175 @@
+// A step's `if` as a shell test in the job's script, where each step runs as GitHub runs it: `success()` and
+// `failure()` read how the earlier steps went (`$job_status`), `steps.X.outcome` an earlier step's own variable, and
+// every other part of the condition is evaluated by the engine as the node starts, through a variable of the node's
+// env (`STEP3_IF`), so that no value is written into the script's text. Pure: the caller gives the names.
+import type { Expr } from '@actions/expressions';
+import type { Binary, FunctionCall, Grouping, Literal, Logical, Unary } from '@actions/expressions/ast';
+import { parseWithPositions } from '../../expressions/parser';
+import { printExpression } from '../../expressions/print';
+import { chainNames, collectReferences } from '../../expressions/references';
+import { conditionSource } from '../../expressions/template';
+import { shellWord } from '../../platform/shells';
+
+/** The shell variable that holds the exit status of the first step to fail (0 while none has). */
+export const JOB_STATUS = 'job_status';
+
+/** What a step's condition reads of an earlier step: `steps.test.outcome` or `steps.test.conclusion`. */
+export interface StepResultRead {
+  id: string;
+  which: 'outcome' | 'conclusion';
+}
+
+export interface StepConditionScope {
+  /** The ids of the earlier steps that run as commands here, as written. */
+  earlierSteps: readonly string[];
+  /** The name of the node env variable for the condition's `k`th value (from 0) that the engine evaluates. */
+  valueName(k: number): string;
+}
+
+/** A part of a condition that the engine evaluates: `${{ expression }}` (GitHub's words) in the variable `name`. */
+export interface EngineValue {
+  name: string;
+  expression: string;
+}
+
+/**
+ * `test`: the shell test; `values`: what it reads from the engine; `reads`: the earlier steps' results it tests;
+ * `cancelled`: whether it asks for `cancelled()`.
+ */
+export type StepConditionResult = { test: string; values: EngineValue[]; reads: StepResultRead[]; cancelled: boolean } | { problem: string };
+
+class Untranslatable extends Error {}
+
+/** A piece of shell: one test, or a list of them joined by `operator` that must be braced inside another list. */
+type Piece = { text: string; compound: boolean; operator?: string };
+
+const STATUS_TESTS = new Map([
+  ['success', `[ "$${JOB_STATUS}" -eq 0 ]`],
+  ['failure', `[ "$${JOB_STATUS}" -ne 0 ]`],
+  ['always', 'true'],
+  // A cancelled run stops the node's script: no step of it runs after that.
+  ['cancelled', 'false'],
+]);
+
+/** What a condition's translation gathers on the way. */
+interface Gathered {
+  values: EngineValue[];
+  reads: StepResultRead[];
+  cancelled: boolean;
+}
+
+/** The shell variable of an earlier step's outcome or conclusion. */
+export const resultVariable = (read: StepResultRead): string => `${read.which}_${read.id.replace(/[^A-Za-z0-9_]/g, '_')}`;
+
+const BOOLEAN_FUNCTIONS = new Set(['contains', 'startswith', 'endswith']);
+
+/** Whether an expression's value is true or false, never any other value GitHub would test for truth. */
+function isBoolean(e: Expr): boolean {
+  const op = (e as Partial<Binary | Unary | Logical>).operator?.lexeme;
+  if (op === '!' || (op && /^[=!<>]=?$/.test(op))) return true;
+  if (op === '&&' || op === '||') return (e as Logical).args.every(isBoolean);
+  const group = (e as Partial<Grouping>).group;
+  if (group) return isBoolean(group);
+  const literal = (e as Partial<Literal>).literal;
+  if (literal) return (literal.kind as number) === 3;
+  const call = (e as Partial<FunctionCall>).functionName;
+  return call !== undefined && BOOLEAN_FUNCTIONS.has(call.lexeme.toLowerCase());
+}
+
+const readsOf = (e: Expr) => collectReferences({ expr: e, offsetOf: () => 0 });
+const statusCall = (e: Expr): string | undefined => {
+  const call = e as Partial<FunctionCall>;
+  const name = call.functionName?.lexeme.toLowerCase();
+  return name && STATUS_TESTS.has(name) && call.args?.length === 0 ? name : undefined;
+};
+const callsStatus = (e: Expr): boolean => readsOf(e).calls.some((c) => STATUS_TESTS.has(c.name.toLowerCase()));
+const ungrouped = (e: Expr): Expr => ((e as Partial<Grouping>).group ? ungrouped((e as Grouping).group) : e);
+const readsSteps = (e: Expr): boolean => readsOf(e).refs.some((r) => r.segments[0].name.toLowerCase() === 'steps');
+
+const braced = (p: Piece): string => (p.compound ? `{ ${p.text}; }` : p.text);
+
+/** `steps.X.outcome == 'failure'` (either way round, or `!=`) as a test of the step's variable. */
+function stepResultTest(b: Binary, scope: StepConditionScope, { reads }: Gathered): string | undefined {
+  const op = b.operator.lexeme;
+  if (op !== '==' && op !== '!=') return undefined;
+  const [chain, other] = chainNames(b.left) ? [chainNames(b.left), b.right] : [chainNames(b.right), b.left];
+  const literal = (other as Partial<Literal>).literal;
+  if (!chain || chain.length !== 3 || chain[0].toLowerCase() !== 'steps' || !literal || (literal.kind as number) !== 0) return undefined;
+  const which = chain[2].toLowerCase();
+  if (which !== 'outcome' && which !== 'conclusion') return undefined;
+  const id = scope.earlierSteps.find((s) => s.toLowerCase() === chain[1].toLowerCase());
+  if (id === undefined) throw new Untranslatable(`it reads steps.${chain[1]}, which is no earlier step with commands here`);
+  const read: StepResultRead = { id, which };
+  if (!reads.some((r) => r.id === id && r.which === which)) reads.push(read);
+  // GitHub compares text without regard to case; the variable holds the value in lower case.
+  return `[ "$${resultVariable(read)}" ${op === '==' ? '=' : '!='} ${shellWord(literal.coerceString().toLowerCase())} ]`;
+}
+
+/** Pieces joined by `&&` or `||`, leaving out those that cannot change the result (`true &&`, `false ||`). */
+function joined(operator: string, pieces: Piece[]): Piece {
+  const [neutral, decisive] = operator === '&&' ? ['true', 'false'] : ['false', 'true'];
+  if (pieces.some((p) => p.text === decisive)) return { text: decisive, compound: false };
+  const kept = pieces.filter((p) => p.text !== neutral);
+  if (kept.length <= 1) return kept[0] ?? { text: neutral, compound: false };
+  // Shell lists run left to right: a list joined by the same operator needs no braces.
+  return { text: kept.map((p) => (p.operator === operator ? p.text : braced(p))).join(` ${operator} `), compound: true, operator };
+}
+
+function pieceOf(e: Expr, scope: StepConditionScope, gathered: Gathered): Piece {
+  if (!callsStatus(e) && !readsSteps(e)) {
+    const text = printExpression(e);
+    const truth = (e as Partial<Grouping>).group ? `!!${text}` : `!!(${text})`;
+    const value = { name: scope.valueName(gathered.values.length), expression: isBoolean(e) ? text : truth };
+    gathered.values.push(value);
+    return { text: `[ "$${value.name}" = true ]`, compound: false };
+  }
+  const group = (e as Partial<Grouping>).group;
+  if (group) return pieceOf(group, scope, gathered);
+  const logical = e as Partial<Logical>;
+  if (logical.args && logical.operator)
+    return joined(
+      logical.operator.lexeme,
+      logical.args.map((a) => pieceOf(a, scope, gathered)),
+    );
+  const unary = e as Partial<Unary>;
+  if (unary.operator?.lexeme === '!' && unary.expr) {
+    // `!cancelled()`: true while the script runs.
+    if (statusCall(ungrouped(unary.expr)) === 'cancelled') return { text: 'true', compound: false };
+    return { text: `! ${braced(pieceOf(unary.expr, scope, gathered))}`, compound: false };
+  }
+  const status = statusCall(e);
+  if (status) {
+    if (status === 'cancelled') gathered.cancelled = true;
+    return { text: STATUS_TESTS.get(status)!, compound: false };
+  }
+  const binary = e as Partial<Binary>;
+  const test = binary.left && binary.operator ? stepResultTest(binary as Binary, scope, gathered) : undefined;
+  if (test) return { text: test, compound: false };
+  const stepRef = readsOf(e).refs.find((r) => r.segments[0].name.toLowerCase() === 'steps');
+  if (stepRef) throw new Untranslatable(`${stepRef.segments.map((s) => s.name).join('.')} is kept by GitHub's runner only`);
+  throw new Untranslatable(`${printExpression(e)} uses a status function as a value`);
+}
+
+/**
+ * A step's condition as a shell test; `reads`: the earlier steps' results it tests. Without a status function it is
+ * `success() && (…)`, as on GitHub.
+ */
+export function stepCondition(condition: string, scope: StepConditionScope): StepConditionResult {
+  const { source } = conditionSource(condition);
+  if (source.includes('${{')) return { problem: 'it mixes text and expressions' };
+  let expr: Expr;
+  try {
+    expr = parseWithPositions(source).expr;
+  } catch {
+    return { problem: 'it does not parse' };
+  }
+  try {
+    const gathered: Gathered = { values: [], reads: [], cancelled: false };
+    const piece = pieceOf(expr, scope, gathered);
+    const test = callsStatus(expr) ? piece.text : joined('&&', [{ text: STATUS_TESTS.get('success')!, compound: false }, piece]).text;
+    return { test, ...gathered };
+  } catch (e) {
+    if (e instanceof Untranslatable) return { problem: e.message };
+    throw e;
+  }
+}

@@ -1,0 +1,144 @@
+// One step of a GitHub job as the node's script holds it: the comments above it (its name, what is not imported) and
+// its commands, the step's folder and env set first. How the steps are put together is the caller's.
+import { isObject, type Json, textOf } from '../../json';
+import type { RetryPolicy } from '../../model';
+import { commentText, notImportedLine } from '../importTypes';
+import { shellFromWords, shellQuoted } from '../../platform/shells';
+import { fromGithubVariables, fromSetOutput, githubOnlyVariables } from '../scriptVariables';
+import { fromGithubValue, type GithubValueInputs, type ValueSink } from './contexts';
+import { lineOf } from './tokens';
+
+export interface StepsResult {
+  script: string;
+  shell?: string;
+  /** Working folder of a job whose one run step sets it. */
+  workingDirectory?: string;
+  retry?: RetryPolicy;
+  artifacts: string[];
+  notes: string[];
+  /**
+   * The steps' env values that hold expressions, for the node's env under names of their own (`STEP3_TOKEN`): the
+   * step exports its variable from that one, so that no value is written into the script's text.
+   */
+  env: Record<string, string>;
+}
+
+/** Our shell for GitHub's `shell:` (see docs/import-export.md): its named shells keep their meaning. */
+export function shellFromGithub(shell: string | undefined): string | undefined {
+  if (shell === undefined) return undefined;
+  if (shell === 'bash') return 'bash -o pipefail';
+  if (shell === 'python') return 'python';
+  return shellFromWords(shell.replace(/\s*\{0\}\s*$/, ''));
+}
+
+/** What of a job its steps are read in: its defaults, its own env's names, where GitHub's values are asked for. */
+export interface JobScope {
+  defaultShell: string | undefined;
+  defaultDir: string | undefined;
+  envNames: ReadonlySet<string>;
+  inputs?: GithubValueInputs;
+}
+
+/** A job's scope as its steps are read: `guarded`, whether the script runs each step under its condition. */
+export type StepScope = JobScope & { guarded: boolean };
+
+/** A `uses:` step: checkout is the working copy itself, an upload's paths are artifacts, any other action a note. */
+function actionStepLines(step: Json, uses: string, label: string, line: number, out: StepsResult): string[] {
+  // The local engine runs in the working copy itself.
+  if (/^actions\/checkout@/.test(uses)) return [];
+  const path = isObject(step.with) ? step.with.path : undefined;
+  if (/^actions\/upload-artifact@/.test(uses) && typeof path === 'string' && !path.includes('${{')) {
+    out.artifacts.push(
+      ...path
+        .split('\n')
+        .map((p) => p.trim())
+        .filter((p) => p && !p.startsWith('!')),
+    );
+    return [];
+  }
+  const note = `step '${label}' (line ${line}) uses the action ${uses}, which runs only on GitHub: write what it does as commands here`;
+  out.notes.push(note);
+  return [notImportedLine(note)];
+}
+
+/**
+ * What of a `run` step a node's one script cannot keep, each following "step 'name' (line n) …"; `guarded`: whether
+ * the script runs each step under its condition.
+ */
+function runStepLeftovers(step: Json, defaultShell: string | undefined, setOutputLeft: boolean, guarded: boolean): string[] {
+  const left: string[] = [];
+  if (step.if !== undefined && !guarded)
+    left.push(`runs only if ${textOf(step.if)}: a node's steps all run here, as its shell is not a POSIX shell; make it a node of its own with that 'if'`);
+  const stepShell = typeof step.shell === 'string' ? shellFromGithub(step.shell) : defaultShell;
+  if (stepShell !== defaultShell) left.push(`runs in '${textOf(step.shell)}', the other steps in the node's shell: make it a node of its own with that shell`);
+  if (step['timeout-minutes'] !== undefined)
+    left.push(
+      `has timeout-minutes ${textOf(step['timeout-minutes'])}: a node's timeout is for all its steps; make it a node of its own with that timeout, or run it under 'timeout'`,
+    );
+  if (setOutputLeft) left.push("uses ::set-output, which GitHub has deprecated and the engine does not read: write 'name=value' lines to $MAESTRO_OUTPUT");
+  return left;
+}
+
+/** A name for a node env variable, `base` or `base_` …, that neither the node's env nor the job's own has. */
+export function unusedEnvName(base: string, out: StepsResult, taken: ReadonlySet<string>): string {
+  let name = base;
+  while (out.env[name] !== undefined || taken.has(name)) name = `${name}_`;
+  return name;
+}
+
+/**
+ * The `export` of a step's variable: a literal as it is; a value with expressions through a variable of the node's env
+ * (named after the first step and variable to have that value; `taken`: the job's own variables).
+ */
+function exportLine(name: string, value: string, step: number, out: StepsResult, taken: ReadonlySet<string>): string {
+  if (!value.includes('${{')) return `export ${name}=${shellQuoted(value)}`;
+  let alias = Object.keys(out.env).find((a) => out.env[a] === value);
+  if (!alias) {
+    alias = unusedEnvName(`STEP${step}_${name}`, out, taken);
+    out.env[alias] = value;
+  }
+  return `export ${name}="$${alias}"`;
+}
+
+/** One step as the job's script holds it: the comments above it, and its commands (none for an action's step). */
+export interface StepPiece {
+  step: Json;
+  /** Where the step is: its position among the job's steps, from 1, and its line. */
+  position: number;
+  line: number;
+  label: string;
+  head: string[];
+  /** What sets the step's folder and environment (`cd`, `export`), then its own commands. */
+  prefix: string[];
+  body?: string;
+}
+
+const stepLabel = (step: Json, line: number): string =>
+  typeof step.name === 'string' ? step.name : typeof step.uses === 'string' ? step.uses : typeof step.id === 'string' ? step.id : `step on line ${line}`;
+
+/** One step's comments and commands; `position`: the step's, from 1, among the job's steps. */
+export function stepPiece(step: Json, position: number, line: number, job: StepScope, out: StepsResult): StepPiece {
+  const { defaultShell, inputs } = job;
+  const sink: ValueSink = { notes: out.notes, inputs };
+  const label = stepLabel(step, line);
+  const piece: StepPiece = { step, position, line, label, head: [], prefix: [] };
+  const note = (what: string) => {
+    out.notes.push(`step '${label}' (line ${line}) ${what}`);
+    piece.head.push(notImportedLine(`step '${label}' (line ${line}) ${what}`));
+  };
+  if (typeof step.uses === 'string') return { ...piece, head: actionStepLines(step, step.uses, label, line, out) };
+  if (typeof step.run !== 'string') {
+    note("is neither 'run' nor 'uses'");
+    return piece;
+  }
+  if (typeof step.name === 'string') piece.head.push(`# ${commentText(step.name)}`);
+  const outputs = fromSetOutput(fromGithubValue(step.run, false, sink, lineOf(step, 'run') || line));
+  for (const what of runStepLeftovers(step, defaultShell, outputs.left, job.guarded)) note(what);
+  piece.body = fromGithubVariables(outputs.script);
+  for (const v of githubOnlyVariables(piece.body)) note(`uses $${v}, which only GitHub's runner sets`);
+  const env = isObject(step.env) ? Object.entries(step.env) : [];
+  const dir = typeof step['working-directory'] === 'string' ? step['working-directory'] : undefined;
+  if (dir) piece.prefix.push(`cd ${shellQuoted(dir)}`);
+  for (const [k, v] of env) piece.prefix.push(exportLine(k, fromGithubValue(textOf(v), false, sink, lineOf(step.env, k) || line), position, out, job.envNames));
+  return piece;
+}

@@ -1,0 +1,205 @@
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { importWorkflow } from '../../../src/engine/formats';
+import { stepCondition } from '../../../src/engine/formats/githubActions/stepConditions';
+import { evaluate } from '../../../src/engine/expressions/evaluate';
+import { parseExpression } from '../../../src/engine/expressions/parser';
+import { collectReferences } from '../../../src/engine/expressions/references';
+import { isTruthy, toText } from '../../../src/engine/expressions/values';
+import { startRun } from '../../../src/engine/run/engine';
+import { validateWorkflow } from '../../../src/engine/validation/validate';
+import { yaml } from '../helpers';
+
+const scope = { earlierSteps: ['unit', 'lint-web'], valueName: (k: number) => `V${k}` };
+const translated = (condition: string) => {
+  const result = stepCondition(condition, scope);
+  assert.ok('test' in result, JSON.stringify(result));
+  return result;
+};
+
+describe("GitHub Actions import: a step's if", () => {
+  it('tests how the earlier steps went in the shell, and has the engine evaluate the rest', () => {
+    assert.equal(translated('failure()').test, '[ "$job_status" -ne 0 ]');
+    assert.equal(translated('${{ always() }}').test, 'true');
+    assert.equal(translated('!cancelled()').test, 'true');
+    const onMain = translated("github.ref == 'refs/heads/main'");
+    assert.equal(onMain.test, '[ "$job_status" -eq 0 ] && [ "$V0" = true ]', 'success() is implied, as on GitHub');
+    assert.deepEqual(onMain.values, [{ name: 'V0', expression: "github.ref == 'refs/heads/main'" }]);
+    const flaky = translated("steps.unit.outcome == 'Failure' || failure() && steps.LINT-web.conclusion != 'success'");
+    assert.equal(flaky.test, '[ "$outcome_unit" = failure ] || { [ "$job_status" -ne 0 ] && [ "$conclusion_lint_web" != success ]; }');
+    assert.deepEqual(flaky.reads, [
+      { id: 'unit', which: 'outcome' },
+      { id: 'lint-web', which: 'conclusion' },
+    ]);
+    assert.deepEqual(translated('always() && inputs.force').values, [{ name: 'V0', expression: '!!(inputs.force)' }], "GitHub's truth, not the text");
+    assert.equal(translated('!(failure() || inputs.skip)').test, '! { [ "$job_status" -ne 0 ] || [ "$V0" = true ]; }');
+  });
+
+  it('says why a condition cannot be translated', () => {
+    const problem = (condition: string) => {
+      const result = stepCondition(condition, scope);
+      assert.ok('problem' in result, condition);
+      return result.problem;
+    };
+    assert.match(problem("steps.cache.outputs.hit != 'true'"), /steps\.cache\.outputs\.hit is kept by GitHub's runner only/);
+    assert.match(problem("steps.later.outcome == 'success'"), /steps\.later, which is no earlier step/);
+    assert.match(problem('failure() == true'), /uses a status function as a value/);
+    assert.match(problem('failure() &&'), /does not parse/);
+    assert.match(problem('a ${{ failure() }}'), /mixes text and expressions/);
+  });
+
+  it('decides as GitHub does, for any condition over the statuses, earlier steps and values (a property)', () => {
+    const leaf = fc.constantFrom(
+      'success()',
+      'failure()',
+      'always()',
+      'cancelled()',
+      "steps.unit.outcome == 'failure'",
+      "steps.unit.conclusion == 'success'",
+      "steps.lint-web.outcome != 'skipped'",
+      'inputs.flag',
+      "inputs.word == 'Yes'",
+      'inputs.word',
+      'inputs.none',
+      '0',
+    );
+    const condition: fc.Arbitrary<string> = fc.letrec<{ e: string }>((tie) => ({
+      e: fc.oneof(
+        { depthSize: 'small', withCrossShrink: true },
+        leaf,
+        fc.tuple(tie('e'), fc.constantFrom('&&', '||'), tie('e')).map(([a, op, b]) => `${a} ${op} ${b}`),
+        tie('e').map((e) => `!(${e})`),
+        tie('e').map((e) => `(${e})`),
+      ),
+    })).e;
+    const world = fc.record({
+      jobStatus: fc.constantFrom(0, 1, 2),
+      unit: fc.constantFrom('success', 'failure', 'skipped'),
+      unitKeepsGoing: fc.boolean(),
+      lint: fc.constantFrom('success', 'failure', 'skipped'),
+      flag: fc.boolean(),
+      word: fc.constantFrom('yes', 'no', ''),
+    });
+    fc.assert(
+      fc.property(fc.array(fc.tuple(condition, world), { minLength: 20, maxLength: 20 }), (cases) => {
+        const expected = cases.map(([c, w]) => githubDecides(c, w));
+        assert.deepEqual(shellDecides(cases), expected, cases.map(([c]) => c).join('\n'));
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it('runs the steps of an imported job as GitHub would: after a failure only those that ask for it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'maestro-step-if-'));
+    try {
+      const source = yaml(
+        'on: push',
+        'jobs:',
+        '  test:',
+        '    runs-on: x',
+        '    steps:',
+        '      - { id: unit, continue-on-error: true, run: "touch unit; exit 3" }',
+        '      - { if: "steps.unit.outcome == \'failure\'", run: touch flaky }',
+        '      - { run: "mkdir -p sub && cd sub && export LEFT=1 && touch here" }',
+        '      - { run: "pwd > where; echo \\"${LEFT:-unset}\\" > left" }',
+        '      - { run: "touch build; exit 4" }',
+        '      - { run: touch never }',
+        '      - { if: failure(), run: touch logs }',
+        '      - { if: "always() && github.ref == \'refs/heads/main\'", run: touch main-only }',
+        '      - { if: "${{ !cancelled() && github.ref != \'refs/heads/main\' }}", run: touch elsewhere }',
+      );
+      const { text } = await importWorkflow(source, 'ci.yml');
+      const path = join(dir, 'ci.workflow.yaml');
+      writeFileSync(path, text);
+      assert.deepEqual(
+        validateWorkflow(text).diagnostics.map((d) => d.code),
+        [],
+      );
+      const run = startRun({ workflowPath: path, runsDir: join(dir, 'runs'), inputs: { github_ref: 'refs/heads/dev' } });
+      assert.equal(await run.finished(), 'failed', 'the failed step fails the node');
+      run.dispose();
+      const made = ['unit', 'flaky', 'sub/here', 'build', 'never', 'logs', 'main-only', 'elsewhere'].filter((f) => existsSync(join(dir, f)));
+      assert.deepEqual(made, ['unit', 'flaky', 'sub/here', 'build', 'logs', 'elsewhere']);
+      assert.equal(
+        spawnSync('cat', [join(dir, 'where'), join(dir, 'left')], { encoding: 'utf8' }).stdout,
+        `${dir}\nunset\n`,
+        'each step in a process of its own',
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("keeps the note where the node's shell is not a POSIX shell", async () => {
+    const { text, notImported } = await importWorkflow(
+      yaml(
+        'on: push',
+        'jobs:',
+        '  a:',
+        '    runs-on: x',
+        '    defaults: { run: { shell: python } }',
+        '    steps:',
+        '      - { if: failure(), run: "print(1)" }',
+      ),
+      'ci.yml',
+    );
+    assert.match(notImported.join('\n'), /runs only if failure\(\): a node's steps all run here, as its shell is not a POSIX shell/);
+    assert.ok(!text.includes('job_status'), text);
+  });
+});
+
+interface World {
+  jobStatus: number;
+  unit: string;
+  unitKeepsGoing: boolean;
+  lint: string;
+  flag: boolean;
+  word: string;
+}
+
+/** GitHub's rule, with its own evaluator: a condition without a status function is `success() && (…)`. */
+function githubDecides(condition: string, w: World): boolean {
+  const unitConclusion = w.unit === 'failure' && w.unitKeepsGoing ? 'success' : w.unit;
+  const expr = parseExpression(condition);
+  const value = evaluate(expr, {
+    contexts: {
+      steps: { unit: { outcome: w.unit, conclusion: unitConclusion }, 'lint-web': { outcome: w.lint, conclusion: w.lint } },
+      inputs: { flag: w.flag, word: w.word },
+    },
+    status: { success: () => w.jobStatus === 0, failure: () => w.jobStatus !== 0, cancelled: () => false },
+  });
+  const statusCalled = collectReferences({ expr, offsetOf: () => 0 }).calls.some((c) => ['success', 'failure', 'always', 'cancelled'].includes(c.name));
+  return isTruthy(value) && (statusCalled || w.jobStatus === 0);
+}
+
+/** The translated tests, all cases in one shell, each given the variables the imported script would have. */
+function shellDecides(cases: [string, World][]): boolean[] {
+  const script = cases.map(([condition, w]) => {
+    const result = stepCondition(condition, scope);
+    assert.ok('test' in result, `${condition}: ${JSON.stringify(result)}`);
+    const values = result.values.map(({ name, expression }) => {
+      const value = evaluate(parseExpression(expression), { contexts: { inputs: { flag: w.flag, word: w.word } } });
+      return `${name}='${toText(value)}'`;
+    });
+    const unitConclusion = w.unit === 'failure' && w.unitKeepsGoing ? 'success' : w.unit;
+    const vars = [
+      `job_status=${w.jobStatus}`,
+      `outcome_unit=${w.unit}`,
+      `conclusion_unit=${unitConclusion}`,
+      `conclusion_lint_web=${w.lint}`,
+      `outcome_lint_web=${w.lint}`,
+      ...values,
+    ];
+    return `(${vars.join('; ')}; if ${result.test}; then echo yes; else echo no; fi)`;
+  });
+  const out = spawnSync('bash', ['-e', '-c', script.join('\n')], { encoding: 'utf8' });
+  assert.equal(out.status, 0, out.stderr);
+  return out.stdout
+    .trim()
+    .split('\n')
+    .map((l) => l === 'yes');
+}
