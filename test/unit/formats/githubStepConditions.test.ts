@@ -10,6 +10,7 @@ import { evaluate } from '../../../src/engine/expressions/evaluate';
 import { parseExpression } from '../../../src/engine/expressions/parser';
 import { collectReferences } from '../../../src/engine/expressions/references';
 import { isTruthy, toText } from '../../../src/engine/expressions/values';
+import type { EngineEvent } from '../../../src/engine/protocol';
 import { startRun } from '../../../src/engine/run/engine';
 import { validateWorkflow } from '../../../src/engine/validation/validate';
 import { yaml } from '../helpers';
@@ -106,6 +107,8 @@ describe("GitHub Actions import: a step's if", () => {
         '      - { if: "steps.unit.outcome == \'failure\'", run: touch flaky }',
         '      - { run: "mkdir -p sub && cd sub && export LEFT=1 && touch here" }',
         '      - { run: "pwd > where; echo \\"${LEFT:-unset}\\" > left" }',
+        '      - { id: lint, continue-on-error: "${{ github.ref == \'refs/heads/dev\' }}", run: "touch lint; exit 5" }',
+        "      - { if: \"steps.lint.conclusion == 'success' && steps.lint.outcome == 'failure'\", run: touch lint-let-go }",
         '      - { run: "touch build; exit 4" }',
         '      - { run: touch never }',
         '      - { if: failure(), run: touch logs }',
@@ -119,11 +122,16 @@ describe("GitHub Actions import: a step's if", () => {
         validateWorkflow(text).diagnostics.map((d) => d.code),
         [],
       );
-      const run = startRun({ workflowPath: path, runsDir: join(dir, 'runs'), inputs: { github_ref: 'refs/heads/dev' } });
+      const events: EngineEvent[] = [];
+      const run = startRun({ workflowPath: path, runsDir: join(dir, 'runs'), inputs: { github_ref: 'refs/heads/dev' }, onEvent: (e) => events.push(e) });
       assert.equal(await run.finished(), 'failed', 'the failed step fails the node');
       run.dispose();
-      const made = ['unit', 'flaky', 'sub/here', 'build', 'never', 'logs', 'main-only', 'elsewhere'].filter((f) => existsSync(join(dir, f)));
-      assert.deepEqual(made, ['unit', 'flaky', 'sub/here', 'build', 'logs', 'elsewhere']);
+      const made = ['unit', 'flaky', 'sub/here', 'lint', 'lint-let-go', 'build', 'never', 'logs', 'main-only', 'elsewhere'].filter((f) =>
+        existsSync(join(dir, f)),
+      );
+      assert.deepEqual(made, ['unit', 'flaky', 'sub/here', 'lint', 'lint-let-go', 'build', 'logs', 'elsewhere']);
+      const failed = events.find((e) => e.type === 'node:failed');
+      assert.equal(failed?.type === 'node:failed' && failed.exitCode, 4, 'the status of the first failure that counts');
       assert.equal(
         spawnSync('cat', [join(dir, 'where'), join(dir, 'left')], { encoding: 'utf8' }).stdout,
         `${dir}\nunset\n`,

@@ -1,7 +1,7 @@
 // A job's steps as one script that runs each as GitHub's runner does: in a process of its own (a subshell), the next
 // only when the earlier ones succeeded unless its `if` says otherwise (`failure()`, `always()`, a step's outcome), the
 // job failing with the first failed step's status.
-import { textOf } from '../../json';
+import { type Json, textOf } from '../../json';
 import { commentText, notImportedLine } from '../importTypes';
 import { fromGithubValue, GithubValueInputs, type ValueSink } from './contexts';
 import { type StepPiece, type StepsResult, unusedEnvName } from './stepPieces';
@@ -12,13 +12,15 @@ type Condition = Extract<StepConditionResult, { test: string }> | { problem: str
 
 const SUCCESS_TEST = `[ "$${JOB_STATUS}" -eq 0 ]`;
 
-/** What a step's condition reads from the engine, in our words; a problem when some of it has no local value. */
-function engineValues(condition: Extract<StepConditionResult, { test: string }>, piece: StepPiece, sink: ValueSink, out: StepsResult): string | undefined {
+/**
+ * Puts values the engine evaluates (`${{ }}` templates, GitHub's words) into the node's env, in our words; a problem,
+ * and nothing put, when some of them have no local value.
+ */
+function engineValues(values: readonly { name: string; template: string }[], line: number, sink: ValueSink, out: StepsResult): string | undefined {
   const trial: string[] = [];
-  for (const { expression } of condition.values)
-    fromGithubValue(`\${{ ${expression} }}`, false, { notes: trial, inputs: new GithubValueInputs(new Set()) }, piece.line);
+  for (const { template } of values) fromGithubValue(template, false, { notes: trial, inputs: new GithubValueInputs(new Set()) }, line);
   if (trial.length) return trial.join('; ');
-  for (const { name, expression } of condition.values) out.env[name] = fromGithubValue(`\${{ ${expression} }}`, false, sink, piece.line);
+  for (const { name, template } of values) out.env[name] = fromGithubValue(template, false, sink, line);
   return undefined;
 }
 
@@ -28,71 +30,124 @@ function conditionOf(piece: StepPiece, earlierSteps: string[], out: StepsResult,
   return stepCondition(textOf(piece.step.if), { earlierSteps, valueName: (k) => unusedEnvName(k ? `${base}${k + 1}` : base, out, taken) });
 }
 
+/** A step's translated condition with its values in the node's env, or why it has none. */
+function committedCondition(piece: StepPiece, earlierSteps: string[], sink: ValueSink, out: StepsResult, taken: ReadonlySet<string>): Condition | undefined {
+  const condition = conditionOf(piece, earlierSteps, out, taken);
+  if (!condition || 'problem' in condition) return condition;
+  const problem = engineValues(
+    condition.values.map((v) => ({ name: v.name, template: `\${{ ${v.expression} }}` })),
+    piece.line,
+    sink,
+    out,
+  );
+  return problem ? { problem } : condition;
+}
+
+/** Whether a step's failure leaves the job going: `true`, `false`, or a shell test of a value the engine evaluates. */
+function keepsGoingTest(piece: StepPiece, sink: ValueSink, out: StepsResult, taken: ReadonlySet<string>): { test: string; note?: string } {
+  const value = piece.step['continue-on-error'];
+  if (value === true || value === 'true') return { test: 'true' };
+  if (value === undefined || value === false || value === 'false') return { test: 'false' };
+  const name = unusedEnvName(`STEP${piece.position}_CONTINUE`, out, taken);
+  const problem = engineValues([{ name, template: textOf(value) }], piece.line, sink, out);
+  if (!problem) return { test: `[ "$${name}" = true ]` };
+  return {
+    test: 'false',
+    note: `step '${piece.label}' (line ${piece.line}) continues on error if ${textOf(value)}, which has no local counterpart (${problem}): here its failure fails the node`,
+  };
+}
+
 /** The lines that keep a step's outcome and conclusion, as far as later conditions read them. */
-function resultLines(piece: StepPiece, reads: readonly StepResultRead[]): { before: string[]; after: string[] } {
+function resultLines(piece: StepPiece, reads: readonly StepResultRead[], keepsGoing: string): { before: string[]; after: string[] } {
   const id = typeof piece.step.id === 'string' ? piece.step.id : undefined;
   const mine = reads.filter((r) => r.id === id);
   if (!id || !mine.length) return { before: [], after: [] };
   const outcome = resultVariable({ id, which: 'outcome' });
   const conclusion = resultVariable({ id, which: 'conclusion' });
   const wantsConclusion = mine.some((r) => r.which === 'conclusion');
-  const keepsGoing = piece.step['continue-on-error'] === true;
+  const concluded =
+    { true: `${conclusion}=success`, false: `${conclusion}=$${outcome}` }[keepsGoing] ?? `${keepsGoing} && ${conclusion}=success || ${conclusion}=$${outcome}`;
   return {
     before: [`${outcome}=skipped`, ...(wantsConclusion ? [`${conclusion}=skipped`] : [])],
-    after: [
-      `[ "$step_status" -eq 0 ] && ${outcome}=success || ${outcome}=failure`,
-      ...(wantsConclusion ? [keepsGoing ? `${conclusion}=success` : `${conclusion}=$${outcome}`] : []),
-    ],
+    after: [`[ "$step_status" -eq 0 ] && ${outcome}=success || ${outcome}=failure`, ...(wantsConclusion ? [concluded] : [])],
   };
 }
 
-/** One step's lines: its comments, then its commands in a subshell under its condition. */
-function guardedLines(piece: StepPiece, condition: Condition | undefined, reads: readonly StepResultRead[], out: StepsResult): string[] {
-  const { step, head, prefix, body } = piece;
-  if (body === undefined) return head;
-  const lines = [...head];
-  let test = SUCCESS_TEST;
-  if (condition && 'problem' in condition) {
-    const what = `step '${piece.label}' (line ${piece.line}) runs only if ${textOf(step.if)}, which has no local counterpart (${condition.problem}): here it runs when the steps before it succeeded`;
+/** What stands above a step's commands: the original condition, or why it is not kept; the test its commands run under. */
+function conditionLines(piece: StepPiece, condition: Condition | undefined, out: StepsResult): { lines: string[]; test: string } {
+  const note = (what: string) => {
     out.notes.push(what);
-    lines.push(notImportedLine(what));
-  } else if (condition) {
-    lines.push(`# if: ${commentText(textOf(step.if))}`);
-    if (condition.cancelled) {
-      const what = `step '${piece.label}' (line ${piece.line}) runs when the run is cancelled, which here stops the node's script: it never runs then`;
-      out.notes.push(what);
-      lines.push(notImportedLine(what));
-    }
-    test = condition.test;
+    return notImportedLine(what);
+  };
+  const written = textOf(piece.step.if);
+  if (!condition) return { lines: [], test: SUCCESS_TEST };
+  if ('problem' in condition)
+    return {
+      lines: [
+        note(
+          `step '${piece.label}' (line ${piece.line}) runs only if ${written}, which has no local counterpart (${condition.problem}): here it runs when the steps before it succeeded`,
+        ),
+      ],
+      test: SUCCESS_TEST,
+    };
+  const lines = [`# if: ${commentText(written)}`];
+  if (condition.cancelled)
+    lines.push(note(`step '${piece.label}' (line ${piece.line}) runs when the run is cancelled, which here stops the node's script: it never runs then`));
+  return { lines, test: condition.test };
+}
+
+/** One step's lines: its comments, then its commands in a subshell under its condition. */
+function guardedLines(
+  piece: StepPiece,
+  condition: Condition | undefined,
+  keepsGoing: { test: string; note?: string },
+  reads: readonly StepResultRead[],
+  out: StepsResult,
+): string[] {
+  const { head, prefix, body } = piece;
+  if (body === undefined) return head;
+  const above = conditionLines(piece, condition, out);
+  if (keepsGoing.note) {
+    out.notes.push(keepsGoing.note);
+    above.lines.push(notImportedLine(keepsGoing.note));
   }
-  const results = resultLines(piece, reads);
-  const failsTheJob = step['continue-on-error'] !== true;
+  const results = resultLines(piece, reads, keepsGoing.test);
+  const failsTheJob = `[ "$${JOB_STATUS}" -ne 0 ] || ${JOB_STATUS}=$step_status`;
   return [
-    ...lines,
+    ...head,
+    ...above.lines,
     ...results.before,
-    `if ${test}; then`,
+    `if ${above.test}; then`,
     ['(', 'set -e', ...prefix, body.replace(/\n$/, ''), ')'].join('\n'),
-    ...(results.after.length || failsTheJob ? ['step_status=$?'] : []),
+    ...(results.after.length || keepsGoing.test !== 'true' ? ['step_status=$?'] : []),
     ...results.after,
-    ...(failsTheJob ? [`[ "$${JOB_STATUS}" -ne 0 ] || ${JOB_STATUS}=$step_status`] : []),
+    ...(keepsGoing.test === 'true' ? [] : [keepsGoing.test === 'false' ? failsTheJob : `${keepsGoing.test} || ${failsTheJob}`]),
     'fi',
   ];
+}
+
+/** Whether a job's steps need running under conditions: one has an `if`, or continues on error by an expression. */
+export function needsGuards(steps: readonly Json[]): boolean {
+  const byExpression = (value: unknown) => typeof value === 'string' && value !== 'true' && value !== 'false';
+  return steps.some((s) => typeof s.run === 'string' && (s.if !== undefined || byExpression(s['continue-on-error'])));
 }
 
 /** The job's script, each step under its condition; `taken`: the job's own env names. */
 export function guardedScript(pieces: readonly StepPiece[], out: StepsResult, sink: ValueSink, taken: ReadonlySet<string>): string {
   const earlier = (i: number) => pieces.slice(0, i).flatMap((p) => (p.body !== undefined && typeof p.step.id === 'string' ? [p.step.id] : []));
-  const conditions = pieces.map((p, i) => conditionOf(p, earlier(i), { ...out, env: { ...out.env } }, taken));
-  const reads = conditions.flatMap((c) => (c && 'reads' in c ? c.reads : []));
-  const lines = ["# Each step runs as on GitHub: in a subshell of its own, and once one fails only those whose 'if' asks for it.", 'set +e', `${JOB_STATUS}=0`];
-  pieces.forEach((piece, i) => {
-    let condition = conditions[i] && conditionOf(piece, earlier(i), out, taken);
-    if (condition && 'values' in condition) {
-      const problem = engineValues(condition, piece, sink, out);
-      if (problem) condition = { problem };
-    }
-    lines.push(...guardedLines(piece, condition, reads, out));
+  const reads = pieces.flatMap((p, i) => {
+    const condition = conditionOf(p, earlier(i), { ...out, env: { ...out.env } }, taken);
+    return condition && 'reads' in condition ? condition.reads : [];
   });
+  const lines = ["# Each step runs as on GitHub: in a subshell of its own, and once one fails only those whose 'if' asks for it.", 'set +e', `${JOB_STATUS}=0`];
+  for (const [i, piece] of pieces.entries()) {
+    if (piece.body === undefined) {
+      lines.push(...piece.head);
+      continue;
+    }
+    const condition = committedCondition(piece, earlier(i), sink, out, taken);
+    lines.push(...guardedLines(piece, condition, keepsGoingTest(piece, sink, out, taken), reads, out));
+  }
   lines.push(`exit "$${JOB_STATUS}"`);
   return lines.join('\n');
 }

@@ -8,7 +8,7 @@ import { parseRetryLoop } from '../scriptRetry';
 import { fromGithubVariables } from '../scriptVariables';
 import { fromGithubValue } from './contexts';
 import { APPROVAL_STEP_RUN } from './export';
-import { guardedScript } from './guardedSteps';
+import { guardedScript, needsGuards } from './guardedSteps';
 import { type JobScope, shellFromGithub, type StepPiece, stepPiece, type StepsResult } from './stepPieces';
 import { LINES, lineOf, type Lined } from './tokens';
 
@@ -36,7 +36,7 @@ export function importSteps(steps: unknown[], stepsOwner: unknown, job: JobScope
   else out.workingDirectory = defaultDir;
   const loop =
     only && !only.name && objects.every((s) => s === only || typeof s.uses === 'string') ? parseRetryLoop(fromGithubVariables(textOf(only.run))) : undefined;
-  const guarded = !loop && runs.some((s) => s.if !== undefined) && POSIX_SHELLS.has(basename(shellWords(out.shell)[0]));
+  const guarded = !loop && needsGuards(runs) && POSIX_SHELLS.has(basename(shellWords(out.shell)[0]));
   const pieces: StepPiece[] = objects.map((step, i) => {
     const stepLine = firstLine(step) || lineOf(stepsOwner, 'steps');
     const own = step === only ? { ...step, shell: undefined, 'working-directory': undefined } : step;

@@ -69,6 +69,11 @@ function runStepLeftovers(step: Json, defaultShell: string | undefined, setOutpu
   const left: string[] = [];
   if (step.if !== undefined && !guarded)
     left.push(`runs only if ${textOf(step.if)}: a node's steps all run here, as its shell is not a POSIX shell; make it a node of its own with that 'if'`);
+  const keepsGoing = step['continue-on-error'];
+  if (typeof keepsGoing === 'string' && keepsGoing !== 'true' && keepsGoing !== 'false' && !guarded)
+    left.push(
+      `continues on error if ${keepsGoing}: here its failure fails the node, as its shell is not a POSIX shell; make it a node of its own with that 'continueOnError'`,
+    );
   const stepShell = typeof step.shell === 'string' ? shellFromGithub(step.shell) : defaultShell;
   if (stepShell !== defaultShell) left.push(`runs in '${textOf(step.shell)}', the other steps in the node's shell: make it a node of its own with that shell`);
   if (step['timeout-minutes'] !== undefined)
