@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { importWorkflow } from '../../../src/engine/formats';
-import { stepCondition } from '../../../src/engine/formats/githubActions/stepConditions';
+import { SAME_TEXT_FUNCTION, stepCondition } from '../../../src/engine/formats/githubActions/stepConditions';
 import { evaluate } from '../../../src/engine/expressions/evaluate';
 import { parseExpression } from '../../../src/engine/expressions/parser';
 import { collectReferences } from '../../../src/engine/expressions/references';
@@ -15,7 +15,11 @@ import { startRun } from '../../../src/engine/run/engine';
 import { validateWorkflow } from '../../../src/engine/validation/validate';
 import { yaml } from '../helpers';
 
-const scope = { earlierSteps: ['unit', 'lint-web'], valueName: (k: number) => `V${k}` };
+const scope = {
+  earlierSteps: ['unit', 'lint-web', 'meta'],
+  stepOutput: (id: string, name: string) => (id.toLowerCase() === 'meta' ? `steps_meta_${name.toLowerCase()}` : undefined),
+  valueName: (k: number) => `V${k}`,
+};
 const translated = (condition: string) => {
   const result = stepCondition(condition, scope);
   assert.ok('test' in result, JSON.stringify(result));
@@ -47,6 +51,7 @@ describe("GitHub Actions import: a step's if", () => {
       return result.problem;
     };
     assert.match(problem("steps.cache.outputs.hit != 'true'"), /steps\.cache\.outputs\.hit is kept by GitHub's runner only/);
+    assert.match(problem("contains(steps.meta.outputs.tag, 'v')"), /steps\.meta\.outputs\.tag is kept by GitHub's runner only/);
     assert.match(problem("steps.later.outcome == 'success'"), /steps\.later, which is no earlier step/);
     assert.match(problem('failure() == true'), /uses a status function as a value/);
     assert.match(problem('failure() &&'), /does not parse/);
@@ -67,6 +72,9 @@ describe("GitHub Actions import: a step's if", () => {
       'inputs.word',
       'inputs.none',
       '0',
+      "steps.meta.outputs.tag == 'V1'",
+      "steps.META.outputs.Tag != 'v2'",
+      'steps.meta.outputs.tag',
     );
     const condition: fc.Arbitrary<string> = fc.letrec<{ e: string }>((tie) => ({
       e: fc.oneof(
@@ -84,11 +92,12 @@ describe("GitHub Actions import: a step's if", () => {
       lint: fc.constantFrom('success', 'failure', 'skipped'),
       flag: fc.boolean(),
       word: fc.constantFrom('yes', 'no', ''),
+      tag: fc.constantFrom('v1', 'V1', 'v2', ''),
     });
     fc.assert(
       fc.property(fc.array(fc.tuple(condition, world), { minLength: 20, maxLength: 20 }), (cases) => {
-        const expected = cases.map(([c, w]) => githubDecides(c, w));
-        assert.deepEqual(shellDecides(cases), expected, cases.map(([c]) => c).join('\n'));
+        const decided = shellDecides(cases);
+        cases.forEach(([c, w], i) => assert.equal(decided[i], githubDecides(c, w), `${c} in ${JSON.stringify(w)}`));
       }),
       { numRuns: 30 },
     );
@@ -167,6 +176,7 @@ interface World {
   lint: string;
   flag: boolean;
   word: string;
+  tag: string;
 }
 
 /** GitHub's rule, with its own evaluator: a condition without a status function is `success() && (…)`. */
@@ -175,7 +185,11 @@ function githubDecides(condition: string, w: World): boolean {
   const expr = parseExpression(condition);
   const value = evaluate(expr, {
     contexts: {
-      steps: { unit: { outcome: w.unit, conclusion: unitConclusion }, 'lint-web': { outcome: w.lint, conclusion: w.lint } },
+      steps: {
+        unit: { outcome: w.unit, conclusion: unitConclusion },
+        'lint-web': { outcome: w.lint, conclusion: w.lint },
+        meta: { outcome: 'success', conclusion: 'success', outputs: { tag: w.tag } },
+      },
       inputs: { flag: w.flag, word: w.word },
     },
     status: { success: () => w.jobStatus === 0, failure: () => w.jobStatus !== 0, cancelled: () => false },
@@ -200,11 +214,12 @@ function shellDecides(cases: [string, World][]): boolean[] {
       `conclusion_unit=${unitConclusion}`,
       `conclusion_lint_web=${w.lint}`,
       `outcome_lint_web=${w.lint}`,
+      `steps_meta_tag='${w.tag}'`,
       ...values,
     ];
     return `(${vars.join('; ')}; if ${result.test}; then echo yes; else echo no; fi)`;
   });
-  const out = spawnSync('bash', ['-e', '-c', script.join('\n')], { encoding: 'utf8' });
+  const out = spawnSync('bash', ['-e', '-c', [...SAME_TEXT_FUNCTION, ...script].join('\n')], { encoding: 'utf8' });
   assert.equal(out.status, 0, out.stderr);
   return out.stdout
     .trim()

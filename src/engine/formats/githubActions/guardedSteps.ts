@@ -5,7 +5,8 @@ import { type Json, textOf } from '../../json';
 import { commentText, notImportedLine } from '../importTypes';
 import { fromGithubValue, GithubValueInputs, type ValueSink } from './contexts';
 import { type StepPiece, type StepsResult, unusedEnvName } from './stepPieces';
-import { JOB_STATUS, resultVariable, stepCondition, type StepConditionResult, type StepResultRead } from './stepConditions';
+import { JOB_STATUS, resultVariable, SAME_TEXT, SAME_TEXT_FUNCTION, stepCondition, type StepConditionResult, type StepResultRead } from './stepConditions';
+import { captureLines, OUTPUTS_FROM_LINE, STEP_OUTPUT_FUNCTION, type StepOutputs, type StepOutputVariable } from './stepOutputs';
 
 /** A translated condition, or the note that says why it is not. */
 type Condition = Extract<StepConditionResult, { test: string }> | { problem: string };
@@ -24,15 +25,22 @@ function engineValues(values: readonly { name: string; template: string }[], lin
   return undefined;
 }
 
-function conditionOf(piece: StepPiece, earlierSteps: string[], out: StepsResult, taken: ReadonlySet<string>): Condition | undefined {
+/** What a step's condition may read: the earlier steps' results and outputs. */
+interface Earlier {
+  steps: string[];
+  outputs: StepOutputVariable;
+}
+
+function conditionOf(piece: StepPiece, earlier: Earlier, out: StepsResult, taken: ReadonlySet<string>): Condition | undefined {
   if (piece.step.if === undefined) return undefined;
   const base = `STEP${piece.position}_IF`;
-  return stepCondition(textOf(piece.step.if), { earlierSteps, valueName: (k) => unusedEnvName(k ? `${base}${k + 1}` : base, out, taken) });
+  const valueName = (k: number) => unusedEnvName(k ? `${base}${k + 1}` : base, out, taken);
+  return stepCondition(textOf(piece.step.if), { earlierSteps: earlier.steps, stepOutput: earlier.outputs, valueName });
 }
 
 /** A step's translated condition with its values in the node's env, or why it has none. */
-function committedCondition(piece: StepPiece, earlierSteps: string[], sink: ValueSink, out: StepsResult, taken: ReadonlySet<string>): Condition | undefined {
-  const condition = conditionOf(piece, earlierSteps, out, taken);
+function committedCondition(piece: StepPiece, earlier: Earlier, sink: ValueSink, out: StepsResult, taken: ReadonlySet<string>): Condition | undefined {
+  const condition = conditionOf(piece, earlier, out, taken);
   if (!condition || 'problem' in condition) return condition;
   const problem = engineValues(
     condition.values.map((v) => ({ name: v.name, template: `\${{ ${v.expression} }}` })),
@@ -133,21 +141,27 @@ export function needsGuards(steps: readonly Json[]): boolean {
 }
 
 /** The job's script, each step under its condition; `taken`: the job's own env names. */
-export function guardedScript(pieces: readonly StepPiece[], out: StepsResult, sink: ValueSink, taken: ReadonlySet<string>): string {
-  const earlier = (i: number) => pieces.slice(0, i).flatMap((p) => (p.body !== undefined && typeof p.step.id === 'string' ? [p.step.id] : []));
+export function guardedScript(pieces: readonly StepPiece[], outputs: StepOutputs, out: StepsResult, sink: ValueSink, taken: ReadonlySet<string>): string {
+  const earlier = (i: number): Earlier => ({
+    steps: pieces.slice(0, i).flatMap((p) => (p.body !== undefined && typeof p.step.id === 'string' ? [p.step.id] : [])),
+    outputs: outputs.readableAt(i),
+  });
   const reads = pieces.flatMap((p, i) => {
     const condition = conditionOf(p, earlier(i), { ...out, env: { ...out.env } }, taken);
     return condition && 'reads' in condition ? condition.reads : [];
   });
-  const lines = ["# Each step runs as on GitHub: in a subshell of its own, and once one fails only those whose 'if' asks for it.", 'set +e', `${JOB_STATUS}=0`];
+  const lines: string[] = [];
   for (const [i, piece] of pieces.entries()) {
     if (piece.body === undefined) {
       lines.push(...piece.head);
       continue;
     }
     const condition = committedCondition(piece, earlier(i), sink, out, taken);
-    lines.push(...guardedLines(piece, condition, keepsGoingTest(piece, sink, out, taken), reads, out));
+    const captured = outputs.capturedAt(i);
+    const guarded = guardedLines(piece, condition, keepsGoingTest(piece, sink, out, taken), reads, out);
+    lines.push(...(captured.size ? [OUTPUTS_FROM_LINE, ...guarded, ...captureLines(captured)] : guarded));
   }
-  lines.push(`exit "$${JOB_STATUS}"`);
-  return lines.join('\n');
+  const helpers = [...(outputs.any ? STEP_OUTPUT_FUNCTION : []), ...(lines.some((l) => l.includes(`${SAME_TEXT} `)) ? SAME_TEXT_FUNCTION : [])];
+  const start = ["# Each step runs as on GitHub: in a subshell of its own, and once one fails only those whose 'if' asks for it.", 'set +e', `${JOB_STATUS}=0`];
+  return [...start, ...helpers, ...lines, `exit "$${JOB_STATUS}"`].join('\n');
 }

@@ -9,6 +9,7 @@ import { fromGithubVariables } from '../scriptVariables';
 import { fromGithubValue } from './contexts';
 import { APPROVAL_STEP_RUN } from './export';
 import { guardedScript, needsGuards } from './guardedSteps';
+import { StepOutputs } from './stepOutputs';
 import { type JobScope, shellFromGithub, type StepPiece, stepPiece, type StepsResult } from './stepPieces';
 import { LINES, lineOf, type Lined } from './tokens';
 
@@ -36,11 +37,13 @@ export function importSteps(steps: unknown[], stepsOwner: unknown, job: JobScope
   else out.workingDirectory = defaultDir;
   const loop =
     only && !only.name && objects.every((s) => s === only || typeof s.uses === 'string') ? parseRetryLoop(fromGithubVariables(textOf(only.run))) : undefined;
-  const guarded = !loop && needsGuards(runs) && POSIX_SHELLS.has(basename(shellWords(out.shell)[0]));
+  const stepOutputs = new StepOutputs(objects);
+  const guarded = !loop && (needsGuards(runs) || stepOutputs.any) && POSIX_SHELLS.has(basename(shellWords(out.shell)[0]));
   const pieces: StepPiece[] = objects.map((step, i) => {
     const stepLine = firstLine(step) || lineOf(stepsOwner, 'steps');
     const own = step === only ? { ...step, shell: undefined, 'working-directory': undefined } : step;
-    return stepPiece(own, i + 1, stepLine, { ...job, defaultShell: out.shell, guarded }, out);
+    const outputs = guarded ? stepOutputs.readableAt(i) : () => undefined;
+    return stepPiece(own, i + 1, stepLine, { ...job, defaultShell: out.shell, guarded, outputs }, out);
   });
   const last = runs[runs.length - 1];
   const endsWithNewline = typeof last?.run === 'string' && last.run.endsWith('\n');
@@ -48,7 +51,7 @@ export function importSteps(steps: unknown[], stepsOwner: unknown, job: JobScope
     out.retry = loop.retry;
     out.shell = shellFromWords(loop.shellWords);
     out.script = fromGithubValue(loop.script, false, { notes: out.notes, inputs }, lineOf(only, 'run'));
-  } else if (guarded) out.script = guardedScript(pieces, out, { notes: out.notes, inputs }, job.envNames) + '\n';
+  } else if (guarded) out.script = guardedScript(pieces, stepOutputs, out, { notes: out.notes, inputs }, job.envNames) + '\n';
   else out.script = pieces.flatMap(sequentialLines).join('\n') + (endsWithNewline ? '\n' : '');
   return out;
 }

@@ -9,9 +9,17 @@ import { printExpression } from '../../expressions/print';
 import { chainNames, collectReferences } from '../../expressions/references';
 import { conditionSource } from '../../expressions/template';
 import { shellWord } from '../../platform/shells';
+import type { StepOutputVariable } from './stepOutputs';
 
 /** The shell variable that holds the exit status of the first step to fail (0 while none has). */
 export const JOB_STATUS = 'job_status';
+
+/** The shell function that compares two texts as GitHub does, their case aside. */
+export const SAME_TEXT = 'same_text';
+export const SAME_TEXT_FUNCTION = [
+  '# Whether two texts are the same, their case aside (as GitHub compares them).',
+  `${SAME_TEXT}() { [ "$(printf '%s' "$1" | tr '[:upper:]' '[:lower:]')" = "$(printf '%s' "$2" | tr '[:upper:]' '[:lower:]')" ]; }`,
+];
 
 /** What a step's condition reads of an earlier step: `steps.test.outcome` or `steps.test.conclusion`. */
 export interface StepResultRead {
@@ -22,6 +30,8 @@ export interface StepResultRead {
 export interface StepConditionScope {
   /** The ids of the earlier steps that run as commands here, as written. */
   earlierSteps: readonly string[];
+  /** The shell variables of the earlier steps' outputs. */
+  stepOutput: StepOutputVariable;
   /** The name of the node env variable for the condition's `k`th value (from 0) that the engine evaluates. */
   valueName(k: number): string;
 }
@@ -115,9 +125,30 @@ function joined(operator: string, pieces: Piece[]): Piece {
   return { text: kept.map((p) => (p.operator === operator ? p.text : braced(p))).join(` ${operator} `), compound: true, operator };
 }
 
+/** An earlier step's output (`steps.meta.outputs.tag`): its variable, or undefined for any other expression. */
+function outputVariable(e: Expr, scope: StepConditionScope): string | undefined {
+  const chain = chainNames(e);
+  if (!chain || chain.length !== 4 || chain[0].toLowerCase() !== 'steps' || chain[2].toLowerCase() !== 'outputs') return undefined;
+  return scope.stepOutput(chain[1], chain[3]);
+}
+
+/** An earlier step's output tested for truth (not empty), or compared with a text (`==`, `!=`). */
+function outputTest(e: Expr, scope: StepConditionScope): string | undefined {
+  const alone = outputVariable(e, scope);
+  if (alone) return `[ -n "$${alone}" ]`;
+  const b = e as Partial<Binary>;
+  const op = b.operator?.lexeme;
+  if (!b.left || !b.right || (op !== '==' && op !== '!=')) return undefined;
+  const [variable, other] = outputVariable(b.left, scope) ? [outputVariable(b.left, scope), b.right] : [outputVariable(b.right, scope), b.left];
+  const literal = (other as Partial<Literal>).literal;
+  if (!variable || !literal || (literal.kind as number) !== 0) return undefined;
+  return `${op === '!=' ? '! ' : ''}${SAME_TEXT} "$${variable}" ${shellWord(literal.coerceString())}`;
+}
+
 function pieceOf(e: Expr, scope: StepConditionScope, gathered: Gathered): Piece {
   if (!callsStatus(e) && !readsSteps(e)) {
     const text = printExpression(e);
+    if (/^(true|false)$/.test(text)) return { text, compound: false };
     const truth = (e as Partial<Grouping>).group ? `!!${text}` : `!!(${text})`;
     const value = { name: scope.valueName(gathered.values.length), expression: isBoolean(e) ? text : truth };
     gathered.values.push(value);
@@ -143,7 +174,7 @@ function pieceOf(e: Expr, scope: StepConditionScope, gathered: Gathered): Piece 
     return { text: STATUS_TESTS.get(status)!, compound: false };
   }
   const binary = e as Partial<Binary>;
-  const test = binary.left && binary.operator ? stepResultTest(binary as Binary, scope, gathered) : undefined;
+  const test = (binary.left && binary.operator ? stepResultTest(binary as Binary, scope, gathered) : undefined) ?? outputTest(e, scope);
   if (test) return { text: test, compound: false };
   const stepRef = readsOf(e).refs.find((r) => r.segments[0].name.toLowerCase() === 'steps');
   if (stepRef) throw new Untranslatable(`${stepRef.segments.map((s) => s.name).join('.')} is kept by GitHub's runner only`);

@@ -6,6 +6,7 @@ import { commentText, notImportedLine } from '../importTypes';
 import { shellFromWords, shellQuoted } from '../../platform/shells';
 import { fromGithubVariables, fromSetOutput, githubOnlyVariables } from '../scriptVariables';
 import { fromGithubValue, type GithubValueInputs, type ValueSink } from './contexts';
+import { outputsWord, type StepOutputVariable, withOutputVariables } from './stepOutputs';
 import { lineOf } from './tokens';
 
 export interface StepsResult {
@@ -39,8 +40,11 @@ export interface JobScope {
   inputs?: GithubValueInputs;
 }
 
-/** A job's scope as its steps are read: `guarded`, whether the script runs each step under its condition. */
-export type StepScope = JobScope & { guarded: boolean };
+/**
+ * A job's scope as its steps are read: `guarded`, whether the script runs each step under its condition; `outputs`,
+ * the variables of the earlier steps' outputs this step may read.
+ */
+export type StepScope = JobScope & { guarded: boolean; outputs: StepOutputVariable };
 
 /** A `uses:` step: checkout is the working copy itself, an upload's paths are artifacts, any other action a note. */
 function actionStepLines(step: Json, uses: string, label: string, line: number, out: StepsResult): string[] {
@@ -137,13 +141,17 @@ export function stepPiece(step: Json, position: number, line: number, job: StepS
     return piece;
   }
   if (typeof step.name === 'string') piece.head.push(`# ${commentText(step.name)}`);
-  const outputs = fromSetOutput(fromGithubValue(step.run, false, sink, lineOf(step, 'run') || line));
+  const outputs = fromSetOutput(fromGithubValue(withOutputVariables(step.run, job.outputs), false, sink, lineOf(step, 'run') || line));
   for (const what of runStepLeftovers(step, defaultShell, outputs.left, job.guarded)) note(what);
   piece.body = fromGithubVariables(outputs.script);
   for (const v of githubOnlyVariables(piece.body)) note(`uses $${v}, which only GitHub's runner sets`);
   const env = isObject(step.env) ? Object.entries(step.env) : [];
   const dir = typeof step['working-directory'] === 'string' ? step['working-directory'] : undefined;
   if (dir) piece.prefix.push(`cd ${shellQuoted(dir)}`);
-  for (const [k, v] of env) piece.prefix.push(exportLine(k, fromGithubValue(textOf(v), false, sink, lineOf(step.env, k) || line), position, out, job.envNames));
+  for (const [k, v] of env) {
+    const word = outputsWord(textOf(v), job.outputs);
+    const value = () => fromGithubValue(textOf(v), false, sink, lineOf(step.env, k) || line);
+    piece.prefix.push(word ? `export ${k}=${word}` : exportLine(k, value(), position, out, job.envNames));
+  }
   return piece;
 }

@@ -5,6 +5,7 @@ import type { Fix, Span, SpanDiagnostic, TextEdit } from '../../diagnostics';
 import type { Reference } from '../../expressions/references';
 import type { NodeSpec } from '../../model';
 import { addMapEntry, yamlQuoted } from '../../edits/mapEntry';
+import { quotingAt, variableUse } from '../../platform/shells';
 import { rawAt, type SemanticContext } from './context';
 
 /** The references that carry text from outside the script: `inputs.*` and `nodes.<id>.outputs.*`. */
@@ -60,27 +61,6 @@ function variableName(ctx: SemanticContext, node: NodeSpec, ref: Reference): str
   const candidates = [last, `${prefix}_${last}`].map((n) => (/^[0-9]/.test(n) ? `_${n}` : n));
   for (const c of candidates) if (!taken(c)) return c;
   for (let i = 2; ; i++) if (!taken(`${candidates[1]}_${i}`)) return `${candidates[1]}_${i}`;
-}
-
-/** The shell's quoting where the template starts: inside single quotes, double quotes, or none. */
-function quotingAt(script: string, offset: number): 'single' | 'double' | 'none' {
-  let state: 'single' | 'double' | 'none' = 'none';
-  for (let i = 0; i < offset; i++) {
-    const c = script[i];
-    if (state === 'single') {
-      if (c === "'") state = 'none';
-    } else if (c === '\\') i++;
-    else if (c === '"') state = state === 'double' ? 'none' : 'double';
-    else if (c === "'" && state === 'none') state = 'single';
-  }
-  return state;
-}
-
-/** `"$NAME"`, written so that the shell reads it as one word wherever the template stood. */
-function variableUse(name: string, quoting: ReturnType<typeof quotingAt>): string {
-  if (quoting === 'double') return `\${${name}}`;
-  if (quoting === 'single') return `'"$${name}"'`;
-  return `"$${name}"`;
 }
 
 /** The replacement as the file must spell it, given how the scalar is written; undefined where it cannot be. */

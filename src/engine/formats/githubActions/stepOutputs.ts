@@ -1,0 +1,129 @@
+// The outputs a step writes to $GITHUB_OUTPUT that later steps of its job read (`steps.meta.outputs.tag` in a run,
+// an env value or an `if`): the job's script takes each from the node's output file after the step, into a shell
+// variable (`steps_meta_tag`) that the later steps read where GitHub would have written the value.
+import { isObject, type Json, textOf } from '../../json';
+import { chainNames, collectReferences } from '../../expressions/references';
+import { expressionPieces, findTemplates } from '../../expressions/template';
+import { quotingAt, variableUse } from '../../platform/shells';
+
+/** The variable of an earlier step's output (id and name as written), or undefined where there is none. */
+export type StepOutputVariable = (id: string, name: string) => string | undefined;
+
+const variableName = (id: string, name: string): string => `steps_${id}_${name}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
+
+/** `steps.<id>.outputs.<name>` as its id and name, or undefined for any other chain. */
+function outputOf(chain: readonly string[] | undefined): { id: string; name: string } | undefined {
+  if (!chain || chain.length !== 4 || chain[0].toLowerCase() !== 'steps' || chain[2].toLowerCase() !== 'outputs') return undefined;
+  return { id: chain[1], name: chain[3] };
+}
+
+/** The texts of a step that may read earlier steps' outputs, and whether each is a condition. */
+function readingTexts(step: Json): { text: string; isCondition: boolean }[] {
+  const texts = [{ text: textOf(step.run), isCondition: false }];
+  if (isObject(step.env)) for (const v of Object.values(step.env)) texts.push({ text: textOf(v), isCondition: false });
+  if (step.if !== undefined) texts.push({ text: textOf(step.if), isCondition: true });
+  return texts;
+}
+
+/** The earlier steps' outputs read by the `run` steps of a job, and the variables that hold them. */
+export class StepOutputs {
+  /** By the position of the step that writes them: the outputs' names, lower case, with their variables. */
+  private readonly captured = new Map<number, Map<string, string>>();
+  private readonly positionOfId = new Map<string, number>();
+
+  constructor(steps: readonly Json[]) {
+    steps.forEach((step, i) => {
+      if (typeof step.id === 'string' && typeof step.run === 'string') this.positionOfId.set(step.id.toLowerCase(), i);
+    });
+    steps.forEach((step, i) => {
+      if (typeof step.run !== 'string') return;
+      for (const { text, isCondition } of readingTexts(step))
+        for (const piece of expressionPieces(text, isCondition))
+          for (const ref of piece.parsed ? collectReferences(piece.parsed).refs : []) {
+            const output = outputOf(ref.segments.map((s) => s.name));
+            const from = output && this.positionOfId.get(output.id.toLowerCase());
+            if (output && from !== undefined && from < i) this.capture(from, output.id, output.name);
+          }
+    });
+  }
+
+  private capture(position: number, id: string, name: string): void {
+    const names = this.captured.get(position) ?? new Map<string, string>();
+    names.set(name.toLowerCase(), variableName(id, name));
+    this.captured.set(position, names);
+  }
+
+  /** Whether any step reads another's outputs. */
+  get any(): boolean {
+    return this.captured.size > 0;
+  }
+
+  /** The outputs of the step at `position` (from 0) that later steps read, lower case, with their variables. */
+  capturedAt(position: number): ReadonlyMap<string, string> {
+    return this.captured.get(position) ?? new Map();
+  }
+
+  /** What the step at `position` may read: the outputs of earlier steps that it, or a later step, reads. */
+  readableAt(position: number): StepOutputVariable {
+    return (id, name) => {
+      const from = this.positionOfId.get(id.toLowerCase());
+      return from !== undefined && from < position ? this.captured.get(from)?.get(name.toLowerCase()) : undefined;
+    };
+  }
+}
+
+/** A script with each `${{ steps.X.outputs.Y }}` that has a variable written as that variable, quoted where it stands. */
+export function withOutputVariables(script: string, variable: StepOutputVariable): string {
+  let out = '';
+  let last = 0;
+  for (const part of findTemplates(script)) {
+    const output = part.parsed ? outputOf(chainNames(part.parsed.expr)) : undefined;
+    const name = output && variable(output.id, output.name);
+    if (!name) continue;
+    out += script.slice(last, part.span.start) + variableUse(name, quotingAt(script, part.span.start));
+    last = part.span.end;
+  }
+  return out + script.slice(last);
+}
+
+/**
+ * An env value whose every `${{ }}` is an earlier step's output, as a double-quoted shell word (`"v-${steps_a_b}"`);
+ * undefined for any other value.
+ */
+export function outputsWord(value: string, variable: StepOutputVariable): string | undefined {
+  const parts = findTemplates(value);
+  if (!parts.length) return undefined;
+  let word = '';
+  let last = 0;
+  for (const part of parts) {
+    const output = part.parsed ? outputOf(chainNames(part.parsed.expr)) : undefined;
+    const name = output && variable(output.id, output.name);
+    if (!name) return undefined;
+    word += value.slice(last, part.span.start).replace(/[\\"$`]/g, '\\$&') + `\${${name}}`;
+    last = part.span.end;
+  }
+  return `"${word}${value.slice(last).replace(/[\\"$`]/g, '\\$&')}"`;
+}
+
+/**
+ * The shell lines that take the outputs of a step from the node's output file, written after the byte `from` holds:
+ * `name=value` lines and `name<<DELIMITER` blocks, the last of each name, its case aside.
+ */
+export function captureLines(captured: ReadonlyMap<string, string>): string[] {
+  return [...captured].map(([name, variable]) => `${variable}=$(step_output ${name} "$outputs_from")`);
+}
+
+/** The shell function `captureLines` calls, for the script's start. */
+export const STEP_OUTPUT_FUNCTION = [
+  '# A value a step wrote to $MAESTRO_OUTPUT after the byte given: name=value, or name<<DELIMITER … DELIMITER.',
+  'step_output() {',
+  '  tail -c +"$(($2 + 1))" "$MAESTRO_OUTPUT" 2>/dev/null | awk -v name="$1" \'',
+  '    d != "" { if ($0 == d) { d = ""; v = t } else { t = t (n++ ? "\\n" : "") $0 }; next }',
+  '    tolower(substr($0, 1, length(name) + 1)) == name "=" { v = substr($0, length(name) + 2); next }',
+  '    tolower(substr($0, 1, length(name) + 2)) == name "<<" { d = substr($0, length(name) + 3); t = ""; n = 0 }',
+  '    END { printf "%s", v }\'',
+  '}',
+];
+
+/** The line before a step whose outputs are captured: where the output file ends. */
+export const OUTPUTS_FROM_LINE = 'outputs_from=$({ wc -c < "$MAESTRO_OUTPUT"; } 2>/dev/null || echo 0)';

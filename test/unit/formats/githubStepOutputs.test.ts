@@ -1,0 +1,71 @@
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { importWorkflow } from '../../../src/engine/formats';
+import { startRun } from '../../../src/engine/run/engine';
+import { validateWorkflow } from '../../../src/engine/validation/validate';
+import { yaml } from '../helpers';
+
+const SOURCE = yaml(
+  'on: push',
+  'jobs:',
+  '  build:',
+  '    runs-on: x',
+  '    outputs: { tag: "${{ steps.meta.outputs.tag }}" }',
+  '    steps:',
+  '      - id: meta',
+  '        run: |',
+  '          echo "tag=V1" >> "$GITHUB_OUTPUT"',
+  '          { echo "notes<<EOF"; echo "line one"; echo "it\'s two"; echo "EOF"; } >> "$GITHUB_OUTPUT"',
+  '      - id: again',
+  '        run: echo "tag=other" >> "$GITHUB_OUTPUT"',
+  '      - name: Use',
+  '        env: { T: "v-${{ steps.meta.outputs.tag }}", "N": "${{ steps.Meta.outputs.Notes }}" }',
+  '        run: |',
+  "          # don't lose it",
+  '          echo "${{ steps.meta.outputs.tag }}" > tag',
+  "          echo '${{ steps.meta.outputs.tag }}' > tag-single",
+  '          echo "$T" > env-tag',
+  '          printf \'%s\' "$N" > notes',
+  '          echo "${{ steps.skipped.outputs.x }}" > skipped',
+  '      - { if: "steps.meta.outputs.tag == \'v1\' && !steps.meta.outputs.missing", run: touch tag-matched }',
+  "      - { id: skipped, if: 'false', run: 'echo x=1 >> $GITHUB_OUTPUT' }",
+);
+
+describe('GitHub Actions import: outputs a step passes to later steps', () => {
+  it('reads each from the node output file after its step, where GitHub would write it, quoted as it stands', async () => {
+    const { text, notImported } = await importWorkflow(SOURCE.replace('steps.skipped.outputs.x', 'steps.meta.outputs.tag'), 'ci.yml');
+    const [node] = validateWorkflow(text).workflow.nodes;
+    assert.deepEqual(notImported, []);
+    assert.match(node.run!, /^export T="v-\$\{steps_meta_tag\}"$/m);
+    assert.match(node.run!, /^echo "\$\{steps_meta_tag\}" > tag$/m);
+    assert.match(node.run!, /^echo ''"\$steps_meta_tag"'' > tag-single$/m, 'out of the single quotes, and back in');
+    assert.ok(!node.run!.includes('${{'), node.run);
+  });
+
+  it('gives a later step the value its step wrote', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'maestro-step-outputs-'));
+    try {
+      const { text } = await importWorkflow(SOURCE.replace('steps.skipped.outputs.x', 'steps.again.outputs.tag'), 'ci.yml');
+      writeFileSync(join(dir, 'ci.workflow.yaml'), text);
+      const run = startRun({ workflowPath: join(dir, 'ci.workflow.yaml'), runsDir: join(dir, 'runs') });
+      assert.equal(await run.finished(), 'completed');
+      run.dispose();
+      const read = (f: string) => readFileSync(join(dir, f), 'utf8');
+      assert.deepEqual(
+        ['tag', 'tag-single', 'env-tag', 'notes', 'skipped'].map(read),
+        ['V1\n', 'V1\n', 'v-V1\n', "line one\nit's two", 'other\n'],
+        "the meta step's own values, not the later step's of the same name",
+      );
+      assert.equal(read('tag-matched'), '', 'compared as GitHub compares, its case aside');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('notes a read of a later step, which has no value yet', async () => {
+    const { notImported } = await importWorkflow(SOURCE, 'ci.yml');
+    assert.match(notImported.join('\n'), /'steps\.skipped\.outputs\.x' \(line \d+\) has no local value/);
+  });
+});
