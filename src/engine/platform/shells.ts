@@ -22,31 +22,3 @@ export function shellFromWords(words: string): string | undefined {
   const shell = parts.join(' ');
   return shell === 'bash' ? undefined : shell;
 }
-
-/**
- * The shell's quoting at an offset of a script: inside single quotes, double quotes, or none. A comment (`#` where a
- * word starts) runs to the end of its line, its quotes none.
- */
-export function quotingAt(script: string, offset: number): 'single' | 'double' | 'none' {
-  let state: 'single' | 'double' | 'none' = 'none';
-  for (let i = 0; i < offset; i++) {
-    const c = script[i];
-    if (state === 'single') {
-      if (c === "'") state = 'none';
-    } else if (c === '\\') i++;
-    else if (c === '"') state = state === 'double' ? 'none' : 'double';
-    else if (c === "'" && state === 'none') state = 'single';
-    else if (c === '#' && state === 'none' && (i === 0 || /\s/.test(script[i - 1]))) {
-      const end = script.indexOf('\n', i);
-      i = end < 0 ? script.length : end;
-    }
-  }
-  return state;
-}
-
-/** `"$NAME"`, written so that the shell reads it as one word where the quoting is `quoting`. */
-export function variableUse(name: string, quoting: ReturnType<typeof quotingAt>): string {
-  if (quoting === 'double') return `\${${name}}`;
-  if (quoting === 'single') return `'"$${name}"'`;
-  return `"$${name}"`;
-}

@@ -37,4 +37,26 @@ describe("GitHub Actions import: a step's env", () => {
       'no script injection to warn of',
     );
   });
+
+  it("gives the runner's variables of the github context from the run's inputs, and notes the others", async () => {
+    const { text, notImported } = await importWorkflow(
+      yaml(
+        'on: push',
+        'jobs:',
+        '  tag:',
+        '    runs-on: x',
+        '    env: { GITHUB_SHA: mine }',
+        '    steps:',
+        '      - run: echo "${GITHUB_REF#refs/tags/} $GITHUB_SHA $GITHUB_REPOSITORY" && echo "x=1" >> "$GITHUB_ENV"',
+      ),
+      'tag.yml',
+    );
+    const [node] = validateWorkflow(text).workflow.nodes;
+    assert.deepEqual(
+      node.env,
+      { GITHUB_SHA: 'mine', GITHUB_REF: '${{ inputs.github_ref }}', GITHUB_REPOSITORY: '${{ inputs.github_repository }}' },
+      "the job's own kept",
+    );
+    assert.deepEqual(notImported, ["step 'step on line 7' (line 7) uses $GITHUB_ENV, which only GitHub's runner sets"]);
+  });
 });

@@ -68,4 +68,31 @@ describe('GitHub Actions import: outputs a step passes to later steps', () => {
     const { notImported } = await importWorkflow(SOURCE, 'ci.yml');
     assert.match(notImported.join('\n'), /'steps\.skipped\.outputs\.x' \(line \d+\) has no local value/);
   });
+
+  it('leaves one in a here-document whose delimiter is quoted, where no variable expands, and says so', async () => {
+    const { text, notImported } = await importWorkflow(
+      yaml(
+        'on: push',
+        'jobs:',
+        '  notes:',
+        '    runs-on: x',
+        '    steps:',
+        '      - { id: stats, run: echo "count=3" >> "$GITHUB_OUTPUT" }',
+        '      - run: |',
+        "          cat > notes.md << 'EOF'",
+        '          ${{ steps.stats.outputs.count }} commits',
+        '          EOF',
+        '          cat <<EOF',
+        "          it's ${{ steps.stats.outputs.count }}",
+        '          EOF',
+      ),
+      'ci.yml',
+    );
+    const [node] = validateWorkflow(text).workflow.nodes;
+    assert.match(node.run!, /^\$\{\{ steps\.stats\.outputs\.count \}\} commits$/m);
+    assert.match(node.run!, /^it's \$\{steps_stats_count\}$/m, 'an unquoted delimiter expands it');
+    assert.deepEqual(notImported, [
+      "'steps.stats.outputs.count' (line 7) has no local value: it is in a here-document whose delimiter is quoted, where no variable expands: unquote the delimiter (<<EOF)",
+    ]);
+  });
 });

@@ -130,11 +130,13 @@ export function fromGithubContexts(unknown: (reference: string, advice: string) 
 export interface ValueSink {
   notes: string[];
   inputs?: GithubValueInputs;
+  /** What to do about a reference with no local value, where the caller knows better than the context's advice. */
+  advice?: (reference: string) => string | undefined;
 }
 
 /** Rewrites a value's expressions into our contexts, noting those that have none. */
 export function fromGithubValue(value: string, isCondition: boolean, sink: ValueSink, line: number): string {
-  const unknown = (ref: string, advice: string) => sink.notes.push(`'${ref}' (line ${line}) has no local value: ${advice}`);
+  const unknown = (ref: string, advice: string) => sink.notes.push(`'${ref}' (line ${line}) has no local value: ${sink.advice?.(ref) ?? advice}`);
   const result = rewriteExpressions(value, isCondition, fromGithubContexts(unknown, sink.inputs && { inputs: sink.inputs, line }));
   for (const problem of result.problems) sink.notes.push(`${problem} (line ${line})`);
   return result.text;

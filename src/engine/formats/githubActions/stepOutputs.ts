@@ -4,7 +4,7 @@
 import { isObject, type Json, textOf } from '../../json';
 import { chainNames, collectReferences } from '../../expressions/references';
 import { expressionPieces, findTemplates } from '../../expressions/template';
-import { quotingAt, variableUse } from '../../platform/shells';
+import { quotingAt, variableUse } from '../../platform/shellQuoting';
 
 /** The variable of an earlier step's output (id and name as written), or undefined where there is none. */
 export type StepOutputVariable = (id: string, name: string) => string | undefined;
@@ -72,18 +72,28 @@ export class StepOutputs {
   }
 }
 
-/** A script with each `${{ steps.X.outputs.Y }}` that has a variable written as that variable, quoted where it stands. */
-export function withOutputVariables(script: string, variable: StepOutputVariable): string {
+/**
+ * A script with each `${{ steps.X.outputs.Y }}` that has a variable written as that variable, quoted where it stands;
+ * `unexpanded`: those left where no variable expands (in a here-document whose delimiter is quoted), as written.
+ */
+export function withOutputVariables(script: string, variable: StepOutputVariable): { script: string; unexpanded: string[] } {
   let out = '';
   let last = 0;
+  const unexpanded: string[] = [];
   for (const part of findTemplates(script)) {
-    const output = part.parsed ? outputOf(chainNames(part.parsed.expr)) : undefined;
+    const chain = part.parsed ? chainNames(part.parsed.expr) : undefined;
+    const output = outputOf(chain);
     const name = output && variable(output.id, output.name);
     if (!name) continue;
-    out += script.slice(last, part.span.start) + variableUse(name, quotingAt(script, part.span.start));
+    const use = variableUse(name, quotingAt(script, part.span.start));
+    if (!use) {
+      unexpanded.push(chain!.join('.'));
+      continue;
+    }
+    out += script.slice(last, part.span.start) + use;
     last = part.span.end;
   }
-  return out + script.slice(last);
+  return { script: out + script.slice(last), unexpanded };
 }
 
 /**

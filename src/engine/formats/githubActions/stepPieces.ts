@@ -88,6 +88,29 @@ function runStepLeftovers(step: Json, defaultShell: string | undefined, setOutpu
   return left;
 }
 
+/** The runner's variables that hold a value of the `github` context: `$GITHUB_REF` is `github.ref`. */
+const CONTEXT_VARIABLES = new Set(
+  [
+    'ACTOR',
+    'BASE_REF',
+    'EVENT_NAME',
+    'HEAD_REF',
+    'REF',
+    'REF_NAME',
+    'REF_TYPE',
+    'REPOSITORY',
+    'REPOSITORY_OWNER',
+    'SERVER_URL',
+    'SHA',
+    'TRIGGERING_ACTOR',
+    'WORKSPACE',
+  ].map((n) => `GITHUB_${n}`),
+);
+
+/** The context value a runner's variable holds, in GitHub's words (`github.ref`), or undefined. */
+const contextOfVariable = (name: string): string | undefined =>
+  CONTEXT_VARIABLES.has(name) ? `github.${name.slice('GITHUB_'.length).toLowerCase()}` : undefined;
+
 /** A name for a node env variable, `base` or `base_` …, that neither the node's env nor the job's own has. */
 export function unusedEnvName(base: string, out: StepsResult, taken: ReadonlySet<string>): string {
   let name = base;
@@ -141,10 +164,19 @@ export function stepPiece(step: Json, position: number, line: number, job: StepS
     return piece;
   }
   if (typeof step.name === 'string') piece.head.push(`# ${commentText(step.name)}`);
-  const outputs = fromSetOutput(fromGithubValue(withOutputVariables(step.run, job.outputs), false, sink, lineOf(step, 'run') || line));
+  const withOutputs = withOutputVariables(step.run, job.outputs);
+  const inHeredoc = (ref: string) =>
+    withOutputs.unexpanded.includes(ref)
+      ? 'it is in a here-document whose delimiter is quoted, where no variable expands: unquote the delimiter (<<EOF)'
+      : undefined;
+  const outputs = fromSetOutput(fromGithubValue(withOutputs.script, false, { ...sink, advice: inHeredoc }, lineOf(step, 'run') || line));
   for (const what of runStepLeftovers(step, defaultShell, outputs.left, job.guarded)) note(what);
   piece.body = fromGithubVariables(outputs.script);
-  for (const v of githubOnlyVariables(piece.body)) note(`uses $${v}, which only GitHub's runner sets`);
+  for (const v of githubOnlyVariables(piece.body)) {
+    const context = contextOfVariable(v);
+    if (!context) note(`uses $${v}, which only GitHub's runner sets`);
+    else if (out.env[v] === undefined && !job.envNames.has(v)) out.env[v] = fromGithubValue(`\${{ ${context} }}`, false, sink, line);
+  }
   const env = isObject(step.env) ? Object.entries(step.env) : [];
   const dir = typeof step['working-directory'] === 'string' ? step['working-directory'] : undefined;
   if (dir) piece.prefix.push(`cd ${shellQuoted(dir)}`);

@@ -5,7 +5,7 @@ import type { Fix, Span, SpanDiagnostic, TextEdit } from '../../diagnostics';
 import type { Reference } from '../../expressions/references';
 import type { NodeSpec } from '../../model';
 import { addMapEntry, yamlQuoted } from '../../edits/mapEntry';
-import { quotingAt, variableUse } from '../../platform/shells';
+import { quotingAt, variableUse } from '../../platform/shellQuoting';
 import { rawAt, type SemanticContext } from './context';
 
 /** The references that carry text from outside the script: `inputs.*` and `nodes.<id>.outputs.*`. */
@@ -83,7 +83,8 @@ function moveToEnvFix(ctx: SemanticContext, at: TemplateInRun, ref: Reference, n
   if (!at.sourceSpan) return undefined;
   const expression = expressionOf(at);
   const existing = existingVariable(at);
-  const use = inScalarStyle(ctx, at, variableUse(name, quotingAt(at.value, at.span.start)));
+  const inScript = variableUse(name, quotingAt(at.value, at.span.start));
+  const use = inScript === undefined ? undefined : inScalarStyle(ctx, at, inScript);
   if (use === undefined) return undefined;
   const edits: TextEdit[] = [{ span: at.sourceSpan, newText: use }];
   if (!existing) {
