@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { main } from '../../src/cli/main';
 import type { Output } from '../../src/cli/output';
 import { checkoutValue, originUrl, readCheckout, repositoryOfUrl } from '../../src/engine/gitCheckout';
+import { runnerInputs } from '../../src/engine/localRunValues';
 
 const git = (cwd: string, ...args: string[]): string =>
   execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', '-c', 'init.defaultBranch=main', ...args], {
@@ -92,11 +93,13 @@ describe("a Git checkout's own values, read from its files", () => {
       'inputs:',
       '  github_sha: { type: string, required: true }',
       '  github_ref_name: { type: string, required: true }',
+      '  runner_os: { type: string, required: true }',
       'nodes:',
       '  stamp:',
       '    env: { SHA: "${{ inputs.github_sha }}", REF: "${{ inputs.github_ref_name }}" }',
       '    run: echo "$SHA $REF" > stamped.txt',
     ];
+    const os = runnerInputs().runner_os;
     writeFileSync(file, text.join('\n') + '\n');
     let out = '';
     const io: Output = { out: (t) => (out += t), err: (t) => (out += t), isTTY: false };
@@ -104,11 +107,20 @@ describe("a Git checkout's own values, read from its files", () => {
     assert.equal(await main(['run', file, '--runs-dir', runsDir], io), 0, out);
     assert.equal(readFileSync(join(sub, 'stamped.txt'), 'utf8'), `${sha} feature/x\n`);
     assert.match(out, new RegExp(`github_sha: this checkout's, ${sha} \\(--input github_sha=… gives another\\)`));
+    assert.match(out, new RegExp(`runner_os: this machine's, ${os} \\(`));
     // What is given is taken instead, and said nothing of.
     out = '';
     assert.equal(await main(['run', file, '--runs-dir', runsDir, '--input', 'github_sha=abc'], io), 0, out);
     assert.equal(readFileSync(join(sub, 'stamped.txt'), 'utf8'), 'abc feature/x\n');
     assert.doesNotMatch(out, /github_sha: this checkout's/);
+  });
+
+  it("gives runner.os and runner.arch in GitHub's words, and nothing for a machine GitHub has no runner for", () => {
+    assert.deepEqual(runnerInputs('linux', 'x64'), { runner_os: 'Linux', runner_arch: 'X64' });
+    assert.deepEqual(runnerInputs('darwin', 'arm64'), { runner_os: 'macOS', runner_arch: 'ARM64' });
+    assert.deepEqual(runnerInputs('win32', 'ia32'), { runner_os: 'Windows', runner_arch: 'X86' });
+    assert.deepEqual(runnerInputs('freebsd', 'ppc64'), {});
+    assert.deepEqual(runnerInputs('constructor', 'toString'), {});
   });
 
   it("reads a repository's owner and name from the URL forms remotes are written in", () => {

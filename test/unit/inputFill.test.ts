@@ -7,11 +7,12 @@ import { isGithubTokenInput } from '../../src/engine/formats/githubActions/conte
 const input = (name: string, more: Partial<InputSpec> = {}): InputSpec => ({ name, type: 'string', required: true, ...more });
 
 describe("a run prompt's boxes: what they start with", () => {
-  const sources = { checkout: { github_sha: 'abc123' }, last: { github_sha: 'old', ticket: 'T-7', token: 'leak' } };
+  const sources = { local: { github_sha: 'abc123', runner_os: 'Linux' }, last: { github_sha: 'old', ticket: 'T-7', token: 'leak' } };
 
-  it('a default first, then the checkout, then the value given last; else empty', () => {
+  it('a default first, then the checkout or this machine, then the value given last; else empty', () => {
     assert.deepEqual(filledValue(input('channel', { default: 'beta' }), sources), { value: 'beta' });
     assert.deepEqual(filledValue(input('github_sha'), sources), { value: 'abc123', note: "filled in: this checkout's" });
+    assert.deepEqual(filledValue(input('runner_os'), sources), { value: 'Linux', note: "filled in: this machine's" });
     assert.deepEqual(filledValue(input('ticket'), sources), { value: 'T-7', note: 'filled in: the value given last time' });
     assert.deepEqual(filledValue(input('other'), sources), { value: '' });
     assert.deepEqual(filledValue(input('count', { type: 'number', default: 3 }), sources), { value: '3' });

@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
 import { dirname } from 'node:path';
-import { CHECKOUT_INPUT_NAMES, checkoutInputs, readCheckout } from '../../engine/gitCheckout';
+import { LOCAL_INPUT_NAMES, localRunValues, localValueSource } from '../../engine/localRunValues';
 import type { EngineEvent, RunStatus } from '../../engine/protocol';
 import type { RunState } from '../../engine/runState';
 import { parseInputFlags } from '../../engine/run/core/inputs';
@@ -215,13 +215,12 @@ function inputFiles(files: readonly string[], io: Output): Record<string, string
 }
 
 /**
- * What GitHub would give a run of the workflow (`github_sha`…), as the Git checkout it is in has it, as `act` does;
- * the checkout is read only when the workflow has such an input that is not given.
+ * What GitHub would give a run of the workflow (`github_sha`, `runner_os`…), as this machine and the Git checkout it
+ * is in have it, as `act` does; for the inputs not given.
  */
-async function checkoutInputsOf(loaded: LoadedWorkflow, given: Readonly<Record<string, string>>): Promise<Record<string, string>> {
-  if (!CHECKOUT_INPUT_NAMES.some((name) => name in loaded.workflow.inputs && !Object.hasOwn(given, name))) return {};
-  const checkout = await readCheckout(dirname(loaded.path));
-  return checkout ? checkoutInputs(checkout) : {};
+function localInputsOf(loaded: LoadedWorkflow, given: Readonly<Record<string, string>>): Promise<Record<string, string>> {
+  const wanted = LOCAL_INPUT_NAMES.filter((name) => name in loaded.workflow.inputs && !Object.hasOwn(given, name));
+  return localRunValues(dirname(loaded.path), wanted);
 }
 
 export async function runCommand(argv: string[], io: Output): Promise<number> {
@@ -264,8 +263,8 @@ export async function runCommand(argv: string[], io: Output): Promise<number> {
       workflowPath: positionals[0],
       loaded,
       inputs: { ...given, ...secrets },
-      fallbackInputs: await checkoutInputsOf(loaded, given),
-      onFallbackInput: (name, value) => show.message(`${name}: this checkout's, ${value} (--input ${name}=… gives another)`),
+      fallbackInputs: await localInputsOf(loaded, given),
+      onFallbackInput: (name, value) => show.message(`${name}: ${localValueSource(name)}, ${value} (--input ${name}=… gives another)`),
       runsDir: values['runs-dir'],
       concurrency,
       killGraceMs: grace === undefined ? undefined : grace * 1000,

@@ -1,3 +1,4 @@
+import { localValueSource } from '../../engine/localRunValues';
 import type { InputSpec } from '../../engine/model';
 
 /** What an input's box starts with, and what its prompt says of it. */
@@ -8,8 +9,8 @@ export interface Filled {
 
 /** Where a box's first value can come from, besides the input's default. */
 export interface FillSources {
-  /** The Git checkout's values, for the inputs that stand for what GitHub gives a run. */
-  checkout: Readonly<Record<string, string>>;
+  /** This machine's and the Git checkout's values, for the inputs that stand for what GitHub gives a run. */
+  local: Readonly<Record<string, string>>;
   /** The values given at the workflow's last prompt, of inputs that have no default (secrets never among them). */
   last: Readonly<Record<string, string>>;
   /** A secret input's value given last, from the secret storage. */
@@ -19,8 +20,9 @@ export interface FillSources {
 }
 
 /**
- * A string or number input's box: its default; else the checkout's value; else the value given last time. A secret's
- * is the value remembered in the secret storage, else the GitHub sign-in's token; never a default or a checkout's.
+ * A string or number input's box: its default; else this machine's or the checkout's value; else the value given last
+ * time. A secret's is the value remembered in the secret storage, else the GitHub sign-in's token; never a default or
+ * a local value.
  */
 export function filledValue(input: InputSpec, sources: FillSources): Filled {
   if (input.secret) {
@@ -30,8 +32,8 @@ export function filledValue(input: InputSpec, sources: FillSources): Filled {
     return { value: '', note: 'secret: masked in logs, not kept with the run' };
   }
   if (input.default !== undefined) return { value: String(input.default) };
-  if (input.type === 'string' && Object.hasOwn(sources.checkout, input.name))
-    return { value: sources.checkout[input.name], note: "filled in: this checkout's" };
+  if (input.type === 'string' && Object.hasOwn(sources.local, input.name))
+    return { value: sources.local[input.name], note: `filled in: ${localValueSource(input.name)}` };
   if (Object.hasOwn(sources.last, input.name)) return { value: sources.last[input.name], note: 'filled in: the value given last time' };
   return { value: '' };
 }

@@ -1,7 +1,7 @@
 // The prompts for a run's inputs: typed, defaults and the Git checkout's values filled in, secrets in a password box.
 import { dirname } from 'node:path';
 import * as vscode from 'vscode';
-import { CHECKOUT_INPUT_NAMES, checkoutInputs, readCheckout } from '../../engine/gitCheckout';
+import { localRunValues } from '../../engine/localRunValues';
 import { readInputValue } from '../../engine/inputValue';
 import type { InputSpec } from '../../engine/model';
 import type { WorkflowDocuments } from '../language/documents';
@@ -20,13 +20,15 @@ const isMissing = (input: InputSpec): boolean => input.secret === true || (input
 const remembersSecrets = (uri: vscode.Uri): boolean => vscode.workspace.getConfiguration('maestro', uri).get<boolean>('rememberSecretInputs', true);
 
 /**
- * The values a workflow file's Git checkout gives the inputs that stand for what GitHub gives a run (`github_sha`…),
- * by input name; the checkout is read only when there is such an input.
+ * The values this machine and a workflow file's Git checkout give the inputs that stand for what GitHub gives a run
+ * (`github_sha`, `runner_os`…), by input name.
  */
-async function checkoutValues(uri: vscode.Uri, inputs: readonly InputSpec[]): Promise<Record<string, string>> {
-  if (uri.scheme !== 'file' || !inputs.some((i) => CHECKOUT_INPUT_NAMES.includes(i.name))) return {};
-  const checkout = await readCheckout(dirname(uri.fsPath));
-  return checkout ? checkoutInputs(checkout) : {};
+function localValues(uri: vscode.Uri, inputs: readonly InputSpec[]): Promise<Record<string, string>> {
+  if (uri.scheme !== 'file') return Promise.resolve({});
+  return localRunValues(
+    dirname(uri.fsPath),
+    inputs.map((i) => i.name),
+  );
 }
 
 export class InputPrompts {
@@ -48,12 +50,12 @@ export class InputPrompts {
 
   /** Asks for these inputs of a workflow file, in turn; undefined when the user gives up. */
   async each(uri: vscode.Uri, inputs: readonly InputSpec[]): Promise<Record<string, string> | undefined> {
-    const checkout = await checkoutValues(uri, inputs);
+    const local = await localValues(uri, inputs);
     const last = this.last.get(uri.toString());
     const values: Record<string, string> = {};
     for (const [i, input] of inputs.entries()) {
       const title = `${plainText(input.name)} (${i + 1}/${inputs.length})`;
-      const value = input.type === 'boolean' ? await pickBoolean(input, title) : await this.ask(uri, input, title, { checkout, last });
+      const value = input.type === 'boolean' ? await pickBoolean(input, title) : await this.ask(uri, input, title, { local, last });
       if (value === undefined) return undefined;
       values[input.name] = value;
     }
@@ -74,7 +76,7 @@ export class InputPrompts {
     return this.memory.forgetAll();
   }
 
-  private async ask(uri: vscode.Uri, input: InputSpec, title: string, sources: Pick<FillSources, 'checkout' | 'last'>): Promise<string | undefined> {
+  private async ask(uri: vscode.Uri, input: InputSpec, title: string, sources: Pick<FillSources, 'local' | 'last'>): Promise<string | undefined> {
     const remembers = input.secret === true && remembersSecrets(uri);
     const rememberedSecret = remembers ? await this.memory.get(uri.toString(), input.name) : undefined;
     const githubToken = input.secret === true && isGithubTokenInput(input.name);

@@ -45,7 +45,7 @@ export function toGithubContexts(readsNode: (id: string) => string | undefined, 
 
 /** Contexts of GitHub Actions with no local counterpart, and what to do instead. */
 const NOT_LOCAL: Record<string, string> = {
-  runner: 'use the environment of the machine that runs it',
+  runner: "use the environment of the machine that runs it (runner.os and runner.arch are asked for, filled in with this machine's)",
   steps: "a step's values are kept by GitHub's runner: pass a value to a later step in a file",
   job: 'use the environment of the machine that runs it',
   strategy: 'use the matrix values',
@@ -116,7 +116,8 @@ export function fromGithubContexts(unknown: (reference: string, advice: string) 
     if (root === 'github' && second === 'workflow') return { length: 2, text: 'workflow.name' };
     if (root === 'github' && second === 'event' && third === 'inputs' && fourth) return { length: 3, text: 'inputs' };
     const written = segments.join('.');
-    if ((root === 'github' || root === 'vars' || root === 'secrets') && second && asked && isWholeValue(at))
+    const machine = root === 'runner' && (second === 'os' || second === 'arch') && segments.length === 2;
+    if ((root === 'github' || root === 'vars' || root === 'secrets' || machine) && second && asked && isWholeValue(at))
       return { length: segments.length, text: `inputs.${asked.inputs.nameFor(segments, asked.line)}` };
     else if (root === 'needs') unknown(written, "needs.<id>.result has no local counterpart: use nodes.<id>.status ('completed' for success)");
     else if (NOT_LOCAL[root]) unknown(written, NOT_LOCAL[root]);
