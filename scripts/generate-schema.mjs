@@ -85,7 +85,13 @@ const nodeProps = {
   },
   timeout: { $ref: '#/definitions/duration', ...d('How long one attempt may take before it is ended.') },
   retry: { $ref: '#/definitions/retry' },
-  continueOnError: { ...d('When true, a failure of this node does not fail the run, and dependents run as if it had completed.'), type: 'boolean' },
+  continueOnError: {
+    ...d(
+      'When true, a failure of this node does not fail the run, and dependents run as if it had completed. An expression (`${{ matrix.experimental }}`) decides it for each matrix instance when the run starts, from `inputs` and `matrix`.',
+    ),
+    oneOf: [{ type: 'boolean' }, { type: 'string', pattern: '^\\s*\\$\\{\\{[\\s\\S]*\\}\\}\\s*$' }],
+    examples: [true, '${{ matrix.experimental }}'],
+  },
   outputs: {
     ...d('Names of the outputs the node writes to `$MAESTRO_OUTPUT` (`name=value` lines).'),
     type: 'array',

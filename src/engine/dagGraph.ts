@@ -25,7 +25,7 @@ function fieldsOf(raw: unknown): NodeFields {
     ...(text(n.if) !== undefined ? { if: text(n.if) } : {}),
     ...(retry !== undefined ? { retry } : {}),
     ...(text(n.timeout) !== undefined ? { timeout: text(n.timeout) } : {}),
-    continueOnError: n.continueOnError === true,
+    continueOnError: typeof n.continueOnError === 'string' ? n.continueOnError : n.continueOnError === true,
     ...(typeof n.maxParallel === 'number' ? { maxParallel: n.maxParallel } : {}),
     failFast: n.failFast === true,
     ...(n.cache !== undefined && n.cache !== false ? { cache: true as const } : {}),

@@ -46,7 +46,8 @@ export interface NodeSpec {
   image?: string;
   timeoutMs?: number;
   retry: RetryPolicy;
-  continueOnError: boolean;
+  /** True, false, or an expression (`${{ matrix.experimental }}`) each instance decides it by when the run starts. */
+  continueOnError: boolean | string;
   /** Declared output names; undefined when the node declares none. */
   outputs?: string[];
   artifacts: string[];
@@ -161,7 +162,7 @@ export function buildWorkflow(doc: unknown): WorkflowSpec {
         image: str(n.image) ?? str(defaults.image),
         timeoutMs: parseDuration(n.timeout) ?? parseDuration(defaults.timeout),
         retry: n.retry === undefined ? defaultRetry : retryPolicy(n.retry, defaultRetry),
-        continueOnError: n.continueOnError === true,
+        continueOnError: typeof n.continueOnError === 'string' && n.continueOnError.includes('${{') ? n.continueOnError : n.continueOnError === true,
         outputs: Array.isArray(n.outputs) ? strings(n.outputs) : undefined,
         artifacts: strings(n.artifacts),
         quality: isObject(n.quality) && typeof n.quality.min === 'number' ? { min: n.quality.min } : undefined,

@@ -20,7 +20,8 @@ export interface NodeFields {
   retry?: number;
   /** As written: `5m`, `90`. */
   timeout?: string;
-  continueOnError: boolean;
+  /** True, false, or the expression each instance decides it by. */
+  continueOnError: boolean | string;
   maxParallel?: number;
   failFast: boolean;
   /** Whether the node has `cache` (`true`, or its files and ttl). */

@@ -260,4 +260,26 @@ describe('DAG panel builder in Chromium', function () {
     await page.locator('[data-field="failFast"]').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(shots, 'builder-matrix-form-500.png') });
   });
+
+  it('shows a continueOnError given by an expression as its text, and edits it as text', async () => {
+    const text = [
+      'version: 1',
+      'name: M',
+      'nodes:',
+      '  test:',
+      '    matrix: { n: [1, 2], experimental: [false] }',
+      '    continueOnError: ${{ matrix.experimental }}',
+      '    run: test',
+      '',
+    ].join('\n');
+    const { page, host } = await panel({ width: 500, height: 800 }, text);
+    await page.click('.card[data-node="test"]');
+    const when = page.locator('input[data-field="continueOnError"], textarea[data-field="continueOnError"]');
+    assert.equal(await when.inputValue(), '${{ matrix.experimental }}');
+    await when.fill('${{ matrix.n == 2 }}');
+    await when.press('Enter');
+    await textMatches(host, / {4}continueOnError: \$\{\{ matrix\.n == 2 \}\}\n/);
+    assert.deepEqual(host.edits.at(-1)!.action, { type: 'set', id: 'test', key: 'continueOnError', value: '${{ matrix.n == 2 }}' });
+    assert.deepEqual(validateWorkflow(host.text()).diagnostics, []);
+  });
 });

@@ -215,7 +215,9 @@ const EXPLAIN: Record<string, (s: ErrorSite) => Finding> = {
         ? `${describeValue(s.value)} is not a valid node id`
         : s.path.at(-2) === 'outputs'
           ? notAName(describeValue(s.value), 'output name')
-          : `${label(s.path)} ${describeValue(s.value)} does not have the expected form`,
+          : s.path.at(-1) === 'continueOnError'
+            ? `${label(s.path)} must be true, false or an expression such as \${{ matrix.experimental }}, not ${describeValue(s.value)}`
+            : `${label(s.path)} ${describeValue(s.value)} does not have the expected form`,
     ),
 };
 

@@ -305,6 +305,27 @@ function MatrixFields({ node, problemsOf, set }: FormPart) {
   );
 }
 
+/** A checkbox; where the file decides it by an expression, the expression's text. */
+function ContinueOnErrorField({ node, problemsOf, set }: FormPart) {
+  const builder = useBuilder();
+  const value = node.fields.continueOnError;
+  if (typeof value === 'string')
+    return (
+      <Field
+        label="Continue on error when"
+        name="continueOnError"
+        initial={value}
+        placeholder="${{ matrix.experimental }}"
+        parse={asText}
+        commit={set('continueOnError')}
+        problems={problemsOf('continueOnError')}
+      />
+    );
+  return (
+    <Checkbox label="Continue on error" field="continueOnError" checked={value} commit={(v) => builder.set(node.id, 'continueOnError', v ? true : undefined)} />
+  );
+}
+
 /** What a step and a sub-workflow have: retries, a timeout, continueOnError, outputs, environment. */
 function StepFields({ node, problemsOf, set }: FormPart) {
   const builder = useBuilder();
@@ -329,12 +350,7 @@ function StepFields({ node, problemsOf, set }: FormPart) {
         commit={set('timeout')}
         problems={problemsOf('timeout')}
       />
-      <Checkbox
-        label="Continue on error"
-        field="continueOnError"
-        checked={f.continueOnError}
-        commit={(v) => builder.set(node.id, 'continueOnError', v ? true : undefined)}
-      />
+      <ContinueOnErrorField node={node} problemsOf={problemsOf} set={set} />
       {node.kind === 'run' ? (
         <Checkbox
           label="Reuse a kept result (cache)"

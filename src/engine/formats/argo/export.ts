@@ -124,6 +124,8 @@ function taskOf(node: NodeSpec, scope: VariableScope, problems: string[]): Json 
       if (condition.status === 'failure' && !needs.length) problems.push('failure() on a node that needs nothing is never true');
     }
   }
+  if (typeof node.continueOnError === 'string')
+    problems.push(`continueOnError ${node.continueOnError}: Argo's continueOn is one setting for all of a task's items; write true or false`);
   const items = node.matrix ? itemsOf(node.matrix) : undefined;
   const parameters = [...scope.parameters].map(([p, value]) => ({ name: p, value }));
   return {
@@ -131,7 +133,7 @@ function taskOf(node: NodeSpec, scope: VariableScope, problems: string[]): Json 
     template: name,
     ...(depends ? { depends } : needs.length ? { dependencies: needs } : {}),
     ...(when ? { when } : {}),
-    ...(node.continueOnError ? { continueOn: { failed: true } } : {}),
+    ...(node.continueOnError === true ? { continueOn: { failed: true } } : {}),
     ...(items ? { withItems: items } : {}),
     ...(parameters.length ? { arguments: { parameters } } : {}),
   };

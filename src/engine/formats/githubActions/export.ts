@@ -108,7 +108,8 @@ function jobOf(ctx: JobContext): Json {
     'runs-on': 'ubuntu-latest',
     ...(node.image ? { container: node.image } : {}),
     ...(node.timeoutMs !== undefined && node.kind !== 'approval' ? { 'timeout-minutes': node.timeoutMs / 60_000 } : {}),
-    ...(node.continueOnError ? { 'continue-on-error': true } : {}),
+    ...(node.continueOnError === true ? { 'continue-on-error': true } : {}),
+    ...(typeof node.continueOnError === 'string' ? { 'continue-on-error': translate(ctx, node.continueOnError, false) } : {}),
     ...(node.matrix
       ? {
           strategy: {

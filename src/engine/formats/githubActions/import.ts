@@ -3,6 +3,8 @@ import { posix } from 'node:path';
 import { parse } from 'yaml';
 import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser';
 import { durationOfCount } from '../../duration';
+import { collectReferences } from '../../expressions/references';
+import { expressionPieces } from '../../expressions/template';
 import { isObject, type Json, textOf } from '../../json';
 import { ImportError, notImportedLine, refuseUnreadableData, unusedName, type ImportProblem, type ImportResult, type NodeDoc } from '../importTypes';
 import { retryDoc } from '../retryDoc';
@@ -220,9 +222,13 @@ function jobSettings(id: string, job: Json, ctx: Context): NodeDoc {
     else if (typeof timeout === 'number') note('timeout-minutes', `timeout-minutes ${textOf(timeout)} is not a positive number of minutes: write a duration`);
     else note('timeout-minutes', `timeout-minutes is an expression (${textOf(timeout)}): write a duration`);
   }
-  if (job['continue-on-error'] === true) node.continueOnError = true;
-  else if (job['continue-on-error'] !== undefined && job['continue-on-error'] !== false)
-    note('continue-on-error', 'continue-on-error is an expression: write true or false');
+  const keepsGoing = job['continue-on-error'];
+  if (keepsGoing === true || keepsGoing === 'true') node.continueOnError = true;
+  else if (keepsGoing !== undefined && keepsGoing !== false && keepsGoing !== 'false') {
+    const decided = continueOnErrorOf(textOf(keepsGoing), ctx, at('continue-on-error'));
+    if ('problem' in decided) note('continue-on-error', decided.problem);
+    else node.continueOnError = decided.expression;
+  }
   if (job.strategy !== undefined)
     Object.assign(
       node,
@@ -261,4 +267,18 @@ function matrixOf(strategy: unknown, note: (what: string) => void): NodeDoc {
     note(`fail-fast is an expression (${textOf(givenFailFast)}): the matrix fails fast, as GitHub's default; write failFast: false if it should not`);
   if (!Object.keys(out).length) return {};
   return { matrix: out, ...(maxParallel !== undefined ? { maxParallel } : {}), ...(failFast ? { failFast: true } : {}) };
+}
+
+/**
+ * A job's `continue-on-error` expression as a node's `continueOnError`, which reads only `inputs` and `matrix`
+ * (decided when the run starts); else what to write instead.
+ */
+function continueOnErrorOf(value: string, ctx: Context, line: number): { expression: string } | { problem: string } {
+  const notes: string[] = [];
+  const text = fromGithubValue(value, false, { notes, inputs: ctx.inputs }, line);
+  const roots = expressionPieces(text, false).flatMap((p) => (p.parsed ? collectReferences(p.parsed).refs.map((r) => r.segments[0].name.toLowerCase()) : []));
+  const other = roots.find((root) => root !== 'inputs' && root !== 'matrix');
+  if (notes.length || other !== undefined || !text.trim().startsWith('${{'))
+    return { problem: `continue-on-error is ${value}: a node's continueOnError reads only inputs and the matrix (write true or false)` };
+  return { expression: text };
 }

@@ -353,9 +353,9 @@ export class NodeLifecycle {
       error: core.masker.text(error),
       exitCode,
       durationMs: now - (inst.startedAt ?? now),
-      continueOnError: inst.spec.continueOnError,
+      continueOnError: inst.continueOnError,
     });
-    if (inst.spec.failFast && inst.spec.matrix && !inst.spec.continueOnError) core.failFast(inst);
+    if (inst.spec.failFast && inst.spec.matrix && !inst.continueOnError) core.failFast(inst);
   }
 
   /** Arms the running attempt's timeout, to fall due in `ms` (all of it, or what a pause left of it). */

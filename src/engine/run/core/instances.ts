@@ -15,6 +15,8 @@ export interface Instance {
   spec: NodeSpec;
   group: Group;
   matrix: Record<string, Scalar>;
+  /** Whether its failure leaves the run going: the node's `continueOnError`, decided for this instance. */
+  continueOnError: boolean;
   status: NodeStatus;
   attempt: number;
   startedAt?: number;
@@ -51,10 +53,10 @@ export interface Group {
 /** What a run continued from its log had reached, by instance id. */
 export type PreviousInstances = Map<string, { status: NodeStatus; outputs: Record<string, string>; attempt: number }>;
 
-export const isHardFailure = (i: Instance): boolean => i.status === 'failed' && !i.spec.continueOnError;
+export const isHardFailure = (i: Instance): boolean => i.status === 'failed' && !i.continueOnError;
 
 /** How an instance counts for the nodes after it: a failure under continueOnError counts as completed. */
-export const conclusionOf = (i: Instance): NodeStatus => (i.status === 'failed' && i.spec.continueOnError ? 'completed' : i.status);
+export const conclusionOf = (i: Instance): NodeStatus => (i.status === 'failed' && i.continueOnError ? 'completed' : i.status);
 
 /**
  * How an ended group went, from its instances' statuses: failed if one failed, else cancelled if one was cancelled,
@@ -94,6 +96,7 @@ export class InstanceTable {
           spec,
           group,
           matrix: m.values,
+          continueOnError: spec.continueOnError === true,
           status: 'pending',
           attempt: 0,
           outputs: {},

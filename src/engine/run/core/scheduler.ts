@@ -81,7 +81,10 @@ export class Scheduler implements SchedulerCore {
       { runId: options.runId, workflow: options.workflow, inputs: options.inputs, table: this.table, cancelling: () => this.cancelling },
       options.baseEnv,
     );
-    for (const inst of this.table.instances) inst.name = this.scope.nameOf(inst);
+    for (const inst of this.table.instances) {
+      inst.name = this.scope.nameOf(inst);
+      inst.continueOnError = this.scope.continuesOnError(inst);
+    }
     this.lifecycle = new NodeLifecycle(this);
   }
 

@@ -1,10 +1,12 @@
 // What expressions see while a run goes: the contexts (inputs, env, nodes, matrix, run, workflow) and the status
 // functions of the node they belong to, and how `${{ }}` in a text is filled in.
 import type { data } from '@actions/expressions';
-import type { EvaluationScope, Value } from '../../expressions/evaluate';
+import { evaluate, type EvaluationScope, type Value } from '../../expressions/evaluate';
+import { parseExpression } from '../../expressions/parser';
+import { conditionSource } from '../../expressions/template';
 import { interpolate } from '../../expressions/interpolate';
 import { UpstreamNodes } from '../../expressions/upstreamNodes';
-import { toData } from '../../expressions/values';
+import { isTruthy, toData } from '../../expressions/values';
 import { upstreamChecker } from '../../graph';
 import type { Scalar, WorkflowSpec } from '../../model';
 import { groupConclusion, groupOutcome, type Group, type Instance, type InstanceTable } from './instances';
@@ -68,6 +70,20 @@ export class RunScope {
   nameOf(inst: Instance): string {
     if (inst.spec.name === undefined) return inst.id;
     return evaluateName(inst.spec.name, { inputs: this.options.inputs, matrix: inst.matrix, run: { id: this.options.runId }, workflow: { name: this.name } });
+  }
+
+  /**
+   * Whether an instance's failure leaves the run going: its node's `continueOnError`, an expression evaluated over
+   * `inputs` and `matrix` (false when it cannot be).
+   */
+  continuesOnError(inst: Instance): boolean {
+    const setting = inst.spec.continueOnError;
+    if (typeof setting !== 'string') return setting;
+    try {
+      return isTruthy(evaluate(parseExpression(conditionSource(setting).source), { contexts: { inputs: this.options.inputs, matrix: inst.matrix } }));
+    } catch {
+      return false;
+    }
   }
 
   /** The scope of an expression of a node (or of the workflow, with no instance). */

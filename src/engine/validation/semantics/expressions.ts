@@ -16,6 +16,8 @@ const FUNCTION_NAMES = Object.values(FUNCTION_SIGNATURES).map((f) => f.name);
 
 /** The contexts a name may read: it is evaluated when the run starts, before any node has run. */
 const NAME_CONTEXTS = { workflow: ['inputs', 'run'], node: ['inputs', 'matrix', 'run', 'workflow'] };
+/** What a node's `continueOnError` may read: each instance decides it when the run starts. */
+const CONTINUE_CONTEXTS = ['inputs', 'matrix'];
 
 function placeOf(ctx: SemanticContext, path: readonly PathSegment[]): ReferencePlace {
   const node = path[0] === 'nodes' && typeof path[1] === 'string' ? ctx.byId.get(path[1]) : undefined;
@@ -25,6 +27,7 @@ function placeOf(ctx: SemanticContext, path: readonly PathSegment[]): ReferenceP
     isCondition: path.length === 3 && path[0] === 'nodes' && path[2] === 'if',
     isScript: path.length === 3 && node !== undefined && path[2] === 'run',
     ...(isName ? { onlyContexts: node ? NAME_CONTEXTS.node : NAME_CONTEXTS.workflow, what: node ? "a node's name" : "the workflow's name" } : {}),
+    ...(node !== undefined && path.length === 3 && path[2] === 'continueOnError' ? { onlyContexts: CONTINUE_CONTEXTS, what: 'continueOnError' } : {}),
   };
 }
 
