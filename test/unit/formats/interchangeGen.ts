@@ -59,7 +59,7 @@ function nodeArb(plan: Plan, index: number, target: Target): fc.Arbitrary<Record
         target === 'argo'
           ? fc.oneof(fc.constant(2), fc.constant({ max: 3, backoff: 'exponential', delay: '2s', maxDelay: '1m' }))
           : fc.oneof(fc.constant(1), fc.constant({ max: 2, backoff: 'linear', delay: '500ms' })),
-      continueOnError: fc.constant(true),
+      continueOnError: target === 'github-actions' && strings.length ? fc.constantFrom(true, `\${{ inputs.${strings[0]} == 'stable' }}`) : fc.constant(true),
       env: fc.dictionary(ENV_NAME, refs.length ? fc.oneof(WORD, fc.constantFrom(...refs)) : WORD, { maxKeys: 3 }),
       matrix: fc.constantFrom(
         { os: ['linux', 'macos'], shard: [1, 2] },
