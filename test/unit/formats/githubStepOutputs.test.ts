@@ -96,3 +96,46 @@ describe('GitHub Actions import: outputs a step passes to later steps', () => {
     ]);
   });
 });
+
+describe('GitHub Actions import: a step in a shell of its own', () => {
+  it("writes its script to a file and runs it with GitHub's command for that shell", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'maestro-step-shells-'));
+    try {
+      const { text, notImported } = await importWorkflow(
+        yaml(
+          'on: push',
+          'jobs:',
+          '  mixed:',
+          '    runs-on: x',
+          '    defaults: { run: { shell: sh } }',
+          '    steps:',
+          '      - run: echo "from sh" > a.txt',
+          '      - shell: bash',
+          '        run: |',
+          "          echo \"$SHELLOPTS\" | tr : '\\n' | grep -c '^pipefail$' > b.txt",
+          '          echo MAESTRO_STEP >> b.txt',
+          '      - shell: perl {0}',
+          '        run: open(my $f, ">", "c.txt"); print $f "from perl\\n";',
+          '      - { shell: python, run: "print(1)", if: "false" }',
+          '      - { shell: pwsh, run: "Write-Output 1", if: "false" }',
+          '      - { shell: cmd, run: echo 1 }',
+        ),
+        'ci.yml',
+      );
+      const { run } = validateWorkflow(text).workflow.nodes[0];
+      assert.match(run!, /^python "\$step_file"$/m);
+      assert.match(run!, /^pwsh -command "\. '\$\{step_file\}'"$/m);
+      assert.deepEqual(notImported, [
+        "step 'step on line 16' (line 16) runs in 'cmd', the other steps in the node's shell: make it a node of its own with that shell",
+      ]);
+      writeFileSync(join(dir, 'ci.workflow.yaml'), text.replace('echo 1', 'true'));
+      const started = startRun({ workflowPath: join(dir, 'ci.workflow.yaml'), runsDir: join(dir, 'runs') });
+      assert.equal(await started.finished(), 'completed');
+      started.dispose();
+      const read = (f: string) => readFileSync(join(dir, f), 'utf8');
+      assert.deepEqual(['a.txt', 'b.txt', 'c.txt'].map(read), ['from sh\n', '1\nMAESTRO_STEP\n', 'from perl\n']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -4,7 +4,8 @@
 import { type Json, textOf } from '../../json';
 import { commentText, notImportedLine } from '../importTypes';
 import { fromGithubValue, GithubValueInputs, type ValueSink } from './contexts';
-import { type StepPiece, type StepsResult, unusedEnvName } from './stepPieces';
+import { hasOwnShell, type StepPiece, type StepsResult, unusedEnvName } from './stepPieces';
+import { ownShellLines, stepShellOf } from './stepShells';
 import { JOB_STATUS, resultVariable, SAME_TEXT, SAME_TEXT_FUNCTION, stepCondition, type StepConditionResult, type StepResultRead } from './stepConditions';
 import { captureLines, OUTPUTS_FROM_LINE, STEP_OUTPUT_FUNCTION, type StepOutputs, type StepOutputVariable } from './stepOutputs';
 
@@ -126,7 +127,7 @@ function guardedLines(
     ...above.lines,
     ...results.before,
     `if ${above.test}; then`,
-    ['(', 'set -e', ...prefix, body.replace(/\n$/, ''), ')'].join('\n'),
+    ['(', 'set -e', ...prefix, ...((piece.ownShell !== undefined && ownShellLines(piece.ownShell, body)) || [body.replace(/\n$/, '')]), ')'].join('\n'),
     ...(results.after.length || keepsGoing.test !== 'true' ? ['step_status=$?'] : []),
     ...results.after,
     ...(keepsGoing.test === 'true' ? [] : [keepsGoing.test === 'false' ? failsTheJob : `${keepsGoing.test} || ${failsTheJob}`]),
@@ -134,10 +135,14 @@ function guardedLines(
   ];
 }
 
-/** Whether a job's steps need running under conditions: one has an `if`, or continues on error by an expression. */
-export function needsGuards(steps: readonly Json[]): boolean {
+/**
+ * Whether a job's steps need running each in its own subshell: one has an `if`, continues on error by an expression, or
+ * runs in a shell of its own.
+ */
+export function needsGuards(steps: readonly Json[], nodeShell: string | undefined): boolean {
   const byExpression = (value: unknown) => typeof value === 'string' && value !== 'true' && value !== 'false';
-  return steps.some((s) => typeof s.run === 'string' && (s.if !== undefined || byExpression(s['continue-on-error'])));
+  const ownShell = (s: Json) => hasOwnShell(s, nodeShell) && stepShellOf(textOf(s.shell)) !== undefined;
+  return steps.some((s) => typeof s.run === 'string' && (s.if !== undefined || byExpression(s['continue-on-error']) || ownShell(s)));
 }
 
 /** The job's script, each step under its condition; `taken`: the job's own env names. */

@@ -38,7 +38,7 @@ export function importSteps(steps: unknown[], stepsOwner: unknown, job: JobScope
   const loop =
     only && !only.name && objects.every((s) => s === only || typeof s.uses === 'string') ? parseRetryLoop(fromGithubVariables(textOf(only.run))) : undefined;
   const stepOutputs = new StepOutputs(objects);
-  const guarded = !loop && (needsGuards(runs) || stepOutputs.any) && POSIX_SHELLS.has(basename(shellWords(out.shell)[0]));
+  const guarded = !loop && (needsGuards(runs, out.shell) || stepOutputs.any) && POSIX_SHELLS.has(basename(shellWords(out.shell)[0]));
   const pieces: StepPiece[] = objects.map((step, i) => {
     const stepLine = firstLine(step) || lineOf(stepsOwner, 'steps');
     const own = step === only ? { ...step, shell: undefined, 'working-directory': undefined } : step;

@@ -7,6 +7,7 @@ import { shellFromWords, shellQuoted } from '../../platform/shells';
 import { fromGithubVariables, fromSetOutput, githubOnlyVariables } from '../scriptVariables';
 import { fromGithubValue, type GithubValueInputs, type ValueSink } from './contexts';
 import { outputsWord, type StepOutputVariable, withOutputVariables } from './stepOutputs';
+import { stepShellOf } from './stepShells';
 import { lineOf } from './tokens';
 
 export interface StepsResult {
@@ -78,8 +79,8 @@ function runStepLeftovers(step: Json, defaultShell: string | undefined, setOutpu
     left.push(
       `continues on error if ${keepsGoing}: here its failure fails the node, as its shell is not a POSIX shell; make it a node of its own with that 'continueOnError'`,
     );
-  const stepShell = typeof step.shell === 'string' ? shellFromGithub(step.shell) : defaultShell;
-  if (stepShell !== defaultShell) left.push(`runs in '${textOf(step.shell)}', the other steps in the node's shell: make it a node of its own with that shell`);
+  if (hasOwnShell(step, defaultShell) && !(guarded && stepShellOf(textOf(step.shell))))
+    left.push(`runs in '${textOf(step.shell)}', the other steps in the node's shell: make it a node of its own with that shell`);
   if (step['timeout-minutes'] !== undefined)
     left.push(
       `has timeout-minutes ${textOf(step['timeout-minutes'])}: a node's timeout is for all its steps; make it a node of its own with that timeout, or run it under 'timeout'`,
@@ -110,6 +111,9 @@ const CONTEXT_VARIABLES = new Set(
 /** The context value a runner's variable holds, in GitHub's words (`github.ref`), or undefined. */
 const contextOfVariable = (name: string): string | undefined =>
   CONTEXT_VARIABLES.has(name) ? `github.${name.slice('GITHUB_'.length).toLowerCase()}` : undefined;
+
+/** Whether a step has a shell of its own, other than the node's. */
+export const hasOwnShell = (step: Json, nodeShell: string | undefined): boolean => typeof step.shell === 'string' && shellFromGithub(step.shell) !== nodeShell;
 
 /** A name for a node env variable, `base` or `base_` …, that neither the node's env nor the job's own has. */
 export function unusedEnvName(base: string, out: StepsResult, taken: ReadonlySet<string>): string {
@@ -143,6 +147,8 @@ export interface StepPiece {
   /** What sets the step's folder and environment (`cd`, `export`), then its own commands. */
   prefix: string[];
   body?: string;
+  /** GitHub's `shell` of a step that runs in its own (guarded scripts only). */
+  ownShell?: string;
 }
 
 const stepLabel = (step: Json, line: number): string =>
@@ -164,7 +170,9 @@ export function stepPiece(step: Json, position: number, line: number, job: StepS
     return piece;
   }
   if (typeof step.name === 'string') piece.head.push(`# ${commentText(step.name)}`);
-  const withOutputs = withOutputVariables(step.run, job.outputs);
+  if (job.guarded && hasOwnShell(step, defaultShell) && stepShellOf(textOf(step.shell))) piece.ownShell = textOf(step.shell);
+  // A script of another shell is written to a file as it is: no shell variable stands for a value there.
+  const withOutputs = withOutputVariables(step.run, piece.ownShell === undefined ? job.outputs : () => undefined);
   const inHeredoc = (ref: string) =>
     withOutputs.unexpanded.includes(ref)
       ? 'it is in a here-document whose delimiter is quoted, where no variable expands: unquote the delimiter (<<EOF)'

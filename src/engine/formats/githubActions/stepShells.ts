@@ -1,0 +1,44 @@
+// A step that runs in another shell than its node's, as GitHub's runner runs it: its script written to a file of
+// its own and run by that shell's command (`python {0}`, `pwsh -command ". '{0}'"`), in the step's subshell.
+import { quotingAt, variableUse } from '../../platform/shellQuoting';
+
+/** GitHub's commands for its named shells, `{0}` the script's file, and the file's extension. */
+const NAMED: Readonly<Record<string, { command: string; extension: string }>> = {
+  bash: { command: 'bash --noprofile --norc -eo pipefail {0}', extension: 'sh' },
+  sh: { command: 'sh -e {0}', extension: 'sh' },
+  python: { command: 'python {0}', extension: 'py' },
+  pwsh: { command: `pwsh -command ". '{0}'"`, extension: 'ps1' },
+  powershell: { command: `powershell -command ". '{0}'"`, extension: 'ps1' },
+};
+
+/** How a step's `shell` runs a file: a named shell's command, or a custom one with `{0}`; undefined for `cmd`. */
+export function stepShellOf(shell: string): { command: string; extension: string } | undefined {
+  const named = Object.hasOwn(NAMED, shell.trim()) ? NAMED[shell.trim()] : undefined;
+  if (named) return named;
+  return shell.includes('{0}') ? { command: shell.trim(), extension: 'sh' } : undefined;
+}
+
+/** A here-document delimiter that no line of the body is. */
+function delimiterFor(body: string): string {
+  const lines = new Set(body.split('\n'));
+  let delimiter = 'MAESTRO_STEP';
+  while (lines.has(delimiter)) delimiter += '_';
+  return delimiter;
+}
+
+/** The lines that write a step's script to a file of its own and run it in its shell; none for a shell with no command. */
+export function ownShellLines(shell: string, body: string): string[] | undefined {
+  const how = stepShellOf(shell);
+  if (!how) return undefined;
+  const at = how.command.indexOf('{0}');
+  const file = variableUse('step_file', quotingAt(how.command, at))!;
+  const delimiter = delimiterFor(body);
+  return [
+    `step_file="$(mktemp -d)/step.${how.extension}"`,
+    `trap 'rm -rf "\${step_file%/*}"' EXIT`,
+    `cat > "$step_file" <<'${delimiter}'`,
+    body.replace(/\n$/, ''),
+    delimiter,
+    how.command.replace('{0}', file),
+  ];
+}
