@@ -460,7 +460,7 @@ describe('GitHub Actions export', () => {
       nodes:
         sub: { workflow: ./other.workflow.yaml }
         q: { run: "true", quality: { min: 0.5 } }
-        s: { needs: q, if: "nodes.q.status == 'failed'", run: "true" }
+        s: { needs: q, if: "nodes.q.outcome == 'failed'", run: "true" }
     `),
     );
     assert.throws(
@@ -471,7 +471,7 @@ describe('GitHub Actions export', () => {
         assert.match(text, /^-: the workflow timeout/m);
         assert.match(text, /^sub: a sub-workflow/m);
         assert.match(text, /^q: a quality gate/m);
-        assert.match(text, /^s: 'nodes\.q\.status' has no exact GitHub Actions equivalent/m);
+        assert.match(text, /^s: 'nodes\.q\.outcome' has no exact GitHub Actions equivalent/m);
         return true;
       },
     );

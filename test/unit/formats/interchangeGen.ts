@@ -46,6 +46,7 @@ function nodeArb(plan: Plan, index: number, target: Target): fc.Arbitrary<Record
   const conditions = [
     // A status function needs something upstream to be about (Argo writes it over the needed tasks).
     ...(node.needs.length ? ['always()', 'failure()'] : []),
+    ...(node.needs.length && target === 'github-actions' ? [`always() && nodes.${node.needs[0]}.status == 'failed'`] : []),
     ...strings.map((s) => `inputs.${s} == 'stable'`),
     ...plan.inputs.filter((i) => i.type === 'boolean').map((b) => `inputs.${b.name}`),
   ];

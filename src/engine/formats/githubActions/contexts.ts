@@ -2,6 +2,7 @@
 // `github.run_id`, `workflow.name` is `github.workflow`; `inputs`, `env` and `matrix` are the same on both sides.
 import { type RefMapper, rewriteExpressions } from '../expressionMap';
 import { unusedName } from '../importTypes';
+import { withNodeStatuses } from './jobResults';
 
 /**
  * The repository secret a secret input is on GitHub: its name, less the `secrets_` an import gave it, with `-` as `_`
@@ -119,7 +120,11 @@ export function fromGithubContexts(unknown: (reference: string, advice: string) 
     const machine = root === 'runner' && (second === 'os' || second === 'arch') && segments.length === 2;
     if ((root === 'github' || root === 'vars' || root === 'secrets' || machine) && second && asked && isWholeValue(at))
       return { length: segments.length, text: `inputs.${asked.inputs.nameFor(segments, asked.line)}` };
-    else if (root === 'needs') unknown(written, "needs.<id>.result has no local counterpart: use nodes.<id>.status ('completed' for success)");
+    else if (root === 'needs')
+      unknown(
+        written,
+        "a job's result translates where it is compared with a result or looked for with contains(): use nodes.<id>.status ('completed' for success)",
+      );
     else if (NOT_LOCAL[root]) unknown(written, NOT_LOCAL[root]);
     else if (root === 'github' || root === 'vars' || root === 'secrets')
       unknown(written, 'use an input or an environment variable (an input is one string: give what is read of it, written with dots)');
@@ -133,12 +138,18 @@ export interface ValueSink {
   inputs?: GithubValueInputs;
   /** What to do about a reference with no local value, where the caller knows better than the context's advice. */
   advice?: (reference: string) => string | undefined;
+  /** The needs of the job the value is in, which `needs.*` reads. */
+  needs?: readonly string[];
 }
 
 /** Rewrites a value's expressions into our contexts, noting those that have none. */
 export function fromGithubValue(value: string, isCondition: boolean, sink: ValueSink, line: number): string {
   const unknown = (ref: string, advice: string) => sink.notes.push(`'${ref}' (line ${line}) has no local value: ${sink.advice?.(ref) ?? advice}`);
-  const result = rewriteExpressions(value, isCondition, fromGithubContexts(unknown, sink.inputs && { inputs: sink.inputs, line }));
+  const result = rewriteExpressions(
+    withNodeStatuses(value, isCondition, sink.needs),
+    isCondition,
+    fromGithubContexts(unknown, sink.inputs && { inputs: sink.inputs, line }),
+  );
   for (const problem of result.problems) sink.notes.push(`${problem} (line ${line})`);
   return result.text;
 }

@@ -9,6 +9,7 @@ import { withRetryLoop } from '../scriptRetry';
 import { toGithubVariables } from '../scriptVariables';
 import { yamlText, type KeyComment } from '../yamlOut';
 import { githubSecretName, toGithubContexts } from './contexts';
+import { withJobResults } from './jobResults';
 
 export interface GithubExportOptions extends ConversionOptions {
   /** The workflow file's folder relative to the repository's root ('' at the root): `cwd` is relative to it. */
@@ -162,7 +163,8 @@ function translate(ctx: JobContext, value: string, isCondition: boolean): string
     if (read) ctx.reads.add(read.id);
     return undefined;
   };
-  const result = rewriteExpressions(value, isCondition, toGithubContexts(readsNode, secretInputsOf(ctx.spec)));
+  const results = withJobResults(value, isCondition, (id) => void readsNode(id));
+  const result = rewriteExpressions(results, isCondition, toGithubContexts(readsNode, secretInputsOf(ctx.spec)));
   for (const p of result.problems) ctx.problems.add(ctx.node.id, p);
   return result.text;
 }

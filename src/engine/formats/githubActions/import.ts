@@ -22,6 +22,8 @@ export interface GithubImportOptions {
 
 interface Context {
   notes: string[];
+  /** The needs of the job being read. */
+  needs?: readonly string[];
   /** The values GitHub gives a run, asked for as inputs. */
   inputs: GithubValueInputs;
   comments: KeyComment[];
@@ -166,17 +168,20 @@ function reusableJob(id: string, job: Json, line: number, ctx: Context): NodeDoc
 /** A job's needs, each once (GitHub takes `needs: [a, a]`; our needs list a node once). */
 const needsOf = (needs: unknown): string[] => [...new Set(Array.isArray(needs) ? needs.map(String) : [textOf(needs)])];
 
-function jobNode(id: string, job: Json, ctx: Context): NodeDoc {
+function jobNode(id: string, job: Json, workflowCtx: Context): NodeDoc {
   const at = (key: string) => lineOf(job, key);
+  const needs = job.needs !== undefined ? needsOf(job.needs) : [];
+  // The job's values read `needs.*` as its own needs.
+  const ctx: Context = { ...workflowCtx, needs };
   const jobDefaults = isObject(job.defaults) && isObject(job.defaults.run) ? job.defaults.run : {};
   const shell = typeof jobDefaults.shell === 'string' ? shellFromGithub(jobDefaults.shell) : ctx.defaultShell;
   const dir = typeof jobDefaults['working-directory'] === 'string' ? jobDefaults['working-directory'] : ctx.defaultDir;
   const envNames = new Set(isObject(job.env) ? Object.keys(job.env) : []);
-  const steps = importSteps(Array.isArray(job.steps) ? job.steps : [], job, { defaultShell: shell, defaultDir: dir, envNames, inputs: ctx.inputs });
+  const steps = importSteps(Array.isArray(job.steps) ? job.steps : [], job, { defaultShell: shell, defaultDir: dir, envNames, inputs: ctx.inputs, needs });
   ctx.notes.push(...steps.notes);
   const node: NodeDoc = {};
   if (typeof job.name === 'string') node.name = fromGithubValue(job.name, false, ctx, at('name'));
-  if (job.needs !== undefined) node.needs = needsOf(job.needs);
+  if (job.needs !== undefined) node.needs = needs;
   if (job.if !== undefined) node.if = fromGithubValue(textOf(job.if), true, ctx, at('if'));
   Object.assign(node, jobSettings(id, job, ctx));
   if (Object.keys(steps.env).length) node.env = { ...(node.env as Record<string, string> | undefined), ...steps.env };
@@ -275,7 +280,7 @@ function matrixOf(strategy: unknown, note: (what: string) => void): NodeDoc {
  */
 function continueOnErrorOf(value: string, ctx: Context, line: number): { expression: string } | { problem: string } {
   const notes: string[] = [];
-  const text = fromGithubValue(value, false, { notes, inputs: ctx.inputs }, line);
+  const text = fromGithubValue(value, false, { notes, inputs: ctx.inputs, needs: ctx.needs }, line);
   const roots = expressionPieces(text, false).flatMap((p) => (p.parsed ? collectReferences(p.parsed).refs.map((r) => r.segments[0].name.toLowerCase()) : []));
   const other = roots.find((root) => root !== 'inputs' && root !== 'matrix');
   if (notes.length || other !== undefined || !text.trim().startsWith('${{'))

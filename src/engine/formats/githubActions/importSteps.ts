@@ -50,8 +50,8 @@ export function importSteps(steps: unknown[], stepsOwner: unknown, job: JobScope
   if (loop) {
     out.retry = loop.retry;
     out.shell = shellFromWords(loop.shellWords);
-    out.script = fromGithubValue(loop.script, false, { notes: out.notes, inputs }, lineOf(only, 'run'));
-  } else if (guarded) out.script = guardedScript(pieces, stepOutputs, out, { notes: out.notes, inputs }, job.envNames) + '\n';
+    out.script = fromGithubValue(loop.script, false, { notes: out.notes, inputs, needs: job.needs }, lineOf(only, 'run'));
+  } else if (guarded) out.script = guardedScript(pieces, stepOutputs, out, { notes: out.notes, inputs, needs: job.needs }, job.envNames) + '\n';
   else out.script = pieces.flatMap(sequentialLines).join('\n') + (endsWithNewline ? '\n' : '');
   return out;
 }

@@ -39,6 +39,8 @@ export interface JobScope {
   defaultDir: string | undefined;
   envNames: ReadonlySet<string>;
   inputs?: GithubValueInputs;
+  /** The job's needs, which `needs.*` reads. */
+  needs?: readonly string[];
 }
 
 /**
@@ -157,7 +159,7 @@ const stepLabel = (step: Json, line: number): string =>
 /** One step's comments and commands; `position`: the step's, from 1, among the job's steps. */
 export function stepPiece(step: Json, position: number, line: number, job: StepScope, out: StepsResult): StepPiece {
   const { defaultShell, inputs } = job;
-  const sink: ValueSink = { notes: out.notes, inputs };
+  const sink: ValueSink = { notes: out.notes, inputs, needs: job.needs };
   const label = stepLabel(step, line);
   const piece: StepPiece = { step, position, line, label, head: [], prefix: [] };
   const note = (what: string) => {
