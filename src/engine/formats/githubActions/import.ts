@@ -13,6 +13,7 @@ import { fromGithubValue, GithubValueInputs } from './contexts';
 import { importSteps, isExportedGate } from './importSteps';
 import { shellFromGithub } from './stepPieces';
 import { jobOutputs, renameOutputReferences } from './jobOutputs';
+import { calledImportPath, outputsRead, reusableCallNode } from './reusableCall';
 import { lineOf, tokenValue } from './tokens';
 
 export interface GithubImportOptions {
@@ -34,6 +35,8 @@ interface Context {
   nodeIds: Set<string>;
   /** By job, the outputs its node declares under another name (see jobOutputs.ts). */
   renamedOutputs: Map<string, Map<string, string>>;
+  /** The nodes that run a called reusable workflow. */
+  callers: string[];
 }
 
 /** GitHub's errors with their places; the parser's messages start with the file name and place, which we give apart. */
@@ -66,6 +69,7 @@ export async function fromGithubActions(content: string, fileName: string, optio
     defaultDir: typeof defaults['working-directory'] === 'string' ? defaults['working-directory'] : undefined,
     baseDir: options.baseDir ?? '',
     renamedOutputs: new Map(),
+    callers: [],
     nodeIds: new Set(isObject(root.jobs) ? Object.keys(root.jobs) : []),
   };
   const top = collecting(ctx, () => ({
@@ -76,6 +80,10 @@ export async function fromGithubActions(content: string, fileName: string, optio
   const jobs = isObject(root.jobs) ? root.jobs : {};
   for (const [id, job] of Object.entries(jobs)) if (isObject(job)) Object.assign(nodes, jobNodes(id, job, lineOf(jobs, id), ctx));
   renameOutputReferences(nodes, ctx.renamedOutputs);
+  for (const id of ctx.callers) {
+    const read = outputsRead(nodes, id);
+    if (read.length) nodes[id] = { ...nodes[id], outputs: read };
+  }
   const defaultsDoc = ctx.defaultShell ? { defaults: { shell: ctx.defaultShell } } : {};
   const inputs = { ...declared, ...ctx.inputs.declarations() };
   const { name, ...rest } = top.value;
@@ -160,9 +168,25 @@ function environmentGate(id: string, gateId: string, job: Json, node: NodeDoc, c
 }
 
 function reusableJob(id: string, job: Json, line: number, ctx: Context): NodeDoc {
-  const note = `job '${id}' (line ${line}) calls the reusable workflow ${textOf(job.uses)}: import that workflow too and make this a 'workflow:' node`;
-  ctx.notes.push(note);
-  return { ...(job.needs ? { needs: needsOf(job.needs) } : {}), run: `${notImportedLine(note)}\nexit 1` };
+  const uses = textOf(job.uses);
+  const path = calledImportPath(uses);
+  const needs = job.needs !== undefined ? needsOf(job.needs) : [];
+  if (path === undefined) {
+    const note = `job '${id}' (line ${line}) calls the reusable workflow ${uses} of another repository: import that workflow too and make this a 'workflow:' node`;
+    ctx.notes.push(note);
+    return { ...(needs.length ? { needs } : {}), run: `${notImportedLine(note)}\nexit 1` };
+  }
+  const jobCtx: Context = { ...ctx, needs };
+  const at = (key: string) => lineOf(job, key) || line;
+  const note = (what: string) => ctx.notes.push(what);
+  ctx.callers.push(id);
+  ctx.comments.push({ path: ['nodes', id], comment: `Runs ${uses.replace(/^\.\//, '')}: import it too, as ${path.slice(2)} beside this file.` });
+  return {
+    ...(typeof job.name === 'string' ? { name: fromGithubValue(job.name, false, jobCtx, at('name')) } : {}),
+    ...(needs.length ? { needs } : {}),
+    ...(job.if !== undefined ? { if: fromGithubValue(textOf(job.if), true, jobCtx, at('if')) } : {}),
+    ...reusableCallNode(id, job, path, jobCtx, line, note),
+  };
 }
 
 /** A job's needs, each once (GitHub takes `needs: [a, a]`; our needs list a node once). */
