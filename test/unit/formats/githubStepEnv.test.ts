@@ -59,4 +59,24 @@ describe("GitHub Actions import: a step's env", () => {
     );
     assert.deepEqual(notImported, ["step 'step on line 7' (line 7) uses $GITHUB_ENV, which only GitHub's runner sets"]);
   });
+
+  it("runs a step's working-directory from the workspace, as GitHub does, where the job's default is another", async () => {
+    const { text } = await importWorkflow(
+      yaml(
+        'on: push',
+        'jobs:',
+        '  a:',
+        '    runs-on: x',
+        '    defaults: { run: { working-directory: web } }',
+        '    steps:',
+        '      - run: npm ci',
+        '      - { run: go build, working-directory: api }',
+        '      - { run: ls, working-directory: web/src }',
+      ),
+      'ci.yml',
+    );
+    const [node] = validateWorkflow(text).workflow.nodes;
+    assert.equal(node.cwd, 'web');
+    assert.equal(node.run, "npm ci\n(\ncd '../api'\ngo build\n)\n(\ncd 'src'\nls\n)");
+  });
 });

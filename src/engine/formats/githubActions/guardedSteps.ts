@@ -1,6 +1,7 @@
-// A job's steps as one script that runs each as GitHub's runner does: in a process of its own (a subshell), the next
-// only when the earlier ones succeeded unless its `if` says otherwise (`failure()`, `always()`, a step's outcome), the
-// job failing with the first failed step's status.
+// A job's steps as one script that runs each as GitHub's runner does: in a process of its own (a subshell; a file
+// run by its own shell where it has one), the next only when the earlier ones succeeded unless its `if` says
+// otherwise (`failure()`, `always()`, a step's outcome), the outputs later steps read taken after it, and the job
+// failing with the first failed step's status.
 import { type Json, textOf } from '../../json';
 import { commentText, notImportedLine } from '../importTypes';
 import { fromGithubValue, GithubValueInputs, type ValueSink } from './contexts';

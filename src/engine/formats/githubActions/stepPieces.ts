@@ -1,5 +1,6 @@
 // One step of a GitHub job as the node's script holds it: the comments above it (its name, what is not imported) and
 // its commands, the step's folder and env set first. How the steps are put together is the caller's.
+import { posix } from 'node:path';
 import { isObject, type Json, textOf } from '../../json';
 import type { RetryPolicy } from '../../model';
 import { commentText, notImportedLine } from '../importTypes';
@@ -117,6 +118,15 @@ const contextOfVariable = (name: string): string | undefined =>
 /** Whether a step has a shell of its own, other than the node's. */
 export const hasOwnShell = (step: Json, nodeShell: string | undefined): boolean => typeof step.shell === 'string' && shellFromGithub(step.shell) !== nodeShell;
 
+/**
+ * A step's working directory, which GitHub takes from the workspace, from the node's folder (the job's default one):
+ * `api` under a job whose default is `web` is `../api`.
+ */
+function fromNodeFolder(dir: string, nodeFolder: string | undefined): string {
+  if (!nodeFolder || posix.isAbsolute(dir) || dir.includes('${{') || nodeFolder.includes('${{')) return dir;
+  return posix.relative(nodeFolder, dir) || '.';
+}
+
 /** A name for a node env variable, `base` or `base_` …, that neither the node's env nor the job's own has. */
 export function unusedEnvName(base: string, out: StepsResult, taken: ReadonlySet<string>): string {
   let name = base;
@@ -188,7 +198,7 @@ export function stepPiece(step: Json, position: number, line: number, job: StepS
     else if (out.env[v] === undefined && !job.envNames.has(v)) out.env[v] = fromGithubValue(`\${{ ${context} }}`, false, sink, line);
   }
   const env = isObject(step.env) ? Object.entries(step.env) : [];
-  const dir = typeof step['working-directory'] === 'string' ? step['working-directory'] : undefined;
+  const dir = typeof step['working-directory'] === 'string' ? fromNodeFolder(step['working-directory'], job.defaultDir) : undefined;
   if (dir) piece.prefix.push(`cd ${shellQuoted(dir)}`);
   for (const [k, v] of env) {
     const word = outputsWord(textOf(v), job.outputs);
