@@ -1,7 +1,8 @@
 // A step's `if` as a shell test in the job's script, where each step runs as GitHub runs it: `success()` and
-// `failure()` read how the earlier steps went (`$job_status`), `steps.X.outcome` an earlier step's own variable, and
-// every other part of the condition is evaluated by the engine as the node starts, through a variable of the node's
-// env (`STEP3_IF`), so that no value is written into the script's text. Pure: the caller gives the names.
+// `failure()` read how the earlier steps went (`$job_status`), `steps.X.outcome` and `steps.X.outputs.Y` an earlier
+// step's own variables, and every other part of the condition is evaluated by the engine as the node starts, through
+// a variable of the node's env (`STEP3_IF`), so that no value is written into the script's text. Pure: the caller
+// gives the names.
 import type { Expr } from '@actions/expressions';
 import type { Binary, FunctionCall, Grouping, Literal, Logical, Unary } from '@actions/expressions/ast';
 import { parseWithPositions } from '../../expressions/parser';
@@ -177,7 +178,13 @@ function pieceOf(e: Expr, scope: StepConditionScope, gathered: Gathered): Piece 
   const test = (binary.left && binary.operator ? stepResultTest(binary as Binary, scope, gathered) : undefined) ?? outputTest(e, scope);
   if (test) return { text: test, compound: false };
   const stepRef = readsOf(e).refs.find((r) => r.segments[0].name.toLowerCase() === 'steps');
-  if (stepRef) throw new Untranslatable(`${stepRef.segments.map((s) => s.name).join('.')} is kept by GitHub's runner only`);
+  if (stepRef) {
+    const [, id, field, name] = stepRef.segments.map((s) => s.name);
+    const written = stepRef.segments.map((s) => s.name).join('.');
+    const known = field?.toLowerCase() === 'outputs' ? scope.stepOutput(id, name ?? '') : scope.earlierSteps.some((s) => s.toLowerCase() === id?.toLowerCase());
+    if (known) throw new Untranslatable(`${written} translates alone or compared with a text (==, !=), not in ${printExpression(e)}`);
+    throw new Untranslatable(`${written} is kept by GitHub's runner only`);
+  }
   throw new Untranslatable(`${printExpression(e)} uses a status function as a value`);
 }
 
