@@ -281,5 +281,7 @@ describe('DAG panel builder in Chromium', function () {
     await textMatches(host, / {4}continueOnError: \$\{\{ matrix\.n == 2 \}\}\n/);
     assert.deepEqual(host.edits.at(-1)!.action, { type: 'set', id: 'test', key: 'continueOnError', value: '${{ matrix.n == 2 }}' });
     assert.deepEqual(validateWorkflow(host.text()).diagnostics, []);
+    await when.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(shots, 'builder-continue-on-error-500.png') });
   });
 });
