@@ -219,6 +219,31 @@ export async function buildingSteps(d) {
     await notifications.getByText(/^Forgot 2 secret input values/).waitFor();
   });
 
+  await step('11d-import-a-workflow-and-the-one-it-calls', async () => {
+    await palette('Maestro: Import Workflow');
+    const dialog = page.locator('.quick-input-widget input.input');
+    await dialog.waitFor({ state: 'visible' });
+    await dialog.fill(join(workspace, '.github', 'workflows', 'hello.yml'));
+    await dialog.press('Enter');
+    await page.waitForFunction(() => /hello\.workflow\.yaml$/.test(document.querySelector('.quick-input-widget input.input')?.value ?? ''), null, {
+      timeout: 10_000,
+    });
+    await dialog.press('Enter');
+    await page.locator('.tab[aria-label^="hello.workflow.yaml"]').waitFor();
+    // The workflow it calls is offered, and imported beside it as the node expects it.
+    await notifications.getByText('hello.yml calls greet.yml: import it too, as greet.workflow.yaml?').waitFor();
+    await shot('11d-offers-the-called-workflow');
+    await notifications.getByRole('button', { name: 'Import' }).first().click();
+    await notifications.getByText('Imported greet.workflow.yaml beside hello.workflow.yaml.').waitFor();
+    if (!existsSync(join(workspace, 'greet.workflow.yaml'))) throw new Error('greet.workflow.yaml was not written');
+    await page.locator('.tab[aria-label^="hello.workflow.yaml"]').click();
+    await palette('Maestro: Run Workflow');
+    const dag = await dagFrame('Hello');
+    await dag.locator('[data-testid="run-header"][data-status="completed"]').waitFor({ timeout: 60_000 });
+    const greeted = readFileSync(join(workspace, 'greeted.txt'), 'utf8');
+    if (greeted !== 'hello team\n') throw new Error(`the called workflow was given '${greeted}', not what the call passes`);
+  });
+
   await step('12-insights-find-the-flaky-node', async () => {
     await openFile('sometimes.workflow.yaml');
     // Five runs, one after the other: each has ended (its record says so) before the next starts.

@@ -115,6 +115,20 @@ export function makeWorkspace(root, dir, { plantedRun = false, hostileFile = fal
     '        env:',
     '          GH_TOKEN: ${{ secrets.GITHUB_TOKEN }}',
   ]);
+  // A workflow that calls another of the repository: Import offers to import the one it calls too.
+  write('.github/workflows/hello.yml', ['name: Hello', 'on: push', 'jobs:', '  greet:', '    uses: ./.github/workflows/greet.yml', '    with: { who: team }']);
+  write('.github/workflows/greet.yml', [
+    'name: Greet',
+    'on:',
+    '  workflow_call:',
+    '    inputs: { who: { type: string, required: true } }',
+    'jobs:',
+    '  say:',
+    '    runs-on: ubuntu-latest',
+    '    steps:',
+    '      - run: echo "hello $WHO" > greeted.txt',
+    '        env: { WHO: "${{ inputs.who }}" }',
+  ]);
   // A node that fails on its first attempt and passes on the retry: flaky, for Insights to find.
   write('sometimes.workflow.yaml', [
     'version: 1',

@@ -25,6 +25,17 @@ export interface ImportResult {
   text: string;
   /** What did not come along; each is also a `# not imported:` comment in the text, which the validator flags. */
   notImported: string[];
+  /** The workflows of the repository it runs as sub-workflows, each to be imported too (see CalledWorkflow). */
+  calls?: CalledWorkflow[];
+}
+
+/**
+ * A workflow file an imported one calls: `uses` as the source names it (from the repository's root), `path` where the
+ * new file expects its import (from the new file's folder).
+ */
+export interface CalledWorkflow {
+  uses: string;
+  path: string;
 }
 
 /** A node of our format as a plain object, in the key order the file shows. */

@@ -72,4 +72,5 @@ export function repositoryRelative(folder: string): string {
 }
 
 export { ConversionError, problemText } from './problems';
-export { ImportError } from './importTypes';
+export { ImportError, type CalledWorkflow } from './importTypes';
+export { calledFiles } from './githubActions/reusableCall';

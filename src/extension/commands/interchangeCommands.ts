@@ -1,7 +1,8 @@
 // Export Workflow… and Import Workflow…: the engine's formats, from the palette, the editor and the explorer.
+import { existsSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
-import type { ExportFormat } from '../../engine/formats';
+import type { CalledWorkflow, ExportFormat } from '../../engine/formats';
 import { formatsModule } from './formatsModule';
 import { readFileText } from '../fileText';
 import { documentColumn } from '../ui/documentColumn';
@@ -136,6 +137,35 @@ async function importCommand(s: CommandServices, arg: unknown): Promise<void> {
     void vscode.window.showWarningMessage(
       `${left} thing${left === 1 ? ' was' : 's were'} not imported: each is marked '# not imported:' in the file and listed in Problems.`,
     );
+  if (result.calls && target.scheme === 'file' && source.scheme === 'file') void offerCalledImports(s, source, target, result.calls);
+}
+
+/** Offers to import the workflows of the repository that the imported one calls, where their imports are not yet. */
+async function offerCalledImports(s: CommandServices, source: vscode.Uri, target: vscode.Uri, calls: readonly CalledWorkflow[]): Promise<void> {
+  const { calledFiles } = formatsModule(s.extensionUri.fsPath);
+  const missing = calledFiles(source.fsPath, target.fsPath, calls).filter((f) => existsSync(f.source) && !existsSync(f.target));
+  if (!missing.length) return;
+  const names = missing.map((f) => basename(f.source)).join(', ');
+  const them = missing.length === 1 ? `it too, as ${basename(missing[0].target)}` : 'them too';
+  const choice = await vscode.window.showInformationMessage(
+    `${plainText(basename(source.fsPath))} calls ${plainText(names)}: import ${plainText(them)}?`,
+    'Import',
+  );
+  if (choice !== 'Import') return;
+  const { ImportError, importWorkflow, repositoryRelative } = formatsModule(s.extensionUri.fsPath);
+  const written: string[] = [];
+  for (const { source: called, target: into } of missing) {
+    try {
+      const text = await readFileText(vscode.Uri.file(called), MAX_IMPORT_BYTES);
+      const imported = await importWorkflow(text, vscode.workspace.asRelativePath(called), { baseDir: repositoryRelative(dirname(into)) });
+      await vscode.workspace.fs.writeFile(vscode.Uri.file(into), new TextEncoder().encode(imported.text));
+      written.push(basename(into));
+    } catch (e) {
+      if (!(e instanceof ImportError)) throw e;
+      void vscode.window.showErrorMessage(`Cannot import ${plainText(basename(called))}: ${plainText(e.message)}`);
+    }
+  }
+  if (written.length) void vscode.window.showInformationMessage(`Imported ${plainText(written.join(', '))} beside ${plainText(basename(target.fsPath))}.`);
 }
 
 export function interchangeCommands(s: CommandServices): CommandTable {

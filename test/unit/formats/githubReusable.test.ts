@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { importWorkflow } from '../../../src/engine/formats';
+import { calledFiles, importWorkflow } from '../../../src/engine/formats';
 import { startRun } from '../../../src/engine/run/engine';
 import { validateFile } from '../../../src/engine/validateFile';
 import { validateWorkflow } from '../../../src/engine/validation/validate';
@@ -89,5 +89,15 @@ describe('GitHub Actions import: a job that calls a reusable workflow', () => {
       "job 'a' (line 3) has 'strategy', which a call of a reusable workflow keeps on GitHub: set it on the nodes of build.workflow.yaml",
       "job 'b' (line 4) calls the reusable workflow org/repo/.github/workflows/x.yml@v1 of another repository: import that workflow too and make this a 'workflow:' node",
     ]);
+  });
+
+  it('says which workflows it calls, and where each is and its import goes', async () => {
+    const { calls } = await importWorkflow(CALLER, '.github/workflows/ci.yml');
+    assert.deepEqual(calls, [{ uses: './.github/workflows/build.yml', path: './build.workflow.yaml' }]);
+    assert.deepEqual(calledFiles('/repo/.github/workflows/ci.yml', '/repo/flows/ci.workflow.yaml', calls), [
+      { source: '/repo/.github/workflows/build.yml', target: '/repo/flows/build.workflow.yaml' },
+    ]);
+    assert.deepEqual(calledFiles('/elsewhere/ci.yml', '/repo/ci.workflow.yaml', calls), [], 'no repository to find it in');
+    assert.equal((await importWorkflow(yaml('on: push', 'jobs:', '  a: { runs-on: x, steps: [run: "true"] }'), 'ci.yml')).calls, undefined);
   });
 });

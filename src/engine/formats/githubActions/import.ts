@@ -6,7 +6,16 @@ import { durationOfCount } from '../../duration';
 import { collectReferences } from '../../expressions/references';
 import { expressionPieces } from '../../expressions/template';
 import { isObject, type Json, textOf } from '../../json';
-import { ImportError, notImportedLine, refuseUnreadableData, unusedName, type ImportProblem, type ImportResult, type NodeDoc } from '../importTypes';
+import {
+  type CalledWorkflow,
+  ImportError,
+  notImportedLine,
+  refuseUnreadableData,
+  unusedName,
+  type ImportProblem,
+  type ImportResult,
+  type NodeDoc,
+} from '../importTypes';
 import { retryDoc } from '../retryDoc';
 import { yamlText, type KeyComment } from '../yamlOut';
 import { fromGithubValue, GithubValueInputs } from './contexts';
@@ -35,8 +44,8 @@ interface Context {
   nodeIds: Set<string>;
   /** By job, the outputs its node declares under another name (see jobOutputs.ts). */
   renamedOutputs: Map<string, Map<string, string>>;
-  /** The nodes that run a called reusable workflow. */
-  callers: string[];
+  /** The nodes that run a called reusable workflow, and what each calls. */
+  callers: { id: string; call: CalledWorkflow }[];
 }
 
 /** GitHub's errors with their places; the parser's messages start with the file name and place, which we give apart. */
@@ -80,7 +89,7 @@ export async function fromGithubActions(content: string, fileName: string, optio
   const jobs = isObject(root.jobs) ? root.jobs : {};
   for (const [id, job] of Object.entries(jobs)) if (isObject(job)) Object.assign(nodes, jobNodes(id, job, lineOf(jobs, id), ctx));
   renameOutputReferences(nodes, ctx.renamedOutputs);
-  for (const id of ctx.callers) {
+  for (const { id } of ctx.callers) {
     const read = outputsRead(nodes, id);
     if (read.length) nodes[id] = { ...nodes[id], outputs: read };
   }
@@ -95,7 +104,8 @@ export async function fromGithubActions(content: string, fileName: string, optio
   const asked = ctx.inputs.summary();
   if (asked) header.push(`What GitHub gives a run is asked for as required inputs: ${asked}.`);
   header.push(...top.notes.map(notImportedLine).map((l) => l.slice(2)));
-  return { text: yamlText(doc, { header: header.join('\n'), comments: ctx.comments }), notImported: ctx.notes };
+  const calls = ctx.callers.map((c) => c.call).filter((c, i, all) => all.findIndex((o) => o.path === c.path) === i);
+  return { text: yamlText(doc, { header: header.join('\n'), comments: ctx.comments }), notImported: ctx.notes, ...(calls.length ? { calls } : {}) };
 }
 
 function inputsOf(on: unknown): Record<string, Json> {
@@ -179,7 +189,7 @@ function reusableJob(id: string, job: Json, line: number, ctx: Context): NodeDoc
   const jobCtx: Context = { ...ctx, needs };
   const at = (key: string) => lineOf(job, key) || line;
   const note = (what: string) => ctx.notes.push(what);
-  ctx.callers.push(id);
+  ctx.callers.push({ id, call: { uses, path } });
   ctx.comments.push({ path: ['nodes', id], comment: `Runs ${uses.replace(/^\.\//, '')}: import it too, as ${path.slice(2)} beside this file.` });
   return {
     ...(typeof job.name === 'string' ? { name: fromGithubValue(job.name, false, jobCtx, at('name')) } : {}),

@@ -2,9 +2,9 @@
 // that runs that workflow's import as a sub-workflow: `with:` as its inputs, `secrets:` as the secret inputs the
 // import of the called workflow makes of them (`secrets_NAME`), and the outputs other jobs read of it collected from
 // its run. A workflow of another repository (`org/repo/.github/workflows/x.yml@v1`) cannot be run from here.
-import { posix } from 'node:path';
+import { dirname, join, posix } from 'node:path';
 import { isObject, type Json, textOf } from '../../json';
-import type { NodeDoc } from '../importTypes';
+import type { CalledWorkflow, NodeDoc } from '../importTypes';
 import { fromGithubValue, type ValueSink } from './contexts';
 import { lineOf } from './tokens';
 
@@ -47,4 +47,14 @@ export function outputsRead(nodes: Readonly<Record<string, NodeDoc>>, id: string
   };
   for (const [other, node] of Object.entries(nodes)) if (other !== id) walk(node);
   return [...names];
+}
+
+/**
+ * Where each called workflow is and where its import goes: the source from the root of the repository that holds the
+ * imported file (the folder above its `.github/workflows`), the import beside the new file.
+ */
+export function calledFiles(sourceFile: string, targetFile: string, calls: readonly CalledWorkflow[]): { source: string; target: string }[] {
+  const m = /^(.*?)[\\/]\.github[\\/]workflows[\\/][^\\/]+$/.exec(sourceFile);
+  if (!m) return [];
+  return calls.map((c) => ({ source: join(m[1], c.uses), target: join(dirname(targetFile), c.path) }));
 }
