@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { main } from '../../src/cli/main';
 import type { Output } from '../../src/cli/output';
 import { yaml } from './helpers';
@@ -83,6 +83,18 @@ describe('cli', () => {
     const ours = await cli('import', good);
     assert.equal(ours.code, 1);
     assert.match(ours.err, /good\.workflow\.yaml:1:1: this is a Maestro workflow already .*: nothing to import/);
+  });
+
+  it('import: says how to import the workflows of the repository the imported one calls, where its nodes expect them', async () => {
+    const workflows = join(dir, 'repo', '.github', 'workflows');
+    mkdirSync(workflows, { recursive: true });
+    writeFileSync(join(workflows, 'ci.yml'), yaml('on: push', 'jobs:', '  b: { uses: ./.github/workflows/build.yml }'));
+    const target = join(dir, 'repo', 'flows', 'ci.workflow.yaml');
+    mkdirSync(dirname(target), { recursive: true });
+    const r = await cli('import', join(workflows, 'ci.yml'), '-o', target);
+    assert.equal(r.code, 0, r.err);
+    const expected = `maestro-dag import ${relative(process.cwd(), join(workflows, 'build.yml'))} -o ${relative(process.cwd(), join(dir, 'repo', 'flows', 'build.workflow.yaml'))}`;
+    assert.ok(r.err.includes(`run as build.workflow.yaml beside the new file: ${expected}`), r.err);
   });
 
   it('graph: prints mermaid, dot and json', async () => {

@@ -1,4 +1,6 @@
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, relative, resolve } from 'node:path';
+import type { CalledWorkflow } from '../../engine/formats';
+import { shellWord } from '../../engine/platform/shells';
 import { parseCommandArgs, UsageError, oneOf } from '../args';
 import { formatsModule } from '../bundledModule';
 import { readInput, writeOutput } from '../fileIo';
@@ -42,5 +44,17 @@ export async function importCommand(argv: string[], io: Output): Promise<number>
     return 1;
   }
   for (const note of result.notImported) io.err(safeText(`${file}: not imported: ${note}`) + '\n');
-  return writeOutput(result.text, values.out, io) ? 0 : 1;
+  if (!writeOutput(result.text, values.out, io)) return 1;
+  for (const line of callHints(file, values.out, result.calls ?? [])) io.err(safeText(line) + '\n');
+  return 0;
+}
+
+/** For each workflow of the repository the imported one calls, the command that imports it where its node expects it. */
+function callHints(file: string, out: string | undefined, calls: readonly CalledWorkflow[]): string[] {
+  const { calledFiles } = formatsModule();
+  const target = resolve(out ?? 'imported.workflow.yaml');
+  return calledFiles(resolve(file), target, calls).map(({ source, target: into }) => {
+    const command = `maestro-dag import ${shellWord(relative(process.cwd(), source))} -o ${shellWord(relative(process.cwd(), into))}`;
+    return `${file}: calls ${relative(process.cwd(), source)}, run as ${basename(into)} beside the new file: ${command}`;
+  });
 }
