@@ -2,12 +2,10 @@
 // are the tree's groups, as written; names and literals keep their spelling.
 import type { Expr } from '@actions/expressions';
 import type { Binary, ContextAccess, ExprVisitor, FunctionCall, Grouping, IndexAccess, Literal, Logical, Unary } from '@actions/expressions/ast';
+import { isStar } from './references';
 
 /** The lexer's token type of a name: an index written after a dot (`github.ref`) has one. */
 const IDENTIFIER = 19;
-
-/** A node is a `*` filter when it is neither a literal nor anything else: the library's Star has no fields. */
-const isStar = (e: Expr): boolean => Object.keys(e).length === 0;
 
 const printer: ExprVisitor<string> = {
   visitLiteral: (l: Literal) => l.token.lexeme,

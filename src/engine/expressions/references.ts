@@ -22,7 +22,7 @@ export interface Call {
 type TokenLike = { lexeme: string; range: { start: { line: number; column: number }; end: { line: number; column: number } } };
 
 /** A node is a `*` filter when it is neither a literal nor anything else: the library's Star has no fields. */
-const isStar = (e: Expr): boolean => Object.keys(e).length === 0;
+export const isStar = (e: Expr): boolean => Object.keys(e).length === 0;
 
 /** A reference as its names (`nodes.build.status`, `nodes['build'].status`), or undefined for any other expression. */
 export function chainNames(e: Expr): string[] | undefined {

@@ -56,6 +56,13 @@ const NOT_LOCAL: Record<string, string> = {
 /** What GitHub keeps out of logs: a repository's secrets and the run's token. */
 const isSecretReference = (root: string, second: string | undefined): boolean => root === 'secrets' || (root === 'github' && second === 'token');
 
+/** The input a value GitHub gives a run is asked for as (`github.sha` → `github_sha`, `secrets.NPM_TOKEN` → `secrets_NPM_TOKEN`), before any `_2`. */
+export function valueInputName(segments: readonly string[]): string {
+  const [root, ...rest] = segments;
+  const words = [root.toLowerCase(), ...(root.toLowerCase() === 'github' ? rest.map((s) => s.toLowerCase()) : rest)];
+  return words.join('_').replace(/[^A-Za-z0-9_]/g, '_');
+}
+
 /**
  * The values GitHub gives a run (`github.sha`, `github.ref_name`, a repository variable `vars.NAME`, a secret
  * `secrets.NAME`, the token…), asked for here as required string inputs, one per value: an imported workflow
@@ -73,11 +80,9 @@ export class GithubValueInputs {
     const key = segments.map((s) => s.toLowerCase()).join('.');
     const known = this.byRef.get(key);
     if (known) return known.name;
-    const [root, ...rest] = segments;
-    const words = [root.toLowerCase(), ...(root.toLowerCase() === 'github' ? rest.map((s) => s.toLowerCase()) : rest)];
-    const base = words.join('_').replace(/[^A-Za-z0-9_]/g, '_');
-    const name = unusedName(new Set([...this.taken, ...[...this.byRef.values()].map((v) => v.name)]), base);
-    this.byRef.set(key, { name, written: segments.join('.'), line, secret: isSecretReference(words[0], words[1]) });
+    const name = unusedName(new Set([...this.taken, ...[...this.byRef.values()].map((v) => v.name)]), valueInputName(segments));
+    const [root, second] = segments.map((s) => s.toLowerCase());
+    this.byRef.set(key, { name, written: segments.join('.'), line, secret: isSecretReference(root, second) });
     return name;
   }
 

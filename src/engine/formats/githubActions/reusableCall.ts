@@ -5,7 +5,7 @@
 import { dirname, join, posix } from 'node:path';
 import { isObject, type Json, textOf } from '../../json';
 import type { CalledWorkflow, NodeDoc } from '../importTypes';
-import { fromGithubValue, type ValueSink } from './contexts';
+import { fromGithubValue, type ValueSink, valueInputName } from './contexts';
 import { lineOf } from './tokens';
 
 /** The import of a called workflow, as the node names it: beside this one, named as an import names it. */
@@ -14,8 +14,8 @@ export function calledImportPath(uses: string): string | undefined {
   return m ? `./${m[1]}.workflow.yaml` : undefined;
 }
 
-/** The secret input the called workflow's import reads a secret as (see contexts.ts). */
-const secretInput = (name: string): string => `secrets_${name}`;
+/** The secret input the called workflow's import reads a secret as. */
+const secretInput = (name: string): string => valueInputName(['secrets', name]);
 
 /**
  * The node of a job calling a local reusable workflow; `note` hears what it cannot carry. `line`: where the job is.

@@ -10,7 +10,7 @@ import { printExpression } from '../../expressions/print';
 import { chainNames, collectReferences } from '../../expressions/references';
 import { conditionSource } from '../../expressions/template';
 import { shellWord } from '../../platform/shells';
-import type { StepOutputVariable } from './stepOutputs';
+import { outputOf, type StepOutputVariable } from './stepOutputs';
 
 /** The shell variable that holds the exit status of the first step to fail (0 while none has). */
 export const JOB_STATUS = 'job_status';
@@ -128,9 +128,8 @@ function joined(operator: string, pieces: Piece[]): Piece {
 
 /** An earlier step's output (`steps.meta.outputs.tag`): its variable, or undefined for any other expression. */
 function outputVariable(e: Expr, scope: StepConditionScope): string | undefined {
-  const chain = chainNames(e);
-  if (!chain || chain.length !== 4 || chain[0].toLowerCase() !== 'steps' || chain[2].toLowerCase() !== 'outputs') return undefined;
-  return scope.stepOutput(chain[1], chain[3]);
+  const output = outputOf(chainNames(e));
+  return output && scope.stepOutput(output.id, output.name);
 }
 
 /** An earlier step's output tested for truth (not empty), or compared with a text (`==`, `!=`). */

@@ -12,7 +12,7 @@ export type StepOutputVariable = (id: string, name: string) => string | undefine
 const variableName = (id: string, name: string): string => `steps_${id}_${name}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
 
 /** `steps.<id>.outputs.<name>` as its id and name, or undefined for any other chain. */
-function outputOf(chain: readonly string[] | undefined): { id: string; name: string } | undefined {
+export function outputOf(chain: readonly string[] | undefined): { id: string; name: string } | undefined {
   if (!chain || chain.length !== 4 || chain[0].toLowerCase() !== 'steps' || chain[2].toLowerCase() !== 'outputs') return undefined;
   return { id: chain[1], name: chain[3] };
 }

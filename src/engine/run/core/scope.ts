@@ -1,12 +1,11 @@
 // What expressions see while a run goes: the contexts (inputs, env, nodes, matrix, run, workflow) and the status
 // functions of the node they belong to, and how `${{ }}` in a text is filled in.
 import type { data } from '@actions/expressions';
-import { evaluate, type EvaluationScope, type Value } from '../../expressions/evaluate';
-import { parseExpression } from '../../expressions/parser';
-import { conditionSource } from '../../expressions/template';
+import { parseCondition } from '../../expressions/condition';
+import type { EvaluationScope, Value } from '../../expressions/evaluate';
 import { interpolate } from '../../expressions/interpolate';
 import { UpstreamNodes } from '../../expressions/upstreamNodes';
-import { isTruthy, toData } from '../../expressions/values';
+import { toData } from '../../expressions/values';
 import { upstreamChecker } from '../../graph';
 import type { Scalar, WorkflowSpec } from '../../model';
 import { groupConclusion, groupOutcome, type Group, type Instance, type InstanceTable } from './instances';
@@ -80,7 +79,7 @@ export class RunScope {
     const setting = inst.spec.continueOnError;
     if (typeof setting !== 'string') return setting;
     try {
-      return isTruthy(evaluate(parseExpression(conditionSource(setting).source), { contexts: { inputs: this.options.inputs, matrix: inst.matrix } }));
+      return parseCondition(setting).holds({ contexts: { inputs: this.options.inputs, matrix: inst.matrix } });
     } catch {
       return false;
     }
