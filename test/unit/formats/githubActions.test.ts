@@ -106,7 +106,10 @@ describe('GitHub Actions import', () => {
     assert.match(build.run!, /export TOKEN="\$STEP4_TOKEN"/);
     assert.equal(build.env?.STEP4_TOKEN, '${{ inputs.secrets_NPM_TOKEN }}', 'the value in the env, not in the script');
     assert.equal(test.env?.STEP1_IF, "${{ inputs.github_event_name == 'push' }}", 'the condition evaluated by the engine, in our words');
-    assert.match(test.run!, /^if \[ "\$job_status" -eq 0 \] && \[ "\$STEP1_IF" = true \]; then\n\(\nset -e\nnpm test -- --node \$\{\{ matrix\.node \}\}\n\)$/m);
+    assert.match(
+      test.run!,
+      /^if \[ "\$job_result" = success \] && \[ "\$STEP1_IF" = true \]; then\n\(\nset -e\nnpm test -- --node \$\{\{ matrix\.node \}\}\n\)$/m,
+    );
     assert.equal(text.split('# not imported:').length - 1, notImported.length);
     const found = codes(text);
     assert.equal(found.filter((c) => c === 'warning not-imported').length, notImported.length);

@@ -14,6 +14,7 @@ import type { EngineEvent } from '../../../src/engine/protocol';
 import { startRun } from '../../../src/engine/run/engine';
 import { validateWorkflow } from '../../../src/engine/validation/validate';
 import { yaml } from '../helpers';
+import { until } from '../processes';
 
 const scope = {
   earlierSteps: ['unit', 'lint-web', 'meta'],
@@ -28,20 +29,20 @@ const translated = (condition: string) => {
 
 describe("GitHub Actions import: a step's if", () => {
   it('tests how the earlier steps went in the shell, and has the engine evaluate the rest', () => {
-    assert.equal(translated('failure()').test, '[ "$job_status" -ne 0 ]');
+    assert.equal(translated('failure()').test, '[ "$job_result" = failure ]');
     assert.equal(translated('${{ always() }}').test, 'true');
-    assert.equal(translated('!cancelled()').test, 'true');
+    assert.equal(translated('!cancelled()').test, '! [ "$job_result" = cancelled ]');
     const onMain = translated("github.ref == 'refs/heads/main'");
-    assert.equal(onMain.test, '[ "$job_status" -eq 0 ] && [ "$V0" = true ]', 'success() is implied, as on GitHub');
+    assert.equal(onMain.test, '[ "$job_result" = success ] && [ "$V0" = true ]', 'success() is implied, as on GitHub');
     assert.deepEqual(onMain.values, [{ name: 'V0', expression: "github.ref == 'refs/heads/main'" }]);
     const flaky = translated("steps.unit.outcome == 'Failure' || failure() && steps.LINT-web.conclusion != 'success'");
-    assert.equal(flaky.test, '[ "$outcome_unit" = failure ] || { [ "$job_status" -ne 0 ] && [ "$conclusion_lint_web" != success ]; }');
+    assert.equal(flaky.test, '[ "$outcome_unit" = failure ] || { [ "$job_result" = failure ] && [ "$conclusion_lint_web" != success ]; }');
     assert.deepEqual(flaky.reads, [
       { id: 'unit', which: 'outcome' },
       { id: 'lint-web', which: 'conclusion' },
     ]);
     assert.deepEqual(translated('always() && inputs.force').values, [{ name: 'V0', expression: '!!(inputs.force)' }], "GitHub's truth, not the text");
-    assert.equal(translated('!(failure() || inputs.skip)').test, '! { [ "$job_status" -ne 0 ] || [ "$V0" = true ]; }');
+    assert.equal(translated('!(failure() || inputs.skip)').test, '! { [ "$job_result" = failure ] || [ "$V0" = true ]; }');
   });
 
   it('says why a condition cannot be translated', () => {
@@ -89,7 +90,7 @@ describe("GitHub Actions import: a step's if", () => {
       ),
     })).e;
     const world = fc.record({
-      jobStatus: fc.constantFrom(0, 1, 2),
+      job: fc.constantFrom('success', 'failure', 'cancelled'),
       unit: fc.constantFrom('success', 'failure', 'skipped'),
       unitKeepsGoing: fc.boolean(),
       lint: fc.constantFrom('success', 'failure', 'skipped'),
@@ -154,6 +155,41 @@ describe("GitHub Actions import: a step's if", () => {
     }
   });
 
+  it('runs the steps that ask for it after a cancel, as GitHub does, and no others', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'maestro-step-cancel-'));
+    try {
+      const { text } = await importWorkflow(
+        yaml(
+          'on: push',
+          'jobs:',
+          '  test:',
+          '    runs-on: x',
+          '    steps:',
+          '      - { run: "touch started; sleep 30; touch slept" }',
+          '      - { run: touch next }',
+          '      - { if: always(), run: touch cleanup }',
+          '      - { if: cancelled(), run: touch on-cancel }',
+          '      - { if: failure(), run: touch on-failure }',
+          '      - { if: "!cancelled()", run: touch not-cancelled }',
+        ),
+        'ci.yml',
+      );
+      const path = join(dir, 'ci.workflow.yaml');
+      writeFileSync(path, text);
+      const events: EngineEvent[] = [];
+      const run = startRun({ workflowPath: path, runsDir: join(dir, 'runs'), onEvent: (e) => events.push(e) });
+      await until(() => existsSync(join(dir, 'started')));
+      run.scheduler.cancel();
+      assert.equal(await run.finished(), 'cancelled');
+      run.dispose();
+      const made = ['started', 'slept', 'next', 'cleanup', 'on-cancel', 'on-failure', 'not-cancelled'].filter((f) => existsSync(join(dir, f)));
+      assert.deepEqual(made, ['started', 'cleanup', 'on-cancel']);
+      assert.ok(events.some((e) => e.type === 'node:cancelled' && e.nodeId === 'test'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("keeps the note where the node's shell is not a POSIX shell", async () => {
     const { text, notImported } = await importWorkflow(
       yaml(
@@ -173,7 +209,7 @@ describe("GitHub Actions import: a step's if", () => {
 });
 
 interface World {
-  jobStatus: number;
+  job: 'success' | 'failure' | 'cancelled';
   unit: string;
   unitKeepsGoing: boolean;
   lint: string;
@@ -195,10 +231,10 @@ function githubDecides(condition: string, w: World): boolean {
       },
       inputs: { flag: w.flag, word: w.word },
     },
-    status: { success: () => w.jobStatus === 0, failure: () => w.jobStatus !== 0, cancelled: () => false },
+    status: { success: () => w.job === 'success', failure: () => w.job === 'failure', cancelled: () => w.job === 'cancelled' },
   });
   const statusCalled = collectReferences({ expr, offsetOf: () => 0 }).calls.some((c) => ['success', 'failure', 'always', 'cancelled'].includes(c.name));
-  return isTruthy(value) && (statusCalled || w.jobStatus === 0);
+  return isTruthy(value) && (statusCalled || w.job === 'success');
 }
 
 /** The translated tests, all cases in one shell, each given the variables the imported script would have. */
@@ -212,7 +248,7 @@ function shellDecides(cases: [string, World][]): boolean[] {
     });
     const unitConclusion = w.unit === 'failure' && w.unitKeepsGoing ? 'success' : w.unit;
     const vars = [
-      `job_status=${w.jobStatus}`,
+      `job_result=${w.job}`,
       `outcome_unit=${w.unit}`,
       `conclusion_unit=${unitConclusion}`,
       `conclusion_lint_web=${w.lint}`,

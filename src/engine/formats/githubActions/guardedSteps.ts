@@ -1,19 +1,40 @@
 // A job's steps as one script that runs each as GitHub's runner does: in a process of its own (a subshell; a file
 // run by its own shell where it has one), the next only when the earlier ones succeeded unless its `if` says
 // otherwise (`failure()`, `always()`, a step's outcome), the outputs later steps read taken after it, and the job
-// failing with the first failed step's status.
+// failing with the first failed step's status. A cancel (the engine's SIGTERM to the node's process group) ends the
+// step running, and the steps that ask for it (`always()`, `cancelled()`) run after it, within the kill grace.
 import { type Json, textOf } from '../../json';
 import { commentText, notImportedLine } from '../importTypes';
 import { fromGithubValue, GithubValueInputs, type ValueSink } from './contexts';
 import { hasOwnShell, type StepPiece, type StepsResult, unusedEnvName } from './stepPieces';
 import { ownShellLines, stepShellOf } from './stepShells';
-import { JOB_STATUS, resultVariable, SAME_TEXT, SAME_TEXT_FUNCTION, stepCondition, type StepConditionResult, type StepResultRead } from './stepConditions';
+import {
+  JOB_RESULT,
+  JOB_STATUS,
+  jobResultTest,
+  resultVariable,
+  SAME_TEXT,
+  SAME_TEXT_FUNCTION,
+  stepCondition,
+  type StepConditionResult,
+  type StepResultRead,
+} from './stepConditions';
 import { captureLines, OUTPUTS_FROM_LINE, STEP_OUTPUT_FUNCTION, type StepOutputs, type StepOutputVariable } from './stepOutputs';
 
 /** A translated condition, or the note that says why it is not. */
 type Condition = Extract<StepConditionResult, { test: string }> | { problem: string };
 
-const SUCCESS_TEST = `[ "$${JOB_STATUS}" -eq 0 ]`;
+const SUCCESS_TEST = jobResultTest('success');
+
+/** The script's start: the job's result so far, and a cancel that lets the steps after it decide whether they run. */
+const START_LINES = [
+  "# Each step runs as on GitHub: in a subshell of its own, and once one fails only those whose 'if' asks for it.",
+  'set +e',
+  `${JOB_STATUS}=0`,
+  `${JOB_RESULT}=success`,
+  '# A cancel ends the step running (its own process); the steps that run when cancelled follow.',
+  `trap '${JOB_RESULT}=cancelled; [ "$${JOB_STATUS}" -ne 0 ] || ${JOB_STATUS}=143' TERM`,
+];
 
 /**
  * Puts values the engine evaluates (`${{ }}` templates, GitHub's words) into the node's env, in our words; a problem,
@@ -100,10 +121,7 @@ function conditionLines(piece: StepPiece, condition: Condition | undefined, out:
       ],
       test: SUCCESS_TEST,
     };
-  const lines = [`# if: ${commentText(written)}`];
-  if (condition.cancelled)
-    lines.push(note(`step '${piece.label}' (line ${piece.line}) runs when the run is cancelled, which here stops the node's script: it never runs then`));
-  return { lines, test: condition.test };
+  return { lines: [`# if: ${commentText(written)}`], test: condition.test };
 }
 
 /** One step's lines: its comments, then its commands in a subshell under its condition. */
@@ -122,7 +140,7 @@ function guardedLines(
     above.lines.push(notImportedLine(keepsGoing.note));
   }
   const results = resultLines(piece, reads, keepsGoing.test);
-  const failsTheJob = `[ "$${JOB_STATUS}" -ne 0 ] || ${JOB_STATUS}=$step_status`;
+  const failsTheJob = `[ "$step_status" -eq 0 ] || [ "$${JOB_RESULT}" != success ] || { ${JOB_RESULT}=failure; ${JOB_STATUS}=$step_status; }`;
   return [
     ...head,
     ...above.lines,
@@ -168,6 +186,5 @@ export function guardedScript(pieces: readonly StepPiece[], outputs: StepOutputs
     lines.push(...(captured.size ? [OUTPUTS_FROM_LINE, ...guarded, ...captureLines(captured)] : guarded));
   }
   const helpers = [...(outputs.any ? STEP_OUTPUT_FUNCTION : []), ...(lines.some((l) => l.includes(`${SAME_TEXT} `)) ? SAME_TEXT_FUNCTION : [])];
-  const start = ["# Each step runs as on GitHub: in a subshell of its own, and once one fails only those whose 'if' asks for it.", 'set +e', `${JOB_STATUS}=0`];
-  return [...start, ...helpers, ...lines, `exit "$${JOB_STATUS}"`].join('\n');
+  return [...START_LINES, ...helpers, ...lines, `exit "$${JOB_STATUS}"`].join('\n');
 }

@@ -1,8 +1,8 @@
-// A step's `if` as a shell test in the job's script, where each step runs as GitHub runs it: `success()` and
-// `failure()` read how the earlier steps went (`$job_status`), `steps.X.outcome` and `steps.X.outputs.Y` an earlier
-// step's own variables, and every other part of the condition is evaluated by the engine as the node starts, through
-// a variable of the node's env (`STEP3_IF`), so that no value is written into the script's text. Pure: the caller
-// gives the names.
+// A step's `if` as a shell test in the job's script, where each step runs as GitHub runs it: `success()`,
+// `failure()` and `cancelled()` read how the job is going (`$job_result`, GitHub's `job.status`), `steps.X.outcome`
+// and `steps.X.outputs.Y` an earlier step's own variables, and every other part of the condition is evaluated by the
+// engine as the node starts, through a variable of the node's env (`STEP3_IF`), so that no value is written into the
+// script's text. Pure: the caller gives the names.
 import type { Expr } from '@actions/expressions';
 import type { Binary, FunctionCall, Grouping, Literal, Logical, Unary } from '@actions/expressions/ast';
 import { parseWithPositions } from '../../expressions/parser';
@@ -14,6 +14,9 @@ import { outputOf, type StepOutputVariable } from './stepOutputs';
 
 /** The shell variable that holds the exit status of the first step to fail (0 while none has). */
 export const JOB_STATUS = 'job_status';
+
+/** The shell variable that holds how the job is going, as GitHub names it: success, failure or cancelled. */
+export const JOB_RESULT = 'job_result';
 
 /** The shell function that compares two texts as GitHub does, their case aside. */
 export const SAME_TEXT = 'same_text';
@@ -43,30 +46,28 @@ export interface EngineValue {
   expression: string;
 }
 
-/**
- * `test`: the shell test; `values`: what it reads from the engine; `reads`: the earlier steps' results it tests;
- * `cancelled`: whether it asks for `cancelled()`.
- */
-export type StepConditionResult = { test: string; values: EngineValue[]; reads: StepResultRead[]; cancelled: boolean } | { problem: string };
+/** `test`: the shell test; `values`: what it reads from the engine; `reads`: the earlier steps' results it tests. */
+export type StepConditionResult = { test: string; values: EngineValue[]; reads: StepResultRead[] } | { problem: string };
 
 class Untranslatable extends Error {}
 
 /** A piece of shell: one test, or a list of them joined by `operator` that must be braced inside another list. */
 type Piece = { text: string; compound: boolean; operator?: string };
 
+/** The test of a job result (`success`, `failure`, `cancelled`). */
+export const jobResultTest = (result: string): string => `[ "$${JOB_RESULT}" = ${result} ]`;
+
 const STATUS_TESTS = new Map([
-  ['success', `[ "$${JOB_STATUS}" -eq 0 ]`],
-  ['failure', `[ "$${JOB_STATUS}" -ne 0 ]`],
+  ['success', jobResultTest('success')],
+  ['failure', jobResultTest('failure')],
   ['always', 'true'],
-  // A cancelled run stops the node's script: no step of it runs after that.
-  ['cancelled', 'false'],
+  ['cancelled', jobResultTest('cancelled')],
 ]);
 
 /** What a condition's translation gathers on the way. */
 interface Gathered {
   values: EngineValue[];
   reads: StepResultRead[];
-  cancelled: boolean;
 }
 
 /** The shell variable of an earlier step's outcome or conclusion. */
@@ -94,7 +95,6 @@ const statusCall = (e: Expr): string | undefined => {
   return name && STATUS_TESTS.has(name) && call.args?.length === 0 ? name : undefined;
 };
 const callsStatus = (e: Expr): boolean => readsOf(e).calls.some((c) => STATUS_TESTS.has(c.name.toLowerCase()));
-const ungrouped = (e: Expr): Expr => ((e as Partial<Grouping>).group ? ungrouped((e as Grouping).group) : e);
 const readsSteps = (e: Expr): boolean => readsOf(e).refs.some((r) => r.segments[0].name.toLowerCase() === 'steps');
 
 const braced = (p: Piece): string => (p.compound ? `{ ${p.text}; }` : p.text);
@@ -163,16 +163,9 @@ function pieceOf(e: Expr, scope: StepConditionScope, gathered: Gathered): Piece 
       logical.args.map((a) => pieceOf(a, scope, gathered)),
     );
   const unary = e as Partial<Unary>;
-  if (unary.operator?.lexeme === '!' && unary.expr) {
-    // `!cancelled()`: true while the script runs.
-    if (statusCall(ungrouped(unary.expr)) === 'cancelled') return { text: 'true', compound: false };
-    return { text: `! ${braced(pieceOf(unary.expr, scope, gathered))}`, compound: false };
-  }
+  if (unary.operator?.lexeme === '!' && unary.expr) return { text: `! ${braced(pieceOf(unary.expr, scope, gathered))}`, compound: false };
   const status = statusCall(e);
-  if (status) {
-    if (status === 'cancelled') gathered.cancelled = true;
-    return { text: STATUS_TESTS.get(status)!, compound: false };
-  }
+  if (status) return { text: STATUS_TESTS.get(status)!, compound: false };
   const binary = e as Partial<Binary>;
   const test = (binary.left && binary.operator ? stepResultTest(binary as Binary, scope, gathered) : undefined) ?? outputTest(e, scope);
   if (test) return { text: test, compound: false };
@@ -201,7 +194,7 @@ export function stepCondition(condition: string, scope: StepConditionScope): Ste
     return { problem: 'it does not parse' };
   }
   try {
-    const gathered: Gathered = { values: [], reads: [], cancelled: false };
+    const gathered: Gathered = { values: [], reads: [] };
     const piece = pieceOf(expr, scope, gathered);
     const test = callsStatus(expr) ? piece.text : joined('&&', [{ text: STATUS_TESTS.get('success')!, compound: false }, piece]).text;
     return { test, ...gathered };
