@@ -1,11 +1,13 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { importWorkflow } from '../../../src/engine/formats';
+import { isJobStatus } from '../../../src/engine/formats/githubActions/jobState';
 import { SAME_TEXT_FUNCTION, stepCondition } from '../../../src/engine/formats/githubActions/stepConditions';
+import { outputOf } from '../../../src/engine/formats/githubActions/stepOutputs';
 import { evaluate } from '../../../src/engine/expressions/evaluate';
 import { parseExpression } from '../../../src/engine/expressions/parser';
 import { collectReferences } from '../../../src/engine/expressions/references';
@@ -18,7 +20,10 @@ import { until } from '../processes';
 
 const scope = {
   earlierSteps: ['unit', 'lint-web', 'meta'],
-  stepOutput: (id: string, name: string) => (id.toLowerCase() === 'meta' ? `steps_meta_${name.toLowerCase()}` : undefined),
+  variable: (chain: readonly string[]) => {
+    const output = outputOf(chain);
+    return isJobStatus(chain) ? 'job_result' : output?.id.toLowerCase() === 'meta' ? `steps_meta_${output.name.toLowerCase()}` : undefined;
+  },
   valueName: (k: number) => `V${k}`,
 };
 const translated = (condition: string) => {
@@ -43,6 +48,7 @@ describe("GitHub Actions import: a step's if", () => {
     ]);
     assert.deepEqual(translated('always() && inputs.force').values, [{ name: 'V0', expression: '!!(inputs.force)' }], "GitHub's truth, not the text");
     assert.equal(translated('!(failure() || inputs.skip)').test, '! { [ "$job_result" = failure ] || [ "$V0" = true ]; }');
+    assert.equal(translated("always() && job.status == 'Failure'").test, 'same_text "$job_result" Failure', "the job's status as GitHub names it");
   });
 
   it('says why a condition cannot be translated', () => {
@@ -79,6 +85,9 @@ describe("GitHub Actions import: a step's if", () => {
       "steps.meta.outputs.tag == 'V1'",
       "steps.META.outputs.Tag != 'v2'",
       'steps.meta.outputs.tag',
+      "job.status == 'Failure'",
+      "job.status != 'cancelled'",
+      'job.status',
     );
     const condition: fc.Arbitrary<string> = fc.letrec<{ e: string }>((tie) => ({
       e: fc.oneof(
@@ -124,7 +133,7 @@ describe("GitHub Actions import: a step's if", () => {
         "      - { if: \"steps.lint.conclusion == 'success' && steps.lint.outcome == 'failure'\", run: touch lint-let-go }",
         '      - { run: "touch build; exit 4" }',
         '      - { run: touch never }',
-        '      - { if: failure(), run: touch logs }',
+        '      - { if: failure(), run: "echo ${{ job.status }} > logs" }',
         '      - { if: "always() && github.ref == \'refs/heads/main\'", run: touch main-only }',
         '      - { if: "${{ !cancelled() && github.ref != \'refs/heads/main\' }}", run: touch elsewhere }',
       );
@@ -143,6 +152,7 @@ describe("GitHub Actions import: a step's if", () => {
         existsSync(join(dir, f)),
       );
       assert.deepEqual(made, ['unit', 'flaky', 'sub/here', 'lint', 'lint-let-go', 'build', 'logs', 'elsewhere']);
+      assert.equal(readFileSync(join(dir, 'logs'), 'utf8'), 'failure\n', 'job.status');
       const failed = events.find((e) => e.type === 'node:failed');
       assert.equal(failed?.type === 'node:failed' && failed.exitCode, 4, 'the status of the first failure that counts');
       assert.equal(
@@ -167,7 +177,7 @@ describe("GitHub Actions import: a step's if", () => {
           '    steps:',
           '      - { run: "touch started; sleep 30; touch slept" }',
           '      - { run: touch next }',
-          '      - { if: always(), run: touch cleanup }',
+          '      - { if: always(), run: "echo ${{ job.status }} > cleanup" }',
           '      - { if: cancelled(), run: touch on-cancel }',
           '      - { if: failure(), run: touch on-failure }',
           '      - { if: "!cancelled()", run: touch not-cancelled }',
@@ -184,7 +194,32 @@ describe("GitHub Actions import: a step's if", () => {
       run.dispose();
       const made = ['started', 'slept', 'next', 'cleanup', 'on-cancel', 'on-failure', 'not-cancelled'].filter((f) => existsSync(join(dir, f)));
       assert.deepEqual(made, ['started', 'cleanup', 'on-cancel']);
+      assert.equal(readFileSync(join(dir, 'cleanup'), 'utf8'), 'cancelled\n', 'job.status');
       assert.ok(events.some((e) => e.type === 'node:cancelled' && e.nodeId === 'test'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("gives job.status to a job's steps where no step has a condition", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'maestro-job-status-'));
+    try {
+      const source = yaml(
+        'on: push',
+        'jobs:',
+        '  a:',
+        '    runs-on: x',
+        '    steps:',
+        '      - { run: "echo \\"$S ${{ job.status }}\\" > status", env: { S: "${{ job.status }}" } }',
+      );
+      const { text, notImported } = await importWorkflow(source, 'ci.yml');
+      assert.deepEqual(notImported, []);
+      const path = join(dir, 'ci.workflow.yaml');
+      writeFileSync(path, text);
+      const run = startRun({ workflowPath: path, runsDir: join(dir, 'runs') });
+      assert.equal(await run.finished(), 'completed');
+      run.dispose();
+      assert.equal(readFileSync(join(dir, 'status'), 'utf8'), 'success success\n');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -230,6 +265,7 @@ function githubDecides(condition: string, w: World): boolean {
         meta: { outcome: 'success', conclusion: 'success', outputs: { tag: w.tag } },
       },
       inputs: { flag: w.flag, word: w.word },
+      job: { status: w.job },
     },
     status: { success: () => w.job === 'success', failure: () => w.job === 'failure', cancelled: () => w.job === 'cancelled' },
   });

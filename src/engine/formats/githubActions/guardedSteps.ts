@@ -8,18 +8,9 @@ import { commentText, notImportedLine } from '../importTypes';
 import { fromGithubValue, GithubValueInputs, type ValueSink } from './contexts';
 import { hasOwnShell, type StepPiece, type StepsResult, unusedEnvName } from './stepPieces';
 import { ownShellLines, stepShellOf } from './stepShells';
-import {
-  JOB_RESULT,
-  JOB_STATUS,
-  jobResultTest,
-  resultVariable,
-  SAME_TEXT,
-  SAME_TEXT_FUNCTION,
-  stepCondition,
-  type StepConditionResult,
-  type StepResultRead,
-} from './stepConditions';
-import { captureLines, OUTPUTS_FROM_LINE, STEP_OUTPUT_FUNCTION, type StepOutputs, type StepOutputVariable } from './stepOutputs';
+import { JOB_RESULT, JOB_STATUS, jobResultTest } from './jobState';
+import { resultVariable, SAME_TEXT, SAME_TEXT_FUNCTION, stepCondition, type StepConditionResult, type StepResultRead } from './stepConditions';
+import { captureLines, OUTPUTS_FROM_LINE, STEP_OUTPUT_FUNCTION, type ScriptVariable, type StepOutputs } from './stepOutputs';
 
 /** A translated condition, or the note that says why it is not. */
 type Condition = Extract<StepConditionResult, { test: string }> | { problem: string };
@@ -51,14 +42,14 @@ function engineValues(values: readonly { name: string; template: string }[], lin
 /** What a step's condition may read: the earlier steps' results and outputs. */
 interface Earlier {
   steps: string[];
-  outputs: StepOutputVariable;
+  outputs: ScriptVariable;
 }
 
 function conditionOf(piece: StepPiece, earlier: Earlier, out: StepsResult, taken: ReadonlySet<string>): Condition | undefined {
   if (piece.step.if === undefined) return undefined;
   const base = `STEP${piece.position}_IF`;
   const valueName = (k: number) => unusedEnvName(k ? `${base}${k + 1}` : base, out, taken);
-  return stepCondition(textOf(piece.step.if), { earlierSteps: earlier.steps, stepOutput: earlier.outputs, valueName });
+  return stepCondition(textOf(piece.step.if), { earlierSteps: earlier.steps, variable: earlier.outputs, valueName });
 }
 
 /** A step's translated condition with its values in the node's env, or why it has none. */

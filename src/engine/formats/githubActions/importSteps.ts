@@ -38,12 +38,13 @@ export function importSteps(steps: unknown[], stepsOwner: unknown, job: JobScope
   const loop =
     only && !only.name && objects.every((s) => s === only || typeof s.uses === 'string') ? parseRetryLoop(fromGithubVariables(textOf(only.run))) : undefined;
   const stepOutputs = new StepOutputs(objects);
-  const guarded = !loop && (needsGuards(runs, out.shell) || stepOutputs.any) && POSIX_SHELLS.has(basename(shellWords(out.shell)[0]));
+  const guarded =
+    !loop && (needsGuards(runs, out.shell) || stepOutputs.any || stepOutputs.readsJobStatus) && POSIX_SHELLS.has(basename(shellWords(out.shell)[0]));
   const pieces: StepPiece[] = objects.map((step, i) => {
     const stepLine = firstLine(step) || lineOf(stepsOwner, 'steps');
     const own = step === only ? { ...step, shell: undefined, 'working-directory': undefined } : step;
-    const outputs = guarded ? stepOutputs.readableAt(i) : () => undefined;
-    return stepPiece(own, i + 1, stepLine, { ...job, defaultShell: out.shell, guarded, outputs }, out);
+    const variables = guarded ? stepOutputs.readableAt(i) : () => undefined;
+    return stepPiece(own, i + 1, stepLine, { ...job, defaultShell: out.shell, guarded, variables }, out);
   });
   const last = runs[runs.length - 1];
   const endsWithNewline = typeof last?.run === 'string' && last.run.endsWith('\n');

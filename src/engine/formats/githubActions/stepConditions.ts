@@ -10,13 +10,8 @@ import { printExpression } from '../../expressions/print';
 import { chainNames, collectReferences } from '../../expressions/references';
 import { conditionSource } from '../../expressions/template';
 import { shellWord } from '../../platform/shells';
-import { outputOf, type StepOutputVariable } from './stepOutputs';
-
-/** The shell variable that holds the exit status of the first step to fail (0 while none has). */
-export const JOB_STATUS = 'job_status';
-
-/** The shell variable that holds how the job is going, as GitHub names it: success, failure or cancelled. */
-export const JOB_RESULT = 'job_result';
+import { isJobStatus, jobResultTest } from './jobState';
+import type { ScriptVariable } from './stepOutputs';
 
 /** The shell function that compares two texts as GitHub does, their case aside. */
 export const SAME_TEXT = 'same_text';
@@ -34,8 +29,8 @@ export interface StepResultRead {
 export interface StepConditionScope {
   /** The ids of the earlier steps that run as commands here, as written. */
   earlierSteps: readonly string[];
-  /** The shell variables of the earlier steps' outputs. */
-  stepOutput: StepOutputVariable;
+  /** The shell variables of the earlier steps' outputs and of the job's status. */
+  variable: ScriptVariable;
   /** The name of the node env variable for the condition's `k`th value (from 0) that the engine evaluates. */
   valueName(k: number): string;
 }
@@ -53,9 +48,6 @@ class Untranslatable extends Error {}
 
 /** A piece of shell: one test, or a list of them joined by `operator` that must be braced inside another list. */
 type Piece = { text: string; compound: boolean; operator?: string };
-
-/** The test of a job result (`success`, `failure`, `cancelled`). */
-export const jobResultTest = (result: string): string => `[ "$${JOB_RESULT}" = ${result} ]`;
 
 const STATUS_TESTS = new Map([
   ['success', jobResultTest('success')],
@@ -95,7 +87,9 @@ const statusCall = (e: Expr): string | undefined => {
   return name && STATUS_TESTS.has(name) && call.args?.length === 0 ? name : undefined;
 };
 const callsStatus = (e: Expr): boolean => readsOf(e).calls.some((c) => STATUS_TESTS.has(c.name.toLowerCase()));
-const readsSteps = (e: Expr): boolean => readsOf(e).refs.some((r) => r.segments[0].name.toLowerCase() === 'steps');
+/** Whether an expression reads what the job's script keeps: the steps' results and outputs, the job's status. */
+const readsScriptState = (e: Expr): boolean =>
+  readsOf(e).refs.some((r) => r.segments[0].name.toLowerCase() === 'steps' || isJobStatus(r.segments.map((s) => s.name)));
 
 const braced = (p: Piece): string => (p.compound ? `{ ${p.text}; }` : p.text);
 
@@ -126,13 +120,13 @@ function joined(operator: string, pieces: Piece[]): Piece {
   return { text: kept.map((p) => (p.operator === operator ? p.text : braced(p))).join(` ${operator} `), compound: true, operator };
 }
 
-/** An earlier step's output (`steps.meta.outputs.tag`): its variable, or undefined for any other expression. */
+/** An earlier step's output (`steps.meta.outputs.tag`) or the job's status: its variable; undefined for any other. */
 function outputVariable(e: Expr, scope: StepConditionScope): string | undefined {
-  const output = outputOf(chainNames(e));
-  return output && scope.stepOutput(output.id, output.name);
+  const chain = chainNames(e);
+  return chain && scope.variable(chain);
 }
 
-/** An earlier step's output tested for truth (not empty), or compared with a text (`==`, `!=`). */
+/** An earlier step's output or the job's status tested for truth (not empty), or compared with a text (`==`, `!=`). */
 function outputTest(e: Expr, scope: StepConditionScope): string | undefined {
   const alone = outputVariable(e, scope);
   if (alone) return `[ -n "$${alone}" ]`;
@@ -146,7 +140,7 @@ function outputTest(e: Expr, scope: StepConditionScope): string | undefined {
 }
 
 function pieceOf(e: Expr, scope: StepConditionScope, gathered: Gathered): Piece {
-  if (!callsStatus(e) && !readsSteps(e)) {
+  if (!callsStatus(e) && !readsScriptState(e)) {
     const text = printExpression(e);
     if (/^(true|false)$/.test(text)) return { text, compound: false };
     const truth = (e as Partial<Grouping>).group ? `!!${text}` : `!!(${text})`;
@@ -169,11 +163,14 @@ function pieceOf(e: Expr, scope: StepConditionScope, gathered: Gathered): Piece 
   const binary = e as Partial<Binary>;
   const test = (binary.left && binary.operator ? stepResultTest(binary as Binary, scope, gathered) : undefined) ?? outputTest(e, scope);
   if (test) return { text: test, compound: false };
-  const stepRef = readsOf(e).refs.find((r) => r.segments[0].name.toLowerCase() === 'steps');
-  if (stepRef) {
-    const [, id, field, name] = stepRef.segments.map((s) => s.name);
-    const written = stepRef.segments.map((s) => s.name).join('.');
-    const known = field?.toLowerCase() === 'outputs' ? scope.stepOutput(id, name ?? '') : scope.earlierSteps.some((s) => s.toLowerCase() === id?.toLowerCase());
+  const stateRef = readsOf(e)
+    .refs.map((r) => r.segments.map((s) => s.name))
+    .find((chain) => chain[0].toLowerCase() === 'steps' || isJobStatus(chain));
+  if (stateRef) {
+    const [, id, field] = stateRef;
+    const written = stateRef.join('.');
+    const known =
+      scope.variable(stateRef) !== undefined || (field?.toLowerCase() !== 'outputs' && scope.earlierSteps.some((s) => s.toLowerCase() === id?.toLowerCase()));
     if (known) throw new Untranslatable(`${written} translates alone or compared with a text (==, !=), not in ${printExpression(e)}`);
     throw new Untranslatable(`${written} is kept by GitHub's runner only`);
   }

@@ -1,13 +1,15 @@
 // The outputs a step writes to $GITHUB_OUTPUT that later steps of its job read (`steps.meta.outputs.tag` in a run,
 // an env value or an `if`): the job's script takes each from the node's output file after the step, into a shell
-// variable (`steps_meta_tag`) that the later steps read where GitHub would have written the value.
+// variable (`steps_meta_tag`) that the later steps read where GitHub would have written the value. `job.status` is
+// read the same way, from the variable the script keeps it in.
 import { isObject, type Json, textOf } from '../../json';
 import { chainNames, collectReferences } from '../../expressions/references';
 import { expressionPieces, findTemplates } from '../../expressions/template';
 import { quotingAt, variableUse } from '../../platform/shellQuoting';
+import { isJobStatus, JOB_RESULT } from './jobState';
 
-/** The variable of an earlier step's output (id and name as written), or undefined where there is none. */
-export type StepOutputVariable = (id: string, name: string) => string | undefined;
+/** The script's variable that a chain read in a step stands for (an earlier step's output, the job's status), or undefined. */
+export type ScriptVariable = (chain: readonly string[]) => string | undefined;
 
 const variableName = (id: string, name: string): string => `steps_${id}_${name}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
 
@@ -30,6 +32,7 @@ export class StepOutputs {
   /** By the position of the step that writes them: the outputs' names, lower case, with their variables. */
   private readonly captured = new Map<number, Map<string, string>>();
   private readonly positionOfId = new Map<string, number>();
+  private jobStatusRead = false;
 
   constructor(steps: readonly Json[]) {
     steps.forEach((step, i) => {
@@ -40,6 +43,7 @@ export class StepOutputs {
       for (const { text, isCondition } of readingTexts(step))
         for (const piece of expressionPieces(text, isCondition))
           for (const ref of piece.parsed ? collectReferences(piece.parsed).refs : []) {
+            if (isJobStatus(ref.segments.map((s) => s.name))) this.jobStatusRead = true;
             const output = outputOf(ref.segments.map((s) => s.name));
             const from = output && this.positionOfId.get(output.id.toLowerCase());
             if (output && from !== undefined && from < i) this.capture(from, output.id, output.name);
@@ -58,36 +62,43 @@ export class StepOutputs {
     return this.captured.size > 0;
   }
 
+  /** Whether any step reads `job.status`. */
+  get readsJobStatus(): boolean {
+    return this.jobStatusRead;
+  }
+
   /** The outputs of the step at `position` (from 0) that later steps read, lower case, with their variables. */
   capturedAt(position: number): ReadonlyMap<string, string> {
     return this.captured.get(position) ?? new Map();
   }
 
-  /** What the step at `position` may read: the outputs of earlier steps that it, or a later step, reads. */
-  readableAt(position: number): StepOutputVariable {
-    return (id, name) => {
-      const from = this.positionOfId.get(id.toLowerCase());
-      return from !== undefined && from < position ? this.captured.get(from)?.get(name.toLowerCase()) : undefined;
+  /** What the step at `position` may read: the job's status, and the outputs of earlier steps that it, or a later step, reads. */
+  readableAt(position: number): ScriptVariable {
+    return (chain) => {
+      if (isJobStatus(chain)) return JOB_RESULT;
+      const output = outputOf(chain);
+      const from = output && this.positionOfId.get(output.id.toLowerCase());
+      return output && from !== undefined && from < position ? this.captured.get(from)?.get(output.name.toLowerCase()) : undefined;
     };
   }
 }
 
 /**
- * A script with each `${{ steps.X.outputs.Y }}` that has a variable written as that variable, quoted where it stands;
- * `unexpanded`: those left where no variable expands (in a here-document whose delimiter is quoted), as written.
+ * A script with each `${{ steps.X.outputs.Y }}` (or `job.status`) that has a variable written as that variable, quoted
+ * where it stands; `unexpanded`: those left where no variable expands (in a here-document whose delimiter is quoted),
+ * as written.
  */
-export function withOutputVariables(script: string, variable: StepOutputVariable): { script: string; unexpanded: string[] } {
+export function withOutputVariables(script: string, variable: ScriptVariable): { script: string; unexpanded: string[] } {
   let out = '';
   let last = 0;
   const unexpanded: string[] = [];
   for (const part of findTemplates(script)) {
     const chain = part.parsed ? chainNames(part.parsed.expr) : undefined;
-    const output = outputOf(chain);
-    const name = output && variable(output.id, output.name);
+    const name = chain && variable(chain);
     if (!name) continue;
     const use = variableUse(name, quotingAt(script, part.span.start));
     if (!use) {
-      unexpanded.push(chain!.join('.'));
+      unexpanded.push(chain.join('.'));
       continue;
     }
     out += script.slice(last, part.span.start) + use;
@@ -97,17 +108,17 @@ export function withOutputVariables(script: string, variable: StepOutputVariable
 }
 
 /**
- * An env value whose every `${{ }}` is an earlier step's output, as a double-quoted shell word (`"v-${steps_a_b}"`);
- * undefined for any other value.
+ * An env value whose every `${{ }}` is an earlier step's output or the job's status, as a double-quoted shell word
+ * (`"v-${steps_a_b}"`); undefined for any other value.
  */
-export function outputsWord(value: string, variable: StepOutputVariable): string | undefined {
+export function outputsWord(value: string, variable: ScriptVariable): string | undefined {
   const parts = findTemplates(value);
   if (!parts.length) return undefined;
   let word = '';
   let last = 0;
   for (const part of parts) {
-    const output = part.parsed ? outputOf(chainNames(part.parsed.expr)) : undefined;
-    const name = output && variable(output.id, output.name);
+    const chain = part.parsed ? chainNames(part.parsed.expr) : undefined;
+    const name = chain && variable(chain);
     if (!name) return undefined;
     word += value.slice(last, part.span.start).replace(/[\\"$`]/g, '\\$&') + `\${${name}}`;
     last = part.span.end;

@@ -7,7 +7,7 @@ import { commentText, notImportedLine } from '../importTypes';
 import { shellFromWords, shellQuoted } from '../../platform/shells';
 import { fromGithubVariables, fromSetOutput, githubOnlyVariables } from '../scriptVariables';
 import { fromGithubValue, type GithubValueInputs, type ValueSink } from './contexts';
-import { outputsWord, type StepOutputVariable, withOutputVariables } from './stepOutputs';
+import { outputsWord, type ScriptVariable, withOutputVariables } from './stepOutputs';
 import { stepShellOf } from './stepShells';
 import { lineOf } from './tokens';
 
@@ -45,10 +45,10 @@ export interface JobScope {
 }
 
 /**
- * A job's scope as its steps are read: `guarded`, whether the script runs each step under its condition; `outputs`,
- * the variables of the earlier steps' outputs this step may read.
+ * A job's scope as its steps are read: `guarded`, whether the script runs each step under its condition; `variables`,
+ * the script's variables this step may read (the earlier steps' outputs, the job's status).
  */
-export type StepScope = JobScope & { guarded: boolean; outputs: StepOutputVariable };
+export type StepScope = JobScope & { guarded: boolean; variables: ScriptVariable };
 
 /** A `uses:` step: checkout is the working copy itself, an upload's paths are artifacts, any other action a note. */
 function actionStepLines(step: Json, uses: string, label: string, line: number, out: StepsResult): string[] {
@@ -184,7 +184,7 @@ export function stepPiece(step: Json, position: number, line: number, job: StepS
   if (typeof step.name === 'string') piece.head.push(`# ${commentText(step.name)}`);
   if (job.guarded && hasOwnShell(step, defaultShell) && stepShellOf(textOf(step.shell))) piece.ownShell = textOf(step.shell);
   // A script of another shell is written to a file as it is: no shell variable stands for a value there.
-  const withOutputs = withOutputVariables(step.run, piece.ownShell === undefined ? job.outputs : () => undefined);
+  const withOutputs = withOutputVariables(step.run, piece.ownShell === undefined ? job.variables : () => undefined);
   const inHeredoc = (ref: string) =>
     withOutputs.unexpanded.includes(ref)
       ? 'it is in a here-document whose delimiter is quoted, where no variable expands: unquote the delimiter (<<EOF)'
@@ -201,7 +201,7 @@ export function stepPiece(step: Json, position: number, line: number, job: StepS
   const dir = typeof step['working-directory'] === 'string' ? fromNodeFolder(step['working-directory'], job.defaultDir) : undefined;
   if (dir) piece.prefix.push(`cd ${shellQuoted(dir)}`);
   for (const [k, v] of env) {
-    const word = outputsWord(textOf(v), job.outputs);
+    const word = outputsWord(textOf(v), job.variables);
     const value = () => fromGithubValue(textOf(v), false, sink, lineOf(step.env, k) || line);
     piece.prefix.push(word ? `export ${k}=${word}` : exportLine(k, value(), position, out, job.envNames));
   }
