@@ -3,6 +3,7 @@
 // GitHub, under its condition (./guardedSteps.ts).
 import { basename } from 'node:path';
 import { isObject, type Json, textOf } from '../../json';
+import { changesShellState } from '../../platform/shellState';
 import { POSIX_SHELLS, shellFromWords, shellWords } from '../../platform/shells';
 import { parseRetryLoop } from '../scriptRetry';
 import { fromGithubVariables } from '../scriptVariables';
@@ -13,11 +14,16 @@ import { StepOutputs } from './stepOutputs';
 import { type JobScope, shellFromGithub, type StepPiece, stepPiece, type StepsResult } from './stepPieces';
 import { LINES, lineOf, type Lined } from './tokens';
 
-/** A step's lines where the steps run one after the other, as long as none fails. */
-function sequentialLines({ step, head, prefix, body }: StepPiece): string[] {
+/**
+ * A step's lines where the steps run one after the other, as long as none fails. A step that may change the shell's
+ * state for the steps after it (a `cd`, a variable, `set +e`, `exit 0`) runs in a subshell, as in the process of its
+ * own it has on GitHub.
+ */
+function sequentialLines({ step, head, prefix, body }: StepPiece, last: boolean): string[] {
   if (body === undefined) return head;
   const ignoreFailure = step['continue-on-error'] === true;
-  if (!prefix.length && !ignoreFailure) return [...head, body.replace(/\n$/, '')];
+  const own = body.replace(/\n$/, '');
+  if (!prefix.length && !ignoreFailure) return [...head, last || !changesShellState(own) ? own : `(\n${own}\n)`];
   const inner = [...prefix, body.replace(/\n$/, '')].join('\n');
   // A subshell keeps the step's environment and folder to itself; `set +e` around it lets it fail on its own.
   return [...head, ignoreFailure ? `set +e\n(\nset -e\n${inner}\n)\nset -e` : `(\n${inner}\n)`];
@@ -53,7 +59,10 @@ export function importSteps(steps: unknown[], stepsOwner: unknown, job: JobScope
     out.shell = shellFromWords(loop.shellWords);
     out.script = fromGithubValue(loop.script, false, { notes: out.notes, inputs, needs: job.needs }, lineOf(only, 'run'));
   } else if (guarded) out.script = guardedScript(pieces, stepOutputs, out, { notes: out.notes, inputs, needs: job.needs }, job.envNames) + '\n';
-  else out.script = pieces.flatMap(sequentialLines).join('\n') + (endsWithNewline ? '\n' : '');
+  else {
+    const lastRun = pieces.map((p) => p.body !== undefined).lastIndexOf(true);
+    out.script = pieces.flatMap((p, i) => sequentialLines(p, i === lastRun)).join('\n') + (endsWithNewline ? '\n' : '');
+  }
   return out;
 }
 

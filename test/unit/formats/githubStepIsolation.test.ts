@@ -1,0 +1,47 @@
+import { strict as assert } from 'node:assert';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { importWorkflow } from '../../../src/engine/formats';
+import { startRun } from '../../../src/engine/run/engine';
+import { validateWorkflow } from '../../../src/engine/validation/validate';
+import { yaml } from '../helpers';
+
+describe('GitHub Actions import: each step as a process of its own', () => {
+  it("keeps a step's folder, variables, options and exit to it; a step that changes none of them is written as it is", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'maestro-step-isolation-'));
+    try {
+      mkdirSync(join(dir, 'docs'));
+      const { text } = await importWorkflow(
+        yaml(
+          'on: push',
+          'jobs:',
+          '  a:',
+          '    runs-on: x',
+          '    steps:',
+          '      - { name: Docs, run: "cd docs && touch in-docs" }',
+          '      - run: echo "version=1" >> "$GITHUB_OUTPUT"',
+          '      - { name: Early, run: "VERSION=2; set +e; if true; then exit 0; fi; touch never" }',
+          '      - run: pwd > where; echo "${VERSION:-unset}" > version',
+          '      - run: false',
+          '      - run: touch after-failure',
+        ),
+        'ci.yml',
+      );
+      const [node] = validateWorkflow(text).workflow.nodes;
+      assert.match(node.run!, /^# Docs\n\(\ncd docs && touch in-docs\n\)\necho "version=1" >> "\$MAESTRO_OUTPUT"\n# Early\n\(\n/);
+      assert.match(node.run!, /\)\npwd > where; echo "\$\{VERSION:-unset\}" > version\nfalse\ntouch after-failure$/);
+      const path = join(dir, 'ci.workflow.yaml');
+      writeFileSync(path, text);
+      const run = startRun({ workflowPath: path, runsDir: join(dir, 'runs') });
+      assert.equal(await run.finished(), 'failed', "an earlier step's set +e does not reach the failing step");
+      run.dispose();
+      assert.ok(existsSync(join(dir, 'docs', 'in-docs')));
+      assert.equal(readFileSync(join(dir, 'where'), 'utf8'), `${dir}\n`, 'the workspace, not the folder an earlier step went to');
+      assert.equal(readFileSync(join(dir, 'version'), 'utf8'), 'unset\n');
+      assert.ok(!existsSync(join(dir, 'never')) && !existsSync(join(dir, 'after-failure')));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
