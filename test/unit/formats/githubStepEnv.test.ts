@@ -47,7 +47,7 @@ describe("GitHub Actions import: a step's env", () => {
         '    runs-on: x',
         '    env: { GITHUB_SHA: mine }',
         '    steps:',
-        '      - run: echo "${GITHUB_REF#refs/tags/} $GITHUB_SHA $GITHUB_REPOSITORY" && echo "x=1" >> "$GITHUB_ENV"',
+        '      - run: echo "${GITHUB_REF#refs/tags/} $GITHUB_SHA $GITHUB_REPOSITORY" && ls "$RUNNER_TOOL_CACHE"',
       ),
       'tag.yml',
     );
@@ -57,7 +57,7 @@ describe("GitHub Actions import: a step's env", () => {
       { GITHUB_SHA: 'mine', GITHUB_REF: '${{ inputs.github_ref }}', GITHUB_REPOSITORY: '${{ inputs.github_repository }}' },
       "the job's own kept",
     );
-    assert.deepEqual(notImported, ["step 'step on line 7' (line 7) uses $GITHUB_ENV, which only GitHub's runner sets"]);
+    assert.deepEqual(notImported, ["step 'step on line 7' (line 7) uses $RUNNER_TOOL_CACHE, which only GitHub's runner sets"]);
   });
 
   it("runs a step's working-directory from the workspace, as GitHub does, where the job's default is another", async () => {

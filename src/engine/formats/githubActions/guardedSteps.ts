@@ -8,6 +8,7 @@ import { commentText, notImportedLine } from '../importTypes';
 import { fromGithubValue, GithubValueInputs, type ValueSink } from './contexts';
 import { hasOwnShell, type StepPiece, type StepsResult, unusedEnvName } from './stepPieces';
 import { ownShellLines, stepShellOf } from './stepShells';
+import { ENV_FILES_APPLY_LINE, ENV_FILES_FROM_LINE, ENV_FILES_START } from './envFiles';
 import { JOB_RESULT, JOB_STATUS, jobResultTest } from './jobState';
 import { resultVariable, SAME_TEXT, SAME_TEXT_FUNCTION, stepCondition, type StepConditionResult, type StepResultRead } from './stepConditions';
 import { captureLines, OUTPUTS_FROM_LINE, STEP_OUTPUT_FUNCTION, type ScriptVariable, type StepOutputs } from './stepOutputs';
@@ -155,11 +156,21 @@ export function needsGuards(steps: readonly Json[], nodeShell: string | undefine
   return steps.some((s) => typeof s.run === 'string' && (s.if !== undefined || byExpression(s['continue-on-error']) || ownShell(s)));
 }
 
+/** What the job's script keeps between steps. */
+export interface ScriptState {
+  outputs: StepOutputs;
+  /** Whether the steps use the runner's files (`$GITHUB_ENV`, `$GITHUB_PATH`, `$GITHUB_STEP_SUMMARY`). */
+  envFiles: boolean;
+  /** What the step at a position (from 0) may read of what the script keeps. */
+  variablesAt(position: number): ScriptVariable;
+}
+
 /** The job's script, each step under its condition; `taken`: the job's own env names. */
-export function guardedScript(pieces: readonly StepPiece[], outputs: StepOutputs, out: StepsResult, sink: ValueSink, taken: ReadonlySet<string>): string {
+export function guardedScript(pieces: readonly StepPiece[], state: ScriptState, out: StepsResult, sink: ValueSink, taken: ReadonlySet<string>): string {
+  const { outputs, envFiles } = state;
   const earlier = (i: number): Earlier => ({
     steps: pieces.slice(0, i).flatMap((p) => (p.body !== undefined && typeof p.step.id === 'string' ? [p.step.id] : [])),
-    outputs: outputs.readableAt(i),
+    outputs: state.variablesAt(i),
   });
   const reads = pieces.flatMap((p, i) => {
     const condition = conditionOf(p, earlier(i), { ...out, env: { ...out.env } }, taken);
@@ -174,8 +185,16 @@ export function guardedScript(pieces: readonly StepPiece[], outputs: StepOutputs
     const condition = committedCondition(piece, earlier(i), sink, out, taken);
     const captured = outputs.capturedAt(i);
     const guarded = guardedLines(piece, condition, keepsGoingTest(piece, sink, out, taken), reads, out);
-    lines.push(...(captured.size ? [OUTPUTS_FROM_LINE, ...guarded, ...captureLines(captured)] : guarded));
+    lines.push(
+      ...(envFiles ? [ENV_FILES_FROM_LINE] : []),
+      ...(captured.size ? [OUTPUTS_FROM_LINE, ...guarded, ...captureLines(captured)] : guarded),
+      ...(envFiles ? [ENV_FILES_APPLY_LINE] : []),
+    );
   }
-  const helpers = [...(outputs.any ? STEP_OUTPUT_FUNCTION : []), ...(lines.some((l) => l.includes(`${SAME_TEXT} `)) ? SAME_TEXT_FUNCTION : [])];
+  const helpers = [
+    ...(envFiles ? ENV_FILES_START : []),
+    ...(outputs.any ? STEP_OUTPUT_FUNCTION : []),
+    ...(lines.some((l) => l.includes(`${SAME_TEXT} `)) ? SAME_TEXT_FUNCTION : []),
+  ];
   return [...START_LINES, ...helpers, ...lines, `exit "$${JOB_STATUS}"`].join('\n');
 }

@@ -9,7 +9,8 @@ import { parseRetryLoop } from '../scriptRetry';
 import { fromGithubVariables } from '../scriptVariables';
 import { fromGithubValue } from './contexts';
 import { APPROVAL_STEP_RUN } from './export';
-import { guardedScript, needsGuards } from './guardedSteps';
+import { envFileVariables, usesEnvFiles } from './envFiles';
+import { guardedScript, needsGuards, type ScriptState } from './guardedSteps';
 import { StepOutputs } from './stepOutputs';
 import { type JobScope, shellFromGithub, type StepPiece, stepPiece, type StepsResult } from './stepPieces';
 import { LINES, lineOf, type Lined } from './tokens';
@@ -44,13 +45,21 @@ export function importSteps(steps: unknown[], stepsOwner: unknown, job: JobScope
   const loop =
     only && !only.name && objects.every((s) => s === only || typeof s.uses === 'string') ? parseRetryLoop(fromGithubVariables(textOf(only.run))) : undefined;
   const stepOutputs = new StepOutputs(objects);
+  const envFiles = usesEnvFiles(runs);
   const guarded =
-    !loop && (needsGuards(runs, out.shell) || stepOutputs.any || stepOutputs.readsJobStatus) && POSIX_SHELLS.has(basename(shellWords(out.shell)[0]));
+    !loop &&
+    (needsGuards(runs, out.shell) || stepOutputs.any || stepOutputs.readsJobStatus || envFiles) &&
+    POSIX_SHELLS.has(basename(shellWords(out.shell)[0]));
+  const envFileVariablesAt = envFileVariables(objects);
+  const state: ScriptState = {
+    outputs: stepOutputs,
+    envFiles: guarded && envFiles,
+    variablesAt: (i) => (chain) => (guarded ? (stepOutputs.readableAt(i)(chain) ?? envFileVariablesAt(i)(chain)) : undefined),
+  };
   const pieces: StepPiece[] = objects.map((step, i) => {
     const stepLine = firstLine(step) || lineOf(stepsOwner, 'steps');
     const own = step === only ? { ...step, shell: undefined, 'working-directory': undefined } : step;
-    const variables = guarded ? stepOutputs.readableAt(i) : () => undefined;
-    return stepPiece(own, i + 1, stepLine, { ...job, defaultShell: out.shell, guarded, variables }, out);
+    return stepPiece(own, i + 1, stepLine, { ...job, defaultShell: out.shell, guarded, envFiles: state.envFiles, variables: state.variablesAt(i) }, out);
   });
   const last = runs[runs.length - 1];
   const endsWithNewline = typeof last?.run === 'string' && last.run.endsWith('\n');
@@ -58,7 +67,7 @@ export function importSteps(steps: unknown[], stepsOwner: unknown, job: JobScope
     out.retry = loop.retry;
     out.shell = shellFromWords(loop.shellWords);
     out.script = fromGithubValue(loop.script, false, { notes: out.notes, inputs, needs: job.needs }, lineOf(only, 'run'));
-  } else if (guarded) out.script = guardedScript(pieces, stepOutputs, out, { notes: out.notes, inputs, needs: job.needs }, job.envNames) + '\n';
+  } else if (guarded) out.script = guardedScript(pieces, state, out, { notes: out.notes, inputs, needs: job.needs }, job.envNames) + '\n';
   else {
     const lastRun = pieces.map((p) => p.body !== undefined).lastIndexOf(true);
     out.script = pieces.flatMap((p, i) => sequentialLines(p, i === lastRun)).join('\n') + (endsWithNewline ? '\n' : '');

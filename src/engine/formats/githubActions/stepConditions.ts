@@ -10,7 +10,7 @@ import { printExpression } from '../../expressions/print';
 import { chainNames, collectReferences } from '../../expressions/references';
 import { conditionSource } from '../../expressions/template';
 import { shellWord } from '../../platform/shells';
-import { isJobStatus, jobResultTest } from './jobState';
+import { jobResultTest } from './jobState';
 import type { ScriptVariable } from './stepOutputs';
 
 /** The shell function that compares two texts as GitHub does, their case aside. */
@@ -87,9 +87,9 @@ const statusCall = (e: Expr): string | undefined => {
   return name && STATUS_TESTS.has(name) && call.args?.length === 0 ? name : undefined;
 };
 const callsStatus = (e: Expr): boolean => readsOf(e).calls.some((c) => STATUS_TESTS.has(c.name.toLowerCase()));
-/** Whether an expression reads what the job's script keeps: the steps' results and outputs, the job's status. */
-const readsScriptState = (e: Expr): boolean =>
-  readsOf(e).refs.some((r) => r.segments[0].name.toLowerCase() === 'steps' || isJobStatus(r.segments.map((s) => s.name)));
+/** Whether an expression reads what the job's script keeps: the steps' results and outputs, the job's status, a variable. */
+const readsScriptState = (e: Expr, scope: StepConditionScope): boolean =>
+  readsOf(e).refs.some((r) => r.segments[0].name.toLowerCase() === 'steps' || scope.variable(r.segments.map((s) => s.name)) !== undefined);
 
 const braced = (p: Piece): string => (p.compound ? `{ ${p.text}; }` : p.text);
 
@@ -140,7 +140,7 @@ function outputTest(e: Expr, scope: StepConditionScope): string | undefined {
 }
 
 function pieceOf(e: Expr, scope: StepConditionScope, gathered: Gathered): Piece {
-  if (!callsStatus(e) && !readsScriptState(e)) {
+  if (!callsStatus(e) && !readsScriptState(e, scope)) {
     const text = printExpression(e);
     if (/^(true|false)$/.test(text)) return { text, compound: false };
     const truth = (e as Partial<Grouping>).group ? `!!${text}` : `!!(${text})`;
@@ -165,7 +165,7 @@ function pieceOf(e: Expr, scope: StepConditionScope, gathered: Gathered): Piece 
   if (test) return { text: test, compound: false };
   const stateRef = readsOf(e)
     .refs.map((r) => r.segments.map((s) => s.name))
-    .find((chain) => chain[0].toLowerCase() === 'steps' || isJobStatus(chain));
+    .find((chain) => chain[0].toLowerCase() === 'steps' || scope.variable(chain) !== undefined);
   if (stateRef) {
     const [, id, field] = stateRef;
     const written = stateRef.join('.');

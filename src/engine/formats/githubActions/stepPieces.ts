@@ -7,6 +7,7 @@ import { commentText, notImportedLine } from '../importTypes';
 import { shellFromWords, shellQuoted } from '../../platform/shells';
 import { fromGithubVariables, fromSetOutput, githubOnlyVariables } from '../scriptVariables';
 import { fromGithubValue, type GithubValueInputs, type ValueSink } from './contexts';
+import { ENV_FILE_VARIABLES } from './envFiles';
 import { outputsWord, type ScriptVariable, withOutputVariables } from './stepOutputs';
 import { stepShellOf } from './stepShells';
 import { lineOf } from './tokens';
@@ -45,10 +46,11 @@ export interface JobScope {
 }
 
 /**
- * A job's scope as its steps are read: `guarded`, whether the script runs each step under its condition; `variables`,
- * the script's variables this step may read (the earlier steps' outputs, the job's status).
+ * A job's scope as its steps are read: `guarded`, whether the script runs each step under its condition; `envFiles`,
+ * whether it gives the steps the runner's files; `variables`, the script's variables this step may read (the earlier
+ * steps' outputs, the job's status, what they wrote to `$GITHUB_ENV`).
  */
-export type StepScope = JobScope & { guarded: boolean; variables: ScriptVariable };
+export type StepScope = JobScope & { guarded: boolean; envFiles: boolean; variables: ScriptVariable };
 
 /** A `uses:` step: checkout is the working copy itself, an upload's paths are artifacts, any other action a note. */
 function actionStepLines(step: Json, uses: string, label: string, line: number, out: StepsResult): string[] {
@@ -193,6 +195,7 @@ export function stepPiece(step: Json, position: number, line: number, job: StepS
   for (const what of runStepLeftovers(step, defaultShell, outputs.left, job.guarded)) note(what);
   piece.body = fromGithubVariables(outputs.script);
   for (const v of githubOnlyVariables(piece.body)) {
+    if (job.envFiles && ENV_FILE_VARIABLES.has(v)) continue;
     const context = contextOfVariable(v);
     if (!context) note(`uses $${v}, which only GitHub's runner sets`);
     else if (out.env[v] === undefined && !job.envNames.has(v)) out.env[v] = fromGithubValue(`\${{ ${context} }}`, false, sink, line);
