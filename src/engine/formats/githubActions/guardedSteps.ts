@@ -147,13 +147,13 @@ function guardedLines(
 }
 
 /**
- * Whether a job's steps need running each in its own subshell: one has an `if`, continues on error by an expression, or
- * runs in a shell of its own.
+ * Whether a job's steps that run commands need running each in its own subshell: one has an `if`, continues on error
+ * by an expression, or runs in a shell of its own.
  */
-export function needsGuards(steps: readonly Json[], nodeShell: string | undefined): boolean {
+export function needsGuards(commandSteps: readonly Json[], nodeShell: string | undefined): boolean {
   const byExpression = (value: unknown) => typeof value === 'string' && value !== 'true' && value !== 'false';
   const ownShell = (s: Json) => hasOwnShell(s, nodeShell) && stepShellOf(textOf(s.shell)) !== undefined;
-  return steps.some((s) => typeof s.run === 'string' && (s.if !== undefined || byExpression(s['continue-on-error']) || ownShell(s)));
+  return commandSteps.some((s) => s.if !== undefined || byExpression(s['continue-on-error']) || ownShell(s));
 }
 
 /** What the job's script keeps between steps. */

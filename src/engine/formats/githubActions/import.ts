@@ -22,6 +22,7 @@ import { fromGithubValue, GithubValueInputs } from './contexts';
 import { importSteps, isExportedGate } from './importSteps';
 import { shellFromGithub } from './stepPieces';
 import { jobOutputs, renameOutputReferences } from './jobOutputs';
+import { type UploadedPaths, uploadedPaths } from './artifactSteps';
 import { calledImportPath, outputsRead, reusableCallNode } from './reusableCall';
 import { lineOf, tokenValue } from './tokens';
 
@@ -46,6 +47,8 @@ interface Context {
   renamedOutputs: Map<string, Map<string, string>>;
   /** The nodes that run a called reusable workflow, and what each calls. */
   callers: { id: string; call: CalledWorkflow }[];
+  /** Where the jobs upload each artifact from. */
+  uploads: UploadedPaths;
 }
 
 /** GitHub's errors with their places; the parser's messages start with the file name and place, which we give apart. */
@@ -80,6 +83,7 @@ export async function fromGithubActions(content: string, fileName: string, optio
     renamedOutputs: new Map(),
     callers: [],
     nodeIds: new Set(isObject(root.jobs) ? Object.keys(root.jobs) : []),
+    uploads: uploadedPaths(isObject(root.jobs) ? root.jobs : {}),
   };
   const top = collecting(ctx, () => ({
     name: typeof root.name === 'string' ? fromGithubValue(root.name, false, ctx, lineOf(root, 'name')) : posix.basename(fileName).replace(/\.ya?ml$/, ''),
@@ -211,7 +215,14 @@ function jobNode(id: string, job: Json, workflowCtx: Context): NodeDoc {
   const shell = typeof jobDefaults.shell === 'string' ? shellFromGithub(jobDefaults.shell) : ctx.defaultShell;
   const dir = typeof jobDefaults['working-directory'] === 'string' ? jobDefaults['working-directory'] : ctx.defaultDir;
   const envNames = new Set(isObject(job.env) ? Object.keys(job.env) : []);
-  const steps = importSteps(Array.isArray(job.steps) ? job.steps : [], job, { defaultShell: shell, defaultDir: dir, envNames, inputs: ctx.inputs, needs });
+  const steps = importSteps(Array.isArray(job.steps) ? job.steps : [], job, {
+    defaultShell: shell,
+    defaultDir: dir,
+    envNames,
+    inputs: ctx.inputs,
+    needs,
+    uploads: ctx.uploads,
+  });
   ctx.notes.push(...steps.notes);
   const node: NodeDoc = {};
   if (typeof job.name === 'string') node.name = fromGithubValue(job.name, false, ctx, at('name'));

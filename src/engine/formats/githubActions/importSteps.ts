@@ -9,6 +9,7 @@ import { parseRetryLoop } from '../scriptRetry';
 import { fromGithubVariables } from '../scriptVariables';
 import { fromGithubValue } from './contexts';
 import { APPROVAL_STEP_RUN } from './export';
+import { isDownloadStep } from './artifactSteps';
 import { envFileVariables, usesEnvFiles } from './envFiles';
 import { guardedScript, needsGuards, type ScriptState } from './guardedSteps';
 import { StepOutputs } from './stepOutputs';
@@ -48,7 +49,7 @@ export function importSteps(steps: unknown[], stepsOwner: unknown, job: JobScope
   const envFiles = usesEnvFiles(runs);
   const guarded =
     !loop &&
-    (needsGuards(runs, out.shell) || stepOutputs.any || stepOutputs.readsJobStatus || envFiles) &&
+    (needsGuards([...runs, ...objects.filter(isDownloadStep)], out.shell) || stepOutputs.any || stepOutputs.readsJobStatus || envFiles) &&
     POSIX_SHELLS.has(basename(shellWords(out.shell)[0]));
   const envFileVariablesAt = envFileVariables(objects);
   const state: ScriptState = {
@@ -59,7 +60,13 @@ export function importSteps(steps: unknown[], stepsOwner: unknown, job: JobScope
   const pieces: StepPiece[] = objects.map((step, i) => {
     const stepLine = firstLine(step) || lineOf(stepsOwner, 'steps');
     const own = step === only ? { ...step, shell: undefined, 'working-directory': undefined } : step;
-    return stepPiece(own, i + 1, stepLine, { ...job, defaultShell: out.shell, guarded, envFiles: state.envFiles, variables: state.variablesAt(i) }, out);
+    return stepPiece(
+      own,
+      i + 1,
+      stepLine,
+      { ...job, defaultShell: out.shell, guarded, envFiles: state.envFiles, variables: state.variablesAt(i), nodeFolder: out.workingDirectory },
+      out,
+    );
   });
   const last = runs[runs.length - 1];
   const endsWithNewline = typeof last?.run === 'string' && last.run.endsWith('\n');

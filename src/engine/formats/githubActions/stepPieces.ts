@@ -4,9 +4,10 @@ import { posix } from 'node:path';
 import { isObject, type Json, textOf } from '../../json';
 import type { RetryPolicy } from '../../model';
 import { commentText, notImportedLine } from '../importTypes';
-import { shellFromWords, shellQuoted } from '../../platform/shells';
+import { POSIX_SHELLS, shellFromWords, shellQuoted, shellWords } from '../../platform/shells';
 import { fromGithubVariables, fromSetOutput, githubOnlyVariables } from '../scriptVariables';
 import { fromGithubValue, type GithubValueInputs, type ValueSink } from './contexts';
+import { downloadStep, type UploadedPaths } from './artifactSteps';
 import { ENV_FILE_VARIABLES } from './envFiles';
 import { outputsWord, type ScriptVariable, withOutputVariables } from './stepOutputs';
 import { stepShellOf } from './stepShells';
@@ -43,14 +44,16 @@ export interface JobScope {
   inputs?: GithubValueInputs;
   /** The job's needs, which `needs.*` reads. */
   needs?: readonly string[];
+  /** Where the workflow's jobs upload each artifact from. */
+  uploads?: UploadedPaths;
 }
 
 /**
  * A job's scope as its steps are read: `guarded`, whether the script runs each step under its condition; `envFiles`,
  * whether it gives the steps the runner's files; `variables`, the script's variables this step may read (the earlier
- * steps' outputs, the job's status, what they wrote to `$GITHUB_ENV`).
+ * steps' outputs, the job's status, what they wrote to `$GITHUB_ENV`); `nodeFolder`, the node's folder in the workspace.
  */
-export type StepScope = JobScope & { guarded: boolean; envFiles: boolean; variables: ScriptVariable };
+export type StepScope = JobScope & { guarded: boolean; envFiles: boolean; variables: ScriptVariable; nodeFolder: string | undefined };
 
 /** A `uses:` step: checkout is the working copy itself, an upload's paths are artifacts, any other action a note. */
 function actionStepLines(step: Json, uses: string, label: string, line: number, out: StepsResult): string[] {
@@ -178,7 +181,11 @@ export function stepPiece(step: Json, position: number, line: number, job: StepS
     out.notes.push(`step '${label}' (line ${line}) ${what}`);
     piece.head.push(notImportedLine(`step '${label}' (line ${line}) ${what}`));
   };
-  if (typeof step.uses === 'string') return { ...piece, head: actionStepLines(step, step.uses, label, line, out) };
+  const posixShell = POSIX_SHELLS.has(posix.basename(shellWords(defaultShell)[0]));
+  const download = downloadStep(step, job.uploads ?? new Map(), job.nodeFolder, posixShell);
+  if (download && 'problem' in download) note(download.problem);
+  else if (download) return { ...piece, head: [download.comment], body: download.body };
+  if (typeof step.uses === 'string') return { ...piece, head: download ? piece.head : actionStepLines(step, step.uses, label, line, out) };
   if (typeof step.run !== 'string') {
     note("is neither 'run' nor 'uses'");
     return piece;

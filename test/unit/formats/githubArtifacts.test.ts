@@ -1,0 +1,101 @@
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { importWorkflow } from '../../../src/engine/formats';
+import { startRun } from '../../../src/engine/run/engine';
+import { validateWorkflow } from '../../../src/engine/validation/validate';
+import { yaml } from '../helpers';
+
+const SOURCE = yaml(
+  'on: push',
+  'jobs:',
+  '  build:',
+  '    runs-on: x',
+  '    steps:',
+  '      - run: mkdir -p dist && echo built > dist/app.js && echo ok > report.txt',
+  '      - uses: actions/upload-artifact@v4',
+  '        with: { name: dist, path: dist/ }',
+  '      - uses: actions/upload-artifact@v4',
+  '        with: { name: report, path: report.txt }',
+  '  deploy:',
+  '    needs: build',
+  '    runs-on: x',
+  '    steps:',
+  '      - uses: actions/download-artifact@v4',
+  '        with: { name: dist, path: dist }',
+  '      - uses: actions/download-artifact@v4',
+  "        with: { name: dist, path: 'site/my public' }",
+  '      - uses: actions/download-artifact@v4',
+  '        with: { name: report }',
+  '      - uses: actions/download-artifact@v4',
+  '        if: failure()',
+  '        with: { name: report, path: logs }',
+  '      - run: cat "site/my public/app.js" report.txt > deployed.txt; ls logs 2> /dev/null > logs.txt || true',
+);
+
+describe('GitHub Actions import: artifacts between jobs', () => {
+  it('copies a download to where the job expects it, from where the uploading job left it in the working copy', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'maestro-artifacts-'));
+    try {
+      const { text, notImported } = await importWorkflow(SOURCE, 'ci.yml');
+      assert.deepEqual(notImported, []);
+      const deploy = validateWorkflow(text).workflow.nodes.find((n) => n.id === 'deploy')!;
+      assert.match(deploy.run!, /# actions\/download-artifact: 'dist' is at dist, where its job left it in this working copy\n/);
+      assert.match(
+        deploy.run!,
+        /mkdir -p 'site\/my public' && if \[ -d dist \]; then cp -R dist\/\. 'site\/my public'\/; else cp dist 'site\/my public'\/; fi/,
+      );
+      assert.match(
+        deploy.run!,
+        /mkdir -p \. && if \[ -d report\.txt \]; then cp -R report\.txt\/\. \.\/; fi/,
+        'a file where it is already is not copied onto itself',
+      );
+      const path = join(dir, 'ci.workflow.yaml');
+      writeFileSync(path, text);
+      const run = startRun({ workflowPath: path, runsDir: join(dir, 'runs') });
+      assert.equal(await run.finished(), 'completed');
+      run.dispose();
+      assert.equal(readFileSync(join(dir, 'deployed.txt'), 'utf8'), 'built\nok\n');
+      assert.equal(readFileSync(join(dir, 'logs.txt'), 'utf8'), '', 'the download under if: failure() did not run');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('notes a download it cannot place: every artifact, one no job uploads, one uploaded twice, a pattern', async () => {
+    const { notImported } = await importWorkflow(
+      yaml(
+        'on: push',
+        'jobs:',
+        '  a:',
+        '    runs-on: x',
+        '    strategy: { matrix: { n: [1, 2] } }',
+        '    steps:',
+        '      - uses: actions/upload-artifact@v4',
+        '        with: { name: twice, path: out }',
+        '      - uses: actions/upload-artifact@v4',
+        '        with: { name: globbed, path: "out/*.log" }',
+        '  b:',
+        '    needs: a',
+        '    runs-on: x',
+        '    steps:',
+        '      - uses: actions/download-artifact@v4',
+        '      - uses: actions/download-artifact@v4',
+        '        with: { name: missing }',
+        '      - uses: actions/download-artifact@v4',
+        '        with: { name: globbed }',
+        '      - uses: actions/download-artifact@v4',
+        '        with: { pattern: "log-*", merge-multiple: true }',
+        '      - run: ls',
+      ),
+      'ci.yml',
+    );
+    assert.deepEqual(notImported, [
+      "step 'actions/download-artifact@v4' (line 15) downloads every artifact of the run, each into a folder of its name: copy the files where this job expects them",
+      "step 'actions/download-artifact@v4' (line 16) downloads 'missing', which is uploaded by no job of this workflow: copy the files where this job expects them",
+      "step 'actions/download-artifact@v4' (line 18) downloads 'globbed', which is uploaded more than once, or from more than one path: copy the files where this job expects them",
+      "step 'actions/download-artifact@v4' (line 20) downloads with pattern, merge-multiple: copy the files where this job expects them",
+    ]);
+  });
+});
