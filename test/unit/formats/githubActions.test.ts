@@ -29,8 +29,8 @@ const CI = yaml(`
         version: \${{ steps.v.outputs.version }}
       steps:
         - uses: actions/checkout@v4
-        - uses: actions/setup-node@v4
-          with: { node-version: 20 }
+        - uses: codecov/codecov-action@v4
+          with: { fail_ci_if_error: true }
         - name: Version
           id: v
           run: echo "version=1.2.3" >> "$GITHUB_OUTPUT"
@@ -93,7 +93,7 @@ describe('GitHub Actions import', () => {
     assert.equal(spec.inputs.dry.type, 'boolean');
     assert.deepEqual(spec.env, { NODE_ENV: 'test' });
     // What cannot run locally is named, in the file and in the result, never dropped.
-    assert.ok(notImported.some((n) => n.includes('actions/setup-node@v4')));
+    assert.ok(notImported.some((n) => n.includes('codecov/codecov-action@v4')));
     const { secret, required, description } = spec.inputs.secrets_NPM_TOKEN;
     assert.deepEqual(
       { secret, required, description },

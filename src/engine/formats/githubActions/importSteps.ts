@@ -11,6 +11,7 @@ import { fromGithubValue } from './contexts';
 import { APPROVAL_STEP_RUN } from './export';
 import { isDownloadStep } from './artifactSteps';
 import { envFileVariables, usesEnvFiles } from './envFiles';
+import { setupStep } from './setupActions';
 import { guardedScript, needsGuards, type ScriptState } from './guardedSteps';
 import { StepOutputs } from './stepOutputs';
 import { type JobScope, shellFromGithub, type StepPiece, stepPiece, type StepsResult } from './stepPieces';
@@ -49,7 +50,10 @@ export function importSteps(steps: unknown[], stepsOwner: unknown, job: JobScope
   const envFiles = usesEnvFiles(runs);
   const guarded =
     !loop &&
-    (needsGuards([...runs, ...objects.filter(isDownloadStep)], out.shell) || stepOutputs.any || stepOutputs.readsJobStatus || envFiles) &&
+    (needsGuards([...runs, ...objects.filter((s) => isDownloadStep(s) || setupStep(s, true)?.body !== undefined)], out.shell) ||
+      stepOutputs.any ||
+      stepOutputs.readsJobStatus ||
+      envFiles) &&
     POSIX_SHELLS.has(basename(shellWords(out.shell)[0]));
   const envFileVariablesAt = envFileVariables(objects);
   const state: ScriptState = {

@@ -9,6 +9,7 @@ import { fromGithubVariables, fromSetOutput, githubOnlyVariables } from '../scri
 import { fromGithubValue, type GithubValueInputs, type ValueSink } from './contexts';
 import { downloadStep, type UploadedPaths } from './artifactSteps';
 import { ENV_FILE_VARIABLES } from './envFiles';
+import { setupStep } from './setupActions';
 import { outputsWord, type ScriptVariable, withOutputVariables } from './stepOutputs';
 import { stepShellOf } from './stepShells';
 import { lineOf } from './tokens';
@@ -185,6 +186,8 @@ export function stepPiece(step: Json, position: number, line: number, job: StepS
   const download = downloadStep(step, job.uploads ?? new Map(), job.nodeFolder, posixShell);
   if (download && 'problem' in download) note(download.problem);
   else if (download) return { ...piece, head: [download.comment], body: download.body };
+  const setup = setupStep(step, posixShell);
+  if (setup) return { ...piece, head: [setup.comment], body: setup.body };
   if (typeof step.uses === 'string') return { ...piece, head: download ? piece.head : actionStepLines(step, step.uses, label, line, out) };
   if (typeof step.run !== 'string') {
     note("is neither 'run' nor 'uses'");

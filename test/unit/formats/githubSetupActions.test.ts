@@ -1,0 +1,65 @@
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { dirname } from 'node:path';
+import { importWorkflow } from '../../../src/engine/formats';
+import { setupStep } from '../../../src/engine/formats/githubActions/setupActions';
+import { validateWorkflow } from '../../../src/engine/validation/validate';
+import { yaml } from '../helpers';
+
+/** What a setup step's commands do in `sh -e`, with `PATH` as given. */
+function runBody(step: Record<string, unknown>, path: string) {
+  const body = setupStep(step, true)?.body;
+  assert.ok(body, JSON.stringify(step));
+  const out = spawnSync('/bin/sh', ['-e', '-c', body], { env: { PATH: path, HOME: '/tmp' }, encoding: 'utf8' });
+  return { status: out.status, stdout: out.stdout, stderr: out.stderr };
+}
+
+const NODE_PATH = `${dirname(process.execPath)}:/usr/bin:/bin`;
+
+describe('GitHub Actions import: actions that set the machine up', () => {
+  it("runs the steps with this machine's tool, saying so, and keeps actions/cache as a comment", async () => {
+    const { text, notImported } = await importWorkflow(
+      yaml(
+        'on: push',
+        'jobs:',
+        '  test:',
+        '    runs-on: x',
+        '    strategy: { matrix: { python: ["3.11", "3.12"] } }',
+        '    steps:',
+        '      - uses: actions/setup-node@v4',
+        '        with: { node-version: 20.x, cache: npm }',
+        '      - uses: actions/setup-python@v5',
+        '        with: { python-version: "${{ matrix.python }}" }',
+        '      - uses: actions/setup-go@v5',
+        '        with: { go-version-file: go.mod }',
+        '      - uses: actions/cache@v4',
+        '        with: { path: "~/.npm\\nnode_modules", key: "npm-${{ hashFiles(\'package-lock.json\') }}" }',
+        '      - run: npm test',
+      ),
+      'ci.yml',
+    );
+    assert.deepEqual(notImported, []);
+    const [node] = validateWorkflow(text).workflow.nodes;
+    assert.match(node.run!, /^# actions\/setup-node@v4 \(node-version 20\.x\): this machine's Node\.js runs the steps\n/);
+    assert.match(node.run!, /echo "actions\/setup-python asks for Python \$\{\{ matrix\.python \}\}; this machine has \$\(python3 --version\)"/);
+    assert.match(node.run!, /# actions\/setup-go@v5 \(go-version-file go\.mod\): this machine's Go runs the steps\n/);
+    assert.match(node.run!, /# actions\/cache@v4: ~\/\.npm, node_modules stay on this machine between runs\nnpm test$/);
+  });
+
+  it('says in the log when the version differs from the one asked for, and fails the step when the tool is missing', () => {
+    const same = runBody({ uses: 'actions/setup-node@v4', with: { 'node-version': process.versions.node.split('.')[0] } }, NODE_PATH);
+    assert.deepEqual(same, { status: 0, stdout: '', stderr: '' });
+    const other = runBody({ uses: 'actions/setup-node@v4', with: { 'node-version': '1.x' } }, NODE_PATH);
+    assert.equal(other.status, 0);
+    assert.equal(other.stderr, `actions/setup-node asks for Node.js 1.x; this machine has v${process.versions.node}\n`);
+    const missing = runBody({ uses: 'oven-sh/setup-bun@v2' }, '/nonexistent');
+    assert.equal(missing.status, 1);
+    assert.equal(missing.stderr, 'oven-sh/setup-bun: bun is not on the PATH of this machine\n');
+  });
+
+  it('keeps only the comment where the node runs in a shell that is not POSIX', () => {
+    assert.deepEqual(setupStep({ uses: 'actions/setup-node@v4', with: { 'node-version': '20' } }, false), {
+      comment: "# actions/setup-node@v4 (node-version 20): this machine's Node.js runs the steps",
+    });
+  });
+});
