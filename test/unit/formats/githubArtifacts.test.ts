@@ -63,39 +63,55 @@ describe('GitHub Actions import: artifacts between jobs', () => {
     }
   });
 
-  it('notes a download it cannot place: every artifact, one no job uploads, one uploaded twice, a pattern', async () => {
-    const { notImported } = await importWorkflow(
+  it('notes a download it cannot place: every artifact, one no job uploads, one uploaded twice, a pattern elsewhere', async () => {
+    const { text, notImported } = await importWorkflow(
       yaml(
         'on: push',
         'jobs:',
         '  a:',
         '    runs-on: x',
-        '    strategy: { matrix: { n: [1, 2] } }',
         '    steps:',
         '      - uses: actions/upload-artifact@v4',
         '        with: { name: twice, path: out }',
         '      - uses: actions/upload-artifact@v4',
         '        with: { name: globbed, path: "out/*.log" }',
+        '      - uses: actions/upload-artifact@v4',
+        '        with: { name: both, path: "out/\\nextensions/*/out/\\n!extensions/x" }',
+        '  c:',
+        '    runs-on: x',
+        '    steps:',
+        '      - uses: actions/upload-artifact@v4',
+        '        with: { name: twice, path: out }',
         '  b:',
-        '    needs: a',
+        '    needs: [a, c]',
         '    runs-on: x',
         '    steps:',
         '      - uses: actions/download-artifact@v4',
         '      - uses: actions/download-artifact@v4',
         '        with: { name: missing }',
         '      - uses: actions/download-artifact@v4',
+        '        with: { name: twice }',
+        '      - uses: actions/download-artifact@v4',
         '        with: { name: globbed }',
         '      - uses: actions/download-artifact@v4',
         '        with: { pattern: "log-*", merge-multiple: true }',
+        '      - uses: actions/download-artifact@v4',
+        '        with: { name: both }',
         '      - run: ls',
       ),
       'ci.yml',
     );
-    assert.deepEqual(notImported, [
-      "step 'actions/download-artifact@v4' (line 15) downloads every artifact of the run, each into a folder of its name: copy the files where this job expects them",
-      "step 'actions/download-artifact@v4' (line 16) downloads 'missing', which is uploaded by no job of this workflow: copy the files where this job expects them",
-      "step 'actions/download-artifact@v4' (line 18) downloads 'globbed', which is uploaded more than once, or from more than one path: copy the files where this job expects them",
-      "step 'actions/download-artifact@v4' (line 20) downloads with pattern, merge-multiple: copy the files where this job expects them",
-    ]);
+    const expected = [
+      [21, 'downloads every artifact of the run, each into a folder of its name: copy the files where this job expects them'],
+      [22, "downloads 'missing', which is uploaded by no job of this workflow: copy the files where this job expects them"],
+      [24, "downloads 'twice', which is uploaded more than once, or from no path: copy the files where this job expects them"],
+      [26, "downloads 'globbed' to ., where its job uploaded it from several paths or a pattern under out: copy the files there"],
+      [28, 'downloads with pattern, merge-multiple: copy the files where this job expects them'],
+    ];
+    assert.deepEqual(
+      notImported,
+      expected.map(([line, what]) => `step 'actions/download-artifact@v4' (line ${line}) ${what}`),
+    );
+    assert.match(text, /# actions\/download-artifact: 'both' is at \., where its job left it in this working copy/, 'several paths: their common folder');
   });
 });
