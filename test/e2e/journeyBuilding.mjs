@@ -226,7 +226,7 @@ export async function buildingSteps(d) {
     await dialog.fill(join(workspace, '.github', 'workflows', 'hello.yml'));
     await dialog.press('Enter');
     await page.waitForFunction(() => /hello\.workflow\.yaml$/.test(document.querySelector('.quick-input-widget input.input')?.value ?? ''), null, {
-      timeout: 10_000,
+      timeout: 30_000,
     });
     await dialog.press('Enter');
     await page.locator('.tab[aria-label^="hello.workflow.yaml"]').waitFor();

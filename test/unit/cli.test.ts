@@ -88,6 +88,25 @@ describe('cli', () => {
     assert.match(ours.err, /good\.workflow\.yaml:1:1: this is a Maestro workflow already .*: nothing to import/);
   });
 
+  it("import: puts the steps of the repository's composite actions in place of the steps that use them", async () => {
+    const repo = join(dir, 'actions-repo');
+    mkdirSync(join(repo, '.github', 'workflows'), { recursive: true });
+    mkdirSync(join(repo, '.github', 'actions', 'hello'), { recursive: true });
+    writeFileSync(
+      join(repo, '.github', 'workflows', 'ci.yml'),
+      yaml('on: push', 'jobs:', '  a:', '    runs-on: x', '    steps:', '      - uses: ./.github/actions/hello', '        with: { who: team }'),
+    );
+    writeFileSync(
+      join(repo, '.github', 'actions', 'hello', 'action.yml'),
+      yaml('inputs: { who: { default: world } }', 'runs:', '  using: composite', '  steps:', '    - { shell: bash, run: "echo hello ${{ inputs.who }}" }'),
+    );
+    const target = join(repo, 'ci.workflow.yaml');
+    const r = await cli('import', join(repo, '.github', 'workflows', 'ci.yml'), '-o', target);
+    assert.equal(r.code, 0, r.err);
+    assert.ok(!r.err.includes('not imported'), r.err);
+    assert.match(readFileSync(target, 'utf8'), /echo hello team/);
+  });
+
   it('import: says how to import the workflows of the repository the imported one calls, where its nodes expect them', async () => {
     const workflows = join(dir, 'repo', '.github', 'workflows');
     mkdirSync(workflows, { recursive: true });

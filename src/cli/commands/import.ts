@@ -29,7 +29,7 @@ export async function importCommand(argv: string[], io: Output): Promise<number>
     return 0;
   }
   if (positionals.length !== 1) throw new UsageError('import takes exactly one file');
-  const { IMPORT_FORMATS, ImportError, importWorkflow, repositoryRelative } = formatsModule();
+  const { IMPORT_FORMATS, ImportError, importWorkflow, localActionsOf, repositoryRelative } = formatsModule();
   const format = values.from === undefined ? undefined : oneOf('from', values.from, IMPORT_FORMATS, 'github-actions');
   const file = positionals[0];
   const text = readInput(file, io);
@@ -37,7 +37,8 @@ export async function importCommand(argv: string[], io: Output): Promise<number>
   const baseDir = repositoryRelative(values.out ? dirname(resolve(values.out)) : process.cwd());
   let result;
   try {
-    result = await importWorkflow(text, file, { format, baseDir });
+    const localActions = await localActionsOf(file, text);
+    result = await importWorkflow(text, file, { format, baseDir, localActions });
   } catch (e) {
     if (!(e instanceof ImportError)) throw e;
     io.err(safeText(e.message) + '\n');

@@ -1,11 +1,13 @@
 // Every format a workflow goes to or comes from, for the CLI and the extension alike.
 import { existsSync } from 'node:fs';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { WorkflowSpec } from '../model';
 import { toArgo, type ArgoExportOptions } from './argo/export';
 import { fromArgo, looksLikeArgo } from './argo/import';
 import { toGithubActions } from './githubActions/export';
 import { fromGithubActions } from './githubActions/import';
+import { type LocalActions, MAX_ACTION_BYTES, readLocalActions } from './githubActions/localActions';
 import { graphJson, toDot, toMermaid } from './graph';
 import { ImportError, type ImportResult } from './importTypes';
 
@@ -53,13 +55,51 @@ export function detectImportFormat(text: string): ImportFormat {
 const looksLikeOurs = (text: string): boolean => /^version:[ \t]*1\b/m.test(text) && /^nodes:/m.test(text) && !/^jobs:/m.test(text);
 
 /** Another format's workflow as ours; throws an ImportError naming the construct and its line when it cannot. */
-export async function importWorkflow(text: string, fileName: string, options: { format?: ImportFormat; baseDir?: string } = {}): Promise<ImportResult> {
+export async function importWorkflow(
+  text: string,
+  fileName: string,
+  options: { format?: ImportFormat; baseDir?: string; localActions?: LocalActions } = {},
+): Promise<ImportResult> {
   if (options.format === undefined && looksLikeOurs(text)) {
     const message = "this is a Maestro workflow already (it has 'version' and 'nodes'): nothing to import (export writes it for another engine)";
     throw new ImportError(fileName, [{ line: 1, column: 1, message }]);
   }
   const format = options.format ?? detectImportFormat(text);
-  return format === 'argo' ? fromArgo(text, fileName) : fromGithubActions(text, fileName, { baseDir: options.baseDir });
+  return format === 'argo' ? fromArgo(text, fileName) : fromGithubActions(text, fileName, { baseDir: options.baseDir, localActions: options.localActions });
+}
+
+/**
+ * The root of the repository a GitHub workflow file is in: the nearest folder above it with `.git`, else the one that
+ * holds its `.github/workflows`; undefined when neither is.
+ */
+export function workflowRepository(file: string): string | undefined {
+  const start = dirname(resolve(file));
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, '.git'))) return dir;
+    if (dirname(dir) === dir) break;
+  }
+  const inWorkflows = /^(.*)[\\/]\.github[\\/]workflows$/.exec(start);
+  return inWorkflows ? inWorkflows[1] || sep : undefined;
+}
+
+/**
+ * The repository's actions a GitHub workflow file's steps use (`uses: ./.github/actions/setup`), read from its
+ * repository: a file outside it (through `..` or a link) or bigger than an action file is, is not read.
+ */
+export async function localActionsOf(file: string, text: string): Promise<LocalActions> {
+  const root = workflowRepository(file);
+  if (!root) return new Map();
+  const inside = await realpath(root);
+  return readLocalActions(text, async (path) => {
+    try {
+      const real = await realpath(resolve(root, path));
+      if (!real.startsWith(inside.endsWith(sep) ? inside : inside + sep)) return undefined;
+      const info = await stat(real);
+      return info.isFile() && info.size <= MAX_ACTION_BYTES ? await readFile(real, 'utf8') : undefined;
+    } catch {
+      return undefined;
+    }
+  });
 }
 
 /** A folder relative to the repository that holds it (the nearest folder above with `.git`), '' at its root. */
@@ -74,3 +114,4 @@ export function repositoryRelative(folder: string): string {
 export { ConversionError, problemText } from './problems';
 export { ImportError, type CalledWorkflow } from './importTypes';
 export { calledFiles } from './githubActions/reusableCall';
+export { type LocalActions } from './githubActions/localActions';

@@ -109,11 +109,12 @@ async function importCommand(s: CommandServices, arg: unknown): Promise<void> {
     saveLabel: 'Import',
   });
   if (!target) return;
-  const { ImportError, importWorkflow, repositoryRelative } = formatsModule(s.extensionUri.fsPath);
+  const { ImportError, importWorkflow, localActionsOf, repositoryRelative } = formatsModule(s.extensionUri.fsPath);
   let result;
   try {
     result = await importWorkflow(text, vscode.workspace.asRelativePath(source), {
       baseDir: target.scheme === 'file' ? repositoryRelative(dirname(target.fsPath)) : '',
+      localActions: source.scheme === 'file' ? await localActionsOf(source.fsPath, text) : undefined,
     });
   } catch (e) {
     if (!(e instanceof ImportError)) throw e;
@@ -152,12 +153,15 @@ async function offerCalledImports(s: CommandServices, source: vscode.Uri, target
     'Import',
   );
   if (choice !== 'Import') return;
-  const { ImportError, importWorkflow, repositoryRelative } = formatsModule(s.extensionUri.fsPath);
+  const { ImportError, importWorkflow, localActionsOf, repositoryRelative } = formatsModule(s.extensionUri.fsPath);
   const written: string[] = [];
   for (const { source: called, target: into } of missing) {
     try {
       const text = await readFileText(vscode.Uri.file(called), MAX_IMPORT_BYTES);
-      const imported = await importWorkflow(text, vscode.workspace.asRelativePath(called), { baseDir: repositoryRelative(dirname(into)) });
+      const imported = await importWorkflow(text, vscode.workspace.asRelativePath(called), {
+        baseDir: repositoryRelative(dirname(into)),
+        localActions: await localActionsOf(called, text),
+      });
       await vscode.workspace.fs.writeFile(vscode.Uri.file(into), new TextEncoder().encode(imported.text));
       written.push(basename(into));
     } catch (e) {

@@ -23,12 +23,15 @@ import { importSteps, isExportedGate } from './importSteps';
 import { shellFromGithub } from './stepPieces';
 import { jobOutputs, renameOutputReferences } from './jobOutputs';
 import { type UploadedPaths, uploadedPaths } from './artifactSteps';
+import type { LocalActions } from './localActions';
 import { calledImportPath, outputsRead, reusableCallNode } from './reusableCall';
 import { lineOf, tokenValue } from './tokens';
 
 export interface GithubImportOptions {
   /** The new file's folder relative to the repository's root ('' at the root): working directories become relative to it. */
   baseDir?: string;
+  /** The files of the repository's actions the workflow's steps use (see localActions.ts). */
+  localActions?: LocalActions;
 }
 
 interface Context {
@@ -49,6 +52,7 @@ interface Context {
   callers: { id: string; call: CalledWorkflow }[];
   /** Where the jobs upload each artifact from. */
   uploads: UploadedPaths;
+  localActions?: LocalActions;
 }
 
 /** GitHub's errors with their places; the parser's messages start with the file name and place, which we give apart. */
@@ -84,6 +88,7 @@ export async function fromGithubActions(content: string, fileName: string, optio
     callers: [],
     nodeIds: new Set(isObject(root.jobs) ? Object.keys(root.jobs) : []),
     uploads: uploadedPaths(isObject(root.jobs) ? root.jobs : {}),
+    localActions: options.localActions,
   };
   const top = collecting(ctx, () => ({
     name: typeof root.name === 'string' ? fromGithubValue(root.name, false, ctx, lineOf(root, 'name')) : posix.basename(fileName).replace(/\.ya?ml$/, ''),
@@ -97,7 +102,10 @@ export async function fromGithubActions(content: string, fileName: string, optio
     const read = outputsRead(nodes, id);
     if (read.length) nodes[id] = { ...nodes[id], outputs: read };
   }
-  const defaultsDoc = ctx.defaultShell ? { defaults: { shell: ctx.defaultShell } } : {};
+  // GitHub runs a job's steps in the workspace: from a file below the repository's root, that is a folder up.
+  const workspace = ctx.baseDir && ctx.baseDir !== '.' ? posix.relative(ctx.baseDir, '.') : undefined;
+  const defaultsValues = { ...(ctx.defaultShell ? { shell: ctx.defaultShell } : {}), ...(workspace ? { cwd: workspace } : {}) };
+  const defaultsDoc = Object.keys(defaultsValues).length ? { defaults: defaultsValues } : {};
   const inputs = { ...declared, ...ctx.inputs.declarations() };
   const { name, ...rest } = top.value;
   const doc: Json = { version: 1, name, ...(Object.keys(inputs).length ? { inputs } : {}), ...rest, ...defaultsDoc, nodes };
@@ -222,6 +230,7 @@ function jobNode(id: string, job: Json, workflowCtx: Context): NodeDoc {
     inputs: ctx.inputs,
     needs,
     uploads: ctx.uploads,
+    localActions: ctx.localActions,
   });
   ctx.notes.push(...steps.notes);
   const node: NodeDoc = {};

@@ -11,6 +11,7 @@ import { fromGithubValue } from './contexts';
 import { APPROVAL_STEP_RUN } from './export';
 import { isDownloadStep } from './artifactSteps';
 import { envFileVariables, usesEnvFiles } from './envFiles';
+import { withLocalActions } from './localActions';
 import { setupStep } from './setupActions';
 import { guardedScript, needsGuards, type ScriptState } from './guardedSteps';
 import { StepOutputs } from './stepOutputs';
@@ -36,7 +37,8 @@ function sequentialLines({ step, head, prefix, body }: StepPiece, last: boolean)
 export function importSteps(steps: unknown[], stepsOwner: unknown, job: JobScope): StepsResult {
   const { defaultShell, defaultDir, inputs } = job;
   const out: StepsResult = { script: '', artifacts: [], notes: [], env: {} };
-  const objects = steps.filter(isObject);
+  const actionNotes = new Map<Json, string>();
+  const objects = withLocalActions(steps.filter(isObject), job.localActions ?? new Map(), defaultDir, (s, what) => actionNotes.set(s, what));
   const runs = objects.filter((s) => typeof s.run === 'string');
   const only = runs.length === 1 ? runs[0] : undefined;
   // One run step: its shell and folder are the node's.
@@ -68,7 +70,7 @@ export function importSteps(steps: unknown[], stepsOwner: unknown, job: JobScope
       own,
       i + 1,
       stepLine,
-      { ...job, defaultShell: out.shell, guarded, envFiles: state.envFiles, variables: state.variablesAt(i), nodeFolder: out.workingDirectory },
+      { ...job, defaultShell: out.shell, guarded, envFiles: state.envFiles, variables: state.variablesAt(i), nodeFolder: out.workingDirectory, actionNotes },
       out,
     );
   });

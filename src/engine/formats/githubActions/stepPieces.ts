@@ -9,6 +9,7 @@ import { fromGithubVariables, fromSetOutput, githubOnlyVariables } from '../scri
 import { fromGithubValue, type GithubValueInputs, type ValueSink } from './contexts';
 import { downloadStep, type UploadedPaths } from './artifactSteps';
 import { ENV_FILE_VARIABLES } from './envFiles';
+import type { LocalActions } from './localActions';
 import { setupStep } from './setupActions';
 import { outputsWord, type ScriptVariable, withOutputVariables } from './stepOutputs';
 import { stepShellOf } from './stepShells';
@@ -47,6 +48,8 @@ export interface JobScope {
   needs?: readonly string[];
   /** Where the workflow's jobs upload each artifact from. */
   uploads?: UploadedPaths;
+  /** The files of the repository's actions the steps use. */
+  localActions?: LocalActions;
 }
 
 /**
@@ -54,7 +57,14 @@ export interface JobScope {
  * whether it gives the steps the runner's files; `variables`, the script's variables this step may read (the earlier
  * steps' outputs, the job's status, what they wrote to `$GITHUB_ENV`); `nodeFolder`, the node's folder in the workspace.
  */
-export type StepScope = JobScope & { guarded: boolean; envFiles: boolean; variables: ScriptVariable; nodeFolder: string | undefined };
+export type StepScope = JobScope & {
+  guarded: boolean;
+  envFiles: boolean;
+  variables: ScriptVariable;
+  nodeFolder: string | undefined;
+  /** What is noted of the steps that use a local action whose steps cannot be put in their place. */
+  actionNotes: ReadonlyMap<Json, string>;
+};
 
 /** A `uses:` step: checkout is the working copy itself, an upload's paths are artifacts, any other action a note. */
 function actionStepLines(step: Json, uses: string, label: string, line: number, out: StepsResult): string[] {
@@ -122,7 +132,15 @@ const contextOfVariable = (name: string): string | undefined =>
   CONTEXT_VARIABLES.has(name) ? `github.${name.slice('GITHUB_'.length).toLowerCase()}` : undefined;
 
 /** Whether a step has a shell of its own, other than the node's. */
-export const hasOwnShell = (step: Json, nodeShell: string | undefined): boolean => typeof step.shell === 'string' && shellFromGithub(step.shell) !== nodeShell;
+export const hasOwnShell = (step: Json, nodeShell: string | undefined): boolean =>
+  typeof step.shell === 'string' && shellFromGithub(step.shell) !== nodeShell && !isPipefailBash(step, nodeShell);
+
+/**
+ * A `shell: bash` step where the node runs the default bash: the same shell, with the pipefail GitHub's `bash` adds
+ * (`bash --noprofile --norc -eo pipefail`), which its subshell sets.
+ */
+const isPipefailBash = (step: Json, nodeShell: string | undefined): boolean =>
+  nodeShell === undefined && shellFromGithub(textOf(step.shell)) === 'bash -o pipefail';
 
 /**
  * A step's working directory, which GitHub takes from the workspace, from the node's folder (the job's default one):
@@ -182,6 +200,11 @@ export function stepPiece(step: Json, position: number, line: number, job: StepS
     out.notes.push(`step '${label}' (line ${line}) ${what}`);
     piece.head.push(notImportedLine(`step '${label}' (line ${line}) ${what}`));
   };
+  const actionNote = job.actionNotes.get(step);
+  if (actionNote !== undefined) {
+    note(actionNote);
+    return piece;
+  }
   const posixShell = POSIX_SHELLS.has(posix.basename(shellWords(defaultShell)[0]));
   const download = downloadStep(step, job.uploads ?? new Map(), job.nodeFolder, posixShell);
   if (download && 'problem' in download) note(download.problem);
@@ -205,7 +228,7 @@ export function stepPiece(step: Json, position: number, line: number, job: StepS
   for (const what of runStepLeftovers(step, defaultShell, outputs.left, job.guarded)) note(what);
   piece.body = fromGithubVariables(outputs.script);
   for (const v of githubOnlyVariables(piece.body)) {
-    if (job.envFiles && ENV_FILE_VARIABLES.has(v)) continue;
+    if ((job.envFiles && ENV_FILE_VARIABLES.has(v)) || (isObject(step.env) && v in step.env)) continue;
     const context = contextOfVariable(v);
     if (!context) note(`uses $${v}, which only GitHub's runner sets`);
     else if (out.env[v] === undefined && !job.envNames.has(v)) out.env[v] = fromGithubValue(`\${{ ${context} }}`, false, sink, line);
@@ -213,6 +236,7 @@ export function stepPiece(step: Json, position: number, line: number, job: StepS
   const env = isObject(step.env) ? Object.entries(step.env) : [];
   const dir = typeof step['working-directory'] === 'string' ? fromNodeFolder(step['working-directory'], job.defaultDir) : undefined;
   if (dir) piece.prefix.push(`cd ${shellQuoted(dir)}`);
+  if (isPipefailBash(step, defaultShell)) piece.prefix.push('set -o pipefail');
   for (const [k, v] of env) {
     const word = outputsWord(textOf(v), job.variables);
     const value = () => fromGithubValue(textOf(v), false, sink, lineOf(step.env, k) || line);

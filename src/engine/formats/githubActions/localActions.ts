@@ -1,0 +1,197 @@
+// A step that uses a composite action of the repository (`uses: ./.github/actions/setup`) runs that action's steps
+// in its job, as GitHub's runner does: they are put in its place, each `${{ inputs.X }}` of the action given what the
+// step's `with:` passes (or the input's default), `github.action_path` the action's folder. The import is given the
+// actions' files (`action.yml`) by whoever reads files (the CLI, the extension): `readLocalActions` finds them.
+import { posix } from 'node:path';
+import { parse } from 'yaml';
+import { isObject, type Json, textOf } from '../../json';
+import { conditionSource, findTemplates } from '../../expressions/template';
+import { chainNames } from '../../expressions/references';
+import { rewriteExpressions, type RefMapper } from '../expressionMap';
+import { LINES, type Lined } from './tokens';
+
+/** By the path a step's `uses:` names (`./.github/actions/setup`, as written), the text of that action's file. */
+export type LocalActions = ReadonlyMap<string, string>;
+
+/** The biggest action file read; a bigger one is left as a note. */
+export const MAX_ACTION_BYTES = 256 * 1024;
+/** How deep composite actions may use one another. */
+const MAX_DEPTH = 8;
+
+/** Whether a step's `uses:` names an action of the repository. */
+export const isLocalAction = (uses: unknown): uses is string => typeof uses === 'string' && /^\.\/[^@\s]*$/.test(uses.trim());
+
+/** The folder a local action is in, relative to the repository (`.github/actions/setup`). */
+const folderOf = (uses: string): string => uses.trim().replace(/^\.\//, '').replace(/\/+$/, '');
+
+/** The local actions the steps of a workflow's jobs (or of a composite action) use. */
+function localUses(data: unknown): string[] {
+  const stepsOf = (owner: unknown): unknown[] => (isObject(owner) && Array.isArray(owner.steps) ? owner.steps : []);
+  const owners = isObject(data) && isObject(data.jobs) ? Object.values(data.jobs) : isObject(data) && isObject(data.runs) ? [data.runs] : [];
+  return owners.flatMap(stepsOf).flatMap((s) => (isObject(s) && isLocalAction(s.uses) ? [s.uses.trim()] : []));
+}
+
+/**
+ * The files of the local actions a workflow uses, and those they use in turn, read with `read` (a path relative to the
+ * repository: `.github/actions/setup/action.yml`, then `action.yaml`; undefined where there is none).
+ */
+export async function readLocalActions(workflowText: string, read: (path: string) => Promise<string | undefined>): Promise<LocalActions> {
+  const found = new Map<string, string>();
+  let pending = usesIn(workflowText);
+  for (let depth = 0; pending.length && depth <= MAX_DEPTH; depth++) {
+    const next: string[] = [];
+    for (const uses of pending) {
+      if (found.has(uses)) continue;
+      const folder = folderOf(uses);
+      const text = (await read(`${folder}/action.yml`)) ?? (await read(`${folder}/action.yaml`));
+      if (text === undefined || text.length > MAX_ACTION_BYTES) continue;
+      found.set(uses, text);
+      next.push(...usesIn(text));
+    }
+    pending = next;
+  }
+  return found;
+}
+
+function usesIn(text: string): string[] {
+  try {
+    return localUses(parse(text, { maxAliasCount: 100 }));
+  } catch {
+    return [];
+  }
+}
+
+/** An action file read as a composite action: its inputs' defaults and its steps; or why it is none. */
+function compositeOf(text: string): { defaults: Map<string, string>; steps: Json[] } | { problem: string } {
+  let data: unknown;
+  try {
+    data = parse(text, { maxAliasCount: 100 });
+  } catch (e) {
+    return { problem: `whose action file cannot be read as YAML (${(e as Error).message.split('\n')[0]})` };
+  }
+  const runs = isObject(data) && isObject(data.runs) ? data.runs : undefined;
+  if (!runs || runs.using !== 'composite' || !Array.isArray(runs.steps))
+    return { problem: `which runs with '${textOf(runs?.using ?? 'nothing')}', not as a composite action of steps` };
+  const defaults = new Map<string, string>();
+  if (isObject(data) && isObject(data.inputs))
+    for (const [name, input] of Object.entries(data.inputs))
+      if (isObject(input) && input.default !== undefined) defaults.set(name.toLowerCase(), textOf(input.default));
+  return { defaults, steps: runs.steps.filter(isObject) };
+}
+
+/** A `with:` value as an expression: a text as a literal, one `${{ }}` as its expression, a mix as a `format()`. */
+function asExpression(value: string): string {
+  // A `${{` that does not parse is text, as it is in the value GitHub gives.
+  const parts = findTemplates(value).filter((p) => p.parsed);
+  const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
+  if (!parts.length) return literal(value);
+  if (parts.length === 1 && parts[0].span.start === 0 && parts[0].span.end === value.length) return `(${parts[0].source.trim()})`;
+  let format = '';
+  let last = 0;
+  const args: string[] = [];
+  for (const part of parts) {
+    format += value.slice(last, part.span.start).replace(/[{}]/g, '$&$&') + `{${args.length}}`;
+    args.push(part.source.trim());
+    last = part.span.end;
+  }
+  format += value.slice(last).replace(/[{}]/g, '$&$&');
+  return `format(${literal(format)}, ${args.join(', ')})`;
+}
+
+/** What an action's `inputs.X` and `github.action_path` are where its steps are put. */
+class ActionValues {
+  /** The action's folder from the folder the job's steps run in. */
+  readonly path: string;
+
+  constructor(
+    private readonly given: ReadonlyMap<string, string>,
+    folder: string,
+    jobFolder: string | undefined,
+  ) {
+    const path = posix.relative(jobFolder ?? '.', folder) || '.';
+    this.path = path === '..' || path.startsWith('../') ? path : `./${path}`.replace(/^\.\/\.$/, '.');
+  }
+
+  /** The value's text, for a `${{ }}` that is nothing but the reference. */
+  textOf(chain: readonly string[] | undefined): string | undefined {
+    if (!chain || chain.length !== 2) return undefined;
+    const [root, name] = chain.map((c) => c.toLowerCase());
+    if (root === 'inputs') return this.given.get(name) ?? '';
+    if (root === 'github' && name === 'action_path') return this.path;
+    return undefined;
+  }
+
+  /** Every value of a step's text with the action's values put in. */
+  apply(text: string, isCondition: boolean): string {
+    let out = text;
+    if (!isCondition) {
+      // A `${{ inputs.X }}` alone is the value's own text, as GitHub writes it there.
+      for (const part of findTemplates(out).reverse()) {
+        const value = part.parsed ? this.textOf(chainNames(part.parsed.expr)) : undefined;
+        if (value !== undefined) out = out.slice(0, part.span.start) + value + out.slice(part.span.end);
+      }
+    }
+    const map: RefMapper = (segments) => {
+      const value = this.textOf(segments.slice(0, 2));
+      return value === undefined ? undefined : { length: 2, text: asExpression(value) };
+    };
+    return rewriteExpressions(out, isCondition, map).text;
+  }
+}
+
+/** A condition's expression, `${{ }}` taken off. */
+const conditionText = (value: unknown): string => conditionSource(textOf(value)).source.trim();
+
+/** One step of the action as a step of the job: the action's values put in, the using step's `if` and `env` added. */
+function placedStep(step: Json, index: number, user: Json, values: ActionValues): Json {
+  const placed: Json = { ...step };
+  const label = typeof step.name === 'string' ? step.name : typeof step.id === 'string' ? step.id : `step ${index + 1}`;
+  placed.name = `${textOf(user.name ?? user.uses)}: ${values.apply(label, false)}`;
+  for (const key of ['run', 'working-directory', 'shell', 'continue-on-error'] as const)
+    if (typeof step[key] === 'string') placed[key] = values.apply(step[key], false);
+  const env = { ...(isObject(user.env) ? user.env : {}), ...(isObject(step.env) ? step.env : {}) } as Record<string, unknown>;
+  const ownEnv = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, values.apply(textOf(v), false)]));
+  if (typeof step.run === 'string') ownEnv.GITHUB_ACTION_PATH = values.path;
+  if (Object.keys(ownEnv).length) placed.env = ownEnv;
+  if (isObject(step.with)) placed.with = Object.fromEntries(Object.entries(step.with).map(([k, v]) => [k, values.apply(textOf(v), false)]));
+  const conditions = [user.if, step.if].filter((c) => c !== undefined).map((c) => conditionText(values.apply(textOf(c), true)));
+  if (conditions.length) placed.if = conditions.length === 1 ? conditions[0] : conditions.map((c) => `(${c})`).join(' && ');
+  if (user['continue-on-error'] !== undefined && step['continue-on-error'] === undefined) placed['continue-on-error'] = user['continue-on-error'];
+  return placed;
+}
+
+/**
+ * The steps of a job with each use of a local composite action replaced by the action's steps, `jobFolder` being the
+ * folder the job's steps run in (relative to the repository); `note` hears why one cannot be (its file not given, not a
+ * composite action, used too deep), and that step is left as it is.
+ */
+export function withLocalActions(
+  steps: readonly Json[],
+  actions: LocalActions,
+  jobFolder: string | undefined,
+  note: (step: Json, what: string) => void,
+  depth = 0,
+): Json[] {
+  return steps.flatMap((step) => {
+    if (!isLocalAction(step.uses)) return [step];
+    const uses = step.uses.trim();
+    const text = actions.get(uses);
+    const action = text === undefined ? undefined : compositeOf(text);
+    if (!action || 'problem' in action || depth >= MAX_DEPTH) {
+      const why = !action
+        ? 'whose action.yml was not found in the repository'
+        : 'problem' in action
+          ? action.problem
+          : `used inside ${MAX_DEPTH} composite actions`;
+      note(step, `uses the action ${uses} of the repository, ${why}: write what it does as commands here`);
+      return [step];
+    }
+    const given = new Map(action.defaults);
+    if (isObject(step.with)) for (const [k, v] of Object.entries(step.with)) given.set(k.toLowerCase(), textOf(v));
+    const values = new ActionValues(given, folderOf(uses), jobFolder);
+    const placed = action.steps.map((s, i) => placedStep(s, i, step, values));
+    // The steps put in are said to be where the using step is, in what the import notes.
+    for (const p of placed) (p as Lined)[LINES] = (step as Lined)[LINES];
+    return withLocalActions(placed, actions, jobFolder, note, depth + 1);
+  });
+}
