@@ -44,4 +44,33 @@ describe('GitHub Actions import: each step as a process of its own', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("runs a shell: bash step under the default bash with GitHub's pipefail, in its subshell rather than a file of its own", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'maestro-step-pipefail-'));
+    try {
+      const { text } = await importWorkflow(
+        yaml(
+          'on: push',
+          'jobs:',
+          '  a:',
+          '    runs-on: x',
+          '    steps:',
+          '      - run: false | true',
+          '      - { shell: bash, run: false | true }',
+          '      - run: touch after',
+        ),
+        'ci.yml',
+      );
+      const [node] = validateWorkflow(text).workflow.nodes;
+      assert.equal(node.run, 'false | true\n(\nset -o pipefail\nfalse | true\n)\ntouch after');
+      const path = join(dir, 'ci.workflow.yaml');
+      writeFileSync(path, text);
+      const run = startRun({ workflowPath: path, runsDir: join(dir, 'runs') });
+      assert.equal(await run.finished(), 'failed', 'the pipe fails where its first command does');
+      run.dispose();
+      assert.ok(!existsSync(join(dir, 'after')));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
