@@ -36,9 +36,10 @@ function sequentialLines({ step, head, prefix, body }: StepPiece, last: boolean)
 /** The run steps of one job; a job exported by us comes back as it was (one step, its retry loop undone). */
 export function importSteps(steps: unknown[], stepsOwner: unknown, job: JobScope): StepsResult {
   const { defaultShell, defaultDir, inputs } = job;
-  const out: StepsResult = { script: '', artifacts: [], notes: [], env: {} };
   const actionNotes = new Map<Json, string>();
-  const objects = withLocalActions(steps.filter(isObject), job.localActions ?? new Map(), defaultDir, (s, what) => actionNotes.set(s, what));
+  const placed = withLocalActions(steps.filter(isObject), job.localActions ?? new Map(), defaultDir, (s, what) => actionNotes.set(s, what));
+  const objects = placed.steps;
+  const out: StepsResult = { script: '', artifacts: [], notes: [], env: {}, actionOutputs: placed.outputs };
   const runs = objects.filter((s) => typeof s.run === 'string');
   const only = runs.length === 1 ? runs[0] : undefined;
   // One run step: its shell and folder are the node's.

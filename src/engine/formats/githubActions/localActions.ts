@@ -61,8 +61,15 @@ function usesIn(text: string): string[] {
   }
 }
 
-/** An action file read as a composite action: its inputs' defaults and its steps; or why it is none. */
-function compositeOf(text: string): { defaults: Map<string, string>; steps: Json[] } | { problem: string } {
+/** A composite action: its inputs' defaults, its steps, and its outputs' values (`${{ steps.x.outputs.y }}`). */
+interface Composite {
+  defaults: Map<string, string>;
+  steps: Json[];
+  outputs: Map<string, string>;
+}
+
+/** An action file read as a composite action; or why it is none. */
+function compositeOf(text: string): Composite | { problem: string } {
   let data: unknown;
   try {
     data = parse(text, { maxAliasCount: 100 });
@@ -76,7 +83,10 @@ function compositeOf(text: string): { defaults: Map<string, string>; steps: Json
   if (isObject(data) && isObject(data.inputs))
     for (const [name, input] of Object.entries(data.inputs))
       if (isObject(input) && input.default !== undefined) defaults.set(name.toLowerCase(), textOf(input.default));
-  return { defaults, steps: runs.steps.filter(isObject) };
+  const outputs = new Map<string, string>();
+  if (isObject(data) && isObject(data.outputs))
+    for (const [name, output] of Object.entries(data.outputs)) if (isObject(output) && output.value !== undefined) outputs.set(name, textOf(output.value));
+  return { defaults, steps: runs.steps.filter(isObject), outputs };
 }
 
 /** A `with:` value as an expression: a text as a literal, one `${{ }}` as its expression, a mix as a `format()`. */
@@ -98,7 +108,10 @@ function asExpression(value: string): string {
   return `format(${literal(format)}, ${args.join(', ')})`;
 }
 
-/** What an action's `inputs.X` and `github.action_path` are where its steps are put. */
+/**
+ * What an action's `inputs.X` and `github.action_path` are where its steps are put, and the ids its steps take there
+ * (after the using step's: `setup-node` for the step `node` of the step `setup`), apart from the job's own.
+ */
 class ActionValues {
   /** The action's folder from the folder the job's steps run in. */
   readonly path: string;
@@ -107,6 +120,7 @@ class ActionValues {
     private readonly given: ReadonlyMap<string, string>,
     folder: string,
     jobFolder: string | undefined,
+    readonly ids: ReadonlyMap<string, string>,
   ) {
     const path = posix.relative(jobFolder ?? '.', folder) || '.';
     this.path = path === '..' || path.startsWith('../') ? path : `./${path}`.replace(/^\.\/\.$/, '.');
@@ -132,6 +146,8 @@ class ActionValues {
       }
     }
     const map: RefMapper = (segments) => {
+      const id = segments[0].toLowerCase() === 'steps' && segments[1] !== undefined ? this.ids.get(segments[1].toLowerCase()) : undefined;
+      if (id !== undefined) return { length: 2, text: `steps.${id}` };
       const value = this.textOf(segments.slice(0, 2));
       return value === undefined ? undefined : { length: 2, text: asExpression(value) };
     };
@@ -145,6 +161,7 @@ const conditionText = (value: unknown): string => conditionSource(textOf(value))
 /** One step of the action as a step of the job: the action's values put in, the using step's `if` and `env` added. */
 function placedStep(step: Json, index: number, user: Json, values: ActionValues): Json {
   const placed: Json = { ...step };
+  if (typeof step.id === 'string') placed.id = values.ids.get(step.id.toLowerCase());
   const label = typeof step.name === 'string' ? step.name : typeof step.id === 'string' ? step.id : `step ${index + 1}`;
   placed.name = `${textOf(user.name ?? user.uses)}: ${values.apply(label, false)}`;
   for (const key of ['run', 'working-directory', 'shell', 'continue-on-error'] as const)
@@ -160,22 +177,48 @@ function placedStep(step: Json, index: number, user: Json, values: ActionValues)
   return placed;
 }
 
+/** The steps of a job with the local actions put in, and what the using steps' outputs are there. */
+export interface PlacedSteps {
+  steps: Json[];
+  /**
+   * By `id.name` (lower case) of a using step's output, the output of the step of the action that writes it
+   * (`steps.setup-node.outputs.version`).
+   */
+  outputs: ReadonlyMap<string, string>;
+}
+
 /**
  * The steps of a job with each use of a local composite action replaced by the action's steps, `jobFolder` being the
  * folder the job's steps run in (relative to the repository); `note` hears why one cannot be (its file not given, not a
- * composite action, used too deep), and that step is left as it is.
+ * composite action, used too deep), and that step is left as it is. A reference to a using step's output reads the
+ * output of the action's step it is.
  */
 export function withLocalActions(
   steps: readonly Json[],
   actions: LocalActions,
   jobFolder: string | undefined,
   note: (step: Json, what: string) => void,
-  depth = 0,
-): Json[] {
-  return steps.flatMap((step) => {
+): PlacedSteps {
+  const outputs = new Map<string, string>();
+  const placed = placeActions(steps, { actions, jobFolder, note, outputs }, 0);
+  // An output of an action that is an output of an action it uses is that one's.
+  for (let round = 0; round < MAX_DEPTH; round++)
+    for (const [key, chain] of outputs) outputs.set(key, rewriteActionOutputs(`\${{ ${chain} }}`, false, outputs).slice(3, -2).trim());
+  return { steps: placed.map((s) => withOutputsRead(s, outputs)), outputs };
+}
+
+interface Placing {
+  actions: LocalActions;
+  jobFolder: string | undefined;
+  note: (step: Json, what: string) => void;
+  outputs: Map<string, string>;
+}
+
+function placeActions(steps: readonly Json[], placing: Placing, depth: number): Json[] {
+  return steps.flatMap((step, position) => {
     if (!isLocalAction(step.uses)) return [step];
     const uses = step.uses.trim();
-    const text = actions.get(uses);
+    const text = placing.actions.get(uses);
     const action = text === undefined ? undefined : compositeOf(text);
     if (!action || 'problem' in action || depth >= MAX_DEPTH) {
       const why = !action
@@ -183,15 +226,53 @@ export function withLocalActions(
         : 'problem' in action
           ? action.problem
           : `used inside ${MAX_DEPTH} composite actions`;
-      note(step, `uses the action ${uses} of the repository, ${why}: write what it does as commands here`);
+      placing.note(step, `uses the action ${uses} of the repository, ${why}: write what it does as commands here`);
       return [step];
     }
     const given = new Map(action.defaults);
     if (isObject(step.with)) for (const [k, v] of Object.entries(step.with)) given.set(k.toLowerCase(), textOf(v));
-    const values = new ActionValues(given, folderOf(uses), jobFolder);
+    const owner = typeof step.id === 'string' ? step.id : `step${position + 1}`;
+    const ids = new Map(action.steps.flatMap((s) => (typeof s.id === 'string' ? [[s.id.toLowerCase(), `${owner}-${s.id}`] as const] : [])));
+    const values = new ActionValues(given, folderOf(uses), placing.jobFolder, ids);
+    if (typeof step.id === 'string')
+      for (const [name, value] of action.outputs) {
+        const parts = findTemplates(value);
+        const chain = parts.length === 1 && parts[0].span.start === 0 && parts[0].span.end === value.length ? chainOf(values.apply(value, false)) : undefined;
+        if (chain) placing.outputs.set(`${step.id}.${name}`.toLowerCase(), chain);
+      }
     const placed = action.steps.map((s, i) => placedStep(s, i, step, values));
     // The steps put in are said to be where the using step is, in what the import notes.
     for (const p of placed) (p as Lined)[LINES] = (step as Lined)[LINES];
-    return withLocalActions(placed, actions, jobFolder, note, depth + 1);
+    return placeActions(placed, placing, depth + 1);
   });
+}
+
+/** `steps.X.outputs.Y` of a value that is one `${{ }}` of it, as written. */
+function chainOf(value: string): string | undefined {
+  const [part] = findTemplates(value);
+  const chain = part?.parsed ? chainNames(part.parsed.expr) : undefined;
+  return chain?.length === 4 && chain[0].toLowerCase() === 'steps' && chain[2].toLowerCase() === 'outputs' ? chain.join('.') : undefined;
+}
+
+/** A value with each read of a using step's output (`steps.setup.outputs.version`) reading the action's step's. */
+export function rewriteActionOutputs(text: string, isCondition: boolean, outputs: ReadonlyMap<string, string>): string {
+  if (!outputs.size) return text;
+  const map: RefMapper = (segments) => {
+    if (segments.length < 4 || segments[0].toLowerCase() !== 'steps' || segments[2].toLowerCase() !== 'outputs') return undefined;
+    const to = outputs.get(`${segments[1]}.${segments[3]}`.toLowerCase());
+    return to === undefined ? undefined : { length: 4, text: to };
+  };
+  return rewriteExpressions(text, isCondition, map).text;
+}
+
+/** A step whose values read the using steps' outputs where the actions' steps write them. */
+function withOutputsRead(step: Json, outputs: ReadonlyMap<string, string>): Json {
+  if (!outputs.size) return step;
+  const out: Json = { ...step };
+  for (const key of ['run', 'working-directory', 'continue-on-error'] as const)
+    if (typeof step[key] === 'string') out[key] = rewriteActionOutputs(step[key], false, outputs);
+  if (step.if !== undefined) out.if = rewriteActionOutputs(textOf(step.if), true, outputs);
+  for (const key of ['env', 'with'] as const)
+    if (isObject(step[key])) out[key] = Object.fromEntries(Object.entries(step[key]).map(([k, v]) => [k, rewriteActionOutputs(textOf(v), false, outputs)]));
+  return out;
 }

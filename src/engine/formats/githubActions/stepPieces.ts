@@ -28,6 +28,8 @@ export interface StepsResult {
    * step exports its variable from that one, so that no value is written into the script's text.
    */
   env: Record<string, string>;
+  /** What the outputs of the steps that used local actions are, where those actions' steps write them (localActions.ts). */
+  actionOutputs: ReadonlyMap<string, string>;
 }
 
 /** Our shell for GitHub's `shell:` (see docs/import-export.md): its named shells keep their meaning. */
