@@ -177,6 +177,8 @@ export async function buildingSteps(d) {
     await dialog.press('Enter');
     const dag = await dagFrame('Stamp');
     await dag.locator('[data-testid="run-header"][data-status="completed"]').waitFor({ timeout: 60_000 });
+    const prepared = readFileSync(join(workspace, 'prepared.txt'), 'utf8');
+    if (prepared !== 'prepared for stamp\n') throw new Error(`the repository's composite action ran as '${prepared}'`);
     const stamped = readFileSync(join(workspace, 'stamped.txt'), 'utf8').trim();
     if (stamped !== head) throw new Error(`the run was given '${stamped}', not the checkout's ${head}`);
     const keyLength = readFileSync(join(workspace, 'keylength.txt'), 'utf8').trim();

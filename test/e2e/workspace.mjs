@@ -107,6 +107,8 @@ export function makeWorkspace(root, dir, { plantedRun = false, hostileFile = fal
     '    runs-on: ubuntu-latest',
     '    steps:',
     '      - uses: actions/checkout@v4',
+    '      - uses: ./.github/actions/prepare',
+    '        with: { label: stamp }',
     '      - run: echo "${{ github.sha }}" > stamped.txt',
     '      - run: echo "signed with $KEY" && printf %s "$KEY" | wc -c > keylength.txt',
     '        env:',
@@ -114,6 +116,17 @@ export function makeWorkspace(root, dir, { plantedRun = false, hostileFile = fal
     '      - run: printf %s "$GH_TOKEN" | wc -c > tokenlength.txt',
     '        env:',
     '          GH_TOKEN: ${{ secrets.GITHUB_TOKEN }}',
+  ]);
+  // A composite action of the repository, which the import puts in place of the step that uses it.
+  mkdirSync(join(dir, '.github', 'actions', 'prepare'), { recursive: true });
+  write('.github/actions/prepare/action.yml', [
+    'name: Prepare',
+    'inputs: { label: { required: true } }',
+    'runs:',
+    '  using: composite',
+    '  steps:',
+    '    - shell: bash',
+    '      run: echo "prepared for ${{ inputs.label }}" > prepared.txt',
   ]);
   // A workflow that calls another of the repository: Import offers to import the one it calls too.
   write('.github/workflows/hello.yml', ['name: Hello', 'on: push', 'jobs:', '  greet:', '    uses: ./.github/workflows/greet.yml', '    with: { who: team }']);

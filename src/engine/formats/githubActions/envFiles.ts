@@ -37,7 +37,11 @@ export function envFileVariables(steps: readonly Json[]): (position: number) => 
   const byStep = namesSetBySteps(steps);
   return (position) => (chain) => {
     if (chain.length !== 2 || chain[0].toLowerCase() !== 'env') return undefined;
-    for (const [i, names] of byStep) if (i < position && names.has(chain[1])) return chain[1];
+    // The env context's names are read without regard to case, as GitHub reads them; the variable is as written.
+    for (const [i, names] of byStep) {
+      const name = i < position ? [...names].find((n) => n.toLowerCase() === chain[1].toLowerCase()) : undefined;
+      if (name !== undefined) return name;
+    }
     return undefined;
   };
 }

@@ -40,17 +40,17 @@ function engineValues(values: readonly { name: string; template: string }[], lin
   return undefined;
 }
 
-/** What a step's condition may read: the earlier steps' results and outputs. */
+/** What a step's condition may read: the earlier steps' results, and the script's variables (outputs, the job's status…). */
 interface Earlier {
   steps: string[];
-  outputs: ScriptVariable;
+  variables: ScriptVariable;
 }
 
 function conditionOf(piece: StepPiece, earlier: Earlier, out: StepsResult, taken: ReadonlySet<string>): Condition | undefined {
   if (piece.step.if === undefined) return undefined;
   const base = `STEP${piece.position}_IF`;
   const valueName = (k: number) => unusedEnvName(k ? `${base}${k + 1}` : base, out, taken);
-  return stepCondition(textOf(piece.step.if), { earlierSteps: earlier.steps, variable: earlier.outputs, valueName });
+  return stepCondition(textOf(piece.step.if), { earlierSteps: earlier.steps, variable: earlier.variables, valueName });
 }
 
 /** A step's translated condition with its values in the node's env, or why it has none. */
@@ -170,7 +170,7 @@ export function guardedScript(pieces: readonly StepPiece[], state: ScriptState, 
   const { outputs, envFiles } = state;
   const earlier = (i: number): Earlier => ({
     steps: pieces.slice(0, i).flatMap((p) => (p.body !== undefined && typeof p.step.id === 'string' ? [p.step.id] : [])),
-    outputs: state.variablesAt(i),
+    variables: state.variablesAt(i),
   });
   const reads = pieces.flatMap((p, i) => {
     const condition = conditionOf(p, earlier(i), { ...out, env: { ...out.env } }, taken);

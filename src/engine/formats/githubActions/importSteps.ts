@@ -12,7 +12,7 @@ import { APPROVAL_STEP_RUN } from './export';
 import { isDownloadStep } from './artifactSteps';
 import { envFileVariables, usesEnvFiles } from './envFiles';
 import { withLocalActions } from './localActions';
-import { setupStep } from './setupActions';
+import { isSetupAction } from './setupActions';
 import { guardedScript, needsGuards, type ScriptState } from './guardedSteps';
 import { StepOutputs } from './stepOutputs';
 import { type JobScope, shellFromGithub, type StepPiece, stepPiece, type StepsResult } from './stepPieces';
@@ -53,7 +53,10 @@ export function importSteps(steps: unknown[], stepsOwner: unknown, job: JobScope
   const envFiles = usesEnvFiles(runs);
   const guarded =
     !loop &&
-    (needsGuards([...runs, ...objects.filter((s) => isDownloadStep(s) || setupStep(s, true)?.body !== undefined)], out.shell) ||
+    (needsGuards(
+      objects.filter((s) => typeof s.run === 'string' || isDownloadStep(s) || isSetupAction(s)),
+      out.shell,
+    ) ||
       stepOutputs.any ||
       stepOutputs.readsJobStatus ||
       envFiles) &&

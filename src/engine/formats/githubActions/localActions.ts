@@ -63,6 +63,7 @@ function usesIn(text: string): string[] {
 
 /** A composite action: its inputs' defaults, its steps, and its outputs' values (`${{ steps.x.outputs.y }}`). */
 interface Composite {
+  name?: string;
   defaults: Map<string, string>;
   steps: Json[];
   outputs: Map<string, string>;
@@ -86,7 +87,8 @@ function compositeOf(text: string): Composite | { problem: string } {
   const outputs = new Map<string, string>();
   if (isObject(data) && isObject(data.outputs))
     for (const [name, output] of Object.entries(data.outputs)) if (isObject(output) && output.value !== undefined) outputs.set(name, textOf(output.value));
-  return { defaults, steps: runs.steps.filter(isObject), outputs };
+  const name = isObject(data) && typeof data.name === 'string' ? data.name : undefined;
+  return { name, defaults, steps: runs.steps.filter(isObject), outputs };
 }
 
 /** A `with:` value as an expression: a text as a literal, one `${{ }}` as its expression, a mix as a `format()`. */
@@ -159,11 +161,11 @@ class ActionValues {
 const conditionText = (value: unknown): string => conditionSource(textOf(value)).source.trim();
 
 /** One step of the action as a step of the job: the action's values put in, the using step's `if` and `env` added. */
-function placedStep(step: Json, index: number, user: Json, values: ActionValues): Json {
+function placedStep(step: Json, index: number, user: Json, values: ActionValues, actionName: string | undefined): Json {
   const placed: Json = { ...step };
   if (typeof step.id === 'string') placed.id = values.ids.get(step.id.toLowerCase());
   const label = typeof step.name === 'string' ? step.name : typeof step.id === 'string' ? step.id : `step ${index + 1}`;
-  placed.name = `${textOf(user.name ?? user.uses)}: ${values.apply(label, false)}`;
+  placed.name = `${values.apply(textOf(user.name ?? actionName ?? user.uses), false)}: ${values.apply(label, false)}`;
   for (const key of ['run', 'working-directory', 'shell', 'continue-on-error'] as const)
     if (typeof step[key] === 'string') placed[key] = values.apply(step[key], false);
   const env = { ...(isObject(user.env) ? user.env : {}), ...(isObject(step.env) ? step.env : {}) } as Record<string, unknown>;
@@ -240,7 +242,7 @@ function placeActions(steps: readonly Json[], placing: Placing, depth: number): 
         const chain = parts.length === 1 && parts[0].span.start === 0 && parts[0].span.end === value.length ? chainOf(values.apply(value, false)) : undefined;
         if (chain) placing.outputs.set(`${step.id}.${name}`.toLowerCase(), chain);
       }
-    const placed = action.steps.map((s, i) => placedStep(s, i, step, values));
+    const placed = action.steps.map((s, i) => placedStep(s, i, step, values, action.name));
     // The steps put in are said to be where the using step is, in what the import notes.
     for (const p of placed) (p as Lined)[LINES] = (step as Lined)[LINES];
     return placeActions(placed, placing, depth + 1);

@@ -35,6 +35,9 @@ const CACHE = /^actions\/cache(\/(restore|save))?@/;
 /** The action a `uses:` names, without its version (`actions/setup-node`). */
 const actionOf = (uses: string): string => uses.replace(/@.*$/, '').toLowerCase();
 
+/** Whether a step uses an action that installs a tool (whose step here checks this machine's). */
+export const isSetupAction = (step: Json): boolean => typeof step.uses === 'string' && TOOLS[actionOf(step.uses)] !== undefined;
+
 /** A machine-setting step as comments and, where the node's shell is a POSIX shell, its check; undefined for any other step. */
 export function setupStep(step: Json, posixShell: boolean): { comment: string; body?: string } | undefined {
   if (typeof step.uses !== 'string') return undefined;

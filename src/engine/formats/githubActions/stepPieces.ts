@@ -192,6 +192,28 @@ export interface StepPiece {
 const stepLabel = (step: Json, line: number): string =>
   typeof step.name === 'string' ? step.name : typeof step.uses === 'string' ? step.uses : typeof step.id === 'string' ? step.id : `step on line ${line}`;
 
+/**
+ * A `uses:` step's piece: a local action's step that could not be put in its place, noted; a download or a setup
+ * action as the commands that do it here; any other action as actionStepLines has it.
+ */
+function actionPiece(piece: StepPiece, uses: string, job: StepScope, note: (what: string) => void, out: StepsResult): StepPiece {
+  const { step } = piece;
+  const actionNote = job.actionNotes.get(step);
+  if (actionNote !== undefined) {
+    note(actionNote);
+    return piece;
+  }
+  const posixShell = POSIX_SHELLS.has(posix.basename(shellWords(job.defaultShell)[0]));
+  const download = downloadStep(step, job.uploads ?? new Map(), job.nodeFolder, posixShell);
+  if (download && 'problem' in download) {
+    note(download.problem);
+    return piece;
+  }
+  const commands = download ?? setupStep(step, posixShell);
+  if (commands) return { ...piece, head: [commands.comment], body: commands.body };
+  return { ...piece, head: actionStepLines(step, uses, piece.label, piece.line, out) };
+}
+
 /** One step's comments and commands; `position`: the step's, from 1, among the job's steps. */
 export function stepPiece(step: Json, position: number, line: number, job: StepScope, out: StepsResult): StepPiece {
   const { defaultShell, inputs } = job;
@@ -202,18 +224,7 @@ export function stepPiece(step: Json, position: number, line: number, job: StepS
     out.notes.push(`step '${label}' (line ${line}) ${what}`);
     piece.head.push(notImportedLine(`step '${label}' (line ${line}) ${what}`));
   };
-  const actionNote = job.actionNotes.get(step);
-  if (actionNote !== undefined) {
-    note(actionNote);
-    return piece;
-  }
-  const posixShell = POSIX_SHELLS.has(posix.basename(shellWords(defaultShell)[0]));
-  const download = downloadStep(step, job.uploads ?? new Map(), job.nodeFolder, posixShell);
-  if (download && 'problem' in download) note(download.problem);
-  else if (download) return { ...piece, head: [download.comment], body: download.body };
-  const setup = setupStep(step, posixShell);
-  if (setup) return { ...piece, head: [setup.comment], body: setup.body };
-  if (typeof step.uses === 'string') return { ...piece, head: download ? piece.head : actionStepLines(step, step.uses, label, line, out) };
+  if (typeof step.uses === 'string') return actionPiece(piece, step.uses, job, note, out);
   if (typeof step.run !== 'string') {
     note("is neither 'run' nor 'uses'");
     return piece;
