@@ -24,6 +24,7 @@ import { shellFromGithub } from './stepPieces';
 import { jobOutputs, renameOutputReferences } from './jobOutputs';
 import { type UploadedPaths, uploadedPaths } from './artifactSteps';
 import { type LocalActions, rewriteActionOutputs } from './localActions';
+import { serviceLines } from './services';
 import { calledImportPath, outputsRead, reusableCallNode } from './reusableCall';
 import { LINES, type Lined, lineOf, tokenValue } from './tokens';
 
@@ -246,7 +247,12 @@ function jobNode(id: string, job: Json, workflowCtx: Context): NodeDoc {
   if (steps.shell && steps.shell !== ctx.defaultShell) node.shell = steps.shell;
   if (steps.workingDirectory) node.cwd = posix.relative(ctx.baseDir || '.', steps.workingDirectory) || undefined;
   if (!node.cwd) delete node.cwd;
-  node.run = steps.script.trim() ? steps.script : `${notImportedLine(`job '${id}' has no run steps`)}\ntrue`;
+  const script = steps.script.trim() ? steps.script : `${notImportedLine(`job '${id}' has no run steps`)}\ntrue`;
+  const services = serviceLines(job.services, job.container !== undefined, ctx, at('services'), (what) =>
+    ctx.notes.push(`job '${id}' (line ${at('services')}): ${what}`),
+  );
+  node.run = services ? `${services.lines.join('\n')}\n${script}` : script;
+  if (services && Object.keys(services.env).length) node.env = { ...(node.env as Record<string, string> | undefined), ...services.env };
   if (steps.retry) node.retry = retryDoc(steps.retry);
   const artifacts = artifactsOf(steps.artifacts, steps.workingDirectory, (what) => ctx.notes.push(`job '${id}' (line ${at('steps')}): ${what}`));
   if (artifacts.length) node.artifacts = artifacts;
@@ -302,7 +308,6 @@ function jobSettings(id: string, job: Json, ctx: Context): NodeDoc {
     if (declared.length) node.outputs = declared;
     if (renamed.size) ctx.renamedOutputs.set(id, renamed);
   }
-  if (job.services !== undefined) note('services', 'service containers are not started locally: start them before the run');
   return node;
 }
 
