@@ -57,6 +57,30 @@ describe('GitHub Actions import: actions that set the machine up', () => {
     assert.equal(missing.stderr, 'oven-sh/setup-bun: bun is not on the PATH of this machine\n');
   });
 
+  it('says where a job asks for a runner of another system, through its matrix too, that it runs on this machine', async () => {
+    const { notImported } = await importWorkflow(
+      yaml(
+        'on: push',
+        'jobs:',
+        '  a:',
+        '    runs-on: ${{ matrix.os }}',
+        '    strategy: { matrix: { os: [ubuntu-latest, windows-latest], include: [{ os: macos-14 }] } }',
+        '    steps: [{ run: make }]',
+        '  b:',
+        '    runs-on: [self-hosted, linux]',
+        '    steps: [{ run: make }]',
+        '  c:',
+        '    runs-on: { group: big, labels: windows-2022 }',
+        '    steps: [{ run: make }]',
+      ),
+      'ci.yml',
+    );
+    assert.deepEqual(notImported, [
+      "job 'a' (line 4): runs on windows-latest, macos-14 on GitHub: here it runs on the machine that runs the workflow, whatever its system",
+      "job 'c' (line 11): runs on windows-2022 on GitHub: here it runs on the machine that runs the workflow, whatever its system",
+    ]);
+  });
+
   it('keeps only the comment where the node runs in a shell that is not POSIX', () => {
     assert.deepEqual(setupStep({ uses: 'actions/setup-node@v4', with: { 'node-version': '20' } }, false), {
       comment: "# actions/setup-node@v4 (node-version 20): this machine's Node.js runs the steps",

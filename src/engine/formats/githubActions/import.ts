@@ -24,6 +24,7 @@ import { shellFromGithub } from './stepPieces';
 import { jobOutputs, renameOutputReferences } from './jobOutputs';
 import { type UploadedPaths, uploadedPaths } from './artifactSteps';
 import { type LocalActions, rewriteActionOutputs } from './localActions';
+import { otherSystems } from './runnerLabels';
 import { serviceLines } from './services';
 import { calledImportPath, outputsRead, reusableCallNode } from './reusableCall';
 import { LINES, type Lined, lineOf, tokenValue } from './tokens';
@@ -290,6 +291,8 @@ function jobSettings(id: string, job: Json, ctx: Context): NodeDoc {
     else if (typeof timeout === 'number') note('timeout-minutes', `timeout-minutes ${textOf(timeout)} is not a positive number of minutes: write a duration`);
     else note('timeout-minutes', `timeout-minutes is an expression (${textOf(timeout)}): write a duration`);
   }
+  const others = otherSystems(job);
+  if (others.length) note('runs-on', `runs on ${others.join(', ')} on GitHub: here it runs on the machine that runs the workflow, whatever its system`);
   const keepsGoing = job['continue-on-error'];
   if (keepsGoing === true || keepsGoing === 'true') node.continueOnError = true;
   else if (keepsGoing !== undefined && keepsGoing !== false && keepsGoing !== 'false') {
