@@ -301,3 +301,44 @@ function shellDecides(cases: [string, World][]): boolean[] {
     .split('\n')
     .map((l) => l === 'yes');
 }
+
+describe("GitHub Actions import: a step's timeout-minutes", () => {
+  it('fails the step when its time is up, ending what it started, and ends the watchdog of one that ends in time', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'maestro-step-timeout-'));
+    try {
+      const { text, notImported } = await importWorkflow(
+        yaml(
+          'on: push',
+          'jobs:',
+          '  t:',
+          '    runs-on: x',
+          '    steps:',
+          '      - { name: quick, timeout-minutes: 10, run: touch quick }',
+          '      - { name: slow, timeout-minutes: 0.01, run: "(sleep 30; touch child-lived) & echo $! > child.pid; sleep 30; touch slept" }',
+          '      - { if: always(), run: "touch cleanup; ! kill -0 $(cat child.pid) 2> /dev/null || touch child-alive" }',
+          '      - { timeout-minutes: "${{ inputs.minutes }}", run: "true" }',
+        ),
+        'ci.yml',
+      );
+      assert.deepEqual(notImported, [
+        "step 'step on line 9' (line 9) has timeout-minutes ${{ inputs.minutes }}, which is not a positive number of minutes: write one",
+      ]);
+      writeFileSync(join(dir, 'ci.workflow.yaml'), text);
+      const events: EngineEvent[] = [];
+      const run = startRun({ workflowPath: join(dir, 'ci.workflow.yaml'), runsDir: join(dir, 'runs'), onEvent: (e) => events.push(e) });
+      assert.equal(await run.finished(), 'failed');
+      run.dispose();
+      assert.deepEqual(
+        ['quick', 'slept', 'cleanup', 'child-alive'].filter((f) => existsSync(join(dir, f))),
+        ['quick', 'cleanup'],
+        "the step's child is ended with it, before the steps after it run",
+      );
+      const logged = events.flatMap((e) => (e.type === 'node:log' ? e.lines.map((l) => l.text) : []));
+      assert.deepEqual(logged, ['step "slow" timed out after 1s']);
+      for (const left of ['^sleep 600$', '^sleep 30$'])
+        assert.equal(spawnSync('pgrep', ['-f', left]).status, 1, `no process '${left}' is left: the watchdog and the step's children are ended`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -8,6 +8,7 @@ import { commentText, notImportedLine } from '../importTypes';
 import { fromGithubValue, GithubValueInputs, type ValueSink } from './contexts';
 import { hasOwnShell, type StepPiece, type StepsResult, unusedEnvName } from './stepPieces';
 import { ownShellLines, stepShellOf } from './stepShells';
+import { KILL_TREE, KILL_TREE_FUNCTION, stepTimeoutSeconds, timedLines } from './stepTimeout';
 import { ENV_FILES_APPLY_LINE, ENV_FILES_FROM_LINE, ENV_FILES_START } from './envFiles';
 import { JOB_RESULT, JOB_STATUS, jobResultTest } from './jobState';
 import { resultVariable, SAME_TEXT, SAME_TEXT_FUNCTION, stepCondition, type StepConditionResult, type StepResultRead } from './stepConditions';
@@ -133,13 +134,24 @@ function guardedLines(
   }
   const results = resultLines(piece, reads, keepsGoing.test);
   const failsTheJob = `[ "$step_status" -eq 0 ] || [ "$${JOB_RESULT}" != success ] || { ${JOB_RESULT}=failure; ${JOB_STATUS}=$step_status; }`;
+  const subshell = [
+    '(',
+    'set -e',
+    ...prefix,
+    ...((piece.ownShell !== undefined && ownShellLines(piece.ownShell, body)) || [body.replace(/\n$/, '')]),
+    ')',
+  ].join('\n');
+  const timeout = stepTimeoutSeconds(piece.step);
+  const run =
+    typeof timeout === 'number'
+      ? timedLines(subshell, timeout, piece.label)
+      : [subshell, ...(results.after.length || keepsGoing.test !== 'true' ? ['step_status=$?'] : [])];
   return [
     ...head,
     ...above.lines,
     ...results.before,
     `if ${above.test}; then`,
-    ['(', 'set -e', ...prefix, ...((piece.ownShell !== undefined && ownShellLines(piece.ownShell, body)) || [body.replace(/\n$/, '')]), ')'].join('\n'),
-    ...(results.after.length || keepsGoing.test !== 'true' ? ['step_status=$?'] : []),
+    ...run,
     ...results.after,
     ...(keepsGoing.test === 'true' ? [] : [keepsGoing.test === 'false' ? failsTheJob : `${keepsGoing.test} || ${failsTheJob}`]),
     'fi',
@@ -153,7 +165,7 @@ function guardedLines(
 export function needsGuards(commandSteps: readonly Json[], nodeShell: string | undefined): boolean {
   const byExpression = (value: unknown) => typeof value === 'string' && value !== 'true' && value !== 'false';
   const ownShell = (s: Json) => hasOwnShell(s, nodeShell) && stepShellOf(textOf(s.shell)) !== undefined;
-  return commandSteps.some((s) => s.if !== undefined || byExpression(s['continue-on-error']) || ownShell(s));
+  return commandSteps.some((s) => s.if !== undefined || byExpression(s['continue-on-error']) || ownShell(s) || typeof stepTimeoutSeconds(s) === 'number');
 }
 
 /** What the job's script keeps between steps. */
@@ -195,6 +207,7 @@ export function guardedScript(pieces: readonly StepPiece[], state: ScriptState, 
     ...(envFiles ? ENV_FILES_START : []),
     ...(outputs.any ? STEP_OUTPUT_FUNCTION : []),
     ...(lines.some((l) => l.includes(`${SAME_TEXT} `)) ? SAME_TEXT_FUNCTION : []),
+    ...(lines.some((l) => l.includes(`${KILL_TREE} `)) ? KILL_TREE_FUNCTION : []),
   ];
   return [...START_LINES, ...helpers, ...lines, `exit "$${JOB_STATUS}"`].join('\n');
 }

@@ -13,6 +13,7 @@ import type { LocalActions } from './localActions';
 import { setupStep } from './setupActions';
 import { outputsWord, type ScriptVariable, withOutputVariables } from './stepOutputs';
 import { stepShellOf } from './stepShells';
+import { stepTimeoutSeconds } from './stepTimeout';
 import { lineOf } from './tokens';
 
 export interface StepsResult {
@@ -102,9 +103,11 @@ function runStepLeftovers(step: Json, defaultShell: string | undefined, setOutpu
     );
   if (hasOwnShell(step, defaultShell) && !(guarded && stepShellOf(textOf(step.shell))))
     left.push(`runs in '${textOf(step.shell)}', the other steps in the node's shell: make it a node of its own with that shell`);
-  if (step['timeout-minutes'] !== undefined)
+  const timeout = stepTimeoutSeconds(step);
+  if (timeout !== undefined && typeof timeout !== 'number') left.push(timeout.problem);
+  else if (timeout !== undefined && !guarded)
     left.push(
-      `has timeout-minutes ${textOf(step['timeout-minutes'])}: a node's timeout is for all its steps; make it a node of its own with that timeout, or run it under 'timeout'`,
+      `has timeout-minutes ${textOf(step['timeout-minutes'])}: a node's timeout is for all its steps, as its shell is not a POSIX shell; make it a node of its own with that timeout`,
     );
   if (setOutputLeft) left.push("uses ::set-output, which GitHub has deprecated and the engine does not read: write 'name=value' lines to $MAESTRO_OUTPUT");
   return left;
