@@ -131,6 +131,19 @@ describe("GitHub Actions import: the repository's composite actions", () => {
     }
   });
 
+  it("reads each reference once: the workflow's own inputs a value brings in stay the workflow's", () => {
+    const action = yaml(
+      'inputs: { who: { default: nobody } }',
+      'runs:',
+      '  using: composite',
+      '  steps:',
+      "    - { shell: bash, if: \"inputs.who != ''\", run: 'echo \"${{ inputs.who }} ${{ format(''{0}!'', inputs.who) }}\"' }",
+    );
+    const [placed] = withLocalActions([{ uses: './a', with: { who: '${{ inputs.who }}' } }], new Map([['./a', action]]), undefined, () => undefined).steps;
+    assert.equal(placed.run, 'echo "${{ inputs.who }} ${{ format(\'{0}!\', (inputs.who)) }}"');
+    assert.equal(placed.if, "(inputs.who) != ''");
+  });
+
   it("gives an action's input, in any expression, the text the step passes (a property)", () => {
     // Text GitHub takes as text: any `${{` opens an expression (one that does not parse is refused with the workflow).
     const text = fc.stringMatching(/^[a-z '{}$.,-]{0,12}$/).filter((t) => !t.includes('${{'));

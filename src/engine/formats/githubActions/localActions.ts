@@ -137,23 +137,30 @@ class ActionValues {
     return undefined;
   }
 
-  /** Every value of a step's text with the action's values put in. */
+  /**
+   * Every value of a step's text with the action's values put in, each reference read once: what a value brings in
+   * (the using step's own `${{ inputs.X }}`, its workflow's) is not read again as the action's.
+   */
   apply(text: string, isCondition: boolean): string {
-    let out = text;
-    if (!isCondition) {
-      // A `${{ inputs.X }}` alone is the value's own text, as GitHub writes it there.
-      for (const part of findTemplates(out).reverse()) {
-        const value = part.parsed ? this.textOf(chainNames(part.parsed.expr)) : undefined;
-        if (value !== undefined) out = out.slice(0, part.span.start) + value + out.slice(part.span.end);
-      }
-    }
     const map: RefMapper = (segments) => {
       const id = segments[0].toLowerCase() === 'steps' && segments[1] !== undefined ? this.ids.get(segments[1].toLowerCase()) : undefined;
       if (id !== undefined) return { length: 2, text: `steps.${id}` };
       const value = this.textOf(segments.slice(0, 2));
       return value === undefined ? undefined : { length: 2, text: asExpression(value) };
     };
-    return rewriteExpressions(out, isCondition, map).text;
+    if (isCondition) return rewriteExpressions(text, true, map).text;
+    let out = '';
+    let last = 0;
+    for (const part of findTemplates(text)) {
+      if (!part.parsed) continue;
+      // A `${{ inputs.X }}` alone is the value's own text, as GitHub writes it there.
+      const alone = this.textOf(chainNames(part.parsed.expr));
+      const rewritten =
+        text.slice(part.span.start, part.exprSpan.start) + rewriteExpressions(part.source, true, map).text + text.slice(part.exprSpan.end, part.span.end);
+      out += text.slice(last, part.span.start) + (alone ?? rewritten);
+      last = part.span.end;
+    }
+    return out + text.slice(last);
   }
 }
 
