@@ -131,6 +131,36 @@ describe("GitHub Actions import: the repository's composite actions", () => {
     }
   });
 
+  it("keeps what it notes of the other steps, with their lines, where a later step reads an action's output", async () => {
+    const setup = yaml(
+      'runs:',
+      '  using: composite',
+      '  steps:',
+      '    - { id: version, shell: bash, run: echo "version=1" >> $GITHUB_OUTPUT }',
+      'outputs:',
+      '  version: { value: "${{ steps.version.outputs.version }}" }',
+    );
+    const { text, notImported } = await importWorkflow(
+      yaml(
+        'on: push',
+        'jobs:',
+        '  test:',
+        '    runs-on: x',
+        '    steps:',
+        '      - { id: setup, uses: ./.github/actions/setup }',
+        '      - uses: ./.github/actions/missing',
+        '        with: { v: "${{ steps.setup.outputs.version }}" }',
+        '      - run: echo "${{ steps.setup.outputs.version }}"',
+      ),
+      'ci.yml',
+      { localActions: new Map([['./.github/actions/setup', setup]]) },
+    );
+    assert.deepEqual(notImported, [
+      "step './.github/actions/missing' (line 7) uses the action ./.github/actions/missing of the repository, whose action.yml was not found in the repository: write what it does as commands here",
+    ]);
+    assert.match(text, /echo "\$\{steps_setup_version_version\}"/);
+  });
+
   it("reads each reference once: the workflow's own inputs a value brings in stay the workflow's", () => {
     const action = yaml(
       'inputs: { who: { default: nobody } }',

@@ -209,11 +209,15 @@ export function withLocalActions(
   note: (step: Json, what: string) => void,
 ): PlacedSteps {
   const outputs = new Map<string, string>();
-  const placed = placeActions(steps, { actions, jobFolder, note, outputs }, 0);
+  const noted: [Json, string][] = [];
+  const placed = placeActions(steps, { actions, jobFolder, note: (step, what) => noted.push([step, what]), outputs }, 0);
   // An output of an action that is an output of an action it uses is that one's.
   for (let round = 0; round < MAX_DEPTH; round++)
     for (const [key, chain] of outputs) outputs.set(key, rewriteActionOutputs(`\${{ ${chain} }}`, false, outputs).slice(3, -2).trim());
-  return { steps: placed.map((s) => withOutputsRead(s, outputs)), outputs };
+  const read = placed.map((s) => withOutputsRead(s, outputs));
+  // What is noted is said of the step as it is given back.
+  for (const [step, what] of noted) note(read[placed.indexOf(step)] ?? step, what);
+  return { steps: read, outputs };
 }
 
 interface Placing {
@@ -283,5 +287,8 @@ function withOutputsRead(step: Json, outputs: ReadonlyMap<string, string>): Json
   if (step.if !== undefined) out.if = rewriteActionOutputs(textOf(step.if), true, outputs);
   for (const key of ['env', 'with'] as const)
     if (isObject(step[key])) out[key] = Object.fromEntries(Object.entries(step[key]).map(([k, v]) => [k, rewriteActionOutputs(textOf(v), false, outputs)]));
+  if (JSON.stringify(out) === JSON.stringify(step)) return step;
+  // The lines the import notes are kept (they are not an enumerable property, which a spread copies).
+  (out as Lined)[LINES] = (step as Lined)[LINES];
   return out;
 }
