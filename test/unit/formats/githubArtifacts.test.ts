@@ -1,11 +1,10 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { importWorkflow } from '../../../src/engine/formats';
-import { startRun } from '../../../src/engine/run/engine';
 import { validateWorkflow } from '../../../src/engine/validation/validate';
 import { yaml } from '../helpers';
+import { inFolder, runWorkflowText } from './importedRuns';
 
 const SOURCE = yaml(
   'on: push',
@@ -36,8 +35,7 @@ const SOURCE = yaml(
 
 describe('GitHub Actions import: artifacts between jobs', () => {
   it('copies a download to where the job expects it, from where the uploading job left it in the working copy', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'maestro-artifacts-'));
-    try {
+    await inFolder('artifacts', async (dir) => {
       const { text, notImported } = await importWorkflow(SOURCE, 'ci.yml');
       assert.deepEqual(notImported, []);
       const deploy = validateWorkflow(text).workflow.nodes.find((n) => n.id === 'deploy')!;
@@ -51,16 +49,10 @@ describe('GitHub Actions import: artifacts between jobs', () => {
         /mkdir -p \. && if \[ -d report\.txt \]; then cp -R report\.txt\/\. \.\/; fi/,
         'a file where it is already is not copied onto itself',
       );
-      const path = join(dir, 'ci.workflow.yaml');
-      writeFileSync(path, text);
-      const run = startRun({ workflowPath: path, runsDir: join(dir, 'runs') });
-      assert.equal(await run.finished(), 'completed');
-      run.dispose();
+      assert.equal((await runWorkflowText(dir, text)).status, 'completed');
       assert.equal(readFileSync(join(dir, 'deployed.txt'), 'utf8'), 'built\nok\n');
       assert.equal(readFileSync(join(dir, 'logs.txt'), 'utf8'), '', 'the download under if: failure() did not run');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('notes a download it cannot place: every artifact, one no job uploads, one uploaded twice, a pattern elsewhere', async () => {

@@ -6,9 +6,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { importWorkflow } from '../../../src/engine/formats';
 import { ENV_FILES_APPLY_LINE, ENV_FILES_FROM_LINE, ENV_FILES_START } from '../../../src/engine/formats/githubActions/envFiles';
-import type { EngineEvent } from '../../../src/engine/protocol';
-import { startRun } from '../../../src/engine/run/engine';
 import { yaml } from '../helpers';
+import { inFolder, loggedLines, runWorkflowText } from './importedRuns';
 
 const SOURCE = yaml(
   'on: push',
@@ -33,8 +32,7 @@ const SOURCE = yaml(
 
 describe("GitHub Actions import: the runner's files", () => {
   it('gives the later steps what a step writes to $GITHUB_ENV and $GITHUB_PATH, and logs its summary', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'maestro-env-files-'));
-    try {
+    await inFolder('env-files', async (dir) => {
       const { text, notImported } = await importWorkflow(SOURCE, 'ci.yml');
       assert.deepEqual(notImported, []);
       assert.match(
@@ -42,22 +40,15 @@ describe("GitHub Actions import: the runner's files", () => {
         /echo "\$\{VERSION\} \$VERSION \$\{\{ env\.W \}\}" > version\.txt/,
         "env.VERSION is the variable; the workflow's W stays the engine's",
       );
-      const path = join(dir, 'ci.workflow.yaml');
-      writeFileSync(path, text);
-      const events: EngineEvent[] = [];
-      const run = startRun({ workflowPath: path, runsDir: join(dir, 'runs'), onEvent: (e) => events.push(e) });
-      assert.equal(await run.finished(), 'completed');
-      run.dispose();
+      const { status, events } = await runWorkflowText(dir, text);
+      assert.equal(status, 'completed');
       const read = (f: string) => readFileSync(join(dir, f), 'utf8');
       assert.equal(read('version.txt'), '1.2 1.2 w\n');
       assert.equal(read('notes.txt'), "line 1\nit's $HOME");
       assert.equal(read('tool.txt'), 'tool ran\n');
       assert.ok(existsSync(join(dir, 'matched')) && !existsSync(join(dir, 'unmatched')), 'env.VERSION in a condition');
-      const logged = events.flatMap((e) => (e.type === 'node:log' ? e.lines.map((l) => l.text) : []));
-      assert.deepEqual(logged, ['### Built 1.2']);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+      assert.deepEqual(loggedLines(events), ['### Built 1.2']);
+    });
   });
 
   it('gives any value back as it was written, each form of an entry (a property)', () => {

@@ -17,6 +17,7 @@ import { startRun } from '../../../src/engine/run/engine';
 import { validateWorkflow } from '../../../src/engine/validation/validate';
 import { yaml } from '../helpers';
 import { until } from '../processes';
+import { inFolder, loggedLines, runWorkflowText } from './importedRuns';
 
 const scope = {
   earlierSteps: ['unit', 'lint-web', 'meta'],
@@ -166,8 +167,7 @@ describe("GitHub Actions import: a step's if", () => {
   });
 
   it('runs the steps that ask for it after a cancel, as GitHub does, and no others', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'maestro-step-cancel-'));
-    try {
+    await inFolder('step-cancel', async (dir) => {
       const { text } = await importWorkflow(
         yaml(
           'on: push',
@@ -184,26 +184,22 @@ describe("GitHub Actions import: a step's if", () => {
         ),
         'ci.yml',
       );
-      const path = join(dir, 'ci.workflow.yaml');
-      writeFileSync(path, text);
-      const events: EngineEvent[] = [];
-      const run = startRun({ workflowPath: path, runsDir: join(dir, 'runs'), onEvent: (e) => events.push(e) });
-      await until(() => existsSync(join(dir, 'started')));
-      run.scheduler.cancel();
-      assert.equal(await run.finished(), 'cancelled');
-      run.dispose();
+      const { status, events } = await runWorkflowText(dir, text, {
+        during: async (run) => {
+          await until(() => existsSync(join(dir, 'started')));
+          run.scheduler.cancel();
+        },
+      });
+      assert.equal(status, 'cancelled');
       const made = ['started', 'slept', 'next', 'cleanup', 'on-cancel', 'on-failure', 'not-cancelled'].filter((f) => existsSync(join(dir, f)));
       assert.deepEqual(made, ['started', 'cleanup', 'on-cancel']);
       assert.equal(readFileSync(join(dir, 'cleanup'), 'utf8'), 'cancelled\n', 'job.status');
       assert.ok(events.some((e) => e.type === 'node:cancelled' && e.nodeId === 'test'));
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it("gives job.status to a job's steps where no step has a condition", async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'maestro-job-status-'));
-    try {
+    await inFolder('job-status', async (dir) => {
       const source = yaml(
         'on: push',
         'jobs:',
@@ -214,15 +210,9 @@ describe("GitHub Actions import: a step's if", () => {
       );
       const { text, notImported } = await importWorkflow(source, 'ci.yml');
       assert.deepEqual(notImported, []);
-      const path = join(dir, 'ci.workflow.yaml');
-      writeFileSync(path, text);
-      const run = startRun({ workflowPath: path, runsDir: join(dir, 'runs') });
-      assert.equal(await run.finished(), 'completed');
-      run.dispose();
+      assert.equal((await runWorkflowText(dir, text)).status, 'completed');
       assert.equal(readFileSync(join(dir, 'status'), 'utf8'), 'success success\n');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it("keeps the note where the node's shell is not a POSIX shell", async () => {
@@ -304,8 +294,7 @@ function shellDecides(cases: [string, World][]): boolean[] {
 
 describe("GitHub Actions import: a step's timeout-minutes", () => {
   it('fails the step when its time is up, ending what it started, and ends the watchdog of one that ends in time', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'maestro-step-timeout-'));
-    try {
+    await inFolder('step-timeout', async (dir) => {
       const { text, notImported } = await importWorkflow(
         yaml(
           'on: push',
@@ -323,22 +312,16 @@ describe("GitHub Actions import: a step's timeout-minutes", () => {
       assert.deepEqual(notImported, [
         "step 'step on line 9' (line 9) has timeout-minutes ${{ inputs.minutes }}, which is not a positive number of minutes: write one",
       ]);
-      writeFileSync(join(dir, 'ci.workflow.yaml'), text);
-      const events: EngineEvent[] = [];
-      const run = startRun({ workflowPath: join(dir, 'ci.workflow.yaml'), runsDir: join(dir, 'runs'), onEvent: (e) => events.push(e) });
-      assert.equal(await run.finished(), 'failed');
-      run.dispose();
+      const { status, events } = await runWorkflowText(dir, text);
+      assert.equal(status, 'failed');
       assert.deepEqual(
         ['quick', 'slept', 'cleanup', 'child-alive'].filter((f) => existsSync(join(dir, f))),
         ['quick', 'cleanup'],
         "the step's child is ended with it, before the steps after it run",
       );
-      const logged = events.flatMap((e) => (e.type === 'node:log' ? e.lines.map((l) => l.text) : []));
-      assert.deepEqual(logged, ['step "slow" timed out after 1s']);
+      assert.deepEqual(loggedLines(events), ['step "slow" timed out after 1s']);
       for (const left of ['^sleep 600$', '^sleep 30$'])
         assert.equal(spawnSync('pgrep', ['-f', left]).status, 1, `no process '${left}' is left: the watchdog and the step's children are ended`);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });

@@ -1,16 +1,14 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { importWorkflow } from '../../../src/engine/formats';
-import { startRun } from '../../../src/engine/run/engine';
 import { validateWorkflow } from '../../../src/engine/validation/validate';
 import { yaml } from '../helpers';
+import { inFolder, runWorkflowText } from './importedRuns';
 
 describe('GitHub Actions import: each step as a process of its own', () => {
   it("keeps a step's folder, variables, options and exit to it; a step that changes none of them is written as it is", async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'maestro-step-isolation-'));
-    try {
+    await inFolder('step-isolation', async (dir) => {
       mkdirSync(join(dir, 'docs'));
       const { text } = await importWorkflow(
         yaml(
@@ -31,23 +29,16 @@ describe('GitHub Actions import: each step as a process of its own', () => {
       const [node] = validateWorkflow(text).workflow.nodes;
       assert.match(node.run!, /^# Docs\n\(\ncd docs && touch in-docs\n\)\necho "version=1" >> "\$MAESTRO_OUTPUT"\n# Early\n\(\n/);
       assert.match(node.run!, /\)\npwd > where; echo "\$\{VERSION:-unset\}" > version\nfalse\ntouch after-failure$/);
-      const path = join(dir, 'ci.workflow.yaml');
-      writeFileSync(path, text);
-      const run = startRun({ workflowPath: path, runsDir: join(dir, 'runs') });
-      assert.equal(await run.finished(), 'failed', "an earlier step's set +e does not reach the failing step");
-      run.dispose();
+      assert.equal((await runWorkflowText(dir, text)).status, 'failed', "an earlier step's set +e does not reach the failing step");
       assert.ok(existsSync(join(dir, 'docs', 'in-docs')));
       assert.equal(readFileSync(join(dir, 'where'), 'utf8'), `${dir}\n`, 'the workspace, not the folder an earlier step went to');
       assert.equal(readFileSync(join(dir, 'version'), 'utf8'), 'unset\n');
       assert.ok(!existsSync(join(dir, 'never')) && !existsSync(join(dir, 'after-failure')));
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it("runs a shell: bash step under the default bash with GitHub's pipefail, in its subshell rather than a file of its own", async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'maestro-step-pipefail-'));
-    try {
+    await inFolder('step-pipefail', async (dir) => {
       const { text } = await importWorkflow(
         yaml(
           'on: push',
@@ -63,14 +54,8 @@ describe('GitHub Actions import: each step as a process of its own', () => {
       );
       const [node] = validateWorkflow(text).workflow.nodes;
       assert.equal(node.run, 'false | true\n(\nset -o pipefail\nfalse | true\n)\ntouch after');
-      const path = join(dir, 'ci.workflow.yaml');
-      writeFileSync(path, text);
-      const run = startRun({ workflowPath: path, runsDir: join(dir, 'runs') });
-      assert.equal(await run.finished(), 'failed', 'the pipe fails where its first command does');
-      run.dispose();
+      assert.equal((await runWorkflowText(dir, text)).status, 'failed', 'the pipe fails where its first command does');
       assert.ok(!existsSync(join(dir, 'after')));
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
