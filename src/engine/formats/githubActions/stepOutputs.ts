@@ -1,14 +1,14 @@
 // The outputs a step writes to $GITHUB_OUTPUT that later steps of its job read (`steps.meta.outputs.tag` in a run,
 // an env value or an `if`): the job's script takes each from the node's output file after the step, into a shell
-// variable (`steps_meta_tag`) that the later steps read where GitHub would have written the value. `job.status` is
-// read the same way, from the variable the script keeps it in.
+// variable (`steps_meta_tag`) that the later steps read where GitHub would have written the value. `job.status` and
+// `env.NAME` of what a step wrote to `$GITHUB_ENV` (./envFiles.ts) are read the same way, from the script's variables.
 import { isObject, type Json, textOf } from '../../json';
 import { chainNames, collectReferences } from '../../expressions/references';
 import { expressionPieces, findTemplates } from '../../expressions/template';
 import { quotingAt, variableUse } from '../../platform/shellQuoting';
 import { isJobStatus, JOB_RESULT } from './jobState';
 
-/** The script's variable that a chain read in a step stands for (an earlier step's output, the job's status), or undefined. */
+/** The script's variable a chain read in a step stands for (an earlier step's output, the job's status…), or undefined. */
 export type ScriptVariable = (chain: readonly string[]) => string | undefined;
 
 const variableName = (id: string, name: string): string => `steps_${id}_${name}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
@@ -84,7 +84,7 @@ export class StepOutputs {
 }
 
 /**
- * A script with each `${{ steps.X.outputs.Y }}` (or `job.status`) that has a variable written as that variable, quoted
+ * A script with each `${{ steps.X.outputs.Y }}` (or other chain) that has a variable written as that variable, quoted
  * where it stands; `unexpanded`: those left where no variable expands (in a here-document whose delimiter is quoted),
  * as written.
  */
@@ -108,7 +108,7 @@ export function withOutputVariables(script: string, variable: ScriptVariable): {
 }
 
 /**
- * An env value whose every `${{ }}` is an earlier step's output or the job's status, as a double-quoted shell word
+ * An env value whose every `${{ }}` is a chain that has a variable (an earlier step's output…), as a double-quoted shell word
  * (`"v-${steps_a_b}"`); undefined for any other value.
  */
 export function outputsWord(value: string, variable: ScriptVariable): string | undefined {
