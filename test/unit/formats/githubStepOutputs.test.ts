@@ -6,6 +6,7 @@ import { importWorkflow } from '../../../src/engine/formats';
 import { startRun } from '../../../src/engine/run/engine';
 import { validateWorkflow } from '../../../src/engine/validation/validate';
 import { yaml } from '../helpers';
+import { inFolder, runWorkflowText } from './importedRuns';
 
 const SOURCE = yaml(
   'on: push',
@@ -137,5 +138,36 @@ describe('GitHub Actions import: a step in a shell of its own', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("GitHub Actions import: a job's outputs taken from steps other than the last to write their name", () => {
+  it('writes them when the steps have run, each the value of the step GitHub takes it from', async () => {
+    const source = yaml(
+      'on: push',
+      'jobs:',
+      '  build:',
+      '    runs-on: x',
+      '    outputs:',
+      '      a-sha: ${{ steps.a.outputs.sha }}',
+      '      b-sha: ${{ steps.b.outputs.sha }}',
+      '      version: ${{ steps.v.outputs.version }}',
+      '    steps:',
+      '      - { id: v, run: echo "version=1" >> "$GITHUB_OUTPUT" }',
+      '      - { id: a, run: echo "sha=aaa" >> "$GITHUB_OUTPUT" }',
+      '      - { id: b, run: printf "sha<<EOF\\nb\\nbb\\nEOF\\n" >> "$GITHUB_OUTPUT" }',
+      '      - { run: echo "version=later" >> "$GITHUB_OUTPUT" }',
+      '  use:',
+      '    needs: build',
+      '    runs-on: x',
+      '    steps:',
+      '      - run: echo "${{ needs.build.outputs.a-sha }} ${{ needs.build.outputs.b-sha }} ${{ needs.build.outputs.version }}" > got.txt',
+    );
+    const { text, notImported } = await importWorkflow(source, 'ci.yml');
+    assert.deepEqual(notImported, []);
+    await inFolder('job-outputs', async (dir) => {
+      assert.equal((await runWorkflowText(dir, text)).status, 'completed');
+      assert.equal(readFileSync(join(dir, 'got.txt'), 'utf8'), 'aaa b\nbb 1\n');
+    });
   });
 });

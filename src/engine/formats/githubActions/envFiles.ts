@@ -4,15 +4,12 @@
 // what the step added and writes what it added to the summary into the node's log. `${{ env.NAME }}` of a variable an
 // earlier step wrote is then that variable.
 import { type Json, textOf } from '../../json';
-import type { ScriptVariable } from './stepOutputs';
+import { namesWrittenTo, type ScriptVariable } from './stepOutputs';
 
 const FILE_VARIABLES = /\$\{?GITHUB_(ENV|PATH|STEP_SUMMARY)\b/;
 
 /** The variables the script gives the steps, and which they may then read. */
 export const ENV_FILE_VARIABLES: ReadonlySet<string> = new Set(['GITHUB_ENV', 'GITHUB_PATH', 'GITHUB_STEP_SUMMARY']);
-
-/** `NAME=` or `NAME<<` on a line that writes to `$GITHUB_ENV`: the names a step sets, as far as its text says. */
-const SET_NAME = /(?:^|[\s"'])([A-Za-z_][A-Za-z0-9_]*)(?:=|<<)/g;
 
 /** Whether a job's `run` steps use the runner's files. */
 export function usesEnvFiles(steps: readonly Json[]): boolean {
@@ -23,10 +20,8 @@ export function usesEnvFiles(steps: readonly Json[]): boolean {
 function namesSetBySteps(steps: readonly Json[]): Map<number, Set<string>> {
   const byStep = new Map<number, Set<string>>();
   steps.forEach((step, i) => {
-    const lines = textOf(step.run ?? '')
-      .split('\n')
-      .filter((l) => /\bGITHUB_ENV\b/.test(l));
-    const names = new Set(lines.flatMap((l) => [...l.matchAll(SET_NAME)].map((m) => m[1]).filter((n) => n !== 'GITHUB_ENV')));
+    // Only a name a shell variable can have is exported (env_files_awk reads no other).
+    const names = new Set([...namesWrittenTo(textOf(step.run ?? ''), 'GITHUB_ENV')].filter((n) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(n)));
     if (names.size) byStep.set(i, names);
   });
   return byStep;

@@ -4,6 +4,7 @@
 // failing with the first failed step's status. A cancel (the engine's SIGTERM to the node's process group) ends the
 // step running, and the steps that ask for it (`always()`, `cancelled()`) run after it, within the kill grace.
 import { type Json, textOf } from '../../json';
+import { shellWord } from '../../platform/shells';
 import { commentText, notImportedLine } from '../importTypes';
 import { fromGithubValue, GithubValueInputs, type ValueSink } from './contexts';
 import { hasOwnShell, type StepPiece, type StepsResult, unusedEnvName } from './stepPieces';
@@ -171,6 +172,8 @@ export function needsGuards(commandSteps: readonly Json[], nodeShell: string | u
 /** What the job's script keeps between steps. */
 export interface ScriptState {
   outputs: StepOutputs;
+  /** The job outputs written when the steps have run, each with the variable of the step output it takes. */
+  endOutputs: readonly (readonly [string, string])[];
   /** Whether the steps use the runner's files (`$GITHUB_ENV`, `$GITHUB_PATH`, `$GITHUB_STEP_SUMMARY`). */
   envFiles: boolean;
   /** What the step at a position (from 0) may read of what the script keeps. */
@@ -209,5 +212,13 @@ export function guardedScript(pieces: readonly StepPiece[], state: ScriptState, 
     ...(lines.some((l) => l.includes(`${SAME_TEXT} `)) ? SAME_TEXT_FUNCTION : []),
     ...(lines.some((l) => l.includes(`${KILL_TREE} `)) ? KILL_TREE_FUNCTION : []),
   ];
-  return [...START_LINES, ...helpers, ...lines, `exit "$${JOB_STATUS}"`].join('\n');
+  const end = state.endOutputs.length
+    ? [
+        "# The job's outputs that GitHub takes from a step other than the last to write their name.",
+        ...state.endOutputs.map(
+          ([name, variable]) => `printf '%s<<maestro_output_end\\n%s\\nmaestro_output_end\\n' ${shellWord(name)} "$${variable}" >> "$MAESTRO_OUTPUT"`,
+        ),
+      ]
+    : [];
+  return [...START_LINES, ...helpers, ...lines, ...end, `exit "$${JOB_STATUS}"`].join('\n');
 }

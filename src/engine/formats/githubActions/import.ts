@@ -233,6 +233,7 @@ function jobNode(id: string, job: Json, workflowCtx: Context): NodeDoc {
     needs,
     uploads: ctx.uploads,
     localActions: ctx.localActions,
+    outputs: job.outputs,
   });
   ctx.notes.push(...steps.notes);
   const node: NodeDoc = {};
@@ -242,7 +243,7 @@ function jobNode(id: string, job: Json, workflowCtx: Context): NodeDoc {
   // A job output that is a using step's output is the output of the action's step that writes it.
   const outputs = isObject(job.outputs) && steps.actionOutputs.size ? job.outputs : undefined;
   const read = outputs && Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, rewriteActionOutputs(textOf(v), false, steps.actionOutputs)]));
-  Object.assign(node, jobSettings(id, read ? { ...job, outputs: read, [LINES]: (job as Lined)[LINES] } : job, ctx));
+  Object.assign(node, jobSettings(id, read ? { ...job, outputs: read, [LINES]: (job as Lined)[LINES] } : job, ctx, steps.outputsAtEnd));
   if (Object.keys(steps.env).length) node.env = { ...(node.env as Record<string, string> | undefined), ...steps.env };
   // The workflow's default shell is written once, in `defaults`.
   if (steps.shell && steps.shell !== ctx.defaultShell) node.shell = steps.shell;
@@ -278,7 +279,7 @@ function artifactsOf(paths: readonly string[], workingDirectory: string | undefi
   });
 }
 
-function jobSettings(id: string, job: Json, ctx: Context): NodeDoc {
+function jobSettings(id: string, job: Json, ctx: Context, outputsAtEnd: ReadonlySet<string>): NodeDoc {
   const at = (key: string) => lineOf(job, key);
   const note = (key: string, what: string) => ctx.notes.push(`job '${id}' (line ${at(key)}): ${what}`);
   const node: NodeDoc = {};
@@ -307,7 +308,7 @@ function jobSettings(id: string, job: Json, ctx: Context): NodeDoc {
     );
   if (isObject(job.env)) node.env = valuesOf(job.env, ctx, at('env'));
   if (isObject(job.outputs)) {
-    const { declared, renamed } = jobOutputs(job.outputs, (what) => note('outputs', what));
+    const { declared, renamed } = jobOutputs(job.outputs, (what) => note('outputs', what), outputsAtEnd);
     if (declared.length) node.outputs = declared;
     if (renamed.size) ctx.renamedOutputs.set(id, renamed);
   }

@@ -11,7 +11,8 @@ import { fromGithubValue } from './contexts';
 import { APPROVAL_STEP_RUN } from './export';
 import { isDownloadStep } from './artifactSteps';
 import { envFileVariables, usesEnvFiles } from './envFiles';
-import { withLocalActions } from './localActions';
+import { outputsWrittenAtEnd } from './jobOutputs';
+import { rewriteActionOutputs, withLocalActions } from './localActions';
 import { isSetupAction } from './setupActions';
 import { guardedScript, needsGuards, type ScriptState } from './guardedSteps';
 import { StepOutputs } from './stepOutputs';
@@ -39,7 +40,7 @@ export function importSteps(steps: unknown[], stepsOwner: unknown, job: JobScope
   const actionNotes = new Map<Json, string>();
   const placed = withLocalActions(steps.filter(isObject), job.localActions ?? new Map(), defaultDir, (s, what) => actionNotes.set(s, what));
   const objects = placed.steps;
-  const out: StepsResult = { script: '', artifacts: [], notes: [], env: {}, actionOutputs: placed.outputs };
+  const out: StepsResult = { script: '', artifacts: [], notes: [], env: {}, actionOutputs: placed.outputs, outputsAtEnd: new Set() };
   const runs = objects.filter((s) => typeof s.run === 'string');
   const only = runs.length === 1 ? runs[0] : undefined;
   // One run step: its shell and folder are the node's.
@@ -50,6 +51,9 @@ export function importSteps(steps: unknown[], stepsOwner: unknown, job: JobScope
   const loop =
     only && !only.name && objects.every((s) => s === only || typeof s.uses === 'string') ? parseRetryLoop(fromGithubVariables(textOf(only.run))) : undefined;
   const stepOutputs = new StepOutputs(objects);
+  const posixShell = POSIX_SHELLS.has(basename(shellWords(out.shell)[0]));
+  const endOutputs = loop || !posixShell ? [] : writtenAtEnd(job.outputs, placed.outputs, objects, stepOutputs);
+  out.outputsAtEnd = new Set(endOutputs.map(([name]) => name));
   const envFiles = usesEnvFiles(runs);
   const guarded =
     !loop &&
@@ -60,10 +64,11 @@ export function importSteps(steps: unknown[], stepsOwner: unknown, job: JobScope
       stepOutputs.any ||
       stepOutputs.readsJobStatus ||
       envFiles) &&
-    POSIX_SHELLS.has(basename(shellWords(out.shell)[0]));
+    posixShell;
   const envFileVariablesAt = envFileVariables(objects);
   const state: ScriptState = {
     outputs: stepOutputs,
+    endOutputs,
     envFiles: guarded && envFiles,
     variablesAt: (i) => (chain) => (guarded ? (stepOutputs.readableAt(i)(chain) ?? envFileVariablesAt(i)(chain)) : undefined),
   };
@@ -90,6 +95,20 @@ export function importSteps(steps: unknown[], stepsOwner: unknown, job: JobScope
     out.script = pieces.flatMap((p, i) => sequentialLines(p, i === lastRun)).join('\n') + (endsWithNewline ? '\n' : '');
   }
   return out;
+}
+
+/**
+ * The job outputs the script writes when its steps have run (jobOutputs.ts), each with the variable that keeps the step
+ * output it takes; read through the composite actions put in place.
+ */
+function writtenAtEnd(outputs: unknown, actionOutputs: ReadonlyMap<string, string>, steps: readonly Json[], kept: StepOutputs): [string, string][] {
+  const read = isObject(outputs)
+    ? Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, rewriteActionOutputs(textOf(v), false, actionOutputs)]))
+    : undefined;
+  return [...outputsWrittenAtEnd(read, steps)].flatMap(([name, taken]) => {
+    const variable = kept.keep(taken.step, taken.output);
+    return variable ? [[name, variable] as [string, string]] : [];
+  });
 }
 
 /** Whether a job is a gate made by our export: one step that only says it was approved. */

@@ -2,6 +2,7 @@
 // (`ver: ${{ steps.v.outputs.version }}`); a node's outputs are what its one script writes, so the node declares the
 // names its steps write, and the references to the job's own names are written with those.
 import { isObject, textOf, type Json } from '../../json';
+import { namesWrittenTo } from './stepOutputs';
 import { rewriteExpressions, type RefMapper } from '../expressionMap';
 import type { NodeDoc } from '../importTypes';
 
@@ -14,11 +15,40 @@ export interface JobOutputs {
 
 const STEP_OUTPUT = /^\$\{\{\s*steps\.([\w-]+)\.outputs\.([\w-]+)\s*\}\}$/;
 
+/** A job output taken from a step's output: the step's id and the output's name. */
+export interface TakenOutput {
+  step: string;
+  output: string;
+}
+
+/**
+ * The job outputs its script writes itself when its steps have run (see guardedSteps.ts), each with the step output it
+ * takes: those a node's one output file would otherwise give another value, because another of the job's outputs
+ * takes an output of the same name from another step, or another step's text writes that name too.
+ */
+export function outputsWrittenAtEnd(outputs: unknown, steps: readonly Json[]): Map<string, TakenOutput> {
+  const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+  // Only a step that runs here writes anything: an output of any other is noted by jobOutputs.
+  const runs = (id: string) => steps.some((s) => typeof s.run === 'string' && typeof s.id === 'string' && same(s.id, id));
+  const taken = (isObject(outputs) ? Object.entries(outputs) : []).flatMap(([name, value]) => {
+    const m = STEP_OUTPUT.exec(textOf(value));
+    return m && runs(m[1]) ? [{ name, step: m[1], output: m[2] }] : [];
+  });
+  const writtenBy = steps.map((s) => ({ id: typeof s.id === 'string' ? s.id : '', names: namesWrittenTo(textOf(s.run ?? ''), 'GITHUB_OUTPUT') }));
+  const atEnd = new Map<string, TakenOutput>();
+  for (const t of taken) {
+    const rival = taken.some((o) => same(o.output, t.output) && !same(o.step, t.step));
+    const overwritten = writtenBy.some((w) => !same(w.id, t.step) && [...w.names].some((n) => same(n, t.output)));
+    if (rival || overwritten) atEnd.set(t.name, { step: t.step, output: t.output });
+  }
+  return atEnd;
+}
+
 /**
  * The outputs of a job whose values are step outputs; any other is noted, and said to read a step's output where its
- * name is one the node declares.
+ * name is one the node declares. `writtenAtEnd`: the job outputs its script writes under their own names.
  */
-export function jobOutputs(outputs: Json, note: (what: string) => void): JobOutputs {
+export function jobOutputs(outputs: Json, note: (what: string) => void, writtenAtEnd: ReadonlySet<string> = new Set()): JobOutputs {
   /** By step output name, the step that writes it and the job output that took it first. */
   const writers = new Map<string, { step: string; taken: string }>();
   const declared: string[] = [];
@@ -26,6 +56,11 @@ export function jobOutputs(outputs: Json, note: (what: string) => void): JobOutp
   const unimported: { name: string; why: string }[] = [];
   for (const [name, value] of Object.entries(outputs)) {
     const m = STEP_OUTPUT.exec(textOf(value));
+    if (writtenAtEnd.has(name)) {
+      declared.push(name);
+      if (m && !writers.has(m[2])) writers.set(m[2], { step: m[1], taken: name });
+      continue;
+    }
     if (!m) {
       unimported.push({ name, why: `is ${textOf(value)}: write it to $MAESTRO_OUTPUT in the script` });
       continue;

@@ -57,6 +57,14 @@ export class StepOutputs {
     this.captured.set(position, names);
   }
 
+  /** Keeps a step's output for the script's end (a job output): its variable; undefined where the step runs nothing here. */
+  keep(id: string, name: string): string | undefined {
+    const position = this.positionOfId.get(id.toLowerCase());
+    if (position === undefined) return undefined;
+    this.capture(position, id, name);
+    return variableName(id, name);
+  }
+
   /** Whether any step reads another's outputs. */
   get any(): boolean {
     return this.captured.size > 0;
@@ -124,6 +132,15 @@ export function outputsWord(value: string, variable: ScriptVariable): string | u
     last = part.span.end;
   }
   return `"${word}${value.slice(last).replace(/[\\"$`]/g, '\\$&')}"`;
+}
+
+/** The names a step's text writes to a file of the runner's (`NAME=` or `NAME<<` on a line that names the file). */
+export function namesWrittenTo(run: string, file: 'GITHUB_ENV' | 'GITHUB_OUTPUT'): Set<string> {
+  const names = run
+    .split('\n')
+    .filter((l) => new RegExp(`\\b${file}\\b`).test(l))
+    .flatMap((l) => [...l.matchAll(/(?:^|[\s"'])([A-Za-z_][\w-]*)(?:=|<<)/g)].map((m) => m[1]));
+  return new Set(names.filter((n) => n !== file));
 }
 
 /**

@@ -31,6 +31,8 @@ export interface StepsResult {
   env: Record<string, string>;
   /** What the outputs of the steps that used local actions are, where those actions' steps write them (localActions.ts). */
   actionOutputs: ReadonlyMap<string, string>;
+  /** The job outputs the script writes under their own names when its steps have run (jobOutputs.ts). */
+  outputsAtEnd: ReadonlySet<string>;
 }
 
 /** Our shell for GitHub's `shell:` (see docs/import-export.md): its named shells keep their meaning. */
@@ -49,6 +51,8 @@ export interface JobScope {
   inputs?: GithubValueInputs;
   /** The job's needs, which `needs.*` reads. */
   needs?: readonly string[];
+  /** The job's `outputs:`, as written. */
+  outputs?: unknown;
   /** Where the workflow's jobs upload each artifact from. */
   uploads?: UploadedPaths;
   /** The files of the repository's actions the steps use. */
