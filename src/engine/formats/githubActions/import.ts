@@ -23,7 +23,7 @@ import { importSteps, isExportedGate } from './importSteps';
 import { shellFromGithub } from './stepPieces';
 import { jobOutputs, renameOutputReferences } from './jobOutputs';
 import { type UploadedPaths, uploadedPaths } from './artifactSteps';
-import { type LocalActions, rewriteActionOutputs } from './localActions';
+import type { LocalActions } from './localActions';
 import { otherSystems } from './runnerLabels';
 import { serviceLines } from './services';
 import { calledImportPath, outputsRead, reusableCallNode } from './reusableCall';
@@ -240,10 +240,9 @@ function jobNode(id: string, job: Json, workflowCtx: Context): NodeDoc {
   if (typeof job.name === 'string') node.name = fromGithubValue(job.name, false, ctx, at('name'));
   if (job.needs !== undefined) node.needs = needs;
   if (job.if !== undefined) node.if = fromGithubValue(textOf(job.if), true, ctx, at('if'));
-  // A job output that is a using step's output is the output of the action's step that writes it.
-  const outputs = isObject(job.outputs) && steps.actionOutputs.size ? job.outputs : undefined;
-  const read = outputs && Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, rewriteActionOutputs(textOf(v), false, steps.actionOutputs)]));
-  Object.assign(node, jobSettings(id, read ? { ...job, outputs: read, [LINES]: (job as Lined)[LINES] } : job, ctx, steps.outputsAtEnd));
+  // The job's outputs as its steps write them (those of a composite action's steps where it names a using step's).
+  const outputs = steps.outputsRead;
+  Object.assign(node, jobSettings(id, outputs ? { ...job, outputs, [LINES]: (job as Lined)[LINES] } : job, ctx, steps.outputsAtEnd));
   if (Object.keys(steps.env).length) node.env = { ...(node.env as Record<string, string> | undefined), ...steps.env };
   // The workflow's default shell is written once, in `defaults`.
   if (steps.shell && steps.shell !== ctx.defaultShell) node.shell = steps.shell;

@@ -12,7 +12,7 @@ import { APPROVAL_STEP_RUN } from './export';
 import { isDownloadStep } from './artifactSteps';
 import { envFileVariables, usesEnvFiles } from './envFiles';
 import { outputsWrittenAtEnd } from './jobOutputs';
-import { rewriteActionOutputs, withLocalActions } from './localActions';
+import { type PlacedSteps, rewriteActionOutputs, withLocalActions } from './localActions';
 import { isSetupAction } from './setupActions';
 import { guardedScript, needsGuards, type ScriptState } from './guardedSteps';
 import { StepOutputs } from './stepOutputs';
@@ -52,8 +52,7 @@ export function importSteps(steps: unknown[], stepsOwner: unknown, job: JobScope
     only && !only.name && objects.every((s) => s === only || typeof s.uses === 'string') ? parseRetryLoop(fromGithubVariables(textOf(only.run))) : undefined;
   const stepOutputs = new StepOutputs(objects);
   const posixShell = POSIX_SHELLS.has(basename(shellWords(out.shell)[0]));
-  const endOutputs = loop || !posixShell ? [] : writtenAtEnd(job.outputs, placed.outputs, objects, stepOutputs);
-  out.outputsAtEnd = new Set(endOutputs.map(([name]) => name));
+  const endOutputs = jobOutputsOf(job.outputs, placed, stepOutputs, out, !loop && posixShell);
   const envFiles = usesEnvFiles(runs);
   const guarded =
     !loop &&
@@ -98,17 +97,21 @@ export function importSteps(steps: unknown[], stepsOwner: unknown, job: JobScope
 }
 
 /**
- * The job outputs the script writes when its steps have run (jobOutputs.ts), each with the variable that keeps the step
- * output it takes; read through the composite actions put in place.
+ * The job's outputs as its steps write them (`out.outputsRead`, where a composite action's step writes a using
+ * step's), and, where the script can (`writes`), those it writes itself when its steps have run (jobOutputs.ts), each
+ * with the variable that keeps the step output it takes.
  */
-function writtenAtEnd(outputs: unknown, actionOutputs: ReadonlyMap<string, string>, steps: readonly Json[], kept: StepOutputs): [string, string][] {
-  const read = isObject(outputs)
-    ? Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, rewriteActionOutputs(textOf(v), false, actionOutputs)]))
-    : undefined;
-  return [...outputsWrittenAtEnd(read, steps)].flatMap(([name, taken]) => {
-    const variable = kept.keep(taken.step, taken.output);
-    return variable ? [[name, variable] as [string, string]] : [];
-  });
+function jobOutputsOf(outputs: unknown, placed: PlacedSteps, kept: StepOutputs, out: StepsResult, writes: boolean): [string, string][] {
+  if (isObject(outputs) && placed.outputs.size)
+    out.outputsRead = Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, rewriteActionOutputs(textOf(v), false, placed.outputs)]));
+  const end = writes
+    ? [...outputsWrittenAtEnd(out.outputsRead ?? outputs, placed.steps)].flatMap(([name, taken]) => {
+        const variable = kept.keep(taken.step, taken.output);
+        return variable ? [[name, variable] as [string, string]] : [];
+      })
+    : [];
+  out.outputsAtEnd = new Set(end.map(([name]) => name));
+  return end;
 }
 
 /** Whether a job is a gate made by our export: one step that only says it was approved. */

@@ -33,6 +33,8 @@ export interface StepsResult {
   actionOutputs: ReadonlyMap<string, string>;
   /** The job outputs the script writes under their own names when its steps have run (jobOutputs.ts). */
   outputsAtEnd: ReadonlySet<string>;
+  /** The job's `outputs:` read through the composite actions put in place, where any is. */
+  outputsRead?: Record<string, string>;
 }
 
 /** Our shell for GitHub's `shell:` (see docs/import-export.md): its named shells keep their meaning. */
