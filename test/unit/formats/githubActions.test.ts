@@ -372,13 +372,19 @@ describe('GitHub Actions import', () => {
     assert.deepEqual(spec.env, { SHA: '${{ inputs.github_sha_2 }}' });
     const build = spec.nodes[0];
     assert.equal(build.if, "inputs.github_event_name == 'push' && inputs.vars_ENABLED");
-    assert.deepEqual(build.env, { WHO: '${{ inputs.github_actor }}' });
-    assert.match(
-      build.run!,
-      /echo "\$\{\{ inputs\.github_sha_2 \}\} \$\{\{ inputs\.github_event_pull_request_head_sha \}\} \$\{\{ inputs\.vars_ENABLED \}\} \$\{\{ inputs\.github_sha \}\}"/,
-    );
+    // What GitHub gives a run goes through the node's env into the script (the runner's own variable where it has
+    // one), never into its text; the workflow's own input stays as the author wrote it.
+    assert.deepEqual(build.env, {
+      WHO: '${{ inputs.github_actor }}',
+      GITHUB_SHA: '${{ inputs.github_sha_2 }}',
+      STEP1_GITHUB_EVENT_PULL_REQUEST_HEAD_SHA: '${{ inputs.github_event_pull_request_head_sha }}',
+      STEP1_VARS_ENABLED: '${{ inputs.vars_ENABLED }}',
+      STEP2_GITHUB_TOKEN: '${{ inputs.github_token }}',
+      STEP2_SECRETS_NPM: '${{ inputs.secrets_NPM }}',
+    });
+    assert.match(build.run!, /echo "\$\{GITHUB_SHA\} \$\{STEP1_GITHUB_EVENT_PULL_REQUEST_HEAD_SHA\} \$\{STEP1_VARS_ENABLED\} \$\{\{ inputs\.github_sha \}\}"/);
     assert.match(text, /^# What GitHub gives a run is asked for as required inputs: github\.sha as github_sha_2, .*github\.event_name as github_event_name/m);
-    assert.match(build.run!, /echo "\$\{\{ inputs\.github_token \}\} \$\{\{ inputs\.secrets_NPM \}\}" \| wc -c/);
+    assert.match(build.run!, /echo "\$\{STEP2_GITHUB_TOKEN\} \$\{STEP2_SECRETS_NPM\}" \| wc -c/);
     assert.deepEqual(notImported, []);
     const errors = validateWorkflow(text).diagnostics.filter((d) => d.severity === 'error');
     assert.deepEqual(errors, [], 'the imported workflow runs as it is');

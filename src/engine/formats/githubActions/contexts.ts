@@ -86,6 +86,11 @@ export class GithubValueInputs {
     return name;
   }
 
+  /** The value GitHub gives a run that an input made here stands for, as written (`github.sha`); undefined for any other. */
+  madeFor(name: string): string | undefined {
+    return [...this.byRef.values()].find((v) => v.name.toLowerCase() === name.toLowerCase())?.written;
+  }
+
   /** The inputs to declare, in the order their values were first met. */
   declarations(): Record<string, { type: 'string'; required: true; secret?: true; description: string }> {
     return Object.fromEntries(

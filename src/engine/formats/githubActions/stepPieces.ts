@@ -14,6 +14,7 @@ import { setupStep } from './setupActions';
 import { outputsWord, type ScriptVariable, withOutputVariables } from './stepOutputs';
 import { stepShellOf } from './stepShells';
 import { stepTimeoutSeconds } from './stepTimeout';
+import { contextOfVariable, githubValuesThroughEnv } from './valuesThroughEnv';
 import { lineOf } from './tokens';
 
 export interface StepsResult {
@@ -118,29 +119,6 @@ function runStepLeftovers(step: Json, defaultShell: string | undefined, setOutpu
   if (setOutputLeft) left.push("uses ::set-output, which GitHub has deprecated and the engine does not read: write 'name=value' lines to $MAESTRO_OUTPUT");
   return left;
 }
-
-/** The runner's variables that hold a value of the `github` context: `$GITHUB_REF` is `github.ref`. */
-const CONTEXT_VARIABLES = new Set(
-  [
-    'ACTOR',
-    'BASE_REF',
-    'EVENT_NAME',
-    'HEAD_REF',
-    'REF',
-    'REF_NAME',
-    'REF_TYPE',
-    'REPOSITORY',
-    'REPOSITORY_OWNER',
-    'SERVER_URL',
-    'SHA',
-    'TRIGGERING_ACTOR',
-    'WORKSPACE',
-  ].map((n) => `GITHUB_${n}`),
-);
-
-/** The context value a runner's variable holds, in GitHub's words (`github.ref`), or undefined. */
-const contextOfVariable = (name: string): string | undefined =>
-  CONTEXT_VARIABLES.has(name) ? `github.${name.slice('GITHUB_'.length).toLowerCase()}` : undefined;
 
 /** Whether a step has a shell of its own, other than the node's. */
 export const hasOwnShell = (step: Json, nodeShell: string | undefined): boolean =>
@@ -249,6 +227,10 @@ export function stepPiece(step: Json, position: number, line: number, job: StepS
   const outputs = fromSetOutput(fromGithubValue(withOutputs.script, false, { ...sink, advice: inHeredoc }, lineOf(step, 'run') || line));
   for (const what of runStepLeftovers(step, defaultShell, outputs.left, job.guarded)) note(what);
   piece.body = fromGithubVariables(outputs.script);
+  if (piece.ownShell === undefined && POSIX_SHELLS.has(posix.basename(shellWords(defaultShell)[0])))
+    piece.body = githubValuesThroughEnv(piece.body, inputs, out.env, job.envNames, (input) =>
+      unusedEnvName(`STEP${position}_${input.toUpperCase().replace(/[^A-Z0-9_]/g, '_')}`, out, job.envNames),
+    );
   for (const v of githubOnlyVariables(piece.body)) {
     if ((job.envFiles && ENV_FILE_VARIABLES.has(v)) || (isObject(step.env) && v in step.env)) continue;
     const context = contextOfVariable(v);
