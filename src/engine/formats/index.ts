@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { checkoutRoot } from '../gitCheckout';
 import type { WorkflowSpec } from '../model';
 import { toArgo, type ArgoExportOptions } from './argo/export';
 import { fromArgo, looksLikeArgo } from './argo/import';
@@ -69,17 +70,13 @@ export async function importWorkflow(
 }
 
 /**
- * The root of the repository a GitHub workflow file is in: the nearest folder above it with `.git`, else the one that
- * holds its `.github/workflows`; undefined when neither is.
+ * The root of the repository a GitHub workflow file is in: its Git checkout's, else the folder that holds its
+ * `.github/workflows`; undefined when neither is.
  */
-export function workflowRepository(file: string): string | undefined {
+async function workflowRepository(file: string): Promise<string | undefined> {
   const start = dirname(resolve(file));
-  for (let dir = start; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, '.git'))) return dir;
-    if (dirname(dir) === dir) break;
-  }
   const inWorkflows = /^(.*)[\\/]\.github[\\/]workflows$/.exec(start);
-  return inWorkflows ? inWorkflows[1] || sep : undefined;
+  return (await checkoutRoot(start)) ?? (inWorkflows ? inWorkflows[1] || sep : undefined);
 }
 
 /**
@@ -87,7 +84,7 @@ export function workflowRepository(file: string): string | undefined {
  * repository: a file outside it (through `..` or a link) or bigger than an action file is, is not read.
  */
 export async function localActionsOf(file: string, text: string): Promise<LocalActions> {
-  const root = workflowRepository(file);
+  const root = await workflowRepository(file);
   if (!root) return new Map();
   const inside = await realpath(root);
   return readLocalActions(text, async (path) => {

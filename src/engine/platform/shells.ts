@@ -15,6 +15,9 @@ export function shellWords(shell: string | undefined): string[] {
   return [file, ...own, ...(POSIX_SHELLS.has(basename(file)) ? ['-e'] : [])];
 }
 
+/** Whether a node's `shell` (undefined: the default bash) is a POSIX shell. */
+export const isPosixShell = (shell: string | undefined): boolean => POSIX_SHELLS.has(basename(shellWords(shell)[0]));
+
 /** The node's `shell` from the words that start it, as shellWords makes them (undefined for the default bash). */
 export function shellFromWords(words: string): string | undefined {
   const parts = words.trim().split(/\s+/);

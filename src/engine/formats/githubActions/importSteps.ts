@@ -1,10 +1,9 @@
 // A job's steps as one script: each `run` step in turn under its name as a comment; what cannot run locally (a
 // `uses:` action) stays visible as a `# not imported:` comment. Where a step has an `if`, each step runs as on
 // GitHub, under its condition (./guardedSteps.ts).
-import { basename } from 'node:path';
 import { isObject, type Json, textOf } from '../../json';
 import { changesShellState } from '../../platform/shellState';
-import { POSIX_SHELLS, shellFromWords, shellWords } from '../../platform/shells';
+import { isPosixShell, shellFromWords } from '../../platform/shells';
 import { parseRetryLoop } from '../scriptRetry';
 import { fromGithubVariables } from '../scriptVariables';
 import { fromGithubValue } from './contexts';
@@ -51,7 +50,7 @@ export function importSteps(steps: unknown[], stepsOwner: unknown, job: JobScope
   const loop =
     only && !only.name && objects.every((s) => s === only || typeof s.uses === 'string') ? parseRetryLoop(fromGithubVariables(textOf(only.run))) : undefined;
   const stepOutputs = new StepOutputs(objects);
-  const posixShell = POSIX_SHELLS.has(basename(shellWords(out.shell)[0]));
+  const posixShell = isPosixShell(out.shell);
   const endOutputs = jobOutputsOf(job.outputs, placed, stepOutputs, out, !loop && posixShell);
   const envFiles = usesEnvFiles(runs);
   const guarded =

@@ -4,7 +4,7 @@ import { posix } from 'node:path';
 import { isObject, type Json, textOf } from '../../json';
 import type { RetryPolicy } from '../../model';
 import { commentText, notImportedLine } from '../importTypes';
-import { POSIX_SHELLS, shellFromWords, shellQuoted, shellWords } from '../../platform/shells';
+import { isPosixShell, shellFromWords, shellQuoted } from '../../platform/shells';
 import { fromGithubVariables, fromSetOutput, githubOnlyVariables } from '../scriptVariables';
 import { fromGithubValue, type GithubValueInputs, type ValueSink } from './contexts';
 import { downloadStep, type UploadedPaths } from './artifactSteps';
@@ -190,7 +190,7 @@ function actionPiece(piece: StepPiece, uses: string, job: StepScope, note: (what
     note(actionNote);
     return piece;
   }
-  const posixShell = POSIX_SHELLS.has(posix.basename(shellWords(job.defaultShell)[0]));
+  const posixShell = isPosixShell(job.defaultShell);
   const download = downloadStep(step, job.uploads ?? new Map(), job.nodeFolder, posixShell);
   if (download && 'problem' in download) {
     note(download.problem);
@@ -227,7 +227,7 @@ export function stepPiece(step: Json, position: number, line: number, job: StepS
   const outputs = fromSetOutput(fromGithubValue(withOutputs.script, false, { ...sink, advice: inHeredoc }, lineOf(step, 'run') || line));
   for (const what of runStepLeftovers(step, defaultShell, outputs.left, job.guarded)) note(what);
   piece.body = fromGithubVariables(outputs.script);
-  if (piece.ownShell === undefined && POSIX_SHELLS.has(posix.basename(shellWords(defaultShell)[0])))
+  if (piece.ownShell === undefined && isPosixShell(defaultShell))
     piece.body = githubValuesThroughEnv(piece.body, inputs, out.env, job.envNames, (input) =>
       unusedEnvName(`STEP${position}_${input.toUpperCase().replace(/[^A-Z0-9_]/g, '_')}`, out, job.envNames),
     );
