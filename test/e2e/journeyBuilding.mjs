@@ -225,6 +225,10 @@ export async function buildingSteps(d) {
     await palette('Maestro: Import Workflow');
     const dialog = page.locator('.quick-input-widget input.input');
     await dialog.waitFor({ state: 'visible' });
+    // The dialog writes its starting folder in once it has read it: a path typed before that is overwritten.
+    await page.waitForFunction(() => /\.github\/workflows\/?$/.test(document.querySelector('.quick-input-widget input.input')?.value ?? ''), null, {
+      timeout: 10_000,
+    });
     await dialog.fill(join(workspace, '.github', 'workflows', 'hello.yml'));
     await dialog.press('Enter');
     await page.waitForFunction(() => /hello\.workflow\.yaml$/.test(document.querySelector('.quick-input-widget input.input')?.value ?? ''), null, {
