@@ -13,12 +13,19 @@ const stringMap = (desc) => ({ ...d(desc), type: 'object', additionalProperties:
 // A name with `=` would set another variable (`A=B: x` sets A to `B=x`); an empty one, none.
 const envMap = (desc) => ({ ...stringMap(desc), propertyNames: { pattern: '^[^=\\u0000]+$' } });
 const matrixKey = '^[A-Za-z_][A-Za-z0-9_-]*$';
-/** A matrix's `include` or `exclude`: maps of keys to one value each. */
+/** One `${{ }}` standing for a matrix or a part of it, made when the run reaches the node. */
+const matrixExpression = (desc) => ({ ...d(desc), type: 'string', pattern: '^\\s*\\$\\{\\{[\\s\\S]*\\}\\}\\s*$' });
+/** A matrix's `include` or `exclude`: maps of keys to one value each, or an expression that makes them. */
 const matrixEntries = (desc) => ({
   ...d(desc),
-  type: 'array',
-  minItems: 1,
-  items: { type: 'object', minProperties: 1, propertyNames: { pattern: matrixKey }, additionalProperties: { type: ['string', 'number', 'boolean'] } },
+  anyOf: [
+    {
+      type: 'array',
+      minItems: 1,
+      items: { type: 'object', minProperties: 1, propertyNames: { pattern: matrixKey }, additionalProperties: { type: ['string', 'number', 'boolean'] } },
+    },
+    matrixExpression('An expression whose value is the list of entries (`${{ fromJSON(nodes.plan.outputs.extra) }}`), made when the run reaches the node.'),
+  ],
 });
 const retry = {
   ...d('How often a failed attempt is retried: a number of retries, or `{ max, backoff, delay, maxDelay }`.'),
@@ -137,18 +144,32 @@ const nodeProps = {
   },
   matrix: {
     ...d(
-      'Fan-out: one instance of the node for each combination of values, with ids like `test[shard=1]`. `exclude` leaves out the combinations that have all the values of one of its entries; `include` adds its values to each combination whose values it does not change, or is a combination of its own where it fits none (as in GitHub Actions).',
+      'Fan-out: one instance of the node for each combination of values, with ids like `test[shard=1]`. `exclude` leaves out the combinations that have all the values of one of its entries; `include` adds its values to each combination whose values it does not change, or is a combination of its own where it fits none (as in GitHub Actions). An expression in place of the matrix, or of a list in it, makes it when the run reaches the node, from the outputs of the nodes it needs (`${{ fromJSON(nodes.plan.outputs.matrix) }}`).',
     ),
-    type: 'object',
-    minProperties: 1,
-    propertyNames: { pattern: matrixKey },
-    properties: {
-      exclude: matrixEntries('Combinations left out: each entry leaves out every combination that has all of its values (`{ os: macos, node: 18 }`).'),
-      include: matrixEntries(
-        'Values added to every combination whose values they do not change (`{ node: 20, coverage: true }`), or a combination of their own where they fit none (`{ os: windows, node: 20 }`).',
+    anyOf: [
+      {
+        type: 'object',
+        minProperties: 1,
+        propertyNames: { pattern: matrixKey },
+        properties: {
+          exclude: matrixEntries('Combinations left out: each entry leaves out every combination that has all of its values (`{ os: macos, node: 18 }`).'),
+          include: matrixEntries(
+            'Values added to every combination whose values they do not change (`{ node: 20, coverage: true }`), or a combination of their own where they fit none (`{ os: windows, node: 20 }`).',
+          ),
+        },
+        additionalProperties: {
+          anyOf: [
+            { type: 'array', minItems: 1, items: { type: ['string', 'number', 'boolean'] } },
+            matrixExpression(
+              'An expression whose value is the list of values (`${{ fromJSON(nodes.plan.outputs.shards) }}`), made when the run reaches the node.',
+            ),
+          ],
+        },
+      },
+      matrixExpression(
+        'An expression whose value is the whole matrix, a map of keys to lists with `include` and `exclude` as written out (`${{ fromJSON(nodes.plan.outputs.matrix) }}`), made when the run reaches the node, once the nodes it needs have ended.',
       ),
-    },
-    additionalProperties: { type: 'array', minItems: 1, items: { type: ['string', 'number', 'boolean'] } },
+    ],
     examples: [
       { os: ['linux', 'macos'], node: [18, 20] },
       { os: ['linux', 'macos'], node: [18, 20], exclude: [{ os: 'macos', node: 18 }], include: [{ os: 'windows', node: 20 }] },

@@ -25,6 +25,8 @@ function bar(percent: number, width = 20): string {
 /** The widest the summary's node column gets: a longer id is cut, so that each row stays a line. */
 const NODE_COLUMN = 60;
 const shortened = (id: string): string => (id.length > NODE_COLUMN ? `${id.slice(0, NODE_COLUMN - 1)}…` : id);
+/** The first few ids of a list, and how many more. */
+const clipped = (ids: readonly string[]): string => (ids.length > 4 ? `${ids.slice(0, 3).join(', ')} and ${ids.length - 3} more` : ids.join(', '));
 
 export interface RunReporterOptions {
   /** The `--runs-dir` the run was given, if any: the command that prints a whole log names it too. */
@@ -91,6 +93,8 @@ export class RunReporter {
         return paint(io, '33', `⏸ pausing: nothing new starts; ${e.running} running node${e.running === 1 ? '' : 's'} to finish first`);
       case 'workflow:paused':
         return paint(io, '33', '⏸ paused: running nodes finished, nothing new starts');
+      case 'node:matrix':
+        return paint(io, '90', `  ${e.nodeId}: matrix of ${e.nodes.length} instance${e.nodes.length === 1 ? '' : 's'} (${clipped(e.nodes.map((n) => n.id))})`);
       case 'node:started':
         return io.isTTY ? undefined : `  … ${e.nodeId} started${e.attempt > 1 ? ` (attempt ${e.attempt})` : ''}`;
       case 'node:retrying':

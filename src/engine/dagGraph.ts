@@ -4,6 +4,7 @@
 import { isMap, isScalar } from 'yaml';
 import { isObject, type Json } from './json';
 import { matrixKeys } from './matrix';
+import { writtenMatrixKeys } from './matrixAtRunTime';
 import { matrixSize, type NodeSpec } from './model';
 import type { WorkflowIndex } from './workflowIndex';
 import { nodePair, rangeOf } from './edits/yamlText';
@@ -67,15 +68,7 @@ function dagNode(spec: NodeSpec, ids: Set<string>, raw: unknown, problems: NodeP
     ...(spec.phase !== undefined ? { phase: spec.phase } : {}),
     kind: spec.kind,
     needs: [...new Set(spec.needs)].filter((d) => d !== spec.id && ids.has(d)),
-    ...(spec.matrix
-      ? {
-          matrix: {
-            keys: matrixKeys(spec.matrix),
-            count: matrixSize(spec.matrix),
-            ...(spec.maxParallel !== undefined ? { maxParallel: spec.maxParallel } : {}),
-          },
-        }
-      : {}),
+    ...matrixOfNode(spec),
     outputs: spec.outputs ?? [],
     artifacts: spec.artifacts.length,
     ...(spec.quality ? { quality: spec.quality } : {}),
@@ -103,4 +96,13 @@ export function dagGraphOf(index: WorkflowIndex): { graph: DagGraph; graphError?
   if (!syntax) return { graph };
   const at = parsed.lines.position(syntax.span.start);
   return { graph, graphError: { message: syntax.message, line: at.line, column: at.column } };
+}
+
+/** What a card says of a node's matrix: how many instances, or for one made at run time, what makes it. */
+function matrixOfNode(spec: NodeSpec): Pick<DagNode, 'matrix'> {
+  const atOnce = spec.maxParallel !== undefined ? { maxParallel: spec.maxParallel } : {};
+  if (spec.matrix) return { matrix: { keys: matrixKeys(spec.matrix), count: matrixSize(spec.matrix), ...atOnce } };
+  if (spec.matrixTemplate === undefined) return {};
+  const madeFrom = typeof spec.matrixTemplate === 'string' ? spec.matrixTemplate.trim() : JSON.stringify(spec.matrixTemplate);
+  return { matrix: { keys: writtenMatrixKeys(spec.matrixTemplate), madeFrom, ...atOnce } };
 }

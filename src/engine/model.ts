@@ -1,6 +1,10 @@
 import { parseDuration } from './duration';
 import { isObject, type Json } from './json';
 import { matrixOf, type MatrixSpec } from './matrix';
+import { hasMatrixExpressions } from './matrixAtRunTime';
+
+/** Whether a node fans out: its matrix is written out, or made when the run reaches it. */
+export const hasMatrix = (node: Pick<NodeSpec, 'matrix' | 'matrixTemplate'>): boolean => node.matrix !== undefined || node.matrixTemplate !== undefined;
 
 export { expandMatrix, matrixSize, MAX_MATRIX_INSTANCES, type MatrixInstance, type MatrixSpec } from './matrix';
 
@@ -53,6 +57,11 @@ export interface NodeSpec {
   artifacts: string[];
   quality?: { min: number };
   matrix?: MatrixSpec;
+  /**
+   * A matrix written with expressions (`${{ fromJSON(nodes.plan.outputs.matrix) }}`), as written: it is made when the
+   * run reaches the node (see matrixAtRunTime), and `matrix` is undefined until then.
+   */
+  matrixTemplate?: Json | string;
   /** The most instances of the node's matrix that run at once. */
   maxParallel?: number;
   /** An instance's failure cancels the other instances of the node's matrix. */
@@ -166,7 +175,7 @@ export function buildWorkflow(doc: unknown): WorkflowSpec {
         outputs: Array.isArray(n.outputs) ? strings(n.outputs) : undefined,
         artifacts: strings(n.artifacts),
         quality: isObject(n.quality) && typeof n.quality.min === 'number' ? { min: n.quality.min } : undefined,
-        matrix: matrixOf(n.matrix),
+        ...(hasMatrixExpressions(n.matrix) ? { matrixTemplate: n.matrix as Json | string } : { matrix: matrixOf(n.matrix) }),
         failFast: n.failFast === true,
         maxParallel: typeof n.maxParallel === 'number' && Number.isInteger(n.maxParallel) && n.maxParallel >= 1 ? n.maxParallel : undefined,
         cache: cacheOf(n.cache),

@@ -170,8 +170,25 @@ export function applyEvent(state: RunState | undefined, e: EngineEvent): RunStat
     if (n) applyNodeEvent(n, e);
     else if (e.parentNodeId !== undefined) applyNestedEvent(state, e, e.parentNodeId);
     if (e.type === 'node:subrun') listSubRun(state, e);
+    if (e.type === 'node:matrix') listMatrix(state, e);
   }
   return state;
+}
+
+/** A matrix made at run time: its instances, each pending, take the place of the node's one instance. */
+function listMatrix(state: RunState, e: Extract<EngineEvent, { type: 'node:matrix' }>): void {
+  const ids = e.nodes.map((n) => n.id);
+  if (state.nodes.has(e.nodeId)) {
+    state.nodes.delete(e.nodeId);
+    for (const info of e.nodes) state.nodes.set(info.id, freshNode(info));
+    const at = state.order.indexOf(e.nodeId);
+    state.order = [...state.order.slice(0, at), ...ids, ...state.order.slice(at + 1)];
+  } else if (e.parentNodeId !== undefined) {
+    delete state.nestedNodes[e.nodeId];
+    for (const info of e.nodes) state.nestedNodes[info.id] = { ...freshNode(info), parentNodeId: e.parentNodeId };
+    const at = state.nested.indexOf(e.nodeId);
+    state.nested = at < 0 ? [...state.nested, ...ids] : [...state.nested.slice(0, at), ...ids, ...state.nested.slice(at + 1)];
+  }
 }
 
 /**

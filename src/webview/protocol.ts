@@ -9,7 +9,7 @@ import type { EngineEvent, LogLine, RunListEntry } from '../engine/protocol';
 import type { Forecast } from '../engine/insights/forecast';
 import type { LayoutResult } from './layout/grid';
 
-export const DAG_PROTOCOL_VERSION = 4;
+export const DAG_PROTOCOL_VERSION = 5;
 
 /** A node's properties as the file writes them (defaults not applied), for the builder's form. */
 export interface NodeFields {
@@ -58,8 +58,11 @@ export interface DagNode {
   kind: 'run' | 'approval' | 'workflow';
   /** Ids of nodes this node needs that exist in the file. */
   needs: string[];
-  /** For a matrix node: its keys, how many instances it fans out into, and how many of them run at once at most. */
-  matrix?: { keys: string[]; count: number; maxParallel?: number };
+  /**
+   * For a matrix node: its keys, how many instances it fans out into, and how many of them run at once at most. A
+   * matrix made at run time has no count: its keys are those written out, and its expression is `madeFrom`.
+   */
+  matrix?: { keys: string[]; count?: number; madeFrom?: string; maxParallel?: number };
   /** Declared output names. */
   outputs: string[];
   /** How many artifact paths or globs it declares. */

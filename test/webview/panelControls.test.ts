@@ -12,6 +12,7 @@ import {
   init,
   matrixText,
   panelSuite,
+  plannedText,
   recorded,
   reply,
   requests,
@@ -21,6 +22,7 @@ import {
   snapshot,
   statusOf,
   waitForStatus,
+  withoutLogs,
 } from './panelSetup';
 
 describe('DAG panel in Chromium: controls', function () {
@@ -52,6 +54,29 @@ describe('DAG panel in Chromium: controls', function () {
     );
     assert.match(await page.locator('.details').innerText(), /Matrix of 3 instances over shard, at most 2 at once/);
     await page.screenshot({ path: join(shots, 'matrix.png') });
+  });
+
+  it('a matrix made at run time counts its instances once the run makes them, and says what makes it', async () => {
+    const planned = recorded.planned;
+    const page = await open('light', { width: 500, height: 720 });
+    const made = planned.findIndex((e) => e.type === 'node:matrix');
+    assert.ok(made > 0, 'the run made the matrix');
+    await send(page, init(graphOf(plannedText), [runItem(planned, 'running', true)]), snapshot(planned.slice(0, made)));
+    await waitForStatus(page, 'plan', 'completed');
+    const count = page.locator('.card[data-node="test"] .card-count');
+    assert.equal(await count.innerText(), '×?');
+    assert.match(String(await count.getAttribute('title')), /made when the run reaches it, from \$\{\{ fromJSON\(nodes\.plan\.outputs\.shards\) \}\}/);
+    await send(page, { type: 'runEvents', runId: planned[0].runId, events: withoutLogs(planned.slice(made)) });
+    await waitForStatus(page, 'test', 'completed');
+    assert.equal(await count.innerText(), '×4');
+    await page.click('.card[data-node="test"]');
+    const instances = await page.locator('.instance-list li').allInnerTexts();
+    assert.deepEqual(
+      instances.map((t) => t.trim()),
+      ['test[shard=1]', 'test[shard=2]', 'test[shard=3]', 'test[shard=4]'],
+    );
+    assert.match(await page.locator('.details').innerText(), /Matrix made when the run reaches it, from \$\{\{ fromJSON\(nodes\.plan\.outputs\.shards\) \}\}/);
+    await page.screenshot({ path: join(shots, 'matrix-made-at-run-time.png') });
   });
 
   it('offers Approve at a waiting gate, and sends the decision', async () => {

@@ -30,6 +30,19 @@ export const matrixText = [
   '  report: { needs: test, run: echo done }',
   '',
 ].join('\n');
+/** A matrix made when the run reaches it, from what the node before it wrote. */
+export const plannedText = [
+  'version: 1',
+  'name: Planned',
+  'nodes:',
+  `  plan: { run: "echo 'shards={\\"shard\\":[1,2,3,4]}' >> \\"$MAESTRO_OUTPUT\\"", outputs: [shards] }`,
+  '  test:',
+  '    needs: plan',
+  '    matrix: ${{ fromJSON(nodes.plan.outputs.shards) }}',
+  '    run: echo "shard ${{ matrix.shard }}"',
+  '  report: { needs: test, run: echo done }',
+  '',
+].join('\n');
 export const gatedText = [
   'version: 1',
   'name: Gated',
@@ -95,6 +108,9 @@ export const recorded = {
   },
   get matrix(): EngineEvent[] {
     return (cache.matrix ??= recordRun(matrixText));
+  },
+  get planned(): EngineEvent[] {
+    return (cache.planned ??= recordRun(plannedText));
   },
   get gated(): EngineEvent[] {
     return (cache.gated ??= recordRun(gatedText, ['--approve']));

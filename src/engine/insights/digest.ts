@@ -93,6 +93,10 @@ export class DigestBuilder {
     if (!('nodeId' in e) || e.parentNodeId !== undefined) return;
     const i = this.instances.get(e.nodeId);
     if (!i) return;
+    if (e.type === 'node:matrix') {
+      this.instances.delete(e.nodeId);
+      for (const n of e.nodes) this.instances.set(n.id, { node: n.nodeId, status: 'pending', attempts: 0 });
+    }
     if (e.type === 'node:started') Object.assign(i, { status: 'running', attempts: e.attempt, start: i.start ?? e.ts });
     else if (e.type === 'node:waiting') Object.assign(i, { status: 'waiting', start: i.start ?? e.ts });
     else if (e.type === 'node:completed' || e.type === 'node:failed')

@@ -81,6 +81,11 @@ export type EngineEvent =
    * `continued`, a sub-run continued from the run's log: its completed nodes keep what they reached.
    */
   | (NodeEventBase & { type: 'node:subrun'; nodes: RunNodeInfo[]; continued?: boolean })
+  /**
+   * A node whose matrix is made at run time has made it: `nodes`, its instances, take the place of the one instance
+   * it had (under the node's id, `nodeId`).
+   */
+  | (NodeEventBase & { type: 'node:matrix'; nodes: RunNodeInfo[] })
   | (NodeEventBase & { type: 'node:progress'; progress: number; message?: string })
   | (NodeEventBase & { type: 'node:log'; lines: LogLine[] })
   | (NodeEventBase & { type: 'node:retrying'; attempt: number; error: string; delayMs: number })
@@ -146,6 +151,7 @@ const PAYLOAD_CHECKS = {
   'workflow:started': (v) => isWorkflowHeader(v.workflow) && isScalarRecord(v.inputs) && isNodeInfos(v.nodes) && isNumber(v.concurrency),
   'node:started': (v) => isNodeEvent(v) && isInteger(v.attempt) && optional(isInteger)(v.pid),
   'node:subrun': (v) => isNodeEvent(v) && isNodeInfos(v.nodes) && optional(isBoolean)(v.continued),
+  'node:matrix': (v) => isNodeEvent(v) && isNodeInfos(v.nodes),
   'node:progress': (v) => isNodeEvent(v) && isNumber(v.progress) && optional(isString)(v.message),
   'node:log': (v) => isNodeEvent(v) && Array.isArray(v.lines) && v.lines.every(isLogLine),
   'node:retrying': (v) => isNodeEvent(v) && isInteger(v.attempt) && isString(v.error) && isNumber(v.delayMs),

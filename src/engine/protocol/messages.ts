@@ -5,9 +5,9 @@ import type { EngineRequestType, RequestResult } from './requests';
 
 /**
  * 3: `workflow:pausing`, `node:subrun`, and `kept` on `workflow:resumed`; 4: `resumeSecrets`, `configure`'s `sharedCache`;
- * 5: `forgetResults`'s `shared`, `sharedCache`'s `readOnly`.
+ * 5: `forgetResults`'s `shared`, `sharedCache`'s `readOnly`; 6: `node:matrix`.
  */
-export const PROTOCOL_VERSION = 5;
+export const PROTOCOL_VERSION = 6;
 
 /** The answer to a request: its result, or why it failed. */
 export type EngineReply<K extends EngineRequestType = EngineRequestType> =

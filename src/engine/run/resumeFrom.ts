@@ -20,7 +20,8 @@ export function fromNodeOf(state: RunState | undefined, workflow: WorkflowSpec, 
 
 export function instancesToKeep(state: RunState | undefined, workflow: WorkflowSpec, fromNode: string | undefined, path: string): PreviousInstances {
   const instances: PreviousInstances = new Map();
-  for (const [id, n] of state?.nodes ?? []) instances.set(id, { status: n.status, outputs: n.outputs, attempt: n.attempt });
+  for (const [id, n] of state?.nodes ?? [])
+    instances.set(id, { status: n.status, outputs: n.outputs, attempt: n.attempt, nodeId: n.info.nodeId, ...(n.info.matrix ? { matrix: n.info.matrix } : {}) });
   // A sub-run's node that ran again after it completed (its workflow node retried) is no longer completed in the fold.
   for (const [id, n] of Object.entries(state?.nestedNodes ?? {}))
     if (n.status === 'completed') instances.set(id, { status: n.status, outputs: n.outputs, attempt: n.attempt });

@@ -208,18 +208,25 @@ const EXPLAIN: Record<string, (s: ErrorSite) => Finding> = {
     span: locate(s.parsed, [...s.path, s.e.params.i as number]).valueSpan,
     message: `${label(s.path)} lists ${describeValue((s.value as unknown[])[s.e.params.i as number])} twice`,
   }),
-  pattern: (s) =>
-    at(
-      s,
-      s.path.includes('needs')
-        ? `${describeValue(s.value)} is not a valid node id`
-        : s.path.at(-2) === 'outputs'
-          ? notAName(describeValue(s.value), 'output name')
-          : s.path.at(-1) === 'continueOnError'
-            ? `${label(s.path)} must be true, false or an expression such as \${{ matrix.experimental }}, not ${describeValue(s.value)}`
-            : `${label(s.path)} ${describeValue(s.value)} does not have the expected form`,
-    ),
+  pattern: (s) => at(s, patternMessage(s)),
 };
+
+function patternMessage(s: ErrorSite): string {
+  const shown = describeValue(s.value);
+  if (s.path.includes('needs')) return `${shown} is not a valid node id`;
+  if (s.path.at(-2) === 'outputs') return notAName(shown, 'output name');
+  if (s.path.at(-1) === 'continueOnError') return `${label(s.path)} must be true, false or an expression such as \${{ matrix.experimental }}, not ${shown}`;
+  if (s.path[0] === 'nodes' && s.path[2] === 'matrix') {
+    const what =
+      s.path.length === 3
+        ? 'a mapping of keys to lists'
+        : s.path.length === 4 && ['include', 'exclude'].includes(String(s.path[3]))
+          ? 'a list of entries'
+          : 'a list of values';
+    return `${label(s.path)} must be ${what}, or one expression that makes it such as \${{ fromJSON(nodes.plan.outputs.matrix) }}, not ${shown}`;
+  }
+  return `${label(s.path)} ${shown} does not have the expected form`;
+}
 
 /** Checks the parsed document against the JSON schema, with messages that say what is wrong and what would be right. */
 export function checkSchema(parsed: ParsedDocument): SpanDiagnostic[] {

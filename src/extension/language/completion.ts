@@ -1,4 +1,5 @@
 import { FUNCTION_SIGNATURES } from '../../engine/expressions/functions';
+import { writtenMatrixKeys } from '../../engine/matrixAtRunTime';
 import { matrixKeys, matrixValuesOf } from '../../engine/matrix';
 import { expandMatrix } from '../../engine/model';
 import { CONTEXTS } from '../../engine/validation/semantics';
@@ -157,7 +158,9 @@ function completeExpression(index: WorkflowIndex, ctx: Extract<CursorContext, { 
     ? ` (an object keyed by instance id: ${expandMatrix(target, 3)
         .map((i) => i.id)
         .join(', ')}…)`
-    : '';
+    : target?.matrixTemplate !== undefined
+      ? ' (an object keyed by instance id)'
+      : '';
   return (target?.outputs ?? []).map((o) => ({ label: o, kind: 'output', detail: `output of ${second}${instances}`, insertText: o, replaceStart: at }));
 }
 
@@ -177,6 +180,7 @@ function contextMembers(index: WorkflowIndex, root: string, nodeId: string | und
         replaceStart: at,
       }));
     case 'matrix':
+      if (node?.matrixTemplate !== undefined) return writtenMatrixKeys(node.matrixTemplate).map((k) => field(k, 'matrix · made when the run reaches the node'));
       return node?.matrix ? matrixKeys(node.matrix).map((k) => field(k, `matrix · ${matrixValuesOf(node.matrix!, k).join(', ')}`)) : [];
     case 'nodes': {
       const upstream = nodeId ? workflow.nodes.filter((n) => n.id !== nodeId && index.isUpstream(nodeId, n.id)) : [];

@@ -34,6 +34,9 @@ export function nodeMarkdown(index: WorkflowIndex, id: string): string {
     const atOnce = spec.maxParallel !== undefined ? `, at most ${spec.maxParallel} at once` : '';
     const failFast = spec.failFast ? ', fails fast' : '';
     lines.push(`- matrix: ${matrixSize(spec.matrix)} instances (${matrixMakeUp(spec.matrix)})${atOnce}${failFast}`);
+  } else if (spec.matrixTemplate !== undefined) {
+    const from = typeof spec.matrixTemplate === 'string' ? spec.matrixTemplate.trim() : JSON.stringify(spec.matrixTemplate);
+    lines.push(`- matrix: made when the run reaches it, from ${markdownCode(from)}`);
   }
   if (spec.if) lines.push(`- runs if: ${markdownCode(spec.if.trim())}`);
   if (spec.timeoutMs !== undefined) lines.push(`- timeout: ${formatDuration(spec.timeoutMs)}`);

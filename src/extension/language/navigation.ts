@@ -1,5 +1,6 @@
 import type { Span, TextEdit } from '../../engine/diagnostics';
 import { renameNode } from '../../engine/edits/rename';
+import { hasMatrix } from '../../engine/model';
 import { locate } from '../../engine/validation/document';
 import { mentionAt } from '../../engine/workflowIndex';
 import type { WorkflowIndex } from '../../engine/workflowIndex';
@@ -61,7 +62,7 @@ export function documentSymbols(index: WorkflowIndex): WorkflowSymbol[] {
   const out: WorkflowSymbol[] = [];
   const nodes = index.nodes.map<WorkflowSymbol>((n) => {
     const spec = n.spec;
-    const detail = [spec?.phase, spec?.kind === 'run' ? undefined : spec?.kind, spec?.matrix ? 'matrix' : undefined].filter(Boolean).join(' · ');
+    const detail = [spec?.phase, spec?.kind === 'run' ? undefined : spec?.kind, spec && hasMatrix(spec) ? 'matrix' : undefined].filter(Boolean).join(' · ');
     return { name: n.id, detail: detail || undefined, kind: 'node', span: n.span, selectionSpan: n.keySpan, children: [] };
   });
   if (index.nodesKeySpan && nodes.length) {

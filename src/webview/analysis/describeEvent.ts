@@ -24,6 +24,8 @@ export function describeEvent(e: EngineEvent): string {
       return e.attempt > 1 ? `started, attempt ${e.attempt}` : 'started';
     case 'node:subrun':
       return `sub-run ${e.continued ? 'continued' : 'started'}: ${e.nodes.length} node${e.nodes.length === 1 ? '' : 's'}`;
+    case 'node:matrix':
+      return `matrix made: ${e.nodes.length} instance${e.nodes.length === 1 ? '' : 's'}`;
     case 'node:progress':
       return `${e.progress}%${e.message ? ` ${e.message}` : ''}`;
     case 'node:log':
@@ -50,6 +52,7 @@ const TIMELINE_LABELS = {
   'workflow:started': 'run started',
   'node:started': 'node started',
   'node:subrun': 'sub-run started',
+  'node:matrix': 'matrix made',
   'node:progress': 'progress',
   'node:log': null,
   'node:retrying': 'retrying',

@@ -162,7 +162,9 @@ function Definition({ node }: { node: DagNode }) {
       ) : null}
       {node.matrix ? (
         <p>
-          Matrix of {node.matrix.count} instances over {node.matrix.keys.join(', ')}
+          {node.matrix.count !== undefined
+            ? `Matrix of ${node.matrix.count} instances over ${node.matrix.keys.join(', ')}`
+            : `Matrix made when the run reaches it, from ${node.matrix.madeFrom ?? ''}`}
           {node.matrix.maxParallel !== undefined ? `, at most ${node.matrix.maxParallel} at once` : ''}
         </p>
       ) : null}

@@ -74,6 +74,25 @@ function NodeCardView({ id, data }: NodeProps<CardData>) {
   );
 }
 
+/** How many instances a matrix node has: as written, or for one made at run time, as the run shown made it. */
+function MatrixCount({ id, matrix }: { id: string; matrix: NonNullable<DagNode['matrix']> }) {
+  const made = usePanel((s) => {
+    const ids = s.instancesOf[id];
+    return ids && !(ids.length === 1 && ids[0] === id) ? ids.length : undefined;
+  });
+  const count = matrix.count ?? made;
+  const over = matrix.keys.length ? ` over ${matrix.keys.join(', ')}` : '';
+  const title =
+    matrix.count !== undefined
+      ? `matrix${over}: ${matrix.count} instances`
+      : `matrix made when the run reaches it, from ${matrix.madeFrom ?? ''}${made !== undefined ? `: ${made} instances in this run` : ''}`;
+  return (
+    <span className="card-count" title={title}>
+      ×{count ?? '?'}
+    </span>
+  );
+}
+
 function CardBody({ id, node, card, duration }: { id: string; node: DagNode; card: CardView; duration: number | undefined }) {
   const live = isActive(card.status);
   const statusText = STATUS_LABEL[card.status];
@@ -85,11 +104,7 @@ function CardBody({ id, node, card, duration }: { id: string; node: DagNode; car
         <span className="card-title" title={node.label === id ? id : `${node.label} (${id})`}>
           {node.label}
         </span>
-        {matrix ? (
-          <span className="card-count" title={`matrix over ${matrix.keys.join(', ')}: ${matrix.count} instances`}>
-            ×{matrix.count}
-          </span>
-        ) : null}
+        {matrix ? <MatrixCount id={id} matrix={matrix} /> : null}
         <span className={`codicon codicon-${STATUS_ICON[card.status]} card-status-icon`} title={statusText} aria-hidden="true" />
       </div>
       <div className="card-sub">

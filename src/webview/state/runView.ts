@@ -275,6 +275,7 @@ export class RunFold {
         }
         change.headerChanged = true;
       } else if (e.type === 'workflow:pausing' || e.type === 'workflow:paused' || e.type === 'workflow:completed') change.headerChanged = true;
+      else if (e.type === 'node:matrix') for (const n of e.nodes) change.instances.add(n.id);
       else if (this.state!.nodes.has(e.nodeId)) change.instances.add(e.nodeId);
       else if (e.type !== 'node:log' && e.type !== 'node:progress') {
         const holder = this.instanceHolding(e.nodeId);

@@ -133,7 +133,9 @@ function runActions(set: Set, get: Get): RunActions {
       const state = get();
       const restarted = events.some((e) => e.type === 'workflow:started' && e.runId === fold!.runId);
       // A run continued with its workflow as the file is now may have nodes it did not have.
-      const renodes = restarted || events.some((e) => e.type === 'workflow:resumed' && e.nodes !== undefined && e.runId === fold!.runId);
+      // A matrix made at run time too.
+      const renodes =
+        restarted || events.some((e) => ((e.type === 'workflow:resumed' && e.nodes !== undefined) || e.type === 'node:matrix') && e.runId === fold!.runId);
       const instancesOf = renodes ? instancesOfFold(fold) : state.instancesOf;
       const cardsToRedo = renodes ? Object.keys(instancesOf) : change.nodes;
       const views = publish(change.instances, cardsToRedo, restarted ? { instances: {}, cards: {}, instancesOf } : { ...state, instancesOf });

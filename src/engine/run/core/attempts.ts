@@ -44,7 +44,7 @@ const infosUnder = (nodes: readonly RunNodeInfo[], prefix: string): RunNodeInfo[
 /** A sub-run's node event as an event of this run, under the node `holder` whose sub-run it is. */
 function underNode(e: Extract<EngineEvent, { nodeId: string }>, prefix: string, holder: string): EventDraft {
   const ids = { nodeId: prefix + e.nodeId, parentNodeId: e.parentNodeId ? prefix + e.parentNodeId : holder };
-  return e.type === 'node:subrun' ? { ...e, ...ids, nodes: infosUnder(e.nodes, prefix) } : { ...e, ...ids };
+  return e.type === 'node:subrun' || e.type === 'node:matrix' ? { ...e, ...ids, nodes: infosUnder(e.nodes, prefix) } : { ...e, ...ids };
 }
 
 const failedAttempt = (error: string): RunningAttempt => ({

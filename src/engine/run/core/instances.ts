@@ -1,6 +1,6 @@
 // The instances a run schedules and the groups they form (one group per node, one instance per matrix
 // combination), with the counters that say when a group may start: pure bookkeeping, no time, no processes.
-import { expandMatrix, type NodeSpec, type Scalar, type WorkflowSpec } from '../../model';
+import { expandMatrix, type MatrixInstance, type MatrixSpec, type NodeSpec, type Scalar, type WorkflowSpec } from '../../model';
 import { canRetryNode, isEndedNode, subRunNodeNotRetried } from '../../runRules';
 import type { NodeStatus, RunNodeInfo } from '../../protocol';
 import { MinHeap } from './heap';
@@ -38,7 +38,10 @@ export interface Instance {
 }
 
 export interface Group {
+  /** The node, with the matrix made at run time once it is made. */
   spec: NodeSpec;
+  /** The node as the file has it. */
+  readonly fileSpec: NodeSpec;
   instances: Instance[];
   needs: Group[];
   dependents: Group[];
@@ -50,8 +53,17 @@ export interface Group {
   running: number;
 }
 
-/** What a run continued from its log had reached, by instance id. */
-export type PreviousInstances = Map<string, { status: NodeStatus; outputs: Record<string, string>; attempt: number }>;
+/** What a run continued from its log had reached, by instance id; with the node and matrix values of each instance. */
+export type PreviousInstances = Map<
+  string,
+  { status: NodeStatus; outputs: Record<string, string>; attempt: number; nodeId?: string; matrix?: Record<string, Scalar> }
+>;
+
+/** A group whose matrix is made at run time and is not made yet: it has one instance, under the node's id. */
+export const awaitsMatrix = (g: Group): boolean => g.spec.matrixTemplate !== undefined && g.spec.matrix === undefined;
+
+/** A matrix of exactly these combinations (each its own `include` entry), for instances made before. */
+const matrixOfInstances = (made: readonly MatrixInstance[]): MatrixSpec => ({ axes: {}, exclude: [], include: made.map((m) => m.values) });
 
 export const isHardFailure = (i: Instance): boolean => i.status === 'failed' && !i.continueOnError;
 
@@ -83,30 +95,19 @@ export class InstanceTable {
   /** Indexes of instances whose needs have all ended. */
   readonly ready = new MinHeap();
 
+  /** What a continued run had reached, by instance id: instances made with one of these ids keep it. */
+  private readonly kept: PreviousInstances;
+
   constructor(workflow: WorkflowSpec, previous?: PreviousInstances) {
-    let index = 0;
+    this.kept = new Map(previous);
     for (const spec of workflow.nodes) {
-      const group: Group = { spec, instances: [], needs: [], dependents: [], unendedNeeds: 0, ended: 0, running: 0 };
+      const group: Group = { spec, fileSpec: spec, instances: [], needs: [], dependents: [], unendedNeeds: 0, ended: 0, running: 0 };
       this.groups.set(spec.id, group);
-      for (const m of expandMatrix(spec)) {
-        const inst: Instance = {
-          index: index++,
-          id: m.id,
-          name: spec.name ?? spec.id,
-          spec,
-          group,
-          matrix: m.values,
-          continueOnError: spec.continueOnError === true,
-          status: 'pending',
-          attempt: 0,
-          outputs: {},
-        };
-        const before = previous?.get(m.id);
-        if (before?.status === 'completed') Object.assign(inst, { status: 'completed', outputs: before.outputs, attempt: before.attempt });
-        group.instances.push(inst);
-        this.instances.push(inst);
-        this.byId.set(inst.id, inst);
-      }
+      // A matrix made at run time that a continued run had made: the same instances, made again from its log.
+      const madeBefore = spec.matrixTemplate === undefined ? [] : this.madeBefore(spec.id);
+      if (madeBefore.length) group.spec = { ...spec, matrix: matrixOfInstances(madeBefore) };
+      const made = madeBefore.length ? madeBefore : spec.matrixTemplate !== undefined ? [{ id: spec.id, values: {} }] : expandMatrix(spec);
+      for (const m of made) this.add(this.instanceOf(group, m));
     }
     for (const g of this.groups.values()) {
       for (const dep of g.spec.needs) {
@@ -119,9 +120,68 @@ export class InstanceTable {
     }
   }
 
+  private madeBefore(nodeId: string): MatrixInstance[] {
+    const made: MatrixInstance[] = [];
+    for (const [id, p] of this.kept) if (p.nodeId === nodeId && p.matrix) made.push({ id, values: p.matrix });
+    return made;
+  }
+
+  /** A new instance of a group (completed, with its outputs, where a continued run had completed it). */
+  private instanceOf(group: Group, m: MatrixInstance): Instance {
+    const { spec } = group;
+    const inst: Instance = {
+      index: this.instances.length,
+      id: m.id,
+      name: spec.name ?? spec.id,
+      spec,
+      group,
+      matrix: m.values,
+      continueOnError: spec.continueOnError === true,
+      status: 'pending',
+      attempt: 0,
+      outputs: {},
+    };
+    const before = this.kept.get(m.id);
+    if (before?.status === 'completed') Object.assign(inst, { status: 'completed', outputs: before.outputs, attempt: before.attempt });
+    group.instances.push(inst);
+    return inst;
+  }
+
+  private add(inst: Instance): void {
+    this.instances.push(inst);
+    this.byId.set(inst.id, inst);
+  }
+
+  /**
+   * Puts a group's instances in place of those it had (its matrix made at run time, or set back to be made again):
+   * in file order, with the ready queue kept; `ready`, when its needs have ended and the new ones may start. Returns
+   * the new instances.
+   */
+  replaceInstances(group: Group, spec: NodeSpec, made: readonly MatrixInstance[], ready: boolean): Instance[] {
+    const queued: Instance[] = [];
+    while (this.ready.size > 0) queued.push(this.instances[this.ready.pop()!]);
+    const at = this.instances.indexOf(group.instances[0]);
+    const replaced = group.instances.length;
+    for (const old of group.instances) this.byId.delete(old.id);
+    group.spec = spec;
+    group.instances = [];
+    const fresh = made.map((m) => this.instanceOf(group, m));
+    group.ended = fresh.filter((i) => isEndedNode(i.status)).length;
+    this.instances.splice(at, replaced, ...fresh);
+    this.instances.forEach((inst, i) => (inst.index = i));
+    for (const inst of fresh) this.byId.set(inst.id, inst);
+    for (const inst of queued) if (inst.group !== group) this.ready.push(inst.index);
+    if (ready) for (const inst of fresh) if (inst.status === 'pending') this.ready.push(inst.index);
+    return fresh;
+  }
+
   /** The instances as events describe them. */
   get infos(): RunNodeInfo[] {
-    return this.instances.map((i) => ({
+    return this.infosOf(this.instances);
+  }
+
+  infosOf(instances: readonly Instance[]): RunNodeInfo[] {
+    return instances.map((i) => ({
       id: i.id,
       nodeId: i.spec.id,
       name: i.name,
@@ -159,9 +219,10 @@ export class InstanceTable {
 
   /**
    * Makes a failed, cancelled or skipped node (or instance) pending again, forced to start even in a paused run,
-   * with the nodes after it that had not completed; returns what it reset, in file order.
+   * with the nodes after it that had not completed; returns what it reset, in file order, and whether a matrix made
+   * at run time is to be made again (the run's instances then change).
    */
-  resetForRetry(id: string): Instance[] {
+  resetForRetry(id: string): { reset: Instance[]; matrixUnmade: boolean } {
     const group = this.groups.get(id) ?? this.byId.get(id)?.group;
     if (!group) throw new Error(subRunNodeNotRetried(id, (i) => this.byId.has(i)) ?? `no node '${id}' in this run`);
     const targets = group.instances.filter((i) => (i.id === id || group.spec.id === id) && canRetryNode(i.status));
@@ -169,10 +230,19 @@ export class InstanceTable {
       const status = (this.byId.get(id) ?? group.instances[0]).status;
       throw new Error(`node '${id}' is ${status}: only failed, cancelled or skipped nodes can be retried`);
     }
-    const reset = [...targets, ...this.downstreamOf(group).flatMap((g) => g.instances.filter((i) => i.status !== 'completed'))];
+    const downstream = this.downstreamOf(group).filter((g) => g.instances.some((i) => i.status !== 'completed'));
+    // A matrix made from what runs again is made again when the run reaches it, and all its instances run.
+    const unmade = downstream.filter((g) => g.fileSpec.matrixTemplate !== undefined && !awaitsMatrix(g)).map((g) => this.unmake(g));
+    const reset = [...targets, ...downstream.flatMap((g) => g.instances.filter((i) => i.status !== 'completed'))];
     for (const i of reset) Object.assign(i, { status: 'pending', attempt: 0, outputs: {}, error: undefined, quality: undefined, startedAt: undefined });
     for (const i of targets) Object.assign(i, { forced: true, runAgain: true });
-    return reset.sort((a, b) => a.index - b.index);
+    return { reset: reset.sort((a, b) => a.index - b.index), matrixUnmade: unmade.length > 0 };
+  }
+
+  /** Sets a group whose matrix was made at run time back to one instance that waits for it to be made. */
+  private unmake(g: Group): Instance {
+    for (const i of g.instances) this.kept.delete(i.id);
+    return this.replaceInstances(g, g.fileSpec, [{ id: g.spec.id, values: {} }], false)[0];
   }
 
   /** The groups downstream of one, breadth first, without it. */

@@ -4,8 +4,9 @@ import type { EventDraft, NodeStatus, RunNodeInfo, RunStatus, WorkflowHeader } f
 import { isEndedNode, subRunHolder } from '../../runRules';
 import { NodeLifecycle } from './attempts';
 import type { SchedulerCore, SchedulerOptions } from './schedulerCore';
-import { InstanceTable, isHardFailure, type Instance } from './instances';
+import { awaitsMatrix, InstanceTable, isHardFailure, type Instance } from './instances';
 import { LogBatcher } from './logBatcher';
+import { makeMatrix, type MatrixMakingRun } from './matrixMaking';
 import { Masker } from './masker';
 import { subRunHolding, SubRunPauses } from './nestedRuns';
 import { PausableTimeout } from './pausableTimeout';
@@ -256,7 +257,7 @@ export class Scheduler implements SchedulerCore {
   /** Runs a failed, cancelled or skipped node again, then whatever becomes ready after it. */
   retryNode(id: string, actor?: string): void {
     if (!this.finished && !this.paused) throw new Error('a node can be retried when the run has ended or is paused');
-    const reset = this.table.resetForRetry(id);
+    const { reset, matrixUnmade } = this.table.resetForRetry(id);
     for (const i of reset) this.scope.forget(i.group);
     const wasFinished = this.finished;
     this.finished = false;
@@ -272,7 +273,7 @@ export class Scheduler implements SchedulerCore {
     if (wasFinished) this.done = this.newDone();
     // The run's timeout counts afresh for what an ended run runs again, as for a run continued from its log.
     if (wasFinished && this.options.workflow.timeoutMs !== undefined) this.runTimeout.arm(this.options.workflow.timeoutMs);
-    this.emit({ type: 'workflow:resumed', reset: reset.map((i) => i.id), ...byActor(actor) });
+    this.emit({ type: 'workflow:resumed', reset: reset.map((i) => i.id), ...byActor(actor), ...(matrixUnmade ? { nodes: this.nodes } : {}) });
     this.table.recount((g) => this.scope.publish(g));
     // A retry resumes a paused run: what the pause held goes on too.
     if (wasPaused) this.wake();
@@ -297,6 +298,7 @@ export class Scheduler implements SchedulerCore {
         continue;
       }
       if (this.paused && !inst.forced && !this.cancelling) break;
+      if (awaitsMatrix(inst.group) && !this.stoppingHard && this.makeMatrix(inst)) continue;
       const decision = this.decide(inst);
       if (decision.run === false) {
         ready.pop();
@@ -380,6 +382,19 @@ export class Scheduler implements SchedulerCore {
         inst.running?.stop('cancel', reason);
       }
     }
+  }
+
+  /** See makeMatrix. */
+  private makeMatrix(inst: Instance): boolean {
+    const run: MatrixMakingRun = {
+      table: this.table,
+      scope: this.scope,
+      cancelling: this.cancelling,
+      emitNode: (id, draft) => this.emitNode(id, draft),
+      decide: (i) => this.decide(i),
+      failBeforeStart: (i, error) => this.lifecycle.fail(i, error, null, true),
+    };
+    return makeMatrix(run, inst);
   }
 
   private decide(inst: Instance): Decision {

@@ -18,6 +18,8 @@ const FUNCTION_NAMES = Object.values(FUNCTION_SIGNATURES).map((f) => f.name);
 const NAME_CONTEXTS = { workflow: ['inputs', 'run'], node: ['inputs', 'matrix', 'run', 'workflow'] };
 /** What a node's `continueOnError` may read: each instance decides it when the run starts. */
 const CONTINUE_CONTEXTS = ['inputs', 'matrix'];
+/** What a matrix made at run time may read: it is made before the node has instances. */
+const MATRIX_CONTEXTS = ['inputs', 'env', 'nodes', 'run', 'workflow'];
 
 function placeOf(ctx: SemanticContext, path: readonly PathSegment[]): ReferencePlace {
   const node = path[0] === 'nodes' && typeof path[1] === 'string' ? ctx.byId.get(path[1]) : undefined;
@@ -28,6 +30,9 @@ function placeOf(ctx: SemanticContext, path: readonly PathSegment[]): ReferenceP
     isScript: path.length === 3 && node !== undefined && path[2] === 'run',
     ...(isName ? { onlyContexts: node ? NAME_CONTEXTS.node : NAME_CONTEXTS.workflow, what: node ? "a node's name" : "the workflow's name" } : {}),
     ...(node !== undefined && path.length === 3 && path[2] === 'continueOnError' ? { onlyContexts: CONTINUE_CONTEXTS, what: 'continueOnError' } : {}),
+    ...(node !== undefined && path.length >= 3 && path[2] === 'matrix'
+      ? { onlyContexts: MATRIX_CONTEXTS, what: "a node's matrix", when: 'before the node has instances' }
+      : {}),
   };
 }
 

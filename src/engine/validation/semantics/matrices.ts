@@ -4,15 +4,16 @@ import { isMap, isScalar } from 'yaml';
 import { removePair } from '../../edits/pairs';
 import { isObject } from '../../json';
 import { axesProduct, instanceId, matrixCombinations, MAX_MATRIX_INSTANCES, MAX_MATRIX_PRODUCT, type MatrixCombination, type MatrixSpec } from '../../matrix';
-import type { NodeSpec, Scalar } from '../../model';
+import { hasMatrix, type NodeSpec, type Scalar } from '../../model';
 import { listed, rawAt, type SemanticContext } from './context';
 
 export function checkMatrices(ctx: SemanticContext): void {
   for (const node of ctx.workflow.nodes) {
     checkMatrixSettings(ctx, node);
-    if (!node.matrix) continue;
     const raw = rawAt(ctx, ['nodes', node.id, 'matrix']);
-    checkAxisValues(ctx, node.id, isObject(raw) ? raw : {});
+    // A matrix made at run time is checked as it is made; the lists written out in it can be checked now.
+    if (hasMatrix(node)) checkAxisValues(ctx, node.id, isObject(raw) ? raw : {});
+    if (!node.matrix) continue;
     checkExcludes(ctx, node.id, node.matrix);
     // Made once for both checks; past MAX_MATRIX_PRODUCT combinations of its axes, the matrix is only counted.
     const combinations = axesProduct(node.matrix) > MAX_MATRIX_PRODUCT ? undefined : matrixCombinations(node.matrix);
@@ -27,7 +28,7 @@ const MATRIX_SETTINGS = {
 } as const;
 
 function checkMatrixSettings(ctx: SemanticContext, node: NodeSpec): void {
-  if (node.matrix && node.kind !== 'approval') return;
+  if (hasMatrix(node) && node.kind !== 'approval') return;
   for (const [key, what] of Object.entries(MATRIX_SETTINGS)) {
     if (rawAt(ctx, ['nodes', node.id, key]) === undefined) continue;
     const raw = ctx.parsed.doc.getIn(['nodes', node.id], true);
@@ -37,7 +38,7 @@ function checkMatrixSettings(ctx: SemanticContext, node: NodeSpec): void {
       span: ctx.spanAt(['nodes', node.id, key], 'key'),
       severity: 'warning',
       code: 'ignored-setting',
-      message: node.matrix
+      message: hasMatrix(node)
         ? `'${node.id}' is an approval gate: its instances wait for answers, which ${key} does not change`
         : `'${node.id}' has no matrix: ${key} ${what}`,
       ...(removal ? { fixes: [{ title: `Remove ${key} from '${node.id}'`, edits: [removal] }] } : {}),

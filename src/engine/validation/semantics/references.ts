@@ -5,7 +5,7 @@ import type { Reference } from '../../expressions/references';
 import { upstreamChecker } from '../../graph';
 import { locate } from '../document';
 import { matrixKeys } from '../../matrix';
-import type { NodeSpec } from '../../model';
+import { hasMatrix, type NodeSpec } from '../../model';
 import { listed, type SemanticContext } from './context';
 
 export const CONTEXTS: Readonly<Record<string, string>> = {
@@ -23,9 +23,10 @@ export interface ReferencePlace {
   node: NodeSpec | undefined;
   isCondition: boolean;
   isScript: boolean;
-  /** The only contexts this place may read (a name, evaluated before anything runs), and what it is. */
+  /** The only contexts this place may read (a name, evaluated before anything runs), what it is, and when it is evaluated. */
   onlyContexts?: readonly string[];
   what?: string;
+  when?: string;
 }
 
 type Segment = Reference['segments'][number];
@@ -89,7 +90,7 @@ function checkNamed(ctx: SemanticContext, report: Report, rootSegment: Segment, 
   const { didYouMean } = ctx.suggest;
   const root = rootSegment.name.toLowerCase();
   if (!first || first.name === '*') {
-    if (root === 'matrix' && !node?.matrix)
+    if (root === 'matrix' && !(node && hasMatrix(node)))
       report('unknown-reference', rootSegment.span, node ? `node '${node.id}' has no matrix` : "'matrix' is only available inside a node with a matrix");
     return;
   }
@@ -99,8 +100,10 @@ function checkNamed(ctx: SemanticContext, report: Report, rootSegment: Segment, 
     const hint = names.length ? didYouMean(first.name, names) || ` (inputs: ${listed(names)})` : ': this workflow declares no inputs';
     report('unknown-reference', first.span, `no input named '${first.name}'${hint}`);
   } else if (root === 'matrix') {
-    if (!node?.matrix)
+    if (!node || !hasMatrix(node))
       return report('unknown-reference', rootSegment.span, node ? `node '${node.id}' has no matrix` : "'matrix' is only available inside a node with a matrix");
+    // A matrix made at run time may have any key.
+    if (!node.matrix) return;
     const keys = matrixKeys(node.matrix);
     if (!find(first.name, keys))
       report(
@@ -140,7 +143,7 @@ export function referenceChecker(ctx: SemanticContext) {
       report(
         'unreachable-reference',
         rootSegment.span,
-        `${place.what} is evaluated when the run starts: it can read ${place.onlyContexts.join(', ')}, not ${root}`,
+        `${place.what} is evaluated ${place.when ?? 'when the run starts'}: it can read ${place.onlyContexts.join(', ')}, not ${root}`,
       );
     } else if (root === 'nodes') checkNodes(lookup, report, place.node, [first, ...rest]);
     else checkNamed(ctx, report, rootSegment, first, place.node);

@@ -1,0 +1,117 @@
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { EngineEvent } from '../../src/engine/protocol';
+import { resumeRunFromLog, startRun } from '../../src/engine/run/engine';
+import { readRun } from '../../src/engine/run/io/runStore';
+import { foldEvents } from '../../src/engine/runState';
+import { yaml } from './helpers';
+
+describe('engine: a matrix made at run time, with real processes', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'maestro-matrix-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const write = (name: string, ...lines: string[]) => {
+    const path = join(dir, name);
+    writeFileSync(path, yaml(...lines));
+    return path;
+  };
+  const run = async (path: string) => {
+    const events: EngineEvent[] = [];
+    const handle = startRun({ workflowPath: path, runsDir: join(dir, 'runs'), onEvent: (e) => events.push(e) });
+    const status = await handle.finished();
+    handle.dispose();
+    return { handle, status, events };
+  };
+  const PLAN = `  plan: { run: "echo 'matrix={\\"shard\\":[1,2,3]}' >> \\"$MAESTRO_OUTPUT\\"", outputs: [matrix] }`;
+
+  it('fans out over what a script wrote, and the next node reads each instance by its id', async () => {
+    const path = write(
+      'plan.workflow.yaml',
+      'version: 1',
+      'name: Plan',
+      'nodes:',
+      PLAN,
+      '  test:',
+      '    needs: plan',
+      '    matrix: ${{ fromJSON(nodes.plan.outputs.matrix) }}',
+      '    run: echo "n=$((SHARD * 10))" >> "$MAESTRO_OUTPUT"',
+      '    env: { SHARD: "${{ matrix.shard }}" }',
+      '    outputs: [n]',
+      '  sum:',
+      '    needs: test',
+      '    run: echo "$ALL" > sum.txt',
+      '    env: { ALL: "${{ toJSON(nodes.test.outputs.n) }}" }',
+    );
+    const { status } = await run(path);
+    assert.equal(status, 'completed');
+    assert.deepEqual(JSON.parse(readFileSync(join(dir, 'sum.txt'), 'utf8')), { 'test[shard=1]': '10', 'test[shard=2]': '20', 'test[shard=3]': '30' });
+  });
+
+  it('continues a run from its log with the instances it made: the failed one runs again, the matrix is not made again', async () => {
+    const flag = join(dir, 'flag');
+    const path = write(
+      'resume.workflow.yaml',
+      'version: 1',
+      'name: Resume',
+      'nodes:',
+      PLAN,
+      '  test:',
+      '    needs: plan',
+      '    matrix: ${{ fromJSON(nodes.plan.outputs.matrix) }}',
+      `    run: 'test "\${{ matrix.shard }}" != 2 || test -f ${flag}'`,
+    );
+    const { handle, status } = await run(path);
+    assert.equal(status, 'failed');
+    writeFileSync(flag, '');
+    const events: EngineEvent[] = [];
+    const runsDir = join(dir, 'runs');
+    const resumed = await resumeRunFromLog({ runsDir, runId: handle.runId, onEvent: (e) => events.push(e) });
+    assert.equal(await resumed.finished(), 'completed');
+    resumed.dispose();
+    assert.deepEqual(
+      events.filter((e) => e.type === 'node:started').map((e) => (e as { nodeId: string }).nodeId),
+      ['test[shard=2]'],
+    );
+    assert.deepEqual(
+      events.filter((e) => e.type === 'node:matrix'),
+      [],
+    );
+    const state = foldEvents(readRun(runsDir, handle.runId).events)!;
+    assert.deepEqual(
+      state.order.map((id) => [id, state.nodes.get(id)!.status]),
+      [
+        ['plan', 'completed'],
+        ['test[shard=1]', 'completed'],
+        ['test[shard=2]', 'completed'],
+        ['test[shard=3]', 'completed'],
+      ],
+    );
+  });
+
+  it("makes a sub-workflow's matrix under its node, where the run's state lists its instances", async () => {
+    write(
+      'child.workflow.yaml',
+      'version: 1',
+      'name: Child',
+      'nodes:',
+      PLAN,
+      '  test: { needs: plan, matrix: "${{ fromJSON(nodes.plan.outputs.matrix) }}", run: "true" }',
+    );
+    const path = write('parent.workflow.yaml', 'version: 1', 'name: Parent', 'nodes:', '  sub: { workflow: child.workflow.yaml }');
+    const { status, events } = await run(path);
+    assert.equal(status, 'completed');
+    const made = events.find((e) => e.type === 'node:matrix') as Extract<EngineEvent, { type: 'node:matrix' }>;
+    assert.equal(made.nodeId, 'sub/test');
+    assert.equal(made.parentNodeId, 'sub');
+    assert.deepEqual(
+      made.nodes.map((n) => n.id),
+      ['sub/test[shard=1]', 'sub/test[shard=2]', 'sub/test[shard=3]'],
+    );
+    const state = foldEvents(events)!;
+    assert.deepEqual(state.nested, ['sub/plan', 'sub/test[shard=1]', 'sub/test[shard=2]', 'sub/test[shard=3]']);
+    assert.ok(state.nested.every((id) => state.nestedNodes[id].status === 'completed'));
+  });
+});
