@@ -53,7 +53,8 @@ export function toMermaid(workflow: WorkflowSpec): string {
   const phaseClass = mermaidIds(workflow.nodes.flatMap((n) => (n.phase ? [n.phase] : [])));
   const lines = ['flowchart TD'];
   for (const n of workflow.nodes) {
-    const count = n.matrix ? ` ×${matrixSize(n.matrix)}` : '';
+    // A matrix made at run time has no count until then.
+    const count = n.matrix ? ` ×${matrixSize(n.matrix)}` : n.matrixTemplate !== undefined ? ' ×?' : '';
     const label = mermaidText(`${n.name ?? n.id}${count}`);
     const shape = n.kind === 'approval' ? `{{"${label}"}}` : n.kind === 'workflow' ? `[["${label}"]]` : `["${label}"]`;
     lines.push(`  ${mermaidId(n.id)}${shape}`);

@@ -171,6 +171,10 @@ function templateOf(node: NodeSpec, scope: VariableScope, options: ArgoExportOpt
   if (node.kind === 'workflow')
     problems.push(`a sub-workflow ('${node.workflow}') has no Argo counterpart here: export it as a WorkflowTemplate and call it with templateRef`);
   if (node.quality) problems.push('a quality gate (quality.min) has no Argo counterpart');
+  if (node.matrixTemplate !== undefined)
+    problems.push(
+      "a matrix made at run time has no Argo counterpart here: Argo's withParam takes a JSON list of items, where the matrix is a map of lists (write a task that prints the list of items, and give the node withParam by hand)",
+    );
   if (node.failFast && node.matrix)
     problems.push("failFast has no Argo counterpart (a dag's failFast only stops starting tasks, where here the running instances are stopped too)");
   if (node.artifacts.length) problems.push('artifacts need an artifact repository in Argo: declare them as output artifacts by hand');

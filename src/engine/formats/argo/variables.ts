@@ -2,7 +2,7 @@
 // parameters and globals can be read, so values from a task (matrix items, other nodes' outputs) come in as
 // arguments of the task; in a task's `when`, they are read directly.
 import { matrixKeys, matrixValuesOf } from '../../matrix';
-import type { NodeSpec, WorkflowSpec } from '../../model';
+import { hasMatrix, type NodeSpec, type WorkflowSpec } from '../../model';
 import { collectReferences } from '../../expressions/references';
 import { findTemplates, hasTemplate, type TemplatePart } from '../../expressions/template';
 
@@ -36,6 +36,9 @@ export function argoVariable(segments: readonly string[], scope: VariableScope, 
   }
   if (context === 'matrix' && second && segments.length === 2) {
     const matrix = scope.node.matrix;
+    // A matrix made at run time (noted as such) is read as the item withParam would give.
+    if (scope.node.matrixTemplate !== undefined)
+      return { text: inTask ? `{{item.${second}}}` : parameter(scope, `matrix-${second}`, `{{item.${second}}}`), kind: 'string' };
     const key = matrix && matrixKeys(matrix).find((k) => k.toLowerCase() === second.toLowerCase());
     if (!matrix || !key) return { problem: `'matrix.${second}' is not a matrix key of this node` };
     const first = matrixValuesOf(matrix, key)[0];
@@ -45,7 +48,7 @@ export function argoVariable(segments: readonly string[], scope: VariableScope, 
   if (context === 'nodes' && second && third?.toLowerCase() === 'outputs' && fourth && segments.length === 4) {
     const read = find(scope.spec.nodes, second);
     if (!read) return { problem: `'${segments.join('.')}' reads a node that does not exist` };
-    if (read.matrix) return { problem: `'${segments.join('.')}' reads every instance of a matrix node, which Argo gives as one JSON list` };
+    if (hasMatrix(read)) return { problem: `'${segments.join('.')}' reads every instance of a matrix node, which Argo gives as one JSON list` };
     const source = `{{tasks.${scope.names.get(read.id)}.outputs.parameters.${fourth}}}`;
     return { text: inTask ? source : parameter(scope, `${scope.names.get(read.id)}-${fourth}`, source), kind: 'string' };
   }

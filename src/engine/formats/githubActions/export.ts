@@ -1,7 +1,8 @@
 // A workflow as a GitHub Actions workflow: one job per node. What GitHub Actions cannot express is a problem (an
 // error, or with `lenient` a comment in the output), never a silently different workflow.
 import { posix } from 'node:path';
-import type { MatrixSpec, NodeSpec, WorkflowSpec } from '../../model';
+import { hasMatrix, type MatrixSpec, type NodeSpec, type WorkflowSpec } from '../../model';
+import { isObject } from '../../json';
 import { shellWords } from '../../platform/shells';
 import { rewriteExpressions } from '../expressionMap';
 import { ProblemList, type ConversionOptions } from '../problems';
@@ -111,12 +112,12 @@ function jobOf(ctx: JobContext): Json {
     ...(node.timeoutMs !== undefined && node.kind !== 'approval' ? { 'timeout-minutes': node.timeoutMs / 60_000 } : {}),
     ...(node.continueOnError === true ? { 'continue-on-error': true } : {}),
     ...(typeof node.continueOnError === 'string' ? { 'continue-on-error': translate(ctx, node.continueOnError, false) } : {}),
-    ...(node.matrix
+    ...(hasMatrix(node)
       ? {
           strategy: {
             'fail-fast': node.failFast,
             ...(node.maxParallel !== undefined ? { 'max-parallel': node.maxParallel } : {}),
-            matrix: githubMatrix(node.matrix),
+            matrix: node.matrix ? githubMatrix(node.matrix) : translatedTemplate(ctx, node.matrixTemplate),
           },
         }
       : {}),
@@ -124,6 +125,13 @@ function jobOf(ctx: JobContext): Json {
     ...(outputs ? { outputs } : {}),
     steps,
   };
+}
+
+/** A matrix made at run time, its expressions in GitHub's terms: GitHub makes a job's matrix when the job is reached too. */
+function translatedTemplate(ctx: JobContext, template: unknown): unknown {
+  if (typeof template === 'string') return translate(ctx, template, false);
+  if (Array.isArray(template)) return template.map((v) => translatedTemplate(ctx, v));
+  return isObject(template) ? Object.fromEntries(Object.entries(template).map(([k, v]) => [k, translatedTemplate(ctx, v)])) : template;
 }
 
 /** A matrix as `strategy.matrix` writes it: the axes, then `exclude` and `include` where there are some. */
@@ -159,7 +167,7 @@ function runSteps(ctx: JobContext): Json[] {
 function translate(ctx: JobContext, value: string, isCondition: boolean): string {
   const readsNode = (id: string): string | undefined => {
     const read = ctx.spec.nodes.find((n) => n.id.toLowerCase() === id.toLowerCase());
-    if (read?.matrix) return `'nodes.${id}.outputs' of a matrix node holds every instance's value; a GitHub job output holds one`;
+    if (read && hasMatrix(read)) return `'nodes.${id}.outputs' of a matrix node holds every instance's value; a GitHub job output holds one`;
     if (read) ctx.reads.add(read.id);
     return undefined;
   };
