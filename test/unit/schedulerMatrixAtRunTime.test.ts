@@ -127,6 +127,30 @@ describe('scheduler: a matrix made at run time', () => {
     assert.match(sink.of('node:failed').find((e) => e.nodeId === 'test')!.error, /its matrix could not be made/);
   });
 
+  it("decides a condition that does not read the matrix before making it, as GitHub decides a job's if: one node skipped", async () => {
+    const { sink } = await runToEnd(planned(WHOLE, ["    if: env.RUN_TESTS == 'yes'"]), { plan: plans('{"n":[1,2]}') });
+    assert.deepEqual(sink.of('node:matrix'), []);
+    assert.deepEqual(
+      sink.of('node:skipped').map((e) => [e.nodeId, e.reason]),
+      [
+        ['test', "its condition is false: env.RUN_TESTS == 'yes'"],
+        ['after', "'test' was skipped"],
+      ],
+    );
+  });
+
+  it('decides a condition that reads the matrix for each instance it makes', async () => {
+    const { runner, sink } = await runToEnd(planned(WHOLE, ["    if: matrix.os != 'mac'"]), { plan: plans('{"os":["linux","mac"]}') });
+    assert.deepEqual(
+      runner.started.map((r) => r.instanceId),
+      ['plan', 'test[os=linux]', 'after'],
+    );
+    assert.deepEqual(
+      sink.of('node:skipped').map((e) => e.nodeId),
+      ['test[os=mac]'],
+    );
+  });
+
   it('holds its instances to maxParallel and failFast as a matrix written out', async () => {
     const { runner, sink } = await runToEnd(planned(WHOLE, ['    maxParallel: 1', '    failFast: true']), {
       plan: plans('{"n":[1,2,3]}'),

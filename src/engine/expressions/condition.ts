@@ -10,6 +10,8 @@ import { conditionSource, findTemplates } from './template';
 export interface Condition {
   /** Whether the condition calls always(), success(), failure() or cancelled() itself. */
   usesStatusFunction: boolean;
+  /** Whether it reads `matrix`: each instance of a matrix decides it for itself. */
+  readsMatrix: boolean;
   /** Evaluates the condition as written, without the success() it implies when it calls no status function. */
   holds(scope: EvaluationScope): boolean;
 }
@@ -19,14 +21,18 @@ export function parseCondition(text: string): Condition {
   const { source } = conditionSource(text);
   if (!source.includes('${{')) {
     const parsed = parseWithPositions(source);
-    return { usesStatusFunction: callsStatusFunction([parsed]), holds: (scope) => isTruthy(evaluate(parsed.expr, scope)) };
+    return { ...whatItReads([parsed]), holds: (scope) => isTruthy(evaluate(parsed.expr, scope)) };
   }
   const parts = findTemplates(source);
   const broken = parts.find((p) => p.error);
   if (broken?.error) throw broken.error;
-  return { usesStatusFunction: callsStatusFunction(parts.map((p) => p.parsed!)), holds: (scope) => interpolate(source, scope) !== '' };
+  return { ...whatItReads(parts.map((p) => p.parsed!)), holds: (scope) => interpolate(source, scope) !== '' };
 }
 
-function callsStatusFunction(parsed: Parameters<typeof collectReferences>[0][]): boolean {
-  return parsed.some((p) => collectReferences(p).calls.some((c) => isStatusFunction(c.name)));
+function whatItReads(parsed: Parameters<typeof collectReferences>[0][]): Pick<Condition, 'usesStatusFunction' | 'readsMatrix'> {
+  const found = parsed.map((p) => collectReferences(p));
+  return {
+    usesStatusFunction: found.some((f) => f.calls.some((c) => isStatusFunction(c.name))),
+    readsMatrix: found.some((f) => f.refs.some((r) => r.segments[0]?.name.toLowerCase() === 'matrix')),
+  };
 }

@@ -48,3 +48,13 @@ function conditionOf(text: string, conditions: Map<string, Condition>): Conditio
   if (!condition) conditions.set(text, (condition = parseCondition(text)));
   return condition;
 }
+
+/** Whether a node's condition reads `matrix` (one that cannot be read does not). */
+export function conditionReadsMatrix(inst: Instance, conditions: Map<string, Condition>): boolean {
+  if (inst.spec.if === undefined) return false;
+  try {
+    return conditionOf(inst.spec.if, conditions).readsMatrix;
+  } catch {
+    return false;
+  }
+}

@@ -7,22 +7,28 @@ import type { SchedulerCore } from './schedulerCore';
 /** What making a matrix asks of the run. */
 export interface MatrixMakingRun extends Pick<SchedulerCore, 'table' | 'scope' | 'cancelling' | 'emitNode'> {
   decide(inst: Instance): Decision;
+  /** Whether the node's condition reads `matrix`: each instance then decides it, once the matrix is made. */
+  conditionReadsMatrix(inst: Instance): boolean;
   /** Fails the instance before any process started. */
   failBeforeStart(inst: Instance, error: string): void;
 }
 
 /**
  * Makes the matrix of the node whose one instance `inst` is the ready queue's first: its instances take that one's
- * place, and are decided each in turn (true). Where it cannot be made, the node fails with why (true), unless it
- * would not run anyway, a need having failed or the run being cancelled: then it is decided as it is (false).
+ * place, and are decided each in turn (true). A node that does not run (its condition, read without `matrix`, is
+ * false, a need failed, the run is cancelled) is decided as it is, its matrix never made (false), as GitHub decides
+ * a job's `if` before its matrix. Where the matrix cannot be made, the node fails with why (true), unless its
+ * condition, which reads `matrix`, says it would not run anyway.
  */
 export function makeMatrix(run: MatrixMakingRun, inst: Instance): boolean {
-  if (run.cancelling && run.decide(inst).run === false) return false;
+  const perInstance = run.conditionReadsMatrix(inst);
+  // A cancelled run makes no matrix: what would still run of it is what its condition says without one.
+  if ((!perInstance || run.cancelling) && run.decide(inst).run === false) return false;
   let made: ReturnType<typeof matrixAtRunTime>;
   try {
     made = matrixAtRunTime(inst.spec.id, inst.spec.matrixTemplate, run.scope.of(inst));
   } catch (e) {
-    if (run.decide(inst).run === false) return false;
+    if (perInstance && run.decide(inst).run === false) return false;
     run.table.ready.pop();
     run.failBeforeStart(inst, (e as Error).message);
     return true;

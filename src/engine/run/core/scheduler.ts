@@ -11,7 +11,7 @@ import { Masker } from './masker';
 import { subRunHolding, SubRunPauses } from './nestedRuns';
 import { PausableTimeout } from './pausableTimeout';
 import { SlotPool } from './slots';
-import { decide, type Decision } from './decide';
+import { conditionReadsMatrix, decide, type Decision } from './decide';
 import { collectOutputs, RunScope } from './scope';
 
 export type { SchedulerOptions } from './schedulerCore';
@@ -392,6 +392,7 @@ export class Scheduler implements SchedulerCore {
       cancelling: this.cancelling,
       emitNode: (id, draft) => this.emitNode(id, draft),
       decide: (i) => this.decide(i),
+      conditionReadsMatrix: (i) => conditionReadsMatrix(i, this.conditions),
       failBeforeStart: (i, error) => this.lifecycle.fail(i, error, null, true),
     };
     return makeMatrix(run, inst);
