@@ -3,7 +3,7 @@
 // `lenient` a comment in the output), never a silently different workflow.
 import { isObject } from '../../json';
 import { expandMatrix, matrixKeys, type MatrixSpec } from '../../matrix';
-import type { NodeSpec, WorkflowSpec } from '../../model';
+import { hasMatrix, type NodeSpec, type WorkflowSpec } from '../../model';
 import { POSIX_SHELLS, shellWords } from '../../platform/shells';
 import { ProblemList, type ConversionOptions } from '../problems';
 import { yamlText, type KeyComment } from '../yamlOut';
@@ -11,6 +11,7 @@ import {
   APPROVAL_PROMPT_ANNOTATION,
   argoNames,
   INPUT_TYPES_ANNOTATION,
+  MATRIX_KEY_ANNOTATION,
   NODE_ID_ANNOTATION,
   NODE_NAME_ANNOTATION,
   OUTPUTS_DIR,
@@ -20,7 +21,8 @@ import {
 import { wrapItems, wrapperName } from './itemsWrapper';
 import { argoSource } from './script';
 import { secretHeader, secretNameFor, wholeSecretInput } from './secrets';
-import { argoText, type VariableScope } from './variables';
+import { paramFanOutOf } from './fanOut';
+import { argoText, argoVariable, type VariableScope } from './variables';
 import { argoCondition, dependsFor, type ArgoCondition } from './when';
 
 export interface ArgoExportOptions extends ConversionOptions {
@@ -55,7 +57,7 @@ export function toArgo(spec: WorkflowSpec, options: ArgoExportOptions = {}): str
     const nodeProblems: string[] = [];
     const template = templateOf(node, scope, options, nodeProblems);
     const task = taskOf(node, scope, nodeProblems);
-    const wrapper = node.matrix && node.maxParallel !== undefined ? itemsDag(task, template, node.maxParallel, taken, nodeProblems) : undefined;
+    const wrapper = hasMatrix(node) && node.maxParallel !== undefined ? itemsDag(task, template, node.maxParallel, taken, nodeProblems) : undefined;
     tasks.push(wrapper?.task ?? task);
     templates.push(template, ...(wrapper ? [wrapper.template] : []));
     nodeProblems.forEach((p) => problems.add(node.id, p));
@@ -127,6 +129,8 @@ function taskOf(node: NodeSpec, scope: VariableScope, problems: string[]): Json 
   if (typeof node.continueOnError === 'string')
     problems.push(`continueOnError ${node.continueOnError}: Argo's continueOn is one setting for all of a task's items; write true or false`);
   const items = node.matrix ? itemsOf(node.matrix) : undefined;
+  const param = node.matrixTemplate !== undefined ? withParamOf(node, scope) : undefined;
+  if (param && 'problem' in param) problems.push(param.problem);
   const parameters = [...scope.parameters].map(([p, value]) => ({ name: p, value }));
   return {
     name,
@@ -135,6 +139,7 @@ function taskOf(node: NodeSpec, scope: VariableScope, problems: string[]): Json 
     ...(when ? { when } : {}),
     ...(node.continueOnError === true ? { continueOn: { failed: true } } : {}),
     ...(items ? { withItems: items } : {}),
+    ...(param && 'withParam' in param ? { withParam: param.withParam } : {}),
     ...(parameters.length ? { arguments: { parameters } } : {}),
   };
 }
@@ -148,11 +153,29 @@ function itemsOf(matrix: MatrixSpec): Json[] {
   return expandMatrix({ id: '', matrix }).map(({ values }) => Object.fromEntries(keys.map((k) => [k, values[k] ?? ''])));
 }
 
+/** The task's `withParam` for a node whose matrix is made at run time, or why Argo has none. */
+export function withParamOf(node: NodeSpec, scope: VariableScope): { withParam: string } | { problem: string } {
+  const fanOut = paramFanOutOf(node.matrixTemplate);
+  if (!fanOut)
+    return {
+      problem:
+        "a matrix made at run time is Argo's withParam only as one list read with fromJSON from an output or an input, as `include` (a list of maps) or as one key (a list of values): `matrix: { include: ${{ fromJSON(nodes.plan.outputs.list) }} }`",
+    };
+  const variable = argoVariable(fanOut.segments, scope, true);
+  return 'problem' in variable ? { problem: `withParam: ${variable.problem}` } : { withParam: variable.text };
+}
+
+/** The key a `withParam` of plain values stands for, kept for an import where it is not `item`. */
+function plainItemsKey(node: NodeSpec): Json {
+  const key = paramFanOutOf(node.matrixTemplate)?.key;
+  return key !== undefined && key !== 'item' ? { [MATRIX_KEY_ANNOTATION]: key } : {};
+}
+
 /** A matrix node's task with `maxParallel`, as a task that runs a dag of its items (see itemsWrapper). */
 function itemsDag(task: Json, template: Json, maxParallel: number, taken: Set<string>, problems: string[]): { task: Json; template: Json } {
   const name = wrapperName(String(task.name), taken);
   taken.add(name.toLowerCase());
-  if (typeof task.when === 'string' && task.when.includes('{{item.') && task.when.includes('{{tasks.'))
+  if (typeof task.when === 'string' && /\{\{item[.}]/.test(task.when) && task.when.includes('{{tasks.'))
     problems.push("with maxParallel, a condition reads a matrix value and another task's output at once, which no one task of Argo can");
   const annotations = isObject(template.metadata) && isObject(template.metadata.annotations) ? template.metadata.annotations : undefined;
   return wrapItems(task, name, maxParallel, annotations);
@@ -163,6 +186,7 @@ function templateOf(node: NodeSpec, scope: VariableScope, options: ArgoExportOpt
   const annotations = {
     ...(name !== node.id ? { [NODE_ID_ANNOTATION]: node.id } : {}),
     ...(node.name !== undefined ? { [NODE_NAME_ANNOTATION]: argoText(node.name, scope, problems) } : {}),
+    ...plainItemsKey(node),
   };
   const common = {
     name,
@@ -171,10 +195,6 @@ function templateOf(node: NodeSpec, scope: VariableScope, options: ArgoExportOpt
   if (node.kind === 'workflow')
     problems.push(`a sub-workflow ('${node.workflow}') has no Argo counterpart here: export it as a WorkflowTemplate and call it with templateRef`);
   if (node.quality) problems.push('a quality gate (quality.min) has no Argo counterpart');
-  if (node.matrixTemplate !== undefined)
-    problems.push(
-      "a matrix made at run time has no Argo counterpart here: Argo's withParam takes a JSON list of items, where the matrix is a map of lists (write a task that prints the list of items, and give the node withParam by hand)",
-    );
   if (node.failFast && node.matrix)
     problems.push("failFast has no Argo counterpart (a dag's failFast only stops starting tasks, where here the running instances are stopped too)");
   if (node.artifacts.length) problems.push('artifacts need an artifact repository in Argo: declare them as output artifacts by hand');

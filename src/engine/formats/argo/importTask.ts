@@ -4,13 +4,14 @@ import { isObject, type Json, textOf } from '../../json';
 import { shellFromWords, shellWord } from '../../platform/shells';
 import { notImportedLine, type NodeDoc } from '../importTypes';
 import { DEFAULT_IMAGE, WORK_DIR } from './export';
-import { fromArgoText, fromArgoWhen, withArguments, type ArgoTextScope } from './importText';
-import { APPROVAL_PROMPT_ANNOTATION, NODE_NAME_ANNOTATION } from './names';
+import { argoReference, fromArgoText, fromArgoWhen, withArguments, type ArgoTextScope } from './importText';
+import { APPROVAL_PROMPT_ANNOTATION, MATRIX_KEY_ANNOTATION, NODE_NAME_ANNOTATION } from './names';
 import { scriptFromSource } from './script';
 import { parseGoDuration, retryFromArgo } from './retry';
 import { durationOfCount, durationText } from '../../duration';
 import { dependsToNeeds } from './depends';
-import { expandMatrix, instanceId } from '../../matrix';
+import { expandMatrix, instanceId, MAX_MATRIX_INSTANCES } from '../../matrix';
+import { matrixOfParam } from './fanOut';
 import type { Scalar } from '../../model';
 
 export interface TaskInput {
@@ -29,13 +30,15 @@ export function taskNode(input: TaskInput): NodeDoc {
   const node: NodeDoc = {};
   const annotations = isObject(template?.metadata) && isObject(template.metadata.annotations) ? template.metadata.annotations : {};
   if (typeof annotations[NODE_NAME_ANNOTATION] === 'string') node.name = fromArgoText(annotations[NODE_NAME_ANNOTATION], scope, where);
+  // First: a matrix of plain values names the key `{{item}}` reads.
+  const matrix = matrixOf(task, template, scope, where);
   const { needs, status, problem } = dependsToNeeds(task, scope.ids);
   if (problem) scope.notes.push(`${where}: ${problem}`);
   if (needs.length) node.needs = needs;
   const when = typeof task.when === 'string' ? fromArgoWhen(task.when, scope, where) : undefined;
   if (status || when) node.if = status && when ? `${status} && (${when})` : (status ?? when);
   if (isObject(task.continueOn) && task.continueOn.failed === true) node.continueOnError = true;
-  Object.assign(node, matrixOf(task, scope, where));
+  Object.assign(node, matrix);
   if (!template) {
     const what =
       task.templateRef !== undefined
@@ -67,15 +70,57 @@ function isFullProduct(items: Json[]): boolean {
   return made.size === items.length && given.size === items.length && [...given].every((id) => made.has(id));
 }
 
-function matrixOf(task: Json, scope: ArgoTextScope, where: string): NodeDoc {
-  if (task.withParam !== undefined || task.withSequence !== undefined) {
-    scope.notes.push(`${where} fans out with ${task.withParam !== undefined ? 'withParam' : 'withSequence'}: write the values as a matrix`);
-    return {};
-  }
+function matrixOf(task: Json, template: Json | undefined, scope: ArgoTextScope, where: string): NodeDoc {
+  if (task.withParam !== undefined) return paramMatrixOf(task, template, scope, where);
+  if (task.withSequence !== undefined) return sequenceMatrixOf(task.withSequence, scope, where);
   if (!Array.isArray(task.withItems)) return {};
   const items = task.withItems;
   if (!items.every(isObject)) return { matrix: { item: items } };
   return { matrix: isFullProduct(items) ? axesOf(items) : { include: items } };
+}
+
+/**
+ * `withParam` over another task's output parameter or a workflow parameter: a matrix made at run time, of `include`
+ * entries where the task reads `{{item.k}}`, else of plain values under the key `item`.
+ */
+function paramMatrixOf(task: Json, template: Json | undefined, scope: ArgoTextScope, where: string): NodeDoc {
+  const variable = typeof task.withParam === 'string' ? /^\s*\{\{\s*([^{}]+?)\s*\}\}\s*$/.exec(task.withParam)?.[1] : undefined;
+  const reference = variable !== undefined ? argoReference(variable, scope) : undefined;
+  if (!reference) {
+    const what = variable?.endsWith('.outputs.result')
+      ? "a script's result (its standard output), which has no local counterpart: write the list to an output parameter"
+      : `${textOf(task.withParam)}, which has no local value`;
+    scope.notes.push(`${where} fans out with withParam over ${what}`);
+    return {};
+  }
+  // A text with a whole `{{item}}` (not only `{{item.k}}`) reads plain values.
+  const readsPlainItems = /\{\{\s*item\s*\}\}/.test(JSON.stringify([task.arguments ?? null, task.when ?? null, template ?? null]));
+  const annotations = isObject(template?.metadata) && isObject(template.metadata.annotations) ? template.metadata.annotations : {};
+  const key = typeof annotations[MATRIX_KEY_ANNOTATION] === 'string' ? annotations[MATRIX_KEY_ANNOTATION] : 'item';
+  if (readsPlainItems) scope.itemKey = key;
+  return { matrix: matrixOfParam(reference, readsPlainItems ? key : undefined) };
+}
+
+/** `withSequence` of literal numbers: a matrix of one key, `item`, over the numbers it counts (as text, as Argo gives them). */
+function sequenceMatrixOf(sequence: unknown, scope: ArgoTextScope, where: string): NodeDoc {
+  const number = (v: unknown): number | undefined => {
+    const n = typeof v === 'number' ? v : typeof v === 'string' && /^\s*-?\d+\s*$/.test(v) ? Number(v) : undefined;
+    return n !== undefined && Number.isSafeInteger(n) ? n : undefined;
+  };
+  const s = isObject(sequence) ? sequence : {};
+  const count = number(s.count);
+  const start = number(s.start) ?? 0;
+  const end = count !== undefined ? start + count - 1 : number(s.end);
+  const literal = isObject(sequence) && s.format === undefined && end !== undefined && (s.count === undefined) !== (s.end === undefined);
+  if (!literal || Math.abs(end - start) + 1 > MAX_MATRIX_INSTANCES) {
+    scope.notes.push(
+      `${where} fans out with withSequence ${textOf(sequence)}: write the values as a matrix (literal counts of at most ${MAX_MATRIX_INSTANCES}, without format, are imported)`,
+    );
+    return {};
+  }
+  const step = end >= start ? 1 : -1;
+  const values = Array.from({ length: Math.abs(end - start) + 1 }, (_, i) => String(start + i * step));
+  return { matrix: { item: values } };
 }
 
 function settingsOf(template: Json, scope: ArgoTextScope, where: string): NodeDoc {

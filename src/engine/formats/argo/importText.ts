@@ -12,16 +12,18 @@ export interface ArgoTextScope {
   booleanInputs: ReadonlySet<string>;
   /** The secret inputs the scripts' env read from Kubernetes Secrets. */
   secrets: ImportedSecrets;
+  /** The matrix key `{{item}}` reads: `item`, unless a withParam's plain values were exported from another key. */
+  itemKey?: string;
 }
 
 const VARIABLE = /\{\{\s*([^{}]+?)\s*\}\}/g;
 
 /** One Argo variable as our reference, or undefined when it has none. */
-function reference(variable: string, scope: ArgoTextScope): string | undefined {
+export function argoReference(variable: string, scope: ArgoTextScope): string | undefined {
   const parts = variable.split('.');
   if (parts[0] === 'workflow' && parts[1] === 'parameters' && parts.length === 3) return `inputs.${parts[2]}`;
   if (variable === 'workflow.uid') return 'run.id';
-  if (variable === 'item') return 'matrix.item';
+  if (variable === 'item') return `matrix.${scope.itemKey ?? 'item'}`;
   if (parts[0] === 'item' && parts.length === 2) return `matrix.${parts[1]}`;
   if (parts[0] === 'tasks' && parts[2] === 'outputs' && parts[3] === 'parameters' && parts.length === 5) {
     const id = scope.ids.get(parts[1]);
@@ -41,7 +43,7 @@ export function withArguments(text: string, scope: ArgoTextScope): string {
 /** A script, env value or name: every variable as `${{ reference }}`; one with no counterpart is noted and kept. */
 export function fromArgoText(text: string, scope: ArgoTextScope, where: string): string {
   return withArguments(text, scope).replace(VARIABLE, (whole, variable: string) => {
-    const ref = reference(variable, scope);
+    const ref = argoReference(variable, scope);
     if (ref) return `\${{ ${ref} }}`;
     scope.notes.push(`${where} uses the Argo variable {{${variable}}}, which has no local value`);
     return whole;
@@ -54,7 +56,7 @@ export function fromArgoText(text: string, scope: ArgoTextScope, where: string):
  */
 export function fromArgoWhen(when: string, scope: ArgoTextScope, where: string): string {
   const replaced = withArguments(when, scope).replace(/(['"]?)\{\{\s*([^{}]+?)\s*\}\}\1/g, (whole, _q: string, variable: string) => {
-    const ref = reference(variable, scope);
+    const ref = argoReference(variable, scope);
     if (ref) return ref;
     scope.notes.push(`${where}'s condition uses the Argo variable {{${variable}}}, which has no local value`);
     return whole;

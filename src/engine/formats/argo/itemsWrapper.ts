@@ -16,6 +16,9 @@ const parametersOf = (task: Json): Parameter[] =>
 
 const argumentsOf = (parameters: readonly Parameter[]): Json => (parameters.length ? { arguments: { parameters } } : {});
 
+/** The wrapper's input parameter that brings in the list a `withParam` fans out over. */
+const ITEMS_PARAMETER = 'items';
+
 /** The name of the wrapper template of the task `name`: `<name>-items`, or with a number where that is taken. */
 export function wrapperName(name: string, taken: ReadonlySet<string>): string {
   let candidate = `${name}-items`;
@@ -28,12 +31,15 @@ export function wrapperName(name: string, taken: ReadonlySet<string>): string {
  * template's, so that an import finds the node's id on the template its task names.
  */
 export function wrapItems(task: Json, wrapper: string, maxParallel: number, annotations: Json | undefined): { task: Json; template: Json } {
-  const { name, template, withItems, arguments: _given, when, ...placement } = task;
+  const { name, template, withItems, withParam, arguments: _given, when, ...placement } = task;
   const parameters = parametersOf(task);
-  const fromOutside = parameters.filter((p) => !p.value.includes('{{item.'));
+  // withParam reads another task's output or a workflow parameter: it comes in as the wrapper's `items`.
+  const items = withParam !== undefined ? [{ name: ITEMS_PARAMETER, value: textOf(withParam) }] : [];
+  const fromOutside = [...parameters.filter((p) => !/\{\{item[.}]/.test(p.value)), ...items];
+  const fanOut = withParam !== undefined ? { withParam: `{{inputs.parameters.${ITEMS_PARAMETER}}}` } : { withItems };
   const inner = parameters.map((p) => (fromOutside.includes(p) ? { name: p.name, value: `{{inputs.parameters.${p.name}}}` } : p));
   // A condition on an item's values is the items' own (the caller refuses one that reads other tasks too).
-  const perItem = typeof when === 'string' && when.includes('{{item.');
+  const perItem = typeof when === 'string' && /\{\{item[.}]/.test(when);
   return {
     task: { name, template: wrapper, ...placement, ...(when !== undefined && !perItem ? { when } : {}), ...argumentsOf(fromOutside) },
     template: {
@@ -41,7 +47,7 @@ export function wrapItems(task: Json, wrapper: string, maxParallel: number, anno
       ...(annotations ? { metadata: { annotations } } : {}),
       ...(fromOutside.length ? { inputs: { parameters: fromOutside.map((p) => ({ name: p.name })) } } : {}),
       parallelism: maxParallel,
-      dag: { failFast: false, tasks: [{ name, template, ...(perItem ? { when } : {}), withItems, ...argumentsOf(inner) }] },
+      dag: { failFast: false, tasks: [{ name, template, ...(perItem ? { when } : {}), ...fanOut, ...argumentsOf(inner) }] },
     },
   };
 }
@@ -55,13 +61,15 @@ export function unwrapItems(task: Json, wrapper: Json | undefined): { task: Json
   const parallelism = wrapper?.parallelism;
   if (tasks.length !== 1 || typeof parallelism !== 'number' || !Number.isInteger(parallelism) || parallelism < 1) return undefined;
   const [inner] = tasks;
-  if (!Array.isArray(inner.withItems) || textOf(inner.name) !== textOf(task.name)) return undefined;
+  if ((!Array.isArray(inner.withItems) && typeof inner.withParam !== 'string') || textOf(inner.name) !== textOf(task.name)) return undefined;
   const given = new Map(parametersOf(task).map((p) => [p.name, p.value]));
-  const filled = parametersOf(inner).map((p) => {
-    const passed = /^\{\{inputs\.parameters\.([\w-]+)\}\}$/.exec(p.value);
-    return passed && given.has(passed[1]) ? { name: p.name, value: given.get(passed[1])! } : p;
-  });
+  const passedIn = (value: string): string => {
+    const passed = /^\{\{inputs\.parameters\.([\w-]+)\}\}$/.exec(value);
+    return passed && given.has(passed[1]) ? given.get(passed[1])! : value;
+  };
+  const filled = parametersOf(inner).map((p) => ({ name: p.name, value: passedIn(p.value) }));
   const { template: _wrapper, arguments: _outer, ...placement } = task;
   const when = inner.when !== undefined ? { when: inner.when } : {};
-  return { task: { ...placement, ...when, template: inner.template, withItems: inner.withItems, ...argumentsOf(filled) }, maxParallel: parallelism };
+  const fanOut = typeof inner.withParam === 'string' ? { withParam: passedIn(inner.withParam) } : { withItems: inner.withItems };
+  return { task: { ...placement, ...when, template: inner.template, ...fanOut, ...argumentsOf(filled) }, maxParallel: parallelism };
 }

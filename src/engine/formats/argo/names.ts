@@ -23,6 +23,8 @@ export function argoNames(ids: readonly string[]): Map<string, string> {
 export const NODE_ID_ANNOTATION = 'maestro.dev/node-id';
 export const NODE_NAME_ANNOTATION = 'maestro.dev/node-name';
 export const APPROVAL_PROMPT_ANNOTATION = 'maestro.dev/approval-prompt';
+/** The matrix key of the plain values a `withParam` fans out over (Argo's `{{item}}` has none). */
+export const MATRIX_KEY_ANNOTATION = 'maestro.dev/matrix-key';
 export const WORKFLOW_NAME_ANNOTATION = 'maestro.dev/workflow-name';
 export const WORKFLOW_ENV_ANNOTATION = 'maestro.dev/workflow-env';
 export const INPUT_TYPES_ANNOTATION = 'maestro.dev/input-types';

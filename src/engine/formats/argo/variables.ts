@@ -5,6 +5,7 @@ import { matrixKeys, matrixValuesOf } from '../../matrix';
 import { hasMatrix, type NodeSpec, type WorkflowSpec } from '../../model';
 import { collectReferences } from '../../expressions/references';
 import { findTemplates, hasTemplate, type TemplatePart } from '../../expressions/template';
+import { paramFanOutOf } from './fanOut';
 
 export type ValueKind = 'string' | 'number' | 'boolean';
 
@@ -36,9 +37,12 @@ export function argoVariable(segments: readonly string[], scope: VariableScope, 
   }
   if (context === 'matrix' && second && segments.length === 2) {
     const matrix = scope.node.matrix;
-    // A matrix made at run time (noted as such) is read as the item withParam would give.
-    if (scope.node.matrixTemplate !== undefined)
-      return { text: inTask ? `{{item.${second}}}` : parameter(scope, `matrix-${second}`, `{{item.${second}}}`), kind: 'string' };
+    // A matrix made at run time is withParam's item: a plain value under its one key, else a map's value.
+    if (scope.node.matrixTemplate !== undefined) {
+      const plainKey = paramFanOutOf(scope.node.matrixTemplate)?.key;
+      const item = plainKey !== undefined && plainKey.toLowerCase() === second.toLowerCase() ? '{{item}}' : `{{item.${second}}}`;
+      return { text: inTask ? item : parameter(scope, `matrix-${second}`, item), kind: 'string' };
+    }
     const key = matrix && matrixKeys(matrix).find((k) => k.toLowerCase() === second.toLowerCase());
     if (!matrix || !key) return { problem: `'matrix.${second}' is not a matrix key of this node` };
     const first = matrixValuesOf(matrix, key)[0];
