@@ -112,6 +112,23 @@ describe('language services', () => {
       assert.match(hoverAt(hover.index, hover.offset)!.markdown, /matrix: 2 instances \(shard, 1 excluded, 1 included\), at most 1 at once, fails fast/);
     });
 
+    it('offers the written keys of a matrix made at run time, and says in hover what makes it', () => {
+      const made = [...base.slice(0, 10), '    matrix:', '      os: [linux]', '      shard: ${{ fromJSON(nodes.build.outputs.digest) }}'];
+      const keys = at(...made, '    run: echo ${{ matrix.| }}');
+      assert.deepEqual(
+        complete(keys.index, keys.offset).map((i) => [i.label, i.detail]),
+        [
+          ['os', 'matrix · made when the run reaches the node'],
+          ['shard', 'matrix · made when the run reaches the node'],
+        ],
+      );
+      const hover = at(...made, '    run: x', '  later: { needs: [te|st], run: x }');
+      assert.match(
+        hoverAt(hover.index, hover.offset)!.markdown,
+        /matrix: made when the run reaches it, from `\{"os":\["linux"\],"shard":"\$\{\{ fromJSON\(nodes\.build\.outputs\.digest\) \}\}"\}`/,
+      );
+    });
+
     it("offers a matrix's keys and their values in the entries of its exclude and include", () => {
       const matrix = ['    matrix:', '      os: [linux, macos]', '      node: [18, 20]'];
       const items = (...lines: string[]) => {
