@@ -175,20 +175,37 @@ export function applyEvent(state: RunState | undefined, e: EngineEvent): RunStat
   return state;
 }
 
-/** A matrix made at run time: its instances, each pending, take the place of the node's one instance. */
+/**
+ * A matrix made at run time: its instances take the place of the node's one instance, each pending, but for those a
+ * continued sub-run kept (completed, made again alike); instances of an earlier making that it did not make leave.
+ */
 function listMatrix(state: RunState, e: Extract<EngineEvent, { type: 'node:matrix' }>): void {
-  const ids = e.nodes.map((n) => n.id);
+  const made = new Set(e.nodes.map((n) => n.id));
+  const nodeId = e.nodes[0]?.nodeId;
+  const leaves = (id: string, n: NodeRunState | undefined) => n !== undefined && n.info.nodeId === nodeId && n.info.matrix !== undefined && !made.has(id);
+  const take = (info: RunNodeInfo, before: NodeRunState | undefined): NodeRunState =>
+    before?.status === 'completed' ? Object.assign(before, { info }) : freshNode(info);
   if (state.nodes.has(e.nodeId)) {
-    state.nodes.delete(e.nodeId);
-    for (const info of e.nodes) state.nodes.set(info.id, freshNode(info));
-    const at = state.order.indexOf(e.nodeId);
-    state.order = [...state.order.slice(0, at), ...ids, ...state.order.slice(at + 1)];
+    const old = state.order;
+    state.order = placed(old, e.nodeId, made, (id) => leaves(id, state.nodes.get(id)));
+    const now = new Set(state.order);
+    for (const id of old) if (!now.has(id)) state.nodes.delete(id);
+    for (const info of e.nodes) state.nodes.set(info.id, take(info, state.nodes.get(info.id)));
   } else if (e.parentNodeId !== undefined) {
-    delete state.nestedNodes[e.nodeId];
-    for (const info of e.nodes) state.nestedNodes[info.id] = { ...freshNode(info), parentNodeId: e.parentNodeId };
-    const at = state.nested.indexOf(e.nodeId);
-    state.nested = at < 0 ? [...state.nested, ...ids] : [...state.nested.slice(0, at), ...ids, ...state.nested.slice(at + 1)];
+    const nestedOf = (id: string) => (Object.hasOwn(state.nestedNodes, id) ? state.nestedNodes[id] : undefined);
+    const old = state.nested;
+    state.nested = placed(old, e.nodeId, made, (id) => nestedOf(id)?.parentNodeId === e.parentNodeId && leaves(id, nestedOf(id)));
+    const now = new Set(state.nested);
+    for (const id of old) if (!now.has(id)) delete state.nestedNodes[id];
+    for (const info of e.nodes) state.nestedNodes[info.id] = Object.assign(take(info, nestedOf(info.id)), { parentNodeId: e.parentNodeId });
   }
+}
+
+/** A list of ids with `made` where `placeholder` was (at the end where it was not), without what `leaves`. */
+function placed(list: readonly string[], placeholder: string, made: ReadonlySet<string>, leaves: (id: string) => boolean): string[] {
+  const at = list.indexOf(placeholder);
+  const stays = (id: string) => id !== placeholder && !made.has(id) && !leaves(id);
+  return [...(at < 0 ? list : list.slice(0, at)).filter(stays), ...made, ...(at < 0 ? [] : list.slice(at + 1).filter(stays))];
 }
 
 /**
@@ -232,8 +249,11 @@ function applyNestedEvent(state: RunState, e: NodeEvent, parentNodeId: string): 
 function listSubRun(state: RunState, e: Extract<EngineEvent, { type: 'node:subrun' }>): void {
   const listed = new Set(e.nodes.map((n) => n.id));
   // Continued, those the sub-workflow's file no longer has leave (with what was under them); else all of them.
+  // A matrix made at run time is listed as its node's one instance: the instances it made stay until it is made again.
+  const madeLater = new Set(e.nodes.filter((n) => n.awaitsMatrix).map((n) => n.nodeId));
+  const stays = (id: string) => listed.has(id) || (state.nestedNodes[id]?.info.matrix !== undefined && madeLater.has(state.nestedNodes[id].info.nodeId));
   if (e.continued) {
-    for (const id of state.nested) if (state.nestedNodes[id]?.parentNodeId === e.nodeId && !listed.has(id)) forgetNested(state, id);
+    for (const id of state.nested) if (state.nestedNodes[id]?.parentNodeId === e.nodeId && !stays(id)) forgetNested(state, id);
   } else forgetSubRun(state, e.nodeId);
   const holder = Object.hasOwn(state.nestedNodes, e.nodeId) ? state.nestedNodes[e.nodeId] : undefined;
   if (holder) holder.info = { ...holder.info, kind: 'workflow' };

@@ -91,6 +91,44 @@ describe('engine: a matrix made at run time, with real processes', () => {
     );
   });
 
+  it("continues a sub-workflow's matrix from the log: its completed instances keep what they reached, the failed one runs", async () => {
+    const flag = join(dir, 'flag');
+    write(
+      'child.workflow.yaml',
+      'version: 1',
+      'name: Child',
+      'nodes:',
+      PLAN,
+      '  test:',
+      '    needs: plan',
+      '    matrix: ${{ fromJSON(nodes.plan.outputs.matrix) }}',
+      `    run: 'test "\${{ matrix.shard }}" != 2 || test -f ${flag}'`,
+    );
+    const path = write('parent.workflow.yaml', 'version: 1', 'name: Parent', 'nodes:', '  sub: { workflow: child.workflow.yaml }');
+    const { handle, status } = await run(path);
+    assert.equal(status, 'failed');
+    writeFileSync(flag, '');
+    const events: EngineEvent[] = [];
+    const runsDir = join(dir, 'runs');
+    const resumed = await resumeRunFromLog({ runsDir, runId: handle.runId, onEvent: (e) => events.push(e) });
+    assert.equal(await resumed.finished(), 'completed');
+    resumed.dispose();
+    assert.deepEqual(
+      events.filter((e) => e.type === 'node:started').map((e) => (e as { nodeId: string }).nodeId),
+      ['sub', 'sub/test[shard=2]'],
+    );
+    const state = foldEvents(readRun(runsDir, handle.runId).events)!;
+    assert.deepEqual(
+      state.nested.map((id) => [id, state.nestedNodes[id].status]),
+      [
+        ['sub/plan', 'completed'],
+        ['sub/test[shard=1]', 'completed'],
+        ['sub/test[shard=2]', 'completed'],
+        ['sub/test[shard=3]', 'completed'],
+      ],
+    );
+  });
+
   it("makes a sub-workflow's matrix under its node, where the run's state lists its instances", async () => {
     write(
       'child.workflow.yaml',

@@ -41,6 +41,10 @@ describe('scheduler: a matrix made at run time', () => {
       ['plan', 'test', 'after'],
       'before it is made, the node has one instance',
     );
+    assert.deepEqual(
+      started.nodes.map((n) => n.awaitsMatrix),
+      [undefined, true, undefined],
+    );
     const [made] = sink.of('node:matrix');
     assert.equal(made.nodeId, 'test');
     assert.deepEqual(

@@ -30,6 +30,8 @@ export interface RunNodeInfo {
   /** Node ids (not instance ids) this node needs. */
   needs: string[];
   matrix?: Record<string, Scalar>;
+  /** The one instance of a node whose matrix is made when the run reaches it (see `node:matrix`). */
+  awaitsMatrix?: true;
   parentNodeId?: string;
 }
 
@@ -140,7 +142,8 @@ const isNodeInfo = (v: unknown): boolean =>
   ['run', 'approval', 'workflow'].includes(v.kind as string) &&
   isStringArray(v.needs) &&
   optional(isString)(v.phase) &&
-  (v.matrix === undefined || isScalarRecord(v.matrix));
+  (v.matrix === undefined || isScalarRecord(v.matrix)) &&
+  (v.awaitsMatrix === undefined || v.awaitsMatrix === true);
 const isNodeInfos = (v: unknown): v is RunNodeInfo[] => Array.isArray(v) && v.every(isNodeInfo);
 const isWorkflowHeader = (v: unknown): v is WorkflowHeader => isObject(v) && isString(v.name) && isString(v.path) && isString(v.hash);
 const isSummary = (v: unknown): boolean => isObject(v) && ['total', 'completed', 'failed', 'skipped', 'cancelled', 'durationMs'].every((k) => isNumber(v[k]));

@@ -189,6 +189,7 @@ export class InstanceTable {
       ...(i.spec.phase ? { phase: i.spec.phase } : {}),
       needs: i.spec.needs,
       ...(i.spec.matrix ? { matrix: i.matrix } : {}),
+      ...(awaitsMatrix(i.group) ? { awaitsMatrix: true as const } : {}),
     }));
   }
 
