@@ -180,6 +180,7 @@ export class InstanceTable {
     return this.infosOf(this.instances);
   }
 
+  /** Some instances as events describe them. */
   infosOf(instances: readonly Instance[]): RunNodeInfo[] {
     return instances.map((i) => ({
       id: i.id,
