@@ -106,6 +106,14 @@ const nodeProps = {
     uniqueItems: true,
     examples: [['version', 'url']],
   },
+  stdoutAs: {
+    ...d(
+      "The name of an output whose value is what the node prints to its standard output, as its log shows it (the lines joined, without the last line's end; at most 1 MiB): Argo Workflows' `outputs.result`. The output is declared with it. Run nodes only.",
+    ),
+    type: 'string',
+    pattern: '^[A-Za-z_][A-Za-z0-9_-]*$',
+    examples: ['result', 'list'],
+  },
   artifacts: {
     ...d('Files the node produces: paths or globs relative to `cwd`.'),
     type: 'array',

@@ -52,8 +52,10 @@ export interface NodeSpec {
   retry: RetryPolicy;
   /** True, false, or an expression (`${{ matrix.experimental }}`) each instance decides it by when the run starts. */
   continueOnError: boolean | string;
-  /** Declared output names; undefined when the node declares none. */
+  /** Declared output names (`stdoutAs` among them); undefined when the node declares none. */
   outputs?: string[];
+  /** The output whose value is the node's standard output (Argo's `outputs.result`). */
+  stdoutAs?: string;
   artifacts: string[];
   quality?: { min: number };
   matrix?: MatrixSpec;
@@ -172,7 +174,7 @@ export function buildWorkflow(doc: unknown): WorkflowSpec {
         timeoutMs: parseDuration(n.timeout) ?? parseDuration(defaults.timeout),
         retry: n.retry === undefined ? defaultRetry : retryPolicy(n.retry, defaultRetry),
         continueOnError: typeof n.continueOnError === 'string' && n.continueOnError.includes('${{') ? n.continueOnError : n.continueOnError === true,
-        outputs: Array.isArray(n.outputs) ? strings(n.outputs) : undefined,
+        ...outputsOf(n),
         artifacts: strings(n.artifacts),
         quality: isObject(n.quality) && typeof n.quality.min === 'number' ? { min: n.quality.min } : undefined,
         ...(hasMatrixExpressions(n.matrix) ? { matrixTemplate: n.matrix as Json | string } : { matrix: matrixOf(n.matrix) }),
@@ -196,3 +198,11 @@ export function buildWorkflow(doc: unknown): WorkflowSpec {
 
 /** The most workflow files one run nests, its own included: a run stops there, and validation says so before. */
 export const MAX_SUB_WORKFLOW_DEPTH = 8;
+
+/** A node's outputs: those it declares, and the one its standard output is, declared with it. */
+function outputsOf(n: Json): Pick<NodeSpec, 'outputs' | 'stdoutAs'> {
+  const declared = Array.isArray(n.outputs) ? strings(n.outputs) : undefined;
+  const stdoutAs = str(n.stdoutAs);
+  if (stdoutAs === undefined) return { outputs: declared };
+  return { outputs: declared?.includes(stdoutAs) ? declared : [...(declared ?? []), stdoutAs], stdoutAs };
+}

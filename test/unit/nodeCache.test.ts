@@ -183,6 +183,7 @@ describe('node cache: results kept across runs', () => {
       { matrix: { os: 'linux' } },
       { files: [] },
       { outputs: ['v'] },
+      { outputs: ['v'], stdoutAs: 'v' },
       { artifacts: ['a'] },
     ];
     const keys = new Set([await key(base), ...(await Promise.all(changes.map((c) => key({ ...base, ...c }))))]);

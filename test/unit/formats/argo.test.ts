@@ -235,7 +235,7 @@ spec:
       dag:
         tasks:
           - { name: apply, template: k8s }
-          - { name: fan, template: run, withParam: "{{tasks.apply.outputs.result}}", depends: apply }
+          - { name: fan, template: run, withParam: "{{workflow.annotations.list}}", depends: apply }
     - name: k8s
       resource: { action: create, manifest: "kind: ConfigMap" }
     - name: run

@@ -15,6 +15,7 @@ import {
   NODE_ID_ANNOTATION,
   NODE_NAME_ANNOTATION,
   OUTPUTS_DIR,
+  STDOUT_AS_ANNOTATION,
   WORKFLOW_ENV_ANNOTATION,
   WORKFLOW_NAME_ANNOTATION,
 } from './names';
@@ -187,6 +188,7 @@ function templateOf(node: NodeSpec, scope: VariableScope, options: ArgoExportOpt
     ...(name !== node.id ? { [NODE_ID_ANNOTATION]: node.id } : {}),
     ...(node.name !== undefined ? { [NODE_NAME_ANNOTATION]: argoText(node.name, scope, problems) } : {}),
     ...plainItemsKey(node),
+    ...(node.stdoutAs !== undefined && node.stdoutAs !== 'result' ? { [STDOUT_AS_ANNOTATION]: node.stdoutAs } : {}),
   };
   const common = {
     name,
@@ -206,7 +208,8 @@ function templateOf(node: NodeSpec, scope: VariableScope, options: ArgoExportOpt
     return { name, ...(Object.keys(metadata.annotations).length ? { metadata } : {}), suspend: {} };
   }
   const words = shellWords(node.shell);
-  const outputs = node.outputs ?? [];
+  // The standard output is Argo's `result`, not a file.
+  const outputs = (node.outputs ?? []).filter((o) => o !== node.stdoutAs);
   if (outputs.length && !POSIX_SHELLS.has(words[0].split('/').pop()!))
     problems.push(`outputs are collected by a shell trap, and the shell '${node.shell}' is not a POSIX shell`);
   const env = { ...scope.spec.env, ...node.env };

@@ -10,7 +10,7 @@ import { yamlErrorText } from '../../validation/yamlErrors';
 import { taskNode } from './importTask';
 import type { ArgoTextScope } from './importText';
 import { RESERVED_KEY } from '../../validation/document';
-import { INPUT_TYPES_ANNOTATION, NODE_ID_ANNOTATION, WORKFLOW_ENV_ANNOTATION, WORKFLOW_NAME_ANNOTATION } from './names';
+import { INPUT_TYPES_ANNOTATION, NODE_ID_ANNOTATION, STDOUT_AS_ANNOTATION, WORKFLOW_ENV_ANNOTATION, WORKFLOW_NAME_ANNOTATION } from './names';
 
 const KINDS = ['Workflow', 'WorkflowTemplate', 'ClusterWorkflowTemplate', 'CronWorkflow'];
 
@@ -80,6 +80,7 @@ function importSpec(resource: Json, spec: Json, fileName: string, lineAt: (path:
       .filter(([, i]) => i.type === 'boolean')
       .map(([n]) => n),
   );
+  const results = resultsRead(entry.dag, byName);
   const nodes: Record<string, NodeDoc> = {};
   tasks.forEach((given, i) => {
     const unwrapped = unwrapItems(given, byName.get(textOf(given.template)));
@@ -87,7 +88,7 @@ function importSpec(resource: Json, spec: Json, fileName: string, lineAt: (path:
     const line = lineAt([...specPath, 'templates', entryIndex, 'dag', 'tasks', i]);
     const template = byName.get(textOf(task.template));
     const params = parametersGiven(task, template);
-    const scope: ArgoTextScope = { ids, arguments: params, notes: [], booleanInputs, secrets };
+    const scope: ArgoTextScope = { ids, arguments: params, notes: [], booleanInputs, secrets, results };
     const id = ids.get(textOf(task.name))!;
     nodes[id] = taskNode({ id, task, template, line, scope, workflowEnv: env });
     if (unwrapped) nodes[id] = withMaxParallel(nodes[id], unwrapped.maxParallel);
@@ -225,4 +226,21 @@ function workflowEnvOf(annotations: Json): Record<string, string> {
   } catch {
     return {};
   }
+}
+
+/**
+ * The tasks whose standard output is read (`{{tasks.gen.outputs.result}}`), or was an output of ours (the export's
+ * annotation), with the output it is: `result`, or the name the annotation keeps.
+ */
+function resultsRead(dag: Json, templates: ReadonlyMap<string, Json>): Map<string, string> {
+  const read = new Set([...JSON.stringify(dag).matchAll(/tasks\.([A-Za-z0-9][A-Za-z0-9-]*)\.outputs\.result\b/g)].map((m) => m[1]));
+  const results = new Map<string, string>();
+  for (const task of Array.isArray(dag.tasks) ? dag.tasks.filter(isObject) : []) {
+    const template = templates.get(textOf(task.template));
+    const annotations = isObject(template?.metadata) && isObject(template.metadata.annotations) ? template.metadata.annotations : {};
+    const named = annotations[STDOUT_AS_ANNOTATION];
+    if (typeof named === 'string') results.set(textOf(task.name), named);
+    else if (read.has(textOf(task.name))) results.set(textOf(task.name), 'result');
+  }
+  return results;
 }

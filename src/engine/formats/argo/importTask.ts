@@ -51,6 +51,8 @@ export function taskNode(input: TaskInput): NodeDoc {
     return { ...node, approval: typeof prompt === 'string' ? { prompt } : {} };
   }
   Object.assign(node, settingsOf(template, scope, where));
+  const stdoutAs = scope.results.get(textOf(task.name));
+  if (stdoutAs !== undefined) node.stdoutAs = stdoutAs;
   return { ...node, ...commandOf(template, scope, where, input.workflowEnv) };
 }
 
@@ -87,10 +89,7 @@ function paramMatrixOf(task: Json, template: Json | undefined, scope: ArgoTextSc
   const variable = typeof task.withParam === 'string' ? /^\s*\{\{\s*([^{}]+?)\s*\}\}\s*$/.exec(task.withParam)?.[1] : undefined;
   const reference = variable !== undefined ? argoReference(variable, scope) : undefined;
   if (!reference) {
-    const what = variable?.endsWith('.outputs.result')
-      ? "a script's result (its standard output), which has no local counterpart: write the list to an output parameter"
-      : `${textOf(task.withParam)}, which has no local value`;
-    scope.notes.push(`${where} fans out with withParam over ${what}`);
+    scope.notes.push(`${where} fans out with withParam over ${textOf(task.withParam)}, which has no local value`);
     return {};
   }
   // A text with a whole `{{item}}` (not only `{{item.k}}`) reads plain values.

@@ -12,6 +12,8 @@ export interface ArgoTextScope {
   booleanInputs: ReadonlySet<string>;
   /** The secret inputs the scripts' env read from Kubernetes Secrets. */
   secrets: ImportedSecrets;
+  /** The tasks whose standard output is read, by task name, with the output it is (see `stdoutAs`). */
+  results: ReadonlyMap<string, string>;
   /** The matrix key `{{item}}` reads: `item`, unless a withParam's plain values were exported from another key. */
   itemKey?: string;
 }
@@ -25,6 +27,11 @@ export function argoReference(variable: string, scope: ArgoTextScope): string | 
   if (variable === 'workflow.uid') return 'run.id';
   if (variable === 'item') return `matrix.${scope.itemKey ?? 'item'}`;
   if (parts[0] === 'item' && parts.length === 2) return `matrix.${parts[1]}`;
+  if (parts[0] === 'tasks' && parts[2] === 'outputs' && parts[3] === 'result' && parts.length === 4) {
+    const id = scope.ids.get(parts[1]);
+    const output = scope.results.get(parts[1]);
+    return id && output ? `nodes.${id}.outputs.${output}` : undefined;
+  }
   if (parts[0] === 'tasks' && parts[2] === 'outputs' && parts[3] === 'parameters' && parts.length === 5) {
     const id = scope.ids.get(parts[1]);
     return id ? `nodes.${id}.outputs.${parts[4]}` : undefined;

@@ -25,6 +25,8 @@ export const NODE_NAME_ANNOTATION = 'maestro.dev/node-name';
 export const APPROVAL_PROMPT_ANNOTATION = 'maestro.dev/approval-prompt';
 /** The matrix key of the plain values a `withParam` fans out over (Argo's `{{item}}` has none). */
 export const MATRIX_KEY_ANNOTATION = 'maestro.dev/matrix-key';
+/** The output a node's standard output is (`stdoutAs`), where it is not named `result` as Argo's is. */
+export const STDOUT_AS_ANNOTATION = 'maestro.dev/stdout-as';
 export const WORKFLOW_NAME_ANNOTATION = 'maestro.dev/workflow-name';
 export const WORKFLOW_ENV_ANNOTATION = 'maestro.dev/workflow-env';
 export const INPUT_TYPES_ANNOTATION = 'maestro.dev/input-types';

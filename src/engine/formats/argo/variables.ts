@@ -53,8 +53,10 @@ export function argoVariable(segments: readonly string[], scope: VariableScope, 
     const read = find(scope.spec.nodes, second);
     if (!read) return { problem: `'${segments.join('.')}' reads a node that does not exist` };
     if (hasMatrix(read)) return { problem: `'${segments.join('.')}' reads every instance of a matrix node, which Argo gives as one JSON list` };
-    const source = `{{tasks.${scope.names.get(read.id)}.outputs.parameters.${fourth}}}`;
-    return { text: inTask ? source : parameter(scope, `${scope.names.get(read.id)}-${fourth}`, source), kind: 'string' };
+    const task = scope.names.get(read.id)!;
+    // The standard output is Argo's `result`.
+    const source = read.stdoutAs === fourth ? `{{tasks.${task}.outputs.result}}` : `{{tasks.${task}.outputs.parameters.${fourth}}}`;
+    return { text: inTask ? source : parameter(scope, `${task}-${fourth}`, source), kind: 'string' };
   }
   if (context === 'run' && second === 'id' && segments.length === 2) return { text: '{{workflow.uid}}', kind: 'string' };
   if (context === 'env' && second && segments.length === 2) {

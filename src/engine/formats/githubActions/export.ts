@@ -93,6 +93,8 @@ function jobOf(ctx: JobContext): Json {
   const { node, problems } = ctx;
   if (node.kind === 'workflow') problems.add(node.id, `a sub-workflow ('${node.workflow}') has no GitHub Actions equivalent: export it on its own and call it`);
   if (node.quality) problems.add(node.id, 'a quality gate (quality.min) has no GitHub Actions equivalent');
+  if (node.stdoutAs !== undefined)
+    problems.add(node.id, `stdoutAs has no GitHub Actions equivalent: write the value to $GITHUB_OUTPUT (echo "${node.stdoutAs}=…" >> "$GITHUB_OUTPUT")`);
   if (node.kind === 'approval' && node.approval?.timeoutMs !== undefined)
     problems.add(node.id, "an approval timeout has no GitHub Actions equivalent (an environment's wait timer approves, it does not reject)");
   // Everything that may read other nodes first: what it reads becomes a direct need.

@@ -7,6 +7,7 @@ import type { EngineEvent, EventDraft, LogLine, RunNodeInfo } from '../../protoc
 import { retryDelay } from './backoff';
 import type { Instance, PreviousInstances } from './instances';
 import { NodeOutput } from './nodeOutput';
+import { StdoutOutput } from './stdoutOutput';
 import { CachedAttempt, cacheQueryOf } from './cachedAttempt';
 import type { AttemptResult, KeptResult, RunningAttempt, RunSink } from './ports';
 import { reusedOf } from '../../reusedResult';
@@ -156,8 +157,12 @@ export class NodeLifecycle {
   }
 
   private startProcess(inst: Instance, request: Parameters<SchedulerOptions['runner']['start']>[0]): RunningAttempt {
+    const stdout = inst.spec.stdoutAs !== undefined ? new StdoutOutput(inst.spec.stdoutAs) : undefined;
     const output = new NodeOutput(this.core.masker, {
-      log: (stream, text) => this.logLine(inst, stream, text),
+      log: (stream, text) => {
+        stdout?.take(stream, text);
+        this.logLine(inst, stream, text);
+      },
       progress: (progress, message) => {
         this.core.logs.flush(inst.id);
         this.core.emitNode(inst.id, { type: 'node:progress', nodeId: inst.id, progress, ...(message ? { message } : {}) });
@@ -168,7 +173,7 @@ export class NodeLifecycle {
     const running = this.core.options.runner.start(request, (stream, text, continues) => output.take(stream, text, continues));
     const end = () => output.end();
     running.done.then(end, end);
-    return running;
+    return stdout ? stdout.into(running, (text) => this.logLine(inst, 'stderr', text)) : running;
   }
 
   /** A `workflow:` node: its file runs as a sub-run, whose node events join this run under the node. */

@@ -106,6 +106,7 @@ export function cacheQueryOf(
     matrix: Object.fromEntries(Object.entries(inst.matrix).map(([k, v]) => [k, String(v)])),
     files: spec.cache.files.map((p) => interpolate(p, scope)),
     outputs: spec.outputs ?? [],
+    ...(spec.stdoutAs !== undefined ? { stdoutAs: spec.stdoutAs } : {}),
     artifacts: inst.artifactsIn?.patterns ?? [],
   };
   return { store: options.cache, query };

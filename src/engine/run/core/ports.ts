@@ -74,6 +74,8 @@ export interface CacheQuery {
   /** The `cache.files` patterns, relative to cwd; their matches' contents go into the key. */
   files: string[];
   outputs: string[];
+  /** The output the standard output is (`stdoutAs`): the same script gives its outputs otherwise. */
+  stdoutAs?: string;
   artifacts: string[];
 }
 

@@ -73,6 +73,8 @@ export async function cacheKey(query: CacheQuery, names: string, base?: string):
     patterns: query.files,
     files,
     outputs: query.outputs,
+    // Only where there is one: the keys of every other node stay as they were.
+    ...(query.stdoutAs !== undefined ? { stdoutAs: query.stdoutAs } : {}),
     artifacts: query.artifacts,
   };
   return createHmac('sha256', names).update(JSON.stringify(material)).digest('hex');

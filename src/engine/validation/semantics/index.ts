@@ -7,7 +7,7 @@ import { checkCache } from './cache';
 import { checkCycles, checkNeeds } from './dependencies';
 import { checkExpressions } from './expressions';
 import { checkMatrices } from './matrices';
-import { checkArtifacts, checkInputs, checkSubWorkflows, checkTimeouts } from './nodeFields';
+import { checkArtifacts, checkInputs, checkStdoutAs, checkSubWorkflows, checkTimeouts } from './nodeFields';
 import { checkProcessText } from './processText';
 
 export type { SemanticOptions } from './context';
@@ -47,6 +47,7 @@ export function checkSemantics(parsed: ParsedDocument, workflow: WorkflowSpec, o
   checkTimeouts(ctx);
   checkMatrices(ctx);
   checkArtifacts(ctx);
+  checkStdoutAs(ctx);
   checkCache(ctx);
   checkInputs(ctx);
   checkProcessText(ctx);

@@ -1,5 +1,5 @@
 // Checks of single fields that the schema cannot make: timeouts of zero and timeouts that would be ignored,
-// artifacts outside the node's folder, sub-workflows and their inputs, the workflow's own inputs.
+// a standard output where there is none, artifacts outside the node's folder, sub-workflows and their inputs, the workflow's own inputs.
 import { isMap, isScalar } from 'yaml';
 import { artifactOutsideFolder } from '../../artifactPaths';
 import type { TextEdit } from '../../diagnostics';
@@ -52,6 +52,20 @@ function checkGateTimeouts(ctx: SemanticContext): void {
       severity: 'warning',
       code: 'ignored-setting',
       message: `defaults.timeout does not bound approval gates (${listed(unbounded)} wait until someone answers): give them approval.timeout`,
+    });
+  }
+}
+
+/** `stdoutAs` reads the standard output of a script: an approval gate or a sub-workflow node prints none. */
+export function checkStdoutAs(ctx: SemanticContext): void {
+  for (const node of ctx.workflow.nodes) {
+    if (node.stdoutAs === undefined || node.kind === 'run') continue;
+    const what = node.kind === 'approval' ? 'an approval gate' : "a sub-workflow node (its nodes' outputs are its file's to give)";
+    ctx.report({
+      span: ctx.spanAt(['nodes', node.id, 'stdoutAs'], 'key'),
+      severity: 'error',
+      code: 'ignored-setting',
+      message: `'${node.id}' is ${what}: only a node that runs a script has a standard output — remove stdoutAs`,
     });
   }
 }
