@@ -121,6 +121,7 @@ describe("Argo: a matrix made at run time as withParam, and Argo's withParam and
       ...task('ranged', 'withSequence: { start: "5", end: "3" }', '{{item}}'),
       ...task('result', 'withParam: "{{tasks.plan.outputs.result}}"', '{{item}}'),
       ...task('formatted', 'withSequence: { count: "2", format: "%02d" }', '{{item}}'),
+      ...task('none', 'withSequence: { count: "0" }', '{{item}}'),
       '    - name: plan',
       '      script: { image: alpine, command: [sh], source: "echo" }',
       '      outputs: { parameters: [{ name: list, valueFrom: { path: /tmp/list } }] }',
@@ -142,9 +143,10 @@ describe("Argo: a matrix made at run time as withParam, and Argo's withParam and
     assert.deepEqual(matrixOf('result'), { item: '${{ fromJSON(nodes.plan.outputs.result) }}' });
     assert.equal(nodes.find((n) => n.id === 'plan')!.stdoutAs, 'result', 'the task whose standard output is read has it as an output');
     assert.equal(matrixOf('formatted'), undefined);
+    assert.equal(matrixOf('none'), undefined, 'a count of nothing');
     assert.match(
       notImported.join('\n'),
-      /task 'formatted' \(line \d+\) fans out with withSequence .*literal counts of at most 256, without format, are imported/,
+      /task 'formatted' \(line \d+\) fans out with withSequence .*literal counts from 1 to 256, without format, are imported/,
     );
   });
 });

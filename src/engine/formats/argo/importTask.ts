@@ -110,10 +110,15 @@ function sequenceMatrixOf(sequence: unknown, scope: ArgoTextScope, where: string
   const count = number(s.count);
   const start = number(s.start) ?? 0;
   const end = count !== undefined ? start + count - 1 : number(s.end);
-  const literal = isObject(sequence) && s.format === undefined && end !== undefined && (s.count === undefined) !== (s.end === undefined);
+  const literal =
+    isObject(sequence) &&
+    s.format === undefined &&
+    end !== undefined &&
+    (s.count === undefined) !== (s.end === undefined) &&
+    (count === undefined || count >= 1);
   if (!literal || Math.abs(end - start) + 1 > MAX_MATRIX_INSTANCES) {
     scope.notes.push(
-      `${where} fans out with withSequence ${textOf(sequence)}: write the values as a matrix (literal counts of at most ${MAX_MATRIX_INSTANCES}, without format, are imported)`,
+      `${where} fans out with withSequence ${textOf(sequence)}: write the values as a matrix (literal counts from 1 to ${MAX_MATRIX_INSTANCES}, without format, are imported)`,
     );
     return {};
   }
