@@ -1,30 +1,13 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EngineEvent } from '../../src/engine/protocol';
-import { resumeRunFromLog, startRun } from '../../src/engine/run/engine';
 import { readRun } from '../../src/engine/run/io/runStore';
 import { foldEvents } from '../../src/engine/runState';
-import { yaml } from './helpers';
+import { runsInFolder } from './runsInFolder';
 
 describe('engine: a matrix made at run time, with real processes', () => {
-  let dir: string;
-  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'maestro-matrix-'))));
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-  const write = (name: string, ...lines: string[]) => {
-    const path = join(dir, name);
-    writeFileSync(path, yaml(...lines));
-    return path;
-  };
-  const run = async (path: string) => {
-    const events: EngineEvent[] = [];
-    const handle = startRun({ workflowPath: path, runsDir: join(dir, 'runs'), onEvent: (e) => events.push(e) });
-    const status = await handle.finished();
-    handle.dispose();
-    return { handle, status, events };
-  };
+  const { dir, runsDir, write, run, resume } = runsInFolder('matrix');
   const PLAN = `  plan: { run: "echo 'matrix={\\"shard\\":[1,2,3]}' >> \\"$MAESTRO_OUTPUT\\"", outputs: [matrix] }`;
 
   it('fans out over what a script wrote, and the next node reads each instance by its id', async () => {
@@ -47,11 +30,11 @@ describe('engine: a matrix made at run time, with real processes', () => {
     );
     const { status } = await run(path);
     assert.equal(status, 'completed');
-    assert.deepEqual(JSON.parse(readFileSync(join(dir, 'sum.txt'), 'utf8')), { 'test[shard=1]': '10', 'test[shard=2]': '20', 'test[shard=3]': '30' });
+    assert.deepEqual(JSON.parse(readFileSync(join(dir(), 'sum.txt'), 'utf8')), { 'test[shard=1]': '10', 'test[shard=2]': '20', 'test[shard=3]': '30' });
   });
 
   it('continues a run from its log with the instances it made: the failed one runs again, the matrix is not made again', async () => {
-    const flag = join(dir, 'flag');
+    const flag = join(dir(), 'flag');
     const path = write(
       'resume.workflow.yaml',
       'version: 1',
@@ -66,11 +49,8 @@ describe('engine: a matrix made at run time, with real processes', () => {
     const { handle, status } = await run(path);
     assert.equal(status, 'failed');
     writeFileSync(flag, '');
-    const events: EngineEvent[] = [];
-    const runsDir = join(dir, 'runs');
-    const resumed = await resumeRunFromLog({ runsDir, runId: handle.runId, onEvent: (e) => events.push(e) });
-    assert.equal(await resumed.finished(), 'completed');
-    resumed.dispose();
+    const { status: resumedStatus, events } = await resume(handle.runId);
+    assert.equal(resumedStatus, 'completed');
     assert.deepEqual(
       events.filter((e) => e.type === 'node:started').map((e) => (e as { nodeId: string }).nodeId),
       ['test[shard=2]'],
@@ -79,7 +59,7 @@ describe('engine: a matrix made at run time, with real processes', () => {
       events.filter((e) => e.type === 'node:matrix'),
       [],
     );
-    const state = foldEvents(readRun(runsDir, handle.runId).events)!;
+    const state = foldEvents(readRun(runsDir(), handle.runId).events)!;
     assert.deepEqual(
       state.order.map((id) => [id, state.nodes.get(id)!.status]),
       [
@@ -92,7 +72,7 @@ describe('engine: a matrix made at run time, with real processes', () => {
   });
 
   it("continues a sub-workflow's matrix from the log: its completed instances keep what they reached, the failed one runs", async () => {
-    const flag = join(dir, 'flag');
+    const flag = join(dir(), 'flag');
     write(
       'child.workflow.yaml',
       'version: 1',
@@ -108,16 +88,13 @@ describe('engine: a matrix made at run time, with real processes', () => {
     const { handle, status } = await run(path);
     assert.equal(status, 'failed');
     writeFileSync(flag, '');
-    const events: EngineEvent[] = [];
-    const runsDir = join(dir, 'runs');
-    const resumed = await resumeRunFromLog({ runsDir, runId: handle.runId, onEvent: (e) => events.push(e) });
-    assert.equal(await resumed.finished(), 'completed');
-    resumed.dispose();
+    const { status: resumedStatus, events } = await resume(handle.runId);
+    assert.equal(resumedStatus, 'completed');
     assert.deepEqual(
       events.filter((e) => e.type === 'node:started').map((e) => (e as { nodeId: string }).nodeId),
       ['sub', 'sub/test[shard=2]'],
     );
-    const state = foldEvents(readRun(runsDir, handle.runId).events)!;
+    const state = foldEvents(readRun(runsDir(), handle.runId).events)!;
     assert.deepEqual(
       state.nested.map((id) => [id, state.nestedNodes[id].status]),
       [

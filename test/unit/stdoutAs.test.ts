@@ -1,21 +1,16 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parse } from 'yaml';
 import { ConversionError, exportWorkflow, importWorkflow } from '../../src/engine/formats';
 import type { EngineEvent } from '../../src/engine/protocol';
-import { startRun } from '../../src/engine/run/engine';
 import { StdoutOutput } from '../../src/engine/run/core/stdoutOutput';
 import type { AttemptResult } from '../../src/engine/run/core/ports';
 import { validateWorkflow } from '../../src/engine/validation/validate';
 import { argoErrors } from './formats/validators';
 import { diagnose, yaml } from './helpers';
+import { runsInFolder } from './runsInFolder';
 
 describe("stdoutAs: a node's standard output as one of its outputs", () => {
-  let dir: string;
-  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'maestro-stdout-'))));
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const { write, run } = runsInFolder('stdout');
 
   const GEN = [
     'version: 1',
@@ -37,29 +32,20 @@ describe("stdoutAs: a node's standard output as one of its outputs", () => {
   ];
 
   it('is the lines printed to standard output, masked, joined without the last end of line; the next node reads it', async () => {
-    const path = join(dir, 'gen.workflow.yaml');
-    writeFileSync(path, yaml(...GEN.slice(0, 11)));
-    const events: EngineEvent[] = [];
-    const run = startRun({ workflowPath: path, runsDir: join(dir, 'runs'), onEvent: (e) => events.push(e) });
-    assert.equal(await run.finished(), 'completed');
-    run.dispose();
+    const { status, events } = await run(write('gen.workflow.yaml', ...GEN.slice(0, 11)));
+    assert.equal(status, 'completed');
     const completed = events.find((e) => e.type === 'node:completed') as Extract<EngineEvent, { type: 'node:completed' }>;
     assert.deepEqual(completed.outputs, { list: '[1,\n 2]\n***' }, 'standard error is not in it, a masked value is masked');
   });
 
   it('fans a matrix out over a JSON list a script printed', async () => {
-    const path = join(dir, 'gen.workflow.yaml');
-    writeFileSync(path, yaml(...GEN.slice(0, 7), '      echo " 2]"', ...GEN.slice(11)));
-    const events: EngineEvent[] = [];
-    const run = startRun({ workflowPath: path, runsDir: join(dir, 'runs'), onEvent: (e) => events.push(e) });
-    assert.equal(await run.finished(), 'completed');
-    run.dispose();
+    const { status, events } = await run(write('gen.workflow.yaml', ...GEN.slice(0, 7), '      echo " 2]"', ...GEN.slice(11)));
+    assert.equal(status, 'completed');
     const made = events.find((e) => e.type === 'node:matrix') as Extract<EngineEvent, { type: 'node:matrix' }>;
     assert.deepEqual(
       made.nodes.map((n) => n.id),
       ['use[n=1]', 'use[n=2]'],
     );
-    assert.match(readFileSync(join(dir, 'gen.workflow.yaml'), 'utf8'), /stdoutAs/);
   });
 
   it('holds at most its bound, and says so once the attempt ends', async () => {
