@@ -108,7 +108,7 @@ const nodeProps = {
   },
   stdoutAs: {
     ...d(
-      "The name of an output whose value is what the node prints to its standard output, as its log shows it (the lines joined, without the last line's end; at most 1 MiB): Argo Workflows' `outputs.result`. The output is declared with it. Run nodes only.",
+      "The name of an output whose value is what the node prints to its standard output (its lines joined, without the last line's end; masked values masked; at most 1 MiB): Argo Workflows' `outputs.result`. The output is declared with it. Run nodes only.",
     ),
     type: 'string',
     pattern: '^[A-Za-z_][A-Za-z0-9_-]*$',

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { parse } from 'yaml';
 import { ConversionError, exportWorkflow, importWorkflow } from '../../src/engine/formats';
 import type { EngineEvent } from '../../src/engine/protocol';
+import { Masker } from '../../src/engine/run/core/masker';
 import { StdoutOutput } from '../../src/engine/run/core/stdoutOutput';
 import type { AttemptResult } from '../../src/engine/run/core/ports';
 import { validateWorkflow } from '../../src/engine/validation/validate';
@@ -38,6 +39,15 @@ describe("stdoutAs: a node's standard output as one of its outputs", () => {
     assert.deepEqual(completed.outputs, { list: '[1,\n 2]\n***' }, 'standard error is not in it, a masked value is masked');
   });
 
+  it('keeps a line longer than the log passes whole', async () => {
+    const { status, events } = await run(
+      write('long.workflow.yaml', 'version: 1', 'name: Long', 'nodes:', '  gen: { stdoutAs: line, run: \'head -c 150000 /dev/zero | tr "\\\\0" x\' }'),
+    );
+    assert.equal(status, 'completed');
+    const completed = events.find((e) => e.type === 'node:completed') as Extract<EngineEvent, { type: 'node:completed' }>;
+    assert.equal(completed.outputs.line, 'x'.repeat(150_000));
+  });
+
   it('fans a matrix out over a JSON list a script printed', async () => {
     const { status, events } = await run(write('gen.workflow.yaml', ...GEN.slice(0, 7), '      echo " 2]"', ...GEN.slice(11)));
     assert.equal(status, 'completed');
@@ -48,15 +58,30 @@ describe("stdoutAs: a node's standard output as one of its outputs", () => {
     );
   });
 
-  it('holds at most its bound, and says so once the attempt ends', async () => {
-    const capture = new StdoutOutput('out', 11);
-    for (const line of ['12345', '6789', 'too much', 'x']) capture.take('stdout', line);
-    capture.take('stderr', 'not this');
-    const notes: string[] = [];
+  const ended = (capture: StdoutOutput, notes: string[] = []) => {
     const result: AttemptResult = { exitCode: 0, signal: null, outputs: { other: 'v' }, outputProblems: [] };
-    const running = capture.into({ pid: 1, done: Promise.resolve(result), stop: () => undefined }, (t) => notes.push(t));
-    assert.deepEqual((await running.done).outputs, { other: 'v', out: '12345\n6789' });
+    return capture.into({ pid: 1, done: Promise.resolve(result), stop: () => undefined }, (t) => notes.push(t)).done;
+  };
+
+  it('holds at most its bound, and says so once the attempt ends', async () => {
+    const capture = new StdoutOutput('out', new Masker(), 11);
+    for (const line of ['12345', '6789', 'too much', 'x']) capture.take('stdout', line, false);
+    capture.take('stderr', 'not this', false);
+    const notes: string[] = [];
+    assert.deepEqual((await ended(capture, notes)).outputs, { other: 'v', out: '12345\n6789' });
     assert.deepEqual(notes, ["maestro: output 'out' holds the first 11 bytes of the standard output; the rest is only in the log"]);
+  });
+
+  it('joins a long line the log shows in pieces, and masks what was registered after it was printed', async () => {
+    const masker = new Masker();
+    const capture = new StdoutOutput('out', masker);
+    capture.take('stdout', '[1, ', true);
+    capture.take('stdout', '2, "tok', true);
+    capture.take('stdout', 'en"]', false);
+    capture.take('stdout', '::add-mask::token', false);
+    masker.add('token');
+    capture.take('stdout', 'last', true);
+    assert.deepEqual((await ended(capture)).outputs, { other: 'v', out: '[1, 2, "***"]\nlast' });
   });
 
   it('declares its output, and is refused on a node that prints nothing', () => {

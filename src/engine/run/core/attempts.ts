@@ -157,12 +157,9 @@ export class NodeLifecycle {
   }
 
   private startProcess(inst: Instance, request: Parameters<SchedulerOptions['runner']['start']>[0]): RunningAttempt {
-    const stdout = inst.spec.stdoutAs !== undefined ? new StdoutOutput(inst.spec.stdoutAs) : undefined;
+    const stdout = inst.spec.stdoutAs !== undefined ? new StdoutOutput(inst.spec.stdoutAs, this.core.masker) : undefined;
     const output = new NodeOutput(this.core.masker, {
-      log: (stream, text) => {
-        stdout?.take(stream, text);
-        this.logLine(inst, stream, text);
-      },
+      log: (stream, text) => this.logLine(inst, stream, text),
       progress: (progress, message) => {
         this.core.logs.flush(inst.id);
         this.core.emitNode(inst.id, { type: 'node:progress', nodeId: inst.id, progress, ...(message ? { message } : {}) });
@@ -170,7 +167,10 @@ export class NodeLifecycle {
       quality: (score) => (inst.quality = score),
       diagnostic: (d) => this.core.emitNode(inst.id, { type: 'node:diagnostic', nodeId: inst.id, ...d }),
     });
-    const running = this.core.options.runner.start(request, (stream, text, continues) => output.take(stream, text, continues));
+    const running = this.core.options.runner.start(request, (stream, text, continues) => {
+      stdout?.take(stream, text, continues);
+      output.take(stream, text, continues);
+    });
     const end = () => output.end();
     running.done.then(end, end);
     return stdout ? stdout.into(running, (text) => this.logLine(inst, 'stderr', text)) : running;
