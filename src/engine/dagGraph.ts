@@ -3,8 +3,7 @@
 // extension host makes it of an open document, the validation worker of a file nobody has open.
 import { isMap, isScalar } from 'yaml';
 import { isObject, type Json } from './json';
-import { matrixKeys } from './matrix';
-import { writtenMatrixKeys } from './matrixAtRunTime';
+import { matrixKeys, writtenMatrixKeys } from './matrix';
 import { matrixSize, type NodeSpec } from './model';
 import type { WorkflowIndex } from './workflowIndex';
 import { nodePair, rangeOf } from './edits/yamlText';

@@ -141,3 +141,13 @@ export function expandMatrix(node: { id: string; matrix?: MatrixSpec }, limit = 
   }
   return [...instances.values()];
 }
+
+/** Whether a node's `matrix` holds an expression anywhere: it is then made at run time. */
+export function hasMatrixExpressions(raw: unknown): boolean {
+  if (typeof raw === 'string') return raw.includes('${{');
+  if (Array.isArray(raw)) return raw.some(hasMatrixExpressions);
+  return isObject(raw) && Object.values(raw).some(hasMatrixExpressions);
+}
+
+/** The keys a matrix made at run time is known to have before it is made: the axes written out. */
+export const writtenMatrixKeys = (raw: unknown): string[] => (isObject(raw) ? Object.keys(raw).filter((k) => k !== 'include' && k !== 'exclude') : []);

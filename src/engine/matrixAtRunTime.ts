@@ -7,16 +7,6 @@ import { findTemplates } from './expressions/template';
 import { isObject } from './json';
 import { expandMatrix, instanceId, matrixCombinations, matrixOf, MAX_MATRIX_INSTANCES, type MatrixInstance, type MatrixSpec } from './matrix';
 
-/** Whether a node's `matrix` holds an expression anywhere: it is then made at run time. */
-export function hasMatrixExpressions(raw: unknown): boolean {
-  if (typeof raw === 'string') return raw.includes('${{');
-  if (Array.isArray(raw)) return raw.some(hasMatrixExpressions);
-  return isObject(raw) && Object.values(raw).some(hasMatrixExpressions);
-}
-
-/** The keys a matrix made at run time is known to have before it is made: the axes written out. */
-export const writtenMatrixKeys = (raw: unknown): string[] => (isObject(raw) ? Object.keys(raw).filter((k) => k !== 'include' && k !== 'exclude') : []);
-
 /** A string that is one `${{ }}` and nothing else: its value is the expression's (a list, a map), not text. */
 function wholeExpression(text: string): ReturnType<typeof findTemplates>[number] | undefined {
   const parts = findTemplates(text);

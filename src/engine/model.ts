@@ -1,7 +1,6 @@
 import { parseDuration } from './duration';
 import { isObject, type Json } from './json';
-import { matrixOf, type MatrixSpec } from './matrix';
-import { hasMatrixExpressions } from './matrixAtRunTime';
+import { hasMatrixExpressions, matrixOf, type MatrixSpec } from './matrix';
 
 /** Whether a node fans out: its matrix is written out, or made when the run reaches it. */
 export const hasMatrix = (node: Pick<NodeSpec, 'matrix' | 'matrixTemplate'>): boolean => node.matrix !== undefined || node.matrixTemplate !== undefined;

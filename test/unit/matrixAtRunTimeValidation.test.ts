@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { hasMatrixExpressions } from '../../src/engine/matrixAtRunTime';
+import { hasMatrixExpressions } from '../../src/engine/matrix';
 import { diagnose, yaml } from './helpers';
 
 describe('a matrix made at run time, as validation reads it', () => {

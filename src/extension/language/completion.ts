@@ -1,6 +1,5 @@
 import { FUNCTION_SIGNATURES } from '../../engine/expressions/functions';
-import { writtenMatrixKeys } from '../../engine/matrixAtRunTime';
-import { matrixKeys, matrixValuesOf } from '../../engine/matrix';
+import { matrixKeys, matrixValuesOf, writtenMatrixKeys } from '../../engine/matrix';
 import { expandMatrix } from '../../engine/model';
 import { CONTEXTS } from '../../engine/validation/semantics';
 import { cursorContext, type CursorContext } from './cursorContext';
