@@ -156,6 +156,30 @@ export function registerRunsSuite(context: IntegrationContext): void {
       }
     });
 
+    it('lists the instances of a matrix made at run time in the Runs view, in place of the node', async () => {
+      const planned = file('planned.workflow.yaml');
+      writeFileSync(
+        planned.fsPath,
+        [
+          'version: 1',
+          'name: Planned',
+          'nodes:',
+          `  plan: { run: "echo 'm={\\"shard\\":[1,2,3]}' >> \\"$MAESTRO_OUTPUT\\"", outputs: [m] }`,
+          '  test: { needs: plan, matrix: "${{ fromJSON(nodes.plan.outputs.m) }}", run: "true" }',
+          '  report: { needs: test, run: "true" }',
+          '',
+        ].join('\n'),
+      );
+      try {
+        const run = await runToEnd('planned.workflow.yaml');
+        assert.equal(run.status, 'completed');
+        const labels = (await api.runsTree.getChildren({ kind: 'run', run })).map((n) => api.runsTree.getTreeItem(n).label);
+        assert.deepEqual(labels, ['plan', 'test[shard=1]', 'test[shard=2]', 'test[shard=3]', 'report']);
+      } finally {
+        rmSync(planned.fsPath, { force: true });
+      }
+    });
+
     it("shows a past run's inputs in its tooltip, its state read when the tooltip is first asked for", async () => {
       const withInputs = file('with-inputs.workflow.yaml');
       writeFileSync(withInputs.fsPath, 'version: 1\nname: With inputs\ninputs:\n  channel: { default: stable }\nnodes:\n  a: { run: "true" }\n');
