@@ -3,7 +3,7 @@
 // extension host makes it of an open document, the validation worker of a file nobody has open.
 import { isMap, isScalar } from 'yaml';
 import { isObject, type Json } from './json';
-import { matrixKeys, writtenMatrixKeys } from './matrix';
+import { matrixKeys, matrixTemplateText, writtenMatrixKeys } from './matrix';
 import { matrixSize, type NodeSpec } from './model';
 import type { WorkflowIndex } from './workflowIndex';
 import { nodePair, rangeOf } from './edits/yamlText';
@@ -102,6 +102,6 @@ function matrixOfNode(spec: NodeSpec): Pick<DagNode, 'matrix'> {
   const atOnce = spec.maxParallel !== undefined ? { maxParallel: spec.maxParallel } : {};
   if (spec.matrix) return { matrix: { keys: matrixKeys(spec.matrix), count: matrixSize(spec.matrix), ...atOnce } };
   if (spec.matrixTemplate === undefined) return {};
-  const madeFrom = typeof spec.matrixTemplate === 'string' ? spec.matrixTemplate.trim() : JSON.stringify(spec.matrixTemplate);
+  const madeFrom = matrixTemplateText(spec.matrixTemplate);
   return { matrix: { keys: writtenMatrixKeys(spec.matrixTemplate), madeFrom, ...atOnce } };
 }

@@ -151,3 +151,14 @@ export function hasMatrixExpressions(raw: unknown): boolean {
 
 /** The keys a matrix made at run time is known to have before it is made: the axes written out. */
 export const writtenMatrixKeys = (raw: unknown): string[] => (isObject(raw) ? Object.keys(raw).filter((k) => k !== 'include' && k !== 'exclude') : []);
+
+/** A matrix made at run time as a reader would write it on one line: `os: [linux, macos], shard: ${{ … }}`. */
+export function matrixTemplateText(raw: unknown): string {
+  const value = (v: unknown): string =>
+    typeof v === 'string' ? v.trim() : Array.isArray(v) ? `[${v.map(value).join(', ')}]` : isObject(v) ? `{ ${entries(v)} }` : String(v);
+  const entries = (m: Record<string, unknown>) =>
+    Object.entries(m)
+      .map(([k, v]) => `${k}: ${value(v)}`)
+      .join(', ');
+  return isObject(raw) ? entries(raw) : value(raw);
+}

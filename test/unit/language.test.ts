@@ -125,7 +125,7 @@ describe('language services', () => {
       const hover = at(...made, '    run: x', '  later: { needs: [te|st], run: x }');
       assert.match(
         hoverAt(hover.index, hover.offset)!.markdown,
-        /matrix: made when the run reaches it, from `\{"os":\["linux"\],"shard":"\$\{\{ fromJSON\(nodes\.build\.outputs\.digest\) \}\}"\}`/,
+        /matrix: made when the run reaches it, from `os: \[linux\], shard: \$\{\{ fromJSON\(nodes\.build\.outputs\.digest\) \}\}`/,
       );
     });
 

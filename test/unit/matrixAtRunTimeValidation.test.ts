@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { hasMatrixExpressions } from '../../src/engine/matrix';
+import { hasMatrixExpressions, matrixTemplateText } from '../../src/engine/matrix';
 import { diagnose, yaml } from './helpers';
 
 describe('a matrix made at run time, as validation reads it', () => {
@@ -53,6 +53,14 @@ describe('a matrix made at run time, as validation reads it', () => {
     );
     assert.match(String(d[1][3]), /'include' must be a list of entries, or one expression/);
     assert.match(String(found(workflow('    matrix: fromJSON(x)', '    run: x'))[0][3]), /'matrix' must be a mapping of keys to lists, or one expression/);
+  });
+
+  it('is told on one line as it is written', () => {
+    assert.equal(matrixTemplateText(' ${{ fromJSON(x) }} '), '${{ fromJSON(x) }}');
+    assert.equal(
+      matrixTemplateText({ os: ['linux', 'macos'], n: '${{ fromJSON(x) }}', include: [{ os: 'bsd', big: true }] }),
+      'os: [linux, macos], n: ${{ fromJSON(x) }}, include: [{ os: bsd, big: true }]',
+    );
   });
 
   it('finds an expression anywhere in a matrix, and none in one written out', () => {

@@ -3,6 +3,7 @@ import type { Span } from '../../engine/diagnostics';
 import { formatDuration } from '../../engine/duration';
 import { FUNCTION_SIGNATURES } from '../../engine/expressions/functions';
 import { matrixSize, type MatrixSpec } from '../../engine/model';
+import { matrixTemplateText } from '../../engine/matrix';
 import { CONTEXTS } from '../../engine/validation/semantics';
 import { markdownCode, markdownText } from '../ui/untrustedText';
 import { mentionAt } from './navigation';
@@ -35,8 +36,7 @@ export function nodeMarkdown(index: WorkflowIndex, id: string): string {
     const failFast = spec.failFast ? ', fails fast' : '';
     lines.push(`- matrix: ${matrixSize(spec.matrix)} instances (${matrixMakeUp(spec.matrix)})${atOnce}${failFast}`);
   } else if (spec.matrixTemplate !== undefined) {
-    const from = typeof spec.matrixTemplate === 'string' ? spec.matrixTemplate.trim() : JSON.stringify(spec.matrixTemplate);
-    lines.push(`- matrix: made when the run reaches it, from ${markdownCode(from)}`);
+    lines.push(`- matrix: made when the run reaches it, from ${markdownCode(matrixTemplateText(spec.matrixTemplate))}`);
   }
   if (spec.if) lines.push(`- runs if: ${markdownCode(spec.if.trim())}`);
   if (spec.timeoutMs !== undefined) lines.push(`- timeout: ${formatDuration(spec.timeoutMs)}`);
