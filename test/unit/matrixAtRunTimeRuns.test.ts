@@ -9,6 +9,28 @@ import { runsInFolder } from './runsInFolder';
 describe('engine: a matrix made at run time, with real processes', () => {
   const { dir, runsDir, write, run, resume } = runsInFolder('matrix');
   const PLAN = `  plan: { run: "echo 'matrix={\\"shard\\":[1,2,3]}' >> \\"$MAESTRO_OUTPUT\\"", outputs: [matrix] }`;
+  /** A workflow of PLAN and a matrix made from it whose second instance fails until `flag` exists. */
+  const failingSecond = (name: string, flag: string) =>
+    write(
+      name,
+      'version: 1',
+      'name: Resume',
+      'nodes:',
+      PLAN,
+      '  test:',
+      '    needs: plan',
+      '    matrix: ${{ fromJSON(nodes.plan.outputs.matrix) }}',
+      `    run: 'test "\${{ matrix.shard }}" != 2 || test -f ${flag}'`,
+    );
+  /** Runs a workflow, which fails; makes `flag`, and continues the run from its log to its end. */
+  const failThenResume = async (path: string, flag: string) => {
+    const { handle, status } = await run(path);
+    assert.equal(status, 'failed');
+    writeFileSync(flag, '');
+    const resumed = await resume(handle.runId);
+    assert.equal(resumed.status, 'completed');
+    return { runId: handle.runId, started: resumed.events.flatMap((e) => (e.type === 'node:started' ? [e.nodeId] : [])), events: resumed.events };
+  };
 
   it('fans out over what a script wrote, and the next node reads each instance by its id', async () => {
     const path = write(
@@ -35,31 +57,13 @@ describe('engine: a matrix made at run time, with real processes', () => {
 
   it('continues a run from its log with the instances it made: the failed one runs again, the matrix is not made again', async () => {
     const flag = join(dir(), 'flag');
-    const path = write(
-      'resume.workflow.yaml',
-      'version: 1',
-      'name: Resume',
-      'nodes:',
-      PLAN,
-      '  test:',
-      '    needs: plan',
-      '    matrix: ${{ fromJSON(nodes.plan.outputs.matrix) }}',
-      `    run: 'test "\${{ matrix.shard }}" != 2 || test -f ${flag}'`,
-    );
-    const { handle, status } = await run(path);
-    assert.equal(status, 'failed');
-    writeFileSync(flag, '');
-    const { status: resumedStatus, events } = await resume(handle.runId);
-    assert.equal(resumedStatus, 'completed');
-    assert.deepEqual(
-      events.filter((e) => e.type === 'node:started').map((e) => (e as { nodeId: string }).nodeId),
-      ['test[shard=2]'],
-    );
+    const { runId, started, events } = await failThenResume(failingSecond('resume.workflow.yaml', flag), flag);
+    assert.deepEqual(started, ['test[shard=2]']);
     assert.deepEqual(
       events.filter((e) => e.type === 'node:matrix'),
       [],
     );
-    const state = foldEvents(readRun(runsDir(), handle.runId).events)!;
+    const state = foldEvents(readRun(runsDir(), runId).events)!;
     assert.deepEqual(
       state.order.map((id) => [id, state.nodes.get(id)!.status]),
       [
@@ -73,28 +77,11 @@ describe('engine: a matrix made at run time, with real processes', () => {
 
   it("continues a sub-workflow's matrix from the log: its completed instances keep what they reached, the failed one runs", async () => {
     const flag = join(dir(), 'flag');
-    write(
-      'child.workflow.yaml',
-      'version: 1',
-      'name: Child',
-      'nodes:',
-      PLAN,
-      '  test:',
-      '    needs: plan',
-      '    matrix: ${{ fromJSON(nodes.plan.outputs.matrix) }}',
-      `    run: 'test "\${{ matrix.shard }}" != 2 || test -f ${flag}'`,
-    );
+    failingSecond('child.workflow.yaml', flag);
     const path = write('parent.workflow.yaml', 'version: 1', 'name: Parent', 'nodes:', '  sub: { workflow: child.workflow.yaml }');
-    const { handle, status } = await run(path);
-    assert.equal(status, 'failed');
-    writeFileSync(flag, '');
-    const { status: resumedStatus, events } = await resume(handle.runId);
-    assert.equal(resumedStatus, 'completed');
-    assert.deepEqual(
-      events.filter((e) => e.type === 'node:started').map((e) => (e as { nodeId: string }).nodeId),
-      ['sub', 'sub/test[shard=2]'],
-    );
-    const state = foldEvents(readRun(runsDir(), handle.runId).events)!;
+    const { runId, started } = await failThenResume(path, flag);
+    assert.deepEqual(started, ['sub', 'sub/test[shard=2]']);
+    const state = foldEvents(readRun(runsDir(), runId).events)!;
     assert.deepEqual(
       state.nested.map((id) => [id, state.nestedNodes[id].status]),
       [
