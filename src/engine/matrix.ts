@@ -3,19 +3,26 @@
 import { isObject } from './json';
 import type { Scalar } from './model';
 
+/**
+ * A value of a matrix: a string, number or boolean as a matrix is written; a matrix made at run time may also have
+ * lists and maps, as GitHub's do (`matrix.config.arch`): JSON values, typed without recursion (as the DAG panel's
+ * messages must be).
+ */
+export type MatrixValue = Scalar | unknown[] | { [key: string]: unknown };
+
 export interface MatrixSpec {
   /** Key → values, in the order written: the instances are their product. */
-  axes: Record<string, Scalar[]>;
+  axes: Record<string, MatrixValue[]>;
   /** Combinations taken out of the product: each entry leaves out every combination that has all its values. */
-  exclude: Record<string, Scalar>[];
+  exclude: Record<string, MatrixValue>[];
   /** Values added to the combinations they fit, or combinations of their own where they fit none. */
-  include: Record<string, Scalar>[];
+  include: Record<string, MatrixValue>[];
 }
 
 export interface MatrixInstance {
   /** `test[shard=1]`, or the node id itself for a node without a matrix. */
   id: string;
-  values: Record<string, Scalar>;
+  values: Record<string, MatrixValue>;
 }
 
 /** The most instances one matrix node may have (as in GitHub Actions). */
@@ -25,22 +32,32 @@ export const MAX_MATRIX_INSTANCES = 256;
 export const MAX_MATRIX_PRODUCT = 65_536;
 
 const isScalar = (x: unknown): x is Scalar => typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean';
+/** A value a matrix made at run time may have: a scalar, a list or a map (not null). */
+export const isMadeMatrixValue = (x: unknown): x is MatrixValue => isScalar(x) || (typeof x === 'object' && x !== null);
+
+/** A value as text, as instance ids and comparisons read it: a list or a map as JSON. */
+export const matrixValueText = (v: MatrixValue): string => (typeof v === 'object' ? JSON.stringify(v) : String(v));
+
+type Accepts = (x: unknown) => x is MatrixValue;
 
 /** An `include` or `exclude` list, an entry for each item written (one that is not a map is empty), so that indexes are the file's. */
-function combinationsOf(v: unknown): Record<string, Scalar>[] {
+function combinationsOf(v: unknown, accepts: Accepts): Record<string, MatrixValue>[] {
   if (!Array.isArray(v)) return [];
-  return v.map((entry) => (isObject(entry) ? Object.fromEntries(Object.entries(entry).filter((e): e is [string, Scalar] => isScalar(e[1]))) : {}));
+  return v.map((entry) => (isObject(entry) ? Object.fromEntries(Object.entries(entry).filter((e): e is [string, MatrixValue] => accepts(e[1]))) : {}));
 }
 
-/** The matrix a node's `matrix:` writes; undefined where it makes none (not a map, or nothing in it). */
-export function matrixOf(v: unknown): MatrixSpec | undefined {
+/**
+ * The matrix a node's `matrix:` writes; undefined where it makes none (not a map, or nothing in it). `accepts` says
+ * which values count: those of a matrix written out are scalars (the schema says so of the others).
+ */
+export function matrixOf(v: unknown, accepts: Accepts = isScalar): MatrixSpec | undefined {
   if (!isObject(v)) return undefined;
-  const axes: Record<string, Scalar[]> = {};
+  const axes: Record<string, MatrixValue[]> = {};
   for (const [k, values] of Object.entries(v)) {
-    if (k !== 'include' && k !== 'exclude' && Array.isArray(values)) axes[k] = values.filter(isScalar);
+    if (k !== 'include' && k !== 'exclude' && Array.isArray(values)) axes[k] = values.filter(accepts);
   }
-  const include = combinationsOf(v.include);
-  const exclude = combinationsOf(v.exclude);
+  const include = combinationsOf(v.include, accepts);
+  const exclude = combinationsOf(v.exclude, accepts);
   if (Object.keys(axes).length === 0 && include.length === 0) return undefined;
   return { axes, exclude, include };
 }
@@ -53,10 +70,10 @@ export function matrixKeys(matrix: MatrixSpec): string[] {
 }
 
 /** The values one key takes in the matrix (its axis's, then those `include` gives it), each once by its text. */
-export function matrixValuesOf(matrix: MatrixSpec, key: string): Scalar[] {
-  const values = new Map<string, Scalar>();
-  for (const v of matrix.axes[key] ?? []) if (!values.has(String(v))) values.set(String(v), v);
-  for (const entry of matrix.include) if (key in entry && !values.has(String(entry[key]))) values.set(String(entry[key]), entry[key]);
+export function matrixValuesOf(matrix: MatrixSpec, key: string): MatrixValue[] {
+  const values = new Map<string, MatrixValue>();
+  for (const v of matrix.axes[key] ?? []) if (!values.has(matrixValueText(v))) values.set(matrixValueText(v), v);
+  for (const entry of matrix.include) if (key in entry && !values.has(matrixValueText(entry[key]))) values.set(matrixValueText(entry[key]), entry[key]);
   return [...values.values()];
 }
 
@@ -67,17 +84,17 @@ export function axesProduct(matrix: MatrixSpec): number {
 }
 
 /** The id of one instance: `test[os=linux,shard=1]`. */
-export const instanceId = (nodeId: string, values: Record<string, Scalar>): string =>
+export const instanceId = (nodeId: string, values: Record<string, MatrixValue>): string =>
   `${nodeId}[${Object.entries(values)
-    .map(([k, v]) => `${k}=${String(v)}`)
+    .map(([k, v]) => `${k}=${matrixValueText(v)}`)
     .join(',')}]`;
 
 /** Values match as text, as instance ids tell them apart. */
-const fits = (entry: Record<string, Scalar>, combination: Record<string, Scalar>): boolean =>
-  Object.entries(entry).every(([k, v]) => k in combination && String(combination[k]) === String(v));
+const fits = (entry: Record<string, MatrixValue>, combination: Record<string, MatrixValue>): boolean =>
+  Object.entries(entry).every(([k, v]) => k in combination && matrixValueText(combination[k]) === matrixValueText(v));
 
 /** The product of the axes in the order written, lazily, at most `limit` combinations. */
-function* product(axes: Record<string, Scalar[]>, limit: number): Generator<Record<string, Scalar>> {
+function* product(axes: Record<string, MatrixValue[]>, limit: number): Generator<Record<string, MatrixValue>> {
   const entries = Object.entries(axes);
   if (entries.length === 0 || entries.some(([, values]) => values.length === 0)) return;
   const index = entries.map(() => 0);
@@ -90,7 +107,7 @@ function* product(axes: Record<string, Scalar[]>, limit: number): Generator<Reco
 }
 
 export interface MatrixCombination {
-  values: Record<string, Scalar>;
+  values: Record<string, MatrixValue>;
   /** The `include` entry that made it, where it is one of its own (it fits no combination of the axes). */
   includedBy?: number;
 }
@@ -104,7 +121,7 @@ export interface MatrixCombination {
  */
 export function matrixCombinations(matrix: MatrixSpec, limit = Infinity): MatrixCombination[] {
   const huge = axesProduct(matrix) > MAX_MATRIX_PRODUCT;
-  const kept: Record<string, Scalar>[] = [];
+  const kept: Record<string, MatrixValue>[] = [];
   for (const combination of product(matrix.axes, MAX_MATRIX_PRODUCT)) {
     if (!matrix.exclude.some((entry) => Object.keys(entry).length > 0 && fits(entry, combination))) kept.push(combination);
     if (huge && kept.length >= limit) break;
@@ -114,7 +131,7 @@ export function matrixCombinations(matrix: MatrixSpec, limit = Infinity): Matrix
   matrix.include.forEach((entry, n) => {
     let added = false;
     kept.forEach((original, i) => {
-      const changesAnAxis = Object.entries(entry).some(([k, v]) => k in original && String(original[k]) !== String(v));
+      const changesAnAxis = Object.entries(entry).some(([k, v]) => k in original && matrixValueText(original[k]) !== matrixValueText(v));
       if (changesAnAxis) return;
       Object.assign(made[i].values, entry);
       added = true;

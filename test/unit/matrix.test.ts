@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { axesProduct, expandMatrix, matrixCombinations, matrixKeys, matrixOf, matrixSize, type MatrixSpec } from '../../src/engine/matrix';
+import { axesProduct, expandMatrix, matrixCombinations, matrixKeys, matrixOf, matrixSize, matrixValueText, type MatrixSpec } from '../../src/engine/matrix';
 import type { Scalar } from '../../src/engine/model';
 import { validateWorkflow } from '../../src/engine/validation/validate';
 import { diagnose, yaml } from './helpers';
@@ -83,9 +83,12 @@ describe('matrix', () => {
           made.slice(0, left.length).map((c) => Object.fromEntries(keys.map((k) => [k, c.values[k]]))),
           left,
         );
-        for (const c of left) assert.ok(!matrix.exclude.some((e) => Object.keys(e).length && Object.entries(e).every(([k, v]) => String(c[k]) === String(v))));
+        for (const c of left)
+          assert.ok(!matrix.exclude.some((e) => Object.keys(e).length && Object.entries(e).every(([k, v]) => matrixValueText(c[k]) === matrixValueText(v))));
         // The rest: the entries that fit no combination left, each as written.
-        const fitsNone = matrix.include.filter((e) => left.every((c) => Object.entries(e).some(([k, v]) => k in c && String(c[k]) !== String(v))));
+        const fitsNone = matrix.include.filter((e) =>
+          left.every((c) => Object.entries(e).some(([k, v]) => k in c && matrixValueText(c[k]) !== matrixValueText(v))),
+        );
         assert.deepEqual(
           made.slice(left.length).map((c) => c.values),
           fitsNone,

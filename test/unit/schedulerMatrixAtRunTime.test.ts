@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { DigestBuilder } from '../../src/engine/insights/digest';
+import { parseEngineMessage } from '../../src/engine/protocol';
 import { foldEvents } from '../../src/engine/runState';
 import type { Behaviour } from './fakes';
 import { setup } from './schedulerSetup';
@@ -68,6 +69,31 @@ describe('scheduler: a matrix made at run time', () => {
     assert.deepEqual(Object.keys(digest.digest()!.nodes).sort(), ['after', 'plan', 'test']);
   });
 
+  it('takes lists and maps as values, as GitHub does: matrix.config.arch reads into one', async () => {
+    const lines = planned(WHOLE).map((l) => l.replace("'echo ${{ matrix.os }}'", "'echo ${{ matrix.config.arch }} ${{ matrix.tags[1] }}'"));
+    const { runner, sink, status } = await runToEnd(lines, {
+      plan: plans('{"config":[{"arch":"x64"},{"arch":"arm64"}],"tags":[["a","b"]],"include":[{"config":{"arch":"arm64"},"big":{"x":null}}]}'),
+    });
+    assert.equal(status, 'completed');
+    assert.deepEqual(
+      sink.of('node:matrix')[0].nodes.map((n) => n.id),
+      ['test[config={"arch":"x64"},tags=["a","b"]]', 'test[config={"arch":"arm64"},tags=["a","b"],big={"x":null}]'],
+    );
+    assert.deepEqual(
+      runner.started.filter((r) => r.instanceId.startsWith('test')).map((r) => r.script),
+      ['echo x64 b', 'echo arm64 b'],
+    );
+    assert.deepEqual(foldEvents(sink.events)!.nodes.get('test[config={"arch":"x64"},tags=["a","b"]]')!.info.matrix, {
+      config: { arch: 'x64' },
+      tags: ['a', 'b'],
+    });
+    // As the engine's events cross to the host and are read back from the run's log.
+    const [made] = sink.of('node:matrix');
+    assert.deepEqual(parseEngineMessage(JSON.stringify(made)), made);
+    const nulled = { ...made, nodes: [{ ...made.nodes[0], matrix: { config: null } }] };
+    assert.equal(parseEngineMessage(JSON.stringify(nulled)), undefined, 'a value of null is no matrix value');
+  });
+
   it('makes an axis, include and exclude from expressions, beside lists written out', async () => {
     const lines = [
       '    matrix:',
@@ -89,7 +115,7 @@ describe('scheduler: a matrix made at run time', () => {
       ['not json', /its matrix could not be made: .*fromJSON\(\): the text is not valid JSON/],
       ['[1, 2]', /its matrix could not be made: it is \[1,2\], not a map of keys to lists of values/],
       ['{"os": "linux"}', /'os' is "linux", not a list of values/],
-      ['{"os": [{"a": 1}]}', /'os' value 1 is \{"a":1\}, not a string, number or boolean/],
+      ['{"os": ["linux", null]}', /'os' value 2 is null: a matrix value is a string, number, boolean, list or map/],
       ['{"os": []}', /'os' is \[\], not a list of values/],
       ['{"include": [1]}', /'include' entry 1 is 1, not a map/],
       ['{"os": ["a"], "exclude": [{"os": "a"}]}', /its matrix makes no instance/],

@@ -3,6 +3,7 @@
  * keeps it. Every event is checked field by field when it crosses a boundary or is read back from a file.
  */
 import { isBoolean, isInteger, isNumber, isObject, isString, isStringArray, isStringRecord, isText, optional, type Json } from '../json';
+import type { MatrixValue } from '../matrix';
 import type { Scalar } from '../model';
 import type { ReusedResult } from '../reusedResult';
 
@@ -29,7 +30,8 @@ export interface RunNodeInfo {
   phase?: string;
   /** Node ids (not instance ids) this node needs. */
   needs: string[];
-  matrix?: Record<string, Scalar>;
+  /** Its matrix values: strings, numbers and booleans, or lists and maps where the matrix was made at run time. */
+  matrix?: Record<string, MatrixValue>;
   /** The one instance of a node whose matrix is made when the run reaches it (see `node:matrix`). */
   awaitsMatrix?: true;
   parentNodeId?: string;
@@ -129,6 +131,14 @@ export type EventOf<T extends EngineEventType> = Extract<EngineEvent, { type: T 
 export type EventDraft = EngineEvent extends infer E ? (E extends EngineEvent ? Omit<E, 'runId' | 'seq' | 'ts'> : never) : never;
 
 const RUN_STATUSES: readonly string[] = ['completed', 'failed', 'cancelled'] satisfies RunStatus[];
+/** A JSON value of at most `depth` levels (a matrix value made from JSON: a scalar, a list, a map). */
+const isJsonValue = (v: unknown, depth = 32): boolean =>
+  v === null ||
+  ['string', 'boolean'].includes(typeof v) ||
+  isNumber(v) ||
+  (depth > 0 && Array.isArray(v) && v.every((x) => isJsonValue(x, depth - 1))) ||
+  (depth > 0 && isObject(v) && Object.values(v).every((x) => isJsonValue(x, depth - 1)));
+const isMatrixValues = (v: unknown): v is Record<string, MatrixValue> => isObject(v) && Object.values(v).every((x) => x !== null && isJsonValue(x));
 const isScalarRecord = (v: unknown): v is Record<string, Scalar> =>
   isObject(v) && Object.values(v).every((x) => ['string', 'number', 'boolean'].includes(typeof x));
 const isCachedFrom = (v: unknown): v is ReusedResult =>
@@ -142,7 +152,7 @@ const isNodeInfo = (v: unknown): boolean =>
   ['run', 'approval', 'workflow'].includes(v.kind as string) &&
   isStringArray(v.needs) &&
   optional(isString)(v.phase) &&
-  (v.matrix === undefined || isScalarRecord(v.matrix)) &&
+  (v.matrix === undefined || isMatrixValues(v.matrix)) &&
   (v.awaitsMatrix === undefined || v.awaitsMatrix === true);
 const isNodeInfos = (v: unknown): v is RunNodeInfo[] => Array.isArray(v) && v.every(isNodeInfo);
 const isWorkflowHeader = (v: unknown): v is WorkflowHeader => isObject(v) && isString(v.name) && isString(v.path) && isString(v.hash);

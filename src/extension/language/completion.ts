@@ -1,5 +1,5 @@
 import { FUNCTION_SIGNATURES } from '../../engine/expressions/functions';
-import { matrixKeys, matrixValuesOf, writtenMatrixKeys } from '../../engine/matrix';
+import { matrixKeys, matrixValueText, matrixValuesOf, writtenMatrixKeys } from '../../engine/matrix';
 import { expandMatrix } from '../../engine/model';
 import { CONTEXTS } from '../../engine/validation/semantics';
 import { cursorContext, type CursorContext } from './cursorContext';
@@ -180,7 +180,7 @@ function contextMembers(index: WorkflowIndex, root: string, nodeId: string | und
       }));
     case 'matrix':
       if (node?.matrixTemplate !== undefined) return writtenMatrixKeys(node.matrixTemplate).map((k) => field(k, 'matrix · made when the run reaches the node'));
-      return node?.matrix ? matrixKeys(node.matrix).map((k) => field(k, `matrix · ${matrixValuesOf(node.matrix!, k).join(', ')}`)) : [];
+      return node?.matrix ? matrixKeys(node.matrix).map((k) => field(k, `matrix · ${matrixValuesOf(node.matrix!, k).map(matrixValueText).join(', ')}`)) : [];
     case 'nodes': {
       const upstream = nodeId ? workflow.nodes.filter((n) => n.id !== nodeId && index.isUpstream(nodeId, n.id)) : [];
       return upstream.map((n) => ({ label: n.id, kind: 'node', detail: nodeSummary(index, n.id), insertText: n.id, replaceStart: at }));

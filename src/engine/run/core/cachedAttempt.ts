@@ -5,6 +5,7 @@ import { interpolate } from '../../expressions/interpolate';
 import type { Instance } from './instances';
 import type { AttemptResult, CacheLookupOptions, CacheQuery, NodeCache, RunningAttempt } from './ports';
 import type { SchedulerOptions } from './schedulerCore';
+import { matrixValueText } from '../../matrix';
 
 export interface CachedAttemptHooks {
   /** Starts the node's process (a miss). */
@@ -103,7 +104,7 @@ export function cacheQueryOf(
     ...(spec.shell !== undefined ? { shell: spec.shell } : {}),
     cwd: request.cwd,
     env: Object.fromEntries(Object.entries(request.env).filter(([k]) => declared.has(k))),
-    matrix: Object.fromEntries(Object.entries(inst.matrix).map(([k, v]) => [k, String(v)])),
+    matrix: Object.fromEntries(Object.entries(inst.matrix).map(([k, v]) => [k, matrixValueText(v)])),
     files: spec.cache.files.map((p) => interpolate(p, scope)),
     outputs: spec.outputs ?? [],
     ...(spec.stdoutAs !== undefined ? { stdoutAs: spec.stdoutAs } : {}),

@@ -1,6 +1,7 @@
 // The instances a run schedules and the groups they form (one group per node, one instance per matrix
 // combination), with the counters that say when a group may start: pure bookkeeping, no time, no processes.
-import { expandMatrix, type MatrixInstance, type MatrixSpec, type NodeSpec, type Scalar, type WorkflowSpec } from '../../model';
+import type { MatrixValue } from '../../matrix';
+import { expandMatrix, type MatrixInstance, type MatrixSpec, type NodeSpec, type WorkflowSpec } from '../../model';
 import { canRetryNode, isEndedNode, subRunNodeNotRetried } from '../../runRules';
 import type { NodeStatus, RunNodeInfo } from '../../protocol';
 import { MinHeap } from './heap';
@@ -14,7 +15,7 @@ export interface Instance {
   name: string;
   spec: NodeSpec;
   group: Group;
-  matrix: Record<string, Scalar>;
+  matrix: Record<string, MatrixValue>;
   /** Whether its failure leaves the run going: the node's `continueOnError`, decided for this instance. */
   continueOnError: boolean;
   status: NodeStatus;
@@ -56,7 +57,7 @@ export interface Group {
 /** What a run continued from its log had reached, by instance id; with the node and matrix values of each instance. */
 export type PreviousInstances = Map<
   string,
-  { status: NodeStatus; outputs: Record<string, string>; attempt: number; nodeId?: string; matrix?: Record<string, Scalar> }
+  { status: NodeStatus; outputs: Record<string, string>; attempt: number; nodeId?: string; matrix?: Record<string, MatrixValue> }
 >;
 
 /** A group whose matrix is made at run time and is not made yet: it has one instance, under the node's id. */

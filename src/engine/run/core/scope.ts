@@ -34,6 +34,9 @@ export function collectOutputs(instances: readonly Instance[], names?: readonly 
   return names ? Object.fromEntries(names.filter((n) => n in all).map((n) => [n, all[n]])) : all;
 }
 
+/** What `matrix` reads: the instance's values, JSON as a matrix made from JSON has them. */
+const matrixContext = (inst: Instance): Value => inst.matrix as Record<string, Value>;
+
 export interface ScopeOptions {
   runId: string;
   workflow: WorkflowSpec;
@@ -68,7 +71,12 @@ export class RunScope {
   /** An instance's name, evaluated. */
   nameOf(inst: Instance): string {
     if (inst.spec.name === undefined) return inst.id;
-    return evaluateName(inst.spec.name, { inputs: this.options.inputs, matrix: inst.matrix, run: { id: this.options.runId }, workflow: { name: this.name } });
+    return evaluateName(inst.spec.name, {
+      inputs: this.options.inputs,
+      matrix: matrixContext(inst),
+      run: { id: this.options.runId },
+      workflow: { name: this.name },
+    });
   }
 
   /**
@@ -79,7 +87,7 @@ export class RunScope {
     const setting = inst.spec.continueOnError;
     if (typeof setting !== 'string') return setting;
     try {
-      return parseCondition(setting).holds({ contexts: { inputs: this.options.inputs, matrix: inst.matrix } });
+      return parseCondition(setting).holds({ contexts: { inputs: this.options.inputs, matrix: matrixContext(inst) } });
     } catch {
       return false;
     }
@@ -94,7 +102,7 @@ export class RunScope {
         inputs: this.options.inputs,
         env: inst ? { ...this.env, ...inst.spec.env } : this.env,
         nodes: this.nodesSeenBy(inst),
-        matrix: inst?.matrix ?? {},
+        matrix: inst ? matrixContext(inst) : {},
         run: { id: this.options.runId },
         workflow: { name: this.name },
       },

@@ -3,7 +3,16 @@
 import { isMap, isScalar } from 'yaml';
 import { removePair } from '../../edits/pairs';
 import { isObject } from '../../json';
-import { axesProduct, instanceId, matrixCombinations, MAX_MATRIX_INSTANCES, MAX_MATRIX_PRODUCT, type MatrixCombination, type MatrixSpec } from '../../matrix';
+import {
+  axesProduct,
+  instanceId,
+  matrixCombinations,
+  matrixValueText,
+  MAX_MATRIX_INSTANCES,
+  MAX_MATRIX_PRODUCT,
+  type MatrixCombination,
+  type MatrixSpec,
+} from '../../matrix';
 import { hasMatrix, type NodeSpec, type Scalar } from '../../model';
 import { listed, rawAt, type SemanticContext } from './context';
 
@@ -107,16 +116,17 @@ function checkExcludes(ctx: SemanticContext, id: string, matrix: MatrixSpec): vo
           message: `'exclude' names '${key}', which is not a key of the matrix of '${id}'${hint}`,
           ...(near ? { fixes: [{ title: `Change to '${near}'`, edits: [{ span, newText: near }] }] } : {}),
         });
-      } else if (!values.some((v) => String(v) === String(value))) {
+      } else if (!values.some((v) => matrixValueText(v) === matrixValueText(value))) {
         const span = ctx.spanAt(at);
-        const texts = values.map(String);
-        const near = ctx.suggest.closest(String(value), texts);
-        const written = near === undefined ? undefined : yamlScalar(values[texts.indexOf(near)]);
+        const texts = values.map(matrixValueText);
+        const near = ctx.suggest.closest(matrixValueText(value), texts);
+        // A matrix written out has scalars only (matrixOf keeps no other).
+        const written = near === undefined ? undefined : yamlScalar(values[texts.indexOf(near)] as Scalar);
         ctx.report({
           span,
           severity: 'warning',
           code: 'invalid-matrix',
-          message: `${JSON.stringify(String(value))} is not a value of '${key}', so this entry leaves out nothing${near ? ` — did you mean '${near}'?` : ` (values: ${listed(texts)})`}`,
+          message: `${JSON.stringify(matrixValueText(value))} is not a value of '${key}', so this entry leaves out nothing${near ? ` — did you mean '${near}'?` : ` (values: ${listed(texts)})`}`,
           ...(written ? { fixes: [{ title: `Change to ${written}`, edits: [{ span, newText: written }] }] } : {}),
         });
       }
