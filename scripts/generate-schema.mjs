@@ -13,6 +13,8 @@ const stringMap = (desc) => ({ ...d(desc), type: 'object', additionalProperties:
 // A name with `=` would set another variable (`A=B: x` sets A to `B=x`); an empty one, none.
 const envMap = (desc) => ({ ...stringMap(desc), propertyNames: { pattern: '^[^=\\u0000]+$' } });
 const matrixKey = '^[A-Za-z_][A-Za-z0-9_-]*$';
+/** A value of a matrix: a string, number or boolean, or a list or a map (`matrix.config.arch`), as GitHub Actions allows. */
+const matrixValue = { type: ['string', 'number', 'boolean', 'array', 'object'] };
 /** One `${{ }}` standing for a matrix or a part of it, made when the run reaches the node. */
 const matrixExpression = (desc) => ({ ...d(desc), type: 'string', pattern: '^\\s*\\$\\{\\{[\\s\\S]*\\}\\}\\s*$' });
 /** A matrix's `include` or `exclude`: maps of keys to one value each, or an expression that makes them. */
@@ -22,7 +24,7 @@ const matrixEntries = (desc) => ({
     {
       type: 'array',
       minItems: 1,
-      items: { type: 'object', minProperties: 1, propertyNames: { pattern: matrixKey }, additionalProperties: { type: ['string', 'number', 'boolean'] } },
+      items: { type: 'object', minProperties: 1, propertyNames: { pattern: matrixKey }, additionalProperties: matrixValue },
     },
     matrixExpression('An expression whose value is the list of entries (`${{ fromJSON(nodes.plan.outputs.extra) }}`), made when the run reaches the node.'),
   ],
@@ -152,7 +154,7 @@ const nodeProps = {
   },
   matrix: {
     ...d(
-      'Fan-out: one instance of the node for each combination of values, with ids like `test[shard=1]`. `exclude` leaves out the combinations that have all the values of one of its entries; `include` adds its values to each combination whose values it does not change, or is a combination of its own where it fits none (as in GitHub Actions). An expression in place of the matrix, or of a list in it, makes it when the run reaches the node, from the outputs of the nodes it needs (`${{ fromJSON(nodes.plan.outputs.matrix) }}`).',
+      'Fan-out: one instance of the node for each combination of values, with ids like `test[shard=1]`. A value is a string, number or boolean, or a list or a map (`config: [{ os: linux, cc: gcc }]`, read as `matrix.config.cc`). `exclude` leaves out the combinations that have all the values of one of its entries; `include` adds its values to each combination whose values it does not change, or is a combination of its own where it fits none (as in GitHub Actions). An expression in place of the matrix, or of a list in it, makes it when the run reaches the node, from the outputs of the nodes it needs (`${{ fromJSON(nodes.plan.outputs.matrix) }}`).',
     ),
     anyOf: [
       {
@@ -167,7 +169,7 @@ const nodeProps = {
         },
         additionalProperties: {
           anyOf: [
-            { type: 'array', minItems: 1, items: { type: ['string', 'number', 'boolean'] } },
+            { type: 'array', minItems: 1, items: matrixValue },
             matrixExpression(
               'An expression whose value is the list of values (`${{ fromJSON(nodes.plan.outputs.shards) }}`), made when the run reaches the node.',
             ),

@@ -4,9 +4,8 @@ import { isObject } from './json';
 import type { Scalar } from './model';
 
 /**
- * A value of a matrix: a string, number or boolean as a matrix is written; a matrix made at run time may also have
- * lists and maps, as GitHub's do (`matrix.config.arch`): JSON values, typed without recursion (as the DAG panel's
- * messages must be).
+ * A value of a matrix: a string, number or boolean, or a list or a map, as GitHub's may be (`matrix.config.arch`):
+ * JSON values, typed without recursion (as the DAG panel's messages must be).
  */
 export type MatrixValue = Scalar | unknown[] | { [key: string]: unknown };
 
@@ -32,32 +31,27 @@ export const MAX_MATRIX_INSTANCES = 256;
 export const MAX_MATRIX_PRODUCT = 65_536;
 
 const isScalar = (x: unknown): x is Scalar => typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean';
-/** A value a matrix made at run time may have: a scalar, a list or a map (not null). */
-export const isMadeMatrixValue = (x: unknown): x is MatrixValue => isScalar(x) || (typeof x === 'object' && x !== null);
+/** A value a matrix may have: a string, number or boolean, a list or a map (not null). */
+export const isMatrixValue = (x: unknown): x is MatrixValue => isScalar(x) || (typeof x === 'object' && x !== null);
 
 /** A value as text, as instance ids and comparisons read it: a list or a map as JSON. */
 export const matrixValueText = (v: MatrixValue): string => (typeof v === 'object' ? JSON.stringify(v) : String(v));
 
-type Accepts = (x: unknown) => x is MatrixValue;
-
 /** An `include` or `exclude` list, an entry for each item written (one that is not a map is empty), so that indexes are the file's. */
-function combinationsOf(v: unknown, accepts: Accepts): Record<string, MatrixValue>[] {
+function combinationsOf(v: unknown): Record<string, MatrixValue>[] {
   if (!Array.isArray(v)) return [];
-  return v.map((entry) => (isObject(entry) ? Object.fromEntries(Object.entries(entry).filter((e): e is [string, MatrixValue] => accepts(e[1]))) : {}));
+  return v.map((entry) => (isObject(entry) ? Object.fromEntries(Object.entries(entry).filter((e): e is [string, MatrixValue] => isMatrixValue(e[1]))) : {}));
 }
 
-/**
- * The matrix a node's `matrix:` writes; undefined where it makes none (not a map, or nothing in it). `accepts` says
- * which values count: those of a matrix written out are scalars (the schema says so of the others).
- */
-export function matrixOf(v: unknown, accepts: Accepts = isScalar): MatrixSpec | undefined {
+/** The matrix a node's `matrix:` writes; undefined where it makes none (not a map, or nothing in it). A null is no value (the schema says so). */
+export function matrixOf(v: unknown): MatrixSpec | undefined {
   if (!isObject(v)) return undefined;
   const axes: Record<string, MatrixValue[]> = {};
   for (const [k, values] of Object.entries(v)) {
-    if (k !== 'include' && k !== 'exclude' && Array.isArray(values)) axes[k] = values.filter(accepts);
+    if (k !== 'include' && k !== 'exclude' && Array.isArray(values)) axes[k] = values.filter(isMatrixValue);
   }
-  const include = combinationsOf(v.include, accepts);
-  const exclude = combinationsOf(v.exclude, accepts);
+  const include = combinationsOf(v.include);
+  const exclude = combinationsOf(v.exclude);
   if (Object.keys(axes).length === 0 && include.length === 0) return undefined;
   return { axes, exclude, include };
 }
@@ -89,9 +83,24 @@ export const instanceId = (nodeId: string, values: Record<string, MatrixValue>):
     .map(([k, v]) => `${k}=${matrixValueText(v)}`)
     .join(',')}]`;
 
-/** Values match as text, as instance ids tell them apart. */
+/**
+ * Whether a value of an `exclude` entry matches a combination's value, as GitHub Actions matches them: leaf by leaf,
+ * so that a map or a list names only the parts it cares about (`config: { os: macos }` matches every `config` whose
+ * `os` is macos); leaves match as text, as instance ids tell them apart; a null matches a part that is not there.
+ */
+export function matrixValueMatches(filter: unknown, value: unknown): boolean {
+  if (filter === null) return value === null || value === undefined;
+  if (Array.isArray(filter)) return Array.isArray(value) && filter.every((f, i) => matrixValueMatches(f, value[i]));
+  if (isObject(filter))
+    return isObject(value) && Object.entries(filter).every(([k, f]) => matrixValueMatches(f, Object.hasOwn(value, k) ? value[k] : undefined));
+  return isScalar(filter) && isScalar(value) && String(filter) === String(value);
+}
+
+/** The same value: a map with the same keys and values in another order is. */
+const sameValue = (a: MatrixValue, b: MatrixValue): boolean => matrixValueMatches(a, b) && matrixValueMatches(b, a);
+
 const fits = (entry: Record<string, MatrixValue>, combination: Record<string, MatrixValue>): boolean =>
-  Object.entries(entry).every(([k, v]) => k in combination && matrixValueText(combination[k]) === matrixValueText(v));
+  Object.entries(entry).every(([k, v]) => Object.hasOwn(combination, k) && matrixValueMatches(v, combination[k]));
 
 /** The product of the axes in the order written, lazily, at most `limit` combinations. */
 function* product(axes: Record<string, MatrixValue[]>, limit: number): Generator<Record<string, MatrixValue>> {
@@ -131,7 +140,7 @@ export function matrixCombinations(matrix: MatrixSpec, limit = Infinity): Matrix
   matrix.include.forEach((entry, n) => {
     let added = false;
     kept.forEach((original, i) => {
-      const changesAnAxis = Object.entries(entry).some(([k, v]) => k in original && matrixValueText(original[k]) !== matrixValueText(v));
+      const changesAnAxis = Object.entries(entry).some(([k, v]) => Object.hasOwn(original, k) && !sameValue(original[k], v));
       if (changesAnAxis) return;
       Object.assign(made[i].values, entry);
       added = true;

@@ -5,16 +5,7 @@ import { evaluate, fromData, type EvaluationScope, type Value } from './expressi
 import { interpolate } from './expressions/interpolate';
 import { findTemplates } from './expressions/template';
 import { isObject } from './json';
-import {
-  expandMatrix,
-  instanceId,
-  isMadeMatrixValue,
-  matrixCombinations,
-  matrixOf,
-  MAX_MATRIX_INSTANCES,
-  type MatrixInstance,
-  type MatrixSpec,
-} from './matrix';
+import { expandMatrix, instanceId, isMatrixValue, matrixCombinations, matrixOf, MAX_MATRIX_INSTANCES, type MatrixInstance, type MatrixSpec } from './matrix';
 
 /** A string that is one `${{ }}` and nothing else: its value is the expression's (a list, a map), not text. */
 function wholeExpression(text: string): ReturnType<typeof findTemplates>[number] | undefined {
@@ -46,11 +37,11 @@ function problemOf(m: Value): string | undefined {
     if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(key)) return `'${key}' is not a matrix key (letters, digits, '_' and '-')`;
     if (key === 'include' || key === 'exclude') {
       if (!Array.isArray(values)) return `'${key}' is ${shown(values)}, not a list of maps`;
-      const bad = values.findIndex((e) => !isObject(e) || Object.keys(e).length === 0 || !Object.values(e).every(isMadeMatrixValue));
+      const bad = values.findIndex((e) => !isObject(e) || Object.keys(e).length === 0 || !Object.values(e).every(isMatrixValue));
       if (bad >= 0) return `'${key}' entry ${bad + 1} is ${shown(values[bad])}, not a map of keys to values (none of them null)`;
     } else if (!Array.isArray(values) || values.length === 0) return `'${key}' is ${shown(values)}, not a list of values`;
     else {
-      const bad = values.findIndex((v) => !isMadeMatrixValue(v));
+      const bad = values.findIndex((v) => !isMatrixValue(v));
       if (bad >= 0) return `'${key}' value ${bad + 1} is null: a matrix value is a string, number, boolean, list or map`;
     }
   }
@@ -82,7 +73,7 @@ export function matrixAtRunTime(nodeId: string, raw: unknown, scope: EvaluationS
   }
   const problem = problemOf(value);
   if (problem) throw new Error(`its matrix could not be made: ${problem}`);
-  const matrix = matrixOf(value, isMadeMatrixValue);
+  const matrix = matrixOf(value);
   const size = matrix ? matrixCombinations(matrix, MAX_MATRIX_INSTANCES + 1).length : 0;
   if (!matrix || size === 0) throw new Error(`its matrix makes no instance (it is ${shown(value)})`);
   if (size > MAX_MATRIX_INSTANCES) throw new Error(`its matrix makes more than ${MAX_MATRIX_INSTANCES} instances, the most a node may have`);

@@ -150,10 +150,13 @@ describe('validator', () => {
   });
 
   it('names a list item by its place, and a key that is a number as the key', () => {
-    const d = diagnose(yaml(...header, 'nodes:', '  a:', '    run: x', '    matrix: { x: [1, { k: 1 }] }', '    env: { "0": [1] }'));
+    const d = diagnose(yaml(...header, 'nodes:', '  a:', '    run: x', '    matrix: { x: [1, null] }', '    env: { "0": [1] }'));
     assert.deepEqual(
       d.map((x) => x.message),
-      ["item 2 of 'x' must be a string or a number or true or false, not a mapping", "'0' must be a string or a number or true or false, not a list"],
+      [
+        "item 2 of 'x' must be a value (a string, number, boolean, list or mapping), not empty",
+        "'0' must be a string or a number or true or false, not a list",
+      ],
     );
   });
 

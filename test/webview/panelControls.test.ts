@@ -7,6 +7,7 @@ import type { WebviewMessage } from '../../src/webview/protocol';
 import { graphOf } from './fixtures';
 import { send } from './harness';
 import {
+  configsText,
   failingText,
   gatedText,
   init,
@@ -77,6 +78,25 @@ describe('DAG panel in Chromium: controls', function () {
     );
     assert.match(await page.locator('.details').innerText(), /Matrix made when the run reaches it, from \$\{\{ fromJSON\(nodes\.plan\.outputs\.shards\) \}\}/);
     await page.screenshot({ path: join(shots, 'matrix-made-at-run-time.png') });
+  });
+
+  it('a matrix of maps lists its instances by their values as JSON, each on its lines, at the width beside the editor', async () => {
+    const configs = recorded.configs;
+    const page = await open('dark', { width: 500, height: 720 });
+    await send(page, init(graphOf(configsText), [runItem(configs, 'completed')]), snapshot(configs));
+    await waitForStatus(page, 'report', 'completed');
+    assert.equal(await page.locator('.card[data-node="build"] .card-count').innerText(), '×4');
+    await page.click('.card[data-node="build"]');
+    const instances = (await page.locator('.instance-list li').allInnerTexts()).map((t) => t.trim());
+    assert.deepEqual(instances, [
+      'build[config={"name":"GCC","cc":"gcc"},type=Release]',
+      'build[config={"name":"GCC","cc":"gcc"},type=Debug]',
+      'build[config={"name":"Clang","cc":"clang"},type=Release]',
+      'build[config={"name":"Clang","cc":"clang"},type=Debug]',
+    ]);
+    const overflows = await page.locator('.details').evaluate((el) => el.scrollWidth > el.clientWidth);
+    assert.equal(overflows, false, 'the details do not scroll sideways');
+    await page.screenshot({ path: join(shots, 'matrix-of-maps.png') });
   });
 
   it('offers Approve at a waiting gate, and sends the decision', async () => {

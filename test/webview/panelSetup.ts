@@ -43,6 +43,19 @@ export const plannedText = [
   '  report: { needs: test, run: echo done }',
   '',
 ].join('\n');
+/** A matrix of maps, as C and C++ projects write theirs on GitHub: each instance's id holds a map as JSON. */
+export const configsText = [
+  'version: 1',
+  'name: Configs',
+  'nodes:',
+  '  build:',
+  '    matrix:',
+  '      config: [{ name: GCC, cc: gcc }, { name: Clang, cc: clang }]',
+  '      type: [Release, Debug]',
+  '    run: echo "${{ matrix.config.cc }} ${{ matrix.type }}"',
+  '  report: { needs: build, run: echo done }',
+  '',
+].join('\n');
 export const gatedText = [
   'version: 1',
   'name: Gated',
@@ -111,6 +124,9 @@ export const recorded = {
   },
   get planned(): EngineEvent[] {
     return (cache.planned ??= recordRun(plannedText));
+  },
+  get configs(): EngineEvent[] {
+    return (cache.configs ??= recordRun(configsText));
   },
   get gated(): EngineEvent[] {
     return (cache.gated ??= recordRun(gatedText, ['--approve']));

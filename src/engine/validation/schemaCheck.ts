@@ -30,7 +30,13 @@ const TYPE_WORDS: Record<string, string> = {
   array: 'a list',
   null: 'empty',
 };
-const typeWords = (t: string | string[]): string => (Array.isArray(t) ? t : [t]).map((x) => TYPE_WORDS[x] ?? x).join(' or ');
+/** Every type but null: a matrix's values. */
+const ANY_BUT_EMPTY = ['string', 'number', 'boolean', 'object', 'array'];
+const typeWords = (t: string | string[]): string => {
+  const types = Array.isArray(t) ? t : [t];
+  if (ANY_BUT_EMPTY.every((x) => types.includes(x)) && !types.includes('null')) return 'a value (a string, number, boolean, list or mapping)';
+  return types.map((x) => TYPE_WORDS[x] ?? x).join(' or ');
+};
 
 function resolveRef(s: SchemaObject): SchemaObject {
   if (s.$ref?.startsWith('#/definitions/')) return (schema.definitions as Json)[s.$ref.slice('#/definitions/'.length)] as SchemaObject;

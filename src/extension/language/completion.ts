@@ -1,5 +1,6 @@
 import { FUNCTION_SIGNATURES } from '../../engine/expressions/functions';
-import { matrixKeys, matrixValueText, matrixValuesOf, writtenMatrixKeys } from '../../engine/matrix';
+import { isObject } from '../../engine/json';
+import { matrixKeys, matrixValueText, matrixValuesOf, writtenMatrixKeys, type MatrixValue } from '../../engine/matrix';
 import { expandMatrix } from '../../engine/model';
 import { CONTEXTS } from '../../engine/validation/semantics';
 import { cursorContext, type CursorContext } from './cursorContext';
@@ -99,7 +100,7 @@ function matrixEntryItems(index: WorkflowIndex, ctx: Extract<CursorContext, { ki
   if (!place) return undefined;
   const matrix = index.byId.get(place.id)?.spec?.matrix;
   if (!matrix) return [];
-  const valuesOf = (k: string) => (place.list === 'exclude' ? (matrix.axes[k] ?? []) : matrixValuesOf(matrix, k)).map(String);
+  const valuesOf = (k: string) => (place.list === 'exclude' ? (matrix.axes[k] ?? []) : matrixValuesOf(matrix, k)).map(matrixValueText);
   if (place.key !== undefined) {
     const key = place.key;
     return valuesOf(key).map((v) => ({ label: v, kind: 'value', detail: `matrix · ${key}`, insertText: v, replaceStart: ctx.start }));
@@ -144,6 +145,7 @@ function completeExpression(index: WorkflowIndex, ctx: Extract<CursorContext, { 
   const nodeId = ctx.path[0] === 'nodes' ? ctx.path[1] : undefined;
   if (segments.length === 2) return contextMembers(index, segments[0], nodeId, at);
   const [root, second, third] = segments;
+  if (root === 'matrix' && segments.length === 3) return matrixMapMembers(index, nodeId, second, at);
   if (root === 'nodes' && segments.length === 3) {
     return [
       { label: 'outputs', kind: 'field', detail: `outputs of ${second}`, insertText: 'outputs', replaceStart: at },
@@ -161,6 +163,23 @@ function completeExpression(index: WorkflowIndex, ctx: Extract<CursorContext, { 
       ? ' (an object keyed by instance id)'
       : '';
   return (target?.outputs ?? []).map((o) => ({ label: o, kind: 'output', detail: `output of ${second}${instances}`, insertText: o, replaceStart: at }));
+}
+
+/** `matrix.config.`: the keys of the maps a matrix key has as values (`config: [{ os: linux, cc: gcc }]`), with the values each has. */
+function matrixMapMembers(index: WorkflowIndex, nodeId: string | undefined, key: string, at: number): CompletionItem[] {
+  const matrix = index.result.workflow.nodes.find((n) => n.id === nodeId)?.matrix;
+  const members = new Map<string, string[]>();
+  for (const value of matrix ? matrixValuesOf(matrix, key) : []) {
+    if (!isObject(value)) continue;
+    for (const [k, v] of Object.entries(value)) members.set(k, [...(members.get(k) ?? []), matrixValueText(v as MatrixValue)]);
+  }
+  return [...members].map(([k, values]) => ({
+    label: k,
+    kind: 'field',
+    detail: `matrix.${key} · ${[...new Set(values)].join(', ')}`,
+    insertText: k,
+    replaceStart: at,
+  }));
 }
 
 /** The members of a context: inputs, matrix keys, upstream nodes, environment variables, run and workflow fields. */

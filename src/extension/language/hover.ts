@@ -46,7 +46,6 @@ export function nodeMarkdown(index: WorkflowIndex, id: string): string {
   return lines.join('\n');
 }
 
-/** The key path of the mapping key at an offset (`['nodes', 'build', 'retry']`), with the key's span. */
 /** `os × node, 1 excluded, 2 included`: what a matrix is made of. */
 function matrixMakeUp(matrix: MatrixSpec): string {
   const parts = [Object.keys(matrix.axes).map(markdownText).join(' × ')].filter(Boolean);
@@ -55,6 +54,7 @@ function matrixMakeUp(matrix: MatrixSpec): string {
   return parts.join(', ');
 }
 
+/** The key path of the mapping key at an offset (`['nodes', 'build', 'retry']`), with the key's span. */
 export function keyAt(index: WorkflowIndex, offset: number): { path: string[]; span: Span } | undefined {
   let node: unknown = index.result.parsed.doc.contents;
   const path: string[] = [];

@@ -5,6 +5,7 @@ import { expandMatrix } from '../../../src/engine/matrix';
 import type { WorkflowSpec } from '../../../src/engine/model';
 import { validateWorkflow } from '../../../src/engine/validation/validate';
 import { DOCS_MATRIX } from '../matrixFixture';
+import { inFolder, loggedLines, runWorkflowText } from './importedRuns';
 import { argoErrors, githubErrors } from './validators';
 
 const specOf = (text: string): WorkflowSpec => {
@@ -161,5 +162,46 @@ describe('matrix include and exclude across formats', () => {
       include: [{ os: 'mac', n: 2 }, { os: 'linux', n: 1 }, { os: 'linux' }],
     });
     assert.deepEqual(some.notImported, []);
+  });
+
+  it("import GitHub's matrix of maps (matrix.config.cc), which runs as GitHub would; export it back as written; refuse it for Argo", async () => {
+    const source = [
+      'on: push',
+      'jobs:',
+      '  build:',
+      '    name: ${{ matrix.config.name }}',
+      '    runs-on: ubuntu-latest',
+      '    strategy:',
+      '      matrix:',
+      '        config:',
+      '          - { name: GCC, cc: gcc, flags: [-O2] }',
+      '          - { name: Clang, cc: clang, flags: [-O2, -g] }',
+      '        type: [Release, Debug]',
+      '        exclude: [{ config: { cc: clang }, type: Debug }]',
+      '    steps:',
+      '      - run: echo "${{ matrix.config.cc }} ${{ matrix.config.flags[0] }} ${{ matrix.type }}"',
+      '',
+    ].join('\n');
+    const { text, notImported } = await importWorkflow(source, 'ci.yml');
+    assert.deepEqual(notImported, []);
+    const spec = specOf(text);
+    await inFolder('gh-matrix-maps', async (dir) => {
+      const { status, events } = await runWorkflowText(dir, text);
+      assert.equal(status, 'completed');
+      assert.deepEqual(loggedLines(events).sort(), ['clang -O2 Release', 'gcc -O2 Debug', 'gcc -O2 Release']);
+    });
+    const out = exportWorkflow(spec, 'github-actions');
+    assert.deepEqual(await githubErrors(out), []);
+    assert.deepEqual(
+      (parse(out) as { jobs: { build: { strategy: { matrix: unknown } } } }).jobs.build.strategy.matrix,
+      (parse(source) as { jobs: { build: { strategy: { matrix: unknown } } } }).jobs.build.strategy.matrix,
+    );
+    assert.deepEqual(specOf((await importWorkflow(out, 'exported.yml')).text).nodes, spec.nodes);
+    assert.throws(
+      () => exportWorkflow(spec, 'argo'),
+      (e: unknown) =>
+        e instanceof ConversionError &&
+        e.problems.some((p) => /^matrix 'config' has lists or maps as values: an item of Argo's withItems is a map of plain values/.test(p.message)),
+    );
   });
 });

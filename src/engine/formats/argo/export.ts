@@ -2,7 +2,7 @@
 // each node a script template run in a container image. What Argo cannot express is a problem (an error, or with
 // `lenient` a comment in the output), never a silently different workflow.
 import { isObject } from '../../json';
-import { expandMatrix, matrixKeys, type MatrixSpec } from '../../matrix';
+import { expandMatrix, matrixKeys, matrixValuesOf, type MatrixSpec } from '../../matrix';
 import { hasMatrix, type NodeSpec, type WorkflowSpec } from '../../model';
 import { POSIX_SHELLS, shellWords } from '../../platform/shells';
 import { ProblemList, type ConversionOptions } from '../problems';
@@ -130,6 +130,11 @@ function taskOf(node: NodeSpec, scope: VariableScope, problems: string[]): Json 
   if (typeof node.continueOnError === 'string')
     problems.push(`continueOnError ${node.continueOnError}: Argo's continueOn is one setting for all of a task's items; write true or false`);
   const items = node.matrix ? itemsOf(node.matrix) : undefined;
+  const nested = node.matrix ? matrixKeys(node.matrix).find((k) => matrixValuesOf(node.matrix!, k).some((v) => typeof v === 'object')) : undefined;
+  if (nested !== undefined)
+    problems.push(
+      `matrix '${nested}' has lists or maps as values: an item of Argo's withItems is a map of plain values (write its parts as keys of their own)`,
+    );
   const param = node.matrixTemplate !== undefined ? withParamOf(node, scope) : undefined;
   if (param && 'problem' in param) problems.push(param.problem);
   const parameters = [...scope.parameters].map(([p, value]) => ({ name: p, value }));

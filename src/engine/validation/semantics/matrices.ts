@@ -6,14 +6,17 @@ import { isObject } from '../../json';
 import {
   axesProduct,
   instanceId,
+  isMatrixValue,
   matrixCombinations,
+  matrixValueMatches,
   matrixValueText,
   MAX_MATRIX_INSTANCES,
   MAX_MATRIX_PRODUCT,
   type MatrixCombination,
   type MatrixSpec,
+  type MatrixValue,
 } from '../../matrix';
-import { hasMatrix, type NodeSpec, type Scalar } from '../../model';
+import { hasMatrix, type NodeSpec } from '../../model';
 import { listed, rawAt, type SemanticContext } from './context';
 
 export function checkMatrices(ctx: SemanticContext): void {
@@ -81,14 +84,14 @@ function checkAxisValues(ctx: SemanticContext, id: string, raw: Record<string, u
     if (key === 'include' || key === 'exclude' || !Array.isArray(values)) continue;
     const seen = new Set<string>();
     values.forEach((value: unknown, i) => {
-      if (!['string', 'number', 'boolean'].includes(typeof value)) return;
-      const text = String(value);
+      if (!isMatrixValue(value)) return;
+      const text = orderlessText(value);
       if (!seen.has(text)) return void seen.add(text);
       ctx.report({
         span: ctx.spanAt(['nodes', id, 'matrix', key, i]),
         severity: 'error',
         code: 'invalid-matrix',
-        message: `matrix key '${key}' already has the value ${JSON.stringify(text)} (instance ids use the text of each value): remove one`,
+        message: `matrix key '${key}' already has the value ${shownValue(value)} (instance ids use the text of each value): remove one`,
       });
     });
   }
@@ -116,17 +119,16 @@ function checkExcludes(ctx: SemanticContext, id: string, matrix: MatrixSpec): vo
           message: `'exclude' names '${key}', which is not a key of the matrix of '${id}'${hint}`,
           ...(near ? { fixes: [{ title: `Change to '${near}'`, edits: [{ span, newText: near }] }] } : {}),
         });
-      } else if (!values.some((v) => matrixValueText(v) === matrixValueText(value))) {
+      } else if (!values.some((v) => matrixValueMatches(value, v))) {
         const span = ctx.spanAt(at);
         const texts = values.map(matrixValueText);
         const near = ctx.suggest.closest(matrixValueText(value), texts);
-        // A matrix written out has scalars only (matrixOf keeps no other).
-        const written = near === undefined ? undefined : yamlScalar(values[texts.indexOf(near)] as Scalar);
+        const written = near === undefined ? undefined : yamlValue(values[texts.indexOf(near)]);
         ctx.report({
           span,
           severity: 'warning',
           code: 'invalid-matrix',
-          message: `${JSON.stringify(matrixValueText(value))} is not a value of '${key}', so this entry leaves out nothing${near ? ` — did you mean '${near}'?` : ` (values: ${listed(texts)})`}`,
+          message: `${shownValue(value)} is not a value of '${key}', so this entry leaves out nothing${near ? ` — did you mean ${typeof value === 'object' ? near : `'${near}'`}?` : ` (values: ${listed(texts)})`}`,
           ...(written ? { fixes: [{ title: `Change to ${written}`, edits: [{ span, newText: written }] }] } : {}),
         });
       }
@@ -134,9 +136,23 @@ function checkExcludes(ctx: SemanticContext, id: string, matrix: MatrixSpec): vo
   });
 }
 
-/** A value as YAML reads it back the same: a string quoted where plain it would be another value or need quotes. */
-const yamlScalar = (v: Scalar): string =>
-  typeof v !== 'string' || (/^[A-Za-z_][\w.-]*$/.test(v) && !/^(true|false|null|yes|no|on|off|y|n|~)$/i.test(v)) ? String(v) : JSON.stringify(v);
+/**
+ * A value as YAML reads it back the same: a string quoted where plain it would be another value or need quotes; a
+ * list or a map as JSON, which YAML reads as it is.
+ */
+const yamlValue = (v: MatrixValue): string =>
+  typeof v === 'object' || (typeof v === 'string' && !(/^[A-Za-z_][\w.-]*$/.test(v) && !/^(true|false|null|yes|no|on|off|y|n|~)$/i.test(v)))
+    ? JSON.stringify(v)
+    : String(v);
+
+/** A value as instance ids read it, the keys of its maps in order: a map written with its keys in another order is the same value. */
+const orderlessText = (v: MatrixValue): string =>
+  typeof v === 'object'
+    ? JSON.stringify(v, (_, x: unknown) => (isObject(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x))
+    : String(v);
+
+/** A value in a message: its text in quotes; a list or a map as JSON. */
+const shownValue = (v: MatrixValue): string => (typeof v === 'object' ? JSON.stringify(v) : JSON.stringify(String(v)));
 
 /**
  * Two combinations with one id would be one instance: an `include` entry of its own must make a new one. (The
