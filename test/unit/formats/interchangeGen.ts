@@ -89,7 +89,7 @@ function nodeArb(plan: Plan, index: number, target: Target): fc.Arbitrary<Record
 }
 
 /** Nodes read by others must write the output they read; a matrix node's outputs are not read (they differ). */
-function consistent(plan: Plan, nodes: Record<string, unknown>[], approvals: boolean[]): Record<string, unknown>[] {
+function consistent(plan: Plan, nodes: Record<string, unknown>[], approvals: boolean[], target: Target): Record<string, unknown>[] {
   const read = new Set(plan.nodes.flatMap((_, i) => JSON.stringify(nodes[i]).match(/nodes\.([a-z0-9_-]+)\.outputs/g) ?? []).map((m) => m.split('.')[1]));
   return nodes.map((n, i) => {
     const id = plan.nodes[i].id;
@@ -103,6 +103,8 @@ function consistent(plan: Plan, nodes: Record<string, unknown>[], approvals: boo
     }
     if (out.outputs && out.shell && out.shell !== 'sh' && out.shell !== 'bash -x') delete out.shell;
     if (!out.matrix) delete out.maxParallel;
+    // Argo has no continueOn where a dag names results (depends): the export refuses it on a node nothing needs.
+    if (target === 'argo' && !plan.nodes.some((m) => m.needs.includes(id))) delete out.continueOnError;
     if (approvals[i]) {
       const prompt = typeof out.name === 'string' ? `Ship ${out.name}?` : undefined;
       return { ...(out.name ? { name: out.name } : {}), ...(out.if ? { if: out.if } : {}), approval: prompt ? { prompt } : {} };
@@ -122,7 +124,7 @@ export function interchangeArb(target: Target): fc.Arbitrary<string> {
         WORD,
       )
       .map(([nodes, approvals, env, name]) => {
-        const docs = consistent(plan, nodes, approvals);
+        const docs = consistent(plan, nodes, approvals, target);
         const inputs = Object.fromEntries(
           plan.inputs.map((i) => [i.name, { type: i.type, default: i.dflt, ...(i.description ? { description: i.description } : {}) }]),
         );

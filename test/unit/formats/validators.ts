@@ -30,6 +30,27 @@ export function argoErrors(text: string): string[] {
     const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
     validate = ajv.compile(schema);
   }
-  const ok = validate(parse(text));
-  return ok ? [] : ((validate.errors ?? []) as { instancePath: string; message?: string }[]).map((e) => `${e.instancePath} ${e.message ?? ''}`);
+  const doc = parse(text) as unknown;
+  const ok = validate(doc);
+  const schemaErrors = ok ? [] : ((validate.errors ?? []) as { instancePath: string; message?: string }[]).map((e) => `${e.instancePath} ${e.message ?? ''}`);
+  return [...schemaErrors, ...dagRuleErrors(doc)];
+}
+
+type DagTask = { name?: string; depends?: unknown; dependencies?: unknown; continueOn?: unknown };
+
+/**
+ * What Argo's controller checks of a dag beyond its schema (workflow/validate in argo-workflows): no template mixes
+ * `depends` and `dependencies`, no `continueOn` beside `depends`, and no task name starting with a digit.
+ */
+function dagRuleErrors(doc: unknown): string[] {
+  const templates = (doc as { spec?: { templates?: { name?: string; dag?: { tasks?: DagTask[] } }[] } }).spec?.templates ?? [];
+  return templates.flatMap(({ name, dag }) => {
+    const tasks = dag?.tasks ?? [];
+    const usingDepends = tasks.some((t) => t.depends !== undefined && t.depends !== '');
+    return tasks.flatMap((t) => [
+      ...(usingDepends && Array.isArray(t.dependencies) && t.dependencies.length ? [`templates.${name} cannot use both 'depends' and 'dependencies'`] : []),
+      ...(usingDepends && t.continueOn !== undefined ? [`templates.${name} cannot use 'continueOn' when using 'depends'`] : []),
+      ...(/^[0-9]/.test(String(t.name)) ? [`templates.${name}.tasks.${t.name} name cannot begin with a digit`] : []),
+    ]);
+  });
 }

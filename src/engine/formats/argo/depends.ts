@@ -32,8 +32,12 @@ const STATUSES: Record<string, string[]> = {
   Skipped: ['skipped'],
   Omitted: ['skipped'],
 };
-/** A task named without a result: it succeeded or was skipped (or is a daemon, which has no counterpart here). */
-const BARE = ['completed', 'skipped'];
+/**
+ * A task named without a result: it succeeded or its `when` skipped it (or is a daemon, which has no counterpart
+ * here); one without a `when` only succeeded, as ours is skipped only when a node before it did not complete, where
+ * Argo omits it.
+ */
+const bareStatuses = (task: string, known: NeededTasks) => (known.skippable.has(task) ? ['completed', 'skipped'] : ['completed']);
 
 /** A task and results of it: `b.Failed` alone, or `(b.Failed || b.Errored)` as one term; a bare name has none. */
 type ResultTerm = { task: string; results?: string[] };
@@ -70,7 +74,7 @@ function termsOf(tokens: string[]): (string | ResultTerm)[] {
  * the same operators with the same precedence, each term a comparison. Not while the run is cancelled, where Argo
  * starts no task. Undefined where a term has no counterpart (`Daemoned`, `AnySucceeded`, a task the file lacks).
  */
-function dependsCondition(depends: string, ids: Map<string, string>): string | undefined {
+function dependsCondition(depends: string, ids: Map<string, string>, known: NeededTasks): string | undefined {
   const tokens = depends.match(/&&|\|\||[!()]|[^\s&|!()]+/g) ?? [];
   const out: string[] = [];
   for (const term of termsOf(tokens)) {
@@ -79,9 +83,9 @@ function dependsCondition(depends: string, ids: Map<string, string>): string | u
       out.push(term);
       continue;
     }
-    const known = term.results?.every((r) => STATUSES[r]);
-    if (!ids.has(term.task) || known === false) return undefined;
-    const statuses = term.results ? [...new Set(term.results.flatMap((r) => STATUSES[r]))] : BARE;
+    const results = term.results?.every((r) => STATUSES[r]);
+    if (!ids.has(term.task) || results === false) return undefined;
+    const statuses = term.results ? [...new Set(term.results.flatMap((r) => STATUSES[r]))] : bareStatuses(term.task, known);
     const terms = statuses.map((status) => `nodes.${ids.get(term.task)}.status == '${status}'`);
     // After '!', which binds tighter than '==', a comparison takes parentheses too.
     out.push(terms.length === 1 && out.at(-1) !== '!' ? terms[0] : `(${terms.join(' || ')})`);
@@ -90,7 +94,8 @@ function dependsCondition(depends: string, ids: Map<string, string>): string | u
     .join(' ')
     .replace(/([(!]) /g, '$1')
     .replace(/ \)/g, ')');
-  const condition = `!cancelled() && (${text})`;
+  // One term is in parentheses already where it is more than one comparison.
+  const condition = out.length === 1 && text.startsWith('(') ? `!cancelled() && ${text}` : `!cancelled() && (${text})`;
   // What is not an expression Argo takes (a lone '&', unbalanced parentheses, an operator missing its operand).
   if (tokens.join('') !== depends.replace(/\s+/g, '')) return undefined;
   try {
@@ -101,19 +106,44 @@ function dependsCondition(depends: string, ids: Map<string, string>): string | u
   return condition;
 }
 
+/** What the dag says of the tasks a task may need, by task name. */
+export interface NeededTasks {
+  /** Tasks with a `when`, which Argo may skip (a task after one skipped runs there, not here). */
+  skippable: ReadonlySet<string>;
+  /** Tasks under continueOn (or our export's annotation of it): their failure lets the tasks after them run. */
+  continuing: ReadonlySet<string>;
+}
+
 /** The needs of a task, each once (Argo takes `dependencies: [a, a]` and `a && a`; our needs list a node once). */
-export function dependsToNeeds(task: Json, ids: Map<string, string>): Needs {
-  const found = neededTasks(task, ids);
+export function dependsToNeeds(task: Json, ids: Map<string, string>, known: NeededTasks): Needs {
+  const found = neededTasks(task, ids, known);
   return { ...found, needs: [...new Set(found.needs)] };
 }
 
-function neededTasks(task: Json, ids: Map<string, string>): Needs {
+/**
+ * A term of a `depends` that asks of a task what our default condition asks of a need, or undefined: a task that
+ * Argo cannot skip (`A`), or succeeded (`A.Succeeded`); for one under continueOn, either or-failed (`(A || A.Failed)`).
+ */
+function plainNeed(term: string, known: NeededTasks): string | undefined {
+  const m = /^(?:([A-Za-z0-9-]+)(\.Succeeded)?|\(\s*([A-Za-z0-9-]+)(\.Succeeded)?\s*\|\|\s*([A-Za-z0-9-]+)\.Failed\s*\))$/.exec(term.trim());
+  if (!m) return undefined;
+  const [task, succeeded] = m[1] !== undefined ? [m[1], m[2]] : [m[3], m[4]];
+  const orFailed = m[1] === undefined;
+  if (orFailed && (m[5] !== task || !known.continuing.has(task))) return undefined;
+  if (!orFailed && succeeded && known.continuing.has(task)) return undefined;
+  return succeeded || !known.skippable.has(task) ? task : undefined;
+}
+
+function neededTasks(task: Json, ids: Map<string, string>, known: NeededTasks): Needs {
   const idOf = (name: string) => ids.get(name) ?? name;
-  if (Array.isArray(task.dependencies)) return { needs: task.dependencies.map((d) => idOf(String(d))) };
-  if (typeof task.depends !== 'string') return { needs: [] };
-  const depends = task.depends.trim();
-  const plain = depends.split('&&').map((t) => /^\s*([A-Za-z0-9-]+)(\.Succeeded)?\s*$/.exec(t));
-  if (plain.every(Boolean)) return { needs: plain.map((m) => idOf(m![1])) };
+  const listed = Array.isArray(task.dependencies) ? task.dependencies.map(String) : undefined;
+  // `dependencies` are `depends` of the bare names; continueOn counts for them.
+  if (listed && !listed.some((d) => known.skippable.has(d))) return { needs: listed.map(idOf) };
+  const given = listed ? listed.join(' && ') : task.depends;
+  if (typeof given !== 'string') return { needs: [] };
+  const depends = given.trim();
+  const plain = splitTop(depends, '&&').map((t) => plainNeed(t, known));
+  if (plain.every((t) => t !== undefined)) return { needs: plain.map(idOf) };
   for (const [status, results, joiner] of [
     ['always()', ALWAYS, '&&'],
     ['failure()', FAILURE, '||'],
@@ -122,7 +152,7 @@ function neededTasks(task: Json, ids: Map<string, string>): Needs {
     if (groups.every((g) => g && same(g.results, [...results]))) return { needs: groups.map((g) => idOf(g!.task)), status };
   }
   const mentioned = [...new Set([...depends.matchAll(/([A-Za-z0-9-]+)(?:\.\w+)?/g)].map((m) => m[1]).filter((n) => ids.has(n)))];
-  const condition = dependsCondition(depends, ids);
+  const condition = dependsCondition(depends, ids, known);
   if (condition) {
     // Said, as the results it merges may matter to the workflow.
     const problem = `depends '${depends}' is read as a condition on how those tasks ended, where Argo's Skipped and Omitted are both 'skipped', and its Failed and Errored both 'failed'`;

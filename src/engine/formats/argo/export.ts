@@ -10,6 +10,7 @@ import { yamlText, type KeyComment } from '../yamlOut';
 import {
   APPROVAL_PROMPT_ANNOTATION,
   argoNames,
+  CONTINUE_ON_ERROR_ANNOTATION,
   INPUT_TYPES_ANNOTATION,
   MATRIX_KEY_ANNOTATION,
   NODE_ID_ANNOTATION,
@@ -25,6 +26,7 @@ import { secretHeader, secretNameFor, wholeSecretInput } from './secrets';
 import { paramFanOutOf } from './fanOut';
 import { argoText, argoVariable, type VariableScope } from './variables';
 import { argoCondition, dependsFor, type ArgoCondition } from './when';
+import { neededNodes, oneDependencyForm, succeededTerm, type NeededNode } from './dependencyForm';
 
 export interface ArgoExportOptions extends ConversionOptions {
   /** A WorkflowTemplate (submitted later by name) rather than a Workflow. */
@@ -53,15 +55,24 @@ export function toArgo(spec: WorkflowSpec, options: ArgoExportOptions = {}): str
   const tasks: Json[] = [];
   const templates: Json[] = [];
   const taken = new Set(['main', ...[...names.values()].map((n) => n.toLowerCase())]);
+  const needed = neededNodes(spec.nodes, names);
   for (const node of spec.nodes) {
     const scope: VariableScope = { spec, node, names, parameters: new Map(), secretName };
     const nodeProblems: string[] = [];
     const template = templateOf(node, scope, options, nodeProblems);
-    const task = taskOf(node, scope, nodeProblems);
+    const task = taskOf(node, scope, nodeProblems, needed);
     const wrapper = hasMatrix(node) && node.maxParallel !== undefined ? itemsDag(task, template, node.maxParallel, taken, nodeProblems) : undefined;
     tasks.push(wrapper?.task ?? task);
     templates.push(template, ...(wrapper ? [wrapper.template] : []));
     nodeProblems.forEach((p) => problems.add(node.id, p));
+  }
+  const taskNodes = new Map([...names].map(([id, task]) => [task, id]));
+  const form = oneDependencyForm(tasks, needed);
+  for (const [task, problem] of form.problems) problems.add(taskNodes.get(task), problem);
+  // The node's own template keeps it for an import (a wrapper's task runs that template too).
+  for (const task of form.withoutContinueOn) {
+    const i = templates.findIndex((t) => t.name === task);
+    templates[i] = annotated(templates[i], { [CONTINUE_ON_ERROR_ANNOTATION]: 'true' });
   }
   if (Object.values(spec.env).some((v) => v.includes('${{') && !wholeSecretInput(v, spec)))
     problems.add(undefined, "the workflow's env uses expressions: Argo sets plain values");
@@ -100,20 +111,27 @@ export function toArgo(spec: WorkflowSpec, options: ArgoExportOptions = {}): str
   return yamlText(doc, { header, comments });
 }
 
+/** A template with more annotations, its metadata after its name as the others have it. */
+function annotated(template: Json, annotations: Record<string, string>): Json {
+  const { name, metadata, ...rest } = template;
+  const given = isObject(metadata) ? metadata : {};
+  return { name, metadata: { ...given, annotations: { ...(isObject(given.annotations) ? given.annotations : {}), ...annotations } }, ...rest };
+}
+
 /**
  * A task's `depends`: the results of its needed tasks its status function lets it run on, and what its condition
  * asks of how some of them ended. Argo waits for the tasks `depends` names: those it asks nothing of are named with
  * every result (always()), or as succeeded (the default success()); undefined where `dependencies` say it all.
  */
-function dependsOf(condition: ArgoCondition, needs: readonly string[]): string | undefined {
+function dependsOf(condition: ArgoCondition, needs: readonly string[], needed: ReadonlyMap<string, NeededNode>): string | undefined {
   if (!condition.depends) return condition.status && needs.length ? dependsFor(condition.status, needs) : undefined;
   const named = (task: string) => new RegExp(`(^|[^\\w-])${task.replace(/[-]/g, '\\-')}\\.`).test(condition.depends!);
   const waited = condition.status === 'always' ? needs.filter((t) => !named(t)) : needs;
-  const base = condition.status ? (waited.length ? dependsFor(condition.status, waited) : '') : waited.map((t) => `${t}.Succeeded`).join(' && ');
+  const base = condition.status ? (waited.length ? dependsFor(condition.status, waited) : '') : waited.map((t) => succeededTerm(needed.get(t), t)).join(' && ');
   return base ? `${base} && (${condition.depends})` : condition.depends;
 }
 
-function taskOf(node: NodeSpec, scope: VariableScope, problems: string[]): Json {
+function taskOf(node: NodeSpec, scope: VariableScope, problems: string[], needed: ReadonlyMap<string, NeededNode>): Json {
   const name = scope.names.get(node.id)!;
   const needs = node.needs.map((id) => scope.names.get(id) ?? id);
   let depends: string | undefined;
@@ -123,7 +141,7 @@ function taskOf(node: NodeSpec, scope: VariableScope, problems: string[]): Json 
     if ('problem' in condition) problems.push(condition.problem);
     else {
       when = condition.when;
-      depends = dependsOf(condition, needs);
+      depends = dependsOf(condition, needs, needed);
       if (condition.status === 'failure' && !needs.length) problems.push('failure() on a node that needs nothing is never true');
     }
   }

@@ -7,7 +7,8 @@ import { isObject, type Json, textOf } from '../../json';
 import { ImportError, notImportedLine, refuseUnreadableData, type ImportResult, type NodeDoc } from '../importTypes';
 import { yamlText, type KeyComment } from '../yamlOut';
 import { yamlErrorText } from '../../validation/yamlErrors';
-import { taskNode } from './importTask';
+import { continuesOnError, taskNode } from './importTask';
+import type { NeededTasks } from './depends';
 import type { ArgoTextScope } from './importText';
 import { RESERVED_KEY } from '../../validation/document';
 import { INPUT_TYPES_ANNOTATION, NODE_ID_ANNOTATION, STDOUT_AS_ANNOTATION, WORKFLOW_ENV_ANNOTATION, WORKFLOW_NAME_ANNOTATION } from './names';
@@ -75,12 +76,9 @@ function importSpec(resource: Json, spec: Json, fileName: string, lineAt: (path:
   const env = workflowEnvOf(annotations);
   const inputs = inputsOf(spec, annotations);
   const secrets = new ImportedSecrets(new Set(Object.keys(inputs.inputs ?? {})));
-  const booleanInputs = new Set(
-    Object.entries((inputs.inputs ?? {}) as Record<string, Json>)
-      .filter(([, i]) => i.type === 'boolean')
-      .map(([n]) => n),
-  );
+  const booleanInputs = booleanInputsOf(inputs);
   const results = resultsRead(entry.dag, byName);
+  const neededTasks = neededTasksOf(tasks, byName);
   const nodes: Record<string, NodeDoc> = {};
   tasks.forEach((given, i) => {
     const unwrapped = unwrapItems(given, byName.get(textOf(given.template)));
@@ -88,7 +86,7 @@ function importSpec(resource: Json, spec: Json, fileName: string, lineAt: (path:
     const line = lineAt([...specPath, 'templates', entryIndex, 'dag', 'tasks', i]);
     const template = byName.get(textOf(task.template));
     const params = parametersGiven(task, template);
-    const scope: ArgoTextScope = { ids, arguments: params, notes: [], booleanInputs, secrets, results };
+    const scope: ArgoTextScope = { ids, arguments: params, notes: [], booleanInputs, secrets, results, neededTasks };
     const id = ids.get(textOf(task.name))!;
     nodes[id] = taskNode({ id, task, template, line, scope, workflowEnv: env });
     if (unwrapped) nodes[id] = withMaxParallel(nodes[id], unwrapped.maxParallel);
@@ -111,6 +109,25 @@ function importSpec(resource: Json, spec: Json, fileName: string, lineAt: (path:
   };
   const header = [`Imported from the Argo ${textOf(resource.kind)} ${fileName}.`, ...settings.notes.map((n) => notImportedLine(n).slice(2))];
   return { text: yamlText(out, { header: header.join('\n'), comments }), notImported: [...settings.notes, ...notes] };
+}
+
+const booleanInputsOf = (inputs: Json): Set<string> =>
+  new Set(
+    Object.entries((inputs.inputs ?? {}) as Record<string, Json>)
+      .filter(([, i]) => i.type === 'boolean')
+      .map(([n]) => n),
+  );
+
+/** The tasks Argo may skip (a `when`, the wrapper's task's for maxParallel) and those under continueOn, by name. */
+function neededTasksOf(tasks: readonly Json[], byName: ReadonlyMap<string, Json>): NeededTasks {
+  const skippable = new Set<string>();
+  const continuing = new Set<string>();
+  for (const given of tasks) {
+    const task = unwrapItems(given, byName.get(textOf(given.template)))?.task ?? given;
+    if (typeof task.when === 'string') skippable.add(textOf(given.name));
+    if (continuesOnError(task, byName.get(textOf(task.template)))) continuing.add(textOf(given.name));
+  }
+  return { skippable, continuing };
 }
 
 /**

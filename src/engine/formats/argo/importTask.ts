@@ -5,7 +5,7 @@ import { shellFromWords, shellWord } from '../../platform/shells';
 import { notImportedLine, type NodeDoc } from '../importTypes';
 import { DEFAULT_IMAGE, WORK_DIR } from './export';
 import { argoReference, fromArgoText, fromArgoWhen, withArguments, type ArgoTextScope } from './importText';
-import { APPROVAL_PROMPT_ANNOTATION, MATRIX_KEY_ANNOTATION, NODE_NAME_ANNOTATION } from './names';
+import { APPROVAL_PROMPT_ANNOTATION, CONTINUE_ON_ERROR_ANNOTATION, MATRIX_KEY_ANNOTATION, NODE_NAME_ANNOTATION } from './names';
 import { scriptFromSource } from './script';
 import { parseGoDuration, retryFromArgo } from './retry';
 import { durationOfCount, durationText } from '../../duration';
@@ -32,12 +32,12 @@ export function taskNode(input: TaskInput): NodeDoc {
   if (typeof annotations[NODE_NAME_ANNOTATION] === 'string') node.name = fromArgoText(annotations[NODE_NAME_ANNOTATION], scope, where);
   // First: a matrix of plain values names the key `{{item}}` reads.
   const matrix = matrixOf(task, template, scope, where);
-  const { needs, status, problem } = dependsToNeeds(task, scope.ids);
+  const { needs, status, problem } = dependsToNeeds(task, scope.ids, scope.neededTasks);
   if (problem) scope.notes.push(`${where}: ${problem}`);
   if (needs.length) node.needs = needs;
   const when = typeof task.when === 'string' ? fromArgoWhen(task.when, scope, where) : undefined;
   if (status || when) node.if = status && when ? `${status} && (${when})` : (status ?? when);
-  if (isObject(task.continueOn) && task.continueOn.failed === true) node.continueOnError = true;
+  if (continuesOnError(task, template)) node.continueOnError = true;
   Object.assign(node, matrix);
   if (!template) {
     const what =
@@ -204,4 +204,11 @@ function commandOf(template: Json, scope: ArgoTextScope, where: string, workflow
 function leftBehind(scope: ArgoTextScope, note: string): string {
   scope.notes.push(note);
   return `${notImportedLine(note)}\nexit 1`;
+}
+
+/** A task under continueOn for a failure, or whose template our export annotated so (Argo has no continueOn beside `depends`). */
+export function continuesOnError(task: Json, template: Json | undefined): boolean {
+  if (isObject(task.continueOn) && task.continueOn.failed === true) return true;
+  const metadata = isObject(template?.metadata) ? template.metadata : {};
+  return isObject(metadata.annotations) && metadata.annotations[CONTINUE_ON_ERROR_ANNOTATION] === 'true';
 }

@@ -1,6 +1,7 @@
 // Argo's `{{ }}` variables back in our words: in a script `${{ nodes.build.outputs.v }}`, in a condition the bare
 // reference. A template's own input parameters are first replaced by the arguments its task gives them.
 
+import type { NeededTasks } from './depends';
 import type { ImportedSecrets } from './secrets';
 export interface ArgoTextScope {
   /** Our node id by Argo task name. */
@@ -14,6 +15,8 @@ export interface ArgoTextScope {
   secrets: ImportedSecrets;
   /** The tasks whose standard output is read, by task name, with the output it is (see `stdoutAs`). */
   results: ReadonlyMap<string, string>;
+  /** What the dag says of the tasks a task may need. */
+  neededTasks: NeededTasks;
   /** The matrix key `{{item}}` reads: `item`, unless a withParam's plain values were exported from another key. */
   itemKey?: string;
 }
@@ -61,8 +64,20 @@ export function fromArgoText(text: string, scope: ArgoTextScope, where: string):
  * A `when` as our condition: variables (quoted or not) become references, "strings" single-quoted. Argo's
  * expressions share ==, !=, &&, || and ! with ours; what else they use is left for the validator to name.
  */
+/**
+ * Argo reads a bare word in a `when` as a string (it turns govaluate's variables, of which it has none, into
+ * strings): `{{tasks.flip.outputs.result}} == heads`. Quoted text and `{{ }}` are left as they are; `true` and
+ * `false` stay booleans.
+ */
+function quoteBareWords(when: string): string {
+  return when
+    .split(/('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|\{\{[^{}]*\}\})/)
+    .map((part, i) => (i % 2 ? part : part.replace(/(?<![\w.])[A-Za-z_][\w.]*(?![\w.(])/g, (w) => (/^(true|false)$/i.test(w) ? w : `'${w}'`))))
+    .join('');
+}
+
 export function fromArgoWhen(when: string, scope: ArgoTextScope, where: string): string {
-  const replaced = withArguments(when, scope).replace(/(['"]?)\{\{\s*([^{}]+?)\s*\}\}\1/g, (whole, _q: string, variable: string) => {
+  const replaced = quoteBareWords(withArguments(when, scope)).replace(/(['"]?)\{\{\s*([^{}]+?)\s*\}\}\1/g, (whole, _q: string, variable: string) => {
     const ref = argoReference(variable, scope);
     if (ref) return ref;
     scope.notes.push(`${where}'s condition uses the Argo variable {{${variable}}}, which has no local value`);

@@ -27,6 +27,8 @@ export const APPROVAL_PROMPT_ANNOTATION = 'maestro.dev/approval-prompt';
 export const MATRIX_KEY_ANNOTATION = 'maestro.dev/matrix-key';
 /** The output a node's standard output is (`stdoutAs`), where it is not named `result` as Argo's is. */
 export const STDOUT_AS_ANNOTATION = 'maestro.dev/stdout-as';
+/** A node under continueOnError in a dag that names results (`depends`), where Argo takes no `continueOn`. */
+export const CONTINUE_ON_ERROR_ANNOTATION = 'maestro.dev/continue-on-error';
 export const WORKFLOW_NAME_ANNOTATION = 'maestro.dev/workflow-name';
 export const WORKFLOW_ENV_ANNOTATION = 'maestro.dev/workflow-env';
 export const INPUT_TYPES_ANNOTATION = 'maestro.dev/input-types';
