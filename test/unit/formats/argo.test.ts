@@ -199,14 +199,20 @@ describe('Argo Workflows import', () => {
     assert.match(problem ?? '', /^backoff\.duration 9+ is not a duration: 1s is used; backoff\.cap soon is not a duration: the delay is not capped$/);
   });
 
-  it('refuses a steps template, naming it and its line', async () => {
-    const steps =
-      'apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: { name: s }\nspec:\n  entrypoint: main\n  templates:\n    - name: main\n      steps: [[{ name: a, template: t }]]\n';
-    await assert.rejects(importWorkflow(steps, 's.yaml'), (e: unknown) => {
-      assert.ok(e instanceof ImportError);
-      assert.match(e.message, /^s\.yaml:7:\d+: its entrypoint 'main' is a steps template: only a dag template can be imported/);
-      return true;
-    });
+  it('refuses an entrypoint it does not have, and steps that are not a list, naming the line', async () => {
+    const head = 'apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: { name: s }\nspec:\n';
+    for (const [body, message] of [
+      ['  entrypoint: nope\n  templates:\n    - { name: main, steps: [] }\n', /^s\.yaml:5:\d+: its entrypoint 'nope' is not a template of it/],
+      [
+        '  entrypoint: main\n  templates:\n    - name: main\n      steps: run them\n',
+        /^s\.yaml:7:\d+: the entrypoint 'main': its steps are run them, not a list of groups of steps/,
+      ],
+    ] as const)
+      await assert.rejects(importWorkflow(head + body, 's.yaml'), (e: unknown) => {
+        assert.ok(e instanceof ImportError);
+        assert.match(e.message, message);
+        return true;
+      });
   });
 
   it('refuses broken YAML with the place and what is wrong, said as validation says it', async () => {

@@ -104,7 +104,12 @@ describe('Argo import: a task after one its when may skip', () => {
       const { text, notImported } = await importWorkflow(argo(given), 'w.yaml');
       const notify = specOf(text).nodes.find((n) => n.id === 'notify')!;
       assert.equal(notify.if, "!cancelled() && (nodes.deploy.status == 'completed' || nodes.deploy.status == 'skipped')", given);
-      assert.match(notImported.join('\n'), /task 'notify' \(line 14\): depends 'deploy' is read as a condition on how those tasks ended/);
+      assert.match(
+        notImported.join('\n'),
+        given.startsWith('dependencies')
+          ? /task 'notify' \(line 14\): it runs after 'deploy' completed or was skipped by a when, as in Argo; where one is skipped here because a node before it did not complete/
+          : /task 'notify' \(line 14\): depends 'deploy' is read as a condition on how those tasks ended/,
+      );
       await inFolder('argo-skip', async (dir) => {
         const { status, events } = await runWorkflowText(dir, text);
         assert.equal(status, 'completed');

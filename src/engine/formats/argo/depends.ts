@@ -3,7 +3,7 @@
 // condition over the needed nodes' statuses, with a note of the results it merges; one with a term that has no
 // counterpart is a problem.
 import { parseExpression } from '../../expressions/parser';
-import type { Json } from '../../json';
+import { textOf, type Json } from '../../json';
 
 const ALWAYS = ['Succeeded', 'Skipped', 'Failed', 'Errored', 'Omitted'];
 const FAILURE = ['Failed', 'Errored', 'Omitted'];
@@ -112,6 +112,8 @@ export interface NeededTasks {
   skippable: ReadonlySet<string>;
   /** Tasks under continueOn (or our export's annotation of it): their failure lets the tasks after them run. */
   continuing: ReadonlySet<string>;
+  /** For a step of a steps template, the steps of the groups before its own. */
+  stepsBefore: ReadonlyMap<string, readonly string[]>;
 }
 
 /** The needs of a task, each once (Argo takes `dependencies: [a, a]` and `a && a`; our needs list a node once). */
@@ -138,8 +140,19 @@ function neededTasks(task: Json, ids: Map<string, string>, known: NeededTasks): 
   const idOf = (name: string) => ids.get(name) ?? name;
   const listed = Array.isArray(task.dependencies) ? task.dependencies.map(String) : undefined;
   // `dependencies` are `depends` of the bare names; continueOn counts for them.
+  const earlier = known.stepsBefore.get(textOf(task.name)) ?? [];
+  // A step runs once no step before it failed: those a when skipped let it run, as in Argo, and a failure stops all after it.
+  if (listed && earlier.some((d) => known.skippable.has(d)))
+    return { needs: listed.map(idOf), status: `!cancelled() && ${earlier.map((d) => `nodes.${idOf(d)}.status != 'failed'`).join(' && ')}` };
   if (listed && !listed.some((d) => known.skippable.has(d))) return { needs: listed.map(idOf) };
-  const given = listed ? listed.join(' && ') : task.depends;
+  if (listed) {
+    const status = dependsCondition(listed.join(' && '), ids, known);
+    if (!status) return { needs: listed.map(idOf) };
+    const skippable = listed.filter((d) => known.skippable.has(d)).map((d) => `'${d}'`);
+    const problem = `it runs after ${skippable.join(' and ')} completed or was skipped by a when, as in Argo; where one is skipped here because a node before it did not complete, this one runs too, where Argo runs neither`;
+    return { needs: listed.map(idOf), status, problem };
+  }
+  const given = task.depends;
   if (typeof given !== 'string') return { needs: [] };
   const depends = given.trim();
   const plain = splitTop(depends, '&&').map((t) => plainNeed(t, known));

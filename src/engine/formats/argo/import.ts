@@ -1,4 +1,5 @@
 // An Argo Workflows `Workflow` or `WorkflowTemplate` with a `dag` template as ours: its tasks become nodes.
+import { entryAsDag, type EntryDag } from './entryDag';
 import { unwrapItems } from './itemsWrapper';
 import { ImportedSecrets } from './secrets';
 import { LineCounter, parseAllDocuments } from 'yaml';
@@ -56,34 +57,26 @@ export function fromArgo(content: string, fileName: string): ImportResult {
 function importSpec(resource: Json, spec: Json, fileName: string, lineAt: (path: (string | number)[]) => number): ImportResult {
   const specPath = resource.kind === 'CronWorkflow' ? ['spec', 'workflowSpec'] : ['spec'];
   const templates = Array.isArray(spec.templates) ? spec.templates.filter(isObject) : [];
-  const entry = templates.find((t) => t.name === spec.entrypoint) ?? templates.find((t) => isObject(t.dag));
-  const entryIndex = entry ? templates.indexOf(entry) : -1;
-  if (!entry || !isObject(entry.dag)) {
-    const what = entry?.steps !== undefined ? `its entrypoint '${textOf(entry.name)}' is a steps template` : 'it has no dag template';
-    const line = entry ? lineAt([...specPath, 'templates', entryIndex]) : lineAt(specPath);
-    throw new ImportError(fileName, [
-      { line, column: 1, message: `${what}: only a dag template can be imported (steps run in sequence: write them as a dag)` },
-    ]);
-  }
+  const { dag, paths, stepsBefore } = entryOf(spec, specPath, fileName, lineAt);
   const metadata = isObject(resource.metadata) ? resource.metadata : {};
   const annotations = isObject(metadata.annotations) ? metadata.annotations : {};
-  const tasks = Array.isArray(entry.dag.tasks) ? entry.dag.tasks.filter(isObject) : [];
+  const tasks = (dag.tasks as Json[]) ?? [];
   const byName = new Map(templates.map((t) => [textOf(t.name), t]));
   const ids = new Map(tasks.map((t) => [textOf(t.name), idOf(t, byName)]));
-  refuseLostTasks(tasks, byName, fileName, (i) => lineAt([...specPath, 'templates', entryIndex, 'dag', 'tasks', i]));
+  refuseLostTasks(tasks, byName, fileName, (i) => lineAt(paths[i]));
   const notes: string[] = [];
   const comments: KeyComment[] = [];
   const env = workflowEnvOf(annotations);
   const inputs = inputsOf(spec, annotations);
   const secrets = new ImportedSecrets(new Set(Object.keys(inputs.inputs ?? {})));
   const booleanInputs = booleanInputsOf(inputs);
-  const results = resultsRead(entry.dag, byName);
-  const neededTasks = neededTasksOf(tasks, byName);
+  const results = resultsRead(dag, byName);
+  const neededTasks = { ...neededTasksOf(tasks, byName), stepsBefore };
   const nodes: Record<string, NodeDoc> = {};
   tasks.forEach((given, i) => {
     const unwrapped = unwrapItems(given, byName.get(textOf(given.template)));
     const task = unwrapped?.task ?? given;
-    const line = lineAt([...specPath, 'templates', entryIndex, 'dag', 'tasks', i]);
+    const line = lineAt(paths[i]);
     const template = byName.get(textOf(task.template));
     const params = parametersGiven(task, template);
     const scope: ArgoTextScope = { ids, arguments: params, notes: [], booleanInputs, secrets, results, neededTasks };
@@ -95,7 +88,7 @@ function importSpec(resource: Json, spec: Json, fileName: string, lineAt: (path:
     const commented = scope.notes.filter((n) => !(typeof run === 'string' && run.includes(notImportedLine(n))));
     if (commented.length) comments.push({ path: ['nodes', id], comment: commented.map((n) => notImportedLine(n).slice(2)).join('\n') });
   });
-  const settings = workflowSettings(spec, entry.dag, tasks.length);
+  const settings = workflowSettings(spec, dag, tasks.length);
   const out: Json = {
     version: 1,
     name:
@@ -111,6 +104,22 @@ function importSpec(resource: Json, spec: Json, fileName: string, lineAt: (path:
   return { text: yamlText(out, { header: header.join('\n'), comments }), notImported: [...settings.notes, ...notes] };
 }
 
+/** The entrypoint template (the first dag where none is named) as a dag of tasks (see entryAsDag). */
+function entryOf(spec: Json, specPath: string[], fileName: string, lineAt: (path: (string | number)[]) => number): EntryDag {
+  const templates: unknown[] = Array.isArray(spec.templates) ? spec.templates : [];
+  const entry = templates.find((t) => isObject(t) && t.name === spec.entrypoint) ?? templates.find((t) => isObject(t) && isObject(t.dag));
+  if (!isObject(entry)) {
+    const what =
+      spec.entrypoint === undefined ? 'it names no entrypoint and has no dag template' : `its entrypoint '${textOf(spec.entrypoint)}' is not a template of it`;
+    throw new ImportError(fileName, [{ line: lineAt(spec.entrypoint === undefined ? specPath : [...specPath, 'entrypoint']), column: 1, message: what }]);
+  }
+  const entryPath = [...specPath, 'templates', templates.indexOf(entry)];
+  const asDag = entryAsDag(entry, entryPath);
+  if ('problem' in asDag)
+    throw new ImportError(fileName, [{ line: lineAt(entryPath), column: 1, message: `the entrypoint '${textOf(entry.name)}': ${asDag.problem}` }]);
+  return asDag;
+}
+
 const booleanInputsOf = (inputs: Json): Set<string> =>
   new Set(
     Object.entries((inputs.inputs ?? {}) as Record<string, Json>)
@@ -119,7 +128,7 @@ const booleanInputsOf = (inputs: Json): Set<string> =>
   );
 
 /** The tasks Argo may skip (a `when`, the wrapper's task's for maxParallel) and those under continueOn, by name. */
-function neededTasksOf(tasks: readonly Json[], byName: ReadonlyMap<string, Json>): NeededTasks {
+function neededTasksOf(tasks: readonly Json[], byName: ReadonlyMap<string, Json>): Omit<NeededTasks, 'stepsBefore'> {
   const skippable = new Set<string>();
   const continuing = new Set<string>();
   for (const given of tasks) {

@@ -1,0 +1,122 @@
+import { strict as assert } from 'node:assert';
+import { ImportError, importWorkflow } from '../../../src/engine/formats';
+import type { EngineEvent } from '../../../src/engine/protocol';
+import type { WorkflowSpec } from '../../../src/engine/model';
+import { validateWorkflow } from '../../../src/engine/validation/validate';
+import { inFolder, loggedLines, runWorkflowText } from './importedRuns';
+
+const specOf = (text: string): WorkflowSpec => {
+  const { workflow, diagnostics } = validateWorkflow(text);
+  assert.deepEqual(
+    diagnostics.filter((d) => d.severity === 'error').map((d) => d.message),
+    [],
+  );
+  return workflow;
+};
+
+const argo = (entrypoint: string, ...templates: string[]) =>
+  [
+    'apiVersion: argoproj.io/v1alpha1',
+    'kind: Workflow',
+    'metadata: { generateName: s- }',
+    'spec:',
+    `  entrypoint: ${entrypoint}`,
+    '  templates:',
+    ...templates,
+    '',
+  ].join('\n');
+
+/** How each node ended in a run. */
+const ended = (events: readonly EngineEvent[]) =>
+  Object.fromEntries(
+    events.flatMap((e) => (e.type === 'node:completed' || e.type === 'node:failed' || e.type === 'node:skipped' ? [[e.nodeId, e.type.slice(5)]] : [])),
+  );
+
+const SAY = '    - { name: say, inputs: { parameters: [{ name: m }] }, container: { image: alpine, command: [echo, "{{inputs.parameters.m}}"] } }';
+
+describe('Argo import: a steps template, or one template, as the entrypoint', () => {
+  it('imports a container template alone as one node, which runs', async () => {
+    const { text, notImported } = await importWorkflow(
+      argo('hello', '    - { name: hello, container: { image: busybox, command: [echo], args: [hello world] } }'),
+      'hello.yaml',
+    );
+    assert.deepEqual(notImported, []);
+    assert.deepEqual(
+      specOf(text).nodes.map((n) => [n.id, n.run]),
+      [['hello', "echo 'hello world'"]],
+    );
+    await inFolder('argo-hello', async (dir) => assert.deepEqual(loggedLines((await runWorkflowText(dir, text)).events), ['hello world']));
+  });
+
+  it('runs each group of steps after the group before it, side by side within it, reading earlier steps as tasks', async () => {
+    const source = argo(
+      'main',
+      '    - name: main',
+      '      steps:',
+      '        - - { name: gen, template: gen }',
+      '        - - { name: one, template: say, arguments: { parameters: [{ name: m, value: "one {{steps.gen.outputs.result}}" }] } }',
+      '          - { name: two, template: say, arguments: { parameters: [{ name: m, value: "two {{steps.gen.outputs.parameters.n}}" }] } }',
+      '        - - { name: last, template: say, arguments: { parameters: [{ name: m, value: last }] } }',
+      '    - name: gen',
+      '      script: { image: alpine, command: [sh], source: "echo 7 > /tmp/n; echo from-gen" }',
+      '      outputs: { parameters: [{ name: n, valueFrom: { path: /tmp/n } }] }',
+      SAY,
+    );
+    const { text } = await importWorkflow(source, 's.yaml');
+    const nodes = specOf(text).nodes;
+    assert.deepEqual(
+      nodes.map((n) => [n.id, n.needs]),
+      [
+        ['gen', []],
+        ['one', ['gen']],
+        ['two', ['gen']],
+        ['last', ['one', 'two']],
+      ],
+    );
+    assert.equal(nodes[0].stdoutAs, 'result');
+    assert.match(nodes[1].run!, /echo 'one \$\{\{ nodes\.gen\.outputs\.result \}\}'/);
+    assert.match(nodes[2].run!, /nodes\.gen\.outputs\.n/);
+  });
+
+  it("goes on after a step its when skipped, as Argo does, and stops the groups after a step that failed; that step's group runs on", async () => {
+    const source = argo(
+      'main',
+      '    - name: main',
+      '      steps:',
+      '        - - { name: flip, template: flip }',
+      `          - { name: broken, template: fail, when: "{{workflow.parameters.break}} == yes" }`,
+      '        - - { name: heads, template: say, when: "{{steps.flip.outputs.result}} == heads", arguments: { parameters: [{ name: m, value: heads }] } }',
+      '          - { name: tails, template: say, when: "{{steps.flip.outputs.result}} == tails", arguments: { parameters: [{ name: m, value: tails }] } }',
+      '        - - { name: done, template: say, arguments: { parameters: [{ name: m, value: done }] } }',
+      '    - { name: flip, script: { image: alpine, command: [sh], source: "echo heads" } }',
+      '    - { name: fail, script: { image: alpine, command: [sh], source: "exit 3" } }',
+      SAY,
+    ).replace('spec:\n', 'spec:\n  arguments: { parameters: [{ name: break, value: "no" }] }\n');
+    const { text, notImported } = await importWorkflow(source, 's.yaml');
+    assert.deepEqual(notImported, []);
+    const done = specOf(text).nodes.find((n) => n.id === 'done')!;
+    assert.deepEqual(
+      [done.needs, done.if],
+      [
+        ['heads', 'tails'],
+        "!cancelled() && nodes.flip.status != 'failed' && nodes.broken.status != 'failed' && nodes.heads.status != 'failed' && nodes.tails.status != 'failed'",
+      ],
+    );
+    await inFolder('argo-steps', async (dir) => {
+      const run = await runWorkflowText(dir, text);
+      assert.equal(run.status, 'completed');
+      assert.deepEqual(ended(run.events), { flip: 'completed', broken: 'skipped', heads: 'completed', tails: 'skipped', done: 'completed' });
+      const failing = await runWorkflowText(dir, text, { inputs: { break: 'yes' } });
+      assert.equal(failing.status, 'failed');
+      assert.deepEqual(ended(failing.events), { flip: 'completed', broken: 'failed', heads: 'skipped', tails: 'skipped', done: 'skipped' });
+    });
+  });
+
+  it('refuses a step group that is not a list, naming it', async () => {
+    await assert.rejects(importWorkflow(argo('main', '    - name: main', '      steps: [{ name: a, template: t }]'), 's.yaml'), (e: unknown) => {
+      assert.ok(e instanceof ImportError);
+      assert.match(e.message, /^s\.yaml:7:\d+: the entrypoint 'main': its step group 1 is \{"name":"a","template":"t"\}, not a list of steps run side by side/);
+      return true;
+    });
+  });
+});
