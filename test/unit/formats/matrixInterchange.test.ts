@@ -204,4 +204,27 @@ describe('matrix include and exclude across formats', () => {
         e.problems.some((p) => /^matrix 'config' has lists or maps as values: an item of Argo's withItems is a map of plain values/.test(p.message)),
     );
   });
+
+  it('import exclude and include values in another case as GitHub matches them, without regard to case', async () => {
+    const source = [
+      'on: push',
+      'jobs:',
+      '  t:',
+      '    runs-on: ubuntu-latest',
+      '    strategy:',
+      '      matrix:',
+      '        os: [linux, macos]',
+      '        node: [18, 20]',
+      '        exclude: [{ os: MacOS, node: 18 }]',
+      '        include: [{ os: LINUX, lts: true }, { os: Windows }]',
+      '    steps: [run: "true"]',
+      '',
+    ].join('\n');
+    const { text, notImported } = await importWorkflow(source, 'ci.yml');
+    assert.deepEqual(notImported, []);
+    assert.deepEqual(
+      expandMatrix(specOf(text).nodes[0]).map((i) => i.id),
+      ['t[os=linux,node=18,lts=true]', 't[os=linux,node=20,lts=true]', 't[os=macos,node=20]', 't[os=Windows]'],
+    );
+  });
 });

@@ -24,6 +24,7 @@ import { shellFromGithub } from './stepPieces';
 import { jobOutputs, renameOutputReferences } from './jobOutputs';
 import { type UploadedPaths, uploadedPaths } from './artifactSteps';
 import type { LocalActions } from './localActions';
+import { matrixOf } from './matrixImport';
 import { otherSystems } from './runnerLabels';
 import { serviceLines } from './services';
 import { calledImportPath, outputsRead, reusableCallNode } from './reusableCall';
@@ -316,40 +317,6 @@ function jobSettings(id: string, job: Json, ctx: Context, outputsAtEnd: Readonly
     if (renamed.size) ctx.renamedOutputs.set(id, renamed);
   }
   return node;
-}
-
-/** A value of a matrix with its expressions in our terms (`needs.plan.outputs.m` is `nodes.plan.outputs.m`). */
-function matrixValue(v: unknown, translate: (text: string) => string): unknown {
-  if (typeof v === 'string') return v.includes('${{') ? translate(v) : v;
-  if (Array.isArray(v)) return v.map((x) => matrixValue(x, translate));
-  return isObject(v) ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, matrixValue(x, translate)])) : v;
-}
-
-/** A strategy's matrix: its lists, and its expressions (`${{ fromJSON(needs.plan.outputs.matrix) }}`) made when the run reaches the node, as GitHub makes them. */
-function matrixOf(strategy: unknown, note: (what: string) => void, translate: (text: string) => string): NodeDoc {
-  const limit = isObject(strategy) ? strategy['max-parallel'] : undefined;
-  const matrix = isObject(strategy) ? strategy.matrix : undefined;
-  const maxParallel = typeof limit === 'number' && Number.isInteger(limit) && limit >= 1 ? limit : undefined;
-  const isExpression = typeof matrix === 'string' && matrix.includes('${{');
-  if (limit !== undefined && maxParallel === undefined && (isObject(matrix) || isExpression))
-    note(`max-parallel ${textOf(limit)} is not a positive whole number: the instances run as the workflow's concurrency lets them`);
-  if (!isObject(matrix) && !isExpression) {
-    if (matrix !== undefined) note(`the matrix is ${textOf(matrix)}, neither lists of values nor an expression: write its values`);
-    return {};
-  }
-  const out: Record<string, unknown> | string = isExpression ? translate(matrix) : {};
-  for (const [key, values] of Object.entries(isObject(matrix) ? matrix : {})) {
-    if (Array.isArray(values) || (typeof values === 'string' && values.includes('${{'))) (out as Record<string, unknown>)[key] = matrixValue(values, translate);
-    else if (key === 'include' || key === 'exclude') note(`matrix '${key}' is not a list of entries (${textOf(values)}): write them`);
-    else note(`matrix '${key}' is not a list of values`);
-  }
-  // GitHub's fail-fast is true unless the workflow says false.
-  const givenFailFast = isObject(strategy) ? strategy['fail-fast'] : undefined;
-  const failFast = givenFailFast !== false;
-  if (givenFailFast !== undefined && typeof givenFailFast !== 'boolean')
-    note(`fail-fast is an expression (${textOf(givenFailFast)}): the matrix fails fast, as GitHub's default; write failFast: false if it should not`);
-  if (typeof out !== 'string' && !Object.keys(out).length) return {};
-  return { matrix: out, ...(maxParallel !== undefined ? { maxParallel } : {}), ...(failFast ? { failFast: true } : {}) };
 }
 
 /**
