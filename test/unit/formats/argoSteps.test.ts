@@ -119,4 +119,22 @@ describe('Argo import: a steps template, or one template, as the entrypoint', ()
       return true;
     });
   });
+
+  it('names what it does not read: an exit handler, pod settings, a task field with no counterpart', async () => {
+    const source = argo(
+      'main',
+      '    - name: main',
+      '      dag: { failFast: false, tasks: [{ name: a, template: t, hooks: { exit: { template: t } } }] }',
+      '    - { name: t, container: { image: alpine, command: ["true"] } }',
+    ).replace('spec:\n', 'spec:\n  onExit: bye\n  serviceAccountName: runner\n  podGC: { strategy: OnPodSuccess }\n  volumes: []\n');
+    const { text, notImported } = await importWorkflow(source, 'w.yaml');
+    assert.deepEqual(notImported, [
+      "the workflow's exit handler (onExit: bye) runs after it whatever happened: add its steps as nodes that need the last ones, with if: always()",
+      "the workflow's volumes: no counterpart here",
+      "the workflow's serviceAccountName, podGC: settings of the pods and the cluster, which have no meaning on this machine",
+      "task 'a' (line 12): its hooks: no counterpart here",
+    ]);
+    assert.match(text, /^# not imported: the workflow's exit handler \(onExit: bye\)/m);
+    specOf(text);
+  });
 });

@@ -7,6 +7,12 @@ import { isObject, textOf, type Json } from '../../json';
 
 type Path = (string | number)[];
 
+/** A value in a message, cut short: a file may hold anything there. */
+const brief = (v: unknown): string => {
+  const text = textOf(v);
+  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+};
+
 /** The entrypoint's tasks, with where each is written in the file. */
 export interface EntryDag {
   dag: Json;
@@ -31,14 +37,14 @@ export function entryAsDag(entry: Json, entryPath: Path): EntryDag | { problem: 
 }
 
 function stepsAsDag(steps: unknown, entryPath: Path): EntryDag | { problem: string } {
-  if (!Array.isArray(steps)) return { problem: `its steps are ${textOf(steps)}, not a list of groups of steps` };
+  if (!Array.isArray(steps)) return { problem: `its steps are ${brief(steps)}, not a list of groups of steps` };
   const tasks: Json[] = [];
   const paths: Path[] = [];
   const stepsBefore = new Map<string, string[]>();
   let before: string[] = [];
   const all: string[] = [];
   for (const [g, group] of steps.entries()) {
-    if (!Array.isArray(group)) return { problem: `its step group ${g + 1} is ${textOf(group)}, not a list of steps run side by side` };
+    if (!Array.isArray(group)) return { problem: `its step group ${g + 1} is ${brief(group)}, not a list of steps run side by side` };
     const names: string[] = [];
     for (const [j, step] of group.entries()) {
       if (!isObject(step)) continue;

@@ -1,5 +1,6 @@
 // An Argo Workflows `Workflow` or `WorkflowTemplate` with a `dag` template as ours: its tasks become nodes.
 import { entryAsDag, type EntryDag } from './entryDag';
+import { unreadSpecFields } from './unreadFields';
 import { unwrapItems } from './itemsWrapper';
 import { ImportedSecrets } from './secrets';
 import { LineCounter, parseAllDocuments } from 'yaml';
@@ -156,7 +157,7 @@ function workflowSettings(spec: Json, dag: Json, taskCount: number): { values: J
   const timeout = durationOfCount(deadline, 1000);
   if (timeout !== undefined) values.timeout = timeout;
   else if (deadline !== undefined) notes.push(`the workflow's activeDeadlineSeconds ${textOf(deadline)} is not a positive number of seconds`);
-  return { values, notes };
+  return { values, notes: [...notes, ...unreadSpecFields(spec)] };
 }
 
 /** Tasks whose nodes would be lost: two of one name (the later would replace the earlier), or named `__proto__`. */

@@ -10,6 +10,7 @@ import { scriptFromSource } from './script';
 import { parseGoDuration, retryFromArgo } from './retry';
 import { durationOfCount, durationText } from '../../duration';
 import { dependsToNeeds } from './depends';
+import { unreadTaskFields } from './unreadFields';
 import { expandMatrix, instanceId, MAX_MATRIX_INSTANCES } from '../../matrix';
 import { matrixOfParam } from './fanOut';
 import type { Scalar } from '../../model';
@@ -34,6 +35,8 @@ export function taskNode(input: TaskInput): NodeDoc {
   const matrix = matrixOf(task, template, scope, where);
   const { needs, status, problem } = dependsToNeeds(task, scope.ids, scope.neededTasks);
   if (problem) scope.notes.push(`${where}: ${problem}`);
+  const unread = unreadTaskFields(task);
+  if (unread) scope.notes.push(`${where}: ${unread}`);
   if (needs.length) node.needs = needs;
   const when = typeof task.when === 'string' ? fromArgoWhen(task.when, scope, where) : undefined;
   if (status || when) node.if = status && when ? `${status} && (${when})` : (status ?? when);

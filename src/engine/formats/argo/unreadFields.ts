@@ -1,0 +1,74 @@
+// What an Argo workflow says that the import does not read: named in a note, never dropped without a word. Pod and
+// cluster settings have no meaning on this machine; the rest has no counterpart in our format.
+import type { Json } from '../../json';
+
+/** The spec's fields the import reads (see import.ts). */
+const READ_IN_SPEC = new Set(['entrypoint', 'templates', 'arguments', 'parallelism', 'activeDeadlineSeconds']);
+
+/** A task's fields the import reads (see importTask.ts and depends.ts). */
+const READ_IN_TASK = new Set([
+  'name',
+  'template',
+  'templateRef',
+  'arguments',
+  'dependencies',
+  'depends',
+  'when',
+  'continueOn',
+  'withItems',
+  'withParam',
+  'withSequence',
+]);
+
+/** Settings of the pods and of the cluster that runs them: nothing runs in a pod here. */
+const KUBERNETES = new Set([
+  'serviceAccountName',
+  'automountServiceAccountToken',
+  'executor',
+  'nodeSelector',
+  'affinity',
+  'tolerations',
+  'imagePullSecrets',
+  'hostNetwork',
+  'dnsPolicy',
+  'dnsConfig',
+  'securityContext',
+  'podGC',
+  'podMetadata',
+  'podPriorityClassName',
+  'podDisruptionBudget',
+  'podSpecPatch',
+  'schedulerName',
+  'hostAliases',
+  'ttlStrategy',
+  'archiveLogs',
+  'artifactRepositoryRef',
+  'artifactGC',
+  'volumeClaimGC',
+  'priority',
+  'workflowMetadata',
+]);
+
+const listed = (keys: string[]) => keys.join(', ');
+
+/** Notes for the spec's fields the import does not read. */
+export function unreadSpecFields(spec: Json): string[] {
+  const unread = Object.keys(spec).filter((k) => !READ_IN_SPEC.has(k));
+  const cluster = unread.filter((k) => KUBERNETES.has(k));
+  const other = unread.filter((k) => !KUBERNETES.has(k));
+  return [
+    ...(other.includes('onExit')
+      ? [
+          `the workflow's exit handler (onExit: ${String(spec.onExit)}) runs after it whatever happened: add its steps as nodes that need the last ones, with if: always()`,
+        ]
+      : []),
+    ...(other.some((k) => k !== 'onExit') ? [`the workflow's ${listed(other.filter((k) => k !== 'onExit'))}: no counterpart here`] : []),
+    ...(cluster.length ? [`the workflow's ${listed(cluster)}: settings of the pods and the cluster, which have no meaning on this machine`] : []),
+  ];
+}
+
+/** A note for a task's fields the import does not read, or none. */
+export function unreadTaskFields(task: Json): string | undefined {
+  const unread = Object.keys(task).filter((k) => !READ_IN_TASK.has(k));
+  return unread.length ? `its ${listed(unread)}: no counterpart here` : undefined;
+}
