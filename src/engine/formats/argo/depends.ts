@@ -139,11 +139,11 @@ function plainNeed(term: string, known: NeededTasks): string | undefined {
 function neededTasks(task: Json, ids: Map<string, string>, known: NeededTasks): Needs {
   const idOf = (name: string) => ids.get(name) ?? name;
   const listed = Array.isArray(task.dependencies) ? task.dependencies.map(String) : undefined;
-  // `dependencies` are `depends` of the bare names; continueOn counts for them.
   const earlier = known.stepsBefore.get(textOf(task.name)) ?? [];
   // A step runs once no step before it failed: those a when skipped let it run, as in Argo, and a failure stops all after it.
   if (listed && earlier.some((d) => known.skippable.has(d)))
     return { needs: listed.map(idOf), status: `!cancelled() && ${earlier.map((d) => `nodes.${idOf(d)}.status != 'failed'`).join(' && ')}` };
+  // `dependencies` are `depends` of the bare names; continueOn counts for them.
   if (listed && !listed.some((d) => known.skippable.has(d))) return { needs: listed.map(idOf) };
   if (listed) {
     const status = dependsCondition(listed.join(' && '), ids, known);

@@ -91,7 +91,7 @@ function checkAxisValues(ctx: SemanticContext, id: string, raw: Record<string, u
         span: ctx.spanAt(['nodes', id, 'matrix', key, i]),
         severity: 'error',
         code: 'invalid-matrix',
-        message: `matrix key '${key}' already has the value ${shownValue(value)} (instance ids use the text of each value): remove one`,
+        message: `matrix key '${key}' already has the value ${shownValue(value)} (${typeof value === 'object' ? 'a map is the same in any order of its keys' : 'instance ids use the text of each value'}): remove one`,
       });
     });
   }
