@@ -129,12 +129,69 @@ describe('Argo import: a steps template, or one template, as the entrypoint', ()
     ).replace('spec:\n', 'spec:\n  onExit: bye\n  serviceAccountName: runner\n  podGC: { strategy: OnPodSuccess }\n  volumes: []\n');
     const { text, notImported } = await importWorkflow(source, 'w.yaml');
     assert.deepEqual(notImported, [
-      "the workflow's exit handler (onExit: bye) runs after it whatever happened: add its steps as nodes that need the last ones, with if: always()",
+      "the workflow's exit handler (onExit: bye) is not a template of the file that can be imported: add its steps as nodes that need the last ones, with if: always()",
       "the workflow's volumes: no counterpart here",
       "the workflow's serviceAccountName, podGC: settings of the pods and the cluster, which have no meaning on this machine",
       "task 'a' (line 12): its hooks: no counterpart here",
     ]);
     assert.match(text, /^# not imported: the workflow's exit handler \(onExit: bye\)/m);
     specOf(text);
+  });
+
+  it("runs the exit handler after everything else whatever happened, its when reading how the run went; Argo's example imports and runs", async () => {
+    const source = (exitCode: number) =>
+      argo(
+        'main',
+        '    - name: main',
+        '      steps:',
+        `        - - { name: work, template: say, arguments: { parameters: [{ name: m, value: work }] } }`,
+        `        - - { name: more, template: exit, arguments: { parameters: [{ name: code, value: "${exitCode}" }] } }`,
+        '    - name: bye',
+        '      steps:',
+        '        - - { name: notify, template: say, arguments: { parameters: [{ name: m, value: notify }] } }',
+        '          - { name: celebrate, template: say, when: "{{workflow.status}} == Succeeded", arguments: { parameters: [{ name: m, value: hooray }] } }',
+        `          - { name: cry, template: say, when: "'{{workflow.status}}' != 'Succeeded'", arguments: { parameters: [{ name: m, value: boohoo }] } }`,
+        '        - - { name: after, template: say, arguments: { parameters: [{ name: m, value: after }] } }',
+        '    - { name: exit, inputs: { parameters: [{ name: code }] }, script: { image: alpine, command: [sh], source: "exit {{inputs.parameters.code}}" } }',
+        SAY,
+      ).replace('spec:\n', 'spec:\n  onExit: bye\n');
+    const { text, notImported } = await importWorkflow(source(0), 'w.yaml');
+    assert.deepEqual(notImported, []);
+    const nodes = specOf(text).nodes;
+    assert.deepEqual(
+      nodes.filter((n) => ['notify', 'celebrate'].includes(n.id)).map((n) => [n.needs, n.if]),
+      [
+        [['more'], 'always()'],
+        [['more'], "always() && (((failure() || cancelled()) && 'Failed' || 'Succeeded') == 'Succeeded')"],
+      ],
+    );
+    await inFolder('argo-exit', async (dir) => {
+      const passed = await runWorkflowText(dir, text);
+      assert.equal(passed.status, 'completed');
+      const lines = loggedLines(passed.events);
+      assert.deepEqual(
+        [lines[0], lines.slice(1, 3).sort(), lines[3]],
+        ['work', ['hooray', 'notify'], 'after'],
+        'the handler after the work, its groups in order',
+      );
+      assert.deepEqual(ended(passed.events), {
+        work: 'completed',
+        more: 'completed',
+        notify: 'completed',
+        celebrate: 'completed',
+        cry: 'skipped',
+        after: 'completed',
+      });
+      const failed = await runWorkflowText(dir, (await importWorkflow(source(3), 'w.yaml')).text);
+      assert.equal(failed.status, 'failed');
+      assert.deepEqual(ended(failed.events), {
+        work: 'completed',
+        more: 'failed',
+        notify: 'completed',
+        celebrate: 'skipped',
+        cry: 'completed',
+        after: 'completed',
+      });
+    });
   });
 });

@@ -4,6 +4,7 @@
 // counterpart is a problem.
 import { parseExpression } from '../../expressions/parser';
 import { textOf, type Json } from '../../json';
+import type { AfterAll } from './exitHandler';
 
 const ALWAYS = ['Succeeded', 'Skipped', 'Failed', 'Errored', 'Omitted'];
 const FAILURE = ['Failed', 'Errored', 'Omitted'];
@@ -114,6 +115,8 @@ export interface NeededTasks {
   continuing: ReadonlySet<string>;
   /** For a step of a steps template, the steps of the groups before its own. */
   stepsBefore: ReadonlyMap<string, readonly string[]>;
+  /** The exit handler's first tasks, which run once all the others have ended (see exitHandler). */
+  afterAll: AfterAll;
 }
 
 /** The needs of a task, each once (Argo takes `dependencies: [a, a]` and `a && a`; our needs list a node once). */
@@ -139,6 +142,7 @@ function plainNeed(term: string, known: NeededTasks): string | undefined {
 function neededTasks(task: Json, ids: Map<string, string>, known: NeededTasks): Needs {
   const idOf = (name: string) => ids.get(name) ?? name;
   const listed = Array.isArray(task.dependencies) ? task.dependencies.map(String) : undefined;
+  if (known.afterAll.tasks.has(textOf(task.name))) return { needs: known.afterAll.leaves.map(idOf), status: 'always()' };
   const earlier = known.stepsBefore.get(textOf(task.name)) ?? [];
   // A step runs once no step before it failed: those a when skipped let it run, as in Argo, and a failure stops all after it.
   if (listed && earlier.some((d) => known.skippable.has(d)))

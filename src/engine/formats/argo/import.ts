@@ -1,6 +1,7 @@
 // An Argo Workflows `Workflow` or `WorkflowTemplate` with a `dag` template as ours: its tasks become nodes.
 import { entryAsDag, type EntryDag } from './entryDag';
 import { unreadSpecFields } from './unreadFields';
+import { withExitHandler } from './exitHandler';
 import { unwrapItems } from './itemsWrapper';
 import { ImportedSecrets } from './secrets';
 import { LineCounter, parseAllDocuments } from 'yaml';
@@ -58,7 +59,7 @@ export function fromArgo(content: string, fileName: string): ImportResult {
 function importSpec(resource: Json, spec: Json, fileName: string, lineAt: (path: (string | number)[]) => number): ImportResult {
   const specPath = resource.kind === 'CronWorkflow' ? ['spec', 'workflowSpec'] : ['spec'];
   const templates = Array.isArray(spec.templates) ? spec.templates.filter(isObject) : [];
-  const { dag, paths, stepsBefore } = entryOf(spec, specPath, fileName, lineAt);
+  const { dag, paths, stepsBefore, afterAll, exitImported } = withExitHandler(entryOf(spec, specPath, fileName, lineAt), spec, specPath);
   const metadata = isObject(resource.metadata) ? resource.metadata : {};
   const annotations = isObject(metadata.annotations) ? metadata.annotations : {};
   const tasks = (dag.tasks as Json[]) ?? [];
@@ -72,7 +73,7 @@ function importSpec(resource: Json, spec: Json, fileName: string, lineAt: (path:
   const secrets = new ImportedSecrets(new Set(Object.keys(inputs.inputs ?? {})));
   const booleanInputs = booleanInputsOf(inputs);
   const results = resultsRead(dag, byName);
-  const neededTasks = { ...neededTasksOf(tasks, byName), stepsBefore };
+  const neededTasks = { ...neededTasksOf(tasks, byName), stepsBefore, afterAll };
   const nodes: Record<string, NodeDoc> = {};
   tasks.forEach((given, i) => {
     const unwrapped = unwrapItems(given, byName.get(textOf(given.template)));
@@ -89,7 +90,7 @@ function importSpec(resource: Json, spec: Json, fileName: string, lineAt: (path:
     const commented = scope.notes.filter((n) => !(typeof run === 'string' && run.includes(notImportedLine(n))));
     if (commented.length) comments.push({ path: ['nodes', id], comment: commented.map((n) => notImportedLine(n).slice(2)).join('\n') });
   });
-  const settings = workflowSettings(spec, dag, tasks.length);
+  const settings = workflowSettings(spec, dag, tasks.length, exitImported);
   const out: Json = {
     version: 1,
     name:
@@ -129,7 +130,7 @@ const booleanInputsOf = (inputs: Json): Set<string> =>
   );
 
 /** The tasks Argo may skip (a `when`, the wrapper's task's for maxParallel) and those under continueOn, by name. */
-function neededTasksOf(tasks: readonly Json[], byName: ReadonlyMap<string, Json>): Omit<NeededTasks, 'stepsBefore'> {
+function neededTasksOf(tasks: readonly Json[], byName: ReadonlyMap<string, Json>): Pick<NeededTasks, 'skippable' | 'continuing'> {
   const skippable = new Set<string>();
   const continuing = new Set<string>();
   for (const given of tasks) {
@@ -144,7 +145,7 @@ function neededTasksOf(tasks: readonly Json[], byName: ReadonlyMap<string, Json>
  * The spec's parallelism and deadline as the workflow's concurrency and timeout; what cannot be, as notes, and the
  * dag's fail fast (Argo's default), which has no counterpart here.
  */
-function workflowSettings(spec: Json, dag: Json, taskCount: number): { values: Json; notes: string[] } {
+function workflowSettings(spec: Json, dag: Json, taskCount: number, exitImported: boolean): { values: Json; notes: string[] } {
   const values: Json = {};
   const notes: string[] = [];
   if (dag.failFast !== false && taskCount > 1)
@@ -157,7 +158,7 @@ function workflowSettings(spec: Json, dag: Json, taskCount: number): { values: J
   const timeout = durationOfCount(deadline, 1000);
   if (timeout !== undefined) values.timeout = timeout;
   else if (deadline !== undefined) notes.push(`the workflow's activeDeadlineSeconds ${textOf(deadline)} is not a positive number of seconds`);
-  return { values, notes: [...notes, ...unreadSpecFields(spec)] };
+  return { values, notes: [...notes, ...unreadSpecFields(spec, exitImported)] };
 }
 
 /** Tasks whose nodes would be lost: two of one name (the later would replace the earlier), or named `__proto__`. */

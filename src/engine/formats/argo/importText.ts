@@ -76,8 +76,12 @@ function quoteBareWords(when: string): string {
     .join('');
 }
 
+/** How the run went, as Argo's `{{workflow.status}}` tells it to an exit handler (a stopped workflow failed). */
+const WORKFLOW_STATUS = "((failure() || cancelled()) && 'Failed' || 'Succeeded')";
+
 export function fromArgoWhen(when: string, scope: ArgoTextScope, where: string): string {
   const replaced = quoteBareWords(withArguments(when, scope)).replace(/(['"]?)\{\{\s*([^{}]+?)\s*\}\}\1/g, (whole, _q: string, variable: string) => {
+    if (variable === 'workflow.status') return WORKFLOW_STATUS;
     const ref = argoReference(variable, scope);
     if (ref) return ref;
     scope.notes.push(`${where}'s condition uses the Argo variable {{${variable}}}, which has no local value`);

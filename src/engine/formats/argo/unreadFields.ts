@@ -52,14 +52,14 @@ const KUBERNETES = new Set([
 const listed = (keys: string[]) => keys.join(', ');
 
 /** Notes for the spec's fields the import does not read. */
-export function unreadSpecFields(spec: Json): string[] {
-  const unread = Object.keys(spec).filter((k) => !READ_IN_SPEC.has(k));
+export function unreadSpecFields(spec: Json, exitImported: boolean): string[] {
+  const unread = Object.keys(spec).filter((k) => !READ_IN_SPEC.has(k) && !(k === 'onExit' && exitImported));
   const cluster = unread.filter((k) => KUBERNETES.has(k));
   const other = unread.filter((k) => !KUBERNETES.has(k));
   return [
     ...(other.includes('onExit')
       ? [
-          `the workflow's exit handler (onExit: ${String(spec.onExit)}) runs after it whatever happened: add its steps as nodes that need the last ones, with if: always()`,
+          `the workflow's exit handler (onExit: ${String(spec.onExit)}) is not a template of the file that can be imported: add its steps as nodes that need the last ones, with if: always()`,
         ]
       : []),
     ...(other.some((k) => k !== 'onExit') ? [`the workflow's ${listed(other.filter((k) => k !== 'onExit'))}: no counterpart here`] : []),
