@@ -194,4 +194,26 @@ describe('Argo import: a steps template, or one template, as the entrypoint', ()
       });
     });
   });
+
+  it("imports a CronWorkflow's workflow, saying in the header that its schedule is Argo's", async () => {
+    const cron = [
+      'apiVersion: argoproj.io/v1alpha1',
+      'kind: CronWorkflow',
+      'metadata: { name: nightly }',
+      'spec:',
+      '  schedule: "0 2 * * *"',
+      '  workflowSpec:',
+      '    entrypoint: hello',
+      '    templates:',
+      '      - { name: hello, container: { image: busybox, command: [echo, hi] } }',
+      '',
+    ].join('\n');
+    const { text, notImported } = await importWorkflow(cron, 'nightly.yaml');
+    assert.deepEqual(notImported, []);
+    assert.match(text, /^# Its schedule \(0 2 \* \* \*\) is Argo's: run this one with Run Workflow or maestro-dag run\.$/m);
+    assert.deepEqual(
+      specOf(text).nodes.map((n) => n.id),
+      ['hello'],
+    );
+  });
 });

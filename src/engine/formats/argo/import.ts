@@ -102,8 +102,21 @@ function importSpec(resource: Json, spec: Json, fileName: string, lineAt: (path:
     ...settings.values,
     nodes,
   };
-  const header = [`Imported from the Argo ${textOf(resource.kind)} ${fileName}.`, ...settings.notes.map((n) => notImportedLine(n).slice(2))];
+  const header = [
+    `Imported from the Argo ${textOf(resource.kind)} ${fileName}.`,
+    ...scheduleLine(resource),
+    ...settings.notes.map((n) => notImportedLine(n).slice(2)),
+  ];
   return { text: yamlText(out, { header: header.join('\n'), comments }), notImported: [...settings.notes, ...notes] };
+}
+
+/** A CronWorkflow's schedule, said in the header as the GitHub import says a workflow's triggers. */
+function scheduleLine(resource: Json): string[] {
+  const cron = isObject(resource.spec) && resource.kind === 'CronWorkflow' ? resource.spec : undefined;
+  const schedules = [cron?.schedule, ...(Array.isArray(cron?.schedules) ? (cron.schedules as unknown[]) : [])].filter(
+    (s): s is string => typeof s === 'string',
+  );
+  return schedules.length ? [`Its schedule (${schedules.join(', ')}) is Argo's: run this one with Run Workflow or maestro-dag run.`] : [];
 }
 
 /** The entrypoint template (the first dag where none is named) as a dag of tasks (see entryAsDag). */
