@@ -159,7 +159,7 @@ function neededTasks(task: Json, ids: Map<string, string>, known: NeededTasks): 
   const given = task.depends;
   if (typeof given !== 'string') return { needs: [] };
   const depends = given.trim();
-  const plain = splitTop(depends, '&&').map((t) => plainNeed(t, known));
+  const plain = conjuncts(depends).map((t) => plainNeed(t, known));
   if (plain.every((t) => t !== undefined)) return { needs: plain.map(idOf) };
   for (const [status, results, joiner] of [
     ['always()', ALWAYS, '&&'],
@@ -176,6 +176,25 @@ function neededTasks(task: Json, ids: Map<string, string>, known: NeededTasks): 
     return { needs: mentioned.map(idOf), status: condition, problem };
   }
   return { needs: mentioned.map(idOf), problem: `depends '${depends}' has no counterpart: the node needs those tasks to succeed` };
+}
+
+/** The terms joined by `&&`, those of a parenthesized `&&` among them too: `A && (B && C)` is A, B and C. */
+function conjuncts(depends: string): string[] {
+  return splitTop(depends, '&&').flatMap((term) => {
+    const inner = term.startsWith('(') && term.endsWith(')') ? term.slice(1, -1) : undefined;
+    const whole = inner !== undefined && balanced(inner) && splitTop(inner, '||').length === 1;
+    return whole ? conjuncts(inner.trim()) : [term];
+  });
+}
+
+/** Whether parentheses close in order: `(a) && (b)` taken apart at its ends is not one group. */
+function balanced(text: string): boolean {
+  let depth = 0;
+  for (const c of text) {
+    depth += c === '(' ? 1 : c === ')' ? -1 : 0;
+    if (depth < 0) return false;
+  }
+  return depth === 0;
 }
 
 /** Splits at a top-level operator (outside parentheses). */

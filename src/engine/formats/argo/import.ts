@@ -2,6 +2,7 @@
 import { entryAsDag, type EntryDag } from './entryDag';
 import { unreadSpecFields } from './unreadFields';
 import { withExitHandler } from './exitHandler';
+import { parametersGiven, withNestedTemplates } from './nestedTemplates';
 import { unwrapItems } from './itemsWrapper';
 import { ImportedSecrets } from './secrets';
 import { LineCounter, parseAllDocuments } from 'yaml';
@@ -59,11 +60,13 @@ export function fromArgo(content: string, fileName: string): ImportResult {
 function importSpec(resource: Json, spec: Json, fileName: string, lineAt: (path: (string | number)[]) => number): ImportResult {
   const specPath = resource.kind === 'CronWorkflow' ? ['spec', 'workflowSpec'] : ['spec'];
   const templates = Array.isArray(spec.templates) ? spec.templates.filter(isObject) : [];
-  const { dag, paths, stepsBefore, afterAll, exitImported } = withExitHandler(entryOf(spec, specPath, fileName, lineAt), spec, specPath);
+  const byName = new Map(templates.map((t) => [textOf(t.name), t]));
+  const templatePath = (name: string) => [...specPath, 'templates', (spec.templates as unknown[]).findIndex((t) => isObject(t) && t.name === name)];
+  const main = withNestedTemplates(entryOf(spec, specPath, fileName, lineAt), byName, templatePath);
+  const { dag, paths, stepsBefore, afterAll, exitImported } = withExitHandler(main, spec, specPath);
   const metadata = isObject(resource.metadata) ? resource.metadata : {};
   const annotations = isObject(metadata.annotations) ? metadata.annotations : {};
   const tasks = (dag.tasks as Json[]) ?? [];
-  const byName = new Map(templates.map((t) => [textOf(t.name), t]));
   const ids = new Map(tasks.map((t) => [textOf(t.name), idOf(t, byName)]));
   refuseLostTasks(tasks, byName, fileName, (i) => lineAt(paths[i]));
   const notes: string[] = [];
@@ -193,16 +196,6 @@ function refuseLostTasks(tasks: Json[], byName: Map<string, Json>, fileName: str
     return [];
   });
   if (problems.length) throw new ImportError(fileName, problems);
-}
-
-/** The values a task's template reads as `{{inputs.parameters.p}}`: its defaults, then what the task passes. */
-function parametersGiven(task: Json, template: Json | undefined): Map<string, string> {
-  const params = new Map<string, string>();
-  for (const p of isObject(template?.inputs) && Array.isArray(template.inputs.parameters) ? template.inputs.parameters.filter(isObject) : [])
-    if (p.value !== undefined) params.set(textOf(p.name), textOf(p.value));
-  for (const p of isObject(task.arguments) && Array.isArray(task.arguments.parameters) ? task.arguments.parameters.filter(isObject) : [])
-    params.set(textOf(p.name), textOf(p.value ?? ''));
-  return params;
 }
 
 /** `maxParallel` written after the node's matrix, where a reader looks for it. */

@@ -1,0 +1,119 @@
+import { strict as assert } from 'node:assert';
+import { importWorkflow } from '../../../src/engine/formats';
+import type { EngineEvent } from '../../../src/engine/protocol';
+import type { WorkflowSpec } from '../../../src/engine/model';
+import { validateWorkflow } from '../../../src/engine/validation/validate';
+import { inFolder, loggedLines, runWorkflowText } from './importedRuns';
+
+const specOf = (text: string): WorkflowSpec => {
+  const { workflow, diagnostics } = validateWorkflow(text);
+  assert.deepEqual(
+    diagnostics.filter((d) => d.severity === 'error').map((d) => d.message),
+    [],
+  );
+  return workflow;
+};
+
+const argo = (entrypoint: string, ...templates: string[]) =>
+  [
+    'apiVersion: argoproj.io/v1alpha1',
+    'kind: Workflow',
+    'metadata: { generateName: n- }',
+    'spec:',
+    `  entrypoint: ${entrypoint}`,
+    '  templates:',
+    ...templates,
+    '',
+  ].join('\n');
+
+const ended = (events: readonly EngineEvent[]) =>
+  Object.fromEntries(
+    events.flatMap((e) => (e.type === 'node:completed' || e.type === 'node:failed' || e.type === 'node:skipped' ? [[e.nodeId, e.type.slice(5)]] : [])),
+  );
+
+const SAY = '    - { name: say, inputs: { parameters: [{ name: m }] }, container: { image: alpine, command: [echo, "{{inputs.parameters.m}}"] } }';
+
+describe('Argo import: a task that runs another dag or steps template', () => {
+  it("puts the template's tasks in its place, named under it, its arguments given, after what it waited for and before what waited for it", async () => {
+    const source = argo(
+      'main',
+      '    - name: main',
+      '      dag:',
+      '        failFast: false',
+      '        tasks:',
+      '          - { name: a, template: pair, arguments: { parameters: [{ name: m, value: first }] } }',
+      '          - { name: b, template: pair, depends: a, arguments: { parameters: [{ name: m, value: "second" }] } }',
+      '          - { name: c, template: say, depends: b.Succeeded, arguments: { parameters: [{ name: m, value: last }] } }',
+      '    - name: pair',
+      '      inputs: { parameters: [{ name: m }] }',
+      '      dag:',
+      '        tasks:',
+      '          - { name: x, template: say, arguments: { parameters: [{ name: m, value: "{{inputs.parameters.m}}-x" }] } }',
+      '          - { name: y, template: say, dependencies: [x], arguments: { parameters: [{ name: m, value: "{{inputs.parameters.m}}-y" }] } }',
+      SAY,
+    );
+    const { text, notImported } = await importWorkflow(source, 'n.yaml');
+    assert.deepEqual(notImported, []);
+    assert.deepEqual(
+      specOf(text).nodes.map((n) => [n.id, n.needs, n.if]),
+      [
+        ['a-x', [], undefined],
+        ['a-y', ['a-x'], undefined],
+        ['b-x', ['a-y'], undefined],
+        ['b-y', ['b-x'], undefined],
+        ['c', ['b-y'], undefined],
+      ],
+    );
+    await inFolder('argo-nested', async (dir) =>
+      assert.deepEqual(loggedLines((await runWorkflowText(dir, text)).events), ['first-x', 'first-y', 'second-x', 'second-y', 'last']),
+    );
+  });
+
+  it('keeps steps semantics through a nested steps template: past a step its when skipped, stopped by one that failed', async () => {
+    const source = (code: number) =>
+      argo(
+        'main',
+        '    - name: main',
+        '      steps:',
+        '        - - { name: inner, template: inner }',
+        '        - - { name: after, template: say, arguments: { parameters: [{ name: m, value: after }] } }',
+        '    - name: inner',
+        '      steps:',
+        `        - - { name: skip, template: say, when: "a == b", arguments: { parameters: [{ name: m, value: never }] } }`,
+        `          - { name: work, template: exit, arguments: { parameters: [{ name: code, value: "${code}" }] } }`,
+        '        - - { name: then, template: say, arguments: { parameters: [{ name: m, value: then }] } }',
+        '    - { name: exit, inputs: { parameters: [{ name: code }] }, script: { image: alpine, command: [sh], source: "exit {{inputs.parameters.code}}" } }',
+        SAY,
+      );
+    await inFolder('argo-nested-steps', async (dir) => {
+      const passing = await runWorkflowText(dir, (await importWorkflow(source(0), 'n.yaml')).text);
+      assert.deepEqual(ended(passing.events), { 'inner-skip': 'skipped', 'inner-work': 'completed', 'inner-then': 'completed', after: 'completed' });
+      const failing = await runWorkflowText(dir, (await importWorkflow(source(4), 'n.yaml')).text);
+      assert.deepEqual(ended(failing.events), { 'inner-skip': 'skipped', 'inner-work': 'failed', 'inner-then': 'skipped', after: 'skipped' });
+    });
+  });
+
+  it('leaves a task whose outputs are read, or that has a condition, as one node with a note; a template that calls itself ends', async () => {
+    const source = argo(
+      'main',
+      '    - name: main',
+      '      dag:',
+      '        failFast: false',
+      '        tasks:',
+      '          - { name: a, template: pair }',
+      '          - { name: b, template: say, depends: a, arguments: { parameters: [{ name: m, value: "{{tasks.a.outputs.parameters.p}}" }] } }',
+      '          - { name: c, template: pair, when: "x == y" }',
+      '          - { name: d, template: loop }',
+      '    - { name: pair, dag: { tasks: [{ name: x, template: say, arguments: { parameters: [{ name: m, value: x }] } }] } }',
+      '    - { name: loop, dag: { tasks: [{ name: again, template: loop }] } }',
+      SAY,
+    );
+    const { text, notImported } = await importWorkflow(source, 'n.yaml');
+    const ids = specOf(text).nodes.map((n) => n.id);
+    assert.deepEqual(ids.slice(0, 3), ['a', 'b', 'c']);
+    assert.match(ids[3], /^d(-again)+$/);
+    assert.ok(ids[3].length < 64 * 7, 'the loop is put in place a bounded number of times');
+    assert.match(notImported.join('\n'), /task 'a' \(line 11\) runs a 'dag' template, which the local engine has no counterpart for/);
+    assert.match(notImported.join('\n'), /task 'c' \(line 13\) runs a 'dag' template/);
+  });
+});
