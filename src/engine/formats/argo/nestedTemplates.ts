@@ -34,7 +34,7 @@ const waitedFor = (task: Json): string[] =>
 function canInline(task: Json, template: Json | undefined, others: readonly Json[]): boolean {
   if (!template || (!isObject(template.dag) && template.steps === undefined)) return false;
   // Our export's task of a matrix with maxParallel runs its items in a dag of their own: one node.
-  if (unwrapItems(task, template)) return false;
+  if (unwrapItems(task, template) || 'problem' in entryAsDag(template, [])) return false;
   if (Object.keys(task).some((k) => !PLAIN_TASK_FIELDS.has(k))) return false;
   const name = textOf(task.name).replace(/-/g, '\\-');
   const readOtherwise = new RegExp(`tasks\\.${name}\\.|(^|[^\\w-])${name}\\.(?!Succeeded\\b)`);
@@ -82,12 +82,8 @@ function inlined(
   const name = textOf(task.name);
   const before = stepsBefore.get(name);
   const steps = new Map<string, string[]>();
-  for (const [k, v] of stepsBefore)
-    if (k !== name)
-      steps.set(
-        k,
-        v.flatMap((n) => (n === name ? all : [n])),
-      );
+  const standsFor = (n: string) => (n === name ? all : [n]);
+  for (const [k, v] of stepsBefore) if (k !== name) steps.set(k, v.flatMap(standsFor));
   if (before) for (const first of firsts) steps.set(first, before);
   for (const [k, v] of inner.stepsBefore) steps.set(rename(k), [...(before ?? []), ...v.map(rename)]);
   return { tasks: placed, last: placed.map((t) => textOf(t.name)).filter((n) => !waited.has(n)), stepsBefore: steps };
@@ -124,8 +120,8 @@ function inlineOne(dag: EntryDag, index: number, byName: ReadonlyMap<string, Jso
   const tasks = dag.dag.tasks as Json[];
   const task = tasks[index];
   const template = byName.get(textOf(task.template))!;
-  const inner = entryAsDag(template, templatePath(textOf(template.name)));
-  if ('problem' in inner) return dag;
+  // canInline made sure the template reads as a dag.
+  const inner = entryAsDag(template, templatePath(textOf(template.name))) as EntryDag;
   const put = inlined(task, template, inner, dag.stepsBefore);
   const others = tasks.map((t) => waitingForLast(t, textOf(task.name), put.last));
   return {
