@@ -1,20 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { parse } from 'yaml';
 import { ConversionError, exportWorkflow, importWorkflow } from '../../../src/engine/formats';
-import type { WorkflowSpec } from '../../../src/engine/model';
-import { validateWorkflow } from '../../../src/engine/validation/validate';
 import { yaml } from '../helpers';
+import { specOf } from './argoSources';
 import { inFolder, runWorkflowText } from './importedRuns';
 import { argoErrors } from './validators';
-
-const specOf = (text: string): WorkflowSpec => {
-  const { workflow, diagnostics } = validateWorkflow(text);
-  assert.deepEqual(
-    diagnostics.filter((d) => d.severity === 'error').map((d) => d.message),
-    [],
-  );
-  return workflow;
-};
 
 type Task = { name: string; depends?: string; dependencies?: string[]; continueOn?: unknown };
 type Template = { name: string; metadata?: { annotations?: Record<string, string> }; dag?: { tasks: Task[] } };

@@ -1,37 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { importWorkflow } from '../../../src/engine/formats';
-import type { EngineEvent } from '../../../src/engine/protocol';
-import type { WorkflowSpec } from '../../../src/engine/model';
-import { validateWorkflow } from '../../../src/engine/validation/validate';
+import { argo, ended, SAY, specOf } from './argoSources';
 import { inFolder, loggedLines, runWorkflowText } from './importedRuns';
-
-const specOf = (text: string): WorkflowSpec => {
-  const { workflow, diagnostics } = validateWorkflow(text);
-  assert.deepEqual(
-    diagnostics.filter((d) => d.severity === 'error').map((d) => d.message),
-    [],
-  );
-  return workflow;
-};
-
-const argo = (entrypoint: string, ...templates: string[]) =>
-  [
-    'apiVersion: argoproj.io/v1alpha1',
-    'kind: Workflow',
-    'metadata: { generateName: n- }',
-    'spec:',
-    `  entrypoint: ${entrypoint}`,
-    '  templates:',
-    ...templates,
-    '',
-  ].join('\n');
-
-const ended = (events: readonly EngineEvent[]) =>
-  Object.fromEntries(
-    events.flatMap((e) => (e.type === 'node:completed' || e.type === 'node:failed' || e.type === 'node:skipped' ? [[e.nodeId, e.type.slice(5)]] : [])),
-  );
-
-const SAY = '    - { name: say, inputs: { parameters: [{ name: m }] }, container: { image: alpine, command: [echo, "{{inputs.parameters.m}}"] } }';
 
 describe('Argo import: a task that runs another dag or steps template', () => {
   it("puts the template's tasks in its place, named under it, its arguments given, after what it waited for and before what waited for it", async () => {

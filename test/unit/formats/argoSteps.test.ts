@@ -1,38 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { ImportError, importWorkflow } from '../../../src/engine/formats';
-import type { EngineEvent } from '../../../src/engine/protocol';
-import type { WorkflowSpec } from '../../../src/engine/model';
-import { validateWorkflow } from '../../../src/engine/validation/validate';
+import { argo, ended, SAY, specOf } from './argoSources';
 import { inFolder, loggedLines, runWorkflowText } from './importedRuns';
-
-const specOf = (text: string): WorkflowSpec => {
-  const { workflow, diagnostics } = validateWorkflow(text);
-  assert.deepEqual(
-    diagnostics.filter((d) => d.severity === 'error').map((d) => d.message),
-    [],
-  );
-  return workflow;
-};
-
-const argo = (entrypoint: string, ...templates: string[]) =>
-  [
-    'apiVersion: argoproj.io/v1alpha1',
-    'kind: Workflow',
-    'metadata: { generateName: s- }',
-    'spec:',
-    `  entrypoint: ${entrypoint}`,
-    '  templates:',
-    ...templates,
-    '',
-  ].join('\n');
-
-/** How each node ended in a run. */
-const ended = (events: readonly EngineEvent[]) =>
-  Object.fromEntries(
-    events.flatMap((e) => (e.type === 'node:completed' || e.type === 'node:failed' || e.type === 'node:skipped' ? [[e.nodeId, e.type.slice(5)]] : [])),
-  );
-
-const SAY = '    - { name: say, inputs: { parameters: [{ name: m }] }, container: { image: alpine, command: [echo, "{{inputs.parameters.m}}"] } }';
 
 describe('Argo import: a steps template, or one template, as the entrypoint', () => {
   it('imports a container template alone as one node, which runs', async () => {
