@@ -66,3 +66,11 @@ function withTaskReferences(step: Json): Json {
   const { dependencies: _none, depends: _neither, ...task } = JSON.parse(text) as Json;
   return task;
 }
+
+/** The names a task waits for: its dependencies, or those its depends names (with the results' words among them). */
+export const waitedFor = (task: Json): string[] =>
+  Array.isArray(task.dependencies)
+    ? task.dependencies.map(String)
+    : typeof task.depends === 'string'
+      ? (task.depends.match(/[A-Za-z0-9][A-Za-z0-9-]*/g) ?? [])
+      : [];

@@ -2,7 +2,7 @@
 // Its tasks become nodes after the others: those it starts with need every node no other node needs, and run
 // always(); `{{workflow.status}}` in their conditions is how the run went (see importText).
 import { isObject, textOf, type Json } from '../../json';
-import { entryAsDag, type EntryDag } from './entryDag';
+import { entryAsDag, waitedFor, type EntryDag } from './entryDag';
 
 type Path = (string | number)[];
 
@@ -18,12 +18,6 @@ export interface WithExitHandler extends EntryDag {
   exitImported: boolean;
 }
 
-/** The tasks of the dag a task waits for: its dependencies, or the names in its depends. */
-function waitedFor(task: Json, names: ReadonlySet<string>): string[] {
-  if (Array.isArray(task.dependencies)) return task.dependencies.map(String);
-  return typeof task.depends === 'string' ? (task.depends.match(/[A-Za-z0-9][A-Za-z0-9-]*/g) ?? []).filter((n) => names.has(n)) : [];
-}
-
 /** The entrypoint's dag with the exit handler's tasks after it, where the spec has one the file defines. */
 export function withExitHandler(main: EntryDag, spec: Json, specPath: Path): WithExitHandler {
   const none = { ...main, afterAll: { tasks: new Set<string>(), leaves: [] }, exitImported: false };
@@ -35,7 +29,7 @@ export function withExitHandler(main: EntryDag, spec: Json, specPath: Path): Wit
   const mainTasks = main.dag.tasks as Json[];
   const handlerTasks = handler.dag.tasks as Json[];
   const names = new Set(mainTasks.map((t) => textOf(t.name)));
-  const waited = new Set(mainTasks.flatMap((t) => waitedFor(t, names)));
+  const waited = new Set(mainTasks.flatMap(waitedFor));
   const starts = handlerTasks.filter((t) => t.dependencies === undefined && t.depends === undefined).map((t) => textOf(t.name));
   return {
     dag: { ...main.dag, tasks: [...mainTasks, ...handlerTasks] },

@@ -4,7 +4,7 @@
 // a task with a condition, items, continueOn or anything else of its own, or whose outputs or other results are
 // read, stays one node (left behind with a note, as before).
 import { isObject, textOf, type Json } from '../../json';
-import { entryAsDag, type EntryDag } from './entryDag';
+import { entryAsDag, waitedFor, type EntryDag } from './entryDag';
 import { unwrapItems } from './itemsWrapper';
 
 type Path = (string | number)[];
@@ -25,10 +25,6 @@ export function parametersGiven(task: Json, template: Json | undefined): Map<str
     params.set(textOf(p.name), textOf(p.value ?? ''));
   return params;
 }
-
-/** The tasks a task waits for, by name. */
-const waitedFor = (task: Json): string[] =>
-  Array.isArray(task.dependencies) ? task.dependencies.map(String) : typeof task.depends === 'string' ? (task.depends.match(TASK_NAME) ?? []) : [];
 
 /** Whether a task can be put in place: nothing of its own beyond what it runs and waits for, nothing read of it but that it succeeded. */
 function canInline(task: Json, template: Json | undefined, others: readonly Json[]): boolean {
