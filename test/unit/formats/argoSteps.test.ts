@@ -89,19 +89,24 @@ describe('Argo import: a steps template, or one template, as the entrypoint', ()
     });
   });
 
-  it('names what it does not read: an exit handler, pod settings, a task field with no counterpart', async () => {
+  it("names what it does not read: an exit handler, pod settings, a task's and a template's fields with no counterpart", async () => {
     const source = argo(
       'main',
       '    - name: main',
       '      dag: { failFast: false, tasks: [{ name: a, template: t, hooks: { exit: { template: t } } }] }',
-      '    - { name: t, container: { image: alpine, command: ["true"] } }',
+      '    - name: t',
+      '      sidecars: [{ name: db, image: postgres }]',
+      '      outputs: { artifacts: [{ name: out, path: /tmp/out }] }',
+      '      container: { image: alpine, command: ["true"], resources: { limits: { cpu: 1 } }, volumeMounts: [] }',
     ).replace('spec:\n', 'spec:\n  onExit: bye\n  serviceAccountName: runner\n  podGC: { strategy: OnPodSuccess }\n  volumes: []\n');
     const { text, notImported } = await importWorkflow(source, 'w.yaml');
     assert.deepEqual(notImported, [
       "the workflow's exit handler (onExit: bye) is not a template of the file that can be imported: add its steps as nodes that need the last ones, with if: always()",
       "the workflow's volumes: no counterpart here",
       "the workflow's serviceAccountName, podGC: settings of the pods and the cluster, which have no meaning on this machine",
+      "the templates' resources, volumeMounts: settings of the pods, which have no meaning on this machine",
       "task 'a' (line 12): its hooks: no counterpart here",
+      "task 'a' (line 12): its template's sidecars, outputs.artifacts: no counterpart here",
     ]);
     assert.match(text, /^# not imported: the workflow's exit handler \(onExit: bye\)/m);
     specOf(text);
@@ -127,6 +132,8 @@ describe('Argo import: a steps template, or one template, as the entrypoint', ()
     const { text, notImported } = await importWorkflow(source(0), 'w.yaml');
     assert.deepEqual(notImported, []);
     const nodes = specOf(text).nodes;
+    const hooked = await importWorkflow(source(0).replace('  onExit: bye\n', '  hooks: { exit: { template: bye } }\n'), 'w.yaml');
+    assert.deepEqual([hooked.notImported, specOf(hooked.text).nodes], [[], nodes], 'the newer hooks.exit is the same handler');
     assert.deepEqual(
       nodes.filter((n) => ['notify', 'celebrate'].includes(n.id)).map((n) => [n.needs, n.if]),
       [

@@ -1,4 +1,4 @@
-// An Argo workflow's exit handler (`onExit`): a template that runs once the workflow has ended, whatever happened.
+// An Argo workflow's exit handler (`onExit`, or `hooks.exit`): a template that runs once the workflow has ended, whatever happened.
 // Its tasks become nodes after the others: those it starts with need every node no other node needs, and run
 // always(); `{{workflow.status}}` in their conditions is how the run went (see importText).
 import { isObject, textOf, type Json } from '../../json';
@@ -14,16 +14,28 @@ export interface AfterAll {
 
 export interface WithExitHandler extends EntryDag {
   afterAll: AfterAll;
-  /** Whether the spec's onExit was imported. */
-  exitImported: boolean;
+  /** The spec's field the exit handler was imported from, if it was. */
+  exitFrom?: 'onExit' | 'hooks';
+}
+
+/**
+ * The template the spec names to run at the end: `onExit`, or the newer `hooks: { exit: { template } }` where that is
+ * its only hook and it asks nothing more (an expression, arguments, a templateRef).
+ */
+function exitTemplate(spec: Json): { name: string; from: 'onExit' | 'hooks' } | undefined {
+  if (typeof spec.onExit === 'string') return { name: spec.onExit, from: 'onExit' };
+  const hooks = isObject(spec.hooks) ? spec.hooks : undefined;
+  const exit = hooks && Object.keys(hooks).length === 1 && isObject(hooks.exit) ? hooks.exit : undefined;
+  return exit && typeof exit.template === 'string' && Object.keys(exit).length === 1 ? { name: exit.template, from: 'hooks' } : undefined;
 }
 
 /** The entrypoint's dag with the exit handler's tasks after it, where the spec has one the file defines. */
 export function withExitHandler(main: EntryDag, spec: Json, specPath: Path): WithExitHandler {
-  const none = { ...main, afterAll: { tasks: new Set<string>(), leaves: [] }, exitImported: false };
+  const none = { ...main, afterAll: { tasks: new Set<string>(), leaves: [] } };
   const templates: unknown[] = Array.isArray(spec.templates) ? spec.templates : [];
-  const index = typeof spec.onExit === 'string' ? templates.findIndex((t) => isObject(t) && t.name === spec.onExit) : -1;
-  if (index < 0) return none;
+  const exit = exitTemplate(spec);
+  const index = exit ? templates.findIndex((t) => isObject(t) && t.name === exit.name) : -1;
+  if (!exit || index < 0) return none;
   const handler = entryAsDag(templates[index] as Json, [...specPath, 'templates', index]);
   if ('problem' in handler) return none;
   const mainTasks = main.dag.tasks as Json[];
@@ -36,6 +48,6 @@ export function withExitHandler(main: EntryDag, spec: Json, specPath: Path): Wit
     paths: [...main.paths, ...handler.paths],
     stepsBefore: new Map([...main.stepsBefore, ...handler.stepsBefore]),
     afterAll: { tasks: new Set(starts), leaves: [...names].filter((n) => !waited.has(n)) },
-    exitImported: true,
+    exitFrom: exit.from,
   };
 }

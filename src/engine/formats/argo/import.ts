@@ -1,6 +1,6 @@
 // An Argo Workflows `Workflow` or `WorkflowTemplate` with a `dag` template as ours: its tasks become nodes.
 import { entryAsDag, type EntryDag } from './entryDag';
-import { unreadSpecFields } from './unreadFields';
+import { unreadSpecFields, unreadTemplateFields } from './unreadFields';
 import { withExitHandler } from './exitHandler';
 import { parametersGiven, withNestedTemplates } from './nestedTemplates';
 import { unwrapItems } from './itemsWrapper';
@@ -63,7 +63,7 @@ function importSpec(resource: Json, spec: Json, fileName: string, lineAt: (path:
   const byName = new Map(templates.map((t) => [textOf(t.name), t]));
   const templatePath = (name: string) => [...specPath, 'templates', (spec.templates as unknown[]).findIndex((t) => isObject(t) && t.name === name)];
   const main = withNestedTemplates(entryOf(spec, specPath, fileName, lineAt), byName, templatePath);
-  const { dag, paths, stepsBefore, afterAll, exitImported } = withExitHandler(main, spec, specPath);
+  const { dag, paths, stepsBefore, afterAll, exitFrom } = withExitHandler(main, spec, specPath);
   const metadata = isObject(resource.metadata) ? resource.metadata : {};
   const annotations = isObject(metadata.annotations) ? metadata.annotations : {};
   const tasks = (dag.tasks as Json[]) ?? [];
@@ -93,7 +93,9 @@ function importSpec(resource: Json, spec: Json, fileName: string, lineAt: (path:
     const commented = scope.notes.filter((n) => !(typeof run === 'string' && run.includes(notImportedLine(n))));
     if (commented.length) comments.push({ path: ['nodes', id], comment: commented.map((n) => notImportedLine(n).slice(2)).join('\n') });
   });
-  const settings = workflowSettings(spec, dag, tasks.length, exitImported);
+  const settings = workflowSettings(spec, dag, tasks.length, exitFrom);
+  const pod = podSettingsNote(tasks, byName);
+  if (pod) settings.notes.push(pod);
   const out: Json = {
     version: 1,
     name:
@@ -111,6 +113,12 @@ function importSpec(resource: Json, spec: Json, fileName: string, lineAt: (path:
     ...settings.notes.map((n) => notImportedLine(n).slice(2)),
   ];
   return { text: yamlText(out, { header: header.join('\n'), comments }), notImported: [...settings.notes, ...notes] };
+}
+
+/** The settings of the pods the tasks' templates give (resources, mounts…), said once: nothing runs in a pod here. */
+function podSettingsNote(tasks: readonly Json[], byName: ReadonlyMap<string, Json>): string | undefined {
+  const fields = new Set(tasks.flatMap((t) => unreadTemplateFields(byName.get(textOf(t.template)) ?? {}).pod));
+  return fields.size ? `the templates' ${[...fields].join(', ')}: settings of the pods, which have no meaning on this machine` : undefined;
 }
 
 /** A CronWorkflow's schedule, said in the header as the GitHub import says a workflow's triggers. */
@@ -161,7 +169,7 @@ function neededTasksOf(tasks: readonly Json[], byName: ReadonlyMap<string, Json>
  * The spec's parallelism and deadline as the workflow's concurrency and timeout; what cannot be, as notes, and the
  * dag's fail fast (Argo's default), which has no counterpart here.
  */
-function workflowSettings(spec: Json, dag: Json, taskCount: number, exitImported: boolean): { values: Json; notes: string[] } {
+function workflowSettings(spec: Json, dag: Json, taskCount: number, exitFrom: string | undefined): { values: Json; notes: string[] } {
   const values: Json = {};
   const notes: string[] = [];
   if (dag.failFast !== false && taskCount > 1)
@@ -174,7 +182,7 @@ function workflowSettings(spec: Json, dag: Json, taskCount: number, exitImported
   const timeout = durationOfCount(deadline, 1000);
   if (timeout !== undefined) values.timeout = timeout;
   else if (deadline !== undefined) notes.push(`the workflow's activeDeadlineSeconds ${textOf(deadline)} is not a positive number of seconds`);
-  return { values, notes: [...notes, ...unreadSpecFields(spec, exitImported)] };
+  return { values, notes: [...notes, ...unreadSpecFields(spec, exitFrom)] };
 }
 
 /** Tasks whose nodes would be lost: two of one name (the later would replace the earlier), or named `__proto__`. */

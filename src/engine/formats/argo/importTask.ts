@@ -10,7 +10,7 @@ import { scriptFromSource } from './script';
 import { parseGoDuration, retryFromArgo } from './retry';
 import { durationOfCount, durationText } from '../../duration';
 import { dependsToNeeds } from './depends';
-import { unreadTaskFields } from './unreadFields';
+import { unreadTaskFields, unreadTemplateFields } from './unreadFields';
 import { expandMatrix, instanceId, MAX_MATRIX_INSTANCES } from '../../matrix';
 import { matrixOfParam } from './fanOut';
 import type { Scalar } from '../../model';
@@ -53,6 +53,8 @@ export function taskNode(input: TaskInput): NodeDoc {
     const prompt = annotations[APPROVAL_PROMPT_ANNOTATION];
     return { ...node, approval: typeof prompt === 'string' ? { prompt } : {} };
   }
+  const unreadInTemplate = unreadTemplateFields(template).other;
+  if (unreadInTemplate.length) scope.notes.push(`${where}: its template's ${unreadInTemplate.join(', ')}: no counterpart here`);
   Object.assign(node, settingsOf(template, scope, where));
   const stdoutAs = scope.results.get(textOf(task.name));
   if (stdoutAs !== undefined) node.stdoutAs = stdoutAs;
