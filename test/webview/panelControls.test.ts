@@ -96,6 +96,8 @@ describe('DAG panel in Chromium: controls', function () {
     ]);
     const overflows = await page.locator('.details').evaluate((el) => el.scrollWidth > el.clientWidth);
     assert.equal(overflows, false, 'the details do not scroll sideways');
+    const cut = await page.locator('button.timeline-node').first().getAttribute('title');
+    assert.ok(instances.includes(String(cut)), 'a timeline row cut short tells its whole instance id on hover');
     await page.screenshot({ path: join(shots, 'matrix-of-maps.png') });
   });
 

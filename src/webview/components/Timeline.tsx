@@ -146,7 +146,7 @@ export function Timeline() {
                 <span className="timeline-time">{startedAt !== undefined ? `+${formatDuration(Math.max(0, e.ts - startedAt))}` : ''}</span>
                 <span className="timeline-type">{e.type}</span>
                 {node ? (
-                  <button type="button" className="link-button timeline-node" onClick={() => store.getState().select(nodeOfInstance(node))}>
+                  <button type="button" className="link-button timeline-node" title={node} onClick={() => store.getState().select(nodeOfInstance(node))}>
                     {node}
                   </button>
                 ) : (
