@@ -3,7 +3,7 @@
 import { artifactOutsideFolder } from '../../artifactPaths';
 import { parseDuration } from '../../duration';
 import type { NodeSpec } from '../../model';
-import { rawAt, type SemanticContext } from './context';
+import { rawAt, reportScriptOnly, type SemanticContext } from './context';
 
 const READS_RUN_ID = /\$\{\{[^}]*\brun\.id\b/;
 /** The run's id as the engine gives it to the process: not part of the key, as the engine's environment never is. */
@@ -14,13 +14,7 @@ export function checkCache(ctx: SemanticContext): void {
     const raw = rawAt(ctx, ['nodes', node.id, 'cache']);
     if (raw === undefined || raw === false || !node.cache) continue;
     if (node.kind !== 'run') {
-      const what = node.kind === 'approval' ? 'an approval gate' : 'a sub-workflow node (cache the nodes of its file instead)';
-      ctx.report({
-        span: ctx.spanAt(['nodes', node.id, 'cache'], 'key'),
-        severity: 'error',
-        code: 'ignored-setting',
-        message: `'${node.id}' is ${what}: only nodes that run a script keep a result to reuse — remove cache`,
-      });
+      reportScriptOnly(ctx, node, 'cache', 'cache the nodes of its file instead', 'only nodes that run a script keep a result to reuse');
       continue;
     }
     checkTtl(ctx, node.id);

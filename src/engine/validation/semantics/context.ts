@@ -65,3 +65,17 @@ export function rawAt(ctx: SemanticContext, path: readonly PathSegment[]): unkno
   for (const key of path) value = isObject(value) ? value[key as string] : Array.isArray(value) ? value[key as number] : undefined;
   return value;
 }
+
+/**
+ * A setting only a node that runs a script has, given to an approval gate or a sub-workflow node: `why` says what
+ * only a script gives, `inSubWorkflow` where a sub-workflow's part of it lies.
+ */
+export function reportScriptOnly(ctx: SemanticContext, node: NodeSpec, key: string, inSubWorkflow: string, why: string): void {
+  const what = node.kind === 'approval' ? 'an approval gate' : `a sub-workflow node (${inSubWorkflow})`;
+  ctx.report({
+    span: ctx.spanAt(['nodes', node.id, key], 'key'),
+    severity: 'error',
+    code: 'ignored-setting',
+    message: `'${node.id}' is ${what}: ${why} — remove ${key}`,
+  });
+}

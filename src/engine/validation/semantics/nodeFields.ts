@@ -8,7 +8,7 @@ import { parseDuration } from '../../duration';
 import { isObject } from '../../json';
 import { MAX_SUB_WORKFLOW_DEPTH, type InputSpec, type NodeSpec } from '../../model';
 import type { PathSegment } from '../document';
-import { listed, rawAt, type SemanticContext } from './context';
+import { listed, rawAt, reportScriptOnly, type SemanticContext } from './context';
 import { inputValueProblem } from './inputValues';
 
 export function checkTimeouts(ctx: SemanticContext): void {
@@ -60,13 +60,7 @@ function checkGateTimeouts(ctx: SemanticContext): void {
 export function checkStdoutAs(ctx: SemanticContext): void {
   for (const node of ctx.workflow.nodes) {
     if (node.stdoutAs === undefined || node.kind === 'run') continue;
-    const what = node.kind === 'approval' ? 'an approval gate' : "a sub-workflow node (its nodes' outputs are its file's to give)";
-    ctx.report({
-      span: ctx.spanAt(['nodes', node.id, 'stdoutAs'], 'key'),
-      severity: 'error',
-      code: 'ignored-setting',
-      message: `'${node.id}' is ${what}: only a node that runs a script has a standard output — remove stdoutAs`,
-    });
+    reportScriptOnly(ctx, node, 'stdoutAs', "its nodes' outputs are its file's to give", 'only a node that runs a script has a standard output');
   }
 }
 
