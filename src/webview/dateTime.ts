@@ -12,6 +12,11 @@ export const when = formatter({ month: 'short', day: 'numeric', hour: '2-digit',
 /** A time of day, to the second. */
 export const clock = formatter({ hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
+/** A time of day to a tenth, hundredth or thousandth of a second (1, 2 or 3 digits after the second). */
+export const clockFine = [1, 2, 3].map((digits) =>
+  formatter({ hour: '2-digit', minute: '2-digit', second: '2-digit', fractionalSecondDigits: digits as 1 | 2 | 3 }),
+);
+
 /** A time of day, to the minute. */
 export const hourAndMinute = formatter({ hour: '2-digit', minute: '2-digit' });
 

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { clock, dayAndMonth, hourAndMinute, monthAndYear } from '../../src/webview/dateTime';
+import fc from 'fast-check';
+import { clock, clockFine, dayAndMonth, hourAndMinute, monthAndYear } from '../../src/webview/dateTime';
 import { durationLabels, timeLabels } from '../../src/webview/insights/chartLabels';
 
 describe("the runs chart's axis labels", () => {
@@ -15,6 +16,38 @@ describe("the runs chart's axis labels", () => {
       `${dayAndMonth(midnight * 1000)}, ${s(midnight)}`,
       s(midnight + 1),
     ]);
+  });
+
+  it('ticks less than a second apart: times to the fraction of a second that tells them apart', () => {
+    const ticks = [midnight + 0.25, midnight + 0.5, midnight + 0.75];
+    const hundredths = (t: number) => clockFine[1](Math.round(t * 1000));
+    assert.deepEqual(timeLabels(ticks, 0.25), [
+      `${dayAndMonth((midnight + 0.25) * 1000)}, ${hundredths(midnight + 0.25)}`,
+      hundredths(midnight + 0.5),
+      hundredths(midnight + 0.75),
+    ]);
+    assert.match(timeLabels([midnight + 0.5], 0.5)[0], /[.,]5\b/);
+  });
+
+  it('no two ticks of an axis under a day read alike, with the day last written', () => {
+    // uPlot's steps for time axes under a day, in seconds.
+    const steps = [0.001, 0.002, 0.005, 0.01, 0.02, 0.025, 0.05, 0.1, 0.2, 0.25, 0.5, 1, 5, 10, 15, 30, 60, 300, 600, 900, 1800, 3600, 10_800, 21_600, 43_200];
+    fc.assert(
+      fc.property(fc.constantFrom(...steps), fc.integer({ min: -100_000, max: 100_000 }), fc.integer({ min: 2, max: 12 }), (incr, at, count) => {
+        // Ticks as uPlot places them: multiples of the step, in floating point.
+        const first = Math.round((midnight + at * 0.001) / incr) * incr;
+        const ticks = Array.from({ length: count }, (_, i) => first + i * incr);
+        const labels = timeLabels(ticks, incr);
+        // A label without a day is read with the last day written before it.
+        let day = '';
+        const read = labels.map((l) => {
+          const parts = l.split(', ');
+          if (parts.length === 2) day = parts[0];
+          return `${day} ${parts[parts.length - 1]}`;
+        });
+        assert.equal(new Set(read).size, read.length, labels.join(' | '));
+      }),
+    );
   });
 
   it('ticks minutes or hours apart: times to the minute; days or months apart: dates', () => {
