@@ -193,6 +193,13 @@ const nodeProps = {
     minimum: 1,
     examples: [1, 2],
   },
+  mutex: {
+    ...d(
+      "A name, or names, that the node holds while an attempt of it runs: nodes that name the same mutex run one at a time (the instances of a matrix too), in this run and its sub-runs; the others wait for it, as for a free slot, and what needs no mutex held goes on meanwhile. For what cannot be shared: a port a service listens on, a deployment target, a database (Argo Workflows' `synchronization.mutexes`). Run nodes only.",
+    ),
+    anyOf: [{ $ref: '#/definitions/mutexName' }, { type: 'array', minItems: 1, uniqueItems: true, items: { $ref: '#/definitions/mutexName' } }],
+    examples: ['port-5432', ['staging', 'port-5432']],
+  },
   failFast: {
     ...d(
       "When true, the failure of one instance of the node's `matrix` cancels the others: those waiting, and those running (GitHub Actions' `fail-fast`). Default: false, every instance runs.",
@@ -251,6 +258,11 @@ const schema = {
     nodeId: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_-]*$', ...d('A node id: a letter or `_`, then letters, digits, `_` or `-`.') },
     duration,
     retry,
+    mutexName: {
+      type: 'string',
+      pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$',
+      ...d('A mutex name: a letter or digit, then letters, digits, `_`, `.` or `-` (`port-5432`, `deploy-staging`).'),
+    },
     input: {
       ...d('A run-time input.'),
       type: 'object',

@@ -29,6 +29,7 @@ function fieldsOf(raw: unknown): NodeFields {
     ...(typeof n.maxParallel === 'number' ? { maxParallel: n.maxParallel } : {}),
     failFast: n.failFast === true,
     ...(n.cache !== undefined && n.cache !== false ? { cache: true as const } : {}),
+    ...(n.mutex !== undefined ? { mutex: typeof n.mutex === 'string' ? [n.mutex] : Array.isArray(n.mutex) ? n.mutex.map(String) : [] } : {}),
     outputs: Array.isArray(n.outputs) ? n.outputs.filter((o): o is string => typeof o === 'string') : [],
     env: textMap(n.env),
     ...(text(approval.prompt) !== undefined ? { prompt: text(approval.prompt) } : {}),

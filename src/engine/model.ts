@@ -69,6 +69,8 @@ export interface NodeSpec {
   failFast: boolean;
   /** Reuse of an earlier run's result when the node would run the same way again (run nodes only). */
   cache?: CacheSpec;
+  /** Mutexes an attempt holds while it runs: nodes that name one of them run one at a time (run nodes only). */
+  mutex?: string[];
 }
 
 export interface CacheSpec {
@@ -180,6 +182,7 @@ export function buildWorkflow(doc: unknown): WorkflowSpec {
         failFast: n.failFast === true,
         maxParallel: typeof n.maxParallel === 'number' && Number.isInteger(n.maxParallel) && n.maxParallel >= 1 ? n.maxParallel : undefined,
         cache: cacheOf(n.cache),
+        ...(kindOf(n) === 'run' ? mutexOf(n.mutex) : {}),
       });
     }
   }
@@ -197,6 +200,12 @@ export function buildWorkflow(doc: unknown): WorkflowSpec {
 
 /** The most workflow files one run nests, its own included: a run stops there, and validation says so before. */
 export const MAX_SUB_WORKFLOW_DEPTH = 8;
+
+/** The mutexes a node names, each once; none when it names none. */
+function mutexOf(v: unknown): Pick<NodeSpec, 'mutex'> {
+  const names = [...new Set(typeof v === 'string' ? [v] : strings(v))].filter((name) => name !== '');
+  return names.length ? { mutex: names } : {};
+}
 
 /** A node's outputs: those it declares, and the one its standard output is, declared with it. */
 function outputsOf(n: Json): Pick<NodeSpec, 'outputs' | 'stdoutAs'> {

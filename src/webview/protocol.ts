@@ -26,6 +26,8 @@ export interface NodeFields {
   failFast: boolean;
   /** Whether the node has `cache` (`true`, or its files and ttl). */
   cache?: true;
+  /** The mutexes it names, where it names any. */
+  mutex?: string[];
   outputs: string[];
   env: Record<string, string>;
   prompt?: string;

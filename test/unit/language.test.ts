@@ -43,6 +43,22 @@ describe('language services', () => {
       assert.deepEqual(labels(complete(index, offset)), ['build']);
     });
 
+    it('offers the mutexes other nodes name, with who names them, leaving out those the node names already', () => {
+      const { index, offset } = at(
+        'version: 1',
+        'name: Test',
+        'nodes:',
+        '  a: { run: x, mutex: [port-5432, db] }',
+        '  b: { run: x, mutex: port-5432 }',
+        '  c:',
+        '    run: x',
+        '    mutex: [db, |]',
+      );
+      const items = complete(index, offset);
+      assert.deepEqual(labels(items), ['port-5432']);
+      assert.equal(items[0].detail, 'one at a time with a, b');
+    });
+
     it('offers node ids in a block list of needs', () => {
       const { index, offset } = at(...base, '  report:', '    needs:', '      - |', '    run: x');
       assert.deepEqual(labels(complete(index, offset)), ['build', 'test', 'deploy']);
@@ -254,6 +270,19 @@ describe('language services', () => {
       assert.match(h.markdown, /\*\*test\*\* — shell step/);
       assert.match(h.markdown, /matrix: 2 instances/);
       assert.match(h.markdown, /needs: `build`/);
+    });
+
+    it("names a node's mutexes and the nodes that share them", () => {
+      const { index, offset } = at(
+        'version: 1',
+        'name: Test',
+        'nodes:',
+        '  a: { run: x, mutex: [port-5432, db] }',
+        '  b: { run: x, mutex: port-5432 }',
+        '  c: { run: x, mutex: port-5432 }',
+        '  d: { needs: [|a], run: x }',
+      );
+      assert.match(hoverAt(index, offset)!.markdown, /- mutex: `port-5432` \(one at a time with `b`, `c`\), `db` \(no other node names it\)/);
     });
 
     it('documents properties from the schema', () => {

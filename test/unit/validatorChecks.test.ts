@@ -260,6 +260,41 @@ describe('validator: values the schema cannot check', () => {
   });
 });
 
+describe('validator: mutex', () => {
+  it('takes a name or a list of names on a node that runs a script, each name once', () => {
+    const text = yaml(...header, 'nodes:', '  a: { run: x, mutex: port-5432 }', '  b: { run: x, mutex: [port-5432, deploy.staging_2] }');
+    assert.deepEqual(diagnose(text), []);
+    assert.deepEqual(
+      validateWorkflow(text).workflow.nodes.map((n) => n.mutex),
+      [['port-5432'], ['port-5432', 'deploy.staging_2']],
+    );
+  });
+
+  it('says where a name is not one, is written twice, or is given to a gate or a sub-workflow node', () => {
+    const found = diagnose(
+      yaml(
+        ...header,
+        'nodes:',
+        '  a: { run: x, mutex: "team/db" }',
+        '  b: { run: x, mutex: [db, db] }',
+        '  c: { run: x, mutex: [] }',
+        '  gate: { approval: {}, mutex: db }',
+        '  sub: { workflow: ./other.workflow.yaml, mutex: db }',
+      ),
+    ).filter((d) => d.code === 'schema' || d.code === 'ignored-setting');
+    assert.deepEqual(
+      found.map((d) => [d.code, d.message]),
+      [
+        ['schema', "'team/db' is not a valid mutex name: start with a letter or digit, then use letters, digits, '_', '.' or '-'"],
+        ['schema', "'mutex' lists 'db' twice"],
+        ['schema', "'mutex' needs at least 1 item"],
+        ['ignored-setting', "'gate' is an approval gate: only an attempt of a script holds a mutex — remove mutex"],
+        ['ignored-setting', "'sub' is a sub-workflow node (give mutex to the nodes of its file): only an attempt of a script holds a mutex — remove mutex"],
+      ],
+    );
+  });
+});
+
 describe('validator: keys plain data cannot hold', () => {
   it("says where a key is '__proto__', and checks the rest as if it were not there", () => {
     const text = yaml(

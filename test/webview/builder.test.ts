@@ -261,6 +261,25 @@ describe('DAG panel builder in Chromium', function () {
     await page.screenshot({ path: join(shots, 'builder-matrix-form-500.png') });
   });
 
+  it("edits a step's mutexes in its form, one as a name and more as a list; a gate has no such field", async () => {
+    const text = ['version: 1', 'name: M', 'nodes:', '  build: { run: make }', '  gate: { needs: build, approval: {} }', ''].join('\n');
+    const { page, host } = await panel({ width: 500, height: 800 }, text);
+    await page.click('.card[data-node="gate"]');
+    await page.locator('[data-field="prompt"]').waitFor();
+    assert.equal(await page.locator('[data-field="mutex"]').count(), 0);
+    await page.click('.card[data-node="build"]');
+    const mutex = page.locator('[data-field="mutex"]');
+    await mutex.fill('port-5432');
+    await mutex.press('Enter');
+    await textMatches(host, /mutex: port-5432/);
+    assert.deepEqual(host.edits.at(-1)!.action, { type: 'set', id: 'build', key: 'mutex', value: 'port-5432' });
+    await mutex.fill('port-5432, db');
+    await mutex.press('Enter');
+    await textMatches(host, /mutex: \[ ?port-5432, db ?\]/);
+    assert.deepEqual(validateWorkflow(host.text()).workflow.nodes[0].mutex, ['port-5432', 'db']);
+    assert.deepEqual(validateWorkflow(host.text()).diagnostics, []);
+  });
+
   it('shows a continueOnError given by an expression as its text, and edits it as text', async () => {
     const text = [
       'version: 1',

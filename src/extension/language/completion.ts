@@ -216,6 +216,15 @@ function contextMembers(index: WorkflowIndex, root: string, nodeId: string | und
 }
 
 /** A value after `key:`: node ids in `needs` (never the node itself or one that would make a cycle), or the allowed values. */
+/** The mutexes the other nodes name, for a node's `mutex` (those it names already left out). */
+function mutexNames(index: WorkflowIndex, self: string, replaceStart: number): CompletionItem[] {
+  const { nodes } = index.result.workflow;
+  const own = new Set(nodes.find((n) => n.id === self)?.mutex ?? []);
+  const holders = new Map<string, string[]>();
+  for (const n of nodes) if (n.id !== self) for (const name of n.mutex ?? []) if (!own.has(name)) holders.set(name, [...(holders.get(name) ?? []), n.id]);
+  return [...holders].map(([name, ids]) => ({ label: name, kind: 'value', detail: `one at a time with ${ids.join(', ')}`, insertText: name, replaceStart }));
+}
+
 function completeValue(index: WorkflowIndex, ctx: Extract<CursorContext, { kind: 'value' }>): CompletionItem[] {
   const { workflow } = index.result;
   const path = [...ctx.path, ctx.key];
@@ -227,6 +236,7 @@ function completeValue(index: WorkflowIndex, ctx: Extract<CursorContext, { kind:
       .filter((n) => n.id !== self && !excluded.has(n.id) && !listed.has(n.id))
       .map((n) => ({ label: n.id, kind: 'node', detail: nodeSummary(index, n.id), insertText: n.id, replaceStart: ctx.start }));
   }
+  if (ctx.key === 'mutex' && ctx.path[0] === 'nodes' && ctx.path.length === 2) return mutexNames(index, ctx.path[1], ctx.start);
   const choices = enumAt(path) ?? VALUE_CHOICES[ctx.key] ?? (ctx.key === 'type' && ctx.path[0] === 'inputs' ? ['string', 'number', 'boolean'] : undefined);
   return (choices ?? []).map((c) => ({ label: c, kind: 'value', insertText: c, replaceStart: ctx.start }));
 }

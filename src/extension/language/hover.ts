@@ -38,12 +38,19 @@ export function nodeMarkdown(index: WorkflowIndex, id: string): string {
   } else if (spec.matrixTemplate !== undefined) {
     lines.push(`- matrix: made when the run reaches it, from ${markdownCode(matrixTemplateText(spec.matrixTemplate))}`);
   }
+  if (spec.mutex) lines.push(`- mutex: ${spec.mutex.map((name) => mutexSharing(index, id, name)).join(', ')}`);
   if (spec.if) lines.push(`- runs if: ${markdownCode(spec.if.trim())}`);
   if (spec.timeoutMs !== undefined) lines.push(`- timeout: ${formatDuration(spec.timeoutMs)}`);
   if (spec.retry.max > 0) lines.push(`- retries: ${spec.retry.max} (${spec.retry.backoff})`);
   if (spec.kind === 'approval' && spec.approval?.prompt) lines.push(`- asks: ${markdownText(spec.approval.prompt)}`);
   if (spec.kind === 'workflow') lines.push(`- runs: ${markdownCode(spec.workflow ?? '')}`);
   return lines.join('\n');
+}
+
+/** A mutex of a node, with the other nodes that name it: `port-5432` (one at a time with `b`, `c`). */
+function mutexSharing(index: WorkflowIndex, id: string, name: string): string {
+  const others = index.nodes.filter((n) => n.id !== id && n.spec?.mutex?.includes(name)).map((n) => markdownCode(n.id));
+  return `${markdownCode(name)} (${others.length ? `one at a time with ${others.join(', ')}` : 'no other node names it'})`;
 }
 
 /** `os × node, 1 excluded, 2 included`: what a matrix is made of. */

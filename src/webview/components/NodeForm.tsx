@@ -18,6 +18,11 @@ const asList: Parse = (t) => {
   const items = t.split(/[,\s]+/).filter(Boolean);
   return { value: items.length ? items : undefined };
 };
+/** Names, one written as itself and more as a list (`mutex: db`, `mutex: [db, port-5432]`). */
+const asNames: Parse = (t) => {
+  const items = t.split(/[,\s]+/).filter(Boolean);
+  return { value: items.length > 1 ? items : items[0] };
+};
 const asPairs: Parse = (t) => {
   const out: Record<string, string> = {};
   for (const line of t.split('\n').filter((l) => l.trim())) {
@@ -134,7 +139,7 @@ interface FormPart {
   set: (key: string) => (value: FieldValue | undefined) => void;
 }
 
-const FIELDS_SHOWN = ['name', 'phase', 'run', 'if', 'retry', 'timeout', 'outputs', 'env', 'approval', 'workflow', 'with', 'maxParallel'];
+const FIELDS_SHOWN = ['name', 'phase', 'run', 'if', 'retry', 'timeout', 'outputs', 'env', 'approval', 'workflow', 'with', 'maxParallel', 'mutex'];
 
 export function NodeForm({ node }: { node: DagNode }) {
   const builder = useBuilder();
@@ -326,9 +331,33 @@ function ContinueOnErrorField({ node, problemsOf, set }: FormPart) {
   );
 }
 
+/** What only a node that runs a script has: a kept result to reuse, mutexes. */
+function ScriptOnlyFields({ node, problemsOf, set }: FormPart) {
+  const builder = useBuilder();
+  return (
+    <>
+      <Checkbox
+        label="Reuse a kept result (cache)"
+        field="cache"
+        checked={node.fields.cache === true}
+        title="Not run when an earlier run kept a result for the same script and settings; files and ttl are set in the YAML, and go when this is cleared"
+        commit={(v) => builder.set(node.id, 'cache', v ? true : undefined)}
+      />
+      <Field
+        label="Mutex (nodes that name one run one at a time)"
+        name="mutex"
+        initial={(node.fields.mutex ?? []).join(', ')}
+        placeholder="port-5432, deploy-staging"
+        parse={asNames}
+        commit={set('mutex')}
+        problems={problemsOf('mutex')}
+      />
+    </>
+  );
+}
+
 /** What a step and a sub-workflow have: retries, a timeout, continueOnError, outputs, environment. */
 function StepFields({ node, problemsOf, set }: FormPart) {
-  const builder = useBuilder();
   const f = node.fields;
   return (
     <>
@@ -351,15 +380,7 @@ function StepFields({ node, problemsOf, set }: FormPart) {
         problems={problemsOf('timeout')}
       />
       <ContinueOnErrorField node={node} problemsOf={problemsOf} set={set} />
-      {node.kind === 'run' ? (
-        <Checkbox
-          label="Reuse a kept result (cache)"
-          field="cache"
-          checked={f.cache === true}
-          title="Not run when an earlier run kept a result for the same script and settings; files and ttl are set in the YAML, and go when this is cleared"
-          commit={(v) => builder.set(node.id, 'cache', v ? true : undefined)}
-        />
-      ) : null}
+      {node.kind === 'run' ? <ScriptOnlyFields node={node} problemsOf={problemsOf} set={set} /> : null}
       <Field
         label="Outputs"
         name="outputs"

@@ -188,6 +188,27 @@ describe('Argo Workflows import', () => {
     assert.deepEqual(specOf(odd.text).nodes[0].cache, { files: [] });
   });
 
+  it("reads a template's mutexes (one, or Argo 3.6's list) as the node's, and notes a semaphore", async () => {
+    const source = (sync: string) =>
+      `apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: { name: m }\nspec:\n  entrypoint: main\n  templates:\n    - name: main\n      dag: { tasks: [{ name: a, template: t }] }\n    - name: t\n      synchronization: ${sync}\n      container: { image: alpine, command: ["true"] }\n`;
+    const one = await importWorkflow(source('{ mutex: { name: deploy } }'), 'm.yaml');
+    assert.deepEqual(one.notImported, []);
+    assert.deepEqual(specOf(one.text).nodes[0].mutex, ['deploy']);
+    const list = await importWorkflow(source('{ mutexes: [{ name: db }, { name: "team/port 80", namespace: ci }] }'), 'm.yaml');
+    assert.deepEqual(specOf(list.text).nodes[0].mutex, ['db', 'team-port-80']);
+    assert.deepEqual(validateWorkflow(list.text).diagnostics, []);
+    const semaphore = await importWorkflow(source('{ semaphores: [{ configMapKeyRef: { name: c, key: k } }] }'), 'm.yaml');
+    assert.deepEqual(semaphore.notImported, [
+      "task 'a' (line 8): its template's semaphore (some tasks at once, as a ConfigMap says) has no counterpart here: give mutex where one at a time will do",
+    ]);
+    assert.equal(specOf(semaphore.text).nodes[0].mutex, undefined);
+    const variable = await importWorkflow(source('{ mutexes: [{ name: "{{workflow.parameters.env}}" }, { name: db }] }'), 'm.yaml');
+    assert.deepEqual(variable.notImported, [
+      "task 'a' (line 8): its template's mutex '{{workflow.parameters.env}}' is named by Argo variables: a mutex here has a name of its own, give one",
+    ]);
+    assert.deepEqual(specOf(variable.text).nodes[0].mutex, ['db']);
+  });
+
   it("reads Go durations, and says where a backoff's is not one", () => {
     assert.equal(parseGoDuration('1h30m'), 5_400_000);
     assert.equal(parseGoDuration('1.5s'), 1500);
@@ -264,6 +285,14 @@ describe('Argo Workflows export', () => {
     assert.deepEqual(argoErrors(out), []);
     assert.match(out, /# NOTE: node 'build': cache: Argo runs this task every time; its memoize reuses a result by a key of your choosing/);
     assert.doesNotMatch(out, /memoize:/);
+  });
+
+  it("exports a node's mutexes as its template's synchronization, with a note on whom Argo shares them with", () => {
+    const out = exportWorkflow(specOf('version: 1\nname: M\nnodes:\n  a: { run: make, mutex: [db, port-5432] }\n  b: { run: make }\n'), 'argo');
+    assert.deepEqual(argoErrors(out), []);
+    assert.match(out, /synchronization:\n {8}mutexes:\n {10}- name: db\n {10}- name: port-5432\n/);
+    assert.equal(out.match(/synchronization:/g)?.length, 1);
+    assert.match(out, /# NOTE: a mutex \(synchronization.mutexes, Argo 3.6 and later\) is shared by every workflow of the namespace in Argo/);
   });
 
   it("writes a Workflow (or a WorkflowTemplate) that Argo's schema accepts", () => {

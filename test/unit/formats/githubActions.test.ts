@@ -450,17 +450,21 @@ describe('GitHub Actions export', () => {
     assert.match(out, /V: \$\{\{ needs\.build\.outputs\.v \}\}/);
   });
 
-  it('exports a cached node as a job that runs every time, with a comment that says so', async () => {
+  it('exports a cached node as a job that runs every time, and a mutex, each with a comment that says why', async () => {
     const spec = specOf(
       yaml(`
       version: 1
       name: W
       nodes:
-        build: { run: make, cache: { files: [src/**], ttl: 1d } }
+        build: { run: make, cache: { files: [src/**], ttl: 1d }, mutex: port-5432 }
     `),
     );
     const out = exportWorkflow(spec, 'github-actions');
     assert.deepEqual(await githubErrors(out), []);
+    assert.match(
+      out,
+      /# mutex: port-5432: GitHub Actions runs each job on a machine of its own, so a port or a file is not shared; for a deployment target, give the jobs a concurrency group by hand\.\n/,
+    );
     assert.match(out, /# cache: GitHub Actions runs this job every time \(actions\/cache keeps files between runs, not a job's result\)\.\n {2}build:/);
   });
 

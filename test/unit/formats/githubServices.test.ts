@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { importWorkflow } from '../../../src/engine/formats';
+import { publishedPortMutex } from '../../../src/engine/formats/githubActions/services';
 import { startRun } from '../../../src/engine/run/engine';
 import { yaml } from '../helpers';
 import { until } from '../processes';
@@ -85,6 +86,73 @@ describe("GitHub Actions import: a job's service containers", () => {
     });
     assert.equal(cancelled.status, 'cancelled');
     assert.match(cancelled.asked[cancelled.asked.length - 1], /^rm -f maestro-\d+-postgres$/);
+  });
+
+  it('names the port of this machine a service publishes as a mutex; one docker chooses, none', () => {
+    assert.equal(publishedPortMutex('5432:5432'), 'port-5432');
+    assert.equal(publishedPortMutex('127.0.0.1:8080:80'), 'port-8080');
+    assert.equal(publishedPortMutex('[::1]:8080:80'), 'port-8080');
+    assert.equal(publishedPortMutex('53:53/udp'), 'port-53-udp');
+    assert.equal(publishedPortMutex('8000-8010:8000-8010/tcp'), 'port-8000-8010');
+    assert.equal(publishedPortMutex('5432'), undefined);
+    assert.equal(publishedPortMutex('127.0.0.1::5432'), undefined);
+  });
+
+  it('runs the jobs that publish one port one at a time, the instances of a matrix too; what publishes none beside them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'maestro-services-'));
+    const saved = { ...process.env };
+    // A docker that refuses a port of this machine already published, as docker does, and frees it on rm.
+    const docker = [
+      '#!/bin/sh',
+      'case "$1" in',
+      '  run)',
+      '    name=$4',
+      '    for port in $(echo "$*" | grep -o -- "-p [0-9:]*" | cut -d" " -f2 | cut -d: -f1); do',
+      '      mkdir "$PORTS/$port" 2> /dev/null || { echo "port $port is already allocated" >&2; exit 125; }',
+      '      echo "$name" > "$PORTS/$port/owner"',
+      '    done',
+      '    echo c0ffee ;;',
+      '  inspect) echo healthy ;;',
+      '  rm) for owner in "$PORTS"/*/owner; do [ "$(cat "$owner" 2> /dev/null)" = "$3" ] && rm -r "$(dirname "$owner")"; done; true ;;',
+      'esac',
+    ].join('\n');
+    try {
+      mkdirSync(join(dir, 'bin'));
+      mkdirSync(join(dir, 'ports'));
+      writeFileSync(join(dir, 'bin', 'docker'), docker);
+      chmodSync(join(dir, 'bin', 'docker'), 0o755);
+      Object.assign(process.env, { PATH: `${join(dir, 'bin')}:${process.env.PATH}`, PORTS: join(dir, 'ports') });
+      const job = (extra: string[]) => [
+        '    runs-on: x',
+        ...extra,
+        '    services: { db: { image: postgres, ports: ["5432:5432", "6379"] } }',
+        '    steps: [{ run: sleep 0.2 }]',
+      ];
+      const { text, notImported } = await importWorkflow(
+        yaml(
+          'on: push',
+          'jobs:',
+          '  unit:',
+          ...job(['    strategy: { matrix: { pg: [14, 15, 16] } }']),
+          '  e2e:',
+          ...job([]),
+          '  lint:',
+          '    runs-on: x',
+          '    steps: [{ run: sleep 0.2 }]',
+        ),
+        'ci.yml',
+      );
+      assert.deepEqual(notImported, []);
+      assert.equal(text.match(/^    mutex: port-5432$/gm)?.length, 2, text);
+      writeFileSync(join(dir, 'ci.workflow.yaml'), text);
+      const run = startRun({ workflowPath: join(dir, 'ci.workflow.yaml'), runsDir: join(dir, 'runs'), concurrency: 8 });
+      const status = await run.finished();
+      run.dispose();
+      assert.equal(status, 'completed', 'no docker run was refused a port');
+    } finally {
+      process.env = saved;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('notes what it cannot start: services of a job in a container of its own, credentials', async () => {

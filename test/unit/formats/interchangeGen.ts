@@ -86,6 +86,7 @@ function nodeArb(plan: Plan, index: number, target: Target): fc.Arbitrary<Record
         .map((l) => l.join('\n') + '\n'),
       outputs: fc.constant(['out']),
       ...(target === 'github-actions' ? { artifacts: fc.constant(['dist/app.js']) } : {}),
+      ...(target === 'argo' ? { mutex: fc.constantFrom<string | string[]>('db', ['db', 'port-5432']) } : {}),
     },
     { requiredKeys: ['run'] },
   );

@@ -30,6 +30,7 @@ function comparable(spec: WorkflowSpec, target: Target) {
     // The instances a matrix makes, each by its values (an Argo item carries every key, empty where it has none).
     instances: n.matrix ? expandMatrix(n).map((i) => Object.fromEntries(Object.entries(i.values).filter(([, v]) => v !== ''))) : undefined,
     maxParallel: n.maxParallel,
+    mutex: n.mutex,
   });
   return { name: spec.name, inputs: spec.inputs, env: spec.env, nodes: spec.nodes.map(node) };
 }

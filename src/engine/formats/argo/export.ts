@@ -100,15 +100,25 @@ export function toArgo(spec: WorkflowSpec, options: ArgoExportOptions = {}): str
     },
   };
   const comments: KeyComment[] = problems.items.map((p) => ({ path: ['spec'], comment: `NOT TRANSLATED: ${p.node ? `node '${p.node}': ` : ''}${p.message}` }));
-  // The same results either way, only never reused: a note, not a problem.
-  for (const node of spec.nodes.filter((n) => n.cache)) {
-    const note = `node '${node.id}': cache: Argo runs this task every time; its memoize reuses a result by a key of your choosing, not by the script and its files: add one by hand if a result may be reused`;
-    comments.push({ path: ['spec'], comment: `NOTE: ${note}` });
-  }
+  comments.push(...notes(spec).map((note) => ({ path: ['spec'], comment: `NOTE: ${note}` })));
   const header = [`Exported from a Maestro workflow: ${spec.name}`, ...(spec.description ? [spec.description] : []), ...secretHeader(spec, secretName)].join(
     '\n',
   );
   return yamlText(doc, { header, comments });
+}
+
+/** What Argo does otherwise with the same results: notes, not problems. */
+function notes(spec: WorkflowSpec): string[] {
+  const cached = spec.nodes.filter((n) => n.cache);
+  return [
+    ...cached.map(
+      (node) =>
+        `node '${node.id}': cache: Argo runs this task every time; its memoize reuses a result by a key of your choosing, not by the script and its files: add one by hand if a result may be reused`,
+    ),
+    ...(spec.nodes.some((n) => n.mutex)
+      ? ["a mutex (synchronization.mutexes, Argo 3.6 and later) is shared by every workflow of the namespace in Argo, by one run's nodes here"]
+      : []),
+  ];
 }
 
 /** A template with more annotations, its metadata after its name as the others have it. */
@@ -251,6 +261,7 @@ function templateOf(node: NodeSpec, scope: VariableScope, options: ArgoExportOpt
     ...(inputs.length ? { inputs: { parameters: inputs } } : {}),
     ...(retry ? { retryStrategy: retry } : {}),
     ...(node.timeoutMs !== undefined ? { activeDeadlineSeconds: String(Math.ceil(node.timeoutMs / 1000)) } : {}),
+    ...(node.mutex ? { synchronization: { mutexes: node.mutex.map((m) => ({ name: m })) } } : {}),
     script,
     ...(outputs.length ? { outputs: { parameters: outputs.map((o) => ({ name: o, valueFrom: { path: `${OUTPUTS_DIR}/${o}` } })) } } : {}),
   };

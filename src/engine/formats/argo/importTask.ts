@@ -148,7 +148,28 @@ function settingsOf(template: Json, scope: ArgoTextScope, where: string): NodeDo
     node.outputs = template.outputs.parameters.filter(isObject).map((p) => textOf(p.name));
   }
   if (isObject(template.memoize)) node.cache = cacheOfMemoize(template.memoize, scope, where);
+  if (template.synchronization !== undefined) Object.assign(node, mutexOfSynchronization(template.synchronization, scope, where));
   return node;
+}
+
+/**
+ * A template's `synchronization`: its mutexes (`mutex`, or `mutexes` since Argo 3.6) are the node's, a name written
+ * as ours allows (Argo's are shared by the namespace's workflows, ours by one run); a semaphore, which lets some at
+ * once, is noted.
+ */
+function mutexOfSynchronization(sync: unknown, scope: ArgoTextScope, where: string): NodeDoc {
+  const s = isObject(sync) ? sync : {};
+  const mutexes: Json[] = [...(isObject(s.mutex) ? [s.mutex] : []), ...(Array.isArray(s.mutexes) ? s.mutexes.filter(isObject) : [])];
+  const written = mutexes.map((m) => textOf(m.name));
+  for (const name of written.filter((n) => n.includes('{{')))
+    scope.notes.push(`${where}: its template's mutex '${name}' is named by Argo variables: a mutex here has a name of its own, give one`);
+  const names = written.filter((n) => !n.includes('{{')).map((n) => n.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[^A-Za-z0-9]+/, ''));
+  if (s.semaphore !== undefined || (Array.isArray(s.semaphores) && s.semaphores.length > 0))
+    scope.notes.push(
+      `${where}: its template's semaphore (some tasks at once, as a ConfigMap says) has no counterpart here: give mutex where one at a time will do`,
+    );
+  const unique = [...new Set(names.filter(Boolean))];
+  return unique.length ? { mutex: unique.length === 1 ? unique[0] : unique } : {};
 }
 
 /**

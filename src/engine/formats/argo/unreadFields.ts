@@ -88,7 +88,7 @@ const READ_IN_TEMPLATE = new Set([
   'activeDeadlineSeconds',
   'memoize',
   'parallelism',
-  ,
+  'synchronization',
   'resource',
   'http',
   'data',
@@ -121,7 +121,7 @@ const POD = new Set([
 
 /**
  * What a task's template says that the import does not read: its pod's settings (said once for the whole workflow),
- * and the rest (sidecars, a daemon, a mutex, artifacts…), said for the task.
+ * and the rest (sidecars, a daemon, artifacts…), said for the task.
  */
 export function unreadTemplateFields(template: Json): { pod: string[]; other: string[] } {
   const body = isObject(template.script) ? template.script : isObject(template.container) ? template.container : undefined;

@@ -44,6 +44,10 @@ export function toGithubActions(spec: WorkflowSpec, options: GithubExportOptions
     jobs[node.id] = jobOf(ctx);
     const notes = [node.phase ? `phase: ${node.phase}` : '', node.description ?? ''].filter(Boolean);
     if (node.kind === 'approval') notes.push('Add a protection rule with required reviewers to this environment (Settings → Environments) to make it a gate.');
+    if (node.mutex)
+      notes.push(
+        `mutex: ${node.mutex.join(', ')}: GitHub Actions runs each job on a machine of its own, so a port or a file is not shared; for a deployment target, give the jobs a concurrency group by hand.`,
+      );
     if (node.cache) notes.push("cache: GitHub Actions runs this job every time (actions/cache keeps files between runs, not a job's result).");
     if (notes.length) comments.push({ path: ['jobs', node.id], comment: notes.join('\n') });
   }

@@ -255,6 +255,7 @@ function jobNode(id: string, job: Json, workflowCtx: Context): NodeDoc {
   );
   node.run = services ? `${services.lines.join('\n')}\n${script}` : script;
   if (services && Object.keys(services.env).length) node.env = { ...(node.env as Record<string, string> | undefined), ...services.env };
+  if (services?.mutex.length) node.mutex = services.mutex.length === 1 ? services.mutex[0] : services.mutex;
   if (steps.retry) node.retry = retryDoc(steps.retry);
   const artifacts = artifactsOf(steps.artifacts, steps.workingDirectory, (what) => ctx.notes.push(`job '${id}' (line ${at('steps')}): ${what}`));
   if (artifacts.length) node.artifacts = artifacts;

@@ -2,16 +2,32 @@
 // starts before the job's steps and removes after them, started the same way here: with docker, each under a name of
 // its own (two instances of a matrix run side by side), waited for while its health check says it is starting, and
 // removed when the job's script ends however it ends. Its ports are published on this machine as written, so that the
-// steps reach `localhost:5432` as they do on GitHub.
+// steps reach `localhost:5432` as they do on GitHub; the jobs that publish one port run one at a time (a mutex).
 import { isObject, type Json, textOf } from '../../json';
 import { shellWord } from '../../platform/shells';
 import { commentText } from '../importTypes';
 import { fromGithubValue, type ValueSink } from './contexts';
 
-/** The script's lines that start a job's services, and the node env they read. */
+/** The script's lines that start a job's services, the node env they read, and the mutexes of the ports they publish. */
 export interface ServiceLines {
   lines: string[];
   env: Record<string, string>;
+  /**
+   * `port-5432` for each port of this machine a service publishes (`5432:5432`): two jobs that publish one cannot
+   * run at once here, where on GitHub each has a machine of its own. A port docker chooses (`5432`) clashes with none.
+   */
+  mutex: string[];
+}
+
+/**
+ * The port of this machine a `ports` entry publishes (`5432:5432`, `127.0.0.1:8080:80`, `53:53/udp`, a range
+ * `8000-8010:8000-8010`), as a mutex name; undefined where docker chooses it (`5432`, `127.0.0.1::5432`).
+ */
+export function publishedPortMutex(entry: string): string | undefined {
+  const [mapping, protocol = 'tcp'] = entry.trim().split('/');
+  const parts = /^(?:.*:)?(\d+(?:-\d+)?):(\d+(?:-\d+)?)$/.exec(mapping);
+  if (!parts) return undefined;
+  return `port-${parts[1]}${protocol.toLowerCase() === 'tcp' ? '' : `-${protocol.toLowerCase().replace(/[^a-z0-9]/g, '')}`}`;
 }
 
 /** How long a service may say it is starting before the job fails, in seconds (GitHub's runner waits as long). */
@@ -76,6 +92,7 @@ export function serviceLines(services: unknown, hasContainer: boolean, sink: Val
   }
   const env: Record<string, string> = {};
   const lines = [...HELPERS];
+  const mutex = new Set<string>();
   for (const [id, service] of Object.entries(services)) {
     const spec = typeof service === 'string' ? { image: service } : isObject(service) ? service : {};
     if (typeof spec.image !== 'string' || !spec.image.trim()) {
@@ -88,6 +105,10 @@ export function serviceLines(services: unknown, hasContainer: boolean, sink: Val
       note(`service '${id}' is not started: ${options.problem}`);
       continue;
     }
+    for (const port of Array.isArray(spec.ports) ? spec.ports : []) {
+      const name = typeof port === 'string' && !port.includes('${{') ? publishedPortMutex(port) : undefined;
+      if (name) mutex.add(name);
+    }
     const image = word(fromGithubValue(spec.image, false, sink, line), `SERVICE_${id}_IMAGE`.toUpperCase().replace(/[^A-Z0-9_]/g, '_'), env);
     const container = `"maestro-$$-${id.replace(/[^A-Za-z0-9_.-]/g, '-')}"`;
     lines.push(
@@ -97,5 +118,5 @@ export function serviceLines(services: unknown, hasContainer: boolean, sink: Val
       `maestro_service_ready ${container} ${shellWord(id)} || exit 1`,
     );
   }
-  return lines.length > HELPERS.length ? { lines, env } : undefined;
+  return lines.length > HELPERS.length ? { lines, env, mutex: [...mutex] } : undefined;
 }

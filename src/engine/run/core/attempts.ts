@@ -105,7 +105,7 @@ export class NodeLifecycle {
     inst.group.running++;
     if (inst.spec.kind === 'run') {
       core.processes++;
-      core.slots.take();
+      core.slots.take(inst.spec.mutex);
     }
     const attempt = inst.attempt;
     const env = {
@@ -236,7 +236,7 @@ export class NodeLifecycle {
     inst.group.running--;
     if (inst.spec.kind === 'run') {
       core.processes--;
-      core.slots.give();
+      core.slots.give(inst.spec.mutex);
     }
     core.subRunPauses.ended(inst);
     inst.running = undefined;
@@ -272,7 +272,7 @@ export class NodeLifecycle {
   }
 
   /**
-   * Starts the retries whose delay has passed, as slots allow (the run's concurrency, the matrix's `maxParallel`):
+   * Starts the retries whose delay has passed, as slots allow (the run's concurrency, the matrix's `maxParallel`, mutexes):
    * the others wait for the next. The scheduler calls it first whenever it starts what is ready, unless paused.
    */
   startDueRetries(): void {

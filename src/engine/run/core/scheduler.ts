@@ -284,7 +284,7 @@ export class Scheduler implements SchedulerCore {
 
   /**
    * Starts what is ready, in file order, as far as concurrency, pause and cancel allow; an instance of a matrix
-   * whose `maxParallel` instances run waits, and those after it go on.
+   * whose `maxParallel` instances run waits, as one whose mutex is held does, and those after it go on.
    */
   pump(): void {
     if (this.finished) return;
@@ -308,7 +308,7 @@ export class Scheduler implements SchedulerCore {
         continue;
       }
       if (inst.spec.kind === 'run' && !this.slotFree()) break;
-      if (this.matrixFull(inst)) {
+      if (this.matrixFull(inst) || !this.mutexesFree(inst)) {
         held.push(ready.pop()!);
         continue;
       }
@@ -354,7 +354,12 @@ export class Scheduler implements SchedulerCore {
   }
 
   hasSlotFor(inst: Instance): boolean {
-    return !this.matrixFull(inst) && (inst.spec.kind !== 'run' || this.slotFree());
+    return !this.matrixFull(inst) && this.mutexesFree(inst) && (inst.spec.kind !== 'run' || this.slotFree());
+  }
+
+  /** None of the mutexes the instance names is held, in this run or another of its sub-runs. */
+  private mutexesFree(inst: Instance): boolean {
+    return inst.spec.mutex === undefined || this.slots.mutexesFree(inst.spec.mutex, this.pumpOnSlot);
   }
 
   /** A slot for a process: under this run's own `concurrency`, and one of the pool it shares with its sub-runs free. */

@@ -7,7 +7,7 @@ import { checkCache } from './cache';
 import { checkCycles, checkNeeds } from './dependencies';
 import { checkExpressions } from './expressions';
 import { checkMatrices } from './matrices';
-import { checkArtifacts, checkInputs, checkStdoutAs, checkSubWorkflows, checkTimeouts } from './nodeFields';
+import { checkArtifacts, checkInputs, checkMutex, checkStdoutAs, checkSubWorkflows, checkTimeouts } from './nodeFields';
 import { checkProcessText } from './processText';
 
 export type { SemanticOptions } from './context';
@@ -48,6 +48,7 @@ export function checkSemantics(parsed: ParsedDocument, workflow: WorkflowSpec, o
   checkMatrices(ctx);
   checkArtifacts(ctx);
   checkStdoutAs(ctx);
+  checkMutex(ctx);
   checkCache(ctx);
   checkInputs(ctx);
   checkProcessText(ctx);

@@ -64,6 +64,14 @@ export function checkStdoutAs(ctx: SemanticContext): void {
   }
 }
 
+/** A mutex is held by an attempt of a script: a gate runs none, and a sub-workflow's nodes hold their own. */
+export function checkMutex(ctx: SemanticContext): void {
+  for (const node of ctx.workflow.nodes) {
+    if (node.kind === 'run' || rawAt(ctx, ['nodes', node.id, 'mutex']) === undefined) continue;
+    reportScriptOnly(ctx, node, 'mutex', 'give mutex to the nodes of its file', 'only an attempt of a script holds a mutex');
+  }
+}
+
 /** Artifacts are paths inside the node's folder: an absolute path or one that climbs out with `..` finds nothing. */
 export function checkArtifacts(ctx: SemanticContext): void {
   for (const node of ctx.workflow.nodes) {
