@@ -14,6 +14,7 @@ import {
   matrixText,
   panelSuite,
   plannedText,
+  portsText,
   recorded,
   reply,
   requests,
@@ -99,6 +100,24 @@ describe('DAG panel in Chromium: controls', function () {
     const cut = await page.locator('button.timeline-node').first().getAttribute('title');
     assert.ok(instances.includes(String(cut)), 'a timeline row cut short tells its whole instance id on hover');
     await page.screenshot({ path: join(shots, 'matrix-of-maps.png') });
+  });
+
+  it('says why a node of a live run waits: the mutex another holds, or a node it needs', async () => {
+    const ports = recorded.ports;
+    const page = await open('light', { width: 500, height: 720 });
+    const first = ports.findIndex((e) => e.type === 'node:started');
+    assert.equal((ports[first] as Extract<EngineEvent, { type: 'node:started' }>).nodeId, 'unit');
+    await send(page, init(graphOf(portsText), [runItem(ports, 'running', true)]), snapshot(ports.slice(0, first + 1)));
+    await waitForStatus(page, 'unit', 'running');
+    await page.click('.card[data-node="e2e"]');
+    const reason = page.getByTestId('pending-reason');
+    assert.equal(await reason.innerText(), 'Waits for the mutex port-5432, which unit holds');
+    await page.screenshot({ path: join(shots, 'waits-for-a-mutex.png') });
+    await page.click('.card[data-node="lint"]');
+    assert.equal(await reason.innerText(), 'Waits for unit to end');
+    await send(page, { type: 'runEvents', runId: ports[0].runId, events: withoutLogs(ports.slice(first + 1)) });
+    await waitForStatus(page, 'lint', 'completed');
+    assert.equal(await reason.count(), 0, 'nothing waits once the run has ended');
   });
 
   it('offers Approve at a waiting gate, and sends the decision', async () => {

@@ -56,6 +56,16 @@ export const configsText = [
   '  report: { needs: build, run: echo done }',
   '',
 ].join('\n');
+/** Two jobs that publish one port: they hold its mutex in turn, and the one after the first waits for it. */
+export const portsText = [
+  'version: 1',
+  'name: Ports',
+  'nodes:',
+  '  unit: { run: sleep 0.2, mutex: port-5432 }',
+  '  e2e: { run: sleep 0.2, mutex: port-5432 }',
+  '  lint: { needs: unit, run: echo ok }',
+  '',
+].join('\n');
 export const gatedText = [
   'version: 1',
   'name: Gated',
@@ -127,6 +137,9 @@ export const recorded = {
   },
   get configs(): EngineEvent[] {
     return (cache.configs ??= recordRun(configsText));
+  },
+  get ports(): EngineEvent[] {
+    return (cache.ports ??= recordRun(portsText));
   },
   get gated(): EngineEvent[] {
     return (cache.gated ??= recordRun(gatedText, ['--approve']));

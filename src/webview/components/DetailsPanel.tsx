@@ -11,6 +11,7 @@ import { SubRunNodes } from './SubRunNodes';
 import { InstanceDetails } from './InstanceDetails';
 import { KIND_ICON, KIND_LABEL, STATUS_ICON, STATUS_LABEL } from './status';
 import { canRetryNode } from '../../engine/runRules';
+import { pendingReason } from '../analysis/pendingReason';
 
 export function DetailsPanel() {
   const selected = usePanel((s) => s.selected);
@@ -28,6 +29,9 @@ function NodeDetails({ node }: { node: DagNode }) {
   const instances = usePanel((s) => s.instances);
   const instance = instanceId ? instances[instanceId] : undefined;
   const siblings = node.matrix ? instanceIds?.map((id) => instances[id]).filter(Boolean) : undefined;
+  const why = usePanel((s) =>
+    instance ? pendingReason(instance, { run: s.run, instances: s.instances, nodeOf: (id) => s.graph?.nodes.find((n) => n.id === id) }) : undefined,
+  );
   const controller = useController();
   const close = () => {
     store.getState().select(null);
@@ -58,6 +62,11 @@ function NodeDetails({ node }: { node: DagNode }) {
         <span className={`codicon codicon-${STATUS_ICON[card.status]}`} aria-hidden="true" /> {STATUS_LABEL[card.status]}
         {node.matrix && card.instances.total ? ` · ${card.instances.completed}/${card.instances.total} instances completed` : ''}
       </div>
+      {why ? (
+        <p className="details-why" data-testid="pending-reason">
+          {why}
+        </p>
+      ) : null}
       <Actions node={node} instance={instance} />
       {instance ? <GatesInside gates={instance.gatesInside} /> : null}
       {instance ? <SubRunNodes nodes={instance.subRun} /> : null}

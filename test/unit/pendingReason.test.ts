@@ -1,0 +1,50 @@
+import { strict as assert } from 'node:assert';
+import { dagGraphOf } from '../../src/engine/dagGraph';
+import { validateWorkflow } from '../../src/engine/validation/validate';
+import { buildIndex } from '../../src/engine/workflowIndex';
+import { pendingReason } from '../../src/webview/analysis/pendingReason';
+import { createPanelStore } from '../../src/webview/state/store';
+import { yaml } from './helpers';
+import { setup } from './schedulerSetup';
+
+const LINES = [
+  'concurrency: 2',
+  'nodes:',
+  '  a: { run: x, mutex: db }',
+  '  b: { run: x, mutex: db }',
+  '  c: { needs: a, run: x }',
+  '  m: { run: x, matrix: { k: [1, 2] }, maxParallel: 1 }',
+  '  d: { run: x }',
+];
+
+describe('why a node of a live run waits (the details panel)', () => {
+  it('says what the engine waits for: needs, the mutex and who holds it, maxParallel, a slot, a pause', async () => {
+    const { scheduler, clock, sink } = setup(LINES, { '*': () => ({ durationMs: 300 }) });
+    const graph = dagGraphOf(buildIndex(validateWorkflow(yaml('version: 1', 'name: Test', ...LINES)))).graph;
+    const reasons = () => {
+      const store = createPanelStore();
+      store.getState().setGraph(graph, undefined);
+      store.getState().loadRun('r1', sink.events);
+      const s = store.getState();
+      const scene = { run: s.run, instances: s.instances, nodeOf: (id: string) => s.graph?.nodes.find((n) => n.id === id) };
+      return Object.fromEntries(Object.values(s.instances).map((i) => [i.info.id, pendingReason(i, scene)]));
+    };
+    scheduler.start();
+    await clock.advance(50);
+    assert.deepEqual(reasons(), {
+      a: undefined,
+      b: 'Waits for the mutex db, which a holds',
+      c: 'Waits for a to end',
+      'm[k=1]': undefined,
+      'm[k=2]': 'Waits: 1 of its instances run at once (maxParallel)',
+      d: "Waits for a free slot: 2 running (the run's concurrency)",
+    });
+    scheduler.pause();
+    await clock.advance(10);
+    assert.equal(reasons().d, 'Waits: the run is paused');
+    scheduler.resume();
+    await clock.advance(10_000);
+    assert.equal(await scheduler.done, 'completed');
+    assert.deepEqual(Object.values(reasons()), [undefined, undefined, undefined, undefined, undefined, undefined], 'nothing waits in an ended run');
+  });
+});
