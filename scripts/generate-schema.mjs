@@ -195,7 +195,7 @@ const nodeProps = {
   },
   mutex: {
     ...d(
-      "A name, or names, that the node holds while an attempt of it runs: nodes that name the same mutex run one at a time (the instances of a matrix too), in this run and its sub-runs; the others wait for it, as for a free slot, and what needs no mutex held goes on meanwhile. For what cannot be shared: a port a service listens on, a deployment target, a database (Argo Workflows' `synchronization.mutexes`). Run nodes only.",
+      "A name, or names, that the node holds while an attempt of it runs: nodes that name the same mutex run one at a time (the instances of a matrix too), in this run, its sub-runs and the other runs of the same engine (the editor window's); the others wait for it, as for a free slot, and what needs no mutex held goes on meanwhile. For what cannot be shared: a port a service listens on, a deployment target, a database (Argo Workflows' `synchronization.mutexes`). Run nodes only.",
     ),
     anyOf: [{ $ref: '#/definitions/mutexName' }, { type: 'array', minItems: 1, uniqueItems: true, items: { $ref: '#/definitions/mutexName' } }],
     examples: ['port-5432', ['staging', 'port-5432']],

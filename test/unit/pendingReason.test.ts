@@ -39,6 +39,22 @@ describe('why a node of a live run waits (the details panel)', () => {
       'm[k=2]': 'Waits: 1 of its instances run at once (maxParallel)',
       d: "Waits for a free slot: 2 running (the run's concurrency)",
     });
+    // A mutex no node of this run holds: another run of the engine may.
+    const store = createPanelStore();
+    store.getState().setGraph(graph, undefined);
+    store.getState().loadRun('r1', sink.events);
+    const s = store.getState();
+    const elsewhere = (running: string[]) =>
+      pendingReason(
+        { ...s.instances.b, info: { ...s.instances.b.info, needs: [] } },
+        {
+          run: s.run,
+          instances: Object.fromEntries(Object.entries(s.instances).map(([id, i]) => [id, running.includes(id) ? i : { ...i, status: 'pending' as const }])),
+          nodeOf: (id) => s.graph?.nodes.find((n) => n.id === id),
+        },
+      );
+    assert.equal(elsewhere(['m[k=1]']), "Waits for a free slot: 1 running (the run's concurrency), or for the mutex db, which another run may hold");
+    assert.equal(elsewhere([]), 'Waits for the mutex db, which another run may hold');
     scheduler.pause();
     await clock.advance(10);
     assert.equal(reasons().d, 'Waits: the run is paused');

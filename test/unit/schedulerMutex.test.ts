@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
+import { MutexRegistry } from '../../src/engine/run/core/mutexes';
 import { SlotPool } from '../../src/engine/run/core/slots';
 import { subWorkflowRunner } from '../../src/engine/run/subRuns';
 import type { MemorySink } from './fakes';
@@ -116,8 +117,9 @@ describe('scheduler: mutexes', () => {
         { '*': () => ({ durationMs: 100 }) },
         ({ clock, runner }) => {
           const slots = new SlotPool(4);
-          const context = { runId: 'r1', tempDir: '/tmp/x', concurrency: 4, baseEnv: { PATH: '/bin' }, runner, clock, slots };
-          return { workflowPath: join(dir, 'main.workflow.yaml'), baseDir: dir, slots, subWorkflows: subWorkflowRunner(context) };
+          const mutexes = new MutexRegistry();
+          const context = { runId: 'r1', tempDir: '/tmp/x', concurrency: 4, baseEnv: { PATH: '/bin' }, runner, clock, slots, mutexes };
+          return { workflowPath: join(dir, 'main.workflow.yaml'), baseDir: dir, slots, mutexes, subWorkflows: subWorkflowRunner(context) };
         },
       );
       scheduler.start();
@@ -127,6 +129,25 @@ describe('scheduler: mutexes', () => {
       assert.deepEqual(startOrder(sink).filter((id) => holdsDb(id).length).length, 3, 'one/x, two/x and own each ran');
       assert.equal(await scheduler.done, 'completed');
     });
+  });
+
+  it("shares the mutexes with the engine's other runs: two runs take turns", async () => {
+    const mutexes = new MutexRegistry();
+    const lines = ['nodes:', '  up: { run: x, mutex: port-5432 }', '  other: { run: x }'];
+    const first = setup(lines, { '*': () => ({ durationMs: 100 }) }, { mutexes, runId: 'r1' });
+    const second = setup(lines, { '*': () => ({ durationMs: 100 }) }, { mutexes, runId: 'r2' });
+    first.scheduler.start();
+    second.scheduler.start();
+    await first.clock.advance(50);
+    await second.clock.advance(50);
+    assert.deepEqual(startOrder(first.sink), ['up', 'other']);
+    assert.deepEqual(startOrder(second.sink), ['other'], "the second run's up waits for the first's");
+    await first.clock.advance(100);
+    await second.clock.advance(10);
+    assert.deepEqual(startOrder(second.sink), ['other', 'up'], 'it starts once the first run gives the mutex back');
+    await second.clock.advance(1000);
+    assert.equal(await first.scheduler.done, 'completed');
+    assert.equal(await second.scheduler.done, 'completed');
   });
 
   it('never runs two holders of one mutex at once, and always ends (any DAG, mutexes, durations, failures, concurrency)', async () => {

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MutexRegistry } from '../../src/engine/run/core/mutexes';
 import { SlotPool } from '../../src/engine/run/core/slots';
 import { subWorkflowRunner } from '../../src/engine/run/subRuns';
 import type { MemorySink } from './fakes';
@@ -106,8 +107,9 @@ describe('scheduler slots: concurrency and maxParallel', () => {
     const withSubRuns = (concurrency: number, lines: string[]) =>
       setup([`concurrency: ${concurrency}`, ...lines], { '*': () => ({ durationMs: 100 }) }, ({ clock, runner }) => {
         const slots = new SlotPool(concurrency);
-        const context = { runId: 'r1', tempDir: '/tmp/x', concurrency, baseEnv: { PATH: '/bin' }, runner, clock, slots };
-        return { workflowPath: join(dir, 'main.workflow.yaml'), baseDir: dir, slots, subWorkflows: subWorkflowRunner(context) };
+        const mutexes = new MutexRegistry();
+        const context = { runId: 'r1', tempDir: '/tmp/x', concurrency, baseEnv: { PATH: '/bin' }, runner, clock, slots, mutexes };
+        return { workflowPath: join(dir, 'main.workflow.yaml'), baseDir: dir, slots, mutexes, subWorkflows: subWorkflowRunner(context) };
       });
 
     it("bounds the processes of the run and its sub-runs together by the run's concurrency", async () => {

@@ -4,6 +4,7 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MutexRegistry } from '../../src/engine/run/core/mutexes';
 import { SlotPool } from '../../src/engine/run/core/slots';
 import { subWorkflowRunner } from '../../src/engine/run/subRuns';
 import { foldEvents } from '../../src/engine/runState';
@@ -27,7 +28,16 @@ describe('sub-runs under a pause (fake clock)', () => {
         workflowPath: join(dir, 'main.workflow.yaml'),
         baseDir: dir,
         slots,
-        subWorkflows: subWorkflowRunner({ runId: 'r1', tempDir: '/tmp/x', concurrency: 4, baseEnv: { PATH: '/bin' }, runner, clock, slots }),
+        subWorkflows: subWorkflowRunner({
+          runId: 'r1',
+          tempDir: '/tmp/x',
+          concurrency: 4,
+          baseEnv: { PATH: '/bin' },
+          runner,
+          clock,
+          slots,
+          mutexes: new MutexRegistry(),
+        }),
       };
     });
   const failures = (events: ReturnType<typeof setup>['sink']) => events.of('node:failed').map((e) => `${e.nodeId}: ${e.error}`);

@@ -9,6 +9,7 @@ import { keptInputs, maskedInputs, resolveInputs, resumedInputs, secretsNotKept,
 import { Masker } from './core/masker';
 import { systemClock, type Clock, type NodeCache, type ProcessRunner } from './core/ports';
 import { Scheduler, type SchedulerOptions } from './core/scheduler';
+import { MutexRegistry } from './core/mutexes';
 import { SlotPool } from './core/slots';
 import { runName } from './core/scope';
 import { endLeftovers, leftoverNote } from './io/leftovers';
@@ -61,6 +62,8 @@ export interface RunOptions {
   cacheCopiesMaxBytes?: number;
   /** A team's shared cache, looked up after the runs folder's (null: none); by default MAESTRO_CACHE_SHARED_DIR and _KEY_FILE. */
   sharedCache?: SharedCacheSettings | null;
+  /** The mutexes nodes hold, shared with the engine's other runs; a run makes its own by default. */
+  mutexes?: MutexRegistry;
   /** Told about problems that do not stop the run, such as a spawn helper that failed. */
   onWarning?: (message: string) => void;
   /** For tests: a fake process runner and clock, another platform. */
@@ -198,7 +201,8 @@ function launch(o: RunOptions, setup: Launch): RunHandle {
   const runner = o.runner ?? new ShellProcessRunner(tempDir, { killGraceMs: o.killGraceMs, helpers: o.spawnHelpers ?? ownHelpers, platform: o.platform });
   const clock = o.clock ?? systemClock;
   const cache = nodeCache(setup.runsDir, o);
-  const context = { runId: setup.runId, tempDir, concurrency, baseEnv, runner, clock, cache, slots: new SlotPool(concurrency) };
+  const mutexes = o.mutexes ?? new MutexRegistry();
+  const context = { runId: setup.runId, tempDir, concurrency, baseEnv, runner, clock, cache, slots: new SlotPool(concurrency), mutexes };
   const scheduler = new Scheduler({
     ...context,
     workflow: setup.workflow,

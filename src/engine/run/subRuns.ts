@@ -5,6 +5,7 @@ import { maskedInputs, resolveInputs, secretValues } from './core/inputs';
 import type { EngineEvent, LogLine, RunStatus } from '../protocol';
 import type { Clock, NodeCache, ProcessRunner, RunningAttempt, RunSink, SubWorkflowRequest, SubWorkflowRunner } from './core/ports';
 import { Scheduler } from './core/scheduler';
+import type { MutexRegistry } from './core/mutexes';
 import type { SlotPool } from './core/slots';
 import { loadWorkflow, RunSetupError } from './setup';
 
@@ -18,6 +19,8 @@ export interface SubRunContext {
   cache?: NodeCache;
   /** The run's slots, which its sub-runs share. */
   slots: SlotPool;
+  /** The mutexes of the engine's runs, which the sub-runs share. */
+  mutexes: MutexRegistry;
 }
 
 const failed = (error: string): RunningAttempt => ({

@@ -1,6 +1,7 @@
 import type { EngineEvent, EngineMessage, EngineRequest, EngineRequestType, RequestParams, RequestResult, RunListEntry, RunListStatus } from '../protocol';
 import { parseRequest, PROTOCOL_VERSION } from '../protocol';
 import { applyEvent, fromSnapshot, toSnapshot, type RunState } from '../runState';
+import { MutexRegistry } from '../run/core/mutexes';
 import { resumeRunFromLog, RunSetupError, secretsToResume, startRun, type RunHandle, type RunOptions } from '../run/engine';
 import { deleteRun } from '../run/io/runStore';
 import { runsDirFor } from '../run/io/runsLocation';
@@ -33,6 +34,8 @@ export class EngineService {
   /** The bound of the artifacts' copies and the shared cache `configure` gave, for the runs started or resumed here. */
   private copies: Pick<RunOptions, 'cacheCopiesMaxBytes' | 'sharedCache'> = {};
   private readonly catalog = new RunCatalog();
+  /** One set of mutexes for every run of this engine: two runs that start a service on one port take turns. */
+  private readonly mutexes = new MutexRegistry();
   private readonly watcher: RunsWatcher;
 
   constructor(
@@ -88,6 +91,7 @@ export class EngineService {
         runsDir,
         onEvent: (e) => this.onEvent(e),
         onLogsWritten: (sizes) => this.onLogsWritten(handle.runId, sizes),
+        mutexes: this.mutexes,
         ...this.copies,
         ...this.overrides,
       });
@@ -184,6 +188,7 @@ export class EngineService {
       actor: p.actor,
       onEvent: (e) => this.onEvent(e),
       onLogsWritten: (sizes) => this.onLogsWritten(p.runId, sizes),
+      mutexes: this.mutexes,
       ...this.copies,
       ...this.overrides,
     });

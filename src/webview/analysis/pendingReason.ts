@@ -1,5 +1,5 @@
 // Why an instance of a live run has not started: what it waits for, as the engine decides it (needs first, then a
-// pause, a mutex, its matrix's maxParallel, a slot). Read from the run's statuses and the file's nodes: the engine
+// pause, a mutex, its matrix's maxParallel, a slot; a mutex may be held by another run of the engine). Read from the run's statuses and the file's nodes: the engine
 // says when a node starts, not why one does not. Pure: tested in plain Node.
 import { isEndedNode } from '../../engine/runRules';
 import type { DagNode } from '../protocol';
@@ -23,13 +23,17 @@ export function pendingReason(instance: InstanceView, scene: PendingScene): stri
   if (unended.length) return `Waits for ${listed(unended)} to end`;
   if (run.status === 'paused' || run.pausing) return 'Waits: the run is paused';
   const running = all.filter((i) => i.status === 'running');
-  for (const name of nodeOf(instance.info.nodeId)?.fields.mutex ?? []) {
+  const mutexes = nodeOf(instance.info.nodeId)?.fields.mutex ?? [];
+  for (const name of mutexes) {
     const holder = running.find((i) => nodeOf(i.info.nodeId)?.fields.mutex?.includes(name));
     if (holder) return `Waits for the mutex ${name}, which ${holder.info.id} holds`;
   }
   const atOnce = nodeOf(instance.info.nodeId)?.matrix?.maxParallel;
   if (atOnce !== undefined && running.filter((i) => i.info.nodeId === instance.info.nodeId).length >= atOnce)
     return `Waits: ${atOnce} of its instances run at once (maxParallel)`;
-  if (instance.info.kind === 'run' && running.length > 0) return `Waits for a free slot: ${running.length} running (the run's concurrency)`;
-  return 'Starting';
+  // Held by none of this run's nodes: another run of the engine may hold it.
+  const elsewhere = mutexes.length ? `the mutex ${mutexes.join(', ')}, which another run may hold` : undefined;
+  if (instance.info.kind === 'run' && running.length > 0)
+    return `Waits for a free slot: ${running.length} running (the run's concurrency)${elsewhere ? `, or for ${elsewhere}` : ''}`;
+  return elsewhere ? `Waits for ${elsewhere}` : 'Starting';
 }

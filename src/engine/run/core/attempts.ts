@@ -105,7 +105,8 @@ export class NodeLifecycle {
     inst.group.running++;
     if (inst.spec.kind === 'run') {
       core.processes++;
-      core.slots.take(inst.spec.mutex);
+      core.slots.take();
+      if (inst.spec.mutex) core.mutexes.take(inst.spec.mutex);
     }
     const attempt = inst.attempt;
     const env = {
@@ -236,7 +237,8 @@ export class NodeLifecycle {
     inst.group.running--;
     if (inst.spec.kind === 'run') {
       core.processes--;
-      core.slots.give(inst.spec.mutex);
+      core.slots.give();
+      if (inst.spec.mutex) core.mutexes.give(inst.spec.mutex);
     }
     core.subRunPauses.ended(inst);
     inst.running = undefined;

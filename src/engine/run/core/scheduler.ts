@@ -10,6 +10,7 @@ import { makeMatrix, type MatrixMakingRun } from './matrixMaking';
 import { Masker } from './masker';
 import { subRunHolding, SubRunPauses } from './nestedRuns';
 import { PausableTimeout } from './pausableTimeout';
+import { MutexRegistry } from './mutexes';
 import { SlotPool } from './slots';
 import { conditionReadsMatrix, decide, type Decision } from './decide';
 import { collectOutputs, RunScope } from './scope';
@@ -35,6 +36,7 @@ export class Scheduler implements SchedulerCore {
   /** Attempts of this run's own nodes that hold a slot of the pool. */
   processes = 0;
   readonly slots: SlotPool;
+  readonly mutexes: MutexRegistry;
   private readonly pumpOnSlot = () => this.pump();
   readonly subRunPauses = new SubRunPauses();
   paused = false;
@@ -71,6 +73,7 @@ export class Scheduler implements SchedulerCore {
     this.done = this.newDone();
     this.masker = options.masker ?? new Masker();
     this.slots = options.slots ?? new SlotPool(options.concurrency);
+    this.mutexes = options.mutexes ?? new MutexRegistry();
     const timeoutMs = options.workflow.timeoutMs ?? 0;
     this.runTimeout = new PausableTimeout(options.clock, () => this.cancelRun(`the run timed out after ${formatDuration(timeoutMs)}`));
     this.logs = new LogBatcher(options.clock, options.logBatch ?? { lines: 100, ms: 50 }, (id, lines) =>
@@ -357,9 +360,9 @@ export class Scheduler implements SchedulerCore {
     return !this.matrixFull(inst) && this.mutexesFree(inst) && (inst.spec.kind !== 'run' || this.slotFree());
   }
 
-  /** None of the mutexes the instance names is held, in this run or another of its sub-runs. */
+  /** None of the mutexes the instance names is held, in this run, its sub-runs or another run of the engine. */
   private mutexesFree(inst: Instance): boolean {
-    return inst.spec.mutex === undefined || this.slots.mutexesFree(inst.spec.mutex, this.pumpOnSlot);
+    return inst.spec.mutex === undefined || this.mutexes.free(inst.spec.mutex, this.pumpOnSlot);
   }
 
   /** A slot for a process: under this run's own `concurrency`, and one of the pool it shares with its sub-runs free. */

@@ -7,6 +7,7 @@ import type { Masker } from './masker';
 import type { SubRunPauses } from './nestedRuns';
 import type { Clock, NodeCache, ProcessRunner, RunSink, SubWorkflowRunner } from './ports';
 import type { RunScope } from './scope';
+import type { MutexRegistry } from './mutexes';
 import type { SlotPool } from './slots';
 
 export interface SchedulerOptions {
@@ -46,6 +47,8 @@ export interface SchedulerOptions {
   idPrefix?: string;
   /** The run's slots, for a sub-run (a run makes its own, of `concurrency`); `concurrency` also bounds a sub-run alone. */
   slots?: SlotPool;
+  /** The mutexes of the engine's runs, for a sub-run or another run of the engine (a run makes its own). */
+  mutexes?: MutexRegistry;
 }
 
 /** What the node lifecycle needs of the scheduler that owns it. */
@@ -65,6 +68,7 @@ export interface SchedulerCore {
   /** Attempts of run nodes running now: each holds a slot of `slots`. */
   processes: number;
   readonly slots: SlotPool;
+  readonly mutexes: MutexRegistry;
   /** The sub-runs the run's pause paused. */
   readonly subRunPauses: SubRunPauses;
   emitNode(instanceId: string, draft: EventDraft): void;
