@@ -95,7 +95,7 @@ describe('Argo import: a steps template, or one template, as the entrypoint', ()
       '    - name: main',
       '      dag: { failFast: false, tasks: [{ name: a, template: t, hooks: { exit: { template: t } } }] }',
       '    - name: t',
-      '      sidecars: [{ name: db, image: postgres }]',
+      '      daemon: true',
       '      outputs: { artifacts: [{ name: out, path: /tmp/out }] }',
       '      container: { image: alpine, command: ["true"], resources: { limits: { cpu: 1 } }, volumeMounts: [] }',
     ).replace('spec:\n', 'spec:\n  onExit: bye\n  serviceAccountName: runner\n  podGC: { strategy: OnPodSuccess }\n  volumes: []\n');
@@ -106,7 +106,7 @@ describe('Argo import: a steps template, or one template, as the entrypoint', ()
       "the workflow's serviceAccountName, podGC: settings of the pods and the cluster, which have no meaning on this machine",
       "the templates' resources, volumeMounts: settings of the pods, which have no meaning on this machine",
       "task 'a' (line 12): its hooks: no counterpart here",
-      "task 'a' (line 12): its template's sidecars, outputs.artifacts: no counterpart here",
+      "task 'a' (line 12): its template's daemon, outputs.artifacts: no counterpart here",
     ]);
     assert.match(text, /^# not imported: the workflow's exit handler \(onExit: bye\)/m);
     specOf(text);

@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { importWorkflow } from '../../../src/engine/formats';
-import { publishedPortMutex } from '../../../src/engine/formats/githubActions/services';
+import { publishedPortMutex } from '../../../src/engine/formats/sideContainers';
 import { startRun } from '../../../src/engine/run/engine';
 import { yaml } from '../helpers';
 import { until } from '../processes';

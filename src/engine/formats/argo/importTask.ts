@@ -7,6 +7,7 @@ import { DEFAULT_IMAGE, WORK_DIR } from './export';
 import { argoReference, fromArgoText, fromArgoWhen, withArguments, type ArgoTextScope } from './importText';
 import { APPROVAL_PROMPT_ANNOTATION, CONTINUE_ON_ERROR_ANNOTATION, MATRIX_KEY_ANNOTATION, NODE_NAME_ANNOTATION } from './names';
 import { scriptFromSource } from './script';
+import { sidecarLines } from './sidecars';
 import { parseGoDuration, retryFromArgo } from './retry';
 import { durationOfCount, durationText } from '../../duration';
 import { dependsToNeeds } from './depends';
@@ -58,7 +59,21 @@ export function taskNode(input: TaskInput): NodeDoc {
   Object.assign(node, settingsOf(template, scope, where));
   const stdoutAs = scope.results.get(textOf(task.name));
   if (stdoutAs !== undefined) node.stdoutAs = stdoutAs;
-  return { ...node, ...commandOf(template, scope, where, input.workflowEnv) };
+  return withSidecars({ ...node, ...commandOf(template, scope, where, input.workflowEnv) }, template, scope, where);
+}
+
+/** The node with its template's sidecars started before its script (see sidecars.ts), their ports among its mutexes. */
+function withSidecars(node: NodeDoc, template: Json, scope: ArgoTextScope, where: string): NodeDoc {
+  const sidecars = typeof node.run === 'string' ? sidecarLines(template, scope, where) : undefined;
+  if (!sidecars) return node;
+  const env = { ...(node.env as Record<string, string> | undefined), ...sidecars.env };
+  const mutex = [...new Set([...[node.mutex ?? []].flat().map(String), ...sidecars.mutex])];
+  return {
+    ...node,
+    ...(Object.keys(env).length ? { env } : {}),
+    ...(mutex.length ? { mutex: mutex.length === 1 ? mutex[0] : mutex } : {}),
+    run: `${sidecars.lines.join('\n')}\n${String(node.run)}`,
+  };
 }
 
 function axesOf(items: Json[]): Record<string, unknown[]> {

@@ -89,6 +89,7 @@ const READ_IN_TEMPLATE = new Set([
   'memoize',
   'parallelism',
   'synchronization',
+  'sidecars',
   'resource',
   'http',
   'data',
@@ -121,7 +122,7 @@ const POD = new Set([
 
 /**
  * What a task's template says that the import does not read: its pod's settings (said once for the whole workflow),
- * and the rest (sidecars, a daemon, artifacts…), said for the task.
+ * and the rest (a daemon, artifacts…), said for the task.
  */
 export function unreadTemplateFields(template: Json): { pod: string[]; other: string[] } {
   const body = isObject(template.script) ? template.script : isObject(template.container) ? template.container : undefined;
