@@ -416,6 +416,44 @@ describe('GitHub Actions import', () => {
   });
 });
 
+describe("GitHub Actions import: a job's concurrency group", () => {
+  it('is a mutex: the jobs of one group take turns; an expression or cancel-in-progress is noted', async () => {
+    const { text, notImported } = await importWorkflow(
+      yaml(
+        'on: push',
+        'concurrency: ci-${{ github.ref }}',
+        'jobs:',
+        '  a: { runs-on: x, concurrency: deploy prod, steps: [{ run: echo a }] }',
+        '  b: { runs-on: x, concurrency: { group: deploy prod, cancel-in-progress: true }, steps: [{ run: echo b }] }',
+        '  c: { runs-on: x, concurrency: { group: "${{ github.workflow }}-x" }, steps: [{ run: echo c }] }',
+        '  d:',
+        '    runs-on: x',
+        '    concurrency: db',
+        '    services: { pg: { image: postgres, ports: ["5432:5432"] } }',
+        '    steps: [{ run: echo d }]',
+      ),
+      'ci.yml',
+    );
+    assert.deepEqual(
+      specOf(text).nodes.map((n) => [n.id, n.mutex]),
+      [
+        ['a', ['deploy-prod']],
+        ['b', ['deploy-prod']],
+        ['c', undefined],
+        ['d', ['db', 'port-5432']],
+      ],
+    );
+    assert.deepEqual(notImported, [
+      "job 'b' (line 5): its concurrency group's cancel-in-progress has no counterpart here: a job of the group waits for the one that runs",
+      "job 'c' (line 6): its concurrency group is an expression (${{ github.workflow }}-x): give the node a mutex named as the jobs that must take turns",
+    ]);
+    assert.deepEqual(
+      validateWorkflow(text).diagnostics.filter((d) => d.severity === 'error'),
+      [],
+    );
+  });
+});
+
 describe('GitHub Actions export', () => {
   const WORKFLOW = yaml(`
     version: 1

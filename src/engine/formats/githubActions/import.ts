@@ -255,11 +255,35 @@ function jobNode(id: string, job: Json, workflowCtx: Context): NodeDoc {
   );
   node.run = services ? `${services.lines.join('\n')}\n${script}` : script;
   if (services && Object.keys(services.env).length) node.env = { ...(node.env as Record<string, string> | undefined), ...services.env };
-  if (services?.mutex.length) node.mutex = services.mutex.length === 1 ? services.mutex[0] : services.mutex;
+  const mutex = [
+    ...new Set([
+      ...concurrencyGroupMutex(job.concurrency, (what) => ctx.notes.push(`job '${id}' (line ${at('concurrency')}): ${what}`)),
+      ...(services?.mutex ?? []),
+    ]),
+  ];
+  if (mutex.length) node.mutex = mutex.length === 1 ? mutex[0] : mutex;
   if (steps.retry) node.retry = retryDoc(steps.retry);
   const artifacts = artifactsOf(steps.artifacts, steps.workingDirectory, (what) => ctx.notes.push(`job '${id}' (line ${at('steps')}): ${what}`));
   if (artifacts.length) node.artifacts = artifacts;
   return node;
+}
+
+/**
+ * A job's `concurrency` group as a mutex: the jobs of one group take turns, here as on GitHub (where a third job
+ * that comes while one waits cancels the waiting one: here each waits its turn). A group given by an expression, or
+ * `cancel-in-progress`, is noted.
+ */
+function concurrencyGroupMutex(concurrency: unknown, note: (what: string) => void): string[] {
+  if (concurrency === undefined) return [];
+  const group = textOf(isObject(concurrency) ? concurrency.group : concurrency);
+  if (isObject(concurrency) && concurrency['cancel-in-progress'] !== undefined && concurrency['cancel-in-progress'] !== false)
+    note("its concurrency group's cancel-in-progress has no counterpart here: a job of the group waits for the one that runs");
+  if (group.includes('${{')) {
+    note(`its concurrency group is an expression (${group}): give the node a mutex named as the jobs that must take turns`);
+    return [];
+  }
+  const name = group.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '');
+  return name ? [name] : [];
 }
 
 /**
