@@ -19,6 +19,8 @@ jobs:
     needs: build
     if: \${{ always() }}
     environment: { name: prod }
+    concurrency: { group: deploy, cancel-in-progress: true }
+    services: { db: { image: postgres, ports: ["5432:5432"], env: { A: "\${{ matrix.x }}" } } }
     runs-on: ubuntu-latest
     steps:
       - run: echo \${{ needs.build.outputs.v }}
@@ -35,6 +37,8 @@ spec:
           - { name: a, template: t }
           - { name: b, template: t, depends: "a", when: "'{{tasks.a.outputs.parameters.v}}' == '1'" }
     - name: t
+      synchronization: { mutexes: [{ name: db }], semaphores: [{}] }
+      sidecars: [{ name: db, image: postgres, command: [sh, -c], args: ["{{inputs.parameters.x}}"], ports: [{ containerPort: 5432 }] }]
       script: { image: bash, command: [bash], source: "echo hi" }
 `;
 
@@ -52,7 +56,10 @@ const damaged = (text: string) =>
     return lines.join('\n');
   });
 
-const KEYS = ['jobs', 'on', 'steps', 'run', 'uses', 'needs', 'spec', 'templates', 'dag', 'tasks', 'apiVersion', 'kind', 'script', 'withItems', 'depends'];
+const KEYS = [
+  ...['jobs', 'on', 'steps', 'run', 'uses', 'needs', 'spec', 'templates', 'dag', 'tasks', 'apiVersion', 'kind', 'script', 'withItems', 'depends'],
+  ...['services', 'concurrency', 'ports', 'sidecars', 'synchronization', 'mutexes', 'mutex', 'containerPort'],
+];
 const shaped = fc.letrec((tie) => ({
   value: fc.oneof({ depthSize: 'small' }, fc.string(), fc.integer(), fc.boolean(), fc.constant(null), tie('array'), tie('object')),
   array: fc.array(tie('value'), { maxLength: 3 }),
