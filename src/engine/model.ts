@@ -201,6 +201,9 @@ export function buildWorkflow(doc: unknown): WorkflowSpec {
 /** The most workflow files one run nests, its own included: a run stops there, and validation says so before. */
 export const MAX_SUB_WORKFLOW_DEPTH = 8;
 
+/** The ids of the nodes that name a mutex, in file order. */
+export const nodesNamingMutex = (nodes: readonly NodeSpec[], name: string): string[] => nodes.filter((n) => n.mutex?.includes(name)).map((n) => n.id);
+
 /** The mutexes a node names, each once; none when it names none. */
 function mutexOf(v: unknown): Pick<NodeSpec, 'mutex'> {
   const names = [...new Set(typeof v === 'string' ? [v] : strings(v))].filter((name) => name !== '');

@@ -52,6 +52,15 @@ export const commentText = (text: string): string =>
     .replace(/\$\{\{\s*(.*?)\s*\}\}/g, '$1')
     .replace(/\$\{\{/g, '$ {{');
 
+/** A name another system gives a lock (a concurrency group, an Argo mutex) as a mutex name: `deploy prod` → `deploy-prod`. */
+export const mutexNameOf = (text: string): string => text.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '');
+
+/** A node's mutexes as its file writes them: one as a name, more as a list; none when there are none. */
+export const mutexDoc = (names: Iterable<string>): NodeDoc => {
+  const unique = [...new Set(names)].filter(Boolean);
+  return unique.length ? { mutex: unique.length === 1 ? unique[0] : unique } : {};
+};
+
 /** The comment line that marks something left behind, for scripts and YAML comments alike. */
 export const notImportedLine = (message: string): string => `${NOT_IMPORTED} ${commentText(message)}`;
 

@@ -40,16 +40,16 @@ const HELPERS = [
   'maestro_services=',
   'trap \'[ -z "$maestro_services" ] || docker rm -f $maestro_services > /dev/null 2>&1\' EXIT',
   "trap 'exit 143' TERM",
-  '# Waits while a container says it is starting: $1 its container, $2 its name.',
+  "# Waits while a container says it is starting: $1 its container, $2 what it is ('service postgres').",
   'maestro_service_ready() {',
   `  maestro_waited=0`,
   '  while :; do',
   `    maestro_health=$(docker inspect -f '{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}' "$1") || return 1`,
   '    case "$maestro_health" in',
   '      healthy | none) return 0 ;;',
-  '      unhealthy) echo "service $2 is unhealthy: docker logs $1 says why" >&2; return 1 ;;',
+  '      unhealthy) echo "$2 is unhealthy: docker logs $1 says why" >&2; return 1 ;;',
   '    esac',
-  `    [ "$maestro_waited" -lt ${HEALTH_WAIT_SECONDS} ] || { echo "service $2 is not healthy after ${HEALTH_WAIT_SECONDS} s" >&2; return 1; }`,
+  `    [ "$maestro_waited" -lt ${HEALTH_WAIT_SECONDS} ] || { echo "$2 is not healthy after ${HEALTH_WAIT_SECONDS} s" >&2; return 1; }`,
   '    maestro_waited=$((maestro_waited + 1))',
   '    sleep 1',
   '  done',
@@ -76,7 +76,7 @@ export function sideContainerLines(what: string, containers: readonly SideContai
       `# ${what} '${commentText(c.id)}'`,
       `maestro_services="$maestro_services ${name.slice(1, -1)}"`,
       `docker run -d --name ${name} ${[...c.options, c.image, ...(c.command ?? [])].join(' ')} > /dev/null || exit 1`,
-      `maestro_service_ready ${name} ${shellWord(c.id)} || exit 1`,
+      `maestro_service_ready ${name} ${shellWord(`${what.toLowerCase()} ${c.id}`)} || exit 1`,
     );
   }
   return lines;

@@ -1,7 +1,7 @@
 import { FUNCTION_SIGNATURES } from '../../engine/expressions/functions';
 import { isObject } from '../../engine/json';
 import { matrixKeys, matrixValueText, matrixValuesOf, writtenMatrixKeys, type MatrixValue } from '../../engine/matrix';
-import { expandMatrix } from '../../engine/model';
+import { expandMatrix, nodesNamingMutex } from '../../engine/model';
 import { CONTEXTS } from '../../engine/validation/semantics';
 import { cursorContext, type CursorContext } from './cursorContext';
 import { enumAt, propertiesAt } from './schemaDocs';
@@ -215,16 +215,21 @@ function contextMembers(index: WorkflowIndex, root: string, nodeId: string | und
   }
 }
 
-/** A value after `key:`: node ids in `needs` (never the node itself or one that would make a cycle), or the allowed values. */
 /** The mutexes the other nodes name, for a node's `mutex` (those it names already left out). */
 function mutexNames(index: WorkflowIndex, self: string, replaceStart: number): CompletionItem[] {
   const { nodes } = index.result.workflow;
   const own = new Set(nodes.find((n) => n.id === self)?.mutex ?? []);
-  const holders = new Map<string, string[]>();
-  for (const n of nodes) if (n.id !== self) for (const name of n.mutex ?? []) if (!own.has(name)) holders.set(name, [...(holders.get(name) ?? []), n.id]);
-  return [...holders].map(([name, ids]) => ({ label: name, kind: 'value', detail: `one at a time with ${ids.join(', ')}`, insertText: name, replaceStart }));
+  const names = [...new Set(nodes.filter((n) => n.id !== self).flatMap((n) => n.mutex ?? []))].filter((name) => !own.has(name));
+  return names.map((name) => ({
+    label: name,
+    kind: 'value',
+    detail: `one at a time with ${nodesNamingMutex(nodes, name).join(', ')}`,
+    insertText: name,
+    replaceStart,
+  }));
 }
 
+/** A value after `key:`: node ids in `needs` (never the node itself or one that would make a cycle), or the allowed values. */
 function completeValue(index: WorkflowIndex, ctx: Extract<CursorContext, { kind: 'value' }>): CompletionItem[] {
   const { workflow } = index.result;
   const path = [...ctx.path, ctx.key];

@@ -2,7 +2,7 @@ import { isMap, isPair, isScalar, type Node as YamlNode } from 'yaml';
 import type { Span } from '../../engine/diagnostics';
 import { formatDuration } from '../../engine/duration';
 import { FUNCTION_SIGNATURES } from '../../engine/expressions/functions';
-import { matrixSize, type MatrixSpec } from '../../engine/model';
+import { matrixSize, nodesNamingMutex, type MatrixSpec } from '../../engine/model';
 import { matrixTemplateText } from '../../engine/matrix';
 import { CONTEXTS } from '../../engine/validation/semantics';
 import { markdownCode, markdownText } from '../ui/untrustedText';
@@ -49,7 +49,9 @@ export function nodeMarkdown(index: WorkflowIndex, id: string): string {
 
 /** A mutex of a node, with the other nodes that name it: `port-5432` (one at a time with `b`, `c`). */
 function mutexSharing(index: WorkflowIndex, id: string, name: string): string {
-  const others = index.nodes.filter((n) => n.id !== id && n.spec?.mutex?.includes(name)).map((n) => markdownCode(n.id));
+  const others = nodesNamingMutex(index.result.workflow.nodes, name)
+    .filter((other) => other !== id)
+    .map(markdownCode);
   return `${markdownCode(name)} (${others.length ? `one at a time with ${others.join(', ')}` : 'no other node names it'})`;
 }
 

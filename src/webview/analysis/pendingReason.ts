@@ -1,6 +1,7 @@
 // Why an instance of a live run has not started: what it waits for, as the engine decides it (needs first, then a
-// pause, a mutex, its matrix's maxParallel, a slot; a mutex may be held by another run of the engine). Read from the run's statuses and the file's nodes: the engine
-// says when a node starts, not why one does not. Pure: tested in plain Node.
+// pause, a mutex, its matrix's maxParallel, a slot; a mutex may be held by another run of the engine). Read from the
+// run's statuses and the file's nodes: the engine says when a node starts, not why one does not. Pure: tested in
+// plain Node.
 import { isEndedNode } from '../../engine/runRules';
 import type { DagNode } from '../protocol';
 import type { InstanceView, RunHeader } from '../state/runView';

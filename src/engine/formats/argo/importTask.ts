@@ -2,7 +2,7 @@
 import { secretKeyRefOf } from './secrets';
 import { isObject, type Json, textOf } from '../../json';
 import { shellFromWords, shellWord } from '../../platform/shells';
-import { notImportedLine, type NodeDoc } from '../importTypes';
+import { mutexDoc, mutexNameOf, notImportedLine, type NodeDoc } from '../importTypes';
 import { DEFAULT_IMAGE, WORK_DIR } from './export';
 import { argoReference, fromArgoText, fromArgoWhen, withArguments, type ArgoTextScope } from './importText';
 import { APPROVAL_PROMPT_ANNOTATION, CONTINUE_ON_ERROR_ANNOTATION, MATRIX_KEY_ANNOTATION, NODE_NAME_ANNOTATION } from './names';
@@ -67,11 +67,10 @@ function withSidecars(node: NodeDoc, template: Json, scope: ArgoTextScope, where
   const sidecars = typeof node.run === 'string' ? sidecarLines(template, scope, where) : undefined;
   if (!sidecars) return node;
   const env = { ...(node.env as Record<string, string> | undefined), ...sidecars.env };
-  const mutex = [...new Set([...[node.mutex ?? []].flat().map(String), ...sidecars.mutex])];
   return {
     ...node,
     ...(Object.keys(env).length ? { env } : {}),
-    ...(mutex.length ? { mutex: mutex.length === 1 ? mutex[0] : mutex } : {}),
+    ...mutexDoc([...[node.mutex ?? []].flat().map(String), ...sidecars.mutex]),
     run: `${sidecars.lines.join('\n')}\n${String(node.run)}`,
   };
 }
@@ -169,7 +168,7 @@ function settingsOf(template: Json, scope: ArgoTextScope, where: string): NodeDo
 
 /**
  * A template's `synchronization`: its mutexes (`mutex`, or `mutexes` since Argo 3.6) are the node's, a name written
- * as ours allows (Argo's are shared by the namespace's workflows, ours by one run); a semaphore, which lets some at
+ * as ours allows (Argo's are shared by the namespace's workflows, ours by the runs of one engine); a semaphore, which lets some at
  * once, is noted.
  */
 function mutexOfSynchronization(sync: unknown, scope: ArgoTextScope, where: string): NodeDoc {
@@ -178,13 +177,12 @@ function mutexOfSynchronization(sync: unknown, scope: ArgoTextScope, where: stri
   const written = mutexes.map((m) => textOf(m.name));
   for (const name of written.filter((n) => n.includes('{{')))
     scope.notes.push(`${where}: its template's mutex '${name}' is named by Argo variables: a mutex here has a name of its own, give one`);
-  const names = written.filter((n) => !n.includes('{{')).map((n) => n.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[^A-Za-z0-9]+/, ''));
+  const names = written.filter((n) => !n.includes('{{')).map(mutexNameOf);
   if (s.semaphore !== undefined || (Array.isArray(s.semaphores) && s.semaphores.length > 0))
     scope.notes.push(
       `${where}: its template's semaphore (some tasks at once, as a ConfigMap says) has no counterpart here: give mutex where one at a time will do`,
     );
-  const unique = [...new Set(names.filter(Boolean))];
-  return unique.length ? { mutex: unique.length === 1 ? unique[0] : unique } : {};
+  return mutexDoc(names);
 }
 
 /**

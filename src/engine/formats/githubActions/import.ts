@@ -9,6 +9,8 @@ import { isObject, type Json, textOf } from '../../json';
 import {
   type CalledWorkflow,
   ImportError,
+  mutexDoc,
+  mutexNameOf,
   notImportedLine,
   refuseUnreadableData,
   unusedName,
@@ -255,13 +257,8 @@ function jobNode(id: string, job: Json, workflowCtx: Context): NodeDoc {
   );
   node.run = services ? `${services.lines.join('\n')}\n${script}` : script;
   if (services && Object.keys(services.env).length) node.env = { ...(node.env as Record<string, string> | undefined), ...services.env };
-  const mutex = [
-    ...new Set([
-      ...concurrencyGroupMutex(job.concurrency, (what) => ctx.notes.push(`job '${id}' (line ${at('concurrency')}): ${what}`)),
-      ...(services?.mutex ?? []),
-    ]),
-  ];
-  if (mutex.length) node.mutex = mutex.length === 1 ? mutex[0] : mutex;
+  const group = concurrencyGroupMutex(job.concurrency, (what) => ctx.notes.push(`job '${id}' (line ${at('concurrency')}): ${what}`));
+  Object.assign(node, mutexDoc([...group, ...(services?.mutex ?? [])]));
   if (steps.retry) node.retry = retryDoc(steps.retry);
   const artifacts = artifactsOf(steps.artifacts, steps.workingDirectory, (what) => ctx.notes.push(`job '${id}' (line ${at('steps')}): ${what}`));
   if (artifacts.length) node.artifacts = artifacts;
@@ -282,8 +279,7 @@ function concurrencyGroupMutex(concurrency: unknown, note: (what: string) => voi
     note(`its concurrency group is an expression (${group}): give the node a mutex named as the jobs that must take turns`);
     return [];
   }
-  const name = group.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '');
-  return name ? [name] : [];
+  return [mutexNameOf(group)];
 }
 
 /**
