@@ -96,10 +96,21 @@ export function workbenchDriver({ page, workspace, shots, log }) {
     return group ? [...group.querySelectorAll('.codelens-decoration')].filter((e) => new RegExp(source).test(e.textContent ?? '')).length : -1;
   };
   const lensCount = (file, pattern) => page.evaluate(countLenses, [file, pattern.source]);
+  /** Brings the first lines of a file's editor into view (its tab clicked, the cursor put at the start). */
+  const revealTop = async (file) => {
+    await page.locator(`.tab.active[aria-label^="${file}"]`).first().click();
+    await page.keyboard.press('Control+Home');
+  };
   const lensesSaying = async (file, pattern, count, timeout = 15_000) => {
     const deadline = Date.now() + timeout;
+    let revealed = false;
     for (let seen = await lensCount(file, pattern); seen !== count; seen = await lensCount(file, pattern)) {
       if (Date.now() > deadline) throw new Error(`${file}: ${seen} code lenses say ${pattern}, not ${count}`);
+      // The editor draws the lenses of the lines in view only: one left scrolled past them shows none.
+      if (!revealed && deadline - Date.now() < timeout / 2) {
+        revealed = true;
+        await revealTop(file);
+      }
       await page.waitForTimeout(100);
     }
   };
