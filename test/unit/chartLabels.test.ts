@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { clock, clockFine, dayAndMonth, hourAndMinute, monthAndYear } from '../../src/webview/dateTime';
+import { clock, clockFine, dayAndMonth, hourAndMinute, monthAndYear, runStartLabels, when } from '../../src/webview/dateTime';
 import { durationLabels, timeLabels } from '../../src/webview/insights/chartLabels';
 
 describe("the runs chart's axis labels", () => {
@@ -64,5 +64,20 @@ describe("the runs chart's axis labels", () => {
     assert.deepEqual(durationLabels([8, 10, 12], 2), ['8 s', '10 s', '12 s']);
     assert.deepEqual(durationLabels([2, 2.5, 3], 0.5), ['2.0 s', '2.5 s', '3.0 s']);
     assert.deepEqual(durationLabels([60, 90, 120], 30), ['1 min 0 s', '1 min 30 s', '2 min 0 s']);
+  });
+
+  it('labels runs by when they started, to the millisecond where two share a second, numbered where they share one', () => {
+    const t = midnight * 1000 + 5_000;
+    const labels = runStartLabels([t, t + 1_000, t + 1_250, t + 1_250]);
+    assert.equal(labels[0], when(t), 'a run alone in its second reads as the others of the view do');
+    assert.match(labels[1], /[.,]000\b/);
+    assert.match(labels[2], /[.,]250\b.* \(1\)$/);
+    assert.match(labels[3], /[.,]250\b.* \(2\)$/);
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 5_000 }), { maxLength: 12 }), (offsets) => {
+        const read = runStartLabels(offsets.map((o) => t + o));
+        assert.equal(new Set(read).size, read.length, read.join(' | '));
+      }),
+    );
   });
 });

@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'react';
 import type { CompareRow } from '../../engine/insights/compare';
 import type { RunPoint } from '../../engine/insights/report';
-import { ms, signedMs, when } from './format';
+import { ms, runStartLabels, signedMs } from './format';
 
 export function Compare({
   runs,
@@ -21,9 +21,10 @@ export function Compare({
     if (!b && newest[0]) setB(newest[0].runId);
   }, [newest, a, b]);
   if (runs.length < 2) return <p className="muted">Two runs are needed to compare.</p>;
-  const option = (r: RunPoint) => (
+  const labels = runStartLabels(newest.map((r) => r.startedAt));
+  const option = (r: RunPoint, i: number) => (
     <option key={r.runId} value={r.runId}>
-      {when(r.startedAt)} · {r.status} · {ms(r.durationMs)}
+      {labels[i]} · {r.status} · {ms(r.durationMs)}
     </option>
   );
   const shown = result && result.runA === a && result.runB === b ? result.rows : undefined;

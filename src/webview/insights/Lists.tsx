@@ -1,15 +1,17 @@
 // The flaky nodes and the bottlenecks, each with the runs where it showed one click away.
 import type { Bottleneck, Flake, RunPoint } from '../../engine/insights/report';
-import { ms, pct, when } from './format';
+import { ms, pct, runStartLabels } from './format';
 
 /** Runs by when they started (their ids in the tooltip), the newest five. */
 function RunLinks({ runs, onOpen, startOf }: { runs: string[]; onOpen: (runId: string) => void; startOf: (runId: string) => number | undefined }) {
   const shown = runs.slice(-5);
+  const known = shown.filter((r) => startOf(r) !== undefined);
+  const labels = new Map(runStartLabels(known.map((r) => startOf(r)!)).map((label, i) => [known[i], label]));
   return (
     <>
       {shown.map((r) => (
         <button key={r} type="button" className="link run-link" title={`Open run ${r}`} onClick={() => onOpen(r)}>
-          {startOf(r) !== undefined ? when(startOf(r)!) : r}
+          {labels.get(r) ?? r}
         </button>
       ))}
       {runs.length > shown.length ? <span className="muted"> and {runs.length - shown.length} more</span> : null}

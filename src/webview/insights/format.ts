@@ -13,4 +13,4 @@ export function signedMs(v: number): string {
   return `${v > 0 ? '+' : v < 0 ? '−' : '±'}${ms(Math.abs(v))}`;
 }
 
-export { when } from '../dateTime';
+export { runStartLabels, when } from '../dateTime';
