@@ -63,6 +63,38 @@ describe('Argo import: a task that runs another dag or steps template', () => {
     });
   });
 
+  it("reads a nested template's output from the inner task it names, in a dag and in steps, and runs", async () => {
+    const source = (kind: 'dag' | 'steps') =>
+      argo(
+        'main',
+        '    - name: main',
+        '      dag:',
+        '        failFast: false',
+        '        tasks:',
+        '          - { name: gen, template: inner }',
+        '          - { name: use, depends: gen, template: say, arguments: { parameters: [{ name: m, value: "got {{tasks.gen.outputs.parameters.out}}" }] } }',
+        '    - name: inner',
+        ...(kind === 'dag' ? ['      dag: { tasks: [{ name: make, template: maker }] }'] : ['      steps: [[{ name: make, template: maker }]]']),
+        `      outputs: { parameters: [{ name: out, valueFrom: { parameter: "{{${kind === 'dag' ? 'tasks' : 'steps'}.make.outputs.result}}" } }] }`,
+        '    - { name: maker, script: { image: alpine, command: [sh], source: "echo 42" } }',
+        SAY,
+      );
+    for (const kind of ['dag', 'steps'] as const) {
+      const { text, notImported } = await importWorkflow(source(kind), 'n.yaml');
+      assert.deepEqual(notImported, [], kind);
+      const nodes = specOf(text).nodes;
+      assert.deepEqual(
+        nodes.map((n) => [n.id, n.needs]),
+        [
+          ['gen-make', []],
+          ['use', ['gen-make']],
+        ],
+      );
+      assert.equal(nodes[0].stdoutAs, 'result');
+      await inFolder('argo-nested-outputs', async (dir) => assert.deepEqual(loggedLines((await runWorkflowText(dir, text)).events), ['42', 'got 42']));
+    }
+  });
+
   it('leaves a task whose outputs are read, or that has a condition, as one node with a note; a template that calls itself ends', async () => {
     const source = argo(
       'main',

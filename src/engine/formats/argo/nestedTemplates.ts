@@ -1,8 +1,9 @@
 // A task that runs another dag or steps template of the file, put in its place: the template's tasks become tasks
 // of the dag, named `<task>-<inner>`, their `{{inputs.parameters.x}}` the task's arguments; the first of them wait
-// for what the task waited for, and the tasks that waited for it wait for its last ones. Only where nothing is lost:
-// a task with a condition, items, continueOn or anything else of its own, or whose outputs or other results are
-// read, stays one node (left behind with a note, as before).
+// for what the task waited for, and the tasks that waited for it wait for its last ones; an output parameter of the
+// template that is an inner task's output (`valueFrom.parameter: "{{tasks.gen.outputs.parameters.v}}"`) is read from
+// that task. Only where nothing is lost: a task with a condition, items, continueOn or anything else of its own, or
+// whose other outputs or results are read, stays one node (left behind with a note, as before).
 import { isObject, textOf, type Json } from '../../json';
 import { entryAsDag, waitedFor, type EntryDag } from './entryDag';
 import { unwrapItems } from './itemsWrapper';
@@ -26,15 +27,50 @@ export function parametersGiven(task: Json, template: Json | undefined): Map<str
   return params;
 }
 
-/** Whether a task can be put in place: nothing of its own beyond what it runs and waits for, nothing read of it but that it succeeded. */
+/** An inner task's output named by a template's output parameter: `{{tasks.gen.outputs.parameters.v}}` (or `steps.`). */
+const INNER_OUTPUT = /^\s*\{\{\s*(?:tasks|steps)\.([A-Za-z0-9][A-Za-z0-9-]*)\.outputs\.(parameters\.[A-Za-z0-9_-]+|result)\s*\}\}\s*$/;
+
+/** The template's output parameters that are the output of one of its tasks: by name, that task and which output. */
+function innerOutputs(template: Json): Map<string, { task: string; output: string }> {
+  const inner = entryAsDag(template, []);
+  const tasks = new Set('problem' in inner ? [] : (inner.dag.tasks as Json[]).map((t) => textOf(t.name)));
+  const outputs = new Map<string, { task: string; output: string }>();
+  for (const p of isObject(template.outputs) && Array.isArray(template.outputs.parameters) ? template.outputs.parameters.filter(isObject) : []) {
+    const from = isObject(p.valueFrom) && typeof p.valueFrom.parameter === 'string' ? INNER_OUTPUT.exec(p.valueFrom.parameter) : null;
+    if (from && tasks.has(from[1])) outputs.set(textOf(p.name), { task: from[1], output: from[2] });
+  }
+  return outputs;
+}
+
+/** A reader's `{{tasks.<task>.outputs.parameters.<p>}}` of one of the template's inner outputs. */
+const outputRead = (task: string, outputs: ReadonlyMap<string, unknown>): RegExp | undefined =>
+  outputs.size
+    ? new RegExp(`\\{\\{\\s*tasks\\.${escaped(task)}\\.outputs\\.parameters\\.(${[...outputs.keys()].map(escaped).join('|')})\\s*\\}\\}`, 'g')
+    : undefined;
+const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
+
+/** Whether a task can be put in place: nothing of its own beyond what it runs and waits for, nothing read of it but that it succeeded and its inner outputs. */
 function canInline(task: Json, template: Json | undefined, others: readonly Json[]): boolean {
   if (!template || (!isObject(template.dag) && template.steps === undefined)) return false;
   // Our export's task of a matrix with maxParallel runs its items in a dag of their own: one node.
   if (unwrapItems(task, template) || 'problem' in entryAsDag(template, [])) return false;
   if (Object.keys(task).some((k) => !PLAIN_TASK_FIELDS.has(k))) return false;
-  const name = textOf(task.name).replace(/-/g, '\\-');
+  const name = escaped(textOf(task.name));
   const readOtherwise = new RegExp(`tasks\\.${name}\\.|(^|[^\\w-])${name}\\.(?!Succeeded\\b)`);
-  return others.every((t) => t === task || !readOtherwise.test(JSON.stringify({ ...t, name: '' })));
+  const read = outputRead(textOf(task.name), innerOutputs(template));
+  return others.every((t) => t === task || !readOtherwise.test(JSON.stringify({ ...t, name: '' }).replace(read ?? /$^/, '')));
+}
+
+/** Another task's reading of the put-in-place task's inner outputs, as reading the inner tasks' own. */
+function readingInnerOutputs(task: Json, name: string, template: Json, rename: (inner: string) => string): Json {
+  const outputs = innerOutputs(template);
+  const read = outputRead(name, outputs);
+  if (!read) return task;
+  const text = JSON.stringify(task).replace(read, (_, p: string) => {
+    const from = outputs.get(p)!;
+    return `{{tasks.${rename(from.task)}.outputs.${from.output}}}`;
+  });
+  return JSON.parse(text) as Json;
 }
 
 /** The inner tasks under the task's name, its arguments in place of the template's inputs, their references renamed. */
@@ -119,7 +155,8 @@ function inlineOne(dag: EntryDag, index: number, byName: ReadonlyMap<string, Jso
   // canInline made sure the template reads as a dag.
   const inner = entryAsDag(template, templatePath(textOf(template.name))) as EntryDag;
   const put = inlined(task, template, inner, dag.stepsBefore);
-  const others = tasks.map((t) => waitingForLast(t, textOf(task.name), put.last));
+  const rename = (n: string) => `${textOf(task.name)}-${n}`;
+  const others = tasks.map((t) => readingInnerOutputs(waitingForLast(t, textOf(task.name), put.last), textOf(task.name), template, rename));
   return {
     dag: { ...dag.dag, tasks: [...others.slice(0, index), ...put.tasks, ...others.slice(index + 1)] },
     paths: [...dag.paths.slice(0, index), ...inner.paths, ...dag.paths.slice(index + 1)],
