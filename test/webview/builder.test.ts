@@ -280,6 +280,15 @@ describe('DAG panel builder in Chromium', function () {
     assert.deepEqual(validateWorkflow(host.text()).diagnostics, []);
   });
 
+  it("lists below the form a problem of a property the node's form has no field for (a gate's mutex)", async () => {
+    const text = ['version: 1', 'name: M', 'nodes:', '  gate: { approval: {}, mutex: db }', ''].join('\n');
+    const { page } = await panel({ width: 500, height: 800 }, text);
+    await page.click('.card[data-node="gate"]');
+    const other = page.getByLabel('Other problems');
+    await other.waitFor();
+    assert.match(await other.innerText(), /'gate' is an approval gate: only an attempt of a script holds a mutex — remove mutex/);
+  });
+
   it('shows a continueOnError given by an expression as its text, and edits it as text', async () => {
     const text = [
       'version: 1',

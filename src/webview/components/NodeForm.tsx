@@ -139,7 +139,17 @@ interface FormPart {
   set: (key: string) => (value: FieldValue | undefined) => void;
 }
 
-const FIELDS_SHOWN = ['name', 'phase', 'run', 'if', 'retry', 'timeout', 'outputs', 'env', 'approval', 'workflow', 'with', 'maxParallel', 'mutex'];
+/** The properties whose problems the node's form shows at their field; the others' are listed below the form. */
+function fieldsShown(node: DagNode): string[] {
+  return [
+    ...['name', 'phase', 'if'],
+    ...(node.kind === 'run' ? ['run', 'mutex'] : []),
+    ...(node.kind === 'approval' ? ['approval'] : ['retry', 'timeout', 'outputs', 'env']),
+    ...(node.kind === 'workflow' ? ['workflow', 'with'] : []),
+    ...(node.kind !== 'approval' && typeof node.fields.continueOnError === 'string' ? ['continueOnError'] : []),
+    ...(node.kind !== 'approval' && node.matrix ? ['maxParallel'] : []),
+  ];
+}
 
 export function NodeForm({ node }: { node: DagNode }) {
   const builder = useBuilder();
@@ -149,7 +159,8 @@ export function NodeForm({ node }: { node: DagNode }) {
     set: (key) => (value) => builder.set(node.id, key, value),
   };
   const f = node.fields;
-  const other = node.problems.filter((p) => p.field === undefined || !FIELDS_SHOWN.includes(p.field));
+  const shown = fieldsShown(node);
+  const other = node.problems.filter((p) => p.field === undefined || !shown.includes(p.field));
   return (
     <form className="node-form" aria-label={`Properties of ${node.id}`} onSubmit={(e) => e.preventDefault()}>
       <Field label="Id" name="id" initial={node.id} parse={asText} commit={(v) => typeof v === 'string' && builder.rename(node.id, v.trim())} problems={[]} />
