@@ -271,6 +271,8 @@ describe('DAG panel builder in Chromium', function () {
     const mutex = page.locator('[data-field="mutex"]');
     await mutex.fill('port-5432');
     await mutex.press('Enter');
+    // What was typed stays while the file's new value is on its way: the field does not show the old one meanwhile.
+    assert.equal(await mutex.inputValue(), 'port-5432');
     await textMatches(host, /mutex: port-5432/);
     assert.deepEqual(host.edits.at(-1)!.action, { type: 'set', id: 'build', key: 'mutex', value: 'port-5432' });
     await mutex.fill('port-5432, db');

@@ -60,8 +60,9 @@ function Field({ label, name, initial, parse, commit, problems, multiline, place
   useEffect(() => {
     if (!editing) setText(initial);
   }, [initial, editing]);
+  // The field is the user's while it has the focus: an edit sent with Enter is not undone by the file's older value
+  // (which would show until the new one comes back, and mix with what is typed next).
   const done = () => {
-    setEditing(false);
     if (text === initial) return setError(null);
     const parsed = parse(text);
     if ('error' in parsed) return setError(parsed.error);
@@ -88,7 +89,10 @@ function Field({ label, name, initial, parse, commit, problems, multiline, place
     'aria-invalid': messages.length > 0 || undefined,
     'aria-describedby': messages.length ? `${id}-problems` : undefined,
     onFocus: () => setEditing(true),
-    onBlur: done,
+    onBlur: () => {
+      done();
+      setEditing(false);
+    },
     onKeyDown,
   };
   return (
