@@ -17,6 +17,9 @@ function at(...lines: string[]) {
 
 const labels = (items: { label: string }[]) => items.map((i) => i.label);
 
+/** Two nodes that share a mutex, one of which names another too. */
+const MUTEXES = ['version: 1', 'name: Test', 'nodes:', '  a: { run: x, mutex: [port-5432, db] }', '  b: { run: x, mutex: port-5432 }'];
+
 const base = [
   'version: 1',
   'name: Test',
@@ -44,16 +47,7 @@ describe('language services', () => {
     });
 
     it('offers the mutexes other nodes name, with who names them, leaving out those the node names already', () => {
-      const { index, offset } = at(
-        'version: 1',
-        'name: Test',
-        'nodes:',
-        '  a: { run: x, mutex: [port-5432, db] }',
-        '  b: { run: x, mutex: port-5432 }',
-        '  c:',
-        '    run: x',
-        '    mutex: [db, |]',
-      );
+      const { index, offset } = at(...MUTEXES, '  c:', '    run: x', '    mutex: [db, |]');
       const items = complete(index, offset);
       assert.deepEqual(labels(items), ['port-5432']);
       assert.equal(items[0].detail, 'one at a time with a, b');
@@ -273,15 +267,7 @@ describe('language services', () => {
     });
 
     it("names a node's mutexes and the nodes that share them", () => {
-      const { index, offset } = at(
-        'version: 1',
-        'name: Test',
-        'nodes:',
-        '  a: { run: x, mutex: [port-5432, db] }',
-        '  b: { run: x, mutex: port-5432 }',
-        '  c: { run: x, mutex: port-5432 }',
-        '  d: { needs: [|a], run: x }',
-      );
+      const { index, offset } = at(...MUTEXES, '  c: { run: x, mutex: port-5432 }', '  d: { needs: [|a], run: x }');
       assert.match(hoverAt(index, offset)!.markdown, /- mutex: `port-5432` \(one at a time with `b`, `c`\), `db` \(no other node names it\)/);
     });
 

@@ -1,13 +1,10 @@
 import { strict as assert } from 'node:assert';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { importWorkflow } from '../../../src/engine/formats';
 import { startRun } from '../../../src/engine/run/engine';
 import { argo, specOf } from './argoSources';
-
-/** A `docker` that logs what it is asked and says each container is healthy. */
-const FAKE_DOCKER = ['#!/bin/sh', 'echo "$*" >> "$DOCKER_LOG"', 'case "$1" in', '  run) echo c0ffee ;;', '  inspect) echo healthy ;;', 'esac', ''].join('\n');
+import { LOGGING_DOCKER, withFakeDocker } from './fakeDocker';
 
 // Argo's own sidecar-nginx example.
 const NGINX = argo(
@@ -48,13 +45,7 @@ describe("Argo Workflows import: a template's sidecars", () => {
     assert.deepEqual(notImported, ["task 'test' (line 8): sidecar 'db': its resources: no counterpart here"]);
     const node = specOf(text).nodes[0];
     assert.deepEqual(node.mutex, ['port-5432', 'port-19187']);
-    const dir = mkdtempSync(join(tmpdir(), 'maestro-sidecars-'));
-    const saved = { ...process.env };
-    try {
-      mkdirSync(join(dir, 'bin'));
-      writeFileSync(join(dir, 'bin', 'docker'), FAKE_DOCKER);
-      chmodSync(join(dir, 'bin', 'docker'), 0o755);
-      Object.assign(process.env, { PATH: `${join(dir, 'bin')}:${process.env.PATH}`, DOCKER_LOG: join(dir, 'docker.log') });
+    await withFakeDocker(LOGGING_DOCKER, async (dir) => {
       writeFileSync(join(dir, 'w.workflow.yaml'), text);
       const run = startRun({ workflowPath: join(dir, 'w.workflow.yaml'), runsDir: join(dir, 'runs'), inputs: { password: 'pw' } });
       assert.equal(await run.finished(), 'completed');
@@ -66,10 +57,7 @@ describe("Argo Workflows import: a template's sidecars", () => {
       assert.match(inspect, new RegExp(`^inspect .* ${name}$`));
       assert.equal(removed, `rm -f ${name}`);
       assert.deepEqual(rest, []);
-    } finally {
-      process.env = saved;
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it("runs Argo's nginx example's sidecar on this machine's network, its command's first word as the entrypoint", async () => {

@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { importWorkflow } from '../../../src/engine/formats';
+import { withFakeDocker } from './fakeDocker';
 import { publishedPortMutex } from '../../../src/engine/formats/sideContainers';
 import { startRun } from '../../../src/engine/run/engine';
 import { yaml } from '../helpers';
@@ -35,25 +35,20 @@ const source = (steps: string[]) =>
 
 /** Runs the import of `steps` with the fake docker first on the PATH; what docker was asked, and how the run ended. */
 async function runWithDocker(steps: string[], env: Record<string, string> = {}, whileRunning?: (dir: string, cancel: () => void) => Promise<void>) {
-  const dir = mkdtempSync(join(tmpdir(), 'maestro-services-'));
-  const saved = { ...process.env };
-  try {
-    mkdirSync(join(dir, 'bin'));
-    writeFileSync(join(dir, 'bin', 'docker'), FAKE_DOCKER);
-    chmodSync(join(dir, 'bin', 'docker'), 0o755);
-    Object.assign(process.env, { PATH: `${join(dir, 'bin')}:${process.env.PATH}`, DOCKER_LOG: join(dir, 'docker.log'), ...env });
-    const { text, notImported } = await importWorkflow(source(steps), 'ci.yml');
-    assert.deepEqual(notImported, []);
-    writeFileSync(join(dir, 'ci.workflow.yaml'), text);
-    const run = startRun({ workflowPath: join(dir, 'ci.workflow.yaml'), runsDir: join(dir, 'runs'), inputs: { secrets_PG: 'pw' } });
-    if (whileRunning) await whileRunning(dir, () => run.scheduler.cancel());
-    const status = await run.finished();
-    run.dispose();
-    return { status, asked: readFileSync(join(dir, 'docker.log'), 'utf8').trim().split('\n'), ranStep: existsSync(join(dir, 'docker.log.ran')) };
-  } finally {
-    process.env = saved;
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return withFakeDocker(
+    FAKE_DOCKER,
+    async (dir) => {
+      const { text, notImported } = await importWorkflow(source(steps), 'ci.yml');
+      assert.deepEqual(notImported, []);
+      writeFileSync(join(dir, 'ci.workflow.yaml'), text);
+      const run = startRun({ workflowPath: join(dir, 'ci.workflow.yaml'), runsDir: join(dir, 'runs'), inputs: { secrets_PG: 'pw' } });
+      if (whileRunning) await whileRunning(dir, () => run.scheduler.cancel());
+      const status = await run.finished();
+      run.dispose();
+      return { status, asked: readFileSync(join(dir, 'docker.log'), 'utf8').trim().split('\n'), ranStep: existsSync(join(dir, 'docker.log.ran')) };
+    },
+    env,
+  );
 }
 
 describe("GitHub Actions import: a job's service containers", () => {
@@ -99,8 +94,6 @@ describe("GitHub Actions import: a job's service containers", () => {
   });
 
   it('runs the jobs that publish one port one at a time, the instances of a matrix too; what publishes none beside them', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'maestro-services-'));
-    const saved = { ...process.env };
     // A docker that refuses a port of this machine already published, as docker does, and frees it on rm.
     const docker = [
       '#!/bin/sh',
@@ -116,12 +109,9 @@ describe("GitHub Actions import: a job's service containers", () => {
       '  rm) for owner in "$PORTS"/*/owner; do [ "$(cat "$owner" 2> /dev/null)" = "$3" ] && rm -r "$(dirname "$owner")"; done; true ;;',
       'esac',
     ].join('\n');
-    try {
-      mkdirSync(join(dir, 'bin'));
+    await withFakeDocker(docker, async (dir) => {
       mkdirSync(join(dir, 'ports'));
-      writeFileSync(join(dir, 'bin', 'docker'), docker);
-      chmodSync(join(dir, 'bin', 'docker'), 0o755);
-      Object.assign(process.env, { PATH: `${join(dir, 'bin')}:${process.env.PATH}`, PORTS: join(dir, 'ports') });
+      process.env.PORTS = join(dir, 'ports');
       const job = (extra: string[]) => [
         '    runs-on: x',
         ...extra,
@@ -149,10 +139,7 @@ describe("GitHub Actions import: a job's service containers", () => {
       const status = await run.finished();
       run.dispose();
       assert.equal(status, 'completed', 'no docker run was refused a port');
-    } finally {
-      process.env = saved;
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('notes what it cannot start: services of a job in a container of its own, credentials', async () => {
