@@ -16,8 +16,8 @@ function fractionDigits(incr: number): number {
 }
 
 /**
- * Labels for ticks `incr` seconds apart, in seconds since the epoch: times of day to the second (or its fraction,
- * for ticks less than a second apart: runs of a few milliseconds each come seconds apart) or minute, with the
+ * Labels for ticks `incr` seconds apart, in seconds since the epoch: times of day to the second (to its fraction
+ * for ticks less than a second apart, as those of runs started in one second are) or minute, with the
  * day where it changes (and on the first tick), for ticks less than a day apart; days, or months, for wider ones.
  */
 export function timeLabels(ticks: readonly number[], incr: number): string[] {
