@@ -102,13 +102,16 @@ describe('DAG panel in Chromium: controls', function () {
     await page.screenshot({ path: join(shots, 'matrix-of-maps.png') });
   });
 
-  it('says why a node of a live run waits: the mutex another holds, or a node it needs', async () => {
+  it('marks a node that names a mutex on its card, and says why a node of a live run waits: the mutex another holds, or a node it needs', async () => {
     const ports = recorded.ports;
     const page = await open('light', { width: 500, height: 720 });
     const first = ports.findIndex((e) => e.type === 'node:started');
     assert.equal((ports[first] as Extract<EngineEvent, { type: 'node:started' }>).nodeId, 'unit');
     await send(page, init(graphOf(portsText), [runItem(ports, 'running', true)]), snapshot(ports.slice(0, first + 1)));
     await waitForStatus(page, 'unit', 'running');
+    const lock = page.locator('.card[data-node="e2e"] [data-testid="card-mutex"]');
+    assert.equal(await lock.getAttribute('title'), 'mutex port-5432: one at a time with the nodes that name it');
+    assert.equal(await page.locator('.card[data-node="lint"] [data-testid="card-mutex"]').count(), 0);
     await page.click('.card[data-node="e2e"]');
     const reason = page.getByTestId('pending-reason');
     assert.equal(await reason.innerText(), 'Waits for the mutex port-5432, which unit holds');

@@ -147,7 +147,7 @@ function CardBody({ id, node, card, duration }: { id: string; node: DagNode; car
   );
 }
 
-/** Quality against its gate, outputs, artifacts, and for a matrix, how many instances completed. */
+/** Quality against its gate, outputs, artifacts, mutexes, and for a matrix, how many instances completed. */
 function CardMetrics({ node, card }: { node: DagNode; card: CardView }) {
   const matrix = node.matrix;
   return (
@@ -166,6 +166,11 @@ function CardMetrics({ node, card }: { node: DagNode; card: CardView }) {
       {node.artifacts || card.artifacts ? (
         <span title="artifacts">
           <span className="codicon codicon-file" aria-hidden="true" /> {card.artifacts || node.artifacts}
+        </span>
+      ) : null}
+      {node.fields.mutex?.length ? (
+        <span title={`mutex ${node.fields.mutex.join(', ')}: one at a time with the nodes that name it`} data-testid="card-mutex">
+          <span className="codicon codicon-lock" aria-hidden="true" /> {node.fields.mutex.length > 1 ? node.fields.mutex.length : ''}
         </span>
       ) : null}
       {matrix && card.instances.total ? (
