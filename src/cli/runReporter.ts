@@ -1,4 +1,5 @@
 import { formatDuration } from '../engine/duration';
+import { mutexHolderText } from '../engine/mutexHolder';
 import type { EngineEvent } from '../engine/protocol';
 import { allInstanceIds, applyEvent, type RunState } from '../engine/runState';
 import { shellWord } from '../engine/platform/shells';
@@ -101,6 +102,8 @@ export class RunReporter {
         return paint(io, '33', `  ↻ ${e.nodeId}: ${e.error}; retrying in ${formatDuration(e.delayMs)}`);
       case 'node:waiting':
         return paint(io, '36', `  ? ${e.nodeId} waits for approval: ${e.prompt}`);
+      case 'node:blocked':
+        return paint(io, '90', `  ⧗ ${e.nodeId} waits for the mutex ${e.mutex}, which ${mutexHolderText(e.holder)} holds`);
       case 'node:diagnostic':
         return (
           paint(io, e.severity === 'error' ? '31' : '33', `  ${e.severity}: ${e.file ? `${e.file}${e.line ? `:${e.line}` : ''}: ` : ''}${e.message}`) +

@@ -1,4 +1,4 @@
-import type { EngineEvent, NodeStatus, RunNodeInfo, RunStatus, RunSummary } from './protocol';
+import type { EngineEvent, MutexHolding, NodeStatus, RunNodeInfo, RunStatus, RunSummary } from './protocol';
 import type { ReusedResult } from './reusedResult';
 import type { Scalar } from './model';
 
@@ -22,6 +22,8 @@ export interface NodeRunState {
   exitCode?: number | null;
   reason?: string;
   prompt?: string;
+  /** The mutex a pending node waits for, held by another run (see `node:blocked`); gone once it starts or ends. */
+  blockedBy?: { mutex: string; holder: MutexHolding };
   /** Errors of the attempts that were retried, in order. */
   attemptErrors: string[];
 }
@@ -283,8 +285,15 @@ function forgetNested(state: RunState, id: string): void {
   delete state.nestedNodes[id];
 }
 
+/** The events after which a node no longer waits for a mutex. */
+const ENDS_A_WAIT = new Set<string>(['node:started', 'node:completed', 'node:failed', 'node:skipped', 'node:cancelled']);
+
 function applyNodeEvent(n: NodeRunState, e: NodeEvent): void {
+  if (ENDS_A_WAIT.has(e.type)) delete n.blockedBy;
   switch (e.type) {
+    case 'node:blocked':
+      n.blockedBy = { mutex: e.mutex, holder: e.holder };
+      return;
     case 'node:started':
       Object.assign(n, { status: 'running', attempt: e.attempt, startedAt: n.startedAt ?? e.ts, progress: undefined, message: undefined, cached: undefined });
       return;

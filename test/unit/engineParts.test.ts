@@ -295,7 +295,7 @@ describe('engine protocol', () => {
   });
 
   it('knows every event type, in a list the compiler holds to the union', () => {
-    assert.equal(EVENT_TYPES.length, 17);
+    assert.equal(EVENT_TYPES.length, 18);
     assert.ok(EVENT_TYPES.includes('workflow:completed'));
     assert.equal(REQUEST_TYPES.length, 18);
     assert.ok(REQUEST_TYPES.includes('forgetResults') && REQUEST_TYPES.includes('resumeSecrets'));
@@ -334,6 +334,23 @@ describe('run state', () => {
     assert.equal(state.nodes.get('b')!.status, 'skipped');
     assert.equal(state.status, 'completed');
     assert.equal(state.lastSeq, 8);
+  });
+
+  it("keeps the mutex a pending node waits for, and who holds it, until the node starts; checks the event's fields", () => {
+    const blocked = { type: 'node:blocked', nodeId: 'a', mutex: 'db', holder: { runId: 'r0', nodeId: 'migrate', pid: 4321 } };
+    const state = foldEvents([started, e(blocked, 2)])!;
+    assert.deepEqual(state.nodes.get('a')!.blockedBy, { mutex: 'db', holder: { runId: 'r0', nodeId: 'migrate', pid: 4321 } });
+    assert.deepEqual(
+      fromSnapshot(JSON.parse(JSON.stringify(toSnapshot(state))) as ReturnType<typeof toSnapshot>).nodes.get('a')!.blockedBy,
+      state.nodes.get('a')!.blockedBy,
+    );
+    applyEvent(state, e({ type: 'node:started', nodeId: 'a', attempt: 1 }, 3));
+    assert.equal(state.nodes.get('a')!.blockedBy, undefined);
+    const message = (event: Record<string, unknown>) => parseEngineMessage(JSON.stringify({ runId: 'r', seq: 2, ts: 1, ...event }));
+    assert.notEqual(message(blocked), undefined);
+    assert.notEqual(message({ ...blocked, holder: {} }), undefined, 'a holder nothing is known of');
+    for (const bad of [{ mutex: '' }, { mutex: 3 }, { holder: undefined }, { holder: { pid: 'x' } }, { holder: { runId: '' } }])
+      assert.equal(message({ ...blocked, ...bad }), undefined, JSON.stringify(bad));
   });
 
   it('is no longer paused once a node starts: a cancelled paused run runs its clean-up nodes', () => {

@@ -3,6 +3,7 @@ import { dagGraphOf } from '../../src/engine/dagGraph';
 import { validateWorkflow } from '../../src/engine/validation/validate';
 import { buildIndex } from '../../src/engine/workflowIndex';
 import { pendingReason } from '../../src/webview/analysis/pendingReason';
+import type { InstanceView } from '../../src/webview/state/runView';
 import { createPanelStore } from '../../src/webview/state/store';
 import { yaml } from './helpers';
 import { setup } from './schedulerSetup';
@@ -44,9 +45,9 @@ describe('why a node of a live run waits (the details panel)', () => {
     store.getState().setGraph(graph, undefined);
     store.getState().loadRun('r1', sink.events);
     const s = store.getState();
-    const elsewhere = (running: string[]) =>
+    const elsewhere = (running: string[], blockedBy?: InstanceView['blockedBy']) =>
       pendingReason(
-        { ...s.instances.b, info: { ...s.instances.b.info, needs: [] } },
+        { ...s.instances.b, info: { ...s.instances.b.info, needs: [] }, blockedBy },
         {
           run: s.run,
           instances: Object.fromEntries(Object.entries(s.instances).map(([id, i]) => [id, running.includes(id) ? i : { ...i, status: 'pending' as const }])),
@@ -55,6 +56,13 @@ describe('why a node of a live run waits (the details panel)', () => {
       );
     assert.equal(elsewhere(['m[k=1]']), "Waits for a free slot: 1 running (the run's concurrency), or for the mutex db, which another run may hold");
     assert.equal(elsewhere([]), 'Waits for the mutex db, which another run may hold');
+    // The engine names the other run's holder (node:blocked) when it knows it.
+    const holder = { runId: '20261205-0405-ab12', nodeId: 'migrate', pid: 4321 };
+    assert.equal(elsewhere([], { mutex: 'db', holder }), 'Waits for the mutex db, which migrate of the run 20261205-0405-ab12, process 4321 holds');
+    assert.equal(
+      elsewhere(['m[k=1]'], { mutex: 'db', holder: { pid: 4321 } }),
+      "Waits for a free slot: 1 running (the run's concurrency), or for the mutex db, which process 4321 holds",
+    );
     scheduler.pause();
     await clock.advance(10);
     assert.equal(reasons().d, 'Waits: the run is paused');

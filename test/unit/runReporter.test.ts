@@ -143,3 +143,17 @@ describe('the CLI run reporter: why a node did not run', () => {
     assert.match(r.text(), /^ {2}■ c cancelled: 't\[n=1\]' failed, and its matrix fails fast$/m);
   });
 });
+
+describe('the CLI run reporter: waits', () => {
+  it('says which other run holds the mutex a node waits for', () => {
+    const r = reporter();
+    r.feed(started(['serve']), {
+      ...at,
+      type: 'node:blocked',
+      nodeId: 'serve',
+      mutex: 'port-5432',
+      holder: { runId: '20261205-040500-ab12', nodeId: 'db', pid: 4321 },
+    });
+    assert.match(r.text(), /\n {2}⧗ serve waits for the mutex port-5432, which db of the run 20261205-040500-ab12, process 4321 holds\n/);
+  });
+});

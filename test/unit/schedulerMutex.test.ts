@@ -1,9 +1,10 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { MutexRegistry } from '../../src/engine/run/core/mutexes';
+import { MutexLockFiles } from '../../src/engine/run/io/mutexLocks';
 import { SlotPool } from '../../src/engine/run/core/slots';
 import { subWorkflowRunner } from '../../src/engine/run/subRuns';
 import type { MemorySink } from './fakes';
@@ -142,12 +143,52 @@ describe('scheduler: mutexes', () => {
     await second.clock.advance(50);
     assert.deepEqual(startOrder(first.sink), ['up', 'other']);
     assert.deepEqual(startOrder(second.sink), ['other'], "the second run's up waits for the first's");
+    await second.clock.advance(50);
+    assert.deepEqual(
+      second.sink.of('node:blocked').map(({ nodeId, mutex, holder }) => ({ nodeId, mutex, holder })),
+      [{ nodeId: 'up', mutex: 'port-5432', holder: { runId: 'r1', nodeId: 'up', pid: process.pid } }],
+      'said once, however often the second run looks again',
+    );
+    assert.deepEqual(first.sink.of('node:blocked'), []);
     await first.clock.advance(100);
     await second.clock.advance(10);
     assert.deepEqual(startOrder(second.sink), ['other', 'up'], 'it starts once the first run gives the mutex back');
     await second.clock.advance(1000);
     assert.equal(await first.scheduler.done, 'completed');
     assert.equal(await second.scheduler.done, 'completed');
+  });
+
+  it("waits for another process's holder, names it, and starts once the lock file is given back", async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'maestro-locks-'));
+    try {
+      const elsewhere = new MutexLockFiles(folder);
+      assert.equal(elsewhere.tryTake(['db'], { runId: 'other-run', nodeId: 'migrate' }), true);
+      const { scheduler, clock, sink } = setup(
+        ['nodes:', '  up: { run: x, mutex: db }', '  after: { needs: up, run: x, mutex: db }'],
+        {},
+        {
+          mutexes: new MutexRegistry(new MutexLockFiles(folder)),
+        },
+      );
+      scheduler.start();
+      await clock.advance(50);
+      assert.deepEqual(startOrder(sink), []);
+      const [blocked] = sink.of('node:blocked');
+      assert.deepEqual(
+        { nodeId: blocked.nodeId, mutex: blocked.mutex, holder: blocked.holder },
+        { nodeId: 'up', mutex: 'db', holder: { runId: 'other-run', nodeId: 'migrate', pid: process.pid } },
+      );
+      elsewhere.giveAll();
+      while (startOrder(sink).length === 0) await new Promise((r) => setTimeout(r, 10));
+      assert.equal(new MutexLockFiles(folder).holderOf('db')?.nodeId, 'up', 'the run holds it across processes now');
+      await clock.advance(1000);
+      assert.equal(await scheduler.done, 'completed');
+      assert.deepEqual(startOrder(sink), ['up', 'after']);
+      assert.deepEqual(readdirSync(folder), [], 'given back');
+      assert.equal(sink.of('node:blocked').length, 1);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it('never runs two holders of one mutex at once, and always ends (any DAG, mutexes, durations, failures, concurrency)', async () => {

@@ -67,6 +67,9 @@ describe('tree models', () => {
     assert.equal(b.description, '42% · 2.00s · compiling');
     const c = nodeItem(state.nodes.get('c')!, T0 + 8_000);
     assert.deepEqual([c.description, c.icon.id], ['pending', 'circle-large-outline']);
+    const blocked = nodeItem({ ...state.nodes.get('c')!, blockedBy: { mutex: 'port-5432', holder: { runId: 'r0', nodeId: 'db', pid: 4321 } } }, T0 + 8_000);
+    assert.equal(blocked.description, 'pending · waits for port-5432');
+    assert.match(blocked.tooltip ?? '', /\nwaits for the mutex port-5432, which db of the run r0, process 4321 holds$/);
     const reused = nodeItem({ ...state.nodes.get('a')!, attempt: 1, cached: { runId: 'r0', at: T0, restored: ['dist'] } }, T0 + 10_000);
     assert.equal(reused.description, 'completed · reused', "not the lookup's time");
     assert.match(reused.tooltip ?? '', /not run: the result of run r0 reused, dist put back/);

@@ -123,6 +123,28 @@ describe('DAG panel in Chromium: controls', function () {
     assert.equal(await reason.count(), 0, 'nothing waits once the run has ended');
   });
 
+  it('names the node, run and process of another run that holds the mutex a node waits for, as the engine says', async () => {
+    const ports = recorded.ports;
+    const page = await open('dark', { width: 500, height: 720 });
+    const head = ports[0];
+    const blocked: EngineEvent = {
+      runId: head.runId,
+      seq: head.seq + 1,
+      ts: head.ts + 5,
+      type: 'node:blocked',
+      nodeId: 'unit',
+      mutex: 'port-5432',
+      holder: { runId: '20261205-040500-ab12', nodeId: 'integration', pid: 4321 },
+    };
+    await send(page, init(graphOf(portsText), [runItem(ports, 'running', true)]), snapshot([head, blocked]));
+    await page.click('.card[data-node="unit"]');
+    assert.equal(
+      await page.getByTestId('pending-reason').innerText(),
+      'Waits for the mutex port-5432, which integration of the run 20261205-040500-ab12, process 4321 holds',
+    );
+    await page.screenshot({ path: join(shots, 'waits-for-another-process.png') });
+  });
+
   it('offers Approve at a waiting gate, and sends the decision', async () => {
     const page = await open();
     const waiting = gated.slice(0, gated.findIndex((e) => e.type === 'node:waiting') + 1);

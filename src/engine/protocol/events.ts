@@ -37,6 +37,13 @@ export interface RunNodeInfo {
   parentNodeId?: string;
 }
 
+/** Who holds a mutex a node waits for, as far as is known: a node of another run (`runId`), in the process `pid`. */
+export interface MutexHolding {
+  runId?: string;
+  nodeId?: string;
+  pid?: number;
+}
+
 export interface RunSummary {
   total: number;
   completed: number;
@@ -90,6 +97,11 @@ export type EngineEvent =
    * it had (under the node's id, `nodeId`).
    */
   | (NodeEventBase & { type: 'node:matrix'; nodes: RunNodeInfo[] })
+  /**
+   * A node that could start waits for a mutex another run holds, of this engine or of another process (what a node of
+   * its own run holds, the run's own events tell): said when the wait starts and when the holder changes.
+   */
+  | (NodeEventBase & { type: 'node:blocked'; mutex: string; holder: MutexHolding })
   | (NodeEventBase & { type: 'node:progress'; progress: number; message?: string })
   | (NodeEventBase & { type: 'node:log'; lines: LogLine[] })
   | (NodeEventBase & { type: 'node:retrying'; attempt: number; error: string; delayMs: number })
@@ -157,6 +169,7 @@ const isNodeInfo = (v: unknown): boolean =>
 const isNodeInfos = (v: unknown): v is RunNodeInfo[] => Array.isArray(v) && v.every(isNodeInfo);
 const isWorkflowHeader = (v: unknown): v is WorkflowHeader => isObject(v) && isString(v.name) && isString(v.path) && isString(v.hash);
 const isSummary = (v: unknown): boolean => isObject(v) && ['total', 'completed', 'failed', 'skipped', 'cancelled', 'durationMs'].every((k) => isNumber(v[k]));
+const isHolding = (v: unknown): boolean => isObject(v) && optional(isText)(v.runId) && optional(isText)(v.nodeId) && optional(isInteger)(v.pid);
 const isNodeEvent = (v: Json): boolean => isText(v.nodeId) && optional(isText)(v.parentNodeId);
 
 /** One check per event type, of its own fields: the compiler holds the list to the union. */
@@ -165,6 +178,7 @@ const PAYLOAD_CHECKS = {
   'node:started': (v) => isNodeEvent(v) && isInteger(v.attempt) && optional(isInteger)(v.pid),
   'node:subrun': (v) => isNodeEvent(v) && isNodeInfos(v.nodes) && optional(isBoolean)(v.continued),
   'node:matrix': (v) => isNodeEvent(v) && isNodeInfos(v.nodes),
+  'node:blocked': (v) => isNodeEvent(v) && isText(v.mutex) && isHolding(v.holder),
   'node:progress': (v) => isNodeEvent(v) && isNumber(v.progress) && optional(isString)(v.message),
   'node:log': (v) => isNodeEvent(v) && Array.isArray(v.lines) && v.lines.every(isLogLine),
   'node:retrying': (v) => isNodeEvent(v) && isInteger(v.attempt) && isString(v.error) && isNumber(v.delayMs),

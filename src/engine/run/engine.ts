@@ -9,7 +9,8 @@ import { keptInputs, maskedInputs, resolveInputs, resumedInputs, secretsNotKept,
 import { Masker } from './core/masker';
 import { systemClock, type Clock, type NodeCache, type ProcessRunner } from './core/ports';
 import { Scheduler, type SchedulerOptions } from './core/scheduler';
-import { MutexRegistry } from './core/mutexes';
+import type { MutexRegistry } from './core/mutexes';
+import { machineMutexes } from './io/mutexLocks';
 import { SlotPool } from './core/slots';
 import { runName } from './core/scope';
 import { endLeftovers, leftoverNote } from './io/leftovers';
@@ -62,7 +63,7 @@ export interface RunOptions {
   cacheCopiesMaxBytes?: number;
   /** A team's shared cache, looked up after the runs folder's (null: none); by default MAESTRO_CACHE_SHARED_DIR and _KEY_FILE. */
   sharedCache?: SharedCacheSettings | null;
-  /** The mutexes nodes hold, shared with the engine's other runs; a run makes its own by default. */
+  /** The mutexes nodes hold, shared with the engine's other runs; by default the run's own, shared with other processes. */
   mutexes?: MutexRegistry;
   /** Told about problems that do not stop the run, such as a spawn helper that failed. */
   onWarning?: (message: string) => void;
@@ -201,7 +202,7 @@ function launch(o: RunOptions, setup: Launch): RunHandle {
   const runner = o.runner ?? new ShellProcessRunner(tempDir, { killGraceMs: o.killGraceMs, helpers: o.spawnHelpers ?? ownHelpers, platform: o.platform });
   const clock = o.clock ?? systemClock;
   const cache = nodeCache(setup.runsDir, o);
-  const mutexes = o.mutexes ?? new MutexRegistry();
+  const mutexes = o.mutexes ?? machineMutexes(o.onWarning);
   const context = { runId: setup.runId, tempDir, concurrency, baseEnv, runner, clock, cache, slots: new SlotPool(concurrency), mutexes };
   const scheduler = new Scheduler({
     ...context,

@@ -1,7 +1,8 @@
 import type { EngineEvent, EngineMessage, EngineRequest, EngineRequestType, RequestParams, RequestResult, RunListEntry, RunListStatus } from '../protocol';
 import { parseRequest, PROTOCOL_VERSION } from '../protocol';
 import { applyEvent, fromSnapshot, toSnapshot, type RunState } from '../runState';
-import { MutexRegistry } from '../run/core/mutexes';
+import type { MutexRegistry } from '../run/core/mutexes';
+import { machineMutexes } from '../run/io/mutexLocks';
 import { resumeRunFromLog, RunSetupError, secretsToResume, startRun, type RunHandle, type RunOptions } from '../run/engine';
 import { deleteRun } from '../run/io/runStore';
 import { runsDirFor } from '../run/io/runsLocation';
@@ -34,14 +35,15 @@ export class EngineService {
   /** The bound of the artifacts' copies and the shared cache `configure` gave, for the runs started or resumed here. */
   private copies: Pick<RunOptions, 'cacheCopiesMaxBytes' | 'sharedCache'> = {};
   private readonly catalog = new RunCatalog();
-  /** One set of mutexes for every run of this engine: two runs that start a service on one port take turns. */
-  private readonly mutexes = new MutexRegistry();
+  /** One set of mutexes for every run of this engine and the other processes': two runs that start a service on one port take turns. */
+  private readonly mutexes: MutexRegistry;
   private readonly watcher: RunsWatcher;
 
   constructor(
     private readonly send: (m: EngineMessage) => void,
-    private readonly overrides: Pick<RunOptions, 'runner' | 'clock' | 'onWarning'> = {},
+    private readonly overrides: Pick<RunOptions, 'runner' | 'clock' | 'onWarning' | 'mutexes'> = {},
   ) {
+    this.mutexes = overrides.mutexes ?? machineMutexes(overrides.onWarning);
     this.watcher = new RunsWatcher(() => this.send({ type: 'runs:changed' }));
   }
 

@@ -4,6 +4,7 @@ import { formatDuration } from '../../engine/duration';
 import type { NodeStatus, RunListStatus } from '../../engine/protocol';
 import { isActiveRun, isBusyNode, isEndedNode, shownRunStatus } from '../../engine/runRules';
 import type { NodeRunState, RunState } from '../../engine/runState';
+import { mutexHolderText } from '../../engine/mutexHolder';
 import { reusedText } from '../../engine/reusedResult';
 
 export type DisplayStatus = NodeStatus | RunListStatus | 'pausing';
@@ -112,11 +113,13 @@ export function nodeItem(node: NodeRunState, now: number, where: { nested?: bool
   if (node.cached) parts.push('reused');
   else if (duration !== undefined) parts.push(formatDuration(duration));
   if (node.status === 'running' && node.message) parts.push(node.message);
+  if (node.blockedBy) parts.push(`waits for ${node.blockedBy.mutex}`);
   const tooltip = [node.info.name !== node.info.id ? `${node.info.name} (${node.info.id})` : node.info.id, `status: ${node.status}`];
   if (node.error) tooltip.push(`error: ${node.error}`);
   if (node.reason) tooltip.push(node.reason);
   if (node.cached) tooltip.push(reusedText(node.cached));
   if (node.prompt && node.status === 'waiting') tooltip.push(`asks: ${node.prompt}`);
+  if (node.blockedBy) tooltip.push(`waits for the mutex ${node.blockedBy.mutex}, which ${mutexHolderText(node.blockedBy.holder)} holds`);
   for (const [k, v] of Object.entries(node.outputs)) tooltip.push(`${k} = ${v.length > 80 ? v.slice(0, 80) + '…' : v}`);
   return {
     label: where.nested ? node.info.name : node.info.id,

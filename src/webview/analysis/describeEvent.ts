@@ -1,6 +1,7 @@
 // One line of the event timeline per engine event. Pure.
 import { formatDuration } from '../../engine/duration';
 import type { EngineEvent } from '../../engine/protocol';
+import { mutexHolderText } from '../../engine/mutexHolder';
 import { reusedText } from '../../engine/reusedResult';
 
 const by = (actor: string | undefined) => (actor ? ` by ${actor}` : '');
@@ -26,6 +27,8 @@ export function describeEvent(e: EngineEvent): string {
       return `sub-run ${e.continued ? 'continued' : 'started'}: ${e.nodes.length} node${e.nodes.length === 1 ? '' : 's'}`;
     case 'node:matrix':
       return `matrix made: ${e.nodes.length} instance${e.nodes.length === 1 ? '' : 's'}`;
+    case 'node:blocked':
+      return `waits for the mutex ${e.mutex}, which ${mutexHolderText(e.holder)} holds`;
     case 'node:progress':
       return `${e.progress}%${e.message ? ` ${e.message}` : ''}`;
     case 'node:log':
@@ -53,6 +56,7 @@ const TIMELINE_LABELS = {
   'node:started': 'node started',
   'node:subrun': 'sub-run started',
   'node:matrix': 'matrix made',
+  'node:blocked': 'waits for a mutex',
   'node:progress': 'progress',
   'node:log': null,
   'node:retrying': 'retrying',

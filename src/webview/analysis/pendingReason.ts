@@ -1,7 +1,8 @@
 // Why an instance of a live run has not started: what it waits for, as the engine decides it (needs first, then a
-// pause, a mutex, its matrix's maxParallel, a slot; a mutex may be held by another run of the engine). Read from the
-// run's statuses and the file's nodes: the engine says when a node starts, not why one does not. Pure: tested in
-// plain Node.
+// pause, a mutex, its matrix's maxParallel, a slot; a mutex may be held by another run, which the engine names). Read
+// from the run's statuses and the file's nodes: the engine says when a node starts and which other run holds the mutex
+// it waits for, not why else one does not start. Pure: tested in plain Node.
+import { mutexHolderText } from '../../engine/mutexHolder';
 import { isEndedNode } from '../../engine/runRules';
 import type { DagNode } from '../protocol';
 import type { InstanceView, RunHeader } from '../state/runView';
@@ -32,8 +33,13 @@ export function pendingReason(instance: InstanceView, scene: PendingScene): stri
   const atOnce = nodeOf(instance.info.nodeId)?.matrix?.maxParallel;
   if (atOnce !== undefined && running.filter((i) => i.info.nodeId === instance.info.nodeId).length >= atOnce)
     return `Waits: ${atOnce} of its instances run at once (maxParallel)`;
-  // Held by none of this run's nodes: another run of the engine may hold it.
-  const elsewhere = mutexes.length ? `the mutex ${mutexes.join(', ')}, which another run may hold` : undefined;
+  // Held by none of this run's nodes: another run holds it (the engine says which, when it knows) or may.
+  const blocked = instance.blockedBy;
+  const elsewhere = blocked
+    ? `the mutex ${blocked.mutex}, which ${mutexHolderText(blocked.holder)} holds`
+    : mutexes.length
+      ? `the mutex ${mutexes.join(', ')}, which another run may hold`
+      : undefined;
   if (instance.info.kind === 'run' && running.length > 0)
     return `Waits for a free slot: ${running.length} running (the run's concurrency)${elsewhere ? `, or for ${elsewhere}` : ''}`;
   return elsewhere ? `Waits for ${elsewhere}` : 'Starting';

@@ -116,7 +116,7 @@ function notes(spec: WorkflowSpec): string[] {
         `node '${node.id}': cache: Argo runs this task every time; its memoize reuses a result by a key of your choosing, not by the script and its files: add one by hand if a result may be reused`,
     ),
     ...(spec.nodes.some((n) => n.mutex)
-      ? ['a mutex (synchronization.mutexes, Argo 3.6 and later) is shared by every workflow of the namespace in Argo, by the runs of one engine here']
+      ? ["a mutex (synchronization.mutexes, Argo 3.6 and later) is shared by every workflow of the namespace in Argo, by the runs of this machine's user here"]
       : []),
   ];
 }

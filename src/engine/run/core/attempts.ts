@@ -94,11 +94,14 @@ export class NodeLifecycle {
       request = this.prepare(inst, scope);
       cache = inst.spec.kind === 'workflow' ? undefined : cacheQueryOf(inst, request, core.options, scope);
     } catch (e) {
+      // The scheduler took its mutexes for this attempt.
+      if (inst.spec.kind === 'run' && inst.spec.mutex) core.mutexes.give(inst.spec.mutex);
       this.fail(inst, (e as Error).message, null, true);
       return;
     }
     inst.attempt++;
     inst.status = 'running';
+    inst.blockedBy = undefined;
     inst.quality = undefined;
     inst.startedAt ??= core.options.clock.now();
     core.running++;
@@ -106,7 +109,6 @@ export class NodeLifecycle {
     if (inst.spec.kind === 'run') {
       core.processes++;
       core.slots.take();
-      if (inst.spec.mutex) core.mutexes.take(inst.spec.mutex);
     }
     const attempt = inst.attempt;
     const env = {

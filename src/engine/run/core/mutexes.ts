@@ -1,28 +1,94 @@
 // The mutexes nodes name (`mutex:`), held by attempts: one registry is shared by a run and its sub-runs, and by the
 // runs of one engine (the editor window's, or a served engine's), so that two runs that start a service on one port
-// take turns. Only attempts of run nodes hold mutexes, all of a node's at once and for the attempt alone, never while
-// waiting for anything: no two attempts can wait on each other.
+// take turns; through its lock files, with the engines of other processes too. Only attempts of run nodes hold mutexes, all of
+// a node's at once and for the attempt alone, never while waiting for anything: no two attempts can wait on each other.
+import type { MutexHolding } from '../../protocol';
+import type { MutexLockFiles } from '../io/mutexLocks';
 import { Wakeups } from './wakeups';
 
-export class MutexRegistry {
-  private readonly held = new Set<string>();
-  private readonly wakeups = new Wakeups();
+/** How often a scheduler waiting for a mutex another process holds looks again. */
+export const OUTSIDE_POLL_MS = 100;
 
-  /** Whether none of the mutexes is held; when one is, `pump` is called once a mutex is given back. */
-  free(names: readonly string[], pump: () => void): boolean {
-    if (names.every((name) => !this.held.has(name))) return true;
-    this.wakeups.add(pump);
-    return false;
+/** Who asks for mutexes, written in the lock files for saying who holds them. */
+export interface MutexTaker {
+  runId: string;
+  nodeId: string;
+}
+
+export class MutexRegistry {
+  /** The mutexes this engine's attempts hold, and who took each. */
+  private readonly held = new Map<string, MutexTaker | undefined>();
+  private readonly wakeups = new Wakeups();
+  private poll: NodeJS.Timeout | undefined;
+  private outsideFailed = false;
+
+  /** `outside`: the lock files shared with other processes; `onWarning` is told once if they cannot be used. */
+  constructor(
+    private readonly outside?: MutexLockFiles,
+    private readonly onWarning?: (message: string) => void,
+  ) {}
+
+  /**
+   * Takes all of the mutexes when none is held (here, or by another process), or none of them; when one is held,
+   * `pump` is called once it may have been given back.
+   */
+  tryTake(names: readonly string[], pump: () => void, by?: MutexTaker): boolean {
+    if (names.some((name) => this.held.has(name))) {
+      this.wakeups.add(pump);
+      return false;
+    }
+    if (!this.takeOutside(names, by)) {
+      this.wakeups.add(pump);
+      this.poll ??= setTimeout(() => {
+        this.poll = undefined;
+        this.wakeups.wake();
+      }, OUTSIDE_POLL_MS);
+      return false;
+    }
+    for (const name of names) this.held.set(name, by);
+    return true;
   }
 
-  /** Takes the mutexes (free: see `free`). */
-  take(names: readonly string[]): void {
-    for (const name of names) this.held.add(name);
+  /** The first of the mutexes that is held, and who holds it (in this engine or, as its lock file says, another process). */
+  holderOf(names: readonly string[]): { mutex: string; holder: MutexHolding } | undefined {
+    for (const name of names) {
+      if (!this.held.has(name)) continue;
+      const taker = this.held.get(name);
+      return { mutex: name, holder: { ...(taker && { runId: taker.runId, nodeId: taker.nodeId }), pid: process.pid } };
+    }
+    if (!this.outside || this.outsideFailed) return undefined;
+    for (const name of names) {
+      const holder = this.readOutside(name);
+      if (holder) return { mutex: name, holder: { runId: holder.runId, nodeId: holder.nodeId, pid: holder.pid } };
+    }
+    return undefined;
+  }
+
+  private readOutside(name: string): ReturnType<MutexLockFiles['holderOf']> {
+    try {
+      return this.outside?.holderOf(name);
+    } catch {
+      // A lock file that cannot be read says nothing about its holder; the wait goes on all the same.
+      return undefined;
+    }
   }
 
   /** Gives the mutexes back; the schedulers waiting for one are pumped after the current event is handled. */
   give(names: readonly string[]): void {
     for (const name of names) this.held.delete(name);
+    if (this.outside && !this.outsideFailed) this.outside.give(names);
     this.wakeups.wake();
+  }
+
+  private takeOutside(names: readonly string[], by: MutexTaker | undefined): boolean {
+    if (!this.outside || this.outsideFailed) return true;
+    try {
+      return this.outside.tryTake(names, by);
+    } catch (e) {
+      // Without its folder, a mutex is still one at a time among this engine's runs.
+      this.outsideFailed = true;
+      this.onWarning?.(`mutexes are not shared with other processes: their folder ${this.outside.folder} cannot be used (${(e as Error).message})`);
+      return true;
+    }
   }
 }

@@ -311,7 +311,7 @@ export class Scheduler implements SchedulerCore {
         continue;
       }
       if (inst.spec.kind === 'run' && !this.slotFree()) break;
-      if (this.matrixFull(inst) || !this.mutexesFree(inst)) {
+      if (this.matrixFull(inst) || !this.takeMutexes(inst)) {
         held.push(ready.pop()!);
         continue;
       }
@@ -357,12 +357,29 @@ export class Scheduler implements SchedulerCore {
   }
 
   hasSlotFor(inst: Instance): boolean {
-    return !this.matrixFull(inst) && this.mutexesFree(inst) && (inst.spec.kind !== 'run' || this.slotFree());
+    return !this.matrixFull(inst) && (inst.spec.kind !== 'run' || this.slotFree()) && this.takeMutexes(inst);
   }
 
-  /** None of the mutexes the instance names is held, in this run, its sub-runs or another run of the engine. */
-  private mutexesFree(inst: Instance): boolean {
-    return inst.spec.mutex === undefined || this.mutexes.free(inst.spec.mutex, this.pumpOnSlot);
+  /**
+   * Takes the mutexes the instance names, unless one is held (in this run, its sub-runs, another run of the engine or
+   * another process): the last check before its attempt starts, which holds them from here on.
+   */
+  private takeMutexes(inst: Instance): boolean {
+    const names = inst.spec.mutex;
+    if (names === undefined || this.mutexes.tryTake(names, this.pumpOnSlot, { runId: this.options.runId, nodeId: (this.options.idPrefix ?? '') + inst.id }))
+      return true;
+    this.sayBlocked(inst, names);
+    return false;
+  }
+
+  /** Says which other run holds the mutex the instance waits for, once per holder (a node of this run, its events say). */
+  private sayBlocked(inst: Instance, names: readonly string[]): void {
+    const held = this.mutexes.holderOf(names);
+    if (held === undefined || held.holder.runId === this.options.runId) return;
+    const key = JSON.stringify(held);
+    if (inst.blockedBy === key) return;
+    inst.blockedBy = key;
+    this.emitNode(inst.id, { type: 'node:blocked', nodeId: inst.id, ...held });
   }
 
   /** A slot for a process: under this run's own `concurrency`, and one of the pool it shares with its sub-runs free. */

@@ -72,7 +72,7 @@ export interface SchedulerCore {
   /** The sub-runs the run's pause paused. */
   readonly subRunPauses: SubRunPauses;
   emitNode(instanceId: string, draft: EventDraft): void;
-  /** Whether an attempt of the instance may start now: under the run's concurrency and its matrix's `maxParallel`, its mutexes free. */
+  /** Whether an attempt of the instance may start now (under the run's concurrency and its matrix's `maxParallel`), taking its mutexes when it may. */
   hasSlotFor(inst: Instance): boolean;
   /** A failed instance of a matrix that fails fast: the other instances are cancelled. */
   failFast(failed: Instance): void;
