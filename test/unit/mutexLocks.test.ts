@@ -1,9 +1,11 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
+import { main } from '../../src/cli/main';
+import type { Output } from '../../src/cli/output';
 import { MutexRegistry } from '../../src/engine/run/core/mutexes';
 import { machineMutexFolder, MutexLockFiles } from '../../src/engine/run/io/mutexLocks';
 
@@ -144,5 +146,77 @@ describe('mutexes across processes: the registry', () => {
     );
     assert.equal(warnings.length, 1);
     assert.match(warnings[0], /mutexes are not shared with other processes: their folder .*file\/mutexes cannot be used \(ENOTDIR/);
+  });
+});
+
+describe('mutexes across processes: the folder and `maestro-dag runs mutexes`', () => {
+  let folder: string;
+  let before: string | undefined;
+  beforeEach(() => {
+    folder = mkdtempSync(join(tmpdir(), 'maestro-locks-'));
+    before = process.env.MAESTRO_MUTEX_DIR;
+    process.env.MAESTRO_MUTEX_DIR = folder;
+  });
+  afterEach(() => {
+    process.env.MAESTRO_MUTEX_DIR = before;
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+    let out = '';
+    let err = '';
+    const io: Output = { out: (t) => (out += t), err: (t) => (err += t), isTTY: false };
+    return { code: await main(argv, io), out, err };
+  }
+
+  it('lists the mutexes held, who holds each, and which holders have ended; releases one by name', async () => {
+    assert.deepEqual(await cli('runs', 'mutexes'), { code: 0, out: `no mutex is held (${folder})\n`, err: '' });
+    const files = new MutexLockFiles(folder);
+    assert.equal(files.tryTake(['port-5432'], { runId: 'r1', nodeId: 'serve' }), true);
+    writeFileSync(join(folder, 'db.lock'), lockOf(endedPid()));
+    writeFileSync(join(folder, 'odd.lock'), 'not json');
+    const listed = await cli('runs', 'mutexes');
+    assert.equal(listed.code, 0);
+    const lines = listed.out.trimEnd().split('\n');
+    assert.match(lines[0], /^mutex\s+since\s+held by$/);
+    assert.match(lines[1], /^db\s+1970-01-01T00:00:00.000Z\s+old of the run r0, process \d+, which has ended \(the next run that wants it takes it over\)$/);
+    assert.match(lines[2], /^odd\s+a file that is not a lock/);
+    assert.match(lines[3], new RegExp(`^port-5432\\s+\\S+\\s+serve of the run r1, process ${process.pid}$`));
+    const json = JSON.parse((await cli('runs', 'mutexes', '--json')).out) as { mutex: string; live: boolean }[];
+    assert.deepEqual(
+      json.map(({ mutex, live }) => [mutex, live]),
+      [
+        ['db', false],
+        ['odd', false],
+        ['port-5432', true],
+      ],
+    );
+    assert.deepEqual(await cli('runs', 'mutexes', '--release', 'port-5432'), {
+      code: 0,
+      out: `released port-5432, held by serve of the run r1, process ${process.pid}\n`,
+      err: '',
+    });
+    assert.equal(existsSync(join(folder, 'port-5432.lock')), false);
+    const again = await cli('runs', 'mutexes', '--release', 'port-5432');
+    assert.deepEqual([again.code, again.err], [1, `maestro-dag: no run holds the mutex 'port-5432' (${folder})\n`]);
+    const outside = await cli('runs', 'mutexes', '--release', '../x');
+    assert.equal(outside.code, 1, 'a name is a file of the folder, whatever it holds');
+    files.giveAll();
+  });
+
+  it('refuses a folder of the temporary folder that another user could write to, or a link, saying which and why', () => {
+    const open = join(folder, 'open');
+    mkdirSync(open);
+    chmodSync(open, 0o777);
+    assert.throws(
+      () => new MutexLockFiles(open, { ownFolder: true }).tryTake(['x']),
+      /open is not this user's alone \(owner \d+, mode 777\): another user could hold or read its locks/,
+    );
+    const link = join(folder, 'link');
+    mkdirSync(join(folder, 'target'));
+    symlinkSync(join(folder, 'target'), link);
+    assert.throws(() => new MutexLockFiles(link, { ownFolder: true }).tryTake(['x']), /link is not a folder/);
+    assert.equal(new MutexLockFiles(open).tryTake(['x']), true, 'a folder the user chose (MAESTRO_MUTEX_DIR) is theirs to share');
+    assert.equal(new MutexLockFiles(join(folder, 'own'), { ownFolder: true }).tryTake(['x']), true);
   });
 });

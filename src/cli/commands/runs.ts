@@ -12,6 +12,7 @@ import { allInstanceIds, foldEvents, hasInstance } from '../../engine/runState';
 import { parseCommandArgs, UsageError } from '../args';
 import type { Output } from '../output';
 import { safeLog, safeText, terminalJson } from '../terminalText';
+import { mutexesCommand } from './mutexes';
 import { TEAM_HELP, teamKeyCommand, teamSettingsCommand } from './teamCache';
 
 export const RUNS_HELP = `Usage: maestro-dag runs [--json] [--runs-dir DIR]
@@ -19,6 +20,7 @@ export const RUNS_HELP = `Usage: maestro-dag runs [--json] [--runs-dir DIR]
        maestro-dag runs forget [--workflow FILE] [--older-than DURATION] [--other-keys] [--runs-dir DIR | --shared]
        maestro-dag runs team-key [--read-only TEAM_KEY_FILE] FILE
        maestro-dag runs team-settings [--copies-mb N|default] [--results N|default] [--folder DIR]
+       maestro-dag runs mutexes [--json] [--release NAME]
 
 Lists the runs kept in the runs folder, newest first, with status and duration. 'prune' deletes old runs: beyond
 the newest N of each workflow, or started longer ago than DURATION (30d, 12h); never a running or paused run.
@@ -28,6 +30,8 @@ DURATION), so that those nodes run next time, with the copies of their artifacts
 --other-keys, those not signed with the key in use (once a team's key is changed: what the old one signed).
 
 ${TEAM_HELP.slice(TEAM_HELP.indexOf('\n\n') + 2)}
+'mutexes' lists the mutexes held on this machine and who holds each; --release gives one back (see 'runs mutexes --help').
+
 Options:
   --json          a JSON list instead of a table
   --runs-dir DIR  where runs are kept (default: .maestro/runs at the workspace root of the current folder)
@@ -44,6 +48,7 @@ export function runsCommand(argv: string[], io: Output): number | Promise<number
   if (argv[0] === 'forget') return forgetCommand(argv.slice(1), io);
   if (argv[0] === 'team-key') return teamKeyCommand(argv.slice(1), io);
   if (argv[0] === 'team-settings') return teamSettingsCommand(argv.slice(1), io);
+  if (argv[0] === 'mutexes') return mutexesCommand(argv.slice(1), io);
   const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean' }, 'runs-dir': { type: 'string' } });
   if (values.help) {
     io.out(RUNS_HELP);

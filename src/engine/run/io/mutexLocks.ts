@@ -3,7 +3,7 @@
 // a container's name, belongs to the machine). A lock file is made whole and then linked into place, which fails
 // when another holds it; one whose process is gone (killed before it could give its mutexes back) is taken over.
 import { randomUUID } from 'node:crypto';
-import { linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { MutexRegistry } from '../core/mutexes';
@@ -29,8 +29,23 @@ export function machineMutexFolder(env: NodeJS.ProcessEnv = process.env): string
 }
 
 /** The mutexes of an engine, shared with the other processes of this machine's user through the lock files. */
-export function machineMutexes(onWarning?: (message: string) => void): MutexRegistry {
-  return new MutexRegistry(new MutexLockFiles(machineMutexFolder()), onWarning);
+export function machineMutexes(onWarning?: (message: string) => void, env: NodeJS.ProcessEnv = process.env): MutexRegistry {
+  // The temporary folder is everyone's: a folder there that another user made could hold or read the locks.
+  const chosen = Boolean(env.MAESTRO_MUTEX_DIR?.trim());
+  return new MutexRegistry(new MutexLockFiles(machineMutexFolder(env), { ownFolder: !chosen }), onWarning);
+}
+
+/** Throws unless the folder is a folder (not a link) of this user that no one else may write to. */
+function checkOwnFolder(folder: string): void {
+  const stat = lstatSync(folder);
+  const uid = process.getuid?.();
+  if (!stat.isDirectory()) throw new Error(`${folder} is not a folder`);
+  // Windows gives each user a temporary folder of their own, and reports no owner or mode bits to check.
+  if (process.platform === 'win32') return;
+  if ((uid !== undefined && stat.uid !== uid) || (stat.mode & 0o022) !== 0)
+    throw new Error(
+      `${folder} is not this user's alone (owner ${stat.uid}, mode ${(stat.mode & 0o777).toString(8)}): another user could hold or read its locks`,
+    );
 }
 
 /** The owners of this process that hold lock files now, and what each holds: given back when the process exits. */
@@ -77,7 +92,11 @@ export class MutexLockFiles {
   private readonly held = new Set<string>();
   private folderMade = false;
 
-  constructor(readonly folder: string) {}
+  /** `ownFolder`: the folder must be this user's alone (the default one, in the temporary folder everyone shares). */
+  constructor(
+    readonly folder: string,
+    private readonly options: { ownFolder?: boolean } = {},
+  ) {}
 
   /** Takes every mutex, or none when another process holds one (those it held before, it keeps). */
   tryTake(names: readonly string[], by: { runId?: string; nodeId?: string } = {}): boolean {
@@ -133,6 +152,7 @@ export class MutexLockFiles {
   private link(path: string, name: string, by: { runId?: string; nodeId?: string }): boolean {
     if (!this.folderMade) {
       mkdirSync(this.folder, { recursive: true, mode: 0o700 });
+      if (this.options.ownFolder) checkOwnFolder(this.folder);
       this.folderMade = true;
     }
     const holder: MutexHolder = { pid: process.pid, host: hostname(), owner: this.owner, ...by, since: new Date().toISOString() };
@@ -153,6 +173,58 @@ export class MutexLockFiles {
       process.on('exit', releaseAllOnExit);
     }
     return true;
+  }
+}
+
+/** A mutex held as a lock file: who holds it (unknown for a file that is not a lock), and whether that process runs. */
+export interface MutexLockEntry {
+  mutex: string;
+  holder?: MutexHolder;
+  live: boolean;
+}
+
+/** The mutexes held in the folder, by name. */
+export function listMutexLocks(folder: string): MutexLockEntry[] {
+  let files: string[];
+  try {
+    files = readdirSync(folder);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw e;
+  }
+  const entries: MutexLockEntry[] = [];
+  for (const file of files) {
+    if (file.startsWith('.') || !file.endsWith('.lock')) continue;
+    const holder = readHolderOrUnreadable(join(folder, file));
+    if (holder === undefined) continue;
+    const mutex = mutexOfLockName(file);
+    entries.push(holder === 'unreadable' ? { mutex, live: false } : { mutex, holder, live: holderAlive(holder) });
+  }
+  return entries.sort((a, b) => a.mutex.localeCompare(b.mutex));
+}
+
+/** Removes a mutex's lock file whoever holds it; returns what it said (undefined: no such lock). */
+export function releaseMutexLock(folder: string, mutex: string): MutexHolder | 'unreadable' | undefined {
+  const path = join(folder, lockName(mutex));
+  const holder = readHolder(path);
+  if (holder !== undefined) removeFile(path);
+  return holder;
+}
+
+function readHolderOrUnreadable(path: string): ReturnType<typeof readHolder> {
+  try {
+    return readHolder(path);
+  } catch {
+    return 'unreadable';
+  }
+}
+
+function mutexOfLockName(file: string): string {
+  const encoded = file.slice(0, -'.lock'.length);
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    return encoded;
   }
 }
 
