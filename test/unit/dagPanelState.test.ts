@@ -265,6 +265,16 @@ describe('DAG panel: folding a run', () => {
       ]).status,
       'skipped',
     );
+    const blockedBy = { mutex: 'db', holder: { runId: 'r0', nodeId: 'migrate' } };
+    assert.deepEqual(
+      cardOf([
+        { ...base, status: 'running' },
+        { ...base, info: { ...base.info, id: 't[a=2]' }, status: 'pending', blockedBy },
+      ]).blockedBy,
+      blockedBy,
+      'a matrix waits for the mutex while one of its instances does',
+    );
+    assert.equal(cardOf([{ ...base, status: 'running', blockedBy }]).blockedBy, undefined, 'a stale wait of a node that started');
     const kept = { runId: 'r0', at: 1 };
     assert.equal(cardOf([{ ...base, status: 'completed', cached: kept }]).reused, 1);
     assert.equal(

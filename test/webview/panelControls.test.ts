@@ -137,6 +137,10 @@ describe('DAG panel in Chromium: controls', function () {
       holder: { runId: '20261205-040500-ab12', nodeId: 'integration', pid: 4321 },
     };
     await send(page, init(graphOf(portsText), [runItem(ports, 'running', true)]), snapshot([head, blocked]));
+    const lock = page.locator('.card[data-node="unit"] [data-testid="card-mutex"]');
+    assert.equal((await lock.innerText()).trim(), 'waits');
+    assert.equal(await lock.getAttribute('title'), 'waits for the mutex port-5432, which integration of the run 20261205-040500-ab12, process 4321 holds');
+    assert.equal((await page.locator('.card[data-node="e2e"] [data-testid="card-mutex"]').innerText()).trim(), '', 'a node that does not wait');
     await page.click('.card[data-node="unit"]');
     assert.equal(
       await page.getByTestId('pending-reason').innerText(),

@@ -3,6 +3,7 @@
 import { memo } from 'react';
 import { Handle, Position, useStore as useFlowStore, type NodeProps, type ReactFlowState } from 'reactflow';
 import { formatDuration } from '../../engine/duration';
+import { mutexHolderText } from '../../engine/mutexHolder';
 import type { DagNode } from '../protocol';
 import { NO_CARD, type CardView } from '../state/runView';
 import { usePanel } from './context';
@@ -168,17 +169,25 @@ function CardMetrics({ node, card }: { node: DagNode; card: CardView }) {
           <span className="codicon codicon-file" aria-hidden="true" /> {card.artifacts || node.artifacts}
         </span>
       ) : null}
-      {node.fields.mutex?.length ? (
-        <span title={`mutex ${node.fields.mutex.join(', ')}: one at a time with the nodes that name it`} data-testid="card-mutex">
-          <span className="codicon codicon-lock" aria-hidden="true" /> {node.fields.mutex.length > 1 ? node.fields.mutex.length : ''}
-        </span>
-      ) : null}
+      {node.fields.mutex?.length ? <CardMutex names={node.fields.mutex} blockedBy={card.blockedBy} /> : null}
       {matrix && card.instances.total ? (
         <span title="instances completed">
           {card.instances.completed}/{card.instances.total}
         </span>
       ) : null}
     </div>
+  );
+}
+
+/** A lock where the node names mutexes; marked, with who holds it, while it waits for one another run holds. */
+function CardMutex({ names, blockedBy }: { names: readonly string[]; blockedBy: CardView['blockedBy'] }) {
+  const title = blockedBy
+    ? `waits for the mutex ${blockedBy.mutex}, which ${mutexHolderText(blockedBy.holder)} holds`
+    : `mutex ${names.join(', ')}: one at a time with the nodes that name it`;
+  return (
+    <span className={blockedBy ? 'card-mutex-waiting' : undefined} title={title} data-testid="card-mutex">
+      <span className="codicon codicon-lock" aria-hidden="true" /> {blockedBy ? 'waits' : names.length > 1 ? names.length : ''}
+    </span>
   );
 }
 

@@ -55,6 +55,8 @@ export interface CardView {
   instances: { total: number; completed: number; failed: number; running: number };
   /** How many approval gates wait in its instances' sub-runs. */
   gatesInside: number;
+  /** The mutex another run holds that one of its instances waits for, and who holds it. */
+  blockedBy?: InstanceView['blockedBy'];
 }
 
 export interface RunHeader {
@@ -87,6 +89,7 @@ export function cardOf(instances: readonly InstanceView[]): CardView {
   const count = (s: NodeStatus) => instances.filter((i) => i.status === s).length;
   const counts = { total: instances.length, completed: count('completed'), failed: count('failed'), running: count('running') + count('retrying') };
   const gatesInside = instances.reduce((n, i) => n + i.gatesInside.length, 0);
+  const blockedBy = instances.find((i) => i.status === 'pending' && i.blockedBy)?.blockedBy;
   if (instances.length === 1) {
     const i = instances[0];
     return {
@@ -104,6 +107,7 @@ export function cardOf(instances: readonly InstanceView[]): CardView {
       error: i.error ?? (i.status === 'skipped' || i.status === 'cancelled' ? i.reason : undefined),
       instances: counts,
       gatesInside,
+      blockedBy,
     };
   }
   // Skipped instances count as done unless every one was skipped.
@@ -130,6 +134,7 @@ export function cardOf(instances: readonly InstanceView[]): CardView {
     error: firstError ? `${firstError.info.id}: ${firstError.error ?? 'failed'}` : undefined,
     instances: counts,
     gatesInside,
+    blockedBy,
   };
 }
 
