@@ -195,7 +195,7 @@ const nodeProps = {
   },
   mutex: {
     ...d(
-      "A name, or names, that the node holds while an attempt of it runs: nodes that name the same mutex run one at a time (the instances of a matrix too), in this run, its sub-runs and the other runs of the same engine (the editor window's); the others wait for it, as for a free slot, and what needs no mutex held goes on meanwhile. For what cannot be shared: a port a service listens on, a deployment target, a database (Argo Workflows' `synchronization.mutexes`). Run nodes only.",
+      "A name, or names, that the node holds while an attempt of it runs: nodes that name the same mutex run one at a time (the instances of a matrix too), in this run, its sub-runs and every other run of this machine's user (the editor's, a served engine's, the CLI's); the others wait for it, as for a free slot, and what needs no mutex held goes on meanwhile. For what cannot be shared: a port a service listens on, a deployment target, a database (Argo Workflows' `synchronization.mutexes`). Run nodes only.",
     ),
     anyOf: [{ $ref: '#/definitions/mutexName' }, { type: 'array', minItems: 1, uniqueItems: true, items: { $ref: '#/definitions/mutexName' } }],
     examples: ['port-5432', ['staging', 'port-5432']],
@@ -236,6 +236,12 @@ const schema = {
     },
     env: envMap('Environment variables for every node.'),
     concurrency: { ...d('The most nodes running at once (default: the number of CPU cores).'), type: 'integer', minimum: 1, examples: [4] },
+    mutex: {
+      ...d(
+        "A name, or names, that the run holds from its first node to its end, paused or not: runs that name the same mutex run one at a time (every run of this machine's user: the editor's, a served engine's, the CLI's); a run waits for it before any node starts. For one deployment at a time (GitHub Actions' workflow `concurrency`, Argo Workflows' `spec.synchronization`). Its sub-runs share it; a node of the run cannot name it too.",
+      ),
+      anyOf: [{ $ref: '#/definitions/mutexName' }, { type: 'array', minItems: 1, uniqueItems: true, items: { $ref: '#/definitions/mutexName' } }],
+    },
     timeout: {
       $ref: '#/definitions/duration',
       ...d('How long the whole run may take before it is cancelled and fails (time paused with nothing running does not count).'),

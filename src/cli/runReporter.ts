@@ -102,6 +102,8 @@ export class RunReporter {
         return paint(io, '33', `  ↻ ${e.nodeId}: ${e.error}; retrying in ${formatDuration(e.delayMs)}`);
       case 'node:waiting':
         return paint(io, '36', `  ? ${e.nodeId} waits for approval: ${e.prompt}`);
+      case 'workflow:blocked':
+        return paint(io, '90', `  ⧗ the run waits for the mutex ${e.mutex}, which ${mutexHolderText(e.holder)} holds`);
       case 'node:blocked':
         return paint(io, '90', `  ⧗ ${e.nodeId} waits for the mutex ${e.mutex}, which ${mutexHolderText(e.holder)} holds`);
       case 'node:diagnostic':

@@ -23,6 +23,7 @@ export type DiagnosticCode =
   | 'invalid-artifact'
   | 'invalid-cache'
   | 'ignored-setting'
+  | 'mutex-of-run'
   | 'ambiguous-name'
   | 'script-injection'
   | 'file-too-large'

@@ -88,6 +88,8 @@ export interface WorkflowSpec {
   env: Record<string, string>;
   concurrency?: number;
   timeoutMs?: number;
+  /** The mutexes the run holds from its first node to its end: runs that name one take turns. */
+  mutex?: string[];
   /** Nodes in file order. */
   nodes: NodeSpec[];
 }
@@ -194,6 +196,7 @@ export function buildWorkflow(doc: unknown): WorkflowSpec {
     env: stringMap(root.env),
     concurrency: typeof root.concurrency === 'number' && root.concurrency >= 1 ? Math.floor(root.concurrency) : undefined,
     timeoutMs: parseDuration(root.timeout),
+    ...mutexOf(root.mutex),
     nodes,
   };
 }
@@ -204,7 +207,7 @@ export const MAX_SUB_WORKFLOW_DEPTH = 8;
 /** The ids of the nodes that name a mutex, in file order. */
 export const nodesNamingMutex = (nodes: readonly NodeSpec[], name: string): string[] => nodes.filter((n) => n.mutex?.includes(name)).map((n) => n.id);
 
-/** The mutexes a node names, each once; none when it names none. */
+/** The mutexes a node (or a workflow) names, each once; none when it names none. */
 function mutexOf(v: unknown): Pick<NodeSpec, 'mutex'> {
   const names = [...new Set(typeof v === 'string' ? [v] : strings(v))].filter((name) => name !== '');
   return names.length ? { mutex: names } : {};

@@ -51,6 +51,8 @@ export interface RunState {
   nestedNodes: Record<string, NestedNodeState>;
   /** The approval gates of sub-runs waiting now (`deploy/approve`), with their prompts: the run waits on them. */
   nestedGates: Record<string, string>;
+  /** The mutex of its workflow the run waits for, held by another run (`workflow:blocked`), until a node starts. */
+  blockedBy?: { mutex: string; holder: MutexHolding };
 }
 
 /**
@@ -114,6 +116,7 @@ const RESET: Partial<NodeRunState> = {
   exitCode: undefined,
   reason: undefined,
   prompt: undefined,
+  blockedBy: undefined,
 };
 
 /**
@@ -148,6 +151,9 @@ export function applyEvent(state: RunState | undefined, e: EngineEvent): RunStat
   }
   if (!state) return state;
   state.lastSeq = Math.max(state.lastSeq, e.seq);
+  if (e.type === 'workflow:blocked') state.blockedBy = { mutex: e.mutex, holder: e.holder };
+  else if (e.type === 'node:started' || e.type === 'workflow:completed') delete state.blockedBy;
+  if (e.type === 'workflow:blocked') return state;
   if (e.type === 'workflow:pausing') state.pausing = true;
   else if (e.type === 'workflow:paused') Object.assign(state, { status: 'paused', pausing: false });
   else if (e.type === 'workflow:resumed') {

@@ -295,7 +295,7 @@ describe('engine protocol', () => {
   });
 
   it('knows every event type, in a list the compiler holds to the union', () => {
-    assert.equal(EVENT_TYPES.length, 18);
+    assert.equal(EVENT_TYPES.length, 19);
     assert.ok(EVENT_TYPES.includes('workflow:completed'));
     assert.equal(REQUEST_TYPES.length, 18);
     assert.ok(REQUEST_TYPES.includes('forgetResults') && REQUEST_TYPES.includes('resumeSecrets'));
@@ -351,6 +351,16 @@ describe('run state', () => {
     assert.notEqual(message({ ...blocked, holder: {} }), undefined, 'a holder nothing is known of');
     for (const bad of [{ mutex: '' }, { mutex: 3 }, { holder: undefined }, { holder: { pid: 'x' } }, { holder: { runId: '' } }])
       assert.equal(message({ ...blocked, ...bad }), undefined, JSON.stringify(bad));
+  });
+
+  it('keeps the mutex a run waits for until a node starts', () => {
+    const blocked = { type: 'workflow:blocked', mutex: 'deploy-prod', holder: { runId: 'r0', pid: 4321 } };
+    const state = foldEvents([started, e(blocked, 2)])!;
+    assert.deepEqual(state.blockedBy, { mutex: 'deploy-prod', holder: { runId: 'r0', pid: 4321 } });
+    applyEvent(state, e({ type: 'node:started', nodeId: 'a', attempt: 1 }, 3));
+    assert.equal(state.blockedBy, undefined);
+    assert.equal(parseEngineMessage(JSON.stringify({ ...blocked, runId: 'r', seq: 2, ts: 1 }))?.type, 'workflow:blocked');
+    assert.equal(parseEngineMessage(JSON.stringify({ ...blocked, runId: 'r', seq: 2, ts: 1, mutex: '' })), undefined);
   });
 
   it('is no longer paused once a node starts: a cancelled paused run runs its clean-up nodes', () => {

@@ -176,7 +176,7 @@ describe('language services', () => {
       const backoff = at(...base, '  n:', '    run: x', '    retry:', '      max: 2', '      backoff: |');
       assert.deepEqual(labels(complete(backoff.index, backoff.offset)), ['fixed', 'linear', 'exponential']);
       const root = at('version: 1', 'name: x', '|', 'nodes: { a: { run: x } }');
-      assert.deepEqual(labels(complete(root.index, root.offset)), ['description', 'inputs', 'env', 'concurrency', 'timeout', 'defaults']);
+      assert.deepEqual(labels(complete(root.index, root.offset)), ['description', 'inputs', 'env', 'concurrency', 'mutex', 'timeout', 'defaults']);
     });
 
     it('knows where it is in half-typed YAML', () => {

@@ -145,7 +145,7 @@ describe('the CLI run reporter: why a node did not run', () => {
 });
 
 describe('the CLI run reporter: waits', () => {
-  it('says which other run holds the mutex a node waits for', () => {
+  it('says which other run holds the mutex a node, or the run, waits for', () => {
     const r = reporter();
     r.feed(started(['serve']), {
       ...at,
@@ -155,5 +155,7 @@ describe('the CLI run reporter: waits', () => {
       holder: { runId: '20261205-040500-ab12', nodeId: 'db', pid: 4321 },
     });
     assert.match(r.text(), /\n {2}⧗ serve waits for the mutex port-5432, which db of the run 20261205-040500-ab12, process 4321 holds\n/);
+    r.feed({ ...at, type: 'workflow:blocked', mutex: 'deploy-prod', holder: { runId: '20261205-040500-ab12', pid: 4321 } });
+    assert.match(r.text(), /\n {2}⧗ the run waits for the mutex deploy-prod, which the run 20261205-040500-ab12, process 4321 holds\n$/);
   });
 });

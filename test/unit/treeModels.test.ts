@@ -23,6 +23,10 @@ describe('tree models', () => {
     assert.equal(running.description, 'running 1/3 · 1m05s');
     assert.deepEqual(running.icon, { id: 'sync~spin', color: 'charts.blue' });
     assert.equal(running.contextValue, 'run-running');
+    const blockedBy = { mutex: 'deploy-prod', holder: { runId: 'r0', pid: 4321 } };
+    const waiting = runItem({ runId: 'r1', workflowName: 'W', status: 'running', startedAt: T0, state: { ...state, blockedBy } }, T0 + 65_000);
+    assert.equal(waiting.description, 'running 1/3 · 1m05s · waits for deploy-prod');
+    assert.match(waiting.tooltip ?? '', /\nwaits for the mutex deploy-prod, which the run r0, process 4321 holds(\n|$)/);
     const failed = runItem({ runId: 'r1', workflowName: 'W', status: 'failed', startedAt: T0, endedAt: T0 + 3000 }, T0 + 7_200_000);
     assert.equal(failed.description, 'failed · 3.00s · 2 h ago');
     assert.equal(failed.contextValue, 'run-failed');

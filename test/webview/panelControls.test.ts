@@ -149,6 +149,29 @@ describe('DAG panel in Chromium: controls', function () {
     await page.screenshot({ path: join(shots, 'waits-for-another-process.png') });
   });
 
+  it("says in the run's header that the run waits for its workflow's mutex, until a node starts", async () => {
+    const ports = recorded.ports;
+    const page = await open('light', { width: 500, height: 720 });
+    const head = ports[0];
+    const blocked: EngineEvent = {
+      runId: head.runId,
+      seq: head.seq + 1,
+      ts: head.ts + 5,
+      type: 'workflow:blocked',
+      mutex: 'deploy-prod',
+      holder: { runId: '20261205-040500-ab12', pid: 4321 },
+    };
+    await send(page, init(graphOf(portsText), [runItem(ports, 'running', true)]), snapshot([head, blocked]));
+    const header = page.getByTestId('run-blocked');
+    assert.equal((await header.innerText()).trim(), 'waits for the mutex deploy-prod, which the run 20261205-040500-ab12, process 4321 holds');
+    const overflows = await page.getByTestId('run-header').evaluate((el) => el.scrollWidth > el.clientWidth);
+    assert.equal(overflows, false, 'the header wraps rather than hide it at the width beside the editor');
+    await page.screenshot({ path: join(shots, 'run-waits-for-its-mutex.png') });
+    const first = ports.findIndex((e) => e.type === 'node:started');
+    await send(page, { type: 'runEvents', runId: head.runId, events: [{ ...ports[first], seq: head.seq + 2 }] });
+    await header.waitFor({ state: 'detached' });
+  });
+
   it('offers Approve at a waiting gate, and sends the decision', async () => {
     const page = await open();
     const waiting = gated.slice(0, gated.findIndex((e) => e.type === 'node:waiting') + 1);

@@ -37,7 +37,7 @@ export interface RunNodeInfo {
   parentNodeId?: string;
 }
 
-/** Who holds a mutex a node waits for, as far as is known: a node of another run (`runId`), in the process `pid`. */
+/** Who holds a mutex a node or a run waits for, as far as is known: a node of another run (`runId`) or the run itself, in the process `pid`. */
 export interface MutexHolding {
   runId?: string;
   nodeId?: string;
@@ -86,6 +86,11 @@ export type EngineEvent =
       nodes: RunNodeInfo[];
       concurrency: number;
     })
+  /**
+   * The run waits for a mutex its workflow names (`mutex:` at the top of the file), which another run holds; nothing
+   * starts until it has it. Said when the wait starts and when the holder changes.
+   */
+  | (EventBase & { type: 'workflow:blocked'; mutex: string; holder: MutexHolding })
   | (NodeEventBase & { type: 'node:started'; attempt: number; pid?: number })
   /**
    * A `workflow` node's sub-run started: its nodes, by their ids in the run (`deploy/push`, needs likewise). With
@@ -175,6 +180,7 @@ const isNodeEvent = (v: Json): boolean => isText(v.nodeId) && optional(isText)(v
 /** One check per event type, of its own fields: the compiler holds the list to the union. */
 const PAYLOAD_CHECKS = {
   'workflow:started': (v) => isWorkflowHeader(v.workflow) && isScalarRecord(v.inputs) && isNodeInfos(v.nodes) && isNumber(v.concurrency),
+  'workflow:blocked': (v) => isText(v.mutex) && isHolding(v.holder),
   'node:started': (v) => isNodeEvent(v) && isInteger(v.attempt) && optional(isInteger)(v.pid),
   'node:subrun': (v) => isNodeEvent(v) && isNodeInfos(v.nodes) && optional(isBoolean)(v.continued),
   'node:matrix': (v) => isNodeEvent(v) && isNodeInfos(v.nodes),

@@ -221,7 +221,7 @@ function patternMessage(s: ErrorSite): string {
   const shown = describeValue(s.value);
   if (s.path.includes('needs')) return `${shown} is not a valid node id`;
   if (s.path.at(-2) === 'outputs') return notAName(shown, 'output name');
-  if (s.path[0] === 'nodes' && s.path[2] === 'mutex')
+  if ((s.path[0] === 'nodes' && s.path[2] === 'mutex') || s.path[0] === 'mutex')
     return `${shown} is not a valid mutex name: start with a letter or digit, then use letters, digits, '_', '.' or '-'`;
   if (s.path.at(-1) === 'continueOnError') return `${label(s.path)} must be true, false or an expression such as \${{ matrix.experimental }}, not ${shown}`;
   if (s.path[0] === 'nodes' && s.path[2] === 'matrix') {

@@ -80,13 +80,16 @@ export function runItem(run: RunLike, now: number): ItemModel {
   const { done, total } = progressOf(run.state);
   const active = isActiveRun(run.status);
   const status = shownRunStatus(run);
-  const description = active && total ? `${status} ${done}/${total} · ${duration}` : `${status} · ${duration} · ${when(run.startedAt, now)}`;
+  const blocked = active ? run.state?.blockedBy : undefined;
+  const going = active && total ? `${status} ${done}/${total} · ${duration}${blocked ? ` · waits for ${blocked.mutex}` : ''}` : undefined;
+  const description = going ?? `${status} · ${duration} · ${when(run.startedAt, now)}`;
   const tooltip = [
     `${run.workflowName} — run ${run.runId}`,
     `status: ${status}`,
     `started ${new Date(run.startedAt).toLocaleString()}`,
     `duration ${duration}`,
   ];
+  if (blocked) tooltip.push(`waits for the mutex ${blocked.mutex}, which ${mutexHolderText(blocked.holder)} holds`);
   const inputs = inputsText(run.state);
   if (inputs) tooltip.push(inputs);
   if (run.state?.error) tooltip.push(run.state.error);

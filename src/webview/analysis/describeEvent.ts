@@ -13,6 +13,8 @@ export function describeEvent(e: EngineEvent): string {
   switch (e.type) {
     case 'workflow:started':
       return `run started: ${e.nodes.length} node instance${e.nodes.length === 1 ? '' : 's'}, ${e.concurrency} at once`;
+    case 'workflow:blocked':
+      return `run waits for the mutex ${e.mutex}, which ${mutexHolderText(e.holder)} holds`;
     case 'workflow:pausing':
       return `pause asked${by(e.actor)}: nothing new starts; ${runningNodes(e.running)} to finish first`;
     case 'workflow:paused':
@@ -53,6 +55,7 @@ export function describeEvent(e: EngineEvent): string {
 /** Each event type's label in the timeline's filter; log lines are not in the timeline. The compiler holds it to the union. */
 const TIMELINE_LABELS = {
   'workflow:started': 'run started',
+  'workflow:blocked': 'run waits for a mutex',
   'node:started': 'node started',
   'node:subrun': 'sub-run started',
   'node:matrix': 'matrix made',

@@ -1,3 +1,4 @@
+import { mutexHolderText } from '../../engine/mutexHolder';
 import { useState, type ReactNode } from 'react';
 import { ReactFlowProvider } from 'reactflow';
 import { useAfterFirstPaint } from './afterFirstPaint';
@@ -110,6 +111,12 @@ function RunHeader() {
       <span>{formatDuration(Math.max(0, duration))}</span>
       <span className="muted">{run.runId}</span>
       {run.error ? <span className="run-error">{run.error}</span> : null}
+      {run.blockedBy && going ? (
+        <span className="run-blocked" data-testid="run-blocked">
+          <span className="codicon codicon-lock" aria-hidden="true" /> waits for the mutex {run.blockedBy.mutex}, which {mutexHolderText(run.blockedBy.holder)}{' '}
+          holds
+        </span>
+      ) : null}
     </div>
   );
 }

@@ -65,6 +65,8 @@ export interface RunHeader {
   status: RunStatus | 'running' | 'paused';
   /** A pause asked for, waiting for running nodes to finish. */
   pausing?: boolean;
+  /** The mutex of its workflow the run waits for, and the other run that holds it. */
+  blockedBy?: RunState['blockedBy'];
   startedAt: number;
   endedAt?: number;
   error?: string;
@@ -170,6 +172,7 @@ export class RunFold {
         workflowName: s.workflowName,
         status: s.status,
         ...(s.pausing ? { pausing: true } : {}),
+        ...(s.blockedBy ? { blockedBy: s.blockedBy } : {}),
         startedAt: s.startedAt,
         endedAt: s.endedAt,
         error: s.error,
@@ -265,8 +268,9 @@ export class RunFold {
       const gatesMayChange = this.state !== undefined && (e.type === 'workflow:completed' || ('parentNodeId' in e && e.parentNodeId !== undefined));
       const gatesBefore = gatesMayChange ? Object.keys(this.state!.nestedGates) : undefined;
       const wasPausing = this.state?.pausing === true;
+      const wasBlocked = this.state?.blockedBy;
       this.state = applyEvent(this.state, e);
-      if (wasPausing !== (this.state?.pausing === true)) change.headerChanged = true;
+      if (wasPausing !== (this.state?.pausing === true) || wasBlocked !== this.state?.blockedBy) change.headerChanged = true;
       if (gatesBefore) this.gatesChanged(gatesBefore, change.instances);
       if (e.type === 'node:log') this.takeLines(e.nodeId, e.lines);
       else change.timeline.push(e);
@@ -279,7 +283,8 @@ export class RunFold {
           this.tails.delete(id);
         }
         change.headerChanged = true;
-      } else if (e.type === 'workflow:pausing' || e.type === 'workflow:paused' || e.type === 'workflow:completed') change.headerChanged = true;
+      } else if (e.type === 'workflow:pausing' || e.type === 'workflow:paused' || e.type === 'workflow:completed' || e.type === 'workflow:blocked')
+        change.headerChanged = true;
       else if (e.type === 'node:matrix') for (const n of e.nodes) change.instances.add(n.id);
       else if (this.state!.nodes.has(e.nodeId)) change.instances.add(e.nodeId);
       else if (e.type !== 'node:log' && e.type !== 'node:progress') {

@@ -9,11 +9,17 @@ import { Wakeups } from './wakeups';
 /** How often a scheduler waiting for a mutex another process holds looks again. */
 export const OUTSIDE_POLL_MS = 100;
 
-/** Who asks for mutexes, written in the lock files for saying who holds them. */
+/** Who asks for mutexes, written in the lock files for saying who holds them: a node of a run, or a run itself. */
 export interface MutexTaker {
   runId: string;
-  nodeId: string;
+  nodeId?: string;
 }
+
+/** A holder's run and node, those it has. */
+const holding = (by: { runId?: string; nodeId?: string }): MutexHolding => ({
+  ...(by.runId !== undefined && { runId: by.runId }),
+  ...(by.nodeId !== undefined && { nodeId: by.nodeId }),
+});
 
 export class MutexRegistry {
   /** The mutexes this engine's attempts hold, and who took each. */
@@ -49,17 +55,23 @@ export class MutexRegistry {
     return true;
   }
 
+  /** Whether the run itself (its workflow's `mutex`, not one of its nodes) holds the mutex in this engine. */
+  runHolds(name: string, runId: string): boolean {
+    const taker = this.held.get(name);
+    return taker !== undefined && taker.runId === runId && taker.nodeId === undefined;
+  }
+
   /** The first of the mutexes that is held, and who holds it (in this engine or, as its lock file says, another process). */
   holderOf(names: readonly string[]): { mutex: string; holder: MutexHolding } | undefined {
     for (const name of names) {
       if (!this.held.has(name)) continue;
       const taker = this.held.get(name);
-      return { mutex: name, holder: { ...(taker && { runId: taker.runId, nodeId: taker.nodeId }), pid: process.pid } };
+      return { mutex: name, holder: { ...(taker && holding(taker)), pid: process.pid } };
     }
     if (!this.outside || this.outsideFailed) return undefined;
     for (const name of names) {
       const holder = this.readOutside(name);
-      if (holder) return { mutex: name, holder: { runId: holder.runId, nodeId: holder.nodeId, pid: holder.pid } };
+      if (holder) return { mutex: name, holder: { ...holding(holder), pid: holder.pid } };
     }
     return undefined;
   }

@@ -11,6 +11,7 @@ import { Masker } from './masker';
 import { subRunHolding, SubRunPauses } from './nestedRuns';
 import { PausableTimeout } from './pausableTimeout';
 import { MutexRegistry } from './mutexes';
+import { RunMutexes } from './runMutexes';
 import { SlotPool } from './slots';
 import { conditionReadsMatrix, decide, type Decision } from './decide';
 import { collectOutputs, RunScope } from './scope';
@@ -37,6 +38,8 @@ export class Scheduler implements SchedulerCore {
   processes = 0;
   readonly slots: SlotPool;
   readonly mutexes: MutexRegistry;
+  /** The workflow's own mutexes, which the run holds from before its first node to its end, and its nodes'. */
+  private readonly runMutexes: RunMutexes;
   private readonly pumpOnSlot = () => this.pump();
   readonly subRunPauses = new SubRunPauses();
   paused = false;
@@ -90,6 +93,19 @@ export class Scheduler implements SchedulerCore {
       inst.continueOnError = this.scope.continuesOnError(inst);
     }
     this.lifecycle = new NodeLifecycle(this);
+    this.runMutexes = new RunMutexes({
+      registry: this.mutexes,
+      names: options.workflow.mutex,
+      runId: options.runId,
+      idPrefix: options.idPrefix,
+      pump: this.pumpOnSlot,
+      emit: (draft) => ('nodeId' in draft ? this.emitNode(draft.nodeId, draft) : this.emit(draft)),
+      onTaken: () => this.armRunTimeout(),
+    });
+  }
+
+  private armRunTimeout(): void {
+    if (this.options.workflow.timeoutMs !== undefined) this.runTimeout.arm(this.options.workflow.timeoutMs);
   }
 
   /** The run's name, its expressions evaluated. */
@@ -150,9 +166,8 @@ export class Scheduler implements SchedulerCore {
         concurrency: options.concurrency,
       });
     }
-    if (options.workflow.timeoutMs !== undefined) {
-      this.runTimeout.arm(options.workflow.timeoutMs);
-    }
+    // A run that names a mutex counts its timeout from when it has it.
+    if (options.workflow.mutex === undefined) this.armRunTimeout();
     this.table.recount((g) => this.scope.publish(g));
     this.pump();
   }
@@ -275,7 +290,7 @@ export class Scheduler implements SchedulerCore {
     this.pauseTold = undefined;
     if (wasFinished) this.done = this.newDone();
     // The run's timeout counts afresh for what an ended run runs again, as for a run continued from its log.
-    if (wasFinished && this.options.workflow.timeoutMs !== undefined) this.runTimeout.arm(this.options.workflow.timeoutMs);
+    if (wasFinished && this.options.workflow.mutex === undefined) this.armRunTimeout();
     this.emit({ type: 'workflow:resumed', reset: reset.map((i) => i.id), ...byActor(actor), ...(matrixUnmade ? { nodes: this.nodes } : {}) });
     this.table.recount((g) => this.scope.publish(g));
     // A retry resumes a paused run: what the pause held goes on too.
@@ -291,6 +306,8 @@ export class Scheduler implements SchedulerCore {
    */
   pump(): void {
     if (this.finished) return;
+    // Nothing starts before the run holds its workflow's mutexes (a paused run does not take them).
+    if (!this.cancelling && !(this.paused ? this.runMutexes.held : this.runMutexes.holds())) return this.settle();
     const { ready, instances } = this.table;
     if (!this.paused && !this.halting) this.lifecycle.startDueRetries();
     const held: number[] = [];
@@ -311,7 +328,13 @@ export class Scheduler implements SchedulerCore {
         continue;
       }
       if (inst.spec.kind === 'run' && !this.slotFree()) break;
-      if (this.matrixFull(inst) || !this.takeMutexes(inst)) {
+      const runs = this.runMutexes.heldByOwnRun(inst.spec.mutex);
+      if (runs !== undefined) {
+        ready.pop();
+        this.lifecycle.fail(inst, `its mutex ${runs} is held by its own run (the workflow's mutex): it would wait for its own run`, null, true);
+        continue;
+      }
+      if (this.matrixFull(inst) || !this.runMutexes.takeFor(inst)) {
         held.push(ready.pop()!);
         continue;
       }
@@ -331,6 +354,7 @@ export class Scheduler implements SchedulerCore {
     const onlyPausedSubRuns = this.running > 0;
     if (this.halting && !onlyPausedSubRuns) {
       this.finished = true;
+      this.runMutexes.giveBack();
       this.logs.flushAll();
       this.resolveDone('cancelled');
       return;
@@ -357,29 +381,7 @@ export class Scheduler implements SchedulerCore {
   }
 
   hasSlotFor(inst: Instance): boolean {
-    return !this.matrixFull(inst) && (inst.spec.kind !== 'run' || this.slotFree()) && this.takeMutexes(inst);
-  }
-
-  /**
-   * Takes the mutexes the instance names, unless one is held (in this run, its sub-runs, another run of the engine or
-   * another process): the last check before its attempt starts, which holds them from here on.
-   */
-  private takeMutexes(inst: Instance): boolean {
-    const names = inst.spec.mutex;
-    if (names === undefined || this.mutexes.tryTake(names, this.pumpOnSlot, { runId: this.options.runId, nodeId: (this.options.idPrefix ?? '') + inst.id }))
-      return true;
-    this.sayBlocked(inst, names);
-    return false;
-  }
-
-  /** Says which other run holds the mutex the instance waits for, once per holder (a node of this run, its events say). */
-  private sayBlocked(inst: Instance, names: readonly string[]): void {
-    const held = this.mutexes.holderOf(names);
-    if (held === undefined || held.holder.runId === this.options.runId) return;
-    const key = JSON.stringify(held);
-    if (inst.blockedBy === key) return;
-    inst.blockedBy = key;
-    this.emitNode(inst.id, { type: 'node:blocked', nodeId: inst.id, ...held });
+    return !this.matrixFull(inst) && (inst.spec.kind !== 'run' || this.slotFree()) && this.runMutexes.takeFor(inst);
   }
 
   /** A slot for a process: under this run's own `concurrency`, and one of the pool it shares with its sub-runs free. */
@@ -443,7 +445,9 @@ export class Scheduler implements SchedulerCore {
     this.stoppingHard ||= hard;
     this.runTimeout.clear();
     for (const inst of this.table.instances) {
-      if ((inst.status === 'pending' && this.stoppingHard) || inst.status === 'waiting' || inst.status === 'retrying') {
+      // A run that waits for its mutexes starts nothing, its clean-up nodes neither.
+      const unstarted = inst.status === 'pending' && (this.stoppingHard || !this.runMutexes.held);
+      if (unstarted || inst.status === 'waiting' || inst.status === 'retrying') {
         this.lifecycle.clearTimer(inst);
         this.end(inst, 'cancelled');
         this.emitNode(inst.id, { type: 'node:cancelled', nodeId: inst.id, reason });
@@ -455,6 +459,7 @@ export class Scheduler implements SchedulerCore {
   private finish(): void {
     if (this.finished) return;
     this.finished = true;
+    this.runMutexes.giveBack();
     this.runTimeout.clear();
     this.logs.flushAll();
     const { table } = this;

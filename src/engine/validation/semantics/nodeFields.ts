@@ -64,11 +64,23 @@ export function checkStdoutAs(ctx: SemanticContext): void {
   }
 }
 
-/** A mutex is held by an attempt of a script: a gate runs none, and a sub-workflow's nodes hold their own. */
+/**
+ * A mutex is held by an attempt of a script: a gate runs none, and a sub-workflow's nodes hold their own. A node
+ * cannot name a mutex its run holds: it would wait for its own run.
+ */
 export function checkMutex(ctx: SemanticContext): void {
+  const runHolds = new Set(ctx.workflow.mutex ?? []);
   for (const node of ctx.workflow.nodes) {
-    if (node.kind === 'run' || rawAt(ctx, ['nodes', node.id, 'mutex']) === undefined) continue;
-    reportScriptOnly(ctx, node, 'mutex', 'give mutex to the nodes of its file', 'only an attempt of a script holds a mutex');
+    if (node.kind !== 'run' && rawAt(ctx, ['nodes', node.id, 'mutex']) !== undefined)
+      reportScriptOnly(ctx, node, 'mutex', 'give mutex to the nodes of its file', 'only an attempt of a script holds a mutex');
+    const own = node.mutex?.find((name) => runHolds.has(name));
+    if (own !== undefined)
+      ctx.report({
+        span: ctx.spanAt(['nodes', node.id, 'mutex']),
+        severity: 'error',
+        code: 'mutex-of-run',
+        message: `'${node.id}' names the mutex ${own}, which its run holds (the workflow's mutex): it would wait for its own run — remove it from the node`,
+      });
   }
 }
 
