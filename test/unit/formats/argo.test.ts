@@ -199,7 +199,7 @@ describe('Argo Workflows import', () => {
     assert.deepEqual(validateWorkflow(list.text).diagnostics, []);
     const semaphore = await importWorkflow(source('{ semaphores: [{ configMapKeyRef: { name: c, key: k } }] }'), 'm.yaml');
     assert.deepEqual(semaphore.notImported, [
-      "task 'a' (line 8): its template's semaphore (some tasks at once, as a ConfigMap says) has no counterpart here: give mutex where one at a time will do",
+      "task 'a' (line 8): its template's semaphore (some at once, as a ConfigMap says) has no counterpart here: give mutex where one at a time will do",
     ]);
     assert.equal(specOf(semaphore.text).nodes[0].mutex, undefined);
     const variable = await importWorkflow(source('{ mutexes: [{ name: "{{workflow.parameters.env}}" }, { name: db }] }'), 'm.yaml');
@@ -207,6 +207,24 @@ describe('Argo Workflows import', () => {
       "task 'a' (line 8): its template's mutex '{{workflow.parameters.env}}' is named by Argo variables: a mutex here has a name of its own, give one",
     ]);
     assert.deepEqual(specOf(variable.text).nodes[0].mutex, ['db']);
+  });
+
+  it("reads the workflow's synchronization as the run's own mutexes, and writes them back there", async () => {
+    const source = (sync: string) =>
+      `apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: { name: m }\nspec:\n  entrypoint: main\n  synchronization: ${sync}\n  templates:\n    - name: main\n      dag: { tasks: [{ name: a, template: t }] }\n    - name: t\n      container: { image: alpine, command: ["true"] }\n`;
+    const one = await importWorkflow(source('{ mutexes: [{ name: deploy prod }] }'), 'm.yaml');
+    assert.deepEqual(one.notImported, []);
+    assert.deepEqual(specOf(one.text).mutex, ['deploy-prod']);
+    assert.deepEqual(validateWorkflow(one.text).diagnostics, []);
+    const semaphore = await importWorkflow(source('{ semaphore: { configMapKeyRef: { name: c, key: k } } }'), 'm.yaml');
+    assert.deepEqual(semaphore.notImported, [
+      "the workflow's semaphore (some at once, as a ConfigMap says) has no counterpart here: give mutex where one at a time will do",
+    ]);
+    assert.equal(specOf(semaphore.text).mutex, undefined);
+    const out = exportWorkflow(specOf(one.text), 'argo');
+    assert.deepEqual(argoErrors(out), []);
+    assert.match(out, /\nspec:\n {2}entrypoint: main\n {2}synchronization:\n {4}mutexes:\n {6}- name: deploy-prod\n/);
+    assert.deepEqual(specOf((await importWorkflow(out, 'back.yaml')).text).mutex, ['deploy-prod'], 'and back');
   });
 
   it("reads Go durations, and says where a backoff's is not one", () => {

@@ -444,6 +444,7 @@ describe("GitHub Actions import: a job's concurrency group", () => {
       ],
     );
     assert.deepEqual(notImported, [
+      'the workflow (line 2): its concurrency group is an expression (ci-${{ github.ref }}): give the workflow a mutex (mutex: at its top) named as the runs that must take turns',
       "job 'b' (line 5): its concurrency group's cancel-in-progress has no counterpart here: a job of the group waits for the one that runs",
       "job 'c' (line 6): its concurrency group is an expression (${{ github.workflow }}-x): give the node a mutex named as the jobs that must take turns",
     ]);
@@ -451,6 +452,37 @@ describe("GitHub Actions import: a job's concurrency group", () => {
       validateWorkflow(text).diagnostics.filter((d) => d.severity === 'error'),
       [],
     );
+  });
+});
+
+describe("GitHub Actions: the workflow's concurrency group", () => {
+  it("is the workflow's own mutex: its runs take turns; cancel-in-progress is noted", async () => {
+    const { text, notImported } = await importWorkflow(
+      yaml('on: push', 'concurrency: { group: deploy production, cancel-in-progress: true }', 'jobs:', '  ship: { runs-on: x, steps: [{ run: echo ship }] }'),
+      'deploy.yml',
+    );
+    assert.deepEqual(specOf(text).mutex, ['deploy-production']);
+    assert.match(text, /\nmutex: deploy-production\n/);
+    assert.match(
+      text,
+      /# not imported: the workflow \(line 2\): its concurrency group's cancel-in-progress has no counterpart here: a run of the group waits for the one that runs/,
+    );
+    assert.deepEqual(notImported, [
+      "the workflow (line 2): its concurrency group's cancel-in-progress has no counterpart here: a run of the group waits for the one that runs",
+    ]);
+    assert.deepEqual(
+      validateWorkflow(text).diagnostics.map((d) => d.code),
+      ['not-imported'],
+    );
+  });
+
+  it("is written from the workflow's mutex: its first name, the others noted", async () => {
+    const one = exportWorkflow(specOf('version: 1\nname: Ship\nmutex: deploy-prod\nnodes:\n  a: { run: make }\n'), 'github-actions');
+    assert.match(one, /\nconcurrency:\n {2}group: deploy-prod\n/);
+    assert.doesNotMatch(one, /NOT TRANSLATED/);
+    assert.deepEqual(await githubErrors(one), []);
+    const two = exportWorkflow(specOf('version: 1\nname: Ship\nmutex: [deploy-prod, db]\nnodes:\n  a: { run: make }\n'), 'github-actions', { lenient: true });
+    assert.match(two, /# NOT TRANSLATED: a workflow has one concurrency group in GitHub Actions: its runs take turns on deploy-prod only, not on db/);
   });
 });
 

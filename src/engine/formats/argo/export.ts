@@ -94,6 +94,7 @@ export function toArgo(spec: WorkflowSpec, options: ArgoExportOptions = {}): str
       entrypoint: 'main',
       ...(spec.concurrency ? { parallelism: spec.concurrency } : {}),
       ...(spec.timeoutMs !== undefined ? { activeDeadlineSeconds: Math.ceil(spec.timeoutMs / 1000) } : {}),
+      ...(spec.mutex ? { synchronization: { mutexes: spec.mutex.map((m) => ({ name: m })) } } : {}),
       ...(parameters.length ? { arguments: { parameters } } : {}),
       // Argo's dag stops starting tasks once one fails; here the branches that do not need it run on.
       templates: [{ name: 'main', dag: { failFast: false, tasks } }, ...templates],
@@ -115,7 +116,7 @@ function notes(spec: WorkflowSpec): string[] {
       (node) =>
         `node '${node.id}': cache: Argo runs this task every time; its memoize reuses a result by a key of your choosing, not by the script and its files: add one by hand if a result may be reused`,
     ),
-    ...(spec.nodes.some((n) => n.mutex)
+    ...(spec.mutex || spec.nodes.some((n) => n.mutex)
       ? ["a mutex (synchronization.mutexes, Argo 3.6 and later) is shared by every workflow of the namespace in Argo, by the runs of this machine's user here"]
       : []),
   ];

@@ -11,7 +11,7 @@ import { isObject, type Json, textOf } from '../../json';
 import { ImportError, notImportedLine, refuseUnreadableData, type ImportResult, type NodeDoc } from '../importTypes';
 import { yamlText, type KeyComment } from '../yamlOut';
 import { yamlErrorText } from '../../validation/yamlErrors';
-import { continuesOnError, taskNode } from './importTask';
+import { continuesOnError, mutexOfSynchronization, taskNode } from './importTask';
 import type { NeededTasks } from './depends';
 import type { ArgoTextScope } from './importText';
 import { RESERVED_KEY } from '../../validation/document';
@@ -182,6 +182,8 @@ function workflowSettings(spec: Json, dag: Json, taskCount: number, exitFrom: st
   const timeout = durationOfCount(deadline, 1000);
   if (timeout !== undefined) values.timeout = timeout;
   else if (deadline !== undefined) notes.push(`the workflow's activeDeadlineSeconds ${textOf(deadline)} is not a positive number of seconds`);
+  // The workflow's own mutexes: its runs take turns, as Argo's workflows of one lock do.
+  if (spec.synchronization !== undefined) Object.assign(values, mutexOfSynchronization(spec.synchronization, notes, "the workflow's"));
   return { values, notes: [...notes, ...unreadSpecFields(spec, exitFrom)] };
 }
 

@@ -162,26 +162,25 @@ function settingsOf(template: Json, scope: ArgoTextScope, where: string): NodeDo
     node.outputs = template.outputs.parameters.filter(isObject).map((p) => textOf(p.name));
   }
   if (isObject(template.memoize)) node.cache = cacheOfMemoize(template.memoize, scope, where);
-  if (template.synchronization !== undefined) Object.assign(node, mutexOfSynchronization(template.synchronization, scope, where));
+  if (template.synchronization !== undefined) Object.assign(node, mutexOfSynchronization(template.synchronization, scope.notes, `${where}: its template's`));
   return node;
 }
 
 /**
- * A template's `synchronization`: its mutexes (`mutex`, or `mutexes` since Argo 3.6) are the node's, a name written
- * as ours allows (Argo's are shared by the namespace's workflows, ours by the runs of one engine); a semaphore, which lets some at
- * once, is noted.
+ * A `synchronization`, of a template (its node's) or of the workflow (the run's): its mutexes (`mutex`, or `mutexes`
+ * since Argo 3.6) are the node's or the run's, a name written as ours allows (Argo's are shared by the namespace's
+ * workflows, ours by the runs of this machine's user); a semaphore, which lets some at once, is noted. `whose`
+ * begins each note: `task 'a' (line 4): its template's`, `the workflow's`.
  */
-function mutexOfSynchronization(sync: unknown, scope: ArgoTextScope, where: string): NodeDoc {
+export function mutexOfSynchronization(sync: unknown, notes: string[], whose: string): NodeDoc {
   const s = isObject(sync) ? sync : {};
   const mutexes: Json[] = [...(isObject(s.mutex) ? [s.mutex] : []), ...(Array.isArray(s.mutexes) ? s.mutexes.filter(isObject) : [])];
   const written = mutexes.map((m) => textOf(m.name));
   for (const name of written.filter((n) => n.includes('{{')))
-    scope.notes.push(`${where}: its template's mutex '${name}' is named by Argo variables: a mutex here has a name of its own, give one`);
+    notes.push(`${whose} mutex '${name}' is named by Argo variables: a mutex here has a name of its own, give one`);
   const names = written.filter((n) => !n.includes('{{')).map(mutexNameOf);
   if (s.semaphore !== undefined || (Array.isArray(s.semaphores) && s.semaphores.length > 0))
-    scope.notes.push(
-      `${where}: its template's semaphore (some tasks at once, as a ConfigMap says) has no counterpart here: give mutex where one at a time will do`,
-    );
+    notes.push(`${whose} semaphore (some at once, as a ConfigMap says) has no counterpart here: give mutex where one at a time will do`);
   return mutexDoc(names);
 }
 

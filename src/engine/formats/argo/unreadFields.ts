@@ -3,7 +3,7 @@
 import { isObject, type Json } from '../../json';
 
 /** The spec's fields the import reads (see import.ts). */
-const READ_IN_SPEC = new Set(['entrypoint', 'templates', 'arguments', 'parallelism', 'activeDeadlineSeconds']);
+const READ_IN_SPEC = new Set(['entrypoint', 'templates', 'arguments', 'parallelism', 'activeDeadlineSeconds', 'synchronization']);
 
 /** A task's fields the import reads (see importTask.ts and depends.ts). */
 const READ_IN_TASK = new Set([

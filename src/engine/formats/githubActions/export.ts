@@ -37,6 +37,11 @@ export function toGithubActions(spec: WorkflowSpec, options: GithubExportOptions
   const comments: KeyComment[] = [];
   if (spec.timeoutMs !== undefined)
     problems.add(undefined, 'the workflow timeout has no GitHub Actions equivalent (a job has timeout-minutes, a workflow none)');
+  if (spec.mutex && spec.mutex.length > 1)
+    problems.add(
+      undefined,
+      `a workflow has one concurrency group in GitHub Actions: its runs take turns on ${spec.mutex[0]} only, not on ${spec.mutex.slice(1).join(', ')}`,
+    );
   const jobs: Json = {};
   const env = translatedMap(spec.env, (v) => translateTop(v, problems, secretInputsOf(spec)));
   for (const node of spec.nodes) {
@@ -90,7 +95,9 @@ function workflowOf(spec: WorkflowSpec, env: Json, jobs: Json): Json {
     };
   }
   const on = { workflow_dispatch: Object.keys(inputs).length ? { inputs } : null };
-  return { name: spec.name, on, ...(Object.keys(env).length ? { env } : {}), jobs };
+  // The runs of a workflow's concurrency group take turns, as the runs that name a workflow's mutex do.
+  const concurrency = spec.mutex ? { concurrency: { group: spec.mutex[0] } } : {};
+  return { name: spec.name, on, ...concurrency, ...(Object.keys(env).length ? { env } : {}), jobs };
 }
 
 function jobOf(ctx: JobContext): Json {

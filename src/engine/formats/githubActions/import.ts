@@ -98,6 +98,7 @@ export async function fromGithubActions(content: string, fileName: string, optio
   const top = collecting(ctx, () => ({
     name: typeof root.name === 'string' ? fromGithubValue(root.name, false, ctx, lineOf(root, 'name')) : posix.basename(fileName).replace(/\.ya?ml$/, ''),
     ...(isObject(root.env) ? { env: valuesOf(root.env, ctx, lineOf(root, 'env')) } : {}),
+    ...mutexDoc(concurrencyGroupMutex(root.concurrency, 'run', (what) => ctx.notes.push(`the workflow (line ${lineOf(root, 'concurrency')}): ${what}`))),
   }));
   const nodes: Record<string, NodeDoc> = {};
   const jobs = isObject(root.jobs) ? root.jobs : {};
@@ -257,7 +258,7 @@ function jobNode(id: string, job: Json, workflowCtx: Context): NodeDoc {
   );
   node.run = services ? `${services.lines.join('\n')}\n${script}` : script;
   if (services && Object.keys(services.env).length) node.env = { ...(node.env as Record<string, string> | undefined), ...services.env };
-  const group = concurrencyGroupMutex(job.concurrency, (what) => ctx.notes.push(`job '${id}' (line ${at('concurrency')}): ${what}`));
+  const group = concurrencyGroupMutex(job.concurrency, 'job', (what) => ctx.notes.push(`job '${id}' (line ${at('concurrency')}): ${what}`));
   Object.assign(node, mutexDoc([...group, ...(services?.mutex ?? [])]));
   if (steps.retry) node.retry = retryDoc(steps.retry);
   const artifacts = artifactsOf(steps.artifacts, steps.workingDirectory, (what) => ctx.notes.push(`job '${id}' (line ${at('steps')}): ${what}`));
@@ -266,17 +267,18 @@ function jobNode(id: string, job: Json, workflowCtx: Context): NodeDoc {
 }
 
 /**
- * A job's `concurrency` group as a mutex: the jobs of one group take turns, here as on GitHub (where a third job
- * that comes while one waits cancels the waiting one: here each waits its turn). A group given by an expression, or
- * `cancel-in-progress`, is noted.
+ * A `concurrency` group as a mutex, of a job (its node's) or of the workflow (the run's): the jobs or runs of one
+ * group take turns, here as on GitHub (where a third that comes while one waits cancels the waiting one: here each
+ * waits its turn). A group given by an expression, or `cancel-in-progress`, is noted.
  */
-function concurrencyGroupMutex(concurrency: unknown, note: (what: string) => void): string[] {
+function concurrencyGroupMutex(concurrency: unknown, of: 'job' | 'run', note: (what: string) => void): string[] {
   if (concurrency === undefined) return [];
   const group = textOf(isObject(concurrency) ? concurrency.group : concurrency);
   if (isObject(concurrency) && concurrency['cancel-in-progress'] !== undefined && concurrency['cancel-in-progress'] !== false)
-    note("its concurrency group's cancel-in-progress has no counterpart here: a job of the group waits for the one that runs");
+    note(`its concurrency group's cancel-in-progress has no counterpart here: a ${of} of the group waits for the one that runs`);
   if (group.includes('${{')) {
-    note(`its concurrency group is an expression (${group}): give the node a mutex named as the jobs that must take turns`);
+    const whose = of === 'job' ? 'the node a mutex named as the jobs' : 'the workflow a mutex (mutex: at its top) named as the runs';
+    note(`its concurrency group is an expression (${group}): give ${whose} that must take turns`);
     return [];
   }
   return [mutexNameOf(group)];
