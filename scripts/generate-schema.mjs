@@ -238,7 +238,7 @@ const schema = {
     concurrency: { ...d('The most nodes running at once (default: the number of CPU cores).'), type: 'integer', minimum: 1, examples: [4] },
     mutex: {
       ...d(
-        "A name, or names, that the run holds from its first node to its end, paused or not: runs that name the same mutex run one at a time (every run of this machine's user: the editor's, a served engine's, the CLI's); a run waits for it before any node starts. For one deployment at a time (GitHub Actions' workflow `concurrency`, Argo Workflows' `spec.synchronization`). Its sub-runs share it; a node of the run cannot name it too.",
+        "A name, or names, that the run holds from its first node to its end, paused or not: runs that name the same mutex run one at a time (every run of this machine's user: the editor's, a served engine's, the CLI's); a run waits for it before any node starts. For one deployment at a time (GitHub Actions' workflow `concurrency`, Argo Workflows' `spec.synchronization`). A sub-workflow's own is held only when it runs on its own, not as a sub-run; a node of the run cannot name it too.",
       ),
       anyOf: [{ $ref: '#/definitions/mutexName' }, { type: 'array', minItems: 1, uniqueItems: true, items: { $ref: '#/definitions/mutexName' } }],
     },

@@ -102,16 +102,29 @@ describe("scheduler: a workflow's own mutex", () => {
     beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'maestro-run-mutex-'))));
     afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-    function withSubRuns(lines: string[]) {
+    function withSubRuns(lines: string[], mutexes = new MutexRegistry(), runId = 'r1') {
       return setup(lines, { '*': () => ({ durationMs: 100 }) }, ({ clock, runner }) => {
-        const mutexes = new MutexRegistry();
         const slots = new SlotPool(4);
-        const context = { runId: 'r1', tempDir: '/tmp/x', concurrency: 4, baseEnv: { PATH: '/bin' }, runner, clock, slots, mutexes };
-        return { workflowPath: join(dir, 'main.workflow.yaml'), baseDir: dir, slots, mutexes, subWorkflows: subWorkflowRunner(context) };
+        const context = { runId, tempDir: '/tmp/x', concurrency: 4, baseEnv: { PATH: '/bin' }, runner, clock, slots, mutexes };
+        return { runId, workflowPath: join(dir, 'main.workflow.yaml'), baseDir: dir, slots, mutexes, subWorkflows: subWorkflowRunner(context) };
       });
     }
 
-    it('shares it with a sub-run whose file names it too; a node of the sub-run that names it fails, saying why', async () => {
+    it("takes none of a sub-workflow's own: two runs whose sub-runs name each other's mutex both end", async () => {
+      writeFileSync(join(dir, 'a.workflow.yaml'), yaml('version: 1', 'name: A', 'mutex: lock-a', 'nodes:', '  work: { run: x }'));
+      writeFileSync(join(dir, 'b.workflow.yaml'), yaml('version: 1', 'name: B', 'mutex: lock-b', 'nodes:', '  work: { run: x }'));
+      const mutexes = new MutexRegistry();
+      const first = withSubRuns(['mutex: lock-a', 'nodes:', '  sub: { workflow: ./b.workflow.yaml }'], mutexes, 'r1');
+      const second = withSubRuns(['mutex: lock-b', 'nodes:', '  sub: { workflow: ./a.workflow.yaml }'], mutexes, 'r2');
+      first.scheduler.start();
+      second.scheduler.start();
+      await first.clock.advance(1000);
+      await second.clock.advance(1000);
+      assert.equal(await first.scheduler.done, 'completed');
+      assert.equal(await second.scheduler.done, 'completed');
+    });
+
+    it('runs a sub-run whose file names it too; a node of the sub-run that names it fails, saying why', async () => {
       writeFileSync(join(dir, 'same.workflow.yaml'), yaml('version: 1', 'name: Same', 'mutex: deploy-prod', 'nodes:', '  push: { run: x }'));
       writeFileSync(join(dir, 'clash.workflow.yaml'), yaml('version: 1', 'name: Clash', 'nodes:', '  lock: { run: x, mutex: deploy-prod }'));
       const { scheduler, clock, sink } = withSubRuns([

@@ -1,7 +1,9 @@
-// The mutexes nodes name (`mutex:`), held by attempts: one registry is shared by a run and its sub-runs, and by the
-// runs of one engine (the editor window's, or a served engine's), so that two runs that start a service on one port
-// take turns; through its lock files, with the engines of other processes too. Only attempts of run nodes hold mutexes, all of
-// a node's at once and for the attempt alone, never while waiting for anything: no two attempts can wait on each other.
+// The mutexes nodes and workflows name (`mutex:`): one registry is shared by a run and its sub-runs, and by the runs
+// of one engine (the editor window's, or a served engine's), so that two runs that start a service on one port take
+// turns; through its lock files, with the engines of other processes too. Attempts of run nodes hold a node's, all at
+// once and for the attempt alone, never while waiting for anything; a run holds its workflow's, all at once, and a
+// sub-run none. What holds a mutex while it waits for one (a run, through its nodes) waits for attempts, which hold
+// theirs without waiting: no two can wait for each other.
 import type { MutexHolding } from '../../protocol';
 import type { MutexLockFiles } from '../io/mutexLocks';
 import { Wakeups } from './wakeups';

@@ -1,7 +1,8 @@
 // The mutexes of a run. Its workflow's own `mutex`: the run holds it from before its first node starts to its end,
-// so that the runs that name it take turns (GitHub's workflow `concurrency`, Argo's `spec.synchronization`); a sub-run
-// shares what its run holds, and a node that names what its run holds would wait for its own run (it fails instead).
-// Its nodes' mutexes: an attempt takes them as the last check before it starts.
+// so that the runs that name it take turns (GitHub's workflow `concurrency`, Argo's `spec.synchronization`); a node
+// that names what its run holds would wait for its own run (it fails instead). A sub-run takes none of its file's: it
+// would wait while its run holds its own, and two runs could each wait for the other's. Its nodes' mutexes: an attempt
+// takes them as the last check before it starts, and waits for nothing while it holds them.
 import type { EventDraft, MutexHolding } from '../../protocol';
 import type { Instance } from './instances';
 import type { MutexRegistry } from './mutexes';
@@ -11,7 +12,7 @@ export interface RunMutexOptions {
   /** The workflow's mutexes; none: the run waits for nothing. */
   names: readonly string[] | undefined;
   runId: string;
-  /** A sub-run's nodes' ids in the run (`deploy/`). */
+  /** A sub-run's nodes' ids in the run (`deploy/`): a sub-run takes none of its workflow's mutexes. */
   idPrefix?: string;
   /** Called once a mutex the run waits for may have been given back. */
   pump: () => void;
@@ -21,7 +22,7 @@ export interface RunMutexOptions {
 }
 
 export class RunMutexes {
-  /** What the run took (not what its parent run holds for it); undefined until it holds its mutexes. */
+  /** What the run took; undefined until it holds its mutexes. */
   private taken: readonly string[] | undefined;
   private told: string | undefined;
 
@@ -30,21 +31,20 @@ export class RunMutexes {
   /** Whether the run may start nodes: it holds its mutexes, taking them now when they are free. */
   holds(): boolean {
     const { registry, names, runId } = this.o;
-    if (this.taken !== undefined || names === undefined) return true;
-    const own = names.filter((name) => !registry.runHolds(name, runId));
-    if (own.length === 0 || registry.tryTake(own, this.o.pump, { runId })) {
-      this.taken = own;
+    if (this.held || names === undefined) return true;
+    if (registry.tryTake(names, this.o.pump, { runId })) {
+      this.taken = names;
       this.told = undefined;
       this.o.onTaken();
       return true;
     }
-    this.sayBlocked(own);
+    this.sayBlocked(names);
     return false;
   }
 
-  /** Whether the run holds its mutexes now (or names none). */
+  /** Whether the run holds its mutexes now (or has none to take). */
   get held(): boolean {
-    return this.taken !== undefined || this.o.names === undefined;
+    return this.taken !== undefined || this.o.names === undefined || this.o.idPrefix !== undefined;
   }
 
   /** Gives back what the run took, at its end (a retry that opens it again takes them again). */
