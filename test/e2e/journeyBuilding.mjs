@@ -11,7 +11,7 @@ const STAMP_KEY = 'correct-horse-battery-staple';
 const GITHUB_TOKEN = 'ghp_typed-in-token';
 
 export async function buildingSteps(d) {
-  const { page, workspace, shot, palette, openFile, dagFrame, card, step, notifications } = d;
+  const { page, workspace, shot, palette, openFile, dagFrame, card, step, notifications, editorLine } = d;
   await step('10-build-a-diamond-with-the-mouse', async () => {
     // New Workflow… on a folder, from the explorer's context menu: a file there, its panel beside it.
     await page.keyboard.press('Escape');
@@ -137,9 +137,8 @@ export async function buildingSteps(d) {
     if (!made.includes('${{ inputs.github_sha }}') || !/github_sha:\n\s+type: string\n\s+required: true/.test(made))
       throw new Error(`github.sha was not made an input:\n${made}`);
     // Run from Here with no run yet runs it all: it asks for the input first, and Escape starts nothing.
-    await page.locator('.tab[aria-label^="stamp.workflow.yaml"]').click();
     // From the editor's menu on the node's script (the palette's own click would move the cursor).
-    await page.locator('.editor-group-container .view-line', { hasText: 'stamped.txt' }).first().click({ button: 'right' });
+    await (await editorLine('stamp.workflow.yaml', 'stamped.txt')).click({ button: 'right' });
     const runFromHere = page.locator('.monaco-menu .action-label', { hasText: 'Run from Here' }).first();
     await runFromHere.hover();
     await page.keyboard.press('Enter');
@@ -200,8 +199,7 @@ export async function buildingSteps(d) {
     if (files.some((f) => statSync(f).isFile() && readFileSync(f, 'utf8').includes(STAMP_KEY))) throw new Error("the secret was written to the run's files");
     // Run from Here continues that run from its log, which does not have the secret: the secret alone is asked again,
     // filled in with the value given last (kept in VS Code's secret storage), here replaced by another.
-    await page.locator('.tab[aria-label^="stamp.workflow.yaml"]').click();
-    await page.locator('.editor-group-container .view-line', { hasText: 'stamped.txt' }).first().click({ button: 'right' });
+    await (await editorLine('stamp.workflow.yaml', 'stamped.txt')).click({ button: 'right' });
     await page.locator('.monaco-menu .action-label', { hasText: 'Run from Here' }).first().hover();
     await page.keyboard.press('Enter');
     await page.locator('.quick-input-widget', { hasText: "the value given last time, from VS Code's secret storage" }).waitFor({ state: 'visible' });

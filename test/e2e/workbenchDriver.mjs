@@ -114,6 +114,22 @@ export function workbenchDriver({ page, workspace, shots, log }) {
       await page.waitForTimeout(100);
     }
   };
+  /**
+   * The line of a file's editor that holds `text`, brought into view first with Go to Line as a user would (an editor
+   * left scrolled elsewhere draws none of the lines out of view), for a click on it.
+   */
+  const editorLine = async (file, text) => {
+    const line =
+      readFileSync(join(workspace, file), 'utf8')
+        .split('\n')
+        .findIndex((l) => l.includes(text)) + 1;
+    if (line === 0) throw new Error(`${file} has no line with ${text}`);
+    await page.locator(`.tab[aria-label^="${file}"]`).first().click();
+    await page.keyboard.press('Control+G');
+    await page.locator('.quick-input-widget input.input').fill(`:${line}`);
+    await page.keyboard.press('Enter');
+    return page.locator('.editor-group-container .view-line', { hasText: text }).first();
+  };
   const step = async (name, f) => {
     const t0 = Date.now();
     try {
@@ -156,6 +172,7 @@ export function workbenchDriver({ page, workspace, shots, log }) {
     card,
     lensCount,
     lensesSaying,
+    editorLine,
     step,
     noPlantedOffer,
   };
