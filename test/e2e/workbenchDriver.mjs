@@ -11,17 +11,20 @@ export function workbenchDriver({ page, workspace, shots, log }) {
   const notifications = page.locator('.notifications-toasts');
 
   // Opens the command palette and runs a command; tries again when focus was elsewhere or the list was late.
-  const palette = async (command, ...picks) => {
+  const palette = (command, ...picks) => paletteIn(true, command, picks);
+  /** Runs a command from the palette; `focusEditor`: in the first text editor on screen, else where the focus is. */
+  const paletteIn = async (focusEditor, command, picks) => {
     const input = page.locator('.quick-input-widget input.input');
     const row = page.locator('.quick-input-list .monaco-list-row', { hasText: command }).first();
     for (let attempt = 1; ; attempt++) {
       await page.keyboard.press('Escape');
       // Focus an editor, so that the palette runs against it; there may be none on screen (then it does not matter).
-      await page
-        .locator('.editor-group-container .monaco-editor .view-lines')
-        .first()
-        .click({ position: { x: 5, y: 5 }, timeout: 2_000 })
-        .catch(() => undefined);
+      if (focusEditor)
+        await page
+          .locator('.editor-group-container .monaco-editor .view-lines')
+          .first()
+          .click({ position: { x: 5, y: 5 }, timeout: 2_000 })
+          .catch(() => undefined);
       await page.keyboard.press('F1');
       try {
         await input.waitFor({ state: 'visible', timeout: 5_000 });
@@ -64,13 +67,15 @@ export function workbenchDriver({ page, workspace, shots, log }) {
   };
   const openFile = async (name) => {
     await page.keyboard.press('Escape');
-    await palette('Go to File');
+    // In the first group, whichever had the focus: a DAG panel's group would take the file beside the panel, and the
+    // steps after would find another layout (a card's definition then opens in a third group).
+    await palette('View: Focus First Editor Group');
+    await paletteIn(false, 'Go to File', []);
     const input = page.locator('.quick-input-widget input.input');
     await input.fill(name);
     const row = page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
     await row.waitFor();
     await row.click();
-    // Opened in the active group, which may be the DAG panel's: the file can then be the active tab of two groups.
     await page.locator(`.tab.active[aria-label^="${name}"]`).first().waitFor();
   };
   const waitForStatus = (text, timeout = 30_000) => statusBar.getByText(text).first().waitFor({ timeout });
