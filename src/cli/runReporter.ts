@@ -1,5 +1,5 @@
 import { formatDuration } from '../engine/duration';
-import { mutexHolderText } from '../engine/mutexHolder';
+import { heldMutexText } from '../engine/mutexHolder';
 import type { EngineEvent } from '../engine/protocol';
 import { allInstanceIds, applyEvent, type RunState } from '../engine/runState';
 import { shellWord } from '../engine/platform/shells';
@@ -103,9 +103,9 @@ export class RunReporter {
       case 'node:waiting':
         return paint(io, '36', `  ? ${e.nodeId} waits for approval: ${e.prompt}`);
       case 'workflow:blocked':
-        return paint(io, '90', `  ⧗ the run waits for the mutex ${e.mutex}, which ${mutexHolderText(e.holder)} holds`);
+        return paint(io, '90', `  ⧗ the run waits for ${heldMutexText(e)}`);
       case 'node:blocked':
-        return paint(io, '90', `  ⧗ ${e.nodeId} waits for the mutex ${e.mutex}, which ${mutexHolderText(e.holder)} holds`);
+        return paint(io, '90', `  ⧗ ${e.nodeId} waits for ${heldMutexText(e)}`);
       case 'node:diagnostic':
         return (
           paint(io, e.severity === 'error' ? '31' : '33', `  ${e.severity}: ${e.file ? `${e.file}${e.line ? `:${e.line}` : ''}: ` : ''}${e.message}`) +

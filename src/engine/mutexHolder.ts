@@ -1,4 +1,4 @@
-// How a mutex's holder is said, by the CLI and the panel alike. Pure.
+// How a mutex's holder, and a wait for it, are said: by the CLI, the Runs view and the panel alike. Pure.
 import type { MutexHolding } from './protocol';
 
 /** `serve of the run 20261205-…, process 4321`; `the run 20261205-…`; `process 4321`; `another run` when nothing is known. */
@@ -9,3 +9,6 @@ export function mutexHolderText(holder: MutexHolding): string {
   if (who && where) return `${who}, ${where}`;
   return who ?? where ?? 'another run';
 }
+
+/** `the mutex port-5432, which serve of the run …, process 4321 holds`: what a node or a run waits for. */
+export const heldMutexText = (held: { mutex: string; holder: MutexHolding }): string => `the mutex ${held.mutex}, which ${mutexHolderText(held.holder)} holds`;

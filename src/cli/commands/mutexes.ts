@@ -8,10 +8,10 @@ import { safeText, terminalJson } from '../terminalText';
 
 export const MUTEXES_HELP = `Usage: maestro-dag runs mutexes [--json] [--release NAME]
 
-Lists the mutexes the runs of this machine's user hold (nodes' 'mutex'), with the node, run and process holding
-each. A process that ended without giving its mutexes back holds nothing: the next run that wants one takes it
-over. With --release, removes a mutex's lock whoever holds it: a run that holds it still runs as if it did.
-The locks are in ${machineMutexFolder()} (MAESTRO_MUTEX_DIR puts them elsewhere).
+Lists the mutexes the runs of this machine's user hold (the 'mutex' of nodes and workflows), with the node, run and
+process holding each. A process that ended without giving its mutexes back holds nothing: the next run that wants
+one takes it over. With --release, removes a mutex's lock whoever holds it: a run that holds it still runs as if it
+did. The locks are in ${machineMutexFolder()} (MAESTRO_MUTEX_DIR puts them elsewhere).
 `;
 
 const holderOf = (entry: MutexLockEntry): string => {

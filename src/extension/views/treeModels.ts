@@ -4,7 +4,7 @@ import { formatDuration } from '../../engine/duration';
 import type { NodeStatus, RunListStatus } from '../../engine/protocol';
 import { isActiveRun, isBusyNode, isEndedNode, shownRunStatus } from '../../engine/runRules';
 import type { NodeRunState, RunState } from '../../engine/runState';
-import { mutexHolderText } from '../../engine/mutexHolder';
+import { heldMutexText } from '../../engine/mutexHolder';
 import { reusedText } from '../../engine/reusedResult';
 
 export type DisplayStatus = NodeStatus | RunListStatus | 'pausing';
@@ -89,7 +89,7 @@ export function runItem(run: RunLike, now: number): ItemModel {
     `started ${new Date(run.startedAt).toLocaleString()}`,
     `duration ${duration}`,
   ];
-  if (blocked) tooltip.push(`waits for the mutex ${blocked.mutex}, which ${mutexHolderText(blocked.holder)} holds`);
+  if (blocked) tooltip.push(`waits for ${heldMutexText(blocked)}`);
   const inputs = inputsText(run.state);
   if (inputs) tooltip.push(inputs);
   if (run.state?.error) tooltip.push(run.state.error);
@@ -122,7 +122,7 @@ export function nodeItem(node: NodeRunState, now: number, where: { nested?: bool
   if (node.reason) tooltip.push(node.reason);
   if (node.cached) tooltip.push(reusedText(node.cached));
   if (node.prompt && node.status === 'waiting') tooltip.push(`asks: ${node.prompt}`);
-  if (node.blockedBy) tooltip.push(`waits for the mutex ${node.blockedBy.mutex}, which ${mutexHolderText(node.blockedBy.holder)} holds`);
+  if (node.blockedBy) tooltip.push(`waits for ${heldMutexText(node.blockedBy)}`);
   for (const [k, v] of Object.entries(node.outputs)) tooltip.push(`${k} = ${v.length > 80 ? v.slice(0, 80) + '…' : v}`);
   return {
     label: where.nested ? node.info.name : node.info.id,

@@ -1,7 +1,7 @@
 // One line of the event timeline per engine event. Pure.
 import { formatDuration } from '../../engine/duration';
 import type { EngineEvent } from '../../engine/protocol';
-import { mutexHolderText } from '../../engine/mutexHolder';
+import { heldMutexText } from '../../engine/mutexHolder';
 import { reusedText } from '../../engine/reusedResult';
 
 const by = (actor: string | undefined) => (actor ? ` by ${actor}` : '');
@@ -14,7 +14,7 @@ export function describeEvent(e: EngineEvent): string {
     case 'workflow:started':
       return `run started: ${e.nodes.length} node instance${e.nodes.length === 1 ? '' : 's'}, ${e.concurrency} at once`;
     case 'workflow:blocked':
-      return `run waits for the mutex ${e.mutex}, which ${mutexHolderText(e.holder)} holds`;
+      return `run waits for ${heldMutexText(e)}`;
     case 'workflow:pausing':
       return `pause asked${by(e.actor)}: nothing new starts; ${runningNodes(e.running)} to finish first`;
     case 'workflow:paused':
@@ -30,7 +30,7 @@ export function describeEvent(e: EngineEvent): string {
     case 'node:matrix':
       return `matrix made: ${e.nodes.length} instance${e.nodes.length === 1 ? '' : 's'}`;
     case 'node:blocked':
-      return `waits for the mutex ${e.mutex}, which ${mutexHolderText(e.holder)} holds`;
+      return `waits for ${heldMutexText(e)}`;
     case 'node:progress':
       return `${e.progress}%${e.message ? ` ${e.message}` : ''}`;
     case 'node:log':

@@ -2,7 +2,7 @@
 // pause, a mutex, its matrix's maxParallel, a slot; a mutex may be held by another run, which the engine names). Read
 // from the run's statuses and the file's nodes: the engine says when a node starts and which other run holds the mutex
 // it waits for, not why else one does not start. Pure: tested in plain Node.
-import { mutexHolderText } from '../../engine/mutexHolder';
+import { heldMutexText } from '../../engine/mutexHolder';
 import { isEndedNode } from '../../engine/runRules';
 import type { DagNode } from '../protocol';
 import type { InstanceView, RunHeader } from '../state/runView';
@@ -35,11 +35,7 @@ export function pendingReason(instance: InstanceView, scene: PendingScene): stri
     return `Waits: ${atOnce} of its instances run at once (maxParallel)`;
   // Held by none of this run's nodes: another run holds it (the engine says which, when it knows) or may.
   const blocked = instance.blockedBy;
-  const elsewhere = blocked
-    ? `the mutex ${blocked.mutex}, which ${mutexHolderText(blocked.holder)} holds`
-    : mutexes.length
-      ? `the mutex ${mutexes.join(', ')}, which another run may hold`
-      : undefined;
+  const elsewhere = blocked ? heldMutexText(blocked) : mutexes.length ? `the mutex ${mutexes.join(', ')}, which another run may hold` : undefined;
   if (instance.info.kind === 'run' && running.length > 0)
     return `Waits for a free slot: ${running.length} running (the run's concurrency)${elsewhere ? `, or for ${elsewhere}` : ''}`;
   return elsewhere ? `Waits for ${elsewhere}` : 'Starting';

@@ -1,4 +1,4 @@
-import { mutexHolderText } from '../../engine/mutexHolder';
+import { heldMutexText } from '../../engine/mutexHolder';
 import { useState, type ReactNode } from 'react';
 import { ReactFlowProvider } from 'reactflow';
 import { useAfterFirstPaint } from './afterFirstPaint';
@@ -113,8 +113,7 @@ function RunHeader() {
       {run.error ? <span className="run-error">{run.error}</span> : null}
       {run.blockedBy && going ? (
         <span className="run-blocked" data-testid="run-blocked">
-          <span className="codicon codicon-lock" aria-hidden="true" /> waits for the mutex {run.blockedBy.mutex}, which {mutexHolderText(run.blockedBy.holder)}{' '}
-          holds
+          <span className="codicon codicon-lock" aria-hidden="true" /> waits for {heldMutexText(run.blockedBy)}
         </span>
       ) : null}
     </div>

@@ -3,7 +3,7 @@
 import { memo } from 'react';
 import { Handle, Position, useStore as useFlowStore, type NodeProps, type ReactFlowState } from 'reactflow';
 import { formatDuration } from '../../engine/duration';
-import { mutexHolderText } from '../../engine/mutexHolder';
+import { heldMutexText } from '../../engine/mutexHolder';
 import type { DagNode } from '../protocol';
 import { NO_CARD, type CardView } from '../state/runView';
 import { usePanel } from './context';
@@ -181,9 +181,7 @@ function CardMetrics({ node, card }: { node: DagNode; card: CardView }) {
 
 /** A lock where the node names mutexes; marked, with who holds it, while it waits for one another run holds. */
 function CardMutex({ names, blockedBy }: { names: readonly string[]; blockedBy: CardView['blockedBy'] }) {
-  const title = blockedBy
-    ? `waits for the mutex ${blockedBy.mutex}, which ${mutexHolderText(blockedBy.holder)} holds`
-    : `mutex ${names.join(', ')}: one at a time with the nodes that name it`;
+  const title = blockedBy ? `waits for ${heldMutexText(blockedBy)}` : `mutex ${names.join(', ')}: one at a time with the nodes that name it`;
   return (
     <span className={blockedBy ? 'card-mutex-waiting' : undefined} title={title} data-testid="card-mutex">
       <span className="codicon codicon-lock" aria-hidden="true" /> {blockedBy ? 'waits' : names.length > 1 ? names.length : ''}

@@ -86,7 +86,7 @@ function holderAlive(holder: MutexHolder): boolean {
   }
 }
 
-/** One engine's lock files: taken all of a node's at once or none, given back when its attempt ends. */
+/** One engine's lock files: a node's (or a run's) taken all at once or none, given back when its attempt (or run) ends. */
 export class MutexLockFiles {
   private readonly owner = randomUUID();
   private readonly held = new Set<string>();
