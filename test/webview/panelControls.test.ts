@@ -2,7 +2,7 @@
 // Restricted Mode, the timeline and Gantt, and a reload. Screenshots go to test-results/webview/.
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
-import type { EngineEvent } from '../../src/engine/protocol';
+import type { EngineEvent, EventDraft } from '../../src/engine/protocol';
 import type { WebviewMessage } from '../../src/webview/protocol';
 import { graphOf } from './fixtures';
 import { send } from './harness';
@@ -26,6 +26,9 @@ import {
   waitForStatus,
   withoutLogs,
 } from './panelSetup';
+
+/** An event of the run, just after `e`. */
+const after = (e: EngineEvent, draft: EventDraft): EngineEvent => ({ ...draft, runId: e.runId, seq: e.seq + 1, ts: e.ts + 5 });
 
 describe('DAG panel in Chromium: controls', function () {
   this.timeout(60_000);
@@ -127,15 +130,12 @@ describe('DAG panel in Chromium: controls', function () {
     const ports = recorded.ports;
     const page = await open('dark', { width: 500, height: 720 });
     const head = ports[0];
-    const blocked: EngineEvent = {
-      runId: head.runId,
-      seq: head.seq + 1,
-      ts: head.ts + 5,
+    const blocked = after(head, {
       type: 'node:blocked',
       nodeId: 'unit',
       mutex: 'port-5432',
       holder: { runId: '20261205-040500-ab12', nodeId: 'integration', pid: 4321 },
-    };
+    });
     await send(page, init(graphOf(portsText), [runItem(ports, 'running', true)]), snapshot([head, blocked]));
     const lock = page.locator('.card[data-node="unit"] [data-testid="card-mutex"]');
     assert.equal((await lock.innerText()).trim(), 'waits');
@@ -153,14 +153,7 @@ describe('DAG panel in Chromium: controls', function () {
     const ports = recorded.ports;
     const page = await open('light', { width: 500, height: 720 });
     const head = ports[0];
-    const blocked: EngineEvent = {
-      runId: head.runId,
-      seq: head.seq + 1,
-      ts: head.ts + 5,
-      type: 'workflow:blocked',
-      mutex: 'deploy-prod',
-      holder: { runId: '20261205-040500-ab12', pid: 4321 },
-    };
+    const blocked = after(head, { type: 'workflow:blocked', mutex: 'deploy-prod', holder: { runId: '20261205-040500-ab12', pid: 4321 } });
     await send(page, init(graphOf(portsText), [runItem(ports, 'running', true)]), snapshot([head, blocked]));
     const header = page.getByTestId('run-blocked');
     assert.equal((await header.innerText()).trim(), 'waits for the mutex deploy-prod, which the run 20261205-040500-ab12, process 4321 holds');
