@@ -147,6 +147,31 @@ describe('mutexes across processes: the registry', () => {
     assert.equal(warnings.length, 1);
     assert.match(warnings[0], /mutexes are not shared with other processes: their folder .*file\/mutexes cannot be used \(ENOTDIR/);
   });
+
+  it('gives back the lock files it took before its folder failed, which would hold other processes', () => {
+    const given: string[] = [];
+    const failing = {
+      folder: '/locks',
+      tryTake: (names: readonly string[]) => {
+        if (names.includes('cache')) throw new Error('ENOSPC: no space left on device');
+        return true;
+      },
+      give: (names: readonly string[]) => given.push(...names),
+      holderOf: () => undefined,
+    } as unknown as MutexLockFiles;
+    const registry = new MutexRegistry(failing, () => {});
+    assert.equal(
+      registry.tryTake(['db'], () => {}),
+      true,
+    );
+    assert.equal(
+      registry.tryTake(['cache'], () => {}),
+      true,
+      'the folder failed: within the engine only',
+    );
+    registry.give(['db', 'cache']);
+    assert.deepEqual(given, ['db', 'cache']);
+  });
 });
 
 describe('mutexes across processes: the folder and `maestro-dag runs mutexes`', () => {

@@ -90,8 +90,17 @@ export class MutexRegistry {
   /** Gives the mutexes back; the schedulers waiting for one are pumped after the current event is handled. */
   give(names: readonly string[]): void {
     for (const name of names) this.held.delete(name);
-    if (this.outside && !this.outsideFailed) this.outside.give(names);
+    this.giveOutside(names);
     this.wakeups.wake();
+  }
+
+  /** Removes the lock files of the names, those taken before the folder failed too (they would hold other processes). */
+  private giveOutside(names: readonly string[]): void {
+    try {
+      this.outside?.give(names);
+    } catch {
+      // One that cannot be removed is taken over once this process has ended.
+    }
   }
 
   private takeOutside(names: readonly string[], by: MutexTaker | undefined): boolean {
