@@ -151,9 +151,11 @@ export function applyEvent(state: RunState | undefined, e: EngineEvent): RunStat
   }
   if (!state) return state;
   state.lastSeq = Math.max(state.lastSeq, e.seq);
-  if (e.type === 'workflow:blocked') state.blockedBy = { mutex: e.mutex, holder: e.holder };
-  else if (e.type === 'node:started' || e.type === 'workflow:completed') delete state.blockedBy;
-  if (e.type === 'workflow:blocked') return state;
+  if (e.type === 'workflow:blocked') {
+    state.blockedBy = { mutex: e.mutex, holder: e.holder };
+    return state;
+  }
+  if (e.type === 'node:started' || e.type === 'workflow:completed') delete state.blockedBy;
   if (e.type === 'workflow:pausing') state.pausing = true;
   else if (e.type === 'workflow:paused') Object.assign(state, { status: 'paused', pausing: false });
   else if (e.type === 'workflow:resumed') {
