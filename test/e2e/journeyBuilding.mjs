@@ -11,7 +11,7 @@ const STAMP_KEY = 'correct-horse-battery-staple';
 const GITHUB_TOKEN = 'ghp_typed-in-token';
 
 export async function buildingSteps(d) {
-  const { page, workspace, shot, palette, openFile, dagFrame, card, step, notifications, editorLine } = d;
+  const { page, workspace, shot, palette, openFile, dagFrame, card, step, notifications, rightClickLine } = d;
   await step('10-build-a-diamond-with-the-mouse', async () => {
     // New Workflow… on a folder, from the explorer's context menu: a file there, its panel beside it.
     await page.keyboard.press('Escape');
@@ -138,7 +138,7 @@ export async function buildingSteps(d) {
       throw new Error(`github.sha was not made an input:\n${made}`);
     // Run from Here with no run yet runs it all: it asks for the input first, and Escape starts nothing.
     // From the editor's menu on the node's script (the palette's own click would move the cursor).
-    await (await editorLine('stamp.workflow.yaml', 'stamped.txt')).click({ button: 'right' });
+    await rightClickLine('stamp.workflow.yaml', 'stamped.txt');
     const runFromHere = page.locator('.monaco-menu .action-label', { hasText: 'Run from Here' }).first();
     await runFromHere.hover();
     await page.keyboard.press('Enter');
@@ -199,7 +199,7 @@ export async function buildingSteps(d) {
     if (files.some((f) => statSync(f).isFile() && readFileSync(f, 'utf8').includes(STAMP_KEY))) throw new Error("the secret was written to the run's files");
     // Run from Here continues that run from its log, which does not have the secret: the secret alone is asked again,
     // filled in with the value given last (kept in VS Code's secret storage), here replaced by another.
-    await (await editorLine('stamp.workflow.yaml', 'stamped.txt')).click({ button: 'right' });
+    await rightClickLine('stamp.workflow.yaml', 'stamped.txt');
     await page.locator('.monaco-menu .action-label', { hasText: 'Run from Here' }).first().hover();
     await page.keyboard.press('Enter');
     await page.locator('.quick-input-widget', { hasText: "the value given last time, from VS Code's secret storage" }).waitFor({ state: 'visible' });

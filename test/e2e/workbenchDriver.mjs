@@ -120,10 +120,12 @@ export function workbenchDriver({ page, workspace, shots, log }) {
     }
   };
   /**
-   * The line of a file's editor that holds `text`, brought into view first with Go to Line as a user would (an editor
-   * left scrolled elsewhere draws none of the lines out of view), for a click on it.
+   * Right-clicks the line of a file's editor that holds `text`, brought into view first with Go to Line as a user
+   * would (an editor left scrolled elsewhere draws none of the lines out of view). The click lands at the line's start:
+   * a line's element is as wide as the file's longest line, and a click at its middle scrolls the editor sideways
+   * past every line's end.
    */
-  const editorLine = async (file, text) => {
+  const rightClickLine = async (file, text) => {
     const line =
       readFileSync(join(workspace, file), 'utf8')
         .split('\n')
@@ -133,7 +135,10 @@ export function workbenchDriver({ page, workspace, shots, log }) {
     await page.keyboard.press('Control+G');
     await page.locator('.quick-input-widget input.input').fill(`:${line}`);
     await page.keyboard.press('Enter');
-    return page.locator('.editor-group-container .view-line', { hasText: text }).first();
+    await page
+      .locator('.editor-group-container .view-line', { hasText: text })
+      .first()
+      .click({ button: 'right', position: { x: 2, y: 2 } });
   };
   const step = async (name, f) => {
     const t0 = Date.now();
@@ -177,7 +182,7 @@ export function workbenchDriver({ page, workspace, shots, log }) {
     card,
     lensCount,
     lensesSaying,
-    editorLine,
+    rightClickLine,
     step,
     noPlantedOffer,
   };
