@@ -80,6 +80,7 @@ export function registerRoutes(app: FastifyInstance, c: RouteContext): void {
   );
   registerControlRoutes(app, c);
   registerReadRoutes(app, c, workflow);
+  registerMutexRoutes(app, c);
 }
 
 function registerControlRoutes(app: FastifyInstance, c: RouteContext): void {
@@ -171,5 +172,17 @@ function registerReadRoutes(app: FastifyInstance, c: RouteContext, workflow: (id
     { schema: { params: params.node, querystring: queries.log, summary: 'A node’s log from a byte offset' } },
     (req, reply) =>
       answer(reply, () => c.engine.request('readLog', { ...req.params, offset: req.query.offset ?? 0, maxBytes: req.query.maxBytes }), c.workspace),
+  );
+}
+
+/** The mutexes held on the engine's machine, and giving back one whose holder cannot (see docs/execution.md). */
+function registerMutexRoutes(app: FastifyInstance, c: RouteContext): void {
+  app.get('/api/mutexes', { schema: { summary: 'The mutexes held on the engine’s machine, and by whom' } }, (_req, reply) =>
+    answer(reply, () => c.engine.request('listMutexes', {}), c.workspace),
+  );
+  app.post<{ Params: { mutex: string } }>(
+    '/api/mutexes/:mutex/release',
+    { config: { role: 'operator' as Role }, schema: { params: params.mutex, summary: 'Gives back a mutex another process holds' } },
+    (req, reply) => answer(reply, () => c.engine.request('releaseMutex', req.params), c.workspace),
   );
 }

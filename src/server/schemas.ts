@@ -12,8 +12,12 @@ const STATUSES = ['completed', 'failed', 'cancelled', 'running', 'paused', 'inte
 const object = (properties: Record<string, unknown>, required: string[] = []) =>
   ({ type: 'object', properties, required, additionalProperties: false }) as const;
 
+/** As the workflow schema's `mutexName`. */
+const MUTEX = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$', maxLength: 200 } as const;
+
 export const params = {
   workflow: object({ id: WORKFLOW_ID }, ['id']),
+  mutex: object({ mutex: MUTEX }, ['mutex']),
   run: object({ runId: RUN_ID }, ['runId']),
   node: object({ runId: RUN_ID, nodeId: NODE_ID }, ['runId', 'nodeId']),
 };

@@ -17,6 +17,7 @@ const ROLE_OF: Record<EngineRequestType, Role | undefined> = {
   readLog: 'viewer',
   insights: 'viewer',
   compareRuns: 'viewer',
+  listMutexes: 'viewer',
   start: 'operator',
   pause: 'operator',
   resume: 'operator',
@@ -27,6 +28,7 @@ const ROLE_OF: Record<EngineRequestType, Role | undefined> = {
   deleteRun: 'operator',
   pruneRuns: 'operator',
   forgetResults: 'operator',
+  releaseMutex: 'operator',
 };
 
 /** Requests whose events record who asked. */

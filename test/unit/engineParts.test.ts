@@ -224,6 +224,12 @@ describe('engine protocol', () => {
     assert.ok('request' in parseRequest('{"type":"listRuns","requestId":4,"statuses":["failed","interrupted"],"limit":20}'));
     assert.ok('request' in parseRequest('{"type":"readLog","requestId":5,"runId":"r","nodeId":"a","tailLines":200}'));
     assert.ok('request' in parseRequest('{"type":"configure","requestId":6,"roots":[{"folder":"/w","runsDirectory":"runs"}]}'));
+    assert.ok('request' in parseRequest('{"type":"listMutexes","requestId":7}'));
+    assert.ok('request' in parseRequest('{"type":"releaseMutex","requestId":8,"mutex":"port-5432"}'));
+    assert.deepEqual(parseRequest('{"type":"releaseMutex","requestId":9,"mutex":""}'), {
+      error: 'releaseMutex: mutex must be a non-empty string',
+      requestId: 9,
+    });
   });
 
   it('explains what is wrong with a malformed request, keeping its request id', () => {
@@ -297,8 +303,8 @@ describe('engine protocol', () => {
   it('knows every event type, in a list the compiler holds to the union', () => {
     assert.equal(EVENT_TYPES.length, 19);
     assert.ok(EVENT_TYPES.includes('workflow:completed'));
-    assert.equal(REQUEST_TYPES.length, 18);
-    assert.ok(REQUEST_TYPES.includes('forgetResults') && REQUEST_TYPES.includes('resumeSecrets'));
+    assert.equal(REQUEST_TYPES.length, 20);
+    assert.ok(REQUEST_TYPES.includes('forgetResults') && REQUEST_TYPES.includes('resumeSecrets') && REQUEST_TYPES.includes('releaseMutex'));
   });
 });
 

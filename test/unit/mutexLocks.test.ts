@@ -127,6 +127,70 @@ describe('mutexes across processes: the registry', () => {
     elsewhere.giveAll();
   });
 
+  it("lists this engine's mutexes and other processes', and releases only the others'", () => {
+    const elsewhere = new MutexLockFiles(folder);
+    const registry = new MutexRegistry(new MutexLockFiles(folder));
+    assert.equal(elsewhere.tryTake(['port-5432'], { runId: 'r0', nodeId: 'db' }), true);
+    assert.equal(
+      registry.tryTake(['deploy'], () => {}, { runId: 'r1' }),
+      true,
+    );
+    writeFileSync(join(folder, 'junk.lock'), 'not a lock');
+    const listed = registry.list();
+    assert.deepEqual(
+      listed.map((m) => [m.mutex, m.here, m.live]),
+      [
+        ['deploy', true, true],
+        ['junk', false, false],
+        ['port-5432', false, true],
+      ],
+    );
+    assert.deepEqual(listed[2].holder, { runId: 'r0', nodeId: 'db', pid: process.pid });
+    assert.ok(Date.parse(listed[2].since ?? '') <= Date.now());
+    assert.equal(listed[1].holder, undefined);
+    assert.throws(
+      () => registry.release('deploy'),
+      /^Error: the mutex 'deploy' is held by the run r1, process \d+, a run of this engine: it is given back when that ends/,
+    );
+    assert.ok(existsSync(join(folder, 'deploy.lock')), 'refused: its lock stays');
+    assert.throws(() => registry.release('cache'), /^Error: no run holds the mutex 'cache'$/);
+    // A lock that looks held for ever (its pid another process's since): released, it is the next taker's.
+    assert.equal(
+      registry.tryTake(['port-5432'], () => {}),
+      false,
+    );
+    const released = registry.release('port-5432');
+    assert.deepEqual([released.mutex, released.live, released.here, released.holder?.nodeId], ['port-5432', true, false, 'db']);
+    assert.equal(
+      registry.tryTake(['port-5432'], () => {}),
+      true,
+    );
+    elsewhere.give(['port-5432']);
+    assert.deepEqual(
+      registry.list().map((m) => [m.mutex, m.here]),
+      [
+        ['deploy', true],
+        ['junk', false],
+        ['port-5432', true],
+      ],
+      "the old holder's giving back does not remove the new holder's lock",
+    );
+    assert.equal(registry.release('junk').holder, undefined);
+    registry.give(['deploy', 'port-5432']);
+    assert.deepEqual(registry.list(), []);
+  });
+
+  it('lists and refuses to release its own mutexes when it has no lock files', () => {
+    const registry = new MutexRegistry();
+    assert.equal(
+      registry.tryTake(['db'], () => {}, { runId: 'r1', nodeId: 'migrate' }),
+      true,
+    );
+    assert.deepEqual(registry.list(), [{ mutex: 'db', holder: { runId: 'r1', nodeId: 'migrate', pid: process.pid }, live: true, here: true }]);
+    assert.throws(() => registry.release('db'), /migrate of the run r1/);
+    assert.throws(() => registry.release('other'), /no run holds the mutex 'other'/);
+  });
+
   it('says once that its folder cannot be used, and keeps a mutex one at a time within the engine', () => {
     writeFileSync(join(folder, 'file'), '');
     const warnings: string[] = [];

@@ -50,7 +50,7 @@ function release(folder: string, mutex: string, io: Output): number {
     io.err(safeText(`maestro-dag: no run holds the mutex '${mutex}' (${folder})`) + '\n');
     return 1;
   }
-  const who = held === 'unreadable' ? 'a file that was not a lock' : mutexHolderText(held);
+  const who = held.holder ? mutexHolderText(held.holder) : 'a file that was not a lock';
   io.out(safeText(`released ${mutex}, held by ${who}`) + '\n');
   return 0;
 }

@@ -5,9 +5,9 @@ import type { EngineRequestType, RequestResult } from './requests';
 
 /**
  * 3: `workflow:pausing`, `node:subrun`, and `kept` on `workflow:resumed`; 4: `resumeSecrets`, `configure`'s `sharedCache`;
- * 5: `forgetResults`'s `shared`, `sharedCache`'s `readOnly`; 6: `node:matrix`.
+ * 5: `forgetResults`'s `shared`, `sharedCache`'s `readOnly`; 6: `node:matrix`; 7: `listMutexes`, `releaseMutex`.
  */
-export const PROTOCOL_VERSION = 6;
+export const PROTOCOL_VERSION = 7;
 
 /** The answer to a request: its result, or why it failed. */
 export type EngineReply<K extends EngineRequestType = EngineRequestType> =

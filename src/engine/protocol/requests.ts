@@ -4,7 +4,7 @@
  * elsewhere, reached over a stream instead of stdio.
  */
 import { isBoolean, isInteger, isNumber, isObject, isString, isStringArray, isStringRecord, isText, optional, parseJson } from '../json';
-import type { EngineEvent, RunListStatus } from './events';
+import type { EngineEvent, MutexHolding, RunListStatus } from './events';
 import type { InputSpec } from '../model';
 import type { RunStateSnapshot } from '../runState';
 import type { CompareRow } from '../insights/compare';
@@ -44,6 +44,19 @@ export interface LogChunk {
   offset: number;
   end: number;
   size: number;
+}
+
+/** A mutex held on the engine's machine, by a run of any process (see run/io/mutexLocks.ts). */
+export interface HeldMutex {
+  mutex: string;
+  /** The run, node and process holding it, as its lock says; none for a file among the locks that is not one. */
+  holder?: MutexHolding;
+  /** When it was taken (an ISO time), as its lock says. */
+  since?: string;
+  /** Whether its holder still runs: one that has ended holds nothing, and the next run that wants it takes it over. */
+  live: boolean;
+  /** Held by a run of the engine that answers, which gives it back when that run or node ends. */
+  here: boolean;
 }
 
 /** The largest bound of the artifacts' copies `configure` takes, in megabytes (1 TiB). */
@@ -99,6 +112,13 @@ export interface EngineRequests {
    * `shared`: in the team's shared cache the engine's runs use, instead of the user's own.
    */
   forgetResults: { params: { workflowPath?: string; olderThan?: number; shared?: boolean }; result: { removed: number } };
+  /** The mutexes held on the engine's machine, by its own runs and other processes'. */
+  listMutexes: { params: Record<string, never>; result: { mutexes: HeldMutex[] } };
+  /**
+   * Gives back a mutex another process holds, for one whose holder was killed and its process id reused since (it
+   * looks held for ever); refused for one a run of this engine holds. What it was, as it was listed.
+   */
+  releaseMutex: { params: { mutex: string }; result: { released: HeldMutex } };
   /** Stops every run where it stands (they stay interrupted in their logs) and ends the engine. */
   shutdown: { params: Record<string, never>; result: Record<string, never> };
 }
@@ -189,6 +209,8 @@ const PARAMS = {
     ['olderThan', (v) => v === undefined || isNumber(v), 'a time (epoch milliseconds)'],
     ['shared', optional(isBoolean), 'true or false'],
   ],
+  listMutexes: [],
+  releaseMutex: [['mutex', isText, 'a non-empty string']],
   shutdown: [],
 } satisfies Record<EngineRequestType, ParamCheck[]>;
 

@@ -151,6 +151,8 @@ export class EngineService {
       for (const dir of dirs) removed += await forgetResults(dir, p);
       return { removed };
     },
+    listMutexes: async () => ({ mutexes: this.mutexes.list() }),
+    releaseMutex: async ({ mutex }) => ({ released: this.mutexes.release(mutex) }),
     shutdown: async () => {
       await this.stopAll();
       return {};

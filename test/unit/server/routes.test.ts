@@ -3,7 +3,8 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OPERATOR, serveFixture, until, VIEWER, type Fixture } from './serverFixture';
 
-import type { EngineEvent, LogChunk, RunListEntry } from '../../../src/engine/protocol';
+import type { EngineEvent, HeldMutex, LogChunk, RunListEntry } from '../../../src/engine/protocol';
+import { machineMutexFolder, MutexLockFiles } from '../../../src/engine/run/io/mutexLocks';
 import type { InputSpec } from '../../../src/engine/model';
 import type { RunStateSnapshot } from '../../../src/engine/runState';
 import type { WorkflowDetail, WorkflowSummary } from '../../../src/server/workflowViews';
@@ -240,10 +241,34 @@ describe('serve: the HTTP routes', function () {
     await ended(runId);
   });
 
+  it("lists the mutexes held on the engine's machine for a viewer, and releases one for an operator", async () => {
+    // Another process of the machine holds it (this one, through the lock files the engine reads too).
+    const elsewhere = new MutexLockFiles(machineMutexFolder());
+    assert.equal(elsewhere.tryTake(['served-port'], { runId: 'r0', nodeId: 'db' }), true);
+    try {
+      const { mutexes } = await get<{ mutexes: HeldMutex[] }>('/api/mutexes');
+      const held = mutexes.find((m) => m.mutex === 'served-port');
+      assert.deepEqual(held && [held.holder, held.live, held.here], [{ runId: 'r0', nodeId: 'db', pid: process.pid }, true, false]);
+      assert.equal((await f.call('POST', '/api/mutexes/served-port/release', VIEWER)).statusCode, 403);
+      const released = await f.call('POST', '/api/mutexes/served-port/release', OPERATOR);
+      assert.equal(released.statusCode, 200, released.body);
+      assert.equal(json<{ released: HeldMutex }>(released).released.holder?.nodeId, 'db');
+      assert.equal(
+        (await get<{ mutexes: HeldMutex[] }>('/api/mutexes')).mutexes.find((m) => m.mutex === 'served-port'),
+        undefined,
+      );
+      const again = await f.call('POST', '/api/mutexes/served-port/release', OPERATOR);
+      assert.deepEqual([again.statusCode, json<{ message: string }>(again).message], [404, "no run holds the mutex 'served-port'"]);
+      assert.equal((await f.call('POST', '/api/mutexes/..%2Fescape/release', OPERATOR)).statusCode, 400, 'a name a mutex cannot have');
+    } finally {
+      elsewhere.giveAll();
+    }
+  });
+
   it('serves its OpenAPI document, made from the routes', async () => {
     const doc = await get<{ openapi: string; paths: Record<string, unknown> }>('/api/openapi.json');
     assert.equal(doc.openapi.slice(0, 2), '3.');
-    for (const path of ['/api/workflows', '/api/workflows/{id}/runs', '/api/runs/{runId}/events', '/api/runs/{runId}/nodes/{nodeId}/approve'])
+    for (const path of ['/api/workflows', '/api/workflows/{id}/runs', '/api/runs/{runId}/events', '/api/runs/{runId}/nodes/{nodeId}/approve', '/api/mutexes'])
       assert.ok(doc.paths[path], path);
     assert.equal(doc.paths['/api/stream'], undefined);
     const approve = doc.paths['/api/runs/{runId}/nodes/{nodeId}/approve'] as { post: { requestBody: { required: boolean } } };

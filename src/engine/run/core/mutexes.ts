@@ -4,8 +4,9 @@
 // once and for the attempt alone, never while waiting for anything; a run holds its workflow's, all at once, and a
 // sub-run none. What holds a mutex while it waits for one (a run, through its nodes) waits for attempts, which hold
 // theirs without waiting: no two can wait for each other.
-import type { MutexHolding } from '../../protocol';
-import type { MutexLockFiles } from '../io/mutexLocks';
+import { mutexHolderText } from '../../mutexHolder';
+import type { HeldMutex, MutexHolding } from '../../protocol';
+import type { MutexLockEntry, MutexLockFiles } from '../io/mutexLocks';
 import { Wakeups } from './wakeups';
 
 /** How often a scheduler waiting for a mutex another process holds looks again. */
@@ -21,6 +22,14 @@ export interface MutexTaker {
 const holding = (by: { runId?: string; nodeId?: string }): MutexHolding => ({
   ...(by.runId !== undefined && { runId: by.runId }),
   ...(by.nodeId !== undefined && { nodeId: by.nodeId }),
+});
+
+/** A lock as the protocol tells of it; `here`: held by this engine. */
+const heldMutexOf = (entry: MutexLockEntry, here: boolean): HeldMutex => ({
+  mutex: entry.mutex,
+  ...(entry.holder && { holder: { ...holding(entry.holder), pid: entry.holder.pid }, since: entry.holder.since }),
+  live: entry.live,
+  here,
 });
 
 export class MutexRegistry {
@@ -68,7 +77,7 @@ export class MutexRegistry {
     for (const name of names) {
       if (!this.held.has(name)) continue;
       const taker = this.held.get(name);
-      return { mutex: name, holder: { ...(taker && holding(taker)), pid: process.pid } };
+      return { mutex: name, holder: this.holdingHere(taker) };
     }
     if (!this.outside || this.outsideFailed) return undefined;
     for (const name of names) {
@@ -76,6 +85,34 @@ export class MutexRegistry {
       if (holder) return { mutex: name, holder: { ...holding(holder), pid: holder.pid } };
     }
     return undefined;
+  }
+
+  /** The mutexes held: by this engine's runs, and by other processes' as their locks say (unless they cannot be used). */
+  list(): HeldMutex[] {
+    const files = this.outside && !this.outsideFailed ? this.outside.list() : [];
+    const listed = files.map((entry) => heldMutexOf(entry, this.held.has(entry.mutex)));
+    for (const [mutex, taker] of this.held)
+      if (!listed.some((m) => m.mutex === mutex)) listed.push({ mutex, holder: this.holdingHere(taker), live: true, here: true });
+    return listed.sort((a, b) => a.mutex.localeCompare(b.mutex));
+  }
+
+  /**
+   * Gives back a mutex another process holds, whoever that is: its runs go on as if they held it. One that a run of
+   * this engine holds is refused (it is given back when that run or node ends; cancelling it gives it back now).
+   */
+  release(name: string): HeldMutex {
+    if (this.held.has(name))
+      throw new Error(
+        `the mutex '${name}' is held by ${mutexHolderText(this.holdingHere(this.held.get(name)))}, a run of this engine: it is given back when that ends, or when the run is cancelled`,
+      );
+    const released = this.outside && !this.outsideFailed ? this.outside.release(name) : undefined;
+    if (!released) throw new Error(`no run holds the mutex '${name}'`);
+    this.wakeups.wake();
+    return heldMutexOf(released, false);
+  }
+
+  private holdingHere(taker: MutexTaker | undefined): MutexHolding {
+    return { ...(taker && holding(taker)), pid: process.pid };
   }
 
   private readOutside(name: string): ReturnType<MutexLockFiles['holderOf']> {

@@ -131,6 +131,28 @@ export class MutexLockFiles {
     this.give([...this.held]);
   }
 
+  /** The mutexes held in the folder, by this process and others. */
+  list(): MutexLockEntry[] {
+    this.checkFolderIfThere();
+    return listMutexLocks(this.folder);
+  }
+
+  /** Removes a mutex's lock whoever holds it; undefined when none is held. */
+  release(name: string): MutexLockEntry | undefined {
+    this.checkFolderIfThere();
+    return releaseMutexLock(this.folder, name);
+  }
+
+  /** The folder that is there must be this user's alone (a folder nobody has made yet holds no locks). */
+  private checkFolderIfThere(): void {
+    if (!this.options.ownFolder) return;
+    try {
+      checkOwnFolder(this.folder);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+  }
+
   /** Who holds the mutex in another process, if one does. */
   holderOf(name: string): MutexHolder | undefined {
     const holder = readHolder(join(this.folder, lockName(name)));
@@ -203,12 +225,14 @@ export function listMutexLocks(folder: string): MutexLockEntry[] {
   return entries.sort((a, b) => a.mutex.localeCompare(b.mutex));
 }
 
-/** Removes a mutex's lock file whoever holds it; returns what it said (undefined: no such lock). */
-export function releaseMutexLock(folder: string, mutex: string): MutexHolder | 'unreadable' | undefined {
+/** Removes a mutex's lock file whoever holds it; returns what it was (undefined: no such lock). */
+export function releaseMutexLock(folder: string, mutex: string): MutexLockEntry | undefined {
   const path = join(folder, lockName(mutex));
   const holder = readHolder(path);
-  if (holder !== undefined) removeFile(path);
-  return holder;
+  if (holder === undefined) return undefined;
+  const entry = holder === 'unreadable' ? { mutex, live: false } : { mutex, holder, live: holderAlive(holder) };
+  removeFile(path);
+  return entry;
 }
 
 function readHolderOrUnreadable(path: string): ReturnType<typeof readHolder> {
