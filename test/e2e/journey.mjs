@@ -2,17 +2,50 @@
 // notifications, the Runs view and the status bar. Each step saves a screenshot. The first steps are in
 // journeyRunning.mjs and journeyBuilding.mjs; the window reloaded during a run and the served engine come last, here,
 // then the team's kept results forgotten (journeyRunning.mjs).
-import { writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { buildingSteps } from './journeyBuilding.mjs';
 import { runningSteps, teamCacheStep } from './journeyRunning.mjs';
 import { workbenchDriver } from './workbenchDriver.mjs';
 
-export async function journey({ page, workspace, shots, log, served, team }) {
-  const d = { ...workbenchDriver({ page, workspace, shots, log }), team };
+export async function journey({ page, workspace, shots, log, served, team, mutexDir }) {
+  const d = { ...workbenchDriver({ page, workspace, shots, log }), team, mutexDir };
   const { step, palette, openFile, waitForStatus, dagFrame, card, shot, notifications, noPlantedOffer, lensesSaying, lensCount } = d;
   await runningSteps(d);
   await buildingSteps(d);
+
+  await step('12b-release-a-mutex-nobody-gives-back', async () => {
+    // A run was killed while it held journey-port, and another process has its process id since: its lock looks held.
+    const stranger = spawn('sleep', ['600'], { stdio: 'ignore' });
+    try {
+      mkdirSync(mutexDir, { recursive: true, mode: 0o700 });
+      const since = new Date(Date.now() - 3_600_000).toISOString();
+      const lock = { pid: stranger.pid, host: hostname(), owner: 'killed', runId: '20261205-040000-dead', nodeId: 'serve', since };
+      writeFileSync(join(mutexDir, 'journey-port.lock'), JSON.stringify(lock));
+      await openFile('port.workflow.yaml');
+      await palette('Maestro: Run Workflow');
+      const dag = await dagFrame('Port');
+      await card(dag, 'db').locator('.card-mutex-waiting').waitFor();
+      await shot('12b-waits-for-the-mutex');
+      // Release Mutex… lists who holds what; the one chosen still looks alive, so it asks first.
+      await palette('Maestro: Release Mutex', 'journey-port');
+      const ask = page.locator('.monaco-dialog-box', { hasText: 'Release the mutex journey-port?' });
+      await ask.waitFor();
+      await shot('12b-release-asks-first');
+      await ask.getByRole('button', { name: 'Release' }).click();
+      await notifications
+        .getByText(/Released the mutex journey-port, held by serve of the run 20261205-040000-dead/)
+        .first()
+        .waitFor();
+      await dag.locator('[data-testid="run-header"][data-status="completed"]').waitFor({ timeout: 30_000 });
+      if (readFileSync(join(workspace, 'port.txt'), 'utf8') !== 'took the port\n') throw new Error('the node did not run once the mutex was released');
+      if (existsSync(join(mutexDir, 'journey-port.lock'))) throw new Error("the run's node did not give the mutex back");
+    } finally {
+      stranger.kill();
+    }
+  });
 
   await step('09-window-reload-during-a-run', async () => {
     await openFile('reload.workflow.yaml');

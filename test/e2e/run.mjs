@@ -61,6 +61,8 @@ try {
       MAESTRO_TEST_RESULTS: resultsFile,
       MAESTRO_SPAWN_HELPERS: '1',
       MAESTRO_TEST_SERVED: JSON.stringify({ url: served.url, tokens: served.tokens }),
+      // The machine's mutexes: the test's own.
+      MAESTRO_MUTEX_DIR: join(work, 'mutexes'),
     },
     testEntry,
     settings: { 'security.workspace.trust.enabled': false },
@@ -107,6 +109,8 @@ const journeyWorkspace = makeWorkspace(root, join(journeyWork, 'workspace'), { p
 const team = { folder: join(journeyWork, 'team', 'shared'), keyFile: join(journeyWork, 'team', 'team.key') };
 mkdirSync(team.folder, { recursive: true });
 writeFileSync(team.keyFile, `${'7'.repeat(64)}\n`, { mode: 0o600 });
+// The machine's mutexes, where the journey plants a lock.
+const mutexDir = join(journeyWork, 'mutexes');
 server = undefined;
 browser = undefined;
 served = undefined;
@@ -117,6 +121,7 @@ try {
     vsix,
     workDir: journeyWork,
     workspace: journeyWorkspace,
+    env: { MAESTRO_MUTEX_DIR: mutexDir },
     settings: {
       'security.workspace.trust.enabled': true,
       'security.workspace.trust.startupPrompt': 'always',
@@ -129,7 +134,7 @@ try {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   await page.goto(server.workspaceUrl);
   await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
-  const steps = await journey({ page, workspace: journeyWorkspace, shots, log: (m) => console.error(m), served, team });
+  const steps = await journey({ page, workspace: journeyWorkspace, shots, log: (m) => console.error(m), served, team, mutexDir });
   for (const s of steps) {
     console.log(`  ${s.ok ? '✓' : '✗'} ${s.name}${s.ok ? ` (${s.ms} ms)` : `: ${s.error}`}`);
     if (s.ok) passed++;

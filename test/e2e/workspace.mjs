@@ -97,6 +97,8 @@ export function makeWorkspace(root, dir, { plantedRun = false, hostileFile = fal
     `  build: { run: 'echo built >> built.txt && echo "v=7" >> "$MAESTRO_OUTPUT" && mkdir -p out && echo v7 > out/app.txt', outputs: [v], artifacts: [out], cache: true }`,
     "  use: { needs: build, env: { V: '${{ nodes.build.outputs.v }}' }, run: 'echo \"using $V\"' }",
   ]);
+  // A node that holds a mutex: in the journey, a lock whose holder is gone but whose process id lives on holds it.
+  write('port.workflow.yaml', ['version: 1', 'name: Port', 'nodes:', '  db: { mutex: journey-port, run: echo took the port > port.txt }']);
   // A GitHub Actions workflow to import: its github.sha and its secret become inputs the run asks for.
   mkdirSync(join(dir, '.github', 'workflows'), { recursive: true });
   write('.github/workflows/stamp.yml', [

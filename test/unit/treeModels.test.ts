@@ -26,6 +26,7 @@ describe('tree models', () => {
     const blockedBy = { mutex: 'deploy-prod', holder: { runId: 'r0', pid: 4321 } };
     const waiting = runItem({ runId: 'r1', workflowName: 'W', status: 'running', startedAt: T0, state: { ...state, blockedBy } }, T0 + 65_000);
     assert.equal(waiting.description, 'running 1/3 · 1m05s · waits for deploy-prod');
+    assert.equal(waiting.contextValue, 'run-running-blocked', 'Release Mutex… shows on it');
     assert.match(waiting.tooltip ?? '', /\nwaits for the mutex deploy-prod, which the run r0, process 4321 holds(\n|$)/);
     const failed = runItem({ runId: 'r1', workflowName: 'W', status: 'failed', startedAt: T0, endedAt: T0 + 3000 }, T0 + 7_200_000);
     assert.equal(failed.description, 'failed · 3.00s · 2 h ago');
@@ -73,6 +74,7 @@ describe('tree models', () => {
     assert.deepEqual([c.description, c.icon.id], ['pending', 'circle-large-outline']);
     const blocked = nodeItem({ ...state.nodes.get('c')!, blockedBy: { mutex: 'port-5432', holder: { runId: 'r0', nodeId: 'db', pid: 4321 } } }, T0 + 8_000);
     assert.equal(blocked.description, 'pending · waits for port-5432');
+    assert.equal(blocked.contextValue, 'node-pending-blocked');
     assert.match(blocked.tooltip ?? '', /\nwaits for the mutex port-5432, which db of the run r0, process 4321 holds$/);
     const reused = nodeItem({ ...state.nodes.get('a')!, attempt: 1, cached: { runId: 'r0', at: T0, restored: ['dist'] } }, T0 + 10_000);
     assert.equal(reused.description, 'completed · reused', "not the lookup's time");

@@ -3,6 +3,7 @@ import { canPauseRun, canResumeRun, isActiveRun } from '../../engine/runRules';
 import type { ConnectArguments } from '../runs/engineChoice';
 import type { RunManager } from '../runs/runManager';
 import { interchangeCommands } from './interchangeCommands';
+import { mutexCommands } from './mutexCommands';
 import { handled } from './notify';
 import { runCommands } from './runCommands';
 import type { CommandServices } from './services';
@@ -24,6 +25,7 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
     ...viewCommands(s),
     ...workflowCommands(s),
     ...interchangeCommands(s),
+    ...mutexCommands(s),
     'maestro.connectEngine': (args?: unknown) => s.engines.connect(isObject(args) ? connectArguments(args) : {}),
     'maestro.disconnectEngine': () => s.engines.disconnect(),
   };

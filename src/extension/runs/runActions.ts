@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { InputSpec } from '../../engine/model';
+import type { HeldMutex } from '../../engine/protocol';
 import { canDeleteRun, canPauseRun, canRetryFailedRun, canResumeRun, isActiveRun, shownRunStatus } from '../../engine/runRules';
 import type { WorkflowDocuments } from '../language/documents';
 import type { EngineLink } from './engineConnection';
@@ -132,6 +133,16 @@ export class RunActions {
     const { removed } = await this.engine.request('forgetResults', scope);
     if (!o.shared) return removed;
     return removed + (await this.engine.request('forgetResults', { ...scope, shared: true })).removed;
+  }
+
+  /** The mutexes held on the engine's machine, by its runs and other processes'. */
+  async heldMutexes(): Promise<HeldMutex[]> {
+    return (await this.engine.request('listMutexes', {})).mutexes;
+  }
+
+  /** Gives back a mutex another process holds (refused for one a run of this engine holds); what it was. */
+  async releaseMutex(mutex: string): Promise<HeldMutex> {
+    return (await this.engine.request('releaseMutex', { mutex })).released;
   }
 
   /** The workflow's document, saved, once it has no errors. */

@@ -102,7 +102,7 @@ export function runItem(run: RunLike, now: number): ItemModel {
     description,
     tooltip: tooltip.join('\n'),
     icon: STATUS_ICON[status],
-    contextValue: `run-${status}`,
+    contextValue: `run-${status}${blocked ? '-blocked' : ''}`,
     collapsible: true,
   };
 }
@@ -130,7 +130,7 @@ export function nodeItem(node: NodeRunState, now: number, where: { nested?: bool
     tooltip: tooltip.join('\n'),
     icon: STATUS_ICON[node.status],
     // A sub-run's node is not retried by itself (its workflow node is), but its log opens and its gate is answered.
-    contextValue: `${where.nested ? 'subnode' : 'node'}-${node.status}`,
+    contextValue: `${where.nested ? 'subnode' : 'node'}-${node.status}${node.blockedBy ? '-blocked' : ''}`,
     collapsible: where.children ?? false,
   };
 }
