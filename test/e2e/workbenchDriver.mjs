@@ -19,11 +19,13 @@ export function workbenchDriver({ page, workspace, shots, log }) {
     for (let attempt = 1; ; attempt++) {
       await page.keyboard.press('Escape');
       // Focus an editor, so that the palette runs against it; there may be none on screen (then it does not matter).
+      // Its text input is focused, not clicked: a click moves the cursor, and one at a corner of the lines' element,
+      // which is above the view in a scrolled editor, had the browser scroll the workbench to bring it into view.
       if (focusEditor)
         await page
-          .locator('.editor-group-container .monaco-editor .view-lines')
+          .locator('.editor-group-container .monaco-editor :is(textarea, .native-edit-context)')
           .first()
-          .click({ position: { x: 5, y: 5 }, timeout: 2_000 })
+          .evaluate((input) => input.focus({ preventScroll: true }), undefined, { timeout: 2_000 })
           .catch(() => undefined);
       await page.keyboard.press('F1');
       try {
