@@ -103,7 +103,7 @@ describe('engine process protocol', () => {
 
   it('says it is ready, runs a workflow and streams its events; its reply names the run', async () => {
     const ready = await engine.waitFor((m) => m.type === 'engine:ready');
-    assert.equal((ready as { protocolVersion: number }).protocolVersion, 6);
+    assert.equal((ready as { protocolVersion: number }).protocolVersion, 7);
     const { runId } = await ask<{ runId: string }>({
       type: 'start',
       workflowPath: workflowFile('nodes:', '  a: { run: echo hi }', '  b: { needs: a, run: "true" }'),
