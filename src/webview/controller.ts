@@ -35,6 +35,8 @@ export interface Controller {
   undo(redo: boolean): Promise<void>;
   openScript(nodeId: string): Promise<void>;
   showInsights(): Promise<void>;
+  /** Offers to give back the mutex a node of the shown run waits for. */
+  releaseMutex(nodeId: string): Promise<void>;
   /** The workflow files a sub-workflow node may run, as `workflow:` writes them, nearest first. */
   workflowFiles(): Promise<string[]>;
   /** Gives the graph the keyboard focus (set by the canvas). */
@@ -210,6 +212,7 @@ function hostRequests(store: PanelStore, host: Host): Omit<Controller, 'focusNod
     undo: async (redo) => void (await host.request('undo', { redo })),
     openScript: async (nodeId) => void (await host.request('openScript', { nodeId })),
     showInsights: async () => void (await host.request('showInsights', {})),
+    releaseMutex: async (nodeId) => void (await host.request('releaseMutex', { runId: needRun(), nodeId })),
     workflowFiles: async () => (await host.request('workflowFiles', {})).files,
   };
 }

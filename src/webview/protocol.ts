@@ -179,6 +179,8 @@ export interface WebviewRequests {
   nodeMetrics: { params: Record<string, never>; result: { basedOn: number; nodes: Record<string, NodeMetric> } };
   /** The workflow's timeline as the file is now, from its history; or why there is none. */
   forecast: { params: Record<string, never>; result: { forecast?: Forecast; note?: string } };
+  /** Offers to give back the mutex a pending node of a run waits for (Release Mutex…, which asks first). */
+  releaseMutex: { params: { runId: string; nodeId: string }; result: Record<string, never> };
   /** Opens the workflow's Insights panel. */
   showInsights: { params: Record<string, never>; result: Record<string, never> };
   /** The workflow files a sub-workflow node of this workflow may run, as `workflow:` writes them, nearest first. */
@@ -237,6 +239,7 @@ const REQUEST_CHECKS = {
   openScript: [(v) => isText(v.nodeId), 'nodeId'],
   nodeMetrics: [() => true, 'nothing'],
   forecast: [() => true, 'nothing'],
+  releaseMutex: [runAndNode, 'runId and nodeId'],
   showInsights: [() => true, 'nothing'],
   workflowFiles: [() => true, 'nothing'],
 } satisfies Record<WebviewRequestType, [(v: Json) => boolean, string]>;

@@ -147,6 +147,13 @@ describe('DAG panel in Chromium: controls', function () {
       'Waits for the mutex port-5432, which integration of the run 20261205-040500-ab12, process 4321 holds',
     );
     await page.screenshot({ path: join(shots, 'waits-for-another-process.png') });
+    // Its holder may be gone for good (a run killed): the details offer Release Mutex…, which asks first.
+    await page.getByTestId('release-mutex').click();
+    await page.waitForFunction(() => window.__posted.some((m) => m.type === 'releaseMutex'));
+    const [release] = (await requests(page, 'releaseMutex')) as Extract<WebviewMessage, { type: 'releaseMutex' }>[];
+    assert.deepEqual([release.runId, release.nodeId], [head.runId, 'unit']);
+    await page.click('.card[data-node="e2e"]');
+    assert.equal(await page.getByTestId('release-mutex').count(), 0, 'a node that waits for nothing');
   });
 
   it("says in the run's header that the run waits for its workflow's mutex, until a node starts", async () => {

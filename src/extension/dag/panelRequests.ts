@@ -9,6 +9,7 @@ import type { EditReply } from './workflowEditing';
 import type { WebviewRequest, WebviewRequests, WebviewRequestType, WebviewResult } from '../../webview/protocol';
 import { subWorkflowChoices, type WorkflowDocuments } from '../language/documents';
 import type { InputPrompts } from '../commands/inputPrompts';
+import type { RunsTreeItemArg } from '../commands/arguments';
 import { logUri } from '../runs/nodeLogs';
 import type { RunActions } from '../runs/runActions';
 import type { RunEntry, RunManager } from '../runs/runManager';
@@ -72,17 +73,7 @@ function panelHandlers(c: PanelContext): Handlers {
       await vscode.window.showTextDocument(doc, { preview: true, viewColumn: c.editorColumn() });
       return {};
     },
-    openArtifact: async ({ runId, nodeId, path }) => {
-      const entry = run(runId);
-      const instance = (await c.runs.loadState(entry))?.nodes.get(nodeId);
-      // The engine says where the node's artifacts were found; runs from before it did are found from the file.
-      const nodeFolder = instance?.artifactsDir ?? declaredFolder(c, entry, instance?.info.nodeId);
-      const roots = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
-      const target = artifactToOpen({ recorded: instance?.artifacts ?? [], requested: path, nodeFolder, roots });
-      if ('error' in target) throw new Error(target.error);
-      await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(target.path));
-      return {};
-    },
+    openArtifact: async ({ runId, nodeId, path }) => (await openArtifact(c, run(runId), nodeId, path), {}),
     copy: async ({ text }) => (await vscode.env.clipboard.writeText(text), {}),
     logTail: async ({ runId, nodeId }) => {
       // A run followed live: its memory and the count of lines the panel was sent are read in one turn, so that
@@ -102,6 +93,11 @@ function panelHandlers(c: PanelContext): Handlers {
     nodeMetrics: async () => nodeMetricsOf((await c.runs.insights(c.uri.fsPath, METRIC_RUNS)).report),
     forecast: () => forecastOf(c),
     showInsights: async () => (await vscode.commands.executeCommand('maestro.showInsights', c.uri), {}),
+    releaseMutex: async ({ runId, nodeId }) => {
+      // Release Mutex… of the node, as from the Runs view: it asks first.
+      const waiting: RunsTreeItemArg = { kind: 'node', run: { runId }, node: { info: { id: nodeId } } };
+      return (await vscode.commands.executeCommand('maestro.releaseMutex', waiting), {});
+    },
     workflowFiles: async () => ({ files: await subWorkflowChoices(c.uri) }),
   };
 }
@@ -135,6 +131,16 @@ async function forecastOf(c: PanelContext): Promise<{ forecast?: Forecast; note?
 
 function fail(message: string): never {
   throw new Error(message);
+}
+
+/** Opens an artifact a node of the run kept, found where the engine says, or where the file says for older runs. */
+async function openArtifact(c: PanelContext, entry: RunEntry, nodeId: string, path: string): Promise<void> {
+  const instance = (await c.runs.loadState(entry))?.nodes.get(nodeId);
+  const nodeFolder = instance?.artifactsDir ?? declaredFolder(c, entry, instance?.info.nodeId);
+  const roots = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+  const target = artifactToOpen({ recorded: instance?.artifacts ?? [], requested: path, nodeFolder, roots });
+  if ('error' in target) throw new Error(target.error);
+  await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(target.path));
 }
 
 /** The node's working folder as the workflow file says now (for runs that did not record it). */

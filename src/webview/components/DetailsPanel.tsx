@@ -135,6 +135,16 @@ function Actions({ node, instance }: { node: DagNode; instance?: InstanceView })
           label="Retry node"
         />
       ) : null}
+      {status === 'pending' && instance?.blockedBy && live ? (
+        // A text button, even in a narrow panel, as for a gate: a rare step with consequences is not left to an icon.
+        <Button
+          secondary
+          title={`Give back ${instance.blockedBy.mutex} if its holder is gone: a run that was killed (asks first)`}
+          onClick={() => attempt(controller.releaseMutex(id))}
+          testId="release-mutex"
+          label="Release mutex…"
+        />
+      ) : null}
       {run ? <Button icon="output" secondary onClick={() => attempt(controller.openLog(id))} testId="open-log" label="Open log" /> : null}
       <Button
         icon={copied ? 'check' : 'copy'}
