@@ -1,6 +1,6 @@
 import { formatDuration } from '../engine/duration';
-import { heldMutexText } from '../engine/mutexHolder';
-import type { EngineEvent } from '../engine/protocol';
+import { heldMutexText, mutexHolderText } from '../engine/mutexHolder';
+import type { EngineEvent, MutexHolding } from '../engine/protocol';
 import { allInstanceIds, applyEvent, type RunState } from '../engine/runState';
 import { shellWord } from '../engine/platform/shells';
 import { reusedText } from '../engine/reusedResult';
@@ -36,13 +36,16 @@ export interface RunReporterOptions {
 
 /**
  * Shows a run in a terminal: a line for each node as it ends (a failed node's with its last lines of output) and, on
- * a TTY, a live block of the running nodes with progress bars, redrawn in place; then a summary table.
+ * a TTY, a live block of the running nodes with progress bars and of what waits for a mutex, redrawn in place; then a
+ * summary table.
  */
 export class RunReporter {
   private state: RunState | undefined;
   private liveLines = 0;
   private timer: NodeJS.Timeout | undefined;
   private readonly tails = new LogTails();
+  /** When the run (`''`) and each node began to wait for a mutex, as their first `blocked` events say. */
+  private readonly waitStarts = new Map<string, number>();
 
   constructor(
     private readonly io: Output,
@@ -135,6 +138,10 @@ export class RunReporter {
 
   /** Keeps each running node's last lines, for as long as it runs. */
   private follow(e: EngineEvent): void {
+    if (e.type === 'node:blocked' || e.type === 'workflow:blocked') {
+      const who = e.type === 'node:blocked' ? e.nodeId : '';
+      if (!this.waitStarts.has(who)) this.waitStarts.set(who, e.ts);
+    }
     if (e.type === 'node:started') this.tails.started(e.nodeId);
     else if (e.type === 'node:log') this.tails.wrote(e.nodeId, e.lines);
     else if (e.type === 'node:completed' || e.type === 'node:skipped' || e.type === 'node:cancelled') this.tails.take(e.nodeId);
@@ -217,7 +224,25 @@ export class RunReporter {
       );
     });
     if (running.length > 12) lines.push(paint(this.io, '90', `  … and ${running.length - 12} more running`));
+    lines.push(...this.waitLines(now));
     if (lines.length) this.io.out(safeLog(lines.join('\n')) + '\n');
     this.liveLines = lines.length;
+  }
+
+  /** The run and the pending nodes that wait for a mutex another run holds, with the holder and how long so far. */
+  private waitLines(now: number): string[] {
+    const s = this.state;
+    if (!s) return [];
+    const waits: { who: string; key: string; held: { mutex: string; holder: MutexHolding } }[] = [];
+    if (s.blockedBy) waits.push({ who: 'the run', key: '', held: s.blockedBy });
+    for (const n of s.nodes.values()) if (n.blockedBy && n.status === 'pending') waits.push({ who: n.info.id, key: n.info.id, held: n.blockedBy });
+    for (const key of this.waitStarts.keys()) if (!waits.some((w) => w.key === key)) this.waitStarts.delete(key);
+    const lines = waits.slice(0, 4).map(({ who, key, held }) => {
+      const since = this.waitStarts.get(key);
+      const text = `waits for ${held.mutex}, held by ${mutexHolderText(held.holder)}${since === undefined ? '' : `  ${formatDuration(Math.max(0, now - since))}`}`;
+      return `  ${paint(this.io, '90', '⧗')} ${who.padEnd(24).slice(0, 24)} ${paint(this.io, '90', text.slice(0, 130))}`;
+    });
+    if (waits.length > 4) lines.push(paint(this.io, '90', `  … and ${waits.length - 4} more waiting for a mutex`));
+    return lines;
   }
 }

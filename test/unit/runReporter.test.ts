@@ -158,4 +158,31 @@ describe('the CLI run reporter: waits', () => {
     r.feed({ ...at, type: 'workflow:blocked', mutex: 'deploy-prod', holder: { runId: '20261205-040500-ab12', pid: 4321 } });
     assert.match(r.text(), /\n {2}⧗ the run waits for the mutex deploy-prod, which the run 20261205-040500-ab12, process 4321 holds\n$/);
   });
+
+  it('keeps what waits for a mutex in the live block, with its holder and how long so far, until it starts', () => {
+    let out = '';
+    const r = new RunReporter({ out: (t) => (out += t), err: (t) => (out += t), isTTY: true });
+    const t0 = Date.now() - 65_000;
+    const holder = { runId: '20261205-040500-ab12', nodeId: 'db', pid: 4321 };
+    try {
+      r.event({ ...started(['serve', 'lint']), ts: t0 });
+      r.event({ ...at, ts: t0, type: 'node:blocked', nodeId: 'serve', mutex: 'port-5432', holder });
+      r.event({ ...at, ts: t0 + 1000, type: 'node:blocked', nodeId: 'serve', mutex: 'port-5432', holder: { ...holder, nodeId: 'api' } });
+      const block = out.slice(out.lastIndexOf('\x1b[J'));
+      assert.match(
+        block,
+        /⧗\S* serve {20}\S* ?\S*waits for port-5432, held by api of the run 20261205-040500-ab12, process 4321 {2}1m0[5-9]s/,
+        'since the first',
+      );
+      out = '';
+      r.event({ ...nodeStarted('serve'), ts: t0 + 65_000 });
+      r.event({ ...nodeStarted('lint'), ts: t0 + 65_000 });
+      r.event({ ...at, type: 'node:completed', nodeId: 'lint', attempt: 1, outputs: {}, artifacts: [], durationMs: 5 });
+      const after = out.slice(out.lastIndexOf('\x1b[J'));
+      assert.match(after, /●\S* serve/);
+      assert.doesNotMatch(after, /⧗/, 'started: no longer waiting');
+    } finally {
+      r.stopLive();
+    }
+  });
 });
