@@ -8,18 +8,16 @@ import { awaitsMatrix, InstanceTable, isHardFailure, type Instance } from './ins
 import { LogBatcher } from './logBatcher';
 import { makeMatrix, type MatrixMakingRun } from './matrixMaking';
 import { Masker } from './masker';
-import { subRunHolding, SubRunPauses } from './nestedRuns';
+import { subRunHolding, type SubRunPauses } from './nestedRuns';
 import { PausableTimeout } from './pausableTimeout';
 import { MutexRegistry } from './mutexes';
 import { RunMutexes } from './runMutexes';
+import { byActor, RunPause } from './runPause';
 import { SlotPool } from './slots';
 import { conditionReadsMatrix, decide, type Decision } from './decide';
 import { collectOutputs, RunScope } from './scope';
 
 export type { SchedulerOptions } from './schedulerCore';
-
-/** An event's `actor` field, when someone is named. */
-const byActor = (actor: string | undefined): { actor?: string } => (actor ? { actor } : {});
 
 /**
  * Runs one workflow: decides what starts when, applies conditions, pause, cancel and retry, and reports everything
@@ -41,12 +39,7 @@ export class Scheduler implements SchedulerCore {
   /** The workflow's own mutexes, which the run holds from before its first node to its end, and its nodes'. */
   private readonly runMutexes: RunMutexes;
   private readonly pumpOnSlot = () => this.pump();
-  readonly subRunPauses = new SubRunPauses();
-  paused = false;
-  /** What the run's events have said of a pause asked for: it is under way, or it has taken effect. */
-  private pauseTold: 'pausing' | 'paused' | undefined;
-  /** Who paused the run, told with the pause when it takes effect. */
-  private pausedBy?: string;
+  private readonly pausing: RunPause;
   cancelling = false;
   /** Cancelling without running anything more: a second cancel, a halt, or a log that cannot be written. */
   stoppingHard = false;
@@ -93,6 +86,14 @@ export class Scheduler implements SchedulerCore {
       inst.continueOnError = this.scope.continuesOnError(inst);
     }
     this.lifecycle = new NodeLifecycle(this);
+    this.pausing = new RunPause({
+      instances: () => this.table.instances,
+      runTimeout: this.runTimeout,
+      holdTimeout: (inst) => this.lifecycle.holdTimeout(inst),
+      releaseTimeout: (inst) => this.lifecycle.releaseTimeout(inst),
+      emit: (draft) => this.emit(draft),
+      settle: () => this.settle(),
+    });
     this.runMutexes = new RunMutexes({
       registry: this.mutexes,
       names: options.workflow.mutex,
@@ -130,8 +131,17 @@ export class Scheduler implements SchedulerCore {
     return this.finished;
   }
 
+  get paused(): boolean {
+    return this.pausing.paused;
+  }
+
   get isPaused(): boolean {
-    return this.paused;
+    return this.pausing.paused;
+  }
+
+  /** The sub-runs the run's pause paused. */
+  get subRunPauses(): SubRunPauses {
+    return this.pausing.subRuns;
   }
 
   /** Starts the run (or, with `previous`, continues it). */
@@ -175,38 +185,13 @@ export class Scheduler implements SchedulerCore {
   /** `actor`: who asks, recorded in the events (a served engine's token's name). */
   pause(actor?: string): void {
     if (this.finished) throw new Error('the run has ended');
-    if (this.paused) return;
-    this.paused = true;
-    this.pausedBy = actor;
-    this.pauseTold = undefined;
-    this.subRunPauses.pause(this.table.instances, (inst) => {
-      this.lifecycle.holdTimeout(inst);
-      this.settle();
-    });
-    this.settle();
-    // Running nodes finish first, which may take long: the run says at once that it is pausing.
-    if (this.pauseTold === undefined && !this.finished) {
-      this.pauseTold = 'pausing';
-      // Sub-runs already paused with nothing running in them do not hold the pause up.
-      this.emit({ type: 'workflow:pausing', running: this.running - this.subRunPauses.size, ...byActor(actor) });
-    }
+    this.pausing.ask(actor, { running: () => this.running, finished: () => this.finished });
   }
 
   resume(actor?: string): void {
     if (this.finished) throw new Error('the run has ended: retry a node to run it again');
-    if (!this.paused) return;
-    this.paused = false;
-    // A pause called off before it took effect is a resume too: the run no longer says it is pausing.
-    if (this.pauseTold) this.emit({ type: 'workflow:resumed', reset: [], ...byActor(actor) });
-    this.pauseTold = undefined;
-    this.wake();
-    this.pump();
-  }
-
-  /** What a pause held goes on: sub-runs resume (their nodes' timeouts count again); retries due start at the next pump. */
-  private wake(): void {
-    this.runTimeout.release();
-    this.subRunPauses.resume(this.table.instances, (inst) => this.lifecycle.releaseTimeout(inst));
+    // Retries due start at the next pump.
+    if (this.pausing.callOff(actor)) this.pump();
   }
 
   /**
@@ -285,16 +270,14 @@ export class Scheduler implements SchedulerCore {
     this.cancelRequested = false;
     this.cancelledBy = undefined;
     this.stopReason = undefined;
-    const wasPaused = this.paused;
-    this.paused = false;
-    this.pauseTold = undefined;
+    const wasPaused = this.pausing.clear();
     if (wasFinished) this.done = this.newDone();
     // The run's timeout counts afresh for what an ended run runs again, as for a run continued from its log.
     if (wasFinished && this.options.workflow.mutex === undefined) this.armRunTimeout();
     this.emit({ type: 'workflow:resumed', reset: reset.map((i) => i.id), ...byActor(actor), ...(matrixUnmade ? { nodes: this.nodes } : {}) });
     this.table.recount((g) => this.scope.publish(g));
     // A retry resumes a paused run: what the pause held goes on too.
-    if (wasPaused) this.wake();
+    if (wasPaused) this.pausing.wake();
     this.pump();
   }
 
@@ -362,14 +345,7 @@ export class Scheduler implements SchedulerCore {
     const instances = this.table.instances;
     // A gate waiting for an answer, or a retry waiting for its delay, runs nothing: a pause need not wait for them.
     if (!this.paused && instances.some((i) => i.status === 'waiting' || i.status === 'retrying')) return;
-    if (this.paused && !this.cancelling) {
-      if (this.pauseTold !== 'paused' && instances.some((i) => !isEndedNode(i.status))) {
-        this.pauseTold = 'paused';
-        this.runTimeout.hold();
-        this.emit({ type: 'workflow:paused', ...byActor(this.pausedBy) });
-      }
-      if (this.pauseTold === 'paused') return;
-    }
+    if (this.pausing.holdsRun(this.cancelling)) return;
     if (onlyPausedSubRuns || this.table.ready.size > 0) return;
     for (const i of instances) {
       if (isEndedNode(i.status)) continue;
