@@ -29,7 +29,16 @@ const SETTINGS: [string, FieldValue][] = [
   ['outputs', ['version', 'notes']],
 ];
 
-const seedArb = fc.record({ op: fc.integer({ min: 0, max: 7 }), a: fc.nat(), b: fc.nat(), c: fc.nat() });
+/** The workflow's own settings the builder sets, with a value each. */
+const WORKFLOW_SETTINGS: [string, FieldValue][] = [
+  ['name', 'Renamed: with a colon'],
+  ['description', 'What it does,\non two lines\n'],
+  ['concurrency', 3],
+  ['timeout', '1h'],
+  ['mutex', ['deploy-prod', 'port-5432']],
+];
+
+const seedArb = fc.record({ op: fc.integer({ min: 0, max: 9 }), a: fc.nat(), b: fc.nat(), c: fc.nat() });
 
 /** The action a seed picks in the current workflow. */
 function actionOf(seed: { op: number; a: number; b: number; c: number }, graph: Graph, text: string): EditAction {
@@ -60,6 +69,11 @@ function actionOf(seed: { op: number; a: number; b: number; c: number }, graph: 
       const [key, value] = settings[seed.c % settings.length];
       if (steps.length === 0) return { type: 'duplicate', id: pick(seed.a) };
       return { type: 'set', id: steps[seed.a % steps.length], key, ...(seed.op === 6 ? {} : { value }) };
+    }
+    case 8:
+    case 9: {
+      const [key, value] = WORKFLOW_SETTINGS[seed.c % WORKFLOW_SETTINGS.length];
+      return { type: 'setWorkflow', key, ...(seed.op === 9 ? {} : { value }) };
     }
     default:
       return { type: 'duplicate', id: pick(seed.a) };
@@ -118,6 +132,9 @@ function allowedSpans(text: string, action: EditAction): Span[] | 'insertion' | 
       return [blockOf(action.to)];
     case 'set':
       return [blockOf(action.id)];
+    case 'setWorkflow':
+      // The settings, above `nodes:` and the comments that lead into it.
+      return [{ start: 0, end: text.search(/^nodes:/m) }];
   }
 }
 
@@ -136,6 +153,10 @@ function inverseOf(before: string, action: EditAction, select: string | undefine
       const count = index.byId.get(action.to)!.needs.length;
       // `needs: x` (or `[]`) becomes a list when one is added: the inverse leaves the list.
       return style === 'none' || style === 'block' || (style === 'flow' && count > 0) ? { type: 'disconnect', from: action.from, to: action.to } : undefined;
+    }
+    case 'setWorkflow': {
+      const root = index.result.parsed.value as Record<string, unknown>;
+      return root[action.key] === undefined && action.value !== undefined ? { type: 'setWorkflow', key: action.key } : undefined;
     }
     case 'set':
       return index.result.workflow.nodes.find((n) => n.id === action.id) &&
@@ -185,7 +206,10 @@ function checkAction(text: string, action: EditAction): string {
         `edits stay within the nodes concerned\n${context}`,
       );
   }
-  if (action.type !== 'removeNode') for (const c of commentsOf(text)) assert.ok(after.includes(c), `comment '${c}' is kept\n${context}`);
+  // A setting removed takes the comment on its line with it.
+  const removedLine = action.type === 'setWorkflow' && action.value === undefined ? new RegExp(`^${action.key}:.*`, 'm').exec(text)?.[0] : undefined;
+  const kept = commentsOf(text).filter((c) => !removedLine?.endsWith(c));
+  if (action.type !== 'removeNode') for (const c of kept) assert.ok(after.includes(c), `comment '${c}' is kept\n${context}`);
   const inverse = inverseOf(text, action, outcome.select);
   if (inverse) {
     const undone = planEdit(buildIndex(validateWorkflow(after)), inverse);

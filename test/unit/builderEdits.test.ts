@@ -164,6 +164,38 @@ describe('builder edits', () => {
     assert.equal(edit(text, { type: 'duplicate', id: 'a' }), 'version: 1\nname: x\nnodes:\n  a:\n    run: x\n  a-2:\n    run: x\n  b: { run: y }\n');
   });
 
+  it("sets the workflow's own settings above nodes: and the comments leading into them, and removes them", () => {
+    const text = '# Deploys.\nversion: 1\nname: Ship   # shown in the Runs view\n\n# The steps:\nnodes:\n  a: { run: x }\n';
+    const timed = edit(text, { type: 'setWorkflow', key: 'timeout', value: '30m' });
+    assert.equal(timed, '# Deploys.\nversion: 1\nname: Ship   # shown in the Runs view\n\ntimeout: 30m\n# The steps:\nnodes:\n  a: { run: x }\n');
+    const locked = edit(timed, { type: 'setWorkflow', key: 'mutex', value: ['deploy-prod', 'port-5432'] });
+    assert.match(locked, /\ntimeout: 30m\nmutex: \[deploy-prod, port-5432\]\n# The steps:\nnodes:/);
+    const described = edit(locked, { type: 'setWorkflow', key: 'description', value: 'Builds,\nthen ships.\n' });
+    assert.match(described, /\ndescription: \|\n {2}Builds,\n {2}then ships\.\n# The steps:/);
+    assert.deepEqual(validateWorkflow(described).diagnostics, []);
+    const renamed = edit(described, { type: 'setWorkflow', key: 'name', value: 'Ship it: now' });
+    assert.match(renamed, /\nname: "Ship it: now" {3}# shown in the Runs view\n/, 'the comment on its line stays');
+    assert.equal(
+      edit(edit(edit(timed, { type: 'setWorkflow', key: 'timeout' }), { type: 'setWorkflow', key: 'mutex' }), { type: 'setWorkflow', key: 'concurrency' }),
+      text,
+    );
+    assert.equal(
+      edit('version: 1\nname: x\nnodes:\n    a:\n        run: x\nconcurrency: 2\n', { type: 'setWorkflow', key: 'concurrency', value: 4 }),
+      'version: 1\nname: x\nnodes:\n    a:\n        run: x\nconcurrency: 4\n',
+      'one already written after the nodes is changed where it is',
+    );
+    assert.equal(refused(text, { type: 'setWorkflow', key: 'name' }), 'a workflow needs its name: give it another instead');
+    assert.match(
+      refused(text, { type: 'setWorkflow', key: 'inputs', value: {} }),
+      /sets the workflow's name, description, concurrency, timeout, mutex; 'inputs' is edited in the text$/,
+    );
+    assert.match(refused('- a\n- b\n', { type: 'setWorkflow', key: 'timeout', value: '5m' }), /not a mapping of settings and nodes/);
+    assert.equal(
+      edit('{ version: 1, name: x, nodes: { a: { run: x } } }\n', { type: 'setWorkflow', key: 'timeout', value: '5m' }),
+      '{ version: 1, name: x, nodes: { a: { run: x } }, timeout: 5m }\n',
+    );
+  });
+
   it('says where the new text of each edit is', () => {
     const edits = [
       { span: { start: 10, end: 12 }, newText: 'abcd' },
@@ -212,6 +244,8 @@ describe('cli: edit', () => {
       readFileSync(file, 'utf8'),
       'version: 1\nname: x\nnodes:\n  first: { run: x }   # first\n  b: { run: y }\n  c:\n    needs: [first, b]\n    run: make it\n    timeout: 5m\n',
     );
+    const settled = await cli('edit', file, 'set-workflow', 'concurrency', '2');
+    assert.match(settled.out, /^version: 1\nname: x\nconcurrency: 2\nnodes:\n/);
     const cycle = await cli('edit', file, 'connect', 'c', 'first');
     assert.deepEqual([cycle.code, cycle.err], [2, "maestro-dag: 'c' needs 'first' (directly or through others): 'first' needing 'c' would make a cycle\n"]);
     assert.equal((await cli('edit', file, 'remove-node', 'nope')).code, 2);

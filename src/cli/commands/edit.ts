@@ -24,6 +24,7 @@ Actions:
   disconnect FROM TO      TO no longer needs FROM
   rename OLD NEW          renames the node everywhere: its key, needs entries, expressions
   set ID KEY VALUE        sets a property (VALUE is YAML: 5m, "[a, b]", true); an empty VALUE removes it
+  set-workflow KEY VALUE  sets one of the workflow's own: name, description, concurrency, timeout, mutex
   duplicate ID            copies the node under a new id, right after it
 
 Exits 2, saying why, when the action is refused (a cycle, an unknown or duplicate id). Errors the edit leaves
@@ -73,6 +74,10 @@ function actionOf(args: string[], flags: { needs?: string; run?: string; after?:
     case 'set': {
       const [id, key, value] = want(3, 'ID, KEY and VALUE');
       return { type: 'set', id, key, ...(value === '' ? {} : { value: yamlValue(value) }) };
+    }
+    case 'set-workflow': {
+      const [key, value] = want(2, 'KEY and VALUE');
+      return { type: 'setWorkflow', key, ...(value === '' ? {} : { value: yamlValue(value) }) };
     }
     case 'duplicate':
       return { type: 'duplicate', id: want(1, 'an id')[0] };

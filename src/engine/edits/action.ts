@@ -16,6 +16,8 @@ export type EditAction =
   | { type: 'rename'; from: string; to: string }
   /** `value` undefined removes the property. */
   | { type: 'set'; id: string; key: string; value?: FieldValue }
+  /** One of the workflow's own settings (see WORKFLOW_SETTINGS); `value` undefined removes it. */
+  | { type: 'setWorkflow'; key: string; value?: FieldValue }
   | { type: 'duplicate'; id: string }
   | { type: 'paste'; text: string; after?: string };
 
@@ -39,6 +41,7 @@ export function parseEditAction(v: unknown): { action: EditAction } | { error: s
     disconnect: (a) => isString(a.from) && isString(a.to),
     rename: (a) => isString(a.from) && isString(a.to),
     set: (a) => isString(a.id) && isString(a.key),
+    setWorkflow: (a) => isString(a.key),
     duplicate: (a) => isString(a.id),
     paste: (a) => isString(a.text) && optionalText(a.after),
   };

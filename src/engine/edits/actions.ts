@@ -8,6 +8,7 @@ import { connect, disconnect } from './needs';
 import { addNode, duplicateNode, removeNode, type Outcome } from './nodes';
 import { renameNode } from './rename';
 import { setField } from './setField';
+import { setWorkflowField } from './workflowSettings';
 
 export type { EditResult, Outcome } from './nodes';
 export { parseEditAction, type EditAction, type FieldValue, type NodeKind } from './action';
@@ -31,6 +32,8 @@ function plannedEdit(index: WorkflowIndex, action: EditAction): Outcome {
       return withSelect(renameNode(index, action.from, action.to), action.to);
     case 'set':
       return setField(index, action.id, action.key, action.value);
+    case 'setWorkflow':
+      return setWorkflowField(index, action.key, action.value);
     case 'duplicate':
       return duplicateNode(index, action.id);
     case 'paste':
