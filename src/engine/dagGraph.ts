@@ -7,11 +7,14 @@ import { matrixKeys, matrixTemplateText, writtenMatrixKeys } from './matrix';
 import { matrixSize, type NodeSpec } from './model';
 import type { WorkflowIndex } from './workflowIndex';
 import { nodePair, rangeOf } from './edits/yamlText';
-import type { DagGraph, DagNode, GraphError, NodeFields, NodeProblem } from '../webview/protocol';
+import type { DagGraph, DagNode, GraphError, NodeFields, NodeProblem, WorkflowSettings } from '../webview/protocol';
 
 const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
 const textMap = (v: unknown): Record<string, string> =>
   isObject(v) ? Object.fromEntries(Object.entries(v).flatMap(([k, x]) => (text(x) !== undefined || typeof x === 'boolean' ? [[k, String(x)]] : []))) : {};
+
+/** A name, or a list of names (a `mutex`), as a list. */
+const namesOf = (v: unknown): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.map(String) : []);
 
 /** A node's own properties as the file writes them. */
 function fieldsOf(raw: unknown): NodeFields {
@@ -29,7 +32,7 @@ function fieldsOf(raw: unknown): NodeFields {
     ...(typeof n.maxParallel === 'number' ? { maxParallel: n.maxParallel } : {}),
     failFast: n.failFast === true,
     ...(n.cache !== undefined && n.cache !== false ? { cache: true as const } : {}),
-    ...(n.mutex !== undefined ? { mutex: typeof n.mutex === 'string' ? [n.mutex] : Array.isArray(n.mutex) ? n.mutex.map(String) : [] } : {}),
+    ...(n.mutex !== undefined ? { mutex: namesOf(n.mutex) } : {}),
     outputs: Array.isArray(n.outputs) ? n.outputs.filter((o): o is string => typeof o === 'string') : [],
     env: textMap(n.env),
     ...(text(approval.prompt) !== undefined ? { prompt: text(approval.prompt) } : {}),
@@ -92,10 +95,33 @@ export function dagGraphOf(index: WorkflowIndex): { graph: DagGraph; graphError?
   const problems = problemsByNode(index);
   const nodes = workflow.nodes.map((spec) => dagNode(spec, ids, rawNodes[spec.id], problems.get(spec.id) ?? []));
   const syntax = diagnostics.find((d) => d.code === 'yaml-syntax');
-  const graph = { name: workflow.name, nodes };
+  const graph = { name: workflow.name, settings: settingsOf(index), nodes };
   if (!syntax) return { graph };
   const at = parsed.lines.position(syntax.span.start);
   return { graph, graphError: { message: syntax.message, line: at.line, column: at.column } };
+}
+
+/** The workflow's own settings as the file writes them, with the problems in each top-level property but `nodes`. */
+function settingsOf(index: WorkflowIndex): WorkflowSettings {
+  const { parsed, diagnostics } = index.result;
+  const raw: Json = isObject(parsed.value) ? parsed.value : {};
+  const root = parsed.doc.contents;
+  const problems: NodeProblem[] = [];
+  for (const pair of isMap(root) ? root.items : []) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+    const start = rangeOf(pair.key)?.[0];
+    const end = rangeOf(pair.value)?.[1] ?? rangeOf(pair.key)?.[1];
+    if (key === undefined || key === 'nodes' || start === undefined || end === undefined) continue;
+    for (const d of diagnostics) if (start <= d.span.start && d.span.start <= end) problems.push({ message: d.message, severity: d.severity, field: key });
+  }
+  return {
+    ...(text(raw.name) !== undefined ? { name: text(raw.name) } : {}),
+    ...(text(raw.description) !== undefined ? { description: text(raw.description) } : {}),
+    ...(text(raw.concurrency) !== undefined ? { concurrency: text(raw.concurrency) } : {}),
+    ...(text(raw.timeout) !== undefined ? { timeout: text(raw.timeout) } : {}),
+    ...(raw.mutex !== undefined ? { mutex: namesOf(raw.mutex) } : {}),
+    problems,
+  };
 }
 
 /** What a card says of a node's matrix: how many instances, or for one made at run time, what makes it. */

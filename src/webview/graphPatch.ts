@@ -1,7 +1,7 @@
 // A graph sent as what changed since the last one: an edit of a 1,000-node file changes a node or two, and the whole
 // graph is 200 KB to serialize, send through the workbench and parse again on every keystroke. Both sides of the
 // rule live here: the host's diff and the page's patch. No vscode and no DOM: the host and the page import it.
-import type { DagGraph, DagNode, GraphError, HostMessage } from './protocol';
+import type { DagGraph, DagNode, GraphError, HostMessage, WorkflowSettings } from './protocol';
 
 /**
  * The graph's nodes in order: a node the page has (the same as last sent) by its id, a new or changed one whole.
@@ -9,12 +9,14 @@ import type { DagGraph, DagNode, GraphError, HostMessage } from './protocol';
  */
 export interface GraphPatch {
   name: string;
+  settings?: WorkflowSettings;
   nodes: (DagNode | string)[];
 }
 
-/** What the host remembers of the graph it last sent: the name, each node's JSON in order, and by id. */
+/** What the host remembers of the graph it last sent: the name and settings, each node's JSON in order, and by id. */
 export interface SentGraph {
   name: string;
+  settings: string;
   texts: string[];
   /** By id, the last node of that id winning, as in the page's lookup of a patch's ids. */
   byId: Map<string, string>;
@@ -22,7 +24,7 @@ export interface SentGraph {
 
 function sentGraphOf(graph: DagGraph): SentGraph {
   const texts = graph.nodes.map((n) => JSON.stringify(n));
-  return { name: graph.name, texts, byId: new Map(graph.nodes.map((n, i) => [n.id, texts[i]])) };
+  return { name: graph.name, settings: JSON.stringify(graph.settings ?? null), texts, byId: new Map(graph.nodes.map((n, i) => [n.id, texts[i]])) };
 }
 
 /**
@@ -33,13 +35,13 @@ function diffGraph(sent: SentGraph, graph: DagGraph): { patch?: GraphPatch; now:
   const now = sentGraphOf(graph);
   if (sameGraph(now, sent)) return { now };
   const nodes = graph.nodes.map((n, i) => (sent.byId.get(n.id) === now.texts[i] ? n.id : n));
-  return { patch: { name: graph.name, nodes }, now };
+  return { patch: { name: graph.name, ...(graph.settings ? { settings: graph.settings } : {}), nodes }, now };
 }
 
 /** Both the same graph (or both none). */
 function sameGraph(a: SentGraph | undefined, b: SentGraph | undefined): boolean {
   if (!a || !b) return a === b;
-  return a.name === b.name && a.texts.length === b.texts.length && a.texts.every((t, i) => t === b.texts[i]);
+  return a.name === b.name && a.settings === b.settings && a.texts.length === b.texts.length && a.texts.every((t, i) => t === b.texts[i]);
 }
 
 /** What the page shows: its graph (it keeps the last good one while the text does not parse) and error, as JSON. */
@@ -82,5 +84,5 @@ export function applyGraphPatch(graph: DagGraph | undefined, patch: GraphPatch):
     if (!node) return undefined;
     nodes.push(node);
   }
-  return { name: patch.name, nodes };
+  return { name: patch.name, ...(patch.settings ? { settings: patch.settings } : {}), nodes };
 }

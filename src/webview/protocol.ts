@@ -9,7 +9,8 @@ import type { EngineEvent, LogLine, RunListEntry } from '../engine/protocol';
 import type { Forecast } from '../engine/insights/forecast';
 import type { LayoutResult } from './layout/grid';
 
-export const DAG_PROTOCOL_VERSION = 5;
+/** 6: `releaseMutex`, the `setWorkflow` edit, the graph's `settings`. */
+export const DAG_PROTOCOL_VERSION = 6;
 
 /** A node's properties as the file writes them (defaults not applied), for the builder's form. */
 export interface NodeFields {
@@ -79,9 +80,23 @@ export interface DagNode {
   problems: NodeProblem[];
 }
 
+/** The workflow's own settings (the top of its file) as written, for the builder's settings form. */
+export interface WorkflowSettings {
+  name?: string;
+  description?: string;
+  /** As written: `4`. */
+  concurrency?: string;
+  /** As written: `30m`. */
+  timeout?: string;
+  mutex?: string[];
+  /** The validator's problems in them, each with the setting it is in. */
+  problems: NodeProblem[];
+}
+
 export interface DagGraph {
   /** The workflow's `name`. */
   name: string;
+  settings?: WorkflowSettings;
   /** Nodes in file order. */
   nodes: DagNode[];
 }
@@ -126,7 +141,7 @@ export type HostMessage =
    * The workflow's text changed, and it parses, as did the graph last sent: the new graph's nodes in order, each
    * one the page has unchanged by its id (see graphPatch.ts).
    */
-  | { type: 'graphPatch'; name: string; nodes: (DagNode | string)[] }
+  | { type: 'graphPatch'; name: string; settings?: WorkflowSettings; nodes: (DagNode | string)[] }
   /** The runs of this workflow changed. */
   | { type: 'runs'; runs: RunListItem[] }
   /**
@@ -291,7 +306,11 @@ const HOST_CHECKS = {
     (v.keptLayout === undefined || isKeptLayout(v.keptLayout)) &&
     (v.locked === undefined || isBoolean(v.locked)),
   graph: (v) => v.graph === undefined || isGraph(v.graph),
-  graphPatch: (v) => isString(v.name) && Array.isArray(v.nodes) && v.nodes.every((n) => isText(n) || (isObject(n) && isText(n.id) && Array.isArray(n.needs))),
+  graphPatch: (v) =>
+    isString(v.name) &&
+    (v.settings === undefined || (isObject(v.settings) && Array.isArray(v.settings.problems))) &&
+    Array.isArray(v.nodes) &&
+    v.nodes.every((n) => isText(n) || (isObject(n) && isText(n.id) && Array.isArray(n.needs))),
   runs: (v) => isRunList(v.runs),
   runSnapshot: (v) => Array.isArray(v.events) && isBoolean(v.following) && (v.runId === undefined || isText(v.runId)),
   runEvents: (v) => isText(v.runId) && Array.isArray(v.events),

@@ -58,6 +58,25 @@ describe('DAG panel: the builder', () => {
     );
   });
 
+  it("gives the settings form the workflow's own settings as written, and the problems of each top-level property", () => {
+    const settings = (...lines: string[]) => dagGraphOf(buildIndex(validateWorkflow(yaml(...lines)))).graph.settings;
+    assert.deepEqual(settings('version: 1', 'name: G', 'description: Ships.', 'concurrency: 4', 'timeout: 30m', 'mutex: deploy', 'nodes:', '  a: { run: x }'), {
+      name: 'G',
+      description: 'Ships.',
+      concurrency: '4',
+      timeout: '30m',
+      mutex: ['deploy'],
+      problems: [],
+    });
+    const wrong = settings('version: 1', 'name: G', 'timeout: soon', 'concurrency: many', 'mutex: [a, b]', 'nodes:', '  a: { run: x, timeout: later }');
+    assert.deepEqual(wrong?.mutex, ['a', 'b']);
+    assert.deepEqual(
+      wrong?.problems.map((p) => p.field),
+      ['timeout', 'concurrency'],
+      "a node's problems are the node's",
+    );
+  });
+
   it('says the same announcement again when it repeats', () => {
     const store = createPanelStore();
     store.getState().announce('Deleted a');

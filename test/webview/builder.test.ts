@@ -314,4 +314,55 @@ describe('DAG panel builder in Chromium', function () {
     await when.scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(shots, 'builder-continue-on-error-500.png') });
   });
+
+  it("edits the workflow's own settings from the toolbar, above nodes:, comments kept; refuses or shows what is wrong", async () => {
+    const text = ['# Ships the app.', 'version: 1', 'name: Ship   # in the Runs view', '', '# The steps:', 'nodes:', '  build: { run: make }', ''].join('\n');
+    const { page, host } = await panel({ width: 500, height: 800 }, text);
+    const button = page.getByTestId('workflow-settings-button');
+    await button.click();
+    await page.getByTestId('workflow-settings').waitFor();
+    assert.equal(await button.getAttribute('aria-pressed'), 'true');
+    assert.equal(await page.locator('[data-field="name"]').inputValue(), 'Ship');
+    const timeout = page.locator('[data-field="timeout"]');
+    await timeout.fill('30m');
+    await timeout.press('Enter');
+    await textMatches(host, /\n\ntimeout: 30m\n# The steps:\nnodes:/);
+    assert.deepEqual(host.edits.at(-1)!.action, { type: 'setWorkflow', key: 'timeout', value: '30m' });
+    const mutex = page.locator('[data-field="mutex"]');
+    await mutex.fill('deploy-prod');
+    await mutex.press('Enter');
+    await textMatches(host, /\ntimeout: 30m\nmutex: deploy-prod\n# The steps:/);
+    assert.ok(host.text().startsWith('# Ships the app.\nversion: 1\nname: Ship   # in the Runs view\n'), 'the comments stay');
+    assert.deepEqual(validateWorkflow(host.text()).diagnostics, []);
+    // Refused in the form, nothing asked of the host: a concurrency of 0, a workflow without a name.
+    const edits = host.edits.length;
+    const concurrency = page.locator('[data-field="concurrency"]');
+    await concurrency.fill('0');
+    await concurrency.press('Enter');
+    await page.getByText('a whole number, 1 or more').waitFor();
+    const name = page.locator('[data-field="name"]');
+    await name.fill(' ');
+    await name.press('Enter');
+    await page.getByText('a workflow needs its name').waitFor();
+    assert.equal(host.edits.length, edits);
+    await name.press('Escape');
+    await concurrency.press('Escape');
+    // What the validator finds wrong shows at its field.
+    await timeout.fill('soon');
+    await timeout.press('Enter');
+    await textMatches(host, /\ntimeout: soon\n/);
+    await page.waitForFunction(() => document.querySelector('[data-field="timeout"]')?.getAttribute('aria-invalid') === 'true');
+    await page.screenshot({ path: join(shots, 'workflow-settings-500.png') });
+    // A node's details take the place of the settings; the toolbar's button brings them back.
+    await page.click('.card[data-node="build"]');
+    await page.locator('[data-testid="details"]').waitFor();
+    assert.equal(await page.getByTestId('workflow-settings').count(), 0);
+    assert.equal(await button.getAttribute('aria-pressed'), 'false');
+    await button.click();
+    await page.getByTestId('workflow-settings').waitFor();
+    // Escape in a field with nothing typed closes them, as a node's details.
+    await name.focus();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('workflow-settings').waitFor({ state: 'detached' });
+  });
 });

@@ -6,6 +6,7 @@ import { BuildMenu } from './BuildMenu';
 import { Splitter } from './Splitter';
 import { DagCanvas } from './DagCanvas';
 import { DetailsPanel } from './DetailsPanel';
+import { WorkflowSettingsPanel } from './WorkflowSettings';
 import { Gantt } from './Gantt';
 import { Timeline, TimelineFilters } from './Timeline';
 import { Toolbar } from './Toolbar';
@@ -58,7 +59,9 @@ export function App() {
 
 /** The graph and the selected node's details: beside it in a wide panel, below it in a narrow one; resizable. */
 function Workspace({ children }: { children: ReactNode }) {
-  const open = usePanel((s) => s.selected !== null && s.graph?.nodes.some((n) => n.id === s.selected) === true);
+  const nodeOpen = usePanel((s) => s.selected !== null && s.graph?.nodes.some((n) => n.id === s.selected) === true);
+  const settingsOpen = usePanel((s) => s.settingsOpen && s.graph?.settings !== undefined);
+  const open = nodeOpen || settingsOpen;
   const narrow = useNarrow();
   const [size, setSize] = useState<{ wide: number; narrow: number }>({ wide: 340, narrow: 260 });
   const current = narrow ? size.narrow : size.wide;
@@ -77,7 +80,7 @@ function Workspace({ children }: { children: ReactNode }) {
             onResize={(v) => setSize((s) => (narrow ? { ...s, narrow: v } : { ...s, wide: v }))}
           />
           <div className="details-dock" style={style}>
-            <DetailsPanel />
+            {nodeOpen ? <DetailsPanel /> : <WorkflowSettingsPanel />}
           </div>
         </>
       ) : null}

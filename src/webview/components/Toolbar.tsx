@@ -16,6 +16,7 @@ export function Toolbar() {
     <div className="toolbar" role="toolbar" aria-label="Run controls">
       <RunControls onError={setError} />
       <AddNodeButton />
+      <SettingsButton />
       <RunPicker />
       <HistoryControls />
       <CollapsePhasesButton />
@@ -163,6 +164,25 @@ function CollapsePhasesButton() {
       onClick={() => store.getState().collapsePhases()}
       testId="collapse-phases"
       label="Collapse phases"
+    />
+  );
+}
+
+/** Shows the workflow's own settings where a node's details would be, or closes them. */
+function SettingsButton() {
+  const store = usePanelStore();
+  const open = usePanel((s) => s.settingsOpen);
+  const has = usePanel((s) => s.graph?.settings !== undefined);
+  return (
+    <Button
+      icon="settings-gear"
+      secondary
+      disabled={!has}
+      pressed={open}
+      title={open ? 'Close the workflow settings' : 'Workflow settings: name, description, concurrency, timeout, mutex'}
+      onClick={() => store.getState().openSettings(!open)}
+      testId="workflow-settings-button"
+      label="Settings"
     />
   );
 }

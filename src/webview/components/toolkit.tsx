@@ -15,10 +15,12 @@ export function Button(props: {
   title?: string;
   disabled?: boolean;
   secondary?: boolean;
+  /** A toggle's state (aria-pressed). */
+  pressed?: boolean;
   onClick: (event: React.MouseEvent<HTMLElement>) => void;
   testId?: string;
 }) {
-  const { label, icon, title, disabled, secondary, onClick, testId } = props;
+  const { label, icon, title, disabled, secondary, pressed, onClick, testId } = props;
   const narrow = useNarrow();
   const text = label !== undefined && !(narrow && icon) ? label : undefined;
   const appearance = text === undefined ? 'icon' : secondary ? 'secondary' : 'primary';
@@ -29,6 +31,7 @@ export function Button(props: {
       title={title ?? label}
       aria-label={text === undefined ? (label ?? title) : undefined}
       disabled={disabled}
+      aria-pressed={pressed}
       data-testid={testId}
       onClick={onClick}
     >

@@ -13,6 +13,8 @@ export interface Builder {
   disconnect(from: string, to: string): void;
   rename(from: string, to: string): void;
   set(id: string, key: string, value: FieldValue | undefined): void;
+  /** Sets one of the workflow's own settings (removes it when `value` is undefined). */
+  setSetting(key: string, value: FieldValue | undefined): void;
   copy(id: string): void;
   cut(id: string): void;
   paste(): void;
@@ -114,6 +116,11 @@ export function createBuilder(store: PanelStore, controller: Controller): Builde
     rename: (from, to) => run({ type: 'rename', from, to }, `Renamed ${from} to ${to}`),
     set: (id, key, value) =>
       run({ type: 'set', id, key, ...(value === undefined ? {} : { value }) }, value === undefined ? `Removed ${key} of ${id}` : `Set ${key} of ${id}`),
+    setSetting: (key, value) =>
+      run(
+        { type: 'setWorkflow', key, ...(value === undefined ? {} : { value }) },
+        value === undefined ? `Removed the workflow's ${key}` : `Set the workflow's ${key}`,
+      ),
     ...clipboardIntents(store, controller, run, say, fail),
     ...connectingIntents(store, connect, say),
   };

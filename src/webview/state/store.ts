@@ -47,6 +47,8 @@ export interface PanelState extends BuilderState, HistoryState {
   cards: Record<string, CardView>;
   timeline: EngineEvent[];
   selected: string | null;
+  /** Whether the workflow's settings show where a node's details would (no node is selected then). */
+  settingsOpen: boolean;
   /** For a matrix node: the instance whose details show. */
   selectedInstance: string | null;
   /** Moves once a second while the run shown is going, for live durations. */
@@ -83,6 +85,8 @@ export interface PanelActions extends BuilderActions, HistoryActions {
   applyEvents(events: readonly EngineEvent[]): void;
   /** Selects a node, expanding its phase if it is collapsed. */
   select(nodeId: string | null, instanceId?: string | null): void;
+  /** Shows the workflow's settings where a node's details would be (closing those), or closes them. */
+  openSettings(open: boolean): void;
   setNow(now: number): void;
   setBottomTab(tab: BottomTab): void;
   setBottomOpen(open: boolean): void;
@@ -166,6 +170,7 @@ const INITIAL: Omit<PanelState, 'now' | 'view'> = {
   cards: {},
   timeline: [],
   selected: null,
+  settingsOpen: false,
   selectedInstance: null,
   bottomTab: 'timeline',
   bottomOpen: true,
@@ -177,6 +182,24 @@ const INITIAL: Omit<PanelState, 'now' | 'view'> = {
   announcement: '',
   ...HISTORY_INITIAL,
 };
+
+/** What the details show: a node (its phase expanded if it is collapsed), or the workflow's settings in its place. */
+function selectionActions(set: Set, get: Get): Pick<PanelActions, 'select' | 'openSettings'> {
+  return {
+    select(selected, instanceId = null) {
+      const { view, graph } = get();
+      const unit = selected ? view.unitOf[selected] : undefined;
+      if (selected && unit && unit !== selected) {
+        const phase = view.groups[unit]?.phase ?? graph?.nodes.find((n) => n.id === selected)?.phase;
+        if (phase !== undefined) get().expandPhase(phase);
+      }
+      set({ selected, selectedInstance: instanceId, ...(selected ? { settingsOpen: false } : {}) });
+    },
+    openSettings(settingsOpen) {
+      set({ settingsOpen, ...(settingsOpen ? { selected: null, selectedInstance: null } : {}) });
+    },
+  };
+}
 
 type ViewInputs = Pick<PanelState, 'graph' | 'collapseAbove' | 'expandedPhases'>;
 const viewOf = ({ graph, collapseAbove, expandedPhases }: ViewInputs) => graphView(graph, collapseAbove, new Set(expandedPhases));
@@ -226,15 +249,7 @@ export function createPanelStore(initial: Partial<PanelState> = {}): PanelStore 
       setNotice: (notice) => set({ notice }),
       setRuns: (runs) => set({ runs }),
       setRunChoice: (runChoice) => set({ runChoice }),
-      select(selected, instanceId = null) {
-        const { view, graph } = get();
-        const unit = selected ? view.unitOf[selected] : undefined;
-        if (selected && unit && unit !== selected) {
-          const phase = view.groups[unit]?.phase ?? graph?.nodes.find((n) => n.id === selected)?.phase;
-          if (phase !== undefined) get().expandPhase(phase);
-        }
-        set({ selected, selectedInstance: instanceId });
-      },
+      ...selectionActions(set, get),
       setNow: (now) => set({ now }),
       setBottomTab: (bottomTab) => set({ bottomTab, bottomOpen: true }),
       setBottomOpen: (bottomOpen) => set({ bottomOpen }),

@@ -1,0 +1,80 @@
+// The workflow's own settings, where a node's details would be: its name and description, how many nodes run at once,
+// how long a run may take, and the mutexes a run holds. Each change is one edit at the top of the file.
+import type { FieldValue } from '../../engine/edits/action';
+import type { WorkflowSettings } from '../protocol';
+import type { Parse } from './formFields';
+import { asDuration, asNames, asPositiveCount, asScript, Field } from './formFields';
+import { useBuilder, useController, usePanel, usePanelStore } from './context';
+import { Button } from './toolkit';
+
+/** The settings the form has a field for; a problem in another (inputs, env, defaults) is listed below it. */
+const SHOWN = ['name', 'description', 'concurrency', 'timeout', 'mutex'];
+
+const asName: Parse = (t) => (t.trim() === '' ? { error: 'a workflow needs its name' } : { value: t.trim() });
+
+export function WorkflowSettingsPanel() {
+  const settings = usePanel((s) => s.graph?.settings);
+  const name = usePanel((s) => s.graph?.name ?? '');
+  const store = usePanelStore();
+  const controller = useController();
+  if (!settings) return null;
+  const close = () => {
+    store.getState().openSettings(false);
+    controller.focusCanvas();
+  };
+  return (
+    <aside
+      className="details"
+      aria-label="Workflow settings"
+      data-testid="workflow-settings"
+      onKeyDown={(e) => {
+        if (e.key !== 'Escape' || e.defaultPrevented) return;
+        e.preventDefault();
+        close();
+      }}
+    >
+      <header className="details-header">
+        <span className="codicon codicon-settings-gear" aria-hidden="true" />
+        <h2 title={name}>{name}</h2>
+        <Button icon="close" title="Close the settings (Escape)" onClick={close} />
+      </header>
+      <div className="details-sub">
+        <span>Workflow settings</span>
+      </div>
+      <SettingsForm settings={settings} />
+    </aside>
+  );
+}
+
+function SettingsForm({ settings }: { settings: WorkflowSettings }) {
+  const builder = useBuilder();
+  const problemsOf = (field: string) => settings.problems.filter((p) => p.field === field);
+  const field = (key: string, label: string, parse: Parse, initial: string, more: { placeholder?: string; multiline?: boolean } = {}) => ({
+    label,
+    name: key,
+    initial,
+    parse,
+    commit: (value: FieldValue | undefined) => builder.setSetting(key, value),
+    problems: problemsOf(key),
+    ...more,
+  });
+  const other = settings.problems.filter((p) => p.field === undefined || !SHOWN.includes(p.field));
+  return (
+    <form className="node-form" aria-label="Settings of the workflow" onSubmit={(e) => e.preventDefault()}>
+      <Field {...field('name', 'Name', asName, settings.name ?? '')} />
+      <Field {...field('description', 'Description', asScript, settings.description ?? '', { multiline: true })} />
+      <Field {...field('concurrency', 'Concurrency', asPositiveCount, settings.concurrency ?? '', { placeholder: 'the number of CPU cores' })} />
+      <Field {...field('timeout', 'Timeout of a run', asDuration, settings.timeout ?? '', { placeholder: 'none: 30m, 2h' })} />
+      <Field {...field('mutex', 'Mutex', asNames, (settings.mutex ?? []).join(', '), { placeholder: 'deploy-prod' })}>
+        <p className="form-hint">Held by a run from before its first node to its end: runs that name it on this machine take turns.</p>
+      </Field>
+      {other.length ? (
+        <ul className="form-problems" aria-label="Other problems">
+          {other.map((p) => (
+            <li key={`${p.field}:${p.message}`}>{p.message}</li>
+          ))}
+        </ul>
+      ) : null}
+    </form>
+  );
+}
