@@ -56,6 +56,15 @@ const STATES: State[] = [
     },
   },
   {
+    name: "the workflow's settings, beside the editor",
+    size: { width: 500, height: 800 },
+    setUp: async (page) => {
+      await send(page, init(graphOf(sdlcText)));
+      await page.getByTestId('workflow-settings-button').click();
+      await page.locator('[data-field="concurrency"]').waitFor();
+    },
+  },
+  {
     name: 'the builder: a menu open, a connection being made',
     setUp: async (page) => {
       await send(page, init(graphOf(sdlcText)));
