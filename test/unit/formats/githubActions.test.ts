@@ -439,19 +439,79 @@ describe("GitHub Actions import: a job's concurrency group", () => {
       [
         ['a', ['deploy-prod']],
         ['b', ['deploy-prod']],
-        ['c', undefined],
+        ['c', ['ci.yml-x']],
         ['d', ['db', 'port-5432']],
       ],
     );
+    assert.deepEqual(specOf(text).mutex, ['ci']);
     assert.deepEqual(notImported, [
-      'the workflow (line 2): its concurrency group is an expression (ci-${{ github.ref }}): give the workflow a mutex (mutex: at its top) named as the runs that must take turns',
+      'the workflow (line 2): its concurrency group (ci-${{ github.ref }}) is one per ref: here, where a checkout is at one ref, the mutex ci',
       "job 'b' (line 5): its concurrency group's cancel-in-progress has no counterpart here: a job of the group waits for the one that runs",
-      "job 'c' (line 6): its concurrency group is an expression (${{ github.workflow }}-x): give the node a mutex named as the jobs that must take turns",
     ]);
     assert.deepEqual(
       validateWorkflow(text).diagnostics.filter((d) => d.severity === 'error'),
       [],
     );
+  });
+});
+
+describe('GitHub Actions import: a concurrency group given by expressions', () => {
+  /** The mutex a group makes, of the run (the workflow's `concurrency`) or of a job, and the notes. */
+  const mutexOf = async (of: 'run' | 'job', group: string, name = 'name: Deploy') => {
+    const concurrency = `concurrency: { group: "${group}" }`;
+    const { text, notImported } = await importWorkflow(
+      yaml(
+        'on: push',
+        name,
+        of === 'run' ? concurrency : 'env: {}',
+        'jobs:',
+        `  ship: { runs-on: x, ${of === 'job' ? `${concurrency}, ` : ''}steps: [{ run: echo }] }`,
+      ),
+      'deploy.yml',
+    );
+    assert.deepEqual(
+      validateWorkflow(text).diagnostics.filter((d) => d.severity === 'error'),
+      [],
+    );
+    const spec = specOf(text);
+    return { mutex: of === 'run' ? spec.mutex : spec.nodes[0].mutex, notes: notImported };
+  };
+
+  it("reads the workflow's name and the job's id as GitHub gives them, and a quoted default", async () => {
+    assert.deepEqual(await mutexOf('job', '${{ github.workflow }}-${{ github.job }}'), { mutex: ['Deploy-ship'], notes: [] });
+    assert.deepEqual(
+      (await mutexOf('run', '${{ github.workflow }}', 'env: {}')).mutex,
+      ['deploy.yml'],
+      'a workflow without a name: GitHub names it by its file',
+    );
+    assert.deepEqual((await mutexOf('run', "deploy-${{ github.head_ref || 'main' }}")).mutex, ['deploy-main']);
+    const jobOfRun = await mutexOf('run', '${{ github.job }}');
+    assert.equal(jobOfRun.mutex, undefined, 'the workflow has no job of its own');
+    assert.match(jobOfRun.notes[0], /its concurrency group is an expression \(\$\{\{ github\.job \}\}\): give the workflow a mutex/);
+  });
+
+  it('leaves the ref out (one per checkout), makes no mutex of a group new for each run, and notes what it cannot read', async () => {
+    const perRef = await mutexOf('run', '${{ github.workflow }}-${{ github.head_ref || github.ref }}');
+    assert.deepEqual(perRef.mutex, ['Deploy']);
+    assert.match(perRef.notes[0], /is one per ref: here, where a checkout is at one ref, the mutex Deploy$/);
+    const perRun = await mutexOf('job', '${{ github.workflow }}-${{ github.head_ref || github.run_id }}');
+    assert.equal(perRun.mutex, undefined);
+    assert.match(perRun.notes[0], /is new for each run: no two runs take turns, as on GitHub$/);
+    const unread = await mutexOf('job', 'deploy-${{ inputs.environment }}');
+    assert.equal(unread.mutex, undefined);
+    assert.match(
+      unread.notes[0],
+      /^job 'ship' \(line 5\): its concurrency group is an expression \(deploy-\$\{\{ inputs\.environment \}\}\): give the node a mutex/,
+    );
+  });
+
+  it("leaves a job's group out when it is the workflow's, which GitHub would cancel as a deadlock", async () => {
+    const { text, notImported } = await importWorkflow(
+      yaml('on: push', 'name: Deploy', 'concurrency: prod', 'jobs:', '  ship: { runs-on: x, concurrency: prod, steps: [{ run: echo }] }'),
+      'deploy.yml',
+    );
+    assert.deepEqual([specOf(text).mutex, specOf(text).nodes[0].mutex], [['prod'], undefined]);
+    assert.deepEqual(notImported, ["job 'ship' (line 5): its concurrency group is the workflow's (prod), which its run holds already"]);
   });
 });
 

@@ -10,7 +10,6 @@ import {
   type CalledWorkflow,
   ImportError,
   mutexDoc,
-  mutexNameOf,
   notImportedLine,
   refuseUnreadableData,
   unusedName,
@@ -29,6 +28,7 @@ import type { LocalActions } from './localActions';
 import { matrixOf } from './matrixImport';
 import { otherSystems } from './runnerLabels';
 import { serviceLines } from './services';
+import { concurrencyGroupMutex } from './concurrency';
 import { calledImportPath, outputsRead, reusableCallNode } from './reusableCall';
 import { LINES, type Lined, lineOf, tokenValue } from './tokens';
 
@@ -58,6 +58,10 @@ interface Context {
   /** Where the jobs upload each artifact from. */
   uploads: UploadedPaths;
   localActions?: LocalActions;
+  /** What GitHub calls the workflow (`github.workflow`): its `name`, else the file's path. */
+  workflowName: string;
+  /** The workflow's own mutexes (its concurrency group's): a job's node does not name them too. */
+  runMutex: string[];
 }
 
 /** GitHub's errors with their places; the parser's messages start with the file name and place, which we give apart. */
@@ -94,12 +98,10 @@ export async function fromGithubActions(content: string, fileName: string, optio
     nodeIds: new Set(isObject(root.jobs) ? Object.keys(root.jobs) : []),
     uploads: uploadedPaths(isObject(root.jobs) ? root.jobs : {}),
     localActions: options.localActions,
+    workflowName: typeof root.name === 'string' ? root.name : fileName,
+    runMutex: [],
   };
-  const top = collecting(ctx, () => ({
-    name: typeof root.name === 'string' ? fromGithubValue(root.name, false, ctx, lineOf(root, 'name')) : posix.basename(fileName).replace(/\.ya?ml$/, ''),
-    ...(isObject(root.env) ? { env: valuesOf(root.env, ctx, lineOf(root, 'env')) } : {}),
-    ...mutexDoc(concurrencyGroupMutex(root.concurrency, 'run', (what) => ctx.notes.push(`the workflow (line ${lineOf(root, 'concurrency')}): ${what}`))),
-  }));
+  const top = collecting(ctx, () => workflowTop(root, fileName, ctx));
   const nodes: Record<string, NodeDoc> = {};
   const jobs = isObject(root.jobs) ? root.jobs : {};
   for (const [id, job] of Object.entries(jobs)) if (isObject(job)) Object.assign(nodes, jobNodes(id, job, lineOf(jobs, id), ctx));
@@ -124,6 +126,18 @@ export async function fromGithubActions(content: string, fileName: string, optio
   header.push(...top.notes.map(notImportedLine).map((l) => l.slice(2)));
   const calls = ctx.callers.map((c) => c.call).filter((c, i, all) => all.findIndex((o) => o.path === c.path) === i);
   return { text: yamlText(doc, { header: header.join('\n'), comments: ctx.comments }), notImported: ctx.notes, ...(calls.length ? { calls } : {}) };
+}
+
+/** The workflow's own settings: its name, env, and mutex (its concurrency group's, which jobs then do not name too). */
+function workflowTop(root: Json, fileName: string, ctx: Context): NodeDoc & { name: string } {
+  const name = typeof root.name === 'string' ? fromGithubValue(root.name, false, ctx, lineOf(root, 'name')) : posix.basename(fileName).replace(/\.ya?ml$/, '');
+  const env = isObject(root.env) ? { env: valuesOf(root.env, ctx, lineOf(root, 'env')) } : {};
+  ctx.runMutex = concurrencyGroupMutex(root.concurrency, {
+    of: 'run',
+    known: { 'github.workflow': ctx.workflowName },
+    note: (what) => ctx.notes.push(`the workflow (line ${lineOf(root, 'concurrency')}): ${what}`),
+  });
+  return { name, ...env, ...mutexDoc(ctx.runMutex) };
 }
 
 function inputsOf(on: unknown): Record<string, Json> {
@@ -258,30 +272,19 @@ function jobNode(id: string, job: Json, workflowCtx: Context): NodeDoc {
   );
   node.run = services ? `${services.lines.join('\n')}\n${script}` : script;
   if (services && Object.keys(services.env).length) node.env = { ...(node.env as Record<string, string> | undefined), ...services.env };
-  const group = concurrencyGroupMutex(job.concurrency, 'job', (what) => ctx.notes.push(`job '${id}' (line ${at('concurrency')}): ${what}`));
-  Object.assign(node, mutexDoc([...group, ...(services?.mutex ?? [])]));
+  const group = concurrencyGroupMutex(job.concurrency, {
+    of: 'job',
+    known: { 'github.workflow': ctx.workflowName, 'github.job': id },
+    note: (what) => ctx.notes.push(`job '${id}' (line ${at('concurrency')}): ${what}`),
+  });
+  // GitHub cancels a run whose job waits for the group the run holds, as a deadlock; here the run's mutex covers it.
+  for (const name of group.filter((n) => ctx.runMutex.includes(n)))
+    ctx.notes.push(`job '${id}' (line ${at('concurrency')}): its concurrency group is the workflow's (${name}), which its run holds already`);
+  Object.assign(node, mutexDoc([...group, ...(services?.mutex ?? [])].filter((n) => !ctx.runMutex.includes(n))));
   if (steps.retry) node.retry = retryDoc(steps.retry);
   const artifacts = artifactsOf(steps.artifacts, steps.workingDirectory, (what) => ctx.notes.push(`job '${id}' (line ${at('steps')}): ${what}`));
   if (artifacts.length) node.artifacts = artifacts;
   return node;
-}
-
-/**
- * A `concurrency` group as a mutex, of a job (its node's) or of the workflow (the run's): the jobs or runs of one
- * group take turns, here as on GitHub (where a third that comes while one waits cancels the waiting one: here each
- * waits its turn). A group given by an expression, or `cancel-in-progress`, is noted.
- */
-function concurrencyGroupMutex(concurrency: unknown, of: 'job' | 'run', note: (what: string) => void): string[] {
-  if (concurrency === undefined) return [];
-  const group = textOf(isObject(concurrency) ? concurrency.group : concurrency);
-  if (isObject(concurrency) && concurrency['cancel-in-progress'] !== undefined && concurrency['cancel-in-progress'] !== false)
-    note(`its concurrency group's cancel-in-progress has no counterpart here: a ${of} of the group waits for the one that runs`);
-  if (group.includes('${{')) {
-    const whose = of === 'job' ? 'the node a mutex named as the jobs' : 'the workflow a mutex (mutex: at its top) named as the runs';
-    note(`its concurrency group is an expression (${group}): give ${whose} that must take turns`);
-    return [];
-  }
-  return [mutexNameOf(group)];
 }
 
 /**
