@@ -71,4 +71,33 @@ describe('why a node of a live run waits (the details panel)', () => {
     assert.equal(await scheduler.done, 'completed');
     assert.deepEqual(Object.values(reasons()), [undefined, undefined, undefined, undefined, undefined, undefined], 'nothing waits in an ended run');
   });
+
+  it('reads the mutexes and maxParallel as the run has them, not as the file says now', async () => {
+    const { scheduler, clock, sink } = setup(LINES, { '*': () => ({ durationMs: 300 }) });
+    // The file edited since the run started: no mutex, no maxParallel.
+    const edited = [
+      'concurrency: 2',
+      'nodes:',
+      '  a: { run: x }',
+      '  b: { run: x }',
+      '  c: { needs: a, run: x }',
+      '  m: { run: x, matrix: { k: [1, 2] } }',
+      '  d: { run: x }',
+    ];
+    const graph = dagGraphOf(buildIndex(validateWorkflow(yaml('version: 1', 'name: Test', ...edited)))).graph;
+    scheduler.start();
+    await clock.advance(50);
+    const store = createPanelStore();
+    store.getState().setGraph(graph, undefined);
+    store.getState().loadRun('r1', sink.events);
+    const s = store.getState();
+    const scene = { run: s.run, instances: s.instances, nodeOf: (id: string) => s.graph?.nodes.find((n) => n.id === id) };
+    assert.equal(pendingReason(s.instances.b, scene), 'Waits for the mutex db, which a holds');
+    assert.equal(pendingReason(s.instances['m[k=2]'], scene), 'Waits: 1 of its instances run at once (maxParallel)');
+    // A run recorded before its events said them: the file's.
+    const older = { ...s.instances.b, info: { ...s.instances.b.info, mutex: undefined } };
+    assert.equal(pendingReason(older, scene), "Waits for a free slot: 2 running (the run's concurrency)");
+    await clock.advance(10_000);
+    assert.equal(await scheduler.done, 'completed');
+  });
 });

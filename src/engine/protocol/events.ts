@@ -34,6 +34,10 @@ export interface RunNodeInfo {
   matrix?: Record<string, MatrixValue>;
   /** The one instance of a node whose matrix is made when the run reaches it (see `node:matrix`). */
   awaitsMatrix?: true;
+  /** The mutexes its attempts hold, as the run has them (the file may have changed since). */
+  mutex?: string[];
+  /** How many instances of its matrix run at once at most, as the run has it. */
+  maxParallel?: number;
   parentNodeId?: string;
 }
 
@@ -170,7 +174,9 @@ const isNodeInfo = (v: unknown): boolean =>
   isStringArray(v.needs) &&
   optional(isString)(v.phase) &&
   (v.matrix === undefined || isMatrixValues(v.matrix)) &&
-  (v.awaitsMatrix === undefined || v.awaitsMatrix === true);
+  (v.awaitsMatrix === undefined || v.awaitsMatrix === true) &&
+  optional(isStringArray)(v.mutex) &&
+  optional(isInteger)(v.maxParallel);
 const isNodeInfos = (v: unknown): v is RunNodeInfo[] => Array.isArray(v) && v.every(isNodeInfo);
 const isWorkflowHeader = (v: unknown): v is WorkflowHeader => isObject(v) && isString(v.name) && isString(v.path) && isString(v.hash);
 const isSummary = (v: unknown): boolean => isObject(v) && ['total', 'completed', 'failed', 'skipped', 'cancelled', 'durationMs'].every((k) => isNumber(v[k]));

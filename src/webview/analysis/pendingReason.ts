@@ -1,7 +1,8 @@
 // Why an instance of a live run has not started: what it waits for, as the engine decides it (needs first, then a
 // pause, a mutex, its matrix's maxParallel, a slot; a mutex may be held by another run, which the engine names). Read
-// from the run's statuses and the file's nodes: the engine says when a node starts and which other run holds the mutex
-// it waits for, not why else one does not start. Pure: tested in plain Node.
+// from the run's statuses and its nodes as the run has them (the file's, for a run recorded before its events said
+// them): the engine says when a node starts and which other run holds the mutex it waits for, not why else one does
+// not start. Pure: tested in plain Node.
 import { heldMutexText } from '../../engine/mutexHolder';
 import { isEndedNode } from '../../engine/runRules';
 import type { DagNode } from '../protocol';
@@ -25,12 +26,13 @@ export function pendingReason(instance: InstanceView, scene: PendingScene): stri
   if (unended.length) return `Waits for ${listed(unended)} to end`;
   if (run.status === 'paused' || run.pausing) return 'Waits: the run is paused';
   const running = all.filter((i) => i.status === 'running');
-  const mutexes = nodeOf(instance.info.nodeId)?.fields.mutex ?? [];
+  const mutexOf = (i: InstanceView) => i.info.mutex ?? nodeOf(i.info.nodeId)?.fields.mutex ?? [];
+  const mutexes = mutexOf(instance);
   for (const name of mutexes) {
-    const holder = running.find((i) => nodeOf(i.info.nodeId)?.fields.mutex?.includes(name));
+    const holder = running.find((i) => mutexOf(i).includes(name));
     if (holder) return `Waits for the mutex ${name}, which ${holder.info.id} holds`;
   }
-  const atOnce = nodeOf(instance.info.nodeId)?.matrix?.maxParallel;
+  const atOnce = instance.info.maxParallel ?? nodeOf(instance.info.nodeId)?.matrix?.maxParallel;
   if (atOnce !== undefined && running.filter((i) => i.info.nodeId === instance.info.nodeId).length >= atOnce)
     return `Waits: ${atOnce} of its instances run at once (maxParallel)`;
   // Held by none of this run's nodes: another run holds it (the engine says which, when it knows) or may.

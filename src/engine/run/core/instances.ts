@@ -194,6 +194,8 @@ export class InstanceTable {
       needs: i.spec.needs,
       ...(i.spec.matrix ? { matrix: i.matrix } : {}),
       ...(awaitsMatrix(i.group) ? { awaitsMatrix: true as const } : {}),
+      ...(i.spec.mutex?.length ? { mutex: i.spec.mutex } : {}),
+      ...(i.spec.maxParallel !== undefined ? { maxParallel: i.spec.maxParallel } : {}),
     }));
   }
 
