@@ -267,6 +267,11 @@ export function registerSuites(context: IntegrationContext): void {
       assert.doesNotMatch(doc.getText(), /needs: \[build, step\]/);
       await vscode.commands.executeCommand('undo');
       assert.equal(doc.getText(), original);
+      // The workflow's own settings: a new one above nodes:, one undo step too.
+      await panel.handle({ type: 'edit', action: { type: 'setWorkflow', key: 'timeout', value: '30m' } });
+      assert.match(doc.getText(), /\ntimeout: 30m\nnodes:\n/);
+      await vscode.commands.executeCommand('undo');
+      assert.equal(doc.getText(), original);
       // A new sub-workflow node runs the nearest workflow file of the workspace, the first the form offers.
       const { files } = (await panel.handle({ type: 'workflowFiles' } as Parameters<typeof panel.handle>[0])) as { files: string[] };
       assert.ok(files.length > 1 && !files.includes('./builder.workflow.yaml') && files.every((f) => /^\.{1,2}\/.*\.workflow\.ya?ml$/.test(f)), files.join());

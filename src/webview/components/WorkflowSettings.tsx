@@ -49,7 +49,7 @@ export function WorkflowSettingsPanel() {
 function SettingsForm({ settings }: { settings: WorkflowSettings }) {
   const builder = useBuilder();
   const problemsOf = (field: string) => settings.problems.filter((p) => p.field === field);
-  const field = (key: string, label: string, parse: Parse, initial: string, more: { placeholder?: string; multiline?: boolean } = {}) => ({
+  const field = (key: string, label: string, parse: Parse, initial: string, more: { placeholder?: string; multiline?: 'prose' } = {}) => ({
     label,
     name: key,
     initial,
@@ -62,7 +62,7 @@ function SettingsForm({ settings }: { settings: WorkflowSettings }) {
   return (
     <form className="node-form" aria-label="Settings of the workflow" onSubmit={(e) => e.preventDefault()}>
       <Field {...field('name', 'Name', asName, settings.name ?? '')} />
-      <Field {...field('description', 'Description', asScript, settings.description ?? '', { multiline: true })} />
+      <Field {...field('description', 'Description', asScript, settings.description ?? '', { multiline: 'prose' })} />
       <Field {...field('concurrency', 'Concurrency', asPositiveCount, settings.concurrency ?? '', { placeholder: 'the number of CPU cores' })} />
       <Field {...field('timeout', 'Timeout of a run', asDuration, settings.timeout ?? '', { placeholder: 'none: 30m, 2h' })} />
       <Field {...field('mutex', 'Mutex', asNames, (settings.mutex ?? []).join(', '), { placeholder: 'deploy-prod' })}>

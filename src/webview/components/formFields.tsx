@@ -43,7 +43,8 @@ interface FieldProps {
   parse: Parse;
   commit: (value: FieldValue | undefined) => void;
   problems: NodeProblem[];
-  multiline?: boolean;
+  /** Several lines: a script, in the editor's font; `prose`, in the panel's. */
+  multiline?: boolean | 'prose';
   placeholder?: string;
   /** Values offered as the user types (a single-line field). */
   choices?: readonly string[];
@@ -98,20 +99,31 @@ export function Field({ label, name, initial, parse, commit, problems, multiline
     <div className="form-field">
       <label htmlFor={id}>{label}</label>
       {multiline ? (
-        <textarea {...common} rows={Math.min(8, Math.max(2, text.split('\n').length))} onChange={(e) => setText(e.target.value)} />
+        <textarea
+          {...common}
+          className={multiline === 'prose' ? 'prose' : undefined}
+          rows={Math.min(8, Math.max(2, text.split('\n').length))}
+          onChange={(e) => setText(e.target.value)}
+        />
       ) : (
         <input type="text" {...common} list={choices?.length ? `${id}-choices` : undefined} onChange={(e) => setText(e.target.value)} />
       )}
       {!multiline && choices?.length ? <Choices id={`${id}-choices`} choices={choices} /> : null}
       {children}
-      {messages.length ? (
-        <ul id={`${id}-problems`} className="form-problems">
-          {messages.map((m) => (
-            <li key={m}>{m}</li>
-          ))}
-        </ul>
-      ) : null}
+      <Problems id={`${id}-problems`} messages={messages} />
     </div>
+  );
+}
+
+/** What is wrong with a field's value: what was typed, or what the validator finds in the file. */
+function Problems({ id, messages }: { id: string; messages: readonly string[] }) {
+  if (!messages.length) return null;
+  return (
+    <ul id={id} className="form-problems">
+      {messages.map((m) => (
+        <li key={m}>{m}</li>
+      ))}
+    </ul>
   );
 }
 
