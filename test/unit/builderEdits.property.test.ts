@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { parse } from 'yaml';
 import type { Span } from '../../src/engine/diagnostics';
-import { applyEdits, planEdit, type EditAction, type FieldValue } from '../../src/engine/edits/actions';
+import { applyEdits, planEdit, type EditAction, type FieldValue, type InputFields } from '../../src/engine/edits/actions';
 import { fieldPair, needsStyle, nodeBlock, nodePair } from '../../src/engine/edits/yamlText';
 import { validateWorkflow } from '../../src/engine/validation/validate';
 import { buildIndex } from '../../src/engine/workflowIndex';
@@ -38,7 +38,14 @@ const WORKFLOW_SETTINGS: [string, FieldValue][] = [
   ['mutex', ['deploy-prod', 'port-5432']],
 ];
 
-const seedArb = fc.record({ op: fc.integer({ min: 0, max: 9 }), a: fc.nat(), b: fc.nat(), c: fc.nat() });
+/** Inputs the builder adds, changes and removes. */
+const INPUTS: [string, InputFields][] = [
+  ['target', { type: 'string', required: true, description: 'Where to: staging or production' }],
+  ['count', { type: 'number', default: 3 }],
+  ['token', { secret: true }],
+];
+
+const seedArb = fc.record({ op: fc.integer({ min: 0, max: 11 }), a: fc.nat(), b: fc.nat(), c: fc.nat() });
 
 /** The action a seed picks in the current workflow. */
 function actionOf(seed: { op: number; a: number; b: number; c: number }, graph: Graph, text: string): EditAction {
@@ -69,6 +76,11 @@ function actionOf(seed: { op: number; a: number; b: number; c: number }, graph: 
       const [key, value] = settings[seed.c % settings.length];
       if (steps.length === 0) return { type: 'duplicate', id: pick(seed.a) };
       return { type: 'set', id: steps[seed.a % steps.length], key, ...(seed.op === 6 ? {} : { value }) };
+    }
+    case 10:
+    case 11: {
+      const [name, value] = INPUTS[seed.c % INPUTS.length];
+      return { type: 'setInput', name, ...(seed.op === 11 ? {} : { value }) };
     }
     case 8:
     case 9: {
@@ -133,6 +145,7 @@ function allowedSpans(text: string, action: EditAction): Span[] | 'insertion' | 
     case 'set':
       return [blockOf(action.id)];
     case 'setWorkflow':
+    case 'setInput':
       // The settings, above `nodes:` and the comments that lead into it.
       return [{ start: 0, end: text.search(/^nodes:/m) }];
   }
@@ -153,6 +166,10 @@ function inverseOf(before: string, action: EditAction, select: string | undefine
       const count = index.byId.get(action.to)!.needs.length;
       // `needs: x` (or `[]`) becomes a list when one is added: the inverse leaves the list.
       return style === 'none' || style === 'block' || (style === 'flow' && count > 0) ? { type: 'disconnect', from: action.from, to: action.to } : undefined;
+    }
+    case 'setInput': {
+      const inputs = (index.result.parsed.value as { inputs?: Record<string, unknown> }).inputs;
+      return inputs?.[action.name] === undefined && action.value !== undefined ? { type: 'setInput', name: action.name } : undefined;
     }
     case 'setWorkflow': {
       const root = index.result.parsed.value as Record<string, unknown>;

@@ -187,13 +187,39 @@ describe('builder edits', () => {
     assert.equal(refused(text, { type: 'setWorkflow', key: 'name' }), 'a workflow needs its name: give it another instead');
     assert.match(
       refused(text, { type: 'setWorkflow', key: 'inputs', value: {} }),
-      /sets the workflow's name, description, concurrency, timeout, mutex; 'inputs' is edited in the text$/,
+      /sets the workflow's name, description, concurrency, timeout, mutex \(and its inputs, one at a time\); 'inputs' is edited in the text$/,
     );
     assert.match(refused('- a\n- b\n', { type: 'setWorkflow', key: 'timeout', value: '5m' }), /not a mapping of settings and nodes/);
     assert.equal(
       edit('{ version: 1, name: x, nodes: { a: { run: x } } }\n', { type: 'setWorkflow', key: 'timeout', value: '5m' }),
       '{ version: 1, name: x, nodes: { a: { run: x } }, timeout: 5m }\n',
     );
+  });
+
+  it("adds, changes and removes the workflow's inputs one at a time, inputs: above nodes: and away with the last", () => {
+    const text = 'version: 1\nname: Ship\n# The steps:\nnodes:\n  a:\n    run: echo "$TARGET"\n    env: { TARGET: "${{ inputs.target }}" }\n';
+    const one = edit(text, { type: 'setInput', name: 'target', value: { type: 'string', required: true, description: 'Where to' } });
+    assert.equal(
+      one,
+      'version: 1\nname: Ship\ninputs:\n  target:\n    type: string\n    required: true\n    description: Where to\n# The steps:\nnodes:\n  a:\n    run: echo "$TARGET"\n    env: { TARGET: "${{ inputs.target }}" }\n',
+    );
+    const commented = one.replace('  target:', '  # where the run deploys\n  target:');
+    const two = edit(commented, { type: 'setInput', name: 'count', value: { type: 'number', default: 3 } });
+    assert.match(two, /\n {2}# where the run deploys\n {2}target:\n[\s\S]*description: Where to\n {2}count:\n {4}type: number\n {4}default: 3\n# The steps:/);
+    const changed = edit(two, { type: 'setInput', name: 'target', value: { secret: true } });
+    assert.match(changed, /\n {2}target:\n {4}secret: true\n {2}count:/);
+    assert.deepEqual(validateWorkflow(changed).diagnostics, []);
+    const blank = edit(changed, { type: 'setInput', name: 'count', value: {} });
+    assert.match(blank, /\n {2}count:\n {4}type: string\n/, 'an input with nothing set is a string one');
+    assert.equal(edit(edit(one, { type: 'setInput', name: 'count', value: { type: 'number' } }), { type: 'setInput', name: 'count' }), one);
+    assert.equal(edit(one, { type: 'setInput', name: 'target' }), text, 'the last one takes inputs: with it');
+    assert.equal(edit(text, { type: 'setInput', name: 'nope' }), text);
+    assert.match(refused(text, { type: 'setInput', name: '1st', value: {} }), /^'1st' cannot name an input: a letter or _, then letters, digits, _ or -$/);
+    assert.equal(
+      edit('version: 1\nname: x\ninputs: { a: { type: string } }\nnodes:\n  n: { run: x }\n', { type: 'setInput', name: 'b', value: { type: 'boolean' } }),
+      'version: 1\nname: x\ninputs: { a: { type: string }, b: { type: boolean } }\nnodes:\n  n: { run: x }\n',
+    );
+    assert.ok('error' in parseEditAction({ type: 'setInput', name: 'x', value: { type: 'date' } }));
   });
 
   it('says where the new text of each edit is', () => {
@@ -243,6 +269,13 @@ describe('cli: edit', () => {
     assert.equal(
       readFileSync(file, 'utf8'),
       'version: 1\nname: x\nnodes:\n  first: { run: x }   # first\n  b: { run: y }\n  c:\n    needs: [first, b]\n    run: make it\n    timeout: 5m\n',
+    );
+    const input = await cli('edit', file, 'set-input', 'target', '{ type: string, required: true }');
+    assert.match(input.out, /^version: 1\nname: x\ninputs:\n {2}target:\n {4}type: string\n {4}required: true\nnodes:\n/);
+    const badInput = await cli('edit', file, 'set-input', 'target', '{ type: date }');
+    assert.deepEqual(
+      [badInput.code, badInput.err.split('\n')[0]],
+      [2, 'maestro-dag: VALUE is a mapping of type (string, number or boolean), required, secret, default, description'],
     );
     const settled = await cli('edit', file, 'set-workflow', 'concurrency', '2');
     assert.match(settled.out, /^version: 1\nname: x\nconcurrency: 2\nnodes:\n/);

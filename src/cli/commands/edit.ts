@@ -2,7 +2,7 @@
 // a refused action exits 2 with the reason.
 import { writeFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { applyEdits, planEdit, type EditAction, type FieldValue, type NodeKind } from '../../engine/edits/actions';
+import { applyEdits, parseEditAction, planEdit, type EditAction, type FieldValue, type NodeKind } from '../../engine/edits/actions';
 import { notUtf8Line, readFileText } from '../../engine/fileText';
 import { toLineDiagnostics, type ValidationResult } from '../../engine/validation/validate';
 import { validateFile } from '../../engine/validateFile';
@@ -25,6 +25,8 @@ Actions:
   rename OLD NEW          renames the node everywhere: its key, needs entries, expressions
   set ID KEY VALUE        sets a property (VALUE is YAML: 5m, "[a, b]", true); an empty VALUE removes it
   set-workflow KEY VALUE  sets one of the workflow's own: name, description, concurrency, timeout, mutex
+  set-input NAME VALUE    adds or sets an input (VALUE is YAML: "{ type: number, required: true }"); an empty
+                          VALUE removes it
   duplicate ID            copies the node under a new id, right after it
 
 Exits 2, saying why, when the action is refused (a cycle, an unknown or duplicate id). Errors the edit leaves
@@ -78,6 +80,14 @@ function actionOf(args: string[], flags: { needs?: string; run?: string; after?:
     case 'set-workflow': {
       const [key, value] = want(2, 'KEY and VALUE');
       return { type: 'setWorkflow', key, ...(value === '' ? {} : { value: yamlValue(value) }) };
+    }
+    case 'set-input': {
+      const [inputName, value] = want(2, 'NAME and VALUE');
+      if (value === '') return { type: 'setInput', name: inputName };
+      const fields = yamlValue(value);
+      const checked = parseEditAction({ type: 'setInput', name: inputName, value: fields });
+      if ('error' in checked) throw new UsageError('VALUE is a mapping of type (string, number or boolean), required, secret, default, description');
+      return checked.action;
     }
     case 'duplicate':
       return { type: 'duplicate', id: want(1, 'an id')[0] };

@@ -7,6 +7,24 @@ export type NodeKind = 'run' | 'approval' | 'workflow' | 'matrix';
 /** A JSON value as a node property takes it. */
 export type FieldValue = string | number | boolean | null | FieldValue[] | { [key: string]: FieldValue };
 
+/** An input as the builder writes it (see the schema's `input`). */
+export interface InputFields {
+  type?: 'string' | 'number' | 'boolean';
+  required?: boolean;
+  secret?: boolean;
+  default?: string | number | boolean;
+  description?: string;
+}
+
+const optionalOf = (v: unknown, type: 'string' | 'boolean') => v === undefined || typeof v === type;
+const isInputFields = (v: unknown): boolean =>
+  isObject(v) &&
+  (v.type === undefined || v.type === 'string' || v.type === 'number' || v.type === 'boolean') &&
+  optionalOf(v.required, 'boolean') &&
+  optionalOf(v.secret, 'boolean') &&
+  (v.default === undefined || ['string', 'number', 'boolean'].includes(typeof v.default)) &&
+  optionalOf(v.description, 'string');
+
 export type EditAction =
   /** `workflow`: the file a sub-workflow node runs (else a placeholder to fill in). */
   | { type: 'addNode'; kind: NodeKind; id?: string; needs?: string[]; after?: string; run?: string; workflow?: string }
@@ -18,6 +36,8 @@ export type EditAction =
   | { type: 'set'; id: string; key: string; value?: FieldValue }
   /** One of the workflow's own settings (see WORKFLOW_SETTINGS); `value` undefined removes it. */
   | { type: 'setWorkflow'; key: string; value?: FieldValue }
+  /** One of the workflow's inputs, added or changed as a whole; `value` undefined removes it. */
+  | { type: 'setInput'; name: string; value?: InputFields }
   | { type: 'duplicate'; id: string }
   | { type: 'paste'; text: string; after?: string };
 
@@ -42,6 +62,7 @@ export function parseEditAction(v: unknown): { action: EditAction } | { error: s
     rename: (a) => isString(a.from) && isString(a.to),
     set: (a) => isString(a.id) && isString(a.key),
     setWorkflow: (a) => isString(a.key),
+    setInput: (a) => isString(a.name) && (a.value === undefined || isInputFields(a.value)),
     duplicate: (a) => isString(a.id),
     paste: (a) => isString(a.text) && optionalText(a.after),
   };

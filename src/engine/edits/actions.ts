@@ -9,9 +9,10 @@ import { addNode, duplicateNode, removeNode, type Outcome } from './nodes';
 import { renameNode } from './rename';
 import { setField } from './setField';
 import { setWorkflowField } from './workflowSettings';
+import { setInput } from './workflowInputs';
 
 export type { EditResult, Outcome } from './nodes';
-export { parseEditAction, type EditAction, type FieldValue, type NodeKind } from './action';
+export { parseEditAction, type EditAction, type FieldValue, type InputFields, type NodeKind } from './action';
 
 /** The edits an action makes on the text the index was built from, or why it is refused. */
 export function planEdit(index: WorkflowIndex, action: EditAction): Outcome {
@@ -34,6 +35,8 @@ function plannedEdit(index: WorkflowIndex, action: EditAction): Outcome {
       return setField(index, action.id, action.key, action.value);
     case 'setWorkflow':
       return setWorkflowField(index, action.key, action.value);
+    case 'setInput':
+      return setInput(index, action.name, action.value);
     case 'duplicate':
       return duplicateNode(index, action.id);
     case 'paste':

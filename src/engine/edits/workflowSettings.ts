@@ -13,8 +13,14 @@ const pairOf = (map: YAMLMap, key: string): Pair | undefined => map.items.find((
 
 /** The edit that sets the workflow's `key` to `value`, or removes it when `value` is undefined. */
 export function setWorkflowField(index: WorkflowIndex, key: string, value: FieldValue | undefined): Outcome {
-  if (!WORKFLOW_SETTINGS.includes(key)) return { error: `the builder sets the workflow's ${WORKFLOW_SETTINGS.join(', ')}; '${key}' is edited in the text` };
+  if (!WORKFLOW_SETTINGS.includes(key))
+    return { error: `the builder sets the workflow's ${WORKFLOW_SETTINGS.join(', ')} (and its inputs, one at a time); '${key}' is edited in the text` };
   if (key === 'name' && value === undefined) return { error: 'a workflow needs its name: give it another instead' };
+  return setWorkflowSetting(index, key, value);
+}
+
+/** Sets or removes any top-level key (the caller has checked it), a new one above `nodes:`. */
+export function setWorkflowSetting(index: WorkflowIndex, key: string, value: FieldValue | undefined): Outcome {
   const { parsed } = index.result;
   const text = parsed.text;
   const root = parsed.doc.contents;

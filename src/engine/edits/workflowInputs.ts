@@ -1,0 +1,47 @@
+// Adding, changing and removing one of the workflow's inputs, the rest of the file left as it is: an input is its
+// own mapping under `inputs:` (written whole when it changes), and `inputs:` itself goes above `nodes:` with the
+// other settings when the first input is added, and away with the last one.
+import { isMap, isScalar, type Pair, type YAMLMap } from 'yaml';
+import type { WorkflowIndex } from '../workflowIndex';
+import type { InputFields } from './action';
+import type { Outcome } from './nodes';
+import { addPair, removePair, replaceValue } from './pairs';
+import { setWorkflowSetting } from './workflowSettings';
+import { indentUnit, type FieldValue } from './yamlText';
+
+const INPUT_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+const pairOf = (map: YAMLMap, key: string): Pair | undefined => map.items.find((p) => isScalar(p.key) && p.key.value === key);
+
+/** The input as YAML: only what it sets, in the schema's order. */
+function inputValue(fields: InputFields): Record<string, FieldValue> {
+  const out: Record<string, FieldValue> = {};
+  if (fields.type !== undefined) out.type = fields.type;
+  if (fields.required) out.required = true;
+  if (fields.secret) out.secret = true;
+  if (fields.default !== undefined && fields.default !== '') out.default = fields.default;
+  if (fields.description) out.description = fields.description;
+  // An input with nothing set is a string one: `type` says so rather than leave `name: {}`.
+  return Object.keys(out).length ? out : { type: 'string' };
+}
+
+/** The edit that sets the input `name` (adding it when it is new), or removes it when `fields` is undefined. */
+export function setInput(index: WorkflowIndex, name: string, fields: InputFields | undefined): Outcome {
+  if (!INPUT_NAME.test(name)) return { error: `'${name}' cannot name an input: a letter or _, then letters, digits, _ or -` };
+  const { parsed } = index.result;
+  const root = parsed.doc.contents;
+  const inputs = isMap(root) ? pairOf(root, 'inputs') : undefined;
+  const map = inputs && isMap(inputs.value) && inputs.value.items.length > 0 ? inputs.value : undefined;
+  if (!map) {
+    if (fields === undefined) return { edits: [] };
+    return setWorkflowSetting(index, 'inputs', { [name]: inputValue(fields) });
+  }
+  const existing = pairOf(map, name);
+  if (fields === undefined) {
+    if (!existing) return { edits: [] };
+    return map.items.length === 1 ? setWorkflowSetting(index, 'inputs', undefined) : { edits: [removePair(parsed.text, map, existing)] };
+  }
+  const unit = indentUnit(parsed);
+  const value = inputValue(fields);
+  if (existing) return { edits: [replaceValue(parsed.text, map, existing, value, unit)] };
+  return { edits: [addPair(parsed.text, map, name, value, unit)] };
+}
