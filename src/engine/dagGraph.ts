@@ -7,7 +7,7 @@ import { matrixKeys, matrixTemplateText, writtenMatrixKeys } from './matrix';
 import { matrixSize, type NodeSpec } from './model';
 import type { WorkflowIndex } from './workflowIndex';
 import { nodePair, rangeOf } from './edits/yamlText';
-import type { DagGraph, DagNode, GraphError, NodeFields, NodeProblem, WorkflowSettings } from '../webview/protocol';
+import type { DagGraph, DagNode, GraphError, NodeFields, NodeProblem, SettingsInput, WorkflowSettings } from '../webview/protocol';
 
 const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
 const textMap = (v: unknown): Record<string, string> =>
@@ -109,10 +109,14 @@ function settingsOf(index: WorkflowIndex): WorkflowSettings {
   const problems: NodeProblem[] = [];
   for (const pair of isMap(root) ? root.items : []) {
     const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
-    const start = rangeOf(pair.key)?.[0];
-    const end = rangeOf(pair.value)?.[1] ?? rangeOf(pair.key)?.[1];
-    if (key === undefined || key === 'nodes' || start === undefined || end === undefined) continue;
-    for (const d of diagnostics) if (start <= d.span.start && d.span.start <= end) problems.push({ message: d.message, severity: d.severity, field: key });
+    if (key === undefined || key === 'nodes') continue;
+    const inner = key === 'inputs' && isMap(pair.value) ? pair.value.items : [];
+    for (const d of diagnostics) {
+      if (!spans(pair, d.span.start)) continue;
+      const input = inner.find((p) => spans(p, d.span.start));
+      const field = input && isScalar(input.key) ? `inputs.${String(input.key.value)}` : key;
+      problems.push({ message: d.message, severity: d.severity, field });
+    }
   }
   return {
     ...(text(raw.name) !== undefined ? { name: text(raw.name) } : {}),
@@ -120,7 +124,30 @@ function settingsOf(index: WorkflowIndex): WorkflowSettings {
     ...(text(raw.concurrency) !== undefined ? { concurrency: text(raw.concurrency) } : {}),
     ...(text(raw.timeout) !== undefined ? { timeout: text(raw.timeout) } : {}),
     ...(raw.mutex !== undefined ? { mutex: namesOf(raw.mutex) } : {}),
+    inputs: isObject(raw.inputs) ? Object.entries(raw.inputs).map(([name, spec]) => inputOf(name, spec)) : [],
     problems,
+  };
+}
+
+/** Whether an offset lies in a pair, from its key to the end of its value. */
+function spans(pair: { key: unknown; value: unknown }, offset: number): boolean {
+  const start = rangeOf(pair.key)?.[0];
+  const end = rangeOf(pair.value)?.[1] ?? rangeOf(pair.key)?.[1];
+  return start !== undefined && end !== undefined && start <= offset && offset <= end;
+}
+
+/** An input as the file writes it; what is not of its type is left out (the validator says why). */
+function inputOf(name: string, raw: unknown): SettingsInput {
+  const spec: Json = isObject(raw) ? raw : {};
+  const type = spec.type === 'string' || spec.type === 'number' || spec.type === 'boolean' ? spec.type : undefined;
+  const value = spec.default;
+  return {
+    name,
+    ...(type ? { type } : {}),
+    ...(spec.required === true ? { required: true } : {}),
+    ...(spec.secret === true ? { secret: true } : {}),
+    ...(typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? { default: value } : {}),
+    ...(typeof spec.description === 'string' ? { description: spec.description } : {}),
   };
 }
 

@@ -4,7 +4,7 @@
  * arrives: no React, no `vscode`, no Node.
  */
 import { isBoolean, isInteger, isObject, isString, isText, type Json } from '../engine/json';
-import { parseEditAction, type EditAction } from '../engine/edits/action';
+import { parseEditAction, type EditAction, type InputFields } from '../engine/edits/action';
 import type { EngineEvent, LogLine, RunListEntry } from '../engine/protocol';
 import type { Forecast } from '../engine/insights/forecast';
 import type { LayoutResult } from './layout/grid';
@@ -89,9 +89,14 @@ export interface WorkflowSettings {
   /** As written: `30m`. */
   timeout?: string;
   mutex?: string[];
-  /** The validator's problems in them, each with the setting it is in. */
+  /** Its inputs in file order, as written. */
+  inputs: SettingsInput[];
+  /** The validator's problems in them, each with the setting it is in (`inputs.NAME` for one in an input). */
   problems: NodeProblem[];
 }
+
+/** An input of the workflow as the file writes it. */
+export type SettingsInput = { name: string } & InputFields;
 
 export interface DagGraph {
   /** The workflow's `name`. */

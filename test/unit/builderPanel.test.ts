@@ -66,6 +66,7 @@ describe('DAG panel: the builder', () => {
       concurrency: '4',
       timeout: '30m',
       mutex: ['deploy'],
+      inputs: [],
       problems: [],
     });
     const wrong = settings('version: 1', 'name: G', 'timeout: soon', 'concurrency: many', 'mutex: [a, b]', 'nodes:', '  a: { run: x, timeout: later }');
@@ -74,6 +75,26 @@ describe('DAG panel: the builder', () => {
       wrong?.problems.map((p) => p.field),
       ['timeout', 'concurrency'],
       "a node's problems are the node's",
+    );
+    const inputs = settings(
+      'version: 1',
+      'name: G',
+      'inputs:',
+      '  target: { type: string, required: true, secret: true, description: Where }',
+      '  count: { type: number, default: many }',
+      '  flag: { type: boolean, default: true }',
+      'nodes:',
+      '  a: { run: x }',
+    );
+    assert.deepEqual(inputs?.inputs, [
+      { name: 'target', type: 'string', required: true, secret: true, description: 'Where' },
+      { name: 'count', type: 'number', default: 'many' },
+      { name: 'flag', type: 'boolean', default: true },
+    ]);
+    assert.deepEqual(
+      inputs?.problems.map((p) => p.field),
+      ['inputs.count'],
+      "a problem in an input is that input's",
     );
   });
 

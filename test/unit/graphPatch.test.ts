@@ -20,7 +20,7 @@ const node = (id: string, label = id, needs: string[] = []): DagNode => ({
 const ids = fc.constantFrom('a', 'b', 'c', 'd', 'e');
 const graphs: fc.Arbitrary<DagGraph> = fc.record({
   name: fc.constantFrom('w', 'x'),
-  settings: fc.option(fc.record({ timeout: fc.constantFrom('5m', '1h'), problems: fc.constant([]) }), { nil: undefined }),
+  settings: fc.option(fc.record({ timeout: fc.constantFrom('5m', '1h'), inputs: fc.constant([]), problems: fc.constant([]) }), { nil: undefined }),
   nodes: fc.array(
     fc.tuple(ids, fc.constantFrom('one', 'two'), fc.subarray(['a', 'b', 'c'])).map(([id, label, needs]) => node(id, label, needs)),
     { maxLength: 6 },
@@ -85,7 +85,7 @@ describe('graph patches', () => {
     const broken = graphMessage(record, { graph: edited, graphError: error });
     assert.deepEqual(broken.message, { type: 'graph', graph: edited, graphError: error });
     assert.equal(graphMessage(broken.page, { graph: edited, graphError: error }).message, undefined, 'the same error again');
-    const settled: DagGraph = { ...graph, settings: { timeout: '30m', problems: [] } };
+    const settled: DagGraph = { ...graph, settings: { timeout: '30m', inputs: [], problems: [] } };
     assert.deepEqual(graphMessage(record, { graph: settled }).message, { type: 'graphPatch', name: 'w', settings: settled.settings, nodes: ['a', 'b', 'c'] });
   });
 

@@ -365,4 +365,55 @@ describe('DAG panel builder in Chromium', function () {
     await page.keyboard.press('Escape');
     await page.getByTestId('workflow-settings').waitFor({ state: 'detached' });
   });
+
+  it("adds the workflow's inputs in its settings, sets each one's type, required, default and description, and removes them", async () => {
+    const text = ['version: 1', 'name: Ship', 'nodes:', '  build:', '    run: make', ''].join('\n');
+    const { page, host } = await panel({ width: 500, height: 900 }, text);
+    await page.getByTestId('workflow-settings-button').click();
+    const add = page.locator('[data-field="new-input"]');
+    await add.fill('1st');
+    await add.press('Enter');
+    await page.getByText('a letter or _, then letters, digits, _ or -').waitFor();
+    await add.fill('target');
+    await add.press('Enter');
+    await textMatches(host, /\nname: Ship\ninputs:\n {2}target:\n {4}type: string\nnodes:/);
+    const target = page.locator('fieldset[data-input="target"]');
+    await target.waitFor();
+    assert.equal(await page.locator('[data-field="new-input"]').inputValue(), '', 'the field is empty for the next one');
+    await target.getByLabel('Required').click();
+    await textMatches(host, /\n {2}target:\n {4}type: string\n {4}required: true\n/);
+    await target.getByTestId('input-type-target').selectOption('number');
+    await textMatches(host, /\n {4}type: number\n {4}required: true\n/);
+    const fallback = page.locator('[data-field="default-target"]');
+    await fallback.fill('many');
+    await fallback.press('Enter');
+    await page.getByText('a number', { exact: true }).waitFor();
+    await fallback.fill('3');
+    await fallback.press('Enter');
+    await textMatches(host, /\n {4}default: 3\n/);
+    const description = page.locator('[data-field="description-target"]');
+    await description.fill('How many to deploy');
+    await description.press('Control+Enter');
+    await textMatches(host, /\n {4}description: How many to deploy\n/);
+    assert.deepEqual(validateWorkflow(host.text()).workflow.inputs.target, {
+      name: 'target',
+      type: 'number',
+      required: true,
+      default: 3,
+      description: 'How many to deploy',
+    });
+    assert.deepEqual(validateWorkflow(host.text()).diagnostics, []);
+    // Only text is secret, and a secret has no default (the file would hold its value).
+    assert.equal(await target.getByLabel(/^Secret/).count(), 0, 'a number is not secret');
+    await target.getByTestId('input-type-target').selectOption('string');
+    await textMatches(host, /\n {4}type: string\n {4}required: true\n {4}description: How many to deploy\n/);
+    await target.getByLabel(/^Secret/).click();
+    await textMatches(host, /\n {4}required: true\n {4}secret: true\n/);
+    await page.locator('[data-field="default-target"]').waitFor({ state: 'detached' });
+    assert.deepEqual(validateWorkflow(host.text()).diagnostics, []);
+    await page.screenshot({ path: join(shots, 'workflow-inputs-500.png') });
+    await target.getByTitle('Remove the input target').click();
+    await textMatches(host, /^version: 1\nname: Ship\nnodes:\n/);
+    assert.equal(host.text(), text);
+  });
 });

@@ -5,10 +5,11 @@ import type { WorkflowSettings } from '../protocol';
 import type { Parse } from './formFields';
 import { asDuration, asNames, asPositiveCount, asScript, Field } from './formFields';
 import { useBuilder, useController, usePanel, usePanelStore } from './context';
+import { SettingsInputs } from './SettingsInputs';
 import { Button } from './toolkit';
 
-/** The settings the form has a field for; a problem in another (inputs, env, defaults) is listed below it. */
-const SHOWN = ['name', 'description', 'concurrency', 'timeout', 'mutex'];
+/** The settings the form has a field for; a problem in another (env, defaults) is listed below it. */
+const SHOWN = ['name', 'description', 'concurrency', 'timeout', 'mutex', 'inputs'];
 
 const asName: Parse = (t) => (t.trim() === '' ? { error: 'a workflow needs its name' } : { value: t.trim() });
 
@@ -58,7 +59,7 @@ function SettingsForm({ settings }: { settings: WorkflowSettings }) {
     problems: problemsOf(key),
     ...more,
   });
-  const other = settings.problems.filter((p) => p.field === undefined || !SHOWN.includes(p.field));
+  const other = settings.problems.filter((p) => p.field === undefined || !SHOWN.includes(p.field.replace(/^inputs\..*/, 'inputs')));
   return (
     <form className="node-form" aria-label="Settings of the workflow" onSubmit={(e) => e.preventDefault()}>
       <Field {...field('name', 'Name', asName, settings.name ?? '')} />
@@ -68,6 +69,7 @@ function SettingsForm({ settings }: { settings: WorkflowSettings }) {
       <Field {...field('mutex', 'Mutex', asNames, (settings.mutex ?? []).join(', '), { placeholder: 'deploy-prod' })}>
         <p className="form-hint">Held by a run from before its first node to its end: runs that name it on this machine take turns.</p>
       </Field>
+      <SettingsInputs inputs={settings.inputs} problemsOf={problemsOf} />
       {other.length ? (
         <ul className="form-problems" aria-label="Other problems">
           {other.map((p) => (

@@ -1,6 +1,6 @@
 // What the builder's controls do: each turns a user's intent into an action for the host, and says what happened
 // (to screen readers, and in place when it is refused). The canvas, the menus, the toolbar and the form share them.
-import type { EditAction, FieldValue, NodeKind } from '../../engine/edits/action';
+import type { EditAction, FieldValue, InputFields, NodeKind } from '../../engine/edits/action';
 import type { Controller } from '../controller';
 import { connectionProblem } from './connections';
 import type { PanelStore } from './store';
@@ -15,6 +15,8 @@ export interface Builder {
   set(id: string, key: string, value: FieldValue | undefined): void;
   /** Sets one of the workflow's own settings (removes it when `value` is undefined). */
   setSetting(key: string, value: FieldValue | undefined): void;
+  /** Adds or sets one of the workflow's inputs, whole (removes it when `fields` is undefined). */
+  setInput(name: string, fields: InputFields | undefined): void;
   copy(id: string): void;
   cut(id: string): void;
   paste(): void;
@@ -120,6 +122,11 @@ export function createBuilder(store: PanelStore, controller: Controller): Builde
       run(
         { type: 'setWorkflow', key, ...(value === undefined ? {} : { value }) },
         value === undefined ? `Removed the workflow's ${key}` : `Set the workflow's ${key}`,
+      ),
+    setInput: (name, fields) =>
+      run(
+        { type: 'setInput', name, ...(fields === undefined ? {} : { value: fields }) },
+        fields === undefined ? `Removed the input ${name}` : `Set the input ${name}`,
       ),
     ...clipboardIntents(store, controller, run, say, fail),
     ...connectingIntents(store, connect, say),
