@@ -56,12 +56,12 @@ const STATES: State[] = [
     },
   },
   {
-    name: "the workflow's settings, beside the editor",
+    name: "the workflow's settings and inputs, beside the editor",
     size: { width: 500, height: 800 },
     setUp: async (page) => {
-      await send(page, init(graphOf(sdlcText)));
+      await send(page, init(graphOf(exampleText('release.workflow.yaml'))));
       await page.getByTestId('workflow-settings-button').click();
-      await page.locator('[data-field="concurrency"]').waitFor();
+      await page.locator('fieldset[data-input]').first().waitFor();
     },
   },
   {
