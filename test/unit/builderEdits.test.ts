@@ -213,6 +213,8 @@ describe('builder edits', () => {
     assert.match(blank, /\n {2}count:\n {4}type: string\n/, 'an input with nothing set is a string one');
     assert.equal(edit(edit(one, { type: 'setInput', name: 'count', value: { type: 'number' } }), { type: 'setInput', name: 'count' }), one);
     assert.equal(edit(one, { type: 'setInput', name: 'target' }), text, 'the last one takes inputs: with it');
+    const removal = planEdit(indexOf(one), { type: 'setInput', name: 'target' });
+    assert.equal('note' in removal && removal.note, '1 expression still read inputs.target: they show as problems');
     assert.equal(edit(text, { type: 'setInput', name: 'nope' }), text);
     assert.match(refused(text, { type: 'setInput', name: '1st', value: {} }), /^'1st' cannot name an input: a letter or _, then letters, digits, _ or -$/);
     assert.equal(

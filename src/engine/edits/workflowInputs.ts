@@ -12,6 +12,13 @@ import { indentUnit, type FieldValue } from './yamlText';
 const INPUT_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 const pairOf = (map: YAMLMap, key: string): Pair | undefined => map.items.find((p) => isScalar(p.key) && p.key.value === key);
 
+/** How many times the text reads `inputs.NAME` (`inputs.name-2` is another input). */
+const readsOf = (text: string, name: string): number =>
+  text
+    .split(`inputs.${name}`)
+    .slice(1)
+    .filter((after) => !/^[\w-]/.test(after)).length;
+
 /** The input as YAML: only what it sets, in the schema's order. */
 function inputValue(fields: InputFields): Record<string, FieldValue> {
   const out: Record<string, FieldValue> = {};
@@ -38,7 +45,11 @@ export function setInput(index: WorkflowIndex, name: string, fields: InputFields
   const existing = pairOf(map, name);
   if (fields === undefined) {
     if (!existing) return { edits: [] };
-    return map.items.length === 1 ? setWorkflowSetting(index, 'inputs', undefined) : { edits: [removePair(parsed.text, map, existing)] };
+    const removal = map.items.length === 1 ? setWorkflowSetting(index, 'inputs', undefined) : { edits: [removePair(parsed.text, map, existing)] };
+    const left = readsOf(parsed.text, name);
+    return 'error' in removal || !left
+      ? removal
+      : { ...removal, note: `${left} expression${left === 1 ? '' : 's'} still read inputs.${name}: they show as problems` };
   }
   const unit = indentUnit(parsed);
   const value = inputValue(fields);

@@ -179,7 +179,7 @@ function SettingsButton() {
       secondary
       disabled={!has}
       pressed={open}
-      title={open ? 'Close the workflow settings' : 'Workflow settings: name, description, concurrency, timeout, mutex'}
+      title={open ? 'Close the workflow settings' : 'Workflow settings: name, description, concurrency, timeout, mutex, inputs'}
       onClick={() => store.getState().openSettings(!open)}
       testId="workflow-settings-button"
       label="Settings"
