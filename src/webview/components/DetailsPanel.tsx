@@ -8,6 +8,7 @@ import { NodeForm } from './NodeForm';
 import { useController, usePanel, usePanelStore, useShownRunLive } from './context';
 import { GatesInside } from './GatesInside';
 import { SubRunNodes } from './SubRunNodes';
+import { DetailsFrame } from './DetailsFrame';
 import { InstanceDetails } from './InstanceDetails';
 import { KIND_ICON, KIND_LABEL, STATUS_ICON, STATUS_LABEL } from './status';
 import { canRetryNode } from '../../engine/runRules';
@@ -38,21 +39,16 @@ function NodeDetails({ node }: { node: DagNode }) {
     controller.focusCanvas();
   };
   return (
-    <aside
-      className="details"
-      aria-label={`Details of ${node.label}`}
-      data-testid="details"
-      onKeyDown={(e) => {
-        if (e.key !== 'Escape' || e.defaultPrevented) return;
-        e.preventDefault();
-        close();
-      }}
+    <DetailsFrame
+      label={`Details of ${node.label}`}
+      testId="details"
+      icon={KIND_ICON[node.kind]}
+      iconTitle={KIND_LABEL[node.kind]}
+      title={node.id}
+      heading={node.label}
+      closeTitle="Close details (Escape)"
+      close={close}
     >
-      <header className="details-header">
-        <span className={`codicon codicon-${KIND_ICON[node.kind]}`} title={KIND_LABEL[node.kind]} aria-hidden="true" />
-        <h2 title={node.id}>{node.label}</h2>
-        <Button icon="close" title="Close details (Escape)" onClick={close} />
-      </header>
       <div className="details-sub">
         <code>{node.id}</code>
         {node.phase ? <Badge title="phase">{node.phase}</Badge> : null}
@@ -73,7 +69,7 @@ function NodeDetails({ node }: { node: DagNode }) {
       {siblings && siblings.length > 1 ? <Instances nodeId={node.id} siblings={siblings} current={instanceId} /> : null}
       {instance ? <InstanceDetails node={node} instance={instance} /> : <p className="muted">{instanceIds ? '' : 'Not part of the run shown.'}</p>}
       <Definition node={node} />
-    </aside>
+    </DetailsFrame>
   );
 }
 

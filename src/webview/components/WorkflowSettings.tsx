@@ -6,7 +6,7 @@ import type { Parse } from './formFields';
 import { asDuration, asNames, asPositiveCount, asScript, Field } from './formFields';
 import { useBuilder, useController, usePanel, usePanelStore } from './context';
 import { SettingsInputs } from './SettingsInputs';
-import { Button } from './toolkit';
+import { DetailsFrame } from './DetailsFrame';
 
 /** The settings the form has a field for; a problem in another (env, defaults) is listed below it. */
 const SHOWN = ['name', 'description', 'concurrency', 'timeout', 'mutex', 'inputs'];
@@ -24,26 +24,20 @@ export function WorkflowSettingsPanel() {
     controller.focusCanvas();
   };
   return (
-    <aside
-      className="details"
-      aria-label="Workflow settings"
-      data-testid="workflow-settings"
-      onKeyDown={(e) => {
-        if (e.key !== 'Escape' || e.defaultPrevented) return;
-        e.preventDefault();
-        close();
-      }}
+    <DetailsFrame
+      label="Workflow settings"
+      testId="workflow-settings"
+      icon="settings-gear"
+      title={name}
+      heading={name}
+      closeTitle="Close the settings (Escape)"
+      close={close}
     >
-      <header className="details-header">
-        <span className="codicon codicon-settings-gear" aria-hidden="true" />
-        <h2 title={name}>{name}</h2>
-        <Button icon="close" title="Close the settings (Escape)" onClick={close} />
-      </header>
       <div className="details-sub">
         <span>Workflow settings</span>
       </div>
       <SettingsForm settings={settings} />
-    </aside>
+    </DetailsFrame>
   );
 }
 
