@@ -1,6 +1,7 @@
 // The JSON schemas of the routes' parameters and bodies: fastify checks every request against them (a 400 says
 // which field and why), and the OpenAPI document is made from them.
 import { RUN_ID_PATTERN } from '../engine/run/io/runStore';
+import workflowSchema from '../../schemas/workflow.schema.json';
 
 const RUN_ID = { type: 'string', pattern: RUN_ID_PATTERN, maxLength: 128 } as const;
 /** A node instance's id (`test[shard=1]`), or one in a sub-run under the node that runs it (`deploy/approve`). */
@@ -12,8 +13,8 @@ const STATUSES = ['completed', 'failed', 'cancelled', 'running', 'paused', 'inte
 const object = (properties: Record<string, unknown>, required: string[] = []) =>
   ({ type: 'object', properties, required, additionalProperties: false }) as const;
 
-/** As the workflow schema's `mutexName`. */
-const MUTEX = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$', maxLength: 200 } as const;
+/** A name the workflow schema's `mutexName` allows. */
+const MUTEX = { type: 'string', pattern: workflowSchema.definitions.mutexName.pattern, maxLength: 200 } as const;
 
 export const params = {
   workflow: object({ id: WORKFLOW_ID }, ['id']),

@@ -7,6 +7,9 @@ export type NodeKind = 'run' | 'approval' | 'workflow' | 'matrix';
 /** A JSON value as a node property takes it. */
 export type FieldValue = string | number | boolean | null | FieldValue[] | { [key: string]: FieldValue };
 
+/** What names an input, as the schema's `inputs` has it. */
+export const INPUT_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
 /** An input as the builder writes it (see the schema's `input`). */
 export interface InputFields {
   type?: 'string' | 'number' | 'boolean';

@@ -1,16 +1,13 @@
 // Adding, changing and removing one of the workflow's inputs, the rest of the file left as it is: an input is its
 // own mapping under `inputs:` (written whole when it changes), and `inputs:` itself goes above `nodes:` with the
 // other settings when the first input is added, and away with the last one.
-import { isMap, isScalar, type Pair, type YAMLMap } from 'yaml';
+import { isMap } from 'yaml';
 import type { WorkflowIndex } from '../workflowIndex';
-import type { InputFields } from './action';
+import { INPUT_NAME, type InputFields } from './action';
 import type { Outcome } from './nodes';
 import { addPair, removePair, replaceValue } from './pairs';
 import { setWorkflowSetting } from './workflowSettings';
-import { indentUnit, type FieldValue } from './yamlText';
-
-const INPUT_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
-const pairOf = (map: YAMLMap, key: string): Pair | undefined => map.items.find((p) => isScalar(p.key) && p.key.value === key);
+import { indentUnit, pairIn, type FieldValue } from './yamlText';
 
 /** How many times the text reads `inputs.NAME` (`inputs.name-2` is another input). */
 const readsOf = (text: string, name: string): number =>
@@ -36,13 +33,13 @@ export function setInput(index: WorkflowIndex, name: string, fields: InputFields
   if (!INPUT_NAME.test(name)) return { error: `'${name}' cannot name an input: a letter or _, then letters, digits, _ or -` };
   const { parsed } = index.result;
   const root = parsed.doc.contents;
-  const inputs = isMap(root) ? pairOf(root, 'inputs') : undefined;
+  const inputs = isMap(root) ? pairIn(root, 'inputs') : undefined;
   const map = inputs && isMap(inputs.value) && inputs.value.items.length > 0 ? inputs.value : undefined;
   if (!map) {
     if (fields === undefined) return { edits: [] };
     return setWorkflowSetting(index, 'inputs', { [name]: inputValue(fields) });
   }
-  const existing = pairOf(map, name);
+  const existing = pairIn(map, name);
   if (fields === undefined) {
     if (!existing) return { edits: [] };
     const removal = map.items.length === 1 ? setWorkflowSetting(index, 'inputs', undefined) : { edits: [removePair(parsed.text, map, existing)] };

@@ -1,15 +1,13 @@
 // Setting or removing one of the workflow's own settings (at the top of its file), the rest of the file left as it
 // is: a new one goes on its own line before `nodes:`, with the settings, rather than after the nodes.
-import { isMap, isScalar, type Pair, type YAMLMap } from 'yaml';
+import { isMap } from 'yaml';
 import type { WorkflowIndex } from '../workflowIndex';
 import type { Outcome } from './nodes';
 import { addPair, removePair, replaceValue } from './pairs';
-import { afterKey, columnOf, indentUnit, lineStart, rangeOf, type FieldValue } from './yamlText';
+import { afterKey, columnOf, indentUnit, lineStart, pairIn, rangeOf, type FieldValue } from './yamlText';
 
 /** The settings the builder edits; `inputs`, `env` and `defaults` are edited in the text. */
 export const WORKFLOW_SETTINGS: readonly string[] = ['name', 'description', 'concurrency', 'timeout', 'mutex'];
-
-const pairOf = (map: YAMLMap, key: string): Pair | undefined => map.items.find((p) => isScalar(p.key) && p.key.value === key);
 
 /** The edit that sets the workflow's `key` to `value`, or removes it when `value` is undefined. */
 export function setWorkflowField(index: WorkflowIndex, key: string, value: FieldValue | undefined): Outcome {
@@ -26,10 +24,10 @@ export function setWorkflowSetting(index: WorkflowIndex, key: string, value: Fie
   const root = parsed.doc.contents;
   if (!isMap(root) || root.items.length === 0 || !rangeOf(root)) return { error: 'the file is not a mapping of settings and nodes: edit it in the text' };
   const unit = indentUnit(parsed);
-  const existing = pairOf(root, key);
+  const existing = pairIn(root, key);
   if (value === undefined) return { edits: existing ? [removePair(text, root, existing)] : [] };
   if (existing) return { edits: [replaceValue(text, root, existing, value, unit)] };
-  const nodes = pairOf(root, 'nodes');
+  const nodes = pairIn(root, 'nodes');
   const nodesKey = nodes && rangeOf(nodes.key);
   if (root.flow || !nodesKey) return { edits: [addPair(text, root, key, value, unit)] };
   // Before `nodes:`, above the comments that lead into it, as the settings' own line.

@@ -37,9 +37,12 @@ export function nodePair(parsed: ParsedDocument, id: string): Pair | undefined {
   return nodesMap(parsed)?.items.find((p) => isScalar(p.key) && String(p.key.value) === id);
 }
 
+/** A key's pair in a mapping. */
+export const pairIn = (map: YAMLMap, key: string): Pair | undefined => map.items.find((p) => isScalar(p.key) && p.key.value === key);
+
 /** A key's pair in a node's mapping. */
 export function fieldPair(node: Pair, key: string): Pair | undefined {
-  return isMap(node.value) ? node.value.items.find((p) => isScalar(p.key) && p.key.value === key) : undefined;
+  return isMap(node.value) ? pairIn(node.value, key) : undefined;
 }
 
 export const rangeOf = (n: unknown): [number, number, number] | undefined => (n as Ranged | null)?.range ?? undefined;

@@ -1,12 +1,11 @@
 // The workflow's inputs in its settings form: each input's type, whether it is required or secret, its default and
 // description, each change one edit of that input; an input added by its name, or removed.
-import type { InputFields } from '../../engine/edits/action';
+import { INPUT_NAME, type InputFields } from '../../engine/edits/action';
 import type { NodeProblem, SettingsInput } from '../protocol';
 import { useBuilder } from './context';
 import { asScript, asText, Checkbox, Field, type Parse } from './formFields';
 import { Button, Dropdown } from './toolkit';
 
-const INPUT_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 const TYPES = [
   { value: 'string', label: 'Text' },
   { value: 'number', label: 'Number' },
