@@ -1,4 +1,4 @@
-// Where everything is in a workflow file: every node, `needs` entry and expression reference, with its span.
+// Where everything is in a workflow file: every node, input, `needs` entry and expression reference, with its span.
 // Pure: language features, the builder's edits and the CLI share it.
 import { isMap, isPair, isScalar, isSeq, type Node as YamlNode, type Pair } from 'yaml';
 import type { Span } from './diagnostics';
@@ -34,6 +34,18 @@ export interface NodeReference {
   output?: { name: string; span: Span };
 }
 
+/** An input the workflow declares: its key under `inputs:`. */
+export interface InputEntry {
+  name: string;
+  keySpan: Span;
+}
+
+/** `inputs.<name>` inside an expression, under the name the input is declared with when it is one. */
+export interface InputReference {
+  input: string;
+  span: Span;
+}
+
 export interface WorkflowIndex {
   result: ValidationResult;
   nodes: NodeEntry[];
@@ -41,6 +53,8 @@ export interface WorkflowIndex {
   /** The `nodes:` key, where workflow-level lenses go. */
   nodesKeySpan?: Span;
   references: NodeReference[];
+  inputs: InputEntry[];
+  inputReferences: InputReference[];
   isUpstream(id: string, ancestor: string): boolean;
 }
 
@@ -55,11 +69,12 @@ function pairNamed(map: unknown, key: string): Pair | undefined {
 
 export function buildIndex(result: ValidationResult): WorkflowIndex {
   const { parsed, workflow } = result;
-  const references: NodeReference[] = [];
-  // Expressions name nodes without regard to case: a reference is recorded under the id as the file defines it.
-  const ids = new Map<string, string>();
-  for (const n of workflow.nodes) if (!ids.has(n.id.toLowerCase())) ids.set(n.id.toLowerCase(), n.id);
-  const scan = referenceScanner(parsed, references, (name) => ids.get(name.toLowerCase()) ?? name);
+  const found: Found = { nodes: [], inputs: [] };
+  // Expressions name nodes and inputs without regard to case: a reference is recorded under the name the file declares.
+  const scan = referenceScanner(parsed, found, {
+    node: byLowerCase(workflow.nodes.map((n) => n.id)),
+    input: byLowerCase(Object.keys(workflow.inputs)),
+  });
   const root = parsed.doc.contents;
   const nodesPair = pairNamed(root, 'nodes');
   if (isMap(root)) {
@@ -71,15 +86,33 @@ export function buildIndex(result: ValidationResult): WorkflowIndex {
     nodes,
     byId: new Map(nodes.map((n) => [n.id, n])),
     nodesKeySpan: nodesPair ? spanOf(nodesPair.key as YamlNode) : undefined,
-    references,
+    references: found.nodes,
+    inputs: inputEntries(pairNamed(root, 'inputs')?.value),
+    inputReferences: found.inputs,
     isUpstream: upstreamChecker(workflow.nodes),
   };
 }
 
 type Scan = (node: unknown, fromNode: string | undefined, isConditionField: boolean) => void;
 
-/** Walks a value for expressions and records every `nodes.<id>` they mention, with its place. */
-function referenceScanner(parsed: ValidationResult['parsed'], references: NodeReference[], idOf: (name: string) => string): Scan {
+interface Found {
+  nodes: NodeReference[];
+  inputs: InputReference[];
+}
+
+/** A name as declared, found from any case of it (the first declared wins, as in the evaluator's dictionary). */
+function byLowerCase(names: readonly string[]): (name: string) => string {
+  const declared = new Map<string, string>();
+  for (const name of names) if (!declared.has(name.toLowerCase())) declared.set(name.toLowerCase(), name);
+  return (name) => declared.get(name.toLowerCase()) ?? name;
+}
+
+/** Walks a value for expressions and records every `nodes.<id>` and `inputs.<name>` they mention, with its place. */
+function referenceScanner(
+  parsed: ValidationResult['parsed'],
+  found: Found,
+  declared: { node: (name: string) => string; input: (name: string) => string },
+): Scan {
   const scan: Scan = (node, fromNode, isConditionField) => {
     if (isMap(node)) {
       for (const item of node.items) if (isPair(item)) scan(item.value, fromNode, false);
@@ -98,10 +131,15 @@ function referenceScanner(parsed: ValidationResult['parsed'], references: NodeRe
       if (!piece.parsed) continue;
       for (const ref of collectReferences(piece.parsed).refs) {
         const [root, id, field, output] = ref.segments;
-        if (root.name.toLowerCase() !== 'nodes' || !id || id.name === '*') continue;
+        const context = root.name.toLowerCase();
+        if ((context !== 'nodes' && context !== 'inputs') || !id || id.name === '*') continue;
         const at = (s: Span) => mapSpan(toSource, { start: piece.offset + s.start, end: piece.offset + s.end }, scalar);
-        references.push({
-          nodeId: idOf(id.name),
+        if (context === 'inputs') {
+          found.inputs.push({ input: declared.input(id.name), span: at(id.span) });
+          continue;
+        }
+        found.nodes.push({
+          nodeId: declared.node(id.name),
           span: at(id.span),
           fromNode,
           ...(field?.name.toLowerCase() === 'outputs' && output && output.name !== '*' ? { output: { name: output.name, span: at(output.span) } } : {}),
@@ -137,6 +175,14 @@ function nodeEntries(items: readonly unknown[], specs: ReadonlyMap<string, NodeS
     if (isMap(value)) for (const field of value.items) if (isPair(field)) scan(field.value, id, isScalar(field.key) && field.key.value === 'if');
   }
   return nodes;
+}
+
+/** The inputs under `inputs:`, by their keys. */
+function inputEntries(inputs: unknown): InputEntry[] {
+  if (!isMap(inputs)) return [];
+  return inputs.items.flatMap((item) =>
+    isPair(item) && isScalar(item.key) && item.key.range ? [{ name: String(item.key.value), keySpan: spanOf(item.key)! }] : [],
+  );
 }
 
 /** Where a one-line string value's text is, inside its quotes. */
@@ -179,4 +225,23 @@ export function mentionAt(index: WorkflowIndex, offset: number): NodeMention | u
   }
   for (const r of index.references) if (inside(r.span, offset)) return { nodeId: r.nodeId, span: r.span, role: 'expression' };
   return undefined;
+}
+
+export type InputMention = { input: string; span: Span; role: 'definition' | 'expression' };
+
+/** Every place an input's name is written: its key under `inputs:`, and `inputs.<name>` in expressions. */
+export function inputMentionsOf(index: WorkflowIndex, name: string): InputMention[] {
+  const out: InputMention[] = [];
+  const def = index.inputs.find((i) => i.name === name);
+  if (def) out.push({ input: name, span: def.keySpan, role: 'definition' });
+  for (const r of index.inputReferences) if (r.input === name) out.push({ input: name, span: r.span, role: 'expression' });
+  return out.sort((a, b) => a.span.start - b.span.start);
+}
+
+/** The input named at an offset, if any. */
+export function inputMentionAt(index: WorkflowIndex, offset: number): InputMention | undefined {
+  const def = index.inputs.find((i) => inside(i.keySpan, offset));
+  if (def) return { input: def.name, span: def.keySpan, role: 'definition' };
+  const ref = index.inputReferences.find((r) => inside(r.span, offset));
+  return ref && { input: ref.input, span: ref.span, role: 'expression' };
 }

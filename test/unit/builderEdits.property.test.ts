@@ -45,7 +45,7 @@ const INPUTS: [string, InputFields][] = [
   ['token', { secret: true }],
 ];
 
-const seedArb = fc.record({ op: fc.integer({ min: 0, max: 11 }), a: fc.nat(), b: fc.nat(), c: fc.nat() });
+const seedArb = fc.record({ op: fc.integer({ min: 0, max: 14 }), a: fc.nat(), b: fc.nat(), c: fc.nat() });
 
 /** The action a seed picks in the current workflow. */
 function actionOf(seed: { op: number; a: number; b: number; c: number }, graph: Graph, text: string): EditAction {
@@ -81,6 +81,22 @@ function actionOf(seed: { op: number; a: number; b: number; c: number }, graph: 
     case 11: {
       const [name, value] = INPUTS[seed.c % INPUTS.length];
       return { type: 'setInput', name, ...(seed.op === 11 ? {} : { value }) };
+    }
+    case 13: {
+      // Reads an input the workflow may not have (yet, or any more): an error the setting causes, and one a rename follows.
+      if (steps.length === 0) return { type: 'duplicate', id: pick(seed.a) };
+      const names = [...INPUTS.map(([name]) => name), ...Object.keys((parse(text) as { inputs?: object }).inputs ?? {})];
+      return { type: 'set', id: steps[seed.a % steps.length], key: 'env', value: { READS: `to \${{ inputs.${names[seed.c % names.length]} }}` } };
+    }
+    case 12:
+    case 14: {
+      const names = Object.keys((parse(text) as { inputs?: object }).inputs ?? {});
+      if (!names.length) return { type: 'setInput', name: INPUTS[seed.c % INPUTS.length][0], value: INPUTS[seed.c % INPUTS.length][1] };
+      // An input that expressions read, where there is one; now and then to a name another input has (refused).
+      const read = names.filter((name) => text.includes(`inputs.${name} `));
+      const from = read.length ? read[seed.a % read.length] : names[seed.a % names.length];
+      const to = seed.b % 4 ? `renamed_in${seed.c % 3}` : names[seed.b % names.length];
+      return { type: 'renameInput', from, to };
     }
     case 8:
     case 9: {
@@ -136,6 +152,7 @@ function allowedSpans(text: string, action: EditAction): Span[] | 'insertion' | 
     case 'paste':
       return 'insertion';
     case 'rename':
+    case 'renameInput':
       return 'mentions';
     case 'removeNode':
       return [...graphOf(text)].filter(([id, needs]) => id === action.id || needs.has(action.id)).map(([id]) => blockOf(id));
@@ -159,7 +176,8 @@ function inverseOf(before: string, action: EditAction, select: string | undefine
     case 'duplicate':
       return { type: 'removeNode', id: select! };
     case 'rename':
-      return { type: 'rename', from: action.to, to: action.from };
+    case 'renameInput':
+      return { ...action, from: action.to, to: action.from };
     case 'connect': {
       const pair = nodePair(index.result.parsed, action.to)!;
       const style = needsStyle(fieldPair(pair, 'needs'));
@@ -203,9 +221,14 @@ function checkAction(text: string, action: EditAction): string {
   const bare = (m: string) => m.replace(/ — did you mean '[^']*'\?$/, '');
   // An id in a message, whole: `test` is not part of `test-2`.
   const id = (name: string) => new RegExp(`(?<![\\w-])${name}(?![\\w-])`, 'g');
-  const renamed = (m: string) => bare(action.type === 'rename' ? m.replace(id(action.from), action.to) : m);
+  const renamed = (m: string) => bare(action.type === 'rename' || action.type === 'renameInput' ? m.replace(id(action.from), action.to) : m);
   const known = new Set(errorsOf(text).map((d) => renamed(d.message)));
-  const allowed = action.type === 'removeNode' || action.type === 'disconnect' ? /^(no node named|nodes\.\w+: '\w+' is not upstream)/ : /^$/;
+  const allowed =
+    action.type === 'removeNode' || action.type === 'disconnect'
+      ? /^(no node named|nodes\.\w+: '\w+' is not upstream)/
+      : action.type === 'set' || action.type === 'setInput'
+        ? /^no input named/
+        : /^$/;
   // Removing the last node leaves `nodes:` empty, which the schema refuses.
   const empty = graphOf(after).size === 0;
   // A copy has the problems of its original.
@@ -216,13 +239,22 @@ function checkAction(text: string, action: EditAction): string {
   for (const e of outcome.edits) {
     if (spans === 'insertion') assert.equal(e.span.start, e.span.end, `only inserts\n${context}`);
     else if (spans === 'mentions')
-      assert.equal(text.slice(e.span.start, e.span.end), action.type === 'rename' ? action.from : '', `only the id changes\n${context}`);
+      assert.equal(
+        text.slice(e.span.start, e.span.end),
+        action.type === 'rename' || action.type === 'renameInput' ? action.from : '',
+        `only the name changes\n${context}`,
+      );
     else
       assert.ok(
         spans.some((s) => s.start <= e.span.start && e.span.end <= s.end),
         `edits stay within the nodes concerned\n${context}`,
       );
   }
+  if (action.type === 'renameInput' && action.to !== action.from)
+    assert.ok(
+      buildIndex(validateWorkflow(after)).inputReferences.every((r) => r.input !== action.from),
+      `nothing reads inputs.${action.from} any more\n${context}`,
+    );
   // A setting removed takes the comment on its line with it.
   const removedLine = action.type === 'setWorkflow' && action.value === undefined ? new RegExp(`^${action.key}:.*`, 'm').exec(text)?.[0] : undefined;
   const kept = commentsOf(text).filter((c) => !removedLine?.endsWith(c));

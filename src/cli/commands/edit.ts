@@ -27,6 +27,8 @@ Actions:
   set-workflow KEY VALUE  sets one of the workflow's own: name, description, concurrency, timeout, mutex
   set-input NAME VALUE    adds or sets an input (VALUE is YAML: "{ type: number, required: true }"); an empty
                           VALUE removes it
+  rename-input OLD NEW    renames an input: its key and every inputs.OLD in expressions (a file that runs this
+                          one as a sub-workflow still gives OLD in its with:)
   duplicate ID            copies the node under a new id, right after it
 
 Exits 2, saying why, when the action is refused (a cycle, an unknown or duplicate id). Errors the edit leaves
@@ -35,6 +37,14 @@ in the file that were not there before (a timeout that is not a duration, a node
 
 const KINDS: readonly NodeKind[] = ['run', 'approval', 'workflow', 'matrix'];
 
+/** The actions that take two names, FROM and TO or OLD and NEW. */
+const NAME_PAIRS: Record<string, [type: 'connect' | 'disconnect' | 'rename' | 'renameInput', usage: string]> = {
+  connect: ['connect', 'FROM and TO'],
+  disconnect: ['disconnect', 'FROM and TO'],
+  rename: ['rename', 'OLD and NEW'],
+  'rename-input': ['renameInput', 'OLD and NEW'],
+};
+
 /** The action the arguments name. */
 function actionOf(args: string[], flags: { needs?: string; run?: string; after?: string; kind?: string; workflow?: string }): EditAction {
   const [name, ...rest] = args;
@@ -42,6 +52,11 @@ function actionOf(args: string[], flags: { needs?: string; run?: string; after?:
     if (rest.length !== n) throw new UsageError(`${name} takes ${usage}`);
     return rest;
   };
+  const pair = Object.hasOwn(NAME_PAIRS, name) ? NAME_PAIRS[name] : undefined;
+  if (pair) {
+    const [from, to] = want(2, pair[1]);
+    return { type: pair[0], from, to };
+  }
   switch (name) {
     case 'add-node': {
       const [id] = want(1, 'an id');
@@ -64,15 +79,6 @@ function actionOf(args: string[], flags: { needs?: string; run?: string; after?:
     }
     case 'remove-node':
       return { type: 'removeNode', id: want(1, 'an id')[0] };
-    case 'connect':
-    case 'disconnect': {
-      const [from, to] = want(2, 'FROM and TO');
-      return { type: name === 'connect' ? 'connect' : 'disconnect', from, to };
-    }
-    case 'rename': {
-      const [from, to] = want(2, 'OLD and NEW');
-      return { type: 'rename', from, to };
-    }
     case 'set': {
       const [id, key, value] = want(3, 'ID, KEY and VALUE');
       return { type: 'set', id, key, ...(value === '' ? {} : { value: yamlValue(value) }) };

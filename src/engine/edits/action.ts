@@ -10,6 +10,9 @@ export type FieldValue = string | number | boolean | null | FieldValue[] | { [ke
 /** What names an input, as the schema's `inputs` has it. */
 export const INPUT_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
+/** Why a text cannot name an input: what a name is made of. */
+export const INPUT_NAME_RULE = 'a letter or _, then letters, digits, _ or -';
+
 /** An input as the builder writes it (see the schema's `input`). */
 export interface InputFields {
   type?: 'string' | 'number' | 'boolean';
@@ -41,6 +44,8 @@ export type EditAction =
   | { type: 'setWorkflow'; key: string; value?: FieldValue }
   /** One of the workflow's inputs, added or changed as a whole; `value` undefined removes it. */
   | { type: 'setInput'; name: string; value?: InputFields }
+  /** An input renamed with every `inputs.<name>` that reads it. */
+  | { type: 'renameInput'; from: string; to: string }
   | { type: 'duplicate'; id: string }
   | { type: 'paste'; text: string; after?: string };
 
@@ -66,6 +71,7 @@ export function parseEditAction(v: unknown): { action: EditAction } | { error: s
     set: (a) => isString(a.id) && isString(a.key),
     setWorkflow: (a) => isString(a.key),
     setInput: (a) => isString(a.name) && (a.value === undefined || isInputFields(a.value)),
+    renameInput: (a) => isString(a.from) && isString(a.to),
     duplicate: (a) => isString(a.id),
     paste: (a) => isString(a.text) && optionalText(a.after),
   };

@@ -6,6 +6,7 @@ import type { EditAction } from './action';
 import { pasteNodes } from './clipboard';
 import { connect, disconnect } from './needs';
 import { addNode, duplicateNode, removeNode, type Outcome } from './nodes';
+import { renameInput } from './inputRename';
 import { renameNode } from './rename';
 import { setField } from './setField';
 import { setWorkflowField } from './workflowSettings';
@@ -37,6 +38,8 @@ function plannedEdit(index: WorkflowIndex, action: EditAction): Outcome {
       return setWorkflowField(index, action.key, action.value);
     case 'setInput':
       return setInput(index, action.name, action.value);
+    case 'renameInput':
+      return renameInput(index, action.from, action.to);
     case 'duplicate':
       return duplicateNode(index, action.id);
     case 'paste':

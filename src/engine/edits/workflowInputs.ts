@@ -3,18 +3,11 @@
 // other settings when the first input is added, and away with the last one.
 import { isMap } from 'yaml';
 import type { WorkflowIndex } from '../workflowIndex';
-import { INPUT_NAME, type InputFields } from './action';
+import { INPUT_NAME, INPUT_NAME_RULE, type InputFields } from './action';
 import type { Outcome } from './nodes';
 import { addPair, removePair, replaceValue } from './pairs';
 import { setWorkflowSetting } from './workflowSettings';
 import { indentUnit, pairIn, type FieldValue } from './yamlText';
-
-/** How many times the text reads `inputs.NAME` (`inputs.name-2` is another input). */
-const readsOf = (text: string, name: string): number =>
-  text
-    .split(`inputs.${name}`)
-    .slice(1)
-    .filter((after) => !/^[\w-]/.test(after)).length;
 
 /** The input as YAML: only what it sets, in the schema's order. */
 function inputValue(fields: InputFields): Record<string, FieldValue> {
@@ -30,7 +23,7 @@ function inputValue(fields: InputFields): Record<string, FieldValue> {
 
 /** The edit that sets the input `name` (adding it when it is new), or removes it when `fields` is undefined. */
 export function setInput(index: WorkflowIndex, name: string, fields: InputFields | undefined): Outcome {
-  if (!INPUT_NAME.test(name)) return { error: `'${name}' cannot name an input: a letter or _, then letters, digits, _ or -` };
+  if (!INPUT_NAME.test(name)) return { error: `'${name}' cannot name an input: ${INPUT_NAME_RULE}` };
   const { parsed } = index.result;
   const root = parsed.doc.contents;
   const inputs = isMap(root) ? pairIn(root, 'inputs') : undefined;
@@ -43,7 +36,7 @@ export function setInput(index: WorkflowIndex, name: string, fields: InputFields
   if (fields === undefined) {
     if (!existing) return { edits: [] };
     const removal = map.items.length === 1 ? setWorkflowSetting(index, 'inputs', undefined) : { edits: [removePair(parsed.text, map, existing)] };
-    const left = readsOf(parsed.text, name);
+    const left = index.inputReferences.filter((r) => r.input === name).length;
     return 'error' in removal || !left
       ? removal
       : { ...removal, note: `${left} expression${left === 1 ? '' : 's'} still read inputs.${name}: they show as problems` };
