@@ -262,6 +262,47 @@ export function registerLanguageSuites(context: IntegrationContext): void {
       }
     });
 
+    it('renames an input everywhere, and in the with: of a workflow that runs it', async () => {
+      const text = (...lines: string[]) => [...lines, ''].join('\n');
+      const inner = file('input-inner.workflow.yaml');
+      const outer = file('input-outer.workflow.yaml');
+      writeFileSync(
+        inner.fsPath,
+        text('version: 1', 'name: Inner', 'inputs:', '  target: { type: string }', 'nodes:', "  go: { run: 'true', env: { TO: '${{ inputs.target }}' } }"),
+      );
+      writeFileSync(
+        outer.fsPath,
+        text('version: 1', 'name: Outer', 'nodes:', '  deploy:', '    workflow: ./input-inner.workflow.yaml', '    with: { target: production }   # kept'),
+      );
+      try {
+        const doc = await vscode.workspace.openTextDocument(inner);
+        const edit = await vscode.commands.executeCommand<vscodeTypes.WorkspaceEdit>(
+          'vscode.executeDocumentRenameProvider',
+          doc.uri,
+          positionOf(doc, 'inputs.target', 9),
+          'environment',
+        );
+        assert.deepEqual(
+          edit
+            .entries()
+            .map(([uri, edits]) => [uri.fsPath, edits.length])
+            .sort(),
+          [
+            [inner.fsPath, 2],
+            [outer.fsPath, 1],
+          ],
+        );
+        assert.ok(await vscode.workspace.applyEdit(edit));
+        assert.match(doc.getText(), /^ {2}environment: \{ type: string \}\n[^]*inputs\.environment/m);
+        const caller = await vscode.workspace.openTextDocument(outer);
+        assert.match(caller.getText(), /with: \{ environment: production \} {3}# kept\n/);
+        for (const d of [doc, caller]) if (d.isDirty) await d.save();
+        await until(() => codes(outer).length === 0 && codes(inner).length === 0);
+      } finally {
+        for (const f of [inner, outer]) rmSync(f.fsPath, { force: true });
+      }
+    });
+
     it('hovers, goes to definitions and outlines', async () => {
       const doc = await open('editing.workflow.yaml');
       const hovers = await vscode.commands.executeCommand<vscodeTypes.Hover[]>('vscode.executeHoverProvider', doc.uri, positionOf(doc, 'needs: [build', 9));

@@ -3,7 +3,7 @@ import { validateWorkflow } from '../../src/engine/validation/validate';
 import { complete } from '../../src/extension/language/completion';
 import { cursorContext } from '../../src/extension/language/cursorContext';
 import { hoverAt } from '../../src/extension/language/hover';
-import { definitionAt, documentSymbols, mentionsOf, prepareRename, renameEdits } from '../../src/extension/language/navigation';
+import { definitionAt, documentSymbols, mentionsAt, mentionsOf, prepareRename, renameEdits } from '../../src/extension/language/navigation';
 import { buildIndex } from '../../src/engine/workflowIndex';
 import { yaml } from './helpers';
 
@@ -227,7 +227,32 @@ describe('language services', () => {
       );
       assert.match((renameEdits(index, offset, '9lives') as { error: string }).error, /not a valid node id/);
       assert.match((renameEdits(index, offset, 'test') as { error: string }).error, /already exists/);
-      assert.match((prepareRename(index, 0) as { error: string }).error, /Only node ids can be renamed/);
+      assert.match((prepareRename(index, 0) as { error: string }).error, /Only node ids and inputs can be renamed/);
+    });
+
+    it("goes to an input's definition, finds its reads, renames it, and shows it on hover", () => {
+      const read = at(...base.slice(0, 6), '    run: echo ${{ inputs.tar|get }}', ...base.slice(7), '  audit:', "    if: inputs.Target != ''", '    run: x');
+      const def = definitionAt(read.index, read.offset)!;
+      assert.equal(read.text.slice(0, def.start).split('\n').length, 4, 'the key under inputs:');
+      assert.deepEqual(
+        mentionsAt(read.index, read.offset).map((m) => [m.role, read.text.slice(m.span.start, m.span.end)]),
+        [
+          ['definition', 'target'],
+          ['expression', 'target'],
+          ['expression', 'target'],
+          ['expression', 'Target'],
+        ],
+      );
+      assert.deepEqual(prepareRename(read.index, read.offset), { span: mentionsAt(read.index, read.offset)[1].span, placeholder: 'target' });
+      const renamed = renameEdits(read.index, read.offset, 'environment');
+      assert.ok('edits' in renamed);
+      assert.deepEqual(renamed.input, { from: 'target', to: 'environment' });
+      assert.equal(renamed.edits.length, 4);
+      assert.match((renameEdits(read.index, read.offset, 'a b') as { error: string }).error, /cannot name an input/);
+      const hover = hoverAt(read.index, read.offset)!;
+      assert.equal(hover.markdown, 'Input **target** (string, default `prod`)\n\nWhere to deploy\n\n- read by 3 expressions');
+      const unknown = at(...base.slice(0, 6), '    run: echo ${{ inputs.nowh|ere }}', ...base.slice(7));
+      assert.match((prepareRename(unknown.index, unknown.offset) as { error: string }).error, /^'nowhere' is not an input of this workflow\.$/);
     });
 
     it('outlines inputs and nodes with their phase and kind', () => {

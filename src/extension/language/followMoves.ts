@@ -4,12 +4,11 @@
 import * as vscode from 'vscode';
 import { subWorkflowPathEdits, unmovedPath, type FileMove } from '../../engine/edits/subWorkflowPaths';
 import { validateWorkflow } from '../../engine/validation/validate';
-import { MAX_VALIDATED_BYTES } from '../../engine/validation/worker/fileDiagnostics';
 import { buildIndex } from '../../engine/workflowIndex';
 import { toRange } from '../convert';
-import { readFileText } from '../fileText';
 import { plainText } from '../ui/untrustedText';
 import { findWorkflowFiles } from './documents';
+import { workflowTextOf } from './workflowTexts';
 
 export function followFileMoves(): vscode.Disposable {
   return vscode.workspace.onDidRenameFiles((e) => {
@@ -25,22 +24,11 @@ export function followFileMoves(): vscode.Disposable {
   });
 }
 
-/** The text of a workflow file: its open document's, or the file's (undefined when it cannot be read as one). */
-async function textOf(uri: vscode.Uri): Promise<{ text: string; doc?: vscode.TextDocument } | undefined> {
-  const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-  if (doc) return { text: doc.getText(), doc };
-  try {
-    return { text: await readFileText(uri, MAX_VALIDATED_BYTES) };
-  } catch {
-    return undefined;
-  }
-}
-
 async function pathEdits(moves: readonly FileMove[]): Promise<vscode.WorkspaceEdit> {
   const edit = new vscode.WorkspaceEdit();
   for (const uri of await findWorkflowFiles()) {
     if (uri.scheme !== 'file') continue;
-    const file = await textOf(uri);
+    const file = await workflowTextOf(uri);
     // Most workflows run no sub-workflow: they are not parsed.
     if (!file?.text.includes('workflow:')) continue;
     // The file is where it moved to; the edits are worked out from where it was.

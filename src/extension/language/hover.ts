@@ -2,11 +2,11 @@ import { isMap, isPair, isScalar, type Node as YamlNode } from 'yaml';
 import type { Span } from '../../engine/diagnostics';
 import { formatDuration } from '../../engine/duration';
 import { FUNCTION_SIGNATURES } from '../../engine/expressions/functions';
-import { matrixSize, nodesNamingMutex, type MatrixSpec } from '../../engine/model';
+import { matrixSize, nodesNamingMutex, type InputSpec, type MatrixSpec } from '../../engine/model';
 import { matrixTemplateText } from '../../engine/matrix';
 import { CONTEXTS } from '../../engine/validation/semantics';
 import { markdownCode, markdownText } from '../ui/untrustedText';
-import { mentionAt } from './navigation';
+import { namedAt } from './navigation';
 import { propertyDoc } from './schemaDocs';
 import type { SubWorkflowSummary } from '../../engine/validateFile';
 import type { WorkflowIndex } from '../../engine/workflowIndex';
@@ -95,20 +95,36 @@ const wordAt = (text: string, offset: number): Span => {
 
 /** A sub-workflow file as a hover over a path to it shows it: its name, size, description and inputs. */
 export function subWorkflowMarkdown(written: string, s: SubWorkflowSummary): string {
-  const inputs = Object.values(s.inputs).map((i) => {
-    const about = [
-      i.type,
-      i.required && i.default === undefined ? 'required' : undefined,
-      i.secret ? 'secret' : undefined,
-      i.default !== undefined ? `default ${markdownCode(String(i.default))}` : undefined,
-    ];
-    return `${markdownCode(i.name)} (${about.filter(Boolean).join(', ')})`;
-  });
+  const inputs = Object.values(s.inputs).map((i) => `${markdownCode(i.name)} (${inputAbout(i)})`);
   return [
     `**${markdownText(s.name)}** — ${markdownCode(written)}, ${s.nodes} node${s.nodes === 1 ? '' : 's'}`,
     ...(s.description ? ['', markdownText(s.description)] : []),
     '',
     `- inputs: ${inputs.length ? inputs.join(' · ') : 'none'}`,
+  ].join('\n');
+}
+
+/** `string, required`, `number, default 3`: what an input takes. */
+function inputAbout(i: InputSpec): string {
+  const about = [
+    i.type,
+    i.required && i.default === undefined ? 'required' : undefined,
+    i.secret ? 'secret' : undefined,
+    i.default !== undefined ? `default ${markdownCode(String(i.default))}` : undefined,
+  ];
+  return about.filter(Boolean).join(', ');
+}
+
+/** An input of the workflow, as a hover over its name shows it. */
+function inputMarkdown(index: WorkflowIndex, name: string): string {
+  const input = index.result.workflow.inputs[name];
+  if (!input) return `**${markdownText(name)}** — not an input of this workflow`;
+  const reads = index.inputReferences.filter((r) => r.input === name).length;
+  return [
+    `Input **${markdownText(name)}** (${inputAbout(input)})`,
+    ...(input.description ? ['', markdownText(input.description)] : []),
+    '',
+    `- read by ${reads ? `${reads} expression${reads === 1 ? '' : 's'}` : 'no expression'}`,
   ].join('\n');
 }
 
@@ -125,8 +141,8 @@ export function hoverAt(index: WorkflowIndex, offset: number, describe?: (writte
       markdown: `Output ${markdownCode(output.output.name)} of **${markdownText(output.nodeId)}**${declared === false ? ' — *not declared in its outputs*' : ''}${note}`,
     };
   }
-  const mention = mentionAt(index, offset);
-  if (mention) return { span: mention.span, markdown: nodeMarkdown(index, mention.nodeId) };
+  const named = namedAt(index, offset);
+  if (named) return { span: named.span, markdown: named.kind === 'node' ? nodeMarkdown(index, named.name) : inputMarkdown(index, named.name) };
   const path = index.nodes.find((n) => n.workflowSpan && n.workflowSpan.start <= offset && offset <= n.workflowSpan.end);
   const written = path?.spec?.workflow;
   const summary = written !== undefined ? describe?.(written) : undefined;

@@ -1,15 +1,34 @@
 import type { Span, TextEdit } from '../../engine/diagnostics';
+import { renameInput } from '../../engine/edits/inputRename';
 import { renameNode } from '../../engine/edits/rename';
 import { hasMatrix } from '../../engine/model';
 import { locate } from '../../engine/validation/document';
-import { mentionAt } from '../../engine/workflowIndex';
+import { inputMentionAt, inputMentionsOf, mentionAt, mentionsOf } from '../../engine/workflowIndex';
 import type { WorkflowIndex } from '../../engine/workflowIndex';
 
 export { mentionAt, mentionsOf, type NodeMention } from '../../engine/workflowIndex';
 
+/** What a name at an offset is: a node's id or an input's name, written where it is. */
+export type NamedAt = { kind: 'node' | 'input'; name: string; span: Span; role: 'definition' | 'needs' | 'expression' };
+
+export function namedAt(index: WorkflowIndex, offset: number): NamedAt | undefined {
+  const node = mentionAt(index, offset);
+  if (node) return { kind: 'node', name: node.nodeId, span: node.span, role: node.role };
+  const input = inputMentionAt(index, offset);
+  return input && { kind: 'input', name: input.input, span: input.span, role: input.role };
+}
+
+/** Every place the node or input named at an offset is written (none where no name is). */
+export function mentionsAt(index: WorkflowIndex, offset: number): { span: Span; role: NamedAt['role'] }[] {
+  const named = namedAt(index, offset);
+  if (!named) return [];
+  return named.kind === 'node' ? mentionsOf(index, named.name) : inputMentionsOf(index, named.name);
+}
+
 export function definitionAt(index: WorkflowIndex, offset: number): Span | undefined {
-  const m = mentionAt(index, offset);
-  return m ? index.byId.get(m.nodeId)?.keySpan : undefined;
+  const named = namedAt(index, offset);
+  if (named?.kind === 'input') return index.inputs.find((i) => i.name === named.name)?.keySpan;
+  return named && index.byId.get(named.name)?.keySpan;
 }
 
 /** A node's `workflow:` value: the file it runs, as written, and where the path is (inside its quotes, if any). */
@@ -31,20 +50,31 @@ export function subWorkflowLinks(index: WorkflowIndex): SubWorkflowLink[] {
 
 /** What a rename at an offset would rename, and the text to start from; an error message where nothing can be renamed. */
 export function prepareRename(index: WorkflowIndex, offset: number): { span: Span; placeholder: string } | { error: string } {
-  const m = mentionAt(index, offset);
-  if (!m) return { error: 'Only node ids can be renamed: put the cursor on a node id, a needs entry, or nodes.<id> in an expression.' };
-  if (!index.byId.has(m.nodeId)) return { error: `'${m.nodeId}' is not a node of this workflow.` };
-  const text = index.result.parsed.text.slice(m.span.start, m.span.end);
-  if (text !== m.nodeId) return { error: `'${m.nodeId}' is written with quotes or escapes here: rename it at its definition.` };
-  return { span: m.span, placeholder: m.nodeId };
+  const named = namedAt(index, offset);
+  if (!named)
+    return {
+      error:
+        "Only node ids and inputs can be renamed: put the cursor on a node id, a needs entry, an input's name under inputs:, or nodes.<id> or inputs.<name> in an expression.",
+    };
+  const declared = named.kind === 'node' ? index.byId.has(named.name) : index.inputs.some((i) => i.name === named.name);
+  if (!declared) return { error: `'${named.name}' is not ${named.kind === 'node' ? 'a node' : 'an input'} of this workflow.` };
+  const text = index.result.parsed.text.slice(named.span.start, named.span.end);
+  if (text.toLowerCase() !== named.name.toLowerCase()) return { error: `'${named.name}' is written with quotes or escapes here: rename it at its definition.` };
+  return { span: named.span, placeholder: named.name };
 }
 
-/** The edits that rename a node everywhere in the file. */
-export function renameEdits(index: WorkflowIndex, offset: number, newName: string): { edits: TextEdit[] } | { error: string } {
+/** The edits that rename a node or an input everywhere in the file; for an input, its old and new names. */
+export function renameEdits(
+  index: WorkflowIndex,
+  offset: number,
+  newName: string,
+): { edits: TextEdit[]; input?: { from: string; to: string } } | { error: string } {
   const prepared = prepareRename(index, offset);
   if ('error' in prepared) return prepared;
-  // The builder's rule: one home for what a valid, free name is and where an id is written.
-  return renameNode(index, prepared.placeholder, newName);
+  // The builder's rules: one home for what a valid, free name is and where a name is written.
+  if (namedAt(index, offset)?.kind === 'node') return renameNode(index, prepared.placeholder, newName);
+  const renamed = renameInput(index, prepared.placeholder, newName);
+  return 'error' in renamed ? renamed : { edits: renamed.edits, input: { from: prepared.placeholder, to: newName } };
 }
 
 export interface WorkflowSymbol {

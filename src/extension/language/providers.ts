@@ -9,7 +9,8 @@ import { findWorkflowFiles, WORKFLOW_SELECTOR, type WorkflowDocuments } from './
 import { wantsWorkflowFiles, type SubWorkflowLookups } from './subWorkflowCompletion';
 import { hoverAt } from './hover';
 import { QUICK_FIX_KINDS, quickFixProvider } from './quickFixes';
-import { definitionAt, documentSymbols, mentionAt, mentionsOf, prepareRename, renameEdits, subWorkflowLinks, type WorkflowSymbol } from './navigation';
+import { definitionAt, documentSymbols, mentionsAt, prepareRename, renameEdits, subWorkflowLinks, type WorkflowSymbol } from './navigation';
+import { addCallerInputEdits } from './workflowTexts';
 import type { WorkflowIndex } from '../../engine/workflowIndex';
 import type { Span } from '../../engine/diagnostics';
 
@@ -106,13 +107,9 @@ function subWorkflowTargets(doc: vscode.TextDocument, i: WorkflowIndex): { span:
   });
 }
 
-/** Go to definition (of a node, or the file a sub-workflow node runs), references, and a node's highlights. */
+/** Go to definition (of a node, an input, or the file a sub-workflow node runs), references, and highlights. */
 function navigationProviders(index: Index): vscode.Disposable[] {
-  const mentions = (doc: vscode.TextDocument, pos: vscode.Position) => {
-    const i = index(doc);
-    const m = mentionAt(i, doc.offsetAt(pos));
-    return m ? mentionsOf(i, m.nodeId) : [];
-  };
+  const mentions = (doc: vscode.TextDocument, pos: vscode.Position) => mentionsAt(index(doc), doc.offsetAt(pos));
   return [
     vscode.languages.registerDefinitionProvider(WORKFLOW_SELECTOR, {
       provideDefinition(doc, pos) {
@@ -155,11 +152,13 @@ function renameProvider(index: Index): vscode.RenameProvider {
       if ('error' in r) throw new Error(r.error);
       return { range: toRange(doc, r.span), placeholder: r.placeholder };
     },
-    provideRenameEdits(doc, pos, newName) {
+    async provideRenameEdits(doc, pos, newName) {
       const r = renameEdits(index(doc), doc.offsetAt(pos), newName.trim());
       if ('error' in r) throw new Error(r.error);
       const edit = new vscode.WorkspaceEdit();
       for (const e of r.edits) edit.replace(doc.uri, toRange(doc, e.span), e.newText);
+      // The workflows that run this one give the input by its name in their with:.
+      if (r.input && r.input.from !== r.input.to) await addCallerInputEdits(edit, doc.uri, r.input.from, r.input.to);
       return edit;
     },
   };

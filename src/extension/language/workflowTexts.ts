@@ -1,0 +1,43 @@
+// The workspace's workflow files as text, for changes that reach past the file being edited: a file moved, an
+// input renamed. An open document's text is what it holds now, saved or not.
+import * as vscode from 'vscode';
+import { callerInputEdits } from '../../engine/edits/inputRename';
+import { validateWorkflow } from '../../engine/validation/validate';
+import { MAX_VALIDATED_BYTES } from '../../engine/validation/worker/fileDiagnostics';
+import { buildIndex } from '../../engine/workflowIndex';
+import { toRange } from '../convert';
+import { readFileText } from '../fileText';
+import { findWorkflowFiles } from './documents';
+
+/** The text of a workflow file: its open document's, or the file's (undefined when it cannot be read as one). */
+export async function workflowTextOf(uri: vscode.Uri): Promise<{ text: string; doc?: vscode.TextDocument } | undefined> {
+  const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  if (doc) return { text: doc.getText(), doc };
+  try {
+    return { text: await readFileText(uri, MAX_VALIDATED_BYTES) };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Adds to `edit` what keeps the workspace's workflows that run `callee` as a sub-workflow giving it an input renamed
+ * from `from` to `to` (their nodes' `with:` keys); the files it changes. Throws where a `with:` gives both names.
+ */
+export async function addCallerInputEdits(edit: vscode.WorkspaceEdit, callee: vscode.Uri, from: string, to: string): Promise<vscode.Uri[]> {
+  if (callee.scheme !== 'file') return [];
+  const changed: vscode.Uri[] = [];
+  for (const uri of await findWorkflowFiles()) {
+    if (uri.scheme !== 'file' || uri.toString() === callee.toString()) continue;
+    const file = await workflowTextOf(uri);
+    // Most workflows run no sub-workflow, and most of those do not give this input: they are not parsed.
+    if (!file?.text.includes('workflow:') || !file.text.includes(from)) continue;
+    const r = callerInputEdits(buildIndex(validateWorkflow(file.text)), uri.fsPath, callee.fsPath, from, to);
+    if ('error' in r) throw new Error(r.error);
+    if (!r.edits.length) continue;
+    const doc = file.doc ?? (await vscode.workspace.openTextDocument(uri));
+    for (const e of r.edits) edit.replace(uri, toRange(doc, e.span), e.newText);
+    changed.push(uri);
+  }
+  return changed;
+}
