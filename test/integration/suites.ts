@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type * as vscodeTypes from 'vscode';
 import { FOLLOW_SETTLE_MS, parseFileUri } from '../../src/extension/dag/dagPanels';
@@ -279,6 +279,31 @@ export function registerSuites(context: IntegrationContext): void {
       await panel.handle({ type: 'edit', action: { type: 'addNode', kind: 'workflow' } });
       assert.match(doc.getText(), new RegExp(`\n {2}subflow:\n {4}workflow: ${files[0].replace(/\./g, '\\.')}\n`));
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    });
+
+    it('renames an input from the panel, with the with: of a workflow that runs it, and says so', async () => {
+      const inner = file('panel-inner.workflow.yaml');
+      const outer = file('panel-outer.workflow.yaml');
+      writeFileSync(
+        inner.fsPath,
+        "version: 1\nname: Inner\ninputs:\n  target: { type: string }\nnodes:\n  go: { run: 'true', env: { TO: '${{ inputs.target }}' } }\n",
+      );
+      writeFileSync(outer.fsPath, 'version: 1\nname: Outer\nnodes:\n  deploy: { workflow: ./panel-inner.workflow.yaml, with: { target: qa } }\n');
+      try {
+        const doc = await open('panel-inner.workflow.yaml');
+        await vscode.commands.executeCommand('maestro.showDag', doc.uri);
+        const panel = await until(() => api.dag.get(doc.uri));
+        const reply = await panel.handle({ type: 'edit', action: { type: 'renameInput', from: 'target', to: 'environment' } });
+        assert.deepEqual(reply, { applied: true, note: "A workflow that runs this one now gives it as 'environment': panel-outer.workflow.yaml" });
+        assert.match(doc.getText(), /\n {2}environment: \{ type: string \}\n[^]*inputs\.environment/);
+        const caller = await vscode.workspace.openTextDocument(outer);
+        assert.match(caller.getText(), /with: \{ environment: qa \}/);
+        await assert.rejects(panel.handle({ type: 'edit', action: { type: 'renameInput', from: 'environment', to: 'a b' } }), /'a b' cannot name an input/);
+        for (const d of [doc, caller]) if (d.isDirty) await d.save();
+        await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      } finally {
+        for (const f of [inner, outer]) rmSync(f.fsPath, { force: true });
+      }
     });
   });
 

@@ -366,8 +366,8 @@ describe('DAG panel builder in Chromium', function () {
     await page.getByTestId('workflow-settings').waitFor({ state: 'detached' });
   });
 
-  it("adds the workflow's inputs in its settings, sets each one's type, required, default and description, and removes them", async () => {
-    const text = ['version: 1', 'name: Ship', 'nodes:', '  build:', '    run: make', ''].join('\n');
+  it("adds the workflow's inputs in its settings, sets each one's type, required, default and description, renames and removes them", async () => {
+    const text = ['version: 1', 'name: Ship', 'nodes:', '  build:', '    run: make', "    env: { TARGET: '${{ inputs.target }}' }", ''].join('\n');
     const { page, host } = await panel({ width: 500, height: 900 }, text);
     await page.getByTestId('workflow-settings-button').click();
     const add = page.locator('[data-field="new-input"]');
@@ -411,9 +411,20 @@ describe('DAG panel builder in Chromium', function () {
     await textMatches(host, /\n {4}required: true\n {4}secret: true\n/);
     await page.locator('[data-field="default-target"]').waitFor({ state: 'detached' });
     assert.deepEqual(validateWorkflow(host.text()).diagnostics, []);
+    // A new name: what reads the input follows.
+    const name = page.locator('[data-field="name-target"]');
+    await name.fill('where to');
+    await name.press('Enter');
+    await page.getByText('a letter or _, then letters, digits, _ or -').waitFor();
+    await name.fill('where');
+    await name.press('Enter');
+    await textMatches(host, /\n {2}where:\n {4}type: string\n[^]*TARGET: '\$\{\{ inputs\.where \}\}'/);
+    const where = page.locator('fieldset[data-input="where"]');
+    await where.waitFor();
+    assert.deepEqual(validateWorkflow(host.text()).diagnostics, []);
     await page.screenshot({ path: join(shots, 'workflow-inputs-500.png') });
-    await target.getByTitle('Remove the input target').click();
+    await where.getByTitle('Remove the input where').click();
     await textMatches(host, /^version: 1\nname: Ship\nnodes:\n/);
-    assert.equal(host.text(), text);
+    assert.equal(host.text(), text.replace('inputs.target', 'inputs.where'));
   });
 });

@@ -10,6 +10,7 @@ import { filesBeside } from '../../engine/validateFile';
 import type { WorkflowIndex } from '../../engine/workflowIndex';
 import { toRange } from '../convert';
 import { subWorkflowChoices, type WorkflowDocuments } from '../language/documents';
+import { addCallerInputEdits } from '../language/workflowTexts';
 import { plainText } from '../ui/untrustedText';
 
 /** How long what an action wrote stays highlighted in the editor. */
@@ -41,6 +42,12 @@ export class EditHighlight implements vscode.Disposable {
   }
 }
 
+/** What a rename of an input changed in other files: the workflows that run this one and give it. */
+function callersNote(callers: readonly vscode.Uri[], to: string): string {
+  const names = callers.map((uri) => plainText(vscode.workspace.asRelativePath(uri)));
+  return `${callers.length === 1 ? 'A workflow that runs' : `${callers.length} workflows that run`} this one now give${callers.length === 1 ? 's' : ''} it as '${plainText(to)}': ${names.join(', ')}`;
+}
+
 /** The builder for one workflow document. */
 export class WorkflowEditing {
   constructor(
@@ -70,8 +77,13 @@ export class WorkflowEditing {
     if (action.type === 'removeNode' && !(await this.confirmRemove(index, action.id))) return { applied: false };
     const outcome = planEdit(index, action);
     if ('error' in outcome) throw new Error(outcome.error);
-    await this.apply(doc, outcome.edits, outcome.reveal);
-    return { applied: true, ...(outcome.select ? { select: outcome.select } : {}), ...(outcome.note ? { note: outcome.note } : {}) };
+    const edit = new vscode.WorkspaceEdit();
+    // The workflows that run this one give an input by its name in their with:.
+    const renamed = action.type === 'renameInput' && action.from !== action.to ? action : undefined;
+    const callers = renamed ? await addCallerInputEdits(edit, this.uri, renamed.from, renamed.to) : [];
+    await this.apply(doc, outcome.edits, outcome.reveal, edit);
+    const note = renamed && callers.length ? callersNote(callers, renamed.to) : outcome.note;
+    return { applied: true, ...(outcome.select ? { select: outcome.select } : {}), ...(note ? { note } : {}) };
   }
 
   /** A new sub-workflow node runs the nearest workflow file that does not run this one, rather than a placeholder. */
@@ -92,13 +104,14 @@ export class WorkflowEditing {
     return answer === 'Delete';
   }
 
+  /** Applies the edits to the document, with what `edit` holds already for other files, as one change. */
   private async apply(
     doc: vscode.TextDocument,
     edits: readonly { span: { start: number; end: number }; newText: string }[],
-    reveal?: { start: number; end: number },
+    reveal: { start: number; end: number } | undefined,
+    edit: vscode.WorkspaceEdit,
   ) {
     const before = doc.getText();
-    const edit = new vscode.WorkspaceEdit();
     for (const e of edits) edit.replace(doc.uri, toRange(doc, e.span), e.newText);
     if (!(await vscode.workspace.applyEdit(edit))) throw new Error('the editor did not take the change (the document may be read-only)');
     // What the engine planned against must be what the document now holds.

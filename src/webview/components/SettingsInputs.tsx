@@ -1,6 +1,7 @@
-// The workflow's inputs in its settings form: each input's type, whether it is required or secret, its default and
-// description, each change one edit of that input; an input added by its name, or removed.
-import { INPUT_NAME, type InputFields } from '../../engine/edits/action';
+// The workflow's inputs in its settings form: each input's name, type, whether it is required or secret, its default
+// and description, each change one edit of that input; an input added by its name, or removed. A new name renames
+// what reads the input too (the host's edit).
+import { INPUT_NAME, INPUT_NAME_RULE, type InputFields } from '../../engine/edits/action';
 import type { NodeProblem, SettingsInput } from '../protocol';
 import { useBuilder } from './context';
 import { asScript, asText, Checkbox, Field, type Parse } from './formFields';
@@ -30,7 +31,7 @@ export function SettingsInputs({ inputs, problemsOf }: { inputs: SettingsInput[]
   const asNewName: Parse = (t) => {
     const name = t.trim();
     if (name === '') return { value: undefined };
-    if (!INPUT_NAME.test(name)) return { error: 'a letter or _, then letters, digits, _ or -' };
+    if (!INPUT_NAME.test(name)) return { error: INPUT_NAME_RULE };
     return names.has(name) ? { error: `there is an input ${name} already` } : { value: name };
   };
   return (
@@ -38,7 +39,12 @@ export function SettingsInputs({ inputs, problemsOf }: { inputs: SettingsInput[]
       <h3>Inputs</h3>
       {inputs.length === 0 ? <p className="form-hint">None: a run asks for nothing.</p> : null}
       {inputs.map((input) => (
-        <InputFieldset key={input.name} input={input} problems={problemsOf(`inputs.${input.name}`)} />
+        <InputFieldset
+          key={input.name}
+          input={input}
+          others={inputs.filter((i) => i !== input).map((i) => i.name)}
+          problems={problemsOf(`inputs.${input.name}`)}
+        />
       ))}
       <Field
         // Made afresh once the input is added, empty for the next one.
@@ -55,7 +61,17 @@ export function SettingsInputs({ inputs, problemsOf }: { inputs: SettingsInput[]
   );
 }
 
-function InputFieldset({ input, problems }: { input: SettingsInput; problems: NodeProblem[] }) {
+/** A new name for an input: what names one, and not another input's (expressions read names in any case). */
+function renameParse(others: readonly string[]): Parse {
+  return (t) => {
+    const name = t.trim();
+    if (name === '') return { error: 'an input has a name' };
+    if (!INPUT_NAME.test(name)) return { error: INPUT_NAME_RULE };
+    return others.some((o) => o.toLowerCase() === name.toLowerCase()) ? { error: `there is an input ${name} already` } : { value: name };
+  };
+}
+
+function InputFieldset({ input, others, problems }: { input: SettingsInput; others: string[]; problems: NodeProblem[] }) {
   const builder = useBuilder();
   const set = (change: Partial<InputFields>) => builder.setInput(input.name, { ...fieldsOf(input), ...change });
   const type = input.type ?? 'string';
@@ -65,6 +81,14 @@ function InputFieldset({ input, problems }: { input: SettingsInput; problems: No
         <code>{input.name}</code>
         <Button icon="trash" title={`Remove the input ${input.name}`} onClick={() => builder.setInput(input.name, undefined)} />
       </legend>
+      <Field
+        label="Name"
+        name={`name-${input.name}`}
+        initial={input.name}
+        parse={renameParse(others)}
+        commit={(v) => typeof v === 'string' && v !== input.name && builder.renameInput(input.name, v)}
+        problems={[]}
+      />
       <div className="form-field">
         <span className="form-label">Type</span>
         <Dropdown

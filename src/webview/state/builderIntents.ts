@@ -17,6 +17,8 @@ export interface Builder {
   setSetting(key: string, value: FieldValue | undefined): void;
   /** Adds or sets one of the workflow's inputs, whole (removes it when `fields` is undefined). */
   setInput(name: string, fields: InputFields | undefined): void;
+  /** Renames an input, the expressions that read it following. */
+  renameInput(from: string, to: string): void;
   copy(id: string): void;
   cut(id: string): void;
   paste(): void;
@@ -128,6 +130,7 @@ export function createBuilder(store: PanelStore, controller: Controller): Builde
         { type: 'setInput', name, ...(fields === undefined ? {} : { value: fields }) },
         fields === undefined ? `Removed the input ${name}` : `Set the input ${name}`,
       ),
+    renameInput: (from, to) => run({ type: 'renameInput', from, to }, `Renamed the input ${from} to ${to}`),
     ...clipboardIntents(store, controller, run, say, fail),
     ...connectingIntents(store, connect, say),
   };
