@@ -110,11 +110,12 @@ function settingsOf(index: WorkflowIndex): WorkflowSettings {
   for (const pair of isMap(root) ? root.items : []) {
     const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
     if (key === undefined || key === 'nodes') continue;
-    const inner = key === 'inputs' && isMap(pair.value) ? pair.value.items : [];
+    // A problem in an input or a default is that entry's.
+    const inner = (key === 'inputs' || key === 'defaults') && isMap(pair.value) ? pair.value.items : [];
     for (const d of diagnostics) {
       if (!spans(pair, d.span.start)) continue;
-      const input = inner.find((p) => spans(p, d.span.start));
-      const field = input && isScalar(input.key) ? `inputs.${String(input.key.value)}` : key;
+      const entry = inner.find((p) => spans(p, d.span.start));
+      const field = entry && isScalar(entry.key) ? `${key}.${String(entry.key.value)}` : key;
       problems.push({ message: d.message, severity: d.severity, field });
     }
   }
@@ -124,9 +125,18 @@ function settingsOf(index: WorkflowIndex): WorkflowSettings {
     ...(text(raw.concurrency) !== undefined ? { concurrency: text(raw.concurrency) } : {}),
     ...(text(raw.timeout) !== undefined ? { timeout: text(raw.timeout) } : {}),
     ...(raw.mutex !== undefined ? { mutex: namesOf(raw.mutex) } : {}),
+    ...(isObject(raw.env) ? { env: textMap(raw.env) } : {}),
+    ...(isObject(raw.defaults) ? { defaults: defaultsOf(raw.defaults) } : {}),
     inputs: isObject(raw.inputs) ? Object.entries(raw.inputs).map(([name, spec]) => inputOf(name, spec)) : [],
     problems,
   };
+}
+
+/** The defaults as the file writes them: a retry as its count, as a node's form has it. */
+function defaultsOf(raw: Json): Record<string, string> {
+  const { retry, ...rest } = raw;
+  const count = typeof retry === 'number' ? retry : isObject(retry) && typeof retry.max === 'number' ? retry.max : undefined;
+  return { ...textMap(rest), ...(count !== undefined ? { retry: String(count) } : {}) };
 }
 
 /** Whether an offset lies in a pair, from its key to the end of its value. */

@@ -9,7 +9,7 @@ import type { EngineEvent, LogLine, RunListEntry } from '../engine/protocol';
 import type { Forecast } from '../engine/insights/forecast';
 import type { LayoutResult } from './layout/grid';
 
-/** 7: the `renameInput` edit. */
+/** 7: the `renameInput` edit; the settings' `env` and `defaults`. */
 export const DAG_PROTOCOL_VERSION = 7;
 
 /** A node's properties as the file writes them (defaults not applied), for the builder's form. */
@@ -89,9 +89,13 @@ export interface WorkflowSettings {
   /** As written: `30m`. */
   timeout?: string;
   mutex?: string[];
+  /** For every node, as written. */
+  env?: Record<string, string>;
+  /** What every node has unless it sets its own (`timeout`, `retry`, `shell`, `cwd`, `image`), as written. */
+  defaults?: Record<string, string>;
   /** Its inputs in file order, as written. */
   inputs: SettingsInput[];
-  /** The validator's problems in them, each with the setting it is in (`inputs.NAME` for one in an input). */
+  /** The validator's problems in them, each with the setting it is in (`inputs.NAME` for one in an input, `defaults.KEY` in a default). */
   problems: NodeProblem[];
 }
 

@@ -36,6 +36,10 @@ const WORKFLOW_SETTINGS: [string, FieldValue][] = [
   ['concurrency', 3],
   ['timeout', '1h'],
   ['mutex', ['deploy-prod', 'port-5432']],
+  ['env', { REGION: 'eu-west-1', QUOTED: "it's: here" }],
+  ['defaults.timeout', '10m'],
+  ['defaults.retry', 2],
+  ['defaults.shell', 'bash -x'],
 ];
 
 /** Inputs the builder adds, changes and removes. */
@@ -190,8 +194,9 @@ function inverseOf(before: string, action: EditAction, select: string | undefine
       return inputs?.[action.name] === undefined && action.value !== undefined ? { type: 'setInput', name: action.name } : undefined;
     }
     case 'setWorkflow': {
-      const root = index.result.parsed.value as Record<string, unknown>;
-      return root[action.key] === undefined && action.value !== undefined ? { type: 'setWorkflow', key: action.key } : undefined;
+      // `defaults.timeout` is the key timeout of defaults.
+      const had = action.key.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], index.result.parsed.value);
+      return had === undefined && action.value !== undefined ? { type: 'setWorkflow', key: action.key } : undefined;
     }
     case 'set':
       return index.result.workflow.nodes.find((n) => n.id === action.id) &&

@@ -187,13 +187,35 @@ describe('builder edits', () => {
     assert.equal(refused(text, { type: 'setWorkflow', key: 'name' }), 'a workflow needs its name: give it another instead');
     assert.match(
       refused(text, { type: 'setWorkflow', key: 'inputs', value: {} }),
-      /sets the workflow's name, description, concurrency, timeout, mutex \(and its inputs, one at a time\); 'inputs' is edited in the text$/,
+      /sets the workflow's name, description, concurrency, timeout, mutex, env and defaults\.<timeout\|retry\|shell\|cwd\|image> \(and its inputs, one at a time\); 'inputs' is edited in the text$/,
     );
     assert.match(refused('- a\n- b\n', { type: 'setWorkflow', key: 'timeout', value: '5m' }), /not a mapping of settings and nodes/);
     assert.equal(
       edit('{ version: 1, name: x, nodes: { a: { run: x } } }\n', { type: 'setWorkflow', key: 'timeout', value: '5m' }),
       '{ version: 1, name: x, nodes: { a: { run: x } }, timeout: 5m }\n',
     );
+  });
+
+  it("sets the workflow's env, and its defaults one at a time, defaults: above nodes: and away with the last", () => {
+    const text = 'version: 1\nname: Ship\nnodes:\n  a: { run: x }\n';
+    const env = edit(text, { type: 'setWorkflow', key: 'env', value: { REGION: 'eu-west-1', QUOTED: 'a: b' } });
+    assert.equal(env, 'version: 1\nname: Ship\nenv:\n  REGION: eu-west-1\n  QUOTED: "a: b"\nnodes:\n  a: { run: x }\n');
+    const timed = edit(env, { type: 'setWorkflow', key: 'defaults.timeout', value: '10m' });
+    assert.match(timed, /\nenv:\n[^]*\ndefaults:\n {2}timeout: 10m\nnodes:\n/);
+    const both = edit(timed, { type: 'setWorkflow', key: 'defaults.retry', value: 2 });
+    assert.match(both, /\ndefaults:\n {2}timeout: 10m\n {2}retry: 2\nnodes:\n/);
+    const changed = edit(both, { type: 'setWorkflow', key: 'defaults.timeout', value: '1h' });
+    assert.match(changed, /\ndefaults:\n {2}timeout: 1h\n {2}retry: 2\nnodes:\n/);
+    assert.deepEqual(validateWorkflow(changed).diagnostics, []);
+    const one = edit(changed, { type: 'setWorkflow', key: 'defaults.timeout' });
+    assert.match(one, /\ndefaults:\n {2}retry: 2\nnodes:\n/);
+    assert.equal(
+      edit(edit(one, { type: 'setWorkflow', key: 'defaults.retry' }), { type: 'setWorkflow', key: 'env' }),
+      text,
+      'the last one takes defaults: with it',
+    );
+    assert.equal(edit(text, { type: 'setWorkflow', key: 'defaults.shell' }), text);
+    assert.match(refused(text, { type: 'setWorkflow', key: 'defaults.matrix', value: 1 }), /'defaults\.matrix' is edited in the text$/);
   });
 
   it("adds, changes and removes the workflow's inputs one at a time, inputs: above nodes: and away with the last", () => {

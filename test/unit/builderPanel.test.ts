@@ -96,6 +96,29 @@ describe('DAG panel: the builder', () => {
       ['inputs.count'],
       "a problem in an input is that input's",
     );
+    const defaults = settings(
+      'version: 1',
+      'name: G',
+      'env: { REGION: eu, DEBUG: true }',
+      'defaults:',
+      '  timeout: soon',
+      '  retry: { max: 3, backoff: exponential }',
+      '  shell: bash -x',
+      'nodes:',
+      '  a: { run: x }',
+    );
+    assert.deepEqual(
+      [defaults?.env, defaults?.defaults],
+      [
+        { REGION: 'eu', DEBUG: 'true' },
+        { timeout: 'soon', shell: 'bash -x', retry: '3' },
+      ],
+    );
+    assert.deepEqual(
+      defaults?.problems.map((p) => p.field),
+      ['defaults.timeout'],
+      "a problem in a default is that default's",
+    );
   });
 
   it('says the same announcement again when it repeats', () => {

@@ -1,57 +1,10 @@
 // The builder in Chromium, against a stand-in host that does what the extension does with an edit: the engine
 // plans it on the text, the text changes, the panel gets the new graph. Screenshots go to test-results/webview/.
 import { strict as assert } from 'node:assert';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { applyEdits, planEdit } from '../../src/engine/edits/actions';
+import type { Page } from 'playwright-core';
 import { validateWorkflow } from '../../src/engine/validation/validate';
-import { buildIndex } from '../../src/engine/workflowIndex';
-import type { HostMessage, WebviewMessage } from '../../src/webview/protocol';
-import { exampleText, graphOf, root } from './fixtures';
-import { launchChromium, openPanel, posted, send, startHarness, type Harness } from './harness';
-
-const shots = join(root, 'test-results', 'webview');
-const WORKFLOW = { uri: 'file:///work/sdlc-parallel.workflow.yaml', name: 'SDLC parallel' };
-
-type Edit = Extract<WebviewMessage, { type: 'edit' }> & { requestId: number };
-type FilesRequest = Extract<WebviewMessage, { type: 'workflowFiles' }> & { requestId: number };
-
-/** The workflow files the stand-in host offers a sub-workflow node, as the extension writes them. */
-const WORKFLOW_FILES = ['./deploy.workflow.yaml', './release/ship.workflow.yaml', '../shared/build.workflow.yaml'];
-
-/** Answers the panel's edit requests as the host does, keeping the workflow's text; `text()` is the text now. */
-function fakeHost(page: Page, initial: string) {
-  let text = initial;
-  let seen = 0;
-  let filesSeen = 0;
-  let stopped = false;
-  const edits: Edit[] = [];
-  const loop = async () => {
-    while (!stopped) {
-      const all: WebviewMessage[] = await posted(page).catch(() => []);
-      const requests = all.filter((m): m is Edit => m.type === 'edit');
-      for (const r of requests.slice(seen)) {
-        edits.push(r);
-        const outcome = planEdit(buildIndex(validateWorkflow(text)), r.action);
-        if ('error' in outcome) {
-          await send(page, { type: 'reply', requestId: r.requestId, ok: false, error: outcome.error });
-          continue;
-        }
-        text = applyEdits(text, outcome.edits);
-        await send(page, { type: 'graph', graph: graphOf(text) });
-        await send(page, { type: 'reply', requestId: r.requestId, ok: true, result: { applied: true, ...(outcome.select ? { select: outcome.select } : {}) } });
-      }
-      seen = requests.length;
-      const asked = all.filter((m): m is FilesRequest => m.type === 'workflowFiles');
-      for (const r of asked.slice(filesSeen)) await send(page, { type: 'reply', requestId: r.requestId, ok: true, result: { files: WORKFLOW_FILES } });
-      filesSeen = asked.length;
-      await new Promise((r) => setTimeout(r, 30));
-    }
-  };
-  void loop();
-  return { text: () => text, edits, stop: () => (stopped = true) };
-}
+import { shots, useBuilderPanels, WORKFLOW_FILES } from './builderHost';
 
 /** Waits until a node's card is wholly inside the graph's part of the panel (the view may still be moving to it). */
 async function assertInGraph(page: Page, id: string): Promise<void> {
@@ -73,43 +26,7 @@ async function centre(page: Page, selector: string): Promise<{ x: number; y: num
 
 describe('DAG panel builder in Chromium', function () {
   this.timeout(60_000);
-  let harness: Harness;
-  let browser: Browser;
-  const sdlc = exampleText('sdlc-parallel.workflow.yaml');
-  const init = (text: string): HostMessage => ({ type: 'init', workflow: WORKFLOW, graph: graphOf(text), runs: [], trusted: true });
-
-  before(async () => {
-    mkdirSync(shots, { recursive: true });
-    harness = await startHarness(root);
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    await harness?.close();
-  });
-
-  const open: { page: Page; host: ReturnType<typeof fakeHost> }[] = [];
-  afterEach(async () => {
-    for (const { page, host } of open.splice(0)) {
-      host.stop();
-      await page.close();
-    }
-  });
-
-  async function panel(size?: { width: number; height: number }, text = sdlc) {
-    const page = await openPanel(browser, harness, 'light', size);
-    await send(page, init(text));
-    await page.waitForSelector('.card');
-    const opened = { page, host: fakeHost(page, text) };
-    open.push(opened);
-    return opened;
-  }
-
-  /** Waits until the stand-in host's text matches. */
-  async function textMatches(host: ReturnType<typeof fakeHost>, pattern: RegExp): Promise<void> {
-    for (let i = 0; i < 200 && !pattern.test(host.text()); i++) await new Promise((r) => setTimeout(r, 25));
-    assert.match(host.text(), pattern);
-  }
+  const { panel, textMatches } = useBuilderPanels();
 
   it('connects by dragging from a card to another; the new edge is drawn', async () => {
     const { page, host } = await panel();
@@ -313,118 +230,5 @@ describe('DAG panel builder in Chromium', function () {
     assert.deepEqual(validateWorkflow(host.text()).diagnostics, []);
     await when.scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(shots, 'builder-continue-on-error-500.png') });
-  });
-
-  it("edits the workflow's own settings from the toolbar, above nodes:, comments kept; refuses or shows what is wrong", async () => {
-    const text = ['# Ships the app.', 'version: 1', 'name: Ship   # in the Runs view', '', '# The steps:', 'nodes:', '  build: { run: make }', ''].join('\n');
-    const { page, host } = await panel({ width: 500, height: 800 }, text);
-    const button = page.getByTestId('workflow-settings-button');
-    await button.click();
-    await page.getByTestId('workflow-settings').waitFor();
-    assert.equal(await button.getAttribute('aria-pressed'), 'true');
-    assert.equal(await page.locator('[data-field="name"]').inputValue(), 'Ship');
-    const timeout = page.locator('[data-field="timeout"]');
-    await timeout.fill('30m');
-    await timeout.press('Enter');
-    await textMatches(host, /\n\ntimeout: 30m\n# The steps:\nnodes:/);
-    assert.deepEqual(host.edits.at(-1)!.action, { type: 'setWorkflow', key: 'timeout', value: '30m' });
-    const mutex = page.locator('[data-field="mutex"]');
-    await mutex.fill('deploy-prod');
-    await mutex.press('Enter');
-    await textMatches(host, /\ntimeout: 30m\nmutex: deploy-prod\n# The steps:/);
-    assert.ok(host.text().startsWith('# Ships the app.\nversion: 1\nname: Ship   # in the Runs view\n'), 'the comments stay');
-    assert.deepEqual(validateWorkflow(host.text()).diagnostics, []);
-    // Refused in the form, nothing asked of the host: a concurrency of 0, a workflow without a name.
-    const edits = host.edits.length;
-    const concurrency = page.locator('[data-field="concurrency"]');
-    await concurrency.fill('0');
-    await concurrency.press('Enter');
-    await page.getByText('a whole number, 1 or more').waitFor();
-    const name = page.locator('[data-field="name"]');
-    await name.fill(' ');
-    await name.press('Enter');
-    await page.getByText('a workflow needs its name').waitFor();
-    assert.equal(host.edits.length, edits);
-    await name.press('Escape');
-    await concurrency.press('Escape');
-    // What the validator finds wrong shows at its field.
-    await timeout.fill('soon');
-    await timeout.press('Enter');
-    await textMatches(host, /\ntimeout: soon\n/);
-    await page.waitForFunction(() => document.querySelector('[data-field="timeout"]')?.getAttribute('aria-invalid') === 'true');
-    await page.screenshot({ path: join(shots, 'workflow-settings-500.png') });
-    // A node's details take the place of the settings; the toolbar's button brings them back.
-    await page.click('.card[data-node="build"]');
-    await page.locator('[data-testid="details"]').waitFor();
-    assert.equal(await page.getByTestId('workflow-settings').count(), 0);
-    assert.equal(await button.getAttribute('aria-pressed'), 'false');
-    await button.click();
-    await page.getByTestId('workflow-settings').waitFor();
-    // Escape in a field with nothing typed closes them, as a node's details.
-    await name.focus();
-    await page.keyboard.press('Escape');
-    await page.getByTestId('workflow-settings').waitFor({ state: 'detached' });
-  });
-
-  it("adds the workflow's inputs in its settings, sets each one's type, required, default and description, renames and removes them", async () => {
-    const text = ['version: 1', 'name: Ship', 'nodes:', '  build:', '    run: make', "    env: { TARGET: '${{ inputs.target }}' }", ''].join('\n');
-    const { page, host } = await panel({ width: 500, height: 900 }, text);
-    await page.getByTestId('workflow-settings-button').click();
-    const add = page.locator('[data-field="new-input"]');
-    await add.fill('1st');
-    await add.press('Enter');
-    await page.getByText('a letter or _, then letters, digits, _ or -').waitFor();
-    await add.fill('target');
-    await add.press('Enter');
-    await textMatches(host, /\nname: Ship\ninputs:\n {2}target:\n {4}type: string\nnodes:/);
-    const target = page.locator('fieldset[data-input="target"]');
-    await target.waitFor();
-    assert.equal(await page.locator('[data-field="new-input"]').inputValue(), '', 'the field is empty for the next one');
-    await target.getByLabel('Required').click();
-    await textMatches(host, /\n {2}target:\n {4}type: string\n {4}required: true\n/);
-    await target.getByTestId('input-type-target').selectOption('number');
-    await textMatches(host, /\n {4}type: number\n {4}required: true\n/);
-    const fallback = page.locator('[data-field="default-target"]');
-    await fallback.fill('many');
-    await fallback.press('Enter');
-    await page.getByText('a number', { exact: true }).waitFor();
-    await fallback.fill('3');
-    await fallback.press('Enter');
-    await textMatches(host, /\n {4}default: 3\n/);
-    const description = page.locator('[data-field="description-target"]');
-    await description.fill('How many to deploy');
-    await description.press('Control+Enter');
-    await textMatches(host, /\n {4}description: How many to deploy\n/);
-    assert.deepEqual(validateWorkflow(host.text()).workflow.inputs.target, {
-      name: 'target',
-      type: 'number',
-      required: true,
-      default: 3,
-      description: 'How many to deploy',
-    });
-    assert.deepEqual(validateWorkflow(host.text()).diagnostics, []);
-    // Only text is secret, and a secret has no default (the file would hold its value).
-    assert.equal(await target.getByLabel(/^Secret/).count(), 0, 'a number is not secret');
-    await target.getByTestId('input-type-target').selectOption('string');
-    await textMatches(host, /\n {4}type: string\n {4}required: true\n {4}description: How many to deploy\n/);
-    await target.getByLabel(/^Secret/).click();
-    await textMatches(host, /\n {4}required: true\n {4}secret: true\n/);
-    await page.locator('[data-field="default-target"]').waitFor({ state: 'detached' });
-    assert.deepEqual(validateWorkflow(host.text()).diagnostics, []);
-    // A new name: what reads the input follows.
-    const name = page.locator('[data-field="name-target"]');
-    await name.fill('where to');
-    await name.press('Enter');
-    await page.getByText('a letter or _, then letters, digits, _ or -').waitFor();
-    await name.fill('where');
-    await name.press('Enter');
-    await textMatches(host, /\n {2}where:\n {4}type: string\n[^]*TARGET: '\$\{\{ inputs\.where \}\}'/);
-    const where = page.locator('fieldset[data-input="where"]');
-    await where.waitFor();
-    assert.deepEqual(validateWorkflow(host.text()).diagnostics, []);
-    await page.screenshot({ path: join(shots, 'workflow-inputs-500.png') });
-    await where.getByTitle('Remove the input where').click();
-    await textMatches(host, /^version: 1\nname: Ship\nnodes:\n/);
-    assert.equal(host.text(), text.replace('inputs.target', 'inputs.where'));
   });
 });

@@ -24,7 +24,8 @@ Actions:
   disconnect FROM TO      TO no longer needs FROM
   rename OLD NEW          renames the node everywhere: its key, needs entries, expressions
   set ID KEY VALUE        sets a property (VALUE is YAML: 5m, "[a, b]", true); an empty VALUE removes it
-  set-workflow KEY VALUE  sets one of the workflow's own: name, description, concurrency, timeout, mutex
+  set-workflow KEY VALUE  sets one of the workflow's own: name, description, concurrency, timeout, mutex, env,
+                          or a default of every node: defaults.timeout, .retry, .shell, .cwd, .image
   set-input NAME VALUE    adds or sets an input (VALUE is YAML: "{ type: number, required: true }"); an empty
                           VALUE removes it
   rename-input OLD NEW    renames an input: its key and every inputs.OLD in expressions (a file that runs this

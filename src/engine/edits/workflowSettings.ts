@@ -6,15 +6,42 @@ import type { Outcome } from './nodes';
 import { addPair, removePair, replaceValue } from './pairs';
 import { afterKey, columnOf, indentUnit, lineStart, pairIn, rangeOf, type FieldValue } from './yamlText';
 
-/** The settings the builder edits; `inputs`, `env` and `defaults` are edited in the text. */
-export const WORKFLOW_SETTINGS: readonly string[] = ['name', 'description', 'concurrency', 'timeout', 'mutex'];
+/** The settings the builder edits, besides the inputs (one at a time, see setInput). */
+export const WORKFLOW_SETTINGS: readonly string[] = ['name', 'description', 'concurrency', 'timeout', 'mutex', 'env'];
 
-/** The edit that sets the workflow's `key` to `value`, or removes it when `value` is undefined. */
+/** What `defaults` sets for every node, each edited on its own as `defaults.<key>`. */
+export const DEFAULT_SETTINGS: readonly string[] = ['timeout', 'retry', 'shell', 'cwd', 'image'];
+
+/** The edit that sets the workflow's `key` (or `defaults.<key>`) to `value`, or removes it when `value` is undefined. */
 export function setWorkflowField(index: WorkflowIndex, key: string, value: FieldValue | undefined): Outcome {
-  if (!WORKFLOW_SETTINGS.includes(key))
-    return { error: `the builder sets the workflow's ${WORKFLOW_SETTINGS.join(', ')} (and its inputs, one at a time); '${key}' is edited in the text` };
+  const inDefaults = /^defaults\.(.*)$/.exec(key)?.[1];
+  if (inDefaults !== undefined && DEFAULT_SETTINGS.includes(inDefaults)) return setSettingEntry(index, 'defaults', inDefaults, value);
+  if (!WORKFLOW_SETTINGS.includes(key)) {
+    const settable = `${WORKFLOW_SETTINGS.join(', ')} and defaults.<${DEFAULT_SETTINGS.join('|')}>`;
+    return { error: `the builder sets the workflow's ${settable} (and its inputs, one at a time); '${key}' is edited in the text` };
+  }
   if (key === 'name' && value === undefined) return { error: 'a workflow needs its name: give it another instead' };
   return setWorkflowSetting(index, key, value);
+}
+
+/**
+ * Sets or removes one entry of a setting that is a mapping (`inputs`, `defaults`), the rest of it as it is: the
+ * setting is written above `nodes:` with its first entry, and goes with its last.
+ */
+export function setSettingEntry(index: WorkflowIndex, setting: string, key: string, value: FieldValue | undefined): Outcome {
+  const { parsed } = index.result;
+  const root = parsed.doc.contents;
+  const pair = isMap(root) ? pairIn(root, setting) : undefined;
+  const map = pair && isMap(pair.value) && pair.value.items.length > 0 ? pair.value : undefined;
+  if (!map) return value === undefined ? { edits: [] } : setWorkflowSetting(index, setting, { [key]: value });
+  const existing = pairIn(map, key);
+  if (value === undefined) {
+    if (!existing) return { edits: [] };
+    return map.items.length === 1 ? setWorkflowSetting(index, setting, undefined) : { edits: [removePair(parsed.text, map, existing)] };
+  }
+  const unit = indentUnit(parsed);
+  if (existing) return { edits: [replaceValue(parsed.text, map, existing, value, unit)] };
+  return { edits: [addPair(parsed.text, map, key, value, unit)] };
 }
 
 /** Sets or removes any top-level key (the caller has checked it), a new one above `nodes:`. */

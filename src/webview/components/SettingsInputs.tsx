@@ -35,7 +35,7 @@ export function SettingsInputs({ inputs, problemsOf }: { inputs: SettingsInput[]
     return names.has(name) ? { error: `there is an input ${name} already` } : { value: name };
   };
   return (
-    <section className="settings-inputs" aria-label="Inputs">
+    <section className="settings-section" aria-label="Inputs">
       <h3>Inputs</h3>
       {inputs.length === 0 ? <p className="form-hint">None: a run asks for nothing.</p> : null}
       {inputs.map((input) => (

@@ -1,15 +1,16 @@
 // The workflow's own settings, where a node's details would be: its name and description, how many nodes run at once,
-// how long a run may take, and the mutexes a run holds. Each change is one edit at the top of the file.
+// how long a run may take, the mutexes a run holds, the environment and defaults of every node, and its inputs. Each
+// change is one edit at the top of the file.
 import type { FieldValue } from '../../engine/edits/action';
 import type { WorkflowSettings } from '../protocol';
 import type { Parse } from './formFields';
-import { asDuration, asNames, asPositiveCount, asScript, Field } from './formFields';
+import { asCount, asDuration, asNames, asPairs, asPositiveCount, asScript, asText, Field, pairsText } from './formFields';
 import { useBuilder, useController, usePanel, usePanelStore } from './context';
 import { SettingsInputs } from './SettingsInputs';
 import { DetailsFrame } from './DetailsFrame';
 
-/** The settings the form has a field for; a problem in another (env, defaults) is listed below it. */
-const SHOWN = ['name', 'description', 'concurrency', 'timeout', 'mutex', 'inputs'];
+/** The settings the form has a field for; a problem in another is listed below it. */
+const SHOWN = ['name', 'description', 'concurrency', 'timeout', 'mutex', 'env', 'defaults', 'inputs'];
 
 const asName: Parse = (t) => (t.trim() === '' ? { error: 'a workflow needs its name' } : { value: t.trim() });
 
@@ -44,7 +45,7 @@ export function WorkflowSettingsPanel() {
 function SettingsForm({ settings }: { settings: WorkflowSettings }) {
   const builder = useBuilder();
   const problemsOf = (field: string) => settings.problems.filter((p) => p.field === field);
-  const field = (key: string, label: string, parse: Parse, initial: string, more: { placeholder?: string; multiline?: 'prose' } = {}) => ({
+  const field = (key: string, label: string, parse: Parse, initial: string, more: { placeholder?: string; multiline?: boolean | 'prose' } = {}) => ({
     label,
     name: key,
     initial,
@@ -53,7 +54,10 @@ function SettingsForm({ settings }: { settings: WorkflowSettings }) {
     problems: problemsOf(key),
     ...more,
   });
-  const other = settings.problems.filter((p) => p.field === undefined || !SHOWN.includes(p.field.replace(/^inputs\..*/, 'inputs')));
+  const other = settings.problems.filter((p) => p.field === undefined || !SHOWN.includes(p.field.replace(/^(inputs|defaults)\..*/, '$1')));
+  const defaults = settings.defaults ?? {};
+  const fallback = (key: string, label: string, parse: Parse, placeholder: string) =>
+    field(`defaults.${key}`, label, parse, defaults[key] ?? '', { placeholder });
   return (
     <form className="node-form" aria-label="Settings of the workflow" onSubmit={(e) => e.preventDefault()}>
       <Field {...field('name', 'Name', asName, settings.name ?? '')} />
@@ -63,6 +67,16 @@ function SettingsForm({ settings }: { settings: WorkflowSettings }) {
       <Field {...field('mutex', 'Mutex', asNames, (settings.mutex ?? []).join(', '), { placeholder: 'deploy-prod' })}>
         <p className="form-hint">Held by a run from before its first node to its end: runs that name it on this machine take turns.</p>
       </Field>
+      <Field {...field('env', 'Environment of every node (NAME=value per line)', asPairs, pairsText(settings.env ?? {}), { multiline: true })} />
+      <section className="settings-section" aria-label="Defaults of every node">
+        <h3>Defaults of every node</h3>
+        <p className="form-hint">A node that sets its own keeps it.</p>
+        <Field {...fallback('timeout', 'Timeout of an attempt', asDuration, 'none: 5m, 90s')} />
+        <Field {...fallback('retry', 'Retries', asCount, '0')} />
+        <Field {...fallback('shell', 'Shell', asText, 'bash (sh where bash is missing)')} />
+        <Field {...fallback('cwd', 'Working folder', asText, "the workflow file's folder")} />
+        <Field {...fallback('image', 'Container image (Argo Workflows export)', asText, 'bash:5')} />
+      </section>
       <SettingsInputs inputs={settings.inputs} problemsOf={problemsOf} />
       {other.length ? (
         <ul className="form-problems" aria-label="Other problems">
