@@ -12,6 +12,7 @@ import { WorkflowDocuments } from './language/documents';
 import { LiveValidation } from './language/liveValidation';
 import { WorkspaceValidator } from './language/workspaceValidator';
 import { EngineChoice } from './runs/engineChoice';
+import { HeldMutexes } from './runs/heldMutexes';
 import { EngineClient } from './runs/engineClient';
 import type { EngineConnection, EngineLink } from './runs/engineConnection';
 import { RunActions } from './runs/runActions';
@@ -38,6 +39,8 @@ export class Ctx implements EngineLink {
   readonly editHighlight = new EditHighlight();
   /** Which engine the window uses: its own, or a served one. */
   readonly engines: EngineChoice;
+  /** The mutexes held on the engine's machine, as the Runs view shows them. */
+  readonly heldMutexes: HeldMutexes;
   private engine: EngineConnection;
   private readonly engineScope: vscode.Disposable[] = [];
   private switching: Promise<void> = Promise.resolve();
@@ -79,7 +82,8 @@ export class Ctx implements EngineLink {
     this.engine = this.localEngine();
     this.engineScope.push(...this.listenTo(this.engine));
     this.engines = new EngineChoice(this);
-    this.subscribe(this.log, this.workspaceValidator, this.validation, this.runs, this.dag, this.insights, this.editHighlight, this.engines);
+    this.heldMutexes = new HeldMutexes({ list: () => this.actions.heldMutexes(), isLocal: () => this.engines.engine === undefined });
+    this.subscribe(this.log, this.workspaceValidator, this.validation, this.runs, this.dag, this.insights, this.editHighlight, this.engines, this.heldMutexes);
     this.subscribe(followWorkflowFiles([this.prompts.last, secrets, layouts], (problem) => this.log.warn(problem)));
   }
 

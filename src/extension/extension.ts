@@ -34,7 +34,7 @@ export function activate(context: vscode.ExtensionContext): MaestroApi {
   const started = performance.now();
   try {
     const c = (ctx = new Ctx(context));
-    const runsTree = registerViews(c);
+    const { runsTree, followMutexes } = registerViews(c);
     c.subscribe(
       ...registerLanguageFeatures(c.documents),
       followFileMoves(),
@@ -48,12 +48,13 @@ export function activate(context: vscode.ExtensionContext): MaestroApi {
         dag: c.dag,
         insights: c.insights,
         engines: c.engines,
+        heldMutexes: c.heldMutexes,
         log: c.log,
         extensionUri: c.extension.extensionUri,
       }),
       trackContextKeys(c.runs),
     );
-    watchRuns(c);
+    watchRuns(c, followMutexes);
     startWorkspaceScan(c);
     const activatedInMs = performance.now() - started;
     c.log.info(`activated in ${activatedInMs.toFixed(1)} ms`);
@@ -76,25 +77,29 @@ export function activate(context: vscode.ExtensionContext): MaestroApi {
   }
 }
 
-function registerViews(c: Ctx): RunsTreeProvider {
-  const runsTree = new RunsTreeProvider(c.runs);
+/** The views; `followMutexes` starts following the mutexes held, once the engine the settings name is known. */
+function registerViews(c: Ctx): { runsTree: RunsTreeProvider; followMutexes: () => void } {
+  const mutexes = c.heldMutexes;
+  const runsTree = new RunsTreeProvider(c.runs, mutexes);
+  const runsView = vscode.window.createTreeView('maestro.runs', { treeDataProvider: runsTree, showCollapseAll: true });
   const diagnosticsTree = new DiagnosticsTreeProvider(c.validation);
   const logs = new NodeLogProvider(c.runs, c);
   c.subscribe(
     runsTree,
+    runsView,
+    runsView.onDidChangeVisibility((e) => mutexes.setShown(e.visible)),
     diagnosticsTree,
     logs,
     new RunStatusBar(c.runs),
     new RunDiagnostics(c.runs),
-    vscode.window.createTreeView('maestro.runs', { treeDataProvider: runsTree, showCollapseAll: true }),
     vscode.window.createTreeView('maestro.diagnostics', { treeDataProvider: diagnosticsTree, showCollapseAll: true }),
     vscode.workspace.registerTextDocumentContentProvider(LOG_SCHEME, logs),
   );
-  return runsTree;
+  return { runsTree, followMutexes: () => mutexes.setShown(runsView.visible) };
 }
 
 /** The runs the window knows: listed once the engine answers, remembered when started here, offered when lost. */
-function watchRuns(c: Ctx): void {
+function watchRuns(c: Ctx, followMutexes: () => void): void {
   c.subscribe(
     c.runs.onEvent((e) => {
       if (e.type === 'workflow:started' || e.type === 'workflow:resumed') void c.startedHere.remember(e.runId);
@@ -119,6 +124,7 @@ function watchRuns(c: Ctx): void {
     .then(() => c.runs.reload())
     .finally(() => {
       void vscode.commands.executeCommand('setContext', 'maestro.runsLoaded', true);
+      followMutexes();
       offerToResumeInterrupted(c);
     });
 }

@@ -178,7 +178,8 @@ function registerReadRoutes(app: FastifyInstance, c: RouteContext, workflow: (id
 /** The mutexes held on the engine's machine, and giving back one whose holder cannot (see docs/execution.md). */
 function registerMutexRoutes(app: FastifyInstance, c: RouteContext): void {
   app.get('/api/mutexes', { schema: { summary: 'The mutexes held on the engine’s machine, and by whom' } }, (_req, reply) =>
-    answer(reply, () => c.engine.request('listMutexes', {}), c.workspace),
+    // Where the lock files are on the engine's machine is of no use to a client.
+    answer(reply, async () => ({ mutexes: (await c.engine.request('listMutexes', {})).mutexes }), c.workspace),
   );
   app.post<{ Params: { mutex: string } }>(
     '/api/mutexes/:mutex/release',

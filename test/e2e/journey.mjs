@@ -29,8 +29,19 @@ export async function journey({ page, workspace, shots, log, served, team, mutex
       const dag = await dagFrame('Port');
       await card(dag, 'db').locator('.card-mutex-waiting').waitFor();
       await shot('12b-waits-for-the-mutex');
-      // Release Mutex… lists who holds what; the one chosen still looks alive, so it asks first.
-      await palette('Maestro: Release Mutex', 'journey-port');
+      // Release Mutex… in the palette lists who holds what.
+      await palette('Maestro: Release Mutex');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'journey-port' }).filter({ hasText: 'serve of the run' }).first().waitFor();
+      await page.keyboard.press('Escape');
+      // So does the Runs view, above the workflows; the unlock button of one releases it. This one still looks
+      // alive, so it asks first.
+      await palette('Focus on Runs View');
+      await page.locator('.monaco-list-row', { hasText: 'Held mutexes' }).first().waitFor();
+      const held = page.locator('.monaco-list-row', { hasText: 'journey-port' }).filter({ hasText: 'serve of the run 20261205-040000-dead' }).first();
+      await held.waitFor();
+      await held.hover();
+      await shot('12b-held-mutexes-in-the-runs-view');
+      await held.locator('[aria-label^="Release Mutex"]').click();
       const ask = page.locator('.monaco-dialog-box', { hasText: 'Release the mutex journey-port?' });
       await ask.waitFor();
       await shot('12b-release-asks-first');
@@ -42,6 +53,8 @@ export async function journey({ page, workspace, shots, log, served, team, mutex
       await dag.locator('[data-testid="run-header"][data-status="completed"]').waitFor({ timeout: 30_000 });
       if (readFileSync(join(workspace, 'port.txt'), 'utf8') !== 'took the port\n') throw new Error('the node did not run once the mutex was released');
       if (existsSync(join(mutexDir, 'journey-port.lock'))) throw new Error("the run's node did not give the mutex back");
+      // The view follows the lock folder: nothing is held now.
+      await page.locator('.monaco-list-row', { hasText: 'Held mutexes' }).waitFor({ state: 'detached' });
     } finally {
       stranger.kill();
     }

@@ -130,6 +130,7 @@ describe('mutexes across processes: the registry', () => {
   it("lists this engine's mutexes and other processes', and releases only the others'", () => {
     const elsewhere = new MutexLockFiles(folder);
     const registry = new MutexRegistry(new MutexLockFiles(folder));
+    assert.equal(registry.folder(), folder, 'where the host follows them');
     assert.equal(elsewhere.tryTake(['port-5432'], { runId: 'r0', nodeId: 'db' }), true);
     assert.equal(
       registry.tryTake(['deploy'], () => {}, { runId: 'r1' }),
@@ -187,6 +188,7 @@ describe('mutexes across processes: the registry', () => {
       true,
     );
     assert.deepEqual(registry.list(), [{ mutex: 'db', holder: { runId: 'r1', nodeId: 'migrate', pid: process.pid }, live: true, here: true }]);
+    assert.equal(registry.folder(), undefined);
     assert.throws(() => registry.release('db'), /migrate of the run r1/);
     assert.throws(() => registry.release('other'), /no run holds the mutex 'other'/);
   });
@@ -210,6 +212,7 @@ describe('mutexes across processes: the registry', () => {
     );
     assert.equal(warnings.length, 1);
     assert.match(warnings[0], /mutexes are not shared with other processes: their folder .*file\/mutexes cannot be used \(ENOTDIR/);
+    assert.equal(registry.folder(), undefined, 'nothing there to follow');
   });
 
   it('gives back the lock files it took before its folder failed, which would hold other processes', () => {

@@ -5,9 +5,10 @@ import type { EngineRequestType, RequestResult } from './requests';
 
 /**
  * 3: `workflow:pausing`, `node:subrun`, and `kept` on `workflow:resumed`; 4: `resumeSecrets`, `configure`'s `sharedCache`;
- * 5: `forgetResults`'s `shared`, `sharedCache`'s `readOnly`; 6: `node:matrix`; 7: `listMutexes`, `releaseMutex`.
+ * 5: `forgetResults`'s `shared`, `sharedCache`'s `readOnly`; 6: `node:matrix`; 7: `listMutexes`, `releaseMutex`;
+ * 8: `listMutexes`'s `folder`.
  */
-export const PROTOCOL_VERSION = 7;
+export const PROTOCOL_VERSION = 8;
 
 /** The answer to a request: its result, or why it failed. */
 export type EngineReply<K extends EngineRequestType = EngineRequestType> =

@@ -112,8 +112,11 @@ export interface EngineRequests {
    * `shared`: in the team's shared cache the engine's runs use, instead of the user's own.
    */
   forgetResults: { params: { workflowPath?: string; olderThan?: number; shared?: boolean }; result: { removed: number } };
-  /** The mutexes held on the engine's machine, by its own runs and other processes'. */
-  listMutexes: { params: Record<string, never>; result: { mutexes: HeldMutex[] } };
+  /**
+   * The mutexes held on the engine's machine, by its own runs and other processes'; `folder`, where their lock files
+   * are (absent when the engine cannot use it: its mutexes are its own runs' alone).
+   */
+  listMutexes: { params: Record<string, never>; result: { mutexes: HeldMutex[]; folder?: string } };
   /**
    * Gives back a mutex another process holds, for one whose holder was killed and its process id reused since (it
    * looks held for ever); refused for one a run of this engine holds. What it was, as it was listed.

@@ -151,7 +151,10 @@ export class EngineService {
       for (const dir of dirs) removed += await forgetResults(dir, p);
       return { removed };
     },
-    listMutexes: async () => ({ mutexes: this.mutexes.list() }),
+    listMutexes: async () => {
+      const folder = this.mutexes.folder();
+      return { mutexes: this.mutexes.list(), ...(folder ? { folder } : {}) };
+    },
     releaseMutex: async ({ mutex }) => ({ released: this.mutexes.release(mutex) }),
     shutdown: async () => {
       await this.stopAll();

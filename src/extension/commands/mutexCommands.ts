@@ -1,6 +1,6 @@
 // Release Mutex…: the mutexes held on the engine's machine, and giving back one whose holder cannot (a run killed
-// whose process id another process got since keeps its lock looking held). From the palette, or from a node or a
-// run of the Runs view that waits for one.
+// whose process id another process got since keeps its lock looking held). From the palette, from a node or a
+// run of the Runs view that waits for one, or from the view's held mutexes.
 import * as vscode from 'vscode';
 import type { HeldMutex } from '../../engine/protocol';
 import { plainText } from '../ui/untrustedText';
@@ -13,7 +13,16 @@ export function mutexCommands(s: CommandServices): CommandTable {
 }
 
 async function releaseMutex(s: CommandServices, arg: unknown): Promise<void> {
-  const held = await s.actions.heldMutexes();
+  const held = (await s.actions.heldMutexes()).mutexes;
+  const target = parseArg(arg);
+  if (target.kind === 'mutex') {
+    const found = held.find((m) => m.mutex === target.mutex);
+    if (!found) {
+      s.heldMutexes.refreshSoon();
+      return void vscode.window.showInformationMessage(`The mutex ${plainText(target.mutex)} is no longer held.`);
+    }
+    return releaseChosen(s, found);
+  }
   const waitedFor = mutexWaitedFor(s, arg);
   if (waitedFor !== undefined) {
     const found = held.find((m) => m.mutex === waitedFor);
@@ -36,6 +45,7 @@ async function releaseChosen(s: CommandServices, held: HeldMutex): Promise<void>
   const warning = releaseWarning(held);
   if (warning && (await vscode.window.showWarningMessage(warning.message, { modal: true, detail: warning.detail }, 'Release')) !== 'Release') return;
   const released = await s.actions.releaseMutex(held.mutex);
+  s.heldMutexes.refreshSoon();
   void vscode.window.showInformationMessage(`Released the mutex ${plainText(released.mutex)}, held by ${mutexHolderOf(released)}.`);
 }
 

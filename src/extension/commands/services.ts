@@ -4,6 +4,7 @@ import type { InsightsPanels } from '../insights/insightsPanels';
 import type { WorkflowDocuments } from '../language/documents';
 import type { LiveValidation } from '../language/liveValidation';
 import type { EngineChoice } from '../runs/engineChoice';
+import type { HeldMutexes } from '../runs/heldMutexes';
 import type { RunActions } from '../runs/runActions';
 import type { InputPrompts } from './inputPrompts';
 import type { RunManager } from '../runs/runManager';
@@ -19,6 +20,7 @@ export interface CommandServices {
   dag: DagPanels;
   insights: InsightsPanels;
   engines: EngineChoice;
+  heldMutexes: HeldMutexes;
   log: vscode.LogOutputChannel;
   /** Where the extension is installed (its bundled templates). */
   extensionUri: vscode.Uri;

@@ -135,9 +135,9 @@ export class RunActions {
     return removed + (await this.engine.request('forgetResults', { ...scope, shared: true })).removed;
   }
 
-  /** The mutexes held on the engine's machine, by its runs and other processes'. */
-  async heldMutexes(): Promise<HeldMutex[]> {
-    return (await this.engine.request('listMutexes', {})).mutexes;
+  /** The mutexes held on the engine's machine, by its runs and other processes', and the folder of their lock files. */
+  async heldMutexes(): Promise<{ mutexes: HeldMutex[]; folder?: string }> {
+    return this.engine.request('listMutexes', {});
   }
 
   /** Gives back a mutex another process holds (refused for one a run of this engine holds); what it was. */

@@ -1,15 +1,20 @@
 import * as vscode from 'vscode';
+import type { HeldMutex } from '../../engine/protocol';
 import type { NodeRunState } from '../../engine/runState';
+import type { HeldMutexes } from '../runs/heldMutexes';
 import type { RunEntry, RunManager } from '../runs/runManager';
 import { isActiveRun } from '../../engine/runRules';
 import { workflowKey } from '../workflowIdentity';
-import { nodeItem, runItem, workflowItem, type ItemModel } from './treeModels';
+import { mutexesItem, mutexItem, nodeItem, runItem, workflowItem, type ItemModel } from './treeModels';
 
 /** A node of the run, or of a sub-run (`nested`); `children`: the nodes of its sub-run are known. */
 export type RunsTreeNode =
   | { kind: 'workflow'; path: string }
   | { kind: 'run'; run: RunEntry }
-  | { kind: 'node'; run: RunEntry; node: NodeRunState; nested?: boolean; children?: boolean };
+  | { kind: 'node'; run: RunEntry; node: NodeRunState; nested?: boolean; children?: boolean }
+  /** The mutexes held on the engine's machine, above the workflows while any is. */
+  | { kind: 'mutexes' }
+  | { kind: 'mutex'; held: HeldMutex };
 
 function toTreeItem(m: ItemModel): vscode.TreeItem {
   const item = new vscode.TreeItem(m.label, m.collapsible ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
@@ -20,15 +25,24 @@ function toTreeItem(m: ItemModel): vscode.TreeItem {
   return item;
 }
 
-/** Workflows with their runs, newest first; each run with its nodes. */
+/** The mutexes held, while any is; then the workflows with their runs, newest first; each run with its nodes. */
 export class RunsTreeProvider implements vscode.TreeDataProvider<RunsTreeNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<RunsTreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly subscription: vscode.Disposable;
+  private readonly subscriptions: vscode.Disposable[];
   private ticker: NodeJS.Timeout | undefined;
 
-  constructor(private readonly runs: RunManager) {
-    this.subscription = runs.onDidChange(() => this.refresh());
+  constructor(
+    private readonly runs: RunManager,
+    private readonly mutexes: HeldMutexes,
+  ) {
+    this.subscriptions = [
+      runs.onDidChange(() => {
+        this.refresh();
+        mutexes.refreshSoon();
+      }),
+      mutexes.onDidChange(() => this.changed.fire(undefined)),
+    ];
   }
 
   refresh(): void {
@@ -44,6 +58,17 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsTreeNode>, 
 
   getTreeItem(element: RunsTreeNode): vscode.TreeItem {
     const now = Date.now();
+    if (element.kind === 'mutexes') {
+      const item = toTreeItem(mutexesItem(this.mutexes.held));
+      item.id = 'mutexes';
+      item.collapsibleState = vscode.TreeItemCollapsibleState.Expanded;
+      return item;
+    }
+    if (element.kind === 'mutex') {
+      const item = toTreeItem(mutexItem(element.held, now));
+      item.id = `mutex:${element.held.mutex}`;
+      return item;
+    }
     if (element.kind === 'workflow') {
       const runs = this.runs.runsOf(element.path);
       const item = toTreeItem(workflowItem(element.path, runs[0]?.workflowName ?? element.path, runs));
@@ -78,8 +103,11 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsTreeNode>, 
     if (!element) {
       const paths = new Map<string, string>();
       for (const r of this.runs.all()) if (!paths.has(workflowKey(r.workflowPath))) paths.set(workflowKey(r.workflowPath), r.workflowPath);
-      return [...paths.values()].map((path) => ({ kind: 'workflow', path }));
+      const workflows = [...paths.values()].map((path): RunsTreeNode => ({ kind: 'workflow', path }));
+      return this.mutexes.held.length ? [{ kind: 'mutexes' }, ...workflows] : workflows;
     }
+    if (element.kind === 'mutexes') return this.mutexes.held.map((held) => ({ kind: 'mutex', held }));
+    if (element.kind === 'mutex') return [];
     if (element.kind === 'workflow') return this.runs.runsOf(element.path).map((run) => ({ kind: 'run', run }));
     const state = await this.runs.loadState(element.run);
     if (!state) return [];
@@ -98,7 +126,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsTreeNode>, 
 
   dispose(): void {
     if (this.ticker) clearInterval(this.ticker);
-    this.subscription.dispose();
+    for (const s of this.subscriptions) s.dispose();
     this.changed.dispose();
   }
 }

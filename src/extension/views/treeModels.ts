@@ -1,11 +1,12 @@
 // What the Runs and Diagnostics trees show, as plain data: pure, so that it is tested without VS Code.
 import { basename } from 'node:path';
 import { formatDuration } from '../../engine/duration';
-import type { NodeStatus, RunListStatus } from '../../engine/protocol';
+import type { HeldMutex, NodeStatus, RunListStatus } from '../../engine/protocol';
 import { isActiveRun, isBusyNode, isEndedNode, shownRunStatus } from '../../engine/runRules';
 import type { NodeRunState, RunState } from '../../engine/runState';
 import { heldMutexText } from '../../engine/mutexHolder';
 import { reusedText } from '../../engine/reusedResult';
+import { mutexChoices } from '../commands/mutexChoices';
 
 export type DisplayStatus = NodeStatus | RunListStatus | 'pausing';
 
@@ -162,5 +163,31 @@ export function diagnosticsFileItem(path: string, errors: number, warnings: numb
         : { id: 'pass', color: 'testing.iconPassed' },
     contextValue: 'workflow-file',
     collapsible: errors + warnings > 0,
+  };
+}
+
+/** The section of the mutexes held on the engine's machine, shown while any is. */
+export function mutexesItem(held: readonly HeldMutex[]): ItemModel {
+  const others = held.filter((m) => !m.here).length;
+  return {
+    label: 'Held mutexes',
+    description: `${held.length}${others ? ` · ${others} by other processes` : ''}`,
+    tooltip: 'The mutexes held on the engine’s machine: by this window’s runs, and by other processes (the CLI’s, a served engine’s).',
+    icon: { id: 'lock' },
+    contextValue: 'mutexes',
+    collapsible: true,
+  };
+}
+
+/** A held mutex: who holds it, since when, and whether its holder still runs; another process's may be released. */
+export function mutexItem(held: HeldMutex, now: number): ItemModel {
+  const [choice] = mutexChoices([held], now);
+  return {
+    label: choice.label,
+    description: choice.description,
+    tooltip: choice.detail,
+    icon: held.live ? { id: 'lock', color: 'charts.yellow' } : { id: 'unlock', color: 'disabledForeground' },
+    contextValue: held.here ? 'mutex-here' : 'mutex',
+    collapsible: false,
   };
 }

@@ -246,7 +246,9 @@ describe('serve: the HTTP routes', function () {
     const elsewhere = new MutexLockFiles(machineMutexFolder());
     assert.equal(elsewhere.tryTake(['served-port'], { runId: 'r0', nodeId: 'db' }), true);
     try {
-      const { mutexes } = await get<{ mutexes: HeldMutex[] }>('/api/mutexes');
+      const listed = await get<{ mutexes: HeldMutex[] }>('/api/mutexes');
+      assert.deepEqual(Object.keys(listed), ['mutexes'], "the lock folder's path stays on the engine's machine");
+      const { mutexes } = listed;
       const held = mutexes.find((m) => m.mutex === 'served-port');
       assert.deepEqual(held && [held.holder, held.live, held.here], [{ runId: 'r0', nodeId: 'db', pid: process.pid }, true, false]);
       assert.equal((await f.call('POST', '/api/mutexes/served-port/release', VIEWER)).statusCode, 403);

@@ -88,6 +88,11 @@ export class MutexRegistry {
   }
 
   /** The mutexes held: by this engine's runs, and by other processes' as their locks say (unless they cannot be used). */
+  /** The folder of the lock files shared with other processes, while they can be used. */
+  folder(): string | undefined {
+    return this.outside && !this.outsideFailed ? this.outside.folder : undefined;
+  }
+
   list(): HeldMutex[] {
     const files = this.outside && !this.outsideFailed ? this.outside.list() : [];
     const listed = files.map((entry) => heldMutexOf(entry, this.held.has(entry.mutex)));
