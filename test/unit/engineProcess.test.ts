@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { parseEngineMessage, type EngineMessage, type EngineRequest } from '../../src/engine/protocol';
+import { parseEngineMessage, PROTOCOL_VERSION, type EngineMessage, type EngineRequest } from '../../src/engine/protocol';
 import { listRuns } from '../../src/engine/run/io/runStore';
 import { yaml } from './helpers';
 
@@ -103,7 +103,7 @@ describe('engine process protocol', () => {
 
   it('says it is ready, runs a workflow and streams its events; its reply names the run', async () => {
     const ready = await engine.waitFor((m) => m.type === 'engine:ready');
-    assert.equal((ready as { protocolVersion: number }).protocolVersion, 7);
+    assert.equal((ready as { protocolVersion: number }).protocolVersion, PROTOCOL_VERSION);
     const { runId } = await ask<{ runId: string }>({
       type: 'start',
       workflowPath: workflowFile('nodes:', '  a: { run: echo hi }', '  b: { needs: a, run: "true" }'),
