@@ -296,6 +296,22 @@ export function registerLanguageSuites(context: IntegrationContext): void {
         assert.match(doc.getText(), /^ {2}environment: \{ type: string \}\n[^]*inputs\.environment/m);
         const caller = await vscode.workspace.openTextDocument(outer);
         assert.match(caller.getText(), /with: \{ environment: production \} {3}# kept\n/);
+        // From the caller's with:, the input is the sub-workflow's: its definition, and a rename of it there.
+        const [definition] = await vscode.commands.executeCommand<vscodeTypes.Location[]>(
+          'vscode.executeDefinitionProvider',
+          caller.uri,
+          positionOf(caller, 'environment', 2),
+        );
+        assert.deepEqual([definition.uri.fsPath, definition.range.start.line], [inner.fsPath, 3]);
+        const back = await vscode.commands.executeCommand<vscodeTypes.WorkspaceEdit>(
+          'vscode.executeDocumentRenameProvider',
+          caller.uri,
+          positionOf(caller, 'environment', 2),
+          'region',
+        );
+        assert.ok(await vscode.workspace.applyEdit(back));
+        assert.match(doc.getText(), /^ {2}region: \{ type: string \}\n[^]*inputs\.region/m);
+        assert.match(caller.getText(), /with: \{ region: production \} {3}# kept\n/);
         for (const d of [doc, caller]) if (d.isDirty) await d.save();
         await until(() => codes(outer).length === 0 && codes(inner).length === 0);
       } finally {

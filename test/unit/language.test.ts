@@ -3,7 +3,7 @@ import { validateWorkflow } from '../../src/engine/validation/validate';
 import { complete } from '../../src/extension/language/completion';
 import { cursorContext } from '../../src/extension/language/cursorContext';
 import { hoverAt } from '../../src/extension/language/hover';
-import { definitionAt, documentSymbols, mentionsAt, mentionsOf, prepareRename, renameEdits } from '../../src/extension/language/navigation';
+import { definitionAt, documentSymbols, givenInputAt, mentionsAt, mentionsOf, prepareRename, renameEdits } from '../../src/extension/language/navigation';
 import { buildIndex } from '../../src/engine/workflowIndex';
 import { yaml } from './helpers';
 
@@ -251,6 +251,26 @@ describe('language services', () => {
       assert.match((renameEdits(read.index, read.offset, 'a b') as { error: string }).error, /cannot name an input/);
       const hover = hoverAt(read.index, read.offset)!;
       assert.equal(hover.markdown, 'Input **target** (string, default `prod`)\n\nWhere to deploy\n\n- read by 3 expressions');
+      const caller = at(
+        'version: 1',
+        'name: c',
+        'nodes:',
+        '  ship:',
+        '    workflow: ./release.workflow.yaml',
+        '    with: { tar|get: prod, count: "${{ inputs.n }}" }',
+      );
+      assert.deepEqual(givenInputAt(caller.index, caller.offset), {
+        nodeId: 'ship',
+        input: 'target',
+        span: { start: caller.text.indexOf('target'), end: caller.text.indexOf('target') + 6 },
+        workflow: './release.workflow.yaml',
+      });
+      assert.equal(givenInputAt(caller.index, caller.text.indexOf('prod')), undefined, 'a value is not');
+      const inputs = { target: { name: 'target', type: 'string' as const, required: true, description: 'Where *to*' } };
+      assert.equal(
+        hoverAt(caller.index, caller.offset, () => ({ name: 'Release', nodes: 2, inputs }))!.markdown,
+        'Input **target** of `./release.workflow.yaml` (string, required)\n\nWhere \\*to\\*',
+      );
       const unknown = at(...base.slice(0, 6), '    run: echo ${{ inputs.nowh|ere }}', ...base.slice(7));
       assert.match((prepareRename(unknown.index, unknown.offset) as { error: string }).error, /^'nowhere' is not an input of this workflow\.$/);
     });

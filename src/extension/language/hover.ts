@@ -6,7 +6,7 @@ import { matrixSize, nodesNamingMutex, type InputSpec, type MatrixSpec } from '.
 import { matrixTemplateText } from '../../engine/matrix';
 import { CONTEXTS } from '../../engine/validation/semantics';
 import { markdownCode, markdownText } from '../ui/untrustedText';
-import { namedAt } from './navigation';
+import { givenInputAt, namedAt } from './navigation';
 import { propertyDoc } from './schemaDocs';
 import type { SubWorkflowSummary } from '../../engine/validateFile';
 import type { WorkflowIndex } from '../../engine/workflowIndex';
@@ -128,6 +128,12 @@ function inputMarkdown(index: WorkflowIndex, name: string): string {
   ].join('\n');
 }
 
+/** An input a sub-workflow node gives (a key of its `with:`), as the file it runs declares it. */
+function givenInputMarkdown(workflow: string, input: InputSpec): string {
+  const head = `Input **${markdownText(input.name)}** of ${markdownCode(workflow)} (${inputAbout(input)})`;
+  return input.description ? `${head}\n\n${markdownText(input.description)}` : head;
+}
+
 /** The hover at an offset; `describe` reads a sub-workflow file named by a path as written (none: no hover there). */
 export function hoverAt(index: WorkflowIndex, offset: number, describe?: (written: string) => SubWorkflowSummary | undefined): HoverContent | undefined {
   const text = index.result.parsed.text;
@@ -143,6 +149,9 @@ export function hoverAt(index: WorkflowIndex, offset: number, describe?: (writte
   }
   const named = namedAt(index, offset);
   if (named) return { span: named.span, markdown: named.kind === 'node' ? nodeMarkdown(index, named.name) : inputMarkdown(index, named.name) };
+  const given = describe && givenInputAt(index, offset);
+  const givenSpec = given ? describe(given.workflow)?.inputs[given.input] : undefined;
+  if (given && givenSpec) return { span: given.span, markdown: givenInputMarkdown(given.workflow, givenSpec) };
   const path = index.nodes.find((n) => n.workflowSpan && n.workflowSpan.start <= offset && offset <= n.workflowSpan.end);
   const written = path?.spec?.workflow;
   const summary = written !== undefined ? describe?.(written) : undefined;

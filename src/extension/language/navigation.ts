@@ -1,7 +1,9 @@
+import { isMap, isScalar } from 'yaml';
 import type { Span, TextEdit } from '../../engine/diagnostics';
 import { renameInput } from '../../engine/edits/inputRename';
 import { renameNode } from '../../engine/edits/rename';
 import { hasMatrix } from '../../engine/model';
+import { fieldPair, nodePair, rangeOf } from '../../engine/edits/yamlText';
 import { locate } from '../../engine/validation/document';
 import { inputMentionAt, inputMentionsOf, mentionAt, mentionsOf } from '../../engine/workflowIndex';
 import type { WorkflowIndex } from '../../engine/workflowIndex';
@@ -23,6 +25,31 @@ export function mentionsAt(index: WorkflowIndex, offset: number): { span: Span; 
   const named = namedAt(index, offset);
   if (!named) return [];
   return named.kind === 'node' ? mentionsOf(index, named.name) : inputMentionsOf(index, named.name);
+}
+
+/** A key of a sub-workflow node's `with:`: the input it gives the file the node runs (`workflow` as written). */
+export interface GivenInput {
+  nodeId: string;
+  input: string;
+  span: Span;
+  workflow: string;
+}
+
+export function givenInputAt(index: WorkflowIndex, offset: number): GivenInput | undefined {
+  for (const node of index.nodes) {
+    const workflow = node.spec?.workflow;
+    if (workflow === undefined || offset < node.span.start || offset > node.span.end) continue;
+    const pair = nodePair(index.result.parsed, node.id);
+    const given = pair && fieldPair(pair, 'with')?.value;
+    if (!isMap(given)) return undefined;
+    for (const item of given.items) {
+      const key = rangeOf(item.key);
+      if (key && key[0] <= offset && offset <= key[1] && isScalar(item.key))
+        return { nodeId: node.id, input: String(item.key.value), span: { start: key[0], end: key[1] }, workflow };
+    }
+    return undefined;
+  }
+  return undefined;
 }
 
 export function definitionAt(index: WorkflowIndex, offset: number): Span | undefined {

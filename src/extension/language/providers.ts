@@ -9,8 +9,8 @@ import { findWorkflowFiles, WORKFLOW_SELECTOR, type WorkflowDocuments } from './
 import { wantsWorkflowFiles, type SubWorkflowLookups } from './subWorkflowCompletion';
 import { hoverAt } from './hover';
 import { QUICK_FIX_KINDS, quickFixProvider } from './quickFixes';
-import { definitionAt, documentSymbols, mentionsAt, prepareRename, renameEdits, subWorkflowLinks, type WorkflowSymbol } from './navigation';
-import { addCallerInputEdits } from './workflowTexts';
+import { definitionAt, documentSymbols, givenInputAt, mentionsAt, prepareRename, renameEdits, subWorkflowLinks, type WorkflowSymbol } from './navigation';
+import { addCallerInputEdits, inputDefinition, renameGivenInput } from './workflowTexts';
 import type { WorkflowIndex } from '../../engine/workflowIndex';
 import type { Span } from '../../engine/diagnostics';
 
@@ -116,6 +116,9 @@ function navigationProviders(index: Index): vscode.Disposable[] {
         const offset = doc.offsetAt(pos);
         const span = definitionAt(index(doc), offset);
         if (span) return new vscode.Location(doc.uri, toRange(doc, span));
+        // A key of a sub-workflow node's with: goes to the input in the file it runs.
+        const given = doc.uri.scheme === 'file' ? givenInputAt(index(doc), offset) : undefined;
+        if (given) return inputDefinition(calleeOf(doc, given.workflow), given.input);
         const file = subWorkflowTargets(doc, index(doc)).find((t) => t.span.start <= offset && offset <= t.span.end)?.file;
         return file ? new vscode.Location(file, new vscode.Position(0, 0)) : undefined;
       },
@@ -145,14 +148,24 @@ function navigationProviders(index: Index): vscode.Disposable[] {
   ];
 }
 
+/** The file a sub-workflow path written in a document names. */
+const calleeOf = (doc: vscode.TextDocument, written: string): vscode.Uri =>
+  vscode.Uri.file(isAbsolute(written) ? written : resolve(dirname(doc.uri.fsPath), written));
+
 function renameProvider(index: Index): vscode.RenameProvider {
+  /** A key of a sub-workflow node's with: renames the input of the file it runs, from here. */
+  const givenAt = (doc: vscode.TextDocument, pos: vscode.Position) => (doc.uri.scheme === 'file' ? givenInputAt(index(doc), doc.offsetAt(pos)) : undefined);
   return {
     prepareRename(doc, pos) {
+      const given = givenAt(doc, pos);
+      if (given) return { range: toRange(doc, given.span), placeholder: given.input };
       const r = prepareRename(index(doc), doc.offsetAt(pos));
       if ('error' in r) throw new Error(r.error);
       return { range: toRange(doc, r.span), placeholder: r.placeholder };
     },
     async provideRenameEdits(doc, pos, newName) {
+      const given = givenAt(doc, pos);
+      if (given) return renameGivenInput(calleeOf(doc, given.workflow), given.input, newName.trim());
       const r = renameEdits(index(doc), doc.offsetAt(pos), newName.trim());
       if ('error' in r) throw new Error(r.error);
       const edit = new vscode.WorkspaceEdit();

@@ -1,7 +1,7 @@
 // The workspace's workflow files as text, for changes that reach past the file being edited: a file moved, an
 // input renamed. An open document's text is what it holds now, saved or not.
 import * as vscode from 'vscode';
-import { callerInputEdits } from '../../engine/edits/inputRename';
+import { callerInputEdits, renameInput } from '../../engine/edits/inputRename';
 import { validateWorkflow } from '../../engine/validation/validate';
 import { MAX_VALIDATED_BYTES } from '../../engine/validation/worker/fileDiagnostics';
 import { buildIndex } from '../../engine/workflowIndex';
@@ -40,4 +40,29 @@ export async function addCallerInputEdits(edit: vscode.WorkspaceEdit, callee: vs
     changed.push(uri);
   }
   return changed;
+}
+
+/**
+ * The edit that renames an input of the workflow file `callee` from a file that runs it (a key of its `with:`): the
+ * input's key and reads in that file, and the `with:` keys of every workflow of the workspace that runs it.
+ */
+export async function renameGivenInput(callee: vscode.Uri, from: string, to: string): Promise<vscode.WorkspaceEdit> {
+  const file = await workflowTextOf(callee);
+  if (!file) throw new Error(`${vscode.workspace.asRelativePath(callee)} cannot be read: rename its input there`);
+  const renamed = renameInput(buildIndex(validateWorkflow(file.text)), from, to);
+  if ('error' in renamed) throw new Error(`${vscode.workspace.asRelativePath(callee)}: ${renamed.error}`);
+  const edit = new vscode.WorkspaceEdit();
+  const doc = file.doc ?? (await vscode.workspace.openTextDocument(callee));
+  for (const e of renamed.edits) edit.replace(callee, toRange(doc, e.span), e.newText);
+  await addCallerInputEdits(edit, callee, from, to);
+  return edit;
+}
+
+/** Where a workflow file declares an input (its key under `inputs:`), if it does. */
+export async function inputDefinition(file: vscode.Uri, input: string): Promise<vscode.Location | undefined> {
+  const text = await workflowTextOf(file);
+  const span = text && buildIndex(validateWorkflow(text.text)).inputs.find((i) => i.name === input)?.keySpan;
+  if (!text || !span) return undefined;
+  const doc = text.doc ?? (await vscode.workspace.openTextDocument(file));
+  return new vscode.Location(file, toRange(doc, span));
 }
