@@ -218,6 +218,17 @@ describe('builder edits', () => {
     assert.match(refused(text, { type: 'setWorkflow', key: 'defaults.matrix', value: 1 }), /'defaults\.matrix' is edited in the text$/);
   });
 
+  it('gives a count to a retry written with its backoff as its max, the backoff kept (a node’s and the defaults’)', () => {
+    const text =
+      'version: 1\nname: x\ndefaults:\n  retry: { max: 2, backoff: exponential }\nnodes:\n  a:\n    run: x\n    retry:\n      max: 1   # flaky\n      backoff: fixed\n';
+    const node = edit(text, { type: 'set', id: 'a', key: 'retry', value: 4 });
+    assert.match(node, /\n {4}retry:\n {6}max: 4 {3}# flaky\n {6}backoff: fixed\n$/);
+    const defaults = edit(node, { type: 'setWorkflow', key: 'defaults.retry', value: 3 });
+    assert.match(defaults, /\ndefaults:\n {2}retry: \{ max: 3, backoff: exponential \}\n/);
+    assert.deepEqual(validateWorkflow(defaults).diagnostics, []);
+    assert.match(edit(defaults, { type: 'set', id: 'a', key: 'retry' }), /\n {4}run: x\n$/, 'cleared, the whole retry goes');
+  });
+
   it("adds, changes and removes the workflow's inputs one at a time, inputs: above nodes: and away with the last", () => {
     const text = 'version: 1\nname: Ship\n# The steps:\nnodes:\n  a:\n    run: echo "$TARGET"\n    env: { TARGET: "${{ inputs.target }}" }\n';
     const one = edit(text, { type: 'setInput', name: 'target', value: { type: 'string', required: true, description: 'Where to' } });

@@ -1,8 +1,8 @@
 // Adding, replacing and removing one `key: value` in a mapping, block or flow, as text edits that leave the rest of
 // the file as it was.
-import type { Pair, YAMLMap } from 'yaml';
+import { isMap, type Pair, type YAMLMap } from 'yaml';
 import type { TextEdit } from '../diagnostics';
-import { afterKey, columnOf, flowValue, lineEndAfter, lineStart, rangeOf, type FieldValue } from './yamlText';
+import { afterKey, columnOf, flowValue, lineEndAfter, lineStart, pairIn, rangeOf, type FieldValue } from './yamlText';
 
 /** Where a pair's value ends, without the line breaks and blanks a block value carries after it. */
 function valueEnd(text: string, pair: Pair): number {
@@ -77,4 +77,14 @@ export function addPair(text: string, map: YAMLMap, key: string, value: FieldVal
   const end = valueEnd(text, map.items[map.items.length - 1]);
   const at = lineEndAfter(text, end);
   return { span: { start: at, end: at }, newText: text[at - 1] === '\n' || at === 0 ? line : `\n${line.replace(/\n$/, '')}` };
+}
+
+/**
+ * The edit that gives a count to a `retry` written as a mapping (`{ max: 2, backoff: exponential }`): its `max`,
+ * the backoff and delay kept. Undefined when the retry is not such a mapping, or the value not a count.
+ */
+export function retryCountEdit(text: string, retry: Pair | undefined, value: FieldValue | undefined, unit: number): TextEdit | undefined {
+  if (typeof value !== 'number' || !retry || !isMap(retry.value)) return undefined;
+  const max = pairIn(retry.value, 'max');
+  return max ? replaceValue(text, retry.value, max, value, unit) : undefined;
 }

@@ -3,7 +3,7 @@ import { isMap } from 'yaml';
 import schema from '../../../schemas/workflow.schema.json';
 import type { WorkflowIndex } from '../workflowIndex';
 import type { Outcome } from './nodes';
-import { addPair, removePair, replaceValue } from './pairs';
+import { addPair, removePair, replaceValue, retryCountEdit } from './pairs';
 import { afterKey, columnOf, fieldPair, indentUnit, lineEndAfter, nodePair, rangeOf, type FieldValue } from './yamlText';
 import { propertyMeant } from '../validation/propertyNames';
 import { needProblem } from './needs';
@@ -40,6 +40,8 @@ export function setField(index: WorkflowIndex, id: string, key: string, value: F
     return { edits: [{ span: { start: at, end: at }, newText: text[at - 1] === '\n' ? line : `\n${line}` }], select: id };
   }
   if (value === undefined) return { edits: existing ? [removePair(text, node.value, existing)] : [], select: id };
+  const count = key === 'retry' ? retryCountEdit(text, existing, value, unit) : undefined;
+  if (count) return { edits: [count], select: id };
   if (existing) return { edits: [replaceValue(text, node.value, existing, value, unit)], select: id };
   return { edits: [addPair(text, node.value, key, value, unit)], select: id };
 }

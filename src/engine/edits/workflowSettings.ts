@@ -3,7 +3,7 @@
 import { isMap } from 'yaml';
 import type { WorkflowIndex } from '../workflowIndex';
 import type { Outcome } from './nodes';
-import { addPair, removePair, replaceValue } from './pairs';
+import { addPair, removePair, replaceValue, retryCountEdit } from './pairs';
 import { afterKey, columnOf, indentUnit, lineStart, pairIn, rangeOf, type FieldValue } from './yamlText';
 
 /** The settings the builder edits, besides the inputs (one at a time, see setInput). */
@@ -35,6 +35,8 @@ export function setSettingEntry(index: WorkflowIndex, setting: string, key: stri
   const map = pair && isMap(pair.value) && pair.value.items.length > 0 ? pair.value : undefined;
   if (!map) return value === undefined ? { edits: [] } : setWorkflowSetting(index, setting, { [key]: value });
   const existing = pairIn(map, key);
+  const count = setting === 'defaults' && key === 'retry' ? retryCountEdit(parsed.text, existing, value, indentUnit(parsed)) : undefined;
+  if (count) return { edits: [count] };
   if (value === undefined) {
     if (!existing) return { edits: [] };
     return map.items.length === 1 ? setWorkflowSetting(index, setting, undefined) : { edits: [removePair(parsed.text, map, existing)] };
