@@ -133,10 +133,21 @@ export function workbenchDriver({ page, workspace, shots, log }) {
         .split('\n')
         .findIndex((l) => l.includes(text)) + 1;
     if (line === 0) throw new Error(`${file} has no line with ${text}`);
-    await page.locator(`.tab[aria-label^="${file}"]`).first().click();
-    await page.keyboard.press('Control+G');
-    await page.locator('.quick-input-widget input.input').fill(`:${line}`);
-    await page.keyboard.press('Enter');
+    // Go to Line is tried again when its box went away under the keystrokes (a dialog or a notification that came
+    // and went makes the workbench inert for a moment).
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await page.keyboard.press('Escape');
+        await page.locator(`.tab[aria-label^="${file}"]`).first().click();
+        await page.keyboard.press('Control+G');
+        await page.locator('.quick-input-widget input.input').fill(`:${line}`, { timeout: 5_000 });
+        await page.keyboard.press('Enter');
+        await page.locator('.editor-group-container .view-line', { hasText: text }).first().waitFor({ timeout: 5_000 });
+        break;
+      } catch (e) {
+        if (attempt === 4) throw e;
+      }
+    }
     await page
       .locator('.editor-group-container .view-line', { hasText: text })
       .first()
