@@ -104,7 +104,7 @@ describe('held mutexes in the Runs view', () => {
     mutexes.dispose();
   });
 
-  it('watch a folder for lock files, and one not made yet from its parent until it is', async () => {
+  it('watch a folder for lock files, one not made yet from its parent until it is, and one removed afresh', async () => {
     const parent = mkdtempSync(join(tmpdir(), 'maestro-watch-'));
     const folder = join(parent, 'locks');
     let changes = 0;
@@ -120,6 +120,8 @@ describe('held mutexes in the Runs view', () => {
       const before = changes;
       writeFileSync(join(folder, 'port.lock'), '{}');
       await until(() => changes > before, 'a lock file is seen');
+      rmSync(folder, { recursive: true });
+      await until(() => following.waitsForFolder, 'a folder removed is followed afresh, from its parent');
       following.close();
     } finally {
       rmSync(parent, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 // The mutexes held on the engine's machine, as the Runs view shows them. Asked of the engine again when the window's
 // runs change and, for the window's own engine, when a lock file comes or goes in the folder the engine names (a run
 // of another process took or gave one back); only while the view is shown. No vscode import: tested as it is.
-import { watch } from 'node:fs';
+import { existsSync, watch } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { HeldMutex } from '../../engine/protocol';
 
@@ -14,14 +14,29 @@ export interface HeldMutexSource {
   isLocal(): boolean;
 }
 
-/** Calls `onChange` when something changes in a folder; one that is not there yet is waited for in its parent. */
+/**
+ * Calls `onChange` when something changes in a folder; one that is not there yet is waited for in its parent.
+ * `waitsForFolder` is true while the folder is not followed itself (not made yet, or removed since).
+ */
 export type WatchFolder = (folder: string, onChange: () => void) => { close(): void; waitsForFolder: boolean };
 
 export const watchFolder: WatchFolder = (folder, onChange) => {
   try {
-    const watcher = watch(folder, { persistent: false }, onChange);
-    watcher.on('error', onChange);
-    return { close: () => watcher.close(), waitsForFolder: false };
+    const handle = { close: () => watcher.close(), waitsForFolder: false };
+    // A folder removed ends its watcher: the next look follows it again, from its parent until it is made again.
+    const gone = () => {
+      handle.waitsForFolder = true;
+      watcher.close();
+    };
+    const watcher = watch(folder, { persistent: false }, () => {
+      if (!existsSync(folder)) gone();
+      onChange();
+    });
+    watcher.on('error', () => {
+      gone();
+      onChange();
+    });
+    return handle;
   } catch {
     try {
       const name = basename(folder);
@@ -39,7 +54,7 @@ const sameList = (a: readonly HeldMutex[], b: readonly HeldMutex[]): boolean => 
 export class HeldMutexes {
   private current: HeldMutex[] = [];
   private readonly listeners = new Set<() => void>();
-  private followed: { folder: string; close(): void; waitsForFolder: boolean } | undefined;
+  private followed: { folder: string; watch: ReturnType<WatchFolder> } | undefined;
   private timer: NodeJS.Timeout | undefined;
   private asked = 0;
   private shown = false;
@@ -91,14 +106,14 @@ export class HeldMutexes {
   }
 
   private follow(folder: string | undefined): void {
-    if (this.followed && this.followed.folder === folder && !this.followed.waitsForFolder) return;
+    if (this.followed && this.followed.folder === folder && !this.followed.watch.waitsForFolder) return;
     this.unfollow();
     if (folder === undefined) return;
-    this.followed = { folder, ...this.watchFolderWith(folder, () => this.refreshSoon()) };
+    this.followed = { folder, watch: this.watchFolderWith(folder, () => this.refreshSoon()) };
   }
 
   private unfollow(): void {
-    this.followed?.close();
+    this.followed?.watch.close();
     this.followed = undefined;
   }
 
