@@ -41,6 +41,8 @@ export async function startCodeServer({ node, entry, vsix, workDir, workspace, e
         'extensions.ignoreRecommendations': true,
         'workbench.secondarySideBar.defaultVisibility': 'hidden',
         'chat.disableAIFeatures': true,
+        // The lines an editor keeps at its top while scrolled cover the line a step right-clicks there.
+        'editor.stickyScroll.enabled': false,
         ...settings,
       },
       null,
