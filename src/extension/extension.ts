@@ -36,7 +36,7 @@ export function activate(context: vscode.ExtensionContext): MaestroApi {
     const c = (ctx = new Ctx(context));
     const { runsTree, followMutexes } = registerViews(c);
     c.subscribe(
-      ...registerLanguageFeatures(c.documents),
+      ...registerLanguageFeatures(c.documents, (uri, from, to) => c.prompts.followRename(uri, from, to)),
       followFileMoves(),
       ...registerCodeLens(c.documents, c.runs),
       ...registerCommands({

@@ -276,6 +276,7 @@ export function registerLanguageSuites(context: IntegrationContext): void {
       );
       try {
         const doc = await vscode.workspace.openTextDocument(inner);
+        await api.prompts.last.set(inner.toString(), { target: 'staging' });
         const edit = await vscode.commands.executeCommand<vscodeTypes.WorkspaceEdit>(
           'vscode.executeDocumentRenameProvider',
           doc.uri,
@@ -293,6 +294,7 @@ export function registerLanguageSuites(context: IntegrationContext): void {
           ],
         );
         assert.ok(await vscode.workspace.applyEdit(edit));
+        assert.equal(api.prompts.last.get(inner.toString()).environment, 'staging', 'the answer given last follows');
         assert.match(doc.getText(), /^ {2}environment: \{ type: string \}\n[^]*inputs\.environment/m);
         const caller = await vscode.workspace.openTextDocument(outer);
         assert.match(caller.getText(), /with: \{ environment: production \} {3}# kept\n/);

@@ -293,7 +293,9 @@ export function registerSuites(context: IntegrationContext): void {
         const doc = await open('panel-inner.workflow.yaml');
         await vscode.commands.executeCommand('maestro.showDag', doc.uri);
         const panel = await until(() => api.dag.get(doc.uri));
+        await api.prompts.last.set(doc.uri.toString(), { target: 'staging' });
         const reply = await panel.handle({ type: 'edit', action: { type: 'renameInput', from: 'target', to: 'environment' } });
+        assert.equal(api.prompts.last.get(doc.uri.toString()).environment, 'staging', 'the answer given last follows');
         assert.deepEqual(reply, { applied: true, note: "A workflow that runs this one now gives it as 'environment': panel-outer.workflow.yaml" });
         assert.match(doc.getText(), /\n {2}environment: \{ type: string \}\n[^]*inputs\.environment/);
         const caller = await vscode.workspace.openTextDocument(outer);

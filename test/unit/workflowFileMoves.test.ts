@@ -52,6 +52,26 @@ describe('what is remembered by workflow file, as files move', () => {
     assert.deepEqual(last.get(file('d.workflow.yaml')), { n: '3' });
   });
 
+  it('keeps what was given to an input under its new name when it is renamed, the old name too (for an edit not taken)', async () => {
+    const last = new LastAnswers(new MemoryState());
+    await last.set(file('a.workflow.yaml'), { target: 'prod', region: 'eu' });
+    await last.followRename(file('a.workflow.yaml'), 'target', 'environment');
+    assert.deepEqual(last.get(file('a.workflow.yaml')), { target: 'prod', region: 'eu', environment: 'prod' });
+    await last.followRename(file('a.workflow.yaml'), 'region', 'environment');
+    assert.equal(last.get(file('a.workflow.yaml')).environment, 'prod', 'an answer the new name has is kept');
+    await last.followRename(file('b.workflow.yaml'), 'target', 'x');
+    assert.deepEqual(last.get(file('b.workflow.yaml')), {});
+    const { storage } = memorySecretStorage();
+    const memory = new SecretInputMemory(storage, new MemoryState());
+    await memory.remember(file('a.workflow.yaml'), 'token', 's3cret');
+    await memory.followRename(file('a.workflow.yaml'), 'token', 'api_token');
+    assert.equal(await memory.get(file('a.workflow.yaml'), 'api_token'), 's3cret');
+    assert.equal(await memory.get(file('a.workflow.yaml'), 'token'), 's3cret');
+    await memory.followRename(file('a.workflow.yaml'), 'nothing', 'else');
+    assert.equal(await memory.get(file('a.workflow.yaml'), 'else'), undefined);
+    assert.equal(await memory.forgetAll(), 2, 'both are listed, so that Forget forgets both');
+  });
+
   it("keeps the secret values under the moved workflow's name, and forgets those of a file deleted", async () => {
     const { values, storage } = memorySecretStorage();
     const memory = new SecretInputMemory(storage, new MemoryState());

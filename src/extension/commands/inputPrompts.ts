@@ -39,6 +39,12 @@ export class InputPrompts {
     readonly last: LastAnswers,
   ) {}
 
+  /** An input of the workflow was renamed: what was given to it last fills in its prompt under the new name. */
+  async followRename(uri: vscode.Uri, from: string, to: string): Promise<void> {
+    await this.last.followRename(uri.toString(), from, to);
+    await this.memory.followRename(uri.toString(), from, to);
+  }
+
   /**
    * Asks for each input of a workflow (those `which` picks), typed, with its default filled in; undefined when the
    * user gives up, `{}` when there is nothing to ask.

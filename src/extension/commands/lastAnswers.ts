@@ -17,6 +17,16 @@ export class LastAnswers implements FollowsWorkflowFiles {
     await this.state.update(PREFIX + workflow, Object.keys(answers).length ? answers : undefined);
   }
 
+  /**
+   * An input was renamed (its edit made, maybe not yet taken): the answer given to it is kept under the new name too.
+   * The old name's stays, for an edit the user does not take; the next run keeps what its inputs are.
+   */
+  async followRename(workflow: string, from: string, to: string): Promise<void> {
+    const answers = this.get(workflow);
+    if (!Object.hasOwn(answers, from) || Object.hasOwn(answers, to)) return;
+    await this.set(workflow, { ...answers, [to]: answers[from] });
+  }
+
   private workflows(): string[] {
     return this.state
       .keys()

@@ -201,7 +201,13 @@ export class DagPanel implements vscode.Disposable {
   private contextOf(uri: vscode.Uri): PanelContext {
     return {
       uri,
-      editing: new WorkflowEditing(uri, this.s.documents, this.s.highlight, () => editorColumnOf(this.current)),
+      editing: new WorkflowEditing(
+        uri,
+        this.s.documents,
+        this.s.highlight,
+        () => editorColumnOf(this.current),
+        (from, to) => this.s.prompts.followRename(uri, from, to),
+      ),
       focusPanel: () => this.panel.reveal(undefined, false),
       runs: this.s.runs,
       actions: this.s.actions,

@@ -73,7 +73,13 @@ export class DagPanels implements vscode.Disposable {
   editor(uri: vscode.Uri): WorkflowEditing {
     return (
       this.get(uri)?.editing ??
-      new WorkflowEditing(uri, this.s.documents, this.s.highlight, () => vscode.window.activeTextEditor?.viewColumn ?? vscode.ViewColumn.One)
+      new WorkflowEditing(
+        uri,
+        this.s.documents,
+        this.s.highlight,
+        () => vscode.window.activeTextEditor?.viewColumn ?? vscode.ViewColumn.One,
+        (from, to) => this.s.prompts.followRename(uri, from, to),
+      )
     );
   }
 

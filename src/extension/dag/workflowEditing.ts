@@ -56,6 +56,8 @@ export class WorkflowEditing {
     private readonly highlight: EditHighlight,
     /** The editor column beside the panel. */
     private readonly column: () => vscode.ViewColumn,
+    /** Told of an input renamed, so that what was given to it last follows. */
+    private readonly inputRenamed: (from: string, to: string) => Promise<void>,
   ) {}
 
   private async document(): Promise<vscode.TextDocument> {
@@ -82,6 +84,7 @@ export class WorkflowEditing {
     const renamed = action.type === 'renameInput' && action.from !== action.to ? action : undefined;
     const callers = renamed ? await addCallerInputEdits(edit, this.uri, renamed.from, renamed.to) : [];
     await this.apply(doc, outcome.edits, outcome.reveal, edit);
+    if (renamed) await this.inputRenamed(renamed.from, renamed.to);
     const note = renamed && callers.length ? callersNote(callers, renamed.to) : outcome.note;
     return { applied: true, ...(outcome.select ? { select: outcome.select } : {}), ...(note ? { note } : {}) };
   }

@@ -37,7 +37,10 @@ const SYMBOL_KIND: Record<WorkflowSymbol['kind'], vscode.SymbolKind> = {
 type Index = (doc: vscode.TextDocument) => WorkflowIndex;
 
 /** Registers completion, hover, navigation, rename, outline and quick fixes for workflow files. */
-export function registerLanguageFeatures(documents: WorkflowDocuments): vscode.Disposable[] {
+/** Told of an input renamed in a workflow file (the edit made), so that what was given to it last follows. */
+export type InputRenamed = (workflow: vscode.Uri, from: string, to: string) => Promise<void>;
+
+export function registerLanguageFeatures(documents: WorkflowDocuments, inputRenamed: InputRenamed): vscode.Disposable[] {
   const index: Index = (doc) => documents.index(doc);
   return [
     vscode.languages.registerCompletionItemProvider(WORKFLOW_SELECTOR, completionProvider(index), '.', ' ', '[', ',', '{', '/'),
@@ -50,7 +53,7 @@ export function registerLanguageFeatures(documents: WorkflowDocuments): vscode.D
       },
     }),
     ...navigationProviders(index),
-    vscode.languages.registerRenameProvider(WORKFLOW_SELECTOR, renameProvider(index)),
+    vscode.languages.registerRenameProvider(WORKFLOW_SELECTOR, renameProvider(index, inputRenamed)),
     vscode.languages.registerDocumentSymbolProvider(WORKFLOW_SELECTOR, {
       provideDocumentSymbols(doc) {
         const convert = (s: WorkflowSymbol): vscode.DocumentSymbol => {
@@ -152,7 +155,7 @@ function navigationProviders(index: Index): vscode.Disposable[] {
 const calleeOf = (doc: vscode.TextDocument, written: string): vscode.Uri =>
   vscode.Uri.file(isAbsolute(written) ? written : resolve(dirname(doc.uri.fsPath), written));
 
-function renameProvider(index: Index): vscode.RenameProvider {
+function renameProvider(index: Index, inputRenamed: InputRenamed): vscode.RenameProvider {
   /** A key of a sub-workflow node's with: renames the input of the file it runs, from here. */
   const givenAt = (doc: vscode.TextDocument, pos: vscode.Position) => (doc.uri.scheme === 'file' ? givenInputAt(index(doc), doc.offsetAt(pos)) : undefined);
   return {
@@ -165,13 +168,21 @@ function renameProvider(index: Index): vscode.RenameProvider {
     },
     async provideRenameEdits(doc, pos, newName) {
       const given = givenAt(doc, pos);
-      if (given) return renameGivenInput(calleeOf(doc, given.workflow), given.input, newName.trim());
+      if (given) {
+        const callee = calleeOf(doc, given.workflow);
+        const edit = await renameGivenInput(callee, given.input, newName.trim());
+        await inputRenamed(callee, given.input, newName.trim());
+        return edit;
+      }
       const r = renameEdits(index(doc), doc.offsetAt(pos), newName.trim());
       if ('error' in r) throw new Error(r.error);
       const edit = new vscode.WorkspaceEdit();
       for (const e of r.edits) edit.replace(doc.uri, toRange(doc, e.span), e.newText);
       // The workflows that run this one give the input by its name in their with:.
-      if (r.input && r.input.from !== r.input.to) await addCallerInputEdits(edit, doc.uri, r.input.from, r.input.to);
+      if (r.input && r.input.from !== r.input.to) {
+        await addCallerInputEdits(edit, doc.uri, r.input.from, r.input.to);
+        await inputRenamed(doc.uri, r.input.from, r.input.to);
+      }
       return edit;
     },
   };

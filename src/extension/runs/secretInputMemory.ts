@@ -39,6 +39,12 @@ export class SecretInputMemory implements FollowsWorkflowFiles {
     if (!keys.includes(key)) await this.index.update(INDEX_KEY, [...keys, key]);
   }
 
+  /** An input was renamed (its edit made, maybe not yet taken): its value is remembered under the new name too. */
+  async followRename(workflow: string, from: string, to: string): Promise<void> {
+    const value = await this.get(workflow, from);
+    if (value !== undefined && (await this.get(workflow, to)) === undefined) await this.remember(workflow, to, value);
+  }
+
   /** The values of the workflow files moved are remembered where they are now. */
   async followMoves(moves: readonly UriMove[]): Promise<void> {
     // All read before any is written: a file can move to where another moved from.
