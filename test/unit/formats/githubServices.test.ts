@@ -70,17 +70,17 @@ describe("GitHub Actions import: a job's service containers", () => {
   it('removes them when a step fails, when one is unhealthy (running no step), and when the run is cancelled', async () => {
     const failed = await runWithDocker(['      - run: exit 3']);
     assert.equal(failed.status, 'failed');
-    assert.match(failed.asked[failed.asked.length - 1], /^rm -f maestro-\d+-postgres$/);
+    assert.match(failed.asked[failed.asked.length - 1], /^rm -f maestro-\d+-postgres$/, `docker was asked:\n${failed.asked.join('\n')}`);
     const unhealthy = await runWithDocker(['      - run: touch "$DOCKER_LOG.ran"'], { HEALTH: 'unhealthy' });
     assert.equal(unhealthy.status, 'failed');
     assert.equal(unhealthy.ranStep, false, 'no step runs with a service that is unhealthy');
-    assert.match(unhealthy.asked[unhealthy.asked.length - 1], /^rm -f maestro-\d+-postgres$/);
+    assert.match(unhealthy.asked[unhealthy.asked.length - 1], /^rm -f maestro-\d+-postgres$/, `docker was asked:\n${unhealthy.asked.join('\n')}`);
     const cancelled = await runWithDocker(['      - run: touch "$DOCKER_LOG.started"; sleep 30'], {}, async (dir, cancel) => {
       await until(() => existsSync(join(dir, 'docker.log.started')));
       cancel();
     });
     assert.equal(cancelled.status, 'cancelled');
-    assert.match(cancelled.asked[cancelled.asked.length - 1], /^rm -f maestro-\d+-postgres$/);
+    assert.match(cancelled.asked[cancelled.asked.length - 1], /^rm -f maestro-\d+-postgres$/, `docker was asked:\n${cancelled.asked.join('\n')}`);
   });
 
   it('names the port of this machine a service publishes as a mutex; one docker chooses, none', () => {
