@@ -15,13 +15,23 @@ export const DEFAULT_SETTINGS: readonly string[] = ['timeout', 'retry', 'shell',
 /** The edit that sets the workflow's `key` (or `defaults.<key>`) to `value`, or removes it when `value` is undefined. */
 export function setWorkflowField(index: WorkflowIndex, key: string, value: FieldValue | undefined): Outcome {
   const inDefaults = /^defaults\.(.*)$/.exec(key)?.[1];
-  if (inDefaults !== undefined && DEFAULT_SETTINGS.includes(inDefaults)) return setSettingEntry(index, 'defaults', inDefaults, value);
+  if (inDefaults !== undefined && DEFAULT_SETTINGS.includes(inDefaults)) return setDefault(index, inDefaults, value);
   if (!WORKFLOW_SETTINGS.includes(key)) {
     const settable = `${WORKFLOW_SETTINGS.join(', ')} and defaults.<${DEFAULT_SETTINGS.join('|')}>`;
     return { error: `the builder sets the workflow's ${settable} (and its inputs, one at a time); '${key}' is edited in the text` };
   }
   if (key === 'name' && value === undefined) return { error: 'a workflow needs its name: give it another instead' };
   return setWorkflowSetting(index, key, value);
+}
+
+/** One of the defaults of every node: a count given to a retry written with its backoff sets its max, as a node's does. */
+function setDefault(index: WorkflowIndex, key: string, value: FieldValue | undefined): Outcome {
+  const { parsed } = index.result;
+  const root = parsed.doc.contents;
+  const defaults = isMap(root) ? pairIn(root, 'defaults')?.value : undefined;
+  const retry = key === 'retry' && isMap(defaults) ? pairIn(defaults, 'retry') : undefined;
+  const count = retryCountEdit(parsed.text, retry, value, indentUnit(parsed));
+  return count ? { edits: [count] } : setSettingEntry(index, 'defaults', key, value);
 }
 
 /**
@@ -35,8 +45,6 @@ export function setSettingEntry(index: WorkflowIndex, setting: string, key: stri
   const map = pair && isMap(pair.value) && pair.value.items.length > 0 ? pair.value : undefined;
   if (!map) return value === undefined ? { edits: [] } : setWorkflowSetting(index, setting, { [key]: value });
   const existing = pairIn(map, key);
-  const count = setting === 'defaults' && key === 'retry' ? retryCountEdit(parsed.text, existing, value, indentUnit(parsed)) : undefined;
-  if (count) return { edits: [count] };
   if (value === undefined) {
     if (!existing) return { edits: [] };
     return map.items.length === 1 ? setWorkflowSetting(index, setting, undefined) : { edits: [removePair(parsed.text, map, existing)] };
