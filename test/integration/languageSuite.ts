@@ -1,8 +1,10 @@
 // The extension activated in a real workbench, and the language features of workflow files: diagnostics as the
-// user types and from files nobody has open, quick fixes, completion, hover, definitions, the outline, rename.
+// user types and from files nobody has open, quick fixes, completion, hover, definitions, the outline; rename in
+// renameSuite.
 import { strict as assert } from 'node:assert';
 import { rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import type * as vscodeTypes from 'vscode';
+import { registerRenameSuite } from './renameSuite';
 import { until, workbenchTools, type IntegrationContext } from './workbench';
 
 export function registerLanguageSuites(context: IntegrationContext): void {
@@ -262,65 +264,6 @@ export function registerLanguageSuites(context: IntegrationContext): void {
       }
     });
 
-    it('renames an input everywhere, and in the with: of a workflow that runs it', async () => {
-      const text = (...lines: string[]) => [...lines, ''].join('\n');
-      const inner = file('input-inner.workflow.yaml');
-      const outer = file('input-outer.workflow.yaml');
-      writeFileSync(
-        inner.fsPath,
-        text('version: 1', 'name: Inner', 'inputs:', '  target: { type: string }', 'nodes:', "  go: { run: 'true', env: { TO: '${{ inputs.target }}' } }"),
-      );
-      writeFileSync(
-        outer.fsPath,
-        text('version: 1', 'name: Outer', 'nodes:', '  deploy:', '    workflow: ./input-inner.workflow.yaml', '    with: { target: production }   # kept'),
-      );
-      try {
-        const doc = await vscode.workspace.openTextDocument(inner);
-        await api.prompts.last.set(inner.toString(), { target: 'staging' });
-        const edit = await vscode.commands.executeCommand<vscodeTypes.WorkspaceEdit>(
-          'vscode.executeDocumentRenameProvider',
-          doc.uri,
-          positionOf(doc, 'inputs.target', 9),
-          'environment',
-        );
-        assert.deepEqual(
-          edit
-            .entries()
-            .map(([uri, edits]) => [uri.fsPath, edits.length])
-            .sort(),
-          [
-            [inner.fsPath, 2],
-            [outer.fsPath, 1],
-          ],
-        );
-        assert.ok(await vscode.workspace.applyEdit(edit));
-        assert.equal(api.prompts.last.get(inner.toString()).environment, 'staging', 'the answer given last follows');
-        assert.match(doc.getText(), /^ {2}environment: \{ type: string \}\n[^]*inputs\.environment/m);
-        const caller = await vscode.workspace.openTextDocument(outer);
-        assert.match(caller.getText(), /with: \{ environment: production \} {3}# kept\n/);
-        // From the caller's with:, the input is the sub-workflow's: its definition, and a rename of it there.
-        const [definition] = await vscode.commands.executeCommand<vscodeTypes.Location[]>(
-          'vscode.executeDefinitionProvider',
-          caller.uri,
-          positionOf(caller, 'environment', 2),
-        );
-        assert.deepEqual([definition.uri.fsPath, definition.range.start.line], [inner.fsPath, 3]);
-        const back = await vscode.commands.executeCommand<vscodeTypes.WorkspaceEdit>(
-          'vscode.executeDocumentRenameProvider',
-          caller.uri,
-          positionOf(caller, 'environment', 2),
-          'region',
-        );
-        assert.ok(await vscode.workspace.applyEdit(back));
-        assert.match(doc.getText(), /^ {2}region: \{ type: string \}\n[^]*inputs\.region/m);
-        assert.match(caller.getText(), /with: \{ region: production \} {3}# kept\n/);
-        for (const d of [doc, caller]) if (d.isDirty) await d.save();
-        await until(() => codes(outer).length === 0 && codes(inner).length === 0);
-      } finally {
-        for (const f of [inner, outer]) rmSync(f.fsPath, { force: true });
-      }
-    });
-
     it('hovers, goes to definitions and outlines', async () => {
       const doc = await open('editing.workflow.yaml');
       const hovers = await vscode.commands.executeCommand<vscodeTypes.Hover[]>('vscode.executeHoverProvider', doc.uri, positionOf(doc, 'needs: [build', 9));
@@ -339,18 +282,6 @@ export function registerLanguageSuites(context: IntegrationContext): void {
       );
     });
 
-    it('renames a node everywhere', async () => {
-      const doc = await open('editing.workflow.yaml');
-      const edit = await vscode.commands.executeCommand<vscodeTypes.WorkspaceEdit>(
-        'vscode.executeDocumentRenameProvider',
-        doc.uri,
-        positionOf(doc, '  build:', 3),
-        'compile',
-      );
-      await vscode.workspace.applyEdit(edit);
-      assert.ok(!/\bbuild\b/.test(doc.getText().replace(/# .*/g, '')), doc.getText());
-      assert.match(doc.getText(), /nodes\.compile\.outputs\.version/);
-      await vscode.commands.executeCommand('workbench.action.files.revert');
-    });
+    registerRenameSuite(context);
   });
 }

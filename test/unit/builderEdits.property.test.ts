@@ -5,6 +5,7 @@ import type { Span } from '../../src/engine/diagnostics';
 import { applyEdits, planEdit, type EditAction, type FieldValue, type InputFields } from '../../src/engine/edits/actions';
 import { fieldPair, needsStyle, nodeBlock, nodePair } from '../../src/engine/edits/yamlText';
 import { validateWorkflow } from '../../src/engine/validation/validate';
+import { outputMentionsOf } from '../../src/engine/outputMentions';
 import { buildIndex } from '../../src/engine/workflowIndex';
 import { workflowArb, workflowText } from './workflowGen';
 
@@ -49,7 +50,7 @@ const INPUTS: [string, InputFields][] = [
   ['token', { secret: true }],
 ];
 
-const seedArb = fc.record({ op: fc.integer({ min: 0, max: 14 }), a: fc.nat(), b: fc.nat(), c: fc.nat() });
+const seedArb = fc.record({ op: fc.integer({ min: 0, max: 17 }), a: fc.nat(), b: fc.nat(), c: fc.nat() });
 
 /** The action a seed picks in the current workflow. */
 function actionOf(seed: { op: number; a: number; b: number; c: number }, graph: Graph, text: string): EditAction {
@@ -102,6 +103,10 @@ function actionOf(seed: { op: number; a: number; b: number; c: number }, graph: 
       const to = seed.b % 4 ? `renamed_in${seed.c % 3}` : names[seed.b % names.length];
       return { type: 'renameInput', from, to };
     }
+    case 15:
+    case 16:
+    case 17:
+      return outputAction(seed, text);
     case 8:
     case 9: {
       const [key, value] = WORKFLOW_SETTINGS[seed.c % WORKFLOW_SETTINGS.length];
@@ -110,6 +115,28 @@ function actionOf(seed: { op: number; a: number; b: number; c: number }, graph: 
     default:
       return { type: 'duplicate', id: pick(seed.a) };
   }
+}
+
+/** A script that writes the outputs the settings declare. */
+const WRITES_OUTPUTS = 'echo "version=1.0" >> "$MAESTRO_OUTPUT"\nprintf \'%s\\n\' "notes=ok" >> "$MAESTRO_OUTPUT"\n';
+
+/** Outputs: declared and written by a step, read by a node that needs it, renamed (now and then to a name it has: refused). */
+function outputAction(seed: { op: number; a: number; b: number; c: number }, text: string): EditAction {
+  const nodes = validateWorkflow(text).workflow.nodes;
+  const steps = nodes.filter((n) => n.kind === 'run');
+  if (!steps.length) return { type: 'duplicate', id: nodes[seed.a % nodes.length].id };
+  const declaring = steps.filter((n) => n.outputs?.length);
+  if (!declaring.length) return { type: 'set', id: steps[seed.a % steps.length].id, key: 'outputs', value: ['version', 'notes'] };
+  const step = declaring[seed.a % declaring.length];
+  const outputs = step.outputs!;
+  if (seed.op === 16 && !step.run?.includes('MAESTRO_OUTPUT')) return { type: 'set', id: step.id, key: 'run', value: WRITES_OUTPUTS };
+  const reader = nodes.find((n) => n.kind === 'run' && n.needs.includes(step.id)) ?? nodes.find((n) => n.kind === 'run' && n.needs.length);
+  // A read of an output the node may not declare, in another case: a warning, and read all the same.
+  if (seed.op === 17 && reader)
+    return { type: 'set', id: reader.id, key: 'env', value: { READS: `\${{ nodes.${reader.needs[0]}.outputs.${seed.b % 2 ? outputs[0] : 'Notes'} }}` } };
+  const from = outputs[seed.b % outputs.length];
+  const to = seed.c % 4 ? `renamed_out${seed.c % 3}` : outputs[seed.c % outputs.length];
+  return { type: 'renameOutput', id: step.id, from, to };
 }
 
 /** The graph the action should give. */
@@ -157,6 +184,7 @@ function allowedSpans(text: string, action: EditAction): Span[] | 'insertion' | 
       return 'insertion';
     case 'rename':
     case 'renameInput':
+    case 'renameOutput':
       return 'mentions';
     case 'removeNode':
       return [...graphOf(text)].filter(([id, needs]) => id === action.id || needs.has(action.id)).map(([id]) => blockOf(id));
@@ -181,6 +209,7 @@ function inverseOf(before: string, action: EditAction, select: string | undefine
       return { type: 'removeNode', id: select! };
     case 'rename':
     case 'renameInput':
+    case 'renameOutput':
       return { ...action, from: action.to, to: action.from };
     case 'connect': {
       const pair = nodePair(index.result.parsed, action.to)!;
@@ -246,7 +275,7 @@ function checkAction(text: string, action: EditAction): string {
     else if (spans === 'mentions')
       assert.equal(
         text.slice(e.span.start, e.span.end),
-        action.type === 'rename' || action.type === 'renameInput' ? action.from : '',
+        action.type === 'rename' || action.type === 'renameInput' || action.type === 'renameOutput' ? action.from : '',
         `only the name changes\n${context}`,
       );
     else
@@ -255,6 +284,12 @@ function checkAction(text: string, action: EditAction): string {
         `edits stay within the nodes concerned\n${context}`,
       );
   }
+  if (action.type === 'renameOutput' && action.to !== action.from)
+    assert.deepEqual(
+      outputMentionsOf(buildIndex(validateWorkflow(after)), action.id, action.from),
+      [],
+      `nothing names ${action.id}'s ${action.from} any more\n${context}`,
+    );
   if (action.type === 'renameInput' && action.to !== action.from)
     assert.ok(
       buildIndex(validateWorkflow(after)).inputReferences.every((r) => r.input !== action.from),

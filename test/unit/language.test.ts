@@ -227,7 +227,7 @@ describe('language services', () => {
       );
       assert.match((renameEdits(index, offset, '9lives') as { error: string }).error, /not a valid node id/);
       assert.match((renameEdits(index, offset, 'test') as { error: string }).error, /already exists/);
-      assert.match((prepareRename(index, 0) as { error: string }).error, /Only node ids and inputs can be renamed/);
+      assert.match((prepareRename(index, 0) as { error: string }).error, /Only node ids, inputs and outputs can be renamed/);
     });
 
     it("goes to an input's definition, finds its reads, renames it, and shows it on hover", () => {
@@ -246,7 +246,7 @@ describe('language services', () => {
       assert.deepEqual(prepareRename(read.index, read.offset), { span: mentionsAt(read.index, read.offset)[1].span, placeholder: 'target' });
       const renamed = renameEdits(read.index, read.offset, 'environment');
       assert.ok('edits' in renamed);
-      assert.deepEqual(renamed.input, { from: 'target', to: 'environment' });
+      assert.deepEqual(renamed.renamed, { kind: 'input', from: 'target', to: 'environment' });
       assert.equal(renamed.edits.length, 4);
       assert.match((renameEdits(read.index, read.offset, 'a b') as { error: string }).error, /cannot name an input/);
       const hover = hoverAt(read.index, read.offset)!;
@@ -273,6 +273,48 @@ describe('language services', () => {
       );
       const unknown = at(...base.slice(0, 6), '    run: echo ${{ inputs.nowh|ere }}', ...base.slice(7));
       assert.match((prepareRename(unknown.index, unknown.offset) as { error: string }).error, /^'nowhere' is not an input of this workflow\.$/);
+    });
+
+    it("goes to an output's declaration, finds where it is written and read, renames it, and shows it on hover", () => {
+      const read = at(...base.slice(0, 11), '    run: echo ${{ nodes.build.outputs.VER|SION }}', ...base.slice(12));
+      const def = definitionAt(read.index, read.offset)!;
+      assert.equal(read.text.slice(def.start - 10, def.end), 'outputs: [version');
+      assert.deepEqual(
+        mentionsAt(read.index, read.offset).map((m) => [m.role, read.text.slice(m.span.start, m.span.end)]),
+        [
+          ['definition', 'version'],
+          ['expression', 'VERSION'],
+          ['expression', 'version'],
+        ],
+      );
+      assert.deepEqual(prepareRename(read.index, read.offset), { span: mentionsAt(read.index, read.offset)[1].span, placeholder: 'version' });
+      const renamed = renameEdits(read.index, read.offset, 'release');
+      assert.ok('edits' in renamed);
+      assert.deepEqual(renamed.renamed, {
+        kind: 'output',
+        nodeId: 'build',
+        from: 'version',
+        to: 'release',
+        note: `the script of 'build' does not write 'version' where the rename can see it (echo "version=…" >> "$MAESTRO_OUTPUT"): write it as 'release' there`,
+      });
+      assert.equal(renamed.edits.length, 3);
+      assert.match((renameEdits(read.index, read.offset, 'digest') as { error: string }).error, /already has an output 'digest'/);
+      // The script writes `v`: an output the node does not declare is named where it is written.
+      const written = at(...base.slice(0, 6), '    run: echo "|v=1" >> "$MAESTRO_OUTPUT"', ...base.slice(7));
+      assert.deepEqual(definitionAt(written.index, written.offset), { start: written.offset, end: written.offset + 1 });
+      assert.equal(hoverAt(written.index, written.offset)!.markdown, 'Output `v` of **build** — *not declared in its outputs* — read by no expression');
+      const declared = at(...base.slice(0, 7), '    outputs: [ver|sion, digest]', ...base.slice(8));
+      assert.equal(hoverAt(declared.index, declared.offset)!.markdown, 'Output `version` of **build** — read by 2 expressions');
+      const gate = at(
+        'version: 1',
+        'name: g',
+        'nodes:',
+        '  ok: { approval: { prompt: Go? } }',
+        '  after:',
+        '    needs: ok',
+        '    run: echo ${{ nodes.ok.outputs.com|ment }}',
+      );
+      assert.match((prepareRename(gate.index, gate.offset) as { error: string }).error, /^'ok' is an approval gate: .*\.$/);
     });
 
     it('outlines inputs and nodes with their phase and kind', () => {

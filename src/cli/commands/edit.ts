@@ -30,6 +30,9 @@ Actions:
                           VALUE removes it
   rename-input OLD NEW    renames an input: its key and every inputs.OLD in expressions (a file that runs this
                           one as a sub-workflow still gives OLD in its with:)
+  rename-output ID OLD NEW
+                          renames node ID's output: in its outputs and stdoutAs, where its run writes it
+                          (echo "OLD=…" >> "$MAESTRO_OUTPUT") and every nodes.ID.outputs.OLD in expressions
   duplicate ID            copies the node under a new id, right after it
 
 Exits 2, saying why, when the action is refused (a cycle, an unknown or duplicate id). Errors the edit leaves
@@ -96,6 +99,10 @@ function actionOf(args: string[], flags: { needs?: string; run?: string; after?:
       if ('error' in checked) throw new UsageError('VALUE is a mapping of type (string, number or boolean), required, secret, default, description');
       return checked.action;
     }
+    case 'rename-output': {
+      const [id, from, to] = want(3, 'ID, OLD and NEW');
+      return { type: 'renameOutput', id, from, to };
+    }
     case 'duplicate':
       return { type: 'duplicate', id: want(1, 'an id')[0] };
     default:
@@ -150,13 +157,13 @@ export function editCommand(argv: string[], io: Output): number {
   const edited = applyEdits(text, outcome.edits);
   for (const d of newErrors(before, validateFile(file, edited)))
     io.err(safeText(`${file}:${d.line}:${d.column}: error ${d.code}: ${d.message} (left by the edit)`) + '\n');
+  if (outcome.note) io.err(`maestro-dag: ${safeText(outcome.note)}\n`);
   if (!values.write) {
     // Piped, the text goes out as it is; on a terminal, without what could drive it.
     io.out(io.isTTY ? safeText(edited) : edited);
     return 0;
   }
   writeFileSync(file, edited);
-  if (outcome.note) io.err(`maestro-dag: ${safeText(outcome.note)}\n`);
   return 0;
 }
 

@@ -46,6 +46,8 @@ export type EditAction =
   | { type: 'setInput'; name: string; value?: InputFields }
   /** An input renamed with every `inputs.<name>` that reads it. */
   | { type: 'renameInput'; from: string; to: string }
+  /** A node's output renamed where it is declared, written by its script and read. */
+  | { type: 'renameOutput'; id: string; from: string; to: string }
   | { type: 'duplicate'; id: string }
   | { type: 'paste'; text: string; after?: string };
 
@@ -72,6 +74,7 @@ export function parseEditAction(v: unknown): { action: EditAction } | { error: s
     setWorkflow: (a) => isString(a.key),
     setInput: (a) => isString(a.name) && (a.value === undefined || isInputFields(a.value)),
     renameInput: (a) => isString(a.from) && isString(a.to),
+    renameOutput: (a) => isString(a.id) && isString(a.from) && isString(a.to),
     duplicate: (a) => isString(a.id),
     paste: (a) => isString(a.text) && optionalText(a.after),
   };

@@ -7,6 +7,7 @@ import { pasteNodes } from './clipboard';
 import { connect, disconnect } from './needs';
 import { addNode, duplicateNode, removeNode, type Outcome } from './nodes';
 import { renameInput } from './inputRename';
+import { renameOutput } from './outputRename';
 import { renameNode } from './rename';
 import { setField } from './setField';
 import { setWorkflowField } from './workflowSettings';
@@ -40,6 +41,8 @@ function plannedEdit(index: WorkflowIndex, action: EditAction): Outcome {
       return setInput(index, action.name, action.value);
     case 'renameInput':
       return renameInput(index, action.from, action.to);
+    case 'renameOutput':
+      return withSelect(renameOutput(index, action.id, action.from, action.to), action.id);
     case 'duplicate':
       return duplicateNode(index, action.id);
     case 'paste':

@@ -7,6 +7,7 @@ import { matrixTemplateText } from '../../engine/matrix';
 import { CONTEXTS } from '../../engine/validation/semantics';
 import { markdownCode, markdownText } from '../ui/untrustedText';
 import { givenInputAt, namedAt } from './navigation';
+import { outputMentionsOf } from '../../engine/outputMentions';
 import { propertyDoc } from './schemaDocs';
 import type { SubWorkflowSummary } from '../../engine/validateFile';
 import type { WorkflowIndex } from '../../engine/workflowIndex';
@@ -128,6 +129,17 @@ function inputMarkdown(index: WorkflowIndex, name: string): string {
   ].join('\n');
 }
 
+/** A node's output: whether the node declares it; where it is declared or written, how many expressions read it. */
+function outputMarkdown(index: WorkflowIndex, nodeId: string, name: string, isRead: boolean): string {
+  const target = index.byId.get(nodeId)?.spec;
+  const declared = target?.outputs?.includes(name);
+  const head = `Output ${markdownCode(name)} of **${markdownText(nodeId)}**${declared === false ? ' — *not declared in its outputs*' : ''}`;
+  const reads = outputMentionsOf(index, nodeId, name).filter((m) => m.role === 'expression').length;
+  const readBy = isRead ? '' : ` — read by ${reads ? `${reads} expression${reads === 1 ? '' : 's'}` : 'no expression'}`;
+  const note = target?.matrix ? '\n\nRead from outside the matrix, this is an object keyed by instance id.' : '';
+  return head + readBy + note;
+}
+
 /** An input a sub-workflow node gives (a key of its `with:`), as the file it runs declares it. */
 function givenInputMarkdown(workflow: string, input: InputSpec): string {
   const head = `Input **${markdownText(input.name)}** of ${markdownCode(workflow)} (${inputAbout(input)})`;
@@ -137,17 +149,8 @@ function givenInputMarkdown(workflow: string, input: InputSpec): string {
 /** The hover at an offset; `describe` reads a sub-workflow file named by a path as written (none: no hover there). */
 export function hoverAt(index: WorkflowIndex, offset: number, describe?: (written: string) => SubWorkflowSummary | undefined): HoverContent | undefined {
   const text = index.result.parsed.text;
-  const output = index.references.find((r) => r.output && r.output.span.start <= offset && offset <= r.output.span.end);
-  if (output?.output) {
-    const target = index.byId.get(output.nodeId)?.spec;
-    const declared = target?.outputs?.includes(output.output.name);
-    const note = target?.matrix ? '\n\nRead from outside the matrix, this is an object keyed by instance id.' : '';
-    return {
-      span: output.output.span,
-      markdown: `Output ${markdownCode(output.output.name)} of **${markdownText(output.nodeId)}**${declared === false ? ' — *not declared in its outputs*' : ''}${note}`,
-    };
-  }
   const named = namedAt(index, offset);
+  if (named?.kind === 'output') return { span: named.span, markdown: outputMarkdown(index, named.nodeId, named.name, named.role === 'expression') };
   if (named) return { span: named.span, markdown: named.kind === 'node' ? nodeMarkdown(index, named.name) : inputMarkdown(index, named.name) };
   const given = describe && givenInputAt(index, offset);
   const givenSpec = given ? describe(given.workflow)?.inputs[given.input] : undefined;

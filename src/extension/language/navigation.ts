@@ -1,29 +1,38 @@
 import { isMap, isScalar } from 'yaml';
 import type { Span, TextEdit } from '../../engine/diagnostics';
 import { renameInput } from '../../engine/edits/inputRename';
+import { renameOutput } from '../../engine/edits/outputRename';
 import { renameNode } from '../../engine/edits/rename';
 import { hasMatrix } from '../../engine/model';
 import { fieldPair, nodePair, rangeOf } from '../../engine/edits/yamlText';
 import { locate } from '../../engine/validation/document';
+import { outputMentionAt, outputMentionsOf, type OutputRole } from '../../engine/outputMentions';
 import { inputMentionAt, inputMentionsOf, mentionAt, mentionsOf } from '../../engine/workflowIndex';
 import type { WorkflowIndex } from '../../engine/workflowIndex';
 
 export { mentionAt, mentionsOf, type NodeMention } from '../../engine/workflowIndex';
 
-/** What a name at an offset is: a node's id or an input's name, written where it is. */
-export type NamedAt = { kind: 'node' | 'input'; name: string; span: Span; role: 'definition' | 'needs' | 'expression' };
+/** What a name at an offset is: a node's id, an input's name or a node's output, written where it is. */
+export type NamedAt =
+  | { kind: 'node' | 'input'; name: string; span: Span; role: 'definition' | 'needs' | 'expression' }
+  | { kind: 'output'; nodeId: string; name: string; span: Span; role: OutputRole };
+
+export type MentionRole = NamedAt['role'];
 
 export function namedAt(index: WorkflowIndex, offset: number): NamedAt | undefined {
   const node = mentionAt(index, offset);
   if (node) return { kind: 'node', name: node.nodeId, span: node.span, role: node.role };
   const input = inputMentionAt(index, offset);
-  return input && { kind: 'input', name: input.input, span: input.span, role: input.role };
+  if (input) return { kind: 'input', name: input.input, span: input.span, role: input.role };
+  const output = outputMentionAt(index, offset);
+  return output && { kind: 'output', nodeId: output.nodeId, name: output.output, span: output.span, role: output.role };
 }
 
-/** Every place the node or input named at an offset is written (none where no name is). */
-export function mentionsAt(index: WorkflowIndex, offset: number): { span: Span; role: NamedAt['role'] }[] {
+/** Every place the node, input or output named at an offset is written (none where no name is). */
+export function mentionsAt(index: WorkflowIndex, offset: number): { span: Span; role: MentionRole }[] {
   const named = namedAt(index, offset);
   if (!named) return [];
+  if (named.kind === 'output') return outputMentionsOf(index, named.nodeId, named.name);
   return named.kind === 'node' ? mentionsOf(index, named.name) : inputMentionsOf(index, named.name);
 }
 
@@ -54,6 +63,11 @@ export function givenInputAt(index: WorkflowIndex, offset: number): GivenInput |
 
 export function definitionAt(index: WorkflowIndex, offset: number): Span | undefined {
   const named = namedAt(index, offset);
+  // An output is declared in its node's outputs, or by its stdoutAs, or else only where its script writes it.
+  if (named?.kind === 'output') {
+    const mentions = outputMentionsOf(index, named.nodeId, named.name);
+    return (['definition', 'stdoutAs', 'write'] as const).map((role) => mentions.find((m) => m.role === role)).find(Boolean)?.span;
+  }
   if (named?.kind === 'input') return index.inputs.find((i) => i.name === named.name)?.keySpan;
   return named && index.byId.get(named.name)?.keySpan;
 }
@@ -81,27 +95,38 @@ export function prepareRename(index: WorkflowIndex, offset: number): { span: Spa
   if (!named)
     return {
       error:
-        "Only node ids and inputs can be renamed: put the cursor on a node id, a needs entry, an input's name under inputs:, or nodes.<id> or inputs.<name> in an expression.",
+        "Only node ids, inputs and outputs can be renamed: put the cursor on a node id, a needs entry, an input's name under inputs:, an output in a node's outputs, or nodes.<id>, inputs.<name> or nodes.<id>.outputs.<name> in an expression.",
     };
-  const declared = named.kind === 'node' ? index.byId.has(named.name) : index.inputs.some((i) => i.name === named.name);
-  if (!declared) return { error: `'${named.name}' is not ${named.kind === 'node' ? 'a node' : 'an input'} of this workflow.` };
+  if (named.kind === 'output') {
+    // The rename's own rules: a gate's or a sub-workflow node's outputs are not named in this node.
+    const refused = renameOutput(index, named.nodeId, named.name, named.name);
+    if ('error' in refused) return { error: `${refused.error}.` };
+  } else {
+    const declared = named.kind === 'node' ? index.byId.has(named.name) : index.inputs.some((i) => i.name === named.name);
+    if (!declared) return { error: `'${named.name}' is not ${named.kind === 'node' ? 'a node' : 'an input'} of this workflow.` };
+  }
   const text = index.result.parsed.text.slice(named.span.start, named.span.end);
   if (text.toLowerCase() !== named.name.toLowerCase()) return { error: `'${named.name}' is written with quotes or escapes here: rename it at its definition.` };
   return { span: named.span, placeholder: named.name };
 }
 
-/** The edits that rename a node or an input everywhere in the file; for an input, its old and new names. */
-export function renameEdits(
-  index: WorkflowIndex,
-  offset: number,
-  newName: string,
-): { edits: TextEdit[]; input?: { from: string; to: string } } | { error: string } {
+/** What a rename renamed besides its edits: an input or an output, under its old and new names. */
+export type Renamed = { kind: 'input'; from: string; to: string } | { kind: 'output'; nodeId: string; from: string; to: string; note?: string };
+
+/** The edits that rename a node, an input or an output everywhere in the file; for an input or an output, what it renamed. */
+export function renameEdits(index: WorkflowIndex, offset: number, newName: string): { edits: TextEdit[]; renamed?: Renamed } | { error: string } {
   const prepared = prepareRename(index, offset);
   if ('error' in prepared) return prepared;
+  const named = namedAt(index, offset)!;
   // The builder's rules: one home for what a valid, free name is and where a name is written.
-  if (namedAt(index, offset)?.kind === 'node') return renameNode(index, prepared.placeholder, newName);
-  const renamed = renameInput(index, prepared.placeholder, newName);
-  return 'error' in renamed ? renamed : { edits: renamed.edits, input: { from: prepared.placeholder, to: newName } };
+  if (named.kind === 'node') return renameNode(index, prepared.placeholder, newName);
+  const from = prepared.placeholder;
+  if (named.kind === 'output') {
+    const r = renameOutput(index, named.nodeId, from, newName);
+    return 'error' in r ? r : { edits: r.edits, renamed: { kind: 'output', nodeId: named.nodeId, from, to: newName, ...(r.note ? { note: r.note } : {}) } };
+  }
+  const r = renameInput(index, from, newName);
+  return 'error' in r ? r : { edits: r.edits, renamed: { kind: 'input', from, to: newName } };
 }
 
 export interface WorkflowSymbol {

@@ -10,7 +10,8 @@ import { wantsWorkflowFiles, type SubWorkflowLookups } from './subWorkflowComple
 import { hoverAt } from './hover';
 import { QUICK_FIX_KINDS, quickFixProvider } from './quickFixes';
 import { definitionAt, documentSymbols, givenInputAt, mentionsAt, prepareRename, renameEdits, subWorkflowLinks, type WorkflowSymbol } from './navigation';
-import { addCallerInputEdits, inputDefinition, renameGivenInput } from './workflowTexts';
+import { sharedOutputNote } from '../../engine/edits/outputRename';
+import { addCallerInputEdits, addCallerOutputEdits, inputDefinition, renameGivenInput } from './workflowTexts';
 import type { WorkflowIndex } from '../../engine/workflowIndex';
 import type { Span } from '../../engine/diagnostics';
 
@@ -174,15 +175,22 @@ function renameProvider(index: Index, inputRenamed: InputRenamed): vscode.Rename
         await inputRenamed(callee, given.input, newName.trim());
         return edit;
       }
-      const r = renameEdits(index(doc), doc.offsetAt(pos), newName.trim());
+      const i = index(doc);
+      const r = renameEdits(i, doc.offsetAt(pos), newName.trim());
       if ('error' in r) throw new Error(r.error);
       const edit = new vscode.WorkspaceEdit();
       for (const e of r.edits) edit.replace(doc.uri, toRange(doc, e.span), e.newText);
-      // The workflows that run this one give the input by its name in their with:.
-      if (r.input && r.input.from !== r.input.to) {
-        await addCallerInputEdits(edit, doc.uri, r.input.from, r.input.to);
-        await inputRenamed(doc.uri, r.input.from, r.input.to);
+      const renamed = r.renamed;
+      if (!renamed || renamed.from === renamed.to) return edit;
+      // The workflows that run this one give its inputs by name in their with:, and read its outputs by name.
+      if (renamed.kind === 'input') {
+        await addCallerInputEdits(edit, doc.uri, renamed.from, renamed.to);
+        await inputRenamed(doc.uri, renamed.from, renamed.to);
+        return edit;
       }
+      const callers = await addCallerOutputEdits(edit, { uri: doc.uri, index: i }, renamed);
+      const notes = [...(renamed.note ? [renamed.note] : []), ...('sharedWith' in callers ? [sharedOutputNote(renamed.from, callers.sharedWith)] : [])];
+      if (notes.length) void vscode.window.showWarningMessage(`Renaming ${renamed.nodeId}'s output '${renamed.from}': ${notes.join('; ')}.`);
       return edit;
     },
   };

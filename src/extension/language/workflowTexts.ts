@@ -1,10 +1,12 @@
 // The workspace's workflow files as text, for changes that reach past the file being edited: a file moved, an
 // input renamed. An open document's text is what it holds now, saved or not.
 import * as vscode from 'vscode';
+import type { TextEdit } from '../../engine/diagnostics';
 import { callerInputEdits, renameInput } from '../../engine/edits/inputRename';
+import { callerOutputEdits, otherOutputWriters } from '../../engine/edits/outputRename';
 import { validateWorkflow } from '../../engine/validation/validate';
 import { MAX_VALIDATED_BYTES } from '../../engine/validation/worker/fileDiagnostics';
-import { buildIndex } from '../../engine/workflowIndex';
+import { buildIndex, type WorkflowIndex } from '../../engine/workflowIndex';
 import { toRange } from '../convert';
 import { readFileText } from '../fileText';
 import { findWorkflowFiles } from './documents';
@@ -20,19 +22,18 @@ export async function workflowTextOf(uri: vscode.Uri): Promise<{ text: string; d
   }
 }
 
-/**
- * Adds to `edit` what keeps the workspace's workflows that run `callee` as a sub-workflow giving it an input renamed
- * from `from` to `to` (their nodes' `with:` keys); the files it changes. Throws where a `with:` gives both names.
- */
-export async function addCallerInputEdits(edit: vscode.WorkspaceEdit, callee: vscode.Uri, from: string, to: string): Promise<vscode.Uri[]> {
+type CallerEdits = (index: WorkflowIndex, file: string, callee: string) => { edits: TextEdit[] } | { error: string };
+
+/** Adds to `edit` the edits `plan` gives each workflow of the workspace that may run `callee`; the files it changes. */
+async function addCallerEdits(edit: vscode.WorkspaceEdit, callee: vscode.Uri, name: string, plan: CallerEdits): Promise<vscode.Uri[]> {
   if (callee.scheme !== 'file') return [];
   const changed: vscode.Uri[] = [];
   for (const uri of await findWorkflowFiles()) {
     if (uri.scheme !== 'file' || uri.toString() === callee.toString()) continue;
     const file = await workflowTextOf(uri);
-    // Most workflows run no sub-workflow, and most of those do not give this input: they are not parsed.
-    if (!file?.text.includes('workflow:') || !file.text.includes(from)) continue;
-    const r = callerInputEdits(buildIndex(validateWorkflow(file.text)), uri.fsPath, callee.fsPath, from, to);
+    // Most workflows run no sub-workflow, and most of those do not name this one: they are not parsed.
+    if (!file?.text.includes('workflow:') || !file.text.includes(name)) continue;
+    const r = plan(buildIndex(validateWorkflow(file.text)), uri.fsPath, callee.fsPath);
     if ('error' in r) throw new Error(r.error);
     if (!r.edits.length) continue;
     const doc = file.doc ?? (await vscode.workspace.openTextDocument(uri));
@@ -40,6 +41,32 @@ export async function addCallerInputEdits(edit: vscode.WorkspaceEdit, callee: vs
     changed.push(uri);
   }
   return changed;
+}
+
+/**
+ * Adds to `edit` what keeps the workspace's workflows that run `callee` as a sub-workflow giving it an input renamed
+ * from `from` to `to` (their nodes' `with:` keys); the files it changes. Throws where a `with:` gives both names.
+ */
+export function addCallerInputEdits(edit: vscode.WorkspaceEdit, callee: vscode.Uri, from: string, to: string): Promise<vscode.Uri[]> {
+  return addCallerEdits(edit, callee, from, (index, file, calleePath) => callerInputEdits(index, file, calleePath, from, to));
+}
+
+/**
+ * Adds to `edit` what keeps the workspace's workflows that run `callee` reading an output of its node `nodeId`
+ * renamed from `from` to `to` (their sub-workflow nodes' `outputs` and reads); the files it changes, or, where
+ * another node of `callee` gives an output `from` too (what the callers go on reading), those nodes and no edit.
+ */
+export async function addCallerOutputEdits(
+  edit: vscode.WorkspaceEdit,
+  callee: { uri: vscode.Uri; index: WorkflowIndex },
+  output: { nodeId: string; from: string; to: string },
+): Promise<{ changed: vscode.Uri[] } | { sharedWith: string[] }> {
+  const sharedWith = otherOutputWriters(callee.index, output.nodeId, output.from);
+  if (sharedWith.length) return { sharedWith };
+  const changed = await addCallerEdits(edit, callee.uri, output.from, (index, file, calleePath) =>
+    callerOutputEdits(index, file, calleePath, output.from, output.to),
+  );
+  return { changed };
 }
 
 /**

@@ -1,0 +1,97 @@
+// Where a node's output is named: in its `outputs` list, as its `stdoutAs`, where its script writes it to
+// `$MAESTRO_OUTPUT`, and in every `nodes.<id>.outputs.<name>` that reads it. Pure: the editor's navigation, the
+// rename and the CLI share it.
+import { isScalar, isSeq, type Pair, type Scalar } from 'yaml';
+import type { Span } from './diagnostics';
+import { fieldPair, nodePair } from './edits/yamlText';
+import { nodeAt, type WorkflowIndex } from './workflowIndex';
+
+export type OutputRole = 'definition' | 'stdoutAs' | 'write' | 'expression';
+
+export interface OutputMention {
+  nodeId: string;
+  output: string;
+  span: Span;
+  role: OutputRole;
+}
+
+const spanOf = (s: Scalar): Span | undefined => (s.range ? { start: s.range[0], end: s.range[1] } : undefined);
+
+/** The names in a node's `outputs` list and its `stdoutAs`, each where it is written. */
+export function outputDeclarations(index: WorkflowIndex, nodeId: string): OutputMention[] {
+  const pair = nodePair(index.result.parsed, nodeId);
+  if (!pair) return [];
+  const out: OutputMention[] = [];
+  const listed = fieldPair(pair, 'outputs')?.value;
+  for (const item of isSeq(listed) ? listed.items : []) {
+    const span = isScalar(item) && typeof item.value === 'string' ? spanOf(item) : undefined;
+    if (span && isScalar(item)) out.push({ nodeId, output: String(item.value), span: unquoted(item, span), role: 'definition' });
+  }
+  const stdoutAs = fieldPair(pair, 'stdoutAs')?.value;
+  const span = isScalar(stdoutAs) && typeof stdoutAs.value === 'string' ? spanOf(stdoutAs) : undefined;
+  if (span && isScalar(stdoutAs)) out.push({ nodeId, output: String(stdoutAs.value), span: unquoted(stdoutAs, span), role: 'stdoutAs' });
+  return out;
+}
+
+function unquoted(s: Scalar, span: Span): Span {
+  const quoted = s.type === 'QUOTE_DOUBLE' || s.type === 'QUOTE_SINGLE';
+  return quoted ? { start: span.start + 1, end: span.end - 1 } : span;
+}
+
+/**
+ * Where a node's script writes an output to `$MAESTRO_OUTPUT` with `echo` or `printf`: `echo "name=value"`,
+ * `echo "name<<EOF"`, `printf '%s\n' "name=$v"`, in a script that names `$MAESTRO_OUTPUT`. A write that cannot be
+ * told from the text (a script that calls another, a variable for the name) is not found. `name` limits it to one
+ * output. The scalar's source is read, not its value: a name stands in the source as it is in the value, and only
+ * there does a match have its place (a quoted YAML value escapes the quotes and line breaks around it).
+ */
+export function outputWrites(index: WorkflowIndex, nodeId: string, name?: string): OutputMention[] {
+  const pair = nodePair(index.result.parsed, nodeId);
+  const script = runScalar(pair && fieldPair(pair, 'run'));
+  if (!script?.range || !script.value.includes('MAESTRO_OUTPUT')) return [];
+  const start = script.range[0];
+  const source = index.result.parsed.text.slice(start, script.range[1]);
+  const out: OutputMention[] = [];
+  for (const m of source.matchAll(WRITE)) {
+    const [from, to] = m.indices![2];
+    if (name === undefined || m[2] === name) out.push({ nodeId, output: m[2], span: { start: start + from, end: start + to }, role: 'write' });
+  }
+  return out;
+}
+
+/**
+ * `echo` or `printf` (with options, and printf's format) followed by the word `name=` or `name<<`, in YAML's source:
+ * after a line break or `\n`, a quote may be `\"` or `''`.
+ */
+const WRITE =
+  /(?:(?<=\\[nt])|(?<![\w-]))(?:echo|printf)(?:[ \t]+-[A-Za-z]+)*(?:[ \t]+(\\"|''|["'])%[^"'\n]*?\1)?[ \t]+(?:\\"|''|["'])?([A-Za-z_][A-Za-z0-9_-]*)(?:=|<<)/dg;
+
+function runScalar(run: Pair | undefined): (Scalar & { value: string }) | undefined {
+  const value = run?.value;
+  return isScalar(value) && typeof value.value === 'string' ? (value as Scalar & { value: string }) : undefined;
+}
+
+/** Every place a node's output is named: its declaration, its `stdoutAs`, its script's writes, and its reads. */
+export function outputMentionsOf(index: WorkflowIndex, nodeId: string, name: string): OutputMention[] {
+  const lower = name.toLowerCase();
+  const out = [...outputDeclarations(index, nodeId).filter((d) => d.output === name), ...outputWrites(index, nodeId, name)];
+  // Expressions read outputs without regard to case, as they read every name.
+  for (const r of index.references)
+    if (r.nodeId === nodeId && r.output && r.output.name.toLowerCase() === lower) out.push({ nodeId, output: name, span: r.output.span, role: 'expression' });
+  return out.sort((a, b) => a.span.start - b.span.start);
+}
+
+const inside = (span: Span, offset: number) => span.start <= offset && offset <= span.end;
+
+/** The output named at an offset, if any, under the name its node declares (or writes) when it does. */
+export function outputMentionAt(index: WorkflowIndex, offset: number): OutputMention | undefined {
+  const read = index.references.find((r) => r.output && inside(r.output.span, offset));
+  if (read?.output) {
+    const lower = read.output.name.toLowerCase();
+    const named = [...outputDeclarations(index, read.nodeId), ...outputWrites(index, read.nodeId)].find((d) => d.output.toLowerCase() === lower);
+    return { nodeId: read.nodeId, output: named?.output ?? read.output.name, span: read.output.span, role: 'expression' };
+  }
+  const node = nodeAt(index, offset);
+  if (!node) return undefined;
+  return [...outputDeclarations(index, node.id), ...outputWrites(index, node.id)].find((m) => inside(m.span, offset));
+}

@@ -1,0 +1,141 @@
+// Renaming in the editor (F2): a node, an input and an output, everywhere in the file and in the workspace's
+// workflows that run it.
+import { strict as assert } from 'node:assert';
+import { rmSync, writeFileSync } from 'node:fs';
+import type * as vscodeTypes from 'vscode';
+import { until, workbenchTools, type IntegrationContext } from './workbench';
+
+const text = (...lines: string[]) => [...lines, ''].join('\n');
+
+export function registerRenameSuite(context: IntegrationContext): void {
+  const { vscode, api } = context;
+  const { file, open, codes, positionOf } = workbenchTools(context);
+
+  it('renames a node everywhere', async () => {
+    const doc = await open('editing.workflow.yaml');
+    const edit = await vscode.commands.executeCommand<vscodeTypes.WorkspaceEdit>(
+      'vscode.executeDocumentRenameProvider',
+      doc.uri,
+      positionOf(doc, '  build:', 3),
+      'compile',
+    );
+    await vscode.workspace.applyEdit(edit);
+    assert.ok(!/\bbuild\b/.test(doc.getText().replace(/# .*/g, '')), doc.getText());
+    assert.match(doc.getText(), /nodes\.compile\.outputs\.version/);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+  it('renames an input everywhere, and in the with: of a workflow that runs it', async () => {
+    const inner = file('input-inner.workflow.yaml');
+    const outer = file('input-outer.workflow.yaml');
+    writeFileSync(
+      inner.fsPath,
+      text('version: 1', 'name: Inner', 'inputs:', '  target: { type: string }', 'nodes:', "  go: { run: 'true', env: { TO: '${{ inputs.target }}' } }"),
+    );
+    writeFileSync(
+      outer.fsPath,
+      text('version: 1', 'name: Outer', 'nodes:', '  deploy:', '    workflow: ./input-inner.workflow.yaml', '    with: { target: production }   # kept'),
+    );
+    try {
+      const doc = await vscode.workspace.openTextDocument(inner);
+      await api.prompts.last.set(inner.toString(), { target: 'staging' });
+      const edit = await vscode.commands.executeCommand<vscodeTypes.WorkspaceEdit>(
+        'vscode.executeDocumentRenameProvider',
+        doc.uri,
+        positionOf(doc, 'inputs.target', 9),
+        'environment',
+      );
+      assert.deepEqual(
+        edit
+          .entries()
+          .map(([uri, edits]) => [uri.fsPath, edits.length])
+          .sort(),
+        [
+          [inner.fsPath, 2],
+          [outer.fsPath, 1],
+        ],
+      );
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      assert.equal(api.prompts.last.get(inner.toString()).environment, 'staging', 'the answer given last follows');
+      assert.match(doc.getText(), /^ {2}environment: \{ type: string \}\n[^]*inputs\.environment/m);
+      const caller = await vscode.workspace.openTextDocument(outer);
+      assert.match(caller.getText(), /with: \{ environment: production \} {3}# kept\n/);
+      // From the caller's with:, the input is the sub-workflow's: its definition, and a rename of it there.
+      const [definition] = await vscode.commands.executeCommand<vscodeTypes.Location[]>(
+        'vscode.executeDefinitionProvider',
+        caller.uri,
+        positionOf(caller, 'environment', 2),
+      );
+      assert.deepEqual([definition.uri.fsPath, definition.range.start.line], [inner.fsPath, 3]);
+      const back = await vscode.commands.executeCommand<vscodeTypes.WorkspaceEdit>(
+        'vscode.executeDocumentRenameProvider',
+        caller.uri,
+        positionOf(caller, 'environment', 2),
+        'region',
+      );
+      assert.ok(await vscode.workspace.applyEdit(back));
+      assert.match(doc.getText(), /^ {2}region: \{ type: string \}\n[^]*inputs\.region/m);
+      assert.match(caller.getText(), /with: \{ region: production \} {3}# kept\n/);
+      for (const d of [doc, caller]) if (d.isDirty) await d.save();
+      await until(() => codes(outer).length === 0 && codes(inner).length === 0);
+    } finally {
+      for (const f of [inner, outer]) rmSync(f.fsPath, { force: true });
+    }
+  });
+
+  it('renames an output where it is declared, written and read, and in a workflow that runs its file', async () => {
+    const inner = file('output-inner.workflow.yaml');
+    const outer = file('output-outer.workflow.yaml');
+    writeFileSync(
+      inner.fsPath,
+      text(
+        'version: 1',
+        'name: Inner',
+        'nodes:',
+        '  build:',
+        '    run: echo "version=1.2.3" >> "$MAESTRO_OUTPUT"',
+        '    outputs: [version]   # kept',
+        '  check: { needs: build, run: test -n "$V", env: { V: "${{ nodes.build.outputs.version }}" } }',
+      ),
+    );
+    writeFileSync(
+      outer.fsPath,
+      text(
+        'version: 1',
+        'name: Outer',
+        'nodes:',
+        '  deploy: { workflow: ./output-inner.workflow.yaml, outputs: [version] }',
+        '  tag: { needs: deploy, run: git tag "$V", env: { V: "${{ nodes.deploy.outputs.version }}" } }',
+      ),
+    );
+    try {
+      const doc = await vscode.workspace.openTextDocument(inner);
+      const read = positionOf(doc, 'outputs.version', 9);
+      const [definition] = await vscode.commands.executeCommand<vscodeTypes.Location[]>('vscode.executeDefinitionProvider', doc.uri, read);
+      assert.deepEqual([definition.range.start.line, definition.range.start.character], [5, 14]);
+      const references = await vscode.commands.executeCommand<vscodeTypes.Location[]>('vscode.executeReferenceProvider', doc.uri, read);
+      assert.deepEqual(
+        references.map((r) => r.range.start.line),
+        [4, 5, 6],
+      );
+      const edit = await vscode.commands.executeCommand<vscodeTypes.WorkspaceEdit>('vscode.executeDocumentRenameProvider', doc.uri, read, 'release');
+      assert.deepEqual(
+        edit
+          .entries()
+          .map(([uri, edits]) => [uri.fsPath, edits.length])
+          .sort(),
+        [
+          [inner.fsPath, 3],
+          [outer.fsPath, 2],
+        ],
+      );
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      assert.match(doc.getText(), /echo "release=1\.2\.3"[^]*outputs: \[release\] {3}# kept\n[^]*nodes\.build\.outputs\.release/);
+      const caller = await vscode.workspace.openTextDocument(outer);
+      assert.match(caller.getText(), /outputs: \[release\] \}\n[^]*nodes\.deploy\.outputs\.release/);
+      for (const d of [doc, caller]) if (d.isDirty) await d.save();
+      await until(() => codes(outer).length === 0 && codes(inner).length === 0);
+    } finally {
+      for (const f of [inner, outer]) rmSync(f.fsPath, { force: true });
+    }
+  });
+}
