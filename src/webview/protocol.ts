@@ -9,8 +9,8 @@ import type { EngineEvent, LogLine, RunListEntry } from '../engine/protocol';
 import type { Forecast } from '../engine/insights/forecast';
 import type { LayoutResult } from './layout/grid';
 
-/** 7: the `renameInput` edit; the settings' `env` and `defaults`. */
-export const DAG_PROTOCOL_VERSION = 7;
+/** 8: the `renameOutput` edit. */
+export const DAG_PROTOCOL_VERSION = 8;
 
 /** A node's properties as the file writes them (defaults not applied), for the builder's form. */
 export interface NodeFields {
@@ -254,7 +254,7 @@ const REQUEST_CHECKS = {
   logTail: [runAndNode, 'runId and nodeId'],
   edit: [
     (v) => !('error' in parseEditAction(v.action)),
-    'action (a builder action: addNode, removeNode, connect, disconnect, rename, set, setWorkflow, setInput, renameInput, duplicate or paste)',
+    'action (a builder action: addNode, removeNode, connect, disconnect, rename, set, setWorkflow, setInput, renameInput, renameOutput, duplicate or paste)',
   ],
   copyNodes: [(v) => Array.isArray(v.ids) && v.ids.length > 0 && v.ids.every(isText), 'ids (node ids)'],
   pasteNodes: [(v) => v.after === undefined || isText(v.after), 'optionally, after (a node id)'],

@@ -41,9 +41,18 @@ export async function journey({ page, workspace, shots, log, served, team, mutex
       await held.waitFor();
       await held.hover();
       await shot('12b-held-mutexes-in-the-runs-view');
-      await held.locator('[aria-label^="Release Mutex"]').click();
       const ask = page.locator('.monaco-dialog-box', { hasText: 'Release the mutex journey-port?' });
-      await ask.waitFor();
+      // The view redraws its rows as the runs beside it tick: a click on a row's inline button may land as it is
+      // redrawn, and is given again.
+      for (let attempt = 1; ; attempt++) {
+        await held.locator('[aria-label^="Release Mutex"]').click();
+        try {
+          await ask.waitFor({ timeout: 10_000 });
+          break;
+        } catch (e) {
+          if (attempt === 3) throw e;
+        }
+      }
       await shot('12b-release-asks-first');
       await ask.getByRole('button', { name: 'Release' }).click();
       await notifications

@@ -307,6 +307,36 @@ export function registerSuites(context: IntegrationContext): void {
         for (const f of [inner, outer]) rmSync(f.fsPath, { force: true });
       }
     });
+
+    it('renames an output from the panel, with what a workflow that runs it reads, and says what it could not follow', async () => {
+      const inner = file('panel-out-inner.workflow.yaml');
+      const outer = file('panel-out-outer.workflow.yaml');
+      writeFileSync(inner.fsPath, 'version: 1\nname: Inner\nnodes:\n  build: { run: ./version.sh, outputs: [version] }\n');
+      writeFileSync(
+        outer.fsPath,
+        'version: 1\nname: Outer\nnodes:\n  deploy: { workflow: ./panel-out-inner.workflow.yaml }\n  tag: { needs: deploy, run: git tag "$V", env: { V: "${{ nodes.deploy.outputs.version }}" } }\n',
+      );
+      try {
+        const doc = await open('panel-out-inner.workflow.yaml');
+        await vscode.commands.executeCommand('maestro.showDag', doc.uri);
+        const panel = await until(() => api.dag.get(doc.uri));
+        const reply = await panel.handle({ type: 'edit', action: { type: 'renameOutput', id: 'build', from: 'version', to: 'release' } });
+        assert.deepEqual(reply, {
+          applied: true,
+          select: 'build',
+          note:
+            `the script of 'build' does not write 'version' where the rename can see it (echo "version=…" >> "$MAESTRO_OUTPUT"): write it as 'release' there. ` +
+            "A workflow that runs this one now reads it as 'release': panel-out-outer.workflow.yaml",
+        });
+        assert.match(doc.getText(), /outputs: \[release\]/);
+        const caller = await vscode.workspace.openTextDocument(outer);
+        assert.match(caller.getText(), /nodes\.deploy\.outputs\.release/);
+        for (const d of [doc, caller]) if (d.isDirty) await d.save();
+        await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      } finally {
+        for (const f of [inner, outer]) rmSync(f.fsPath, { force: true });
+      }
+    });
   });
 
   // Last: while attached, runs go to the served engine.

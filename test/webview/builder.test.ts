@@ -199,6 +199,33 @@ describe('DAG panel builder in Chromium', function () {
     assert.deepEqual(validateWorkflow(host.text()).diagnostics, []);
   });
 
+  it("renames an output when one name of a step's outputs changes in its form, its script's write and reads following", async () => {
+    const text = [
+      'version: 1',
+      'name: O',
+      'nodes:',
+      '  build:',
+      '    run: echo "version=1.2" >> "$MAESTRO_OUTPUT"',
+      '    outputs: [version, notes]   # read by ship',
+      '  ship: { needs: build, run: ./ship.sh, env: { V: "${{ nodes.build.outputs.version }}" } }',
+      '',
+    ].join('\n');
+    const { page, host } = await panel({ width: 500, height: 800 }, text);
+    await page.click('.card[data-node="build"]');
+    const outputs = page.locator('[data-field="outputs"]');
+    assert.equal(await outputs.inputValue(), 'version, notes');
+    await outputs.fill('release, notes');
+    await outputs.press('Enter');
+    await textMatches(host, /echo "release=1\.2"[^]*outputs: \[release, notes\] {3}# read by ship\n[^]*nodes\.build\.outputs\.release/);
+    assert.deepEqual(host.edits.at(-1)!.action, { type: 'renameOutput', id: 'build', from: 'version', to: 'release' });
+    // More than one name changed, or one added: the list as written.
+    await outputs.fill('release, notes, url');
+    await outputs.press('Enter');
+    await textMatches(host, /outputs: \[ ?release, notes, url ?\]/);
+    assert.deepEqual(host.edits.at(-1)!.action, { type: 'set', id: 'build', key: 'outputs', value: ['release', 'notes', 'url'] });
+    assert.deepEqual(validateWorkflow(host.text()).diagnostics, []);
+  });
+
   it("lists below the form a problem of a property the node's form has no field for (a gate's mutex)", async () => {
     const text = ['version: 1', 'name: M', 'nodes:', '  gate: { approval: {}, mutex: db }', ''].join('\n');
     const { page } = await panel({ width: 500, height: 800 }, text);

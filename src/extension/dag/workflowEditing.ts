@@ -5,12 +5,13 @@ import * as vscode from 'vscode';
 import { applyEdits, planEdit, spansAfter, type EditAction } from '../../engine/edits/actions';
 import { copyNodes } from '../../engine/edits/clipboard';
 import { referencesTo } from '../../engine/edits/nodes';
+import { sharedOutputNote } from '../../engine/edits/outputRename';
 import { fieldPair, nodePair, rangeOf } from '../../engine/edits/yamlText';
 import { filesBeside } from '../../engine/validateFile';
 import type { WorkflowIndex } from '../../engine/workflowIndex';
 import { toRange } from '../convert';
 import { subWorkflowChoices, type WorkflowDocuments } from '../language/documents';
-import { addCallerInputEdits } from '../language/workflowTexts';
+import { addCallerInputEdits, addCallerOutputEdits } from '../language/workflowTexts';
 import { plainText } from '../ui/untrustedText';
 
 /** How long what an action wrote stays highlighted in the editor. */
@@ -42,10 +43,10 @@ export class EditHighlight implements vscode.Disposable {
   }
 }
 
-/** What a rename of an input changed in other files: the workflows that run this one and give it. */
-function callersNote(callers: readonly vscode.Uri[], to: string): string {
+/** What a rename changed in other files: the workflows that run this one, and what they now do (`now gives it as 'x'`). */
+function callersNote(callers: readonly vscode.Uri[], what: string): string {
   const names = callers.map((uri) => plainText(vscode.workspace.asRelativePath(uri)));
-  return `${callers.length === 1 ? 'A workflow that runs' : `${callers.length} workflows that run`} this one now give${callers.length === 1 ? 's' : ''} it as '${plainText(to)}': ${names.join(', ')}`;
+  return `${callers.length === 1 ? 'A workflow that runs' : `${callers.length} workflows that run`} this one ${what}: ${names.join(', ')}`;
 }
 
 /** The builder for one workflow document. */
@@ -80,13 +81,28 @@ export class WorkflowEditing {
     const outcome = planEdit(index, action);
     if ('error' in outcome) throw new Error(outcome.error);
     const edit = new vscode.WorkspaceEdit();
-    // The workflows that run this one give an input by its name in their with:.
-    const renamed = action.type === 'renameInput' && action.from !== action.to ? action : undefined;
-    const callers = renamed ? await addCallerInputEdits(edit, this.uri, renamed.from, renamed.to) : [];
+    const callersNote = await this.callerEdits(action, index, edit);
     await this.apply(doc, outcome.edits, outcome.reveal, edit);
-    if (renamed) await this.inputRenamed(renamed.from, renamed.to);
-    const note = renamed && callers.length ? callersNote(callers, renamed.to) : outcome.note;
+    if (action.type === 'renameInput' && action.from !== action.to) await this.inputRenamed(action.from, action.to);
+    const note = [outcome.note, callersNote].filter(Boolean).join('. ');
     return { applied: true, ...(outcome.select ? { select: outcome.select } : {}), ...(note ? { note } : {}) };
+  }
+
+  /**
+   * Adds to `edit` what the workflows that run this one need for a renamed input (given by name in their `with:`)
+   * or output (read by name); what to tell the user of it.
+   */
+  private async callerEdits(action: EditAction, index: WorkflowIndex, edit: vscode.WorkspaceEdit): Promise<string | undefined> {
+    if (action.type === 'renameInput' && action.from !== action.to) {
+      const callers = await addCallerInputEdits(edit, this.uri, action.from, action.to);
+      return callers.length ? callersNote(callers, `now give${callers.length === 1 ? 's' : ''} it as '${plainText(action.to)}'`) : undefined;
+    }
+    if (action.type !== 'renameOutput' || action.from === action.to) return undefined;
+    const callers = await addCallerOutputEdits(edit, { uri: this.uri, index }, { nodeId: action.id, from: action.from, to: action.to });
+    if ('sharedWith' in callers) return plainText(sharedOutputNote(action.from, callers.sharedWith));
+    return callers.changed.length
+      ? callersNote(callers.changed, `now read${callers.changed.length === 1 ? 's' : ''} it as '${plainText(action.to)}'`)
+      : undefined;
   }
 
   /** A new sub-workflow node runs the nearest workflow file that does not run this one, rather than a placeholder. */

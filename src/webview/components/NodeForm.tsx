@@ -5,6 +5,7 @@ import type { FieldValue } from '../../engine/edits/action';
 import type { DagNode, NodeProblem } from '../protocol';
 import { useBuilder, useController } from './context';
 import { asCount, asDuration, asList, asNames, asPairs, asPositiveCount, asScript, asText, Checkbox, Field, pairsText } from './formFields';
+import { renamedOutput } from '../state/outputsChange';
 import { Button } from './toolkit';
 
 /** What the parts of the form share: the node, its problems by property, and the edit of a property. */
@@ -28,12 +29,18 @@ function fieldsShown(node: DagNode): string[] {
 
 export function NodeForm({ node }: { node: DagNode }) {
   const builder = useBuilder();
+  const f = node.fields;
   const part: FormPart = {
     node,
     problemsOf: (field) => node.problems.filter((p) => p.field === field),
     set: (key) => (value) => builder.set(node.id, key, value),
   };
-  const f = node.fields;
+  // One name changed in a step's outputs renames that output where its script writes it and where it is read.
+  const setOutputs = (value: FieldValue | undefined) => {
+    const renamed = node.kind === 'run' ? renamedOutput(f.outputs, Array.isArray(value) ? value.map(String) : undefined) : undefined;
+    if (renamed) builder.renameOutput(node.id, renamed.from, renamed.to);
+    else builder.set(node.id, 'outputs', value);
+  };
   const shown = fieldsShown(node);
   const other = node.problems.filter((p) => p.field === undefined || !shown.includes(p.field));
   return (
@@ -69,7 +76,7 @@ export function NodeForm({ node }: { node: DagNode }) {
         commit={part.set('if')}
         problems={part.problemsOf('if')}
       />
-      {node.kind !== 'approval' ? <StepFields {...part} /> : null}
+      {node.kind !== 'approval' ? <StepFields {...part} setOutputs={setOutputs} /> : null}
       {node.matrix && node.kind !== 'approval' ? <MatrixFields {...part} /> : null}
       {other.length ? (
         <ul className="form-problems" aria-label="Other problems">
@@ -243,7 +250,7 @@ function ScriptOnlyFields({ node, problemsOf, set }: FormPart) {
 }
 
 /** What a step and a sub-workflow have: retries, a timeout, continueOnError, outputs, environment. */
-function StepFields({ node, problemsOf, set }: FormPart) {
+function StepFields({ node, problemsOf, set, setOutputs }: FormPart & { setOutputs: (value: FieldValue | undefined) => void }) {
   const f = node.fields;
   return (
     <>
@@ -273,7 +280,7 @@ function StepFields({ node, problemsOf, set }: FormPart) {
         initial={f.outputs.join(', ')}
         placeholder="version, url"
         parse={asList}
-        commit={set('outputs')}
+        commit={setOutputs}
         problems={problemsOf('outputs')}
       />
       <Field

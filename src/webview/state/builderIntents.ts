@@ -19,6 +19,8 @@ export interface Builder {
   setInput(name: string, fields: InputFields | undefined): void;
   /** Renames an input, the expressions that read it following. */
   renameInput(from: string, to: string): void;
+  /** Renames a node's output, its script's writes and the expressions that read it following. */
+  renameOutput(id: string, from: string, to: string): void;
   copy(id: string): void;
   cut(id: string): void;
   paste(): void;
@@ -131,6 +133,7 @@ export function createBuilder(store: PanelStore, controller: Controller): Builde
         fields === undefined ? `Removed the input ${name}` : `Set the input ${name}`,
       ),
     renameInput: (from, to) => run({ type: 'renameInput', from, to }, `Renamed the input ${from} to ${to}`),
+    renameOutput: (id, from, to) => run({ type: 'renameOutput', id, from, to }, `Renamed the output ${from} of ${id} to ${to}`),
     ...clipboardIntents(store, controller, run, say, fail),
     ...connectingIntents(store, connect, say),
   };
