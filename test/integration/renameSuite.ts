@@ -132,6 +132,14 @@ export function registerRenameSuite(context: IntegrationContext): void {
       assert.match(doc.getText(), /echo "release=1\.2\.3"[^]*outputs: \[release\] {3}# kept\n[^]*nodes\.build\.outputs\.release/);
       const caller = await vscode.workspace.openTextDocument(outer);
       assert.match(caller.getText(), /outputs: \[release\] \}\n[^]*nodes\.deploy\.outputs\.release/);
+      // From the caller, the output is the sub-workflow's: where its node gives it, and a rename of it there.
+      const callerRead = positionOf(caller, 'outputs.release', 9);
+      const [given] = await vscode.commands.executeCommand<vscodeTypes.Location[]>('vscode.executeDefinitionProvider', caller.uri, callerRead);
+      assert.deepEqual([given.uri.fsPath, given.range.start.line], [inner.fsPath, 5]);
+      const back = await vscode.commands.executeCommand<vscodeTypes.WorkspaceEdit>('vscode.executeDocumentRenameProvider', caller.uri, callerRead, 'tag_name');
+      assert.ok(await vscode.workspace.applyEdit(back));
+      assert.match(doc.getText(), /echo "tag_name=1\.2\.3"[^]*outputs: \[tag_name\] {3}# kept\n[^]*nodes\.build\.outputs\.tag_name/);
+      assert.match(caller.getText(), /outputs: \[tag_name\] \}\n[^]*nodes\.deploy\.outputs\.tag_name/);
       for (const d of [doc, caller]) if (d.isDirty) await d.save();
       await until(() => codes(outer).length === 0 && codes(inner).length === 0);
     } finally {

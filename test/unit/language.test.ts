@@ -3,7 +3,16 @@ import { validateWorkflow } from '../../src/engine/validation/validate';
 import { complete } from '../../src/extension/language/completion';
 import { cursorContext } from '../../src/extension/language/cursorContext';
 import { hoverAt } from '../../src/extension/language/hover';
-import { definitionAt, documentSymbols, givenInputAt, mentionsAt, mentionsOf, prepareRename, renameEdits } from '../../src/extension/language/navigation';
+import {
+  definitionAt,
+  documentSymbols,
+  givenInputAt,
+  mentionsAt,
+  mentionsOf,
+  prepareRename,
+  renameEdits,
+  subRunOutputAt,
+} from '../../src/extension/language/navigation';
 import { buildIndex } from '../../src/engine/workflowIndex';
 import { yaml } from './helpers';
 
@@ -315,6 +324,23 @@ describe('language services', () => {
         '    run: echo ${{ nodes.ok.outputs.com|ment }}',
       );
       assert.match((prepareRename(gate.index, gate.offset) as { error: string }).error, /^'ok' is an approval gate: .*\.$/);
+      const sub = at(
+        'version: 1',
+        'name: s',
+        'nodes:',
+        '  deploy: { workflow: ./inner.workflow.yaml, outputs: [version] }',
+        '  tag:',
+        '    needs: deploy',
+        '    run: echo ${{ nodes.deploy.outputs.vers|ion }}',
+      );
+      assert.deepEqual(subRunOutputAt(sub.index, sub.offset), {
+        nodeId: 'deploy',
+        output: 'version',
+        span: { start: sub.text.lastIndexOf('version'), end: sub.text.lastIndexOf('version') + 7 },
+        workflow: './inner.workflow.yaml',
+      });
+      assert.equal(subRunOutputAt(sub.index, sub.text.indexOf('[version]') + 2)?.output, 'version', 'its outputs list too');
+      assert.equal(subRunOutputAt(read.index, read.offset), undefined, 'not a step');
     });
 
     it('outlines inputs and nodes with their phase and kind', () => {

@@ -61,6 +61,20 @@ export function givenInputAt(index: WorkflowIndex, offset: number): GivenInput |
   return undefined;
 }
 
+/** An output of a sub-workflow node, named at an offset (in its `outputs` or a read): the sub-run's, of the file it runs. */
+export interface SubRunOutput {
+  nodeId: string;
+  output: string;
+  span: Span;
+  workflow: string;
+}
+
+export function subRunOutputAt(index: WorkflowIndex, offset: number): SubRunOutput | undefined {
+  const named = namedAt(index, offset);
+  const workflow = named?.kind === 'output' ? index.byId.get(named.nodeId)?.spec?.workflow : undefined;
+  return named?.kind === 'output' && workflow !== undefined ? { nodeId: named.nodeId, output: named.name, span: named.span, workflow } : undefined;
+}
+
 export function definitionAt(index: WorkflowIndex, offset: number): Span | undefined {
   const named = namedAt(index, offset);
   // An output is declared in its node's outputs, or by its stdoutAs, or else only where its script writes it.

@@ -9,9 +9,19 @@ import { findWorkflowFiles, WORKFLOW_SELECTOR, type WorkflowDocuments } from './
 import { wantsWorkflowFiles, type SubWorkflowLookups } from './subWorkflowCompletion';
 import { hoverAt } from './hover';
 import { QUICK_FIX_KINDS, quickFixProvider } from './quickFixes';
-import { definitionAt, documentSymbols, givenInputAt, mentionsAt, prepareRename, renameEdits, subWorkflowLinks, type WorkflowSymbol } from './navigation';
+import {
+  definitionAt,
+  documentSymbols,
+  givenInputAt,
+  mentionsAt,
+  prepareRename,
+  renameEdits,
+  subRunOutputAt,
+  subWorkflowLinks,
+  type WorkflowSymbol,
+} from './navigation';
 import { sharedOutputNote } from '../../engine/edits/outputRename';
-import { addCallerInputEdits, addCallerOutputEdits, inputDefinition, renameGivenInput } from './workflowTexts';
+import { addCallerInputEdits, addCallerOutputEdits, inputDefinition, renameGivenInput, renameSubRunOutput, subRunOutputDefinitions } from './workflowTexts';
 import type { WorkflowIndex } from '../../engine/workflowIndex';
 import type { Span } from '../../engine/diagnostics';
 
@@ -118,9 +128,11 @@ function navigationProviders(index: Index): vscode.Disposable[] {
     vscode.languages.registerDefinitionProvider(WORKFLOW_SELECTOR, {
       provideDefinition(doc, pos) {
         const offset = doc.offsetAt(pos);
+        // An output of a sub-workflow node goes to the node that gives it in the file it runs; a key of its with:, to the input there.
+        const subRun = doc.uri.scheme === 'file' ? subRunOutputAt(index(doc), offset) : undefined;
+        if (subRun) return subRunOutputDefinitions(calleeOf(doc, subRun.workflow), subRun.output);
         const span = definitionAt(index(doc), offset);
         if (span) return new vscode.Location(doc.uri, toRange(doc, span));
-        // A key of a sub-workflow node's with: goes to the input in the file it runs.
         const given = doc.uri.scheme === 'file' ? givenInputAt(index(doc), offset) : undefined;
         if (given) return inputDefinition(calleeOf(doc, given.workflow), given.input);
         const file = subWorkflowTargets(doc, index(doc)).find((t) => t.span.start <= offset && offset <= t.span.end)?.file;
@@ -159,10 +171,14 @@ const calleeOf = (doc: vscode.TextDocument, written: string): vscode.Uri =>
 function renameProvider(index: Index, inputRenamed: InputRenamed): vscode.RenameProvider {
   /** A key of a sub-workflow node's with: renames the input of the file it runs, from here. */
   const givenAt = (doc: vscode.TextDocument, pos: vscode.Position) => (doc.uri.scheme === 'file' ? givenInputAt(index(doc), doc.offsetAt(pos)) : undefined);
+  /** An output of a sub-workflow node renames the output of the file it runs, from here. */
+  const subRunAt = (doc: vscode.TextDocument, pos: vscode.Position) => (doc.uri.scheme === 'file' ? subRunOutputAt(index(doc), doc.offsetAt(pos)) : undefined);
   return {
     prepareRename(doc, pos) {
       const given = givenAt(doc, pos);
       if (given) return { range: toRange(doc, given.span), placeholder: given.input };
+      const subRun = subRunAt(doc, pos);
+      if (subRun) return { range: toRange(doc, subRun.span), placeholder: subRun.output };
       const r = prepareRename(index(doc), doc.offsetAt(pos));
       if ('error' in r) throw new Error(r.error);
       return { range: toRange(doc, r.span), placeholder: r.placeholder };
@@ -175,6 +191,8 @@ function renameProvider(index: Index, inputRenamed: InputRenamed): vscode.Rename
         await inputRenamed(callee, given.input, newName.trim());
         return edit;
       }
+      const subRun = subRunAt(doc, pos);
+      if (subRun) return renameSubRunOutput(calleeOf(doc, subRun.workflow), subRun.output, newName.trim());
       const i = index(doc);
       const r = renameEdits(i, doc.offsetAt(pos), newName.trim());
       if ('error' in r) throw new Error(r.error);

@@ -1,9 +1,10 @@
 // The workspace's workflow files as text, for changes that reach past the file being edited: a file moved, an
 // input renamed. An open document's text is what it holds now, saved or not.
 import * as vscode from 'vscode';
-import type { TextEdit } from '../../engine/diagnostics';
+import type { Span, TextEdit } from '../../engine/diagnostics';
 import { callerInputEdits, renameInput } from '../../engine/edits/inputRename';
-import { callerOutputEdits, otherOutputWriters } from '../../engine/edits/outputRename';
+import { callerOutputEdits, otherOutputWriters, renameOutput } from '../../engine/edits/outputRename';
+import { outputDeclarations, outputWrites } from '../../engine/outputMentions';
 import { validateWorkflow } from '../../engine/validation/validate';
 import { MAX_VALIDATED_BYTES } from '../../engine/validation/worker/fileDiagnostics';
 import { buildIndex, type WorkflowIndex } from '../../engine/workflowIndex';
@@ -92,4 +93,50 @@ export async function inputDefinition(file: vscode.Uri, input: string): Promise<
   if (!text || !span) return undefined;
   const doc = text.doc ?? (await vscode.workspace.openTextDocument(file));
   return new vscode.Location(file, toRange(doc, span));
+}
+
+/** The nodes of a workflow file that give an output (declare it, or write it): what a sub-run of it gives. */
+async function outputGivers(file: vscode.Uri, output: string): Promise<{ index: WorkflowIndex; givers: { nodeId: string; span: Span }[] } | undefined> {
+  const text = await workflowTextOf(file);
+  if (!text) return undefined;
+  const index = buildIndex(validateWorkflow(text.text));
+  const givers = index.nodes.flatMap((n) => {
+    const first = [...outputDeclarations(index, n.id), ...outputWrites(index, n.id, output)].find((m) => m.output === output);
+    return first ? [{ nodeId: n.id, span: first.span }] : [];
+  });
+  return { index, givers };
+}
+
+/** Where the workflow file a sub-workflow node runs gives an output: each node's declaration (or write) of it. */
+export async function subRunOutputDefinitions(file: vscode.Uri, output: string): Promise<vscode.Location[]> {
+  const found = await outputGivers(file, output);
+  if (!found?.givers.length) return [];
+  const doc = await vscode.workspace.openTextDocument(file);
+  return found.givers.map((g) => new vscode.Location(file, toRange(doc, g.span)));
+}
+
+/**
+ * The edit that renames an output of the workflow file `callee` from a file that runs it (its sub-workflow node's
+ * `outputs`, or a read): in the one node of `callee` that gives it, and in every workflow of the workspace that runs
+ * `callee`, this one included.
+ */
+export async function renameSubRunOutput(callee: vscode.Uri, from: string, to: string): Promise<vscode.WorkspaceEdit> {
+  const where = vscode.workspace.asRelativePath(callee);
+  const found = await outputGivers(callee, from);
+  if (!found) throw new Error(`${where} cannot be read: rename the output there`);
+  if (found.givers.length !== 1)
+    throw new Error(
+      found.givers.length
+        ? `${found.givers.map((g) => `'${g.nodeId}'`).join(' and ')} of ${where} all give '${from}': rename it there, in the node you mean`
+        : `no node of ${where} gives an output '${from}'`,
+    );
+  const [giver] = found.givers;
+  const renamed = renameOutput(found.index, giver.nodeId, from, to);
+  if ('error' in renamed) throw new Error(`${where}: ${renamed.error}`);
+  const edit = new vscode.WorkspaceEdit();
+  const doc = await vscode.workspace.openTextDocument(callee);
+  for (const e of renamed.edits) edit.replace(callee, toRange(doc, e.span), e.newText);
+  await addCallerOutputEdits(edit, { uri: callee, index: found.index }, { nodeId: giver.nodeId, from, to });
+  if (renamed.note) void vscode.window.showWarningMessage(`Renaming ${giver.nodeId}'s output '${from}' in ${where}: ${renamed.note}.`);
+  return edit;
 }
