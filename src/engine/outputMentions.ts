@@ -39,10 +39,9 @@ function unquoted(s: Scalar, span: Span): Span {
 }
 
 /**
- * Where a node's script writes an output to `$MAESTRO_OUTPUT` with `echo` or `printf`: `echo "name=value"`,
- * `echo "name<<EOF"`, `printf '%s\n' "name=$v"`, in a script that names `$MAESTRO_OUTPUT`. A write that cannot be
- * told from the text (a script that calls another, a variable for the name) is not found. `name` limits it to one
- * output. The scalar's source is read, not its value: a name stands in the source as it is in the value, and only
+ * Where a node's script writes an output to `$MAESTRO_OUTPUT`: with `echo` or `printf` (`echo "name=value"`,
+ * `echo "name<<EOF"`, `printf '%s\n' "name=$v"`) or in a here-document appended to it. A write that cannot be told
+ * from the text (a script that calls another, a variable for the name) is not found. `name` limits it to one output. The scalar's source is read, not its value: a name stands in the source as it is in the value, and only
  * there does a match have its place (a quoted YAML value escapes the quotes and line breaks around it).
  */
 export function outputWrites(index: WorkflowIndex, nodeId: string, name?: string): OutputMention[] {
@@ -51,13 +50,39 @@ export function outputWrites(index: WorkflowIndex, nodeId: string, name?: string
   if (!script?.range || !script.value.includes('MAESTRO_OUTPUT')) return [];
   const start = script.range[0];
   const source = index.result.parsed.text.slice(start, script.range[1]);
-  const out: OutputMention[] = [];
-  for (const m of source.matchAll(WRITE)) {
-    const [from, to] = m.indices![2];
-    if (name === undefined || m[2] === name) out.push({ nodeId, output: m[2], span: { start: start + from, end: start + to }, role: 'write' });
+  const written = [...source.matchAll(WRITE)].map((m) => ({ output: m[2], at: m.indices![2][0] })).concat(heredocWrites(source));
+  return written
+    .filter((w) => name === undefined || w.output === name)
+    .sort((a, b) => a.at - b.at)
+    .map((w) => ({ nodeId, output: w.output, span: { start: start + w.at, end: start + w.at + w.output.length }, role: 'write' }));
+}
+
+/**
+ * The `name=` and `name<<` lines of a here-document appended to `$MAESTRO_OUTPUT` (`cat >> "$MAESTRO_OUTPUT" <<EOF`),
+ * with their offsets in `source`: lines of the source, as a block or plain YAML value has them.
+ */
+function heredocWrites(source: string): { output: string; at: number }[] {
+  const out: { output: string; at: number }[] = [];
+  const lines = source.split('\n');
+  let offset = 0;
+  let delimiter: string | undefined;
+  let valueEnd: string | undefined;
+  for (const line of lines) {
+    const trimmed = line.trim();
+    if (valueEnd !== undefined) valueEnd = trimmed === valueEnd ? undefined : valueEnd;
+    else if (delimiter !== undefined && trimmed === delimiter) delimiter = undefined;
+    else if (delimiter !== undefined) {
+      const m = /^(\s*)([A-Za-z_][A-Za-z0-9_-]*)(=|<<(.+))/.exec(line);
+      if (m) out.push({ output: m[2], at: offset + m[1].length });
+      if (m?.[4] !== undefined) valueEnd = m[4].trim();
+    } else if (line.includes('MAESTRO_OUTPUT')) delimiter = HEREDOC.exec(line)?.[2];
+    offset += line.length + 1;
   }
   return out;
 }
+
+/** A here-document's start, `<<EOF`, `<<-'EOF'`: not an output's `name<<EOF`, which has a word before it. */
+const HEREDOC = /(?<![\w-])<<-?[ \t]*(['"]?)([A-Za-z_][A-Za-z0-9_]*)\1/;
 
 /**
  * `echo` or `printf` (with options, and printf's format) followed by the word `name=` or `name<<`, in YAML's source:

@@ -126,6 +126,43 @@ nodes:
     );
   });
 
+  it('finds the writes of a here-document appended to $MAESTRO_OUTPUT, and not those of another file', () => {
+    const heredoc = `version: 1
+name: heredoc
+nodes:
+  a:
+    run: |
+      cat > notes.txt <<EOF
+      v=not an output
+      EOF
+      cat >> "$MAESTRO_OUTPUT" <<-'EOF'
+      v=1
+      notes<<END
+      v=inside a value
+      END
+      w=2
+      EOF
+      echo "v=3" >> "$MAESTRO_OUTPUT"
+    outputs: [v, w, notes]
+`;
+    const index = indexOf(heredoc);
+    const lines = (id: string, name: string) =>
+      outputMentionsOf(index, id, name).map((m) => [m.role, heredoc.slice(m.span.start, heredoc.indexOf('\n', m.span.start))]);
+    assert.deepEqual(lines('a', 'v'), [
+      ['write', 'v=1'],
+      ['write', 'v=3" >> "$MAESTRO_OUTPUT"'],
+      ['definition', 'v, w, notes]'],
+    ]);
+    assert.deepEqual(
+      lines('a', 'notes').map(([role, line]) => [role, line.slice(0, 10)]),
+      [
+        ['write', 'notes<<END'],
+        ['definition', 'notes]'],
+      ],
+    );
+    assert.equal(outputMentionsOf(index, 'a', 'w')[0].role, 'write');
+  });
+
   it('says when the script does not write it where the rename can see it', () => {
     const elsewhere = WORKFLOW.replace('echo "version=1.2.3" >> "$MAESTRO_OUTPUT"', './write-version.sh');
     const outcome = planEdit(indexOf(elsewhere), { type: 'renameOutput', id: 'build', from: 'version', to: 'release' });
@@ -192,18 +229,22 @@ nodes:
     run: |
       echo "version=1.2.3" >> "$MAESTRO_OUTPUT"
       echo version >> /dev/null
-    outputs: [version]
+      cat >> "$MAESTRO_OUTPUT" <<EOF
+      sha=abc123
+      EOF
+    outputs: [version, sha]
   show:
     needs: make
-    run: echo "shipping \${{ nodes.make.outputs.version }}" > shipped.txt
+    run: echo "shipping \${{ nodes.make.outputs.version }} at \${{ nodes.make.outputs.sha }}" > shipped.txt
 `;
       const file = join(dir, 'w.workflow.yaml');
-      writeFileSync(file, edit(text, { type: 'renameOutput', id: 'make', from: 'version', to: 'release' }));
+      const renamed = edit(text, { type: 'renameOutput', id: 'make', from: 'version', to: 'release' });
+      writeFileSync(file, edit(renamed, { type: 'renameOutput', id: 'make', from: 'sha', to: 'commit' }));
       assert.match(readFileSync(file, 'utf8'), /echo "release=1\.2\.3"[^\n]*\n {6}echo version >> \/dev\/null/);
       let out = '';
       const io: Output = { out: (t) => (out += t), err: (t) => (out += t), isTTY: false };
       assert.equal(await main(['run', file, '--runs-dir', join(dir, 'runs')], io), 0, out);
-      assert.equal(readFileSync(join(dir, 'shipped.txt'), 'utf8'), 'shipping 1.2.3\n');
+      assert.equal(readFileSync(join(dir, 'shipped.txt'), 'utf8'), 'shipping 1.2.3 at abc123\n');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
