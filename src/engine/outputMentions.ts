@@ -41,8 +41,9 @@ function unquoted(s: Scalar, span: Span): Span {
 /**
  * Where a node's script writes an output to `$MAESTRO_OUTPUT`: with `echo` or `printf` (`echo "name=value"`,
  * `echo "name<<EOF"`, `printf '%s\n' "name=$v"`) or in a here-document appended to it. A write that cannot be told
- * from the text (a script that calls another, a variable for the name) is not found. `name` limits it to one output. The scalar's source is read, not its value: a name stands in the source as it is in the value, and only
- * there does a match have its place (a quoted YAML value escapes the quotes and line breaks around it).
+ * from the text (a script that calls another, a variable for the name) is not found. `name` limits it to one output.
+ * The scalar's source is read, not its value: a name stands in the source as it is in the value, and only there does
+ * a match have its place (a quoted YAML value escapes the quotes and line breaks around it).
  */
 export function outputWrites(index: WorkflowIndex, nodeId: string, name?: string): OutputMention[] {
   const pair = nodePair(index.result.parsed, nodeId);

@@ -1,5 +1,5 @@
 // The workspace's workflow files as text, for changes that reach past the file being edited: a file moved, an
-// input renamed. An open document's text is what it holds now, saved or not.
+// input or an output renamed. An open document's text is what it holds now, saved or not.
 import * as vscode from 'vscode';
 import type { Span, TextEdit } from '../../engine/diagnostics';
 import { callerInputEdits, renameInput } from '../../engine/edits/inputRename';
