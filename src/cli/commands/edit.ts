@@ -8,6 +8,7 @@ import { toLineDiagnostics, type ValidationResult } from '../../engine/validatio
 import { validateFile } from '../../engine/validateFile';
 import { buildIndex } from '../../engine/workflowIndex';
 import { parseCommandArgs, UsageError } from '../args';
+import { callerEdits } from './editCallers';
 import type { Output } from '../output';
 import { safeText } from '../terminalText';
 
@@ -28,11 +29,12 @@ Actions:
                           or a default of every node: defaults.timeout, .retry, .shell, .cwd, .image
   set-input NAME VALUE    adds or sets an input (VALUE is YAML: "{ type: number, required: true }"); an empty
                           VALUE removes it
-  rename-input OLD NEW    renames an input: its key and every inputs.OLD in expressions (a file that runs this
-                          one as a sub-workflow still gives OLD in its with:)
+  rename-input OLD NEW    renames an input: its key and every inputs.OLD in expressions
   rename-output ID OLD NEW
                           renames node ID's output: in its outputs and stdoutAs, where its run writes it
                           (echo "OLD=…" >> "$MAESTRO_OUTPUT") and every nodes.ID.outputs.OLD in expressions
+    --callers DIR         and in the workflows under DIR that run FILE as a sub-workflow: the with: keys that
+                          give the input, what reads the output (edited with --write, else only named)
   duplicate ID            copies the node under a new id, right after it
 
 Exits 2, saying why, when the action is refused (a cycle, an unknown or duplicate id). Errors the edit leaves
@@ -126,6 +128,7 @@ export function editCommand(argv: string[], io: Output): number {
     after: { type: 'string' },
     kind: { type: 'string' },
     workflow: { type: 'string' },
+    callers: { type: 'string' },
   });
   if (values.help) {
     io.out(EDIT_HELP);
@@ -134,37 +137,54 @@ export function editCommand(argv: string[], io: Output): number {
   const [file, ...args] = positionals;
   if (file === undefined) throw new UsageError('edit takes FILE and an action');
   const action = actionOf(args, values);
-  let text: string;
-  try {
-    const read = readFileText(file);
-    const notUtf8 = notUtf8Line(read);
-    // The edit would write U+FFFD back in place of those bytes.
-    if (notUtf8 !== undefined) {
-      io.err(safeText(`maestro-dag: cannot edit ${file}:${notUtf8}`) + '\n');
-      return 1;
-    }
-    text = read.text;
-  } catch (e) {
-    io.err(`maestro-dag: cannot read ${safeText(file)}: ${safeText((e as Error).message)}\n`);
-    return 1;
-  }
+  if (values.callers !== undefined && action.type !== 'renameInput' && action.type !== 'renameOutput')
+    throw new UsageError('--callers follows a rename-input or a rename-output into the files that run FILE');
+  const text = editableText(file, io);
+  if (text === undefined) return 1;
   const before = validateFile(file, text);
   const outcome = planEdit(buildIndex(before), action);
   if ('error' in outcome) {
     io.err(`maestro-dag: ${safeText(outcome.error)}\n`);
     return 2;
   }
+  const callers =
+    values.callers !== undefined && (action.type === 'renameInput' || action.type === 'renameOutput')
+      ? callerEdits(values.callers, file, buildIndex(before), action)
+      : { files: [], notes: [] };
+  if ('error' in callers) {
+    io.err(`maestro-dag: ${safeText(callers.error)}\n`);
+    return 2;
+  }
   const edited = applyEdits(text, outcome.edits);
   for (const d of newErrors(before, validateFile(file, edited)))
     io.err(safeText(`${file}:${d.line}:${d.column}: error ${d.code}: ${d.message} (left by the edit)`) + '\n');
-  if (outcome.note) io.err(`maestro-dag: ${safeText(outcome.note)}\n`);
+  for (const note of [...(outcome.note ? [outcome.note] : []), ...callers.notes]) io.err(`maestro-dag: ${safeText(note)}\n`);
   if (!values.write) {
     // Piped, the text goes out as it is; on a terminal, without what could drive it.
     io.out(io.isTTY ? safeText(edited) : edited);
+    for (const caller of callers.files) io.err(`maestro-dag: with --write, would also edit ${safeText(caller.path)}\n`);
     return 0;
   }
   writeFileSync(file, edited);
+  for (const caller of callers.files) {
+    writeFileSync(caller.path, applyEdits(caller.text, caller.edits));
+    io.err(`maestro-dag: also edited ${safeText(caller.path)}\n`);
+  }
   return 0;
+}
+
+/** The file's text, or undefined once told why it cannot be edited. */
+function editableText(file: string, io: Output): string | undefined {
+  try {
+    const read = readFileText(file);
+    const notUtf8 = notUtf8Line(read);
+    // The edit would write U+FFFD back in place of those bytes.
+    if (notUtf8 === undefined) return read.text;
+    io.err(safeText(`maestro-dag: cannot edit ${file}:${notUtf8}`) + '\n');
+  } catch (e) {
+    io.err(`maestro-dag: cannot read ${safeText(file)}: ${safeText((e as Error).message)}\n`);
+  }
+  return undefined;
 }
 
 /** The errors of `after` that `before` does not have (by code and message: the edit moves what follows it). */
