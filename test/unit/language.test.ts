@@ -87,6 +87,9 @@ describe('language services', () => {
       const items = complete(outputs.index, outputs.offset);
       assert.deepEqual(labels(items), ['version', 'digest']);
       assert.equal(items[0].replaceStart, outputs.offset - 3, 'the partial word is replaced');
+      // A node that lists no outputs: what its script writes (base's build writes `v`).
+      const undeclared = at(...base.slice(0, 7), ...base.slice(8, 13), '    needs: [test]', '    run: ${{ nodes.build.outputs.| }}');
+      assert.deepEqual(labels(complete(undeclared.index, undeclared.offset)), ['v']);
     });
 
     it('offers only upstream nodes in a bare condition', () => {

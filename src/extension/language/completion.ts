@@ -2,6 +2,7 @@ import { FUNCTION_SIGNATURES } from '../../engine/expressions/functions';
 import { isObject } from '../../engine/json';
 import { matrixKeys, matrixValueText, matrixValuesOf, writtenMatrixKeys, type MatrixValue } from '../../engine/matrix';
 import { expandMatrix, nodesNamingMutex } from '../../engine/model';
+import { outputWrites } from '../../engine/outputMentions';
 import { CONTEXTS } from '../../engine/validation/semantics';
 import { cursorContext, type CursorContext } from './cursorContext';
 import { enumAt, propertiesAt } from './schemaDocs';
@@ -162,7 +163,9 @@ function completeExpression(index: WorkflowIndex, ctx: Extract<CursorContext, { 
     : target?.matrixTemplate !== undefined
       ? ' (an object keyed by instance id)'
       : '';
-  return (target?.outputs ?? []).map((o) => ({ label: o, kind: 'output', detail: `output of ${second}${instances}`, insertText: o, replaceStart: at }));
+  // A node that lists no outputs gives what its script writes.
+  const names = target?.outputs ?? (target ? [...new Set(outputWrites(index, target.id).map((w) => w.output))] : []);
+  return names.map((o) => ({ label: o, kind: 'output', detail: `output of ${second}${instances}`, insertText: o, replaceStart: at }));
 }
 
 /** `matrix.config.`: the keys of the maps a matrix key has as values (`config: [{ os: linux, cc: gcc }]`), with the values each has. */
