@@ -14,6 +14,8 @@ const MAX_CACHED = 64;
 interface SubWorkflowFile {
   /** Its inputs; undefined when it does not parse as a workflow. */
   inputs: Record<string, InputSpec> | undefined;
+  /** The outputs its nodes declare (a sub-run of it gives them); undefined when it does not parse as a workflow. */
+  outputs: string[] | undefined;
   /** What it says of itself, for a hover over a path to it; undefined when it does not parse as a workflow. */
   summary: SubWorkflowSummary | undefined;
   /** The sub-workflows it runs in turn, as absolute paths. */
@@ -42,7 +44,8 @@ function readSubWorkflow(path: string): SubWorkflowFile | undefined {
     const folder = dirname(path);
     const runs = (workflow?.nodes ?? []).flatMap((n) => (n.workflow === undefined ? [] : [resolve(folder, n.workflow)]));
     const summary = workflow && { name: workflow.name, description: workflow.description, nodes: workflow.nodes.length, inputs: workflow.inputs };
-    file = { inputs: workflow?.inputs, summary, runs };
+    const outputs = workflow && [...new Set(workflow.nodes.flatMap((n) => n.outputs ?? []))];
+    file = { inputs: workflow?.inputs, outputs, summary, runs };
   } catch {
     file = undefined;
   }
@@ -63,6 +66,9 @@ export const describeWorkflowFile = (path: string): SubWorkflowSummary | undefin
 
 /** The inputs a workflow file declares; undefined when it is not a regular file of a bounded size that parses. */
 export const declaredInputs = (path: string): Record<string, InputSpec> | undefined => readSubWorkflow(path)?.inputs;
+
+/** The outputs a workflow file's nodes declare; undefined when it is not a regular file of a bounded size that parses. */
+export const declaredOutputs = (path: string): string[] | undefined => readSubWorkflow(path)?.outputs;
 
 /** The most sub-workflow files followed to find one that runs the file validated again: as many as the cache keeps, so
  * that the next keystroke's validation reads none of them again. */

@@ -1,7 +1,11 @@
 // Language services for sub-workflows: the workspace's workflow files completed on a node's `workflow:` value,
 // written as the engine reads them, the inputs the named file declares under the node's `with:`, links and a hover.
 import { strict as assert } from 'node:assert';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { InputSpec } from '../../src/engine/model';
+import { declaredOutputs } from '../../src/engine/validateFile';
 import { validateWorkflow } from '../../src/engine/validation/validate';
 import { buildIndex } from '../../src/engine/workflowIndex';
 import { complete } from '../../src/extension/language/completion';
@@ -22,6 +26,7 @@ const lookups: SubWorkflowLookups = {
   file: FILE,
   workflowFiles: FILES,
   inputsOf: (written) => (written === './deploy.workflow.yaml' ? DEPLOY_INPUTS : undefined),
+  outputsOf: (written) => (written === './deploy.workflow.yaml' ? ['url', 'version'] : undefined),
 };
 
 /** Completion at the `|` of a document. */
@@ -101,6 +106,42 @@ describe('completion of sub-workflows', () => {
       inputs.items.map((i) => i.label),
       ['region', 'replicas'],
     );
+  });
+
+  it("offers the outputs the sub-workflow's nodes declare after nodes.<id>.outputs., unless the node lists its own", () => {
+    const tail = (workflow: string, outputs = '') => [
+      `  deploy: { workflow: ${workflow}${outputs} }`,
+      '  notify:',
+      '    needs: deploy',
+      '    run: echo ${{ nodes.deploy.outputs.| }}',
+    ];
+    assert.deepEqual(
+      completeAt(...head, ...tail('./deploy.workflow.yaml')).items.map((i) => [i.label, i.kind]),
+      [
+        ['url', 'output'],
+        ['version', 'output'],
+      ],
+    );
+    assert.deepEqual(
+      completeAt(...head, ...tail('./deploy.workflow.yaml', ', outputs: [url]')).items.map((i) => i.label),
+      ['url'],
+    );
+    assert.deepEqual(completeAt(...head, ...tail('./gone.workflow.yaml')).items, []);
+  });
+
+  it("reads the outputs a workflow file's nodes declare, their stdoutAs too, each once", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'maestro-outputs-'));
+    try {
+      const file = join(dir, 'deploy.workflow.yaml');
+      writeFileSync(
+        file,
+        yaml('version: 1', 'name: D', 'nodes:', '  a: { run: x, outputs: [url, version] }', '  b: { run: y, stdoutAs: list, outputs: [url] }'),
+      );
+      assert.deepEqual(declaredOutputs(file), ['url', 'version', 'list']);
+      assert.equal(declaredOutputs(join(dir, 'gone.workflow.yaml')), undefined);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('offers nothing under `with:` of a sub-workflow that cannot be read, and keeps the schema elsewhere', () => {

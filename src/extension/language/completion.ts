@@ -53,7 +53,7 @@ export function complete(index: WorkflowIndex, offset: number, lookups?: SubWork
   if (lookups && withKey) return withInputItems(index, withKey, lookups);
   switch (ctx.kind) {
     case 'expression':
-      return completeExpression(index, ctx);
+      return completeExpression(index, ctx, lookups);
     case 'value':
       return matrixEntryItems(index, ctx) ?? completeValue(index, ctx);
     case 'key': {
@@ -114,7 +114,7 @@ function matrixEntryItems(index: WorkflowIndex, ctx: Extract<CursorContext, { ki
 }
 
 /** Inside `${{ }}` (or a bare condition): contexts and functions, then each context's members. */
-function completeExpression(index: WorkflowIndex, ctx: Extract<CursorContext, { kind: 'expression' }>): CompletionItem[] {
+function completeExpression(index: WorkflowIndex, ctx: Extract<CursorContext, { kind: 'expression' }>, lookups?: SubWorkflowLookups): CompletionItem[] {
   const segments = ctx.prefix.split('.');
   const at = ctx.start;
   const isCondition = ctx.path.length === 3 && ctx.path[0] === 'nodes' && ctx.path[2] === 'if';
@@ -163,8 +163,10 @@ function completeExpression(index: WorkflowIndex, ctx: Extract<CursorContext, { 
     : target?.matrixTemplate !== undefined
       ? ' (an object keyed by instance id)'
       : '';
-  // A node that lists no outputs gives what its script writes.
-  const names = target?.outputs ?? (target ? [...new Set(outputWrites(index, target.id).map((w) => w.output))] : []);
+  // A node that lists no outputs gives what its script writes, or a sub-workflow node what its file's nodes declare.
+  const given =
+    target?.workflow !== undefined ? (lookups?.outputsOf(target.workflow) ?? []) : target ? outputWrites(index, target.id).map((w) => w.output) : [];
+  const names = target?.outputs ?? [...new Set(given)];
   return names.map((o) => ({ label: o, kind: 'output', detail: `output of ${second}${instances}`, insertText: o, replaceStart: at }));
 }
 
