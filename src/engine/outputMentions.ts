@@ -97,6 +97,17 @@ function runScalar(run: Pair | undefined): (Scalar & { value: string }) | undefi
   return isScalar(value) && typeof value.value === 'string' ? (value as Scalar & { value: string }) : undefined;
 }
 
+/**
+ * The nodes of a workflow that give an output, declaring or writing it (a sub-run of the workflow gives every node's
+ * outputs), each with where it first names it.
+ */
+export function outputGivers(index: WorkflowIndex, name: string): OutputMention[] {
+  return index.nodes.flatMap((n) => {
+    const first = [...outputDeclarations(index, n.id), ...outputWrites(index, n.id, name)].find((m) => m.output === name);
+    return first ? [first] : [];
+  });
+}
+
 /** Every place a node's output is named: its declaration, its `stdoutAs`, its script's writes, and its reads. */
 export function outputMentionsOf(index: WorkflowIndex, nodeId: string, name: string): OutputMention[] {
   const lower = name.toLowerCase();

@@ -3,7 +3,7 @@
 // sub-workflow node declares and what reads it there.
 import { dirname, resolve } from 'node:path';
 import type { TextEdit } from '../diagnostics';
-import { outputDeclarations, outputMentionsOf, outputWrites, type OutputMention } from '../outputMentions';
+import { outputDeclarations, outputGivers, outputMentionsOf, outputWrites, type OutputMention } from '../outputMentions';
 import type { WorkflowIndex } from '../workflowIndex';
 import { INPUT_NAME, INPUT_NAME_RULE } from './action';
 import type { Outcome } from './nodes';
@@ -55,9 +55,9 @@ function quotedMention(index: WorkflowIndex, mentions: OutputMention[], from: st
  * of its nodes', so a file that runs this one reads `name` from them too, and keeps reading it after the rename.
  */
 export function otherOutputWriters(index: WorkflowIndex, nodeId: string, name: string): string[] {
-  return index.nodes
-    .filter((n) => n.id !== nodeId && [...outputDeclarations(index, n.id), ...outputWrites(index, n.id, name)].some((m) => m.output === name))
-    .map((n) => n.id);
+  return outputGivers(index, name)
+    .map((g) => g.nodeId)
+    .filter((id) => id !== nodeId);
 }
 
 /** What a rename leaves the workflows that run this file reading, where other nodes give the output too. */

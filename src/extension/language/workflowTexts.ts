@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { Span, TextEdit } from '../../engine/diagnostics';
 import { callerInputEdits, renameInput } from '../../engine/edits/inputRename';
 import { callerOutputEdits, otherOutputWriters, renameOutput } from '../../engine/edits/outputRename';
-import { outputDeclarations, outputWrites } from '../../engine/outputMentions';
+import { outputGivers } from '../../engine/outputMentions';
 import { validateWorkflow } from '../../engine/validation/validate';
 import { MAX_VALIDATED_BYTES } from '../../engine/validation/worker/fileDiagnostics';
 import { buildIndex, type WorkflowIndex } from '../../engine/workflowIndex';
@@ -95,21 +95,17 @@ export async function inputDefinition(file: vscode.Uri, input: string): Promise<
   return new vscode.Location(file, toRange(doc, span));
 }
 
-/** The nodes of a workflow file that give an output (declare it, or write it): what a sub-run of it gives. */
-async function outputGivers(file: vscode.Uri, output: string): Promise<{ index: WorkflowIndex; givers: { nodeId: string; span: Span }[] } | undefined> {
+/** A workflow file's index and the nodes of it that give an output (declare it, or write it): what a sub-run of it gives. */
+async function givers(file: vscode.Uri, output: string): Promise<{ index: WorkflowIndex; givers: { nodeId: string; span: Span }[] } | undefined> {
   const text = await workflowTextOf(file);
   if (!text) return undefined;
   const index = buildIndex(validateWorkflow(text.text));
-  const givers = index.nodes.flatMap((n) => {
-    const first = [...outputDeclarations(index, n.id), ...outputWrites(index, n.id, output)].find((m) => m.output === output);
-    return first ? [{ nodeId: n.id, span: first.span }] : [];
-  });
-  return { index, givers };
+  return { index, givers: outputGivers(index, output) };
 }
 
 /** Where the workflow file a sub-workflow node runs gives an output: each node's declaration (or write) of it. */
 export async function subRunOutputDefinitions(file: vscode.Uri, output: string): Promise<vscode.Location[]> {
-  const found = await outputGivers(file, output);
+  const found = await givers(file, output);
   if (!found?.givers.length) return [];
   const doc = await vscode.workspace.openTextDocument(file);
   return found.givers.map((g) => new vscode.Location(file, toRange(doc, g.span)));
@@ -122,7 +118,7 @@ export async function subRunOutputDefinitions(file: vscode.Uri, output: string):
  */
 export async function renameSubRunOutput(callee: vscode.Uri, from: string, to: string): Promise<vscode.WorkspaceEdit> {
   const where = vscode.workspace.asRelativePath(callee);
-  const found = await outputGivers(callee, from);
+  const found = await givers(callee, from);
   if (!found) throw new Error(`${where} cannot be read: rename the output there`);
   if (found.givers.length !== 1)
     throw new Error(
