@@ -8,6 +8,9 @@ export const hasMatrix = (node: Pick<NodeSpec, 'matrix' | 'matrixTemplate'>): bo
 export { expandMatrix, matrixSize, MAX_MATRIX_INSTANCES, type MatrixInstance, type MatrixSpec } from './matrix';
 
 export type NodeKind = 'run' | 'approval' | 'workflow';
+
+/** The outputs the engine gives an approval gate: `approved`, and who approved it with their comment when known. */
+export const APPROVAL_OUTPUTS: readonly string[] = ['approved', 'approvedBy', 'comment'];
 export type Backoff = 'fixed' | 'linear' | 'exponential';
 export type Scalar = string | number | boolean;
 export type InputType = 'string' | 'number' | 'boolean';

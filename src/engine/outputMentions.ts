@@ -4,6 +4,8 @@
 import { isScalar, isSeq, type Pair, type Scalar } from 'yaml';
 import type { Span } from './diagnostics';
 import { fieldPair, nodePair } from './edits/yamlText';
+import { APPROVAL_OUTPUTS, type WorkflowSpec } from './model';
+import type { ParsedDocument } from './validation/document';
 import { nodeAt, type WorkflowIndex } from './workflowIndex';
 
 export type OutputRole = 'definition' | 'stdoutAs' | 'write' | 'expression';
@@ -18,8 +20,8 @@ export interface OutputMention {
 const spanOf = (s: Scalar): Span | undefined => (s.range ? { start: s.range[0], end: s.range[1] } : undefined);
 
 /** The names in a node's `outputs` list and its `stdoutAs`, each where it is written. */
-export function outputDeclarations(index: WorkflowIndex, nodeId: string): OutputMention[] {
-  const pair = nodePair(index.result.parsed, nodeId);
+export function outputDeclarations(parsed: ParsedDocument, nodeId: string): OutputMention[] {
+  const pair = nodePair(parsed, nodeId);
   if (!pair) return [];
   const out: OutputMention[] = [];
   const listed = fieldPair(pair, 'outputs')?.value;
@@ -45,12 +47,12 @@ function unquoted(s: Scalar, span: Span): Span {
  * The scalar's source is read, not its value: a name stands in the source as it is in the value, and only there does
  * a match have its place (a quoted YAML value escapes the quotes and line breaks around it).
  */
-export function outputWrites(index: WorkflowIndex, nodeId: string, name?: string): OutputMention[] {
-  const pair = nodePair(index.result.parsed, nodeId);
+export function outputWrites(parsed: ParsedDocument, nodeId: string, name?: string): OutputMention[] {
+  const pair = nodePair(parsed, nodeId);
   const script = runScalar(pair && fieldPair(pair, 'run'));
   if (!script?.range || !script.value.includes('MAESTRO_OUTPUT')) return [];
   const start = script.range[0];
-  const source = index.result.parsed.text.slice(start, script.range[1]);
+  const source = parsed.text.slice(start, script.range[1]);
   const written = [...source.matchAll(WRITE)].map((m) => ({ output: m[2], at: m.indices![2][0] })).concat(heredocWrites(source));
   return written
     .filter((w) => name === undefined || w.output === name)
@@ -102,16 +104,32 @@ function runScalar(run: Pair | undefined): (Scalar & { value: string }) | undefi
  * outputs), each with where it first names it.
  */
 export function outputGivers(index: WorkflowIndex, name: string): OutputMention[] {
+  const { parsed } = index.result;
   return index.nodes.flatMap((n) => {
-    const first = [...outputDeclarations(index, n.id), ...outputWrites(index, n.id, name)].find((m) => m.output === name);
+    const first = [...outputDeclarations(parsed, n.id), ...outputWrites(parsed, n.id, name)].find((m) => m.output === name);
     return first ? [first] : [];
   });
+}
+
+/**
+ * The names of the outputs a run of a workflow gives, as a sub-run gives them (every node's): what its nodes declare
+ * or write, and an approval gate's. Undefined when a node's cannot be known: a sub-workflow node that lists none.
+ */
+export function runOutputs(parsed: ParsedDocument, workflow: Pick<WorkflowSpec, 'nodes'>): string[] | undefined {
+  const names = new Set<string>();
+  for (const node of workflow.nodes) {
+    if (node.workflow !== undefined && node.outputs === undefined) return undefined;
+    const own = node.kind === 'approval' ? APPROVAL_OUTPUTS : [...(node.outputs ?? []), ...outputWrites(parsed, node.id).map((w) => w.output)];
+    for (const name of own) names.add(name);
+  }
+  return [...names];
 }
 
 /** Every place a node's output is named: its declaration, its `stdoutAs`, its script's writes, and its reads. */
 export function outputMentionsOf(index: WorkflowIndex, nodeId: string, name: string): OutputMention[] {
   const lower = name.toLowerCase();
-  const out = [...outputDeclarations(index, nodeId).filter((d) => d.output === name), ...outputWrites(index, nodeId, name)];
+  const { parsed } = index.result;
+  const out = [...outputDeclarations(parsed, nodeId).filter((d) => d.output === name), ...outputWrites(parsed, nodeId, name)];
   // Expressions read outputs without regard to case, as they read every name.
   for (const r of index.references)
     if (r.nodeId === nodeId && r.output && r.output.name.toLowerCase() === lower) out.push({ nodeId, output: name, span: r.output.span, role: 'expression' });
@@ -125,10 +143,11 @@ export function outputMentionAt(index: WorkflowIndex, offset: number): OutputMen
   const read = index.references.find((r) => r.output && inside(r.output.span, offset));
   if (read?.output) {
     const lower = read.output.name.toLowerCase();
-    const named = [...outputDeclarations(index, read.nodeId), ...outputWrites(index, read.nodeId)].find((d) => d.output.toLowerCase() === lower);
+    const { parsed } = index.result;
+    const named = [...outputDeclarations(parsed, read.nodeId), ...outputWrites(parsed, read.nodeId)].find((d) => d.output.toLowerCase() === lower);
     return { nodeId: read.nodeId, output: named?.output ?? read.output.name, span: read.output.span, role: 'expression' };
   }
   const node = nodeAt(index, offset);
   if (!node) return undefined;
-  return [...outputDeclarations(index, node.id), ...outputWrites(index, node.id)].find((m) => inside(m.span, offset));
+  return [...outputDeclarations(index.result.parsed, node.id), ...outputWrites(index.result.parsed, node.id)].find((m) => inside(m.span, offset));
 }

@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import { type FileText, notUtf8Diagnostic, readFileText } from './fileText';
 import { buildWorkflow, type InputSpec, type WorkflowSpec } from './model';
+import { runOutputs } from './outputMentions';
 import { readRegularText } from './regularFile';
 import { parseWorkflowText } from './validation/document';
 import type { SemanticOptions } from './validation/semantics';
@@ -14,7 +15,10 @@ const MAX_CACHED = 64;
 interface SubWorkflowFile {
   /** Its inputs; undefined when it does not parse as a workflow. */
   inputs: Record<string, InputSpec> | undefined;
-  /** The outputs its nodes declare (a sub-run of it gives them); undefined when it does not parse as a workflow. */
+  /**
+   * The outputs a sub-run of it gives (its nodes declare or write them); undefined when it does not parse as a
+   * workflow, or when they cannot be known.
+   */
   outputs: string[] | undefined;
   /** What it says of itself, for a hover over a path to it; undefined when it does not parse as a workflow. */
   summary: SubWorkflowSummary | undefined;
@@ -44,7 +48,8 @@ function readSubWorkflow(path: string): SubWorkflowFile | undefined {
     const folder = dirname(path);
     const runs = (workflow?.nodes ?? []).flatMap((n) => (n.workflow === undefined ? [] : [resolve(folder, n.workflow)]));
     const summary = workflow && { name: workflow.name, description: workflow.description, nodes: workflow.nodes.length, inputs: workflow.inputs };
-    const outputs = workflow && [...new Set(workflow.nodes.flatMap((n) => n.outputs ?? []))];
+    // What a file with syntax errors gives is not known: its nodes may be cut short.
+    const outputs = workflow && parsed.doc.errors.length === 0 ? runOutputs(parsed, workflow) : undefined;
     file = { inputs: workflow?.inputs, outputs, summary, runs };
   } catch {
     file = undefined;
@@ -67,8 +72,12 @@ export const describeWorkflowFile = (path: string): SubWorkflowSummary | undefin
 /** The inputs a workflow file declares; undefined when it is not a regular file of a bounded size that parses. */
 export const declaredInputs = (path: string): Record<string, InputSpec> | undefined => readSubWorkflow(path)?.inputs;
 
-/** The outputs a workflow file's nodes declare; undefined when it is not a regular file of a bounded size that parses. */
-export const declaredOutputs = (path: string): string[] | undefined => readSubWorkflow(path)?.outputs;
+/**
+ * The outputs a sub-run of a workflow file gives (its nodes declare or write them); undefined when it is not a
+ * regular file of a bounded size that parses, or when they cannot be known (a node runs a sub-workflow of its own and
+ * lists no outputs).
+ */
+export const givenOutputs = (path: string): string[] | undefined => readSubWorkflow(path)?.outputs;
 
 /** The most sub-workflow files followed to find one that runs the file validated again: as many as the cache keeps, so
  * that the next keystroke's validation reads none of them again. */
@@ -148,8 +157,8 @@ function oncePerPath<T>(answer: (path: string) => T): (path: string) => T {
 }
 
 /**
- * What validation may look up beside a workflow file: whether sub-workflows exist, the inputs they declare, and
- * whether one is the file itself or runs it again.
+ * What validation may look up beside a workflow file: whether sub-workflows exist, the inputs they declare, the
+ * outputs they give, and whether one is the file itself or runs it again.
  */
 export function filesBeside(file: string): SemanticOptions {
   const self = resolve(file);
@@ -159,11 +168,13 @@ export function filesBeside(file: string): SemanticOptions {
   // Many nodes may run the same sub-workflow: each file is looked at once per validation.
   const exists = oncePerPath((p) => existsSync(p));
   const inputs = oncePerPath(declaredInputs);
+  const outputs = oncePerPath(givenOutputs);
   const loopBack = oncePerPath((p) => (p === self ? [] : pathBack(p, self)?.map(named)));
   const nesting = oncePerPath(nestingDepth);
   return {
     fileExists: (p) => exists(at(p)),
     workflowInputs: (p) => inputs(at(p)),
+    workflowOutputs: (p) => outputs(at(p)),
     runsThisFileAgain: (p) => loopBack(at(p)),
     subWorkflowNesting: (p) => nesting(at(p)),
   };

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { InputSpec } from '../../src/engine/model';
-import { declaredOutputs } from '../../src/engine/validateFile';
+import { givenOutputs } from '../../src/engine/validateFile';
 import { validateWorkflow } from '../../src/engine/validation/validate';
 import { buildIndex } from '../../src/engine/workflowIndex';
 import { complete } from '../../src/extension/language/completion';
@@ -129,16 +129,31 @@ describe('completion of sub-workflows', () => {
     assert.deepEqual(completeAt(...head, ...tail('./gone.workflow.yaml')).items, []);
   });
 
-  it("reads the outputs a workflow file's nodes declare, their stdoutAs too, each once", () => {
+  it("reads the outputs a sub-run of a workflow file gives: what its nodes declare, stdoutAs, write and a gate's, each once", () => {
     const dir = mkdtempSync(join(tmpdir(), 'maestro-outputs-'));
     try {
       const file = join(dir, 'deploy.workflow.yaml');
       writeFileSync(
         file,
-        yaml('version: 1', 'name: D', 'nodes:', '  a: { run: x, outputs: [url, version] }', '  b: { run: y, stdoutAs: list, outputs: [url] }'),
+        yaml(
+          'version: 1',
+          'name: D',
+          'nodes:',
+          '  a: { run: x, outputs: [url, version] }',
+          '  b: { run: y, stdoutAs: list, outputs: [url] }',
+          '  c:',
+          '    run: |',
+          '      echo "digest=$(cat d)" >> "$MAESTRO_OUTPUT"',
+          '      echo "url=$u" >> "$MAESTRO_OUTPUT"',
+          '  gate: { approval: { prompt: Go? } }',
+          '  inner: { workflow: ./inner.workflow.yaml, outputs: [report] }',
+        ),
       );
-      assert.deepEqual(declaredOutputs(file), ['url', 'version', 'list']);
-      assert.equal(declaredOutputs(join(dir, 'gone.workflow.yaml')), undefined);
+      assert.deepEqual(givenOutputs(file), ['url', 'version', 'list', 'digest', 'approved', 'approvedBy', 'comment', 'report']);
+      assert.equal(givenOutputs(join(dir, 'gone.workflow.yaml')), undefined);
+      const open = join(dir, 'open.workflow.yaml');
+      writeFileSync(open, yaml('version: 1', 'name: O', 'nodes:', '  a: { run: x, outputs: [url] }', '  inner: { workflow: ./inner.workflow.yaml }'));
+      assert.equal(givenOutputs(open), undefined, 'a sub-workflow node that lists no outputs may give any');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -97,4 +97,80 @@ describe('validation of sub-workflow nodes', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  describe("a sub-workflow node's outputs, checked against what the file it runs gives", () => {
+    let dir: string;
+    const deploy = yaml(
+      ...header,
+      'nodes:',
+      '  push:',
+      '    run: |',
+      '      echo "url=https://example.test" >> "$MAESTRO_OUTPUT"',
+      '  tag: { run: "true", outputs: [Version] }',
+    );
+    const diagnoseIn = (...nodes: string[]) => diagnose(yaml(...header, 'nodes:', ...nodes), filesBeside(join(dir, 'top.workflow.yaml')));
+    beforeEach(() => {
+      dir = mkdtempSync(join(tmpdir(), 'maestro-sub-outputs-'));
+      writeFileSync(join(dir, 'deploy.workflow.yaml'), deploy);
+    });
+    afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('warns at a read of an output no node of that file declares or writes, and reads others in any case', () => {
+      const found = diagnoseIn(
+        '  deploy: { workflow: ./deploy.workflow.yaml }',
+        '  after:',
+        '    needs: deploy',
+        '    run: echo "$V"',
+        '    env: { V: "${{ nodes.deploy.outputs.URL }} ${{ nodes.deploy.outputs.version }} ${{ nodes.deploy.outputs.urls }} ${{ nodes.deploy.outputs.* }}" }',
+      );
+      assert.deepEqual(
+        found.map((d) => [d.code, d.severity, d.line, d.text, d.message]),
+        [
+          [
+            'undeclared-output',
+            'warning',
+            8,
+            'urls',
+            "node 'deploy' gives no output 'urls': no node of ./deploy.workflow.yaml, which it runs, declares or writes it — did you mean 'url'?",
+          ],
+        ],
+      );
+    });
+
+    it('warns at a name in its outputs that no node of that file gives, as written, and checks reads against the list', () => {
+      const found = diagnoseIn(
+        '  deploy: { workflow: ./deploy.workflow.yaml, outputs: [url, version, digest] }',
+        '  after: { needs: deploy, run: echo "$V", env: { V: "${{ nodes.deploy.outputs.digest }} ${{ nodes.deploy.outputs.tag }}" } }',
+      );
+      assert.deepEqual(
+        found.map((d) => [d.code, d.line, d.text]),
+        [
+          ['undeclared-output', 4, 'version'],
+          ['undeclared-output', 4, 'digest'],
+          ['undeclared-output', 5, 'tag'],
+        ],
+      );
+      assert.match(
+        found[0].message,
+        /^\.\/deploy\.workflow\.yaml gives no output 'version': none of its nodes declares or writes it, so 'deploy' would have no value for it — did you mean 'Version'\?$/,
+      );
+      assert.match(found[2].message, /^node 'deploy' does not declare an output 'tag'/);
+    });
+
+    it('says nothing when what that file gives cannot be known: it cannot be read, or it runs a sub-workflow that lists none', () => {
+      const reads = (file: string) => [
+        `  deploy: { workflow: ./${file} }`,
+        '  after: { needs: deploy, run: echo "$V", env: { V: "${{ nodes.deploy.outputs.anything }}" } }',
+      ];
+      writeFileSync(join(dir, 'open.workflow.yaml'), yaml(...header, 'nodes:', '  inner: { workflow: ./deploy.workflow.yaml }'));
+      writeFileSync(join(dir, 'broken.workflow.yaml'), 'nodes: [');
+      assert.deepEqual(diagnoseIn(...reads('open.workflow.yaml')), []);
+      assert.deepEqual(diagnoseIn(...reads('broken.workflow.yaml')), []);
+      writeFileSync(join(dir, 'closed.workflow.yaml'), yaml(...header, 'nodes:', '  inner: { workflow: ./deploy.workflow.yaml, outputs: [url] }'));
+      assert.deepEqual(
+        diagnoseIn(...reads('closed.workflow.yaml')).map((d) => d.text),
+        ['anything'],
+      );
+    });
+  });
 });

@@ -3,6 +3,7 @@
 // sub-workflow node declares and what reads it there.
 import { dirname, resolve } from 'node:path';
 import type { TextEdit } from '../diagnostics';
+import { APPROVAL_OUTPUTS } from '../model';
 import { outputDeclarations, outputGivers, outputMentionsOf, outputWrites, type OutputMention } from '../outputMentions';
 import type { WorkflowIndex } from '../workflowIndex';
 import { INPUT_NAME, INPUT_NAME_RULE } from './action';
@@ -12,7 +13,7 @@ import type { Outcome } from './nodes';
 export function renameOutput(index: WorkflowIndex, nodeId: string, from: string, to: string): Outcome {
   const node = index.byId.get(nodeId);
   if (!node) return { error: `there is no node '${nodeId}'` };
-  if (node.spec?.kind === 'approval') return { error: `'${nodeId}' is an approval gate: its outputs (approved, comment, approvedBy) are named by the engine` };
+  if (node.spec?.kind === 'approval') return { error: `'${nodeId}' is an approval gate: its outputs (${APPROVAL_OUTPUTS.join(', ')}) are named by the engine` };
   if (node.spec?.kind === 'workflow')
     return { error: `'${nodeId}' runs a sub-workflow: its outputs are named by that file's nodes (rename the output there, and this follows)` };
   const mentions = outputMentionsOf(index, nodeId, from);
@@ -37,7 +38,9 @@ export function renameOutput(index: WorkflowIndex, nodeId: string, from: string,
 function nameTaken(index: WorkflowIndex, nodeId: string, from: string, to: string): string | undefined {
   const lower = to.toLowerCase();
   // Expressions read outputs without regard to case: `Version` would be read as `version` too.
-  const names = [...outputDeclarations(index, nodeId), ...outputWrites(index, nodeId)].map((m) => m.output).filter((n) => n !== from);
+  const names = [...outputDeclarations(index.result.parsed, nodeId), ...outputWrites(index.result.parsed, nodeId)]
+    .map((m) => m.output)
+    .filter((n) => n !== from);
   if (names.some((n) => n.toLowerCase() === lower)) return `node '${nodeId}' already has an output '${to}'`;
   if (lower !== from.toLowerCase() && index.references.some((r) => r.nodeId === nodeId && r.output?.name.toLowerCase() === lower))
     return `nodes.${nodeId}.outputs.${to} is still read in the file: pick another name, or fix those expressions first`;

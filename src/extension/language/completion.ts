@@ -163,9 +163,13 @@ function completeExpression(index: WorkflowIndex, ctx: Extract<CursorContext, { 
     : target?.matrixTemplate !== undefined
       ? ' (an object keyed by instance id)'
       : '';
-  // A node that lists no outputs gives what its script writes, or a sub-workflow node what its file's nodes declare.
+  // A node that lists no outputs gives what its script writes, or a sub-workflow node what its file's nodes give.
   const given =
-    target?.workflow !== undefined ? (lookups?.outputsOf(target.workflow) ?? []) : target ? outputWrites(index, target.id).map((w) => w.output) : [];
+    target?.workflow !== undefined
+      ? (lookups?.outputsOf(target.workflow) ?? [])
+      : target
+        ? outputWrites(index.result.parsed, target.id).map((w) => w.output)
+        : [];
   const names = target?.outputs ?? [...new Set(given)];
   return names.map((o) => ({ label: o, kind: 'output', detail: `output of ${second}${instances}`, insertText: o, replaceStart: at }));
 }

@@ -3,7 +3,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { toRange } from '../convert';
 import { complete, type CompletionKind } from './completion';
-import { declaredOutputs, describeWorkflowFile, filesBeside } from '../../engine/validateFile';
+import { describeWorkflowFile, filesBeside } from '../../engine/validateFile';
 import { cursorContext } from './cursorContext';
 import { findWorkflowFiles, WORKFLOW_SELECTOR, type WorkflowDocuments } from './documents';
 import { wantsWorkflowFiles, type SubWorkflowLookups } from './subWorkflowCompletion';
@@ -108,7 +108,7 @@ async function subWorkflowLookups(doc: vscode.TextDocument, pos: vscode.Position
     file: doc.uri.fsPath,
     workflowFiles: wanted ? (await findWorkflowFiles()).filter((u) => u.scheme === 'file').map((u) => u.fsPath) : [],
     inputsOf: (written) => beside.workflowInputs?.(written),
-    outputsOf: (written) => declaredOutputs(isAbsolute(written) ? written : resolve(dirname(doc.uri.fsPath), written)),
+    outputsOf: (written) => beside.workflowOutputs?.(written),
   };
 }
 

@@ -16,8 +16,8 @@ export interface SubWorkflowLookups {
   workflowFiles: readonly string[];
   /** The inputs of the workflow a `workflow:` value names as written; undefined when it cannot be read. */
   inputsOf(written: string): Record<string, InputSpec> | undefined;
-  /** The outputs the nodes of that workflow declare; undefined when it cannot be read. */
-  outputsOf(written: string): string[] | undefined;
+  /** The outputs a sub-run of that workflow gives (its nodes declare or write them); undefined when not known. */
+  outputsOf(written: string): readonly string[] | undefined;
 }
 
 /** Whether the cursor is on a node's `workflow:` value, where the workspace's workflow files are offered. */

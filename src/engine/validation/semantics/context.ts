@@ -11,6 +11,11 @@ export interface SemanticOptions {
   /** The inputs a sub-workflow declares, or undefined when its file cannot be read as a workflow; `with:` is checked only when given. */
   workflowInputs?: (relativePath: string) => Record<string, InputSpec> | undefined;
   /**
+   * The outputs a sub-run of a sub-workflow gives, or undefined when its file cannot be read as a workflow or they
+   * cannot be known; what a sub-workflow node's reads and `outputs` name is checked only when given.
+   */
+  workflowOutputs?: (relativePath: string) => readonly string[] | undefined;
+  /**
    * Whether running a sub-workflow comes back to the workflow's own file: `[]` when it is the file itself, else the
    * files by which it does (the sub-workflow's first), as they are to be named; undefined when it does not. A
    * workflow that includes itself is checked only when given.
@@ -57,6 +62,11 @@ export function semanticContext(parsed: ParsedDocument, workflow: WorkflowSpec, 
 /** Names a message lists: the first dozen, then how many more. */
 export function listed(names: readonly string[]): string {
   return names.length <= 12 ? names.join(', ') : `${names.slice(0, 12).join(', ')}, … (${names.length - 12} more)`;
+}
+
+/** The outputs a sub-workflow gives, told to a name it does not give: the one meant, or them all. */
+export function givenHint(ctx: SemanticContext, name: string, given: readonly string[]): string {
+  return ctx.suggest.didYouMean(name, given) || (given.length ? ` (its outputs: ${listed(given)})` : ': its nodes give none');
 }
 
 /** The raw value at a path under the document's root, or undefined. */

@@ -8,7 +8,7 @@ import { parseDuration } from '../../duration';
 import { isObject } from '../../json';
 import { MAX_SUB_WORKFLOW_DEPTH, type InputSpec, type NodeSpec } from '../../model';
 import type { PathSegment } from '../document';
-import { listed, rawAt, reportScriptOnly, type SemanticContext } from './context';
+import { givenHint, listed, rawAt, reportScriptOnly, type SemanticContext } from './context';
 import { inputValueProblem } from './inputValues';
 
 export function checkTimeouts(ctx: SemanticContext): void {
@@ -104,7 +104,7 @@ export function checkArtifacts(ctx: SemanticContext): void {
 
 /** Sub-workflows: the file exists, and `with:` gives the inputs it declares, of the right types. */
 export function checkSubWorkflows(ctx: SemanticContext): void {
-  const { fileExists, workflowInputs, runsThisFileAgain, subWorkflowNesting } = ctx.options;
+  const { fileExists, workflowInputs, workflowOutputs, runsThisFileAgain, subWorkflowNesting } = ctx.options;
   for (const node of ctx.workflow.nodes) {
     if (node.workflow === undefined) continue;
     const loop = runsThisFileAgain?.(node.workflow);
@@ -137,7 +137,24 @@ export function checkSubWorkflows(ctx: SemanticContext): void {
     }
     const inputs = workflowInputs?.(node.workflow);
     if (inputs) checkWith(ctx, node, inputs);
+    const outputs = workflowOutputs?.(node.workflow);
+    if (outputs) checkListedOutputs(ctx, node, outputs);
   }
+}
+
+/** A sub-workflow node's `outputs`: names a node of the file it runs declares or writes, as written (a sub-run's are picked by name). */
+function checkListedOutputs(ctx: SemanticContext, node: NodeSpec, given: readonly string[]): void {
+  const raw = rawAt(ctx, ['nodes', node.id, 'outputs']);
+  if (!Array.isArray(raw)) return;
+  raw.forEach((name: unknown, i) => {
+    if (typeof name !== 'string' || given.includes(name)) return;
+    ctx.report({
+      span: ctx.spanAt(['nodes', node.id, 'outputs', i]),
+      severity: 'warning',
+      code: 'undeclared-output',
+      message: `${node.workflow} gives no output '${name}': none of its nodes declares or writes it, so '${node.id}' would have no value for it${givenHint(ctx, name, given)}`,
+    });
+  });
 }
 
 function recursionMessage(nodeId: string, loop: readonly string[]): string {

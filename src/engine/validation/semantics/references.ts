@@ -6,7 +6,7 @@ import { upstreamChecker } from '../../graph';
 import { locate } from '../document';
 import { matrixKeys } from '../../matrix';
 import { hasMatrix, type NodeSpec } from '../../model';
-import { listed, type SemanticContext } from './context';
+import { givenHint, listed, type SemanticContext } from './context';
 
 export const CONTEXTS: Readonly<Record<string, string>> = {
   inputs: 'the values given when the run starts',
@@ -74,15 +74,33 @@ function checkNodes({ ctx, isUpstream, idsByLowerCase }: Lookup, report: Report,
       `'nodes.${first.name}.${second.name}' does not exist: a node has 'outputs', 'status' and 'outcome'${didYouMean(second.name, NODE_FIELDS)}`,
     );
   }
-  if (field === 'outputs' && third && third.name !== '*' && target.outputs && !find(third.name, target.outputs)) {
-    report(
-      'undeclared-output',
-      third.span,
-      `node '${target.id}' does not declare an output '${third.name}' (outputs: ${listed(target.outputs) || 'none'})${didYouMean(third.name, target.outputs)}`,
-      'warning',
-      outputFix(ctx, target, third.name),
-    );
+  if (field === 'outputs' && third && third.name !== '*') checkOutputName(ctx, report, target, third);
+}
+
+/**
+ * An output read of a node: one it lists, or, for a sub-workflow node that lists none, one a node of the file it runs
+ * declares or writes (when that can be known).
+ */
+function checkOutputName(ctx: SemanticContext, report: Report, target: NodeSpec, output: Segment): void {
+  if (target.outputs) {
+    if (!find(output.name, target.outputs))
+      report(
+        'undeclared-output',
+        output.span,
+        `node '${target.id}' does not declare an output '${output.name}' (outputs: ${listed(target.outputs) || 'none'})${ctx.suggest.didYouMean(output.name, target.outputs)}`,
+        'warning',
+        outputFix(ctx, target, output.name),
+      );
+    return;
   }
+  const given = target.workflow === undefined ? undefined : ctx.options.workflowOutputs?.(target.workflow);
+  if (!given || find(output.name, given)) return;
+  report(
+    'undeclared-output',
+    output.span,
+    `node '${target.id}' gives no output '${output.name}': no node of ${target.workflow}, which it runs, declares or writes it${givenHint(ctx, output.name, given)}`,
+    'warning',
+  );
 }
 
 /** inputs, matrix, run and workflow: the names they have. */
