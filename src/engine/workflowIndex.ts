@@ -32,6 +32,15 @@ export interface NodeReference {
   /** The node whose field holds the expression; undefined at the workflow level. */
   fromNode?: string;
   output?: { name: string; span: Span };
+  /** The index after the output (`nodes.test.outputs.x['test[shard=1]']`): an instance's id, where its literal is, quotes included. */
+  instance?: { id: string; span: Span };
+}
+
+/** `matrix.<key>` inside an expression of a node. */
+export interface MatrixReference {
+  nodeId: string;
+  key: string;
+  span: Span;
 }
 
 /** An input the workflow declares: its key under `inputs:`. */
@@ -55,6 +64,7 @@ export interface WorkflowIndex {
   references: NodeReference[];
   inputs: InputEntry[];
   inputReferences: InputReference[];
+  matrixReferences: MatrixReference[];
   isUpstream(id: string, ancestor: string): boolean;
 }
 
@@ -69,7 +79,7 @@ function pairNamed(map: unknown, key: string): Pair | undefined {
 
 export function buildIndex(result: ValidationResult): WorkflowIndex {
   const { parsed, workflow } = result;
-  const found: Found = { nodes: [], inputs: [] };
+  const found: Found = { nodes: [], inputs: [], matrix: [] };
   // Expressions name nodes and inputs without regard to case: a reference is recorded under the name the file declares.
   const scan = referenceScanner(parsed, found, {
     node: byLowerCase(workflow.nodes.map((n) => n.id)),
@@ -89,6 +99,7 @@ export function buildIndex(result: ValidationResult): WorkflowIndex {
     references: found.nodes,
     inputs: inputEntries(pairNamed(root, 'inputs')?.value),
     inputReferences: found.inputs,
+    matrixReferences: found.matrix,
     isUpstream: upstreamChecker(workflow.nodes),
   };
 }
@@ -98,6 +109,7 @@ type Scan = (node: unknown, fromNode: string | undefined, isConditionField: bool
 interface Found {
   nodes: NodeReference[];
   inputs: InputReference[];
+  matrix: MatrixReference[];
 }
 
 /** A name as declared, found from any case of it (the first declared wins, as in the evaluator's dictionary). */
@@ -130,19 +142,20 @@ function referenceScanner(
     for (const piece of expressionPieces(value, isConditionField)) {
       if (!piece.parsed) continue;
       for (const ref of collectReferences(piece.parsed).refs) {
-        const [root, id, field, output] = ref.segments;
+        const [root, id, field, output, instance] = ref.segments;
         const context = root.name.toLowerCase();
-        if ((context !== 'nodes' && context !== 'inputs') || !id || id.name === '*') continue;
+        if (!id || id.name === '*') continue;
         const at = (s: Span) => mapSpan(toSource, { start: piece.offset + s.start, end: piece.offset + s.end }, scalar);
-        if (context === 'inputs') {
-          found.inputs.push({ input: declared.input(id.name), span: at(id.span) });
-          continue;
-        }
+        if (context === 'inputs') found.inputs.push({ input: declared.input(id.name), span: at(id.span) });
+        else if (context === 'matrix' && fromNode !== undefined) found.matrix.push({ nodeId: fromNode, key: id.name, span: at(id.span) });
+        if (context !== 'nodes') continue;
+        const outputNamed = field?.name.toLowerCase() === 'outputs' && output && output.name !== '*';
         found.nodes.push({
           nodeId: declared.node(id.name),
           span: at(id.span),
           fromNode,
-          ...(field?.name.toLowerCase() === 'outputs' && output && output.name !== '*' ? { output: { name: output.name, span: at(output.span) } } : {}),
+          ...(outputNamed ? { output: { name: output.name, span: at(output.span) } } : {}),
+          ...(outputNamed && instance && instance.name !== '*' ? { instance: { id: instance.name, span: at(instance.span) } } : {}),
         });
       }
     }

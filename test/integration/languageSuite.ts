@@ -122,6 +122,37 @@ export function registerLanguageSuites(context: IntegrationContext): void {
       }
     });
 
+    it("warns at a read of a sub-workflow's output that no node of its file gives, until one does", async () => {
+      const lines = (...all: string[]) => [...all, ''].join('\n');
+      const inner = file('given-inner.workflow.yaml');
+      const outer = file('given-outer.workflow.yaml');
+      const innerText = (write: string) =>
+        lines('version: 1', 'name: Inner', 'nodes:', '  push:', `    run: echo "${write}=https://example.test" >> "$MAESTRO_OUTPUT"`);
+      writeFileSync(inner.fsPath, innerText('address'));
+      writeFileSync(
+        outer.fsPath,
+        lines(
+          'version: 1',
+          'name: Outer',
+          'nodes:',
+          '  deploy: { workflow: ./given-inner.workflow.yaml }',
+          '  check: { needs: deploy, run: curl "$URL", env: { URL: "${{ nodes.deploy.outputs.url }}" } }',
+        ),
+      );
+      try {
+        const doc = await vscode.workspace.openTextDocument(outer);
+        await until(() => codes(outer).includes('undeclared-output'));
+        const [warning] = vscode.languages.getDiagnostics(outer).filter((d) => d.source === 'maestro');
+        assert.equal(warning.severity, vscode.DiagnosticSeverity.Warning);
+        assert.equal(doc.getText(warning.range), 'url');
+        // The sub-workflow changed on disk: the file that runs it is validated again.
+        writeFileSync(inner.fsPath, innerText('url'));
+        await until(() => codes(outer).length === 0);
+      } finally {
+        for (const f of [inner, outer]) rmSync(f.fsPath, { force: true });
+      }
+    });
+
     it('keeps the error of a file that is not UTF-8 on disk once it is open, with an encoding fix, until it is UTF-8', async () => {
       const latin = file('latin.workflow.yaml');
       const text = ['version: 1', 'name: Latin', 'nodes:', '  greet: { run: echo caf\u00e9 }', ''].join('\n');

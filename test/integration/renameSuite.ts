@@ -1,5 +1,5 @@
-// Renaming in the editor (F2): a node, an input and an output, everywhere in the file and in the workspace's
-// workflows that run it.
+// Renaming in the editor (F2): a node, an input, an output and a matrix key, everywhere in the file and in the
+// workspace's workflows that run it.
 import { strict as assert } from 'node:assert';
 import { rmSync, writeFileSync } from 'node:fs';
 import type * as vscodeTypes from 'vscode';
@@ -144,6 +144,45 @@ export function registerRenameSuite(context: IntegrationContext): void {
       await until(() => codes(outer).length === 0 && codes(inner).length === 0);
     } finally {
       for (const f of [inner, outer]) rmSync(f.fsPath, { force: true });
+    }
+  });
+
+  it("renames a matrix key in the matrix, the node's reads and the instance ids other nodes read by", async () => {
+    const matrix = file('matrix-rename.workflow.yaml');
+    writeFileSync(
+      matrix.fsPath,
+      text(
+        'version: 1',
+        'name: Matrix',
+        'nodes:',
+        '  test:',
+        '    matrix:',
+        '      os: [linux, macos]   # where',
+        '      exclude: [{ os: macos }]',
+        '    run: echo "${{ matrix.os }}" >> "$MAESTRO_OUTPUT"',
+        '  report:',
+        '    needs: test',
+        '    run: echo "$LINUX"',
+        '    env: { LINUX: "${{ nodes.test.outputs.log[\'test[os=linux]\'] }}" }',
+      ),
+    );
+    try {
+      const doc = await vscode.workspace.openTextDocument(matrix);
+      const read = positionOf(doc, 'matrix.os', 8);
+      const [definition] = await vscode.commands.executeCommand<vscodeTypes.Location[]>('vscode.executeDefinitionProvider', doc.uri, read);
+      assert.deepEqual([definition.range.start.line, definition.range.start.character], [5, 6]);
+      const [hover] = await vscode.commands.executeCommand<vscodeTypes.Hover[]>('vscode.executeHoverProvider', doc.uri, read);
+      assert.match((hover.contents[0] as vscodeTypes.MarkdownString).value, /^Matrix key `os` of \*\*test\*\*: `linux`, `macos`/);
+      const edit = await vscode.commands.executeCommand<vscodeTypes.WorkspaceEdit>('vscode.executeDocumentRenameProvider', doc.uri, read, 'platform');
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      assert.match(
+        doc.getText(),
+        /platform: \[linux, macos\] {3}# where\n {6}exclude: \[\{ platform: macos \}\][^]*matrix\.platform[^]*'test\[platform=linux\]'/,
+      );
+      await doc.save();
+      await until(() => codes(matrix).length === 0);
+    } finally {
+      rmSync(matrix.fsPath, { force: true });
     }
   });
 }

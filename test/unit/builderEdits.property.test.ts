@@ -5,8 +5,10 @@ import type { Span } from '../../src/engine/diagnostics';
 import { applyEdits, planEdit, type EditAction, type FieldValue, type InputFields } from '../../src/engine/edits/actions';
 import { fieldPair, needsStyle, nodeBlock, nodePair } from '../../src/engine/edits/yamlText';
 import { validateWorkflow } from '../../src/engine/validation/validate';
+import { matrixInstanceReads, matrixKeyMentionsOf } from '../../src/engine/matrixMentions';
 import { outputMentionsOf } from '../../src/engine/outputMentions';
 import { buildIndex } from '../../src/engine/workflowIndex';
+import { matrixAction, outputAction, type Seed } from './builderNamedActions';
 import { workflowArb, workflowText } from './workflowGen';
 
 type Graph = Map<string, Set<string>>;
@@ -50,10 +52,10 @@ const INPUTS: [string, InputFields][] = [
   ['token', { secret: true }],
 ];
 
-const seedArb = fc.record({ op: fc.integer({ min: 0, max: 17 }), a: fc.nat(), b: fc.nat(), c: fc.nat() });
+const seedArb = fc.record({ op: fc.integer({ min: 0, max: 21 }), a: fc.nat(), b: fc.nat(), c: fc.nat() });
 
 /** The action a seed picks in the current workflow. */
-function actionOf(seed: { op: number; a: number; b: number; c: number }, graph: Graph, text: string): EditAction {
+function actionOf(seed: Seed, graph: Graph, text: string): EditAction {
   const ids = [...graph.keys()];
   // Properties are set on shell steps: `run` on a gate, or `timeout` on one, is a mistake the validator reports.
   const steps = validateWorkflow(text)
@@ -107,6 +109,11 @@ function actionOf(seed: { op: number; a: number; b: number; c: number }, graph: 
     case 16:
     case 17:
       return outputAction(seed, text);
+    case 18:
+    case 19:
+    case 20:
+    case 21:
+      return matrixAction(seed, text);
     case 8:
     case 9: {
       const [key, value] = WORKFLOW_SETTINGS[seed.c % WORKFLOW_SETTINGS.length];
@@ -115,28 +122,6 @@ function actionOf(seed: { op: number; a: number; b: number; c: number }, graph: 
     default:
       return { type: 'duplicate', id: pick(seed.a) };
   }
-}
-
-/** A script that writes the outputs the settings declare. */
-const WRITES_OUTPUTS = 'echo "version=1.0" >> "$MAESTRO_OUTPUT"\nprintf \'%s\\n\' "notes=ok" >> "$MAESTRO_OUTPUT"\n';
-
-/** Outputs: declared and written by a step, read by a node that needs it, renamed (now and then to a name it has: refused). */
-function outputAction(seed: { op: number; a: number; b: number; c: number }, text: string): EditAction {
-  const nodes = validateWorkflow(text).workflow.nodes;
-  const steps = nodes.filter((n) => n.kind === 'run');
-  if (!steps.length) return { type: 'duplicate', id: nodes[seed.a % nodes.length].id };
-  const declaring = steps.filter((n) => n.outputs?.length);
-  if (!declaring.length) return { type: 'set', id: steps[seed.a % steps.length].id, key: 'outputs', value: ['version', 'notes'] };
-  const step = declaring[seed.a % declaring.length];
-  const outputs = step.outputs!;
-  if (seed.op === 16 && !step.run?.includes('MAESTRO_OUTPUT')) return { type: 'set', id: step.id, key: 'run', value: WRITES_OUTPUTS };
-  const reader = nodes.find((n) => n.kind === 'run' && n.needs.includes(step.id)) ?? nodes.find((n) => n.kind === 'run' && n.needs.length);
-  // A read of an output the node may not declare, in another case: a warning, and read all the same.
-  if (seed.op === 17 && reader)
-    return { type: 'set', id: reader.id, key: 'env', value: { READS: `\${{ nodes.${reader.needs[0]}.outputs.${seed.b % 2 ? outputs[0] : 'Notes'} }}` } };
-  const from = outputs[seed.b % outputs.length];
-  const to = seed.c % 4 ? `renamed_out${seed.c % 3}` : outputs[seed.c % outputs.length];
-  return { type: 'renameOutput', id: step.id, from, to };
 }
 
 /** The graph the action should give. */
@@ -170,6 +155,9 @@ function expectedGraph(graph: Graph, action: EditAction, select: string | undefi
   return next;
 }
 
+const isRename = (action: EditAction): action is Extract<EditAction, { type: 'rename' | 'renameInput' | 'renameOutput' | 'renameMatrixKey' }> =>
+  action.type === 'rename' || action.type === 'renameInput' || action.type === 'renameOutput' || action.type === 'renameMatrixKey';
+
 const sameGraph = (a: Graph, b: Graph) =>
   a.size === b.size && [...a].every(([id, needs]) => b.has(id) && [...needs].sort().join() === [...b.get(id)!].sort().join());
 
@@ -185,6 +173,7 @@ function allowedSpans(text: string, action: EditAction): Span[] | 'insertion' | 
     case 'rename':
     case 'renameInput':
     case 'renameOutput':
+    case 'renameMatrixKey':
       return 'mentions';
     case 'removeNode':
       return [...graphOf(text)].filter(([id, needs]) => id === action.id || needs.has(action.id)).map(([id]) => blockOf(id));
@@ -210,6 +199,7 @@ function inverseOf(before: string, action: EditAction, select: string | undefine
     case 'rename':
     case 'renameInput':
     case 'renameOutput':
+    case 'renameMatrixKey':
       return { ...action, from: action.to, to: action.from };
     case 'connect': {
       const pair = nodePair(index.result.parsed, action.to)!;
@@ -255,13 +245,14 @@ function checkAction(text: string, action: EditAction): string {
   const bare = (m: string) => m.replace(/ — did you mean '[^']*'\?$/, '');
   // An id in a message, whole: `test` is not part of `test-2`.
   const id = (name: string) => new RegExp(`(?<![\\w-])${name}(?![\\w-])`, 'g');
-  const renamed = (m: string) => bare(action.type === 'rename' || action.type === 'renameInput' ? m.replace(id(action.from), action.to) : m);
+  const renamed = (m: string) =>
+    bare(action.type === 'rename' || action.type === 'renameInput' || action.type === 'renameMatrixKey' ? m.replace(id(action.from), action.to) : m);
   const known = new Set(errorsOf(text).map((d) => renamed(d.message)));
   const allowed =
     action.type === 'removeNode' || action.type === 'disconnect'
       ? /^(no node named|nodes\.\w+: '\w+' is not upstream)/
       : action.type === 'set' || action.type === 'setInput'
-        ? /^no input named/
+        ? /^(no input named|no matrix key)/
         : /^$/;
   // Removing the last node leaves `nodes:` empty, which the schema refuses.
   const empty = graphOf(after).size === 0;
@@ -274,11 +265,7 @@ function checkAction(text: string, action: EditAction): string {
     if (spans === 'insertion') assert.equal(e.span.start, e.span.end, `only inserts\n${context}`);
     else if (spans === 'mentions')
       // Expressions read names in any case (the test writes `outputs.Notes`): each is renamed as it is written.
-      assert.equal(
-        text.slice(e.span.start, e.span.end).toLowerCase(),
-        action.type === 'rename' || action.type === 'renameInput' || action.type === 'renameOutput' ? action.from.toLowerCase() : '',
-        `only the name changes\n${context}`,
-      );
+      assert.equal(text.slice(e.span.start, e.span.end).toLowerCase(), isRename(action) ? action.from.toLowerCase() : '', `only the name changes\n${context}`);
     else
       assert.ok(
         spans.some((s) => s.start <= e.span.start && e.span.end <= s.end),
@@ -291,6 +278,21 @@ function checkAction(text: string, action: EditAction): string {
       [],
       `nothing names ${action.id}'s ${action.from} any more\n${context}`,
     );
+  if (action.type === 'renameMatrixKey' && action.to !== action.from)
+    assert.deepEqual(
+      matrixKeyMentionsOf(buildIndex(validateWorkflow(after)), action.id, action.from),
+      [],
+      `nothing names the key ${action.from} of ${action.id}'s matrix any more\n${context}`,
+    );
+  // The instance ids other nodes read a matrix node's outputs by still name its instances.
+  if (action.type === 'rename' || action.type === 'renameMatrixKey') {
+    const node = action.type === 'rename' ? [action.from, action.to] : [action.id, action.id];
+    assert.equal(
+      matrixInstanceReads(buildIndex(validateWorkflow(after)), node[1]).length,
+      matrixInstanceReads(before, node[0]).length,
+      `instance ids still name instances\n${context}`,
+    );
+  }
   if (action.type === 'renameInput' && action.to !== action.from)
     assert.ok(
       buildIndex(validateWorkflow(after)).inputReferences.every((r) => r.input !== action.from),
@@ -301,8 +303,7 @@ function checkAction(text: string, action: EditAction): string {
   const kept = commentsOf(text).filter((c) => !removedLine?.endsWith(c));
   if (action.type !== 'removeNode') for (const c of kept) assert.ok(after.includes(c), `comment '${c}' is kept\n${context}`);
   // A name read in another case comes back in the name's own case: no exact inverse then.
-  const renames = action.type === 'rename' || action.type === 'renameInput' || action.type === 'renameOutput';
-  const otherCase = renames && outcome.edits.some((e) => text.slice(e.span.start, e.span.end) !== action.from);
+  const otherCase = isRename(action) && outcome.edits.some((e) => text.slice(e.span.start, e.span.end) !== action.from);
   const inverse = otherCase ? undefined : inverseOf(text, action, outcome.select);
   if (inverse) {
     const undone = planEdit(buildIndex(validateWorkflow(after)), inverse);

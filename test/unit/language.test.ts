@@ -239,7 +239,7 @@ describe('language services', () => {
       );
       assert.match((renameEdits(index, offset, '9lives') as { error: string }).error, /not a valid node id/);
       assert.match((renameEdits(index, offset, 'test') as { error: string }).error, /already exists/);
-      assert.match((prepareRename(index, 0) as { error: string }).error, /Only node ids, inputs and outputs can be renamed/);
+      assert.match((prepareRename(index, 0) as { error: string }).error, /Only node ids, inputs, outputs and matrix keys can be renamed/);
     });
 
     it("goes to an input's definition, finds its reads, renames it, and shows it on hover", () => {

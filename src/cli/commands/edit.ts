@@ -35,6 +35,9 @@ Actions:
                           (echo "OLD=…" >> "$MAESTRO_OUTPUT") and every nodes.ID.outputs.OLD in expressions
     --callers DIR         and in the workflows under DIR that run FILE as a sub-workflow: the with: keys that
                           give the input, what reads the output (edited with --write, else only named)
+  rename-matrix-key ID OLD NEW
+                          renames a key of node ID's matrix: in the matrix, its include and exclude entries,
+                          every matrix.OLD of the node and the instance ids others read its outputs by
   duplicate ID            copies the node under a new id, right after it
 
 Exits 2, saying why, when the action is refused (a cycle, an unknown or duplicate id). Errors the edit leaves
@@ -51,6 +54,9 @@ const NAME_PAIRS: Record<string, [type: 'connect' | 'disconnect' | 'rename' | 'r
   'rename-input': ['renameInput', 'OLD and NEW'],
 };
 
+/** The actions that rename a name a node holds: ID, OLD and NEW. */
+const NODE_NAME_RENAMES: Record<string, 'renameOutput' | 'renameMatrixKey'> = { 'rename-output': 'renameOutput', 'rename-matrix-key': 'renameMatrixKey' };
+
 /** The action the arguments name. */
 function actionOf(args: string[], flags: { needs?: string; run?: string; after?: string; kind?: string; workflow?: string }): EditAction {
   const [name, ...rest] = args;
@@ -62,6 +68,10 @@ function actionOf(args: string[], flags: { needs?: string; run?: string; after?:
   if (pair) {
     const [from, to] = want(2, pair[1]);
     return { type: pair[0], from, to };
+  }
+  if (Object.hasOwn(NODE_NAME_RENAMES, name)) {
+    const [id, from, to] = want(3, 'ID, OLD and NEW');
+    return { type: NODE_NAME_RENAMES[name], id, from, to };
   }
   switch (name) {
     case 'add-node': {
@@ -100,10 +110,6 @@ function actionOf(args: string[], flags: { needs?: string; run?: string; after?:
       const checked = parseEditAction({ type: 'setInput', name: inputName, value: fields });
       if ('error' in checked) throw new UsageError('VALUE is a mapping of type (string, number or boolean), required, secret, default, description');
       return checked.action;
-    }
-    case 'rename-output': {
-      const [id, from, to] = want(3, 'ID, OLD and NEW');
-      return { type: 'renameOutput', id, from, to };
     }
     case 'duplicate':
       return { type: 'duplicate', id: want(1, 'an id')[0] };

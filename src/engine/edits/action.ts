@@ -48,6 +48,8 @@ export type EditAction =
   | { type: 'renameInput'; from: string; to: string }
   /** A node's output renamed where it is declared, written by its script and read. */
   | { type: 'renameOutput'; id: string; from: string; to: string }
+  /** A key of a node's matrix renamed where the matrix writes it, where the node reads it and in instance ids. */
+  | { type: 'renameMatrixKey'; id: string; from: string; to: string }
   | { type: 'duplicate'; id: string }
   | { type: 'paste'; text: string; after?: string };
 
@@ -75,6 +77,7 @@ export function parseEditAction(v: unknown): { action: EditAction } | { error: s
     setInput: (a) => isString(a.name) && (a.value === undefined || isInputFields(a.value)),
     renameInput: (a) => isString(a.from) && isString(a.to),
     renameOutput: (a) => isString(a.id) && isString(a.from) && isString(a.to),
+    renameMatrixKey: (a) => isString(a.id) && isString(a.from) && isString(a.to),
     duplicate: (a) => isString(a.id),
     paste: (a) => isString(a.text) && optionalText(a.after),
   };

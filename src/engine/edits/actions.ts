@@ -7,6 +7,7 @@ import { pasteNodes } from './clipboard';
 import { connect, disconnect } from './needs';
 import { addNode, duplicateNode, removeNode, type Outcome } from './nodes';
 import { renameInput } from './inputRename';
+import { renameMatrixKey } from './matrixKeyRename';
 import { renameOutput } from './outputRename';
 import { renameNode } from './rename';
 import { setField } from './setField';
@@ -43,6 +44,8 @@ function plannedEdit(index: WorkflowIndex, action: EditAction): Outcome {
       return renameInput(index, action.from, action.to);
     case 'renameOutput':
       return withSelect(renameOutput(index, action.id, action.from, action.to), action.id);
+    case 'renameMatrixKey':
+      return withSelect(renameMatrixKey(index, action.id, action.from, action.to), action.id);
     case 'duplicate':
       return duplicateNode(index, action.id);
     case 'paste':

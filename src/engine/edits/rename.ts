@@ -1,5 +1,6 @@
 // Node ids: what makes one valid, a fresh one, and renaming one everywhere it is written.
 import type { TextEdit } from '../diagnostics';
+import { matrixInstanceReads } from '../matrixMentions';
 import { mentionsOf, type WorkflowIndex } from '../workflowIndex';
 
 export const NODE_ID = /^[A-Za-z_][A-Za-z0-9_-]*$/;
@@ -21,7 +22,10 @@ export function freshId(ids: Iterable<string>, base: string): string {
   for (let n = 2; ; n++) if (!idTaken(all, `${stem}-${n}`)) return `${stem}-${n}`;
 }
 
-/** The edits that rename a node: its key, every `needs` entry and every `nodes.<id>` in expressions. */
+/**
+ * The edits that rename a node: its key, every `needs` entry, every `nodes.<id>` in expressions and, for a matrix
+ * node, the instance ids its outputs are read by (`['test[shard=1]']`).
+ */
 export function renameNode(index: WorkflowIndex, from: string, to: string): { edits: TextEdit[] } | { error: string } {
   if (!index.byId.has(from)) return { error: `there is no node '${from}'` };
   if (!NODE_ID.test(to)) return { error: invalidIdMessage(to) };
@@ -40,5 +44,6 @@ export function renameNode(index: WorkflowIndex, from: string, to: string): { ed
   const mentions = mentionsOf(index, from);
   const quoted = mentions.find((m) => text.slice(m.span.start, m.span.end).toLowerCase() !== from.toLowerCase());
   if (quoted) return { error: `'${from}' is written with quotes or escapes at offset ${quoted.span.start}: rename it there by hand` };
-  return { edits: mentions.map((m) => ({ span: m.span, newText: to })) };
+  const instances = matrixInstanceReads(index, from).map(({ span }) => ({ start: span.start + 1, end: span.start + 1 + from.length }));
+  return { edits: [...mentions.map((m) => m.span), ...instances].map((span) => ({ span, newText: to })) };
 }

@@ -3,7 +3,8 @@ import type { Span } from '../../engine/diagnostics';
 import { formatDuration } from '../../engine/duration';
 import { FUNCTION_SIGNATURES } from '../../engine/expressions/functions';
 import { matrixSize, nodesNamingMutex, type InputSpec, type MatrixSpec } from '../../engine/model';
-import { matrixTemplateText } from '../../engine/matrix';
+import { matrixTemplateText, matrixValuesOf, matrixValueText } from '../../engine/matrix';
+import { matrixKeyMentionsOf } from '../../engine/matrixMentions';
 import { outputMentionsOf } from '../../engine/outputMentions';
 import { CONTEXTS } from '../../engine/validation/semantics';
 import { markdownCode, markdownText } from '../ui/untrustedText';
@@ -62,6 +63,19 @@ function matrixMakeUp(matrix: MatrixSpec): string {
   if (matrix.exclude.length) parts.push(`${matrix.exclude.length} excluded`);
   if (matrix.include.length) parts.push(`${matrix.include.length} included`);
   return parts.join(', ');
+}
+
+/** A key of a node's matrix: the values it takes, and how many of the node's expressions read it. */
+function matrixKeyMarkdown(index: WorkflowIndex, nodeId: string, name: string): string {
+  const matrix = index.byId.get(nodeId)?.spec?.matrix;
+  const head = `Matrix key ${markdownCode(name)} of **${markdownText(nodeId)}**`;
+  if (!matrix) return `${head} — its values are made when the run reaches the node`;
+  const values = matrixValuesOf(matrix, name);
+  if (!values.length) return `${head} — *not a key of its matrix*`;
+  const shown = values.slice(0, 8).map((v) => markdownCode(matrixValueText(v)));
+  const more = values.length > 8 ? `, … (${values.length - 8} more)` : '';
+  const reads = matrixKeyMentionsOf(index, nodeId, name).filter((m) => m.role === 'expression').length;
+  return `${head}: ${shown.join(', ')}${more}\n\n- read by ${reads ? `${reads} expression${reads === 1 ? '' : 's'}` : 'no expression'} of the node`;
 }
 
 /** The key path of the mapping key at an offset (`['nodes', 'build', 'retry']`), with the key's span. */
@@ -151,6 +165,7 @@ export function hoverAt(index: WorkflowIndex, offset: number, describe?: (writte
   const text = index.result.parsed.text;
   const named = namedAt(index, offset);
   if (named?.kind === 'output') return { span: named.span, markdown: outputMarkdown(index, named.nodeId, named.name, named.role === 'expression') };
+  if (named?.kind === 'matrixKey') return { span: named.span, markdown: matrixKeyMarkdown(index, named.nodeId, named.name) };
   if (named) return { span: named.span, markdown: named.kind === 'node' ? nodeMarkdown(index, named.name) : inputMarkdown(index, named.name) };
   const given = describe && givenInputAt(index, offset);
   const givenSpec = given ? describe(given.workflow)?.inputs[given.input] : undefined;

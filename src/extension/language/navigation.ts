@@ -1,21 +1,24 @@
 import { isMap, isScalar } from 'yaml';
 import type { Span, TextEdit } from '../../engine/diagnostics';
 import { renameInput } from '../../engine/edits/inputRename';
+import { renameMatrixKey } from '../../engine/edits/matrixKeyRename';
 import { renameOutput } from '../../engine/edits/outputRename';
 import { renameNode } from '../../engine/edits/rename';
 import { hasMatrix } from '../../engine/model';
 import { fieldPair, nodePair, rangeOf } from '../../engine/edits/yamlText';
 import { locate } from '../../engine/validation/document';
+import { matrixKeyAt, matrixKeyMentionsOf, type MatrixKeyRole } from '../../engine/matrixMentions';
 import { outputMentionAt, outputMentionsOf, type OutputRole } from '../../engine/outputMentions';
 import { inputMentionAt, inputMentionsOf, mentionAt, mentionsOf } from '../../engine/workflowIndex';
 import type { WorkflowIndex } from '../../engine/workflowIndex';
 
 export { mentionAt, mentionsOf, type NodeMention } from '../../engine/workflowIndex';
 
-/** What a name at an offset is: a node's id, an input's name or a node's output, written where it is. */
+/** What a name at an offset is: a node's id, an input's name, a node's output or a key of its matrix, written where it is. */
 export type NamedAt =
   | { kind: 'node' | 'input'; name: string; span: Span; role: 'definition' | 'needs' | 'expression' }
-  | { kind: 'output'; nodeId: string; name: string; span: Span; role: OutputRole };
+  | { kind: 'output'; nodeId: string; name: string; span: Span; role: OutputRole }
+  | { kind: 'matrixKey'; nodeId: string; name: string; span: Span; role: MatrixKeyRole };
 
 export type MentionRole = NamedAt['role'];
 
@@ -25,14 +28,17 @@ export function namedAt(index: WorkflowIndex, offset: number): NamedAt | undefin
   const input = inputMentionAt(index, offset);
   if (input) return { kind: 'input', name: input.input, span: input.span, role: input.role };
   const output = outputMentionAt(index, offset);
-  return output && { kind: 'output', nodeId: output.nodeId, name: output.output, span: output.span, role: output.role };
+  if (output) return { kind: 'output', nodeId: output.nodeId, name: output.output, span: output.span, role: output.role };
+  const key = matrixKeyAt(index, offset);
+  return key && { kind: 'matrixKey', nodeId: key.nodeId, name: key.key, span: key.span, role: key.role };
 }
 
-/** Every place the node, input or output named at an offset is written (none where no name is). */
+/** Every place the node, input, output or matrix key named at an offset is written (none where no name is). */
 export function mentionsAt(index: WorkflowIndex, offset: number): { span: Span; role: MentionRole }[] {
   const named = namedAt(index, offset);
   if (!named) return [];
   if (named.kind === 'output') return outputMentionsOf(index, named.nodeId, named.name);
+  if (named.kind === 'matrixKey') return matrixKeyMentionsOf(index, named.nodeId, named.name);
   return named.kind === 'node' ? mentionsOf(index, named.name) : inputMentionsOf(index, named.name);
 }
 
@@ -82,6 +88,11 @@ export function definitionAt(index: WorkflowIndex, offset: number): Span | undef
     const mentions = outputMentionsOf(index, named.nodeId, named.name);
     return (['definition', 'stdoutAs', 'write'] as const).map((role) => mentions.find((m) => m.role === role)).find(Boolean)?.span;
   }
+  // A matrix key is defined by its axis, or else by the first `include` entry that gives it.
+  if (named?.kind === 'matrixKey') {
+    const mentions = matrixKeyMentionsOf(index, named.nodeId, named.name);
+    return (mentions.find((m) => m.role === 'definition') ?? mentions.find((m) => m.role === 'entry'))?.span;
+  }
   if (named?.kind === 'input') return index.inputs.find((i) => i.name === named.name)?.keySpan;
   return named && index.byId.get(named.name)?.keySpan;
 }
@@ -109,25 +120,29 @@ export function prepareRename(index: WorkflowIndex, offset: number): { span: Spa
   if (!named)
     return {
       error:
-        "Only node ids, inputs and outputs can be renamed: put the cursor on a node id, a needs entry, an input's name under inputs:, an output in a node's outputs, or nodes.<id>, inputs.<name> or nodes.<id>.outputs.<name> in an expression.",
+        "Only node ids, inputs, outputs and matrix keys can be renamed: put the cursor on a node id, a needs entry, an input's name under inputs:, an output in a node's outputs, a key of a matrix, or nodes.<id>, inputs.<name>, nodes.<id>.outputs.<name> or matrix.<key> in an expression.",
     };
-  if (named.kind === 'output') {
-    // The rename's own rules: a gate's or a sub-workflow node's outputs are not named in this node.
-    const refused = renameOutput(index, named.nodeId, named.name, named.name);
+  if (named.kind === 'output' || named.kind === 'matrixKey') {
+    // The rename's own rules: a gate's or a sub-workflow node's outputs are not named in this node, a made matrix's keys in no file.
+    const rename = named.kind === 'output' ? renameOutput : renameMatrixKey;
+    const refused = rename(index, named.nodeId, named.name, named.name);
     if ('error' in refused) return { error: `${refused.error}.` };
   } else {
     const declared = named.kind === 'node' ? index.byId.has(named.name) : index.inputs.some((i) => i.name === named.name);
     if (!declared) return { error: `'${named.name}' is not ${named.kind === 'node' ? 'a node' : 'an input'} of this workflow.` };
   }
-  const text = index.result.parsed.text.slice(named.span.start, named.span.end);
-  if (text.toLowerCase() !== named.name.toLowerCase()) return { error: `'${named.name}' is written with quotes or escapes here: rename it at its definition.` };
+  const text = index.result.parsed.text.slice(named.span.start, named.span.end).toLowerCase();
+  const name = named.name.toLowerCase();
+  // `matrix['os']`: the name inside the quotes.
+  if (named.kind === 'matrixKey' && text === `'${name}'`) return { span: { start: named.span.start + 1, end: named.span.end - 1 }, placeholder: named.name };
+  if (text !== name) return { error: `'${named.name}' is written with quotes or escapes here: rename it at its definition.` };
   return { span: named.span, placeholder: named.name };
 }
 
 /** What a rename renamed besides its edits: an input or an output, under its old and new names. */
 export type Renamed = { kind: 'input'; from: string; to: string } | { kind: 'output'; nodeId: string; from: string; to: string; note?: string };
 
-/** The edits that rename a node, an input or an output everywhere in the file; for an input or an output, what it renamed. */
+/** The edits that rename a node, an input, an output or a matrix key everywhere in the file; for an input or an output, what it renamed. */
 export function renameEdits(index: WorkflowIndex, offset: number, newName: string): { edits: TextEdit[]; renamed?: Renamed } | { error: string } {
   const prepared = prepareRename(index, offset);
   if ('error' in prepared) return prepared;
@@ -135,6 +150,7 @@ export function renameEdits(index: WorkflowIndex, offset: number, newName: strin
   // The builder's rules: one home for what a valid, free name is and where a name is written.
   if (named.kind === 'node') return renameNode(index, prepared.placeholder, newName);
   const from = prepared.placeholder;
+  if (named.kind === 'matrixKey') return renameMatrixKey(index, named.nodeId, from, newName);
   if (named.kind === 'output') {
     const r = renameOutput(index, named.nodeId, from, newName);
     return 'error' in r ? r : { edits: r.edits, renamed: { kind: 'output', nodeId: named.nodeId, from, to: newName, ...(r.note ? { note: r.note } : {}) } };
