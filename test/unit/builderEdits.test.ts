@@ -130,6 +130,11 @@ describe('builder edits', () => {
       set('with', { n: Number.POSITIVE_INFINITY, m: Number.NaN, 'two\nlines': -0 }),
       '    with:\n      n: .inf\n      m: .nan\n      "two\\nlines": -0\n',
     );
+    // A list of mappings as a person writes one: each mapping starts on its dash's line.
+    assert.equal(
+      set('matrix', { os: ['linux'], include: [{ os: 'linux', deep: { a: [{ b: 1, c: [1] }] } }, {}] }),
+      '    matrix:\n      os: [linux]\n      include:\n        - os: linux\n          deep:\n            a:\n              - b: 1\n                c: [1]\n        - {}\n',
+    );
   });
 
   it('renames everywhere, expressions and mentions in any case included', () => {

@@ -127,12 +127,21 @@ export function valueYaml(value: FieldValue, keyColumn: number, unit: number): s
   const pad = ' '.repeat(keyColumn + unit);
   if (Array.isArray(value)) {
     if (value.every(isScalarValue)) return flowValue(value);
-    return value.map((v) => `\n${pad}-${afterKey(v, keyColumn + unit + 2, unit)}`).join('');
+    return value.map((v) => `\n${pad}-${listItem(v, keyColumn + unit, unit)}`).join('');
   }
   const entries = Object.entries(value);
   if (entries.length === 0) return '{}';
   // A key on one line: never a block scalar, which cannot be a key.
   return entries.map(([k, v]) => `\n${pad}${flowValue(k)}:${afterKey(v, keyColumn + unit, unit)}`).join('');
+}
+
+/** What follows a list's `-` at `dashColumn`: a mapping starts on the dash's line (`- os: linux`), its other keys under its first. */
+function listItem(value: FieldValue, dashColumn: number, unit: number): string {
+  const isMapping = typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length > 0;
+  if (!isMapping) return afterKey(value, dashColumn + 2, unit);
+  // Its entries one unit deeper than a key at this column: at the dash's column + 2.
+  const block = valueYaml(value, dashColumn + 2 - unit, unit);
+  return ` ${block.slice(1 + dashColumn + 2)}`;
 }
 
 /** A word YAML reads back as the same string (`true`, `1.0` and `.inf` it does not; some it refuses to read). */
