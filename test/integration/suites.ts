@@ -337,6 +337,29 @@ export function registerSuites(context: IntegrationContext): void {
         for (const f of [inner, outer]) rmSync(f.fsPath, { force: true });
       }
     });
+
+    it('sets nothing for a value the node has already, and plans an edit again when the document changes under it', async () => {
+      const doc = await open('editing.workflow.yaml');
+      await vscode.commands.executeCommand('maestro.showDag', doc.uri);
+      const panel = await until(() => api.dag.get(doc.uri));
+      const version = doc.version;
+      const run = (doc.getText().match(/^ {2}build:\n(?: {4}.*\n)*? {4}run: (.*)$/m) ?? [])[1];
+      assert.ok(run, doc.getText());
+      assert.deepEqual(await panel.handle({ type: 'edit', action: { type: 'set', id: 'build', key: 'run', value: run } }), { applied: true, select: 'build' });
+      assert.equal(doc.version, version, 'no change, so no undo step');
+      // An edit of the document sent as the panel's is planned: whichever the editor takes first, both are kept.
+      const typed = new vscode.WorkspaceEdit();
+      typed.insert(doc.uri, doc.positionAt(doc.getText().length), '# typed meanwhile\n');
+      const [reply, took] = await Promise.all([
+        panel.handle({ type: 'edit', action: { type: 'set', id: 'build', key: 'timeout', value: '7m' } }),
+        vscode.workspace.applyEdit(typed),
+      ]);
+      assert.ok(took);
+      assert.deepEqual(reply, { applied: true, select: 'build' });
+      assert.match(doc.getText(), /timeout: 7m[^]*# typed meanwhile\n$/);
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    });
   });
 
   // Last: while attached, runs go to the served engine.

@@ -49,6 +49,13 @@ function callersNote(callers: readonly vscode.Uri[], what: string): string {
   return `${callers.length === 1 ? 'A workflow that runs' : `${callers.length} workflows that run`} this one ${what}: ${names.join(', ')}`;
 }
 
+/** The document changed between an edit's plan and its application: the editor did not take it. */
+class DocumentChanged extends Error {
+  constructor() {
+    super('the document changed while the edit was applied: try again');
+  }
+}
+
 /** The builder for one workflow document. */
 export class WorkflowEditing {
   constructor(
@@ -75,14 +82,26 @@ export class WorkflowEditing {
 
   async edit(asked: EditAction): Promise<EditReply> {
     const action = await this.withSubWorkflow(asked);
+    if (action.type === 'removeNode' && !(await this.confirmRemove(this.indexOf(await this.document()), action.id))) return { applied: false };
+    try {
+      return await this.planAndApply(action);
+    } catch (e) {
+      // The document changed between the plan and the editor taking it (an undo, a keystroke): planned again once.
+      if (!(e instanceof DocumentChanged)) throw e;
+      return this.planAndApply(action);
+    }
+  }
+
+  private async planAndApply(action: EditAction): Promise<EditReply> {
     const doc = await this.document();
     const index = this.indexOf(doc);
-    if (action.type === 'removeNode' && !(await this.confirmRemove(index, action.id))) return { applied: false };
     const outcome = planEdit(index, action);
     if ('error' in outcome) throw new Error(outcome.error);
     const edit = new vscode.WorkspaceEdit();
     const callersNote = await this.callerEdits(action, index, edit);
-    await this.apply(doc, outcome.edits, outcome.reveal, edit);
+    // What would change nothing (a value set to what it is) is not applied: it would be an undo step that does nothing.
+    const changes = edit.size > 0 || applyEdits(index.result.parsed.text, outcome.edits) !== index.result.parsed.text;
+    if (changes) await this.apply(doc, outcome.edits, outcome.reveal, edit);
     if (action.type === 'renameInput' && action.from !== action.to) await this.inputRenamed(action.from, action.to);
     const note = [outcome.note, callersNote].filter(Boolean).join('. ');
     return { applied: true, ...(outcome.select ? { select: outcome.select } : {}), ...(note ? { note } : {}) };
@@ -131,8 +150,13 @@ export class WorkflowEditing {
     edit: vscode.WorkspaceEdit,
   ) {
     const before = doc.getText();
+    const version = doc.version;
     for (const e of edits) edit.replace(doc.uri, toRange(doc, e.span), e.newText);
-    if (!(await vscode.workspace.applyEdit(edit))) throw new Error('the editor did not take the change (the document may be read-only)');
+    // The editor refuses an edit made for a version of the document it no longer holds.
+    if (!(await vscode.workspace.applyEdit(edit))) {
+      if (doc.version !== version) throw new DocumentChanged();
+      throw new Error('the editor did not take the change (the document may be read-only)');
+    }
     // What the engine planned against must be what the document now holds.
     if (doc.getText() !== applyEdits(before, edits)) throw new Error('the document changed while the edit was applied: try again');
     const editor = vscode.window.visibleTextEditors.find((e) => e.document === doc);
