@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { main } from '../../src/cli/main';
 import type { Output } from '../../src/cli/output';
 import { MutexRegistry } from '../../src/engine/run/core/mutexes';
-import { machineMutexFolder, MutexLockFiles } from '../../src/engine/run/io/mutexLocks';
+import { machineMutexFolder, MutexLockFiles, processStart } from '../../src/engine/run/io/mutexLocks';
 
 const lockFiles = (folder: string) => readdirSync(folder).sort();
 const lockOf = (pid: number, owner = 'gone') => JSON.stringify({ pid, host: hostname(), owner, runId: 'r0', nodeId: 'old', since: new Date(0).toISOString() });
@@ -59,6 +59,21 @@ describe('mutexes across processes: lock files', () => {
     assert.equal(files.holderOf('x')?.pid, process.ppid);
     files.give(['x']);
     assert.ok(existsSync(join(folder, 'x.lock')), 'a lock it does not hold stays');
+  });
+
+  it('takes over a lock whose pid another process has been given since, where the system says when processes start', function () {
+    if (processStart(process.ppid) === undefined) return this.skip();
+    const files = new MutexLockFiles(folder);
+    assert.equal(files.tryTake(['x']), true);
+    files.giveAll();
+    const lock = (started: string) => JSON.stringify({ ...JSON.parse(lockOf(process.ppid)), started });
+    writeFileSync(join(folder, 'x.lock'), lock(processStart(process.ppid)!));
+    assert.equal(files.tryTake(['x']), false, 'the process that took it runs');
+    writeFileSync(join(folder, 'x.lock'), lock(`${processStart(process.ppid)!}0`));
+    assert.equal(files.tryTake(['x'], { nodeId: 'new' }), true, 'the pid is another process now');
+    const holder = new MutexLockFiles(folder).holderOf('x')!;
+    assert.deepEqual([holder.nodeId, holder.started], ['new', processStart(process.pid)]);
+    files.giveAll();
   });
 
   it('gives back what a process holds when it exits without giving it back', () => {

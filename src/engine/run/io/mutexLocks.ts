@@ -1,7 +1,8 @@
 // Mutexes across processes: a held mutex is a file in one folder of this machine's user, so that the editor's engine,
 // a served engine and each `maestro-dag run` take turns as the runs of one engine do (what a mutex guards, a port or
 // a container's name, belongs to the machine). A lock file is made whole and then linked into place, which fails
-// when another holds it; one whose process is gone (killed before it could give its mutexes back) is taken over.
+// when another holds it; one whose process is gone (killed before it could give its mutexes back, its pid perhaps
+// given to another since) is taken over.
 import { randomUUID } from 'node:crypto';
 import { linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir, userInfo } from 'node:os';
@@ -18,6 +19,8 @@ export interface MutexHolder {
   runId?: string;
   nodeId?: string;
   since: string;
+  /** When its process started, where the system says (Linux: the boot and the tick): tells a pid used again from it. */
+  started?: string;
 }
 
 /** The folder of the machine's mutexes for this user, unless MAESTRO_MUTEX_DIR names another. */
@@ -74,16 +77,36 @@ function readHolder(path: string): MutexHolder | 'unreadable' | undefined {
   }
 }
 
+/**
+ * When a process started, where Linux says: the boot's id and the clock tick since it (field 22 of /proc/<pid>/stat),
+ * so that a process given the pid of one that ended is not taken for it. Undefined elsewhere, or when it is gone.
+ */
+export function processStart(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command's name (field 2) may hold spaces and parentheses: fields are counted from its closing one.
+    const tick = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    return tick ? `${bootId()}:${tick}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+let boot: string | undefined;
+const bootId = (): string => (boot ??= readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim());
+
 /** Whether the holder's process still runs (on another host, it cannot be told: it is taken to run). */
 function holderAlive(holder: MutexHolder): boolean {
   if (holder.host !== hostname()) return true;
   if (holder.pid === process.pid) return holdingOwners.has(holder.owner);
   try {
     process.kill(holder.pid, 0);
-    return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
+  // A process runs under that pid: the holder's, unless it started at another time.
+  const started = holder.started === undefined ? undefined : processStart(holder.pid);
+  return started === undefined || started === holder.started;
 }
 
 /** One engine's lock files: a node's (or a run's) taken all at once or none, given back when its attempt (or run) ends. */
@@ -177,7 +200,15 @@ export class MutexLockFiles {
       if (this.options.ownFolder) checkOwnFolder(this.folder);
       this.folderMade = true;
     }
-    const holder: MutexHolder = { pid: process.pid, host: hostname(), owner: this.owner, ...by, since: new Date().toISOString() };
+    const started = processStart(process.pid);
+    const holder: MutexHolder = {
+      pid: process.pid,
+      host: hostname(),
+      owner: this.owner,
+      ...by,
+      since: new Date().toISOString(),
+      ...(started ? { started } : {}),
+    };
     const draft = join(this.folder, `.${this.owner}.${lockName(name)}`);
     writeFileSync(draft, JSON.stringify(holder));
     try {
