@@ -14,6 +14,7 @@ export type DiagnosticCode =
   | 'unknown-reference'
   | 'unreachable-reference'
   | 'undeclared-output'
+  | 'unknown-instance'
   | 'missing-workflow'
   | 'recursive-workflow'
   | 'nested-too-deep'

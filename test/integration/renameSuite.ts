@@ -147,7 +147,7 @@ export function registerRenameSuite(context: IntegrationContext): void {
     }
   });
 
-  it("renames a matrix key in the matrix, the node's reads and the instance ids other nodes read by", async () => {
+  it("renames a matrix key in the matrix, the node's reads and the instance ids other nodes read by (which complete)", async () => {
     const matrix = file('matrix-rename.workflow.yaml');
     writeFileSync(
       matrix.fsPath,
@@ -168,6 +168,16 @@ export function registerRenameSuite(context: IntegrationContext): void {
     );
     try {
       const doc = await vscode.workspace.openTextDocument(matrix);
+      // The instance ids its outputs are read by complete as the index.
+      const list = await vscode.commands.executeCommand<vscodeTypes.CompletionList>(
+        'vscode.executeCompletionItemProvider',
+        doc.uri,
+        positionOf(doc, "log['", 5),
+      );
+      assert.deepEqual(
+        list.items.filter((i) => i.detail === 'instance of test').map((i) => i.insertText),
+        ["'test[os=linux]'"],
+      );
       const read = positionOf(doc, 'matrix.os', 8);
       const [definition] = await vscode.commands.executeCommand<vscodeTypes.Location[]>('vscode.executeDefinitionProvider', doc.uri, read);
       assert.deepEqual([definition.range.start.line, definition.range.start.character], [5, 6]);

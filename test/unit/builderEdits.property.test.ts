@@ -241,8 +241,9 @@ function checkAction(text: string, action: EditAction): string {
   );
   assert.ok(sameGraph(graphOf(after), expectedGraph(graphOf(text), action, outcome.select)), `the graph is what the action gives\n${context}`);
   // Only removing a node or an edge may leave expressions that read what is gone.
-  // A suggestion ("did you mean 'x'?") may change with the names around it: the problem is the same.
-  const bare = (m: string) => m.replace(/ — did you mean '[^']*'\?$/, '');
+  // A suggestion ("did you mean 'x'?") may change with the names around it, or become the names there are when
+  // none is near enough: the problem is the same.
+  const bare = (m: string) => m.replace(/ — did you mean '[^']*'\?$/, '').replace(/ \(keys: [^)]*\)$/, '');
   // An id in a message, whole: `test` is not part of `test-2`.
   const id = (name: string) => new RegExp(`(?<![\\w-])${name}(?![\\w-])`, 'g');
   const renamed = (m: string) =>

@@ -114,6 +114,24 @@ describe('matrix validation', () => {
     assert.deepEqual(found(workflow('echo ${{ matrix.coverage }}', ['os: [linux]'])), [['error', 'unknown-reference', 5, 'coverage']]);
   });
 
+  it('warns at an instance id the matrix does not make, read from a node that needs it; reads ids in any case', () => {
+    const reader = (id: string) => [
+      '  r:',
+      '    needs: t',
+      '    run: echo "$V"',
+      `    env: { V: "\${{ nodes.t.outputs.log['${id}'] }} \${{ nodes.t.outputs.log.*  }} \${{ nodes.t.outputs.log['T[OS=MACOS]'] }}" }`,
+    ];
+    const text = (id: string) => yaml(...node('os: [linux, macos]').split('\n').filter(Boolean), ...reader(id));
+    assert.deepEqual(found(text('t[os=linux]')), []);
+    const d = diagnose(text('t[os=windows]'));
+    assert.deepEqual(
+      d.map((x) => [x.severity, x.code, x.line, x.text]),
+      [['warning', 'unknown-instance', 11, "'t[os=windows]'"]],
+    );
+    assert.equal(d[0].message, "'t' has no instance 't[os=windows]', so this reads nothing (its instances: t[os=linux], t[os=macos])");
+    assert.match(diagnose(text('t[os=linx]'))[0].message, / — did you mean 't\[os=linux\]'\?$/);
+  });
+
   it('says which exclude key the matrix does not have, and which value leaves out nothing', () => {
     const d = diagnose(node('os: [linux, macos]', 'exclude:', '  - { oss: linux }', '  - { os: macOS }'));
     assert.deepEqual(

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { applyEdits } from '../../src/engine/edits/actions';
 import { validateWorkflow } from '../../src/engine/validation/validate';
 import { buildIndex } from '../../src/engine/workflowIndex';
+import { complete } from '../../src/extension/language/completion';
 import { hoverAt } from '../../src/extension/language/hover';
 import { definitionAt, mentionsAt, prepareRename, renameEdits } from '../../src/extension/language/navigation';
 import { yaml } from './helpers';
@@ -91,5 +92,26 @@ describe('language services on matrix keys', () => {
       "the matrix of 't' is made at run time: its keys are those of the value it is made from.",
     );
     assert.equal(hoverAt(made.index, made.offset)!.markdown, 'Matrix key `os` of **t** — its values are made when the run reaches the node');
+  });
+
+  it("completes a matrix node's instance ids as the index of its output, the quote closed after the cursor taken in", () => {
+    const env = (typed: string) => at(...lines('x').slice(0, 12), `    env: { FIRST: "\${{ nodes.test.outputs.log[${typed} }}" }`);
+    const bare = env('|');
+    const items = complete(bare.index, bare.offset);
+    assert.deepEqual(
+      items.map((i) => [i.label, i.insertText, i.replaceStart - bare.offset, i.replaceEnd === undefined ? undefined : i.replaceEnd - bare.offset]),
+      [
+        ['test[shard=1]', "'test[shard=1]'", 0, 0],
+        ['test[shard=2]', "'test[shard=2]'", 0, 0],
+        ['test[shard=3,slow=true]', "'test[shard=3,slow=true]'", 0, 0],
+      ],
+    );
+    const typed = env("'test[sh|']");
+    const [first] = complete(typed.index, typed.offset);
+    assert.deepEqual([first.filterText, first.replaceStart - typed.offset, first.replaceEnd! - typed.offset], ["'test[shard=1]'", -8, 1]);
+    const other = env("'x|");
+    assert.equal(complete(other.index, other.offset).length, 3, 'the editor filters by what is typed');
+    const plain = at(...lines('x').slice(0, 12), '    env: { FIRST: "${{ nodes.report.outputs.log[| }}" }');
+    assert.deepEqual(complete(plain.index, plain.offset), [], 'a node without a matrix has no instances');
   });
 });

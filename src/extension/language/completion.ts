@@ -21,8 +21,11 @@ export interface CompletionItem {
   /** Text to insert; a snippet when `snippet` is set (`$1`, `$0`). */
   insertText: string;
   snippet?: boolean;
-  /** Offset where the text being completed starts (it ends at the cursor). */
+  /** Offset where the text being completed starts (it ends at the cursor, or at `replaceEnd`). */
   replaceStart: number;
+  replaceEnd?: number;
+  /** What the text being completed is matched with, when not the label. */
+  filterText?: string;
   sortText?: string;
 }
 
@@ -115,6 +118,7 @@ function matrixEntryItems(index: WorkflowIndex, ctx: Extract<CursorContext, { ki
 
 /** Inside `${{ }}` (or a bare condition): contexts and functions, then each context's members. */
 function completeExpression(index: WorkflowIndex, ctx: Extract<CursorContext, { kind: 'expression' }>, lookups?: SubWorkflowLookups): CompletionItem[] {
+  if (ctx.instanceOf !== undefined) return instanceItems(index, ctx.instanceOf, ctx.start, ctx.end);
   const segments = ctx.prefix.split('.');
   const at = ctx.start;
   const isCondition = ctx.path.length === 3 && ctx.path[0] === 'nodes' && ctx.path[2] === 'if';
@@ -172,6 +176,26 @@ function completeExpression(index: WorkflowIndex, ctx: Extract<CursorContext, { 
         : [];
   const names = target?.outputs ?? [...new Set(given)];
   return names.map((o) => ({ label: o, kind: 'output', detail: `output of ${second}${instances}`, insertText: o, replaceStart: at }));
+}
+
+/** A matrix node's instance ids, as the index of one of its outputs: `'test[os=linux]'`. */
+function instanceItems(index: WorkflowIndex, written: string, start: number, end: number | undefined): CompletionItem[] {
+  const lower = written.toLowerCase();
+  const target = index.result.workflow.nodes.find((n) => n.id.toLowerCase() === lower);
+  if (!target?.matrix) return [];
+  return expandMatrix(target).map((instance, i) => {
+    const literal = `'${instance.id.replace(/'/g, "''")}'`;
+    return {
+      label: instance.id,
+      kind: 'value',
+      detail: `instance of ${target.id}`,
+      insertText: literal,
+      filterText: literal,
+      replaceStart: start,
+      ...(end !== undefined ? { replaceEnd: end } : {}),
+      sortText: String(i).padStart(4, '0'),
+    };
+  });
 }
 
 /** `matrix.config.`: the keys of the maps a matrix key has as values (`config: [{ os: linux, cc: gcc }]`), with the values each has. */

@@ -4,7 +4,8 @@
 import { flowPlace, type FlowPlace } from './flowPlace';
 
 export type CursorContext =
-  | { kind: 'expression'; path: string[]; prefix: string; start: number }
+  /** `instanceOf`: an index after a node's output (`nodes.test.outputs.x['|`), where the node's instance ids go, from `start` to `end`. */
+  | { kind: 'expression'; path: string[]; prefix: string; start: number; instanceOf?: string; end?: number }
   /** `flow`: a key of a flow mapping (`{ run: x, | }`), where a nested mapping is written `{ }` too. */
   | { kind: 'key'; path: string[]; prefix: string; start: number; siblings: string[]; flow?: boolean }
   | { kind: 'value'; path: string[]; key: string; prefix: string; start: number; inList: boolean }
@@ -84,8 +85,20 @@ export function trailingReference(text: string): string {
   return from >= 0 ? last.slice(from) : '';
 }
 
-/** In an expression whose text up to the cursor is `typed`: the reference being written, its last part replaced. */
-function expressionContext(path: string[], typed: string, offset: number): CursorContext {
+/** `nodes.<id>.outputs.<name>[` and what is typed of the index since: a quote and part of an instance id. */
+const INSTANCE_INDEX = /nodes\.([A-Za-z_][\w-]*)\.outputs\.[A-Za-z_][\w-]*\[(?:'((?:[^']|'')*))?$/;
+
+/**
+ * In an expression whose text up to the cursor is `typed`: the reference being written, its last part replaced; or
+ * an instance id being written as an index, with the quote the editor may have closed after the cursor (`after`).
+ */
+function expressionContext(path: string[], typed: string, offset: number, after = ''): CursorContext {
+  const index = INSTANCE_INDEX.exec(typed);
+  if (index) {
+    const typedId = index[2] === undefined ? '' : `'${index[2]}`;
+    const end = offset + (typedId && after.startsWith("'") ? 1 : 0);
+    return { kind: 'expression', path, prefix: '', start: offset - typedId.length, instanceOf: index[1], end };
+  }
   const word = trailingReference(typed);
   return { kind: 'expression', path, prefix: word, start: offset - (word.length - word.lastIndexOf('.') - 1) };
 }
@@ -122,7 +135,7 @@ export function cursorContext(text: string, offset: number): CursorContext {
     // An expression in a flow mapping's value: `build: { if: ${{ |`.
     const flow = keyMatch ? flowPlace(linePrefix.slice(keyMatch[0].length, open)) : undefined;
     if (flow?.at === 'value') path.push(...flow.keys);
-    return expressionContext(path, linePrefix.slice(open + 3), offset);
+    return expressionContext(path, linePrefix.slice(open + 3), offset, text.slice(offset, offset + 1));
   }
   // A bare condition: `if: <expression>`.
   const bareIf = /^(\s*)if:\s+(?!\$\{\{|['"|>])(.*)$/.exec(linePrefix);

@@ -88,7 +88,8 @@ function completionProvider(index: Index): vscode.CompletionItemProvider {
         item.detail = c.detail;
         if (c.documentation) item.documentation = new vscode.MarkdownString(c.documentation);
         item.insertText = c.snippet ? new vscode.SnippetString(c.insertText) : c.insertText;
-        item.range = new vscode.Range(doc.positionAt(c.replaceStart), pos);
+        item.range = new vscode.Range(doc.positionAt(c.replaceStart), c.replaceEnd === undefined ? pos : doc.positionAt(c.replaceEnd));
+        if (c.filterText) item.filterText = c.filterText;
         if (c.sortText) item.sortText = c.sortText;
         if (c.kind === 'property' && c.insertText.includes('\n')) item.command = { command: 'editor.action.triggerSuggest', title: 'Suggest' };
         return item;

@@ -4,7 +4,7 @@ import type { Span, SpanDiagnostic } from '../../diagnostics';
 import type { Reference } from '../../expressions/references';
 import { upstreamChecker } from '../../graph';
 import { locate } from '../document';
-import { matrixKeys } from '../../matrix';
+import { expandMatrix, matrixKeys } from '../../matrix';
 import { hasMatrix, type NodeSpec } from '../../model';
 import { givenHint, listed, type SemanticContext } from './context';
 
@@ -43,9 +43,12 @@ interface Lookup {
   ctx: SemanticContext;
   isUpstream: (id: string, ancestor: string) => boolean;
   idsByLowerCase: Map<string, string>;
+  /** The instance ids of a matrix node, made when first asked. */
+  instancesOf: (node: NodeSpec) => string[];
 }
 
-function checkNodes({ ctx, isUpstream, idsByLowerCase }: Lookup, report: Report, node: NodeSpec | undefined, [first, second, third]: Segment[]): void {
+function checkNodes(lookup: Lookup, report: Report, node: NodeSpec | undefined, [first, second, third, fourth]: Segment[]): void {
+  const { ctx, isUpstream, idsByLowerCase } = lookup;
   const { didYouMean } = ctx.suggest;
   if (!first) return;
   if (first.name === '*') {
@@ -74,7 +77,22 @@ function checkNodes({ ctx, isUpstream, idsByLowerCase }: Lookup, report: Report,
       `'nodes.${first.name}.${second.name}' does not exist: a node has 'outputs', 'status' and 'outcome'${didYouMean(second.name, NODE_FIELDS)}`,
     );
   }
-  if (field === 'outputs' && third && third.name !== '*') checkOutputName(ctx, report, target, third);
+  if (field !== 'outputs' || !third || third.name === '*') return;
+  checkOutputName(ctx, report, target, third);
+  if (fourth && fourth.name !== '*') checkInstance(lookup, report, target, fourth);
+}
+
+/** An output of a matrix node read by instance id (`nodes.test.outputs.x['test[shard=1]']`): an instance it has. */
+function checkInstance({ ctx, instancesOf }: Lookup, report: Report, target: NodeSpec, instance: Segment): void {
+  const ids = target.matrix && instancesOf(target);
+  if (!ids || ids.some((id) => id.toLowerCase() === instance.name.toLowerCase())) return;
+  const shown = ids.length <= 6 ? ids.join(', ') : `${ids.slice(0, 6).join(', ')}, … (${ids.length - 6} more)`;
+  report(
+    'unknown-instance',
+    instance.span,
+    `'${target.id}' has no instance '${instance.name}', so this reads nothing${ctx.suggest.didYouMean(instance.name, ids) || ` (its instances: ${shown})`}`,
+    'warning',
+  );
 }
 
 /**
@@ -139,7 +157,16 @@ export function referenceChecker(ctx: SemanticContext) {
   // The first of ids that differ only in case wins, as in the evaluator's dictionary.
   const idsByLowerCase = new Map<string, string>();
   for (const id of ctx.ids) if (!idsByLowerCase.has(id.toLowerCase())) idsByLowerCase.set(id.toLowerCase(), id);
-  const lookup: Lookup = { ctx, isUpstream: upstreamChecker(ctx.workflow.nodes), idsByLowerCase };
+  const instances = new Map<string, string[]>();
+  const instancesOf = (node: NodeSpec): string[] => {
+    if (!instances.has(node.id))
+      instances.set(
+        node.id,
+        expandMatrix(node).map((i) => i.id),
+      );
+    return instances.get(node.id)!;
+  };
+  const lookup: Lookup = { ctx, isUpstream: upstreamChecker(ctx.workflow.nodes), idsByLowerCase, instancesOf };
 
   /** Checks a reference; true when something was reported about it. */
   return (ref: Reference, place: ReferencePlace, at: (s: Span) => Span): boolean => {
