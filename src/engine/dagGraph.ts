@@ -3,7 +3,7 @@
 // extension host makes it of an open document, the validation worker of a file nobody has open.
 import { isMap, isScalar } from 'yaml';
 import { isObject, type Json } from './json';
-import { matrixKeys, matrixTemplateText, writtenMatrixKeys } from './matrix';
+import { isMatrixValue, matrixKeys, matrixTemplateText, writtenMatrixKeys, type MatrixValue } from './matrix';
 import { matrixSize, type NodeSpec } from './model';
 import type { WorkflowIndex } from './workflowIndex';
 import { nodePair, rangeOf } from './edits/yamlText';
@@ -15,6 +15,14 @@ const textMap = (v: unknown): Record<string, string> =>
 
 /** A name, or a list of names (a `mutex`), as a list. */
 const namesOf = (v: unknown): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.map(String) : []);
+
+/** A matrix's axes, when it is written out (an axis made at run time is written as an expression). */
+function axesOf(matrix: unknown): Pick<NodeFields, 'matrixAxes'> {
+  if (!isObject(matrix)) return {};
+  const axes = Object.entries(matrix).filter(([k]) => k !== 'include' && k !== 'exclude');
+  if (!axes.every(([, values]) => Array.isArray(values) && values.every(isMatrixValue))) return {};
+  return { matrixAxes: Object.fromEntries(axes) as Record<string, MatrixValue[]> };
+}
 
 /** A node's own properties as the file writes them. */
 function fieldsOf(raw: unknown): NodeFields {
@@ -31,6 +39,7 @@ function fieldsOf(raw: unknown): NodeFields {
     continueOnError: typeof n.continueOnError === 'string' ? n.continueOnError : n.continueOnError === true,
     ...(typeof n.maxParallel === 'number' ? { maxParallel: n.maxParallel } : {}),
     failFast: n.failFast === true,
+    ...axesOf(n.matrix),
     ...(n.cache !== undefined && n.cache !== false ? { cache: true as const } : {}),
     ...(n.mutex !== undefined ? { mutex: namesOf(n.mutex) } : {}),
     outputs: Array.isArray(n.outputs) ? n.outputs.filter((o): o is string => typeof o === 'string') : [],

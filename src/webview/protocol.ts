@@ -8,9 +8,10 @@ import { parseEditAction, type EditAction, type InputFields } from '../engine/ed
 import type { EngineEvent, LogLine, RunListEntry } from '../engine/protocol';
 import type { Forecast } from '../engine/insights/forecast';
 import type { LayoutResult } from './layout/grid';
+import type { MatrixValue } from '../engine/matrix';
 
-/** 8: the `renameOutput` edit. */
-export const DAG_PROTOCOL_VERSION = 8;
+/** 9: a matrix's axes in a node's fields, the `renameMatrixKey` and `setMatrixAxes` edits. */
+export const DAG_PROTOCOL_VERSION = 9;
 
 /** A node's properties as the file writes them (defaults not applied), for the builder's form. */
 export interface NodeFields {
@@ -25,6 +26,8 @@ export interface NodeFields {
   continueOnError: boolean | string;
   maxParallel?: number;
   failFast: boolean;
+  /** A matrix written out: its keys and their values, in the order written (not its include and exclude). */
+  matrixAxes?: Record<string, MatrixValue[]>;
   /** Whether the node has `cache` (`true`, or its files and ttl). */
   cache?: true;
   /** The mutexes it names, where it names any. */
@@ -254,7 +257,7 @@ const REQUEST_CHECKS = {
   logTail: [runAndNode, 'runId and nodeId'],
   edit: [
     (v) => !('error' in parseEditAction(v.action)),
-    'action (a builder action: addNode, removeNode, connect, disconnect, rename, set, setWorkflow, setInput, renameInput, renameOutput, duplicate or paste)',
+    'action (a builder action: addNode, removeNode, connect, disconnect, rename, set, setWorkflow, setInput, renameInput, renameOutput, renameMatrixKey, setMatrixAxes, duplicate or paste)',
   ],
   copyNodes: [(v) => Array.isArray(v.ids) && v.ids.length > 0 && v.ids.every(isText), 'ids (node ids)'],
   pasteNodes: [(v) => v.after === undefined || isText(v.after), 'optionally, after (a node id)'],

@@ -181,6 +181,7 @@ function allowedSpans(text: string, action: EditAction): Span[] | 'insertion' | 
     case 'disconnect':
       return [blockOf(action.to)];
     case 'set':
+    case 'setMatrixAxes':
       return [blockOf(action.id)];
     case 'setWorkflow':
     case 'setInput':
@@ -252,7 +253,7 @@ function checkAction(text: string, action: EditAction): string {
   const allowed =
     action.type === 'removeNode' || action.type === 'disconnect'
       ? /^(no node named|nodes\.\w+: '\w+' is not upstream)/
-      : action.type === 'set' || action.type === 'setInput'
+      : action.type === 'set' || action.type === 'setInput' || action.type === 'setMatrixAxes'
         ? /^(no input named|no matrix key)/
         : /^$/;
   // Removing the last node leaves `nodes:` empty, which the schema refuses.

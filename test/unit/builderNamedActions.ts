@@ -1,7 +1,7 @@
 // The builder property's actions on names a node's definition holds: its outputs and its matrix's keys, set, read and
 // renamed.
 import type { EditAction, FieldValue } from '../../src/engine/edits/actions';
-import { expandMatrix, matrixKeys } from '../../src/engine/matrix';
+import { expandMatrix, matrixKeys, type MatrixSpec } from '../../src/engine/matrix';
 import { validateWorkflow } from '../../src/engine/validation/validate';
 
 export type Seed = { op: number; a: number; b: number; c: number };
@@ -41,7 +41,8 @@ export function matrixAction(seed: Seed, text: string): EditAction {
   if (!matrices.length) return { type: 'addNode', kind: 'matrix', after: nodes[seed.a % nodes.length].id, needs: [] };
   const node = matrices[seed.a % matrices.length];
   const keys = matrixKeys(node.matrix!);
-  if (seed.op === 19 && seed.b % 2 === 0) return { type: 'set', id: node.id, key: 'matrix', value: MATRIX };
+  if (seed.op === 19 && seed.b % 4 === 0) return { type: 'set', id: node.id, key: 'matrix', value: MATRIX };
+  if (seed.op === 19 && seed.b % 4 === 2) return { type: 'setMatrixAxes', id: node.id, axes: changedAxes(node.matrix!, seed.c) };
   if (seed.op === 19) {
     const key = keys[seed.c % keys.length];
     return { type: 'set', id: node.id, key: 'env', value: { KEY: `\${{ matrix['${key}'] }} \${{ matrix.${key.toUpperCase()} }}` } };
@@ -58,4 +59,14 @@ export function matrixAction(seed: Seed, text: string): EditAction {
   const from = keys[seed.b % keys.length];
   const to = seed.c % 4 ? `renamed_key${seed.c % 3}` : keys[seed.c % keys.length];
   return { type: 'renameMatrixKey', id: node.id, from, to };
+}
+
+/** The axes of a matrix with one changed: other values for its first, an axis added, or (without entries) its last removed. */
+function changedAxes(matrix: MatrixSpec, c: number): Record<string, FieldValue[]> {
+  const axes = Object.fromEntries(Object.entries(matrix.axes).map(([k, v]) => [k, v as FieldValue[]]));
+  const keys = Object.keys(axes);
+  const entries = matrix.include.length + matrix.exclude.length > 0;
+  if (c % 3 === 0 && keys.length) return { ...axes, [keys[0]]: ['a', 'b'] };
+  if (c % 3 === 1 || entries || keys.length < 2) return { ...axes, arch: ['x64', 'arm64'] };
+  return Object.fromEntries(keys.slice(0, -1).map((k) => [k, axes[k]]));
 }

@@ -145,7 +145,7 @@ describe('DAG panel builder in Chromium', function () {
     });
   }
 
-  it("edits a matrix node's instances at once and fail fast in its form; other nodes have no such fields", async () => {
+  it("edits a matrix node's axes, instances at once and fail fast in its form; other nodes have no such fields", async () => {
     const matrix = [
       'version: 1',
       'name: M',
@@ -153,15 +153,31 @@ describe('DAG panel builder in Chromium', function () {
       '  build: { run: make }',
       '  test:',
       '    needs: build',
-      '    matrix: { n: [1, 2, 3] }',
-      '    run: test',
+      '    matrix: { n: [1, 2, 3] }   # the shards',
+      '    run: test ${{ matrix.n }}',
       '',
     ].join('\n');
     const { page, host } = await panel({ width: 500, height: 800 }, matrix);
     await page.click('.card[data-node="build"]');
     await page.locator('[data-field="timeout"]').waitFor();
-    assert.equal(await page.locator('[data-field="maxParallel"], [data-field="failFast"]').count(), 0);
+    assert.equal(await page.locator('[data-field="maxParallel"], [data-field="failFast"], [data-field="matrix"]').count(), 0);
     await page.click('.card[data-node="test"]');
+    // A key changed in place is renamed where the node reads it; other changes set the axes, the comment kept.
+    const axes = page.locator('[data-field="matrix"]');
+    assert.equal(await axes.inputValue(), 'n: 1, 2, 3');
+    await axes.fill('shard: 1, 2, 3');
+    await axes.press('Control+Enter');
+    await textMatches(host, / {4}matrix: \{ shard: \[1, 2, 3\] \} {3}# the shards\n {4}run: test \$\{\{ matrix\.shard \}\}/);
+    assert.deepEqual(host.edits.at(-1)!.action, { type: 'renameMatrixKey', id: 'test', from: 'n', to: 'shard' });
+    await axes.fill('shard: 1, 2\nos: linux, "mac os"');
+    await axes.press('Control+Enter');
+    await textMatches(host, / {4}matrix: \{ shard: \[1, 2\], os: \[linux, mac os\] \} {3}# the shards\n/);
+    assert.deepEqual(host.edits.at(-1)!.action, { type: 'setMatrixAxes', id: 'test', axes: { shard: [1, 2], os: ['linux', 'mac os'] } });
+    await axes.fill('shard 1');
+    await axes.press('Control+Enter');
+    await page.locator('.details').getByText('line 1: write a key').waitFor();
+    await axes.fill('shard: 1, 2\nos: linux, "mac os"');
+    await axes.press('Control+Enter');
     const atOnce = page.locator('[data-field="maxParallel"]');
     await atOnce.fill('0');
     await atOnce.press('Enter');

@@ -50,6 +50,8 @@ export type EditAction =
   | { type: 'renameOutput'; id: string; from: string; to: string }
   /** A key of a node's matrix renamed where the matrix writes it, where the node reads it and in instance ids. */
   | { type: 'renameMatrixKey'; id: string; from: string; to: string }
+  /** The axes of a node's matrix, each key with its values; its include, exclude and comments kept. */
+  | { type: 'setMatrixAxes'; id: string; axes: Record<string, FieldValue[]> }
   | { type: 'duplicate'; id: string }
   | { type: 'paste'; text: string; after?: string };
 
@@ -78,6 +80,7 @@ export function parseEditAction(v: unknown): { action: EditAction } | { error: s
     renameInput: (a) => isString(a.from) && isString(a.to),
     renameOutput: (a) => isString(a.id) && isString(a.from) && isString(a.to),
     renameMatrixKey: (a) => isString(a.id) && isString(a.from) && isString(a.to),
+    setMatrixAxes: (a) => isString(a.id) && isObject(a.axes) && Object.values(a.axes).every(Array.isArray),
     duplicate: (a) => isString(a.id),
     paste: (a) => isString(a.text) && optionalText(a.after),
   };

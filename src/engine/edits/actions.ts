@@ -7,6 +7,7 @@ import { pasteNodes } from './clipboard';
 import { connect, disconnect } from './needs';
 import { addNode, duplicateNode, removeNode, type Outcome } from './nodes';
 import { renameInput } from './inputRename';
+import { setMatrixAxes } from './matrixAxes';
 import { renameMatrixKey } from './matrixKeyRename';
 import { renameOutput } from './outputRename';
 import { renameNode } from './rename';
@@ -46,6 +47,8 @@ function plannedEdit(index: WorkflowIndex, action: EditAction): Outcome {
       return withSelect(renameOutput(index, action.id, action.from, action.to), action.id);
     case 'renameMatrixKey':
       return withSelect(renameMatrixKey(index, action.id, action.from, action.to), action.id);
+    case 'setMatrixAxes':
+      return setMatrixAxes(index, action.id, action.axes);
     case 'duplicate':
       return duplicateNode(index, action.id);
     case 'paste':

@@ -5,6 +5,7 @@ import type { FieldValue } from '../../engine/edits/action';
 import type { DagNode, NodeProblem } from '../protocol';
 import { useBuilder, useController } from './context';
 import { asCount, asDuration, asList, asNames, asPairs, asPositiveCount, asScript, asText, Checkbox, Field, pairsText } from './formFields';
+import { axesText, parseAxes, renamedMatrixKey, type Axes } from '../state/matrixText';
 import { renamedOutput } from '../state/outputsChange';
 import { Button } from './toolkit';
 
@@ -24,6 +25,7 @@ function fieldsShown(node: DagNode): string[] {
     ...(node.kind === 'workflow' ? ['workflow', 'with'] : []),
     ...(node.kind !== 'approval' && typeof node.fields.continueOnError === 'string' ? ['continueOnError'] : []),
     ...(node.kind !== 'approval' && node.matrix ? ['maxParallel'] : []),
+    ...(node.kind !== 'approval' && node.fields.matrixAxes ? ['matrix'] : []),
   ];
 }
 
@@ -178,12 +180,32 @@ function WorkflowFields({ node, problemsOf, set }: FormPart) {
   );
 }
 
-/** How a matrix node's instances run: how many at once, and whether a failure cancels the others. */
+/** A matrix node's axes (written out), and how its instances run: how many at once, whether a failure cancels the others. */
 function MatrixFields({ node, problemsOf, set }: FormPart) {
   const builder = useBuilder();
   const f = node.fields;
+  const axes = f.matrixAxes;
+  // One key changed in place renames it where the node reads it and in the instance ids others read it by.
+  const setAxes = (value: FieldValue | undefined) => {
+    const next = (value ?? {}) as Axes;
+    const renamed = axes && renamedMatrixKey(axes, next);
+    if (renamed) builder.renameMatrixKey(node.id, renamed.from, renamed.to);
+    else builder.setMatrixAxes(node.id, next);
+  };
   return (
     <>
+      {axes ? (
+        <Field
+          label="Matrix (key: values per line)"
+          name="matrix"
+          multiline
+          initial={axesText(axes)}
+          placeholder="os: linux, macos"
+          parse={parseAxes}
+          commit={setAxes}
+          problems={problemsOf('matrix')}
+        />
+      ) : null}
       <Field
         label="Instances at once (maxParallel)"
         name="maxParallel"

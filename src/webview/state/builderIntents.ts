@@ -21,6 +21,10 @@ export interface Builder {
   renameInput(from: string, to: string): void;
   /** Renames a node's output, its script's writes and the expressions that read it following. */
   renameOutput(id: string, from: string, to: string): void;
+  /** Renames a key of a node's matrix, the node's reads and the instance ids others read it by following. */
+  renameMatrixKey(id: string, from: string, to: string): void;
+  /** Sets the axes of a node's matrix, its include and exclude kept. */
+  setMatrixAxes(id: string, axes: Record<string, FieldValue[]>): void;
   copy(id: string): void;
   cut(id: string): void;
   paste(): void;
@@ -134,6 +138,8 @@ export function createBuilder(store: PanelStore, controller: Controller): Builde
       ),
     renameInput: (from, to) => run({ type: 'renameInput', from, to }, `Renamed the input ${from} to ${to}`),
     renameOutput: (id, from, to) => run({ type: 'renameOutput', id, from, to }, `Renamed the output ${from} of ${id} to ${to}`),
+    renameMatrixKey: (id, from, to) => run({ type: 'renameMatrixKey', id, from, to }, `Renamed the matrix key ${from} of ${id} to ${to}`),
+    setMatrixAxes: (id, axes) => run({ type: 'setMatrixAxes', id, axes }, `Set the matrix of ${id}`),
     ...clipboardIntents(store, controller, run, say, fail),
     ...connectingIntents(store, connect, say),
   };
