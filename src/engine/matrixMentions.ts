@@ -102,3 +102,10 @@ export function matrixKeyAt(index: WorkflowIndex, offset: number): MatrixKeyMent
   const node = nodeAt(index, offset);
   return node && matrixKeyDefinitions(index, node.id).find((m) => inside(m.span, offset));
 }
+
+/** The instance whose id is read at an offset (`['test[os=linux]'|]`), with where its literal is. */
+export function matrixInstanceAt(index: WorkflowIndex, offset: number): { nodeId: string; instance: MatrixInstance; span: Span } | undefined {
+  const read = index.references.find((r) => r.instance && inside(r.instance.span, offset));
+  const found = read && matrixInstanceReads(index, read.nodeId).find((r) => inside(r.span, offset));
+  return found && { nodeId: read.nodeId, ...found };
+}

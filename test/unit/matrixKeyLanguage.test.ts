@@ -114,4 +114,12 @@ describe('language services on matrix keys', () => {
     const plain = at(...lines('x').slice(0, 12), '    env: { FIRST: "${{ nodes.report.outputs.log[| }}" }');
     assert.deepEqual(complete(plain.index, plain.offset), [], 'a node without a matrix has no instances');
   });
+
+  it('shows an instance read by its id, and goes from it to its matrix node', () => {
+    const read = at(...lines('x').slice(0, 12), '    env: { FIRST: "${{ nodes.test.outputs.log[\'test[shard=|1]\'] }}" }');
+    assert.equal(hoverAt(read.index, read.offset)!.markdown, 'Instance of **test**\n\n- `shard`: `1`');
+    const def = definitionAt(read.index, read.offset)!;
+    assert.equal(read.text.slice(def.start, def.end), 'test');
+    assert.equal(read.text.slice(def.start - 2, def.end + 1), '  test:');
+  });
 });

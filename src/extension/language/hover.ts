@@ -3,8 +3,8 @@ import type { Span } from '../../engine/diagnostics';
 import { formatDuration } from '../../engine/duration';
 import { FUNCTION_SIGNATURES } from '../../engine/expressions/functions';
 import { matrixSize, nodesNamingMutex, type InputSpec, type MatrixSpec } from '../../engine/model';
-import { matrixTemplateText, matrixValuesOf, matrixValueText } from '../../engine/matrix';
-import { matrixKeyMentionsOf } from '../../engine/matrixMentions';
+import { matrixTemplateText, matrixValuesOf, matrixValueText, type MatrixInstance } from '../../engine/matrix';
+import { matrixInstanceAt, matrixKeyMentionsOf } from '../../engine/matrixMentions';
 import { outputMentionsOf } from '../../engine/outputMentions';
 import { CONTEXTS } from '../../engine/validation/semantics';
 import { markdownCode, markdownText } from '../ui/untrustedText';
@@ -76,6 +76,12 @@ function matrixKeyMarkdown(index: WorkflowIndex, nodeId: string, name: string): 
   const more = values.length > 8 ? `, … (${values.length - 8} more)` : '';
   const reads = matrixKeyMentionsOf(index, nodeId, name).filter((m) => m.role === 'expression').length;
   return `${head}: ${shown.join(', ')}${more}\n\n- read by ${reads ? `${reads} expression${reads === 1 ? '' : 's'}` : 'no expression'} of the node`;
+}
+
+/** An instance of a matrix node, read by its id: the value of each of its keys. */
+function instanceMarkdown(nodeId: string, instance: MatrixInstance): string {
+  const values = Object.entries(instance.values).map(([key, value]) => `- ${markdownCode(key)}: ${markdownCode(matrixValueText(value))}`);
+  return [`Instance of **${markdownText(nodeId)}**`, '', ...values].join('\n');
 }
 
 /** The key path of the mapping key at an offset (`['nodes', 'build', 'retry']`), with the key's span. */
@@ -166,6 +172,8 @@ export function hoverAt(index: WorkflowIndex, offset: number, describe?: (writte
   const named = namedAt(index, offset);
   if (named?.kind === 'output') return { span: named.span, markdown: outputMarkdown(index, named.nodeId, named.name, named.role === 'expression') };
   if (named?.kind === 'matrixKey') return { span: named.span, markdown: matrixKeyMarkdown(index, named.nodeId, named.name) };
+  const instance = matrixInstanceAt(index, offset);
+  if (instance) return { span: instance.span, markdown: instanceMarkdown(instance.nodeId, instance.instance) };
   if (named) return { span: named.span, markdown: named.kind === 'node' ? nodeMarkdown(index, named.name) : inputMarkdown(index, named.name) };
   const given = describe && givenInputAt(index, offset);
   const givenSpec = given ? describe(given.workflow)?.inputs[given.input] : undefined;

@@ -7,7 +7,7 @@ import { renameNode } from '../../engine/edits/rename';
 import { hasMatrix } from '../../engine/model';
 import { fieldPair, nodePair, rangeOf } from '../../engine/edits/yamlText';
 import { locate } from '../../engine/validation/document';
-import { matrixKeyAt, matrixKeyMentionsOf, type MatrixKeyRole } from '../../engine/matrixMentions';
+import { matrixInstanceAt, matrixKeyAt, matrixKeyMentionsOf, type MatrixKeyRole } from '../../engine/matrixMentions';
 import { outputMentionAt, outputMentionsOf, type OutputRole } from '../../engine/outputMentions';
 import { inputMentionAt, inputMentionsOf, mentionAt, mentionsOf } from '../../engine/workflowIndex';
 import type { WorkflowIndex } from '../../engine/workflowIndex';
@@ -94,7 +94,10 @@ export function definitionAt(index: WorkflowIndex, offset: number): Span | undef
     return (mentions.find((m) => m.role === 'definition') ?? mentions.find((m) => m.role === 'entry'))?.span;
   }
   if (named?.kind === 'input') return index.inputs.find((i) => i.name === named.name)?.keySpan;
-  return named && index.byId.get(named.name)?.keySpan;
+  if (named) return index.byId.get(named.name)?.keySpan;
+  // An instance id read: its matrix node.
+  const instance = matrixInstanceAt(index, offset);
+  return instance && index.byId.get(instance.nodeId)?.keySpan;
 }
 
 /** A node's `workflow:` value: the file it runs, as written, and where the path is (inside its quotes, if any). */
