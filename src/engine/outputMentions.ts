@@ -112,17 +112,19 @@ export function outputGivers(index: WorkflowIndex, name: string): OutputMention[
 }
 
 /**
- * The names of the outputs a run of a workflow gives, as a sub-run gives them (every node's): what its nodes declare
- * or write, and an approval gate's. Undefined when a node's cannot be known: a sub-workflow node that lists none.
+ * The outputs a run of a workflow gives, as a sub-run gives them (every node's): the names its nodes declare or
+ * write and an approval gate's, and the sub-workflows (as written) of the nodes that list none, whose runs give
+ * theirs too.
  */
-export function runOutputs(parsed: ParsedDocument, workflow: Pick<WorkflowSpec, 'nodes'>): string[] | undefined {
+export function runOutputs(parsed: ParsedDocument, workflow: Pick<WorkflowSpec, 'nodes'>): { names: string[]; through: string[] } {
   const names = new Set<string>();
+  const through: string[] = [];
   for (const node of workflow.nodes) {
-    if (node.workflow !== undefined && node.outputs === undefined) return undefined;
+    if (node.workflow !== undefined && node.outputs === undefined) through.push(node.workflow);
     const own = node.kind === 'approval' ? APPROVAL_OUTPUTS : [...(node.outputs ?? []), ...outputWrites(parsed, node.id).map((w) => w.output)];
     for (const name of own) names.add(name);
   }
-  return [...names];
+  return { names: [...names], through };
 }
 
 /** Every place a node's output is named: its declaration, its `stdoutAs`, its script's writes, and its reads. */

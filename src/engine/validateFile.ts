@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import { type FileText, notUtf8Diagnostic, readFileText } from './fileText';
-import { buildWorkflow, type InputSpec, type WorkflowSpec } from './model';
+import { buildWorkflow, MAX_SUB_WORKFLOW_DEPTH, type InputSpec, type WorkflowSpec } from './model';
 import { runOutputs } from './outputMentions';
 import { readRegularText } from './regularFile';
 import { parseWorkflowText } from './validation/document';
@@ -16,10 +16,10 @@ interface SubWorkflowFile {
   /** Its inputs; undefined when it does not parse as a workflow. */
   inputs: Record<string, InputSpec> | undefined;
   /**
-   * The outputs a sub-run of it gives (its nodes declare or write them); undefined when it does not parse as a
-   * workflow, or when they cannot be known.
+   * The outputs its nodes declare or write, and the sub-workflows (absolute paths) of those that list none, whose
+   * sub-runs give theirs; undefined when it does not parse as a workflow.
    */
-  outputs: string[] | undefined;
+  outputs: { names: string[]; through: string[] } | undefined;
   /** What it says of itself, for a hover over a path to it; undefined when it does not parse as a workflow. */
   summary: SubWorkflowSummary | undefined;
   /** The sub-workflows it runs in turn, as absolute paths. */
@@ -49,7 +49,8 @@ function readSubWorkflow(path: string): SubWorkflowFile | undefined {
     const runs = (workflow?.nodes ?? []).flatMap((n) => (n.workflow === undefined ? [] : [resolve(folder, n.workflow)]));
     const summary = workflow && { name: workflow.name, description: workflow.description, nodes: workflow.nodes.length, inputs: workflow.inputs };
     // What a file with syntax errors gives is not known: its nodes may be cut short.
-    const outputs = workflow && parsed.doc.errors.length === 0 ? runOutputs(parsed, workflow) : undefined;
+    const given = workflow && parsed.doc.errors.length === 0 ? runOutputs(parsed, workflow) : undefined;
+    const outputs = given && { names: given.names, through: given.through.map((p) => resolve(folder, p)) };
     file = { inputs: workflow?.inputs, outputs, summary, runs };
   } catch {
     file = undefined;
@@ -73,11 +74,28 @@ export const describeWorkflowFile = (path: string): SubWorkflowSummary | undefin
 export const declaredInputs = (path: string): Record<string, InputSpec> | undefined => readSubWorkflow(path)?.inputs;
 
 /**
- * The outputs a sub-run of a workflow file gives (its nodes declare or write them); undefined when it is not a
- * regular file of a bounded size that parses, or when they cannot be known (a node runs a sub-workflow of its own and
- * lists no outputs).
+ * The outputs a sub-run of a workflow file gives: what its nodes declare or write, and what the sub-runs of its
+ * nodes that list no outputs give, followed as a run nests them. Undefined when that cannot be known: a file on the
+ * way is not a regular file of a bounded size that parses, or runs one before it again.
  */
-export const givenOutputs = (path: string): string[] | undefined => readSubWorkflow(path)?.outputs;
+export function givenOutputs(path: string, within: readonly string[] = [], known = new Map<string, string[] | undefined>()): string[] | undefined {
+  if (known.has(path)) return known.get(path);
+  const outputs = readSubWorkflow(path)?.outputs;
+  if (!outputs || within.includes(path) || within.length >= MAX_SUB_WORKFLOW_DEPTH) return undefined;
+  let names: Set<string> | undefined = new Set(outputs.names);
+  for (const nested of new Set(outputs.through)) {
+    const more = givenOutputs(nested, [...within, path], known);
+    if (!more) {
+      names = undefined;
+      break;
+    }
+    for (const name of more) names.add(name);
+  }
+  // Each file once per question, however many of the files on the way run it.
+  const answer = names && [...names];
+  known.set(path, answer);
+  return answer;
+}
 
 /** The most sub-workflow files followed to find one that runs the file validated again: as many as the cache keeps, so
  * that the next keystroke's validation reads none of them again. */
@@ -168,7 +186,7 @@ export function filesBeside(file: string): SemanticOptions {
   // Many nodes may run the same sub-workflow: each file is looked at once per validation.
   const exists = oncePerPath((p) => existsSync(p));
   const inputs = oncePerPath(declaredInputs);
-  const outputs = oncePerPath(givenOutputs);
+  const outputs = oncePerPath((p) => givenOutputs(p));
   const loopBack = oncePerPath((p) => (p === self ? [] : pathBack(p, self)?.map(named)));
   const nesting = oncePerPath(nestingDepth);
   return {

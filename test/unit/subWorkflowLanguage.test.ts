@@ -153,7 +153,9 @@ describe('completion of sub-workflows', () => {
       assert.equal(givenOutputs(join(dir, 'gone.workflow.yaml')), undefined);
       const open = join(dir, 'open.workflow.yaml');
       writeFileSync(open, yaml('version: 1', 'name: O', 'nodes:', '  a: { run: x, outputs: [url] }', '  inner: { workflow: ./inner.workflow.yaml }'));
-      assert.equal(givenOutputs(open), undefined, 'a sub-workflow node that lists no outputs may give any');
+      assert.equal(givenOutputs(open), undefined, 'a sub-workflow node that lists no outputs gives what its file gives, which cannot be read');
+      writeFileSync(join(dir, 'inner.workflow.yaml'), yaml('version: 1', 'name: I', 'nodes:', '  deep: { run: x, outputs: [report, depth] }'));
+      assert.deepEqual(givenOutputs(open), ['url', 'report', 'depth']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -157,16 +157,36 @@ describe('validation of sub-workflow nodes', () => {
       assert.match(found[2].message, /^node 'deploy' does not declare an output 'tag'/);
     });
 
-    it('says nothing when what that file gives cannot be known: it cannot be read, or it runs a sub-workflow that lists none', () => {
-      const reads = (file: string) => [
+    it('follows a sub-workflow node that lists no outputs into the file it runs, and says nothing where a file on the way cannot be read', () => {
+      const reads = (file: string, output = 'anything') => [
         `  deploy: { workflow: ./${file} }`,
-        '  after: { needs: deploy, run: echo "$V", env: { V: "${{ nodes.deploy.outputs.anything }}" } }',
+        `  after: { needs: deploy, run: echo "$V", env: { V: "\${{ nodes.deploy.outputs.${output} }}" } }`,
       ];
-      writeFileSync(join(dir, 'open.workflow.yaml'), yaml(...header, 'nodes:', '  inner: { workflow: ./deploy.workflow.yaml }'));
+      const file = (name: string, ...nodes: string[]) => writeFileSync(join(dir, name), yaml(...header, 'nodes:', ...nodes));
+      // open → deploy: what deploy gives, open gives; open → missing: anything.
+      file(
+        'open.workflow.yaml',
+        '  inner: { workflow: ./deploy.workflow.yaml }',
+        '  also: { workflow: ./deploy.workflow.yaml }',
+        '  own: { run: x, outputs: [mine] }',
+      );
+      file('unknown.workflow.yaml', '  inner: { workflow: ./missing.workflow.yaml }');
+      file('loop.workflow.yaml', '  back: { workflow: ./loop.workflow.yaml }');
       writeFileSync(join(dir, 'broken.workflow.yaml'), 'nodes: [');
-      assert.deepEqual(diagnoseIn(...reads('open.workflow.yaml')), []);
+      assert.deepEqual(
+        diagnoseIn(...reads('open.workflow.yaml')).map((d) => [d.text, d.message]),
+        [
+          [
+            'anything',
+            "node 'deploy' gives no output 'anything': no node of ./open.workflow.yaml, which it runs, declares or writes it (its outputs: mine, url, Version)",
+          ],
+        ],
+      );
+      assert.deepEqual(diagnoseIn(...reads('open.workflow.yaml', 'version')), [], 'a grandchild writes it');
+      assert.deepEqual(diagnoseIn(...reads('unknown.workflow.yaml')), []);
       assert.deepEqual(diagnoseIn(...reads('broken.workflow.yaml')), []);
-      writeFileSync(join(dir, 'closed.workflow.yaml'), yaml(...header, 'nodes:', '  inner: { workflow: ./deploy.workflow.yaml, outputs: [url] }'));
+      assert.deepEqual(diagnoseIn(...reads('loop.workflow.yaml')), [], 'a file that runs itself (reported there) gives what cannot be known');
+      file('closed.workflow.yaml', '  inner: { workflow: ./missing.workflow.yaml, outputs: [url] }');
       assert.deepEqual(
         diagnoseIn(...reads('closed.workflow.yaml')).map((d) => d.text),
         ['anything'],
