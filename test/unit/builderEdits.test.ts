@@ -8,15 +8,9 @@ import { copyNodes } from '../../src/engine/edits/clipboard';
 import { applyEdits, parseEditAction, planEdit, spansAfter, type EditAction, type FieldValue } from '../../src/engine/edits/actions';
 import { validateWorkflow } from '../../src/engine/validation/validate';
 import { buildIndex } from '../../src/engine/workflowIndex';
+import { edit } from './helpers';
 
 const indexOf = (text: string) => buildIndex(validateWorkflow(text));
-
-/** The text after an action, or its error. */
-function edit(text: string, action: EditAction): string {
-  const outcome = planEdit(indexOf(text), action);
-  if ('error' in outcome) throw new Error(outcome.error);
-  return applyEdits(text, outcome.edits);
-}
 
 const refused = (text: string, action: EditAction): string => {
   const outcome = planEdit(indexOf(text), action);

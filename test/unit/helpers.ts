@@ -1,5 +1,8 @@
+import { strict as assert } from 'node:assert';
+import { applyEdits, planEdit, type EditAction } from '../../src/engine/edits/actions';
 import { toLineDiagnostics, validateWorkflow, type ValidateOptions } from '../../src/engine/validation/validate';
 import type { Diagnostic } from '../../src/engine/diagnostics';
+import { buildIndex } from '../../src/engine/workflowIndex';
 
 /** Joins lines into a document, so that tests read like the YAML they check. */
 export const yaml = (...lines: string[]): string => lines.join('\n') + '\n';
@@ -20,3 +23,17 @@ export function diagnose(text: string, options?: ValidateOptions): (Diagnostic &
 }
 
 export const codes = (text: string, options?: ValidateOptions): string[] => diagnose(text, options).map((d) => `${d.line}:${d.code}`);
+
+/** The text after a builder action; throws with the action's refusal. */
+export function edit(text: string, action: EditAction): string {
+  const outcome = planEdit(buildIndex(validateWorkflow(text)), action);
+  if ('error' in outcome) throw new Error(outcome.error);
+  return applyEdits(text, outcome.edits);
+}
+
+/** Why a builder action is refused; fails when it is not. */
+export function refusalOf(text: string, action: EditAction): string {
+  const outcome = planEdit(buildIndex(validateWorkflow(text)), action);
+  assert.ok('error' in outcome, `${JSON.stringify(action)} should be refused`);
+  return outcome.error;
+}

@@ -1,18 +1,10 @@
 import { strict as assert } from 'node:assert';
-import { applyEdits, planEdit, type FieldValue } from '../../src/engine/edits/actions';
+import type { FieldValue } from '../../src/engine/edits/actions';
 import { validateWorkflow } from '../../src/engine/validation/validate';
-import { buildIndex } from '../../src/engine/workflowIndex';
+import { refusalOf, edit } from './helpers';
 
-const setAxes = (text: string, id: string, axes: Record<string, FieldValue[]>): string => {
-  const outcome = planEdit(buildIndex(validateWorkflow(text)), { type: 'setMatrixAxes', id, axes });
-  if ('error' in outcome) throw new Error(outcome.error);
-  return applyEdits(text, outcome.edits);
-};
-const refusal = (text: string, id: string, axes: Record<string, FieldValue[]>): string => {
-  const outcome = planEdit(buildIndex(validateWorkflow(text)), { type: 'setMatrixAxes', id, axes });
-  assert.ok('error' in outcome);
-  return outcome.error;
-};
+const setAxes = (text: string, id: string, axes: Record<string, FieldValue[]>): string => edit(text, { type: 'setMatrixAxes', id, axes });
+const refusal = (text: string, id: string, axes: Record<string, FieldValue[]>): string => refusalOf(text, { type: 'setMatrixAxes', id, axes });
 
 const BLOCK = `version: 1
 name: m

@@ -5,25 +5,15 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { main } from '../../src/cli/main';
 import type { Output } from '../../src/cli/output';
-import { applyEdits, planEdit, type EditAction } from '../../src/engine/edits/actions';
 import { expandMatrix, matrixOf } from '../../src/engine/matrix';
 import { matrixInstanceReads, matrixKeyAt, matrixKeyMentionsOf } from '../../src/engine/matrixMentions';
 import { validateWorkflow } from '../../src/engine/validation/validate';
 import { buildIndex } from '../../src/engine/workflowIndex';
+import { refusalOf, edit } from './helpers';
 
 const indexOf = (text: string) => buildIndex(validateWorkflow(text));
 
-function edit(text: string, action: EditAction): string {
-  const outcome = planEdit(indexOf(text), action);
-  if ('error' in outcome) throw new Error(outcome.error);
-  return applyEdits(text, outcome.edits);
-}
-
-const refusal = (text: string, id: string, from: string, to: string): string => {
-  const outcome = planEdit(indexOf(text), { type: 'renameMatrixKey', id, from, to });
-  assert.ok('error' in outcome, `renaming ${id}'s key ${from} to ${to} should be refused`);
-  return outcome.error;
-};
+const refusal = (text: string, id: string, from: string, to: string): string => refusalOf(text, { type: 'renameMatrixKey', id, from, to });
 
 const WORKFLOW = `version: 1
 name: tests

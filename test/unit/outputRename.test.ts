@@ -5,26 +5,17 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { main } from '../../src/cli/main';
 import type { Output } from '../../src/cli/output';
-import { applyEdits, parseEditAction, planEdit, type EditAction } from '../../src/engine/edits/actions';
+import { applyEdits, parseEditAction, planEdit } from '../../src/engine/edits/actions';
 import { callerOutputEdits, otherOutputWriters } from '../../src/engine/edits/outputRename';
 import { outputMentionAt, outputMentionsOf } from '../../src/engine/outputMentions';
 import { validateWorkflow } from '../../src/engine/validation/validate';
 import { buildIndex } from '../../src/engine/workflowIndex';
 import { workflowArb, workflowText } from './workflowGen';
+import { refusalOf, edit } from './helpers';
 
 const indexOf = (text: string) => buildIndex(validateWorkflow(text));
 
-function edit(text: string, action: EditAction): string {
-  const outcome = planEdit(indexOf(text), action);
-  if ('error' in outcome) throw new Error(outcome.error);
-  return applyEdits(text, outcome.edits);
-}
-
-const refusal = (text: string, id: string, from: string, to: string): string => {
-  const outcome = planEdit(indexOf(text), { type: 'renameOutput', id, from, to });
-  assert.ok('error' in outcome, `renaming ${id}'s ${from} to ${to} should be refused`);
-  return outcome.error;
-};
+const refusal = (text: string, id: string, from: string, to: string): string => refusalOf(text, { type: 'renameOutput', id, from, to });
 
 const WORKFLOW = `version: 1
 name: release
