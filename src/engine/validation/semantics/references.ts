@@ -4,9 +4,10 @@ import type { Span, SpanDiagnostic } from '../../diagnostics';
 import type { Reference } from '../../expressions/references';
 import { upstreamChecker } from '../../graph';
 import { locate } from '../document';
-import { expandMatrix, matrixKeys } from '../../matrix';
+import { expandMatrix, matrixKeys, type MatrixInstance } from '../../matrix';
 import { hasMatrix, type NodeSpec } from '../../model';
 import { givenHint, listed, type SemanticContext } from './context';
+import { instanceFix, meantInstance } from './instances';
 
 export const CONTEXTS: Readonly<Record<string, string>> = {
   inputs: 'the values given when the run starts',
@@ -30,7 +31,9 @@ export interface ReferencePlace {
 }
 
 type Segment = Reference['segments'][number];
-type Report = (code: SpanDiagnostic['code'], span: Span, message: string, severity?: SpanDiagnostic['severity'], fixes?: SpanDiagnostic['fixes']) => void;
+/** A diagnostic's fixes, or how to make them once its span in the file is known. */
+type Fixes = SpanDiagnostic['fixes'] | ((fileSpan: Span) => SpanDiagnostic['fixes']);
+type Report = (code: SpanDiagnostic['code'], span: Span, message: string, severity?: SpanDiagnostic['severity'], fixes?: Fixes) => void;
 
 /** The candidate a name means, matching case as the evaluator does. */
 const find = (name: string, candidates: readonly string[]): string | undefined => {
@@ -43,8 +46,8 @@ interface Lookup {
   ctx: SemanticContext;
   isUpstream: (id: string, ancestor: string) => boolean;
   idsByLowerCase: Map<string, string>;
-  /** The instance ids of a matrix node, made when first asked. */
-  instancesOf: (node: NodeSpec) => string[];
+  /** The instances of a matrix node, made when first asked. */
+  instancesOf: (node: NodeSpec) => MatrixInstance[];
 }
 
 function checkNodes(lookup: Lookup, report: Report, node: NodeSpec | undefined, [first, second, third, fourth]: Segment[]): void {
@@ -84,14 +87,18 @@ function checkNodes(lookup: Lookup, report: Report, node: NodeSpec | undefined, 
 
 /** An output of a matrix node read by instance id (`nodes.test.outputs.x['test[shard=1]']`): an instance it has. */
 function checkInstance({ ctx, instancesOf }: Lookup, report: Report, target: NodeSpec, instance: Segment): void {
-  const ids = target.matrix && instancesOf(target);
-  if (!ids || ids.some((id) => id.toLowerCase() === instance.name.toLowerCase())) return;
+  const instances = target.matrix && instancesOf(target);
+  const lower = instance.name.toLowerCase();
+  if (!instances || instances.some((i) => i.id.toLowerCase() === lower)) return;
+  const ids = instances.map((i) => i.id);
+  const meant = meantInstance(target.id, instance.name, instances, ctx.suggest.closest);
   const shown = ids.length <= 6 ? ids.join(', ') : `${ids.slice(0, 6).join(', ')}, … (${ids.length - 6} more)`;
   report(
     'unknown-instance',
     instance.span,
-    `'${target.id}' has no instance '${instance.name}', so this reads nothing${ctx.suggest.didYouMean(instance.name, ids) || ` (its instances: ${shown})`}`,
+    `'${target.id}' has no instance '${instance.name}', so this reads nothing${meant ? ` — did you mean '${meant}'?` : ` (its instances: ${shown})`}`,
     'warning',
+    meant ? (span) => instanceFix(ctx.parsed.text, span, instance.name, meant) : undefined,
   );
 }
 
@@ -157,13 +164,9 @@ export function referenceChecker(ctx: SemanticContext) {
   // The first of ids that differ only in case wins, as in the evaluator's dictionary.
   const idsByLowerCase = new Map<string, string>();
   for (const id of ctx.ids) if (!idsByLowerCase.has(id.toLowerCase())) idsByLowerCase.set(id.toLowerCase(), id);
-  const instances = new Map<string, string[]>();
-  const instancesOf = (node: NodeSpec): string[] => {
-    if (!instances.has(node.id))
-      instances.set(
-        node.id,
-        expandMatrix(node).map((i) => i.id),
-      );
+  const instances = new Map<string, MatrixInstance[]>();
+  const instancesOf = (node: NodeSpec): MatrixInstance[] => {
+    if (!instances.has(node.id)) instances.set(node.id, expandMatrix(node));
     return instances.get(node.id)!;
   };
   const lookup: Lookup = { ctx, isUpstream: upstreamChecker(ctx.workflow.nodes), idsByLowerCase, instancesOf };
@@ -174,7 +177,9 @@ export function referenceChecker(ctx: SemanticContext) {
     let reported = false;
     const report: Report = (code, span, message, severity = 'error', fixes) => {
       reported = true;
-      ctx.report({ span: at(span), severity, code, message, ...(fixes ? { fixes } : {}) });
+      const fileSpan = at(span);
+      const made = typeof fixes === 'function' ? fixes(fileSpan) : fixes;
+      ctx.report({ span: fileSpan, severity, code, message, ...(made ? { fixes: made } : {}) });
     };
     const root = rootSegment.name.toLowerCase();
     if (!Object.hasOwn(CONTEXTS, root)) {
