@@ -11,16 +11,13 @@ const STAMP_KEY = 'correct-horse-battery-staple';
 const GITHUB_TOKEN = 'ghp_typed-in-token';
 
 export async function buildingSteps(d) {
-  const { page, workspace, shot, palette, openFile, dagFrame, card, step, notifications, rightClickLine } = d;
+  const { page, workspace, shot, palette, openFile, dagFrame, card, step, notifications, rightClickLine, chooseFromMenu } = d;
   await step('10-build-a-diamond-with-the-mouse', async () => {
     // New Workflow… on a folder, from the explorer's context menu: a file there, its panel beside it.
     await page.keyboard.press('Escape');
     await palette('View: Show Explorer');
     await page.locator('.explorer-folders-view .monaco-list-row[aria-label="pipelines"]').click({ button: 'right' });
-    const item = page.locator('.monaco-menu .action-label', { hasText: 'New Workflow…' }).first();
-    // A context menu ignores a click that comes right after it opens: the item is chosen with the keyboard.
-    await item.hover();
-    await page.keyboard.press('Enter');
+    await chooseFromMenu('New Workflow…');
     await page.locator('.quick-input-widget', { hasText: 'File name' }).waitFor({ state: 'visible' });
     await page.locator('.quick-input-widget input.input').fill('diamond');
     await page.locator('.quick-input-widget input.input').press('Enter');
@@ -139,14 +136,12 @@ export async function buildingSteps(d) {
     // Run from Here with no run yet runs it all: it asks for the input first, and Escape starts nothing.
     // From the editor's menu on the node's script (the palette's own click would move the cursor).
     await rightClickLine('stamp.workflow.yaml', 'stamped.txt');
-    const runFromHere = page.locator('.monaco-menu .action-label', { hasText: 'Run from Here' }).first();
-    await runFromHere.hover();
-    await page.keyboard.press('Enter');
+    await chooseFromMenu('Run from Here');
     await page.locator('.quick-input-widget', { hasText: 'which GitHub gives a run' }).waitFor({ state: 'visible' });
     await page.keyboard.press('Escape');
     // Run Workflow asks for the input a run cannot start without, described as the import wrote it, and filled in
-    // with the commit the workspace's checkout is at: accepted as it is. When no prompt comes (seen once in CI after
-    // the menu's Enter above, which the editor took as a line break too), the command is given again.
+    // with the commit the workspace's checkout is at: accepted as it is. When no prompt comes (seen once in CI, after
+    // a menu's Enter the editor took as a line break too), the command is given again.
     const asks = page.locator('.quick-input-widget', {
       hasText: "which GitHub gives a run: give its value when you run this one (filled in: this checkout's)",
     });
@@ -211,8 +206,7 @@ export async function buildingSteps(d) {
     // Run from Here continues that run from its log, which does not have the secret: the secret alone is asked again,
     // filled in with the value given last (kept in VS Code's secret storage), here replaced by another.
     await rightClickLine('stamp.workflow.yaml', 'stamped.txt');
-    await page.locator('.monaco-menu .action-label', { hasText: 'Run from Here' }).first().hover();
-    await page.keyboard.press('Enter');
+    await chooseFromMenu('Run from Here');
     await page.locator('.quick-input-widget', { hasText: "the value given last time, from VS Code's secret storage" }).waitFor({ state: 'visible' });
     if ((await dialog.getAttribute('type')) !== 'password') throw new Error('the secret input is asked for again in plain sight');
     if ((await dialog.inputValue()) !== STAMP_KEY) throw new Error('the secret input was not filled in with the value given last');

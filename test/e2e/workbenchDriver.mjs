@@ -159,6 +159,25 @@ export function workbenchDriver({ page, workspace, shots, log }) {
       await page.keyboard.press('Shift+F10');
     }
   };
+  /**
+   * Chooses an item of the open context menu with the mouse. A menu takes an item's click only once it has been open
+   * a moment (about 100 ms in VS Code), and Enter reaches the menu only when it holds the keyboard's focus (else the
+   * editor takes it as a line break): the item is clicked, and clicked again while the menu stays open.
+   */
+  const chooseFromMenu = async (label) => {
+    const item = page.locator('.monaco-menu .action-label', { hasText: label }).first();
+    await item.waitFor({ state: 'visible' });
+    for (let attempt = 1; ; attempt++) {
+      await page.waitForTimeout(300);
+      await item.click({ timeout: 2_000 }).catch(() => undefined);
+      try {
+        await item.waitFor({ state: 'hidden', timeout: 2_000 });
+        return;
+      } catch (e) {
+        if (attempt === 5) throw new Error(`the menu's '${label}' could not be chosen: ${e.message.split('\n')[0]}`);
+      }
+    }
+  };
   const step = async (name, f) => {
     const t0 = Date.now();
     try {
@@ -202,6 +221,7 @@ export function workbenchDriver({ page, workspace, shots, log }) {
     lensCount,
     lensesSaying,
     rightClickLine,
+    chooseFromMenu,
     step,
     noPlantedOffer,
   };
