@@ -82,9 +82,21 @@ export function registerRenameSuite(context: IntegrationContext): void {
     }
   });
 
-  it('renames an output where it is declared, written and read, and in a workflow that runs its file', async () => {
+  it('renames an output where it is declared, written and read, and in the workflows that run its file and theirs', async () => {
     const inner = file('output-inner.workflow.yaml');
     const outer = file('output-outer.workflow.yaml');
+    // top runs outer through a node that lists no outputs: it reads what outer passes on from inner.
+    const top = file('output-top.workflow.yaml');
+    writeFileSync(
+      top.fsPath,
+      text(
+        'version: 1',
+        'name: Top',
+        'nodes:',
+        '  all: { workflow: ./output-outer.workflow.yaml }',
+        '  show: { needs: all, run: echo "$V", env: { V: "${{ nodes.all.outputs.version }}" } }',
+      ),
+    );
     writeFileSync(
       inner.fsPath,
       text(
@@ -126,7 +138,8 @@ export function registerRenameSuite(context: IntegrationContext): void {
         [
           [inner.fsPath, 3],
           [outer.fsPath, 2],
-        ],
+          [top.fsPath, 1],
+        ].sort(),
       );
       assert.ok(await vscode.workspace.applyEdit(edit));
       assert.match(doc.getText(), /echo "release=1\.2\.3"[^]*outputs: \[release\] {3}# kept\n[^]*nodes\.build\.outputs\.release/);
@@ -140,10 +153,21 @@ export function registerRenameSuite(context: IntegrationContext): void {
       assert.ok(await vscode.workspace.applyEdit(back));
       assert.match(doc.getText(), /echo "tag_name=1\.2\.3"[^]*outputs: \[tag_name\] {3}# kept\n[^]*nodes\.build\.outputs\.tag_name/);
       assert.match(caller.getText(), /outputs: \[tag_name\] \}\n[^]*nodes\.deploy\.outputs\.tag_name/);
-      for (const d of [doc, caller]) if (d.isDirty) await d.save();
-      await until(() => codes(outer).length === 0 && codes(inner).length === 0);
+      // From top, two files up, the same: its definition is inner's node, and a rename there reaches every file.
+      const topDoc = await vscode.workspace.openTextDocument(top);
+      assert.match(topDoc.getText(), /nodes\.all\.outputs\.tag_name/);
+      const topRead = positionOf(topDoc, 'outputs.tag_name', 9);
+      const [fromTop] = await vscode.commands.executeCommand<vscodeTypes.Location[]>('vscode.executeDefinitionProvider', top, topRead);
+      assert.deepEqual([fromTop.uri.fsPath, fromTop.range.start.line], [inner.fsPath, 5]);
+      const again = await vscode.commands.executeCommand<vscodeTypes.WorkspaceEdit>('vscode.executeDocumentRenameProvider', top, topRead, 'label');
+      assert.ok(await vscode.workspace.applyEdit(again));
+      assert.match(doc.getText(), /echo "label=1\.2\.3"[^]*outputs: \[label\] {3}# kept/);
+      assert.match(caller.getText(), /outputs: \[label\] \}\n[^]*nodes\.deploy\.outputs\.label/);
+      assert.match(topDoc.getText(), /nodes\.all\.outputs\.label/);
+      for (const d of [doc, caller, topDoc]) if (d.isDirty) await d.save();
+      await until(() => codes(outer).length === 0 && codes(inner).length === 0 && codes(top).length === 0);
     } finally {
-      for (const f of [inner, outer]) rmSync(f.fsPath, { force: true });
+      for (const f of [inner, outer, top]) rmSync(f.fsPath, { force: true });
     }
   });
 

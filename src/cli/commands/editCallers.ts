@@ -1,30 +1,27 @@
 // `maestro-dag edit … --callers DIR`: a rename of an input or an output followed in the workflows under DIR that run
-// the file as a sub-workflow (their `with:` keys, their sub-workflow nodes' outputs and reads), as the editor does.
-import { resolve } from 'node:path';
-import type { TextEdit } from '../../engine/diagnostics';
+// the file as a sub-workflow (their `with:` keys, their sub-workflow nodes' outputs and reads, and for an output the
+// workflows that run those as far as it is passed on), as the editor does.
+import { relative, resolve } from 'node:path';
 import type { EditAction } from '../../engine/edits/actions';
 import { callerInputEdits } from '../../engine/edits/inputRename';
-import { callerOutputEdits, otherOutputWriters, sharedOutputNote } from '../../engine/edits/outputRename';
+import { callerOutputEdits, otherOutputWriters, passesOutputOn, sharedOutputNote } from '../../engine/edits/outputRename';
+import { followCallers, type CallerFile, type WorkflowText } from '../../engine/edits/callerChain';
 import { readFileText } from '../../engine/fileText';
 import { walk } from '../../engine/run/io/fileGlobs';
-import { validateWorkflow } from '../../engine/validation/validate';
 import { MAX_VALIDATED_BYTES } from '../../engine/validation/worker/fileDiagnostics';
-import { buildIndex, type WorkflowIndex } from '../../engine/workflowIndex';
+import type { WorkflowIndex } from '../../engine/workflowIndex';
 
 /** At most this many entries are looked at under DIR. */
 export const CALLERS_WALK_LIMIT = 20_000;
-
-export interface CallerFile {
-  path: string;
-  text: string;
-  edits: TextEdit[];
-}
 
 export type Callers = { files: CallerFile[]; notes: string[] } | { error: string };
 
 type Renamed = Extract<EditAction, { type: 'renameInput' | 'renameOutput' }>;
 
-/** The files under `dir` (besides `file`) that a rename in `file` changes, with their edits; or why it cannot be done. */
+/**
+ * The files under `dir` (besides `file`) that a rename in `file` changes, with their edits; or why it cannot be done.
+ * An output's rename is followed on into the workflows that run those files, as far as their sub-runs pass it on.
+ */
 export function callerEdits(dir: string, file: string, index: WorkflowIndex, action: Renamed): Callers {
   const notes: string[] = [];
   if (action.from === action.to) return { files: [], notes };
@@ -32,34 +29,35 @@ export function callerEdits(dir: string, file: string, index: WorkflowIndex, act
     const shared = otherOutputWriters(index, action.id, action.from);
     if (shared.length) return { files: [], notes: [sharedOutputNote(action.from, shared)] };
   }
-  const callee = resolve(file);
-  const files: CallerFile[] = [];
+  const { from, to } = action;
+  const followed = followCallers(workflowTexts(dir, resolve(file), notes), file, {
+    name: from,
+    ...(action.type === 'renameInput'
+      ? { plan: (caller, path, callee) => callerInputEdits(caller, path, callee, from, to) }
+      : {
+          plan: (caller, path, callee) => callerOutputEdits(caller, path, callee, from, to),
+          passesOn: (caller, path, callee) => passesOutputOn(caller, path, callee, from),
+        }),
+  });
+  if ('error' in followed) return followed;
+  return { files: followed.files, notes: [...notes, ...followed.notes.map((n) => `${relative(dir, n.path)}: ${n.note}`)] };
+}
+
+/** The workflow files under `dir` but `file` that may run another (those with a `workflow:` key). */
+function workflowTexts(dir: string, file: string, notes: string[]): WorkflowText[] {
+  const texts: WorkflowText[] = [];
   for (const rel of walk(dir, CALLERS_WALK_LIMIT, () =>
     notes.push(`${dir} holds more than ${CALLERS_WALK_LIMIT} entries: those past them were not looked at`),
   )) {
     const path = resolve(dir, rel);
-    if (!rel.endsWith('.workflow.yaml') || path === callee) continue;
-    let text: string;
+    if (!rel.endsWith('.workflow.yaml') || path === file) continue;
     try {
       const read = readFileText(path, MAX_VALIDATED_BYTES);
-      if (read.notUtf8) {
-        notes.push(`${rel} is not UTF-8: not looked at`);
-        continue;
-      }
-      text = read.text;
+      if (read.notUtf8) notes.push(`${rel} is not UTF-8: not looked at`);
+      else if (read.text.includes('workflow:')) texts.push({ path, text: read.text });
     } catch (e) {
       notes.push(`${rel} cannot be read (${(e as Error).message}): not looked at`);
-      continue;
     }
-    // Most workflows run no sub-workflow, and most of those do not name this one: they are not parsed.
-    if (!text.includes('workflow:') || !text.includes(action.from)) continue;
-    const caller = buildIndex(validateWorkflow(text));
-    const planned =
-      action.type === 'renameInput'
-        ? callerInputEdits(caller, path, callee, action.from, action.to)
-        : callerOutputEdits(caller, path, callee, action.from, action.to);
-    if ('error' in planned) return planned;
-    if (planned.edits.length) files.push({ path, text, edits: planned.edits });
   }
-  return { files, notes };
+  return texts;
 }

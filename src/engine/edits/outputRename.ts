@@ -86,3 +86,18 @@ export function callerOutputEdits(index: WorkflowIndex, file: string, callee: st
   }
   return { edits };
 }
+
+/**
+ * Whether the sub-runs of workflow `file` (`index`) give an output of `callee` renamed from `from` under its new
+ * name: a node running `callee` lists no outputs or lists `from` (renamed with it), and no other node gives `from`
+ * (where one does, the workflows that run this file go on reading that one's, and are left as they are).
+ */
+export function passesOutputOn(index: WorkflowIndex, file: string, callee: string, from: string): { passes: boolean; note?: string } {
+  const runners = index.nodes.filter((n) => n.spec?.workflow !== undefined && resolve(dirname(file), n.spec.workflow) === resolve(callee));
+  const passing = runners.filter((n) => n.spec?.outputs === undefined || n.spec.outputs.includes(from));
+  if (!passing.length) return { passes: false };
+  const others = outputGivers(index, from)
+    .map((g) => g.nodeId)
+    .filter((id) => !runners.some((n) => n.id === id));
+  return others.length ? { passes: false, note: sharedOutputNote(from, others) } : { passes: true };
+}

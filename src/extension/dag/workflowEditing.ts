@@ -119,9 +119,10 @@ export class WorkflowEditing {
     if (action.type !== 'renameOutput' || action.from === action.to) return undefined;
     const callers = await addCallerOutputEdits(edit, { uri: this.uri, index }, { nodeId: action.id, from: action.from, to: action.to });
     if ('sharedWith' in callers) return plainText(sharedOutputNote(action.from, callers.sharedWith));
-    return callers.changed.length
+    const changed = callers.changed.length
       ? callersNote(callers.changed, `now read${callers.changed.length === 1 ? 's' : ''} it as '${plainText(action.to)}'`)
       : undefined;
+    return [changed, ...callers.notes.map(plainText)].filter(Boolean).join('. ') || undefined;
   }
 
   /** A new sub-workflow node runs the nearest workflow file that does not run this one, rather than a placeholder. */

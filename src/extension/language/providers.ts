@@ -209,7 +209,10 @@ function renameProvider(index: Index, inputRenamed: InputRenamed): vscode.Rename
         return edit;
       }
       const callers = await addCallerOutputEdits(edit, { uri: doc.uri, index: i }, renamed);
-      const notes = [...(renamed.note ? [renamed.note] : []), ...('sharedWith' in callers ? [sharedOutputNote(renamed.from, callers.sharedWith)] : [])];
+      const notes = [
+        ...(renamed.note ? [renamed.note] : []),
+        ...('sharedWith' in callers ? [sharedOutputNote(renamed.from, callers.sharedWith)] : callers.notes),
+      ];
       if (notes.length) void vscode.window.showWarningMessage(`Renaming ${renamed.nodeId}'s output '${renamed.from}': ${notes.join('; ')}.`);
       return edit;
     },

@@ -1,13 +1,16 @@
 // The workspace's workflow files as text, for changes that reach past the file being edited: a file moved, an
 // input or an output renamed. An open document's text is what it holds now, saved or not.
 import * as vscode from 'vscode';
-import type { Span, TextEdit } from '../../engine/diagnostics';
+import type { Span } from '../../engine/diagnostics';
 import { callerInputEdits, renameInput } from '../../engine/edits/inputRename';
-import { callerOutputEdits, otherOutputWriters, renameOutput } from '../../engine/edits/outputRename';
+import { followCallers, type FollowOptions, type WorkflowText } from '../../engine/edits/callerChain';
+import { callerOutputEdits, otherOutputWriters, passesOutputOn, renameOutput } from '../../engine/edits/outputRename';
 import { outputGivers } from '../../engine/outputMentions';
 import { validateWorkflow } from '../../engine/validation/validate';
 import { MAX_VALIDATED_BYTES } from '../../engine/validation/worker/fileDiagnostics';
 import { buildIndex, type WorkflowIndex } from '../../engine/workflowIndex';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { MAX_SUB_WORKFLOW_DEPTH } from '../../engine/model';
 import { toRange } from '../convert';
 import { readFileText } from '../fileText';
 import { findWorkflowFiles } from './documents';
@@ -23,51 +26,65 @@ export async function workflowTextOf(uri: vscode.Uri): Promise<{ text: string; d
   }
 }
 
-type CallerEdits = (index: WorkflowIndex, file: string, callee: string) => { edits: TextEdit[] } | { error: string };
-
-/** Adds to `edit` the edits `plan` gives each workflow of the workspace that may run `callee`; the files it changes. */
-async function addCallerEdits(edit: vscode.WorkspaceEdit, callee: vscode.Uri, name: string, plan: CallerEdits): Promise<vscode.Uri[]> {
-  if (callee.scheme !== 'file') return [];
-  const changed: vscode.Uri[] = [];
+/**
+ * Adds to `edit` the edits `follow` plans in the workflows of the workspace that may run `callee` (and, for an
+ * output, those that run them); the files it changes and where the rename stops. Throws what makes it impossible.
+ */
+async function addCallerEdits(edit: vscode.WorkspaceEdit, callee: vscode.Uri, follow: FollowOptions): Promise<{ changed: vscode.Uri[]; notes: string[] }> {
+  if (callee.scheme !== 'file') return { changed: [], notes: [] };
+  const texts: WorkflowText[] = [];
+  const docs = new Map<string, { uri: vscode.Uri; doc?: vscode.TextDocument }>();
   for (const uri of await findWorkflowFiles()) {
     if (uri.scheme !== 'file' || uri.toString() === callee.toString()) continue;
     const file = await workflowTextOf(uri);
-    // Most workflows run no sub-workflow, and most of those do not name this one: they are not parsed.
-    if (!file?.text.includes('workflow:') || !file.text.includes(name)) continue;
-    const r = plan(buildIndex(validateWorkflow(file.text)), uri.fsPath, callee.fsPath);
-    if ('error' in r) throw new Error(r.error);
-    if (!r.edits.length) continue;
-    const doc = file.doc ?? (await vscode.workspace.openTextDocument(uri));
-    for (const e of r.edits) edit.replace(uri, toRange(doc, e.span), e.newText);
+    // Most workflows run no sub-workflow: they are not parsed.
+    if (!file?.text.includes('workflow:')) continue;
+    texts.push({ path: uri.fsPath, text: file.text });
+    docs.set(uri.fsPath, { uri, doc: file.doc });
+  }
+  const followed = followCallers(texts, callee.fsPath, follow);
+  if ('error' in followed) throw new Error(followed.error);
+  const changed: vscode.Uri[] = [];
+  for (const file of followed.files) {
+    const { uri, doc: open } = docs.get(file.path)!;
+    const doc = open ?? (await vscode.workspace.openTextDocument(uri));
+    for (const e of file.edits) edit.replace(uri, toRange(doc, e.span), e.newText);
     changed.push(uri);
   }
-  return changed;
+  return { changed, notes: followed.notes.map((n) => `${vscode.workspace.asRelativePath(n.path)}: ${n.note}`) };
 }
 
 /**
  * Adds to `edit` what keeps the workspace's workflows that run `callee` as a sub-workflow giving it an input renamed
  * from `from` to `to` (their nodes' `with:` keys); the files it changes. Throws where a `with:` gives both names.
  */
-export function addCallerInputEdits(edit: vscode.WorkspaceEdit, callee: vscode.Uri, from: string, to: string): Promise<vscode.Uri[]> {
-  return addCallerEdits(edit, callee, from, (index, file, calleePath) => callerInputEdits(index, file, calleePath, from, to));
+export async function addCallerInputEdits(edit: vscode.WorkspaceEdit, callee: vscode.Uri, from: string, to: string): Promise<vscode.Uri[]> {
+  const { changed } = await addCallerEdits(edit, callee, {
+    name: from,
+    plan: (index, file, calleePath) => callerInputEdits(index, file, calleePath, from, to),
+  });
+  return changed;
 }
 
 /**
  * Adds to `edit` what keeps the workspace's workflows that run `callee` reading an output of its node `nodeId`
- * renamed from `from` to `to` (their sub-workflow nodes' `outputs` and reads); the files it changes, or, where
- * another node of `callee` gives an output `from` too (what the callers go on reading), those nodes and no edit.
+ * renamed from `from` to `to` (their sub-workflow nodes' `outputs` and reads, and on into the workflows that run
+ * those as far as their sub-runs pass it on); the files it changes and where it stops, or, where another node of
+ * `callee` gives an output `from` too (what the callers go on reading), those nodes and no edit.
  */
 export async function addCallerOutputEdits(
   edit: vscode.WorkspaceEdit,
   callee: { uri: vscode.Uri; index: WorkflowIndex },
   output: { nodeId: string; from: string; to: string },
-): Promise<{ changed: vscode.Uri[] } | { sharedWith: string[] }> {
-  const sharedWith = otherOutputWriters(callee.index, output.nodeId, output.from);
+): Promise<{ changed: vscode.Uri[]; notes: string[] } | { sharedWith: string[] }> {
+  const { from, to } = output;
+  const sharedWith = otherOutputWriters(callee.index, output.nodeId, from);
   if (sharedWith.length) return { sharedWith };
-  const changed = await addCallerEdits(edit, callee.uri, output.from, (index, file, calleePath) =>
-    callerOutputEdits(index, file, calleePath, output.from, output.to),
-  );
-  return { changed };
+  return addCallerEdits(edit, callee.uri, {
+    name: from,
+    plan: (index, file, calleePath) => callerOutputEdits(index, file, calleePath, from, to),
+    passesOn: (index, file, calleePath) => passesOutputOn(index, file, calleePath, from),
+  });
 }
 
 /**
@@ -95,44 +112,70 @@ export async function inputDefinition(file: vscode.Uri, input: string): Promise<
   return new vscode.Location(file, toRange(doc, span));
 }
 
-/** A workflow file's index and the nodes of it that give an output (declare it, or write it): what a sub-run of it gives. */
-async function givers(file: vscode.Uri, output: string): Promise<{ index: WorkflowIndex; givers: { nodeId: string; span: Span }[] } | undefined> {
+/** The nodes of one workflow file that give an output (declare it, or write it), with the file's index. */
+interface Givers {
+  file: vscode.Uri;
+  index: WorkflowIndex;
+  givers: { nodeId: string; span: Span }[];
+}
+
+/**
+ * What gives an output to a sub-run of a workflow file: its own nodes, else, followed as a run nests them, those of
+ * the files run by its sub-workflow nodes that list the output or list none. Each file whose nodes give it (where
+ * nothing further can be found, the file itself with what it has); undefined when the file cannot be read.
+ */
+async function givers(file: vscode.Uri, output: string, depth = 1): Promise<Givers[] | undefined> {
   const text = await workflowTextOf(file);
   if (!text) return undefined;
   const index = buildIndex(validateWorkflow(text.text));
-  return { index, givers: outputGivers(index, output) };
+  const given = outputGivers(index, output);
+  const own = given.filter((g) => index.byId.get(g.nodeId)?.spec?.kind !== 'workflow');
+  if (own.length || depth >= MAX_SUB_WORKFLOW_DEPTH || file.scheme !== 'file') return [{ file, index, givers: own.length ? own : given }];
+  const nested: Givers[] = [];
+  for (const node of index.nodes) {
+    const path = node.spec?.workflow;
+    if (path === undefined || !(node.spec?.outputs ?? [output]).includes(output)) continue;
+    const found = await givers(vscode.Uri.file(isAbsolute(path) ? path : resolve(dirname(file.fsPath), path)), output, depth + 1);
+    nested.push(...(found ?? []).filter((g) => g.givers.length));
+  }
+  return nested.length ? nested : [{ file, index, givers: given }];
 }
 
 /** Where the workflow file a sub-workflow node runs gives an output: each node's declaration (or write) of it. */
 export async function subRunOutputDefinitions(file: vscode.Uri, output: string): Promise<vscode.Location[]> {
-  const found = await givers(file, output);
-  if (!found?.givers.length) return [];
-  const doc = await vscode.workspace.openTextDocument(file);
-  return found.givers.map((g) => new vscode.Location(file, toRange(doc, g.span)));
+  const locations: vscode.Location[] = [];
+  for (const found of (await givers(file, output)) ?? []) {
+    if (!found.givers.length) continue;
+    const doc = await vscode.workspace.openTextDocument(found.file);
+    locations.push(...found.givers.map((g) => new vscode.Location(found.file, toRange(doc, g.span))));
+  }
+  return locations;
 }
 
 /**
  * The edit that renames an output of the workflow file `callee` from a file that runs it (its sub-workflow node's
- * `outputs`, or a read): in the one node of `callee` that gives it, and in every workflow of the workspace that runs
- * `callee`, this one included.
+ * `outputs`, or a read): in the one node that gives it (of `callee`, or of a file `callee` passes it on from), and in
+ * every workflow of the workspace that reads it from there, this one included.
  */
 export async function renameSubRunOutput(callee: vscode.Uri, from: string, to: string): Promise<vscode.WorkspaceEdit> {
-  const where = vscode.workspace.asRelativePath(callee);
   const found = await givers(callee, from);
-  if (!found) throw new Error(`${where} cannot be read: rename the output there`);
-  if (found.givers.length !== 1)
+  if (!found) throw new Error(`${vscode.workspace.asRelativePath(callee)} cannot be read: rename the output there`);
+  const all = found.flatMap((f) => f.givers.map((g) => ({ ...g, file: f.file, index: f.index })));
+  if (all.length !== 1)
     throw new Error(
-      found.givers.length
-        ? `${found.givers.map((g) => `'${g.nodeId}'`).join(' and ')} of ${where} all give '${from}': rename it there, in the node you mean`
-        : `no node of ${where} gives an output '${from}'`,
+      all.length
+        ? `${all.map((g) => `'${g.nodeId}' of ${vscode.workspace.asRelativePath(g.file)}`).join(' and ')} all give '${from}': rename it there, in the node you mean`
+        : `no node of ${vscode.workspace.asRelativePath(callee)} gives an output '${from}'`,
     );
-  const [giver] = found.givers;
-  const renamed = renameOutput(found.index, giver.nodeId, from, to);
+  const [giver] = all;
+  const where = vscode.workspace.asRelativePath(giver.file);
+  const renamed = renameOutput(giver.index, giver.nodeId, from, to);
   if ('error' in renamed) throw new Error(`${where}: ${renamed.error}`);
   const edit = new vscode.WorkspaceEdit();
-  const doc = await vscode.workspace.openTextDocument(callee);
-  for (const e of renamed.edits) edit.replace(callee, toRange(doc, e.span), e.newText);
-  await addCallerOutputEdits(edit, { uri: callee, index: found.index }, { nodeId: giver.nodeId, from, to });
-  if (renamed.note) void vscode.window.showWarningMessage(`Renaming ${giver.nodeId}'s output '${from}' in ${where}: ${renamed.note}.`);
+  const doc = await vscode.workspace.openTextDocument(giver.file);
+  for (const e of renamed.edits) edit.replace(giver.file, toRange(doc, e.span), e.newText);
+  const callers = await addCallerOutputEdits(edit, { uri: giver.file, index: giver.index }, { nodeId: giver.nodeId, from, to });
+  const notes = [...(renamed.note ? [renamed.note] : []), ...('notes' in callers ? callers.notes : [])];
+  if (notes.length) void vscode.window.showWarningMessage(`Renaming ${giver.nodeId}'s output '${from}' in ${where}: ${notes.join('; ')}.`);
   return edit;
 }
