@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { validateWorkflow } from '../../src/engine/validation/validate';
+import { fixAllEdits } from '../../src/engine/validation/fixAll';
 import { codes, diagnose, yaml } from './helpers';
 
 const header = ['version: 1', 'name: Test'];
@@ -301,13 +302,49 @@ describe('validator', () => {
       assert.deepEqual(upstreamTwice, [], 'transitive ancestors are upstream');
     });
 
-    it('warns about undeclared outputs, with a fix that declares them', () => {
+    it('warns about undeclared outputs, with fixes that write the one meant or declare it', () => {
       const text = wf('  deploy:', '    needs: build', '    run: echo ${{ nodes.build.outputs.verison }}');
       const [d] = diagnose(text);
       assert.deepEqual([d.code, d.severity, d.text], ['undeclared-output', 'warning', 'verison']);
       assert.match(d.message, /did you mean 'version'/);
-      const fix = validateWorkflow(text).diagnostics[0].fixes![0];
-      assert.equal(fix.edits[0].newText, ', verison');
+      const [meant, declare] = validateWorkflow(text).diagnostics[0].fixes!;
+      assert.deepEqual([meant.title, meant.edits[0].newText], ["Change to 'version'", 'version']);
+      assert.equal(declare.edits[0].newText, ', verison');
+    });
+
+    it('fixes a misspelt name in an expression where it is written as it is, and all of them at once', () => {
+      const text = wf(
+        '  t:',
+        '    needs: build',
+        '    matrix: { shard: [1, 2] }',
+        '    run: echo "$A $B $C $D $E"',
+        '    env:',
+        '      A: ${{ nodes.biuld.outputs.version }}',
+        '      B: ${{ nodes.build.outptus.version }}',
+        '      C: ${{ matrix.sahrd }}',
+        '      D: ${{ input.target }}',
+        "      E: ${{ nodes['biuld'].status }}",
+      );
+      const found = validateWorkflow(text).diagnostics;
+      assert.deepEqual(
+        found.map((d) => [d.code, d.fixes?.map((f) => f.title)]),
+        [
+          ['unknown-reference', ["Change to 'build'"]],
+          ['unknown-reference', ["Change to 'outputs'"]],
+          ['unknown-reference', ["Change to 'shard'"]],
+          ['unknown-reference', ["Change to 'inputs'"]],
+          // Quoted in the expression: the message says what is meant, and the literal is left to be changed by hand.
+          ['unknown-reference', undefined],
+        ],
+      );
+      const all = fixAllEdits(found);
+      const fixed = [...all.edits]
+        .sort((a, b) => b.span.start - a.span.start)
+        .reduce((t, e) => t.slice(0, e.span.start) + e.newText + t.slice(e.span.end), text);
+      assert.deepEqual(
+        validateWorkflow(fixed).diagnostics.map((d) => d.message),
+        [found[4].message],
+      );
     });
 
     it('reports unknown contexts, functions, node fields and matrix keys', () => {

@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { filesBeside } from '../../src/engine/validateFile';
+import { validateWorkflow } from '../../src/engine/validation/validate';
 import { codes, diagnose, yaml } from './helpers';
 
 const header = ['version: 1', 'name: Test'];
@@ -155,6 +156,28 @@ describe('validation of sub-workflow nodes', () => {
         /^\.\/deploy\.workflow\.yaml gives no output 'version': none of its nodes declares or writes it, so 'deploy' would have no value for it — did you mean 'Version'\?$/,
       );
       assert.match(found[2].message, /^node 'deploy' does not declare an output 'tag'/);
+      // A list entry is fixed to the name meant, as is a read of a sub-run's output.
+      const listed = validateWorkflow(
+        yaml(...header, 'nodes:', '  deploy: { workflow: ./deploy.workflow.yaml, outputs: [url, version] }'),
+        filesBeside(join(dir, 'top.workflow.yaml')),
+      );
+      assert.deepEqual(
+        listed.diagnostics.map((d) => d.fixes?.map((f) => [f.title, f.edits[0].newText])),
+        [[["Change to 'Version'", 'Version']]],
+      );
+      const read = validateWorkflow(
+        yaml(
+          ...header,
+          'nodes:',
+          '  deploy: { workflow: ./deploy.workflow.yaml }',
+          '  after: { needs: deploy, run: echo "$V", env: { V: "${{ nodes.deploy.outputs.urls }}" } }',
+        ),
+        filesBeside(join(dir, 'top.workflow.yaml')),
+      );
+      assert.deepEqual(
+        read.diagnostics.map((d) => d.fixes?.map((f) => [f.title, f.edits[0].newText])),
+        [[["Change to 'url'", 'url']]],
+      );
     });
 
     it('follows a sub-workflow node that lists no outputs into the file it runs, and says nothing where a file on the way cannot be read', () => {

@@ -64,9 +64,9 @@ export function listed(names: readonly string[]): string {
   return names.length <= 12 ? names.join(', ') : `${names.slice(0, 12).join(', ')}, … (${names.length - 12} more)`;
 }
 
-/** The outputs a sub-workflow gives, told to a name it does not give: the one meant, or them all. */
-export function givenHint(ctx: SemanticContext, name: string, given: readonly string[]): string {
-  return ctx.suggest.didYouMean(name, given) || (given.length ? ` (its outputs: ${listed(given)})` : ': its nodes give none');
+/** The outputs a sub-workflow gives, told to a name it does not give: the one meant (`meant`, when known), or them all. */
+export function givenHint(given: readonly string[], meant: string | undefined): string {
+  return meant !== undefined ? ` — did you mean '${meant}'?` : given.length ? ` (its outputs: ${listed(given)})` : ': its nodes give none';
 }
 
 /** The raw value at a path under the document's root, or undefined. */

@@ -3,6 +3,7 @@
 import { isMap, isScalar } from 'yaml';
 import { artifactOutsideFolder } from '../../artifactPaths';
 import type { TextEdit } from '../../diagnostics';
+import { INPUT_NAME } from '../../edits/action';
 import { removePair } from '../../edits/pairs';
 import { parseDuration } from '../../duration';
 import { isObject } from '../../json';
@@ -148,11 +149,16 @@ function checkListedOutputs(ctx: SemanticContext, node: NodeSpec, given: readonl
   if (!Array.isArray(raw)) return;
   raw.forEach((name: unknown, i) => {
     if (typeof name !== 'string' || given.includes(name)) return;
+    const span = ctx.spanAt(['nodes', node.id, 'outputs', i]);
+    const meant = ctx.suggest.closest(name, given);
+    // Written as it is (a plain scalar), the entry can be changed to the name meant.
+    const fixable = meant !== undefined && INPUT_NAME.test(meant) && ctx.parsed.text.slice(span.start, span.end) === name;
     ctx.report({
-      span: ctx.spanAt(['nodes', node.id, 'outputs', i]),
+      span,
       severity: 'warning',
       code: 'undeclared-output',
-      message: `${node.workflow} gives no output '${name}': none of its nodes declares or writes it, so '${node.id}' would have no value for it${givenHint(ctx, name, given)}`,
+      message: `${node.workflow} gives no output '${name}': none of its nodes declares or writes it, so '${node.id}' would have no value for it${givenHint(given, meant)}`,
+      ...(fixable ? { fixes: [{ title: `Change to '${meant}'`, edits: [{ span, newText: meant }] }] } : {}),
     });
   });
 }

@@ -3,6 +3,7 @@
 import type { Span, SpanDiagnostic } from '../../diagnostics';
 import type { Reference } from '../../expressions/references';
 import { upstreamChecker } from '../../graph';
+import { INPUT_NAME } from '../../edits/action';
 import { locate } from '../document';
 import { expandMatrix, matrixKeys, type MatrixInstance } from '../../matrix';
 import { hasMatrix, type NodeSpec } from '../../model';
@@ -41,6 +42,29 @@ const find = (name: string, candidates: readonly string[]): string | undefined =
   return candidates.find((c) => c.toLowerCase() === lower);
 };
 
+/**
+ * What a misspelt name means among candidates: the hint its message ends with, and the fix that writes the meant
+ * name where the name stands in the file as written (not quoted, not escaped) and the meant one is a name an
+ * expression writes after a dot.
+ */
+function meantName(ctx: SemanticContext, name: string, candidates: readonly string[]): { meant?: string; hint: string; fixes?: Fixes } {
+  const meant = ctx.suggest.closest(name, candidates);
+  if (meant === undefined) return { hint: '' };
+  const text = ctx.parsed.text;
+  const fixes: Fixes = INPUT_NAME.test(meant)
+    ? (span) => (text.slice(span.start, span.end) === name ? [{ title: `Change to '${meant}'`, edits: [{ span, newText: meant }] }] : undefined)
+    : undefined;
+  return { meant, hint: ` — did you mean '${meant}'?`, fixes };
+}
+
+/** Both kinds of fixes, the first's before the second's. */
+const bothFixes =
+  (first: Fixes, second: SpanDiagnostic['fixes']): Fixes =>
+  (span) => {
+    const all = [...((typeof first === 'function' ? first(span) : first) ?? []), ...(second ?? [])];
+    return all.length ? all : undefined;
+  };
+
 /** What the checks of one document share: ids by lower case and the upstream test, made once. */
 interface Lookup {
   ctx: SemanticContext;
@@ -52,17 +76,21 @@ interface Lookup {
 
 function checkNodes(lookup: Lookup, report: Report, node: NodeSpec | undefined, [first, second, third, fourth]: Segment[]): void {
   const { ctx, isUpstream, idsByLowerCase } = lookup;
-  const { didYouMean } = ctx.suggest;
   if (!first) return;
   if (first.name === '*') {
     if (!node) report('unreachable-reference', first.span, 'nodes.* can only be read inside a node: it is the nodes that node needs');
-    else if (second && second.name !== '*' && !find(second.name, NODE_FIELDS))
-      report('unknown-reference', second.span, `a node has 'outputs', 'status' and 'outcome', not '${second.name}'${didYouMean(second.name, NODE_FIELDS)}`);
+    else if (second && second.name !== '*' && !find(second.name, NODE_FIELDS)) {
+      const { hint, fixes } = meantName(ctx, second.name, NODE_FIELDS);
+      report('unknown-reference', second.span, `a node has 'outputs', 'status' and 'outcome', not '${second.name}'${hint}`, 'error', fixes);
+    }
     return;
   }
   const targetId = idsByLowerCase.get(first.name.toLowerCase());
   const target = targetId === undefined ? undefined : ctx.byId.get(targetId);
-  if (!target) return report('unknown-reference', first.span, `no node named '${first.name}'${didYouMean(first.name, ctx.ids)}`);
+  if (!target) {
+    const { hint, fixes } = meantName(ctx, first.name, ctx.ids);
+    return report('unknown-reference', first.span, `no node named '${first.name}'${hint}`, 'error', fixes);
+  }
   if (!node) return report('unreachable-reference', first.span, `nodes.${first.name} can only be read inside a node that needs '${target.id}'`);
   if (target.id === node.id || !isUpstream(node.id, target.id)) {
     const why =
@@ -74,10 +102,13 @@ function checkNodes(lookup: Lookup, report: Report, node: NodeSpec | undefined, 
   if (!second || second.name === '*') return;
   const field = find(second.name, NODE_FIELDS);
   if (!field) {
+    const { hint, fixes } = meantName(ctx, second.name, NODE_FIELDS);
     return report(
       'unknown-reference',
       second.span,
-      `'nodes.${first.name}.${second.name}' does not exist: a node has 'outputs', 'status' and 'outcome'${didYouMean(second.name, NODE_FIELDS)}`,
+      `'nodes.${first.name}.${second.name}' does not exist: a node has 'outputs', 'status' and 'outcome'${hint}`,
+      'error',
+      fixes,
     );
   }
   if (field !== 'outputs' || !third || third.name === '*') return;
@@ -108,29 +139,31 @@ function checkInstance({ ctx, instancesOf }: Lookup, report: Report, target: Nod
  */
 function checkOutputName(ctx: SemanticContext, report: Report, target: NodeSpec, output: Segment): void {
   if (target.outputs) {
-    if (!find(output.name, target.outputs))
-      report(
-        'undeclared-output',
-        output.span,
-        `node '${target.id}' does not declare an output '${output.name}' (outputs: ${listed(target.outputs) || 'none'})${ctx.suggest.didYouMean(output.name, target.outputs)}`,
-        'warning',
-        outputFix(ctx, target, output.name),
-      );
+    if (find(output.name, target.outputs)) return;
+    const { hint, fixes } = meantName(ctx, output.name, target.outputs);
+    report(
+      'undeclared-output',
+      output.span,
+      `node '${target.id}' does not declare an output '${output.name}' (outputs: ${listed(target.outputs) || 'none'})${hint}`,
+      'warning',
+      bothFixes(fixes, outputFix(ctx, target, output.name)),
+    );
     return;
   }
   const given = target.workflow === undefined ? undefined : ctx.options.workflowOutputs?.(target.workflow);
   if (!given || find(output.name, given)) return;
+  const { meant, fixes } = meantName(ctx, output.name, given);
   report(
     'undeclared-output',
     output.span,
-    `node '${target.id}' gives no output '${output.name}': no node of ${target.workflow}, which it runs, declares or writes it${givenHint(ctx, output.name, given)}`,
+    `node '${target.id}' gives no output '${output.name}': no node of ${target.workflow}, which it runs, declares or writes it${givenHint(given, meant)}`,
     'warning',
+    fixes,
   );
 }
 
 /** inputs, matrix, run and workflow: the names they have. */
 function checkNamed(ctx: SemanticContext, report: Report, rootSegment: Segment, first: Segment | undefined, node: NodeSpec | undefined): void {
-  const { didYouMean } = ctx.suggest;
   const root = rootSegment.name.toLowerCase();
   if (!first || first.name === '*') {
     if (root === 'matrix' && !(node && hasMatrix(node)))
@@ -140,20 +173,18 @@ function checkNamed(ctx: SemanticContext, report: Report, rootSegment: Segment, 
   if (root === 'inputs') {
     const names = Object.keys(ctx.workflow.inputs);
     if (find(first.name, names)) return;
-    const hint = names.length ? didYouMean(first.name, names) || ` (inputs: ${listed(names)})` : ': this workflow declares no inputs';
-    report('unknown-reference', first.span, `no input named '${first.name}'${hint}`);
+    const meant = meantName(ctx, first.name, names);
+    const hint = names.length ? meant.hint || ` (inputs: ${listed(names)})` : ': this workflow declares no inputs';
+    report('unknown-reference', first.span, `no input named '${first.name}'${hint}`, 'error', meant.fixes);
   } else if (root === 'matrix') {
     if (!node || !hasMatrix(node))
       return report('unknown-reference', rootSegment.span, node ? `node '${node.id}' has no matrix` : "'matrix' is only available inside a node with a matrix");
     // A matrix made at run time may have any key.
     if (!node.matrix) return;
     const keys = matrixKeys(node.matrix);
-    if (!find(first.name, keys))
-      report(
-        'unknown-reference',
-        first.span,
-        `no matrix key '${first.name}' in node '${node.id}'${didYouMean(first.name, keys) || ` (keys: ${listed(keys)})`}`,
-      );
+    if (find(first.name, keys)) return;
+    const { hint, fixes } = meantName(ctx, first.name, keys);
+    report('unknown-reference', first.span, `no matrix key '${first.name}' in node '${node.id}'${hint || ` (keys: ${listed(keys)})`}`, 'error', fixes);
   } else if (root === 'run' || root === 'workflow') {
     const only = root === 'run' ? 'id' : 'name';
     if (first.name.toLowerCase() !== only) report('unknown-reference', first.span, `'${root}.${first.name}' does not exist: the ${root} context has '${only}'`);
@@ -184,11 +215,8 @@ export function referenceChecker(ctx: SemanticContext) {
     const root = rootSegment.name.toLowerCase();
     if (!Object.hasOwn(CONTEXTS, root)) {
       const names = Object.keys(CONTEXTS);
-      report(
-        'unknown-reference',
-        rootSegment.span,
-        `unknown context '${rootSegment.name}'${ctx.suggest.didYouMean(rootSegment.name, names) || ` (contexts: ${names.join(', ')})`}`,
-      );
+      const { hint, fixes } = meantName(ctx, rootSegment.name, names);
+      report('unknown-reference', rootSegment.span, `unknown context '${rootSegment.name}'${hint || ` (contexts: ${names.join(', ')})`}`, 'error', fixes);
     } else if (place.onlyContexts && !place.onlyContexts.includes(root)) {
       report(
         'unreachable-reference',
