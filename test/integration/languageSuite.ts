@@ -64,9 +64,10 @@ export function registerLanguageSuites(context: IntegrationContext): void {
     it('fixes all the problems of a kind at once, and the file’s fixable problems as its source.fixAll.maestro', async () => {
       const doc = await open('typo.workflow.yaml');
       await until(() => codes(doc.uri).includes('unknown-dependency'));
-      // A second typo, and a property under another tool's name.
+      // A second typo, one in an expression, and a property under another tool's name.
       const edit = new vscode.WorkspaceEdit();
-      edit.insert(doc.uri, doc.positionAt(doc.getText().length), '  deploy:\n    needs: [tset]\n    command: echo deploy\n');
+      const added = "  deploy:\n    needs: [tset]\n    if: ${{ nodes.tset.outcome == 'success' }}\n    command: echo deploy\n";
+      edit.insert(doc.uri, doc.positionAt(doc.getText().length), added);
       await vscode.workspace.applyEdit(edit);
       await until(() => codes(doc.uri).filter((c) => c === 'unknown-dependency').length === 2);
       const first = vscode.languages.getDiagnostics(doc.uri).find((d) => /biuld/.test(d.message))!;
@@ -81,13 +82,19 @@ export function registerLanguageSuites(context: IntegrationContext): void {
         new vscode.Range(0, 0, 0, 0),
         'source.fixAll.maestro',
       );
+      const read = vscode.languages.getDiagnostics(doc.uri).find((d) => /no node named 'tset'/.test(d.message))!;
+      const readFixes = await vscode.commands.executeCommand<vscodeTypes.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, read.range);
+      assert.ok(
+        readFixes.some((a) => a.title === "Change to 'test'" && a.isPreferred),
+        readFixes.map((a) => a.title).join(', '),
+      );
       assert.deepEqual(
         source.map((a) => a.title),
-        ['Fix 3 Maestro problems'],
+        ['Fix 4 Maestro problems'],
       );
       await vscode.workspace.applyEdit(source[0].edit!);
       await until(() => codes(doc.uri).length === 0);
-      assert.match(doc.getText(), /needs: \[build\][^]*needs: \[test\]\n {4}run: echo deploy\n$/);
+      assert.match(doc.getText(), /needs: \[build\][^]*needs: \[test\]\n {4}if: \$\{\{ nodes\.test\.outcome == 'success' \}\}\n {4}run: echo deploy\n$/);
       await vscode.commands.executeCommand('workbench.action.files.revert');
     });
 
