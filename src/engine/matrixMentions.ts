@@ -55,17 +55,19 @@ function keyOffsets(nodeId: string, instance: MatrixInstance): { key: string; at
 /**
  * The instance ids other nodes read the node's outputs by (`nodes.test.outputs.x['test[shard=1]']`), each the
  * instance it names with where its literal is, quotes included: those whose literal stands in the source as
- * `'<id>'` (one escaped otherwise is not found). Only a matrix written out has ids to find.
+ * `'<id>'`, in any case (one escaped otherwise is not found). Only a matrix written out has ids to find.
  */
 export function matrixInstanceReads(index: WorkflowIndex, nodeId: string): { instance: MatrixInstance; span: Span }[] {
   const reads = index.references.filter((r) => r.nodeId === nodeId && r.instance);
   const spec = index.byId.get(nodeId)?.spec;
   if (!reads.length || !spec?.matrix) return [];
-  const instances = new Map(expandMatrix(spec).map((i) => [i.id, i]));
+  // Ids are read without regard to case: one written in another case is the same instance, and its parts sit
+  // where the instance's id has them.
+  const instances = new Map(expandMatrix(spec).map((i) => [i.id.toLowerCase(), i]));
   const text = index.result.parsed.text;
   return reads.flatMap(({ instance: read }) => {
-    const instance = instances.get(read!.id);
-    return instance && text.slice(read!.span.start, read!.span.end) === `'${instance.id}'` ? [{ instance, span: read!.span }] : [];
+    const instance = instances.get(read!.id.toLowerCase());
+    return instance && text.slice(read!.span.start, read!.span.end).toLowerCase() === `'${instance.id}'`.toLowerCase() ? [{ instance, span: read!.span }] : [];
   });
 }
 

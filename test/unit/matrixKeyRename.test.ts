@@ -88,6 +88,19 @@ describe('renaming a key of a matrix', () => {
     assert.equal(back, WORKFLOW.replace('matrix.OS', 'matrix.os'));
   });
 
+  it('renames the key and the node inside an instance id written in another case, keeping its case elsewhere', () => {
+    const text = WORKFLOW.replace("STALE: ${{ nodes.test.outputs.log['test[os=windows]'] }}", "MAC: ${{ nodes.test.outputs.log['TEST[OS=MACOS,node=20]'] }}");
+    assert.ok(text.includes("'TEST[OS=MACOS,node=20]'"));
+    const key = edit(text, { type: 'renameMatrixKey', id: 'test', from: 'os', to: 'platform' });
+    assert.ok(key.includes("'TEST[platform=MACOS,node=20]'"), key);
+    const node = edit(text, { type: 'rename', from: 'test', to: 'unit' });
+    assert.ok(node.includes("'unit[OS=MACOS,node=20]'"), node);
+    assert.deepEqual(
+      validateWorkflow(key).diagnostics.map((d) => d.code),
+      validateWorkflow(text).diagnostics.map((d) => d.code),
+    );
+  });
+
   it('renames a key only include gives', () => {
     const renamed = edit(WORKFLOW, { type: 'renameMatrixKey', id: 'test', from: 'coverage', to: 'cov' });
     assert.ok(renamed.includes('cov: true') && renamed.includes('matrix.cov }}') && renamed.includes("'test[os=linux,node=18,cov=true]'"), renamed);
