@@ -1,7 +1,7 @@
 // A rename followed into the workflows that run the renamed file as a sub-workflow and, for an output, on into the
 // workflows that run those, as far as each sub-run passes the output on (a sub-run gives every output of its nodes,
 // a sub-workflow node that lists none included).
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import type { TextEdit } from '../diagnostics';
 import { MAX_SUB_WORKFLOW_DEPTH } from '../model';
 import { validateWorkflow } from '../validation/validate';
@@ -65,7 +65,9 @@ export function followCallers(
     for (const current of level) {
       for (const file of files) {
         const path = resolve(file.path);
-        if (path === root || !file.text.includes('workflow:') || (!passesOn && !file.text.includes(name))) continue;
+        // A file that runs another names it; most workflows name no other: they are not parsed.
+        if (path === root || !file.text.includes('workflow:') || !file.text.includes(basename(current))) continue;
+        if (!passesOn && !file.text.includes(name)) continue;
         const index = indexOf(file);
         const planned = plan(index, path, current);
         if ('error' in planned) return planned;
