@@ -312,6 +312,37 @@ describe('validator', () => {
       assert.equal(declare.edits[0].newText, ', verison');
     });
 
+    it('adds the node read to the needs of the node that reads it, in the style its needs are written, unless that closes a cycle', () => {
+      const read = '    run: echo "$V"\n    env: { V: "${{ nodes.build.outputs.version }}" }';
+      const fixedBy = (text: string) => {
+        const [d] = validateWorkflow(text).diagnostics;
+        assert.equal(d?.code, 'unreachable-reference', text);
+        const fix = d.fixes?.[0];
+        if (!fix) return undefined;
+        assert.equal(fix.title, "Add 'build' to the needs of 'deploy'");
+        const after = [...fix.edits]
+          .sort((a, b) => b.span.start - a.span.start)
+          .reduce((t, e) => t.slice(0, e.span.start) + e.newText + t.slice(e.span.end), text);
+        assert.deepEqual(validateWorkflow(after).diagnostics, [], after);
+        return after;
+      };
+      const lint = ['  lint:', '    run: x'];
+      assert.match(fixedBy(wf('  deploy:', read))!, /deploy:\n {4}needs: build\n {4}run:/);
+      assert.match(fixedBy(wf(...lint, '  deploy:', '    needs: lint', read))!, /needs: \[lint, build\]/);
+      assert.match(fixedBy(wf(...lint, '  deploy:', '    needs: [lint]', read))!, /needs: \[lint, build\]/);
+      assert.match(fixedBy(wf(...lint, '  deploy:', '    needs:', '      - lint   # first', read))!, /- lint {3}# first\n {6}- build\n/);
+      // build reads deploy, which needs build: deploy cannot be made upstream of build.
+      const cycle = yaml(
+        ...header,
+        'nodes:',
+        '  build:',
+        '    run: echo "$V"',
+        '    env: { V: "${{ nodes.deploy.outcome }}" }',
+        '  deploy: { needs: build, run: x }',
+      );
+      assert.equal(fixedBy(cycle), undefined);
+    });
+
     it('fixes a misspelt name in an expression where it is written as it is, and all of them at once', () => {
       const text = wf(
         '  t:',

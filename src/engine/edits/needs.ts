@@ -112,4 +112,14 @@ export function removeNeedsEntry(parsed: ParsedDocument, nodeId: string, span: S
   return removeNeeds(parsed, nodeId, (id) => !seen && id === target.value && (seen = true));
 }
 
+/**
+ * The edits that add `from` to the needs of node `nodeId` by the text alone, the graph unchecked (the validator's
+ * quick fix for a node reading one it does not need); undefined where the needs cannot be edited here.
+ */
+export function addNeedsEntry(parsed: ParsedDocument, nodeId: string, from: string): TextEdit[] | undefined {
+  const node = nodePair(parsed, nodeId);
+  const added = node && addNeed(parsed, node, from);
+  return added && 'edits' in added ? added.edits : undefined;
+}
+
 export type { YAMLMap };

@@ -4,6 +4,7 @@ import type { Span, SpanDiagnostic } from '../../diagnostics';
 import type { Reference } from '../../expressions/references';
 import { upstreamChecker } from '../../graph';
 import { INPUT_NAME } from '../../edits/action';
+import { addNeedsEntry } from '../../edits/needs';
 import { locate } from '../document';
 import { expandMatrix, matrixKeys, type MatrixInstance } from '../../matrix';
 import { hasMatrix, type NodeSpec } from '../../model';
@@ -92,12 +93,10 @@ function checkNodes(lookup: Lookup, report: Report, node: NodeSpec | undefined, 
     return report('unknown-reference', first.span, `no node named '${first.name}'${hint}`, 'error', fixes);
   }
   if (!node) return report('unreachable-reference', first.span, `nodes.${first.name} can only be read inside a node that needs '${target.id}'`);
-  if (target.id === node.id || !isUpstream(node.id, target.id)) {
-    const why =
-      target.id === node.id
-        ? 'a node cannot read its own results'
-        : `'${target.id}' is not upstream of '${node.id}', so its results would not exist yet: add it to needs`;
-    return report('unreachable-reference', first.span, `nodes.${first.name}: ${why}`);
+  if (target.id === node.id) return report('unreachable-reference', first.span, `nodes.${first.name}: a node cannot read its own results`);
+  if (!isUpstream(node.id, target.id)) {
+    const why = `'${target.id}' is not upstream of '${node.id}', so its results would not exist yet: add it to needs`;
+    return report('unreachable-reference', first.span, `nodes.${first.name}: ${why}`, 'error', needsFix(lookup, node, target));
   }
   if (!second || second.name === '*') return;
   const field = find(second.name, NODE_FIELDS);
@@ -114,6 +113,13 @@ function checkNodes(lookup: Lookup, report: Report, node: NodeSpec | undefined, 
   if (field !== 'outputs' || !third || third.name === '*') return;
   checkOutputName(ctx, report, target, third);
   if (fourth && fourth.name !== '*') checkInstance(lookup, report, target, fourth);
+}
+
+/** Adding the node read to the needs of the node that reads it, unless that would close a cycle. */
+function needsFix({ ctx, isUpstream }: Lookup, node: NodeSpec, target: NodeSpec): SpanDiagnostic['fixes'] {
+  if (isUpstream(target.id, node.id)) return undefined;
+  const edits = addNeedsEntry(ctx.parsed, node.id, target.id);
+  return edits && [{ title: `Add '${target.id}' to the needs of '${node.id}'`, edits }];
 }
 
 /** An output of a matrix node read by instance id (`nodes.test.outputs.x['test[shard=1]']`): an instance it has. */
