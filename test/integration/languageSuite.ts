@@ -98,6 +98,37 @@ export function registerLanguageSuites(context: IntegrationContext): void {
       await vscode.commands.executeCommand('workbench.action.files.revert');
     });
 
+    it('adds a node read in an expression to the needs of the node that reads it', async () => {
+      const reach = file('reach.workflow.yaml');
+      writeFileSync(
+        reach.fsPath,
+        [
+          'version: 1',
+          'name: Reach',
+          'nodes:',
+          '  build: { run: echo build }',
+          '  deploy:',
+          "    if: ${{ nodes.build.outcome == 'success' }}",
+          '    run: echo deploy',
+          '',
+        ].join('\n'),
+      );
+      try {
+        const doc = await vscode.workspace.openTextDocument(reach);
+        await until(() => codes(reach).includes('unreachable-reference'));
+        const problem = vscode.languages.getDiagnostics(reach).find((d) => /not upstream/.test(d.message))!;
+        const actions = await vscode.commands.executeCommand<vscodeTypes.CodeAction[]>('vscode.executeCodeActionProvider', reach, problem.range);
+        const fix = actions.find((a) => a.title === "Add 'build' to the needs of 'deploy'");
+        assert.ok(fix?.edit && fix.isPreferred, actions.map((a) => a.title).join(', '));
+        assert.ok(await vscode.workspace.applyEdit(fix.edit));
+        await until(() => codes(reach).length === 0);
+        assert.match(doc.getText(), /deploy:\n {4}needs: build\n {4}if:/);
+        await doc.save();
+      } finally {
+        rmSync(reach.fsPath, { force: true });
+      }
+    });
+
     it('validates workflows again when a sub-workflow they run comes, open or not, and names a loop back', async () => {
       const sub = file('loop-b.workflow.yaml');
       const unopened = file('loop-c.workflow.yaml');
