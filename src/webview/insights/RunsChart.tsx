@@ -47,6 +47,8 @@ function chartOf(runs: RunPoint[], width: number): { options: uPlot.Options; dat
     width,
     height: 180,
     legend: { show: false },
+    // Room at the right for half of the last time label, which is centred on its tick at the plot's edge.
+    padding: [8, 44, 0, 0],
     cursor: { points: { size: 8 }, drag: { x: false, y: false } },
     axes: [
       { stroke: fg, grid: { stroke: grid }, ticks: { stroke: grid }, space: 110, values: (_, ticks, _axis, _space, incr) => timeLabels(ticks, incr) },
