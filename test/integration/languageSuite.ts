@@ -116,6 +116,18 @@ export function registerLanguageSuites(context: IntegrationContext): void {
       try {
         const doc = await vscode.workspace.openTextDocument(reach);
         await until(() => codes(reach).includes('unreachable-reference'));
+        // Completed after `nodes.`, the node comes with the edit that adds it to the reader's needs.
+        const completed = await vscode.commands.executeCommand<vscodeTypes.CompletionList>(
+          'vscode.executeCompletionItemProvider',
+          reach,
+          positionOf(doc, 'nodes.', 6),
+        );
+        const build = completed.items.find((i) => i.label === 'build');
+        assert.deepEqual(
+          build?.additionalTextEdits?.map((e) => e.newText),
+          ['    needs: build\n'],
+          completed.items.map((i) => `${typeof i.label === 'string' ? i.label : i.label.label}: ${i.additionalTextEdits?.length ?? 0}`).join(', '),
+        );
         const problem = vscode.languages.getDiagnostics(reach).find((d) => /not upstream/.test(d.message))!;
         const actions = await vscode.commands.executeCommand<vscodeTypes.CodeAction[]>('vscode.executeCodeActionProvider', reach, problem.range);
         const fix = actions.find((a) => a.title === "Add 'build' to the needs of 'deploy'");

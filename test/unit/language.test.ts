@@ -92,6 +92,29 @@ describe('language services', () => {
       assert.deepEqual(labels(complete(undeclared.index, undeclared.offset)), ['v']);
     });
 
+    it('offers the nodes a node does not need yet, after those it does, with the edit that adds them to its needs', () => {
+      const { index, offset, text } = at(...base, '  n:', '    needs: [test]   # kept', '    run: echo ${{ nodes.| }}', '  audit: { needs: n, run: x }');
+      const items = complete(index, offset);
+      assert.deepEqual(
+        items.map((i) => [i.label, i.sortText, i.additionalEdits?.map((e) => e.newText)]),
+        [
+          ['build', undefined, undefined],
+          ['test', undefined, undefined],
+          ['deploy', '~deploy', [', deploy']],
+        ],
+      );
+      assert.match(items[2].detail!, /adds it to the needs of n$/);
+      // Chosen: the id at the cursor and the entry in needs, after which the file reads it without a problem.
+      const [need] = items[2].additionalEdits!;
+      const chosen = text.slice(0, need.span.start) + need.newText + text.slice(need.span.end, offset) + 'deploy.status' + text.slice(offset);
+      assert.match(chosen, /needs: \[test, deploy\] {3}# kept/);
+      const codes = validateWorkflow(chosen).diagnostics.map((d) => d.code);
+      assert.ok(!codes.includes('unreachable-reference') && !codes.includes('cycle'), codes.join(', '));
+      // Without the entry, the read would be one a node cannot make.
+      const unneeded = text.slice(0, offset) + 'deploy.status' + text.slice(offset);
+      assert.ok(validateWorkflow(unneeded).diagnostics.some((d) => d.code === 'unreachable-reference'));
+    });
+
     it('offers only upstream nodes in a bare condition', () => {
       const { index, offset } = at(...base.slice(0, 13), '    needs: [test]', '    if: nodes.|', '    run: x');
       assert.deepEqual(labels(complete(index, offset)), ['build', 'test']);

@@ -7,7 +7,9 @@ import { CONTEXTS } from '../../engine/validation/semantics';
 import { cursorContext, type CursorContext } from './cursorContext';
 import { enumAt, propertiesAt } from './schemaDocs';
 import { downstreamOf, type WorkflowIndex } from '../../engine/workflowIndex';
+import { addNeedsEntry } from '../../engine/edits/needs';
 import { lineStart } from '../../engine/edits/yamlText';
+import type { TextEdit } from '../../engine/diagnostics';
 import { markdownText } from '../ui/untrustedText';
 import { wantsWorkflowFiles, withInputItems, withKeyPlace, workflowFileItems, type SubWorkflowLookups } from './subWorkflowCompletion';
 
@@ -27,6 +29,8 @@ export interface CompletionItem {
   /** What the text being completed is matched with, when not the label. */
   filterText?: string;
   sortText?: string;
+  /** Edits elsewhere in the file that come with the item (a node read added to the reader's needs). */
+  additionalEdits?: TextEdit[];
 }
 
 const VALUE_CHOICES: Record<string, string[]> = {
@@ -215,6 +219,23 @@ function matrixMapMembers(index: WorkflowIndex, nodeId: string | undefined, key:
   }));
 }
 
+/**
+ * The nodes a node may read: those upstream of it, then the others that would make no cycle, each with the edit that
+ * adds it to the node's needs (as an import comes with a name completed in a program).
+ */
+function readableNodes(index: WorkflowIndex, nodeId: string, at: number): CompletionItem[] {
+  const item = (id: string): CompletionItem => ({ label: id, kind: 'node', detail: nodeSummary(index, id), insertText: id, replaceStart: at });
+  const others = index.result.workflow.nodes.filter((n) => n.id !== nodeId);
+  const upstream = others.filter((n) => index.isUpstream(nodeId, n.id)).map((n) => item(n.id));
+  const needed = others.flatMap((n) => {
+    if (index.isUpstream(nodeId, n.id) || index.isUpstream(n.id, nodeId)) return [];
+    const additionalEdits = addNeedsEntry(index.result.parsed, nodeId, n.id);
+    if (!additionalEdits) return [];
+    return [{ ...item(n.id), detail: `${nodeSummary(index, n.id)} · adds it to the needs of ${nodeId}`, additionalEdits, sortText: `~${n.id}` }];
+  });
+  return [...upstream, ...needed];
+}
+
 /** The members of a context: inputs, matrix keys, upstream nodes, environment variables, run and workflow fields. */
 function contextMembers(index: WorkflowIndex, root: string, nodeId: string | undefined, at: number): CompletionItem[] {
   const { workflow } = index.result;
@@ -233,10 +254,8 @@ function contextMembers(index: WorkflowIndex, root: string, nodeId: string | und
     case 'matrix':
       if (node?.matrixTemplate !== undefined) return writtenMatrixKeys(node.matrixTemplate).map((k) => field(k, 'matrix · made when the run reaches the node'));
       return node?.matrix ? matrixKeys(node.matrix).map((k) => field(k, `matrix · ${matrixValuesOf(node.matrix!, k).map(matrixValueText).join(', ')}`)) : [];
-    case 'nodes': {
-      const upstream = nodeId ? workflow.nodes.filter((n) => n.id !== nodeId && index.isUpstream(nodeId, n.id)) : [];
-      return upstream.map((n) => ({ label: n.id, kind: 'node', detail: nodeSummary(index, n.id), insertText: n.id, replaceStart: at }));
-    }
+    case 'nodes':
+      return nodeId ? readableNodes(index, nodeId, at) : [];
     case 'env':
       return [...new Set([...Object.keys(workflow.env), ...Object.keys(node?.env ?? {})])].map((n) => field(n, 'environment variable'));
     case 'run':

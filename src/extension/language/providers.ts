@@ -91,6 +91,7 @@ function completionProvider(index: Index): vscode.CompletionItemProvider {
         item.range = new vscode.Range(doc.positionAt(c.replaceStart), c.replaceEnd === undefined ? pos : doc.positionAt(c.replaceEnd));
         if (c.filterText) item.filterText = c.filterText;
         if (c.sortText) item.sortText = c.sortText;
+        if (c.additionalEdits) item.additionalTextEdits = c.additionalEdits.map((e) => vscode.TextEdit.replace(toRange(doc, e.span), e.newText));
         if (c.kind === 'property' && c.insertText.includes('\n')) item.command = { command: 'editor.action.triggerSuggest', title: 'Suggest' };
         return item;
       });
