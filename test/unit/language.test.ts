@@ -340,6 +340,18 @@ describe('language services', () => {
       assert.equal(hoverAt(written.index, written.offset)!.markdown, 'Output `v` of **build** — *not declared in its outputs* — read by no expression');
       const declared = at(...base.slice(0, 7), '    outputs: [ver|sion, digest]', ...base.slice(8));
       assert.equal(hoverAt(declared.index, declared.offset)!.markdown, 'Output `version` of **build** — read by 2 expressions');
+      // A sub-workflow node's: the file whose run gives it.
+      const subRun = at(
+        'version: 1',
+        'name: s',
+        'nodes:',
+        '  d: { workflow: ./deploy.workflow.yaml }',
+        '  n: { needs: d, run: echo "$U", env: { U: "${{ nodes.d.outputs.u|rl }}" } }',
+      );
+      assert.equal(
+        hoverAt(subRun.index, subRun.offset)!.markdown,
+        'Output `url` of **d**\n\nGiven by the run of `./deploy.workflow.yaml`: go to definition opens the node that writes it.',
+      );
       const gate = at(
         'version: 1',
         'name: g',

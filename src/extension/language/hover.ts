@@ -157,7 +157,11 @@ function outputMarkdown(index: WorkflowIndex, nodeId: string, name: string, isRe
   const reads = outputMentionsOf(index, nodeId, name).filter((m) => m.role === 'expression').length;
   const readBy = isRead ? '' : ` — read by ${reads ? `${reads} expression${reads === 1 ? '' : 's'}` : 'no expression'}`;
   const note = target?.matrix ? '\n\nRead from outside the matrix, this is an object keyed by instance id.' : '';
-  return head + readBy + note;
+  const given =
+    target?.kind === 'workflow' && target.workflow !== undefined
+      ? `\n\nGiven by the run of ${markdownCode(target.workflow)}: go to definition opens the node that writes it.`
+      : '';
+  return head + readBy + note + given;
 }
 
 /** An input a sub-workflow node gives (a key of its `with:`), as the file it runs declares it. */
