@@ -1,5 +1,6 @@
 // The workspace's workflow files as text, for changes that reach past the file being edited: a file moved, an
 // input or an output renamed. An open document's text is what it holds now, saved or not.
+import { dirname, isAbsolute, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import type { Span } from '../../engine/diagnostics';
 import { callerInputEdits, renameInput } from '../../engine/edits/inputRename';
@@ -9,7 +10,6 @@ import { outputGivers } from '../../engine/outputMentions';
 import { validateWorkflow } from '../../engine/validation/validate';
 import { MAX_VALIDATED_BYTES } from '../../engine/validation/worker/fileDiagnostics';
 import { buildIndex, type WorkflowIndex } from '../../engine/workflowIndex';
-import { dirname, isAbsolute, resolve } from 'node:path';
 import { MAX_SUB_WORKFLOW_DEPTH } from '../../engine/model';
 import { toRange } from '../convert';
 import { readFileText } from '../fileText';
