@@ -53,7 +53,7 @@ export const commentText = (text: string): string =>
     .replace(/\$\{\{/g, '$ {{');
 
 /** A name another system gives a lock (a concurrency group, an Argo mutex) as a mutex name: `deploy prod` → `deploy-prod`. */
-export const mutexNameOf = (text: string): string => text.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '');
+export { mutexNameOf } from '../mutexNames';
 
 /** A node's mutexes as its file writes them: one as a name, more as a list; none when there are none. */
 export const mutexDoc = (names: Iterable<string>): NodeDoc => {

@@ -3,6 +3,7 @@ import { ConversionError, exportWorkflow, ImportError, importWorkflow } from '..
 import { validateWorkflow } from '../../../src/engine/validation/validate';
 import { parseGoDuration, retryFromArgo } from '../../../src/engine/formats/argo/retry';
 import { argoErrors } from './validators';
+import { yaml } from '../helpers';
 
 const specOf = (text: string) => validateWorkflow(text).workflow;
 const FAILS_FAST =
@@ -202,11 +203,14 @@ describe('Argo Workflows import', () => {
       "task 'a' (line 8): its template's semaphore (some at once, as a ConfigMap says) has no counterpart here: give mutex where one at a time will do",
     ]);
     assert.equal(specOf(semaphore.text).nodes[0].mutex, undefined);
-    const variable = await importWorkflow(source('{ mutexes: [{ name: "{{workflow.parameters.env}}" }, { name: db }] }'), 'm.yaml');
+    const variable = await importWorkflow(
+      source('{ mutexes: [{ name: "deploy {{workflow.parameters.env}}" }, { name: "{{workflow.name}}" }, { name: db }] }'),
+      'm.yaml',
+    );
     assert.deepEqual(variable.notImported, [
-      "task 'a' (line 8): its template's mutex '{{workflow.parameters.env}}' is named by Argo variables: a mutex here has a name of its own, give one",
+      "task 'a' (line 8): its template's mutex '{{workflow.name}}' is named by Argo variables with no value here when the run starts: give it a name of its own",
     ]);
-    assert.deepEqual(specOf(variable.text).nodes[0].mutex, ['db']);
+    assert.deepEqual(specOf(variable.text).nodes[0].mutex, ['deploy-${{ inputs.env }}', 'db']);
   });
 
   it("reads the workflow's synchronization as the run's own mutexes, and writes them back there", async () => {
@@ -311,6 +315,34 @@ describe('Argo Workflows export', () => {
     assert.match(out, /synchronization:\n {8}mutexes:\n {10}- name: db\n {10}- name: port-5432\n/);
     assert.equal(out.match(/synchronization:/g)?.length, 1);
     assert.match(out, /# NOTE: a mutex \(synchronization.mutexes, Argo 3.6 and later\) is shared by every workflow of the namespace in Argo/);
+  });
+
+  it("writes a mutex name's expressions as Argo's variables: an input as the workflow's parameter, a matrix value from the item", async () => {
+    const out = exportWorkflow(
+      specOf(
+        yaml(
+          'version: 1',
+          'name: M',
+          'inputs: { env: { default: prod } }',
+          'mutex: deploy-${{ inputs.env }}',
+          'nodes:',
+          '  a: { run: make, matrix: { port: [80, 443] }, mutex: "port-${{ matrix.port }}" }',
+        ),
+      ),
+      'argo',
+    );
+    assert.deepEqual(argoErrors(out), []);
+    assert.match(out, /\nspec:\n {2}entrypoint: main\n {2}synchronization:\n {4}mutexes:\n {6}- name: deploy-\{\{workflow\.parameters\.env\}\}\n/);
+    assert.match(out, /synchronization:\n {8}mutexes:\n {10}- name: port-\{\{inputs\.parameters\.matrix-port\}\}\n/);
+    assert.match(out, /inputs:\n {8}parameters:\n {10}- name: matrix-port\n/);
+    assert.doesNotMatch(out, /NOT TRANSLATED/);
+    // And back: the variables are expressions of the mutexes again.
+    const back = await importWorkflow(out, 'back.yaml');
+    assert.deepEqual([specOf(back.text).mutex, specOf(back.text).nodes[0].mutex], [['deploy-${{ inputs.env }}'], ['port-${{ matrix.port }}']]);
+    assert.deepEqual(
+      validateWorkflow(back.text).diagnostics.filter((d) => d.severity === 'error'),
+      [],
+    );
   });
 
   it("writes a Workflow (or a WorkflowTemplate) that Argo's schema accepts", () => {

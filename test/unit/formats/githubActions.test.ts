@@ -505,6 +505,36 @@ describe('GitHub Actions import: a concurrency group given by expressions', () =
     );
   });
 
+  it("keeps an input the workflow declares, and a job's matrix value, as expressions its mutex is filled in from", async () => {
+    const { text, notImported } = await importWorkflow(
+      yaml(
+        'on: { workflow_dispatch: { inputs: { environment: { default: staging } } } }',
+        'name: Deploy',
+        'concurrency: deploy ${{ github.event.inputs.environment }}',
+        'jobs:',
+        '  ship:',
+        '    runs-on: x',
+        '    strategy: { matrix: { region: [eu, us] } }',
+        '    concurrency: ${{ github.workflow }}-${{ inputs.environment }}-${{ matrix.region }}',
+        '    steps: [{ run: echo }]',
+        '  other: { runs-on: x, concurrency: "x-${{ matrix.region }}", steps: [{ run: echo }] }',
+      ),
+      'deploy.yml',
+    );
+    const spec = specOf(text);
+    assert.deepEqual(
+      [spec.mutex, spec.nodes[0].mutex, spec.nodes[1].mutex],
+      [['deploy-${{ inputs.environment }}'], ['Deploy-${{ inputs.environment }}-${{ matrix.region }}'], undefined],
+    );
+    assert.deepEqual(notImported, [
+      "job 'other' (line 10): its concurrency group is an expression (x-${{ matrix.region }}): give the node a mutex named as the jobs that must take turns",
+    ]);
+    assert.deepEqual(
+      validateWorkflow(text).diagnostics.filter((d) => d.severity === 'error'),
+      [],
+    );
+  });
+
   it("leaves a job's group out when it is the workflow's, which GitHub would cancel as a deadlock", async () => {
     const { text, notImported } = await importWorkflow(
       yaml('on: push', 'name: Deploy', 'concurrency: prod', 'jobs:', '  ship: { runs-on: x, concurrency: prod, steps: [{ run: echo }] }'),

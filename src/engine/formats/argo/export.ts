@@ -24,7 +24,7 @@ import { wrapItems, wrapperName } from './itemsWrapper';
 import { argoSource } from './script';
 import { secretHeader, secretNameFor, wholeSecretInput } from './secrets';
 import { paramFanOutOf } from './fanOut';
-import { argoText, argoVariable, type VariableScope } from './variables';
+import { argoText, workflowArgoText, argoVariable, type VariableScope } from './variables';
 import { argoCondition, dependsFor, type ArgoCondition } from './when';
 import { neededNodes, oneDependencyForm, succeededTerm, type NeededNode } from './dependencyForm';
 
@@ -76,6 +76,9 @@ export function toArgo(spec: WorkflowSpec, options: ArgoExportOptions = {}): str
   }
   if (Object.values(spec.env).some((v) => v.includes('${{') && !wholeSecretInput(v, spec)))
     problems.add(undefined, "the workflow's env uses expressions: Argo sets plain values");
+  const mutexProblems: string[] = [];
+  const runMutexes = spec.mutex?.map((m) => ({ name: workflowArgoText(m, spec, mutexProblems) }));
+  for (const p of mutexProblems) problems.add(undefined, `the workflow's mutex: ${p}`);
   problems.settle('Argo Workflows', options);
   const kind = options.template ? 'WorkflowTemplate' : 'Workflow';
   // A parameter is shown in Argo's UI and kept with the workflow: a secret input is a key of the Secret instead.
@@ -94,7 +97,7 @@ export function toArgo(spec: WorkflowSpec, options: ArgoExportOptions = {}): str
       entrypoint: 'main',
       ...(spec.concurrency ? { parallelism: spec.concurrency } : {}),
       ...(spec.timeoutMs !== undefined ? { activeDeadlineSeconds: Math.ceil(spec.timeoutMs / 1000) } : {}),
-      ...(spec.mutex ? { synchronization: { mutexes: spec.mutex.map((m) => ({ name: m })) } } : {}),
+      ...(runMutexes ? { synchronization: { mutexes: runMutexes } } : {}),
       ...(parameters.length ? { arguments: { parameters } } : {}),
       // Argo's dag stops starting tasks once one fails; here the branches that do not need it run on.
       templates: [{ name: 'main', dag: { failFast: false, tasks } }, ...templates],
@@ -256,13 +259,14 @@ function templateOf(node: NodeSpec, scope: VariableScope, options: ArgoExportOpt
   };
   const retry = retryOf(node, problems);
   if (node.timeoutMs !== undefined && node.timeoutMs % 1000 !== 0) problems.push('a timeout of a fraction of a second: Argo counts whole seconds');
+  const mutexes = node.mutex?.map((m) => ({ name: argoText(m, scope, problems) }));
   const inputs = [...scope.parameters.keys()].map((p) => ({ name: p }));
   return {
     ...common,
     ...(inputs.length ? { inputs: { parameters: inputs } } : {}),
     ...(retry ? { retryStrategy: retry } : {}),
     ...(node.timeoutMs !== undefined ? { activeDeadlineSeconds: String(Math.ceil(node.timeoutMs / 1000)) } : {}),
-    ...(node.mutex ? { synchronization: { mutexes: node.mutex.map((m) => ({ name: m })) } } : {}),
+    ...(mutexes ? { synchronization: { mutexes } } : {}),
     script,
     ...(outputs.length ? { outputs: { parameters: outputs.map((o) => ({ name: o, valueFrom: { path: `${OUTPUTS_DIR}/${o}` } })) } } : {}),
   };

@@ -4,7 +4,8 @@ import { isObject, type Json, textOf } from '../../json';
 import { shellFromWords, shellWord } from '../../platform/shells';
 import { mutexDoc, mutexNameOf, notImportedLine, type NodeDoc } from '../importTypes';
 import { DEFAULT_IMAGE, WORK_DIR } from './export';
-import { argoReference, fromArgoText, fromArgoWhen, withArguments, type ArgoTextScope } from './importText';
+import { argoReference, fromArgoName, fromArgoText, fromArgoWhen, withArguments, type ArgoTextScope } from './importText';
+import { mutexNameAround } from '../../mutexNames';
 import { APPROVAL_PROMPT_ANNOTATION, CONTINUE_ON_ERROR_ANNOTATION, MATRIX_KEY_ANNOTATION, NODE_NAME_ANNOTATION } from './names';
 import { scriptFromSource } from './script';
 import { sidecarLines } from './sidecars';
@@ -162,7 +163,8 @@ function settingsOf(template: Json, scope: ArgoTextScope, where: string): NodeDo
     node.outputs = template.outputs.parameters.filter(isObject).map((p) => textOf(p.name));
   }
   if (isObject(template.memoize)) node.cache = cacheOfMemoize(template.memoize, scope, where);
-  if (template.synchronization !== undefined) Object.assign(node, mutexOfSynchronization(template.synchronization, scope.notes, `${where}: its template's`));
+  if (template.synchronization !== undefined)
+    Object.assign(node, mutexOfSynchronization(template.synchronization, scope.notes, `${where}: its template's`, scope));
   return node;
 }
 
@@ -172,13 +174,21 @@ function settingsOf(template: Json, scope: ArgoTextScope, where: string): NodeDo
  * workflows, ours by the runs of this machine's user); a semaphore, which lets some at once, is noted. `whose`
  * begins each note: `task 'a' (line 4): its template's`, `the workflow's`.
  */
-export function mutexOfSynchronization(sync: unknown, notes: string[], whose: string): NodeDoc {
+export function mutexOfSynchronization(sync: unknown, notes: string[], whose: string, scope?: ArgoTextScope): NodeDoc {
   const s = isObject(sync) ? sync : {};
   const mutexes: Json[] = [...(isObject(s.mutex) ? [s.mutex] : []), ...(Array.isArray(s.mutexes) ? s.mutexes.filter(isObject) : [])];
-  const written = mutexes.map((m) => textOf(m.name));
-  for (const name of written.filter((n) => n.includes('{{')))
-    notes.push(`${whose} mutex '${name}' is named by Argo variables: a mutex here has a name of its own, give one`);
-  const names = written.filter((n) => !n.includes('{{')).map(mutexNameOf);
+  const names: string[] = [];
+  for (const written of mutexes.map((m) => textOf(m.name))) {
+    if (!written.includes('{{')) {
+      names.push(mutexNameOf(written));
+      continue;
+    }
+    // The workflow's parameters (and a template's item), filled in when the run starts here too.
+    const ours = fromArgoName(written, scope, scope ? ['inputs', 'matrix'] : ['inputs']);
+    const name = ours === undefined ? '' : mutexNameAround(ours);
+    if (name) names.push(name);
+    else notes.push(`${whose} mutex '${written}' is named by Argo variables with no value here when the run starts: give it a name of its own`);
+  }
   if (s.semaphore !== undefined || (Array.isArray(s.semaphores) && s.semaphores.length > 0))
     notes.push(`${whose} semaphore (some at once, as a ConfigMap says) has no counterpart here: give mutex where one at a time will do`);
   return mutexDoc(names);

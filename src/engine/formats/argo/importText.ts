@@ -50,6 +50,21 @@ export function withArguments(text: string, scope: ArgoTextScope): string {
   });
 }
 
+/**
+ * A name with Argo variables (a mutex's) as ours: each variable as `${{ reference }}` where its reference's root is one
+ * of `roots`; undefined where one is not. Without a template's scope, only the workflow's parameters are read.
+ */
+export function fromArgoName(text: string, scope: ArgoTextScope | undefined, roots: readonly string[]): string | undefined {
+  let every = true;
+  const out = (scope ? withArguments(text, scope) : text).replace(VARIABLE, (whole, variable: string) => {
+    const parameter = /^workflow\.parameters\.([^.]+)$/.exec(variable)?.[1];
+    const ref = scope ? argoReference(variable, scope) : parameter !== undefined ? `inputs.${parameter}` : undefined;
+    if (ref === undefined || !roots.includes(ref.split('.')[0])) every = false;
+    return ref === undefined ? whole : `\${{ ${ref} }}`;
+  });
+  return every ? out : undefined;
+}
+
 /** A script, env value or name: every variable as `${{ reference }}`; one with no counterpart is noted and kept. */
 export function fromArgoText(text: string, scope: ArgoTextScope, where: string): string {
   return withArguments(text, scope).replace(VARIABLE, (whole, variable: string) => {

@@ -28,13 +28,7 @@ const find = <T extends { id: string }>(items: readonly T[], id: string) => item
 export function argoVariable(segments: readonly string[], scope: VariableScope, inTask: boolean): Variable {
   const [root, second, third, fourth] = segments;
   const context = root.toLowerCase();
-  if (context === 'inputs' && second) {
-    const input = Object.values(scope.spec.inputs).find((i) => i.name.toLowerCase() === second.toLowerCase());
-    if (!input || segments.length > 2) return { problem: `'${segments.join('.')}' is not an input of the workflow` };
-    if (input.secret)
-      return { problem: `'${segments.join('.')}' is secret: Argo gives a Secret's value to a step only through env (write it as an env value of its own)` };
-    return { text: `{{workflow.parameters.${input.name}}}`, kind: input.type };
-  }
+  if (context === 'inputs' && second) return inputVariable(segments, scope.spec);
   if (context === 'matrix' && second && segments.length === 2) {
     const matrix = scope.node.matrix;
     // A matrix made at run time is withParam's item: a plain value under its one key, else a map's value.
@@ -67,6 +61,15 @@ export function argoVariable(segments: readonly string[], scope: VariableScope, 
   return { problem: `'${segments.join('.')}' has no Argo Workflows counterpart` };
 }
 
+/** `inputs.<name>`: the workflow's parameter (a secret input is not one). */
+function inputVariable(segments: readonly string[], spec: WorkflowSpec): Variable {
+  const input = Object.values(spec.inputs).find((i) => i.name.toLowerCase() === segments[1]?.toLowerCase());
+  if (segments[0].toLowerCase() !== 'inputs' || !input || segments.length > 2) return { problem: `'${segments.join('.')}' is not an input of the workflow` };
+  if (input.secret)
+    return { problem: `'${segments.join('.')}' is secret: Argo gives a Secret's value to a step only through env (write it as an env value of its own)` };
+  return { text: `{{workflow.parameters.${input.name}}}`, kind: input.type };
+}
+
 function parameter(scope: VariableScope, name: string, argument: string): string {
   const safe = name.replace(/[^A-Za-z0-9-]/g, '-');
   scope.parameters.set(safe, argument);
@@ -86,6 +89,15 @@ export function wholeReference(part: TemplatePart): string[] | undefined {
  * reference translates; anything else (`${{ format(…) }}`, `${{ a || b }}`) is a problem.
  */
 export function argoText(text: string, scope: VariableScope, problems: string[]): string {
+  return argoTextOf(text, (segments) => argoVariable(segments, scope, false), problems);
+}
+
+/** A text of the workflow's own, where only its inputs can be read (its mutex), in Argo's variables. */
+export function workflowArgoText(text: string, spec: WorkflowSpec, problems: string[]): string {
+  return argoTextOf(text, (segments) => inputVariable(segments, spec), problems);
+}
+
+function argoTextOf(text: string, variableOf: (segments: readonly string[]) => Variable, problems: string[]): string {
   const parts = findTemplates(text);
   let out = '';
   let from = 0;
@@ -98,7 +110,7 @@ export function argoText(text: string, scope: VariableScope, problems: string[])
       out += text.slice(part.span.start, part.span.end);
       continue;
     }
-    const variable = argoVariable(segments, scope, false);
+    const variable = variableOf(segments);
     if ('problem' in variable) {
       problems.push(variable.problem);
       out += text.slice(part.span.start, part.span.end);

@@ -3,8 +3,10 @@
 // here each waits its turn). A group's expressions are read as a local run has them: `github.workflow` and
 // `github.job` are known; the ref and the repository are the same for every run of one checkout, so they are left
 // out of the name; `github.head_ref` is empty outside a pull request, so `||` goes on to what follows it; a value new
-// for each run (`github.run_id`…) makes a group of each run, which takes turns with none. Anything else is noted.
+// for each run (`github.run_id`…) makes a group of each run, which takes turns with none; an input (and a job's
+// matrix value) stays an expression of the mutex, filled in when the run starts. Anything else is noted.
 import { isObject, textOf } from '../../json';
+import { mutexNameAround } from '../../mutexNames';
 import { mutexNameOf } from '../importTypes';
 
 /** The same for every run of one checkout. */
@@ -35,22 +37,28 @@ export interface GroupNotes {
   of: 'job' | 'run';
   /** What `github.workflow` (and, for a job, `github.job`) are. */
   known: Readonly<Record<string, string>>;
+  /** Our expression for a value a run is given (`inputs.environment`, a job's `matrix.region`), else undefined. */
+  reads?: (operand: string) => string | undefined;
 }
 
 /** The mutex of a `concurrency` (none when it is absent, or when its group cannot be named for a local run). */
-export function concurrencyGroupMutex(concurrency: unknown, { note, of, known }: GroupNotes): string[] {
+export function concurrencyGroupMutex(concurrency: unknown, { note, of, known, reads }: GroupNotes): string[] {
   if (concurrency === undefined) return [];
   const group = textOf(isObject(concurrency) ? concurrency.group : concurrency);
   if (isObject(concurrency) && concurrency['cancel-in-progress'] !== undefined && concurrency['cancel-in-progress'] !== false)
     note(`its concurrency group's cancel-in-progress has no counterpart here: a ${of} of the group waits for the one that runs`);
   if (!group.includes('${{')) return [mutexNameOf(group)];
   const parts: Part[] = [];
-  const literal = group.replace(/\$\{\{([\s\S]*?)\}\}/g, (_, expression: string) => {
+  const written = group.replace(/\$\{\{([\s\S]*?)\}\}/g, (_, expression: string) => {
+    // A value the run is given: the mutex is filled in from it when the run starts, one per value as on GitHub.
+    const read = reads?.(expression.trim());
+    if (read !== undefined) return `\${{ ${read} }}`;
     const part = localValue(expression.trim(), known);
     parts.push(part);
-    return typeof part === 'object' ? part.text : '';
+    // What is known is literal text of the name (made a name's characters with the rest).
+    return typeof part === 'object' ? part.text.replace(/\$\{\{/g, '') : '';
   });
-  const name = mutexNameOf(literal).replace(/[-_.]+$/, '');
+  const name = mutexNameAround(written).replace(/[-_.]+$/, '');
   if (parts.includes('per-run')) {
     note(`its concurrency group (${group}) is new for each run: no two runs take turns, as on GitHub`);
     return [];

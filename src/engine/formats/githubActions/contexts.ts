@@ -86,6 +86,11 @@ export class GithubValueInputs {
     return name;
   }
 
+  /** Whether the workflow declares an input of this name itself. */
+  declares(name: string): boolean {
+    return this.taken.has(name);
+  }
+
   /** The value GitHub gives a run that an input made here stands for, as written (`github.sha`); undefined for any other. */
   madeFor(name: string): string | undefined {
     return [...this.byRef.values()].find((v) => v.name.toLowerCase() === name.toLowerCase())?.written;

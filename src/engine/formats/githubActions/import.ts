@@ -6,6 +6,7 @@ import { durationOfCount } from '../../duration';
 import { collectReferences } from '../../expressions/references';
 import { expressionPieces } from '../../expressions/template';
 import { isObject, type Json, textOf } from '../../json';
+import { writtenMatrixKeys } from '../../matrix';
 import {
   type CalledWorkflow,
   ImportError,
@@ -128,6 +129,12 @@ export async function fromGithubActions(content: string, fileName: string, optio
   return { text: yamlText(doc, { header: header.join('\n'), comments: ctx.comments }), notImported: ctx.notes, ...(calls.length ? { calls } : {}) };
 }
 
+/** `inputs.<name>` (or `github.event.inputs.<name>`) of an input the workflow declares, as our expression reads it. */
+function inputRead(operand: string, ctx: Context): string | undefined {
+  const name = /^(?:github\.event\.)?inputs\.([A-Za-z_][A-Za-z0-9_-]*)$/.exec(operand)?.[1];
+  return name !== undefined && ctx.inputs.declares(name) ? `inputs.${name}` : undefined;
+}
+
 /** The workflow's own settings: its name, env, and mutex (its concurrency group's, which jobs then do not name too). */
 function workflowTop(root: Json, fileName: string, ctx: Context): NodeDoc & { name: string } {
   const name = typeof root.name === 'string' ? fromGithubValue(root.name, false, ctx, lineOf(root, 'name')) : posix.basename(fileName).replace(/\.ya?ml$/, '');
@@ -135,6 +142,7 @@ function workflowTop(root: Json, fileName: string, ctx: Context): NodeDoc & { na
   ctx.runMutex = concurrencyGroupMutex(root.concurrency, {
     of: 'run',
     known: { 'github.workflow': ctx.workflowName },
+    reads: (operand) => inputRead(operand, ctx),
     note: (what) => ctx.notes.push(`the workflow (line ${lineOf(root, 'concurrency')}): ${what}`),
   });
   return { name, ...env, ...mutexDoc(ctx.runMutex) };
@@ -272,9 +280,11 @@ function jobNode(id: string, job: Json, workflowCtx: Context): NodeDoc {
   );
   node.run = services ? `${services.lines.join('\n')}\n${script}` : script;
   if (services && Object.keys(services.env).length) node.env = { ...(node.env as Record<string, string> | undefined), ...services.env };
+  const matrixKeys = isObject(job.strategy) ? writtenMatrixKeys(job.strategy.matrix) : [];
   const group = concurrencyGroupMutex(job.concurrency, {
     of: 'job',
     known: { 'github.workflow': ctx.workflowName, 'github.job': id },
+    reads: (operand) => inputRead(operand, ctx) ?? (/^matrix\./.test(operand) && matrixKeys.includes(operand.slice(7)) ? operand : undefined),
     note: (what) => ctx.notes.push(`job '${id}' (line ${at('concurrency')}): ${what}`),
   });
   // GitHub cancels a run whose job waits for the group the run holds, as a deadlock; here the run's mutex covers it.

@@ -95,7 +95,7 @@ export class NodeLifecycle {
       cache = inst.spec.kind === 'workflow' ? undefined : cacheQueryOf(inst, request, core.options, scope);
     } catch (e) {
       // The scheduler took its mutexes for this attempt.
-      if (inst.spec.kind === 'run' && inst.spec.mutex) core.mutexes.give(inst.spec.mutex);
+      if (inst.spec.kind === 'run' && inst.mutex) core.mutexes.give(inst.mutex);
       this.fail(inst, (e as Error).message, null, true);
       return;
     }
@@ -240,7 +240,7 @@ export class NodeLifecycle {
     if (inst.spec.kind === 'run') {
       core.processes--;
       core.slots.give();
-      if (inst.spec.mutex) core.mutexes.give(inst.spec.mutex);
+      if (inst.mutex) core.mutexes.give(inst.mutex);
     }
     core.subRunPauses.ended(inst);
     inst.running = undefined;

@@ -30,6 +30,8 @@ export interface Instance {
   timeout?: { dueAt: number } | { leftMs: number };
   /** Why its running attempt is being stopped, where it is not the run's cancel (its matrix failing fast). */
   cancelledFor?: string;
+  /** Its mutexes as it holds them, their expressions filled in (once, when it is first about to start). */
+  mutex?: readonly string[];
   /** The mutex and holder its last `node:blocked` named, until its next attempt starts. */
   blockedBy?: string;
   /** Started even while the run is paused (an explicit retry). */

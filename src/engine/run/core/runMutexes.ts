@@ -63,7 +63,7 @@ export class RunMutexes {
    * another process): the last check before its attempt starts, which holds them from here on.
    */
   takeFor(inst: Instance): boolean {
-    const names = inst.spec.mutex;
+    const names = inst.mutex;
     const { registry, runId, pump } = this.o;
     if (names === undefined || registry.tryTake(names, pump, { runId, nodeId: (this.o.idPrefix ?? '') + inst.id })) return true;
     this.sayNodeBlocked(inst, names);

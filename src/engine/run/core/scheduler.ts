@@ -45,6 +45,8 @@ export class Scheduler implements SchedulerCore {
   stoppingHard = false;
   private hardStopReason: string | undefined;
   private cancelRequested = false;
+  /** Why the run cannot start at all (its workflow's mutex cannot be filled in): it ends failed as it starts. */
+  private startProblem: string | undefined;
   /** Who cancelled the run, when someone is named. */
   private cancelledBy?: string;
   get cancelReason(): string {
@@ -94,9 +96,12 @@ export class Scheduler implements SchedulerCore {
       emit: (draft) => this.emit(draft),
       settle: () => this.settle(),
     });
+    // A sub-run takes none of its workflow's mutexes (see RunMutexes): they are not filled in either.
+    const runMutex = options.idPrefix === undefined ? this.scope.runMutex() : {};
+    if ('error' in runMutex) this.startProblem = `the workflow's ${runMutex.error.replace(/^its /, '')}`;
     this.runMutexes = new RunMutexes({
       registry: this.mutexes,
-      names: options.workflow.mutex,
+      names: 'names' in runMutex ? runMutex.names : undefined,
       runId: options.runId,
       idPrefix: options.idPrefix,
       pump: this.pumpOnSlot,
@@ -176,6 +181,7 @@ export class Scheduler implements SchedulerCore {
         concurrency: options.concurrency,
       });
     }
+    if (this.startProblem !== undefined) return this.abort(this.startProblem);
     // A run that names a mutex counts its timeout from when it has it.
     if (options.workflow.mutex === undefined) this.armRunTimeout();
     this.table.recount((g) => this.scope.publish(g));
@@ -311,7 +317,13 @@ export class Scheduler implements SchedulerCore {
         continue;
       }
       if (inst.spec.kind === 'run' && !this.slotFree()) break;
-      const runs = this.runMutexes.heldByOwnRun(inst.spec.mutex);
+      const mutex = this.scope.mutexOf(inst);
+      if ('error' in mutex) {
+        ready.pop();
+        this.lifecycle.fail(inst, mutex.error, null, true);
+        continue;
+      }
+      const runs = this.runMutexes.heldByOwnRun(mutex.names);
       if (runs !== undefined) {
         ready.pop();
         this.lifecycle.fail(inst, `its mutex ${runs} is held by its own run (the workflow's mutex): it would wait for its own run`, null, true);

@@ -7,6 +7,7 @@ import { interpolate } from '../../expressions/interpolate';
 import { UpstreamNodes } from '../../expressions/upstreamNodes';
 import { toData } from '../../expressions/values';
 import { upstreamChecker } from '../../graph';
+import { resolveMutexNames } from '../../mutexNames';
 import type { Scalar, WorkflowSpec } from '../../model';
 import { groupConclusion, groupOutcome, type Group, type Instance, type InstanceTable } from './instances';
 
@@ -91,6 +92,21 @@ export class RunScope {
     } catch {
       return false;
     }
+  }
+
+  /** The mutexes an instance names, filled in from `inputs` and its `matrix` (none: it names none). */
+  mutexOf(inst: Instance): { names?: readonly string[] } | { error: string } {
+    if (inst.spec.mutex === undefined) return {};
+    if (inst.mutex) return { names: inst.mutex };
+    const resolved = resolveMutexNames(inst.spec.mutex, { contexts: { inputs: this.options.inputs, matrix: matrixContext(inst) } });
+    if ('names' in resolved) inst.mutex = resolved.names;
+    return resolved;
+  }
+
+  /** The workflow's own mutexes, filled in from `inputs` (none: it names none). */
+  runMutex(): { names?: readonly string[] } | { error: string } {
+    const { mutex } = this.options.workflow;
+    return mutex === undefined ? {} : resolveMutexNames(mutex, { contexts: { inputs: this.options.inputs } });
   }
 
   /** The scope of an expression of a node (or of the workflow, with no instance). */

@@ -18,6 +18,8 @@ const FUNCTION_NAMES = Object.values(FUNCTION_SIGNATURES).map((f) => f.name);
 const NAME_CONTEXTS = { workflow: ['inputs', 'run'], node: ['inputs', 'matrix', 'run', 'workflow'] };
 /** What a node's `continueOnError` may read: each instance decides it when the run starts. */
 const CONTINUE_CONTEXTS = ['inputs', 'matrix'];
+/** What a mutex name may read: it is filled in when the run starts, a node's for each instance. */
+const MUTEX_CONTEXTS = { workflow: ['inputs'], node: ['inputs', 'matrix'] };
 /** What a matrix made at run time may read: it is made before the node has instances. */
 const MATRIX_CONTEXTS = ['inputs', 'env', 'nodes', 'run', 'workflow'];
 
@@ -30,6 +32,8 @@ function placeOf(ctx: SemanticContext, path: readonly PathSegment[]): ReferenceP
     isScript: path.length === 3 && node !== undefined && path[2] === 'run',
     ...(isName ? { onlyContexts: node ? NAME_CONTEXTS.node : NAME_CONTEXTS.workflow, what: node ? "a node's name" : "the workflow's name" } : {}),
     ...(node !== undefined && path.length === 3 && path[2] === 'continueOnError' ? { onlyContexts: CONTINUE_CONTEXTS, what: 'continueOnError' } : {}),
+    ...(path[0] === 'mutex' ? { onlyContexts: MUTEX_CONTEXTS.workflow, what: "the workflow's mutex" } : {}),
+    ...(node !== undefined && path[2] === 'mutex' ? { onlyContexts: MUTEX_CONTEXTS.node, what: "a node's mutex" } : {}),
     ...(node !== undefined && path.length >= 3 && path[2] === 'matrix'
       ? { onlyContexts: MATRIX_CONTEXTS, what: "a node's matrix", when: 'before the node has instances' }
       : {}),
