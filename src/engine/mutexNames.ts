@@ -4,7 +4,7 @@
 import type { EvaluationScope } from './expressions/evaluate';
 import { interpolate } from './expressions/interpolate';
 
-export const hasMutexExpression = (name: string): boolean => name.includes('${{');
+const hasMutexExpression = (name: string): boolean => name.includes('${{');
 
 /**
  * A text made a mutex name (a filled-in name, another system's lock): each run of characters a name cannot have

@@ -52,9 +52,6 @@ export const commentText = (text: string): string =>
     .replace(/\$\{\{\s*(.*?)\s*\}\}/g, '$1')
     .replace(/\$\{\{/g, '$ {{');
 
-/** A name another system gives a lock (a concurrency group, an Argo mutex) as a mutex name: `deploy prod` → `deploy-prod`. */
-export { mutexNameOf } from '../mutexNames';
-
 /** A node's mutexes as its file writes them: one as a name, more as a list; none when there are none. */
 export const mutexDoc = (names: Iterable<string>): NodeDoc => {
   const unique = [...new Set(names)].filter(Boolean);

@@ -2,10 +2,10 @@
 import { secretKeyRefOf } from './secrets';
 import { isObject, type Json, textOf } from '../../json';
 import { shellFromWords, shellWord } from '../../platform/shells';
-import { mutexDoc, mutexNameOf, notImportedLine, type NodeDoc } from '../importTypes';
+import { mutexDoc, notImportedLine, type NodeDoc } from '../importTypes';
 import { DEFAULT_IMAGE, WORK_DIR } from './export';
 import { argoReference, fromArgoName, fromArgoText, fromArgoWhen, withArguments, type ArgoTextScope } from './importText';
-import { mutexNameAround } from '../../mutexNames';
+import { mutexNameAround, mutexNameOf } from '../../mutexNames';
 import { APPROVAL_PROMPT_ANNOTATION, CONTINUE_ON_ERROR_ANNOTATION, MATRIX_KEY_ANNOTATION, NODE_NAME_ANNOTATION } from './names';
 import { scriptFromSource } from './script';
 import { sidecarLines } from './sidecars';

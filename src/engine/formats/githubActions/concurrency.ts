@@ -6,8 +6,7 @@
 // for each run (`github.run_id`…) makes a group of each run, which takes turns with none; an input (and a job's
 // matrix value) stays an expression of the mutex, filled in when the run starts. Anything else is noted.
 import { isObject, textOf } from '../../json';
-import { mutexNameAround } from '../../mutexNames';
-import { mutexNameOf } from '../importTypes';
+import { mutexNameAround, mutexNameOf } from '../../mutexNames';
 
 /** The same for every run of one checkout. */
 const SAME_FOR_A_CHECKOUT = new Set(['github.ref', 'github.ref_name', 'github.base_ref', 'github.repository', 'github.repository_owner']);
