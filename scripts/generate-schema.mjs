@@ -266,7 +266,7 @@ const schema = {
     retry,
     mutexName: {
       type: 'string',
-      pattern: '^(?:[A-Za-z0-9]|\\$\\{\\{[^}]*\\}\\})(?:[A-Za-z0-9_.\\-]|\\$\\{\\{[^}]*\\}\\})*$',
+      pattern: "^(?:[A-Za-z0-9]|\\$\\{\\{(?:[^}']|'[^']*')*\\}\\})(?:[A-Za-z0-9_.\\-]|\\$\\{\\{(?:[^}']|'[^']*')*\\}\\})*$",
       ...d(
         "A mutex name: a letter or digit, then letters, digits, `_`, `.` or `-` (`port-5432`, `deploy-staging`). It may take part of itself from the run's inputs, and a node's from its matrix (`deploy-${{ inputs.environment }}`, `port-${{ matrix.port }}`): filled in when the run starts, where each run of characters a name cannot have becomes `-`, so that the runs and instances that give the same name take turns.",
       ),

@@ -16,6 +16,7 @@ describe('mutex names with expressions', () => {
     });
     assert.deepEqual(resolveMutexNames(['${{ inputs.env }}'], scope({ env: ' eu west/1 ' })), { names: ['eu-west-1-'] });
     assert.equal(mutexNameOf('deploy prod'), 'deploy-prod');
+    assert.deepEqual(resolveMutexNames(["deploy-${{ format('{0}}}', inputs.env) }}"], scope({ env: 'eu' })), { names: ['deploy-eu-'] });
     assert.deepEqual(resolveMutexNames(['${{ inputs.env }}'], scope({ env: '  ' })), {
       error: "its mutex '${{ inputs.env }}' gives '  ', which has no letter or digit to name a mutex",
     });
@@ -34,6 +35,9 @@ describe('mutex names with expressions', () => {
       '6:unreachable-reference',
     ]);
     assert.deepEqual(codes(text('nodes:', '  a: { run: x, mutex: "-${{ inputs.env }}" }')), ['5:schema']);
+    // Braces and `}}` inside a quoted string of the expression are its own, not the end of the name.
+    assert.deepEqual(codes(text('nodes:', '  a: { run: x, mutex: "deploy-${{ format(\'{0}}}\', inputs.env) }}" }')), []);
+    assert.deepEqual(codes(text('nodes:', '  a: { run: x, mutex: "deploy ${{ inputs.env }}" }')), ['5:schema']);
     assert.match(
       validateWorkflow(text('mutex: deploy-${{ matrix.port }}', 'nodes:', '  a: { run: x }')).diagnostics[0].message,
       /the workflow's mutex is evaluated when the run starts: it can read inputs, not matrix/,

@@ -195,7 +195,15 @@ describe('DAG panel builder in Chromium', function () {
   });
 
   it("edits a step's mutexes in its form, one as a name and more as a list; a gate has no such field", async () => {
-    const text = ['version: 1', 'name: M', 'nodes:', '  build: { run: make }', '  gate: { needs: build, approval: {} }', ''].join('\n');
+    const text = [
+      'version: 1',
+      'name: M',
+      'inputs: { environment: { type: string, default: staging } }',
+      'nodes:',
+      '  build: { run: make }',
+      '  gate: { needs: build, approval: {} }',
+      '',
+    ].join('\n');
     const { page, host } = await panel({ width: 500, height: 800 }, text);
     await page.click('.card[data-node="gate"]');
     await page.locator('[data-field="prompt"]').waitFor();
@@ -213,6 +221,16 @@ describe('DAG panel builder in Chromium', function () {
     await textMatches(host, /mutex: \[ ?port-5432, db ?\]/);
     assert.deepEqual(validateWorkflow(host.text()).workflow.nodes[0].mutex, ['port-5432', 'db']);
     assert.deepEqual(validateWorkflow(host.text()).diagnostics, []);
+    // An expression's spaces and commas are part of its name.
+    const perTarget = "deploy-${{ format('{0}, {1}', inputs.environment, 'eu') }}";
+    await mutex.fill(`db ${perTarget}`);
+    await mutex.press('Enter');
+    await textMatches(host, /mutex: \[ ?db, /);
+    assert.deepEqual(validateWorkflow(host.text()).workflow.nodes[0].mutex, ['db', perTarget]);
+    assert.deepEqual(validateWorkflow(host.text()).diagnostics, []);
+    await page.click('.card[data-node="gate"]');
+    await page.click('.card[data-node="build"]');
+    assert.equal(await page.locator('[data-field="mutex"]').inputValue(), `db, ${perTarget}`);
   });
 
   it("renames an output when one name of a step's outputs changes in its form, its script's write and reads following", async () => {

@@ -6,6 +6,7 @@ import type { DagNode, NodeProblem } from '../protocol';
 import { useBuilder, useController } from './context';
 import { asCount, asDuration, asList, asNames, asPairs, asPositiveCount, asScript, asText, Checkbox, Field, pairsText } from './formFields';
 import { axesText, parseAxes, renamedMatrixKey, type Axes } from '../state/matrixText';
+import { joinNames } from '../state/nameList';
 import { renamedOutput } from '../state/outputsChange';
 import { Button } from './toolkit';
 
@@ -261,7 +262,7 @@ function ScriptOnlyFields({ node, problemsOf, set }: FormPart) {
       <Field
         label="Mutex (nodes that name one run one at a time)"
         name="mutex"
-        initial={(node.fields.mutex ?? []).join(', ')}
+        initial={joinNames(node.fields.mutex ?? [])}
         placeholder="port-5432, deploy-staging"
         parse={asNames}
         commit={set('mutex')}

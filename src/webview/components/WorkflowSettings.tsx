@@ -8,6 +8,7 @@ import { asCount, asDuration, asNames, asPairs, asPositiveCount, asScript, asTex
 import { useBuilder, useController, usePanel, usePanelStore } from './context';
 import { SettingsInputs } from './SettingsInputs';
 import { DetailsFrame } from './DetailsFrame';
+import { joinNames } from '../state/nameList';
 
 /** The settings the form has a field for; a problem in another is listed below it. */
 const SHOWN = ['name', 'description', 'concurrency', 'timeout', 'mutex', 'env', 'defaults', 'inputs'];
@@ -64,7 +65,7 @@ function SettingsForm({ settings }: { settings: WorkflowSettings }) {
       <Field {...field('description', 'Description', asScript, settings.description ?? '', { multiline: 'prose' })} />
       <Field {...field('concurrency', 'Concurrency', asPositiveCount, settings.concurrency ?? '', { placeholder: 'the number of CPU cores' })} />
       <Field {...field('timeout', 'Timeout of a run', asDuration, settings.timeout ?? '', { placeholder: 'none: 30m, 2h' })} />
-      <Field {...field('mutex', 'Mutex', asNames, (settings.mutex ?? []).join(', '), { placeholder: 'deploy-prod' })}>
+      <Field {...field('mutex', 'Mutex', asNames, joinNames(settings.mutex ?? []), { placeholder: 'deploy-prod' })}>
         <p className="form-hint">Held by a run from before its first node to its end: runs that name it on this machine take turns.</p>
       </Field>
       <Field {...field('env', 'Environment of every node (NAME=value per line)', asPairs, pairsText(settings.env ?? {}), { multiline: true })} />

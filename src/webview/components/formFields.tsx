@@ -3,6 +3,7 @@
 import { useEffect, useId, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { FieldValue } from '../../engine/edits/action';
 import type { NodeProblem } from '../protocol';
+import { splitNames } from '../state/nameList';
 
 export type Parse = (text: string) => { value: FieldValue | undefined } | { error: string };
 
@@ -17,9 +18,9 @@ export const asList: Parse = (t) => {
   const items = t.split(/[,\s]+/).filter(Boolean);
   return { value: items.length ? items : undefined };
 };
-/** Names, one written as itself and more as a list (`mutex: db`, `mutex: [db, port-5432]`). */
+/** Names, one written as itself and more as a list (`mutex: db`, `mutex: [db, port-${{ matrix.port }}]`). */
 export const asNames: Parse = (t) => {
-  const items = t.split(/[,\s]+/).filter(Boolean);
+  const items = splitNames(t);
   return { value: items.length > 1 ? items : items[0] };
 };
 export const asPairs: Parse = (t) => {
