@@ -7,6 +7,8 @@ import { isMatrixValue, matrixKeys, matrixTemplateText, writtenMatrixKeys, type 
 import { matrixSize, type NodeSpec } from './model';
 import type { WorkflowIndex } from './workflowIndex';
 import { nodePair, rangeOf } from './edits/yamlText';
+import { problemOwner } from './edits/problemFix';
+import type { SpanDiagnostic } from './diagnostics';
 import type { DagGraph, DagNode, GraphError, NodeFields, NodeProblem, SettingsInput, WorkflowSettings } from '../webview/protocol';
 
 const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
@@ -51,14 +53,21 @@ function fieldsOf(raw: unknown): NodeFields {
   };
 }
 
+/** A problem as the panel lists it, with the titles of its fixes. */
+const problemOf = (d: SpanDiagnostic): NodeProblem => ({
+  message: d.message,
+  severity: d.severity,
+  ...(d.fixes?.length ? { fixes: d.fixes.map((f) => f.title) } : {}),
+});
+
 /** The problems inside each node's definition, with the property each is in. */
 function problemsByNode(index: WorkflowIndex): Map<string, NodeProblem[]> {
   const { diagnostics, parsed } = index.result;
   const out = new Map<string, NodeProblem[]>();
   for (const d of diagnostics) {
-    const node = index.nodes.find((n) => n.span.start <= d.span.start && d.span.start <= n.span.end);
-    if (!node) continue;
-    const pair = nodePair(parsed, node.id);
+    const owner = problemOwner(index, d.span.start);
+    if (owner === undefined) continue;
+    const pair = nodePair(parsed, owner);
     const field = isMap(pair?.value)
       ? pair.value.items.find((p) => {
           const key = rangeOf(p.key);
@@ -66,9 +75,9 @@ function problemsByNode(index: WorkflowIndex): Map<string, NodeProblem[]> {
           return key && end !== undefined && key[0] <= d.span.start && d.span.start <= end;
         })
       : undefined;
-    const list = out.get(node.id) ?? [];
-    list.push({ message: d.message, severity: d.severity, ...(field && isScalar(field.key) ? { field: String(field.key.value) } : {}) });
-    out.set(node.id, list);
+    const list = out.get(owner) ?? [];
+    list.push({ ...problemOf(d), ...(field && isScalar(field.key) ? { field: String(field.key.value) } : {}) });
+    out.set(owner, list);
   }
   return out;
 }
@@ -125,7 +134,7 @@ function settingsOf(index: WorkflowIndex): WorkflowSettings {
       if (!spans(pair, d.span.start)) continue;
       const entry = inner.find((p) => spans(p, d.span.start));
       const field = entry && isScalar(entry.key) ? `${key}.${String(entry.key.value)}` : key;
-      problems.push({ message: d.message, severity: d.severity, field });
+      problems.push({ ...problemOf(d), field });
     }
   }
   return {

@@ -53,6 +53,8 @@ export interface NodeProblem {
   message: string;
   severity: 'error' | 'warning' | 'info';
   field?: string;
+  /** The titles of the fixes the validator offers for it, each applied by a `fix` edit action. */
+  fixes?: string[];
 }
 
 /** A node of the workflow as the panel draws it: one card per node id (a matrix node is one card, a stack). */
@@ -257,7 +259,7 @@ const REQUEST_CHECKS = {
   logTail: [runAndNode, 'runId and nodeId'],
   edit: [
     (v) => !('error' in parseEditAction(v.action)),
-    'action (a builder action: addNode, removeNode, connect, disconnect, rename, set, setWorkflow, setInput, renameInput, renameOutput, renameMatrixKey, setMatrixAxes, duplicate or paste)',
+    'action (a builder action: addNode, removeNode, connect, disconnect, rename, set, setWorkflow, setInput, renameInput, renameOutput, renameMatrixKey, setMatrixAxes, duplicate, paste or fix)',
   ],
   copyNodes: [(v) => Array.isArray(v.ids) && v.ids.length > 0 && v.ids.every(isText), 'ids (node ids)'],
   pasteNodes: [(v) => v.after === undefined || isText(v.after), 'optionally, after (a node id)'],

@@ -183,6 +183,8 @@ function allowedSpans(text: string, action: EditAction): Span[] | 'insertion' | 
     case 'set':
     case 'setMatrixAxes':
       return [blockOf(action.id)];
+    case 'fix':
+      return action.id ? [blockOf(action.id)] : [{ start: 0, end: text.search(/^nodes:/m) }];
     case 'setWorkflow':
     case 'setInput':
       // The settings, above `nodes:` and the comments that lead into it.

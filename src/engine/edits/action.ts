@@ -53,7 +53,9 @@ export type EditAction =
   /** The axes of a node's matrix, each key with its values; its include, exclude and comments kept. */
   | { type: 'setMatrixAxes'; id: string; axes: Record<string, FieldValue[]> }
   | { type: 'duplicate'; id: string }
-  | { type: 'paste'; text: string; after?: string };
+  | { type: 'paste'; text: string; after?: string }
+  /** The validator's fix `title` of the problem `message` of node `id` (of the workflow's own settings, without one). */
+  | { type: 'fix'; id?: string; message: string; title: string };
 
 const KINDS: readonly string[] = ['run', 'approval', 'workflow', 'matrix'] satisfies NodeKind[];
 const optionalText = (v: unknown) => v === undefined || isString(v);
@@ -83,6 +85,7 @@ export function parseEditAction(v: unknown): { action: EditAction } | { error: s
     setMatrixAxes: (a) => isString(a.id) && isObject(a.axes) && Object.values(a.axes).every(Array.isArray),
     duplicate: (a) => isString(a.id),
     paste: (a) => isString(a.text) && optionalText(a.after),
+    fix: (a) => optionalText(a.id) && isString(a.message) && isString(a.title),
   };
   const check = (checks as Record<string, ((a: Json) => boolean) | undefined>)[v.type];
   if (!check) return { error: `unknown action '${v.type}'` };

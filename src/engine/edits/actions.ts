@@ -4,6 +4,7 @@ import type { Span, TextEdit } from '../diagnostics';
 import type { WorkflowIndex } from '../workflowIndex';
 import type { EditAction } from './action';
 import { pasteNodes } from './clipboard';
+import { fixProblem } from './problemFix';
 import { connect, disconnect } from './needs';
 import { addNode, duplicateNode, removeNode, type Outcome } from './nodes';
 import { renameInput } from './inputRename';
@@ -53,6 +54,8 @@ function plannedEdit(index: WorkflowIndex, action: EditAction): Outcome {
       return duplicateNode(index, action.id);
     case 'paste':
       return pasteNodes(index, action.text, action.after);
+    case 'fix':
+      return fixProblem(index, action);
   }
 }
 

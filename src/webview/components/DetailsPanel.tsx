@@ -10,7 +10,7 @@ import { GatesInside } from './GatesInside';
 import { SubRunNodes } from './SubRunNodes';
 import { DetailsFrame } from './DetailsFrame';
 import { InstanceDetails } from './InstanceDetails';
-import { KIND_ICON, KIND_LABEL, STATUS_ICON, STATUS_LABEL } from './status';
+import { KIND_ICON, KIND_LABEL, problemsMark, STATUS_ICON, STATUS_LABEL } from './status';
 import { canRetryNode } from '../../engine/runRules';
 import { pendingReason } from '../analysis/pendingReason';
 
@@ -54,6 +54,7 @@ function NodeDetails({ node }: { node: DagNode }) {
         {node.phase ? <Badge title="phase">{node.phase}</Badge> : null}
         <span>{KIND_LABEL[node.kind]}</span>
       </div>
+      <ProblemsLink node={node} />
       <div className={`details-status status-${card.status}`} data-testid="details-status">
         <span className={`codicon codicon-${STATUS_ICON[card.status]}`} aria-hidden="true" /> {STATUS_LABEL[card.status]}
         {node.matrix && card.instances.total ? ` · ${card.instances.completed}/${card.instances.total} instances completed` : ''}
@@ -70,6 +71,22 @@ function NodeDetails({ node }: { node: DagNode }) {
       {instance ? <InstanceDetails node={node} instance={instance} /> : <p className="muted">{instanceIds ? '' : 'Not part of the run shown.'}</p>}
       <Definition node={node} />
     </DetailsFrame>
+  );
+}
+
+/** How many problems the node's definition has: a link to the first, under its field in the form below. */
+function ProblemsLink({ node }: { node: DagNode }) {
+  const mark = problemsMark(node.problems);
+  if (!mark) return null;
+  const reveal = (e: React.MouseEvent<HTMLElement>) => {
+    const first = e.currentTarget.closest('[data-testid="details"]')?.querySelector('.node-form .form-problems');
+    first?.scrollIntoView({ block: 'center' });
+    (first?.querySelector<HTMLElement>('.problem-fix') ?? first?.closest('.form-field')?.querySelector<HTMLElement>('input, textarea'))?.focus();
+  };
+  return (
+    <button type="button" className="link-button details-problems" data-testid="details-problems" onClick={reveal}>
+      <span className={`codicon codicon-${mark.severity} problems-${mark.severity}`} aria-hidden="true" /> {mark.text} in its definition
+    </button>
   );
 }
 

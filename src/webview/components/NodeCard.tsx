@@ -7,7 +7,7 @@ import { heldMutexText } from '../../engine/mutexHolder';
 import type { DagNode } from '../protocol';
 import { NO_CARD, type CardView } from '../state/runView';
 import { usePanel } from './context';
-import { cardDomId, describeCard, isActive, KIND_ICON, KIND_LABEL, STATUS_ICON, STATUS_LABEL } from './status';
+import { cardDomId, describeCard, isActive, KIND_ICON, KIND_LABEL, problemsMark, STATUS_ICON, STATUS_LABEL } from './status';
 import { heatOf } from '../state/history';
 
 export interface CardData {
@@ -75,6 +75,22 @@ function NodeCardView({ id, data }: NodeProps<CardData>) {
   );
 }
 
+/** What the validator finds wrong in the node's definition: a count, its messages on hover. */
+function CardProblems({ problems }: { problems: DagNode['problems'] }) {
+  const mark = problemsMark(problems);
+  if (!mark) return null;
+  const title = `${mark.text} (select the node to see and fix them):\n${problems
+    .filter((p) => p.severity !== 'info')
+    .map((p) => `• ${p.message}`)
+    .join('\n')}`;
+  return (
+    <span className={`card-problems problems-${mark.severity}`} title={title} data-testid="card-problems">
+      <span className={`codicon codicon-${mark.severity}`} aria-hidden="true" />
+      {mark.count}
+    </span>
+  );
+}
+
 /** How many instances a matrix node has: as written, or for one made at run time, as the run shown made it. */
 function MatrixCount({ id, matrix }: { id: string; matrix: NonNullable<DagNode['matrix']> }) {
   const made = usePanel((s) => {
@@ -106,6 +122,7 @@ function CardBody({ id, node, card, duration }: { id: string; node: DagNode; car
           {node.label}
         </span>
         {matrix ? <MatrixCount id={id} matrix={matrix} /> : null}
+        <CardProblems problems={node.problems} />
         <span className={`codicon codicon-${STATUS_ICON[card.status]} card-status-icon`} title={statusText} aria-hidden="true" />
       </div>
       <div className="card-sub">

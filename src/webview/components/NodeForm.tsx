@@ -8,6 +8,7 @@ import { asCount, asDuration, asList, asNames, asPairs, asPositiveCount, asScrip
 import { axesText, parseAxes, renamedMatrixKey, type Axes } from '../state/matrixText';
 import { joinNames } from '../state/nameList';
 import { renamedOutput } from '../state/outputsChange';
+import { ProblemList, ProblemOwner } from './ProblemList';
 import { Button } from './toolkit';
 
 /** What the parts of the form share: the node, its problems by property, and the edit of a property. */
@@ -47,48 +48,44 @@ export function NodeForm({ node }: { node: DagNode }) {
   const shown = fieldsShown(node);
   const other = node.problems.filter((p) => p.field === undefined || !shown.includes(p.field));
   return (
-    <form className="node-form" aria-label={`Properties of ${node.id}`} onSubmit={(e) => e.preventDefault()}>
-      <Field label="Id" name="id" initial={node.id} parse={asText} commit={(v) => typeof v === 'string' && builder.rename(node.id, v.trim())} problems={[]} />
-      <Field
-        label="Name"
-        name="name"
-        initial={f.name ?? ''}
-        placeholder={node.id}
-        parse={asText}
-        commit={part.set('name')}
-        problems={part.problemsOf('name')}
-      />
-      <Field
-        label="Phase"
-        name="phase"
-        initial={f.phase ?? ''}
-        placeholder="design, testing…"
-        parse={asText}
-        commit={part.set('phase')}
-        problems={part.problemsOf('phase')}
-      />
-      {node.kind === 'run' ? <ScriptField {...part} /> : null}
-      {node.kind === 'approval' ? <ApprovalFields {...part} /> : null}
-      {node.kind === 'workflow' ? <WorkflowFields {...part} /> : null}
-      <Field
-        label="Condition (if)"
-        name="if"
-        initial={f.if ?? ''}
-        placeholder="success()"
-        parse={asText}
-        commit={part.set('if')}
-        problems={part.problemsOf('if')}
-      />
-      {node.kind !== 'approval' ? <StepFields {...part} setOutputs={setOutputs} /> : null}
-      {node.matrix && node.kind !== 'approval' ? <MatrixFields {...part} /> : null}
-      {other.length ? (
-        <ul className="form-problems" aria-label="Other problems">
-          {other.map((p) => (
-            <li key={p.message}>{p.message}</li>
-          ))}
-        </ul>
-      ) : null}
-    </form>
+    <ProblemOwner.Provider value={node.id}>
+      <form className="node-form" aria-label={`Properties of ${node.id}`} onSubmit={(e) => e.preventDefault()}>
+        <Field label="Id" name="id" initial={node.id} parse={asText} commit={(v) => typeof v === 'string' && builder.rename(node.id, v.trim())} problems={[]} />
+        <Field
+          label="Name"
+          name="name"
+          initial={f.name ?? ''}
+          placeholder={node.id}
+          parse={asText}
+          commit={part.set('name')}
+          problems={part.problemsOf('name')}
+        />
+        <Field
+          label="Phase"
+          name="phase"
+          initial={f.phase ?? ''}
+          placeholder="design, testing…"
+          parse={asText}
+          commit={part.set('phase')}
+          problems={part.problemsOf('phase')}
+        />
+        {node.kind === 'run' ? <ScriptField {...part} /> : null}
+        {node.kind === 'approval' ? <ApprovalFields {...part} /> : null}
+        {node.kind === 'workflow' ? <WorkflowFields {...part} /> : null}
+        <Field
+          label="Condition (if)"
+          name="if"
+          initial={f.if ?? ''}
+          placeholder="success()"
+          parse={asText}
+          commit={part.set('if')}
+          problems={part.problemsOf('if')}
+        />
+        {node.kind !== 'approval' ? <StepFields {...part} setOutputs={setOutputs} /> : null}
+        {node.matrix && node.kind !== 'approval' ? <MatrixFields {...part} /> : null}
+        <ProblemList problems={other} label="Other problems" />
+      </form>
+    </ProblemOwner.Provider>
   );
 }
 

@@ -9,6 +9,7 @@ import { useBuilder, useController, usePanel, usePanelStore } from './context';
 import { SettingsInputs } from './SettingsInputs';
 import { DetailsFrame } from './DetailsFrame';
 import { joinNames } from '../state/nameList';
+import { ProblemList } from './ProblemList';
 
 /** The settings the form has a field for; a problem in another is listed below it. */
 const SHOWN = ['name', 'description', 'concurrency', 'timeout', 'mutex', 'env', 'defaults', 'inputs'];
@@ -79,13 +80,7 @@ function SettingsForm({ settings }: { settings: WorkflowSettings }) {
         <Field {...fallback('image', 'Container image (Argo Workflows export)', asText, 'bash:5')} />
       </section>
       <SettingsInputs inputs={settings.inputs} problemsOf={problemsOf} />
-      {other.length ? (
-        <ul className="form-problems" aria-label="Other problems">
-          {other.map((p) => (
-            <li key={`${p.field}:${p.message}`}>{p.message}</li>
-          ))}
-        </ul>
-      ) : null}
+      <ProblemList problems={other} label="Other problems" />
     </form>
   );
 }

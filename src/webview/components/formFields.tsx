@@ -4,6 +4,7 @@ import { useEffect, useId, useState, type KeyboardEvent, type ReactNode } from '
 import type { FieldValue } from '../../engine/edits/action';
 import type { NodeProblem } from '../protocol';
 import { splitNames } from '../state/nameList';
+import { ProblemList } from './ProblemList';
 
 export type Parse = (text: string) => { value: FieldValue | undefined } | { error: string };
 
@@ -81,14 +82,14 @@ export function Field({ label, name, initial, parse, commit, problems, multiline
       setError(null);
     }
   };
-  const messages = [...(error ? [error] : []), ...problems.map((p) => p.message)];
+  const hasProblems = error !== null || problems.length > 0;
   const common = {
     id,
     value: text,
     placeholder,
     'data-field': name,
-    'aria-invalid': messages.length > 0 || undefined,
-    'aria-describedby': messages.length ? `${id}-problems` : undefined,
+    'aria-invalid': hasProblems || undefined,
+    'aria-describedby': hasProblems ? `${id}-problems` : undefined,
     onFocus: () => setEditing(true),
     onBlur: () => {
       done();
@@ -111,20 +112,8 @@ export function Field({ label, name, initial, parse, commit, problems, multiline
       )}
       {!multiline && choices?.length ? <Choices id={`${id}-choices`} choices={choices} /> : null}
       {children}
-      <Problems id={`${id}-problems`} messages={messages} />
+      <ProblemList id={`${id}-problems`} problems={problems} typed={error} />
     </div>
-  );
-}
-
-/** What is wrong with a field's value: what was typed, or what the validator finds in the file. */
-function Problems({ id, messages }: { id: string; messages: readonly string[] }) {
-  if (!messages.length) return null;
-  return (
-    <ul id={id} className="form-problems">
-      {messages.map((m) => (
-        <li key={m}>{m}</li>
-      ))}
-    </ul>
   );
 }
 

@@ -34,11 +34,20 @@ export const KIND_LABEL: Record<DagNode['kind'], string> = { run: 'shell step', 
 export const isActive = (s: CardStatus): boolean => s !== 'none' && isBusyNode(s);
 export const isEnded = (s: CardStatus): boolean => s !== 'none' && isEndedNode(s);
 
-/** A card as a screen reader says it: name, kind, phase, status, attempt and progress. */
+/** The errors and warnings the validator finds in a node's definition, as its card and details mark them. */
+export function problemsMark(problems: DagNode['problems']): { count: number; severity: 'error' | 'warning'; text: string } | undefined {
+  const shown = problems.filter((p) => p.severity !== 'info');
+  if (!shown.length) return undefined;
+  const severity = shown.some((p) => p.severity === 'error') ? 'error' : 'warning';
+  return { count: shown.length, severity, text: `${shown.length} problem${shown.length === 1 ? '' : 's'}` };
+}
+
+/** A card as a screen reader says it: name, kind, phase, problems, status, attempt and progress. */
 export function describeCard(node: DagNode, card: { status: CardStatus; attempt: number; progress?: number; gatesInside?: number }): string {
   const live = isActive(card.status);
   const gates = card.gatesInside ? `, ${card.gatesInside} approval gate${card.gatesInside === 1 ? '' : 's'} waiting in its sub-run` : '';
-  return `${node.label}, ${KIND_LABEL[node.kind]}${node.phase ? `, phase ${node.phase}` : ''}: ${STATUS_LABEL[card.status]}${card.attempt > 1 ? `, attempt ${card.attempt}` : ''}${card.progress !== undefined && live ? `, ${card.progress}%` : ''}${gates}`;
+  const problems = problemsMark(node.problems);
+  return `${node.label}, ${KIND_LABEL[node.kind]}${node.phase ? `, phase ${node.phase}` : ''}${problems ? `, ${problems.text}` : ''}: ${STATUS_LABEL[card.status]}${card.attempt > 1 ? `, attempt ${card.attempt}` : ''}${card.progress !== undefined && live ? `, ${card.progress}%` : ''}${gates}`;
 }
 
 /** The DOM id of a node's card (for aria-activedescendant): ids may hold characters an id attribute should not. */

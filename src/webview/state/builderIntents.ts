@@ -25,6 +25,8 @@ export interface Builder {
   renameMatrixKey(id: string, from: string, to: string): void;
   /** Sets the axes of a node's matrix, its include and exclude kept. */
   setMatrixAxes(id: string, axes: Record<string, FieldValue[]>): void;
+  /** Applies the validator's fix `title` of a problem of node `id` (of the workflow's settings, without one). */
+  fix(id: string | undefined, message: string, title: string): void;
   copy(id: string): void;
   cut(id: string): void;
   paste(): void;
@@ -140,6 +142,7 @@ export function createBuilder(store: PanelStore, controller: Controller): Builde
     renameOutput: (id, from, to) => run({ type: 'renameOutput', id, from, to }, `Renamed the output ${from} of ${id} to ${to}`),
     renameMatrixKey: (id, from, to) => run({ type: 'renameMatrixKey', id, from, to }, `Renamed the matrix key ${from} of ${id} to ${to}`),
     setMatrixAxes: (id, axes) => run({ type: 'setMatrixAxes', id, axes }, `Set the matrix of ${id}`),
+    fix: (id, message, title) => run({ type: 'fix', ...(id === undefined ? {} : { id }), message, title }, `Fixed: ${title}`),
     ...clipboardIntents(store, controller, run, say, fail),
     ...connectingIntents(store, connect, say),
   };

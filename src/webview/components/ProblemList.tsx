@@ -1,0 +1,31 @@
+// The validator's problems where the form shows them, each with the fixes the editor's light bulb offers for it,
+// applied from here as one edit of the file.
+import { createContext, useContext } from 'react';
+import type { NodeProblem } from '../protocol';
+import { useBuilder } from './context';
+
+/** The node whose problems the form lists; undefined: the workflow's own settings. */
+export const ProblemOwner = createContext<string | undefined>(undefined);
+
+export function ProblemList(props: { id?: string; problems: readonly NodeProblem[]; typed?: string | null; label?: string }) {
+  const { id, problems, typed, label } = props;
+  const builder = useBuilder();
+  const owner = useContext(ProblemOwner);
+  if (!problems.length && !typed) return null;
+  return (
+    <ul id={id} className="form-problems" aria-label={label}>
+      {typed ? <li>{typed}</li> : null}
+      {problems.map((p) => (
+        <li key={`${p.field ?? ''}:${p.message}`}>
+          {p.message}
+          {p.fixes?.map((title) => (
+            <button key={title} type="button" className="link-button problem-fix" onClick={() => builder.fix(owner, p.message, title)}>
+              <span className="codicon codicon-lightbulb" aria-hidden="true" />
+              {title}
+            </button>
+          ))}
+        </li>
+      ))}
+    </ul>
+  );
+}
