@@ -53,11 +53,15 @@ export function outputWrites(parsed: ParsedDocument, nodeId: string, name?: stri
   if (!script?.range || !script.value.includes('MAESTRO_OUTPUT')) return [];
   const start = script.range[0];
   const source = parsed.text.slice(start, script.range[1]);
-  const written = [...source.matchAll(WRITE)].map((m) => ({ output: m[2], at: m.indices![2][0] })).concat(heredocWrites(source));
-  return written
+  return writesIn(source)
     .filter((w) => name === undefined || w.output === name)
     .sort((a, b) => a.at - b.at)
     .map((w) => ({ nodeId, output: w.output, span: { start: start + w.at, end: start + w.at + w.output.length }, role: 'write' }));
+}
+
+/** The outputs a script's source writes to `$MAESTRO_OUTPUT` as `outputWrites` sees them, each with its offset. */
+export function writesIn(source: string): { output: string; at: number }[] {
+  return [...source.matchAll(WRITE)].map((m) => ({ output: m[2], at: m.indices![2][0] })).concat(heredocWrites(source));
 }
 
 /**

@@ -171,6 +171,48 @@ export function registerRenameSuite(context: IntegrationContext): void {
     }
   });
 
+  it('renames an output where a script file its node runs writes it', async () => {
+    const flow = file('script-output.workflow.yaml');
+    const script = file('script-output-release.sh');
+    writeFileSync(
+      flow.fsPath,
+      text(
+        'version: 1',
+        'name: Scripted',
+        'nodes:',
+        '  build: { run: ./script-output-release.sh, outputs: [version] }',
+        '  ship: { needs: build, run: echo "$V", env: { V: "${{ nodes.build.outputs.version }}" } }',
+      ),
+    );
+    writeFileSync(script.fsPath, text('#!/bin/bash', 'echo "version=1.2.3" >> "$MAESTRO_OUTPUT"'));
+    try {
+      const doc = await vscode.workspace.openTextDocument(flow);
+      const edit = await vscode.commands.executeCommand<vscodeTypes.WorkspaceEdit>(
+        'vscode.executeDocumentRenameProvider',
+        doc.uri,
+        positionOf(doc, 'outputs.version', 9),
+        'release',
+      );
+      assert.deepEqual(
+        edit
+          .entries()
+          .map(([uri, edits]) => [uri.fsPath, edits.length])
+          .sort(),
+        [
+          [flow.fsPath, 2],
+          [script.fsPath, 1],
+        ].sort(),
+      );
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      const written = await vscode.workspace.openTextDocument(script);
+      assert.equal(written.getText(), text('#!/bin/bash', 'echo "release=1.2.3" >> "$MAESTRO_OUTPUT"'));
+      assert.match(doc.getText(), /outputs: \[release\][^]*nodes\.build\.outputs\.release/);
+      for (const d of [doc, written]) if (d.isDirty) await d.save();
+    } finally {
+      for (const f of [flow, script]) rmSync(f.fsPath, { force: true });
+    }
+  });
+
   it("renames a matrix key in the matrix, the node's reads and the instance ids other nodes read by (which complete)", async () => {
     const matrix = file('matrix-rename.workflow.yaml');
     writeFileSync(

@@ -8,7 +8,7 @@ import { toLineDiagnostics, type ValidationResult } from '../../engine/validatio
 import { validateFile } from '../../engine/validateFile';
 import { buildIndex } from '../../engine/workflowIndex';
 import { parseCommandArgs, UsageError } from '../args';
-import { callerEdits } from './editCallers';
+import { callerEdits, scriptEdits } from './editCallers';
 import type { Output } from '../output';
 import { safeText } from '../terminalText';
 
@@ -149,34 +149,39 @@ export function editCommand(argv: string[], io: Output): number {
   if (text === undefined) return 1;
   const before = validateFile(file, text);
   const outcome = planEdit(buildIndex(before), action);
-  if ('error' in outcome) {
-    io.err(`maestro-dag: ${safeText(outcome.error)}\n`);
-    return 2;
-  }
+  if ('error' in outcome) return refused(outcome.error, io);
   const callers =
     values.callers !== undefined && (action.type === 'renameInput' || action.type === 'renameOutput')
       ? callerEdits(values.callers, file, buildIndex(before), action)
       : { files: [], notes: [] };
-  if ('error' in callers) {
-    io.err(`maestro-dag: ${safeText(callers.error)}\n`);
-    return 2;
-  }
+  const scripts = action.type === 'renameOutput' ? scriptEdits(file, buildIndex(before), action) : { files: [], notes: [] };
+  if ('error' in callers) return refused(callers.error, io);
+  if ('error' in scripts) return refused(scripts.error, io);
   const edited = applyEdits(text, outcome.edits);
   for (const d of newErrors(before, validateFile(file, edited)))
     io.err(safeText(`${file}:${d.line}:${d.column}: error ${d.code}: ${d.message} (left by the edit)`) + '\n');
-  for (const note of [...(outcome.note ? [outcome.note] : []), ...callers.notes]) io.err(`maestro-dag: ${safeText(note)}\n`);
+  // A rename that sees no write in the node's script, where a file it runs writes it, has nothing to note.
+  const notes = [...(outcome.note && !scripts.files.length ? [outcome.note] : []), ...callers.notes, ...scripts.notes];
+  for (const note of notes) io.err(`maestro-dag: ${safeText(note)}\n`);
+  const others = [...callers.files, ...scripts.files];
   if (!values.write) {
     // Piped, the text goes out as it is; on a terminal, without what could drive it.
     io.out(io.isTTY ? safeText(edited) : edited);
-    for (const caller of callers.files) io.err(`maestro-dag: with --write, would also edit ${safeText(caller.path)}\n`);
+    for (const caller of others) io.err(`maestro-dag: with --write, would also edit ${safeText(caller.path)}\n`);
     return 0;
   }
   writeFileSync(file, edited);
-  for (const caller of callers.files) {
+  for (const caller of others) {
     writeFileSync(caller.path, applyEdits(caller.text, caller.edits));
     io.err(`maestro-dag: also edited ${safeText(caller.path)}\n`);
   }
   return 0;
+}
+
+/** An edit refused, saying why. */
+function refused(why: string, io: Output): number {
+  io.err(`maestro-dag: ${safeText(why)}\n`);
+  return 2;
 }
 
 /** The file's text, or undefined once told why it cannot be edited. */

@@ -1,11 +1,14 @@
 // `maestro-dag edit … --callers DIR`: a rename of an input or an output followed in the workflows under DIR that run
 // the file as a sub-workflow (their `with:` keys, their sub-workflow nodes' outputs and reads, and for an output the
-// workflows that run those as far as it is passed on), as the editor does.
+// workflows that run those as far as it is passed on), as the editor does; and an output's rename in the script
+// files its node runs.
+import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import type { EditAction } from '../../engine/edits/actions';
 import { callerInputEdits } from '../../engine/edits/inputRename';
 import { callerOutputEdits, otherOutputWriters, passesOutputOn, sharedOutputNote } from '../../engine/edits/outputRename';
 import { followCallers, type CallerFile, type WorkflowText } from '../../engine/edits/callerChain';
+import { nodeScriptFiles, scriptOutputEdits } from '../../engine/edits/scriptOutputs';
 import { readFileText } from '../../engine/fileText';
 import { walk } from '../../engine/run/io/fileGlobs';
 import { MAX_VALIDATED_BYTES } from '../../engine/validation/worker/fileDiagnostics';
@@ -41,6 +44,32 @@ export function callerEdits(dir: string, file: string, index: WorkflowIndex, act
   });
   if ('error' in followed) return followed;
   return { files: followed.files, notes: [...notes, ...followed.notes.map((n) => `${relative(dir, n.path)}: ${n.note}`)] };
+}
+
+/**
+ * The script files node `id` of `file` runs (`run: ./release.sh`) that write the output renamed, with the edits that
+ * rename it there; or why it cannot be done (one writes the new name already). Files that cannot be read are noted.
+ */
+export function scriptEdits(file: string, index: WorkflowIndex, action: Extract<Renamed, { type: 'renameOutput' }>): Callers {
+  const files: CallerFile[] = [];
+  const notes: string[] = [];
+  if (action.from === action.to) return { files, notes };
+  for (const path of nodeScriptFiles(index, resolve(file), action.id)) {
+    if (!existsSync(path)) continue;
+    try {
+      const read = readFileText(path, MAX_VALIDATED_BYTES);
+      if (read.notUtf8) {
+        notes.push(`${path} is not UTF-8: not looked at`);
+        continue;
+      }
+      const planned = scriptOutputEdits(read.text, action.from, action.to);
+      if ('error' in planned) return { error: `${path}: ${planned.error}` };
+      if (planned.edits.length) files.push({ path, text: read.text, edits: planned.edits });
+    } catch (e) {
+      notes.push(`${path} cannot be read (${(e as Error).message}): not looked at`);
+    }
+  }
+  return { files, notes };
 }
 
 /** The workflow files under `dir` but `file` that may run another (those with a `workflow:` key). */

@@ -11,7 +11,7 @@ import { filesBeside } from '../../engine/validateFile';
 import type { WorkflowIndex } from '../../engine/workflowIndex';
 import { toRange } from '../convert';
 import { subWorkflowChoices, type WorkflowDocuments } from '../language/documents';
-import { addCallerInputEdits, addCallerOutputEdits } from '../language/workflowTexts';
+import { addCallerInputEdits, addCallerOutputEdits, addScriptOutputEdits } from '../language/workflowTexts';
 import { plainText } from '../ui/untrustedText';
 
 /** How long what an action wrote stays highlighted in the editor. */
@@ -47,6 +47,11 @@ export class EditHighlight implements vscode.Disposable {
 function callersNote(callers: readonly vscode.Uri[], what: string): string {
   const names = callers.map((uri) => plainText(vscode.workspace.asRelativePath(uri)));
   return `${callers.length === 1 ? 'A workflow that runs' : `${callers.length} workflows that run`} this one ${what}: ${names.join(', ')}`;
+}
+
+/** The script files a rename of an output changed, where they write it. */
+function scriptsNote(scripts: readonly vscode.Uri[]): string {
+  return `Renamed where ${scripts.map((uri) => plainText(vscode.workspace.asRelativePath(uri))).join(' and ')} write${scripts.length === 1 ? 's' : ''} it`;
 }
 
 /** The document changed between an edit's plan and its application: the editor did not take it. */
@@ -99,11 +104,14 @@ export class WorkflowEditing {
     if ('error' in outcome) throw new Error(outcome.error);
     const edit = new vscode.WorkspaceEdit();
     const callersNote = await this.callerEdits(action, index, edit);
+    // A rename whose script's writes are in the files it runs: its note (it sees no write) is answered.
+    const scripts =
+      action.type === 'renameOutput' ? await addScriptOutputEdits(edit, { uri: this.uri, index }, { nodeId: action.id, from: action.from, to: action.to }) : [];
     // What would change nothing (a value set to what it is) is not applied: it would be an undo step that does nothing.
     const changes = edit.size > 0 || applyEdits(index.result.parsed.text, outcome.edits) !== index.result.parsed.text;
     if (changes) await this.apply(doc, outcome.edits, outcome.reveal, edit);
     if (action.type === 'renameInput' && action.from !== action.to) await this.inputRenamed(action.from, action.to);
-    const note = [outcome.note, callersNote].filter(Boolean).join('. ');
+    const note = [scripts.length ? scriptsNote(scripts) : outcome.note, callersNote].filter(Boolean).join('. ');
     return { applied: true, ...(outcome.select ? { select: outcome.select } : {}), ...(note ? { note } : {}) };
   }
 

@@ -21,7 +21,15 @@ import {
   type WorkflowSymbol,
 } from './navigation';
 import { sharedOutputNote } from '../../engine/edits/outputRename';
-import { addCallerInputEdits, addCallerOutputEdits, inputDefinition, renameGivenInput, renameSubRunOutput, subRunOutputDefinitions } from './workflowTexts';
+import {
+  addCallerInputEdits,
+  addCallerOutputEdits,
+  addScriptOutputEdits,
+  inputDefinition,
+  renameGivenInput,
+  renameSubRunOutput,
+  subRunOutputDefinitions,
+} from './workflowTexts';
 import type { WorkflowIndex } from '../../engine/workflowIndex';
 import type { Span } from '../../engine/diagnostics';
 
@@ -210,8 +218,9 @@ function renameProvider(index: Index, inputRenamed: InputRenamed): vscode.Rename
         return edit;
       }
       const callers = await addCallerOutputEdits(edit, { uri: doc.uri, index: i }, renamed);
+      const scripts = await addScriptOutputEdits(edit, { uri: doc.uri, index: i }, renamed);
       const notes = [
-        ...(renamed.note ? [renamed.note] : []),
+        ...(renamed.note && !scripts.length ? [renamed.note] : []),
         ...('sharedWith' in callers ? [sharedOutputNote(renamed.from, callers.sharedWith)] : callers.notes),
       ];
       if (notes.length) void vscode.window.showWarningMessage(`Renaming ${renamed.nodeId}'s output '${renamed.from}': ${notes.join('; ')}.`);

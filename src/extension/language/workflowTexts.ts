@@ -7,6 +7,7 @@ import { callerInputEdits, renameInput } from '../../engine/edits/inputRename';
 import { followCallers, type FollowOptions, type WorkflowText } from '../../engine/edits/callerChain';
 import { callerOutputEdits, otherOutputWriters, passesOutputOn, renameOutput } from '../../engine/edits/outputRename';
 import { outputGivers } from '../../engine/outputMentions';
+import { nodeScriptFiles, scriptOutputEdits } from '../../engine/edits/scriptOutputs';
 import { validateWorkflow } from '../../engine/validation/validate';
 import { MAX_VALIDATED_BYTES } from '../../engine/validation/worker/fileDiagnostics';
 import { buildIndex, type WorkflowIndex } from '../../engine/workflowIndex';
@@ -85,6 +86,32 @@ export async function addCallerOutputEdits(
     plan: (index, file, calleePath) => callerOutputEdits(index, file, calleePath, from, to),
     passesOn: (index, file, calleePath) => passesOutputOn(index, file, calleePath, from),
   });
+}
+
+/**
+ * Adds to `edit` the rename of output `from` to `to` where the script files node `nodeId` runs (`run: ./release.sh`)
+ * write it, those of the workspace's folders; the files it changes. Throws where one writes `to` already.
+ */
+export async function addScriptOutputEdits(
+  edit: vscode.WorkspaceEdit,
+  giver: { uri: vscode.Uri; index: WorkflowIndex },
+  output: { nodeId: string; from: string; to: string },
+): Promise<vscode.Uri[]> {
+  if (giver.uri.scheme !== 'file' || output.from === output.to) return [];
+  const changed: vscode.Uri[] = [];
+  for (const path of nodeScriptFiles(giver.index, giver.uri.fsPath, output.nodeId)) {
+    const uri = vscode.Uri.file(path);
+    if (!vscode.workspace.getWorkspaceFolder(uri)) continue;
+    const file = await workflowTextOf(uri);
+    if (!file) continue;
+    const planned = scriptOutputEdits(file.text, output.from, output.to);
+    if ('error' in planned) throw new Error(`${vscode.workspace.asRelativePath(uri)}: ${planned.error}`);
+    if (!planned.edits.length) continue;
+    const doc = file.doc ?? (await vscode.workspace.openTextDocument(uri));
+    for (const e of planned.edits) edit.replace(uri, toRange(doc, e.span), e.newText);
+    changed.push(uri);
+  }
+  return changed;
 }
 
 /**
@@ -175,7 +202,8 @@ export async function renameSubRunOutput(callee: vscode.Uri, from: string, to: s
   const doc = await vscode.workspace.openTextDocument(giver.file);
   for (const e of renamed.edits) edit.replace(giver.file, toRange(doc, e.span), e.newText);
   const callers = await addCallerOutputEdits(edit, { uri: giver.file, index: giver.index }, { nodeId: giver.nodeId, from, to });
-  const notes = [...(renamed.note ? [renamed.note] : []), ...('notes' in callers ? callers.notes : [])];
+  const scripts = await addScriptOutputEdits(edit, { uri: giver.file, index: giver.index }, { nodeId: giver.nodeId, from, to });
+  const notes = [...(renamed.note && !scripts.length ? [renamed.note] : []), ...('notes' in callers ? callers.notes : [])];
   if (notes.length) void vscode.window.showWarningMessage(`Renaming ${giver.nodeId}'s output '${from}' in ${where}: ${notes.join('; ')}.`);
   return edit;
 }

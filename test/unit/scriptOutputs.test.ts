@@ -1,0 +1,82 @@
+import { strict as assert } from 'node:assert';
+import fc from 'fast-check';
+import { calledScripts, nodeScriptFiles, scriptOutputEdits } from '../../src/engine/edits/scriptOutputs';
+import { applyEdits } from '../../src/engine/edits/actions';
+import { validateWorkflow } from '../../src/engine/validation/validate';
+import { buildIndex } from '../../src/engine/workflowIndex';
+import { writesIn } from '../../src/engine/outputMentions';
+import { yaml } from './helpers';
+
+describe('outputs written by the script files a node runs', () => {
+  it('finds the files a run runs: a first word with a slash, or the file after bash, sh, source or .', () => {
+    assert.deepEqual(calledScripts('./release.sh "$V"'), ['./release.sh']);
+    assert.deepEqual(calledScripts('set -e\nbash -x scripts/ship.sh --fast\n. ./env.sh\nsource lib/a.sh\n./release.sh && ./release.sh'), [
+      'scripts/ship.sh',
+      './env.sh',
+      'lib/a.sh',
+      './release.sh',
+    ]);
+    // Nothing a shell would expand, no absolute path, no command found on the PATH.
+    assert.deepEqual(calledScripts('"$DIR"/x.sh\n/usr/bin/x\nmake release\n./*.sh\n~/x.sh\necho ./x.sh\n./dir/'), []);
+  });
+
+  it("resolves them from the node's working folder", () => {
+    const index = buildIndex(
+      validateWorkflow(
+        yaml(
+          'version: 1',
+          'name: S',
+          'defaults: { cwd: tools }',
+          'nodes:',
+          '  a: { run: ./release.sh }',
+          '  b: { run: ../ship.sh, cwd: sub }',
+          '  g: { approval: {} }',
+        ),
+      ),
+    );
+    assert.deepEqual(nodeScriptFiles(index, '/w/flows/s.workflow.yaml', 'a'), ['/w/flows/tools/release.sh']);
+    assert.deepEqual(nodeScriptFiles(index, '/w/flows/s.workflow.yaml', 'b'), ['/w/flows/ship.sh']);
+    assert.deepEqual(nodeScriptFiles(index, '/w/flows/s.workflow.yaml', 'g'), []);
+  });
+
+  it('renames the writes of the output in a script, and nothing else', () => {
+    const script = [
+      '#!/bin/bash',
+      'version=$(git describe)',
+      'echo "version=$version" >> "$MAESTRO_OUTPUT"',
+      'printf \'%s\\n\' "notes=done" >> "$MAESTRO_OUTPUT"',
+      'cat >> "$MAESTRO_OUTPUT" <<EOF',
+      'version=again',
+      'EOF',
+      'echo "version is $version"',
+      '',
+    ].join('\n');
+    const renamed = scriptOutputEdits(script, 'version', 'release');
+    assert.ok('edits' in renamed);
+    assert.equal(
+      applyEdits(script, renamed.edits),
+      script.replace('echo "version=$version"', 'echo "release=$version"').replace('\nversion=again', '\nrelease=again'),
+    );
+    assert.deepEqual(scriptOutputEdits('echo "version=1"', 'version', 'x'), { edits: [] });
+    assert.deepEqual(scriptOutputEdits(script, 'version', 'Notes'), { error: "it writes an output 'Notes' already" });
+  });
+
+  it('leaves a script that writes other outputs as it is, whatever they are named', () => {
+    const name = fc.stringMatching(/^[a-z][a-z0-9_]{0,6}$/);
+    fc.assert(
+      fc.property(fc.uniqueArray(name, { minLength: 2, maxLength: 4 }), (names) => {
+        const [from, ...others] = names;
+        const script = others.map((n) => `echo "${n}=1" >> "$MAESTRO_OUTPUT"`).join('\n');
+        const renamed = scriptOutputEdits(script, from, `${from}-x`);
+        assert.ok('edits' in renamed && renamed.edits.length === 0);
+        const withIt = `${script}\necho "${from}=2" >> "$MAESTRO_OUTPUT"`;
+        const done = scriptOutputEdits(withIt, from, `${from}-x`);
+        assert.ok('edits' in done);
+        assert.deepEqual(
+          writesIn(applyEdits(withIt, done.edits)).map((w) => w.output),
+          [...others, `${from}-x`],
+        );
+      }),
+    );
+  });
+});
