@@ -56,6 +56,10 @@ describe('collapse by phase', () => {
     ]);
     assert.deepEqual(view.groups[groupId('test')].members, ['c', 'd']);
     assert.deepEqual(view.bundled, { 'phase:build->phase:test': 2, 'phase:test->e': 1 });
+    assert.deepEqual(view.groups[groupId('test')].problems, []);
+    const problem = { message: 'x', severity: 'error' as const };
+    const withProblems = { ...graph, nodes: graph.nodes.map((n) => (n.id === 'c' || n.id === 'd' ? { ...n, problems: [problem] } : n)) };
+    assert.deepEqual(graphView(withProblems, 4, new Set()).groups[groupId('test')].problems, [problem, problem]);
     const expanded = graphView(graph, 4, new Set(['test']));
     assert.deepEqual(
       expanded.units.map((u) => [u.id, u.needs]),

@@ -37,9 +37,16 @@ describe('big graphs in Chromium', function () {
 
   it('draws each phase as a group card past the threshold; a click expands one in place, the toolbar folds it back', async () => {
     page = await openPanel(chromium.browser(), chromium.harness(), 'dark', { width: 1280, height: 800 });
-    await send(page, init(phased(), 20));
+    // Two nodes of test have problems: its card counts them.
+    const graph = phased();
+    const problem = { message: "no node named 'biuld'", severity: 'error' as const, fixes: ["Change to 'build'"] };
+    for (const n of graph.nodes.filter((x) => x.id === 'n4_0' || x.id === 'n5_1')) n.problems = [problem];
+    await send(page, init(graph, 20));
     await page.waitForSelector('.group-card[data-group="test"]');
     assert.equal(await groupCount(page), 3);
+    assert.equal(await page.locator('.group-card[data-group="test"] [data-testid="card-problems"]').innerText(), '2');
+    assert.equal(await page.locator('.group-card[data-group="build"] [data-testid="card-problems"]').count(), 0);
+    assert.match((await page.getAttribute('.group-card[data-group="test"]', 'aria-label'))!, /Phase test, 20 nodes, 2 problems, collapsed/);
     assert.equal(await cardCount(page), 0);
     // build → test stands for the 10 edges from build's last layer into test's first.
     assert.equal(await page.getAttribute('.bundle-edge[data-edge="phase:build->phase:test"]', 'data-count'), '10');

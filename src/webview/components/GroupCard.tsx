@@ -5,8 +5,8 @@ import { Handle, Position, type NodeProps } from 'reactflow';
 import type { NodeStatus } from '../../engine/protocol';
 import { summarizeGroup, type PhaseGroup } from '../state/phaseGroups';
 import { usePanel } from './context';
-import { ProgressBar } from './NodeCard';
-import { cardDomId, STATUS_ICON, STATUS_LABEL } from './status';
+import { CardProblems, ProgressBar } from './NodeCard';
+import { cardDomId, problemsMark, STATUS_ICON, STATUS_LABEL } from './status';
 
 export interface GroupData {
   group: PhaseGroup;
@@ -28,7 +28,8 @@ function GroupCardView({ id, data }: NodeProps<GroupData>) {
   const selected = usePanel((s) => s.selected === id);
   const started = Object.values(summary.counts).some((c) => c > 0);
   const counts = SHOWN.filter((s) => summary.counts[s]).map((s) => `${summary.counts[s]} ${STATUS_LABEL[s].toLowerCase()}`);
-  const label = `Phase ${group.phase}, ${group.members.length} nodes, collapsed${counts.length ? `: ${counts.join(', ')}` : ''}. Enter expands it.`;
+  const problems = problemsMark(group.problems);
+  const label = `Phase ${group.phase}, ${group.members.length} nodes${problems ? `, ${problems.text}` : ''}, collapsed${counts.length ? `: ${counts.join(', ')}` : ''}. Enter expands it.`;
   return (
     <div
       id={cardDomId(id)}
@@ -45,6 +46,7 @@ function GroupCardView({ id, data }: NodeProps<GroupData>) {
         <span className="codicon codicon-layers card-kind" aria-hidden="true" />
         <span className="card-title">{group.phase}</span>
         <span className="card-count">{group.members.length} nodes</span>
+        <CardProblems problems={group.problems} hint="expand the phase to see which nodes have them" />
         <span className="codicon codicon-unfold card-status-icon" title="Click to expand" aria-hidden="true" />
       </div>
       {started ? <ProgressBar label={`Phase ${group.phase}`} progress={summary.progress} /> : null}

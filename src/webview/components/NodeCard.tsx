@@ -75,11 +75,11 @@ function NodeCardView({ id, data }: NodeProps<CardData>) {
   );
 }
 
-/** What the validator finds wrong in the node's definition: a count, its messages on hover. */
-function CardProblems({ problems }: { problems: DagNode['problems'] }) {
+/** What the validator finds wrong in a node's definition (a phase's, on its group card): a count, the messages on hover. */
+export function CardProblems({ problems, hint = 'select the node to see and fix them' }: { problems: DagNode['problems']; hint?: string }) {
   const mark = problemsMark(problems);
   if (!mark) return null;
-  const title = `${mark.text} (select the node to see and fix them):\n${problems
+  const title = `${mark.text} (${hint}):\n${problems
     .filter((p) => p.severity !== 'info')
     .map((p) => `• ${p.message}`)
     .join('\n')}`;

@@ -1,7 +1,7 @@
 // Collapse by phase: past a number of nodes, each phase is drawn as one group card and its edges are bundled, until
 // the user expands it. What is drawn (the "units") is decided here, from the graph and the phases expanded. Pure.
 import type { LayoutNode } from '../layout/grid';
-import type { DagGraph } from '../protocol';
+import type { DagGraph, NodeProblem } from '../protocol';
 import type { NodeStatus } from '../../engine/protocol';
 import { isEndedNode } from '../../engine/runRules';
 import type { CardView } from './runView';
@@ -15,6 +15,8 @@ export interface PhaseGroup {
   phase: string;
   /** Node ids in file order. */
   members: string[];
+  /** The problems the validator finds in its members' definitions. */
+  problems: NodeProblem[];
 }
 
 export interface GraphView {
@@ -42,7 +44,9 @@ export function graphView(graph: DagGraph | undefined, collapseAbove: number, ex
       continue;
     }
     const id = groupId(n.phase);
-    (groups[id] ??= { id, phase: n.phase, members: [] }).members.push(n.id);
+    const group = (groups[id] ??= { id, phase: n.phase, members: [], problems: [] });
+    group.members.push(n.id);
+    group.problems.push(...n.problems);
     unitOf[n.id] = id;
   }
   const needs = new Map<string, Set<string>>();
