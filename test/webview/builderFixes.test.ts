@@ -40,6 +40,8 @@ describe("DAG panel builder in Chromium: the validator's fixes", function () {
       title: "Add 'build' to the needs of 'deploy'",
     });
     await addNeeds.waitFor({ state: 'detached' });
+    // The focus stays in the form, for the next problem's fix to be a Tab away.
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Properties of deploy');
     await page.getByRole('button', { name: "Change to 'build'" }).click();
     await textMatches(host, /nodes\.build\.status/);
     assert.deepEqual(validateWorkflow(host.text()).diagnostics, []);

@@ -49,7 +49,7 @@ export function NodeForm({ node }: { node: DagNode }) {
   const other = node.problems.filter((p) => p.field === undefined || !shown.includes(p.field));
   return (
     <ProblemOwner.Provider value={node.id}>
-      <form className="node-form" aria-label={`Properties of ${node.id}`} onSubmit={(e) => e.preventDefault()}>
+      <form className="node-form" tabIndex={-1} aria-label={`Properties of ${node.id}`} onSubmit={(e) => e.preventDefault()}>
         <Field label="Id" name="id" initial={node.id} parse={asText} commit={(v) => typeof v === 'string' && builder.rename(node.id, v.trim())} problems={[]} />
         <Field
           label="Name"

@@ -19,7 +19,16 @@ export function ProblemList(props: { id?: string; problems: readonly NodeProblem
         <li key={`${p.field ?? ''}:${p.message}`}>
           {p.message}
           {p.fixes?.map((title) => (
-            <button key={title} type="button" className="link-button problem-fix" onClick={() => builder.fix(owner, p.message, title)}>
+            <button
+              key={title}
+              type="button"
+              className="link-button problem-fix"
+              onClick={(e) => {
+                // The button goes with its problem: the focus stays in the form rather than falling to the page.
+                e.currentTarget.closest<HTMLElement>('form')?.focus();
+                builder.fix(owner, p.message, title);
+              }}
+            >
               <span className="codicon codicon-lightbulb" aria-hidden="true" />
               {title}
             </button>

@@ -61,7 +61,7 @@ function SettingsForm({ settings }: { settings: WorkflowSettings }) {
   const fallback = (key: string, label: string, parse: Parse, placeholder: string) =>
     field(`defaults.${key}`, label, parse, defaults[key] ?? '', { placeholder });
   return (
-    <form className="node-form" aria-label="Settings of the workflow" onSubmit={(e) => e.preventDefault()}>
+    <form className="node-form" tabIndex={-1} aria-label="Settings of the workflow" onSubmit={(e) => e.preventDefault()}>
       <Field {...field('name', 'Name', asName, settings.name ?? '')} />
       <Field {...field('description', 'Description', asScript, settings.description ?? '', { multiline: 'prose' })} />
       <Field {...field('concurrency', 'Concurrency', asPositiveCount, settings.concurrency ?? '', { placeholder: 'the number of CPU cores' })} />
