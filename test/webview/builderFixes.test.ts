@@ -25,7 +25,11 @@ describe("DAG panel builder in Chromium: the validator's fixes", function () {
     assert.equal(await page.locator('.card[data-node="deploy"] [data-testid="card-problems"]').innerText(), '2');
     assert.match((await page.locator('.card[data-node="deploy"]').getAttribute('aria-label'))!, /, 2 problems: not run/);
     assert.equal(await page.locator('.card[data-node="build"] [data-testid="card-problems"]').count(), 0);
-    await page.click('.card[data-node="deploy"]');
+    // F8 from the graph goes to the node with problems, as in the editor, and says where it is.
+    await page.getByTestId('canvas').focus();
+    await page.keyboard.press('F8');
+    await page.waitForSelector('.card.selected[data-node="deploy"]');
+    assert.equal(await page.getByTestId('announcer').innerText(), 'deploy: 2 problems, node 1 of 1 with problems');
     await page.getByTestId('details-problems').click();
     assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Add 'build' to the needs of 'deploy'");
     const addNeeds = page.getByRole('button', { name: "Add 'build' to the needs of 'deploy'" });

@@ -6,7 +6,7 @@ import type { Builder } from '../state/builderIntents';
 import { neighbourOf, type Direction } from '../state/navigation';
 import type { PanelStore } from '../state/store';
 import { focusField } from './BuildMenu';
-import { cardDomId } from './status';
+import { cardDomId, problemsMark } from './status';
 import { groupId, isGroupId } from '../state/phaseGroups';
 
 const ARROWS: Record<string, Direction> = { ArrowUp: 'up', ArrowDown: 'down', ArrowLeft: 'left', ArrowRight: 'right' };
@@ -64,7 +64,7 @@ const clipboardKeys: Keys = ({ store, controller, builder }, e) => {
   return true;
 };
 
-const actionKeys: Keys = ({ store, builder }, e) => {
+const actionKeys: Keys = ({ store, controller, builder }, e) => {
   const s = store.getState();
   const selected = s.selected;
   const remove = e.key === 'Delete' || e.key === 'Backspace';
@@ -75,9 +75,24 @@ const actionKeys: Keys = ({ store, builder }, e) => {
   else if (e.key === 'a' || e.key === 'Insert') s.openMenu({ target: { kind: 'add' }, ...menuPlace(selected) });
   else if (e.key === 'c' && selected) builder.startConnect(selected);
   else if (e.key === 'F2' && selected) focusField('id');
+  else if (e.key === 'F8') goToProblem(store, controller, e.shiftKey);
   else return false;
   return true;
 };
+
+/** F8 (Shift+F8 back), as in the editor: the next node in file order with errors or warnings, selected and said. */
+function goToProblem(store: PanelStore, controller: Controller, back: boolean): void {
+  const s = store.getState();
+  const withProblems = (s.graph?.nodes ?? []).filter((n) => problemsMark(n.problems));
+  if (!withProblems.length) return s.announce('No node has problems');
+  const at = withProblems.findIndex((n) => n.id === s.selected);
+  const step = back ? -1 : 1;
+  const index = at < 0 ? (back ? withProblems.length - 1 : 0) : (at + step + withProblems.length) % withProblems.length;
+  const node = withProblems[index];
+  s.select(node.id);
+  controller.focusNode(node.id);
+  s.announce(`${node.id}: ${problemsMark(node.problems)!.text}, node ${index + 1} of ${withProblems.length} with problems`);
+}
 
 /** Expands a collapsed phase where it stands, its first node selected. */
 export function expandGroup(store: PanelStore, phase: string): void {
