@@ -256,7 +256,7 @@ export function DagCanvas() {
     >
       <p id="canvas-keys" hidden>
         Arrow keys move between nodes. Enter shows a node&apos;s definition, Shift+Enter its log. The context-menu key opens a node&apos;s actions; A adds a
-        node after it, C connects it to another, F2 renames it, Delete deletes it. Ctrl+Z undoes.
+        node after it, C connects it to another, F2 renames it, Delete deletes it. F8 goes to the next node with problems. Ctrl+Z undoes.
       </p>
       <EdgeMarkers />
       {mount ? (
