@@ -16,8 +16,9 @@ describe('outputs written by the script files a node runs', () => {
       'lib/a.sh',
       './release.sh',
     ]);
-    // Nothing a shell would expand, no absolute path, no command found on the PATH.
-    assert.deepEqual(calledScripts('"$DIR"/x.sh\n/usr/bin/x\nmake release\n./*.sh\n~/x.sh\necho ./x.sh\n./dir/'), []);
+    assert.deepEqual(calledScripts('bash release.sh\nsource env.sh\nsh -e ./x.sh'), ['release.sh', 'env.sh', './x.sh']);
+    // Nothing a shell would expand, no absolute path, no command found on the PATH (a bare name is one).
+    assert.deepEqual(calledScripts('"$DIR"/x.sh\n/usr/bin/x\nmake release\n./*.sh\n~/x.sh\necho ./x.sh\n./dir/\nrelease.sh\nbash -c "./x.sh"\nexec make'), []);
   });
 
   it("resolves them from the node's working folder", () => {

@@ -1,6 +1,7 @@
 import { ExpressionError } from './ast';
 import { parseWithPositions, type ParsedExpression } from './parser';
 import type { Span } from '../diagnostics';
+import { templateClose } from './templateClose';
 
 /** One `${{ … }}` in a string: where it is, and its parsed expression or the parse error. */
 export interface TemplatePart {
@@ -21,18 +22,7 @@ export function findTemplates(text: string): TemplatePart[] {
     const open = text.indexOf('${{', from);
     if (open < 0) return parts;
     const exprStart = open + 3;
-    let i = exprStart;
-    let inString = false;
-    let close = -1;
-    while (i < text.length) {
-      const c = text[i];
-      if (c === "'") inString = !inString;
-      else if (!inString && c === '}' && text[i + 1] === '}') {
-        close = i;
-        break;
-      }
-      i++;
-    }
+    const close = templateClose(text, exprStart);
     if (close < 0) {
       // The error span is relative to the expression source; -3 points back at the '${{' itself.
       const error = new ExpressionError("'${{' is not closed by '}}'", { start: -3, end: 0 });

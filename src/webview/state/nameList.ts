@@ -1,5 +1,6 @@
 // A list of names typed in one field (`db, port-${{ matrix.port }}`): split on commas and spaces, but not inside a
 // `${{ … }}`, whose expression may have both (`deploy-${{ format('{0}-{1}', inputs.a, inputs.b) }}`).
+import { templateClose } from '../../engine/expressions/templateClose';
 
 /** The names in the text, in order; an unclosed `${{` keeps the rest of the text in its name. */
 export function splitNames(text: string): string[] {
@@ -28,12 +29,8 @@ export function joinNames(names: readonly string[]): string {
   return names.join(', ');
 }
 
-/** Where the `${{` whose expression starts at `from` ends: after its `}}`, skipping `}}` in a quoted string. */
+/** Where the `${{` whose expression starts at `from` ends: after its `}}`, or at the end of an unclosed one. */
 function templateEnd(text: string, from: number): number {
-  let inString = false;
-  for (let i = from; i < text.length; i++) {
-    if (text[i] === "'") inString = !inString;
-    else if (!inString && text.startsWith('}}', i)) return i + 2;
-  }
-  return text.length;
+  const close = templateClose(text, from);
+  return close < 0 ? text.length : close + 2;
 }
