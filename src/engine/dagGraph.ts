@@ -125,6 +125,7 @@ function settingsOf(index: WorkflowIndex): WorkflowSettings {
   const raw: Json = isObject(parsed.value) ? parsed.value : {};
   const root = parsed.doc.contents;
   const problems: NodeProblem[] = [];
+  const placed = new Set<SpanDiagnostic>();
   for (const pair of isMap(root) ? root.items : []) {
     const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
     if (key === undefined || key === 'nodes') continue;
@@ -135,8 +136,12 @@ function settingsOf(index: WorkflowIndex): WorkflowSettings {
       const entry = inner.find((p) => spans(p, d.span.start));
       const field = entry && isScalar(entry.key) ? `${key}.${String(entry.key.value)}` : key;
       problems.push({ ...problemOf(d), field });
+      placed.add(d);
     }
   }
+  // The file's own (a missing key, a comment line, `nodes:` itself): listed with no field. A syntax error is the
+  // graph's, shown over it.
+  for (const d of diagnostics) if (!placed.has(d) && d.code !== 'yaml-syntax' && problemOwner(index, d.span.start) === undefined) problems.push(problemOf(d));
   return {
     ...(text(raw.name) !== undefined ? { name: text(raw.name) } : {}),
     ...(text(raw.description) !== undefined ? { description: text(raw.description) } : {}),

@@ -57,6 +57,19 @@ describe("the DAG panel applies the validator's fixes", () => {
     assert.match(refusalOf(text, { type: 'fix', message, title: "Change to 'build'" }), /of the workflow's settings/);
   });
 
+  it("lists the file's own problems with the settings, with no field, and fixes them from there", () => {
+    const bare = yaml('# Ships it.', 'name: F', 'nodes:', '  a: { run: x }');
+    const [missing] = graphOf(bare).settings!.problems;
+    assert.deepEqual(missing, {
+      message: "the workflow is missing the required property 'version'",
+      severity: 'error',
+      fixes: ["Add 'version: 1'"],
+    });
+    assert.equal(edit(bare, { type: 'fix', message: missing.message, title: "Add 'version: 1'" }), bare.replace('name: F', 'version: 1\nname: F'));
+    // A syntax error is not listed there: the panel shows it over the graph.
+    assert.deepEqual(graphOf(yaml('version: 1', 'name: F', 'nodes: [', '')).settings!.problems, []);
+  });
+
   it('takes a fix action from the panel only with its message and title', () => {
     assert.ok('action' in parseEditAction({ type: 'fix', message: 'm', title: 't' }));
     assert.ok('error' in parseEditAction({ type: 'fix', id: 3, message: 'm', title: 't' }));

@@ -63,4 +63,13 @@ describe("DAG panel builder in Chromium: the validator's fixes", function () {
     assert.ok(asked.type === 'fix' && asked.id === undefined && asked.title === "Change to 'inputs'", JSON.stringify(asked));
     assert.deepEqual(validateWorkflow(host.text()).diagnostics, []);
   });
+
+  it("lists the file's own problems below the settings, with their fixes: a missing version", async () => {
+    const text = ['# Ships it.', 'name: F', 'nodes:', '  a: { run: x }', ''].join('\n');
+    const { page, host } = await panel({ width: 500, height: 800 }, text);
+    await page.getByTestId('workflow-settings-button').click();
+    await page.getByRole('button', { name: "Add 'version: 1'" }).click();
+    await textMatches(host, /^# Ships it\.\nversion: 1\nname: F\n/);
+    assert.deepEqual(validateWorkflow(host.text()).diagnostics, []);
+  });
 });

@@ -1,4 +1,5 @@
 import type { ErrorObject } from 'ajv';
+import { isMap, isNode } from 'yaml';
 import schema from '../../../schemas/workflow.schema.json';
 import type { Span, SpanDiagnostic } from '../diagnostics';
 import { DURATION_HINT } from '../duration';
@@ -186,13 +187,27 @@ function invalidName(s: ErrorSite): Finding {
   return { span, message: notAName(`'${name}'`, what) };
 }
 
+/** `version: 1` written above the first key of a workflow written as a block mapping (its comments above it kept). */
+function versionFix(parsed: ParsedDocument): NonNullable<Finding['fixes']>[number] | undefined {
+  const root = parsed.doc.contents;
+  const first = isMap(root) && !root.flow ? root.items[0]?.key : undefined;
+  const start = isNode(first) ? first.range?.[0] : undefined;
+  if (start === undefined || (start > 0 && parsed.text[start - 1] !== '\n')) return undefined;
+  const newline = parsed.text.includes('\r\n') ? '\r\n' : '\n';
+  return { title: "Add 'version: 1'", edits: [{ span: { start, end: start }, newText: `version: 1${newline}` }] };
+}
+
 /** What each keyword's error says. */
 const EXPLAIN: Record<string, (s: ErrorSite) => Finding> = {
   additionalProperties: unknownProperty,
-  required: (s) => ({
-    span: objectSpan(s.parsed, s.path),
-    message: `${label(s.path)} is missing the required property '${String(s.e.params.missingProperty)}'`,
-  }),
+  required: (s) => {
+    const fix = s.path.length === 0 && s.e.params.missingProperty === 'version' ? versionFix(s.parsed) : undefined;
+    return {
+      span: objectSpan(s.parsed, s.path),
+      message: `${label(s.path)} is missing the required property '${String(s.e.params.missingProperty)}'`,
+      ...(fix ? { fixes: [fix] } : {}),
+    };
+  },
   oneOf: nodeKind,
   propertyNames: invalidName,
   type: (s) => at(s, `${label(s.path)} must be ${typeWords(s.e.params.type as string | string[])}, not ${describeValue(s.value)}`),
