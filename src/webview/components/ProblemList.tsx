@@ -15,8 +15,9 @@ export function ProblemList(props: { id?: string; problems: readonly NodeProblem
   return (
     <ul id={id} className="form-problems" aria-label={label}>
       {typed ? <li>{typed}</li> : null}
-      {problems.map((p) => (
-        <li key={`${p.field ?? ''}:${p.message}`}>
+      {problems.map((p, i) => (
+        // The same message may stand twice (a misspelt name read twice): each is fixed in turn.
+        <li key={`${i}:${p.message}`}>
           {p.message}
           {p.fixes?.map((title) => (
             <button
