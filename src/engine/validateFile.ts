@@ -4,6 +4,7 @@ import { type FileText, notUtf8Diagnostic, readFileText } from './fileText';
 import { buildWorkflow, MAX_SUB_WORKFLOW_DEPTH, type InputSpec, type WorkflowSpec } from './model';
 import { runOutputs } from './outputMentions';
 import { readRegularText } from './regularFile';
+import { scriptFileWrites } from './scriptFiles';
 import { parseWorkflowText } from './validation/document';
 import type { SemanticOptions } from './validation/semantics';
 import { validateWorkflow, type ValidationResult } from './validation/validate';
@@ -16,10 +17,11 @@ interface SubWorkflowFile {
   /** Its inputs; undefined when it does not parse as a workflow. */
   inputs: Record<string, InputSpec> | undefined;
   /**
-   * The outputs its nodes declare or write, and the sub-workflows (absolute paths) of those that list none, whose
-   * sub-runs give theirs; undefined when it does not parse as a workflow.
+   * The outputs its nodes declare or write, the script files (absolute paths) they run, which may write more, and the
+   * sub-workflows (absolute paths) of those that list none, whose sub-runs give theirs; undefined when it does not
+   * parse as a workflow or where a script it runs is cannot be known.
    */
-  outputs: { names: string[]; through: string[] } | undefined;
+  outputs: { names: string[]; scripts: string[]; through: string[] } | undefined;
   /** What it says of itself, for a hover over a path to it; undefined when it does not parse as a workflow. */
   summary: SubWorkflowSummary | undefined;
   /** The sub-workflows it runs in turn, as absolute paths. */
@@ -50,7 +52,10 @@ function readSubWorkflow(path: string): SubWorkflowFile | undefined {
     const summary = workflow && { name: workflow.name, description: workflow.description, nodes: workflow.nodes.length, inputs: workflow.inputs };
     // What a file with syntax errors gives is not known: its nodes may be cut short.
     const given = workflow && parsed.doc.errors.length === 0 ? runOutputs(parsed, workflow) : undefined;
-    const outputs = given && { names: given.names, through: given.through.map((p) => resolve(folder, p)) };
+    const outputs =
+      given && given.scripts !== 'unknown'
+        ? { names: given.names, scripts: given.scripts.map((p) => resolve(folder, p)), through: given.through.map((p) => resolve(folder, p)) }
+        : undefined;
     file = { inputs: workflow?.inputs, outputs, summary, runs };
   } catch {
     file = undefined;
@@ -74,15 +79,18 @@ export const describeWorkflowFile = (path: string): SubWorkflowSummary | undefin
 export const declaredInputs = (path: string): Record<string, InputSpec> | undefined => readSubWorkflow(path)?.inputs;
 
 /**
- * The outputs a sub-run of a workflow file gives: what its nodes declare or write, and what the sub-runs of its
- * nodes that list no outputs give, followed as a run nests them. Undefined when that cannot be known: a file on the
- * way is not a regular file of a bounded size that parses, or runs one before it again.
+ * The outputs a sub-run of a workflow file gives: what its nodes declare or write, what the script files they run
+ * write, and what the sub-runs of its nodes that list no outputs give, followed as a run nests them. Undefined when
+ * that cannot be known: a file on the way is not a regular file of a bounded size that parses, runs one before it
+ * again, or runs a script that cannot be read.
  */
 export function givenOutputs(path: string, within: readonly string[] = [], known = new Map<string, string[] | undefined>()): string[] | undefined {
   if (known.has(path)) return known.get(path);
   const outputs = readSubWorkflow(path)?.outputs;
   if (!outputs || within.includes(path) || within.length >= MAX_SUB_WORKFLOW_DEPTH) return undefined;
-  let names: Set<string> | undefined = new Set(outputs.names);
+  const written = outputs.scripts.map(scriptFileWrites);
+  if (written.some((w) => w === undefined)) return undefined;
+  let names: Set<string> | undefined = new Set([...outputs.names, ...written.flatMap((w) => w!.map((x) => x.output))]);
   for (const nested of new Set(outputs.through)) {
     const more = givenOutputs(nested, [...within, path], known);
     if (!more) {
@@ -135,13 +143,18 @@ function pathBack(start: string, target: string): string[] | undefined {
 
 /**
  * The files a workflow file's validation depends on, as absolute paths: the sub-workflows its nodes run (those
- * missing too) and the files they run in turn, as far as the loop check follows them.
+ * missing too) and the files they run in turn, as far as the loop check follows them, and the script files their
+ * nodes run, for the outputs they write.
  */
-export function subWorkflowFiles(file: string, workflow: Pick<WorkflowSpec, 'nodes'>): string[] {
+export function dependencyFiles(file: string, workflow: Pick<WorkflowSpec, 'nodes'>): string[] {
   const folder = dirname(resolve(file));
   const starts = new Set(workflow.nodes.flatMap((n) => (n.workflow === undefined ? [] : [resolve(folder, n.workflow)])));
   const files = new Set<string>();
-  for (const start of starts) for (const [reached] of followFrom(start)) files.add(reached);
+  for (const start of starts)
+    for (const [reached] of followFrom(start)) {
+      files.add(reached);
+      for (const script of readSubWorkflow(reached)?.outputs?.scripts ?? []) files.add(script);
+    }
   return [...files];
 }
 

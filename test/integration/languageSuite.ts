@@ -1,10 +1,11 @@
 // The extension activated in a real workbench, and the language features of workflow files: diagnostics as the
 // user types and from files nobody has open, quick fixes, completion, hover, definitions, the outline; rename in
-// renameSuite.
+// renameSuite, the outputs of script files a node runs in scriptSuite.
 import { strict as assert } from 'node:assert';
 import { rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import type * as vscodeTypes from 'vscode';
 import { registerRenameSuite } from './renameSuite';
+import { registerScriptSuite } from './scriptSuite';
 import { until, workbenchTools, type IntegrationContext } from './workbench';
 
 export function registerLanguageSuites(context: IntegrationContext): void {
@@ -364,5 +365,6 @@ export function registerLanguageSuites(context: IntegrationContext): void {
     });
 
     registerRenameSuite(context);
+    registerScriptSuite(context);
   });
 }

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { calledScripts, nodeScriptFiles, scriptOutputEdits } from '../../src/engine/edits/scriptOutputs';
+import { calledScripts } from '../../src/engine/calledScripts';
+import { nodeScriptFiles, scriptOutputEdits } from '../../src/engine/edits/scriptOutputs';
 import { applyEdits } from '../../src/engine/edits/actions';
 import { validateWorkflow } from '../../src/engine/validation/validate';
 import { buildIndex } from '../../src/engine/workflowIndex';

@@ -15,7 +15,7 @@ parentPort.on('message', (m) => {
   parentPort.postMessage(
     m.type === 'graph'
       ? { type: 'graphed', id: m.id, found: { unreadable: 'a file of the tests' } }
-      : { type: 'validated', id: m.id, diagnostics: [], subWorkflows: [] },
+      : { type: 'validated', id: m.id, diagnostics: [], dependsOn: [] },
   );
 });
 parentPort.postMessage({ type: 'ready' });

@@ -11,7 +11,7 @@ import { buildIndex } from '../../src/engine/workflowIndex';
 import { complete } from '../../src/extension/language/completion';
 import { hoverAt } from '../../src/extension/language/hover';
 import { subWorkflowLinks } from '../../src/extension/language/navigation';
-import { MAX_WORKFLOW_CHOICES, workflowFileChoices, type SubWorkflowLookups } from '../../src/extension/language/subWorkflowCompletion';
+import { MAX_WORKFLOW_CHOICES, workflowFileChoices, type FileLookups } from '../../src/extension/language/subWorkflowCompletion';
 import { yaml } from './helpers';
 
 const FILE = '/w/flows/outer.workflow.yaml';
@@ -22,7 +22,7 @@ const DEPLOY_INPUTS: Record<string, InputSpec> = {
   dryRun: { name: 'dryRun', type: 'boolean', required: false },
 };
 
-const lookups: SubWorkflowLookups = {
+const lookups: FileLookups = {
   file: FILE,
   workflowFiles: FILES,
   inputsOf: (written) => (written === './deploy.workflow.yaml' ? DEPLOY_INPUTS : undefined),

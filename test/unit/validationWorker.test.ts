@@ -53,13 +53,13 @@ describe('the validation worker', function () {
     const includer = await validate('a.workflow.yaml', yaml('version: 1', 'name: A', 'nodes:', '  b: { workflow: ./b.workflow.yaml }'));
     assert.equal(includer.type, 'validated');
     if (includer.type !== 'validated') return;
-    assert.deepEqual(includer.subWorkflows, [join(dir, 'b.workflow.yaml')]);
+    assert.deepEqual(includer.dependsOn, [join(dir, 'b.workflow.yaml')]);
     assert.deepEqual(
       includer.diagnostics.map((d) => [d.code, d.line]),
       [['missing-workflow', 4]],
     );
     const plain = await validate('b.workflow.yaml', yaml('version: 1', 'name: B', 'nodes:', '  x: { run: "true" }'));
-    assert.deepEqual(plain, { type: 'validated', id: plain.id, diagnostics: [], subWorkflows: [] });
+    assert.deepEqual(plain, { type: 'validated', id: plain.id, diagnostics: [], dependsOn: [] });
   });
 
   it('says where a file on disk is not UTF-8', async () => {

@@ -11,7 +11,7 @@ import { addNeedsEntry } from '../../engine/edits/needs';
 import { lineStart } from '../../engine/edits/yamlText';
 import type { TextEdit } from '../../engine/diagnostics';
 import { markdownText } from '../ui/untrustedText';
-import { wantsWorkflowFiles, withInputItems, withKeyPlace, workflowFileItems, type SubWorkflowLookups } from './subWorkflowCompletion';
+import { wantsWorkflowFiles, withInputItems, withKeyPlace, workflowFileItems, type FileLookups } from './subWorkflowCompletion';
 
 export type CompletionKind = 'property' | 'node' | 'context' | 'function' | 'output' | 'input' | 'value' | 'field' | 'file';
 
@@ -51,7 +51,7 @@ function nodeSummary(index: WorkflowIndex, id: string): string {
 }
 
 /** Completion items at an offset of a workflow file; with lookups, sub-workflow files and their inputs too. */
-export function complete(index: WorkflowIndex, offset: number, lookups?: SubWorkflowLookups): CompletionItem[] {
+export function complete(index: WorkflowIndex, offset: number, lookups?: FileLookups): CompletionItem[] {
   const text = index.result.parsed.text;
   const ctx = cursorContext(text, offset);
   const linePrefix = text.slice(lineStart(text, offset), offset);
@@ -121,7 +121,7 @@ function matrixEntryItems(index: WorkflowIndex, ctx: Extract<CursorContext, { ki
 }
 
 /** Inside `${{ }}` (or a bare condition): contexts and functions, then each context's members. */
-function completeExpression(index: WorkflowIndex, ctx: Extract<CursorContext, { kind: 'expression' }>, lookups?: SubWorkflowLookups): CompletionItem[] {
+function completeExpression(index: WorkflowIndex, ctx: Extract<CursorContext, { kind: 'expression' }>, lookups?: FileLookups): CompletionItem[] {
   if (ctx.instanceOf !== undefined) return instanceItems(index, ctx.instanceOf, ctx.start, ctx.end);
   const segments = ctx.prefix.split('.');
   const at = ctx.start;
@@ -171,12 +171,13 @@ function completeExpression(index: WorkflowIndex, ctx: Extract<CursorContext, { 
     : target?.matrixTemplate !== undefined
       ? ' (an object keyed by instance id)'
       : '';
-  // A node that lists no outputs gives what its script writes, or a sub-workflow node what its file's nodes give.
+  // A node that lists no outputs gives what its script (and the script files it runs) writes, or a sub-workflow
+  // node what its file's nodes give.
   const given =
     target?.workflow !== undefined
       ? (lookups?.outputsOf(target.workflow) ?? [])
       : target
-        ? outputWrites(index.result.parsed, target.id).map((w) => w.output)
+        ? [...outputWrites(index.result.parsed, target.id).map((w) => w.output), ...(lookups?.scriptOutputsOf?.(target.id) ?? [])]
         : [];
   const names = target?.outputs ?? [...new Set(given)];
   return names.map((o) => ({ label: o, kind: 'output', detail: `output of ${second}${instances}`, insertText: o, replaceStart: at }));

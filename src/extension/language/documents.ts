@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { revalidate } from '../../engine/validation/incremental';
-import { filesBeside, subWorkflowFiles } from '../../engine/validateFile';
+import { filesBeside, dependencyFiles } from '../../engine/validateFile';
 import { buildIndex, nodeAt, type WorkflowIndex } from '../../engine/workflowIndex';
 import { workflowFileChoices } from './subWorkflowCompletion';
 
@@ -49,12 +49,12 @@ export class WorkflowDocuments {
   }
 
   /**
-   * The files on disk the document's last validation depended on (the sub-workflows it runs, and theirs), as
-   * absolute paths; none for a document not validated or not on disk.
+   * The files on disk the document's last validation depended on (the sub-workflows it runs and theirs, and the
+   * scripts their nodes run), as absolute paths; none for a document not validated or not on disk.
    */
-  subWorkflowFiles(doc: vscode.TextDocument): string[] {
+  dependencyFiles(doc: vscode.TextDocument): string[] {
     const cached = this.cache.get(doc.uri.toString());
-    return cached && doc.uri.scheme === 'file' ? subWorkflowFiles(doc.uri.fsPath, cached.index.result.workflow) : [];
+    return cached && doc.uri.scheme === 'file' ? dependencyFiles(doc.uri.fsPath, cached.index.result.workflow) : [];
   }
 
   private optionsFor(uri: vscode.Uri) {

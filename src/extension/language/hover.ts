@@ -5,6 +5,7 @@ import { FUNCTION_SIGNATURES } from '../../engine/expressions/functions';
 import { matrixSize, nodesNamingMutex, type InputSpec, type MatrixSpec } from '../../engine/model';
 import { matrixTemplateText, matrixValuesOf, matrixValueText, type MatrixInstance } from '../../engine/matrix';
 import { matrixInstanceAt, matrixKeyMentionsOf } from '../../engine/matrixMentions';
+import { calledScripts } from '../../engine/calledScripts';
 import { outputMentionsOf } from '../../engine/outputMentions';
 import { CONTEXTS } from '../../engine/validation/semantics';
 import { markdownCode, markdownText } from '../ui/untrustedText';
@@ -154,14 +155,19 @@ function outputMarkdown(index: WorkflowIndex, nodeId: string, name: string, isRe
   const target = index.byId.get(nodeId)?.spec;
   const declared = target?.outputs?.includes(name);
   const head = `Output ${markdownCode(name)} of **${markdownText(nodeId)}**${declared === false ? ' — *not declared in its outputs*' : ''}`;
-  const reads = outputMentionsOf(index, nodeId, name).filter((m) => m.role === 'expression').length;
+  const mentions = outputMentionsOf(index, nodeId, name);
+  const reads = mentions.filter((m) => m.role === 'expression').length;
   const readBy = isRead ? '' : ` — read by ${reads ? `${reads} expression${reads === 1 ? '' : 's'}` : 'no expression'}`;
   const note = target?.matrix ? '\n\nRead from outside the matrix, this is an object keyed by instance id.' : '';
   const given =
     target?.kind === 'workflow' && target.workflow !== undefined
       ? `\n\nGiven by the run of ${markdownCode(target.workflow)}: go to definition opens the node that writes it.`
       : '';
-  return head + readBy + note + given;
+  const scripts = mentions.length === reads && target?.kind === 'run' && target.run !== undefined ? calledScripts(target.run) : [];
+  const written = scripts.length
+    ? `\n\nNot written in this file: ${scripts.map(markdownCode).join(', ')}, which it runs, may write it (go to definition opens where).`
+    : '';
+  return head + readBy + note + given + written;
 }
 
 /** An input a sub-workflow node gives (a key of its `with:`), as the file it runs declares it. */

@@ -16,7 +16,7 @@ export class LiveValidation implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<vscode.Uri | undefined>();
   readonly onDidChange = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [this.collection, this.changed];
-  /** The files nobody has open whose last validation depended on other files (the sub-workflows they run). */
+  /** The files nobody has open whose last validation depended on other files (the sub-workflows they run, their scripts). */
   private readonly unopenedIncluders = new DependentFiles<vscode.Uri>();
   /** Whether open workflows' files are UTF-8 on disk, as runs read them. */
   private readonly encoding = new DiskEncoding();
@@ -35,7 +35,12 @@ export class LiveValidation implements vscode.Disposable {
         this.checkEncoding(d);
       }),
       vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document)),
-      vscode.workspace.onDidSaveTextDocument((d) => this.checkEncoding(d)),
+      vscode.workspace.onDidSaveTextDocument((d) => {
+        this.checkEncoding(d);
+        // A script a sub-workflow runs, saved here: what it writes is what that sub-workflow gives (workflow files
+        // are followed by the watcher).
+        if (!isWorkflowDocument(d) && d.uri.scheme === 'file') this.revalidateIncluders(d.uri);
+      }),
       vscode.workspace.onDidCloseTextDocument((d) => {
         // Closed files keep their problems: they are re-read from disk.
         this.documents.forget(d.uri);
@@ -104,14 +109,14 @@ export class LiveValidation implements vscode.Disposable {
   }
 
   /**
-   * A workflow file on disk changed, came or went: the workflows whose last validation depended on it (they run it,
-   * or run one that runs it) are validated again, the open ones here and the others in the worker, since what they
-   * say of it (that it exists, its inputs, a loop back) may have changed.
+   * A workflow file on disk changed, came or went, or a script was saved: the workflows whose last validation
+   * depended on it (they run it, or run one that runs it) are validated again, the open ones here and the others in
+   * the worker, since what they say of it (that it exists, its inputs and outputs, a loop back) may have changed.
    */
   private revalidateIncluders(changed: vscode.Uri): void {
     for (const doc of vscode.workspace.textDocuments) {
       if (doc.uri.toString() === changed.toString() || !isWorkflowDocument(doc)) continue;
-      if (!dependsOn(this.documents.subWorkflowFiles(doc), changed.fsPath)) continue;
+      if (!dependsOn(this.documents.dependencyFiles(doc), changed.fsPath)) continue;
       this.documents.forget(doc.uri);
       this.validateNow(doc);
     }
@@ -124,11 +129,11 @@ export class LiveValidation implements vscode.Disposable {
     if (open) return this.validateNow(open);
     if (uri.scheme !== 'file') return;
     let diagnostics: vscode.Diagnostic[];
-    let subWorkflows: string[] = [];
+    let dependencies: string[] = [];
     try {
       const found = await this.workspace.validate(uri.fsPath);
       diagnostics = found.diagnostics.map((d) => fromFileDiagnostic(uri, d));
-      subWorkflows = found.subWorkflows;
+      dependencies = found.dependsOn;
     } catch (e) {
       const message = (e as Error).message;
       if (message === 'validation has stopped') return;
@@ -137,7 +142,7 @@ export class LiveValidation implements vscode.Disposable {
     }
     // Opened while the worker was at it: the editor's own validation is the newer one.
     if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString())) return;
-    this.unopenedIncluders.note(uri.fsPath, uri, subWorkflows);
+    this.unopenedIncluders.note(uri.fsPath, uri, dependencies);
     this.collection.set(uri, diagnostics);
     this.changed.fire(uri);
   }

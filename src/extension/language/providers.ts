@@ -6,7 +6,7 @@ import { complete, type CompletionKind } from './completion';
 import { describeWorkflowFile, filesBeside } from '../../engine/validateFile';
 import { cursorContext } from './cursorContext';
 import { findWorkflowFiles, WORKFLOW_SELECTOR, type WorkflowDocuments } from './documents';
-import { wantsWorkflowFiles, type SubWorkflowLookups } from './subWorkflowCompletion';
+import { wantsWorkflowFiles, type FileLookups } from './subWorkflowCompletion';
 import { hoverAt } from './hover';
 import { QUICK_FIX_KINDS, quickFixProvider } from './quickFixes';
 import {
@@ -14,6 +14,7 @@ import {
   documentSymbols,
   givenInputAt,
   mentionsAt,
+  namedAt,
   prepareRename,
   renameEdits,
   subRunOutputAt,
@@ -21,6 +22,8 @@ import {
   type WorkflowSymbol,
 } from './navigation';
 import { sharedOutputNote } from '../../engine/edits/outputRename';
+import { nodeScriptFiles } from '../../engine/edits/scriptOutputs';
+import { scriptFileWrites } from '../../engine/scriptFiles';
 import {
   addCallerInputEdits,
   addCallerOutputEdits,
@@ -28,6 +31,7 @@ import {
   inputDefinition,
   renameGivenInput,
   renameSubRunOutput,
+  scriptWriteLocations,
   subRunOutputDefinitions,
 } from './workflowTexts';
 import type { WorkflowIndex } from '../../engine/workflowIndex';
@@ -90,8 +94,9 @@ export function registerLanguageFeatures(documents: WorkflowDocuments, inputRena
 function completionProvider(index: Index): vscode.CompletionItemProvider {
   return {
     async provideCompletionItems(doc, pos) {
-      const lookups = doc.uri.scheme === 'file' ? await subWorkflowLookups(doc, pos) : undefined;
-      return complete(index(doc), doc.offsetAt(pos), lookups).map((c) => {
+      const i = index(doc);
+      const lookups = doc.uri.scheme === 'file' ? await fileLookups(doc, pos, i) : undefined;
+      return complete(i, doc.offsetAt(pos), lookups).map((c) => {
         const item = new vscode.CompletionItem(c.label, ITEM_KIND[c.kind]);
         item.detail = c.detail;
         if (c.documentation) item.documentation = new vscode.MarkdownString(c.documentation);
@@ -107,8 +112,11 @@ function completionProvider(index: Index): vscode.CompletionItemProvider {
   };
 }
 
-/** What sub-workflow completion reads: the workspace's workflow files only where a `workflow:` value is completed. */
-async function subWorkflowLookups(doc: vscode.TextDocument, pos: vscode.Position): Promise<SubWorkflowLookups> {
+/**
+ * What completion reads beside the document: the workspace's workflow files (only where a `workflow:` value is
+ * completed), sub-workflows' inputs and outputs, and the outputs the script files a node runs write.
+ */
+async function fileLookups(doc: vscode.TextDocument, pos: vscode.Position, i: WorkflowIndex): Promise<FileLookups> {
   // The line is looked at first: most completions are nowhere near a `workflow:` value (a key of the line, or of a
   // flow mapping on it: `deploy: { workflow: ./|`).
   const onWorkflowLine = /(?:^\s*|[{,]\s*)workflow:\s/.test(doc.lineAt(pos.line).text.slice(0, pos.character));
@@ -119,6 +127,7 @@ async function subWorkflowLookups(doc: vscode.TextDocument, pos: vscode.Position
     workflowFiles: wanted ? (await findWorkflowFiles()).filter((u) => u.scheme === 'file').map((u) => u.fsPath) : [],
     inputsOf: (written) => beside.workflowInputs?.(written),
     outputsOf: (written) => beside.workflowOutputs?.(written),
+    scriptOutputsOf: (nodeId) => nodeScriptFiles(i, doc.uri.fsPath, nodeId).flatMap((p) => scriptFileWrites(p)?.map((w) => w.output) ?? []),
   };
 }
 
@@ -144,6 +153,9 @@ function navigationProviders(index: Index): vscode.Disposable[] {
         if (subRun) return subRunOutputDefinitions(calleeOf(doc, subRun.workflow), subRun.output);
         const span = definitionAt(index(doc), offset);
         if (span) return new vscode.Location(doc.uri, toRange(doc, span));
+        // An output the node neither declares nor writes itself: where a script file it runs writes it.
+        const named = namedAt(index(doc), offset);
+        if (named?.kind === 'output') return scriptWriteLocations(doc.uri, index(doc), named.nodeId, named.name);
         const given = doc.uri.scheme === 'file' ? givenInputAt(index(doc), offset) : undefined;
         if (given) return inputDefinition(calleeOf(doc, given.workflow), given.input);
         const file = subWorkflowTargets(doc, index(doc)).find((t) => t.span.start <= offset && offset <= t.span.end)?.file;

@@ -8,8 +8,11 @@ import { markdownText } from '../ui/untrustedText';
 import type { CompletionItem } from './completion';
 import type { CursorContext } from './cursorContext';
 
-/** What completing a sub-workflow needs beyond the document: where it is, the workspace's workflow files, their inputs. */
-export interface SubWorkflowLookups {
+/**
+ * What completion needs beyond the document: where it is, the workspace's workflow files, their inputs and outputs,
+ * and what the script files a node runs write.
+ */
+export interface FileLookups {
   /** The document's file (absolute). */
   file: string;
   /** The workspace's workflow files (absolute). */
@@ -18,6 +21,8 @@ export interface SubWorkflowLookups {
   inputsOf(written: string): Record<string, InputSpec> | undefined;
   /** The outputs a sub-run of that workflow gives (its nodes declare or write them); undefined when not known. */
   outputsOf(written: string): readonly string[] | undefined;
+  /** The outputs the script files node `nodeId` runs write (those it can read). */
+  scriptOutputsOf?(nodeId: string): readonly string[];
 }
 
 /** Whether the cursor is on a node's `workflow:` value, where the workspace's workflow files are offered. */
@@ -50,7 +55,7 @@ export function workflowFileChoices(file: string, workflowFiles: readonly string
 }
 
 /** Completion items for a node's `workflow:` value: the workflow files, in the order workflowFileChoices gives. */
-export function workflowFileItems(lookups: SubWorkflowLookups, linePrefix: string, offset: number): CompletionItem[] {
+export function workflowFileItems(lookups: FileLookups, linePrefix: string, offset: number): CompletionItem[] {
   const value = /workflow:\s+(['"]?)(.*)$/.exec(linePrefix);
   const quoted = value?.[1] !== '' && value?.[1] !== undefined;
   const typed = value?.[2] ?? '';
@@ -72,7 +77,7 @@ export interface WithKeyPlace {
 }
 
 /** The inputs of the sub-workflow a node runs that its `with:` does not give yet, required ones first. */
-export function withInputItems(index: WorkflowIndex, at: WithKeyPlace, lookups: SubWorkflowLookups): CompletionItem[] {
+export function withInputItems(index: WorkflowIndex, at: WithKeyPlace, lookups: FileLookups): CompletionItem[] {
   const written = index.byId.get(at.nodeId)?.spec?.workflow;
   const inputs = written ? lookups.inputsOf(written) : undefined;
   if (!inputs) return [];

@@ -6,7 +6,7 @@ import type { Span } from '../../engine/diagnostics';
 import { callerInputEdits, renameInput } from '../../engine/edits/inputRename';
 import { followCallers, type FollowOptions, type WorkflowText } from '../../engine/edits/callerChain';
 import { callerOutputEdits, otherOutputWriters, passesOutputOn, renameOutput } from '../../engine/edits/outputRename';
-import { outputGivers } from '../../engine/outputMentions';
+import { outputGivers, outputMentionsOf, writesIn } from '../../engine/outputMentions';
 import { nodeScriptFiles, scriptOutputEdits } from '../../engine/edits/scriptOutputs';
 import { validateWorkflow } from '../../engine/validation/validate';
 import { MAX_VALIDATED_BYTES } from '../../engine/validation/worker/fileDiagnostics';
@@ -143,20 +143,29 @@ export async function inputDefinition(file: vscode.Uri, input: string): Promise<
 interface Givers {
   file: vscode.Uri;
   index: WorkflowIndex;
-  givers: { nodeId: string; span: Span }[];
+  givers: Giver[];
+}
+
+interface Giver {
+  nodeId: string;
+  span: Span;
+  /** Only the script files the node runs write it: the span is the node's id. */
+  byScript?: boolean;
 }
 
 /**
- * What gives an output to a sub-run of a workflow file: its own nodes, else, followed as a run nests them, those of
- * the files run by its sub-workflow nodes that list the output or list none. Each file whose nodes give it (where
- * nothing further can be found, the file itself with what it has); undefined when the file cannot be read.
+ * What gives an output to a sub-run of a workflow file: its own nodes (where they declare or write it, else where
+ * the script files they run write it), else, followed as a run nests them, those of the files run by its
+ * sub-workflow nodes that list the output or list none. Each file whose nodes give it (where nothing further can be
+ * found, the file itself with what it has); undefined when the file cannot be read.
  */
 async function givers(file: vscode.Uri, output: string, depth = 1): Promise<Givers[] | undefined> {
   const text = await workflowTextOf(file);
   if (!text) return undefined;
   const index = buildIndex(validateWorkflow(text.text));
   const given = outputGivers(index, output);
-  const own = given.filter((g) => index.byId.get(g.nodeId)?.spec?.kind !== 'workflow');
+  let own: Giver[] = given.filter((g) => index.byId.get(g.nodeId)?.spec?.kind !== 'workflow');
+  if (!own.length) own = await scriptGivers(file, index, output);
   if (own.length || depth >= MAX_SUB_WORKFLOW_DEPTH || file.scheme !== 'file') return [{ file, index, givers: own.length ? own : given }];
   const nested: Givers[] = [];
   for (const node of index.nodes) {
@@ -168,13 +177,54 @@ async function givers(file: vscode.Uri, output: string, depth = 1): Promise<Give
   return nested.length ? nested : [{ file, index, givers: given }];
 }
 
-/** Where the workflow file a sub-workflow node runs gives an output: each node's declaration (or write) of it. */
+/** The nodes of a workflow file whose script files write `output`. */
+async function scriptGivers(file: vscode.Uri, index: WorkflowIndex, output: string): Promise<Giver[]> {
+  const found: Giver[] = [];
+  for (const node of index.nodes)
+    if ((await scriptsWriting(file, index, node.id, output)).length) found.push({ nodeId: node.id, span: node.keySpan, byScript: true });
+  return found;
+}
+
+/**
+ * Where the workflow file a sub-workflow node runs gives an output: each node's declaration (or write) of it, or
+ * where the script files its node runs write it.
+ */
 export async function subRunOutputDefinitions(file: vscode.Uri, output: string): Promise<vscode.Location[]> {
   const locations: vscode.Location[] = [];
   for (const found of (await givers(file, output)) ?? []) {
     if (!found.givers.length) continue;
     const doc = await vscode.workspace.openTextDocument(found.file);
-    locations.push(...found.givers.map((g) => new vscode.Location(found.file, toRange(doc, g.span))));
+    for (const g of found.givers)
+      if (g.byScript) locations.push(...(await scriptWriteLocations(found.file, found.index, g.nodeId, output)));
+      else locations.push(new vscode.Location(found.file, toRange(doc, g.span)));
+  }
+  return locations;
+}
+
+/** The script files node `nodeId` of a workflow file runs that write `output`: their text (the open document's where one is open) and where. */
+async function scriptsWriting(
+  file: vscode.Uri,
+  index: WorkflowIndex,
+  nodeId: string,
+  output: string,
+): Promise<{ uri: vscode.Uri; doc?: vscode.TextDocument; at: number[] }[]> {
+  if (file.scheme !== 'file') return [];
+  const found = [];
+  for (const path of nodeScriptFiles(index, file.fsPath, nodeId)) {
+    const uri = vscode.Uri.file(path);
+    const script = await workflowTextOf(uri);
+    const at = script?.text.includes('MAESTRO_OUTPUT') ? writesIn(script.text).flatMap((w) => (w.output === output ? [w.at] : [])) : [];
+    if (at.length) found.push({ uri, doc: script!.doc, at });
+  }
+  return found;
+}
+
+/** Where the script files node `nodeId` of a workflow file runs write `output`. */
+export async function scriptWriteLocations(file: vscode.Uri, index: WorkflowIndex, nodeId: string, output: string): Promise<vscode.Location[]> {
+  const locations: vscode.Location[] = [];
+  for (const { uri, doc, at } of await scriptsWriting(file, index, nodeId, output)) {
+    const shown = doc ?? (await vscode.workspace.openTextDocument(uri));
+    locations.push(...at.map((start) => new vscode.Location(uri, toRange(shown, { start, end: start + output.length }))));
   }
   return locations;
 }
@@ -196,7 +246,9 @@ export async function renameSubRunOutput(callee: vscode.Uri, from: string, to: s
     );
   const [giver] = all;
   const where = vscode.workspace.asRelativePath(giver.file);
-  const renamed = renameOutput(giver.index, giver.nodeId, from, to);
+  // Written only by a script file the node runs, and read nowhere in its file: only the script and the callers change.
+  const unnamed = giver.byScript && !outputMentionsOf(giver.index, giver.nodeId, from).length;
+  const renamed = unnamed ? { edits: [] } : renameOutput(giver.index, giver.nodeId, from, to);
   if ('error' in renamed) throw new Error(`${where}: ${renamed.error}`);
   const edit = new vscode.WorkspaceEdit();
   const doc = await vscode.workspace.openTextDocument(giver.file);

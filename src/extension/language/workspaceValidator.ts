@@ -124,7 +124,7 @@ export class WorkspaceValidator implements vscode.Disposable {
     clearTimeout(this.current.timer);
     const { job } = this.current;
     this.current = undefined;
-    if (m.type === 'validated' && job.type === 'validate') job.resolve({ diagnostics: m.diagnostics, subWorkflows: m.subWorkflows });
+    if (m.type === 'validated' && job.type === 'validate') job.resolve({ diagnostics: m.diagnostics, dependsOn: m.dependsOn });
     else if (m.type === 'graphed' && job.type === 'graph') job.resolve(m.found);
     else job.reject(new Error(m.type === 'failed' ? m.error : `the worker answered '${m.type}' to '${job.type}'`));
     this.next();

@@ -7,7 +7,7 @@ import { statSync } from 'node:fs';
 import { dagGraphOf } from '../../dagGraph';
 import { type FileText, readFileText } from '../../fileText';
 import { UnreadableFileError } from '../../regularFile';
-import { subWorkflowFiles, validateFile } from '../../validateFile';
+import { dependencyFiles, validateFile } from '../../validateFile';
 import type { ValidationResult } from '../validate';
 import { buildIndex } from '../../workflowIndex';
 import { MAX_VALIDATED_BYTES } from './fileDiagnostics';
@@ -73,7 +73,7 @@ export function fileGraph(path: string): FileGraph {
 /** The graph of a file just validated, kept for its next Show DAG while it and the files its validation read stay as they were. */
 export function graphOfValidated(path: string, { began, stamp }: ReadStamp, result: ValidationResult): FileGraph {
   const found = dagGraphOf(buildIndex(result));
-  const depends = subWorkflowFiles(path, result.workflow);
+  const depends = dependencyFiles(path, result.workflow);
   const stamps = depends.map(stampOf);
   // A sub-workflow written since the read began may have been read before or after the write: nothing is kept then.
   if (stamps.every((s) => s.writtenAt < began)) keep(path, { stamps: [stamp, ...stamps.map((s) => s.stamp)], depends, found });

@@ -3,7 +3,7 @@
 import { parentPort } from 'node:worker_threads';
 import { readFileText } from '../../fileText';
 import { UnreadableFileError } from '../../regularFile';
-import { subWorkflowFiles, validateFile } from '../../validateFile';
+import { dependencyFiles, validateFile } from '../../validateFile';
 import { fileDiagnostics, MAX_VALIDATED_BYTES, tooLargeDiagnostic } from './fileDiagnostics';
 import { fileGraph, graphOfValidated, stampBeforeRead } from './fileGraph';
 import { isWorkerRequest, type ValidateFileRequest, type WorkerReady, type WorkerReply } from './protocol';
@@ -13,10 +13,10 @@ function validated(m: ValidateFileRequest): WorkerReply {
     const read = m.keepGraph ? stampBeforeRead(m.path) : undefined;
     const result = validateFile(m.path, readFileText(m.path, MAX_VALIDATED_BYTES));
     if (read) graphOfValidated(m.path, read, result);
-    return { type: 'validated', id: m.id, diagnostics: fileDiagnostics(result), subWorkflows: subWorkflowFiles(m.path, result.workflow) };
+    return { type: 'validated', id: m.id, diagnostics: fileDiagnostics(result), dependsOn: dependencyFiles(m.path, result.workflow) };
   } catch (e) {
     if (e instanceof UnreadableFileError && e.code === 'EFBIG')
-      return { type: 'validated', id: m.id, diagnostics: [tooLargeDiagnostic(e.size ?? 0)], subWorkflows: [] };
+      return { type: 'validated', id: m.id, diagnostics: [tooLargeDiagnostic(e.size ?? 0)], dependsOn: [] };
     return { type: 'failed', id: m.id, error: (e as Error).message };
   }
 }

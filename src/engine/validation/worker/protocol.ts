@@ -41,10 +41,10 @@ export interface FileValidation {
   diagnostics: FileDiagnostic[];
   /**
    * The files its validation depended on, as absolute paths: the sub-workflows it runs and theirs, as far as
-   * validation follows them (see `subWorkflowFiles`). It is to be validated again when one of them changes, comes
-   * or goes.
+   * validation follows them, and the script files their nodes run (see `dependencyFiles`). It is to be validated
+   * again when one of them changes, comes or goes.
    */
-  subWorkflows: string[];
+  dependsOn: string[];
 }
 
 /** Worker → host: the answer to one request. */
@@ -80,7 +80,7 @@ const isFileGraph = (v: unknown): v is FileGraph =>
 export function isWorkerReply(v: unknown): v is WorkerReply {
   if (!isObject(v) || typeof v.id !== 'number') return false;
   return (
-    (v.type === 'validated' && Array.isArray(v.diagnostics) && Array.isArray(v.subWorkflows) && v.subWorkflows.every((f) => typeof f === 'string')) ||
+    (v.type === 'validated' && Array.isArray(v.diagnostics) && Array.isArray(v.dependsOn) && v.dependsOn.every((f) => typeof f === 'string')) ||
     (v.type === 'graphed' && isFileGraph(v.found)) ||
     (v.type === 'failed' && typeof v.error === 'string')
   );

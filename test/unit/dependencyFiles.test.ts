@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { subWorkflowFiles, validateFile } from '../../src/engine/validateFile';
+import { dependencyFiles, validateFile } from '../../src/engine/validateFile';
 import { DependentFiles, dependsOn } from '../../src/extension/language/dependentFiles';
 import { yaml } from './helpers';
 
@@ -25,7 +25,7 @@ describe('the files a workflow file depends on', () => {
     writeFileSync(path, workflowRunning(runs));
     return path;
   };
-  const dependsOn = (path: string): string[] => subWorkflowFiles(path, validateFile(path).workflow).sort();
+  const dependsOn = (path: string): string[] => dependencyFiles(path, validateFile(path).workflow).sort();
 
   it('are the sub-workflows it runs, those missing too, and the ones they run in turn', () => {
     mkdirSync(join(dir, 'more'));
@@ -68,7 +68,7 @@ describe('the files a workflow file depends on', () => {
           reached.add(next);
           queue.push(...runs[next].map((t) => t % runs.length));
         }
-        assert.deepEqual(subWorkflowFiles(first, result.workflow).sort(), [...reached].map((i) => join(run, name(i))).sort());
+        assert.deepEqual(dependencyFiles(first, result.workflow).sort(), [...reached].map((i) => join(run, name(i))).sort());
         const loops = result.diagnostics.some((d) => d.code === 'recursive-workflow');
         assert.equal(loops, reached.has(0));
       }),

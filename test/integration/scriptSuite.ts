@@ -1,0 +1,101 @@
+// The script files a node runs (`run: ./release.sh`), read for the outputs they write: a sub-workflow's outputs, their
+// completion, and go to definition into the script.
+import { strict as assert } from 'node:assert';
+import { rmSync, writeFileSync } from 'node:fs';
+import type * as vscodeTypes from 'vscode';
+import { until, workbenchTools, type IntegrationContext } from './workbench';
+
+const text = (...lines: string[]) => [...lines, ''].join('\n');
+
+export function registerScriptSuite(context: IntegrationContext): void {
+  const { vscode } = context;
+  const { file, codes, positionOf } = workbenchTools(context);
+
+  it("takes a sub-workflow's outputs from the scripts its nodes run, validates again when one is saved, goes there and renames there", async () => {
+    const script = file('given-release.sh');
+    const inner = file('given-script-inner.workflow.yaml');
+    const outer = file('given-script-outer.workflow.yaml');
+    writeFileSync(script.fsPath, text('#!/bin/sh', 'echo "tag=v1.2.3" >> "$MAESTRO_OUTPUT"'));
+    writeFileSync(inner.fsPath, text('version: 1', 'name: Inner', 'nodes:', '  release: { run: ./given-release.sh }'));
+    writeFileSync(
+      outer.fsPath,
+      text(
+        'version: 1',
+        'name: Outer',
+        'nodes:',
+        '  deploy: { workflow: ./given-script-inner.workflow.yaml }',
+        '  check:',
+        '    needs: deploy',
+        '    run: echo "$V"',
+        '    env: { V: "${{ nodes.deploy.outputs.version }}" }',
+      ),
+    );
+    try {
+      await vscode.workspace.openTextDocument(outer);
+      await until(() => codes(outer).includes('undeclared-output'));
+      const [warning] = vscode.languages.getDiagnostics(outer).filter((d) => d.source === 'maestro');
+      assert.match(warning.message, /gives no output 'version'.*did you mean 'tag'\?$/);
+      // The script, edited and saved here, writes the name read: the warning goes.
+      const edited = await vscode.workspace.openTextDocument(script);
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(script, new vscode.Range(positionOf(edited, 'tag='), positionOf(edited, 'tag=', 'tag'.length)), 'version');
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      assert.ok(await edited.save());
+      await until(() => codes(outer).length === 0);
+      // From the read, go to definition reaches the script's write, and F2 renames it there and here.
+      const doc = await vscode.workspace.openTextDocument(outer);
+      const read = positionOf(doc, 'outputs.version', 'outputs.v'.length);
+      const [definition] = await vscode.commands.executeCommand<vscodeTypes.Location[]>('vscode.executeDefinitionProvider', outer, read);
+      assert.equal(definition.uri.fsPath, script.fsPath);
+      assert.equal(edited.getText(definition.range), 'version');
+      const rename = await vscode.commands.executeCommand<vscodeTypes.WorkspaceEdit>('vscode.executeDocumentRenameProvider', outer, read, 'release_version');
+      assert.ok(await vscode.workspace.applyEdit(rename));
+      assert.match(edited.getText(), /echo "release_version=v1\.2\.3"/);
+      assert.match(doc.getText(), /nodes\.deploy\.outputs\.release_version/);
+      assert.ok((await edited.save()) && (await doc.save()));
+      await until(() => codes(outer).length === 0);
+    } finally {
+      for (const f of [script, inner, outer]) rmSync(f.fsPath, { force: true });
+    }
+  });
+
+  it('completes the outputs the scripts of a node write, and goes to where they write one', async () => {
+    const script = file('ship-release.sh');
+    const flow = file('ship-script.workflow.yaml');
+    writeFileSync(script.fsPath, text('#!/bin/sh', 'set -e', 'printf \'digest=%s\\n\' abc >> "$MAESTRO_OUTPUT"'));
+    writeFileSync(
+      flow.fsPath,
+      text(
+        'version: 1',
+        'name: Ship',
+        'nodes:',
+        '  release: { run: bash ship-release.sh }',
+        '  check:',
+        '    needs: release',
+        '    run: echo "$D"',
+        '    env: { D: "${{ nodes.release.outputs.digest }}" }',
+      ),
+    );
+    try {
+      const doc = await vscode.workspace.openTextDocument(flow);
+      const list = await vscode.commands.executeCommand<vscodeTypes.CompletionList>(
+        'vscode.executeCompletionItemProvider',
+        doc.uri,
+        positionOf(doc, 'outputs.digest', 'outputs.'.length),
+      );
+      assert.deepEqual(
+        list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label)),
+        ['digest'],
+      );
+      const [definition] = await vscode.commands.executeCommand<vscodeTypes.Location[]>(
+        'vscode.executeDefinitionProvider',
+        doc.uri,
+        positionOf(doc, 'outputs.digest', 'outputs.d'.length),
+      );
+      assert.equal(definition.uri.fsPath, script.fsPath);
+      assert.deepEqual([definition.range.start.line, definition.range.start.character], [2, "printf 'digest".length - 'digest'.length]);
+    } finally {
+      for (const f of [script, flow]) rmSync(f.fsPath, { force: true });
+    }
+  });
+}

@@ -1,0 +1,139 @@
+// The outputs a sub-workflow gives through the script files its nodes run (`run: ./release.sh`, which writes
+// `echo "version=$v" >> "$MAESTRO_OUTPUT"`): read where they can be, for the checks of the workflows that run it.
+import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { scriptPathsOf } from '../../src/engine/calledScripts';
+import { runOutputs } from '../../src/engine/outputMentions';
+import { MAX_SCRIPT_BYTES, scriptFileWrites } from '../../src/engine/scriptFiles';
+import { dependencyFiles, filesBeside, validateFile } from '../../src/engine/validateFile';
+import { validateWorkflow } from '../../src/engine/validation/validate';
+import { buildIndex } from '../../src/engine/workflowIndex';
+import { complete } from '../../src/extension/language/completion';
+import { hoverAt } from '../../src/extension/language/hover';
+import { diagnose, yaml } from './helpers';
+
+const header = ['version: 1', 'name: Test'];
+
+describe('the outputs script files write, for the workflows that run theirs', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'maestro-script-outputs-'));
+    mkdirSync(join(dir, 'tools'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const write = (name: string, ...lines: string[]): string => {
+    writeFileSync(join(dir, name), lines.join('\n') + '\n');
+    return join(dir, name);
+  };
+  const sub = (name: string, ...nodes: string[]) => write(name, ...header, 'nodes:', ...nodes);
+  /** The messages of a workflow beside the others that runs `file` and reads its output `output`. */
+  const readsOf = (file: string, output: string): string[] =>
+    diagnose(
+      yaml(
+        ...header,
+        'nodes:',
+        `  deploy: { workflow: ./${file} }`,
+        `  after: { needs: deploy, run: echo "$V", env: { V: "\${{ nodes.deploy.outputs.${output} }}" } }`,
+      ),
+      filesBeside(join(dir, 'top.workflow.yaml')),
+    ).map((d) => d.message);
+
+  it('names the script files a node runs from the workflow folder, through its working folder, or none it can place', () => {
+    assert.deepEqual(scriptPathsOf({ kind: 'run', run: './release.sh\nbash lib/x.sh' }), ['release.sh', 'lib/x.sh']);
+    assert.deepEqual(scriptPathsOf({ kind: 'run', run: './build.sh', cwd: 'tools' }), ['tools/build.sh']);
+    assert.deepEqual(scriptPathsOf({ kind: 'run', run: 'make', cwd: '${{ inputs.dir }}' }), [], 'runs no script file');
+    assert.equal(scriptPathsOf({ kind: 'run', run: './build.sh', cwd: '${{ inputs.dir }}' }), undefined);
+    assert.deepEqual(scriptPathsOf({ kind: 'approval' }), []);
+    const parsed = validateWorkflow(yaml(...header, 'nodes:', '  a: { run: ./a.sh }', '  b: { run: ./b.sh, cwd: tools }', '  c: { run: ./a.sh }'));
+    assert.deepEqual(runOutputs(parsed.parsed, parsed.workflow).scripts, ['a.sh', 'tools/b.sh']);
+  });
+
+  it('gives what the scripts write to the workflows that run the file, and warns at a name none of them writes', () => {
+    write('tools/release.sh', '#!/bin/sh', 'echo "version=$(git describe)" >> "$MAESTRO_OUTPUT"');
+    write('tools/build.sh', "printf 'digest=%s\\n' x >> $MAESTRO_OUTPUT");
+    sub('release.workflow.yaml', '  release: { run: bash tools/release.sh }', '  build: { cwd: tools, run: ./build.sh }');
+    assert.deepEqual(readsOf('release.workflow.yaml', 'version'), []);
+    assert.deepEqual(readsOf('release.workflow.yaml', 'digest'), []);
+    assert.deepEqual(readsOf('release.workflow.yaml', 'versoin'), [
+      "node 'deploy' gives no output 'versoin': no node of ./release.workflow.yaml, which it runs, declares or writes it — did you mean 'version'?",
+    ]);
+    // Written again, the script is read again.
+    write('tools/release.sh', '#!/bin/sh', 'echo "tag=v1" >> "$MAESTRO_OUTPUT"');
+    assert.match(readsOf('release.workflow.yaml', 'version')[0], /gives no output 'version'/);
+    assert.deepEqual(readsOf('release.workflow.yaml', 'tag'), []);
+  });
+
+  it('says nothing where a script cannot be read or placed: missing, a folder, a named pipe, too large, a working folder made by an expression', () => {
+    sub('missing.workflow.yaml', '  release: { run: ./gone.sh }');
+    mkdirSync(join(dir, 'folder.sh'));
+    sub('folder.workflow.yaml', '  release: { run: ./folder.sh }');
+    execFileSync('mkfifo', [join(dir, 'pipe.sh')]);
+    sub('pipe.workflow.yaml', '  release: { run: ./pipe.sh }');
+    write('big.sh', 'echo "size=1" >> "$MAESTRO_OUTPUT"', '#'.repeat(MAX_SCRIPT_BYTES));
+    sub('big.workflow.yaml', '  release: { run: ./big.sh }');
+    sub('placed.workflow.yaml', '  release: { run: ./release.sh, cwd: "${{ inputs.dir }}" }');
+    for (const file of ['missing', 'folder', 'pipe', 'big', 'placed']) assert.deepEqual(readsOf(`${file}.workflow.yaml`, 'anything'), [], file);
+    assert.equal(scriptFileWrites(join(dir, 'pipe.sh')), undefined);
+    assert.equal(scriptFileWrites(join(dir, 'big.sh')), undefined);
+    // A script that writes nothing it can see is read as writing nothing.
+    write('quiet.sh', 'echo "$NAME=1" >> "$MAESTRO_OUTPUT"');
+    sub('quiet.workflow.yaml', '  release: { run: ./quiet.sh }');
+    assert.equal(readsOf('quiet.workflow.yaml', 'anything').length, 1);
+  });
+
+  it('makes the scripts of the sub-workflows a file runs files its validation depends on', () => {
+    write('tools/release.sh', 'echo "version=1" >> "$MAESTRO_OUTPUT"');
+    sub('release.workflow.yaml', '  release: { run: ./tools/release.sh }', '  again: { run: ./tools/release.sh }');
+    const top = sub('top.workflow.yaml', '  deploy: { workflow: ./release.workflow.yaml }', '  own: { run: ./mine.sh }');
+    assert.deepEqual(dependencyFiles(top, validateFile(top).workflow).sort(), [join(dir, 'release.workflow.yaml'), join(dir, 'tools', 'release.sh')]);
+  });
+});
+
+describe('the outputs a node gives through the script files it runs, in the editor', () => {
+  const text = yaml(
+    ...header,
+    'nodes:',
+    '  release:',
+    '    run: |',
+    '      ./tools/release.sh',
+    '      echo "notes=x" >> "$MAESTRO_OUTPUT"',
+    '  listed: { run: ./tools/release.sh, outputs: [digest] }',
+    '  after:',
+    '    needs: [release, listed]',
+    '    run: echo "${{ nodes.release.outputs.version }} ${{ nodes.release.outputs. }}"',
+  );
+  const index = buildIndex(validateWorkflow(text));
+  const lookups = {
+    file: '/w/top.workflow.yaml',
+    workflowFiles: [],
+    inputsOf: () => undefined,
+    outputsOf: () => undefined,
+    scriptOutputsOf: (id: string) => (id === 'release' || id === 'listed' ? ['version', 'notes'] : []),
+  };
+
+  it('completes what they write beside what the node writes itself, once each; a node that lists its outputs offers the list', () => {
+    const at = text.indexOf('outputs. }') + 'outputs.'.length;
+    assert.deepEqual(
+      complete(index, at, lookups).map((i) => i.label),
+      ['notes', 'version'],
+    );
+    const listed = text.replace('nodes.release.outputs. ', 'nodes.listed.outputs. ');
+    assert.deepEqual(
+      complete(buildIndex(validateWorkflow(listed)), listed.indexOf('outputs. }') + 'outputs.'.length, lookups).map((i) => i.label),
+      ['digest'],
+    );
+  });
+
+  it('says on hover which script files may write an output the file does not', () => {
+    const complete = text.replace(' ${{ nodes.release.outputs. }}', '');
+    const read = buildIndex(validateWorkflow(complete));
+    const hover = hoverAt(read, complete.indexOf('outputs.version') + 'outputs.v'.length);
+    assert.match(hover!.markdown, /Not written in this file: `\.\/tools\/release\.sh`, which it runs, may write it/);
+    const own = hoverAt(read, complete.indexOf('notes='));
+    assert.doesNotMatch(own!.markdown, /Not written in this file/);
+  });
+});
