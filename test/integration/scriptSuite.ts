@@ -34,7 +34,7 @@ export function registerScriptSuite(context: IntegrationContext): void {
       await vscode.workspace.openTextDocument(outer);
       await until(() => codes(outer).includes('undeclared-output'));
       const [warning] = vscode.languages.getDiagnostics(outer).filter((d) => d.source === 'maestro');
-      assert.match(warning.message, /gives no output 'version'.*did you mean 'tag'\?$/);
+      assert.match(warning.message, /gives no output 'version'.*\(its outputs: tag\)$/);
       // The script, edited and saved here, writes the name read: the warning goes.
       const edited = await vscode.workspace.openTextDocument(script);
       const edit = new vscode.WorkspaceEdit();
