@@ -59,7 +59,15 @@ describe('collapse by phase', () => {
     assert.deepEqual(view.groups[groupId('test')].problems, []);
     const problem = { message: 'x', severity: 'error' as const };
     const withProblems = { ...graph, nodes: graph.nodes.map((n) => (n.id === 'c' || n.id === 'd' ? { ...n, problems: [problem] } : n)) };
-    assert.deepEqual(graphView(withProblems, 4, new Set()).groups[groupId('test')].problems, [problem, problem]);
+    const group = graphView(withProblems, 4, new Set()).groups[groupId('test')];
+    assert.deepEqual(
+      group.problems.map((p) => p.message),
+      ['c: x', 'd: x'],
+      "each problem names its node, for the group card's tooltip",
+    );
+    assert.deepEqual(group.withProblems, ['c', 'd']);
+    const info = { ...graph, nodes: graph.nodes.map((n) => (n.id === 'c' ? { ...n, problems: [{ message: 'y', severity: 'info' as const }] } : n)) };
+    assert.deepEqual(graphView(info, 4, new Set()).groups[groupId('test')].withProblems, [], 'a note is not a problem');
     const expanded = graphView(graph, 4, new Set(['test']));
     assert.deepEqual(
       expanded.units.map((u) => [u.id, u.needs]),

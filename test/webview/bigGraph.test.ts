@@ -40,13 +40,17 @@ describe('big graphs in Chromium', function () {
     // Two nodes of test have problems: its card counts them.
     const graph = phased();
     const problem = { message: "no node named 'biuld'", severity: 'error' as const, fixes: ["Change to 'build'"] };
-    for (const n of graph.nodes.filter((x) => x.id === 'n4_0' || x.id === 'n5_1')) n.problems = [problem];
+    for (const n of graph.nodes.filter((x) => x.id === 'n4_2' || x.id === 'n5_1')) n.problems = [problem];
     await send(page, init(graph, 20));
     await page.waitForSelector('.group-card[data-group="test"]');
     assert.equal(await groupCount(page), 3);
     assert.equal(await page.locator('.group-card[data-group="test"] [data-testid="card-problems"]').innerText(), '2');
     assert.equal(await page.locator('.group-card[data-group="build"] [data-testid="card-problems"]').count(), 0);
     assert.match((await page.getAttribute('.group-card[data-group="test"]', 'aria-label'))!, /Phase test, 20 nodes, 2 problems, collapsed/);
+    assert.match(
+      (await page.getAttribute('.group-card[data-group="test"] [data-testid="card-problems"]', 'title'))!,
+      /^2 problems \(in n4_2, n5_1: a click expands the phase at the first\):\n• n4_2: no node named 'biuld'\n• n5_1: /,
+    );
     assert.equal(await cardCount(page), 0);
     // build → test stands for the 10 edges from build's last layer into test's first.
     assert.equal(await page.getAttribute('.bundle-edge[data-edge="phase:build->phase:test"]', 'data-count'), '10');
@@ -54,7 +58,7 @@ describe('big graphs in Chromium', function () {
     await page.screenshot({ path: join(shots, 'big-collapsed.png') });
 
     await page.click('.group-card[data-group="test"]');
-    await page.waitForSelector('.card[data-node="n4_0"]');
+    await page.waitForSelector('.card[data-node="n4_2"].selected');
     // The ship card may be below the view now (drawn only in view): build's stays, test's is gone.
     await page.waitForFunction(() => document.querySelector('.group-card[data-group="build"]') && !document.querySelector('.group-card[data-group="test"]'));
     assert.equal(await page.getAttribute('.bundle-edge[data-edge="phase:build->n4_0"]', 'data-count'), '2');
@@ -63,7 +67,7 @@ describe('big graphs in Chromium', function () {
         .locator('[role="status"], [aria-live]')
         .allInnerTexts()
         .then((t) => t.join(' ')),
-      /Phase test expanded: 20 nodes/,
+      /Phase test expanded: 20 nodes, 2 with problems \(F8 goes to each\); n4_2 selected/,
     );
     await page.screenshot({ path: join(shots, 'big-phase-expanded.png') });
 

@@ -16,6 +16,9 @@ export interface GroupData {
 /** The statuses a group card counts, in the order it shows them. */
 const SHOWN: readonly NodeStatus[] = ['running', 'retrying', 'waiting', 'failed', 'completed', 'skipped', 'cancelled', 'pending'];
 
+/** Node ids for a tooltip: the first few, then how many more. */
+const listed = (ids: readonly string[]) => (ids.length <= 4 ? ids.join(', ') : `${ids.slice(0, 4).join(', ')} and ${ids.length - 4} more`);
+
 /** The summary as one string, so that the card re-renders only when what it shows changes. */
 function useSummary(members: readonly string[]) {
   const text = usePanel((s) => JSON.stringify(summarizeGroup(members, s.cards)));
@@ -46,7 +49,7 @@ function GroupCardView({ id, data }: NodeProps<GroupData>) {
         <span className="codicon codicon-layers card-kind" aria-hidden="true" />
         <span className="card-title">{group.phase}</span>
         <span className="card-count">{group.members.length} nodes</span>
-        <CardProblems problems={group.problems} hint="expand the phase to see which nodes have them" />
+        <CardProblems problems={group.problems} hint={`in ${listed(group.withProblems)}: a click expands the phase at the first`} />
         <span className="codicon codicon-unfold card-status-icon" title="Click to expand" aria-hidden="true" />
       </div>
       {started ? <ProgressBar label={`Phase ${group.phase}`} progress={summary.progress} /> : null}

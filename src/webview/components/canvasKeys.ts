@@ -94,13 +94,17 @@ function goToProblem(store: PanelStore, controller: Controller, back: boolean): 
   s.announce(`${node.id}: ${problemsMark(node.problems)!.text}, node ${index + 1} of ${withProblems.length} with problems`);
 }
 
-/** Expands a collapsed phase where it stands, its first node selected. */
+/** Expands a collapsed phase where it stands, its first node with problems selected, else its first node. */
 export function expandGroup(store: PanelStore, phase: string): void {
   const s = store.getState();
-  const members = s.view.groups[groupId(phase)]?.members ?? [];
+  const group = s.view.groups[groupId(phase)];
+  const members = group?.members ?? [];
+  const withProblems = group?.withProblems ?? [];
   s.expandPhase(phase);
-  if (members.length) s.select(members[0]);
-  s.announce(`Phase ${phase} expanded: ${members.length} node${members.length === 1 ? '' : 's'}`);
+  const first = withProblems[0] ?? members[0];
+  if (first !== undefined) s.select(first);
+  const problems = withProblems.length ? `, ${withProblems.length} with problems (F8 goes to each); ${first} selected` : '';
+  s.announce(`Phase ${phase} expanded: ${members.length} node${members.length === 1 ? '' : 's'}${problems}`);
 }
 
 const moveKeys: Keys = ({ store, controller }, e) => {

@@ -15,8 +15,10 @@ export interface PhaseGroup {
   phase: string;
   /** Node ids in file order. */
   members: string[];
-  /** The problems the validator finds in its members' definitions. */
+  /** The problems the validator finds in its members' definitions, each message after its node's id. */
   problems: NodeProblem[];
+  /** The members with errors or warnings, in file order. */
+  withProblems: string[];
 }
 
 export interface GraphView {
@@ -44,9 +46,10 @@ export function graphView(graph: DagGraph | undefined, collapseAbove: number, ex
       continue;
     }
     const id = groupId(n.phase);
-    const group = (groups[id] ??= { id, phase: n.phase, members: [], problems: [] });
+    const group = (groups[id] ??= { id, phase: n.phase, members: [], problems: [], withProblems: [] });
     group.members.push(n.id);
-    group.problems.push(...n.problems);
+    group.problems.push(...n.problems.map((p) => ({ ...p, message: `${n.id}: ${p.message}` })));
+    if (n.problems.some((p) => p.severity !== 'info')) group.withProblems.push(n.id);
     unitOf[n.id] = id;
   }
   const needs = new Map<string, Set<string>>();
