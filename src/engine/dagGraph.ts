@@ -132,7 +132,7 @@ function settingsOf(index: WorkflowIndex): WorkflowSettings {
     // A problem in an input or a default is that entry's.
     const inner = (key === 'inputs' || key === 'defaults') && isMap(pair.value) ? pair.value.items : [];
     for (const d of diagnostics) {
-      if (!spans(pair, d.span.start)) continue;
+      if (d.ofFile || !spans(pair, d.span.start)) continue;
       const entry = inner.find((p) => spans(p, d.span.start));
       const field = entry && isScalar(entry.key) ? `${key}.${String(entry.key.value)}` : key;
       problems.push({ ...problemOf(d), field });
@@ -141,7 +141,8 @@ function settingsOf(index: WorkflowIndex): WorkflowSettings {
   }
   // The file's own (a missing key, a comment line, `nodes:` itself): listed with no field. A syntax error is the
   // graph's, shown over it.
-  for (const d of diagnostics) if (!placed.has(d) && d.code !== 'yaml-syntax' && problemOwner(index, d.span.start) === undefined) problems.push(problemOf(d));
+  for (const d of diagnostics)
+    if (!placed.has(d) && d.code !== 'yaml-syntax' && (d.ofFile || problemOwner(index, d.span.start) === undefined)) problems.push(problemOf(d));
   return {
     ...(text(raw.name) !== undefined ? { name: text(raw.name) } : {}),
     ...(text(raw.description) !== undefined ? { description: text(raw.description) } : {}),

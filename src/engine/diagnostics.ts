@@ -62,6 +62,8 @@ export interface SpanDiagnostic {
   message: string;
   related?: RelatedSpan[];
   fixes?: Fix[];
+  /** A problem of the file as a whole (a missing top-level key): its span, the first line, is only where it shows. */
+  ofFile?: true;
 }
 
 /** 1-based line and column, as compilers print them and as the CLI's JSON reports them. */

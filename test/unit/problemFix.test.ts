@@ -66,6 +66,10 @@ describe("the DAG panel applies the validator's fixes", () => {
       fixes: ["Add 'version: 1'"],
     });
     assert.equal(edit(bare, { type: 'fix', message: missing.message, title: "Add 'version: 1'" }), bare.replace('name: F', 'version: 1\nname: F'));
+    // On the first line, it is still the file's, not its first key's.
+    const named = yaml('name: F', 'nodes:', '  a: { run: x }');
+    assert.deepEqual(graphOf(named).settings!.problems, [missing]);
+    assert.equal(edit(named, { type: 'fix', message: missing.message, title: "Add 'version: 1'" }), `version: 1\n${named}`);
     // A syntax error is not listed there: the panel shows it over the graph.
     assert.deepEqual(graphOf(yaml('version: 1', 'name: F', 'nodes: [', '')).settings!.problems, []);
   });

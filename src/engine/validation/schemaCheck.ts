@@ -281,6 +281,7 @@ export function checkSchema(parsed: ParsedDocument): SpanDiagnostic[] {
       code: finding.code ?? 'schema',
       message: finding.message,
       ...(finding.fixes ? { fixes: finding.fixes } : {}),
+      ...(path.length === 0 && e.keyword === 'required' ? { ofFile: true as const } : {}),
     });
   }
   return out;
