@@ -35,6 +35,16 @@ describe("DAG panel builder in Chromium: the validator's fixes", function () {
     const addNeeds = page.getByRole('button', { name: "Add 'build' to the needs of 'deploy'" });
     await addNeeds.waitFor();
     await page.screenshot({ path: join(shots, 'builder-fixes-500.png') });
+    // Each problem in its severity's colour, and named so for a screen reader.
+    assert.deepEqual(
+      await page
+        .locator('.form-problems li')
+        .evaluateAll((items: Element[]) => items.map((li): [string, string] => [li.className, (li.textContent ?? '').split(':')[0]])),
+      [
+        ['problem-error', 'Error'],
+        ['problem-error', 'Error'],
+      ],
+    );
     await addNeeds.click();
     await textMatches(host, / {2}deploy:\n {4}needs: build\n/);
     assert.deepEqual(host.edits.at(-1)!.action, {
@@ -51,6 +61,38 @@ describe("DAG panel builder in Chromium: the validator's fixes", function () {
     assert.deepEqual(validateWorkflow(host.text()).diagnostics, []);
     assert.ok(host.text().includes('  build: { run: make }   # kept\n'), 'the comment stays');
     await page.locator('.form-problems').waitFor({ state: 'detached' });
+  });
+
+  it('shows a warning in the warning colour below its field, named as one for a screen reader', async () => {
+    const text = [
+      'version: 1',
+      'name: W',
+      'nodes:',
+      '  build: { run: make }',
+      '  ship:',
+      '    needs: build',
+      '    run: echo "${{ nodes.build.outputs.v }}"',
+      '',
+    ].join('\n');
+    const { page } = await panel({ width: 500, height: 800 }, text);
+    await page.locator('.card[data-node="ship"]').click();
+    const warning = page.locator('.form-problems li.problem-warning');
+    await warning.waitFor();
+    assert.match((await warning.textContent())!, /^Warning: nodes\.build\.outputs\.v goes into the script as shell code/);
+    // Not the error colour: the theme's warning colour, mixed with the foreground to be read as text.
+    const colours = await page.evaluate(() => {
+      const probe = document.createElement('li');
+      document.querySelector('.form-problems')!.append(probe);
+      const error = getComputedStyle(probe).color;
+      probe.remove();
+      return { error, warning: getComputedStyle(document.querySelector('.form-problems li.problem-warning')!).color };
+    });
+    assert.notEqual(colours.warning, colours.error);
+    // Its field is marked as warned, not as holding an invalid value.
+    const script = page.locator('[data-field="run"]');
+    assert.deepEqual([await script.getAttribute('aria-invalid'), await script.getAttribute('data-warning')], [null, 'true']);
+    await warning.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(shots, 'builder-warning-500.png') });
   });
 
   it("applies a fix of the workflow's settings from the settings form", async () => {

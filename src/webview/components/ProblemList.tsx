@@ -4,6 +4,9 @@ import { createContext, useContext } from 'react';
 import type { NodeProblem } from '../protocol';
 import { useBuilder } from './context';
 
+/** What the colour of a problem says, for a screen reader. */
+const SEVERITY_WORD: Record<NodeProblem['severity'], string> = { error: 'Error', warning: 'Warning', info: 'Note' };
+
 /** The node whose problems the form lists; undefined: the workflow's own settings. */
 export const ProblemOwner = createContext<string | undefined>(undefined);
 
@@ -17,7 +20,8 @@ export function ProblemList(props: { id?: string; problems: readonly NodeProblem
       {typed ? <li>{typed}</li> : null}
       {problems.map((p, i) => (
         // The same message may stand twice (a misspelt name read twice): each is fixed in turn.
-        <li key={`${i}:${p.message}`}>
+        <li key={`${i}:${p.message}`} className={`problem-${p.severity}`}>
+          <span className="visually-hidden">{SEVERITY_WORD[p.severity]}: </span>
           {p.message}
           {p.fixes?.map((title) => (
             <button

@@ -82,14 +82,12 @@ export function Field({ label, name, initial, parse, commit, problems, multiline
       setError(null);
     }
   };
-  const hasProblems = error !== null || problems.length > 0;
   const common = {
     id,
     value: text,
     placeholder,
     'data-field': name,
-    'aria-invalid': hasProblems || undefined,
-    'aria-describedby': hasProblems ? `${id}-problems` : undefined,
+    ...problemMarks(id, error, problems),
     onFocus: () => setEditing(true),
     onBlur: () => {
       done();
@@ -115,6 +113,19 @@ export function Field({ label, name, initial, parse, commit, problems, multiline
       <ProblemList id={`${id}-problems`} problems={problems} typed={error} />
     </div>
   );
+}
+
+/**
+ * How a field shows that it has problems: invalid for an error, typed or found; apart for a warning (a value that
+ * runs, but maybe not as meant); described by their list.
+ */
+function problemMarks(id: string, error: string | null, problems: readonly NodeProblem[]) {
+  const invalid = error !== null || problems.some((p) => p.severity === 'error');
+  return {
+    'aria-invalid': invalid || undefined,
+    'data-warning': (!invalid && problems.some((p) => p.severity === 'warning')) || undefined,
+    'aria-describedby': error !== null || problems.length > 0 ? `${id}-problems` : undefined,
+  };
 }
 
 function Choices({ id, choices }: { id: string; choices: readonly string[] }) {
