@@ -186,7 +186,8 @@ export class DagPanel implements vscode.Disposable {
     this.context = this.contextOf(uri);
     this.firstState = undefined;
     this.follow = true;
-    this.panel.title = dagTitle(this.workflowName(), this.isLocked);
+    // A page that listens is titled with the graph it is sent (see graphOf): until then it draws the last workflow's.
+    if (!this.ready) this.panel.title = dagTitle(this.workflowName(), this.isLocked);
     if (this.ready) {
       const asked = performance.now();
       await this.onReady(null, undefined);
@@ -377,8 +378,8 @@ export class DagPanel implements vscode.Disposable {
   /** The graph of a workflow's current text; when its file cannot be read, why. */
   private async graphOf(uri: vscode.Uri): Promise<{ graph?: DagGraph; graphError?: GraphError }> {
     const found = await workflowGraph(uri, this.s.documents, this.s.files, this.s.log);
+    if (uri === this.current) this.panel.title = dagTitle('unreadable' in found ? this.workflowName() : found.graph.name, this.isLocked);
     if ('unreadable' in found) return { graphError: { message: `${vscode.workspace.asRelativePath(uri)} cannot be read: ${found.unreadable}` } };
-    if (uri === this.current) this.panel.title = dagTitle(found.graph.name, this.isLocked);
     return found;
   }
 
