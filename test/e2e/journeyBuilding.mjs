@@ -72,6 +72,22 @@ export async function buildingSteps(d) {
     const text = readFileSync(join(workspace, 'pipelines', 'diamond.workflow.yaml'), 'utf8');
     if (!/step-3:\n {4}needs: \[step, step-2\]\n {4}run: echo "the diamond is closed"/.test(text))
       throw new Error(`the file is not the diamond built:\n${text}`);
+    // A script that reads an output as shell code: the card counts the warning, the form offers the editor's fix.
+    await card(dag, 'step-3').click();
+    await script.fill('echo "closed at ${{ nodes.step.outputs.version }}"');
+    await script.press('Control+Enter');
+    await card(dag, 'step-3').locator('[data-testid="card-problems"]').waitFor();
+    const fix = dag.getByRole('button', { name: 'Pass nodes.step.outputs.version to the script in $VERSION' });
+    await fix.waitFor();
+    await fix.scrollIntoViewIfNeeded();
+    await shot('10b-panel-offers-a-fix');
+    await fix.click();
+    await dag.waitForFunction(() => document.querySelector('[data-field="run"]')?.value === 'echo "closed at ${VERSION}"');
+    await card(dag, 'step-3').locator('[data-testid="card-problems"]').waitFor({ state: 'detached' });
+    // The editor draws spaces as no-break spaces.
+    await editor.getByText(/VERSION:\s"?\$\{\{\snodes\.step\.outputs\.version\s\}\}/).waitFor();
+    await editor.click();
+    await page.keyboard.press('Control+S');
   });
 
   await step('11-new-workflow-from-a-template-then-export-to-argo', async () => {
