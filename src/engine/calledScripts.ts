@@ -12,19 +12,42 @@ const RUNNERS = new Set(['bash', 'sh', 'zsh', 'dash', 'source', '.', 'exec']);
 
 /**
  * The script files a `run` runs, as written: a line's first word with a `/` in it, or the first after bash, sh,
- * source or `.` (there a file of the working folder too: `bash release.sh`).
+ * source or `.` and their options (there a file of the working folder too: `bash release.sh`).
  */
 export function calledScripts(run: string): string[] {
   const out: string[] = [];
   for (const line of run.split('\n')) {
     const words = line.trim().split(/[ \t]+/);
-    const runner = RUNNERS.has(words[0]);
-    const named = runner ? words.slice(1).find((w) => !w.startsWith('-')) : words[0];
-    if (named === undefined || out.includes(named)) continue;
-    if (SCRIPT_PATH.test(named) || (runner && FILE_NAME.test(named))) out.push(named);
+    const named = RUNNERS.has(words[0]) ? runnersFile(words) : { word: words[0], bare: false };
+    if (named?.word === undefined || out.includes(named.word)) continue;
+    if (SCRIPT_PATH.test(named.word) || (named.bare && FILE_NAME.test(named.word))) out.push(named.word);
   }
   return out;
 }
+
+/**
+ * The word a runner runs after its options (`bash -o pipefail x.sh`: an option's argument is not it), and whether a
+ * bare file name there is a file (not where it is a command: `bash -c release.sh` looks it up on the PATH).
+ */
+function runnersFile(words: string[]): { word: string | undefined; bare: boolean } {
+  const [runner] = words;
+  let command = false;
+  let i = 1;
+  for (; i < words.length && /^[-+]./.test(words[i]); i++) {
+    const option = words[i];
+    if (option === '--') {
+      i++;
+      break;
+    }
+    if (runner !== 'exec' && /^-[A-Za-z]*c/.test(option)) command = true;
+    if (takesArgument(runner, option)) i++;
+  }
+  return { word: words[i], bare: !command };
+}
+
+/** Whether a runner's option takes the next word: a shell's `-o name`, `-O name` (also in a cluster, `-eo`), `--rcfile file`; exec's `-a name`. */
+const takesArgument = (runner: string, option: string): boolean =>
+  runner === 'exec' ? /^-[cl]*a$/.test(option) : /^[-+][A-Za-z]*[oO]$/.test(option) || option === '--rcfile' || option === '--init-file';
 
 /**
  * The script files a node runs, as paths from its workflow's folder (through its working folder); undefined when

@@ -18,6 +18,15 @@ describe('outputs written by the script files a node runs', () => {
       './release.sh',
     ]);
     assert.deepEqual(calledScripts('bash release.sh\nsource env.sh\nsh -e ./x.sh'), ['release.sh', 'env.sh', './x.sh']);
+    // An option's argument is not the file: -o and -O (alone or last in a cluster), --rcfile, exec's -a.
+    assert.deepEqual(
+      calledScripts(
+        'bash -o pipefail a.sh\nbash -eo pipefail b.sh\nbash -O extglob +o posix c.sh\nbash --rcfile rc.sh d.sh\nexec -a name ./e.sh\nbash -- f.sh',
+      ),
+      ['a.sh', 'b.sh', 'c.sh', 'd.sh', './e.sh', 'f.sh'],
+    );
+    // After -c the word is a command: a path runs that file, a bare name is looked up on the PATH.
+    assert.deepEqual(calledScripts('bash -c ./g.sh\nbash -ec release.sh\nsh -c "./h.sh"'), ['./g.sh']);
     // Nothing a shell would expand, no absolute path, no command found on the PATH (a bare name is one).
     assert.deepEqual(calledScripts('"$DIR"/x.sh\n/usr/bin/x\nmake release\n./*.sh\n~/x.sh\necho ./x.sh\n./dir/\nrelease.sh\nbash -c "./x.sh"\nexec make'), []);
   });
