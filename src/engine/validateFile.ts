@@ -1,10 +1,11 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import { type FileText, notUtf8Diagnostic, readFileText } from './fileText';
 import { buildWorkflow, MAX_SUB_WORKFLOW_DEPTH, type InputSpec, type WorkflowSpec } from './model';
 import { runOutputs } from './outputMentions';
 import { readRegularText } from './regularFile';
 import { scriptFileWrites } from './scriptFiles';
+import { StatCache } from './statCache';
 import { parseWorkflowText } from './validation/document';
 import type { SemanticOptions } from './validation/semantics';
 import { validateWorkflow, type ValidationResult } from './validation/validate';
@@ -28,42 +29,23 @@ interface SubWorkflowFile {
   runs: string[];
 }
 
-/** Sub-workflow files read, kept while their size and time stay the same: validation runs per keystroke. */
-const subWorkflowCache = new Map<string, { mtimeMs: number; size: number; file: SubWorkflowFile | undefined }>();
-
 /** What validation needs of a sub-workflow file; undefined when it is not a regular file of a bounded size. */
-function readSubWorkflow(path: string): SubWorkflowFile | undefined {
-  let stat;
-  try {
-    stat = statSync(path);
-  } catch {
-    return undefined;
-  }
-  // A FIFO or a device would block the read, a huge file would take long: neither is read.
-  if (!stat.isFile() || stat.size > MAX_SUB_WORKFLOW_BYTES) return undefined;
-  const hit = subWorkflowCache.get(path);
-  if (hit && hit.mtimeMs === stat.mtimeMs && hit.size === stat.size) return hit.file;
-  let file: SubWorkflowFile | undefined;
-  try {
-    const parsed = parseWorkflowText(readRegularText(path, MAX_SUB_WORKFLOW_BYTES));
-    const workflow = parsed.value === undefined ? undefined : buildWorkflow(parsed.value);
-    const folder = dirname(path);
-    const runs = (workflow?.nodes ?? []).flatMap((n) => (n.workflow === undefined ? [] : [resolve(folder, n.workflow)]));
-    const summary = workflow && { name: workflow.name, description: workflow.description, nodes: workflow.nodes.length, inputs: workflow.inputs };
-    // What a file with syntax errors gives is not known: its nodes may be cut short.
-    const given = workflow && parsed.doc.errors.length === 0 ? runOutputs(parsed, workflow) : undefined;
-    const outputs =
-      given && given.scripts !== 'unknown'
-        ? { names: given.names, scripts: given.scripts.map((p) => resolve(folder, p)), through: given.through.map((p) => resolve(folder, p)) }
-        : undefined;
-    file = { inputs: workflow?.inputs, outputs, summary, runs };
-  } catch {
-    file = undefined;
-  }
-  if (subWorkflowCache.size >= MAX_CACHED) subWorkflowCache.delete(subWorkflowCache.keys().next().value!);
-  subWorkflowCache.set(path, { mtimeMs: stat.mtimeMs, size: stat.size, file });
-  return file;
-}
+const subWorkflows = new StatCache(MAX_SUB_WORKFLOW_BYTES, MAX_CACHED, (path): SubWorkflowFile => {
+  const parsed = parseWorkflowText(readRegularText(path, MAX_SUB_WORKFLOW_BYTES));
+  const workflow = parsed.value === undefined ? undefined : buildWorkflow(parsed.value);
+  const folder = dirname(path);
+  const runs = (workflow?.nodes ?? []).flatMap((n) => (n.workflow === undefined ? [] : [resolve(folder, n.workflow)]));
+  const summary = workflow && { name: workflow.name, description: workflow.description, nodes: workflow.nodes.length, inputs: workflow.inputs };
+  // What a file with syntax errors gives is not known: its nodes may be cut short.
+  const given = workflow && parsed.doc.errors.length === 0 ? runOutputs(parsed, workflow) : undefined;
+  const outputs =
+    given && given.scripts !== 'unknown'
+      ? { names: given.names, scripts: given.scripts.map((p) => resolve(folder, p)), through: given.through.map((p) => resolve(folder, p)) }
+      : undefined;
+  return { inputs: workflow?.inputs, outputs, summary, runs };
+});
+
+const readSubWorkflow = (path: string): SubWorkflowFile | undefined => subWorkflows.get(path);
 
 export interface SubWorkflowSummary {
   name: string;

@@ -1,0 +1,39 @@
+// What validation reads of files beside the one it validates (sub-workflows, the scripts their nodes run), per
+// keystroke: each file read once while its size and time stay the same, and only a regular file of a bounded size
+// (a FIFO or a device would block the read, a huge file would take long).
+import { statSync } from 'node:fs';
+
+export class StatCache<T> {
+  private readonly entries = new Map<string, { mtimeMs: number; size: number; value: T | undefined }>();
+
+  constructor(
+    /** A larger file is not read. */
+    private readonly maxBytes: number,
+    /** How many files' answers are kept: the oldest goes first. */
+    private readonly maxEntries: number,
+    /** What is kept of a file; it throws, or answers undefined, for one that cannot be read as one. */
+    private readonly read: (path: string) => T | undefined,
+  ) {}
+
+  /** What is kept of the file at `path`; undefined when it is missing, not a regular file, too large or unreadable. */
+  get(path: string): T | undefined {
+    let stat;
+    try {
+      stat = statSync(path);
+    } catch {
+      return undefined;
+    }
+    if (!stat.isFile() || stat.size > this.maxBytes) return undefined;
+    const hit = this.entries.get(path);
+    if (hit && hit.mtimeMs === stat.mtimeMs && hit.size === stat.size) return hit.value;
+    let value: T | undefined;
+    try {
+      value = this.read(path);
+    } catch {
+      value = undefined;
+    }
+    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(path, { mtimeMs: stat.mtimeMs, size: stat.size, value });
+    return value;
+  }
+}
