@@ -119,7 +119,7 @@ export function outputGivers(index: WorkflowIndex, name: string): OutputMention[
 /**
  * The outputs a run of a workflow gives, as a sub-run gives them (every node's): the names its nodes declare or
  * write and an approval gate's; the script files its nodes run (paths from the workflow's folder), which may write
- * more, or `unknown` where where one is cannot be known; and the sub-workflows (as written) of the nodes that list
+ * more, or `unknown` where one of them cannot be placed (a working folder made by an expression); and the sub-workflows (as written) of the nodes that list
  * none, whose runs give theirs too.
  */
 export function runOutputs(parsed: ParsedDocument, workflow: Pick<WorkflowSpec, 'nodes'>): RunOutputs {

@@ -20,7 +20,7 @@ interface SubWorkflowFile {
   /**
    * The outputs its nodes declare or write, the script files (absolute paths) they run, which may write more, and the
    * sub-workflows (absolute paths) of those that list none, whose sub-runs give theirs; undefined when it does not
-   * parse as a workflow or where a script it runs is cannot be known.
+   * parse as a workflow, or where a script it runs cannot be placed.
    */
   outputs: { names: string[]; scripts: string[]; through: string[] } | undefined;
   /** What it says of itself, for a hover over a path to it; undefined when it does not parse as a workflow. */

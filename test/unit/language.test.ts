@@ -350,7 +350,7 @@ describe('language services', () => {
       );
       assert.equal(
         hoverAt(subRun.index, subRun.offset)!.markdown,
-        'Output `url` of **d**\n\nGiven by the run of `./deploy.workflow.yaml`: go to definition opens the node that writes it.',
+        'Output `url` of **d**\n\nGiven by the run of `./deploy.workflow.yaml`: go to definition opens where it is written (its node, or a script file its node runs).',
       );
       const gate = at(
         'version: 1',

@@ -161,7 +161,7 @@ function outputMarkdown(index: WorkflowIndex, nodeId: string, name: string, isRe
   const note = target?.matrix ? '\n\nRead from outside the matrix, this is an object keyed by instance id.' : '';
   const given =
     target?.kind === 'workflow' && target.workflow !== undefined
-      ? `\n\nGiven by the run of ${markdownCode(target.workflow)}: go to definition opens the node that writes it.`
+      ? `\n\nGiven by the run of ${markdownCode(target.workflow)}: go to definition opens where it is written (its node, or a script file its node runs).`
       : '';
   const scripts = mentions.length === reads && target?.kind === 'run' && target.run !== undefined ? calledScripts(target.run) : [];
   const written = scripts.length
