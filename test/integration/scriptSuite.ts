@@ -11,28 +11,29 @@ export function registerScriptSuite(context: IntegrationContext): void {
   const { vscode } = context;
   const { file, codes, positionOf } = workbenchTools(context);
 
-  it("takes a sub-workflow's outputs from the scripts its nodes run, validates again when one is saved, goes there and renames there", async () => {
+  it("takes a sub-workflow's outputs from the scripts its nodes run, validates again when one changes, goes there and renames there", async () => {
     const script = file('given-release.sh');
     const inner = file('given-script-inner.workflow.yaml');
     const outer = file('given-script-outer.workflow.yaml');
+    // Another that runs it, which nobody opens: the validation worker checks it.
+    const unopened = file('given-script-unopened.workflow.yaml');
     writeFileSync(script.fsPath, text('#!/bin/sh', 'echo "tag=v1.2.3" >> "$MAESTRO_OUTPUT"'));
     writeFileSync(inner.fsPath, text('version: 1', 'name: Inner', 'nodes:', '  release: { run: ./given-release.sh }'));
-    writeFileSync(
-      outer.fsPath,
-      text(
-        'version: 1',
-        'name: Outer',
-        'nodes:',
-        '  deploy: { workflow: ./given-script-inner.workflow.yaml }',
-        '  check:',
-        '    needs: deploy',
-        '    run: echo "$V"',
-        '    env: { V: "${{ nodes.deploy.outputs.version }}" }',
-      ),
+    const outerText = text(
+      'version: 1',
+      'name: Outer',
+      'nodes:',
+      '  deploy: { workflow: ./given-script-inner.workflow.yaml }',
+      '  check:',
+      '    needs: deploy',
+      '    run: echo "$V"',
+      '    env: { V: "${{ nodes.deploy.outputs.version }}" }',
     );
+    writeFileSync(outer.fsPath, outerText);
+    writeFileSync(unopened.fsPath, outerText);
     try {
       await vscode.workspace.openTextDocument(outer);
-      await until(() => codes(outer).includes('undeclared-output'));
+      await until(() => codes(outer).includes('undeclared-output') && codes(unopened).includes('undeclared-output'));
       const [warning] = vscode.languages.getDiagnostics(outer).filter((d) => d.source === 'maestro');
       assert.match(warning.message, /gives no output 'version'.*\(its outputs: tag\)$/);
       // The script, edited and saved here, writes the name read: the warning goes.
@@ -41,7 +42,8 @@ export function registerScriptSuite(context: IntegrationContext): void {
       edit.replace(script, new vscode.Range(positionOf(edited, 'tag='), positionOf(edited, 'tag=', 'tag'.length)), 'version');
       assert.ok(await vscode.workspace.applyEdit(edit));
       assert.ok(await edited.save());
-      await until(() => codes(outer).length === 0);
+      await until(() => codes(outer).length === 0 && codes(unopened).length === 0);
+      rmSync(unopened.fsPath);
       // From the read, go to definition reaches the script's write, and F2 renames it there and here.
       const doc = await vscode.workspace.openTextDocument(outer);
       const read = positionOf(doc, 'outputs.version', 'outputs.v'.length);
@@ -54,8 +56,11 @@ export function registerScriptSuite(context: IntegrationContext): void {
       assert.match(doc.getText(), /nodes\.deploy\.outputs\.release_version/);
       assert.ok((await edited.save()) && (await doc.save()));
       await until(() => codes(outer).length === 0);
+      // Written by another tool, the script is read again too.
+      writeFileSync(script.fsPath, text('#!/bin/sh', 'echo "digest=abc" >> "$MAESTRO_OUTPUT"'));
+      await until(() => codes(outer).includes('undeclared-output'));
     } finally {
-      for (const f of [script, inner, outer]) rmSync(f.fsPath, { force: true });
+      for (const f of [script, inner, outer, unopened]) rmSync(f.fsPath, { force: true });
     }
   });
 

@@ -1,15 +1,12 @@
 // Which workflow files say something else once another file changes: for each, the files its last validation
-// depended on (the sub-workflows it runs and theirs). Pure: files are absolute paths, compared as the file system
-// of the platform compares them.
+// depended on (the sub-workflows it runs and theirs, the scripts their nodes run). Pure: files are absolute paths,
+// compared as the file system of the platform compares them.
 import { resolve } from 'node:path';
 
 /** Windows' and macOS's usual file systems ignore case: `./Sub.workflow.yaml` there names `sub.workflow.yaml`. */
 const IGNORES_CASE = process.platform === 'win32' || process.platform === 'darwin';
 
 const fileKey = (path: string): string => (IGNORES_CASE ? resolve(path).toLowerCase() : resolve(path));
-
-/** Whether `changed` is among the files a validation depended on. */
-export const dependsOn = (files: readonly string[], changed: string): boolean => files.some((f) => fileKey(f) === fileKey(changed));
 
 export class DependentFiles<T> {
   private readonly entries = new Map<string, { file: T; dependsOn: Set<string> }>();

@@ -19,7 +19,10 @@ export async function subWorkflowChoices(uri: vscode.Uri): Promise<string[]> {
   return workflowFileChoices(uri.fsPath, files);
 }
 
-export const isWorkflowDocument = (doc: vscode.TextDocument): boolean => doc.languageId === 'maestro-workflow' || /\.workflow\.ya?ml$/.test(doc.uri.path);
+/** A workflow file's path, as WORKFLOW_GLOB matches it. */
+export const WORKFLOW_PATH = /\.workflow\.ya?ml$/;
+
+export const isWorkflowDocument = (doc: vscode.TextDocument): boolean => doc.languageId === 'maestro-workflow' || WORKFLOW_PATH.test(doc.uri.path);
 
 /**
  * Validation results by document and version, so that every feature of one keystroke shares one parse. A new version

@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
 import { fromFileDiagnostic, toDiagnostic } from '../convert';
 import { settingNumber } from '../settingValues';
-import { DependentFiles, dependsOn } from './dependentFiles';
+import { DependentFiles } from './dependentFiles';
 import { DiskEncoding } from './diskEncoding';
 import type { WorkspaceValidator } from './workspaceValidator';
-import { findWorkflowFiles, isWorkflowDocument, WORKFLOW_GLOB, type WorkflowDocuments } from './documents';
+import { findWorkflowFiles, isWorkflowDocument, WORKFLOW_GLOB, WORKFLOW_PATH, type WorkflowDocuments } from './documents';
 
 /**
  * Keeps the Problems panel current for every workflow file in the workspace: open documents as the user types
@@ -18,6 +18,8 @@ export class LiveValidation implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [this.collection, this.changed];
   /** The files nobody has open whose last validation depended on other files (the sub-workflows they run, their scripts). */
   private readonly unopenedIncluders = new DependentFiles<vscode.Uri>();
+  /** The same of the open workflow documents, as their last validation here found it. */
+  private readonly openIncluders = new DependentFiles<vscode.TextDocument>();
   /** Whether open workflows' files are UTF-8 on disk, as runs read them. */
   private readonly encoding = new DiskEncoding();
 
@@ -35,19 +37,22 @@ export class LiveValidation implements vscode.Disposable {
         this.checkEncoding(d);
       }),
       vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document)),
-      vscode.workspace.onDidSaveTextDocument((d) => {
-        this.checkEncoding(d);
-        // A script a sub-workflow runs, saved here: what it writes is what that sub-workflow gives (workflow files
-        // are followed by the watcher).
-        if (!isWorkflowDocument(d) && d.uri.scheme === 'file') this.revalidateIncluders(d.uri);
-      }),
+      vscode.workspace.onDidSaveTextDocument((d) => this.checkEncoding(d)),
       vscode.workspace.onDidCloseTextDocument((d) => {
         // Closed files keep their problems: they are re-read from disk.
         this.documents.forget(d.uri);
         this.encoding.forget(d.uri.fsPath);
+        this.openIncluders.forget(d.uri.fsPath);
         if (isWorkflowDocument(d)) void this.validateFile(d.uri);
       }),
     );
+    // Any other file validation depended on (a script a sub-workflow runs, whose writes are what it gives), however
+    // it changed: saved here, or by another tool. Most files are none: they are let go at a lookup.
+    const others = vscode.workspace.createFileSystemWatcher('**/*');
+    const otherChanged = (u: vscode.Uri) => {
+      if (!WORKFLOW_PATH.test(u.path) && this.isDependedOn(u.fsPath)) this.revalidateIncluders(u);
+    };
+    this.disposables.push(others, others.onDidCreate(otherChanged), others.onDidChange(otherChanged), others.onDidDelete(otherChanged));
     const watcher = vscode.workspace.createFileSystemWatcher(WORKFLOW_GLOB);
     this.disposables.push(
       watcher,
@@ -89,7 +94,12 @@ export class LiveValidation implements vscode.Disposable {
     const diagnostics = index.result.diagnostics.map((d) => toDiagnostic(doc, d));
     const encoding = doc.uri.scheme === 'file' ? this.encoding.problemOf(doc.uri.fsPath) : undefined;
     this.collection.set(doc.uri, encoding ? [fromFileDiagnostic(doc.uri, encoding), ...diagnostics] : diagnostics);
+    if (doc.uri.scheme === 'file') this.openIncluders.note(doc.uri.fsPath, doc, this.documents.dependencyFiles(doc));
     this.changed.fire(doc.uri);
+  }
+
+  private isDependedOn(path: string): boolean {
+    return this.openIncluders.dependentsOf(path).length > 0 || this.unopenedIncluders.dependentsOf(path).length > 0;
   }
 
   /** Looks at whether the document's file is UTF-8 on disk, and shows its problems again when that changed. */
@@ -109,14 +119,13 @@ export class LiveValidation implements vscode.Disposable {
   }
 
   /**
-   * A workflow file on disk changed, came or went, or a script was saved: the workflows whose last validation
+   * A workflow file or a script on disk changed, came or went: the workflows whose last validation
    * depended on it (they run it, or run one that runs it) are validated again, the open ones here and the others in
    * the worker, since what they say of it (that it exists, its inputs and outputs, a loop back) may have changed.
    */
   private revalidateIncluders(changed: vscode.Uri): void {
-    for (const doc of vscode.workspace.textDocuments) {
-      if (doc.uri.toString() === changed.toString() || !isWorkflowDocument(doc)) continue;
-      if (!dependsOn(this.documents.dependencyFiles(doc), changed.fsPath)) continue;
+    for (const doc of this.openIncluders.dependentsOf(changed.fsPath)) {
+      if (doc.isClosed || doc.uri.toString() === changed.toString()) continue;
       this.documents.forget(doc.uri);
       this.validateNow(doc);
     }
