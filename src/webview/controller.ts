@@ -54,6 +54,13 @@ const pageMeta = (name: string): string | undefined => document.querySelector(`m
  * Restores what the panel showed before a reload; saves the workflow's URI and the panel's id at once, so a reload
  * before `init` still restores it.
  */
+/**
+ * A panel shorter than this (beside an editor, under the workbench's own bottom panel) opens with the timeline
+ * folded: the graph and the details need the room. Once the user opens or folds it, that choice is kept.
+ */
+const SHORT_PANEL_HEIGHT = 600;
+const bottomOpenByDefault = (): boolean => window.innerHeight >= SHORT_PANEL_HEIGHT;
+
 function restoreSavedState(store: PanelStore, host: Host): string | undefined {
   const saved = host.savedState();
   const workflowUri = saved.workflowUri ?? pageMeta('maestro-workflow');
@@ -66,7 +73,7 @@ function restoreSavedState(store: PanelStore, host: Host): string | undefined {
       runId: saved.runId ?? null,
       selected: saved.selected ?? null,
       bottomTab: saved.bottomTab ?? 'timeline',
-      bottomOpen: saved.bottomOpen ?? true,
+      bottomOpen: saved.bottomOpen ?? bottomOpenByDefault(),
     });
   store.setState({
     // Whose the run and selection below are: an `init` of another workflow (the panel moved while hidden) drops them.
@@ -74,7 +81,7 @@ function restoreSavedState(store: PanelStore, host: Host): string | undefined {
     runChoice: saved.runId ?? null,
     selected: saved.selected ?? null,
     ...(saved.bottomTab ? { bottomTab: saved.bottomTab } : {}),
-    ...(saved.bottomOpen !== undefined ? { bottomOpen: saved.bottomOpen } : {}),
+    bottomOpen: saved.bottomOpen ?? bottomOpenByDefault(),
   });
   return workflowUri;
 }
@@ -111,7 +118,7 @@ function drawFirstState(host: Host, onMessage: (m: HostMessage) => void): string
   }
   if (!first || host.savedState().firstState === first.id) return undefined;
   onMessage(first.init);
-  host.saveState({ runId: null, selected: null, bottomTab: 'timeline', bottomOpen: true, ...host.savedState(), firstState: first.id });
+  host.saveState({ runId: null, selected: null, bottomTab: 'timeline', bottomOpen: bottomOpenByDefault(), ...host.savedState(), firstState: first.id });
   return first.id;
 }
 

@@ -132,6 +132,25 @@ describe('DAG panel in Chromium', function () {
     await page.screenshot({ path: join(shots, 'narrow-dark.png') });
   });
 
+  it("opens a short panel with the timeline folded, for the details and the graph; the user's choice then stands", async () => {
+    const page = await open('light', { width: 500, height: 520 });
+    await send(page, init(graphOf(sdlcText)));
+    await page.click('.card[data-node="design"]');
+    await page.locator('.analysis.closed').waitFor();
+    // The room goes to the details (their full height) with the graph at its own minimum, not to an empty timeline.
+    const details = (await page.locator('.details-dock').boundingBox())!;
+    const graph = (await page.locator('.react-flow').boundingBox())!;
+    assert.ok(details.height >= 240 && graph.height >= 118, `the details have ${details.height}px, the graph ${graph.height}px`);
+    await page.screenshot({ path: join(shots, 'short-panel-520.png') });
+    await page.getByTestId('toggle-bottom').click();
+    await page.locator('.analysis:not(.closed)').waitFor();
+    assert.equal(await page.evaluate(() => (window.__state as { bottomOpen?: boolean }).bottomOpen), true, 'saved for a reload');
+    // Taller, it opens with the timeline shown.
+    const tall = await open('light', { width: 500, height: 700 });
+    await send(tall, init(graphOf(sdlcText)));
+    await tall.locator('.analysis:not(.closed)').waitFor();
+  });
+
   it('details: outputs, quality against its gate, artifacts that open, the log tail', async () => {
     const page = await open();
     await send(page, init(graphOf(sdlcText), [runItem(completed, 'completed')]), snapshot(completed));
