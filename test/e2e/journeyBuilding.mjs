@@ -26,7 +26,8 @@ export async function buildingSteps(d) {
     await card(dag, 'start').waitFor();
     // Room for the graph: the workbench's bottom panel (Problems, from earlier steps) and the DAG's timeline close.
     if (await page.locator('.part.panel.bottom').isVisible()) await palette('View: Toggle Panel Visibility');
-    await dag.locator('[data-testid="toggle-bottom"]').click();
+    // (A panel that opened short has it folded already.)
+    if (await dag.locator('.analysis:not(.closed)').count()) await dag.locator('[data-testid="toggle-bottom"]').click();
     // Three nodes from the toolbar's Add node: each goes after the selected node, needing it.
     const add = async (after) => {
       await card(dag, after).click();
