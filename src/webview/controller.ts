@@ -51,16 +51,16 @@ export interface Controller {
 const pageMeta = (name: string): string | undefined => document.querySelector(`meta[name="${name}"]`)?.getAttribute('content') ?? undefined;
 
 /**
- * Restores what the panel showed before a reload; saves the workflow's URI and the panel's id at once, so a reload
- * before `init` still restores it.
- */
-/**
  * A panel shorter than this (beside an editor, under the workbench's own bottom panel) opens with the timeline
- * folded: the graph and the details need the room. Once the user opens or folds it, that choice is kept.
+ * folded: its room goes to the details and the graph. Once the user opens or folds it, that choice is kept.
  */
 const SHORT_PANEL_HEIGHT = 600;
 const bottomOpenByDefault = (): boolean => window.innerHeight >= SHORT_PANEL_HEIGHT;
 
+/**
+ * Restores what the panel showed before a reload; saves the workflow's URI and the panel's id at once, so a reload
+ * before `init` still restores it.
+ */
 function restoreSavedState(store: PanelStore, host: Host): string | undefined {
   const saved = host.savedState();
   const workflowUri = saved.workflowUri ?? pageMeta('maestro-workflow');
