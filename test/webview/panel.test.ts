@@ -141,6 +141,12 @@ describe('DAG panel in Chromium', function () {
     const details = (await page.locator('.details-dock').boundingBox())!;
     const graph = (await page.locator('.react-flow').boundingBox())!;
     assert.ok(details.height >= 240 && graph.height >= 118, `the details have ${details.height}px, the graph ${graph.height}px`);
+    // The graph's smaller pane is moved to the node the details are about.
+    await page.waitForFunction(() => {
+      const pane = document.querySelector('.react-flow')!.getBoundingClientRect();
+      const card = document.querySelector('.react-flow__node[data-id="design"]')?.getBoundingClientRect();
+      return !!card && card.top >= pane.top && card.bottom <= pane.bottom && card.left >= pane.left && card.right <= pane.right;
+    });
     await page.screenshot({ path: join(shots, 'short-panel-520.png') });
     await page.getByTestId('toggle-bottom').click();
     await page.locator('.analysis:not(.closed)').waitFor();
