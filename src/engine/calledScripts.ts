@@ -49,14 +49,26 @@ function runnersFile(words: string[]): { word: string | undefined; bare: boolean
 const takesArgument = (runner: string, option: string): boolean =>
   runner === 'exec' ? /^-[cl]*a$/.test(option) : /^[-+][A-Za-z]*[oO]$/.test(option) || option === '--rcfile' || option === '--init-file';
 
+/** The script files a node runs, with its working folder, both as paths from its workflow's folder. */
+export interface NodeScripts {
+  cwd: string;
+  paths: string[];
+}
+
 /**
  * The script files a node runs, as paths from its workflow's folder (through its working folder); undefined when
  * where they are cannot be known: the working folder is an expression.
  */
 export function scriptPathsOf(node: Pick<NodeSpec, 'kind' | 'run' | 'cwd'>): string[] | undefined {
-  if (node.kind !== 'run' || node.run === undefined) return [];
+  return nodeScriptsOf(node)?.paths;
+}
+
+/** The script files a node runs and where it runs them (see scriptPathsOf). */
+export function nodeScriptsOf(node: Pick<NodeSpec, 'kind' | 'run' | 'cwd'>): NodeScripts | undefined {
+  const cwd = node.cwd ?? '.';
+  if (node.kind !== 'run' || node.run === undefined) return { cwd, paths: [] };
   const scripts = calledScripts(node.run);
-  if (!scripts.length) return [];
-  if (node.cwd?.includes('${{')) return undefined;
-  return scripts.map((p) => join(node.cwd ?? '.', p));
+  if (!scripts.length) return { cwd, paths: [] };
+  if (cwd.includes('${{')) return undefined;
+  return { cwd, paths: scripts.map((p) => join(cwd, p)) };
 }

@@ -2,7 +2,7 @@
 // `$MAESTRO_OUTPUT`, and in every `nodes.<id>.outputs.<name>` that reads it. Pure: the editor's navigation, the
 // rename and the CLI share it.
 import { isScalar, isSeq, type Pair, type Scalar } from 'yaml';
-import { scriptPathsOf } from './calledScripts';
+import { nodeScriptsOf, type NodeScripts } from './calledScripts';
 import type { Span } from './diagnostics';
 import { fieldPair, nodePair } from './edits/yamlText';
 import { APPROVAL_OUTPUTS, type WorkflowSpec } from './model';
@@ -118,29 +118,30 @@ export function outputGivers(index: WorkflowIndex, name: string): OutputMention[
 
 /**
  * The outputs a run of a workflow gives, as a sub-run gives them (every node's): the names its nodes declare or
- * write and an approval gate's; the script files its nodes run (paths from the workflow's folder), which may write
- * more, or `unknown` where one of them cannot be placed (a working folder made by an expression); and the sub-workflows (as written) of the nodes that list
- * none, whose runs give theirs too.
+ * write and an approval gate's; the script files its nodes run with their working folders (paths from the
+ * workflow's folder), which may write more, or `unknown` where one of them cannot be placed (a working folder made by
+ * an expression); and the sub-workflows (as written) of the nodes that list none, whose runs give theirs too.
  */
 export function runOutputs(parsed: ParsedDocument, workflow: Pick<WorkflowSpec, 'nodes'>): RunOutputs {
   const names = new Set<string>();
-  const scripts = new Set<string>();
+  const scripts: NodeScripts[] = [];
   const through: string[] = [];
   let unknown = false;
   for (const node of workflow.nodes) {
     if (node.workflow !== undefined && node.outputs === undefined) through.push(node.workflow);
     const own = node.kind === 'approval' ? APPROVAL_OUTPUTS : [...(node.outputs ?? []), ...outputWrites(parsed, node.id).map((w) => w.output)];
     for (const name of own) names.add(name);
-    const called = scriptPathsOf(node);
+    const called = nodeScriptsOf(node);
     if (!called) unknown = true;
-    for (const path of called ?? []) scripts.add(path);
+    else if (called.paths.length) scripts.push(called);
   }
-  return { names: [...names], scripts: unknown ? 'unknown' : [...scripts], through };
+  return { names: [...names], scripts: unknown ? 'unknown' : scripts, through };
 }
 
 export interface RunOutputs {
   names: string[];
-  scripts: string[] | 'unknown';
+  /** Each node's that runs script files, from the workflow's folder. */
+  scripts: NodeScripts[] | 'unknown';
   through: string[];
 }
 

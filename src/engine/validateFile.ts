@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import { type FileText, notUtf8Diagnostic, readFileText } from './fileText';
+import type { NodeScripts } from './calledScripts';
 import { buildWorkflow, MAX_SUB_WORKFLOW_DEPTH, type InputSpec, type WorkflowSpec } from './model';
 import { runOutputs } from './outputMentions';
 import { readRegularText } from './regularFile';
-import { scriptFileWrites } from './scriptFiles';
+import { scriptFileWrites, scriptsRunFrom } from './scriptFiles';
 import { StatCache } from './statCache';
 import { parseWorkflowText } from './validation/document';
 import type { SemanticOptions } from './validation/semantics';
@@ -18,11 +19,11 @@ interface SubWorkflowFile {
   /** Its inputs; undefined when it does not parse as a workflow. */
   inputs: Record<string, InputSpec> | undefined;
   /**
-   * The outputs its nodes declare or write, the script files (absolute paths) they run, which may write more, and the
+   * The outputs its nodes declare or write, the script files they run (absolute paths), which may write more, and the
    * sub-workflows (absolute paths) of those that list none, whose sub-runs give theirs; undefined when it does not
    * parse as a workflow, or where a script it runs cannot be placed.
    */
-  outputs: { names: string[]; scripts: string[]; through: string[] } | undefined;
+  outputs: { names: string[]; scripts: NodeScripts[]; through: string[] } | undefined;
   /** What it says of itself, for a hover over a path to it; undefined when it does not parse as a workflow. */
   summary: SubWorkflowSummary | undefined;
   /** The sub-workflows it runs in turn, as absolute paths. */
@@ -40,9 +41,15 @@ const subWorkflows = new StatCache(MAX_SUB_WORKFLOW_BYTES, MAX_CACHED, (path): S
   const given = workflow && parsed.doc.errors.length === 0 ? runOutputs(parsed, workflow) : undefined;
   const outputs =
     given && given.scripts !== 'unknown'
-      ? { names: given.names, scripts: given.scripts.map((p) => resolve(folder, p)), through: given.through.map((p) => resolve(folder, p)) }
+      ? { names: given.names, scripts: given.scripts.map((s) => placed(folder, s)), through: given.through.map((p) => resolve(folder, p)) }
       : undefined;
   return { inputs: workflow?.inputs, outputs, summary, runs };
+});
+
+/** A node's scripts and working folder as absolute paths. */
+const placed = (folder: string, scripts: NodeScripts): NodeScripts => ({
+  cwd: resolve(folder, scripts.cwd),
+  paths: scripts.paths.map((p) => resolve(folder, p)),
 });
 
 const readSubWorkflow = (path: string): SubWorkflowFile | undefined => subWorkflows.get(path);
@@ -64,15 +71,16 @@ export const declaredInputs = (path: string): Record<string, InputSpec> | undefi
  * The outputs a sub-run of a workflow file gives: what its nodes declare or write, what the script files they run
  * write, and what the sub-runs of its nodes that list no outputs give, followed as a run nests them. Undefined when
  * that cannot be known: a file on the way is not a regular file of a bounded size that parses, runs one before it
- * again, or runs a script that cannot be read.
+ * again, or runs scripts not all of which can be read (see scriptsRunFrom).
  */
 export function givenOutputs(path: string, within: readonly string[] = [], known = new Map<string, string[] | undefined>()): string[] | undefined {
   if (known.has(path)) return known.get(path);
   const outputs = readSubWorkflow(path)?.outputs;
   if (!outputs || within.includes(path) || within.length >= MAX_SUB_WORKFLOW_DEPTH) return undefined;
-  const written = outputs.scripts.map(scriptFileWrites);
-  if (written.some((w) => w === undefined)) return undefined;
-  let names: Set<string> | undefined = new Set([...outputs.names, ...written.flatMap((w) => w!.map((x) => x.output))]);
+  const run = outputs.scripts.map((s) => scriptsRunFrom(s.paths, s.cwd));
+  if (run.some((r) => !r.complete)) return undefined;
+  const written = run.flatMap((r) => r.paths.flatMap((p) => scriptFileWrites(p) ?? []));
+  let names: Set<string> | undefined = new Set([...outputs.names, ...written.map((w) => w.output)]);
   for (const nested of new Set(outputs.through)) {
     const more = givenOutputs(nested, [...within, path], known);
     if (!more) {
@@ -126,7 +134,7 @@ function pathBack(start: string, target: string): string[] | undefined {
 /**
  * The files a workflow file's validation depends on, as absolute paths: the sub-workflows its nodes run (those
  * missing too) and the files they run in turn, as far as the loop check follows them, and the script files their
- * nodes run, for the outputs they write.
+ * nodes run (and those scripts run in turn), for the outputs they write.
  */
 export function dependencyFiles(file: string, workflow: Pick<WorkflowSpec, 'nodes'>): string[] {
   const folder = dirname(resolve(file));
@@ -135,7 +143,7 @@ export function dependencyFiles(file: string, workflow: Pick<WorkflowSpec, 'node
   for (const start of starts)
     for (const [reached] of followFrom(start)) {
       files.add(reached);
-      for (const script of readSubWorkflow(reached)?.outputs?.scripts ?? []) files.add(script);
+      for (const { paths, cwd } of readSubWorkflow(reached)?.outputs?.scripts ?? []) for (const script of scriptsRunFrom(paths, cwd).paths) files.add(script);
     }
   return [...files];
 }

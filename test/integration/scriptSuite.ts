@@ -64,10 +64,12 @@ export function registerScriptSuite(context: IntegrationContext): void {
     }
   });
 
-  it('completes the outputs the scripts of a node write, and goes to where they write one', async () => {
+  it('completes the outputs the scripts of a node write (and those they source), and goes to where they write one', async () => {
     const script = file('ship-release.sh');
+    const sourced = file('ship-lib.sh');
     const flow = file('ship-script.workflow.yaml');
-    writeFileSync(script.fsPath, text('#!/bin/sh', 'set -e', 'printf \'digest=%s\\n\' abc >> "$MAESTRO_OUTPUT"'));
+    writeFileSync(script.fsPath, text('#!/bin/sh', 'set -e', 'printf \'digest=%s\\n\' abc >> "$MAESTRO_OUTPUT"', '. ./ship-lib.sh'));
+    writeFileSync(sourced.fsPath, text('echo "url=https://example.com" >> "$MAESTRO_OUTPUT"'));
     writeFileSync(
       flow.fsPath,
       text(
@@ -78,7 +80,7 @@ export function registerScriptSuite(context: IntegrationContext): void {
         '  check:',
         '    needs: release',
         '    run: echo "$D"',
-        '    env: { D: "${{ nodes.release.outputs.digest }}" }',
+        '    env: { D: "${{ nodes.release.outputs.digest }}", U: "${{ nodes.release.outputs.url }}" }',
       ),
     );
     try {
@@ -90,7 +92,7 @@ export function registerScriptSuite(context: IntegrationContext): void {
       );
       assert.deepEqual(
         list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label)),
-        ['digest'],
+        ['digest', 'url'],
       );
       const [definition] = await vscode.commands.executeCommand<vscodeTypes.Location[]>(
         'vscode.executeDefinitionProvider',
@@ -99,8 +101,15 @@ export function registerScriptSuite(context: IntegrationContext): void {
       );
       assert.equal(definition.uri.fsPath, script.fsPath);
       assert.deepEqual([definition.range.start.line, definition.range.start.character], [2, "printf 'digest".length - 'digest'.length]);
+      const [inSourced] = await vscode.commands.executeCommand<vscodeTypes.Location[]>(
+        'vscode.executeDefinitionProvider',
+        doc.uri,
+        positionOf(doc, 'outputs.url', 'outputs.u'.length),
+      );
+      assert.equal(inSourced.uri.fsPath, sourced.fsPath);
+      assert.deepEqual([inSourced.range.start.line, inSourced.range.start.character], [0, 'echo "'.length]);
     } finally {
-      for (const f of [script, flow]) rmSync(f.fsPath, { force: true });
+      for (const f of [script, sourced, flow]) rmSync(f.fsPath, { force: true });
     }
   });
 }

@@ -20,7 +20,7 @@ echo "version=$v" >> "$MAESTRO_OUTPUT"
 echo "version is $v"
 `;
 
-describe('cli: edit rename-output renames the output where a script file the node runs writes it', () => {
+describe('cli: edit rename-output renames the output where a script file the node runs (or one it sources) writes it', () => {
   let dir = '';
   let err = '';
   let out = '';
@@ -61,5 +61,20 @@ describe('cli: edit rename-output renames the output where a script file the nod
     assert.equal(await edit('version', 'release', '--write'), 2);
     assert.equal(err, `maestro-dag: ${join(dir, 'release.sh')}: it writes an output 'release' already\n`);
     assert.equal(read('release.workflow.yaml'), FLOW);
+  });
+
+  it('renames an output the file does not name, written only by a script it runs or one that script sources', async () => {
+    writeFileSync(join(dir, 'release.workflow.yaml'), 'version: 1\nname: release\nnodes:\n  build: { run: ./release.sh }\n');
+    writeFileSync(join(dir, 'release.sh'), '#!/bin/sh\n. ./lib.sh\n');
+    writeFileSync(join(dir, 'lib.sh'), RELEASE);
+    assert.equal(await edit('version', 'release', '--write'), 0);
+    assert.equal(err, `maestro-dag: also edited ${join(dir, 'lib.sh')}\n`);
+    assert.equal(read('lib.sh'), RELEASE.replace('echo "version=$v"', 'echo "release=$v"'));
+    // An output no script writes either, and a name no output may have, are refused as before.
+    assert.equal(await edit('version', 'stamp'), 2);
+    assert.equal(err, "maestro-dag: node 'build' has no output 'version'\n");
+    assert.equal(await edit('release', 'bad name'), 2);
+    assert.match(err, /'bad name' cannot name an output/);
+    assert.equal(read('lib.sh'), RELEASE.replace('echo "version=$v"', 'echo "release=$v"'));
   });
 });

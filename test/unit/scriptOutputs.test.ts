@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { calledScripts } from '../../src/engine/calledScripts';
-import { nodeScriptFiles, scriptOutputEdits } from '../../src/engine/edits/scriptOutputs';
+import { scriptOutputEdits } from '../../src/engine/edits/scriptOutputs';
+import { nodeScriptFiles } from '../../src/engine/scriptFiles';
 import { applyEdits } from '../../src/engine/edits/actions';
 import { validateWorkflow } from '../../src/engine/validation/validate';
 import { buildIndex } from '../../src/engine/workflowIndex';

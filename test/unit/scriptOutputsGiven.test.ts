@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { scriptPathsOf } from '../../src/engine/calledScripts';
 import { runOutputs } from '../../src/engine/outputMentions';
-import { MAX_SCRIPT_BYTES, scriptFileWrites } from '../../src/engine/scriptFiles';
+import { MAX_SCRIPT_BYTES, nodeScriptFiles, scriptFileWrites } from '../../src/engine/scriptFiles';
 import { dependencyFiles, filesBeside, validateFile } from '../../src/engine/validateFile';
 import { validateWorkflow } from '../../src/engine/validation/validate';
 import { buildIndex } from '../../src/engine/workflowIndex';
@@ -49,7 +49,11 @@ describe('the outputs script files write, for the workflows that run theirs', ()
     assert.equal(scriptPathsOf({ kind: 'run', run: './build.sh', cwd: '${{ inputs.dir }}' }), undefined);
     assert.deepEqual(scriptPathsOf({ kind: 'approval' }), []);
     const parsed = validateWorkflow(yaml(...header, 'nodes:', '  a: { run: ./a.sh }', '  b: { run: ./b.sh, cwd: tools }', '  c: { run: ./a.sh }'));
-    assert.deepEqual(runOutputs(parsed.parsed, parsed.workflow).scripts, ['a.sh', 'tools/b.sh']);
+    assert.deepEqual(runOutputs(parsed.parsed, parsed.workflow).scripts, [
+      { cwd: '.', paths: ['a.sh'] },
+      { cwd: 'tools', paths: ['tools/b.sh'] },
+      { cwd: '.', paths: ['a.sh'] },
+    ]);
   });
 
   it('gives what the scripts write to the workflows that run the file, and warns at a name none of them writes', () => {
@@ -83,6 +87,49 @@ describe('the outputs script files write, for the workflows that run theirs', ()
     write('quiet.sh', 'echo "$NAME=1" >> "$MAESTRO_OUTPUT"');
     sub('quiet.workflow.yaml', '  release: { run: ./quiet.sh }');
     assert.equal(readsOf('quiet.workflow.yaml', 'anything').length, 1);
+  });
+
+  it("follows the scripts a script runs or sources, one level down, from the node's working folder as the shell does", () => {
+    write('tools/release.sh', '#!/bin/bash', 'set -e', '. ./lib/version.sh', 'source common.sh', 'bash ./lib/ship.sh "$1"');
+    mkdirSync(join(dir, 'tools', 'lib'));
+    write('tools/lib/version.sh', 'echo "version=$(git describe)" >> "$MAESTRO_OUTPUT"');
+    write('tools/common.sh', 'echo "channel=stable" >> "$MAESTRO_OUTPUT"');
+    write('tools/lib/ship.sh', 'echo "url=https://x" >> "$MAESTRO_OUTPUT"');
+    sub('release.workflow.yaml', '  release: { cwd: tools, run: ./release.sh }');
+    for (const output of ['version', 'channel', 'url']) assert.deepEqual(readsOf('release.workflow.yaml', output), [], output);
+    assert.match(readsOf('release.workflow.yaml', 'versoin')[0], /gives no output 'versoin'.*did you mean 'version'\?/);
+    // The editor's completion, definition and rename, and the CLI's rename, look in the same files.
+    const release = join(dir, 'release.workflow.yaml');
+    assert.deepEqual(
+      nodeScriptFiles(buildIndex(validateFile(release)), release, 'release'),
+      ['release.sh', 'lib/version.sh', 'common.sh', 'lib/ship.sh'].map((f) => join(dir, 'tools', f)),
+    );
+    const top = sub('top.workflow.yaml', '  deploy: { workflow: ./release.workflow.yaml }');
+    assert.deepEqual(
+      dependencyFiles(top, validateFile(top).workflow).sort(),
+      [join(dir, 'release.workflow.yaml'), ...['common.sh', 'lib/ship.sh', 'lib/version.sh', 'release.sh'].map((f) => join(dir, 'tools', f))].sort(),
+    );
+  });
+
+  it('says nothing where the scripts a script runs cannot all be known: one missing, one further down, a change of folder', () => {
+    write('sources-missing.sh', '. ./gone.sh');
+    write('deeper.sh', '. ./middle.sh');
+    write('middle.sh', 'echo "a=1" >> "$MAESTRO_OUTPUT"', './bottom.sh');
+    write('bottom.sh', 'echo "b=1" >> "$MAESTRO_OUTPUT"');
+    write('moves.sh', 'cd "$(dirname "$0")"', '. ./middle.sh');
+    for (const script of ['sources-missing', 'deeper', 'moves']) {
+      sub(`${script}.workflow.yaml`, `  release: { run: ./${script}.sh }`);
+      assert.deepEqual(readsOf(`${script}.workflow.yaml`, 'anything'), [], script);
+    }
+    // A script that sources one the node runs already adds nothing to follow.
+    write('both.sh', '. ./bottom.sh');
+    sub('both.workflow.yaml', '  first: { run: ./both.sh }', '  second: { run: ./bottom.sh }');
+    assert.equal(readsOf('both.workflow.yaml', 'anything').length, 1);
+    assert.deepEqual(readsOf('both.workflow.yaml', 'b'), []);
+    // A change of folder in a script that runs no other changes nothing.
+    write('builds.sh', 'cd build', 'make', 'echo "artifact=app" >> "$MAESTRO_OUTPUT"');
+    sub('builds.workflow.yaml', '  build: { run: ./builds.sh }');
+    assert.equal(readsOf('builds.workflow.yaml', 'anything').length, 1);
   });
 
   it('makes the scripts of the sub-workflows a file runs files its validation depends on', () => {

@@ -3,6 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { applyEdits, parseEditAction, planEdit, type EditAction, type FieldValue, type NodeKind } from '../../engine/edits/actions';
+import { renameOutput } from '../../engine/edits/outputRename';
 import { notUtf8Line, readFileText } from '../../engine/fileText';
 import { toLineDiagnostics, type ValidationResult } from '../../engine/validation/validate';
 import { validateFile } from '../../engine/validateFile';
@@ -149,15 +150,17 @@ export function editCommand(argv: string[], io: Output): number {
   const text = editableText(file, io);
   if (text === undefined) return 1;
   const before = validateFile(file, text);
-  const outcome = planEdit(buildIndex(before), action);
+  const index = buildIndex(before);
+  const scripts = action.type === 'renameOutput' ? scriptEdits(file, index, action) : { files: [], notes: [] };
+  if ('error' in scripts) return refused(scripts.error, io);
+  // An output only the node's script files write is renamed there (and in the callers), however little the file says.
+  const outcome = action.type === 'renameOutput' ? renameOutput(index, action.id, action.from, action.to, scripts.files.length > 0) : planEdit(index, action);
   if ('error' in outcome) return refused(outcome.error, io);
   const callers =
     values.callers !== undefined && (action.type === 'renameInput' || action.type === 'renameOutput')
-      ? callerEdits(values.callers, file, buildIndex(before), action)
+      ? callerEdits(values.callers, file, index, action)
       : { files: [], notes: [] };
-  const scripts = action.type === 'renameOutput' ? scriptEdits(file, buildIndex(before), action) : { files: [], notes: [] };
   if ('error' in callers) return refused(callers.error, io);
-  if ('error' in scripts) return refused(scripts.error, io);
   const edited = applyEdits(text, outcome.edits);
   for (const d of newErrors(before, validateFile(file, edited)))
     io.err(safeText(`${file}:${d.line}:${d.column}: error ${d.code}: ${d.message} (left by the edit)`) + '\n');

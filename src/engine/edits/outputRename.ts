@@ -9,15 +9,18 @@ import type { WorkflowIndex } from '../workflowIndex';
 import { INPUT_NAME, INPUT_NAME_RULE } from './action';
 import type { Outcome } from './nodes';
 
-/** The edits that rename the output `from` of node `nodeId` to `to`, in its own workflow file. */
-export function renameOutput(index: WorkflowIndex, nodeId: string, from: string, to: string): Outcome {
+/**
+ * The edits that rename the output `from` of node `nodeId` to `to`, in its own workflow file; none where only the
+ * script files it runs write it (`byScripts`: their edits are scriptOutputEdits') and the file does not name it.
+ */
+export function renameOutput(index: WorkflowIndex, nodeId: string, from: string, to: string, byScripts = false): Outcome {
   const node = index.byId.get(nodeId);
   if (!node) return { error: `there is no node '${nodeId}'` };
   if (node.spec?.kind === 'approval') return { error: `'${nodeId}' is an approval gate: its outputs (${APPROVAL_OUTPUTS.join(', ')}) are named by the engine` };
   if (node.spec?.kind === 'workflow')
     return { error: `'${nodeId}' runs a sub-workflow: its outputs are named by that file's nodes (rename the output there, and this follows)` };
   const mentions = outputMentionsOf(index, nodeId, from);
-  if (!mentions.length) return { error: `node '${nodeId}' has no output '${from}'` };
+  if (!mentions.length && !byScripts) return { error: `node '${nodeId}' has no output '${from}'` };
   if (!INPUT_NAME.test(to)) return { error: `'${to}' cannot name an output: ${INPUT_NAME_RULE}` };
   if (to === from) return { edits: [] };
   const taken = nameTaken(index, nodeId, from, to);
@@ -25,7 +28,7 @@ export function renameOutput(index: WorkflowIndex, nodeId: string, from: string,
   const quoted = quotedMention(index, mentions, from);
   if (quoted) return { error: quoted };
   const edits = mentions.map((m) => ({ span: m.span, newText: to }));
-  const written = mentions.some((m) => m.role === 'write' || m.role === 'stdoutAs');
+  const written = byScripts || mentions.some((m) => m.role === 'write' || m.role === 'stdoutAs');
   return written
     ? { edits }
     : {

@@ -22,8 +22,7 @@ import {
   type WorkflowSymbol,
 } from './navigation';
 import { sharedOutputNote } from '../../engine/edits/outputRename';
-import { nodeScriptFiles } from '../../engine/edits/scriptOutputs';
-import { scriptFileWrites } from '../../engine/scriptFiles';
+import { nodeScriptFiles, scriptFileWrites } from '../../engine/scriptFiles';
 import {
   addCallerInputEdits,
   addCallerOutputEdits,

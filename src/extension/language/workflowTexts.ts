@@ -6,8 +6,9 @@ import type { Span } from '../../engine/diagnostics';
 import { callerInputEdits, renameInput } from '../../engine/edits/inputRename';
 import { followCallers, type FollowOptions, type WorkflowText } from '../../engine/edits/callerChain';
 import { callerOutputEdits, otherOutputWriters, passesOutputOn, renameOutput } from '../../engine/edits/outputRename';
-import { outputGivers, outputMentionsOf, writesIn } from '../../engine/outputMentions';
-import { nodeScriptFiles, scriptOutputEdits } from '../../engine/edits/scriptOutputs';
+import { outputGivers, writesIn } from '../../engine/outputMentions';
+import { scriptOutputEdits } from '../../engine/edits/scriptOutputs';
+import { nodeScriptFiles } from '../../engine/scriptFiles';
 import { validateWorkflow } from '../../engine/validation/validate';
 import { MAX_VALIDATED_BYTES } from '../../engine/validation/worker/fileDiagnostics';
 import { buildIndex, type WorkflowIndex } from '../../engine/workflowIndex';
@@ -246,9 +247,8 @@ export async function renameSubRunOutput(callee: vscode.Uri, from: string, to: s
     );
   const [giver] = all;
   const where = vscode.workspace.asRelativePath(giver.file);
-  // Written only by a script file the node runs, and read nowhere in its file: only the script and the callers change.
-  const unnamed = giver.byScript && !outputMentionsOf(giver.index, giver.nodeId, from).length;
-  const renamed = unnamed ? { edits: [] } : renameOutput(giver.index, giver.nodeId, from, to);
+  // Written only by a script file the node runs: where its file does not name it, only the script and the callers change.
+  const renamed = renameOutput(giver.index, giver.nodeId, from, to, giver.byScript);
   if ('error' in renamed) throw new Error(`${where}: ${renamed.error}`);
   const edit = new vscode.WorkspaceEdit();
   const doc = await vscode.workspace.openTextDocument(giver.file);
