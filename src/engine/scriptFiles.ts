@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { calledScripts, nodeScriptsOf } from './calledScripts';
 import { writesIn } from './outputMentions';
 import { readRegularText } from './regularFile';
-import { StatCache } from './statCache';
+import { type ReadBudget, StatCache } from './statCache';
 import type { WorkflowIndex } from './workflowIndex';
 
 /** A script file larger than this is not read for the outputs it writes. */
@@ -39,13 +39,16 @@ const scripts = new StatCache(MAX_SCRIPT_BYTES, MAX_CACHED, (path): ScriptFile =
  */
 export const scriptFileWrites = (path: string): ScriptWrite[] | undefined => scripts.get(path)?.writes;
 
+/** A budget for the script files one question reads (see ReadBudget). */
+export const scriptReadBudget = (): ReadBudget => scripts.budget();
+
 /** The script files a node runs, and those they run or source (`. ./lib.sh`), one level down. */
 export interface ScriptsRun {
   /** Absolute paths, each once, those the node runs first. */
   paths: string[];
   /**
-   * Whether these are all the scripts that may write its outputs: false when one cannot be read, one changes folder
-   * before it runs another, or one a level down runs or sources yet another.
+   * Whether these are all the scripts that may write its outputs: false when one cannot be read (or is past the
+   * question's budget), one changes folder before it runs another, or one a level down runs or sources yet another.
    */
   complete: boolean;
 }
@@ -54,17 +57,17 @@ export interface ScriptsRun {
  * The script files a node runs (`paths`, absolute) and those they run or source in turn, resolved from the node's
  * working folder `cwd` (absolute), where the shell looks for them.
  */
-export function scriptsRunFrom(paths: readonly string[], cwd: string): ScriptsRun {
+export function scriptsRunFrom(paths: readonly string[], cwd: string, budget = scripts.budget()): ScriptsRun {
   const first = [...new Set(paths)];
   const found = [...first];
   let complete = true;
   for (const path of first) {
-    const calls = scripts.get(path)?.calls;
+    const calls = scripts.get(path, budget)?.calls;
     if (!calls) complete = false;
     for (const next of (calls ?? []).map((c) => resolve(cwd, c))) if (!found.includes(next)) found.push(next);
   }
   for (const path of found.slice(first.length)) {
-    const below = scripts.get(path)?.calls;
+    const below = scripts.get(path, budget)?.calls;
     if (!below || below.some((c) => !found.includes(resolve(cwd, c)))) complete = false;
   }
   return { paths: found, complete };
@@ -79,8 +82,10 @@ export function nodeScriptFiles(index: WorkflowIndex, file: string, nodeId: stri
   const scripts = spec && nodeScriptsOf(spec);
   if (!scripts) return [];
   const folder = dirname(file);
-  return scriptsRunFrom(
+  const run = scriptsRunFrom(
     scripts.paths.map((p) => resolve(folder, p)),
     resolve(folder, scripts.cwd),
-  ).paths;
+  );
+  // Each is read by those who ask: no more than a question may read.
+  return run.paths.slice(0, MAX_CACHED);
 }

@@ -15,8 +15,12 @@ export class StatCache<T> {
     private readonly read: (path: string) => T | undefined,
   ) {}
 
-  /** What is kept of the file at `path`; undefined when it is missing, not a regular file, too large or unreadable. */
-  get(path: string): T | undefined {
+  /**
+   * What is kept of the file at `path`; undefined when it is missing, not a regular file, too large or unreadable, or
+   * past the `budget` of the question that asks.
+   */
+  get(path: string, budget?: ReadBudget): T | undefined {
+    if (budget && !budget.allows(path)) return undefined;
     let stat;
     try {
       stat = statSync(path);
@@ -35,5 +39,29 @@ export class StatCache<T> {
     if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(path, { mtimeMs: stat.mtimeMs, size: stat.size, value });
     return value;
+  }
+
+  /** A budget of as many files as this cache keeps, for one question (see ReadBudget). */
+  budget(): ReadBudget {
+    return new ReadBudget(this.maxEntries);
+  }
+}
+
+/**
+ * The distinct files one question (a validation, say) may read through a cache: as many as it keeps, so that the next
+ * keystroke's question reads none of them again, and a file that names thousands of others cannot make each keystroke
+ * read them all. Those past it are not read, the same ones each time (the first named are read): what they would say
+ * is not known, and nothing is said of it.
+ */
+export class ReadBudget {
+  private readonly paths = new Set<string>();
+
+  constructor(private readonly max: number) {}
+
+  allows(path: string): boolean {
+    if (this.paths.has(path)) return true;
+    if (this.paths.size >= this.max) return false;
+    this.paths.add(path);
+    return true;
   }
 }

@@ -5,8 +5,8 @@ import type { NodeScripts } from './calledScripts';
 import { buildWorkflow, MAX_SUB_WORKFLOW_DEPTH, type InputSpec, type WorkflowSpec } from './model';
 import { runOutputs } from './outputMentions';
 import { readRegularText } from './regularFile';
-import { scriptFileWrites, scriptsRunFrom } from './scriptFiles';
-import { StatCache } from './statCache';
+import { scriptFileWrites, scriptReadBudget, scriptsRunFrom } from './scriptFiles';
+import { type ReadBudget, StatCache } from './statCache';
 import { parseWorkflowText } from './validation/document';
 import type { SemanticOptions } from './validation/semantics';
 import { validateWorkflow, type ValidationResult } from './validation/validate';
@@ -52,7 +52,15 @@ const placed = (folder: string, scripts: NodeScripts): NodeScripts => ({
   paths: scripts.paths.map((p) => resolve(folder, p)),
 });
 
-const readSubWorkflow = (path: string): SubWorkflowFile | undefined => subWorkflows.get(path);
+/** What one question about the files beside a workflow (a validation, say) may read: see ReadBudget. */
+interface Reads {
+  workflows: ReadBudget;
+  scripts: ReadBudget;
+}
+
+const newReads = (): Reads => ({ workflows: subWorkflows.budget(), scripts: scriptReadBudget() });
+
+const readSubWorkflow = (path: string, reads?: Reads): SubWorkflowFile | undefined => subWorkflows.get(path, reads?.workflows);
 
 export interface SubWorkflowSummary {
   name: string;
@@ -73,16 +81,21 @@ export const declaredInputs = (path: string): Record<string, InputSpec> | undefi
  * that cannot be known: a file on the way is not a regular file of a bounded size that parses, runs one before it
  * again, or runs scripts not all of which can be read (see scriptsRunFrom).
  */
-export function givenOutputs(path: string, within: readonly string[] = [], known = new Map<string, string[] | undefined>()): string[] | undefined {
+export function givenOutputs(
+  path: string,
+  within: readonly string[] = [],
+  known = new Map<string, string[] | undefined>(),
+  reads = newReads(),
+): string[] | undefined {
   if (known.has(path)) return known.get(path);
-  const outputs = readSubWorkflow(path)?.outputs;
+  const outputs = readSubWorkflow(path, reads)?.outputs;
   if (!outputs || within.includes(path) || within.length >= MAX_SUB_WORKFLOW_DEPTH) return undefined;
-  const run = outputs.scripts.map((s) => scriptsRunFrom(s.paths, s.cwd));
+  const run = outputs.scripts.map((s) => scriptsRunFrom(s.paths, s.cwd, reads.scripts));
   if (run.some((r) => !r.complete)) return undefined;
   const written = run.flatMap((r) => r.paths.flatMap((p) => scriptFileWrites(p) ?? []));
   let names: Set<string> | undefined = new Set([...outputs.names, ...written.map((w) => w.output)]);
   for (const nested of new Set(outputs.through)) {
-    const more = givenOutputs(nested, [...within, path], known);
+    const more = givenOutputs(nested, [...within, path], known, reads);
     if (!more) {
       names = undefined;
       break;
@@ -103,10 +116,10 @@ const MAX_FILES_FOLLOWED = MAX_CACHED;
  * The files running `start` reaches, breadth first, `start` first, each with the sub-workflows it runs, as far as
  * validation follows them; `cameFrom` notes the file each was first reached from.
  */
-function* followFrom(start: string, cameFrom = new Map<string, string | undefined>([[start, undefined]])): Generator<[string, string[]]> {
+function* followFrom(start: string, reads: Reads, cameFrom = new Map<string, string | undefined>([[start, undefined]])): Generator<[string, string[]]> {
   const queue = [start];
   for (let i = 0; i < queue.length && i < MAX_FILES_FOLLOWED; i++) {
-    const runs = readSubWorkflow(queue[i])?.runs ?? [];
+    const runs = readSubWorkflow(queue[i], reads)?.runs ?? [];
     yield [queue[i], runs];
     for (const next of runs) {
       if (cameFrom.has(next)) continue;
@@ -120,9 +133,9 @@ function* followFrom(start: string, cameFrom = new Map<string, string | undefine
  * The files by which running `start` comes back to `target`, `start` first (its own file last, which runs `target`);
  * undefined when it does not within the files followed.
  */
-function pathBack(start: string, target: string): string[] | undefined {
+function pathBack(start: string, target: string, reads: Reads): string[] | undefined {
   const cameFrom = new Map<string, string | undefined>([[start, undefined]]);
-  for (const [file, runs] of followFrom(start, cameFrom)) {
+  for (const [file, runs] of followFrom(start, reads, cameFrom)) {
     if (!runs.includes(target)) continue;
     const chain = [file];
     for (let back = cameFrom.get(file); back !== undefined; back = cameFrom.get(back)) chain.unshift(back);
@@ -140,10 +153,12 @@ export function dependencyFiles(file: string, workflow: Pick<WorkflowSpec, 'node
   const folder = dirname(resolve(file));
   const starts = new Set(workflow.nodes.flatMap((n) => (n.workflow === undefined ? [] : [resolve(folder, n.workflow)])));
   const files = new Set<string>();
+  const reads = newReads();
   for (const start of starts)
-    for (const [reached] of followFrom(start)) {
+    for (const [reached] of followFrom(start, reads)) {
       files.add(reached);
-      for (const { paths, cwd } of readSubWorkflow(reached)?.outputs?.scripts ?? []) for (const script of scriptsRunFrom(paths, cwd).paths) files.add(script);
+      for (const { paths, cwd } of readSubWorkflow(reached, reads)?.outputs?.scripts ?? [])
+        for (const script of scriptsRunFrom(paths, cwd, reads.scripts).paths) files.add(script);
     }
   return [...files];
 }
@@ -152,7 +167,7 @@ export function dependencyFiles(file: string, workflow: Pick<WorkflowSpec, 'node
  * How many workflow files deep running `start` nests, `start` included: the longest chain of sub-workflows from it. A
  * loop back (reported on its own) ends a chain, and at most MAX_FILES_FOLLOWED files are read.
  */
-function nestingDepth(start: string): number {
+function nestingDepth(start: string, reads: Reads): number {
   const depths = new Map<string, number>();
   const onChain = new Set<string>();
   const visit = (file: string): number => {
@@ -161,7 +176,7 @@ function nestingDepth(start: string): number {
     if (onChain.has(file) || depths.size + onChain.size >= MAX_FILES_FOLLOWED) return 0;
     onChain.add(file);
     let below = 0;
-    for (const next of readSubWorkflow(file)?.runs ?? []) below = Math.max(below, visit(next));
+    for (const next of readSubWorkflow(file, reads)?.runs ?? []) below = Math.max(below, visit(next));
     onChain.delete(file);
     depths.set(file, 1 + below);
     return 1 + below;
@@ -186,12 +201,14 @@ export function filesBeside(file: string): SemanticOptions {
   const folder = dirname(self);
   const at = (p: string) => (isAbsolute(p) ? p : resolve(folder, p));
   const named = (p: string) => (dirname(p) === folder ? basename(p) : relative(folder, p) || p);
-  // Many nodes may run the same sub-workflow: each file is looked at once per validation.
+  // Many nodes may run the same sub-workflow: each file is looked at once per validation, and no more files are read
+  // than the caches keep.
+  const reads = newReads();
   const exists = oncePerPath((p) => existsSync(p));
-  const inputs = oncePerPath(declaredInputs);
-  const outputs = oncePerPath((p) => givenOutputs(p));
-  const loopBack = oncePerPath((p) => (p === self ? [] : pathBack(p, self)?.map(named)));
-  const nesting = oncePerPath(nestingDepth);
+  const inputs = oncePerPath((p) => readSubWorkflow(p, reads)?.inputs);
+  const outputs = oncePerPath((p) => givenOutputs(p, [], undefined, reads));
+  const loopBack = oncePerPath((p) => (p === self ? [] : pathBack(p, self, reads)?.map(named)));
+  const nesting = oncePerPath((p) => nestingDepth(p, reads));
   return {
     fileExists: (p) => exists(at(p)),
     workflowInputs: (p) => inputs(at(p)),
