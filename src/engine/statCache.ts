@@ -36,6 +36,8 @@ export class StatCache<T> {
     } catch {
       value = undefined;
     }
+    // A file read again goes to the back, as the newest, and pushes out no other.
+    this.entries.delete(path);
     if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(path, { mtimeMs: stat.mtimeMs, size: stat.size, value });
     return value;

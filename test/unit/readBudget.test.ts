@@ -56,6 +56,11 @@ describe('the files one validation reads beside a workflow', () => {
     assert.equal(cache.get(join(dir, 'three.txt'), budget), undefined, 'past the budget: not read');
     assert.equal(cache.get(join(dir, 'one.txt'), budget), 1, 'one read already: asked again');
     assert.equal(reads.length, 2);
+    // A file changed is read again, and keeps the other in the cache.
+    write('two.txt', '22');
+    assert.equal(cache.get(join(dir, 'two.txt')), 3);
+    assert.equal(cache.get(join(dir, 'one.txt')), 1);
+    assert.equal(reads.length, 3);
   });
 
   it('check the first sub-workflows a file runs, as many as are kept, and say nothing of those past them, each time the same', () => {
