@@ -23,8 +23,11 @@ interface ScriptFile {
   calls: string[] | undefined;
 }
 
-/** A line that changes the shell's working folder: the scripts named after it are not where the node's folder says. */
-const CHANGES_FOLDER = /^\s*(?:cd|pushd|popd)(?:\s|$)/m;
+/**
+ * A command that changes the shell's working folder (`cd`, first on a line or after `;`, `&&`, `(`, `then`…): the
+ * scripts named after it are not where the node's folder says.
+ */
+const CHANGES_FOLDER = /(?:^|[;&|(`{]|\b(?:then|do|else)\b)\s*(?:cd|pushd|popd)(?=[\s;)&|]|$)/m;
 
 const scripts = new StatCache(MAX_SCRIPT_BYTES, MAX_CACHED, (path): ScriptFile => {
   const text = readRegularText(path, MAX_SCRIPT_BYTES);

@@ -117,7 +117,10 @@ describe('the outputs script files write, for the workflows that run theirs', ()
     write('middle.sh', 'echo "a=1" >> "$MAESTRO_OUTPUT"', './bottom.sh');
     write('bottom.sh', 'echo "b=1" >> "$MAESTRO_OUTPUT"');
     write('moves.sh', 'cd "$(dirname "$0")"', '. ./middle.sh');
-    for (const script of ['sources-missing', 'deeper', 'moves']) {
+    write('leaf.sh', 'echo "c=1" >> "$MAESTRO_OUTPUT"');
+    write('moves-later.sh', 'set -e; cd tools', '. ./leaf.sh');
+    write('moves-if.sh', 'if [ -d tools ]; then cd tools; fi', './leaf.sh');
+    for (const script of ['sources-missing', 'deeper', 'moves', 'moves-later', 'moves-if']) {
       sub(`${script}.workflow.yaml`, `  release: { run: ./${script}.sh }`);
       assert.deepEqual(readsOf(`${script}.workflow.yaml`, 'anything'), [], script);
     }
