@@ -81,6 +81,12 @@ export async function buildingSteps(d) {
     const fix = dag.getByRole('button', { name: 'Pass nodes.step.outputs.version to the script in $VERSION' });
     await fix.waitFor();
     await fix.scrollIntoViewIfNeeded();
+    // The editor shows the changed script from its line's start: its keys are not scrolled out at the left.
+    const scrolledLeft = await page
+      .locator('.editor-group-container .monaco-editor .lines-content')
+      .first()
+      .evaluate((e) => -parseFloat(e.style.left || '0'));
+    if (scrolledLeft > 0) throw new Error(`the editor scrolled ${scrolledLeft}px sideways to show the change`);
     await shot('10b-panel-offers-a-fix');
     await fix.click();
     await dag.waitForFunction(() => document.querySelector('[data-field="run"]')?.value === 'echo "closed at ${VERSION}"');

@@ -176,7 +176,7 @@ export class WorkflowEditing {
     this.highlight.show(editor, ranges);
     const focus = reveal ? toRange(doc, reveal) : ranges[0];
     if (reveal) editor.selection = new vscode.Selection(focus.start, focus.end);
-    if (focus) editor.revealRange(focus, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    if (focus) editor.revealRange(linesOf(focus), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   }
 
   async copy(ids: string[]): Promise<void> {
@@ -216,3 +216,9 @@ export class WorkflowEditing {
     await vscode.window.showTextDocument(doc, { viewColumn: this.column(), selection: new vscode.Selection(cursor, cursor) });
   }
 }
+
+/**
+ * The part of a changed range the editor is moved to: its lines, from its start, not sideways to its end (a script
+ * longer than the editor is wide would take the keys at the left edge out of view).
+ */
+const linesOf = (range: vscode.Range): vscode.Range => new vscode.Range(range.start, range.isSingleLine ? range.start : range.end.with({ character: 0 }));
