@@ -78,17 +78,18 @@ export function scriptsRunFrom(paths: readonly string[], cwd: string, budget = s
 
 /**
  * The absolute paths of the script files node `nodeId` of workflow `file` runs from its working folder, and of those
- * they run or source in turn (see scriptsRunFrom).
+ * they run or source in turn (see scriptsRunFrom); those within `budget`, which a question about many nodes shares.
  */
-export function nodeScriptFiles(index: WorkflowIndex, file: string, nodeId: string): string[] {
+export function nodeScriptFiles(index: WorkflowIndex, file: string, nodeId: string, budget = scripts.budget()): string[] {
   const spec = index.byId.get(nodeId)?.spec;
-  const scripts = spec && nodeScriptsOf(spec);
-  if (!scripts) return [];
+  const called = spec && nodeScriptsOf(spec);
+  if (!called) return [];
   const folder = dirname(file);
   const run = scriptsRunFrom(
-    scripts.paths.map((p) => resolve(folder, p)),
-    resolve(folder, scripts.cwd),
+    called.paths.map((p) => resolve(folder, p)),
+    resolve(folder, called.cwd),
+    budget,
   );
-  // Each is read by those who ask: no more than a question may read.
-  return run.paths.slice(0, MAX_CACHED);
+  // Each is read by those who ask: no more than the budget allows.
+  return run.paths.filter((p) => budget.allows(p));
 }

@@ -6,7 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { ReadBudget, StatCache } from '../../src/engine/statCache';
+import { nodeScriptFiles, scriptReadBudget } from '../../src/engine/scriptFiles';
 import { filesBeside } from '../../src/engine/validateFile';
+import { validateWorkflow } from '../../src/engine/validation/validate';
+import { buildIndex } from '../../src/engine/workflowIndex';
 import { diagnose, yaml } from './helpers';
 
 const header = ['version: 1', 'name: Test'];
@@ -81,5 +84,27 @@ describe('the files one validation reads beside a workflow', () => {
     assert.deepEqual(warnings('  m: { workflow: ./many.workflow.yaml }', ...reading('m', 'nope')), []);
     assert.equal(warnings('  m: { workflow: ./some.workflow.yaml }', ...reading('m', 'nope')).length, 1);
     assert.deepEqual(warnings('  m: { workflow: ./some.workflow.yaml }', ...reading('m', 'o63')), []);
+  });
+
+  it("give the editor's look over many nodes' scripts no more files than one validation reads", () => {
+    const nodes = Array.from({ length: 4 }, (_, n) => [
+      `  n${n}:`,
+      '    run: |',
+      ...Array.from({ length: 25 }, (_, i) => `      ./s/x${n * 25 + i}.sh`),
+    ]).flat();
+    for (let i = 0; i < 100; i++) write(`s/x${i}.sh`, `echo "o${i}=1" >> "$MAESTRO_OUTPUT"`);
+    const file = join(dir, 'many.workflow.yaml');
+    const index = buildIndex(validateWorkflow(yaml(...header, 'nodes:', ...nodes)));
+    assert.deepEqual(
+      [0, 1, 2, 3].map((n) => nodeScriptFiles(index, file, `n${n}`).length),
+      [25, 25, 25, 25],
+    );
+    const shared = scriptReadBudget();
+    const files = [0, 1, 2, 3].map((n) => nodeScriptFiles(index, file, `n${n}`, shared));
+    assert.deepEqual(
+      files.map((f) => f.length),
+      [25, 25, 14, 0],
+    );
+    assert.deepEqual(files[2].at(-1), join(dir, 's', 'x63.sh'));
   });
 });

@@ -8,7 +8,8 @@ import { followCallers, type FollowOptions, type WorkflowText } from '../../engi
 import { callerOutputEdits, otherOutputWriters, passesOutputOn, renameOutput } from '../../engine/edits/outputRename';
 import { outputGivers, writesIn } from '../../engine/outputMentions';
 import { scriptOutputEdits } from '../../engine/edits/scriptOutputs';
-import { nodeScriptFiles } from '../../engine/scriptFiles';
+import { nodeScriptFiles, scriptReadBudget } from '../../engine/scriptFiles';
+import type { ReadBudget } from '../../engine/statCache';
 import { validateWorkflow } from '../../engine/validation/validate';
 import { MAX_VALIDATED_BYTES } from '../../engine/validation/worker/fileDiagnostics';
 import { buildIndex, type WorkflowIndex } from '../../engine/workflowIndex';
@@ -181,8 +182,10 @@ async function givers(file: vscode.Uri, output: string, depth = 1): Promise<Give
 /** The nodes of a workflow file whose script files write `output`. */
 async function scriptGivers(file: vscode.Uri, index: WorkflowIndex, output: string): Promise<Giver[]> {
   const found: Giver[] = [];
+  // However many nodes the file has, no more scripts are read than one validation reads.
+  const budget = scriptReadBudget();
   for (const node of index.nodes)
-    if ((await scriptsWriting(file, index, node.id, output)).length) found.push({ nodeId: node.id, span: node.keySpan, byScript: true });
+    if ((await scriptsWriting(file, index, node.id, output, budget)).length) found.push({ nodeId: node.id, span: node.keySpan, byScript: true });
   return found;
 }
 
@@ -208,10 +211,11 @@ async function scriptsWriting(
   index: WorkflowIndex,
   nodeId: string,
   output: string,
+  budget?: ReadBudget,
 ): Promise<{ uri: vscode.Uri; doc?: vscode.TextDocument; at: number[] }[]> {
   if (file.scheme !== 'file') return [];
   const found = [];
-  for (const path of nodeScriptFiles(index, file.fsPath, nodeId)) {
+  for (const path of nodeScriptFiles(index, file.fsPath, nodeId, budget)) {
     const uri = vscode.Uri.file(path);
     const script = await workflowTextOf(uri);
     const at = script?.text.includes('MAESTRO_OUTPUT') ? writesIn(script.text).flatMap((w) => (w.output === output ? [w.at] : [])) : [];
