@@ -107,6 +107,13 @@ export function registerScriptSuite(context: IntegrationContext): void {
         positionOf(doc, 'outputs.url', 'outputs.u'.length),
       );
       assert.equal(inSourced.uri.fsPath, sourced.fsPath);
+      const [hover] = await vscode.commands.executeCommand<vscodeTypes.Hover[]>(
+        'vscode.executeHoverProvider',
+        doc.uri,
+        positionOf(doc, 'outputs.url', 'outputs.u'.length),
+      );
+      const shown = hover.contents.map((c) => (typeof c === 'string' ? c : c.value)).join('\n');
+      assert.match(shown, /Written by `ship-lib\.sh`, a script file its node runs/);
       assert.deepEqual([inSourced.range.start.line, inSourced.range.start.character], [0, 'echo "'.length]);
     } finally {
       for (const f of [script, sourced, flow]) rmSync(f.fsPath, { force: true });

@@ -303,7 +303,7 @@ describe('language services', () => {
       assert.equal(givenInputAt(caller.index, caller.text.indexOf('prod')), undefined, 'a value is not');
       const inputs = { target: { name: 'target', type: 'string' as const, required: true, description: 'Where *to*' } };
       assert.equal(
-        hoverAt(caller.index, caller.offset, () => ({ name: 'Release', nodes: 2, inputs }))!.markdown,
+        hoverAt(caller.index, caller.offset, { describe: () => ({ name: 'Release', nodes: 2, inputs }) })!.markdown,
         'Input **target** of `./release.workflow.yaml` (string, required)\n\nWhere \\*to\\*',
       );
       const unknown = at(...base.slice(0, 6), '    run: echo ${{ inputs.nowh|ere }}', ...base.slice(7));

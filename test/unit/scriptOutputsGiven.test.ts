@@ -183,6 +183,17 @@ describe('the outputs a node gives through the script files it runs, in the edit
     const read = buildIndex(validateWorkflow(complete));
     const hover = hoverAt(read, complete.indexOf('outputs.version') + 'outputs.v'.length);
     assert.match(hover!.markdown, /Not written in this file: `\.\/tools\/release\.sh`, which it runs, may write it/);
+    // Where the scripts can be read, the one that writes it is named: the node's own, or one it sources.
+    const at = complete.indexOf('outputs.version') + 'outputs.v'.length;
+    const writers = (files: string[]) => ({ scriptWriters: (id: string, output: string) => (id === 'release' && output === 'version' ? files : []) });
+    assert.match(
+      hoverAt(read, at, writers(['tools/lib/version.sh']))!.markdown,
+      /Written by `tools\/lib\/version\.sh`, a script file its node runs \(go to definition/,
+    );
+    assert.match(
+      hoverAt(read, at, writers(['tools/release.sh', 'tools/lib.sh']))!.markdown,
+      /Written by `tools\/release\.sh`, `tools\/lib\.sh`, script files its node runs/,
+    );
     const own = hoverAt(read, complete.indexOf('notes='));
     assert.doesNotMatch(own!.markdown, /Not written in this file/);
   });

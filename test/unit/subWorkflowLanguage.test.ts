@@ -198,7 +198,7 @@ describe('hover over a sub-workflow path', () => {
     const index = buildIndex(validateWorkflow(text));
     const offset = text.indexOf('deploy.workflow');
     const summary = { name: 'Deploy [prod](http://x)', description: 'Ships *it*', nodes: 1, inputs: DEPLOY_INPUTS };
-    const hover = hoverAt(index, offset, (written) => (written === './deploy.workflow.yaml' ? summary : undefined));
+    const hover = hoverAt(index, offset, { describe: (written) => (written === './deploy.workflow.yaml' ? summary : undefined) });
     assert.equal(text.slice(hover!.span.start, hover!.span.end), './deploy.workflow.yaml');
     assert.equal(
       hover!.markdown,
@@ -211,10 +211,6 @@ describe('hover over a sub-workflow path', () => {
       ].join('\n'),
     );
     assert.equal(hoverAt(index, offset), undefined, 'nothing to read the file with: no hover');
-    assert.equal(
-      hoverAt(index, offset, () => undefined),
-      undefined,
-      'a file that cannot be read: no hover',
-    );
+    assert.equal(hoverAt(index, offset, { describe: () => undefined }), undefined, 'a file that cannot be read: no hover');
   });
 });

@@ -151,7 +151,7 @@ function inputMarkdown(index: WorkflowIndex, name: string): string {
 }
 
 /** A node's output: whether the node declares it; where it is declared or written, how many expressions read it. */
-function outputMarkdown(index: WorkflowIndex, nodeId: string, name: string, isRead: boolean): string {
+function outputMarkdown(index: WorkflowIndex, nodeId: string, name: string, isRead: boolean, lookups?: HoverLookups): string {
   const target = index.byId.get(nodeId)?.spec;
   const declared = target?.outputs?.includes(name);
   const head = `Output ${markdownCode(name)} of **${markdownText(nodeId)}**${declared === false ? ' — *not declared in its outputs*' : ''}`;
@@ -164,10 +164,17 @@ function outputMarkdown(index: WorkflowIndex, nodeId: string, name: string, isRe
       ? `\n\nGiven by the run of ${markdownCode(target.workflow)}: go to definition opens where it is written (its node, or a script file its node runs).`
       : '';
   const scripts = mentions.length === reads && target?.kind === 'run' && target.run !== undefined ? calledScripts(target.run) : [];
-  const written = scripts.length
-    ? `\n\nNot written in this file: ${scripts.map(markdownCode).join(', ')}, which it runs, may write it (go to definition opens where).`
-    : '';
-  return head + readBy + note + given + written;
+  return head + readBy + note + given + (scripts.length ? scriptsNote(scripts, lookups?.scriptWriters?.(nodeId, name) ?? []) : '');
+}
+
+/**
+ * Where an output its file does not write comes from: the script files that write it (those the node runs, or they
+ * run or source in turn), else those the node runs, which may.
+ */
+function scriptsNote(runs: string[], writers: string[]): string {
+  if (!writers.length) return `\n\nNot written in this file: ${runs.map(markdownCode).join(', ')}, which it runs, may write it (go to definition opens where).`;
+  const what = writers.length === 1 ? 'a script file' : 'script files';
+  return `\n\nWritten by ${writers.map(markdownCode).join(', ')}, ${what} its node runs (go to definition opens where).`;
 }
 
 /** An input a sub-workflow node gives (a key of its `with:`), as the file it runs declares it. */
@@ -176,11 +183,20 @@ function givenInputMarkdown(workflow: string, input: InputSpec): string {
   return input.description ? `${head}\n\n${markdownText(input.description)}` : head;
 }
 
-/** The hover at an offset; `describe` reads a sub-workflow file named by a path as written (none: no hover there). */
-export function hoverAt(index: WorkflowIndex, offset: number, describe?: (written: string) => SubWorkflowSummary | undefined): HoverContent | undefined {
+/** What a hover may read beside the file (none: no hover where it would be needed). */
+export interface HoverLookups {
+  /** A sub-workflow file named by a path as written. */
+  describe?: (written: string) => SubWorkflowSummary | undefined;
+  /** The script files (as paths from the workflow's folder) that node `nodeId` runs or they source, which write `output`. */
+  scriptWriters?: (nodeId: string, output: string) => string[];
+}
+
+/** The hover at an offset. */
+export function hoverAt(index: WorkflowIndex, offset: number, lookups?: HoverLookups): HoverContent | undefined {
   const text = index.result.parsed.text;
+  const describe = lookups?.describe;
   const named = namedAt(index, offset);
-  if (named?.kind === 'output') return { span: named.span, markdown: outputMarkdown(index, named.nodeId, named.name, named.role === 'expression') };
+  if (named?.kind === 'output') return { span: named.span, markdown: outputMarkdown(index, named.nodeId, named.name, named.role === 'expression', lookups) };
   if (named?.kind === 'matrixKey') return { span: named.span, markdown: matrixKeyMarkdown(index, named.nodeId, named.name) };
   const instance = matrixInstanceAt(index, offset);
   if (instance) return { span: instance.span, markdown: instanceMarkdown(instance.nodeId, instance.instance) };

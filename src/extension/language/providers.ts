@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { toRange } from '../convert';
 import { complete, type CompletionKind } from './completion';
@@ -7,7 +7,7 @@ import { describeWorkflowFile, filesBeside } from '../../engine/validateFile';
 import { cursorContext } from './cursorContext';
 import { findWorkflowFiles, WORKFLOW_SELECTOR, type WorkflowDocuments } from './documents';
 import { wantsWorkflowFiles, type FileLookups } from './subWorkflowCompletion';
-import { hoverAt } from './hover';
+import { hoverAt, type HoverLookups } from './hover';
 import { QUICK_FIX_KINDS, quickFixProvider } from './quickFixes';
 import {
   definitionAt,
@@ -68,9 +68,7 @@ export function registerLanguageFeatures(documents: WorkflowDocuments, inputRena
     vscode.languages.registerCompletionItemProvider(WORKFLOW_SELECTOR, completionProvider(index), '.', ' ', '[', ',', '{', '/'),
     vscode.languages.registerHoverProvider(WORKFLOW_SELECTOR, {
       provideHover(doc, pos) {
-        const folder = dirname(doc.uri.fsPath);
-        const describe = (written: string) => describeWorkflowFile(isAbsolute(written) ? written : resolve(folder, written));
-        const h = hoverAt(index(doc), doc.offsetAt(pos), doc.uri.scheme === 'file' ? describe : undefined);
+        const h = hoverAt(index(doc), doc.offsetAt(pos), doc.uri.scheme === 'file' ? hoverLookups(doc, index(doc)) : undefined);
         return h ? new vscode.Hover(new vscode.MarkdownString(h.markdown), toRange(doc, h.span)) : undefined;
       },
     }),
@@ -127,6 +125,18 @@ async function fileLookups(doc: vscode.TextDocument, pos: vscode.Position, i: Wo
     inputsOf: (written) => beside.workflowInputs?.(written),
     outputsOf: (written) => beside.workflowOutputs?.(written),
     scriptOutputsOf: (nodeId) => nodeScriptFiles(i, doc.uri.fsPath, nodeId).flatMap((p) => scriptFileWrites(p)?.map((w) => w.output) ?? []),
+  };
+}
+
+/** What a hover in a saved workflow reads beside it: the sub-workflows it names, the scripts its nodes run. */
+function hoverLookups(doc: vscode.TextDocument, i: WorkflowIndex): HoverLookups {
+  const folder = dirname(doc.uri.fsPath);
+  return {
+    describe: (written) => describeWorkflowFile(isAbsolute(written) ? written : resolve(folder, written)),
+    scriptWriters: (nodeId, output) =>
+      nodeScriptFiles(i, doc.uri.fsPath, nodeId)
+        .filter((p) => scriptFileWrites(p)?.some((w) => w.output === output))
+        .map((p) => relative(folder, p)),
   };
 }
 
