@@ -134,14 +134,34 @@ export function workbenchDriver({ page, workspace, shots, log }) {
         .findIndex((l) => l.includes(text)) + 1;
     if (line === 0) throw new Error(`${file} has no line with ${text}`);
     // Go to Line is tried again when its box went away under the keystrokes (a dialog or a notification that came
-    // and went makes the workbench inert for a moment).
+    // and went makes the workbench inert for a moment); what the editor took of them then is taken back.
+    const tab = page.locator(`.tab[aria-label^="${file}"]`).first();
+    const dirty = () => tab.evaluate((t) => t.classList.contains('dirty'));
     for (let attempt = 1; ; attempt++) {
       try {
         await page.keyboard.press('Escape');
-        await page.locator(`.tab[aria-label^="${file}"]`).first().click();
+        await tab.click();
+        const wasDirty = await dirty();
         await page.keyboard.press('Control+G');
+        // Its box, open and holding the keyboard, with the ':' it opens with.
+        await page.waitForFunction(
+          () => {
+            const input = document.querySelector('.quick-input-widget input.input');
+            return !!input && input.offsetParent !== null && document.activeElement === input && input.value.startsWith(':');
+          },
+          undefined,
+          { timeout: 5_000 },
+        );
         await page.locator('.quick-input-widget input.input').fill(`:${line}`, { timeout: 5_000 });
         await page.keyboard.press('Enter');
+        if (!wasDirty && (await dirty())) {
+          for (let undo = 0; undo < 5 && (await dirty()); undo++) await page.keyboard.press('Control+Z');
+          throw new Error(`the editor took the keystrokes meant for Go to Line ${line}`);
+        }
+        await page
+          .locator('.statusbar-item', { hasText: `Ln ${line},` })
+          .first()
+          .waitFor({ timeout: 5_000 });
         await page.locator('.editor-group-container .view-line', { hasText: text }).first().waitFor({ timeout: 5_000 });
         break;
       } catch (e) {
