@@ -56,14 +56,9 @@ export interface NodeScripts {
 }
 
 /**
- * The script files a node runs, as paths from its workflow's folder (through its working folder); undefined when
- * where they are cannot be known: the working folder is an expression.
+ * The script files a node runs and its working folder, as paths from its workflow's folder; undefined when where they
+ * are cannot be known: the working folder is an expression.
  */
-export function scriptPathsOf(node: Pick<NodeSpec, 'kind' | 'run' | 'cwd'>): string[] | undefined {
-  return nodeScriptsOf(node)?.paths;
-}
-
-/** The script files a node runs and where it runs them (see scriptPathsOf). */
 export function nodeScriptsOf(node: Pick<NodeSpec, 'kind' | 'run' | 'cwd'>): NodeScripts | undefined {
   const cwd = node.cwd ?? '.';
   if (node.kind !== 'run' || node.run === undefined) return { cwd, paths: [] };

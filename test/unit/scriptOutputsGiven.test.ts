@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { scriptPathsOf } from '../../src/engine/calledScripts';
+import { nodeScriptsOf } from '../../src/engine/calledScripts';
 import { runOutputs } from '../../src/engine/outputMentions';
 import { MAX_SCRIPT_BYTES, nodeScriptFiles, scriptFileWrites } from '../../src/engine/scriptFiles';
 import { dependencyFiles, filesBeside, validateFile } from '../../src/engine/validateFile';
@@ -43,6 +43,7 @@ describe('the outputs script files write, for the workflows that run theirs', ()
     ).map((d) => d.message);
 
   it('names the script files a node runs from the workflow folder, through its working folder, or none it can place', () => {
+    const scriptPathsOf = (node: Parameters<typeof nodeScriptsOf>[0]) => nodeScriptsOf(node)?.paths;
     assert.deepEqual(scriptPathsOf({ kind: 'run', run: './release.sh\nbash lib/x.sh' }), ['release.sh', 'lib/x.sh']);
     assert.deepEqual(scriptPathsOf({ kind: 'run', run: './build.sh', cwd: 'tools' }), ['tools/build.sh']);
     assert.deepEqual(scriptPathsOf({ kind: 'run', run: 'make', cwd: '${{ inputs.dir }}' }), [], 'runs no script file');
