@@ -1,7 +1,9 @@
 // The script files a node's `run` runs (`./release.sh`, `bash scripts/ship.sh`), as far as the text tells: where an
 // output a node gives may be written outside the workflow. Pure.
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { NodeSpec } from './model';
+import type { ProgramLanguage } from './programWrites';
+import { interpreterLanguage } from './scriptDialect';
 
 /** A relative path with a `/` in it (`./release.sh`, `scripts/ship.sh`), nothing a shell would expand. */
 const SCRIPT_PATH = /^(?:\.{1,2}\/|[A-Za-z0-9_][A-Za-z0-9_.-]*\/)[A-Za-z0-9_./-]*[A-Za-z0-9_]$/;
@@ -12,13 +14,15 @@ const RUNNERS = new Set(['bash', 'sh', 'zsh', 'dash', 'source', '.', 'exec']);
 
 /**
  * The script files a `run` runs, as written: a line's first word with a `/` in it, or the first after bash, sh,
- * source or `.` and their options (there a file of the working folder too: `bash release.sh`).
+ * source or `.`, or an interpreter (`python3`, `node`), and their options (there a file of the working folder too:
+ * `bash release.sh`, `python3 version.py`).
  */
 export function calledScripts(run: string): string[] {
   const out: string[] = [];
   for (const line of run.split('\n')) {
     const words = line.trim().split(/[ \t]+/);
-    const named = RUNNERS.has(words[0]) ? runnersFile(words) : { word: words[0], bare: false };
+    const language = interpreterLanguage(words[0]);
+    const named = RUNNERS.has(words[0]) ? runnersFile(words) : language ? { word: programFile(language, words), bare: true } : { word: words[0], bare: false };
     if (named?.word === undefined || out.includes(named.word)) continue;
     if (SCRIPT_PATH.test(named.word) || (named.bare && FILE_NAME.test(named.word))) out.push(named.word);
   }
@@ -44,6 +48,29 @@ function runnersFile(words: string[]): { word: string | undefined; bare: boolean
   }
   return { word: words[i], bare: !command };
 }
+
+/**
+ * The file an interpreter runs (`python3 -u tools/version.py`, `node --require ./r.js x.mjs`, `deno run x.ts`), past
+ * its options; none where it runs code given on the line or a module (`python3 -c …`, `-m`, `node -e`, `-p`).
+ */
+function programFile(language: ProgramLanguage, words: string[]): string | undefined {
+  let i = words[1] === 'run' && /^(?:deno|bun)$/.test(basename(words[0])) ? 2 : 1;
+  for (; i < words.length && words[i].startsWith('-'); i++) {
+    const option = words[i];
+    if (option === '--') return words[i + 1];
+    if (option === '-' || CODE_OPTION[language].test(option)) return undefined;
+    if (ARGUMENT_OPTION[language].test(option)) i++;
+  }
+  return words[i];
+}
+
+/** Options after which the interpreter runs code or a module, not a file (also in a cluster: `-uc`). */
+const CODE_OPTION: Record<ProgramLanguage, RegExp> = { python: /^-[A-Za-z]*[cm]/, javascript: /^(?:-[A-Za-z]*[ep]$|--eval$|--print$|--eval=|--print=)/ };
+/** Options that take the next word: Python's `-W arg`, `-X opt`; Node's `-r mod`, `--import mod`, `-C cond`… */
+const ARGUMENT_OPTION: Record<ProgramLanguage, RegExp> = {
+  python: /^(?:-[A-Za-z]*[WX]|--check-hash-based-pycs)$/,
+  javascript: /^(?:-[rC]|--(?:require|import|loader|experimental-loader|conditions|input-type|env-file|title|config))$/,
+};
 
 /** Whether a runner's option takes the next word: a shell's `-o name`, `-O name` (also in a cluster, `-eo`), `--rcfile file`; exec's `-a name`. */
 const takesArgument = (runner: string, option: string): boolean =>

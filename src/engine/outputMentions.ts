@@ -6,6 +6,7 @@ import { nodeScriptsOf, type NodeScripts } from './calledScripts';
 import type { Span } from './diagnostics';
 import { fieldPair, nodePair } from './edits/yamlText';
 import { APPROVAL_OUTPUTS, type WorkflowSpec } from './model';
+import { shellDialect, writesInDialect } from './scriptDialect';
 import type { ParsedDocument } from './validation/document';
 import { nodeAt, type WorkflowIndex } from './workflowIndex';
 
@@ -42,62 +43,33 @@ function unquoted(s: Scalar, span: Span): Span {
 }
 
 /**
- * Where a node's script writes an output to `$MAESTRO_OUTPUT`: with `echo` or `printf` (`echo "name=value"`,
- * `echo "name<<EOF"`, `printf '%s\n' "name=$v"`) or in a here-document appended to it. A write that cannot be told
- * from the text (a script that calls another, a variable for the name) is not found. `name` limits it to one output.
- * The scalar's source is read, not its value: a name stands in the source as it is in the value, and only there does
- * a match have its place (a quoted YAML value escapes the quotes and line breaks around it).
+ * Where a node's script writes an output to `$MAESTRO_OUTPUT`: in a shell, with `echo` or `printf` (`echo
+ * "name=value"`, `printf '%s\n' "name=$v"`) or in a here-document appended to it; in Python or JavaScript (the node's
+ * `shell`), in a string it writes (see programWrites). A write that cannot be told from the text (a script that calls
+ * another, a variable for the name) is not found. `name` limits it to one output. The scalar's source is read, not
+ * its value: a name stands in the source as it is in the value, and only there does a match have its place (a quoted
+ * YAML value escapes the quotes and line breaks around it; a program is read only from a block or plain one).
  */
 export function outputWrites(parsed: ParsedDocument, nodeId: string, name?: string): OutputMention[] {
   const pair = nodePair(parsed, nodeId);
   const script = runScalar(pair && fieldPair(pair, 'run'));
-  if (!script?.range || !script.value.includes('MAESTRO_OUTPUT')) return [];
+  if (!pair || !script?.range || !script.value.includes('MAESTRO_OUTPUT')) return [];
+  const dialect = shellDialect(nodeShell(parsed, pair));
+  if (dialect !== 'shell' && (script.type === 'QUOTE_DOUBLE' || script.type === 'QUOTE_SINGLE')) return [];
   const start = script.range[0];
   const source = parsed.text.slice(start, script.range[1]);
-  return writesIn(source)
+  return writesInDialect(source, dialect)
     .filter((w) => name === undefined || w.output === name)
-    .sort((a, b) => a.at - b.at)
     .map((w) => ({ nodeId, output: w.output, span: { start: start + w.at, end: start + w.at + w.output.length }, role: 'write' }));
 }
 
-/** The outputs a script's source writes to `$MAESTRO_OUTPUT` as `outputWrites` sees them, each with its offset. */
-export function writesIn(source: string): { output: string; at: number }[] {
-  return [...source.matchAll(WRITE)].map((m) => ({ output: m[2], at: m.indices![2][0] })).concat(heredocWrites(source));
+/** A node's `shell`, its own or the workflow's default. */
+function nodeShell(parsed: ParsedDocument, pair: Pair): string | undefined {
+  const own = fieldPair(pair, 'shell')?.value;
+  if (isScalar(own) && typeof own.value === 'string') return own.value;
+  const defaults: unknown = parsed.doc.getIn(['defaults', 'shell']);
+  return typeof defaults === 'string' ? defaults : undefined;
 }
-
-/**
- * The `name=` and `name<<` lines of a here-document appended to `$MAESTRO_OUTPUT` (`cat >> "$MAESTRO_OUTPUT" <<EOF`),
- * with their offsets in `source`: lines of the source, as a block or plain YAML value has them.
- */
-function heredocWrites(source: string): { output: string; at: number }[] {
-  const out: { output: string; at: number }[] = [];
-  const lines = source.split('\n');
-  let offset = 0;
-  let delimiter: string | undefined;
-  let valueEnd: string | undefined;
-  for (const line of lines) {
-    const trimmed = line.trim();
-    if (valueEnd !== undefined) valueEnd = trimmed === valueEnd ? undefined : valueEnd;
-    else if (delimiter !== undefined && trimmed === delimiter) delimiter = undefined;
-    else if (delimiter !== undefined) {
-      const m = /^(\s*)([A-Za-z_][A-Za-z0-9_-]*)(=|<<(.+))/.exec(line);
-      if (m) out.push({ output: m[2], at: offset + m[1].length });
-      if (m?.[4] !== undefined) valueEnd = m[4].trim();
-    } else if (line.includes('MAESTRO_OUTPUT')) delimiter = HEREDOC.exec(line)?.[2];
-    offset += line.length + 1;
-  }
-  return out;
-}
-
-/** A here-document's start, `<<EOF`, `<<-'EOF'`: not an output's `name<<EOF`, which has a word before it. */
-const HEREDOC = /(?<![\w-])<<-?[ \t]*(['"]?)([A-Za-z_][A-Za-z0-9_]*)\1/;
-
-/**
- * `echo` or `printf` (with options, and printf's format) followed by the word `name=` or `name<<`, in YAML's source:
- * after a line break or `\n`, a quote may be `\"` or `''`.
- */
-const WRITE =
-  /(?:(?<=\\[nt])|(?<![\w-]))(?:echo|printf)(?:[ \t]+-[A-Za-z]+)*(?:[ \t]+(\\"|''|["'])%[^"'\n]*?\1)?[ \t]+(?:\\"|''|["'])?([A-Za-z_][A-Za-z0-9_-]*)(?:=|<<)/dg;
 
 function runScalar(run: Pair | undefined): (Scalar & { value: string }) | undefined {
   const value = run?.value;

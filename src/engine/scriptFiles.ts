@@ -2,8 +2,8 @@
 // and the scripts those run or source in turn, one level down.
 import { dirname, resolve } from 'node:path';
 import { calledScripts, nodeScriptsOf } from './calledScripts';
-import { writesIn } from './outputMentions';
 import { readRegularText } from './regularFile';
+import { scriptDialect, writesInDialect } from './scriptDialect';
 import { type ReadBudget, StatCache } from './statCache';
 import type { WorkflowIndex } from './workflowIndex';
 
@@ -31,13 +31,15 @@ const CHANGES_FOLDER = /(?:^|[;&|(`{]|\b(?:then|do|else)\b)\s*(?:cd|pushd|popd)(
 
 const scripts = new StatCache(MAX_SCRIPT_BYTES, MAX_CACHED, (path): ScriptFile => {
   const text = readRegularText(path, MAX_SCRIPT_BYTES);
-  const writes = text.includes('MAESTRO_OUTPUT') ? writesIn(text).sort((a, b) => a.at - b.at) : [];
-  const calls = calledScripts(text);
+  const dialect = scriptDialect(path, text);
+  const writes = writesInDialect(text, dialect);
+  // A program in another language runs nothing the way a shell's words would say.
+  const calls = dialect === 'shell' ? calledScripts(text) : [];
   return { writes, calls: calls.length && CHANGES_FOLDER.test(text) ? undefined : calls };
 });
 
 /**
- * The outputs a script file writes, first write first, as `writesIn` sees them; undefined when it cannot be read: it
+ * The outputs a script file writes, first write first, read in its language (see scriptDialect); undefined when it cannot be read: it
  * is missing, not a regular file, or larger than MAX_SCRIPT_BYTES.
  */
 export const scriptFileWrites = (path: string): ScriptWrite[] | undefined => scripts.get(path)?.writes;

@@ -6,7 +6,7 @@ import { nodeScriptFiles } from '../../src/engine/scriptFiles';
 import { applyEdits } from '../../src/engine/edits/actions';
 import { validateWorkflow } from '../../src/engine/validation/validate';
 import { buildIndex } from '../../src/engine/workflowIndex';
-import { writesIn } from '../../src/engine/outputMentions';
+import { writesIn } from '../../src/engine/shellWrites';
 import { yaml } from './helpers';
 
 describe('outputs written by the script files a node runs', () => {
@@ -63,14 +63,14 @@ describe('outputs written by the script files a node runs', () => {
       'echo "version is $version"',
       '',
     ].join('\n');
-    const renamed = scriptOutputEdits(script, 'version', 'release');
+    const renamed = scriptOutputEdits('release.sh', script, 'version', 'release');
     assert.ok('edits' in renamed);
     assert.equal(
       applyEdits(script, renamed.edits),
       script.replace('echo "version=$version"', 'echo "release=$version"').replace('\nversion=again', '\nrelease=again'),
     );
-    assert.deepEqual(scriptOutputEdits('echo "version=1"', 'version', 'x'), { edits: [] });
-    assert.deepEqual(scriptOutputEdits(script, 'version', 'Notes'), { error: "it writes an output 'Notes' already" });
+    assert.deepEqual(scriptOutputEdits('release.sh', 'echo "version=1"', 'version', 'x'), { edits: [] });
+    assert.deepEqual(scriptOutputEdits('release.sh', script, 'version', 'Notes'), { error: "it writes an output 'Notes' already" });
   });
 
   it('leaves a script that writes other outputs as it is, whatever they are named', () => {
@@ -79,10 +79,10 @@ describe('outputs written by the script files a node runs', () => {
       fc.property(fc.uniqueArray(name, { minLength: 2, maxLength: 4 }), (names) => {
         const [from, ...others] = names;
         const script = others.map((n) => `echo "${n}=1" >> "$MAESTRO_OUTPUT"`).join('\n');
-        const renamed = scriptOutputEdits(script, from, `${from}-x`);
+        const renamed = scriptOutputEdits('release.sh', script, from, `${from}-x`);
         assert.ok('edits' in renamed && renamed.edits.length === 0);
         const withIt = `${script}\necho "${from}=2" >> "$MAESTRO_OUTPUT"`;
-        const done = scriptOutputEdits(withIt, from, `${from}-x`);
+        const done = scriptOutputEdits('release.sh', withIt, from, `${from}-x`);
         assert.ok('edits' in done);
         assert.deepEqual(
           writesIn(applyEdits(withIt, done.edits)).map((w) => w.output),

@@ -2,7 +2,7 @@
 // `echo "version=$v" >> "$MAESTRO_OUTPUT"`): read where they can be, for the checks of the workflows that run it.
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nodeScriptsOf } from '../../src/engine/calledScripts';
@@ -70,6 +70,19 @@ describe('the outputs script files write, for the workflows that run theirs', ()
     write('tools/release.sh', '#!/bin/sh', 'echo "tag=v1" >> "$MAESTRO_OUTPUT"');
     assert.match(readsOf('release.workflow.yaml', 'version')[0], /gives no output 'version'/);
     assert.deepEqual(readsOf('release.workflow.yaml', 'tag'), []);
+  });
+
+  it('reads what a Python or JavaScript script file writes, told by its extension or its #! line, and a shell script sourced by neither', () => {
+    write('tools/version.py', 'import os', 'with open(os.environ["MAESTRO_OUTPUT"], "a") as f:', '    f.write(f"version={v}\\n")');
+    const digest = write('tools/digest', '#!/usr/bin/env node', 'fs.appendFileSync(process.env.MAESTRO_OUTPUT, `digest=${d}\\n`);', '. ./lib.sh');
+    write('tools/lib.sh', 'echo "sourced=1" >> "$MAESTRO_OUTPUT"');
+    sub('release.workflow.yaml', '  release: { run: python3 -u tools/version.py }', '  build: { cwd: tools, run: ./digest }');
+    assert.deepEqual(readsOf('release.workflow.yaml', 'version'), []);
+    assert.deepEqual(readsOf('release.workflow.yaml', 'digest'), []);
+    assert.match(readsOf('release.workflow.yaml', 'versoin')[0], /gives no output 'versoin'.*did you mean 'version'\?/);
+    // A program's text is not a shell's: `. ./lib.sh` there runs nothing.
+    assert.match(readsOf('release.workflow.yaml', 'sourced')[0], /gives no output 'sourced'/);
+    assert.deepEqual(scriptFileWrites(digest), [{ output: 'digest', at: readFileSync(digest, 'utf8').indexOf('digest=') }]);
   });
 
   it('says nothing where a script cannot be read or placed: missing, a folder, a named pipe, too large, a working folder made by an expression', () => {

@@ -33,8 +33,9 @@ Actions:
   rename-input OLD NEW    renames an input: its key and every inputs.OLD in expressions
   rename-output ID OLD NEW
                           renames node ID's output: in its outputs and stdoutAs, where its run writes it
-                          (echo "OLD=…" >> "$MAESTRO_OUTPUT"), where a script file it runs (./release.sh), or one
-                          that file sources, does (edited with --write, else only named) and every
+                          (echo "OLD=…" >> "$MAESTRO_OUTPUT"), where a script file it runs (./release.sh,
+                          python3 tools/version.py), or one that file sources, does (edited with --write, else
+                          only named) and every
                           nodes.ID.outputs.OLD in expressions
     --callers DIR         and in the workflows under DIR that run FILE as a sub-workflow: the with: keys that
                           give the input, what reads the output (edited with --write, else only named)

@@ -63,7 +63,7 @@ export function scriptEdits(file: string, index: WorkflowIndex, action: Extract<
         notes.push(`${path} is not UTF-8: not looked at`);
         continue;
       }
-      const planned = scriptOutputEdits(read.text, action.from, action.to);
+      const planned = scriptOutputEdits(path, read.text, action.from, action.to);
       if ('error' in planned) return { error: `${path}: ${planned.error}` };
       if (planned.edits.length) files.push({ path, text: read.text, edits: planned.edits });
     } catch (e) {

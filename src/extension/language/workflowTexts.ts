@@ -6,7 +6,8 @@ import type { Span } from '../../engine/diagnostics';
 import { callerInputEdits, renameInput } from '../../engine/edits/inputRename';
 import { followCallers, type FollowOptions, type WorkflowText } from '../../engine/edits/callerChain';
 import { callerOutputEdits, otherOutputWriters, passesOutputOn, renameOutput } from '../../engine/edits/outputRename';
-import { outputGivers, writesIn } from '../../engine/outputMentions';
+import { outputGivers } from '../../engine/outputMentions';
+import { scriptFileWritesIn } from '../../engine/scriptDialect';
 import { scriptOutputEdits } from '../../engine/edits/scriptOutputs';
 import { nodeScriptFiles, scriptReadBudget } from '../../engine/scriptFiles';
 import type { ReadBudget } from '../../engine/statCache';
@@ -106,7 +107,7 @@ export async function addScriptOutputEdits(
     if (!vscode.workspace.getWorkspaceFolder(uri)) continue;
     const file = await workflowTextOf(uri);
     if (!file) continue;
-    const planned = scriptOutputEdits(file.text, output.from, output.to);
+    const planned = scriptOutputEdits(path, file.text, output.from, output.to);
     if ('error' in planned) throw new Error(`${vscode.workspace.asRelativePath(uri)}: ${planned.error}`);
     if (!planned.edits.length) continue;
     const doc = file.doc ?? (await vscode.workspace.openTextDocument(uri));
@@ -218,7 +219,7 @@ async function scriptsWriting(
   for (const path of nodeScriptFiles(index, file.fsPath, nodeId, budget)) {
     const uri = vscode.Uri.file(path);
     const script = await workflowTextOf(uri);
-    const at = script?.text.includes('MAESTRO_OUTPUT') ? writesIn(script.text).flatMap((w) => (w.output === output ? [w.at] : [])) : [];
+    const at = script ? scriptFileWritesIn(path, script.text).flatMap((w) => (w.output === output ? [w.at] : [])) : [];
     if (at.length) found.push({ uri, doc: script!.doc, at });
   }
   return found;
