@@ -42,6 +42,9 @@ interface Frame {
 const OPAQUE = '\u0000';
 const PY_PREFIX = /^(?:[rRuUbBfFtT]|[rR][bBfFtT]|[bBfFtT][rR])$/;
 const IDENTIFIER = /[A-Za-z0-9_$]/;
+/** `print`'s `file=` given a file: not `sys.stdout` or `sys.stderr`. */
+const FILE_KEYWORD = /^\s*=(?!=)\s*(?!sys\s*\.\s*std(?:out|err)\b)/;
+const STDIO = /\bstd(?:out|err)\s*\.\s*$/;
 const OPENERS: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
 /**
  * How deep brackets, and strings inside a string's expressions, are followed: a text nested deeper (no program is)
@@ -109,8 +112,9 @@ class ProgramScanner {
       return;
     }
     const frame = this.frames.at(-1);
-    if (name === 'file' && frame?.close === ')' && /^\s*=(?!=)/.test(this.src.slice(this.i, this.i + 40))) frame.toFile = true;
-    this.lastName = name;
+    if (name === 'file' && frame?.close === ')' && FILE_KEYWORD.test(this.src.slice(this.i, this.i + 40))) frame.toFile = true;
+    // A write to the standard output or error (`sys.stderr.write`, `process.stdout.write`) is not one to a file.
+    this.lastName = STDIO.test(this.src.slice(Math.max(0, start - 16), start)) ? undefined : name;
   }
 
   private addLiteral(literal: Literal): void {
