@@ -80,6 +80,44 @@ describe('outputs a Python or JavaScript program writes', () => {
     assert.deepEqual(namesOf(program, 'javascript'), ['version', 'sha', 'name', 'streamed', 'deno']);
   });
 
+  it('reads the names a program gives a function of its own that writes the name it is given', () => {
+    const python = [
+      'import os',
+      'def set_output(name: str, value: str) -> None:',
+      '    with open(os.environ["MAESTRO_OUTPUT"], "a") as fh:',
+      '        print(f"{name}={value}", file=fh)',
+      'def set_multiline(key, value):',
+      '    with open(os.environ["MAESTRO_OUTPUT"], "a") as fh:',
+      '        fh.write(f"{key!s}<<EOF\\n{value}\\nEOF\\n")',
+      'class Outputs:',
+      '    def put(self, out, value):',
+      '        self.f.write(f"{out}={value}\\n")',
+      'def log(name, value):',
+      '    print(f"{name}={value}")',
+      'set_output("version", v)',
+      'set_output(name="digest", value=d)',
+      "set_multiline('notes', text)",
+      'Outputs().put("tag", t)',
+      'log("logged", 1)',
+      'set_output(variable, v)',
+      'set_output(f"made_{n}", v)',
+      'set_output("not a name", v)',
+      'set_output(value="v", name="kw")',
+    ].join('\n');
+    assert.deepEqual(namesOf(python, 'python'), ['version', 'digest', 'notes', 'tag', 'kw']);
+    const javascript = [
+      "setOutput('early', 1);",
+      'function setOutput(name, value) {',
+      '  fs.appendFileSync(process.env.MAESTRO_OUTPUT, `${name}=${value}\\n`);',
+      '}',
+      'const put = async (key, value = "") => { await fs.promises.appendFile(out, `${key}=${value}\\n`); };',
+      "setOutput('version', v);",
+      'put(`sha`, sha);',
+      'put("a" + b, 1);',
+    ].join('\n');
+    assert.deepEqual(namesOf(javascript, 'javascript'), ['early', 'version', 'sha']);
+  });
+
   it('reads any text without throwing, every name where it says', () => {
     const pieces = fc.constantFrom(
       'f.write(',
@@ -140,14 +178,18 @@ describe('outputs a Python or JavaScript program writes', () => {
     assert.deepEqual(scriptOutputEdits('tools/version.sh', program, 'version', 'release'), { edits: [] });
   });
 
-  it('renames any name a program writes, and only its writes, in either language', () => {
+  it('renames any name a program writes, and only its writes, in either language and through a function of its own', () => {
     const name = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_-]{0,8}$/);
     fc.assert(
-      fc.property(name, name, fc.boolean(), (from, other, python) => {
+      fc.property(name, name, fc.constantFrom('python', 'javascript', 'setter'), (from, other, form) => {
         fc.pre(from.toLowerCase() !== other.toLowerCase() && `${from}-x`.toLowerCase() !== other.toLowerCase());
-        const program = python
-          ? `import os\nwith open(os.environ["MAESTRO_OUTPUT"], "a") as f:\n    f.write(f"${from}={from}\\n${other}=1\\n")\nprint("${from}=x")\n`
-          : `const fs = require("fs");\nfs.appendFileSync(process.env.MAESTRO_OUTPUT, \`${other}=\${${from}}\\n${from}=1\\n\`);\nconsole.log("${from}=x");\n`;
+        const programs = {
+          python: `import os\nwith open(os.environ["MAESTRO_OUTPUT"], "a") as f:\n    f.write(f"${from}={from}\\n${other}=1\\n")\nprint("${from}=x")\n`,
+          javascript: `const fs = require("fs");\nfs.appendFileSync(process.env.MAESTRO_OUTPUT, \`${other}=\${${from}}\\n${from}=1\\n\`);\nconsole.log("${from}=x");\n`,
+          setter: `def put(key, value):\n    open(os.environ["MAESTRO_OUTPUT"], "a").write(f"{key}={value}\\n")\nput("${other}", "${from}")\nput("${from}", 1)\nprint("${from}")\n`,
+        };
+        const program = programs[form];
+        const python = form !== 'javascript';
         const renamed = scriptOutputEdits(python ? 'v.py' : 'v.js', program, from, `${from}-x`);
         assert.ok('edits' in renamed);
         assert.equal(renamed.edits.length, 1);

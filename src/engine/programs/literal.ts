@@ -1,0 +1,69 @@
+// A string literal of a Python or JavaScript program as the scanner reads it, and the `$MAESTRO_OUTPUT` lines it
+// holds. Pure.
+
+/** A literal's characters, each with its offset in the program (that of its escape or expression). */
+export interface Literal {
+  chars: string[];
+  offsets: number[];
+  /** The source of each expression inside it (`{v}`, `${v}`), by the index of the character that stands for it. */
+  expressions: Map<number, string>;
+}
+
+/** Stands for what an escape or an expression inside a literal gives: nothing a name can be made of. */
+export const OPAQUE = '\u0000';
+
+/** A line a literal writes: `name=…` (the name where it stands), or `{param}=…`, a name a function is given. */
+export type LiteralLine = { output: string; at: number } | { param: string };
+
+const NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+/** An expression that is one variable: `name`, Python's `name!s` or `name:>10` too. */
+const VARIABLE = /^\s*([A-Za-z_$][\w$]*)\s*(?:![rsa])?\s*(?::[^{}]*)?$/;
+
+/**
+ * The lines a literal writes: a `name=` or `name<<` (or one made by a variable, `{name}=`) at its start or a line's
+ * (after `\n`, or a line break in a long string, indented or not), the lines of a `name<<END` value skipped to the
+ * line `END`.
+ */
+export function literalLines(literal: Literal, src: string): LiteralLine[] {
+  const { chars, offsets } = literal;
+  const out: LiteralLine[] = [];
+  const text = chars.join('');
+  let valueEnd: string | undefined;
+  let start = 0;
+  for (const line of text.split('\n')) {
+    const lineStart = start;
+    start += line.length + 1;
+    if (valueEnd !== undefined) {
+      if (line.trim() === valueEnd) valueEnd = undefined;
+      continue;
+    }
+    const indented = lineStart > 0 && src[offsets[lineStart - 1]] === '\n';
+    const m = (indented ? /^([ \t]*)([A-Za-z_][A-Za-z0-9_-]*|\0)(=|<<(.*))/ : /^()([A-Za-z_][A-Za-z0-9_-]*|\0)(=|<<(.*))/).exec(line);
+    if (!m) continue;
+    const first = lineStart + m[1].length;
+    const written = m[2] === OPAQUE ? variableAt(literal, first) : plainName(literal, first, m[2].length);
+    if (written) out.push(written);
+    if (m[4] !== undefined) valueEnd = m[4].includes(OPAQUE) ? OPAQUE : m[4].trim();
+  }
+  return out;
+}
+
+/** The variable an expression at `index` of the literal reads, if it is one. */
+function variableAt(literal: Literal, index: number): LiteralLine | undefined {
+  const variable = VARIABLE.exec(literal.expressions.get(index) ?? '')?.[1];
+  return variable ? { param: variable } : undefined;
+}
+
+/** The name the literal's characters from `first` spell, where they stand in the source as written (no escape inside). */
+function plainName({ offsets, chars }: Literal, first: number, length: number): LiteralLine | undefined {
+  const contiguous = offsets[first + length - 1] - offsets[first] === length - 1;
+  return contiguous ? { output: chars.slice(first, first + length).join(''), at: offsets[first] } : undefined;
+}
+
+/** The output name a literal is, whole (`"version"`), where it stands, if it is one. */
+export function literalName(literal: Literal): { output: string; at: number } | undefined {
+  const text = literal.chars.join('');
+  if (!NAME.test(text)) return undefined;
+  const written = plainName(literal, 0, text.length);
+  return written && 'output' in written ? written : undefined;
+}
