@@ -1,9 +1,11 @@
 // Where a shell script writes an output to `$MAESTRO_OUTPUT`: with `echo` or `printf` (`echo "name=value"`,
-// `echo "name<<EOF"`, `printf '%s\n' "name=$v"`) or in a here-document appended to it. Pure.
+// `echo "name<<EOF"`, `printf '%s\n' "name=$v"`), in a here-document appended to it, or through a function of its
+// own given the name (`set_output version "$v"`). Pure.
+import { setterWrites } from './shellSetters';
 
 /** The outputs a shell script's source writes to `$MAESTRO_OUTPUT`, each with its offset (in no order). */
 export function writesIn(source: string): { output: string; at: number }[] {
-  return [...source.matchAll(WRITE)].map((m) => ({ output: m[2], at: m.indices![2][0] })).concat(heredocWrites(source));
+  return [...source.matchAll(WRITE)].map((m) => ({ output: m[2], at: m.indices![2][0] })).concat(heredocWrites(source), setterWrites(source));
 }
 
 /**
