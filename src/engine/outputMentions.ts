@@ -4,7 +4,7 @@
 import { isScalar, isSeq, type Pair, type Scalar } from 'yaml';
 import { nodeScriptsOf, type NodeScripts } from './calledScripts';
 import type { Span } from './diagnostics';
-import { fieldPair, nodePair } from './edits/yamlText';
+import { fieldPair, nodePair, nodesMap } from './edits/yamlText';
 import { APPROVAL_OUTPUTS, type WorkflowSpec } from './model';
 import { shellDialect, writesInDialect } from './scriptDialect';
 import type { ParsedDocument } from './validation/document';
@@ -51,7 +51,10 @@ function unquoted(s: Scalar, span: Span): Span {
  * YAML value escapes the quotes and line breaks around it; a program is read only from a block or plain one).
  */
 export function outputWrites(parsed: ParsedDocument, nodeId: string, name?: string): OutputMention[] {
-  const pair = nodePair(parsed, nodeId);
+  return writesOfPair(parsed, nodePair(parsed, nodeId), nodeId, name);
+}
+
+function writesOfPair(parsed: ParsedDocument, pair: Pair | undefined, nodeId: string, name?: string): OutputMention[] {
   const script = runScalar(pair && fieldPair(pair, 'run'));
   if (!pair || !script?.range || !script.value.includes('MAESTRO_OUTPUT')) return [];
   const dialect = shellDialect(nodeShell(parsed, pair));
@@ -99,15 +102,27 @@ export function runOutputs(parsed: ParsedDocument, workflow: Pick<WorkflowSpec, 
   const scripts: NodeScripts[] = [];
   const through: string[] = [];
   let unknown = false;
+  const pairs = nodePairs(parsed);
   for (const node of workflow.nodes) {
     if (node.workflow !== undefined && node.outputs === undefined) through.push(node.workflow);
-    const own = node.kind === 'approval' ? APPROVAL_OUTPUTS : [...(node.outputs ?? []), ...outputWrites(parsed, node.id).map((w) => w.output)];
+    const written = node.kind === 'approval' ? [] : writesOfPair(parsed, pairs.get(node.id), node.id).map((w) => w.output);
+    const own = node.kind === 'approval' ? APPROVAL_OUTPUTS : [...(node.outputs ?? []), ...written];
     for (const name of own) names.add(name);
     const called = nodeScriptsOf(node);
     if (!called) unknown = true;
     else if (called.paths.length) scripts.push(called);
   }
   return { names: [...names], scripts: unknown ? 'unknown' : scripts, through };
+}
+
+/** Each node's pair by its id, the first where one repeats (as nodePair finds it), found in one pass over the nodes. */
+function nodePairs(parsed: ParsedDocument): Map<string, Pair> {
+  const pairs = new Map<string, Pair>();
+  for (const p of nodesMap(parsed)?.items ?? []) {
+    const id = isScalar(p.key) ? String(p.key.value) : undefined;
+    if (id !== undefined && !pairs.has(id)) pairs.set(id, p);
+  }
+  return pairs;
 }
 
 export interface RunOutputs {

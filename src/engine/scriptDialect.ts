@@ -6,8 +6,8 @@ import { type ProgramLanguage, programWrites } from './programWrites';
 
 export type ScriptDialect = 'shell' | ProgramLanguage;
 
-const PYTHON = /^(?:python(?:\d+(?:\.\d+)*)?|pypy\d*)$/;
-const JAVASCRIPT = /^(?:node|nodejs|deno|bun)$/;
+/** A command that runs Python or JavaScript programs, by any path: `python3`, `/usr/bin/python3.12`, `node`, `deno`. */
+const INTERPRETER = /(?:^|\/)(?:(python(?:\d+(?:\.\d+)*)?|pypy\d*)|node|nodejs|deno|bun)$/;
 const EXTENSIONS: Record<string, ProgramLanguage> = {
   '.py': 'python',
   '.js': 'javascript',
@@ -20,8 +20,8 @@ const EXTENSIONS: Record<string, ProgramLanguage> = {
 
 /** The language of the programs a command runs (`python3`, `/usr/bin/node`), if it is an interpreter of one. */
 export function interpreterLanguage(command: string): ProgramLanguage | undefined {
-  const name = basename(command);
-  return PYTHON.test(name) ? 'python' : JAVASCRIPT.test(name) ? 'javascript' : undefined;
+  const m = INTERPRETER.exec(command);
+  return m ? (m[1] ? 'python' : 'javascript') : undefined;
 }
 
 /** The language of a node's inline `run`, by its `shell` (`python3 -u`, `node`): the shell's unless an interpreter is named. */

@@ -42,6 +42,8 @@ export function setterWrites(source: string): { output: string; at: number }[] {
  */
 function settersIn(source: string): Map<string, number> {
   const setters = new Map<string, number>();
+  const definitions = [...source.matchAll(DEFINITION)];
+  if (!definitions.length) return setters;
   const ends = [...source.matchAll(BODY_END)].map((m) => m.index);
   const outputs = [...source.matchAll(/MAESTRO_OUTPUT/g)].map((m) => m.index);
   const writes = [...source.matchAll(ARGUMENT_ECHOED)]
@@ -49,7 +51,7 @@ function settersIn(source: string): Map<string, number> {
     .concat([...source.matchAll(ARGUMENT_FORMATTED)].map((m) => ({ at: m.index, argument: m[2] })))
     .sort((a, b) => a.at - b.at);
   const writeAts = writes.map((w) => w.at);
-  for (const m of source.matchAll(DEFINITION)) {
+  for (const m of definitions) {
     const start = m.index + m[0].length;
     const end = ends[firstFrom(ends, start)];
     if (end === undefined || end - start > MAX_BODY || !(outputs[firstFrom(outputs, start)] < end)) continue;
