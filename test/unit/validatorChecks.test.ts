@@ -173,6 +173,25 @@ describe('validator: script injection', () => {
     const plainStart = wf('  deploy:', '    needs: build', '    run: ${{ inputs.target }}');
     assert.equal(injections(plainStart)[0].fixes, undefined);
   });
+
+  it('says how a Python or JavaScript script reads the variable, and offers no shell fix that would break it', () => {
+    const python = wf('  deploy:', '    needs: build', '    shell: python3 -u', '    run: |', '      print("to ${{ inputs.target }}")');
+    const [p] = injections(python);
+    assert.match(
+      p.message,
+      /^inputs\.target goes into the script as Python code: .* would run\. Pass it through env and read it in the script: os\.environ\["TARGET"\]$/,
+    );
+    assert.equal(p.fixes, undefined);
+    const node = yaml(...header, 'inputs: { target: {} }', 'defaults: { shell: node }', 'nodes:', '  a: { run: "console.log(`${{ inputs.target }}`)" }');
+    const [j] = injections(node);
+    assert.match(j.message, /as JavaScript code: .* read it in the script: process\.env\.TARGET$/);
+    assert.equal(j.fixes, undefined);
+    const [r] = injections(wf('  deploy: { needs: build, shell: ruby, run: "puts ${{ inputs.target }}" }'));
+    assert.match(r.message, /as code of its shell 'ruby': .* read the variable TARGET in the script$/);
+    assert.equal(r.fixes, undefined);
+    // A POSIX shell by its path is still given the fix.
+    assert.equal(injections(wf('  deploy: { needs: build, shell: /bin/sh, run: "echo ${{ inputs.target }}" }'))[0].fixes?.length, 1);
+  });
 });
 
 describe('validator: values the schema cannot check', () => {

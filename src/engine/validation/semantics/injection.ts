@@ -6,6 +6,8 @@ import type { Reference } from '../../expressions/references';
 import type { NodeSpec } from '../../model';
 import { addMapEntry, yamlQuoted } from '../../edits/mapEntry';
 import { quotingAt, variableUse } from '../../platform/shellQuoting';
+import { isPosixShell } from '../../platform/shells';
+import { shellDialect } from '../../scriptDialect';
 import { rawAt, type SemanticContext } from './context';
 
 /** The references that carry text from outside the script: `inputs.*` and `nodes.<id>.outputs.*`. */
@@ -39,14 +41,27 @@ function secretNote(ctx: SemanticContext, ref: Reference): string {
 export function injectionWarning(ctx: SemanticContext, at: TemplateInRun, ref: Reference): SpanDiagnostic {
   const what = ref.segments.map((s) => s.name).join('.');
   const name = existingVariable(at) ?? variableName(ctx, at.node, ref);
+  const warning = { span: at.reportSpan, severity: 'warning', code: 'script-injection' } as const;
+  if (!isPosixShell(at.node.shell)) return { ...warning, message: `${what} ${otherLanguage(at.node.shell, name, secretNote(ctx, ref))}` };
   const fix = moveToEnvFix(ctx, at, ref, name);
   return {
-    span: at.reportSpan,
-    severity: 'warning',
-    code: 'script-injection',
+    ...warning,
     message: `${what} goes into the script as shell code: a value such as $(rm -rf ~) would run${secretNote(ctx, ref)}. Pass it through env and quote it in the script: "$${name}"`,
     ...(fix ? { fixes: [fix] } : {}),
   };
+}
+
+/**
+ * The warning's words for a script a shell of another language runs (`shell: python3`): what would run, and how its
+ * language reads the variable. No fix: the edit that quotes a shell variable would break such a script.
+ */
+function otherLanguage(shell: string | undefined, name: string, secret: string): string {
+  const dialect = shellDialect(shell);
+  if (dialect === 'python')
+    return `goes into the script as Python code: a value such as "+__import__('os').system('rm -rf ~')+" would run${secret}. Pass it through env and read it in the script: os.environ["${name}"]`;
+  if (dialect === 'javascript')
+    return `goes into the script as JavaScript code: a value such as "+require('child_process').execSync('rm -rf ~')+" would run${secret}. Pass it through env and read it in the script: process.env.${name}`;
+  return `goes into the script as code of its shell '${shell}': a value made to be read as code there would run${secret}. Pass it through env and read the variable ${name} in the script`;
 }
 
 const RESERVED = new Set(['PATH', 'HOME', 'PWD', 'OLDPWD', 'SHELL', 'USER', 'IFS', 'PS1', 'PS4', 'LANG', 'TERM', 'TMPDIR', 'HOSTNAME', 'UID']);
