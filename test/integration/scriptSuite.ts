@@ -1,5 +1,5 @@
-// The script files a node runs (`run: ./release.sh`), read for the outputs they write: a sub-workflow's outputs, their
-// completion, and go to definition into the script.
+// The script files a node runs (`run: ./release.sh`, `python3 version.py`), read for the outputs they write: a
+// sub-workflow's outputs, their completion, and go to definition into the script.
 import { strict as assert } from 'node:assert';
 import { rmSync, writeFileSync } from 'node:fs';
 import type * as vscodeTypes from 'vscode';
@@ -117,6 +117,60 @@ export function registerScriptSuite(context: IntegrationContext): void {
       assert.deepEqual([inSourced.range.start.line, inSourced.range.start.character], [0, 'echo "'.length]);
     } finally {
       for (const f of [script, sourced, flow]) rmSync(f.fsPath, { force: true });
+    }
+  });
+
+  it('reads a Python script the same way: completion, go to definition into it, and F2 through its own set_output', async () => {
+    const script = file('py-version.py');
+    const flow = file('py-script.workflow.yaml');
+    writeFileSync(
+      script.fsPath,
+      text(
+        'import os',
+        'def set_output(name, value):',
+        '    with open(os.environ["MAESTRO_OUTPUT"], "a") as fh:',
+        '        print(f"{name}={value}", file=fh)',
+        'set_output("version", "1.2.3")',
+      ),
+    );
+    writeFileSync(
+      flow.fsPath,
+      text(
+        'version: 1',
+        'name: Py',
+        'nodes:',
+        '  release: { run: python3 py-version.py }',
+        '  check:',
+        '    needs: release',
+        '    run: echo "$V"',
+        '    env: { V: "${{ nodes.release.outputs.version }}" }',
+      ),
+    );
+    try {
+      const doc = await vscode.workspace.openTextDocument(flow);
+      const read = positionOf(doc, 'outputs.version', 'outputs.v'.length);
+      const list = await vscode.commands.executeCommand<vscodeTypes.CompletionList>(
+        'vscode.executeCompletionItemProvider',
+        doc.uri,
+        positionOf(doc, 'outputs.version', 'outputs.'.length),
+      );
+      assert.deepEqual(
+        list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label)),
+        ['version'],
+      );
+      const [definition] = await vscode.commands.executeCommand<vscodeTypes.Location[]>('vscode.executeDefinitionProvider', doc.uri, read);
+      assert.equal(definition.uri.fsPath, script.fsPath);
+      assert.deepEqual([definition.range.start.line, definition.range.start.character], [4, 'set_output("'.length]);
+      const rename = await vscode.commands.executeCommand<vscodeTypes.WorkspaceEdit>('vscode.executeDocumentRenameProvider', doc.uri, read, 'release_version');
+      assert.ok(await vscode.workspace.applyEdit(rename));
+      const py = await vscode.workspace.openTextDocument(script);
+      assert.match(py.getText(), /set_output\("release_version", "1\.2\.3"\)/);
+      assert.match(py.getText(), /print\(f"\{name\}=\{value\}", file=fh\)/);
+      assert.match(doc.getText(), /nodes\.release\.outputs\.release_version/);
+      assert.ok((await py.save()) && (await doc.save()));
+      await until(() => codes(flow).length === 0);
+    } finally {
+      for (const f of [script, flow]) rmSync(f.fsPath, { force: true });
     }
   });
 }
