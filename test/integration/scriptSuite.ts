@@ -154,9 +154,11 @@ export function registerScriptSuite(context: IntegrationContext): void {
         doc.uri,
         positionOf(doc, 'outputs.version', 'outputs.'.length),
       );
+      const items = list.items.map((i) => [typeof i.label === 'string' ? i.label : i.label.label, i.kind, i.detail, i.sortText]);
       assert.deepEqual(
-        list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label)),
+        items.map(([label]) => label),
         ['version'],
+        JSON.stringify(items),
       );
       const [definition] = await vscode.commands.executeCommand<vscodeTypes.Location[]>('vscode.executeDefinitionProvider', doc.uri, read);
       assert.equal(definition.uri.fsPath, script.fsPath);

@@ -5,6 +5,7 @@ import { expandMatrix, nodesNamingMutex } from '../../engine/model';
 import { outputWrites } from '../../engine/outputMentions';
 import { CONTEXTS } from '../../engine/validation/semantics';
 import { cursorContext, type CursorContext } from './cursorContext';
+import { snippetItems } from './snippets';
 import { enumAt, propertiesAt } from './schemaDocs';
 import { downstreamOf, type WorkflowIndex } from '../../engine/workflowIndex';
 import { addNeedsEntry } from '../../engine/edits/needs';
@@ -13,7 +14,7 @@ import type { TextEdit } from '../../engine/diagnostics';
 import { markdownText } from '../ui/untrustedText';
 import { wantsWorkflowFiles, withInputItems, withKeyPlace, workflowFileItems, type FileLookups } from './subWorkflowCompletion';
 
-export type CompletionKind = 'property' | 'node' | 'context' | 'function' | 'output' | 'input' | 'value' | 'field' | 'file';
+export type CompletionKind = 'property' | 'node' | 'context' | 'function' | 'output' | 'input' | 'value' | 'field' | 'file' | 'snippet';
 
 export interface CompletionItem {
   label: string;
@@ -68,7 +69,7 @@ export function complete(index: WorkflowIndex, offset: number, lookups?: FileLoo
       if (entryKeys) return entryKeys;
       const present = new Set(ctx.siblings);
       const props = propertiesAt(ctx.path).filter((p) => !present.has(p.name));
-      return props.map((p) => {
+      const keys = props.map((p): CompletionItem => {
         const isObject = p.schema.type === 'object' || p.name === 'approval';
         const isList = p.schema.type === 'array';
         return {
@@ -80,6 +81,7 @@ export function complete(index: WorkflowIndex, offset: number, lookups?: FileLoo
           replaceStart: ctx.start,
         };
       });
+      return [...keys, ...snippetItems(ctx)];
     }
     case 'none':
       return [];

@@ -46,6 +46,7 @@ const ITEM_KIND: Record<CompletionKind, vscode.CompletionItemKind> = {
   value: vscode.CompletionItemKind.EnumMember,
   field: vscode.CompletionItemKind.Field,
   file: vscode.CompletionItemKind.File,
+  snippet: vscode.CompletionItemKind.Snippet,
 };
 
 const SYMBOL_KIND: Record<WorkflowSymbol['kind'], vscode.SymbolKind> = {
