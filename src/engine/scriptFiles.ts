@@ -39,8 +39,8 @@ const scripts = new StatCache(MAX_SCRIPT_BYTES, MAX_CACHED, (path): ScriptFile =
 });
 
 /**
- * The outputs a script file writes, first write first, read in its language (see scriptDialect); undefined when it cannot be read: it
- * is missing, not a regular file, or larger than MAX_SCRIPT_BYTES.
+ * The outputs a script file writes, first write first, read in its language (see scriptDialect); undefined when it
+ * cannot be read: it is missing, not a regular file, or larger than MAX_SCRIPT_BYTES.
  */
 export const scriptFileWrites = (path: string): ScriptWrite[] | undefined => scripts.get(path)?.writes;
 
