@@ -2,8 +2,8 @@
 // (`set_output() { echo "$1=$2" >> "$MAESTRO_OUTPUT"; }`), and the names its calls give it there
 // (`set_output version "$v"`). Pure.
 
-/** `name() {`, `function name {`, `function name() {`, first in a command. */
-const DEFINITION = /(?:^|[\n;&|])[ \t]*(?:function[ \t]+([A-Za-z_][\w-]*)(?:[ \t]*\([ \t]*\))?|([A-Za-z_][\w-]*)[ \t]*\([ \t]*\))[ \t]*\{/g;
+/** `name() {`, `function name {`, `function name() {`, first in a command; the brace may open the next line. */
+const DEFINITION = /(?:^|[\n;&|])[ \t]*(?:function[ \t]+([A-Za-z_][\w-]*)(?:[ \t]*\([ \t]*\))?|([A-Za-z_][\w-]*)[ \t]*\([ \t]*\))[ \t]*(?:\n[ \t]*)?\{/g;
 /** A body's end: `}` after `;` or first on a line. */
 const BODY_END = /(?:;|\n)[ \t]*\}/g;
 /** A setter is short: a longer body is not read for what it writes. */
