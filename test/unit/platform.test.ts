@@ -1,4 +1,8 @@
 import { strict as assert } from 'node:assert';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ShellProcessRunner } from '../../src/engine/run/io/processRunner';
 import { runProcessOf } from '../../src/engine/platform/platform';
 import { posixPlatform, posixShellCommand } from '../../src/engine/platform/posix';
 import { gitBashCandidates, NO_POSIX_SHELL, windowsPlatform, windowsShellCommand } from '../../src/engine/platform/windows';
@@ -10,6 +14,30 @@ describe('platform: POSIX', () => {
     assert.deepEqual(posixShellCommand(' bash  -x ', { text: 'x' }), { file: 'bash', args: ['-x', '-e', '-c', 'x'] });
     assert.deepEqual(posixShellCommand('python3 -u', { text: 'x' }), { file: 'python3', args: ['-u', '-c', 'x'] });
     assert.deepEqual(posixShellCommand('bash', { file: '/tmp/script' }), { file: 'bash', args: ['-e', '/tmp/script'] });
+  });
+
+  it("gives a script as text after the option that runs it: -e for node, ruby and perl, whose -c only checks it, deno's eval", () => {
+    assert.deepEqual(posixShellCommand('node', { text: 'x' }), { file: 'node', args: ['-e', 'x'] });
+    assert.deepEqual(posixShellCommand('/usr/bin/ruby -w', { text: 'x' }), { file: '/usr/bin/ruby', args: ['-w', '-e', 'x'] });
+    assert.deepEqual(posixShellCommand('perl', { text: 'x' }), { file: 'perl', args: ['-e', 'x'] });
+    assert.deepEqual(posixShellCommand('deno', { text: 'x' }), { file: 'deno', args: ['eval', 'x'] });
+    assert.deepEqual(posixShellCommand('pwsh', { text: 'x' }), { file: 'pwsh', args: ['-c', 'x'] });
+    assert.deepEqual(posixShellCommand('node', { file: '/tmp/script' }), { file: 'node', args: ['/tmp/script'] });
+    assert.deepEqual(windowsShellCommand('C:\\Program Files\\nodejs\\node.exe', { text: 'x' }).args, ['-e', 'x']);
+  });
+
+  it('runs a node whose shell is node or python3, and reads the outputs each writes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'maestro-shells-'));
+    try {
+      const runner = new ShellProcessRunner(dir);
+      const run = (shell: string, script: string) => runner.start({ instanceId: shell, attempt: 1, script, shell, cwd: dir, env: {} }, () => undefined).done;
+      const node = await run('node', 'require("fs").appendFileSync(process.env.MAESTRO_OUTPUT, `v=${1 + 1}\\n`);');
+      assert.deepEqual([node.exitCode, node.outputs], [0, { v: '2' }]);
+      const python = await run('python3 -u', 'import os\nopen(os.environ["MAESTRO_OUTPUT"], "a").write(f"v={1 + 2}\\n")');
+      assert.deepEqual([python.exitCode, python.outputs], [0, { v: '3' }]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('runs scripts in bash where it is, else in sh, else says what to do', () => {

@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Platform, RunProcess, ScriptSource, ShellInvocation } from './platform';
 import { runProcessOf } from './platform';
-import { POSIX_SHELLS } from './shells';
+import { codeOption, POSIX_SHELLS } from './shells';
 import { startShellGuard } from './shellGuard';
 
 /**
@@ -14,7 +14,7 @@ import { startShellGuard } from './shellGuard';
  */
 export function posixShellCommand(shell: string, script: ScriptSource): ShellInvocation {
   const [file, ...own] = shell.trim().split(/\s+/);
-  const source = 'text' in script ? ['-c', script.text] : [script.file];
+  const source = 'text' in script ? [codeOption(file), script.text] : [script.file];
   return { file, args: [...own, ...(POSIX_SHELLS.has(basename(file)) ? ['-e'] : []), ...source] };
 }
 

@@ -15,6 +15,17 @@ export function shellWords(shell: string | undefined): string[] {
   return [file, ...own, ...(POSIX_SHELLS.has(basename(file)) ? ['-e'] : [])];
 }
 
+/**
+ * The option before a script given as text, by the program that runs it: `-c` for shells and Python, `-e` where
+ * `-c` means something else (Node's and Ruby's is a syntax check, Perl's compiles only), deno's `eval`.
+ */
+export function codeOption(program: string): string {
+  // Either separator: the Windows platform names its programs by their Windows paths.
+  const name = (program.split(/[\\/]/).pop() ?? '').toLowerCase().replace(/\.exe$/, '');
+  if (/^(?:node|nodejs|bun|ruby|perl)$/.test(name)) return '-e';
+  return name === 'deno' ? 'eval' : '-c';
+}
+
 /** Whether a node's `shell` (undefined: the default bash) is a POSIX shell. */
 export const isPosixShell = (shell: string | undefined): boolean => POSIX_SHELLS.has(basename(shellWords(shell)[0]));
 

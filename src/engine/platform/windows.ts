@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { win32 } from 'node:path';
 import type { Platform, ScriptSource, ShellInvocation } from './platform';
-import { POSIX_SHELLS } from './shells';
+import { codeOption, POSIX_SHELLS } from './shells';
 
 const GIT_BASH_FOLDERS = ['Git\\bin', 'Git\\usr\\bin'];
 
@@ -68,7 +68,7 @@ export function windowsShellCommand(shell: string, script: ScriptSource): ShellI
       return { file, args: [...inner, ...('text' in script ? ['-c', script.text] : [script.file])] };
     }
     default:
-      return { file, args: [...own, ...('text' in script ? ['-c', script.text] : [script.file])] };
+      return { file, args: [...own, ...('text' in script ? [codeOption(file), script.text] : [script.file])] };
   }
 }
 
