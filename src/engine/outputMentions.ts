@@ -61,9 +61,15 @@ function writesOfPair(parsed: ParsedDocument, pair: Pair | undefined, nodeId: st
   if (dialect !== 'shell' && (script.type === 'QUOTE_DOUBLE' || script.type === 'QUOTE_SINGLE')) return [];
   const start = script.range[0];
   const source = parsed.text.slice(start, script.range[1]);
-  return writesInDialect(source, dialect)
+  return writesInDialect(source, dialect, blockIndent(script, source))
     .filter((w) => name === undefined || w.output === name)
     .map((w) => ({ nodeId, output: w.output, span: { start: start + w.at, end: start + w.at + w.output.length }, role: 'write' }));
+}
+
+/** The indentation YAML takes off a block scalar's lines, as its first line that is not blank has it (0 for another). */
+function blockIndent(script: Scalar, source: string): number {
+  if (script.type !== 'BLOCK_LITERAL' && script.type !== 'BLOCK_FOLDED') return 0;
+  return /\n( *)[^ \n]/.exec(source)?.[1].length ?? 0;
 }
 
 /** A node's `shell`, its own or the workflow's default. */

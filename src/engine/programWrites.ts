@@ -21,12 +21,13 @@ interface Setter {
   param: string;
 }
 
-export function programWrites(source: string, language: ProgramLanguage): ProgramWrite[] {
+/** The outputs `source` writes; `indent`, a YAML block's indentation the source still has (see literalLines). */
+export function programWrites(source: string, language: ProgramLanguage, indent = 0): ProgramWrite[] {
   const { written, definitions, calls } = scanProgram(source, language);
   const found = new Map<number, ProgramWrite>();
   const setters: Setter[] = [];
   for (const literal of written)
-    for (const line of literalLines(literal, source)) {
+    for (const line of literalLines(literal, source, indent)) {
       if ('output' in line) found.set(line.at, line);
       else {
         const setter = setterOf(definitions, literal, line.param);

@@ -51,10 +51,13 @@ export function scriptDialect(path: string, text: string): ScriptDialect {
   return EXTENSIONS[extname(path).toLowerCase()] ?? 'shell';
 }
 
-/** The outputs a script's text writes to `$MAESTRO_OUTPUT` in its language, first write first, each with its offset. */
-export function writesInDialect(text: string, dialect: ScriptDialect): { output: string; at: number }[] {
+/**
+ * The outputs a script's text writes to `$MAESTRO_OUTPUT` in its language, first write first, each with its offset;
+ * `indent`, the indentation of a YAML block the text is the source of (see literalLines).
+ */
+export function writesInDialect(text: string, dialect: ScriptDialect, indent = 0): { output: string; at: number }[] {
   if (!text.includes('MAESTRO_OUTPUT')) return [];
-  return dialect === 'shell' ? writesIn(text).sort((a, b) => a.at - b.at) : programWrites(text, dialect);
+  return dialect === 'shell' ? writesIn(text).sort((a, b) => a.at - b.at) : programWrites(text, dialect, indent);
 }
 
 /** The outputs the script file at `path`, whose text is `text`, writes (see writesInDialect). */

@@ -56,10 +56,13 @@ describe('outputs a Python or JavaScript program writes', () => {
       'f.write(f"notes<<END\\nvalue=1\\nEND\\n")',
       'f.write("x\\u0041=1")',
       'f.write("  indented=1")',
+      'f.write("""first=1',
+      '    indented=2',
+      '""")',
       'f.write("unclosed=1',
       'f.write("after=1")',
     ].join('\n');
-    assert.deepEqual(namesOf(program, 'python'), ['notes', 'after']);
+    assert.deepEqual(namesOf(program, 'python'), ['notes', 'first', 'after']);
   });
 
   it('reads what JavaScript appends or writes, template literals included, and nothing else', () => {
@@ -226,7 +229,7 @@ describe('the language of a script', () => {
     assert.equal(shellDialect('/usr/bin/node'), 'javascript');
   });
 
-  it("finds the writes of a node whose shell is Python in its own run, by its shell or the workflow's, and not in a quoted one", () => {
+  it("finds the writes of a node whose shell is Python in its own run, by its shell or the workflow's, a line indented as YAML's block only, and not in a quoted run", () => {
     const parsed = validateWorkflow(
       yaml(
         'version: 1',
@@ -239,6 +242,7 @@ describe('the language of a script', () => {
         '      with open(os.environ["MAESTRO_OUTPUT"], "a") as f:',
         '          f.write("""shards=3',
         '      region=eu',
+        '        indented=no',
         '      """)',
         '  shell:',
         '    shell: bash',

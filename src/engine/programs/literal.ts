@@ -16,15 +16,18 @@ export const OPAQUE = '\u0000';
 export type LiteralLine = { output: string; at: number } | { param: string };
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+/** A line that writes an output: its name (or the expression standing for it), and a `<<` value's end. */
+const LINE = /^([A-Za-z_][A-Za-z0-9_-]*|\0)(=|<<(.*))/;
 /** An expression that is one variable: `name`, Python's `name!s` or `name:>10` too. */
 const VARIABLE = /^\s*([A-Za-z_$][\w$]*)\s*(?:![rsa])?\s*(?::[^{}]*)?$/;
 
 /**
  * The lines a literal writes: a `name=` or `name<<` (or one made by a variable, `{name}=`) at its start or a line's
- * (after `\n`, or a line break in a long string, indented or not), the lines of a `name<<END` value skipped to the
- * line `END`.
+ * (after `\n`, or a line break in a long string), the lines of a `name<<END` value skipped to the line `END`. After
+ * a line break in the source, the line may be indented by `indent` spaces, which the program does not hold: a YAML
+ * block's indentation, which YAML takes off (another indented line is written indented, and is no output).
  */
-export function literalLines(literal: Literal, src: string): LiteralLine[] {
+export function literalLines(literal: Literal, src: string, indent = 0): LiteralLine[] {
   const { chars, offsets } = literal;
   const out: LiteralLine[] = [];
   const text = chars.join('');
@@ -37,13 +40,13 @@ export function literalLines(literal: Literal, src: string): LiteralLine[] {
       if (line.trim() === valueEnd) valueEnd = undefined;
       continue;
     }
-    const indented = lineStart > 0 && src[offsets[lineStart - 1]] === '\n';
-    const m = (indented ? /^([ \t]*)([A-Za-z_][A-Za-z0-9_-]*|\0)(=|<<(.*))/ : /^()([A-Za-z_][A-Za-z0-9_-]*|\0)(=|<<(.*))/).exec(line);
+    const margin = lineStart > 0 && src[offsets[lineStart - 1]] === '\n' ? ' '.repeat(indent) : '';
+    const m = line.startsWith(margin) ? LINE.exec(line.slice(margin.length)) : null;
     if (!m) continue;
-    const first = lineStart + m[1].length;
-    const written = m[2] === OPAQUE ? variableAt(literal, first) : plainName(literal, first, m[2].length);
+    const first = lineStart + margin.length;
+    const written = m[1] === OPAQUE ? variableAt(literal, first) : plainName(literal, first, m[1].length);
     if (written) out.push(written);
-    if (m[4] !== undefined) valueEnd = m[4].includes(OPAQUE) ? OPAQUE : m[4].trim();
+    if (m[3] !== undefined) valueEnd = m[3].includes(OPAQUE) ? OPAQUE : m[3].trim();
   }
   return out;
 }
