@@ -106,8 +106,17 @@ describe('outputs a Python or JavaScript program writes', () => {
       'set_output(f"made_{n}", v)',
       'set_output("not a name", v)',
       'set_output(value="v", name="kw")',
+      'def by_format(key, value):',
+      '    fh.write("{}={}\\n".format(key, value))',
+      'def by_number(value, key):',
+      '    fh.write("{1}={0}\\n".format(value, key))',
+      'def by_percent(key, value):',
+      '    fh.write("%s=%s\\n" % (key, value))',
+      'def by_one(key):',
+      '    fh.write("%s=1\\n" % key)',
+      'by_format("formatted", 1); by_number(2, "numbered"); by_percent("percent", 3); by_one("single")',
     ].join('\n');
-    assert.deepEqual(namesOf(python, 'python'), ['version', 'digest', 'notes', 'tag', 'kw']);
+    assert.deepEqual(namesOf(python, 'python'), ['version', 'digest', 'notes', 'tag', 'kw', 'formatted', 'numbered', 'percent', 'single']);
     const javascript = [
       "setOutput('early', 1);",
       'function setOutput(name, value) {',

@@ -7,6 +7,8 @@ export interface Literal {
   offsets: number[];
   /** The source of each expression inside it (`{v}`, `${v}`), by the index of the character that stands for it. */
   expressions: Map<number, string>;
+  /** The variables a `.format(name, value)` or `% (name, value)` fills its `{}` or `%s` with, in order. */
+  fills?: (string | undefined)[];
 }
 
 /** Stands for what an escape or an expression inside a literal gives: nothing a name can be made of. */
@@ -17,7 +19,9 @@ export type LiteralLine = { output: string; at: number } | { param: string };
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 /** A line that writes an output: its name (or the expression standing for it), and a `<<` value's end. */
-const LINE = /^([A-Za-z_][A-Za-z0-9_-]*|\0)(=|<<(.*))/;
+const LINE = /^([A-Za-z_][A-Za-z0-9_-]*|\0|\{\d*\}|%s)(=|<<(.*))/;
+/** A place `.format` or `%` fills: `{}`, `{0}`, `%s`. */
+const PLACEHOLDER = /\{\d*\}|%s/g;
 /** An expression that is one variable: `name`, Python's `name!s` or `name:>10` too. */
 const VARIABLE = /^\s*([A-Za-z_$][\w$]*)\s*(?:![rsa])?\s*(?::[^{}]*)?$/;
 
@@ -44,11 +48,20 @@ export function literalLines(literal: Literal, src: string, indent = 0): Literal
     const m = line.startsWith(margin) ? LINE.exec(line.slice(margin.length)) : null;
     if (!m) continue;
     const first = lineStart + margin.length;
-    const written = m[1] === OPAQUE ? variableAt(literal, first) : plainName(literal, first, m[1].length);
+    const written =
+      m[1] === OPAQUE ? variableAt(literal, first) : /^[{%]/.test(m[1]) ? filledAt(literal, text, first, m[1]) : plainName(literal, first, m[1].length);
     if (written) out.push(written);
     if (m[3] !== undefined) valueEnd = m[3].includes(OPAQUE) ? OPAQUE : m[3].trim();
   }
   return out;
+}
+
+/** The variable that `.format` or `%` puts at the placeholder `written` at `index` of the literal, if it is one. */
+function filledAt(literal: Literal, text: string, index: number, written: string): LiteralLine | undefined {
+  const numbered = /^\{(\d+)\}$/.exec(written);
+  const position = numbered ? Number(numbered[1]) : [...text.slice(0, index).matchAll(PLACEHOLDER)].filter((p) => p[0] === '{}' || p[0] === '%s').length;
+  const variable = literal.fills?.[position];
+  return variable ? { param: variable } : undefined;
 }
 
 /** The variable an expression at `index` of the literal reads, if it is one. */

@@ -60,6 +60,8 @@ interface Frame {
   args: Argument[];
   /** The function whose parameters these are. */
   defines?: string;
+  /** The string a `.format(…)` call or a `% (…)` tuple fills in: these are its values. */
+  fills?: Literal;
   at: number;
 }
 
@@ -92,6 +94,8 @@ class ProgramScanner {
   private stringDepth = 0;
   /** After `def` or `function` (or a name a function is assigned to), up to its parameters' `(`: the name. */
   private defining: { name?: string } | undefined;
+  /** The last string literal read, and where it ends: what a `.format(` or `%` right after it fills in. */
+  private lastLiteral: { literal: Literal; end: number } | undefined;
 
   constructor(
     private readonly src: string,
@@ -124,6 +128,7 @@ class ProgramScanner {
     const defines = c === '(' && this.defining ? (this.defining.name ?? '') : undefined;
     this.defining = undefined;
     if (this.frames.length >= MAX_DEPTH) return;
+    const fills = c === '(' ? this.filledBy(/^\s*(?:\.\s*format|%)\s*\($/) : undefined;
     this.frames.push({
       close: OPENERS[c],
       callee: c === '(' ? callee : undefined,
@@ -131,6 +136,7 @@ class ProgramScanner {
       toFile: false,
       args: [{ other: false }],
       defines,
+      fills,
       at: this.i - 1,
     });
   }
@@ -161,6 +167,8 @@ class ProgramScanner {
       this.lastName = undefined;
       return;
     }
+    const filled = this.language === 'python' && /^\s*[),\]\n]/.test(after) ? this.filledBy(/^\s*%\s*[A-Za-z_]\w*$/) : undefined;
+    if (filled) filled.fills = [name];
     if (name === (this.language === 'python' ? 'def' : 'function')) this.defining ??= {};
     else if (this.defining && this.defining.name === undefined && name !== 'async') this.defining.name = name;
     else if (this.language === 'javascript' && ASSIGNED_FUNCTION.test(after)) this.defining = { name };
@@ -183,8 +191,15 @@ class ProgramScanner {
     return arg.keyword === name && empty;
   }
 
+  /** The literal read last, when the source from its end to here is `between` (a near one only: `.format(`, `% name`). */
+  private filledBy(between: RegExp): Literal | undefined {
+    const last = this.lastLiteral;
+    return last && this.i - last.end < 40 && between.test(this.src.slice(last.end, this.i)) ? last.literal : undefined;
+  }
+
   private addLiteral(literal: Literal): void {
     this.lastName = undefined;
+    this.lastLiteral = { literal, end: this.i };
     const frame = this.frames.at(-1);
     if (!frame) return;
     frame.literals.push(literal);
@@ -203,6 +218,7 @@ class ProgramScanner {
     while (this.frames.length > at) {
       const frame = this.frames.pop()!;
       const around = this.frames.at(-1);
+      if (frame.fills) frame.fills.fills = frame.args.map((a) => (a.name && !a.other && !a.keyword ? a.name : undefined));
       if (frame.defines !== undefined) this.found.definitions.push(definitionOf(frame));
       else if (this.isWriter(frame)) for (const literal of frame.literals) this.found.written.push(literal);
       else if (around && (frame.callee === undefined || JOINERS.has(frame.callee))) for (const literal of frame.literals) around.literals.push(literal);
