@@ -7,6 +7,14 @@ import { buildIndex } from '../../src/engine/workflowIndex';
 /** Joins lines into a document, so that tests read like the YAML they check. */
 export const yaml = (...lines: string[]): string => lines.join('\n') + '\n';
 
+/** The names of outputs a script's text writes, each checked to stand in the text where it is said to. */
+export function placedNames(text: string, writes: readonly { output: string; at: number }[]): string[] {
+  return writes.map((w) => {
+    assert.equal(text.slice(w.at, w.at + w.output.length), w.output, `'${w.output}' at ${w.at}`);
+    return w.output;
+  });
+}
+
 /** Real timers, with a time the test moves on itself (a run's `at`, a ttl). */
 export const clockReading = (now: () => number) => ({
   now,

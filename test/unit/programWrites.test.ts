@@ -9,15 +9,9 @@ import { outputWrites } from '../../src/engine/outputMentions';
 import { type ProgramLanguage, programWrites } from '../../src/engine/programWrites';
 import { scriptDialect, shellDialect } from '../../src/engine/scriptDialect';
 import { validateWorkflow } from '../../src/engine/validation/validate';
-import { yaml } from './helpers';
+import { placedNames, yaml } from './helpers';
 
-/** The names found, each checked to stand in the text where it is said to. */
-function namesOf(text: string, language: ProgramLanguage): string[] {
-  return programWrites(text, language).map((w) => {
-    assert.equal(text.slice(w.at, w.at + w.output.length), w.output, `'${w.output}' at ${w.at}`);
-    return w.output;
-  });
-}
+const namesOf = (text: string, language: ProgramLanguage): string[] => placedNames(text, programWrites(text, language));
 
 describe('outputs a Python or JavaScript program writes', () => {
   it('reads the name=value and name<< lines of the strings Python writes to a file', () => {

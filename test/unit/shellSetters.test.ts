@@ -7,15 +7,9 @@ import { applyEdits } from '../../src/engine/edits/actions';
 import { outputWrites } from '../../src/engine/outputMentions';
 import { setterWrites } from '../../src/engine/shellSetters';
 import { validateWorkflow } from '../../src/engine/validation/validate';
-import { yaml } from './helpers';
+import { placedNames, yaml } from './helpers';
 
-/** The names found, each checked to stand in the text where it is said to. */
-function namesOf(script: string): string[] {
-  return setterWrites(script).map((w) => {
-    assert.equal(script.slice(w.at, w.at + w.output.length), w.output, `'${w.output}' at ${w.at}`);
-    return w.output;
-  });
-}
+const namesOf = (script: string): string[] => placedNames(script, setterWrites(script));
 
 describe("outputs written through a shell script's own function", () => {
   it('reads the name each call gives a function that writes its argument as a name, and no other', () => {
