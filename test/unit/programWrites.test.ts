@@ -108,9 +108,27 @@ describe('outputs a Python or JavaScript program writes', () => {
       '    fh.write("%s=%s\\n" % (key, value))',
       'def by_one(key):',
       '    fh.write("%s=1\\n" % key)',
-      'by_format("formatted", 1); by_number(2, "numbered"); by_percent("percent", 3); by_one("single")',
+      'def by_lines(a, b):',
+      '    fh.write("fixed=1\\n{}=2\\n{}=3\\n".format(a, b))',
+      'by_format("formatted", 1); by_number(2, "numbered"); by_percent("percent", 3); by_one("single"); by_lines("second", "third")',
     ].join('\n');
-    assert.deepEqual(namesOf(python, 'python'), ['version', 'digest', 'notes', 'tag', 'kw', 'formatted', 'numbered', 'percent', 'single']);
+    assert.deepEqual(namesOf(python, 'python'), [
+      'version',
+      'digest',
+      'notes',
+      'tag',
+      'kw',
+      'fixed',
+      'formatted',
+      'numbered',
+      'percent',
+      'single',
+      'second',
+      'third',
+    ]);
+    // Placeholders are counted in one pass, however many lines the string has.
+    const many = 'def f(a):\n    fh.write("' + '%s=\\n'.repeat(50_000) + '" % (a,))\nf("x")\n';
+    assert.deepEqual(namesOf(many, 'python'), ['x']);
     const javascript = [
       "setOutput('early', 1);",
       'function setOutput(name, value) {',

@@ -20,8 +20,8 @@ export type LiteralLine = { output: string; at: number } | { param: string };
 const NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 /** A line that writes an output: its name (or the expression standing for it), and a `<<` value's end. */
 const LINE = /^([A-Za-z_][A-Za-z0-9_-]*|\0|\{\d*\}|%s)(=|<<(.*))/;
-/** A place `.format` or `%` fills: `{}`, `{0}`, `%s`. */
-const PLACEHOLDER = /\{\d*\}|%s/g;
+/** A place `.format` or `%` fills in turn: `{}`, `%s` (not a numbered `{0}`). */
+const NEXT_PLACEHOLDER = /\{\}|%s/g;
 /** An expression that is one variable: `name`, Python's `name!s` or `name:>10` too. */
 const VARIABLE = /^\s*([A-Za-z_$][\w$]*)\s*(?:![rsa])?\s*(?::[^{}]*)?$/;
 
@@ -37,9 +37,13 @@ export function literalLines(literal: Literal, src: string, indent = 0): Literal
   const text = chars.join('');
   let valueEnd: string | undefined;
   let start = 0;
+  // How many placeholders filled in turn the lines before hold: the number of one that starts a line.
+  let filledBefore = 0;
   for (const line of text.split('\n')) {
+    const placeholders = literal.fills ? (line.match(NEXT_PLACEHOLDER)?.length ?? 0) : 0;
     const lineStart = start;
     start += line.length + 1;
+    filledBefore += placeholders;
     if (valueEnd !== undefined) {
       if (line.trim() === valueEnd) valueEnd = undefined;
       continue;
@@ -49,18 +53,21 @@ export function literalLines(literal: Literal, src: string, indent = 0): Literal
     if (!m) continue;
     const first = lineStart + margin.length;
     const written =
-      m[1] === OPAQUE ? variableAt(literal, first) : /^[{%]/.test(m[1]) ? filledAt(literal, text, first, m[1]) : plainName(literal, first, m[1].length);
+      m[1] === OPAQUE
+        ? variableAt(literal, first)
+        : /^[{%]/.test(m[1])
+          ? filledAt(literal, filledBefore - placeholders, m[1])
+          : plainName(literal, first, m[1].length);
     if (written) out.push(written);
     if (m[3] !== undefined) valueEnd = m[3].includes(OPAQUE) ? OPAQUE : m[3].trim();
   }
   return out;
 }
 
-/** The variable that `.format` or `%` puts at the placeholder `written` at `index` of the literal, if it is one. */
-function filledAt(literal: Literal, text: string, index: number, written: string): LiteralLine | undefined {
+/** The variable that `.format` or `%` puts at the placeholder `written`, the literal's `inTurn`th filled in turn. */
+function filledAt(literal: Literal, inTurn: number, written: string): LiteralLine | undefined {
   const numbered = /^\{(\d+)\}$/.exec(written);
-  const position = numbered ? Number(numbered[1]) : [...text.slice(0, index).matchAll(PLACEHOLDER)].filter((p) => p[0] === '{}' || p[0] === '%s').length;
-  const variable = literal.fills?.[position];
+  const variable = literal.fills?.[numbered ? Number(numbered[1]) : inTurn];
   return variable ? { param: variable } : undefined;
 }
 
