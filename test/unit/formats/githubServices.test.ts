@@ -75,7 +75,9 @@ describe("GitHub Actions import: a job's service containers", () => {
     assert.equal(unhealthy.status, 'failed');
     assert.equal(unhealthy.ranStep, false, 'no step runs with a service that is unhealthy');
     assert.match(unhealthy.asked[unhealthy.asked.length - 1], /^rm -f maestro-\d+-postgres$/, `docker was asked:\n${unhealthy.asked.join('\n')}`);
-    const cancelled = await runWithDocker(['      - run: touch "$DOCKER_LOG.started"; sleep 30'], {}, async (dir, cancel) => {
+    // The step's one command makes the file and becomes the sleep: the cancel reaches a process the shell waits for.
+    // (Between two commands, a shell that traps TERM forks the next one before it runs the trap, and waits for it.)
+    const cancelled = await runWithDocker([`      - run: sh -c 'touch "$DOCKER_LOG.started"; exec sleep 30'`], {}, async (dir, cancel) => {
       await until(() => existsSync(join(dir, 'docker.log.started')));
       cancel();
     });
