@@ -3,17 +3,24 @@
 // recognised on import, which gives the node back its retry setting.
 import { retryDelay } from '../run/core/backoff';
 import type { RetryPolicy } from '../model';
+import { SCRIPT_FILE_PLACEHOLDER, takesScriptFile, withScriptFile } from '../platform/shells';
 
 const MARKER = '# Retried by the exported workflow (the target has no retries): ';
 const DELIMITER = 'MAESTRO_SCRIPT';
 
-/** The loop's text; `shell` runs the script file (`bash -e`), `attemptVariable` tells it which attempt it is. */
+/**
+ * The loop's text; `shell` runs the script file given after it (`bash -e`) or where it has `{0}` (`Rscript {0}`),
+ * `attemptVariable` tells it which attempt it is.
+ */
 export function withRetryLoop(script: string, retry: RetryPolicy, shell: string, tempDir: string, attemptVariable: string): string {
   const attempts = retry.max + 1;
   const delays = Array.from({ length: retry.max }, (_, i) => Math.max(0, retryDelay(retry, i + 1) / 1000));
   const file = `"${tempDir}/maestro-script-$$"`;
-  // The heredoc ends the script's last line; whether the script did is kept beside the policy.
-  const policy = JSON.stringify({ ...retry, newline: script.endsWith('\n') });
+  const command = takesScriptFile(shell) ? withScriptFile([shell.trim()], file)[0] : `${shell} ${file}`;
+  // The heredoc ends the script's last line; whether the script did is kept beside the policy, and whether the
+  // shell's `{0}` stood where the file is last (`Rscript {0}` and `Rscript` write one loop).
+  const fileLast = takesScriptFile(shell) && shell.trim().endsWith(` ${SCRIPT_FILE_PLACEHOLDER}`);
+  const policy = JSON.stringify({ ...retry, newline: script.endsWith('\n'), ...(fileLast ? { fileLast } : {}) });
   return [
     `${MARKER}${policy}`,
     `cat > ${file} <<'${DELIMITER}'`,
@@ -21,7 +28,7 @@ export function withRetryLoop(script: string, retry: RetryPolicy, shell: string,
     DELIMITER,
     `delays=(${delays.join(' ')})`,
     `for attempt in $(seq 1 ${attempts}); do`,
-    `  if ${attemptVariable}=$attempt ${shell} ${file}; then exit 0; fi`,
+    `  if ${attemptVariable}=$attempt ${command}; then exit 0; fi`,
     `  if [ "$attempt" -lt ${attempts} ]; then sleep "\${delays[$((attempt - 1))]}"; fi`,
     'done',
     'exit 1',
@@ -34,17 +41,21 @@ export function parseRetryLoop(text: string): { script: string; retry: RetryPoli
   const lines = text.split('\n');
   let retry: RetryPolicy;
   let newline: boolean;
+  let fileLast: boolean | undefined;
   try {
-    ({ newline, ...retry } = JSON.parse(lines[0].slice(MARKER.length)) as RetryPolicy & { newline: boolean });
+    ({ newline, fileLast, ...retry } = JSON.parse(lines[0].slice(MARKER.length)) as RetryPolicy & { newline: boolean; fileLast?: boolean });
   } catch {
     return undefined;
   }
   const end = lines.indexOf(DELIMITER, 2);
-  if (end < 0 || !/^cat > .* <<'MAESTRO_SCRIPT'$/.test(lines[1])) return undefined;
-  const run = lines
+  const file = /^cat > (.*) <<'MAESTRO_SCRIPT'$/.exec(lines[1])?.[1];
+  if (end < 0 || !file) return undefined;
+  const command = lines
     .slice(end)
-    .map((l) => /^ {2}if \w+=\$attempt (.+) "[^"]*"; then exit 0; fi$/.exec(l))
-    .find(Boolean);
-  if (!run) return undefined;
-  return { script: lines.slice(2, end).join('\n') + (newline ? '\n' : ''), retry, shellWords: run[1] };
+    .map((l) => /^ {2}if \w+=\$attempt (.+); then exit 0; fi$/.exec(l)?.[1])
+    .find((c) => c?.includes(file));
+  if (!command) return undefined;
+  const last = command.endsWith(` ${file}`) && !fileLast;
+  const shellWords = last ? command.slice(0, -file.length - 1) : command.split(file).join(SCRIPT_FILE_PLACEHOLDER);
+  return { script: lines.slice(2, end).join('\n') + (newline ? '\n' : ''), retry, shellWords };
 }

@@ -10,7 +10,7 @@ export interface ShellInvocation {
   args: string[];
 }
 
-/** A script to run: its text, or a file holding it (a script too long for one argument). */
+/** A script to run: its text, or a file holding it (a script too long for one argument, or for a `shell` with `{0}`). */
 export type ScriptSource = { text: string } | { file: string };
 
 /** A process that a run started and that is still alive, found through the `MAESTRO_*` variables it carries. */
@@ -37,8 +37,13 @@ export interface Platform {
   readonly name: PlatformName;
   /** The shell nodes run in when they name none; where there is none, why, and what to write instead. */
   defaultShell(): { shell: string } | { error: string };
-  /** The program and arguments that run a script in a shell (which may carry its own options: `bash -x`). */
+  /**
+   * The program and arguments that run a script in a shell (which may carry its own options: `bash -x`); a shell
+   * with `{0}` is a command given the script's file there, as written.
+   */
   shellCommand(shell: string, script: ScriptSource): ShellInvocation;
+  /** The program a `shell` starts: its first word (on Windows, a path with spaces may be quoted or end in `.exe`). */
+  shellProgram(shell: string): string;
   /** Whether a node's process starts detached, at the head of a tree that `killTree` ends as a whole. */
   readonly detached: boolean;
   /** Signals a tree: the process started with `pid` and everything it started. A tree that is gone is ignored. */

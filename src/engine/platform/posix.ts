@@ -5,15 +5,17 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Platform, RunProcess, ScriptSource, ShellInvocation } from './platform';
 import { runProcessOf } from './platform';
-import { codeOption, POSIX_SHELLS } from './shells';
+import { codeOption, POSIX_SHELLS, takesScriptFile, withScriptFile } from './shells';
 import { startShellGuard } from './shellGuard';
 
 /**
  * The program and arguments for a node's `shell`, which may carry its own options (`bash -x`, `python3 -u`).
- * POSIX shells also get `-e`, which stops the script at the first failing command, as CI runners do.
+ * POSIX shells also get `-e`, which stops the script at the first failing command, as CI runners do. A shell with
+ * `{0}` runs as written, the script's file in place of `{0}`.
  */
 export function posixShellCommand(shell: string, script: ScriptSource): ShellInvocation {
   const [file, ...own] = shell.trim().split(/\s+/);
+  if (takesScriptFile(shell) && 'file' in script) return { file, args: withScriptFile(own, script.file) };
   const source = 'text' in script ? [codeOption(file), script.text] : [script.file];
   return { file, args: [...own, ...(POSIX_SHELLS.has(basename(file)) ? ['-e'] : []), ...source] };
 }
@@ -97,6 +99,7 @@ export function posixPlatform(o: { exists?: (path: string) => boolean; os?: Node
     name: 'posix',
     defaultShell: () => posixDefaultShell(exists),
     shellCommand: posixShellCommand,
+    shellProgram: (shell) => shell.trim().split(/\s+/)[0],
     detached: true,
     killTree: (pid, signal) => void signalGroup(pid, signal),
     treeAlive: (pid) => signalGroup(pid, 0),

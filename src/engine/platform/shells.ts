@@ -9,21 +9,70 @@ export const shellQuoted = (text: string): string => `'${text.replace(/'/g, `'\\
 /** A word as a POSIX shell reads it: as it is when it has only characters the shell takes as they are, else quoted. */
 export const shellWord = (word: string): string => (/^[\w@%+=:,./-]+$/.test(word) ? word : shellQuoted(word));
 
-/** The words that start a node's `shell` (default bash) before the script: `bash -e`, `bash -x -e`, `python3 -u`. */
+/** Where a `shell` names the script's file, as in GitHub Actions (`Rscript {0}`); the command then runs as written. */
+export const SCRIPT_FILE_PLACEHOLDER = '{0}';
+
+/** Whether a node's `shell` is a command that runs the script's file, `{0}`, rather than a shell given its text. */
+export const takesScriptFile = (shell: string | undefined): boolean => shell !== undefined && shell.includes(SCRIPT_FILE_PLACEHOLDER);
+
+/** The shell's words with `{0}` in each replaced by the script's file. */
+export const withScriptFile = (words: readonly string[], file: string): string[] => words.map((w) => w.split(SCRIPT_FILE_PLACEHOLDER).join(file));
+
+/**
+ * The words that start a node's `shell` (default bash) before the script: `bash -e`, `bash -x -e`, `python3 -u`;
+ * a command with `{0}` as written, `{0}` kept.
+ */
 export function shellWords(shell: string | undefined): string[] {
   const [file, ...own] = (shell ?? 'bash').trim().split(/\s+/);
-  return [file, ...own, ...(POSIX_SHELLS.has(basename(file)) ? ['-e'] : [])];
+  return [file, ...own, ...(POSIX_SHELLS.has(basename(file)) && !takesScriptFile(shell) ? ['-e'] : [])];
 }
+
+/**
+ * The words that run the script's file given after them, for a target that appends the file (Argo's script
+ * template): `shellWords`, less a last word `{0}`; undefined where `{0}` stands elsewhere (`pwsh -File={0}`).
+ */
+export function wordsBeforeScriptFile(shell: string | undefined): string[] | undefined {
+  const words = shellWords(shell);
+  if (!takesScriptFile(shell)) return words;
+  const before = words.slice(0, -1);
+  return words[words.length - 1] === SCRIPT_FILE_PLACEHOLDER && !before.some((w) => w.includes(SCRIPT_FILE_PLACEHOLDER)) ? before : undefined;
+}
+
+/** A program's name as a `shell` gives it, on either platform: `/usr/bin/python3` and `C:\\…\\pwsh.exe` name `python3`, `pwsh`. */
+export const programName = (program: string): string => (program.replace(/^"|"$/g, '').split(/[\\/]/).pop() ?? '').toLowerCase().replace(/\.exe$/, '');
 
 /**
  * The option before a script given as text, by the program that runs it: `-c` for shells and Python, `-e` where
  * `-c` means something else (Node's and Ruby's is a syntax check, Perl's compiles only), deno's `eval`.
  */
 export function codeOption(program: string): string {
-  // Either separator: the Windows platform names its programs by their Windows paths.
-  const name = (program.split(/[\\/]/).pop() ?? '').toLowerCase().replace(/\.exe$/, '');
-  if (/^(?:node|nodejs|bun|ruby|perl)$/.test(name)) return '-e';
+  const name = programName(program);
+  if (/^(?:node|nodejs|bun|ruby|perl|rscript|julia|lua|luajit|osascript|elixir|groovy)$/.test(name)) return '-e';
+  if (name === 'php') return '-r';
   return name === 'deno' ? 'eval' : '-c';
+}
+
+/** Extensions of script files by program: PowerShell runs only a `.ps1` file, cmd only a batch file by its extension. */
+const SCRIPT_EXTENSIONS: ReadonlyArray<[RegExp, string]> = [
+  [/^(?:pwsh|powershell)$/, '.ps1'],
+  [/^cmd$/, '.cmd'],
+  [/^(?:bash|sh|zsh|dash|ksh)$/, '.sh'],
+  [/^(?:python|python\d[\d.]*|pypy\d*)$/, '.py'],
+  [/^(?:node|nodejs)$/, '.js'],
+  [/^(?:deno|bun)$/, '.ts'],
+  [/^ruby$/, '.rb'],
+  [/^perl$/, '.pl'],
+  [/^php$/, '.php'],
+  [/^rscript$/, '.R'],
+  [/^julia$/, '.jl'],
+  [/^(?:lua|luajit)$/, '.lua'],
+  [/^fish$/, '.fish'],
+];
+
+/** The extension a file holding a script for this program is given (`.script` where the program is not one we know). */
+export function scriptFileExtension(program: string): string {
+  const name = programName(program);
+  return SCRIPT_EXTENSIONS.find(([pattern]) => pattern.test(name))?.[1] ?? '.script';
 }
 
 /** Whether a node's `shell` (undefined: the default bash) is a POSIX shell. */

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { win32 } from 'node:path';
 import type { Platform, ScriptSource, ShellInvocation } from './platform';
-import { codeOption, POSIX_SHELLS } from './shells';
+import { codeOption, POSIX_SHELLS, programName, takesScriptFile, withScriptFile } from './shells';
 
 const GIT_BASH_FOLDERS = ['Git\\bin', 'Git\\usr\\bin'];
 
@@ -25,12 +25,6 @@ export const NO_POSIX_SHELL = [
   "'shell: C:\\Program Files\\Git\\bin\\bash.exe' in 'defaults', 'shell: wsl bash' to run in WSL,",
   "or 'shell: pwsh' for nodes whose scripts are PowerShell.",
 ].join(' ');
-
-const programName = (file: string): string =>
-  win32
-    .basename(file)
-    .toLowerCase()
-    .replace(/\.exe$/, '');
 
 const kind = (file: string): 'pwsh' | 'cmd' | 'posix' | 'wsl' | 'other' => {
   const name = programName(file);
@@ -53,6 +47,7 @@ function splitShell(shell: string): string[] {
 /** As GitHub Actions runs them: pwsh stops on the first error, cmd does not read the user's AutoRun commands. */
 export function windowsShellCommand(shell: string, script: ScriptSource): ShellInvocation {
   const [file, ...own] = splitShell(shell);
+  if (takesScriptFile(shell) && 'file' in script) return { file, args: withScriptFile(own, script.file) };
   switch (kind(file)) {
     case 'pwsh':
       return 'text' in script
@@ -92,6 +87,7 @@ export function windowsPlatform(o: { exists?: (path: string) => boolean; env?: R
       return bash ? { shell: `"${bash}"` } : { error: NO_POSIX_SHELL };
     },
     shellCommand: windowsShellCommand,
+    shellProgram: (shell) => splitShell(shell)[0],
     // A detached process gets a console window of its own on Windows: nodes stay attached, hidden.
     detached: false,
     killTree: (pid, signal) => {

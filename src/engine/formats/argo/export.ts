@@ -4,7 +4,7 @@
 import { isObject } from '../../json';
 import { expandMatrix, matrixKeys, matrixValuesOf, type MatrixSpec } from '../../matrix';
 import { hasMatrix, type NodeSpec, type WorkflowSpec } from '../../model';
-import { POSIX_SHELLS, shellWords } from '../../platform/shells';
+import { isPosixShell, shellWords, wordsBeforeScriptFile } from '../../platform/shells';
 import { ProblemList, type ConversionOptions } from '../problems';
 import { yamlText, type KeyComment } from '../yamlOut';
 import {
@@ -244,15 +244,15 @@ function templateOf(node: NodeSpec, scope: VariableScope, options: ArgoExportOpt
     const metadata = { annotations: { ...annotations, ...prompt } };
     return { name, ...(Object.keys(metadata.annotations).length ? { metadata } : {}), suspend: {} };
   }
-  const words = shellWords(node.shell);
+  const words = wordsBeforeScriptFile(node.shell);
+  if (!words) problems.push(`Argo gives the script's file after the command: the shell '${node.shell}', with {0} elsewhere, cannot be written`);
   // The standard output is Argo's `result`, not a file.
   const outputs = (node.outputs ?? []).filter((o) => o !== node.stdoutAs);
-  if (outputs.length && !POSIX_SHELLS.has(words[0].split('/').pop()!))
-    problems.push(`outputs are collected by a shell trap, and the shell '${node.shell}' is not a POSIX shell`);
+  if (outputs.length && !isPosixShell(node.shell)) problems.push(`outputs are collected by a shell trap, and the shell '${node.shell}' is not a POSIX shell`);
   const env = { ...scope.spec.env, ...node.env };
   const script = {
     image: node.image ?? options.image ?? DEFAULT_IMAGE,
-    command: words,
+    command: words ?? shellWords(node.shell),
     ...(node.cwd !== undefined ? { workingDir: `${WORK_DIR}/${node.cwd}`.replace(/\/\.?$/, '') } : {}),
     ...(Object.keys(env).length ? { env: Object.entries(env).map(([k, v]) => envEntry(k, v, scope, problems)) } : {}),
     source: argoSource(argoText(node.run ?? '', scope, problems), outputs),

@@ -3,7 +3,7 @@
 import { posix } from 'node:path';
 import { hasMatrix, type MatrixSpec, type NodeSpec, type WorkflowSpec } from '../../model';
 import { isObject } from '../../json';
-import { shellWords } from '../../platform/shells';
+import { shellWords, takesScriptFile } from '../../platform/shells';
 import { rewriteExpressions } from '../expressionMap';
 import { ProblemList, type ConversionOptions } from '../problems';
 import { withRetryLoop } from '../scriptRetry';
@@ -163,7 +163,7 @@ function runSteps(ctx: JobContext): Json[] {
   const { node, options } = ctx;
   let script = toGithubVariables(translate(ctx, node.run ?? '', false));
   const words = shellWords(node.shell);
-  let shell = `${words.join(' ')} {0}`;
+  let shell = takesScriptFile(node.shell) ? words.join(' ') : `${words.join(' ')} {0}`;
   if (node.retry.max > 0) {
     script = withRetryLoop(script, node.retry, words.join(' '), '$RUNNER_TEMP', 'GITHUB_RUN_ATTEMPT');
     shell = 'bash -e {0}';

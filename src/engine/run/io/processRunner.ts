@@ -10,6 +10,7 @@ import type { SpawnHelperPool } from './spawnHelper/pool';
 import { directCommand, simpleCommandWords } from '../core/simpleCommand';
 import { fileProbe } from './fileProbe';
 import { matchFiles } from './fileGlobs';
+import { scriptFileExtension, takesScriptFile } from '../../platform/shells';
 
 /** Scripts longer than this (in bytes) run from a file. */
 export const SCRIPT_ARGUMENT_LIMIT = 100 * 1024;
@@ -65,12 +66,13 @@ export class ShellProcessRunner implements ProcessRunner {
   start(request: AttemptRequest, onLine: (stream: 'stdout' | 'stderr', text: string, continues: boolean) => void): RunningAttempt {
     // One file per attempt in a shared folder: cheaper than a folder per attempt, and names never collide.
     const outputFile = join(this.outputsDir, `${++this.attempts}-${request.instanceId.replace(/[^A-Za-z0-9_.=,-]/g, '_').slice(0, 80)}`);
-    // The system limits one argument to 128 KiB, which a script with a big value in it can pass: such a script is
-    // run from a file instead.
-    const scriptFile = Buffer.byteLength(request.script) > SCRIPT_ARGUMENT_LIMIT ? `${outputFile}.script` : undefined;
     const shell = request.shell !== undefined ? { shell: request.shell } : (this.defaultShell ??= this.platform.defaultShell());
     if ('error' in shell)
       return { done: Promise.resolve({ exitCode: null, signal: null, outputs: {}, outputProblems: [], spawnError: shell.error }), stop: () => undefined };
+    // The system limits one argument to 128 KiB, which a script with a big value in it can pass: such a script is
+    // run from a file instead, as is every script of a shell that names its file (`Rscript {0}`).
+    const inFile = takesScriptFile(shell.shell) || Buffer.byteLength(request.script) > SCRIPT_ARGUMENT_LIMIT;
+    const scriptFile = inFile ? `${outputFile}${scriptFileExtension(this.platform.shellProgram(shell.shell))}` : undefined;
     if (scriptFile) writeFileSync(scriptFile, request.script);
     const { file, args } = this.platform.shellCommand(shell.shell, scriptFile ? { file: scriptFile } : { text: request.script });
     const spec: LaunchSpec = { file, args, cwd: request.cwd, env: { ...request.env, MAESTRO_OUTPUT: outputFile } };

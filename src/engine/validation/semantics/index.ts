@@ -9,6 +9,7 @@ import { checkExpressions } from './expressions';
 import { checkMatrices } from './matrices';
 import { checkArtifacts, checkInputs, checkMutex, checkStdoutAs, checkSubWorkflows, checkTimeouts } from './nodeFields';
 import { checkProcessText } from './processText';
+import { checkShells } from './shells';
 
 export type { SemanticOptions } from './context';
 export { CONTEXTS } from './references';
@@ -52,6 +53,7 @@ export function checkSemantics(parsed: ParsedDocument, workflow: WorkflowSpec, o
   checkCache(ctx);
   checkInputs(ctx);
   checkProcessText(ctx);
+  checkShells(ctx);
   checkExpressions(ctx);
   return out;
 }
