@@ -194,7 +194,7 @@ for (const mode of ['started by the engine', 'started by a spawn helper'] as con
         assert.equal(await run.finished(), 'failed');
         const [length, scriptFile] = readLogText(runsDir, run.runId, 'script').trim().split(' ');
         assert.equal(length, '300000');
-        assert.match(scriptFile, /\.script$/);
+        assert.match(scriptFile, /-script\.sh$/);
         assert.ok(!existsSync(scriptFile), 'the script file is removed when the process ends');
       } finally {
         run.dispose();
