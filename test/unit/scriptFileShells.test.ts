@@ -98,6 +98,34 @@ describe('a shell with {0}: a command given the script as a file, as GitHub Acti
     assert.equal(parseRetryLoop(loop)?.shellWords, 'tool --in={0} -q');
   });
 
+  it("imports a GitHub job's custom command of another language with its {0}, and runs its file; a POSIX shell's without", async () => {
+    const job = (shell: string) =>
+      yaml(
+        'on: push',
+        'jobs:',
+        '  a:',
+        '    runs-on: x',
+        `    defaults: { run: { shell: "${shell}" } }`,
+        '    steps:',
+        '      - run: |',
+        '          print "$0\\n";',
+      );
+    const perl = specOf((await importWorkflow(job('perl  -w {0}'), 'ci.yml')).text).nodes[0];
+    assert.equal(perl.shell, 'perl -w {0}');
+    assert.equal(specOf((await importWorkflow(job('bash -x {0}'), 'ci.yml')).text).nodes[0].shell, 'bash -x');
+    const dir = mkdtempSync(join(tmpdir(), 'maestro-file-shells-'));
+    try {
+      const runner = new ShellProcessRunner(dir);
+      const lines: string[] = [];
+      const request = { instanceId: 'a', attempt: 1, script: perl.run!, shell: perl.shell, cwd: dir, env: {} };
+      const ran = await runner.start(request, (_, line) => lines.push(line)).done;
+      // Perl's $0 is the file it runs ("-e" for a script given as text).
+      assert.deepEqual([ran.exitCode, lines.length, lines[0]?.endsWith('-a.pl')], [0, 1, true], lines.join('\n'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('exports to Argo without a last {0}, which Argo adds; {0} anywhere else is a problem named', () => {
     assert.deepEqual(wordsBeforeScriptFile('Rscript {0}'), ['Rscript']);
     assert.deepEqual(wordsBeforeScriptFile('bash'), ['bash', '-e']);

@@ -4,7 +4,7 @@ import { posix } from 'node:path';
 import { isObject, type Json, textOf } from '../../json';
 import type { RetryPolicy } from '../../model';
 import { commentText, notImportedLine } from '../importTypes';
-import { isPosixShell, shellFromWords, shellQuoted } from '../../platform/shells';
+import { isPosixShell, shellFromWords, shellQuoted, takesScriptFile } from '../../platform/shells';
 import { fromGithubVariables, fromSetOutput, githubOnlyVariables } from '../scriptVariables';
 import { fromGithubValue, type GithubValueInputs, type ValueSink } from './contexts';
 import { downloadStep, type UploadedPaths } from './artifactSteps';
@@ -38,11 +38,15 @@ export interface StepsResult {
   outputsRead?: Record<string, string>;
 }
 
-/** Our shell for GitHub's `shell:` (see docs/import-export.md): its named shells keep their meaning. */
+/**
+ * Our shell for GitHub's `shell:` (see docs/import-export.md): its named shells keep their meaning, and a custom
+ * command of another language its `{0}` (`perl {0}`); a POSIX shell's is left out, as the steps' script needs one.
+ */
 export function shellFromGithub(shell: string | undefined): string | undefined {
   if (shell === undefined) return undefined;
   if (shell === 'bash') return 'bash -o pipefail';
   if (shell === 'python') return 'python';
+  if (takesScriptFile(shell) && !isPosixShell(shell)) return shell.trim().split(/\s+/).join(' ');
   return shellFromWords(shell.replace(/\s*\{0\}\s*$/, ''));
 }
 
