@@ -210,6 +210,8 @@ describe('language services', () => {
       assert.deepEqual(labels(complete(retry.index, retry.offset)), ['backoff', 'delay', 'maxDelay']);
       const backoff = at(...base, '  n:', '    run: x', '    retry:', '      max: 2', '      backoff: |');
       assert.deepEqual(labels(complete(backoff.index, backoff.offset)), ['fixed', 'linear', 'exponential']);
+      const shell = at(...base, '  n:', '    run: x', '    shell: |');
+      assert.deepEqual(labels(complete(shell.index, shell.offset)), ['bash', 'sh', 'zsh', 'python3 -u', 'node', 'pwsh']);
       const root = at('version: 1', 'name: x', '|', 'nodes: { a: { run: x } }');
       assert.deepEqual(labels(complete(root.index, root.offset)), ['description', 'inputs', 'env', 'concurrency', 'mutex', 'timeout', 'defaults']);
     });

@@ -37,7 +37,7 @@ export interface CompletionItem {
 const VALUE_CHOICES: Record<string, string[]> = {
   continueOnError: ['true', 'false'],
   required: ['true', 'false'],
-  shell: ['bash', 'sh', 'zsh'],
+  shell: ['bash', 'sh', 'zsh', 'python3 -u', 'node', 'pwsh'],
   version: ['1'],
 };
 
