@@ -10,8 +10,8 @@ import type { Forecast } from '../engine/insights/forecast';
 import type { LayoutResult } from './layout/grid';
 import type { MatrixValue } from '../engine/matrix';
 
-/** 9: a matrix's axes in a node's fields, the `renameMatrixKey` and `setMatrixAxes` edits. */
-export const DAG_PROTOCOL_VERSION = 9;
+/** 10: a node's shell, cwd and image in its fields. */
+export const DAG_PROTOCOL_VERSION = 10;
 
 /** A node's properties as the file writes them (defaults not applied), for the builder's form. */
 export interface NodeFields {
@@ -34,6 +34,10 @@ export interface NodeFields {
   mutex?: string[];
   outputs: string[];
   env: Record<string, string>;
+  /** Where a node runs its script: its own `shell`, `cwd` and `image`, as written. */
+  shell?: string;
+  cwd?: string;
+  image?: string;
   prompt?: string;
   approvalTimeout?: string;
   workflow?: string;

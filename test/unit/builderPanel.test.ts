@@ -22,6 +22,9 @@ const graph = dagGraphOf(
         '    retry: { max: 2 }',
         '    continueOnError: true',
         '    cache: { files: [src/**] }',
+        '    shell: python3 -u',
+        '    cwd: tools',
+        '    image: python:3.12',
         '    run: |',
         '      echo c',
       ),
@@ -49,6 +52,9 @@ describe('DAG panel: the builder', () => {
       cache: true,
       outputs: [],
       env: { K: 'v' },
+      shell: 'python3 -u',
+      cwd: 'tools',
+      image: 'python:3.12',
       with: {},
     });
     const b = graph.nodes.find((n) => n.id === 'b')!;

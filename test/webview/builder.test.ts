@@ -145,6 +145,35 @@ describe('DAG panel builder in Chromium', function () {
     });
   }
 
+  it("sets where a script runs: its shell, working folder and image, the workflow's defaults as placeholders", async () => {
+    const text = ['version: 1', 'name: P', 'defaults: { shell: bash -x }', 'nodes:', '  build: { run: make }', '  gate: { approval: {} }', ''].join('\n');
+    const { page, host } = await panel({ width: 500, height: 800 }, text);
+    await page.click('.card[data-node="gate"]');
+    await page.locator('[data-field="prompt"]').waitFor();
+    assert.equal(await page.locator('[data-field="shell"], [data-field="cwd"], [data-field="image"]').count(), 0, 'a gate runs no script');
+    await page.click('.card[data-node="build"]');
+    const shell = page.locator('[data-field="shell"]');
+    assert.equal(await shell.getAttribute('placeholder'), "bash -x (the workflow's default)");
+    assert.equal(await page.locator('[data-field="cwd"]').getAttribute('placeholder'), "the workflow file's folder");
+    assert.equal(await page.locator('[data-field="image"]').getAttribute('placeholder'), 'bash:5');
+    await shell.fill('Rscript {0}');
+    await shell.press('Enter');
+    await textMatches(host, / {2}build: \{ run: make, shell: "Rscript \{0\}" \}\n/);
+    assert.deepEqual(host.edits.at(-1)!.action, { type: 'set', id: 'build', key: 'shell', value: 'Rscript {0}' });
+    const cwd = page.locator('[data-field="cwd"]');
+    await cwd.fill('tools');
+    await cwd.press('Enter');
+    await textMatches(host, /shell: "Rscript \{0\}", cwd: tools \}\n/);
+    await page.locator('[data-field="image"]').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(shots, 'builder-place-500.png') });
+    await shell.fill('{0}');
+    await shell.press('Enter');
+    await page.locator('.details').getByText("the shell of node 'build' starts with '{0}'").waitFor();
+    await shell.fill('');
+    await shell.press('Enter');
+    await textMatches(host, / {2}build: \{ run: make, cwd: tools \}\n/);
+  });
+
   it("edits a matrix node's axes, instances at once and fail fast in its form; other nodes have no such fields", async () => {
     const matrix = [
       'version: 1',

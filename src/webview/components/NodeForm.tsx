@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react';
 import type { FieldValue } from '../../engine/edits/action';
 import type { DagNode, NodeProblem } from '../protocol';
-import { useBuilder, useController } from './context';
+import { useBuilder, useController, usePanel } from './context';
 import { asCount, asDuration, asList, asNames, asPairs, asPositiveCount, asScript, asText, Checkbox, Field, pairsText } from './formFields';
 import { axesText, parseAxes, renamedMatrixKey, type Axes } from '../state/matrixText';
 import { joinNames } from '../state/nameList';
@@ -22,7 +22,7 @@ interface FormPart {
 function fieldsShown(node: DagNode): string[] {
   return [
     ...['name', 'phase', 'if'],
-    ...(node.kind === 'run' ? ['run', 'mutex'] : []),
+    ...(node.kind === 'run' ? ['run', 'shell', 'mutex', 'cwd', 'image'] : []),
     ...(node.kind === 'approval' ? ['approval'] : ['retry', 'timeout', 'outputs', 'env']),
     ...(node.kind === 'workflow' ? ['workflow', 'with'] : []),
     ...(node.kind !== 'approval' && typeof node.fields.continueOnError === 'string' ? ['continueOnError'] : []),
@@ -82,6 +82,7 @@ export function NodeForm({ node }: { node: DagNode }) {
           problems={part.problemsOf('if')}
         />
         {node.kind !== 'approval' ? <StepFields {...part} setOutputs={setOutputs} /> : null}
+        {node.kind === 'run' ? <PlaceFields {...part} /> : null}
         {node.matrix && node.kind !== 'approval' ? <MatrixFields {...part} /> : null}
         <ProblemList problems={other} label="Other problems" />
       </form>
@@ -89,20 +90,70 @@ export function NodeForm({ node }: { node: DagNode }) {
   );
 }
 
+/** Shells offered as the user types one. */
+const SHELLS = ['bash', 'sh', 'zsh', 'python3 -u', 'node', 'pwsh'];
+
+/** A node's placeholder for a setting it does not write: the workflow's default, or what applies without one. */
+function useDefaultOf(key: string, otherwise: string): string {
+  const given = usePanel((s) => s.graph?.settings?.defaults?.[key]);
+  return given !== undefined ? `${given} (the workflow's default)` : otherwise;
+}
+
 function ScriptField({ node, problemsOf, set }: FormPart) {
   const controller = useController();
+  const shell = useDefaultOf('shell', 'bash (sh where bash is missing)');
   return (
-    <Field
-      label="Script (Ctrl+Enter to apply)"
-      name="run"
-      initial={node.fields.run ?? ''}
-      parse={asScript}
-      commit={set('run')}
-      problems={problemsOf('run')}
-      multiline
-    >
-      <Button icon="go-to-file" secondary label="Edit in the editor" onClick={() => void controller.openScript(node.id).catch(() => undefined)} />
-    </Field>
+    <>
+      <Field
+        label="Script (Ctrl+Enter to apply)"
+        name="run"
+        initial={node.fields.run ?? ''}
+        parse={asScript}
+        commit={set('run')}
+        problems={problemsOf('run')}
+        multiline
+      >
+        <Button icon="go-to-file" secondary label="Edit in the editor" onClick={() => void controller.openScript(node.id).catch(() => undefined)} />
+      </Field>
+      <Field
+        label="Shell"
+        name="shell"
+        initial={node.fields.shell ?? ''}
+        placeholder={shell}
+        choices={SHELLS}
+        parse={asText}
+        commit={set('shell')}
+        problems={problemsOf('shell')}
+      />
+    </>
+  );
+}
+
+/** Where a node's script runs: its working folder here, its container image in an Argo Workflows export. */
+function PlaceFields({ node, problemsOf, set }: FormPart) {
+  const cwd = useDefaultOf('cwd', "the workflow file's folder");
+  const image = useDefaultOf('image', 'bash:5');
+  return (
+    <>
+      <Field
+        label="Working folder"
+        name="cwd"
+        initial={node.fields.cwd ?? ''}
+        placeholder={cwd}
+        parse={asText}
+        commit={set('cwd')}
+        problems={problemsOf('cwd')}
+      />
+      <Field
+        label="Container image (Argo Workflows export)"
+        name="image"
+        initial={node.fields.image ?? ''}
+        placeholder={image}
+        parse={asText}
+        commit={set('image')}
+        problems={problemsOf('image')}
+      />
+    </>
   );
 }
 
