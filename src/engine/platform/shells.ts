@@ -43,7 +43,8 @@ export const programName = (program: string): string => (program.replace(/^"|"$/
 
 /**
  * The option before a script given as text, by the program that runs it: `-c` for shells and Python, `-e` where
- * `-c` means something else (Node's and Ruby's is a syntax check, Perl's compiles only), deno's `eval`.
+ * `-c` means something else or nothing (Node's and Ruby's is a syntax check, Perl's compiles only; Rscript, Julia,
+ * Lua…), PHP's `-r`, deno's `eval`.
  */
 export function codeOption(program: string): string {
   const name = programName(program);
