@@ -157,6 +157,17 @@ describe('language services', () => {
       assert.match(hoverAt(hover.index, hover.offset)!.markdown, /matrix: 2 instances \(shard, 1 excluded, 1 included\), at most 1 at once, fails fast/);
     });
 
+    it("says in a node's hover how its shell starts its script, where it names one", () => {
+      const runsAs = (shell: string | undefined) => {
+        const { index, offset } = at('version: 1', 'name: x', 'nodes:', `  a: { run: x${shell ? `, shell: "${shell}"` : ''} }`, '  b: { needs: [|a], run: x }');
+        return /- runs as: (.*)/.exec(hoverAt(index, offset)!.markdown)?.[1];
+      };
+      assert.equal(runsAs(undefined), undefined, 'the default bash goes without saying');
+      assert.equal(runsAs('python3 -u'), '`python3 -u -c SCRIPT`');
+      assert.equal(runsAs('bash -x'), '`bash -x -e -c SCRIPT`');
+      assert.equal(runsAs('Rscript --vanilla {0}'), '`Rscript --vanilla SCRIPT_FILE.R`');
+    });
+
     it('offers the written keys of a matrix made at run time, and says in hover what makes it', () => {
       const made = [...base.slice(0, 10), '    matrix:', '      os: [linux]', '      shard: ${{ fromJSON(nodes.build.outputs.digest) }}'];
       const keys = at(...made, '    run: echo ${{ matrix.| }}');

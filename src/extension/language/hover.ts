@@ -6,6 +6,8 @@ import { matrixSize, nodesNamingMutex, type InputSpec, type MatrixSpec } from '.
 import { matrixTemplateText, matrixValuesOf, matrixValueText, type MatrixInstance } from '../../engine/matrix';
 import { matrixInstanceAt, matrixKeyMentionsOf } from '../../engine/matrixMentions';
 import { calledScripts } from '../../engine/calledScripts';
+import { currentPlatform } from '../../engine/platform';
+import { scriptFileExtension, takesScriptFile } from '../../engine/platform/shells';
 import { outputMentionsOf } from '../../engine/outputMentions';
 import { CONTEXTS } from '../../engine/validation/semantics';
 import { markdownCode, markdownText } from '../ui/untrustedText';
@@ -41,6 +43,7 @@ export function nodeMarkdown(index: WorkflowIndex, id: string): string {
   } else if (spec.matrixTemplate !== undefined) {
     lines.push(`- matrix: made when the run reaches it, from ${markdownCode(matrixTemplateText(spec.matrixTemplate))}`);
   }
+  if (spec.kind === 'run' && spec.shell !== undefined) lines.push(`- runs as: ${markdownCode(shellInvocationText(spec.shell))}`);
   if (spec.mutex) lines.push(`- mutex: ${spec.mutex.map((name) => mutexSharing(index, id, name)).join(', ')}`);
   if (spec.if) lines.push(`- runs if: ${markdownCode(spec.if.trim())}`);
   if (spec.timeoutMs !== undefined) lines.push(`- timeout: ${formatDuration(spec.timeoutMs)}`);
@@ -48,6 +51,14 @@ export function nodeMarkdown(index: WorkflowIndex, id: string): string {
   if (spec.kind === 'approval' && spec.approval?.prompt) lines.push(`- asks: ${markdownText(spec.approval.prompt)}`);
   if (spec.kind === 'workflow') lines.push(`- runs: ${markdownCode(spec.workflow ?? '')}`);
   return lines.join('\n');
+}
+
+/** How this machine starts a node's script in its `shell`: `python3 -u -c SCRIPT`, `Rscript SCRIPT_FILE.R`. */
+function shellInvocationText(shell: string): string {
+  const program = currentPlatform.shellProgram(shell);
+  const file = `SCRIPT_FILE${scriptFileExtension(program)}`;
+  const run = currentPlatform.shellCommand(shell, takesScriptFile(shell) ? { file } : { text: 'SCRIPT' });
+  return [run.file, ...run.args].map((word) => (/\s/.test(word) ? `"${word}"` : word)).join(' ');
 }
 
 /** A mutex of a node, with the other nodes that name it: `port-5432` (one at a time with `b`, `c`). */
