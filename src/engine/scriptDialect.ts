@@ -2,6 +2,7 @@
 // writes to `$MAESTRO_OUTPUT` read in that language. Pure: the checks, the editor and the CLI share it.
 import { basename, extname } from 'node:path';
 import { writesIn } from './shellWrites';
+import { shellSplit } from './platform/shells';
 import { type ProgramLanguage, programWrites } from './programWrites';
 
 export type ScriptDialect = 'shell' | ProgramLanguage;
@@ -26,7 +27,7 @@ export function interpreterLanguage(command: string): ProgramLanguage | undefine
 
 /** The language of a node's inline `run`, by its `shell` (`python3 -u`, `node`): the shell's unless an interpreter is named. */
 export function shellDialect(shell: string | undefined): ScriptDialect {
-  const command = shell?.trim().split(/\s+/)[0];
+  const command = shell === undefined ? undefined : shellSplit(shell)[0];
   return (command && interpreterLanguage(command)) || 'shell';
 }
 

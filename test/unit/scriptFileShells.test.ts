@@ -1,10 +1,11 @@
 import { strict as assert } from 'node:assert';
+import fc from 'fast-check';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConversionError, exportWorkflow, importWorkflow } from '../../src/engine/formats';
 import { parseRetryLoop, withRetryLoop } from '../../src/engine/formats/scriptRetry';
-import { codeOption, scriptFileExtension, wordsBeforeScriptFile } from '../../src/engine/platform/shells';
+import { codeOption, scriptFileExtension, shellSplit, shellText, wordsBeforeScriptFile } from '../../src/engine/platform/shells';
 import { posixPlatform, posixShellCommand } from '../../src/engine/platform/posix';
 import { windowsPlatform, windowsShellCommand } from '../../src/engine/platform/windows';
 import { ShellProcessRunner } from '../../src/engine/run/io/processRunner';
@@ -26,6 +27,20 @@ describe('a shell with {0}: a command given the script as a file, as GitHub Acti
       args: ['C:\\t\\s.R'],
     });
     assert.deepEqual(windowsShellCommand('pwsh -File {0}', { file: 'C:\\t\\s.ps1' }), { file: 'pwsh', args: ['-File', 'C:\\t\\s.ps1'] });
+  });
+
+  it('parts its words at spaces, a word in quotes kept whole, on either platform; written back as it reads', () => {
+    assert.deepEqual(shellSplit('  bash \t -x '), ['bash', '-x']);
+    assert.deepEqual(shellSplit('"/opt/my tools/bash" -x'), ['/opt/my tools/bash', '-x']);
+    assert.deepEqual(shellSplit(`pwsh -command ". '{0}'"`), ['pwsh', '-command', ". '{0}'"]);
+    assert.deepEqual(shellSplit(`a '' b"c d"e "open`), ['a', '', 'bc de', 'open']);
+    assert.deepEqual(shellSplit(''), []);
+    assert.deepEqual(posixShellCommand('"/opt/my tools/bash" -x', { text: 'x' }), { file: '/opt/my tools/bash', args: ['-x', '-e', '-c', 'x'] });
+    assert.deepEqual(windowsShellCommand(`pwsh -command ". '{0}'"`, { file: 'C:\\t\\s.ps1' }), { file: 'pwsh', args: ['-command', ". 'C:\\t\\s.ps1'"] });
+    assert.deepEqual(windowsShellCommand(`C:\\Program Files\\PowerShell\\7\\pwsh.exe -File "{0}"`, { file: 'C:\\t\\s.ps1' }).args, ['-File', 'C:\\t\\s.ps1']);
+    // A word cannot hold both quotes (there are no escapes); any other reads back as it was written.
+    const word = fc.string({ maxLength: 8 }).filter((w) => !(w.includes('"') && w.includes("'")));
+    fc.assert(fc.property(fc.array(word, { minLength: 1, maxLength: 5 }), (words) => assert.deepEqual(shellSplit(shellText(words)), words)));
   });
 
   it("gives the programs whose -c means something else the option that runs text: -e, php's -r", () => {
@@ -66,6 +81,8 @@ describe('a shell with {0}: a command given the script as a file, as GitHub Acti
       assert.match(sh.outputs.file, /^\d+-a\.sh$/);
       const node = await run('node {0}', 'require("fs").appendFileSync(process.env.MAESTRO_OUTPUT, `ext=${require("path").extname(__filename)}\\n`);');
       assert.deepEqual([node.exitCode, node.outputs], [0, { ext: '.js' }]);
+      const quoted = await run(`sh -c '. "$0"' {0}`, 'echo "sourced=yes" >> "$MAESTRO_OUTPUT"\n');
+      assert.deepEqual([quoted.exitCode, quoted.outputs], [0, { sourced: 'yes' }]);
       const failing = await run('sh -e {0}', 'false\necho never\n');
       assert.equal(failing.exitCode, 1);
       assert.deepEqual(readdirSync(join(dir, 'outputs')), [], 'no script file is left behind');
@@ -94,6 +111,8 @@ describe('a shell with {0}: a command given the script as a file, as GitHub Acti
     assert.deepEqual([back.shell, back.run, back.retry.max], ['Rscript --vanilla {0}', 'cat(1)', 1]);
     const plain = exportWorkflow(specOf(oneNode('{ run: "cat(1)", shell: "Rscript {0}" }')), 'github-actions');
     assert.match(plain, /shell: Rscript \{0\}\n/);
+    const pwsh = exportWorkflow(specOf(oneNode(`{ run: "Write-Output 1", shell: "pwsh -command \\". '{0}'\\"" }`)), 'github-actions');
+    assert.match(pwsh, /shell: pwsh -command "\. '\{0\}'"\n/);
     const loop = withRetryLoop('x', { max: 1, backoff: 'fixed', delayMs: 0 }, 'tool --in={0} -q', '/tmp', 'N');
     assert.equal(parseRetryLoop(loop)?.shellWords, 'tool --in={0} -q');
   });

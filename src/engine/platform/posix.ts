@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Platform, RunProcess, ScriptSource, ShellInvocation } from './platform';
 import { runProcessOf } from './platform';
-import { codeOption, POSIX_SHELLS, takesScriptFile, withScriptFile } from './shells';
+import { codeOption, POSIX_SHELLS, shellSplit, takesScriptFile, withScriptFile } from './shells';
 import { startShellGuard } from './shellGuard';
 
 /**
@@ -14,7 +14,7 @@ import { startShellGuard } from './shellGuard';
  * `{0}` runs as written, the script's file in place of `{0}`.
  */
 export function posixShellCommand(shell: string, script: ScriptSource): ShellInvocation {
-  const [file, ...own] = shell.trim().split(/\s+/);
+  const [file = '', ...own] = shellSplit(shell);
   if (takesScriptFile(shell) && 'file' in script) return { file, args: withScriptFile(own, script.file) };
   const source = 'text' in script ? [codeOption(file), script.text] : [script.file];
   return { file, args: [...own, ...(POSIX_SHELLS.has(basename(file)) ? ['-e'] : []), ...source] };
@@ -99,7 +99,7 @@ export function posixPlatform(o: { exists?: (path: string) => boolean; os?: Node
     name: 'posix',
     defaultShell: () => posixDefaultShell(exists),
     shellCommand: posixShellCommand,
-    shellProgram: (shell) => shell.trim().split(/\s+/)[0],
+    shellProgram: (shell) => shellSplit(shell)[0] ?? '',
     detached: true,
     killTree: (pid, signal) => void signalGroup(pid, signal),
     treeAlive: (pid) => signalGroup(pid, 0),

@@ -9,6 +9,37 @@ export const shellQuoted = (text: string): string => `'${text.replace(/'/g, `'\\
 /** A word as a POSIX shell reads it: as it is when it has only characters the shell takes as they are, else quoted. */
 export const shellWord = (word: string): string => (/^[\w@%+=:,./-]+$/.test(word) ? word : shellQuoted(word));
 
+/**
+ * A `shell`'s words: parted by spaces and tabs, a part in double or single quotes kept whole without its quotes
+ * (`"/opt/my tools/bash" -x`, `pwsh -command ". '{0}'"`). No backslash escapes: a Windows path keeps its backslashes.
+ * A quote left open runs to the end.
+ */
+export function shellSplit(shell: string): string[] {
+  const words: string[] = [];
+  let word: string | undefined;
+  let quote: string | undefined;
+  for (const c of shell) {
+    if (quote !== undefined) {
+      if (c === quote) quote = undefined;
+      else word += c;
+    } else if (c === '"' || c === "'") {
+      quote = c;
+      word ??= '';
+    } else if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+    } else word = (word ?? '') + c;
+  }
+  if (word !== undefined) words.push(word);
+  return words;
+}
+
+/** Words as a `shell` writes them: each with spaces or quotes in quotes (`"C:\\Program Files\\…\\bash.exe" -x`). */
+export function shellText(words: readonly string[]): string {
+  const quoted = (w: string) => (w.includes('"') ? `'${w}'` : `"${w}"`);
+  return words.map((w) => (w === '' || /[\s"']/.test(w) ? quoted(w) : w)).join(' ');
+}
+
 /** Where a `shell` names the script's file, as in GitHub Actions (`Rscript {0}`); the command then runs as written. */
 export const SCRIPT_FILE_PLACEHOLDER = '{0}';
 
@@ -23,7 +54,7 @@ export const withScriptFile = (words: readonly string[], file: string): string[]
  * a command with `{0}` as written, `{0}` kept.
  */
 export function shellWords(shell: string | undefined): string[] {
-  const [file, ...own] = (shell ?? 'bash').trim().split(/\s+/);
+  const [file = '', ...own] = shellSplit(shell ?? 'bash');
   return [file, ...own, ...(POSIX_SHELLS.has(basename(file)) && !takesScriptFile(shell) ? ['-e'] : [])];
 }
 
@@ -81,8 +112,8 @@ export const isPosixShell = (shell: string | undefined): boolean => POSIX_SHELLS
 
 /** The node's `shell` from the words that start it, as shellWords makes them (undefined for the default bash). */
 export function shellFromWords(words: string): string | undefined {
-  const parts = words.trim().split(/\s+/);
-  if (POSIX_SHELLS.has(basename(parts[0])) && parts[parts.length - 1] === '-e') parts.pop();
-  const shell = parts.join(' ');
+  const parts = shellSplit(words);
+  if (POSIX_SHELLS.has(basename(parts[0] ?? '')) && parts[parts.length - 1] === '-e') parts.pop();
+  const shell = shellText(parts);
   return shell === 'bash' ? undefined : shell;
 }

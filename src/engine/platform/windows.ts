@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { win32 } from 'node:path';
 import type { Platform, ScriptSource, ShellInvocation } from './platform';
-import { codeOption, POSIX_SHELLS, programName, takesScriptFile, withScriptFile } from './shells';
+import { codeOption, POSIX_SHELLS, programName, shellSplit, takesScriptFile, withScriptFile } from './shells';
 
 const GIT_BASH_FOLDERS = ['Git\\bin', 'Git\\usr\\bin'];
 
@@ -37,16 +37,14 @@ const kind = (file: string): 'pwsh' | 'cmd' | 'posix' | 'wsl' | 'other' => {
 /** Splits a `shell:` value into program and options; a program path with spaces may be quoted or written as is. */
 function splitShell(shell: string): string[] {
   const trimmed = shell.trim();
-  const quoted = /^"([^"]+)"\s*(.*)$/.exec(trimmed);
-  if (quoted) return [quoted[1], ...quoted[2].split(/\s+/).filter(Boolean)];
-  const exe = /^(.*?\.exe)(?:\s+(.*))?$/i.exec(trimmed);
-  if (exe) return [exe[1], ...(exe[2] ?? '').split(/\s+/).filter(Boolean)];
-  return trimmed.split(/\s+/);
+  const exe = /^([^"'].*?\.exe)(?:\s+(.*))?$/i.exec(trimmed);
+  if (exe) return [exe[1], ...shellSplit(exe[2] ?? '')];
+  return shellSplit(trimmed);
 }
 
 /** As GitHub Actions runs them: pwsh stops on the first error, cmd does not read the user's AutoRun commands. */
 export function windowsShellCommand(shell: string, script: ScriptSource): ShellInvocation {
-  const [file, ...own] = splitShell(shell);
+  const [file = '', ...own] = splitShell(shell);
   if (takesScriptFile(shell) && 'file' in script) return { file, args: withScriptFile(own, script.file) };
   switch (kind(file)) {
     case 'pwsh':
@@ -87,7 +85,7 @@ export function windowsPlatform(o: { exists?: (path: string) => boolean; env?: R
       return bash ? { shell: `"${bash}"` } : { error: NO_POSIX_SHELL };
     },
     shellCommand: windowsShellCommand,
-    shellProgram: (shell) => splitShell(shell)[0],
+    shellProgram: (shell) => splitShell(shell)[0] ?? '',
     // A detached process gets a console window of its own on Windows: nodes stay attached, hidden.
     detached: false,
     killTree: (pid, signal) => {

@@ -1,7 +1,7 @@
 // One DAG task of an Argo workflow and its template as one of our nodes.
 import { secretKeyRefOf } from './secrets';
 import { isObject, type Json, textOf } from '../../json';
-import { shellFromWords, shellWord } from '../../platform/shells';
+import { shellFromWords, shellText, shellWord } from '../../platform/shells';
 import { mutexDoc, notImportedLine, type NodeDoc } from '../importTypes';
 import { DEFAULT_IMAGE, WORK_DIR } from './export';
 import { argoReference, fromArgoName, fromArgoText, fromArgoWhen, withArguments, type ArgoTextScope } from './importText';
@@ -235,7 +235,7 @@ function commandOf(template: Json, scope: ArgoTextScope, where: string, workflow
   }
   if (Object.keys(env).length) node.env = env;
   if (isObject(template.script)) {
-    const shell = command.length ? shellFromWords(command.join(' ')) : undefined;
+    const shell = command.length ? shellFromWords(shellText(command)) : undefined;
     if (shell) node.shell = shell;
     node.run = fromArgoText(scriptFromSource(textOf(template.script.source ?? '')), scope, where);
   } else {

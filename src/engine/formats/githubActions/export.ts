@@ -3,7 +3,7 @@
 import { posix } from 'node:path';
 import { hasMatrix, type MatrixSpec, type NodeSpec, type WorkflowSpec } from '../../model';
 import { isObject } from '../../json';
-import { shellWords, takesScriptFile } from '../../platform/shells';
+import { shellText, shellWords, takesScriptFile } from '../../platform/shells';
 import { rewriteExpressions } from '../expressionMap';
 import { ProblemList, type ConversionOptions } from '../problems';
 import { withRetryLoop } from '../scriptRetry';
@@ -162,10 +162,10 @@ function approvalSteps(ctx: JobContext): Json[] {
 function runSteps(ctx: JobContext): Json[] {
   const { node, options } = ctx;
   let script = toGithubVariables(translate(ctx, node.run ?? '', false));
-  const words = shellWords(node.shell);
-  let shell = takesScriptFile(node.shell) ? words.join(' ') : `${words.join(' ')} {0}`;
+  const command = shellText(shellWords(node.shell));
+  let shell = takesScriptFile(node.shell) ? command : `${command} {0}`;
   if (node.retry.max > 0) {
-    script = withRetryLoop(script, node.retry, words.join(' '), '$RUNNER_TEMP', 'GITHUB_RUN_ATTEMPT');
+    script = withRetryLoop(script, node.retry, command, '$RUNNER_TEMP', 'GITHUB_RUN_ATTEMPT');
     shell = 'bash -e {0}';
   }
   const dir = node.cwd !== undefined || options.baseDir ? posix.normalize(posix.join(options.baseDir ?? '', node.cwd ?? '.')) : undefined;

@@ -4,7 +4,7 @@ import { posix } from 'node:path';
 import { isObject, type Json, textOf } from '../../json';
 import type { RetryPolicy } from '../../model';
 import { commentText, notImportedLine } from '../importTypes';
-import { isPosixShell, shellFromWords, shellQuoted, takesScriptFile } from '../../platform/shells';
+import { isPosixShell, shellFromWords, shellQuoted, shellSplit, shellText, takesScriptFile } from '../../platform/shells';
 import { fromGithubVariables, fromSetOutput, githubOnlyVariables } from '../scriptVariables';
 import { fromGithubValue, type GithubValueInputs, type ValueSink } from './contexts';
 import { downloadStep, type UploadedPaths } from './artifactSteps';
@@ -46,7 +46,7 @@ export function shellFromGithub(shell: string | undefined): string | undefined {
   if (shell === undefined) return undefined;
   if (shell === 'bash') return 'bash -o pipefail';
   if (shell === 'python') return 'python';
-  if (takesScriptFile(shell) && !isPosixShell(shell)) return shell.trim().split(/\s+/).join(' ');
+  if (takesScriptFile(shell) && !isPosixShell(shell)) return shellText(shellSplit(shell));
   return shellFromWords(shell.replace(/\s*\{0\}\s*$/, ''));
 }
 

@@ -1,13 +1,13 @@
 // A node's `shell` names the program that runs its script, with options of its own, or a command where `{0}`
 // stands for the script's file (as GitHub Actions writes one). What no process could start is an error here rather
 // than a failure of the run.
-import { SCRIPT_FILE_PLACEHOLDER } from '../../platform/shells';
+import { SCRIPT_FILE_PLACEHOLDER, shellSplit } from '../../platform/shells';
 import type { PathSegment } from '../document';
 import { rawAt, type SemanticContext } from './context';
 
 /** What is wrong with a `shell` value, or undefined. */
 export function shellProblem(shell: string): string | undefined {
-  const program = shell.trim().split(/\s+/)[0];
+  const program = shellSplit(shell)[0] ?? '';
   if (program === '') return "names no program: write the one that runs the script ('bash', 'python3 -u'), or leave shell out for the default";
   if (program.includes(SCRIPT_FILE_PLACEHOLDER))
     return `starts with '${SCRIPT_FILE_PLACEHOLDER}', the script's file: the program that runs it comes first ('Rscript ${SCRIPT_FILE_PLACEHOLDER}')`;
