@@ -91,11 +91,14 @@ describe('a shell with {0}: a command given the script as a file, as GitHub Acti
     }
   });
 
-  it('is an error where it names no program, or starts with {0}, saying where', () => {
+  it('is an error where it names no program, starts with {0} or leaves a quote open, saying where', () => {
     const errors = (text: string) => diagnose(text).map((d) => `${d.line}: ${d.message}`);
     assert.deepEqual(errors(oneNode('{ run: x, shell: "Rscript {0}" }')), []);
     assert.deepEqual(errors(oneNode('{ run: x, shell: "{0}" }')), [
       "4: the shell of node 'a' starts with '{0}', the script's file: the program that runs it comes first ('Rscript {0}')",
+    ]);
+    assert.deepEqual(errors(oneNode(`{ run: x, shell: "sh -c '. \\"$0\\" {0}" }`)), [
+      "4: the shell of node 'a' has a single quote that is not closed: close it where the word it holds ends",
     ]);
     const blank = errors(yaml('version: 1', 'name: W', 'defaults: { shell: "  " }', 'nodes:', '  a: { run: x }'));
     assert.deepEqual(blank, [

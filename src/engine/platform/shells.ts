@@ -12,9 +12,14 @@ export const shellWord = (word: string): string => (/^[\w@%+=:,./-]+$/.test(word
 /**
  * A `shell`'s words: parted by spaces and tabs, a part in double or single quotes kept whole without its quotes
  * (`"/opt/my tools/bash" -x`, `pwsh -command ". '{0}'"`). No backslash escapes: a Windows path keeps its backslashes.
- * A quote left open runs to the end.
+ * A quote left open runs to the end (see shellQuoteLeftOpen).
  */
-export function shellSplit(shell: string): string[] {
+export const shellSplit = (shell: string): string[] => scanShell(shell).words;
+
+/** The quote a `shell` leaves open, if any: its words then run to its end, which is seldom what was meant. */
+export const shellQuoteLeftOpen = (shell: string): string | undefined => scanShell(shell).open;
+
+function scanShell(shell: string): { words: string[]; open?: string } {
   const words: string[] = [];
   let word: string | undefined;
   let quote: string | undefined;
@@ -31,7 +36,7 @@ export function shellSplit(shell: string): string[] {
     } else word = (word ?? '') + c;
   }
   if (word !== undefined) words.push(word);
-  return words;
+  return quote === undefined ? { words } : { words, open: quote };
 }
 
 /** Words as a `shell` writes them: each with spaces or quotes in quotes (`"C:\\Program Files\\…\\bash.exe" -x`). */

@@ -1,7 +1,7 @@
 // A node's `shell` names the program that runs its script, with options of its own, or a command where `{0}`
 // stands for the script's file (as GitHub Actions writes one). What no process could start is an error here rather
 // than a failure of the run.
-import { SCRIPT_FILE_PLACEHOLDER, shellSplit } from '../../platform/shells';
+import { SCRIPT_FILE_PLACEHOLDER, shellQuoteLeftOpen, shellSplit } from '../../platform/shells';
 import type { PathSegment } from '../document';
 import { rawAt, type SemanticContext } from './context';
 
@@ -11,6 +11,8 @@ export function shellProblem(shell: string): string | undefined {
   if (program === '') return "names no program: write the one that runs the script ('bash', 'python3 -u'), or leave shell out for the default";
   if (program.includes(SCRIPT_FILE_PLACEHOLDER))
     return `starts with '${SCRIPT_FILE_PLACEHOLDER}', the script's file: the program that runs it comes first ('Rscript ${SCRIPT_FILE_PLACEHOLDER}')`;
+  const open = shellQuoteLeftOpen(shell);
+  if (open) return `has a ${open === '"' ? 'double' : 'single'} quote that is not closed: close it where the word it holds ends`;
   return undefined;
 }
 
