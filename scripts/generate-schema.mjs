@@ -87,7 +87,7 @@ const nodeProps = {
   cwd: { ...d("Working folder, relative to the workflow file's folder (the default)."), type: 'string' },
   shell: {
     ...d(
-      'Shell that runs `run` (default `bash`, or `sh` where bash is missing), with options of its own if any (`bash -x`, `python3 -u`). POSIX shells also get `-e`. With `{0}`, a command given the script as a file, as written (`Rscript {0}`).',
+      'Shell that runs `run` (default `bash`, or `sh` where bash is missing), with options of its own if any (`bash -x`, `python3 -u`; a word with spaces in quotes). POSIX shells also get `-e`. With `{0}`, a command given the script as a file, as written (`Rscript {0}`).',
     ),
     type: 'string',
     examples: ['bash', 'sh', 'zsh', 'bash -x', 'python3 -u', 'Rscript {0}'],
