@@ -93,15 +93,35 @@ export function NodeForm({ node }: { node: DagNode }) {
 /** Shells offered as the user types one. */
 const SHELLS = ['bash', 'sh', 'zsh', 'python3 -u', 'node', 'pwsh'];
 
-/** A node's placeholder for a setting it does not write: the workflow's default, or what applies without one. */
-function useDefaultOf(key: string, otherwise: string): string {
-  const given = usePanel((s) => s.graph?.settings?.defaults?.[key]);
-  return given !== undefined ? `${given} (the workflow's default)` : otherwise;
+interface OwnSettingProps {
+  part: FormPart;
+  name: 'shell' | 'cwd' | 'image';
+  label: string;
+  /** What applies where neither the node nor the workflow's defaults give the setting. */
+  otherwise: string;
+  choices?: readonly string[];
 }
 
-function ScriptField({ node, problemsOf, set }: FormPart) {
+/** A setting of where a node's script runs, empty where the node has none of its own: the default shows in its place. */
+function OwnSetting({ part, name, label, otherwise, choices }: OwnSettingProps) {
+  const given = usePanel((s) => s.graph?.settings?.defaults?.[name]);
+  return (
+    <Field
+      label={label}
+      name={name}
+      initial={part.node.fields[name] ?? ''}
+      placeholder={given !== undefined ? `${given} (the workflow's default)` : otherwise}
+      choices={choices}
+      parse={asText}
+      commit={part.set(name)}
+      problems={part.problemsOf(name)}
+    />
+  );
+}
+
+function ScriptField(part: FormPart) {
+  const { node, problemsOf, set } = part;
   const controller = useController();
-  const shell = useDefaultOf('shell', 'bash (sh where bash is missing)');
   return (
     <>
       <Field
@@ -115,44 +135,17 @@ function ScriptField({ node, problemsOf, set }: FormPart) {
       >
         <Button icon="go-to-file" secondary label="Edit in the editor" onClick={() => void controller.openScript(node.id).catch(() => undefined)} />
       </Field>
-      <Field
-        label="Shell"
-        name="shell"
-        initial={node.fields.shell ?? ''}
-        placeholder={shell}
-        choices={SHELLS}
-        parse={asText}
-        commit={set('shell')}
-        problems={problemsOf('shell')}
-      />
+      <OwnSetting part={part} name="shell" label="Shell" otherwise="bash (sh where bash is missing)" choices={SHELLS} />
     </>
   );
 }
 
 /** Where a node's script runs: its working folder here, its container image in an Argo Workflows export. */
-function PlaceFields({ node, problemsOf, set }: FormPart) {
-  const cwd = useDefaultOf('cwd', "the workflow file's folder");
-  const image = useDefaultOf('image', 'bash:5');
+function PlaceFields(part: FormPart) {
   return (
     <>
-      <Field
-        label="Working folder"
-        name="cwd"
-        initial={node.fields.cwd ?? ''}
-        placeholder={cwd}
-        parse={asText}
-        commit={set('cwd')}
-        problems={problemsOf('cwd')}
-      />
-      <Field
-        label="Container image (Argo Workflows export)"
-        name="image"
-        initial={node.fields.image ?? ''}
-        placeholder={image}
-        parse={asText}
-        commit={set('image')}
-        problems={problemsOf('image')}
-      />
+      <OwnSetting part={part} name="cwd" label="Working folder" otherwise="the workflow file's folder" />
+      <OwnSetting part={part} name="image" label="Container image (Argo Workflows export)" otherwise="bash:5" />
     </>
   );
 }
