@@ -6,7 +6,7 @@ import type { PathSegment } from '../document';
 import { rawAt, type SemanticContext } from './context';
 
 /** What is wrong with a `shell` value, or undefined. */
-export function shellProblem(shell: string): string | undefined {
+function shellProblem(shell: string): string | undefined {
   const program = shellSplit(shell)[0] ?? '';
   if (program === '') return "names no program: write the one that runs the script ('bash', 'python3 -u'), or leave shell out for the default";
   if (program.includes(SCRIPT_FILE_PLACEHOLDER))
