@@ -33,6 +33,7 @@ function fieldsOf(raw: unknown): NodeFields {
   const retry = typeof n.retry === 'number' ? n.retry : isObject(n.retry) && typeof n.retry.max === 'number' ? n.retry.max : undefined;
   return {
     ...(text(n.name) !== undefined ? { name: text(n.name) } : {}),
+    ...(text(n.description) !== undefined ? { description: text(n.description) } : {}),
     ...(text(n.phase) !== undefined ? { phase: text(n.phase) } : {}),
     ...(typeof n.run === 'string' ? { run: n.run } : {}),
     ...(text(n.if) !== undefined ? { if: text(n.if) } : {}),
@@ -46,6 +47,7 @@ function fieldsOf(raw: unknown): NodeFields {
     ...(n.mutex !== undefined ? { mutex: namesOf(n.mutex) } : {}),
     outputs: Array.isArray(n.outputs) ? n.outputs.filter((o): o is string => typeof o === 'string') : [],
     env: textMap(n.env),
+    ...(Array.isArray(n.artifacts) ? { artifacts: n.artifacts.filter((a): a is string => typeof a === 'string') } : {}),
     ...(text(n.shell) !== undefined ? { shell: text(n.shell) } : {}),
     ...(text(n.cwd) !== undefined ? { cwd: text(n.cwd) } : {}),
     ...(text(n.image) !== undefined ? { image: text(n.image) } : {}),

@@ -10,12 +10,13 @@ import type { Forecast } from '../engine/insights/forecast';
 import type { LayoutResult } from './layout/grid';
 import type { MatrixValue } from '../engine/matrix';
 
-/** 10: a node's shell, cwd and image in its fields. */
+/** 10: a node's description, artifacts, shell, cwd and image in its fields. */
 export const DAG_PROTOCOL_VERSION = 10;
 
 /** A node's properties as the file writes them (defaults not applied), for the builder's form. */
 export interface NodeFields {
   name?: string;
+  description?: string;
   phase?: string;
   run?: string;
   if?: string;
@@ -34,6 +35,8 @@ export interface NodeFields {
   mutex?: string[];
   outputs: string[];
   env: Record<string, string>;
+  /** The files it produces, as written (paths or globs). */
+  artifacts?: string[];
   /** Where a node runs its script: its own `shell`, `cwd` and `image`, as written. */
   shell?: string;
   cwd?: string;

@@ -22,6 +22,8 @@ const graph = dagGraphOf(
         '    retry: { max: 2 }',
         '    continueOnError: true',
         '    cache: { files: [src/**] }',
+        '    description: Checks it.',
+        '    artifacts: [out/*.xml]',
         '    shell: python3 -u',
         '    cwd: tools',
         '    image: python:3.12',
@@ -45,6 +47,8 @@ describe('DAG panel: the builder', () => {
     const c = graph.nodes.find((n) => n.id === 'c')!;
     assert.deepEqual(c.fields, {
       name: 'C',
+      description: 'Checks it.',
+      artifacts: ['out/*.xml'],
       run: 'echo c\n',
       retry: 2,
       continueOnError: true,

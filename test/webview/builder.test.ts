@@ -145,7 +145,7 @@ describe('DAG panel builder in Chromium', function () {
     });
   }
 
-  it("sets where a script runs: its shell, working folder and image, the workflow's defaults as placeholders", async () => {
+  it("sets where a script runs: its shell, working folder and image, the workflow's defaults as placeholders; its artifacts and description", async () => {
     const text = ['version: 1', 'name: P', 'defaults: { shell: bash -x }', 'nodes:', '  build: { run: make }', '  gate: { approval: {} }', ''].join('\n');
     const { page, host } = await panel({ width: 500, height: 800 }, text);
     await page.click('.card[data-node="gate"]');
@@ -164,14 +164,23 @@ describe('DAG panel builder in Chromium', function () {
     await cwd.fill('tools');
     await cwd.press('Enter');
     await textMatches(host, /shell: "Rscript \{0\}", cwd: tools \}\n/);
-    await page.locator('[data-field="image"]').scrollIntoViewIfNeeded();
-    await page.screenshot({ path: join(shots, 'builder-place-500.png') });
     await shell.fill('{0}');
     await shell.press('Enter');
     await page.locator('.details').getByText("the shell of node 'build' starts with '{0}'").waitFor();
     await shell.fill('');
     await shell.press('Enter');
     await textMatches(host, / {2}build: \{ run: make, cwd: tools \}\n/);
+    const artifacts = page.locator('[data-field="artifacts"]');
+    await artifacts.fill('**/*.log\n  reports/my report.html  \n');
+    await artifacts.press('Control+Enter');
+    await textMatches(host, /cwd: tools, artifacts: \["\*\*\/\*\.log", reports\/my report\.html\] \}\n/);
+    assert.deepEqual(host.edits.at(-1)!.action, { type: 'set', id: 'build', key: 'artifacts', value: ['**/*.log', 'reports/my report.html'] });
+    const description = page.locator('[data-field="description"]');
+    await description.fill('Builds it.');
+    await description.press('Control+Enter');
+    await textMatches(host, /build: \{ run: make, cwd: tools, artifacts: \[.*\], description: Builds it\. \}\n/);
+    await page.locator('[data-field="image"]').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(shots, 'builder-place-500.png') });
   });
 
   it("edits a matrix node's axes, instances at once and fail fast in its form; other nodes have no such fields", async () => {

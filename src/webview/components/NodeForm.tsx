@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import type { FieldValue } from '../../engine/edits/action';
 import type { DagNode, NodeProblem } from '../protocol';
 import { useBuilder, useController, usePanel } from './context';
-import { asCount, asDuration, asList, asNames, asPairs, asPositiveCount, asScript, asText, Checkbox, Field, pairsText } from './formFields';
+import { asCount, asDuration, asLines, asList, asNames, asPairs, asPositiveCount, asScript, asText, Checkbox, Field, pairsText } from './formFields';
 import { axesText, parseAxes, renamedMatrixKey, type Axes } from '../state/matrixText';
 import { joinNames } from '../state/nameList';
 import { renamedOutput } from '../state/outputsChange';
@@ -21,8 +21,8 @@ interface FormPart {
 /** The properties whose problems the node's form shows at their field; the others' are listed below the form. */
 function fieldsShown(node: DagNode): string[] {
   return [
-    ...['name', 'phase', 'if'],
-    ...(node.kind === 'run' ? ['run', 'shell', 'mutex', 'cwd', 'image'] : []),
+    ...['name', 'description', 'phase', 'if'],
+    ...(node.kind === 'run' ? ['run', 'shell', 'mutex', 'artifacts', 'cwd', 'image'] : []),
     ...(node.kind === 'approval' ? ['approval'] : ['retry', 'timeout', 'outputs', 'env']),
     ...(node.kind === 'workflow' ? ['workflow', 'with'] : []),
     ...(node.kind !== 'approval' && typeof node.fields.continueOnError === 'string' ? ['continueOnError'] : []),
@@ -59,6 +59,15 @@ export function NodeForm({ node }: { node: DagNode }) {
           parse={asText}
           commit={part.set('name')}
           problems={part.problemsOf('name')}
+        />
+        <Field
+          label="Description"
+          name="description"
+          initial={f.description ?? ''}
+          parse={asScript}
+          commit={part.set('description')}
+          problems={part.problemsOf('description')}
+          multiline="prose"
         />
         <Field
           label="Phase"
@@ -144,6 +153,16 @@ function ScriptField(part: FormPart) {
 function PlaceFields(part: FormPart) {
   return (
     <>
+      <Field
+        label="Artifacts (a path or glob a line, from its working folder)"
+        name="artifacts"
+        initial={(part.node.fields.artifacts ?? []).join('\n')}
+        placeholder="dist/**"
+        parse={asLines}
+        commit={part.set('artifacts')}
+        problems={part.problemsOf('artifacts')}
+        multiline
+      />
       <OwnSetting part={part} name="cwd" label="Working folder" otherwise="the workflow file's folder" />
       <OwnSetting part={part} name="image" label="Container image (Argo Workflows export)" otherwise="bash:5" />
     </>

@@ -19,6 +19,14 @@ export const asList: Parse = (t) => {
   const items = t.split(/[,\s]+/).filter(Boolean);
   return { value: items.length ? items : undefined };
 };
+/** One item a line, each as written but for the spaces around it (paths may hold spaces and commas). */
+export const asLines: Parse = (t) => {
+  const items = t
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  return { value: items.length ? items : undefined };
+};
 /** Names, one written as itself and more as a list (`mutex: db`, `mutex: [db, port-${{ matrix.port }}]`). */
 export const asNames: Parse = (t) => {
   const items = splitNames(t);
