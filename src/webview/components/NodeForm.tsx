@@ -50,34 +50,7 @@ export function NodeForm({ node }: { node: DagNode }) {
   return (
     <ProblemOwner.Provider value={node.id}>
       <form className="node-form" tabIndex={-1} aria-label={`Properties of ${node.id}`} onSubmit={(e) => e.preventDefault()}>
-        <Field label="Id" name="id" initial={node.id} parse={asText} commit={(v) => typeof v === 'string' && builder.rename(node.id, v.trim())} problems={[]} />
-        <Field
-          label="Name"
-          name="name"
-          initial={f.name ?? ''}
-          placeholder={node.id}
-          parse={asText}
-          commit={part.set('name')}
-          problems={part.problemsOf('name')}
-        />
-        <Field
-          label="Description"
-          name="description"
-          initial={f.description ?? ''}
-          parse={asScript}
-          commit={part.set('description')}
-          problems={part.problemsOf('description')}
-          multiline="prose"
-        />
-        <Field
-          label="Phase"
-          name="phase"
-          initial={f.phase ?? ''}
-          placeholder="design, testing…"
-          parse={asText}
-          commit={part.set('phase')}
-          problems={part.problemsOf('phase')}
-        />
+        <NamingFields {...part} />
         {node.kind === 'run' ? <ScriptField {...part} /> : null}
         {node.kind === 'approval' ? <ApprovalFields {...part} /> : null}
         {node.kind === 'workflow' ? <WorkflowFields {...part} /> : null}
@@ -96,6 +69,36 @@ export function NodeForm({ node }: { node: DagNode }) {
         <ProblemList problems={other} label="Other problems" />
       </form>
     </ProblemOwner.Provider>
+  );
+}
+
+/** What every node has first: its id, name, description and phase. */
+function NamingFields({ node, problemsOf, set }: FormPart) {
+  const builder = useBuilder();
+  const f = node.fields;
+  return (
+    <>
+      <Field label="Id" name="id" initial={node.id} parse={asText} commit={(v) => typeof v === 'string' && builder.rename(node.id, v.trim())} problems={[]} />
+      <Field label="Name" name="name" initial={f.name ?? ''} placeholder={node.id} parse={asText} commit={set('name')} problems={problemsOf('name')} />
+      <Field
+        label="Description"
+        name="description"
+        initial={f.description ?? ''}
+        parse={asScript}
+        commit={set('description')}
+        problems={problemsOf('description')}
+        multiline="prose"
+      />
+      <Field
+        label="Phase"
+        name="phase"
+        initial={f.phase ?? ''}
+        placeholder="design, testing…"
+        parse={asText}
+        commit={set('phase')}
+        problems={problemsOf('phase')}
+      />
+    </>
   );
 }
 
