@@ -1,3 +1,4 @@
+import { SHELL_CHOICES } from '../../engine/shellChoices';
 import { FUNCTION_SIGNATURES } from '../../engine/expressions/functions';
 import { isObject } from '../../engine/json';
 import { matrixKeys, matrixValueText, matrixValuesOf, writtenMatrixKeys, type MatrixValue } from '../../engine/matrix';
@@ -34,10 +35,10 @@ export interface CompletionItem {
   additionalEdits?: TextEdit[];
 }
 
-const VALUE_CHOICES: Record<string, string[]> = {
+const VALUE_CHOICES: Record<string, readonly string[]> = {
   continueOnError: ['true', 'false'],
   required: ['true', 'false'],
-  shell: ['bash', 'sh', 'zsh', 'python3 -u', 'node', 'pwsh'],
+  shell: SHELL_CHOICES,
   version: ['1'],
 };
 
