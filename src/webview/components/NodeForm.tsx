@@ -150,7 +150,7 @@ function ScriptField(part: FormPart) {
   );
 }
 
-/** Where a node's script runs: its working folder here, its container image in an Argo Workflows export. */
+/** What a node's script leaves and where it runs: its artifacts, its working folder, its image in an Argo Workflows export. */
 function PlaceFields(part: FormPart) {
   return (
     <>
