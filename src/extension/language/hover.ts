@@ -7,7 +7,7 @@ import { matrixTemplateText, matrixValuesOf, matrixValueText, type MatrixInstanc
 import { matrixInstanceAt, matrixKeyMentionsOf } from '../../engine/matrixMentions';
 import { calledScripts } from '../../engine/calledScripts';
 import { currentPlatform } from '../../engine/platform';
-import { scriptFileExtension, takesScriptFile } from '../../engine/platform/shells';
+import { scriptFileExtension, shellText, takesScriptFile } from '../../engine/platform/shells';
 import { outputMentionsOf } from '../../engine/outputMentions';
 import { CONTEXTS } from '../../engine/validation/semantics';
 import { markdownCode, markdownText } from '../ui/untrustedText';
@@ -58,7 +58,7 @@ function shellInvocationText(shell: string): string {
   const program = currentPlatform.shellProgram(shell);
   const file = `SCRIPT_FILE${scriptFileExtension(program)}`;
   const run = currentPlatform.shellCommand(shell, takesScriptFile(shell) ? { file } : { text: 'SCRIPT' });
-  return [run.file, ...run.args].map((word) => (/\s/.test(word) ? `"${word}"` : word)).join(' ');
+  return shellText([run.file, ...run.args]);
 }
 
 /** A mutex of a node, with the other nodes that name it: `port-5432` (one at a time with `b`, `c`). */

@@ -2,7 +2,7 @@
 // Enter or when the field loses focus), the validator's problems shown under the property they are in.
 import { useEffect, useState } from 'react';
 import type { FieldValue } from '../../engine/edits/action';
-import { SHELL_CHOICES } from '../../engine/shellChoices';
+import { DEFAULT_SHELL_TEXT, SHELL_CHOICES } from '../../engine/shellChoices';
 import type { DagNode, NodeProblem } from '../protocol';
 import { useBuilder, useController, usePanel } from './context';
 import { asCount, asDuration, asLines, asList, asNames, asPairs, asPositiveCount, asScript, asText, Checkbox, Field, pairsText } from './formFields';
@@ -145,7 +145,7 @@ function ScriptField(part: FormPart) {
       >
         <Button icon="go-to-file" secondary label="Edit in the editor" onClick={() => void controller.openScript(node.id).catch(() => undefined)} />
       </Field>
-      <OwnSetting part={part} name="shell" label="Shell" otherwise="bash (sh where bash is missing)" choices={SHELL_CHOICES} />
+      <OwnSetting part={part} name="shell" label="Shell" otherwise={DEFAULT_SHELL_TEXT} choices={SHELL_CHOICES} />
     </>
   );
 }

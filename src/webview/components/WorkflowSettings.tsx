@@ -2,7 +2,7 @@
 // how long a run may take, the mutexes a run holds, the environment and defaults of every node, and its inputs. Each
 // change is one edit at the top of the file.
 import type { FieldValue } from '../../engine/edits/action';
-import { SHELL_CHOICES } from '../../engine/shellChoices';
+import { DEFAULT_SHELL_TEXT, SHELL_CHOICES } from '../../engine/shellChoices';
 import type { WorkflowSettings } from '../protocol';
 import type { Parse } from './formFields';
 import { asCount, asDuration, asNames, asPairs, asPositiveCount, asScript, asText, Field, pairsText } from './formFields';
@@ -76,7 +76,7 @@ function SettingsForm({ settings }: { settings: WorkflowSettings }) {
         <p className="form-hint">A node that sets its own keeps it.</p>
         <Field {...fallback('timeout', 'Timeout of an attempt', asDuration, 'none: 5m, 90s')} />
         <Field {...fallback('retry', 'Retries', asCount, '0')} />
-        <Field {...fallback('shell', 'Shell', asText, 'bash (sh where bash is missing)')} choices={SHELL_CHOICES} />
+        <Field {...fallback('shell', 'Shell', asText, DEFAULT_SHELL_TEXT)} choices={SHELL_CHOICES} />
         <Field {...fallback('cwd', 'Working folder', asText, "the workflow file's folder")} />
         <Field {...fallback('image', 'Container image (Argo Workflows export)', asText, 'bash:5')} />
       </section>
