@@ -3,7 +3,18 @@
 import { basename, join } from 'node:path';
 import type { NodeSpec } from './model';
 import type { ProgramLanguage } from './programWrites';
-import { interpreterLanguage } from './scriptDialect';
+import { interpreterLanguage, type ScriptDialect } from './scriptDialect';
+
+/** A script file a `run` runs, and the language it is read in there. */
+export interface ScriptCall {
+  /** As written, or placed from a folder where the caller says so. */
+  path: string;
+  /**
+   * The language of the program that reads it (`bash x`, `. x`: the shell's; `python3 x`: Python's); undefined where
+   * the file is run itself (`./x`), and its `#!` line or extension says (see scriptDialect).
+   */
+  reader?: ScriptDialect;
+}
 
 /** A relative path with a `/` in it (`./release.sh`, `scripts/ship.sh`), nothing a shell would expand. */
 const SCRIPT_PATH = /^(?:\.{1,2}\/|[A-Za-z0-9_][A-Za-z0-9_.-]*\/)[A-Za-z0-9_./-]*[A-Za-z0-9_]$/;
@@ -13,20 +24,30 @@ const FILE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*\.[A-Za-z0-9]+$/;
 const RUNNERS = new Set(['bash', 'sh', 'zsh', 'dash', 'source', '.', 'exec']);
 
 /**
- * The script files a `run` runs, as written: a line's first word with a `/` in it, or the first after bash, sh,
- * source or `.`, or an interpreter (`python3`, `node`), and their options (there a file of the working folder too:
- * `bash release.sh`, `python3 version.py`).
+ * The script files a `run` runs, as written, each with the language it is read in: a line's first word with a `/` in
+ * it, or the first after bash, sh, source or `.`, or an interpreter (`python3`, `node`), and their options (there a
+ * file of the working folder too: `bash release.sh`, `python3 version.py`).
  */
-export function calledScripts(run: string): string[] {
-  const out: string[] = [];
+export function calledScripts(run: string): ScriptCall[] {
+  const out: ScriptCall[] = [];
   for (const line of run.split('\n')) {
     const words = line.trim().split(/[ \t]+/);
-    const language = interpreterLanguage(words[0]);
-    const named = RUNNERS.has(words[0]) ? runnersFile(words) : language ? { word: programFile(language, words), bare: true } : { word: words[0], bare: false };
-    if (named?.word === undefined || out.includes(named.word)) continue;
-    if (SCRIPT_PATH.test(named.word) || (named.bare && FILE_NAME.test(named.word))) out.push(named.word);
+    const named = lineCall(words);
+    if (named?.word === undefined || out.some((c) => c.path === named.word && c.reader === named.reader)) continue;
+    if (SCRIPT_PATH.test(named.word) || (named.bare && FILE_NAME.test(named.word)))
+      out.push(named.reader ? { path: named.word, reader: named.reader } : { path: named.word });
   }
   return out;
+}
+
+/** The file a line's words run, whether a bare file name there is one, and what reads it (see ScriptCall). */
+function lineCall(words: string[]): { word: string | undefined; bare: boolean; reader?: ScriptDialect } {
+  const language = interpreterLanguage(words[0]);
+  if (language) return { word: programFile(language, words), bare: true, reader: language };
+  if (!RUNNERS.has(words[0])) return { word: words[0], bare: false };
+  const file = runnersFile(words);
+  // exec runs the file itself, as the first word would.
+  return words[0] === 'exec' ? file : { ...file, reader: 'shell' };
 }
 
 /**
@@ -79,7 +100,7 @@ const takesArgument = (runner: string, option: string): boolean =>
 /** The script files a node runs, with its working folder, both as paths from its workflow's folder. */
 export interface NodeScripts {
   cwd: string;
-  paths: string[];
+  scripts: ScriptCall[];
 }
 
 /**
@@ -88,9 +109,9 @@ export interface NodeScripts {
  */
 export function nodeScriptsOf(node: Pick<NodeSpec, 'kind' | 'run' | 'cwd'>): NodeScripts | undefined {
   const cwd = node.cwd ?? '.';
-  if (node.kind !== 'run' || node.run === undefined) return { cwd, paths: [] };
+  if (node.kind !== 'run' || node.run === undefined) return { cwd, scripts: [] };
   const scripts = calledScripts(node.run);
-  if (!scripts.length) return { cwd, paths: [] };
+  if (!scripts.length) return { cwd, scripts: [] };
   if (cwd.includes('${{')) return undefined;
-  return { cwd, paths: scripts.map((p) => join(cwd, p)) };
+  return { cwd, scripts: scripts.map((c) => ({ ...c, path: join(cwd, c.path) })) };
 }

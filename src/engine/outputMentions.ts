@@ -116,7 +116,7 @@ export function runOutputs(parsed: ParsedDocument, workflow: Pick<WorkflowSpec, 
     for (const name of own) names.add(name);
     const called = nodeScriptsOf(node);
     if (!called) unknown = true;
-    else if (called.paths.length) scripts.push(called);
+    else if (called.scripts.length) scripts.push(called);
   }
   return { names: [...names], scripts: unknown ? 'unknown' : scripts, through };
 }

@@ -61,5 +61,9 @@ export function writesInDialect(text: string, dialect: ScriptDialect, indent = 0
   return dialect === 'shell' ? writesIn(text).sort((a, b) => a.at - b.at) : programWrites(text, dialect, indent);
 }
 
-/** The outputs the script file at `path`, whose text is `text`, writes (see writesInDialect). */
-export const scriptFileWritesIn = (path: string, text: string): { output: string; at: number }[] => writesInDialect(text, scriptDialect(path, text));
+/**
+ * The outputs the script file at `path`, whose text is `text`, writes (see writesInDialect), read by `reader` (the
+ * program that runs it: `bash x`, `python3 x`), else in the language the file says.
+ */
+export const scriptFileWritesIn = (path: string, text: string, reader?: ScriptDialect): { output: string; at: number }[] =>
+  writesInDialect(text, reader ?? scriptDialect(path, text));

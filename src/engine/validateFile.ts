@@ -49,7 +49,7 @@ const subWorkflows = new StatCache(MAX_SUB_WORKFLOW_BYTES, MAX_CACHED, (path): S
 /** A node's scripts and working folder as absolute paths. */
 const placed = (folder: string, scripts: NodeScripts): NodeScripts => ({
   cwd: resolve(folder, scripts.cwd),
-  paths: scripts.paths.map((p) => resolve(folder, p)),
+  scripts: scripts.scripts.map((c) => ({ ...c, path: resolve(folder, c.path) })),
 });
 
 /** What one question about the files beside a workflow (a validation, say) may read: see ReadBudget. */
@@ -90,9 +90,9 @@ export function givenOutputs(
   if (known.has(path)) return known.get(path);
   const outputs = readSubWorkflow(path, reads)?.outputs;
   if (!outputs || within.includes(path) || within.length >= MAX_SUB_WORKFLOW_DEPTH) return undefined;
-  const run = outputs.scripts.map((s) => scriptsRunFrom(s.paths, s.cwd, reads.scripts));
+  const run = outputs.scripts.map((s) => scriptsRunFrom(s.scripts, s.cwd, reads.scripts));
   if (run.some((r) => !r.complete)) return undefined;
-  const written = run.flatMap((r) => r.paths.flatMap((p) => scriptFileWrites(p) ?? []));
+  const written = run.flatMap((r) => r.scripts.flatMap((c) => scriptFileWrites(c) ?? []));
   let names: Set<string> | undefined = new Set([...outputs.names, ...written.map((w) => w.output)]);
   for (const nested of new Set(outputs.through)) {
     const more = givenOutputs(nested, [...within, path], known, reads);
@@ -157,8 +157,8 @@ export function dependencyFiles(file: string, workflow: Pick<WorkflowSpec, 'node
   for (const start of starts)
     for (const [reached] of followFrom(start, reads)) {
       files.add(reached);
-      for (const { paths, cwd } of readSubWorkflow(reached, reads)?.outputs?.scripts ?? [])
-        for (const script of scriptsRunFrom(paths, cwd, reads.scripts).paths) files.add(script);
+      for (const { scripts, cwd } of readSubWorkflow(reached, reads)?.outputs?.scripts ?? [])
+        for (const script of scriptsRunFrom(scripts, cwd, reads.scripts).scripts) files.add(script.path);
     }
   return [...files];
 }

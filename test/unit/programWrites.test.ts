@@ -291,7 +291,7 @@ describe('the language of a script', () => {
           'deno run -A x.ts',
           'python -- y.py',
         ].join('\n'),
-      ),
+      ).map((c) => c.path),
       ['tools/version.py', 'v.py', 'w.py', 'scripts/x.mjs', 'x.ts', 'y.py'],
     );
     assert.deepEqual(calledScripts('python -m pkg.main\npython3 -c "import x"\npython3 -uc x.py\nnode -e "1"\nnode --eval x.js\nnode\npython3 - < x.py'), []);

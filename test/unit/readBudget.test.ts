@@ -105,6 +105,6 @@ describe('the files one validation reads beside a workflow', () => {
       files.map((f) => f.length),
       [25, 25, 14, 0],
     );
-    assert.deepEqual(files[2].at(-1), join(dir, 's', 'x63.sh'));
+    assert.deepEqual(files[2].at(-1), { path: join(dir, 's', 'x63.sh') });
   });
 });

@@ -9,27 +9,37 @@ import { buildIndex } from '../../src/engine/workflowIndex';
 import { writesIn } from '../../src/engine/shellWrites';
 import { yaml } from './helpers';
 
+/** The paths of the script files a `run` runs, as written. */
+const calledPaths = (run: string): string[] => calledScripts(run).map((c) => c.path);
+
 describe('outputs written by the script files a node runs', () => {
   it('finds the files a run runs: a first word with a slash, or the file after bash, sh, source or .', () => {
-    assert.deepEqual(calledScripts('./release.sh "$V"'), ['./release.sh']);
-    assert.deepEqual(calledScripts('set -e\nbash -x scripts/ship.sh --fast\n. ./env.sh\nsource lib/a.sh\n./release.sh && ./release.sh'), [
+    assert.deepEqual(calledPaths('./release.sh "$V"'), ['./release.sh']);
+    assert.deepEqual(calledPaths('set -e\nbash -x scripts/ship.sh --fast\n. ./env.sh\nsource lib/a.sh\n./release.sh && ./release.sh'), [
       'scripts/ship.sh',
       './env.sh',
       'lib/a.sh',
       './release.sh',
     ]);
-    assert.deepEqual(calledScripts('bash release.sh\nsource env.sh\nsh -e ./x.sh'), ['release.sh', 'env.sh', './x.sh']);
+    assert.deepEqual(calledPaths('bash release.sh\nsource env.sh\nsh -e ./x.sh'), ['release.sh', 'env.sh', './x.sh']);
     // An option's argument is not the file: -o and -O (alone or last in a cluster), --rcfile, exec's -a.
     assert.deepEqual(
-      calledScripts(
-        'bash -o pipefail a.sh\nbash -eo pipefail b.sh\nbash -O extglob +o posix c.sh\nbash --rcfile rc.sh d.sh\nexec -a name ./e.sh\nbash -- f.sh',
-      ),
+      calledPaths('bash -o pipefail a.sh\nbash -eo pipefail b.sh\nbash -O extglob +o posix c.sh\nbash --rcfile rc.sh d.sh\nexec -a name ./e.sh\nbash -- f.sh'),
       ['a.sh', 'b.sh', 'c.sh', 'd.sh', './e.sh', 'f.sh'],
     );
     // After -c the word is a command: a path runs that file, a bare name is looked up on the PATH.
-    assert.deepEqual(calledScripts('bash -c ./g.sh\nbash -ec release.sh\nsh -c "./h.sh"'), ['./g.sh']);
+    assert.deepEqual(calledPaths('bash -c ./g.sh\nbash -ec release.sh\nsh -c "./h.sh"'), ['./g.sh']);
     // Nothing a shell would expand, no absolute path, no command found on the PATH (a bare name is one).
-    assert.deepEqual(calledScripts('"$DIR"/x.sh\n/usr/bin/x\nmake release\n./*.sh\n~/x.sh\necho ./x.sh\n./dir/\nrelease.sh\nbash -c "./x.sh"\nexec make'), []);
+    // A file is read in the language of the program that runs it; one run itself (exec too) says its own.
+    assert.deepEqual(calledScripts('./a\nbash b.py\n. ./c\npython3 tools/d\nnode e.sh\nexec ./f\n./a'), [
+      { path: './a' },
+      { path: 'b.py', reader: 'shell' },
+      { path: './c', reader: 'shell' },
+      { path: 'tools/d', reader: 'python' },
+      { path: 'e.sh', reader: 'javascript' },
+      { path: './f' },
+    ]);
+    assert.deepEqual(calledPaths('"$DIR"/x.sh\n/usr/bin/x\nmake release\n./*.sh\n~/x.sh\necho ./x.sh\n./dir/\nrelease.sh\nbash -c "./x.sh"\nexec make'), []);
   });
 
   it("resolves them from the node's working folder", () => {
@@ -46,8 +56,8 @@ describe('outputs written by the script files a node runs', () => {
         ),
       ),
     );
-    assert.deepEqual(nodeScriptFiles(index, '/w/flows/s.workflow.yaml', 'a'), ['/w/flows/tools/release.sh']);
-    assert.deepEqual(nodeScriptFiles(index, '/w/flows/s.workflow.yaml', 'b'), ['/w/flows/ship.sh']);
+    assert.deepEqual(nodeScriptFiles(index, '/w/flows/s.workflow.yaml', 'a'), [{ path: '/w/flows/tools/release.sh' }]);
+    assert.deepEqual(nodeScriptFiles(index, '/w/flows/s.workflow.yaml', 'b'), [{ path: '/w/flows/ship.sh' }]);
     assert.deepEqual(nodeScriptFiles(index, '/w/flows/s.workflow.yaml', 'g'), []);
   });
 
@@ -71,6 +81,11 @@ describe('outputs written by the script files a node runs', () => {
     );
     assert.deepEqual(scriptOutputEdits('release.sh', 'echo "version=1"', 'version', 'x'), { edits: [] });
     assert.deepEqual(scriptOutputEdits('release.sh', script, 'version', 'Notes'), { error: "it writes an output 'Notes' already" });
+    // A file that tells nothing of its language is renamed in the language of the program that runs it.
+    const program = 'import os\nopen(os.environ["MAESTRO_OUTPUT"], "a").write("version=1\\n")';
+    const at = program.indexOf('version=');
+    assert.deepEqual(scriptOutputEdits('tools/gen', program, 'version', 'tag', 'python'), { edits: [{ span: { start: at, end: at + 7 }, newText: 'tag' }] });
+    assert.deepEqual(scriptOutputEdits('tools/gen', program, 'version', 'tag'), { edits: [] });
   });
 
   it('leaves a script that writes other outputs as it is, whatever they are named', () => {

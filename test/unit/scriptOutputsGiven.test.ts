@@ -43,7 +43,7 @@ describe('the outputs script files write, for the workflows that run theirs', ()
     ).map((d) => d.message);
 
   it('names the script files a node runs from the workflow folder, through its working folder, or none it can place', () => {
-    const scriptPathsOf = (node: Parameters<typeof nodeScriptsOf>[0]) => nodeScriptsOf(node)?.paths;
+    const scriptPathsOf = (node: Parameters<typeof nodeScriptsOf>[0]) => nodeScriptsOf(node)?.scripts.map((c) => c.path);
     assert.deepEqual(scriptPathsOf({ kind: 'run', run: './release.sh\nbash lib/x.sh' }), ['release.sh', 'lib/x.sh']);
     assert.deepEqual(scriptPathsOf({ kind: 'run', run: './build.sh', cwd: 'tools' }), ['tools/build.sh']);
     assert.deepEqual(scriptPathsOf({ kind: 'run', run: 'make', cwd: '${{ inputs.dir }}' }), [], 'runs no script file');
@@ -51,9 +51,9 @@ describe('the outputs script files write, for the workflows that run theirs', ()
     assert.deepEqual(scriptPathsOf({ kind: 'approval' }), []);
     const parsed = validateWorkflow(yaml(...header, 'nodes:', '  a: { run: ./a.sh }', '  b: { run: ./b.sh, cwd: tools }', '  c: { run: ./a.sh }'));
     assert.deepEqual(runOutputs(parsed.parsed, parsed.workflow).scripts, [
-      { cwd: '.', paths: ['a.sh'] },
-      { cwd: 'tools', paths: ['tools/b.sh'] },
-      { cwd: '.', paths: ['a.sh'] },
+      { cwd: '.', scripts: [{ path: 'a.sh' }] },
+      { cwd: 'tools', scripts: [{ path: 'tools/b.sh' }] },
+      { cwd: '.', scripts: [{ path: 'a.sh' }] },
     ]);
   });
 
@@ -82,7 +82,23 @@ describe('the outputs script files write, for the workflows that run theirs', ()
     assert.match(readsOf('release.workflow.yaml', 'versoin')[0], /gives no output 'versoin'.*did you mean 'version'\?/);
     // A program's text is not a shell's: `. ./lib.sh` there runs nothing.
     assert.match(readsOf('release.workflow.yaml', 'sourced')[0], /gives no output 'sourced'/);
-    assert.deepEqual(scriptFileWrites(digest), [{ output: 'digest', at: readFileSync(digest, 'utf8').indexOf('digest=') }]);
+    assert.deepEqual(scriptFileWrites({ path: digest }), [{ output: 'digest', at: readFileSync(digest, 'utf8').indexOf('digest=') }]);
+  });
+
+  it('reads a script file in the language of the program the line runs it with, whatever the file says', () => {
+    // No #! line and no extension: run by python3, it is Python.
+    write('tools/gen', 'import os', 'open(os.environ["MAESTRO_OUTPUT"], "a").write("version=1\\n")');
+    // A .py file run by bash is read by bash: its Python writes nothing there, its echo does.
+    write('tools/odd.py', 'echo "channel=stable" >> "$MAESTRO_OUTPUT"', 'open(os.environ["MAESTRO_OUTPUT"], "a").write("url=x\\n")');
+    sub('release.workflow.yaml', '  release: { run: python3 tools/gen }', '  build: { run: bash tools/odd.py }');
+    for (const output of ['version', 'channel']) assert.deepEqual(readsOf('release.workflow.yaml', output), [], output);
+    assert.match(readsOf('release.workflow.yaml', 'url')[0], /gives no output 'url'/);
+    // The same file run itself is read as its #! line or extension says, and the two readings are kept apart.
+    const gen = join(dir, 'tools', 'gen');
+    assert.deepEqual(scriptFileWrites({ path: gen, reader: 'python' }), [{ output: 'version', at: readFileSync(gen, 'utf8').indexOf('version=') }]);
+    assert.deepEqual(scriptFileWrites({ path: gen }), []);
+    const release = join(dir, 'release.workflow.yaml');
+    assert.deepEqual(nodeScriptFiles(buildIndex(validateFile(release)), release, 'release'), [{ path: gen, reader: 'python' }]);
   });
 
   it('says nothing where a script cannot be read or placed: missing, a folder, a named pipe, too large, a working folder made by an expression', () => {
@@ -95,8 +111,8 @@ describe('the outputs script files write, for the workflows that run theirs', ()
     sub('big.workflow.yaml', '  release: { run: ./big.sh }');
     sub('placed.workflow.yaml', '  release: { run: ./release.sh, cwd: "${{ inputs.dir }}" }');
     for (const file of ['missing', 'folder', 'pipe', 'big', 'placed']) assert.deepEqual(readsOf(`${file}.workflow.yaml`, 'anything'), [], file);
-    assert.equal(scriptFileWrites(join(dir, 'pipe.sh')), undefined);
-    assert.equal(scriptFileWrites(join(dir, 'big.sh')), undefined);
+    assert.equal(scriptFileWrites({ path: join(dir, 'pipe.sh') }), undefined);
+    assert.equal(scriptFileWrites({ path: join(dir, 'big.sh') }), undefined);
     // A script that writes nothing it can see is read as writing nothing.
     write('quiet.sh', 'echo "$NAME=1" >> "$MAESTRO_OUTPUT"');
     sub('quiet.workflow.yaml', '  release: { run: ./quiet.sh }');
@@ -116,7 +132,9 @@ describe('the outputs script files write, for the workflows that run theirs', ()
     const release = join(dir, 'release.workflow.yaml');
     assert.deepEqual(
       nodeScriptFiles(buildIndex(validateFile(release)), release, 'release'),
-      ['release.sh', 'lib/version.sh', 'common.sh', 'lib/ship.sh'].map((f) => join(dir, 'tools', f)),
+      ['release.sh', 'lib/version.sh', 'common.sh', 'lib/ship.sh'].map((f, i) =>
+        i ? { path: join(dir, 'tools', f), reader: 'shell' } : { path: join(dir, 'tools', f) },
+      ),
     );
     const top = sub('top.workflow.yaml', '  deploy: { workflow: ./release.workflow.yaml }');
     assert.deepEqual(

@@ -55,15 +55,16 @@ export function scriptEdits(file: string, index: WorkflowIndex, action: Extract<
   const files: CallerFile[] = [];
   const notes: string[] = [];
   if (action.from === action.to) return { files, notes };
-  for (const path of nodeScriptFiles(index, resolve(file), action.id)) {
-    if (!existsSync(path)) continue;
+  for (const { path, reader } of nodeScriptFiles(index, resolve(file), action.id)) {
+    // A file run twice, by two programs, is edited as the first reads it.
+    if (!existsSync(path) || files.some((f) => f.path === path)) continue;
     try {
       const read = readFileText(path, MAX_VALIDATED_BYTES);
       if (read.notUtf8) {
         notes.push(`${path} is not UTF-8: not looked at`);
         continue;
       }
-      const planned = scriptOutputEdits(path, read.text, action.from, action.to);
+      const planned = scriptOutputEdits(path, read.text, action.from, action.to, reader);
       if ('error' in planned) return { error: `${path}: ${planned.error}` };
       if (planned.edits.length) files.push({ path, text: read.text, edits: planned.edits });
     } catch (e) {

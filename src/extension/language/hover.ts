@@ -174,7 +174,8 @@ function outputMarkdown(index: WorkflowIndex, nodeId: string, name: string, isRe
     target?.kind === 'workflow' && target.workflow !== undefined
       ? `\n\nGiven by the run of ${markdownCode(target.workflow)}: go to definition opens where it is written (its node, or a script file its node runs).`
       : '';
-  const scripts = mentions.length === reads && target?.kind === 'run' && target.run !== undefined ? calledScripts(target.run) : [];
+  const scripts =
+    mentions.length === reads && target?.kind === 'run' && target.run !== undefined ? [...new Set(calledScripts(target.run).map((c) => c.path))] : [];
   return head + readBy + note + given + (scripts.length ? scriptsNote(scripts, lookups?.scriptWriters?.(nodeId, name) ?? []) : '');
 }
 

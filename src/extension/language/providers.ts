@@ -125,7 +125,7 @@ async function fileLookups(doc: vscode.TextDocument, pos: vscode.Position, i: Wo
     workflowFiles: wanted ? (await findWorkflowFiles()).filter((u) => u.scheme === 'file').map((u) => u.fsPath) : [],
     inputsOf: (written) => beside.workflowInputs?.(written),
     outputsOf: (written) => beside.workflowOutputs?.(written),
-    scriptOutputsOf: (nodeId) => nodeScriptFiles(i, doc.uri.fsPath, nodeId).flatMap((p) => scriptFileWrites(p)?.map((w) => w.output) ?? []),
+    scriptOutputsOf: (nodeId) => nodeScriptFiles(i, doc.uri.fsPath, nodeId).flatMap((c) => scriptFileWrites(c)?.map((w) => w.output) ?? []),
   };
 }
 
@@ -134,10 +134,13 @@ function hoverLookups(doc: vscode.TextDocument, i: WorkflowIndex): HoverLookups 
   const folder = dirname(doc.uri.fsPath);
   return {
     describe: (written) => describeWorkflowFile(isAbsolute(written) ? written : resolve(folder, written)),
-    scriptWriters: (nodeId, output) =>
-      nodeScriptFiles(i, doc.uri.fsPath, nodeId)
-        .filter((p) => scriptFileWrites(p)?.some((w) => w.output === output))
-        .map((p) => relative(folder, p)),
+    scriptWriters: (nodeId, output) => [
+      ...new Set(
+        nodeScriptFiles(i, doc.uri.fsPath, nodeId)
+          .filter((c) => scriptFileWrites(c)?.some((w) => w.output === output))
+          .map((c) => relative(folder, c.path)),
+      ),
+    ],
   };
 }
 

@@ -102,12 +102,14 @@ export async function addScriptOutputEdits(
 ): Promise<vscode.Uri[]> {
   if (giver.uri.scheme !== 'file' || output.from === output.to) return [];
   const changed: vscode.Uri[] = [];
-  for (const path of nodeScriptFiles(giver.index, giver.uri.fsPath, output.nodeId)) {
+  for (const { path, reader } of nodeScriptFiles(giver.index, giver.uri.fsPath, output.nodeId)) {
     const uri = vscode.Uri.file(path);
+    // A file run twice, by two programs, is edited as the first reads it.
+    if (changed.some((c) => c.fsPath === uri.fsPath)) continue;
     if (!vscode.workspace.getWorkspaceFolder(uri)) continue;
     const file = await workflowTextOf(uri);
     if (!file) continue;
-    const planned = scriptOutputEdits(path, file.text, output.from, output.to);
+    const planned = scriptOutputEdits(path, file.text, output.from, output.to, reader);
     if ('error' in planned) throw new Error(`${vscode.workspace.asRelativePath(uri)}: ${planned.error}`);
     if (!planned.edits.length) continue;
     const doc = file.doc ?? (await vscode.workspace.openTextDocument(uri));
@@ -206,20 +208,21 @@ export async function subRunOutputDefinitions(file: vscode.Uri, output: string):
   return locations;
 }
 
+interface ScriptWriting {
+  uri: vscode.Uri;
+  doc?: vscode.TextDocument;
+  at: number[];
+}
+
 /** The script files node `nodeId` of a workflow file runs that write `output`: their text (the open document's where one is open) and where. */
-async function scriptsWriting(
-  file: vscode.Uri,
-  index: WorkflowIndex,
-  nodeId: string,
-  output: string,
-  budget?: ReadBudget,
-): Promise<{ uri: vscode.Uri; doc?: vscode.TextDocument; at: number[] }[]> {
+async function scriptsWriting(file: vscode.Uri, index: WorkflowIndex, nodeId: string, output: string, budget?: ReadBudget): Promise<ScriptWriting[]> {
   if (file.scheme !== 'file') return [];
-  const found = [];
-  for (const path of nodeScriptFiles(index, file.fsPath, nodeId, budget)) {
+  const found: ScriptWriting[] = [];
+  for (const { path, reader } of nodeScriptFiles(index, file.fsPath, nodeId, budget)) {
     const uri = vscode.Uri.file(path);
+    if (found.some((f) => f.uri.fsPath === uri.fsPath)) continue;
     const script = await workflowTextOf(uri);
-    const at = script ? scriptFileWritesIn(path, script.text).flatMap((w) => (w.output === output ? [w.at] : [])) : [];
+    const at = script ? scriptFileWritesIn(path, script.text, reader).flatMap((w) => (w.output === output ? [w.at] : [])) : [];
     if (at.length) found.push({ uri, doc: script!.doc, at });
   }
   return found;
