@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { importWorkflow } from '../../../src/engine/formats';
+import { runsPastFailures } from '../../../src/engine/formats/githubActions/stepShells';
 import { validateWorkflow } from '../../../src/engine/validation/validate';
 import { yaml } from '../helpers';
 import { inFolder, runWorkflowText } from './importedRuns';
@@ -56,6 +57,64 @@ describe('GitHub Actions import: each step as a process of its own', () => {
       assert.equal(node.run, 'false | true\n(\nset -o pipefail\nfalse | true\n)\ntouch after');
       assert.equal((await runWorkflowText(dir, text)).status, 'failed', 'the pipe fails where its first command does');
       assert.ok(!existsSync(join(dir, 'after')));
+    });
+  });
+
+  it('runs past a failing command a step whose shell is bash {0} or sh {0}, as GitHub does, and fails the job where its last command fails', async () => {
+    await inFolder('step-no-errexit', async (dir) => {
+      const { text } = await importWorkflow(
+        yaml(
+          'on: push',
+          'jobs:',
+          '  byDefault:',
+          '    runs-on: x',
+          '    defaults: { run: { shell: "bash {0}" } }',
+          '    steps:',
+          '      - run: false; touch job-default',
+          '      - { shell: bash, run: "false; touch never" }',
+          '  fails:',
+          '    runs-on: x',
+          '    steps:',
+          '      - { shell: "sh {0}", run: "false; touch own" }',
+          '      - { shell: "bash -x {0}", run: "false; touch traced; false" }',
+          '      - run: touch not-after-failure',
+          '  guarded:',
+          '    runs-on: x',
+          '    steps:',
+          '      - { shell: "bash {0}", run: "false; touch in-guard" }',
+          '      - { if: "always()", run: touch always }',
+          '  only:',
+          '    runs-on: x',
+          '    steps:',
+          '      - { shell: "bash --noprofile {0}", run: "false; touch only" }',
+          '  stops:',
+          '    runs-on: x',
+          '    steps:',
+          '      - { shell: "bash -eo pipefail {0}", run: "false; touch never-e" }',
+        ),
+        'ci.yml',
+      );
+      const nodes = new Map(validateWorkflow(text).workflow.nodes.map((n) => [n.id, n]));
+      assert.deepEqual(
+        ['bash {0}', 'sh -x {0}', '"/opt/my tools/sh" {0}', 'bash -xe {0}', 'bash -o errexit {0}', 'bash', 'sh', 'perl {0}', 'bash -x'].map(runsPastFailures),
+        [true, true, true, false, false, false, false, false, false],
+      );
+      assert.equal(nodes.get('byDefault')!.run, '(\nset +e\nfalse; touch job-default\n)\n(\nset -o pipefail\nfalse; touch never\n)');
+      assert.equal(nodes.get('only')!.run, '(\nset +e\nfalse; touch only\n)');
+      const { status, events } = await runWorkflowText(dir, text);
+      assert.equal(status, 'failed');
+      const ended = new Map(events.flatMap((e) => (e.type === 'node:completed' || e.type === 'node:failed' ? [[e.nodeId, e.type]] : [])));
+      assert.deepEqual(Object.fromEntries(ended), {
+        byDefault: 'node:failed',
+        fails: 'node:failed',
+        guarded: 'node:completed',
+        only: 'node:completed',
+        stops: 'node:failed',
+      });
+      const made = ['job-default', 'never', 'own', 'traced', 'not-after-failure', 'in-guard', 'always', 'only', 'never-e'].filter((f) =>
+        existsSync(join(dir, f)),
+      );
+      assert.deepEqual(made, ['job-default', 'own', 'traced', 'in-guard', 'always', 'only']);
     });
   });
 });

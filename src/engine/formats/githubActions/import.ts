@@ -48,6 +48,8 @@ interface Context {
   inputs: GithubValueInputs;
   comments: KeyComment[];
   defaultShell?: string;
+  /** The workflow's default `shell`, as GitHub's (see JobScope.githubShell). */
+  githubShell?: string;
   defaultDir?: string;
   baseDir: string;
   /** The jobs' ids and the gates made for them so far: a gate's id must be none of them. */
@@ -92,6 +94,7 @@ export async function fromGithubActions(content: string, fileName: string, optio
     inputs: new GithubValueInputs(new Set(Object.keys(declared))),
     comments: [],
     defaultShell: typeof defaults.shell === 'string' ? shellFromGithub(defaults.shell) : undefined,
+    githubShell: typeof defaults.shell === 'string' ? defaults.shell : undefined,
     defaultDir: typeof defaults['working-directory'] === 'string' ? defaults['working-directory'] : undefined,
     baseDir: options.baseDir ?? '',
     renamedOutputs: new Map(),
@@ -253,6 +256,7 @@ function jobNode(id: string, job: Json, workflowCtx: Context): NodeDoc {
   const envNames = new Set(isObject(job.env) ? Object.keys(job.env) : []);
   const steps = importSteps(Array.isArray(job.steps) ? job.steps : [], job, {
     defaultShell: shell,
+    githubShell: typeof jobDefaults.shell === 'string' ? jobDefaults.shell : ctx.githubShell,
     defaultDir: dir,
     envNames,
     inputs: ctx.inputs,

@@ -15,6 +15,7 @@ import { type PlacedSteps, rewriteActionOutputs, withLocalActions } from './loca
 import { isSetupAction } from './setupActions';
 import { guardedScript, needsGuards, type ScriptState } from './guardedSteps';
 import { StepOutputs } from './stepOutputs';
+import { runsPastFailures } from './stepShells';
 import { type JobScope, shellFromGithub, type StepPiece, stepPiece, type StepsResult } from './stepPieces';
 import { LINES, lineOf, type Lined } from './tokens';
 
@@ -72,7 +73,8 @@ export function importSteps(steps: unknown[], stepsOwner: unknown, job: JobScope
   };
   const pieces: StepPiece[] = objects.map((step, i) => {
     const stepLine = firstLine(step) || lineOf(stepsOwner, 'steps');
-    const own = step === only ? { ...step, shell: undefined, 'working-directory': undefined } : step;
+    // The only step's shell is the node's; one that runs past failures says so still (see runsPastFailures).
+    const own = step === only ? { ...step, shell: runsPastFailures(textOf(step.shell)) ? step.shell : undefined, 'working-directory': undefined } : step;
     return stepPiece(
       own,
       i + 1,

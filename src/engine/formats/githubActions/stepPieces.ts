@@ -12,7 +12,7 @@ import { ENV_FILE_VARIABLES } from './envFiles';
 import type { LocalActions } from './localActions';
 import { setupStep } from './setupActions';
 import { outputsWord, type ScriptVariable, withOutputVariables } from './stepOutputs';
-import { stepShellOf } from './stepShells';
+import { runsPastFailures, stepShellOf } from './stepShells';
 import { stepTimeoutSeconds } from './stepTimeout';
 import { contextOfVariable, githubValuesThroughEnv } from './valuesThroughEnv';
 import { lineOf } from './tokens';
@@ -53,6 +53,8 @@ export function shellFromGithub(shell: string | undefined): string | undefined {
 /** What of a job its steps are read in: its defaults, its own env's names, where GitHub's values are asked for. */
 export interface JobScope {
   defaultShell: string | undefined;
+  /** GitHub's `shell` for the steps that name none (the job's defaults, else the workflow's), as written. */
+  githubShell?: string;
   defaultDir: string | undefined;
   envNames: ReadonlySet<string>;
   inputs?: GithubValueInputs;
@@ -245,6 +247,8 @@ export function stepPiece(step: Json, position: number, line: number, job: StepS
   const dir = typeof step['working-directory'] === 'string' ? fromNodeFolder(step['working-directory'], job.defaultDir) : undefined;
   if (dir) piece.prefix.push(`cd ${shellQuoted(dir)}`);
   if (isPipefailBash(step, defaultShell)) piece.prefix.push('set -o pipefail');
+  const stepShell = typeof step.shell === 'string' ? step.shell : job.githubShell;
+  if (piece.ownShell === undefined && isPosixShell(defaultShell) && runsPastFailures(stepShell)) piece.prefix.push('set +e');
   for (const [k, v] of env) {
     const word = outputsWord(textOf(v), job.variables);
     const value = () => fromGithubValue(textOf(v), false, sink, lineOf(step.env, k) || line);
