@@ -24,9 +24,9 @@ interface ScriptReading {
   calls: ScriptCall[] | undefined;
 }
 
-/** A script file's text, and its readings by language, each made when first asked for. */
+/** A script file's readings by language: its own (see scriptDialect) when read, another's when first asked for. */
 interface ScriptFile {
-  text: string;
+  own: ScriptDialect;
   readings: Map<ScriptDialect, ScriptReading>;
 }
 
@@ -36,7 +36,12 @@ interface ScriptFile {
  */
 const CHANGES_FOLDER = /(?:^|[;&|(`{]|\b(?:then|do|else)\b)\s*(?:cd|pushd|popd)(?=[\s;)&|]|$)/m;
 
-const scripts = new StatCache(MAX_SCRIPT_BYTES, MAX_CACHED, (path): ScriptFile => ({ text: readRegularText(path, MAX_SCRIPT_BYTES), readings: new Map() }));
+// The text is not kept: most files are read in their own language only.
+const scripts = new StatCache(MAX_SCRIPT_BYTES, MAX_CACHED, (path): ScriptFile => {
+  const text = readRegularText(path, MAX_SCRIPT_BYTES);
+  const own = scriptDialect(path, text);
+  return { own, readings: new Map([[own, readingOf(text, own)]]) };
+});
 
 function readingOf(text: string, dialect: ScriptDialect): ScriptReading {
   const writes = writesInDialect(text, dialect);
@@ -52,9 +57,16 @@ function readingOf(text: string, dialect: ScriptDialect): ScriptReading {
 function scriptReading(script: ScriptCall, budget?: ReadBudget): ScriptReading | undefined {
   const file = scripts.get(script.path, budget);
   if (!file) return undefined;
-  const dialect = script.reader ?? scriptDialect(script.path, file.text);
+  const dialect = script.reader ?? file.own;
   let reading = file.readings.get(dialect);
-  if (!reading) file.readings.set(dialect, (reading = readingOf(file.text, dialect)));
+  if (!reading) {
+    try {
+      reading = readingOf(readRegularText(script.path, MAX_SCRIPT_BYTES), dialect);
+    } catch {
+      return undefined;
+    }
+    file.readings.set(dialect, reading);
+  }
   return reading;
 }
 
