@@ -115,6 +115,13 @@ export function scriptFileExtension(program: string): string {
 /** Whether a node's `shell` (undefined: the default bash) is a POSIX shell. */
 export const isPosixShell = (shell: string | undefined): boolean => POSIX_SHELLS.has(basename(shellWords(shell)[0]));
 
+/**
+ * Whether a POSIX shell's words stop it at a failing command: `-e` (alone or in a cluster, `-eo`, `-xe`) or `-o
+ * errexit`.
+ */
+export const stopsAtFailure = (words: readonly string[]): boolean =>
+  words.some((w, i) => /^-[A-Za-z]*e[A-Za-z]*$/.test(w) || (/^-[A-Za-z]*o$/.test(w) && words[i + 1] === 'errexit'));
+
 /** The node's `shell` from the words that start it, as shellWords makes them (undefined for the default bash). */
 export function shellFromWords(words: string): string | undefined {
   const parts = shellSplit(words);

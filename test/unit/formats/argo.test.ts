@@ -1,9 +1,12 @@
 import { strict as assert } from 'node:assert';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { ConversionError, exportWorkflow, ImportError, importWorkflow } from '../../../src/engine/formats';
 import { validateWorkflow } from '../../../src/engine/validation/validate';
 import { parseGoDuration, retryFromArgo } from '../../../src/engine/formats/argo/retry';
 import { argoErrors } from './validators';
 import { yaml } from '../helpers';
+import { inFolder, runWorkflowText } from './importedRuns';
 
 const specOf = (text: string) => validateWorkflow(text).workflow;
 const FAILS_FAST =
@@ -298,6 +301,52 @@ spec:
     assert.match(out, /# not imported: task 'apply' \(line 10\) runs a 'resource' template/);
     assert.match(notImported.join('\n'), /withParam/);
     assert.match(notImported.join('\n'), /the variable POD comes from a field or a ConfigMap \(valueFrom\): set it in env/);
+  });
+
+  it('runs a script in a POSIX shell without -e on past a failing command, as Argo does, and gives the shell back as it was', async () => {
+    const script = (name: string, command: string, source: string) =>
+      `    - { name: ${name}, script: { image: alpine, command: ${command}, source: "${source}" } }`;
+    const text = [
+      'apiVersion: argoproj.io/v1alpha1',
+      'kind: Workflow',
+      'metadata: { name: e }',
+      'spec:',
+      '  entrypoint: main',
+      '  templates:',
+      '    - name: main',
+      '      dag: { tasks: [{ name: plain, template: plain }, { name: traced, template: traced }, { name: stops, template: stops }, { name: errexit, template: errexit }] }',
+      script('plain', '[sh]', 'false; touch plain'),
+      script('traced', '[bash, -x]', 'false; touch traced'),
+      script('stops', '[bash, -e]', 'false; touch never'),
+      script('errexit', '[bash, -o, errexit]', 'false; touch never-either'),
+      '',
+    ].join('\n');
+    const { text: out } = await importWorkflow(text, 'e.yaml');
+    assert.deepEqual(
+      specOf(out).nodes.map((n) => [n.id, n.shell]),
+      [
+        ['plain', 'sh {0}'],
+        ['traced', 'bash -x {0}'],
+        ['stops', undefined],
+        ['errexit', 'bash -o errexit'],
+      ],
+    );
+    const back = exportWorkflow(specOf(out), 'argo');
+    for (const command of ['[sh]', '[bash, -x]', '[bash, -e]']) assert.ok(back.includes(`command: ${command}`), command);
+    const again = specOf((await importWorkflow(back, 'back.yaml')).text);
+    assert.deepEqual(
+      again.nodes.map((n) => n.shell),
+      specOf(out).nodes.map((n) => n.shell),
+    );
+    await inFolder('argo-errexit', async (dir) => {
+      const { events } = await runWorkflowText(dir, out);
+      const ended = events.flatMap((e) => (e.type === 'node:completed' || e.type === 'node:failed' ? [`${e.nodeId} ${e.type}`] : []));
+      assert.deepEqual(ended.sort(), ['errexit node:failed', 'plain node:completed', 'stops node:failed', 'traced node:completed']);
+      assert.deepEqual(
+        ['plain', 'traced', 'never', 'never-either'].filter((f) => existsSync(join(dir, f))),
+        ['plain', 'traced'],
+      );
+    });
   });
 });
 

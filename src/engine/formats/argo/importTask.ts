@@ -1,7 +1,7 @@
 // One DAG task of an Argo workflow and its template as one of our nodes.
 import { secretKeyRefOf } from './secrets';
 import { isObject, type Json, textOf } from '../../json';
-import { shellFromWords, shellText, shellWord } from '../../platform/shells';
+import { isPosixShell, SCRIPT_FILE_PLACEHOLDER, shellFromWords, shellText, shellWord, stopsAtFailure } from '../../platform/shells';
 import { mutexDoc, notImportedLine, type NodeDoc } from '../importTypes';
 import { DEFAULT_IMAGE, WORK_DIR } from './export';
 import { argoReference, fromArgoName, fromArgoText, fromArgoWhen, withArguments, type ArgoTextScope } from './importText';
@@ -235,7 +235,7 @@ function commandOf(template: Json, scope: ArgoTextScope, where: string, workflow
   }
   if (Object.keys(env).length) node.env = env;
   if (isObject(template.script)) {
-    const shell = command.length ? shellFromWords(shellText(command)) : undefined;
+    const shell = command.length ? shellOfCommand(command) : undefined;
     if (shell) node.shell = shell;
     node.run = fromArgoText(scriptFromSource(textOf(template.script.source ?? '')), scope, where);
   } else {
@@ -246,6 +246,15 @@ function commandOf(template: Json, scope: ArgoTextScope, where: string, workflow
       : leftBehind(scope, `${where}'s container has no command: it runs its image's entrypoint`);
   }
   return node;
+}
+
+/**
+ * Our `shell` for a script template's command, which Argo gives the script's file: a POSIX shell without `-e`
+ * (`[sh]`, `[bash, -x]`) runs on past a failing command there, as `sh {0}` does here.
+ */
+function shellOfCommand(command: string[]): string | undefined {
+  const words = shellText(command);
+  return isPosixShell(words) && !stopsAtFailure(command) ? shellText([...command, SCRIPT_FILE_PLACEHOLDER]) : shellFromWords(words);
 }
 
 /** A script that stands for what could not be imported: the note, then a failure until someone writes it. */
