@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { importWorkflow } from '../../../src/engine/formats';
+import { exportWorkflow, importWorkflow } from '../../../src/engine/formats';
 import { runsPastFailures } from '../../../src/engine/formats/githubActions/stepShells';
 import { validateWorkflow } from '../../../src/engine/validation/validate';
 import { yaml } from '../helpers';
@@ -87,6 +87,10 @@ describe('GitHub Actions import: each step as a process of its own', () => {
           '    runs-on: x',
           '    steps:',
           '      - { shell: "bash --noprofile {0}", run: "false; touch only" }',
+          '  loneGuarded:',
+          '    runs-on: x',
+          '    steps:',
+          '      - { shell: "bash {0}", run: "echo X=1 >> $GITHUB_ENV; false; touch lone-guarded" }',
           '  stops:',
           '    runs-on: x',
           '    steps:',
@@ -100,7 +104,8 @@ describe('GitHub Actions import: each step as a process of its own', () => {
         [true, true, true, false, false, false, false, false, false],
       );
       assert.equal(nodes.get('byDefault')!.run, '(\nset +e\nfalse; touch job-default\n)\n(\nset -o pipefail\nfalse; touch never\n)');
-      assert.equal(nodes.get('only')!.run, '(\nset +e\nfalse; touch only\n)');
+      // A lone step's shell is the node's, as written, which runs it past failures as GitHub does.
+      assert.deepEqual([nodes.get('only')!.shell, nodes.get('only')!.run], ['bash --noprofile {0}', 'false; touch only']);
       const { status, events } = await runWorkflowText(dir, text);
       assert.equal(status, 'failed');
       const ended = new Map(events.flatMap((e) => (e.type === 'node:completed' || e.type === 'node:failed' ? [[e.nodeId, e.type]] : [])));
@@ -109,6 +114,7 @@ describe('GitHub Actions import: each step as a process of its own', () => {
         fails: 'node:failed',
         guarded: 'node:completed',
         only: 'node:completed',
+        loneGuarded: 'node:completed',
         stops: 'node:failed',
       });
       const made = ['job-default', 'never', 'own', 'traced', 'not-after-failure', 'in-guard', 'always', 'only', 'never-e'].filter((f) =>
@@ -116,5 +122,14 @@ describe('GitHub Actions import: each step as a process of its own', () => {
       );
       assert.deepEqual(made, ['job-default', 'own', 'traced', 'in-guard', 'always', 'only']);
     });
+  });
+
+  it('gives back a node whose shell is bash {0} as it was exported', async () => {
+    const node = yaml('version: 1', 'name: W', 'nodes:', '  a:', '    shell: bash {0}', '    run: false; echo on');
+    const back = validateWorkflow((await importWorkflow(exportWorkflow(validateWorkflow(node).workflow, 'github-actions'), 'ci.yml')).text).workflow;
+    assert.deepEqual(
+      back.nodes.map((n) => [n.shell, n.run]),
+      [['bash {0}', 'false; echo on']],
+    );
   });
 });

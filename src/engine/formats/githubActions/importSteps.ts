@@ -3,7 +3,7 @@
 // GitHub, under its condition (./guardedSteps.ts).
 import { isObject, type Json, textOf } from '../../json';
 import { changesShellState } from '../../platform/shellState';
-import { isPosixShell, shellFromWords } from '../../platform/shells';
+import { isPosixShell, shellFromWords, shellSplit, shellText } from '../../platform/shells';
 import { parseRetryLoop } from '../scriptRetry';
 import { fromGithubVariables } from '../scriptVariables';
 import { fromGithubValue } from './contexts';
@@ -44,7 +44,8 @@ export function importSteps(steps: unknown[], stepsOwner: unknown, job: JobScope
   const runs = objects.filter((s) => typeof s.run === 'string');
   const only = runs.length === 1 ? runs[0] : undefined;
   // One run step: its shell and folder are the node's.
-  if (only && typeof only.shell === 'string') out.shell = shellFromGithub(only.shell);
+  // A lone step in `bash {0}` keeps it as written: the node's shell then runs past failures as GitHub's does.
+  if (only && typeof only.shell === 'string') out.shell = runsPastFailures(only.shell) ? shellText(shellSplit(only.shell)) : shellFromGithub(only.shell);
   else out.shell = defaultShell;
   if (only && typeof only['working-directory'] === 'string') out.workingDirectory = only['working-directory'];
   else out.workingDirectory = defaultDir;
@@ -73,13 +74,23 @@ export function importSteps(steps: unknown[], stepsOwner: unknown, job: JobScope
   };
   const pieces: StepPiece[] = objects.map((step, i) => {
     const stepLine = firstLine(step) || lineOf(stepsOwner, 'steps');
-    // The only step's shell is the node's; one that runs past failures says so still (see runsPastFailures).
-    const own = step === only ? { ...step, shell: runsPastFailures(textOf(step.shell)) ? step.shell : undefined, 'working-directory': undefined } : step;
+    // The only step's shell and folder are the node's: GitHub's shell is then the step's, where it names one.
+    const own = step === only ? { ...step, shell: undefined, 'working-directory': undefined } : step;
+    const githubShell = step === only && typeof only.shell === 'string' ? only.shell : job.githubShell;
     return stepPiece(
       own,
       i + 1,
       stepLine,
-      { ...job, defaultShell: out.shell, guarded, envFiles: state.envFiles, variables: state.variablesAt(i), nodeFolder: out.workingDirectory, actionNotes },
+      {
+        ...job,
+        githubShell,
+        defaultShell: out.shell,
+        guarded,
+        envFiles: state.envFiles,
+        variables: state.variablesAt(i),
+        nodeFolder: out.workingDirectory,
+        actionNotes,
+      },
       out,
     );
   });

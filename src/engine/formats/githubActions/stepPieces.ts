@@ -128,7 +128,11 @@ function runStepLeftovers(step: Json, defaultShell: string | undefined, setOutpu
 
 /** Whether a step has a shell of its own, other than the node's. */
 export const hasOwnShell = (step: Json, nodeShell: string | undefined): boolean =>
-  typeof step.shell === 'string' && shellFromGithub(step.shell) !== nodeShell && !isPipefailBash(step, nodeShell);
+  typeof step.shell === 'string' &&
+  shellFromGithub(step.shell) !== nodeShell &&
+  // A lone step's `bash {0}` is the node's as written.
+  shellText(shellSplit(step.shell)) !== nodeShell &&
+  !isPipefailBash(step, nodeShell);
 
 /**
  * A `shell: bash` step where the node runs the default bash: the same shell, with the pipefail GitHub's `bash` adds
@@ -247,8 +251,11 @@ export function stepPiece(step: Json, position: number, line: number, job: StepS
   const dir = typeof step['working-directory'] === 'string' ? fromNodeFolder(step['working-directory'], job.defaultDir) : undefined;
   if (dir) piece.prefix.push(`cd ${shellQuoted(dir)}`);
   if (isPipefailBash(step, defaultShell)) piece.prefix.push('set -o pipefail');
+  // Where the node's shell would stop at a failing command: steps one after the other under -e, or in the subshells
+  // of a guarded script, which set it.
+  const nodeStops = job.guarded || !runsPastFailures(defaultShell);
   const stepShell = typeof step.shell === 'string' ? step.shell : job.githubShell;
-  if (piece.ownShell === undefined && isPosixShell(defaultShell) && runsPastFailures(stepShell)) piece.prefix.push('set +e');
+  if (piece.ownShell === undefined && isPosixShell(defaultShell) && nodeStops && runsPastFailures(stepShell)) piece.prefix.push('set +e');
   for (const [k, v] of env) {
     const word = outputsWord(textOf(v), job.variables);
     const value = () => fromGithubValue(textOf(v), false, sink, lineOf(step.env, k) || line);
