@@ -34,6 +34,12 @@ function sequentialLines({ step, head, prefix, body }: StepPiece, last: boolean)
   return [...head, ignoreFailure ? `set +e\n(\nset -e\n${inner}\n)\nset -e` : `(\n${inner}\n)`];
 }
 
+/**
+ * The node's shell for a job's only run step, whose shell and folder are the node's: a step in `bash {0}` keeps it as
+ * written, which runs past failures as GitHub's does.
+ */
+const loneStepShell = (shell: string): string | undefined => (runsPastFailures(shell) ? shellText(shellSplit(shell)) : shellFromGithub(shell));
+
 /** The run steps of one job; a job exported by us comes back as it was (one step, its retry loop undone). */
 export function importSteps(steps: unknown[], stepsOwner: unknown, job: JobScope): StepsResult {
   const { defaultShell, defaultDir, inputs } = job;
@@ -43,12 +49,8 @@ export function importSteps(steps: unknown[], stepsOwner: unknown, job: JobScope
   const out: StepsResult = { script: '', artifacts: [], notes: [], env: {}, actionOutputs: placed.outputs, outputsAtEnd: new Set() };
   const runs = objects.filter((s) => typeof s.run === 'string');
   const only = runs.length === 1 ? runs[0] : undefined;
-  // One run step: its shell and folder are the node's.
-  // A lone step in `bash {0}` keeps it as written: the node's shell then runs past failures as GitHub's does.
-  if (only && typeof only.shell === 'string') out.shell = runsPastFailures(only.shell) ? shellText(shellSplit(only.shell)) : shellFromGithub(only.shell);
-  else out.shell = defaultShell;
-  if (only && typeof only['working-directory'] === 'string') out.workingDirectory = only['working-directory'];
-  else out.workingDirectory = defaultDir;
+  out.shell = only && typeof only.shell === 'string' ? loneStepShell(only.shell) : defaultShell;
+  out.workingDirectory = only && typeof only['working-directory'] === 'string' ? only['working-directory'] : defaultDir;
   const loop =
     only && !only.name && objects.every((s) => s === only || typeof s.uses === 'string') ? parseRetryLoop(fromGithubVariables(textOf(only.run))) : undefined;
   const stepOutputs = new StepOutputs(objects);
@@ -72,27 +74,13 @@ export function importSteps(steps: unknown[], stepsOwner: unknown, job: JobScope
     envFiles: guarded && envFiles,
     variablesAt: (i) => (chain) => (guarded ? (stepOutputs.readableAt(i)(chain) ?? envFileVariablesAt(i)(chain)) : undefined),
   };
+  const scope = { ...job, defaultShell: out.shell, guarded, envFiles: state.envFiles, nodeFolder: out.workingDirectory, actionNotes };
   const pieces: StepPiece[] = objects.map((step, i) => {
     const stepLine = firstLine(step) || lineOf(stepsOwner, 'steps');
     // The only step's shell and folder are the node's: GitHub's shell is then the step's, where it names one.
     const own = step === only ? { ...step, shell: undefined, 'working-directory': undefined } : step;
     const githubShell = step === only && typeof only.shell === 'string' ? only.shell : job.githubShell;
-    return stepPiece(
-      own,
-      i + 1,
-      stepLine,
-      {
-        ...job,
-        githubShell,
-        defaultShell: out.shell,
-        guarded,
-        envFiles: state.envFiles,
-        variables: state.variablesAt(i),
-        nodeFolder: out.workingDirectory,
-        actionNotes,
-      },
-      out,
-    );
+    return stepPiece(own, i + 1, stepLine, { ...scope, githubShell, variables: state.variablesAt(i) }, out);
   });
   const last = runs[runs.length - 1];
   const endsWithNewline = typeof last?.run === 'string' && last.run.endsWith('\n');
