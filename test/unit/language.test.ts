@@ -166,6 +166,8 @@ describe('language services', () => {
       assert.equal(runsAs('python3 -u'), '`python3 -u -c SCRIPT`');
       assert.equal(runsAs('bash -x'), '`bash -x -e -c SCRIPT`');
       assert.equal(runsAs('Rscript --vanilla {0}'), '`Rscript --vanilla SCRIPT_FILE.R`');
+      assert.equal(runsAs('sh {0}'), '`sh SCRIPT_FILE.sh`, on past a failing command (no `-e`)');
+      assert.equal(runsAs('bash -e {0}'), '`bash -e SCRIPT_FILE.sh`');
     });
 
     it('offers the written keys of a matrix made at run time, and says in hover what makes it', () => {

@@ -122,6 +122,13 @@ export const isPosixShell = (shell: string | undefined): boolean => POSIX_SHELLS
 export const stopsAtFailure = (words: readonly string[]): boolean =>
   words.some((w, i) => /^-[A-Za-z]*e[A-Za-z]*$/.test(w) || (/^-[A-Za-z]*o$/.test(w) && words[i + 1] === 'errexit'));
 
+/**
+ * Whether a script run in `shell` goes on past a failing command: a POSIX shell given the script's file (`bash {0}`,
+ * `sh -x {0}`) with no `-e`, as in the engine, GitHub Actions (whose named `bash` and `sh` have it) and Argo alike.
+ */
+export const runsPastFailures = (shell: string | undefined): boolean =>
+  shell !== undefined && takesScriptFile(shell) && isPosixShell(shell) && !stopsAtFailure(shellSplit(shell));
+
 /** The node's `shell` from the words that start it, as shellWords makes them (undefined for the default bash). */
 export function shellFromWords(words: string): string | undefined {
   const parts = shellSplit(words);

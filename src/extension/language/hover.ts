@@ -7,7 +7,7 @@ import { matrixTemplateText, matrixValuesOf, matrixValueText, type MatrixInstanc
 import { matrixInstanceAt, matrixKeyMentionsOf } from '../../engine/matrixMentions';
 import { calledScripts } from '../../engine/calledScripts';
 import { currentPlatform } from '../../engine/platform';
-import { scriptFileExtension, shellText, takesScriptFile } from '../../engine/platform/shells';
+import { runsPastFailures, scriptFileExtension, shellText, takesScriptFile } from '../../engine/platform/shells';
 import { outputMentionsOf } from '../../engine/outputMentions';
 import { CONTEXTS } from '../../engine/validation/semantics';
 import { markdownCode, markdownText } from '../ui/untrustedText';
@@ -43,7 +43,8 @@ export function nodeMarkdown(index: WorkflowIndex, id: string): string {
   } else if (spec.matrixTemplate !== undefined) {
     lines.push(`- matrix: made when the run reaches it, from ${markdownCode(matrixTemplateText(spec.matrixTemplate))}`);
   }
-  if (spec.kind === 'run' && spec.shell !== undefined) lines.push(`- runs as: ${markdownCode(shellInvocationText(spec.shell))}`);
+  if (spec.kind === 'run' && spec.shell !== undefined)
+    lines.push(`- runs as: ${markdownCode(shellInvocationText(spec.shell))}${runsPastFailures(spec.shell) ? ', on past a failing command (no `-e`)' : ''}`);
   if (spec.mutex) lines.push(`- mutex: ${spec.mutex.map((name) => mutexSharing(index, id, name)).join(', ')}`);
   if (spec.if) lines.push(`- runs if: ${markdownCode(spec.if.trim())}`);
   if (spec.timeoutMs !== undefined) lines.push(`- timeout: ${formatDuration(spec.timeoutMs)}`);

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exportWorkflow, importWorkflow } from '../../../src/engine/formats';
-import { runsPastFailures } from '../../../src/engine/formats/githubActions/stepShells';
+import { runsPastFailures } from '../../../src/engine/platform/shells';
 import { validateWorkflow } from '../../../src/engine/validation/validate';
 import { yaml } from '../helpers';
 import { inFolder, runWorkflowText } from './importedRuns';

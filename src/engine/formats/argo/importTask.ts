@@ -1,7 +1,7 @@
 // One DAG task of an Argo workflow and its template as one of our nodes.
 import { secretKeyRefOf } from './secrets';
 import { isObject, type Json, textOf } from '../../json';
-import { isPosixShell, SCRIPT_FILE_PLACEHOLDER, shellFromWords, shellText, shellWord, stopsAtFailure } from '../../platform/shells';
+import { runsPastFailures, SCRIPT_FILE_PLACEHOLDER, shellFromWords, shellText, shellWord } from '../../platform/shells';
 import { mutexDoc, notImportedLine, type NodeDoc } from '../importTypes';
 import { DEFAULT_IMAGE, WORK_DIR } from './export';
 import { argoReference, fromArgoName, fromArgoText, fromArgoWhen, withArguments, type ArgoTextScope } from './importText';
@@ -253,8 +253,8 @@ function commandOf(template: Json, scope: ArgoTextScope, where: string, workflow
  * (`[sh]`, `[bash, -x]`) runs on past a failing command there, as `sh {0}` does here.
  */
 function shellOfCommand(command: string[]): string | undefined {
-  const words = shellText(command);
-  return isPosixShell(words) && !stopsAtFailure(command) ? shellText([...command, SCRIPT_FILE_PLACEHOLDER]) : shellFromWords(words);
+  const withFile = shellText([...command, SCRIPT_FILE_PLACEHOLDER]);
+  return runsPastFailures(withFile) ? withFile : shellFromWords(shellText(command));
 }
 
 /** A script that stands for what could not be imported: the note, then a failure until someone writes it. */

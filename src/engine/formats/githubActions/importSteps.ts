@@ -3,7 +3,7 @@
 // GitHub, under its condition (./guardedSteps.ts).
 import { isObject, type Json, textOf } from '../../json';
 import { changesShellState } from '../../platform/shellState';
-import { isPosixShell, shellFromWords, shellSplit, shellText } from '../../platform/shells';
+import { isPosixShell, runsPastFailures, shellFromWords, shellSplit, shellText } from '../../platform/shells';
 import { parseRetryLoop } from '../scriptRetry';
 import { fromGithubVariables } from '../scriptVariables';
 import { fromGithubValue } from './contexts';
@@ -15,7 +15,6 @@ import { type PlacedSteps, rewriteActionOutputs, withLocalActions } from './loca
 import { isSetupAction } from './setupActions';
 import { guardedScript, needsGuards, type ScriptState } from './guardedSteps';
 import { StepOutputs } from './stepOutputs';
-import { runsPastFailures } from './stepShells';
 import { type JobScope, shellFromGithub, type StepPiece, stepPiece, type StepsResult } from './stepPieces';
 import { LINES, lineOf, type Lined } from './tokens';
 

@@ -1,7 +1,6 @@
 // A step that runs in another shell than its node's, as GitHub's runner runs it: its script written to a file of
 // its own and run by that shell's command (`python {0}`, `pwsh -command ". '{0}'"`), in the step's subshell.
 import { quotingAt, variableUse } from '../../platform/shellQuoting';
-import { isPosixShell, shellSplit, stopsAtFailure, takesScriptFile } from '../../platform/shells';
 
 /** GitHub's commands for its named shells, `{0}` the script's file, and the file's extension. */
 const NAMED: Readonly<Record<string, { command: string; extension: string }>> = {
@@ -43,11 +42,3 @@ export function ownShellLines(shell: string, body: string): string[] | undefined
     how.command.replace('{0}', file),
   ];
 }
-
-/**
- * Whether GitHub runs a step's script in `shell` on past a failing command: a custom POSIX shell given the file
- * (`bash {0}`, `sh -x {0}`) with no `-e` (GitHub's named `bash` and `sh` have it; `bash {0}` is how a step asks not
- * to stop).
- */
-export const runsPastFailures = (shell: string | undefined): boolean =>
-  shell !== undefined && takesScriptFile(shell) && isPosixShell(shell) && !stopsAtFailure(shellSplit(shell));
