@@ -1,11 +1,11 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConversionError, exportWorkflow, importWorkflow } from '../../src/engine/formats';
 import { parseRetryLoop, withRetryLoop } from '../../src/engine/formats/scriptRetry';
-import { codeOption, scriptFileExtension, shellSplit, shellText, wordsBeforeScriptFile } from '../../src/engine/platform/shells';
+import { codeOption, runsPastFailures, scriptFileExtension, shellSplit, shellText, wordsBeforeScriptFile } from '../../src/engine/platform/shells';
 import { posixPlatform, posixShellCommand } from '../../src/engine/platform/posix';
 import { windowsPlatform, windowsShellCommand } from '../../src/engine/platform/windows';
 import { ShellProcessRunner } from '../../src/engine/run/io/processRunner';
@@ -86,6 +86,36 @@ describe('a shell with {0}: a command given the script as a file, as GitHub Acti
       const failing = await run('sh -e {0}', 'false\necho never\n');
       assert.equal(failing.exitCode, 1);
       assert.deepEqual(readdirSync(join(dir, 'outputs')), [], 'no script file is left behind');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('goes on past a failing command in a POSIX shell exactly where runsPastFailures says, as the shell itself does', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'maestro-file-shells-'));
+    try {
+      const runner = new ShellProcessRunner(dir);
+      const option = fc.constantFrom('-x', '-e', '+e', '-o errexit', '+o errexit', '-xe', '+xe', '-u', '-eu', '-C');
+      const shell = fc.tuple(fc.constantFrom('sh', 'bash', '/bin/sh'), fc.array(option, { maxLength: 4 }), fc.boolean());
+      let n = 0;
+      await fc.assert(
+        fc.asyncProperty(shell, async ([program, options, withFile]) => {
+          const written = [program, ...options, ...(withFile ? ['{0}'] : [])].join(' ');
+          const marker = join(dir, `went-on-${n++}`);
+          const request = { instanceId: 'a', attempt: 1, script: `false\ntouch '${marker}'`, shell: written, cwd: dir, env: {} };
+          await runner.start(request, () => undefined).done;
+          assert.equal(existsSync(marker), runsPastFailures(written), written);
+        }),
+        {
+          numRuns: 60,
+          // The last of -e and +e has the say.
+          examples: [
+            ['bash', ['-e', '+e'], true],
+            ['sh', ['+e', '-xe'], true],
+            ['sh', ['-o errexit', '+o errexit'], true],
+          ],
+        },
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -116,11 +116,16 @@ export function scriptFileExtension(program: string): string {
 export const isPosixShell = (shell: string | undefined): boolean => POSIX_SHELLS.has(basename(shellWords(shell)[0]));
 
 /**
- * Whether a POSIX shell's words stop it at a failing command: `-e` (alone or in a cluster, `-eo`, `-xe`) or `-o
- * errexit`.
+ * Whether a POSIX shell's words stop it at a failing command: the last of `-e` (alone or in a cluster, `-eo`, `-xe`)
+ * or `-o errexit`, and `+e` or `+o errexit`, that they hold sets it.
  */
-export const stopsAtFailure = (words: readonly string[]): boolean =>
-  words.some((w, i) => /^-[A-Za-z]*e[A-Za-z]*$/.test(w) || (/^-[A-Za-z]*o$/.test(w) && words[i + 1] === 'errexit'));
+export function stopsAtFailure(words: readonly string[]): boolean {
+  let stops = false;
+  for (const [i, w] of words.entries()) {
+    if (/^[-+][A-Za-z]*e[A-Za-z]*$/.test(w) || (/^[-+][A-Za-z]*o$/.test(w) && words[i + 1] === 'errexit')) stops = w.startsWith('-');
+  }
+  return stops;
+}
 
 /**
  * Whether a script run in `shell` goes on past a failing command: a POSIX shell given the script's file (`bash {0}`,
