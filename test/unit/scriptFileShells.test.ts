@@ -109,11 +109,7 @@ describe('a shell with {0}: a command given the script as a file, as GitHub Acti
         {
           numRuns: 60,
           // The last of -e and +e has the say.
-          examples: [
-            ['bash', ['-e', '+e'], true],
-            ['sh', ['+e', '-xe'], true],
-            ['sh', ['-o errexit', '+o errexit'], true],
-          ],
+          examples: [[['bash', ['-e', '+e'], true]], [['sh', ['+e', '-xe'], true]], [['sh', ['-o errexit', '+o errexit'], true]]],
         },
       );
     } finally {
