@@ -168,6 +168,10 @@ describe('language services', () => {
       assert.equal(runsAs('Rscript --vanilla {0}'), '`Rscript --vanilla SCRIPT_FILE.R`');
       assert.equal(runsAs('sh {0}'), '`sh SCRIPT_FILE.sh`, on past a failing command (no `-e`)');
       assert.equal(runsAs('bash -e {0}'), '`bash -e SCRIPT_FILE.sh`');
+      assert.equal(
+        runsAs('pwsh'),
+        '`pwsh -NoProfile -NonInteractive -Command "$ErrorActionPreference = \'Stop\'; SCRIPT; if ((Test-Path -LiteralPath variable:\\LASTEXITCODE)) { exit $LASTEXITCODE }"`',
+      );
     });
 
     it('offers the written keys of a matrix made at run time, and says in hover what makes it', () => {

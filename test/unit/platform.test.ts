@@ -21,7 +21,6 @@ describe('platform: POSIX', () => {
     assert.deepEqual(posixShellCommand('/usr/bin/ruby -w', { text: 'x' }), { file: '/usr/bin/ruby', args: ['-w', '-e', 'x'] });
     assert.deepEqual(posixShellCommand('perl', { text: 'x' }), { file: 'perl', args: ['-e', 'x'] });
     assert.deepEqual(posixShellCommand('deno', { text: 'x' }), { file: 'deno', args: ['eval', 'x'] });
-    assert.deepEqual(posixShellCommand('pwsh', { text: 'x' }), { file: 'pwsh', args: ['-c', 'x'] });
     assert.deepEqual(posixShellCommand('node', { file: '/tmp/script' }), { file: 'node', args: ['/tmp/script'] });
     assert.deepEqual(windowsShellCommand('C:\\Program Files\\nodejs\\node.exe', { text: 'x' }).args, ['-e', 'x']);
   });
@@ -72,15 +71,27 @@ describe('platform: Windows, with the machine injected', () => {
     assert.match(NO_POSIX_SHELL, /shell: wsl bash/);
   });
 
-  it("builds each shell's command as GitHub Actions does on Windows", () => {
-    assert.deepEqual(windowsShellCommand('pwsh', { text: 'echo hi' }), {
-      file: 'pwsh',
-      args: ['-NoProfile', '-NonInteractive', '-Command', "$ErrorActionPreference = 'Stop'\necho hi"],
-    });
-    assert.deepEqual(windowsShellCommand('powershell.exe', { file: 'C:\\t\\s.ps1' }), {
+  it('runs PowerShell as GitHub Actions does, the same on every platform: stopping at the first error, exiting with the last code', () => {
+    const around = (body: string) => `$ErrorActionPreference = 'Stop'\n${body}\nif ((Test-Path -LiteralPath variable:\\LASTEXITCODE)) { exit $LASTEXITCODE }`;
+    const text = { file: 'pwsh', args: ['-NoProfile', '-NonInteractive', '-Command', around('echo hi')] };
+    assert.deepEqual(windowsShellCommand('pwsh', { text: 'echo hi' }), text);
+    assert.deepEqual(posixShellCommand('pwsh', { text: 'echo hi' }), text);
+    // A script too long for an argument is dot-sourced from its file, so that the same lines hold.
+    assert.deepEqual(windowsShellCommand('powershell.exe -NoLogo', { file: "C:\\t\\it's.ps1" }), {
       file: 'powershell.exe',
-      args: ['-NoProfile', '-NonInteractive', '-File', 'C:\\t\\s.ps1'],
+      args: ['-NoLogo', '-NoProfile', '-NonInteractive', '-Command', around(". 'C:\\t\\it''s.ps1'")],
     });
+    assert.deepEqual(posixShellCommand('/opt/microsoft/powershell/7/pwsh', { file: '/t/s.ps1' }).args, [
+      '-NoProfile',
+      '-NonInteractive',
+      '-Command',
+      around(". '/t/s.ps1'"),
+    ]);
+    // Written with {0}, it runs as written.
+    assert.deepEqual(posixShellCommand('pwsh -File {0}', { file: '/t/s.ps1' }).args, ['-File', '/t/s.ps1']);
+  });
+
+  it("builds each shell's command as GitHub Actions does on Windows", () => {
     assert.deepEqual(windowsShellCommand('cmd', { text: 'echo hi' }), { file: 'cmd', args: ['/D', '/S', '/C', 'echo hi'] });
     assert.deepEqual(windowsShellCommand('"C:\\Program Files\\Git\\bin\\bash.exe" -x', { text: 'x' }), {
       file: 'C:\\Program Files\\Git\\bin\\bash.exe',

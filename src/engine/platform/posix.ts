@@ -7,15 +7,17 @@ import type { Platform, RunProcess, ScriptSource, ShellInvocation } from './plat
 import { runProcessOf } from './platform';
 import { codeOption, POSIX_SHELLS, shellSplit, takesScriptFile, withScriptFile } from './shells';
 import { startShellGuard } from './shellGuard';
+import { isPowerShell, powershellArgs } from './powershell';
 
 /**
  * The program and arguments for a node's `shell`, which may carry its own options (`bash -x`, `python3 -u`).
  * POSIX shells also get `-e`, which stops the script at the first failing command, as CI runners do. A shell with
- * `{0}` runs as written, the script's file in place of `{0}`.
+ * `{0}` runs as written, the script's file in place of `{0}`; PowerShell as on every platform (see powershellArgs).
  */
 export function posixShellCommand(shell: string, script: ScriptSource): ShellInvocation {
   const [file = '', ...own] = shellSplit(shell);
   if (takesScriptFile(shell) && 'file' in script) return { file, args: withScriptFile(own, script.file) };
+  if (isPowerShell(file)) return { file, args: powershellArgs(own, script) };
   const source = 'text' in script ? [codeOption(file), script.text] : [script.file];
   return { file, args: [...own, ...(POSIX_SHELLS.has(basename(file)) ? ['-e'] : []), ...source] };
 }

@@ -3,6 +3,7 @@
 // powershell, or cmd) runs a node's script in that shell instead. A node's process tree is ended with taskkill /T.
 // There is no watchdog here: a crashed engine can leave its nodes running (a job object would end them, which
 // takes native code), and resume cannot look for processes an interrupted run left.
+import { isPowerShell, powershellArgs } from './powershell';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { win32 } from 'node:path';
@@ -28,7 +29,7 @@ export const NO_POSIX_SHELL = [
 
 const kind = (file: string): 'pwsh' | 'cmd' | 'posix' | 'wsl' | 'other' => {
   const name = programName(file);
-  if (name === 'pwsh' || name === 'powershell') return 'pwsh';
+  if (isPowerShell(file)) return 'pwsh';
   if (name === 'cmd') return 'cmd';
   if (name === 'wsl') return 'wsl';
   return POSIX_SHELLS.has(name) ? 'posix' : 'other';
@@ -42,15 +43,13 @@ function splitShell(shell: string): string[] {
   return shellSplit(trimmed);
 }
 
-/** As GitHub Actions runs them: pwsh stops on the first error, cmd does not read the user's AutoRun commands. */
+/** As GitHub Actions runs them: pwsh as on every platform (see powershellArgs), cmd without the user's AutoRun commands. */
 export function windowsShellCommand(shell: string, script: ScriptSource): ShellInvocation {
   const [file = '', ...own] = splitShell(shell);
   if (takesScriptFile(shell) && 'file' in script) return { file, args: withScriptFile(own, script.file) };
   switch (kind(file)) {
     case 'pwsh':
-      return 'text' in script
-        ? { file, args: [...own, '-NoProfile', '-NonInteractive', '-Command', `$ErrorActionPreference = 'Stop'\n${script.text}`] }
-        : { file, args: [...own, '-NoProfile', '-NonInteractive', '-File', script.file] };
+      return { file, args: powershellArgs(own, script) };
     case 'cmd':
       return { file, args: [...own, '/D', '/S', '/C', 'text' in script ? script.text : `"${script.file}"`] };
     case 'posix':

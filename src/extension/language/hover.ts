@@ -59,7 +59,8 @@ function shellInvocationText(shell: string): string {
   const program = currentPlatform.shellProgram(shell);
   const file = `SCRIPT_FILE${scriptFileExtension(program)}`;
   const run = currentPlatform.shellCommand(shell, takesScriptFile(shell) ? { file } : { text: 'SCRIPT' });
-  return shellText([run.file, ...run.args]);
+  // PowerShell's lines around the script, on one line.
+  return shellText([run.file, ...run.args]).replace(/\n/g, '; ');
 }
 
 /** A mutex of a node, with the other nodes that name it: `port-5432` (one at a time with `b`, `c`). */

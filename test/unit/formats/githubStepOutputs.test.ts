@@ -126,6 +126,12 @@ describe('GitHub Actions import: a step in a shell of its own', () => {
       const { run } = validateWorkflow(text).workflow.nodes[0];
       assert.match(run!, /^python "\$step_file"$/m);
       assert.match(run!, /^pwsh -command "\. '\$\{step_file\}'"$/m);
+      // PowerShell's file between the lines GitHub's runner writes around it; a custom command's file named for its program.
+      assert.match(
+        run!,
+        /^\$ErrorActionPreference = 'Stop'\nWrite-Output 1\nif \(\(Test-Path -LiteralPath variable:\\LASTEXITCODE\)\) \{ exit \$LASTEXITCODE \}$/m,
+      );
+      assert.match(run!, /^step_file="\$\(mktemp -d\)\/step\.pl"$/m);
       assert.deepEqual(notImported, [
         "step 'step on line 16' (line 16) runs in 'cmd', the other steps in the node's shell: make it a node of its own with that shell",
       ]);

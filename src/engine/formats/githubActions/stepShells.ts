@@ -1,21 +1,36 @@
 // A step that runs in another shell than its node's, as GitHub's runner runs it: its script written to a file of
 // its own and run by that shell's command (`python {0}`, `pwsh -command ". '{0}'"`), in the step's subshell.
+import { POWERSHELL_EPILOGUE, POWERSHELL_PRELUDE } from '../../platform/powershell';
 import { quotingAt, variableUse } from '../../platform/shellQuoting';
+import { scriptFileExtension, shellSplit } from '../../platform/shells';
 
-/** GitHub's commands for its named shells, `{0}` the script's file, and the file's extension. */
-const NAMED: Readonly<Record<string, { command: string; extension: string }>> = {
+/** How a step's shell runs its script: the command, `{0}` the script's file; the file's extension; lines around it. */
+interface StepShell {
+  command: string;
+  extension: string;
+  /** What GitHub's runner writes before and after the script in the file (its PowerShell's). */
+  around?: [string, string];
+}
+
+const AROUND_POWERSHELL: [string, string] = [POWERSHELL_PRELUDE, POWERSHELL_EPILOGUE];
+
+/** GitHub's commands for its named shells. */
+const NAMED: Readonly<Record<string, StepShell>> = {
   bash: { command: 'bash --noprofile --norc -eo pipefail {0}', extension: 'sh' },
   sh: { command: 'sh -e {0}', extension: 'sh' },
   python: { command: 'python {0}', extension: 'py' },
-  pwsh: { command: `pwsh -command ". '{0}'"`, extension: 'ps1' },
-  powershell: { command: `powershell -command ". '{0}'"`, extension: 'ps1' },
+  pwsh: { command: `pwsh -command ". '{0}'"`, extension: 'ps1', around: AROUND_POWERSHELL },
+  powershell: { command: `powershell -command ". '{0}'"`, extension: 'ps1', around: AROUND_POWERSHELL },
 };
 
-/** How a step's `shell` runs a file: a named shell's command, or a custom one with `{0}`; undefined for `cmd`. */
-export function stepShellOf(shell: string): { command: string; extension: string } | undefined {
+/**
+ * How a step's `shell` runs a file: a named shell's command, or a custom one with `{0}` (its file named for its
+ * program, `.ps1` for `pwsh -File {0}`); undefined for `cmd`.
+ */
+export function stepShellOf(shell: string): StepShell | undefined {
   const named = Object.hasOwn(NAMED, shell.trim()) ? NAMED[shell.trim()] : undefined;
   if (named) return named;
-  return shell.includes('{0}') ? { command: shell.trim(), extension: 'sh' } : undefined;
+  return shell.includes('{0}') ? { command: shell.trim(), extension: scriptFileExtension(shellSplit(shell)[0] ?? '').slice(1) } : undefined;
 }
 
 /** A here-document delimiter that no line of the body is. */
@@ -32,12 +47,13 @@ export function ownShellLines(shell: string, body: string): string[] | undefined
   if (!how) return undefined;
   const at = how.command.indexOf('{0}');
   const file = variableUse('step_file', quotingAt(how.command, at))!;
-  const delimiter = delimiterFor(body);
+  const script = how.around ? [how.around[0], body.replace(/\n$/, ''), how.around[1]].join('\n') : body.replace(/\n$/, '');
+  const delimiter = delimiterFor(script);
   return [
     `step_file="$(mktemp -d)/step.${how.extension}"`,
     `trap 'rm -rf "\${step_file%/*}"' EXIT`,
     `cat > "$step_file" <<'${delimiter}'`,
-    body.replace(/\n$/, ''),
+    script,
     delimiter,
     how.command.replace('{0}', file),
   ];
