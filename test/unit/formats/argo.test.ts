@@ -394,6 +394,37 @@ describe('Argo Workflows export', () => {
     );
   });
 
+  it("runs each script in an image that has its shell's program, notes a shell none is known for, and reads the image back", async () => {
+    const text = yaml(
+      'version: 1',
+      'name: Images',
+      'nodes:',
+      '  sh: { run: echo }',
+      '  py: { shell: python3 -u, run: print(1) }',
+      '  js: { shell: node, run: "1" }',
+      '  pinned: { shell: python3, image: "python:3.12-slim", run: print(1) }',
+      '  fish: { shell: fish, run: echo }',
+    );
+    const out = exportWorkflow(specOf(text), 'argo');
+    assert.deepEqual(argoErrors(out), []);
+    const images = [...out.matchAll(/^ {8}image: (.*)$/gm)].map((m) => m[1]);
+    assert.deepEqual(images, ['bash:5', 'python:3', 'node:lts', 'python:3.12-slim', 'bash:5']);
+    assert.match(out, /# NOTE: node 'fish': its shell 'fish' runs a program that the image bash:5 may not have: set the node's image/);
+    assert.doesNotMatch(exportWorkflow(specOf(text), 'argo', { image: 'ci:1' }), /NOTE: node 'fish'/);
+    // The image an export chooses for a shell goes without saying when the file comes back; another is kept.
+    const back = specOf((await importWorkflow(out, 'images.yaml')).text);
+    assert.deepEqual(
+      back.nodes.map((n) => [n.id, n.shell, n.image]),
+      [
+        ['sh', undefined, undefined],
+        ['py', 'python3 -u', undefined],
+        ['js', 'node', undefined],
+        ['pinned', 'python3', 'python:3.12-slim'],
+        ['fish', 'fish', undefined],
+      ],
+    );
+  });
+
   it("writes a Workflow (or a WorkflowTemplate) that Argo's schema accepts", () => {
     const spec = specOf(`version: 1
 name: Release build

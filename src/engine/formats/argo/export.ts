@@ -1,6 +1,7 @@
 // A workflow as an Argo Workflows `Workflow` (or `WorkflowTemplate`): one `dag` template whose tasks are the nodes,
 // each node a script template run in a container image. What Argo cannot express is a problem (an error, or with
 // `lenient` a comment in the output), never a silently different workflow.
+import { DEFAULT_IMAGE, imageForShell } from './images';
 import { isObject } from '../../json';
 import { expandMatrix, matrixKeys, matrixValuesOf, type MatrixSpec } from '../../matrix';
 import { hasMatrix, type NodeSpec, type WorkflowSpec } from '../../model';
@@ -35,7 +36,6 @@ export interface ArgoExportOptions extends ConversionOptions {
   image?: string;
 }
 
-export const DEFAULT_IMAGE = 'bash:5';
 /** Where the scripts run in the container; a node's `cwd` is relative to it. */
 export const WORK_DIR = '/workspace';
 
@@ -104,7 +104,7 @@ export function toArgo(spec: WorkflowSpec, options: ArgoExportOptions = {}): str
     },
   };
   const comments: KeyComment[] = problems.items.map((p) => ({ path: ['spec'], comment: `NOT TRANSLATED: ${p.node ? `node '${p.node}': ` : ''}${p.message}` }));
-  comments.push(...notes(spec).map((note) => ({ path: ['spec'], comment: `NOTE: ${note}` })));
+  comments.push(...notes(spec, options).map((note) => ({ path: ['spec'], comment: `NOTE: ${note}` })));
   const header = [`Exported from a Maestro workflow: ${spec.name}`, ...(spec.description ? [spec.description] : []), ...secretHeader(spec, secretName)].join(
     '\n',
   );
@@ -112,9 +112,14 @@ export function toArgo(spec: WorkflowSpec, options: ArgoExportOptions = {}): str
 }
 
 /** What Argo does otherwise with the same results: notes, not problems. */
-function notes(spec: WorkflowSpec): string[] {
+function notes(spec: WorkflowSpec, options: ArgoExportOptions): string[] {
   const cached = spec.nodes.filter((n) => n.cache);
+  const imageless = options.image ? [] : spec.nodes.filter((n) => n.kind === 'run' && n.image === undefined && !imageForShell(n.shell));
   return [
+    ...imageless.map(
+      (node) =>
+        `node '${node.id}': its shell '${node.shell}' runs a program that the image ${DEFAULT_IMAGE} may not have: set the node's image (or defaults.image) to one that has it`,
+    ),
     ...cached.map(
       (node) =>
         `node '${node.id}': cache: Argo runs this task every time; its memoize reuses a result by a key of your choosing, not by the script and its files: add one by hand if a result may be reused`,
@@ -251,7 +256,7 @@ function templateOf(node: NodeSpec, scope: VariableScope, options: ArgoExportOpt
   if (outputs.length && !isPosixShell(node.shell)) problems.push(`outputs are collected by a shell trap, and the shell '${node.shell}' is not a POSIX shell`);
   const env = { ...scope.spec.env, ...node.env };
   const script = {
-    image: node.image ?? options.image ?? DEFAULT_IMAGE,
+    image: node.image ?? options.image ?? imageForShell(node.shell) ?? DEFAULT_IMAGE,
     command: words ?? shellWords(node.shell),
     ...(node.cwd !== undefined ? { workingDir: `${WORK_DIR}/${node.cwd}`.replace(/\/\.?$/, '') } : {}),
     ...(Object.keys(env).length ? { env: Object.entries(env).map(([k, v]) => envEntry(k, v, scope, problems)) } : {}),

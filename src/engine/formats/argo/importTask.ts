@@ -3,7 +3,8 @@ import { secretKeyRefOf } from './secrets';
 import { isObject, type Json, textOf } from '../../json';
 import { runsPastFailures, SCRIPT_FILE_PLACEHOLDER, shellFromWords, shellText, shellWord } from '../../platform/shells';
 import { mutexDoc, notImportedLine, type NodeDoc } from '../importTypes';
-import { DEFAULT_IMAGE, WORK_DIR } from './export';
+import { WORK_DIR } from './export';
+import { DEFAULT_IMAGE, imageForShell } from './images';
 import { argoReference, fromArgoName, fromArgoText, fromArgoWhen, withArguments, type ArgoTextScope } from './importText';
 import { mutexNameAround, mutexNameOf } from '../../mutexNames';
 import { APPROVAL_PROMPT_ANNOTATION, CONTINUE_ON_ERROR_ANNOTATION, MATRIX_KEY_ANNOTATION, NODE_NAME_ANNOTATION } from './names';
@@ -218,7 +219,10 @@ function commandOf(template: Json, scope: ArgoTextScope, where: string, workflow
   }
   const node: NodeDoc = {};
   const command = Array.isArray(body.command) ? body.command.map(String) : [];
-  if (typeof body.image === 'string' && body.image !== DEFAULT_IMAGE) node.image = body.image;
+  const shell = isObject(template.script) && command.length ? shellOfCommand(command) : undefined;
+  // The image an export gives a node of that shell goes without saying.
+  const usual = isObject(template.script) ? (imageForShell(shell) ?? DEFAULT_IMAGE) : DEFAULT_IMAGE;
+  if (typeof body.image === 'string' && body.image !== usual) node.image = body.image;
   if (typeof body.workingDir === 'string') {
     const dir = body.workingDir.startsWith(`${WORK_DIR}/`) ? body.workingDir.slice(WORK_DIR.length + 1) : body.workingDir;
     if (dir && body.workingDir !== WORK_DIR) node.cwd = dir;
@@ -235,7 +239,6 @@ function commandOf(template: Json, scope: ArgoTextScope, where: string, workflow
   }
   if (Object.keys(env).length) node.env = env;
   if (isObject(template.script)) {
-    const shell = command.length ? shellOfCommand(command) : undefined;
     if (shell) node.shell = shell;
     node.run = fromArgoText(scriptFromSource(textOf(template.script.source ?? '')), scope, where);
   } else {
