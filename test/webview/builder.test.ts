@@ -160,6 +160,8 @@ describe('DAG panel builder in Chromium', function () {
     await shell.press('Enter');
     await textMatches(host, / {2}build: \{ run: make, shell: "Rscript \{0\}" \}\n/);
     assert.deepEqual(host.edits.at(-1)!.action, { type: 'set', id: 'build', key: 'shell', value: 'Rscript {0}' });
+    // The image an export would take is one that has the shell's program.
+    await page.waitForFunction(() => document.querySelector('[data-field="image"]')?.getAttribute('placeholder') === 'r-base');
     const cwd = page.locator('[data-field="cwd"]');
     await cwd.fill('tools');
     await cwd.press('Enter');
@@ -170,6 +172,7 @@ describe('DAG panel builder in Chromium', function () {
     await shell.fill('');
     await shell.press('Enter');
     await textMatches(host, / {2}build: \{ run: make, cwd: tools \}\n/);
+    await page.waitForFunction(() => document.querySelector('[data-field="image"]')?.getAttribute('placeholder') === 'bash:5');
     const artifacts = page.locator('[data-field="artifacts"]');
     await artifacts.fill('**/*.log\n  reports/my report.html  \n');
     await artifacts.press('Control+Enter');

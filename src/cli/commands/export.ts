@@ -17,7 +17,8 @@ Options:
   -o, --out OUT   write to OUT instead of printing
   --lenient       write what cannot be translated as comments instead of failing
   --template      argo: a WorkflowTemplate instead of a Workflow
-  --image IMAGE   argo: the container image of nodes that name none (default bash:5)
+  --image IMAGE   argo: the container image of nodes that name none (default: one that has the node's shell's
+                  program, bash:5, python:3, node:lts…)
   -h, --help      show this help
 
 What cannot be translated (a function the target lacks, a sub-workflow for GitHub Actions…) is an error naming the

@@ -1,4 +1,5 @@
-import { basename } from 'node:path';
+/** The last part of a program's path, by either separator (pure: the DAG panel's page uses these too). */
+const basename = (path: string): string => path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
 
 /** Shells that take `-e`, which stops a script at its first failing command, as CI runners do. */
 export const POSIX_SHELLS: ReadonlySet<string> = new Set(['bash', 'sh', 'zsh', 'dash', 'ksh']);

@@ -2,6 +2,7 @@
 // Enter or when the field loses focus), the validator's problems shown under the property they are in.
 import { useEffect, useState } from 'react';
 import type { FieldValue } from '../../engine/edits/action';
+import { DEFAULT_IMAGE, imageForShell } from '../../engine/formats/argo/images';
 import { DEFAULT_SHELL_TEXT, SHELL_CHOICES } from '../../engine/shellChoices';
 import type { DagNode, NodeProblem } from '../protocol';
 import { useBuilder, useController, usePanel } from './context';
@@ -152,6 +153,9 @@ function ScriptField(part: FormPart) {
 
 /** What a node's script leaves and where it runs: its artifacts, its working folder, its image in an Argo Workflows export. */
 function PlaceFields(part: FormPart) {
+  const workflowShell = usePanel((s) => s.graph?.settings?.defaults?.shell);
+  // Where neither the node nor the workflow names an image, the export takes one that has the shell's program.
+  const exportImage = imageForShell(part.node.fields.shell ?? workflowShell) ?? DEFAULT_IMAGE;
   return (
     <>
       <Field
@@ -165,7 +169,7 @@ function PlaceFields(part: FormPart) {
         multiline
       />
       <OwnSetting part={part} name="cwd" label="Working folder" otherwise="the workflow file's folder" />
-      <OwnSetting part={part} name="image" label="Container image (Argo Workflows export)" otherwise="bash:5" />
+      <OwnSetting part={part} name="image" label="Container image (Argo Workflows export)" otherwise={exportImage} />
     </>
   );
 }

@@ -2,6 +2,7 @@
 // how long a run may take, the mutexes a run holds, the environment and defaults of every node, and its inputs. Each
 // change is one edit at the top of the file.
 import type { FieldValue } from '../../engine/edits/action';
+import { DEFAULT_IMAGE } from '../../engine/formats/argo/images';
 import { DEFAULT_SHELL_TEXT, SHELL_CHOICES } from '../../engine/shellChoices';
 import type { WorkflowSettings } from '../protocol';
 import type { Parse } from './formFields';
@@ -78,7 +79,7 @@ function SettingsForm({ settings }: { settings: WorkflowSettings }) {
         <Field {...fallback('retry', 'Retries', asCount, '0')} />
         <Field {...fallback('shell', 'Shell', asText, DEFAULT_SHELL_TEXT)} choices={SHELL_CHOICES} />
         <Field {...fallback('cwd', 'Working folder', asText, "the workflow file's folder")} />
-        <Field {...fallback('image', 'Container image (Argo Workflows export)', asText, 'bash:5')} />
+        <Field {...fallback('image', 'Container image (Argo Workflows export)', asText, `by each node's shell: ${DEFAULT_IMAGE}, python:3…`)} />
       </section>
       <SettingsInputs inputs={settings.inputs} problemsOf={problemsOf} />
       <ProblemList problems={other} label="Other problems" />
