@@ -146,6 +146,16 @@ describe('a shell with {0}: a command given the script as a file, as GitHub Acti
     assert.equal(parseRetryLoop(loop)?.shellWords, 'tool --in={0} -q');
   });
 
+  it("exports PowerShell as GitHub's named pwsh, which stops at the first error as here, and with options between the same lines", async () => {
+    const named = exportWorkflow(specOf(oneNode('{ run: "Write-Output 1", shell: pwsh }')), 'github-actions');
+    assert.match(named, /\n {8}shell: pwsh\n {8}run: Write-Output 1\n/);
+    assert.deepEqual(await githubErrors(named), []);
+    assert.equal(specOf((await importWorkflow(named, 'ci.yml')).text).nodes[0].shell, 'pwsh');
+    const withOptions = exportWorkflow(specOf(oneNode('{ run: "Write-Output 1", shell: pwsh -NoLogo }')), 'github-actions');
+    assert.match(withOptions, /shell: pwsh -NoLogo \{0\}\n/);
+    assert.match(withOptions, /\$ErrorActionPreference = 'Stop'\n\s+Write-Output 1\n\s+if \(\(Test-Path -LiteralPath variable:\\LASTEXITCODE\)\)/);
+  });
+
   it("imports a GitHub job's custom command of another language with its {0}, and runs its file; a POSIX shell's without", async () => {
     const job = (shell: string) =>
       yaml(

@@ -3,7 +3,8 @@
 import { posix } from 'node:path';
 import { hasMatrix, type MatrixSpec, type NodeSpec, type WorkflowSpec } from '../../model';
 import { isObject } from '../../json';
-import { shellText, shellWords, takesScriptFile } from '../../platform/shells';
+import { isPowerShell, POWERSHELL_EPILOGUE, POWERSHELL_PRELUDE } from '../../platform/powershell';
+import { programName, shellText, shellWords, takesScriptFile } from '../../platform/shells';
 import { rewriteExpressions } from '../expressionMap';
 import { ProblemList, type ConversionOptions } from '../problems';
 import { withRetryLoop } from '../scriptRetry';
@@ -164,6 +165,12 @@ function runSteps(ctx: JobContext): Json[] {
   let script = toGithubVariables(translate(ctx, node.run ?? '', false));
   const command = shellText(shellWords(node.shell));
   let shell = takesScriptFile(node.shell) ? command : `${command} {0}`;
+  const [program, ...own] = shellWords(node.shell);
+  if (!takesScriptFile(node.shell) && isPowerShell(program)) {
+    // GitHub's named pwsh stops at the first error as the engine's does; a custom command of it does not.
+    if (own.length) script = [POWERSHELL_PRELUDE, script, POWERSHELL_EPILOGUE].join('\n');
+    else shell = programName(program);
+  }
   if (node.retry.max > 0) {
     script = withRetryLoop(script, node.retry, command, '$RUNNER_TEMP', 'GITHUB_RUN_ATTEMPT');
     shell = 'bash -e {0}';
