@@ -1,9 +1,11 @@
 import { strict as assert } from 'node:assert';
+import fc from 'fast-check';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ShellProcessRunner } from '../../src/engine/run/io/processRunner';
 import { runProcessOf } from '../../src/engine/platform/platform';
+import { withoutPowershellLines, withPowershellLines } from '../../src/engine/platform/powershell';
 import { posixPlatform, posixShellCommand } from '../../src/engine/platform/posix';
 import { gitBashCandidates, NO_POSIX_SHELL, windowsPlatform, windowsShellCommand } from '../../src/engine/platform/windows';
 
@@ -87,6 +89,9 @@ describe('platform: Windows, with the machine injected', () => {
       '-Command',
       around(". '/t/s.ps1'"),
     ]);
+    // What is put between the lines is taken back from between them, whatever it is.
+    fc.assert(fc.property(fc.string(), (script) => assert.equal(withoutPowershellLines(withPowershellLines(script)), script)));
+    assert.equal(withoutPowershellLines('Write-Output 1'), 'Write-Output 1');
     // Written with {0}, it runs as written.
     assert.deepEqual(posixShellCommand('pwsh -File {0}', { file: '/t/s.ps1' }).args, ['-File', '/t/s.ps1']);
   });

@@ -18,3 +18,14 @@ export function powershellArgs(own: readonly string[], script: ScriptSource): st
   const body = 'text' in script ? script.text : `. '${script.file.replace(/'/g, "''")}'`;
   return [...own, '-NoProfile', '-NonInteractive', '-Command', `${POWERSHELL_PRELUDE}\n${body}\n${POWERSHELL_EPILOGUE}`];
 }
+
+/** A PowerShell script between GitHub's lines, as a file or a template that PowerShell runs as it is holds it. */
+export const withPowershellLines = (script: string): string => `${POWERSHELL_PRELUDE}\n${script}\n${POWERSHELL_EPILOGUE}`;
+
+/** The script withPowershellLines was given (the text itself where it is not between them). */
+export function withoutPowershellLines(text: string): string {
+  const start = `${POWERSHELL_PRELUDE}\n`;
+  const end = `\n${POWERSHELL_EPILOGUE}`;
+  const body = text.endsWith(`${end}\n`) ? text.slice(0, -1) : text;
+  return body.startsWith(start) && body.endsWith(end) && body.length >= start.length + end.length ? body.slice(start.length, -end.length) : text;
+}

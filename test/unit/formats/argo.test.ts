@@ -404,11 +404,14 @@ describe('Argo Workflows export', () => {
       '  js: { shell: node, run: "1" }',
       '  pinned: { shell: python3, image: "python:3.12-slim", run: print(1) }',
       '  fish: { shell: fish, run: echo }',
+      '  ps: { shell: pwsh, run: Write-Output 1 }',
     );
     const out = exportWorkflow(specOf(text), 'argo');
     assert.deepEqual(argoErrors(out), []);
     const images = [...out.matchAll(/^ {8}image: (.*)$/gm)].map((m) => m[1]);
-    assert.deepEqual(images, ['bash:5', 'python:3', 'node:lts', 'python:3.12-slim', 'bash:5']);
+    assert.deepEqual(images, ['bash:5', 'python:3', 'node:lts', 'python:3.12-slim', 'bash:5', 'mcr.microsoft.com/powershell']);
+    // PowerShell's script between the lines that make it stop at the first error, as the engine runs it.
+    assert.match(out, /source: \|-\n {10}\$ErrorActionPreference = 'Stop'\n {10}Write-Output 1\n {10}if \(\(Test-Path/);
     assert.match(out, /# NOTE: node 'fish': its shell 'fish' runs a program that the image bash:5 may not have: set the node's image/);
     assert.doesNotMatch(exportWorkflow(specOf(text), 'argo', { image: 'ci:1' }), /NOTE: node 'fish'/);
     // The image an export chooses for a shell goes without saying when the file comes back; another is kept.
@@ -421,8 +424,10 @@ describe('Argo Workflows export', () => {
         ['js', 'node', undefined],
         ['pinned', 'python3', 'python:3.12-slim'],
         ['fish', 'fish', undefined],
+        ['ps', 'pwsh', undefined],
       ],
     );
+    assert.equal(back.nodes.at(-1)!.run, 'Write-Output 1');
   });
 
   it("writes a Workflow (or a WorkflowTemplate) that Argo's schema accepts", () => {

@@ -1,6 +1,7 @@
 // A workflow as an Argo Workflows `Workflow` (or `WorkflowTemplate`): one `dag` template whose tasks are the nodes,
 // each node a script template run in a container image. What Argo cannot express is a problem (an error, or with
 // `lenient` a comment in the output), never a silently different workflow.
+import { isPowerShell, withPowershellLines } from '../../platform/powershell';
 import { DEFAULT_IMAGE, imageForShell } from './images';
 import { isObject } from '../../json';
 import { expandMatrix, matrixKeys, matrixValuesOf, type MatrixSpec } from '../../matrix';
@@ -260,7 +261,7 @@ function templateOf(node: NodeSpec, scope: VariableScope, options: ArgoExportOpt
     command: words ?? shellWords(node.shell),
     ...(node.cwd !== undefined ? { workingDir: `${WORK_DIR}/${node.cwd}`.replace(/\/\.?$/, '') } : {}),
     ...(Object.keys(env).length ? { env: Object.entries(env).map(([k, v]) => envEntry(k, v, scope, problems)) } : {}),
-    source: argoSource(argoText(node.run ?? '', scope, problems), outputs),
+    source: argoSource(inShellLines(node.shell, argoText(node.run ?? '', scope, problems)), outputs),
   };
   const retry = retryOf(node, problems);
   if (node.timeoutMs !== undefined && node.timeoutMs % 1000 !== 0) problems.push('a timeout of a fraction of a second: Argo counts whole seconds');
@@ -317,3 +318,6 @@ function workflowAnnotations(spec: WorkflowSpec): Record<string, string> {
     ...(Object.keys(types).length ? { [INPUT_TYPES_ANNOTATION]: JSON.stringify(types) } : {}),
   };
 }
+
+/** A PowerShell script between the lines that make it stop at the first error, as the engine runs it. */
+const inShellLines = (shell: string | undefined, script: string): string => (isPowerShell(shellWords(shell)[0]) ? withPowershellLines(script) : script);

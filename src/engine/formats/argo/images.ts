@@ -17,6 +17,7 @@ const IMAGES: readonly [RegExp, string][] = [
   [/^php$/, 'php:cli'],
   [/^rscript$/, 'r-base'],
   [/^julia$/, 'julia'],
+  [/^pwsh$/, 'mcr.microsoft.com/powershell'],
 ];
 
 /** The image for a node's `shell` (undefined: the default bash); undefined for a program none is known to have. */

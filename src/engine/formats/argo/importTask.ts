@@ -1,4 +1,5 @@
 // One DAG task of an Argo workflow and its template as one of our nodes.
+import { isPowerShell, withoutPowershellLines } from '../../platform/powershell';
 import { secretKeyRefOf } from './secrets';
 import { isObject, type Json, textOf } from '../../json';
 import { runsPastFailures, SCRIPT_FILE_PLACEHOLDER, shellFromWords, shellText, shellWord } from '../../platform/shells';
@@ -240,7 +241,8 @@ function commandOf(template: Json, scope: ArgoTextScope, where: string, workflow
   if (Object.keys(env).length) node.env = env;
   if (isObject(template.script)) {
     if (shell) node.shell = shell;
-    node.run = fromArgoText(scriptFromSource(textOf(template.script.source ?? '')), scope, where);
+    const source = scriptFromSource(textOf(template.script.source ?? ''));
+    node.run = fromArgoText(isPowerShell(command[0] ?? '') ? withoutPowershellLines(source) : source, scope, where);
   } else {
     const args = Array.isArray(body.args) ? body.args.map(String) : [];
     const words = [...command, ...args].map((w) => shellWord(withArguments(w, scope)));

@@ -3,7 +3,7 @@
 import { posix } from 'node:path';
 import { hasMatrix, type MatrixSpec, type NodeSpec, type WorkflowSpec } from '../../model';
 import { isObject } from '../../json';
-import { isPowerShell, POWERSHELL_EPILOGUE, POWERSHELL_PRELUDE } from '../../platform/powershell';
+import { isPowerShell, withPowershellLines } from '../../platform/powershell';
 import { programName, shellText, shellWords, takesScriptFile } from '../../platform/shells';
 import { rewriteExpressions } from '../expressionMap';
 import { ProblemList, type ConversionOptions } from '../problems';
@@ -168,7 +168,7 @@ function runSteps(ctx: JobContext): Json[] {
   const [program, ...own] = shellWords(node.shell);
   if (!takesScriptFile(node.shell) && isPowerShell(program)) {
     // GitHub's named pwsh stops at the first error as the engine's does; a custom command of it does not.
-    if (own.length) script = [POWERSHELL_PRELUDE, script, POWERSHELL_EPILOGUE].join('\n');
+    if (own.length) script = withPowershellLines(script);
     else shell = programName(program);
   }
   if (node.retry.max > 0) {

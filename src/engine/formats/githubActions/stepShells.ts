@@ -1,6 +1,6 @@
 // A step that runs in another shell than its node's, as GitHub's runner runs it: its script written to a file of
 // its own and run by that shell's command (`python {0}`, `pwsh -command ". '{0}'"`), in the step's subshell.
-import { POWERSHELL_EPILOGUE, POWERSHELL_PRELUDE } from '../../platform/powershell';
+import { withPowershellLines } from '../../platform/powershell';
 import { quotingAt, variableUse } from '../../platform/shellQuoting';
 import { scriptFileExtension, shellSplit } from '../../platform/shells';
 
@@ -8,19 +8,17 @@ import { scriptFileExtension, shellSplit } from '../../platform/shells';
 interface StepShell {
   command: string;
   extension: string;
-  /** What GitHub's runner writes before and after the script in the file (its PowerShell's). */
-  around?: [string, string];
+  /** Whether GitHub's runner writes its PowerShell lines around the script in the file. */
+  powershell?: true;
 }
-
-const AROUND_POWERSHELL: [string, string] = [POWERSHELL_PRELUDE, POWERSHELL_EPILOGUE];
 
 /** GitHub's commands for its named shells. */
 const NAMED: Readonly<Record<string, StepShell>> = {
   bash: { command: 'bash --noprofile --norc -eo pipefail {0}', extension: 'sh' },
   sh: { command: 'sh -e {0}', extension: 'sh' },
   python: { command: 'python {0}', extension: 'py' },
-  pwsh: { command: `pwsh -command ". '{0}'"`, extension: 'ps1', around: AROUND_POWERSHELL },
-  powershell: { command: `powershell -command ". '{0}'"`, extension: 'ps1', around: AROUND_POWERSHELL },
+  pwsh: { command: `pwsh -command ". '{0}'"`, extension: 'ps1', powershell: true },
+  powershell: { command: `powershell -command ". '{0}'"`, extension: 'ps1', powershell: true },
 };
 
 /**
@@ -47,7 +45,7 @@ export function ownShellLines(shell: string, body: string): string[] | undefined
   if (!how) return undefined;
   const at = how.command.indexOf('{0}');
   const file = variableUse('step_file', quotingAt(how.command, at))!;
-  const script = how.around ? [how.around[0], body.replace(/\n$/, ''), how.around[1]].join('\n') : body.replace(/\n$/, '');
+  const script = how.powershell ? withPowershellLines(body.replace(/\n$/, '')) : body.replace(/\n$/, '');
   const delimiter = delimiterFor(script);
   return [
     `step_file="$(mktemp -d)/step.${how.extension}"`,
