@@ -3,7 +3,8 @@
 // GitHub, under its condition (./guardedSteps.ts).
 import { isObject, type Json, textOf } from '../../json';
 import { changesShellState } from '../../platform/shellState';
-import { isPosixShell, runsPastFailures, shellFromWords, shellSplit, shellText } from '../../platform/shells';
+import { isPowerShell } from '../../platform/powershell';
+import { isPosixShell, runsPastFailures, shellFromWords, shellSplit, shellText, shellWords } from '../../platform/shells';
 import { parseRetryLoop } from '../scriptRetry';
 import { fromGithubVariables } from '../scriptVariables';
 import { fromGithubValue } from './contexts';
@@ -14,6 +15,7 @@ import { outputsWrittenAtEnd } from './jobOutputs';
 import { type PlacedSteps, rewriteActionOutputs, withLocalActions } from './localActions';
 import { isSetupAction } from './setupActions';
 import { guardedScript, needsGuards, type ScriptState } from './guardedSteps';
+import { POWERSHELL_STEP_END } from './nonPosixSteps';
 import { StepOutputs } from './stepOutputs';
 import { type JobScope, shellFromGithub, type StepPiece, stepPiece, type StepsResult } from './stepPieces';
 import { LINES, lineOf, type Lined } from './tokens';
@@ -23,8 +25,10 @@ import { LINES, lineOf, type Lined } from './tokens';
  * state for the steps after it (a `cd`, a variable, `set +e`, `exit 0`) runs in a subshell, as in the process of its
  * own it has on GitHub.
  */
-function sequentialLines({ step, head, prefix, body }: StepPiece, last: boolean): string[] {
+function sequentialLines({ step, head, prefix, body }: StepPiece, last: boolean, shell: string | undefined): string[] {
   if (body === undefined) return head;
+  // Another language has no subshell: its steps are one program (see nonPosixSteps).
+  if (!isPosixShell(shell)) return [...head, body.replace(/\n$/, ''), ...(!last && isPowerShell(shellWords(shell)[0]) ? [POWERSHELL_STEP_END] : [])];
   const ignoreFailure = step['continue-on-error'] === true;
   const own = body.replace(/\n$/, '');
   if (!prefix.length && !ignoreFailure) return [...head, last || !changesShellState(own) ? own : `(\n${own}\n)`];
@@ -79,7 +83,7 @@ export function importSteps(steps: unknown[], stepsOwner: unknown, job: JobScope
     // The only step's shell and folder are the node's: GitHub's shell is then the step's, where it names one.
     const own = step === only ? { ...step, shell: undefined, 'working-directory': undefined } : step;
     const githubShell = step === only && typeof only.shell === 'string' ? only.shell : job.githubShell;
-    return stepPiece(own, i + 1, stepLine, { ...scope, githubShell, variables: state.variablesAt(i) }, out);
+    return stepPiece(own, i + 1, stepLine, { ...scope, githubShell, lone: step === only, variables: state.variablesAt(i) }, out);
   });
   const last = runs[runs.length - 1];
   const endsWithNewline = typeof last?.run === 'string' && last.run.endsWith('\n');
@@ -90,7 +94,7 @@ export function importSteps(steps: unknown[], stepsOwner: unknown, job: JobScope
   } else if (guarded) out.script = guardedScript(pieces, state, out, { notes: out.notes, inputs, needs: job.needs }, job.envNames) + '\n';
   else {
     const lastRun = pieces.map((p) => p.body !== undefined).lastIndexOf(true);
-    out.script = pieces.flatMap((p, i) => sequentialLines(p, i === lastRun)).join('\n') + (endsWithNewline ? '\n' : '');
+    out.script = pieces.flatMap((p, i) => sequentialLines(p, i === lastRun, out.shell)).join('\n') + (endsWithNewline ? '\n' : '');
   }
   return out;
 }

@@ -12,6 +12,7 @@ import { ENV_FILE_VARIABLES } from './envFiles';
 import type { LocalActions } from './localActions';
 import { setupStep } from './setupActions';
 import { outputsWord, type ScriptVariable, withOutputVariables } from './stepOutputs';
+import { nonPosixSettings } from './nonPosixSteps';
 import { stepShellOf } from './stepShells';
 import { stepTimeoutSeconds } from './stepTimeout';
 import { contextOfVariable, githubValuesThroughEnv } from './valuesThroughEnv';
@@ -80,6 +81,8 @@ export type StepScope = JobScope & {
   nodeFolder: string | undefined;
   /** What is noted of the steps that use a local action whose steps cannot be put in their place. */
   actionNotes: ReadonlyMap<Json, string>;
+  /** Whether the step is the job's only run step, which is the node. */
+  lone?: boolean;
 };
 
 /** A `uses:` step: checkout is the working copy itself, an upload's paths are artifacts, any other action a note. */
@@ -211,6 +214,28 @@ function actionPiece(piece: StepPiece, uses: string, job: StepScope, note: (what
   return { ...piece, head: actionStepLines(step, uses, piece.label, piece.line, out) };
 }
 
+/**
+ * The lines that set a step's folder, options and environment in its subshell, in a node whose shell is a POSIX
+ * shell; `value`, an env setting's value in our words.
+ */
+function posixPrefix(step: Json, job: StepScope, piece: StepPiece, out: StepsResult, value: (k: string, v: unknown) => string): string[] {
+  const { defaultShell } = job;
+  const prefix: string[] = [];
+  const dir = typeof step['working-directory'] === 'string' ? fromNodeFolder(step['working-directory'], job.defaultDir) : undefined;
+  if (dir) prefix.push(`cd ${shellQuoted(dir)}`);
+  if (isPipefailBash(step, defaultShell)) prefix.push('set -o pipefail');
+  // Where the node's shell would stop at a failing command: steps one after the other under -e, or in the subshells
+  // of a guarded script, which set it.
+  const nodeStops = job.guarded || !runsPastFailures(defaultShell);
+  const stepShell = typeof step.shell === 'string' ? step.shell : job.githubShell;
+  if (piece.ownShell === undefined && nodeStops && runsPastFailures(stepShell)) prefix.push('set +e');
+  for (const [k, v] of isObject(step.env) ? Object.entries(step.env) : []) {
+    const word = outputsWord(textOf(v), job.variables);
+    prefix.push(word ? `export ${k}=${word}` : exportLine(k, value(k, v), piece.position, out, job.envNames));
+  }
+  return prefix;
+}
+
 /** One step's comments and commands; `position`: the step's, from 1, among the job's steps. */
 export function stepPiece(step: Json, position: number, line: number, job: StepScope, out: StepsResult): StepPiece {
   const { defaultShell, inputs } = job;
@@ -247,19 +272,12 @@ export function stepPiece(step: Json, position: number, line: number, job: StepS
     if (!context) note(`uses $${v}, which only GitHub's runner sets`);
     else if (out.env[v] === undefined && !job.envNames.has(v)) out.env[v] = fromGithubValue(`\${{ ${context} }}`, false, sink, line);
   }
-  const env = isObject(step.env) ? Object.entries(step.env) : [];
-  const dir = typeof step['working-directory'] === 'string' ? fromNodeFolder(step['working-directory'], job.defaultDir) : undefined;
-  if (dir) piece.prefix.push(`cd ${shellQuoted(dir)}`);
-  if (isPipefailBash(step, defaultShell)) piece.prefix.push('set -o pipefail');
-  // Where the node's shell would stop at a failing command: steps one after the other under -e, or in the subshells
-  // of a guarded script, which set it.
-  const nodeStops = job.guarded || !runsPastFailures(defaultShell);
-  const stepShell = typeof step.shell === 'string' ? step.shell : job.githubShell;
-  if (piece.ownShell === undefined && isPosixShell(defaultShell) && nodeStops && runsPastFailures(stepShell)) piece.prefix.push('set +e');
-  for (const [k, v] of env) {
-    const word = outputsWord(textOf(v), job.variables);
-    const value = () => fromGithubValue(textOf(v), false, sink, lineOf(step.env, k) || line);
-    piece.prefix.push(word ? `export ${k}=${word}` : exportLine(k, value(), position, out, job.envNames));
+  const settingValue = (k: string, v: unknown) => fromGithubValue(textOf(v), false, sink, lineOf(step.env, k) || line);
+  if (isPosixShell(defaultShell)) piece.prefix.push(...posixPrefix(step, job, piece, out, settingValue));
+  else {
+    const settings = nonPosixSettings(step, defaultShell ?? '', job.lone === true, out.env, job.envNames, settingValue);
+    for (const [k, v] of settings.env) out.env[k] = v;
+    settings.notes.forEach(note);
   }
   return piece;
 }
