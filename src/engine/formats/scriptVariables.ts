@@ -8,8 +8,15 @@ const OURS_TO_GITHUB: Record<string, string> = {
 };
 const GITHUB_TO_OURS = Object.fromEntries(Object.entries(OURS_TO_GITHUB).map(([a, b]) => [b, a]));
 
+/**
+ * Where a script reads an environment variable by its name: a shell's `$NAME` and `${NAME}`, PowerShell's
+ * `$env:NAME`, Python's `os.environ["NAME"]` and `os.getenv("NAME")`, JavaScript's `process.env.NAME`.
+ */
+const VARIABLE_READ =
+  /(\$\{?[Ee][Nn][Vv]:|\benviron\[["']|\benviron\.get\(["']|\bgetenv\(["']|\bprocess\.env\.|\bprocess\.env\[["']|\$\{?)([A-Z_][A-Z0-9_]*)\b/g;
+
 function rename(script: string, names: Record<string, string>): string {
-  return script.replace(/\$(\{?)([A-Z_][A-Z0-9_]*)\b/g, (whole, brace: string, name: string) => (names[name] ? `$${brace}${names[name]}` : whole));
+  return script.replace(VARIABLE_READ, (whole, reads: string, name: string) => (names[name] ? `${reads}${names[name]}` : whole));
 }
 
 export const toGithubVariables = (script: string): string => rename(script, OURS_TO_GITHUB);
@@ -18,7 +25,7 @@ export const fromGithubVariables = (script: string): string => rename(script, GI
 /** The runner's variables a script reads that have no local counterpart (`GITHUB_ENV`, `GITHUB_STEP_SUMMARY`). */
 export function githubOnlyVariables(script: string): string[] {
   const found = new Set<string>();
-  for (const m of script.matchAll(/\$\{?((?:GITHUB|RUNNER)_[A-Z0-9_]+)\b/g)) if (!GITHUB_TO_OURS[m[1]]) found.add(m[1]);
+  for (const [, , name] of script.matchAll(VARIABLE_READ)) if (/^(?:GITHUB|RUNNER)_/.test(name) && !GITHUB_TO_OURS[name]) found.add(name);
   return [...found];
 }
 

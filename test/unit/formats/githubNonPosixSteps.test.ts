@@ -72,4 +72,49 @@ describe('GitHub Actions import: the steps of a job whose shell is not a POSIX s
     );
     assert.equal(notImported.length, 1);
   });
+
+  it("reads the runner's variables as PowerShell, Python and JavaScript name them: the output file is the engine's, the rest inputs", async () => {
+    const { nodes } = await imported(
+      '  ps:',
+      '    runs-on: x',
+      '    steps:',
+      '      - shell: pwsh',
+      '        run: |',
+      '          "v=1" >> $env:GITHUB_OUTPUT',
+      '          Write-Output $Env:GITHUB_SHA',
+    );
+    const ps = nodes.get('ps')!;
+    assert.equal(ps.run, '"v=1" >> $env:MAESTRO_OUTPUT\nWrite-Output $Env:GITHUB_SHA\n');
+    assert.equal(ps.env.GITHUB_SHA, '${{ inputs.github_sha }}');
+    await inFolder('non-posix-outputs', async (dir) => {
+      const { text } = await imported(
+        '  py:',
+        '    runs-on: x',
+        '    outputs: { v: "${{ steps.s.outputs.v }}" }',
+        '    steps:',
+        '      - id: s',
+        '        shell: python',
+        '        run: |',
+        '          import os',
+        '          with open(os.environ["GITHUB_OUTPUT"], "a") as f: f.write("v=from-python\\n")',
+        '  js:',
+        '    needs: py',
+        '    runs-on: x',
+        '    outputs: { w: "${{ steps.t.outputs.w }}" }',
+        '    steps:',
+        '      - id: t',
+        '        shell: node {0}',
+        '        run: require("fs").appendFileSync(process.env.GITHUB_OUTPUT, `w=${process.env.V}-and-node\\n`)',
+        '        env: { V: "${{ needs.py.outputs.v }}" }',
+        '  show:',
+        '    needs: js',
+        '    runs-on: x',
+        '    steps:',
+        '      - run: echo "${{ needs.js.outputs.w }}"',
+      );
+      const { status, events } = await runWorkflowText(dir, text.replace(/shell: python\n/, 'shell: python3\n'));
+      assert.equal(status, 'completed');
+      assert.deepEqual(loggedLines(events), ['from-python-and-node']);
+    });
+  });
 });
