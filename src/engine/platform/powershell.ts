@@ -19,7 +19,7 @@ export function powershellArgs(own: readonly string[], script: ScriptSource): st
   return [...own, '-NoProfile', '-NonInteractive', '-Command', `${POWERSHELL_PRELUDE}\n${body}\n${POWERSHELL_EPILOGUE}`];
 }
 
-/** A PowerShell script between GitHub's lines, as a file or a template that PowerShell runs as it is holds it. */
+/** A PowerShell script between GitHub's lines, for a file or a template that PowerShell runs as written. */
 export const withPowershellLines = (script: string): string => `${POWERSHELL_PRELUDE}\n${script}\n${POWERSHELL_EPILOGUE}`;
 
 /** The script withPowershellLines was given (the text itself where it is not between them). */

@@ -3,10 +3,10 @@
 // powershell, or cmd) runs a node's script in that shell instead. A node's process tree is ended with taskkill /T.
 // There is no watchdog here: a crashed engine can leave its nodes running (a job object would end them, which
 // takes native code), and resume cannot look for processes an interrupted run left.
-import { isPowerShell, powershellArgs } from './powershell';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { win32 } from 'node:path';
+import { isPowerShell, powershellArgs } from './powershell';
 import type { Platform, ScriptSource, ShellInvocation } from './platform';
 import { codeOption, POSIX_SHELLS, programName, shellSplit, takesScriptFile, withScriptFile } from './shells';
 

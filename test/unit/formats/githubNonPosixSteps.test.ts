@@ -10,15 +10,17 @@ const imported = async (...jobLines: string[]) => {
 };
 
 describe('GitHub Actions import: the steps of a job whose shell is not a POSIX shell', () => {
-  it("gives a job's only step its env as the node's, with no shell syntax in a PowerShell script", async () => {
+  it("gives a job's only step its env as the node's, over the job's, with no shell syntax in a PowerShell script", async () => {
     const { nodes, notImported } = await imported(
       '  a:',
       '    runs-on: x',
+      '    env: { X: job, Y: job }',
       '    steps:',
       '      - { shell: pwsh, run: "Write-Output $env:X", env: { X: "1" } }',
     );
     const a = nodes.get('a')!;
-    assert.deepEqual([a.shell, a.run, a.env], ['pwsh', 'Write-Output $env:X', { X: '1' }]);
+    // The step's value over the job's, as on GitHub.
+    assert.deepEqual([a.shell, a.run, a.env], ['pwsh', 'Write-Output $env:X', { X: '1', Y: 'job' }]);
     assert.deepEqual(notImported, []);
   });
 

@@ -1,7 +1,7 @@
 // A step's own settings (`env`, `working-directory`, `continue-on-error: true`) in a node whose shell is not a POSIX
 // shell (`pwsh`, `python`): its one script has no subshell to keep them to the step, and no `cd` or `export` to
-// write them with. A job's only step is the node, so its env is the node's; another step's env goes to the node's
-// env where no other value has the name (every step then sees it, as noted); the rest is noted.
+// write them with. A job's only step is the node, so its env is the node's (over the job's); another step's env goes
+// to the node's env where no other value has the name (every step then sees it, as noted); the rest is noted.
 import { isObject, type Json } from '../../json';
 
 /** What such a step's settings leave: the env values the node takes, and what is noted. */
@@ -32,7 +32,8 @@ export function nonPosixSettings(
     notes.push(`continues on error, which ${script} cannot keep to the step: make it a node of its own with 'continueOnError: true'`);
   for (const [name, written] of isObject(step.env) ? Object.entries(step.env) : []) {
     const given = value(name, written);
-    if (jobEnv.has(name) || (taken[name] !== undefined && taken[name] !== given))
+    // A lone step's value is the node's, over the job's.
+    if (!lone && (jobEnv.has(name) || (taken[name] !== undefined && taken[name] !== given)))
       notes.push(`sets ${name} for itself, which the job sets too: ${script} cannot give it another value for one step; make it a node of its own`);
     else env.push([name, given]);
   }
