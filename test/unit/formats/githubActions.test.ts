@@ -231,13 +231,17 @@ describe('GitHub Actions import', () => {
     );
   });
 
-  it("keeps a step's own timeout-minutes in its script, and notes it where the job's shell is not a POSIX shell", async () => {
+  it("keeps a step's own timeout-minutes in its script, and notes it where the job's steps are one cmd script", async () => {
     const job = (shell: string) =>
       `on: push\njobs:\n  a:\n    runs-on: x\n    defaults: { run: { shell: ${shell} } }\n    steps:\n      - { name: slow, timeout-minutes: 15, run: sleep 1 }\n      - run: "true"\n`;
     const kept = await importWorkflow(job('bash'), 'ci.yml');
     assert.deepEqual(kept.notImported, []);
     assert.match(kept.text, /\( sleep 900 && echo 'step "slow" timed out after 15m' >&2 && maestro_kill_tree "\$step_pid" \) &/);
-    const { text, notImported } = await importWorkflow(job('pwsh'), 'ci.yml');
+    // PowerShell's steps run from files of their own, each under its own timeout.
+    const pwsh = await importWorkflow(job('pwsh'), 'ci.yml');
+    assert.deepEqual(pwsh.notImported, []);
+    assert.match(pwsh.text, /\( sleep 900 && echo 'step "slow" timed out after 15m' >&2 && maestro_kill_tree "\$step_pid" \) &/);
+    const { text, notImported } = await importWorkflow(job('cmd'), 'ci.yml');
     assert.deepEqual(notImported, [
       "step 'slow' (line 7) has timeout-minutes 15: a node's timeout is for all its steps, as its shell is not a POSIX shell; make it a node of its own with that timeout",
     ]);

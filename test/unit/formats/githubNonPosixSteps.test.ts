@@ -1,4 +1,6 @@
 import { strict as assert } from 'node:assert';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { importWorkflow } from '../../../src/engine/formats';
 import { validateWorkflow } from '../../../src/engine/validation/validate';
 import { yaml } from '../helpers';
@@ -24,33 +26,82 @@ describe('GitHub Actions import: the steps of a job whose shell is not a POSIX s
     assert.deepEqual(notImported, []);
   });
 
-  it("runs a Python job's steps as one program, a step's env in the node's env (noted), one the job sets kept", async () => {
+  it('runs each step of a Python job in a process of its own, as on GitHub: its env, folder and state are its own', async () => {
     await inFolder('non-posix-steps', async (dir) => {
+      mkdirSync(join(dir, 'sub'));
       const { text, nodes, notImported } = await imported(
         '  py:',
         '    runs-on: x',
         '    env: { MODE: job }',
         '    defaults: { run: { shell: python } }',
         '    steps:',
-        '      - { run: "import os; print(os.environ[\'X\'])", env: { X: from-step } }',
-        '      - { run: "import os; print(os.environ[\'MODE\'])", env: { MODE: step } }',
-        '      - { run: print("third"), working-directory: sub }',
+        "      - { run: \"import os; os.chdir('sub'); x = 1; print(os.environ['X'])\", env: { X: from-step } }",
+        "      - { run: \"import os; print(os.environ['MODE'], os.environ.get('X', 'none'), 'x' in globals())\", env: { MODE: step } }",
+        '      - { run: "import os; print(os.path.basename(os.getcwd()))", working-directory: sub }',
+        '      - { run: "import sys; sys.exit(3)", continue-on-error: true }',
+        '      - { run: "import sys; print(\'after\'); sys.exit(0)" }',
+        '      - run: print("last")',
       );
-      const py = nodes.get('py')!;
-      assert.doesNotMatch(py.run!, /^(?:\(|\)|export |cd )/m, py.run);
-      assert.equal(py.env.X, 'from-step');
-      assert.deepEqual(notImported, [
-        "step 'step on line 8' (line 8) sets X for itself: here in the node's env, which the job's other steps see too",
-        "step 'step on line 9' (line 9) sets MODE for itself, which the job sets too: a 'python' node's one script cannot give it another value for one step; make it a node of its own",
-        "step 'step on line 10' (line 10) runs in 'sub', which a 'python' node's one script cannot keep to the step: make it a node of its own with that cwd",
-      ]);
-      const { status, events } = await runWorkflowText(dir, text.replace(/shell: python\n/, 'shell: python3\n'));
+      // The node's shell is the default bash, which runs each step's file with GitHub's command.
+      assert.equal(nodes.get('py')!.shell, undefined);
+      assert.equal((nodes.get('py')!.run!.match(/^python "\$step_file"$/gm) ?? []).length, 6);
+      assert.deepEqual(notImported, []);
+      const { status, events } = await runWorkflowText(dir, text.replaceAll('python "$step_file"', 'python3 "$step_file"'));
       assert.equal(status, 'completed');
-      assert.deepEqual(loggedLines(events), ['from-step', 'job', 'third']);
+      assert.deepEqual(loggedLines(events), ['from-step', 'step none False', 'sub', 'after', 'last']);
     });
   });
 
-  it("ends a PowerShell job's script after a step whose last program failed, as GitHub ends the step, and notes what it cannot keep", async () => {
+  it("gives what a Python step writes to the runner's files to the steps after it", async () => {
+    await inFolder('non-posix-env-files', async (dir) => {
+      const { text, notImported } = await imported(
+        '  py:',
+        '    runs-on: x',
+        '    defaults: { run: { shell: python } }',
+        '    steps:',
+        '      - run: |',
+        '          import os',
+        '          with open(os.environ["GITHUB_ENV"], "a") as f: f.write("GREETING=hello\\n")',
+        '          with open(os.getenv("GITHUB_STEP_SUMMARY"), "a") as f: f.write("## Built\\n")',
+        '      - run: import os; print(os.environ["GREETING"])',
+      );
+      assert.deepEqual(notImported, []);
+      const { status, events } = await runWorkflowText(dir, text.replaceAll('python "$step_file"', 'python3 "$step_file"'));
+      assert.equal(status, 'completed');
+      assert.deepEqual(loggedLines(events), ['## Built', 'hello']);
+    });
+  });
+
+  it("gives bash to a job of several Python steps where the workflow's default shell is Python", async () => {
+    const { text } = await importWorkflow(
+      yaml(
+        'on: push',
+        'defaults: { run: { shell: python } }',
+        'jobs:',
+        '  a:',
+        '    runs-on: x',
+        '    steps:',
+        '      - run: print(1)',
+        '      - run: print(2)',
+        '  b:',
+        '    runs-on: x',
+        '    steps:',
+        '      - run: print(3)',
+      ),
+      'ci.yml',
+    );
+    const { workflow } = validateWorkflow(text);
+    assert.match(text, /^defaults:\n {2}shell: python$/m);
+    assert.deepEqual(
+      workflow.nodes.map((n) => [n.id, n.shell]),
+      [
+        ['a', 'bash'],
+        ['b', 'python'],
+      ],
+    );
+  });
+
+  it("runs each step of a PowerShell job from a file of its own between GitHub's lines, and keeps continue-on-error to its step", async () => {
     const { nodes, notImported } = await imported(
       '  ps:',
       '    runs-on: x',
@@ -58,21 +109,16 @@ describe('GitHub Actions import: the steps of a job whose shell is not a POSIX s
       '    steps:',
       '      - { run: git status, continue-on-error: true }',
       '      - run: Write-Output two',
-      '      - run: Write-Output three',
+      '      - { run: Write-Output three, shell: python }',
     );
-    const end = 'if ((Test-Path -LiteralPath variable:\\LASTEXITCODE) -and $LASTEXITCODE -ne 0) { exit $LASTEXITCODE }';
-    assert.equal(
-      nodes.get('ps')!.run,
-      [
-        "# not imported: step 'step on line 7' (line 7) continues on error, which a 'pwsh' node's one script cannot keep to the step: make it a node of its own with 'continueOnError: true'",
-        'git status',
-        end,
-        'Write-Output two',
-        end,
-        'Write-Output three',
-      ].join('\n'),
-    );
-    assert.equal(notImported.length, 1);
+    const run = nodes.get('ps')!.run!;
+    assert.equal((run.match(/^pwsh -command ". '\$\{step_file\}'"$/gm) ?? []).length, 2, run);
+    assert.equal((run.match(/^\$ErrorActionPreference = 'Stop'$/gm) ?? []).length, 2, run);
+    assert.match(run, /^python "\$step_file"$/m);
+    // The first step's failure is its own: no status is kept of it.
+    assert.match(run, /^git status\n[^]*?\n\)\nfi\n/m);
+    assert.equal((run.match(/^step_status=\$\?$/gm) ?? []).length, 2);
+    assert.deepEqual(notImported, []);
   });
 
   it("reads the runner's variables as PowerShell, Python and JavaScript name them: the output file is the engine's, the rest inputs", async () => {

@@ -4,16 +4,15 @@
 // what the step added and writes what it added to the summary into the node's log. `${{ env.NAME }}` of a variable an
 // earlier step wrote is then that variable.
 import { type Json, textOf } from '../../json';
+import { githubOnlyVariables } from '../scriptVariables';
 import { namesWrittenTo, type ScriptVariable } from './stepOutputs';
-
-const FILE_VARIABLES = /\$\{?GITHUB_(ENV|PATH|STEP_SUMMARY)\b/;
 
 /** The variables the script gives the steps, and which they may then read. */
 export const ENV_FILE_VARIABLES: ReadonlySet<string> = new Set(['GITHUB_ENV', 'GITHUB_PATH', 'GITHUB_STEP_SUMMARY']);
 
-/** Whether a job's `run` steps use the runner's files. */
+/** Whether a job's `run` steps use the runner's files, in any language's words (`$GITHUB_ENV`, `os.environ["GITHUB_ENV"]`). */
 export function usesEnvFiles(steps: readonly Json[]): boolean {
-  return steps.some((s) => typeof s.run === 'string' && FILE_VARIABLES.test(s.run));
+  return steps.some((s) => typeof s.run === 'string' && githubOnlyVariables(s.run).some((v) => ENV_FILE_VARIABLES.has(v)));
 }
 
 /** The variables each step writes to `$GITHUB_ENV`, by the step's position (from 0), as far as its text says. */

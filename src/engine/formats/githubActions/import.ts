@@ -7,6 +7,7 @@ import { collectReferences } from '../../expressions/references';
 import { expressionPieces } from '../../expressions/template';
 import { isObject, type Json, textOf } from '../../json';
 import { writtenMatrixKeys } from '../../matrix';
+import { isPosixShell } from '../../platform/shells';
 import {
   type CalledWorkflow,
   ImportError,
@@ -274,8 +275,9 @@ function jobNode(id: string, job: Json, workflowCtx: Context): NodeDoc {
   const outputs = steps.outputsRead;
   Object.assign(node, jobSettings(id, outputs ? { ...job, outputs, [LINES]: (job as Lined)[LINES] } : job, ctx, steps.outputsAtEnd));
   if (Object.keys(steps.env).length) node.env = { ...(node.env as Record<string, string> | undefined), ...steps.env };
-  // The workflow's default shell is written once, in `defaults`.
+  // The workflow's default shell is written once, in `defaults`; a script of steps in their own shells needs bash.
   if (steps.shell && steps.shell !== ctx.defaultShell) node.shell = steps.shell;
+  else if (!steps.shell && !isPosixShell(ctx.defaultShell)) node.shell = 'bash';
   if (steps.workingDirectory) node.cwd = posix.relative(ctx.baseDir || '.', steps.workingDirectory) || undefined;
   if (!node.cwd) delete node.cwd;
   const script = steps.script.trim() ? steps.script : `${notImportedLine(`job '${id}' has no run steps`)}\ntrue`;

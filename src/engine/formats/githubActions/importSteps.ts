@@ -3,8 +3,7 @@
 // GitHub, under its condition (./guardedSteps.ts).
 import { isObject, type Json, textOf } from '../../json';
 import { changesShellState } from '../../platform/shellState';
-import { isPowerShell } from '../../platform/powershell';
-import { isPosixShell, runsPastFailures, shellFromWords, shellSplit, shellText, shellWords } from '../../platform/shells';
+import { isPosixShell, runsPastFailures, shellFromWords, shellSplit, shellText } from '../../platform/shells';
 import { parseRetryLoop } from '../scriptRetry';
 import { fromGithubVariables } from '../scriptVariables';
 import { fromGithubValue } from './contexts';
@@ -15,7 +14,7 @@ import { outputsWrittenAtEnd } from './jobOutputs';
 import { type PlacedSteps, rewriteActionOutputs, withLocalActions } from './localActions';
 import { isSetupAction } from './setupActions';
 import { guardedScript, needsGuards, type ScriptState } from './guardedSteps';
-import { POWERSHELL_STEP_END } from './nonPosixSteps';
+import { stepShellOf } from './stepShells';
 import { StepOutputs } from './stepOutputs';
 import { type JobScope, shellFromGithub, type StepPiece, stepPiece, type StepsResult } from './stepPieces';
 import { LINES, lineOf, type Lined } from './tokens';
@@ -27,8 +26,8 @@ import { LINES, lineOf, type Lined } from './tokens';
  */
 function sequentialLines({ step, head, prefix, body }: StepPiece, last: boolean, shell: string | undefined): string[] {
   if (body === undefined) return head;
-  // Another language has no subshell: its steps are one program (see nonPosixSteps).
-  if (!isPosixShell(shell)) return [...head, body.replace(/\n$/, ''), ...(!last && isPowerShell(shellWords(shell)[0]) ? [POWERSHELL_STEP_END] : [])];
+  // `cmd` has no subshell: its steps are one program (see nonPosixSteps).
+  if (!isPosixShell(shell)) return [...head, body.replace(/\n$/, '')];
   const ignoreFailure = step['continue-on-error'] === true;
   const own = body.replace(/\n$/, '');
   if (!prefix.length && !ignoreFailure) return [...head, last || !changesShellState(own) ? own : `(\n${own}\n)`];
@@ -43,16 +42,28 @@ function sequentialLines({ step, head, prefix, body }: StepPiece, last: boolean,
  */
 const loneStepShell = (shell: string): string | undefined => (runsPastFailures(shell) ? shellText(shellSplit(shell)) : shellFromGithub(shell));
 
+/**
+ * The steps of a job that has several run steps in a shell of another language (`python`, `pwsh`), each of those
+ * given that shell by name: they then run as a step in a shell of its own does, in a process of its own as on GitHub
+ * (./stepShells.ts), from the node's POSIX shell. Undefined where the steps' shell is a POSIX shell, or one run with
+ * no file (`cmd`).
+ */
+function stepsInOwnFiles(steps: Json[], shell: string | undefined, githubShell: string | undefined): Json[] | undefined {
+  if (isPosixShell(shell) || githubShell === undefined || !stepShellOf(githubShell)) return undefined;
+  return steps.map((s) => (typeof s.run === 'string' && typeof s.shell !== 'string' ? { ...s, shell: githubShell } : s));
+}
+
 /** The run steps of one job; a job exported by us comes back as it was (one step, its retry loop undone). */
 export function importSteps(steps: unknown[], stepsOwner: unknown, job: JobScope): StepsResult {
   const { defaultShell, defaultDir, inputs } = job;
   const actionNotes = new Map<Json, string>();
   const placed = withLocalActions(steps.filter(isObject), job.localActions ?? new Map(), defaultDir, (s, what) => actionNotes.set(s, what));
-  const objects = placed.steps;
   const out: StepsResult = { script: '', artifacts: [], notes: [], env: {}, actionOutputs: placed.outputs, outputsAtEnd: new Set() };
-  const runs = objects.filter((s) => typeof s.run === 'string');
+  const runs = placed.steps.filter((s) => typeof s.run === 'string');
   const only = runs.length === 1 ? runs[0] : undefined;
-  out.shell = only && typeof only.shell === 'string' ? loneStepShell(only.shell) : defaultShell;
+  const inOwnFiles = only ? undefined : stepsInOwnFiles(placed.steps, defaultShell, job.githubShell);
+  const objects = inOwnFiles ?? placed.steps;
+  out.shell = only && typeof only.shell === 'string' ? loneStepShell(only.shell) : inOwnFiles ? undefined : defaultShell;
   out.workingDirectory = only && typeof only['working-directory'] === 'string' ? only['working-directory'] : defaultDir;
   const loop =
     only && !only.name && objects.every((s) => s === only || typeof s.uses === 'string') ? parseRetryLoop(fromGithubVariables(textOf(only.run))) : undefined;

@@ -1,7 +1,8 @@
 // A step's own settings (`env`, `working-directory`, `continue-on-error: true`) in a node whose shell is not a POSIX
-// shell (`pwsh`, `python`): its one script has no subshell to keep them to the step, and no `cd` or `export` to
-// write them with. A job's only step is the node, so its env is the node's (over the job's); another step's env goes
-// to the node's env where no other value has the name (every step then sees it, as noted); the rest is noted.
+// shell: a job's only step in `pwsh` or `python`, or one of several in `cmd` (which runs no file of a step's own, see
+// ./stepShells.ts). Its script has no subshell to keep them to the step, and no `cd` or `export` to write them with.
+// A job's only step is the node, so its env is the node's (over the job's); another step's env goes to the node's env
+// where no other value has the name (every step then sees it, as noted); the rest is noted.
 import { isObject, type Json } from '../../json';
 
 /** What such a step's settings leave: the env values the node takes, and what is noted. */
@@ -40,9 +41,3 @@ export function nonPosixSettings(
   if (!lone && env.length) notes.push(`sets ${env.map(([n]) => n).join(', ')} for itself: here in the node's env, which the job's other steps see too`);
   return { env, notes };
 }
-
-/**
- * What ends a PowerShell node's script after a step whose last program failed, as GitHub's runner ends the step
- * (its lines around each step exit with `$LASTEXITCODE`), so that the steps after it do not run.
- */
-export const POWERSHELL_STEP_END = 'if ((Test-Path -LiteralPath variable:\\LASTEXITCODE) -and $LASTEXITCODE -ne 0) { exit $LASTEXITCODE }';
