@@ -72,6 +72,18 @@ describe('GitHub Actions import: the steps of a job whose shell is not a POSIX s
     });
   });
 
+  it('leaves a custom shell that names no program to the node, whose validation says so', async () => {
+    const { text } = await importWorkflow(
+      yaml('on: push', 'jobs:', '  a:', '    runs-on: x', '    defaults: { run: { shell: "{0}" } }', '    steps: [run: one, run: two]'),
+      'ci.yml',
+    );
+    const { diagnostics } = validateWorkflow(text);
+    assert.deepEqual(
+      diagnostics.map((d) => d.message),
+      ["the shell of node 'a' starts with '{0}', the script's file: the program that runs it comes first ('Rscript {0}')"],
+    );
+  });
+
   it("gives bash to a job of several Python steps where the workflow's default shell is Python", async () => {
     const { text } = await importWorkflow(
       yaml(

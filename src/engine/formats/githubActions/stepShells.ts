@@ -23,12 +23,15 @@ const NAMED: Readonly<Record<string, StepShell>> = {
 
 /**
  * How a step's `shell` runs a file: a named shell's command, or a custom one with `{0}` (its file named for its
- * program, `.ps1` for `pwsh -File {0}`); undefined for `cmd`.
+ * program, `.ps1` for `pwsh -File {0}`); undefined for `cmd` and a command with no program.
  */
 export function stepShellOf(shell: string): StepShell | undefined {
   const named = Object.hasOwn(NAMED, shell.trim()) ? NAMED[shell.trim()] : undefined;
   if (named) return named;
-  return shell.includes('{0}') ? { command: shell.trim(), extension: scriptFileExtension(shellSplit(shell)[0] ?? '').slice(1) } : undefined;
+  const program = shellSplit(shell)[0];
+  // A command that names no program before its file (`{0}`) is no shell: the node's validation says so.
+  if (!shell.includes('{0}') || program === undefined || program.includes('{0}')) return undefined;
+  return { command: shell.trim(), extension: scriptFileExtension(program).slice(1) };
 }
 
 /** A here-document delimiter that no line of the body is. */
