@@ -24,6 +24,13 @@ interface LiveRun {
 type Handlers = { [K in EngineRequestType]: (p: RequestParams<K>) => Promise<RequestResult<K>> };
 
 /**
+ * How many ended runs the engine goes on holding, the last to end: a retry of one continues it where it is; an older
+ * one is read from its log like any other, and a retry resumes it from there. Without a bound a long-lived engine
+ * (`maestro-dag serve`, a window open for days) would keep every run's state and scratch folder until it stops.
+ */
+export const ENDED_RUNS_HELD = 16;
+
+/**
  * The engine as a service: takes requests, answers each with its result, and sends run events and notices. It
  * holds the runs it started or resumed; everything else about runs it reads from the runs folders, for any host.
  * Transport-free: `handleLine` takes one line of input, `send` puts out one message.
@@ -32,6 +39,8 @@ export class EngineService {
   private readonly live = new Map<string, LiveRun>();
   /** The state of each run this engine has sent events of, folded from them (from its log first, for a resumed run). */
   private readonly states = new Map<string, RunState>();
+  /** The held runs that have ended, in the order they ended. */
+  private readonly ended = new Set<string>();
   /** The bound of the artifacts' copies and the shared cache `configure` gave, for the runs started or resumed here. */
   private copies: Pick<RunOptions, 'cacheCopiesMaxBytes' | 'sharedCache'> = {};
   private readonly catalog = new RunCatalog();
@@ -243,6 +252,30 @@ export class EngineService {
     const state = applyEvent(this.states.get(e.runId), e);
     if (state) this.states.set(e.runId, state);
     this.send(e);
+    if (e.type === 'workflow:completed') this.heldEnded(e.runId);
+  }
+
+  /** Notes that a held run has ended (again, after a retry), and lets go of the oldest ended runs past the bound. */
+  private heldEnded(runId: string): void {
+    // A sub-run's end is its node's, in the run that holds it.
+    if (!this.live.has(runId)) return;
+    this.ended.delete(runId);
+    this.ended.add(runId);
+    for (const oldest of this.ended) {
+      if (this.ended.size <= ENDED_RUNS_HELD) break;
+      this.ended.delete(oldest);
+      const run = this.live.get(oldest);
+      if (run) void this.letGo(oldest, run);
+    }
+  }
+
+  /** Lets go of an ended run once its log and kept results are written, unless a retry has opened it again. */
+  private async letGo(runId: string, run: LiveRun): Promise<void> {
+    await run.handle.finished().catch(() => undefined);
+    if (this.live.get(runId) !== run || !run.handle.scheduler.isFinished) return;
+    this.live.delete(runId);
+    this.states.delete(runId);
+    run.handle.dispose();
   }
 
   private onLogsWritten(runId: string, sizes: ReadonlyMap<string, number>): void {
@@ -257,9 +290,8 @@ export class EngineService {
   /**
    * Stops every run still going where it stands and waits for its processes to end: the host is going away (a
    * window reload, or the editor closing). The runs stay open in their logs, so that they show as interrupted
-   * and *Resume* continues them.
+   * and *Resume* continues them. One that fails to stop (its log cannot be closed) does not keep the others going.
    */
-  /** Stops every run where it stands; one that fails to stop (its log cannot be closed) does not keep the others going. */
   async stopAll(): Promise<void> {
     this.watcher.dispose();
     const runs = [...this.live.values()];
