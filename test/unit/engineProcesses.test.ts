@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resumeRunFromLog, RunSetupError, startRun, type RunOptions } from '../../src/engine/run/engine';
@@ -319,6 +319,20 @@ for (const mode of ['started by the engine', 'started by a spawn helper'] as con
       const aFile = workflow('f.workflow.yaml', 'nodes: {}');
       const notAFolder = await runner.start({ instanceId: 'y', attempt: 1, script: 'true', cwd: aFile, env: {} }, () => undefined).done;
       assert.match(notAFolder.spawnError ?? '', /the working folder .* is not a folder$/);
+    });
+
+    it("names python3 where python, which GitHub's shell: python runs, is not on the PATH and it is", async () => {
+      const bin = join(dir, 'bin');
+      mkdirSync(bin, { recursive: true });
+      writeFileSync(join(bin, 'python3'), '#!/bin/sh\n', { mode: 0o755 });
+      const runner = new ShellProcessRunner(dir, { helpers });
+      const start = (PATH: string) =>
+        runner.start({ instanceId: 'p', attempt: 1, script: 'print(1)', shell: 'python', cwd: dir, env: { PATH } }, () => undefined).done;
+      assert.match(
+        (await start(bin)).spawnError ?? '',
+        /ENOENT: python was not found on the PATH; python3 is: name it in the node's shell \(shell: python3\)$/,
+      );
+      assert.match((await start(join(dir, 'nothing-here'))).spawnError ?? '', /ENOENT: python was not found on the PATH$/);
     });
   });
 

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { currentPlatform, type Platform } from '../../platform';
@@ -100,6 +101,41 @@ export const OUTPUT_GRACE_MS = 2000;
 /** What a node's log says when its output was cut at the end of that grace. */
 export const OUTPUT_CUT_NOTE =
   'maestro: the process exited, but a process it started outside its process group still holds its output; the node ends without waiting for it';
+
+/**
+ * The program of the same kind to name where one is missing: Debian and Ubuntu have `python3` and no `python` (which
+ * GitHub's `shell: python` runs), and Windows has Windows PowerShell where PowerShell 7 is not installed.
+ */
+const SIBLINGS: Readonly<Record<string, string>> = { python: 'python3', pwsh: 'powershell' };
+
+/**
+ * Why a process could not start (by this process or a spawn helper), with the sibling of its program to name instead
+ * where the program is missing from the PATH and the sibling is there.
+ */
+export function withSiblingNamed(spawnError: string, spec: LaunchSpec): string {
+  if (!spawnError.endsWith(`${spec.file} was not found on the PATH`)) return spawnError;
+  const sibling = siblingOnPath(spec.file, spec.env);
+  return sibling ? `${spawnError}; ${sibling} is: name it in the node's shell (shell: ${sibling})` : spawnError;
+}
+
+/** The sibling of a program missing from the PATH of `env`, where it is there itself. */
+function siblingOnPath(program: string, env: Record<string, string>): string | undefined {
+  const sibling = Object.hasOwn(SIBLINGS, program) ? SIBLINGS[program] : undefined;
+  // Windows names it Path, and reads names without regard to case.
+  const path = Object.entries(env).find(([name]) => name.toUpperCase() === 'PATH')?.[1];
+  if (sibling === undefined || !path) return undefined;
+  const names = process.platform === 'win32' ? [`${sibling}.exe`, `${sibling}.cmd`] : [sibling];
+  for (const folder of path.split(delimiter).filter(Boolean))
+    for (const name of names) {
+      try {
+        accessSync(join(folder, name), constants.X_OK);
+        return sibling;
+      } catch {
+        // Not in this folder, or not one this process may run.
+      }
+    }
+  return undefined;
+}
 
 /** Why a process could not start, in words: Node.js says `spawn bash ENOENT` also when the folder is missing. */
 export function spawnErrorText(e: NodeJS.ErrnoException, spec: LaunchSpec): string {

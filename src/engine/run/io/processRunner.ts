@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { currentPlatform, type Platform, type ProcessGuard } from '../../platform';
-import { launchProcess, type LaunchExit, type LaunchHandlers, type LaunchSpec } from './launch';
+import { launchProcess, withSiblingNamed, type LaunchExit, type LaunchHandlers, type LaunchSpec } from './launch';
 import { setLongTimeout, type LongTimeout } from '../core/longTimeout';
 import { parseOutputsFile } from '../core/outputsFile';
 import { readRegularText } from '../../regularFile';
@@ -92,7 +92,11 @@ export class ShellProcessRunner implements ProcessRunner {
   }
 
   private launch(spec: LaunchSpec, handlers: LaunchHandlers): void {
-    if (!this.o.helpers?.launch(spec, handlers)) launchProcess(spec, handlers, this.platform);
+    const said: LaunchHandlers = {
+      ...handlers,
+      onExit: (exit) => handlers.onExit(exit.spawnError ? { ...exit, spawnError: withSiblingNamed(exit.spawnError, spec) } : exit),
+    };
+    if (!this.o.helpers?.launch(spec, said)) launchProcess(spec, said, this.platform);
   }
 
   /** The script as one program executed without a shell, when it is one simple command (see core/simpleCommand). */
