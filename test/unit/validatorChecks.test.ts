@@ -174,6 +174,18 @@ describe('validator: script injection', () => {
     assert.equal(injections(plainStart)[0].fixes, undefined);
   });
 
+  it('says what a value in a here-document the shell does not expand becomes, and offers no fix there', () => {
+    const run = ['    run: |', "      python3 - <<'EOF'", '      print("to ${{ inputs.target }}")', '      EOF', '      echo ${{ inputs.target }}'];
+    const [inDocument, inShell] = injections(wf('  deploy:', '    needs: build', ...run));
+    assert.match(
+      inDocument.message,
+      /^inputs\.target goes into a here-document as it is: whatever reads the document reads the value as its own code, and a value with the document's last line in it would end the document and run the lines after it as shell code\. Pass it through env and read the variable TARGET where the document is read$/,
+    );
+    assert.equal(inDocument.fixes, undefined);
+    assert.match(inShell.message, /goes into the script as shell code/);
+    assert.equal(inShell.fixes?.length, 1);
+  });
+
   it('says how a Python or JavaScript script reads the variable, and offers no shell fix that would break it', () => {
     const python = wf('  deploy:', '    needs: build', '    shell: python3 -u', '    run: |', '      print("to ${{ inputs.target }}")');
     const [p] = injections(python);

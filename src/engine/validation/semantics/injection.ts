@@ -43,6 +43,7 @@ export function injectionWarning(ctx: SemanticContext, at: TemplateInRun, ref: R
   const name = existingVariable(at) ?? variableName(ctx, at.node, ref);
   const warning = { span: at.reportSpan, severity: 'warning', code: 'script-injection' } as const;
   if (!isPosixShell(at.node.shell)) return { ...warning, message: `${what} ${otherLanguage(at.node.shell, name, secretNote(ctx, ref))}` };
+  if (quotingAt(at.value, at.span.start) === 'literal') return { ...warning, message: `${what} ${inLiteralHeredoc(name, secretNote(ctx, ref))}` };
   const fix = moveToEnvFix(ctx, at, ref, name);
   return {
     ...warning,
@@ -63,6 +64,14 @@ function otherLanguage(shell: string | undefined, name: string, secret: string):
     return `goes into the script as JavaScript code: a value such as "+require('child_process').execSync('rm -rf ~')+" would run${secret}. Pass it through env and read it in the script: process.env.${name}`;
   return `goes into the script as code of its shell '${shell}': a value made to be read as code there would run${secret}. Pass it through env and read the variable ${name} in the script`;
 }
+
+/**
+ * The warning's words for a value in the body of a here-document whose delimiter is quoted (`<<'EOF'`), which the shell
+ * takes as it is: what reads the document (`python3 -`, a file it is written to) reads the value as its own code, and
+ * a value with the delimiter's line in it ends the document early. No fix: no shell variable expands there.
+ */
+const inLiteralHeredoc = (name: string, secret: string): string =>
+  `goes into a here-document as it is: whatever reads the document reads the value as its own code, and a value with the document's last line in it would end the document and run the lines after it as shell code${secret}. Pass it through env and read the variable ${name} where the document is read`;
 
 const RESERVED = new Set(['PATH', 'HOME', 'PWD', 'OLDPWD', 'SHELL', 'USER', 'IFS', 'PS1', 'PS4', 'LANG', 'TERM', 'TMPDIR', 'HOSTNAME', 'UID']);
 
