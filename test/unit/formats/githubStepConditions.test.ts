@@ -34,6 +34,36 @@ const translated = (condition: string) => {
 };
 
 describe("GitHub Actions import: a step's if", () => {
+  it("notes a condition or value that calls a function only GitHub's runner has (hashFiles), and gives the engine none of it", async () => {
+    assert.deepEqual(stepCondition("hashFiles('requirements.txt') != '' && success()", scope), {
+      problem: "hashFiles() is computed by GitHub's runner only",
+    });
+    const { text, notImported } = await importWorkflow(
+      yaml(
+        'on: push',
+        'jobs:',
+        '  a:',
+        '    runs-on: x',
+        '    steps:',
+        "      - run: echo ${{ hashFiles('x') }}",
+        '      - run: pip install -r requirements.txt',
+        "        if: hashFiles('requirements.txt') != ''",
+      ),
+      'ci.yml',
+    );
+    assert.deepEqual(notImported, [
+      "'hashFiles()' (line 6) has no local value: GitHub's runner computes it; write what it stands for here (a file's presence, a hash of the files)",
+      "step 'step on line 7' (line 7) runs only if hashFiles('requirements.txt') != '', which has no local counterpart (hashFiles() is computed by GitHub's runner only): here it runs when the steps before it succeeded",
+    ]);
+    const { workflow, diagnostics } = validateWorkflow(text);
+    assert.deepEqual(workflow.nodes[0].env, {});
+    // What is left is the value in the script, where the error points.
+    assert.deepEqual(
+      diagnostics.filter((d) => d.severity === 'error').map((d) => d.message),
+      ["unknown function 'hashFiles'"],
+    );
+  });
+
   it('tests how the earlier steps went in the shell, and has the engine evaluate the rest', () => {
     assert.equal(translated('failure()').test, '[ "$job_result" = failure ]');
     assert.equal(translated('${{ always() }}').test, 'true');

@@ -59,6 +59,7 @@ const damaged = (text: string) =>
 const KEYS = [
   ...['jobs', 'on', 'steps', 'run', 'uses', 'needs', 'spec', 'templates', 'dag', 'tasks', 'apiVersion', 'kind', 'script', 'withItems', 'depends'],
   ...['services', 'concurrency', 'ports', 'sidecars', 'synchronization', 'mutexes', 'mutex', 'containerPort'],
+  ...['defaults', 'shell', 'working-directory', 'env', 'if', 'continue-on-error', 'timeout-minutes', 'outputs', 'strategy', 'matrix', 'id', 'with'],
 ];
 const shaped = fc.letrec((tie) => ({
   value: fc.oneof({ depthSize: 'small' }, fc.string(), fc.integer(), fc.boolean(), fc.constant(null), tie('array'), tie('object')),
