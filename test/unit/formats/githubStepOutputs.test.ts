@@ -176,4 +176,33 @@ describe("GitHub Actions import: a job's outputs taken from steps other than the
       assert.equal(readFileSync(join(dir, 'got.txt'), 'utf8'), 'aaa b\nbb 1\n');
     });
   });
+
+  it("writes too one declared under its step output's name, where another it writes has that name", async () => {
+    const source = yaml(
+      'on: push',
+      'jobs:',
+      '  build:',
+      '    runs-on: x',
+      '    outputs:',
+      '      v: ${{ steps.a.outputs.w }}',
+      '      w: ${{ steps.a.outputs.v }}',
+      '    steps:',
+      '      - { id: a, run: printf "v=1\\nw=2\\n" >> "$GITHUB_OUTPUT" }',
+      '      - { id: b, run: echo "v=3" >> "$GITHUB_OUTPUT" }',
+      '  use:',
+      '    needs: build',
+      '    runs-on: x',
+      '    steps:',
+      '      - run: echo "${{ needs.build.outputs.v }} ${{ needs.build.outputs.w }}" > got.txt',
+    );
+    const { text } = await importWorkflow(source, 'ci.yml');
+    assert.deepEqual(
+      validateWorkflow(text).diagnostics.filter((d) => d.severity === 'error'),
+      [],
+    );
+    await inFolder('job-outputs-named', async (dir) => {
+      assert.equal((await runWorkflowText(dir, text)).status, 'completed');
+      assert.equal(readFileSync(join(dir, 'got.txt'), 'utf8'), '2 1\n');
+    });
+  });
 });

@@ -24,7 +24,8 @@ export interface TakenOutput {
 /**
  * The job outputs its script writes itself when its steps have run (see guardedSteps.ts), each with the step output it
  * takes: those a node's one output file would otherwise give another value, because another of the job's outputs
- * takes an output of the same name from another step, or another step's text writes that name too.
+ * takes an output of the same name from another step, or another step's text writes that name too; and one that
+ * would be declared under its step output's name where such an output has that name.
  */
 export function outputsWrittenAtEnd(outputs: unknown, steps: readonly Json[]): Map<string, TakenOutput> {
   const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
@@ -40,6 +41,15 @@ export function outputsWrittenAtEnd(outputs: unknown, steps: readonly Json[]): M
     const rival = taken.some((o) => same(o.output, t.output) && !same(o.step, t.step));
     const overwritten = writtenBy.some((w) => !same(w.id, t.step) && [...w.names].some((n) => same(n, t.output)));
     if (rival || overwritten) atEnd.set(t.name, { step: t.step, output: t.output });
+  }
+  // One declared under its step output's name, which an output written under its own name has: written too.
+  for (let added = true; added;) {
+    added = false;
+    for (const t of taken)
+      if (!atEnd.has(t.name) && !same(t.name, t.output) && [...atEnd.keys()].some((name) => same(name, t.output))) {
+        atEnd.set(t.name, { step: t.step, output: t.output });
+        added = true;
+      }
   }
   return atEnd;
 }
