@@ -614,6 +614,22 @@ describe('GitHub Actions export', () => {
     assert.match(out, /V: \$\{\{ needs\.build\.outputs\.v \}\}/);
   });
 
+  it("writes a node's env value that reads another variable into its commands step's env, where GitHub reads the env context", async () => {
+    const spec = specOf(
+      yaml(`
+      version: 1
+      name: W
+      env: { STAGE: prod }
+      nodes:
+        build: { run: make, env: { TARGET: "\${{ env.STAGE }}-eu", PLAIN: x } }
+    `),
+    );
+    const out = exportWorkflow(spec, 'github-actions');
+    assert.deepEqual(await githubErrors(out), []);
+    assert.match(out, /build:\n(?: {4}.*\n)* {4}env:\n {6}PLAIN: x\n/);
+    assert.match(out, / {8}run: make\n {8}env:\n {10}TARGET: \$\{\{ env\.STAGE \}\}-eu\n/);
+  });
+
   it('exports a cached node as a job that runs every time, and a mutex, each with a comment that says why', async () => {
     const spec = specOf(
       yaml(`

@@ -5,6 +5,8 @@ import { hasMatrix, type MatrixSpec, type NodeSpec, type WorkflowSpec } from '..
 import { isObject } from '../../json';
 import { isPowerShell, withPowershellLines } from '../../platform/powershell';
 import { programName, shellText, shellWords, takesScriptFile } from '../../platform/shells';
+import { collectReferences } from '../../expressions/references';
+import { expressionPieces } from '../../expressions/template';
 import { rewriteExpressions } from '../expressionMap';
 import { ProblemList, type ConversionOptions } from '../problems';
 import { withRetryLoop } from '../scriptRetry';
@@ -113,7 +115,9 @@ function jobOf(ctx: JobContext): Json {
   const condition = node.if !== undefined ? translate(ctx, node.if, true) : undefined;
   const steps = node.kind === 'approval' ? approvalSteps(ctx) : node.kind === 'run' ? runSteps(ctx) : [];
   const name = node.name !== undefined ? translate(ctx, node.name, false) : undefined;
-  const env = Object.keys(node.env).length ? translatedMap(node.env, (v) => translate(ctx, v, false)) : undefined;
+  const { job: env, step: stepEnv } = envByLevel(translatedMap(node.env, (v) => translate(ctx, v, false)) as Record<string, string>);
+  const commands = steps.find((step) => step.run !== undefined);
+  if (stepEnv && commands) commands.env = stepEnv;
   const needs = [...node.needs, ...[...ctx.reads].filter((id) => !node.needs.includes(id))];
   const outputs = node.outputs?.length ? Object.fromEntries(node.outputs.map((o) => [o, `\${{ steps.${STEP_ID}.outputs.${o} }}`])) : undefined;
   return {
@@ -195,6 +199,17 @@ function translate(ctx: JobContext, value: string, isCondition: boolean): string
   const result = rewriteExpressions(results, isCondition, toGithubContexts(readsNode, secretInputsOf(ctx.spec)));
   for (const p of result.problems) ctx.problems.add(ctx.node.id, p);
   return result.text;
+}
+
+/**
+ * A job's env and its commands step's: GitHub reads no `env` context in a job's env, only in a step's, so a value that
+ * reads another variable goes to the step that runs the commands. Each undefined where it has nothing.
+ */
+function envByLevel(env: Record<string, string>): { job?: Record<string, string>; step?: Record<string, string> } {
+  const readsEnv = (value: string) =>
+    expressionPieces(value, false).some((p) => p.parsed && collectReferences(p.parsed).refs.some((r) => r.segments[0].name.toLowerCase() === 'env'));
+  const [step, job] = [true, false].map((reads) => Object.fromEntries(Object.entries(env).filter(([, v]) => readsEnv(v) === reads)));
+  return { ...(Object.keys(job).length ? { job } : {}), ...(Object.keys(step).length ? { step } : {}) };
 }
 
 const translatedMap = (map: Record<string, string>, translateOne: (v: string) => string): Json =>
