@@ -80,3 +80,27 @@ describe("GitHub Actions import: a step's env", () => {
     assert.equal(node.run, "npm ci\n(\ncd '../api'\ngo build\n)\n(\ncd 'src'\nls\n)");
   });
 });
+
+describe("GitHub Actions import: the env of a job's only run step", () => {
+  it("is the node's env, over the job's, where no value is a step's state; an exported node comes back as it was", async () => {
+    const { text } = await importWorkflow(
+      yaml(
+        'on: push',
+        'jobs:',
+        '  a:',
+        '    runs-on: x',
+        '    env: { MODE: job, KEEP: job }',
+        '    steps:',
+        '      - uses: actions/checkout@v4',
+        '      - run: echo "$MODE $TOKEN $STATUS"',
+        '        env: { MODE: step, TOKEN: "${{ secrets.T }}", STATUS: "${{ job.status }}" }',
+      ),
+      'ci.yml',
+    );
+    const [node] = validateWorkflow(text).workflow.nodes;
+    assert.deepEqual(node.env, { MODE: 'step', KEEP: 'job', TOKEN: '${{ inputs.secrets_T }}' });
+    // The job's status is the script's to give.
+    assert.match(node.run!, /^export STATUS="\$\{job_result\}"$/m);
+    assert.doesNotMatch(node.run!, /export (MODE|TOKEN)=/);
+  });
+});

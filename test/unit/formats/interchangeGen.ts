@@ -53,7 +53,12 @@ function nodeArb(plan: Plan, index: number, target: Target): fc.Arbitrary<Record
     ...strings.map((s) => `inputs.${s} == 'stable'`),
     ...plan.inputs.filter((i) => i.type === 'boolean').map((b) => `inputs.${b.name}`),
   ];
-  const refs = [...strings.map((s) => `\${{ inputs.${s} }}`), ...node.needs.map((n) => `\${{ nodes.${n}.outputs.out }}`)];
+  const refs = [
+    ...strings.map((s) => `\${{ inputs.${s} }}`),
+    ...node.needs.map((n) => `\${{ nodes.${n}.outputs.out }}`),
+    // GitHub reads the env context in a step's env only.
+    ...(target === 'github-actions' ? ['${{ env.HOME }}/cache'] : []),
+  ];
   return fc.record(
     {
       name: WORD,

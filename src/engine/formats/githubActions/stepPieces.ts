@@ -231,7 +231,10 @@ function posixPrefix(step: Json, job: StepScope, piece: StepPiece, out: StepsRes
   if (piece.ownShell === undefined && nodeStops && runsPastFailures(stepShell)) prefix.push('set +e');
   for (const [k, v] of isObject(step.env) ? Object.entries(step.env) : []) {
     const word = outputsWord(textOf(v), job.variables);
-    prefix.push(word ? `export ${k}=${word}` : exportLine(k, value(k, v), piece.position, out, job.envNames));
+    if (word) prefix.push(`export ${k}=${word}`);
+    // A job's only run step is the node: its env is the node's, over the job's.
+    else if (job.lone) out.env[k] = value(k, v);
+    else prefix.push(exportLine(k, value(k, v), piece.position, out, job.envNames));
   }
   return prefix;
 }
