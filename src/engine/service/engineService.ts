@@ -257,7 +257,7 @@ export class EngineService {
 
   /** Notes that a held run has ended (again, after a retry), and lets go of the oldest ended runs past the bound. */
   private heldEnded(runId: string): void {
-    // A sub-run's end is its node's, in the run that holds it.
+    // Only a run this engine holds is let go of.
     if (!this.live.has(runId)) return;
     this.ended.delete(runId);
     this.ended.add(runId);
