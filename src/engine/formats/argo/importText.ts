@@ -76,10 +76,6 @@ export function fromArgoText(text: string, scope: ArgoTextScope, where: string):
 }
 
 /**
- * A `when` as our condition: variables (quoted or not) become references, "strings" single-quoted. Argo's
- * expressions share ==, !=, &&, || and ! with ours; what else they use is left for the validator to name.
- */
-/**
  * Argo reads a bare word in a `when` as a string (it turns govaluate's variables, of which it has none, into
  * strings): `{{tasks.flip.outputs.result}} == heads`. Quoted text and `{{ }}` are left as they are; `true` and
  * `false` stay booleans.
@@ -94,6 +90,10 @@ function quoteBareWords(when: string): string {
 /** How the run went, as Argo's `{{workflow.status}}` tells it to an exit handler (a stopped workflow failed). */
 const WORKFLOW_STATUS = "((failure() || cancelled()) && 'Failed' || 'Succeeded')";
 
+/**
+ * A `when` as our condition: variables (quoted or not) become references, "strings" single-quoted. Argo's
+ * expressions share ==, !=, &&, || and ! with ours; what else they use is left for the validator to name.
+ */
 export function fromArgoWhen(when: string, scope: ArgoTextScope, where: string): string {
   const replaced = quoteBareWords(withArguments(when, scope)).replace(/(['"]?)\{\{\s*([^{}]+?)\s*\}\}\1/g, (whole, _q: string, variable: string) => {
     if (variable === 'workflow.status') return WORKFLOW_STATUS;
