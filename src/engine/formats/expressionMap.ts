@@ -61,6 +61,14 @@ export function rewriteExpressions(value: string, isCondition: boolean, map: Ref
   return { text, problems };
 }
 
+/** The contexts an expression value reads (`env`, `inputs`…), in lower case, once each. */
+export function contextsRead(value: string, isCondition: boolean): Set<string> {
+  const roots = new Set<string>();
+  for (const piece of expressionPieces(value, isCondition))
+    for (const ref of piece.parsed ? collectReferences(piece.parsed).refs : []) roots.add(ref.segments[0].name.toLowerCase());
+  return roots;
+}
+
 /** The node ids an expression value reads through a given context and segment (`nodes.X.…` or `needs.X.…`). */
 export function referencedIds(value: string, isCondition: boolean, context: string): string[] {
   const ids = new Set<string>();

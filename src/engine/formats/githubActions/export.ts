@@ -5,9 +5,7 @@ import { hasMatrix, type MatrixSpec, type NodeSpec, type WorkflowSpec } from '..
 import { isObject } from '../../json';
 import { isPowerShell, withPowershellLines } from '../../platform/powershell';
 import { programName, shellText, shellWords, takesScriptFile } from '../../platform/shells';
-import { collectReferences } from '../../expressions/references';
-import { expressionPieces } from '../../expressions/template';
-import { rewriteExpressions } from '../expressionMap';
+import { contextsRead, rewriteExpressions } from '../expressionMap';
 import { ProblemList, type ConversionOptions } from '../problems';
 import { withRetryLoop } from '../scriptRetry';
 import { toGithubVariables } from '../scriptVariables';
@@ -206,8 +204,7 @@ function translate(ctx: JobContext, value: string, isCondition: boolean): string
  * reads another variable goes to the step that runs the commands. Each undefined where it has nothing.
  */
 function envByLevel(env: Record<string, string>): { job?: Record<string, string>; step?: Record<string, string> } {
-  const readsEnv = (value: string) =>
-    expressionPieces(value, false).some((p) => p.parsed && collectReferences(p.parsed).refs.some((r) => r.segments[0].name.toLowerCase() === 'env'));
+  const readsEnv = (value: string) => contextsRead(value, false).has('env');
   const [step, job] = [true, false].map((reads) => Object.fromEntries(Object.entries(env).filter(([, v]) => readsEnv(v) === reads)));
   return { ...(Object.keys(job).length ? { job } : {}), ...(Object.keys(step).length ? { step } : {}) };
 }

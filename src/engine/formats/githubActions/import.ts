@@ -3,8 +3,6 @@ import { posix } from 'node:path';
 import { parse } from 'yaml';
 import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser';
 import { durationOfCount } from '../../duration';
-import { collectReferences } from '../../expressions/references';
-import { expressionPieces } from '../../expressions/template';
 import { isObject, type Json, textOf } from '../../json';
 import { writtenMatrixKeys } from '../../matrix';
 import { isPosixShell } from '../../platform/shells';
@@ -19,6 +17,7 @@ import {
   type ImportResult,
   type NodeDoc,
 } from '../importTypes';
+import { contextsRead } from '../expressionMap';
 import { retryDoc } from '../retryDoc';
 import { yamlText, type KeyComment } from '../yamlOut';
 import { fromGithubValue, GithubValueInputs } from './contexts';
@@ -368,8 +367,7 @@ function jobSettings(id: string, job: Json, ctx: Context, outputsAtEnd: Readonly
 function continueOnErrorOf(value: string, ctx: Context, line: number): { expression: string } | { problem: string } {
   const notes: string[] = [];
   const text = fromGithubValue(value, false, { notes, inputs: ctx.inputs, needs: ctx.needs }, line);
-  const roots = expressionPieces(text, false).flatMap((p) => (p.parsed ? collectReferences(p.parsed).refs.map((r) => r.segments[0].name.toLowerCase()) : []));
-  const other = roots.find((root) => root !== 'inputs' && root !== 'matrix');
+  const other = [...contextsRead(text, false)].find((root) => root !== 'inputs' && root !== 'matrix');
   if (notes.length || other !== undefined || !text.trim().startsWith('${{'))
     return { problem: `continue-on-error is ${value}: a node's continueOnError reads only inputs and the matrix (write true or false)` };
   return { expression: text };
