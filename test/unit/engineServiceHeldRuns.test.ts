@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { EngineMessage, EngineRequest, RequestResult, RunListEntry } from '../../src/engine/protocol';
 import { ENDED_RUNS_HELD, EngineService } from '../../src/engine/service/engineService';
 import { yaml } from './helpers';
+import { until } from './processes';
 
 type RequestDraft = EngineRequest extends infer R ? (R extends EngineRequest ? Omit<R, 'requestId'> : never) : never;
 
@@ -30,11 +31,6 @@ class Service {
     const count = () => this.messages.filter((m) => m.type === 'workflow:completed' && m.runId === runId).length;
     while (count() < times) await new Promise<void>((r) => this.waiters.push(r));
   }
-}
-
-/** Settles once `holds` does (polled; the test's own timeout bounds it). */
-async function until(holds: () => Promise<boolean>): Promise<void> {
-  while (!(await holds())) await new Promise((r) => setTimeout(r, 10));
 }
 
 describe('the engine service: the ended runs it holds', () => {

@@ -32,8 +32,8 @@ export function pidIn(file: string): number | undefined {
 }
 
 /** Waits until a condition holds, polling; the test's own timeout bounds it. */
-export async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((r) => setTimeout(r, 20));
+export async function until(condition: () => boolean | Promise<boolean>): Promise<void> {
+  while (!(await condition())) await new Promise((r) => setTimeout(r, 20));
 }
 
 export const processEnv = (): Record<string, string> =>
