@@ -69,13 +69,17 @@ export function contextsRead(value: string, isCondition: boolean): Set<string> {
   return roots;
 }
 
-/** The node ids an expression value reads through a given context and segment (`nodes.X.…` or `needs.X.…`). */
-export function referencedIds(value: string, isCondition: boolean, context: string): string[] {
+/**
+ * The node ids an expression value reads through a given context and segment (`nodes.X.…` or `needs.X.…`); with
+ * `field`, only where that comes next (`nodes.X.outputs…`).
+ */
+export function referencedIds(value: string, isCondition: boolean, context: string, field?: string): string[] {
   const ids = new Set<string>();
   for (const piece of expressionPieces(value, isCondition)) {
     if (!piece.parsed) continue;
     for (const ref of collectReferences(piece.parsed).refs) {
-      const [root, id] = ref.segments.map((s) => s.name);
+      const [root, id, next] = ref.segments.map((s) => s.name);
+      if (field !== undefined && next?.toLowerCase() !== field) continue;
       if (root.toLowerCase() === context && id && id !== '*') ids.add(id);
     }
   }

@@ -75,3 +75,37 @@ describe('GitHub Actions: a matrix made from an earlier job', () => {
     );
   });
 });
+
+describe("GitHub Actions import: a job that reads a matrix job's outputs", () => {
+  it('is noted, since GitHub gives one instance’s value where a matrix node holds every instance’s; its status is not', async () => {
+    const { text, notImported } = await importWorkflow(
+      [
+        'on: push',
+        'jobs:',
+        '  plan:',
+        '    runs-on: x',
+        '    outputs: { list: "${{ steps.p.outputs.list }}" }',
+        '    steps: [{ id: p, run: "echo list=1 >> $GITHUB_OUTPUT" }]',
+        '  build:',
+        '    needs: plan',
+        '    runs-on: x',
+        '    strategy: { matrix: { os: [linux, mac] } }',
+        '    outputs: { v: "${{ steps.a.outputs.v }}" }',
+        '    steps: [{ id: a, run: "echo v=${{ matrix.os }} >> $GITHUB_OUTPUT" }]',
+        '  use:',
+        '    needs: [plan, build]',
+        "    if: needs.build.result == 'success'",
+        '    runs-on: x',
+        '    steps: [run: "echo ${{ needs.build.outputs.v }} ${{ needs.plan.outputs.list }}"]',
+      ].join('\n'),
+      'ci.yml',
+    );
+    assert.deepEqual(notImported, [
+      "job 'use' (line 14) reads the outputs of the matrix job 'build', which GitHub gives as the value of the instance that wrote each last: here nodes.build.outputs.NAME holds every instance's value by instance id; read one (nodes.build.outputs.NAME['build[…]'])",
+    ]);
+    assert.deepEqual(
+      validateWorkflow(text).diagnostics.filter((d) => d.severity === 'error'),
+      [],
+    );
+  });
+});

@@ -26,7 +26,7 @@ import { shellFromGithub } from './stepPieces';
 import { jobOutputs, renameOutputReferences } from './jobOutputs';
 import { type UploadedPaths, uploadedPaths } from './artifactSteps';
 import type { LocalActions } from './localActions';
-import { matrixOf } from './matrixImport';
+import { matrixJobs, matrixOf, matrixOutputsRead } from './matrixImport';
 import { otherSystems } from './runnerLabels';
 import { serviceLines } from './services';
 import { concurrencyGroupMutex } from './concurrency';
@@ -56,6 +56,8 @@ interface Context {
   nodeIds: Set<string>;
   /** By job, the outputs its node declares under another name (see jobOutputs.ts). */
   renamedOutputs: Map<string, Map<string, string>>;
+  /** The jobs that have a matrix, whose outputs GitHub gives as one instance's value. */
+  matrixJobs: ReadonlySet<string>;
   /** The nodes that run a called reusable workflow, and what each calls. */
   callers: { id: string; call: CalledWorkflow }[];
   /** Where the jobs upload each artifact from. */
@@ -100,6 +102,7 @@ export async function fromGithubActions(content: string, fileName: string, optio
     renamedOutputs: new Map(),
     callers: [],
     nodeIds: new Set(isObject(root.jobs) ? Object.keys(root.jobs) : []),
+    matrixJobs: matrixJobs(isObject(root.jobs) ? root.jobs : {}),
     uploads: uploadedPaths(isObject(root.jobs) ? root.jobs : {}),
     localActions: options.localActions,
     workflowName: typeof root.name === 'string' ? root.name : fileName,
@@ -299,6 +302,7 @@ function jobNode(id: string, job: Json, workflowCtx: Context): NodeDoc {
   if (steps.retry) node.retry = retryDoc(steps.retry);
   const artifacts = artifactsOf(steps.artifacts, steps.workingDirectory, (what) => ctx.notes.push(`job '${id}' (line ${at('steps')}): ${what}`));
   if (artifacts.length) node.artifacts = artifacts;
+  for (const what of matrixOutputsRead(node, ctx.matrixJobs)) ctx.notes.push(`job '${id}' (line ${at('needs')}) ${what}`);
   return node;
 }
 

@@ -1,7 +1,8 @@
 // A job's `strategy` as a node's matrix, `maxParallel` and `failFast`: the matrix as written, its expressions in our
 // terms, and its `exclude` and `include` values spelt as its axes spell them where GitHub, which compares text without
 // regard to case, would match them.
-import { isObject, textOf } from '../../json';
+import { isObject, type Json, textOf } from '../../json';
+import { referencedIds } from '../expressionMap';
 import type { NodeDoc } from '../importTypes';
 
 /** A value of a matrix with its expressions in our terms (`needs.plan.outputs.m` is `nodes.plan.outputs.m`). */
@@ -57,4 +58,28 @@ function withAxisSpelling(matrix: Record<string, unknown>): void {
       }
     }
   }
+}
+
+/** The jobs of a workflow that have a matrix. */
+export const matrixJobs = (jobs: Json): Set<string> =>
+  new Set(Object.entries(jobs).flatMap(([id, job]) => (isObject(job) && isObject(job.strategy) && job.strategy.matrix !== undefined ? [id] : [])));
+
+/**
+ * What a job's node reads of matrix jobs' outputs, each said once: GitHub gives a matrix job's output as the value of
+ * the instance that wrote it last, where a matrix node's output holds every instance's value by instance id.
+ */
+export function matrixOutputsRead(node: NodeDoc, matrices: ReadonlySet<string>): string[] {
+  const texts: [unknown, boolean][] = [
+    [node.run, false],
+    [node.if, true],
+    [node.name, false],
+    ...Object.values(isObject(node.env) ? node.env : {}).map((v): [unknown, boolean] => [v, false]),
+  ];
+  const read = new Set(texts.flatMap(([text, isCondition]) => (typeof text === 'string' ? referencedIds(text, isCondition, 'nodes', 'outputs') : [])));
+  return [...read]
+    .filter((id) => matrices.has(id))
+    .map(
+      (id) =>
+        `reads the outputs of the matrix job '${id}', which GitHub gives as the value of the instance that wrote each last: here nodes.${id}.outputs.NAME holds every instance's value by instance id; read one (nodes.${id}.outputs.NAME['${id}[…]'])`,
+    );
 }
