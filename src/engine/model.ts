@@ -93,6 +93,8 @@ export interface WorkflowSpec {
   timeoutMs?: number;
   /** The mutexes the run holds from its first node to its end: runs that name one take turns. */
   mutex?: string[];
+  /** `defaults.cwd`: the folder nodes run in unless they name their own, relative to the workflow's. */
+  defaultCwd?: string;
   /** Nodes in file order. */
   nodes: NodeSpec[];
 }
@@ -200,6 +202,7 @@ export function buildWorkflow(doc: unknown): WorkflowSpec {
     concurrency: typeof root.concurrency === 'number' && root.concurrency >= 1 ? Math.floor(root.concurrency) : undefined,
     timeoutMs: parseDuration(root.timeout),
     ...mutexOf(root.mutex),
+    ...(str(defaults.cwd) !== undefined ? { defaultCwd: str(defaults.cwd) } : {}),
     nodes,
   };
 }

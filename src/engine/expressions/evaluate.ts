@@ -1,6 +1,9 @@
-// Evaluation is GitHub's own evaluator, given this project's contexts and the status functions of a node.
+// Evaluation is GitHub's own evaluator, given this project's contexts, the status functions of a node, and the
+// functions that read files where the scope can read them.
 import { data, Evaluator, wellKnownFunctions, type Expr } from '@actions/expressions';
 import type { ContextAccess, FunctionCall } from '@actions/expressions/ast';
+import { hashFilesArgumentProblem } from '../hashFilesArgs';
+import { isFileFunction } from './functions';
 import { toData, type Data, type Value } from './values';
 
 export { isTruthy, toText, fromData, type Data, type Value } from './values';
@@ -11,6 +14,14 @@ export interface EvaluationScope {
   contexts: Readonly<Record<string, Value | Data>>;
   /** Answers the status functions for the node the expression belongs to. */
   status?: { success(): boolean; failure(): boolean; cancelled(): boolean };
+  /** Reads files, for hashFiles(): only the values evaluated as a node starts (and the workflow's env) have it. */
+  files?: FileReader;
+}
+
+/** The files an expression may read. */
+export interface FileReader {
+  /** GitHub's hashFiles() of the patterns, one per argument (`--follow-symbolic-links` first to follow links). */
+  hashFiles(patterns: readonly string[]): string;
 }
 
 const isData = (v: Value | Data): v is Data => typeof v === 'object' && v !== null && typeof (v as { coerceString?: unknown }).coerceString === 'function';
@@ -22,19 +33,27 @@ function contextData(scope: EvaluationScope): data.Dictionary {
 
 type FunctionDefinition = (typeof wellKnownFunctions)[string];
 
-/** The status functions: without a node (a workflow-level expression), success() is true and the others false. */
-function statusFunctions(scope: EvaluationScope): Map<string, FunctionDefinition> {
-  const status = scope.status;
+/**
+ * The status functions (without a node, a workflow-level expression, success() is true and the others false), and
+ * hashFiles() where the scope reads files.
+ */
+function addedFunctions(scope: EvaluationScope): Map<string, FunctionDefinition> {
+  const { status, files } = scope;
   const define = (name: string, answer: () => boolean): [string, FunctionDefinition] => [
     name,
     { name, minArgs: 0, maxArgs: 0, call: () => new data.BooleanData(answer()) },
   ];
-  return new Map([
+  const added = new Map([
     define('always', () => true),
     define('success', () => status?.success() ?? true),
     define('failure', () => status?.failure() ?? false),
     define('cancelled', () => status?.cancelled() ?? false),
   ]);
+  if (files) {
+    const call = (...args: Data[]) => new data.StringData(files.hashFiles(args.map((a) => a.coerceString())));
+    added.set('hashfiles', { name: 'hashFiles', minArgs: 1, maxArgs: 255, call });
+  }
+  return added;
 }
 
 /**
@@ -59,6 +78,7 @@ class ScopedEvaluator extends Evaluator {
     const name = call.functionName.lexeme;
     const key = name.toLowerCase();
     const f = this.extra.get(key) ?? (Object.hasOwn(wellKnownFunctions, key) ? wellKnownFunctions[key] : undefined);
+    if (!f && isFileFunction(name)) throw new Error(`${name}() reads files, which only a node's run, env, cwd, if, with, artifacts and cache files can`);
     if (!f) throw new Error(`unknown function '${name}'`);
     const args = call.args.map((a) => this.eval(a));
     let result: Data;
@@ -93,15 +113,19 @@ function functionError(name: string, e: Error): string {
   return e.message;
 }
 
-/** The functions whose failure a literal first argument decides before any run: a format, a JSON text. */
+/** The functions whose failure a literal first argument decides before any run: a format, a JSON text (and hashFiles' patterns). */
 const LITERAL_CHECKED = new Set(['format', 'fromjson']);
 
 /**
- * What a call of `format` or `fromJSON` with a string literal first would fail with, whatever its other arguments
+ * What a call of `format`, `fromJSON` or `hashFiles` with a string literal first would fail with, whatever its other arguments
  * (for the validator); undefined when it would not fail, or the function is not one a literal decides.
  */
 export function literalCallProblem(name: string, first: string, args: number): string | undefined {
   const key = name.toLowerCase();
+  if (key === 'hashfiles') {
+    const problem = hashFilesArgumentProblem(first);
+    return problem && `${name}(): ${problem}`;
+  }
   if (!LITERAL_CHECKED.has(key)) return undefined;
   const rest = Array.from({ length: Math.max(0, args - 1) }, () => new data.StringData(''));
   try {
@@ -114,5 +138,5 @@ export function literalCallProblem(name: string, first: string, args: number): s
 
 /** Evaluates a parsed expression; throws with a message that says what went wrong (fromJSON of text that is not JSON). */
 export function evaluate(expr: Expr, scope: EvaluationScope): Data {
-  return new ScopedEvaluator(expr, contextData(scope), statusFunctions(scope)).evaluate();
+  return new ScopedEvaluator(expr, contextData(scope), addedFunctions(scope)).evaluate();
 }

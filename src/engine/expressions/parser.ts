@@ -4,7 +4,7 @@
 // what to write instead.
 import { Lexer, Parser, type Expr } from '@actions/expressions';
 import { ExpressionError } from './ast';
-import { FUNCTION_SIGNATURES, isKnownFunction } from './functions';
+import { FUNCTION_SIGNATURES, isAddedFunction, isKnownFunction } from './functions';
 
 /** How deeply an expression may nest: GitHub's own limit. */
 export const MAX_EXPRESSION_DEPTH = 50;
@@ -63,7 +63,7 @@ function parseTokens(tokens: Token[], source: string, offsetOf: ParsedExpression
     if (typeOf(tokens[i + 1]) === TOKEN.LEFT_PAREN) functions.add(t.lexeme);
     else contexts.add(t.lexeme);
   });
-  const extra = [...functions].filter((f) => !isKnownFunction(f) || FUNCTION_SIGNATURES[f.toLowerCase()]?.status);
+  const extra = [...functions].filter((f) => !isKnownFunction(f) || isAddedFunction(f));
   const functionInfos = extra.map((name) => {
     const known = FUNCTION_SIGNATURES[name.toLowerCase()];
     return { name, minArgs: known?.min ?? 0, maxArgs: known?.max ?? Number.MAX_SAFE_INTEGER };

@@ -2,6 +2,7 @@
 // expression as written: `nodes.build.outputs.v` ↔ `needs.build.outputs.v`, `run.id` ↔ `github.run_id`.
 import type { Span } from '../diagnostics';
 import { collectReferences } from '../expressions/references';
+import { isFileFunction } from '../expressions/functions';
 import { expressionPieces } from '../expressions/template';
 
 /** How to rewrite one reference: replace its first `length` segments with `text`, or say why it cannot be. */
@@ -67,6 +68,11 @@ export function contextsRead(value: string, isCondition: boolean): Set<string> {
   for (const piece of expressionPieces(value, isCondition))
     for (const ref of piece.parsed ? collectReferences(piece.parsed).refs : []) roots.add(ref.segments[0].name.toLowerCase());
   return roots;
+}
+
+/** Whether a value's expressions call a function that reads files (hashFiles), which GitHub allows in a step's values only. */
+export function callsFileFunction(value: string, isCondition: boolean): boolean {
+  return expressionPieces(value, isCondition).some((piece) => piece.parsed && collectReferences(piece.parsed).calls.some((call) => isFileFunction(call.name)));
 }
 
 /**

@@ -21,6 +21,7 @@ import { CACHE_FOLDER, FileNodeCache } from './io/nodeCache';
 import { withSharedCache } from './io/sharedCache';
 import { sharedCacheFor } from './io/sharedCacheSource';
 import { ShellProcessRunner } from './io/processRunner';
+import { folderFiles } from './io/hashFiles';
 import { readRun, reserveRunId, type RunRecord } from './io/runStore';
 import { runsDirFor } from './io/runsLocation';
 import { RunWriter } from './io/runWriter';
@@ -203,7 +204,7 @@ function launch(o: RunOptions, setup: Launch): RunHandle {
   const clock = o.clock ?? systemClock;
   const cache = nodeCache(setup.runsDir, o);
   const mutexes = o.mutexes ?? machineMutexes(o.onWarning);
-  const context = { runId: setup.runId, tempDir, concurrency, baseEnv, runner, clock, cache, slots: new SlotPool(concurrency), mutexes };
+  const context = { runId: setup.runId, tempDir, concurrency, baseEnv, runner, clock, cache, slots: new SlotPool(concurrency), mutexes, files: folderFiles };
   const scheduler = new Scheduler({
     ...context,
     workflow: setup.workflow,

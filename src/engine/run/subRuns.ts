@@ -2,6 +2,7 @@
 import { dirname, resolve } from 'node:path';
 import { MAX_SUB_WORKFLOW_DEPTH } from '../model';
 import { maskedInputs, resolveInputs, secretValues } from './core/inputs';
+import type { FileReader } from '../expressions/evaluate';
 import type { EngineEvent, LogLine, RunStatus } from '../protocol';
 import type { Clock, NodeCache, ProcessRunner, RunningAttempt, RunSink, SubWorkflowRequest, SubWorkflowRunner } from './core/ports';
 import { Scheduler } from './core/scheduler';
@@ -21,6 +22,8 @@ export interface SubRunContext {
   slots: SlotPool;
   /** The mutexes of the engine's runs, which the sub-runs share. */
   mutexes: MutexRegistry;
+  /** What hashFiles() reads below a sub-run's workspace. */
+  files?: (folder: string) => FileReader;
 }
 
 const failed = (error: string): RunningAttempt => ({

@@ -470,7 +470,8 @@ name: W
 nodes:
   a: { run: "true", retry: { max: 2, backoff: linear } }
   b: { needs: a, if: "startsWith(inputs.x, 'v')", run: "true" }
-  c: { run: "echo \${{ format('{0}', run.id) }}" }
+  c: { run: "echo \${{ format('{0}', run.id) }} \${{ hashFiles('x') }}" }
+  d: { run: "echo \${{ inputs.x == 'v' }}" }
 inputs:
   x: { type: string }
 `);
@@ -481,7 +482,9 @@ inputs:
         const text = e.problems.map((p) => `${p.node}: ${p.message}`).join('\n');
         assert.match(text, /^a: linear backoff/m);
         assert.match(text, /^b: the condition .* the function startsWith\(\) has no Argo counterpart/m);
-        assert.match(text, /^c: .* is more than one reference/m);
+        assert.match(text, /^c: .* calls format\(\): Argo substitutes variables, it does not evaluate expressions/m);
+        assert.match(text, /^c: .* calls hashFiles\(\): Argo substitutes variables/m);
+        assert.match(text, /^d: .* is more than one reference/m);
         return true;
       },
     );

@@ -630,6 +630,44 @@ describe('GitHub Actions export', () => {
     assert.match(out, / {8}run: make\n {8}env:\n {10}TARGET: \$\{\{ env\.STAGE \}\}-eu\n/);
   });
 
+  it("writes a node's env value that calls hashFiles() into its commands step's env, and refuses it in a node's if or the workflow's env", async () => {
+    const spec = specOf(
+      yaml(`
+      version: 1
+      name: W
+      nodes:
+        build: { run: 'echo \${{ hashFiles(''src/**'') }}', env: { KEY: "deps-\${{ hashFiles('**/package-lock.json') }}", PLAIN: x } }
+    `),
+    );
+    const out = exportWorkflow(spec, 'github-actions');
+    assert.deepEqual(await githubErrors(out), []);
+    assert.match(out, /build:\n(?: {4}.*\n)* {4}env:\n {6}PLAIN: x\n/);
+    assert.match(out, / {8}env:\n {10}KEY: deps-\$\{\{ hashFiles\('\*\*\/package-lock\.json'\) \}\}\n/);
+    const refused = specOf(
+      yaml(`
+      version: 1
+      name: W
+      env: { KEY: "\${{ hashFiles('x') }}" }
+      nodes:
+        build: { run: make, if: "hashFiles('x') != ''" }
+    `),
+    );
+    assert.throws(
+      () => exportWorkflow(refused, 'github-actions'),
+      (e: unknown) => {
+        assert.ok(e instanceof ConversionError);
+        assert.deepEqual(
+          e.problems.map((p) => `${p.node ?? '-'}: ${p.message}`),
+          [
+            "-: the workflow's env KEY calls hashFiles(), which GitHub reads in a step's values only: give it to the nodes that use it",
+            "build: its if calls hashFiles(), which GitHub reads in a step's values only, not in a job's if: test the files in its run instead",
+          ],
+        );
+        return true;
+      },
+    );
+  });
+
   it('exports a cached node as a job that runs every time, and a mutex, each with a comment that says why', async () => {
     const spec = specOf(
       yaml(`

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,10 +35,8 @@ const translated = (condition: string) => {
 };
 
 describe("GitHub Actions import: a step's if", () => {
-  it("notes a condition or value that calls a function only GitHub's runner has (hashFiles), and gives the engine none of it", async () => {
-    assert.deepEqual(stepCondition("hashFiles('requirements.txt') != '' && success()", scope), {
-      problem: "hashFiles() is computed by GitHub's runner only",
-    });
+  it('has the engine evaluate a condition or value that calls hashFiles(), noting that a later step reads it as the job starts', async () => {
+    assert.equal(translated("hashFiles('requirements.txt') != '' && success()").test, '[ "$V0" = true ] && [ "$job_result" = success ]');
     const { text, notImported } = await importWorkflow(
       yaml(
         'on: push',
@@ -45,23 +44,30 @@ describe("GitHub Actions import: a step's if", () => {
         '  a:',
         '    runs-on: x',
         '    steps:',
-        "      - run: echo ${{ hashFiles('x') }}",
-        '      - run: pip install -r requirements.txt',
+        '      - run: echo "key ${{ hashFiles(\'*.txt\') }}"',
+        '      - run: echo "installs from ${{ hashFiles(\'requirements.txt\') }}"',
         "        if: hashFiles('requirements.txt') != ''",
+        '      - run: echo "never ${{ hashFiles(\'none.txt\') }}"',
+        "        if: hashFiles('none.txt') != ''",
       ),
       'ci.yml',
     );
-    assert.deepEqual(notImported, [
-      "'hashFiles()' (line 6) has no local value: GitHub's runner computes it; write what it stands for here (a file's presence, a hash of the files)",
-      "step 'step on line 7' (line 7) runs only if hashFiles('requirements.txt') != '', which has no local counterpart (hashFiles() is computed by GitHub's runner only): here it runs when the steps before it succeeded",
-    ]);
-    const { workflow, diagnostics } = validateWorkflow(text);
-    assert.deepEqual(workflow.nodes[0].env, {});
-    // What is left is the value in the script, where the error points.
+    const late = (line: number) =>
+      `'hashFiles()' (line ${line}) is read as the job starts, not when its step runs: what the steps before it write or change is not hashed`;
+    assert.deepEqual(notImported, [late(7), late(9), late(8), late(10)]);
     assert.deepEqual(
-      diagnostics.filter((d) => d.severity === 'error').map((d) => d.message),
-      ["unknown function 'hashFiles'"],
+      validateWorkflow(text).diagnostics.filter((d) => d.severity === 'error'),
+      [],
     );
+    await inFolder('hash-files', async (dir) => {
+      writeFileSync(join(dir, 'requirements.txt'), 'flask\n');
+      const { status, events } = await runWorkflowText(dir, text);
+      assert.equal(status, 'completed');
+      const digest = (data: string) => createHash('sha256').update(data).digest();
+      const hash = (...files: string[]) => files.reduce((h, f) => h.update(digest(f)), createHash('sha256')).digest('hex');
+      // What GitHub hashes: the SHA-256 of each file's SHA-256, the files in the order the walk finds them.
+      assert.deepEqual(loggedLines(events), [`key ${hash('flask\n')}`, `installs from ${hash('flask\n')}`]);
+    });
   });
 
   it('tests how the earlier steps went in the shell, and has the engine evaluate the rest', () => {

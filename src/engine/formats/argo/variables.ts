@@ -106,7 +106,9 @@ function argoTextOf(text: string, variableOf: (segments: readonly string[]) => V
     from = part.span.end;
     const segments = wholeReference(part);
     if (!segments) {
-      problems.push(`'\${{${part.source}}}' is more than one reference: Argo substitutes variables, it does not evaluate expressions`);
+      const calls = part.parsed ? [...new Set(collectReferences(part.parsed).calls.map((c) => `${c.name}()`))] : [];
+      const what = calls.length ? `calls ${calls.join(', ')}` : 'is more than one reference';
+      problems.push(`'\${{${part.source}}}' ${what}: Argo substitutes variables, it does not evaluate expressions`);
       out += text.slice(part.span.start, part.span.end);
       continue;
     }

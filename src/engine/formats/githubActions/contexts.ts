@@ -1,9 +1,6 @@
 // Context names between our expressions and GitHub Actions': `nodes.X.outputs` is `needs.X.outputs`, `run.id` is
 // `github.run_id`, `workflow.name` is `github.workflow`; `inputs`, `env` and `matrix` are the same on both sides.
-import { collectReferences } from '../../expressions/references';
-import { isKnownFunction } from '../../expressions/functions';
-import { expressionPieces } from '../../expressions/template';
-import { type RefMapper, rewriteExpressions } from '../expressionMap';
+import { callsFileFunction, type RefMapper, rewriteExpressions } from '../expressionMap';
 import { unusedName } from '../importTypes';
 import { withNodeStatuses } from './jobResults';
 
@@ -158,6 +155,8 @@ export interface ValueSink {
   advice?: (reference: string) => string | undefined;
   /** The needs of the job the value is in, which `needs.*` reads. */
   needs?: readonly string[];
+  /** The value is a step's, after steps that run commands, and the engine reads it as the job starts. */
+  readAtJobStart?: boolean;
 }
 
 /** Rewrites a value's expressions into our contexts, noting those that have none. */
@@ -169,18 +168,7 @@ export function fromGithubValue(value: string, isCondition: boolean, sink: Value
     fromGithubContexts(unknown, sink.inputs && { inputs: sink.inputs, line }),
   );
   for (const problem of result.problems) sink.notes.push(`${problem} (line ${line})`);
-  for (const name of runnerOnlyFunctions(value, isCondition))
-    sink.notes.push(
-      `'${name}()' (line ${line}) has no local value: GitHub's runner computes it; write what it stands for here (a file's presence, a hash of the files)`,
-    );
+  if (sink.readAtJobStart && callsFileFunction(value, isCondition))
+    sink.notes.push(`'hashFiles()' (line ${line}) is read as the job starts, not when its step runs: what the steps before it write or change is not hashed`);
   return result.text;
-}
-
-/** The functions a value's expressions call that only GitHub's runner has (`hashFiles`), each once, as written. */
-function runnerOnlyFunctions(value: string, isCondition: boolean): string[] {
-  const names = new Map<string, string>();
-  for (const piece of expressionPieces(value, isCondition))
-    for (const call of piece.parsed ? collectReferences(piece.parsed).calls : [])
-      if (!isKnownFunction(call.name)) names.set(call.name.toLowerCase(), call.name);
-  return [...names.values()];
 }

@@ -5,7 +5,7 @@ import { hasMatrix, type MatrixSpec, type NodeSpec, type WorkflowSpec } from '..
 import { isObject } from '../../json';
 import { isPowerShell, withPowershellLines } from '../../platform/powershell';
 import { programName, shellText, shellWords, takesScriptFile } from '../../platform/shells';
-import { contextsRead, rewriteExpressions } from '../expressionMap';
+import { callsFileFunction, contextsRead, rewriteExpressions } from '../expressionMap';
 import { ProblemList, type ConversionOptions } from '../problems';
 import { withRetryLoop } from '../scriptRetry';
 import { toGithubVariables } from '../scriptVariables';
@@ -44,6 +44,9 @@ export function toGithubActions(spec: WorkflowSpec, options: GithubExportOptions
       `a workflow has one concurrency group in GitHub Actions: its runs take turns on ${spec.mutex[0]} only, not on ${spec.mutex.slice(1).join(', ')}`,
     );
   const jobs: Json = {};
+  for (const [name, value] of Object.entries(spec.env))
+    if (callsFileFunction(value, false))
+      problems.add(undefined, `the workflow's env ${name} calls hashFiles(), which GitHub reads in a step's values only: give it to the nodes that use it`);
   const env = translatedMap(spec.env, (v) => translateTop(v, problems, secretInputsOf(spec)));
   for (const node of spec.nodes) {
     const ctx: JobContext = { spec, node, problems, options, reads: new Set() };
@@ -109,6 +112,8 @@ function jobOf(ctx: JobContext): Json {
     problems.add(node.id, `stdoutAs has no GitHub Actions equivalent: write the value to $GITHUB_OUTPUT (echo "${node.stdoutAs}=…" >> "$GITHUB_OUTPUT")`);
   if (node.kind === 'approval' && node.approval?.timeoutMs !== undefined)
     problems.add(node.id, "an approval timeout has no GitHub Actions equivalent (an environment's wait timer approves, it does not reject)");
+  if (node.if !== undefined && callsFileFunction(node.if, true))
+    problems.add(node.id, "its if calls hashFiles(), which GitHub reads in a step's values only, not in a job's if: test the files in its run instead");
   // Everything that may read other nodes first: what it reads becomes a direct need.
   const condition = node.if !== undefined ? translate(ctx, node.if, true) : undefined;
   const steps = node.kind === 'approval' ? approvalSteps(ctx) : node.kind === 'run' ? runSteps(ctx) : [];
@@ -200,12 +205,12 @@ function translate(ctx: JobContext, value: string, isCondition: boolean): string
 }
 
 /**
- * A job's env and its commands step's: GitHub reads no `env` context in a job's env, only in a step's, so a value that
- * reads another variable goes to the step that runs the commands. Each undefined where it has nothing.
+ * A job's env and its commands step's: GitHub reads no `env` context and no hashFiles() in a job's env, only in a
+ * step's, so such a value goes to the step that runs the commands. Each undefined where it has nothing.
  */
 function envByLevel(env: Record<string, string>): { job?: Record<string, string>; step?: Record<string, string> } {
-  const readsEnv = (value: string) => contextsRead(value, false).has('env');
-  const [step, job] = [true, false].map((reads) => Object.fromEntries(Object.entries(env).filter(([, v]) => readsEnv(v) === reads)));
+  const stepOnly = (value: string) => contextsRead(value, false).has('env') || callsFileFunction(value, false);
+  const [step, job] = [true, false].map((only) => Object.fromEntries(Object.entries(env).filter(([, v]) => stepOnly(v) === only)));
   return { ...(Object.keys(job).length ? { job } : {}), ...(Object.keys(step).length ? { step } : {}) };
 }
 

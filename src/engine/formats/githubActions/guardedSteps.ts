@@ -13,6 +13,7 @@ import { KILL_TREE, KILL_TREE_FUNCTION, stepTimeoutSeconds, timedLines } from '.
 import { ENV_FILES_APPLY_LINE, ENV_FILES_FROM_LINE, ENV_FILES_START } from './envFiles';
 import { JOB_RESULT, JOB_STATUS, jobResultTest } from './jobState';
 import { resultVariable, SAME_TEXT, SAME_TEXT_FUNCTION, stepCondition, type StepConditionResult, type StepResultRead } from './stepConditions';
+import { lineOf } from './tokens';
 import { captureLines, OUTPUTS_FROM_LINE, STEP_OUTPUT_FUNCTION, type ScriptVariable, type StepOutputs } from './stepOutputs';
 
 /** A translated condition, or the note that says why it is not. */
@@ -61,7 +62,7 @@ function committedCondition(piece: StepPiece, earlier: Earlier, sink: ValueSink,
   if (!condition || 'problem' in condition) return condition;
   const problem = engineValues(
     condition.values.map((v) => ({ name: v.name, template: `\${{ ${v.expression} }}` })),
-    piece.line,
+    lineOf(piece.step, 'if') || piece.line,
     sink,
     out,
   );
@@ -197,7 +198,7 @@ export function guardedScript(pieces: readonly StepPiece[], state: ScriptState, 
       lines.push(...piece.head);
       continue;
     }
-    const condition = committedCondition(piece, earlier(i), sink, out, taken);
+    const condition = committedCondition(piece, earlier(i), { ...sink, readAtJobStart: piece.afterCommands }, out, taken);
     const captured = outputs.capturedAt(i);
     const guarded = guardedLines(piece, condition, keepsGoingTest(piece, sink, out, taken), reads, out);
     lines.push(

@@ -94,7 +94,8 @@ export function importSteps(steps: unknown[], stepsOwner: unknown, job: JobScope
     // The only step's shell and folder are the node's: GitHub's shell is then the step's, where it names one.
     const own = step === only ? { ...step, shell: undefined, 'working-directory': undefined } : step;
     const githubShell = step === only && typeof only.shell === 'string' ? only.shell : job.githubShell;
-    return stepPiece(own, i + 1, stepLine, { ...scope, githubShell, lone: step === only, variables: state.variablesAt(i) }, out);
+    const afterCommands = objects.slice(0, i).some((s) => typeof s.run === 'string');
+    return stepPiece(own, i + 1, stepLine, { ...scope, githubShell, lone: step === only, afterCommands, variables: state.variablesAt(i) }, out);
   });
   const last = runs[runs.length - 1];
   const endsWithNewline = typeof last?.run === 'string' && last.run.endsWith('\n');

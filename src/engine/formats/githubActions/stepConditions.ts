@@ -5,7 +5,6 @@
 // script's text. Pure: the caller gives the names.
 import type { Expr } from '@actions/expressions';
 import type { Binary, FunctionCall, Grouping, Literal, Logical, Unary } from '@actions/expressions/ast';
-import { isKnownFunction } from '../../expressions/functions';
 import { parseWithPositions } from '../../expressions/parser';
 import { printExpression } from '../../expressions/print';
 import { chainNames, collectReferences } from '../../expressions/references';
@@ -191,8 +190,6 @@ export function stepCondition(condition: string, scope: StepConditionScope): Ste
   } catch {
     return { problem: 'it does not parse' };
   }
-  const runnerOnly = readsOf(expr).calls.find((c) => !isKnownFunction(c.name));
-  if (runnerOnly) return { problem: `${runnerOnly.name}() is computed by GitHub's runner only` };
   try {
     const gathered: Gathered = { values: [], reads: [] };
     const piece = pieceOf(expr, scope, gathered);

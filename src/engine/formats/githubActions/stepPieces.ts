@@ -83,6 +83,8 @@ export type StepScope = JobScope & {
   actionNotes: ReadonlyMap<Json, string>;
   /** Whether the step is the job's only run step, which is the node. */
   lone?: boolean;
+  /** Whether steps that run commands come before it: its values are still read as the job starts. */
+  afterCommands?: boolean;
 };
 
 /** A `uses:` step: checkout is the working copy itself, an upload's paths are artifacts, any other action a note. */
@@ -187,6 +189,8 @@ export interface StepPiece {
   body?: string;
   /** GitHub's `shell` of a step that runs in its own (guarded scripts only). */
   ownShell?: string;
+  /** Steps that run commands come before it. */
+  afterCommands?: boolean;
 }
 
 const stepLabel = (step: Json, line: number): string =>
@@ -242,9 +246,9 @@ function posixPrefix(step: Json, job: StepScope, piece: StepPiece, out: StepsRes
 /** One step's comments and commands; `position`: the step's, from 1, among the job's steps. */
 export function stepPiece(step: Json, position: number, line: number, job: StepScope, out: StepsResult): StepPiece {
   const { defaultShell, inputs } = job;
-  const sink: ValueSink = { notes: out.notes, inputs, needs: job.needs };
+  const sink: ValueSink = { notes: out.notes, inputs, needs: job.needs, readAtJobStart: job.afterCommands };
   const label = stepLabel(step, line);
-  const piece: StepPiece = { step, position, line, label, head: [], prefix: [] };
+  const piece: StepPiece = { step, position, line, label, head: [], prefix: [], afterCommands: job.afterCommands };
   const note = (what: string) => {
     out.notes.push(`step '${label}' (line ${line}) ${what}`);
     piece.head.push(notImportedLine(`step '${label}' (line ${line}) ${what}`));

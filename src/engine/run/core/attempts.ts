@@ -12,6 +12,7 @@ import { CachedAttempt, cacheQueryOf } from './cachedAttempt';
 import type { AttemptResult, KeptResult, RunningAttempt, RunSink } from './ports';
 import { reusedOf } from '../../reusedResult';
 import { interpolate } from '../../expressions/interpolate';
+import { joinPath } from './folders';
 import type { SchedulerCore, SchedulerOptions } from './schedulerCore';
 
 /** Why an attempt failed, or undefined when it succeeded. */
@@ -29,13 +30,6 @@ export function attemptError(inst: Instance, result: AttemptResult): string | un
     if (inst.quality < gate.min) return `quality ${inst.quality} is below the gate's minimum of ${gate.min}`;
   }
   return undefined;
-}
-
-/** `relative` against `base`, unless it is absolute (a POSIX path, or a Windows drive or share). */
-export function joinPath(base: string, relative: string): string {
-  if (relative.startsWith('/') || /^[A-Za-z]:[\\/]/.test(relative) || relative.startsWith('\\\\')) return relative;
-  const rest = relative.replace(/^(?:\.\/+)+/, '');
-  return rest === '' || rest === '.' ? base : `${base.replace(/\/+$/, '')}/${rest}`;
 }
 
 /** A sub-run's nodes as nodes of this run: their ids, and those they need, under the node's (`deploy/push`). */

@@ -15,7 +15,7 @@ import { RunMutexes } from './runMutexes';
 import { byActor, RunPause } from './runPause';
 import { SlotPool } from './slots';
 import { conditionReadsMatrix, decide, type Decision } from './decide';
-import { collectOutputs, RunScope } from './scope';
+import { collectOutputs, RunScope, workspaceOf } from './scope';
 
 export type { SchedulerOptions } from './schedulerCore';
 
@@ -79,8 +79,9 @@ export class Scheduler implements SchedulerCore {
     );
     this.table = new InstanceTable(options.workflow, options.previous?.instances);
     for (const inst of this.table.instances) if (inst.spec.id === options.previous?.runAgain) inst.runAgain = true;
+    const files = options.files?.(workspaceOf(options.workflow, options.baseDir, options.inputs, options.runId));
     this.scope = new RunScope(
-      { runId: options.runId, workflow: options.workflow, inputs: options.inputs, table: this.table, cancelling: () => this.cancelling },
+      { runId: options.runId, workflow: options.workflow, inputs: options.inputs, table: this.table, cancelling: () => this.cancelling, files },
       options.baseEnv,
     );
     for (const inst of this.table.instances) {

@@ -1,4 +1,5 @@
 // What a scheduler is given (SchedulerOptions), and what the node lifecycle it owns may use of it (SchedulerCore).
+import type { FileReader } from '../../expressions/evaluate';
 import type { Scalar, WorkflowSpec } from '../../model';
 import type { EventDraft } from '../../protocol';
 import type { Instance, InstanceTable, PreviousInstances } from './instances';
@@ -49,6 +50,8 @@ export interface SchedulerOptions {
   slots?: SlotPool;
   /** The mutexes of the engine's runs, for a sub-run or another run of the engine (a run makes its own). */
   mutexes?: MutexRegistry;
+  /** Reads the files below a folder for hashFiles(); without it, expressions that call it fail saying so. */
+  files?: (folder: string) => FileReader;
 }
 
 /** What the node lifecycle needs of the scheduler that owns it. */

@@ -2,13 +2,14 @@
 // functions of the node they belong to, and how `${{ }}` in a text is filled in.
 import type { data } from '@actions/expressions';
 import { parseCondition } from '../../expressions/condition';
-import type { EvaluationScope, Value } from '../../expressions/evaluate';
+import type { EvaluationScope, FileReader, Value } from '../../expressions/evaluate';
 import { interpolate } from '../../expressions/interpolate';
 import { UpstreamNodes } from '../../expressions/upstreamNodes';
 import { toData } from '../../expressions/values';
 import { upstreamChecker } from '../../graph';
 import { resolveMutexNames } from '../../mutexNames';
 import type { Scalar, WorkflowSpec } from '../../model';
+import { joinPath } from './folders';
 import { groupConclusion, groupOutcome, type Group, type Instance, type InstanceTable } from './instances';
 
 /**
@@ -21,6 +22,14 @@ export function evaluateName(name: string, contexts: Record<string, Value>): str
   } catch {
     return name;
   }
+}
+
+/**
+ * The folder hashFiles() reads below, GitHub's workspace: the one nodes run in unless they name their own (the
+ * workflow's `defaults.cwd`, or the workflow file's folder).
+ */
+export function workspaceOf(workflow: WorkflowSpec, baseDir: string, inputs: Record<string, Scalar>, runId: string): string {
+  return workflow.defaultCwd === undefined ? baseDir : joinPath(baseDir, evaluateName(workflow.defaultCwd, { inputs, run: { id: runId } }));
 }
 
 /** The run's name: the workflow's, evaluated. */
@@ -45,6 +54,8 @@ export interface ScopeOptions {
   table: InstanceTable;
   /** Whether the run is being cancelled, for cancelled(). */
   cancelling: () => boolean;
+  /** What hashFiles() reads, below the folder nodes run in by default (see workspaceOf). */
+  files?: FileReader;
 }
 
 /** The contexts of one run: `nodes` fills in as groups end; `env` is the run's, after the workflow's own. */
@@ -127,6 +138,7 @@ export class RunScope {
         failure: () => inst !== undefined && table.upstreamFailed(inst.group),
         cancelled: () => this.options.cancelling(),
       },
+      ...(this.options.files ? { files: this.options.files } : {}),
     };
   }
 

@@ -2,7 +2,7 @@
 // checked for script injection. The walk visits each string once per place it can mean something different.
 import type { Span } from '../../diagnostics';
 import { literalCallProblem } from '../../expressions/evaluate';
-import { FUNCTION_SIGNATURES, isKnownFunction, isStatusFunction } from '../../expressions/functions';
+import { FUNCTION_SIGNATURES, isFileFunction, isKnownFunction, isStatusFunction } from '../../expressions/functions';
 import { collectReferences } from '../../expressions/references';
 import { expressionPieces, findTemplates } from '../../expressions/template';
 import { isObject } from '../../json';
@@ -139,6 +139,13 @@ function checkString(ctx: SemanticContext, value: string, path: PathSegment[], c
           severity: 'error',
           code: 'unknown-reference',
           message: `${call.name}() is a status function: it can only be used in a node's if`,
+        });
+      } else if (isFileFunction(call.name) && place.onlyContexts) {
+        ctx.report({
+          span: at(call.nameSpan),
+          severity: 'error',
+          code: 'unknown-reference',
+          message: `${call.name}() reads files as a node starts: it cannot be used in ${place.what}, which is evaluated ${place.when ?? 'when the run starts'}`,
         });
       } else if (call.literal) {
         const problem = literalCallProblem(call.name, call.literal.text, call.args);

@@ -1,0 +1,80 @@
+import { strict as assert } from 'node:assert';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { filesToHash, hashFiles } from '../../src/engine/run/io/hashFiles';
+import { hashFilesArgumentProblem } from '../../src/engine/hashFilesArgs';
+
+/** GitHub's hash of files' contents: the SHA-256 of each one's SHA-256, in order. */
+const expected = (...contents: string[]): string =>
+  contents.reduce((total, text) => total.update(createHash('sha256').update(text).digest()), createHash('sha256')).digest('hex');
+
+describe('hashFiles() as GitHub reads it', () => {
+  let ws: string;
+  const write = (path: string, text = path) => {
+    mkdirSync(dirname(join(ws, path)), { recursive: true });
+    writeFileSync(join(ws, path), text);
+  };
+  const found = (...args: string[]) => filesToHash(ws, args).map((f) => f.slice(ws.length + 1));
+
+  beforeEach(() => {
+    ws = realpathSync(mkdtempSync(join(tmpdir(), 'maestro-hash-files-')));
+    for (const path of ['b.txt', 'a/x.lock', 'a/.hidden', 'a/sub/y.lock', 'c/z.lock', 'c/B.lock']) write(path);
+  });
+  afterEach(() => rmSync(ws, { recursive: true, force: true }));
+
+  it('hashes the SHA-256 of each matched file, depth first and in byte order, dotfiles included', () => {
+    assert.deepEqual(found('**/*.lock'), ['a/sub/y.lock', 'a/x.lock', 'c/B.lock', 'c/z.lock']);
+    assert.equal(hashFiles(ws, ['**/*.lock']), expected('a/sub/y.lock', 'a/x.lock', 'c/B.lock', 'c/z.lock'));
+    assert.deepEqual(found('a'), ['a/.hidden', 'a/sub/y.lock', 'a/x.lock'], 'a folder stands for every file below it');
+    assert.deepEqual(found('*/'), ['a/.hidden', 'a/sub/y.lock', 'a/x.lock', 'c/B.lock', 'c/z.lock'], 'a pattern ending in / names folders');
+    assert.deepEqual(found('c/*', 'a/x.lock'), ['c/B.lock', 'c/z.lock', 'a/x.lock'], "each pattern's folder is walked in turn");
+  });
+
+  it("reads several patterns per argument, leaves out what a later '!' names, and skips comments and blank lines", () => {
+    assert.deepEqual(found('**/*.lock\n# not a pattern\n\n!c/**', 'c/z.lock'), ['a/sub/y.lock', 'a/x.lock', 'c/z.lock']);
+    assert.deepEqual(found('!!a/x.lock'), ['a/x.lock'], "two '!' cancel out");
+    assert.deepEqual(found('./a/x.lock'), ['a/x.lock']);
+  });
+
+  it("gives '' when nothing matches, and leaves out what is not below the workspace", () => {
+    assert.equal(hashFiles(ws, ['nothing-*.txt']), '');
+    assert.equal(hashFiles(ws, ['# only a comment']), '');
+    const outside = realpathSync(mkdtempSync(join(tmpdir(), 'maestro-hash-outside-')));
+    try {
+      writeFileSync(join(outside, 'secret.txt'), 'no');
+      assert.equal(hashFiles(ws, [join(outside, 'secret.txt')]), '');
+      assert.deepEqual(found(join(ws, 'b.txt')), ['b.txt'], 'an absolute path below the workspace is read');
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
+  it('reads a link to a file, follows links to folders only when asked first, and ends where a link leads back up', () => {
+    symlinkSync('a/x.lock', join(ws, 'link.lock'));
+    symlinkSync('a', join(ws, 'linked'));
+    symlinkSync('..', join(ws, 'a', 'up'));
+    assert.deepEqual(found('*.lock'), ['link.lock']);
+    assert.equal(hashFiles(ws, ['*.lock']), expected('a/x.lock'));
+    assert.deepEqual(found('linked/**'), [], "without the option, a link's folder is not walked");
+    assert.deepEqual(found('--follow-symbolic-links', 'linked/*.lock'), ['linked/x.lock']);
+    assert.deepEqual(found('--follow-symbolic-links', '**/y.lock'), ['a/sub/y.lock', 'linked/sub/y.lock'], 'a/up leads back to the workspace: not walked');
+  });
+
+  it('says what is wrong with a pattern GitHub refuses, and stops a walk past its limit', () => {
+    assert.throws(() => hashFiles(ws, ['a/../b.txt']), /'a\/\.\.\/b\.txt' names a folder by '\.' or '\.\.', which GitHub does not allow/);
+    assert.throws(() => hashFiles(ws, ['!']), /'!' leaves out nothing/);
+    assert.throws(() => hashFiles(ws, ['--follow', 'a']), /'--follow' is no option: the only one is '--follow-symbolic-links', first/);
+    assert.equal(
+      hashFilesArgumentProblem('**/*.lock\n../x'),
+      "'../x' names a folder by '.' or '..', which GitHub does not allow: patterns name what is below the workspace",
+    );
+    assert.equal(hashFilesArgumentProblem('**/*.lock'), undefined);
+    assert.throws(() => filesToHash(ws, ['**'], 5), /it looked at 5 files and folders without finishing: name the files more narrowly/);
+    assert.deepEqual(
+      filesToHash(ws, ['b.txt'], 5).map((f) => f.slice(ws.length + 1)),
+      ['b.txt'],
+    );
+  });
+});

@@ -1,0 +1,97 @@
+import { strict as assert } from 'node:assert';
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EngineEvent } from '../../src/engine/protocol';
+import { validateWorkflow } from '../../src/engine/validation/validate';
+import { yaml } from './helpers';
+import { inFolder, loggedLines, runWorkflowText } from './formats/importedRuns';
+
+const hashOf = (...contents: string[]): string =>
+  contents.reduce((total, text) => total.update(createHash('sha256').update(text).digest()), createHash('sha256')).digest('hex');
+
+const ended = (events: readonly EngineEvent[], id: string) =>
+  events.find((e) => 'nodeId' in e && e.nodeId === id && /^node:(completed|failed|skipped)$/.test(e.type));
+
+describe('hashFiles() in a workflow', () => {
+  it("is read as a node starts, below the folder nodes run in by default, in its run, env, if and the workflow's env", async () => {
+    await inFolder('hash-runs', async (dir) => {
+      mkdirSync(join(dir, 'app'));
+      writeFileSync(join(dir, 'app', 'package-lock.json'), 'v1');
+      writeFileSync(join(dir, 'app', 'README'), 'r');
+      const text = yaml(
+        'version: 1',
+        'name: hashes',
+        'defaults:',
+        '  cwd: app',
+        'env:',
+        "  AT_START: ${{ hashFiles('package-lock.json') }}",
+        'nodes:',
+        '  change:',
+        '    run: printf v2 > package-lock.json',
+        '  read:',
+        '    needs: [change]',
+        "    if: hashFiles('*.json') != ''",
+        "    env: { NOW: \"${{ hashFiles('package-lock.json', 'README') }}\" }",
+        '    run: |',
+        '      echo "start $AT_START"',
+        '      echo "now $NOW"',
+        '      echo "none [${{ hashFiles(\'nothing/**\') }}]"',
+        '  skipped:',
+        "    if: hashFiles('nothing/**') != ''",
+        '    run: echo never',
+      );
+      const { status, events } = await runWorkflowText(dir, text);
+      assert.equal(status, 'completed');
+      // The workflow's env is read as the run starts, before 'change' runs; the node's values as it starts, after.
+      assert.deepEqual(loggedLines(events), [`start ${hashOf('v1')}`, `now ${hashOf('v2', 'r')}`, 'none []']);
+      assert.match(String((ended(events, 'skipped') as { reason?: string }).reason), /its condition is false/);
+    });
+  });
+
+  it('fails the node with what is wrong when a pattern made at run time is one GitHub refuses', async () => {
+    await inFolder('hash-runs-bad', async (dir) => {
+      const text = yaml(
+        'version: 1',
+        'name: bad',
+        'inputs:',
+        '  at: { type: string, default: ../x }',
+        'nodes:',
+        "  a: { run: 'echo ${{ hashFiles(inputs.at) }}' }",
+      );
+      const { status, events } = await runWorkflowText(dir, text);
+      assert.equal(status, 'failed');
+      assert.match(
+        String((ended(events, 'a') as { error?: string }).error),
+        /hashFiles\(\): '\.\.\/x' names a folder by '\.' or '\.\.', which GitHub does not allow/,
+      );
+    });
+  });
+
+  it('is refused where it cannot be read: a name, a mutex, continueOnError, a matrix, and patterns GitHub refuses', () => {
+    const { diagnostics } = validateWorkflow(
+      yaml(
+        'version: 1',
+        'name: w',
+        'nodes:',
+        '  a:',
+        "    name: n-${{ hashFiles('x') }}",
+        "    mutex: m-${{ hashFiles('x') }}",
+        "    continueOnError: ${{ hashFiles('x') != '' }}",
+        '    matrix: { v: "${{ fromJSON(hashFiles(\'x\')) }}" }',
+        "    run: echo ${{ hashFiles('a/../x') }} ${{ hashFiles('--follow', 'x') }} ${{ hashFiles('x', '../y') }}",
+      ),
+    );
+    assert.deepEqual(
+      diagnostics.map((d) => d.message),
+      [
+        "hashFiles() reads files as a node starts: it cannot be used in a node's name, which is evaluated when the run starts",
+        "hashFiles() reads files as a node starts: it cannot be used in a node's mutex, which is evaluated when the run starts",
+        'hashFiles() reads files as a node starts: it cannot be used in continueOnError, which is evaluated when the run starts',
+        "hashFiles() reads files as a node starts: it cannot be used in a node's matrix, which is evaluated before the node has instances",
+        "hashFiles(): 'a/../x' names a folder by '.' or '..', which GitHub does not allow: patterns name what is below the workspace",
+        "hashFiles(): '--follow' is no option: the only one is '--follow-symbolic-links', first",
+      ],
+    );
+  });
+});
