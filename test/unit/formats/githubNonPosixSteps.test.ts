@@ -72,6 +72,30 @@ describe('GitHub Actions import: the steps of a job whose shell is not a POSIX s
     });
   });
 
+  it("writes an earlier step's output and the job's status into a Python step's text, as GitHub does", async () => {
+    await inFolder('non-posix-values', async (dir) => {
+      const { text, notImported } = await imported(
+        '  py:',
+        '    runs-on: x',
+        '    defaults: { run: { shell: python } }',
+        '    steps:',
+        '      - id: meta',
+        '        run: |',
+        '          import os',
+        '          with open(os.environ["GITHUB_OUTPUT"], "a") as f: f.write("tag=v1 $HOME %s\\\\n\\n")',
+        '      - run: |',
+        '          tag = r"${{ steps.meta.outputs.tag }}"',
+        "          print(tag, '${{ job.status }}', r'${{ steps.meta.outputs.tag }}' == tag)",
+        '          print("done")',
+      );
+      assert.deepEqual(notImported, []);
+      const { status, events } = await runWorkflowText(dir, text.replaceAll('python "$step_file"', 'python3 "$step_file"'));
+      assert.equal(status, 'completed');
+      // The text as written, no shell expansion or printf format in it: `$HOME`, `%s` and the backslash stay.
+      assert.deepEqual(loggedLines(events), ['v1 $HOME %s\\n success True', 'done']);
+    });
+  });
+
   it('leaves a custom shell that names no program to the node, whose validation says so', async () => {
     const { text } = await importWorkflow(
       yaml('on: push', 'jobs:', '  a:', '    runs-on: x', '    defaults: { run: { shell: "{0}" } }', '    steps: [run: one, run: two]'),

@@ -140,7 +140,7 @@ function guardedLines(
     '(',
     'set -e',
     ...prefix,
-    ...((piece.ownShell !== undefined && ownShellLines(piece.ownShell, body)) || [body.replace(/\n$/, '')]),
+    ...((piece.ownShell !== undefined && ownShellLines(piece.ownShell, body, piece.values)) || [body.replace(/\n$/, '')]),
     ')',
   ].join('\n');
   const timeout = stepTimeoutSeconds(piece.step);

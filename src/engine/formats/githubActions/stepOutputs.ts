@@ -116,6 +116,28 @@ export function withOutputVariables(script: string, variable: ScriptVariable): {
 }
 
 /**
+ * A script of another language, to be written to a file of its own, with each `${{ }}` chain that has a variable (an
+ * earlier step's output, the job's status) taken out for a placeholder that occurs nowhere else: `values` gives the
+ * variable of each, whose value goes into the file when the step runs, as GitHub puts it into the text.
+ */
+export function withValuePlaceholders(script: string, variable: ScriptVariable): { script: string; values: Map<string, string> } {
+  const values = new Map<string, string>();
+  let out = '';
+  let last = 0;
+  for (const part of findTemplates(script)) {
+    const chain = part.parsed ? chainNames(part.parsed.expr) : undefined;
+    const name = chain && variable(chain);
+    if (!name) continue;
+    let placeholder = `@@maestro-value-${values.size + 1}@@`;
+    while (script.includes(placeholder)) placeholder = placeholder.replace(/@@$/, '-@@');
+    values.set(placeholder, name);
+    out += script.slice(last, part.span.start) + placeholder;
+    last = part.span.end;
+  }
+  return { script: out + script.slice(last), values };
+}
+
+/**
  * An env value whose every `${{ }}` is a chain that has a variable (an earlier step's output…), as a double-quoted shell word
  * (`"v-${steps_a_b}"`); undefined for any other value.
  */

@@ -11,7 +11,7 @@ import { downloadStep, type UploadedPaths } from './artifactSteps';
 import { ENV_FILE_VARIABLES } from './envFiles';
 import type { LocalActions } from './localActions';
 import { setupStep } from './setupActions';
-import { outputsWord, type ScriptVariable, withOutputVariables } from './stepOutputs';
+import { outputsWord, type ScriptVariable, withOutputVariables, withValuePlaceholders } from './stepOutputs';
 import { nonPosixSettings } from './nonPosixSteps';
 import { stepShellOf } from './stepShells';
 import { stepTimeoutSeconds } from './stepTimeout';
@@ -189,6 +189,8 @@ export interface StepPiece {
   body?: string;
   /** GitHub's `shell` of a step that runs in its own (guarded scripts only). */
   ownShell?: string;
+  /** In such a step's script, the placeholders of the script's variables whose values go into its file. */
+  values?: ReadonlyMap<string, string>;
   /** Steps that run commands come before it. */
   afterCommands?: boolean;
 }
@@ -260,8 +262,10 @@ export function stepPiece(step: Json, position: number, line: number, job: StepS
   }
   if (typeof step.name === 'string') piece.head.push(`# ${commentText(step.name)}`);
   if (job.guarded && hasOwnShell(step, defaultShell) && stepShellOf(textOf(step.shell))) piece.ownShell = textOf(step.shell);
-  // A script of another shell is written to a file as it is: no shell variable stands for a value there.
-  const withOutputs = withOutputVariables(step.run, piece.ownShell === undefined ? job.variables : () => undefined);
+  // A script of another shell is written to a file: the values of the script's variables go into its text there.
+  const placed = piece.ownShell === undefined ? undefined : withValuePlaceholders(step.run, job.variables);
+  if (placed?.values.size) piece.values = placed.values;
+  const withOutputs = placed ? { script: placed.script, unexpanded: [] } : withOutputVariables(step.run, job.variables);
   const inHeredoc = (ref: string) =>
     withOutputs.unexpanded.includes(ref)
       ? 'it is in a here-document whose delimiter is quoted, where no variable expands: unquote the delimiter (<<EOF)'

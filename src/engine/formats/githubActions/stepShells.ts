@@ -2,7 +2,7 @@
 // its own and run by that shell's command (`python {0}`, `pwsh -command ". '{0}'"`), in the step's subshell.
 import { withPowershellLines } from '../../platform/powershell';
 import { quotingAt, variableUse } from '../../platform/shellQuoting';
-import { scriptFileExtension, shellSplit } from '../../platform/shells';
+import { scriptFileExtension, shellSplit, shellWord } from '../../platform/shells';
 
 /** How a step's shell runs its script: the command, `{0}` the script's file; the file's extension; lines around it. */
 interface StepShell {
@@ -43,19 +43,45 @@ function delimiterFor(body: string): string {
 }
 
 /** The lines that write a step's script to a file of its own and run it in its shell; none for a shell with no command. */
-export function ownShellLines(shell: string, body: string): string[] | undefined {
+export function ownShellLines(shell: string, body: string, values: ReadonlyMap<string, string> = new Map()): string[] | undefined {
   const how = stepShellOf(shell);
   if (!how) return undefined;
   const at = how.command.indexOf('{0}');
   const file = variableUse('step_file', quotingAt(how.command, at))!;
   const script = how.powershell ? withPowershellLines(body.replace(/\n$/, '')) : body.replace(/\n$/, '');
-  const delimiter = delimiterFor(script);
   return [
     `step_file="$(mktemp -d)/step.${how.extension}"`,
     `trap 'rm -rf "\${step_file%/*}"' EXIT`,
-    `cat > "$step_file" <<'${delimiter}'`,
-    script,
-    delimiter,
+    ...fileWritingLines(script, values),
     how.command.replace('{0}', file),
   ];
+}
+
+/**
+ * The lines that write a script to `$step_file`: a quoted here-document, which expands nothing; where values go into
+ * the text (`values`: placeholder to variable), the lines that hold them are printed with the variables' values.
+ */
+function fileWritingLines(script: string, values: ReadonlyMap<string, string>): string[] {
+  const delimiter = delimiterFor(script);
+  if (!values.size) return [`cat > "$step_file" <<'${delimiter}'`, script, delimiter];
+  const placeholders = new RegExp([...values.keys()].map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
+  const out = [': > "$step_file"'];
+  let plain: string[] = [];
+  const flush = () => {
+    if (plain.length) out.push(`cat >> "$step_file" <<'${delimiter}'`, ...plain, delimiter);
+    plain = [];
+  };
+  for (const line of script.split('\n')) {
+    const pieces = line.split(placeholders);
+    if (pieces.length === 1) {
+      plain.push(line);
+      continue;
+    }
+    flush();
+    const taken = line.match(placeholders)!;
+    const words = pieces.flatMap((text, i) => [...(text ? [shellWord(text)] : []), ...(i < taken.length ? [`"$${values.get(taken[i])}"`] : [])]);
+    out.push(`printf '${'%s'.repeat(words.length)}\\n' ${words.join(' ')} >> "$step_file"`);
+  }
+  flush();
+  return out;
 }
