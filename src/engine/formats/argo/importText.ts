@@ -2,6 +2,7 @@
 // reference. A template's own input parameters are first replaced by the arguments its task gives them.
 
 import type { NeededTasks } from './depends';
+import { expressionString, fromArgoExpression } from './exprLang';
 import type { ImportedSecrets } from './secrets';
 export interface ArgoTextScope {
   /** Our node id by Argo task name. */
@@ -65,9 +66,53 @@ export function fromArgoName(text: string, scope: ArgoTextScope | undefined, roo
   return every ? out : undefined;
 }
 
+/** What a variable of an Argo expression is in ours: a reference, or a literal the task's argument gives it. */
+function expressionVariable(name: string, scope: ArgoTextScope): string | undefined {
+  if (name === 'workflow.status') return WORKFLOW_STATUS;
+  const parameter = /^inputs\.parameters\.(.+)$/.exec(name)?.[1];
+  if (parameter === undefined) return argoReference(name, scope);
+  const argument = scope.arguments.get(parameter);
+  return argument === undefined ? undefined : argumentExpression(argument, scope);
+}
+
+/**
+ * A task's argument as an expression of ours: a literal, the reference its one variable is, or a format() of its
+ * text and variables (`v-{{workflow.parameters.env}}` is `format('v-{0}', inputs.env)`); undefined where a variable
+ * has no counterpart.
+ */
+function argumentExpression(argument: string, scope: ArgoTextScope): string | undefined {
+  const one = (variable: string): string | undefined => {
+    if (variable.startsWith('=')) {
+      const inner = fromArgoExpression(variable.slice(1), (name) => (name.startsWith('inputs.') ? undefined : expressionVariable(name, scope)));
+      return 'expression' in inner ? `(${inner.expression})` : undefined;
+    }
+    return variable === 'workflow.status' ? WORKFLOW_STATUS : argoReference(variable, scope);
+  };
+  const pieces = [...argument.matchAll(VARIABLE)];
+  if (!pieces.length) return expressionString(argument);
+  if (pieces.length === 1 && pieces[0][0] === argument.trim()) return one(pieces[0][1]);
+  const values = pieces.map((p) => one(p[1]));
+  if (values.some((v) => v === undefined)) return undefined;
+  let k = 0;
+  const format = argument.replace(/[{}]/g, '$&$&').replace(/\{\{\{\{\s*([^{}]+?)\s*\}\}\}\}/g, () => `{${k++}}`);
+  return `format(${expressionString(format)}, ${values.join(', ')})`;
+}
+
+/** An Argo expression (`{{=…}}`'s) as ours, or undefined after noting why it has none. */
+function fromArgoExpressionNoted(source: string, scope: ArgoTextScope, where: string): string | undefined {
+  const result = fromArgoExpression(source, (name) => expressionVariable(name, scope));
+  if ('expression' in result) return withBooleanInputs(result.expression, scope);
+  scope.notes.push(`${where} uses the Argo expression {{=${source}}}, which has no local counterpart: ${result.problem}`);
+  return undefined;
+}
+
 /** A script, env value or name: every variable as `${{ reference }}`; one with no counterpart is noted and kept. */
 export function fromArgoText(text: string, scope: ArgoTextScope, where: string): string {
   return withArguments(text, scope).replace(VARIABLE, (whole, variable: string) => {
+    if (variable.startsWith('=')) {
+      const expression = fromArgoExpressionNoted(variable.slice(1), scope, where);
+      return expression === undefined ? whole : `\${{ ${expression} }}`;
+    }
     const ref = argoReference(variable, scope);
     if (ref) return `\${{ ${ref} }}`;
     scope.notes.push(`${where} uses the Argo variable {{${variable}}}, which has no local value`);
@@ -95,6 +140,8 @@ const WORKFLOW_STATUS = "((failure() || cancelled()) && 'Failed' || 'Succeeded')
  * expressions share ==, !=, &&, || and ! with ours; what else they use is left for the validator to name.
  */
 export function fromArgoWhen(when: string, scope: ArgoTextScope, where: string): string {
+  const expression = /^\s*\{\{=([^]*)\}\}\s*$/.exec(when)?.[1];
+  if (expression !== undefined) return fromArgoExpressionNoted(expression, scope, `${where}'s condition`) ?? when;
   const replaced = quoteBareWords(withArguments(when, scope)).replace(/(['"]?)\{\{\s*([^{}]+?)\s*\}\}\1/g, (whole, _q: string, variable: string) => {
     if (variable === 'workflow.status') return WORKFLOW_STATUS;
     const ref = argoReference(variable, scope);
@@ -103,7 +150,12 @@ export function fromArgoWhen(when: string, scope: ArgoTextScope, where: string):
     return whole;
   });
   const quoted = replaced.replace(/"((?:[^"\\]|\\.)*)"/g, (_, s: string) => `'${s.replace(/'/g, "''")}'`).replace(/\\'/g, "''");
-  return quoted.replace(/\binputs\.([\w-]+) (==|!=) '(true|false)'/g, (whole, name: string, op: string, value: string) => {
+  return withBooleanInputs(quoted, scope);
+}
+
+/** A boolean input compared with 'true' or 'false' (Argo compares its text) as the input's value, or its negation. */
+function withBooleanInputs(condition: string, scope: ArgoTextScope): string {
+  return condition.replace(/\binputs\.([\w-]+) (==|!=) '(true|false)'/g, (whole, name: string, op: string, value: string) => {
     if (!scope.booleanInputs.has(name)) return whole;
     return (op === '==') === (value === 'true') ? `inputs.${name}` : `!inputs.${name}`;
   });
