@@ -76,6 +76,9 @@ describe('language services', () => {
       assert.equal(items.find((i) => i.label === 'contains()')?.insertText, 'contains($1)$0');
       const condition = at(...base, '  n:', '    needs: deploy', '    if: ${{ | }}', '    run: x');
       assert.ok(labels(complete(condition.index, condition.offset)).includes('always()'));
+      assert.ok(labels(items).includes('hashFiles()'));
+      const name = at(...base, '  n:', '    name: n-${{ | }}', '    run: x');
+      assert.ok(!labels(complete(name.index, name.offset)).includes('hashFiles()'), 'a name is evaluated before any file is read');
     });
 
     it('offers upstream nodes, their fields and declared outputs', () => {

@@ -4,7 +4,7 @@ import { isObject } from '../../engine/json';
 import { matrixKeys, matrixValueText, matrixValuesOf, writtenMatrixKeys, type MatrixValue } from '../../engine/matrix';
 import { expandMatrix, nodesNamingMutex } from '../../engine/model';
 import { outputWrites } from '../../engine/outputMentions';
-import { CONTEXTS } from '../../engine/validation/semantics';
+import { CONTEXTS, readsFilesAt } from '../../engine/validation/semantics';
 import { cursorContext, type CursorContext } from './cursorContext';
 import { snippetItems } from './snippets';
 import { enumAt, propertiesAt } from './schemaDocs';
@@ -141,11 +141,11 @@ function completeExpression(index: WorkflowIndex, ctx: Extract<CursorContext, { 
         sortText: `0${name}`,
       })),
       ...Object.values(FUNCTION_SIGNATURES)
-        .filter((sig) => !sig.status || isCondition)
+        .filter((sig) => (!sig.status || isCondition) && (!sig.files || readsFilesAt(ctx.path)))
         .map<CompletionItem>((sig) => ({
           label: `${sig.name}()`,
           kind: 'function',
-          detail: sig.status ? 'status function' : 'function',
+          detail: sig.status ? 'status function' : sig.files ? 'function: reads files as the node starts' : 'function',
           documentation: sig.doc,
           insertText: sig.max === 0 ? `${sig.name}()` : `${sig.name}($1)$0`,
           snippet: sig.max > 0,

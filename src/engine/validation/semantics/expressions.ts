@@ -23,6 +23,16 @@ const MUTEX_CONTEXTS = { workflow: ['inputs'], node: ['inputs', 'matrix'] };
 /** What a matrix made at run time may read: it is made before the node has instances. */
 const MATRIX_CONTEXTS = ['inputs', 'env', 'nodes', 'run', 'workflow'];
 
+/**
+ * Whether a value at this path is evaluated as a node starts (or as the run does: the workflow's env), where
+ * hashFiles() reads files; not a name, a mutex, continueOnError or a matrix, which are evaluated before.
+ */
+export function readsFilesAt(path: readonly PathSegment[]): boolean {
+  if (path[0] === 'mutex' || (path.length === 1 && path[0] === 'name')) return false;
+  const field = path[0] === 'nodes' ? path[2] : undefined;
+  return !(field === 'mutex' || field === 'matrix' || (path.length === 3 && (field === 'name' || field === 'continueOnError')));
+}
+
 function placeOf(ctx: SemanticContext, path: readonly PathSegment[]): ReferencePlace {
   const node = path[0] === 'nodes' && typeof path[1] === 'string' ? ctx.byId.get(path[1]) : undefined;
   const isName = (path.length === 1 && path[0] === 'name') || (path.length === 3 && node !== undefined && path[2] === 'name');
@@ -140,12 +150,12 @@ function checkString(ctx: SemanticContext, value: string, path: PathSegment[], c
           code: 'unknown-reference',
           message: `${call.name}() is a status function: it can only be used in a node's if`,
         });
-      } else if (isFileFunction(call.name) && place.onlyContexts) {
+      } else if (isFileFunction(call.name) && !readsFilesAt(path)) {
         ctx.report({
           span: at(call.nameSpan),
           severity: 'error',
           code: 'unknown-reference',
-          message: `${call.name}() reads files as a node starts: it cannot be used in ${place.what}, which is evaluated ${place.when ?? 'when the run starts'}`,
+          message: `${call.name}() reads files as a node starts: it cannot be used in ${place.what ?? 'this value'}, which is evaluated ${place.when ?? 'when the run starts'}`,
         });
       } else if (call.literal) {
         const problem = literalCallProblem(call.name, call.literal.text, call.args);

@@ -13,6 +13,7 @@ import { checkShells } from './shells';
 
 export type { SemanticOptions } from './context';
 export { CONTEXTS } from './references';
+export { readsFilesAt } from './expressions';
 
 /** Names that expressions read without regard to case must differ in more than case. */
 function checkCaseCollisions(ctx: SemanticContext): void {
