@@ -8,6 +8,7 @@ import { sharedCacheFor } from '../../engine/run/io/sharedCacheSource';
 import { settingNumber } from '../settingValues';
 import { sameWorkflow } from '../workflowIdentity';
 import type { EngineConnection, EngineLink } from './engineConnection';
+import { HeldStates } from './heldStates';
 import { LiveRunMemory } from './liveRunMemory';
 
 /** A run as the window knows it: the engine's entry, and its state once folded (live) or fetched (past). */
@@ -57,6 +58,8 @@ export class RunManager implements vscode.Disposable {
   private readonly insightsCache = new Map<string, Promise<WorkflowInsights>>();
   private total = 0;
   private readonly memory = new LiveRunMemory();
+  /** The ended runs whose state is kept, the others' being read again when asked for. */
+  private readonly held = new HeldStates();
   private readonly changed = new vscode.EventEmitter<RunEntry | undefined>();
   /** Fires (throttled) when runs change; with the run, when only that run changed. */
   readonly onDidChange = this.changed.event;
@@ -103,6 +106,7 @@ export class RunManager implements vscode.Disposable {
   reset(): void {
     this.runs.clear();
     this.memory.clear();
+    this.held.clear();
     this.insightsCache.clear();
     this.total = 0;
     this.fire();
@@ -162,7 +166,10 @@ export class RunManager implements vscode.Disposable {
 
   /** The run's state: live runs have it; past runs are asked of the engine once. */
   async loadState(entry: RunEntry): Promise<RunState | undefined> {
-    if (entry.state) return entry.state;
+    if (entry.state) {
+      if (!isActiveRun(entry.status)) this.hold(entry);
+      return entry.state;
+    }
     const reading = this.stateReads.get(entry.runId);
     if (reading) return reading.done;
     // Live events that come while the state is read cannot be applied to a state not there yet: they are kept, and
@@ -172,6 +179,7 @@ export class RunManager implements vscode.Disposable {
       try {
         const { state } = await this.engine.request('getRun', { runId: entry.runId });
         if (state && !entry.state) entry.state = catchUp(fromSnapshot(state), events);
+        if (entry.state && !isActiveRun(entry.state.status)) this.hold(entry);
       } catch (e) {
         this.log.warn(`cannot read run ${entry.runId}: ${(e as Error).message}`);
       } finally {
@@ -259,6 +267,8 @@ export class RunManager implements vscode.Disposable {
       this.log.warn(`event for an unknown run ${e.runId}: ${e.type}`);
       return;
     }
+    // A run whose state was let go (or never read) runs again: its state is read, the events meanwhile applied to it.
+    if (!entry.state && e.type !== 'workflow:started') void this.loadState(entry);
     this.memory.take(e);
     this.stateReads.get(e.runId)?.events.push(e);
     entry.live = true;
@@ -266,14 +276,26 @@ export class RunManager implements vscode.Disposable {
     if (entry.state) Object.assign(entry, { status: entry.state.status, pausing: entry.state.pausing === true });
     if (e.type === 'workflow:completed') {
       entry.endedAt = e.ts;
+      this.hold(entry);
       void this.keepRecentRuns(entry.workflowPath);
     }
-    if (e.type === 'workflow:resumed') entry.endedAt = undefined;
+    if (e.type === 'workflow:resumed') {
+      entry.endedAt = undefined;
+      this.held.forget(entry.runId);
+    }
     this.eventsEmitter.fire(e);
     if (e.type === 'workflow:started') this.started.get(e.runId)?.(entry);
     this.started.delete(e.runId);
     this.fire(entry, isRunEvent(e));
     if (e.type === 'workflow:completed') this.logEnd(e, entry, received);
+  }
+
+  /** An ended run's state was used: it is held, and the states of those used longest ago are let go. */
+  private hold(entry: RunEntry): void {
+    for (const runId of this.held.use(entry.runId)) {
+      const old = this.runs.get(runId);
+      if (old && !isActiveRun(old.status) && !this.stateReads.has(runId)) delete old.state;
+    }
   }
 
   /** A run's end, and (with the window's own engine, whose clock is this machine's) how soon it was shown. */
@@ -315,6 +337,7 @@ export class RunManager implements vscode.Disposable {
   forget(runId: string): void {
     this.runs.delete(runId);
     this.memory.drop(runId);
+    this.held.forget(runId);
     this.total = Math.max(0, this.total - 1);
     this.fire();
   }
