@@ -30,6 +30,9 @@ describe('hashFiles() as GitHub reads it', () => {
     assert.deepEqual(found('a'), ['a/.hidden', 'a/sub/y.lock', 'a/x.lock'], 'a folder stands for every file below it');
     assert.deepEqual(found('*/'), ['a/.hidden', 'a/sub/y.lock', 'a/x.lock', 'c/B.lock', 'c/z.lock'], 'a pattern ending in / names folders');
     assert.deepEqual(found('c/*', 'a/x.lock'), ['c/B.lock', 'c/z.lock', 'a/x.lock'], "each pattern's folder is walked in turn");
+    write('.maestro/runs/1/record.lock');
+    assert.deepEqual(found('**/*.lock'), ['a/sub/y.lock', 'a/x.lock', 'c/B.lock', 'c/z.lock'], "the engine's runs change with every run: not read");
+    assert.deepEqual(found('.maestro/runs/*/*.lock'), ['.maestro/runs/1/record.lock'], 'unless a pattern names them');
   });
 
   it("reads several patterns per argument, leaves out what a later '!' names, and skips comments and blank lines", () => {

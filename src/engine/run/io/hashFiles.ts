@@ -2,7 +2,7 @@
 // `#` a comment) are globs under GitHub's rules (minimatch with dotfiles matched, no braces or extglobs; a folder
 // stands for everything below it), the walk goes depth first with each folder's entries in byte order, and the
 // result is the SHA-256 of the SHA-256 of each file found below the workspace, in that order ('' when none is).
-// Synchronous, as expressions are: it looks at LOOK_LIMIT entries at most.
+// Synchronous, as expressions are: it looks at LOOK_LIMIT entries at most, and not into the engine's `.maestro`.
 import { createHash } from 'node:crypto';
 import { closeSync, lstatSync, openSync, readdirSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { homedir } from 'node:os';
@@ -13,6 +13,9 @@ import { globPattern, matchKind, MATCHES_DIRECTORY, MATCHES_FILE, partlyMatches,
 
 /** At most this many files and folders are looked at for one call. */
 export const LOOK_LIMIT = 100_000;
+
+/** The engine's own folder (its runs, their logs and cache), which changes with every run: not walked into. */
+const ENGINE_FOLDER = '.maestro';
 
 /** A hashFiles() that fails says why, in words a node's log shows. */
 export class HashFilesError extends Error {}
@@ -68,7 +71,8 @@ function* matchedPaths(walk: Walk): Generator<string> {
     } catch (e) {
       throw new HashFilesError(`cannot read the folder ${item.path}: ${(e as Error).message}`);
     }
-    for (let i = names.length - 1; i >= 0; i--) stack.push({ path: `${item.path.replace(/\/$/, '')}/${names[i]}`, level: item.level + 1 });
+    for (let i = names.length - 1; i >= 0; i--)
+      if (names[i] !== ENGINE_FOLDER) stack.push({ path: `${item.path.replace(/\/$/, '')}/${names[i]}`, level: item.level + 1 });
   }
 }
 
