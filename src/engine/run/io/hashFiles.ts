@@ -4,7 +4,7 @@
 // result is the SHA-256 of the SHA-256 of each file found below the workspace, in that order ('' when none is).
 // Synchronous, as expressions are: it looks at LOOK_LIMIT entries at most, and not into the engine's `.maestro`.
 import { createHash } from 'node:crypto';
-import { closeSync, lstatSync, openSync, readdirSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { closeSync, type Dirent, lstatSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import type { FileReader } from '../../expressions/evaluate';
@@ -29,26 +29,41 @@ interface Walk {
   chain: string[];
 }
 
-/** An entry's stat: of the link itself unless links are followed; undefined when it is gone or leads in a circle. */
-function statOf(path: string, level: number, walk: Walk): Stats | undefined {
-  let stats: Stats;
-  try {
-    stats = walk.followLinks ? statSync(path) : lstatSync(path);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new HashFilesError(`cannot read ${path}: ${(e as Error).message}`);
+/** A path to look at, and what its folder's listing said it is (a walk's starting folders are looked up). */
+interface Item {
+  path: string;
+  level: number;
+  kind?: 'folder' | 'link' | 'other';
+}
+
+const kindOf = (entry: Dirent): Item['kind'] => (entry.isDirectory() ? 'folder' : entry.isSymbolicLink() ? 'link' : 'other');
+
+/**
+ * Whether an entry is a folder to walk: a link is one only when links are followed and it leads to a folder; undefined
+ * when it is gone, or leads back to a folder above it.
+ */
+function isFolder(item: Item, walk: Walk): boolean | undefined {
+  let folder: boolean;
+  if (item.kind === 'folder' || item.kind === 'other' || (item.kind === 'link' && !walk.followLinks)) folder = item.kind === 'folder';
+  else {
+    try {
+      folder = (walk.followLinks ? statSync(item.path) : lstatSync(item.path)).isDirectory();
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw new HashFilesError(`cannot read ${item.path}: ${(e as Error).message}`);
+    }
   }
-  if (!walk.followLinks || !stats.isDirectory()) return stats;
-  const real = realpathSync(path);
-  walk.chain.length = Math.min(walk.chain.length, level - 1);
+  if (!walk.followLinks || !folder) return folder;
+  const real = realpathSync(item.path);
+  walk.chain.length = Math.min(walk.chain.length, item.level - 1);
   if (walk.chain.includes(real)) return undefined;
   walk.chain.push(real);
-  return stats;
+  return true;
 }
 
 /** The paths the patterns match, files and folders, in the order GitHub's runner finds them. */
 function* matchedPaths(walk: Walk): Generator<string> {
-  const stack = searchPaths(walk.patterns)
+  const stack: Item[] = searchPaths(walk.patterns)
     .map((path) => ({ path, level: 1 }))
     .reverse();
   while (stack.length) {
@@ -56,23 +71,23 @@ function* matchedPaths(walk: Walk): Generator<string> {
     if (++walk.looked > walk.limit)
       throw new HashFilesError(`it looked at ${walk.limit.toLocaleString('en-US')} files and folders without finishing: name the files more narrowly`);
     const kind = matchKind(walk.patterns, item.path);
-    const partly = kind !== 0 || partlyMatches(walk.patterns, item.path);
-    if (!partly) continue;
-    const stats = statOf(item.path, item.level, walk);
-    if (!stats) continue;
-    if (!stats.isDirectory()) {
+    if (kind === 0 && !partlyMatches(walk.patterns, item.path)) continue;
+    const folder = isFolder(item, walk);
+    if (folder === undefined) continue;
+    if (!folder) {
       if (kind & MATCHES_FILE) yield item.path;
       continue;
     }
     if (kind & MATCHES_DIRECTORY) yield item.path;
-    let names: string[];
+    let entries: Dirent[];
     try {
-      names = readdirSync(item.path);
+      entries = readdirSync(item.path, { withFileTypes: true });
     } catch (e) {
       throw new HashFilesError(`cannot read the folder ${item.path}: ${(e as Error).message}`);
     }
-    for (let i = names.length - 1; i >= 0; i--)
-      if (names[i] !== ENGINE_FOLDER) stack.push({ path: `${item.path.replace(/\/$/, '')}/${names[i]}`, level: item.level + 1 });
+    const base = item.path.replace(/\/$/, '');
+    for (let i = entries.length - 1; i >= 0; i--)
+      if (entries[i].name !== ENGINE_FOLDER) stack.push({ path: `${base}/${entries[i].name}`, level: item.level + 1, kind: kindOf(entries[i]) });
   }
 }
 
