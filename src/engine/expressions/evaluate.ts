@@ -78,7 +78,8 @@ class ScopedEvaluator extends Evaluator {
     const name = call.functionName.lexeme;
     const key = name.toLowerCase();
     const f = this.extra.get(key) ?? (Object.hasOwn(wellKnownFunctions, key) ? wellKnownFunctions[key] : undefined);
-    if (!f && isFileFunction(name)) throw new Error(`${name}() reads files, which only a node's run, env, cwd, if, with, artifacts and cache files can`);
+    if (!f && isFileFunction(name))
+      throw new Error(`${name}() reads files, which only the values read as a node starts (its run, env, cwd, if, with…) and the workflow's env can`);
     if (!f) throw new Error(`unknown function '${name}'`);
     const args = call.args.map((a) => this.eval(a));
     let result: Data;
@@ -113,7 +114,7 @@ function functionError(name: string, e: Error): string {
   return e.message;
 }
 
-/** The functions whose failure a literal first argument decides before any run: a format, a JSON text (and hashFiles' patterns). */
+/** The functions of GitHub's library whose failure a literal first argument decides before any run: a format, a JSON text. */
 const LITERAL_CHECKED = new Set(['format', 'fromjson']);
 
 /**

@@ -83,6 +83,7 @@ function expressionVariable(name: string, scope: ArgoTextScope): string | undefi
 function argumentExpression(argument: string, scope: ArgoTextScope): string | undefined {
   const one = (variable: string): string | undefined => {
     if (variable.startsWith('=')) {
+      // The task's own inputs are its caller's, which this scope does not have.
       const inner = fromArgoExpression(variable.slice(1), (name) => (name.startsWith('inputs.') ? undefined : expressionVariable(name, scope)));
       return 'expression' in inner ? `(${inner.expression})` : undefined;
     }
