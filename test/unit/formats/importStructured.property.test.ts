@@ -18,6 +18,7 @@ const runExpr = fc.constantFrom(
   '${{ env.X }}',
   '${{ github.sha }}',
   '${{ secrets.T }}',
+  "${{ hashFiles('**/x.lock', '!y/**') }}",
 );
 const line = fc.oneof(
   fc.constantFrom(
