@@ -6,6 +6,7 @@ import type { EngineEvent } from '../../src/engine/protocol';
 import { validateWorkflow } from '../../src/engine/validation/validate';
 import { yaml } from './helpers';
 import { inFolder, loggedLines, runWorkflowText } from './formats/importedRuns';
+import { setup } from './schedulerSetup';
 
 const hashOf = (...contents: string[]): string =>
   contents.reduce((total, text) => total.update(createHash('sha256').update(text).digest()), createHash('sha256')).digest('hex');
@@ -47,6 +48,34 @@ describe('hashFiles() in a workflow', () => {
       assert.deepEqual(loggedLines(events), [`start ${hashOf('v1')}`, `now ${hashOf('v2', 'r')}`, 'none []']);
       assert.match(String((ended(events, 'skipped') as { reason?: string }).reason), /its condition is false/);
     });
+  });
+
+  it("reads the same patterns once for all of a node's values as it starts, below the default folder", async () => {
+    const reads: string[] = [];
+    const { scheduler, clock, runner } = setup(
+      [
+        'defaults: { cwd: app }',
+        'nodes:',
+        "  a: { run: 'echo ${{ hashFiles(''x'') }}', env: { K: \"${{ hashFiles('x') }}-${{ hashFiles('y') }}\" } }",
+        "  b: { needs: [a], run: 'echo ${{ hashFiles(''x'') }}' }",
+      ],
+      {},
+      {
+        files: (folder) => ({
+          hashFiles: (args) => {
+            reads.push(`${folder} ${args.join(',')}`);
+            return `h${reads.length}`;
+          },
+        }),
+      },
+    );
+    scheduler.start();
+    await clock.advance(1000);
+    await scheduler.done;
+    assert.deepEqual(reads, ['/w/app x', '/w/app y', '/w/app x']);
+    assert.equal(runner.startsOf('a')[0].script, 'echo h1');
+    assert.equal(runner.startsOf('a')[0].env.K, 'h1-h2');
+    assert.equal(runner.startsOf('b')[0].script, 'echo h3', 'the next node reads the files again');
   });
 
   it('fails the node with what is wrong when a pattern made at run time is one GitHub refuses', async () => {

@@ -138,7 +138,7 @@ export class RunScope {
         failure: () => inst !== undefined && table.upstreamFailed(inst.group),
         cancelled: () => this.options.cancelling(),
       },
-      ...(this.options.files ? { files: this.options.files } : {}),
+      ...(this.options.files ? { files: oneReading(this.options.files) } : {}),
     };
   }
 
@@ -171,6 +171,22 @@ export class RunScope {
     delete this.nodes[g.spec.id];
     this.nodesData = undefined;
   }
+}
+
+/**
+ * The files as one scope reads them (a node's values as it starts, the workflow's env as the run does): the same
+ * patterns are read once, so that a node's run and env cannot see two states of the files, nor walk them twice.
+ */
+function oneReading(files: FileReader): FileReader {
+  const read = new Map<string, string>();
+  return {
+    hashFiles: (args) => {
+      const key = JSON.stringify(args);
+      let hash = read.get(key);
+      if (hash === undefined) read.set(key, (hash = files.hashFiles(args)));
+      return hash;
+    },
+  };
 }
 
 function upstreamIndex(workflow: WorkflowSpec) {
