@@ -1,14 +1,10 @@
 import { strict as assert } from 'node:assert';
-import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { filesToHash, hashFiles } from '../../src/engine/run/io/hashFiles';
 import { hashFilesArgumentProblem } from '../../src/engine/hashFilesArgs';
-
-/** GitHub's hash of files' contents: the SHA-256 of each one's SHA-256, in order. */
-const expected = (...contents: string[]): string =>
-  contents.reduce((total, text) => total.update(createHash('sha256').update(text).digest()), createHash('sha256')).digest('hex');
+import { githubHashOf } from './helpers';
 
 describe('hashFiles() as GitHub reads it', () => {
   let ws: string;
@@ -26,7 +22,7 @@ describe('hashFiles() as GitHub reads it', () => {
 
   it('hashes the SHA-256 of each matched file, depth first and in byte order, dotfiles included', () => {
     assert.deepEqual(found('**/*.lock'), ['a/sub/y.lock', 'a/x.lock', 'c/B.lock', 'c/z.lock']);
-    assert.equal(hashFiles(ws, ['**/*.lock']), expected('a/sub/y.lock', 'a/x.lock', 'c/B.lock', 'c/z.lock'));
+    assert.equal(hashFiles(ws, ['**/*.lock']), githubHashOf('a/sub/y.lock', 'a/x.lock', 'c/B.lock', 'c/z.lock'));
     assert.deepEqual(found('a'), ['a/.hidden', 'a/sub/y.lock', 'a/x.lock'], 'a folder stands for every file below it');
     assert.deepEqual(found('*/'), ['a/.hidden', 'a/sub/y.lock', 'a/x.lock', 'c/B.lock', 'c/z.lock'], 'a pattern ending in / names folders');
     assert.deepEqual(found('c/*', 'a/x.lock'), ['c/B.lock', 'c/z.lock', 'a/x.lock'], "each pattern's folder is walked in turn");
@@ -59,7 +55,7 @@ describe('hashFiles() as GitHub reads it', () => {
     symlinkSync('a', join(ws, 'linked'));
     symlinkSync('..', join(ws, 'a', 'up'));
     assert.deepEqual(found('*.lock'), ['link.lock']);
-    assert.equal(hashFiles(ws, ['*.lock']), expected('a/x.lock'));
+    assert.equal(hashFiles(ws, ['*.lock']), githubHashOf('a/x.lock'));
     assert.deepEqual(found('linked/**'), [], "without the option, a link's folder is not walked");
     assert.deepEqual(found('--follow-symbolic-links', 'linked/*.lock'), ['linked/x.lock']);
     assert.deepEqual(found('--follow-symbolic-links', '**/y.lock'), ['a/sub/y.lock', 'linked/sub/y.lock'], 'a/up leads back to the workspace: not walked');

@@ -1,15 +1,11 @@
 import { strict as assert } from 'node:assert';
-import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EngineEvent } from '../../src/engine/protocol';
 import { validateWorkflow } from '../../src/engine/validation/validate';
-import { yaml } from './helpers';
+import { githubHashOf, yaml } from './helpers';
 import { inFolder, loggedLines, runWorkflowText } from './formats/importedRuns';
 import { setup } from './schedulerSetup';
-
-const hashOf = (...contents: string[]): string =>
-  contents.reduce((total, text) => total.update(createHash('sha256').update(text).digest()), createHash('sha256')).digest('hex');
 
 const ended = (events: readonly EngineEvent[], id: string) =>
   events.find((e) => 'nodeId' in e && e.nodeId === id && /^node:(completed|failed|skipped)$/.test(e.type));
@@ -45,7 +41,7 @@ describe('hashFiles() in a workflow', () => {
       const { status, events } = await runWorkflowText(dir, text);
       assert.equal(status, 'completed');
       // The workflow's env is read as the run starts, before 'change' runs; the node's values as it starts, after.
-      assert.deepEqual(loggedLines(events), [`start ${hashOf('v1')}`, `now ${hashOf('v2', 'r')}`, 'none []']);
+      assert.deepEqual(loggedLines(events), [`start ${githubHashOf('v1')}`, `now ${githubHashOf('v2', 'r')}`, 'none []']);
       assert.match(String((ended(events, 'skipped') as { reason?: string }).reason), /its condition is false/);
     });
   });

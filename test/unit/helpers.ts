@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { strict as assert } from 'node:assert';
 import { applyEdits, planEdit, type EditAction } from '../../src/engine/edits/actions';
 import { toLineDiagnostics, validateWorkflow, type ValidateOptions } from '../../src/engine/validation/validate';
@@ -45,3 +46,7 @@ export function refusalOf(text: string, action: EditAction): string {
   assert.ok('error' in outcome, `${JSON.stringify(action)} should be refused`);
   return outcome.error;
 }
+
+/** What GitHub's hashFiles() gives for files of these contents, in order: the SHA-256 of each one's SHA-256. */
+export const githubHashOf = (...contents: string[]): string =>
+  contents.reduce((total, text) => total.update(createHash('sha256').update(text).digest()), createHash('sha256')).digest('hex');

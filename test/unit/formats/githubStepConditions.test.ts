@@ -1,6 +1,5 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +15,7 @@ import { isTruthy, toText } from '../../../src/engine/expressions/values';
 import type { EngineEvent } from '../../../src/engine/protocol';
 import { startRun } from '../../../src/engine/run/engine';
 import { validateWorkflow } from '../../../src/engine/validation/validate';
-import { yaml } from '../helpers';
+import { githubHashOf, yaml } from '../helpers';
 import { until } from '../processes';
 import { inFolder, loggedLines, runWorkflowText } from './importedRuns';
 
@@ -63,10 +62,8 @@ describe("GitHub Actions import: a step's if", () => {
       writeFileSync(join(dir, 'requirements.txt'), 'flask\n');
       const { status, events } = await runWorkflowText(dir, text);
       assert.equal(status, 'completed');
-      const digest = (data: string) => createHash('sha256').update(data).digest();
-      const hash = (...files: string[]) => files.reduce((h, f) => h.update(digest(f)), createHash('sha256')).digest('hex');
       // What GitHub hashes: the SHA-256 of each file's SHA-256, the files in the order the walk finds them.
-      assert.deepEqual(loggedLines(events), [`key ${hash('flask\n')}`, `installs from ${hash('flask\n')}`]);
+      assert.deepEqual(loggedLines(events), [`key ${githubHashOf('flask\n')}`, `installs from ${githubHashOf('flask\n')}`]);
     });
   });
 
