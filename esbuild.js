@@ -67,6 +67,7 @@ const targets = [
   { entryPoints: { servedEngine: 'src/extension/runs/servedEngine.ts' }, platform: 'node', format: 'cjs', target: 'node18' },
   { entryPoints: { engine: 'src/engine/child/main.ts' }, platform: 'node', format: 'cjs', target: 'node18' },
   { entryPoints: { spawnHelper: 'src/engine/run/io/spawnHelper/main.ts' }, platform: 'node', format: 'cjs', target: 'node18' },
+  { entryPoints: { hashFiles: 'src/engine/run/io/hashFilesMain.ts' }, platform: 'node', format: 'cjs', target: 'node18' },
   { entryPoints: { validationWorker: 'src/engine/validation/worker/main.ts' }, platform: 'node', format: 'cjs', target: 'node18' },
   {
     entryPoints: { cli: 'src/cli/main.ts' },

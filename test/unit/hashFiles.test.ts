@@ -1,9 +1,11 @@
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { filesToHash, hashFiles } from '../../src/engine/run/io/hashFiles';
 import { hashFilesArgumentProblem } from '../../src/engine/hashFilesArgs';
+import { hashFilesScript } from '../../src/engine/run/io/hashFilesCommand';
 import { githubHashOf } from './helpers';
 
 describe('hashFiles() as GitHub reads it', () => {
@@ -75,5 +77,19 @@ describe('hashFiles() as GitHub reads it', () => {
       filesToHash(ws, ['b.txt'], 5).map((f) => f.slice(ws.length + 1)),
       ['b.txt'],
     );
+  });
+
+  it('is the same from the bundled command a script runs, which says what fails', () => {
+    const bundle = join(__dirname, '..', '..', 'dist', 'hashFiles.js');
+    const command = join(ws, 'hash-files');
+    writeFileSync(command, hashFilesScript([process.execPath, bundle], false), { mode: 0o755 });
+    const run = (...args: string[]) => spawnSync(command, args, { cwd: join(ws, 'a'), env: { ...process.env, MAESTRO_WORKSPACE: ws }, encoding: 'utf8' });
+    assert.equal(run('**/*.lock', '!c/**').stdout, `${hashFiles(ws, ['**/*.lock', '!c/**'])}\n`);
+    assert.equal(run('nothing').stdout, '');
+    const refused = run('--follow');
+    assert.equal(refused.status, 1);
+    assert.equal(refused.stderr, `hashFiles('--follow') failed below ${ws}: '--follow' is no option: the only one is '--follow-symbolic-links', first\n`);
+    assert.equal(run().status, 2);
+    assert.match(hashFilesScript(['/opt/my editor/code', bundle], true), /^#!\/bin\/sh\nELECTRON_RUN_AS_NODE=1 exec '\/opt\/my editor\/code' \S+ "\$@"\n$/);
   });
 });

@@ -74,6 +74,41 @@ describe('hashFiles() in a workflow', () => {
     assert.equal(runner.startsOf('b')[0].script, 'echo h3', 'the next node reads the files again');
   });
 
+  it("gives a node's script the command that reads it as the script runs, below the same folder", async () => {
+    await inFolder('hash-runs-command', async (dir) => {
+      mkdirSync(join(dir, 'app'));
+      writeFileSync(join(dir, 'app', 'a.lock'), 'v1');
+      const text = yaml(
+        'version: 1',
+        'name: command',
+        'defaults:',
+        '  cwd: app',
+        'nodes:',
+        '  read:',
+        '    run: |',
+        '      echo "at start ${{ hashFiles(\'*.lock\') }}"',
+        '      printf v2 > b.lock',
+        '      echo "now $("$MAESTRO_HASH_FILES" \'*.lock\' \'!a.lock\')"',
+        '      cd .. && echo "from above $("$MAESTRO_HASH_FILES" \'**/b.lock\')"',
+        '      echo "none [$("$MAESTRO_HASH_FILES" \'nothing\')]"',
+        '      echo "below $MAESTRO_WORKSPACE"',
+        '      "$MAESTRO_HASH_FILES" \'../x\' || echo "refused with $?"',
+      );
+      const { status, events } = await runWorkflowText(dir, text);
+      assert.equal(status, 'completed');
+      const lines = loggedLines(events);
+      assert.deepEqual(lines.slice(0, 5), [
+        `at start ${githubHashOf('v1')}`,
+        `now ${githubHashOf('v2')}`,
+        `from above ${githubHashOf('v2')}`,
+        'none []',
+        `below ${join(dir, 'app')}`,
+      ]);
+      assert.match(lines[5], /^hashFiles\('\.\.\/x'\) failed below .+: '\.\.\/x' names a folder by '\.' or '\.\.'/);
+      assert.equal(lines[6], 'refused with 1');
+    });
+  });
+
   it('fails the node with what is wrong when a pattern made at run time is one GitHub refuses', async () => {
     await inFolder('hash-runs-bad', async (dir) => {
       const text = yaml(

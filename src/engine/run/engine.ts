@@ -22,6 +22,7 @@ import { withSharedCache } from './io/sharedCache';
 import { sharedCacheFor } from './io/sharedCacheSource';
 import { ShellProcessRunner } from './io/processRunner';
 import { folderFiles } from './io/hashFiles';
+import { writeHashFilesCommand } from './io/hashFilesCommand';
 import { readRun, reserveRunId, type RunRecord } from './io/runStore';
 import { runsDirFor } from './io/runsLocation';
 import { RunWriter } from './io/runWriter';
@@ -105,12 +106,15 @@ function startSpawnHelpers(
   return new SpawnHelperPool({ script: SPAWN_HELPER_SCRIPT, count, kind, fallBack, env, onProblem: onWarning });
 }
 
-/** The run's folder and its scratch folder; a folder that cannot be written is a setup error, not a crash. */
-function createRunFiles(dir: string, record: RunRecord, append: boolean): { tempDir: string; writer: RunWriter } {
+/**
+ * The run's folder and its scratch folder, with the command its nodes read hashFiles() with; a folder that cannot be
+ * written is a setup error, not a crash.
+ */
+function createRunFiles(dir: string, record: RunRecord, append: boolean): { tempDir: string; writer: RunWriter; hashFilesCommand?: string } {
   let tempDir: string | undefined;
   try {
     tempDir = mkdtempSync(join(tmpdir(), 'maestro-run-'));
-    return { tempDir, writer: new RunWriter(dir, record, append) };
+    return { tempDir, writer: new RunWriter(dir, record, append), hashFilesCommand: writeHashFilesCommand(tempDir) };
   } catch (e) {
     // A new run leaves nothing half-made behind (where it can); a resumed one keeps what it had.
     for (const made of [tempDir, append ? undefined : dir]) {
@@ -196,7 +200,7 @@ function launch(o: RunOptions, setup: Launch): RunHandle {
     status: 'running',
     pid: process.pid,
   };
-  const { tempDir, writer } = createRunFiles(dir, record, setup.previous !== undefined);
+  const { tempDir, writer, hashFilesCommand } = createRunFiles(dir, record, setup.previous !== undefined);
   const concurrency = o.concurrency ?? setup.workflow.concurrency ?? availableParallelism();
   const baseEnv = nodeBaseEnv();
   const ownHelpers = o.runner || o.spawnHelpers ? undefined : startSpawnHelpers(setup.workflow.nodes.length, concurrency, baseEnv, o.onWarning);
@@ -204,7 +208,19 @@ function launch(o: RunOptions, setup: Launch): RunHandle {
   const clock = o.clock ?? systemClock;
   const cache = nodeCache(setup.runsDir, o);
   const mutexes = o.mutexes ?? machineMutexes(o.onWarning);
-  const context = { runId: setup.runId, tempDir, concurrency, baseEnv, runner, clock, cache, slots: new SlotPool(concurrency), mutexes, files: folderFiles };
+  const context = {
+    runId: setup.runId,
+    tempDir,
+    concurrency,
+    baseEnv,
+    runner,
+    clock,
+    cache,
+    slots: new SlotPool(concurrency),
+    mutexes,
+    files: folderFiles,
+    hashFilesCommand,
+  };
   const scheduler = new Scheduler({
     ...context,
     workflow: setup.workflow,

@@ -24,6 +24,8 @@ export interface SubRunContext {
   mutexes: MutexRegistry;
   /** What hashFiles() reads below a sub-run's workspace. */
   files?: (folder: string) => FileReader;
+  /** The command a node's script runs to read hashFiles() itself. */
+  hashFilesCommand?: string;
 }
 
 const failed = (error: string): RunningAttempt => ({

@@ -47,6 +47,18 @@ const failedAttempt = (error: string): RunningAttempt => ({
   stop: () => undefined,
 });
 
+/** What the engine tells every attempt's process (see "How a node reports back" in docs/workflow-format.md). */
+function engineVariables(core: SchedulerCore, instanceId: string, attempt: number): Record<string, string> {
+  return {
+    MAESTRO_RUN_ID: core.options.runId,
+    MAESTRO_NODE_ID: (core.options.idPrefix ?? '') + instanceId,
+    MAESTRO_ATTEMPT: String(attempt),
+    MAESTRO_TEMP: core.options.tempDir,
+    MAESTRO_WORKSPACE: core.workspace,
+    ...(core.options.hashFilesCommand !== undefined ? { MAESTRO_HASH_FILES: core.options.hashFilesCommand } : {}),
+  };
+}
+
 export class NodeLifecycle {
   /** The `workflow` nodes whose sub-run was handed what the run's log kept of it (once: a retry starts it over). */
   private readonly subRunsContinued = new Set<string>();
@@ -105,13 +117,7 @@ export class NodeLifecycle {
       core.slots.take();
     }
     const attempt = inst.attempt;
-    const env = {
-      ...request.env,
-      MAESTRO_RUN_ID: core.options.runId,
-      MAESTRO_NODE_ID: (core.options.idPrefix ?? '') + inst.id,
-      MAESTRO_ATTEMPT: String(attempt),
-      MAESTRO_TEMP: core.options.tempDir,
-    };
+    const env = { ...request.env, ...engineVariables(core, inst.id, attempt) };
     let running: RunningAttempt;
     if (inst.spec.kind === 'workflow') {
       // Said before the sub-run starts, whose nodes' events would otherwise come before their parent's.

@@ -27,6 +27,7 @@ export type { SchedulerOptions } from './schedulerCore';
 export class Scheduler implements SchedulerCore {
   readonly table: InstanceTable;
   readonly scope: RunScope;
+  readonly workspace: string;
   readonly masker: Masker;
   readonly logs: LogBatcher;
   private readonly lifecycle: NodeLifecycle;
@@ -79,7 +80,8 @@ export class Scheduler implements SchedulerCore {
     );
     this.table = new InstanceTable(options.workflow, options.previous?.instances);
     for (const inst of this.table.instances) if (inst.spec.id === options.previous?.runAgain) inst.runAgain = true;
-    const files = options.files?.(workspaceOf(options.workflow, options.baseDir, options.inputs, options.runId));
+    this.workspace = workspaceOf(options.workflow, options.baseDir, options.inputs, options.runId);
+    const files = options.files?.(this.workspace);
     this.scope = new RunScope(
       { runId: options.runId, workflow: options.workflow, inputs: options.inputs, table: this.table, cancelling: () => this.cancelling, files },
       options.baseEnv,

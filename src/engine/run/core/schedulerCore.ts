@@ -52,6 +52,8 @@ export interface SchedulerOptions {
   mutexes?: MutexRegistry;
   /** Reads the files below a folder for hashFiles(); without it, expressions that call it fail saying so. */
   files?: (folder: string) => FileReader;
+  /** The command a node's script runs to read hashFiles() itself (`$MAESTRO_HASH_FILES`), where the engine has one. */
+  hashFilesCommand?: string;
 }
 
 /** What the node lifecycle needs of the scheduler that owns it. */
@@ -59,6 +61,8 @@ export interface SchedulerCore {
   readonly options: SchedulerOptions;
   readonly table: InstanceTable;
   readonly scope: RunScope;
+  /** The folder hashFiles() reads below (`$MAESTRO_WORKSPACE`): see workspaceOf. */
+  readonly workspace: string;
   readonly masker: Masker;
   readonly logs: LogBatcher;
   /** The run is being cancelled (or halted): only clean-up nodes start, nothing is retried. */
