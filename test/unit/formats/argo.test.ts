@@ -472,6 +472,7 @@ nodes:
   b: { needs: a, if: "startsWith(inputs.x, 'v')", run: "true" }
   c: { run: "echo \${{ format('{0}', run.id) }} \${{ hashFiles('x') }}" }
   d: { run: "echo \${{ inputs.x == 'v' }}" }
+  e: { run: 'echo "$("\${MAESTRO_HASH_FILES}" x)"' }
 inputs:
   x: { type: string }
 `);
@@ -485,6 +486,7 @@ inputs:
         assert.match(text, /^c: .* calls format\(\): Argo substitutes variables, it does not evaluate expressions/m);
         assert.match(text, /^c: .* calls hashFiles\(\): Argo substitutes variables/m);
         assert.match(text, /^d: .* is more than one reference/m);
+        assert.match(text, /^e: its run reads \$MAESTRO_HASH_FILES, the engine's hashFiles\(\) for a script, which an Argo container does not have/m);
         return true;
       },
     );

@@ -650,6 +650,7 @@ describe('GitHub Actions export', () => {
       env: { KEY: "\${{ hashFiles('x') }}" }
       nodes:
         build: { run: make, if: "hashFiles('x') != ''" }
+        later: { run: 'make && echo "$("$MAESTRO_HASH_FILES" out/x)"' }
     `),
     );
     assert.throws(
@@ -661,11 +662,24 @@ describe('GitHub Actions export', () => {
           [
             "-: the workflow's env KEY calls hashFiles(), which GitHub reads in a step's values only: give it to the nodes that use it",
             "build: its if calls hashFiles(), which GitHub reads in a step's values only, not in a job's if: test the files in its run instead",
+            "later: its run reads $MAESTRO_HASH_FILES, the engine's hashFiles() for a script, which GitHub's runner does not have: call hashFiles() in a step's values (a step of its own for files an earlier step writes)",
           ],
         );
         return true;
       },
     );
+  });
+
+  it("reads the workspace as GitHub's runner names it, both ways", async () => {
+    const out = exportWorkflow(specOf(yaml('version: 1', 'name: W', 'nodes:', '  a: { run: \'ls "$MAESTRO_WORKSPACE/src"\' }')), 'github-actions');
+    assert.match(out, /run: ls "\$GITHUB_WORKSPACE\/src"/);
+    const { text, notImported } = await importWorkflow(
+      yaml('on: push', 'jobs:', '  a:', '    runs-on: x', '    steps:', '      - run: ls "${GITHUB_WORKSPACE}/src"'),
+      'ci.yml',
+    );
+    assert.match(text, /run: ls "\$\{MAESTRO_WORKSPACE\}\/src"/);
+    assert.doesNotMatch(text, /inputs:/, 'the engine gives the workspace: nothing is asked for');
+    assert.deepEqual(notImported, []);
   });
 
   it('exports a cached node as a job that runs every time, and a mutex, each with a comment that says why', async () => {

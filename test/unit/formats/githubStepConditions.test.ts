@@ -1,6 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -34,7 +36,7 @@ const translated = (condition: string) => {
 };
 
 describe("GitHub Actions import: a step's if", () => {
-  it('has the engine evaluate a condition or value that calls hashFiles(), noting that a later step reads it as the job starts', async () => {
+  it("reads a later step's hashFiles() as the step runs, after what the steps before it wrote", async () => {
     assert.equal(translated("hashFiles('requirements.txt') != '' && success()").test, '[ "$V0" = true ] && [ "$job_result" = success ]');
     const { text, notImported } = await importWorkflow(
       yaml(
@@ -43,27 +45,71 @@ describe("GitHub Actions import: a step's if", () => {
         '  a:',
         '    runs-on: x',
         '    steps:',
-        '      - run: echo "key ${{ hashFiles(\'*.txt\') }}"',
+        "      - run: echo \"key [${{ hashFiles('*.txt') }}]\"; printf 'flask\\n' > requirements.txt",
         '      - run: echo "installs from ${{ hashFiles(\'requirements.txt\') }}"',
-        "        if: hashFiles('requirements.txt') != ''",
-        '      - run: echo "never ${{ hashFiles(\'none.txt\') }}"',
+        "        if: hashFiles('requirements.txt') != '' && !cancelled()",
+        '        env:',
+        "          KEY: ${{ hashFiles('*.txt') }}",
+        '      - run: echo "key $KEY" && echo "never ${{ hashFiles(\'none.txt\') }}"',
         "        if: hashFiles('none.txt') != ''",
+        "      - run: echo \"at the start [${{ format('{0}', hashFiles('requirements.txt')) }}]\"",
       ),
       'ci.yml',
     );
-    const late = (line: number) =>
-      `'hashFiles()' (line ${line}) is read as the job starts, not when its step runs: what the steps before it write or change is not hashed`;
-    assert.deepEqual(notImported, [late(7), late(9), late(8), late(10)]);
+    // A call in another expression is still read as the job starts, and says so.
+    assert.deepEqual(notImported, [
+      "'hashFiles()' (line 13) is read as the job starts, not when its step runs: what the steps before it write or change is not hashed",
+    ]);
+    assert.match(text, /hash_files_2_1=\$\("\$MAESTRO_HASH_FILES" 'requirements\.txt'\) \|\| hash_status=\$\?/);
     assert.deepEqual(
       validateWorkflow(text).diagnostics.filter((d) => d.severity === 'error'),
       [],
     );
     await inFolder('hash-files', async (dir) => {
-      writeFileSync(join(dir, 'requirements.txt'), 'flask\n');
       const { status, events } = await runWorkflowText(dir, text);
       assert.equal(status, 'completed');
       // What GitHub hashes: the SHA-256 of each file's SHA-256, the files in the order the walk finds them.
-      assert.deepEqual(loggedLines(events), [`key ${githubHashOf('flask\n')}`, `installs from ${githubHashOf('flask\n')}`]);
+      assert.deepEqual(loggedLines(events), ['key []', `installs from ${githubHashOf('flask\n')}`, 'at the start []']);
+    });
+  });
+
+  it('fails the step whose hashFiles() cannot be read as it runs, saying why, without running it', async () => {
+    const { text } = await importWorkflow(
+      yaml(
+        'on: push',
+        'jobs:',
+        '  a:',
+        '    runs-on: x',
+        '    steps:',
+        '      - run: echo first',
+        '      - run: echo "never in the condition"',
+        "        if: hashFiles('*.sock') != ''",
+        '        id: tested',
+        '      - run: echo "never in the run ${{ hashFiles(\'*.sock\') }}"',
+        '        if: always()',
+        '      - run: echo "after, as it failed"',
+        "        if: always() && steps.tested.outcome == 'failure'",
+      ),
+      'ci.yml',
+    );
+    await inFolder('hash-fails', async (dir) => {
+      // A socket is found by the pattern and cannot be read as a file.
+      const server = createServer().listen(join(dir, 'a.sock'));
+      await once(server, 'listening');
+      try {
+        const { status, events } = await runWorkflowText(dir, text);
+        assert.equal(status, 'failed');
+        const lines = loggedLines(events);
+        assert.deepEqual(
+          lines.filter((l) => !l.startsWith('hashFiles(')),
+          ['first', 'after, as it failed'],
+        );
+        const failures = lines.filter((l) => l.startsWith('hashFiles('));
+        assert.equal(failures.length, 2, lines.join('\n'));
+        for (const line of failures) assert.match(line, /^hashFiles\('\*\.sock'\) failed below .+: cannot read .+a\.sock: /);
+      } finally {
+        server.close();
+      }
     });
   });
 

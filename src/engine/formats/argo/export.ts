@@ -29,6 +29,7 @@ import { paramFanOutOf } from './fanOut';
 import { argoText, workflowArgoText, argoVariable, type VariableScope } from './variables';
 import { argoCondition, dependsFor, type ArgoCondition } from './when';
 import { neededNodes, oneDependencyForm, succeededTerm, type NeededNode } from './dependencyForm';
+import { hashFilesCommandProblem } from '../scriptVariables';
 
 export interface ArgoExportOptions extends ConversionOptions {
   /** A WorkflowTemplate (submitted later by name) rather than a Workflow. */
@@ -243,6 +244,8 @@ function templateOf(node: NodeSpec, scope: VariableScope, options: ArgoExportOpt
   if (node.failFast && node.matrix)
     problems.push("failFast has no Argo counterpart (a dag's failFast only stops starting tasks, where here the running instances are stopped too)");
   if (node.artifacts.length) problems.push('artifacts need an artifact repository in Argo: declare them as output artifacts by hand');
+  const commandProblem = hashFilesCommandProblem(node.run ?? '', 'an Argo container');
+  if (commandProblem) problems.push(`${commandProblem}: hash the files with the image's own tools`);
   if (node.kind === 'approval') {
     if (node.approval?.timeoutMs !== undefined) problems.push("an approval timeout has no Argo counterpart (a suspend's duration resumes, it does not reject)");
     // A suspend has no prompt: the annotation keeps ours, for people reading the template and for an import.

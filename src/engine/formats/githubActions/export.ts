@@ -8,7 +8,7 @@ import { programName, shellText, shellWords, takesScriptFile } from '../../platf
 import { callsFileFunction, contextsRead, rewriteExpressions } from '../expressionMap';
 import { ProblemList, type ConversionOptions } from '../problems';
 import { withRetryLoop } from '../scriptRetry';
-import { toGithubVariables } from '../scriptVariables';
+import { hashFilesCommandProblem, toGithubVariables } from '../scriptVariables';
 import { yamlText, type KeyComment } from '../yamlOut';
 import { githubSecretName, toGithubContexts } from './contexts';
 import { withJobResults } from './jobResults';
@@ -114,6 +114,8 @@ function jobOf(ctx: JobContext): Json {
     problems.add(node.id, "an approval timeout has no GitHub Actions equivalent (an environment's wait timer approves, it does not reject)");
   if (node.if !== undefined && callsFileFunction(node.if, true))
     problems.add(node.id, "its if calls hashFiles(), which GitHub reads in a step's values only, not in a job's if: test the files in its run instead");
+  const commandProblem = hashFilesCommandProblem(node.run ?? '', "GitHub's runner");
+  if (commandProblem) problems.add(node.id, `${commandProblem}: call hashFiles() in a step's values (a step of its own for files an earlier step writes)`);
   // Everything that may read other nodes first: what it reads becomes a direct need.
   const condition = node.if !== undefined ? translate(ctx, node.if, true) : undefined;
   const steps = node.kind === 'approval' ? approvalSteps(ctx) : node.kind === 'run' ? runSteps(ctx) : [];

@@ -14,6 +14,7 @@ import { ENV_FILES_APPLY_LINE, ENV_FILES_FROM_LINE, ENV_FILES_START } from './en
 import { JOB_RESULT, JOB_STATUS, jobResultTest } from './jobState';
 import { resultVariable, SAME_TEXT, SAME_TEXT_FUNCTION, stepCondition, type StepConditionResult, type StepResultRead } from './stepConditions';
 import { lineOf } from './tokens';
+import { type FileHashReads, HASH_STATUS, readLine } from './fileHashReads';
 import { captureLines, OUTPUTS_FROM_LINE, STEP_OUTPUT_FUNCTION, type ScriptVariable, type StepOutputs } from './stepOutputs';
 
 /** A translated condition, or the note that says why it is not. */
@@ -119,6 +120,22 @@ function conditionLines(piece: StepPiece, condition: Condition | undefined, out:
   return { lines: [`# if: ${commentText(written)}`], test: condition.test };
 }
 
+/**
+ * The hashFiles() calls a step reads as it runs: those its condition tests, read before it (a failure fails the step
+ * without running its commands, as on GitHub), and those of its commands and env, read first in its subshell.
+ */
+function fileHashLines(piece: StepPiece, condition: Condition | undefined, hashes: FileHashReads): { before: string[]; guard: string[]; inStep: string[] } {
+  const position = piece.position - 1;
+  const tested = condition && 'test' in condition ? hashes.readsIn(position, condition.test) : [];
+  const used = [...piece.prefix, piece.body ?? '', ...[...(piece.values?.values() ?? [])].map((name) => `$${name}`)].join('\n');
+  const inStep = hashes.readsIn(position, used).filter((read) => !tested.some((t) => t.name === read.name));
+  return {
+    before: tested.length ? [`${HASH_STATUS}=0`, ...tested.map((read) => readLine(read, true))] : [],
+    guard: tested.length ? [`[ "$${HASH_STATUS}" -eq 0 ] || exit "$${HASH_STATUS}"`] : [],
+    inStep: inStep.map((read) => readLine(read, false)),
+  };
+}
+
 /** One step's lines: its comments, then its commands in a subshell under its condition. */
 function guardedLines(
   piece: StepPiece,
@@ -126,10 +143,12 @@ function guardedLines(
   keepsGoing: { test: string; note?: string },
   reads: readonly StepResultRead[],
   out: StepsResult,
+  hashes: FileHashReads,
 ): string[] {
   const { head, prefix, body } = piece;
   if (body === undefined) return head;
   const above = conditionLines(piece, condition, out);
+  const hashed = fileHashLines(piece, condition, hashes);
   if (keepsGoing.note) {
     out.notes.push(keepsGoing.note);
     above.lines.push(notImportedLine(keepsGoing.note));
@@ -139,6 +158,8 @@ function guardedLines(
   const subshell = [
     '(',
     'set -e',
+    ...hashed.guard,
+    ...hashed.inStep,
     ...prefix,
     ...((piece.ownShell !== undefined && ownShellLines(piece.ownShell, body, piece.values)) || [body.replace(/\n$/, '')]),
     ')',
@@ -152,7 +173,8 @@ function guardedLines(
     ...head,
     ...above.lines,
     ...results.before,
-    `if ${above.test}; then`,
+    ...hashed.before,
+    `if ${hashed.before.length ? `[ "$${HASH_STATUS}" -ne 0 ] || { ${above.test}; }` : above.test}; then`,
     ...run,
     ...results.after,
     ...(keepsGoing.test === 'true' ? [] : [keepsGoing.test === 'false' ? failsTheJob : `${keepsGoing.test} || ${failsTheJob}`]),
@@ -177,6 +199,8 @@ export interface ScriptState {
   endOutputs: readonly (readonly [string, string])[];
   /** Whether the steps use the runner's files (`$GITHUB_ENV`, `$GITHUB_PATH`, `$GITHUB_STEP_SUMMARY`). */
   envFiles: boolean;
+  /** The hashFiles() calls the steps read as they run. */
+  fileHashes: FileHashReads;
   /** What the step at a position (from 0) may read of what the script keeps. */
   variablesAt(position: number): ScriptVariable;
 }
@@ -200,7 +224,7 @@ export function guardedScript(pieces: readonly StepPiece[], state: ScriptState, 
     }
     const condition = committedCondition(piece, earlier(i), { ...sink, readAtJobStart: piece.afterCommands }, out, taken);
     const captured = outputs.capturedAt(i);
-    const guarded = guardedLines(piece, condition, keepsGoingTest(piece, sink, out, taken), reads, out);
+    const guarded = guardedLines(piece, condition, keepsGoingTest(piece, sink, out, taken), reads, out, state.fileHashes);
     lines.push(
       ...(envFiles ? [ENV_FILES_FROM_LINE] : []),
       ...(captured.size ? [OUTPUTS_FROM_LINE, ...guarded, ...captureLines(captured)] : guarded),

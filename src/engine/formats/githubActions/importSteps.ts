@@ -9,6 +9,7 @@ import { fromGithubVariables } from '../scriptVariables';
 import { fromGithubValue } from './contexts';
 import { APPROVAL_STEP_RUN } from './export';
 import { isDownloadStep } from './artifactSteps';
+import { FileHashReads, isFileHashChain, readsFileHashes } from './fileHashReads';
 import { envFileVariables, usesEnvFiles } from './envFiles';
 import { outputsWrittenAtEnd } from './jobOutputs';
 import { type PlacedSteps, rewriteActionOutputs, withLocalActions } from './localActions';
@@ -70,31 +71,20 @@ export function importSteps(steps: unknown[], stepsOwner: unknown, job: JobScope
   const stepOutputs = new StepOutputs(objects);
   const posixShell = isPosixShell(out.shell);
   const endOutputs = jobOutputsOf(job.outputs, placed, stepOutputs, out, !loop && posixShell);
-  const envFiles = usesEnvFiles(runs);
-  const guarded =
-    !loop &&
-    (needsGuards(
-      objects.filter((s) => typeof s.run === 'string' || isDownloadStep(s) || isSetupAction(s)),
-      out.shell,
-    ) ||
-      stepOutputs.any ||
-      stepOutputs.readsJobStatus ||
-      envFiles) &&
-    posixShell;
-  const envFileVariablesAt = envFileVariables(objects);
-  const state: ScriptState = {
-    outputs: stepOutputs,
+  const { state, guarded, afterCommandsAt } = scriptState(objects, {
+    shell: out.shell,
+    loop: loop !== undefined,
+    stepOutputs,
     endOutputs,
-    envFiles: guarded && envFiles,
-    variablesAt: (i) => (chain) => (guarded ? (stepOutputs.readableAt(i)(chain) ?? envFileVariablesAt(i)(chain)) : undefined),
-  };
+    envFiles: usesEnvFiles(runs),
+  });
   const scope = { ...job, defaultShell: out.shell, guarded, envFiles: state.envFiles, nodeFolder: out.workingDirectory, actionNotes };
   const pieces: StepPiece[] = objects.map((step, i) => {
     const stepLine = firstLine(step) || lineOf(stepsOwner, 'steps');
     // The only step's shell and folder are the node's: GitHub's shell is then the step's, where it names one.
     const own = step === only ? { ...step, shell: undefined, 'working-directory': undefined } : step;
     const githubShell = step === only && typeof only.shell === 'string' ? only.shell : job.githubShell;
-    const afterCommands = objects.slice(0, i).some((s) => typeof s.run === 'string');
+    const afterCommands = afterCommandsAt(i);
     return stepPiece(own, i + 1, stepLine, { ...scope, githubShell, lone: step === only, afterCommands, variables: state.variablesAt(i) }, out);
   });
   const last = runs[runs.length - 1];
@@ -109,6 +99,38 @@ export function importSteps(steps: unknown[], stepsOwner: unknown, job: JobScope
     out.script = pieces.flatMap((p, i) => sequentialLines(p, i === lastRun, out.shell)).join('\n') + (endsWithNewline ? '\n' : '');
   }
   return out;
+}
+
+/**
+ * Whether the job's steps run each under its guard (guardedSteps.ts): where one has an `if`, its own shell or
+ * timeout, reads what another keeps (an output, the job's status, the runner's files) or reads files as it runs
+ * (fileHashReads.ts), in a POSIX shell; and what each step may read of what the script keeps.
+ */
+function scriptState(
+  objects: readonly Json[],
+  job: { shell: string | undefined; loop: boolean; stepOutputs: StepOutputs; endOutputs: ScriptState['endOutputs']; envFiles: boolean },
+): { state: ScriptState; guarded: boolean; afterCommandsAt: (i: number) => boolean } {
+  const { stepOutputs, envFiles } = job;
+  const firstRun = objects.findIndex((s) => typeof s.run === 'string');
+  const afterCommandsAt = (i: number) => firstRun >= 0 && i > firstRun;
+  const hashesLater = objects.some((s, i) => afterCommandsAt(i) && typeof s.run === 'string' && readsFileHashes(s));
+  const guardedSteps = objects.filter((s) => typeof s.run === 'string' || isDownloadStep(s) || isSetupAction(s));
+  const readsKept = stepOutputs.any || stepOutputs.readsJobStatus || envFiles || hashesLater;
+  const guarded = !job.loop && (needsGuards(guardedSteps, job.shell) || readsKept) && isPosixShell(job.shell);
+  const envFileVariablesAt = envFileVariables(objects);
+  const fileHashes = new FileHashReads();
+  const variableAt = (i: number, chain: readonly string[]) => {
+    if (!isFileHashChain(chain)) return stepOutputs.readableAt(i)(chain) ?? envFileVariablesAt(i)(chain);
+    return afterCommandsAt(i) ? fileHashes.variableAt(i, chain.slice(1)) : undefined;
+  };
+  const state: ScriptState = {
+    outputs: stepOutputs,
+    endOutputs: job.endOutputs,
+    envFiles: guarded && envFiles,
+    fileHashes,
+    variablesAt: (i) => (chain) => (guarded ? variableAt(i, chain) : undefined),
+  };
+  return { state, guarded, afterCommandsAt };
 }
 
 /**

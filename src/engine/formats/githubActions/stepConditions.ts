@@ -10,6 +10,7 @@ import { printExpression } from '../../expressions/print';
 import { chainNames, collectReferences } from '../../expressions/references';
 import { conditionSource } from '../../expressions/template';
 import { shellWord } from '../../platform/shells';
+import { isFileHashChain, valueChain } from './fileHashReads';
 import { jobResultTest } from './jobState';
 import type { ScriptVariable } from './stepOutputs';
 
@@ -87,9 +88,30 @@ const statusCall = (e: Expr): string | undefined => {
   return name && STATUS_TESTS.has(name) && call.args?.length === 0 ? name : undefined;
 };
 const callsStatus = (e: Expr): boolean => readsOf(e).calls.some((c) => STATUS_TESTS.has(c.name.toLowerCase()));
-/** Whether an expression reads what the job's script keeps: the steps' results and outputs, the job's status, a variable. */
+/**
+ * Whether an expression reads what the job's script keeps: the steps' results and outputs, the job's status, a
+ * variable, or a hashFiles() call the script reads where a test of it stands (tested alone or against a text).
+ */
 const readsScriptState = (e: Expr, scope: StepConditionScope): boolean =>
-  readsOf(e).refs.some((r) => r.segments[0].name.toLowerCase() === 'steps' || scope.variable(r.segments.map((s) => s.name)) !== undefined);
+  readsOf(e).refs.some((r) => r.segments[0].name.toLowerCase() === 'steps' || scope.variable(r.segments.map((s) => s.name)) !== undefined) ||
+  testsFileHash(e, scope);
+
+/** Whether an expression tests a hashFiles() call that has a variable, alone or in `!`, `&&`, `||` or parentheses. */
+function testsFileHash(e: Expr, scope: StepConditionScope): boolean {
+  const hasVariable = (side: Expr) => {
+    const chain = valueChain(side);
+    return chain !== undefined && isFileHashChain(chain) && scope.variable(chain) !== undefined;
+  };
+  if (hasVariable(e)) return true;
+  const b = e as Partial<Binary>;
+  const sides = b.left && b.right && (b.operator?.lexeme === '==' || b.operator?.lexeme === '!=') ? [b.left, b.right] : [];
+  const isText = (side: Expr) => ((side as Partial<Literal>).literal?.kind as number | undefined) === 0;
+  if (sides.some(isText) && sides.some(hasVariable)) return true;
+  const parts = e as Partial<Logical & Unary & Grouping & FunctionCall>;
+  if (parts.functionName) return false;
+  const inner = parts.args ?? (parts.operator?.lexeme === '!' && parts.expr ? [parts.expr] : parts.group ? [parts.group] : []);
+  return inner.some((p) => testsFileHash(p, scope));
+}
 
 const braced = (p: Piece): string => (p.compound ? `{ ${p.text}; }` : p.text);
 
@@ -120,9 +142,9 @@ function joined(operator: string, pieces: Piece[]): Piece {
   return { text: kept.map((p) => (p.operator === operator ? p.text : braced(p))).join(` ${operator} `), compound: true, operator };
 }
 
-/** An earlier step's output (`steps.meta.outputs.tag`) or the job's status: its variable; undefined for any other. */
+/** An earlier step's output (`steps.meta.outputs.tag`), the job's status or a hashFiles() call: its variable; undefined for any other. */
 function outputVariable(e: Expr, scope: StepConditionScope): string | undefined {
-  const chain = chainNames(e);
+  const chain = valueChain(e);
   return chain && scope.variable(chain);
 }
 

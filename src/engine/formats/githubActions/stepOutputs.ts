@@ -3,12 +3,16 @@
 // variable (`steps_meta_tag`) that the later steps read where GitHub would have written the value. `job.status` and
 // `env.NAME` of what a step wrote to `$GITHUB_ENV` (./envFiles.ts) are read the same way, from the script's variables.
 import { isObject, type Json, textOf } from '../../json';
-import { chainNames, collectReferences } from '../../expressions/references';
+import { collectReferences } from '../../expressions/references';
 import { expressionPieces, findTemplates } from '../../expressions/template';
 import { quotingAt, variableUse } from '../../platform/shellQuoting';
+import { valueChain } from './fileHashReads';
 import { isJobStatus, JOB_RESULT } from './jobState';
 
-/** The script's variable a chain read in a step stands for (an earlier step's output, the job's status…), or undefined. */
+/**
+ * The script's variable a chain read in a step stands for (an earlier step's output, the job's status, a hashFiles()
+ * call read as the step runs: see fileHashReads.ts), or undefined.
+ */
 export type ScriptVariable = (chain: readonly string[]) => string | undefined;
 
 const variableName = (id: string, name: string): string => `steps_${id}_${name}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
@@ -101,7 +105,7 @@ export function withOutputVariables(script: string, variable: ScriptVariable): {
   let last = 0;
   const unexpanded: string[] = [];
   for (const part of findTemplates(script)) {
-    const chain = part.parsed ? chainNames(part.parsed.expr) : undefined;
+    const chain = part.parsed ? valueChain(part.parsed.expr) : undefined;
     const name = chain && variable(chain);
     if (!name) continue;
     const use = variableUse(name, quotingAt(script, part.span.start));
@@ -125,7 +129,7 @@ export function withValuePlaceholders(script: string, variable: ScriptVariable):
   let out = '';
   let last = 0;
   for (const part of findTemplates(script)) {
-    const chain = part.parsed ? chainNames(part.parsed.expr) : undefined;
+    const chain = part.parsed ? valueChain(part.parsed.expr) : undefined;
     const name = chain && variable(chain);
     if (!name) continue;
     let placeholder = `@@maestro-value-${values.size + 1}@@`;
@@ -147,7 +151,7 @@ export function outputsWord(value: string, variable: ScriptVariable): string | u
   let word = '';
   let last = 0;
   for (const part of parts) {
-    const chain = part.parsed ? chainNames(part.parsed.expr) : undefined;
+    const chain = part.parsed ? valueChain(part.parsed.expr) : undefined;
     const name = chain && variable(chain);
     if (!name) return undefined;
     word += value.slice(last, part.span.start).replace(/[\\"$`]/g, '\\$&') + `\${${name}}`;
