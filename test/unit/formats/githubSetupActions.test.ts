@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { parse } from 'yaml';
 import { spawnSync } from 'node:child_process';
 import { dirname } from 'node:path';
 import { importWorkflow } from '../../../src/engine/formats';
@@ -58,7 +59,7 @@ describe('GitHub Actions import: actions that set the machine up', () => {
   });
 
   it('says where a job asks for a runner of another system, through its matrix too, that it runs on this machine', async () => {
-    const { notImported } = await importWorkflow(
+    const { text, notImported } = await importWorkflow(
       yaml(
         'on: push',
         'jobs:',
@@ -71,14 +72,33 @@ describe('GitHub Actions import: actions that set the machine up', () => {
         '    steps: [{ run: make }]',
         '  c:',
         '    runs-on: { group: big, labels: windows-2022 }',
+        '    steps: [{ run: Write-Output "$env:HOME" }]',
+        '  d:',
+        '    runs-on: windows-latest',
+        '    defaults: { run: { shell: bash } }',
+        '    steps: [{ run: make }]',
+        '  e:',
+        '    runs-on: macos-14',
         '    steps: [{ run: make }]',
       ),
       'ci.yml',
     );
+    const here = 'on GitHub: here it runs on the machine that runs the workflow, whatever its system';
     assert.deepEqual(notImported, [
-      "job 'a' (line 4): runs on windows-latest, macos-14 on GitHub: here it runs on the machine that runs the workflow, whatever its system",
-      "job 'c' (line 11): runs on windows-2022 on GitHub: here it runs on the machine that runs the workflow, whatever its system",
+      `job 'a' (line 4): runs on windows-latest, macos-14 ${here}; its steps that name no shell run in bash, where GitHub runs them in pwsh on Windows`,
+      `job 'c' (line 11): runs on windows-2022 ${here}; its steps run in pwsh, GitHub's default shell on Windows (PowerShell 7 must be installed here)`,
+      `job 'd' (line 14): runs on windows-latest ${here}`,
+      `job 'e' (line 18): runs on macos-14 ${here}`,
     ]);
+    // A job only for Windows keeps GitHub's default shell there; one that names its shell keeps that one.
+    const nodes = (parse(text) as { nodes: Record<string, { shell?: string }> }).nodes;
+    assert.deepEqual(Object.fromEntries(Object.entries(nodes).map(([id, node]) => [id, node.shell])), {
+      a: undefined,
+      b: undefined,
+      c: 'pwsh',
+      d: 'bash -o pipefail',
+      e: undefined,
+    });
   });
 
   it('keeps only the comment where the node runs in a shell that is not POSIX', () => {

@@ -27,7 +27,7 @@ import { jobOutputs, renameOutputReferences } from './jobOutputs';
 import { type UploadedPaths, uploadedPaths } from './artifactSteps';
 import type { LocalActions } from './localActions';
 import { matrixJobs, matrixOf, matrixOutputsRead } from './matrixImport';
-import { otherSystems } from './runnerLabels';
+import { otherSystemNote, windowsDefaultShell } from './runnerLabels';
 import { serviceLines } from './services';
 import { concurrencyGroupMutex } from './concurrency';
 import { calledImportPath, outputsRead, reusableCallNode } from './reusableCall';
@@ -254,12 +254,15 @@ function jobNode(id: string, job: Json, workflowCtx: Context): NodeDoc {
   // The job's values read `needs.*` as its own needs.
   const ctx: Context = { ...workflowCtx, needs };
   const jobDefaults = isObject(job.defaults) && isObject(job.defaults.run) ? job.defaults.run : {};
-  const shell = typeof jobDefaults.shell === 'string' ? shellFromGithub(jobDefaults.shell) : ctx.defaultShell;
+  const named = typeof jobDefaults.shell === 'string' || ctx.githubShell !== undefined;
+  // GitHub's default shell is the runner's: PowerShell on Windows.
+  const githubShell = typeof jobDefaults.shell === 'string' ? jobDefaults.shell : (ctx.githubShell ?? windowsDefaultShell(job));
+  const shell = typeof jobDefaults.shell === 'string' || !named ? shellFromGithub(githubShell) : ctx.defaultShell;
   const dir = typeof jobDefaults['working-directory'] === 'string' ? jobDefaults['working-directory'] : ctx.defaultDir;
   const envNames = new Set(isObject(job.env) ? Object.keys(job.env) : []);
   const steps = importSteps(Array.isArray(job.steps) ? job.steps : [], job, {
     defaultShell: shell,
-    githubShell: typeof jobDefaults.shell === 'string' ? jobDefaults.shell : ctx.githubShell,
+    githubShell,
     defaultDir: dir,
     envNames,
     inputs: ctx.inputs,
@@ -276,6 +279,8 @@ function jobNode(id: string, job: Json, workflowCtx: Context): NodeDoc {
   // The job's outputs as its steps write them (those of a composite action's steps where it names a using step's).
   const outputs = steps.outputsRead;
   Object.assign(node, jobSettings(id, outputs ? { ...job, outputs, [LINES]: (job as Lined)[LINES] } : job, ctx, steps.outputsAtEnd));
+  const systemNote = otherSystemNote(job, named);
+  if (systemNote) ctx.notes.push(`job '${id}' (line ${at('runs-on')}): ${systemNote}`);
   if (Object.keys(steps.env).length) node.env = { ...(node.env as Record<string, string> | undefined), ...steps.env };
   // The workflow's default shell is written once, in `defaults`; a script of steps in their own shells needs bash.
   if (steps.shell && steps.shell !== ctx.defaultShell) node.shell = steps.shell;
@@ -337,8 +342,6 @@ function jobSettings(id: string, job: Json, ctx: Context, outputsAtEnd: Readonly
     else if (typeof timeout === 'number') note('timeout-minutes', `timeout-minutes ${textOf(timeout)} is not a positive number of minutes: write a duration`);
     else note('timeout-minutes', `timeout-minutes is an expression (${textOf(timeout)}): write a duration`);
   }
-  const others = otherSystems(job);
-  if (others.length) note('runs-on', `runs on ${others.join(', ')} on GitHub: here it runs on the machine that runs the workflow, whatever its system`);
   const keepsGoing = job['continue-on-error'];
   if (keepsGoing === true || keepsGoing === 'true') node.continueOnError = true;
   else if (keepsGoing !== undefined && keepsGoing !== false && keepsGoing !== 'false') {

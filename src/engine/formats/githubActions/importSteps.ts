@@ -51,7 +51,8 @@ const loneStepShell = (shell: string): string | undefined => (runsPastFailures(s
  */
 function stepsInOwnFiles(steps: Json[], shell: string | undefined, githubShell: string | undefined): Json[] | undefined {
   if (isPosixShell(shell) || githubShell === undefined || !stepShellOf(githubShell)) return undefined;
-  return steps.map((s) => (typeof s.run === 'string' && typeof s.shell !== 'string' ? { ...s, shell: githubShell } : s));
+  // The step keeps its lines, which notes name.
+  return steps.map((s) => (typeof s.run === 'string' && typeof s.shell !== 'string' ? { ...s, shell: githubShell, [LINES]: (s as Lined)[LINES] } : s));
 }
 
 /** The run steps of one job; a job exported by us comes back as it was (one step, its retry loop undone). */

@@ -1,9 +1,9 @@
 // The machine a job asks for (`runs-on`): here a job runs on the machine that runs the workflow, so a job for
-// another system is said to be one.
+// another system is said to be one. A job only for Windows keeps GitHub's default shell there, PowerShell.
 import { isObject, type Json, textOf } from '../../json';
 
-/** The runners of other systems a job asks for (`windows-latest`, `macos-14`), through its matrix too. */
-export function otherSystems(job: Json): string[] {
+/** The labels a job's `runs-on` names, through its matrix too. */
+function runnerLabels(job: Json): string[] {
   const labels = (value: unknown): string[] =>
     Array.isArray(value) ? value.flatMap(labels) : isObject(value) ? labels(value.labels) : value === undefined ? [] : [textOf(value)];
   const matrix = isObject(job.strategy) && isObject(job.strategy.matrix) ? job.strategy.matrix : {};
@@ -13,5 +13,29 @@ export function otherSystems(job: Json): string[] {
     const included = Array.isArray(matrix.include) ? matrix.include.filter(isObject).map((entry) => entry[key]) : [];
     return [...(Array.isArray(matrix[key]) ? (matrix[key] as unknown[]) : []), ...included].flatMap(labels);
   };
-  return [...new Set(labels(job['runs-on']).flatMap(fromMatrix))].filter((l) => /windows|macos|osx/i.test(l));
+  return [...new Set(labels(job['runs-on']).flatMap(fromMatrix))];
+}
+
+const isWindows = (label: string): boolean => /windows/i.test(label);
+
+/** The runners of other systems a job asks for (`windows-latest`, `macos-14`), through its matrix too. */
+export const otherSystems = (job: Json): string[] => runnerLabels(job).filter((l) => isWindows(l) || /macos|osx/i.test(l));
+
+/** GitHub's default shell for the job's steps where it runs only on Windows (`pwsh`); undefined elsewhere. */
+export function windowsDefaultShell(job: Json): string | undefined {
+  const labels = runnerLabels(job);
+  return labels.length && labels.every(isWindows) ? 'pwsh' : undefined;
+}
+
+/**
+ * What is said of a job for another system: that it runs here on this machine, and in which shell its steps that
+ * name none run (`named`: the job or the workflow names one).
+ */
+export function otherSystemNote(job: Json, named: boolean): string | undefined {
+  const others = otherSystems(job);
+  if (!others.length) return undefined;
+  const here = `runs on ${others.join(', ')} on GitHub: here it runs on the machine that runs the workflow, whatever its system`;
+  if (named || !others.some(isWindows)) return here;
+  if (windowsDefaultShell(job)) return `${here}; its steps run in pwsh, GitHub's default shell on Windows (PowerShell 7 must be installed here)`;
+  return `${here}; its steps that name no shell run in bash, where GitHub runs them in pwsh on Windows`;
 }
