@@ -7,10 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { importWorkflow } from '../../../src/engine/formats';
+import { isFileHashChain } from '../../../src/engine/formats/githubActions/fileHashReads';
 import { isJobStatus } from '../../../src/engine/formats/githubActions/jobState';
 import { SAME_TEXT_FUNCTION, stepCondition } from '../../../src/engine/formats/githubActions/stepConditions';
 import { outputOf } from '../../../src/engine/formats/githubActions/stepOutputs';
-import { evaluate } from '../../../src/engine/expressions/evaluate';
+import { evaluate, type FileReader } from '../../../src/engine/expressions/evaluate';
 import { parseExpression } from '../../../src/engine/expressions/parser';
 import { collectReferences } from '../../../src/engine/expressions/references';
 import { isTruthy, toText } from '../../../src/engine/expressions/values';
@@ -21,9 +22,12 @@ import { githubHashOf, yaml } from '../helpers';
 import { until } from '../processes';
 import { inFolder, loggedLines, runWorkflowText } from './importedRuns';
 
+/** The calls a step reads as it runs, each with its variable (a call with other arguments is the engine's, as for a first step). */
+const HASH_VARIABLES: Record<string, string> = { '["lock"]': 'hash_lock', '["none.txt"]': 'hash_none' };
 const scope = {
   earlierSteps: ['unit', 'lint-web', 'meta'],
   variable: (chain: readonly string[]) => {
+    if (isFileHashChain(chain)) return HASH_VARIABLES[JSON.stringify(chain.slice(1))];
     const output = outputOf(chain);
     return isJobStatus(chain) ? 'job_result' : output?.id.toLowerCase() === 'meta' ? `steps_meta_${output.name.toLowerCase()}` : undefined;
   },
@@ -148,7 +152,7 @@ describe("GitHub Actions import: a step's if", () => {
     assert.match(problem('a ${{ failure() }}'), /mixes text and expressions/);
   });
 
-  it('decides as GitHub does, for any condition over the statuses, earlier steps and values (a property)', () => {
+  it('decides as GitHub does, for any condition over the statuses, earlier steps, values and files (a property)', () => {
     const leaf = fc.constantFrom(
       'success()',
       'failure()',
@@ -168,6 +172,12 @@ describe("GitHub Actions import: a step's if", () => {
       "job.status == 'Failure'",
       "job.status != 'cancelled'",
       'job.status',
+      "hashFiles('lock') != ''",
+      "hashFiles('LOCK') != ''",
+      "hashFiles('lock') == 'ABC'",
+      "hashFiles('lock')",
+      "hashFiles('none.txt') == ''",
+      "startsWith(hashFiles('lock'), 'a')",
     );
     const condition: fc.Arbitrary<string> = fc.letrec<{ e: string }>((tie) => ({
       e: fc.oneof(
@@ -186,6 +196,7 @@ describe("GitHub Actions import: a step's if", () => {
       flag: fc.boolean(),
       word: fc.constantFrom('yes', 'no', ''),
       tag: fc.constantFrom('v1', 'V1', 'v2', ''),
+      hash: fc.constantFrom('abc', 'ABC', ''),
     });
     fc.assert(
       fc.property(fc.array(fc.tuple(condition, world), { minLength: 20, maxLength: 20 }), (cases) => {
@@ -320,7 +331,11 @@ interface World {
   flag: boolean;
   word: string;
   tag: string;
+  /** What hashFiles('lock') reads (and hashFiles('LOCK'): the walk is the engine's); the other patterns match nothing. */
+  hash: string;
 }
+
+const filesOf = (w: World): FileReader => ({ hashFiles: (args) => (args[0].toLowerCase() === 'lock' ? w.hash : '') });
 
 /** GitHub's rule, with its own evaluator: a condition without a status function is `success() && (…)`. */
 function githubDecides(condition: string, w: World): boolean {
@@ -337,6 +352,7 @@ function githubDecides(condition: string, w: World): boolean {
       job: { status: w.job },
     },
     status: { success: () => w.job === 'success', failure: () => w.job === 'failure', cancelled: () => w.job === 'cancelled' },
+    files: filesOf(w),
   });
   const statusCalled = collectReferences({ expr, offsetOf: () => 0 }).calls.some((c) => ['success', 'failure', 'always', 'cancelled'].includes(c.name));
   return isTruthy(value) && (statusCalled || w.job === 'success');
@@ -348,7 +364,7 @@ function shellDecides(cases: [string, World][]): boolean[] {
     const result = stepCondition(condition, scope);
     assert.ok('test' in result, `${condition}: ${JSON.stringify(result)}`);
     const values = result.values.map(({ name, expression }) => {
-      const value = evaluate(parseExpression(expression), { contexts: { inputs: { flag: w.flag, word: w.word } } });
+      const value = evaluate(parseExpression(expression), { contexts: { inputs: { flag: w.flag, word: w.word } }, files: filesOf(w) });
       return `${name}='${toText(value)}'`;
     });
     const unitConclusion = w.unit === 'failure' && w.unitKeepsGoing ? 'success' : w.unit;
@@ -359,6 +375,8 @@ function shellDecides(cases: [string, World][]): boolean[] {
       `conclusion_lint_web=${w.lint}`,
       `outcome_lint_web=${w.lint}`,
       `steps_meta_tag='${w.tag}'`,
+      `hash_lock='${w.hash}'`,
+      "hash_none=''",
       ...values,
     ];
     return `(${vars.join('; ')}; if ${result.test}; then echo yes; else echo no; fi)`;
