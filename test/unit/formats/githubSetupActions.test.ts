@@ -80,6 +80,13 @@ describe('GitHub Actions import: actions that set the machine up', () => {
         '  e:',
         '    runs-on: macos-14',
         '    steps: [{ run: make }]',
+        '  f:',
+        '    runs-on: [self-hosted, Windows, X64]',
+        '    steps: [{ run: make }]',
+        '  g:',
+        "    runs-on: [self-hosted, '${{ matrix.os }}']",
+        '    strategy: { matrix: { os: [windows, [windows, gpu]] } }',
+        '    steps: [{ run: make }]',
       ),
       'ci.yml',
     );
@@ -89,6 +96,8 @@ describe('GitHub Actions import: actions that set the machine up', () => {
       `job 'c' (line 11): runs on windows-2022 ${here}; its steps run in pwsh, GitHub's default shell on Windows (PowerShell 7 must be installed here)`,
       `job 'd' (line 14): runs on windows-latest ${here}`,
       `job 'e' (line 18): runs on macos-14 ${here}`,
+      `job 'f' (line 21): runs on Windows ${here}; its steps run in pwsh, GitHub's default shell on Windows (PowerShell 7 must be installed here)`,
+      `job 'g' (line 24): runs on windows ${here}; its steps run in pwsh, GitHub's default shell on Windows (PowerShell 7 must be installed here)`,
     ]);
     // A job only for Windows keeps GitHub's default shell there; one that names its shell keeps that one.
     const nodes = (parse(text) as { nodes: Record<string, { shell?: string }> }).nodes;
@@ -98,6 +107,8 @@ describe('GitHub Actions import: actions that set the machine up', () => {
       c: 'pwsh',
       d: 'bash -o pipefail',
       e: undefined,
+      f: 'pwsh',
+      g: 'pwsh',
     });
   });
 

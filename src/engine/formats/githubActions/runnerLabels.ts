@@ -2,29 +2,36 @@
 // another system is said to be one. A job only for Windows keeps GitHub's default shell there, PowerShell.
 import { isObject, type Json, textOf } from '../../json';
 
-/** The labels a job's `runs-on` names, through its matrix too. */
-function runnerLabels(job: Json): string[] {
+/**
+ * The runners a job may run on, each as the labels it must have (`[self-hosted, windows]` is one runner), one for each
+ * value of its matrix where `runs-on` reads the matrix.
+ */
+function runners(job: Json): string[][] {
   const labels = (value: unknown): string[] =>
     Array.isArray(value) ? value.flatMap(labels) : isObject(value) ? labels(value.labels) : value === undefined ? [] : [textOf(value)];
   const matrix = isObject(job.strategy) && isObject(job.strategy.matrix) ? job.strategy.matrix : {};
-  const fromMatrix = (label: string): string[] => {
+  const fromMatrix = (label: string): unknown[] | undefined => {
     const key = /^\$\{\{\s*matrix\.([\w-]+)\s*\}\}$/.exec(label.trim())?.[1];
-    if (key === undefined) return [label];
+    if (key === undefined) return undefined;
     const included = Array.isArray(matrix.include) ? matrix.include.filter(isObject).map((entry) => entry[key]) : [];
-    return [...(Array.isArray(matrix[key]) ? (matrix[key] as unknown[]) : []), ...included].flatMap(labels);
+    return [...(Array.isArray(matrix[key]) ? (matrix[key] as unknown[]) : []), ...included];
   };
-  return [...new Set(labels(job['runs-on']).flatMap(fromMatrix))];
+  const written = labels(job['runs-on']);
+  const at = written.findIndex((label) => fromMatrix(label) !== undefined);
+  if (at < 0) return written.length ? [written] : [];
+  const others = written.filter((_, i) => i !== at);
+  return fromMatrix(written[at])!.map((value) => [...others, ...labels(value)]);
 }
 
 const isWindows = (label: string): boolean => /windows/i.test(label);
 
 /** The runners of other systems a job asks for (`windows-latest`, `macos-14`), through its matrix too. */
-export const otherSystems = (job: Json): string[] => runnerLabels(job).filter((l) => isWindows(l) || /macos|osx/i.test(l));
+export const otherSystems = (job: Json): string[] => [...new Set(runners(job).flat())].filter((l) => isWindows(l) || /macos|osx/i.test(l));
 
-/** GitHub's default shell for the job's steps where it runs only on Windows (`pwsh`); undefined elsewhere. */
+/** GitHub's default shell for the job's steps where every runner it may run on is a Windows one (`pwsh`); undefined elsewhere. */
 export function windowsDefaultShell(job: Json): string | undefined {
-  const labels = runnerLabels(job);
-  return labels.length && labels.every(isWindows) ? 'pwsh' : undefined;
+  const all = runners(job);
+  return all.length && all.every((labels) => labels.some(isWindows)) ? 'pwsh' : undefined;
 }
 
 /**
