@@ -6,6 +6,7 @@ import { importWorkflow } from '../../../src/engine/formats';
 import { setupStep } from '../../../src/engine/formats/githubActions/setupActions';
 import { validateWorkflow } from '../../../src/engine/validation/validate';
 import { yaml } from '../helpers';
+import { inFolder, loggedLines, runWorkflowText } from './importedRuns';
 
 /** What a setup step's commands do in `sh -e`, with `PATH` as given. */
 function runBody(step: Record<string, unknown>, path: string) {
@@ -109,6 +110,37 @@ describe('GitHub Actions import: actions that set the machine up', () => {
       e: undefined,
       f: 'pwsh',
       g: 'pwsh',
+    });
+  });
+
+  it("reads an actions/cache step's cache-hit as a miss, so that the steps a miss asks for run", async () => {
+    const { text, notImported } = await importWorkflow(
+      yaml(
+        'on: push',
+        'jobs:',
+        '  build:',
+        '    runs-on: ubuntu-latest',
+        '    steps:',
+        '      - uses: actions/cache@v4',
+        '        id: Deps',
+        '        with: { path: node_modules, key: "deps-${{ hashFiles(\'package-lock.json\') }}" }',
+        "      - if: steps.deps.outputs.cache-hit != 'true'",
+        '        run: echo installs',
+        "      - if: steps.deps.outputs.cache-hit == 'true'",
+        '        run: echo restored',
+        '      - run: echo "hit [${{ steps.deps.outputs.cache-hit }}]"',
+      ),
+      'ci.yml',
+    );
+    assert.deepEqual(notImported, []);
+    assert.deepEqual(
+      validateWorkflow(text).diagnostics.filter((d) => d.severity === 'error'),
+      [],
+    );
+    await inFolder('cache-hit', async (dir) => {
+      const { status, events } = await runWorkflowText(dir, text);
+      assert.equal(status, 'completed');
+      assert.deepEqual(loggedLines(events), ['installs', 'hit []']);
     });
   });
 

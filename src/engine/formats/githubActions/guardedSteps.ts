@@ -14,6 +14,7 @@ import { ENV_FILES_APPLY_LINE, ENV_FILES_FROM_LINE, ENV_FILES_START } from './en
 import { JOB_RESULT, JOB_STATUS, jobResultTest } from './jobState';
 import { resultVariable, SAME_TEXT, SAME_TEXT_FUNCTION, stepCondition, type StepConditionResult, type StepResultRead } from './stepConditions';
 import { lineOf } from './tokens';
+import type { CacheHits } from './cacheSteps';
 import { type FileHashReads, HASH_STATUS, readLine } from './fileHashReads';
 import { captureLines, OUTPUTS_FROM_LINE, STEP_OUTPUT_FUNCTION, type ScriptVariable, type StepOutputs } from './stepOutputs';
 
@@ -201,6 +202,8 @@ export interface ScriptState {
   envFiles: boolean;
   /** The hashFiles() calls the steps read as they run. */
   fileHashes: FileHashReads;
+  /** The cache steps' hits the steps read. */
+  cacheHits: CacheHits;
   /** What the step at a position (from 0) may read of what the script keeps. */
   variablesAt(position: number): ScriptVariable;
 }
@@ -233,6 +236,7 @@ export function guardedScript(pieces: readonly StepPiece[], state: ScriptState, 
   }
   const helpers = [
     ...(envFiles ? ENV_FILES_START : []),
+    ...state.cacheHits.startLines(),
     ...(outputs.any ? STEP_OUTPUT_FUNCTION : []),
     ...(lines.some((l) => l.includes(`${SAME_TEXT} `)) ? SAME_TEXT_FUNCTION : []),
     ...(lines.some((l) => l.includes(`${KILL_TREE} `)) ? KILL_TREE_FUNCTION : []),

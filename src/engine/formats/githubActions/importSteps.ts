@@ -9,6 +9,7 @@ import { fromGithubVariables } from '../scriptVariables';
 import { fromGithubValue } from './contexts';
 import { APPROVAL_STEP_RUN } from './export';
 import { isDownloadStep } from './artifactSteps';
+import { CacheHits } from './cacheSteps';
 import { FileHashReads, isFileHashChain, readsFileHashes } from './fileHashReads';
 import { envFileVariables, usesEnvFiles } from './envFiles';
 import { outputsWrittenAtEnd } from './jobOutputs';
@@ -104,7 +105,7 @@ export function importSteps(steps: unknown[], stepsOwner: unknown, job: JobScope
 
 /**
  * Whether the job's steps run each under its guard (guardedSteps.ts): where one has an `if`, its own shell or
- * timeout, reads what another keeps (an output, the job's status, the runner's files) or reads files as it runs
+ * timeout, reads what another keeps (an output, the job's status, the runner's files, a cache's hit) or reads files as it runs
  * (fileHashReads.ts), in a POSIX shell; and what each step may read of what the script keeps.
  */
 function scriptState(
@@ -116,12 +117,13 @@ function scriptState(
   const afterCommandsAt = (i: number) => firstRun >= 0 && i > firstRun;
   const hashesLater = objects.some((s, i) => afterCommandsAt(i) && typeof s.run === 'string' && readsFileHashes(s));
   const guardedSteps = objects.filter((s) => typeof s.run === 'string' || isDownloadStep(s) || isSetupAction(s));
-  const readsKept = stepOutputs.any || stepOutputs.readsJobStatus || envFiles || hashesLater;
+  const cacheHits = new CacheHits(objects);
+  const readsKept = stepOutputs.any || stepOutputs.readsJobStatus || envFiles || hashesLater || cacheHits.any;
   const guarded = !job.loop && (needsGuards(guardedSteps, job.shell) || readsKept) && isPosixShell(job.shell);
   const envFileVariablesAt = envFileVariables(objects);
   const fileHashes = new FileHashReads();
   const variableAt = (i: number, chain: readonly string[]) => {
-    if (!isFileHashChain(chain)) return stepOutputs.readableAt(i)(chain) ?? envFileVariablesAt(i)(chain);
+    if (!isFileHashChain(chain)) return stepOutputs.readableAt(i)(chain) ?? envFileVariablesAt(i)(chain) ?? cacheHits.variableAt(i)(chain);
     return afterCommandsAt(i) ? fileHashes.variableAt(i, chain.slice(1)) : undefined;
   };
   const state: ScriptState = {
@@ -129,6 +131,7 @@ function scriptState(
     endOutputs: job.endOutputs,
     envFiles: guarded && envFiles,
     fileHashes,
+    cacheHits,
     variablesAt: (i) => (chain) => (guarded ? variableAt(i, chain) : undefined),
   };
   return { state, guarded, afterCommandsAt };

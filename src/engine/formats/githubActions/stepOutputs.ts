@@ -24,7 +24,7 @@ export function outputOf(chain: readonly string[] | undefined): { id: string; na
 }
 
 /** The texts of a step that may read earlier steps' outputs, and whether each is a condition. */
-function readingTexts(step: Json): { text: string; isCondition: boolean }[] {
+export function readingTexts(step: Json): { text: string; isCondition: boolean }[] {
   const texts = [{ text: textOf(step.run), isCondition: false }];
   if (isObject(step.env)) for (const v of Object.values(step.env)) texts.push({ text: textOf(v), isCondition: false });
   if (step.if !== undefined) texts.push({ text: textOf(step.if), isCondition: true });
