@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EngineEvent } from '../../src/engine/protocol';
 import { validateWorkflow } from '../../src/engine/validation/validate';
@@ -106,6 +107,27 @@ describe('hashFiles() in a workflow', () => {
       ]);
       assert.match(lines[5], /^hashFiles\('\.\.\/x'\) failed below .+: '\.\.\/x' names a folder by '\.' or '\.\.'/);
       assert.equal(lines[6], 'refused with 1');
+    });
+  });
+
+  it('gives the command to the nodes of the bundled engine, which start the bundled helper', async () => {
+    await inFolder('hash-runs-bundle', async (dir) => {
+      writeFileSync(join(dir, 'a.lock'), 'v1');
+      const file = join(dir, 'w.workflow.yaml');
+      writeFileSync(
+        file,
+        yaml(
+          'version: 1',
+          'name: bundled',
+          'nodes:',
+          '  read: { run: \'"$MAESTRO_HASH_FILES" "*.lock" > hash; grep -o dist/hashFiles.js "$MAESTRO_HASH_FILES" > helper\' }',
+        ),
+      );
+      const cli = join(__dirname, '..', '..', 'dist', 'cli.js');
+      const r = spawnSync(process.execPath, [cli, 'run', file, '--runs-dir', join(dir, 'runs')], { encoding: 'utf8', timeout: 60_000 });
+      assert.equal(r.status, 0, r.stdout + r.stderr);
+      assert.equal(readFileSync(join(dir, 'hash'), 'utf8'), `${githubHashOf('v1')}\n`);
+      assert.equal(readFileSync(join(dir, 'helper'), 'utf8'), 'dist/hashFiles.js\n', 'the bundle, not the source');
     });
   });
 
