@@ -79,6 +79,12 @@ describe('hashFiles() as GitHub reads it', () => {
     );
   });
 
+  it('fails on a pipe it matches, rather than wait for a writer for ever', function () {
+    if (spawnSync('mkfifo', [join(ws, 'x.pipe')]).status !== 0) this.skip();
+    assert.throws(() => hashFiles(ws, ['*.pipe']), /cannot read .*x\.pipe: it is not a regular file \(a pipe, a socket or a device\)/);
+    assert.equal(hashFiles(ws, ['b.txt']), githubHashOf('b.txt'), 'other patterns read as before');
+  });
+
   it('is the same from the bundled command a script runs, which says what fails', () => {
     const bundle = join(__dirname, '..', '..', 'dist', 'hashFiles.js');
     const command = join(ws, 'hash-files');

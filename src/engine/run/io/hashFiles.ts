@@ -4,7 +4,7 @@
 // result is the SHA-256 of the SHA-256 of each file found below the workspace, in that order ('' when none is).
 // Synchronous, as expressions are: it looks at LOOK_LIMIT entries at most, and not into the engine's `.maestro`.
 import { createHash } from 'node:crypto';
-import { closeSync, type Dirent, lstatSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, type Dirent, lstatSync, openSync, readdirSync, readSync, realpathSync, type Stats, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import type { FileReader } from '../../expressions/evaluate';
@@ -127,24 +127,31 @@ export function filesToHash(workspace: string, args: readonly string[], limit = 
   const files: string[] = [];
   for (const path of matchedPaths({ patterns, followLinks, looked: 0, limit, chain: [] })) {
     if (!path.startsWith(`${root.replace(/\/$/, '')}/`)) continue;
-    let isFolder: boolean;
+    let stats: Stats;
     try {
-      isFolder = statSync(path).isDirectory();
+      stats = statSync(path);
     } catch (e) {
       throw new HashFilesError(`cannot read ${path}: ${(e as Error).message}`);
     }
-    if (!isFolder) files.push(path);
+    if (stats.isDirectory()) continue;
+    // Reading a pipe would wait for a writer for ever; a socket or a device is no file's contents either.
+    if (!stats.isFile()) throw new HashFilesError(`cannot read ${path}: it is not a regular file (a pipe, a socket or a device)`);
+    files.push(path);
   }
   return files;
 }
 
-/** GitHub's hashFiles() below `workspace`: the SHA-256 of the SHA-256 of each file it reads, or '' when there is none. */
-export function hashFiles(workspace: string, args: readonly string[]): string {
-  const files = filesToHash(workspace, args);
+/** The SHA-256 of the SHA-256 of each file, in order, as GitHub's hashFiles() gives it; '' for none. */
+export function hashOfFiles(files: readonly string[]): string {
   if (!files.length) return '';
   const total = createHash('sha256');
   for (const file of files) total.update(fileDigest(file));
   return total.digest('hex');
+}
+
+/** GitHub's hashFiles() below `workspace`: the SHA-256 of the SHA-256 of each file it reads, or '' when there is none. */
+export function hashFiles(workspace: string, args: readonly string[]): string {
+  return hashOfFiles(filesToHash(workspace, args));
 }
 
 /** What hashFiles() reads below a folder (made absolute, with `/` between its parts). */
