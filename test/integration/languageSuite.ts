@@ -2,7 +2,7 @@
 // user types and from files nobody has open, quick fixes, completion, hover, definitions, the outline; rename in
 // renameSuite, the outputs of script files a node runs in scriptSuite.
 import { strict as assert } from 'node:assert';
-import { rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import type * as vscodeTypes from 'vscode';
 import { registerRenameSuite } from './renameSuite';
 import { registerScriptSuite } from './scriptSuite';
@@ -343,6 +343,25 @@ export function registerLanguageSuites(context: IntegrationContext): void {
         if (outer.isDirty) await outer.save();
       } finally {
         for (const f of [file('move-inner.workflow.yaml'), file('move-outer.workflow.yaml'), moved]) rmSync(f.fsPath, { force: true });
+      }
+    });
+
+    it("hovers a hashFiles() call with what it reads now below the workflow's default folder", async () => {
+      const workflow = file('hover-files.workflow.yaml');
+      mkdirSync(file('hover-app').fsPath, { recursive: true });
+      writeFileSync(file('hover-app/a.lock').fsPath, 'v1');
+      writeFileSync(
+        workflow.fsPath,
+        ['version: 1', 'name: Hover', 'defaults: { cwd: hover-app }', 'nodes:', '  a:', "    run: echo ${{ hashFiles('*.lock') }}", ''].join('\n'),
+      );
+      try {
+        const doc = await open('hover-files.workflow.yaml');
+        const hovers = await vscode.commands.executeCommand<vscodeTypes.Hover[]>('vscode.executeHoverProvider', doc.uri, positionOf(doc, 'hashFiles', 2));
+        const shown = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
+        assert.match(shown, /Now below `[^`]*hover-app`: 1 file \(`a\.lock`\), `[0-9a-f]{64}`/);
+      } finally {
+        rmSync(workflow.fsPath, { force: true });
+        rmSync(file('hover-app').fsPath, { recursive: true, force: true });
       }
     });
 

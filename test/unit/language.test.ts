@@ -1,8 +1,12 @@
 import { strict as assert } from 'node:assert';
+import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { validateWorkflow } from '../../src/engine/validation/validate';
 import { complete } from '../../src/extension/language/completion';
 import { cursorContext } from '../../src/extension/language/cursorContext';
-import { hoverAt } from '../../src/extension/language/hover';
+import { filesReadMarkdown, hoverAt } from '../../src/extension/language/hover';
+import { filesReadNow } from '../../src/extension/language/hashFilesPreview';
 import {
   definitionAt,
   documentSymbols,
@@ -14,7 +18,7 @@ import {
   subRunOutputAt,
 } from '../../src/extension/language/navigation';
 import { buildIndex } from '../../src/engine/workflowIndex';
-import { yaml } from './helpers';
+import { githubHashOf, yaml } from './helpers';
 
 /** A document with a `|` marking the cursor. */
 function at(...lines: string[]) {
@@ -454,6 +458,29 @@ describe('language services', () => {
       assert.match(hoverAt(out.index, out.offset)!.markdown, /Output `version` of \*\*build\*\*/);
       const fn = at(...base.slice(0, 14), '    if: alw|ays()', '    run: x');
       assert.match(hoverAt(fn.index, fn.offset)!.markdown, /always\(\)/);
+    });
+
+    it('shows what a hashFiles() call reads now, within bounds, where the lookup can read the files', () => {
+      const ws = realpathSync(mkdtempSync(join(tmpdir(), 'maestro-hover-files-')));
+      try {
+        for (const name of ['a.lock', 'b.lock', 'c.txt']) writeFileSync(join(ws, name), name);
+        const read = (...args: string[]) => filesReadNow(ws, args);
+        const call = at('version: 1', 'name: W', 'nodes:', "  a: { run: 'echo ${{ hash|Files(''*.lock'') }}', if: \"hashFiles('*.lock', '!b.lock') != ''\" }");
+        const lookups = { filesRead: (args: readonly string[]) => filesReadNow(ws, args) };
+        // In a single-quoted scalar the call's quotes are doubled: the text is not read as the call, and only the doc is shown.
+        assert.doesNotMatch(hoverAt(call.index, call.offset, lookups)!.markdown, /Now below/);
+        const condition = call.text.indexOf('hashFiles', call.text.indexOf('if:')) + 2;
+        const markdown = hoverAt(call.index, condition, lookups)!.markdown;
+        assert.match(markdown, /^`hashFiles\(pattern, …\)`/);
+        assert.ok(markdown.endsWith(`Now below \`${ws}\`: 1 file (\`a.lock\`), \`${githubHashOf('a.lock')}\``), markdown);
+        assert.equal(filesReadMarkdown(read('none/**')), `Now below \`${ws}\`: no file matches, so it is \`''\``);
+        assert.match(filesReadMarkdown(read('--follow')), /follow.* is no option/);
+        for (let i = 0; i < 10; i++) writeFileSync(join(ws, `more-${i}.lock`), '');
+        assert.match(filesReadMarkdown(read('*.lock')), /: 12 files \(`a\.lock`, `b\.lock`, `more-0\.lock`, .*, `more-5\.lock`, and 4 more\), `[0-9a-f]{64}`$/);
+        assert.equal(hoverAt(call.index, condition)!.markdown.includes('Now below'), false, 'without the lookup, the doc alone');
+      } finally {
+        rmSync(ws, { recursive: true, force: true });
+      }
     });
   });
 

@@ -2,6 +2,7 @@ import { isMap, isPair, isScalar, type Node as YamlNode } from 'yaml';
 import type { Span } from '../../engine/diagnostics';
 import { formatDuration } from '../../engine/duration';
 import { FUNCTION_SIGNATURES } from '../../engine/expressions/functions';
+import { literalCallArgs } from '../../engine/expressions/literalCall';
 import { matrixSize, nodesNamingMutex, type InputSpec, type MatrixSpec } from '../../engine/model';
 import { matrixTemplateText, matrixValuesOf, matrixValueText, type MatrixInstance } from '../../engine/matrix';
 import { matrixInstanceAt, matrixKeyMentionsOf } from '../../engine/matrixMentions';
@@ -15,6 +16,7 @@ import { givenInputAt, namedAt } from './navigation';
 import { propertyDoc } from './schemaDocs';
 import type { SubWorkflowSummary } from '../../engine/validateFile';
 import type { WorkflowIndex } from '../../engine/workflowIndex';
+import type { FilesReadNow } from './hashFilesPreview';
 
 export interface HoverContent {
   markdown: string;
@@ -203,6 +205,22 @@ export interface HoverLookups {
   describe?: (written: string) => SubWorkflowSummary | undefined;
   /** The script files (as paths from the workflow's folder) that node `nodeId` runs or they source, which write `output`. */
   scriptWriters?: (nodeId: string, output: string) => string[];
+  /** What hashFiles() of these arguments reads now, below the folder the engine reads it below. */
+  filesRead?: (args: readonly string[]) => FilesReadNow | undefined;
+}
+
+const SHOWN_FILES = 8;
+
+/** What a hashFiles() call reads now, as its hover shows it below the function's doc. */
+export function filesReadMarkdown(read: FilesReadNow): string {
+  const below = `below ${markdownCode(read.folder)}`;
+  if ('problem' in read) return `Now ${below}: ${markdownText(read.problem)}`;
+  if (!read.files.length) return `Now ${below}: no file matches, so it is \`''\``;
+  const more = read.files.length > SHOWN_FILES ? `, and ${read.files.length - SHOWN_FILES} more` : '';
+  const listed = read.files.slice(0, SHOWN_FILES).map(markdownCode).join(', ') + more;
+  const count = `${read.files.length} file${read.files.length === 1 ? '' : 's'}`;
+  const hash = read.hash !== undefined ? markdownCode(read.hash) : `not hashed here (${Math.round(read.bytes / 1024 / 1024)} MB)`;
+  return `Now ${below}: ${count} (${listed}), ${hash}`;
 }
 
 /** The hover at an offset. */
@@ -235,7 +253,12 @@ export function hoverAt(index: WorkflowIndex, offset: number, lookups?: HoverLoo
   // `${{ }}`, or a bare condition: `if:` starting the line or an entry of a flow mapping.
   const inExpression = /\$\{\{/.test(line) || /(?:^\s*|[{,]\s*)if:/.test(line);
   const fn = FUNCTION_SIGNATURES[word.toLowerCase()];
-  if (inExpression && fn && text[span.end] === '(') return { span, markdown: `\`${fn.doc.split(' — ')[0]}\`\n\n${fn.doc.split(' — ')[1] ?? ''}` };
+  if (inExpression && fn && text[span.end] === '(') {
+    const args = fn.files ? literalCallArgs(text, span) : undefined;
+    const read = args?.length ? lookups?.filesRead?.(args) : undefined;
+    const now = read ? `\n\n${filesReadMarkdown(read)}` : '';
+    return { span, markdown: `\`${fn.doc.split(' — ')[0]}\`\n\n${fn.doc.split(' — ')[1] ?? ''}${now}` };
+  }
   const context = CONTEXTS[word.toLowerCase()];
   if (inExpression && context && text[span.start - 1] !== '.') return { span, markdown: `**${word}** context — ${context}` };
   return undefined;

@@ -8,6 +8,7 @@ import { cursorContext } from './cursorContext';
 import { findWorkflowFiles, WORKFLOW_SELECTOR, type WorkflowDocuments } from './documents';
 import { wantsWorkflowFiles, type FileLookups } from './subWorkflowCompletion';
 import { hoverAt, type HoverLookups } from './hover';
+import { filesReadNow } from './hashFilesPreview';
 import { QUICK_FIX_KINDS, quickFixProvider } from './quickFixes';
 import {
   definitionAt,
@@ -129,10 +130,15 @@ async function fileLookups(doc: vscode.TextDocument, pos: vscode.Position, i: Wo
   };
 }
 
-/** What a hover in a saved workflow reads beside it: the sub-workflows it names, the scripts its nodes run. */
+/**
+ * What a hover in a saved workflow reads beside it: the sub-workflows it names, the scripts its nodes run, the files
+ * a hashFiles() call reads (below `defaults.cwd`, else the file's folder, as the engine reads them).
+ */
 function hoverLookups(doc: vscode.TextDocument, i: WorkflowIndex): HoverLookups {
   const folder = dirname(doc.uri.fsPath);
+  const cwd = i.result.workflow.defaultCwd;
   return {
+    filesRead: (args) => (cwd?.includes('${{') ? undefined : filesReadNow(cwd === undefined ? folder : resolve(folder, cwd), args)),
     describe: (written) => describeWorkflowFile(isAbsolute(written) ? written : resolve(folder, written)),
     scriptWriters: (nodeId, output) => [
       ...new Set(
