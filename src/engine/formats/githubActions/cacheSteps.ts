@@ -4,14 +4,12 @@
 import { collectReferences } from '../../expressions/references';
 import { expressionPieces } from '../../expressions/template';
 import { type Json, textOf } from '../../json';
-import { outputOf, readingTexts, type ScriptVariable } from './stepOutputs';
+import { outputOf, readingTexts, type ScriptVariable, variableName } from './stepOutputs';
 
 const CACHE_HIT = 'cache-hit';
 
 /** Whether a step restores from GitHub's cache (`actions/cache`, `actions/cache/restore`). */
 export const restoresCache = (step: Json): boolean => /^actions\/cache(\/restore)?@/.test(textOf(step.uses));
-
-const variableOf = (id: string): string => `steps_${id}_cache_hit`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
 
 /** The cache steps' `cache-hit` as the later steps read it, and the lines that give it its value at the script's start. */
 export class CacheHits {
@@ -22,7 +20,8 @@ export class CacheHits {
 
   constructor(steps: readonly Json[]) {
     steps.forEach((step, i) => {
-      if (restoresCache(step) && typeof step.id === 'string') this.steps.set(step.id.toLowerCase(), { position: i, variable: variableOf(step.id) });
+      if (restoresCache(step) && typeof step.id === 'string')
+        this.steps.set(step.id.toLowerCase(), { position: i, variable: variableName(step.id, CACHE_HIT) });
     });
     steps.forEach((step, i) => {
       if (typeof step.run !== 'string') return;

@@ -15,7 +15,8 @@ import { isJobStatus, JOB_RESULT } from './jobState';
  */
 export type ScriptVariable = (chain: readonly string[]) => string | undefined;
 
-const variableName = (id: string, name: string): string => `steps_${id}_${name}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
+/** The script's variable of a step's output: `steps_meta_tag`. */
+export const variableName = (id: string, name: string): string => `steps_${id}_${name}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
 
 /** `steps.<id>.outputs.<name>` as its id and name, or undefined for any other chain. */
 export function outputOf(chain: readonly string[] | undefined): { id: string; name: string } | undefined {
