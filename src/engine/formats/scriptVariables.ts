@@ -23,13 +23,17 @@ function rename(script: string, names: Record<string, string>): string {
 export const toGithubVariables = (script: string): string => rename(script, OURS_TO_GITHUB);
 export const fromGithubVariables = (script: string): string => rename(script, GITHUB_TO_OURS);
 
+/** The environment variables a script reads by name, as VARIABLE_READ finds them. */
+export const variablesRead = (script: string): Set<string> => new Set([...script.matchAll(VARIABLE_READ)].map((m) => m[2]));
+
 /** The engine's command that reads hashFiles() as a script runs, which no other engine gives a script. */
 const HASH_FILES_COMMAND = 'MAESTRO_HASH_FILES';
 
 /** Why a script cannot run elsewhere as it is, reading the engine's hashFiles() command; undefined where it does not. */
 export function hashFilesCommandProblem(script: string, where: string): string | undefined {
-  const reads = [...script.matchAll(VARIABLE_READ)].some((m) => m[2] === HASH_FILES_COMMAND);
-  return reads ? `its run reads $${HASH_FILES_COMMAND}, the engine's hashFiles() for a script, which ${where} does not have` : undefined;
+  return variablesRead(script).has(HASH_FILES_COMMAND)
+    ? `its run reads $${HASH_FILES_COMMAND}, the engine's hashFiles() for a script, which ${where} does not have`
+    : undefined;
 }
 
 /** The runner's variables a script reads that have no local counterpart (`GITHUB_ENV`, `GITHUB_STEP_SUMMARY`). */

@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { parse } from 'yaml';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConversionError, exportWorkflow, ImportError, importWorkflow } from '../../../src/engine/formats';
@@ -462,6 +463,42 @@ nodes:
     assert.match(out, /suspend: \{\}/);
     assert.match(out, /image: node:20/);
     assert.match(out, /activeDeadlineSeconds: "600"/);
+  });
+
+  it("gives a script the engine's variables it reads, as Argo's own values, and an import leaves them to the engine", async () => {
+    const spec = specOf(
+      yaml(
+        'version: 1',
+        'name: W',
+        'nodes:',
+        '  a: { run: \'echo "$MAESTRO_RUN_ID $MAESTRO_NODE_ID $MAESTRO_ATTEMPT" > "$MAESTRO_TEMP/x" && ls "${MAESTRO_WORKSPACE}"\', retry: { max: 2 } }',
+        '  b: { needs: a, shell: python3, run: \'import os; print(os.environ["MAESTRO_ATTEMPT"])\' }',
+        '  c: { needs: a, run: echo plain }',
+      ),
+    );
+    const out = exportWorkflow(spec, 'argo');
+    assert.deepEqual(argoErrors(out), []);
+    const templates = (parse(out) as { spec: { templates: { name: string; script?: { env?: { name: string; value: string }[] } }[] } }).spec.templates;
+    const envOf = (name: string) =>
+      (templates.find((t) => t.name === name)?.script?.env ?? []).filter((e) => e.name.startsWith('MAESTRO_')).map((e) => `${e.name}=${e.value}`);
+    assert.deepEqual(envOf('a'), [
+      'MAESTRO_RUN_ID={{workflow.uid}}',
+      'MAESTRO_ATTEMPT={{=asInt(retries) + 1}}',
+      'MAESTRO_NODE_ID=a',
+      'MAESTRO_TEMP=/tmp',
+      'MAESTRO_WORKSPACE=/workspace',
+    ]);
+    assert.deepEqual(envOf('b'), ['MAESTRO_ATTEMPT=1']);
+    assert.deepEqual(envOf('c'), []);
+    const back = await importWorkflow(out, 'w.yaml');
+    assert.deepEqual(Object.values((validateWorkflow(back.text).workflow.nodes ?? []).map((n) => n.env)), [{}, {}, {}], 'the engine gives them itself');
+    const matrix = specOf(yaml('version: 1', 'name: W', 'nodes:', '  m: { matrix: { os: [a, b] }, run: \'echo "$MAESTRO_NODE_ID"\' }'));
+    assert.throws(
+      () => exportWorkflow(matrix, 'argo'),
+      (e: unknown) =>
+        e instanceof ConversionError &&
+        /m: its run reads \$MAESTRO_NODE_ID, an instance's id/.test(e.problems.map((p) => `${p.node}: ${p.message}`).join('\n')),
+    );
   });
 
   it('refuses what Argo cannot express, naming the node and the construct', () => {

@@ -21,6 +21,7 @@ import {
   STDOUT_AS_ANNOTATION,
   WORKFLOW_ENV_ANNOTATION,
   WORKFLOW_NAME_ANNOTATION,
+  WORK_DIR,
 } from './names';
 import { wrapItems, wrapperName } from './itemsWrapper';
 import { argoSource } from './script';
@@ -30,6 +31,7 @@ import { argoText, workflowArgoText, argoVariable, type VariableScope } from './
 import { argoCondition, dependsFor, type ArgoCondition } from './when';
 import { neededNodes, oneDependencyForm, succeededTerm, type NeededNode } from './dependencyForm';
 import { hashFilesCommandProblem } from '../scriptVariables';
+import { argoEngineEnv } from './engineVariables';
 
 export interface ArgoExportOptions extends ConversionOptions {
   /** A WorkflowTemplate (submitted later by name) rather than a Workflow. */
@@ -37,9 +39,6 @@ export interface ArgoExportOptions extends ConversionOptions {
   /** The image of nodes that name none (default bash:5). */
   image?: string;
 }
-
-/** Where the scripts run in the container; a node's `cwd` is relative to it. */
-export const WORK_DIR = '/workspace';
 
 type Json = Record<string, unknown>;
 
@@ -258,7 +257,7 @@ function templateOf(node: NodeSpec, scope: VariableScope, options: ArgoExportOpt
   // The standard output is Argo's `result`, not a file.
   const outputs = (node.outputs ?? []).filter((o) => o !== node.stdoutAs);
   if (outputs.length && !isPosixShell(node.shell)) problems.push(`outputs are collected by a shell trap, and the shell '${node.shell}' is not a POSIX shell`);
-  const env = { ...scope.spec.env, ...node.env };
+  const env = { ...scope.spec.env, ...node.env, ...argoEngineEnv(node, problems) };
   const script = {
     image: node.image ?? options.image ?? imageForShell(node.shell) ?? DEFAULT_IMAGE,
     command: words ?? shellWords(node.shell),

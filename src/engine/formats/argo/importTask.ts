@@ -4,7 +4,8 @@ import { secretKeyRefOf } from './secrets';
 import { isObject, type Json, textOf } from '../../json';
 import { runsPastFailures, SCRIPT_FILE_PLACEHOLDER, shellFromWords, shellText, shellWord } from '../../platform/shells';
 import { mutexDoc, notImportedLine, type NodeDoc } from '../importTypes';
-import { WORK_DIR } from './export';
+import { WORK_DIR } from './names';
+import { isEngineVariable } from './engineVariables';
 import { DEFAULT_IMAGE, imageForShell } from './images';
 import { argoReference, fromArgoName, fromArgoText, fromArgoWhen, withArguments, type ArgoTextScope } from './importText';
 import { mutexNameAround, mutexNameOf } from '../../mutexNames';
@@ -231,6 +232,8 @@ function commandOf(template: Json, scope: ArgoTextScope, where: string, workflow
   const env: Record<string, string> = {};
   for (const e of Array.isArray(body.env) ? body.env.filter(isObject) : []) {
     const name = textOf(e.name);
+    // The engine gives every script its own (an export writes them for Argo).
+    if (isEngineVariable(name)) continue;
     const secret = secretKeyRefOf(e);
     const value = secret ? `\${{ inputs.${scope.secrets.inputFor(secret)} }}` : e.value;
     if (Object.hasOwn(workflowEnv, name) && workflowEnv[name] === value) continue;

@@ -33,3 +33,6 @@ export const WORKFLOW_NAME_ANNOTATION = 'maestro.dev/workflow-name';
 export const WORKFLOW_ENV_ANNOTATION = 'maestro.dev/workflow-env';
 export const INPUT_TYPES_ANNOTATION = 'maestro.dev/input-types';
 export const OUTPUTS_DIR = '/tmp/maestro-outputs';
+
+/** Where the scripts run in the container; a node's `cwd` is relative to it. */
+export const WORK_DIR = '/workspace';
