@@ -651,6 +651,7 @@ describe('GitHub Actions export', () => {
       nodes:
         build: { run: make, if: "hashFiles('x') != ''" }
         later: { run: 'make && echo "$("$MAESTRO_HASH_FILES" out/x)"' }
+        shard: { matrix: { n: [1, 2] }, run: 'echo "$MAESTRO_NODE_ID"' }
     `),
     );
     assert.throws(
@@ -663,6 +664,7 @@ describe('GitHub Actions export', () => {
             "-: the workflow's env KEY calls hashFiles(), which GitHub reads in a step's values only: give it to the nodes that use it",
             "build: its if calls hashFiles(), which GitHub reads in a step's values only, not in a job's if: test the files in its run instead",
             "later: its run reads $MAESTRO_HASH_FILES, the engine's hashFiles() for a script, which GitHub's runner does not have: call hashFiles() in a step's values (a step of its own for files an earlier step writes)",
+            "shard: its run reads $MAESTRO_NODE_ID, an instance's id (build[os=linux]), where GitHub's $GITHUB_JOB is the job's for every instance",
           ],
         );
         return true;

@@ -8,7 +8,7 @@ import { programName, shellText, shellWords, takesScriptFile } from '../../platf
 import { callsFileFunction, contextsRead, rewriteExpressions } from '../expressionMap';
 import { ProblemList, type ConversionOptions } from '../problems';
 import { withRetryLoop } from '../scriptRetry';
-import { hashFilesCommandProblem, toGithubVariables } from '../scriptVariables';
+import { hashFilesCommandProblem, toGithubVariables, variablesRead } from '../scriptVariables';
 import { yamlText, type KeyComment } from '../yamlOut';
 import { githubSecretName, toGithubContexts } from './contexts';
 import { withJobResults } from './jobResults';
@@ -116,6 +116,8 @@ function jobOf(ctx: JobContext): Json {
     problems.add(node.id, "its if calls hashFiles(), which GitHub reads in a step's values only, not in a job's if: test the files in its run instead");
   const commandProblem = hashFilesCommandProblem(node.run ?? '', "GitHub's runner");
   if (commandProblem) problems.add(node.id, `${commandProblem}: call hashFiles() in a step's values (a step of its own for files an earlier step writes)`);
+  if (hasMatrix(node) && variablesRead(node.run ?? '').has('MAESTRO_NODE_ID'))
+    problems.add(node.id, "its run reads $MAESTRO_NODE_ID, an instance's id (build[os=linux]), where GitHub's $GITHUB_JOB is the job's for every instance");
   // Everything that may read other nodes first: what it reads becomes a direct need.
   const condition = node.if !== undefined ? translate(ctx, node.if, true) : undefined;
   const steps = node.kind === 'approval' ? approvalSteps(ctx) : node.kind === 'run' ? runSteps(ctx) : [];
