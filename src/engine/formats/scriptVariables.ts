@@ -23,6 +23,16 @@ function rename(script: string, names: Record<string, string>): string {
 export const toGithubVariables = (script: string): string => rename(script, OURS_TO_GITHUB);
 export const fromGithubVariables = (script: string): string => rename(script, GITHUB_TO_OURS);
 
+/**
+ * A GitHub matrix job's script as imported, reading `$GITHUB_JOB` again where it became `$MAESTRO_NODE_ID`: GitHub
+ * gives every instance the job's id, the engine each instance its own (`build[os=linux]`). The node's env then gives
+ * the job's id; undefined where the script does not read it.
+ */
+export function withMatrixJobId(script: string, jobId: string): { script: string; env: Record<string, string> } | undefined {
+  if (!variablesRead(script).has('MAESTRO_NODE_ID')) return undefined;
+  return { script: rename(script, { MAESTRO_NODE_ID: 'GITHUB_JOB' }), env: { GITHUB_JOB: jobId } };
+}
+
 /** The environment variables a script reads by name, as VARIABLE_READ finds them. */
 export const variablesRead = (script: string): Set<string> => new Set([...script.matchAll(VARIABLE_READ)].map((m) => m[2]));
 

@@ -4,6 +4,7 @@ import { expandMatrix } from '../../../src/engine/matrix';
 import { validateWorkflow } from '../../../src/engine/validation/validate';
 import { yaml } from '../helpers';
 import { githubErrors } from './validators';
+import { inFolder, loggedLines, runWorkflowText } from './importedRuns';
 
 const specOf = (text: string) => validateWorkflow(text).workflow;
 const codes = (text: string) => validateWorkflow(text).diagnostics.map((d) => `${d.severity} ${d.code}`);
@@ -670,6 +671,38 @@ describe('GitHub Actions export', () => {
         return true;
       },
     );
+  });
+
+  it("gives a matrix job's instances the job's id as GitHub does, where the engine's own is the instance's", async () => {
+    const { text } = await importWorkflow(
+      yaml(
+        'on: push',
+        'jobs:',
+        '  build:',
+        '    runs-on: x',
+        '    strategy: { matrix: { n: [1, 2] } }',
+        '    steps: [{ run: \'echo "job $GITHUB_JOB"\' }]',
+        '  after:',
+        '    needs: build',
+        '    runs-on: x',
+        '    steps: [{ run: \'echo "job $GITHUB_JOB"\' }]',
+      ),
+      'ci.yml',
+    );
+    const nodes = validateWorkflow(text).workflow.nodes;
+    assert.deepEqual(
+      nodes.map((n) => [n.id, n.run, n.env]),
+      [
+        ['build', 'echo "job $GITHUB_JOB"', { GITHUB_JOB: 'build' }],
+        ['after', 'echo "job $MAESTRO_NODE_ID"', {}],
+      ],
+    );
+    await inFolder('matrix-job-id', async (dir) => {
+      const { status, events } = await runWorkflowText(dir, text);
+      assert.equal(status, 'completed');
+      assert.deepEqual(loggedLines(events).sort(), ['job after', 'job build', 'job build']);
+    });
+    assert.deepEqual(await githubErrors(exportWorkflow(validateWorkflow(text).workflow, 'github-actions')), []);
   });
 
   it("reads the workspace as GitHub's runner names it, both ways", async () => {

@@ -28,6 +28,7 @@ import { type UploadedPaths, uploadedPaths } from './artifactSteps';
 import type { LocalActions } from './localActions';
 import { matrixJobs, matrixOf, matrixOutputsRead } from './matrixImport';
 import { otherSystemNote, windowsDefaultShell } from './runnerLabels';
+import { withMatrixJobId } from '../scriptVariables';
 import { serviceLines } from './services';
 import { concurrencyGroupMutex } from './concurrency';
 import { calledImportPath, outputsRead, reusableCallNode } from './reusableCall';
@@ -291,8 +292,11 @@ function jobNode(id: string, job: Json, workflowCtx: Context): NodeDoc {
   const services = serviceLines(job.services, job.container !== undefined, ctx, at('services'), (what) =>
     ctx.notes.push(`job '${id}' (line ${at('services')}): ${what}`),
   );
-  node.run = services ? `${services.lines.join('\n')}\n${script}` : script;
+  const run = services ? `${services.lines.join('\n')}\n${script}` : script;
+  node.run = run;
   if (services && Object.keys(services.env).length) node.env = { ...(node.env as Record<string, string> | undefined), ...services.env };
+  const jobId = node.matrix !== undefined ? withMatrixJobId(run, id) : undefined;
+  if (jobId) Object.assign(node, { run: jobId.script, env: { ...(node.env as Record<string, string> | undefined), ...jobId.env } });
   const matrixKeys = isObject(job.strategy) ? writtenMatrixKeys(job.strategy.matrix) : [];
   const group = concurrencyGroupMutex(job.concurrency, {
     of: 'job',
