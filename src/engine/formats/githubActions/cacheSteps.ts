@@ -4,7 +4,8 @@
 import { collectReferences } from '../../expressions/references';
 import { expressionPieces } from '../../expressions/template';
 import { type Json, textOf } from '../../json';
-import { outputOf, readingTexts, type ScriptVariable, variableName } from './stepOutputs';
+import { outputOf, type ScriptVariable, variableName } from './stepOutputs';
+import { readingTexts } from './stepTexts';
 
 const CACHE_HIT = 'cache-hit';
 

@@ -9,8 +9,9 @@ import type { FunctionCall, Literal } from '@actions/expressions/ast';
 import { chainNames } from '../../expressions/references';
 import { hashFilesArgumentProblem, patternLineProblem } from '../../hashFilesArgs';
 import { expressionPieces } from '../../expressions/template';
-import { type Json, isObject, textOf } from '../../json';
+import type { Json } from '../../json';
 import { shellQuoted } from '../../platform/shells';
+import { readingTexts } from './stepTexts';
 
 /** The first name of the chain a hashFiles() call stands for among the script's variables: no context has it. */
 const FILE_HASH = 'hashFiles()';
@@ -36,12 +37,9 @@ export const isFileHashChain = (chain: readonly string[]): boolean => chain[0] =
 
 /** Whether any of a step's values calls hashFiles() with literal arguments, which the script can read as the step runs. */
 export function readsFileHashes(step: Json): boolean {
-  const texts = [
-    { text: textOf(step.run), isCondition: false },
-    { text: textOf(step.if), isCondition: true },
-  ];
-  if (isObject(step.env)) for (const v of Object.values(step.env)) texts.push({ text: textOf(v), isCondition: false });
-  return texts.some(({ text, isCondition }) => expressionPieces(text, isCondition).some((piece) => piece.parsed && hasFileHashCall(piece.parsed.expr)));
+  return readingTexts(step).some(({ text, isCondition }) =>
+    expressionPieces(text, isCondition).some((piece) => piece.parsed && hasFileHashCall(piece.parsed.expr)),
+  );
 }
 
 function hasFileHashCall(e: Expr): boolean {

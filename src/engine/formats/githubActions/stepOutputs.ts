@@ -2,11 +2,12 @@
 // an env value or an `if`): the job's script takes each from the node's output file after the step, into a shell
 // variable (`steps_meta_tag`) that the later steps read where GitHub would have written the value. `job.status` and
 // `env.NAME` of what a step wrote to `$GITHUB_ENV` (./envFiles.ts) are read the same way, from the script's variables.
-import { isObject, type Json, textOf } from '../../json';
+import type { Json } from '../../json';
 import { collectReferences } from '../../expressions/references';
 import { expressionPieces, findTemplates } from '../../expressions/template';
 import { quotingAt, variableUse } from '../../platform/shellQuoting';
 import { valueChain } from './fileHashReads';
+import { readingTexts } from './stepTexts';
 import { isJobStatus, JOB_RESULT } from './jobState';
 
 /**
@@ -22,14 +23,6 @@ export const variableName = (id: string, name: string): string => `steps_${id}_$
 export function outputOf(chain: readonly string[] | undefined): { id: string; name: string } | undefined {
   if (!chain || chain.length !== 4 || chain[0].toLowerCase() !== 'steps' || chain[2].toLowerCase() !== 'outputs') return undefined;
   return { id: chain[1], name: chain[3] };
-}
-
-/** The texts of a step that may read earlier steps' outputs, and whether each is a condition. */
-export function readingTexts(step: Json): { text: string; isCondition: boolean }[] {
-  const texts = [{ text: textOf(step.run), isCondition: false }];
-  if (isObject(step.env)) for (const v of Object.values(step.env)) texts.push({ text: textOf(v), isCondition: false });
-  if (step.if !== undefined) texts.push({ text: textOf(step.if), isCondition: true });
-  return texts;
 }
 
 /** The earlier steps' outputs read by the `run` steps of a job, and the variables that hold them. */
